@@ -1,0 +1,87 @@
+import { ExitCode } from './exit-codes.js';
+
+/** Who is at fault for an error: it decides whether a stack trace helps. */
+type Fault = 'user' | 'tool';
+
+/** Options of every {@link CnfError}. */
+interface CnfErrorOptions extends ErrorOptions {
+  /** What the user can do next; printed on its own line under the message. */
+  readonly hint?: string;
+}
+
+/**
+ * The root of every error cnf-admin raises on purpose.
+ *
+ * It carries the exit code the CLI ends with and whether the user or the tool
+ * is at fault. Only the top-level `cli()` turns it into output: a user error
+ * prints one line and a hint, never a stack trace.
+ */
+class CnfError extends Error {
+  /** The exit code the CLI ends with. */
+  readonly exitCode: number;
+  /** Whether the user's input or the tool (or the platform) is at fault. */
+  readonly fault: Fault;
+  /** What to do next, if there is something useful to say. */
+  readonly hint: string | undefined;
+
+  constructor(message: string, exitCode: number, fault: Fault, options: CnfErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+    this.fault = fault;
+    this.hint = options.hint;
+  }
+}
+
+/** Bad input: an unknown task, args that fail the schema, a bad flag. Nothing ran. */
+class UsageError extends CnfError {
+  constructor(message: string, options?: CnfErrorOptions) {
+    super(message, ExitCode.USAGE, 'user', options);
+  }
+}
+
+/** The application's bundle did not build: a compile error, or a task module that fails to load. */
+class BuildError extends CnfError {
+  constructor(message: string, options?: CnfErrorOptions) {
+    super(message, ExitCode.BUILD_FAILED, 'user', options);
+  }
+}
+
+/** The stage, its functions, aliases or state cannot be reached or read. */
+class UnavailableError extends CnfError {
+  constructor(message: string, options?: CnfErrorOptions) {
+    super(message, ExitCode.UNAVAILABLE, 'user', options);
+  }
+}
+
+/** Try again later: a lock is held, or the platform throttled the request. */
+class TryAgainError extends CnfError {
+  constructor(message: string, options?: CnfErrorOptions) {
+    super(message, ExitCode.TEMP_FAIL, 'user', options);
+  }
+}
+
+/** The caller lacks a permission; the message names the missing action. */
+class PermissionError extends CnfError {
+  constructor(message: string, options?: CnfErrorOptions) {
+    super(message, ExitCode.NO_PERMISSION, 'user', options);
+  }
+}
+
+/** The web and admin aliases point at different releases. */
+class ReleaseMismatchError extends CnfError {
+  constructor(message: string, options?: CnfErrorOptions) {
+    super(message, ExitCode.RELEASE_MISMATCH, 'user', options);
+  }
+}
+
+export {
+  BuildError,
+  CnfError,
+  PermissionError,
+  ReleaseMismatchError,
+  TryAgainError,
+  UnavailableError,
+  UsageError,
+};
+export type { CnfErrorOptions, Fault };

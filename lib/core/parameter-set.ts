@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { UsageError } from './errors.js';
+
+/** One parameter of a stage's parameter set. */
+interface Parameter {
+  /** The config key: the parameter's path below `/<app>/<stage>/`, e.g. `DATABASE_URL`. */
+  readonly key: string;
+  readonly value: string;
+  /** Whether the value is a secret (an SSM SecureString); secrets are never printed. */
+  readonly secure: boolean;
+}
+
+/** The prefix below `/<app>/<stage>/` that cnf-admin keeps for itself. */
+const RESERVED_KEY_PREFIX = '_cnf/';
+
+const KEY_PATTERN = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
+
+/**
+ * Checks a config key: segments of letters, digits, `_`, `.` and `-`
+ * separated by `/`, outside the reserved `_cnf/` prefix.
+ *
+ * @throws UsageError naming the key.
+ */
+function assertValidConfigKey(key: string): void {
+  if (!KEY_PATTERN.test(key) || key.length > 512) {
+    throw new UsageError(`Config key must be segments of letters, digits, '_', '.' or '-' separated by '/', got: ${JSON.stringify(key)}`);
+  }
+  if (key === '_cnf' || key.startsWith(RESERVED_KEY_PREFIX)) {
+    throw new UsageError(`Config key ${JSON.stringify(key)} is under the reserved ${RESERVED_KEY_PREFIX} prefix, which cnf-admin keeps for itself.`);
+  }
+}
+
+/**
+ * The fingerprint of a parameter set: `cfg-` and 12 hex digits of a SHA-256
+ * over its keys and values in key order.
+ *
+ * Two runs with the same fingerprint saw the same config; the fingerprint
+ * reveals nothing about the values.
+ */
+function fingerprintOf(parameters: Iterable<Pick<Parameter, 'key' | 'value'>>): string {
+  const sorted = [...parameters].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const hash = createHash('sha256');
+  for (const { key, value } of sorted) hash.update(`${key}\0${value}\n`);
+  return `cfg-${hash.digest('hex').slice(0, 12)}`;
+}
+
+/** How a secret value is shown: never the value, only that it is set. */
+const MASK = '********';
+
+/**
+ * The value of a parameter as it may be printed: secrets become {@link MASK}.
+ */
+function printableValue(parameter: Parameter): string {
+  return parameter.secure ? MASK : parameter.value;
+}
+
+export { assertValidConfigKey, fingerprintOf, MASK, printableValue, RESERVED_KEY_PREFIX };
+export type { Parameter };

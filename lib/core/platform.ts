@@ -1,0 +1,152 @@
+import type { Parameter } from './parameter-set.js';
+import type { AdminEvent, RunRecord, RunResult } from './run.js';
+import type { PlatformKind } from './stage.js';
+import type { TaskCatalog } from './task-catalog.js';
+
+/** The alias name both functions' live aliases carry unless told otherwise. */
+const DEFAULT_ALIAS = 'live';
+
+/** Which release to run against: the one behind an alias pair, or a retained one. */
+interface ReleaseTarget {
+  /** The alias pair to follow. @default 'live' */
+  readonly alias?: string;
+  /** A retained release to run instead of the alias pair's. */
+  readonly release?: string;
+}
+
+/**
+ * What `invoke` will run against, found before anything runs.
+ *
+ * `--dry-run` prints it and stops.
+ */
+interface InvokePlan {
+  readonly stage: string;
+  /** The alias pair followed, or undefined when a release was picked by id. */
+  readonly alias: string | undefined;
+  readonly release: string;
+  /** The web function's version serving that release. */
+  readonly webVersion: string;
+  /** The admin function's version of that release. */
+  readonly adminVersion: string;
+  /** The qualifier the admin function is invoked with. */
+  readonly qualifier: string;
+  /** Things the user should know, e.g. that the working tree differs from the release. */
+  readonly notices: readonly string[];
+}
+
+/**
+ * One piece of a run as it happens: a line of its log, a notice from the
+ * platform, or, last, its result.
+ */
+type RunFrame =
+  | { readonly type: 'log'; readonly line: string }
+  | { readonly type: 'notice'; readonly message: string }
+  | { readonly type: 'result'; readonly result: RunResult };
+
+/** Options of {@link Platform.invoke}. */
+interface InvokeOptions {
+  /** Aborted when the user interrupts at the terminal: the run is asked to stop. */
+  readonly signal?: AbortSignal;
+  /** Aborted when the user interrupts a second time: stop waiting for the run at once. */
+  readonly force?: AbortSignal;
+}
+
+/** Options of {@link Platform.logs}. */
+interface LogsOptions {
+  /** Keep following until the run ends. */
+  readonly follow?: boolean;
+  /** Stop following when aborted (Ctrl-C ends following, not the run). */
+  readonly signal?: AbortSignal;
+}
+
+/** A query over the run ledger. */
+interface RunQuery {
+  readonly task?: string;
+  /** At most this many, newest first. */
+  readonly limit?: number;
+}
+
+/** One function of an alias pair, as `status` shows it. */
+interface AliasTarget {
+  readonly version: string;
+  readonly release: string;
+  /** Other versions that take a share of traffic (a canary), with their weights. */
+  readonly additionalVersions?: readonly { readonly version: string; readonly release: string; readonly weight: number }[];
+}
+
+/** An alias pair and whether its two halves agree. */
+interface AliasPairStatus {
+  readonly name: string;
+  readonly web: AliasTarget;
+  readonly admin: AliasTarget;
+}
+
+/** A release the stage still holds, and so can still run. */
+interface ReleaseInfo {
+  readonly release: string;
+  /** ISO 8601. */
+  readonly createdAt: string;
+  readonly webVersion?: string;
+  readonly adminVersion?: string;
+}
+
+/** What `status` shows of a stage. */
+interface StageStatus {
+  readonly stage: string;
+  readonly platform: PlatformKind;
+  readonly aliases: readonly AliasPairStatus[];
+  readonly releases: readonly ReleaseInfo[];
+  /** Other facts worth a line: drift of the working tree, the local database. */
+  readonly notes: readonly string[];
+}
+
+/** A stage's parameter set, read and written by `config`. */
+interface ParameterStore {
+  list(): Promise<Parameter[]>;
+  get(key: string): Promise<Parameter | undefined>;
+  set(key: string, value: string, options: { readonly secure: boolean }): Promise<void>;
+  /** Removes a parameter; resolves to whether it existed. */
+  unset(key: string): Promise<boolean>;
+}
+
+/**
+ * Where a stage lives. The local and the AWS platform answer the same
+ * questions, so `invoke` follows one path on both.
+ */
+interface Platform {
+  readonly kind: PlatformKind;
+  /** Finds the release to run and the versions that serve it. */
+  resolve(target: ReleaseTarget): Promise<InvokePlan>;
+  /** The task catalog of the planned release. */
+  catalog(plan: InvokePlan): Promise<TaskCatalog>;
+  /** Runs the admin event (its run id made by the caller) against the planned release; the last frame is the result. */
+  invoke(plan: InvokePlan, event: AdminEvent & { readonly runId: string }, options?: InvokeOptions): AsyncIterable<RunFrame>;
+  /** Replays, or follows, the log of a run. */
+  logs(runId: string, options?: LogsOptions): AsyncIterable<RunFrame>;
+  /** The run ledger, newest first. */
+  runs(query: RunQuery): Promise<RunRecord[]>;
+  /** One run of the ledger. */
+  run(runId: string): Promise<RunRecord | undefined>;
+  /** The alias pairs and the retained releases. */
+  status(): Promise<StageStatus>;
+  /** Who is calling, as the ledger records it: an IAM ARN on AWS, `user@host` locally. */
+  callerIdentity(): Promise<string>;
+  /** The stage's parameter set. */
+  readonly parameters: ParameterStore;
+}
+
+export { DEFAULT_ALIAS };
+export type {
+  AliasPairStatus,
+  AliasTarget,
+  InvokeOptions,
+  InvokePlan,
+  LogsOptions,
+  ParameterStore,
+  Platform,
+  ReleaseInfo,
+  ReleaseTarget,
+  RunFrame,
+  RunQuery,
+  StageStatus,
+};

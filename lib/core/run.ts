@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+
+/** Where a run was started from. */
+type RunSource = 'cli' | 'schedule' | 'console' | 'release-phase';
+
+/** Every valid {@link RunSource}, for validation and help texts. */
+const RUN_SOURCES: readonly RunSource[] = ['cli', 'schedule', 'console', 'release-phase'];
+
+/**
+ * What the admin function accepts.
+ *
+ * Only `task` is required, so a Lambda console test event may be as short as
+ * `{"task": "migrate"}`; the handler fills in a run id and marks the source.
+ */
+interface AdminEvent {
+  /** The task to run, e.g. `migrate` or the reserved `cnf:describe`. */
+  readonly task: string;
+  /** The task's arguments, validated against its schema before it runs. */
+  readonly args?: Readonly<Record<string, unknown>>;
+  /** Made by the caller so that a retry is recognised; made by the handler when absent. */
+  readonly runId?: string;
+  /** Where the run was started from. @default 'console' */
+  readonly source?: RunSource;
+  /** Who started the run (an IAM ARN, an OS user, a schedule name). */
+  readonly caller?: string;
+  /**
+   * When the task is locked by another run, wait up to this many seconds for
+   * the lock instead of ending at once with exit code 75.
+   *
+   * @default 0
+   */
+  readonly waitLockSeconds?: number;
+}
+
+/** A thrown error as the run result carries it: name and message, no stack. */
+interface RunError {
+  readonly name: string;
+  readonly message: string;
+}
+
+/** What the admin function returns, and what `invoke --json` prints. */
+interface RunResult {
+  readonly runId: string;
+  readonly task: string;
+  readonly release: string;
+  /** The task's own exit code (0..63), or one of the reserved codes (64, 75, 124). */
+  readonly exitCode: number;
+  readonly durationMs: number;
+  /** The task's return value, when it returned one. */
+  readonly output?: unknown;
+  readonly error?: RunError;
+}
+
+/** One entry of the run ledger; one element of `runs --json`. */
+interface RunRecord {
+  readonly runId: string;
+  readonly task: string;
+  /** The args as given, with secret-looking values redacted. */
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly release: string;
+  readonly source: RunSource;
+  readonly caller: string;
+  /** ISO 8601. */
+  readonly startedAt: string;
+  /** ISO 8601; absent while the run is in progress. */
+  readonly endedAt?: string;
+  readonly exitCode?: number;
+  readonly durationMs?: number;
+  /** The fingerprint of the parameter set the run used. */
+  readonly configFingerprint?: string;
+  /** Where the run's log is: a file path locally, a log group and stream on AWS. */
+  readonly log: string;
+  /** The error's name and message, when the task threw. */
+  readonly error?: RunError;
+}
+
+const RUN_ID_ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+
+/**
+ * Makes a new run id: UTC time to the second, then six random characters.
+ *
+ * Ids sort by start time and are short enough to type into `cnf-admin logs`.
+ *
+ * @example
+ * newRunId(new Date('2026-11-24T14:39:27Z')); // '20261124-143927-k3f9qz'
+ */
+function newRunId(now: Date = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').slice(0, 15).replace('T', '-');
+  const random = [...randomBytes(6)].map((byte) => RUN_ID_ALPHABET[byte % 32]).join('');
+  return `${stamp}-${random}`;
+}
+
+const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * Whether `value` can serve as a run id: 1..128 characters of letters,
+ * digits, `.`, `_` and `-`, so that it is safe in file names and log filters.
+ */
+function isValidRunId(value: unknown): value is string {
+  return typeof value === 'string' && RUN_ID_PATTERN.test(value);
+}
+
+export { isValidRunId, newRunId, RUN_SOURCES };
+export type { AdminEvent, RunError, RunRecord, RunResult, RunSource };

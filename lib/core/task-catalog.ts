@@ -1,0 +1,45 @@
+/** A JSON Schema document, as `z.toJSONSchema` writes it. */
+type JsonSchema = Readonly<Record<string, unknown>>;
+
+/** What the catalog says of one task: enough to validate and document a call. */
+interface TaskInfo {
+  readonly name: string;
+  readonly description: string;
+  /** The task's args as JSON Schema (draft 2020-12). */
+  readonly args: JsonSchema;
+  /** The task's timeout in seconds, when it sets one shorter than the function's. */
+  readonly timeoutSeconds?: number;
+  /** Whether at most one run of the task may go on at a time per stage. */
+  readonly lock: boolean;
+}
+
+/**
+ * The catalog of a release's tasks: the bundle's `manifest.json`, and what the
+ * reserved `cnf:describe` task answers.
+ */
+interface TaskCatalog {
+  readonly tasks: readonly TaskInfo[];
+}
+
+/** The prefix of task names reserved for cnf-admin itself. */
+const RESERVED_TASK_PREFIX = 'cnf:';
+
+/** The reserved task that answers the release's {@link TaskCatalog}. */
+const DESCRIBE_TASK = 'cnf:describe';
+
+/** The reserved task that does nothing but report the release it ran on. */
+const PING_TASK = 'cnf:ping';
+
+const TASK_NAME_PATTERN = /^[a-z][a-z0-9-]*(:[a-z][a-z0-9-]*)*$/;
+
+/**
+ * Whether `name` may name an application task: lower-case words of letters,
+ * digits and `-`, separated by `:` (`migrate`, `notes:purge`), and not in the
+ * reserved `cnf:` namespace.
+ */
+function isValidTaskName(name: string): boolean {
+  return TASK_NAME_PATTERN.test(name) && !name.startsWith(RESERVED_TASK_PREFIX);
+}
+
+export { DESCRIBE_TASK, isValidTaskName, PING_TASK, RESERVED_TASK_PREFIX };
+export type { JsonSchema, TaskCatalog, TaskInfo };
