@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import { fingerprintOf } from '../core/parameter-set.js';
+import type { SsmParameterProvider, TypedValue } from './ssm-parameter-provider.js';
+
+/** A stage's parameter set as a run or a request sees it. */
+interface LoadedConfig {
+  /** Each config key's value, e.g. `values.DATABASE_URL`. */
+  readonly values: Readonly<Record<string, string>>;
+  /** The values of secure parameters, to be kept out of logs. */
+  readonly secrets: readonly string[];
+  /** The fingerprint of the set (`cfg-` and 12 hex digits); it reveals no value. */
+  readonly fingerprint: string;
+}
+
+/** Options of {@link loadConfig}. */
+interface LoadConfigOptions {
+  /**
+   * Serve a copy read at most this many seconds ago. The web handler caches
+   * briefly; admin runs always read fresh (0).
+   *
+   * @default 0
+   */
+  readonly maxAgeSeconds?: number;
+}
+
+/** The parameter set could not be read. */
+class ConfigError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The format of the local stage's parameter file. */
+interface ParameterFile {
+  readonly parameters: Record<string, TypedValue>;
+}
+
+let ssmProvider: SsmParameterProvider | undefined;
+
+/**
+ * Loads the stage's parameter set, the one loader web and admin share.
+ *
+ * On AWS (`CNF_PARAMETER_PATH`, e.g. `/notes/prod/`) it reads SSM: recursive,
+ * decrypted, paginated, cached for `maxAgeSeconds`. On the local stage
+ * (`CNF_PARAMETER_FILE`) it reads the parameter file under `.cnf/`.
+ *
+ * @example
+ * const config = await loadConfig({ maxAgeSeconds: 30 });
+ * const url = config.values.DATABASE_URL;
+ *
+ * @throws ConfigError when neither source is configured or the source fails.
+ */
+async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
+  const file = process.env.CNF_PARAMETER_FILE;
+  const path = process.env.CNF_PARAMETER_PATH;
+  let typed: Record<string, TypedValue>;
+  if (file !== undefined && file !== '') typed = await readParameterFile(file);
+  else if (path !== undefined && path !== '') typed = await readParameterPath(path, options.maxAgeSeconds ?? 0);
+  else throw new ConfigError('No parameter set configured: neither CNF_PARAMETER_PATH nor CNF_PARAMETER_FILE is set.');
+  return toLoadedConfig(typed);
+}
+
+async function readParameterFile(file: string): Promise<Record<string, TypedValue>> {
+  let parsed: ParameterFile;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8')) as ParameterFile;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new ConfigError(`Cannot read the parameter file ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  if (typeof parsed?.parameters !== 'object' || parsed.parameters === null) {
+    throw new ConfigError(`The parameter file ${file} has no "parameters" object.`);
+  }
+  return parsed.parameters;
+}
+
+async function readParameterPath(path: string, maxAgeSeconds: number): Promise<Record<string, TypedValue>> {
+  // The SDK is loaded only on AWS: the local stage never pays for it.
+  if (ssmProvider === undefined) {
+    const { SsmParameterProvider } = await import('./ssm-parameter-provider.js');
+    ssmProvider = new SsmParameterProvider();
+  }
+  try {
+    return (await ssmProvider.getMultiple(path, { maxAge: maxAgeSeconds, forceFetch: maxAgeSeconds <= 0 })) as Record<
+      string,
+      TypedValue
+    >;
+  } catch (error) {
+    throw new ConfigError(`Cannot read the parameter set ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function toLoadedConfig(typed: Record<string, TypedValue>): LoadedConfig {
+  const entries = Object.entries(typed);
+  return {
+    values: Object.freeze(Object.fromEntries(entries.map(([key, { value }]) => [key, value]))),
+    secrets: entries.filter(([, parameter]) => parameter.secure).map(([, { value }]) => value),
+    fingerprint: fingerprintOf(entries.map(([key, { value }]) => ({ key, value }))),
+  };
+}
+
+export { ConfigError, loadConfig };
+export type { LoadConfigOptions, LoadedConfig, ParameterFile };

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { isValidTaskName } from '../core/task-catalog.js';
+
+/** Options that change how a task runs. */
+interface TaskOptions {
+  /**
+   * Stop the task after this many seconds (it sees its abort signal fire,
+   * and the run ends with exit code 124).
+   *
+   * @default - the admin function's own timeout
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * Allow at most one run of this task at a time per stage. A second caller
+   * gets exit code 75 and learns who holds the lock.
+   *
+   * @default false
+   */
+  readonly lock?: boolean;
+}
+
+/** What a task's `run` receives. */
+interface TaskContext<Args> {
+  /** The args, already validated against the task's schema. */
+  readonly args: Args;
+  /** The stage's parameter set, read fresh for this run (`DATABASE_URL`, ...). */
+  readonly config: Readonly<Record<string, string>>;
+  /** A structured logger bound to this run: every line carries run id, task and release. */
+  readonly log: Logger;
+  /** Fires when the run must stop: at its timeout, or when the user interrupts it. */
+  readonly signal: AbortSignal;
+  /** Milliseconds left before the run's deadline. */
+  remainingTimeMs(): number;
+  readonly runId: string;
+  readonly release: string;
+  readonly stage: string;
+  /**
+   * The exit code the run ends with when `run` returns: 0..63, like
+   * `process.exitCode`. A thrown error always ends the run with 1.
+   */
+  exitCode: number;
+}
+
+/** How a task is written: see {@link defineTask}. */
+interface TaskDefinition<Schema extends z.ZodType> {
+  /** The name callers use: lower-case words separated by `:`, e.g. `notes:purge`. */
+  readonly name: string;
+  /** One line for `cnf-admin tasks` and the Lambda console. */
+  readonly description: string;
+  /**
+   * The args schema. Prefer `z.strictObject` so that a mistyped flag is an
+   * error instead of being ignored.
+   *
+   * @default - no args: `z.strictObject({})`
+   */
+  readonly args?: Schema;
+  /** @default - no timeout shorter than the function's, no lock */
+  readonly options?: TaskOptions;
+  /** Does the work. A returned value becomes the run result's `output`. */
+  run(context: TaskContext<z.output<Schema>>): Promise<unknown>;
+}
+
+/** A defined task, as the admin handler runs it. */
+interface Task<Schema extends z.ZodType = z.ZodType> extends TaskDefinition<Schema> {
+  readonly args: Schema;
+  readonly options: TaskOptions;
+}
+
+/**
+ * Defines an admin task: a name, a description, an args schema, options,
+ * and the work itself.
+ *
+ * @example
+ * export default defineTask({
+ *   name: 'notes:purge',
+ *   description: 'Delete notes older than N days',
+ *   args: z.strictObject({ olderThanDays: z.number().int().min(1) }),
+ *   async run({ args, log }) {
+ *     log.info('Purging', { olderThanDays: args.olderThanDays });
+ *   },
+ * });
+ *
+ * @throws TypeError when the name or the options are malformed.
+ */
+function defineTask<Schema extends z.ZodType = z.ZodObject<{}>>(definition: TaskDefinition<Schema>): Task<Schema> {
+  if (!isValidTaskName(definition.name)) {
+    throw new TypeError(
+      `Task name must be lower-case words separated by ':' and outside the reserved 'cnf:' namespace, got: ${JSON.stringify(definition.name)}`,
+    );
+  }
+  const timeout = definition.options?.timeoutSeconds;
+  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
+    throw new TypeError(`Task ${definition.name}: options.timeoutSeconds must be a positive number, got: ${timeout}`);
+  }
+  return {
+    ...definition,
+    args: definition.args ?? (z.strictObject({}) as unknown as Schema),
+    options: definition.options ?? {},
+  };
+}
+
+export { defineTask };
+export type { Task, TaskContext, TaskDefinition, TaskOptions };

@@ -1,0 +1,72 @@
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunRecord } from '../../core/run.js';
+import { isAlreadyExists, readJsonFile, writeFileAtomic } from './atomic-file.js';
+import { acquireFileLock, type LeaseTiming } from './file-lock.js';
+import type { ClaimResult, LedgerQuery, LockHolder, LockResult, RunLedger } from './run-ledger.js';
+
+/**
+ * The run ledger of the local stage: one JSON file per run under
+ * `<directory>/runs/`, claimed with an exclusive create, and file leases
+ * under `<directory>/locks/`.
+ */
+class FileLedger implements RunLedger {
+  readonly #runs: string;
+  readonly #locks: string;
+
+  constructor(
+    directory: string,
+    private readonly timing: LeaseTiming = {},
+  ) {
+    this.#runs = join(directory, 'runs');
+    this.#locks = join(directory, 'locks');
+  }
+
+  async claim(record: RunRecord): Promise<ClaimResult> {
+    await mkdir(this.#runs, { recursive: true });
+    try {
+      await writeFile(this.#file(record.runId), JSON.stringify(record), { flag: 'wx' });
+      return { claimed: true };
+    } catch (error) {
+      if (!isAlreadyExists(error)) throw error;
+    }
+    const existing = await this.get(record.runId);
+    if (existing === undefined) throw new Error(`Run ${record.runId} was claimed but its record vanished`);
+    return { claimed: false, existing };
+  }
+
+  async finish(record: RunRecord): Promise<void> {
+    await writeFileAtomic(this.#file(record.runId), JSON.stringify(record));
+  }
+
+  acquireLock(name: string, holder: LockHolder): Promise<LockResult> {
+    return acquireFileLock(join(this.#locks, encodeURIComponent(name)), holder, this.timing);
+  }
+
+  get(runId: string): Promise<RunRecord | undefined> {
+    return readJsonFile<RunRecord>(this.#file(runId));
+  }
+
+  async list(query: LedgerQuery = {}): Promise<RunRecord[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.#runs);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const records: RunRecord[] = [];
+    for (const name of names.filter((file) => file.endsWith('.json') && !file.startsWith('.'))) {
+      const record = await readJsonFile<RunRecord>(join(this.#runs, name));
+      if (record !== undefined && (query.task === undefined || record.task === query.task)) records.push(record);
+    }
+    records.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
+    return query.limit === undefined ? records : records.slice(0, query.limit);
+  }
+
+  #file(runId: string): string {
+    return join(this.#runs, `${runId}.json`);
+  }
+}
+
+export { FileLedger };

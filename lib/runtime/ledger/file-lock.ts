@@ -1,0 +1,157 @@
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isAlreadyExists, readJsonFile, writeFileAtomic } from './atomic-file.js';
+import type { Lease, LockHolder, LockResult } from './run-ledger.js';
+
+/** Timing of a lease. */
+interface LeaseTiming {
+  /** How long a lease lives without a heartbeat. @default 30_000 */
+  readonly leaseMs?: number;
+  /** How often the holder renews it. @default 10_000 */
+  readonly heartbeatMs?: number;
+}
+
+/** What a generation file holds. */
+interface LeaseState extends LockHolder {
+  /** Epoch milliseconds after which the lease is free for the taking. */
+  readonly expiresAt: number;
+  readonly released?: boolean;
+}
+
+const GENERATION_FILE = /^(\d{12})\.json$/;
+const MAX_ATTEMPTS = 5;
+
+/*
+ * A lock is a directory of numbered generation files. Taking the lock means
+ * creating the next generation with an exclusive create (O_EXCL), which
+ * exactly one contender wins, and only once the newest generation is released
+ * or expired. A holder renews only its own generation, and learns it lost the
+ * lease when a newer generation appears. This is the same compare-and-set a
+ * conditional write gives on DynamoDB, with no window in which two
+ * contenders both break a stale lock.
+ */
+
+/**
+ * Takes the lock at `directory` for `holder`, or reports who holds it.
+ *
+ * @example
+ * const result = await acquireFileLock('.cnf/local/locks/migrate', holder);
+ * if (result.acquired) try { ... } finally { await result.lease.release(); }
+ */
+async function acquireFileLock(directory: string, holder: LockHolder, timing: LeaseTiming = {}): Promise<LockResult> {
+  const leaseMs = timing.leaseMs ?? 30_000;
+  await mkdir(directory, { recursive: true });
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+    const newest = await newestGeneration(directory);
+    if (newest !== undefined) {
+      const current = await readLease(directory, newest, leaseMs);
+      if (current !== undefined) return { acquired: false, holder: current };
+    }
+    const generation = (newest ?? 0) + 1;
+    try {
+      await writeFile(generationFile(directory, generation), JSON.stringify({ ...holder, expiresAt: Date.now() + leaseMs }), {
+        flag: 'wx',
+      });
+    } catch (error) {
+      if (isAlreadyExists(error)) continue; // another contender took this generation: look again
+      throw error;
+    }
+    await removeGenerationsBefore(directory, generation);
+    return { acquired: true, lease: new FileLease(directory, generation, holder, leaseMs, timing.heartbeatMs ?? 10_000) };
+  }
+  throw new Error(`Could not settle the lock at ${directory} after ${MAX_ATTEMPTS} attempts`);
+}
+
+/** The holder of a live lease in generation `generation`, or undefined when it is free. */
+async function readLease(directory: string, generation: number, leaseMs: number): Promise<LockHolder | undefined> {
+  const file = generationFile(directory, generation);
+  let state: LeaseState | undefined;
+  try {
+    state = await readJsonFile<LeaseState>(file);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    // A holder that crashed between creating and writing its file leaves it
+    // empty: such a lease lives as long as a fresh one would, from its mtime.
+    const { mtimeMs } = await stat(file);
+    return mtimeMs + leaseMs > Date.now() ? { runId: 'unknown', caller: 'unknown', since: new Date(mtimeMs).toISOString() } : undefined;
+  }
+  if (state === undefined || state.released === true || state.expiresAt <= Date.now()) return undefined;
+  return { runId: state.runId, caller: state.caller, since: state.since };
+}
+
+async function newestGeneration(directory: string): Promise<number | undefined> {
+  const generations = (await readdir(directory))
+    .map((name) => GENERATION_FILE.exec(name)?.[1])
+    .filter((match): match is string => match !== undefined)
+    .map(Number);
+  return generations.length === 0 ? undefined : Math.max(...generations);
+}
+
+async function removeGenerationsBefore(directory: string, generation: number): Promise<void> {
+  for (const name of await readdir(directory)) {
+    const match = GENERATION_FILE.exec(name);
+    if (match?.[1] !== undefined && Number(match[1]) < generation) await rm(join(directory, name), { force: true });
+  }
+}
+
+function generationFile(directory: string, generation: number): string {
+  return join(directory, `${String(generation).padStart(12, '0')}.json`);
+}
+
+/** A lease on one generation of a file lock, renewed by a heartbeat. */
+class FileLease implements Lease {
+  readonly #controller = new AbortController();
+  readonly #timer: NodeJS.Timeout;
+  #released = false;
+
+  constructor(
+    private readonly directory: string,
+    private readonly generation: number,
+    private readonly holder: LockHolder,
+    private readonly leaseMs: number,
+    heartbeatMs: number,
+  ) {
+    this.#timer = setInterval(() => {
+      this.#renew().catch((error: unknown) => this.#lose(error));
+    }, heartbeatMs);
+    this.#timer.unref();
+  }
+
+  get lost(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  async release(): Promise<void> {
+    if (this.#released) return;
+    this.#released = true;
+    clearInterval(this.#timer);
+    if (await this.#stillOurs()) await this.#write({ released: true });
+  }
+
+  async #renew(): Promise<void> {
+    if (this.#released) return;
+    if (!(await this.#stillOurs())) {
+      this.#lose(new Error(`The lease on ${this.directory} expired and another run took it`));
+      return;
+    }
+    await this.#write({});
+  }
+
+  /** A lease that cannot be renewed is as good as lost: the run must stop. */
+  #lose(reason: unknown): void {
+    clearInterval(this.#timer);
+    this.#controller.abort(reason);
+  }
+
+  async #stillOurs(): Promise<boolean> {
+    return (await newestGeneration(this.directory)) === this.generation;
+  }
+
+  async #write(extra: Partial<LeaseState>): Promise<void> {
+    const state: LeaseState = { ...this.holder, expiresAt: Date.now() + this.leaseMs, ...extra };
+    await writeFileAtomic(generationFile(this.directory, this.generation), JSON.stringify(state));
+  }
+}
+
+export { acquireFileLock };
+export type { LeaseTiming };

@@ -1,0 +1,61 @@
+import type { RunRecord } from '../../core/run.js';
+
+/** The outcome of claiming a run id: either it is ours, or the run already happened or is happening. */
+type ClaimResult = { readonly claimed: true } | { readonly claimed: false; readonly existing: RunRecord };
+
+/** Who holds a task's lock. */
+interface LockHolder {
+  readonly runId: string;
+  readonly caller: string;
+  /** ISO 8601: when the holder took the lock. */
+  readonly since: string;
+}
+
+/** A held lock: a lease that its heartbeat keeps alive until it is released. */
+interface Lease {
+  /** Fires when the lease was lost (it expired and another run took it). */
+  readonly lost: AbortSignal;
+  /** Gives the lock up; safe to call more than once. */
+  release(): Promise<void>;
+}
+
+/** The outcome of asking for a lock. */
+type LockResult = { readonly acquired: true; readonly lease: Lease } | { readonly acquired: false; readonly holder: LockHolder };
+
+/** A query over the ledger. */
+interface LedgerQuery {
+  readonly task?: string;
+  /** At most this many records, newest first. */
+  readonly limit?: number;
+}
+
+/**
+ * The run ledger: every run recorded once, whatever its source, and the
+ * locks that keep a locked task to one run at a time per stage.
+ */
+interface RunLedger {
+  /**
+   * Records a run's start, if and only if its run id is new (a conditional
+   * write). A second delivery of the same run id gets the first run's record.
+   */
+  claim(record: RunRecord): Promise<ClaimResult>;
+  /** Records a claimed run's end (exit code, duration, error). */
+  finish(record: RunRecord): Promise<void>;
+  /** Takes the named lock for `holder`, or reports who holds it. */
+  acquireLock(name: string, holder: LockHolder): Promise<LockResult>;
+  /** One run's record. */
+  get(runId: string): Promise<RunRecord | undefined>;
+  /** Run records, newest first. */
+  list(query?: LedgerQuery): Promise<RunRecord[]>;
+}
+
+/** The ledger cannot be reached: no task may run unguarded, so the run is refused. */
+class LedgerUnavailableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'LedgerUnavailableError';
+  }
+}
+
+export { LedgerUnavailableError };
+export type { ClaimResult, LedgerQuery, Lease, LockHolder, LockResult, RunLedger };

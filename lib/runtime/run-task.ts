@@ -1,0 +1,115 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { ExitCode, isTaskExitCode } from '../core/exit-codes.js';
+import type { RunError } from '../core/run.js';
+import type { Task, TaskContext } from './define-task.js';
+
+/** Why a run was told to stop before it finished. */
+class RunStoppedError extends Error {
+  constructor(
+    name: 'TimeoutError' | 'InterruptedError' | 'LeaseLostError',
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = name;
+  }
+}
+
+/** How a task's run ended. */
+interface TaskOutcome {
+  readonly exitCode: number;
+  readonly output?: unknown;
+  readonly error?: RunError;
+}
+
+/** Everything a task run needs besides the task. */
+interface TaskRunInput {
+  readonly args: unknown;
+  readonly config: Readonly<Record<string, string>>;
+  readonly log: Logger;
+  readonly runId: string;
+  readonly release: string;
+  readonly stage: string;
+  /** Epoch milliseconds at which the task is told to stop (exit 124). */
+  readonly deadline: number;
+  /** Fires when the user interrupts the run (exit 130). */
+  readonly interrupt?: AbortSignal;
+  /** Fires when the task's lock lease was lost (exit 75). */
+  readonly leaseLost?: AbortSignal;
+}
+
+/**
+ * Runs a task to its end and says how it ended, never throwing.
+ *
+ * The task's signal fires at the deadline, on an interrupt, or when its lock
+ * lease is lost; whatever the task does then, the run ends with 124, 130 or
+ * 75. Otherwise a returned value is the output, the task's `exitCode` is the
+ * exit code, and a thrown error is exit code 1 with the stack in the log.
+ */
+async function runTask(task: Task, input: TaskRunInput): Promise<TaskOutcome> {
+  const controller = new AbortController();
+  const stop = (error: RunStoppedError): void => {
+    if (!controller.signal.aborted) {
+      input.log.warn(`Stopping the task: ${error.message}`);
+      controller.abort(error);
+    }
+  };
+  const timer = setTimeout(
+    () => stop(new RunStoppedError('TimeoutError', `the task hit its timeout`, ExitCode.TIMEOUT)),
+    Math.max(0, input.deadline - Date.now()),
+  );
+  const onInterrupt = (): void => stop(new RunStoppedError('InterruptedError', 'interrupted by the user', ExitCode.INTERRUPTED));
+  const onLeaseLost = (): void => stop(new RunStoppedError('LeaseLostError', 'the lock lease was lost to another run', ExitCode.TEMP_FAIL));
+  input.interrupt?.addEventListener('abort', onInterrupt, { once: true });
+  input.leaseLost?.addEventListener('abort', onLeaseLost, { once: true });
+  if (input.interrupt?.aborted === true) onInterrupt();
+
+  const context: TaskContext<unknown> = {
+    args: input.args,
+    config: input.config,
+    log: input.log,
+    signal: controller.signal,
+    remainingTimeMs: () => Math.max(0, input.deadline - Date.now()),
+    runId: input.runId,
+    release: input.release,
+    stage: input.stage,
+    exitCode: 0,
+  };
+  try {
+    const output = await task.run(context);
+    return stoppedOutcome(controller.signal) ?? finishedOutcome(context.exitCode, output);
+  } catch (error) {
+    const stopped = stoppedOutcome(controller.signal);
+    input.log.error(stopped === undefined ? 'The task threw' : 'The task threw after it was told to stop', error as Error);
+    return stopped ?? { exitCode: ExitCode.TASK_FAILED, error: runErrorOf(error) };
+  } finally {
+    clearTimeout(timer);
+    input.interrupt?.removeEventListener('abort', onInterrupt);
+    input.leaseLost?.removeEventListener('abort', onLeaseLost);
+  }
+}
+
+function stoppedOutcome(signal: AbortSignal): TaskOutcome | undefined {
+  if (!signal.aborted) return undefined;
+  const reason = signal.reason as RunStoppedError;
+  return { exitCode: reason.exitCode, error: { name: reason.name, message: `The run was stopped: ${reason.message}` } };
+}
+
+function finishedOutcome(exitCode: unknown, output: unknown): TaskOutcome {
+  if (!isTaskExitCode(exitCode)) {
+    return {
+      exitCode: ExitCode.TASK_FAILED,
+      error: { name: 'TaskExitCodeError', message: `A task's exit code must be an integer in 0..63, got: ${String(exitCode)}` },
+    };
+  }
+  return output === undefined ? { exitCode } : { exitCode, output };
+}
+
+/** The name and message of anything thrown; never its stack. */
+function runErrorOf(error: unknown): RunError {
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'Error', message: String(error) };
+}
+
+export { runErrorOf, runTask };
+export type { TaskOutcome, TaskRunInput };

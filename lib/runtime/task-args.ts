@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+
+/** The outcome of checking args against a task's schema. */
+type ArgsCheck = { readonly ok: true; readonly args: unknown } | { readonly ok: false; readonly message: string };
+
+/**
+ * Checks args against a task's schema and, when they fail, says which field
+ * is wrong and why, in one line.
+ *
+ * @example
+ * checkArgs(schema, { olderThanDays: 'x' });
+ * // { ok: false, message: 'olderThanDays: Invalid input: expected number, received string' }
+ */
+function checkArgs(schema: z.ZodType, args: unknown): ArgsCheck {
+  const parsed = schema.safeParse(args ?? {});
+  if (parsed.success) return { ok: true, args: parsed.data };
+  const problems = parsed.error.issues.map((issue) => {
+    const field = issue.path.length === 0 ? '(args)' : issue.path.map(String).join('.');
+    const keys = 'keys' in issue && Array.isArray(issue.keys) ? ` ${issue.keys.join(', ')}` : '';
+    return `${field}: ${issue.message}${issue.code === 'unrecognized_keys' ? '' : keys}`;
+  });
+  return { ok: false, message: problems.join('; ') };
+}
+
+const SECRET_LOOKING_KEY = /pass(word)?|secret|token|credential|private|api[-_]?key/i;
+
+/**
+ * The args as the ledger keeps them: values under secret-looking keys
+ * (`password`, `token`, `apiKey`, ...) become `[redacted]`.
+ */
+function redactArgs(args: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(args).map(([key, value]) => [key, SECRET_LOOKING_KEY.test(key) ? '[redacted]' : value]),
+  );
+}
+
+export { checkArgs, redactArgs };
+export type { ArgsCheck };

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import type { TaskCatalog, TaskInfo } from '../core/task-catalog.js';
+import type { Task } from './define-task.js';
+
+/**
+ * The tasks of an application, each loaded only when it runs, so that one
+ * task's dependencies cost nothing to the others (nor to the web function).
+ *
+ * @example
+ * const tasks: TaskLoaders = { migrate: () => import('./tasks/migrate.js') };
+ */
+type TaskLoaders = Readonly<Record<string, () => Promise<{ readonly default: Task<z.ZodType> }>>>;
+
+/**
+ * Loads the task registered as `name`, checking that its definition carries
+ * the same name.
+ *
+ * @throws TypeError when the module's default export is not a task named `name`.
+ */
+async function loadTask(loaders: TaskLoaders, name: string): Promise<Task<z.ZodType>> {
+  const loader = loaders[name];
+  if (loader === undefined) throw new TypeError(`No task is registered as ${JSON.stringify(name)}`);
+  const task = (await loader()).default;
+  if (task?.name !== name || typeof task.run !== 'function') {
+    throw new TypeError(
+      `The module registered as task ${JSON.stringify(name)} must default-export defineTask({ name: ${JSON.stringify(name)}, ... }), got name ${JSON.stringify(task?.name)}`,
+    );
+  }
+  return task;
+}
+
+/** Describes one task for the catalog: its args become JSON Schema. */
+function describeTask(task: Task<z.ZodType>): TaskInfo {
+  return {
+    name: task.name,
+    description: task.description,
+    args: z.toJSONSchema(task.args, { io: 'input', unrepresentable: 'any' }) as TaskInfo['args'],
+    ...(task.options.timeoutSeconds === undefined ? {} : { timeoutSeconds: task.options.timeoutSeconds }),
+    lock: task.options.lock === true,
+  };
+}
+
+/**
+ * Builds the catalog of every registered task, sorted by name. This loads
+ * every task module, so it runs at build time (for the bundle's manifest) and
+ * for `cnf:describe`, never on a task's own run.
+ */
+async function describeTasks(loaders: TaskLoaders): Promise<TaskCatalog> {
+  const names = Object.keys(loaders).sort();
+  const tasks: TaskInfo[] = [];
+  for (const name of names) tasks.push(describeTask(await loadTask(loaders, name)));
+  return { tasks };
+}
+
+export { describeTasks, loadTask };
+export type { TaskLoaders };
