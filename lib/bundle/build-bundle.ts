@@ -1,0 +1,121 @@
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { build, type BuildFailure, type Metafile } from 'esbuild';
+import { BuildError } from '../core/errors.js';
+import type { Project } from '../core/project.js';
+import { releaseIdOf, type BundleFile } from '../core/release.js';
+import type { TaskCatalog } from '../core/task-catalog.js';
+import { toolRoot } from '../core/tool-root.js';
+import { collectAssets } from './bundle-assets.js';
+import { describeBundle } from './describe-bundle.js';
+
+/** The project facts a build needs. */
+type BundleSource = Pick<Project, 'root' | 'lambdaDir'>;
+
+/** A built bundle: its files, their release id, and the task catalog it carries. */
+interface Bundle {
+  /** Every file, paths relative to the bundle root, sorted. */
+  readonly files: readonly BundleFile[];
+  /** `r-` and 12 hex digits, over all files (the manifest included). */
+  readonly release: string;
+  /** The tasks of the bundle, as `manifest.json` holds them. */
+  readonly catalog: TaskCatalog;
+  /** The source files the bundle was built from, relative to the project root. */
+  readonly inputs: readonly string[];
+  /** esbuild's metafile: the import graph of every output. */
+  readonly metafile: Metafile;
+}
+
+/** The entry points of every bundle, relative to the lambda directory. */
+const ENTRY_POINTS = { web: 'web.ts', admin: 'admin.ts' } as const;
+
+/** The file in the bundle that carries the task catalog. */
+const MANIFEST_FILE = 'manifest.json';
+
+/*
+ * esbuild writes source map paths relative to the output directory. Taking
+ * the project root as the (virtual: nothing is written there) output
+ * directory makes them project-relative (`lambda/db.ts`), so that the same
+ * source gives the same bytes, and the same release id, wherever the project
+ * is checked out, and stack traces read `/var/task/lambda/db.ts:60`.
+ */
+
+/*
+ * esbuild's ESM output has no `require`; CommonJS dependencies (pg among
+ * them) that require Node built-ins need one.
+ */
+const REQUIRE_SHIM = "import { createRequire as __cnfCreateRequire } from 'node:module'; const require = __cnfCreateRequire(import.meta.url);";
+
+/**
+ * Builds the application in `lambdaDir` into one bundle with a `web` and an
+ * `admin` entry: ESM, code splitting, source maps, a task manifest. The same
+ * source gives the same bytes and so the same release id.
+ *
+ * @throws BuildError with esbuild's messages when the code does not build,
+ * or when the task modules fail to load.
+ */
+async function buildBundle(source: BundleSource): Promise<Bundle> {
+  const entryPoints = Object.entries(ENTRY_POINTS).map(([out, file]) => ({ in: join(source.lambdaDir, file), out }));
+  for (const { in: entry } of entryPoints) {
+    if (!existsSync(entry)) {
+      throw new BuildError(`The application has no ${relative(source.root, entry)}.`, {
+        hint: `Every cnf-admin project has ${ENTRY_POINTS.web} (the web handler) and ${ENTRY_POINTS.admin} (createAdminHandler) in ${relative(source.root, source.lambdaDir) || '.'}.`,
+      });
+    }
+  }
+  const result = await runEsbuild(source, entryPoints);
+  const code: BundleFile[] = result.outputFiles.map((file) => ({
+    path: relative(source.root, file.path).split('\\').join('/'),
+    contents: file.contents,
+  }));
+  const assets = collectAssets(source.lambdaDir);
+  const catalog = await describeBundle([...code, ...assets.files]);
+  const manifest: BundleFile = { path: MANIFEST_FILE, contents: new TextEncoder().encode(`${JSON.stringify(catalog, null, 2)}\n`) };
+  const files = [...code, ...assets.files, manifest].sort((a, b) => (a.path < b.path ? -1 : 1));
+  const inputs = [
+    ...Object.keys(result.metafile.inputs),
+    ...assets.sources.map((file) => relative(source.root, file).split('\\').join('/')),
+  ].sort();
+  return { files, release: releaseIdOf(files), catalog, inputs, metafile: result.metafile };
+}
+
+async function runEsbuild(source: BundleSource, entryPoints: { in: string; out: string }[]) {
+  try {
+    return await build({
+      absWorkingDir: source.root,
+      entryPoints,
+      outdir: source.root,
+      write: false,
+      metafile: true,
+      bundle: true,
+      format: 'esm',
+      splitting: true,
+      platform: 'node',
+      target: 'node22',
+      outExtension: { '.js': '.mjs' },
+      chunkNames: 'chunks/[name]-[hash]',
+      mainFields: ['module', 'main'],
+      sourcemap: 'linked',
+      sourcesContent: false,
+      keepNames: true,
+      charset: 'utf8',
+      banner: { js: REQUIRE_SHIM },
+      // `cnf-admin/runtime` and its subpaths (`cnf-admin/runtime/config`) are this
+      // installation's runtime sources, wherever the project is.
+      alias: { 'cnf-admin/runtime': join(toolRoot(), 'lib', 'runtime') },
+      // Optional native bindings that pg loads only when asked to.
+      external: ['pg-native'],
+      logLevel: 'silent',
+    });
+  } catch (error) {
+    const failure = error as BuildFailure;
+    const messages = (failure.errors ?? []).map((message) => {
+      const where = message.location === null ? '' : `${message.location.file}:${message.location.line}:${message.location.column}: `;
+      return `${where}${message.text}`;
+    });
+    throw new BuildError(`The application did not build:\n  ${messages.join('\n  ') || (error as Error).message}`, { cause: error });
+  }
+}
+
+export { buildBundle, ENTRY_POINTS, MANIFEST_FILE };
+export type { Bundle, BundleSource };

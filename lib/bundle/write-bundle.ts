@@ -1,0 +1,14 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { BundleFile } from '../core/release.js';
+
+/** Writes bundle files below `dir`, creating directories as needed. */
+async function writeBundleFiles(dir: string, files: readonly BundleFile[]): Promise<void> {
+  for (const file of files) {
+    const target = join(dir, file.path);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, file.contents);
+  }
+}
+
+export { writeBundleFiles };
