@@ -1,0 +1,194 @@
+import { hostname, userInfo } from 'node:os';
+import { sourceFingerprint } from '../../bundle/source-fingerprint.js';
+import { releaseOfPair } from '../../core/alias-pair.js';
+import { UnavailableError } from '../../core/errors.js';
+import type {
+  AliasPairStatus,
+  InvokeOptions,
+  InvokePlan,
+  LogsOptions,
+  Platform,
+  ReleaseTarget,
+  RunFrame,
+  RunQuery,
+  StageStatus,
+} from '../../core/platform.js';
+import { DEFAULT_ALIAS } from '../../core/platform.js';
+import type { Project } from '../../core/project.js';
+import type { AdminEvent, RunRecord } from '../../core/run.js';
+import type { Stage } from '../../core/stage.js';
+import type { TaskCatalog } from '../../core/task-catalog.js';
+import { FileLedger } from '../../runtime/ledger/file-ledger.js';
+import { readAliases, type LocalAliasPair } from './alias-store.js';
+import { ensureEmbeddedDatabase, embeddedDatabasePort } from './embedded-database.js';
+import { deployLocal, type LocalDeployment } from './local-deploy.js';
+import { localLogs } from './local-logs.js';
+import { LocalParameterStore } from './local-parameters.js';
+import { localPaths, type LocalPaths } from './local-paths.js';
+import { bundleDir, listReleases, readRelease, type StoredRelease } from './release-store.js';
+import { runLocally } from './run-process.js';
+
+/** The Node major version of the Lambda runtime that AWS stages run on (nodejs22.x). */
+const LAMBDA_NODE_MAJOR = 22;
+
+/** The local admin "function" timeout: Lambda's maximum. */
+const LOCAL_FUNCTION_TIMEOUT_SECONDS = 900;
+
+/**
+ * The local stage: releases, alias pairs, parameter set, ledger and logs
+ * under `.cnf/local/`, runs in Node processes of their own, and an embedded
+ * PostgreSQL. It answers the same questions as the AWS platform.
+ */
+class LocalPlatform implements Platform {
+  readonly kind = 'local' as const;
+  readonly parameters: LocalParameterStore;
+  readonly #paths: LocalPaths;
+  readonly #ledger: FileLedger;
+
+  /**
+   * @param progress - told what the platform is doing when it takes a while (a first deploy, starting the database)
+   */
+  constructor(
+    private readonly project: Project,
+    private readonly stage: Stage,
+    private readonly progress: (message: string) => void = () => undefined,
+  ) {
+    this.#paths = localPaths(project);
+    this.parameters = new LocalParameterStore(this.#paths.parameters);
+    this.#ledger = new FileLedger(this.#paths.ledger);
+  }
+
+  /** Builds the working tree and moves the alias pair to it. */
+  deploy(alias: string = DEFAULT_ALIAS): Promise<LocalDeployment> {
+    return deployLocal(this.project, this.stage, alias);
+  }
+
+  async resolve(target: ReleaseTarget): Promise<InvokePlan> {
+    const notices: string[] = [];
+    if (target.release !== undefined) {
+      const stored = await this.#storedRelease(target.release);
+      return this.#plan(undefined, stored, notices);
+    }
+    const alias = target.alias ?? DEFAULT_ALIAS;
+    let pair = (await readAliases(this.#paths))[alias];
+    if (pair === undefined) {
+      if (alias !== DEFAULT_ALIAS || (await listReleases(this.#paths)).length > 0) {
+        const known = Object.keys(await readAliases(this.#paths)).join(', ') || 'none';
+        throw new UnavailableError(`The local stage has no alias pair ${JSON.stringify(alias)} (alias pairs: ${known}).`);
+      }
+      this.progress('No local release yet: deploying the working tree first.');
+      const deployment = await this.deploy(alias);
+      notices.push(`Deployed ${deployment.stored.release} to the local stage (web:${alias} and admin:${alias}).`);
+      pair = { web: deployment.stored.release, admin: deployment.stored.release };
+    }
+    const release = releaseOfPair(this.#pairStatus(alias, pair), this.stage.name);
+    const stored = await this.#storedRelease(release);
+    const drift = this.#driftNotice(stored);
+    if (drift !== undefined) notices.push(drift);
+    return this.#plan(alias, stored, notices);
+  }
+
+  async catalog(plan: InvokePlan): Promise<TaskCatalog> {
+    return (await this.#storedRelease(plan.release)).catalog;
+  }
+
+  /** Makes sure the embedded database serves, when the stage has one. */
+  async prepareDatabase(): Promise<void> {
+    if (this.stage.database === 'pglite') await ensureEmbeddedDatabase(this.#paths, this.progress);
+  }
+
+  async *invoke(plan: InvokePlan, event: AdminEvent & { readonly runId: string }, options: InvokeOptions = {}): AsyncGenerator<RunFrame> {
+    await this.prepareDatabase();
+    const catalog = await this.catalog(plan);
+    const taskTimeout = catalog.tasks.find((task) => task.name === event.task)?.timeoutSeconds;
+    yield* runLocally(
+      {
+        app: this.project.app,
+        paths: this.#paths,
+        release: plan.release,
+        bundleDir: bundleDir(this.#paths, plan.release),
+        event,
+        functionTimeoutSeconds: LOCAL_FUNCTION_TIMEOUT_SECONDS,
+        ...(taskTimeout === undefined ? {} : { taskTimeoutSeconds: taskTimeout }),
+      },
+      options,
+    );
+  }
+
+  async callerIdentity(): Promise<string> {
+    return `${userInfo().username}@${hostname()}`;
+  }
+
+  logs(runId: string, options?: LogsOptions): AsyncIterable<RunFrame> {
+    return localLogs(this.#paths, this.#ledger, runId, options);
+  }
+
+  runs(query: RunQuery): Promise<RunRecord[]> {
+    return this.#ledger.list(query);
+  }
+
+  run(runId: string): Promise<RunRecord | undefined> {
+    return this.#ledger.get(runId);
+  }
+
+  async status(): Promise<StageStatus> {
+    const aliases = await readAliases(this.#paths);
+    const releases = await listReleases(this.#paths);
+    const notes: string[] = [];
+    const live = aliases[DEFAULT_ALIAS];
+    const liveRelease = releases.find((stored) => stored.release === live?.web);
+    const drift = liveRelease === undefined ? undefined : this.#driftNotice(liveRelease);
+    notes.push(drift ?? (live === undefined ? 'Nothing deployed yet: cnf-admin deploy --stage local' : 'The working tree matches the live release.'));
+    if (this.stage.database === 'pglite') notes.push(`Embedded PostgreSQL (PGlite) on 127.0.0.1:${await embeddedDatabasePort(this.#paths)}, data in .cnf/local/database/.`);
+    return {
+      stage: this.stage.name,
+      platform: 'local',
+      aliases: Object.entries(aliases).map(([name, pair]) => this.#pairStatus(name, pair)),
+      releases: releases.map((stored) => ({ release: stored.release, createdAt: stored.createdAt, webVersion: stored.release, adminVersion: stored.release })),
+      notes,
+    };
+  }
+
+  /** The local Node version differs from the Lambda runtime's: worth a line before each run. */
+  static nodeVersionNotice(): string | undefined {
+    const major = Number(process.versions.node.split('.')[0]);
+    return major === LAMBDA_NODE_MAJOR
+      ? undefined
+      : `This machine runs Node ${process.versions.node}; Lambda runs Node ${LAMBDA_NODE_MAJOR} (nodejs${LAMBDA_NODE_MAJOR}.x), so local results may differ. Node ${LAMBDA_NODE_MAJOR} is recommended.`;
+  }
+
+  #plan(alias: string | undefined, stored: StoredRelease, notices: string[]): InvokePlan {
+    const nodeNotice = LocalPlatform.nodeVersionNotice();
+    return {
+      stage: this.stage.name,
+      alias,
+      release: stored.release,
+      webVersion: stored.release,
+      adminVersion: stored.release,
+      qualifier: stored.release,
+      notices: nodeNotice === undefined ? notices : [...notices, nodeNotice],
+    };
+  }
+
+  #pairStatus(name: string, pair: LocalAliasPair): AliasPairStatus {
+    return { name, web: { version: pair.web, release: pair.web }, admin: { version: pair.admin, release: pair.admin } };
+  }
+
+  async #storedRelease(release: string): Promise<StoredRelease> {
+    const stored = await readRelease(this.#paths, release);
+    if (stored === undefined) {
+      const known = (await listReleases(this.#paths)).map((entry) => entry.release).join(', ') || 'none';
+      throw new UnavailableError(`The local stage has no release ${JSON.stringify(release)} (releases: ${known}).`, {
+        hint: 'Deploy the working tree with: cnf-admin deploy --stage local',
+      });
+    }
+    return stored;
+  }
+
+  #driftNotice(stored: StoredRelease): string | undefined {
+    if (sourceFingerprint(this.project.root, stored.inputs) === stored.sourceFingerprint) return undefined;
+    return `The working tree differs from the live release ${stored.release}; this runs the live release. Deploy the tree with: cnf-admin deploy --stage local`;
+  }
+}
+
+export { LAMBDA_NODE_MAJOR, LocalPlatform };

@@ -1,0 +1,72 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { UsageError } from '../../core/errors.js';
+import { toolRoot } from '../../core/tool-root.js';
+import { lambdaEnvironment } from './lambda-environment.js';
+import type { LocalPaths } from './local-paths.js';
+import { mergedLines } from './merged-lines.js';
+import { bundleDir } from './release-store.js';
+
+/** A running local web server for one release. */
+interface WebServer {
+  readonly url: string;
+  readonly release: string;
+  /** Its log lines (one per request, and whatever the handler logs), as they come. */
+  readonly lines: AsyncIterable<string>;
+  /** Resolves when the server process has ended. */
+  readonly ended: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a process that serves the release's web handler over HTTP on
+ * `host:port`, with the stage's config, as API Gateway's HTTP API would
+ * call it.
+ *
+ * @throws UsageError when the port cannot be had (in use, or not allowed).
+ */
+async function startWebServer(app: string, paths: LocalPaths, release: string, host: string, port: number): Promise<WebServer> {
+  const dir = bundleDir(paths, release);
+  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', join(toolRoot(), 'dist', 'local-web-server.mjs'), host, String(port)], {
+    cwd: dir,
+    env: lambdaEnvironment(app, paths, release, dir, 'web'),
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const ended = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const report = await firstReport(child);
+  if (report.listening === undefined) {
+    await ended;
+    throw new UsageError(`Cannot serve on ${host}:${port}: ${report.error ?? 'the server ended before it listened'}.`, {
+      hint: 'Pick another port with --port.',
+    });
+  }
+  return {
+    url: report.listening,
+    release,
+    lines: mergedLines([child.stdout!, child.stderr!]),
+    ended,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await ended;
+    },
+  };
+}
+
+function firstReport(child: ChildProcess): Promise<{ listening?: string; error?: string }> {
+  return new Promise((resolve) => {
+    let text = '';
+    const channel = child.stdio[3] as Readable | null;
+    channel?.setEncoding('utf8');
+    channel?.on('data', (chunk: string) => {
+      text += chunk;
+      const newline = text.indexOf('\n');
+      if (newline >= 0) resolve(JSON.parse(text.slice(0, newline)) as { listening?: string; error?: string });
+    });
+    child.once('close', () => resolve({}));
+  });
+}
+
+export { startWebServer };
+export type { WebServer };
