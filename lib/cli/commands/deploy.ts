@@ -1,0 +1,36 @@
+import { DEFAULT_ALIAS } from '../../core/platform.js';
+import { writeJson, writeLine, type CliIo } from '../io.js';
+import { openLocalStage, progressReporter, type StageOptions } from '../stage-context.js';
+
+/** The options of `cnf-admin deploy`. */
+interface DeployCommandOptions extends StageOptions {
+  readonly alias?: string;
+  readonly json?: boolean;
+}
+
+/**
+ * `cnf-admin deploy --stage local`: builds the working tree into a release
+ * and moves the local alias pair to it. AWS stages deploy with CDK.
+ */
+async function deploy(options: DeployCommandOptions, io: CliIo): Promise<number> {
+  const { platform } = await openLocalStage(io, options, 'deploy', `AWS stages deploy with CDK: npx cdk deploy -c stage=${options.stage ?? '<stage>'}`);
+  const alias = options.alias ?? DEFAULT_ALIAS;
+  progressReporter(io)('Building the bundle');
+  const { stored, isNew, previous } = await platform.deploy(alias);
+  if (options.json === true) {
+    writeJson(io, { release: stored.release, isNew, previous: previous ?? null, alias, tasks: stored.catalog.tasks.map((task) => task.name) });
+    return 0;
+  }
+  writeLine(io.stderr, `${isNew ? 'Built' : 'Reused'} release ${stored.release} (${stored.catalog.tasks.length} tasks).`);
+  writeLine(
+    io.stderr,
+    previous === stored.release
+      ? `web:${alias} and admin:${alias} already point at ${stored.release}.`
+      : `web:${alias} and admin:${alias} now point at ${stored.release}${previous === undefined ? '' : ` (was ${previous})`}.`,
+  );
+  writeLine(io.stdout, stored.release);
+  return 0;
+}
+
+export { deploy };
+export type { DeployCommandOptions };

@@ -1,0 +1,139 @@
+import { UsageError } from '../../core/errors.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import type { InvokePlan, Platform } from '../../core/platform.js';
+import { isReleaseId } from '../../core/release.js';
+import { isValidRunId, newRunId, type AdminEvent } from '../../core/run.js';
+import { DESCRIBE_TASK, PING_TASK, RESERVED_TASK_PREFIX } from '../../core/task-catalog.js';
+import { writeJson, writeLine, type CliIo } from '../io.js';
+import { renderFrames, writeNotice, writeRunFooter, writeRunHeader } from '../render/run-view.js';
+import { openStage, type StageOptions } from '../stage-context.js';
+import { parseDuration } from '../duration.js';
+import { parseArgFlags, parseArgsJson } from '../task-args.js';
+
+/** The options of `cnf-admin invoke`. */
+interface InvokeCommandOptions extends StageOptions {
+  readonly task: string;
+  /** Task args as flags, from after `--`. */
+  readonly taskArgs: readonly string[];
+  /** Task args as a JSON object. */
+  readonly args?: string;
+  readonly alias?: string;
+  readonly release?: string;
+  readonly runId?: string;
+  readonly waitLock?: string | boolean;
+  readonly dryRun?: boolean;
+  readonly json?: boolean;
+}
+
+const INTERRUPT_NOTICE = 'Interrupting: the task is asked to stop. Press Ctrl-C again to stop it at once.';
+
+/** How long `--wait-lock` without a value waits. */
+const DEFAULT_WAIT_LOCK = '5m';
+
+/**
+ * `cnf-admin invoke <task>`: runs a task against the release behind the
+ * live web alias, shows its output as it happens, and exits with its exit code.
+ */
+async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number> {
+  checkIds(options);
+  const jsonArgs = options.args === undefined ? {} : parseArgsJson(options.args);
+  const waitLockSeconds = options.waitLock === undefined || options.waitLock === false ? undefined : parseDuration(options.waitLock === true ? DEFAULT_WAIT_LOCK : options.waitLock, '--wait-lock');
+  const { platform } = await openStage(io, options);
+  const plan = await platform.resolve({
+    ...(options.alias === undefined ? {} : { alias: options.alias }),
+    ...(options.release === undefined ? {} : { release: options.release }),
+  });
+  plan.notices.forEach((notice) => writeNotice(io, notice));
+  if (options.dryRun === true) return printPlan(io, plan, options);
+
+  const args = { ...jsonArgs, ...(await flagArgs(platform, plan, options)) };
+  const event: AdminEvent & { runId: string } = {
+    task: options.task,
+    args,
+    runId: options.runId ?? newRunId(),
+    source: 'cli',
+    caller: await platform.callerIdentity(),
+    ...(waitLockSeconds === undefined ? {} : { waitLockSeconds }),
+  };
+  writeRunHeader(io, options.task, plan, event.runId);
+  const result = await withInterrupts(io, INTERRUPT_NOTICE, (signal, force) => renderFrames(io, platform.invoke(plan, event, { signal, force }), options.json === true));
+  if (result === undefined) {
+    writeNotice(io, `The run ended without a result. Its log: cnf-admin logs ${event.runId} --stage ${plan.stage}`);
+    return ExitCode.SOFTWARE;
+  }
+  writeRunFooter(io, result);
+  if (options.json === true) writeJson(io, result);
+  return result.exitCode;
+}
+
+function checkIds(options: InvokeCommandOptions): void {
+  if (options.runId !== undefined && !isValidRunId(options.runId)) {
+    throw new UsageError(`--run-id must be 1-128 letters, digits, '.', '_' or '-', got: ${JSON.stringify(options.runId)}`);
+  }
+  if (options.release !== undefined && !isReleaseId(options.release)) {
+    throw new UsageError(`--release takes a release id (r- and 12 hex digits), got: ${JSON.stringify(options.release)}`, {
+      hint: 'List the releases with: cnf-admin status',
+    });
+  }
+  if (options.release !== undefined && options.alias !== undefined) {
+    throw new UsageError('--release and --alias each pick what to run against; give one of them.');
+  }
+}
+
+/**
+ * The task's args from the flags after `--`, read with the task's schema;
+ * an unknown task fails here, before anything runs.
+ */
+async function flagArgs(platform: Platform, plan: InvokePlan, options: InvokeCommandOptions): Promise<Record<string, unknown>> {
+  if (options.task === DESCRIBE_TASK || options.task === PING_TASK) return parseArgFlags(options.taskArgs, undefined);
+  const catalog = await platform.catalog(plan);
+  const task = catalog.tasks.find((candidate) => candidate.name === options.task);
+  if (task === undefined) {
+    const known = catalog.tasks.map((candidate) => candidate.name).join(', ');
+    const reserved = options.task.startsWith(RESERVED_TASK_PREFIX) ? ` Reserved tasks: ${DESCRIBE_TASK}, ${PING_TASK}.` : '';
+    throw new UsageError(`Unknown task ${JSON.stringify(options.task)}. Tasks in release ${plan.release}: ${known}.${reserved}`, {
+      hint: `See each task's args with: cnf-admin tasks --stage ${plan.stage}`,
+    });
+  }
+  return parseArgFlags(options.taskArgs, task);
+}
+
+function printPlan(io: CliIo, plan: InvokePlan, options: InvokeCommandOptions): number {
+  if (options.json === true) {
+    writeJson(io, { ...plan, task: options.task });
+    return ExitCode.OK;
+  }
+  writeLine(io.stdout, `Would run ${options.task} on stage ${plan.stage}:`);
+  writeLine(io.stdout, `  release        ${plan.release}${plan.alias === undefined ? ' (picked by --release)' : ` (behind web:${plan.alias})`}`);
+  writeLine(io.stdout, `  web version    ${plan.webVersion}`);
+  writeLine(io.stdout, `  admin version  ${plan.adminVersion}`);
+  writeLine(io.stdout, `  qualifier      ${plan.qualifier}`);
+  writeLine(io.stdout, 'Nothing ran (--dry-run).');
+  return ExitCode.OK;
+}
+
+/**
+ * Runs `work` with Ctrl-C wired to it: the first interrupt shows `notice` and
+ * fires `signal`, the second fires `force`.
+ */
+async function withInterrupts<T>(io: CliIo, notice: string, work: (signal: AbortSignal, force: AbortSignal) => Promise<T>): Promise<T> {
+  const interrupt = new AbortController();
+  const force = new AbortController();
+  const onSigint = (): void => {
+    if (!interrupt.signal.aborted) {
+      writeNotice(io, notice);
+      interrupt.abort();
+    } else {
+      force.abort();
+    }
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await work(interrupt.signal, force.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+export { invoke, withInterrupts };
+export type { InvokeCommandOptions };

@@ -1,0 +1,85 @@
+import { UsageError } from '../../core/errors.js';
+import type { RunRecord } from '../../core/run.js';
+import { writeJson, writeLine, type CliIo } from '../io.js';
+import { formatDuration, renderFrames } from '../render/run-view.js';
+import { formatTable } from '../render/table.js';
+import { openStage, type StageOptions } from '../stage-context.js';
+
+/** The options of `cnf-admin runs`. */
+interface RunsCommandOptions extends StageOptions {
+  readonly task?: string;
+  readonly limit?: string;
+  readonly json?: boolean;
+}
+
+const DEFAULT_LIMIT = 20;
+
+function exitLabel(record: RunRecord): string {
+  return record.exitCode === undefined ? 'running' : String(record.exitCode);
+}
+
+/**
+ * `cnf-admin runs`: the run ledger, newest first: run id, task, release,
+ * source, caller, exit code, duration and start time.
+ */
+async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
+  const limit = options.limit === undefined ? DEFAULT_LIMIT : Number(options.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a whole number of at least 1, got: ${JSON.stringify(options.limit)}`);
+  const { platform, stage } = await openStage(io, options);
+  const records = await platform.runs({ ...(options.task === undefined ? {} : { task: options.task }), limit });
+  if (options.json === true) {
+    writeJson(io, records);
+    return 0;
+  }
+  if (records.length === 0) {
+    writeLine(io.stderr, `No runs on stage ${stage.name}${options.task === undefined ? '' : ` for task ${options.task}`} yet.`);
+    return 0;
+  }
+  const rows = records.map((record) => [
+    record.runId,
+    record.task,
+    record.release,
+    record.source,
+    record.caller,
+    exitLabel(record),
+    record.durationMs === undefined ? '-' : formatDuration(record.durationMs),
+    record.startedAt,
+  ]);
+  writeLine(io.stdout, formatTable(['RUN ID', 'TASK', 'RELEASE', 'SOURCE', 'CALLER', 'EXIT', 'DURATION', 'STARTED'], rows));
+  return 0;
+}
+
+/** `cnf-admin runs show <runId>`: one run's record, then its log. */
+async function runsShow(runId: string, options: RunsCommandOptions, io: CliIo): Promise<number> {
+  const { platform, stage } = await openStage(io, options);
+  const record = await platform.run(runId);
+  if (record === undefined) {
+    throw new UsageError(`No run ${JSON.stringify(runId)} on stage ${stage.name}.`, { hint: `List the runs with: cnf-admin runs --stage ${stage.name}` });
+  }
+  if (options.json === true) {
+    writeJson(io, record);
+    return 0;
+  }
+  const fields: [string, string][] = [
+    ['run', record.runId],
+    ['task', record.task],
+    ['args', JSON.stringify(record.args)],
+    ['release', record.release],
+    ['source', record.source],
+    ['caller', record.caller],
+    ['started', record.startedAt],
+    ['ended', record.endedAt ?? '(in progress)'],
+    ['exit', exitLabel(record)],
+    ['duration', record.durationMs === undefined ? '-' : formatDuration(record.durationMs)],
+    ['config', record.configFingerprint ?? '-'],
+    ['error', record.error === undefined ? '-' : `${record.error.name}: ${record.error.message}`],
+    ['log', record.log],
+  ];
+  writeLine(io.stdout, fields.map(([name, value]) => `${name.padEnd(9)}${value}`).join('\n'));
+  writeLine(io.stdout);
+  await renderFrames(io, platform.logs(runId), false);
+  return 0;
+}
+
+export { runs, runsShow };
+export type { RunsCommandOptions };

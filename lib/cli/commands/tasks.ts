@@ -1,0 +1,59 @@
+import { UsageError } from '../../core/errors.js';
+import { isReleaseId } from '../../core/release.js';
+import type { TaskInfo } from '../../core/task-catalog.js';
+import { writeJson, writeLine, type CliIo } from '../io.js';
+import { writeNotice } from '../render/run-view.js';
+import { formatTable } from '../render/table.js';
+import { openStage, type StageOptions } from '../stage-context.js';
+
+/** The options of `cnf-admin tasks`. */
+interface TasksCommandOptions extends StageOptions {
+  readonly alias?: string;
+  readonly release?: string;
+  readonly json?: boolean;
+}
+
+/** The args of a task as flags, e.g. `--older-than-days <integer> [--dry-run]`. */
+function argsUsage(task: TaskInfo): string {
+  const schema = task.args as { properties?: Record<string, { type?: string }>; required?: string[] };
+  return Object.entries(schema.properties ?? {})
+    .map(([name, property]) => {
+      const flag = `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+      const usage = property.type === 'boolean' ? flag : `${flag} <${property.type ?? 'value'}>`;
+      return schema.required?.includes(name) === true ? usage : `[${usage}]`;
+    })
+    .join(' ');
+}
+
+/**
+ * `cnf-admin tasks`: the tasks of the live release (or of `--release`), with
+ * their args; `--json` prints the catalog with each task's args as JSON Schema.
+ */
+async function tasks(options: TasksCommandOptions, io: CliIo): Promise<number> {
+  if (options.release !== undefined && !isReleaseId(options.release)) {
+    throw new UsageError(`--release takes a release id (r- and 12 hex digits), got: ${JSON.stringify(options.release)}`);
+  }
+  const { platform } = await openStage(io, options);
+  const plan = await platform.resolve({
+    ...(options.alias === undefined ? {} : { alias: options.alias }),
+    ...(options.release === undefined ? {} : { release: options.release }),
+  });
+  plan.notices.forEach((notice) => writeNotice(io, notice));
+  const catalog = await platform.catalog(plan);
+  if (options.json === true) {
+    writeJson(io, { stage: plan.stage, release: plan.release, tasks: catalog.tasks });
+    return 0;
+  }
+  writeLine(io.stderr, `Tasks of release ${plan.release} on stage ${plan.stage}:`);
+  const rows = catalog.tasks.map((task) => [
+    task.name,
+    task.description,
+    argsUsage(task) || '-',
+    [task.lock ? 'locked' : '', task.timeoutSeconds === undefined ? '' : `timeout ${task.timeoutSeconds}s`].filter(Boolean).join(', ') || '-',
+  ]);
+  writeLine(io.stdout, formatTable(['TASK', 'DESCRIPTION', 'ARGS', 'OPTIONS'], rows));
+  return 0;
+}
+
+export { tasks };
+export type { TasksCommandOptions };

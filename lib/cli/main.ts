@@ -1,0 +1,75 @@
+import { CommanderError } from 'commander';
+import { CnfError } from '../core/errors.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { stylerFor, writeLine, type CliIo } from './io.js';
+import { buildProgram } from './program.js';
+
+/** The process's own streams, directory and environment. */
+function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env };
+}
+
+/*
+ * Node 20 is past its end of life, and current AWS SDK releases warn about
+ * it on every client. The README recommends Node 22; the CLI's users should
+ * not see the SDK's notice on every command.
+ */
+function silenceSdkNodeVersionWarning(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
+/**
+ * The CLI: parses `argv` (without `node` and the script), runs the command,
+ * and resolves to the exit code. Only here do errors become output: a user's
+ * mistake prints one line and what to do next, never a stack trace.
+ *
+ * @example
+ * process.exitCode = await cli(['invoke', 'migrate', '--stage', 'local']);
+ */
+async function cli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  silenceSdkNodeVersionWarning();
+  let exitCode: number = ExitCode.OK;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return reportError(error, argv, io);
+  }
+}
+
+function reportError(error: unknown, argv: readonly string[], io: CliIo): number {
+  const style = stylerFor(io.stderr, io.env);
+  if (error instanceof CommanderError) {
+    // commander has printed its message already; help and --version end here too.
+    if (error.exitCode === 0) return ExitCode.OK;
+    if (error.code === 'commander.unknownOption' && argv[0] === 'invoke' && !argv.includes('--')) {
+      writeLine(io.stderr, style('dim', 'Task args go after --, e.g. cnf-admin invoke notes:purge -- --older-than-days 30'));
+    }
+    writeJsonError(io, argv, 'UsageError', error.message.replace(/^error: /, ''), ExitCode.USAGE);
+    return ExitCode.USAGE;
+  }
+  if (error instanceof CnfError) {
+    writeLine(io.stderr, `${style('red', 'cnf-admin:')} ${error.message}`);
+    if (error.hint !== undefined) writeLine(io.stderr, style('dim', error.hint));
+    if (error.fault === 'tool' || io.env.CNF_DEBUG === '1') writeLine(io.stderr, style('dim', String(error.stack)));
+    writeJsonError(io, argv, error.name, error.message, error.exitCode);
+    return error.exitCode;
+  }
+  const unexpected = error instanceof Error ? error : new Error(String(error));
+  writeLine(io.stderr, `${style('red', 'cnf-admin failed unexpectedly:')} ${unexpected.message}`);
+  writeLine(io.stderr, style('dim', String(unexpected.stack)));
+  writeLine(io.stderr, 'This is a bug in cnf-admin; please report it with the lines above.');
+  writeJsonError(io, argv, unexpected.name, unexpected.message, ExitCode.SOFTWARE);
+  return ExitCode.SOFTWARE;
+}
+
+/** With `--json`, an error is the one JSON document on stdout too, so scripts can read it. */
+function writeJsonError(io: CliIo, argv: readonly string[], name: string, message: string, exitCode: number): void {
+  const flags = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  if (flags.includes('--json')) io.stdout.write(`${JSON.stringify({ error: { name, message }, exitCode }, null, 2)}\n`);
+}
+
+export { cli };

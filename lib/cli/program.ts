@@ -1,0 +1,207 @@
+import { Command, Option } from 'commander';
+import { toolVersion } from '../core/tool-root.js';
+import type { CliIo } from './io.js';
+
+/** One flag of a command. */
+interface OptionSpec {
+  readonly flags: string;
+  readonly description: string;
+}
+
+/** One command of the CLI: its words, flags, help, and what runs it (loaded on use). */
+interface CommandSpec {
+  readonly name: string;
+  /** Positional arguments in commander's notation, e.g. `<task> [taskArgs...]`. */
+  readonly arguments?: string;
+  readonly summary: string;
+  readonly options: readonly OptionSpec[];
+  readonly examples: readonly string[];
+  /** Runs the command with its positional arguments and flags; resolves to the exit code. */
+  readonly run?: (args: readonly unknown[], options: Record<string, unknown>, io: CliIo) => Promise<number>;
+  readonly subcommands?: readonly CommandSpec[];
+}
+
+const STAGE: OptionSpec = { flags: '-s, --stage <name>', description: 'the stage to work on (default: local)' };
+const JSON_OUTPUT: OptionSpec = { flags: '--json', description: 'print one JSON document to stdout, for scripts' };
+const AWS: readonly OptionSpec[] = [
+  { flags: '--profile <name>', description: 'AWS profile, for AWS stages (default: AWS_PROFILE)' },
+  { flags: '--region <name>', description: 'AWS region, for AWS stages (default: AWS_REGION)' },
+];
+const TARGET: readonly OptionSpec[] = [
+  { flags: '--alias <name>', description: 'follow another alias pair than live' },
+  { flags: '--release <id>', description: 'run against a retained release instead of the live one' },
+];
+
+const str = (value: unknown): string => value as string;
+
+/** Every command of cnf-admin, declared in one place. */
+const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'invoke',
+    arguments: '<task> [taskArgs...]',
+    summary: 'run a task against the live release and exit with its exit code',
+    options: [
+      STAGE,
+      { flags: '--args <json>', description: 'task args as a JSON object' },
+      ...TARGET,
+      { flags: '--run-id <id>', description: 'the run id (a retry with the same id runs nothing twice)' },
+      { flags: '--wait-lock [duration]', description: 'wait for a locked task instead of exiting 75 (default: 5m)' },
+      { flags: '--dry-run', description: 'show what would run, and run nothing' },
+      JSON_OUTPUT,
+      ...AWS,
+    ],
+    examples: [
+      'cnf-admin invoke migrate',
+      'cnf-admin invoke notes:purge -- --older-than-days 30 --dry-run',
+      `cnf-admin invoke notes:purge --args '{"olderThanDays": 30}' --json`,
+      'cnf-admin invoke migrate --stage prod --dry-run',
+    ],
+    run: async ([task, taskArgs], options, io) =>
+      (await import('./commands/invoke.js')).invoke({ ...options, task: str(task), taskArgs: (taskArgs as string[] | undefined) ?? [] }, io),
+  },
+  {
+    name: 'tasks',
+    summary: "list the live release's tasks and their args",
+    options: [STAGE, ...TARGET, JSON_OUTPUT, ...AWS],
+    examples: ['cnf-admin tasks', 'cnf-admin tasks --json'],
+    run: async (_args, options, io) => (await import('./commands/tasks.js')).tasks(options, io),
+  },
+  {
+    name: 'deploy',
+    summary: 'build the working tree into a release and move the local alias pair to it',
+    options: [STAGE, { flags: '--alias <name>', description: 'the alias pair to move (default: live)' }, JSON_OUTPUT],
+    examples: ['cnf-admin deploy --stage local'],
+    run: async (_args, options, io) => (await import('./commands/deploy.js')).deploy(options, io),
+  },
+  {
+    name: 'serve',
+    summary: "serve the live release's web handler on localhost",
+    options: [
+      STAGE,
+      { flags: '-p, --port <port>', description: 'the port to listen on (default: 3000)' },
+      { flags: '--host <host>', description: 'the address to listen on (default: 127.0.0.1)' },
+      { flags: '--alias <name>', description: 'serve another alias pair than live' },
+    ],
+    examples: ['cnf-admin serve', 'cnf-admin serve --port 8080'],
+    run: async (_args, options, io) => (await import('./commands/serve.js')).serve(options, io),
+  },
+  {
+    name: 'config',
+    summary: "read and change the stage's parameter set",
+    options: [],
+    examples: ['cnf-admin config list', 'cnf-admin config set FEATURE_X on', 'echo "$SECRET" | cnf-admin config set API_TOKEN - --secure'],
+    subcommands: [
+      {
+        name: 'list',
+        summary: 'every parameter, secrets masked',
+        options: [STAGE, JSON_OUTPUT, ...AWS],
+        examples: ['cnf-admin config list --stage local'],
+        run: async (_args, options, io) => (await import('./commands/config.js')).configList(options, io),
+      },
+      {
+        name: 'get',
+        arguments: '<key>',
+        summary: "one parameter's value (a secret's is never printed)",
+        options: [STAGE, JSON_OUTPUT, ...AWS],
+        examples: ['cnf-admin config get DATABASE_URL'],
+        run: async ([key], options, io) => (await import('./commands/config.js')).configGet(str(key), options, io),
+      },
+      {
+        name: 'set',
+        arguments: '<key> <value>',
+        summary: 'set a parameter; a value of - is read from stdin',
+        options: [STAGE, { flags: '--secure', description: 'store it as a secret (SecureString), never printed' }, JSON_OUTPUT, ...AWS],
+        examples: ['cnf-admin config set LOG_LEVEL debug', 'cnf-admin config set DATABASE_URL - --secure < url.txt'],
+        run: async ([key, value], options, io) => (await import('./commands/config.js')).configSet(str(key), str(value), options, io),
+      },
+      {
+        name: 'unset',
+        arguments: '<key>',
+        summary: 'remove a parameter',
+        options: [STAGE, JSON_OUTPUT, ...AWS],
+        examples: ['cnf-admin config unset LOG_LEVEL'],
+        run: async ([key], options, io) => (await import('./commands/config.js')).configUnset(str(key), options, io),
+      },
+    ],
+  },
+  {
+    name: 'logs',
+    arguments: '<runId>',
+    summary: "show a run's whole log, or follow it",
+    options: [STAGE, { flags: '-f, --follow', description: 'keep following until the run ends, then exit with its exit code' }, JSON_OUTPUT, ...AWS],
+    examples: ['cnf-admin logs 20261124-143927-k3f9qz', 'cnf-admin logs 20261124-143927-k3f9qz --follow'],
+    run: async ([runId], options, io) => (await import('./commands/logs.js')).logs(str(runId), options, io),
+  },
+  {
+    name: 'runs',
+    summary: 'the run ledger: who ran what, on which release, with which outcome',
+    options: [
+      STAGE,
+      { flags: '--task <name>', description: 'only runs of this task' },
+      { flags: '-n, --limit <n>', description: 'at most this many, newest first (default: 20)' },
+      JSON_OUTPUT,
+      ...AWS,
+    ],
+    examples: ['cnf-admin runs', 'cnf-admin runs --task migrate --limit 5', 'cnf-admin runs show 20261124-143927-k3f9qz'],
+    run: async (_args, options, io) => (await import('./commands/runs.js')).runs(options, io),
+    subcommands: [
+      {
+        name: 'show',
+        arguments: '<runId>',
+        summary: "one run's record and log",
+        options: [STAGE, JSON_OUTPUT, ...AWS],
+        examples: ['cnf-admin runs show 20261124-143927-k3f9qz'],
+        run: async ([runId], options, io) => (await import('./commands/runs.js')).runsShow(str(runId), options, io),
+      },
+    ],
+  },
+  {
+    name: 'status',
+    summary: 'the alias pairs, the releases they point at, and drift',
+    options: [STAGE, JSON_OUTPUT, ...AWS],
+    examples: ['cnf-admin status', 'cnf-admin status --stage prod --json'],
+    run: async (_args, options, io) => (await import('./commands/status.js')).status(options, io),
+  },
+  {
+    name: 'releases',
+    summary: 'the releases the stage retains, newest first',
+    options: [STAGE, JSON_OUTPUT, ...AWS],
+    examples: ['cnf-admin releases'],
+    run: async (_args, options, io) => (await import('./commands/status.js')).releases(options, io),
+  },
+];
+
+function addCommand(parent: Command, spec: CommandSpec, io: CliIo, setExitCode: (code: number) => void): void {
+  const command = parent.command(spec.arguments === undefined ? spec.name : `${spec.name} ${spec.arguments}`).summary(spec.summary).description(spec.summary);
+  for (const option of spec.options) command.addOption(new Option(option.flags, option.description));
+  command.addHelpText('after', `\nExamples:\n${spec.examples.map((example) => `  $ ${example}`).join('\n')}\n`);
+  for (const subcommand of spec.subcommands ?? []) addCommand(command, subcommand, io, setExitCode);
+  const { run } = spec;
+  if (run !== undefined) {
+    command.action(async (...received: unknown[]) => {
+      // commander passes the positional arguments, then the options, then the command.
+      const args = received.slice(0, -2);
+      setExitCode(await run(args, received.at(-2) as Record<string, unknown>, io));
+    });
+  }
+}
+
+/**
+ * Builds the CLI's argument parser from {@link COMMANDS}. Parse errors throw
+ * (commander's exitOverride) instead of exiting, so that `cli()` alone turns
+ * them into exit code 64.
+ */
+function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command('cnf-admin')
+    .description('Run admin processes (migrations, one-off tasks) against exactly the release that serves live traffic.')
+    .version(toolVersion(), '-v, --version')
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
+  program.addHelpText('after', '\nEvery command takes --stage (default: local). Exit codes: 0..63 the task\'s own, 64 usage, 69 unavailable, 75 locked or throttled, 77 permission denied, 78 release mismatch, 124 timeout, 130 interrupted.\n');
+  for (const spec of COMMANDS) addCommand(program, spec, io, setExitCode);
+  return program;
+}
+
+export { buildProgram, COMMANDS };
+export type { CommandSpec, OptionSpec };

@@ -1,0 +1,60 @@
+import { UsageError } from '../core/errors.js';
+import type { Platform } from '../core/platform.js';
+import { findProject, stageOf, type Project } from '../core/project.js';
+import type { Stage } from '../core/stage.js';
+import { LocalPlatform } from '../platform/local/local-platform.js';
+import { stylerFor, writeLine, type CliIo } from './io.js';
+
+/** The flags every stage-bound command takes. */
+interface StageOptions {
+  /** @default 'local' */
+  readonly stage?: string;
+  /** The AWS profile, for AWS stages. */
+  readonly profile?: string;
+  /** The AWS region, for AWS stages. */
+  readonly region?: string;
+}
+
+/** A command's view of its stage. */
+interface StageContext {
+  readonly project: Project;
+  readonly stage: Stage;
+  readonly platform: Platform;
+}
+
+/** Tells the user what the tool is doing, on stderr. */
+function progressReporter(io: CliIo): (message: string) => void {
+  const style = stylerFor(io.stderr, io.env);
+  return (message) => writeLine(io.stderr, style('dim', `· ${message}`));
+}
+
+/**
+ * Finds the project around the working directory and opens the stage a
+ * command names.
+ *
+ * @throws UsageError outside a project, or for an unknown stage.
+ */
+async function openStage(io: CliIo, options: StageOptions): Promise<StageContext> {
+  const project = findProject(io.cwd);
+  const stage = stageOf(project, options.stage ?? 'local');
+  if (stage.platform === 'local') {
+    return { project, stage, platform: new LocalPlatform(project, stage, progressReporter(io)) };
+  }
+  throw new UsageError(`Stage ${stage.name} is on AWS, and this build of cnf-admin runs the local stage only.`);
+}
+
+/**
+ * The local platform of a command that only the local stage has (deploy, serve).
+ *
+ * @throws UsageError naming what to do instead on an AWS stage.
+ */
+async function openLocalStage(io: CliIo, options: StageOptions, command: string, instead: string): Promise<StageContext & { readonly platform: LocalPlatform }> {
+  const context = await openStage(io, options);
+  if (!(context.platform instanceof LocalPlatform)) {
+    throw new UsageError(`cnf-admin ${command} is for the local stage; stage ${context.stage.name} is on AWS.`, { hint: instead });
+  }
+  return context as StageContext & { readonly platform: LocalPlatform };
+}
+
+export { openLocalStage, openStage, progressReporter };
+export type { StageContext, StageOptions };

@@ -1,0 +1,123 @@
+import { UsageError } from '../core/errors.js';
+import type { JsonSchema, TaskInfo } from '../core/task-catalog.js';
+
+type Args = Record<string, unknown>;
+
+/** A property's schema, as far as turning a flag's text into a value needs it. */
+interface PropertySchema {
+  readonly type?: string | readonly string[];
+  readonly anyOf?: readonly PropertySchema[];
+  readonly items?: PropertySchema;
+}
+
+/**
+ * Reads `--args '<json>'`: a JSON object.
+ *
+ * @throws UsageError when it is not JSON, or not an object.
+ */
+function parseArgsJson(text: string): Args {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--args is not valid JSON: ${(error as Error).message}`, {
+      hint: `Quote the object for your shell, e.g. --args '{"olderThanDays": 30}'`,
+      cause: error,
+    });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UsageError(`--args must be a JSON object, got: ${text}`);
+  }
+  return value as Args;
+}
+
+function camelCase(flag: string): string {
+  return flag.replace(/-([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
+}
+
+function typeOf(schema: PropertySchema | undefined): string | undefined {
+  if (schema === undefined) return undefined;
+  if (typeof schema.type === 'string') return schema.type;
+  if (Array.isArray(schema.type)) return schema.type.find((type) => type !== 'null');
+  return schema.anyOf?.map(typeOf).find((type) => type !== undefined && type !== 'null');
+}
+
+function convert(flag: string, text: string, schema: PropertySchema | undefined): unknown {
+  const type = typeOf(schema);
+  if (type === 'integer' || type === 'number') {
+    const value = Number(text);
+    if (text.trim() === '' || Number.isNaN(value)) throw new UsageError(`--${flag} takes a number, got: ${JSON.stringify(text)}`);
+    return value;
+  }
+  if (type === 'boolean') {
+    if (text === 'true' || text === 'false') return text === 'true';
+    throw new UsageError(`--${flag} is true or false, got: ${JSON.stringify(text)}`);
+  }
+  if (type === 'object' || type === 'array') {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new UsageError(`--${flag} takes JSON (${type}), got: ${text}`, { cause: error });
+    }
+  }
+  return text;
+}
+
+function describeFlags(properties: Readonly<Record<string, PropertySchema>>): string {
+  return Object.entries(properties)
+    .map(([name, schema]) => {
+      const flag = `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+      const type = typeOf(schema);
+      return type === 'boolean' ? flag : `${flag} <${type ?? 'value'}>`;
+    })
+    .join(', ');
+}
+
+/**
+ * Reads task args written as flags after `--`, so that no JSON needs
+ * shell-quoting: `-- --older-than-days 30 --dry-run` becomes
+ * `{ olderThanDays: 30, dryRun: true }`. The task's JSON Schema says which
+ * flags exist and how to read each value.
+ *
+ * @throws UsageError naming the flag that is unknown or whose value does not fit.
+ */
+function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined): Args {
+  const schema = task?.args as (JsonSchema & { properties?: Record<string, PropertySchema>; additionalProperties?: unknown }) | undefined;
+  const properties = schema?.properties ?? {};
+  const strict = schema?.additionalProperties === false;
+  const args: Args = {};
+  for (let index = 0; index < tokens.length; index += 1) {
+    const token = tokens[index] as string;
+    const match = /^--([A-Za-z0-9][\w-]*)(?:=(.*))?$/s.exec(token);
+    if (match === null) {
+      throw new UsageError(`Task args are flags, got: ${JSON.stringify(token)}`, {
+        hint: `Write them after --, e.g. cnf-admin invoke ${task?.name ?? '<task>'} -- --older-than-days 30`,
+      });
+    }
+    const flag = match[1] as string;
+    const negated = flag.startsWith('no-') && typeOf(properties[camelCase(flag.slice(3))]) === 'boolean';
+    const key = properties[flag] !== undefined ? flag : camelCase(negated ? flag.slice(3) : flag);
+    const property = properties[key];
+    if (property === undefined && strict) {
+      const known = Object.keys(properties).length === 0 ? 'it takes no args' : `its args: ${describeFlags(properties)}`;
+      throw new UsageError(`Unknown arg --${flag} for task ${task?.name}; ${known}.`);
+    }
+    // A repeated flag fills an array: --tag a --tag b.
+    const isArray = typeOf(property) === 'array';
+    const valueSchema = isArray ? property?.items : property;
+    let value: unknown;
+    if (negated) value = false;
+    else if (match[2] !== undefined) value = convert(flag, match[2], valueSchema);
+    else if (typeOf(valueSchema) === 'boolean') value = true;
+    else {
+      const next = tokens[index + 1];
+      if (next === undefined || (next.startsWith('--') && next.length > 2)) throw new UsageError(`--${flag} needs a value.`);
+      index += 1;
+      value = convert(flag, next, valueSchema);
+    }
+    args[key] = isArray ? [...((args[key] as unknown[] | undefined) ?? []), value] : value;
+  }
+  return args;
+}
+
+export { parseArgFlags, parseArgsJson };
