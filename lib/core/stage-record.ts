@@ -1,0 +1,68 @@
+import { RESERVED_KEY_PREFIX } from './parameter-set.js';
+
+/**
+ * What the CLI needs to know about an AWS stage, in one read: the CDK
+ * construct writes it as one SSM String parameter (JSON) at
+ * `/<app>/<stage>/_cnf/stage` on every deploy.
+ */
+interface StageRecord {
+  /** The format of this record; bumped on incompatible changes. */
+  readonly version: 1;
+  readonly app: string;
+  readonly stage: string;
+  readonly region: string;
+  /** The alias name both functions' live aliases carry (`live`). */
+  readonly aliasName: string;
+  /** The parameter set's path, `/<app>/<stage>/`. */
+  readonly parameterPath: string;
+  readonly web: FunctionRecord;
+  readonly admin: FunctionRecord & {
+    /** The admin function's timeout, so that no client timeout is shorter. */
+    readonly timeoutSeconds: number;
+  };
+  /** The run ledger's DynamoDB table. */
+  readonly ledgerTable?: string;
+  /** Whether `cnf-admin console` may evaluate code on this stage. */
+  readonly console: boolean;
+}
+
+/** A function of the stage. */
+interface FunctionRecord {
+  readonly functionName: string;
+  readonly logGroup: string;
+}
+
+/** The key of the stage record below `/<app>/<stage>/`. */
+const STAGE_RECORD_KEY = `${RESERVED_KEY_PREFIX}stage`;
+
+/** The SSM parameter path of a stage's parameter set: `/<app>/<stage>/`. */
+function parameterPathOf(app: string, stage: string): string {
+  return `/${app}/${stage}/`;
+}
+
+/** The SSM parameter name of a stage's record: `/<app>/<stage>/_cnf/stage`. */
+function stageRecordName(app: string, stage: string): string {
+  return `${parameterPathOf(app, stage)}${STAGE_RECORD_KEY}`;
+}
+
+const DESCRIPTION_PREFIX = 'cnf-admin release ';
+
+/**
+ * The description of a function version or alias that serves `release`:
+ * how the CLI finds a release's versions on AWS.
+ *
+ * @example
+ * releaseDescription('r-0123456789ab'); // 'cnf-admin release r-0123456789ab'
+ */
+function releaseDescription(release: string): string {
+  return `${DESCRIPTION_PREFIX}${release}`;
+}
+
+/** The release a version or alias description names, or undefined when it names none. */
+function releaseFromDescription(description: string | undefined): string | undefined {
+  const match = /cnf-admin release (r-[0-9a-f]{12})/.exec(description ?? '');
+  return match?.[1];
+}
+
+export { parameterPathOf, releaseDescription, releaseFromDescription, STAGE_RECORD_KEY, stageRecordName };
+export type { FunctionRecord, StageRecord };
