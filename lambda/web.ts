@@ -62,7 +62,13 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<Response> 
     return await route(databaseFrom(config.values), event);
   } catch (error) {
     if (error instanceof SyntaxError) return json(400, { error: `the request body is not JSON: ${error.message}` });
-    console.error(JSON.stringify({ level: 'ERROR', message: 'Request failed', error: { name: (error as Error).name, message: (error as Error).message, stack: (error as Error).stack } }));
+    console.error(
+      JSON.stringify({
+        level: 'ERROR',
+        message: 'Request failed',
+        error: { name: (error as Error).name, message: (error as Error).message, stack: (error as Error).stack },
+      }),
+    );
     return json(500, { error: 'internal error' });
   }
 }

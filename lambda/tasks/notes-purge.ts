@@ -11,7 +11,7 @@ export default defineTask({
   }),
   async run({ args, config, log }) {
     const db = databaseFrom(config);
-    const cutoff = "now() - make_interval(days => $1::int)";
+    const cutoff = 'now() - make_interval(days => $1::int)';
     if (args.dryRun) {
       const [row] = await db.query<{ count: string }>(`SELECT count(*) FROM notes WHERE created_at < ${cutoff}`, [args.olderThanDays]);
       const count = Number(row?.count ?? 0);

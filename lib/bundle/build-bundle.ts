@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { build, type BuildFailure, type Metafile } from 'esbuild';
+import { build, type BuildFailure, type BuildOptions, type Metafile } from 'esbuild';
 import { BuildError } from '../core/errors.js';
 import type { Project } from '../core/project.js';
 import { releaseIdOf, type BundleFile } from '../core/release.js';
@@ -44,7 +44,8 @@ const MANIFEST_FILE = 'manifest.json';
  * esbuild's ESM output has no `require`; CommonJS dependencies (pg among
  * them) that require Node built-ins need one.
  */
-const REQUIRE_SHIM = "import { createRequire as __cnfCreateRequire } from 'node:module'; const require = __cnfCreateRequire(import.meta.url);";
+const REQUIRE_SHIM =
+  "import { createRequire as __cnfCreateRequire } from 'node:module'; const require = __cnfCreateRequire(import.meta.url);";
 
 /**
  * Builds the application in `lambdaDir` into one bundle with a `web` and an
@@ -79,34 +80,42 @@ async function buildBundle(source: BundleSource): Promise<Bundle> {
   return { files, release: releaseIdOf(files), catalog, inputs, metafile: result.metafile };
 }
 
+/**
+ * The esbuild options of every bundle build, for the given entry points.
+ * Exported so that a benchmark can build a web-only bundle the same way.
+ */
+function bundleBuildOptions(source: BundleSource, entryPoints: { in: string; out: string }[]) {
+  return {
+    absWorkingDir: source.root,
+    entryPoints,
+    outdir: source.root,
+    write: false,
+    metafile: true,
+    bundle: true,
+    format: 'esm',
+    splitting: true,
+    platform: 'node',
+    target: 'node22',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    mainFields: ['module', 'main'],
+    sourcemap: 'linked',
+    sourcesContent: false,
+    keepNames: true,
+    charset: 'utf8',
+    banner: { js: REQUIRE_SHIM },
+    // `cnf-admin/runtime` and its subpaths (`cnf-admin/runtime/config`) are this
+    // installation's runtime sources, wherever the project is.
+    alias: { 'cnf-admin/runtime': join(toolRoot(), 'lib', 'runtime') },
+    // Optional native bindings that pg loads only when asked to.
+    external: ['pg-native'],
+    logLevel: 'silent',
+  } satisfies BuildOptions;
+}
+
 async function runEsbuild(source: BundleSource, entryPoints: { in: string; out: string }[]) {
   try {
-    return await build({
-      absWorkingDir: source.root,
-      entryPoints,
-      outdir: source.root,
-      write: false,
-      metafile: true,
-      bundle: true,
-      format: 'esm',
-      splitting: true,
-      platform: 'node',
-      target: 'node22',
-      outExtension: { '.js': '.mjs' },
-      chunkNames: 'chunks/[name]-[hash]',
-      mainFields: ['module', 'main'],
-      sourcemap: 'linked',
-      sourcesContent: false,
-      keepNames: true,
-      charset: 'utf8',
-      banner: { js: REQUIRE_SHIM },
-      // `cnf-admin/runtime` and its subpaths (`cnf-admin/runtime/config`) are this
-      // installation's runtime sources, wherever the project is.
-      alias: { 'cnf-admin/runtime': join(toolRoot(), 'lib', 'runtime') },
-      // Optional native bindings that pg loads only when asked to.
-      external: ['pg-native'],
-      logLevel: 'silent',
-    });
+    return await build(bundleBuildOptions(source, entryPoints));
   } catch (error) {
     const failure = error as BuildFailure;
     const messages = (failure.errors ?? []).map((message) => {
@@ -117,5 +126,5 @@ async function runEsbuild(source: BundleSource, entryPoints: { in: string; out: 
   }
 }
 
-export { buildBundle, ENTRY_POINTS, MANIFEST_FILE };
+export { buildBundle, bundleBuildOptions, ENTRY_POINTS, MANIFEST_FILE };
 export type { Bundle, BundleSource };

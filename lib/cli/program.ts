@@ -57,7 +57,10 @@ const COMMANDS: readonly CommandSpec[] = [
       'cnf-admin invoke migrate --stage prod --dry-run',
     ],
     run: async ([task, taskArgs], options, io) =>
-      (await import('./commands/invoke.js')).invoke({ ...options, task: str(task), taskArgs: (taskArgs as string[] | undefined) ?? [] }, io),
+      (await import('./commands/invoke.js')).invoke(
+        { ...options, task: str(task), taskArgs: (taskArgs as string[] | undefined) ?? [] },
+        io,
+      ),
   },
   {
     name: 'tasks',
@@ -128,7 +131,12 @@ const COMMANDS: readonly CommandSpec[] = [
     name: 'logs',
     arguments: '<runId>',
     summary: "show a run's whole log, or follow it",
-    options: [STAGE, { flags: '-f, --follow', description: 'keep following until the run ends, then exit with its exit code' }, JSON_OUTPUT, ...AWS],
+    options: [
+      STAGE,
+      { flags: '-f, --follow', description: 'keep following until the run ends, then exit with its exit code' },
+      JSON_OUTPUT,
+      ...AWS,
+    ],
     examples: ['cnf-admin logs 20261124-143927-k3f9qz', 'cnf-admin logs 20261124-143927-k3f9qz --follow'],
     run: async ([runId], options, io) => (await import('./commands/logs.js')).logs(str(runId), options, io),
   },
@@ -172,7 +180,10 @@ const COMMANDS: readonly CommandSpec[] = [
 ];
 
 function addCommand(parent: Command, spec: CommandSpec, io: CliIo, setExitCode: (code: number) => void): void {
-  const command = parent.command(spec.arguments === undefined ? spec.name : `${spec.name} ${spec.arguments}`).summary(spec.summary).description(spec.summary);
+  const command = parent
+    .command(spec.arguments === undefined ? spec.name : `${spec.name} ${spec.arguments}`)
+    .summary(spec.summary)
+    .description(spec.summary);
   for (const option of spec.options) command.addOption(new Option(option.flags, option.description));
   command.addHelpText('after', `\nExamples:\n${spec.examples.map((example) => `  $ ${example}`).join('\n')}\n`);
   for (const subcommand of spec.subcommands ?? []) addCommand(command, subcommand, io, setExitCode);
@@ -198,7 +209,10 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
-  program.addHelpText('after', '\nEvery command takes --stage (default: local). Exit codes: 0..63 the task\'s own, 64 usage, 69 unavailable, 75 locked or throttled, 77 permission denied, 78 release mismatch, 124 timeout, 130 interrupted.\n');
+  program.addHelpText(
+    'after',
+    "\nEvery command takes --stage (default: local). Exit codes: 0..63 the task's own, 64 usage, 69 unavailable, 75 locked or throttled, 77 permission denied, 78 release mismatch, 124 timeout, 130 interrupted.\n",
+  );
   for (const spec of COMMANDS) addCommand(program, spec, io, setExitCode);
   return program;
 }

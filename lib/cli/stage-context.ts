@@ -48,7 +48,12 @@ async function openStage(io: CliIo, options: StageOptions): Promise<StageContext
  *
  * @throws UsageError naming what to do instead on an AWS stage.
  */
-async function openLocalStage(io: CliIo, options: StageOptions, command: string, instead: string): Promise<StageContext & { readonly platform: LocalPlatform }> {
+async function openLocalStage(
+  io: CliIo,
+  options: StageOptions,
+  command: string,
+  instead: string,
+): Promise<StageContext & { readonly platform: LocalPlatform }> {
   const context = await openStage(io, options);
   if (!(context.platform instanceof LocalPlatform)) {
     throw new UsageError(`cnf-admin ${command} is for the local stage; stage ${context.stage.name} is on AWS.`, { hint: instead });

@@ -75,13 +75,5 @@ class ReleaseMismatchError extends CnfError {
   }
 }
 
-export {
-  BuildError,
-  CnfError,
-  PermissionError,
-  ReleaseMismatchError,
-  TryAgainError,
-  UnavailableError,
-  UsageError,
-};
+export { BuildError, CnfError, PermissionError, ReleaseMismatchError, TryAgainError, UnavailableError, UsageError };
 export type { CnfErrorOptions, Fault };

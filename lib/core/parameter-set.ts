@@ -26,7 +26,9 @@ function assertValidConfigKey(key: string): void {
     throw new UsageError(`Config key must be segments of letters, digits, '_', '.' or '-' separated by '/', got: ${JSON.stringify(key)}`);
   }
   if (key === '_cnf' || key.startsWith(RESERVED_KEY_PREFIX)) {
-    throw new UsageError(`Config key ${JSON.stringify(key)} is under the reserved ${RESERVED_KEY_PREFIX} prefix, which cnf-admin keeps for itself.`);
+    throw new UsageError(
+      `Config key ${JSON.stringify(key)} is under the reserved ${RESERVED_KEY_PREFIX} prefix, which cnf-admin keeps for itself.`,
+    );
   }
 }
 

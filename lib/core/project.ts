@@ -103,10 +103,14 @@ function readStages(file: string, declared: unknown): ReadonlyMap<string, Stage>
       throw new UsageError(`Stage ${name} in ${file} is local; only the stage named "local" lives on this machine.`);
     }
     if (settings.region !== undefined && typeof settings.region !== 'string') {
-      throw new UsageError(`Stage ${name} in ${file} has region ${JSON.stringify(settings.region)}; use a region name such as "eu-west-1".`);
+      throw new UsageError(
+        `Stage ${name} in ${file} has region ${JSON.stringify(settings.region)}; use a region name such as "eu-west-1".`,
+      );
     }
     if (settings.database !== undefined && (settings.database !== 'pglite' || platform !== 'local')) {
-      throw new UsageError(`Stage ${name} in ${file} has database ${JSON.stringify(settings.database)}; only the local stage takes one, and it is "pglite".`);
+      throw new UsageError(
+        `Stage ${name} in ${file} has database ${JSON.stringify(settings.database)}; only the local stage takes one, and it is "pglite".`,
+      );
     }
     stages.set(name, {
       name,

@@ -87,8 +87,15 @@ function readEvent(raw: unknown): ReadEvent {
   const event = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<Record<keyof AdminEvent, unknown>>;
   const runId = event.runId ?? newRunId();
   const task = typeof event.task === 'string' ? event.task : '';
-  if (task === '') return { ok: false, runId: String(runId), task, message: 'The admin event has no "task": send e.g. {"task": "migrate"}.' };
-  if (!isValidRunId(runId)) return { ok: false, runId: newRunId(), task, message: `Invalid runId ${JSON.stringify(runId)}: use 1-128 letters, digits, '.', '_' or '-'.` };
+  if (task === '')
+    return { ok: false, runId: String(runId), task, message: 'The admin event has no "task": send e.g. {"task": "migrate"}.' };
+  if (!isValidRunId(runId))
+    return {
+      ok: false,
+      runId: newRunId(),
+      task,
+      message: `Invalid runId ${JSON.stringify(runId)}: use 1-128 letters, digits, '.', '_' or '-'.`,
+    };
   const source = event.source ?? 'console';
   if (!RUN_SOURCES.includes(source as RunSource)) {
     return { ok: false, runId, task, message: `Invalid source ${JSON.stringify(source)}: use one of ${RUN_SOURCES.join(', ')}.` };
@@ -99,7 +106,12 @@ function readEvent(raw: unknown): ReadEvent {
   }
   const waitLockSeconds = event.waitLockSeconds;
   if (waitLockSeconds !== undefined && !(typeof waitLockSeconds === 'number' && waitLockSeconds >= 0)) {
-    return { ok: false, runId, task, message: `"waitLockSeconds" must be a number of seconds >= 0, got: ${JSON.stringify(waitLockSeconds)}` };
+    return {
+      ok: false,
+      runId,
+      task,
+      message: `"waitLockSeconds" must be a number of seconds >= 0, got: ${JSON.stringify(waitLockSeconds)}`,
+    };
   }
   return {
     ok: true,
@@ -130,13 +142,23 @@ class AdminRun {
     const { read } = this;
     if (!read.ok) return this.#refuse(read.runId, read.task, ExitCode.USAGE, 'InvalidEvent', read.message);
     const { event } = read;
-    if (event.task === DESCRIBE_TASK) return this.#result(event.runId, event.task, { exitCode: 0, output: await describeTasks(options.tasks) });
+    if (event.task === DESCRIBE_TASK)
+      return this.#result(event.runId, event.task, { exitCode: 0, output: await describeTasks(options.tasks) });
     if (event.task === PING_TASK) {
-      return this.#result(event.runId, event.task, { exitCode: 0, output: { release: this.#release, stage: this.#stage, node: process.version } });
+      return this.#result(event.runId, event.task, {
+        exitCode: 0,
+        output: { release: this.#release, stage: this.#stage, node: process.version },
+      });
     }
     if (options.tasks[event.task] === undefined) {
       const known = Object.keys(options.tasks).sort().join(', ');
-      return this.#refuse(event.runId, event.task, ExitCode.USAGE, 'UnknownTask', `Unknown task ${JSON.stringify(event.task)}. Tasks in release ${this.#release}: ${known}.`);
+      return this.#refuse(
+        event.runId,
+        event.task,
+        ExitCode.USAGE,
+        'UnknownTask',
+        `Unknown task ${JSON.stringify(event.task)}. Tasks in release ${this.#release}: ${known}.`,
+      );
     }
     let task: Task;
     try {
@@ -168,15 +190,23 @@ class AdminRun {
       log: runLogLocation(this.context),
     };
     const claim = await guardLedger(() => ledger.claim(record));
-    if (claim instanceof LedgerUnavailableError) return this.#refuse(event.runId, event.task, ExitCode.UNAVAILABLE, claim.name, claim.message);
+    if (claim instanceof LedgerUnavailableError)
+      return this.#refuse(event.runId, event.task, ExitCode.UNAVAILABLE, claim.name, claim.message);
     if (!claim.claimed) return this.#replay(claim.existing, log);
 
     let lease: Lease | undefined;
     if (task.options.lock === true) {
       const lock = await guardLedger(() =>
-        waitForLock(ledger, event.task, { runId: event.runId, caller: event.caller, since: record.startedAt }, Math.min((event.waitLockSeconds ?? 0) * 1000, this.deadline - Date.now()), log),
+        waitForLock(
+          ledger,
+          event.task,
+          { runId: event.runId, caller: event.caller, since: record.startedAt },
+          Math.min((event.waitLockSeconds ?? 0) * 1000, this.deadline - Date.now()),
+          log,
+        ),
       );
-      if (lock instanceof LedgerUnavailableError) return this.#finish(ledger, record, log, { exitCode: ExitCode.UNAVAILABLE, error: runErrorOf(lock) });
+      if (lock instanceof LedgerUnavailableError)
+        return this.#finish(ledger, record, log, { exitCode: ExitCode.UNAVAILABLE, error: runErrorOf(lock) });
       if (!lock.acquired) {
         const { holder } = lock;
         const message = `Task ${event.task} is locked by run ${holder.runId} (caller ${holder.caller}) since ${holder.since}; nothing ran.`;
@@ -210,7 +240,10 @@ class AdminRun {
         runId: event.runId,
         release: this.#release,
         stage: this.#stage,
-        deadline: task.options.timeoutSeconds === undefined ? this.deadline : Math.min(this.deadline, this.startedAt + task.options.timeoutSeconds * 1000),
+        deadline:
+          task.options.timeoutSeconds === undefined
+            ? this.deadline
+            : Math.min(this.deadline, this.startedAt + task.options.timeoutSeconds * 1000),
         ...(this.context.interrupt === undefined ? {} : { interrupt: this.context.interrupt }),
         ...(lease === undefined ? {} : { leaseLost: lease.lost }),
       });
@@ -269,7 +302,9 @@ async function guardLedger<T>(operation: () => Promise<T>): Promise<T | LedgerUn
   try {
     return await operation();
   } catch (error) {
-    return new LedgerUnavailableError(`The run ledger is unavailable (${(error as Error).message}); refusing to run unguarded.`, { cause: error });
+    return new LedgerUnavailableError(`The run ledger is unavailable (${(error as Error).message}); refusing to run unguarded.`, {
+      cause: error,
+    });
   }
 }
 

@@ -82,10 +82,7 @@ async function readParameterPath(path: string, maxAgeSeconds: number): Promise<R
     ssmProvider = new SsmParameterProvider();
   }
   try {
-    return (await ssmProvider.getMultiple(path, { maxAge: maxAgeSeconds, forceFetch: maxAgeSeconds <= 0 })) as Record<
-      string,
-      TypedValue
-    >;
+    return (await ssmProvider.getMultiple(path, { maxAge: maxAgeSeconds, forceFetch: maxAgeSeconds <= 0 })) as Record<string, TypedValue>;
   } catch (error) {
     throw new ConfigError(`Cannot read the parameter set ${path}: ${(error as Error).message}`, { cause: error });
   }

@@ -29,9 +29,7 @@ const SECRET_LOOKING_KEY = /pass(word)?|secret|token|credential|private|api[-_]?
  * (`password`, `token`, `apiKey`, ...) become `[redacted]`.
  */
 function redactArgs(args: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(args).map(([key, value]) => [key, SECRET_LOOKING_KEY.test(key) ? '[redacted]' : value]),
-  );
+  return Object.fromEntries(Object.entries(args).map(([key, value]) => [key, SECRET_LOOKING_KEY.test(key) ? '[redacted]' : value]));
 }
 
 export { checkArgs, redactArgs };

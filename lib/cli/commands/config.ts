@@ -26,7 +26,13 @@ async function configList(options: ConfigCommandOptions, io: CliIo): Promise<num
     writeLine(io.stderr, `Stage ${stage.name} has no parameters. Set one with: cnf-admin config set KEY VALUE --stage ${stage.name}`);
     return 0;
   }
-  writeLine(io.stdout, formatTable(['KEY', 'VALUE', 'TYPE'], parameters.map((parameter) => [parameter.key, printableValue(parameter), parameter.secure ? 'secure' : 'plain'])));
+  writeLine(
+    io.stdout,
+    formatTable(
+      ['KEY', 'VALUE', 'TYPE'],
+      parameters.map((parameter) => [parameter.key, printableValue(parameter), parameter.secure ? 'secure' : 'plain']),
+    ),
+  );
   return 0;
 }
 
@@ -36,7 +42,9 @@ async function configGet(key: string, options: ConfigCommandOptions, io: CliIo):
   const { platform, stage } = await openStage(io, options);
   const parameter = await platform.parameters.get(key);
   if (parameter === undefined) {
-    throw new UsageError(`Stage ${stage.name} has no parameter ${key}.`, { hint: `List them with: cnf-admin config list --stage ${stage.name}` });
+    throw new UsageError(`Stage ${stage.name} has no parameter ${key}.`, {
+      hint: `List them with: cnf-admin config list --stage ${stage.name}`,
+    });
   }
   if (options.json === true) writeJson(io, printable(parameter));
   else writeLine(io.stdout, printableValue(parameter));
@@ -61,7 +69,11 @@ async function configSet(key: string, value: string, options: ConfigSetOptions, 
   const secure = options.secure === true;
   await platform.parameters.set(key, text, { secure });
   if (options.json === true) writeJson(io, { key, value: secure ? MASK : text, secure, stage: stage.name });
-  else writeLine(io.stderr, `Set ${key}${secure ? ' (secure)' : ''} on stage ${stage.name}. Admin runs read it from now on; web functions within their cache time.`);
+  else
+    writeLine(
+      io.stderr,
+      `Set ${key}${secure ? ' (secure)' : ''} on stage ${stage.name}. Admin runs read it from now on; web functions within their cache time.`,
+    );
   return 0;
 }
 
@@ -71,14 +83,20 @@ async function configUnset(key: string, options: ConfigCommandOptions, io: CliIo
   const { platform, stage } = await openStage(io, options);
   const existed = await platform.parameters.unset(key);
   if (options.json === true) writeJson(io, { key, removed: existed, stage: stage.name });
-  else writeLine(io.stderr, existed ? `Removed ${key} from stage ${stage.name}.` : `Stage ${stage.name} had no parameter ${key}; nothing changed.`);
+  else
+    writeLine(
+      io.stderr,
+      existed ? `Removed ${key} from stage ${stage.name}.` : `Stage ${stage.name} had no parameter ${key}; nothing changed.`,
+    );
   return 0;
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 export { configGet, configList, configSet, configUnset };

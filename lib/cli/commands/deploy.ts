@@ -13,12 +13,23 @@ interface DeployCommandOptions extends StageOptions {
  * and moves the local alias pair to it. AWS stages deploy with CDK.
  */
 async function deploy(options: DeployCommandOptions, io: CliIo): Promise<number> {
-  const { platform } = await openLocalStage(io, options, 'deploy', `AWS stages deploy with CDK: npx cdk deploy -c stage=${options.stage ?? '<stage>'}`);
+  const { platform } = await openLocalStage(
+    io,
+    options,
+    'deploy',
+    `AWS stages deploy with CDK: npx cdk deploy -c stage=${options.stage ?? '<stage>'}`,
+  );
   const alias = options.alias ?? DEFAULT_ALIAS;
   progressReporter(io)('Building the bundle');
   const { stored, isNew, previous } = await platform.deploy(alias);
   if (options.json === true) {
-    writeJson(io, { release: stored.release, isNew, previous: previous ?? null, alias, tasks: stored.catalog.tasks.map((task) => task.name) });
+    writeJson(io, {
+      release: stored.release,
+      isNew,
+      previous: previous ?? null,
+      alias,
+      tasks: stored.catalog.tasks.map((task) => task.name),
+    });
     return 0;
   }
   writeLine(io.stderr, `${isNew ? 'Built' : 'Reused'} release ${stored.release} (${stored.catalog.tasks.length} tasks).`);

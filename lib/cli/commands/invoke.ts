@@ -37,7 +37,10 @@ const DEFAULT_WAIT_LOCK = '5m';
 async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number> {
   checkIds(options);
   const jsonArgs = options.args === undefined ? {} : parseArgsJson(options.args);
-  const waitLockSeconds = options.waitLock === undefined || options.waitLock === false ? undefined : parseDuration(options.waitLock === true ? DEFAULT_WAIT_LOCK : options.waitLock, '--wait-lock');
+  const waitLockSeconds =
+    options.waitLock === undefined || options.waitLock === false
+      ? undefined
+      : parseDuration(options.waitLock === true ? DEFAULT_WAIT_LOCK : options.waitLock, '--wait-lock');
   const { platform } = await openStage(io, options);
   const plan = await platform.resolve({
     ...(options.alias === undefined ? {} : { alias: options.alias }),
@@ -56,7 +59,9 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
     ...(waitLockSeconds === undefined ? {} : { waitLockSeconds }),
   };
   writeRunHeader(io, options.task, plan, event.runId);
-  const result = await withInterrupts(io, INTERRUPT_NOTICE, (signal, force) => renderFrames(io, platform.invoke(plan, event, { signal, force }), options.json === true));
+  const result = await withInterrupts(io, INTERRUPT_NOTICE, (signal, force) =>
+    renderFrames(io, platform.invoke(plan, event, { signal, force }), options.json === true),
+  );
   if (result === undefined) {
     writeNotice(io, `The run ended without a result. Its log: cnf-admin logs ${event.runId} --stage ${plan.stage}`);
     return ExitCode.SOFTWARE;
@@ -104,7 +109,10 @@ function printPlan(io: CliIo, plan: InvokePlan, options: InvokeCommandOptions): 
     return ExitCode.OK;
   }
   writeLine(io.stdout, `Would run ${options.task} on stage ${plan.stage}:`);
-  writeLine(io.stdout, `  release        ${plan.release}${plan.alias === undefined ? ' (picked by --release)' : ` (behind web:${plan.alias})`}`);
+  writeLine(
+    io.stdout,
+    `  release        ${plan.release}${plan.alias === undefined ? ' (picked by --release)' : ` (behind web:${plan.alias})`}`,
+  );
   writeLine(io.stdout, `  web version    ${plan.webVersion}`);
   writeLine(io.stdout, `  admin version  ${plan.adminVersion}`);
   writeLine(io.stdout, `  qualifier      ${plan.qualifier}`);

@@ -24,7 +24,8 @@ function exitLabel(record: RunRecord): string {
  */
 async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
   const limit = options.limit === undefined ? DEFAULT_LIMIT : Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a whole number of at least 1, got: ${JSON.stringify(options.limit)}`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new UsageError(`--limit takes a whole number of at least 1, got: ${JSON.stringify(options.limit)}`);
   const { platform, stage } = await openStage(io, options);
   const records = await platform.runs({ ...(options.task === undefined ? {} : { task: options.task }), limit });
   if (options.json === true) {
@@ -54,7 +55,9 @@ async function runsShow(runId: string, options: RunsCommandOptions, io: CliIo): 
   const { platform, stage } = await openStage(io, options);
   const record = await platform.run(runId);
   if (record === undefined) {
-    throw new UsageError(`No run ${JSON.stringify(runId)} on stage ${stage.name}.`, { hint: `List the runs with: cnf-admin runs --stage ${stage.name}` });
+    throw new UsageError(`No run ${JSON.stringify(runId)} on stage ${stage.name}.`, {
+      hint: `List the runs with: cnf-admin runs --stage ${stage.name}`,
+    });
   }
   if (options.json === true) {
     writeJson(io, record);

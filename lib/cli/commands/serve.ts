@@ -28,10 +28,16 @@ const ALIAS_POLL_MS = 1_000;
  */
 async function serve(options: ServeCommandOptions, io: CliIo): Promise<number> {
   const port = Number(options.port ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number 0-65535, got: ${JSON.stringify(options.port)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port takes a port number 0-65535, got: ${JSON.stringify(options.port)}`);
   const host = options.host ?? '127.0.0.1';
   const alias = options.alias ?? DEFAULT_ALIAS;
-  const { project, platform } = await openLocalStage(io, options, 'serve', "On AWS stages the web function serves through its own URL or API.");
+  const { project, platform } = await openLocalStage(
+    io,
+    options,
+    'serve',
+    'On AWS stages the web function serves through its own URL or API.',
+  );
   const plan = await platform.resolve({ alias });
   plan.notices.forEach((notice) => writeNotice(io, notice));
   await platform.prepareDatabase();
@@ -54,10 +60,14 @@ async function serve(options: ServeCommandOptions, io: CliIo): Promise<number> {
         server.ended.then(() => true),
         new Promise<boolean>((resolve) => {
           const timer = setTimeout(() => resolve(false), ALIAS_POLL_MS);
-          stopped.signal.addEventListener('abort', () => {
-            clearTimeout(timer);
-            resolve(false);
-          }, { once: true });
+          stopped.signal.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(timer);
+              resolve(false);
+            },
+            { once: true },
+          );
         }),
       ]);
       if (ended && !stopped.signal.aborted) {
@@ -68,7 +78,13 @@ async function serve(options: ServeCommandOptions, io: CliIo): Promise<number> {
       if (!stopped.signal.aborted && target !== undefined && target !== server.release) {
         await server.stop();
         writeNotice(io, `web:${alias} moved to ${target}; serving it now.`);
-        server = await startWebServer(project.app, paths, target, host, new URL(server.url).port === '' ? port : Number(new URL(server.url).port));
+        server = await startWebServer(
+          project.app,
+          paths,
+          target,
+          host,
+          new URL(server.url).port === '' ? port : Number(new URL(server.url).port),
+        );
         announce(server);
       }
     }

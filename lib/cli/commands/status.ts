@@ -9,7 +9,9 @@ interface StatusCommandOptions extends StageOptions {
 }
 
 function describeTarget(target: AliasTarget): string {
-  const canary = (target.additionalVersions ?? []).map((extra) => `, ${Math.round(extra.weight * 100)}% to ${extra.release} (version ${extra.version})`).join('');
+  const canary = (target.additionalVersions ?? [])
+    .map((extra) => `, ${Math.round(extra.weight * 100)}% to ${extra.release} (version ${extra.version})`)
+    .join('');
   return `${target.release} (version ${target.version})${canary}`;
 }
 
@@ -26,7 +28,10 @@ async function status(options: StatusCommandOptions, io: CliIo): Promise<number>
   for (const pair of current.aliases) {
     const agree = pair.web.release === pair.admin.release;
     writeLine(io.stdout, `  web:${pair.name.padEnd(6)} ${describeTarget(pair.web)}`);
-    writeLine(io.stdout, `  admin:${pair.name.padEnd(4)} ${describeTarget(pair.admin)}${agree ? '' : '  <- RELEASE MISMATCH (invoke exits 78)'}`);
+    writeLine(
+      io.stdout,
+      `  admin:${pair.name.padEnd(4)} ${describeTarget(pair.admin)}${agree ? '' : '  <- RELEASE MISMATCH (invoke exits 78)'}`,
+    );
   }
   writeLine(io.stdout);
   writeLine(io.stdout, releasesTable(current));

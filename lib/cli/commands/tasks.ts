@@ -49,7 +49,8 @@ async function tasks(options: TasksCommandOptions, io: CliIo): Promise<number> {
     task.name,
     task.description,
     argsUsage(task) || '-',
-    [task.lock ? 'locked' : '', task.timeoutSeconds === undefined ? '' : `timeout ${task.timeoutSeconds}s`].filter(Boolean).join(', ') || '-',
+    [task.lock ? 'locked' : '', task.timeoutSeconds === undefined ? '' : `timeout ${task.timeoutSeconds}s`].filter(Boolean).join(', ') ||
+      '-',
   ]);
   writeLine(io.stdout, formatTable(['TASK', 'DESCRIPTION', 'ARGS', 'OPTIONS'], rows));
   return 0;

@@ -69,7 +69,11 @@ async function ensureEmbeddedDatabase(paths: LocalPaths, onStart: (message: stri
   const files = databaseFiles(paths);
   const port = await embeddedDatabasePort(paths);
   if (await isServing(files.state, port)) return;
-  const lock = await acquireFileLock(files.startLock, { runId: `pid-${process.pid}`, caller: 'cnf-admin', since: new Date().toISOString() }, { leaseMs: START_TIMEOUT_MS });
+  const lock = await acquireFileLock(
+    files.startLock,
+    { runId: `pid-${process.pid}`, caller: 'cnf-admin', since: new Date().toISOString() },
+    { leaseMs: START_TIMEOUT_MS },
+  );
   if (!lock.acquired) return waitUntilServing(files, port, undefined);
   try {
     if (await isServing(files.state, port)) return;

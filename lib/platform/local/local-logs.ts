@@ -47,7 +47,10 @@ async function* localLogs(paths: LocalPaths, ledger: RunLedger, runId: string, o
       return;
     }
     if (options.follow !== true || options.signal?.aborted === true) {
-      yield { type: 'notice', message: `Run ${runId} is still in progress. Follow it with: cnf-admin logs ${runId} --stage local --follow` };
+      yield {
+        type: 'notice',
+        message: `Run ${runId} is still in progress. Follow it with: cnf-admin logs ${runId} --stage local --follow`,
+      };
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));

@@ -21,7 +21,7 @@ import type { TaskCatalog } from '../../core/task-catalog.js';
 import { FileLedger } from '../../runtime/ledger/file-ledger.js';
 import { readAliases, type LocalAliasPair } from './alias-store.js';
 import { ensureEmbeddedDatabase, embeddedDatabasePort } from './embedded-database.js';
-import { deployLocal, type LocalDeployment } from './local-deploy.js';
+import type { LocalDeployment } from './local-deploy.js';
 import { localLogs } from './local-logs.js';
 import { LocalParameterStore } from './local-parameters.js';
 import { localPaths, type LocalPaths } from './local-paths.js';
@@ -59,7 +59,9 @@ class LocalPlatform implements Platform {
   }
 
   /** Builds the working tree and moves the alias pair to it. */
-  deploy(alias: string = DEFAULT_ALIAS): Promise<LocalDeployment> {
+  async deploy(alias: string = DEFAULT_ALIAS): Promise<LocalDeployment> {
+    // The bundler (esbuild) loads only when a deploy needs it: an invoke of the live release does not.
+    const { deployLocal } = await import('./local-deploy.js');
     return deployLocal(this.project, this.stage, alias);
   }
 
@@ -138,13 +140,21 @@ class LocalPlatform implements Platform {
     const live = aliases[DEFAULT_ALIAS];
     const liveRelease = releases.find((stored) => stored.release === live?.web);
     const drift = liveRelease === undefined ? undefined : this.#driftNotice(liveRelease);
-    notes.push(drift ?? (live === undefined ? 'Nothing deployed yet: cnf-admin deploy --stage local' : 'The working tree matches the live release.'));
-    if (this.stage.database === 'pglite') notes.push(`Embedded PostgreSQL (PGlite) on 127.0.0.1:${await embeddedDatabasePort(this.#paths)}, data in .cnf/local/database/.`);
+    notes.push(
+      drift ?? (live === undefined ? 'Nothing deployed yet: cnf-admin deploy --stage local' : 'The working tree matches the live release.'),
+    );
+    if (this.stage.database === 'pglite')
+      notes.push(`Embedded PostgreSQL (PGlite) on 127.0.0.1:${await embeddedDatabasePort(this.#paths)}, data in .cnf/local/database/.`);
     return {
       stage: this.stage.name,
       platform: 'local',
       aliases: Object.entries(aliases).map(([name, pair]) => this.#pairStatus(name, pair)),
-      releases: releases.map((stored) => ({ release: stored.release, createdAt: stored.createdAt, webVersion: stored.release, adminVersion: stored.release })),
+      releases: releases.map((stored) => ({
+        release: stored.release,
+        createdAt: stored.createdAt,
+        webVersion: stored.release,
+        adminVersion: stored.release,
+      })),
       notes,
     };
   }

@@ -28,12 +28,16 @@ interface WebServer {
  */
 async function startWebServer(app: string, paths: LocalPaths, release: string, host: string, port: number): Promise<WebServer> {
   const dir = bundleDir(paths, release);
-  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', join(toolRoot(), 'dist', 'local-web-server.mjs'), host, String(port)], {
-    cwd: dir,
-    env: lambdaEnvironment(app, paths, release, dir, 'web'),
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--enable-source-maps', join(toolRoot(), 'dist', 'local-web-server.mjs'), host, String(port)],
+    {
+      cwd: dir,
+      env: lambdaEnvironment(app, paths, release, dir, 'web'),
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
   const ended = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const report = await firstReport(child);
   if (report.listening === undefined) {

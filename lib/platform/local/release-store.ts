@@ -33,7 +33,11 @@ function bundleDir(paths: LocalPaths, release: string): string {
  * already (the same id means the same bytes). Resolves to the stored release
  * and whether it is new.
  */
-async function storeRelease(paths: LocalPaths, bundle: Bundle, sourceFingerprint: string): Promise<{ stored: StoredRelease; isNew: boolean }> {
+async function storeRelease(
+  paths: LocalPaths,
+  bundle: Bundle,
+  sourceFingerprint: string,
+): Promise<{ stored: StoredRelease; isNew: boolean }> {
   const existing = await readRelease(paths, bundle.release);
   if (existing !== undefined) {
     // The same bytes built from changed sources (a comment, say): remember the

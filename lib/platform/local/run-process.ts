@@ -93,7 +93,14 @@ async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGen
     if (result === undefined) {
       // Lambda too writes a line of its own when it ends a run: "Task timed out after ...".
       result = await recordUnfinished(run, started, killedFor, code, signal);
-      const line = JSON.stringify({ level: 'ERROR', message: result.error?.message, timestamp: new Date().toISOString(), runId: run.event.runId, task: run.event.task, release: run.release });
+      const line = JSON.stringify({
+        level: 'ERROR',
+        message: result.error?.message,
+        timestamp: new Date().toISOString(),
+        runId: run.event.runId,
+        task: run.event.task,
+        release: run.release,
+      });
       await writeLine(log, line);
       yield { type: 'log', line };
     }
@@ -160,15 +167,29 @@ async function recordUnfinished(
   return { runId: run.event.runId, task: run.event.task, release: run.release, exitCode, durationMs, error };
 }
 
-function unfinishedOutcome(run: LocalRun, killedFor: KillReason | undefined, code: number | null, signal: NodeJS.Signals | null): { exitCode: number; error: RunError } {
+function unfinishedOutcome(
+  run: LocalRun,
+  killedFor: KillReason | undefined,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+): { exitCode: number; error: RunError } {
   if (killedFor === 'timeout') {
-    return { exitCode: ExitCode.TIMEOUT, error: { name: 'TimeoutError', message: `The run passed its timeout and was killed after ${Math.round(killAfterMs(run) / 1000)}s.` } };
+    return {
+      exitCode: ExitCode.TIMEOUT,
+      error: { name: 'TimeoutError', message: `The run passed its timeout and was killed after ${Math.round(killAfterMs(run) / 1000)}s.` },
+    };
   }
   if (killedFor === 'interrupt') {
-    return { exitCode: ExitCode.INTERRUPTED, error: { name: 'InterruptedError', message: 'The run was interrupted and did not stop in time, so it was killed.' } };
+    return {
+      exitCode: ExitCode.INTERRUPTED,
+      error: { name: 'InterruptedError', message: 'The run was interrupted and did not stop in time, so it was killed.' },
+    };
   }
   const how = signal === null ? `exit code ${code}` : `signal ${signal}`;
-  return { exitCode: ExitCode.SOFTWARE, error: { name: 'RunCrashedError', message: `The run ended without a result (${how}); its last log lines say why.` } };
+  return {
+    exitCode: ExitCode.SOFTWARE,
+    error: { name: 'RunCrashedError', message: `The run ended without a result (${how}); its last log lines say why.` },
+  };
 }
 
 export { runLocally };

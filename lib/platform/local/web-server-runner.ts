@@ -74,7 +74,8 @@ function toEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2
 
 /** Writes a handler's answer as API Gateway would: a structured result, or a bare value as JSON. */
 function writeResponse(response: ServerResponse, result: APIGatewayProxyStructuredResultV2 | string | object): number {
-  const structured = typeof result === 'object' && result !== null && 'statusCode' in result ? (result as APIGatewayProxyStructuredResultV2) : undefined;
+  const structured =
+    typeof result === 'object' && result !== null && 'statusCode' in result ? (result as APIGatewayProxyStructuredResultV2) : undefined;
   if (structured === undefined) {
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(typeof result === 'string' ? result : JSON.stringify(result));
@@ -92,7 +93,8 @@ function writeResponse(response: ServerResponse, result: APIGatewayProxyStructur
 async function main(): Promise<void> {
   const [host, port] = process.argv.slice(2);
   const taskRoot = process.env.LAMBDA_TASK_ROOT;
-  if (host === undefined || port === undefined || taskRoot === undefined) throw new Error('usage: local-web-server.mjs <host> <port> (with LAMBDA_TASK_ROOT)');
+  if (host === undefined || port === undefined || taskRoot === undefined)
+    throw new Error('usage: local-web-server.mjs <host> <port> (with LAMBDA_TASK_ROOT)');
   const { handler } = (await import(pathToFileURL(join(taskRoot, 'web.mjs')).href)) as { handler: WebHandler };
   const server = createServer((request, response) => {
     const started = Date.now();
@@ -100,13 +102,26 @@ async function main(): Promise<void> {
       .then((body) => handler(toEvent(request, body), { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 30_000 }))
       .then((result) => writeResponse(response, result))
       .catch((error: unknown) => {
-        console.error(JSON.stringify({ level: 'ERROR', message: 'The web handler threw', timestamp: new Date().toISOString(), error: { name: (error as Error).name, message: (error as Error).message, stack: (error as Error).stack } }));
+        console.error(
+          JSON.stringify({
+            level: 'ERROR',
+            message: 'The web handler threw',
+            timestamp: new Date().toISOString(),
+            error: { name: (error as Error).name, message: (error as Error).message, stack: (error as Error).stack },
+          }),
+        );
         response.writeHead(502, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ message: 'Internal Server Error' }));
         return 502;
       })
       .then((statusCode) => {
-        console.log(JSON.stringify({ level: 'INFO', message: `${request.method} ${request.url} ${statusCode} ${Date.now() - started} ms`, timestamp: new Date().toISOString() }));
+        console.log(
+          JSON.stringify({
+            level: 'INFO',
+            message: `${request.method} ${request.url} ${statusCode} ${Date.now() - started} ms`,
+            timestamp: new Date().toISOString(),
+          }),
+        );
       });
   });
   server.once('error', (error) => {

@@ -1,0 +1,56 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT, runCli, type CliResult, type RunCliOptions } from './cli.js';
+
+/** The projects the end-to-end tests run against. */
+type Fixture = 'notes' | 'tasks';
+
+/** A throwaway copy of a project, with the repository's node_modules linked in. */
+interface TestProject {
+  readonly dir: string;
+  /** Runs `cnf-admin` in the project. */
+  cli(args: readonly string[], options?: Omit<RunCliOptions, 'cwd'>): Promise<CliResult>;
+  /** Stops the embedded database, if one started, and deletes the copy. */
+  cleanup(): void;
+}
+
+const FIXTURE_SOURCES: Readonly<Record<Fixture, string>> = {
+  notes: REPO_ROOT,
+  tasks: join(REPO_ROOT, 'test', 'fixtures', 'tasks-app'),
+};
+
+/**
+ * Copies a project (the example notes app, or the test tasks app) into a
+ * temporary directory, so that each test file has its own `.cnf/` state.
+ */
+function createTestProject(fixture: Fixture): TestProject {
+  const dir = mkdtempSync(join(tmpdir(), `cnf-e2e-${fixture}-`));
+  const source = FIXTURE_SOURCES[fixture];
+  cpSync(join(source, 'lambda'), join(dir, 'lambda'), { recursive: true });
+  cpSync(join(source, 'cdk.json'), join(dir, 'cdk.json'));
+  cpSync(join(REPO_ROOT, 'package-lock.json'), join(dir, 'package-lock.json'));
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return {
+    dir,
+    cli: (args, options = {}) => runCli(args, { ...options, cwd: dir }),
+    cleanup() {
+      stopDatabase(dir);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function stopDatabase(dir: string): void {
+  const state = join(dir, '.cnf', 'local', 'database', 'server.json');
+  if (!existsSync(state)) return;
+  const { pid } = JSON.parse(readFileSync(state, 'utf8')) as { pid: number };
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+export { createTestProject };
+export type { Fixture, TestProject };
