@@ -21,6 +21,7 @@ await build({
     'local-runner': 'lib/platform/local/runner.ts',
     'local-web-server': 'lib/platform/local/web-server-runner.ts',
     'local-database': 'lib/platform/local/database-server.ts',
+    'local-detached': 'lib/platform/local/detached-run.ts',
   },
   outdir: 'dist',
   bundle: true,

@@ -47,6 +47,7 @@ const COMMANDS: readonly CommandSpec[] = [
       { flags: '--run-id <id>', description: 'the run id (a retry with the same id runs nothing twice)' },
       { flags: '--wait-lock [duration]', description: 'wait for a locked task instead of exiting 75 (default: 5m)' },
       { flags: '--dry-run', description: 'show what would run, and run nothing' },
+      { flags: '--detach', description: 'start the run, print its run id and how to follow it, and return' },
       JSON_OUTPUT,
       ...AWS,
     ],

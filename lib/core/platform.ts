@@ -121,6 +121,11 @@ interface Platform {
   catalog(plan: InvokePlan): Promise<TaskCatalog>;
   /** Runs the admin event (its run id made by the caller) against the planned release; the last frame is the result. */
   invoke(plan: InvokePlan, event: AdminEvent & { readonly runId: string }, options?: InvokeOptions): AsyncIterable<RunFrame>;
+  /**
+   * Starts the admin event against the planned release and returns at once,
+   * once the platform has accepted it; the run goes on and records itself.
+   */
+  detach(plan: InvokePlan, event: AdminEvent & { readonly runId: string }): Promise<void>;
   /** Replays, or follows, the log of a run. */
   logs(runId: string, options?: LogsOptions): AsyncIterable<RunFrame>;
   /** The run ledger, newest first. */

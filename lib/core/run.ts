@@ -17,6 +17,12 @@ interface AdminEvent {
   readonly task: string;
   /** The task's arguments, validated against its schema before it runs. */
   readonly args?: Readonly<Record<string, unknown>>;
+  /**
+   * Task args as command-line flags (`["--older-than-days", "30"]`), read
+   * with the task's own schema and laid over `args`: the CLI sends what the
+   * user typed after `--` without needing the task catalog first.
+   */
+  readonly argv?: readonly string[];
   /** Made by the caller so that a retry is recognised; made by the handler when absent. */
   readonly runId?: string;
   /** Where the run was started from. @default 'console' */

@@ -1,4 +1,6 @@
+import { UsageError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
+import { parseArgFlags } from '../core/task-arg-flags.js';
 import { isValidRunId, newRunId, RUN_SOURCES, type AdminEvent, type RunRecord, type RunResult, type RunSource } from '../core/run.js';
 import { DESCRIBE_TASK, PING_TASK, type TaskCatalog } from '../core/task-catalog.js';
 import type { Task } from './define-task.js';
@@ -8,7 +10,7 @@ import { LedgerUnavailableError, type Lease, type RunLedger } from './ledger/run
 import { createRunLogger } from './logger.js';
 import { runErrorOf, runTask, type TaskOutcome } from './run-task.js';
 import { checkArgs, redactArgs } from './task-args.js';
-import { describeTasks, loadTask, type TaskLoaders } from './task-registry.js';
+import { describeTask, describeTasks, loadTask, type TaskLoaders } from './task-registry.js';
 import { waitForLock } from './wait-for-lock.js';
 
 /** The part of the Lambda context the admin handler uses, plus the local stage's interrupt. */
@@ -73,6 +75,7 @@ function createAdminHandler(options: AdminHandlerOptions): AdminHandler {
 /** An admin event with its defaults filled in. */
 interface CompleteEvent extends AdminEvent {
   readonly args: Readonly<Record<string, unknown>>;
+  readonly argv: readonly string[];
   readonly runId: string;
   readonly source: RunSource;
   readonly caller: string;
@@ -104,6 +107,10 @@ function readEvent(raw: unknown): ReadEvent {
   if (typeof args !== 'object' || args === null || Array.isArray(args)) {
     return { ok: false, runId, task, message: `"args" must be an object, got: ${JSON.stringify(args)}` };
   }
+  const argv = event.argv ?? [];
+  if (!Array.isArray(argv) || !argv.every((token) => typeof token === 'string')) {
+    return { ok: false, runId, task, message: `"argv" must be an array of strings, got: ${JSON.stringify(argv)}` };
+  }
   const waitLockSeconds = event.waitLockSeconds;
   if (waitLockSeconds !== undefined && !(typeof waitLockSeconds === 'number' && waitLockSeconds >= 0)) {
     return {
@@ -118,6 +125,7 @@ function readEvent(raw: unknown): ReadEvent {
     event: {
       task,
       args: args as Record<string, unknown>,
+      argv: argv as string[],
       runId,
       source: source as RunSource,
       caller: typeof event.caller === 'string' && event.caller !== '' ? event.caller : `lambda-${source}`,
@@ -167,7 +175,14 @@ class AdminRun {
       createRunLogger({ runId: event.runId, task: event.task, release: this.#release }).error('Cannot load the task', error as Error);
       return this.#result(event.runId, event.task, { exitCode: ExitCode.TASK_FAILED, error: runErrorOf(error) });
     }
-    const checked = checkArgs(task.args, event.args);
+    let args: Readonly<Record<string, unknown>>;
+    try {
+      args = { ...event.args, ...parseArgFlags(event.argv, describeTask(task)) };
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      return this.#refuse(event.runId, event.task, ExitCode.USAGE, 'InvalidArgs', error.message);
+    }
+    const checked = checkArgs(task.args, args);
     if (!checked.ok) {
       return this.#refuse(event.runId, event.task, ExitCode.USAGE, 'InvalidArgs', `Invalid args for ${event.task}: ${checked.message}`);
     }
@@ -182,7 +197,7 @@ class AdminRun {
     const record: RunRecord = {
       runId: event.runId,
       task: event.task,
-      args: redactArgs(event.args),
+      args: redactArgs(args),
       release: this.#release,
       source: event.source,
       caller: event.caller,
@@ -225,7 +240,7 @@ class AdminRun {
         return await this.#finish(ledger, record, log, { exitCode: ExitCode.UNAVAILABLE, error: runErrorOf(error) });
       }
       const runLog = createRunLogger({ runId: event.runId, task: event.task, release: this.#release }, config.secrets);
-      runLog.info(`Run started: ${event.task}`, {
+      runLog.info('Run started', {
         source: event.source,
         caller: event.caller,
         args: record.args,
@@ -262,7 +277,7 @@ class AdminRun {
       durationMs: result.durationMs,
       ...(outcome.error === undefined ? {} : { error: outcome.error }),
     };
-    log.info(`Run ended: exit ${result.exitCode}`, { exitCode: result.exitCode, durationMs: result.durationMs });
+    log.info('Run ended', { exitCode: result.exitCode, durationMs: result.durationMs });
     try {
       await ledger.finish(ended);
     } catch (error) {

@@ -52,5 +52,5 @@ async function describeTasks(loaders: TaskLoaders): Promise<TaskCatalog> {
   return { tasks };
 }
 
-export { describeTasks, loadTask };
+export { describeTask, describeTasks, loadTask };
 export type { TaskLoaders };

@@ -1,14 +1,13 @@
 import { UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
-import type { InvokePlan, Platform } from '../../core/platform.js';
+import type { InvokePlan, Platform, RunFrame } from '../../core/platform.js';
 import { isReleaseId } from '../../core/release.js';
-import { isValidRunId, newRunId, type AdminEvent } from '../../core/run.js';
-import { DESCRIBE_TASK, PING_TASK, RESERVED_TASK_PREFIX } from '../../core/task-catalog.js';
+import { isValidRunId, newRunId, type AdminEvent, type RunResult } from '../../core/run.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { renderFrames, writeNotice, writeRunFooter, writeRunHeader } from '../render/run-view.js';
 import { openStage, type StageOptions } from '../stage-context.js';
 import { parseDuration } from '../duration.js';
-import { parseArgFlags, parseArgsJson } from '../task-args.js';
+import { parseArgsJson } from '../args-json.js';
 
 /** The options of `cnf-admin invoke`. */
 interface InvokeCommandOptions extends StageOptions {
@@ -22,6 +21,7 @@ interface InvokeCommandOptions extends StageOptions {
   readonly runId?: string;
   readonly waitLock?: string | boolean;
   readonly dryRun?: boolean;
+  readonly detach?: boolean;
   readonly json?: boolean;
 }
 
@@ -49,26 +49,72 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
   plan.notices.forEach((notice) => writeNotice(io, notice));
   if (options.dryRun === true) return printPlan(io, plan, options);
 
-  const args = { ...jsonArgs, ...(await flagArgs(platform, plan, options)) };
   const event: AdminEvent & { runId: string } = {
     task: options.task,
-    args,
+    args: jsonArgs,
+    ...(options.taskArgs.length === 0 ? {} : { argv: options.taskArgs }),
     runId: options.runId ?? newRunId(),
     source: 'cli',
     caller: await platform.callerIdentity(),
     ...(waitLockSeconds === undefined ? {} : { waitLockSeconds }),
   };
-  writeRunHeader(io, options.task, plan, event.runId);
+  if (options.detach === true) return detach(io, platform, plan, event, options.json === true);
+  const header = (): void => writeRunHeader(io, options.task, plan, event.runId);
   const result = await withInterrupts(io, INTERRUPT_NOTICE, (signal, force) =>
-    renderFrames(io, platform.invoke(plan, event, { signal, force }), options.json === true),
+    renderFrames(io, headedUnlessRefused(platform.invoke(plan, event, { signal, force }), header), options.json === true),
   );
   if (result === undefined) {
     writeNotice(io, `The run ended without a result. Its log: cnf-admin logs ${event.runId} --stage ${plan.stage}`);
     return ExitCode.SOFTWARE;
   }
-  writeRunFooter(io, result);
   if (options.json === true) writeJson(io, result);
+  if (isRefusal(result)) {
+    // Bad input: nothing ran, so it reads as an error, not as a run.
+    writeLine(io.stderr, `cnf-admin: ${result.error?.message ?? 'the admin function refused the event'}`);
+    writeLine(io.stderr, `See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`);
+    return result.exitCode;
+  }
+  writeRunFooter(io, result);
   return result.exitCode;
+}
+
+/** Whether a result is the handler refusing the event before anything ran (unknown task, bad args). */
+function isRefusal(result: RunResult): boolean {
+  return result.exitCode === ExitCode.USAGE && ['InvalidEvent', 'UnknownTask', 'InvalidArgs'].includes(result.error?.name ?? '');
+}
+
+/**
+ * The frames of a run, with the run's header shown before the first one,
+ * unless the first is a refusal: bad input shows as an error, not a run.
+ */
+async function* headedUnlessRefused(frames: AsyncIterable<RunFrame>, header: () => void): AsyncGenerator<RunFrame> {
+  let first = true;
+  for await (const frame of frames) {
+    if (first && !(frame.type === 'result' && isRefusal(frame.result))) header();
+    first = false;
+    yield frame;
+  }
+}
+
+/** `--detach`: start the run, print its id and how to follow it, and return. */
+async function detach(
+  io: CliIo,
+  platform: Platform,
+  plan: InvokePlan,
+  event: AdminEvent & { runId: string },
+  json: boolean,
+): Promise<number> {
+  await platform.detach(plan, event);
+  const follow = `cnf-admin logs ${event.runId} --stage ${plan.stage} --follow`;
+  if (json) writeJson(io, { runId: event.runId, task: event.task, stage: plan.stage, release: plan.release, follow });
+  else {
+    writeLine(io.stdout, event.runId);
+    writeLine(
+      io.stderr,
+      `Started ${event.task} on stage ${plan.stage} (release ${plan.release}) as run ${event.runId}. Follow it with:\n  ${follow}`,
+    );
+  }
+  return ExitCode.OK;
 }
 
 function checkIds(options: InvokeCommandOptions): void {
@@ -83,24 +129,6 @@ function checkIds(options: InvokeCommandOptions): void {
   if (options.release !== undefined && options.alias !== undefined) {
     throw new UsageError('--release and --alias each pick what to run against; give one of them.');
   }
-}
-
-/**
- * The task's args from the flags after `--`, read with the task's schema;
- * an unknown task fails here, before anything runs.
- */
-async function flagArgs(platform: Platform, plan: InvokePlan, options: InvokeCommandOptions): Promise<Record<string, unknown>> {
-  if (options.task === DESCRIBE_TASK || options.task === PING_TASK) return parseArgFlags(options.taskArgs, undefined);
-  const catalog = await platform.catalog(plan);
-  const task = catalog.tasks.find((candidate) => candidate.name === options.task);
-  if (task === undefined) {
-    const known = catalog.tasks.map((candidate) => candidate.name).join(', ');
-    const reserved = options.task.startsWith(RESERVED_TASK_PREFIX) ? ` Reserved tasks: ${DESCRIBE_TASK}, ${PING_TASK}.` : '';
-    throw new UsageError(`Unknown task ${JSON.stringify(options.task)}. Tasks in release ${plan.release}: ${known}.${reserved}`, {
-      hint: `See each task's args with: cnf-admin tasks --stage ${plan.stage}`,
-    });
-  }
-  return parseArgFlags(options.taskArgs, task);
 }
 
 function printPlan(io: CliIo, plan: InvokePlan, options: InvokeCommandOptions): number {

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { hostname, userInfo } from 'node:os';
+import { join } from 'node:path';
 import { sourceFingerprint } from '../../bundle/source-fingerprint.js';
 import { releaseOfPair } from '../../core/alias-pair.js';
 import { UnavailableError } from '../../core/errors.js';
@@ -18,10 +20,12 @@ import type { Project } from '../../core/project.js';
 import type { AdminEvent, RunRecord } from '../../core/run.js';
 import type { Stage } from '../../core/stage.js';
 import type { TaskCatalog } from '../../core/task-catalog.js';
+import { toolRoot } from '../../core/tool-root.js';
 import { FileLedger } from '../../runtime/ledger/file-ledger.js';
 import { readAliases, type LocalAliasPair } from './alias-store.js';
 import { ensureEmbeddedDatabase, embeddedDatabasePort } from './embedded-database.js';
 import type { LocalDeployment } from './local-deploy.js';
+import type { DetachedRun } from './detached-run.js';
 import { localLogs } from './local-logs.js';
 import { LocalParameterStore } from './local-parameters.js';
 import { localPaths, type LocalPaths } from './local-paths.js';
@@ -115,6 +119,19 @@ class LocalPlatform implements Platform {
       },
       options,
     );
+  }
+
+  async detach(plan: InvokePlan, event: AdminEvent & { readonly runId: string }): Promise<void> {
+    const run: DetachedRun = { root: this.project.root, stage: this.stage.name, release: plan.release, event };
+    const child = spawn(process.execPath, [join(toolRoot(), 'dist', 'local-detached.mjs')], {
+      detached: true,
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once('error', reject);
+      child.stdin.end(JSON.stringify(run), () => resolve());
+    });
+    child.unref();
   }
 
   async callerIdentity(): Promise<string> {

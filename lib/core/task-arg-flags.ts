@@ -1,5 +1,5 @@
-import { UsageError } from '../core/errors.js';
-import type { JsonSchema, TaskInfo } from '../core/task-catalog.js';
+import { UsageError } from './errors.js';
+import type { JsonSchema, TaskInfo } from './task-catalog.js';
 
 type Args = Record<string, unknown>;
 
@@ -8,27 +8,6 @@ interface PropertySchema {
   readonly type?: string | readonly string[];
   readonly anyOf?: readonly PropertySchema[];
   readonly items?: PropertySchema;
-}
-
-/**
- * Reads `--args '<json>'`: a JSON object.
- *
- * @throws UsageError when it is not JSON, or not an object.
- */
-function parseArgsJson(text: string): Args {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`--args is not valid JSON: ${(error as Error).message}`, {
-      hint: `Quote the object for your shell, e.g. --args '{"olderThanDays": 30}'`,
-      cause: error,
-    });
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UsageError(`--args must be a JSON object, got: ${text}`);
-  }
-  return value as Args;
 }
 
 function camelCase(flag: string): string {
@@ -68,6 +47,7 @@ function describeFlags(properties: Readonly<Record<string, PropertySchema>>): st
     .map(([name, schema]) => {
       const flag = `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
       const type = typeOf(schema);
+      if (type === 'array') return `${flag} <${typeOf(schema.items) ?? 'value'}>...`;
       return type === 'boolean' ? flag : `${flag} <${type ?? 'value'}>`;
     })
     .join(', ');
@@ -77,7 +57,9 @@ function describeFlags(properties: Readonly<Record<string, PropertySchema>>): st
  * Reads task args written as flags after `--`, so that no JSON needs
  * shell-quoting: `-- --older-than-days 30 --dry-run` becomes
  * `{ olderThanDays: 30, dryRun: true }`. The task's JSON Schema says which
- * flags exist and how to read each value.
+ * flags exist and how to read each value. The admin handler does this with
+ * the task it is about to run (the CLI sends the flags as `argv`), so no
+ * client needs the task catalog first.
  *
  * @throws UsageError naming the flag that is unknown or whose value does not fit.
  */
@@ -120,4 +102,4 @@ function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined): A
   return args;
 }
 
-export { parseArgFlags, parseArgsJson };
+export { parseArgFlags };

@@ -1,0 +1,41 @@
+/**
+ * Carries one local run to its end after the CLI that started it with
+ * `invoke --detach` has returned: the same path as an attached run (log
+ * file, timeout, ledger), with nobody watching the frames.
+ *
+ * Usage: node local-detached.mjs, with a {@link DetachedRun} as JSON on stdin.
+ */
+import { loadProject, stageOf } from '../../core/project.js';
+import type { AdminEvent } from '../../core/run.js';
+import { LocalPlatform } from './local-platform.js';
+
+/** What the detached process is told. */
+interface DetachedRun {
+  readonly root: string;
+  readonly stage: string;
+  readonly release: string;
+  readonly event: AdminEvent & { readonly runId: string };
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function main(): Promise<void> {
+  const run = JSON.parse(await readStdin()) as DetachedRun;
+  const project = loadProject(run.root);
+  const platform = new LocalPlatform(project, stageOf(project, run.stage));
+  const plan = await platform.resolve({ release: run.release });
+  for await (const frame of platform.invoke(plan, run.event)) {
+    if (frame.type === 'result') process.exitCode = frame.result.exitCode;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(70);
+});
+
+export type { DetachedRun };
