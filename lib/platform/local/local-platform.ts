@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { sourceFingerprint } from '../../bundle/source-fingerprint.js';
@@ -28,12 +29,15 @@ import type { LocalDeployment } from './local-deploy.js';
 import type { DetachedRun } from './detached-run.js';
 import { localLogs } from './local-logs.js';
 import { LocalParameterStore } from './local-parameters.js';
-import { localPaths, type LocalPaths } from './local-paths.js';
+import { localPaths, runLogFile, type LocalPaths } from './local-paths.js';
 import { bundleDir, listReleases, readRelease, type StoredRelease } from './release-store.js';
 import { runLocally } from './run-process.js';
 
 /** The Node major version of the Lambda runtime that AWS stages run on (nodejs22.x). */
 const LAMBDA_NODE_MAJOR = 22;
+
+/* A detached run may first start the embedded database: seconds on a first start. */
+const DETACH_START_TIMEOUT_MS = 120_000;
 
 /** The local admin "function" timeout: Lambda's maximum. */
 const LOCAL_FUNCTION_TIMEOUT_SECONDS = 900;
@@ -127,11 +131,21 @@ class LocalPlatform implements Platform {
       detached: true,
       stdio: ['pipe', 'ignore', 'ignore'],
     });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     await new Promise<void>((resolve, reject) => {
       child.once('error', reject);
       child.stdin.end(JSON.stringify(run), () => resolve());
     });
     child.unref();
+    // Return once the run has started (its log exists), so that `logs --follow` finds it.
+    const log = runLogFile(this.#paths, event.runId);
+    const giveUpAt = Date.now() + DETACH_START_TIMEOUT_MS;
+    while (!existsSync(log)) {
+      const code = await Promise.race([exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 50))]);
+      if (code !== undefined) throw new UnavailableError(`The detached run ${event.runId} ended before it started (exit code ${code}).`);
+      if (Date.now() > giveUpAt)
+        throw new UnavailableError(`The detached run ${event.runId} did not start within ${DETACH_START_TIMEOUT_MS / 1000}s.`);
+    }
   }
 
   async callerIdentity(): Promise<string> {

@@ -48,7 +48,13 @@ async function main(): Promise<void> {
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     interrupt: interrupt.signal,
   });
+  // Output a task wrote may still be queued for the pipe: it belongs to the run before its result.
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   await writeResult(result);
+}
+
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
 }
 
 main().then(
