@@ -85,6 +85,7 @@ const COMMANDS: readonly CommandSpec[] = [
       { flags: '-p, --port <port>', description: 'the port to listen on (default: 3000)' },
       { flags: '--host <host>', description: 'the address to listen on (default: 127.0.0.1)' },
       { flags: '--alias <name>', description: 'serve another alias pair than live' },
+      { flags: '--json', description: 'print where it serves as one JSON document; request logs go to stderr' },
     ],
     examples: ['cnf-admin serve', 'cnf-admin serve --port 8080'],
     run: async (_args, options, io) => (await import('./commands/serve.js')).serve(options, io),

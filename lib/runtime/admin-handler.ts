@@ -6,7 +6,7 @@ import { DESCRIBE_TASK, PING_TASK, type TaskCatalog } from '../core/task-catalog
 import type { Task } from './define-task.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config-loader.js';
 import { ledgerFromEnvironment } from './ledger/ledger-from-environment.js';
-import { LedgerUnavailableError, type Lease, type RunLedger } from './ledger/run-ledger.js';
+import { ledgerFailure, LedgerUnavailableError, type Lease, type RunLedger } from './ledger/run-ledger.js';
 import { createRunLogger } from './logger.js';
 import { runErrorOf, runTask, type TaskOutcome } from './run-task.js';
 import { checkArgs, redactArgs } from './task-args.js';
@@ -205,8 +205,7 @@ class AdminRun {
       log: runLogLocation(this.context),
     };
     const claim = await guardLedger(() => ledger.claim(record));
-    if (claim instanceof LedgerUnavailableError)
-      return this.#refuse(event.runId, event.task, ExitCode.UNAVAILABLE, claim.name, claim.message);
+    if (claim instanceof LedgerUnavailableError) return this.#refuse(event.runId, event.task, claim.exitCode, claim.name, claim.message);
     if (!claim.claimed) return this.#replay(claim.existing, log);
 
     let lease: Lease | undefined;
@@ -221,7 +220,7 @@ class AdminRun {
         ),
       );
       if (lock instanceof LedgerUnavailableError)
-        return this.#finish(ledger, record, log, { exitCode: ExitCode.UNAVAILABLE, error: runErrorOf(lock) });
+        return this.#finish(ledger, record, log, { exitCode: lock.exitCode, error: runErrorOf(lock) });
       if (!lock.acquired) {
         const { holder } = lock;
         const message = `Task ${event.task} is locked by run ${holder.runId} (caller ${holder.caller}) since ${holder.since}; nothing ran.`;
@@ -317,9 +316,7 @@ async function guardLedger<T>(operation: () => Promise<T>): Promise<T | LedgerUn
   try {
     return await operation();
   } catch (error) {
-    return new LedgerUnavailableError(`The run ledger is unavailable (${(error as Error).message}); refusing to run unguarded.`, {
-      cause: error,
-    });
+    return ledgerFailure(error);
   }
 }
 

@@ -228,7 +228,7 @@ class LocalPlatform implements Platform {
 
   #driftNotice(stored: StoredRelease): string | undefined {
     if (sourceFingerprint(this.project.root, stored.inputs) === stored.sourceFingerprint) return undefined;
-    return `The working tree differs from the live release ${stored.release}; this runs the live release. Deploy the tree with: cnf-admin deploy --stage local`;
+    return `The working tree differs from the live release ${stored.release}, which is what runs here. Deploy the tree with: cnf-admin deploy --stage local`;
   }
 }
 
