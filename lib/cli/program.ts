@@ -64,6 +64,44 @@ const COMMANDS: readonly CommandSpec[] = [
       ),
   },
   {
+    name: 'run',
+    arguments: '<script> [scriptArgs...]',
+    summary: 'run a one-time script of the live release (a .ts file under scripts/)',
+    options: [
+      STAGE,
+      { flags: '--args <json>', description: 'script args as a JSON object' },
+      ...TARGET,
+      { flags: '--run-id <id>', description: 'the run id (a retry with the same id runs nothing twice)' },
+      { flags: '--dry-run', description: 'show what would run, and run nothing' },
+      { flags: '--detach', description: 'start the run, print its run id and how to follow it, and return' },
+      JSON_OUTPUT,
+      ...AWS,
+    ],
+    examples: ['cnf-admin run scripts/fix-bad-records.ts -- --dry-run', 'cnf-admin run scripts/fix-bad-records.ts --stage prod'],
+    run: async ([path, scriptArgs], options, io) =>
+      (await import('./commands/run.js')).runScript(
+        { ...options, path: str(path), taskArgs: (scriptArgs as string[] | undefined) ?? [] },
+        io,
+      ),
+  },
+  {
+    name: 'console',
+    summary: 'a REPL evaluated inside the live release, with its config, database and modules',
+    options: [
+      STAGE,
+      { flags: '-e, --eval <code>', description: 'evaluate this and exit (input piped to stdin is evaluated statement by statement)' },
+      ...TARGET,
+      { flags: '--json', description: 'with -e: print the run result as one JSON document' },
+      ...AWS,
+    ],
+    examples: [
+      'cnf-admin console',
+      "cnf-admin console -e 'await notes.listNotes(db, 3)'",
+      'echo \'const n = await db.query("select count(*) from notes"); n[0].count\' | cnf-admin console',
+    ],
+    run: async (_args, options, io) => (await import('./commands/console.js')).consoleCommand(options, io),
+  },
+  {
     name: 'tasks',
     summary: "list the live release's tasks and their args",
     options: [STAGE, ...TARGET, JSON_OUTPUT, ...AWS],

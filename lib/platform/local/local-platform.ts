@@ -7,6 +7,7 @@ import { releaseOfPair } from '../../core/alias-pair.js';
 import { UnavailableError } from '../../core/errors.js';
 import type {
   AliasPairStatus,
+  ConsoleSession,
   InvokeOptions,
   InvokePlan,
   LogsOptions,
@@ -27,6 +28,7 @@ import { readAliases, type LocalAliasPair } from './alias-store.js';
 import { ensureEmbeddedDatabase, embeddedDatabasePort } from './embedded-database.js';
 import type { LocalDeployment } from './local-deploy.js';
 import type { DetachedRun } from './detached-run.js';
+import { LocalConsoleSession } from './local-console.js';
 import { localLogs } from './local-logs.js';
 import { LocalParameterStore } from './local-parameters.js';
 import { localPaths, runLogFile, type LocalPaths } from './local-paths.js';
@@ -150,6 +152,18 @@ class LocalPlatform implements Platform {
 
   async callerIdentity(): Promise<string> {
     return `${userInfo().username}@${hostname()}`;
+  }
+
+  async openConsole(plan: InvokePlan, caller: string): Promise<ConsoleSession> {
+    await this.prepareDatabase();
+    return LocalConsoleSession.open({
+      app: this.project.app,
+      paths: this.#paths,
+      release: plan.release,
+      bundleDir: bundleDir(this.#paths, plan.release),
+      caller,
+      functionTimeoutSeconds: LOCAL_FUNCTION_TIMEOUT_SECONDS,
+    });
   }
 
   logs(runId: string, options?: LogsOptions): AsyncIterable<RunFrame> {

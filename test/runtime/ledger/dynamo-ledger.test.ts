@@ -64,17 +64,15 @@ describe('DynamoLedger', () => {
   it('takes a free or expired lock with a conditional put, and names the holder of a live one', async () => {
     const ledger = new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' }), { heartbeatMs: 60_000 });
     dynamo.on(PutItemCommand).resolvesOnce({}).rejects(conditionFailed());
-    dynamo
-      .on(GetItemCommand)
-      .resolves({
-        Item: marshall({
-          pk: 'lock#migrate',
-          runId: 'run-1',
-          caller: 'alice',
-          since: '2026-11-24T10:00:00.000Z',
-          leaseExpiresAt: Date.now() + 30_000,
-        }),
-      });
+    dynamo.on(GetItemCommand).resolves({
+      Item: marshall({
+        pk: 'lock#migrate',
+        runId: 'run-1',
+        caller: 'alice',
+        since: '2026-11-24T10:00:00.000Z',
+        leaseExpiresAt: Date.now() + 30_000,
+      }),
+    });
     dynamo.on(DeleteItemCommand).resolves({});
     const first = await ledger.acquireLock('migrate', { runId: 'run-1', caller: 'alice', since: '2026-11-24T10:00:00.000Z' });
     expect(first.acquired).toBe(true);
