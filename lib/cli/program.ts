@@ -32,6 +32,19 @@ const TARGET: readonly OptionSpec[] = [
   { flags: '--release <id>', description: 'run against a retained release instead of the live one' },
 ];
 
+/** The flags of everything that starts a run: `invoke` and `run`. */
+const RUN_FLAGS: readonly OptionSpec[] = [
+  STAGE,
+  { flags: '--args <json>', description: 'args as a JSON object' },
+  ...TARGET,
+  { flags: '--run-id <id>', description: 'the run id (a retry with the same id runs nothing twice)' },
+  { flags: '--wait-lock [duration]', description: 'wait for a locked task instead of exiting 75 (default: 5m)' },
+  { flags: '--dry-run', description: 'show what would run, and run nothing' },
+  { flags: '--detach', description: 'start the run, print its run id and how to follow it, and return' },
+  JSON_OUTPUT,
+  ...AWS,
+];
+
 const str = (value: unknown): string => value as string;
 
 /** Every command of cnf-admin, declared in one place. */
@@ -40,17 +53,7 @@ const COMMANDS: readonly CommandSpec[] = [
     name: 'invoke',
     arguments: '<task> [taskArgs...]',
     summary: 'run a task against the live release and exit with its exit code',
-    options: [
-      STAGE,
-      { flags: '--args <json>', description: 'task args as a JSON object' },
-      ...TARGET,
-      { flags: '--run-id <id>', description: 'the run id (a retry with the same id runs nothing twice)' },
-      { flags: '--wait-lock [duration]', description: 'wait for a locked task instead of exiting 75 (default: 5m)' },
-      { flags: '--dry-run', description: 'show what would run, and run nothing' },
-      { flags: '--detach', description: 'start the run, print its run id and how to follow it, and return' },
-      JSON_OUTPUT,
-      ...AWS,
-    ],
+    options: RUN_FLAGS,
     examples: [
       'cnf-admin invoke migrate',
       'cnf-admin invoke notes:purge -- --older-than-days 30 --dry-run',
@@ -67,16 +70,7 @@ const COMMANDS: readonly CommandSpec[] = [
     name: 'run',
     arguments: '<script> [scriptArgs...]',
     summary: 'run a one-time script of the live release (a .ts file under scripts/)',
-    options: [
-      STAGE,
-      { flags: '--args <json>', description: 'script args as a JSON object' },
-      ...TARGET,
-      { flags: '--run-id <id>', description: 'the run id (a retry with the same id runs nothing twice)' },
-      { flags: '--dry-run', description: 'show what would run, and run nothing' },
-      { flags: '--detach', description: 'start the run, print its run id and how to follow it, and return' },
-      JSON_OUTPUT,
-      ...AWS,
-    ],
+    options: RUN_FLAGS,
     examples: ['cnf-admin run scripts/fix-bad-records.ts -- --dry-run', 'cnf-admin run scripts/fix-bad-records.ts --stage prod'],
     run: async ([path, scriptArgs], options, io) =>
       (await import('./commands/run.js')).runScript(

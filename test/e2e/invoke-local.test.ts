@@ -131,6 +131,16 @@ describe('invoke on the local stage', () => {
     expect(peakKb).toBeLessThan(140 * 1024);
   });
 
+  it('finishes the run and exits with its code when the reader of its output goes away', async () => {
+    const child = spawnCli(['invoke', 'chatty', '--run-id', 'cut-short', '--', '--megabytes', '20'], { cwd: project.dir });
+    child.stdout?.once('data', () => child.stdout?.destroy());
+    const result = await finished(child);
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toContain('EPIPE');
+    const record = JSON.parse((await project.cli(['runs', 'show', 'cut-short', '--json'])).stdout) as { exitCode: number };
+    expect(record.exitCode).toBe(0);
+  });
+
   it('writes every run to the ledger and its log to a file under .cnf/local', async () => {
     const result = await project.cli(['invoke', 'noop', '--json', '--run-id', 'audit-me']);
     expect(result.code).toBe(0);
