@@ -197,7 +197,13 @@ class AdminRun {
     };
     const claim = await guardLedger(() => ledger.claim(record));
     if (claim instanceof LedgerUnavailableError) return this.#refuse(event.runId, event.task, claim.exitCode, claim.name, claim.message);
-    if (!claim.claimed) return this.#replay(claim.existing, log);
+    if (!claim.claimed) {
+      if (claim.existing.task !== event.task) {
+        const message = `Run id ${event.runId} already names a run of ${claim.existing.task}; use a new run id for ${event.task}.`;
+        return this.#refuse(event.runId, event.task, ExitCode.USAGE, 'InvalidEvent', message);
+      }
+      return this.#replay(claim.existing, log);
+    }
 
     let lease: Lease | undefined;
     if (task.options.lock === true) {
@@ -245,10 +251,11 @@ class AdminRun {
         runId: event.runId,
         release: this.#release,
         stage: this.#stage,
+        // A task's own timeout counts from when it starts, not from a wait for its lock.
         deadline:
           task.options.timeoutSeconds === undefined
             ? this.deadline
-            : Math.min(this.deadline, this.startedAt + task.options.timeoutSeconds * 1000),
+            : Math.min(this.deadline, Date.now() + task.options.timeoutSeconds * 1000),
         ...(this.context.interrupt === undefined ? {} : { interrupt: this.context.interrupt }),
         ...(lease === undefined ? {} : { leaseLost: lease.lost }),
       });

@@ -241,6 +241,15 @@ describe('the admin handler', () => {
     expect(await ledger.list()).toHaveLength(1);
   });
 
+  it('refuses a run id already used for another task (64)', async () => {
+    const handler = handlerWith();
+    await handler({ task: 'code', args: { code: 0 }, runId: 'shared-id' });
+    const other = await handler({ task: 'fail', runId: 'shared-id' });
+    expect(other.exitCode).toBe(64);
+    expect(other.error?.message).toBe('Run id shared-id already names a run of code; use a new run id for fail.');
+    expect(ran).toEqual([]);
+  });
+
   it('says a duplicate delivery of a run in progress is in progress (exit 75)', async () => {
     const handler = handlerWith();
     const first = handler({ task: 'locked', runId: 'slow-one' });
