@@ -112,5 +112,5 @@ class ReleasePhase extends Construct {
   }
 }
 
-export { ReleasePhase };
+export { ReleasePhase, releasePhaseHandlerCode };
 export type { ReleasePhaseProps };
