@@ -122,7 +122,9 @@ interface AdminAppProps {
    * What happens to the stage's records, the run ledger table and the two
    * log groups, when they leave the stack. Function versions are always retained.
    *
-   * @default RemovalPolicy.RETAIN
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE: kept, except when the
+   * deploy that created them rolls back (a failed first deploy leaves no
+   * named log group behind to block the next one)
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -192,8 +194,13 @@ class AdminApp extends Construct {
     const releaseTask =
       props.releaseTask === undefined ? undefined : catalogTask(bundle.catalog, bundle.release, props.releaseTask, 'releaseTask');
     if (releaseTask !== undefined) assertArgsFit(releaseTask, props.releaseTaskArgs ?? {}, 'releaseTaskArgs');
+    if (releaseTask === undefined && props.releaseTaskArgs !== undefined) {
+      throw new AdminAppPropsError(
+        `releaseTaskArgs is set, but releaseTask is not: ${JSON.stringify(props.releaseTaskArgs)} would never be used.`,
+      );
+    }
 
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     this.parameters = new StageParameters(this, 'Parameters', {
       app,
       stage,

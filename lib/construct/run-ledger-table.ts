@@ -9,7 +9,8 @@ interface RunLedgerTableProps {
   /**
    * What happens to the table when it leaves the stack.
    *
-   * @default RemovalPolicy.RETAIN: the ledger is the audit trail of every admin run
+   * @default RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE: the ledger is the audit
+   * trail of every admin run; only a rolled-back creation removes it
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -33,7 +34,7 @@ class RunLedgerTable extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,
       timeToLiveAttribute: LEDGER_TABLE.ttlAttribute,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     for (const index of [LEDGER_TABLE.byStartedAt, LEDGER_TABLE.byTask]) {
       this.table.addGlobalSecondaryIndex({

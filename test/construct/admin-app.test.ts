@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { Duration, type App, type Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, type App, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -109,7 +109,8 @@ describe('AdminApp functions', () => {
     expect(Object.keys(versions)).toEqual([logicalIdOf(app.webVersion), logicalIdOf(app.adminVersion)]);
     for (const [id, version] of Object.entries(versions)) {
       expect(version.Properties.Description, id).toBe(releaseDescription(bundle.release));
-      expect(version.DeletionPolicy, id).toBe('Retain');
+      // Kept when a later release replaces it; removed only if the deploy that published it rolls back.
+      expect(version.DeletionPolicy, id).toBe('RetainExceptOnCreate');
       expect(version.UpdateReplacePolicy, id).toBe('Retain');
     }
   });
@@ -135,11 +136,25 @@ describe('AdminApp functions', () => {
       ['notes-prod-admin', 400],
     ] as const) {
       const [groupId] = only(
-        template.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: `/aws/lambda/${name}`, RetentionInDays: days } }),
+        template.findResources('AWS::Logs::LogGroup', {
+          Properties: { LogGroupName: `/aws/lambda/${name}`, RetentionInDays: days },
+          DeletionPolicy: 'RetainExceptOnCreate',
+        }),
         `log group of ${name}`,
       );
       expect(functionNamed(template, name)[1].Properties.LoggingConfig).toEqual({ LogFormat: 'JSON', LogGroup: { Ref: groupId } });
     }
+  });
+
+  it('takes another removal policy for the log groups and the ledger of a throwaway stage', async () => {
+    const { template: throwaway } = await adminAppStack({ stage: 'pr-42', removalPolicy: RemovalPolicy.DESTROY });
+    throwaway.hasResource('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: '/aws/lambda/notes-pr-42-admin' },
+      DeletionPolicy: 'Delete',
+    });
+    throwaway.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+    // Versions stay: an old release must remain invocable.
+    throwaway.allResources('AWS::Lambda::Version', { DeletionPolicy: 'RetainExceptOnCreate' });
   });
 
   it('never retries an asynchronous admin invocation: not on $LATEST, the version, nor the alias', () => {
@@ -152,7 +167,7 @@ describe('AdminApp functions', () => {
     template.hasResource('AWS::Lambda::EventInvokeConfig', {
       Properties: { FunctionName: admin, Qualifier: { 'Fn::GetAtt': [logicalIdOf(app.adminVersion), 'Version'] }, MaximumRetryAttempts: 0 },
       // An old version keeps its setting.
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
     });
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: admin,
@@ -342,6 +357,11 @@ describe('AdminApp bad input', () => {
       'a release task the release does not have',
       { releaseTask: 'migrate-all' },
       /releaseTask names task "migrate-all", which release r-[0-9a-f]{12} does not have\. Its tasks: migrate, notes:purge, seed/,
+    ],
+    [
+      'release task args without a release task',
+      { releaseTaskArgs: { steps: 1 } },
+      /releaseTaskArgs is set, but releaseTask is not: \{"steps":1\}/,
     ],
     [
       'release task args the task does not take',

@@ -46,7 +46,7 @@ describe('RunLedgerTable', () => {
     });
   });
 
-  it('bills on demand, keeps point-in-time recovery, is encrypted, and is retained as the audit trail', () => {
+  it('bills on demand, keeps point-in-time recovery, is encrypted, and is retained as the audit trail once created', () => {
     const { stack } = ledgerStack();
     Template.fromStack(stack).hasResource('AWS::DynamoDB::Table', {
       Properties: {
@@ -54,7 +54,7 @@ describe('RunLedgerTable', () => {
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         SSESpecification: { SSEEnabled: true },
       },
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
       UpdateReplacePolicy: 'Retain',
     });
     expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);

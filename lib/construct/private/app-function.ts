@@ -55,7 +55,8 @@ const RUNTIME = Runtime.NODEJS_22_X;
  * `CNF_RELEASE`. A new release publishes a new version; so does a change of
  * memory or timeout, which a version snapshots (an old version would keep
  * the old setting behind the alias). Versions are retained, so an old release
- * stays invocable.
+ * stays invocable; only a version whose deploy rolled back (its release never
+ * went live) is removed (`DeletionPolicy: RetainExceptOnCreate`).
  */
 class AppFunction extends Construct {
   readonly role: Role;
@@ -93,14 +94,14 @@ class AppFunction extends Construct {
       ...(props.retryAttempts === undefined ? {} : { retryAttempts: props.retryAttempts }),
       currentVersionOptions: {
         description: props.releaseDescription,
-        removalPolicy: RemovalPolicy.RETAIN,
+        removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
         ...(props.retryAttempts === undefined ? {} : { retryAttempts: props.retryAttempts }),
       },
     });
     this.version = this.function.currentVersion;
     // The version's async settings are retained with it, so an old version keeps retries at 0.
     const versionInvokeConfig = this.version.node.tryFindChild('EventInvokeConfig');
-    if (versionInvokeConfig instanceof EventInvokeConfig) versionInvokeConfig.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    if (versionInvokeConfig instanceof EventInvokeConfig) versionInvokeConfig.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
     this.alias = new Alias(this, 'Alias', {
       aliasName: props.aliasName,
       version: this.version,
