@@ -11,7 +11,16 @@ import { UsageError } from '../../lib/core/errors.js';
 import { releaseDescription, type StageRecord } from '../../lib/core/stage-record.js';
 import { AdminApp } from '../../lib/construct/admin-app.js';
 import { AdminAppPropsError, UnknownTaskError } from '../../lib/construct/errors.js';
-import { adminAppStack, evaluate, logicalIdOf, newStack, notesBundle, removeOutdirs, type TestProps } from './support/admin-app-stack.js';
+import {
+  adminAppStack,
+  evaluate,
+  logicalIdOf,
+  newStack,
+  notesBundle,
+  removeOutdirs,
+  stackArn,
+  type TestProps,
+} from './support/admin-app-stack.js';
 
 type Resource = { Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string; DependsOn?: string[] };
 
@@ -31,12 +40,7 @@ function statementsOf(template: Template, roleLogicalId: string): unknown[] {
   return Object.values(policies).flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: unknown[] }).Statement);
 }
 
-const pathArn = (suffix: string) => ({
-  'Fn::Join': [
-    '',
-    ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:parameter/notes/prod${suffix}`],
-  ],
-});
+const pathArn = (suffix: string) => stackArn('ssm', `parameter/notes/prod${suffix}`);
 
 /** The stage record's value, with its deploy-time parts filled in as CloudFormation would. */
 function recordOf(recordTemplate: Template, recordApp: AdminApp, region = 'eu-west-1', tableName = 'notes-prod-ledger'): string {

@@ -2,7 +2,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle } from '../../lib/bundle/build-bundle.js';
 import type { AdminApp } from '../../lib/construct/admin-app.js';
-import { adminAppStack, logicalIdOf, notesBundle, removeOutdirs } from './support/admin-app-stack.js';
+import { adminAppStack, logicalIdOf, notesBundle, removeOutdirs, stackArn } from './support/admin-app-stack.js';
 
 interface SdkCall {
   readonly service: string;
@@ -30,20 +30,7 @@ function callsOf(id: string): { create?: SdkCall; update?: SdkCall; delete?: Sdk
   return { create: parse(properties.Create), update: parse(properties.Update), delete: parse(properties.Delete) };
 }
 
-const schemaArn = {
-  'Fn::Join': [
-    '',
-    [
-      'arn:',
-      { Ref: 'AWS::Partition' },
-      ':schemas:',
-      { Ref: 'AWS::Region' },
-      ':',
-      { Ref: 'AWS::AccountId' },
-      ':schema/lambda-testevent-schemas/_notes-prod-admin-schema',
-    ],
-  ],
-};
+const schemaArn = stackArn('schemas', 'schema/lambda-testevent-schemas/_notes-prod-admin-schema');
 
 describe('AdminTestEvents', () => {
   it('creates the shared registry only when it is missing, and never deletes it', () => {
@@ -61,20 +48,7 @@ describe('AdminTestEvents', () => {
           {
             Action: 'schemas:CreateRegistry',
             Effect: 'Allow',
-            Resource: {
-              'Fn::Join': [
-                '',
-                [
-                  'arn:',
-                  { Ref: 'AWS::Partition' },
-                  ':schemas:',
-                  { Ref: 'AWS::Region' },
-                  ':',
-                  { Ref: 'AWS::AccountId' },
-                  ':registry/lambda-testevent-schemas',
-                ],
-              ],
-            },
+            Resource: stackArn('schemas', 'registry/lambda-testevent-schemas'),
           },
         ],
       },

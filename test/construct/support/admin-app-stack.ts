@@ -47,6 +47,16 @@ function logicalIdOf(construct: IConstruct): string {
   return Stack.of(construct).resolve(element.logicalId) as string;
 }
 
+/** An ARN in the stack's partition, region and account, as the template writes it: `arn:…:<service>:…:<resource>`. */
+function stackArn(service: string, resource: string) {
+  return {
+    'Fn::Join': [
+      '',
+      ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${resource}`],
+    ],
+  };
+}
+
 /**
  * Evaluates the intrinsic functions a value uses (`Fn::Join`, `Ref`,
  * `Fn::GetAtt`) with the given values for references, as CloudFormation would.
@@ -64,5 +74,5 @@ function evaluate(value: unknown, refs: Readonly<Record<string, string>>): unkno
   return Object.fromEntries(Object.entries(object).map(([key, item]) => [key, evaluate(item, refs)]));
 }
 
-export { adminAppStack, evaluate, logicalIdOf, newStack, notesBundle, removeOutdirs };
+export { adminAppStack, evaluate, logicalIdOf, newStack, notesBundle, removeOutdirs, stackArn };
 export type { TestProps };
