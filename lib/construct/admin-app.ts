@@ -6,7 +6,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Construct } from 'constructs';
 import type { Bundle } from '../bundle/build-bundle.js';
 import { DEFAULT_ALIAS } from '../core/platform.js';
-import { parameterPathOf, releaseDescription, type StageRecord } from '../core/stage-record.js';
+import { releaseDescription, type StageRecord } from '../core/stage-record.js';
 import { assertValidAppName, assertValidStageName } from '../core/stage.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
 import { AdminSchedules, type AdminScheduleOptions } from './admin-schedules.js';
@@ -307,7 +307,7 @@ class AdminApp extends Construct {
       stage,
       region: Stack.of(this).region,
       aliasName,
-      parameterPath: parameterPathOf(app, stage),
+      parameterPath: this.parameters.path,
       web: { functionName: webName, logGroup: logGroupNameOf(webName) },
       admin: { functionName: adminName, logGroup: logGroupNameOf(adminName), timeoutSeconds: admin.timeout.toSeconds() },
       ledgerTable: this.ledger.tableName,
