@@ -15,7 +15,11 @@ import { compareCommands, median, type Benchmark, type BenchResult } from './sup
 const node = process.execPath;
 
 function versionStartup(): BenchResult {
-  const { ratio, subjectMs, baselineMs } = compareCommands({ command: node, args: [CLI_BIN, '--version'] }, { command: node, args: ['-e', '0'] }, 30);
+  const { ratio, subjectMs, baselineMs } = compareCommands(
+    { command: node, args: [CLI_BIN, '--version'] },
+    { command: node, args: ['-e', '0'] },
+    30,
+  );
   return {
     name: 'cnf-admin --version vs node -e 0',
     value: ratio,
@@ -86,7 +90,13 @@ async function webColdImport(projectDir: string): Promise<BenchResult> {
   const out = mkdtempSync(join(tmpdir(), 'cnf-bench-web-'));
   try {
     for (const [name, entries] of [
-      ['full', [{ in: join(source.lambdaDir, 'web.ts'), out: 'web' }, { in: join(source.lambdaDir, 'admin.ts'), out: 'admin' }]],
+      [
+        'full',
+        [
+          { in: join(source.lambdaDir, 'web.ts'), out: 'web' },
+          { in: join(source.lambdaDir, 'admin.ts'), out: 'admin' },
+        ],
+      ],
       ['web-only', [{ in: join(source.lambdaDir, 'web.ts'), out: 'web' }]],
     ] as const) {
       const result = await build({ ...bundleBuildOptions(source, [...entries]), write: false });

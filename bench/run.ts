@@ -21,7 +21,10 @@ for (const file of files) {
   for (const result of await benchmark.default()) {
     results.push(result);
     const value = result.unit === 'ratio' ? `${result.value.toFixed(2)}x` : String(result.value);
-    const target = result.target === undefined ? '' : ` (target <= ${result.target}${result.unit === 'ratio' ? 'x' : ''}: ${result.value <= result.target ? 'met' : 'MISSED'})`;
+    const target =
+      result.target === undefined
+        ? ''
+        : ` (target <= ${result.target}${result.unit === 'ratio' ? 'x' : ''}: ${result.value <= result.target ? 'met' : 'MISSED'})`;
     process.stdout.write(`${result.name}: ${value}${target}\n    ${result.detail}\n`);
   }
 }

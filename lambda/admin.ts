@@ -1,5 +1,6 @@
 /**
- * The example app's admin function: its tasks, each loaded only when it runs.
+ * The example app's admin function: its tasks, each loaded only when it
+ * runs, and what its console sees. Scripts under scripts/ ship beside them.
  */
 import { createAdminHandler } from 'cnf-admin/runtime';
 
@@ -9,4 +10,5 @@ export const handler = createAdminHandler({
     seed: () => import('./tasks/seed.js'),
     'notes:purge': () => import('./tasks/notes-purge.js'),
   },
+  console: () => import('./console.js'),
 });

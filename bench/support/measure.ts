@@ -42,7 +42,12 @@ function timeOnce(timed: TimedCommand): number {
  * by run so that the machine's background noise hits both alike, and
  * reports the ratio of their medians.
  */
-function compareCommands(subject: TimedCommand, baseline: TimedCommand, runs: number, warmup = 2): { ratio: number; subjectMs: number; baselineMs: number } {
+function compareCommands(
+  subject: TimedCommand,
+  baseline: TimedCommand,
+  runs: number,
+  warmup = 2,
+): { ratio: number; subjectMs: number; baselineMs: number } {
   for (let index = 0; index < warmup; index += 1) {
     timeOnce(baseline);
     timeOnce(subject);

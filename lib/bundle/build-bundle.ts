@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build, type BuildFailure, type BuildOptions, type Metafile } from 'esbuild';
 import { BuildError } from '../core/errors.js';
@@ -28,6 +28,9 @@ interface Bundle {
 
 /** The entry points of every bundle, relative to the lambda directory. */
 const ENTRY_POINTS = { web: 'web.ts', admin: 'admin.ts' } as const;
+
+/** The directory, at the project's root, of the one-time scripts `cnf-admin run` runs. */
+const SCRIPTS_DIR = 'scripts';
 
 /** The file in the bundle that carries the task catalog. */
 const MANIFEST_FILE = 'manifest.json';
@@ -64,7 +67,7 @@ async function buildBundle(source: BundleSource): Promise<Bundle> {
       });
     }
   }
-  const result = await runEsbuild(source, entryPoints);
+  const result = await runEsbuild(source, [...entryPoints, ...scriptEntryPoints(source.root)]);
   const code: BundleFile[] = result.outputFiles.map((file) => ({
     path: relative(source.root, file.path).split('\\').join('/'),
     contents: file.contents,
@@ -111,6 +114,21 @@ function bundleBuildOptions(source: BundleSource, entryPoints: { in: string; out
     external: ['pg-native'],
     logLevel: 'silent',
   } satisfies BuildOptions;
+}
+
+/**
+ * One entry point per one-time script under `scripts/` (`scripts/fix.ts`
+ * ships as `scripts/fix.mjs`): admin side only, since only the admin
+ * handler loads them, by path.
+ */
+function scriptEntryPoints(root: string): { in: string; out: string }[] {
+  const dir = join(root, SCRIPTS_DIR);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts'))
+    .map((entry) => relative(root, join(entry.parentPath, entry.name)).split('\\').join('/'))
+    .sort()
+    .map((path) => ({ in: join(root, path), out: path.replace(/\.ts$/, '') }));
 }
 
 async function runEsbuild(source: BundleSource, entryPoints: { in: string; out: string }[]) {

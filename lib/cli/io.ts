@@ -32,7 +32,18 @@ function writeLine(stream: NodeJS.WritableStream, line = ''): void {
  * producer (100 MB of task output) never piles up in memory.
  */
 function writeLineAndWait(stream: NodeJS.WritableStream, line: string): Promise<void> {
-  return stream.write(`${line}\n`) ? Promise.resolve() : new Promise((resolve) => stream.once('drain', () => resolve()));
+  // A stream whose reader went away never drains: write nothing more to it.
+  if ((stream as { destroyed?: boolean }).destroyed === true) return Promise.resolve();
+  if (stream.write(`${line}\n`)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.once('drain', done);
+    stream.once('close', done);
+  });
 }
 
 /** Writes a value as the one JSON document of a `--json` command. */

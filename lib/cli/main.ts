@@ -4,8 +4,17 @@ import { ExitCode } from '../core/exit-codes.js';
 import { stylerFor, writeLine, type CliIo } from './io.js';
 import { buildProgram } from './program.js';
 
-/** The process's own streams, directory and environment. */
+/**
+ * The process's own streams, directory and environment. A reader that goes
+ * away (`cnf-admin runs | head`) is no error: output stops, the command
+ * finishes (a run goes on to its end) and exits with its own code.
+ */
 function processIo(): CliIo {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    });
+  }
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env };
 }
 

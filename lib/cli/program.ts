@@ -32,6 +32,19 @@ const TARGET: readonly OptionSpec[] = [
   { flags: '--release <id>', description: 'run against a retained release instead of the live one' },
 ];
 
+/** The flags of everything that starts a run: `invoke` and `run`. */
+const RUN_FLAGS: readonly OptionSpec[] = [
+  STAGE,
+  { flags: '--args <json>', description: 'args as a JSON object' },
+  ...TARGET,
+  { flags: '--run-id <id>', description: 'the run id (a retry with the same id runs nothing twice)' },
+  { flags: '--wait-lock [duration]', description: 'wait for a locked task instead of exiting 75 (default: 5m)' },
+  { flags: '--dry-run', description: 'show what would run, and run nothing' },
+  { flags: '--detach', description: 'start the run, print its run id and how to follow it, and return' },
+  JSON_OUTPUT,
+  ...AWS,
+];
+
 const str = (value: unknown): string => value as string;
 
 /** Every command of cnf-admin, declared in one place. */
@@ -40,17 +53,7 @@ const COMMANDS: readonly CommandSpec[] = [
     name: 'invoke',
     arguments: '<task> [taskArgs...]',
     summary: 'run a task against the live release and exit with its exit code',
-    options: [
-      STAGE,
-      { flags: '--args <json>', description: 'task args as a JSON object' },
-      ...TARGET,
-      { flags: '--run-id <id>', description: 'the run id (a retry with the same id runs nothing twice)' },
-      { flags: '--wait-lock [duration]', description: 'wait for a locked task instead of exiting 75 (default: 5m)' },
-      { flags: '--dry-run', description: 'show what would run, and run nothing' },
-      { flags: '--detach', description: 'start the run, print its run id and how to follow it, and return' },
-      JSON_OUTPUT,
-      ...AWS,
-    ],
+    options: RUN_FLAGS,
     examples: [
       'cnf-admin invoke migrate',
       'cnf-admin invoke notes:purge -- --older-than-days 30 --dry-run',
@@ -62,6 +65,35 @@ const COMMANDS: readonly CommandSpec[] = [
         { ...options, task: str(task), taskArgs: (taskArgs as string[] | undefined) ?? [] },
         io,
       ),
+  },
+  {
+    name: 'run',
+    arguments: '<script> [scriptArgs...]',
+    summary: 'run a one-time script of the live release (a .ts file under scripts/)',
+    options: RUN_FLAGS,
+    examples: ['cnf-admin run scripts/fix-bad-records.ts -- --dry-run', 'cnf-admin run scripts/fix-bad-records.ts --stage prod'],
+    run: async ([path, scriptArgs], options, io) =>
+      (await import('./commands/run.js')).runScript(
+        { ...options, path: str(path), taskArgs: (scriptArgs as string[] | undefined) ?? [] },
+        io,
+      ),
+  },
+  {
+    name: 'console',
+    summary: 'a REPL evaluated inside the live release, with its config, database and modules',
+    options: [
+      STAGE,
+      { flags: '-e, --eval <code>', description: 'evaluate this and exit (input piped to stdin is evaluated statement by statement)' },
+      ...TARGET,
+      { flags: '--json', description: 'with -e: print the run result as one JSON document' },
+      ...AWS,
+    ],
+    examples: [
+      'cnf-admin console',
+      "cnf-admin console -e 'await notes.listNotes(db, 3)'",
+      'echo \'const n = await db.query("select count(*) from notes"); n[0].count\' | cnf-admin console',
+    ],
+    run: async (_args, options, io) => (await import('./commands/console.js')).consoleCommand(options, io),
   },
   {
     name: 'tasks',
@@ -85,6 +117,7 @@ const COMMANDS: readonly CommandSpec[] = [
       { flags: '-p, --port <port>', description: 'the port to listen on (default: 3000)' },
       { flags: '--host <host>', description: 'the address to listen on (default: 127.0.0.1)' },
       { flags: '--alias <name>', description: 'serve another alias pair than live' },
+      { flags: '--json', description: 'print where it serves as one JSON document; request logs go to stderr' },
     ],
     examples: ['cnf-admin serve', 'cnf-admin serve --port 8080'],
     run: async (_args, options, io) => (await import('./commands/serve.js')).serve(options, io),
@@ -187,6 +220,8 @@ function addCommand(parent: Command, spec: CommandSpec, io: CliIo, setExitCode: 
     .description(spec.summary);
   for (const option of spec.options) command.addOption(new Option(option.flags, option.description));
   command.addHelpText('after', `\nExamples:\n${spec.examples.map((example) => `  $ ${example}`).join('\n')}\n`);
+  // A flag after a subcommand (`runs show <id> --json`) belongs to the subcommand.
+  if (spec.subcommands !== undefined) command.enablePositionalOptions();
   for (const subcommand of spec.subcommands ?? []) addCommand(command, subcommand, io, setExitCode);
   const { run } = spec;
   if (run !== undefined) {
@@ -208,6 +243,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .description('Run admin processes (migrations, one-off tasks) against exactly the release that serves live traffic.')
     .version(toolVersion(), '-v, --version')
     .exitOverride()
+    .enablePositionalOptions()
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
   program.addHelpText(

@@ -100,6 +100,17 @@ interface StageStatus {
   readonly notes: readonly string[];
 }
 
+/**
+ * A `cnf-admin console` session against one release: each input is one run
+ * of the reserved `cnf:console` task, audited like any other.
+ */
+interface ConsoleSession {
+  /** Evaluates one input; its frames are the run's log lines, then its result. */
+  evaluate(code: string, options?: InvokeOptions): AsyncIterable<RunFrame>;
+  /** Ends the session. */
+  close(): Promise<void>;
+}
+
 /** A stage's parameter set, read and written by `config`. */
 interface ParameterStore {
   list(): Promise<Parameter[]>;
@@ -126,6 +137,12 @@ interface Platform {
    * once the platform has accepted it; the run goes on and records itself.
    */
   detach(plan: InvokePlan, event: AdminEvent & { readonly runId: string }): Promise<void>;
+  /**
+   * Opens a console session against the planned release.
+   *
+   * @throws PermissionError (77) where the stage keeps the console off.
+   */
+  openConsole(plan: InvokePlan, caller: string): Promise<ConsoleSession>;
   /** Replays, or follows, the log of a run. */
   logs(runId: string, options?: LogsOptions): AsyncIterable<RunFrame>;
   /** The run ledger, newest first. */
@@ -143,6 +160,7 @@ interface Platform {
 export { DEFAULT_ALIAS };
 export type {
   AliasPairStatus,
+  ConsoleSession,
   AliasTarget,
   InvokeOptions,
   InvokePlan,

@@ -42,15 +42,27 @@ function convert(flag: string, text: string, schema: PropertySchema | undefined)
   return text;
 }
 
-function describeFlags(properties: Readonly<Record<string, PropertySchema>>): string {
-  return Object.entries(properties)
-    .map(([name, schema]) => {
-      const flag = `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-      const type = typeOf(schema);
-      if (type === 'array') return `${flag} <${typeOf(schema.items) ?? 'value'}>...`;
-      return type === 'boolean' ? flag : `${flag} <${type ?? 'value'}>`;
-    })
-    .join(', ');
+/** One task arg as a flag, for help texts: `--older-than-days <integer>`, and whether it is required. */
+interface FlagUsage {
+  readonly usage: string;
+  readonly required: boolean;
+}
+
+/**
+ * The flags a task takes, from its args' JSON Schema, in declaration order.
+ *
+ * @example
+ * flagUsages(purge); // [{ usage: '--older-than-days <integer>', required: true }, { usage: '--dry-run', required: false }]
+ */
+function flagUsages(task: TaskInfo): FlagUsage[] {
+  const schema = task.args as { properties?: Record<string, PropertySchema>; required?: string[] };
+  return Object.entries(schema.properties ?? {}).map(([name, property]) => {
+    const flag = `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+    const type = typeOf(property);
+    const usage =
+      type === 'array' ? `${flag} <${typeOf(property.items) ?? 'value'}>...` : type === 'boolean' ? flag : `${flag} <${type ?? 'value'}>`;
+    return { usage, required: schema.required?.includes(name) === true };
+  });
 }
 
 /**
@@ -81,7 +93,8 @@ function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined): A
     const key = properties[flag] !== undefined ? flag : camelCase(negated ? flag.slice(3) : flag);
     const property = properties[key];
     if (property === undefined && strict) {
-      const known = Object.keys(properties).length === 0 ? 'it takes no args' : `its args: ${describeFlags(properties)}`;
+      const usages = task === undefined ? [] : flagUsages(task).map((flagUsage) => flagUsage.usage);
+      const known = usages.length === 0 ? 'it takes no args' : `its args: ${usages.join(', ')}`;
       throw new UsageError(`Unknown arg --${flag} for task ${task?.name}; ${known}.`);
     }
     // A repeated flag fills an array: --tag a --tag b.
@@ -102,4 +115,5 @@ function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined): A
   return args;
 }
 
-export { parseArgFlags };
+export { flagUsages, parseArgFlags };
+export type { FlagUsage };

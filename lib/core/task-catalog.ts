@@ -19,6 +19,8 @@ interface TaskInfo {
  */
 interface TaskCatalog {
   readonly tasks: readonly TaskInfo[];
+  /** The one-time scripts the release carries, each named by its path (`scripts/fix-bad-records.ts`). */
+  readonly scripts: readonly TaskInfo[];
 }
 
 /** The prefix of task names reserved for cnf-admin itself. */
@@ -29,6 +31,22 @@ const DESCRIBE_TASK = 'cnf:describe';
 
 /** The reserved task that does nothing but report the release it ran on. */
 const PING_TASK = 'cnf:ping';
+
+/** The reserved task that evaluates one `cnf-admin console` input. */
+const CONSOLE_TASK = 'cnf:console';
+
+const SCRIPT_PATH_PATTERN = /^scripts\/(?:[A-Za-z0-9_-]+\/)*[A-Za-z0-9_.-]+\.ts$/;
+
+/**
+ * Whether `name` is a script's path as `cnf-admin run` takes it: a `.ts`
+ * file under `scripts/`, without `..`.
+ *
+ * @example
+ * isScriptPath('scripts/fix-bad-records.ts'); // true
+ */
+function isScriptPath(name: string): boolean {
+  return SCRIPT_PATH_PATTERN.test(name) && !name.split('/').includes('..');
+}
 
 const TASK_NAME_PATTERN = /^[a-z][a-z0-9-]*(:[a-z][a-z0-9-]*)*$/;
 
@@ -41,5 +59,5 @@ function isValidTaskName(name: string): boolean {
   return TASK_NAME_PATTERN.test(name) && !name.startsWith(RESERVED_TASK_PREFIX);
 }
 
-export { DESCRIBE_TASK, isValidTaskName, PING_TASK, RESERVED_TASK_PREFIX };
+export { CONSOLE_TASK, DESCRIBE_TASK, isScriptPath, isValidTaskName, PING_TASK, RESERVED_TASK_PREFIX };
 export type { JsonSchema, TaskCatalog, TaskInfo };

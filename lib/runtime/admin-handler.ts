@@ -3,14 +3,14 @@ import { ExitCode } from '../core/exit-codes.js';
 import { parseArgFlags } from '../core/task-arg-flags.js';
 import { isValidRunId, newRunId, RUN_SOURCES, type AdminEvent, type RunRecord, type RunResult, type RunSource } from '../core/run.js';
 import { DESCRIBE_TASK, PING_TASK, type TaskCatalog } from '../core/task-catalog.js';
-import type { Task } from './define-task.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config-loader.js';
 import { ledgerFromEnvironment } from './ledger/ledger-from-environment.js';
-import { LedgerUnavailableError, type Lease, type RunLedger } from './ledger/run-ledger.js';
+import { ledgerFailure, LedgerUnavailableError, type Lease, type RunLedger } from './ledger/run-ledger.js';
 import { createRunLogger } from './logger.js';
 import { runErrorOf, runTask, type TaskOutcome } from './run-task.js';
 import { checkArgs, redactArgs } from './task-args.js';
-import { describeTask, describeTasks, loadTask, type TaskLoaders } from './task-registry.js';
+import { describeRelease, resolveTask, type TaskSources } from './resolve-task.js';
+import { describeTask } from './task-registry.js';
 import { waitForLock } from './wait-for-lock.js';
 
 /** The part of the Lambda context the admin handler uses, plus the local stage's interrupt. */
@@ -22,9 +22,7 @@ interface AdminInvocationContext {
 }
 
 /** Options of {@link createAdminHandler}. */
-interface AdminHandlerOptions {
-  /** The application's tasks, each loaded lazily. */
-  readonly tasks: TaskLoaders;
+interface AdminHandlerOptions extends TaskSources {
   /**
    * The run ledger that records every run and holds the task locks.
    *
@@ -69,7 +67,7 @@ function createAdminHandler(options: AdminHandlerOptions): AdminHandler {
     const run = new AdminRun(readEvent(event), startedAt, startedAt + limit - SAFETY_MARGIN_MS, context);
     return run.execute(options);
   };
-  return Object.assign(handler, { describe: () => describeTasks(options.tasks) });
+  return Object.assign(handler, { describe: () => describeRelease(options) });
 }
 
 /** An admin event with its defaults filled in. */
@@ -150,31 +148,24 @@ class AdminRun {
     const { read } = this;
     if (!read.ok) return this.#refuse(read.runId, read.task, ExitCode.USAGE, 'InvalidEvent', read.message);
     const { event } = read;
-    if (event.task === DESCRIBE_TASK)
-      return this.#result(event.runId, event.task, { exitCode: 0, output: await describeTasks(options.tasks) });
+    if (event.task === DESCRIBE_TASK) return this.#result(event.runId, event.task, { exitCode: 0, output: await describeRelease(options) });
     if (event.task === PING_TASK) {
       return this.#result(event.runId, event.task, {
         exitCode: 0,
         output: { release: this.#release, stage: this.#stage, node: process.version },
       });
     }
-    if (options.tasks[event.task] === undefined) {
-      const known = Object.keys(options.tasks).sort().join(', ');
-      return this.#refuse(
-        event.runId,
-        event.task,
-        ExitCode.USAGE,
-        'UnknownTask',
-        `Unknown task ${JSON.stringify(event.task)}. Tasks in release ${this.#release}: ${known}.`,
-      );
+    const resolution = await resolveTask(event.task, options, this.#release, this.#stage);
+    if (!resolution.ok) {
+      if (resolution.cause !== undefined) {
+        createRunLogger({ runId: event.runId, task: event.task, release: this.#release }).error(
+          'Cannot load the task',
+          resolution.cause as Error,
+        );
+      }
+      return this.#refuse(event.runId, event.task, resolution.exitCode, resolution.error.name, resolution.error.message);
     }
-    let task: Task;
-    try {
-      task = await loadTask(options.tasks, event.task);
-    } catch (error) {
-      createRunLogger({ runId: event.runId, task: event.task, release: this.#release }).error('Cannot load the task', error as Error);
-      return this.#result(event.runId, event.task, { exitCode: ExitCode.TASK_FAILED, error: runErrorOf(error) });
-    }
+    const { task } = resolution;
     let args: Readonly<Record<string, unknown>>;
     try {
       args = { ...event.args, ...parseArgFlags(event.argv, describeTask(task)) };
@@ -205,8 +196,7 @@ class AdminRun {
       log: runLogLocation(this.context),
     };
     const claim = await guardLedger(() => ledger.claim(record));
-    if (claim instanceof LedgerUnavailableError)
-      return this.#refuse(event.runId, event.task, ExitCode.UNAVAILABLE, claim.name, claim.message);
+    if (claim instanceof LedgerUnavailableError) return this.#refuse(event.runId, event.task, claim.exitCode, claim.name, claim.message);
     if (!claim.claimed) return this.#replay(claim.existing, log);
 
     let lease: Lease | undefined;
@@ -221,7 +211,7 @@ class AdminRun {
         ),
       );
       if (lock instanceof LedgerUnavailableError)
-        return this.#finish(ledger, record, log, { exitCode: ExitCode.UNAVAILABLE, error: runErrorOf(lock) });
+        return this.#finish(ledger, record, log, { exitCode: lock.exitCode, error: runErrorOf(lock) });
       if (!lock.acquired) {
         const { holder } = lock;
         const message = `Task ${event.task} is locked by run ${holder.runId} (caller ${holder.caller}) since ${holder.since}; nothing ran.`;
@@ -317,9 +307,7 @@ async function guardLedger<T>(operation: () => Promise<T>): Promise<T | LedgerUn
   try {
     return await operation();
   } catch (error) {
-    return new LedgerUnavailableError(`The run ledger is unavailable (${(error as Error).message}); refusing to run unguarded.`, {
-      cause: error,
-    });
+    return ledgerFailure(error);
   }
 }
 

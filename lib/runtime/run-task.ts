@@ -80,7 +80,7 @@ async function runTask(task: Task, input: TaskRunInput): Promise<TaskOutcome> {
     return stoppedOutcome(controller.signal) ?? finishedOutcome(context.exitCode, output);
   } catch (error) {
     const stopped = stoppedOutcome(controller.signal);
-    input.log.error(stopped === undefined ? 'The task threw' : 'The task threw after it was told to stop', error as Error);
+    input.log.error(stopped === undefined ? 'The task threw' : 'The task threw after it was told to stop', asError(error));
     return stopped ?? { exitCode: ExitCode.TASK_FAILED, error: runErrorOf(error) };
   } finally {
     clearTimeout(timer);
@@ -105,10 +105,25 @@ function finishedOutcome(exitCode: unknown, output: unknown): TaskOutcome {
   return output === undefined ? { exitCode } : { exitCode, output };
 }
 
+/** Whether a thrown value is an error, from this realm or another (code evaluated in a V8 context). */
+function isErrorLike(error: unknown): error is Error {
+  return error instanceof Error || (typeof error === 'object' && error !== null && 'name' in error && 'message' in error);
+}
+
 /** The name and message of anything thrown; never its stack. */
 function runErrorOf(error: unknown): RunError {
-  if (error instanceof Error) return { name: error.name, message: error.message };
+  if (isErrorLike(error)) return { name: String(error.name), message: String(error.message) };
   return { name: 'Error', message: String(error) };
+}
+
+/** Anything thrown, as an Error of this realm that the logger prints with its stack. */
+function asError(error: unknown): Error {
+  if (error instanceof Error) return error;
+  const { name, message } = runErrorOf(error);
+  const copy = new Error(message);
+  copy.name = name;
+  if (isErrorLike(error) && typeof error.stack === 'string') copy.stack = error.stack;
+  return copy;
 }
 
 export { runErrorOf, runTask };

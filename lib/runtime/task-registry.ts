@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TaskCatalog, TaskInfo } from '../core/task-catalog.js';
+import type { TaskInfo } from '../core/task-catalog.js';
 import type { Task } from './define-task.js';
 
 /**
@@ -41,15 +41,15 @@ function describeTask(task: Task<z.ZodType>): TaskInfo {
 }
 
 /**
- * Builds the catalog of every registered task, sorted by name. This loads
+ * Describes every registered task, sorted by name. This loads
  * every task module, so it runs at build time (for the bundle's manifest) and
  * for `cnf:describe`, never on a task's own run.
  */
-async function describeTasks(loaders: TaskLoaders): Promise<TaskCatalog> {
+async function describeTasks(loaders: TaskLoaders): Promise<TaskInfo[]> {
   const names = Object.keys(loaders).sort();
   const tasks: TaskInfo[] = [];
   for (const name of names) tasks.push(describeTask(await loadTask(loaders, name)));
-  return { tasks };
+  return tasks;
 }
 
 export { describeTask, describeTasks, loadTask };

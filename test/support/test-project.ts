@@ -28,6 +28,7 @@ function createTestProject(fixture: Fixture): TestProject {
   const dir = mkdtempSync(join(tmpdir(), `cnf-e2e-${fixture}-`));
   const source = FIXTURE_SOURCES[fixture];
   cpSync(join(source, 'lambda'), join(dir, 'lambda'), { recursive: true });
+  if (existsSync(join(source, 'scripts'))) cpSync(join(source, 'scripts'), join(dir, 'scripts'), { recursive: true });
   cpSync(join(source, 'cdk.json'), join(dir, 'cdk.json'));
   cpSync(join(REPO_ROOT, 'package-lock.json'), join(dir, 'package-lock.json'));
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');

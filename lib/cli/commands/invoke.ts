@@ -80,7 +80,10 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
 
 /** Whether a result is the handler refusing the event before anything ran (unknown task, bad args). */
 function isRefusal(result: RunResult): boolean {
-  return result.exitCode === ExitCode.USAGE && ['InvalidEvent', 'UnknownTask', 'InvalidArgs'].includes(result.error?.name ?? '');
+  return (
+    result.exitCode === ExitCode.USAGE &&
+    ['InvalidEvent', 'UnknownTask', 'InvalidArgs', 'ScriptNotInRelease'].includes(result.error?.name ?? '')
+  );
 }
 
 /**

@@ -2,7 +2,7 @@ import { readAliasTarget } from '../../platform/local/alias-store.js';
 import { startWebServer, type WebServer } from '../../platform/local/local-web-server.js';
 import { localPaths } from '../../platform/local/local-paths.js';
 import { formatLogLine } from '../render/log-line.js';
-import { stylerFor, writeLine, type CliIo } from '../io.js';
+import { stylerFor, writeJson, writeLine, type CliIo } from '../io.js';
 import { writeNotice } from '../render/run-view.js';
 import { openLocalStage, type StageOptions } from '../stage-context.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
@@ -16,6 +16,7 @@ interface ServeCommandOptions extends StageOptions {
   /** @default '127.0.0.1' */
   readonly host?: string;
   readonly alias?: string;
+  readonly json?: boolean;
 }
 
 /* How often serve looks whether the alias pair moved to another release. */
@@ -47,12 +48,15 @@ async function serve(options: ServeCommandOptions, io: CliIo): Promise<number> {
   const onSigint = (): void => stopped.abort();
   process.on('SIGINT', onSigint);
   let server: WebServer = await startWebServer(project.app, paths, plan.release, host, port);
+  // With --json, stdout carries one document (where it serves); request logs go to stderr.
+  const logOut = options.json === true ? io.stderr : io.stdout;
   const announce = (current: WebServer): void => {
     writeLine(io.stderr, `Serving web:${alias} (${current.release}) at ${current.url}; Ctrl-C to stop.`);
     void (async () => {
-      for await (const line of current.lines) writeLine(io.stdout, formatLogLine(line, style));
+      for await (const line of current.lines) writeLine(logOut, formatLogLine(line, style));
     })();
   };
+  if (options.json === true) writeJson(io, { stage: plan.stage, alias, release: server.release, url: server.url });
   announce(server);
   try {
     while (!stopped.signal.aborted) {

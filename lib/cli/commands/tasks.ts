@@ -1,5 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import { isReleaseId } from '../../core/release.js';
+import { flagUsages } from '../../core/task-arg-flags.js';
 import type { TaskInfo } from '../../core/task-catalog.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { writeNotice } from '../render/run-view.js';
@@ -15,13 +16,8 @@ interface TasksCommandOptions extends StageOptions {
 
 /** The args of a task as flags, e.g. `--older-than-days <integer> [--dry-run]`. */
 function argsUsage(task: TaskInfo): string {
-  const schema = task.args as { properties?: Record<string, { type?: string }>; required?: string[] };
-  return Object.entries(schema.properties ?? {})
-    .map(([name, property]) => {
-      const flag = `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-      const usage = property.type === 'boolean' ? flag : `${flag} <${property.type ?? 'value'}>`;
-      return schema.required?.includes(name) === true ? usage : `[${usage}]`;
-    })
+  return flagUsages(task)
+    .map((flag) => (flag.required ? flag.usage : `[${flag.usage}]`))
     .join(' ');
 }
 

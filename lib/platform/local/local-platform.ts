@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { sourceFingerprint } from '../../bundle/source-fingerprint.js';
@@ -6,6 +7,7 @@ import { releaseOfPair } from '../../core/alias-pair.js';
 import { UnavailableError } from '../../core/errors.js';
 import type {
   AliasPairStatus,
+  ConsoleSession,
   InvokeOptions,
   InvokePlan,
   LogsOptions,
@@ -26,14 +28,18 @@ import { readAliases, type LocalAliasPair } from './alias-store.js';
 import { ensureEmbeddedDatabase, embeddedDatabasePort } from './embedded-database.js';
 import type { LocalDeployment } from './local-deploy.js';
 import type { DetachedRun } from './detached-run.js';
+import { LocalConsoleSession } from './local-console.js';
 import { localLogs } from './local-logs.js';
 import { LocalParameterStore } from './local-parameters.js';
-import { localPaths, type LocalPaths } from './local-paths.js';
+import { localPaths, runLogFile, type LocalPaths } from './local-paths.js';
 import { bundleDir, listReleases, readRelease, type StoredRelease } from './release-store.js';
 import { runLocally } from './run-process.js';
 
 /** The Node major version of the Lambda runtime that AWS stages run on (nodejs22.x). */
 const LAMBDA_NODE_MAJOR = 22;
+
+/* A detached run may first start the embedded database: seconds on a first start. */
+const DETACH_START_TIMEOUT_MS = 120_000;
 
 /** The local admin "function" timeout: Lambda's maximum. */
 const LOCAL_FUNCTION_TIMEOUT_SECONDS = 900;
@@ -127,15 +133,37 @@ class LocalPlatform implements Platform {
       detached: true,
       stdio: ['pipe', 'ignore', 'ignore'],
     });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     await new Promise<void>((resolve, reject) => {
       child.once('error', reject);
       child.stdin.end(JSON.stringify(run), () => resolve());
     });
     child.unref();
+    // Return once the run has started (its log exists), so that `logs --follow` finds it.
+    const log = runLogFile(this.#paths, event.runId);
+    const giveUpAt = Date.now() + DETACH_START_TIMEOUT_MS;
+    while (!existsSync(log)) {
+      const code = await Promise.race([exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 50))]);
+      if (code !== undefined) throw new UnavailableError(`The detached run ${event.runId} ended before it started (exit code ${code}).`);
+      if (Date.now() > giveUpAt)
+        throw new UnavailableError(`The detached run ${event.runId} did not start within ${DETACH_START_TIMEOUT_MS / 1000}s.`);
+    }
   }
 
   async callerIdentity(): Promise<string> {
     return `${userInfo().username}@${hostname()}`;
+  }
+
+  async openConsole(plan: InvokePlan, caller: string): Promise<ConsoleSession> {
+    await this.prepareDatabase();
+    return LocalConsoleSession.open({
+      app: this.project.app,
+      paths: this.#paths,
+      release: plan.release,
+      bundleDir: bundleDir(this.#paths, plan.release),
+      caller,
+      functionTimeoutSeconds: LOCAL_FUNCTION_TIMEOUT_SECONDS,
+    });
   }
 
   logs(runId: string, options?: LogsOptions): AsyncIterable<RunFrame> {
@@ -214,7 +242,7 @@ class LocalPlatform implements Platform {
 
   #driftNotice(stored: StoredRelease): string | undefined {
     if (sourceFingerprint(this.project.root, stored.inputs) === stored.sourceFingerprint) return undefined;
-    return `The working tree differs from the live release ${stored.release}; this runs the live release. Deploy the tree with: cnf-admin deploy --stage local`;
+    return `The working tree differs from the live release ${stored.release}, which is what runs here. Deploy the tree with: cnf-admin deploy --stage local`;
   }
 }
 

@@ -1,15 +1,24 @@
 /**
- * Runs one admin invocation of a local release, as Lambda would: a Node
- * process of its own, the bundle as its task root, the release's parameter
- * set, a context with the remaining time. The local platform spawns it.
+ * Runs admin invocations of a local release, as Lambda would: a Node process
+ * of its own, the bundle as its task root, the release's parameter set, a
+ * context with the remaining time. The local platform spawns it.
  *
- * The event arrives on stdin; the task's log goes to stdout and stderr as it
- * is written; the run result goes to file descriptor 3 as one JSON line.
- * SIGINT or SIGTERM interrupt the task through its abort signal.
+ * One run (the default): the event arrives on stdin; the task's log goes to
+ * stdout and stderr as it is written; the run result goes to file
+ * descriptor 3 as one JSON line.
+ *
+ * A console session (`--session <token>`): one JSON line per evaluation on
+ * stdin, `{ "event": ..., "log": "<log file>" }`; after each, a marker line
+ * `\0cnf:<token>:result <RunResult JSON>` on stdout, after its output, so
+ * that the reader knows where one evaluation's output ends. The process, and
+ * so everything the session declared, lives until stdin closes.
+ *
+ * SIGINT or SIGTERM interrupt the current run through its abort signal.
  */
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { RunResult } from '../../core/run.js';
@@ -17,42 +26,67 @@ import type { AdminHandler } from '../../runtime/admin-handler.js';
 
 const RESULT_FD = 3;
 
+let interrupt = new AbortController();
+const onSignal = (): void => interrupt.abort();
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+async function loadHandler(): Promise<AdminHandler> {
+  const taskRoot = process.env.LAMBDA_TASK_ROOT;
+  if (taskRoot === undefined) throw new Error('LAMBDA_TASK_ROOT is not set');
+  return ((await import(pathToFileURL(join(taskRoot, 'admin.mjs')).href)) as { handler: AdminHandler }).handler;
+}
+
+/** Calls the handler as Lambda would, with a fresh deadline and interrupt for this run. */
+async function invokeOnce(handler: AdminHandler, event: unknown): Promise<RunResult> {
+  const deadline = Date.now() + Number(process.env.CNF_FUNCTION_TIMEOUT_SECONDS ?? 900) * 1000;
+  interrupt = new AbortController();
+  const result = await handler(event, {
+    awsRequestId: randomUUID(),
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    interrupt: interrupt.signal,
+  });
+  // Output a task wrote may still be queued for the pipe: it belongs to the run before its result.
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  return result;
+}
+
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function writeResult(result: RunResult): Promise<void> {
-  return new Promise((resolve, reject) => {
+async function runOnce(): Promise<void> {
+  const event: unknown = JSON.parse(await readStdin());
+  const result = await invokeOnce(await loadHandler(), event);
+  await new Promise<void>((resolve, reject) => {
     const out = createWriteStream('', { fd: RESULT_FD });
     out.once('error', reject);
     out.end(`${JSON.stringify(result)}\n`, () => resolve());
   });
 }
 
-async function main(): Promise<void> {
-  const taskRoot = process.env.LAMBDA_TASK_ROOT;
-  if (taskRoot === undefined) throw new Error('LAMBDA_TASK_ROOT is not set');
-  const timeoutMs = Number(process.env.CNF_FUNCTION_TIMEOUT_SECONDS ?? 900) * 1000;
-  const deadline = Date.now() + timeoutMs;
-  const interrupt = new AbortController();
-  const onSignal = (): void => interrupt.abort();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-
-  const event: unknown = JSON.parse(await readStdin());
-  const { handler } = (await import(pathToFileURL(join(taskRoot, 'admin.mjs')).href)) as { handler: AdminHandler };
-  const result = await handler(event, {
-    awsRequestId: randomUUID(),
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    interrupt: interrupt.signal,
-  });
-  await writeResult(result);
+async function runSession(token: string): Promise<void> {
+  const handler = await loadHandler();
+  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+    if (line.trim() === '') continue;
+    const { event, log } = JSON.parse(line) as { event: unknown; log: string };
+    process.env.CNF_RUN_LOG = log;
+    const result = await invokeOnce(handler, event);
+    process.stdout.write(`\0cnf:${token}:result ${JSON.stringify(result)}\n`);
+  }
+  await flushed(process.stdout);
 }
 
-main().then(
-  // Open database pools and timers must not keep a finished run alive.
+const sessionFlag = process.argv.indexOf('--session');
+const token = sessionFlag >= 0 ? process.argv[sessionFlag + 1] : undefined;
+(token === undefined ? runOnce() : runSession(token)).then(
+  // Open database pools and timers must not keep a finished process alive.
   () => process.exit(ExitCode.OK),
   (error: unknown) => {
     console.error(error);

@@ -1,7 +1,8 @@
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isAlreadyExists, readJsonFile, writeFileAtomic } from './atomic-file.js';
-import type { Lease, LockHolder, LockResult } from './run-ledger.js';
+import { HeartbeatLease } from './heartbeat-lease.js';
+import type { LockHolder, LockResult } from './run-ledger.js';
 
 /** Timing of a lease. */
 interface LeaseTiming {
@@ -99,11 +100,7 @@ function generationFile(directory: string, generation: number): string {
 }
 
 /** A lease on one generation of a file lock, renewed by a heartbeat. */
-class FileLease implements Lease {
-  readonly #controller = new AbortController();
-  readonly #timer: NodeJS.Timeout;
-  #released = false;
-
+class FileLease extends HeartbeatLease {
   constructor(
     private readonly directory: string,
     private readonly generation: number,
@@ -111,36 +108,16 @@ class FileLease implements Lease {
     private readonly leaseMs: number,
     heartbeatMs: number,
   ) {
-    this.#timer = setInterval(() => {
-      this.#renew().catch((error: unknown) => this.#lose(error));
-    }, heartbeatMs);
-    this.#timer.unref();
+    super(heartbeatMs);
   }
 
-  get lost(): AbortSignal {
-    return this.#controller.signal;
+  protected async renew(): Promise<void> {
+    if (await this.#stillOurs()) await this.#write({});
+    else this.lose(new Error(`The lease on ${this.directory} expired and another run took it`));
   }
 
-  async release(): Promise<void> {
-    if (this.#released) return;
-    this.#released = true;
-    clearInterval(this.#timer);
+  protected async giveBack(): Promise<void> {
     if (await this.#stillOurs()) await this.#write({ released: true });
-  }
-
-  async #renew(): Promise<void> {
-    if (this.#released) return;
-    if (!(await this.#stillOurs())) {
-      this.#lose(new Error(`The lease on ${this.directory} expired and another run took it`));
-      return;
-    }
-    await this.#write({});
-  }
-
-  /** A lease that cannot be renewed is as good as lost: the run must stop. */
-  #lose(reason: unknown): void {
-    clearInterval(this.#timer);
-    this.#controller.abort(reason);
   }
 
   async #stillOurs(): Promise<boolean> {

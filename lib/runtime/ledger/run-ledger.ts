@@ -1,3 +1,4 @@
+import { ExitCode } from '../../core/exit-codes.js';
 import type { RunRecord } from '../../core/run.js';
 
 /** The outcome of claiming a run id: either it is ours, or the run already happened or is happening. */
@@ -51,11 +52,40 @@ interface RunLedger {
 
 /** The ledger cannot be reached: no task may run unguarded, so the run is refused. */
 class LedgerUnavailableError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  /** 69 when the ledger is unreachable, 75 when it throttled (try again shortly). */
+  readonly exitCode: number;
+
+  constructor(message: string, options: ErrorOptions & { readonly throttled?: boolean } = {}) {
     super(message, options);
-    this.name = 'LedgerUnavailableError';
+    this.name = options.throttled === true ? 'LedgerThrottledError' : 'LedgerUnavailableError';
+    this.exitCode = options.throttled === true ? ExitCode.TEMP_FAIL : ExitCode.UNAVAILABLE;
   }
 }
 
-export { LedgerUnavailableError };
+const THROTTLING_ERRORS = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+]);
+
+/**
+ * What a failed ledger operation means for the run: refused either way, with
+ * 75 when the ledger only throttled (the SDK's own retries are spent), 69
+ * when it is unreachable, missing or forbidden.
+ */
+function ledgerFailure(error: unknown): LedgerUnavailableError {
+  const cause = error as Error;
+  if (THROTTLING_ERRORS.has(cause.name)) {
+    return new LedgerUnavailableError(`The run ledger is throttled (${cause.name}: ${cause.message}); nothing ran. Try again shortly.`, {
+      cause,
+      throttled: true,
+    });
+  }
+  return new LedgerUnavailableError(`The run ledger is unavailable (${cause.name}: ${cause.message}); refusing to run unguarded.`, {
+    cause,
+  });
+}
+
+export { ledgerFailure, LedgerUnavailableError };
 export type { ClaimResult, LedgerQuery, Lease, LockHolder, LockResult, RunLedger };

@@ -1,0 +1,191 @@
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { LEDGER_RETENTION_DAYS, LEDGER_TABLE, lockKey, runKey } from '../../core/ledger-table.js';
+import type { RunRecord } from '../../core/run.js';
+import type { LeaseTiming } from './file-lock.js';
+import { HeartbeatLease } from './heartbeat-lease.js';
+import type { ClaimResult, LedgerQuery, LockHolder, LockResult, RunLedger } from './run-ledger.js';
+
+/** The item attributes that are not part of the run record. */
+const ITEM_KEYS = [LEDGER_TABLE.partitionKey, LEDGER_TABLE.ttlAttribute, LEDGER_TABLE.byStartedAt.partitionKey] as const;
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+function runItem(record: RunRecord): Record<string, unknown> {
+  return {
+    ...record,
+    [LEDGER_TABLE.partitionKey]: runKey(record.runId),
+    [LEDGER_TABLE.byStartedAt.partitionKey]: 'run',
+    [LEDGER_TABLE.ttlAttribute]: Math.floor(Date.parse(record.startedAt) / 1000) + LEDGER_RETENTION_DAYS * DAY_SECONDS,
+  };
+}
+
+function recordOf(item: Record<string, unknown>): RunRecord {
+  const record = { ...item };
+  for (const key of ITEM_KEYS) delete record[key];
+  return record as unknown as RunRecord;
+}
+
+/**
+ * The run ledger of an AWS stage: a DynamoDB table (layout in
+ * `lib/core/ledger-table.ts`). A run id is claimed with a conditional put, so
+ * exactly one delivery of it runs; a task lock is an item whose lease a
+ * conditional put takes, a conditional update renews and a conditional
+ * delete gives back.
+ *
+ * Powertools' idempotency utility was considered: it keeps its own record
+ * per payload hash, which cannot serve as the audit ledger (args, caller,
+ * release, listing by task), so the ledger record itself is the idempotency
+ * key here, and one conditional write does both jobs.
+ */
+class DynamoLedger implements RunLedger {
+  constructor(
+    private readonly table: string,
+    private readonly client: DynamoDBClient = new DynamoDBClient({}),
+    private readonly timing: LeaseTiming = {},
+  ) {}
+
+  async claim(record: RunRecord): Promise<ClaimResult> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: marshall(runItem(record), { removeUndefinedValues: true }),
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': LEDGER_TABLE.partitionKey },
+        }),
+      );
+      return { claimed: true };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const existing = await this.get(record.runId);
+    if (existing === undefined) throw new Error(`Run ${record.runId} was claimed but its record vanished`);
+    return { claimed: false, existing };
+  }
+
+  async finish(record: RunRecord): Promise<void> {
+    await this.client.send(new PutItemCommand({ TableName: this.table, Item: marshall(runItem(record), { removeUndefinedValues: true }) }));
+  }
+
+  async acquireLock(name: string, holder: LockHolder): Promise<LockResult> {
+    const leaseMs = this.timing.leaseMs ?? 30_000;
+    const now = Date.now();
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: marshall({ [LEDGER_TABLE.partitionKey]: lockKey(name), ...holder, leaseExpiresAt: now + leaseMs }),
+          ConditionExpression: 'attribute_not_exists(#pk) OR leaseExpiresAt < :now',
+          ExpressionAttributeNames: { '#pk': LEDGER_TABLE.partitionKey },
+          ExpressionAttributeValues: marshall({ ':now': now }),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const held = await this.client.send(
+        new GetItemCommand({ TableName: this.table, Key: marshall({ [LEDGER_TABLE.partitionKey]: lockKey(name) }), ConsistentRead: true }),
+      );
+      const item = held.Item === undefined ? undefined : (unmarshall(held.Item) as LockHolder);
+      return {
+        acquired: false,
+        holder: { runId: item?.runId ?? 'unknown', caller: item?.caller ?? 'unknown', since: item?.since ?? 'unknown' },
+      };
+    }
+    return {
+      acquired: true,
+      lease: new DynamoLease(this.client, this.table, name, holder.runId, leaseMs, this.timing.heartbeatMs ?? 10_000),
+    };
+  }
+
+  async get(runId: string): Promise<RunRecord | undefined> {
+    const result = await this.client.send(
+      new GetItemCommand({ TableName: this.table, Key: marshall({ [LEDGER_TABLE.partitionKey]: runKey(runId) }), ConsistentRead: true }),
+    );
+    return result.Item === undefined ? undefined : recordOf(unmarshall(result.Item));
+  }
+
+  async list(query: LedgerQuery = {}): Promise<RunRecord[]> {
+    const index = query.task === undefined ? LEDGER_TABLE.byStartedAt : LEDGER_TABLE.byTask;
+    const records: RunRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: index.indexName,
+          KeyConditionExpression: '#key = :value',
+          ExpressionAttributeNames: { '#key': index.partitionKey },
+          ExpressionAttributeValues: marshall({ ':value': query.task ?? 'run' }),
+          ScanIndexForward: false,
+          ...(query.limit === undefined ? {} : { Limit: query.limit - records.length }),
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey as never }),
+        }),
+      );
+      records.push(...(page.Items ?? []).map((item) => recordOf(unmarshall(item))));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined && (query.limit === undefined || records.length < query.limit));
+    return records;
+  }
+}
+
+/** A lease on a task lock item, renewed by a heartbeat while the run holds it. */
+class DynamoLease extends HeartbeatLease {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+    private readonly name: string,
+    private readonly runId: string,
+    private readonly leaseMs: number,
+    heartbeatMs: number,
+  ) {
+    super(heartbeatMs);
+  }
+
+  protected async renew(): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: this.#key(),
+          UpdateExpression: 'SET leaseExpiresAt = :expires',
+          ConditionExpression: 'runId = :runId',
+          ExpressionAttributeValues: marshall({ ':expires': Date.now() + this.leaseMs, ':runId': this.runId }),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      this.lose(new Error(`The lease on lock ${this.name} expired and another run took it`));
+    }
+  }
+
+  protected async giveBack(): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteItemCommand({
+          TableName: this.table,
+          Key: this.#key(),
+          ConditionExpression: 'runId = :runId',
+          ExpressionAttributeValues: marshall({ ':runId': this.runId }),
+        }),
+      );
+    } catch (error) {
+      // Another run took the lease after it expired: it is theirs now, nothing to give back.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  #key() {
+    return marshall({ [LEDGER_TABLE.partitionKey]: lockKey(this.name) });
+  }
+}
+
+export { DynamoLedger };

@@ -1,0 +1,87 @@
+/**
+ * The layers of DESIGN.md, checked on the sources: imports point downward
+ * only, the runtime that ships inside the bundle imports nothing of the CLI,
+ * the CDK or the platforms, and only the constructs import aws-cdk-lib.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './support/cli.js';
+
+interface SourceImport {
+  readonly file: string;
+  readonly specifier: string;
+  /** For a relative import, the layer it points into (`lib/core`, `lib/cli`, ...). */
+  readonly layer?: string;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(join(REPO_ROOT, dir), { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .map((entry) => relative(REPO_ROOT, join(entry.parentPath, entry.name)));
+}
+
+function importsOf(file: string): SourceImport[] {
+  const text = readFileSync(join(REPO_ROOT, file), 'utf8');
+  const specifiers = [...text.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)].map((match) => match[1] as string);
+  return specifiers.map((specifier) => {
+    if (!specifier.startsWith('.')) return { file, specifier };
+    const target = relative(REPO_ROOT, resolve(dirname(join(REPO_ROOT, file)), specifier));
+    const layer = /^(lib\/[a-z]+|lambda|bin)/.exec(target)?.[1];
+    return { file, specifier, ...(layer === undefined ? {} : { layer }) };
+  });
+}
+
+function violations(dir: string, allowed: (found: SourceImport) => boolean): string[] {
+  return sourceFiles(dir)
+    .flatMap(importsOf)
+    .filter((found) => !allowed(found))
+    .map((found) => `${found.file} imports ${found.specifier}`);
+}
+
+const CDK = /^(aws-cdk-lib|constructs|cdk-nag)(\/|$)/;
+
+describe('the layers', () => {
+  it('keep lib/core free of the AWS SDK, the CDK, esbuild, the CLI and every layer above it', () => {
+    expect(
+      violations(
+        'lib/core',
+        (found) =>
+          (found.layer === undefined || found.layer === 'lib/core') &&
+          !/^(@aws-sdk|esbuild|commander)/.test(found.specifier) &&
+          !CDK.test(found.specifier),
+      ),
+    ).toEqual([]);
+  });
+
+  it('keep the runtime, which ships in the bundle, free of the CLI, the CDK, the bundler and the platforms', () => {
+    expect(
+      violations(
+        'lib/runtime',
+        (found) =>
+          (found.layer === undefined || found.layer === 'lib/runtime' || found.layer === 'lib/core') &&
+          !/^(esbuild|commander)/.test(found.specifier) &&
+          !CDK.test(found.specifier),
+      ),
+    ).toEqual([]);
+  });
+
+  it('let only the constructs import the CDK', () => {
+    for (const dir of ['lib/core', 'lib/runtime', 'lib/bundle', 'lib/platform', 'lib/cli', 'lambda']) {
+      expect(violations(dir, (found) => !CDK.test(found.specifier))).toEqual([]);
+    }
+  });
+
+  it('keep the platforms and the bundler below the CLI', () => {
+    expect(violations('lib/platform', (found) => found.layer !== 'lib/cli' && found.layer !== 'lib/construct')).toEqual([]);
+    expect(
+      violations('lib/bundle', (found) => found.layer === undefined || found.layer === 'lib/core' || found.layer === 'lib/bundle'),
+    ).toEqual([]);
+  });
+
+  it('keep the web entry from importing any task module', () => {
+    expect(
+      importsOf('lambda/web.ts').filter((found) => found.specifier.includes('tasks/') || found.specifier === 'cnf-admin/runtime'),
+    ).toEqual([]);
+  });
+});

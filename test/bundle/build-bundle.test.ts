@@ -1,0 +1,132 @@
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildBundle, type Bundle } from '../../lib/bundle/build-bundle.js';
+import { BuildError } from '../../lib/core/errors.js';
+import { createTestProject, type TestProject } from '../support/test-project.js';
+
+let project: TestProject;
+let bundle: Bundle;
+
+const sourceOf = (testProject: TestProject) => ({ root: testProject.dir, lambdaDir: join(testProject.dir, 'lambda') });
+const text = (found: Bundle, path: string) => new TextDecoder().decode(found.files.find((file) => file.path === path)?.contents);
+
+/** Every input module reachable from an output, through static and dynamic imports. */
+function reachableInputs(metafile: Metafile, entry: string): string[] {
+  const outputs = metafile.outputs;
+  const start = Object.keys(outputs).find((path) => path.endsWith(`/${entry}`) || path === entry);
+  const seen = new Set<string>();
+  const pending = start === undefined ? [] : [start];
+  while (pending.length > 0) {
+    const output = pending.pop() as string;
+    if (seen.has(output)) continue;
+    seen.add(output);
+    for (const imported of outputs[output]?.imports ?? []) if (!imported.external) pending.push(imported.path);
+  }
+  return [...seen].flatMap((output) => Object.keys(outputs[output]?.inputs ?? {}));
+}
+
+beforeAll(async () => {
+  project = createTestProject('notes');
+  bundle = await buildBundle(sourceOf(project));
+});
+
+afterAll(() => {
+  project.cleanup();
+});
+
+describe('buildBundle', () => {
+  it('builds a web and an admin entry as ESM, code-split, with source maps', () => {
+    const paths = bundle.files.map((file) => file.path);
+    expect(paths).toEqual(expect.arrayContaining(['web.mjs', 'web.mjs.map', 'admin.mjs', 'admin.mjs.map', 'manifest.json']));
+    expect(paths.some((path) => /^chunks\/migrate-[A-Z0-9]+\.mjs$/.test(path))).toBe(true);
+    expect(text(bundle, 'web.mjs')).toMatch(/^import /m);
+    expect(text(bundle, 'web.mjs')).toContain('//# sourceMappingURL=web.mjs.map');
+    expect(JSON.parse(text(bundle, 'web.mjs.map')).sources).toContain('lambda/web.ts');
+  });
+
+  it('ships the SQL migrations with the code', () => {
+    expect(text(bundle, 'migrations/0001_create_notes.sql')).toContain('CREATE TABLE notes');
+  });
+
+  it('carries a manifest of its tasks with args as JSON Schema', () => {
+    const manifest = JSON.parse(text(bundle, 'manifest.json')) as typeof bundle.catalog;
+    expect(manifest).toEqual(bundle.catalog);
+    expect(manifest.tasks.map((task) => task.name)).toEqual(['migrate', 'notes:purge', 'seed']);
+    expect(manifest.tasks[0]).toMatchObject({ name: 'migrate', lock: true, description: expect.stringContaining('migrations') });
+    expect(manifest.tasks[1]?.args).toMatchObject({
+      type: 'object',
+      required: ['olderThanDays'],
+      properties: { olderThanDays: { type: 'integer', minimum: 1 } },
+    });
+  });
+
+  it('is deterministic: the same source gives the same bytes and release id', async () => {
+    const again = await buildBundle(sourceOf(project));
+    expect(again.release).toBe(bundle.release);
+    expect(again.release).toMatch(/^r-[0-9a-f]{12}$/);
+    expect(again.files.map((file) => [file.path, Buffer.from(file.contents).toString('base64')])).toEqual(
+      bundle.files.map((file) => [file.path, Buffer.from(file.contents).toString('base64')]),
+    );
+  });
+
+  it("keeps every task module and the tasks' dependencies out of the web entry's import graph", () => {
+    const web = reachableInputs(bundle.metafile, 'web.mjs');
+    const admin = reachableInputs(bundle.metafile, 'admin.mjs');
+    const taskOnly = (inputs: string[]) =>
+      inputs.filter(
+        (input) =>
+          input.includes('lambda/tasks/') || /node_modules\/(umzug|zod)\//.test(input) || input.endsWith('lib/runtime/admin-handler.ts'),
+      );
+    // the admin side does reach them: the check below can fail
+    expect(admin).toContain('lambda/tasks/migrate.ts');
+    expect(admin.some((input) => input.endsWith('lib/runtime/admin-handler.ts'))).toBe(true);
+    expect(admin.some((input) => input.includes('node_modules/umzug/'))).toBe(true);
+    expect(web).toContain('lambda/web.ts');
+    expect(taskOnly(web)).toEqual([]);
+  });
+
+  it('changes the release id when a task changes, and when a migration changes', async () => {
+    const copy = createTestProject('notes');
+    try {
+      appendFileSync(join(copy.dir, 'lambda', 'tasks', 'seed.ts'), '\nexport const changed = 1;\n');
+      const changedTask = await buildBundle(sourceOf(copy));
+      expect(changedTask.release).not.toBe(bundle.release);
+      appendFileSync(join(copy.dir, 'lambda', 'migrations', '0002_index_notes_created_at.sql'), '\n-- comment\n');
+      expect((await buildBundle(sourceOf(copy))).release).not.toBe(changedTask.release);
+    } finally {
+      copy.cleanup();
+    }
+  });
+});
+
+describe('buildBundle on broken code', () => {
+  let broken: TestProject;
+
+  beforeAll(() => {
+    broken = createTestProject('tasks');
+  });
+
+  afterAll(() => {
+    broken.cleanup();
+  });
+
+  it('names the file and line of a compile error (exit 65)', async () => {
+    writeFileSync(join(broken.dir, 'lambda', 'tasks', 'noop.ts'), 'export default {{;\n');
+    const error = await buildBundle(sourceOf(broken)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(BuildError);
+    expect((error as BuildError).exitCode).toBe(65);
+    expect((error as BuildError).message).toMatch(/lambda\/tasks\/noop\.ts:1:\d+: /);
+  });
+
+  it('says when a task module fails to load', async () => {
+    writeFileSync(join(broken.dir, 'lambda', 'tasks', 'noop.ts'), "throw new Error('cannot start');\n");
+    await expect(buildBundle(sourceOf(broken))).rejects.toThrow(/tasks failed to load:[\s\S]*cannot start/);
+  });
+
+  it('says which entry point is missing', async () => {
+    rmSync(join(broken.dir, 'lambda', 'web.ts'));
+    await expect(buildBundle(sourceOf(broken))).rejects.toThrow('The application has no lambda/web.ts.');
+  });
+});

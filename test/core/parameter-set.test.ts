@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { assertValidConfigKey, fingerprintOf, MASK, printableValue } from '../../lib/core/parameter-set.js';
+
+describe('assertValidConfigKey', () => {
+  it.each(['DATABASE_URL', 'db/url', 'feature.flag-x'])('accepts %s', (key) => {
+    expect(() => assertValidConfigKey(key)).not.toThrow();
+  });
+
+  it.each(['', 'has space', '/leading', 'trailing/', 'a//b'])('refuses %j', (key) => {
+    expect(() => assertValidConfigKey(key)).toThrow(/Config key must be/);
+  });
+
+  it.each(['_cnf', '_cnf/stage'])('refuses the reserved %s', (key) => {
+    expect(() => assertValidConfigKey(key)).toThrow(/reserved _cnf\/ prefix/);
+  });
+});
+
+describe('fingerprintOf', () => {
+  it('depends on keys and values, not on order, and reveals neither', () => {
+    const a = fingerprintOf([
+      { key: 'A', value: 'secret-1' },
+      { key: 'B', value: '2' },
+    ]);
+    expect(a).toMatch(/^cfg-[0-9a-f]{12}$/);
+    expect(
+      fingerprintOf([
+        { key: 'B', value: '2' },
+        { key: 'A', value: 'secret-1' },
+      ]),
+    ).toBe(a);
+    expect(
+      fingerprintOf([
+        { key: 'A', value: 'secret-2' },
+        { key: 'B', value: '2' },
+      ]),
+    ).not.toBe(a);
+    expect(a).not.toContain('secret');
+  });
+});
+
+describe('printableValue', () => {
+  it('masks secure values only', () => {
+    expect(printableValue({ key: 'A', value: 'hunter22', secure: true })).toBe(MASK);
+    expect(printableValue({ key: 'B', value: 'debug', secure: false })).toBe('debug');
+  });
+});

@@ -1,0 +1,73 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../lib/core/errors.js';
+import { findProject, loadProject, stageOf } from '../../lib/core/project.js';
+
+function projectWith(cdkJson: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cnf-project-'));
+  writeFileSync(join(dir, 'cdk.json'), typeof cdkJson === 'string' ? cdkJson : JSON.stringify(cdkJson));
+  return dir;
+}
+
+describe('loadProject', () => {
+  it('reads the app, the stages and the paths from cdk.json', () => {
+    const dir = projectWith({
+      context: { cnf: { app: 'notes', stages: { local: { database: 'pglite' }, prod: { region: 'eu-west-1' } } } },
+    });
+    const project = loadProject(dir);
+    expect(project.app).toBe('notes');
+    expect(project.lambdaDir).toBe(join(dir, 'lambda'));
+    expect(project.stateDir).toBe(join(dir, '.cnf'));
+    expect(stageOf(project, 'local')).toEqual({ name: 'local', platform: 'local', database: 'pglite' });
+    expect(stageOf(project, 'prod')).toEqual({ name: 'prod', platform: 'aws', region: 'eu-west-1' });
+  });
+
+  it('always has the local stage', () => {
+    const project = loadProject(projectWith({ context: { cnf: { app: 'notes' } } }));
+    expect([...project.stages.keys()]).toEqual(['local']);
+  });
+
+  it.each([
+    ['not JSON', '{ nope', /not valid JSON/],
+    ['no context.cnf', { context: {} }, /no context\.cnf settings/],
+    ['no app name', { context: { cnf: {} } }, /App name must be .* got: undefined/],
+    ['a bad app name', { context: { cnf: { app: 'Notes_App' } } }, /got: "Notes_App"/],
+    ['a bad stage name', { context: { cnf: { app: 'notes', stages: { Prod: {} } } } }, /Stage name .* got: "Prod"/],
+    [
+      'a local stage under another name',
+      { context: { cnf: { app: 'notes', stages: { dev: { platform: 'local' } } } } },
+      /only the stage named "local"/,
+    ],
+    [
+      'a database on an AWS stage',
+      { context: { cnf: { app: 'notes', stages: { prod: { database: 'pglite' } } } } },
+      /only the local stage takes one/,
+    ],
+  ])('refuses %s, naming the value', (_case, cdkJson, message) => {
+    expect(() => loadProject(projectWith(cdkJson))).toThrow(message);
+  });
+});
+
+describe('findProject', () => {
+  it('finds cdk.json in a directory above', () => {
+    const dir = projectWith({ context: { cnf: { app: 'notes' } } });
+    const nested = join(dir, 'lambda', 'tasks');
+    mkdirSync(nested, { recursive: true });
+    expect(findProject(nested).root).toBe(dir);
+  });
+
+  it('says how to fix running outside a project', () => {
+    const outside = mkdtempSync(join(tmpdir(), 'cnf-nowhere-'));
+    expect(() => findProject(outside)).toThrow(UsageError);
+    expect(() => findProject(outside)).toThrow(/No cdk\.json found/);
+  });
+});
+
+describe('stageOf', () => {
+  it('lists the known stages for an unknown one', () => {
+    const project = loadProject(projectWith({ context: { cnf: { app: 'notes', stages: { prod: {} } } } }));
+    expect(() => stageOf(project, 'staging')).toThrow('Unknown stage "staging". This project\'s stages: local, prod.');
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * Bad input through the real binary: each gets a clear message and the exit
+ * code the design gives, runs nothing, and shows no stack trace.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from '../support/cli.js';
+import { createTestProject, type TestProject } from '../support/test-project.js';
+
+let project: TestProject;
+
+const STACK_FRAME = /\n\s+at .+:\d+:\d+/;
+
+async function runCount(): Promise<number> {
+  return (JSON.parse((await project.cli(['runs', '--json'])).stdout) as unknown[]).length;
+}
+
+function expectUserError(result: CliResult, code: number, message: string | RegExp): void {
+  expect(result.code).toBe(code);
+  expect(result.stderr).toMatch(typeof message === 'string' ? new RegExp(message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : message);
+  expect(result.stderr).not.toMatch(STACK_FRAME);
+}
+
+beforeAll(async () => {
+  project = createTestProject('tasks');
+  expect((await project.cli(['deploy'])).code).toBe(0);
+});
+
+afterAll(() => {
+  project.cleanup();
+});
+
+describe('bad input', () => {
+  it('an unknown task: 64, listing the tasks, nothing ran', async () => {
+    const before = await runCount();
+    const result = await project.cli(['invoke', 'migrat']);
+    expectUserError(
+      result,
+      64,
+      /Unknown task "migrat"\. Tasks in release r-[0-9a-f]{12}: chatty, echo, exit-code, fail, hang, locked, noop, show-config, sleep, wait-for-stop\./,
+    );
+    expect(result.stderr).not.toContain('▶');
+    expect(await runCount()).toBe(before);
+  });
+
+  it('args that fail the schema: 64, naming the field, nothing ran', async () => {
+    const before = await runCount();
+    expectUserError(await project.cli(['invoke', 'echo', '--', '--count', '0']), 64, 'Invalid args for echo: count: Too small');
+    expectUserError(await project.cli(['invoke', 'echo']), 64, 'Invalid args for echo: count:');
+    expectUserError(await project.cli(['invoke', 'echo', '--', '--count', 'two']), 64, '--count takes a number, got: "two"');
+    expectUserError(
+      await project.cli(['invoke', 'echo', '--', '--cuont', '2']),
+      64,
+      'Unknown arg --cuont for task echo; its args: --count <integer>',
+    );
+    expect(await runCount()).toBe(before);
+  });
+
+  it('malformed --args JSON: 64, saying how to quote it', async () => {
+    const result = await project.cli(['invoke', 'echo', '--args', '{count: 2}']);
+    expectUserError(result, 64, '--args is not valid JSON');
+    expect(result.stderr).toContain(`--args '{"olderThanDays": 30}'`);
+  });
+
+  it('an unknown stage: 64, listing the stages', async () => {
+    expectUserError(
+      await project.cli(['invoke', 'noop', '--stage', 'staging']),
+      64,
+      'Unknown stage "staging". This project\'s stages: local, prod.',
+    );
+  });
+
+  it('an unknown flag: 64, and for invoke where task args go', async () => {
+    const result = await project.cli(['invoke', 'echo', '--count', '2']);
+    expectUserError(result, 64, "unknown option '--count'");
+    expect(result.stderr).toContain('Task args go after --, e.g. cnf-admin invoke notes:purge -- --older-than-days 30');
+    expectUserError(await project.cli(['status', '--verbose']), 64, "unknown option '--verbose'");
+    expectUserError(await project.cli(['invok', 'noop']), 64, "unknown command 'invok'");
+  });
+
+  it('running outside a project: 64, saying what a project is', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'cnf-outside-'));
+    const result = await runCli(['invoke', 'migrate'], { cwd: outside });
+    expectUserError(result, 64, `No cdk.json found in ${outside} or any directory above it.`);
+    expect(result.stderr).toContain('context.cnf.app');
+  });
+
+  it('corrupted .cnf state: a clear error naming the file (69), not a crash', async () => {
+    const broken = createTestProject('tasks');
+    try {
+      expect((await broken.cli(['deploy'])).code).toBe(0);
+      writeFileSync(join(broken.dir, '.cnf', 'local', 'aliases.json'), '{"live": {"web": 42}}');
+      const result = await broken.cli(['invoke', 'noop']);
+      expectUserError(
+        result,
+        69,
+        `The local stage's state is corrupted: ${join(broken.dir, '.cnf', 'local', 'aliases.json')}: alias pair "live" must be`,
+      );
+      expect(result.stderr).toContain('delete .cnf/local/ and run `cnf-admin deploy --stage local`');
+      writeFileSync(join(broken.dir, '.cnf', 'local', 'aliases.json'), '{"live": ');
+      expectUserError(await broken.cli(['status']), 69, /aliases\.json: not valid JSON/);
+    } finally {
+      broken.cleanup();
+    }
+  });
+
+  it('a bad run id or release id: 64; a release or alias the stage lacks: 69', async () => {
+    expectUserError(
+      await project.cli(['invoke', 'noop', '--run-id', '../x']),
+      64,
+      "--run-id must be 1-128 letters, digits, '.', '_' or '-'",
+    );
+    expectUserError(
+      await project.cli(['invoke', 'noop', '--release', 'latest']),
+      64,
+      '--release takes a release id (r- and 12 hex digits), got: "latest"',
+    );
+    expectUserError(
+      await project.cli(['invoke', 'noop', '--release', 'r-000000000000']),
+      69,
+      'The local stage has no release "r-000000000000"',
+    );
+    expectUserError(
+      await project.cli(['invoke', 'noop', '--alias', 'canary']),
+      69,
+      'The local stage has no alias pair "canary" (alias pairs: live).',
+    );
+  });
+
+  it('writes the error as the JSON document with --json', async () => {
+    const result = await project.cli(['invoke', 'noop', '--stage', 'nope', '--json']);
+    expect(result.code).toBe(64);
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: { name: 'UsageError', message: expect.stringContaining('Unknown stage "nope"') },
+      exitCode: 64,
+    });
+  });
+});

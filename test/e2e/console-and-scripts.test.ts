@@ -1,0 +1,96 @@
+/**
+ * `cnf-admin console` and `cnf-admin run` on the local stage, through the
+ * real binary, with the example notes app and its embedded PostgreSQL.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunRecord, RunResult } from '../../lib/core/run.js';
+import { createTestProject, type TestProject } from '../support/test-project.js';
+
+let project: TestProject;
+
+beforeAll(async () => {
+  project = createTestProject('notes');
+  expect((await project.cli(['invoke', 'migrate'])).code).toBe(0);
+});
+
+afterAll(() => {
+  project.cleanup();
+});
+
+describe('console', () => {
+  it('evaluates piped statements one by one in one session, with the app scope, printing values', async () => {
+    const session = [
+      "await db.query(\"insert into notes (title) values ('first'), ('second')\")",
+      'const rows = await notes.listNotes(db, 10)',
+      'function titles(list) {',
+      '  return list.map((note) => note.title).sort()',
+      '}',
+      'titles(rows)',
+      'console.log("seen", rows.length)',
+      'rows.nope.length',
+      'config.DATABASE_URL.startsWith("postgres://")',
+    ].join('\n');
+    const result = await project.cli(['console'], { input: `${session}\n` });
+    expect(result.stdout).toContain("[ 'first', 'second' ]");
+    expect(result.stdout).toContain('seen 2');
+    expect(result.stdout).toContain('true');
+    expect(result.stderr).toContain("Uncaught TypeError: Cannot read properties of undefined (reading 'length')");
+    // the piped session ends with the failing evaluation's exit code
+    expect(result.code).toBe(1);
+    // every evaluation is an audited run
+    const runs = JSON.parse((await project.cli(['runs', '--task', 'cnf:console', '--limit', '50', '--json'])).stdout) as RunRecord[];
+    expect(runs.map((run) => run.args.code)).toContain('titles(rows)');
+    expect(runs.every((run) => run.source === 'cli')).toBe(true);
+  });
+
+  it('evaluates one input with -e and exits 0, or prints the run result with --json', async () => {
+    const plain = await project.cli(['console', '-e', '(await db.query("select 40 + 2 as answer"))[0].answer']);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout.trim()).toBe('42');
+    const json = await project.cli(['console', '-e', '1 + 1', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ task: 'cnf:console', exitCode: 0, output: { result: '2' } });
+    const failed = await project.cli(['console', '-e', 'throw new Error("nope")']);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('Uncaught Error: nope');
+  });
+});
+
+describe('run', () => {
+  it('runs a script that ships in the release, with args after --', async () => {
+    await project.cli(['console', '-e', "await db.query(\"insert into notes (title) values ('  padded  '), ('   ')\")"]);
+    const dry = await project.cli(['run', 'scripts/fix-bad-records.ts', '--json', '--', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ task: 'scripts/fix-bad-records.ts', output: { bad: 2, fixed: 0 } });
+    expect(dry.stderr).toContain('Would fix note');
+    const fixed = JSON.parse((await project.cli(['run', './scripts/fix-bad-records.ts', '--json'])).stdout) as RunResult;
+    expect(fixed.output).toEqual({ bad: 2, fixed: 2 });
+    const titles = await project.cli([
+      'console',
+      '-e',
+      '(await db.query("select title from notes order by id desc limit 2")).map((row) => row.title)',
+    ]);
+    expect(titles.stdout).toContain("[ '(untitled)', 'padded' ]");
+  });
+
+  it('refuses a script that is not in the live release, saying it must ship with one and how to deploy', async () => {
+    writeFileSync(
+      join(project.dir, 'scripts', 'new-fix.ts'),
+      "import { defineScript } from 'cnf-admin/runtime';\nexport default defineScript({ description: 'New', run: async () => 1 });\n",
+    );
+    const result = await project.cli(['run', 'scripts/new-fix.ts']);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toMatch(/scripts\/new-fix\.ts is not in release r-[0-9a-f]{12}: a script must ship with a release/);
+    expect(result.stderr).toContain('cnf-admin deploy --stage local');
+    expect(result.stderr).not.toContain('▶');
+    expect((await project.cli(['deploy'])).code).toBe(0);
+    expect((await project.cli(['run', 'scripts/new-fix.ts'])).code).toBe(0);
+  });
+
+  it('refuses a path outside scripts/', async () => {
+    const result = await project.cli(['run', 'lambda/db.ts']);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain('cnf-admin run takes the path of a .ts file under scripts/');
+  });
+});

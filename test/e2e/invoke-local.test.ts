@@ -1,0 +1,181 @@
+/**
+ * `cnf-admin invoke` on the local stage, through the real binary: output,
+ * header and footer, exit codes, timeouts, interrupts and large output.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunResult } from '../../lib/core/run.js';
+import { finished, spawnCli } from '../support/cli.js';
+import { createTestProject, type TestProject } from '../support/test-project.js';
+
+let project: TestProject;
+let release: string;
+
+beforeAll(async () => {
+  project = createTestProject('tasks');
+  // the first invoke finds no release, deploys one, and says so
+  const first = await project.cli(['invoke', 'noop']);
+  expect(first.stderr).toContain('No local release yet: deploying the working tree first.');
+  expect(first.code).toBe(0);
+  release = /release (r-[0-9a-f]{12})/.exec(first.stderr)?.[1] as string;
+});
+
+afterAll(() => {
+  project.cleanup();
+});
+
+describe('invoke on the local stage', () => {
+  it('shows a header naming task, stage, release and run id, the output, and a footer with exit code and duration', async () => {
+    const result = await project.cli(['invoke', 'echo', '--', '--count', '2', '--label', 'hi']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(new RegExp(`▶ echo · stage local · release ${release} · run \\d{8}-\\d{6}-[a-z0-9]{6}`));
+    expect(result.stderr).toMatch(/✔ exit 0 · \d+ ms/);
+    expect(result.stdout).toMatch(/INFO {2}Run started source=cli caller=\S+@\S+ args=\{"count":2,"label":"hi"\}/);
+    expect(result.stdout).toContain('INFO  echo args={"count":2,"label":"hi","loud":false,"tags":[]}');
+  });
+
+  it('takes args as JSON too, and prints the run result as one JSON document with --json', async () => {
+    const result = await project.cli(['invoke', 'echo', '--json', '--args', '{"count": 3, "tags": ["a"]}']);
+    expect(result.code).toBe(0);
+    const parsed = JSON.parse(result.stdout) as RunResult;
+    expect(parsed).toMatchObject({ task: 'echo', release, exitCode: 0, output: { count: 3, label: 'none', loud: false, tags: ['a'] } });
+    expect(Object.keys(parsed).sort()).toEqual(['durationMs', 'exitCode', 'output', 'release', 'runId', 'task']);
+    // the log still shows, on stderr
+    expect(result.stderr).toContain('Run started');
+  });
+
+  it.each([
+    ['7', 7],
+    ['0', 0],
+    ['63', 63],
+  ])('exits with the exit code %s the task sets', async (code, expected) => {
+    expect((await project.cli(['invoke', 'exit-code', '--', '--code', code])).code).toBe(expected);
+  });
+
+  it("exits 1 when the task throws, with the error's name and message in the footer and its stack in the log", async () => {
+    const result = await project.cli(['invoke', 'fail']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('✖ exit 1');
+    expect(result.stderr).toContain('InventoryMismatchError: 3 rows disagree');
+    expect(result.stdout).toContain('ERROR The task threw');
+    expect(result.stdout).toMatch(/InventoryMismatchError: 3 rows disagree\n\s+at .*lambda\/tasks\/fail\.ts:\d+:\d+/);
+  });
+
+  it('exits 124 when a task hits its timeout and stops', async () => {
+    const result = await project.cli(['invoke', 'sleep']);
+    expect(result.code).toBe(124);
+    expect(result.stderr).toContain('TimeoutError');
+    expect(result.stdout).toContain('woken early');
+  });
+
+  it('kills a task that ignores its timeout, and exits 124', async () => {
+    const started = Date.now();
+    const result = await project.cli(['invoke', 'hang', '--json']);
+    expect(result.code).toBe(124);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const parsed = JSON.parse(result.stdout) as RunResult;
+    expect(parsed.error?.message).toContain('passed its timeout and was killed');
+    // the ledger records the end the run itself could not
+    const runs = JSON.parse((await project.cli(['runs', '--task', 'hang', '--json'])).stdout) as { exitCode: number; endedAt?: string }[];
+    expect(runs[0]).toMatchObject({ exitCode: 124, endedAt: expect.any(String) });
+  });
+
+  it('stops the task gracefully on Ctrl-C and exits 130', async () => {
+    const child = spawnCli(['invoke', 'wait-for-stop'], { cwd: project.dir });
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (stdout.includes('waiting for a stop')) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 20);
+    });
+    child.kill('SIGINT');
+    const result = await finished(child);
+    expect(result.code).toBe(130);
+    expect(stdout + result.stdout).toContain('stopping gracefully');
+    expect(result.stderr).toContain('Interrupting: the task is asked to stop');
+    expect(result.stderr).toContain('InterruptedError');
+  });
+
+  it('streams 100 MB of output as it is written, with the CLI memory bounded', async () => {
+    const child = spawnCli(['invoke', 'chatty', '--', '--megabytes', '100'], { cwd: project.dir });
+    let bytes = 0;
+    let firstOutputAt = 0;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      firstOutputAt ||= Date.now();
+      bytes += chunk.length;
+    });
+    let peakKb = 0;
+    const sampler = setInterval(() => {
+      try {
+        const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        peakKb = Math.max(peakKb, Number(match?.[1] ?? 0));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }, 25);
+    const result = await finished(child);
+    clearInterval(sampler);
+    const endedAt = Date.now();
+    expect(result.code).toBe(0);
+    expect(bytes).toBeGreaterThanOrEqual(100 * 1024 * 1024);
+    expect(firstOutputAt).toBeLessThan(endedAt);
+    // holding the output would need well over 100 MB on top of Node's own ~50 MB
+    expect(peakKb).toBeGreaterThan(0);
+    expect(peakKb).toBeLessThan(140 * 1024);
+  });
+
+  it('finishes the run and exits with its code when the reader of its output goes away', async () => {
+    const child = spawnCli(['invoke', 'chatty', '--run-id', 'cut-short', '--', '--megabytes', '20'], { cwd: project.dir });
+    child.stdout?.once('data', () => child.stdout?.destroy());
+    const result = await finished(child);
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toContain('EPIPE');
+    const record = JSON.parse((await project.cli(['runs', 'show', 'cut-short', '--json'])).stdout) as { exitCode: number };
+    expect(record.exitCode).toBe(0);
+  });
+
+  it('writes every run to the ledger and its log to a file under .cnf/local', async () => {
+    const result = await project.cli(['invoke', 'noop', '--json', '--run-id', 'audit-me']);
+    expect(result.code).toBe(0);
+    const record = JSON.parse((await project.cli(['runs', 'show', 'audit-me', '--json'])).stdout) as {
+      log: string;
+      caller: string;
+      source: string;
+    };
+    expect(record).toMatchObject({ runId: 'audit-me', task: 'noop', release, source: 'cli', exitCode: 0 });
+    expect(record.log).toBe(join(project.dir, '.cnf', 'local', 'logs', 'audit-me.log'));
+    expect(readFileSync(record.log, 'utf8')).toContain('"message":"Run started"');
+  });
+
+  it('runs a run id once: invoking it again runs nothing and repeats the outcome', async () => {
+    await project.cli(['invoke', 'exit-code', '--run-id', 'twice', '--', '--code', '3']);
+    const again = await project.cli(['invoke', 'exit-code', '--run-id', 'twice', '--', '--code', '3']);
+    expect(again.code).toBe(3);
+    expect(again.stdout).toContain('already ran');
+    expect(again.stdout).not.toContain('Run started');
+  });
+
+  it('prints the plan and runs nothing with --dry-run', async () => {
+    const before = (await project.cli(['runs', '--json'])).stdout;
+    const result = await project.cli(['invoke', 'fail', '--dry-run']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`release        ${release} (behind web:live)`);
+    expect(result.stdout).toContain(`admin version  ${release}`);
+    expect(result.stdout).toContain('Nothing ran (--dry-run).');
+    expect((await project.cli(['runs', '--json'])).stdout).toBe(before);
+  });
+
+  it('says when the local Node differs from the Lambda runtime', async () => {
+    const result = await project.cli(['invoke', 'noop']);
+    const major = Number(process.versions.node.split('.')[0]);
+    if (major === 22) expect(result.stderr).not.toContain('Lambda runs Node 22');
+    else expect(result.stderr).toContain(`This machine runs Node ${process.versions.node}; Lambda runs Node 22 (nodejs22.x)`);
+  });
+});

@@ -1,0 +1,146 @@
+/**
+ * The other commands on the local stage, through the real binary: tasks,
+ * deploy and drift, config, logs, runs, status and releases, help.
+ */
+import { appendFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../lib/core/run.js';
+import { createTestProject, type TestProject } from '../support/test-project.js';
+
+let project: TestProject;
+let release: string;
+
+beforeAll(async () => {
+  project = createTestProject('tasks');
+  const deployed = await project.cli(['deploy', '--json']);
+  expect(deployed.code).toBe(0);
+  release = (JSON.parse(deployed.stdout) as { release: string }).release;
+});
+
+afterAll(() => {
+  project.cleanup();
+});
+
+describe('tasks', () => {
+  it("lists the live release's tasks with their args", async () => {
+    const result = await project.cli(['tasks']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^TASK\s+DESCRIPTION\s+ARGS\s+OPTIONS$/m);
+    expect(result.stdout).toMatch(
+      /^echo\s+Returns its args\s+--count <integer> \[--label <string>\] \[--loud\] \[--tags <string>\.\.\.\]\s+-$/m,
+    );
+    expect(result.stdout).toMatch(/^locked\s+Holds its lock for a while\s+\[--ms <integer>\]\s+locked$/m);
+    expect(result.stdout).toMatch(/^sleep\s+.*timeout 1s$/m);
+  });
+
+  it('prints the catalog with args as JSON Schema with --json', async () => {
+    const catalog = JSON.parse((await project.cli(['tasks', '--json'])).stdout) as {
+      release: string;
+      tasks: { name: string; args: { $schema: string } }[];
+    };
+    expect(catalog.release).toBe(release);
+    expect(catalog.tasks.find((task) => task.name === 'echo')?.args.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+  });
+});
+
+describe('deploy and drift', () => {
+  it('reuses the release when nothing changed: same source, same id', async () => {
+    const again = JSON.parse((await project.cli(['deploy', '--json'])).stdout) as { release: string; isNew: boolean };
+    expect(again).toMatchObject({ release, isNew: false });
+  });
+
+  it('runs the live release when the working tree differs, says so and how to deploy', async () => {
+    const copy = createTestProject('tasks');
+    try {
+      const live = (JSON.parse((await copy.cli(['deploy', '--json'])).stdout) as { release: string }).release;
+      appendFileSync(join(copy.dir, 'lambda', 'tasks', 'noop.ts'), '\nexport const touched = true;\n');
+      const result = await copy.cli(['invoke', 'noop']);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(`The working tree differs from the live release ${live}`);
+      expect(result.stderr).toContain('Deploy the tree with: cnf-admin deploy --stage local');
+      expect(result.stderr).toContain(`release ${live}`);
+      const deployed = JSON.parse((await copy.cli(['deploy', '--json'])).stdout) as { release: string; previous: string; isNew: boolean };
+      expect(deployed).toMatchObject({ previous: live, isNew: true });
+      expect(deployed.release).not.toBe(live);
+      const status = await copy.cli(['status']);
+      expect(status.stdout).toContain(`web:live   ${deployed.release}`);
+      expect(status.stdout).toContain('The working tree matches the live release.');
+      expect((await copy.cli(['releases'])).stdout).toMatch(new RegExp(`${deployed.release}.*live\\n${live}`));
+      // a retained release can still run
+      expect((await copy.cli(['invoke', 'noop', '--release', live])).stderr).toContain(`release ${live}`);
+    } finally {
+      copy.cleanup();
+    }
+  });
+});
+
+describe('config', () => {
+  it('sets, lists, gets and unsets parameters, never printing a secret', async () => {
+    expect((await project.cli(['config', 'set', 'MODE', 'debug'])).code).toBe(0);
+    expect((await project.cli(['config', 'set', 'API_TOKEN', '-', '--secure'], { input: 'tok-7f3a9\n' })).code).toBe(0);
+    const listed = await project.cli(['config', 'list']);
+    expect(listed.stdout).toMatch(/^API_TOKEN\s+\*{8}\s+secure$/m);
+    expect(listed.stdout).toMatch(/^MODE\s+debug\s+plain$/m);
+    expect(listed.stdout + listed.stderr).not.toContain('tok-7f3a9');
+    expect((await project.cli(['config', 'get', 'MODE'])).stdout).toBe('debug\n');
+    const secret = await project.cli(['config', 'get', 'API_TOKEN', '--json']);
+    expect(JSON.parse(secret.stdout)).toEqual({ key: 'API_TOKEN', value: '********', secure: true });
+    // a run sees the value, and its log never shows it
+    const run = await project.cli(['invoke', 'show-config', '--json']);
+    expect(JSON.parse(run.stdout)).toMatchObject({ output: { keys: ['API_TOKEN', 'MODE'] } });
+    expect(run.stderr).toContain('[redacted]');
+    expect(run.stdout + run.stderr).not.toContain('tok-7f3a9');
+    expect((await project.cli(['config', 'unset', 'MODE'])).code).toBe(0);
+    const missing = await project.cli(['config', 'get', 'MODE']);
+    expect(missing.code).toBe(64);
+    expect(missing.stderr).toContain('Stage local has no parameter MODE.');
+    expect((await project.cli(['config', 'set', '_cnf/x', 'y'])).stderr).toContain('reserved _cnf/ prefix');
+  });
+});
+
+describe('logs and runs', () => {
+  it('follows a detached run to its end and exits with its exit code', async () => {
+    const started = await project.cli(['invoke', 'exit-code', '--detach', '--', '--code', '5']);
+    expect(started.code).toBe(0);
+    const runId = started.stdout.trim();
+    expect(started.stderr).toContain(`cnf-admin logs ${runId} --stage local --follow`);
+    const followed = await project.cli(['logs', runId, '--follow']);
+    expect(followed.code).toBe(5);
+    expect(followed.stdout).toContain('Run started');
+    expect(followed.stderr).toContain('✖ exit 5');
+  });
+
+  it('replays the whole log of a run', async () => {
+    const runId = (JSON.parse((await project.cli(['invoke', 'echo', '--json', '--', '--count', '4'])).stdout) as { runId: string }).runId;
+    const replay = await project.cli(['logs', runId]);
+    expect(replay.code).toBe(0);
+    expect(replay.stdout).toContain('INFO  echo args={"count":4');
+    expect((await project.cli(['logs', 'no-such-run'])).code).toBe(64);
+  });
+
+  it('shows the history: run id, task, release, source, caller, exit code, duration and time', async () => {
+    const result = await project.cli(['runs', '--limit', '3']);
+    expect(result.stdout).toMatch(/^RUN ID\s+TASK\s+RELEASE\s+SOURCE\s+CALLER\s+EXIT\s+DURATION\s+STARTED$/m);
+    expect(result.stdout.trim().split('\n')).toHaveLength(4);
+    const echoes = JSON.parse((await project.cli(['runs', '--task', 'echo', '--json'])).stdout) as RunRecord[];
+    expect(echoes.length).toBeGreaterThan(0);
+    expect(echoes.every((run) => run.task === 'echo' && run.source === 'cli' && run.release === release)).toBe(true);
+    const shown = await project.cli(['runs', 'show', echoes[0]?.runId as string]);
+    expect(shown.stdout).toMatch(/^config\s+cfg-[0-9a-f]{12}$/m);
+    expect(shown.stdout).toContain('Run ended');
+    expect(readFileSync(echoes[0]?.log as string, 'utf8')).toContain('"task":"echo"');
+  });
+});
+
+describe('help', () => {
+  it('shows every command, and examples for each', async () => {
+    const help = await project.cli(['--help']);
+    for (const command of ['invoke', 'tasks', 'deploy', 'serve', 'config', 'logs', 'runs', 'status', 'releases'])
+      expect(help.stdout).toContain(command);
+    const invokeHelp = await project.cli(['invoke', '--help']);
+    expect(invokeHelp.code).toBe(0);
+    expect(invokeHelp.stdout).toContain('$ cnf-admin invoke notes:purge -- --older-than-days 30 --dry-run');
+    expect((await project.cli(['--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * A locked task on the local stage with real processes: at most one run at
+ * a time, whoever starts it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunResult } from '../../lib/core/run.js';
+import { createTestProject, type TestProject } from '../support/test-project.js';
+
+let project: TestProject;
+
+beforeAll(async () => {
+  project = createTestProject('tasks');
+  expect((await project.cli(['deploy'])).code).toBe(0);
+});
+
+afterAll(() => {
+  project.cleanup();
+});
+
+describe('a locked task', () => {
+  it('runs once among 20 concurrent invokes; the other 19 exit 75 and learn who holds the lock', async () => {
+    // the holder keeps the lock long enough that all 20 processes start while it holds it, even on a loaded machine
+    const results = await Promise.all(Array.from({ length: 20 }, () => project.cli(['invoke', 'locked', '--json', '--', '--ms', '12000'])));
+    const codes = results.map((result) => result.code);
+    expect(codes.filter((code) => code === 0)).toHaveLength(1);
+    expect(codes.filter((code) => code === 75)).toHaveLength(19);
+    const winner = JSON.parse((results.find((result) => result.code === 0) as { stdout: string }).stdout) as RunResult;
+    for (const loser of results.filter((result) => result.code === 75)) {
+      const refused = JSON.parse(loser.stdout) as RunResult;
+      expect(refused.error?.name).toBe('LockHeldError');
+      expect(refused.error?.message).toMatch(new RegExp(`locked by run ${winner.runId} \\(caller \\S+@\\S+\\) since \\d{4}-`));
+    }
+    // every attempt is in the ledger: one run, nineteen refusals
+    const ledger = JSON.parse((await project.cli(['runs', '--task', 'locked', '--limit', '100', '--json'])).stdout) as {
+      exitCode: number;
+    }[];
+    expect(ledger.map((run) => run.exitCode).sort((a, b) => a - b)).toEqual([0, ...Array<number>(19).fill(75)]);
+  });
+
+  it('waits for the lock with --wait-lock instead of exiting 75', async () => {
+    const holder = project.cli(['invoke', 'locked', '--', '--ms', '1500']);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const waiter = await project.cli(['invoke', 'locked', '--wait-lock=20s', '--', '--ms', '10']);
+    expect((await holder).code).toBe(0);
+    expect(waiter.code).toBe(0);
+    expect(waiter.stdout).toMatch(/Waiting up to 20s for the lock held by run/);
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * The example notes app on the local stage, through the real binary: SQL
+ * migrations on the embedded PostgreSQL (PGlite), its tasks, and its web API
+ * served with the same config and database.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { finished, spawnCli } from '../support/cli.js';
+import { createTestProject, type TestProject } from '../support/test-project.js';
+
+let project: TestProject;
+
+beforeAll(() => {
+  project = createTestProject('notes');
+});
+
+afterAll(() => {
+  project.cleanup();
+});
+
+describe('the notes app on the local stage', () => {
+  it('applies the migrations to the embedded PostgreSQL, showing each as it happens', async () => {
+    const result = await project.cli(['invoke', 'migrate']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('Starting the embedded PostgreSQL (PGlite)');
+    expect(result.stdout).toMatch(/2 pending migration\(s\): 0001_create_notes, 0002_index_notes_created_at/);
+    expect(result.stdout).toMatch(/Applying 0001_create_notes[\s\S]*Applied 0001_create_notes[\s\S]*Applying 0002_index_notes_created_at/);
+    expect(result.stdout).toContain('Done: 2 migration(s) applied');
+  });
+
+  it('reports that nothing is pending the second time', async () => {
+    const result = await project.cli(['invoke', 'migrate', '--json']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('No pending migrations: the database is up to date (2 applied)');
+    expect(JSON.parse(result.stdout)).toMatchObject({ task: 'migrate', exitCode: 0, output: { applied: [], pending: 0 } });
+  });
+
+  it('seeds notes and purges by age, with args as flags', async () => {
+    expect((await project.cli(['invoke', 'seed', '--', '--count', '3'])).code).toBe(0);
+    const purge = await project.cli(['invoke', 'notes:purge', '--json', '--', '--older-than-days', '30', '--dry-run']);
+    expect(purge.code).toBe(0);
+    expect(JSON.parse(purge.stdout)).toMatchObject({ output: { deleted: 0, wouldDelete: 0 } });
+  });
+
+  it('serves the web API on localhost with the same config and database', async () => {
+    const server = spawnCli(['serve', '--port', '0'], { cwd: project.dir });
+    let stderr = '';
+    server.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const url = await new Promise<string>((resolve) => {
+      const poll = setInterval(() => {
+        const match = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
+        if (match?.[1] !== undefined) {
+          clearInterval(poll);
+          resolve(match[1]);
+        }
+      }, 50);
+    });
+    try {
+      const created = await fetch(`${url}/notes`, { method: 'POST', body: JSON.stringify({ title: 'From the test', body: 'hello' }) });
+      expect(created.status).toBe(201);
+      const listed = (await (await fetch(`${url}/notes`)).json()) as { notes: { title: string }[] };
+      // the three seeded notes from the admin task, and the one just created
+      expect(listed.notes.map((note) => note.title)).toContain('From the test');
+      expect(listed.notes).toHaveLength(4);
+      expect((await fetch(`${url}/notes`, { method: 'POST', body: '{"title": ""}' })).status).toBe(400);
+      // an admin run while the server holds its connections
+      expect((await project.cli(['invoke', 'notes:purge', '--', '--older-than-days', '1'])).code).toBe(0);
+      expect(((await (await fetch(`${url}/notes`)).json()) as { notes: unknown[] }).notes).toHaveLength(4);
+    } finally {
+      server.kill('SIGINT');
+    }
+    const ended = await finished(server);
+    expect(ended.code).toBe(0);
+    expect(stderr).toMatch(/Serving web:live \(r-[0-9a-f]{12}\) at http:\/\/127\.0\.0\.1:\d+; Ctrl-C to stop\./);
+    expect(ended.stdout).toMatch(/POST \/notes 201 \d+ ms/);
+  });
+});

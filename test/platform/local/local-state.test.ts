@@ -1,0 +1,56 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UnavailableError } from '../../../lib/core/errors.js';
+import { moveAliasPair, readAliases } from '../../../lib/platform/local/alias-store.js';
+import { LocalParameterStore } from '../../../lib/platform/local/local-parameters.js';
+import { localPaths } from '../../../lib/platform/local/local-paths.js';
+
+function stage() {
+  const paths = localPaths({ stateDir: join(mkdtempSync(join(tmpdir(), 'cnf-state-')), '.cnf') });
+  mkdirSync(paths.stageDir, { recursive: true });
+  return paths;
+}
+
+describe('the local alias pair', () => {
+  it('moves both halves together', async () => {
+    const paths = stage();
+    await moveAliasPair(paths, 'live', 'r-0123456789ab');
+    expect(await readAliases(paths)).toEqual({ live: { web: 'r-0123456789ab', admin: 'r-0123456789ab' } });
+  });
+
+  it.each([
+    ['not JSON', '{"live":', /not valid JSON/],
+    ['not a pair', '{"live": {"web": "r-0123456789ab"}}', /alias pair "live" must be/],
+  ])('is a clear error, not a crash, when corrupted (%s)', async (_case, content, message) => {
+    const paths = stage();
+    writeFileSync(paths.aliases, content);
+    const error = await readAliases(paths).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect((error as UnavailableError).message).toMatch(message);
+    expect((error as UnavailableError).message).toContain(paths.aliases);
+    expect((error as UnavailableError).hint).toContain('cnf-admin deploy --stage local');
+  });
+});
+
+describe('LocalParameterStore', () => {
+  it('sets, lists, gets and unsets parameters', async () => {
+    const store = new LocalParameterStore(stage().parameters);
+    await store.set('TOKEN', 't0k3n', { secure: true });
+    await store.set('MODE', 'dev', { secure: false });
+    expect(await store.list()).toEqual([
+      { key: 'MODE', value: 'dev', secure: false },
+      { key: 'TOKEN', value: 't0k3n', secure: true },
+    ]);
+    expect(await store.get('TOKEN')).toEqual({ key: 'TOKEN', value: 't0k3n', secure: true });
+    expect(await store.unset('MODE')).toBe(true);
+    expect(await store.unset('MODE')).toBe(false);
+    expect(await store.get('MODE')).toBeUndefined();
+  });
+
+  it('refuses keys under the reserved prefix', async () => {
+    const store = new LocalParameterStore(stage().parameters);
+    await expect(store.set('_cnf/stage', 'x', { secure: false })).rejects.toThrow(/reserved _cnf\/ prefix/);
+  });
+});

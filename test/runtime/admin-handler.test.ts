@@ -1,0 +1,299 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import type { RunRecord } from '../../lib/core/run.js';
+import { createAdminHandler, type AdminHandler } from '../../lib/runtime/admin-handler.js';
+import { defineTask } from '../../lib/runtime/define-task.js';
+import { FileLedger } from '../../lib/runtime/ledger/file-ledger.js';
+import type { RunLedger } from '../../lib/runtime/ledger/run-ledger.js';
+
+let dir: string;
+let ledger: FileLedger;
+let logLines: string[];
+let ran: string[];
+
+const purge = defineTask({
+  name: 'notes:purge',
+  description: 'Delete old notes',
+  args: z.strictObject({ olderThanDays: z.number().int().min(1), dryRun: z.boolean().default(false) }),
+  run: async ({ args, log, config }) => {
+    ran.push('notes:purge');
+    log.info(`purging with ${config.DATABASE_URL}`);
+    return { deleted: args.dryRun ? 0 : args.olderThanDays };
+  },
+});
+
+class InventoryError extends Error {
+  override name = 'InventoryError';
+}
+
+const tasks = {
+  'notes:purge': async () => ({ default: purge }),
+  fail: async () => ({
+    default: defineTask({
+      name: 'fail',
+      description: 'Throws',
+      run: async () => {
+        ran.push('fail');
+        throw new InventoryError('3 rows disagree');
+      },
+    }),
+  }),
+  code: async () => ({
+    default: defineTask({
+      name: 'code',
+      description: 'Sets an exit code',
+      args: z.strictObject({ code: z.number() }),
+      run: async (context) => {
+        context.exitCode = context.args.code;
+      },
+    }),
+  }),
+  slow: async () => ({
+    default: defineTask({
+      name: 'slow',
+      description: 'Stops at its timeout',
+      options: { timeoutSeconds: 0.2 },
+      run: async ({ signal }) => {
+        await sleep(10_000, undefined, { signal });
+      },
+    }),
+  }),
+  locked: async () => ({
+    default: defineTask({
+      name: 'locked',
+      description: 'Holds a lock',
+      options: { lock: true },
+      run: async () => {
+        ran.push('locked');
+        await sleep(300);
+      },
+    }),
+  }),
+};
+
+function handlerWith(options: { ledger?: RunLedger } = {}): AdminHandler {
+  return createAdminHandler({ tasks, ledger: options.ledger ?? ledger });
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cnf-handler-'));
+  ledger = new FileLedger(dir);
+  const parameters = join(dir, 'parameters.json');
+  writeFileSync(
+    parameters,
+    JSON.stringify({
+      parameters: { DATABASE_URL: { value: 'postgres://app:hunter22@db/app', secure: true }, MODE: { value: 'test', secure: false } },
+    }),
+  );
+  vi.stubEnv('CNF_PARAMETER_FILE', parameters);
+  vi.stubEnv('CNF_RELEASE', 'r-0123456789ab');
+  vi.stubEnv('CNF_STAGE', 'test');
+  ran = [];
+  logLines = [];
+  // The structured logger writes INFO to stdout and WARN/ERROR to stderr, as in Lambda.
+  for (const stream of [process.stdout, process.stderr]) {
+    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      logLines.push(String(chunk));
+      return true;
+    });
+  }
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
+
+describe('the admin handler', () => {
+  it('runs a task from the short console event and returns the run result', async () => {
+    // given a console test event with only a task
+    const handler = handlerWith();
+    // when it runs
+    const result = await handler({ task: 'notes:purge', args: { olderThanDays: 3 } });
+    // then the result follows the contract and the run is recorded
+    expect(result).toMatchObject({ task: 'notes:purge', release: 'r-0123456789ab', exitCode: 0, output: { deleted: 3 } });
+    expect(result.runId).toMatch(/^\d{8}-\d{6}-[a-z0-9]{6}$/);
+    const record = (await ledger.get(result.runId)) as RunRecord;
+    expect(record).toMatchObject({
+      task: 'notes:purge',
+      source: 'console',
+      caller: 'lambda-console',
+      exitCode: 0,
+      args: { olderThanDays: 3 },
+    });
+    expect(record.configFingerprint).toMatch(/^cfg-[0-9a-f]{12}$/);
+  });
+
+  it('reads args from argv with the task schema, over args', async () => {
+    const result = await handlerWith()({ task: 'notes:purge', args: { olderThanDays: 1 }, argv: ['--older-than-days', '9', '--dry-run'] });
+    expect(result.exitCode).toBe(0);
+    expect(result.output).toEqual({ deleted: 0 });
+    expect((await ledger.get(result.runId))?.args).toEqual({ olderThanDays: 9, dryRun: true });
+  });
+
+  it('writes structured JSON log lines carrying run id, task and release, with secrets redacted', async () => {
+    const result = await handlerWith()({ task: 'notes:purge', args: { olderThanDays: 3 }, runId: 'run-1', source: 'cli', caller: 'alice' });
+    const lines = logLines
+      .join('')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    for (const line of lines) expect(line).toMatchObject({ runId: 'run-1', task: 'notes:purge', release: 'r-0123456789ab' });
+    // the whole secure value is the secret: it never reaches the log
+    expect(lines.map((line) => line.message)).toContain('purging with [redacted]');
+    expect(logLines.join('')).not.toContain('hunter22');
+    expect(result.exitCode).toBe(0);
+  });
+
+  it.each([
+    [
+      'an unknown task, listing the tasks',
+      { task: 'nope' },
+      'UnknownTask',
+      'Unknown task "nope". Tasks in release r-0123456789ab: code, fail, locked, notes:purge, slow.',
+    ],
+    [
+      'args that fail the schema, naming the field',
+      { task: 'notes:purge', args: { olderThanDays: 0 } },
+      'InvalidArgs',
+      'olderThanDays: Too small',
+    ],
+    ['an unknown arg', { task: 'notes:purge', args: { olderThanDays: 1, force: true } }, 'InvalidArgs', 'Unrecognized key: "force"'],
+    [
+      'a flag of the wrong type',
+      { task: 'notes:purge', argv: ['--older-than-days', 'soon'] },
+      'InvalidArgs',
+      '--older-than-days takes a number',
+    ],
+    ['an event without a task', { args: {} }, 'InvalidEvent', 'has no "task"'],
+    ['a bad run id', { task: 'notes:purge', runId: '../../x' }, 'InvalidEvent', 'Invalid runId'],
+    ['a bad source', { task: 'notes:purge', source: 'cron' }, 'InvalidEvent', 'Invalid source "cron"'],
+  ])('refuses %s with exit 64 and runs nothing', async (_case, event, name, message) => {
+    const result = await handlerWith()(event);
+    expect(result.exitCode).toBe(64);
+    expect(result.error?.name).toBe(name);
+    expect(result.error?.message).toContain(message);
+    expect(ran).toEqual([]);
+    expect(await ledger.list()).toEqual([]);
+  });
+
+  it('turns a thrown error into exit 1 with its name and message, and its stack in the log', async () => {
+    const result = await handlerWith()({ task: 'fail' });
+    expect(result.exitCode).toBe(1);
+    expect(result.error).toEqual({ name: 'InventoryError', message: '3 rows disagree' });
+    const logged = logLines.join('');
+    expect(logged).toContain('"stack":"InventoryError: 3 rows disagree');
+    expect((await ledger.get(result.runId))?.error).toEqual({ name: 'InventoryError', message: '3 rows disagree' });
+  });
+
+  it.each([
+    [7, 7, undefined],
+    [0, 0, undefined],
+    [63, 63, undefined],
+    [64, 1, 'TaskExitCodeError'],
+    [1.5, 1, 'TaskExitCodeError'],
+  ])('passes a task exit code of %s through as %s', async (code, expected, errorName) => {
+    const result = await handlerWith()({ task: 'code', args: { code } });
+    expect(result.exitCode).toBe(expected);
+    expect(result.error?.name).toBe(errorName);
+  });
+
+  it('stops a task at its timeout with exit 124', async () => {
+    const result = await handlerWith()({ task: 'slow' });
+    expect(result.exitCode).toBe(124);
+    expect(result.error?.name).toBe('TimeoutError');
+    expect(result.durationMs).toBeLessThan(2000);
+  });
+
+  it('stops a task on an interrupt with exit 130', async () => {
+    const interrupt = new AbortController();
+    setTimeout(() => interrupt.abort(), 50);
+    const result = await handlerWith()({ task: 'slow' }, { interrupt: interrupt.signal });
+    expect(result.exitCode).toBe(130);
+    expect(result.error?.name).toBe('InterruptedError');
+  });
+
+  it('answers cnf:describe with the catalog, args as JSON Schema', async () => {
+    const result = await handlerWith()({ task: 'cnf:describe' });
+    expect(result.exitCode).toBe(0);
+    const catalog = result.output as {
+      tasks: { name: string; args: { properties?: Record<string, unknown>; required?: string[] }; lock: boolean }[];
+    };
+    expect(catalog.tasks.map((task) => task.name)).toEqual(['code', 'fail', 'locked', 'notes:purge', 'slow']);
+    const purgeInfo = catalog.tasks.find((task) => task.name === 'notes:purge');
+    expect(purgeInfo?.args.required).toEqual(['olderThanDays']);
+    expect(purgeInfo?.args.properties?.olderThanDays).toMatchObject({ type: 'integer', minimum: 1 });
+    expect(catalog.tasks.find((task) => task.name === 'locked')?.lock).toBe(true);
+  });
+
+  it('runs a run id once: a second delivery returns the first outcome and runs nothing', async () => {
+    const handler = handlerWith();
+    const first = await handler({ task: 'fail', runId: 'retry-me' });
+    const second = await handler({ task: 'fail', runId: 'retry-me' });
+    expect(ran).toEqual(['fail']);
+    expect(second).toMatchObject({ runId: 'retry-me', exitCode: 1, error: { name: 'InventoryError' } });
+    expect(first.exitCode).toBe(second.exitCode);
+    expect(await ledger.list()).toHaveLength(1);
+  });
+
+  it('says a duplicate delivery of a run in progress is in progress (exit 75)', async () => {
+    const handler = handlerWith();
+    const first = handler({ task: 'locked', runId: 'slow-one' });
+    await sleep(50);
+    const second = await handler({ task: 'locked', runId: 'slow-one' });
+    expect(second.exitCode).toBe(75);
+    expect(second.error?.name).toBe('RunInProgressError');
+    expect((await first).exitCode).toBe(0);
+    expect(ran).toEqual(['locked']);
+  });
+
+  it('lets one run of a locked task at a time: the second gets 75 and who holds the lock', async () => {
+    const handler = handlerWith();
+    const first = handler({ task: 'locked', runId: 'holder', caller: 'alice' });
+    await sleep(50);
+    const second = await handler({ task: 'locked', runId: 'second', caller: 'bob' });
+    expect(second.exitCode).toBe(75);
+    expect(second.error?.name).toBe('LockHeldError');
+    expect(second.error?.message).toMatch(/locked by run holder \(caller alice\) since \d{4}-/);
+    expect((await first).exitCode).toBe(0);
+    expect(ran).toEqual(['locked']);
+    expect((await ledger.get('second'))?.exitCode).toBe(75);
+  });
+
+  it('waits for a held lock when asked', async () => {
+    const handler = handlerWith();
+    const first = handler({ task: 'locked', runId: 'holder' });
+    await sleep(50);
+    const second = await handler({ task: 'locked', runId: 'waiter', waitLockSeconds: 5 });
+    expect((await first).exitCode).toBe(0);
+    expect(second.exitCode).toBe(0);
+    expect(ran).toEqual(['locked', 'locked']);
+  });
+
+  it('refuses to run unguarded when the ledger is unavailable', async () => {
+    const broken: RunLedger = {
+      claim: () => Promise.reject(new Error('ProvisionedThroughputExceededException')),
+      finish: () => Promise.resolve(),
+      acquireLock: () => Promise.reject(new Error('unreachable')),
+      get: () => Promise.resolve(undefined),
+      list: () => Promise.resolve([]),
+    };
+    const result = await handlerWith({ ledger: broken })({ task: 'fail' });
+    expect(result.exitCode).toBe(69);
+    expect(result.error?.name).toBe('LedgerUnavailableError');
+    expect(result.error?.message).toContain('refusing to run unguarded');
+    expect(ran).toEqual([]);
+  });
+
+  it('refuses when no ledger is configured at all', async () => {
+    const result = await createAdminHandler({ tasks })({ task: 'fail' });
+    expect(result.exitCode).toBe(69);
+    expect(ran).toEqual([]);
+    expect(readdirSync(dir)).not.toContain('runs');
+  });
+});

@@ -1,0 +1,185 @@
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  ProvisionedThroughputExceededException,
+  PutItemCommand,
+  QueryCommand,
+  ResourceNotFoundException,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { RunRecord } from '../../../lib/core/run.js';
+import { createAdminHandler } from '../../../lib/runtime/admin-handler.js';
+import { defineTask } from '../../../lib/runtime/define-task.js';
+import { DynamoLedger } from '../../../lib/runtime/ledger/dynamo-ledger.js';
+
+const dynamo = mockClient(DynamoDBClient);
+const TABLE = 'notes-prod-ledger';
+const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+
+const record: RunRecord = {
+  runId: 'run-1',
+  task: 'migrate',
+  args: {},
+  release: 'r-0123456789ab',
+  source: 'schedule',
+  caller: 'notes-prod-nightly',
+  startedAt: '2026-11-24T10:00:00.000Z',
+  log: '/aws/lambda/notes-prod-admin:stream',
+};
+
+beforeEach(() => {
+  dynamo.reset();
+});
+
+describe('DynamoLedger', () => {
+  it('claims a run id with a conditional put of the whole record, with a TTL', async () => {
+    dynamo.on(PutItemCommand).resolves({});
+    const ledger = new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' }));
+    expect(await ledger.claim(record)).toEqual({ claimed: true });
+    const put = dynamo.commandCalls(PutItemCommand)[0]?.args[0].input;
+    expect(put).toMatchObject({
+      TableName: TABLE,
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': 'pk' },
+    });
+    const item = unmarshall(put?.Item ?? {});
+    expect(item).toMatchObject({ pk: 'run#run-1', entity: 'run', task: 'migrate', caller: 'notes-prod-nightly', source: 'schedule' });
+    expect(item.expiresAt).toBe(Math.floor(Date.parse(record.startedAt) / 1000) + 400 * 24 * 3600);
+  });
+
+  it('returns the first record when the conditional put fails: the run id was delivered before', async () => {
+    dynamo.on(PutItemCommand).rejects(conditionFailed());
+    dynamo.on(GetItemCommand, { TableName: TABLE, Key: marshall({ pk: 'run#run-1' }), ConsistentRead: true }).resolves({
+      Item: marshall({ ...record, pk: 'run#run-1', entity: 'run', expiresAt: 1, exitCode: 0, endedAt: '2026-11-24T10:00:05.000Z' }),
+    });
+    const claim = await new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' })).claim(record);
+    expect(claim).toEqual({ claimed: false, existing: { ...record, exitCode: 0, endedAt: '2026-11-24T10:00:05.000Z' } });
+  });
+
+  it('takes a free or expired lock with a conditional put, and names the holder of a live one', async () => {
+    const ledger = new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' }), { heartbeatMs: 60_000 });
+    dynamo.on(PutItemCommand).resolvesOnce({}).rejects(conditionFailed());
+    dynamo.on(GetItemCommand).resolves({
+      Item: marshall({
+        pk: 'lock#migrate',
+        runId: 'run-1',
+        caller: 'alice',
+        since: '2026-11-24T10:00:00.000Z',
+        leaseExpiresAt: Date.now() + 30_000,
+      }),
+    });
+    dynamo.on(DeleteItemCommand).resolves({});
+    const first = await ledger.acquireLock('migrate', { runId: 'run-1', caller: 'alice', since: '2026-11-24T10:00:00.000Z' });
+    expect(first.acquired).toBe(true);
+    const lockPut = dynamo.commandCalls(PutItemCommand)[0]?.args[0].input;
+    expect(lockPut?.ConditionExpression).toBe('attribute_not_exists(#pk) OR leaseExpiresAt < :now');
+    expect(unmarshall(lockPut?.Item ?? {})).toMatchObject({ pk: 'lock#migrate', runId: 'run-1' });
+    const second = await ledger.acquireLock('migrate', { runId: 'run-2', caller: 'bob', since: 'now' });
+    expect(second).toEqual({ acquired: false, holder: { runId: 'run-1', caller: 'alice', since: '2026-11-24T10:00:00.000Z' } });
+    if (first.acquired) await first.lease.release();
+    expect(dynamo.commandCalls(DeleteItemCommand)[0]?.args[0].input).toMatchObject({
+      ConditionExpression: 'runId = :runId',
+      ExpressionAttributeValues: marshall({ ':runId': 'run-1' }),
+    });
+  });
+
+  it('renews the lease with a conditional update and reports it lost when another run took it', async () => {
+    dynamo.on(PutItemCommand).resolves({});
+    dynamo.on(UpdateItemCommand).resolvesOnce({}).rejects(conditionFailed());
+    const ledger = new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' }), { heartbeatMs: 30 });
+    const lock = await ledger.acquireLock('migrate', { runId: 'run-1', caller: 'alice', since: 'now' });
+    if (!lock.acquired) throw new Error('expected the lock');
+    const reason = await new Promise((resolve) => lock.lease.lost.addEventListener('abort', () => resolve(lock.lease.lost.reason)));
+    expect(String(reason)).toContain('expired and another run took it');
+    expect(dynamo.commandCalls(UpdateItemCommand)[0]?.args[0].input.ConditionExpression).toBe('runId = :runId');
+  });
+
+  it('lists runs newest first from the byStartedAt or byTask index, across pages', async () => {
+    dynamo
+      .on(QueryCommand, { IndexName: 'byTask' })
+      .resolvesOnce({
+        Items: [marshall({ ...record, pk: 'run#run-2', runId: 'run-2', entity: 'run', expiresAt: 1 })],
+        LastEvaluatedKey: marshall({ pk: 'run#run-2' }),
+      })
+      .resolvesOnce({ Items: [marshall({ ...record, pk: 'run#run-1', entity: 'run', expiresAt: 1 })] });
+    const runs = await new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' })).list({ task: 'migrate' });
+    expect(runs.map((run) => run.runId)).toEqual(['run-2', 'run-1']);
+    expect(runs[0]).not.toHaveProperty('pk');
+    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+      IndexName: 'byTask',
+      ScanIndexForward: false,
+      ExpressionAttributeValues: marshall({ ':value': 'migrate' }),
+    });
+  });
+});
+
+describe('the admin handler on a DynamoDB ledger', () => {
+  const ran: string[] = [];
+  const tasks = {
+    migrate: async () => ({
+      default: defineTask({ name: 'migrate', description: 'Migrates', options: { lock: true }, run: async () => void ran.push('migrate') }),
+    }),
+  };
+
+  beforeEach(() => {
+    ran.length = 0;
+    vi.stubEnv('CNF_PARAMETER_FILE', '/nonexistent/parameters.json');
+    vi.stubEnv('CNF_LEDGER_TABLE', TABLE);
+    vi.stubEnv('AWS_REGION', 'eu-west-1');
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  });
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+  });
+
+  it('runs a task once, recording its start and end, taking and giving back its lock', async () => {
+    dynamo.on(PutItemCommand).resolves({});
+    dynamo.on(DeleteItemCommand).resolves({});
+    const result = await createAdminHandler({ tasks })({
+      task: 'migrate',
+      runId: 'run-9',
+      source: 'cli',
+      caller: 'arn:aws:iam::1:user/alice',
+    });
+    expect(result.exitCode).toBe(0);
+    expect(ran).toEqual(['migrate']);
+    const puts = dynamo.commandCalls(PutItemCommand).map((call) => unmarshall(call.args[0].input.Item ?? {}));
+    expect(puts.map((item) => item.pk)).toEqual(['run#run-9', 'lock#migrate', 'run#run-9']);
+    expect(puts[2]).toMatchObject({ exitCode: 0, caller: 'arn:aws:iam::1:user/alice', endedAt: expect.any(String) });
+    expect(dynamo.commandCalls(DeleteItemCommand)).toHaveLength(1);
+  });
+
+  it('runs nothing on a second delivery of a run id (conditional-check failure)', async () => {
+    dynamo.on(PutItemCommand).rejects(conditionFailed());
+    dynamo
+      .on(GetItemCommand)
+      .resolves({ Item: marshall({ ...record, runId: 'run-9', pk: 'run#run-9', exitCode: 0, durationMs: 12, endedAt: 'later' }) });
+    const result = await createAdminHandler({ tasks })({ task: 'migrate', runId: 'run-9' });
+    expect(result).toMatchObject({ runId: 'run-9', exitCode: 0, durationMs: 12 });
+    expect(ran).toEqual([]);
+  });
+
+  it('refuses with 75 when the ledger throttles, and runs nothing', async () => {
+    dynamo.on(PutItemCommand).rejects(new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} }));
+    const result = await createAdminHandler({ tasks })({ task: 'migrate' });
+    expect(result.exitCode).toBe(75);
+    expect(result.error).toMatchObject({ name: 'LedgerThrottledError', message: expect.stringContaining('Try again shortly') });
+    expect(ran).toEqual([]);
+  });
+
+  it('refuses with 69 when the ledger is unavailable: the task never runs unguarded', async () => {
+    dynamo.on(PutItemCommand).rejects(new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: {} }));
+    const result = await createAdminHandler({ tasks })({ task: 'migrate' });
+    expect(result.exitCode).toBe(69);
+    expect(result.error?.message).toContain('refusing to run unguarded');
+    expect(ran).toEqual([]);
+  });
+});

@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { acquireFileLock } from '../../../lib/runtime/ledger/file-lock.js';
+
+const holder = (runId: string) => ({ runId, caller: 'tester', since: new Date().toISOString() });
+const lockDir = () => join(mkdtempSync(join(tmpdir(), 'cnf-lock-')), 'migrate');
+
+describe('acquireFileLock', () => {
+  it('gives the lock to one holder at a time and names the holder to others', async () => {
+    const dir = lockDir();
+    const first = await acquireFileLock(dir, holder('run-1'));
+    const second = await acquireFileLock(dir, holder('run-2'));
+    expect(first.acquired).toBe(true);
+    expect(second).toMatchObject({ acquired: false, holder: { runId: 'run-1', caller: 'tester' } });
+    if (first.acquired) await first.lease.release();
+    expect((await acquireFileLock(dir, holder('run-3'))).acquired).toBe(true);
+  });
+
+  it('gives the lock to exactly one of many concurrent contenders', async () => {
+    const dir = lockDir();
+    const results = await Promise.all(Array.from({ length: 20 }, (_, index) => acquireFileLock(dir, holder(`run-${index}`))));
+    expect(results.filter((result) => result.acquired)).toHaveLength(1);
+  });
+
+  it('keeps a lease alive with its heartbeat past its lease time', async () => {
+    const dir = lockDir();
+    const first = await acquireFileLock(dir, holder('run-1'), { leaseMs: 300, heartbeatMs: 50 });
+    await sleep(700);
+    expect((await acquireFileLock(dir, holder('run-2'), { leaseMs: 300 })).acquired).toBe(false);
+    if (first.acquired) await first.lease.release();
+  });
+
+  it("lets the next run proceed once a crashed holder's lease expires", async () => {
+    // given a holder in another process that takes the lock and is killed
+    const dir = lockDir();
+    const module = fileURLToPath(new URL('../../../lib/runtime/ledger/file-lock.ts', import.meta.url));
+    const script = `const { acquireFileLock } = await import(${JSON.stringify(module)});
+      const result = await acquireFileLock(${JSON.stringify(dir)}, { runId: 'crasher', caller: 'c', since: 'now' }, { leaseMs: 1000, heartbeatMs: 200 });
+      console.log(result.acquired ? 'locked' : 'not locked');
+      setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    expect((await acquireFileLock(dir, holder('run-2'), { leaseMs: 1000 })).acquired).toBe(false);
+    child.kill('SIGKILL');
+    // when its lease runs out
+    await sleep(1300);
+    // then the next run takes the lock
+    const next = await acquireFileLock(dir, holder('run-3'), { leaseMs: 1000 });
+    expect(next.acquired).toBe(true);
+    if (next.acquired) await next.lease.release();
+  });
+
+  it('tells a holder whose lease expired and was taken that it lost it', async () => {
+    // given a holder whose heartbeat comes later than its lease lasts (a stalled process)
+    const dir = lockDir();
+    const stalled = await acquireFileLock(dir, holder('run-1'), { leaseMs: 100, heartbeatMs: 300 });
+    expect(stalled.acquired).toBe(true);
+    if (!stalled.acquired) return;
+    const lost = new Promise<unknown>((resolve) => stalled.lease.lost.addEventListener('abort', () => resolve(stalled.lease.lost.reason)));
+    // when another run takes the expired lease
+    await sleep(150);
+    const taker = await acquireFileLock(dir, holder('run-2'), { leaseMs: 10_000 });
+    expect(taker.acquired).toBe(true);
+    // then the stalled holder's next heartbeat reports the loss
+    const reason = await Promise.race([lost, sleep(2000).then(() => 'no loss reported')]);
+    expect(String(reason)).toContain('expired and another run took it');
+    if (taker.acquired) await taker.lease.release();
+  });
+});
