@@ -42,7 +42,7 @@ class AdminTestEvents extends Construct {
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
     const schema = { RegistryName: TEST_EVENT_REGISTRY, SchemaName: this.schemaName, Type: SCHEMA_TYPE };
-    const content = JSON.stringify(testEventSchema(props.catalog));
+    const content = JSON.stringify(testEventSchema(props.catalog.tasks));
 
     const registry = this.call(
       'Registry',
@@ -53,7 +53,7 @@ class AdminTestEvents extends Construct {
     // Makes sure the schema exists (a placeholder; the next step writes the events) and owns its deletion.
     const exists = this.call(
       'Schema',
-      schemaCall('CreateSchema', { ...schema, Content: JSON.stringify(testEventSchema({ tasks: [] })) }, 'ConflictException'),
+      schemaCall('CreateSchema', { ...schema, Content: JSON.stringify(testEventSchema([])) }, 'ConflictException'),
       schemaCall('DeleteSchema', { RegistryName: TEST_EVENT_REGISTRY, SchemaName: this.schemaName }, 'NotFoundException'),
       [new PolicyStatement({ actions: ['schemas:CreateSchema', 'schemas:DeleteSchema'], resources: [schemaArn] })],
     );

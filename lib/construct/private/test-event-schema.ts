@@ -1,4 +1,4 @@
-import type { TaskCatalog, TaskInfo } from '../../core/task-catalog.js';
+import type { TaskInfo } from '../../core/task-catalog.js';
 
 /** The EventBridge schema registry where the Lambda console keeps shareable test events. */
 const TEST_EVENT_REGISTRY = 'lambda-testevent-schemas';
@@ -25,9 +25,9 @@ function testEventSchemaName(functionName: string): string {
  * way the Lambda console stores them: `components.examples.<name>.value` is
  * the admin event, e.g. `{ "task": "migrate" }`.
  */
-function testEventSchema(catalog: TaskCatalog): Record<string, unknown> {
+function testEventSchema(tasks: readonly TaskInfo[]): Record<string, unknown> {
   const examples: Record<string, { value: Record<string, unknown> }> = {};
-  for (const task of catalog.tasks) {
+  for (const task of tasks) {
     const args = exampleArgs(task);
     examples[eventName(task.name, Object.keys(examples))] = {
       value: Object.keys(args).length === 0 ? { task: task.name } : { task: task.name, args },
@@ -43,7 +43,7 @@ function testEventSchema(catalog: TaskCatalog): Record<string, unknown> {
           type: 'object',
           required: ['task'],
           properties: {
-            task: { type: 'string', enum: catalog.tasks.map((task) => task.name) },
+            task: { type: 'string', enum: tasks.map((task) => task.name) },
             args: { type: 'object' },
             runId: { type: 'string' },
             caller: { type: 'string' },

@@ -7,7 +7,7 @@ function task(name: string, args: Record<string, unknown> = { type: 'object', pr
 }
 
 function examplesOf(tasks: TaskInfo[]) {
-  return (testEventSchema({ tasks }) as { components: { examples: Record<string, { value: unknown }> } }).components.examples;
+  return (testEventSchema(tasks) as { components: { examples: Record<string, { value: unknown }> } }).components.examples;
 }
 
 describe('testEventSchema', () => {
@@ -16,7 +16,7 @@ describe('testEventSchema', () => {
   });
 
   it('is an OpenAPI 3 document with one example per task, the admin event as its value', () => {
-    const schema = testEventSchema({ tasks: [task('migrate')] });
+    const schema = testEventSchema([task('migrate')]);
     expect(schema).toMatchObject({ openapi: '3.0.0', info: { title: 'Event' }, paths: {} });
     expect(examplesOf([task('migrate')])).toEqual({ migrate: { value: { task: 'migrate' } } });
   });
