@@ -51,7 +51,9 @@ async function handler(event: CloudFormationCustomResourceEvent, context: Contex
   try {
     outcome = await Promise.race([releasePhase(event), deadline]);
   } catch (error) {
-    outcome = { Status: 'FAILED', Reason: `The release phase failed: ${(error as Error).name}: ${(error as Error).message}` };
+    const { name, message } = error as Error;
+    // A plain Error's name says nothing; an SDK error's (AccessDeniedException) does.
+    outcome = { Status: 'FAILED', Reason: `The release phase failed: ${name === 'Error' ? '' : `${name}: `}${message}` };
   } finally {
     clearTimeout(timer);
   }

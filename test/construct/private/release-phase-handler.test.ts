@@ -164,7 +164,7 @@ describe('the release phase provider', () => {
       .resolves(streams({ error: 'Unhandled', details: 'Runtime.ImportModuleError' }) as never);
     await handler(event('Create'), context());
     expect(responses[0]).toMatchObject({ Status: 'FAILED' });
-    expect(responses[0]!.Reason).toContain('The admin function failed (Unhandled): Runtime.ImportModuleError');
+    expect(responses[0]!.Reason).toBe('The release phase failed: The admin function failed (Unhandled): Runtime.ImportModuleError');
   });
 
   it('fails the deploy when the answer holds no run result', async () => {
