@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { BundleFile } from '../core/release.js';
@@ -11,4 +12,16 @@ async function writeBundleFiles(dir: string, files: readonly BundleFile[]): Prom
   }
 }
 
-export { writeBundleFiles };
+/**
+ * Writes bundle files below `dir` synchronously, for callers that cannot
+ * wait: a CDK construct stages its asset while it is constructed.
+ */
+function writeBundleFilesSync(dir: string, files: readonly BundleFile[]): void {
+  for (const file of files) {
+    const target = join(dir, file.path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, file.contents);
+  }
+}
+
+export { writeBundleFiles, writeBundleFilesSync };

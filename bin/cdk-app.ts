@@ -1,0 +1,11 @@
+// The example app's CDK app, which cdk.json's "app" runs: npx cdk synth -c stage=prod
+import { runCdkApp } from '../lib/construct/cdk-app.js';
+
+process.exitCode = await runCdkApp({
+  // What the notes app deploys on every AWS stage.
+  props: () => ({
+    releaseTask: 'migrate',
+    schedules: [{ task: 'notes:purge', args: { olderThanDays: 365 }, schedule: 'rate(1 day)' }],
+    secureParameters: ['DATABASE_URL'],
+  }),
+});

@@ -1,0 +1,139 @@
+import { Duration, type TimeZone } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { AdminEvent } from '../core/run.js';
+import type { TaskCatalog } from '../core/task-catalog.js';
+import { AdminAppPropsError } from './errors.js';
+import { assertArgsFit, catalogTask } from './private/catalog-task.js';
+
+/** One scheduled run of an admin task. */
+interface AdminScheduleOptions {
+  /** The task to run; the release must have it. */
+  readonly task: string;
+  /**
+   * The task's args; every arg the task requires must be here.
+   *
+   * @default - no args
+   */
+  readonly args?: Readonly<Record<string, unknown>>;
+  /** When to run: an EventBridge Scheduler expression, `rate(1 day)`, `cron(0 3 * * ? *)` or `at(2030-01-01T00:00:00)`. */
+  readonly schedule: string;
+  /**
+   * The schedule's name (1-64 letters, digits, `-`, `_`, `.`); runs record it as their caller.
+   *
+   * @default - `<app>-<stage>-<task>`, with `:` in the task name turned into `-`
+   */
+  readonly name?: string;
+  /**
+   * The time zone `cron` and `at` expressions are read in.
+   *
+   * @default TimeZone.ETC_UTC
+   */
+  readonly timeZone?: TimeZone;
+  /**
+   * Whether the schedule runs; a disabled schedule stays deployed.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
+
+/** Props of {@link AdminSchedules}. */
+interface AdminSchedulesProps {
+  readonly app: string;
+  readonly stage: string;
+  /** The admin alias every schedule invokes (never `$LATEST`, never a fixed version). */
+  readonly target: IFunction;
+  /** The release whose catalog the tasks must be in. */
+  readonly release: string;
+  readonly catalog: TaskCatalog;
+  readonly schedules: readonly AdminScheduleOptions[];
+}
+
+const SCHEDULE_EXPRESSION = /^(rate|cron|at)\(.+\)$/;
+const SCHEDULE_NAME = /^[0-9A-Za-z_.-]{1,64}$/;
+
+/**
+ * Scheduled maintenance: one EventBridge Scheduler schedule per entry, each
+ * sending the admin event `{ task, args, source: 'schedule', caller: <name> }`
+ * to the admin alias, so a schedule always runs the live release.
+ *
+ * A schedule never retries (a failed purge must not silently run again).
+ * Invocations that Scheduler cannot deliver go to an encrypted dead-letter
+ * queue, and an alarm goes off when that queue holds a message.
+ */
+class AdminSchedules extends Construct {
+  /** Where undeliverable scheduled invocations end up. */
+  readonly deadLetterQueue: Queue;
+  /** In alarm while the dead-letter queue holds a message; add an action to be told. */
+  readonly deadLetterAlarm: Alarm;
+  /** The schedules, in the order given. */
+  readonly schedules: readonly Schedule[];
+
+  constructor(scope: Construct, id: string, props: AdminSchedulesProps) {
+    super(scope, id);
+    const entries = props.schedules.map((options, index) => checkSchedule(props, options, index));
+    const seen = new Set<string>();
+    for (const { name } of entries) {
+      if (seen.has(name)) {
+        throw new AdminAppPropsError(`Two schedules are named ${JSON.stringify(name)}; give each a name of its own.`);
+      }
+      seen.add(name);
+    }
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
+      alarmDescription: `A scheduled admin run of ${props.app} ${props.stage} could not be delivered; see the dead-letter queue.`,
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.schedules = entries.map(({ name, options, event }) => {
+      return new Schedule(this, name, {
+        scheduleName: name,
+        description: `cnf-admin: run ${options.task} on ${props.app} ${props.stage}`,
+        schedule: ScheduleExpression.expression(options.schedule, options.timeZone),
+        target: new LambdaInvoke(props.target, {
+          input: ScheduleTargetInput.fromObject(event),
+          retryAttempts: 0,
+          deadLetterQueue: this.deadLetterQueue,
+        }),
+        timeWindow: TimeWindow.off(),
+        enabled: options.enabled ?? true,
+      });
+    });
+  }
+}
+
+/** Checks one schedule and makes its name and admin event. */
+function checkSchedule(props: AdminSchedulesProps, options: AdminScheduleOptions, index: number) {
+  const where = `schedules[${index}]`;
+  const task = catalogTask(props.catalog, props.release, options.task, `${where}.task`);
+  const args = options.args ?? {};
+  assertArgsFit(task, args, `${where}.args`);
+  if (!SCHEDULE_EXPRESSION.test(options.schedule)) {
+    throw new AdminAppPropsError(
+      `${where}.schedule must be rate(...), cron(...) or at(...), e.g. "rate(1 day)", got: ${JSON.stringify(options.schedule)}`,
+    );
+  }
+  const name = options.name ?? `${props.app}-${props.stage}-${options.task.replaceAll(':', '-')}`;
+  if (!SCHEDULE_NAME.test(name)) {
+    throw new AdminAppPropsError(`${where}.name must be 1-64 letters, digits, '-', '_' or '.', got: ${JSON.stringify(name)}`, {
+      hint: options.name === undefined ? `Give the schedule a shorter name with ${where}.name.` : undefined,
+    });
+  }
+  const event: AdminEvent = { task: options.task, args, source: 'schedule', caller: name };
+  return { name, options, event };
+}
+
+export { AdminSchedules };
+export type { AdminScheduleOptions, AdminSchedulesProps };

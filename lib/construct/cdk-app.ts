@@ -1,0 +1,114 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildBundle } from '../bundle/build-bundle.js';
+import { CnfError, UsageError } from '../core/errors.js';
+import { findProject, stageOf } from '../core/project.js';
+import { assertValidStageName, type Stage } from '../core/stage.js';
+import { AdminApp, type AdminAppProps } from './admin-app.js';
+
+/** What a project's CDK app deploys on a stage, beyond the app, the stage and the bundle. */
+type StageProps = Omit<AdminAppProps, 'app' | 'stage' | 'bundle'>;
+
+/** Options of {@link runCdkApp}. */
+interface CdkAppOptions {
+  /**
+   * The admin app's props for a stage.
+   *
+   * @default - the defaults of every prop
+   */
+  readonly props?: (stage: Stage) => StageProps;
+  /**
+   * Where to look for the project's `cdk.json`.
+   *
+   * @default process.cwd()
+   */
+  readonly cwd?: string;
+  /**
+   * The app's output directory.
+   *
+   * @default - the one the CDK CLI sets (`CDK_OUTDIR`)
+   */
+  readonly outdir?: string;
+  /**
+   * Context values, as `-c key=value` gives them.
+   *
+   * @default - the context the CDK CLI passes
+   */
+  readonly context?: Readonly<Record<string, string>>;
+  /**
+   * Where a bad project or stage is reported.
+   *
+   * @default process.stderr
+   */
+  readonly stderr?: NodeJS.WritableStream;
+}
+
+/** The context key that names the stage: `npx cdk synth -c stage=prod`. */
+const STAGE_CONTEXT_KEY = 'stage';
+
+/**
+ * Adds the stack of the stage named in the context (`-c stage=prod`) to
+ * `app`: `<app>-<stage>`, holding the admin app built from the project's
+ * bundle, with cdk-nag's AwsSolutions pack checking it at synth.
+ *
+ * The stack is environment-agnostic unless the project pins the stage's
+ * region in `cdk.json`; nothing is looked up, so synth needs neither
+ * credentials nor network.
+ *
+ * @throws UsageError when no stage is given, when it is not an AWS stage of
+ * the project, or when the project or the props are invalid.
+ */
+async function addProjectStack(app: App, options: Pick<CdkAppOptions, 'props' | 'cwd'> = {}): Promise<Stack> {
+  const project = findProject(options.cwd ?? process.cwd());
+  const awsStages = [...project.stages.values()].filter((stage) => stage.platform === 'aws').map((stage) => stage.name);
+  const stageName: unknown = app.node.tryGetContext(STAGE_CONTEXT_KEY);
+  if (stageName === undefined) {
+    throw new UsageError(`No stage given. This project's AWS stages: ${awsStages.join(', ') || '(none)'}.`, {
+      hint: `Name one with -c, e.g. npx cdk synth -c ${STAGE_CONTEXT_KEY}=${awsStages[0] ?? 'prod'}`,
+    });
+  }
+  assertValidStageName(stageName);
+  const stage = stageOf(project, stageName);
+  if (stage.platform !== 'aws') {
+    throw new UsageError(`Stage ${stage.name} lives on this machine, not in AWS.`, {
+      hint: `Deploy it with: cnf-admin deploy --stage ${stage.name}`,
+    });
+  }
+  const bundle = await buildBundle(project);
+  const stack = new Stack(app, `${project.app}-${stage.name}`, {
+    description: `cnf-admin: ${project.app} ${stage.name}`,
+    ...(stage.region === undefined ? {} : { env: { region: stage.region } }),
+  });
+  new AdminApp(stack, 'App', { ...options.props?.(stage), app: project.app, stage: stage.name, bundle });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return stack;
+}
+
+/**
+ * Runs a project's CDK app, as `cdk.json`'s `"app"` starts it: builds the
+ * stage's stack and synthesises it. Resolves to the process's exit code.
+ *
+ * A bad project, stage or prop prints one line and what to do next, not a
+ * stack trace; anything else is thrown, since it is the tool's fault.
+ */
+async function runCdkApp(options: CdkAppOptions = {}): Promise<number> {
+  const stderr = options.stderr ?? process.stderr;
+  // Synthesised explicitly below, and only when the stack is complete.
+  const app = new App({
+    autoSynth: false,
+    ...(options.outdir === undefined ? {} : { outdir: options.outdir }),
+    ...(options.context === undefined ? {} : { context: options.context }),
+  });
+  try {
+    await addProjectStack(app, options);
+  } catch (error) {
+    if (!(error instanceof CnfError)) throw error;
+    stderr.write(`Error: ${error.message}\n${error.hint === undefined ? '' : `${error.hint}\n`}`);
+    return error.exitCode;
+  }
+  app.synth();
+  return 0;
+}
+
+export { addProjectStack, runCdkApp, STAGE_CONTEXT_KEY };
+export type { CdkAppOptions, StageProps };

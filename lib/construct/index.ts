@@ -1,0 +1,22 @@
+/**
+ * cnf-admin's CDK constructs: what a team adds to its own CDK app. The only
+ * part of cnf-admin that imports aws-cdk-lib.
+ */
+export { AdminApp } from './admin-app.js';
+export type { AdminAppProps } from './admin-app.js';
+export { AdminSchedules } from './admin-schedules.js';
+export type { AdminScheduleOptions, AdminSchedulesProps } from './admin-schedules.js';
+export { AdminTestEvents } from './admin-test-events.js';
+export type { AdminTestEventsProps } from './admin-test-events.js';
+export { addProjectStack, runCdkApp, STAGE_CONTEXT_KEY } from './cdk-app.js';
+export type { CdkAppOptions, StageProps } from './cdk-app.js';
+export { AdminAppPropsError, UnknownTaskError } from './errors.js';
+export type { FunctionSettings } from './function-settings.js';
+export { ReleasePhase } from './release-phase.js';
+export type { ReleasePhaseProps } from './release-phase.js';
+export { RunLedgerTable } from './run-ledger-table.js';
+export type { RunLedgerTableProps } from './run-ledger-table.js';
+export { StageParameters } from './stage-parameters.js';
+export type { StageParametersProps } from './stage-parameters.js';
+export { StageRecordParameter } from './stage-record-parameter.js';
+export type { StageRecordParameterProps } from './stage-record-parameter.js';

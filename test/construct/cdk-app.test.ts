@@ -1,0 +1,93 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { App } from 'aws-cdk-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode } from '../../lib/core/exit-codes.js';
+import { addProjectStack, runCdkApp } from '../../lib/construct/cdk-app.js';
+import { createTestProject, type TestProject } from '../support/test-project.js';
+
+let project: TestProject;
+
+beforeAll(() => {
+  project = createTestProject('notes');
+});
+
+afterAll(() => project.cleanup());
+
+/** Rewrites the project's cdk.json settings (`context.cnf`). */
+function editSettings(edit: (cnf: Record<string, unknown>) => void): void {
+  const file = join(project.dir, 'cdk.json');
+  const json = JSON.parse(readFileSync(file, 'utf8')) as { context: { cnf: Record<string, unknown> } };
+  edit(json.context.cnf);
+  writeFileSync(file, JSON.stringify(json, null, 2));
+}
+
+async function run(context: Record<string, string>) {
+  let stderr = '';
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      stderr += String(chunk);
+      done();
+    },
+  });
+  const code = await runCdkApp({ cwd: project.dir, context, stderr: sink, outdir: join(project.dir, 'cdk.out') });
+  return { code, stderr };
+}
+
+describe('the project CDK app', () => {
+  it('names the AWS stages when no stage is given, and builds nothing', async () => {
+    const { code, stderr } = await run({});
+    expect(code).toBe(ExitCode.USAGE);
+    expect(stderr).toBe(
+      "Error: No stage given. This project's AWS stages: dev, prod.\nName one with -c, e.g. npx cdk synth -c stage=dev\n",
+    );
+  });
+
+  it('refuses a stage name that is invalid in resource names, naming it', async () => {
+    const { code, stderr } = await run({ stage: 'Prod_EU' });
+    expect(code).toBe(ExitCode.USAGE);
+    expect(stderr).toContain('got: "Prod_EU"');
+  });
+
+  it('refuses a stage the project does not declare, listing the ones it does', async () => {
+    const { code, stderr } = await run({ stage: 'qa' });
+    expect(code).toBe(ExitCode.USAGE);
+    expect(stderr).toContain('Unknown stage "qa". This project\'s stages: local, dev, prod.');
+  });
+
+  it('refuses the local stage, which deploys with cnf-admin', async () => {
+    const { code, stderr } = await run({ stage: 'local' });
+    expect(code).toBe(ExitCode.USAGE);
+    expect(stderr).toBe('Error: Stage local lives on this machine, not in AWS.\nDeploy it with: cnf-admin deploy --stage local\n');
+  });
+
+  it('refuses a project without an app name, naming the value it got', async () => {
+    const original = readFileSync(join(project.dir, 'cdk.json'), 'utf8');
+    editSettings((cnf) => delete cnf.app);
+    try {
+      const { code, stderr } = await run({ stage: 'prod' });
+      expect(code).toBe(ExitCode.USAGE);
+      expect(stderr).toContain("App name must be 1-32 lower-case letters, digits or '-', starting with a letter, got: undefined");
+      expect(stderr).toContain('Set context.cnf.app in cdk.json');
+    } finally {
+      writeFileSync(join(project.dir, 'cdk.json'), original);
+    }
+  });
+
+  it('builds the stack <app>-<stage>, pinned to the region the project gives the stage, and environment-agnostic otherwise', async () => {
+    editSettings((cnf) => {
+      (cnf.stages as Record<string, unknown>).prod = { platform: 'aws', region: 'eu-west-1' };
+    });
+    const pinned = await addProjectStack(new App({ context: { stage: 'prod' }, outdir: join(project.dir, 'cdk.out') }), {
+      cwd: project.dir,
+    });
+    expect(pinned.stackName).toBe('notes-prod');
+    expect(pinned.region).toBe('eu-west-1');
+    const agnostic = await addProjectStack(new App({ context: { stage: 'dev' }, outdir: join(project.dir, 'cdk.out') }), {
+      cwd: project.dir,
+    });
+    expect(agnostic.stackName).toBe('notes-dev');
+    expect(agnostic.resolve(agnostic.region)).toEqual({ Ref: 'AWS::Region' });
+  });
+});
