@@ -172,6 +172,13 @@ const COMMANDS: readonly CommandSpec[] = [
     run: async (_args, options, io) => (await import('./commands/status.js')).status(options, io),
   },
   {
+    name: 'policy',
+    summary: 'print the least-privilege IAM policy an operator needs for an AWS stage',
+    options: [STAGE, ...AWS],
+    examples: ['cnf-admin policy --stage prod > cnf-admin-prod-policy.json'],
+    run: async (_args, options, io) => (await import('./commands/policy.js')).policy(options, io),
+  },
+  {
     name: 'releases',
     summary: 'the releases the stage retains, newest first',
     options: [STAGE, JSON_OUTPUT, ...AWS],
