@@ -408,7 +408,7 @@ function installScenario(scenario: AwsScenario): InstalledScenario {
           : typeof value === 'object' && value !== null
             ? { M: Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, toAttribute(inner)])) }
             : { NULL: true };
-  const items = (scenario.ledger ?? []).map((run) => ({ pk: `run#${String(run.runId)}`, entity: 'run', ...run }));
+  const items: Record<string, unknown>[] = (scenario.ledger ?? []).map((run) => ({ pk: `run#${String(run.runId)}`, entity: 'run', ...run }));
   dynamodb.on(QueryCommand).callsFake(
     serve('Query', (input: { ExpressionAttributeValues: Record<string, { S: string }>; IndexName: string; Limit?: number }) => {
       const value = input.ExpressionAttributeValues[':value']?.S;
