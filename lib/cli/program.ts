@@ -194,6 +194,8 @@ function addCommand(parent: Command, spec: CommandSpec, io: CliIo, setExitCode: 
     .description(spec.summary);
   for (const option of spec.options) command.addOption(new Option(option.flags, option.description));
   command.addHelpText('after', `\nExamples:\n${spec.examples.map((example) => `  $ ${example}`).join('\n')}\n`);
+  // `runs show <id> --stage prod`: a subcommand's flags are its own, not its parent's.
+  if (spec.subcommands !== undefined) command.enablePositionalOptions();
   for (const subcommand of spec.subcommands ?? []) addCommand(command, subcommand, io, setExitCode);
   const { run } = spec;
   if (run !== undefined) {
@@ -215,6 +217,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .description('Run admin processes (migrations, one-off tasks) against exactly the release that serves live traffic.')
     .version(toolVersion(), '-v, --version')
     .exitOverride()
+    .enablePositionalOptions()
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
   program.addHelpText(

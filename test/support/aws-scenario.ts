@@ -286,13 +286,11 @@ function installScenario(scenario: AwsScenario): InstalledScenario {
       return aliasConfig(input.Name, alias);
     }),
   );
-  lambda
-    .on(ListAliasesCommand)
-    .callsFake(
-      serve('ListAliases', (input: { FunctionName: string }) => ({
-        Aliases: Object.entries(aliasesOf(input.FunctionName)).map(([name, alias]) => aliasConfig(name, alias)),
-      })),
-    );
+  lambda.on(ListAliasesCommand).callsFake(
+    serve('ListAliases', (input: { FunctionName: string }) => ({
+      Aliases: Object.entries(aliasesOf(input.FunctionName)).map(([name, alias]) => aliasConfig(name, alias)),
+    })),
+  );
   lambda.on(ListVersionsByFunctionCommand).callsFake(
     serve('ListVersionsByFunction', (input: { FunctionName: string; Marker?: string }) => {
       const all = [{ version: '$LATEST' }, ...versionsOf(input.FunctionName)];
@@ -408,7 +406,11 @@ function installScenario(scenario: AwsScenario): InstalledScenario {
           : typeof value === 'object' && value !== null
             ? { M: Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, toAttribute(inner)])) }
             : { NULL: true };
-  const items: Record<string, unknown>[] = (scenario.ledger ?? []).map((run) => ({ pk: `run#${String(run.runId)}`, entity: 'run', ...run }));
+  const items: Record<string, unknown>[] = (scenario.ledger ?? []).map((run) => ({
+    pk: `run#${String(run.runId)}`,
+    entity: 'run',
+    ...run,
+  }));
   dynamodb.on(QueryCommand).callsFake(
     serve('Query', (input: { ExpressionAttributeValues: Record<string, { S: string }>; IndexName: string; Limit?: number }) => {
       const value = input.ExpressionAttributeValues[':value']?.S;

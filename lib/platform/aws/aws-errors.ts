@@ -100,7 +100,7 @@ function isMissingCredentials(error: unknown): boolean {
 }
 
 function isMissingRegion(error: unknown): boolean {
-  return /region is missing/i.test(shapeOf(error).message ?? '');
+  return /region is missing|region not accepted/i.test(shapeOf(error).message ?? '');
 }
 
 /**
@@ -113,7 +113,7 @@ function translateAwsError(error: unknown, call: AwsCall): unknown {
   const { name = 'Error', message = String(error) } = shapeOf(error);
   const policyHint = `See the permissions the CLI needs with: cnf-admin policy --stage ${call.stage}`;
   if (isMissingRegion(error)) {
-    return new UsageError(`No AWS region for stage ${call.stage}.`, {
+    return new UsageError(`No AWS region for stage ${call.stage} (${message}).`, {
       hint: 'Pass --region, set AWS_REGION (or a region in your AWS profile), or pin "region" for the stage in cdk.json.',
       cause: error,
     });

@@ -1,0 +1,254 @@
+/**
+ * The operator policy covers every AWS call the CLI makes: every command
+ * runs in-process against mocked AWS, each call sent is mapped to its IAM
+ * action and resource (by this test's own table), and each must be allowed
+ * by the policy `cnf-admin policy` prints.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { cli } from '../../../lib/cli/main.js';
+import type { PolicyDocument } from '../../../lib/platform/aws/operator-policy.js';
+import {
+  healthyScenario,
+  installScenario,
+  OLD_RELEASE,
+  RELEASE,
+  runLine,
+  type AwsScenario,
+  type SentCommand,
+} from '../../support/aws-scenario.js';
+import { FIXTURE_ROOT } from '../../support/aws-platform.js';
+import { REPO_ROOT } from '../../support/cli.js';
+import { memoryIo } from '../../support/memory-io.js';
+
+const ARN = 'arn:aws:%s:eu-west-1:123456789012:';
+const arn = (service: string, resource: string): string => `${ARN.replace('%s', service)}${resource}`;
+const RUN_ID = '20261124-143927-k3f9qz';
+
+/** Each SDK command the CLI may send, as IAM sees it. `undefined`: needs no permission. */
+const IAM: Readonly<Record<string, ((input: Record<string, unknown>) => { action: string; resource: string }) | undefined>> = {
+  GetParameterCommand: (input) => ({ action: 'ssm:GetParameter', resource: arn('ssm', `parameter${String(input.Name)}`) }),
+  PutParameterCommand: (input) => ({ action: 'ssm:PutParameter', resource: arn('ssm', `parameter${String(input.Name)}`) }),
+  DeleteParameterCommand: (input) => ({ action: 'ssm:DeleteParameter', resource: arn('ssm', `parameter${String(input.Name)}`) }),
+  GetParametersByPathCommand: (input) => ({
+    action: 'ssm:GetParametersByPath',
+    resource: arn('ssm', `parameter${String(input.Path).replace(/\/$/, '')}`),
+  }),
+  GetAliasCommand: (input) => ({
+    action: 'lambda:GetAlias',
+    resource: arn('lambda', `function:${String(input.FunctionName)}:${String(input.Name)}`),
+  }),
+  ListAliasesCommand: (input) => ({ action: 'lambda:ListAliases', resource: arn('lambda', `function:${String(input.FunctionName)}`) }),
+  ListVersionsByFunctionCommand: (input) => ({
+    action: 'lambda:ListVersionsByFunction',
+    resource: arn('lambda', `function:${String(input.FunctionName)}`),
+  }),
+  GetFunctionConfigurationCommand: (input) => ({
+    action: 'lambda:GetFunctionConfiguration',
+    resource: arn('lambda', `function:${String(input.FunctionName)}:${String(input.Qualifier)}`),
+  }),
+  InvokeCommand: (input) => ({
+    action: 'lambda:InvokeFunction',
+    resource: arn('lambda', `function:${String(input.FunctionName)}:${String(input.Qualifier)}`),
+  }),
+  InvokeWithResponseStreamCommand: (input) => ({
+    action: 'lambda:InvokeFunction',
+    resource: arn('lambda', `function:${String(input.FunctionName)}:${String(input.Qualifier)}`),
+  }),
+  FilterLogEventsCommand: (input) => ({
+    action: 'logs:FilterLogEvents',
+    resource: arn('logs', `log-group:${String(input.logGroupName)}:*`),
+  }),
+  StartLiveTailCommand: (input) => ({ action: 'logs:StartLiveTail', resource: String((input.logGroupIdentifiers as string[])[0]) }),
+  QueryCommand: (input) => ({
+    action: 'dynamodb:Query',
+    resource: arn('dynamodb', `table/${String(input.TableName)}/index/${String(input.IndexName)}`),
+  }),
+  GetItemCommand: (input) => ({ action: 'dynamodb:GetItem', resource: arn('dynamodb', `table/${String(input.TableName)}`) }),
+  // STS GetCallerIdentity needs no permission, and no policy can deny it.
+  GetCallerIdentityCommand: undefined,
+};
+
+function glob(pattern: string): RegExp {
+  return new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
+}
+
+/** IAM's answer for one action on one resource: an explicit deny wins, then any allow. */
+function allows(policy: PolicyDocument, action: string, resource: string): boolean {
+  const matching = policy.Statement.filter(
+    (statement) =>
+      statement.Action.some((pattern) => glob(pattern).test(action)) && statement.Resource.some((pattern) => glob(pattern).test(resource)),
+  );
+  return matching.length > 0 && matching.every((statement) => statement.Effect === 'Allow');
+}
+
+/** Every command of the CLI, on scenarios that take every path to AWS. */
+const RUNS: readonly { readonly scenario: Partial<AwsScenario>; readonly args: readonly string[]; readonly input?: string }[] = [
+  {
+    scenario: {
+      stream: {
+        frames: [
+          { type: 'log', line: runLine('Run started') },
+          { type: 'result', result: { runId: '$RUN_ID', task: 'echo', release: RELEASE, exitCode: 0, durationMs: 1 } },
+        ],
+      },
+      logEvents: [{ message: runLine('Run started') }, { message: 'REPORT RequestId: 11111111-2222-3333-4444-555555555555' }],
+    },
+    args: ['invoke', 'echo', '--stage', 'prod'],
+  },
+  {
+    scenario: {
+      errors: { InvokeWithResponseStream: [{ name: 'UnknownOperationException', fault: 'client', status: 404 }] },
+      invoke: { payload: JSON.stringify({ runId: 'x', task: 'echo', release: RELEASE, exitCode: 0, durationMs: 1 }) },
+      logEvents: [{ message: 'REPORT RequestId: 11111111-2222-3333-4444-555555555555' }],
+    },
+    args: ['invoke', 'echo', '--stage', 'prod'],
+  },
+  { scenario: {}, args: ['invoke', 'echo', '--stage', 'prod', '--detach'] },
+  { scenario: {}, args: ['invoke', 'echo', '--stage', 'prod', '--dry-run', '--release', OLD_RELEASE] },
+  {
+    scenario: {
+      aliases: {
+        web: { live: { version: '7', release: 'r-cccccccccccc', weights: { '8': 0.1 } } },
+        admin: { live: { version: '9', release: 'r-cccccccccccc' } },
+      },
+      versions: {
+        web: [
+          { version: '7', release: RELEASE },
+          { version: '8', release: 'r-cccccccccccc' },
+        ],
+        admin: [
+          { version: '5', release: RELEASE },
+          { version: '9', release: 'r-cccccccccccc' },
+        ],
+      },
+    },
+    args: ['invoke', 'echo', '--stage', 'prod', '--dry-run'],
+  },
+  {
+    scenario: {
+      invoke: {
+        payload: JSON.stringify({ runId: 'x', task: 'cnf:describe', release: RELEASE, exitCode: 0, durationMs: 1, output: { tasks: [] } }),
+      },
+    },
+    args: ['tasks', '--stage', 'prod'],
+  },
+  { scenario: {}, args: ['status', '--stage', 'prod'] },
+  { scenario: {}, args: ['releases', '--stage', 'prod'] },
+  { scenario: { parameters: [{ Name: '/fixture/prod/A', Value: '1', Type: 'String' }] }, args: ['config', 'list', '--stage', 'prod'] },
+  { scenario: { parameters: [{ Name: '/fixture/prod/A', Value: '1', Type: 'String' }] }, args: ['config', 'get', 'A', '--stage', 'prod'] },
+  { scenario: {}, args: ['config', 'set', 'B', 'two', '--secure', '--stage', 'prod'] },
+  {
+    scenario: { parameters: [{ Name: '/fixture/prod/A', Value: '1', Type: 'String' }] },
+    args: ['config', 'unset', 'A', '--stage', 'prod'],
+  },
+  { scenario: { ledger: [{ runId: RUN_ID, task: 'echo', startedAt: '2026-11-24T14:39:27.000Z' }] }, args: ['runs', '--stage', 'prod'] },
+  {
+    scenario: { ledger: [{ runId: RUN_ID, task: 'echo', startedAt: '2026-11-24T14:39:27.000Z' }] },
+    args: ['runs', '--stage', 'prod', '--task', 'echo'],
+  },
+  {
+    scenario: {
+      ledger: [{ runId: RUN_ID, task: 'echo', startedAt: '2026-11-24T14:39:27.000Z' }],
+      logEvents: [{ message: runLine('Run started').replace('$RUN_ID', RUN_ID), timestamp: Date.UTC(2026, 10, 24, 14, 39, 27) }],
+    },
+    args: ['runs', 'show', RUN_ID, '--stage', 'prod'],
+  },
+  {
+    scenario: {
+      logEvents: [{ message: runLine('Run started').replace('$RUN_ID', RUN_ID), timestamp: Date.UTC(2026, 10, 24, 14, 39, 27) }],
+      liveTail: [
+        [
+          {
+            message: runLine('Run ended', { exitCode: 0, durationMs: 1 }).replace('$RUN_ID', RUN_ID),
+            timestamp: Date.UTC(2026, 10, 24, 14, 39, 28),
+          },
+        ],
+      ],
+    },
+    args: ['logs', RUN_ID, '--stage', 'prod', '--follow'],
+  },
+  { scenario: {}, args: ['policy', '--stage', 'prod'] },
+];
+
+describe('cnf-admin policy', () => {
+  beforeEach(() => {
+    vi.stubEnv('AWS_REGION', 'eu-west-1');
+  });
+
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  async function policyOfStage(): Promise<PolicyDocument> {
+    const aws = installScenario(healthyScenario());
+    try {
+      const io = memoryIo(FIXTURE_ROOT);
+      expect(await cli(['policy', '--stage', 'prod'], io)).toBe(0);
+      return JSON.parse(io.stdoutText()) as PolicyDocument;
+    } finally {
+      aws.restore();
+    }
+  }
+
+  it('allows every AWS call that every command makes, on every path', async () => {
+    // given
+    const policy = await policyOfStage();
+
+    // when: every command runs
+    const sent: SentCommand[] = [];
+    for (const { scenario, args, input } of RUNS) {
+      const aws = installScenario(healthyScenario(scenario));
+      try {
+        const code = await cli([...args], memoryIo(FIXTURE_ROOT, { CNF_LOG_WAIT_SECONDS: '0.1' }, input));
+        expect(code, args.join(' ')).toBe(0);
+        sent.push(...aws.sent());
+      } finally {
+        aws.restore();
+      }
+    }
+
+    // then: each call is mapped, and allowed
+    const commands = new Set(sent.map((call) => call.command));
+    expect([...commands].sort()).toEqual(Object.keys(IAM).sort());
+    const denied = sent.flatMap((call) => {
+      const needed = IAM[call.command]?.(call.input);
+      return needed === undefined || allows(policy, needed.action, needed.resource) ? [] : [`${needed.action} on ${needed.resource}`];
+    });
+    expect(denied).toEqual([]);
+  });
+
+  it('knows every SDK command the AWS platform can send', () => {
+    // given: the platform's sources
+    const dir = join(REPO_ROOT, 'lib', 'platform', 'aws');
+    const source = readdirSync(dir)
+      .map((file) => readFileSync(join(dir, file), 'utf8'))
+      .join('\n');
+
+    // when
+    const used = new Set([...source.matchAll(/new (\w+Command)\(/g)].map((match) => match[1] as string));
+
+    // then
+    expect([...used].sort()).toEqual(Object.keys(IAM).sort());
+  });
+
+  it('allows nothing more: not the web function, not the reserved _cnf/, not another stage', async () => {
+    // given
+    const policy = await policyOfStage();
+
+    // then
+    expect(allows(policy, 'lambda:InvokeFunction', arn('lambda', 'function:fixture-prod-web:7'))).toBe(false);
+    expect(allows(policy, 'lambda:InvokeFunction', arn('lambda', 'function:fixture-prod-admin:5'))).toBe(true);
+    expect(allows(policy, 'ssm:PutParameter', arn('ssm', 'parameter/fixture/prod/_cnf/stage'))).toBe(false);
+    expect(allows(policy, 'ssm:PutParameter', arn('ssm', 'parameter/fixture/prod/A'))).toBe(true);
+    expect(allows(policy, 'ssm:GetParameter', arn('ssm', 'parameter/fixture/dev/A'))).toBe(false);
+    expect(allows(policy, 'logs:FilterLogEvents', arn('logs', 'log-group:/aws/lambda/fixture-prod-web:*'))).toBe(false);
+    expect(allows(policy, 'dynamodb:PutItem', arn('dynamodb', 'table/fixture-prod-runs'))).toBe(false);
+  });
+});
