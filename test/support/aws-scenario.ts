@@ -176,6 +176,18 @@ function healthyScenario(overrides: Partial<AwsScenario> = {}): AwsScenario {
   };
 }
 
+/**
+ * Never ends. In a spawned CLI an open connection keeps the process alive
+ * until Ctrl-C aborts the request and closes it: so does this.
+ */
+function hang(asProcess: boolean): Promise<never> {
+  return new Promise(() => {
+    if (!asProcess) return;
+    const connection = setInterval(() => undefined, 60_000);
+    process.once('SIGINT', () => clearInterval(connection));
+  });
+}
+
 function awsError(error: ScenarioError): Error {
   return Object.assign(new Error(error.message ?? error.name), {
     name: error.name,
@@ -186,13 +198,14 @@ function awsError(error: ScenarioError): Error {
 }
 
 /**
- * Installs mocks of every client the CLI uses that answer from `scenario`.
+ * Installs mocks of every client the CLI uses that answer from `scenario`;
+ * `asProcess` when they serve a whole CLI process (see {@link hang}).
  *
  * @example
  * const aws = installScenario(healthyScenario());
  * try { ... } finally { aws.restore(); }
  */
-function installScenario(scenario: AwsScenario): InstalledScenario {
+function installScenario(scenario: AwsScenario, options: { readonly asProcess?: boolean } = {}): InstalledScenario {
   const record = scenario.record === null ? undefined : { ...defaultRecord(scenario), ...scenario.record };
   const functions = {
     web: record?.web.functionName ?? `${scenario.app}-${scenario.stage}-web`,
@@ -325,7 +338,7 @@ function installScenario(scenario: AwsScenario): InstalledScenario {
         EventStream: (async function* () {
           for (const frame of stream.frames ?? []) yield { PayloadChunk: { Payload: Buffer.from(fill(encodeFrame(frame))) } };
           for (const chunk of stream.chunks ?? []) yield { PayloadChunk: { Payload: Buffer.from(fill(chunk)) } };
-          if (stream.after === 'hang') await new Promise(() => undefined);
+          if (stream.after === 'hang') await hang(options.asProcess === true);
           if (stream.after === 'break') throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
           yield { InvokeComplete: stream.complete ?? {} };
         })(),
