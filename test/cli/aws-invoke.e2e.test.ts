@@ -39,26 +39,41 @@ describe('cnf-admin invoke --stage prod (the real binary, AWS mocked)', () => {
     expect(stderr).toMatch(new RegExp(`▶ echo · stage prod · release ${RELEASE} · run `));
     expect(stderr).toContain('✖ exit 3 · 42 ms');
     expect(stderr).not.toContain('NodeVersionSupportWarning');
-    expect(sent.filter((call) => call.command.startsWith('Invoke')).map((call) => call.command)).toEqual(['InvokeWithResponseStreamCommand']);
+    expect(sent.filter((call) => call.command.startsWith('Invoke')).map((call) => call.command)).toEqual([
+      'InvokeWithResponseStreamCommand',
+    ]);
   });
 
   it('exits 78 on a release mismatch, showing both releases, and runs nothing', async () => {
     // given
-    const scenario = healthyScenario({ aliases: { web: { live: { version: '7', release: RELEASE } }, admin: { live: { version: '4', release: OLD_RELEASE } } } });
+    const scenario = healthyScenario({
+      aliases: { web: { live: { version: '7', release: RELEASE } }, admin: { live: { version: '4', release: OLD_RELEASE } } },
+    });
 
     // when
     const { code, stderr, sent } = await spawnAwsCli(['invoke', 'migrate', '--stage', 'prod'], scenario).done;
 
     // then
     expect(code).toBe(78);
-    expect(stderr).toContain(`cnf-admin: Release mismatch on stage prod: web:live serves ${RELEASE} (version 7) but admin:live points at ${OLD_RELEASE} (version 4).`);
+    expect(stderr).toContain(
+      `cnf-admin: Release mismatch on stage prod: web:live serves ${RELEASE} (version 7) but admin:live points at ${OLD_RELEASE} (version 4).`,
+    );
     expect(sent.some((call) => call.command.startsWith('Invoke'))).toBe(false);
   });
 
   it('exits 77 naming the action it was denied, with no stack trace', async () => {
     // given
     const scenario = healthyScenario({
-      errors: { GetAlias: [{ name: 'AccessDeniedException', message: 'User: arn:aws:sts::123456789012:assumed-role/dev/bob is not authorized to perform: lambda:GetAlias', fault: 'client', status: 403 }] },
+      errors: {
+        GetAlias: [
+          {
+            name: 'AccessDeniedException',
+            message: 'User: arn:aws:sts::123456789012:assumed-role/dev/bob is not authorized to perform: lambda:GetAlias',
+            fault: 'client',
+            status: 403,
+          },
+        ],
+      },
     });
 
     // when
@@ -66,7 +81,9 @@ describe('cnf-admin invoke --stage prod (the real binary, AWS mocked)', () => {
 
     // then
     expect(code).toBe(77);
-    expect(stderr).toMatch(/^cnf-admin: Permission denied: lambda:GetAlias on function fixture-prod-(web|admin) alias live \(.*\)\.\nSee the permissions the CLI needs with: cnf-admin policy --stage prod\n$/);
+    expect(stderr).toMatch(
+      /^cnf-admin: Permission denied: lambda:GetAlias on function fixture-prod-(web|admin) alias live \(.*\)\.\nSee the permissions the CLI needs with: cnf-admin policy --stage prod\n$/,
+    );
   });
 
   it('--dry-run prints the plan and invokes nothing', async () => {
@@ -79,7 +96,12 @@ describe('cnf-admin invoke --stage prod (the real binary, AWS mocked)', () => {
     // then
     expect(code).toBe(0);
     expect(stdout).toContain(`  release        ${RELEASE} (behind web:live)\n  web version    7\n  admin version  5\n  qualifier      5\n`);
-    expect(sent.map((call) => call.command).sort()).toEqual(['GetAliasCommand', 'GetAliasCommand', 'GetCallerIdentityCommand', 'GetParameterCommand']);
+    expect(sent.map((call) => call.command).sort()).toEqual([
+      'GetAliasCommand',
+      'GetAliasCommand',
+      'GetCallerIdentityCommand',
+      'GetParameterCommand',
+    ]);
   });
 
   it('on Ctrl-C stops watching, says how to follow the run that goes on, and exits 130', async () => {
