@@ -87,4 +87,4 @@ function runResultOfPayload(payload: string): RunResult | undefined {
   return results.at(-1)?.result;
 }
 
-export { decodeFrame, encodeFrame, FrameDecoder, FRAMES_CONTENT_TYPE, isRunResult, runResultOfPayload };
+export { decodeFrame, encodeFrame, FrameDecoder, FRAMES_CONTENT_TYPE, runResultOfPayload };

@@ -6,6 +6,9 @@ type LineSink = (line: string) => void;
 
 const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
 
+/** A line longer than this is handed over in pieces, so that output without newlines cannot fill memory. */
+const MAX_LINE_CHARS = 1 << 20;
+
 type Write = typeof process.stdout.write;
 
 /**
@@ -38,6 +41,10 @@ function tapLogLines(sink: LineSink): () => void {
         const lines = partial.split('\n');
         partial = lines.pop() ?? '';
         for (const line of lines) sink(line.replace(/\r$/, ''));
+        while (partial.length >= MAX_LINE_CHARS) {
+          sink(partial.slice(0, MAX_LINE_CHARS));
+          partial = partial.slice(MAX_LINE_CHARS);
+        }
       }
       return (original as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
     };

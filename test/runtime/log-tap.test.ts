@@ -59,4 +59,18 @@ describe('tapLogLines', () => {
     // then
     expect(lines).toEqual([]);
   });
+
+  it('hands over output without newlines in pieces of 1 MiB', () => {
+    // given
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const lines: string[] = [];
+    const untap = tapLogLines((line) => lines.push(line));
+
+    // when
+    process.stdout.write('x'.repeat(2.5 * 1024 * 1024));
+    untap();
+
+    // then
+    expect(lines.map((line) => line.length)).toEqual([1024 * 1024, 1024 * 1024, 512 * 1024]);
+  });
 });

@@ -8,6 +8,7 @@ import { FrameDecoder, runResultOfPayload } from '../../lib/core/run-frames.js';
 import type { RunFrame } from '../../lib/core/platform.js';
 import { createAdminHandler, type AdminHandler } from '../../lib/runtime/admin-handler.js';
 import { defineTask } from '../../lib/runtime/define-task.js';
+import { LOG_FRAME_BUDGET_BYTES } from '../../lib/runtime/response-stream.js';
 import { FileLedger } from '../../lib/runtime/ledger/file-ledger.js';
 
 const RELEASE = 'r-0123456789ab';
@@ -15,6 +16,7 @@ const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
 
 let dir: string;
 let runs: number;
+let chattyMegabytes: number;
 
 function adminHandler(): AdminHandler {
   return createAdminHandler({
@@ -27,6 +29,8 @@ function adminHandler(): AdminHandler {
           args: z.strictObject({ name: z.string() }),
           run: async ({ args, log }) => {
             runs += 1;
+            // A chatty task: this many megabytes of plain output.
+            for (let megabyte = 0; megabyte < chattyMegabytes; megabyte += 1) process.stdout.write(`${'x'.repeat(1024 * 1024 - 1)}\n`);
             log.info('greeting', { name: args.name });
             console.log('hello %s', args.name);
             return { greeted: args.name };
@@ -66,6 +70,7 @@ describe('withResponseStreaming (the admin function in Lambda)', () => {
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
     runs = 0;
+    chattyMegabytes = 0;
   });
 
   afterEach(() => {
@@ -146,5 +151,22 @@ describe('withResponseStreaming (the admin function in Lambda)', () => {
     // then
     expect(result).toEqual(expect.objectContaining({ runId: 'run-4', exitCode: 0, output: { greeted: 'Cy' } }));
     expect(runs).toBe(1);
+  });
+
+  it('stops sending log lines past its budget, says so, and still sends the result', async () => {
+    // given: a task that prints more than the budget
+    const handler = adminHandler();
+    chattyMegabytes = LOG_FRAME_BUDGET_BYTES / 1024 / 1024 + 2;
+
+    // when
+    const text = await invokeStreaming(handler, { task: 'greet', args: { name: 'Max' }, runId: 'run-5', stream: true });
+
+    // then
+    const frames = framesOf(text);
+    expect(Buffer.byteLength(text)).toBeLessThan(LOG_FRAME_BUDGET_BYTES + 64 * 1024);
+    expect(frames.filter((frame) => frame.type === 'notice')).toEqual([
+      { type: 'notice', message: "The run's output passed 16 MB; the rest is in its CloudWatch log only." },
+    ]);
+    expect(frames.at(-1)).toMatchObject({ type: 'result', result: { runId: 'run-5', exitCode: 0 } });
   });
 });

@@ -26,4 +26,4 @@ function plainItem(item: Readonly<Record<string, AttributeValue>>): Record<strin
   return Object.fromEntries(Object.entries(item).map(([key, value]) => [key, plainValue(value)]));
 }
 
-export { plainItem, plainValue };
+export { plainItem };

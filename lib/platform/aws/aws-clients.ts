@@ -125,5 +125,5 @@ class AwsClients {
   }
 }
 
-export { AwsClients, INVOKE_TIMEOUT_MARGIN_SECONDS, invokeHttpOptions, KEEP_ALIVE_PROBE_MS };
+export { AwsClients, INVOKE_TIMEOUT_MARGIN_SECONDS, KEEP_ALIVE_PROBE_MS };
 export type { AwsClientOptions };

@@ -29,4 +29,4 @@ function sizeOf(bytes: number): string {
   return bytes.toLocaleString('en-US');
 }
 
-export { ASYNC_PAYLOAD_LIMIT_BYTES, payloadOf, SYNC_PAYLOAD_LIMIT_BYTES };
+export { payloadOf };

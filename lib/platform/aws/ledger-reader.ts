@@ -106,4 +106,4 @@ function argsOf(value: unknown): Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-export { LedgerReader, runRecordOf };
+export { LedgerReader };
