@@ -5,25 +5,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cli } from '../../lib/cli/main.js';
 import { encodeFrame } from '../../lib/core/run-frames.js';
-import {
-  healthyScenario,
-  installScenario,
-  OLD_RELEASE,
-  RELEASE,
-  runLine,
-  type AwsScenario,
-  type InstalledScenario,
-} from '../support/aws-scenario.js';
+import { OLD_RELEASE, RELEASE, runLine } from '../support/aws-scenario.js';
 import { FIXTURE_ROOT } from '../support/aws-platform.js';
 import { memoryIo, type MemoryIo } from '../support/memory-io.js';
+import { useAwsScenario } from '../support/aws-test-scenario.js';
 
 const REQUEST_ID = '11111111-2222-3333-4444-555555555555';
-let aws: InstalledScenario | undefined;
-
-function given(overrides: Partial<AwsScenario>): InstalledScenario {
-  aws = installScenario(healthyScenario(overrides));
-  return aws;
-}
+const given = useAwsScenario();
 
 async function run(args: string[], input = ''): Promise<{ code: number; io: MemoryIo }> {
   const io = memoryIo(FIXTURE_ROOT, { CNF_LOG_WAIT_SECONDS: '0.2' }, input);
@@ -48,8 +36,6 @@ describe('cnf-admin on an AWS stage (in-process)', () => {
   });
 
   afterEach(() => {
-    aws?.restore();
-    aws = undefined;
     vi.unstubAllEnvs();
   });
 
@@ -325,7 +311,6 @@ describe('cnf-admin on an AWS stage (in-process)', () => {
     // given
     given({ errors: { GetParameter: [{ name: 'CredentialsProviderError', message: 'Could not load credentials from any providers' }] } });
     const missing = await run(['invoke', 'echo', '--stage', 'prod']);
-    aws?.restore();
     given({
       errors: {
         GetParameter: [

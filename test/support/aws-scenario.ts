@@ -25,7 +25,7 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { encodeFrame } from '../../lib/core/run-frames.js';
-import type { RunFrame } from '../../lib/core/platform.js';
+import type { InvokePlan, RunFrame } from '../../lib/core/platform.js';
 import { releaseDescription, stageRecordName, type StageRecord } from '../../lib/core/stage-record.js';
 
 /** An error AWS answers with. */
@@ -135,6 +135,17 @@ interface InstalledScenario {
 
 const RELEASE = 'r-0123456789ab';
 const OLD_RELEASE = 'r-00000000aaaa';
+
+/** What `resolve` plans on the healthy stage: web version 7 and admin version 5 of {@link RELEASE}. */
+const LIVE_PLAN: InvokePlan = {
+  stage: 'prod',
+  alias: 'live',
+  release: RELEASE,
+  webVersion: '7',
+  adminVersion: '5',
+  qualifier: '5',
+  notices: [],
+};
 
 /** The stage record a scenario's stage has unless told otherwise. */
 function defaultRecord(scenario: Pick<AwsScenario, 'app' | 'stage' | 'region'>): StageRecord {
@@ -467,5 +478,5 @@ function runLine(message: string, extra: Record<string, unknown> = {}): string {
   });
 }
 
-export { defaultRecord, healthyScenario, installScenario, OLD_RELEASE, RELEASE, runLine };
+export { defaultRecord, healthyScenario, installScenario, LIVE_PLAN, OLD_RELEASE, RELEASE, runLine };
 export type { AwsScenario, InstalledScenario, ScenarioCommand, ScenarioError, ScenarioLogEvent, SentCommand };

@@ -1,4 +1,4 @@
-import { InvokeCommand, type InvocationType, type LambdaClient, type LogType } from '@aws-sdk/client-lambda';
+import { InvokeCommand, type InvokeCommandInput, type LambdaClient, type LogType } from '@aws-sdk/client-lambda';
 import { ReleaseMismatchError } from '../../core/errors.js';
 import { INTERRUPTED } from './abortable.js';
 import { sendInvoke, type InvokeCall, type SendInvokeOptions } from './invoke-request.js';
@@ -44,6 +44,19 @@ function checkExecutedVersion(call: InvokeCall, executed: string | undefined): v
   });
 }
 
+/** Sends one `Invoke` of the admin function at the planned version (see {@link sendInvoke}). */
+function invoke(invocation: AdminInvocation, payload: Uint8Array, input: Pick<InvokeCommandInput, 'InvocationType' | 'LogType'>, options: SendInvokeOptions) {
+  return sendInvoke(
+    invocation,
+    (signal) =>
+      invocation.client.send(
+        new InvokeCommand({ FunctionName: invocation.functionName, Qualifier: invocation.qualifier, Payload: payload, ...input }),
+        { abortSignal: signal },
+      ),
+    options,
+  );
+}
+
 /**
  * Invokes the admin function and waits for its whole answer: the fallback
  * where streaming is unavailable, and the way `tasks` asks for the catalog.
@@ -54,21 +67,8 @@ async function invokeBuffered(
   payload: Uint8Array,
   options: SendInvokeOptions & { readonly logType?: LogType } = {},
 ): Promise<BufferedAnswer | typeof INTERRUPTED> {
-  const answer = await sendInvoke(
-    invocation,
-    (signal) =>
-      invocation.client.send(
-        new InvokeCommand({
-          FunctionName: invocation.functionName,
-          Qualifier: invocation.qualifier,
-          InvocationType: 'RequestResponse',
-          Payload: payload,
-          ...(options.logType === undefined ? {} : { LogType: options.logType }),
-        }),
-        { abortSignal: signal },
-      ),
-    options,
-  );
+  const logType = options.logType === undefined ? {} : { LogType: options.logType };
+  const answer = await invoke(invocation, payload, { InvocationType: 'RequestResponse', ...logType }, options);
   if (answer === INTERRUPTED) return INTERRUPTED;
   checkExecutedVersion(invocation, answer.ExecutedVersion);
   return {
@@ -84,21 +84,7 @@ async function invokeBuffered(
  * asynchronous invoke, accepted once Lambda has queued the event.
  */
 async function invokeDetached(invocation: AdminInvocation, payload: Uint8Array, options: SendInvokeOptions = {}): Promise<void> {
-  const invocationType: InvocationType = 'Event';
-  await sendInvoke(
-    invocation,
-    (signal) =>
-      invocation.client.send(
-        new InvokeCommand({
-          FunctionName: invocation.functionName,
-          Qualifier: invocation.qualifier,
-          InvocationType: invocationType,
-          Payload: payload,
-        }),
-        { abortSignal: signal },
-      ),
-    options,
-  );
+  await invoke(invocation, payload, { InvocationType: 'Event' }, options);
 }
 
 export { checkExecutedVersion, invokeBuffered, invokeDetached, tailOf };

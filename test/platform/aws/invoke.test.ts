@@ -1,29 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PermissionError, ReleaseMismatchError, TryAgainError, UsageError } from '../../../lib/core/errors.js';
-import type { InvokePlan, RunFrame } from '../../../lib/core/platform.js';
+import type { RunFrame } from '../../../lib/core/platform.js';
 import type { AdminEvent, RunResult } from '../../../lib/core/run.js';
 import { InvokeOutcomeUnknownError } from '../../../lib/platform/aws/invoke-request.js';
-import {
-  healthyScenario,
-  installScenario,
-  RELEASE,
-  runLine,
-  type AwsScenario,
-  type InstalledScenario,
-} from '../../support/aws-scenario.js';
+import { LIVE_PLAN, RELEASE, runLine, type AwsScenario, type InstalledScenario } from '../../support/aws-scenario.js';
 import { fixturePlatform } from '../../support/aws-platform.js';
+import { framesOf, logLinesOf, noticesOf, useAwsScenario } from '../../support/aws-test-scenario.js';
 
 const REQUEST_ID = '11111111-2222-3333-4444-555555555555';
 const RUN_ID = '20261124-143927-k3f9qz';
-const PLAN: InvokePlan = {
-  stage: 'prod',
-  alias: 'live',
-  release: RELEASE,
-  webVersion: '7',
-  adminVersion: '5',
-  qualifier: '5',
-  notices: [],
-};
+const PLAN = LIVE_PLAN;
 const EVENT: AdminEvent & { runId: string } = {
   task: 'echo',
   args: { count: 1 },
@@ -35,20 +21,8 @@ const RESULT = (exitCode: number): RunResult => ({ runId: RUN_ID, task: 'echo', 
 const STREAM = '2026/11/24/[5]abcdef';
 const NOW = Date.now();
 
-let aws: InstalledScenario | undefined;
+const given = useAwsScenario();
 
-function given(overrides: Partial<AwsScenario>): InstalledScenario {
-  aws = installScenario(healthyScenario(overrides));
-  return aws;
-}
-
-async function framesOf(iterable: AsyncIterable<RunFrame>): Promise<RunFrame[]> {
-  const frames: RunFrame[] = [];
-  for await (const frame of iterable) frames.push(frame);
-  return frames;
-}
-
-const logLines = (frames: readonly RunFrame[]): string[] => frames.flatMap((frame) => (frame.type === 'log' ? [frame.line] : []));
 const notices = (frames: readonly RunFrame[]): string =>
   frames.flatMap((frame) => (frame.type === 'notice' ? [frame.message] : [])).join('\n');
 const invokes = (installed: InstalledScenario) => installed.sent().filter((call) => /^Invoke/.test(call.command));
@@ -75,11 +49,6 @@ function cloudWatchLog(exitCode: number): AwsScenario['logEvents'] {
 }
 
 describe('AwsPlatform.invoke', () => {
-  afterEach(() => {
-    aws?.restore();
-    aws = undefined;
-  });
-
   it("streams the run's output live, then the rest of its CloudWatch log, then its result with the task's exit code", async () => {
     // given: the function streams its two run lines, a console line, then the result (exit 3)
     const installed = given({
@@ -98,7 +67,7 @@ describe('AwsPlatform.invoke', () => {
     const frames = await framesOf(fixturePlatform().invoke(PLAN, EVENT));
 
     // then: each line shows once; Lambda's own lines come from CloudWatch; the result is last
-    expect(logLines(frames).map((line) => line.replace(/\t.*/, ''))).toEqual([
+    expect(logLinesOf(frames).map((line) => line.replace(/\t.*/, ''))).toEqual([
       runLine('Run started').replace('$RUN_ID', RUN_ID),
       'plain console line',
       runLine('Run ended', { exitCode: 3, durationMs: 42 }).replace('$RUN_ID', RUN_ID),
@@ -137,7 +106,7 @@ describe('AwsPlatform.invoke', () => {
     const frames = await framesOf(fixturePlatform().invoke(PLAN, EVENT));
 
     // then
-    expect(logLines(frames).join('\n')).toContain('Task timed out after 900.00 seconds');
+    expect(logLinesOf(frames).join('\n')).toContain('Task timed out after 900.00 seconds');
     expect(frames.at(-1)).toMatchObject({ type: 'result', result: { exitCode: 124, error: { name: 'FunctionTimeoutError' } } });
   });
 
@@ -164,7 +133,7 @@ describe('AwsPlatform.invoke', () => {
     const frames = await framesOf(fixturePlatform().invoke(PLAN, EVENT));
 
     // then
-    expect(logLines(frames)).toContain(runLine('loading everything').replace('$RUN_ID', RUN_ID));
+    expect(logLinesOf(frames)).toContain(runLine('loading everything').replace('$RUN_ID', RUN_ID));
     expect(frames.at(-1)).toMatchObject({
       type: 'result',
       result: { exitCode: 70, error: { name: 'FunctionCrashedError', message: expect.stringContaining('signal: killed') } },
@@ -204,8 +173,8 @@ describe('AwsPlatform.invoke', () => {
     const frames = await framesOf(fixturePlatform().invoke(PLAN, EVENT));
 
     // then
-    expect(notices(frames)).toMatch(/cannot stream here/);
-    expect(logLines(frames)).toHaveLength(6);
+    expect(noticesOf(frames)).toMatch(/cannot stream here/);
+    expect(logLinesOf(frames)).toHaveLength(6);
     expect(frames.at(-1)).toEqual({ type: 'result', result: RESULT(0) });
     const sync = invokes(installed).filter((call) => call.command === 'InvokeCommand');
     expect(sync).toHaveLength(1);
@@ -295,9 +264,9 @@ describe('AwsPlatform.invoke', () => {
     const frames = await framesOf(fixturePlatform().invoke(PLAN, EVENT));
 
     // then
-    expect(notices(frames)).toMatch(/connection to Lambda broke .*following its log by run id \(it is not invoked again\)/);
-    expect(logLines(frames).filter((line) => line.includes('Run started'))).toHaveLength(1);
-    expect(logLines(frames).join('\n')).toContain('migrated');
+    expect(noticesOf(frames)).toMatch(/connection to Lambda broke .*following its log by run id \(it is not invoked again\)/);
+    expect(logLinesOf(frames).filter((line) => line.includes('Run started'))).toHaveLength(1);
+    expect(logLinesOf(frames).join('\n')).toContain('migrated');
     expect(frames.at(-1)).toEqual({
       type: 'result',
       result: { runId: RUN_ID, task: 'echo', release: RELEASE, exitCode: 0, durationMs: 1200 },
@@ -339,8 +308,8 @@ describe('AwsPlatform.invoke', () => {
     const frames = await framesOf(fixturePlatform().invoke(PLAN, EVENT));
 
     // then
-    expect(notices(frames)).toMatch(/Cannot read the run's CloudWatch log: log group \/aws\/lambda\/fixture-prod-admin does not exist/);
-    expect(logLines(frames)).toEqual([
+    expect(noticesOf(frames)).toMatch(/Cannot read the run's CloudWatch log: log group \/aws\/lambda\/fixture-prod-admin does not exist/);
+    expect(logLinesOf(frames)).toEqual([
       runLine('Run ended', { exitCode: 2, durationMs: 5 }).replace('$RUN_ID', RUN_ID),
       `START RequestId: ${REQUEST_ID}`,
       `REPORT RequestId: ${REQUEST_ID}`,
@@ -367,18 +336,17 @@ describe('AwsPlatform.invoke', () => {
     const late = await framesOf(fixturePlatform().invoke(PLAN, EVENT));
 
     // then: the late report is shown, without a notice
-    expect(logLines(late)).toContain(`REPORT RequestId: ${REQUEST_ID}\tDuration: 1 ms`);
-    expect(notices(late)).toBe('');
+    expect(logLinesOf(late)).toContain(`REPORT RequestId: ${REQUEST_ID}\tDuration: 1 ms`);
+    expect(noticesOf(late)).toBe('');
 
     // when: it never comes
-    aws?.restore();
     given({ stream: { frames: [{ type: 'result', result: RESULT(0) }] }, logEvents: [] });
     const started = Date.now();
     const missing = await framesOf(fixturePlatform({ settleMs: 100 }).invoke(PLAN, EVENT));
 
     // then: the wait is bounded, and the result still comes
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(notices(missing)).toMatch(/CloudWatch has not delivered all of run .*cnf-admin logs 20261124-143927-k3f9qz --stage prod/);
+    expect(noticesOf(missing)).toMatch(/CloudWatch has not delivered all of run .*cnf-admin logs 20261124-143927-k3f9qz --stage prod/);
     expect(missing.at(-1)).toEqual({ type: 'result', result: RESULT(0) });
   });
 
@@ -427,11 +395,6 @@ describe('AwsPlatform.invoke', () => {
 });
 
 describe('AwsPlatform.detach', () => {
-  afterEach(() => {
-    aws?.restore();
-    aws = undefined;
-  });
-
   it('queues an asynchronous invoke of the planned admin version', async () => {
     // given
     const installed = given({});

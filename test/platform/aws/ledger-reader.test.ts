@@ -1,14 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UnavailableError } from '../../../lib/core/errors.js';
-import { healthyScenario, installScenario, RELEASE, type AwsScenario, type InstalledScenario } from '../../support/aws-scenario.js';
+import { RELEASE } from '../../support/aws-scenario.js';
 import { fixturePlatform } from '../../support/aws-platform.js';
+import { useAwsScenario } from '../../support/aws-test-scenario.js';
 
-let aws: InstalledScenario | undefined;
-
-function given(overrides: Partial<AwsScenario>): InstalledScenario {
-  aws = installScenario(healthyScenario(overrides));
-  return aws;
-}
+const given = useAwsScenario();
 
 const run = (runId: string, task: string, startedAt: string, extra: Record<string, unknown> = {}) => ({
   runId,
@@ -34,11 +30,6 @@ const LEDGER = [
 ];
 
 describe('LedgerReader (runs on AWS stages)', () => {
-  afterEach(() => {
-    aws?.restore();
-    aws = undefined;
-  });
-
   it("lists runs newest first from the table's byStartedAt index", async () => {
     // given
     const installed = given({ ledger: LEDGER });

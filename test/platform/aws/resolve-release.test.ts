@@ -1,48 +1,24 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PermissionError, ReleaseMismatchError, TryAgainError, UnavailableError } from '../../../lib/core/errors.js';
-import {
-  healthyScenario,
-  installScenario,
-  OLD_RELEASE,
-  RELEASE,
-  type AwsScenario,
-  type InstalledScenario,
-} from '../../support/aws-scenario.js';
+import { healthyScenario, LIVE_PLAN, OLD_RELEASE, RELEASE, type InstalledScenario } from '../../support/aws-scenario.js';
 import { fixturePlatform } from '../../support/aws-platform.js';
+import { useAwsScenario } from '../../support/aws-test-scenario.js';
 
 const CANARY = 'r-cccccccccccc';
-let aws: InstalledScenario | undefined;
-
-function given(scenario: AwsScenario): InstalledScenario {
-  aws = installScenario(scenario);
-  return aws;
-}
+const given = useAwsScenario();
 
 const names = (installed: InstalledScenario): string[] => installed.sent().map((call) => call.command.replace(/Command$/, ''));
 
 describe('AwsPlatform.resolve', () => {
-  afterEach(() => {
-    aws?.restore();
-    aws = undefined;
-  });
-
   it('finds the release behind web:live and the admin version of it, in one round of parallel calls', async () => {
     // given
-    const installed = given(healthyScenario());
+    const installed = given();
 
     // when
     const plan = await fixturePlatform().resolve({});
 
     // then
-    expect(plan).toEqual({
-      stage: 'prod',
-      alias: 'live',
-      release: RELEASE,
-      webVersion: '7',
-      adminVersion: '5',
-      qualifier: '5',
-      notices: [],
-    });
+    expect(plan).toEqual(LIVE_PLAN);
     expect(names(installed).sort()).toEqual(['GetAlias', 'GetAlias', 'GetCallerIdentity', 'GetParameter']);
   });
 
@@ -107,7 +83,7 @@ describe('AwsPlatform.resolve', () => {
 
   it('runs a retained release picked by id, finding its versions by their descriptions', async () => {
     // given
-    given(healthyScenario());
+    given();
 
     // when
     const plan = await fixturePlatform().resolve({ release: OLD_RELEASE });
@@ -126,7 +102,7 @@ describe('AwsPlatform.resolve', () => {
 
   it('says which releases are retained when the picked one is not', async () => {
     // given
-    given(healthyScenario());
+    given();
 
     // when / then
     await expect(fixturePlatform().resolve({ release: 'r-999999999999' })).rejects.toThrow(UnavailableError);
@@ -156,7 +132,7 @@ describe('AwsPlatform.resolve', () => {
 
   it('reports a stage that is not deployed (no stage record) with how to deploy it, exit 69', async () => {
     // given: nothing of the stage exists
-    given(healthyScenario({ record: null, aliases: {} }));
+    given({ record: null, aliases: {} });
 
     // when
     const resolving = fixturePlatform().resolve({});
@@ -195,7 +171,7 @@ describe('AwsPlatform.resolve', () => {
 
   it("looks up a version's release when its alias description names none", async () => {
     // given
-    given(healthyScenario({ aliases: { web: { live: { version: '7' } }, admin: { live: { version: '5' } } } }));
+    given({ aliases: { web: { live: { version: '7' } }, admin: { live: { version: '5' } } } });
 
     // when
     const plan = await fixturePlatform().resolve({});

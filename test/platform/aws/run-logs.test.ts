@@ -1,15 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UnavailableError, UsageError } from '../../../lib/core/errors.js';
 import type { RunFrame } from '../../../lib/core/platform.js';
-import {
-  healthyScenario,
-  installScenario,
-  RELEASE,
-  runLine,
-  type AwsScenario,
-  type InstalledScenario,
-} from '../../support/aws-scenario.js';
+import { RELEASE, runLine } from '../../support/aws-scenario.js';
 import { fixturePlatform } from '../../support/aws-platform.js';
+import { framesOf, logLinesOf, useAwsScenario } from '../../support/aws-test-scenario.js';
 
 const RUN_ID = '20261124-143927-k3f9qz';
 const T0 = Date.UTC(2026, 10, 24, 14, 39, 27);
@@ -17,27 +11,9 @@ const STREAM = '2026/11/24/[5]abcdef';
 const line = (message: string, extra: Record<string, unknown> = {}): string => runLine(message, extra).replace('$RUN_ID', RUN_ID);
 const at = (offset: number, message: string, logStreamName = STREAM) => ({ message, timestamp: T0 + offset, logStreamName });
 
-let aws: InstalledScenario | undefined;
-
-function given(overrides: Partial<AwsScenario>): InstalledScenario {
-  aws = installScenario(healthyScenario(overrides));
-  return aws;
-}
-
-async function framesOf(iterable: AsyncIterable<RunFrame>): Promise<RunFrame[]> {
-  const frames: RunFrame[] = [];
-  for await (const frame of iterable) frames.push(frame);
-  return frames;
-}
-
-const logLines = (frames: readonly RunFrame[]): string[] => frames.flatMap((frame) => (frame.type === 'log' ? [frame.line] : []));
+const given = useAwsScenario();
 
 describe('AwsPlatform.logs', () => {
-  afterEach(() => {
-    aws?.restore();
-    aws = undefined;
-  });
-
   it("replays a run's whole log by run id, every page, from a little before the run id's time, and ends with its result", async () => {
     // given: five lines of the run (two pages) among another run's
     const installed = given({
@@ -55,7 +31,7 @@ describe('AwsPlatform.logs', () => {
     const frames = await framesOf(fixturePlatform().logs(RUN_ID));
 
     // then
-    expect(logLines(frames)).toHaveLength(5);
+    expect(logLinesOf(frames)).toHaveLength(5);
     expect(frames.at(-1)).toEqual({
       type: 'result',
       result: { runId: RUN_ID, task: 'echo', release: RELEASE, exitCode: 4, durationMs: 900 },
@@ -100,7 +76,7 @@ describe('AwsPlatform.logs', () => {
     const frames = await framesOf(fixturePlatform().logs(RUN_ID, { follow: true }));
 
     // then
-    expect(logLines(frames)).toEqual([line('Run started'), line('Run ended', { exitCode: 0, durationMs: 10 })]);
+    expect(logLinesOf(frames)).toEqual([line('Run started'), line('Run ended', { exitCode: 0, durationMs: 10 })]);
     expect(frames.at(-1)).toMatchObject({ type: 'result', result: { exitCode: 0 } });
   });
 
@@ -115,7 +91,7 @@ describe('AwsPlatform.logs', () => {
     const frames = await framesOf(fixturePlatform().logs(RUN_ID, { follow: true }));
 
     // then
-    expect(logLines(frames)).toEqual([line('Run started'), line('working'), line('Run ended', { exitCode: 5, durationMs: 20 })]);
+    expect(logLinesOf(frames)).toEqual([line('Run started'), line('working'), line('Run ended', { exitCode: 5, durationMs: 20 })]);
     expect(frames.at(-1)).toMatchObject({ type: 'result', result: { exitCode: 5 } });
     const tail = installed.sent().find((call) => call.command === 'StartLiveTailCommand');
     expect(tail?.input).toEqual({
@@ -138,7 +114,7 @@ describe('AwsPlatform.logs', () => {
     const frames = await framesOf(fixturePlatform().logs(RUN_ID, { follow: true }));
 
     // then
-    expect(logLines(frames)).toEqual([line('Run started'), 'REPORT RequestId: 9f0c\tDuration: 900000 ms\tStatus: timeout']);
+    expect(logLinesOf(frames)).toEqual([line('Run started'), 'REPORT RequestId: 9f0c\tDuration: 900000 ms\tStatus: timeout']);
     expect(frames.at(-1)).toMatchObject({ type: 'result', result: { runId: RUN_ID, task: 'echo', release: RELEASE, exitCode: 124 } });
   });
 

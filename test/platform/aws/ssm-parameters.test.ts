@@ -1,15 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PermissionError, UsageError } from '../../../lib/core/errors.js';
 import { MASK } from '../../../lib/core/parameter-set.js';
-import { healthyScenario, installScenario, type AwsScenario, type InstalledScenario } from '../../support/aws-scenario.js';
+import { type AwsScenario } from '../../support/aws-scenario.js';
 import { fixturePlatform } from '../../support/aws-platform.js';
+import { useAwsScenario } from '../../support/aws-test-scenario.js';
 
-let aws: InstalledScenario | undefined;
-
-function given(overrides: Partial<AwsScenario>): InstalledScenario {
-  aws = installScenario(healthyScenario(overrides));
-  return aws;
-}
+const given = useAwsScenario();
 
 const PARAMETERS: AwsScenario['parameters'] = [
   { Name: '/fixture/prod/LOG_LEVEL', Value: 'info', Type: 'String' },
@@ -18,11 +14,6 @@ const PARAMETERS: AwsScenario['parameters'] = [
 ];
 
 describe('SsmParameterStore (config on AWS stages)', () => {
-  afterEach(() => {
-    aws?.restore();
-    aws = undefined;
-  });
-
   it('lists every parameter under /<app>/<stage>/ across pages, secrets masked, the reserved _cnf/ left out', async () => {
     // given: the stage record lives under _cnf/ too
     const installed = given({ parameters: PARAMETERS });

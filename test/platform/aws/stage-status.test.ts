@@ -1,27 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  healthyScenario,
-  installScenario,
-  OLD_RELEASE,
-  RELEASE,
-  type AwsScenario,
-  type InstalledScenario,
-} from '../../support/aws-scenario.js';
+import { describe, expect, it } from 'vitest';
+import { OLD_RELEASE, RELEASE } from '../../support/aws-scenario.js';
 import { fixturePlatform } from '../../support/aws-platform.js';
+import { useAwsScenario } from '../../support/aws-test-scenario.js';
 
-let aws: InstalledScenario | undefined;
-
-function given(overrides: Partial<AwsScenario>): InstalledScenario {
-  aws = installScenario(healthyScenario(overrides));
-  return aws;
-}
+const given = useAwsScenario();
 
 describe('AwsPlatform.status', () => {
-  afterEach(() => {
-    aws?.restore();
-    aws = undefined;
-  });
-
   it('shows every alias pair with its releases and versions from the versions themselves, and the retained releases newest first', async () => {
     // given
     given({});
