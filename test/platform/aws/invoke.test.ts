@@ -23,8 +23,6 @@ const NOW = Date.now();
 
 const given = useAwsScenario();
 
-const notices = (frames: readonly RunFrame[]): string =>
-  frames.flatMap((frame) => (frame.type === 'notice' ? [frame.message] : [])).join('\n');
 const invokes = (installed: InstalledScenario) => installed.sent().filter((call) => /^Invoke/.test(call.command));
 
 /** The log of a healthy run as CloudWatch holds it: Lambda's lines around the run's own. */
