@@ -45,7 +45,12 @@ function checkExecutedVersion(call: InvokeCall, executed: string | undefined): v
 }
 
 /** Sends one `Invoke` of the admin function at the planned version (see {@link sendInvoke}). */
-function invoke(invocation: AdminInvocation, payload: Uint8Array, input: Pick<InvokeCommandInput, 'InvocationType' | 'LogType'>, options: SendInvokeOptions) {
+function invoke(
+  invocation: AdminInvocation,
+  payload: Uint8Array,
+  input: Pick<InvokeCommandInput, 'InvocationType' | 'LogType'>,
+  options: SendInvokeOptions,
+) {
   return sendInvoke(
     invocation,
     (signal) =>

@@ -2,6 +2,7 @@ import { CnfError, UsageError } from '../../core/errors.js';
 import type { RunFrame } from '../../core/platform.js';
 import type { RunResult } from '../../core/run.js';
 import { pause } from './abortable.js';
+import { isAccessDenied } from './aws-errors.js';
 import { failedRunResult } from './function-outcome.js';
 import { anyOf, contentKey, filterEvents, type LogGroupRef } from './log-events.js';
 import { LineTally, lineOf, platformReportOf, runEndedOf, runIdTime, runKeysOf, type LogEvent } from './log-lines.js';
@@ -135,7 +136,12 @@ class RunLogReader {
     const stop = (): void => session.abort();
     this.options.signal?.addEventListener('abort', stop, { once: true });
     try {
-      const tail = this.options.follow ? await this.#tryLiveTail(session.signal) : undefined;
+      let tail = this.options.follow ? await this.#tryLiveTail(session.signal) : undefined;
+      if (tail instanceof LiveTailUnavailableError) {
+        // Polling does the same job; a missing permission is worth a word to the operator.
+        if (isAccessDenied(tail.cause)) yield { type: 'notice', message: `${tail.message}; following the log by polling instead.` };
+        tail = undefined;
+      }
       yield* this.#catchUp();
       if (this.#result === undefined && !this.options.follow) {
         if (this.#lines === 0) {
@@ -172,7 +178,7 @@ class RunLogReader {
     return this.options.signal?.aborted !== true && (this.options.deadline === undefined || Date.now() < this.options.deadline);
   }
 
-  async #tryLiveTail(signal: AbortSignal): Promise<AsyncIterable<LogEvent[]> | undefined> {
+  async #tryLiveTail(signal: AbortSignal): Promise<AsyncIterable<LogEvent[]> | LiveTailUnavailableError> {
     try {
       const session = await startLiveTail({
         logs: this.source.logs,
@@ -183,7 +189,7 @@ class RunLogReader {
       });
       return session.batches;
     } catch (error) {
-      if (error instanceof LiveTailUnavailableError) return undefined;
+      if (error instanceof LiveTailUnavailableError) return error;
       throw error;
     }
   }

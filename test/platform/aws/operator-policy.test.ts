@@ -9,22 +9,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cli } from '../../../lib/cli/main.js';
 import type { PolicyDocument } from '../../../lib/platform/aws/operator-policy.js';
-import {
-  healthyScenario,
-  installScenario,
-  OLD_RELEASE,
-  RELEASE,
-  runLine,
-  type AwsScenario,
-  type SentCommand,
-} from '../../support/aws-scenario.js';
+import { COMMAND_RUNS } from '../../support/aws-command-runs.js';
+import { healthyScenario, installScenario, type SentCommand } from '../../support/aws-scenario.js';
 import { FIXTURE_ROOT } from '../../support/aws-platform.js';
 import { REPO_ROOT } from '../../support/cli.js';
 import { memoryIo } from '../../support/memory-io.js';
 
 const ARN = 'arn:aws:%s:eu-west-1:123456789012:';
 const arn = (service: string, resource: string): string => `${ARN.replace('%s', service)}${resource}`;
-const RUN_ID = '20261124-143927-k3f9qz';
 
 /** Each SDK command the CLI may send, as IAM sees it. `undefined`: needs no permission. */
 const IAM: Readonly<Record<string, ((input: Record<string, unknown>) => { action: string; resource: string }) | undefined>> = {
@@ -88,95 +80,6 @@ function allows(policy: PolicyDocument, action: string, resource: string): boole
   return matching.length > 0 && matching.every((statement) => statement.Effect === 'Allow');
 }
 
-/** Every command of the CLI, on scenarios that take every path to AWS. */
-const RUNS: readonly { readonly scenario: Partial<AwsScenario>; readonly args: readonly string[]; readonly input?: string }[] = [
-  {
-    scenario: {
-      stream: {
-        frames: [
-          { type: 'log', line: runLine('Run started') },
-          { type: 'result', result: { runId: '$RUN_ID', task: 'echo', release: RELEASE, exitCode: 0, durationMs: 1 } },
-        ],
-      },
-      logEvents: [{ message: runLine('Run started') }, { message: 'REPORT RequestId: 11111111-2222-3333-4444-555555555555' }],
-    },
-    args: ['invoke', 'echo', '--stage', 'prod'],
-  },
-  {
-    scenario: {
-      errors: { InvokeWithResponseStream: [{ name: 'UnknownOperationException', fault: 'client', status: 404 }] },
-      invoke: { payload: JSON.stringify({ runId: 'x', task: 'echo', release: RELEASE, exitCode: 0, durationMs: 1 }) },
-      logEvents: [{ message: 'REPORT RequestId: 11111111-2222-3333-4444-555555555555' }],
-    },
-    args: ['invoke', 'echo', '--stage', 'prod'],
-  },
-  { scenario: {}, args: ['invoke', 'echo', '--stage', 'prod', '--detach'] },
-  { scenario: {}, args: ['invoke', 'echo', '--stage', 'prod', '--dry-run', '--release', OLD_RELEASE] },
-  {
-    scenario: {
-      aliases: {
-        web: { live: { version: '7', release: 'r-cccccccccccc', weights: { '8': 0.1 } } },
-        admin: { live: { version: '9', release: 'r-cccccccccccc' } },
-      },
-      versions: {
-        web: [
-          { version: '7', release: RELEASE },
-          { version: '8', release: 'r-cccccccccccc' },
-        ],
-        admin: [
-          { version: '5', release: RELEASE },
-          { version: '9', release: 'r-cccccccccccc' },
-        ],
-      },
-    },
-    args: ['invoke', 'echo', '--stage', 'prod', '--dry-run'],
-  },
-  {
-    scenario: {
-      invoke: {
-        payload: JSON.stringify({ runId: 'x', task: 'cnf:describe', release: RELEASE, exitCode: 0, durationMs: 1, output: { tasks: [] } }),
-      },
-    },
-    args: ['tasks', '--stage', 'prod'],
-  },
-  { scenario: {}, args: ['status', '--stage', 'prod'] },
-  { scenario: {}, args: ['releases', '--stage', 'prod'] },
-  { scenario: { parameters: [{ Name: '/fixture/prod/A', Value: '1', Type: 'String' }] }, args: ['config', 'list', '--stage', 'prod'] },
-  { scenario: { parameters: [{ Name: '/fixture/prod/A', Value: '1', Type: 'String' }] }, args: ['config', 'get', 'A', '--stage', 'prod'] },
-  { scenario: {}, args: ['config', 'set', 'B', 'two', '--secure', '--stage', 'prod'] },
-  {
-    scenario: { parameters: [{ Name: '/fixture/prod/A', Value: '1', Type: 'String' }] },
-    args: ['config', 'unset', 'A', '--stage', 'prod'],
-  },
-  { scenario: { ledger: [{ runId: RUN_ID, task: 'echo', startedAt: '2026-11-24T14:39:27.000Z' }] }, args: ['runs', '--stage', 'prod'] },
-  {
-    scenario: { ledger: [{ runId: RUN_ID, task: 'echo', startedAt: '2026-11-24T14:39:27.000Z' }] },
-    args: ['runs', '--stage', 'prod', '--task', 'echo'],
-  },
-  {
-    scenario: {
-      ledger: [{ runId: RUN_ID, task: 'echo', startedAt: '2026-11-24T14:39:27.000Z' }],
-      logEvents: [{ message: runLine('Run started').replace('$RUN_ID', RUN_ID), timestamp: Date.UTC(2026, 10, 24, 14, 39, 27) }],
-    },
-    args: ['runs', 'show', RUN_ID, '--stage', 'prod'],
-  },
-  {
-    scenario: {
-      logEvents: [{ message: runLine('Run started').replace('$RUN_ID', RUN_ID), timestamp: Date.UTC(2026, 10, 24, 14, 39, 27) }],
-      liveTail: [
-        [
-          {
-            message: runLine('Run ended', { exitCode: 0, durationMs: 1 }).replace('$RUN_ID', RUN_ID),
-            timestamp: Date.UTC(2026, 10, 24, 14, 39, 28),
-          },
-        ],
-      ],
-    },
-    args: ['logs', RUN_ID, '--stage', 'prod', '--follow'],
-  },
-  { scenario: {}, args: ['policy', '--stage', 'prod'] },
-];
-
 describe('cnf-admin policy', () => {
   beforeEach(() => {
     vi.stubEnv('AWS_REGION', 'eu-west-1');
@@ -203,7 +106,7 @@ describe('cnf-admin policy', () => {
 
     // when: every command runs
     const sent: SentCommand[] = [];
-    for (const { scenario, args, input } of RUNS) {
+    for (const { scenario, args, input } of COMMAND_RUNS) {
       const aws = installScenario(healthyScenario(scenario));
       try {
         const code = await cli([...args], memoryIo(FIXTURE_ROOT, { CNF_LOG_WAIT_SECONDS: '0.1' }, input));
