@@ -23,7 +23,8 @@ const TEXT_CONSOLE_LINE = /^\d{4}-\d\d-\d\dT[^\t]+\t[0-9a-f-]+\t(?:INFO|WARN|ERR
  * Two lines with the same key are the same line.
  */
 function lineKey(line: string): string {
-  const bare = line.replace(/\r?\n$/, '');
+  // Lambda's text format turns the newlines inside a console message into carriage returns.
+  const bare = line.replace(/\r?\n$/, '').replace(/\r\n?/g, '\n');
   const text = TEXT_CONSOLE_LINE.exec(bare);
   if (text !== null) return text[1] as string;
   if (!bare.startsWith('{')) return bare;

@@ -50,6 +50,7 @@ async function* completeRunLog(source: RunLogSource, run: ShownRun, signal?: Abo
   let startTime = run.startedAt - CLOCK_SKEW_MS;
   let reported = false;
   let ended = false;
+  let readsAfterReport = 0;
   for (;;) {
     let events: LogEvent[];
     try {
@@ -70,7 +71,9 @@ async function* completeRunLog(source: RunLogSource, run: ShownRun, signal?: Abo
       if (runEndedOf(line, run.runId) !== undefined) ended = true;
       if (!run.shown.take(line)) yield { type: 'log', line };
     }
-    if (run.shown.pending === 0 && (run.requestId === undefined ? ended : reported)) return;
+    // Lambda's report is the invocation's last line: once it is in, so is the rest, give or take one more read.
+    if (reported) readsAfterReport += 1;
+    if ((run.shown.pending === 0 || readsAfterReport > 1) && (run.requestId === undefined ? ended : reported)) return;
     if (Date.now() >= deadline) {
       yield {
         type: 'notice',

@@ -348,6 +348,28 @@ describe('AwsPlatform.invoke', () => {
     expect(missing.at(-1)).toEqual({ type: 'result', result: RESULT(0) });
   });
 
+  it("does not wait out the bound for a shown line CloudWatch holds otherwise, once Lambda's report is in", async () => {
+    // given: a line the live stream showed that never reaches CloudWatch as such
+    given({
+      stream: {
+        frames: [
+          { type: 'log', line: 'only live' },
+          { type: 'result', result: RESULT(0) },
+        ],
+      },
+      logEvents: [{ message: `REPORT RequestId: ${REQUEST_ID}`, timestamp: NOW, logStreamName: STREAM }],
+    });
+
+    // when
+    const started = Date.now();
+    const frames = await framesOf(fixturePlatform({ settleMs: 10_000 }).invoke(PLAN, EVENT));
+
+    // then
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(noticesOf(frames)).toBe('');
+    expect(frames.at(-1)).toEqual({ type: 'result', result: RESULT(0) });
+  });
+
   it('stops watching on Ctrl-C without a result: the run goes on in AWS', async () => {
     // given: a run that goes on
     given({ stream: { frames: [{ type: 'log', line: runLine('working') }], after: 'hang' } });

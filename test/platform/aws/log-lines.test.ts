@@ -9,7 +9,10 @@ describe('CloudWatch log lines', () => {
     const text = `2026-11-24T14:39:27.123Z\t9f0c-11\tINFO\t${shown}\n`;
     const structured = JSON.stringify({ level: 'INFO', message: 'Run started', runId: 'r1', requestId: 'x' });
 
+    const multiLine = '2026-11-24T14:39:27.123Z\t9f0c-11\tERROR\tError: boom\r    at run (task.ts:3:9)\n';
+
     // then
+    expect(lineKey(multiLine)).toBe('Error: boom\n    at run (task.ts:3:9)');
     expect(lineKey(json)).toBe(shown);
     expect(lineKey(text)).toBe(shown);
     expect(lineKey(`${structured}\n`)).toBe(structured);
