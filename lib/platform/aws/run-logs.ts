@@ -233,9 +233,11 @@ class RunLogReader {
   *#take(events: readonly LogEvent[]): Generator<RunFrame> {
     for (const event of events) {
       if (this.#result !== undefined) return;
-      const ids = [contentKey(event), ...(event.eventId === undefined ? [] : [event.eventId])];
-      if (ids.some((id) => this.#seen.has(id))) continue;
-      ids.forEach((id) => this.#seen.add(id));
+      // Queries give event ids; Live Tail does not, so its events are recognised by what they hold.
+      const content = contentKey(event);
+      if (this.#seen.has(event.eventId ?? content)) continue;
+      if (event.eventId !== undefined) this.#seen.add(event.eventId);
+      this.#seen.add(content);
       const line = lineOf(event);
       const report = platformReportOf(line);
       if (report !== undefined) {

@@ -80,6 +80,17 @@ describe('AwsPlatform.logs', () => {
     expect(frames.at(-1)).toMatchObject({ type: 'result', result: { exitCode: 0 } });
   });
 
+  it('keeps two identical lines written in the same millisecond', async () => {
+    // given
+    given({ logEvents: [at(0, line('tick')), at(0, line('tick')), at(1, line('Run ended', { exitCode: 0, durationMs: 1 }))] });
+
+    // when
+    const frames = await framesOf(fixturePlatform().logs(RUN_ID));
+
+    // then
+    expect(logLinesOf(frames)).toEqual([line('tick'), line('tick'), line('Run ended', { exitCode: 0, durationMs: 1 })]);
+  });
+
   it('follows with Live Tail where available, showing each line once', async () => {
     // given: the tail repeats a line the catch-up read already showed
     const installed = given({
