@@ -205,6 +205,13 @@ const COMMANDS: readonly CommandSpec[] = [
     run: async (_args, options, io) => (await import('./commands/status.js')).status(options, io),
   },
   {
+    name: 'policy',
+    summary: 'print the least-privilege IAM policy an operator needs for an AWS stage',
+    options: [STAGE, ...AWS],
+    examples: ['cnf-admin policy --stage prod > cnf-admin-prod-policy.json'],
+    run: async (_args, options, io) => (await import('./commands/policy.js')).policy(options, io),
+  },
+  {
     name: 'releases',
     summary: 'the releases the stage retains, newest first',
     options: [STAGE, JSON_OUTPUT, ...AWS],
@@ -220,7 +227,7 @@ function addCommand(parent: Command, spec: CommandSpec, io: CliIo, setExitCode: 
     .description(spec.summary);
   for (const option of spec.options) command.addOption(new Option(option.flags, option.description));
   command.addHelpText('after', `\nExamples:\n${spec.examples.map((example) => `  $ ${example}`).join('\n')}\n`);
-  // A flag after a subcommand (`runs show <id> --json`) belongs to the subcommand.
+  // `runs show <id> --stage prod`: a subcommand's flags are its own, not its parent's.
   if (spec.subcommands !== undefined) command.enablePositionalOptions();
   for (const subcommand of spec.subcommands ?? []) addCommand(command, subcommand, io, setExitCode);
   const { run } = spec;

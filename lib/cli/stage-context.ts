@@ -2,6 +2,7 @@ import { UsageError } from '../core/errors.js';
 import type { Platform } from '../core/platform.js';
 import { findProject, stageOf, type Project } from '../core/project.js';
 import type { Stage } from '../core/stage.js';
+import type { AwsPlatform } from '../platform/aws/aws-platform.js';
 import { LocalPlatform } from '../platform/local/local-platform.js';
 import { stylerFor, writeLine, type CliIo } from './io.js';
 
@@ -40,7 +41,30 @@ async function openStage(io: CliIo, options: StageOptions): Promise<StageContext
   if (stage.platform === 'local') {
     return { project, stage, platform: new LocalPlatform(project, stage, progressReporter(io)) };
   }
-  throw new UsageError(`Stage ${stage.name} is on AWS, and this build of cnf-admin runs the local stage only.`);
+  // The AWS SDK loads only for AWS stages: the local stage never pays for it.
+  const { AwsPlatform } = await import('../platform/aws/aws-platform.js');
+  const settleMs = logWaitMs(io.env);
+  const platform = new AwsPlatform(project, stage, {
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
+    ...(options.region === undefined ? {} : { region: options.region }),
+    ...(settleMs === undefined ? {} : { timing: { settleMs } }),
+  });
+  return { project, stage, platform };
+}
+
+/**
+ * `CNF_LOG_WAIT_SECONDS`: how long an attached invoke on AWS waits after the
+ * run for CloudWatch to deliver the rest of its log.
+ *
+ * @throws UsageError when it is not a number of seconds.
+ */
+function logWaitMs(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env.CNF_LOG_WAIT_SECONDS;
+  if (text === undefined || text === '') return undefined;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds < 0)
+    throw new UsageError(`CNF_LOG_WAIT_SECONDS takes a number of seconds, got: ${JSON.stringify(text)}`);
+  return seconds * 1000;
 }
 
 /**
@@ -61,5 +85,20 @@ async function openLocalStage(
   return context as StageContext & { readonly platform: LocalPlatform };
 }
 
-export { openLocalStage, openStage, progressReporter };
+/**
+ * The platform of a command that only AWS stages have (policy).
+ *
+ * @throws UsageError on the local stage.
+ */
+async function openAwsStage(io: CliIo, options: StageOptions, command: string): Promise<StageContext & { readonly platform: AwsPlatform }> {
+  const context = await openStage(io, options);
+  if (context.platform.kind !== 'aws') {
+    throw new UsageError(`cnf-admin ${command} is for AWS stages; stage ${context.stage.name} is local.`, {
+      hint: `Name an AWS stage, e.g. cnf-admin ${command} --stage prod`,
+    });
+  }
+  return context as StageContext & { readonly platform: AwsPlatform };
+}
+
+export { openAwsStage, openLocalStage, openStage, progressReporter };
 export type { StageContext, StageOptions };

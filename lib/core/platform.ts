@@ -49,6 +49,13 @@ interface InvokeOptions {
   readonly signal?: AbortSignal;
   /** Aborted when the user interrupts a second time: stop waiting for the run at once. */
   readonly force?: AbortSignal;
+  /**
+   * After the run, wait for the platform's complete log and show what the
+   * live output missed (AWS: CloudWatch). A console turns it off.
+   *
+   * @default true
+   */
+  readonly completeLog?: boolean;
 }
 
 /** Options of {@link Platform.logs}. */

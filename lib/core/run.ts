@@ -36,6 +36,22 @@ interface AdminEvent {
    * @default 0
    */
   readonly waitLockSeconds?: number;
+  /**
+   * Answer with the run's log lines as they are written, then its result, as
+   * NDJSON frames (`lib/core/run-frames.ts`): what `InvokeWithResponseStream`
+   * shows live. Without it the answer is the run result alone, so that a
+   * console test, a schedule or the release phase gets a plain JSON object.
+   *
+   * @default false
+   */
+  readonly stream?: boolean;
+  /**
+   * The release the caller planned to run. When the function serves another
+   * one, nothing runs and the result has exit code 78.
+   *
+   * @default - any release
+   */
+  readonly release?: string;
 }
 
 /** A thrown error as the run result carries it: name and message, no stack. */

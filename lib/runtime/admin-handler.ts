@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, type LoadedConfig } from './config-loader.js';
 import { ledgerFromEnvironment } from './ledger/ledger-from-environment.js';
 import { ledgerFailure, LedgerUnavailableError, type Lease, type RunLedger } from './ledger/run-ledger.js';
 import { createRunLogger } from './logger.js';
+import { withResponseStreaming, type ResponseStream } from './response-stream.js';
 import { runErrorOf, runTask, type TaskOutcome } from './run-task.js';
 import { checkArgs, redactArgs } from './task-args.js';
 import { describeRelease, resolveTask, type TaskSources } from './resolve-task.js';
@@ -34,6 +35,8 @@ interface AdminHandlerOptions extends TaskSources {
 /** The admin function's handler; `describe()` builds the task catalog. */
 interface AdminHandler {
   (event: unknown, context?: AdminInvocationContext): Promise<RunResult>;
+  /** How Lambda calls it, with a response stream (see `withResponseStreaming`). */
+  (event: unknown, responseStream: ResponseStream, context?: AdminInvocationContext): Promise<void>;
   /** The catalog of the registered tasks (loads every task module). */
   describe(): Promise<TaskCatalog>;
 }
@@ -67,7 +70,7 @@ function createAdminHandler(options: AdminHandlerOptions): AdminHandler {
     const run = new AdminRun(readEvent(event), startedAt, startedAt + limit - SAFETY_MARGIN_MS, context);
     return run.execute(options);
   };
-  return Object.assign(handler, { describe: () => describeRelease(options) });
+  return withResponseStreaming(Object.assign(handler, { describe: () => describeRelease(options) }));
 }
 
 /** An admin event with its defaults filled in. */

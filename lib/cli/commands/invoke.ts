@@ -26,6 +26,7 @@ interface InvokeCommandOptions extends StageOptions {
 }
 
 const INTERRUPT_NOTICE = 'Interrupting: the task is asked to stop. Press Ctrl-C again to stop it at once.';
+const DETACH_NOTICE = 'Stopped watching: the run itself goes on in AWS.';
 
 /** How long `--wait-lock` without a value waits. */
 const DEFAULT_WAIT_LOCK = '5m';
@@ -60,9 +61,16 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
   };
   if (options.detach === true) return detach(io, platform, plan, event, options.json === true);
   const header = (): void => writeRunHeader(io, options.task, plan, event.runId);
-  const result = await withInterrupts(io, INTERRUPT_NOTICE, (signal, force) =>
-    renderFrames(io, headedUnlessRefused(platform.invoke(plan, event, { signal, force }), header), options.json === true),
-  );
+  let interrupted = false;
+  const result = await withInterrupts(io, platform.kind === 'aws' ? DETACH_NOTICE : INTERRUPT_NOTICE, (signal, force) => {
+    signal.addEventListener('abort', () => (interrupted = true), { once: true });
+    return renderFrames(io, headedUnlessRefused(platform.invoke(plan, event, { signal, force }), header), options.json === true);
+  });
+  if (result === undefined && interrupted) {
+    // On AWS the run goes on without the CLI: say how to follow it.
+    writeNotice(io, `Run ${event.runId} goes on. Follow it with: cnf-admin logs ${event.runId} --stage ${plan.stage} --follow`);
+    return ExitCode.INTERRUPTED;
+  }
   if (result === undefined) {
     writeNotice(io, `The run ended without a result. Its log: cnf-admin logs ${event.runId} --stage ${plan.stage}`);
     return ExitCode.SOFTWARE;

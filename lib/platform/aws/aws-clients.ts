@@ -1,0 +1,129 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { NodeHttpHandler, type NodeHttpHandlerOptions } from '@smithy/node-http-handler';
+
+/** Where and as whom the CLI calls AWS. */
+interface AwsClientOptions {
+  /**
+   * The region (from `--region`, or the stage's `region` in cdk.json).
+   *
+   * @default - the SDK's chain: AWS_REGION, then the profile's region
+   */
+  readonly region?: string;
+  /**
+   * The shared-config profile (from `--profile`).
+   *
+   * @default - the SDK's chain: AWS_PROFILE, then `default`
+   */
+  readonly profile?: string;
+}
+
+/*
+ * TCP keep-alive probes start after this much silence on a connection, so
+ * that NAT gateways and proxies (which drop idle flows after 60 s to 350 s)
+ * keep a connection open while a 15-minute run prints nothing.
+ */
+const KEEP_ALIVE_PROBE_MS = 30_000;
+
+/* The invoke's timeouts exceed the function's own by this much: a run ends before the CLI gives up on it. */
+const INVOKE_TIMEOUT_MARGIN_SECONDS = 60;
+
+/** The SDK's own connection pool size, kept for the shared agents. */
+const MAX_SOCKETS = 50;
+
+/**
+ * The HTTP settings of the invoke: no request or socket timeout shorter than
+ * the function's timeout (plus a margin), and keep-alive probes on the
+ * shared agents. A request that passes its timeout fails instead of only
+ * warning: by then the function has ended for sure.
+ */
+function invokeHttpOptions(
+  agents: Pick<NodeHttpHandlerOptions, 'httpAgent' | 'httpsAgent'>,
+  functionTimeoutSeconds: number,
+): NodeHttpHandlerOptions {
+  const timeoutMs = (functionTimeoutSeconds + INVOKE_TIMEOUT_MARGIN_SECONDS) * 1000;
+  return { ...agents, requestTimeout: timeoutMs, socketTimeout: timeoutMs, throwOnRequestTimeout: true };
+}
+
+/**
+ * The AWS SDK clients of one CLI command, built on the SDK's standard
+ * configuration (credentials chain, region, `AWS_ENDPOINT_URL` and
+ * `AWS_ENDPOINT_URL_<SERVICE>`: no endpoint is set here, so the SDK's own
+ * resolution applies).
+ *
+ * All clients share one credentials provider, resolved once (a profile that
+ * assumes a role assumes it once, not once per client), and one pair of
+ * keep-alive connection pools, so that the invoke reuses the connection the
+ * resolution opened to Lambda. Control-plane clients keep the SDK's standard
+ * retries; the invoke client never retries (see {@link AwsClients.invoker}).
+ */
+class AwsClients {
+  readonly lambda: LambdaClient;
+  readonly ssm: SSMClient;
+  readonly sts: STSClient;
+  readonly logs: CloudWatchLogsClient;
+  readonly #options: AwsClientOptions;
+  readonly #credentials: ReturnType<typeof defaultProvider>;
+  readonly #agents = {
+    httpAgent: new HttpAgent({ keepAlive: true, keepAliveMsecs: KEEP_ALIVE_PROBE_MS, maxSockets: MAX_SOCKETS }),
+    httpsAgent: new HttpsAgent({ keepAlive: true, keepAliveMsecs: KEEP_ALIVE_PROBE_MS, maxSockets: MAX_SOCKETS }),
+  };
+  readonly #invokers = new Map<number, LambdaClient>();
+  #dynamodb: Promise<DynamoDBClient> | undefined;
+
+  constructor(options: AwsClientOptions = {}) {
+    this.#options = options;
+    this.#credentials = defaultProvider(options.profile === undefined ? {} : { profile: options.profile });
+    this.lambda = new LambdaClient(this.#config());
+    this.ssm = new SSMClient(this.#config());
+    this.sts = new STSClient(this.#config());
+    this.logs = new CloudWatchLogsClient(this.#config());
+  }
+
+  /**
+   * The Lambda client that invokes the admin function: one attempt only (a
+   * retried invoke could run a migration twice; throttling, which means the
+   * function did not run, is retried by the caller), and timeouts no shorter
+   * than the function's.
+   */
+  invoker(functionTimeoutSeconds: number): LambdaClient {
+    let client = this.#invokers.get(functionTimeoutSeconds);
+    if (client === undefined) {
+      client = new LambdaClient({
+        ...this.#config(invokeHttpOptions(this.#agents, functionTimeoutSeconds)),
+        maxAttempts: 1,
+      });
+      this.#invokers.set(functionTimeoutSeconds, client);
+    }
+    return client;
+  }
+
+  /** The DynamoDB client (the run ledger), loaded only by the commands that read the ledger. */
+  dynamodb(): Promise<DynamoDBClient> {
+    this.#dynamodb ??= import('@aws-sdk/client-dynamodb').then(({ DynamoDBClient }) => new DynamoDBClient(this.#config()));
+    return this.#dynamodb;
+  }
+
+  /** The region the clients call, as the SDK resolved it. */
+  region(): Promise<string> {
+    return this.lambda.config.region();
+  }
+
+  #config(http: NodeHttpHandlerOptions = this.#agents) {
+    return {
+      credentials: this.#credentials,
+      requestHandler: new NodeHttpHandler(http),
+      ...(this.#options.region === undefined ? {} : { region: this.#options.region }),
+      ...(this.#options.profile === undefined ? {} : { profile: this.#options.profile }),
+    };
+  }
+}
+
+export { AwsClients, INVOKE_TIMEOUT_MARGIN_SECONDS, KEEP_ALIVE_PROBE_MS };
+export type { AwsClientOptions };

@@ -1,0 +1,181 @@
+import { PermissionError, TryAgainError, UnavailableError, UsageError, type CnfError } from '../../core/errors.js';
+
+/** One AWS call, as an error message names it. */
+interface AwsCall {
+  /** The IAM action, e.g. `lambda:GetAlias`. */
+  readonly action: string;
+  /** What it was called on, e.g. `function notes-prod-web alias live`. */
+  readonly resource: string;
+  /** The stage, for the hints. */
+  readonly stage: string;
+}
+
+/** The fields of an SDK error the CLI looks at. */
+interface SdkErrorShape {
+  readonly name?: string;
+  readonly message?: string;
+  readonly code?: string;
+  readonly $fault?: 'client' | 'server';
+  readonly $metadata?: { readonly httpStatusCode?: number };
+}
+
+const THROTTLING = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'ProvisionedThroughputExceededException',
+  'SlowDown',
+]);
+
+const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError', 'NotAuthorized']);
+
+const BAD_CREDENTIALS = new Set([
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'RequestExpired',
+  'TokenRefreshRequired',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'IncompleteSignature',
+]);
+
+const NOT_FOUND = new Set(['ResourceNotFoundException', 'ParameterNotFound', 'NotFoundException']);
+
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
+
+function shapeOf(error: unknown): SdkErrorShape {
+  return typeof error === 'object' && error !== null ? (error as SdkErrorShape) : {};
+}
+
+/** The HTTP status AWS answered with, when it answered. */
+function httpStatusOf(error: unknown): number | undefined {
+  return shapeOf(error).$metadata?.httpStatusCode;
+}
+
+/** AWS throttled the call: it did nothing, and may be tried again later. */
+function isThrottling(error: unknown): boolean {
+  return THROTTLING.has(shapeOf(error).name ?? '') || httpStatusOf(error) === 429;
+}
+
+/** The resource the call named does not exist. */
+function isNotFound(error: unknown): boolean {
+  return NOT_FOUND.has(shapeOf(error).name ?? '');
+}
+
+/** AWS failed on its side (a 5xx). */
+function isServerFault(error: unknown): boolean {
+  const status = httpStatusOf(error);
+  return shapeOf(error).$fault === 'server' || (status !== undefined && status >= 500);
+}
+
+/** The connection failed or timed out: AWS may or may not have seen the request. */
+function isNetworkError(error: unknown): boolean {
+  const { name, code } = shapeOf(error);
+  return name === 'TimeoutError' || NETWORK_CODES.has(code ?? '') || NETWORK_CODES.has(name ?? '');
+}
+
+/** The call was refused for lack of a permission. */
+function isAccessDenied(error: unknown): boolean {
+  return ACCESS_DENIED.has(shapeOf(error).name ?? '');
+}
+
+function isMissingCredentials(error: unknown): boolean {
+  const { name, message } = shapeOf(error);
+  return name === 'CredentialsProviderError' || /could not (load|resolve) credentials/i.test(message ?? '');
+}
+
+function isMissingRegion(error: unknown): boolean {
+  return /region is missing|region not accepted/i.test(shapeOf(error).message ?? '');
+}
+
+/**
+ * Turns an SDK error into the CLI's error with the exit code the design
+ * gives: credentials and permissions 77 (naming the action), throttling 75,
+ * unreachable or failing AWS and missing resources 69, other refusals 64.
+ * Anything else is returned as it is: a bug, shown with its stack.
+ */
+function translateAwsError(error: unknown, call: AwsCall): unknown {
+  const { name = 'Error', message = String(error) } = shapeOf(error);
+  const policyHint = `See the permissions the CLI needs with: cnf-admin policy --stage ${call.stage}`;
+  if (isMissingRegion(error)) {
+    return new UsageError(`No AWS region for stage ${call.stage} (${message}).`, {
+      hint: 'Pass --region, set AWS_REGION (or a region in your AWS profile), or pin "region" for the stage in cdk.json.',
+      cause: error,
+    });
+  }
+  if (isMissingCredentials(error)) {
+    if (/expired/i.test(message)) return expiredCredentials(error, name, message);
+    return new PermissionError(`No AWS credentials for stage ${call.stage} (${message.split('\n')[0]}).`, {
+      hint: 'Sign in (e.g. aws sso login), choose a profile with AWS_PROFILE or --profile, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.',
+      cause: error,
+    });
+  }
+  if (BAD_CREDENTIALS.has(name)) return expiredCredentials(error, name, message);
+  if (isAccessDenied(error)) {
+    return new PermissionError(`Permission denied: ${call.action} on ${call.resource} (${message}).`, { hint: policyHint, cause: error });
+  }
+  if (isThrottling(error)) {
+    return new TryAgainError(`AWS throttled ${call.action} on ${call.resource}, also after the SDK's retries; nothing changed.`, {
+      hint: 'Try again in a moment.',
+      cause: error,
+    });
+  }
+  if (isNetworkError(error)) {
+    return new UnavailableError(`Cannot reach AWS for ${call.action} on ${call.resource} (${message}).`, {
+      hint: 'Check the network, and AWS_ENDPOINT_URL if you set one.',
+      cause: error,
+    });
+  }
+  if (isServerFault(error)) {
+    return new UnavailableError(`AWS failed ${call.action} on ${call.resource} (${name}, HTTP ${httpStatusOf(error) ?? '5xx'}).`, {
+      hint: 'Try again in a moment.',
+      cause: error,
+    });
+  }
+  if (isNotFound(error)) return new UnavailableError(`${call.resource} does not exist (${call.action}: ${message}).`, { cause: error });
+  if (shapeOf(error).$fault === 'client') {
+    return new UsageError(`AWS refused ${call.action} on ${call.resource}: ${name}: ${message}`, { cause: error });
+  }
+  return error;
+}
+
+function expiredCredentials(error: unknown, name: string, message: string): CnfError {
+  return new PermissionError(`The AWS credentials are expired or invalid (${name}: ${message.split('\n')[0]}).`, {
+    hint: 'Refresh them (e.g. aws sso login --profile <name>) and try again.',
+    cause: error,
+  });
+}
+
+/**
+ * Makes one control-plane call, turning its failure into the CLI's error.
+ *
+ * @example
+ * await callAws({ action: 'lambda:GetAlias', resource: 'function notes-prod-web alias live', stage: 'prod' }, () =>
+ *   lambda.send(new GetAliasCommand({ FunctionName: 'notes-prod-web', Name: 'live' })),
+ * );
+ */
+async function callAws<T>(call: AwsCall, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    throw translateAwsError(error, call);
+  }
+}
+
+export { callAws, httpStatusOf, isAccessDenied, isNetworkError, isNotFound, isServerFault, isThrottling, translateAwsError };
+export type { AwsCall };

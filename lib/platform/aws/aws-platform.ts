@@ -1,0 +1,262 @@
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { PermissionError, UnavailableError } from '../../core/errors.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import type {
+  ConsoleSession,
+  InvokeOptions,
+  InvokePlan,
+  LogsOptions,
+  Platform,
+  ReleaseTarget,
+  RunFrame,
+  RunQuery,
+  StageStatus,
+} from '../../core/platform.js';
+import type { Project } from '../../core/project.js';
+import { runResultOfPayload } from '../../core/run-frames.js';
+import { newRunId, type AdminEvent, type RunRecord, type RunResult } from '../../core/run.js';
+import { parameterPathOf, type StageRecord } from '../../core/stage-record.js';
+import type { Stage } from '../../core/stage.js';
+import { DESCRIBE_TASK, type TaskCatalog } from '../../core/task-catalog.js';
+import { INTERRUPTED } from './abortable.js';
+import { AwsConsoleSession } from './aws-console.js';
+import { AwsClients, INVOKE_TIMEOUT_MARGIN_SECONDS, type AwsClientOptions } from './aws-clients.js';
+import { callAws, translateAwsError } from './aws-errors.js';
+import { conventionalFunctionNames, readStageRecord } from './discovery.js';
+import { invokeBuffered, invokeDetached, type AdminInvocation } from './invoke-buffered.js';
+import { THROTTLE_DELAYS_MS } from './invoke-request.js';
+import { invokeStreaming } from './invoke-stream.js';
+import { payloadOf } from './lambda-limits.js';
+import { LedgerReader } from './ledger-reader.js';
+import { LineTally } from './log-lines.js';
+import { accountOf, operatorPolicy, type PolicyDocument } from './operator-policy.js';
+import { resolvePlan } from './resolve-release.js';
+import { completeRunLog, runLog, type RunLogSource } from './run-logs.js';
+import { SsmParameterStore } from './ssm-parameters.js';
+import { stageStatus } from './stage-status.js';
+
+/** How patiently the platform reads logs and retries a throttled invoke; tests shorten it. */
+interface AwsTiming {
+  /** Between two reads of a log that is still growing. @default 1000 */
+  readonly pollMs: number;
+  /** How long to wait after a run for CloudWatch's late events. @default 20000 */
+  readonly settleMs: number;
+  /** The waits between attempts of a throttled invoke. @default about 15 s in all */
+  readonly throttleDelaysMs: readonly number[];
+}
+
+/** Options of {@link AwsPlatform}. */
+interface AwsPlatformOptions extends AwsClientOptions {
+  readonly timing?: Partial<AwsTiming>;
+}
+
+const DEFAULT_TIMING: AwsTiming = { pollMs: 1_000, settleMs: 20_000, throttleDelaysMs: THROTTLE_DELAYS_MS };
+
+/* Results that say the handler ran nothing: no log to wait for. */
+const NOTHING_RAN = new Set(['InvalidEvent', 'UnknownTask', 'InvalidArgs', 'ReleaseMismatch']);
+
+/**
+ * A stage on AWS: its record in SSM, its web and admin functions in Lambda,
+ * its run logs in CloudWatch, its parameter set in SSM and its run ledger in
+ * DynamoDB. It answers the same questions as the local platform.
+ */
+class AwsPlatform implements Platform {
+  readonly kind = 'aws' as const;
+  readonly parameters: SsmParameterStore;
+  readonly #clients: AwsClients;
+  readonly #timing: AwsTiming;
+  #record: Promise<StageRecord> | undefined;
+  #caller: Promise<string> | undefined;
+
+  constructor(
+    private readonly project: Project,
+    private readonly stage: Stage,
+    options: AwsPlatformOptions = {},
+  ) {
+    const region = options.region ?? stage.region;
+    this.#clients = new AwsClients({
+      ...(region === undefined ? {} : { region }),
+      ...(options.profile === undefined ? {} : { profile: options.profile }),
+    });
+    this.#timing = { ...DEFAULT_TIMING, ...options.timing };
+    this.parameters = new SsmParameterStore(this.#clients.ssm, parameterPathOf(project.app, stage.name), stage.name);
+  }
+
+  /** Reads the stage record, the two aliases and the caller at once: one round trip before the invoke. */
+  resolve(target: ReleaseTarget): Promise<InvokePlan> {
+    void this.callerIdentity().catch(() => undefined); // under way for the event; its own caller reports a failure
+    return resolvePlan(
+      {
+        lambda: this.#clients.lambda,
+        stage: this.stage.name,
+        record: this.#stageRecord(),
+        names: conventionalFunctionNames(this.project.app, this.stage.name),
+      },
+      target,
+    );
+  }
+
+  /** Asks the planned admin version for its catalog (the reserved `cnf:describe` task). */
+  async catalog(plan: InvokePlan): Promise<TaskCatalog> {
+    const event: AdminEvent = {
+      task: DESCRIBE_TASK,
+      runId: newRunId(),
+      source: 'cli',
+      caller: await this.callerIdentity(),
+      release: plan.release,
+    };
+    const answer = await invokeBuffered(await this.#invocation(plan, event.runId as string), payloadOf(event, 'synchronous'), {
+      throttleDelaysMs: this.#timing.throttleDelaysMs,
+    });
+    const result = answer === INTERRUPTED || answer.functionError !== undefined ? undefined : runResultOfPayload(answer.text);
+    const catalog = result?.output as TaskCatalog | undefined;
+    if (result?.exitCode !== ExitCode.OK || !Array.isArray(catalog?.tasks)) {
+      const why = result?.error?.message ?? (answer === INTERRUPTED ? 'interrupted' : (answer.functionError ?? 'no catalog in its answer'));
+      throw new UnavailableError(`Admin version ${plan.adminVersion} of stage ${plan.stage} could not list its tasks: ${why}`);
+    }
+    return catalog;
+  }
+
+  async *invoke(plan: InvokePlan, event: AdminEvent & { readonly runId: string }, options: InvokeOptions = {}): AsyncGenerator<RunFrame> {
+    const record = await this.#stageRecord();
+    const shown = new LineTally();
+    const startedAt = Date.now();
+    const end = yield* invokeStreaming({ ...(await this.#invocation(plan, event.runId)), event, release: plan.release }, shown, {
+      throttleDelaysMs: this.#timing.throttleDelaysMs,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    if (end.kind === 'interrupted') return;
+    const source = this.#logSource(record);
+    if (end.kind === 'connection-lost') {
+      yield {
+        type: 'notice',
+        message: `The connection to Lambda broke (${(end.error as Error).message}) while run ${event.runId} went on; following its log by run id (it is not invoked again).`,
+      };
+      const deadline = startedAt + (record.admin.timeoutSeconds + INVOKE_TIMEOUT_MARGIN_SECONDS) * 1000;
+      yield* runLog(source, event.runId, {
+        follow: true,
+        deadline,
+        shown,
+        startedAt,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+      return;
+    }
+    if (!ranNothing(end.result) && options.completeLog !== false) {
+      yield* completeRunLog(source, { runId: event.runId, requestId: end.requestId, startedAt, shown, tail: end.tail }, options.signal);
+    }
+    yield { type: 'result', result: end.result };
+  }
+
+  /**
+   * A console session against the planned release, where the stage turned
+   * the console on (its record says so; the admin function checks again).
+   *
+   * @throws PermissionError (77) on a stage that keeps the console off.
+   */
+  async openConsole(plan: InvokePlan, caller: string): Promise<ConsoleSession> {
+    if (!(await this.#stageRecord()).console) {
+      throw new PermissionError(
+        `The console is off on stage ${this.stage.name}: it evaluates arbitrary code, so a stage must turn it on.`,
+        {
+          hint: "Set console: true on the stage's AdminApp construct and deploy the stage.",
+        },
+      );
+    }
+    return new AwsConsoleSession(this, plan, caller);
+  }
+
+  async detach(plan: InvokePlan, event: AdminEvent & { readonly runId: string }): Promise<void> {
+    const payload = payloadOf({ ...event, release: plan.release }, 'asynchronous');
+    await invokeDetached(await this.#invocation(plan, event.runId), payload, { throttleDelaysMs: this.#timing.throttleDelaysMs });
+  }
+
+  async *logs(runId: string, options: LogsOptions = {}): AsyncGenerator<RunFrame> {
+    const source = this.#logSource(await this.#stageRecord());
+    yield* runLog(source, runId, { follow: options.follow === true, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+  }
+
+  async runs(query: RunQuery): Promise<RunRecord[]> {
+    return (await this.#ledger()).list(query);
+  }
+
+  async run(runId: string): Promise<RunRecord | undefined> {
+    return (await this.#ledger()).get(runId);
+  }
+
+  async status(): Promise<StageStatus> {
+    return stageStatus(this.#clients.lambda, await this.#stageRecord());
+  }
+
+  /** The caller's IAM ARN (STS `GetCallerIdentity`), asked once per command. */
+  callerIdentity(): Promise<string> {
+    this.#caller ??= callAws({ action: 'sts:GetCallerIdentity', resource: 'the caller', stage: this.stage.name }, () =>
+      this.#clients.sts.send(new GetCallerIdentityCommand({})),
+    ).then((identity) => identity.Arn ?? 'unknown');
+    return this.#caller;
+  }
+
+  /** The least-privilege IAM policy an operator needs for this stage. */
+  async policy(): Promise<PolicyDocument> {
+    const [record, caller] = await Promise.all([this.#stageRecord(), this.callerIdentity()]);
+    return operatorPolicy({ ...accountOf(caller), record });
+  }
+
+  #stageRecord(): Promise<StageRecord> {
+    this.#record ??= this.#region().then((region) =>
+      readStageRecord(this.#clients.ssm, { app: this.project.app, stage: this.stage.name, region }),
+    );
+    return this.#record;
+  }
+
+  async #region(): Promise<string> {
+    try {
+      return await this.#clients.region();
+    } catch (error) {
+      throw translateAwsError(error, { action: 'resolve the region', resource: `stage ${this.stage.name}`, stage: this.stage.name });
+    }
+  }
+
+  async #invocation(plan: InvokePlan, runId: string): Promise<AdminInvocation> {
+    const record = await this.#stageRecord();
+    return {
+      client: this.#clients.invoker(record.admin.timeoutSeconds),
+      functionName: record.admin.functionName,
+      qualifier: plan.qualifier,
+      stage: this.stage.name,
+      runId,
+    };
+  }
+
+  #logSource(record: StageRecord): RunLogSource {
+    return {
+      logs: this.#clients.logs,
+      logGroup: record.admin.logGroup,
+      stage: this.stage.name,
+      pollMs: this.#timing.pollMs,
+      settleMs: this.#timing.settleMs,
+      logGroupArn: async () => {
+        const { partition, account } = accountOf(await this.callerIdentity());
+        return `arn:${partition}:logs:${await this.#region()}:${account}:log-group:${record.admin.logGroup}`;
+      },
+    };
+  }
+
+  async #ledger(): Promise<LedgerReader> {
+    const record = await this.#stageRecord();
+    if (record.ledgerTable === undefined) {
+      throw new UnavailableError(`Stage ${this.stage.name} has no run ledger: its stage record names no ledger table.`, {
+        hint: 'Deploy the stage with a cnf-admin construct that creates the run ledger.',
+      });
+    }
+    return new LedgerReader(() => this.#clients.dynamodb(), record.ledgerTable, this.stage.name);
+  }
+}
+
+/** Whether the handler refused the event before running anything (bad input, another release). */
+function ranNothing(result: RunResult): boolean {
+  return NOTHING_RAN.has(result.error?.name ?? '');
+}
+
+export { AwsPlatform };
+export type { AwsPlatformOptions, AwsTiming };

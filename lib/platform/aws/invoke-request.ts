@@ -1,0 +1,118 @@
+import { UnavailableError } from '../../core/errors.js';
+import { TryAgainError } from '../../core/errors.js';
+import { httpStatusOf, isNetworkError, isNotFound, isServerFault, isThrottling, translateAwsError } from './aws-errors.js';
+import { INTERRUPTED, pause, untilAborted } from './abortable.js';
+
+/** Waits between attempts of a throttled invoke: about 15 s in all, then exit 75. */
+const THROTTLE_DELAYS_MS: readonly number[] = [500, 1_000, 2_000, 4_000, 8_000];
+
+/** Lambda asks for no more than this wait before a retry; longer is the next attempt's business. */
+const MAX_RETRY_AFTER_MS = 30_000;
+
+/** One invoke of the admin function, as the messages name it. */
+interface InvokeCall {
+  readonly functionName: string;
+  readonly qualifier: string;
+  readonly stage: string;
+  readonly runId: string;
+}
+
+/** Options of {@link sendInvoke}. */
+interface SendInvokeOptions {
+  /** Ctrl-C: stop waiting (the request is aborted; a run that started goes on). */
+  readonly signal?: AbortSignal;
+  /** The waits between attempts of a throttled invoke. @default about 15 s in all */
+  readonly throttleDelaysMs?: readonly number[];
+  /** Errors the caller handles itself, thrown as they are. @default - none */
+  readonly passThrough?: (error: unknown) => boolean;
+}
+
+/**
+ * Lambda failed in a way that leaves open whether the function ran (a 5xx,
+ * a connection that broke after the request went out). It is not retried:
+ * a retry could run a migration twice.
+ */
+class InvokeOutcomeUnknownError extends UnavailableError {}
+
+/* Connections that never opened: the request did not reach Lambda, so nothing ran. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+/**
+ * Sends an invoke of the admin function. Throttling (which means the
+ * function did not run) is retried after a wait, a bounded number of times;
+ * nothing else is. Resolves to {@link INTERRUPTED} when the user interrupts.
+ *
+ * @throws TryAgainError (75) when still throttled after the last attempt.
+ * @throws InvokeOutcomeUnknownError (69) on a 5xx or a broken connection, saying how to check the run.
+ */
+async function sendInvoke<T>(
+  call: InvokeCall,
+  send: (signal: AbortSignal | undefined) => Promise<T>,
+  options: SendInvokeOptions = {},
+): Promise<T | typeof INTERRUPTED> {
+  const delays = options.throttleDelaysMs ?? THROTTLE_DELAYS_MS;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await untilAborted(send(options.signal), options.signal);
+    } catch (error) {
+      if (options.signal?.aborted === true) return INTERRUPTED;
+      if (options.passThrough?.(error) === true) throw error;
+      const delay = delays[attempt];
+      if (!isThrottling(error)) throw invokeError(error, call);
+      if (delay === undefined) {
+        throw new TryAgainError(
+          `Lambda throttled the invoke of ${call.functionName}:${call.qualifier} ${attempt + 1} times (${reasonOf(error)}); nothing ran.`,
+          { hint: "Try again later, or give the admin function more concurrency (it may share the account's limit).", cause: error },
+        );
+      }
+      if (!(await pause(Math.max(delay, retryAfterMs(error)), options.signal))) return INTERRUPTED;
+    }
+  }
+}
+
+/** Whether an error of `InvokeWithResponseStream` means this endpoint cannot stream (so nothing ran). */
+function isStreamingUnavailable(error: unknown): boolean {
+  const { name = '', message = '' } = error as { name?: string; message?: string };
+  if (isNotFound(error)) return false;
+  const status = httpStatusOf(error);
+  return (
+    ['UnknownOperationException', 'UnsupportedOperation', 'NotImplemented', 'InvalidAction'].includes(name) ||
+    status === 404 ||
+    status === 501 ||
+    /not (yet )?(implemented|supported)/i.test(message)
+  );
+}
+
+function invokeError(error: unknown, call: InvokeCall): unknown {
+  const code = (error as { code?: string }).code ?? '';
+  if ((isServerFault(error) || isNetworkError(error)) && !NEVER_SENT.has(code)) {
+    const { name = 'Error', message = '' } = error as { name?: string; message?: string };
+    const status = httpStatusOf(error);
+    return new InvokeOutcomeUnknownError(
+      `Lambda failed the invoke of ${call.functionName}:${call.qualifier} (${name}${status === undefined ? '' : `, HTTP ${status}`}: ${message}). ` +
+        `Run ${call.runId} may or may not have happened; it is not retried.`,
+      {
+        hint: `Check it with: cnf-admin runs show ${call.runId} --stage ${call.stage} (or cnf-admin logs ${call.runId} --stage ${call.stage})`,
+        cause: error,
+      },
+    );
+  }
+  return translateAwsError(error, {
+    action: 'lambda:InvokeFunction',
+    resource: `function ${call.functionName}:${call.qualifier}`,
+    stage: call.stage,
+  });
+}
+
+function reasonOf(error: unknown): string {
+  const { name = 'TooManyRequestsException', Reason } = error as { name?: string; Reason?: string };
+  return Reason === undefined ? name : `${name}: ${Reason}`;
+}
+
+function retryAfterMs(error: unknown): number {
+  const seconds = Number((error as { retryAfterSeconds?: string }).retryAfterSeconds);
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, MAX_RETRY_AFTER_MS) : 0;
+}
+
+export { InvokeOutcomeUnknownError, isStreamingUnavailable, sendInvoke, THROTTLE_DELAYS_MS };
+export type { InvokeCall, SendInvokeOptions };

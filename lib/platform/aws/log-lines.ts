@@ -1,0 +1,141 @@
+import type { RunResult } from '../../core/run.js';
+
+/** One event of a CloudWatch log. */
+interface LogEvent {
+  readonly eventId?: string;
+  readonly timestamp: number;
+  readonly message: string;
+  readonly logStreamName?: string;
+}
+
+/** The line an event holds, without the newline CloudWatch keeps. */
+function lineOf(event: LogEvent): string {
+  return event.message.replace(/\r?\n$/, '');
+}
+
+/* Lambda's own line around a console call: `2026-11-24T14:39:27.123Z <request id> INFO <message>` (text log format). */
+const TEXT_CONSOLE_LINE = /^\d{4}-\d\d-\d\dT[^\t]+\t[0-9a-f-]+\t(?:INFO|WARN|ERROR|DEBUG|TRACE|FATAL)\t(.*)$/s;
+
+/**
+ * What a line says, whatever the wrapping Lambda gave it: a console call
+ * reaches CloudWatch wrapped (JSON `{"timestamp","level","requestId","message"}`
+ * or text with a time and request id), while the live stream showed it bare.
+ * Two lines with the same key are the same line.
+ */
+function lineKey(line: string): string {
+  // Lambda's text format turns the newlines inside a console message into carriage returns.
+  const bare = line.replace(/\r?\n$/, '').replace(/\r\n?/g, '\n');
+  const text = TEXT_CONSOLE_LINE.exec(bare);
+  if (text !== null) return text[1] as string;
+  if (!bare.startsWith('{')) return bare;
+  try {
+    const entry = JSON.parse(bare) as { requestId?: unknown; runId?: unknown; message?: unknown };
+    if (typeof entry.requestId === 'string' && entry.runId === undefined && entry.message !== undefined) {
+      return typeof entry.message === 'string' ? entry.message : JSON.stringify(entry.message);
+    }
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+  }
+  return bare;
+}
+
+/** The lines already shown, counted, so that each is left out of the full log exactly as often as it was shown. */
+class LineTally {
+  readonly #counts = new Map<string, number>();
+  #pending = 0;
+
+  add(line: string): void {
+    const key = lineKey(line);
+    this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
+    this.#pending += 1;
+  }
+
+  /** Whether `line` was shown and not yet matched; matches it. */
+  take(line: string): boolean {
+    const key = lineKey(line);
+    const count = this.#counts.get(key) ?? 0;
+    if (count === 0) return false;
+    this.#counts.set(key, count - 1);
+    this.#pending -= 1;
+    return true;
+  }
+
+  /** Shown lines that the log has not matched yet. */
+  get pending(): number {
+    return this.#pending;
+  }
+}
+
+/** Lambda's report at the end of an invocation: how it ended. */
+interface PlatformReport {
+  readonly requestId: string;
+  /** `success`, `timeout`, `error`, `failure`. */
+  readonly status: string;
+  readonly errorType?: string;
+}
+
+/** Reads Lambda's end-of-invocation report: `REPORT RequestId: ...` (text) or `platform.report` (JSON). */
+function platformReportOf(line: string): PlatformReport | undefined {
+  const text = /^REPORT RequestId: (\S+)/.exec(line);
+  if (text !== null) {
+    const errorType = /Error Type: (\S+)/.exec(line)?.[1];
+    return {
+      requestId: text[1] as string,
+      status: /Status: (\w+)/.exec(line)?.[1] ?? 'success',
+      ...(errorType === undefined ? {} : { errorType }),
+    };
+  }
+  if (!line.includes('platform.report')) return undefined;
+  try {
+    const entry = JSON.parse(line) as { type?: unknown; record?: { requestId?: unknown; status?: unknown; errorType?: unknown } };
+    if (entry.type !== 'platform.report' || typeof entry.record?.requestId !== 'string') return undefined;
+    const { requestId, status, errorType } = entry.record;
+    return { requestId, status: typeof status === 'string' ? status : 'success', ...(typeof errorType === 'string' ? { errorType } : {}) };
+  } catch (error) {
+    if (error instanceof SyntaxError) return undefined;
+    throw error;
+  }
+}
+
+/** The run's result from its `Run ended` line (which carries the exit code and duration), if `line` is it. */
+function runEndedOf(line: string, runId: string): RunResult | undefined {
+  if (!line.includes('Run ended')) return undefined;
+  try {
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    if (entry.message !== 'Run ended' || entry.runId !== runId || typeof entry.exitCode !== 'number') return undefined;
+    return {
+      runId,
+      task: String(entry.task ?? ''),
+      release: String(entry.release ?? ''),
+      exitCode: entry.exitCode,
+      durationMs: typeof entry.durationMs === 'number' ? entry.durationMs : 0,
+    };
+  } catch (error) {
+    if (error instanceof SyntaxError) return undefined;
+    throw error;
+  }
+}
+
+/** The task and release a run's structured line carries, if it is one. */
+function runKeysOf(line: string): { task: string; release: string } | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const entry = JSON.parse(line) as { task?: unknown; release?: unknown };
+    return typeof entry.task === 'string' && typeof entry.release === 'string' ? { task: entry.task, release: entry.release } : undefined;
+  } catch (error) {
+    if (error instanceof SyntaxError) return undefined;
+    throw error;
+  }
+}
+
+/** When a run started, from the time stamp that starts a generated run id (`20261124-143927-...`). */
+function runIdTime(runId: string): number | undefined {
+  const match = /^(\d{4})(\d\d)(\d\d)-(\d\d)(\d\d)(\d\d)-/.exec(runId);
+  if (match === null) return undefined;
+  const [, year, month, day, hour, minute, second] = match;
+  const time = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
+  return Number.isNaN(time) ? undefined : time;
+}
+
+export { LineTally, lineKey, lineOf, platformReportOf, runEndedOf, runIdTime, runKeysOf };
+export type { LogEvent, PlatformReport };

@@ -1,0 +1,96 @@
+import { RESERVED_KEY_PREFIX } from '../../core/parameter-set.js';
+import { stageRecordName, type StageRecord } from '../../core/stage-record.js';
+
+/** Where the stage's resources live: the ARNs' partition, account and region. */
+interface PolicyScope {
+  /** `aws`, `aws-cn`, `aws-us-gov`. */
+  readonly partition: string;
+  readonly account: string;
+  readonly record: StageRecord;
+}
+
+/** One statement of an IAM policy. */
+interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action: readonly string[];
+  readonly Resource: readonly string[];
+}
+
+/** An IAM policy document. */
+interface PolicyDocument {
+  readonly Version: '2012-10-17';
+  readonly Statement: readonly PolicyStatement[];
+}
+
+/**
+ * The least-privilege IAM policy an operator needs to run every cnf-admin
+ * command against one AWS stage: read its record, aliases and versions;
+ * invoke versions of its admin function; read the admin function's log; read
+ * and write its parameter set (never the reserved `_cnf/`); read its run
+ * ledger. STS `GetCallerIdentity` needs no permission. Secure parameters are
+ * never decrypted, so no KMS permission is needed to list them; writing one
+ * with a customer-managed key needs `kms:Encrypt` on that key as well.
+ */
+function operatorPolicy(scope: PolicyScope): PolicyDocument {
+  const { record } = scope;
+  const arn = (service: string, resource: string): string =>
+    `arn:${scope.partition}:${service}:${record.region}:${scope.account}:${resource}`;
+  const fn = (name: string): string[] => [arn('lambda', `function:${name}`), arn('lambda', `function:${name}:*`)];
+  const parameter = (name: string): string => arn('ssm', `parameter${name}`);
+  const path = record.parameterPath.replace(/\/$/, '');
+  const logGroup = arn('logs', `log-group:${record.admin.logGroup}`);
+  const statements: PolicyStatement[] = [
+    {
+      Sid: 'ReadStageRecord',
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter'],
+      Resource: [parameter(stageRecordName(record.app, record.stage))],
+    },
+    {
+      Sid: 'ReadAliasesAndReleases',
+      Effect: 'Allow',
+      Action: ['lambda:GetAlias', 'lambda:GetFunctionConfiguration', 'lambda:ListAliases', 'lambda:ListVersionsByFunction'],
+      Resource: [...fn(record.web.functionName), ...fn(record.admin.functionName)],
+    },
+    {
+      Sid: 'InvokeAdminVersions',
+      Effect: 'Allow',
+      Action: ['lambda:InvokeFunction'],
+      Resource: [arn('lambda', `function:${record.admin.functionName}:*`)],
+    },
+    { Sid: 'ReadRunLogs', Effect: 'Allow', Action: ['logs:FilterLogEvents', 'logs:StartLiveTail'], Resource: [logGroup, `${logGroup}:*`] },
+    { Sid: 'ListConfig', Effect: 'Allow', Action: ['ssm:GetParametersByPath'], Resource: [parameter(path), parameter(`${path}/*`)] },
+    {
+      Sid: 'ReadWriteConfig',
+      Effect: 'Allow',
+      Action: ['ssm:DeleteParameter', 'ssm:GetParameter', 'ssm:PutParameter'],
+      Resource: [parameter(`${path}/*`)],
+    },
+    {
+      Sid: 'KeepReservedConfig',
+      Effect: 'Deny',
+      Action: ['ssm:DeleteParameter', 'ssm:PutParameter'],
+      Resource: [parameter(`${path}/${RESERVED_KEY_PREFIX}*`)],
+    },
+  ];
+  if (record.ledgerTable !== undefined) {
+    const table = arn('dynamodb', `table/${record.ledgerTable}`);
+    statements.push({
+      Sid: 'ReadRunLedger',
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+      Resource: [table, `${table}/index/*`],
+    });
+  }
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+/** The partition and account of an ARN (the caller's, from STS). */
+function accountOf(callerArn: string): { partition: string; account: string } {
+  const [, partition = 'aws', , , account = ''] = callerArn.split(':');
+  return { partition, account };
+}
+
+export { accountOf, operatorPolicy };
+export type { PolicyDocument, PolicyScope, PolicyStatement };

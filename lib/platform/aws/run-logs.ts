@@ -1,0 +1,263 @@
+import { CnfError, UsageError } from '../../core/errors.js';
+import type { RunFrame } from '../../core/platform.js';
+import type { RunResult } from '../../core/run.js';
+import { pause } from './abortable.js';
+import { isAccessDenied } from './aws-errors.js';
+import { failedRunResult } from './function-outcome.js';
+import { anyOf, contentKey, filterEvents, type LogGroupRef } from './log-events.js';
+import { LineTally, lineOf, platformReportOf, runEndedOf, runIdTime, runKeysOf, type LogEvent } from './log-lines.js';
+import { LiveTailUnavailableError, startLiveTail } from './live-tail.js';
+
+/** Where a stage's run logs are, and how patiently to read them. */
+interface RunLogSource extends LogGroupRef {
+  /** The log group's ARN, for Live Tail. */
+  logGroupArn(): Promise<string>;
+  /** Between two reads of a log that is still growing. */
+  readonly pollMs: number;
+  /** How long to wait after a run for CloudWatch to deliver its last events. */
+  readonly settleMs: number;
+}
+
+/* Clocks differ: look a little before the run's start. */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/* The pattern of Lambda's end-of-invocation report, text and JSON log formats. */
+const REPORT_TERMS = ['REPORT RequestId', 'platform.report'] as const;
+
+/** An attached run whose live output has been shown. */
+interface ShownRun {
+  readonly runId: string;
+  /** Lambda's request id: its platform lines (START, REPORT) carry it, and console lines too. */
+  readonly requestId: string | undefined;
+  /** Epoch milliseconds, when the invoke was sent. */
+  readonly startedAt: number;
+  /** The lines the live stream showed. */
+  readonly shown: LineTally;
+  /** The last 4 KB of the log, as Lambda returned it, for when CloudWatch cannot be read. */
+  readonly tail: readonly string[];
+}
+
+/**
+ * After an attached run: the rest of its CloudWatch log, that is every line
+ * of the run (by run id) and of its invocation (by request id) that the live
+ * stream did not show. Late events are waited for, for a bounded time: until
+ * each shown line and Lambda's end report have arrived, or `settleMs`.
+ */
+async function* completeRunLog(source: RunLogSource, run: ShownRun, signal?: AbortSignal): AsyncGenerator<RunFrame> {
+  const filterPattern = run.requestId === undefined ? anyOf(run.runId) : anyOf(run.runId, run.requestId);
+  const seen = new Set<string>();
+  const deadline = Date.now() + source.settleMs;
+  let startTime = run.startedAt - CLOCK_SKEW_MS;
+  let reported = false;
+  let ended = false;
+  let readsAfterReport = 0;
+  for (;;) {
+    let events: LogEvent[];
+    try {
+      events = await filterEvents(source, { filterPattern, startTime });
+    } catch (error) {
+      if (!(error instanceof CnfError)) throw error;
+      yield { type: 'notice', message: `Cannot read the run's CloudWatch log: ${error.message} Its last lines, as Lambda returned them:` };
+      for (const line of run.tail) if (!run.shown.take(line)) yield { type: 'log', line };
+      return;
+    }
+    for (const event of events) {
+      const id = event.eventId ?? contentKey(event);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      startTime = Math.max(startTime, event.timestamp);
+      const line = lineOf(event);
+      if (run.requestId !== undefined && platformReportOf(line)?.requestId === run.requestId) reported = true;
+      if (runEndedOf(line, run.runId) !== undefined) ended = true;
+      if (!run.shown.take(line)) yield { type: 'log', line };
+    }
+    // Lambda's report is the invocation's last line: once it is in, so is the rest, give or take one more read.
+    if (reported) readsAfterReport += 1;
+    if ((run.shown.pending === 0 || readsAfterReport > 1) && (run.requestId === undefined ? ended : reported)) return;
+    if (Date.now() >= deadline) {
+      yield {
+        type: 'notice',
+        message: `CloudWatch has not delivered all of run ${run.runId}'s log yet (it can lag); see the whole log later with: cnf-admin logs ${run.runId} --stage ${source.stage}`,
+      };
+      return;
+    }
+    if (!(await pause(source.pollMs, signal))) return;
+  }
+}
+
+/** Options of {@link runLog}. */
+interface RunLogOptions {
+  /** Keep reading until the run ends. */
+  readonly follow: boolean;
+  /** Ctrl-C: stop following (the run goes on). */
+  readonly signal?: AbortSignal;
+  /** Stop following at this time (epoch milliseconds), when the run cannot still be going. */
+  readonly deadline?: number;
+  /** Lines already shown, left out. */
+  readonly shown?: LineTally;
+  /** When the run started, if known better than its id tells. */
+  readonly startedAt?: number;
+}
+
+/**
+ * The log of a run by its run id, read back from CloudWatch; with `follow`,
+ * read on (Live Tail where available, `FilterLogEvents` polling otherwise)
+ * until the run ends. The last frame is the run's result: from its
+ * `Run ended` line, or from Lambda's report when the function itself failed.
+ *
+ * @throws UsageError when the log group holds nothing of the run and `follow` is off.
+ */
+async function* runLog(source: RunLogSource, runId: string, options: RunLogOptions): AsyncGenerator<RunFrame> {
+  yield* new RunLogReader(source, runId, options).read();
+}
+
+/** The state of reading one run's log: what was seen, where the run runs, how it ended. */
+class RunLogReader {
+  readonly #seen = new Set<string>();
+  readonly #shown: LineTally;
+  #startTime: number | undefined;
+  /** The run's stream and its first event there: Lambda runs one invocation at a time per stream. */
+  #home: { readonly stream: string; readonly since: number } | undefined;
+  #result: RunResult | undefined;
+  #lines = 0;
+  /** The run's task and release, as its structured lines carry them. */
+  #keys = { task: '', release: '' };
+
+  constructor(
+    private readonly source: RunLogSource,
+    private readonly runId: string,
+    private readonly options: RunLogOptions,
+  ) {
+    this.#shown = options.shown ?? new LineTally();
+    const started = options.startedAt ?? runIdTime(runId);
+    this.#startTime = started === undefined ? undefined : started - CLOCK_SKEW_MS;
+  }
+
+  async *read(): AsyncGenerator<RunFrame> {
+    // The Live Tail session ends with the reading, whether the run ended or the user stopped following.
+    const session = new AbortController();
+    const stop = (): void => session.abort();
+    this.options.signal?.addEventListener('abort', stop, { once: true });
+    try {
+      let tail = this.options.follow ? await this.#tryLiveTail(session.signal) : undefined;
+      if (tail instanceof LiveTailUnavailableError) {
+        // Polling does the same job; a missing permission is worth a word to the operator.
+        if (isAccessDenied(tail.cause)) yield { type: 'notice', message: `${tail.message}; following the log by polling instead.` };
+        tail = undefined;
+      }
+      yield* this.#catchUp();
+      if (this.#result === undefined && !this.options.follow) {
+        if (this.#lines === 0) {
+          throw new UsageError(`No log of run ${JSON.stringify(this.runId)} in ${this.source.logGroup} (stage ${this.source.stage}).`, {
+            hint: `A run's first lines take a few seconds to reach CloudWatch. Wait for it with: cnf-admin logs ${this.runId} --stage ${this.source.stage} --follow`,
+          });
+        }
+        yield { type: 'notice', message: `Run ${this.runId} is still in progress. Follow it with: ${this.#command(' --follow')}` };
+        return;
+      }
+      if (this.#result === undefined && tail !== undefined) yield* this.#follow(tail);
+      while (this.#result === undefined && this.#goOn()) {
+        if (!(await pause(this.source.pollMs, this.options.signal))) return;
+        yield* this.#catchUp();
+      }
+      if (this.#result !== undefined) yield { type: 'result', result: this.#result };
+      else if (this.options.signal?.aborted !== true) {
+        yield {
+          type: 'notice',
+          message: `Stopped following run ${this.runId}: it cannot still be running. See its log with: ${this.#command('')}`,
+        };
+      }
+    } finally {
+      this.options.signal?.removeEventListener('abort', stop);
+      session.abort();
+    }
+  }
+
+  #command(flags: string): string {
+    return `cnf-admin logs ${this.runId} --stage ${this.source.stage}${flags}`;
+  }
+
+  #goOn(): boolean {
+    return this.options.signal?.aborted !== true && (this.options.deadline === undefined || Date.now() < this.options.deadline);
+  }
+
+  async #tryLiveTail(signal: AbortSignal): Promise<AsyncIterable<LogEvent[]> | LiveTailUnavailableError> {
+    try {
+      const session = await startLiveTail({
+        logs: this.source.logs,
+        logGroupArn: await this.source.logGroupArn(),
+        filterPattern: anyOf(this.runId, ...REPORT_TERMS),
+        stage: this.source.stage,
+        signal,
+      });
+      return session.batches;
+    } catch (error) {
+      if (error instanceof LiveTailUnavailableError) return error;
+      throw error;
+    }
+  }
+
+  /** Reads what CloudWatch holds so far: the run's lines, then, if it has not ended, Lambda's report in its stream. */
+  async *#catchUp(): AsyncGenerator<RunFrame> {
+    yield* this.#take(await filterEvents(this.source, { filterPattern: anyOf(this.runId), ...this.#since() }));
+    if (this.#result === undefined && this.#home !== undefined) {
+      const reports = await filterEvents(this.source, {
+        filterPattern: anyOf(...REPORT_TERMS),
+        startTime: this.#home.since,
+        logStreamNames: [this.#home.stream],
+      });
+      yield* this.#take(reports);
+    }
+  }
+
+  async *#follow(batches: AsyncIterable<LogEvent[]>): AsyncGenerator<RunFrame> {
+    const iterator = batches[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<LogEvent[]>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        yield { type: 'notice', message: `Live Tail broke off (${(error as Error).message}); reading the log by polling instead.` };
+        return;
+      }
+      if (next.done === true) return;
+      yield* this.#take(next.value);
+      if (this.#result !== undefined || !this.#goOn()) return;
+    }
+  }
+
+  #since(): { startTime?: number } {
+    return this.#startTime === undefined ? {} : { startTime: this.#startTime };
+  }
+
+  *#take(events: readonly LogEvent[]): Generator<RunFrame> {
+    for (const event of events) {
+      if (this.#result !== undefined) return;
+      // Queries give event ids; Live Tail does not, so its events are recognised by what they hold.
+      const content = contentKey(event);
+      if (this.#seen.has(event.eventId ?? content)) continue;
+      if (event.eventId !== undefined) this.#seen.add(event.eventId);
+      this.#seen.add(content);
+      const line = lineOf(event);
+      const report = platformReportOf(line);
+      if (report !== undefined) {
+        // Another invocation's report, or one from before this run began in its stream.
+        if (this.#home === undefined || event.logStreamName !== this.#home.stream || event.timestamp < this.#home.since) continue;
+        this.#result = failedRunResult(
+          { runId: this.runId, ...this.#keys, startedAt: this.#home.since },
+          { errorType: report.errorType ?? `Status: ${report.status}`, message: report.status === 'timeout' ? 'Task timed out' : '' },
+        );
+      } else {
+        this.#home ??= event.logStreamName === undefined ? undefined : { stream: event.logStreamName, since: event.timestamp };
+        this.#keys = this.#keys.task === '' ? (runKeysOf(line) ?? this.#keys) : this.#keys;
+        this.#result = runEndedOf(line, this.runId);
+      }
+      this.#lines += 1;
+      this.#startTime = Math.max(this.#startTime ?? 0, event.timestamp);
+      if (!this.#shown.take(line)) yield { type: 'log', line };
+    }
+  }
+}
+
+export { completeRunLog, runLog };
+export type { RunLogOptions, RunLogSource, ShownRun };

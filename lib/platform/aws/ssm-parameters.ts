@@ -1,0 +1,90 @@
+import {
+  DeleteParameterCommand,
+  GetParameterCommand,
+  GetParametersByPathCommand,
+  PutParameterCommand,
+  type Parameter as SsmParameter,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
+import { assertValidConfigKey, MASK, RESERVED_KEY_PREFIX, type Parameter } from '../../core/parameter-set.js';
+import type { ParameterStore } from '../../core/platform.js';
+import { callAws, isNotFound, translateAwsError } from './aws-errors.js';
+
+/**
+ * An AWS stage's parameter set: the SSM parameters under `/<app>/<stage>/`,
+ * the reserved `_cnf/` below it left out and never written.
+ *
+ * Secure values are never decrypted: the CLI never prints them, so it never
+ * needs them (nor `kms:Decrypt`). A SecureString reads back as masked.
+ */
+class SsmParameterStore implements ParameterStore {
+  constructor(
+    private readonly ssm: SSMClient,
+    /** The parameter set's path, `/<app>/<stage>/`. */
+    private readonly path: string,
+    private readonly stage: string,
+  ) {}
+
+  async list(): Promise<Parameter[]> {
+    const parameters: Parameter[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await callAws(this.#call('ssm:GetParametersByPath', `path ${this.path}`), () =>
+        this.ssm.send(new GetParametersByPathCommand({ Path: this.path, Recursive: true, WithDecryption: false, NextToken: nextToken })),
+      );
+      for (const parameter of page.Parameters ?? []) {
+        const read = this.#parameterOf(parameter);
+        if (read !== undefined && !read.key.startsWith(RESERVED_KEY_PREFIX)) parameters.push(read);
+      }
+      nextToken = page.NextToken;
+    } while (nextToken !== undefined);
+    return parameters.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async get(key: string): Promise<Parameter | undefined> {
+    assertValidConfigKey(key);
+    try {
+      const answer = await this.ssm.send(new GetParameterCommand({ Name: this.#name(key), WithDecryption: false }));
+      return answer.Parameter === undefined ? undefined : this.#parameterOf(answer.Parameter);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw translateAwsError(error, this.#call('ssm:GetParameter', `parameter ${this.#name(key)}`));
+    }
+  }
+
+  async set(key: string, value: string, options: { readonly secure: boolean }): Promise<void> {
+    assertValidConfigKey(key);
+    await callAws(this.#call('ssm:PutParameter', `parameter ${this.#name(key)}`), () =>
+      this.ssm.send(
+        new PutParameterCommand({ Name: this.#name(key), Value: value, Type: options.secure ? 'SecureString' : 'String', Overwrite: true }),
+      ),
+    );
+  }
+
+  async unset(key: string): Promise<boolean> {
+    assertValidConfigKey(key);
+    try {
+      await this.ssm.send(new DeleteParameterCommand({ Name: this.#name(key) }));
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw translateAwsError(error, this.#call('ssm:DeleteParameter', `parameter ${this.#name(key)}`));
+    }
+  }
+
+  #name(key: string): string {
+    return `${this.path}${key}`;
+  }
+
+  #parameterOf(parameter: SsmParameter): Parameter | undefined {
+    if (parameter.Name === undefined || !parameter.Name.startsWith(this.path)) return undefined;
+    const secure = parameter.Type === 'SecureString';
+    return { key: parameter.Name.slice(this.path.length), value: secure ? MASK : (parameter.Value ?? ''), secure };
+  }
+
+  #call(action: string, resource: string) {
+    return { action, resource, stage: this.stage };
+  }
+}
+
+export { SsmParameterStore };

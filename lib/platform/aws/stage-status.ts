@@ -1,0 +1,77 @@
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { AliasPairStatus, AliasTarget, ReleaseInfo, StageStatus } from '../../core/platform.js';
+import type { StageRecord } from '../../core/stage-record.js';
+import { listAliases, type AliasState } from './function-aliases.js';
+import { listVersions, type FunctionVersion } from './function-versions.js';
+
+/** What an alias points at when the function has no such alias. */
+const MISSING: AliasTarget = { version: 'none', release: 'none' };
+
+/**
+ * What `status` and `releases` show of an AWS stage: every alias pair with
+ * the releases and versions behind it (from the versions' own descriptions)
+ * and its canary weights, the releases the stage retains, and drift.
+ */
+async function stageStatus(lambda: LambdaClient, record: StageRecord): Promise<StageStatus> {
+  const { stage } = record;
+  const [webAliases, adminAliases, webVersions, adminVersions] = await Promise.all([
+    listAliases(lambda, record.web.functionName, stage),
+    listAliases(lambda, record.admin.functionName, stage),
+    listVersions(lambda, record.web.functionName, stage),
+    listVersions(lambda, record.admin.functionName, stage),
+  ]);
+  const names = [...new Set([...webAliases, ...adminAliases].map((alias) => alias.name))].sort();
+  const aliases: AliasPairStatus[] = names.map((name) => ({
+    name,
+    web: targetOf(
+      webAliases.find((alias) => alias.name === name),
+      webVersions,
+    ),
+    admin: targetOf(
+      adminAliases.find((alias) => alias.name === name),
+      adminVersions,
+    ),
+  }));
+  const notes = [
+    `Region ${record.region}; functions ${record.web.functionName} and ${record.admin.functionName}; parameter set ${record.parameterPath}; admin log group ${record.admin.logGroup}` +
+      (record.ledgerTable === undefined ? '; no run ledger table.' : `; run ledger ${record.ledgerTable}.`),
+    ...aliases
+      .filter((pair) => pair.web.release !== pair.admin.release)
+      .map(
+        (pair) =>
+          `Drift: web:${pair.name} serves ${pair.web.release} but admin:${pair.name} points at ${pair.admin.release}; invoke exits 78 until a deploy moves them together.`,
+      ),
+  ];
+  return { stage, platform: 'aws', aliases, releases: releasesOf(webVersions, adminVersions), notes };
+}
+
+function targetOf(alias: AliasState | undefined, versions: readonly FunctionVersion[]): AliasTarget {
+  if (alias === undefined) return MISSING;
+  const releaseOf = (version: string): string => versions.find((entry) => entry.version === version)?.release ?? 'unknown';
+  return {
+    version: alias.version,
+    release: releaseOf(alias.version),
+    ...(alias.weights.length === 0
+      ? {}
+      : { additionalVersions: alias.weights.map(({ version, weight }) => ({ version, weight, release: releaseOf(version) })) }),
+  };
+}
+
+/** The retained releases, newest first, each with its newest web and admin version. */
+function releasesOf(webVersions: readonly FunctionVersion[], adminVersions: readonly FunctionVersion[]): ReleaseInfo[] {
+  const releases = new Map<string, { createdAt: string; webVersion?: string; adminVersion?: string }>();
+  const add = (version: FunctionVersion, side: 'webVersion' | 'adminVersion'): void => {
+    if (version.release === undefined) return;
+    const entry = releases.get(version.release) ?? { createdAt: version.createdAt };
+    entry[side] = version.version;
+    if (version.createdAt < entry.createdAt) entry.createdAt = version.createdAt;
+    releases.set(version.release, entry);
+  };
+  webVersions.forEach((version) => add(version, 'webVersion'));
+  adminVersions.forEach((version) => add(version, 'adminVersion'));
+  return [...releases.entries()]
+    .map(([release, entry]) => ({ release, ...entry }))
+    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+}
+
+export { stageStatus };

@@ -1,0 +1,150 @@
+/**
+ * The real `cnf-admin` binary on an AWS stage, with AWS mocked at the SDK
+ * clients by a preloaded module: what a user sees, and the exit code.
+ */
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { spawnAwsCli, withoutAwsSettings } from '../support/aws-cli.js';
+import { FIXTURE_ROOT } from '../support/aws-platform.js';
+import { healthyScenario, OLD_RELEASE, RELEASE, runLine } from '../support/aws-scenario.js';
+
+const REQUEST_ID = '11111111-2222-3333-4444-555555555555';
+
+describe('cnf-admin invoke --stage prod (the real binary, AWS mocked)', () => {
+  it("streams the run's output and passes the task's exit code through, with no SDK noise", async () => {
+    // given
+    const scenario = healthyScenario({
+      stream: {
+        frames: [
+          { type: 'log', line: runLine('Run started') },
+          { type: 'log', line: runLine('half way', { rows: 500 }) },
+          { type: 'log', line: runLine('Run ended', { exitCode: 3, durationMs: 42 }) },
+          { type: 'result', result: { runId: '$RUN_ID', task: 'echo', release: RELEASE, exitCode: 3, durationMs: 42 } },
+        ],
+      },
+      logEvents: [
+        { message: runLine('Run started') },
+        { message: runLine('half way', { rows: 500 }) },
+        { message: runLine('Run ended', { exitCode: 3, durationMs: 42 }) },
+        { message: `REPORT RequestId: ${REQUEST_ID}\tDuration: 45.0 ms` },
+      ],
+    });
+
+    // when
+    const { code, stdout, stderr, sent } = await spawnAwsCli(['invoke', 'echo', '--stage', 'prod', '--', '--count', '2'], scenario).done;
+
+    // then
+    expect(code).toBe(3);
+    expect(stdout).toMatch(/INFO  Run started\n.*INFO  half way rows=500\n.*INFO  Run ended exitCode=3 durationMs=42\nREPORT RequestId/);
+    expect(stderr).toMatch(new RegExp(`▶ echo · stage prod · release ${RELEASE} · run `));
+    expect(stderr).toContain('✖ exit 3 · 42 ms');
+    expect(stderr).not.toContain('NodeVersionSupportWarning');
+    expect(sent.filter((call) => call.command.startsWith('Invoke')).map((call) => call.command)).toEqual([
+      'InvokeWithResponseStreamCommand',
+    ]);
+  });
+
+  it('exits 78 on a release mismatch, showing both releases, and runs nothing', async () => {
+    // given
+    const scenario = healthyScenario({
+      aliases: { web: { live: { version: '7', release: RELEASE } }, admin: { live: { version: '4', release: OLD_RELEASE } } },
+    });
+
+    // when
+    const { code, stderr, sent } = await spawnAwsCli(['invoke', 'migrate', '--stage', 'prod'], scenario).done;
+
+    // then
+    expect(code).toBe(78);
+    expect(stderr).toContain(
+      `cnf-admin: Release mismatch on stage prod: web:live serves ${RELEASE} (version 7) but admin:live points at ${OLD_RELEASE} (version 4).`,
+    );
+    expect(sent.some((call) => call.command.startsWith('Invoke'))).toBe(false);
+  });
+
+  it('exits 77 naming the action it was denied, with no stack trace', async () => {
+    // given
+    const scenario = healthyScenario({
+      errors: {
+        GetAlias: [
+          {
+            name: 'AccessDeniedException',
+            message: 'User: arn:aws:sts::123456789012:assumed-role/dev/bob is not authorized to perform: lambda:GetAlias',
+            fault: 'client',
+            status: 403,
+          },
+        ],
+      },
+    });
+
+    // when
+    const { code, stderr } = await spawnAwsCli(['invoke', 'migrate', '--stage', 'prod'], scenario).done;
+
+    // then
+    expect(code).toBe(77);
+    expect(stderr).toMatch(
+      /^cnf-admin: Permission denied: lambda:GetAlias on function fixture-prod-(web|admin) alias live \(.*\)\.\nSee the permissions the CLI needs with: cnf-admin policy --stage prod\n$/,
+    );
+  });
+
+  it('--dry-run prints the plan and invokes nothing', async () => {
+    // given
+    const scenario = healthyScenario();
+
+    // when
+    const { code, stdout, sent } = await spawnAwsCli(['invoke', 'migrate', '--stage', 'prod', '--dry-run'], scenario).done;
+
+    // then
+    expect(code).toBe(0);
+    expect(stdout).toContain(`  release        ${RELEASE} (behind web:live)\n  web version    7\n  admin version  5\n  qualifier      5\n`);
+    expect(sent.map((call) => call.command).sort()).toEqual([
+      'GetAliasCommand',
+      'GetAliasCommand',
+      'GetCallerIdentityCommand',
+      'GetParameterCommand',
+    ]);
+  });
+
+  it('on Ctrl-C stops watching, says how to follow the run that goes on, and exits 130', async () => {
+    // given: a run that shows a line and goes on
+    const scenario = healthyScenario({ stream: { frames: [{ type: 'log', line: runLine('migrating') }], after: 'hang' } });
+    const { child, done } = spawnAwsCli(['invoke', 'migrate', '--stage', 'prod'], scenario);
+
+    // when: the user presses Ctrl-C once the output shows
+    let shown = '';
+    await new Promise<void>((resolve) =>
+      child.stdout?.on('data', (chunk: Buffer) => {
+        shown += chunk.toString();
+        if (shown.includes('migrating')) resolve();
+      }),
+    );
+    child.kill('SIGINT');
+    const { code, stderr } = await done;
+
+    // then
+    expect(code).toBe(130);
+    expect(stderr).toContain('Stopped watching: the run itself goes on in AWS.');
+    expect(stderr).toMatch(/Run (\d{8}-\d{6}-\w{6}) goes on\. Follow it with: cnf-admin logs \1 --stage prod --follow/);
+  });
+});
+
+describe('cnf-admin on an AWS stage with the real SDK and no credentials', () => {
+  it('exits 77 saying how to sign in, without SDK noise', async () => {
+    // given: no credentials anywhere, and no instance metadata to ask
+    const env = {
+      ...withoutAwsSettings(),
+      AWS_REGION: 'eu-west-1',
+      AWS_CONFIG_FILE: '/nonexistent/config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
+
+    // when
+    const { code, stderr } = await runCli(['invoke', 'migrate', '--stage', 'prod'], { cwd: FIXTURE_ROOT, env });
+
+    // then
+    expect(code).toBe(77);
+    expect(stderr).toMatch(/^cnf-admin: No AWS credentials for stage prod \(.+\)\.\nSign in \(e\.g\. aws sso login\)/);
+    expect(stderr).not.toContain('NodeVersionSupportWarning');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,160 @@
+/**
+ * The operator policy covers every AWS call the CLI makes: every command
+ * runs in-process against mocked AWS, each call sent is mapped to its IAM
+ * action and resource (by this test's own table), and each must be allowed
+ * by the policy `cnf-admin policy` prints.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { cli } from '../../../lib/cli/main.js';
+import type { PolicyDocument } from '../../../lib/platform/aws/operator-policy.js';
+import { COMMAND_RUNS } from '../../support/aws-command-runs.js';
+import { healthyScenario, installScenario, type SentCommand } from '../../support/aws-scenario.js';
+import { FIXTURE_ROOT } from '../../support/aws-platform.js';
+import { REPO_ROOT } from '../../support/cli.js';
+import { memoryIo } from '../../support/memory-io.js';
+
+const ARN = 'arn:aws:%s:eu-west-1:123456789012:';
+const arn = (service: string, resource: string): string => `${ARN.replace('%s', service)}${resource}`;
+
+/** Each SDK command the CLI may send, as IAM sees it. `undefined`: needs no permission. */
+const IAM: Readonly<Record<string, ((input: Record<string, unknown>) => { action: string; resource: string }) | undefined>> = {
+  GetParameterCommand: (input) => ({ action: 'ssm:GetParameter', resource: arn('ssm', `parameter${String(input.Name)}`) }),
+  PutParameterCommand: (input) => ({ action: 'ssm:PutParameter', resource: arn('ssm', `parameter${String(input.Name)}`) }),
+  DeleteParameterCommand: (input) => ({ action: 'ssm:DeleteParameter', resource: arn('ssm', `parameter${String(input.Name)}`) }),
+  GetParametersByPathCommand: (input) => ({
+    action: 'ssm:GetParametersByPath',
+    resource: arn('ssm', `parameter${String(input.Path).replace(/\/$/, '')}`),
+  }),
+  GetAliasCommand: (input) => ({
+    action: 'lambda:GetAlias',
+    resource: arn('lambda', `function:${String(input.FunctionName)}:${String(input.Name)}`),
+  }),
+  ListAliasesCommand: (input) => ({ action: 'lambda:ListAliases', resource: arn('lambda', `function:${String(input.FunctionName)}`) }),
+  ListVersionsByFunctionCommand: (input) => ({
+    action: 'lambda:ListVersionsByFunction',
+    resource: arn('lambda', `function:${String(input.FunctionName)}`),
+  }),
+  GetFunctionConfigurationCommand: (input) => ({
+    action: 'lambda:GetFunctionConfiguration',
+    resource: arn('lambda', `function:${String(input.FunctionName)}:${String(input.Qualifier)}`),
+  }),
+  InvokeCommand: (input) => ({
+    action: 'lambda:InvokeFunction',
+    resource: arn('lambda', `function:${String(input.FunctionName)}:${String(input.Qualifier)}`),
+  }),
+  InvokeWithResponseStreamCommand: (input) => ({
+    action: 'lambda:InvokeFunction',
+    resource: arn('lambda', `function:${String(input.FunctionName)}:${String(input.Qualifier)}`),
+  }),
+  FilterLogEventsCommand: (input) => ({
+    action: 'logs:FilterLogEvents',
+    resource: arn('logs', `log-group:${String(input.logGroupName)}:*`),
+  }),
+  StartLiveTailCommand: (input) => ({ action: 'logs:StartLiveTail', resource: String((input.logGroupIdentifiers as string[])[0]) }),
+  QueryCommand: (input) => ({
+    action: 'dynamodb:Query',
+    resource: arn('dynamodb', `table/${String(input.TableName)}/index/${String(input.IndexName)}`),
+  }),
+  GetItemCommand: (input) => ({ action: 'dynamodb:GetItem', resource: arn('dynamodb', `table/${String(input.TableName)}`) }),
+  // STS GetCallerIdentity needs no permission, and no policy can deny it.
+  GetCallerIdentityCommand: undefined,
+};
+
+function glob(pattern: string): RegExp {
+  return new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
+}
+
+/** IAM's answer for one action on one resource: an explicit deny wins, then any allow. */
+function allows(policy: PolicyDocument, action: string, resource: string): boolean {
+  const matching = policy.Statement.filter(
+    (statement) =>
+      statement.Action.some((pattern) => glob(pattern).test(action)) && statement.Resource.some((pattern) => glob(pattern).test(resource)),
+  );
+  return matching.length > 0 && matching.every((statement) => statement.Effect === 'Allow');
+}
+
+describe('cnf-admin policy', () => {
+  beforeEach(() => {
+    vi.stubEnv('AWS_REGION', 'eu-west-1');
+  });
+
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  async function policyOfStage(): Promise<PolicyDocument> {
+    const aws = installScenario(healthyScenario());
+    try {
+      const io = memoryIo(FIXTURE_ROOT);
+      expect(await cli(['policy', '--stage', 'prod'], io)).toBe(0);
+      return JSON.parse(io.stdoutText()) as PolicyDocument;
+    } finally {
+      aws.restore();
+    }
+  }
+
+  it('allows every AWS call that every command makes, on every path', async () => {
+    // given
+    const policy = await policyOfStage();
+
+    // when: every command runs
+    const sent: SentCommand[] = [];
+    for (const { scenario, args, input } of COMMAND_RUNS) {
+      const aws = installScenario(healthyScenario(scenario));
+      try {
+        const code = await cli([...args], memoryIo(FIXTURE_ROOT, { CNF_LOG_WAIT_SECONDS: '0.1' }, input));
+        expect(code, args.join(' ')).toBe(0);
+        sent.push(...aws.sent());
+      } finally {
+        aws.restore();
+      }
+    }
+
+    // then: each call is mapped, and allowed
+    const commands = new Set(sent.map((call) => call.command));
+    expect([...commands].sort()).toEqual(Object.keys(IAM).sort());
+    const denied = sent.flatMap((call) => {
+      const needed = IAM[call.command]?.(call.input);
+      return needed === undefined || allows(policy, needed.action, needed.resource) ? [] : [`${needed.action} on ${needed.resource}`];
+    });
+    expect(denied).toEqual([]);
+  });
+
+  it('knows every SDK command the AWS platform can send', () => {
+    // given: the platform's sources, and the runtime's ledger, which reads runs for it
+    const dir = join(REPO_ROOT, 'lib', 'platform', 'aws');
+    const ledger = readFileSync(join(REPO_ROOT, 'lib', 'runtime', 'ledger', 'dynamo-ledger.ts'), 'utf8');
+    const source = readdirSync(dir)
+      .map((file) => readFileSync(join(dir, file), 'utf8'))
+      .join('\n');
+
+    // when
+    const used = new Set([...source.matchAll(/new (\w+Command)\(/g)].map((match) => match[1] as string));
+    // of the ledger, only the reads: the CLI never writes runs
+    for (const read of ['GetItemCommand', 'QueryCommand']) if (ledger.includes(`new ${read}(`)) used.add(read);
+
+    // then
+    expect([...used].sort()).toEqual(Object.keys(IAM).sort());
+  });
+
+  it('allows nothing more: not the web function, not the reserved _cnf/, not another stage', async () => {
+    // given
+    const policy = await policyOfStage();
+
+    // then
+    expect(allows(policy, 'lambda:InvokeFunction', arn('lambda', 'function:fixture-prod-web:7'))).toBe(false);
+    expect(allows(policy, 'lambda:InvokeFunction', arn('lambda', 'function:fixture-prod-admin:5'))).toBe(true);
+    expect(allows(policy, 'ssm:PutParameter', arn('ssm', 'parameter/fixture/prod/_cnf/stage'))).toBe(false);
+    expect(allows(policy, 'ssm:PutParameter', arn('ssm', 'parameter/fixture/prod/A'))).toBe(true);
+    expect(allows(policy, 'ssm:GetParameter', arn('ssm', 'parameter/fixture/dev/A'))).toBe(false);
+    expect(allows(policy, 'logs:FilterLogEvents', arn('logs', 'log-group:/aws/lambda/fixture-prod-web:*'))).toBe(false);
+    expect(allows(policy, 'dynamodb:PutItem', arn('dynamodb', 'table/fixture-prod-runs'))).toBe(false);
+  });
+});

@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { UnavailableError, UsageError } from '../../../lib/core/errors.js';
+import type { RunFrame } from '../../../lib/core/platform.js';
+import { RELEASE, runLine } from '../../support/aws-scenario.js';
+import { fixturePlatform } from '../../support/aws-platform.js';
+import { framesOf, logLinesOf, useAwsScenario } from '../../support/aws-test-scenario.js';
+
+const RUN_ID = '20261124-143927-k3f9qz';
+const T0 = Date.UTC(2026, 10, 24, 14, 39, 27);
+const STREAM = '2026/11/24/[5]abcdef';
+const line = (message: string, extra: Record<string, unknown> = {}): string => runLine(message, extra).replace('$RUN_ID', RUN_ID);
+const at = (offset: number, message: string, logStreamName = STREAM) => ({ message, timestamp: T0 + offset, logStreamName });
+
+const given = useAwsScenario();
+
+describe('AwsPlatform.logs', () => {
+  it("replays a run's whole log by run id, every page, from a little before the run id's time, and ends with its result", async () => {
+    // given: five lines of the run (two pages) among another run's
+    const installed = given({
+      logEvents: [
+        at(0, line('Run started')),
+        at(1, runLine('other run', { runId: '20261124-143900-zzzzzz' })),
+        at(2, line('step', { n: 1 })),
+        at(3, line('step', { n: 2 })),
+        at(4, line('step', { n: 3 })),
+        at(5, line('Run ended', { exitCode: 4, durationMs: 900 })),
+      ],
+    });
+
+    // when
+    const frames = await framesOf(fixturePlatform().logs(RUN_ID));
+
+    // then
+    expect(logLinesOf(frames)).toHaveLength(5);
+    expect(frames.at(-1)).toEqual({
+      type: 'result',
+      result: { runId: RUN_ID, task: 'echo', release: RELEASE, exitCode: 4, durationMs: 900 },
+    });
+    const filters = installed.sent().filter((call) => call.command === 'FilterLogEventsCommand');
+    expect(filters[0]?.input).toMatchObject({
+      logGroupName: '/aws/lambda/fixture-prod-admin',
+      filterPattern: `"${RUN_ID}"`,
+      startTime: T0 - 5 * 60 * 1000,
+    });
+    expect(filters.length).toBeGreaterThan(1);
+  });
+
+  it('says so, with exit 64, when CloudWatch holds nothing of the run', async () => {
+    // given
+    given({ logEvents: [] });
+
+    // when / then
+    await expect(framesOf(fixturePlatform().logs(RUN_ID))).rejects.toBeInstanceOf(UsageError);
+    await expect(framesOf(fixturePlatform().logs(RUN_ID))).rejects.toMatchObject({ hint: expect.stringContaining('--follow') });
+  });
+
+  it('says a run is in progress, and how to follow it, when its end is not logged yet', async () => {
+    // given
+    given({ logEvents: [at(0, line('Run started'))] });
+
+    // when
+    const frames = await framesOf(fixturePlatform().logs(RUN_ID));
+
+    // then
+    expect(frames.at(-1)).toEqual({
+      type: 'notice',
+      message: `Run ${RUN_ID} is still in progress. Follow it with: cnf-admin logs ${RUN_ID} --stage prod --follow`,
+    });
+  });
+
+  it('follows by polling where Live Tail is unavailable, until the run ends', async () => {
+    // given: the end arrives on a later read
+    given({ logEvents: [at(0, line('Run started')), { ...at(1, line('Run ended', { exitCode: 0, durationMs: 10 })), fromCall: 4 }] });
+
+    // when
+    const frames = await framesOf(fixturePlatform().logs(RUN_ID, { follow: true }));
+
+    // then
+    expect(logLinesOf(frames)).toEqual([line('Run started'), line('Run ended', { exitCode: 0, durationMs: 10 })]);
+    expect(frames.at(-1)).toMatchObject({ type: 'result', result: { exitCode: 0 } });
+  });
+
+  it('keeps two identical lines written in the same millisecond', async () => {
+    // given
+    given({ logEvents: [at(0, line('tick')), at(0, line('tick')), at(1, line('Run ended', { exitCode: 0, durationMs: 1 }))] });
+
+    // when
+    const frames = await framesOf(fixturePlatform().logs(RUN_ID));
+
+    // then
+    expect(logLinesOf(frames)).toEqual([line('tick'), line('tick'), line('Run ended', { exitCode: 0, durationMs: 1 })]);
+  });
+
+  it('follows with Live Tail where available, showing each line once', async () => {
+    // given: the tail repeats a line the catch-up read already showed
+    const installed = given({
+      logEvents: [at(0, line('Run started'))],
+      liveTail: [[at(0, line('Run started')), at(1, line('working'))], [at(2, line('Run ended', { exitCode: 5, durationMs: 20 }))]],
+    });
+
+    // when
+    const frames = await framesOf(fixturePlatform().logs(RUN_ID, { follow: true }));
+
+    // then
+    expect(logLinesOf(frames)).toEqual([line('Run started'), line('working'), line('Run ended', { exitCode: 5, durationMs: 20 })]);
+    expect(frames.at(-1)).toMatchObject({ type: 'result', result: { exitCode: 5 } });
+    const tail = installed.sent().find((call) => call.command === 'StartLiveTailCommand');
+    expect(tail?.input).toEqual({
+      logGroupIdentifiers: ['arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/fixture-prod-admin'],
+      logEventFilterPattern: `?"${RUN_ID}" ?"REPORT RequestId" ?"platform.report"`,
+    });
+  });
+
+  it("ends with exit 124 when Lambda's report in the run's own stream says it timed out, ignoring other streams", async () => {
+    // given
+    given({
+      logEvents: [
+        at(0, line('Run started')),
+        at(1, 'REPORT RequestId: other-request\tStatus: timeout', 'other-stream'),
+        at(2, 'REPORT RequestId: 9f0c\tDuration: 900000 ms\tStatus: timeout'),
+      ],
+    });
+
+    // when
+    const frames = await framesOf(fixturePlatform().logs(RUN_ID, { follow: true }));
+
+    // then
+    expect(logLinesOf(frames)).toEqual([line('Run started'), 'REPORT RequestId: 9f0c\tDuration: 900000 ms\tStatus: timeout']);
+    expect(frames.at(-1)).toMatchObject({ type: 'result', result: { runId: RUN_ID, task: 'echo', release: RELEASE, exitCode: 124 } });
+  });
+
+  it('ends with exit 70 when the report says the function failed (JSON log format)', async () => {
+    // given
+    given({
+      logEvents: [
+        at(0, line('Run started')),
+        at(
+          1,
+          JSON.stringify({
+            time: '2026-11-24T14:39:28Z',
+            type: 'platform.report',
+            record: { requestId: '9f0c', status: 'error', errorType: 'Runtime.OutOfMemory' },
+          }),
+        ),
+      ],
+    });
+
+    // when
+    const frames = await framesOf(fixturePlatform().logs(RUN_ID));
+
+    // then
+    expect(frames.at(-1)).toMatchObject({
+      type: 'result',
+      result: { exitCode: 70, error: { message: expect.stringContaining('Runtime.OutOfMemory') } },
+    });
+  });
+
+  it('exits 69 when the log group does not exist', async () => {
+    // given
+    given({ logGroupExists: false });
+
+    // when / then
+    await expect(framesOf(fixturePlatform().logs(RUN_ID))).rejects.toBeInstanceOf(UnavailableError);
+  });
+
+  it('stops following on Ctrl-C, without a result', async () => {
+    // given
+    given({ logEvents: [at(0, line('Run started'))] });
+    const interrupt = new AbortController();
+
+    // when
+    const frames: RunFrame[] = [];
+    for await (const frame of fixturePlatform().logs(RUN_ID, { follow: true, signal: interrupt.signal })) {
+      frames.push(frame);
+      interrupt.abort();
+    }
+
+    // then
+    expect(frames).toEqual([{ type: 'log', line: line('Run started') }]);
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { PermissionError, UsageError } from '../../../lib/core/errors.js';
+import { MASK } from '../../../lib/core/parameter-set.js';
+import { type AwsScenario } from '../../support/aws-scenario.js';
+import { fixturePlatform } from '../../support/aws-platform.js';
+import { useAwsScenario } from '../../support/aws-test-scenario.js';
+
+const given = useAwsScenario();
+
+const PARAMETERS: AwsScenario['parameters'] = [
+  { Name: '/fixture/prod/LOG_LEVEL', Value: 'info', Type: 'String' },
+  { Name: '/fixture/prod/DATABASE_URL', Value: 'postgres://app:hunter22@db/app', Type: 'SecureString' },
+  { Name: '/fixture/prod/feature/x', Value: 'on', Type: 'String' },
+];
+
+describe('SsmParameterStore (config on AWS stages)', () => {
+  it('lists every parameter under /<app>/<stage>/ across pages, secrets masked, the reserved _cnf/ left out', async () => {
+    // given: the stage record lives under _cnf/ too
+    const installed = given({ parameters: PARAMETERS });
+
+    // when
+    const parameters = await fixturePlatform().parameters.list();
+
+    // then
+    expect(parameters).toEqual([
+      { key: 'DATABASE_URL', value: MASK, secure: true },
+      { key: 'LOG_LEVEL', value: 'info', secure: false },
+      { key: 'feature/x', value: 'on', secure: false },
+    ]);
+    const reads = installed.sent().filter((call) => call.command === 'GetParametersByPathCommand');
+    expect(reads.length).toBeGreaterThan(1);
+    expect(reads[0]?.input).toMatchObject({ Path: '/fixture/prod/', Recursive: true, WithDecryption: false });
+  });
+
+  it('gets one parameter, never decrypting a secret, and undefined for a missing one', async () => {
+    // given
+    given({ parameters: PARAMETERS });
+    const store = fixturePlatform().parameters;
+
+    // when / then
+    expect(await store.get('LOG_LEVEL')).toEqual({ key: 'LOG_LEVEL', value: 'info', secure: false });
+    expect(await store.get('DATABASE_URL')).toEqual({ key: 'DATABASE_URL', value: MASK, secure: true });
+    expect(await store.get('MISSING')).toBeUndefined();
+  });
+
+  it('writes a SecureString with --secure and a String otherwise, and removes parameters', async () => {
+    // given
+    const installed = given({ parameters: PARAMETERS });
+    const store = fixturePlatform().parameters;
+
+    // when
+    await store.set('API_TOKEN', 's3cret-token', { secure: true });
+    await store.set('LOG_LEVEL', 'debug', { secure: false });
+    const removed = await store.unset('feature/x');
+    const absent = await store.unset('feature/x');
+
+    // then
+    const puts = installed.sent().filter((call) => call.command === 'PutParameterCommand');
+    expect(puts.map((call) => call.input)).toEqual([
+      { Name: '/fixture/prod/API_TOKEN', Value: 's3cret-token', Type: 'SecureString', Overwrite: true },
+      { Name: '/fixture/prod/LOG_LEVEL', Value: 'debug', Type: 'String', Overwrite: true },
+    ]);
+    expect([removed, absent]).toEqual([true, false]);
+  });
+
+  it('never touches the reserved _cnf/ prefix', async () => {
+    // given
+    const installed = given({});
+
+    // when / then
+    await expect(fixturePlatform().parameters.set('_cnf/stage', '{}', { secure: false })).rejects.toBeInstanceOf(UsageError);
+    expect(installed.sent()).toEqual([]);
+  });
+
+  it('names ssm:PutParameter and exits 77 when writing is denied', async () => {
+    // given
+    given({ errors: { PutParameter: [{ name: 'AccessDeniedException', message: 'not authorized', fault: 'client', status: 400 }] } });
+
+    // when
+    const setting = fixturePlatform().parameters.set('LOG_LEVEL', 'debug', { secure: false });
+
+    // then
+    await expect(setting).rejects.toBeInstanceOf(PermissionError);
+    await expect(setting).rejects.toThrow('Permission denied: ssm:PutParameter on parameter /fixture/prod/LOG_LEVEL');
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { OLD_RELEASE, RELEASE } from '../../support/aws-scenario.js';
+import { fixturePlatform } from '../../support/aws-platform.js';
+import { useAwsScenario } from '../../support/aws-test-scenario.js';
+
+const given = useAwsScenario();
+
+describe('AwsPlatform.status', () => {
+  it('shows every alias pair with its releases and versions from the versions themselves, and the retained releases newest first', async () => {
+    // given
+    given({});
+
+    // when
+    const status = await fixturePlatform().status();
+
+    // then
+    expect(status.aliases).toEqual([{ name: 'live', web: { version: '7', release: RELEASE }, admin: { version: '5', release: RELEASE } }]);
+    expect(status.releases).toEqual([
+      { release: RELEASE, createdAt: '2026-11-20T10:00:00.000Z', webVersion: '7', adminVersion: '5' },
+      { release: OLD_RELEASE, createdAt: '2026-11-01T10:00:00.000Z', webVersion: '6', adminVersion: '4' },
+    ]);
+    expect(status.notes.join('\n')).not.toMatch(/Drift/);
+  });
+
+  it('shows canary weights and drift between web and admin', async () => {
+    // given: web splits traffic; admin:live is on the old release
+    given({
+      aliases: {
+        web: { live: { version: '7', release: RELEASE, weights: { '6': 0.2 } } },
+        admin: { live: { version: '4', release: OLD_RELEASE } },
+      },
+    });
+
+    // when
+    const status = await fixturePlatform().status();
+
+    // then
+    expect(status.aliases[0]?.web.additionalVersions).toEqual([{ version: '6', weight: 0.2, release: OLD_RELEASE }]);
+    expect(status.notes.join('\n')).toContain(`Drift: web:live serves ${RELEASE} but admin:live points at ${OLD_RELEASE}`);
+  });
+});

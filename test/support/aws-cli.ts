@@ -1,0 +1,57 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import { finished, spawnCli, type CliResult } from './cli.js';
+import type { AwsScenario, SentCommand } from './aws-scenario.js';
+import { FIXTURE_ROOT } from './aws-platform.js';
+
+const PRELOAD = fileURLToPath(new URL('./aws-mock-preload.ts', import.meta.url));
+
+/** A spawned `cnf-admin` against a mocked AWS stage. */
+interface AwsCliRun {
+  readonly child: ChildProcess;
+  /** Resolves when it exits: its output, and the AWS commands it sent. */
+  readonly done: Promise<CliResult & { readonly sent: SentCommand[] }>;
+}
+
+/** Unsets every AWS setting of the machine the tests run on (a spawned process skips undefined variables). */
+function withoutAwsSettings(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.keys(process.env).flatMap((key) => (key.startsWith('AWS_') ? [[key, undefined]] : [])));
+}
+
+/**
+ * Spawns the real binary in the tasks fixture with AWS mocked at the SDK
+ * clients by `scenario` (a preloaded module), in eu-west-1 with dummy
+ * credentials.
+ */
+function spawnAwsCli(args: readonly string[], scenario: AwsScenario, env: NodeJS.ProcessEnv = {}): AwsCliRun {
+  const dir = mkdtempSync(join(tmpdir(), 'cnf-aws-e2e-'));
+  const scenarioFile = join(dir, 'scenario.json');
+  const sentFile = join(dir, 'sent.json');
+  writeFileSync(scenarioFile, JSON.stringify(scenario));
+  const child = spawnCli(args, {
+    cwd: FIXTURE_ROOT,
+    env: {
+      ...withoutAwsSettings(),
+      NODE_OPTIONS: `--import tsx --import ${PRELOAD}`,
+      CNF_TEST_AWS_SCENARIO: scenarioFile,
+      CNF_TEST_AWS_SENT: sentFile,
+      CNF_LOG_WAIT_SECONDS: '1',
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      ...env,
+    },
+  });
+  const done = finished(child).then((result) => {
+    const sent = existsSync(sentFile) ? (JSON.parse(readFileSync(sentFile, 'utf8')) as SentCommand[]) : [];
+    rmSync(dir, { recursive: true, force: true });
+    return { ...result, sent };
+  });
+  return { child, done };
+}
+
+export { spawnAwsCli, withoutAwsSettings };
+export type { AwsCliRun };

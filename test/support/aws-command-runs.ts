@@ -1,0 +1,108 @@
+/**
+ * Every command of the CLI on an AWS stage, each with a scenario that makes
+ * it take a path to AWS: together they send every SDK command the CLI can
+ * send. The policy test and the access-denied test run them all.
+ */
+import { OLD_RELEASE, RELEASE, runLine, type AwsScenario } from './aws-scenario.js';
+
+/** One CLI command line and the stage it runs against. */
+interface CommandRun {
+  readonly scenario: Partial<AwsScenario>;
+  readonly args: readonly string[];
+  readonly input?: string;
+}
+
+const RUN_ID = '20261124-143927-k3f9qz';
+const RUN_ENDED = {
+  message: runLine('Run ended', { exitCode: 0, durationMs: 1 }).replace('$RUN_ID', RUN_ID),
+  timestamp: Date.UTC(2026, 10, 24, 14, 39, 28),
+};
+
+/** Every command of the CLI, on scenarios that take every path to AWS. */
+const COMMAND_RUNS: readonly CommandRun[] = [
+  {
+    scenario: {
+      stream: {
+        frames: [
+          { type: 'log', line: runLine('Run started') },
+          { type: 'result', result: { runId: '$RUN_ID', task: 'echo', release: RELEASE, exitCode: 0, durationMs: 1 } },
+        ],
+      },
+      logEvents: [{ message: runLine('Run started') }, { message: 'REPORT RequestId: 11111111-2222-3333-4444-555555555555' }],
+    },
+    args: ['invoke', 'echo', '--stage', 'prod'],
+  },
+  {
+    scenario: {
+      errors: { InvokeWithResponseStream: [{ name: 'UnknownOperationException', fault: 'client', status: 404 }] },
+      invoke: { payload: JSON.stringify({ runId: 'x', task: 'echo', release: RELEASE, exitCode: 0, durationMs: 1 }) },
+      logEvents: [{ message: 'REPORT RequestId: 11111111-2222-3333-4444-555555555555' }],
+    },
+    args: ['invoke', 'echo', '--stage', 'prod'],
+  },
+  { scenario: {}, args: ['invoke', 'echo', '--stage', 'prod', '--detach'] },
+  { scenario: {}, args: ['invoke', 'echo', '--stage', 'prod', '--dry-run', '--release', OLD_RELEASE] },
+  {
+    scenario: {
+      aliases: {
+        web: { live: { version: '7', release: 'r-cccccccccccc', weights: { '8': 0.1 } } },
+        admin: { live: { version: '9', release: 'r-cccccccccccc' } },
+      },
+      versions: {
+        web: [
+          { version: '7', release: RELEASE },
+          { version: '8', release: 'r-cccccccccccc' },
+        ],
+        admin: [
+          { version: '5', release: RELEASE },
+          { version: '9', release: 'r-cccccccccccc' },
+        ],
+      },
+    },
+    args: ['invoke', 'echo', '--stage', 'prod', '--dry-run'],
+  },
+  {
+    scenario: {
+      invoke: {
+        payload: JSON.stringify({ runId: 'x', task: 'cnf:describe', release: RELEASE, exitCode: 0, durationMs: 1, output: { tasks: [] } }),
+      },
+    },
+    args: ['tasks', '--stage', 'prod'],
+  },
+  { scenario: {}, args: ['status', '--stage', 'prod'] },
+  { scenario: {}, args: ['releases', '--stage', 'prod'] },
+  { scenario: { parameters: [{ Name: '/fixture/prod/A', Value: '1', Type: 'String' }] }, args: ['config', 'list', '--stage', 'prod'] },
+  { scenario: { parameters: [{ Name: '/fixture/prod/A', Value: '1', Type: 'String' }] }, args: ['config', 'get', 'A', '--stage', 'prod'] },
+  { scenario: {}, args: ['config', 'set', 'B', 'two', '--secure', '--stage', 'prod'] },
+  {
+    scenario: { parameters: [{ Name: '/fixture/prod/A', Value: '1', Type: 'String' }] },
+    args: ['config', 'unset', 'A', '--stage', 'prod'],
+  },
+  { scenario: { ledger: [{ runId: RUN_ID, task: 'echo', startedAt: '2026-11-24T14:39:27.000Z' }] }, args: ['runs', '--stage', 'prod'] },
+  {
+    scenario: { ledger: [{ runId: RUN_ID, task: 'echo', startedAt: '2026-11-24T14:39:27.000Z' }] },
+    args: ['runs', '--stage', 'prod', '--task', 'echo'],
+  },
+  {
+    scenario: {
+      ledger: [{ runId: RUN_ID, task: 'echo', startedAt: '2026-11-24T14:39:27.000Z' }],
+      logEvents: [{ message: runLine('Run started').replace('$RUN_ID', RUN_ID), timestamp: Date.UTC(2026, 10, 24, 14, 39, 27) }],
+    },
+    args: ['runs', 'show', RUN_ID, '--stage', 'prod'],
+  },
+  {
+    // The run ends while it is followed: Live Tail shows the end, and so does a later poll.
+    scenario: {
+      logEvents: [
+        { message: runLine('Run started').replace('$RUN_ID', RUN_ID), timestamp: Date.UTC(2026, 10, 24, 14, 39, 27) },
+        { ...RUN_ENDED, fromCall: 2 },
+      ],
+      liveTail: [[RUN_ENDED]],
+    },
+    args: ['logs', RUN_ID, '--stage', 'prod', '--follow'],
+  },
+  { scenario: {}, args: ['policy', '--stage', 'prod'] },
+];
+
+export { COMMAND_RUNS };
+export type { CommandRun };

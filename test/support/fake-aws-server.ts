@@ -1,0 +1,214 @@
+/**
+ * A local HTTP server that speaks just enough of SSM, STS, Lambda and
+ * CloudWatch Logs (their real wire protocols) to serve a stage from an
+ * {@link AwsScenario}: what `AWS_ENDPOINT_URL` points the real SDK at in the
+ * tests that check endpoint configuration, retries and streaming on the
+ * wire, and in the benchmark (with a fixed latency on every call).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EventStreamCodec } from '@smithy/core/event-streams';
+import { fromUtf8, toUtf8 } from '@smithy/core/serde';
+import { encodeFrame } from '../../lib/core/run-frames.js';
+import { releaseDescription, stageRecordName } from '../../lib/core/stage-record.js';
+import { defaultRecord, type AwsScenario } from './aws-scenario.js';
+
+/** One request the server received. */
+interface ReceivedRequest {
+  /** `ssm`, `sts`, `lambda` or `logs`. */
+  readonly service: string;
+  /** The operation, e.g. `GetAlias`. */
+  readonly operation: string;
+  readonly path: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: string;
+  /** `performance.now()` when the request arrived. */
+  readonly arrivedAt: number;
+}
+
+/** A failure to answer an operation with, once per entry. */
+interface WireFailure {
+  readonly status: number;
+  readonly name: string;
+  readonly message?: string;
+}
+
+/** Options of {@link startFakeAws}. */
+interface FakeAwsOptions {
+  /** Waited before every answer: a round trip to a far region. @default 0 */
+  readonly latencyMs?: number;
+  /** Failures the first requests of an operation get, in order. */
+  readonly failures?: Readonly<Record<string, readonly WireFailure[]>>;
+}
+
+/** A running fake AWS. */
+interface FakeAws {
+  readonly url: string;
+  readonly requests: ReceivedRequest[];
+  /** Resolves when an operation's request arrives (its time of arrival). */
+  arrival(operation: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+const codec = new EventStreamCodec(toUtf8, fromUtf8);
+
+function event(type: string, contentType: string, body: Uint8Array): Uint8Array {
+  return codec.encode({
+    headers: {
+      ':message-type': { type: 'string', value: 'event' },
+      ':event-type': { type: 'string', value: type },
+      ':content-type': { type: 'string', value: contentType },
+    },
+    body,
+  });
+}
+
+function operationOf(request: IncomingMessage, path: string, body: string): { service: string; operation: string } {
+  const target = String(request.headers['x-amz-target'] ?? '');
+  if (target.startsWith('AmazonSSM.')) return { service: 'ssm', operation: target.slice('AmazonSSM.'.length) };
+  if (target.startsWith('Logs_20140328.')) return { service: 'logs', operation: target.slice('Logs_20140328.'.length) };
+  const action = /(?:^|&)Action=(\w+)/.exec(body)?.[1];
+  if (action !== undefined) return { service: 'sts', operation: action };
+  if (/\/response-streaming-invocations$/.test(path)) return { service: 'lambda', operation: 'InvokeWithResponseStream' };
+  if (/\/invocations$/.test(path)) return { service: 'lambda', operation: 'Invoke' };
+  if (/\/functions\/[^/]+\/aliases\/[^/]+$/.test(path)) return { service: 'lambda', operation: 'GetAlias' };
+  return { service: 'unknown', operation: `${request.method} ${path}` };
+}
+
+/**
+ * Starts a fake AWS on a free local port, serving `scenario`.
+ *
+ * @example
+ * const aws = await startFakeAws(healthyScenario());
+ * // AWS_ENDPOINT_URL=aws.url cnf-admin invoke ...
+ */
+async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {}): Promise<FakeAws> {
+  const record = { ...defaultRecord(scenario), ...scenario.record };
+  const requests: ReceivedRequest[] = [];
+  const failures = new Map(Object.entries(options.failures ?? {}).map(([operation, list]) => [operation, [...list]]));
+  const waiting = new Map<string, ((at: number) => void)[]>();
+  const requestId = scenario.requestId ?? 'request-1';
+  let runId = '$RUN_ID';
+
+  const json = (response: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void => {
+    response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId, ...headers });
+    response.end(JSON.stringify(value));
+  };
+  const fail = (response: ServerResponse, service: string, failure: WireFailure): void => {
+    if (service === 'sts') {
+      response.writeHead(failure.status, { 'content-type': 'text/xml' });
+      response.end(
+        `<ErrorResponse><Error><Type>Sender</Type><Code>${failure.name}</Code><Message>${failure.message ?? ''}</Message></Error></ErrorResponse>`,
+      );
+      return;
+    }
+    json(
+      response,
+      failure.status,
+      { __type: failure.name, message: failure.message ?? failure.name },
+      { 'x-amzn-errortype': failure.name },
+    );
+  };
+
+  const answer = (received: ReceivedRequest, response: ServerResponse): void => {
+    const { service, operation, path, body } = received;
+    const failure = failures.get(operation)?.shift();
+    if (failure !== undefined) return fail(response, service, failure);
+    if (operation === 'GetParameter') {
+      const name = (JSON.parse(body) as { Name: string }).Name;
+      if (name !== stageRecordName(scenario.app, scenario.stage) || scenario.record === null) {
+        return fail(response, service, { status: 400, name: 'ParameterNotFound' });
+      }
+      return json(response, 200, { Parameter: { Name: name, Type: 'String', Value: JSON.stringify(record) } });
+    }
+    if (operation === 'GetCallerIdentity') {
+      response.writeHead(200, { 'content-type': 'text/xml' });
+      response.end(
+        `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>` +
+          `<Arn>arn:aws:sts::${scenario.account}:assumed-role/operator/alice</Arn><UserId>AROAEXAMPLE:alice</UserId><Account>${scenario.account}</Account>` +
+          `</GetCallerIdentityResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+      );
+      return;
+    }
+    if (operation === 'GetAlias') {
+      const [, fn, name] = /\/functions\/([^/]+)\/aliases\/([^/]+)$/.exec(path) ?? [];
+      const side = decodeURIComponent(fn ?? '') === record.web.functionName ? 'web' : 'admin';
+      const alias = scenario.aliases?.[side]?.[decodeURIComponent(name ?? '')];
+      if (alias === undefined)
+        return fail(response, service, { status: 404, name: 'ResourceNotFoundException', message: 'Alias not found' });
+      return json(response, 200, {
+        Name: name,
+        FunctionVersion: alias.version,
+        ...(alias.release === undefined ? {} : { Description: releaseDescription(alias.release) }),
+      });
+    }
+    if (operation === 'InvokeWithResponseStream') {
+      const qualifier = new URL(path, 'http://x').searchParams.get('Qualifier') ?? '$LATEST';
+      runId = (JSON.parse(body) as { runId?: string }).runId ?? runId;
+      response.writeHead(200, {
+        'content-type': 'application/vnd.amazon.eventstream',
+        'x-amz-executed-version': scenario.stream?.executedVersion ?? qualifier,
+        'x-amzn-requestid': requestId,
+      });
+      for (const frame of scenario.stream?.frames ?? []) {
+        response.write(event('PayloadChunk', 'application/octet-stream', Buffer.from(encodeFrame(frame).replaceAll('$RUN_ID', runId))));
+      }
+      response.end(event('InvokeComplete', 'application/json', Buffer.from(JSON.stringify(scenario.stream?.complete ?? {}))));
+      return;
+    }
+    if (operation === 'Invoke') {
+      response.writeHead(202, { 'x-amzn-requestid': requestId });
+      response.end();
+      return;
+    }
+    if (operation === 'FilterLogEvents') {
+      const events = (scenario.logEvents ?? []).map((entry, index) => ({
+        eventId: `event-${index}`,
+        timestamp: entry.timestamp ?? Date.now(),
+        message: entry.message.replaceAll('$REQUEST_ID', requestId).replaceAll('$RUN_ID', runId),
+        logStreamName: entry.logStreamName ?? 'stream',
+      }));
+      return json(response, 200, { events });
+    }
+    response.writeHead(501, { 'x-amzn-errortype': 'NotImplemented' });
+    response.end(JSON.stringify({ message: `The fake AWS does not serve ${service} ${operation}` }));
+  };
+
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const path = request.url ?? '/';
+      const received: ReceivedRequest = {
+        ...operationOf(request, path.split('?')[0] ?? path, body),
+        path,
+        headers: request.headers,
+        body,
+        arrivedAt: performance.now(),
+      };
+      requests.push(received);
+      for (const resolve of waiting.get(received.operation) ?? []) resolve(received.arrivedAt);
+      waiting.delete(received.operation);
+      setTimeout(() => answer(received, response), options.latencyMs ?? 0);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    arrival: (operation) =>
+      new Promise((resolve) => {
+        waiting.set(operation, [...(waiting.get(operation) ?? []), resolve]);
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export { startFakeAws };
+export type { FakeAws, FakeAwsOptions, ReceivedRequest, WireFailure };
