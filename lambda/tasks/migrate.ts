@@ -40,7 +40,8 @@ function tableStorage(db: Database): UmzugStorage {
 export default defineTask({
   name: 'migrate',
   description: 'Apply pending SQL migrations from lambda/migrations to the database',
-  options: { lock: true },
+  // Locked: two migrations never run at once. Ten minutes: well inside a deploy's release phase.
+  options: { lock: true, timeoutSeconds: 600 },
   async run({ config, log, signal }) {
     const db = databaseFrom(config);
     const dir = migrationsDir();

@@ -24,6 +24,8 @@ interface StageRecord {
   readonly ledgerTable?: string;
   /** Whether `cnf-admin console` may evaluate code on this stage. */
   readonly console: boolean;
+  /** The ARN of the KMS key the stage's SecureStrings use, when not the AWS managed `aws/ssm`. */
+  readonly parameterKey?: string;
 }
 
 /** A function of the stage. */

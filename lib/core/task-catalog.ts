@@ -11,6 +11,8 @@ interface TaskInfo {
   readonly timeoutSeconds?: number;
   /** Whether at most one run of the task may go on at a time per stage. */
   readonly lock: boolean;
+  /** AWS permissions the task declares, which the construct grants to the admin function. */
+  readonly permissions?: readonly { readonly actions: readonly string[]; readonly resources: readonly string[] }[];
 }
 
 /**

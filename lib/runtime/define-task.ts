@@ -18,6 +18,28 @@ interface TaskOptions {
    * @default false
    */
   readonly lock?: boolean;
+  /**
+   * AWS permissions the task needs beyond the parameter set and the ledger.
+   * They travel in the release's catalog, and the CDK construct grants them to
+   * the admin function: what a task declares is what the admin function may do.
+   *
+   * @example [{ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::notes-exports/*'] }]
+   * @default - none
+   */
+  readonly permissions?: readonly TaskPermission[];
+  /**
+   * Args whose values never reach the ledger or the log (they are recorded as
+   * `[redacted: N characters]`): tokens, or data that may hold secrets.
+   *
+   * @default - none beyond those with secret-looking names (`password`, `token`, ...)
+   */
+  readonly sensitiveArgs?: readonly string[];
+}
+
+/** An IAM statement a task needs: these actions on these resources. */
+interface TaskPermission {
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
 }
 
 /** What a task's `run` receives. */
@@ -93,6 +115,11 @@ function defineTask<Schema extends z.ZodType = z.ZodObject<{}>>(definition: Task
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
     throw new TypeError(`Task ${definition.name}: options.timeoutSeconds must be a positive number, got: ${timeout}`);
   }
+  for (const permission of definition.options?.permissions ?? []) {
+    if (permission.actions.length === 0 || permission.resources.length === 0) {
+      throw new TypeError(`Task ${definition.name}: each permission needs actions and resources, got: ${JSON.stringify(permission)}`);
+    }
+  }
   return {
     ...definition,
     args: definition.args ?? (z.strictObject({}) as unknown as Schema),
@@ -101,4 +128,4 @@ function defineTask<Schema extends z.ZodType = z.ZodObject<{}>>(definition: Task
 }
 
 export { defineTask };
-export type { Task, TaskContext, TaskDefinition, TaskOptions };
+export type { Task, TaskContext, TaskDefinition, TaskOptions, TaskPermission };

@@ -37,6 +37,7 @@ function describeTask(task: Task<z.ZodType>): TaskInfo {
     args: z.toJSONSchema(task.args, { io: 'input', unrepresentable: 'any' }) as TaskInfo['args'],
     ...(task.options.timeoutSeconds === undefined ? {} : { timeoutSeconds: task.options.timeoutSeconds }),
     lock: task.options.lock === true,
+    ...(task.options.permissions === undefined ? {} : { permissions: task.options.permissions }),
   };
 }
 
