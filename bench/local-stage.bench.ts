@@ -132,13 +132,13 @@ const benchmark: Benchmark = async () => {
     const { release } = JSON.parse(deployed.stdout) as { release: string };
     results.push(invokeOverhead(tasks.dir, release));
   } finally {
-    tasks.cleanup();
+    await tasks.cleanup();
   }
   const notes = createTestProject('notes');
   try {
     results.push(await webColdImport(notes.dir));
   } finally {
-    notes.cleanup();
+    await notes.cleanup();
   }
   return results;
 };

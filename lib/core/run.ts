@@ -92,8 +92,71 @@ interface RunRecord {
   readonly configFingerprint?: string;
   /** Where the run's log is: a file path locally, a log group and stream on AWS. */
   readonly log: string;
+  /**
+   * ISO 8601: when the function running it had surely ended. A record still
+   * without an end past this time belongs to a run that was lost (its process
+   * died, or Lambda stopped it) before it could record its end.
+   */
+  readonly deadline?: string;
   /** The error's name and message, when the task threw. */
   readonly error?: RunError;
+}
+
+/* Clocks differ a little, and a run's last write takes a moment: grace before calling a run lost. */
+const LOST_RUN_GRACE_MS = 60_000;
+
+/**
+ * A record as readers should see it: a run still without an end well past
+ * its deadline was lost, and reads as ended with exit 70 (EX_SOFTWARE), so
+ * that neither a retry of its run id nor `logs --follow` waits for it forever.
+ */
+function settledRecord(record: RunRecord, now: Date = new Date()): RunRecord {
+  if (record.endedAt !== undefined || record.deadline === undefined) return record;
+  if (now.getTime() <= Date.parse(record.deadline) + LOST_RUN_GRACE_MS) return record;
+  return {
+    ...record,
+    endedAt: record.deadline,
+    exitCode: 70,
+    error: {
+      name: 'RunLostError',
+      message:
+        'The run never recorded its end: its process died, or the function was stopped (timeout, out of memory), first. Its log shows how far it got.',
+    },
+  };
+}
+
+/*
+ * The errors with which the admin function refuses an event before anything
+ * runs: bad input, a script the release lacks, a run id already in progress,
+ * another release, the console switched off, the ledger out of reach.
+ */
+const REFUSALS = new Set([
+  'InvalidEvent',
+  'UnknownTask',
+  'InvalidArgs',
+  'ScriptNotInRelease',
+  'RunInProgressError',
+  'ReleaseMismatch',
+  'ConsoleDisabledError',
+  'LedgerUnavailableError',
+  'LedgerThrottledError',
+]);
+
+/** Whether a result says the admin function refused the event and nothing ran (so there is no run log either). */
+function isRefusal(result: RunResult): boolean {
+  return result.exitCode !== 0 && REFUSALS.has(result.error?.name ?? '');
+}
+
+/** The result of a run as its ledger record tells it. */
+function resultOfRecord(record: RunRecord): RunResult {
+  return {
+    runId: record.runId,
+    task: record.task,
+    release: record.release,
+    exitCode: record.exitCode ?? 70,
+    durationMs: record.durationMs ?? (record.endedAt === undefined ? 0 : Date.parse(record.endedAt) - Date.parse(record.startedAt)),
+    ...(record.error === undefined ? {} : { error: record.error }),
+  };
 }
 
 const RUN_ID_ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
@@ -122,5 +185,5 @@ function isValidRunId(value: unknown): value is string {
   return typeof value === 'string' && RUN_ID_PATTERN.test(value);
 }
 
-export { isValidRunId, newRunId, RUN_SOURCES };
+export { isRefusal, isValidRunId, newRunId, resultOfRecord, RUN_SOURCES, settledRecord };
 export type { AdminEvent, RunError, RunRecord, RunResult, RunSource };

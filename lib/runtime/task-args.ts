@@ -24,12 +24,24 @@ function checkArgs(schema: z.ZodType, args: unknown): ArgsCheck {
 
 const SECRET_LOOKING_KEY = /pass(word)?|secret|token|credential|private|api[-_]?key/i;
 
+/* Longer text (a console session's saved state, say) is not worth a ledger entry's space. */
+const MAX_RECORDED_TEXT = 4096;
+
 /**
- * The args as the ledger keeps them: values under secret-looking keys
- * (`password`, `token`, `apiKey`, ...) become `[redacted]`.
+ * The args as the ledger and the log keep them: values under secret-looking
+ * keys (`password`, `token`, `apiKey`, ...) become `[redacted]`, the task's
+ * sensitive args `[redacted: N characters]`, and text longer than 4 KB
+ * `[omitted: N characters]`.
  */
-function redactArgs(args: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(args).map(([key, value]) => [key, SECRET_LOOKING_KEY.test(key) ? '[redacted]' : value]));
+function redactArgs(args: Readonly<Record<string, unknown>>, sensitive: readonly string[] = []): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(args).map(([key, value]) => {
+      if (sensitive.includes(key)) return [key, `[redacted: ${JSON.stringify(value ?? null).length} characters]`];
+      if (SECRET_LOOKING_KEY.test(key)) return [key, '[redacted]'];
+      if (typeof value === 'string' && value.length > MAX_RECORDED_TEXT) return [key, `[omitted: ${value.length} characters]`];
+      return [key, value];
+    }),
+  );
 }
 
 export { checkArgs, redactArgs };

@@ -32,8 +32,8 @@ beforeAll(async () => {
   bundle = await buildBundle(sourceOf(project));
 });
 
-afterAll(() => {
-  project.cleanup();
+afterAll(async () => {
+  await project.cleanup();
 });
 
 describe('buildBundle', () => {
@@ -96,7 +96,7 @@ describe('buildBundle', () => {
       appendFileSync(join(copy.dir, 'lambda', 'migrations', '0002_index_notes_created_at.sql'), '\n-- comment\n');
       expect((await buildBundle(sourceOf(copy))).release).not.toBe(changedTask.release);
     } finally {
-      copy.cleanup();
+      await copy.cleanup();
     }
   });
 });
@@ -108,8 +108,8 @@ describe('buildBundle on broken code', () => {
     broken = createTestProject('tasks');
   });
 
-  afterAll(() => {
-    broken.cleanup();
+  afterAll(async () => {
+    await broken.cleanup();
   });
 
   it('names the file and line of a compile error (exit 65)', async () => {

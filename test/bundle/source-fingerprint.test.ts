@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sourceFingerprint } from '../../lib/bundle/source-fingerprint.js';
+import { tempDir } from '../support/temp-dir.js';
 
 function tree(): string {
-  const root = mkdtempSync(join(tmpdir(), 'cnf-fingerprint-'));
+  const root = tempDir('cnf-fingerprint');
   writeFileSync(join(root, 'web.ts'), 'export {}');
   writeFileSync(join(root, 'unrelated.md'), 'notes');
   writeFileSync(join(root, 'package-lock.json'), '{"v":1}');

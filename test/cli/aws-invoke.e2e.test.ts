@@ -100,6 +100,8 @@ describe('cnf-admin invoke --stage prod (the real binary, AWS mocked)', () => {
       'GetAliasCommand',
       'GetAliasCommand',
       'GetCallerIdentityCommand',
+      'GetFunctionConfigurationCommand',
+      'GetFunctionConfigurationCommand',
       'GetParameterCommand',
     ]);
   });

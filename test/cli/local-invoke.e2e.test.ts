@@ -9,8 +9,8 @@ describe('cnf-admin invoke --stage local', () => {
     project = createTestProject('tasks');
   });
 
-  afterAll(() => {
-    project.cleanup();
+  afterAll(async () => {
+    await project.cleanup();
   });
 
   it("shows the run's log and passes its exit code through", async () => {

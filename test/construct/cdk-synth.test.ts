@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/cli.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const run = promisify(execFile);
 const CDK = join(REPO_ROOT, 'node_modules', 'aws-cdk', 'bin', 'cdk');
@@ -21,7 +21,7 @@ let outdir: string;
 let stderr: string;
 
 beforeAll(async () => {
-  outdir = mkdtempSync(join(tmpdir(), 'cnf-synth-'));
+  outdir = tempDir('cnf-synth');
   // As CI runs it: the real aws-cdk CLI, no AWS credentials, no instance metadata, no Docker.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && key !== 'CDK_DEFAULT_ACCOUNT'));
   ({ stderr } = await run(process.execPath, [CDK, 'synth', '-c', 'stage=prod', '--quiet', '-o', outdir], {

@@ -43,9 +43,9 @@ beforeAll(async () => {
   [before, after] = await Promise.all([buildBundle(loadProject(original.dir)), buildBundle(loadProject(changed.dir))]);
 });
 
-afterAll(() => {
-  original.cleanup();
-  changed.cleanup();
+afterAll(async () => {
+  await original.cleanup();
+  await changed.cleanup();
   removeOutdirs();
 });
 

@@ -1,12 +1,12 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../lib/core/errors.js';
 import { findProject, loadProject, stageOf } from '../../lib/core/project.js';
+import { tempDir } from '../support/temp-dir.js';
 
 function projectWith(cdkJson: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), 'cnf-project-'));
+  const dir = tempDir('cnf-project');
   writeFileSync(join(dir, 'cdk.json'), typeof cdkJson === 'string' ? cdkJson : JSON.stringify(cdkJson));
   return dir;
 }
@@ -59,7 +59,7 @@ describe('findProject', () => {
   });
 
   it('says how to fix running outside a project', () => {
-    const outside = mkdtempSync(join(tmpdir(), 'cnf-nowhere-'));
+    const outside = tempDir('cnf-nowhere');
     expect(() => findProject(outside)).toThrow(UsageError);
     expect(() => findProject(outside)).toThrow(/No cdk\.json found/);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidRunId, newRunId } from '../../lib/core/run.js';
+import { isValidRunId, newRunId, settledRecord } from '../../lib/core/run.js';
 
 describe('newRunId', () => {
   it('starts with the UTC time to the second and ends with six random characters', () => {
@@ -30,5 +30,38 @@ describe('isValidRunId', () => {
     [7, false],
   ])('%s -> %s', (value, expected) => {
     expect(isValidRunId(value)).toBe(expected);
+  });
+});
+
+describe('settledRecord', () => {
+  const started = {
+    runId: 'r1',
+    task: 'migrate',
+    args: {},
+    release: 'r-0123456789ab',
+    source: 'cli' as const,
+    caller: 'alice',
+    startedAt: '2026-11-24T10:00:00.000Z',
+    log: 'x',
+    deadline: '2026-11-24T10:15:00.000Z',
+  };
+
+  it('leaves a run in progress alone until well past its deadline', () => {
+    expect(settledRecord(started, new Date('2026-11-24T10:15:30.000Z'))).toBe(started);
+  });
+
+  it('reads a run still without an end well past its deadline as lost, exit 70', () => {
+    expect(settledRecord(started, new Date('2026-11-24T10:16:01.000Z'))).toMatchObject({
+      endedAt: '2026-11-24T10:15:00.000Z',
+      exitCode: 70,
+      error: { name: 'RunLostError' },
+    });
+  });
+
+  it('leaves ended runs, and runs with no deadline, as they are', () => {
+    const ended = { ...started, endedAt: '2026-11-24T10:01:00.000Z', exitCode: 0 };
+    expect(settledRecord(ended, new Date('2027-01-01T00:00:00Z'))).toBe(ended);
+    const { deadline: _deadline, ...noDeadline } = started;
+    expect(settledRecord(noDeadline, new Date('2027-01-01T00:00:00Z'))).toBe(noDeadline);
   });
 });

@@ -2,12 +2,12 @@
  * Bad input through the real binary: each gets a clear message and the exit
  * code the design gives, runs nothing, and shows no stack trace.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let project: TestProject;
 
@@ -28,8 +28,8 @@ beforeAll(async () => {
   expect((await project.cli(['deploy'])).code).toBe(0);
 });
 
-afterAll(() => {
-  project.cleanup();
+afterAll(async () => {
+  await project.cleanup();
 });
 
 describe('bad input', () => {
@@ -81,7 +81,7 @@ describe('bad input', () => {
   });
 
   it('running outside a project: 64, saying what a project is', async () => {
-    const outside = mkdtempSync(join(tmpdir(), 'cnf-outside-'));
+    const outside = tempDir('cnf-outside');
     const result = await runCli(['invoke', 'migrate'], { cwd: outside });
     expectUserError(result, 64, `No cdk.json found in ${outside} or any directory above it.`);
     expect(result.stderr).toContain('context.cnf.app');
@@ -102,7 +102,7 @@ describe('bad input', () => {
       writeFileSync(join(broken.dir, '.cnf', 'local', 'aliases.json'), '{"live": ');
       expectUserError(await broken.cli(['status']), 69, /aliases\.json: not valid JSON/);
     } finally {
-      broken.cleanup();
+      await broken.cleanup();
     }
   });
 
@@ -127,6 +127,25 @@ describe('bad input', () => {
       69,
       'The local stage has no alias pair "canary" (alias pairs: live).',
     );
+  });
+
+  it('a run id that is no run id: 64, and no file outside the ledger is read', async () => {
+    const shown = await project.cli(['runs', 'show', '../parameters', '--json']);
+    expectUserError(shown, 64, 'Not a run id: "../parameters"');
+    expect(shown.stdout).not.toContain('"parameters"');
+    expectUserError(await project.cli(['logs', '../database/server']), 64, 'Not a run id: "../database/server"');
+  });
+
+  it('a corrupted ledger record: a clear error naming the file (69), not a crash', async () => {
+    const broken = createTestProject('tasks');
+    try {
+      expect((await broken.cli(['invoke', 'noop', '--run-id', 'will-break'])).code).toBe(0);
+      const file = join(broken.dir, '.cnf', 'local', 'runs', 'will-break.json');
+      writeFileSync(file, '{"runId": "will-');
+      expectUserError(await broken.cli(['runs']), 69, `The run ledger's record ${file} is corrupted`);
+    } finally {
+      await broken.cleanup();
+    }
   });
 
   it('writes the error as the JSON document with --json', async () => {

@@ -15,8 +15,8 @@ beforeAll(async () => {
   expect((await project.cli(['invoke', 'migrate'])).code).toBe(0);
 });
 
-afterAll(() => {
-  project.cleanup();
+afterAll(async () => {
+  await project.cleanup();
 });
 
 describe('console', () => {

@@ -21,8 +21,8 @@ beforeAll(async () => {
   release = /release (r-[0-9a-f]{12})/.exec(first.stderr)?.[1] as string;
 });
 
-afterAll(() => {
-  project.cleanup();
+afterAll(async () => {
+  await project.cleanup();
 });
 
 describe('invoke on the local stage', () => {
@@ -104,11 +104,14 @@ describe('invoke on the local stage', () => {
   });
 
   it('streams 100 MB of output as it is written, with the CLI memory bounded', async () => {
-    const child = spawnCli(['invoke', 'chatty', '--', '--megabytes', '100'], { cwd: project.dir });
+    // the task prints a first line, then pauses for a second before its 100 MB
+    const child = spawnCli(['invoke', 'chatty', '--', '--megabytes', '100', '--pause-ms', '1000'], { cwd: project.dir });
     let bytes = 0;
-    let firstOutputAt = 0;
+    let firstLineAt = 0;
+    let bulkAt = 0;
     child.stdout?.on('data', (chunk: Buffer) => {
-      firstOutputAt ||= Date.now();
+      if (firstLineAt === 0 && chunk.includes('first line')) firstLineAt = Date.now();
+      if (bulkAt === 0 && chunk.includes('xxxxxxxx')) bulkAt = Date.now();
       bytes += chunk.length;
     });
     let peakKb = 0;
@@ -122,13 +125,33 @@ describe('invoke on the local stage', () => {
     }, 25);
     const result = await finished(child);
     clearInterval(sampler);
-    const endedAt = Date.now();
     expect(result.code).toBe(0);
     expect(bytes).toBeGreaterThanOrEqual(100 * 1024 * 1024);
-    expect(firstOutputAt).toBeLessThan(endedAt);
+    // the first line reached the terminal while the task was still pausing: output streams as it is written
+    expect(firstLineAt).toBeGreaterThan(0);
+    expect(bulkAt - firstLineAt).toBeGreaterThanOrEqual(800);
     // holding the output would need well over 100 MB on top of Node's own ~50 MB
     expect(peakKb).toBeGreaterThan(0);
     expect(peakKb).toBeLessThan(140 * 1024);
+  });
+
+  it('asks the run to stop when the CLI is told to stop (SIGTERM), so that the run ends recorded', async () => {
+    const child = spawnCli(['invoke', 'wait-for-stop', '--run-id', 'terminated'], { cwd: project.dir });
+    await new Promise<void>((resolve) => {
+      let seen = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (seen.includes('waiting for a stop')) resolve();
+      });
+    });
+    child.kill('SIGTERM');
+    const result = await finished(child);
+    expect(result.code).toBe(130);
+    const record = JSON.parse((await project.cli(['runs', 'show', 'terminated', '--json'])).stdout) as {
+      exitCode: number;
+      endedAt: string;
+    };
+    expect(record).toMatchObject({ exitCode: 130, endedAt: expect.any(String) });
   });
 
   it('finishes the run and exits with its code when the reader of its output goes away', async () => {

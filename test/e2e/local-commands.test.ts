@@ -18,8 +18,8 @@ beforeAll(async () => {
   release = (JSON.parse(deployed.stdout) as { release: string }).release;
 });
 
-afterAll(() => {
-  project.cleanup();
+afterAll(async () => {
+  await project.cleanup();
 });
 
 describe('tasks', () => {
@@ -70,7 +70,7 @@ describe('deploy and drift', () => {
       // a retained release can still run
       expect((await copy.cli(['invoke', 'noop', '--release', live])).stderr).toContain(`release ${live}`);
     } finally {
-      copy.cleanup();
+      await copy.cleanup();
     }
   });
 });

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../lib/core/run.js';
+import { finished, spawnCli } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 let project: TestProject;
@@ -13,8 +14,8 @@ beforeAll(async () => {
   expect((await project.cli(['deploy'])).code).toBe(0);
 });
 
-afterAll(() => {
-  project.cleanup();
+afterAll(async () => {
+  await project.cleanup();
 });
 
 describe('a locked task', () => {
@@ -38,10 +39,18 @@ describe('a locked task', () => {
   });
 
   it('waits for the lock with --wait-lock instead of exiting 75', async () => {
-    const holder = project.cli(['invoke', 'locked', '--', '--ms', '1500']);
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    const holder = spawnCli(['invoke', 'locked', '--', '--ms', '1500'], { cwd: project.dir });
+    const holderDone = finished(holder);
+    // the waiter starts once the holder provably holds the lock
+    await new Promise<void>((resolve) => {
+      let seen = '';
+      holder.stdout?.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (seen.includes('holding the lock')) resolve();
+      });
+    });
     const waiter = await project.cli(['invoke', 'locked', '--wait-lock=20s', '--', '--ms', '10']);
-    expect((await holder).code).toBe(0);
+    expect((await holderDone).code).toBe(0);
     expect(waiter.code).toBe(0);
     expect(waiter.stdout).toMatch(/Waiting up to 20s for the lock held by run/);
   });

@@ -13,8 +13,8 @@ beforeAll(() => {
   project = createTestProject('notes');
 });
 
-afterAll(() => {
-  project.cleanup();
+afterAll(async () => {
+  await project.cleanup();
 });
 
 describe('the notes app on the local stage', () => {

@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -9,6 +8,7 @@ import { createAdminHandler, type AdminHandler } from '../../lib/runtime/admin-h
 import { defineTask } from '../../lib/runtime/define-task.js';
 import { FileLedger } from '../../lib/runtime/ledger/file-ledger.js';
 import type { RunLedger } from '../../lib/runtime/ledger/run-ledger.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let dir: string;
 let ledger: FileLedger;
@@ -69,18 +69,23 @@ const tasks = {
       options: { lock: true },
       run: async () => {
         ran.push('locked');
-        await sleep(300);
+        await sleep(1000);
       },
     }),
   }),
 };
+
+/** Resolves once `condition` holds: the other run has provably started. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await sleep(5);
+}
 
 function handlerWith(options: { ledger?: RunLedger } = {}): AdminHandler {
   return createAdminHandler({ tasks, ledger: options.ledger ?? ledger });
 }
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'cnf-handler-'));
+  dir = tempDir('cnf-handler');
   ledger = new FileLedger(dir);
   const parameters = join(dir, 'parameters.json');
   writeFileSync(
@@ -241,6 +246,32 @@ describe('the admin handler', () => {
     expect(await ledger.list()).toHaveLength(1);
   });
 
+  it('settles a duplicate delivery of a run that was lost: exit 70, recorded, nothing runs again', async () => {
+    await ledger.claim({
+      runId: 'lost-one',
+      task: 'fail',
+      args: {},
+      release: 'r-0123456789ab',
+      source: 'cli',
+      caller: 'alice',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      log: 'x',
+      deadline: '2026-01-01T00:15:00.000Z',
+    });
+    const result = await handlerWith()({ task: 'fail', runId: 'lost-one' });
+    expect(result).toMatchObject({ runId: 'lost-one', exitCode: 70, error: { name: 'RunLostError' } });
+    expect(ran).toEqual([]);
+    expect(await ledger.get('lost-one')).toMatchObject({ exitCode: 70, endedAt: '2026-01-01T00:15:00.000Z' });
+  });
+
+  it('records every run with the deadline by which its function surely ended', async () => {
+    const before = Date.now();
+    const result = await handlerWith()({ task: 'code', args: { code: 0 } }, { getRemainingTimeInMillis: () => 60_000 });
+    const deadline = Date.parse((await ledger.get(result.runId))?.deadline ?? '');
+    expect(deadline).toBeGreaterThanOrEqual(before + 60_000);
+    expect(deadline).toBeLessThan(before + 62_000);
+  });
+
   it('refuses a run id already used for another task (64)', async () => {
     const handler = handlerWith();
     await handler({ task: 'code', args: { code: 0 }, runId: 'shared-id' });
@@ -253,7 +284,7 @@ describe('the admin handler', () => {
   it('says a duplicate delivery of a run in progress is in progress (exit 75)', async () => {
     const handler = handlerWith();
     const first = handler({ task: 'locked', runId: 'slow-one' });
-    await sleep(50);
+    await until(() => ran.includes('locked'));
     const second = await handler({ task: 'locked', runId: 'slow-one' });
     expect(second.exitCode).toBe(75);
     expect(second.error?.name).toBe('RunInProgressError');
@@ -264,7 +295,7 @@ describe('the admin handler', () => {
   it('lets one run of a locked task at a time: the second gets 75 and who holds the lock', async () => {
     const handler = handlerWith();
     const first = handler({ task: 'locked', runId: 'holder', caller: 'alice' });
-    await sleep(50);
+    await until(() => ran.includes('locked'));
     const second = await handler({ task: 'locked', runId: 'second', caller: 'bob' });
     expect(second.exitCode).toBe(75);
     expect(second.error?.name).toBe('LockHeldError');
@@ -274,10 +305,27 @@ describe('the admin handler', () => {
     expect((await ledger.get('second'))?.exitCode).toBe(75);
   });
 
+  it('records the skip when a schedule finds its task locked', async () => {
+    const handler = handlerWith();
+    const first = handler({ task: 'locked', runId: 'holder' });
+    await until(() => ran.includes('locked'));
+    const skipped = await handler({ task: 'locked', runId: 'nightly-1', source: 'schedule', caller: 'notes-prod-nightly' });
+    expect(skipped.exitCode).toBe(75);
+    expect(await ledger.get('nightly-1')).toMatchObject({
+      source: 'schedule',
+      caller: 'notes-prod-nightly',
+      exitCode: 75,
+      endedAt: expect.any(String),
+      error: { name: 'LockHeldError' },
+    });
+    expect((await first).exitCode).toBe(0);
+    expect(ran).toEqual(['locked']);
+  });
+
   it('waits for a held lock when asked', async () => {
     const handler = handlerWith();
     const first = handler({ task: 'locked', runId: 'holder' });
-    await sleep(50);
+    await until(() => ran.includes('locked'));
     const second = await handler({ task: 'locked', runId: 'waiter', waitLockSeconds: 5 });
     expect((await first).exitCode).toBe(0);
     expect(second.exitCode).toBe(0);

@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig } from '../../lib/runtime/config-loader.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const ssm = mockClient(SSMClient);
 
@@ -65,7 +65,7 @@ describe('loadConfig on AWS', () => {
 
 describe('loadConfig on the local stage', () => {
   it('reads the parameter file', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'cnf-config-')), 'parameters.json');
+    const file = join(tempDir('cnf-config'), 'parameters.json');
     writeFileSync(file, JSON.stringify({ parameters: { MODE: { value: 'dev', secure: false }, TOKEN: { value: 't0k3n', secure: true } } }));
     vi.stubEnv('CNF_PARAMETER_FILE', file);
     const config = await loadConfig();
@@ -75,7 +75,7 @@ describe('loadConfig on the local stage', () => {
   });
 
   it('names a corrupted parameter file', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'cnf-config-')), 'parameters.json');
+    const file = join(tempDir('cnf-config'), 'parameters.json');
     writeFileSync(file, '{ not json');
     vi.stubEnv('CNF_PARAMETER_FILE', file);
     await expect(loadConfig()).rejects.toThrow(`Cannot read the parameter file ${file}`);

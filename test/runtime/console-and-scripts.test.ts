@@ -1,24 +1,30 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAdminHandler } from '../../lib/runtime/admin-handler.js';
 import type { ConsoleOutput } from '../../lib/runtime/console/console-task.js';
 import { FileLedger } from '../../lib/runtime/ledger/file-ledger.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let dir: string;
 let ledger: FileLedger;
+let written: string[];
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'cnf-console-'));
+  dir = tempDir('cnf-console');
   ledger = new FileLedger(dir);
   writeFileSync(join(dir, 'parameters.json'), JSON.stringify({ parameters: { GREETING: { value: 'hello', secure: false } } }));
   vi.stubEnv('CNF_PARAMETER_FILE', join(dir, 'parameters.json'));
   vi.stubEnv('CNF_RELEASE', 'r-0123456789ab');
   vi.stubEnv('CNF_STAGE', 'prod');
   vi.stubEnv('LAMBDA_TASK_ROOT', dir);
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  written = [];
+  for (const stream of [process.stdout, process.stderr]) {
+    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+  }
 });
 
 afterEach(() => {
@@ -70,6 +76,10 @@ describe('cnf:console', () => {
     expect(state).toEqual(expect.any(String));
     const second = await handler()({ task: 'cnf:console', args: { code: 'total + 2', session: 'aws-1', state } });
     expect((second.output as ConsoleOutput).result).toBe('42');
+    // the saved variables may hold anything a session read: never in the ledger, nor in the log
+    const recorded = (await ledger.get(second.runId))?.args;
+    expect(recorded).toEqual({ code: 'total + 2', session: 'aws-1', state: `[redacted: ${JSON.stringify(state).length} characters]` });
+    expect(written.join('')).not.toContain(state as string);
   });
 
   it('reports what the input threw as exit 1', async () => {

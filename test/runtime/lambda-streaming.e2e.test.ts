@@ -4,13 +4,13 @@
  * the module loads, and the handler is called with a response stream.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FrameDecoder } from '../../lib/core/run-frames.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const run = promisify(execFile);
 
@@ -55,12 +55,12 @@ describe('the admin function in Lambda (bundle under an emulated runtime)', () =
   beforeAll(async () => {
     project = createTestProject('tasks');
     expect((await project.cli(['deploy'])).code).toBe(0);
-    state = mkdtempSync(join(tmpdir(), 'cnf-lambda-'));
+    state = tempDir('cnf-lambda');
     writeFileSync(join(state, 'parameters.json'), JSON.stringify({ parameters: {} }));
   });
 
-  afterAll(() => {
-    project.cleanup();
+  afterAll(async () => {
+    await project.cleanup();
     rmSync(state, { recursive: true, force: true });
   });
 

@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -10,6 +9,7 @@ import { createAdminHandler, type AdminHandler } from '../../lib/runtime/admin-h
 import { defineTask } from '../../lib/runtime/define-task.js';
 import { LOG_FRAME_BUDGET_BYTES } from '../../lib/runtime/response-stream.js';
 import { FileLedger } from '../../lib/runtime/ledger/file-ledger.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const RELEASE = 'r-0123456789ab';
 const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
@@ -57,7 +57,7 @@ function framesOf(text: string): RunFrame[] {
 
 describe('withResponseStreaming (the admin function in Lambda)', () => {
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'cnf-stream-'));
+    dir = tempDir('cnf-stream');
     writeFileSync(join(dir, 'parameters.json'), JSON.stringify({ parameters: {} }));
     vi.stubEnv('CNF_PARAMETER_FILE', join(dir, 'parameters.json'));
     vi.stubEnv('CNF_RELEASE', RELEASE);

@@ -329,7 +329,9 @@ function installScenario(scenario: AwsScenario, options: { readonly asProcess?: 
   );
   lambda.on(GetFunctionConfigurationCommand).callsFake(
     serve('GetFunctionConfiguration', (input: { FunctionName: string; Qualifier: string }) => {
-      const version = versionsOf(input.FunctionName).find((entry) => entry.version === input.Qualifier);
+      // A qualifier is a version or an alias, as in Lambda: an alias answers for the version it points at.
+      const qualifier = aliasesOf(input.FunctionName)[input.Qualifier]?.version ?? input.Qualifier;
+      const version = versionsOf(input.FunctionName).find((entry) => entry.version === qualifier);
       if (version === undefined) throw notFound(`Function not found: ${input.FunctionName}:${input.Qualifier}`);
       return { Version: version.version, ...(version.release === undefined ? {} : { Description: releaseDescription(version.release) }) };
     }),
@@ -396,7 +398,7 @@ function installScenario(scenario: AwsScenario, options: { readonly asProcess?: 
         const terms = [...(input.filterPattern ?? '').matchAll(/"([^"]*)"/g)].map((match) => match[1] as string);
         const all = (scenario.logEvents ?? [])
           .map(eventOf)
-          .filter((event, index) => (scenario.logEvents?.[index]?.fromCall ?? 1) <= call)
+          .filter((_event, index) => (scenario.logEvents?.[index]?.fromCall ?? 1) <= call)
           .filter((event) => terms.length === 0 || terms.some((term) => event.message.includes(term)))
           .filter((event) => input.logStreamNames === undefined || input.logStreamNames.includes(event.logStreamName))
           .filter((event) => input.startTime === undefined || event.timestamp >= input.startTime);

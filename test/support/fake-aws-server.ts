@@ -72,6 +72,8 @@ function operationOf(request: IncomingMessage, path: string, body: string): { se
   if (/\/response-streaming-invocations$/.test(path)) return { service: 'lambda', operation: 'InvokeWithResponseStream' };
   if (/\/invocations$/.test(path)) return { service: 'lambda', operation: 'Invoke' };
   if (/\/functions\/[^/]+\/aliases\/[^/]+$/.test(path)) return { service: 'lambda', operation: 'GetAlias' };
+  if (/\/functions\/[^/]+\/configuration$/.test(new URL(path, 'http://x').pathname))
+    return { service: 'lambda', operation: 'GetFunctionConfiguration' };
   return { service: 'unknown', operation: `${request.method} ${path}` };
 }
 
@@ -140,6 +142,21 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
         Name: name,
         FunctionVersion: alias.version,
         ...(alias.release === undefined ? {} : { Description: releaseDescription(alias.release) }),
+      });
+    }
+    if (operation === 'GetFunctionConfiguration') {
+      const url = new URL(path, 'http://x');
+      const fn = decodeURIComponent(/\/functions\/([^/]+)\/configuration$/.exec(url.pathname)?.[1] ?? '');
+      const side = fn === record.web.functionName ? 'web' : 'admin';
+      const qualifier = url.searchParams.get('Qualifier') ?? '$LATEST';
+      // A qualifier is a version or an alias, as in Lambda: an alias answers for the version it points at.
+      const version = scenario.aliases?.[side]?.[qualifier]?.version ?? qualifier;
+      const known = scenario.versions?.[side]?.find((entry) => entry.version === version);
+      if (known === undefined)
+        return fail(response, service, { status: 404, name: 'ResourceNotFoundException', message: 'Function not found' });
+      return json(response, 200, {
+        Version: version,
+        ...(known.release === undefined ? {} : { Description: releaseDescription(known.release) }),
       });
     }
     if (operation === 'InvokeWithResponseStream') {

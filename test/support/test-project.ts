@@ -1,4 +1,6 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { stopEmbeddedDatabase } from '../../lib/platform/local/embedded-database.js';
+import { localPaths } from '../../lib/platform/local/local-paths.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, runCli, type CliResult, type RunCliOptions } from './cli.js';
@@ -12,7 +14,7 @@ interface TestProject {
   /** Runs `cnf-admin` in the project. */
   cli(args: readonly string[], options?: Omit<RunCliOptions, 'cwd'>): Promise<CliResult>;
   /** Stops the embedded database, if one started, and deletes the copy. */
-  cleanup(): void;
+  cleanup(): Promise<void>;
 }
 
 const FIXTURE_SOURCES: Readonly<Record<Fixture, string>> = {
@@ -35,22 +37,11 @@ function createTestProject(fixture: Fixture): TestProject {
   return {
     dir,
     cli: (args, options = {}) => runCli(args, { ...options, cwd: dir }),
-    cleanup() {
-      stopDatabase(dir);
+    async cleanup() {
+      await stopEmbeddedDatabase(localPaths({ stateDir: join(dir, '.cnf') }));
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-function stopDatabase(dir: string): void {
-  const state = join(dir, '.cnf', 'local', 'database', 'server.json');
-  if (!existsSync(state)) return;
-  const { pid } = JSON.parse(readFileSync(state, 'utf8')) as { pid: number };
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-  }
 }
 
 export { createTestProject };

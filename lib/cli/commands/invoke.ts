@@ -2,12 +2,13 @@ import { UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { InvokePlan, Platform, RunFrame } from '../../core/platform.js';
 import { isReleaseId } from '../../core/release.js';
-import { isValidRunId, newRunId, type AdminEvent, type RunResult } from '../../core/run.js';
+import { isRefusal, isValidRunId, newRunId, type AdminEvent } from '../../core/run.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { renderFrames, writeNotice, writeRunFooter, writeRunHeader } from '../render/run-view.js';
 import { openStage, type StageOptions } from '../stage-context.js';
 import { parseDuration } from '../duration.js';
 import { parseArgsJson } from '../args-json.js';
+import { withInterrupts } from '../interrupts.js';
 
 /** The options of `cnf-admin invoke`. */
 interface InvokeCommandOptions extends StageOptions {
@@ -77,21 +78,15 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
   }
   if (options.json === true) writeJson(io, result);
   if (isRefusal(result)) {
-    // Bad input: nothing ran, so it reads as an error, not as a run.
+    // Refused: nothing ran, so it reads as an error, not as a run.
     writeLine(io.stderr, `cnf-admin: ${result.error?.message ?? 'the admin function refused the event'}`);
-    writeLine(io.stderr, `See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`);
+    if (['UnknownTask', 'InvalidArgs'].includes(result.error?.name ?? '')) {
+      writeLine(io.stderr, `See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`);
+    }
     return result.exitCode;
   }
   writeRunFooter(io, result);
   return result.exitCode;
-}
-
-/** Whether a result is the handler refusing the event before anything ran (unknown task, bad args). */
-function isRefusal(result: RunResult): boolean {
-  return (
-    result.exitCode === ExitCode.USAGE &&
-    ['InvalidEvent', 'UnknownTask', 'InvalidArgs', 'ScriptNotInRelease'].includes(result.error?.name ?? '')
-  );
 }
 
 /**
@@ -159,28 +154,5 @@ function printPlan(io: CliIo, plan: InvokePlan, options: InvokeCommandOptions): 
   return ExitCode.OK;
 }
 
-/**
- * Runs `work` with Ctrl-C wired to it: the first interrupt shows `notice` and
- * fires `signal`, the second fires `force`.
- */
-async function withInterrupts<T>(io: CliIo, notice: string, work: (signal: AbortSignal, force: AbortSignal) => Promise<T>): Promise<T> {
-  const interrupt = new AbortController();
-  const force = new AbortController();
-  const onSigint = (): void => {
-    if (!interrupt.signal.aborted) {
-      writeNotice(io, notice);
-      interrupt.abort();
-    } else {
-      force.abort();
-    }
-  };
-  process.on('SIGINT', onSigint);
-  try {
-    return await work(interrupt.signal, force.signal);
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
-}
-
-export { invoke, withInterrupts };
+export { invoke };
 export type { InvokeCommandOptions };

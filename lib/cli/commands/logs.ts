@@ -1,8 +1,9 @@
 import { ExitCode } from '../../core/exit-codes.js';
 import { writeJson, type CliIo } from '../io.js';
+import { assertRunIdArgument } from '../run-id-argument.js';
 import { renderFrames, writeRunFooter } from '../render/run-view.js';
 import { openStage, type StageOptions } from '../stage-context.js';
-import { withInterrupts } from './invoke.js';
+import { withInterrupts } from '../interrupts.js';
 
 /** The options of `cnf-admin logs`. */
 interface LogsCommandOptions extends StageOptions {
@@ -15,6 +16,7 @@ interface LogsCommandOptions extends StageOptions {
  * until the run ends and then exits with the run's exit code.
  */
 async function logs(runId: string, options: LogsCommandOptions, io: CliIo): Promise<number> {
+  assertRunIdArgument(runId);
   const { platform } = await openStage(io, options);
   const result = await withInterrupts(io, 'Stopped following; the run itself goes on.', (signal) =>
     renderFrames(io, platform.logs(runId, { follow: options.follow === true, signal }), options.json === true),

@@ -1,6 +1,7 @@
 import { UsageError } from '../../core/errors.js';
 import type { RunRecord } from '../../core/run.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
+import { assertRunIdArgument } from '../run-id-argument.js';
 import { formatDuration, renderFrames } from '../render/run-view.js';
 import { formatTable } from '../render/table.js';
 import { openStage, type StageOptions } from '../stage-context.js';
@@ -52,6 +53,7 @@ async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
 
 /** `cnf-admin runs show <runId>`: one run's record, then its log. */
 async function runsShow(runId: string, options: RunsCommandOptions, io: CliIo): Promise<number> {
+  assertRunIdArgument(runId);
   const { platform, stage } = await openStage(io, options);
   const record = await platform.run(runId);
   if (record === undefined) {

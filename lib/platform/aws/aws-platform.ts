@@ -14,7 +14,7 @@ import type {
 } from '../../core/platform.js';
 import type { Project } from '../../core/project.js';
 import { runResultOfPayload } from '../../core/run-frames.js';
-import { newRunId, type AdminEvent, type RunRecord, type RunResult } from '../../core/run.js';
+import { isRefusal, newRunId, settledRecord, type AdminEvent, type RunRecord } from '../../core/run.js';
 import { parameterPathOf, type StageRecord } from '../../core/stage-record.js';
 import type { Stage } from '../../core/stage.js';
 import { DESCRIBE_TASK, type TaskCatalog } from '../../core/task-catalog.js';
@@ -51,9 +51,6 @@ interface AwsPlatformOptions extends AwsClientOptions {
 }
 
 const DEFAULT_TIMING: AwsTiming = { pollMs: 1_000, settleMs: 20_000, throttleDelaysMs: THROTTLE_DELAYS_MS };
-
-/* Results that say the handler ran nothing: no log to wait for. */
-const NOTHING_RAN = new Set(['InvalidEvent', 'UnknownTask', 'InvalidArgs', 'ReleaseMismatch']);
 
 /**
  * A stage on AWS: its record in SSM, its web and admin functions in Lambda,
@@ -142,7 +139,7 @@ class AwsPlatform implements Platform {
       });
       return;
     }
-    if (!ranNothing(end.result) && options.completeLog !== false) {
+    if (!isRefusal(end.result) && options.completeLog !== false) {
       yield* completeRunLog(source, { runId: event.runId, requestId: end.requestId, startedAt, shown, tail: end.tail }, options.signal);
     }
     yield { type: 'result', result: end.result };
@@ -177,11 +174,12 @@ class AwsPlatform implements Platform {
   }
 
   async runs(query: RunQuery): Promise<RunRecord[]> {
-    return (await this.#ledger()).list(query);
+    return (await (await this.#ledger()).list(query)).map((record) => settledRecord(record));
   }
 
   async run(runId: string): Promise<RunRecord | undefined> {
-    return (await this.#ledger()).get(runId);
+    const record = await (await this.#ledger()).get(runId);
+    return record === undefined ? undefined : settledRecord(record);
   }
 
   async status(): Promise<StageStatus> {
@@ -251,11 +249,6 @@ class AwsPlatform implements Platform {
     }
     return new LedgerReader(() => this.#clients.dynamodb(), record.ledgerTable, this.stage.name);
   }
-}
-
-/** Whether the handler refused the event before running anything (bad input, another release). */
-function ranNothing(result: RunResult): boolean {
-  return NOTHING_RAN.has(result.error?.name ?? '');
 }
 
 export { AwsPlatform };

@@ -19,9 +19,9 @@ interface ResolveInput {
 
 /**
  * Finds what `invoke` runs against, in one round trip in the usual case: the
- * web and admin aliases are read while the stage record is (the function
- * names are known by convention), and each alias's description names its
- * release. Further calls happen only when there is more to know: the record
+ * web and admin aliases, and the versions they point at, are read while the
+ * stage record is (the function names are known by convention), and each
+ * version's own description names its release. Further calls happen only when there is more to know: the record
  * names other functions or another alias than the convention; a canary is
  * in progress (the primary's and the canary's own version descriptions); or
  * a retained release is picked by id (the versions' descriptions).
@@ -77,13 +77,13 @@ async function planForPair(input: ResolveInput, web: AliasState, admin: AliasSta
   };
 }
 
-/** The release behind an alias: its description says, unless traffic is split or it says nothing. */
+/** The release behind an alias: its version's own description, read with it, or looked up (a canary's versions too). */
 async function targetOf(input: ResolveInput, alias: AliasState): Promise<AliasTarget & { readonly release: string }> {
   const lookUp = (version: string) =>
     releaseOfVersion(input.lambda, alias.functionName, version, input.stage).then((release) => known(alias, version, release));
   const split = alias.weights.length > 0;
   const [release, additionalVersions] = await Promise.all([
-    !split && alias.describedRelease !== undefined ? alias.describedRelease : lookUp(alias.version),
+    alias.versionRelease ?? lookUp(alias.version),
     Promise.all(alias.weights.map(async ({ version, weight }) => ({ version, weight, release: await lookUp(version) }))),
   ]);
   return { version: alias.version, release, ...(split ? { additionalVersions } : {}) };

@@ -3,6 +3,7 @@ import { isReleaseId } from '../../core/release.js';
 import { writeFileAtomic } from '../../runtime/ledger/atomic-file.js';
 import type { LocalPaths } from './local-paths.js';
 import { isRecord, readStateFile } from './local-state.js';
+import { withStateLock } from './state-lock.js';
 
 /** Where one local alias pair points: a release for each function. */
 interface LocalAliasPair {
@@ -35,9 +36,11 @@ async function readAliasTarget(paths: LocalPaths, name: string): Promise<string 
 
 /** Points both halves of the alias pair `name` at `release`, together. */
 async function moveAliasPair(paths: LocalPaths, name: string, release: string): Promise<void> {
-  const aliases = await readAliases(paths);
   await mkdir(paths.stageDir, { recursive: true });
-  await writeFileAtomic(paths.aliases, `${JSON.stringify({ ...aliases, [name]: { web: release, admin: release } }, null, 2)}\n`);
+  await withStateLock(paths.stageDir, async () => {
+    const aliases = await readAliases(paths);
+    await writeFileAtomic(paths.aliases, `${JSON.stringify({ ...aliases, [name]: { web: release, admin: release } }, null, 2)}\n`);
+  });
 }
 
 export { moveAliasPair, readAliasTarget, readAliases };

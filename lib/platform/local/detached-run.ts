@@ -8,6 +8,7 @@
 import { loadProject, stageOf } from '../../core/project.js';
 import type { AdminEvent } from '../../core/run.js';
 import { LocalPlatform } from './local-platform.js';
+import { readStdin } from './read-stdin.js';
 
 /** What the detached process is told. */
 interface DetachedRun {
@@ -15,12 +16,6 @@ interface DetachedRun {
   readonly stage: string;
   readonly release: string;
   readonly event: AdminEvent & { readonly runId: string };
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function main(): Promise<void> {

@@ -5,7 +5,7 @@ import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { UnavailableError } from '../../core/errors.js';
 import { toolRoot } from '../../core/tool-root.js';
-import { readJsonFile, writeFileAtomic } from '../../runtime/ledger/atomic-file.js';
+import { createFileExclusive, isAlreadyExists, readJsonFile } from '../../runtime/ledger/atomic-file.js';
 import { acquireFileLock } from '../../runtime/ledger/file-lock.js';
 import type { DatabaseServerState } from './database-server.js';
 import type { LocalPaths } from './local-paths.js';
@@ -39,12 +39,21 @@ function embeddedDatabaseUrl(port: number): string {
  */
 async function embeddedDatabasePort(paths: LocalPaths): Promise<number> {
   const files = databaseFiles(paths);
-  const settings = await readJsonFile<{ port?: unknown }>(files.settings);
-  if (typeof settings?.port === 'number') return settings.port;
-  const port = await freePort();
+  const recorded = async (): Promise<unknown> => (await readJsonFile<{ port?: unknown }>(files.settings))?.port;
+  const port = await recorded();
+  if (typeof port === 'number') return port;
   await mkdir(paths.database, { recursive: true });
-  await writeFileAtomic(files.settings, JSON.stringify({ port }));
-  return port;
+  try {
+    // Two first runs at once each find a free port: the first to create the file decides for both.
+    await createFileExclusive(files.settings, JSON.stringify({ port: await freePort() }));
+  } catch (error) {
+    if (!isAlreadyExists(error)) throw error;
+  }
+  const decided = await recorded();
+  if (typeof decided === 'number') return decided;
+  throw new UnavailableError(`${files.settings} names no port for the embedded PostgreSQL.`, {
+    hint: 'Delete it: cnf-admin picks a new port and says which, then update DATABASE_URL with cnf-admin config set.',
+  });
 }
 
 function freePort(): Promise<number> {

@@ -11,6 +11,7 @@ import { toolRoot } from '../../core/tool-root.js';
 import { lambdaEnvironment } from './lambda-environment.js';
 import { runLogFile, type LocalPaths } from './local-paths.js';
 import { mergedLines } from './merged-lines.js';
+import { recordRunEnd } from './record-run-end.js';
 
 /** What a local console session runs against. */
 interface LocalConsoleTarget {
@@ -86,7 +87,9 @@ class LocalConsoleSession implements ConsoleSession {
       for (;;) {
         const next = await this.#lines.next();
         if (next.done === true) {
-          yield { type: 'result', result: this.#crashed(event, started) };
+          const crashed = this.#crashed(event, started);
+          await recordRunEnd(this.target.paths, crashed);
+          yield { type: 'result', result: crashed };
           return;
         }
         if (next.value.startsWith(marker)) {

@@ -2,24 +2,12 @@ import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { UsageError } from '../../core/errors.js';
 import type { LogsOptions, RunFrame } from '../../core/platform.js';
-import type { RunRecord, RunResult } from '../../core/run.js';
+import { resultOfRecord, settledRecord } from '../../core/run.js';
 import type { RunLedger } from '../../runtime/ledger/run-ledger.js';
 import { mergedLines } from './merged-lines.js';
 import { runLogFile, type LocalPaths } from './local-paths.js';
 
 const FOLLOW_POLL_MS = 200;
-
-/** The result of a run as its ledger record tells it. */
-function resultOf(record: RunRecord): RunResult {
-  return {
-    runId: record.runId,
-    task: record.task,
-    release: record.release,
-    exitCode: record.exitCode ?? 0,
-    durationMs: record.durationMs ?? 0,
-    ...(record.error === undefined ? {} : { error: record.error }),
-  };
-}
 
 /**
  * Replays the log of a local run, and with `follow` keeps reading as it
@@ -41,9 +29,10 @@ async function* localLogs(paths: LocalPaths, ledger: RunLedger, runId: string, o
       for await (const line of mergedLines([createReadStream(file, { start: offset, end: size - 1 })])) yield { type: 'log', line };
       offset = size;
     }
-    record = await ledger.get(runId);
+    const current = await ledger.get(runId);
+    record = current === undefined ? undefined : settledRecord(current);
     if (record?.endedAt !== undefined) {
-      yield { type: 'result', result: resultOf(record) };
+      yield { type: 'result', result: resultOfRecord(record) };
       return;
     }
     if (options.follow !== true || options.signal?.aborted === true) {
@@ -57,4 +46,4 @@ async function* localLogs(paths: LocalPaths, ledger: RunLedger, runId: string, o
   }
 }
 
-export { localLogs, resultOf };
+export { localLogs };

@@ -5,6 +5,7 @@ import type { ParameterStore } from '../../core/platform.js';
 import type { ParameterFile } from '../../runtime/config-loader.js';
 import { writeFileAtomic } from '../../runtime/ledger/atomic-file.js';
 import { isRecord, readStateFile } from './local-state.js';
+import { withStateLock } from './state-lock.js';
 
 function checkParameterFile(value: unknown): string | undefined {
   if (!isRecord(value) || !isRecord(value.parameters)) return 'expected {"parameters": {...}}';
@@ -38,15 +39,17 @@ class LocalParameterStore implements ParameterStore {
 
   async set(key: string, value: string, options: { readonly secure: boolean }): Promise<void> {
     assertValidConfigKey(key);
-    await this.#write({ ...(await this.#read()), [key]: { value, secure: options.secure } });
+    await this.#change(async (parameters) => ({ ...parameters, [key]: { value, secure: options.secure } }));
   }
 
   async unset(key: string): Promise<boolean> {
     assertValidConfigKey(key);
-    const { [key]: removed, ...rest } = await this.#read();
-    if (removed === undefined) return false;
-    await this.#write(rest);
-    return true;
+    let existed = false;
+    await this.#change(async ({ [key]: removed, ...rest }) => {
+      existed = removed !== undefined;
+      return rest;
+    });
+    return existed;
   }
 
   /** Creates the parameter file with `parameters`. */
@@ -66,6 +69,12 @@ class LocalParameterStore implements ParameterStore {
   async #write(parameters: ParameterFile['parameters']): Promise<void> {
     await mkdir(dirname(this.file), { recursive: true });
     await writeFileAtomic(this.file, `${JSON.stringify({ parameters }, null, 2)}\n`);
+  }
+
+  /** Reads, changes and writes the set under the stage's state lock: concurrent changes never lose one another. */
+  async #change(change: (parameters: ParameterFile['parameters']) => Promise<ParameterFile['parameters']>): Promise<void> {
+    await mkdir(dirname(this.file), { recursive: true });
+    await withStateLock(dirname(this.file), async () => this.#write(await change(await this.#read())));
   }
 }
 

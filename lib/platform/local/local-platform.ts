@@ -19,9 +19,9 @@ import type {
 } from '../../core/platform.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
 import type { Project } from '../../core/project.js';
-import type { AdminEvent, RunRecord } from '../../core/run.js';
+import { settledRecord, type AdminEvent, type RunRecord } from '../../core/run.js';
 import type { Stage } from '../../core/stage.js';
-import type { TaskCatalog } from '../../core/task-catalog.js';
+import { RESERVED_TASK_PREFIX, type TaskCatalog } from '../../core/task-catalog.js';
 import { toolRoot } from '../../core/tool-root.js';
 import { FileLedger } from '../../runtime/ledger/file-ledger.js';
 import { readAliases, type LocalAliasPair } from './alias-store.js';
@@ -110,9 +110,13 @@ class LocalPlatform implements Platform {
   }
 
   async *invoke(plan: InvokePlan, event: AdminEvent & { readonly runId: string }, options: InvokeOptions = {}): AsyncGenerator<RunFrame> {
-    await this.prepareDatabase();
+    // A corrupted parameter file is the stage's fault, said here in one line, not a failed run.
+    await this.parameters.list();
     const catalog = await this.catalog(plan);
-    const taskTimeout = catalog.tasks.find((task) => task.name === event.task)?.timeoutSeconds;
+    const task = [...catalog.tasks, ...catalog.scripts].find((candidate) => candidate.name === event.task);
+    // A task the release lacks is refused by the handler; it needs no database started for that.
+    if (task !== undefined || event.task.startsWith(RESERVED_TASK_PREFIX)) await this.prepareDatabase();
+    const taskTimeout = task?.timeoutSeconds;
     yield* runLocally(
       {
         app: this.project.app,
@@ -170,12 +174,13 @@ class LocalPlatform implements Platform {
     return localLogs(this.#paths, this.#ledger, runId, options);
   }
 
-  runs(query: RunQuery): Promise<RunRecord[]> {
-    return this.#ledger.list(query);
+  async runs(query: RunQuery): Promise<RunRecord[]> {
+    return (await this.#ledger.list(query)).map((record) => settledRecord(record));
   }
 
-  run(runId: string): Promise<RunRecord | undefined> {
-    return this.#ledger.get(runId);
+  async run(runId: string): Promise<RunRecord | undefined> {
+    const record = await this.#ledger.get(runId);
+    return record === undefined ? undefined : settledRecord(record);
   }
 
   async status(): Promise<StageStatus> {

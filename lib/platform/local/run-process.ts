@@ -7,7 +7,7 @@ import { ExitCode } from '../../core/exit-codes.js';
 import type { InvokeOptions, RunFrame } from '../../core/platform.js';
 import type { AdminEvent, RunError, RunResult } from '../../core/run.js';
 import { toolRoot } from '../../core/tool-root.js';
-import { FileLedger } from '../../runtime/ledger/file-ledger.js';
+import { recordRunEnd } from './record-run-end.js';
 import { lambdaEnvironment } from './lambda-environment.js';
 import { mergedLines } from './merged-lines.js';
 import { runLogFile, type LocalPaths } from './local-paths.js';
@@ -158,13 +158,16 @@ async function recordUnfinished(
   signal: NodeJS.Signals | null,
 ): Promise<RunResult> {
   const { exitCode, error } = unfinishedOutcome(run, killedFor, code, signal);
-  const durationMs = Date.now() - started;
-  const ledger = new FileLedger(run.paths.ledger);
-  const record = await ledger.get(run.event.runId);
-  if (record !== undefined && record.endedAt === undefined) {
-    await ledger.finish({ ...record, endedAt: new Date().toISOString(), exitCode, durationMs, error });
-  }
-  return { runId: run.event.runId, task: run.event.task, release: run.release, exitCode, durationMs, error };
+  const result: RunResult = {
+    runId: run.event.runId,
+    task: run.event.task,
+    release: run.release,
+    exitCode,
+    durationMs: Date.now() - started,
+    error,
+  };
+  await recordRunEnd(run.paths, result);
+  return result;
 }
 
 function unfinishedOutcome(

@@ -23,6 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { RunResult } from '../../core/run.js';
 import type { AdminHandler } from '../../runtime/admin-handler.js';
+import { readStdin } from './read-stdin.js';
 
 const RESULT_FD = 3;
 
@@ -53,12 +54,6 @@ async function invokeOnce(handler: AdminHandler, event: unknown): Promise<RunRes
 
 function flushed(stream: NodeJS.WriteStream): Promise<void> {
   return new Promise((resolve) => stream.write('', () => resolve()));
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function runOnce(): Promise<void> {

@@ -46,7 +46,8 @@ function consoleTask(factory: ConsoleScopeFactory | undefined): Task {
     name: CONSOLE_TASK,
     description: 'Evaluate one console input in the live release (cnf-admin console)',
     args: consoleArgs,
-    options: {},
+    // The saved variables may hold anything a session read, secrets included: never in the ledger or the log.
+    options: { sensitiveArgs: ['state'] },
     async run({ args, config, log }) {
       const input = args as z.output<typeof consoleArgs>;
       const scope = async () => ({ config, log, ...(factory === undefined ? {} : await factory({ config, log })) });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -11,6 +11,22 @@ async function writeFileAtomic(file: string, data: string): Promise<void> {
   const temporary = join(dirname(file), `.tmp-${basename(file)}-${randomBytes(4).toString('hex')}`);
   await writeFile(temporary, data);
   await rename(temporary, file);
+}
+
+/**
+ * Creates `file` with `data` if and only if it does not exist yet, whole or
+ * not at all: a reader never sees it half-written, and of concurrent callers
+ * exactly one succeeds (the others get EEXIST).
+ */
+async function createFileExclusive(file: string, data: string): Promise<void> {
+  const temporary = join(dirname(file), `.tmp-${basename(file)}-${randomBytes(4).toString('hex')}`);
+  await writeFile(temporary, data);
+  try {
+    // link() fails when the target exists: the same exclusivity as O_EXCL, with the content already complete.
+    await link(temporary, file);
+  } finally {
+    await rm(temporary, { force: true });
+  }
 }
 
 /**
@@ -38,4 +54,4 @@ function isAlreadyExists(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'EEXIST';
 }
 
-export { isAlreadyExists, readJsonFile, writeFileAtomic };
+export { createFileExclusive, isAlreadyExists, readJsonFile, writeFileAtomic };

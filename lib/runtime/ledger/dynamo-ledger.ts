@@ -7,6 +7,7 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { LEDGER_RETENTION_DAYS, LEDGER_TABLE, lockKey, runKey } from '../../core/ledger-table.js';
 import type { RunRecord } from '../../core/run.js';
@@ -14,8 +15,11 @@ import type { LeaseTiming } from './file-lock.js';
 import { HeartbeatLease } from './heartbeat-lease.js';
 import type { ClaimResult, LedgerQuery, LockHolder, LockResult, RunLedger } from './run-ledger.js';
 
+/* Which claim wrote a run's item: a claim whose first put succeeded, but whose answer was lost and retried, finds its own item. */
+const CLAIM_TOKEN = 'claimToken';
+
 /** The item attributes that are not part of the run record. */
-const ITEM_KEYS = [LEDGER_TABLE.partitionKey, LEDGER_TABLE.ttlAttribute, LEDGER_TABLE.byStartedAt.partitionKey] as const;
+const ITEM_KEYS = [LEDGER_TABLE.partitionKey, LEDGER_TABLE.ttlAttribute, LEDGER_TABLE.byStartedAt.partitionKey, CLAIM_TOKEN] as const;
 
 const DAY_SECONDS = 24 * 60 * 60;
 
@@ -54,11 +58,12 @@ class DynamoLedger implements RunLedger {
   ) {}
 
   async claim(record: RunRecord): Promise<ClaimResult> {
+    const token = randomUUID();
     try {
       await this.client.send(
         new PutItemCommand({
           TableName: this.table,
-          Item: marshall(runItem(record), { removeUndefinedValues: true }),
+          Item: marshall({ ...runItem(record), [CLAIM_TOKEN]: token }, { removeUndefinedValues: true }),
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': LEDGER_TABLE.partitionKey },
         }),
@@ -67,9 +72,18 @@ class DynamoLedger implements RunLedger {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
-    const existing = await this.get(record.runId);
-    if (existing === undefined) throw new Error(`Run ${record.runId} was claimed but its record vanished`);
-    return { claimed: false, existing };
+    const found = await this.client.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: marshall({ [LEDGER_TABLE.partitionKey]: runKey(record.runId) }),
+        ConsistentRead: true,
+      }),
+    );
+    if (found.Item === undefined) throw new Error(`Run ${record.runId} was claimed but its record vanished`);
+    const item = unmarshall(found.Item);
+    // The SDK retried a put that had succeeded: the item is this claim's own.
+    if (item[CLAIM_TOKEN] === token) return { claimed: true };
+    return { claimed: false, existing: recordOf(item) };
   }
 
   async finish(record: RunRecord): Promise<void> {

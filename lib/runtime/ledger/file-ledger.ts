@@ -1,7 +1,8 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunRecord } from '../../core/run.js';
-import { isAlreadyExists, readJsonFile, writeFileAtomic } from './atomic-file.js';
+import { UnavailableError } from '../../core/errors.js';
+import { isValidRunId, type RunRecord } from '../../core/run.js';
+import { createFileExclusive, isAlreadyExists, readJsonFile, writeFileAtomic } from './atomic-file.js';
 import { acquireFileLock, type LeaseTiming } from './file-lock.js';
 import type { ClaimResult, LedgerQuery, LockHolder, LockResult, RunLedger } from './run-ledger.js';
 
@@ -25,7 +26,7 @@ class FileLedger implements RunLedger {
   async claim(record: RunRecord): Promise<ClaimResult> {
     await mkdir(this.#runs, { recursive: true });
     try {
-      await writeFile(this.#file(record.runId), JSON.stringify(record), { flag: 'wx' });
+      await createFileExclusive(this.#file(record.runId), JSON.stringify(record));
       return { claimed: true };
     } catch (error) {
       if (!isAlreadyExists(error)) throw error;
@@ -44,7 +45,9 @@ class FileLedger implements RunLedger {
   }
 
   get(runId: string): Promise<RunRecord | undefined> {
-    return readJsonFile<RunRecord>(this.#file(runId));
+    // A run id is a file name here: anything else names no run (and no other file).
+    if (!isValidRunId(runId)) return Promise.resolve(undefined);
+    return this.#read(this.#file(runId));
   }
 
   async list(query: LedgerQuery = {}): Promise<RunRecord[]> {
@@ -57,11 +60,27 @@ class FileLedger implements RunLedger {
     }
     const records: RunRecord[] = [];
     for (const name of names.filter((file) => file.endsWith('.json') && !file.startsWith('.'))) {
-      const record = await readJsonFile<RunRecord>(join(this.#runs, name));
+      const record = await this.#read(join(this.#runs, name));
       if (record !== undefined && (query.task === undefined || record.task === query.task)) records.push(record);
     }
     records.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
     return query.limit === undefined ? records : records.slice(0, query.limit);
+  }
+
+  /** A record, or a clear error naming the file when it is corrupted. */
+  async #read(file: string): Promise<RunRecord | undefined> {
+    try {
+      return await readJsonFile<RunRecord>(file);
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
+      throw new UnavailableError(
+        `The run ledger's record ${file} is corrupted: ${(error.cause as Error | undefined)?.message ?? error.message}`,
+        {
+          hint: 'Move the file out of .cnf/local/runs/ (the run it recorded is then forgotten).',
+          cause: error,
+        },
+      );
+    }
   }
 
   #file(runId: string): string {

@@ -1,6 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import type { Agent } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetAliasCommand, InvokeCommand } from '@aws-sdk/client-lambda';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -8,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AwsClients, KEEP_ALIVE_PROBE_MS } from '../../../lib/platform/aws/aws-clients.js';
 import { healthyScenario } from '../../support/aws-scenario.js';
 import { startFakeAws, type FakeAws } from '../../support/fake-aws-server.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 let aws: FakeAws;
 
@@ -66,7 +66,7 @@ describe('AwsClients', () => {
 
   it('reads the region and credentials of the profile --profile names', async () => {
     // given: a shared config file with a profile of its own
-    const dir = mkdtempSync(join(tmpdir(), 'cnf-profile-'));
+    const dir = tempDir('cnf-profile');
     writeFileSync(join(dir, 'config'), '[profile ops]\nregion = sa-east-1\n');
     writeFileSync(join(dir, 'credentials'), '[ops]\naws_access_key_id = AKIDOPS\naws_secret_access_key = ops-secret\n');
     vi.stubEnv('AWS_CONFIG_FILE', join(dir, 'config'));

@@ -13,7 +13,6 @@ import { FIXTURE_ROOT } from '../../support/aws-platform.js';
 import { healthyScenario, RELEASE, runLine, type AwsScenario } from '../../support/aws-scenario.js';
 import { startFakeAws, type FakeAws, type FakeAwsOptions } from '../../support/fake-aws-server.js';
 
-const REQUEST_ID = '11111111-2222-3333-4444-555555555555';
 const servers: FakeAws[] = [];
 
 async function fakeAws(scenario: AwsScenario, options: FakeAwsOptions = {}): Promise<FakeAws> {
@@ -64,8 +63,15 @@ describe('the SDK endpoint configuration (AWS_ENDPOINT_URL) and the invoke on th
     expect(stderr).not.toContain('cnf-admin:');
     expect(code).toBe(7);
     expect(stdout).toMatch(/INFO  Run started\nREPORT RequestId: 11111111-2222-3333-4444-555555555555\tDuration: 3\.1 ms\n/);
-    expect(operations(aws).slice(0, 4).sort()).toEqual(['GetAlias', 'GetAlias', 'GetCallerIdentity', 'GetParameter']);
-    expect(operations(aws).slice(4)).toEqual(['InvokeWithResponseStream', 'FilterLogEvents']);
+    expect(operations(aws).slice(0, 6).sort()).toEqual([
+      'GetAlias',
+      'GetAlias',
+      'GetCallerIdentity',
+      'GetFunctionConfiguration',
+      'GetFunctionConfiguration',
+      'GetParameter',
+    ]);
+    expect(operations(aws).slice(6)).toEqual(['InvokeWithResponseStream', 'FilterLogEvents']);
     expect(aws.requests.find((request) => request.operation === 'InvokeWithResponseStream')?.path).toBe(
       '/2021-11-15/functions/fixture-prod-admin/response-streaming-invocations?Qualifier=5',
     );
@@ -88,7 +94,13 @@ describe('the SDK endpoint configuration (AWS_ENDPOINT_URL) and the invoke on th
 
     // then
     expect(code).toBe(7);
-    expect(operations(lambda)).toEqual(['GetAlias', 'GetAlias', 'InvokeWithResponseStream']);
+    expect(operations(lambda).sort()).toEqual([
+      'GetAlias',
+      'GetAlias',
+      'GetFunctionConfiguration',
+      'GetFunctionConfiguration',
+      'InvokeWithResponseStream',
+    ]);
     expect(operations(rest).sort()).toEqual(['FilterLogEvents', 'GetCallerIdentity', 'GetParameter']);
   });
 

@@ -19,7 +19,30 @@ describe('AwsPlatform.resolve', () => {
 
     // then
     expect(plan).toEqual(LIVE_PLAN);
-    expect(names(installed).sort()).toEqual(['GetAlias', 'GetAlias', 'GetCallerIdentity', 'GetParameter']);
+    expect(names(installed).sort()).toEqual([
+      'GetAlias',
+      'GetAlias',
+      'GetCallerIdentity',
+      'GetFunctionConfiguration',
+      'GetFunctionConfiguration',
+      'GetParameter',
+    ]);
+  });
+
+  it("trusts the versions' own descriptions, not an alias description a manual rollback left stale", async () => {
+    // given: web:live was rolled back by hand to version 6 (the old release); its description still names the new one
+    given({
+      aliases: { web: { live: { version: '6', release: RELEASE } }, admin: { live: { version: '5', release: RELEASE } } },
+    });
+
+    // when
+    const resolving = fixturePlatform().resolve({});
+
+    // then: web serves the old release and admin the new one: a mismatch, not a run of the wrong release
+    await expect(resolving).rejects.toBeInstanceOf(ReleaseMismatchError);
+    await expect(resolving).rejects.toThrow(
+      new RegExp(`web:live serves ${OLD_RELEASE} \\(version 6\\) but admin:live points at ${RELEASE}`),
+    );
   });
 
   it('refuses with exit 78 when web and admin serve different releases, naming both', async () => {

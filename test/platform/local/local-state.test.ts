@@ -1,14 +1,14 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UnavailableError } from '../../../lib/core/errors.js';
 import { moveAliasPair, readAliases } from '../../../lib/platform/local/alias-store.js';
 import { LocalParameterStore } from '../../../lib/platform/local/local-parameters.js';
 import { localPaths } from '../../../lib/platform/local/local-paths.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 function stage() {
-  const paths = localPaths({ stateDir: join(mkdtempSync(join(tmpdir(), 'cnf-state-')), '.cnf') });
+  const paths = localPaths({ stateDir: join(tempDir('cnf-state'), '.cnf') });
   mkdirSync(paths.stageDir, { recursive: true });
   return paths;
 }
@@ -52,5 +52,21 @@ describe('LocalParameterStore', () => {
   it('refuses keys under the reserved prefix', async () => {
     const store = new LocalParameterStore(stage().parameters);
     await expect(store.set('_cnf/stage', 'x', { secure: false })).rejects.toThrow(/reserved _cnf\/ prefix/);
+  });
+});
+
+describe('concurrent changes of the local state', () => {
+  it('loses none of many parameters set at once', async () => {
+    const store = new LocalParameterStore(stage().parameters);
+    await Promise.all(Array.from({ length: 12 }, (_, index) => store.set(`KEY_${index}`, String(index), { secure: false })));
+    expect((await store.list()).map((parameter) => parameter.key).sort()).toEqual(
+      Array.from({ length: 12 }, (_, index) => `KEY_${index}`).sort(),
+    );
+  });
+
+  it('loses none of many alias pairs moved at once', async () => {
+    const paths = stage();
+    await Promise.all(Array.from({ length: 8 }, (_, index) => moveAliasPair(paths, `pair${index}`, 'r-0123456789ab')));
+    expect(Object.keys(await readAliases(paths)).sort()).toEqual(Array.from({ length: 8 }, (_, index) => `pair${index}`).sort());
   });
 });

@@ -61,6 +61,21 @@ describe('DynamoLedger', () => {
     expect(claim).toEqual({ claimed: false, existing: { ...record, exitCode: 0, endedAt: '2026-11-24T10:00:05.000Z' } });
   });
 
+  it('knows its own claim when the SDK retried a put whose answer was lost', async () => {
+    // given: the first put succeeded, its answer was lost, and the retry failed its condition
+    let written: Record<string, unknown> = {};
+    dynamo
+      .on(PutItemCommand)
+      .callsFakeOnce((input: { Item: Record<string, never> }) => {
+        written = input.Item;
+        return Promise.reject(conditionFailed());
+      })
+      .rejects(conditionFailed());
+    dynamo.on(GetItemCommand).callsFake(() => Promise.resolve({ Item: written }));
+    // when / then: the item carries this claim's token, so the run is ours
+    expect(await new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' })).claim(record)).toEqual({ claimed: true });
+  });
+
   it('takes a free or expired lock with a conditional put, and names the holder of a live one', async () => {
     const ledger = new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' }), { heartbeatMs: 60_000 });
     dynamo.on(PutItemCommand).resolvesOnce({}).rejects(conditionFailed());

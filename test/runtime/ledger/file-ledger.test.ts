@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../../lib/core/run.js';
 import { FileLedger } from '../../../lib/runtime/ledger/file-ledger.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const record = (runId: string, task: string, startedAt: string): RunRecord => ({
   runId,
@@ -18,14 +18,14 @@ const record = (runId: string, task: string, startedAt: string): RunRecord => ({
 
 describe('FileLedger', () => {
   it('claims a run id exactly once, even among concurrent claims', async () => {
-    const ledger = new FileLedger(mkdtempSync(join(tmpdir(), 'cnf-ledger-')));
+    const ledger = new FileLedger(tempDir('cnf-ledger'));
     const claims = await Promise.all(Array.from({ length: 10 }, () => ledger.claim(record('same', 'migrate', '2026-01-01T00:00:00Z'))));
     expect(claims.filter((claim) => claim.claimed)).toHaveLength(1);
     expect(claims.find((claim) => !claim.claimed)).toMatchObject({ claimed: false, existing: { runId: 'same' } });
   });
 
   it('records the end of a run', async () => {
-    const ledger = new FileLedger(mkdtempSync(join(tmpdir(), 'cnf-ledger-')));
+    const ledger = new FileLedger(tempDir('cnf-ledger'));
     await ledger.claim(record('r1', 'migrate', '2026-01-01T00:00:00Z'));
     await ledger.finish({
       ...record('r1', 'migrate', '2026-01-01T00:00:00Z'),
@@ -37,7 +37,7 @@ describe('FileLedger', () => {
   });
 
   it('lists runs newest first, by task, up to a limit', async () => {
-    const ledger = new FileLedger(mkdtempSync(join(tmpdir(), 'cnf-ledger-')));
+    const ledger = new FileLedger(tempDir('cnf-ledger'));
     await ledger.claim(record('a', 'migrate', '2026-01-01T00:00:00Z'));
     await ledger.claim(record('b', 'seed', '2026-01-02T00:00:00Z'));
     await ledger.claim(record('c', 'migrate', '2026-01-03T00:00:00Z'));
@@ -47,10 +47,10 @@ describe('FileLedger', () => {
   });
 
   it('names a corrupted record', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cnf-ledger-'));
+    const dir = tempDir('cnf-ledger');
     const ledger = new FileLedger(dir);
     await ledger.claim(record('a', 'migrate', '2026-01-01T00:00:00Z'));
     writeFileSync(join(dir, 'runs', 'a.json'), '{broken');
-    await expect(ledger.list()).rejects.toThrow(`${join(dir, 'runs', 'a.json')} is not valid JSON`);
+    await expect(ledger.list()).rejects.toThrow(`The run ledger's record ${join(dir, 'runs', 'a.json')} is corrupted`);
   });
 });

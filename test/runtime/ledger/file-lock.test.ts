@@ -1,14 +1,13 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { acquireFileLock } from '../../../lib/runtime/ledger/file-lock.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const holder = (runId: string) => ({ runId, caller: 'tester', since: new Date().toISOString() });
-const lockDir = () => join(mkdtempSync(join(tmpdir(), 'cnf-lock-')), 'migrate');
+const lockDir = () => join(tempDir('cnf-lock'), 'migrate');
 
 describe('acquireFileLock', () => {
   it('gives the lock to one holder at a time and names the holder to others', async () => {
@@ -29,9 +28,10 @@ describe('acquireFileLock', () => {
 
   it('keeps a lease alive with its heartbeat past its lease time', async () => {
     const dir = lockDir();
-    const first = await acquireFileLock(dir, holder('run-1'), { leaseMs: 300, heartbeatMs: 50 });
-    await sleep(700);
-    expect((await acquireFileLock(dir, holder('run-2'), { leaseMs: 300 })).acquired).toBe(false);
+    // a heartbeat five times per lease: only an event loop stalled for a whole second could miss it
+    const first = await acquireFileLock(dir, holder('run-1'), { leaseMs: 1000, heartbeatMs: 200 });
+    await sleep(2500);
+    expect((await acquireFileLock(dir, holder('run-2'), { leaseMs: 1000 })).acquired).toBe(false);
     if (first.acquired) await first.lease.release();
   });
 

@@ -1,0 +1,253 @@
+import { UsageError } from '../core/errors.js';
+import { ExitCode } from '../core/exit-codes.js';
+import { resultOfRecord, settledRecord, type RunRecord, type RunResult } from '../core/run.js';
+import { parseArgFlags } from '../core/task-arg-flags.js';
+import { DESCRIBE_TASK, PING_TASK } from '../core/task-catalog.js';
+import { ConfigError, loadConfig } from './config-loader.js';
+import type { Task } from './define-task.js';
+import { ledgerFromEnvironment } from './ledger/ledger-from-environment.js';
+import { ledgerFailure, LedgerUnavailableError, type Lease, type RunLedger } from './ledger/run-ledger.js';
+import { createRunLogger } from './logger.js';
+import type { CompleteEvent, ReadEvent } from './read-event.js';
+import { describeRelease, resolveTask, type TaskSources } from './resolve-task.js';
+import { runErrorOf, runTask, type TaskOutcome } from './run-task.js';
+import { checkArgs, redactArgs } from './task-args.js';
+import { describeTask } from './task-registry.js';
+import { waitForLock } from './wait-for-lock.js';
+
+/** The part of the Lambda context a run uses, plus the local stage's interrupt. */
+interface RunContext {
+  readonly awsRequestId?: string;
+  /** Fires when the user interrupts the run at the terminal (local stage). */
+  readonly interrupt?: AbortSignal;
+}
+
+/** What the handler runs with. */
+interface RunSetup extends TaskSources {
+  readonly ledger?: RunLedger;
+}
+
+/** A run that cannot go on, and the result that says why. */
+class Refusal {
+  constructor(readonly result: RunResult) {}
+}
+
+type Logger = ReturnType<typeof createRunLogger>;
+
+/**
+ * One invocation of the admin handler, from event to result: the event is
+ * read, the task found and its args checked (exit 64 before anything runs),
+ * the run id claimed in the ledger (a second delivery runs nothing), the lock
+ * taken, the parameter set read fresh, the task run, and its end recorded.
+ */
+class AdminRun {
+  readonly #release = process.env.CNF_RELEASE ?? 'unknown';
+  readonly #stage = process.env.CNF_STAGE ?? 'unknown';
+
+  /**
+   * @param deadline - epoch ms by which the task must have stopped (before the function's end)
+   * @param functionEnd - epoch ms at which the function surely ends: a record without an end past it was lost
+   */
+  constructor(
+    private readonly read: ReadEvent,
+    private readonly startedAt: number,
+    private readonly deadline: number,
+    private readonly functionEnd: number,
+    private readonly context: RunContext,
+  ) {}
+
+  async execute(setup: RunSetup): Promise<RunResult> {
+    try {
+      return await this.#execute(setup);
+    } catch (error) {
+      if (error instanceof Refusal) return error.result;
+      throw error;
+    }
+  }
+
+  async #execute(setup: RunSetup): Promise<RunResult> {
+    const { read } = this;
+    if (!read.ok) throw this.#refusal(read.runId, read.task, ExitCode.USAGE, 'InvalidEvent', read.message);
+    const { event } = read;
+    if (event.task === DESCRIBE_TASK) return this.#result(event.runId, event.task, { exitCode: 0, output: await describeRelease(setup) });
+    if (event.task === PING_TASK) {
+      return this.#result(event.runId, event.task, {
+        exitCode: 0,
+        output: { release: this.#release, stage: this.#stage, node: process.version },
+      });
+    }
+    const task = await this.#task(event, setup);
+    const args = this.#args(event, task);
+    const ledger = await this.#ledger(setup);
+    const log = createRunLogger({ runId: event.runId, task: event.task, release: this.#release });
+    const record: RunRecord = {
+      runId: event.runId,
+      task: event.task,
+      args: redactArgs(args.given, task.options.sensitiveArgs),
+      release: this.#release,
+      source: event.source,
+      caller: event.caller,
+      startedAt: new Date(this.startedAt).toISOString(),
+      log: runLogLocation(this.context),
+      deadline: new Date(this.functionEnd).toISOString(),
+    };
+    const claim = await guardLedger(() => ledger.claim(record));
+    if (claim instanceof LedgerUnavailableError) throw this.#refusal(event.runId, event.task, claim.exitCode, claim.name, claim.message);
+    if (!claim.claimed) return this.#duplicate(ledger, claim.existing, event, log);
+    const lease = await this.#lock(ledger, task, event, record, log);
+    try {
+      return await this.#run(ledger, task, args.checked, record, lease, log);
+    } finally {
+      await lease?.release();
+    }
+  }
+
+  /** The task the event names, or the refusal that says why there is none. */
+  async #task(event: CompleteEvent, setup: RunSetup): Promise<Task> {
+    const resolution = await resolveTask(event.task, setup, this.#release, this.#stage);
+    if (resolution.ok) return resolution.task;
+    if (resolution.cause !== undefined) {
+      createRunLogger({ runId: event.runId, task: event.task, release: this.#release }).error(
+        'Cannot load the task',
+        resolution.cause as Error,
+      );
+    }
+    throw this.#refusal(event.runId, event.task, resolution.exitCode, resolution.error.name, resolution.error.message);
+  }
+
+  /** The args as given (`args`, then `argv` read with the task's schema) and as the schema parsed them. */
+  #args(event: CompleteEvent, task: Task): { given: Readonly<Record<string, unknown>>; checked: unknown } {
+    let given: Readonly<Record<string, unknown>>;
+    try {
+      given = { ...event.args, ...parseArgFlags(event.argv, describeTask(task)) };
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      throw this.#refusal(event.runId, event.task, ExitCode.USAGE, 'InvalidArgs', error.message);
+    }
+    const checked = checkArgs(task.args, given);
+    if (!checked.ok)
+      throw this.#refusal(event.runId, event.task, ExitCode.USAGE, 'InvalidArgs', `Invalid args for ${event.task}: ${checked.message}`);
+    return { given, checked: checked.args };
+  }
+
+  async #ledger(setup: RunSetup): Promise<RunLedger> {
+    try {
+      return setup.ledger ?? (await ledgerFromEnvironment());
+    } catch (error) {
+      const { runId, task } = (this.read as { event: CompleteEvent }).event;
+      throw this.#refusal(runId, task, ExitCode.UNAVAILABLE, 'LedgerUnavailableError', (error as Error).message);
+    }
+  }
+
+  /** A second delivery of a run id: nothing runs; the first run's outcome, or word that it goes on. */
+  async #duplicate(ledger: RunLedger, claimed: RunRecord, event: CompleteEvent, log: Logger): Promise<RunResult> {
+    if (claimed.task !== event.task) {
+      const message = `Run id ${event.runId} already names a run of ${claimed.task}; use a new run id for ${event.task}.`;
+      throw this.#refusal(event.runId, event.task, ExitCode.USAGE, 'InvalidEvent', message);
+    }
+    const existing = settledRecord(claimed);
+    if (existing.endedAt === undefined) {
+      const message = `Run ${existing.runId} (${existing.task}) is still in progress since ${existing.startedAt}, started by ${existing.caller}; nothing ran again.`;
+      log.warn(message);
+      throw this.#refusal(existing.runId, existing.task, ExitCode.TEMP_FAIL, 'RunInProgressError', message);
+    }
+    if (existing !== claimed) await guardLedger(() => ledger.finish(existing)); // a lost run: record what it became
+    log.info(`Run ${existing.runId} already ran (ended ${existing.endedAt}, exit ${existing.exitCode}); nothing ran again.`);
+    return resultOfRecord(existing);
+  }
+
+  /** Takes the task's lock when it has one; a held lock ends the run, recorded, with 75. */
+  async #lock(ledger: RunLedger, task: Task, event: CompleteEvent, record: RunRecord, log: Logger): Promise<Lease | undefined> {
+    if (task.options.lock !== true) return undefined;
+    const holder = { runId: event.runId, caller: event.caller, since: record.startedAt };
+    const waitMs = Math.min((event.waitLockSeconds ?? 0) * 1000, this.deadline - Date.now());
+    const lock = await guardLedger(() => waitForLock(ledger, event.task, holder, waitMs, log));
+    if (lock instanceof LedgerUnavailableError)
+      throw new Refusal(await this.#finish(ledger, record, log, { exitCode: lock.exitCode, error: runErrorOf(lock) }));
+    if (lock.acquired) return lock.lease;
+    const message = `Task ${event.task} is locked by run ${lock.holder.runId} (caller ${lock.holder.caller}) since ${lock.holder.since}; nothing ran.`;
+    log.warn(message);
+    throw new Refusal(await this.#finish(ledger, record, log, { exitCode: ExitCode.TEMP_FAIL, error: { name: 'LockHeldError', message } }));
+  }
+
+  /** Reads the parameter set fresh, runs the task, and records its end. */
+  async #run(ledger: RunLedger, task: Task, args: unknown, record: RunRecord, lease: Lease | undefined, log: Logger): Promise<RunResult> {
+    let config;
+    try {
+      config = await loadConfig({ maxAgeSeconds: 0 });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      log.error('Cannot read the parameter set', error);
+      return this.#finish(ledger, record, log, { exitCode: ExitCode.UNAVAILABLE, error: runErrorOf(error) });
+    }
+    const runLog = createRunLogger({ runId: record.runId, task: record.task, release: this.#release }, config.secrets);
+    runLog.info('Run started', {
+      source: record.source,
+      caller: record.caller,
+      args: record.args,
+      stage: this.#stage,
+      configFingerprint: config.fingerprint,
+      remainingMs: this.deadline - Date.now(),
+    });
+    const timeout = task.options.timeoutSeconds;
+    const outcome = await runTask(task, {
+      args,
+      config: config.values,
+      log: runLog,
+      runId: record.runId,
+      release: this.#release,
+      stage: this.#stage,
+      // A task's own timeout counts from when it starts, not from a wait for its lock.
+      deadline: timeout === undefined ? this.deadline : Math.min(this.deadline, Date.now() + timeout * 1000),
+      ...(this.context.interrupt === undefined ? {} : { interrupt: this.context.interrupt }),
+      ...(lease === undefined ? {} : { leaseLost: lease.lost }),
+    });
+    return this.#finish(ledger, { ...record, configFingerprint: config.fingerprint }, runLog, outcome);
+  }
+
+  async #finish(ledger: RunLedger, record: RunRecord, log: Logger, outcome: TaskOutcome): Promise<RunResult> {
+    const result = this.#result(record.runId, record.task, outcome);
+    const ended: RunRecord = {
+      ...record,
+      endedAt: new Date().toISOString(),
+      exitCode: result.exitCode,
+      durationMs: result.durationMs,
+      ...(outcome.error === undefined ? {} : { error: outcome.error }),
+    };
+    log.info('Run ended', { exitCode: result.exitCode, durationMs: result.durationMs });
+    try {
+      await ledger.finish(ended);
+    } catch (error) {
+      log.error('Could not record the end of the run in the ledger', error as Error);
+    }
+    return result;
+  }
+
+  #refusal(runId: string, task: string, exitCode: number, name: string, message: string): Refusal {
+    return new Refusal(this.#result(runId, task, { exitCode, error: { name, message } }));
+  }
+
+  #result(runId: string, task: string, outcome: TaskOutcome): RunResult {
+    return { runId, task, release: this.#release, ...outcome, durationMs: Date.now() - this.startedAt };
+  }
+}
+
+/** Runs a ledger operation, turning any failure of the ledger into a value the run is refused with. */
+async function guardLedger<T>(operation: () => Promise<T>): Promise<T | LedgerUnavailableError> {
+  try {
+    return await operation();
+  } catch (error) {
+    return ledgerFailure(error);
+  }
+}
+
+/** Where this run's log is: the file the local stage writes, or the Lambda log group and stream. */
+function runLogLocation(context: RunContext): string {
+  const { CNF_RUN_LOG, AWS_LAMBDA_LOG_GROUP_NAME, AWS_LAMBDA_LOG_STREAM_NAME } = process.env;
+  if (CNF_RUN_LOG !== undefined) return CNF_RUN_LOG;
+  const request = context.awsRequestId === undefined ? '' : ` request ${context.awsRequestId}`;
+  return `${AWS_LAMBDA_LOG_GROUP_NAME ?? 'unknown'}:${AWS_LAMBDA_LOG_STREAM_NAME ?? 'unknown'}${request}`;
+}
+
+export { AdminRun };
+export type { RunContext, RunSetup };
