@@ -25,7 +25,7 @@ type RunHandler = ((event: unknown, context?: AdminInvocationContext) => Promise
   describe(): Promise<TaskCatalog>;
 };
 
-/*
+/**
  * Log frames stop at this size, well under Lambda's 200 MB streamed-response
  * maximum, so that a chatty task cannot cost the CLI its result or the
  * function its memory; the whole log is in CloudWatch either way.

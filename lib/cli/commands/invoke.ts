@@ -69,7 +69,9 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
   });
   if (result === undefined && interrupted) {
     // On AWS the run goes on without the CLI: say how to follow it.
-    writeNotice(io, `Run ${event.runId} goes on. Follow it with: cnf-admin logs ${event.runId} --stage ${plan.stage} --follow`);
+    const follow = `cnf-admin logs ${event.runId} --stage ${plan.stage} --follow`;
+    writeNotice(io, `Run ${event.runId} goes on. Follow it with: ${follow}`);
+    if (options.json === true) writeJson(io, { runId: event.runId, task: event.task, release: plan.release, interrupted: true, follow });
     return ExitCode.INTERRUPTED;
   }
   if (result === undefined) {

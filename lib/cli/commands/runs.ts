@@ -2,7 +2,7 @@ import { UsageError } from '../../core/errors.js';
 import type { RunRecord } from '../../core/run.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { assertRunIdArgument } from '../run-id-argument.js';
-import { formatDuration, renderFrames } from '../render/run-view.js';
+import { formatDuration, renderFrames, writeNotice } from '../render/run-view.js';
 import { formatTable } from '../render/table.js';
 import { openStage, type StageOptions } from '../stage-context.js';
 
@@ -82,7 +82,13 @@ async function runsShow(runId: string, options: RunsCommandOptions, io: CliIo): 
   ];
   writeLine(io.stdout, fields.map(([name, value]) => `${name.padEnd(9)}${value}`).join('\n'));
   writeLine(io.stdout);
-  await renderFrames(io, platform.logs(runId), false);
+  try {
+    await renderFrames(io, platform.logs(runId), false);
+  } catch (error) {
+    // The record stands on its own: a log that expired, or has not arrived yet, is worth a line, not a failure.
+    if (!(error instanceof UsageError)) throw error;
+    writeNotice(io, `No log to show: ${error.message}`);
+  }
   return 0;
 }
 

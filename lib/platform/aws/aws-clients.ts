@@ -24,14 +24,14 @@ interface AwsClientOptions {
   readonly profile?: string;
 }
 
-/*
+/**
  * TCP keep-alive probes start after this much silence on a connection, so
  * that NAT gateways and proxies (which drop idle flows after 60 s to 350 s)
  * keep a connection open while a 15-minute run prints nothing.
  */
 const KEEP_ALIVE_PROBE_MS = 30_000;
 
-/* The invoke's timeouts exceed the function's own by this much: a run ends before the CLI gives up on it. */
+/** The invoke's timeouts exceed the function's own by this much: a run ends before the CLI gives up on it. */
 const INVOKE_TIMEOUT_MARGIN_SECONDS = 60;
 
 /** The SDK's own connection pool size, kept for the shared agents. */
