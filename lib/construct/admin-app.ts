@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { Grant, IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, type Alias, type Function as LambdaFunction, type Version } from 'aws-cdk-lib/aws-lambda';
@@ -303,7 +303,8 @@ class AdminApp extends Construct {
       release: props.bundle.release,
       task: task.name,
       ...(props.releaseTaskArgs === undefined ? {} : { args: props.releaseTaskArgs }),
-      taskTimeout: admin.timeout,
+      functionTimeout: admin.timeout,
+      ...(task.timeoutSeconds === undefined ? {} : { taskTimeout: Duration.seconds(Math.ceil(task.timeoutSeconds)) }),
     });
     // The task reads the parameter set; the aliases move only once it has succeeded.
     releasePhase.resource.node.addDependency(this.parameters);
