@@ -239,7 +239,7 @@ class AdminApp extends Construct {
     const { app, stage, bundle } = props;
     // One Code instance for both functions: one asset, one S3 object per release.
     const common = {
-      code: bundleCode(bundle),
+      code: bundleCode(this, bundle),
       architecture: props.architecture ?? Architecture.ARM_64,
       releaseDescription: releaseDescription(bundle.release),
       aliasName: checked.aliasName,
