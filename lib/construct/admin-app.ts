@@ -22,6 +22,7 @@ import {
 import { AppFunction, logGroupNameOf } from './private/app-function.js';
 import { bundleCode } from './private/bundle-code.js';
 import { assertArgsFit, catalogTask } from './private/catalog-task.js';
+import { grantDeclaredPermissions } from './private/task-permissions.js';
 import { ReleasePhase } from './release-phase.js';
 import { RunLedgerTable } from './run-ledger-table.js';
 import { StageParameters } from './stage-parameters.js';
@@ -118,8 +119,10 @@ interface AdminAppProps {
    */
   readonly console?: boolean;
   /**
-   * What the admin tasks need beyond the parameter set and the ledger, e.g.
-   * access to a bucket. (`adminFunction` is also a grantee: `bucket.grantRead(app.adminFunction)`.)
+   * What the admin tasks need beyond the parameter set, the ledger and what
+   * they declare themselves (`options.permissions`, granted from the release's
+   * catalog), e.g. access to a bucket this stack creates. (`adminFunction` is
+   * also a grantee: `bucket.grantRead(app.adminFunction)`.)
    *
    * @default - nothing more
    */
@@ -206,7 +209,7 @@ class AdminApp extends Construct {
     this.adminVersion = admin.version;
     this.webAlias = web.alias;
     this.adminAlias = admin.alias;
-    this.grantAccess(props);
+    this.grantAccess(props, admin);
 
     this.schedules = this.addSchedules(props);
     // Async invocations (the schedules') never retry; a run that crashes lands with the undelivered ones.
@@ -277,12 +280,13 @@ class AdminApp extends Construct {
     return { web, admin };
   }
 
-  /** Both functions read the parameter set; admin also keeps the ledger, and gets what the props add. */
-  private grantAccess(props: AdminAppProps): void {
+  /** Both functions read the parameter set; admin also keeps the ledger, and gets what its tasks declare and the props add. */
+  private grantAccess(props: AdminAppProps, admin: AppFunction): void {
     this.parameters.grantRead(this.webFunction);
     this.parameters.grantRead(this.adminFunction);
     this.ledger.grantWriteRuns(this.adminFunction);
     for (const statement of props.adminPolicyStatements ?? []) this.adminFunction.addToRolePolicy(statement);
+    grantDeclaredPermissions(admin.role, props.bundle.catalog);
   }
 
   private addSchedules(props: AdminAppProps): AdminSchedules | undefined {
