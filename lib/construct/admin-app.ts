@@ -75,7 +75,8 @@ interface AdminAppProps {
   readonly secureParameters?: readonly string[];
   /**
    * The customer managed KMS key of the SecureStrings; both functions may
-   * decrypt with it, through SSM only.
+   * decrypt with it, through SSM only. The stage record names it, so that
+   * `cnf-admin config set --secure` writes with it.
    *
    * @default - the AWS managed key `aws/ssm`, which needs no grant
    */
@@ -331,6 +332,7 @@ class AdminApp extends Construct {
       admin: { functionName: adminName, logGroup: logGroupNameOf(adminName), timeoutSeconds: checked.admin.timeout.toSeconds() },
       ledgerTable: this.ledger.tableName,
       console: props.console ?? false,
+      ...(props.parameterKey === undefined ? {} : { parameterKey: props.parameterKey.keyArn }),
     };
     const stageRecord = new StageRecordParameter(this, 'StageRecord', { record });
     // The record says the stage is ready: it is written once the aliases are in place.
