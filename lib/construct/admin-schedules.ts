@@ -62,8 +62,9 @@ const SCHEDULE_NAME = /^[0-9A-Za-z_.-]{1,64}$/;
  * gives the execution (`<aws.scheduler.execution-id>`, substituted when it
  * invokes).
  *
- * Exactly once: Scheduler documents the execution id as the id of an
- * invocation, whose attempts it numbers apart (`<aws.scheduler.attempt-number>`),
+ * Exactly once: Scheduler documents the execution id as "the unique ID that
+ * EventBridge Scheduler assigns for each attempted invocation of a target",
+ * and numbers that invocation's attempts apart (`<aws.scheduler.attempt-number>`),
  * so every delivery of one execution carries the same run id. Its input is
  * substituted before the Invoke is sent, so a duplicate from Lambda's
  * asynchronous queue carries the same bytes too. The ledger claims the run id
