@@ -72,8 +72,8 @@ beforeAll(async () => {
   ({ stack, app, template } = await adminAppStack({ bundle }));
 });
 
-afterAll(() => {
-  project.cleanup();
+afterAll(async () => {
+  await project.cleanup();
   removeOutdirs();
 });
 
