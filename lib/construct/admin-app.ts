@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { Grant, IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, type Alias, type Function as LambdaFunction, type Version } from 'aws-cdk-lib/aws-lambda';
@@ -8,14 +8,21 @@ import type { Bundle } from '../bundle/build-bundle.js';
 import { DEFAULT_ALIAS } from '../core/platform.js';
 import { releaseDescription, type StageRecord } from '../core/stage-record.js';
 import { assertValidAppName, assertValidStageName } from '../core/stage.js';
-import type { TaskCatalog } from '../core/task-catalog.js';
+import type { TaskCatalog, TaskInfo } from '../core/task-catalog.js';
 import { AdminSchedules, type AdminScheduleOptions } from './admin-schedules.js';
 import { acknowledgeProviderFindings, AdminTestEvents } from './admin-test-events.js';
 import { AdminAppPropsError } from './errors.js';
-import { ADMIN_DEFAULTS, resolveFunctionSettings, WEB_DEFAULTS, type FunctionSettings } from './function-settings.js';
+import {
+  ADMIN_DEFAULTS,
+  resolveFunctionSettings,
+  WEB_DEFAULTS,
+  type FunctionSettings,
+  type ResolvedFunctionSettings,
+} from './function-settings.js';
 import { AppFunction, logGroupNameOf } from './private/app-function.js';
 import { bundleCode } from './private/bundle-code.js';
 import { assertArgsFit, catalogTask } from './private/catalog-task.js';
+import { grantDeclaredPermissions } from './private/task-permissions.js';
 import { ReleasePhase } from './release-phase.js';
 import { RunLedgerTable } from './run-ledger-table.js';
 import { StageParameters } from './stage-parameters.js';
@@ -68,7 +75,8 @@ interface AdminAppProps {
   readonly secureParameters?: readonly string[];
   /**
    * The customer managed KMS key of the SecureStrings; both functions may
-   * decrypt with it, through SSM only.
+   * decrypt with it, through SSM only. The stage record names it, so that
+   * `cnf-admin config set --secure` writes with it.
    *
    * @default - the AWS managed key `aws/ssm`, which needs no grant
    */
@@ -112,8 +120,10 @@ interface AdminAppProps {
    */
   readonly console?: boolean;
   /**
-   * What the admin tasks need beyond the parameter set and the ledger, e.g.
-   * access to a bucket. (`adminFunction` is also a grantee: `bucket.grantRead(app.adminFunction)`.)
+   * What the admin tasks need beyond the parameter set, the ledger and what
+   * they declare themselves (`options.permissions`, granted from the release's
+   * catalog), e.g. access to a bucket this stack creates. (`adminFunction` is
+   * also a grantee: `bucket.grantRead(app.adminFunction)`.)
    *
    * @default - nothing more
    */
@@ -177,28 +187,11 @@ class AdminApp extends Construct {
 
   constructor(scope: Construct, id: string, props: AdminAppProps) {
     super(scope, id);
-    assertValidAppName(props.app);
-    assertValidStageName(props.stage);
-    const aliasName = props.aliasName ?? DEFAULT_ALIAS;
-    if (!ALIAS_NAME.test(aliasName)) {
-      throw new AdminAppPropsError(
-        `aliasName must be 1-128 letters, digits, '-' or '_', not all digits, got: ${JSON.stringify(aliasName)}`,
-      );
-    }
+    // Checked before anything is built, so that bad props fail fast and name themselves.
+    const checked = checkProps(props);
     const { app, stage, bundle } = props;
-    const web = resolveFunctionSettings(props.web, WEB_DEFAULTS, 'web');
-    const admin = resolveFunctionSettings(props.admin, ADMIN_DEFAULTS, 'admin');
     this.release = bundle.release;
     this.catalog = bundle.catalog;
-    // Checked before anything is built, so that bad props fail fast and name themselves.
-    const releaseTask =
-      props.releaseTask === undefined ? undefined : catalogTask(bundle.catalog, bundle.release, props.releaseTask, 'releaseTask');
-    if (releaseTask !== undefined) assertArgsFit(releaseTask, props.releaseTaskArgs ?? {}, 'releaseTaskArgs');
-    if (releaseTask === undefined && props.releaseTaskArgs !== undefined) {
-      throw new AdminAppPropsError(
-        `releaseTaskArgs is set, but releaseTask is not: ${JSON.stringify(props.releaseTaskArgs)} would never be used.`,
-      );
-    }
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     this.parameters = new StageParameters(this, 'Parameters', {
@@ -210,114 +203,29 @@ class AdminApp extends Construct {
     });
     this.ledger = new RunLedgerTable(this, 'Ledger', { removalPolicy });
 
-    // One Code instance for both functions: one asset, one S3 object per release.
-    const code = bundleCode(bundle);
-    const common = {
-      code,
-      architecture: props.architecture ?? Architecture.ARM_64,
-      releaseDescription: releaseDescription(bundle.release),
-      aliasName,
-      logRemovalPolicy: removalPolicy,
-    };
-    const webName = `${app}-${stage}-web`;
-    const adminName = `${app}-${stage}-admin`;
-    const environment = {
-      NODE_OPTIONS: '--enable-source-maps',
-      CNF_APP: app,
-      CNF_STAGE: stage,
-      CNF_RELEASE: bundle.release,
-      CNF_PARAMETER_PATH: this.parameters.path,
-    };
-    const webFunction = new AppFunction(this, 'Web', {
-      ...common,
-      functionName: webName,
-      handler: 'web.handler',
-      settings: web,
-      environment,
-      purpose: `${app} ${stage} web (cnf-admin)`,
-    });
-    const adminFunction = new AppFunction(this, 'Admin', {
-      ...common,
-      functionName: adminName,
-      handler: 'admin.handler',
-      settings: admin,
-      environment: {
-        ...environment,
-        CNF_LEDGER_TABLE: this.ledger.tableName,
-        CNF_CONSOLE_ENABLED: String(props.console ?? false),
-      },
-      purpose: `${app} ${stage} admin tasks (cnf-admin)`,
-      // A failed migration must never silently run again.
-      retryAttempts: 0,
-    });
-    this.webFunction = webFunction.function;
-    this.adminFunction = adminFunction.function;
-    this.webVersion = webFunction.version;
-    this.adminVersion = adminFunction.version;
-    this.webAlias = webFunction.alias;
-    this.adminAlias = adminFunction.alias;
+    const { web, admin } = this.addFunctions(props, checked, removalPolicy);
+    this.webFunction = web.function;
+    this.adminFunction = admin.function;
+    this.webVersion = web.version;
+    this.adminVersion = admin.version;
+    this.webAlias = web.alias;
+    this.adminAlias = admin.alias;
+    this.grantAccess(props, admin);
 
-    this.parameters.grantRead(this.webFunction);
-    this.parameters.grantRead(this.adminFunction);
-    this.ledger.grantWriteRuns(this.adminFunction);
-    for (const statement of props.adminPolicyStatements ?? []) this.adminFunction.addToRolePolicy(statement);
-
-    this.schedules =
-      props.schedules === undefined || props.schedules.length === 0
-        ? undefined
-        : new AdminSchedules(this, 'Schedules', {
-            app,
-            stage,
-            target: this.adminAlias,
-            release: bundle.release,
-            catalog: bundle.catalog,
-            schedules: props.schedules,
-          });
+    this.schedules = this.addSchedules(props);
     // Async invocations (the schedules') never retry; a run that crashes lands with the undelivered ones.
     this.adminAlias.configureAsyncInvoke({
       retryAttempts: 0,
       ...(this.schedules === undefined ? {} : { onFailure: new SqsDestination(this.schedules.deadLetterQueue) }),
     });
-
     this.testEvents =
       props.testEvents === false
         ? undefined
-        : new AdminTestEvents(this, 'TestEvents', { functionName: adminName, catalog: bundle.catalog });
+        : new AdminTestEvents(this, 'TestEvents', { functionName: functionNameOf(props, 'admin'), catalog: bundle.catalog });
+    this.releasePhase = checked.releaseTask === undefined ? undefined : this.addReleasePhase(props, checked.releaseTask, checked.admin);
+    this.stageRecord = this.addStageRecord(props, checked);
 
-    this.releasePhase =
-      releaseTask === undefined
-        ? undefined
-        : new ReleasePhase(this, 'ReleasePhase', {
-            version: this.adminVersion,
-            release: bundle.release,
-            task: releaseTask.name,
-            ...(props.releaseTaskArgs === undefined ? {} : { args: props.releaseTaskArgs }),
-            taskTimeout: admin.timeout,
-          });
-    if (this.releasePhase !== undefined) {
-      // The task reads the parameter set; the aliases move only once it has succeeded.
-      this.releasePhase.resource.node.addDependency(this.parameters);
-      this.webAlias.node.addDependency(this.releasePhase.resource);
-      this.adminAlias.node.addDependency(this.releasePhase.resource);
-    }
-
-    const record: StageRecord = {
-      version: 1,
-      app,
-      stage,
-      region: Stack.of(this).region,
-      aliasName,
-      parameterPath: this.parameters.path,
-      web: { functionName: webName, logGroup: logGroupNameOf(webName) },
-      admin: { functionName: adminName, logGroup: logGroupNameOf(adminName), timeoutSeconds: admin.timeout.toSeconds() },
-      ledgerTable: this.ledger.tableName,
-      console: props.console ?? false,
-    };
-    this.stageRecord = new StageRecordParameter(this, 'StageRecord', { record });
-    // The record says the stage is ready: it is written once the aliases are in place.
-    this.stageRecord.node.addDependency(this.webAlias, this.adminAlias);
-
-    this.acknowledgeFindings([webFunction, adminFunction]);
+    this.acknowledgeFindings([web, admin]);
   }
 
   /** Lets `grantee` invoke any version of the admin function, as `cnf-admin invoke` does. */
@@ -328,6 +236,108 @@ class AdminApp extends Construct {
   /** Lets `grantee` invoke the web alias, e.g. an API's integration role. */
   grantInvokeWeb(grantee: IGrantable): Grant {
     return this.webAlias.grantInvoke(grantee);
+  }
+
+  /** The two functions on one asset, each with its version of the release and its alias. */
+  private addFunctions(props: AdminAppProps, checked: CheckedProps, logRemovalPolicy: RemovalPolicy) {
+    const { app, stage, bundle } = props;
+    // One Code instance for both functions: one asset, one S3 object per release.
+    const common = {
+      code: bundleCode(this, bundle),
+      architecture: props.architecture ?? Architecture.ARM_64,
+      releaseDescription: releaseDescription(bundle.release),
+      aliasName: checked.aliasName,
+      logRemovalPolicy,
+    };
+    const environment = {
+      NODE_OPTIONS: '--enable-source-maps',
+      CNF_APP: app,
+      CNF_STAGE: stage,
+      CNF_RELEASE: bundle.release,
+      CNF_PARAMETER_PATH: this.parameters.path,
+    };
+    const web = new AppFunction(this, 'Web', {
+      ...common,
+      functionName: functionNameOf(props, 'web'),
+      handler: 'web.handler',
+      settings: checked.web,
+      environment,
+      purpose: `${app} ${stage} web (cnf-admin)`,
+    });
+    const admin = new AppFunction(this, 'Admin', {
+      ...common,
+      functionName: functionNameOf(props, 'admin'),
+      handler: 'admin.handler',
+      settings: checked.admin,
+      environment: {
+        ...environment,
+        CNF_LEDGER_TABLE: this.ledger.tableName,
+        CNF_CONSOLE_ENABLED: String(props.console ?? false),
+      },
+      purpose: `${app} ${stage} admin tasks (cnf-admin)`,
+      // A failed migration must never silently run again.
+      retryAttempts: 0,
+    });
+    return { web, admin };
+  }
+
+  /** Both functions read the parameter set; admin also keeps the ledger, and gets what its tasks declare and the props add. */
+  private grantAccess(props: AdminAppProps, admin: AppFunction): void {
+    this.parameters.grantRead(this.webFunction);
+    this.parameters.grantRead(this.adminFunction);
+    this.ledger.grantWriteRuns(this.adminFunction);
+    for (const statement of props.adminPolicyStatements ?? []) this.adminFunction.addToRolePolicy(statement);
+    grantDeclaredPermissions(admin.role, props.bundle.catalog);
+  }
+
+  private addSchedules(props: AdminAppProps): AdminSchedules | undefined {
+    if (props.schedules === undefined || props.schedules.length === 0) return undefined;
+    return new AdminSchedules(this, 'Schedules', {
+      app: props.app,
+      stage: props.stage,
+      target: this.adminAlias,
+      release: props.bundle.release,
+      catalog: props.bundle.catalog,
+      schedules: props.schedules,
+    });
+  }
+
+  private addReleasePhase(props: AdminAppProps, task: TaskInfo, admin: ResolvedFunctionSettings): ReleasePhase {
+    const releasePhase = new ReleasePhase(this, 'ReleasePhase', {
+      version: this.adminVersion,
+      release: props.bundle.release,
+      task: task.name,
+      ...(props.releaseTaskArgs === undefined ? {} : { args: props.releaseTaskArgs }),
+      functionTimeout: admin.timeout,
+      ...(task.timeoutSeconds === undefined ? {} : { taskTimeout: Duration.seconds(Math.ceil(task.timeoutSeconds)) }),
+    });
+    // The task reads the parameter set; the aliases move only once it has succeeded.
+    releasePhase.resource.node.addDependency(this.parameters);
+    this.webAlias.node.addDependency(releasePhase.resource);
+    this.adminAlias.node.addDependency(releasePhase.resource);
+    return releasePhase;
+  }
+
+  private addStageRecord(props: AdminAppProps, checked: CheckedProps): StageRecordParameter {
+    const webName = functionNameOf(props, 'web');
+    const adminName = functionNameOf(props, 'admin');
+    const record: StageRecord = {
+      version: 1,
+      app: props.app,
+      stage: props.stage,
+      region: Stack.of(this).region,
+      aliasName: checked.aliasName,
+      parameterPath: this.parameters.path,
+      web: { functionName: webName, logGroup: logGroupNameOf(webName) },
+      admin: { functionName: adminName, logGroup: logGroupNameOf(adminName), timeoutSeconds: checked.admin.timeout.toSeconds() },
+      ledgerTable: this.ledger.tableName,
+      console: props.console ?? false,
+      ...(props.parameterKey === undefined ? {} : { parameterKey: props.parameterKey.keyArn }),
+    };
+    const stageRecord = new StageRecordParameter(this, 'StageRecord', { record });
+    // The record says the stage is ready: it is written once the aliases are in place.
+    stageRecord.node.addDependency(this.webAlias, this.adminAlias);
+    return stageRecord;
   }
 
   /** Acknowledges, with its reason, each cdk-nag finding that is intended. */
@@ -355,6 +365,45 @@ class AdminApp extends Construct {
     }
     if (this.testEvents !== undefined) acknowledgeProviderFindings(Stack.of(this));
   }
+}
+
+/** Props checked before anything is built, with their defaults filled in. */
+interface CheckedProps {
+  readonly aliasName: string;
+  readonly web: ResolvedFunctionSettings;
+  readonly admin: ResolvedFunctionSettings;
+  readonly releaseTask: TaskInfo | undefined;
+}
+
+/**
+ * Checks the props that can be checked before anything is built.
+ *
+ * @throws AdminAppPropsError (or UnknownTaskError) naming the prop and its value.
+ */
+function checkProps(props: AdminAppProps): CheckedProps {
+  assertValidAppName(props.app);
+  assertValidStageName(props.stage);
+  const aliasName = props.aliasName ?? DEFAULT_ALIAS;
+  if (!ALIAS_NAME.test(aliasName)) {
+    throw new AdminAppPropsError(`aliasName must be 1-128 letters, digits, '-' or '_', not all digits, got: ${JSON.stringify(aliasName)}`);
+  }
+  const web = resolveFunctionSettings(props.web, WEB_DEFAULTS, 'web');
+  const admin = resolveFunctionSettings(props.admin, ADMIN_DEFAULTS, 'admin');
+  const { bundle } = props;
+  const releaseTask =
+    props.releaseTask === undefined ? undefined : catalogTask(bundle.catalog, bundle.release, props.releaseTask, 'releaseTask');
+  if (releaseTask !== undefined) assertArgsFit(releaseTask, props.releaseTaskArgs ?? {}, 'releaseTaskArgs');
+  if (releaseTask === undefined && props.releaseTaskArgs !== undefined) {
+    throw new AdminAppPropsError(
+      `releaseTaskArgs is set, but releaseTask is not: ${JSON.stringify(props.releaseTaskArgs)} would never be used.`,
+    );
+  }
+  return { aliasName, web, admin, releaseTask };
+}
+
+/** `<app>-<stage>-web` or `<app>-<stage>-admin`. */
+function functionNameOf(props: Pick<AdminAppProps, 'app' | 'stage'>, which: 'web' | 'admin'): string {
+  return `${props.app}-${props.stage}-${which}`;
 }
 
 export { AdminApp };

@@ -1,7 +1,7 @@
 import { Duration, type TimeZone } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -58,9 +58,34 @@ const SCHEDULE_EXPRESSION = /^(rate|cron|at)\(.+\)$/;
 const SCHEDULE_NAME = /^[0-9A-Za-z_.-]{1,64}$/;
 
 /**
+ * The run id a schedule sends: its name, then the id EventBridge Scheduler
+ * gives the execution (`<aws.scheduler.execution-id>`, substituted when it
+ * invokes).
+ *
+ * Exactly once: Scheduler documents the execution id as "the unique ID that
+ * EventBridge Scheduler assigns for each attempted invocation of a target",
+ * and numbers that invocation's attempts apart (`<aws.scheduler.attempt-number>`),
+ * so every delivery of one execution carries the same run id. Its input is
+ * substituted before the Invoke is sent, so a duplicate from Lambda's
+ * asynchronous queue carries the same bytes too. The ledger claims the run id
+ * before anything runs, so a second delivery runs nothing; the next execution
+ * has a new id and runs. (`<aws.scheduler.scheduled-time>` is as stable, but
+ * its `:` is not allowed in a run id.)
+ *
+ * A run id starts with a letter or digit: a name that does not (`_nightly`)
+ * is prefixed with `schedule`. A name is at most 64 characters, so the run id
+ * leaves 55 of its 128 for the execution id (the documented example has 16).
+ */
+function scheduledRunIdOf(name: string): string {
+  const prefix = /^[A-Za-z0-9]/.test(name) ? name : `schedule${name}`;
+  return `${prefix}-${ContextAttribute.executionId}`;
+}
+
+/**
  * Scheduled maintenance: one EventBridge Scheduler schedule per entry, each
- * sending the admin event `{ task, args, source: 'schedule', caller: <name> }`
- * to the admin alias, so a schedule always runs the live release.
+ * sending the admin event `{ task, args, runId, source: 'schedule', caller: <name> }`
+ * to the admin alias, so a schedule always runs the live release. The run id
+ * is fixed per execution, so a redelivered one runs nothing (see {@link scheduledRunIdOf}).
  *
  * A schedule never retries (a failed purge must not silently run again).
  * Invocations that Scheduler cannot deliver go to an encrypted dead-letter
@@ -131,7 +156,7 @@ function checkSchedule(props: AdminSchedulesProps, options: AdminScheduleOptions
       hint: options.name === undefined ? `Give the schedule a shorter name with ${where}.name.` : undefined,
     });
   }
-  const event: AdminEvent = { task: options.task, args, source: 'schedule', caller: name };
+  const event: AdminEvent = { task: options.task, args, runId: scheduledRunIdOf(name), source: 'schedule', caller: name };
   return { name, options, event };
 }
 

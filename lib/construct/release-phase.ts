@@ -6,6 +6,7 @@ import { Architecture, Code, Function as LambdaFunction, LoggingFormat, type IVe
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { transformSync } from 'esbuild';
+import { AdminAppPropsError } from './errors.js';
 import { RUNTIME } from './private/app-function.js';
 
 /** Props of {@link ReleasePhase}. */
@@ -22,12 +23,26 @@ interface ReleasePhaseProps {
    * @default - no args
    */
   readonly args?: Readonly<Record<string, unknown>>;
-  /** The admin function's timeout: the release phase waits that long for the task, at most about 15 minutes. */
-  readonly taskTimeout: Duration;
+  /** The admin function's timeout: the provider waits that long and a minute more, at most 15 minutes. */
+  readonly functionTimeout: Duration;
+  /**
+   * The task's own timeout (its `options.timeoutSeconds`), when shorter than the function's.
+   *
+   * @default - the function's timeout
+   */
+  readonly taskTimeout?: Duration;
 }
 
 /** Lambda's longest run: the provider cannot wait longer for the task. */
 const MAX_PROVIDER_TIMEOUT = Duration.minutes(15);
+
+/**
+ * What the provider needs beyond the task's timeout: it answers CloudFormation
+ * 15 s before its own end (`ANSWER_MARGIN_MS` of the handler), it and the
+ * admin version may start cold, and the admin function reads its config and
+ * claims the run in the ledger before the task's clock starts.
+ */
+const RELEASE_PHASE_MARGIN = Duration.seconds(60);
 
 let inlineHandler: string | undefined;
 
@@ -51,6 +66,9 @@ function releasePhaseHandlerCode(): string {
  * or the last `result` frame of NDJSON. Its run id is derived from the
  * release and the CloudFormation request, so a redelivered request does not
  * run the task twice. Nothing runs on delete, nor while the stack rolls back.
+ * A task that may run longer than the provider can wait (its timeout, or the
+ * function's, over 14 minutes) is refused at synth: the deploy would report it
+ * failed, and roll back, while it went on.
  *
  * The aliases must depend on {@link ReleasePhase.resource}.
  */
@@ -60,7 +78,10 @@ class ReleasePhase extends Construct {
 
   constructor(scope: Construct, id: string, props: ReleasePhaseProps) {
     super(scope, id);
-    const waitSeconds = Math.min(props.taskTimeout.toSeconds() + 60, MAX_PROVIDER_TIMEOUT.toSeconds());
+    assertTaskFitsTheWait(props);
+    // The function's timeout and a minute, at most 15 minutes: past its own timeout a task is only told to
+    // stop, and one that does not runs on to the function's; the provider outwaits that as far as it can.
+    const waitSeconds = Math.min(props.functionTimeout.toSeconds() + 60, MAX_PROVIDER_TIMEOUT.toSeconds());
     const role = new Role(this, 'ProviderRole', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: 'Runs the release task on the new admin version',
@@ -110,6 +131,27 @@ class ReleasePhase extends Construct {
   get runId(): string {
     return this.resource.getAttString('RunId');
   }
+}
+
+/**
+ * Checks that the provider can outwait the release task: a task that ran on
+ * after the provider gave up would be reported failed, and the deploy rolled
+ * back, over whatever it did (a migrated schema).
+ *
+ * @throws AdminAppPropsError naming the task, its timeout and the limit.
+ */
+function assertTaskFitsTheWait(props: ReleasePhaseProps): void {
+  const functionSeconds = props.functionTimeout.toSeconds();
+  const taskSeconds = Math.min(props.taskTimeout?.toSeconds() ?? functionSeconds, functionSeconds);
+  const limit = MAX_PROVIDER_TIMEOUT.toSeconds() - RELEASE_PHASE_MARGIN.toSeconds();
+  if (taskSeconds <= limit) return;
+  const whose =
+    props.taskTimeout === undefined || props.taskTimeout.toSeconds() >= functionSeconds
+      ? "the admin function's timeout"
+      : 'its options.timeoutSeconds';
+  throw new AdminAppPropsError(
+    `Release task ${props.task} may run for ${taskSeconds} s (${whose}), longer than the ${limit} s the release phase can wait for it (15 minutes, less ${RELEASE_PHASE_MARGIN.toSeconds()} s for the provider to start and answer CloudFormation): the deploy would fail and roll back while the task goes on. Set options.timeoutSeconds of task ${props.task} to ${limit} or less, or lower the admin timeout (admin.timeout) to ${limit} seconds or less.`,
+  );
 }
 
 export { ReleasePhase, releasePhaseHandlerCode };

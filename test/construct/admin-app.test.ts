@@ -308,6 +308,14 @@ describe('AdminApp stage record', () => {
     expect(Buffer.byteLength(value)).toBeLessThan(4096);
   });
 
+  it('names the parameter key in the record when there is one, so that the CLI writes SecureStrings with it', () => {
+    const keyed = newStack();
+    const key = new Key(keyed, 'Key', { enableKeyRotation: true });
+    const keyedApp = new AdminApp(keyed, 'App', { app: 'notes', stage: 'prod', bundle, parameterKey: key });
+    expect(JSON.parse(recordOf(Template.fromStack(keyed), keyedApp)).parameterKey).toBe(`<${logicalIdOf(key)}.Arn>`);
+    expect(JSON.parse(recordOf(template, app))).not.toHaveProperty('parameterKey');
+  });
+
   it('switches the console on in the admin environment and the record together', async () => {
     const { app: withConsole, template: consoleTemplate } = await adminAppStack({ console: true });
     const [, admin] = functionNamed(consoleTemplate, 'notes-prod-admin');

@@ -1,8 +1,13 @@
 import { TimeZone } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isValidRunId } from '../../lib/core/run.js';
 import type { AdminApp } from '../../lib/construct/admin-app.js';
 import { adminAppStack, logicalIdOf, removeOutdirs } from './support/admin-app-stack.js';
+
+/** What EventBridge Scheduler puts in place of the execution id: the documented example, and a UUID's length. */
+const EXECUTION_IDS = ['d32c5kddcf5bb8c3', '0123abcd-4567-89ef-0123-456789abcdef'];
+const EXECUTION_ID = '<aws.scheduler.execution-id>';
 
 let app: AdminApp;
 let template: Template;
@@ -37,9 +42,37 @@ describe('AdminSchedules', () => {
     expect(JSON.parse(schedule.Target.Input)).toEqual({
       task: 'notes:purge',
       args: { olderThanDays: 365 },
+      runId: `notes-prod-notes-purge-${EXECUTION_ID}`,
       source: 'schedule',
       caller: 'notes-prod-notes-purge',
     });
+  });
+
+  it("sends the execution's id in the run id, so that every delivery of one execution has the same run id", () => {
+    for (const name of ['notes-prod-notes-purge', 'weekly-seed']) {
+      const { runId } = JSON.parse(scheduleNamed(name).Target.Input) as { runId: string };
+      // Scheduler substitutes the placeholder; nothing else in the run id varies between deliveries.
+      expect(runId.split(EXECUTION_ID)).toEqual([`${name}-`, '']);
+      for (const id of EXECUTION_IDS) expect(isValidRunId(runId.replace(EXECUTION_ID, id)), id).toBe(true);
+    }
+  });
+
+  it('keeps the run id valid for the longest schedule name, and for a name that does not start with a letter or digit', async () => {
+    const longest = 'n'.repeat(64);
+    const { template: named } = await adminAppStack({
+      schedules: [
+        { task: 'seed', schedule: 'rate(1 day)', name: longest },
+        { task: 'seed', schedule: 'rate(2 days)', name: '_nightly.seed' },
+      ],
+    });
+    const runIdOf = (name: string) => {
+      const [schedule] = Object.values(named.findResources('AWS::Scheduler::Schedule', { Properties: { Name: name } }));
+      return (JSON.parse((schedule?.Properties as { Target: { Input: string } }).Target.Input) as { runId: string }).runId;
+    };
+    expect(runIdOf('_nightly.seed')).toBe(`schedule_nightly.seed-${EXECUTION_ID}`);
+    for (const name of [longest, '_nightly.seed']) {
+      for (const id of EXECUTION_IDS) expect(isValidRunId(runIdOf(name).replace(EXECUTION_ID, id)), `${name} ${id}`).toBe(true);
+    }
   });
 
   it('never retries, and sends what it cannot deliver to the dead-letter queue', () => {
@@ -59,7 +92,13 @@ describe('AdminSchedules', () => {
       ScheduleExpressionTimezone: 'Europe/Berlin',
       State: 'DISABLED',
     });
-    expect(JSON.parse(schedule.Target.Input)).toEqual({ task: 'seed', args: {}, source: 'schedule', caller: 'weekly-seed' });
+    expect(JSON.parse(schedule.Target.Input)).toEqual({
+      task: 'seed',
+      args: {},
+      runId: `weekly-seed-${EXECUTION_ID}`,
+      source: 'schedule',
+      caller: 'weekly-seed',
+    });
   });
 
   it('keeps the dead-letter queue encrypted, SSL-only and for 14 days, with an alarm on any message in it', () => {

@@ -3,6 +3,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle } from '../../lib/bundle/build-bundle.js';
 import type { AdminApp } from '../../lib/construct/admin-app.js';
+import { AdminAppPropsError } from '../../lib/construct/errors.js';
 import { releasePhaseHandlerCode } from '../../lib/construct/release-phase.js';
 import { adminAppStack, logicalIdOf, notesBundle, removeOutdirs } from './support/admin-app-stack.js';
 
@@ -94,6 +95,44 @@ describe('ReleasePhase', () => {
       ServiceTimeout: '480',
       Task: 'seed',
       ArgsJson: '{"count":2}',
+    });
+  });
+
+  describe('refuses at synth a release task the provider could not outwait', () => {
+    /** The notes bundle, with the catalog saying that `migrate` times out after `seconds`. */
+    const migrateTimingOut = (seconds: number): Bundle => ({
+      ...bundle,
+      catalog: {
+        ...bundle.catalog,
+        tasks: bundle.catalog.tasks.map((task) => (task.name === 'migrate' ? { ...task, timeoutSeconds: seconds } : task)),
+      },
+    });
+
+    it("takes the admin function's timeout when the task sets none: 15 minutes is too long", async () => {
+      const attempt = adminAppStack({ releaseTask: 'seed' });
+      await expect(attempt).rejects.toBeInstanceOf(AdminAppPropsError);
+      await expect(attempt).rejects.toThrow(
+        "Release task seed may run for 900 s (the admin function's timeout), longer than the 840 s the release phase can wait for it",
+      );
+      await expect(attempt).rejects.toThrow(
+        'Set options.timeoutSeconds of task seed to 840 or less, or lower the admin timeout (admin.timeout) to 840 seconds or less.',
+      );
+    });
+
+    it("takes the task's own timeout when it sets one", async () => {
+      await expect(adminAppStack({ releaseTask: 'migrate', bundle: migrateTimingOut(841) })).rejects.toThrow(
+        'Release task migrate may run for 841 s (its options.timeoutSeconds), longer than the 840 s',
+      );
+    });
+
+    it('accepts a task that leaves the provider a minute: 840 s, or a longer task timeout in a shorter function', async () => {
+      const { app: atLimit, template: atLimitTemplate } = await adminAppStack({ releaseTask: 'migrate', bundle: migrateTimingOut(840) });
+      const limitResources = atLimitTemplate.toJSON().Resources as Resources;
+      expect(limitResources[logicalIdOf(atLimit.releasePhase!.provider)]!.Properties.Timeout).toBe(900);
+      await expect(adminAppStack({ releaseTask: 'seed', admin: { timeout: Duration.seconds(840) } })).resolves.toBeDefined();
+      await expect(
+        adminAppStack({ releaseTask: 'migrate', bundle: migrateTimingOut(870), admin: { timeout: Duration.minutes(10) } }),
+      ).resolves.toBeDefined();
     });
   });
 

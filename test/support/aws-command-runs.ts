@@ -13,6 +13,9 @@ interface CommandRun {
 }
 
 const RUN_ID = '20261124-143927-k3f9qz';
+
+/** The customer managed key of the stage's SecureStrings, where its record names one. */
+const PARAMETER_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const RUN_ENDED = {
   message: runLine('Run ended', { exitCode: 0, durationMs: 1 }).replace('$RUN_ID', RUN_ID),
   timestamp: Date.UTC(2026, 10, 24, 14, 39, 28),
@@ -74,6 +77,7 @@ const COMMAND_RUNS: readonly CommandRun[] = [
   { scenario: { parameters: [{ Name: '/fixture/prod/A', Value: '1', Type: 'String' }] }, args: ['config', 'list', '--stage', 'prod'] },
   { scenario: { parameters: [{ Name: '/fixture/prod/A', Value: '1', Type: 'String' }] }, args: ['config', 'get', 'A', '--stage', 'prod'] },
   { scenario: {}, args: ['config', 'set', 'B', 'two', '--secure', '--stage', 'prod'] },
+  { scenario: { record: { parameterKey: PARAMETER_KEY } }, args: ['config', 'set', 'C', 'three', '--secure', '--stage', 'prod'] },
   {
     scenario: { parameters: [{ Name: '/fixture/prod/A', Value: '1', Type: 'String' }] },
     args: ['config', 'unset', 'A', '--stage', 'prod'],
@@ -104,5 +108,5 @@ const COMMAND_RUNS: readonly CommandRun[] = [
   { scenario: {}, args: ['policy', '--stage', 'prod'] },
 ];
 
-export { COMMAND_RUNS };
+export { COMMAND_RUNS, PARAMETER_KEY };
 export type { CommandRun };

@@ -135,8 +135,10 @@ function runResultOf(output: string): RunResult | undefined {
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
-  } catch {
-    return undefined;
+  } catch (error) {
+    // Text that is not JSON is expected here (NDJSON as a whole, a log line); anything else is not.
+    if (error instanceof SyntaxError) return undefined;
+    throw error;
   }
 }
 

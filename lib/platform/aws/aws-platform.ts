@@ -22,7 +22,7 @@ import { INTERRUPTED } from './abortable.js';
 import { AwsConsoleSession } from './aws-console.js';
 import { AwsClients, INVOKE_TIMEOUT_MARGIN_SECONDS, type AwsClientOptions } from './aws-clients.js';
 import { callAws, translateAwsError } from './aws-errors.js';
-import { conventionalFunctionNames, readStageRecord } from './discovery.js';
+import { conventionalFunctionNames, findStageRecord, readStageRecord, type StageAddress } from './discovery.js';
 import { invokeBuffered, invokeDetached, type AdminInvocation } from './invoke-buffered.js';
 import { THROTTLE_DELAYS_MS } from './invoke-request.js';
 import { invokeStreaming } from './invoke-stream.js';
@@ -76,7 +76,9 @@ class AwsPlatform implements Platform {
       ...(options.profile === undefined ? {} : { profile: options.profile }),
     });
     this.#timing = { ...DEFAULT_TIMING, ...options.timing };
-    this.parameters = new SsmParameterStore(this.#clients.ssm, parameterPathOf(project.app, stage.name), stage.name);
+    this.parameters = new SsmParameterStore(this.#clients.ssm, parameterPathOf(project.app, stage.name), stage.name, () =>
+      this.#parameterKey(),
+    );
   }
 
   /** Reads the stage record, the two aliases and the caller at once: one round trip before the invoke. */
@@ -201,10 +203,21 @@ class AwsPlatform implements Platform {
   }
 
   #stageRecord(): Promise<StageRecord> {
-    this.#record ??= this.#region().then((region) =>
-      readStageRecord(this.#clients.ssm, { app: this.project.app, stage: this.stage.name, region }),
-    );
+    this.#record ??= this.#address().then((address) => readStageRecord(this.#clients.ssm, address));
     return this.#record;
+  }
+
+  /**
+   * The customer managed KMS key the stage's record names for its
+   * SecureStrings. None when it names none, and before the first deploy
+   * (there is no record yet): SSM then encrypts with `aws/ssm`.
+   */
+  async #parameterKey(): Promise<string | undefined> {
+    return (await findStageRecord(this.#clients.ssm, await this.#address()))?.parameterKey;
+  }
+
+  async #address(): Promise<StageAddress> {
+    return { app: this.project.app, stage: this.stage.name, region: await this.#region() };
   }
 
   async #region(): Promise<string> {

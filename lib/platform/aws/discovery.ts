@@ -39,20 +39,28 @@ interface StageAddress {
  * 69, saying how to deploy it) or its record is not one this CLI can read.
  */
 async function readStageRecord(ssm: SSMClient, address: StageAddress): Promise<StageRecord> {
+  const record = await findStageRecord(ssm, address);
+  if (record !== undefined) return record;
+  throw new UnavailableError(
+    `Stage ${address.stage} of app ${address.app} is not deployed in ${address.region}: there is no stage record at ${stageRecordName(address.app, address.stage)}.`,
+    { hint: `Deploy it with: npx cdk deploy -c stage=${address.stage} (or pass --region if it lives in another region).` },
+  );
+}
+
+/**
+ * Reads a stage's discovery record, as {@link readStageRecord} does, for a
+ * caller that can do without one: undefined when the stage is not deployed yet.
+ *
+ * @throws UnavailableError when the record is not one this CLI can read.
+ */
+async function findStageRecord(ssm: SSMClient, address: StageAddress): Promise<StageRecord | undefined> {
   const name = stageRecordName(address.app, address.stage);
   let value: string | undefined;
   try {
     value = (await ssm.send(new GetParameterCommand({ Name: name }))).Parameter?.Value;
   } catch (error) {
-    if (!isNotFound(error))
-      throw translateAwsError(error, { action: 'ssm:GetParameter', resource: `parameter ${name}`, stage: address.stage });
-    throw new UnavailableError(
-      `Stage ${address.stage} of app ${address.app} is not deployed in ${address.region}: there is no stage record at ${name}.`,
-      {
-        hint: `Deploy it with: npx cdk deploy -c stage=${address.stage} (or pass --region if it lives in another region).`,
-        cause: error,
-      },
-    );
+    if (isNotFound(error)) return undefined;
+    throw translateAwsError(error, { action: 'ssm:GetParameter', resource: `parameter ${name}`, stage: address.stage });
   }
   return parseStageRecord(name, value, address);
 }
@@ -98,8 +106,11 @@ function recordProblem(value: unknown, address: StageAddress): string | undefine
   if (record.ledgerTable !== undefined && typeof record.ledgerTable !== 'string') {
     return `"ledgerTable" must be a table name, got ${JSON.stringify(record.ledgerTable)}`;
   }
+  if (record.parameterKey !== undefined && typeof record.parameterKey !== 'string') {
+    return `"parameterKey" must be a KMS key ARN, got ${JSON.stringify(record.parameterKey)}`;
+  }
   return undefined;
 }
 
-export { conventionalFunctionNames, functionNamesOf, readStageRecord };
+export { conventionalFunctionNames, findStageRecord, functionNamesOf, readStageRecord };
 export type { FunctionNames, StageAddress };

@@ -29,8 +29,11 @@ interface PolicyDocument {
  * invoke versions of its admin function; read the admin function's log; read
  * and write its parameter set (never the reserved `_cnf/`); read its run
  * ledger. STS `GetCallerIdentity` needs no permission. Secure parameters are
- * never decrypted, so no KMS permission is needed to list them; writing one
- * with a customer-managed key needs `kms:Encrypt` on that key as well.
+ * never decrypted, so no KMS permission is needed to list them. When the
+ * record names a customer managed key, `config set --secure` writes with it:
+ * SSM encrypts a standard parameter with `kms:Encrypt` and an advanced one
+ * (envelope encryption) with `kms:GenerateDataKey`, both in the caller's name,
+ * so the policy allows both on that key, and nothing more of KMS.
  */
 function operatorPolicy(scope: PolicyScope): PolicyDocument {
   const { record } = scope;
@@ -74,6 +77,14 @@ function operatorPolicy(scope: PolicyScope): PolicyDocument {
       Resource: [parameter(`${path}/${RESERVED_KEY_PREFIX}*`)],
     },
   ];
+  if (record.parameterKey !== undefined) {
+    statements.push({
+      Sid: 'EncryptSecureConfig',
+      Effect: 'Allow',
+      Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
+      Resource: [record.parameterKey],
+    });
+  }
   if (record.ledgerTable !== undefined) {
     const table = arn('dynamodb', `table/${record.ledgerTable}`);
     statements.push({

@@ -15,7 +15,8 @@ import { callAws, isNotFound, translateAwsError } from './aws-errors.js';
  * the reserved `_cnf/` below it left out and never written.
  *
  * Secure values are never decrypted: the CLI never prints them, so it never
- * needs them (nor `kms:Decrypt`). A SecureString reads back as masked.
+ * needs them (nor `kms:Decrypt`). A SecureString reads back as masked, and is
+ * written with the stage's customer managed key when its record names one.
  */
 class SsmParameterStore implements ParameterStore {
   constructor(
@@ -23,6 +24,8 @@ class SsmParameterStore implements ParameterStore {
     /** The parameter set's path, `/<app>/<stage>/`. */
     private readonly path: string,
     private readonly stage: string,
+    /** The KMS key to write SecureStrings with; undefined: SSM's default, `aws/ssm`. Asked only when one is written. */
+    private readonly secureKey: () => Promise<string | undefined>,
   ) {}
 
   async list(): Promise<Parameter[]> {
@@ -54,9 +57,16 @@ class SsmParameterStore implements ParameterStore {
 
   async set(key: string, value: string, options: { readonly secure: boolean }): Promise<void> {
     assertValidConfigKey(key);
+    const keyId = options.secure ? await this.secureKey() : undefined;
     await callAws(this.#call('ssm:PutParameter', `parameter ${this.#name(key)}`), () =>
       this.ssm.send(
-        new PutParameterCommand({ Name: this.#name(key), Value: value, Type: options.secure ? 'SecureString' : 'String', Overwrite: true }),
+        new PutParameterCommand({
+          Name: this.#name(key),
+          Value: value,
+          Type: options.secure ? 'SecureString' : 'String',
+          ...(keyId === undefined ? {} : { KeyId: keyId }),
+          Overwrite: true,
+        }),
       ),
     );
   }

@@ -158,6 +158,14 @@ describe('the release phase provider', () => {
     );
   });
 
+  it('passes over what is not JSON in the answer, a plain line among the frames, and reads the result frame', async () => {
+    // Given an answer with a line that is not a frame
+    const answer = ['Runtime warning: something on stdout', JSON.stringify({ type: 'result', result: runResult(0) })].join('\n');
+    lambdaMock.on(lambdaSdk.InvokeWithResponseStreamCommand).resolves(streams(answer) as never);
+    await handler(event('Create'), context());
+    expect(responses[0]).toMatchObject({ Status: 'SUCCESS', Data: { ExitCode: '0' } });
+  });
+
   it('fails the deploy when the admin function itself fails', async () => {
     lambdaMock
       .on(lambdaSdk.InvokeWithResponseStreamCommand)

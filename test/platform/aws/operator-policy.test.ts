@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cli } from '../../../lib/cli/main.js';
 import type { PolicyDocument } from '../../../lib/platform/aws/operator-policy.js';
-import { COMMAND_RUNS } from '../../support/aws-command-runs.js';
-import { healthyScenario, installScenario, type SentCommand } from '../../support/aws-scenario.js';
+import { COMMAND_RUNS, PARAMETER_KEY } from '../../support/aws-command-runs.js';
+import { healthyScenario, installScenario, type AwsScenario, type SentCommand } from '../../support/aws-scenario.js';
 import { FIXTURE_ROOT } from '../../support/aws-platform.js';
 import { REPO_ROOT } from '../../support/cli.js';
 import { memoryIo } from '../../support/memory-io.js';
@@ -18,10 +18,23 @@ import { memoryIo } from '../../support/memory-io.js';
 const ARN = 'arn:aws:%s:eu-west-1:123456789012:';
 const arn = (service: string, resource: string): string => `${ARN.replace('%s', service)}${resource}`;
 
-/** Each SDK command the CLI may send, as IAM sees it. `undefined`: needs no permission. */
-const IAM: Readonly<Record<string, ((input: Record<string, unknown>) => { action: string; resource: string }) | undefined>> = {
+/** An IAM action on a resource. */
+type Needed = { readonly action: string; readonly resource: string };
+
+/**
+ * Each SDK command the CLI may send, as IAM sees it: what the caller needs,
+ * including what the service then does in the caller's name. `undefined`:
+ * needs no permission.
+ */
+const IAM: Readonly<Record<string, ((input: Record<string, unknown>) => Needed | readonly Needed[]) | undefined>> = {
   GetParameterCommand: (input) => ({ action: 'ssm:GetParameter', resource: arn('ssm', `parameter${String(input.Name)}`) }),
-  PutParameterCommand: (input) => ({ action: 'ssm:PutParameter', resource: arn('ssm', `parameter${String(input.Name)}`) }),
+  PutParameterCommand: (input) => [
+    { action: 'ssm:PutParameter', resource: arn('ssm', `parameter${String(input.Name)}`) },
+    // SSM encrypts with the caller's permissions on a customer managed key: Encrypt (standard tier), GenerateDataKey (advanced).
+    ...(input.KeyId === undefined
+      ? []
+      : ['kms:Encrypt', 'kms:GenerateDataKey'].map((action) => ({ action, resource: String(input.KeyId) }))),
+  ],
   DeleteParameterCommand: (input) => ({ action: 'ssm:DeleteParameter', resource: arn('ssm', `parameter${String(input.Name)}`) }),
   GetParametersByPathCommand: (input) => ({
     action: 'ssm:GetParametersByPath',
@@ -89,8 +102,8 @@ describe('cnf-admin policy', () => {
     vi.unstubAllEnvs();
   });
 
-  async function policyOfStage(): Promise<PolicyDocument> {
-    const aws = installScenario(healthyScenario());
+  async function policyOfStage(scenario: Partial<AwsScenario> = {}): Promise<PolicyDocument> {
+    const aws = installScenario(healthyScenario(scenario));
     try {
       const io = memoryIo(FIXTURE_ROOT);
       expect(await cli(['policy', '--stage', 'prod'], io)).toBe(0);
@@ -101,29 +114,28 @@ describe('cnf-admin policy', () => {
   }
 
   it('allows every AWS call that every command makes, on every path', async () => {
-    // given
-    const policy = await policyOfStage();
-
-    // when: every command runs
-    const sent: SentCommand[] = [];
+    // when: every command runs, on its stage, next to the policy of that stage
+    const sent: { readonly call: SentCommand; readonly policy: PolicyDocument }[] = [];
     for (const { scenario, args, input } of COMMAND_RUNS) {
+      const policy = await policyOfStage(scenario);
       const aws = installScenario(healthyScenario(scenario));
       try {
         const code = await cli([...args], memoryIo(FIXTURE_ROOT, { CNF_LOG_WAIT_SECONDS: '0.1' }, input));
         expect(code, args.join(' ')).toBe(0);
-        sent.push(...aws.sent());
+        sent.push(...aws.sent().map((call) => ({ call, policy })));
       } finally {
         aws.restore();
       }
     }
 
     // then: each call is mapped, and allowed
-    const commands = new Set(sent.map((call) => call.command));
+    const commands = new Set(sent.map(({ call }) => call.command));
     expect([...commands].sort()).toEqual(Object.keys(IAM).sort());
-    const denied = sent.flatMap((call) => {
-      const needed = IAM[call.command]?.(call.input);
-      return needed === undefined || allows(policy, needed.action, needed.resource) ? [] : [`${needed.action} on ${needed.resource}`];
-    });
+    const needs = sent.flatMap(({ call, policy }) => [IAM[call.command]?.(call.input) ?? []].flat().map((needed) => ({ needed, policy })));
+    expect(needs.map(({ needed }) => needed.action)).toContain('kms:Encrypt');
+    const denied = needs.flatMap(({ needed, policy }) =>
+      allows(policy, needed.action, needed.resource) ? [] : [`${needed.action} on ${needed.resource}`],
+    );
     expect(denied).toEqual([]);
   });
 
@@ -156,5 +168,17 @@ describe('cnf-admin policy', () => {
     expect(allows(policy, 'ssm:GetParameter', arn('ssm', 'parameter/fixture/dev/A'))).toBe(false);
     expect(allows(policy, 'logs:FilterLogEvents', arn('logs', 'log-group:/aws/lambda/fixture-prod-web:*'))).toBe(false);
     expect(allows(policy, 'dynamodb:PutItem', arn('dynamodb', 'table/fixture-prod-runs'))).toBe(false);
+    expect(policy.Statement.flatMap((statement) => statement.Action).filter((action) => action.startsWith('kms:'))).toEqual([]);
+  });
+
+  it("allows encrypting with the stage's parameter key when its record names one: that key only, and never decrypting", async () => {
+    // given
+    const policy = await policyOfStage({ record: { parameterKey: PARAMETER_KEY } });
+
+    // then
+    expect(allows(policy, 'kms:Encrypt', PARAMETER_KEY)).toBe(true);
+    expect(allows(policy, 'kms:GenerateDataKey', PARAMETER_KEY)).toBe(true);
+    expect(allows(policy, 'kms:Decrypt', PARAMETER_KEY)).toBe(false);
+    expect(allows(policy, 'kms:Encrypt', arn('kms', 'key/another'))).toBe(false);
   });
 });

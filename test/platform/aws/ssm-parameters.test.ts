@@ -63,6 +63,53 @@ describe('SsmParameterStore (config on AWS stages)', () => {
     expect([removed, absent]).toEqual([true, false]);
   });
 
+  it("writes a SecureString with the stage's customer managed key when its record names one, and a String without", async () => {
+    // given
+    const key = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const installed = given({ record: { parameterKey: key } });
+    const store = fixturePlatform().parameters;
+
+    // when
+    await store.set('API_TOKEN', 's3cret-token', { secure: true });
+    await store.set('LOG_LEVEL', 'debug', { secure: false });
+
+    // then
+    const puts = installed.sent().filter((call) => call.command === 'PutParameterCommand');
+    expect(puts.map((call) => call.input)).toEqual([
+      { Name: '/fixture/prod/API_TOKEN', Value: 's3cret-token', Type: 'SecureString', KeyId: key, Overwrite: true },
+      { Name: '/fixture/prod/LOG_LEVEL', Value: 'debug', Type: 'String', Overwrite: true },
+    ]);
+  });
+
+  it('writes a SecureString with aws/ssm before the first deploy, when there is no record to name a key', async () => {
+    // given
+    const installed = given({ record: null });
+
+    // when
+    await fixturePlatform().parameters.set('DATABASE_URL', 'postgres://app@db/app', { secure: true });
+
+    // then
+    const puts = installed.sent().filter((call) => call.command === 'PutParameterCommand');
+    expect(puts.map((call) => call.input)).toEqual([
+      { Name: '/fixture/prod/DATABASE_URL', Value: 'postgres://app@db/app', Type: 'SecureString', Overwrite: true },
+    ]);
+  });
+
+  it('writes nothing when the record cannot be read, naming ssm:GetParameter', async () => {
+    // given
+    const installed = given({
+      errors: { GetParameter: [{ name: 'AccessDeniedException', message: 'not authorized', fault: 'client', status: 400 }] },
+    });
+
+    // when
+    const setting = fixturePlatform().parameters.set('API_TOKEN', 's3cret-token', { secure: true });
+
+    // then
+    await expect(setting).rejects.toBeInstanceOf(PermissionError);
+    await expect(setting).rejects.toThrow('Permission denied: ssm:GetParameter on parameter /fixture/prod/_cnf/stage');
+    expect(installed.sent().filter((call) => call.command === 'PutParameterCommand')).toEqual([]);
+  });
+
   it('never touches the reserved _cnf/ prefix', async () => {
     // given
     const installed = given({});
