@@ -1,7 +1,7 @@
 import type { CliIo } from './io.js';
 import { writeNotice } from './render/run-view.js';
 
-/*
+/**
  * Ctrl-C, and the signals a terminal or a supervisor sends when it goes away
  * or wants the process to stop: each asks the run to stop, so that it ends,
  * and records its end, instead of being orphaned.
@@ -31,4 +31,4 @@ async function withInterrupts<T>(io: CliIo, notice: string, work: (signal: Abort
   }
 }
 
-export { withInterrupts };
+export { STOP_SIGNALS, withInterrupts };

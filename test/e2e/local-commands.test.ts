@@ -6,6 +6,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../lib/core/run.js';
+import { finished, spawnCli } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 let project: TestProject;
@@ -69,6 +70,41 @@ describe('deploy and drift', () => {
       expect((await copy.cli(['releases'])).stdout).toMatch(new RegExp(`${deployed.release}.*live\\n${live}`));
       // a retained release can still run
       expect((await copy.cli(['invoke', 'noop', '--release', live])).stderr).toContain(`release ${live}`);
+    } finally {
+      await copy.cleanup();
+    }
+  });
+});
+
+describe('serve', () => {
+  it('serves the web handler, and switches to the new release when a deploy moves the alias pair', async () => {
+    const copy = createTestProject('tasks');
+    try {
+      expect((await copy.cli(['deploy'])).code).toBe(0);
+      const server = spawnCli(['serve', '--port', '0', '--json'], { cwd: copy.dir });
+      const done = finished(server);
+      const where = await new Promise<{ url: string; release: string }>((resolve) => {
+        let text = '';
+        server.stdout?.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          if (text.trim().endsWith('}')) resolve(JSON.parse(text) as { url: string; release: string });
+        });
+      });
+      const served = async () => ((await (await fetch(where.url)).json()) as { release: string }).release;
+      expect(await served()).toBe(where.release);
+      appendFileSync(join(copy.dir, 'lambda', 'web.ts'), '\nexport const changed = true;\n');
+      const deployed = JSON.parse((await copy.cli(['deploy', '--json'])).stdout) as { release: string };
+      expect(deployed.release).not.toBe(where.release);
+      let release = await served();
+      for (let attempt = 0; attempt < 100 && release !== deployed.release; attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        release = await served().catch(() => release);
+      }
+      expect(release).toBe(deployed.release);
+      server.kill('SIGTERM');
+      const ended = await done;
+      expect(ended.code).toBe(0);
+      expect(ended.stderr).toContain(`web:live moved to ${deployed.release}; serving it now.`);
     } finally {
       await copy.cleanup();
     }

@@ -8,6 +8,8 @@ import { openLocalStage, type StageOptions } from '../stage-context.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
 import { UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { STOP_SIGNALS } from '../interrupts.js';
 
 /** The options of `cnf-admin serve`. */
 interface ServeCommandOptions extends StageOptions {
@@ -45,8 +47,8 @@ async function serve(options: ServeCommandOptions, io: CliIo): Promise<number> {
   const paths = localPaths(project);
   const style = stylerFor(io.stdout, io.env);
   const stopped = new AbortController();
-  const onSigint = (): void => stopped.abort();
-  process.on('SIGINT', onSigint);
+  const stop = (): void => stopped.abort();
+  for (const signal of STOP_SIGNALS) process.on(signal, stop);
   let server: WebServer = await startWebServer(project.app, paths, plan.release, host, port);
   // With --json, stdout carries one document (where it serves); request logs go to stderr.
   const logOut = options.json === true ? io.stderr : io.stdout;
@@ -59,42 +61,27 @@ async function serve(options: ServeCommandOptions, io: CliIo): Promise<number> {
   if (options.json === true) writeJson(io, { stage: plan.stage, alias, release: server.release, url: server.url });
   announce(server);
   try {
-    while (!stopped.signal.aborted) {
-      const ended = await Promise.race([
-        server.ended.then(() => true),
-        new Promise<boolean>((resolve) => {
-          const timer = setTimeout(() => resolve(false), ALIAS_POLL_MS);
-          stopped.signal.addEventListener(
-            'abort',
-            () => {
-              clearTimeout(timer);
-              resolve(false);
-            },
-            { once: true },
-          );
-        }),
+    for (;;) {
+      const next = await Promise.race([
+        server.ended.then(() => 'ended' as const),
+        sleep(ALIAS_POLL_MS, 'look' as const, { signal: stopped.signal }).catch(() => 'stopped' as const),
       ]);
-      if (ended && !stopped.signal.aborted) {
+      if (next === 'stopped' || stopped.signal.aborted) return ExitCode.OK;
+      if (next === 'ended') {
         writeNotice(io, 'The web server process ended unexpectedly; its last lines are above.');
         return ExitCode.SOFTWARE;
       }
       const target = await readAliasTarget(paths, alias);
-      if (!stopped.signal.aborted && target !== undefined && target !== server.release) {
+      if (target !== undefined && target !== server.release) {
         await server.stop();
         writeNotice(io, `web:${alias} moved to ${target}; serving it now.`);
-        server = await startWebServer(
-          project.app,
-          paths,
-          target,
-          host,
-          new URL(server.url).port === '' ? port : Number(new URL(server.url).port),
-        );
+        // Same address as before, even when --port 0 let the system pick it.
+        server = await startWebServer(project.app, paths, target, host, Number(new URL(server.url).port) || port);
         announce(server);
       }
     }
-    return ExitCode.OK;
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const signal of STOP_SIGNALS) process.off(signal, stop);
     await server.stop();
     writeLine(io.stderr, 'Stopped.');
   }
