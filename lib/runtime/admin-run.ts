@@ -119,7 +119,8 @@ class AdminRun {
   #args(event: CompleteEvent, task: Task): { given: Readonly<Record<string, unknown>>; checked: unknown } {
     let given: Readonly<Record<string, unknown>>;
     try {
-      given = { ...event.args, ...parseArgFlags(event.argv, describeTask(task)) };
+      // The task's JSON Schema is built only when there are flags to read with it: not on every run.
+      given = event.argv.length === 0 ? event.args : { ...event.args, ...parseArgFlags(event.argv, describeTask(task)) };
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
       throw this.#refusal(event.runId, event.task, ExitCode.USAGE, 'InvalidArgs', error.message);

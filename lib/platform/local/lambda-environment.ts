@@ -25,5 +25,23 @@ function lambdaEnvironment(app: string, paths: LocalPaths, release: string, bund
   };
 }
 
-export { lambdaEnvironment };
+/**
+ * The environment of a local admin process: a Lambda-like one, plus the
+ * stage's run ledger and the admin "function" timeout the runner counts down.
+ */
+function adminEnvironment(
+  app: string,
+  paths: LocalPaths,
+  release: string,
+  bundleDir: string,
+  functionTimeoutSeconds: number,
+): NodeJS.ProcessEnv {
+  return {
+    ...lambdaEnvironment(app, paths, release, bundleDir, 'admin'),
+    CNF_LEDGER_DIR: paths.ledger,
+    CNF_FUNCTION_TIMEOUT_SECONDS: String(functionTimeoutSeconds),
+  };
+}
+
+export { adminEnvironment, lambdaEnvironment };
 export type { LocalFunction };

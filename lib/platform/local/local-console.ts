@@ -8,7 +8,7 @@ import type { ConsoleSession, InvokeOptions, RunFrame } from '../../core/platfor
 import { newRunId, type AdminEvent, type RunResult } from '../../core/run.js';
 import { CONSOLE_TASK } from '../../core/task-catalog.js';
 import { toolRoot } from '../../core/tool-root.js';
-import { lambdaEnvironment } from './lambda-environment.js';
+import { adminEnvironment } from './lambda-environment.js';
 import { runLogFile, type LocalPaths } from './local-paths.js';
 import { mergedLines } from './merged-lines.js';
 import { recordRunEnd } from './record-run-end.js';
@@ -54,9 +54,7 @@ class LocalConsoleSession implements ConsoleSession {
     const child = spawn(process.execPath, ['--enable-source-maps', join(toolRoot(), 'dist', 'local-runner.mjs'), '--session', token], {
       cwd: target.bundleDir,
       env: {
-        ...lambdaEnvironment(target.app, target.paths, target.release, target.bundleDir, 'admin'),
-        CNF_LEDGER_DIR: target.paths.ledger,
-        CNF_FUNCTION_TIMEOUT_SECONDS: String(target.functionTimeoutSeconds),
+        ...adminEnvironment(target.app, target.paths, target.release, target.bundleDir, target.functionTimeoutSeconds),
         // The local stage is your own machine: its console is on.
         CNF_CONSOLE_ENABLED: 'true',
       },

@@ -8,7 +8,7 @@ import type { InvokeOptions, RunFrame } from '../../core/platform.js';
 import type { AdminEvent, RunError, RunResult } from '../../core/run.js';
 import { toolRoot } from '../../core/tool-root.js';
 import { recordRunEnd } from './record-run-end.js';
-import { lambdaEnvironment } from './lambda-environment.js';
+import { adminEnvironment } from './lambda-environment.js';
 import { mergedLines } from './merged-lines.js';
 import { runLogFile, type LocalPaths } from './local-paths.js';
 
@@ -123,12 +123,7 @@ function killAfterMs(run: LocalRun): number {
 }
 
 function runEnvironment(run: LocalRun, logFile: string): NodeJS.ProcessEnv {
-  return {
-    ...lambdaEnvironment(run.app, run.paths, run.release, run.bundleDir, 'admin'),
-    CNF_LEDGER_DIR: run.paths.ledger,
-    CNF_RUN_LOG: logFile,
-    CNF_FUNCTION_TIMEOUT_SECONDS: String(run.functionTimeoutSeconds),
-  };
+  return { ...adminEnvironment(run.app, run.paths, run.release, run.bundleDir, run.functionTimeoutSeconds), CNF_RUN_LOG: logFile };
 }
 
 function writeLine(stream: WriteStream, line: string): Promise<void> {
