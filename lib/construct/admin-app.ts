@@ -23,6 +23,7 @@ import { AppFunction, logGroupNameOf } from './private/app-function.js';
 import { bundleCode } from './private/bundle-code.js';
 import { assertArgsFit, catalogTask } from './private/catalog-task.js';
 import { grantDeclaredPermissions } from './private/task-permissions.js';
+import { assertTaskRuntimes } from './private/task-runtimes.js';
 import { ReleasePhase } from './release-phase.js';
 import { RunLedgerTable } from './run-ledger-table.js';
 import { StageParameters } from './stage-parameters.js';
@@ -390,6 +391,7 @@ function checkProps(props: AdminAppProps): CheckedProps {
   const web = resolveFunctionSettings(props.web, WEB_DEFAULTS, 'web');
   const admin = resolveFunctionSettings(props.admin, ADMIN_DEFAULTS, 'admin');
   const { bundle } = props;
+  assertTaskRuntimes(bundle.catalog, bundle.release);
   const releaseTask =
     props.releaseTask === undefined ? undefined : catalogTask(bundle.catalog, bundle.release, props.releaseTask, 'releaseTask');
   if (releaseTask !== undefined) assertArgsFit(releaseTask, props.releaseTaskArgs ?? {}, 'releaseTaskArgs');

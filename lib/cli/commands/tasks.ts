@@ -2,6 +2,7 @@ import { UsageError } from '../../core/errors.js';
 import { isReleaseId } from '../../core/release.js';
 import { flagUsages } from '../../core/task-arg-flags.js';
 import type { TaskInfo } from '../../core/task-catalog.js';
+import { runtimeOf } from '../../core/task-runtime.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { writeNotice } from '../render/run-view.js';
 import { formatTable } from '../render/table.js';
@@ -47,8 +48,9 @@ async function tasks(options: TasksCommandOptions, io: CliIo): Promise<number> {
     argsUsage(task) || '-',
     [task.lock ? 'locked' : '', task.timeoutSeconds === undefined ? '' : `timeout ${task.timeoutSeconds}s`].filter(Boolean).join(', ') ||
       '-',
+    runtimeOf(task),
   ]);
-  writeLine(io.stdout, formatTable(['TASK', 'DESCRIPTION', 'ARGS', 'OPTIONS'], rows));
+  writeLine(io.stdout, formatTable(['TASK', 'DESCRIPTION', 'ARGS', 'OPTIONS', 'RUNTIME'], rows));
   return 0;
 }
 
