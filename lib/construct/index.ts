@@ -8,6 +8,8 @@ export { AdminSchedules } from './admin-schedules.js';
 export type { AdminScheduleOptions, AdminSchedulesProps } from './admin-schedules.js';
 export { AdminTestEvents } from './admin-test-events.js';
 export type { AdminTestEventsProps } from './admin-test-events.js';
+export { ContainerTasks } from './container-tasks.js';
+export type { ContainerTasksOptions, ContainerTasksProps } from './container-tasks.js';
 export { addProjectStack, runCdkApp, STAGE_CONTEXT_KEY } from './cdk-app.js';
 export type { CdkAppOptions, StageProps } from './cdk-app.js';
 export { AdminAppPropsError, UnknownTaskError } from './errors.js';

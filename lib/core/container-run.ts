@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+
+/** The name of the admin container in a container task's task definition. */
+const ADMIN_CONTAINER_NAME = 'admin';
+
+/** The awslogs stream prefix of container tasks: their streams are `task/admin/<task id>` in the admin log group. */
+const CONTAINER_LOG_STREAM_PREFIX = 'task';
+
+/** RunTask's `clientToken` is at most 64 characters. */
+const CLIENT_TOKEN_MAX = 64;
+
+/**
+ * The task definition family of a release's container tasks:
+ * `<app>-<stage>-admin-<release>`. One family per release, so that the CLI
+ * names the release's task definition without looking it up, and a
+ * retained release's stays registered beside the new one.
+ *
+ * @example
+ * taskFamilyOf('notes', 'prod', 'r-0123456789ab'); // 'notes-prod-admin-r-0123456789ab'
+ */
+function taskFamilyOf(app: string, stage: string, release: string): string {
+  return `${app}-${stage}-admin-${release}`;
+}
+
+/**
+ * The `startedBy` of a run's ECS task, by which `cnf-admin stop` finds it:
+ * the run id, with `.` (which `startedBy` does not allow) written as `/`
+ * (which run ids never hold), so that no two run ids share one.
+ */
+function startedByOf(runId: string): string {
+  return runId.replaceAll('.', '/');
+}
+
+/**
+ * RunTask's `clientToken` for a run: the run id itself when it fits in 64
+ * characters (a retried RunTask then starts nothing twice), else a hash of it.
+ */
+function clientTokenOf(runId: string): string {
+  return runId.length <= CLIENT_TOKEN_MAX ? runId : createHash('sha256').update(runId).digest('hex').slice(0, CLIENT_TOKEN_MAX);
+}
+
+export { ADMIN_CONTAINER_NAME, clientTokenOf, CONTAINER_LOG_STREAM_PREFIX, startedByOf, taskFamilyOf };
