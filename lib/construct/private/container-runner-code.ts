@@ -1,6 +1,6 @@
-import { join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
-import { toolRoot } from '../../core/tool-root.js';
 
 /** Where the container runner sits in the image, beside (not inside) the bundle. */
 const CONTAINER_RUNNER_PATH = '/opt/cnf-admin/container-runner.mjs';
@@ -10,12 +10,16 @@ const CONTAINER_RUNNER_PATH = '/opt/cnf-admin/container-runner.mjs';
  * self-contained ES module: it imports nothing but Node's built-ins, and
  * loads the application from the bundle beside it. Built with esbuild on
  * this machine, deterministically (the same source gives the same bytes, so
- * the same image asset hash).
+ * the same image asset hash), from the runner's module read with this
+ * module's extension: the TypeScript source in this repository, the compiled
+ * `.js` in the installed package (`dist/lib/runtime/`).
  */
 function containerRunnerCode(): Uint8Array {
+  const here = fileURLToPath(import.meta.url);
+  const runtime = join(dirname(here), '..', '..', 'runtime');
   const result = buildSync({
-    absWorkingDir: toolRoot(),
-    entryPoints: [join(toolRoot(), 'lib', 'runtime', 'container-runner.ts')],
+    absWorkingDir: runtime,
+    entryPoints: [join(runtime, `container-runner${extname(here)}`)],
     bundle: true,
     format: 'esm',
     platform: 'node',
