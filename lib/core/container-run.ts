@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
+import type { StageRecord } from './stage-record.js';
 
 /** The name of the admin container in a container task's task definition. */
 const ADMIN_CONTAINER_NAME = 'admin';
 
 /** The awslogs stream prefix of container tasks: their streams are `task/admin/<task id>` in the admin log group. */
 const CONTAINER_LOG_STREAM_PREFIX = 'task';
+
+/** The message of a container task's last log line, which carries its whole run result as `result`. */
+const RUN_RESULT_MESSAGE = 'Run result';
 
 /** RunTask's `clientToken` is at most 64 characters. */
 const CLIENT_TOKEN_MAX = 64;
@@ -39,4 +43,9 @@ function clientTokenOf(runId: string): string {
   return runId.length <= CLIENT_TOKEN_MAX ? runId : createHash('sha256').update(runId).digest('hex').slice(0, CLIENT_TOKEN_MAX);
 }
 
-export { ADMIN_CONTAINER_NAME, clientTokenOf, CONTAINER_LOG_STREAM_PREFIX, startedByOf, taskFamilyOf };
+/** The container task `task` is on the stage, with its time limit, or undefined when it runs on Lambda there. */
+function containerTaskOf(record: StageRecord, task: string): { readonly name: string; readonly timeLimitSeconds: number } | undefined {
+  return record.container?.tasks.find((candidate) => candidate.name === task);
+}
+
+export { ADMIN_CONTAINER_NAME, clientTokenOf, CONTAINER_LOG_STREAM_PREFIX, containerTaskOf, RUN_RESULT_MESSAGE, startedByOf, taskFamilyOf };

@@ -23,11 +23,13 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { RUN_RESULT_MESSAGE } from '../core/container-run.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { CONTAINER_DEFAULT_TIMEOUT_SECONDS, CONTAINER_TIMEOUT_MARGIN_SECONDS } from '../core/task-runtime.js';
 import type { AdminHandler } from './admin-handler.js';
 import { releaseOfDirectory } from './container/bundle-release.js';
-import { readContainerEvent, RUN_RESULT_MESSAGE, TIME_LIMIT_VARIABLE } from './container/container-event.js';
+import { readContainerEvent, TIME_LIMIT_VARIABLE } from './container/container-event.js';
+import { CONTAINER_RUNNER_VARIABLE } from './container/runtime-guard.js';
 
 const interrupt = new AbortController();
 const onSignal = (signal: NodeJS.Signals): void => {
@@ -86,6 +88,8 @@ async function main(): Promise<number> {
   }
   const limitSeconds = Number(process.env[TIME_LIMIT_VARIABLE] ?? CONTAINER_DEFAULT_TIMEOUT_SECONDS + CONTAINER_TIMEOUT_MARGIN_SECONDS);
   const deadline = started + (Number.isFinite(limitSeconds) && limitSeconds > 0 ? limitSeconds : CONTAINER_DEFAULT_TIMEOUT_SECONDS) * 1000;
+  // The admin handler runs a container task here, and refuses it in the admin function.
+  process.env[CONTAINER_RUNNER_VARIABLE] = 'true';
   const { handler } = (await import(pathToFileURL(join(taskRoot, 'admin.mjs')).href)) as { handler: AdminHandler };
   const result = await handler(read.event, {
     awsRequestId: arn?.split('/').pop() ?? randomUUID(),

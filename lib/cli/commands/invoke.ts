@@ -1,6 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
-import type { InvokePlan, Platform, RunFrame } from '../../core/platform.js';
+import type { ContainerPlan, InvokePlan, Platform, RunFrame } from '../../core/platform.js';
 import { isReleaseId } from '../../core/release.js';
 import { isRefusal, isValidRunId, newRunId, type AdminEvent } from '../../core/run.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
@@ -49,7 +49,7 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
     ...(options.release === undefined ? {} : { release: options.release }),
   });
   plan.notices.forEach((notice) => writeNotice(io, notice));
-  if (options.dryRun === true) return printPlan(io, plan, options);
+  if (options.dryRun === true) return printPlan(io, plan, options, await platform.containerPlan?.(plan, options.task));
 
   const event: AdminEvent & { runId: string } = {
     task: options.task,
@@ -139,9 +139,9 @@ function checkIds(options: InvokeCommandOptions): void {
   }
 }
 
-function printPlan(io: CliIo, plan: InvokePlan, options: InvokeCommandOptions): number {
+function printPlan(io: CliIo, plan: InvokePlan, options: InvokeCommandOptions, container?: ContainerPlan): number {
   if (options.json === true) {
-    writeJson(io, { ...plan, task: options.task });
+    writeJson(io, { ...plan, task: options.task, ...(container === undefined ? {} : { container }) });
     return ExitCode.OK;
   }
   writeLine(io.stdout, `Would run ${options.task} on stage ${plan.stage}:`);
@@ -152,6 +152,13 @@ function printPlan(io: CliIo, plan: InvokePlan, options: InvokeCommandOptions): 
   writeLine(io.stdout, `  web version    ${plan.webVersion}`);
   writeLine(io.stdout, `  admin version  ${plan.adminVersion}`);
   writeLine(io.stdout, `  qualifier      ${plan.qualifier}`);
+  if (container !== undefined) {
+    writeLine(io.stdout, `  runs on        ECS Fargate, up to ${container.timeLimitSeconds}s`);
+    writeLine(io.stdout, `  task def       ${container.taskDefinition}`);
+    writeLine(io.stdout, `  cluster        ${container.cluster}`);
+    writeLine(io.stdout, `  subnets        ${container.subnets.join(', ')}`);
+    writeLine(io.stdout, `  sec. groups    ${container.securityGroups.join(', ')}${container.assignPublicIp ? ' (public IP)' : ''}`);
+  }
   writeLine(io.stdout, 'Nothing ran (--dry-run).');
   return ExitCode.OK;
 }

@@ -6,6 +6,7 @@ import type { Bundle } from '../../bundle/build-bundle.js';
 import { ContainerTasks, type ContainerTasksOptions } from '../container-tasks.js';
 import type { RunLedgerTable } from '../run-ledger-table.js';
 import type { StageParameters } from '../stage-parameters.js';
+import { AdminAppPropsError } from '../errors.js';
 import { grantDeclaredPermissions } from './task-permissions.js';
 import { containerTasksOf } from './task-runtimes.js';
 
@@ -16,6 +17,7 @@ interface AdminAppParts {
   readonly bundle: Bundle;
   readonly architecture?: Architecture;
   readonly containerTasks?: ContainerTasksOptions;
+  readonly releaseTask?: string;
   readonly adminPolicyStatements?: readonly PolicyStatement[];
   readonly parameters: StageParameters;
   readonly ledger: RunLedgerTable;
@@ -35,6 +37,12 @@ interface AdminAppParts {
 function addContainerTasks(scope: Construct, parts: AdminAppParts): ContainerTasks | undefined {
   const tasks = containerTasksOf(parts.bundle.catalog);
   if (tasks.length === 0) return undefined;
+  if (tasks.some((task) => task.name === parts.releaseTask)) {
+    throw new AdminAppPropsError(
+      `releaseTask names ${JSON.stringify(parts.releaseTask)}, a container task (runtime: 'container'): the release phase runs in the admin function, within 15 minutes.`,
+      { hint: 'Run it after the deploy with cnf-admin invoke, or make the release task a Lambda task.' },
+    );
+  }
   if (parts.containerTasks === undefined) {
     Annotations.of(scope).addWarningV2(
       'cnf-admin:containerTasks',

@@ -4,9 +4,6 @@ const ADMIN_EVENT_VARIABLE = 'CNF_ADMIN_EVENT';
 /** The environment variable that carries the run's time limit in seconds (a RunTask override sets it). */
 const TIME_LIMIT_VARIABLE = 'CNF_TIME_LIMIT_SECONDS';
 
-/** The message of a container task's last log line, which carries its whole run result as `result`. */
-const RUN_RESULT_MESSAGE = 'Run result';
-
 /** The admin event a container task was started with, or why there is none. */
 type ContainerEvent =
   { readonly ok: true; readonly event: unknown; readonly runId?: string } | { readonly ok: false; readonly message: string };
@@ -33,5 +30,5 @@ function readContainerEvent(env: NodeJS.ProcessEnv, argv: readonly string[]): Co
   return { ok: true, event, ...(typeof runId === 'string' ? { runId } : {}) };
 }
 
-export { ADMIN_EVENT_VARIABLE, readContainerEvent, RUN_RESULT_MESSAGE, TIME_LIMIT_VARIABLE };
+export { ADMIN_EVENT_VARIABLE, readContainerEvent, TIME_LIMIT_VARIABLE };
 export type { ContainerEvent };
