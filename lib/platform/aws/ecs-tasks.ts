@@ -1,4 +1,4 @@
-import { DescribeTasksCommand, paginateListTasks, RunTaskCommand, StopTaskCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand, ListTasksCommand, RunTaskCommand, StopTaskCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
 import { TryAgainError, UnavailableError, UsageError } from '../../core/errors.js';
 import { clientTokenOf, startedByOf } from '../../core/container-run.js';
 import type { AdminEvent } from '../../core/run.js';
@@ -117,14 +117,16 @@ async function describeTask(target: EcsTarget, taskArn: string): Promise<Task | 
   return answer.tasks?.[0];
 }
 
-/** The ARNs of the tasks that run `runId` and have not stopped (ListTasks by `startedBy`). */
+/**
+ * The ARNs of the tasks that run `runId` and have not stopped: ListTasks by
+ * `startedBy`. One page holds them all: a run id starts one task (RunTask's
+ * client token keeps a retry from starting a second).
+ */
 async function tasksOfRun(target: EcsTarget, runId: string): Promise<string[]> {
-  const arns: string[] = [];
-  const pages = paginateListTasks({ client: target.ecs }, { cluster: target.record.cluster, startedBy: startedByOf(runId) });
-  await callAws({ action: 'ecs:ListTasks', resource: `cluster ${target.record.cluster}`, stage: target.stage }, async () => {
-    for await (const page of pages) arns.push(...(page.taskArns ?? []));
-  });
-  return arns;
+  const answer = await callAws({ action: 'ecs:ListTasks', resource: `cluster ${target.record.cluster}`, stage: target.stage }, () =>
+    target.ecs.send(new ListTasksCommand({ cluster: target.record.cluster, startedBy: startedByOf(runId), maxResults: 100 })),
+  );
+  return answer.taskArns ?? [];
 }
 
 /** Stops a task (StopTask: SIGTERM, then SIGKILL after the container's stop timeout), saying who and why. */
