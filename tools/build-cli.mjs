@@ -22,6 +22,7 @@ await build({
     'local-web-server': 'lib/platform/local/web-server-runner.ts',
     'local-database': 'lib/platform/local/database-server.ts',
     'local-detached': 'lib/platform/local/detached-run.ts',
+    'bundle-worker': 'lib/bundle/bundle-worker.ts',
   },
   outdir: 'dist',
   bundle: true,
