@@ -512,11 +512,22 @@ function resolveNames(scope: Construct, props: AdminAppProps): { app: string; st
   return { app, stage, project };
 }
 
+/*
+ * Projects built in this process, by root and output directory: a CDK app
+ * with a stack per stage builds its one bundle once. The sources do not
+ * change while an app synthesises.
+ */
+const builtBundles = new Map<string, StagedBundle>();
+
 /** The bundle, staged in the app's output directory: the one given, or the project's, built now. */
 function stageBundleOf(scope: Construct, props: AdminAppProps, project: Project | undefined): StagedBundle {
   const outdir = assetOutdirOf(scope);
   if (props.bundle !== undefined) return stageBundle(outdir, props.bundle);
-  return buildBundleSync((project as Project).root, outdir);
+  const root = (project as Project).root;
+  const key = JSON.stringify([root, outdir]);
+  const staged = builtBundles.get(key) ?? buildBundleSync(root, outdir);
+  builtBundles.set(key, staged);
+  return staged;
 }
 
 /**

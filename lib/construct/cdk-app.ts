@@ -1,4 +1,5 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildBundle, type Bundle } from '../bundle/build-bundle.js';
 import { CnfError, UsageError } from '../core/errors.js';
@@ -95,6 +96,31 @@ async function addEveryStageStack(app: App, options: Pick<CdkAppOptions, 'props'
   return stacks;
 }
 
+/**
+ * The stages a CDK app synthesises: the one named in the context
+ * (`-c stage=prod`), or else every AWS stage of the project's `cdk.json`, so
+ * that `npx cdk bootstrap` and `npx cdk ls` need no stage. What the CDK app
+ * that `cnf-admin init` writes loops over.
+ *
+ * @example
+ * const app = new App();
+ * for (const stage of stagesToSynth(app)) new AdminApp(new Stack(app, `billing-${stage}`), 'Admin', { stage });
+ *
+ * @throws UsageError when the named stage is not an AWS stage of the project, or the project is invalid.
+ */
+function stagesToSynth(scope: IConstruct, cwd: string = process.cwd()): string[] {
+  const project = findProject(cwd);
+  const named: unknown = scope.node.tryGetContext(STAGE_CONTEXT_KEY);
+  if (named === undefined) return awsStagesOf(project).map((stage) => stage.name);
+  assertValidStageName(named);
+  if (stageOf(project, named).platform !== 'aws') {
+    throw new UsageError(`Stage ${named} lives on this machine, not in AWS.`, {
+      hint: `Deploy it with: cnf-admin deploy --stage ${named}`,
+    });
+  }
+  return [named];
+}
+
 function awsStagesOf(project: Project): Stage[] {
   return [...project.stages.values()].filter((stage) => stage.platform === 'aws');
 }
@@ -146,5 +172,5 @@ async function runCdkApp(options: CdkAppOptions = {}): Promise<number> {
   return 0;
 }
 
-export { addEveryStageStack, addProjectStack, runCdkApp, STAGE_CONTEXT_KEY };
+export { addEveryStageStack, addProjectStack, runCdkApp, STAGE_CONTEXT_KEY, stagesToSynth };
 export type { CdkAppOptions, StageProps };

@@ -9,7 +9,7 @@ export { AdminSchedules } from './admin-schedules.js';
 export type { AdminScheduleOptions, AdminSchedulesProps } from './admin-schedules.js';
 export { AdminTestEvents } from './admin-test-events.js';
 export type { AdminTestEventsProps } from './admin-test-events.js';
-export { addEveryStageStack, addProjectStack, runCdkApp, STAGE_CONTEXT_KEY } from './cdk-app.js';
+export { addEveryStageStack, addProjectStack, runCdkApp, STAGE_CONTEXT_KEY, stagesToSynth } from './cdk-app.js';
 export type { CdkAppOptions, StageProps } from './cdk-app.js';
 export { AdminAppPropsError, UnknownTaskError } from './errors.js';
 export type { FunctionSettings } from './function-settings.js';

@@ -84,7 +84,25 @@ function findProject(startDir: string): Project {
  */
 function loadProject(root: string): Project {
   const file = join(root, PROJECT_FILE);
-  const settings = readSettings(file);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  return projectOf(root, parsed);
+}
+
+/**
+ * The project rooted at `root` whose `cdk.json` holds `cdkJson`, parsed:
+ * for a caller that has the settings in hand, such as `cnf-admin init`
+ * before it writes them.
+ *
+ * @throws UsageError naming the file and the bad value.
+ */
+function projectOf(root: string, cdkJson: unknown): Project {
+  const file = join(root, PROJECT_FILE);
+  const settings = settingsOf(file, cdkJson);
   assertValidAppName(settings.app);
   const lambdaDir = relativePath(file, 'lambdaDir', settings.lambdaDir ?? DEFAULT_LAYOUT.lambdaDir);
   const entryOf = (key: 'webEntry' | 'adminEntry') =>
@@ -137,13 +155,7 @@ function readAssetDirs(file: string, declared: unknown): readonly string[] {
   return dirs;
 }
 
-function readSettings(file: string): ProjectSettings {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`, { cause: error });
-  }
+function settingsOf(file: string, parsed: unknown): ProjectSettings {
   const context = (parsed as { context?: { cnf?: unknown } } | null)?.context;
   const settings = context?.cnf;
   if (typeof settings !== 'object' || settings === null) {
@@ -206,5 +218,5 @@ function stageOf(project: Project, name: string): Stage {
   return stage;
 }
 
-export { DEFAULT_LAYOUT, findProject, loadProject, PROJECT_FILE, stageOf };
+export { DEFAULT_LAYOUT, findProject, loadProject, PROJECT_FILE, projectOf, stageOf };
 export type { Project };
