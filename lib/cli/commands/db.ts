@@ -41,7 +41,7 @@ function embeddedDatabaseOf(io: CliIo, options: DbCommandOptions): { project: Pr
   }
   if (stage.database === undefined) {
     throw new UsageError(`The local stage of ${project.app} has no embedded database.`, {
-      hint: 'Give it one in cdk.json: "stages": { "local": { "database": "pglite" } } under context.cnf.',
+      hint: 'Give it one in cdk.json: "stages": { "local": { "database": "postgres" } } under context.cnf.',
     });
   }
   return { project, paths: localPaths(project) };

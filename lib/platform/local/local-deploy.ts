@@ -33,7 +33,7 @@ async function deployLocal(project: Project, stage: Stage, alias: string): Promi
   await moveAliasPair(paths, alias, stored.release);
   const parameters = new LocalParameterStore(paths.parameters);
   if (!(await parameters.exists())) {
-    const databaseUrl = stage.database === 'pglite' ? embeddedDatabaseUrl(await embeddedDatabasePort(paths)) : undefined;
+    const databaseUrl = stage.database !== undefined ? embeddedDatabaseUrl(await embeddedDatabasePort(paths)) : undefined;
     await parameters.initialize(databaseUrl === undefined ? {} : { [project.databaseUrlVariable]: { value: databaseUrl, secure: false } });
   }
   return { stored, isNew, previous, alias };
