@@ -4,13 +4,14 @@
  * project (a reset `.cnf/`, a killed server, a copied project, a corrupted
  * state file).
  */
+import { spawn } from 'node:child_process';
 import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopEmbeddedDatabase } from '../../lib/platform/local/embedded-database.js';
 import { localPaths } from '../../lib/platform/local/local-paths.js';
-import { REPO_ROOT, runCli, type CliResult } from '../support/cli.js';
+import { CLI_BIN, cliEnvironment, REPO_ROOT, runCli, type CliResult } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 let project: TestProject;
@@ -66,7 +67,10 @@ function expectOneLineError(result: CliResult, code: number, text: string): void
   expect(result.stderr).toContain(text);
   expect(result.stderr).not.toMatch(/\n\s+at |wasm|RuntimeError/);
   // The message and its hint; a notice before the command (`! ...`, the Node version) is not part of the error.
-  const lines = result.stderr.trim().split('\n').filter((line) => !line.startsWith('! '));
+  const lines = result.stderr
+    .trim()
+    .split('\n')
+    .filter((line) => !line.startsWith('! '));
   expect(lines.length).toBeLessThanOrEqual(2);
 }
 
@@ -78,6 +82,30 @@ async function noteCount(url: string): Promise<number> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Runs the CLI on a pseudo-terminal (util-linux `script`), types `answer`
+ * once it has asked, and collects what the terminal showed.
+ */
+function atTerminal(dir: string, args: readonly string[], answer: string): Promise<{ code: number | null; output: string }> {
+  const command = [process.execPath, CLI_BIN, ...args].map((word) => `'${word}'`).join(' ');
+  const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: dir, env: cliEnvironment(), stdio: 'pipe' });
+  let output = '';
+  let answered = false;
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+    if (!answered && output.includes('Type yes to confirm')) {
+      answered = true;
+      child.stdin.write(`${answer}\n`);
+    }
+  });
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      child.stdin.end();
+      resolve({ code, output });
+    }),
+  );
 }
 
 describe('cnf-admin db', () => {
@@ -134,6 +162,22 @@ describe('cnf-admin db', () => {
     expect(migrate.code).toBe(0);
     expect(migrate.stdout).toContain('2 pending migration(s)');
     expect(await noteCount(url)).toBe(0);
+  });
+
+  it('asks at a terminal, and deletes only when told yes', async () => {
+    expect((await project.cli(['invoke', 'seed', '--', '--count', '1'])).code).toBe(0);
+    const url = (await statusOf(project.dir)).url ?? '';
+    const declined = await atTerminal(project.dir, ['db', 'reset'], 'no');
+    expect(declined.code).toBe(0);
+    expect(declined.output).toContain('Delete all data of the embedded PostgreSQL');
+    expect(declined.output).toContain('Nothing deleted.');
+    expect(await noteCount(url)).toBe(1);
+
+    const confirmed = await atTerminal(project.dir, ['db', 'reset'], 'yes');
+    expect(confirmed.code).toBe(0);
+    expect(confirmed.output).toContain('Deleted the embedded database');
+    expect(await statusOf(project.dir)).toMatchObject({ running: false, sizeBytes: 0 });
+    expect((await project.cli(['invoke', 'migrate'])).code).toBe(0);
   });
 
   it('stops on request', async () => {
