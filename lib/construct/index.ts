@@ -3,6 +3,16 @@
  * part of cnf-admin that imports aws-cdk-lib. With them, what builds a
  * bundle by hand (`AdminApp` builds one itself unless given one).
  */
+export { buildBundle } from '../bundle/build-bundle.js';
+export type { Bundle, BundleSource } from '../bundle/build-bundle.js';
+export { loadProject } from '../core/project.js';
+export type { Project } from '../core/project.js';
+export { CnfError, UsageError } from '../core/errors.js';
+export type { CnfErrorOptions, Fault } from '../core/errors.js';
+export type { BundleFile } from '../core/release.js';
+export type { PlatformKind, Stage } from '../core/stage.js';
+export type { FunctionRecord, StageRecord } from '../core/stage-record.js';
+export type { JsonSchema, TaskCatalog, TaskInfo } from '../core/task-catalog.js';
 export { AdminApp } from './admin-app.js';
 export type { AdminAppProps } from './admin-app.js';
 export { AdminSchedules } from './admin-schedules.js';
@@ -21,10 +31,7 @@ export { StageParameters } from './stage-parameters.js';
 export type { StageParametersProps } from './stage-parameters.js';
 export { StageRecordParameter } from './stage-record-parameter.js';
 export type { StageRecordParameterProps } from './stage-record-parameter.js';
-export { buildBundle } from '../bundle/build-bundle.js';
-export type { Bundle, BundleSource } from '../bundle/build-bundle.js';
 export { buildBundleSync } from '../bundle/build-bundle-sync.js';
 export { stageBundle } from '../bundle/stage-bundle.js';
 export type { StagedBundle } from '../bundle/stage-bundle.js';
-export { findProject, loadProject } from '../core/project.js';
-export type { Project } from '../core/project.js';
+export { findProject } from '../core/project.js';
