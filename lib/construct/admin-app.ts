@@ -6,6 +6,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Construct } from 'constructs';
 import type { Bundle } from '../bundle/build-bundle.js';
 import { DEFAULT_ALIAS } from '../core/platform.js';
+import { stageFunctionName } from '../core/function-names.js';
 import { releaseDescription, type StageRecord } from '../core/stage-record.js';
 import { assertValidAppName, assertValidStageName } from '../core/stage.js';
 import type { TaskCatalog, TaskInfo } from '../core/task-catalog.js';
@@ -221,7 +222,10 @@ class AdminApp extends Construct {
     this.testEvents =
       props.testEvents === false
         ? undefined
-        : new AdminTestEvents(this, 'TestEvents', { functionName: functionNameOf(props, 'admin'), catalog: bundle.catalog });
+        : new AdminTestEvents(this, 'TestEvents', {
+            functionName: stageFunctionName(props.app, props.stage, 'admin'),
+            catalog: bundle.catalog,
+          });
     this.releasePhase = checked.releaseTask === undefined ? undefined : this.addReleasePhase(props, checked.releaseTask, checked.admin);
     this.stageRecord = this.addStageRecord(props, checked);
 
@@ -258,7 +262,7 @@ class AdminApp extends Construct {
     };
     const web = new AppFunction(this, 'Web', {
       ...common,
-      functionName: functionNameOf(props, 'web'),
+      functionName: stageFunctionName(props.app, props.stage, 'web'),
       handler: 'web.handler',
       settings: checked.web,
       environment,
@@ -266,7 +270,7 @@ class AdminApp extends Construct {
     });
     const admin = new AppFunction(this, 'Admin', {
       ...common,
-      functionName: functionNameOf(props, 'admin'),
+      functionName: stageFunctionName(props.app, props.stage, 'admin'),
       handler: 'admin.handler',
       settings: checked.admin,
       environment: {
@@ -319,8 +323,8 @@ class AdminApp extends Construct {
   }
 
   private addStageRecord(props: AdminAppProps, checked: CheckedProps): StageRecordParameter {
-    const webName = functionNameOf(props, 'web');
-    const adminName = functionNameOf(props, 'admin');
+    const webName = stageFunctionName(props.app, props.stage, 'web');
+    const adminName = stageFunctionName(props.app, props.stage, 'admin');
     const record: StageRecord = {
       version: 1,
       app: props.app,
@@ -399,11 +403,6 @@ function checkProps(props: AdminAppProps): CheckedProps {
     );
   }
   return { aliasName, web, admin, releaseTask };
-}
-
-/** `<app>-<stage>-web` or `<app>-<stage>-admin`. */
-function functionNameOf(props: Pick<AdminAppProps, 'app' | 'stage'>, which: 'web' | 'admin'): string {
-  return `${props.app}-${props.stage}-${which}`;
 }
 
 export { AdminApp };

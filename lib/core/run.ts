@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isRefusalName } from './refusal.js';
 
 /** Where a run was started from. */
 type RunSource = 'cli' | 'schedule' | 'console' | 'release-phase';
@@ -125,26 +126,9 @@ function settledRecord(record: RunRecord, now: Date = new Date()): RunRecord {
   };
 }
 
-/*
- * The errors with which the admin function refuses an event before anything
- * runs: bad input, a script the release lacks, a run id already in progress,
- * another release, the console switched off, the ledger out of reach.
- */
-const REFUSALS = new Set([
-  'InvalidEvent',
-  'UnknownTask',
-  'InvalidArgs',
-  'ScriptNotInRelease',
-  'RunInProgressError',
-  'ReleaseMismatch',
-  'ConsoleDisabledError',
-  'LedgerUnavailableError',
-  'LedgerThrottledError',
-]);
-
 /** Whether a result says the admin function refused the event and nothing ran (so there is no run log either). */
 function isRefusal(result: RunResult): boolean {
-  return result.exitCode !== 0 && REFUSALS.has(result.error?.name ?? '');
+  return result.exitCode !== 0 && isRefusalName(result.error?.name);
 }
 
 /** The result of a run as its ledger record tells it. */

@@ -1,4 +1,5 @@
 import { ExitCode } from '../core/exit-codes.js';
+import type { RefusalName } from '../core/refusal.js';
 import { CONSOLE_TASK, isScriptPath, type TaskCatalog } from '../core/task-catalog.js';
 import { consoleTask } from './console/console-task.js';
 import type { ConsoleScopeFactory } from './console/define-console.js';
@@ -35,7 +36,7 @@ function taskRoot(): string {
   return process.env.LAMBDA_TASK_ROOT ?? process.cwd();
 }
 
-const refusal = (exitCode: number, name: string, message: string): Resolution => ({ ok: false, exitCode, error: { name, message } });
+const refusal = (exitCode: number, name: RefusalName, message: string): Resolution => ({ ok: false, exitCode, error: { name, message } });
 
 /**
  * Finds the task an admin event names: an application task, a script of the

@@ -1,4 +1,5 @@
 import { ExitCode } from '../../core/exit-codes.js';
+import type { RefusalName } from '../../core/refusal.js';
 import type { RunRecord } from '../../core/run.js';
 
 /** The outcome of claiming a run id: either it is ours, or the run already happened or is happening. */
@@ -54,6 +55,8 @@ interface RunLedger {
 class LedgerUnavailableError extends Error {
   /** 69 when the ledger is unreachable, 75 when it throttled (try again shortly). */
   readonly exitCode: number;
+  /** The refusal's name on the run result. */
+  override name: Extract<RefusalName, 'LedgerUnavailableError' | 'LedgerThrottledError'>;
 
   constructor(message: string, options: ErrorOptions & { readonly throttled?: boolean } = {}) {
     super(message, options);
