@@ -8,7 +8,16 @@ import { runErrorOf } from './run-task.js';
 import { describeScripts, loadScript } from './script-registry.js';
 import { describeTasks, loadTask, type TaskLoaders } from './task-registry.js';
 
-/** What an application registers with the admin handler. */
+/**
+ * What an application registers with the admin handler.
+ *
+ * @example
+ * const sources: TaskSources = {
+ *   tasks: { migrate: () => import('./tasks/migrate.js') },
+ *   console: () => import('./console.js'),
+ * };
+ * export const handler = createAdminHandler(sources);
+ */
 interface TaskSources {
   /** The application's tasks, each loaded lazily. */
   readonly tasks: TaskLoaders;

@@ -7,7 +7,14 @@ import type { TaskCatalog } from '../core/task-catalog.js';
 import type { AdminHandler, AdminInvocationContext } from './admin-handler.js';
 import { tapLogLines } from './log-tap.js';
 
-/** Lambda's response stream, as much of it as the admin function uses. */
+/**
+ * Lambda's response stream, as much of it as the admin function uses.
+ *
+ * @example
+ * // What Lambda passes a streaming handler; in a test, any Writable will do.
+ * const stream: ResponseStream = new PassThrough();
+ * await handler({ task: 'migrate', stream: true }, stream);
+ */
 interface ResponseStream {
   write(chunk: string): boolean;
   end(callback?: () => void): unknown;
