@@ -12,6 +12,7 @@ import { stageBundle, type StagedBundle } from '../bundle/stage-bundle.js';
 import { findProject, PROJECT_FILE, type Project } from '../core/project.js';
 import { RESERVED_KEY_PREFIX } from '../core/parameter-set.js';
 import { DEFAULT_ALIAS } from '../core/platform.js';
+import { stageFunctionName } from '../core/function-names.js';
 import { releaseDescription, stageRecordName, type StageRecord } from '../core/stage-record.js';
 import { assertValidAppName, assertValidStageName } from '../core/stage.js';
 import type { TaskCatalog, TaskInfo } from '../core/task-catalog.js';
@@ -265,7 +266,10 @@ class AdminApp extends Construct {
     this.testEvents =
       props.testEvents === false
         ? undefined
-        : new AdminTestEvents(this, 'TestEvents', { functionName: functionNameOf(props, 'admin'), catalog: bundle.catalog });
+        : new AdminTestEvents(this, 'TestEvents', {
+            functionName: stageFunctionName(props.app, props.stage, 'admin'),
+            catalog: bundle.catalog,
+          });
     this.releasePhase = checked.releaseTask === undefined ? undefined : this.addReleasePhase(props, checked.releaseTask, checked.admin);
     this.stageRecord = this.addStageRecord(props, checked);
 
@@ -360,7 +364,7 @@ class AdminApp extends Construct {
     };
     const web = new AppFunction(this, 'Web', {
       ...common,
-      functionName: functionNameOf(props, 'web'),
+      functionName: stageFunctionName(props.app, props.stage, 'web'),
       handler: 'web.handler',
       settings: checked.web,
       environment,
@@ -368,7 +372,7 @@ class AdminApp extends Construct {
     });
     const admin = new AppFunction(this, 'Admin', {
       ...common,
-      functionName: functionNameOf(props, 'admin'),
+      functionName: stageFunctionName(props.app, props.stage, 'admin'),
       handler: 'admin.handler',
       settings: checked.admin,
       environment: {
@@ -421,8 +425,8 @@ class AdminApp extends Construct {
   }
 
   private addStageRecord(props: ResolvedProps, checked: CheckedProps): StageRecordParameter {
-    const webName = functionNameOf(props, 'web');
-    const adminName = functionNameOf(props, 'admin');
+    const webName = stageFunctionName(props.app, props.stage, 'web');
+    const adminName = stageFunctionName(props.app, props.stage, 'admin');
     const record: StageRecord = {
       version: 1,
       app: props.app,
@@ -561,11 +565,6 @@ function checkReleaseTask(props: ResolvedProps): TaskInfo | undefined {
     );
   }
   return releaseTask;
-}
-
-/** `<app>-<stage>-web` or `<app>-<stage>-admin`. */
-function functionNameOf(props: Pick<ResolvedProps, 'app' | 'stage'>, which: 'web' | 'admin'): string {
-  return `${props.app}-${props.stage}-${which}`;
 }
 
 export { AdminApp, STAGE_CONTEXT_KEY };
