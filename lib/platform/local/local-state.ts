@@ -67,20 +67,22 @@ const PERMISSION_CODES = new Set(['EACCES', 'EPERM', 'EROFS']);
  *
  * @param path - the state the call was about, named in the message
  * @param action - what the call did, for the message
+ * @param where - the path named as the one that failed
+ * @default where - the path the error names, else `path`
  */
-function stateFault(error: unknown, path: string, action: 'read' | 'write' = 'write'): unknown {
+function stateFault(error: unknown, path: string, action: 'read' | 'write' = 'write', where?: string): unknown {
   if (error instanceof CnfError) return error;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === undefined || !Object.hasOwn(ERRNO_TEXT, code)) return error;
-  const where = (error as NodeJS.ErrnoException).path ?? path;
+  const named = where ?? (error as NodeJS.ErrnoException).path ?? path;
   const text = `${ERRNO_TEXT[code]} (${code})`;
   if (PERMISSION_CODES.has(code)) {
-    return new PermissionError(`Cannot ${action} the local stage's state at ${where}: ${text}.`, {
+    return new PermissionError(`Cannot ${action} the local stage's state at ${named}: ${text}.`, {
       hint: `Make ${path} ${action === 'read' ? 'readable' : 'writable'} for ${currentUser()} (e.g. chown -R ${currentUser()} .cnf), or run cnf-admin as the user that owns it.`,
       cause: error,
     });
   }
-  return new UnavailableError(`Cannot use the local stage's state at ${where}: ${text}.`, { hint: RESTART_HINT, cause: error });
+  return new UnavailableError(`Cannot use the local stage's state at ${named}: ${text}.`, { hint: RESTART_HINT, cause: error });
 }
 
 function currentUser(): string {
@@ -135,14 +137,22 @@ function assertStateDirectories(paths: LocalPaths): void {
  */
 async function assertStateWritable(paths: LocalPaths): Promise<void> {
   assertStateDirectories(paths);
-  const probe = join(paths.stageDir, `.probe-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     await mkdir(paths.stageDir, { recursive: true });
-    await writeFile(probe, '');
   } catch (error) {
     throw stateFault(error, dirname(paths.stageDir));
   }
-  await rm(probe, { force: true });
+  // The directories a run writes to: one made by another user (a `sudo cnf-admin` once) is found here, not mid-run.
+  for (const dir of [paths.stageDir, paths.logs, join(paths.ledger, 'runs'), join(paths.ledger, 'locks')]) {
+    const probe = join(dir, `.probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+    try {
+      await writeFile(probe, '');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // made on first use, in a directory just probed
+      throw stateFault(error, dirname(paths.stageDir), 'write', dir);
+    }
+    await rm(probe, { force: true });
+  }
 }
 
 /**
