@@ -62,7 +62,7 @@ async function resolveTask(name: string, sources: TaskSources, release: string, 
       return refusal(
         ExitCode.USAGE,
         'ScriptNotInRelease',
-        `${name} is not in release ${release}.${didYouMean(name, scriptPaths(taskRoot()))} A script must ship with a release. Commit it under scripts/ and deploy a release (cnf-admin deploy --stage local; on AWS, cdk deploy).`,
+        `${name} is not in release ${release}: a script must ship with a release.${didYouMean(name, scriptPaths(taskRoot()))} Commit it under scripts/ and deploy a release (cnf-admin deploy --stage local; on AWS, cdk deploy).`,
       );
     }
     if (!hasTask(sources.tasks, name)) {
