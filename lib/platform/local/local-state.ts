@@ -16,11 +16,12 @@ const RESTART_HINT = 'Restore the file, or delete .cnf/local/ and run `cnf-admin
  * schema, turning a corrupted file into a clear error that names it and says
  * how to recover, instead of a crash or a wrong answer.
  *
+ * @param check - the file's schema, or a function that says what is wrong with the parsed value (undefined when nothing is)
  * @returns the parsed value, or undefined when the file does not exist
  * @throws UnavailableError (69) naming the file when it is not JSON or does not fit the schema;
  *   PermissionError (77) when it cannot be read.
  */
-async function readStateFile<T>(file: string, schema: z.ZodType<T>): Promise<T | undefined> {
+async function readStateFile<T>(file: string, check: z.ZodType<T> | ((value: unknown) => string | undefined)): Promise<T | undefined> {
   let value: unknown;
   try {
     value = await readJsonFile<unknown>(file);
@@ -30,7 +31,12 @@ async function readStateFile<T>(file: string, schema: z.ZodType<T>): Promise<T |
     throw corrupted(file, parseError === undefined ? error.message : `not valid JSON (${parseError.message})`, error);
   }
   if (value === undefined) return undefined;
-  const parsed = schema.safeParse(value);
+  if (typeof check === 'function') {
+    const problem = check(value);
+    if (problem !== undefined) throw corrupted(file, problem);
+    return value as T;
+  }
+  const parsed = check.safeParse(value);
   if (!parsed.success) throw corrupted(file, describeIssues(parsed.error), parsed.error);
   return parsed.data;
 }
