@@ -6,7 +6,8 @@
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_BIN, cliEnvironment, finished, type CliResult } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
@@ -139,7 +140,8 @@ describe('a .cnf that is not a usable directory', () => {
     // given a project whose state belongs to another user (root made it; the CLI runs as nobody)
     const shared = freshProject();
     const id = await runId(await shared.cli(['invoke', 'noop', '--json']));
-    chmodSync(shared.dir, 0o755);
+    // everything on the way to the project readable by nobody, the state itself writable only by root
+    for (let dir = shared.dir; dir !== tmpdir() && dir !== dirname(dir); dir = dirname(dir)) chmodSync(dir, 0o755);
     const asNobody = spawn(process.execPath, [CLI_BIN, 'invoke', 'noop'], {
       cwd: shared.dir,
       env: cliEnvironment({ HOME: tempDir('cnf-nobody-home') }),
