@@ -79,6 +79,16 @@ describe('names that are properties of every object', () => {
     expectUserError(await project.cli(['deploy', '--alias', '__proto__']), 64, 'An alias name is 1-128 letters');
   });
 
+  it("task args --constructor or --to-string: 64, unknown arg, listing the task's args", async () => {
+    for (const flag of ['--constructor', '--to-string', '--has-own-property']) {
+      expectUserError(
+        await project.cli(['invoke', 'echo', '--', '--count', '1', flag, 'x']),
+        64,
+        `Unknown arg ${flag} for task echo; its args: --count <integer>`,
+      );
+    }
+  });
+
   it('--stage toString or constructor: 64, unknown stage', async () => {
     for (const stage of ['toString', 'constructor']) {
       expectUserError(await project.cli(['runs', '--stage', stage]), 64, `Unknown stage ${JSON.stringify(stage)}.`);
