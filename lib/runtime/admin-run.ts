@@ -9,7 +9,9 @@ import { ConfigError, loadConfig } from './config-loader.js';
 import type { Task } from './define-task.js';
 import { ledgerFromEnvironment } from './ledger/ledger-from-environment.js';
 import { ledgerFailure, LedgerUnavailableError, type Lease, type RunLedger } from './ledger/run-ledger.js';
+import { redactLogLines } from './log-tap.js';
 import { createRunLogger } from './logger.js';
+import { redactOutcome } from './redact-secrets.js';
 import type { CompleteEvent, ReadEvent } from './read-event.js';
 import { describeRelease, resolveTask, type TaskSources } from './resolve-task.js';
 import { runErrorOf, runTask, type TaskOutcome } from './run-task.js';
@@ -194,6 +196,8 @@ class AdminRun {
       remainingMs: this.deadline - Date.now(),
     });
     const timeout = task.options.timeoutSeconds;
+    // Secure values never reach the log, the terminal, the result or the ledger, whatever the task prints or throws.
+    const unredact = redactLogLines(config.secrets);
     const outcome = await runTask(task, {
       args,
       config: config.values,
@@ -205,8 +209,8 @@ class AdminRun {
       deadline: timeout === undefined ? this.deadline : Math.min(this.deadline, Date.now() + timeout * 1000),
       ...(this.context.interrupt === undefined ? {} : { interrupt: this.context.interrupt }),
       ...(lease === undefined ? {} : { leaseLost: lease.lost }),
-    });
-    return this.#finish(ledger, { ...record, configFingerprint: config.fingerprint }, runLog, outcome);
+    }).finally(unredact);
+    return this.#finish(ledger, { ...record, configFingerprint: config.fingerprint }, runLog, redactOutcome(outcome, config.secrets));
   }
 
   async #finish(ledger: RunLedger, record: RunRecord, log: Logger, outcome: TaskOutcome): Promise<RunResult> {
