@@ -248,7 +248,9 @@ function unfinishedOutcome(run: LocalRun, end: UnfinishedEnd): { exitCode: numbe
         },
       };
     case 'abandoned': {
-      const why = end.failure === undefined ? 'its output was no longer read' : `cnf-admin failed while it ran (${describe(end.failure)})`;
+      // Without a failure of its own, the reader of its frames stopped before the result: the CLI failed while showing it.
+      const why =
+        end.failure === undefined ? 'cnf-admin failed while showing it' : `cnf-admin failed while it ran (${describe(end.failure)})`;
       return { exitCode: ExitCode.SOFTWARE, error: { name: 'RunAbandonedError', message: `The run was killed: ${why}.` } };
     }
     case undefined: {
