@@ -47,9 +47,13 @@ describe('bad input', () => {
 
   it('args that fail the schema: 64, naming the field, nothing ran', async () => {
     const before = await runCount();
-    expectUserError(await project.cli(['invoke', 'echo', '--', '--count', '0']), 64, 'Invalid args for echo: count: Too small');
-    expectUserError(await project.cli(['invoke', 'echo']), 64, 'Invalid args for echo: count:');
-    expectUserError(await project.cli(['invoke', 'echo', '--', '--count', 'two']), 64, '--count takes a number, got: "two"');
+    expectUserError(await project.cli(['invoke', 'echo', '--', '--count', '0']), 64, 'Invalid args for echo: --count: Too small');
+    expectUserError(await project.cli(['invoke', 'echo']), 64, 'Invalid args for echo: missing --count <integer>');
+    expectUserError(
+      await project.cli(['invoke', 'echo', '--', '--count', 'two']),
+      64,
+      '--count takes an integer in decimal digits, got: "two"',
+    );
     expectUserError(
       await project.cli(['invoke', 'echo', '--', '--cuont', '2']),
       64,
