@@ -86,12 +86,17 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
       );
     }
     phase = platform.kind === 'aws' ? 'aws-run' : 'local-run';
-    const header = (): void => writeRunHeader(io, options.task, plan, event.runId);
+    let running = false;
+    const header = (): void => {
+      running = true;
+      writeRunHeader(io, options.task, plan, event.runId);
+    };
     let result: RunResult | undefined;
     try {
       result = await renderFrames(io, headedUnlessRefused(platform.invoke(plan, event, { signal, force }), header), options.json === true);
     } catch (error) {
-      if (error instanceof CnfError) throw error;
+      // Before the run showed a frame, an error is the CLI's own to report; after, the run was under way and has been ended.
+      if (error instanceof CnfError || !running) throw error;
       return abandoned(io, platform, plan, event.runId, error, options.json === true);
     }
     return finish(io, plan, event, result, signal.aborted, options.json === true);
