@@ -27,6 +27,8 @@ const BOOKKEEPING_MESSAGES: readonly string[] = [RUN_STARTED, RUN_ENDED, TASK_TH
 interface RunEndedFields {
   readonly exitCode: number;
   readonly durationMs: number;
+  /** ISO 8601: when an interrupt reached the run, if one did (see RunResult.interruptedAt). */
+  readonly interruptedAt?: string;
 }
 
 /**
