@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CONSOLE_TASK } from '../../core/task-catalog.js';
 import type { Task } from '../define-task.js';
 import type { ConsoleScopeFactory } from './define-console.js';
+import { registerCompleter } from './completion-hook.js';
 import { ConsoleSession } from './console-session.js';
 
 /** What one console evaluation returns as its run's output. */
@@ -11,10 +12,14 @@ interface ConsoleOutput {
   readonly result: string;
   /** The session's declared names, for completion. */
   readonly names: readonly string[];
+  /** The names the session's inputs declared: what is lost when its process must be ended. */
+  readonly declared: readonly string[];
   /** With `state` in the args (AWS): the session's variables to send with the next input. */
   readonly state?: string;
   /** With `state` in the args: names whose values could not be carried over. */
   readonly dropped?: readonly string[];
+  /** With `state` in the args: the member names of each scope value, for completion on the caller's side. */
+  readonly members?: Readonly<Record<string, readonly string[]>>;
 }
 
 const consoleArgs = z.strictObject({
@@ -22,10 +27,15 @@ const consoleArgs = z.strictObject({
   session: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/),
   /** Present when no process outlives an evaluation: the saved variables of the session ('' for none yet). */
   state: z.string().optional(),
+  /** Show the value in colour (the caller's terminal takes ANSI colours). */
+  colors: z.boolean().optional(),
 });
 
 /* On the local stage one process serves a whole console session, so its sessions live here. */
 const sessions = new Map<string, ConsoleSession>();
+
+/* The session process completes a line in an open session without a run: a Tab press is not an audited evaluation. */
+registerCompleter(async (session, line) => sessions.get(session)?.complete(line) ?? [[], line]);
 
 /**
  * The reserved `cnf:console` task: evaluates one console input in a session
@@ -40,6 +50,9 @@ const sessions = new Map<string, ConsoleSession>();
  * whose values survive V8 serialization (plain data: numbers, strings,
  * arrays, objects, dates, maps, sets) carry over; the rest (functions,
  * handles) are listed as dropped, to be re-created.
+ *
+ * Each evaluation sees its own `signal` (aborted when the user interrupts
+ * it: pass it on, `fetch(url, { signal })`) and its run's `log`.
  */
 function consoleTask(factory: ConsoleScopeFactory | undefined): Task {
   return {
@@ -48,7 +61,7 @@ function consoleTask(factory: ConsoleScopeFactory | undefined): Task {
     args: consoleArgs,
     // The saved variables may hold anything a session read, secrets included: never in the ledger or the log.
     options: { sensitiveArgs: ['state'] },
-    async run({ args, config, log }) {
+    async run({ args, config, log, signal }) {
       const input = args as z.output<typeof consoleArgs>;
       const scope = async () => ({ config, log, ...(factory === undefined ? {} : await factory({ config, log })) });
       let session: ConsoleSession;
@@ -58,11 +71,21 @@ function consoleTask(factory: ConsoleScopeFactory | undefined): Task {
         session = sessions.get(input.session) ?? new ConsoleSession(await scope());
         sessions.set(input.session, session);
       }
-      const value = await session.evaluate(input.code);
-      const output: ConsoleOutput = { result: inspect(value, { depth: 4, breakLength: 100 }), names: session.names() };
+      const value = await session.evaluate(input.code, { signal, log });
+      const output: ConsoleOutput = {
+        // `undefined` stays plain: the console prints nothing for it, coloured or not.
+        result: value === undefined ? 'undefined' : inspect(value, { depth: 4, breakLength: 100, colors: input.colors === true }),
+        names: session.names(),
+        declared: session.declaredNames(),
+      };
       if (input.state === undefined) return output;
       const saved = session.save();
-      return { ...output, ...(saved.state === undefined ? {} : { state: saved.state }), dropped: saved.dropped };
+      return {
+        ...output,
+        ...(saved.state === undefined ? {} : { state: saved.state }),
+        dropped: saved.dropped,
+        members: session.scopeMembers(),
+      };
     },
   };
 }

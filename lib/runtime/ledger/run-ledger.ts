@@ -26,6 +26,8 @@ type LockResult = { readonly acquired: true; readonly lease: Lease } | { readonl
 /** A query over the ledger. */
 interface LedgerQuery {
   readonly task?: string;
+  /** Leave out the runs of these tasks. */
+  readonly excludeTasks?: readonly string[];
   /** At most this many records, newest first. */
   readonly limit?: number;
 }
