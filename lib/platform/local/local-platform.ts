@@ -106,7 +106,7 @@ class LocalPlatform implements Platform {
 
   /** Makes sure the embedded database serves, when the stage has one. */
   async prepareDatabase(): Promise<void> {
-    if (this.stage.database === 'pglite') await ensureEmbeddedDatabase(this.#paths, this.progress);
+    if (this.stage.database !== undefined) await ensureEmbeddedDatabase(this.#paths, this.progress, this.project.databaseUrlVariable);
   }
 
   async *invoke(plan: InvokePlan, event: AdminEvent & { readonly runId: string }, options: InvokeOptions = {}): AsyncGenerator<RunFrame> {
@@ -193,8 +193,10 @@ class LocalPlatform implements Platform {
     notes.push(
       drift ?? (live === undefined ? 'Nothing deployed yet: cnf-admin deploy --stage local' : 'The working tree matches the live release.'),
     );
-    if (this.stage.database === 'pglite')
-      notes.push(`Embedded PostgreSQL (PGlite) on 127.0.0.1:${await embeddedDatabasePort(this.#paths)}, data in .cnf/local/database/.`);
+    if (this.stage.database !== undefined)
+      notes.push(
+        `Embedded PostgreSQL on 127.0.0.1:${await embeddedDatabasePort(this.#paths)}, data in .cnf/local/database/ (cnf-admin db status).`,
+      );
     return {
       stage: this.stage.name,
       platform: 'local',
