@@ -59,8 +59,8 @@ function lastLine(screen: string): string {
 
 describe('the interactive console', () => {
   it('completes the members of a scope value and every matching name, as Node does', async () => {
+    // Before any input: the session's process opens the scope to answer.
     const term = await openConsole();
-    await enter(term, '1 + 1');
     term.send('-l', 'notes.');
     term.send('Tab');
     // The first Tab completes what all candidates share; the second lists them.
@@ -76,6 +76,10 @@ describe('the interactive console', () => {
     const names = await term.waitFor((screen) => /\bcontinue\b/.test(screen));
     for (const name of ['config', 'console', 'const', 'continue']) expect(names).toMatch(new RegExp(`\\b${name}\\b`));
     expect(names).not.toMatch(/\bnotes\.listNotes\s+config\b/);
+    // The session that completion opened is the one the first input runs in.
+    term.send('C-u');
+    await enter(term, '(await db.query("select 2 as two"))[0].two');
+    expect(term.screen()).toMatch(/^2$/m);
   });
 
   it('shows values in colour on a terminal, and never with NO_COLOR', async () => {

@@ -1,7 +1,9 @@
 import { inspect } from 'node:util';
 import { z } from 'zod';
 import { CONSOLE_TASK } from '../../core/task-catalog.js';
+import { loadConfig } from '../config-loader.js';
 import type { Task } from '../define-task.js';
+import { createRunLogger } from '../logger.js';
 import type { ConsoleScopeFactory } from './define-console.js';
 import { registerCompleter } from './completion-hook.js';
 import { ConsoleSession } from './console-session.js';
@@ -34,8 +36,43 @@ const consoleArgs = z.strictObject({
 /* On the local stage one process serves a whole console session, so its sessions live here. */
 const sessions = new Map<string, ConsoleSession>();
 
-/* The session process completes a line in an open session without a run: a Tab press is not an audited evaluation. */
-registerCompleter(async (session, line) => sessions.get(session)?.complete(line) ?? [[], line]);
+/** Where the app's console scope comes from, as the admin handler was given it. */
+type ConsoleScopeSource = () => Promise<{ readonly default: ConsoleScopeFactory }>;
+
+let scopeSource: ConsoleScopeSource | undefined;
+
+/** Registers the app's console scope, so that a session can be opened for completion before its first input. */
+function registerConsoleScope(source: ConsoleScopeSource): void {
+  scopeSource = source;
+}
+
+/*
+ * The session process completes a line without a run (a Tab press is not an
+ * audited evaluation), opening the session first when no input has yet: the
+ * scope is what the first input would have built. Completion never breaks
+ * the prompt: where the scope cannot be built, it offers nothing, and the
+ * next input reports the failure as its run's error.
+ */
+registerCompleter(async (id, line) => {
+  try {
+    return (sessions.get(id) ?? (await openForCompletion(id))).complete(line);
+  } catch (error) {
+    return error instanceof Error ? [[], line] : Promise.reject(error);
+  }
+});
+
+async function openForCompletion(id: string): Promise<ConsoleSession> {
+  const config = await loadConfig({ maxAgeSeconds: 0 });
+  const log = createRunLogger({ runId: id, task: CONSOLE_TASK, release: process.env.CNF_RELEASE ?? 'unknown' }, config.secrets);
+  const factory = scopeSource === undefined ? undefined : (await scopeSource()).default;
+  const session = new ConsoleSession({
+    config: config.values,
+    log,
+    ...(factory === undefined ? {} : await factory({ config: config.values, log })),
+  });
+  sessions.set(id, session);
+  return session;
+}
 
 /**
  * The reserved `cnf:console` task: evaluates one console input in a session
@@ -90,5 +127,5 @@ function consoleTask(factory: ConsoleScopeFactory | undefined): Task {
   };
 }
 
-export { consoleTask };
+export { consoleTask, registerConsoleScope };
 export type { ConsoleOutput };
