@@ -145,6 +145,17 @@ describe('the interactive console', () => {
     expect(term.screen()).toMatch(/^1$/m);
   });
 
+  it('ends on SIGTERM from outside, stopping the input that runs, with exit 130', async () => {
+    const term = await openConsole();
+    term.send('-l', 'while (true) {}');
+    term.send('Enter');
+    await term.waitFor((screen) => screen.includes('while (true) {}'));
+    process.kill(term.commandPid(), 'SIGTERM');
+    const screen = await term.waitFor((text) => text.includes('[exit 130]'));
+    expect(screen).toContain('Interrupting: the evaluation is asked to stop');
+    expect(screen).toContain('Uncaught InterruptedError: The evaluation was interrupted and did not stop');
+  });
+
   it('leaves on a second Ctrl-C at an empty prompt, as Node does', async () => {
     const term = await openConsole();
     term.send('C-c');

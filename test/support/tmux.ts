@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 /** Options of {@link startTerminal}. */
 interface TerminalOptions {
@@ -20,6 +21,8 @@ interface Terminal {
   screen(options?: { readonly escapes?: boolean }): string;
   /** Resolves with the screen once `check` holds for it; fails with the screen after `timeoutMs`. */
   waitFor(check: (screen: string) => boolean, timeoutMs?: number): Promise<string>;
+  /** The process id of the command (a child of the terminal's shell). */
+  commandPid(): number;
   /** Ends the terminal and what runs in it. */
   close(): void;
 }
@@ -70,6 +73,11 @@ function startTerminal(command: readonly string[], options: TerminalOptions): Te
         if (Date.now() > until) throw new Error(`The screen never showed what was expected:\n${text}`);
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }
+    },
+    commandPid() {
+      const shell = tmux('display-message', '-p', '-t', '0', '#{pane_pid}').trim();
+      const children = readFileSync(`/proc/${shell}/task/${shell}/children`, 'utf8').trim().split(/\s+/);
+      return Number(children[0]);
     },
     close: () => void tmux('kill-server'),
   };

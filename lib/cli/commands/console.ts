@@ -275,7 +275,8 @@ function repl(io: CliIo, session: ConsoleSession, plan: InvokePlan, history: Con
   const onSignal = (): void => {
     stopped = true;
     interrupt();
-    server.close();
+    // Closed once the input that runs has ended: the REPL's prompt after it would take the terminal back.
+    void queue.then(() => server.close());
   };
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   return new Promise((resolve) =>

@@ -125,7 +125,9 @@ class LocalConsoleSession implements ConsoleSession {
       signalGroup(session.child, 'SIGKILL');
     };
     const timers: NodeJS.Timeout[] = [setTimeout(() => kill('timeout'), this.target.functionTimeoutSeconds * 1000 + CONSOLE_GRACE_MS)];
+    let asked = false;
     const onInterrupt = (): void => {
+      asked = true;
       session.child.kill('SIGINT');
       timers.push(setTimeout(() => kill('interrupt'), CONSOLE_GRACE_MS));
     };
@@ -144,7 +146,8 @@ class LocalConsoleSession implements ConsoleSession {
         const next = await session.lines.next();
         if (next.done === true) {
           await session.exited;
-          const ended = this.#unfinished(event, started, killedFor, session.declared);
+          // A process still starting up when asked has no handler for SIGINT yet, and ends by it: that too is the interrupt.
+          const ended = this.#unfinished(event, started, killedFor ?? (asked ? 'interrupt' : undefined), session.declared);
           await recordRunEnd(this.target.paths, ended);
           log.write(
             `${JSON.stringify({ level: 'ERROR', message: ended.error?.message, timestamp: new Date().toISOString(), runId: event.runId })}\n`,
