@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ExitCode, isTaskExitCode } from '../core/exit-codes.js';
-import { TASK_THREW, TASK_THREW_AFTER_STOP } from '../core/run-log.js';
+import { STOPPING_TASK, TASK_THREW, TASK_THREW_AFTER_STOP } from '../core/run-log.js';
 import type { RunError } from '../core/run.js';
 import type { Task, TaskContext } from './define-task.js';
 
@@ -59,7 +59,7 @@ async function runTask(task: Task, input: TaskRunInput): Promise<TaskOutcome> {
   const stop = (error: RunStoppedError): void => {
     if (error.name === 'InterruptedError') interruptedAt ??= new Date().toISOString();
     if (!controller.signal.aborted) {
-      input.log.warn(`Stopping the task: ${error.message}`);
+      input.log.warn(`${STOPPING_TASK}: ${error.message}`);
       controller.abort(error);
     }
   };
