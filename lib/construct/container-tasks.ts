@@ -17,7 +17,7 @@ import { Role, ServicePrincipal, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { Bundle } from '../bundle/build-bundle.js';
+import type { StagedBundle } from '../bundle/stage-bundle.js';
 import { ADMIN_CONTAINER_NAME, CONTAINER_LOG_STREAM_PREFIX, taskFamilyOf } from '../core/container-run.js';
 import type { ContainerRecord } from '../core/stage-record.js';
 import { containerTimeLimitSeconds } from '../core/task-runtime.js';
@@ -72,7 +72,7 @@ interface ContainerTasksProps extends ContainerTasksOptions {
   readonly app: string;
   readonly stage: string;
   /** The release's bundle: the image holds its files byte for byte. */
-  readonly bundle: Bundle;
+  readonly bundle: StagedBundle;
   /** The admin function's environment: the tasks run with the same (release, parameter path, ledger table). */
   readonly environment: Readonly<Record<string, string>>;
   /** The admin log group: the tasks log there, as JSON lines, in streams `task/admin/<task id>`. */

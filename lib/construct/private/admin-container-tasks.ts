@@ -2,7 +2,7 @@ import { Annotations, Validations } from 'aws-cdk-lib';
 import type { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Architecture, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import type { Bundle } from '../../bundle/build-bundle.js';
+import type { StagedBundle } from '../../bundle/stage-bundle.js';
 import { ContainerTasks, type ContainerTasksOptions } from '../container-tasks.js';
 import type { RunLedgerTable } from '../run-ledger-table.js';
 import type { StageParameters } from '../stage-parameters.js';
@@ -14,7 +14,7 @@ import { containerTasksOf } from './task-runtimes.js';
 interface AdminAppParts {
   readonly app: string;
   readonly stage: string;
-  readonly bundle: Bundle;
+  readonly bundle: StagedBundle;
   readonly architecture?: Architecture;
   readonly containerTasks?: ContainerTasksOptions;
   readonly releaseTask?: string;

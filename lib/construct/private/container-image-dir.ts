@@ -1,9 +1,8 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Stage } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import type { Bundle } from '../../bundle/build-bundle.js';
-import { writeBundleFilesSync } from '../../bundle/write-bundle.js';
+import type { StagedBundle } from '../../bundle/stage-bundle.js';
 import { AdminAppPropsError } from '../errors.js';
 import { CONTAINER_RUNNER_PATH, containerRunnerCode } from './container-runner-code.js';
 
@@ -42,7 +41,7 @@ function dockerfileOf(release: string): string {
  *
  * @throws AdminAppPropsError when `scope` is in no CDK App or Stage (there is no output directory).
  */
-function stageContainerImage(scope: IConstruct, bundle: Bundle): string {
+function stageContainerImage(scope: IConstruct, bundle: Pick<StagedBundle, 'release' | 'directory'>): string {
   const outdir = Stage.of(scope)?.assetOutdir;
   if (outdir === undefined) {
     throw new AdminAppPropsError(`${scope.node.path} is in no CDK App or Stage: its container image needs the app's output directory.`);
@@ -52,7 +51,8 @@ function stageContainerImage(scope: IConstruct, bundle: Bundle): string {
   const staging = `${dir}.staging-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
-  writeBundleFilesSync(join(staging, 'bundle'), bundle.files);
+  // The staged bundle's files as they are: the bytes the functions' asset holds.
+  cpSync(bundle.directory, join(staging, 'bundle'), { recursive: true });
   writeFileSync(join(staging, 'container-runner.mjs'), containerRunnerCode());
   writeFileSync(join(staging, 'Dockerfile'), dockerfileOf(bundle.release));
   if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });

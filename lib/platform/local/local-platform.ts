@@ -33,7 +33,9 @@ import { LocalConsoleSession } from './local-console.js';
 import { localLogs } from './local-logs.js';
 import { LocalParameterStore } from './local-parameters.js';
 import { localPaths, runLogFile, type LocalPaths } from './local-paths.js';
-import { bundleDir, listReleases, readRelease, type StoredRelease } from './release-store.js';
+import { assertBundleWhole, bundleDamage, bundleDir, listReleases, readRelease, type StoredRelease } from './release-store.js';
+import { assertStateDirectories, assertStateWritable } from './local-state.js';
+import { ensureUsableTmpdir } from './usable-tmpdir.js';
 import { runLocally } from './run-process.js';
 
 /** The Node major version of the Lambda runtime that AWS stages run on (nodejs22.x). */
@@ -65,6 +67,8 @@ class LocalPlatform implements Platform {
     private readonly progress: (message: string) => void = () => undefined,
   ) {
     this.#paths = localPaths(project);
+    assertStateDirectories(this.#paths);
+    ensureUsableTmpdir(process.env, progress);
     this.parameters = new LocalParameterStore(this.#paths.parameters);
     this.#ledger = new FileLedger(this.#paths.ledger);
   }
@@ -73,6 +77,7 @@ class LocalPlatform implements Platform {
   async deploy(alias: string = DEFAULT_ALIAS): Promise<LocalDeployment> {
     // The bundler (esbuild) loads only when a deploy needs it: an invoke of the live release does not.
     const { deployLocal } = await import('./local-deploy.js');
+    await assertStateWritable(this.#paths);
     return deployLocal(this.project, this.stage, alias);
   }
 
@@ -107,12 +112,13 @@ class LocalPlatform implements Platform {
 
   /** Makes sure the embedded database serves, when the stage has one. */
   async prepareDatabase(): Promise<void> {
-    if (this.stage.database === 'pglite') await ensureEmbeddedDatabase(this.#paths, this.progress);
+    if (this.stage.database !== undefined) await ensureEmbeddedDatabase(this.#paths, this.progress, this.project.databaseUrlVariable);
   }
 
   async *invoke(plan: InvokePlan, event: AdminEvent & { readonly runId: string }, options: InvokeOptions = {}): AsyncGenerator<RunFrame> {
     // A corrupted parameter file is the stage's fault, said here in one line, not a failed run.
     await this.parameters.list();
+    await assertStateWritable(this.#paths);
     const catalog = await this.catalog(plan);
     const task = [...catalog.tasks, ...catalog.scripts].find((candidate) => candidate.name === event.task);
     // A task the release lacks is refused by the handler; it needs no database started for that.
@@ -135,6 +141,7 @@ class LocalPlatform implements Platform {
   }
 
   async detach(plan: InvokePlan, event: AdminEvent & { readonly runId: string }): Promise<void> {
+    await assertStateWritable(this.#paths);
     const run: DetachedRun = { root: this.project.root, stage: this.stage.name, release: plan.release, event };
     const child = spawn(process.execPath, [join(toolRoot(), 'dist', 'local-detached.mjs')], {
       detached: true,
@@ -162,6 +169,7 @@ class LocalPlatform implements Platform {
   }
 
   async openConsole(plan: InvokePlan, caller: string): Promise<ConsoleSession> {
+    await assertStateWritable(this.#paths);
     await this.prepareDatabase();
     return LocalConsoleSession.open({
       app: this.project.app,
@@ -192,12 +200,22 @@ class LocalPlatform implements Platform {
     const notes: string[] = [];
     const live = aliases[DEFAULT_ALIAS];
     const liveRelease = releases.find((stored) => stored.release === live?.web);
+    const damage = liveRelease === undefined ? undefined : await bundleDamage(this.#paths, liveRelease, 'content');
+    if (liveRelease !== undefined && damage !== undefined) {
+      notes.push(
+        `The live release ${liveRelease.release} is damaged: ${damage}. Runs exit 69 until it is deployed again: cnf-admin deploy --stage local`,
+      );
+    }
     const drift = liveRelease === undefined ? undefined : this.#driftNotice(liveRelease);
-    notes.push(
-      drift ?? (live === undefined ? 'Nothing deployed yet: cnf-admin deploy --stage local' : 'The working tree matches the live release.'),
-    );
-    if (this.stage.database === 'pglite')
-      notes.push(`Embedded PostgreSQL (PGlite) on 127.0.0.1:${await embeddedDatabasePort(this.#paths)}, data in .cnf/local/database/.`);
+    if (damage === undefined)
+      notes.push(
+        drift ??
+          (live === undefined ? 'Nothing deployed yet: cnf-admin deploy --stage local' : 'The working tree matches the live release.'),
+      );
+    if (this.stage.database !== undefined)
+      notes.push(
+        `Embedded PostgreSQL on 127.0.0.1:${await embeddedDatabasePort(this.#paths)}, data in .cnf/local/database/ (cnf-admin db status).`,
+      );
     return {
       stage: this.stage.name,
       platform: 'local',
@@ -245,6 +263,7 @@ class LocalPlatform implements Platform {
         hint: 'Deploy the working tree with: cnf-admin deploy --stage local',
       });
     }
+    await assertBundleWhole(this.#paths, stored);
     return stored;
   }
 

@@ -238,7 +238,19 @@ describe('stop <runId>', () => {
     const installed = given(
       containerScenario({
         ledger: [
-          { runId: RUN_ID, task: CONTAINER_TASK, startedAt: '2026-11-30T04:00:00.000Z', endedAt: '2026-11-30T04:10:00.000Z', exitCode: 0 },
+          {
+            runId: RUN_ID,
+            task: CONTAINER_TASK,
+            args: {},
+            release: RELEASE,
+            source: 'cli',
+            caller: 'alice',
+            log: 'x',
+            startedAt: '2026-11-30T04:00:00.000Z',
+            endedAt: '2026-11-30T04:10:00.000Z',
+            exitCode: 0,
+            durationMs: 1,
+          },
         ],
       }),
     );
