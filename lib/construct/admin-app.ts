@@ -418,6 +418,7 @@ class AdminApp extends Construct {
   private addSchedules(props: ResolvedProps): AdminSchedules | undefined {
     if (props.schedules === undefined || props.schedules.length === 0) return undefined;
     return new AdminSchedules(this, 'Schedules', {
+      ...(this.containerTasks === undefined ? {} : { containerTasks: this.containerTasks }),
       app: props.app,
       stage: props.stage,
       target: this.adminAlias,
