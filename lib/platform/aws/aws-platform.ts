@@ -89,6 +89,11 @@ class AwsPlatform implements Platform {
   /** Reads the stage record, the two aliases and the caller at once: one round trip before the invoke. */
   resolve(target: ReleaseTarget): Promise<InvokePlan> {
     void this.callerIdentity().catch(() => undefined); // under way for the event; its own caller reports a failure
+    // A stage with container tasks loads its ECS client while the plan's round trip is under way, not after it.
+    void this.#stageRecord().then(
+      (record) => (record.container === undefined ? undefined : this.#clients.ecs()),
+      () => undefined,
+    );
     return resolvePlan(
       {
         lambda: this.#clients.lambda,
