@@ -120,7 +120,8 @@ function usageOf(key: string, property: PropertySchema): string {
  */
 function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined): Args {
   const schema = task?.args as (JsonSchema & { properties?: Record<string, PropertySchema>; additionalProperties?: unknown }) | undefined;
-  const properties = schema?.properties ?? {};
+  // Without a prototype: a flag the user typed (--constructor, --to-string) finds only the task's own args.
+  const properties: Record<string, PropertySchema> = Object.assign(Object.create(null) as object, schema?.properties);
   const strict = schema?.additionalProperties === false;
   const args: Args = {};
   const givenAs = new Map<string, string>();

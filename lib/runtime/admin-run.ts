@@ -1,5 +1,7 @@
 import { UsageError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
+import type { RefusalName } from '../core/refusal.js';
+import { RUN_ENDED, RUN_STARTED, type RunEndedFields } from '../core/run-log.js';
 import { resultOfRecord, settledRecord, type RunRecord, type RunResult } from '../core/run.js';
 import { argsLimitProblem } from '../core/args-limits.js';
 import { flagUsageOf, mergeArgs, parseArgFlags } from '../core/task-arg-flags.js';
@@ -8,7 +10,9 @@ import { ConfigError, loadConfig } from './config-loader.js';
 import type { Task } from './define-task.js';
 import { ledgerFromEnvironment } from './ledger/ledger-from-environment.js';
 import { ledgerFailure, LedgerUnavailableError, type Lease, type RunLedger } from './ledger/run-ledger.js';
+import { redactLogLines } from './log-tap.js';
 import { createRunLogger } from './logger.js';
+import { redactOutcome } from './redact-secrets.js';
 import type { CompleteEvent, ReadEvent } from './read-event.js';
 import { describeRelease, resolveTask, type TaskSources } from './resolve-task.js';
 import { runErrorOf, runTask, type TaskOutcome } from './run-task.js';
@@ -115,7 +119,8 @@ class AdminRun {
         resolution.cause as Error,
       );
     }
-    throw this.#refusal(event.runId, event.task, resolution.exitCode, resolution.error.name, resolution.error.message);
+    // A refusal (its name is a RefusalName), or the task's module failing to load (the task failing: exit 1).
+    throw new Refusal(this.#result(event.runId, event.task, { exitCode: resolution.exitCode, error: resolution.error }));
   }
 
   /**
@@ -224,7 +229,7 @@ class AdminRun {
       return this.#finish(ledger, record, log, { exitCode: ExitCode.UNAVAILABLE, error: runErrorOf(error) });
     }
     const runLog = createRunLogger({ runId: record.runId, task: record.task, release: this.#release }, config.secrets);
-    runLog.info('Run started', {
+    runLog.info(RUN_STARTED, {
       source: record.source,
       caller: record.caller,
       args: record.args,
@@ -241,6 +246,8 @@ class AdminRun {
       });
     }
     const timeout = task.options.timeoutSeconds;
+    // Secure values never reach the log, the terminal, the result or the ledger, whatever the task prints or throws.
+    const unredact = redactLogLines(config.secrets);
     const outcome = await runTask(task, {
       args,
       config: config.values,
@@ -252,8 +259,8 @@ class AdminRun {
       deadline: timeout === undefined ? this.deadline : Math.min(this.deadline, Date.now() + timeout * 1000),
       ...(this.context.interrupt === undefined ? {} : { interrupt: this.context.interrupt }),
       ...(lease === undefined ? {} : { leaseLost: lease.lost }),
-    });
-    return this.#finish(ledger, { ...record, configFingerprint: config.fingerprint }, runLog, outcome);
+    }).finally(unredact);
+    return this.#finish(ledger, { ...record, configFingerprint: config.fingerprint }, runLog, redactOutcome(outcome, config.secrets));
   }
 
   async #finish(ledger: RunLedger, record: RunRecord, log: Logger, outcome: TaskOutcome): Promise<RunResult> {
@@ -266,11 +273,11 @@ class AdminRun {
       ...(outcome.error === undefined ? {} : { error: outcome.error }),
       ...(outcome.interruptedAt === undefined ? {} : { interruptedAt: outcome.interruptedAt }),
     };
-    log.info('Run ended', {
+    log.info(RUN_ENDED, {
       exitCode: result.exitCode,
       durationMs: result.durationMs,
       ...(outcome.interruptedAt === undefined ? {} : { interruptedAt: outcome.interruptedAt }),
-    });
+    } satisfies RunEndedFields);
     try {
       await ledger.finish(ended);
     } catch (error) {
@@ -279,7 +286,7 @@ class AdminRun {
     return result;
   }
 
-  #refusal(runId: string, task: string, exitCode: number, name: string, message: string): Refusal {
+  #refusal(runId: string, task: string, exitCode: number, name: RefusalName, message: string): Refusal {
     return new Refusal(this.#result(runId, task, { exitCode, error: { name, message } }));
   }
 

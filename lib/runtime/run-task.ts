@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ExitCode, isTaskExitCode } from '../core/exit-codes.js';
+import { STOPPING_TASK, TASK_THREW, TASK_THREW_AFTER_STOP } from '../core/run-log.js';
 import type { RunError } from '../core/run.js';
 import type { Task, TaskContext } from './define-task.js';
 
@@ -58,7 +59,7 @@ async function runTask(task: Task, input: TaskRunInput): Promise<TaskOutcome> {
   const stop = (error: RunStoppedError): void => {
     if (error.name === 'InterruptedError') interruptedAt ??= new Date().toISOString();
     if (!controller.signal.aborted) {
-      input.log.warn(`Stopping the task: ${error.message}`);
+      input.log.warn(`${STOPPING_TASK}: ${error.message}`);
       controller.abort(error);
     }
   };
@@ -90,7 +91,7 @@ async function runTask(task: Task, input: TaskRunInput): Promise<TaskOutcome> {
     return marked(stoppedOutcome(controller.signal, undefined) ?? finishedOutcome(context.exitCode, output));
   } catch (error) {
     const stopped = stoppedOutcome(controller.signal, error);
-    input.log.error(controller.signal.aborted ? 'The task threw after it was told to stop' : 'The task threw', asError(error));
+    input.log.error(controller.signal.aborted ? TASK_THREW_AFTER_STOP : TASK_THREW, asError(error));
     return marked(stopped ?? { exitCode: ExitCode.TASK_FAILED, error: runErrorOf(error) });
   } finally {
     clearTimeout(timer);

@@ -2,6 +2,7 @@ import { CnfError, UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { InvokePlan, Platform, RunFrame } from '../../core/platform.js';
 import { isReleaseId } from '../../core/release.js';
+import type { RefusalName } from '../../core/refusal.js';
 import { isRefusal, isValidRunId, newRunId, refusalNamesRecordedRun, type AdminEvent, type RunResult } from '../../core/run.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { renderFrames, writeNotice, writeRunFooter, writeRunHeader } from '../render/run-view.js';
@@ -127,7 +128,7 @@ function finish(
     // Refused: nothing ran, so it reads as an error, not as a run, and names no run id the ledger lacks.
     if (json) writeJson(io, refusalDocument(result));
     writeLine(io.stderr, `cnf-admin: ${result.error?.message ?? 'the admin function refused the event'}`);
-    if (['UnknownTask', 'InvalidArgs'].includes(result.error?.name ?? '')) {
+    if ((['UnknownTask', 'InvalidArgs'] satisfies RefusalName[] as string[]).includes(result.error?.name ?? '')) {
       writeLine(io.stderr, `See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`);
     }
     return result.exitCode;
