@@ -249,6 +249,24 @@ const COMMANDS: readonly CommandSpec[] = [
     run: async (_args, options, io) => (await import('./commands/policy.js')).policy(options, io),
   },
   {
+    name: 'init',
+    summary: 'set up the project in this directory (it has a package.json) for cnf-admin',
+    options: [
+      { flags: '--app <name>', description: 'the app name (default: the package name, made valid)' },
+      { flags: '--dry-run', description: 'list what would be written, and write nothing' },
+    ],
+    examples: ['cnf-admin init', 'cnf-admin init --app billing --dry-run'],
+    run: async (_args, options, io) => (await import('./commands/init.js')).init(options, io),
+  },
+  {
+    name: 'cdk-app',
+    arguments: '<file>',
+    summary: 'run a TypeScript CDK app, as cdk.json\'s "app" names it (cnf-admin brings the TypeScript loader)',
+    options: [],
+    examples: ['cnf-admin cdk-app bin/cdk-app.ts'],
+    run: async ([file], _options, io) => (await import('./commands/cdk-app.js')).cdkApp(str(file), io),
+  },
+  {
     name: 'releases',
     summary: 'the releases the stage retains, newest first',
     options: [STAGE, JSON_OUTPUT, ...AWS],

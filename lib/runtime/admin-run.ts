@@ -1,5 +1,7 @@
 import { UsageError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
+import type { RefusalName } from '../core/refusal.js';
+import { RUN_ENDED, RUN_STARTED, type RunEndedFields } from '../core/run-log.js';
 import { resultOfRecord, settledRecord, type RunRecord, type RunResult } from '../core/run.js';
 import { parseArgFlags } from '../core/task-arg-flags.js';
 import { DESCRIBE_TASK, PING_TASK } from '../core/task-catalog.js';
@@ -114,7 +116,8 @@ class AdminRun {
         resolution.cause as Error,
       );
     }
-    throw this.#refusal(event.runId, event.task, resolution.exitCode, resolution.error.name, resolution.error.message);
+    // A refusal (its name is a RefusalName), or the task's module failing to load (the task failing: exit 1).
+    throw new Refusal(this.#result(event.runId, event.task, { exitCode: resolution.exitCode, error: resolution.error }));
   }
 
   /** The args as given (`args`, then `argv` read with the task's schema) and as the schema parsed them. */
@@ -184,7 +187,7 @@ class AdminRun {
       return this.#finish(ledger, record, log, { exitCode: ExitCode.UNAVAILABLE, error: runErrorOf(error) });
     }
     const runLog = createRunLogger({ runId: record.runId, task: record.task, release: this.#release }, config.secrets);
-    runLog.info('Run started', {
+    runLog.info(RUN_STARTED, {
       source: record.source,
       caller: record.caller,
       args: record.args,
@@ -226,7 +229,7 @@ class AdminRun {
       durationMs: result.durationMs,
       ...(outcome.error === undefined ? {} : { error: outcome.error }),
     };
-    log.info('Run ended', { exitCode: result.exitCode, durationMs: result.durationMs });
+    log.info(RUN_ENDED, { exitCode: result.exitCode, durationMs: result.durationMs } satisfies RunEndedFields);
     try {
       await ledger.finish(ended);
     } catch (error) {
@@ -235,7 +238,7 @@ class AdminRun {
     return result;
   }
 
-  #refusal(runId: string, task: string, exitCode: number, name: string, message: string): Refusal {
+  #refusal(runId: string, task: string, exitCode: number, name: RefusalName, message: string): Refusal {
     return new Refusal(this.#result(runId, task, { exitCode, error: { name, message } }));
   }
 

@@ -1,5 +1,6 @@
 import { didYouMean } from '../core/did-you-mean.js';
 import { ExitCode } from '../core/exit-codes.js';
+import type { RefusalName } from '../core/refusal.js';
 import { CONSOLE_TASK, isScriptPath, type TaskCatalog } from '../core/task-catalog.js';
 import { consoleTask } from './console/console-task.js';
 import type { ConsoleScopeFactory } from './console/define-console.js';
@@ -8,7 +9,16 @@ import { runErrorOf } from './run-task.js';
 import { describeScripts, loadScript, scriptPaths } from './script-registry.js';
 import { describeTasks, hasTask, loadTask, type TaskLoaders } from './task-registry.js';
 
-/** What an application registers with the admin handler. */
+/**
+ * What an application registers with the admin handler.
+ *
+ * @example
+ * const sources: TaskSources = {
+ *   tasks: { migrate: () => import('./tasks/migrate.js') },
+ *   console: () => import('./console.js'),
+ * };
+ * export const handler = createAdminHandler(sources);
+ */
 interface TaskSources {
   /** The application's tasks, each loaded lazily. */
   readonly tasks: TaskLoaders;
@@ -36,7 +46,7 @@ function taskRoot(): string {
   return process.env.LAMBDA_TASK_ROOT ?? process.cwd();
 }
 
-const refusal = (exitCode: number, name: string, message: string): Resolution => ({ ok: false, exitCode, error: { name, message } });
+const refusal = (exitCode: number, name: RefusalName, message: string): Resolution => ({ ok: false, exitCode, error: { name, message } });
 
 /**
  * Finds the task an admin event names: an application task, a script of the
