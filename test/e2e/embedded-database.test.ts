@@ -11,7 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopEmbeddedDatabase } from '../../lib/platform/local/embedded-database.js';
 import { localPaths } from '../../lib/platform/local/local-paths.js';
-import { CLI_BIN, cliEnvironment, REPO_ROOT, runCli, type CliResult } from '../support/cli.js';
+import { CLI_BIN, cliEnvironment, finished, REPO_ROOT, runCli, spawnCli, type CliResult } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 let project: TestProject;
@@ -312,5 +312,38 @@ describe('the database belongs to its project', () => {
     expectOneLineError(await project.cli(['db', 'status']), 69, stateFile);
     rmSync(stateFile);
     expect((await project.cli(['invoke', 'migrate'])).code).toBe(0);
+  });
+});
+
+describe('idleness', () => {
+  it('stops after its idle time, but not while a process that uses it (serve) lives', async () => {
+    const idle = { CNF_LOCAL_DB_IDLE_SECONDS: '2' };
+    const other = createTestProject('notes');
+    try {
+      expect((await other.cli(['invoke', 'migrate'], { env: idle })).code).toBe(0);
+      const first = await statusOf(other.dir);
+      await exitOf(first.pid ?? 0, 30_000);
+      expect((await statusOf(other.dir)).running).toBe(false);
+
+      const server = spawnCli(['serve', '--port', '0'], { cwd: other.dir, env: idle });
+      const ended = finished(server);
+      await new Promise<void>((resolve) => {
+        let stderr = '';
+        server.stderr?.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          if (stderr.includes('Serving web:live')) resolve();
+        });
+      });
+      const held = await statusOf(other.dir);
+      expect(held.running).toBe(true);
+      // Several idle checks (every 5 s) past the 2 s idle time: a server that ignored serve would be gone.
+      await new Promise((resolve) => setTimeout(resolve, 12_000));
+      expect(isAlive(held.pid ?? 0)).toBe(true);
+      server.kill('SIGINT');
+      expect((await ended).code).toBe(0);
+      await exitOf(held.pid ?? 0, 30_000);
+    } finally {
+      await other.cleanup();
+    }
   });
 });

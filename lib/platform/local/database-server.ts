@@ -12,14 +12,16 @@
  * - It writes its state file once PostgreSQL accepts connections, and
  *   removes it when it stops, only while the file still names its own instance.
  * - It stops by itself when its data directory is gone (`rm -rf .cnf`) or
- *   replaced, after `idleSeconds` without client connections, on SIGTERM or
+ *   replaced, after `idleSeconds` without client connections or a live
+ *   process that uses it (`users/<pid>`, written by the CLI), on SIGTERM or
  *   SIGINT, and when PostgreSQL ends.
  *
  * Usage: node local-database.mjs <dataDir> <port> <stateFile> <idleSeconds>
  */
 import { randomUUID } from 'node:crypto';
+import { readdirSync, rmSync } from 'node:fs';
 import { chmod, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { writeFileAtomic } from '../../runtime/ledger/atomic-file.js';
 import type { DatabaseServerState } from './database-state.js';
@@ -124,7 +126,27 @@ async function removeStateIfOwn(stateFile: string, instanceId: string): Promise<
   }
 }
 
+/** Whether a process that uses the database still lives; the files of those that ended are removed. */
+function hasLiveUsers(usersDir: string): boolean {
+  let live = false;
+  for (const name of readdirOrNone(usersDir)) {
+    if (isAlive(Number(name))) live = true;
+    else rmSync(join(usersDir, name), { force: true });
+  }
+  return live;
+}
+
+function readdirOrNone(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
 async function serveDatabase(dataDir: string, port: number, stateFile: string, idleSeconds: number): Promise<void> {
+  const usersDir = join(dirname(stateFile), 'users');
   const binaries = postgresBinaries();
   if ((await identity(dataDir)) === undefined) await initialise(binaries.initdb, dataDir);
   // PostgreSQL refuses a data directory others may read; a copy may have lost the mode.
@@ -217,7 +239,7 @@ async function serveDatabase(dataDir: string, port: number, stateFile: string, i
       )
       .then(
         ({ rows }) => {
-          if ((rows[0]?.n ?? 0) > 0) idleSince = Date.now();
+          if ((rows[0]?.n ?? 0) > 0 || hasLiveUsers(usersDir)) idleSince = Date.now();
           else if (Date.now() - idleSince > idleSeconds * 1000) void stop(`idle for ${idleSeconds}s`);
         },
         (error: unknown) => log(`idle check failed: ${(error as Error).message}`),

@@ -18,6 +18,12 @@ interface DatabaseFiles {
   readonly log: string;
   /** Held while a server is being started, so that concurrent runs start one. */
   readonly startLock: string;
+  /**
+   * One empty file per process that uses the database (named by its pid): the
+   * server does not stop for idleness while one of them lives, so a `serve` or
+   * a console with no open connection keeps it.
+   */
+  readonly users: string;
 }
 
 /** The files of the embedded database of the local stage at `paths`. */
@@ -29,6 +35,7 @@ function databaseFiles(paths: LocalPaths): DatabaseFiles {
     state: join(paths.database, 'server.json'),
     log: join(paths.database, 'server.log'),
     startLock: join(paths.database, 'start-lock'),
+    users: join(paths.database, 'users'),
   };
 }
 
