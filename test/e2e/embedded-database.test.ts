@@ -5,8 +5,8 @@
  * state file).
  */
 import { spawn } from 'node:child_process';
-import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, cpSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopEmbeddedDatabase } from '../../lib/platform/local/embedded-database.js';
@@ -66,11 +66,11 @@ function expectOneLineError(result: CliResult, code: number, text: string): void
   expect(result.code).toBe(code);
   expect(result.stderr).toContain(text);
   expect(result.stderr).not.toMatch(/\n\s+at |wasm|RuntimeError/);
-  // The message and its hint; a notice before the command (`! ...`, the Node version) is not part of the error.
+  // The message and its hint; notices (`! ...`) and progress (`· ...`) before it are not part of the error.
   const lines = result.stderr
     .trim()
     .split('\n')
-    .filter((line) => !line.startsWith('! '));
+    .filter((line) => !line.startsWith('! ') && !line.startsWith('· '));
   expect(lines.length).toBeLessThanOrEqual(2);
 }
 
@@ -342,6 +342,31 @@ describe('idleness', () => {
       server.kill('SIGINT');
       expect((await ended).code).toBe(0);
       await exitOf(held.pid ?? 0, 30_000);
+    } finally {
+      await other.cleanup();
+    }
+  });
+});
+
+describe('as root, without a user namespace', () => {
+  it('runs PostgreSQL as nobody when nobody can reach the project, and says what to do when not', async () => {
+    const asNobody = { CNF_LOCAL_DB_AS_ROOT: 'nobody' };
+    const other = createTestProject('notes');
+    const base = dirname(other.dir);
+    try {
+      chmodSync(base, 0o700);
+      const refused = await other.cli(['invoke', 'migrate'], { env: asNobody });
+      if (process.getuid?.() === 0) {
+        expectOneLineError(refused, 69, 'must be able to reach');
+        expect(refused.stderr).toContain('run cnf-admin as a normal user');
+      } else expect(refused.code).toBe(0);
+
+      chmodSync(base, 0o755);
+      const run = await other.cli(['invoke', 'migrate'], { env: asNobody });
+      expect(run.code, run.stderr).toBe(0);
+      const { postgresPid } = await statusOf(other.dir);
+      const owner = statSync(`/proc/${postgresPid}`).uid;
+      expect(owner).toBe(process.getuid?.() === 0 ? 65534 : process.getuid?.());
     } finally {
       await other.cleanup();
     }
