@@ -6,7 +6,8 @@ import { ExitCode } from '../../core/exit-codes.js';
 import type { ConsoleSession, InvokePlan, RunFrame } from '../../core/platform.js';
 import type { RunResult } from '../../core/run.js';
 import { isIncompleteInput } from '../../runtime/console/rewrite-input.js';
-import type { ConsoleOutput } from '../../runtime/console/console-task.js';
+import type { ConsoleAnswer } from '../../core/console-protocol.js';
+import { BOOKKEEPING_MESSAGES } from '../../core/run-log.js';
 import { stylerFor, writeJson, writeLine, type CliIo } from '../io.js';
 import { formatLogLine } from '../render/log-line.js';
 import { writeNotice } from '../render/run-view.js';
@@ -26,10 +27,10 @@ interface ConsoleCommandOptions extends StageOptions {
  * error: in a console they are noise (the run's log keeps them), and the
  * error shows as "Uncaught Name: message", as in Node's REPL.
  */
-const BOOKKEEPING = /"message":"(Run started|Run ended|The task threw)"/;
+const BOOKKEEPING = new RegExp(`"message":"(${BOOKKEEPING_MESSAGES.join('|')})"`);
 
 /** A console value as the REPL prints it; `undefined` prints nothing. */
-function valueOf(output: ConsoleOutput): string | undefined {
+function valueOf(output: ConsoleAnswer): string | undefined {
   return output.result === 'undefined' ? undefined : output.result;
 }
 
@@ -78,7 +79,7 @@ async function consoleCommand(options: ConsoleCommandOptions, io: CliIo): Promis
 async function evaluateOnce(io: CliIo, session: ConsoleSession, code: string, json: boolean): Promise<number> {
   const result = await showEvaluation(json ? { ...io, stdout: io.stderr } : io, session.evaluate(code));
   if (json && result !== undefined) writeJson(io, result);
-  else if (result?.exitCode === ExitCode.OK) writeLine(io.stdout, valueOf(result.output as ConsoleOutput) ?? 'undefined');
+  else if (result?.exitCode === ExitCode.OK) writeLine(io.stdout, valueOf(result.output as ConsoleAnswer) ?? 'undefined');
   else writeLine(io.stderr, errorLine(result));
   return result?.exitCode ?? ExitCode.SOFTWARE;
 }
@@ -99,7 +100,7 @@ async function evaluatePiped(io: CliIo, session: ConsoleSession): Promise<number
     pending = '';
     const result = await showEvaluation(io, session.evaluate(code));
     if (result?.exitCode === ExitCode.OK) {
-      const value = valueOf(result.output as ConsoleOutput);
+      const value = valueOf(result.output as ConsoleAnswer);
       if (value !== undefined) writeLine(io.stdout, value);
     } else {
       writeLine(io.stderr, errorLine(result));
@@ -141,7 +142,7 @@ function repl(io: CliIo, session: ConsoleSession, plan: InvokePlan, historyFile:
         try {
           const result = await showEvaluation(io, session.evaluate(code, { signal: current.signal }));
           if (result?.exitCode === ExitCode.OK) {
-            const output = result.output as ConsoleOutput;
+            const output = result.output as ConsoleAnswer;
             names = output.names;
             callback(null, valueOf(output));
           } else {

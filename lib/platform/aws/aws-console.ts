@@ -1,12 +1,7 @@
+import type { ConsoleAnswer, ConsoleInput } from '../../core/console-protocol.js';
 import type { ConsoleSession, InvokeOptions, InvokePlan, Platform, RunFrame } from '../../core/platform.js';
 import { newRunId } from '../../core/run.js';
 import { CONSOLE_TASK } from '../../core/task-catalog.js';
-
-/** What the admin function answers for one console input (see the runtime's console task). */
-interface ConsoleAnswer {
-  readonly state?: string;
-  readonly dropped?: readonly string[];
-}
 
 /**
  * A console session on an AWS stage. Each input is its own invocation of
@@ -28,7 +23,7 @@ class AwsConsoleSession implements ConsoleSession {
   async *evaluate(code: string, options: InvokeOptions = {}): AsyncGenerator<RunFrame> {
     const event = {
       task: CONSOLE_TASK,
-      args: { code, session: this.#session, state: this.#state },
+      args: { code, session: this.#session, state: this.#state } satisfies ConsoleInput,
       runId: newRunId(),
       source: 'cli' as const,
       caller: this.caller,
@@ -36,7 +31,7 @@ class AwsConsoleSession implements ConsoleSession {
     // The live stream carries a console's output; waiting for CloudWatch would only slow each input down.
     for await (const frame of this.platform.invoke(this.plan, event, { ...options, completeLog: false })) {
       if (frame.type === 'result' && frame.result.exitCode === 0) {
-        const answer = (frame.result.output ?? {}) as ConsoleAnswer;
+        const answer = (frame.result.output ?? {}) as Partial<ConsoleAnswer>;
         this.#state = answer.state ?? '';
         if (answer.dropped !== undefined && answer.dropped.length > 0) {
           yield {

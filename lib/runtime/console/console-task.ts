@@ -1,28 +1,17 @@
 import { inspect } from 'node:util';
 import { z } from 'zod';
+import type { ConsoleAnswer, ConsoleInput } from '../../core/console-protocol.js';
 import { CONSOLE_TASK } from '../../core/task-catalog.js';
 import type { Task } from '../define-task.js';
 import type { ConsoleScopeFactory } from './define-console.js';
 import { ConsoleSession } from './console-session.js';
-
-/** What one console evaluation returns as its run's output. */
-interface ConsoleOutput {
-  /** The input's value, as `util.inspect` shows it. */
-  readonly result: string;
-  /** The session's declared names, for completion. */
-  readonly names: readonly string[];
-  /** With `state` in the args (AWS): the session's variables to send with the next input. */
-  readonly state?: string;
-  /** With `state` in the args: names whose values could not be carried over. */
-  readonly dropped?: readonly string[];
-}
 
 const consoleArgs = z.strictObject({
   code: z.string().min(1),
   session: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/),
   /** Present when no process outlives an evaluation: the saved variables of the session ('' for none yet). */
   state: z.string().optional(),
-});
+}) satisfies z.ZodType<ConsoleInput>;
 
 /* On the local stage one process serves a whole console session, so its sessions live here. */
 const sessions = new Map<string, ConsoleSession>();
@@ -59,13 +48,12 @@ function consoleTask(factory: ConsoleScopeFactory | undefined): Task {
         sessions.set(input.session, session);
       }
       const value = await session.evaluate(input.code);
-      const output: ConsoleOutput = { result: inspect(value, { depth: 4, breakLength: 100 }), names: session.names() };
+      const output: ConsoleAnswer = { result: inspect(value, { depth: 4, breakLength: 100 }), names: session.names() };
       if (input.state === undefined) return output;
       const saved = session.save();
-      return { ...output, ...(saved.state === undefined ? {} : { state: saved.state }), dropped: saved.dropped };
+      return { ...output, ...(saved.state === undefined ? {} : { state: saved.state }), dropped: saved.dropped } satisfies ConsoleAnswer;
     },
   };
 }
 
 export { consoleTask };
-export type { ConsoleOutput };
