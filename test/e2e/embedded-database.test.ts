@@ -5,7 +5,8 @@
  * state file).
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, cpSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -368,6 +369,40 @@ describe('as root, without a user namespace', () => {
       const owner = statSync(`/proc/${postgresPid}`).uid;
       expect(owner).toBe(process.getuid?.() === 0 ? 65534 : process.getuid?.());
     } finally {
+      await other.cleanup();
+    }
+  });
+});
+
+describe('a local stage from the PGlite days', () => {
+  it('moves to PostgreSQL: the old state is no server of its, the old data is left and named, the URL follows', async () => {
+    const other = createTestProject('notes');
+    // Another program holds the port the PGlite server had.
+    const squatter = createServer();
+    const taken = await new Promise<number>((resolve) =>
+      squatter.listen(0, '127.0.0.1', () => resolve((squatter.address() as AddressInfo).port)),
+    );
+    try {
+      const database = join(other.dir, '.cnf', 'local', 'database');
+      mkdirSync(join(database, 'pgdata'), { recursive: true });
+      writeFileSync(join(database, 'pgdata', 'PG_VERSION'), '17\n');
+      writeFileSync(join(database, 'settings.json'), JSON.stringify({ port: taken }));
+      writeFileSync(join(database, 'server.json'), JSON.stringify({ pid: 999_999, port: taken, startedAt: '2026-11-24T15:03:41.000Z' }));
+      writeFileSync(
+        join(other.dir, '.cnf', 'local', 'parameters.json'),
+        JSON.stringify({ parameters: { DATABASE_URL: { value: `postgres://postgres@127.0.0.1:${taken}/postgres`, secure: true } } }),
+      );
+
+      const run = await other.cli(['invoke', 'migrate']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain('the old PGlite data in');
+      expect(run.stderr).toContain(`Port ${taken} is taken by another program`);
+      const { url } = await statusOf(other.dir);
+      const get = await other.cli(['config', 'get', 'DATABASE_URL']);
+      expect(get.stdout.trim()).toBe(url);
+      expect(url).not.toContain(`:${taken}/`);
+    } finally {
+      squatter.close();
       await other.cleanup();
     }
   });

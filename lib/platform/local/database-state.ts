@@ -60,6 +60,13 @@ const databaseServerStateSchema = z.strictObject({
 /** What the server's state file says while it serves. */
 type DatabaseServerState = z.infer<typeof databaseServerStateSchema>;
 
+/*
+ * What the PGlite server of earlier versions wrote. Such a server serves
+ * another data directory (`pgdata/`): it is not this project's server, and it
+ * stops by itself when idle.
+ */
+const pgliteServerStateSchema = z.strictObject({ pid: z.number(), port: z.number(), startedAt: z.string() });
+
 const databaseSettingsSchema = z.strictObject({ port });
 
 /** The embedded database's lasting settings. */
@@ -77,13 +84,17 @@ function problemOf(schema: z.ZodType): (value: unknown) => string | undefined {
 }
 
 /**
- * Reads the server's state file, validated.
+ * Reads the server's state file, validated. The state of an earlier
+ * version's PGlite server reads as no state: that server is not this one.
  *
  * @throws UnavailableError (69) naming the file when it is corrupted.
  */
 async function readServerState(files: DatabaseFiles): Promise<DatabaseServerState | undefined> {
   try {
-    return await readStateFile<DatabaseServerState>(files.state, problemOf(databaseServerStateSchema));
+    const state = await readStateFile<unknown>(files.state, (value) =>
+      pgliteServerStateSchema.safeParse(value).success ? undefined : problemOf(databaseServerStateSchema)(value),
+    );
+    return pgliteServerStateSchema.safeParse(state).success ? undefined : (state as DatabaseServerState | undefined);
   } catch (error) {
     if (!(error instanceof UnavailableError)) throw error;
     throw new UnavailableError(error.message, {

@@ -208,14 +208,15 @@ async function waitUntilServing(
   );
 }
 
-/** The last line of the server's log (since `from`) that says what went wrong, if one does. */
+/**
+ * The line of the server's log (since `from`) that says best what went wrong,
+ * if one does: PostgreSQL's last FATAL or PANIC, else the server's own last error.
+ */
 async function lastComplaint(log: string, from: number): Promise<string | undefined> {
-  const text = (await readFile(log).catch(() => Buffer.alloc(0))).subarray(from).toString('utf8');
-  const lines = text.split('\n').filter((line) => /FATAL|PANIC|ERROR|cannot serve/.test(line));
-  return lines
-    .at(-1)
-    ?.replace(/^\S+ (UTC \[\d+\] )?/, '')
-    .trim();
+  const lines = (await readFile(log).catch(() => Buffer.alloc(0))).subarray(from).toString('utf8').split('\n');
+  const last = (pattern: RegExp): string | undefined => lines.filter((line) => pattern.test(line)).at(-1);
+  const line = last(/\b(FATAL|PANIC):/) ?? last(/ERROR|cannot serve/);
+  return line?.replace(/^\d{4}-\d\d-\d\d[T ][\d:.]+(Z| [A-Z]+)? (\[\d+\] )?/, '').trim();
 }
 
 /**
