@@ -218,6 +218,7 @@ const COMMANDS: readonly CommandSpec[] = [
       STAGE,
       { flags: '--task <name>', description: 'only runs of this task' },
       { flags: '-n, --limit <n>', description: 'at most this many, newest first (default: 20)' },
+      { flags: '--all', description: 'list console evaluations (cnf:console) too; they are left out by default' },
       JSON_OUTPUT,
       ...AWS,
     ],

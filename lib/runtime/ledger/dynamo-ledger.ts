@@ -135,6 +135,8 @@ class DynamoLedger implements RunLedger {
 
   async list(query: LedgerQuery = {}): Promise<RunRecord[]> {
     const index = query.task === undefined ? LEDGER_TABLE.byStartedAt : LEDGER_TABLE.byTask;
+    const excluded = query.excludeTasks ?? [];
+    const excludedValues = Object.fromEntries(excluded.map((task, i) => [`:excluded${i}`, task]));
     const records: RunRecord[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -143,8 +145,10 @@ class DynamoLedger implements RunLedger {
           TableName: this.table,
           IndexName: index.indexName,
           KeyConditionExpression: '#key = :value',
-          ExpressionAttributeNames: { '#key': index.partitionKey },
-          ExpressionAttributeValues: marshall({ ':value': query.task ?? 'run' }),
+          ExpressionAttributeNames: { '#key': index.partitionKey, ...(excluded.length === 0 ? {} : { '#task': 'task' }) },
+          ExpressionAttributeValues: marshall({ ':value': query.task ?? 'run', ...excludedValues }),
+          // A filter reads past the items it drops: the loop below goes on until the limit is met.
+          ...(excluded.length === 0 ? {} : { FilterExpression: `NOT #task IN (${Object.keys(excludedValues).join(', ')})` }),
           ScanIndexForward: false,
           ...(query.limit === undefined ? {} : { Limit: query.limit - records.length }),
           ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey as never }),

@@ -62,7 +62,8 @@ class FileLedger implements RunLedger {
     const records: RunRecord[] = [];
     for (const name of names.filter((file) => file.endsWith('.json') && !file.startsWith('.'))) {
       const record = await this.#read(join(this.#runs, name));
-      if (record !== undefined && (query.task === undefined || record.task === query.task)) records.push(record);
+      if (record !== undefined && (query.task === undefined || record.task === query.task) && !query.excludeTasks?.includes(record.task))
+        records.push(record);
     }
     records.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
     return query.limit === undefined ? records : records.slice(0, query.limit);

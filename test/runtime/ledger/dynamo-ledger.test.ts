@@ -139,6 +139,26 @@ describe('DynamoLedger', () => {
       ExpressionAttributeValues: marshall({ ':value': 'migrate' }),
     });
   });
+
+  it('leaves out excluded tasks with a filter, reading on until the limit is met', async () => {
+    dynamo
+      .on(QueryCommand, { IndexName: 'byStartedAt' })
+      // A filtered page may hold fewer items than asked for, yet more follow.
+      .resolvesOnce({ Items: [], LastEvaluatedKey: marshall({ pk: 'run#run-3' }) })
+      .resolvesOnce({ Items: [marshall({ ...record, pk: 'run#run-1', entity: 'run', expiresAt: 1 })] });
+    const runs = await new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' })).list({
+      excludeTasks: ['cnf:console'],
+      limit: 1,
+    });
+    expect(runs.map((run) => run.runId)).toEqual(['run-1']);
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(2);
+    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+      IndexName: 'byStartedAt',
+      FilterExpression: 'NOT #task IN (:excluded0)',
+      ExpressionAttributeNames: { '#key': 'entity', '#task': 'task' },
+      ExpressionAttributeValues: marshall({ ':value': 'run', ':excluded0': 'cnf:console' }),
+    });
+  });
 });
 
 describe('the admin handler on a DynamoDB ledger', () => {

@@ -45,6 +45,7 @@ describe('FileLedger', () => {
     expect((await ledger.list()).map((run) => run.runId)).toEqual(['c', 'b', 'a']);
     expect((await ledger.list({ task: 'migrate' })).map((run) => run.runId)).toEqual(['c', 'a']);
     expect((await ledger.list({ limit: 1 })).map((run) => run.runId)).toEqual(['c']);
+    expect((await ledger.list({ excludeTasks: ['migrate'] })).map((run) => run.runId)).toEqual(['b']);
   });
 
   it('names a corrupted record', async () => {
