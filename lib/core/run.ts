@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { isRefusalName } from './refusal.js';
 
-/** Where a run was started from. */
+/**
+ * Where a run was started from.
+ *
+ * @example
+ * const source: RunSource = 'schedule'; // one of 'cli', 'schedule', 'console', 'release-phase'
+ */
 type RunSource = 'cli' | 'schedule' | 'console' | 'release-phase';
 
 /** Every valid {@link RunSource}, for validation and help texts. */
@@ -11,6 +17,10 @@ const RUN_SOURCES: readonly RunSource[] = ['cli', 'schedule', 'console', 'releas
  *
  * Only `task` is required, so a Lambda console test event may be as short as
  * `{"task": "migrate"}`; the handler fills in a run id and marks the source.
+ *
+ * @example
+ * // A Lambda console test event, or what `cnf-admin invoke notes:purge -- --older-than-days 30` sends:
+ * const event: AdminEvent = { task: 'notes:purge', args: { olderThanDays: 30 }, runId: '20261124-143927-k3f9qz', source: 'cli' };
  */
 interface AdminEvent {
   /** The task to run, e.g. `migrate` or the reserved `cnf:describe`. */
@@ -54,13 +64,24 @@ interface AdminEvent {
   readonly release?: string;
 }
 
-/** A thrown error as the run result carries it: name and message, no stack. */
+/**
+ * A thrown error as the run result carries it: name and message, no stack.
+ *
+ * @example
+ * const error: RunError = { name: 'TypeError', message: "Cannot read properties of undefined (reading 'id')" };
+ */
 interface RunError {
   readonly name: string;
   readonly message: string;
 }
 
-/** What the admin function returns, and what `invoke --json` prints. */
+/**
+ * What the admin function returns, and what `invoke --json` prints.
+ *
+ * @example
+ * const result: RunResult = await handler({ task: 'migrate' });
+ * if (result.exitCode !== 0) console.error(`${result.task} failed: ${result.error?.message ?? `exit ${result.exitCode}`}`);
+ */
 interface RunResult {
   readonly runId: string;
   readonly task: string;
@@ -73,7 +94,14 @@ interface RunResult {
   readonly error?: RunError;
 }
 
-/** One entry of the run ledger; one element of `runs --json`. */
+/**
+ * One entry of the run ledger; one element of `runs --json`.
+ *
+ * @example
+ * const [last] = await ledger.list({ task: 'migrate', limit: 1 });
+ * const record: RunRecord | undefined = last;
+ * console.log(record?.endedAt === undefined ? 'in progress' : `exit ${record.exitCode}`);
+ */
 interface RunRecord {
   readonly runId: string;
   readonly task: string;
@@ -125,26 +153,9 @@ function settledRecord(record: RunRecord, now: Date = new Date()): RunRecord {
   };
 }
 
-/*
- * The errors with which the admin function refuses an event before anything
- * runs: bad input, a script the release lacks, a run id already in progress,
- * another release, the console switched off, the ledger out of reach.
- */
-const REFUSALS = new Set([
-  'InvalidEvent',
-  'UnknownTask',
-  'InvalidArgs',
-  'ScriptNotInRelease',
-  'RunInProgressError',
-  'ReleaseMismatch',
-  'ConsoleDisabledError',
-  'LedgerUnavailableError',
-  'LedgerThrottledError',
-]);
-
 /** Whether a result says the admin function refused the event and nothing ran (so there is no run log either). */
 function isRefusal(result: RunResult): boolean {
-  return result.exitCode !== 0 && REFUSALS.has(result.error?.name ?? '');
+  return result.exitCode !== 0 && isRefusalName(result.error?.name);
 }
 
 /** The result of a run as its ledger record tells it. */

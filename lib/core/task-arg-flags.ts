@@ -77,7 +77,8 @@ function flagUsages(task: TaskInfo): FlagUsage[] {
  */
 function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined): Args {
   const schema = task?.args as (JsonSchema & { properties?: Record<string, PropertySchema>; additionalProperties?: unknown }) | undefined;
-  const properties = schema?.properties ?? {};
+  // Without a prototype: a flag the user typed (--constructor, --to-string) finds only the task's own args.
+  const properties: Record<string, PropertySchema> = Object.assign(Object.create(null) as object, schema?.properties);
   const strict = schema?.additionalProperties === false;
   const args: Args = {};
   for (let index = 0; index < tokens.length; index += 1) {

@@ -7,7 +7,13 @@ import { readEvent } from './read-event.js';
 import { withResponseStreaming, type ResponseStream } from './response-stream.js';
 import { describeRelease, type TaskSources } from './resolve-task.js';
 
-/** The part of the Lambda context the admin handler uses, plus the local stage's interrupt. */
+/**
+ * The part of the Lambda context the admin handler uses, plus the local stage's interrupt.
+ *
+ * @example
+ * // Lambda passes its context; a test may pass a deadline of its own.
+ * await handler({ task: 'migrate' }, { getRemainingTimeInMillis: () => 60_000 });
+ */
 interface AdminInvocationContext {
   readonly awsRequestId?: string;
   getRemainingTimeInMillis?(): number;
@@ -15,7 +21,15 @@ interface AdminInvocationContext {
   readonly interrupt?: AbortSignal;
 }
 
-/** Options of {@link createAdminHandler}. */
+/**
+ * Options of {@link createAdminHandler}.
+ *
+ * @example
+ * createAdminHandler({
+ *   tasks: { migrate: () => import('./tasks/migrate.js') },
+ *   console: () => import('./console.js'),
+ * });
+ */
 interface AdminHandlerOptions extends TaskSources {
   /**
    * The run ledger that records every run and holds the task locks.
@@ -25,7 +39,14 @@ interface AdminHandlerOptions extends TaskSources {
   readonly ledger?: RunLedger;
 }
 
-/** The admin function's handler; `describe()` builds the task catalog. */
+/**
+ * The admin function's handler; `describe()` builds the task catalog.
+ *
+ * @example
+ * export const handler: AdminHandler = createAdminHandler({ tasks });
+ * const result = await handler({ task: 'migrate', args: {} }); // a RunResult, in a test
+ * const catalog = await handler.describe(); // what `cnf-admin tasks` lists
+ */
 interface AdminHandler {
   (event: unknown, context?: AdminInvocationContext): Promise<RunResult>;
   /** How Lambda calls it, with a response stream (see `withResponseStreaming`). */

@@ -1,5 +1,7 @@
 import { UsageError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
+import type { RefusalName } from '../core/refusal.js';
+import { RUN_ENDED, RUN_STARTED, type RunEndedFields } from '../core/run-log.js';
 import { resultOfRecord, settledRecord, type RunRecord, type RunResult } from '../core/run.js';
 import { parseArgFlags } from '../core/task-arg-flags.js';
 import { DESCRIBE_TASK, PING_TASK } from '../core/task-catalog.js';
@@ -7,7 +9,9 @@ import { ConfigError, loadConfig } from './config-loader.js';
 import type { Task } from './define-task.js';
 import { ledgerFromEnvironment } from './ledger/ledger-from-environment.js';
 import { ledgerFailure, LedgerUnavailableError, type Lease, type RunLedger } from './ledger/run-ledger.js';
+import { redactLogLines } from './log-tap.js';
 import { createRunLogger } from './logger.js';
+import { redactOutcome } from './redact-secrets.js';
 import type { CompleteEvent, ReadEvent } from './read-event.js';
 import { describeRelease, resolveTask, type TaskSources } from './resolve-task.js';
 import { runErrorOf, runTask, type TaskOutcome } from './run-task.js';
@@ -112,7 +116,8 @@ class AdminRun {
         resolution.cause as Error,
       );
     }
-    throw this.#refusal(event.runId, event.task, resolution.exitCode, resolution.error.name, resolution.error.message);
+    // A refusal (its name is a RefusalName), or the task's module failing to load (the task failing: exit 1).
+    throw new Refusal(this.#result(event.runId, event.task, { exitCode: resolution.exitCode, error: resolution.error }));
   }
 
   /** The args as given (`args`, then `argv` read with the task's schema) and as the schema parsed them. */
@@ -182,7 +187,7 @@ class AdminRun {
       return this.#finish(ledger, record, log, { exitCode: ExitCode.UNAVAILABLE, error: runErrorOf(error) });
     }
     const runLog = createRunLogger({ runId: record.runId, task: record.task, release: this.#release }, config.secrets);
-    runLog.info('Run started', {
+    runLog.info(RUN_STARTED, {
       source: record.source,
       caller: record.caller,
       args: record.args,
@@ -191,6 +196,8 @@ class AdminRun {
       remainingMs: this.deadline - Date.now(),
     });
     const timeout = task.options.timeoutSeconds;
+    // Secure values never reach the log, the terminal, the result or the ledger, whatever the task prints or throws.
+    const unredact = redactLogLines(config.secrets);
     const outcome = await runTask(task, {
       args,
       config: config.values,
@@ -202,8 +209,8 @@ class AdminRun {
       deadline: timeout === undefined ? this.deadline : Math.min(this.deadline, Date.now() + timeout * 1000),
       ...(this.context.interrupt === undefined ? {} : { interrupt: this.context.interrupt }),
       ...(lease === undefined ? {} : { leaseLost: lease.lost }),
-    });
-    return this.#finish(ledger, { ...record, configFingerprint: config.fingerprint }, runLog, outcome);
+    }).finally(unredact);
+    return this.#finish(ledger, { ...record, configFingerprint: config.fingerprint }, runLog, redactOutcome(outcome, config.secrets));
   }
 
   async #finish(ledger: RunLedger, record: RunRecord, log: Logger, outcome: TaskOutcome): Promise<RunResult> {
@@ -215,7 +222,7 @@ class AdminRun {
       durationMs: result.durationMs,
       ...(outcome.error === undefined ? {} : { error: outcome.error }),
     };
-    log.info('Run ended', { exitCode: result.exitCode, durationMs: result.durationMs });
+    log.info(RUN_ENDED, { exitCode: result.exitCode, durationMs: result.durationMs } satisfies RunEndedFields);
     try {
       await ledger.finish(ended);
     } catch (error) {
@@ -224,7 +231,7 @@ class AdminRun {
     return result;
   }
 
-  #refusal(runId: string, task: string, exitCode: number, name: string, message: string): Refusal {
+  #refusal(runId: string, task: string, exitCode: number, name: RefusalName, message: string): Refusal {
     return new Refusal(this.#result(runId, task, { exitCode, error: { name, message } }));
   }
 

@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ExitCode, isTaskExitCode } from '../core/exit-codes.js';
+import { TASK_THREW, TASK_THREW_AFTER_STOP } from '../core/run-log.js';
 import type { RunError } from '../core/run.js';
 import type { Task, TaskContext } from './define-task.js';
 
@@ -80,7 +81,7 @@ async function runTask(task: Task, input: TaskRunInput): Promise<TaskOutcome> {
     return stoppedOutcome(controller.signal) ?? finishedOutcome(context.exitCode, output);
   } catch (error) {
     const stopped = stoppedOutcome(controller.signal);
-    input.log.error(stopped === undefined ? 'The task threw' : 'The task threw after it was told to stop', asError(error));
+    input.log.error(stopped === undefined ? TASK_THREW : TASK_THREW_AFTER_STOP, asError(error));
     return stopped ?? { exitCode: ExitCode.TASK_FAILED, error: runErrorOf(error) };
   } finally {
     clearTimeout(timer);

@@ -96,7 +96,7 @@ describe('bad input', () => {
       expectUserError(
         result,
         69,
-        `The local stage's state is corrupted: ${join(broken.dir, '.cnf', 'local', 'aliases.json')}: alias pair "live" must be`,
+        `The local stage's state is corrupted: ${join(broken.dir, '.cnf', 'local', 'aliases.json')}: live.web: Invalid input: expected string`,
       );
       expect(result.stderr).toContain('delete .cnf/local/ and run `cnf-admin deploy --stage local`');
       writeFileSync(join(broken.dir, '.cnf', 'local', 'aliases.json'), '{"live": ');

@@ -7,7 +7,8 @@ import type { ConsoleEvaluateOptions, ConsoleSession, InvokePlan, RunFrame } fro
 import type { RunResult } from '../../core/run.js';
 import type { PlatformKind } from '../../core/stage.js';
 import { isIncompleteInput } from '../../runtime/console/rewrite-input.js';
-import type { ConsoleOutput } from '../../runtime/console/console-task.js';
+import type { ConsoleAnswer } from '../../core/console-protocol.js';
+import { BOOKKEEPING_MESSAGES } from '../../core/run-log.js';
 import { ConsoleHistory } from '../console-history.js';
 import { STOP_SIGNALS, withInterrupts } from '../interrupts.js';
 import { stylerFor, writeJson, writeLine, type CliIo } from '../io.js';
@@ -29,13 +30,13 @@ interface ConsoleCommandOptions extends StageOptions {
  * error: in a console they are noise (the run's log keeps them), and the
  * error shows as "Uncaught Name: message", as in Node's REPL.
  */
-const BOOKKEEPING = /"message":"(Run started|Run ended|The task threw|Stopping the task: [^"]*)"/;
+const BOOKKEEPING = new RegExp(`"message":"(${[...BOOKKEEPING_MESSAGES, 'Stopping the task: [^"]*'].join('|')})"`);
 
 const LOCAL_INTERRUPT = 'Interrupting: the evaluation is asked to stop (its signal fired). Press Ctrl-C again to end it at once.';
 const AWS_INTERRUPT = 'Interrupted: no longer waiting for the evaluation.';
 
 /** A console value as the REPL prints it; `undefined` prints nothing. */
-function valueOf(output: ConsoleOutput): string | undefined {
+function valueOf(output: ConsoleAnswer): string | undefined {
   return output.result === 'undefined' ? undefined : output.result;
 }
 
@@ -100,7 +101,7 @@ async function evaluateOnce(io: CliIo, session: ConsoleSession, code: string, js
     return showEvaluation(json ? { ...io, stdout: io.stderr } : io, evaluation);
   });
   if (json && result !== undefined) writeJson(io, result);
-  else if (result?.exitCode === ExitCode.OK) writeLine(io.stdout, valueOf(result.output as ConsoleOutput) ?? 'undefined');
+  else if (result?.exitCode === ExitCode.OK) writeLine(io.stdout, valueOf(result.output as ConsoleAnswer) ?? 'undefined');
   else if (result !== undefined || !interrupted) writeLine(io.stderr, errorLine(result));
   if (result === undefined) return interrupted ? ExitCode.INTERRUPTED : ExitCode.SOFTWARE;
   return result.exitCode;
@@ -125,7 +126,7 @@ async function evaluatePiped(io: CliIo, session: ConsoleSession, notice: string)
       pending = '';
       const result = await showEvaluation(io, session.evaluate(code, { signal, force, colors: colorsFor(io) }));
       if (result?.exitCode === ExitCode.OK) {
-        const value = valueOf(result.output as ConsoleOutput);
+        const value = valueOf(result.output as ConsoleAnswer);
         if (value !== undefined) writeLine(io.stdout, value);
       } else if (result !== undefined || !signal.aborted) {
         writeLine(io.stderr, errorLine(result));
@@ -199,7 +200,7 @@ function repl(io: CliIo, session: ConsoleSession, plan: InvokePlan, history: Con
     try {
       const options: ConsoleEvaluateOptions = { signal: current.interrupt.signal, force: current.force.signal, colors };
       const result = await showEvaluation(io, session.evaluate(code, options));
-      if (result?.exitCode === ExitCode.OK) return valueOf(result.output as ConsoleOutput);
+      if (result?.exitCode === ExitCode.OK) return valueOf(result.output as ConsoleAnswer);
       // On AWS an interrupt leaves no result: the session has said what that means.
       if (result !== undefined || !current.interrupt.signal.aborted) writeLine(io.stderr, errorLine(result));
       // Ctrl-C on an input is the user's own choice, not a failure of the session.

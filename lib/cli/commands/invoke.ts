@@ -2,6 +2,7 @@ import { UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { InvokePlan, Platform, RunFrame } from '../../core/platform.js';
 import { isReleaseId } from '../../core/release.js';
+import type { RefusalName } from '../../core/refusal.js';
 import { isRefusal, isValidRunId, newRunId, type AdminEvent } from '../../core/run.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { renderFrames, writeNotice, writeRunFooter, writeRunHeader } from '../render/run-view.js';
@@ -82,7 +83,7 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
   if (isRefusal(result)) {
     // Refused: nothing ran, so it reads as an error, not as a run.
     writeLine(io.stderr, `cnf-admin: ${result.error?.message ?? 'the admin function refused the event'}`);
-    if (['UnknownTask', 'InvalidArgs'].includes(result.error?.name ?? '')) {
+    if ((['UnknownTask', 'InvalidArgs'] satisfies RefusalName[] as string[]).includes(result.error?.name ?? '')) {
       writeLine(io.stderr, `See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`);
     }
     return result.exitCode;

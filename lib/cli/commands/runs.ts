@@ -1,4 +1,4 @@
-import { UsageError } from '../../core/errors.js';
+import { UnavailableError, UsageError } from '../../core/errors.js';
 import type { RunRecord } from '../../core/run.js';
 import { CONSOLE_TASK } from '../../core/task-catalog.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
@@ -101,7 +101,7 @@ async function runsShow(runId: string, options: RunsCommandOptions, io: CliIo): 
     await renderFrames(io, platform.logs(runId), false);
   } catch (error) {
     // The record stands on its own: a log that expired, or has not arrived yet, is worth a line, not a failure.
-    if (!(error instanceof UsageError)) throw error;
+    if (!(error instanceof UsageError || error instanceof UnavailableError)) throw error;
     writeNotice(io, `No log to show: ${error.message}`);
   }
   return 0;

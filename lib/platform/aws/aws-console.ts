@@ -1,17 +1,10 @@
 import { deserialize } from 'node:v8';
+import type { ConsoleAnswer, ConsoleInput } from '../../core/console-protocol.js';
 import type { ConsoleCompletion, ConsoleEvaluateOptions, ConsoleSession, InvokePlan, Platform, RunFrame } from '../../core/platform.js';
 import { newRunId } from '../../core/run.js';
 import { CONSOLE_TASK } from '../../core/task-catalog.js';
 import { completeLine, memberNames, valueAt } from '../../runtime/console/console-completion.js';
 import { consoleGlobalNames } from '../../runtime/console/console-session.js';
-
-/** What the admin function answers for one console input (see the runtime's console task). */
-interface ConsoleAnswer {
-  readonly state?: string;
-  readonly dropped?: readonly string[];
-  readonly names?: readonly string[];
-  readonly members?: Readonly<Record<string, readonly string[]>>;
-}
 
 /* What every session's scope holds, before any answer has said more. */
 const SCOPE_NAMES = ['config', 'log', 'signal'];
@@ -46,7 +39,12 @@ class AwsConsoleSession implements ConsoleSession {
   async *evaluate(code: string, options: ConsoleEvaluateOptions = {}): AsyncGenerator<RunFrame> {
     const event = {
       task: CONSOLE_TASK,
-      args: { code, session: this.#session, state: this.#state, ...(options.colors === true ? { colors: true } : {}) },
+      args: {
+        code,
+        session: this.#session,
+        state: this.#state,
+        ...(options.colors === true ? { colors: true } : {}),
+      } satisfies ConsoleInput,
       runId: newRunId(),
       source: 'cli' as const,
       caller: this.caller,
@@ -56,7 +54,7 @@ class AwsConsoleSession implements ConsoleSession {
     for await (const frame of this.platform.invoke(this.plan, event, { ...options, completeLog: false })) {
       if (frame.type === 'result') answered = true;
       if (frame.type === 'result' && frame.result.exitCode === 0) {
-        const answer = (frame.result.output ?? {}) as ConsoleAnswer;
+        const answer = (frame.result.output ?? {}) as Partial<ConsoleAnswer>;
         this.#state = answer.state ?? '';
         this.#names = answer.names ?? this.#names;
         this.#members = answer.members ?? this.#members;

@@ -12,6 +12,7 @@ import type {
   RunQuery,
   StageStatus,
 } from '../../core/platform.js';
+import { stageFunctionNames } from '../../core/function-names.js';
 import type { Project } from '../../core/project.js';
 import { runResultOfPayload } from '../../core/run-frames.js';
 import { isRefusal, newRunId, settledRecord, type AdminEvent, type RunRecord } from '../../core/run.js';
@@ -22,7 +23,7 @@ import { INTERRUPTED } from './abortable.js';
 import { AwsConsoleSession } from './aws-console.js';
 import { AwsClients, INVOKE_TIMEOUT_MARGIN_SECONDS, type AwsClientOptions } from './aws-clients.js';
 import { callAws, translateAwsError } from './aws-errors.js';
-import { conventionalFunctionNames, findStageRecord, readStageRecord, type StageAddress } from './discovery.js';
+import { findStageRecord, readStageRecord, type StageAddress } from './discovery.js';
 import { invokeBuffered, invokeDetached, type AdminInvocation } from './invoke-buffered.js';
 import { THROTTLE_DELAYS_MS } from './invoke-request.js';
 import { invokeStreaming } from './invoke-stream.js';
@@ -89,7 +90,8 @@ class AwsPlatform implements Platform {
         lambda: this.#clients.lambda,
         stage: this.stage.name,
         record: this.#stageRecord(),
-        names: conventionalFunctionNames(this.project.app, this.stage.name),
+        // Known without reading anything, so that the aliases are read while the stage record is.
+        names: stageFunctionNames(this.project.app, this.stage.name),
       },
       target,
     );

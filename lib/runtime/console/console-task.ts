@@ -1,28 +1,13 @@
 import { inspect } from 'node:util';
 import { z } from 'zod';
 import { CONSOLE_TASK } from '../../core/task-catalog.js';
+import type { ConsoleAnswer, ConsoleInput } from '../../core/console-protocol.js';
 import { loadConfig } from '../config-loader.js';
 import type { Task } from '../define-task.js';
 import { createRunLogger } from '../logger.js';
 import type { ConsoleScopeFactory } from './define-console.js';
 import { registerCompleter } from './completion-hook.js';
 import { ConsoleSession } from './console-session.js';
-
-/** What one console evaluation returns as its run's output. */
-interface ConsoleOutput {
-  /** The input's value, as `util.inspect` shows it. */
-  readonly result: string;
-  /** The session's declared names, for completion. */
-  readonly names: readonly string[];
-  /** The names the session's inputs declared: what is lost when its process must be ended. */
-  readonly declared: readonly string[];
-  /** With `state` in the args (AWS): the session's variables to send with the next input. */
-  readonly state?: string;
-  /** With `state` in the args: names whose values could not be carried over. */
-  readonly dropped?: readonly string[];
-  /** With `state` in the args: the member names of each scope value, for completion on the caller's side. */
-  readonly members?: Readonly<Record<string, readonly string[]>>;
-}
 
 const consoleArgs = z.strictObject({
   code: z.string().min(1),
@@ -31,7 +16,7 @@ const consoleArgs = z.strictObject({
   state: z.string().optional(),
   /** Show the value in colour (the caller's terminal takes ANSI colours). */
   colors: z.boolean().optional(),
-});
+}) satisfies z.ZodType<ConsoleInput>;
 
 /* On the local stage one process serves a whole console session, so its sessions live here. */
 const sessions = new Map<string, ConsoleSession>();
@@ -109,7 +94,7 @@ function consoleTask(factory: ConsoleScopeFactory | undefined): Task {
         sessions.set(input.session, session);
       }
       const value = await session.evaluate(input.code, { signal, log });
-      const output: ConsoleOutput = {
+      const output: ConsoleAnswer = {
         // `undefined` stays plain: the console prints nothing for it, coloured or not.
         result: value === undefined ? 'undefined' : inspect(value, { depth: 4, breakLength: 100, colors: input.colors === true }),
         names: session.names(),
@@ -128,4 +113,3 @@ function consoleTask(factory: ConsoleScopeFactory | undefined): Task {
 }
 
 export { consoleTask, registerConsoleScope };
-export type { ConsoleOutput };
