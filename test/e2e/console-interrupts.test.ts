@@ -84,6 +84,24 @@ describe('interrupting console -e', () => {
   });
 });
 
+describe('interrupting piped console input', () => {
+  it('stops the evaluation that runs, reads no further input, and exits 130', async () => {
+    const child = spawnCli(['console'], {
+      cwd: project.dir,
+      input: 'console.log("first ran")\nawait new Promise((resolve) => setTimeout(resolve, 120_000))\nconsole.log("second ran")\n',
+    });
+    let output = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+      if (output.includes('first ran')) child.kill('SIGINT');
+    });
+    const result = await finished(child);
+    expect(result.code).toBe(130);
+    expect(output).not.toContain('second ran');
+    expect(result.stderr).toContain('Interrupting: the evaluation is asked to stop');
+  });
+});
+
 describe('runs and console evaluations', () => {
   it('leaves console evaluations out by default, in the table and in --json, says so, and lists them with --all', async () => {
     expect((await project.cli(['invoke', 'echo', '--args', '{"count":1}'])).code).toBe(0);

@@ -124,6 +124,7 @@ async function evaluatePiped(io: CliIo, session: ConsoleSession, notice: string)
       if (pending.trim() === '' || isIncompleteInput(pending)) continue;
       const code = pending;
       pending = '';
+      if (signal.aborted) break;
       const result = await showEvaluation(io, session.evaluate(code, { signal, force, colors: colorsFor(io) }));
       if (result?.exitCode === ExitCode.OK) {
         const value = valueOf(result.output as ConsoleAnswer);
@@ -133,7 +134,7 @@ async function evaluatePiped(io: CliIo, session: ConsoleSession, notice: string)
       }
       if (exitCode === ExitCode.OK && result?.exitCode !== ExitCode.OK)
         exitCode = result?.exitCode ?? (signal.aborted ? ExitCode.INTERRUPTED : ExitCode.SOFTWARE);
-      if (signal.aborted) return exitCode;
+      if (signal.aborted) break;
     }
     if (signal.aborted) return exitCode === ExitCode.OK ? ExitCode.INTERRUPTED : exitCode;
     if (pending.trim() !== '') {
