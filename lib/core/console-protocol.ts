@@ -15,7 +15,7 @@ interface ConsoleInput {
    * variables, as the last answer gave them ('' for none yet).
    */
   readonly state?: string;
-  /** Show the value with ANSI colours (the caller's terminal takes them). */
+  /** Show the value in colour (the caller's terminal takes ANSI colours). */
   readonly colors?: boolean;
 }
 
@@ -23,10 +23,10 @@ interface ConsoleInput {
 interface ConsoleAnswer {
   /** The input's value, as `util.inspect` shows it. */
   readonly result: string;
-  /** The session's names (scope and declared), for completion. */
+  /** The session's declared names, for completion. */
   readonly names: readonly string[];
   /** The names the session's inputs declared: what is lost when its process must be ended. */
-  readonly declared?: readonly string[];
+  readonly declared: readonly string[];
   /** With `state` in the input (AWS): the session's variables to send with the next input. */
   readonly state?: string;
   /** With `state` in the input: names whose values could not be carried over. */

@@ -8,7 +8,7 @@ import type { RunResult } from '../../core/run.js';
 import type { PlatformKind } from '../../core/stage.js';
 import { isIncompleteInput } from '../../runtime/console/rewrite-input.js';
 import type { ConsoleAnswer } from '../../core/console-protocol.js';
-import { BOOKKEEPING_MESSAGES } from '../../core/run-log.js';
+import { BOOKKEEPING_MESSAGES, STOPPING_TASK } from '../../core/run-log.js';
 import { ConsoleHistory } from '../console-history.js';
 import { STOP_SIGNALS, withInterrupts } from '../interrupts.js';
 import { stylerFor, writeJson, writeLine, type CliIo } from '../io.js';
@@ -30,7 +30,7 @@ interface ConsoleCommandOptions extends StageOptions {
  * error: in a console they are noise (the run's log keeps them), and the
  * error shows as "Uncaught Name: message", as in Node's REPL.
  */
-const BOOKKEEPING = new RegExp(`"message":"(${[...BOOKKEEPING_MESSAGES, 'Stopping the task: [^"]*'].join('|')})"`);
+const BOOKKEEPING = new RegExp(`"message":"(${BOOKKEEPING_MESSAGES.join('|')}|${STOPPING_TASK}: [^"]*)"`);
 
 const LOCAL_INTERRUPT = 'Interrupting: the evaluation is asked to stop (its signal fired). Press Ctrl-C again to end it at once.';
 const AWS_INTERRUPT = 'Interrupted: no longer waiting for the evaluation.';

@@ -93,6 +93,7 @@ async function runsShow(runId: string, options: RunsCommandOptions, io: CliIo): 
     ['duration', record.durationMs === undefined ? '-' : formatDuration(record.durationMs)],
     ['config', record.configFingerprint ?? '-'],
     ['error', record.error === undefined ? '-' : `${record.error.name}: ${record.error.message}`],
+    ...(record.interruptedAt === undefined ? [] : [['stop', `interrupted at ${record.interruptedAt}`] as [string, string]]),
     ['log', record.log],
   ];
   writeLine(io.stdout, fields.map(([name, value]) => `${name.padEnd(9)}${value}`).join('\n'));

@@ -1,5 +1,5 @@
-import { deserialize } from 'node:v8';
 import type { ConsoleAnswer, ConsoleInput } from '../../core/console-protocol.js';
+import { deserialize } from 'node:v8';
 import type { ConsoleCompletion, ConsoleEvaluateOptions, ConsoleSession, InvokePlan, Platform, RunFrame } from '../../core/platform.js';
 import { newRunId } from '../../core/run.js';
 import { CONSOLE_TASK } from '../../core/task-catalog.js';

@@ -42,10 +42,13 @@ async function loadHandler(): Promise<AdminHandler> {
   return ((await import(pathToFileURL(join(taskRoot, 'admin.mjs')).href)) as { handler: AdminHandler }).handler;
 }
 
-/** Calls the handler as Lambda would, with a fresh deadline and interrupt for this run. */
+/**
+ * Calls the handler as Lambda would, with a fresh deadline, and the current
+ * interrupt: one that arrived while the process started (before the handler
+ * loaded) still reaches the run.
+ */
 async function invokeOnce(handler: AdminHandler, event: unknown): Promise<RunResult> {
   const deadline = Date.now() + Number(process.env.CNF_FUNCTION_TIMEOUT_SECONDS ?? 900) * 1000;
-  interrupt = new AbortController();
   const result = await handler(event, {
     awsRequestId: randomUUID(),
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
@@ -82,6 +85,8 @@ async function runSession(token: string): Promise<void> {
     }
     const { event, log } = request;
     process.env.CNF_RUN_LOG = log;
+    // Each evaluation of a session has an interrupt of its own.
+    interrupt = new AbortController();
     const result = await invokeOnce(handler, event);
     process.stdout.write(`\0cnf:${token}:result ${JSON.stringify(result)}\n`);
   }
