@@ -103,6 +103,11 @@ async function evaluateOnce(io: CliIo, session: ConsoleSession, code: string, js
   if (json && result !== undefined) writeJson(io, result);
   else if (result?.exitCode === ExitCode.OK) writeLine(io.stdout, valueOf(result.output as ConsoleAnswer) ?? 'undefined');
   else if (result !== undefined || !interrupted) writeLine(io.stderr, errorLine(result));
+  if (result?.interruptedAt !== undefined && result.exitCode !== ExitCode.INTERRUPTED)
+    writeNotice(
+      io,
+      `The evaluation was asked to stop but ended on its own: exit ${result.exitCode} is its own, and the ledger records it as interrupted.`,
+    );
   if (result === undefined) return interrupted ? ExitCode.INTERRUPTED : ExitCode.SOFTWARE;
   return result.exitCode;
 }
