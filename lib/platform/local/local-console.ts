@@ -277,5 +277,5 @@ function signalGroup(child: ChildProcessWithoutNullStreams, signal: NodeJS.Signa
   }
 }
 
-export { CONSOLE_GRACE_MS, LocalConsoleSession };
+export { LocalConsoleSession };
 export type { LocalConsoleTarget };
