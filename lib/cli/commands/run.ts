@@ -18,7 +18,7 @@ async function runScript(options: RunCommandOptions, io: CliIo): Promise<number>
   const path = options.path.replace(/^\.\//, '');
   if (!isScriptPath(path)) {
     throw new UsageError(`cnf-admin run takes the path of a .ts file under scripts/, got: ${JSON.stringify(options.path)}`, {
-      hint: 'For example: cnf-admin run scripts/fix-bad-records.ts -- --dry-run',
+      hint: 'For example: cnf-admin run scripts/<file>.ts -- --dry-run (cnf-admin tasks lists the scripts of the live release)',
     });
   }
   const { path: _path, ...rest } = options;
