@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { ExitCode } from '../core/exit-codes.js';
 import { toolVersion } from '../core/tool-root.js';
 import type { CliIo } from './io.js';
 
@@ -218,6 +219,7 @@ const COMMANDS: readonly CommandSpec[] = [
       STAGE,
       { flags: '--task <name>', description: 'only runs of this task' },
       { flags: '-n, --limit <n>', description: 'at most this many, newest first (default: 20)' },
+      { flags: '--all', description: 'list console evaluations (cnf:console) too; they are left out by default' },
       JSON_OUTPUT,
       ...AWS,
     ],
@@ -310,7 +312,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
   program.addHelpText(
     'after',
-    "\nEvery command takes --stage (default: local). Exit codes: 0..63 the task's own, 64 usage, 69 unavailable, 75 locked or throttled, 77 permission denied, 78 release mismatch, 124 timeout, 130 interrupted.\n",
+    `\nEvery command takes --stage (default: local). Exit codes: 0..${ExitCode.TASK_MAX} the task's own, ${ExitCode.USAGE} usage, ${ExitCode.BUILD_FAILED} the bundle did not build, ${ExitCode.UNAVAILABLE} unavailable or damaged state, ${ExitCode.SOFTWARE} a run crashed or cnf-admin failed, ${ExitCode.TEMP_FAIL} locked or throttled, ${ExitCode.NO_PERMISSION} permission denied, ${ExitCode.RELEASE_MISMATCH} release mismatch, ${ExitCode.TIMEOUT} timeout, ${ExitCode.INTERRUPTED} interrupted.\n`,
   );
   for (const spec of COMMANDS) addCommand(program, spec, io, setExitCode);
   return program;

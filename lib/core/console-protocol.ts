@@ -15,6 +15,8 @@ interface ConsoleInput {
    * variables, as the last answer gave them ('' for none yet).
    */
   readonly state?: string;
+  /** Show the value in colour (the caller's terminal takes ANSI colours). */
+  readonly colors?: boolean;
 }
 
 /** What one console evaluation answers, as its run's output. */
@@ -23,10 +25,14 @@ interface ConsoleAnswer {
   readonly result: string;
   /** The session's declared names, for completion. */
   readonly names: readonly string[];
+  /** The names the session's inputs declared: what is lost when its process must be ended. */
+  readonly declared: readonly string[];
   /** With `state` in the input (AWS): the session's variables to send with the next input. */
   readonly state?: string;
   /** With `state` in the input: names whose values could not be carried over. */
   readonly dropped?: readonly string[];
+  /** With `state` in the input: the member names of each scope value, for completion on the caller's side. */
+  readonly members?: Readonly<Record<string, readonly string[]>>;
 }
 
 export type { ConsoleAnswer, ConsoleInput };

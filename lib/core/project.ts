@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
+import { didYouMean } from './did-you-mean.js';
 import { UsageError } from './errors.js';
 import { assertValidAppName, assertValidStageName, LOCAL_STAGE, type Stage } from './stage.js';
 
@@ -232,9 +233,12 @@ function stageOf(project: Project, name: string): Stage {
   const stage = project.stages.get(name);
   if (stage === undefined) {
     const known = [...project.stages.keys()].join(', ');
-    throw new UsageError(`Unknown stage ${JSON.stringify(name)}. This project's stages: ${known}.`, {
-      hint: 'Declare AWS stages under context.cnf.stages in cdk.json.',
-    });
+    throw new UsageError(
+      `Unknown stage ${JSON.stringify(name)}.${didYouMean(name, project.stages.keys())} This project's stages: ${known}.`,
+      {
+        hint: 'Declare AWS stages under context.cnf.stages in cdk.json.',
+      },
+    );
   }
   return stage;
 }

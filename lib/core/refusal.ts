@@ -14,6 +14,7 @@ const REFUSAL_NAMES = [
   'InvalidArgs',
   'ScriptNotInRelease',
   'RunInProgressError',
+  'RunIdConflictError',
   'ReleaseMismatch',
   'ConsoleDisabledError',
   'LedgerUnavailableError',

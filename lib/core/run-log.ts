@@ -20,6 +20,9 @@ const TASK_THREW = 'The task threw';
 /** The same, when the task threw after it was told to stop (timeout, interrupt, lost lock). */
 const TASK_THREW_AFTER_STOP = 'The task threw after it was told to stop';
 
+/** The line that says why the task is being stopped: `Stopping the task: <reason>`. */
+const STOPPING_TASK = 'Stopping the task';
+
 /** The admin function's bookkeeping lines, which a console session does not show. */
 const BOOKKEEPING_MESSAGES: readonly string[] = [RUN_STARTED, RUN_ENDED, TASK_THREW];
 
@@ -27,6 +30,8 @@ const BOOKKEEPING_MESSAGES: readonly string[] = [RUN_STARTED, RUN_ENDED, TASK_TH
 interface RunEndedFields {
   readonly exitCode: number;
   readonly durationMs: number;
+  /** ISO 8601: when an interrupt reached the run, if one did (see RunResult.interruptedAt). */
+  readonly interruptedAt?: string;
 }
 
 /**
@@ -55,5 +60,5 @@ function runEndedOf(line: string, runId: string): RunResult | undefined {
   }
 }
 
-export { BOOKKEEPING_MESSAGES, RUN_ENDED, RUN_STARTED, runEndedOf, TASK_THREW, TASK_THREW_AFTER_STOP };
+export { BOOKKEEPING_MESSAGES, RUN_ENDED, RUN_STARTED, runEndedOf, STOPPING_TASK, TASK_THREW, TASK_THREW_AFTER_STOP };
 export type { RunEndedFields };

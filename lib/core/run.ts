@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { isRefusalName } from './refusal.js';
+import { isRefusalName, type RefusalName } from './refusal.js';
 
 /**
  * Where a run was started from.
@@ -92,6 +92,13 @@ interface RunResult {
   /** The task's return value, when it returned one. */
   readonly output?: unknown;
   readonly error?: RunError;
+  /**
+   * ISO 8601: when an interrupt (Ctrl-C, SIGTERM, SIGHUP at the terminal)
+   * reached the run; absent when none did. The exit code still says how the
+   * run ended: 130 when it stopped because of the interrupt, the task's own
+   * when the task returned anyway.
+   */
+  readonly interruptedAt?: string;
 }
 
 /**
@@ -105,7 +112,10 @@ interface RunResult {
 interface RunRecord {
   readonly runId: string;
   readonly task: string;
-  /** The args as given, with secret-looking values redacted. */
+  /**
+   * The args as the task's schema parsed them (defaults applied), whether
+   * they came as JSON or as flags, with secret-looking values redacted.
+   */
   readonly args: Readonly<Record<string, unknown>>;
   readonly release: string;
   readonly source: RunSource;
@@ -128,6 +138,8 @@ interface RunRecord {
   readonly deadline?: string;
   /** The error's name and message, when the task threw. */
   readonly error?: RunError;
+  /** ISO 8601: when an interrupt reached the run, if one did (see {@link RunResult.interruptedAt}). */
+  readonly interruptedAt?: string;
 }
 
 /* Clocks differ a little, and a run's last write takes a moment: grace before calling a run lost. */
@@ -158,6 +170,18 @@ function isRefusal(result: RunResult): boolean {
   return result.exitCode !== 0 && isRefusalName(result.error?.name);
 }
 
+/* Refusals that name a run the ledger holds: another run's id, still going or used for other work. */
+const REFUSALS_OF_RECORDED_RUNS: ReadonlySet<string> = new Set(['RunInProgressError', 'RunIdConflictError'] satisfies RefusalName[]);
+
+/**
+ * Whether a refusal's run id names a run that the ledger holds (so that
+ * `runs show` finds it). Other refusals ran nothing and recorded nothing:
+ * their run id names no run.
+ */
+function refusalNamesRecordedRun(result: RunResult): boolean {
+  return REFUSALS_OF_RECORDED_RUNS.has(result.error?.name ?? '');
+}
+
 /** The result of a run as its ledger record tells it. */
 function resultOfRecord(record: RunRecord): RunResult {
   return {
@@ -167,6 +191,7 @@ function resultOfRecord(record: RunRecord): RunResult {
     exitCode: record.exitCode ?? 70,
     durationMs: record.durationMs ?? (record.endedAt === undefined ? 0 : Date.parse(record.endedAt) - Date.parse(record.startedAt)),
     ...(record.error === undefined ? {} : { error: record.error }),
+    ...(record.interruptedAt === undefined ? {} : { interruptedAt: record.interruptedAt }),
   };
 }
 
@@ -196,5 +221,5 @@ function isValidRunId(value: unknown): value is string {
   return typeof value === 'string' && RUN_ID_PATTERN.test(value);
 }
 
-export { isRefusal, isValidRunId, newRunId, resultOfRecord, RUN_SOURCES, settledRecord };
+export { isRefusal, isValidRunId, newRunId, refusalNamesRecordedRun, resultOfRecord, RUN_SOURCES, settledRecord };
 export type { AdminEvent, RunError, RunRecord, RunResult, RunSource };

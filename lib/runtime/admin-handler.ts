@@ -1,6 +1,7 @@
 import type { RunResult } from '../core/run.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
 import { AdminRun } from './admin-run.js';
+import { registerConsoleScope } from './console/console-task.js';
 import type { RunLedger } from './ledger/run-ledger.js';
 import { readEvent } from './read-event.js';
 import { withResponseStreaming, type ResponseStream } from './response-stream.js';
@@ -77,6 +78,8 @@ const SAFETY_MARGIN_MS = 3_000;
  * });
  */
 function createAdminHandler(options: AdminHandlerOptions): AdminHandler {
+  // A console session's process can then complete `notes.<Tab>` before its first input.
+  if (options.console !== undefined) registerConsoleScope(options.console);
   const handler = async (event: unknown, context: AdminInvocationContext = {}): Promise<RunResult> => {
     const startedAt = Date.now();
     const limit = context.getRemainingTimeInMillis?.() ?? DEFAULT_TIME_LIMIT_MS;

@@ -31,7 +31,7 @@ describe('invoke on the local stage', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(new RegExp(`▶ echo · stage local · release ${release} · run \\d{8}-\\d{6}-[a-z0-9]{6}`));
     expect(result.stderr).toMatch(/✔ exit 0 · \d+ ms/);
-    expect(result.stdout).toMatch(/INFO {2}Run started source=cli caller=\S+@\S+ args=\{"count":2,"label":"hi"\}/);
+    expect(result.stdout).toMatch(/INFO {2}Run started source=cli caller=\S+@\S+ args=\{"count":2,"label":"hi","loud":false,"tags":\[\]\}/);
     expect(result.stdout).toContain('INFO  echo args={"count":2,"label":"hi","loud":false,"tags":[]}');
   });
 

@@ -61,6 +61,8 @@ type LockResult = { readonly acquired: true; readonly lease: Lease } | { readonl
  */
 interface LedgerQuery {
   readonly task?: string;
+  /** Leave out the runs of these tasks. */
+  readonly excludeTasks?: readonly string[];
   /** At most this many records, newest first. */
   readonly limit?: number;
 }
