@@ -34,12 +34,4 @@ describe('cnf-admin run with context.cnf.scriptsDir', () => {
     const byReleaseName = await project.cli(['run', 'scripts/stamp.ts', '--json']);
     expect(byReleaseName.code, byReleaseName.stderr).toBe(0);
   });
-
-  it("lists it among the release's scripts", async () => {
-    const tasks = await project.cli(['tasks', '--json']);
-    expect(tasks.code, tasks.stderr).toBe(0);
-    expect((JSON.parse(tasks.stdout) as { scripts: { name: string }[] }).scripts.map((script) => script.name)).toContain(
-      'scripts/stamp.ts',
-    );
-  });
 });
