@@ -10,6 +10,7 @@ import type { ConsoleOutput } from '../../runtime/console/console-task.js';
 import { stylerFor, writeJson, writeLine, type CliIo } from '../io.js';
 import { formatLogLine } from '../render/log-line.js';
 import { writeNotice } from '../render/run-view.js';
+import { noteNodeVersion } from '../node-version-notice.js';
 import { openStage, type StageOptions } from '../stage-context.js';
 
 /** The options of `cnf-admin console`. */
@@ -64,6 +65,7 @@ async function consoleCommand(options: ConsoleCommandOptions, io: CliIo): Promis
     ...(options.release === undefined ? {} : { release: options.release }),
   });
   plan.notices.forEach((notice) => writeNotice(io, notice));
+  await noteNodeVersion(io, { platform, project });
   const session = await platform.openConsole(plan, await platform.callerIdentity());
   try {
     if (options.eval !== undefined) return await evaluateOnce(io, session, options.eval, options.json === true);

@@ -5,6 +5,7 @@ import { isReleaseId } from '../../core/release.js';
 import { isRefusal, isValidRunId, newRunId, type AdminEvent } from '../../core/run.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { renderFrames, writeNotice, writeRunFooter, writeRunHeader } from '../render/run-view.js';
+import { noteNodeVersion } from '../node-version-notice.js';
 import { openStage, type StageOptions } from '../stage-context.js';
 import { parseDuration } from '../duration.js';
 import { parseArgsJson } from '../args-json.js';
@@ -43,13 +44,15 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
     options.waitLock === undefined || options.waitLock === false
       ? undefined
       : parseDuration(options.waitLock === true ? DEFAULT_WAIT_LOCK : options.waitLock, '--wait-lock');
-  const { platform } = await openStage(io, options);
+  const context = await openStage(io, options);
+  const { platform } = context;
   const plan = await platform.resolve({
     ...(options.alias === undefined ? {} : { alias: options.alias }),
     ...(options.release === undefined ? {} : { release: options.release }),
   });
   plan.notices.forEach((notice) => writeNotice(io, notice));
   if (options.dryRun === true) return printPlan(io, plan, options);
+  await noteNodeVersion(io, context);
 
   const event: AdminEvent & { runId: string } = {
     task: options.task,
@@ -65,7 +68,10 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
   let interrupted = false;
   const result = await withInterrupts(io, platform.kind === 'aws' ? DETACH_NOTICE : INTERRUPT_NOTICE, (signal, force) => {
     signal.addEventListener('abort', () => (interrupted = true), { once: true });
-    return renderFrames(io, headedUnlessRefused(platform.invoke(plan, event, { signal, force }), header), options.json === true);
+    return renderFrames(io, headedUnlessRefused(platform.invoke(plan, event, { signal, force }), header), {
+      json: options.json === true,
+      progress: context.progress,
+    });
   });
   if (result === undefined && interrupted) {
     // On AWS the run goes on without the CLI: say how to follow it.
@@ -145,13 +151,14 @@ function printPlan(io: CliIo, plan: InvokePlan, options: InvokeCommandOptions): 
     return ExitCode.OK;
   }
   writeLine(io.stdout, `Would run ${options.task} on stage ${plan.stage}:`);
-  writeLine(
-    io.stdout,
-    `  release        ${plan.release}${plan.alias === undefined ? ' (picked by --release)' : ` (behind web:${plan.alias})`}`,
-  );
-  writeLine(io.stdout, `  web version    ${plan.webVersion}`);
-  writeLine(io.stdout, `  admin version  ${plan.adminVersion}`);
-  writeLine(io.stdout, `  qualifier      ${plan.qualifier}`);
+  // The local stage names its versions by release id: they are worth a line only where they differ (AWS).
+  const picked = plan.alias === undefined ? 'picked by --release' : `behind web:${plan.alias}`;
+  writeLine(io.stdout, `  release  ${plan.release} (${picked})`);
+  if (plan.webVersion !== plan.release) writeLine(io.stdout, `  web      version ${plan.webVersion}`);
+  if (plan.adminVersion !== plan.release || plan.qualifier !== plan.adminVersion) {
+    const qualifier = plan.qualifier === plan.adminVersion ? '' : ` (invoked as ${plan.qualifier})`;
+    writeLine(io.stdout, `  admin    version ${plan.adminVersion}${qualifier}`);
+  }
   writeLine(io.stdout, 'Nothing ran (--dry-run).');
   return ExitCode.OK;
 }

@@ -2,7 +2,8 @@ import { UsageError } from '../../core/errors.js';
 import type { RunRecord } from '../../core/run.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { assertRunIdArgument } from '../run-id-argument.js';
-import { formatDuration, renderFrames, writeNotice } from '../render/run-view.js';
+import { formatDuration } from '../render/format-duration.js';
+import { renderFrames, writeNotice } from '../render/run-view.js';
 import { formatTable } from '../render/table.js';
 import { openStage, type StageOptions } from '../stage-context.js';
 
@@ -83,7 +84,7 @@ async function runsShow(runId: string, options: RunsCommandOptions, io: CliIo): 
   writeLine(io.stdout, fields.map(([name, value]) => `${name.padEnd(9)}${value}`).join('\n'));
   writeLine(io.stdout);
   try {
-    await renderFrames(io, platform.logs(runId), false);
+    await renderFrames(io, platform.logs(runId));
   } catch (error) {
     // The record stands on its own: a log that expired, or has not arrived yet, is worth a line, not a failure.
     if (!(error instanceof UsageError)) throw error;

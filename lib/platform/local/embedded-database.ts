@@ -86,7 +86,7 @@ async function ensureEmbeddedDatabase(paths: LocalPaths, onStart: (message: stri
   if (!lock.acquired) return waitUntilServing(files, port, undefined);
   try {
     if (await isServing(files.state, port)) return;
-    onStart(`Starting the embedded PostgreSQL (PGlite) on 127.0.0.1:${port}; it stops after ${idleSeconds() / 60} idle minutes.`);
+    onStart(`Starting the embedded PostgreSQL (PGlite) on 127.0.0.1:${port}`);
     const log = openSync(files.log, 'a');
     const server = spawn(
       process.execPath,

@@ -18,6 +18,7 @@ import type {
   StageStatus,
 } from '../../core/platform.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
+import { SILENT_PROGRESS, type Progress, type ProgressTask } from '../../core/progress.js';
 import type { Project } from '../../core/project.js';
 import { settledRecord, type AdminEvent, type RunRecord } from '../../core/run.js';
 import type { Stage } from '../../core/stage.js';
@@ -61,7 +62,7 @@ class LocalPlatform implements Platform {
   constructor(
     private readonly project: Project,
     private readonly stage: Stage,
-    private readonly progress: (message: string) => void = () => undefined,
+    private readonly progress: Progress = SILENT_PROGRESS,
   ) {
     this.#paths = localPaths(project);
     this.parameters = new LocalParameterStore(this.#paths.parameters);
@@ -88,9 +89,12 @@ class LocalPlatform implements Platform {
         const known = Object.keys(await readAliases(this.#paths)).join(', ') || 'none';
         throw new UnavailableError(`The local stage has no alias pair ${JSON.stringify(alias)} (alias pairs: ${known}).`);
       }
-      this.progress('No local release yet: deploying the working tree first.');
-      const deployment = await this.deploy(alias);
-      notices.push(`Deployed ${deployment.stored.release} to the local stage (web:${alias} and admin:${alias}).`);
+      const wait = this.progress.start('No local release yet: deploying the working tree first');
+      const deployment = await this.deploy(alias).catch((error: unknown) => {
+        wait.stop('fail');
+        throw error;
+      });
+      wait.stop('ok', `Deployed ${deployment.stored.release} to the local stage (web:${alias} and admin:${alias}).`);
       pair = { web: deployment.stored.release, admin: deployment.stored.release };
     }
     const release = releaseOfPair(this.#pairStatus(alias, pair), this.stage.name);
@@ -106,7 +110,16 @@ class LocalPlatform implements Platform {
 
   /** Makes sure the embedded database serves, when the stage has one. */
   async prepareDatabase(): Promise<void> {
-    if (this.stage.database === 'pglite') await ensureEmbeddedDatabase(this.#paths, this.progress);
+    if (this.stage.database !== 'pglite') return;
+    // The database tells when it starts a server (seconds); the wait ends when it serves, or fails.
+    let wait: ProgressTask | undefined;
+    try {
+      await ensureEmbeddedDatabase(this.#paths, (message) => (wait = this.progress.start(message)));
+      wait?.stop('ok');
+    } catch (error) {
+      wait?.stop('fail');
+      throw error;
+    }
   }
 
   async *invoke(plan: InvokePlan, event: AdminEvent & { readonly runId: string }, options: InvokeOptions = {}): AsyncGenerator<RunFrame> {
@@ -209,16 +222,7 @@ class LocalPlatform implements Platform {
     };
   }
 
-  /** The local Node version differs from the Lambda runtime's: worth a line before each run. */
-  static nodeVersionNotice(): string | undefined {
-    const major = Number(process.versions.node.split('.')[0]);
-    return major === LAMBDA_NODE_MAJOR
-      ? undefined
-      : `This machine runs Node ${process.versions.node}; Lambda runs Node ${LAMBDA_NODE_MAJOR} (nodejs${LAMBDA_NODE_MAJOR}.x), so local results may differ. Node ${LAMBDA_NODE_MAJOR} is recommended.`;
-  }
-
   #plan(alias: string | undefined, stored: StoredRelease, notices: string[]): InvokePlan {
-    const nodeNotice = LocalPlatform.nodeVersionNotice();
     return {
       stage: this.stage.name,
       alias,
@@ -226,7 +230,7 @@ class LocalPlatform implements Platform {
       webVersion: stored.release,
       adminVersion: stored.release,
       qualifier: stored.release,
-      notices: nodeNotice === undefined ? notices : [...notices, nodeNotice],
+      notices,
     };
   }
 
