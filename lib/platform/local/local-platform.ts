@@ -94,7 +94,7 @@ class LocalPlatform implements Platform {
         wait.stop('fail');
         throw error;
       });
-      wait.stop('ok', `Deployed ${deployment.stored.release} to the local stage (web:${alias} and admin:${alias}).`);
+      wait.stop('ok', `Deployed ${deployment.stored.release} to the local stage (web:${alias} and admin:${alias})`);
       pair = { web: deployment.stored.release, admin: deployment.stored.release };
     }
     const release = releaseOfPair(this.#pairStatus(alias, pair), this.stage.name);
