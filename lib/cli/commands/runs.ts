@@ -3,8 +3,9 @@ import type { RunRecord } from '../../core/run.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { assertRunIdArgument } from '../run-id-argument.js';
 import { formatDuration } from '../render/format-duration.js';
+import { formatTime } from '../render/format-time.js';
 import { renderFrames, writeNotice } from '../render/run-view.js';
-import { formatTable } from '../render/table.js';
+import { formatTable, terminalWidth } from '../render/table.js';
 import { openStage, type StageOptions } from '../stage-context.js';
 
 /** The options of `cnf-admin runs`. */
@@ -20,9 +21,16 @@ function exitLabel(record: RunRecord): string {
   return record.exitCode === undefined ? 'running' : String(record.exitCode);
 }
 
+/** A caller as a person names it: `alice@laptop`, or the role and session of an IAM ARN (`Admin/alice`). */
+function shortCaller(caller: string): string {
+  const arn = /^arn:[^:]+:(?:sts|iam)::\d*:(?:assumed-role|user|role)\/(.+)$/.exec(caller);
+  return arn?.[1] ?? caller;
+}
+
 /**
- * `cnf-admin runs`: the run ledger, newest first: run id, task, release,
- * source, caller, exit code, duration and start time.
+ * `cnf-admin runs`: the run ledger, newest first: run id, task, exit code,
+ * duration, start time (this machine's time zone), release and who ran it,
+ * fitted to the terminal (the release gives way first).
  */
 async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
   const limit = options.limit === undefined ? DEFAULT_LIMIT : Number(options.limit);
@@ -41,14 +49,23 @@ async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
   const rows = records.map((record) => [
     record.runId,
     record.task,
-    record.release,
-    record.source,
-    record.caller,
     exitLabel(record),
     record.durationMs === undefined ? '-' : formatDuration(record.durationMs),
-    record.startedAt,
+    formatTime(record.startedAt, { year: false }),
+    record.release,
+    record.source === 'cli' ? shortCaller(record.caller) : `${record.source} ${shortCaller(record.caller)}`,
   ]);
-  writeLine(io.stdout, formatTable(['RUN ID', 'TASK', 'RELEASE', 'SOURCE', 'CALLER', 'EXIT', 'DURATION', 'STARTED'], rows));
+  const columns = [
+    { header: 'RUN ID' },
+    { header: 'TASK', fit: 'cut', minWidth: 12 },
+    { header: 'EXIT' },
+    { header: 'TOOK' },
+    { header: 'STARTED' },
+    // At 80 columns the release gives way: `runs show` and --json have it.
+    { header: 'RELEASE', optional: true },
+    { header: 'BY', fit: 'cut' },
+  ] as const;
+  writeLine(io.stdout, formatTable(columns, rows, { width: terminalWidth(io) }));
   return 0;
 }
 
