@@ -60,7 +60,11 @@ async function runInTerminal(args: readonly string[], options: TerminalOptions):
     await tmux('pipe-pane', '-o', '-t', 'cli', `cat >> ${quote(recording)}`);
     await tmux('send-keys', '-t', 'cli', 'Enter');
     const code = await exitOfPane(tmux, options.timeoutMs ?? 60_000);
-    const screen = (await tmux('capture-pane', '-p', '-t', 'cli')).stdout.split('\n').map((row) => row.trimEnd());
+    const screen = (await tmux('capture-pane', '-p', '-t', 'cli')).stdout
+      .split('\n')
+      .map((row) => row.trimEnd())
+      // tmux's own line at the bottom of a pane whose command exited
+      .filter((row) => !row.startsWith('Pane is dead'));
     while (screen.length > 0 && screen.at(-1) === '') screen.pop();
     return { code, bytes: readFileSync(recording, 'utf8'), screen };
   } finally {
