@@ -42,6 +42,22 @@ describe('progress on a terminal', () => {
     expect(readFileSync(stdoutFile, 'utf8')).toMatch(/^r-[0-9a-f]{12}\n$/);
   });
 
+  it("shows a spinner while a run waits for its task's lock, and takes it away when the run goes on", async () => {
+    // given: another run holds the lock
+    const holder = await project.cli(['invoke', 'locked', '--detach', '--', '--ms', '4000']);
+    expect(holder.code).toBe(0);
+    const holderId = holder.stdout.trim();
+
+    // when
+    const result = await runInTerminal(['invoke', 'locked', '--wait-lock', '30s', '--', '--ms', '0'], { cwd: project.dir });
+
+    // then: the spinner named the holder while the run waited, and the run then went on to its end
+    expect(result.code).toBe(0);
+    expect(result.bytes).toMatch(new RegExp(`[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏].*Waiting for the lock held by run ${holderId}`));
+    expect(result.screen.join('\n')).not.toMatch(/Waiting for the lock held by run \S+ \d+s/);
+    expect(result.screen.at(-1)).toMatch(/^✔ exit 0 · /);
+  });
+
   it.each([
     ['--json', ['deploy', '--json'], {}],
     ['CI=true', ['deploy'], { CI: 'true' }],
