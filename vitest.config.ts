@@ -1,10 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  resolve: {
-    alias: [{ find: /^cnf-admin\/runtime/, replacement: fileURLToPath(new URL('./lib/runtime', import.meta.url)) }],
-  },
   test: {
     include: ['test/**/*.test.ts'],
     // End-to-end tests spawn the CLI, PGlite and many Node processes: give them room.

@@ -1,13 +1,17 @@
 /**
  * The local stage's speed: the CLI's start-up, the overhead of a local
- * invoke, and what admin tasks in the bundle cost the web entry's cold import.
+ * invoke, what admin tasks in the bundle cost the web entry's cold import,
+ * and `invoke migrate` on a fresh copy and later, against the database
+ * engine alone, so that the embedded database's cost shows.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import pg from 'pg';
 import { bundleBuildOptions } from '../lib/bundle/build-bundle.js';
+import { postgresBinaries, runPostgresProgram, spawnPostgresProgram } from '../lib/platform/local/postgres-binaries.js';
 import { CLI_BIN, cliEnvironment } from '../test/support/cli.js';
 import { createTestProject } from '../test/support/test-project.js';
 import { compareCommands, median, type Benchmark, type BenchResult } from './support/measure.js';
@@ -124,8 +128,144 @@ async function webColdImport(projectDir: string): Promise<BenchResult> {
   }
 }
 
+/*
+ * The database engine alone, as bare as it gets: initdb (on a first start)
+ * and PostgreSQL started until it answers a query, with nothing of cnf-admin
+ * around it. The same binaries and options the local stage uses.
+ */
+async function bareEngineStartMs(dataDir: string, first: boolean): Promise<number> {
+  const binaries = postgresBinaries();
+  const started = performance.now();
+  if (first) {
+    const init = runPostgresProgram(binaries.initdb, [
+      '-D',
+      dataDir,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '-E',
+      'UTF8',
+      '--locale=C',
+      '--locale-provider=builtin',
+      '--builtin-locale=C.UTF-8',
+      '--no-sync',
+    ]);
+    if (init.status !== 0) throw new Error(`initdb failed: ${init.output}`);
+  }
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const server = spawnPostgresProgram(
+    binaries.postgres,
+    ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    { stdio: 'ignore' },
+  );
+  const ended = new Promise((resolve) => server.once('exit', resolve));
+  for (;;) {
+    const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
+    try {
+      await client.connect();
+      await client.query('select 1');
+      await client.end();
+      break;
+    } catch {
+      await client.end().catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+  const elapsed = performance.now() - started;
+  server.kill('SIGINT');
+  await ended;
+  return elapsed;
+}
+
+function timedCli(dir: string, args: readonly string[]): number {
+  const started = performance.now();
+  const result = spawnSync(node, [CLI_BIN, ...args], { cwd: dir, env: cliEnvironment(), stdio: 'ignore' });
+  if (result.status !== 0) throw new Error(`cnf-admin ${args.join(' ')} exited ${result.status}`);
+  return performance.now() - started;
+}
+
+/** The resident memory of the embedded database (its server process and PostgreSQL's), in MB; Linux only. */
+function databaseRssMb(dir: string): number | undefined {
+  const status = JSON.parse(
+    spawnSync(node, [CLI_BIN, 'db', 'status', '--json'], { cwd: dir, env: cliEnvironment(), encoding: 'utf8' }).stdout,
+  ) as {
+    pid?: number;
+    postgresPid?: number;
+  };
+  if (process.platform !== 'linux' || status.pid === undefined || status.postgresPid === undefined) return undefined;
+  const children = spawnSync('ps', ['-o', 'pid=', '--ppid', String(status.postgresPid)], { encoding: 'utf8' })
+    .stdout.trim()
+    .split(/\s+/);
+  const rssKb = (pid: string | number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  return [status.pid, status.postgresPid, ...children.filter((pid) => pid !== '')].reduce<number>((sum, pid) => sum + rssKb(pid), 0) / 1024;
+}
+
+/*
+ * The first `invoke migrate` on a fresh copy of the notes app (build, first
+ * database start with initdb, migrations), against the engine's own first
+ * start; then later ones: with the database running, against `node -e 0`,
+ * and with it stopped, against the engine's own restart. Alternating.
+ */
+async function migrateFigures(): Promise<BenchResult[]> {
+  const first: number[] = [];
+  const bareFirst: number[] = [];
+  const restarted: number[] = [];
+  const bareRestart: number[] = [];
+  let rss: number | undefined;
+  for (let round = 0; round < 3; round += 1) {
+    const engineDir = mkdtempSync(join(tmpdir(), 'cnf-bench-engine-'));
+    const notes = createTestProject('notes');
+    try {
+      bareFirst.push(await bareEngineStartMs(join(engineDir, 'data'), true));
+      first.push(timedCli(notes.dir, ['invoke', 'migrate']));
+      rss ??= databaseRssMb(notes.dir);
+      for (let restart = 0; restart < 2; restart += 1) {
+        bareRestart.push(await bareEngineStartMs(join(engineDir, 'data'), false));
+        timedCli(notes.dir, ['db', 'stop']);
+        restarted.push(timedCli(notes.dir, ['invoke', 'migrate']));
+      }
+    } finally {
+      await notes.cleanup();
+      rmSync(engineDir, { recursive: true, force: true });
+    }
+  }
+  const notes = createTestProject('notes');
+  let later: ReturnType<typeof compareCommands>;
+  try {
+    timedCli(notes.dir, ['invoke', 'migrate']);
+    later = compareCommands(
+      { command: node, args: [CLI_BIN, 'invoke', 'migrate'], cwd: notes.dir, env: cliEnvironment() },
+      { command: node, args: ['-e', '0'] },
+      10,
+    );
+  } finally {
+    await notes.cleanup();
+  }
+  return [
+    {
+      name: 'first invoke migrate on a fresh copy (build, database initdb and start, migrations) vs the engine alone: initdb and start',
+      value: median(first) / median(bareFirst),
+      unit: 'ratio',
+      detail: `median ${median(first).toFixed(0)} ms vs ${median(bareFirst).toFixed(0)} ms over 3 fresh copies; the database then holds ${rss === undefined ? 'n/a' : `${rss.toFixed(0)} MB`} resident (server and PostgreSQL)`,
+    },
+    {
+      name: 'later invoke migrate, database stopped (it starts again) vs the engine alone: a start',
+      value: median(restarted) / median(bareRestart),
+      unit: 'ratio',
+      detail: `median ${median(restarted).toFixed(0)} ms vs ${median(bareRestart).toFixed(0)} ms over 6 runs`,
+    },
+    {
+      name: 'later invoke migrate, database running (nothing pending) vs node -e 0',
+      value: later.ratio,
+      unit: 'ratio',
+      detail: `median ${later.subjectMs.toFixed(0)} ms vs ${later.baselineMs.toFixed(1)} ms over 10 alternating runs`,
+    },
+  ];
+}
+
 const benchmark: Benchmark = async () => {
   const results = [versionStartup()];
+  results.push(...(await migrateFigures()));
   const tasks = createTestProject('tasks');
   try {
     const deployed = spawnSync(node, [CLI_BIN, 'deploy', '--json'], { cwd: tasks.dir, env: cliEnvironment(), encoding: 'utf8' });

@@ -1,5 +1,5 @@
 // The example app's CDK app, which cdk.json's "app" runs: npx cdk synth -c stage=prod
-import { runCdkApp } from '../lib/construct/cdk-app.js';
+import { runCdkApp } from 'cnf-admin/construct';
 
 process.exitCode = await runCdkApp({
   // What the notes app deploys on every AWS stage.

@@ -12,7 +12,7 @@ const pools = new Map<string, pg.Pool>();
 /*
  * One pool per URL and per process, kept across warm invocations. Two
  * connections are enough for a Lambda function, which serves one request at
- * a time; the embedded local database multiplexes them onto one backend.
+ * a time.
  */
 function poolFor(url: string): pg.Pool {
   let pool = pools.get(url);
@@ -50,7 +50,7 @@ function onClient(client: pg.Pool | pg.PoolClient): Database {
 /**
  * The app's database: PostgreSQL at `DATABASE_URL` from the stage's parameter
  * set. On AWS that is any Postgres; on the local stage it is the embedded
- * PGlite database that cnf-admin serves on this machine.
+ * PostgreSQL server that cnf-admin runs on this machine.
  *
  * @throws Error when the parameter set has no DATABASE_URL.
  */

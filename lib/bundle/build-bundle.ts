@@ -5,7 +5,6 @@ import { BuildError } from '../core/errors.js';
 import type { Project } from '../core/project.js';
 import { releaseIdOf, type BundleFile } from '../core/release.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
-import { toolRoot } from '../core/tool-root.js';
 import { collectAssets } from './bundle-assets.js';
 import { describeBundle } from './describe-bundle.js';
 
@@ -107,9 +106,6 @@ function bundleBuildOptions(source: BundleSource, entryPoints: { in: string; out
     keepNames: true,
     charset: 'utf8',
     banner: { js: REQUIRE_SHIM },
-    // `cnf-admin/runtime` and its subpaths (`cnf-admin/runtime/config`) are this
-    // installation's runtime sources, wherever the project is.
-    alias: { 'cnf-admin/runtime': join(toolRoot(), 'lib', 'runtime') },
     // Optional native bindings that pg loads only when asked to.
     external: ['pg-native'],
     logLevel: 'silent',

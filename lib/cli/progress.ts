@@ -29,6 +29,9 @@ function progressFor(io: CliIo, options: { readonly json?: boolean } = {}): Prog
 function plainProgress(io: CliIo): Progress {
   const style = stylerFor(io.stderr, io.env);
   return {
+    note(message) {
+      writeLine(io.stderr, style('dim', `· ${message}`));
+    },
     start(label, options: ProgressOptions = {}) {
       if (options.quiet !== true) writeLine(io.stderr, style('dim', `· ${label}`));
       let stopped = false;
@@ -61,6 +64,11 @@ class TerminalProgress implements Progress {
 
   constructor(private readonly io: CliIo) {
     this.#style = stylerFor(io.stderr, io.env);
+  }
+
+  note(message: string): void {
+    // The spinner, when one turns, clears itself around this line and comes back below it.
+    writeLine(this.io.stderr, this.#style('dim', `· ${message}`));
   }
 
   start(label: string, options: ProgressOptions = {}): ProgressTask {

@@ -85,7 +85,7 @@ function scheduledRunIdOf(name: string): string {
  * Scheduled maintenance: one EventBridge Scheduler schedule per entry, each
  * sending the admin event `{ task, args, runId, source: 'schedule', caller: <name> }`
  * to the admin alias, so a schedule always runs the live release. The run id
- * is fixed per execution, so a redelivered one runs nothing (see {@link scheduledRunIdOf}).
+ * is fixed per execution, so a redelivered one runs nothing (see `scheduledRunIdOf`).
  *
  * A schedule never retries (a failed purge must not silently run again).
  * Invocations that Scheduler cannot deliver go to an encrypted dead-letter

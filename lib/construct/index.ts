@@ -2,6 +2,16 @@
  * cnf-admin's CDK constructs: what a team adds to its own CDK app. The only
  * part of cnf-admin that imports aws-cdk-lib.
  */
+export { buildBundle } from '../bundle/build-bundle.js';
+export type { Bundle, BundleSource } from '../bundle/build-bundle.js';
+export { loadProject } from '../core/project.js';
+export type { Project } from '../core/project.js';
+export { CnfError, UsageError } from '../core/errors.js';
+export type { CnfErrorOptions, Fault } from '../core/errors.js';
+export type { BundleFile } from '../core/release.js';
+export type { PlatformKind, Stage } from '../core/stage.js';
+export type { FunctionRecord, StageRecord } from '../core/stage-record.js';
+export type { JsonSchema, TaskCatalog, TaskInfo } from '../core/task-catalog.js';
 export { AdminApp } from './admin-app.js';
 export type { AdminAppProps } from './admin-app.js';
 export { AdminSchedules } from './admin-schedules.js';

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Aws, CustomResource, Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -46,10 +47,16 @@ const RELEASE_PHASE_MARGIN = Duration.seconds(60);
 
 let inlineHandler: string | undefined;
 
-/** The provider's code: `private/release-phase-handler.ts` as CommonJS, small enough to inline. */
+/**
+ * The provider's code: `private/release-phase-handler.ts` as CommonJS, small
+ * enough to inline. It is read beside this module, with this module's
+ * extension: the TypeScript source in this repository, the compiled `.js`
+ * in the installed package (`dist/lib/construct/`).
+ */
 function releasePhaseHandlerCode(): string {
   if (inlineHandler === undefined) {
-    const source = readFileSync(fileURLToPath(new URL('./private/release-phase-handler.ts', import.meta.url)), 'utf8');
+    const here = fileURLToPath(import.meta.url);
+    const source = readFileSync(join(dirname(here), 'private', `release-phase-handler${extname(here)}`), 'utf8');
     inlineHandler = transformSync(source, { loader: 'ts', format: 'cjs', target: 'node22', charset: 'utf8' }).code;
   }
   return inlineHandler;

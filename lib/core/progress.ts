@@ -40,10 +40,12 @@ interface ProgressOptions {
 interface Progress {
   /** Starts a wait, labelled as a person reads it: `Building the bundle`. */
   start(label: string, options?: ProgressOptions): ProgressTask;
+  /** A fact worth a line while waiting (`Port 5432 is taken…`): shown above a spinner, or as a plain line. */
+  note(message: string): void;
 }
 
 /** Progress that tells no one: for callers without a terminal to tell (the detached runner, tests). */
-const SILENT_PROGRESS: Progress = { start: () => ({ stop: () => undefined }) };
+const SILENT_PROGRESS: Progress = { start: () => ({ stop: () => undefined }), note: () => undefined };
 
 /**
  * Runs `work` as one wait of `progress`: started before, stopped after with

@@ -3,6 +3,12 @@ import { dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { assertValidAppName, assertValidStageName, LOCAL_STAGE, type Stage } from './stage.js';
 
+/** The config key of the embedded database's URL, unless `context.cnf.databaseUrlVariable` names another. */
+const DEFAULT_DATABASE_URL_VARIABLE = 'DATABASE_URL';
+
+/* An environment variable's name: what a config key the app reads as a URL should look like. */
+const CONFIG_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /** The file that marks a project's root and carries its settings. */
 const PROJECT_FILE = 'cdk.json';
 
@@ -18,6 +24,13 @@ interface Project {
   readonly stages: ReadonlyMap<string, Stage>;
   /** The project's local state: releases, logs, the embedded database. */
   readonly stateDir: string;
+  /**
+   * The config key under which the local stage's embedded database puts its
+   * URL (`context.cnf.databaseUrlVariable`); cnf-admin manages that key there.
+   *
+   * @default 'DATABASE_URL'
+   */
+  readonly databaseUrlVariable: string;
 }
 
 /** What `context.cnf` in `cdk.json` may hold. */
@@ -25,6 +38,7 @@ interface ProjectSettings {
   readonly app?: unknown;
   readonly lambdaDir?: unknown;
   readonly stages?: unknown;
+  readonly databaseUrlVariable?: unknown;
 }
 
 /**
@@ -60,7 +74,14 @@ function loadProject(root: string): Project {
   if (typeof lambdaDir !== 'string') {
     throw new UsageError(`context.cnf.lambdaDir in ${file} must be a path, got: ${JSON.stringify(lambdaDir)}`);
   }
+  const databaseUrlVariable = settings.databaseUrlVariable ?? DEFAULT_DATABASE_URL_VARIABLE;
+  if (typeof databaseUrlVariable !== 'string' || !CONFIG_KEY_PATTERN.test(databaseUrlVariable)) {
+    throw new UsageError(
+      `context.cnf.databaseUrlVariable in ${file} must be a config key such as "DATABASE_URL", got: ${JSON.stringify(databaseUrlVariable)}`,
+    );
+  }
   return {
+    databaseUrlVariable,
     root,
     app: settings.app,
     lambdaDir: resolve(root, lambdaDir),
@@ -107,16 +128,16 @@ function readStages(file: string, declared: unknown): ReadonlyMap<string, Stage>
         `Stage ${name} in ${file} has region ${JSON.stringify(settings.region)}; use a region name such as "eu-west-1".`,
       );
     }
-    if (settings.database !== undefined && (settings.database !== 'pglite' || platform !== 'local')) {
+    if (settings.database !== undefined && ((settings.database !== 'postgres' && settings.database !== 'pglite') || platform !== 'local')) {
       throw new UsageError(
-        `Stage ${name} in ${file} has database ${JSON.stringify(settings.database)}; only the local stage takes one, and it is "pglite".`,
+        `Stage ${name} in ${file} has database ${JSON.stringify(settings.database)}; only the local stage takes one, and it is "postgres".`,
       );
     }
     stages.set(name, {
       name,
       platform,
       ...(settings.region === undefined ? {} : { region: settings.region }),
-      ...(settings.database === undefined ? {} : { database: 'pglite' as const }),
+      ...(settings.database === undefined ? {} : { database: 'postgres' as const }),
     });
   }
   return stages;

@@ -12,12 +12,13 @@ interface Stage {
   /** The AWS region, when the project pins one for this stage. */
   readonly region?: string;
   /**
-   * The local stage's embedded database: `pglite` runs a PGlite PostgreSQL
-   * on this machine and points `DATABASE_URL` at it.
+   * The local stage's embedded database: `postgres` runs a PostgreSQL server
+   * on this machine and points `DATABASE_URL` at it. (`pglite`, its name from
+   * when it was PGlite, means the same.)
    *
    * @default - none
    */
-  readonly database?: 'pglite';
+  readonly database?: 'postgres';
 }
 
 /** The name of the stage that always exists and lives on this machine. */

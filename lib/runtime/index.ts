@@ -12,6 +12,10 @@ export type { ConsoleScopeFactory, ConsoleScopeInput } from './console/define-co
 export { defineScript } from './define-script.js';
 export type { Script, ScriptDefinition } from './define-script.js';
 export { defineTask } from './define-task.js';
-export type { Task, TaskContext, TaskDefinition, TaskOptions } from './define-task.js';
+export type { Task, TaskContext, TaskDefinition, TaskOptions, TaskPermission } from './define-task.js';
+export type { ClaimResult, LedgerQuery, Lease, LockHolder, LockResult, RunLedger } from './ledger/run-ledger.js';
+export type { TaskSources } from './resolve-task.js';
+export type { ResponseStream } from './response-stream.js';
 export type { TaskLoaders } from './task-registry.js';
-export type { AdminEvent, RunResult } from '../core/run.js';
+export type { AdminEvent, RunError, RunRecord, RunResult, RunSource } from '../core/run.js';
+export type { JsonSchema, TaskCatalog, TaskInfo } from '../core/task-catalog.js';

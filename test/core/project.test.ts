@@ -14,14 +14,25 @@ function projectWith(cdkJson: unknown): string {
 describe('loadProject', () => {
   it('reads the app, the stages and the paths from cdk.json', () => {
     const dir = projectWith({
-      context: { cnf: { app: 'notes', stages: { local: { database: 'pglite' }, prod: { region: 'eu-west-1' } } } },
+      context: { cnf: { app: 'notes', stages: { local: { database: 'postgres' }, prod: { region: 'eu-west-1' } } } },
     });
     const project = loadProject(dir);
     expect(project.app).toBe('notes');
     expect(project.lambdaDir).toBe(join(dir, 'lambda'));
     expect(project.stateDir).toBe(join(dir, '.cnf'));
-    expect(stageOf(project, 'local')).toEqual({ name: 'local', platform: 'local', database: 'pglite' });
+    expect(stageOf(project, 'local')).toEqual({ name: 'local', platform: 'local', database: 'postgres' });
     expect(stageOf(project, 'prod')).toEqual({ name: 'prod', platform: 'aws', region: 'eu-west-1' });
+  });
+
+  it('reads "pglite", the embedded database\'s name from before, as the embedded PostgreSQL', () => {
+    const project = loadProject(projectWith({ context: { cnf: { app: 'notes', stages: { local: { database: 'pglite' } } } } }));
+    expect(stageOf(project, 'local').database).toBe('postgres');
+  });
+
+  it("names the embedded database's URL DATABASE_URL unless databaseUrlVariable says otherwise", () => {
+    expect(loadProject(projectWith({ context: { cnf: { app: 'notes' } } })).databaseUrlVariable).toBe('DATABASE_URL');
+    const project = loadProject(projectWith({ context: { cnf: { app: 'notes', databaseUrlVariable: 'PG_URL' } } }));
+    expect(project.databaseUrlVariable).toBe('PG_URL');
   });
 
   it('always has the local stage', () => {
@@ -45,6 +56,7 @@ describe('loadProject', () => {
       { context: { cnf: { app: 'notes', stages: { prod: { database: 'pglite' } } } } },
       /only the local stage takes one/,
     ],
+    ['a databaseUrlVariable that is no variable name', { context: { cnf: { app: 'notes', databaseUrlVariable: 'a/b' } } }, /got: "a\/b"/],
   ])('refuses %s, naming the value', (_case, cdkJson, message) => {
     expect(() => loadProject(projectWith(cdkJson))).toThrow(message);
   });

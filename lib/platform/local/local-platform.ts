@@ -18,7 +18,7 @@ import type {
   StageStatus,
 } from '../../core/platform.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
-import { SILENT_PROGRESS, type Progress, type ProgressTask } from '../../core/progress.js';
+import { SILENT_PROGRESS, type Progress } from '../../core/progress.js';
 import type { Project } from '../../core/project.js';
 import { settledRecord, type AdminEvent, type RunRecord } from '../../core/run.js';
 import type { Stage } from '../../core/stage.js';
@@ -26,7 +26,8 @@ import { RESERVED_TASK_PREFIX, type TaskCatalog } from '../../core/task-catalog.
 import { toolRoot } from '../../core/tool-root.js';
 import { FileLedger } from '../../runtime/ledger/file-ledger.js';
 import { readAliases, type LocalAliasPair } from './alias-store.js';
-import { ensureEmbeddedDatabase, embeddedDatabasePort } from './embedded-database.js';
+import { ensureDatabaseWithProgress } from './database-progress.js';
+import { embeddedDatabasePort } from './embedded-database.js';
 import type { LocalDeployment } from './local-deploy.js';
 import type { DetachedRun } from './detached-run.js';
 import { LocalConsoleSession } from './local-console.js';
@@ -110,16 +111,7 @@ class LocalPlatform implements Platform {
 
   /** Makes sure the embedded database serves, when the stage has one. */
   async prepareDatabase(): Promise<void> {
-    if (this.stage.database !== 'pglite') return;
-    // The database tells when it starts a server (seconds); the wait ends when it serves, or fails.
-    let wait: ProgressTask | undefined;
-    try {
-      await ensureEmbeddedDatabase(this.#paths, (message) => (wait = this.progress.start(message)));
-      wait?.stop('ok');
-    } catch (error) {
-      wait?.stop('fail');
-      throw error;
-    }
+    if (this.stage.database !== undefined) await ensureDatabaseWithProgress(this.#paths, this.progress, this.project.databaseUrlVariable);
   }
 
   async *invoke(plan: InvokePlan, event: AdminEvent & { readonly runId: string }, options: InvokeOptions = {}): AsyncGenerator<RunFrame> {
@@ -206,8 +198,10 @@ class LocalPlatform implements Platform {
     notes.push(
       drift ?? (live === undefined ? 'Nothing deployed yet: cnf-admin deploy --stage local' : 'The working tree matches the live release.'),
     );
-    if (this.stage.database === 'pglite')
-      notes.push(`Embedded PostgreSQL (PGlite) on 127.0.0.1:${await embeddedDatabasePort(this.#paths)}, data in .cnf/local/database/.`);
+    if (this.stage.database !== undefined)
+      notes.push(
+        `Embedded PostgreSQL on 127.0.0.1:${await embeddedDatabasePort(this.#paths)}, data in .cnf/local/database/ (cnf-admin db status).`,
+      );
     return {
       stage: this.stage.name,
       platform: 'local',

@@ -1,0 +1,144 @@
+import { createInterface } from 'node:readline/promises';
+import { UsageError } from '../../core/errors.js';
+import { findProject, stageOf, type Project } from '../../core/project.js';
+import { ensureDatabaseWithProgress } from '../../platform/local/database-progress.js';
+import {
+  embeddedDatabaseStatus,
+  resetEmbeddedDatabase,
+  stopEmbeddedDatabase,
+  type EmbeddedDatabaseStatus,
+} from '../../platform/local/embedded-database.js';
+import { localPaths, type LocalPaths } from '../../platform/local/local-paths.js';
+import { writeJson, writeLine, type CliIo } from '../io.js';
+import { progressFor } from '../progress.js';
+
+/** The options every `cnf-admin db` subcommand takes. */
+interface DbCommandOptions {
+  /** @default 'local' */
+  readonly stage?: string;
+  readonly json?: boolean;
+}
+
+/** The options of `cnf-admin db reset`. */
+interface DbResetOptions extends DbCommandOptions {
+  /** Delete without asking (needed when stdin is not a terminal). */
+  readonly yes?: boolean;
+}
+
+/**
+ * The embedded database of the stage a `db` command names.
+ *
+ * @throws UsageError (64) for an AWS stage, whose database is the app's own, or a local stage without one.
+ */
+function embeddedDatabaseOf(io: CliIo, options: DbCommandOptions): { project: Project; paths: LocalPaths } {
+  const project = findProject(io.cwd);
+  const stage = stageOf(project, options.stage ?? 'local');
+  if (stage.platform !== 'local') {
+    throw new UsageError(
+      `cnf-admin db manages the local stage's embedded database; stage ${stage.name} is on AWS, where the database is the app's own.`,
+      { hint: `Its URL is in the parameter set: cnf-admin config get ${project.databaseUrlVariable} --stage ${stage.name}` },
+    );
+  }
+  if (stage.database === undefined) {
+    throw new UsageError(`The local stage of ${project.app} has no embedded database.`, {
+      hint: 'Give it one in cdk.json: "stages": { "local": { "database": "postgres" } } under context.cnf.',
+    });
+  }
+  return { project, paths: localPaths(project) };
+}
+
+/** `cnf-admin db status`: whether the embedded database runs, where, and how big it is. Starts nothing. */
+async function dbStatus(options: DbCommandOptions, io: CliIo): Promise<number> {
+  const { paths } = embeddedDatabaseOf(io, options);
+  const status = await embeddedDatabaseStatus(paths);
+  if (options.json === true) writeJson(io, status);
+  else writeLine(io.stdout, describeStatus(status));
+  return 0;
+}
+
+function describeStatus(status: EmbeddedDatabaseStatus): string {
+  const lines = [
+    status.running
+      ? `PostgreSQL ${status.version ?? ''}: running, server pid ${status.pid}, postgres pid ${status.postgresPid}, since ${status.startedAt}`
+      : `PostgreSQL${status.version === undefined ? '' : ` ${status.version}`}: not running (the next run, serve, console or db url starts it)`,
+    `url:   ${status.url ?? '(no port chosen yet)'}`,
+    `data:  ${status.dataDir} (${formatSize(status.sizeBytes)})`,
+  ];
+  return lines.join('\n');
+}
+
+function formatSize(bytes: number): string {
+  if (bytes === 0) return 'empty';
+  const units = ['bytes', 'KB', 'MB', 'GB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/**
+ * `cnf-admin db url`: the embedded database's URL on stdout, starting the
+ * database when it is not running, so that `psql "$(cnf-admin db url)"` works.
+ */
+async function dbUrl(options: DbCommandOptions, io: CliIo): Promise<number> {
+  const { project, paths } = embeddedDatabaseOf(io, options);
+  const url = await ensureDatabaseWithProgress(paths, progressFor(io, options), project.databaseUrlVariable);
+  if (options.json === true) writeJson(io, { url, variable: project.databaseUrlVariable });
+  else writeLine(io.stdout, url);
+  return 0;
+}
+
+/** `cnf-admin db stop`: stops the embedded database now (any later use starts it again). */
+async function dbStop(options: DbCommandOptions, io: CliIo): Promise<number> {
+  const { paths } = embeddedDatabaseOf(io, options);
+  const stopped = await stopEmbeddedDatabase(paths);
+  if (options.json === true) writeJson(io, { stopped });
+  else writeLine(io.stderr, stopped ? 'Stopped the embedded PostgreSQL.' : 'The embedded PostgreSQL was not running.');
+  return 0;
+}
+
+/**
+ * `cnf-admin db reset`: stops the embedded database and deletes its data,
+ * after a confirmation: asked on a terminal, `--yes` otherwise.
+ *
+ * @throws UsageError (64) without `--yes` when stdin is not a terminal.
+ */
+async function dbReset(options: DbResetOptions, io: CliIo): Promise<number> {
+  const { paths } = embeddedDatabaseOf(io, options);
+  if (options.yes !== true) {
+    if ((io.stdin as { isTTY?: boolean }).isTTY !== true) {
+      throw new UsageError('cnf-admin db reset deletes every table and row of the embedded database; confirm it with --yes.', {
+        hint: 'Run it at a terminal to be asked, or add --yes.',
+      });
+    }
+    if (!(await confirm(io, `Delete all data of the embedded PostgreSQL in ${paths.database}? Type yes to confirm: `))) {
+      writeLine(io.stderr, 'Nothing deleted.');
+      return 0;
+    }
+  }
+  const existed = await resetEmbeddedDatabase(paths);
+  if (options.json === true) writeJson(io, { deleted: existed });
+  else
+    writeLine(
+      io.stderr,
+      existed
+        ? 'Deleted the embedded database: the next use starts an empty one (then: cnf-admin invoke migrate).'
+        : 'The embedded database had no data; nothing deleted.',
+    );
+  return 0;
+}
+
+async function confirm(io: CliIo, question: string): Promise<boolean> {
+  const prompt = createInterface({ input: io.stdin, output: io.stderr });
+  try {
+    return (await prompt.question(question)).trim().toLowerCase() === 'yes';
+  } finally {
+    prompt.close();
+  }
+}
+
+export { dbReset, dbStatus, dbStop, dbUrl };
+export type { DbCommandOptions, DbResetOptions };

@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** What PostgreSQL's lock file `postmaster.pid` says about the postmaster that holds a data directory. */
+interface PostmasterLock {
+  readonly pid: number;
+  /** The data directory as the postmaster was given it. */
+  readonly dataDir: string;
+  readonly port: number;
+}
+
+/**
+ * Reads `postmaster.pid` in `dataDir` (its first lines are the pid, the data
+ * directory and the port), or resolves to undefined when there is none or it
+ * is not one PostgreSQL wrote.
+ */
+async function readPostmasterLock(dataDir: string): Promise<PostmasterLock | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(dataDir, 'postmaster.pid'), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const [pid, dir, , port] = text.split('\n');
+  const parsed = { pid: Number(pid), dataDir: dir ?? '', port: Number(port) };
+  return Number.isInteger(parsed.pid) && parsed.pid > 0 && parsed.dataDir !== '' ? parsed : undefined;
+}
+
+/** Whether a process with this pid exists. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Waits until the process is gone, checking every 50 ms.
+ *
+ * @returns whether it went within `timeoutMs`.
+ */
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const giveUpAt = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() > giveUpAt) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
+}
+
+export { isAlive, readPostmasterLock, waitForExit };
+export type { PostmasterLock };

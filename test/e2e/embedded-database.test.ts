@@ -1,0 +1,316 @@
+/**
+ * The local stage's embedded PostgreSQL through the real binary: `cnf-admin
+ * db`, its managed URL, concurrent clients, and a server that belongs to its
+ * project (a reset `.cnf/`, a killed server, a copied project, a corrupted
+ * state file).
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stopEmbeddedDatabase } from '../../lib/platform/local/embedded-database.js';
+import { localPaths } from '../../lib/platform/local/local-paths.js';
+import { CLI_BIN, cliEnvironment, REPO_ROOT, runCli, type CliResult } from '../support/cli.js';
+import { createTestProject, type TestProject } from '../support/test-project.js';
+
+let project: TestProject;
+let fixture: TestProject;
+
+beforeAll(() => {
+  project = createTestProject('notes');
+  fixture = createTestProject('tasks');
+});
+
+afterAll(async () => {
+  await project.cleanup();
+  await fixture.cleanup();
+});
+
+interface Status {
+  readonly running: boolean;
+  readonly pid?: number;
+  readonly postgresPid?: number;
+  readonly port?: number;
+  readonly url?: string;
+  readonly dataDir: string;
+  readonly sizeBytes: number;
+  readonly version?: string;
+}
+
+async function statusOf(dir: string): Promise<Status> {
+  const result = await runCli(['db', 'status', '--json'], { cwd: dir });
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as Status;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits for a process to end (the event), failing after `timeoutMs`. */
+async function exitOf(pid: number, timeoutMs: number): Promise<void> {
+  const giveUpAt = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() > giveUpAt) throw new Error(`process ${pid} still runs after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function expectOneLineError(result: CliResult, code: number, text: string): void {
+  expect(result.code).toBe(code);
+  expect(result.stderr).toContain(text);
+  expect(result.stderr).not.toMatch(/\n\s+at |wasm|RuntimeError/);
+  // The message and its hint; a notice before the command (`! ...`, the Node version) is not part of the error.
+  const lines = result.stderr
+    .trim()
+    .split('\n')
+    .filter((line) => !line.startsWith('! '));
+  expect(lines.length).toBeLessThanOrEqual(2);
+}
+
+async function noteCount(url: string): Promise<number> {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    return (await client.query<{ n: number }>('select count(*)::int as n from notes')).rows[0]?.n ?? -1;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Runs the CLI on a pseudo-terminal (util-linux `script`), types `answer`
+ * once it has asked, and collects what the terminal showed.
+ */
+function atTerminal(dir: string, args: readonly string[], answer: string): Promise<{ code: number | null; output: string }> {
+  const command = [process.execPath, CLI_BIN, ...args].map((word) => `'${word}'`).join(' ');
+  const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: dir, env: cliEnvironment(), stdio: 'pipe' });
+  let output = '';
+  let answered = false;
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+    if (!answered && output.includes('Type yes to confirm')) {
+      answered = true;
+      child.stdin.write(`${answer}\n`);
+    }
+  });
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      child.stdin.end();
+      resolve({ code, output });
+    }),
+  );
+}
+
+describe('cnf-admin db', () => {
+  it('shows a database that has not started, and starts none', async () => {
+    const status = await statusOf(project.dir);
+    expect(status).toMatchObject({ running: false, sizeBytes: 0 });
+    expect(status.dataDir).toMatch(/\.cnf\/local\/database\/postgres$/);
+  });
+
+  it('prints the URL, starting the database; the parameter set holds the same URL, managed', async () => {
+    const url = await project.cli(['db', 'url']);
+    expect(url.code, url.stderr).toBe(0);
+    expect(url.stdout).toMatch(/^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres\n$/);
+    expect(url.stderr).toContain('Starting the embedded PostgreSQL');
+
+    const status = await statusOf(project.dir);
+    expect(status).toMatchObject({ running: true, url: url.stdout.trim() });
+    expect(status.version).toMatch(/^18\./);
+    expect(status.sizeBytes).toBeGreaterThan(0);
+    expect(isAlive(status.pid ?? 0) && isAlive(status.postgresPid ?? 0)).toBe(true);
+
+    const get = await project.cli(['config', 'get', 'DATABASE_URL']);
+    expect(get.code).toBe(0);
+    expect(get.stdout.trim()).toBe(url.stdout.trim());
+    expect(get.stderr).toContain('DATABASE_URL is managed by cnf-admin');
+  });
+
+  it('refuses config set and unset of the managed URL on the local stage, and does not suggest it', async () => {
+    expectOneLineError(await project.cli(['config', 'set', 'DATABASE_URL', 'postgres://elsewhere/db']), 64, 'cnf-admin manages it');
+    expectOneLineError(await project.cli(['config', 'unset', 'DATABASE_URL']), 64, 'cnf-admin db url');
+    const help = await project.cli(['config', 'set', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).not.toContain('DATABASE_URL');
+    const runs = await project.cli(['invoke', 'migrate']);
+    expect(runs.code, runs.stderr).toBe(0);
+  });
+
+  it('is for the local stage with a database only', async () => {
+    expectOneLineError(await project.cli(['db', 'status', '--stage', 'prod']), 64, 'stage prod is on AWS');
+    expectOneLineError(await fixture.cli(['db', 'url']), 64, 'has no embedded database');
+  });
+
+  it('resets only when confirmed: --yes when stdin is not a terminal', async () => {
+    expect((await project.cli(['invoke', 'seed', '--', '--count', '2'])).code).toBe(0);
+    const refused = await project.cli(['db', 'reset']);
+    expectOneLineError(refused, 64, 'confirm it with --yes');
+    const url = (await statusOf(project.dir)).url ?? '';
+    expect(await noteCount(url)).toBe(2);
+
+    const reset = await project.cli(['db', 'reset', '--yes']);
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(await statusOf(project.dir)).toMatchObject({ running: false, sizeBytes: 0, url });
+    const migrate = await project.cli(['invoke', 'migrate']);
+    expect(migrate.code).toBe(0);
+    expect(migrate.stdout).toContain('2 pending migration(s)');
+    expect(await noteCount(url)).toBe(0);
+  });
+
+  it('asks at a terminal, and deletes only when told yes', async () => {
+    expect((await project.cli(['invoke', 'seed', '--', '--count', '1'])).code).toBe(0);
+    const url = (await statusOf(project.dir)).url ?? '';
+    const declined = await atTerminal(project.dir, ['db', 'reset'], 'no');
+    expect(declined.code).toBe(0);
+    expect(declined.output).toContain('Delete all data of the embedded PostgreSQL');
+    expect(declined.output).toContain('Nothing deleted.');
+    expect(await noteCount(url)).toBe(1);
+
+    const confirmed = await atTerminal(project.dir, ['db', 'reset'], 'yes');
+    expect(confirmed.code).toBe(0);
+    expect(confirmed.output).toContain('Deleted the embedded database');
+    expect(await statusOf(project.dir)).toMatchObject({ running: false, sizeBytes: 0 });
+    expect((await project.cli(['invoke', 'migrate'])).code).toBe(0);
+  });
+
+  it('stops on request', async () => {
+    const { pid, postgresPid } = await statusOf(project.dir);
+    const stop = await project.cli(['db', 'stop']);
+    expect(stop.code).toBe(0);
+    expect(stop.stderr).toContain('Stopped the embedded PostgreSQL.');
+    expect(isAlive(pid ?? 0) || isAlive(postgresPid ?? 0)).toBe(false);
+    expect((await statusOf(project.dir)).running).toBe(false);
+    expect((await project.cli(['db', 'stop'])).stderr).toContain('was not running');
+  });
+});
+
+describe('concurrent clients', () => {
+  it('never get wrong rows or a stuck queue: prepared statements interleave, and one client idles in a transaction', async () => {
+    const url = (await project.cli(['db', 'url'])).stdout.trim();
+    const clients = await Promise.all(
+      Array.from({ length: 7 }, async () => {
+        const client = new pg.Client(url);
+        await client.connect();
+        return client;
+      }),
+    );
+    const [holder, ...others] = clients as [pg.Client, ...pg.Client[]];
+    try {
+      // One client opens a transaction, writes, and then sits idle in it.
+      await holder.query('BEGIN');
+      await holder.query("insert into notes (title, body) values ('uncommitted', 'held open')");
+
+      const work = others.map(async (client, index) => {
+        for (let round = 0; round < 40; round += 1) {
+          // The extended protocol, with the unnamed statement and with a named one
+          // that every client prepares under the same name with other text.
+          const echo = await client.query<{ n: number; who: number }>('select $1::int as n, $2::int as who', [round, index]);
+          expect(echo.rows).toEqual([{ n: round, who: index }]);
+          const named = await client.query<{ tag: string }>({
+            name: 'same-name',
+            text: `select $1::text || '-${index}' as tag`,
+            values: [String(round)],
+          });
+          expect(named.rows).toEqual([{ tag: `${round}-${index}` }]);
+          if (round % 10 === 0) {
+            await client.query('BEGIN');
+            await client.query("insert into notes (title, body) values ($1, 'concurrent')", [`c${index}-${round}`]);
+            await client.query('COMMIT');
+          }
+        }
+        // Isolation: the idle transaction's row is invisible to everyone else.
+        return (await client.query<{ n: number }>("select count(*)::int as n from notes where title = 'uncommitted'")).rows[0]?.n;
+      });
+      const bounded = new Promise<never>((_resolve, reject) =>
+        setTimeout(() => reject(new Error('the queue got stuck behind the idle transaction')), 30_000).unref(),
+      );
+      const seen = await Promise.race([Promise.all(work), bounded]);
+      expect(seen).toEqual(others.map(() => 0));
+
+      await holder.query('COMMIT');
+      const count = await others[0]?.query<{ n: number }>("select count(*)::int as n from notes where body in ('concurrent', 'held open')");
+      expect(count?.rows[0]?.n).toBe(others.length * 4 + 1);
+    } finally {
+      await Promise.all(clients.map((client) => client.end()));
+    }
+  });
+});
+
+describe('the database belongs to its project', () => {
+  it('after rm -rf .cnf while it runs, the old server stops by itself and never touches the new one', async () => {
+    expect((await project.cli(['invoke', 'migrate'])).code).toBe(0);
+    const old = await statusOf(project.dir);
+    rmSync(join(project.dir, '.cnf'), { recursive: true, force: true });
+
+    // At once: the old server may still live while the new one starts.
+    const first = await project.cli(['invoke', 'migrate']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('2 pending migration(s)');
+    await exitOf(old.pid ?? 0, 15_000);
+    await exitOf(old.postgresPid ?? 0, 15_000);
+
+    const fresh = await statusOf(project.dir);
+    expect(fresh.running).toBe(true);
+    expect(fresh.pid).not.toBe(old.pid);
+    const parameters = JSON.parse(readFileSync(join(project.dir, '.cnf', 'local', 'parameters.json'), 'utf8')) as {
+      parameters: Record<string, { value: string }>;
+    };
+    expect(parameters.parameters.DATABASE_URL?.value).toBe(fresh.url);
+    const again = await project.cli(['invoke', 'migrate']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('No pending migrations');
+  });
+
+  it('reclaims its port from a postmaster its killed server left behind', async () => {
+    const before = await statusOf(project.dir);
+    process.kill(before.pid ?? 0, 'SIGKILL');
+    await exitOf(before.pid ?? 0, 5_000);
+    expect(isAlive(before.postgresPid ?? 0)).toBe(true);
+
+    const run = await project.cli(['invoke', 'migrate']);
+    expect(run.code, run.stderr).toBe(0);
+    await exitOf(before.postgresPid ?? 0, 15_000);
+    const after = await statusOf(project.dir);
+    expect(after).toMatchObject({ running: true, port: before.port, url: before.url });
+    expect(after.postgresPid).not.toBe(before.postgresPid);
+  });
+
+  it("a copy of the project never talks to the original's server", async () => {
+    const original = await statusOf(project.dir);
+    const copy = `${project.dir}-copy`;
+    cpSync(project.dir, copy, { recursive: true, verbatimSymlinks: true, filter: (source) => !source.endsWith('node_modules') });
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
+    try {
+      expect((await statusOf(copy)).running).toBe(false);
+      const seed = await runCli(['invoke', 'seed', '--', '--count', '3'], { cwd: copy });
+      expect(seed.code, seed.stderr).toBe(0);
+      const copied = await statusOf(copy);
+      expect(copied.running).toBe(true);
+      expect(copied.pid).not.toBe(original.pid);
+      expect(copied.port).not.toBe(original.port);
+      expect(await noteCount(copied.url ?? '')).toBe((await noteCount(original.url ?? '')) + 3);
+      expect(await statusOf(project.dir)).toMatchObject({ running: true, pid: original.pid, port: original.port });
+    } finally {
+      await stopEmbeddedDatabase(localPaths({ stateDir: join(copy, '.cnf') }));
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('a corrupted server state file is exit 69 naming the file, in one line, never a stack', async () => {
+    await project.cli(['db', 'stop']);
+    const stateFile = join(project.dir, '.cnf', 'local', 'database', 'server.json');
+    writeFileSync(stateFile, '{"pid": "not a pid"');
+    expectOneLineError(await project.cli(['invoke', 'migrate']), 69, `${stateFile}: not valid JSON`);
+    writeFileSync(stateFile, JSON.stringify({ pid: 1, port: 'x' }));
+    expectOneLineError(await project.cli(['db', 'status']), 69, stateFile);
+    rmSync(stateFile);
+    expect((await project.cli(['invoke', 'migrate'])).code).toBe(0);
+  });
+});

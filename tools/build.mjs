@@ -1,0 +1,12 @@
+// `npm run build`: everything the package ships in dist/, from scratch.
+// npm runs it on `npm ci` and `npm install` in this repo (prepare) and before
+// `npm pack` and `npm publish` (prepack); the tests and benchmarks run it too.
+//
+//   dist/cli.mjs, dist/local-*.mjs, dist/chunks/   the CLI, bundled by esbuild (tools/build-cli.mjs)
+//   dist/lib/                                      the library entries, compiled by tsc (tools/build-library.mjs)
+import { rm } from 'node:fs/promises';
+import { buildCli } from './build-cli.mjs';
+import { buildLibrary } from './build-library.mjs';
+
+await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
+await Promise.all([buildCli(), buildLibrary()]);
