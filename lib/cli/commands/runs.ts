@@ -1,3 +1,4 @@
+import { relative, sep } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import type { RunRecord } from '../../core/run.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
@@ -5,7 +6,7 @@ import { assertRunIdArgument } from '../run-id-argument.js';
 import { formatDuration } from '../render/format-duration.js';
 import { formatTime } from '../render/format-time.js';
 import { renderFrames, writeNotice } from '../render/run-view.js';
-import { formatTable, terminalWidth } from '../render/table.js';
+import { formatTable, terminalWidth, wrapText } from '../render/table.js';
 import { openStage, type StageOptions } from '../stage-context.js';
 
 /** The options of `cnf-admin runs`. */
@@ -72,7 +73,7 @@ async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
 /** `cnf-admin runs show <runId>`: one run's record, then its log. */
 async function runsShow(runId: string, options: RunsCommandOptions, io: CliIo): Promise<number> {
   assertRunIdArgument(runId);
-  const { platform, stage } = await openStage(io, options);
+  const { platform, stage, project } = await openStage(io, options);
   const record = await platform.run(runId);
   if (record === undefined) {
     throw new UsageError(`No run ${JSON.stringify(runId)} on stage ${stage.name}.`, {
@@ -96,9 +97,18 @@ async function runsShow(runId: string, options: RunsCommandOptions, io: CliIo): 
     ['duration', record.durationMs === undefined ? '-' : formatDuration(record.durationMs)],
     ['config', record.configFingerprint ?? '-'],
     ['error', record.error === undefined ? '-' : `${record.error.name}: ${record.error.message}`],
-    ['log', record.log],
+    // A local log lives in the project: its path from there is short.
+    ['log', record.log.startsWith(`${project.root}${sep}`) ? relative(project.root, record.log) : record.log],
   ];
-  writeLine(io.stdout, fields.map(([name, value]) => `${name.padEnd(9)}${value}`).join('\n'));
+  const width = terminalWidth(io) - 9;
+  // Long values (args, an ARN) wrap under their column.
+  const shown = fields.map(
+    ([name, value]) =>
+      `${name.padEnd(9)}${wrapText(value, width)
+        .split('\n')
+        .join(`\n${' '.repeat(9)}`)}`,
+  );
+  writeLine(io.stdout, shown.join('\n'));
   writeLine(io.stdout);
   try {
     await renderFrames(io, platform.logs(runId));
