@@ -85,8 +85,15 @@ class TerminalProgress implements Progress {
     };
   }
 
+  /* A process that exits while the spinner turns (an uncaught error) gets its cursor back. */
+  readonly #restore = (): void => {
+    this.#spinner?.stop();
+  };
+
   #show(): void {
+    // Ctrl-C is the CLI's own (it stops the run first): the spinner leaves signals alone.
     this.#spinner = yoctoSpinner({ stream: this.io.stderr as NodeJS.WriteStream, handleSignals: false, text: this.#text() }).start();
+    process.once('exit', this.#restore);
     this.#timer = setInterval(() => {
       if (this.#spinner !== undefined) this.#spinner.text = this.#text();
     }, TICK_MS).unref();
@@ -106,6 +113,7 @@ class TerminalProgress implements Progress {
       this.#timer = undefined;
       this.#spinner?.stop();
       this.#spinner = undefined;
+      process.off('exit', this.#restore);
     } else if (this.#spinner !== undefined) this.#spinner.text = this.#text();
     if (wait.quiet && summary === undefined) return;
     const mark = outcome === 'ok' ? this.#style('green', '✔') : this.#style('red', '✖');
