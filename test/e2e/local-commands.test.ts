@@ -65,7 +65,7 @@ describe('deploy and drift', () => {
       expect(deployed).toMatchObject({ previous: live, isNew: true });
       expect(deployed.release).not.toBe(live);
       const status = await copy.cli(['status']);
-      expect(status.stdout).toContain(`web:live   ${deployed.release}`);
+      expect(status.stdout).toContain(`web:live    ${deployed.release}`);
       expect(status.stdout).toContain('The working tree matches the live release.');
       expect((await copy.cli(['releases'])).stdout).toMatch(new RegExp(`${deployed.release}.*live\\n${live}`));
       // a retained release can still run
@@ -156,7 +156,7 @@ describe('logs and runs', () => {
   });
 
   it('shows the history: run id, task, exit code, duration, time, release and caller', async () => {
-    const result = await project.cli(['runs', '--limit', '3']);
+    const result = await project.cli(['runs', '--limit', '3'], { env: { COLUMNS: '120' } });
     expect(result.stdout).toMatch(/^RUN ID\s+TASK\s+EXIT\s+TOOK\s+STARTED\s+RELEASE\s+BY$/m);
     expect(result.stdout.trim().split('\n')).toHaveLength(4);
     const echoes = JSON.parse((await project.cli(['runs', '--task', 'echo', '--json'])).stdout) as RunRecord[];

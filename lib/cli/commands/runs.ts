@@ -70,6 +70,12 @@ async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
   return 0;
 }
 
+/** Where a run's log is: a local log lives in the project, and its path from there is short. */
+function shortLog(log: string | undefined, root: string): string {
+  if (log === undefined) return '-';
+  return log.startsWith(`${root}${sep}`) ? relative(root, log) : log;
+}
+
 /** `cnf-admin runs show <runId>`: one run's record, then its log. */
 async function runsShow(runId: string, options: RunsCommandOptions, io: CliIo): Promise<number> {
   assertRunIdArgument(runId);
@@ -97,14 +103,14 @@ async function runsShow(runId: string, options: RunsCommandOptions, io: CliIo): 
     ['duration', record.durationMs === undefined ? '-' : formatDuration(record.durationMs)],
     ['config', record.configFingerprint ?? '-'],
     ['error', record.error === undefined ? '-' : `${record.error.name}: ${record.error.message}`],
-    // A local log lives in the project: its path from there is short.
-    ['log', record.log.startsWith(`${project.root}${sep}`) ? relative(project.root, record.log) : record.log],
+    ['log', shortLog(record.log as string | undefined, project.root)],
   ];
   const width = terminalWidth(io) - 9;
   // Long values (args, an ARN) wrap under their column.
   const shown = fields.map(
     ([name, value]) =>
-      `${name.padEnd(9)}${wrapText(value, width)
+      // A record read from elsewhere may lack a field.
+      `${name.padEnd(9)}${wrapText((value as string | undefined) ?? '-', width)
         .split('\n')
         .join(`\n${' '.repeat(9)}`)}`,
   );
