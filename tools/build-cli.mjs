@@ -27,6 +27,7 @@ async function buildCli() {
       'local-web-server': 'lib/platform/local/web-server-runner.ts',
       'local-database': 'lib/platform/local/database-server.ts',
       'local-detached': 'lib/platform/local/detached-run.ts',
+      'bundle-worker': 'lib/bundle/bundle-worker.ts',
     },
     outdir: 'dist',
     bundle: true,

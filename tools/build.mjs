@@ -8,5 +8,9 @@ import { rm } from 'node:fs/promises';
 import { buildCli } from './build-cli.mjs';
 import { buildLibrary } from './build-library.mjs';
 
+// `npm pack` and `npm publish` run prepack, then prepare: the first build is enough.
+const { npm_command: command, npm_lifecycle_event: event } = process.env;
+if (event === 'prepare' && (command === 'pack' || command === 'publish')) process.exit(0);
+
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await Promise.all([buildCli(), buildLibrary()]);

@@ -8,8 +8,8 @@ import type { TaskCatalog } from '../core/task-catalog.js';
 import { collectAssets } from './bundle-assets.js';
 import { describeBundle } from './describe-bundle.js';
 
-/** The project facts a build needs. */
-type BundleSource = Pick<Project, 'root' | 'lambdaDir'>;
+/** The project facts a build needs: where the project is and its layout (`loadProject` gives them all). */
+type BundleSource = Pick<Project, 'root' | 'lambdaDir' | 'webEntry' | 'adminEntry' | 'assetDirs' | 'scriptsDir'>;
 
 /** A built bundle: its files, their release id, and the task catalog it carries. */
 interface Bundle {
@@ -25,11 +25,8 @@ interface Bundle {
   readonly metafile: Metafile;
 }
 
-/** The entry points of every bundle, relative to the lambda directory. */
-const ENTRY_POINTS = { web: 'web.ts', admin: 'admin.ts' } as const;
-
-/** The directory, at the project's root, of the one-time scripts `cnf-admin run` runs. */
-const SCRIPTS_DIR = 'scripts';
+/** The directory of the bundle that carries the one-time scripts, wherever the project keeps them. */
+const BUNDLE_SCRIPTS_DIR = 'scripts';
 
 /** The file in the bundle that carries the task catalog. */
 const MANIFEST_FILE = 'manifest.json';
@@ -50,28 +47,40 @@ const REQUIRE_SHIM =
   "import { createRequire as __cnfCreateRequire } from 'node:module'; const require = __cnfCreateRequire(import.meta.url);";
 
 /**
- * Builds the application in `lambdaDir` into one bundle with a `web` and an
- * `admin` entry: ESM, code splitting, source maps, a task manifest. The same
- * source gives the same bytes and so the same release id.
+ * Builds the application into one bundle with a `web` and an `admin` entry
+ * (`web.mjs`, `admin.mjs`), the one-time scripts (`scripts/*.mjs`) and the
+ * asset directories: ESM, code splitting, source maps, a task manifest. The
+ * same source gives the same bytes and so the same release id, whoever builds
+ * it: the local stage, the `AdminApp` construct at synth, or a caller.
+ *
+ * @example
+ * const bundle = await buildBundle(findProject(process.cwd()));
+ * console.log(bundle.release, bundle.catalog.tasks.map((task) => task.name));
  *
  * @throws BuildError with esbuild's messages when the code does not build,
  * or when the task modules fail to load.
  */
 async function buildBundle(source: BundleSource): Promise<Bundle> {
-  const entryPoints = Object.entries(ENTRY_POINTS).map(([out, file]) => ({ in: join(source.lambdaDir, file), out }));
-  for (const { in: entry } of entryPoints) {
-    if (!existsSync(entry)) {
-      throw new BuildError(`The application has no ${relative(source.root, entry)}.`, {
-        hint: `Every cnf-admin project has ${ENTRY_POINTS.web} (the web handler) and ${ENTRY_POINTS.admin} (createAdminHandler) in ${relative(source.root, source.lambdaDir) || '.'}.`,
+  const entryPoints = [
+    { in: source.webEntry, out: 'web', role: 'the web handler', setting: 'webEntry' },
+    { in: source.adminEntry, out: 'admin', role: 'createAdminHandler', setting: 'adminEntry' },
+  ];
+  for (const entry of entryPoints) {
+    if (!existsSync(entry.in)) {
+      throw new BuildError(`The application has no ${relative(source.root, entry.in)} (${entry.role}).`, {
+        hint: `Write it (npx cnf-admin init writes one), or name yours with context.cnf.${entry.setting} in cdk.json.`,
       });
     }
   }
-  const result = await runEsbuild(source, [...entryPoints, ...scriptEntryPoints(source.root)]);
+  const result = await runEsbuild(source, [
+    ...entryPoints.map((entry) => ({ in: entry.in, out: entry.out })),
+    ...scriptEntryPoints(source.scriptsDir),
+  ]);
   const code: BundleFile[] = result.outputFiles.map((file) => ({
     path: relative(source.root, file.path).split('\\').join('/'),
     contents: file.contents,
   }));
-  const assets = collectAssets(source.lambdaDir);
+  const assets = collectAssets(source.lambdaDir, source.assetDirs);
   const catalog = await describeBundle([...code, ...assets.files]);
   const manifest: BundleFile = { path: MANIFEST_FILE, contents: new TextEncoder().encode(`${JSON.stringify(catalog, null, 2)}\n`) };
   const files = [...code, ...assets.files, manifest].sort((a, b) => (a.path < b.path ? -1 : 1));
@@ -86,7 +95,7 @@ async function buildBundle(source: BundleSource): Promise<Bundle> {
  * The esbuild options of every bundle build, for the given entry points.
  * Exported so that a benchmark can build a web-only bundle the same way.
  */
-function bundleBuildOptions(source: BundleSource, entryPoints: { in: string; out: string }[]) {
+function bundleBuildOptions(source: Pick<BundleSource, 'root'>, entryPoints: { in: string; out: string }[]) {
   return {
     absWorkingDir: source.root,
     entryPoints,
@@ -113,18 +122,17 @@ function bundleBuildOptions(source: BundleSource, entryPoints: { in: string; out
 }
 
 /**
- * One entry point per one-time script under `scripts/` (`scripts/fix.ts`
- * ships as `scripts/fix.mjs`): admin side only, since only the admin
- * handler loads them, by path.
+ * One entry point per one-time script under the scripts directory
+ * (`<scriptsDir>/fix.ts` ships as `scripts/fix.mjs`, named `scripts/fix.ts`):
+ * admin side only, since only the admin handler loads them, by path.
  */
-function scriptEntryPoints(root: string): { in: string; out: string }[] {
-  const dir = join(root, SCRIPTS_DIR);
+function scriptEntryPoints(dir: string): { in: string; out: string }[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts'))
-    .map((entry) => relative(root, join(entry.parentPath, entry.name)).split('\\').join('/'))
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split('\\').join('/'))
     .sort()
-    .map((path) => ({ in: join(root, path), out: path.replace(/\.ts$/, '') }));
+    .map((path) => ({ in: join(dir, path), out: `${BUNDLE_SCRIPTS_DIR}/${path.replace(/\.ts$/, '')}` }));
 }
 
 async function runEsbuild(source: BundleSource, entryPoints: { in: string; out: string }[]) {
@@ -140,5 +148,5 @@ async function runEsbuild(source: BundleSource, entryPoints: { in: string; out: 
   }
 }
 
-export { buildBundle, bundleBuildOptions, ENTRY_POINTS, MANIFEST_FILE };
+export { BUNDLE_SCRIPTS_DIR, buildBundle, bundleBuildOptions, MANIFEST_FILE };
 export type { Bundle, BundleSource };

@@ -1,11 +1,17 @@
+import { argsLimitProblem, argsTextProblem } from '../core/args-limits.js';
 import { UsageError } from '../core/errors.js';
 
+const LIMITS_HINT = 'Task args may nest 32 levels and take 256 KB; pass large data by reference (an S3 key, a file in the bundle).';
+
 /**
- * Reads `--args '<json>'`: a JSON object.
+ * Reads `--args '<json>'`: a JSON object, within the limits of task args
+ * (`lib/core/args-limits.ts`), checked before anything starts.
  *
- * @throws UsageError when it is not JSON, or not an object.
+ * @throws UsageError when it is not JSON, not an object, or too deep or too large.
  */
 function parseArgsJson(text: string): Record<string, unknown> {
+  const tooLarge = argsTextProblem('--args', text);
+  if (tooLarge !== undefined) throw new UsageError(tooLarge);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -18,7 +24,20 @@ function parseArgsJson(text: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new UsageError(`--args must be a JSON object, got: ${text}`);
   }
+  const tooDeep = argsLimitProblem('--args', value);
+  if (tooDeep !== undefined) throw new UsageError(tooDeep, { hint: LIMITS_HINT });
   return value as Record<string, unknown>;
 }
 
-export { parseArgsJson };
+/**
+ * Checks task args given both ways (`--args` and flags after `--`) against
+ * the size limit of task args, together, before anything starts.
+ *
+ * @throws UsageError naming the limit.
+ */
+function checkTaskArgsSize(json: Readonly<Record<string, unknown>>, argv: readonly string[]): void {
+  const problem = argsLimitProblem('The task args', json, argv);
+  if (problem !== undefined) throw new UsageError(problem, { hint: LIMITS_HINT });
+}
+
+export { checkTaskArgsSize, parseArgsJson };

@@ -1,23 +1,38 @@
+import { CnfError } from '../core/errors.js';
+import { ExitCode } from '../core/exit-codes.js';
 import type { CliIo } from './io.js';
 import { writeNotice } from './render/run-view.js';
 
 /**
  * Ctrl-C, and the signals a terminal or a supervisor sends when it goes away
  * or wants the process to stop: each asks the run to stop, so that it ends,
- * and records its end, instead of being orphaned.
+ * and records its end, instead of being orphaned. All three end the CLI the
+ * same way (130 when they stopped it), never by the signal (143, 129).
  */
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
+/** An interrupt that came before anything ran: the CLI ends with 130, and nothing ran. */
+class InterruptedError extends CnfError {
+  constructor(message: string) {
+    super(message, ExitCode.INTERRUPTED, 'user');
+  }
+}
+
 /**
- * Runs `work` with the stop signals wired to it: the first shows `notice` and
- * fires `signal`, the next fires `force`.
+ * Runs `work` with the stop signals wired to it: the first shows `notice`
+ * (decided when it comes, as what it means depends on how far `work` got)
+ * and fires `signal`, the next fires `force`.
  */
-async function withInterrupts<T>(io: CliIo, notice: string, work: (signal: AbortSignal, force: AbortSignal) => Promise<T>): Promise<T> {
+async function withInterrupts<T>(
+  io: CliIo,
+  notice: string | (() => string),
+  work: (signal: AbortSignal, force: AbortSignal) => Promise<T>,
+): Promise<T> {
   const interrupt = new AbortController();
   const force = new AbortController();
   const onSignal = (): void => {
     if (!interrupt.signal.aborted) {
-      writeNotice(io, notice);
+      writeNotice(io, typeof notice === 'string' ? notice : notice());
       interrupt.abort();
     } else {
       force.abort();
@@ -31,4 +46,25 @@ async function withInterrupts<T>(io: CliIo, notice: string, work: (signal: Abort
   }
 }
 
-export { STOP_SIGNALS, withInterrupts };
+/**
+ * Waits for `promise`, the preparation of a run (planning, a first deploy,
+ * starting the database), unless `signal` fires first: then nothing has run,
+ * and the CLI ends at once with 130 (what was under way finishes by itself).
+ *
+ * @throws InterruptedError when interrupted first, saying `what` did not happen.
+ */
+async function unlessInterrupted<T>(promise: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
+  if (signal.aborted) throw new InterruptedError(`Interrupted: ${what}.`);
+  let onAbort: (() => void) | undefined;
+  const interrupted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(new InterruptedError(`Interrupted: ${what}.`));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([promise, interrupted]);
+  } finally {
+    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+  }
+}
+
+export { InterruptedError, STOP_SIGNALS, unlessInterrupted, withInterrupts };

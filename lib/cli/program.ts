@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { ExitCode } from '../core/exit-codes.js';
 import { toolVersion } from '../core/tool-root.js';
 import type { CliIo } from './io.js';
 
@@ -217,6 +218,7 @@ const COMMANDS: readonly CommandSpec[] = [
       STAGE,
       { flags: '--task <name>', description: 'only runs of this task' },
       { flags: '-n, --limit <n>', description: 'at most this many, newest first (default: 20)' },
+      { flags: '--all', description: 'list console evaluations (cnf:console) too; they are left out by default' },
       JSON_OUTPUT,
       ...AWS,
     ],
@@ -253,6 +255,24 @@ const COMMANDS: readonly CommandSpec[] = [
       'cnf-admin policy --stage prod --account 123456789012 --region eu-west-1',
     ],
     run: async (_args, options, io) => (await import('./commands/policy.js')).policy(options, io),
+  },
+  {
+    name: 'init',
+    summary: 'set up the project in this directory (it has a package.json) for cnf-admin',
+    options: [
+      { flags: '--app <name>', description: 'the app name (default: the package name, made valid)' },
+      { flags: '--dry-run', description: 'list what would be written, and write nothing' },
+    ],
+    examples: ['cnf-admin init', 'cnf-admin init --app billing --dry-run'],
+    run: async (_args, options, io) => (await import('./commands/init.js')).init(options, io),
+  },
+  {
+    name: 'cdk-app',
+    arguments: '<file>',
+    summary: 'run a TypeScript CDK app, as cdk.json\'s "app" names it (cnf-admin brings the TypeScript loader)',
+    options: [],
+    examples: ['cnf-admin cdk-app bin/cdk-app.ts'],
+    run: async ([file], _options, io) => (await import('./commands/cdk-app.js')).cdkApp(str(file), io),
   },
   {
     name: 'releases',
@@ -298,7 +318,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
   program.addHelpText(
     'after',
-    "\nEvery command takes --stage (default: local). Exit codes: 0..63 the task's own, 64 usage, 69 unavailable, 75 locked or throttled, 77 permission denied, 78 release mismatch, 124 timeout, 130 interrupted.\n",
+    `\nEvery command takes --stage (default: local). Exit codes: 0..${ExitCode.TASK_MAX} the task's own, ${ExitCode.USAGE} usage, ${ExitCode.BUILD_FAILED} the bundle did not build, ${ExitCode.UNAVAILABLE} unavailable or damaged state, ${ExitCode.SOFTWARE} a run crashed or cnf-admin failed, ${ExitCode.TEMP_FAIL} locked or throttled, ${ExitCode.NO_PERMISSION} permission denied, ${ExitCode.RELEASE_MISMATCH} release mismatch, ${ExitCode.TIMEOUT} timeout, ${ExitCode.INTERRUPTED} interrupted.\n`,
   );
   for (const spec of COMMANDS) addCommand(program, spec, io, setExitCode);
   return program;

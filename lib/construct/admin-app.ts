@@ -1,12 +1,19 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import type { Grant, IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { join } from 'node:path';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, type Alias, type Function as LambdaFunction, type Version } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Construct } from 'constructs';
+import { Effect, Grant, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Bundle } from '../bundle/build-bundle.js';
+import { buildBundleSync } from '../bundle/build-bundle-sync.js';
+import { stageBundle, type StagedBundle } from '../bundle/stage-bundle.js';
+import { findProject, PROJECT_FILE, type Project } from '../core/project.js';
+import { RESERVED_KEY_PREFIX } from '../core/parameter-set.js';
 import { DEFAULT_ALIAS } from '../core/platform.js';
-import { releaseDescription, type StageRecord } from '../core/stage-record.js';
+import { stageFunctionName } from '../core/function-names.js';
+import { releaseDescription, stageRecordName, type StageRecord } from '../core/stage-record.js';
 import { assertValidAppName, assertValidStageName } from '../core/stage.js';
 import type { TaskCatalog, TaskInfo } from '../core/task-catalog.js';
 import { AdminSchedules, type AdminScheduleOptions } from './admin-schedules.js';
@@ -20,7 +27,7 @@ import {
   type ResolvedFunctionSettings,
 } from './function-settings.js';
 import { AppFunction, logGroupNameOf } from './private/app-function.js';
-import { bundleCode } from './private/bundle-code.js';
+import { assetOutdirOf, bundleCode } from './private/bundle-code.js';
 import { assertArgsFit, catalogTask } from './private/catalog-task.js';
 import { grantDeclaredPermissions } from './private/task-permissions.js';
 import { ReleasePhase } from './release-phase.js';
@@ -28,18 +35,41 @@ import { RunLedgerTable } from './run-ledger-table.js';
 import { StageParameters } from './stage-parameters.js';
 import { StageRecordParameter } from './stage-record-parameter.js';
 
+/** The context key that names the stage: `npx cdk synth -c stage=prod`. */
+const STAGE_CONTEXT_KEY = 'stage';
+
 /** Props of {@link AdminApp}. */
 interface AdminAppProps {
-  /** The app name (`context.cnf.app` in `cdk.json`); every resource name derives from app and stage. */
-  readonly app: string;
-  /** The stage, e.g. `prod`: one stack per stage. */
-  readonly stage: string;
   /**
-   * The application, built by cnf-admin's bundler (`buildBundle`): the same
-   * code the local stage runs, with its release id and task catalog. Both
-   * functions deploy it as one asset.
+   * The app name; every resource name derives from app and stage.
+   *
+   * @default - `context.cnf.app` in the project's `cdk.json`
    */
-  readonly bundle: Bundle;
+  readonly app?: string;
+  /**
+   * The stage, e.g. `prod`: one stack per stage. `cnf-admin` reaches it when
+   * the project's `cdk.json` declares it under `context.cnf.stages`.
+   *
+   * @default - the CDK context value `stage` (`npx cdk synth -c stage=prod`)
+   */
+  readonly stage?: string;
+  /**
+   * The directory of the project: the one with the `cdk.json` whose
+   * `context.cnf` names the app and its layout.
+   *
+   * @default - the nearest directory at or above the working directory with a `cdk.json`
+   */
+  readonly projectDir?: string;
+  /**
+   * The application, built by cnf-admin's bundler: the same code the local
+   * stage runs, with its release id and task catalog. Both functions deploy
+   * it as one asset.
+   *
+   * @default - built from the project at synth, with local esbuild (never
+   * Docker), into the app's output directory: the same bundle and release id
+   * as `cnf-admin deploy --stage local`
+   */
+  readonly bundle?: Bundle;
   /**
    * Settings of the web function.
    *
@@ -151,22 +181,31 @@ const ALIAS_NAME = /^(?!\d+$)[A-Za-z0-9_-]{1,128}$/;
  *
  * Function names are `<app>-<stage>-web` and `<app>-<stage>-admin`.
  *
+ * The bundle is built at synth from the project (the nearest `cdk.json`),
+ * the app name comes from its `context.cnf.app` and the stage from
+ * `-c stage=<name>`, unless the props give them.
+ *
  * @example
- * const bundle = await buildBundle(loadProject(process.cwd()));
- * new AdminApp(stack, 'Notes', {
- *   app: 'notes',
- *   stage: 'prod',
- *   bundle,
- *   releaseTask: 'migrate',
- *   schedules: [{ task: 'notes:purge', args: { olderThanDays: 365 }, schedule: 'rate(1 day)' }],
+ * // In a stack of an existing CDK app: `npx cdk synth -c stage=prod`
+ * const admin = new AdminApp(stack, 'Admin', {
+ *   releaseTask: 'db:migrate',
+ *   schedules: [{ task: 'reports:send', schedule: 'rate(1 day)' }],
  *   secureParameters: ['DATABASE_URL'],
  * });
+ * admin.grantInvokeWeb(api.role);
+ * admin.grantOperate(deployRole);
  */
 class AdminApp extends Construct {
   /** The release id of the bundle, stamped into both versions and aliases. */
   readonly release: string;
   /** The release's tasks. */
   readonly catalog: TaskCatalog;
+  /** The app name. */
+  readonly app: string;
+  /** The admin function's log group: every run's log. */
+  readonly adminLogGroup: ILogGroup;
+  /** The stage. */
+  readonly stage: string;
   readonly parameters: StageParameters;
   readonly ledger: RunLedgerTable;
   readonly webFunction: LambdaFunction;
@@ -185,11 +224,16 @@ class AdminApp extends Construct {
   /** The release phase, when there is a release task. */
   readonly releasePhase: ReleasePhase | undefined;
 
-  constructor(scope: Construct, id: string, props: AdminAppProps) {
+  constructor(scope: Construct, id: string, given: AdminAppProps) {
     super(scope, id);
     // Checked before anything is built, so that bad props fail fast and name themselves.
-    const checked = checkProps(props);
-    const { app, stage, bundle } = props;
+    const { app, stage, project } = resolveNames(this, given);
+    const settings = checkProps(given);
+    const bundle = stageBundleOf(this, given, project);
+    const props: ResolvedProps = { ...given, app, stage, bundle };
+    const checked = { ...settings, releaseTask: checkReleaseTask(props) };
+    this.app = app;
+    this.stage = stage;
     this.release = bundle.release;
     this.catalog = bundle.catalog;
 
@@ -210,6 +254,7 @@ class AdminApp extends Construct {
     this.adminVersion = admin.version;
     this.webAlias = web.alias;
     this.adminAlias = admin.alias;
+    this.adminLogGroup = admin.logGroup;
     this.grantAccess(props, admin);
 
     this.schedules = this.addSchedules(props);
@@ -221,7 +266,10 @@ class AdminApp extends Construct {
     this.testEvents =
       props.testEvents === false
         ? undefined
-        : new AdminTestEvents(this, 'TestEvents', { functionName: functionNameOf(props, 'admin'), catalog: bundle.catalog });
+        : new AdminTestEvents(this, 'TestEvents', {
+            functionName: stageFunctionName(props.app, props.stage, 'admin'),
+            catalog: bundle.catalog,
+          });
     this.releasePhase = checked.releaseTask === undefined ? undefined : this.addReleasePhase(props, checked.releaseTask, checked.admin);
     this.stageRecord = this.addStageRecord(props, checked);
 
@@ -238,12 +286,70 @@ class AdminApp extends Construct {
     return this.webAlias.grantInvoke(grantee);
   }
 
+  /** Lets `grantee` read the stage's parameter set, as both functions do (and decrypt it, through SSM, with its key). */
+  grantReadConfig(grantee: IGrantable): Grant {
+    return this.parameters.grantRead(grantee);
+  }
+
+  /** Lets `grantee` read the run ledger: who ran what, on which release, with which outcome. */
+  grantReadRuns(grantee: IGrantable): Grant {
+    return this.ledger.grantReadRuns(grantee);
+  }
+
+  /**
+   * Lets `grantee` (an operator's or a CI job's role) use every `cnf-admin`
+   * command on this stage: read the stage record, the aliases and the
+   * releases; invoke the admin function; read its run logs; read and change
+   * the parameter set (never its reserved `_cnf/` keys); read the run ledger.
+   * `cnf-admin policy --stage <stage>` prints the same as a policy document.
+   */
+  grantOperate(grantee: IGrantable): Grant {
+    const stack = Stack.of(this);
+    const parameterArn = (name: string) =>
+      stack.formatArn({
+        service: 'ssm',
+        resource: 'parameter',
+        resourceName: name.replace(/^\//, ''),
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      });
+    const functions = [this.webFunction, this.adminFunction].flatMap((fn) => [fn.functionArn, `${fn.functionArn}:*`]);
+    const path = this.parameters.path.replace(/\/$/, '');
+    const grants = [
+      Grant.addToPrincipal({ grantee, actions: ['ssm:GetParameter'], resourceArns: [parameterArn(stageRecordName(this.app, this.stage))] }),
+      Grant.addToPrincipal({
+        grantee,
+        actions: ['lambda:GetAlias', 'lambda:GetFunctionConfiguration', 'lambda:ListAliases', 'lambda:ListVersionsByFunction'],
+        resourceArns: functions,
+      }),
+      this.grantInvokeAdmin(grantee),
+      Grant.addToPrincipal({
+        grantee,
+        actions: ['logs:FilterLogEvents', 'logs:StartLiveTail'],
+        resourceArns: [this.adminLogGroup.logGroupArn],
+      }),
+      this.grantReadConfig(grantee),
+      Grant.addToPrincipal({ grantee, actions: ['ssm:DeleteParameter', 'ssm:PutParameter'], resourceArns: [`${parameterArn(path)}/*`] }),
+      this.grantReadRuns(grantee),
+    ];
+    if (this.parameters.encryptionKey !== undefined)
+      grants.push(this.parameters.encryptionKey.grant(grantee, 'kms:Encrypt', 'kms:GenerateDataKey'));
+    // IAM has no "all but": the reserved keys stay the tool's with an explicit deny.
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        effect: Effect.DENY,
+        actions: ['ssm:DeleteParameter', 'ssm:PutParameter'],
+        resources: [`${parameterArn(path)}/${RESERVED_KEY_PREFIX}*`],
+      }),
+    );
+    return grants.reduce((all, grant) => all.combine(grant));
+  }
+
   /** The two functions on one asset, each with its version of the release and its alias. */
-  private addFunctions(props: AdminAppProps, checked: CheckedProps, logRemovalPolicy: RemovalPolicy) {
+  private addFunctions(props: ResolvedProps, checked: CheckedProps, logRemovalPolicy: RemovalPolicy) {
     const { app, stage, bundle } = props;
     // One Code instance for both functions: one asset, one S3 object per release.
     const common = {
-      code: bundleCode(this, bundle),
+      code: bundleCode(bundle),
       architecture: props.architecture ?? Architecture.ARM_64,
       releaseDescription: releaseDescription(bundle.release),
       aliasName: checked.aliasName,
@@ -258,7 +364,7 @@ class AdminApp extends Construct {
     };
     const web = new AppFunction(this, 'Web', {
       ...common,
-      functionName: functionNameOf(props, 'web'),
+      functionName: stageFunctionName(props.app, props.stage, 'web'),
       handler: 'web.handler',
       settings: checked.web,
       environment,
@@ -266,7 +372,7 @@ class AdminApp extends Construct {
     });
     const admin = new AppFunction(this, 'Admin', {
       ...common,
-      functionName: functionNameOf(props, 'admin'),
+      functionName: stageFunctionName(props.app, props.stage, 'admin'),
       handler: 'admin.handler',
       settings: checked.admin,
       environment: {
@@ -282,7 +388,7 @@ class AdminApp extends Construct {
   }
 
   /** Both functions read the parameter set; admin also keeps the ledger, and gets what its tasks declare and the props add. */
-  private grantAccess(props: AdminAppProps, admin: AppFunction): void {
+  private grantAccess(props: ResolvedProps, admin: AppFunction): void {
     this.parameters.grantRead(this.webFunction);
     this.parameters.grantRead(this.adminFunction);
     this.ledger.grantWriteRuns(this.adminFunction);
@@ -290,7 +396,7 @@ class AdminApp extends Construct {
     grantDeclaredPermissions(admin.role, props.bundle.catalog);
   }
 
-  private addSchedules(props: AdminAppProps): AdminSchedules | undefined {
+  private addSchedules(props: ResolvedProps): AdminSchedules | undefined {
     if (props.schedules === undefined || props.schedules.length === 0) return undefined;
     return new AdminSchedules(this, 'Schedules', {
       app: props.app,
@@ -302,7 +408,7 @@ class AdminApp extends Construct {
     });
   }
 
-  private addReleasePhase(props: AdminAppProps, task: TaskInfo, admin: ResolvedFunctionSettings): ReleasePhase {
+  private addReleasePhase(props: ResolvedProps, task: TaskInfo, admin: ResolvedFunctionSettings): ReleasePhase {
     const releasePhase = new ReleasePhase(this, 'ReleasePhase', {
       version: this.adminVersion,
       release: props.bundle.release,
@@ -318,9 +424,9 @@ class AdminApp extends Construct {
     return releasePhase;
   }
 
-  private addStageRecord(props: AdminAppProps, checked: CheckedProps): StageRecordParameter {
-    const webName = functionNameOf(props, 'web');
-    const adminName = functionNameOf(props, 'admin');
+  private addStageRecord(props: ResolvedProps, checked: CheckedProps): StageRecordParameter {
+    const webName = stageFunctionName(props.app, props.stage, 'web');
+    const adminName = stageFunctionName(props.app, props.stage, 'admin');
     const record: StageRecord = {
       version: 1,
       app: props.app,
@@ -367,7 +473,14 @@ class AdminApp extends Construct {
   }
 }
 
-/** Props checked before anything is built, with their defaults filled in. */
+/** The props with the app, the stage and the staged bundle known. */
+type ResolvedProps = Omit<AdminAppProps, 'app' | 'stage' | 'bundle'> & {
+  readonly app: string;
+  readonly stage: string;
+  readonly bundle: StagedBundle;
+};
+
+/** Props checked, with their defaults filled in. */
 interface CheckedProps {
   readonly aliasName: string;
   readonly web: ResolvedFunctionSettings;
@@ -376,19 +489,72 @@ interface CheckedProps {
 }
 
 /**
+ * The app and the stage, from the props or else from the project's
+ * `cdk.json` and the CDK context; and the project, when it had to be found
+ * (for a name, or to build the bundle).
+ *
+ * @throws UsageError (AdminAppPropsError) naming what is missing or wrong.
+ */
+function resolveNames(scope: Construct, props: AdminAppProps): { app: string; stage: string; project: Project | undefined } {
+  const project = props.app === undefined || props.bundle === undefined ? findProject(props.projectDir ?? process.cwd()) : undefined;
+  const app = props.app ?? (project as Project).app;
+  assertValidAppName(app);
+  const awsStages = project === undefined ? [] : [...project.stages.values()].filter((stage) => stage.platform === 'aws');
+  const known = `The AWS stages of ${project === undefined ? 'the project' : join(project.root, PROJECT_FILE)}: ${awsStages.map((stage) => stage.name).join(', ') || '(none)'}.`;
+  const stage: unknown = props.stage ?? scope.node.tryGetContext(STAGE_CONTEXT_KEY);
+  if (stage === undefined) {
+    throw new AdminAppPropsError(`${scope.node.path}: no stage given. ${known}`, {
+      hint: `Name one with -c, e.g. npx cdk synth -c ${STAGE_CONTEXT_KEY}=${awsStages[0]?.name ?? 'prod'}, or set the stage prop.`,
+    });
+  }
+  assertValidStageName(stage);
+  if (project !== undefined && !awsStages.some((declared) => declared.name === stage)) {
+    throw new AdminAppPropsError(`${scope.node.path}: stage ${JSON.stringify(stage)} is not an AWS stage of the project. ${known}`, {
+      hint: `Declare it in cdk.json, e.g. "context": { "cnf": { "stages": { "${stage}": { "platform": "aws" } } } }, so that cnf-admin can reach it.`,
+    });
+  }
+  return { app, stage, project };
+}
+
+/*
+ * Projects built in this process, by root and output directory: a CDK app
+ * with a stack per stage builds its one bundle once. The sources do not
+ * change while an app synthesises.
+ */
+const builtBundles = new Map<string, StagedBundle>();
+
+/** The bundle, staged in the app's output directory: the one given, or the project's, built now. */
+function stageBundleOf(scope: Construct, props: AdminAppProps, project: Project | undefined): StagedBundle {
+  const outdir = assetOutdirOf(scope);
+  if (props.bundle !== undefined) return stageBundle(outdir, props.bundle);
+  const root = (project as Project).root;
+  const key = JSON.stringify([root, outdir]);
+  const staged = builtBundles.get(key) ?? buildBundleSync(root, outdir);
+  builtBundles.set(key, staged);
+  return staged;
+}
+
+/**
  * Checks the props that can be checked before anything is built.
  *
- * @throws AdminAppPropsError (or UnknownTaskError) naming the prop and its value.
+ * @throws AdminAppPropsError naming the prop and its value.
  */
-function checkProps(props: AdminAppProps): CheckedProps {
-  assertValidAppName(props.app);
-  assertValidStageName(props.stage);
+function checkProps(props: AdminAppProps): Omit<CheckedProps, 'releaseTask'> {
   const aliasName = props.aliasName ?? DEFAULT_ALIAS;
   if (!ALIAS_NAME.test(aliasName)) {
     throw new AdminAppPropsError(`aliasName must be 1-128 letters, digits, '-' or '_', not all digits, got: ${JSON.stringify(aliasName)}`);
   }
   const web = resolveFunctionSettings(props.web, WEB_DEFAULTS, 'web');
   const admin = resolveFunctionSettings(props.admin, ADMIN_DEFAULTS, 'admin');
+  return { aliasName, web, admin };
+}
+
+/**
+ * Checks the release task against the release's catalog.
+ *
+ * @throws UnknownTaskError or AdminAppPropsError naming the task or its args.
+ */
+function checkReleaseTask(props: ResolvedProps): TaskInfo | undefined {
   const { bundle } = props;
   const releaseTask =
     props.releaseTask === undefined ? undefined : catalogTask(bundle.catalog, bundle.release, props.releaseTask, 'releaseTask');
@@ -398,13 +564,8 @@ function checkProps(props: AdminAppProps): CheckedProps {
       `releaseTaskArgs is set, but releaseTask is not: ${JSON.stringify(props.releaseTaskArgs)} would never be used.`,
     );
   }
-  return { aliasName, web, admin, releaseTask };
+  return releaseTask;
 }
 
-/** `<app>-<stage>-web` or `<app>-<stage>-admin`. */
-function functionNameOf(props: Pick<AdminAppProps, 'app' | 'stage'>, which: 'web' | 'admin'): string {
-  return `${props.app}-${props.stage}-${which}`;
-}
-
-export { AdminApp };
+export { AdminApp, STAGE_CONTEXT_KEY };
 export type { AdminAppProps };

@@ -1,5 +1,6 @@
-import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId, type AwsSdkCall } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { TaskCatalog } from '../core/task-catalog.js';
@@ -11,7 +12,18 @@ interface AdminTestEventsProps {
   readonly functionName: string;
   /** The release's tasks: one test event each. */
   readonly catalog: TaskCatalog;
+  /**
+   * How long the logs of the function that writes the events are kept
+   * (`AwsCustomResource`'s provider, one per stack: the first
+   * `AdminTestEvents` of a stack sets it).
+   *
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly providerLogRetention?: RetentionDays;
 }
+
+/** The id, at the stack's root, of the provider's log group: one per stack, like the provider. */
+const PROVIDER_LOG_GROUP_ID = 'CnfTestEventsProviderLogs';
 
 const SCHEMA_TYPE = 'OpenApi3';
 
@@ -43,28 +55,34 @@ class AdminTestEvents extends Construct {
     });
     const schema = { RegistryName: TEST_EVENT_REGISTRY, SchemaName: this.schemaName, Type: SCHEMA_TYPE };
     const content = JSON.stringify(testEventSchema(props.catalog.tasks));
+    const logGroup = providerLogGroup(stack, props.providerLogRetention ?? RetentionDays.ONE_MONTH);
 
-    const registry = this.call(
-      'Registry',
-      schemaCall('CreateRegistry', { RegistryName: TEST_EVENT_REGISTRY }, 'ConflictException'),
-      undefined,
-      [new PolicyStatement({ actions: ['schemas:CreateRegistry'], resources: [registryArn] })],
-    );
+    const call = (id: string, onCreate: AwsSdkCall, onDelete: AwsSdkCall | undefined, statements: PolicyStatement[]) =>
+      this.call(id, onCreate, onDelete, statements, logGroup);
+    const registry = call('Registry', schemaCall('CreateRegistry', { RegistryName: TEST_EVENT_REGISTRY }, 'ConflictException'), undefined, [
+      new PolicyStatement({ actions: ['schemas:CreateRegistry'], resources: [registryArn] }),
+    ]);
     // Makes sure the schema exists (a placeholder; the next step writes the events) and owns its deletion.
-    const exists = this.call(
+    const exists = call(
       'Schema',
       schemaCall('CreateSchema', { ...schema, Content: JSON.stringify(testEventSchema([])) }, 'ConflictException'),
       schemaCall('DeleteSchema', { RegistryName: TEST_EVENT_REGISTRY, SchemaName: this.schemaName }, 'NotFoundException'),
       [new PolicyStatement({ actions: ['schemas:CreateSchema', 'schemas:DeleteSchema'], resources: [schemaArn] })],
     );
     exists.node.addDependency(registry);
-    const events = this.call('Content', schemaCall('UpdateSchema', { ...schema, Content: content }), undefined, [
+    const events = call('Content', schemaCall('UpdateSchema', { ...schema, Content: content }), undefined, [
       new PolicyStatement({ actions: ['schemas:UpdateSchema'], resources: [schemaArn] }),
     ]);
     events.node.addDependency(exists);
   }
 
-  private call(id: string, onCreate: AwsSdkCall, onDelete: AwsSdkCall | undefined, statements: PolicyStatement[]): AwsCustomResource {
+  private call(
+    id: string,
+    onCreate: AwsSdkCall,
+    onDelete: AwsSdkCall | undefined,
+    statements: PolicyStatement[],
+    logGroup: LogGroup,
+  ): AwsCustomResource {
     const resource = new AwsCustomResource(this, id, {
       // Both create and update: an update brings the release's events.
       onCreate,
@@ -73,9 +91,22 @@ class AdminTestEvents extends Construct {
       policy: AwsCustomResourcePolicy.fromStatements(statements),
       // Lambda's built-in SDK has the schemas client; installing one at deploy time would need the network.
       installLatestAwsSdk: false,
+      // Otherwise Lambda creates the provider's log group on first run, and it never expires.
+      logGroup,
     });
     return resource;
   }
+}
+
+/**
+ * The log group of the stack's `AwsCustomResource` provider, with a
+ * retention. It holds only the provider's own diagnostics, so it goes with
+ * the stack (and with a failed first deploy's rollback).
+ */
+function providerLogGroup(stack: Stack, retention: RetentionDays): LogGroup {
+  const existing = stack.node.tryFindChild(PROVIDER_LOG_GROUP_ID);
+  if (existing instanceof LogGroup) return existing;
+  return new LogGroup(stack, PROVIDER_LOG_GROUP_ID, { retention, removalPolicy: RemovalPolicy.DESTROY });
 }
 
 /** An EventBridge Schemas API call; its physical id is the call's registry or schema. */

@@ -1,13 +1,14 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { buildBundle } from '../bundle/build-bundle.js';
+import { buildBundle, type Bundle } from '../bundle/build-bundle.js';
 import { CnfError, UsageError } from '../core/errors.js';
-import { findProject, stageOf } from '../core/project.js';
+import { findProject, stageOf, type Project } from '../core/project.js';
 import { assertValidStageName, type Stage } from '../core/stage.js';
-import { AdminApp, type AdminAppProps } from './admin-app.js';
+import { AdminApp, STAGE_CONTEXT_KEY, type AdminAppProps } from './admin-app.js';
 
 /** What a project's CDK app deploys on a stage, beyond the app, the stage and the bundle. */
-type StageProps = Omit<AdminAppProps, 'app' | 'stage' | 'bundle'>;
+type StageProps = Omit<AdminAppProps, 'app' | 'stage' | 'bundle' | 'projectDir'>;
 
 /** Options of {@link runCdkApp}. */
 interface CdkAppOptions {
@@ -43,9 +44,6 @@ interface CdkAppOptions {
   readonly stderr?: NodeJS.WritableStream;
 }
 
-/** The context key that names the stage: `npx cdk synth -c stage=prod`. */
-const STAGE_CONTEXT_KEY = 'stage';
-
 /**
  * Adds the stack of the stage named in the context (`-c stage=prod`) to
  * `app`: `<app>-<stage>`, holding the admin app built from the project's
@@ -60,11 +58,11 @@ const STAGE_CONTEXT_KEY = 'stage';
  */
 async function addProjectStack(app: App, options: Pick<CdkAppOptions, 'props' | 'cwd'> = {}): Promise<Stack> {
   const project = findProject(options.cwd ?? process.cwd());
-  const awsStages = [...project.stages.values()].filter((stage) => stage.platform === 'aws').map((stage) => stage.name);
   const stageName: unknown = app.node.tryGetContext(STAGE_CONTEXT_KEY);
   if (stageName === undefined) {
-    throw new UsageError(`No stage given. This project's AWS stages: ${awsStages.join(', ') || '(none)'}.`, {
-      hint: `Name one with -c, e.g. npx cdk synth -c ${STAGE_CONTEXT_KEY}=${awsStages[0] ?? 'prod'}`,
+    const awsStages = awsStagesOf(project);
+    throw new UsageError(`No stage given. This project's AWS stages: ${awsStages.map((stage) => stage.name).join(', ') || '(none)'}.`, {
+      hint: `Name one with -c, e.g. npx cdk synth -c ${STAGE_CONTEXT_KEY}=${awsStages[0]?.name ?? 'prod'}`,
     });
   }
   assertValidStageName(stageName);
@@ -74,19 +72,75 @@ async function addProjectStack(app: App, options: Pick<CdkAppOptions, 'props' | 
       hint: `Deploy it with: cnf-admin deploy --stage ${stage.name}`,
     });
   }
+  const stack = addStageStack(app, project, stage, await buildBundle(project), options.props);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return stack;
+}
+
+/**
+ * Adds the stack of every AWS stage of the project to `app`, from one
+ * bundle: what the CDK app synthesises when no stage is named, so that
+ * `npx cdk bootstrap` finds the environments to bootstrap (one per region
+ * the stages pin, or the default one), and `npx cdk ls` lists the stages.
+ * A deploy still has to name its stack (or its stage).
+ *
+ * @throws UsageError when the project or the props are invalid.
+ */
+async function addEveryStageStack(app: App, options: Pick<CdkAppOptions, 'props' | 'cwd'> = {}): Promise<Stack[]> {
+  const project = findProject(options.cwd ?? process.cwd());
+  const stages = awsStagesOf(project);
+  if (stages.length === 0) return [];
   const bundle = await buildBundle(project);
+  const stacks = stages.map((stage) => addStageStack(app, project, stage, bundle, options.props));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return stacks;
+}
+
+/**
+ * The stages a CDK app synthesises: the one named in the context
+ * (`-c stage=prod`), or else every AWS stage of the project's `cdk.json`, so
+ * that `npx cdk bootstrap` and `npx cdk ls` need no stage. What the CDK app
+ * that `cnf-admin init` writes loops over.
+ *
+ * @example
+ * const app = new App();
+ * for (const stage of stagesToSynth(app)) new AdminApp(new Stack(app, `billing-${stage}`), 'Admin', { stage });
+ *
+ * @throws UsageError when the named stage is not an AWS stage of the project, or the project is invalid.
+ */
+function stagesToSynth(scope: IConstruct, cwd: string = process.cwd()): string[] {
+  const project = findProject(cwd);
+  const named: unknown = scope.node.tryGetContext(STAGE_CONTEXT_KEY);
+  if (named === undefined) return awsStagesOf(project).map((stage) => stage.name);
+  assertValidStageName(named);
+  if (stageOf(project, named).platform !== 'aws') {
+    throw new UsageError(`Stage ${named} lives on this machine, not in AWS.`, {
+      hint: `Deploy it with: cnf-admin deploy --stage ${named}`,
+    });
+  }
+  return [named];
+}
+
+function awsStagesOf(project: Project): Stage[] {
+  return [...project.stages.values()].filter((stage) => stage.platform === 'aws');
+}
+
+function addStageStack(app: App, project: Project, stage: Stage, bundle: Bundle, props: CdkAppOptions['props']): Stack {
   const stack = new Stack(app, `${project.app}-${stage.name}`, {
     description: `cnf-admin: ${project.app} ${stage.name}`,
     ...(stage.region === undefined ? {} : { env: { region: stage.region } }),
   });
-  new AdminApp(stack, 'App', { ...options.props?.(stage), app: project.app, stage: stage.name, bundle });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  new AdminApp(stack, 'App', { ...props?.(stage), app: project.app, stage: stage.name, bundle });
   return stack;
 }
 
 /**
  * Runs a project's CDK app, as `cdk.json`'s `"app"` starts it: builds the
  * stage's stack and synthesises it. Resolves to the process's exit code.
+ *
+ * Without a stage (`-c stage=<name>`) it synthesises the stack of every AWS
+ * stage, and says so on stderr: `npx cdk bootstrap` and `npx cdk ls` work
+ * without one.
  *
  * A bad project, stage or prop prints one line and what to do next, not a
  * stack trace; anything else is thrown, since it is the tool's fault.
@@ -100,7 +154,15 @@ async function runCdkApp(options: CdkAppOptions = {}): Promise<number> {
     ...(options.context === undefined ? {} : { context: options.context }),
   });
   try {
-    await addProjectStack(app, options);
+    if (app.node.tryGetContext(STAGE_CONTEXT_KEY) === undefined) {
+      const stacks = await addEveryStageStack(app, options);
+      const names = stacks.map((stack) => stack.stackName);
+      stderr.write(
+        `cnf-admin: no stage given (-c ${STAGE_CONTEXT_KEY}=<name>): ${names.length === 0 ? 'this project has no AWS stage, and so no stack' : `every AWS stage's stack: ${names.join(', ')}`}.\n`,
+      );
+    } else {
+      await addProjectStack(app, options);
+    }
   } catch (error) {
     if (!(error instanceof CnfError)) throw error;
     stderr.write(`Error: ${error.message}\n${error.hint === undefined ? '' : `${error.hint}\n`}`);
@@ -110,5 +172,5 @@ async function runCdkApp(options: CdkAppOptions = {}): Promise<number> {
   return 0;
 }
 
-export { addProjectStack, runCdkApp, STAGE_CONTEXT_KEY };
+export { addEveryStageStack, addProjectStack, runCdkApp, STAGE_CONTEXT_KEY, stagesToSynth };
 export type { CdkAppOptions, StageProps };

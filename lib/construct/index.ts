@@ -1,6 +1,7 @@
 /**
  * cnf-admin's CDK constructs: what a team adds to its own CDK app. The only
- * part of cnf-admin that imports aws-cdk-lib.
+ * part of cnf-admin that imports aws-cdk-lib. With them, what builds a
+ * bundle by hand (`AdminApp` builds one itself unless given one).
  */
 export { buildBundle } from '../bundle/build-bundle.js';
 export type { Bundle, BundleSource } from '../bundle/build-bundle.js';
@@ -18,7 +19,7 @@ export { AdminSchedules } from './admin-schedules.js';
 export type { AdminScheduleOptions, AdminSchedulesProps } from './admin-schedules.js';
 export { AdminTestEvents } from './admin-test-events.js';
 export type { AdminTestEventsProps } from './admin-test-events.js';
-export { addProjectStack, runCdkApp, STAGE_CONTEXT_KEY } from './cdk-app.js';
+export { addEveryStageStack, addProjectStack, runCdkApp, STAGE_CONTEXT_KEY, stagesToSynth } from './cdk-app.js';
 export type { CdkAppOptions, StageProps } from './cdk-app.js';
 export { AdminAppPropsError, UnknownTaskError } from './errors.js';
 export type { FunctionSettings } from './function-settings.js';
@@ -30,3 +31,7 @@ export { StageParameters } from './stage-parameters.js';
 export type { StageParametersProps } from './stage-parameters.js';
 export { StageRecordParameter } from './stage-record-parameter.js';
 export type { StageRecordParameterProps } from './stage-record-parameter.js';
+export { buildBundleSync } from '../bundle/build-bundle-sync.js';
+export { stageBundle } from '../bundle/stage-bundle.js';
+export type { StagedBundle } from '../bundle/stage-bundle.js';
+export { findProject } from '../core/project.js';

@@ -25,6 +25,10 @@ function assertValidConfigKey(key: string): void {
   if (!KEY_PATTERN.test(key) || key.length > 512) {
     throw new UsageError(`Config key must be segments of letters, digits, '_', '.' or '-' separated by '/', got: ${JSON.stringify(key)}`);
   }
+  if (key.split('/').includes('__proto__')) {
+    // `config.__proto__` in a task would be the object's prototype, never the parameter.
+    throw new UsageError(`Config key ${JSON.stringify(key)} cannot be read as config.${key} in a task: __proto__ is JavaScript's own.`);
+  }
   if (key === '_cnf' || key.startsWith(RESERVED_KEY_PREFIX)) {
     throw new UsageError(
       `Config key ${JSON.stringify(key)} is under the reserved ${RESERVED_KEY_PREFIX} prefix, which cnf-admin keeps for itself.`,

@@ -69,6 +69,8 @@ interface LogsOptions {
 /** A query over the run ledger. */
 interface RunQuery {
   readonly task?: string;
+  /** Leave out the runs of these tasks (`runs` leaves console evaluations out unless asked). */
+  readonly excludeTasks?: readonly string[];
   /** At most this many, newest first. */
   readonly limit?: number;
 }
@@ -107,13 +109,24 @@ interface StageStatus {
   readonly notes: readonly string[];
 }
 
+/** Options of {@link ConsoleSession.evaluate}. */
+interface ConsoleEvaluateOptions extends InvokeOptions {
+  /** Show the value with ANSI colours. @default false */
+  readonly colors?: boolean;
+}
+
+/** Completions of a console line: the candidates, and the end of the line they replace. */
+type ConsoleCompletion = [string[], string];
+
 /**
  * A `cnf-admin console` session against one release: each input is one run
  * of the reserved `cnf:console` task, audited like any other.
  */
 interface ConsoleSession {
   /** Evaluates one input; its frames are the run's log lines, then its result. */
-  evaluate(code: string, options?: InvokeOptions): AsyncIterable<RunFrame>;
+  evaluate(code: string, options?: ConsoleEvaluateOptions): AsyncIterable<RunFrame>;
+  /** Completes the end of a console line (Tab), without a run. */
+  complete(line: string): Promise<ConsoleCompletion>;
   /** Ends the session. */
   close(): Promise<void>;
 }
@@ -167,6 +180,8 @@ interface Platform {
 export { DEFAULT_ALIAS };
 export type {
   AliasPairStatus,
+  ConsoleCompletion,
+  ConsoleEvaluateOptions,
   ConsoleSession,
   AliasTarget,
   InvokeOptions,

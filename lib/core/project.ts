@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
+import { didYouMean } from './did-you-mean.js';
 import { UsageError } from './errors.js';
 import { assertValidAppName, assertValidStageName, LOCAL_STAGE, type Stage } from './stage.js';
 
@@ -18,8 +19,20 @@ interface Project {
   readonly root: string;
   /** The app name; every resource name derives from app + stage. */
   readonly app: string;
-  /** The directory of the application code, with `web.ts` and `admin.ts`. */
+  /** The directory of the application code: the default place of both entries and the base of {@link Project.assetDirs}. */
   readonly lambdaDir: string;
+  /** The web entry (it exports the web `handler`), absolute. */
+  readonly webEntry: string;
+  /** The admin entry (it exports `handler = createAdminHandler(...)`), absolute. */
+  readonly adminEntry: string;
+  /**
+   * Directories shipped inside every bundle as they are, relative to
+   * {@link Project.lambdaDir}, at the same place relative to the bundle root
+   * (`lambda/migrations/0001.sql` ships as `migrations/0001.sql`).
+   */
+  readonly assetDirs: readonly string[];
+  /** The directory of the one-time scripts that `cnf-admin run` runs, absolute; they ship under `scripts/` in the bundle. */
+  readonly scriptsDir: string;
   /** The stages the project declares; `local` is always among them. */
   readonly stages: ReadonlyMap<string, Stage>;
   /** The project's local state: releases, logs, the embedded database. */
@@ -37,9 +50,27 @@ interface Project {
 interface ProjectSettings {
   readonly app?: unknown;
   readonly lambdaDir?: unknown;
+  readonly webEntry?: unknown;
+  readonly adminEntry?: unknown;
+  readonly assetDirs?: unknown;
+  readonly scriptsDir?: unknown;
   readonly stages?: unknown;
   readonly databaseUrlVariable?: unknown;
 }
+
+/**
+ * The layout a project has unless `context.cnf` says otherwise: the settings
+ * `cnf-admin init` writes, and what this repository's example app uses.
+ */
+const DEFAULT_LAYOUT = {
+  lambdaDir: 'lambda',
+  /** Relative to the lambda directory. */
+  webEntry: 'web.ts',
+  /** Relative to the lambda directory. */
+  adminEntry: 'admin.ts',
+  assetDirs: ['migrations'],
+  scriptsDir: 'scripts',
+} as const;
 
 /**
  * Finds the project that `startDir` is in: the nearest directory upward that
@@ -68,12 +99,29 @@ function findProject(startDir: string): Project {
  */
 function loadProject(root: string): Project {
   const file = join(root, PROJECT_FILE);
-  const settings = readSettings(file);
-  assertValidAppName(settings.app);
-  const lambdaDir = settings.lambdaDir ?? 'lambda';
-  if (typeof lambdaDir !== 'string') {
-    throw new UsageError(`context.cnf.lambdaDir in ${file} must be a path, got: ${JSON.stringify(lambdaDir)}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
+  return projectOf(root, parsed);
+}
+
+/**
+ * The project rooted at `root` whose `cdk.json` holds `cdkJson`, parsed:
+ * for a caller that has the settings in hand, such as `cnf-admin init`
+ * before it writes them.
+ *
+ * @throws UsageError naming the file and the bad value.
+ */
+function projectOf(root: string, cdkJson: unknown): Project {
+  const file = join(root, PROJECT_FILE);
+  const settings = settingsOf(file, cdkJson);
+  assertValidAppName(settings.app);
+  const lambdaDir = relativePath(file, 'lambdaDir', settings.lambdaDir ?? DEFAULT_LAYOUT.lambdaDir);
+  const entryOf = (key: 'webEntry' | 'adminEntry') =>
+    settings[key] === undefined ? join(lambdaDir, DEFAULT_LAYOUT[key]) : relativePath(file, key, settings[key]);
   const databaseUrlVariable = settings.databaseUrlVariable ?? DEFAULT_DATABASE_URL_VARIABLE;
   if (typeof databaseUrlVariable !== 'string' || !CONFIG_KEY_PATTERN.test(databaseUrlVariable)) {
     throw new UsageError(
@@ -85,18 +133,51 @@ function loadProject(root: string): Project {
     root,
     app: settings.app,
     lambdaDir: resolve(root, lambdaDir),
+    webEntry: resolve(root, entryOf('webEntry')),
+    adminEntry: resolve(root, entryOf('adminEntry')),
+    assetDirs: readAssetDirs(file, settings.assetDirs),
+    scriptsDir: resolve(root, relativePath(file, 'scriptsDir', settings.scriptsDir ?? DEFAULT_LAYOUT.scriptsDir)),
     stages: readStages(file, settings.stages),
     stateDir: join(root, '.cnf'),
   };
 }
 
-function readSettings(file: string): ProjectSettings {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`, { cause: error });
+/**
+ * A setting that names a path inside the project: relative, and not above the
+ * project root (the bundle is built from the project, and so is its release id).
+ */
+function relativePath(file: string, key: string, value: unknown, base = 'the project root'): string {
+  if (typeof value !== 'string' || value.trim() === '' || isAbsolute(value) || normalize(value).split(sep).includes('..')) {
+    throw new UsageError(`context.cnf.${key} in ${file} must be a path relative to ${base}, inside it, got: ${JSON.stringify(value)}`, {
+      hint: `Remove it to use the default, or name a path such as ${JSON.stringify(defaultOf(key))}.`,
+    });
   }
+  // `sql/` and `sql` are one directory.
+  return normalize(value).replace(/(.)[\\/]+$/, '$1');
+}
+
+function defaultOf(key: string): string {
+  if (key === 'webEntry' || key === 'adminEntry') return `${DEFAULT_LAYOUT.lambdaDir}/${DEFAULT_LAYOUT[key]}`;
+  return key in DEFAULT_LAYOUT ? String(DEFAULT_LAYOUT[key as keyof typeof DEFAULT_LAYOUT]) : '';
+}
+
+function readAssetDirs(file: string, declared: unknown): readonly string[] {
+  if (declared === undefined) return DEFAULT_LAYOUT.assetDirs;
+  if (!Array.isArray(declared)) {
+    throw new UsageError(
+      `context.cnf.assetDirs in ${file} must be a list of directories relative to the lambda directory, got: ${JSON.stringify(declared)}`,
+      { hint: `For example: "assetDirs": ${JSON.stringify(DEFAULT_LAYOUT.assetDirs)} (or [] to ship none).` },
+    );
+  }
+  const dirs = declared.map((dir: unknown) => relativePath(file, 'assetDirs', dir, 'the lambda directory'));
+  const repeated = dirs.find((dir, index) => dirs.indexOf(dir) !== index);
+  if (repeated !== undefined) {
+    throw new UsageError(`context.cnf.assetDirs in ${file} names ${JSON.stringify(repeated)} twice.`);
+  }
+  return dirs;
+}
+
+function settingsOf(file: string, parsed: unknown): ProjectSettings {
   const context = (parsed as { context?: { cnf?: unknown } } | null)?.context;
   const settings = context?.cnf;
   if (typeof settings !== 'object' || settings === null) {
@@ -152,12 +233,15 @@ function stageOf(project: Project, name: string): Stage {
   const stage = project.stages.get(name);
   if (stage === undefined) {
     const known = [...project.stages.keys()].join(', ');
-    throw new UsageError(`Unknown stage ${JSON.stringify(name)}. This project's stages: ${known}.`, {
-      hint: 'Declare AWS stages under context.cnf.stages in cdk.json.',
-    });
+    throw new UsageError(
+      `Unknown stage ${JSON.stringify(name)}.${didYouMean(name, project.stages.keys())} This project's stages: ${known}.`,
+      {
+        hint: 'Declare AWS stages under context.cnf.stages in cdk.json.',
+      },
+    );
   }
   return stage;
 }
 
-export { findProject, loadProject, PROJECT_FILE, stageOf };
+export { DEFAULT_LAYOUT, findProject, loadProject, PROJECT_FILE, projectOf, stageOf };
 export type { Project };

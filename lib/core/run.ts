@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { isRefusalName, type RefusalName } from './refusal.js';
 
-/** Where a run was started from. */
+/**
+ * Where a run was started from.
+ *
+ * @example
+ * const source: RunSource = 'schedule'; // one of 'cli', 'schedule', 'console', 'release-phase'
+ */
 type RunSource = 'cli' | 'schedule' | 'console' | 'release-phase';
 
 /** Every valid {@link RunSource}, for validation and help texts. */
@@ -11,6 +17,10 @@ const RUN_SOURCES: readonly RunSource[] = ['cli', 'schedule', 'console', 'releas
  *
  * Only `task` is required, so a Lambda console test event may be as short as
  * `{"task": "migrate"}`; the handler fills in a run id and marks the source.
+ *
+ * @example
+ * // A Lambda console test event, or what `cnf-admin invoke notes:purge -- --older-than-days 30` sends:
+ * const event: AdminEvent = { task: 'notes:purge', args: { olderThanDays: 30 }, runId: '20261124-143927-k3f9qz', source: 'cli' };
  */
 interface AdminEvent {
   /** The task to run, e.g. `migrate` or the reserved `cnf:describe`. */
@@ -54,13 +64,24 @@ interface AdminEvent {
   readonly release?: string;
 }
 
-/** A thrown error as the run result carries it: name and message, no stack. */
+/**
+ * A thrown error as the run result carries it: name and message, no stack.
+ *
+ * @example
+ * const error: RunError = { name: 'TypeError', message: "Cannot read properties of undefined (reading 'id')" };
+ */
 interface RunError {
   readonly name: string;
   readonly message: string;
 }
 
-/** What the admin function returns, and what `invoke --json` prints. */
+/**
+ * What the admin function returns, and what `invoke --json` prints.
+ *
+ * @example
+ * const result: RunResult = await handler({ task: 'migrate' });
+ * if (result.exitCode !== 0) console.error(`${result.task} failed: ${result.error?.message ?? `exit ${result.exitCode}`}`);
+ */
 interface RunResult {
   readonly runId: string;
   readonly task: string;
@@ -71,13 +92,30 @@ interface RunResult {
   /** The task's return value, when it returned one. */
   readonly output?: unknown;
   readonly error?: RunError;
+  /**
+   * ISO 8601: when an interrupt (Ctrl-C, SIGTERM, SIGHUP at the terminal)
+   * reached the run; absent when none did. The exit code still says how the
+   * run ended: 130 when it stopped because of the interrupt, the task's own
+   * when the task returned anyway.
+   */
+  readonly interruptedAt?: string;
 }
 
-/** One entry of the run ledger; one element of `runs --json`. */
+/**
+ * One entry of the run ledger; one element of `runs --json`.
+ *
+ * @example
+ * const [last] = await ledger.list({ task: 'migrate', limit: 1 });
+ * const record: RunRecord | undefined = last;
+ * console.log(record?.endedAt === undefined ? 'in progress' : `exit ${record.exitCode}`);
+ */
 interface RunRecord {
   readonly runId: string;
   readonly task: string;
-  /** The args as given, with secret-looking values redacted. */
+  /**
+   * The args as the task's schema parsed them (defaults applied), whether
+   * they came as JSON or as flags, with secret-looking values redacted.
+   */
   readonly args: Readonly<Record<string, unknown>>;
   readonly release: string;
   readonly source: RunSource;
@@ -100,6 +138,8 @@ interface RunRecord {
   readonly deadline?: string;
   /** The error's name and message, when the task threw. */
   readonly error?: RunError;
+  /** ISO 8601: when an interrupt reached the run, if one did (see {@link RunResult.interruptedAt}). */
+  readonly interruptedAt?: string;
 }
 
 /* Clocks differ a little, and a run's last write takes a moment: grace before calling a run lost. */
@@ -125,26 +165,21 @@ function settledRecord(record: RunRecord, now: Date = new Date()): RunRecord {
   };
 }
 
-/*
- * The errors with which the admin function refuses an event before anything
- * runs: bad input, a script the release lacks, a run id already in progress,
- * another release, the console switched off, the ledger out of reach.
- */
-const REFUSALS = new Set([
-  'InvalidEvent',
-  'UnknownTask',
-  'InvalidArgs',
-  'ScriptNotInRelease',
-  'RunInProgressError',
-  'ReleaseMismatch',
-  'ConsoleDisabledError',
-  'LedgerUnavailableError',
-  'LedgerThrottledError',
-]);
-
 /** Whether a result says the admin function refused the event and nothing ran (so there is no run log either). */
 function isRefusal(result: RunResult): boolean {
-  return result.exitCode !== 0 && REFUSALS.has(result.error?.name ?? '');
+  return result.exitCode !== 0 && isRefusalName(result.error?.name);
+}
+
+/* Refusals that name a run the ledger holds: another run's id, still going or used for other work. */
+const REFUSALS_OF_RECORDED_RUNS: ReadonlySet<string> = new Set(['RunInProgressError', 'RunIdConflictError'] satisfies RefusalName[]);
+
+/**
+ * Whether a refusal's run id names a run that the ledger holds (so that
+ * `runs show` finds it). Other refusals ran nothing and recorded nothing:
+ * their run id names no run.
+ */
+function refusalNamesRecordedRun(result: RunResult): boolean {
+  return REFUSALS_OF_RECORDED_RUNS.has(result.error?.name ?? '');
 }
 
 /** The result of a run as its ledger record tells it. */
@@ -156,6 +191,7 @@ function resultOfRecord(record: RunRecord): RunResult {
     exitCode: record.exitCode ?? 70,
     durationMs: record.durationMs ?? (record.endedAt === undefined ? 0 : Date.parse(record.endedAt) - Date.parse(record.startedAt)),
     ...(record.error === undefined ? {} : { error: record.error }),
+    ...(record.interruptedAt === undefined ? {} : { interruptedAt: record.interruptedAt }),
   };
 }
 
@@ -185,5 +221,5 @@ function isValidRunId(value: unknown): value is string {
   return typeof value === 'string' && RUN_ID_PATTERN.test(value);
 }
 
-export { isRefusal, isValidRunId, newRunId, resultOfRecord, RUN_SOURCES, settledRecord };
+export { isRefusal, isValidRunId, newRunId, refusalNamesRecordedRun, resultOfRecord, RUN_SOURCES, settledRecord };
 export type { AdminEvent, RunError, RunRecord, RunResult, RunSource };

@@ -21,11 +21,24 @@ function typeOf(schema: PropertySchema | undefined): string | undefined {
   return schema.anyOf?.map(typeOf).find((type) => type !== undefined && type !== 'null');
 }
 
+/* Decimal only: Number() would also read "0x10", "1e3", " 16" and "" (0), which nobody means as a count. */
+const DECIMAL_INTEGER = /^[+-]?\d+$/;
+const DECIMAL_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 function convert(flag: string, text: string, schema: PropertySchema | undefined): unknown {
   const type = typeOf(schema);
-  if (type === 'integer' || type === 'number') {
+  if (type === 'integer') {
     const value = Number(text);
-    if (text.trim() === '' || Number.isNaN(value)) throw new UsageError(`--${flag} takes a number, got: ${JSON.stringify(text)}`);
+    if (!DECIMAL_INTEGER.test(text) || !Number.isSafeInteger(value)) {
+      throw new UsageError(`--${flag} takes an integer in decimal digits, got: ${JSON.stringify(text)}`);
+    }
+    return value;
+  }
+  if (type === 'number') {
+    const value = Number(text);
+    if (!DECIMAL_NUMBER.test(text) || !Number.isFinite(value)) {
+      throw new UsageError(`--${flag} takes a decimal number, got: ${JSON.stringify(text)}`);
+    }
     return value;
   }
   if (type === 'boolean') {
@@ -42,6 +55,16 @@ function convert(flag: string, text: string, schema: PropertySchema | undefined)
   return text;
 }
 
+/**
+ * The flag that writes an args key: `olderThanDays` is `--older-than-days`.
+ *
+ * @example
+ * flagOf('olderThanDays'); // '--older-than-days'
+ */
+function flagOf(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+}
+
 /** One task arg as a flag, for help texts: `--older-than-days <integer>`, and whether it is required. */
 interface FlagUsage {
   readonly usage: string;
@@ -56,13 +79,28 @@ interface FlagUsage {
  */
 function flagUsages(task: TaskInfo): FlagUsage[] {
   const schema = task.args as { properties?: Record<string, PropertySchema>; required?: string[] };
-  return Object.entries(schema.properties ?? {}).map(([name, property]) => {
-    const flag = `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-    const type = typeOf(property);
-    const usage =
-      type === 'array' ? `${flag} <${typeOf(property.items) ?? 'value'}>...` : type === 'boolean' ? flag : `${flag} <${type ?? 'value'}>`;
-    return { usage, required: schema.required?.includes(name) === true };
-  });
+  return Object.entries(schema.properties ?? {}).map(([name, property]) => ({
+    usage: usageOf(name, property),
+    required: schema.required?.includes(name) === true,
+  }));
+}
+
+/**
+ * How a task's args key is written as a flag, with its value's type, for
+ * messages: `--older-than-days <integer>`; just the flag when the task's
+ * schema does not know the key.
+ */
+function flagUsageOf(task: TaskInfo, key: string): string {
+  const properties = (task.args as { properties?: Record<string, PropertySchema> }).properties ?? {};
+  const property = Object.hasOwn(properties, key) ? properties[key] : undefined;
+  return property === undefined ? flagOf(key) : usageOf(key, property);
+}
+
+function usageOf(key: string, property: PropertySchema): string {
+  const flag = flagOf(key);
+  const type = typeOf(property);
+  if (type === 'array') return `${flag} <${typeOf(property.items) ?? 'value'}>...`;
+  return type === 'boolean' ? flag : `${flag} <${type ?? 'value'}>`;
 }
 
 /**
@@ -73,13 +111,20 @@ function flagUsages(task: TaskInfo): FlagUsage[] {
  * the task it is about to run (the CLI sends the flags as `argv`), so no
  * client needs the task catalog first.
  *
- * @throws UsageError naming the flag that is unknown or whose value does not fit.
+ * A scalar flag is given once: `--count 1 --count 2` and `--dry-run
+ * --no-dry-run` are refused, since on a destructive task a "last one wins"
+ * rule would quietly pick for the user. An array flag repeats:
+ * `--tag a --tag b`.
+ *
+ * @throws UsageError naming the flag that is unknown, given twice, or whose value does not fit.
  */
 function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined): Args {
   const schema = task?.args as (JsonSchema & { properties?: Record<string, PropertySchema>; additionalProperties?: unknown }) | undefined;
-  const properties = schema?.properties ?? {};
+  // Without a prototype: a flag the user typed (--constructor, --to-string) finds only the task's own args.
+  const properties: Record<string, PropertySchema> = Object.assign(Object.create(null) as object, schema?.properties);
   const strict = schema?.additionalProperties === false;
   const args: Args = {};
+  const givenAs = new Map<string, string>();
   for (let index = 0; index < tokens.length; index += 1) {
     const token = tokens[index] as string;
     const match = /^--([A-Za-z0-9][\w-]*)(?:=(.*))?$/s.exec(token);
@@ -89,9 +134,11 @@ function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined): A
       });
     }
     const flag = match[1] as string;
-    const negated = flag.startsWith('no-') && typeOf(properties[camelCase(flag.slice(3))]) === 'boolean';
-    const key = properties[flag] !== undefined ? flag : camelCase(negated ? flag.slice(3) : flag);
-    const property = properties[key];
+    // Own properties only: a flag named --constructor is no schema's property.
+    const propertyOf = (name: string): PropertySchema | undefined => (Object.hasOwn(properties, name) ? properties[name] : undefined);
+    const negated = flag.startsWith('no-') && typeOf(propertyOf(camelCase(flag.slice(3)))) === 'boolean';
+    const key = propertyOf(flag) !== undefined ? flag : camelCase(negated ? flag.slice(3) : flag);
+    const property = propertyOf(key);
     if (property === undefined && strict) {
       const usages = task === undefined ? [] : flagUsages(task).map((flagUsage) => flagUsage.usage);
       const known = usages.length === 0 ? 'it takes no args' : `its args: ${usages.join(', ')}`;
@@ -99,6 +146,16 @@ function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined): A
     }
     // A repeated flag fills an array: --tag a --tag b.
     const isArray = typeOf(property) === 'array';
+    const earlier = givenAs.get(key);
+    if (earlier !== undefined && !isArray) {
+      const written = `--${flag}`;
+      throw new UsageError(
+        earlier === written
+          ? `${written} is given more than once; give it once.`
+          : `${earlier} and ${written} contradict each other; give one of them.`,
+      );
+    }
+    givenAs.set(key, `--${flag}`);
     const valueSchema = isArray ? property?.items : property;
     let value: unknown;
     if (negated) value = false;
@@ -115,5 +172,22 @@ function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined): A
   return args;
 }
 
-export { flagUsages, parseArgFlags };
+/**
+ * Lays args read from flags over args given as JSON (`--args`), refusing a
+ * key given both ways: which one should win is the user's to say.
+ *
+ * @throws UsageError naming the flag given both ways.
+ */
+function mergeArgs(json: Readonly<Args>, flags: Readonly<Args>): Args {
+  const both = Object.keys(flags).filter((key) => Object.hasOwn(json, key));
+  if (both.length > 0) {
+    const first = both[0] as string;
+    throw new UsageError(
+      `${flagOf(first)} is given twice: in the JSON args (${first}: ${JSON.stringify(json[first])}) and as a flag; give it once.`,
+    );
+  }
+  return { ...json, ...flags };
+}
+
+export { flagOf, flagUsageOf, flagUsages, mergeArgs, parseArgFlags };
 export type { FlagUsage };

@@ -1,7 +1,22 @@
-/** A JSON Schema document, as `z.toJSONSchema` writes it. */
+/**
+ * A JSON Schema document, as `z.toJSONSchema` writes it.
+ *
+ * @example
+ * const args: JsonSchema = z.toJSONSchema(z.strictObject({ olderThanDays: z.number().int().min(1) }));
+ */
 type JsonSchema = Readonly<Record<string, unknown>>;
 
-/** What the catalog says of one task: enough to validate and document a call. */
+/**
+ * What the catalog says of one task: enough to validate and document a call.
+ *
+ * @example
+ * const info: TaskInfo = {
+ *   name: 'notes:purge',
+ *   description: 'Delete notes older than N days',
+ *   args: { type: 'object', properties: { olderThanDays: { type: 'integer', minimum: 1 } }, required: ['olderThanDays'] },
+ *   lock: false,
+ * };
+ */
 interface TaskInfo {
   readonly name: string;
   readonly description: string;
@@ -18,6 +33,10 @@ interface TaskInfo {
 /**
  * The catalog of a release's tasks: the bundle's `manifest.json`, and what the
  * reserved `cnf:describe` task answers.
+ *
+ * @example
+ * const catalog: TaskCatalog = await handler.describe();
+ * for (const task of catalog.tasks) console.log(`${task.name}: ${task.description}`);
  */
 interface TaskCatalog {
   readonly tasks: readonly TaskInfo[];

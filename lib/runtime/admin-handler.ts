@@ -1,12 +1,19 @@
 import type { RunResult } from '../core/run.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
 import { AdminRun } from './admin-run.js';
+import { registerConsoleScope } from './console/console-task.js';
 import type { RunLedger } from './ledger/run-ledger.js';
 import { readEvent } from './read-event.js';
 import { withResponseStreaming, type ResponseStream } from './response-stream.js';
 import { describeRelease, type TaskSources } from './resolve-task.js';
 
-/** The part of the Lambda context the admin handler uses, plus the local stage's interrupt. */
+/**
+ * The part of the Lambda context the admin handler uses, plus the local stage's interrupt.
+ *
+ * @example
+ * // Lambda passes its context; a test may pass a deadline of its own.
+ * await handler({ task: 'migrate' }, { getRemainingTimeInMillis: () => 60_000 });
+ */
 interface AdminInvocationContext {
   readonly awsRequestId?: string;
   getRemainingTimeInMillis?(): number;
@@ -14,7 +21,15 @@ interface AdminInvocationContext {
   readonly interrupt?: AbortSignal;
 }
 
-/** Options of {@link createAdminHandler}. */
+/**
+ * Options of {@link createAdminHandler}.
+ *
+ * @example
+ * createAdminHandler({
+ *   tasks: { migrate: () => import('./tasks/migrate.js') },
+ *   console: () => import('./console.js'),
+ * });
+ */
 interface AdminHandlerOptions extends TaskSources {
   /**
    * The run ledger that records every run and holds the task locks.
@@ -24,7 +39,14 @@ interface AdminHandlerOptions extends TaskSources {
   readonly ledger?: RunLedger;
 }
 
-/** The admin function's handler; `describe()` builds the task catalog. */
+/**
+ * The admin function's handler; `describe()` builds the task catalog.
+ *
+ * @example
+ * export const handler: AdminHandler = createAdminHandler({ tasks });
+ * const result = await handler({ task: 'migrate', args: {} }); // a RunResult, in a test
+ * const catalog = await handler.describe(); // what `cnf-admin tasks` lists
+ */
 interface AdminHandler {
   (event: unknown, context?: AdminInvocationContext): Promise<RunResult>;
   /** How Lambda calls it, with a response stream (see `withResponseStreaming`). */
@@ -56,6 +78,8 @@ const SAFETY_MARGIN_MS = 3_000;
  * });
  */
 function createAdminHandler(options: AdminHandlerOptions): AdminHandler {
+  // A console session's process can then complete `notes.<Tab>` before its first input.
+  if (options.console !== undefined) registerConsoleScope(options.console);
   const handler = async (event: unknown, context: AdminInvocationContext = {}): Promise<RunResult> => {
     const startedAt = Date.now();
     const limit = context.getRemainingTimeInMillis?.() ?? DEFAULT_TIME_LIMIT_MS;

@@ -1,17 +1,22 @@
 import { UsageError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
+import type { RefusalName } from '../core/refusal.js';
+import { RUN_ENDED, RUN_STARTED, type RunEndedFields } from '../core/run-log.js';
 import { resultOfRecord, settledRecord, type RunRecord, type RunResult } from '../core/run.js';
-import { parseArgFlags } from '../core/task-arg-flags.js';
-import { DESCRIBE_TASK, PING_TASK } from '../core/task-catalog.js';
+import { argsLimitProblem } from '../core/args-limits.js';
+import { flagUsageOf, mergeArgs, parseArgFlags } from '../core/task-arg-flags.js';
+import { DESCRIBE_TASK, PING_TASK, type TaskInfo } from '../core/task-catalog.js';
 import { ConfigError, loadConfig } from './config-loader.js';
 import type { Task } from './define-task.js';
 import { ledgerFromEnvironment } from './ledger/ledger-from-environment.js';
 import { ledgerFailure, LedgerUnavailableError, type Lease, type RunLedger } from './ledger/run-ledger.js';
+import { redactLogLines } from './log-tap.js';
 import { createRunLogger } from './logger.js';
+import { redactOutcome } from './redact-secrets.js';
 import type { CompleteEvent, ReadEvent } from './read-event.js';
 import { describeRelease, resolveTask, type TaskSources } from './resolve-task.js';
 import { runErrorOf, runTask, type TaskOutcome } from './run-task.js';
-import { checkArgs, redactArgs } from './task-args.js';
+import { argsDifference, checkArgs, redactArgs } from './task-args.js';
 import { describeTask } from './task-registry.js';
 import { waitForLock } from './wait-for-lock.js';
 
@@ -83,7 +88,7 @@ class AdminRun {
     const record: RunRecord = {
       runId: event.runId,
       task: event.task,
-      args: redactArgs(args.given, task.options.sensitiveArgs),
+      args: redactArgs(args.recorded, task.options.sensitiveArgs),
       release: this.#release,
       source: event.source,
       caller: event.caller,
@@ -93,7 +98,9 @@ class AdminRun {
     };
     const claim = await guardLedger(() => ledger.claim(record));
     if (claim instanceof LedgerUnavailableError) throw this.#refusal(event.runId, event.task, claim.exitCode, claim.name, claim.message);
-    if (!claim.claimed) return this.#duplicate(ledger, claim.existing, event, log);
+    if (!claim.claimed) {
+      return this.#duplicate(ledger, claim.existing, record, [record.args, redactArgs(args.given, task.options.sensitiveArgs)], log);
+    }
     const lease = await this.#lock(ledger, task, event, record, log);
     try {
       return await this.#run(ledger, task, args.checked, record, lease, log);
@@ -112,23 +119,45 @@ class AdminRun {
         resolution.cause as Error,
       );
     }
-    throw this.#refusal(event.runId, event.task, resolution.exitCode, resolution.error.name, resolution.error.message);
+    // A refusal (its name is a RefusalName), or the task's module failing to load (the task failing: exit 1).
+    throw new Refusal(this.#result(event.runId, event.task, { exitCode: resolution.exitCode, error: resolution.error }));
   }
 
-  /** The args as given (`args`, then `argv` read with the task's schema) and as the schema parsed them. */
-  #args(event: CompleteEvent, task: Task): { given: Readonly<Record<string, unknown>>; checked: unknown } {
-    let given: Readonly<Record<string, unknown>>;
+  /**
+   * The args as given (`args`, and `argv` read with the task's schema), as
+   * the schema parsed them, and as the ledger records them: parsed, with
+   * defaults, however they came.
+   */
+  #args(
+    event: CompleteEvent,
+    task: Task,
+  ): { given: Readonly<Record<string, unknown>>; checked: unknown; recorded: Readonly<Record<string, unknown>> } {
+    let given: Readonly<Record<string, unknown>> = event.args;
+    let fromFlags: readonly string[] = [];
+    let info: TaskInfo | undefined;
+    // The task's JSON Schema is built only when there are flags to read with it (or to name in an error): not on every run.
+    const describe = (): TaskInfo => (info ??= describeTask(task));
     try {
-      // The task's JSON Schema is built only when there are flags to read with it: not on every run.
-      given = event.argv.length === 0 ? event.args : { ...event.args, ...parseArgFlags(event.argv, describeTask(task)) };
+      if (event.argv.length > 0) {
+        const flags = parseArgFlags(event.argv, describe());
+        fromFlags = Object.keys(flags);
+        given = mergeArgs(event.args, flags);
+      }
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
       throw this.#refusal(event.runId, event.task, ExitCode.USAGE, 'InvalidArgs', error.message);
     }
-    const checked = checkArgs(task.args, given);
+    // JSON values of flags (--filter '{...}') are bounded as the event's args are.
+    const tooBig = event.argv.length === 0 ? undefined : argsLimitProblem('The task args', given);
+    if (tooBig !== undefined) throw this.#refusal(event.runId, event.task, ExitCode.USAGE, 'InvalidArgs', tooBig);
+    // Speak in flags of what came as flags, and of what is missing where the user writes flags (the CLI without --args).
+    const flagsWritten = event.argv.length > 0 || (event.source === 'cli' && Object.keys(event.args).length === 0);
+    const checked = checkArgs(task.args, given, (key) =>
+      fromFlags.includes(key) || (flagsWritten && !Object.hasOwn(event.args, key)) ? flagUsageOf(describe(), key) : undefined,
+    );
     if (!checked.ok)
       throw this.#refusal(event.runId, event.task, ExitCode.USAGE, 'InvalidArgs', `Invalid args for ${event.task}: ${checked.message}`);
-    return { given, checked: checked.args };
+    return { given, checked: checked.args, recorded: recordedArgs(checked.args, given) };
   }
 
   async #ledger(setup: RunSetup): Promise<RunLedger> {
@@ -140,11 +169,29 @@ class AdminRun {
     }
   }
 
-  /** A second delivery of a run id: nothing runs; the first run's outcome, or word that it goes on. */
-  async #duplicate(ledger: RunLedger, claimed: RunRecord, event: CompleteEvent, log: Logger): Promise<RunResult> {
-    if (claimed.task !== event.task) {
-      const message = `Run id ${event.runId} already names a run of ${claimed.task}; use a new run id for ${event.task}.`;
-      throw this.#refusal(event.runId, event.task, ExitCode.USAGE, 'InvalidEvent', message);
+  /**
+   * A second delivery of a run id: nothing runs; the first run's outcome, or
+   * word that it goes on. A run id names one piece of work: reused for
+   * another task or other args, it is refused (64), naming what differs.
+   *
+   * @param sameArgs - the args as this delivery would record them, and as given (a record of an older version kept them so)
+   */
+  async #duplicate(
+    ledger: RunLedger,
+    claimed: RunRecord,
+    record: RunRecord,
+    sameArgs: readonly Readonly<Record<string, unknown>>[],
+    log: Logger,
+  ): Promise<RunResult> {
+    const differs =
+      claimed.task !== record.task
+        ? `a run of ${claimed.task}, not ${record.task}`
+        : sameArgs.some((args) => argsDifference(claimed.args, args) === undefined)
+          ? undefined
+          : `a run of ${claimed.task} with other args (${argsDifference(claimed.args, record.args)})`;
+    if (differs !== undefined) {
+      const message = `Run id ${record.runId} already names ${differs}; nothing ran. Use a new run id, or the same task and args to get that run's outcome.`;
+      throw this.#refusal(record.runId, record.task, ExitCode.USAGE, 'RunIdConflictError', message);
     }
     const existing = settledRecord(claimed);
     if (existing.endedAt === undefined) {
@@ -182,7 +229,7 @@ class AdminRun {
       return this.#finish(ledger, record, log, { exitCode: ExitCode.UNAVAILABLE, error: runErrorOf(error) });
     }
     const runLog = createRunLogger({ runId: record.runId, task: record.task, release: this.#release }, config.secrets);
-    runLog.info('Run started', {
+    runLog.info(RUN_STARTED, {
       source: record.source,
       caller: record.caller,
       args: record.args,
@@ -190,7 +237,17 @@ class AdminRun {
       configFingerprint: config.fingerprint,
       remainingMs: this.deadline - Date.now(),
     });
+    if (this.context.interrupt?.aborted === true) {
+      const error = { name: 'InterruptedError', message: 'The run was interrupted before its task started; the task did not run.' };
+      return this.#finish(ledger, { ...record, configFingerprint: config.fingerprint }, runLog, {
+        exitCode: ExitCode.INTERRUPTED,
+        error,
+        interruptedAt: new Date().toISOString(),
+      });
+    }
     const timeout = task.options.timeoutSeconds;
+    // Secure values never reach the log, the terminal, the result or the ledger, whatever the task prints or throws.
+    const unredact = redactLogLines(config.secrets);
     const outcome = await runTask(task, {
       args,
       config: config.values,
@@ -202,8 +259,8 @@ class AdminRun {
       deadline: timeout === undefined ? this.deadline : Math.min(this.deadline, Date.now() + timeout * 1000),
       ...(this.context.interrupt === undefined ? {} : { interrupt: this.context.interrupt }),
       ...(lease === undefined ? {} : { leaseLost: lease.lost }),
-    });
-    return this.#finish(ledger, { ...record, configFingerprint: config.fingerprint }, runLog, outcome);
+    }).finally(unredact);
+    return this.#finish(ledger, { ...record, configFingerprint: config.fingerprint }, runLog, redactOutcome(outcome, config.secrets));
   }
 
   async #finish(ledger: RunLedger, record: RunRecord, log: Logger, outcome: TaskOutcome): Promise<RunResult> {
@@ -214,8 +271,13 @@ class AdminRun {
       exitCode: result.exitCode,
       durationMs: result.durationMs,
       ...(outcome.error === undefined ? {} : { error: outcome.error }),
+      ...(outcome.interruptedAt === undefined ? {} : { interruptedAt: outcome.interruptedAt }),
     };
-    log.info('Run ended', { exitCode: result.exitCode, durationMs: result.durationMs });
+    log.info(RUN_ENDED, {
+      exitCode: result.exitCode,
+      durationMs: result.durationMs,
+      ...(outcome.interruptedAt === undefined ? {} : { interruptedAt: outcome.interruptedAt }),
+    } satisfies RunEndedFields);
     try {
       await ledger.finish(ended);
     } catch (error) {
@@ -224,12 +286,27 @@ class AdminRun {
     return result;
   }
 
-  #refusal(runId: string, task: string, exitCode: number, name: string, message: string): Refusal {
+  #refusal(runId: string, task: string, exitCode: number, name: RefusalName, message: string): Refusal {
     return new Refusal(this.#result(runId, task, { exitCode, error: { name, message } }));
   }
 
   #result(runId: string, task: string, outcome: TaskOutcome): RunResult {
     return { runId, task, release: this.#release, ...outcome, durationMs: Date.now() - this.startedAt };
+  }
+}
+
+/**
+ * The args as the ledger keeps them: as the schema parsed them, as JSON
+ * (a date becomes its ISO string, as DynamoDB and the record file need);
+ * as given when the schema made something else of them than a plain object.
+ */
+function recordedArgs(parsed: unknown, given: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return given;
+  try {
+    return JSON.parse(JSON.stringify(parsed)) as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof TypeError) return given; // a BigInt, or a cycle: not JSON
+    throw error;
   }
 }
 

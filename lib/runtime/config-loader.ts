@@ -2,7 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { fingerprintOf } from '../core/parameter-set.js';
 import type { SsmParameterProvider, TypedValue } from './ssm-parameter-provider.js';
 
-/** A stage's parameter set as a run or a request sees it. */
+/**
+ * A stage's parameter set as a run or a request sees it.
+ *
+ * @example
+ * const { values, fingerprint } = await loadConfig();
+ * const pool = new Pool({ connectionString: values.DATABASE_URL });
+ * log.info('Config', { fingerprint }); // never the values
+ */
 interface LoadedConfig {
   /** Each config key's value, e.g. `values.DATABASE_URL`. */
   readonly values: Readonly<Record<string, string>>;
@@ -12,7 +19,13 @@ interface LoadedConfig {
   readonly fingerprint: string;
 }
 
-/** Options of {@link loadConfig}. */
+/**
+ * Options of {@link loadConfig}.
+ *
+ * @example
+ * // The web handler: read the parameter set at most every 30 seconds.
+ * const config = await loadConfig({ maxAgeSeconds: 30 });
+ */
 interface LoadConfigOptions {
   /**
    * Serve a copy read at most this many seconds ago. The web handler caches
@@ -23,7 +36,17 @@ interface LoadConfigOptions {
   readonly maxAgeSeconds?: number;
 }
 
-/** The parameter set could not be read. */
+/**
+ * The parameter set could not be read.
+ *
+ * @example
+ * try {
+ *   config = await loadConfig();
+ * } catch (error) {
+ *   if (error instanceof ConfigError) return { statusCode: 503, body: 'configuration unavailable' };
+ *   throw error;
+ * }
+ */
 class ConfigError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);

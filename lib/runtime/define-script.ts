@@ -1,7 +1,19 @@
 import type { z } from 'zod';
 import type { TaskContext, TaskOptions } from './define-task.js';
 
-/** How a one-off script is written: a task whose name is its path under `scripts/`. */
+/**
+ * How a one-off script is written: a task whose name is its path under `scripts/`.
+ *
+ * @example
+ * const definition: ScriptDefinition<typeof args> = {
+ *   description: 'Give untitled notes a title',
+ *   args: z.strictObject({ dryRun: z.boolean().default(false) }),
+ *   async run({ args, log }) {
+ *     log.info('Fixing', { dryRun: args.dryRun });
+ *   },
+ * };
+ * export default defineScript(definition);
+ */
 interface ScriptDefinition<Schema extends z.ZodType> {
   /** One line for `cnf-admin tasks`. */
   readonly description: string;
@@ -13,7 +25,14 @@ interface ScriptDefinition<Schema extends z.ZodType> {
   run(context: TaskContext<z.output<Schema>>): Promise<unknown>;
 }
 
-/** A defined script, before the bundle's path names it. */
+/**
+ * A defined script, before the bundle's path names it.
+ *
+ * @example
+ * // scripts/fix-bad-records.ts: run it with `cnf-admin run scripts/fix-bad-records.ts`
+ * const script: Script = defineScript({ description: 'Fix bad records', async run() {} });
+ * export default script;
+ */
 interface Script<Schema extends z.ZodType = z.ZodType> extends ScriptDefinition<Schema> {
   readonly kind: 'cnf-script';
 }

@@ -2,7 +2,17 @@ import { z } from 'zod';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { isValidTaskName } from '../core/task-catalog.js';
 
-/** Options that change how a task runs. */
+/**
+ * Options that change how a task runs.
+ *
+ * @example
+ * defineTask({
+ *   name: 'reports:build',
+ *   description: 'Build the monthly reports',
+ *   options: { timeoutSeconds: 600, lock: true, sensitiveArgs: ['apiToken'] },
+ *   async run() {},
+ * });
+ */
 interface TaskOptions {
   /**
    * Stop the task after this many seconds (it sees its abort signal fire,
@@ -36,13 +46,30 @@ interface TaskOptions {
   readonly sensitiveArgs?: readonly string[];
 }
 
-/** An IAM statement a task needs: these actions on these resources. */
+/**
+ * An IAM statement a task needs: these actions on these resources.
+ *
+ * @example
+ * const readExports: TaskPermission = { actions: ['s3:GetObject'], resources: ['arn:aws:s3:::notes-exports/*'] };
+ * defineTask({ name: 'notes:import', description: 'Import notes', options: { permissions: [readExports] }, async run() {} });
+ */
 interface TaskPermission {
   readonly actions: readonly string[];
   readonly resources: readonly string[];
 }
 
-/** What a task's `run` receives. */
+/**
+ * What a task's `run` receives.
+ *
+ * @example
+ * async run({ args, config, log, signal, remainingTimeMs }: TaskContext<{ days: number }>) {
+ *   for (const batch of batches(args.days)) {
+ *     if (signal.aborted) return; // timed out or interrupted: stop cleanly
+ *     await purge(config.DATABASE_URL, batch);
+ *     log.info('Batch done', { left: remainingTimeMs() });
+ *   }
+ * }
+ */
 interface TaskContext<Args> {
   /** The args, already validated against the task's schema. */
   readonly args: Args;
@@ -64,7 +91,20 @@ interface TaskContext<Args> {
   exitCode: number;
 }
 
-/** How a task is written: see {@link defineTask}. */
+/**
+ * How a task is written: see {@link defineTask}.
+ *
+ * @example
+ * const definition: TaskDefinition<typeof args> = {
+ *   name: 'seed',
+ *   description: 'Insert sample notes',
+ *   args: z.strictObject({ count: z.number().int().min(1).default(10) }),
+ *   async run({ args }) {
+ *     return { inserted: args.count };
+ *   },
+ * };
+ * export default defineTask(definition);
+ */
 interface TaskDefinition<Schema extends z.ZodType> {
   /** The name callers use: lower-case words separated by `:`, e.g. `notes:purge`. */
   readonly name: string;
@@ -83,7 +123,14 @@ interface TaskDefinition<Schema extends z.ZodType> {
   run(context: TaskContext<z.output<Schema>>): Promise<unknown>;
 }
 
-/** A defined task, as the admin handler runs it. */
+/**
+ * A defined task, as the admin handler runs it.
+ *
+ * @example
+ * // lambda/tasks/migrate.ts: the module's default export is the Task
+ * const task: Task = defineTask({ name: 'migrate', description: 'Apply migrations', async run() {} });
+ * export default task;
+ */
 interface Task<Schema extends z.ZodType = z.ZodType> extends TaskDefinition<Schema> {
   readonly args: Schema;
   readonly options: TaskOptions;

@@ -1,5 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import { format } from 'node:util';
+import { redact } from './logger.js';
 
 /** Receives each line a run writes, without its newline. */
 type LineSink = (line: string) => void;
@@ -75,5 +76,64 @@ function tapLogLines(sink: LineSink): () => void {
   return () => restore.reverse().forEach((undo) => undo());
 }
 
-export { tapLogLines };
+/**
+ * Replaces every secret value in what the process writes, for as long as a
+ * run goes on: stdout and stderr (a task's plain `console.log` or
+ * `process.stdout.write`, Powertools' logger) and the console methods
+ * (which Lambda's runtime sends to the log around stdout). The run's log,
+ * on disk or in CloudWatch, and the live output never see a secure value.
+ *
+ * A secret split across two separate writes is not recognised; a console
+ * call or a logger line is one write.
+ *
+ * @returns a function that removes the redaction.
+ *
+ * @example
+ * const unredact = redactLogLines(config.secrets);
+ * try { await run(); } finally { unredact(); }
+ */
+function redactLogLines(secrets: readonly string[]): () => void {
+  if (secrets.length === 0) return () => undefined;
+  const longestFirst = [...new Set(secrets)].sort((a, b) => b.length - a.length);
+  const replace = (text: string): string => redact(text, longestFirst);
+  let insideConsole = 0;
+  const restore: (() => void)[] = [];
+  for (const stream of [process.stdout, process.stderr]) {
+    const original: Write = stream.write;
+    const redacting = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
+      const text = insideConsole > 0 ? chunk : typeof chunk === 'string' ? replace(chunk) : redactBytes(chunk, replace);
+      return (original as (...args: unknown[]) => boolean).call(this, text, ...rest);
+    };
+    stream.write = redacting as Write;
+    restore.push(() => {
+      stream.write = original;
+    });
+  }
+  for (const method of CONSOLE_METHODS) {
+    const original = console[method];
+    console[method] = (...args: unknown[]): void => {
+      insideConsole += 1;
+      try {
+        // Formatted here, as the console would, so that a secret inside an object is found too.
+        original.call(console, replace(format(...args)));
+      } finally {
+        insideConsole -= 1;
+      }
+    };
+    restore.push(() => {
+      console[method] = original;
+    });
+  }
+  return () => restore.reverse().forEach((undo) => undo());
+}
+
+/* Bytes are redacted as UTF-8 text when they are text; other bytes are passed on untouched. */
+function redactBytes(chunk: unknown, replace: (text: string) => string): unknown {
+  if (!(chunk instanceof Uint8Array)) return chunk;
+  const text = Buffer.from(chunk).toString('utf8');
+  const redacted = replace(text);
+  return redacted === text ? chunk : Buffer.from(redacted, 'utf8');
+}
+
+export { redactLogLines, tapLogLines };
 export type { LineSink };

@@ -1,3 +1,5 @@
+import { argsLimitProblem, MAX_ARGS_BYTES } from '../core/args-limits.js';
+import { RESERVED_TASK_PREFIX } from '../core/task-catalog.js';
 import { isValidRunId, newRunId, RUN_SOURCES, type AdminEvent, type RunSource } from '../core/run.js';
 
 /** An admin event with its defaults filled in. */
@@ -17,7 +19,9 @@ type ReadEvent =
 /**
  * Reads an admin event and fills in its defaults: a run id (made here when
  * the caller sent none), the source (`console` for a bare Lambda console test
- * event), the caller. Says what is wrong when it is unusable.
+ * event), the caller. Says what is wrong when it is unusable, including args
+ * deeper or larger than the limits (`lib/core/args-limits.ts`), which are
+ * refused before anything reads them.
  */
 function readEvent(raw: unknown): ReadEvent {
   const event = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<Record<keyof AdminEvent, unknown>>;
@@ -44,6 +48,10 @@ function readEvent(raw: unknown): ReadEvent {
   if (!Array.isArray(argv) || !argv.every((token) => typeof token === 'string')) {
     return { ok: false, runId, task, message: `"argv" must be an array of strings, got: ${JSON.stringify(argv)}` };
   }
+  // A reserved task's args are the tool's own (a console session's state): only their depth is bounded here.
+  const maxBytes = task.startsWith(RESERVED_TASK_PREFIX) ? Infinity : MAX_ARGS_BYTES;
+  const tooBig = argsLimitProblem("The event's args", args, argv as string[], maxBytes);
+  if (tooBig !== undefined) return { ok: false, runId, task, message: tooBig };
   const waitLockSeconds = event.waitLockSeconds;
   if (waitLockSeconds !== undefined && !(typeof waitLockSeconds === 'number' && waitLockSeconds >= 0)) {
     return {

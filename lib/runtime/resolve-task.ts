@@ -1,13 +1,24 @@
+import { didYouMean } from '../core/did-you-mean.js';
 import { ExitCode } from '../core/exit-codes.js';
+import type { RefusalName } from '../core/refusal.js';
 import { CONSOLE_TASK, isScriptPath, type TaskCatalog } from '../core/task-catalog.js';
 import { consoleTask } from './console/console-task.js';
 import type { ConsoleScopeFactory } from './console/define-console.js';
 import type { Task } from './define-task.js';
 import { runErrorOf } from './run-task.js';
-import { describeScripts, loadScript } from './script-registry.js';
-import { describeTasks, loadTask, type TaskLoaders } from './task-registry.js';
+import { describeScripts, loadScript, scriptPaths } from './script-registry.js';
+import { describeTasks, hasTask, loadTask, type TaskLoaders } from './task-registry.js';
 
-/** What an application registers with the admin handler. */
+/**
+ * What an application registers with the admin handler.
+ *
+ * @example
+ * const sources: TaskSources = {
+ *   tasks: { migrate: () => import('./tasks/migrate.js') },
+ *   console: () => import('./console.js'),
+ * };
+ * export const handler = createAdminHandler(sources);
+ */
 interface TaskSources {
   /** The application's tasks, each loaded lazily. */
   readonly tasks: TaskLoaders;
@@ -35,7 +46,7 @@ function taskRoot(): string {
   return process.env.LAMBDA_TASK_ROOT ?? process.cwd();
 }
 
-const refusal = (exitCode: number, name: string, message: string): Resolution => ({ ok: false, exitCode, error: { name, message } });
+const refusal = (exitCode: number, name: RefusalName, message: string): Resolution => ({ ok: false, exitCode, error: { name, message } });
 
 /**
  * Finds the task an admin event names: an application task, a script of the
@@ -61,12 +72,16 @@ async function resolveTask(name: string, sources: TaskSources, release: string, 
       return refusal(
         ExitCode.USAGE,
         'ScriptNotInRelease',
-        `${name} is not in release ${release}: a script must ship with a release. Commit it under scripts/ and deploy a release (cnf-admin deploy --stage local; on AWS, cdk deploy).`,
+        `${name} is not in release ${release}: a script must ship with a release.${didYouMean(name, scriptPaths(taskRoot()))} Commit it under scripts/ and deploy a release (cnf-admin deploy --stage local; on AWS, cdk deploy).`,
       );
     }
-    if (sources.tasks[name] === undefined) {
-      const known = Object.keys(sources.tasks).sort().join(', ');
-      return refusal(ExitCode.USAGE, 'UnknownTask', `Unknown task ${JSON.stringify(name)}. Tasks in release ${release}: ${known}.`);
+    if (!hasTask(sources.tasks, name)) {
+      const known = Object.keys(sources.tasks).sort();
+      return refusal(
+        ExitCode.USAGE,
+        'UnknownTask',
+        `Unknown task ${JSON.stringify(name)}.${didYouMean(name, known)} Tasks in release ${release}: ${known.join(', ')}.`,
+      );
     }
     return { ok: true, task: await loadTask(sources.tasks, name) };
   } catch (error) {

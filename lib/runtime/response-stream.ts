@@ -1,12 +1,20 @@
 import { encodeFrame, FRAMES_CONTENT_TYPE } from '../core/run-frames.js';
 import { ExitCode } from '../core/exit-codes.js';
 import type { RunFrame } from '../core/platform.js';
+import type { RefusalName } from '../core/refusal.js';
 import { isValidRunId, newRunId, type RunResult } from '../core/run.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
 import type { AdminHandler, AdminInvocationContext } from './admin-handler.js';
 import { tapLogLines } from './log-tap.js';
 
-/** Lambda's response stream, as much of it as the admin function uses. */
+/**
+ * Lambda's response stream, as much of it as the admin function uses.
+ *
+ * @example
+ * // What Lambda passes a streaming handler; in a test, any Writable will do.
+ * const stream: ResponseStream = new PassThrough();
+ * await handler({ task: 'migrate', stream: true }, stream);
+ */
 interface ResponseStream {
   write(chunk: string): boolean;
   end(callback?: () => void): unknown;
@@ -77,7 +85,10 @@ async function checkedRun(run: RunHandler, event: unknown, context: AdminInvocat
       release: served,
       exitCode: ExitCode.RELEASE_MISMATCH,
       durationMs: 0,
-      error: { name: 'ReleaseMismatch', message: `This admin function serves release ${served}, not the planned ${planned}; nothing ran.` },
+      error: {
+        name: 'ReleaseMismatch' satisfies RefusalName,
+        message: `This admin function serves release ${served}, not the planned ${planned}; nothing ran.`,
+      },
     };
   }
   return run(event, context);

@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ExitCode, isTaskExitCode } from '../core/exit-codes.js';
+import { STOPPING_TASK, TASK_THREW, TASK_THREW_AFTER_STOP } from '../core/run-log.js';
 import type { RunError } from '../core/run.js';
 import type { Task, TaskContext } from './define-task.js';
 
@@ -20,6 +21,8 @@ interface TaskOutcome {
   readonly exitCode: number;
   readonly output?: unknown;
   readonly error?: RunError;
+  /** ISO 8601: when an interrupt reached the run, if one did. */
+  readonly interruptedAt?: string;
 }
 
 /** Everything a task run needs besides the task. */
@@ -42,15 +45,21 @@ interface TaskRunInput {
  * Runs a task to its end and says how it ended, never throwing.
  *
  * The task's signal fires at the deadline, on an interrupt, or when its lock
- * lease is lost; whatever the task does then, the run ends with 124, 130 or
- * 75. Otherwise a returned value is the output, the task's `exitCode` is the
- * exit code, and a thrown error is exit code 1 with the stack in the log.
+ * lease is lost. After the deadline or a lost lease, whatever the task does,
+ * the run ends with 124 or 75. An interrupt asks, and the outcome tells what
+ * the task did: one that stops through its signal (throws its reason, or an
+ * `AbortError` it caused) ends with 130; one that returns, or throws an error
+ * of its own, ends with its own exit code, and `interruptedAt` says it was
+ * asked. Otherwise a returned value is the output, the task's `exitCode` is
+ * the exit code, and a thrown error is exit code 1 with the stack in the log.
  */
 async function runTask(task: Task, input: TaskRunInput): Promise<TaskOutcome> {
   const controller = new AbortController();
+  let interruptedAt: string | undefined;
   const stop = (error: RunStoppedError): void => {
+    if (error.name === 'InterruptedError') interruptedAt ??= new Date().toISOString();
     if (!controller.signal.aborted) {
-      input.log.warn(`Stopping the task: ${error.message}`);
+      input.log.warn(`${STOPPING_TASK}: ${error.message}`);
       controller.abort(error);
     }
   };
@@ -75,13 +84,15 @@ async function runTask(task: Task, input: TaskRunInput): Promise<TaskOutcome> {
     stage: input.stage,
     exitCode: 0,
   };
+  const marked = (outcome: TaskOutcome): TaskOutcome => (interruptedAt === undefined ? outcome : { ...outcome, interruptedAt });
   try {
     const output = await task.run(context);
-    return stoppedOutcome(controller.signal) ?? finishedOutcome(context.exitCode, output);
+    if (interruptedAt !== undefined) input.log.warn('The task returned after it was asked to stop: its exit code stands');
+    return marked(stoppedOutcome(controller.signal, undefined) ?? finishedOutcome(context.exitCode, output));
   } catch (error) {
-    const stopped = stoppedOutcome(controller.signal);
-    input.log.error(stopped === undefined ? 'The task threw' : 'The task threw after it was told to stop', asError(error));
-    return stopped ?? { exitCode: ExitCode.TASK_FAILED, error: runErrorOf(error) };
+    const stopped = stoppedOutcome(controller.signal, error);
+    input.log.error(controller.signal.aborted ? TASK_THREW_AFTER_STOP : TASK_THREW, asError(error));
+    return marked(stopped ?? { exitCode: ExitCode.TASK_FAILED, error: runErrorOf(error) });
   } finally {
     clearTimeout(timer);
     input.interrupt?.removeEventListener('abort', onInterrupt);
@@ -89,10 +100,23 @@ async function runTask(task: Task, input: TaskRunInput): Promise<TaskOutcome> {
   }
 }
 
-function stoppedOutcome(signal: AbortSignal): TaskOutcome | undefined {
+/**
+ * The outcome of a run its signal stopped, or undefined when it ends on its
+ * own terms. A timeout or a lost lease stops it whatever the task did; an
+ * interrupt only when the task ended through the signal (`thrown`).
+ */
+function stoppedOutcome(signal: AbortSignal, thrown: unknown): TaskOutcome | undefined {
   if (!signal.aborted) return undefined;
   const reason = signal.reason as RunStoppedError;
+  if (reason.name === 'InterruptedError' && !endedThroughSignal(thrown, reason)) return undefined;
   return { exitCode: reason.exitCode, error: { name: reason.name, message: `The run was stopped: ${reason.message}` } };
+}
+
+/** Whether a thrown value is the signal's reason, or the `AbortError` that an API given the signal threw for it. */
+function endedThroughSignal(thrown: unknown, reason: RunStoppedError): boolean {
+  if (thrown === undefined) return false;
+  if (thrown === reason) return true;
+  return isErrorLike(thrown) && (thrown.cause === reason || thrown.name === 'AbortError');
 }
 
 function finishedOutcome(exitCode: unknown, output: unknown): TaskOutcome {

@@ -43,22 +43,30 @@ function modulesUnder(dir: string): string[] {
     .map((entry) => join(entry.parentPath, entry.name));
 }
 
-/** Describes every script the bundle at `taskRoot` carries, sorted by path. */
-async function describeScripts(taskRoot: string): Promise<TaskInfo[]> {
-  const paths = modulesUnder(join(taskRoot, 'scripts'))
+/**
+ * The paths of the scripts the bundle at `taskRoot` carries, as `cnf-admin
+ * run` takes them (`scripts/x.ts`), sorted, without loading any of them.
+ */
+function scriptPaths(taskRoot: string): string[] {
+  return modulesUnder(join(taskRoot, 'scripts'))
     .map((file) =>
       relative(taskRoot, file)
         .split('\\')
         .join('/')
         .replace(/\.mjs$/, '.ts'),
     )
+    .filter(isScriptPath)
     .sort();
+}
+
+/** Describes every script the bundle at `taskRoot` carries, sorted by path. */
+async function describeScripts(taskRoot: string): Promise<TaskInfo[]> {
   const scripts: TaskInfo[] = [];
-  for (const path of paths) {
+  for (const path of scriptPaths(taskRoot)) {
     const task = await loadScript(taskRoot, path);
     if (task !== undefined) scripts.push(describeTask(task));
   }
   return scripts;
 }
 
-export { describeScripts, loadScript };
+export { describeScripts, loadScript, scriptPaths };

@@ -12,13 +12,29 @@ import type { Task } from './define-task.js';
 type TaskLoaders = Readonly<Record<string, () => Promise<{ readonly default: Task<z.ZodType> }>>>;
 
 /**
+ * The loader registered as `name`, or undefined. Only the registry's own
+ * entries count: a name the user typed, such as `constructor` or
+ * `__proto__`, never reaches the object's prototype.
+ */
+function taskLoader(loaders: TaskLoaders, name: string): TaskLoaders[string] | undefined {
+  if (!Object.hasOwn(loaders, name)) return undefined;
+  const loader = loaders[name];
+  return typeof loader === 'function' ? loader : undefined;
+}
+
+/** Whether a task is registered as `name` (an own entry of the registry). */
+function hasTask(loaders: TaskLoaders, name: string): boolean {
+  return taskLoader(loaders, name) !== undefined;
+}
+
+/**
  * Loads the task registered as `name`, checking that its definition carries
  * the same name.
  *
- * @throws TypeError when the module's default export is not a task named `name`.
+ * @throws TypeError when no task is registered as `name`, or the module's default export is not a task named `name`.
  */
 async function loadTask(loaders: TaskLoaders, name: string): Promise<Task<z.ZodType>> {
-  const loader = loaders[name];
+  const loader = taskLoader(loaders, name);
   if (loader === undefined) throw new TypeError(`No task is registered as ${JSON.stringify(name)}`);
   const task = (await loader()).default;
   if (task?.name !== name || typeof task.run !== 'function') {
@@ -53,5 +69,5 @@ async function describeTasks(loaders: TaskLoaders): Promise<TaskInfo[]> {
   return tasks;
 }
 
-export { describeTask, describeTasks, loadTask };
+export { describeTask, describeTasks, hasTask, loadTask };
 export type { TaskLoaders };

@@ -1,15 +1,16 @@
-import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBundle, type Bundle } from '../../lib/bundle/build-bundle.js';
 import { BuildError } from '../../lib/core/errors.js';
+import { loadProject } from '../../lib/core/project.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 let project: TestProject;
 let bundle: Bundle;
 
-const sourceOf = (testProject: TestProject) => ({ root: testProject.dir, lambdaDir: join(testProject.dir, 'lambda') });
+const sourceOf = (testProject: TestProject) => loadProject(testProject.dir);
 const text = (found: Bundle, path: string) => new TextDecoder().decode(found.files.find((file) => file.path === path)?.contents);
 
 /** Every input module reachable from an output, through static and dynamic imports. */
@@ -129,6 +130,49 @@ describe('buildBundle on broken code', () => {
 
   it('says which entry point is missing', async () => {
     rmSync(join(broken.dir, 'lambda', 'web.ts'));
-    await expect(buildBundle(sourceOf(broken))).rejects.toThrow('The application has no lambda/web.ts.');
+    await expect(buildBundle(sourceOf(broken))).rejects.toThrow('The application has no lambda/web.ts (the web handler).');
+  });
+});
+
+describe('buildBundle with the layout that context.cnf names', () => {
+  let moved: TestProject;
+
+  beforeAll(() => {
+    moved = createTestProject('notes');
+  });
+
+  afterAll(async () => {
+    await moved.cleanup();
+  });
+
+  it('builds the same release from entries, asset directories and scripts elsewhere', async () => {
+    // given: the notes app with its admin entry renamed, migrations under db/, scripts under ops/
+    const { dir } = moved;
+    renameSync(join(dir, 'lambda', 'admin.ts'), join(dir, 'lambda', 'admin-entry.ts'));
+    mkdirSync(join(dir, 'lambda', 'db'));
+    renameSync(join(dir, 'lambda', 'migrations'), join(dir, 'lambda', 'db', 'migrations'));
+    renameSync(join(dir, 'scripts'), join(dir, 'ops'));
+    const cdkJson = JSON.parse(readFileSync(join(dir, 'cdk.json'), 'utf8'));
+    cdkJson.context.cnf = { ...cdkJson.context.cnf, adminEntry: 'lambda/admin-entry.ts', assetDirs: ['db/migrations'], scriptsDir: 'ops' };
+    writeFileSync(join(dir, 'cdk.json'), JSON.stringify(cdkJson));
+
+    // when
+    const built = await buildBundle(loadProject(dir));
+
+    // then: the entries keep their names in the bundle, the assets their place below the lambda directory
+    const paths = built.files.map((file) => file.path);
+    expect(paths).toEqual(expect.arrayContaining(['admin.mjs', 'web.mjs', 'db/migrations/0001_create_notes.sql']));
+    expect(paths.some((path) => path.startsWith('migrations/'))).toBe(false);
+    expect(built.catalog.tasks.map((task) => task.name)).toEqual(bundle.catalog.tasks.map((task) => task.name));
+    expect(built.catalog.scripts.map((script) => script.name)).toEqual(bundle.catalog.scripts.map((script) => script.name));
+    expect(paths.filter((path) => path.startsWith('scripts/')).length).toBeGreaterThan(0);
+  });
+
+  it('ships no asset directory when assetDirs is empty', async () => {
+    const cdkJson = JSON.parse(readFileSync(join(moved.dir, 'cdk.json'), 'utf8'));
+    cdkJson.context.cnf.assetDirs = [];
+    writeFileSync(join(moved.dir, 'cdk.json'), JSON.stringify(cdkJson));
+    const built = await buildBundle(loadProject(moved.dir));
+    expect(built.files.some((file) => file.path.endsWith('.sql'))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgsJson } from '../../lib/cli/args-json.js';
+import { checkTaskArgsSize, parseArgsJson } from '../../lib/cli/args-json.js';
 import { UsageError } from '../../lib/core/errors.js';
 
 describe('parseArgsJson', () => {
@@ -14,5 +14,30 @@ describe('parseArgsJson', () => {
   ])('refuses %s as a usage error', (text, message) => {
     expect(() => parseArgsJson(text)).toThrow(UsageError);
     expect(() => parseArgsJson(text)).toThrow(message);
+  });
+});
+
+describe('the limits of task args', () => {
+  const nested = (levels: number): string => '{"a":'.repeat(levels - 1) + '{"a":1}' + '}'.repeat(levels - 1);
+
+  it('takes args nested 32 levels deep', () => {
+    expect(() => parseArgsJson(nested(32))).not.toThrow();
+  });
+
+  it('refuses args nested deeper than 32 levels, naming the limit, even thousands deep', () => {
+    expect(() => parseArgsJson(nested(33))).toThrow('--args: nested more than 32 levels deep; task args may nest at most 32 levels.');
+    expect(() => parseArgsJson(nested(5000))).toThrow(UsageError);
+  });
+
+  it('refuses args over 256 KB, naming the limit', () => {
+    const big = JSON.stringify({ text: 'x'.repeat(300 * 1024) });
+    expect(() => parseArgsJson(big)).toThrow(/^--args: 300 KB; task args may take at most 256 KB \(Lambda's payload limit/);
+  });
+
+  it('counts --args and flags together', () => {
+    expect(() => checkTaskArgsSize({ a: 'x'.repeat(200 * 1024) }, ['--b', 'y'.repeat(100 * 1024)])).toThrow(
+      /^The task args: 300 KB; task args may take at most 256 KB/,
+    );
+    expect(() => checkTaskArgsSize({ a: 1 }, ['--b', '2'])).not.toThrow();
   });
 });

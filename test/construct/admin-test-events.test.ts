@@ -1,4 +1,4 @@
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle } from '../../lib/bundle/build-bundle.js';
 import type { AdminApp } from '../../lib/construct/admin-app.js';
@@ -96,6 +96,24 @@ describe('AdminTestEvents', () => {
     expect(resources[ids[1]!]!.DependsOn).toContain(ids[0]);
     expect(resources[ids[2]!]!.DependsOn).toContain(ids[1]);
     for (const id of ids) expect(resources[id]!.Properties.InstallLatestAwsSdk).toBe(false);
+  });
+
+  it("gives the provider function a log group that expires, not Lambda's auto-created one", () => {
+    // given: the one provider function of the stack
+    const functions = template.findResources('AWS::Lambda::Function', {
+      Properties: { Handler: 'index.handler', Runtime: Match.stringLikeRegexp('^nodejs') },
+    });
+    const provider = Object.values(functions).find(
+      (resource) => (resource as { Properties: { LoggingConfig?: unknown } }).Properties.LoggingConfig !== undefined,
+    ) as { Properties: { LoggingConfig: { LogGroup: { Ref: string } } } } | undefined;
+    // then: it logs to a log group of the stack, with a retention
+    expect(provider).toBeDefined();
+    const logGroupId = provider!.Properties.LoggingConfig.LogGroup.Ref;
+    expect(template.toJSON().Resources[logGroupId]).toMatchObject({
+      Type: 'AWS::Logs::LogGroup',
+      Properties: { RetentionInDays: 30 },
+      DeletionPolicy: 'Delete',
+    });
   });
 
   it('can be switched off', async () => {

@@ -36,12 +36,37 @@ async function run(context: Record<string, string>) {
 }
 
 describe('the project CDK app', () => {
-  it('names the AWS stages when no stage is given, and builds nothing', async () => {
+  it("synthesises every AWS stage's stack when no stage is given, and says so, so that cdk bootstrap finds its environments", async () => {
     const { code, stderr } = await run({});
-    expect(code).toBe(ExitCode.USAGE);
-    expect(stderr).toBe(
-      "Error: No stage given. This project's AWS stages: dev, prod.\nName one with -c, e.g. npx cdk synth -c stage=dev\n",
-    );
+    expect(code).toBe(0);
+    expect(stderr).toBe("cnf-admin: no stage given (-c stage=<name>): every AWS stage's stack: notes-dev, notes-prod.\n");
+    const manifest = JSON.parse(readFileSync(join(project.dir, 'cdk.out', 'manifest.json'), 'utf8')) as {
+      artifacts: Record<string, { type: string; environment?: string }>;
+    };
+    const stacks = Object.entries(manifest.artifacts).filter(([, artifact]) => artifact.type === 'aws:cloudformation:stack');
+    expect(stacks.map(([id, artifact]) => [id, artifact.environment])).toEqual([
+      ['notes-dev', 'aws://unknown-account/unknown-region'],
+      ['notes-prod', 'aws://unknown-account/unknown-region'],
+    ]);
+  });
+
+  it('names no stage by default when the project has no AWS stage', async () => {
+    const original = readFileSync(join(project.dir, 'cdk.json'), 'utf8');
+    editSettings((cnf) => {
+      cnf.stages = { local: { platform: 'local' } };
+    });
+    try {
+      const { code, stderr } = await run({});
+      expect(code).toBe(0);
+      expect(stderr).toContain('this project has no AWS stage, and so no stack');
+    } finally {
+      writeFileSync(join(project.dir, 'cdk.json'), original);
+    }
+  });
+
+  it('still refuses addProjectStack without a stage, naming the AWS stages', async () => {
+    const error = await addProjectStack(new App({ outdir: join(project.dir, 'cdk.out') }), { cwd: project.dir }).catch((caught) => caught);
+    expect((error as Error).message).toBe("No stage given. This project's AWS stages: dev, prod.");
   });
 
   it('refuses a stage name that is invalid in resource names, naming it', async () => {

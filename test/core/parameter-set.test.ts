@@ -13,6 +13,14 @@ describe('assertValidConfigKey', () => {
   it.each(['_cnf', '_cnf/stage'])('refuses the reserved %s', (key) => {
     expect(() => assertValidConfigKey(key)).toThrow(/reserved _cnf\/ prefix/);
   });
+
+  it.each(['__proto__', 'a/__proto__'])('refuses %s, which a task could never read', (key) => {
+    expect(() => assertValidConfigKey(key)).toThrow(/__proto__ is JavaScript's own/);
+  });
+
+  it.each(['toString', 'constructor'])('accepts %s: an own entry like any other', (key) => {
+    expect(() => assertValidConfigKey(key)).not.toThrow();
+  });
 });
 
 describe('fingerprintOf', () => {

@@ -24,6 +24,28 @@ describe('loadProject', () => {
     expect(stageOf(project, 'prod')).toEqual({ name: 'prod', platform: 'aws', region: 'eu-west-1' });
   });
 
+  it("has today's layout unless context.cnf names another", () => {
+    const dir = projectWith({ context: { cnf: { app: 'notes' } } });
+    expect(loadProject(dir)).toMatchObject({
+      webEntry: join(dir, 'lambda', 'web.ts'),
+      adminEntry: join(dir, 'lambda', 'admin.ts'),
+      assetDirs: ['migrations'],
+      scriptsDir: join(dir, 'scripts'),
+    });
+    const custom = projectWith({
+      context: {
+        cnf: { app: 'notes', lambdaDir: 'src', adminEntry: 'src/ops/admin.ts', assetDirs: ['sql', 'templates'], scriptsDir: 'ops/scripts' },
+      },
+    });
+    expect(loadProject(custom)).toMatchObject({
+      lambdaDir: join(custom, 'src'),
+      webEntry: join(custom, 'src', 'web.ts'),
+      adminEntry: join(custom, 'src', 'ops', 'admin.ts'),
+      assetDirs: ['sql', 'templates'],
+      scriptsDir: join(custom, 'ops', 'scripts'),
+    });
+  });
+
   it('reads "pglite", the embedded database\'s name from before, as the embedded PostgreSQL', () => {
     const project = loadProject(projectWith({ context: { cnf: { app: 'notes', stages: { local: { database: 'pglite' } } } } }));
     expect(stageOf(project, 'local').database).toBe('postgres');
@@ -56,6 +78,28 @@ describe('loadProject', () => {
       { context: { cnf: { app: 'notes', stages: { prod: { database: 'pglite' } } } } },
       /only the local stage takes one/,
     ],
+    [
+      'an absolute entry',
+      { context: { cnf: { app: 'notes', webEntry: '/srv/web.ts' } } },
+      /context\.cnf\.webEntry in .*cdk\.json must be a path .* got: "\/srv\/web\.ts"/,
+    ],
+    [
+      'an entry above the root',
+      { context: { cnf: { app: 'notes', adminEntry: '../admin.ts' } } },
+      /context\.cnf\.adminEntry .* got: "\.\.\/admin\.ts"/,
+    ],
+    [
+      'asset directories that are not a list',
+      { context: { cnf: { app: 'notes', assetDirs: 'migrations' } } },
+      /context\.cnf\.assetDirs .* must be a list .* got: "migrations"/,
+    ],
+    [
+      'an asset directory that is no path',
+      { context: { cnf: { app: 'notes', assetDirs: [3] } } },
+      /context\.cnf\.assetDirs .* relative to the lambda directory, inside it, got: 3/,
+    ],
+    ['an asset directory twice', { context: { cnf: { app: 'notes', assetDirs: ['sql', 'sql/'] } } }, /names "sql" twice/],
+    ['an empty scripts directory', { context: { cnf: { app: 'notes', scriptsDir: '' } } }, /context\.cnf\.scriptsDir .* got: ""/],
     ['a databaseUrlVariable that is no variable name', { context: { cnf: { app: 'notes', databaseUrlVariable: 'a/b' } } }, /got: "a\/b"/],
   ])('refuses %s, naming the value', (_case, cdkJson, message) => {
     expect(() => loadProject(projectWith(cdkJson))).toThrow(message);

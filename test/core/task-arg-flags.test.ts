@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../lib/core/errors.js';
-import { parseArgFlags } from '../../lib/core/task-arg-flags.js';
+import { flagOf, flagUsageOf, mergeArgs, parseArgFlags } from '../../lib/core/task-arg-flags.js';
 import type { TaskInfo } from '../../lib/core/task-catalog.js';
 
 const purge: TaskInfo = {
@@ -45,7 +45,20 @@ describe('parseArgFlags', () => {
   });
 
   it.each([
-    [['--older-than-days', 'soon'], '--older-than-days takes a number, got: "soon"'],
+    [['--older-than-days', 'soon'], '--older-than-days takes an integer in decimal digits, got: "soon"'],
+    [['--older-than-days', '0x10'], '--older-than-days takes an integer in decimal digits, got: "0x10"'],
+    [['--older-than-days', '1e3'], '--older-than-days takes an integer in decimal digits, got: "1e3"'],
+    [['--older-than-days', ' 16'], '--older-than-days takes an integer in decimal digits, got: " 16"'],
+    [['--older-than-days', '1.5'], '--older-than-days takes an integer in decimal digits, got: "1.5"'],
+    [['--older-than-days='], '--older-than-days takes an integer in decimal digits, got: ""'],
+    [['--older-than-days', '9007199254740993'], '--older-than-days takes an integer in decimal digits'],
+    [['--limits', '0x10'], '--limits takes a decimal number, got: "0x10"'],
+    [['--limits', 'Infinity'], '--limits takes a decimal number, got: "Infinity"'],
+    [['--older-than-days', '1', '--older-than-days', '2'], '--older-than-days is given more than once; give it once.'],
+    [['--older-than-days=1', '--older-than-days', '1'], '--older-than-days is given more than once; give it once.'],
+    [['--dry-run', '--no-dry-run'], '--dry-run and --no-dry-run contradict each other; give one of them.'],
+    [['--no-dry-run', '--dry-run=true'], '--no-dry-run and --dry-run contradict each other; give one of them.'],
+    [['--constructor', '1'], 'Unknown arg --constructor for task notes:purge'],
     [['--dry-run=maybe'], '--dry-run is true or false, got: "maybe"'],
     [['--older-than-days'], '--older-than-days needs a value.'],
     [['30'], 'Task args are flags, got: "30"'],
@@ -59,7 +72,36 @@ describe('parseArgFlags', () => {
     expect(() => parseArgFlags(tokens, purge)).toThrow(message);
   });
 
+  it('reads decimal numbers, with a sign, a fraction or an exponent, where the schema says number', () => {
+    expect(parseArgFlags(['--limits', '-2', '--limits', '.5', '--limits', '1e3', '--older-than-days', '+7'], purge)).toEqual({
+      limits: [-2, 0.5, 1000],
+      olderThanDays: 7,
+    });
+  });
+
   it('keeps values as text when there is no schema to read them with', () => {
     expect(parseArgFlags(['--anything', '12'], undefined)).toEqual({ anything: '12' });
+  });
+});
+
+describe('mergeArgs', () => {
+  it('lays flags over JSON args', () => {
+    expect(mergeArgs({ label: 'a' }, { olderThanDays: 3 })).toEqual({ label: 'a', olderThanDays: 3 });
+  });
+
+  it('refuses a key given both as JSON and as a flag, naming the flag', () => {
+    expect(() => mergeArgs({ olderThanDays: 1 }, { olderThanDays: 2 })).toThrow(
+      '--older-than-days is given twice: in the JSON args (olderThanDays: 1) and as a flag; give it once.',
+    );
+  });
+});
+
+describe('flag names', () => {
+  it('writes an args key as its flag, with the type of its value where the schema says', () => {
+    expect(flagOf('olderThanDays')).toBe('--older-than-days');
+    expect(flagUsageOf(purge, 'olderThanDays')).toBe('--older-than-days <integer>');
+    expect(flagUsageOf(purge, 'dryRun')).toBe('--dry-run');
+    expect(flagUsageOf(purge, 'tags')).toBe('--tags <string>...');
+    expect(flagUsageOf(purge, 'toString')).toBe('--to-string');
   });
 });

@@ -39,7 +39,7 @@ describe('bad input', () => {
     expectUserError(
       result,
       64,
-      /Unknown task "migrat"\. Tasks in release r-[0-9a-f]{12}: chatty, echo, exit-code, fail, hang, locked, noop, show-config, sleep, wait-for-stop\./,
+      /Unknown task "migrat"\. Tasks in release r-[0-9a-f]{12}: chatty, deep-log, echo, exit-code, fail, hang, ignore-stop, locked, noop, show-config, sleep, wait-for-stop\./,
     );
     expect(result.stderr).not.toContain('▶');
     expect(await runCount()).toBe(before);
@@ -47,9 +47,13 @@ describe('bad input', () => {
 
   it('args that fail the schema: 64, naming the field, nothing ran', async () => {
     const before = await runCount();
-    expectUserError(await project.cli(['invoke', 'echo', '--', '--count', '0']), 64, 'Invalid args for echo: count: Too small');
-    expectUserError(await project.cli(['invoke', 'echo']), 64, 'Invalid args for echo: count:');
-    expectUserError(await project.cli(['invoke', 'echo', '--', '--count', 'two']), 64, '--count takes a number, got: "two"');
+    expectUserError(await project.cli(['invoke', 'echo', '--', '--count', '0']), 64, 'Invalid args for echo: --count: Too small');
+    expectUserError(await project.cli(['invoke', 'echo']), 64, 'Invalid args for echo: missing --count <integer>');
+    expectUserError(
+      await project.cli(['invoke', 'echo', '--', '--count', 'two']),
+      64,
+      '--count takes an integer in decimal digits, got: "two"',
+    );
     expectUserError(
       await project.cli(['invoke', 'echo', '--', '--cuont', '2']),
       64,
@@ -96,7 +100,7 @@ describe('bad input', () => {
       expectUserError(
         result,
         69,
-        `The local stage's state is corrupted: ${join(broken.dir, '.cnf', 'local', 'aliases.json')}: alias pair "live" must be`,
+        `The local stage's state is corrupted: ${join(broken.dir, '.cnf', 'local', 'aliases.json')}: live.web: Invalid input: expected string`,
       );
       expect(result.stderr).toContain('delete .cnf/local/ and run `cnf-admin deploy --stage local`');
       writeFileSync(join(broken.dir, '.cnf', 'local', 'aliases.json'), '{"live": ');

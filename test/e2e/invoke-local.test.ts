@@ -38,7 +38,7 @@ describe('invoke on the local stage', () => {
     expect(result.stderr).toMatch(new RegExp(`▶ echo · stage local · release ${release} · run \\d{8}-\\d{6}-[a-z0-9]{6}`));
     expect(result.stderr).toMatch(/✔ exit 0 · \d+ ms/);
     // the first line says who started the run with what; the JSON log keeps the rest (stage, fingerprint, time left)
-    expect(result.stdout).toMatch(/INFO {2}Run started caller=\S+@\S+ args=\{"count":2,"label":"hi"\}$/m);
+    expect(result.stdout).toMatch(/INFO {2}Run started caller=\S+@\S+ args=\{"count":2,"label":"hi","loud":false,"tags":\[\]\}$/m);
     expect(result.stdout).toContain('INFO  echo args={"count":2,"label":"hi","loud":false,"tags":[]}');
   });
 

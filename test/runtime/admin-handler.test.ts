@@ -62,6 +62,30 @@ const tasks = {
       },
     }),
   }),
+  query: async () => ({
+    default: defineTask({
+      name: 'query',
+      description: 'Takes a filter object',
+      args: z.strictObject({ filter: z.record(z.string(), z.unknown()) }),
+      run: async () => {
+        ran.push('query');
+      },
+    }),
+  }),
+  stubborn: async () => ({
+    default: defineTask({
+      name: 'stubborn',
+      description: 'Waits to be told to stop, then does as its mode says',
+      args: z.strictObject({ mode: z.enum(['ignore', 'own-error', 'throw-reason']) }),
+      run: async (context) => {
+        ran.push('stubborn');
+        await new Promise((resolve) => context.signal.addEventListener('abort', resolve, { once: true }));
+        if (context.args.mode === 'throw-reason') context.signal.throwIfAborted();
+        if (context.args.mode === 'own-error') throw new InventoryError('cleanup failed');
+        context.exitCode = 5;
+      },
+    }),
+  }),
   locked: async () => ({
     default: defineTask({
       name: 'locked',
@@ -133,11 +157,63 @@ describe('the admin handler', () => {
     expect(record.configFingerprint).toMatch(/^cfg-[0-9a-f]{12}$/);
   });
 
-  it('reads args from argv with the task schema, over args', async () => {
-    const result = await handlerWith()({ task: 'notes:purge', args: { olderThanDays: 1 }, argv: ['--older-than-days', '9', '--dry-run'] });
+  it('reads args from argv with the task schema, beside args', async () => {
+    const result = await handlerWith()({ task: 'notes:purge', args: { dryRun: true }, argv: ['--older-than-days', '9'] });
     expect(result.exitCode).toBe(0);
     expect(result.output).toEqual({ deleted: 0 });
     expect((await ledger.get(result.runId))?.args).toEqual({ olderThanDays: 9, dryRun: true });
+  });
+
+  it('records args one way, as the schema parsed them with defaults, whether they came as JSON or as flags', async () => {
+    const handler = handlerWith();
+    const fromJson = await handler({ task: 'notes:purge', args: { olderThanDays: 9 } });
+    const fromFlags = await handler({ task: 'notes:purge', argv: ['--older-than-days', '9'] });
+    expect((await ledger.get(fromJson.runId))?.args).toEqual({ olderThanDays: 9, dryRun: false });
+    expect((await ledger.get(fromFlags.runId))?.args).toEqual({ olderThanDays: 9, dryRun: false });
+  });
+
+  it.each([
+    [{ args: {}, source: 'cli' }, 'Invalid args for notes:purge: missing --older-than-days <integer>'],
+    [{ argv: ['--dry-run'] }, 'Invalid args for notes:purge: missing --older-than-days <integer>'],
+    [{ argv: ['--older-than-days', '0'] }, 'Invalid args for notes:purge: --older-than-days: Too small'],
+    [{ args: {}, source: 'console' }, 'Invalid args for notes:purge: olderThanDays: Invalid input'],
+    [{ args: { olderThanDays: 0 }, source: 'cli' }, 'Invalid args for notes:purge: olderThanDays: Too small'],
+  ])('speaks of args in flags where they came, or would come, as flags, and by JSON path otherwise: %j', async (event, message) => {
+    const result = await handlerWith()({ task: 'notes:purge', ...event });
+    expect(result.exitCode).toBe(64);
+    expect(result.error?.message).toContain(message);
+  });
+
+  it.each([
+    [
+      { args: { olderThanDays: 1 }, argv: ['--older-than-days', '2'] },
+      '--older-than-days is given twice: in the JSON args (olderThanDays: 1) and as a flag',
+    ],
+    [{ argv: ['--older-than-days', '1', '--older-than-days', '2'] }, '--older-than-days is given more than once'],
+    [{ argv: ['--older-than-days', '1', '--dry-run', '--no-dry-run'] }, '--dry-run and --no-dry-run contradict each other'],
+    [{ argv: ['--older-than-days', '0x10'] }, '--older-than-days takes an integer in decimal digits, got: "0x10"'],
+  ])('refuses args given twice, or contradicting, or not in decimal: %j', async (event, message) => {
+    const result = await handlerWith()({ task: 'notes:purge', ...event });
+    expect(result).toMatchObject({ exitCode: 64, error: { name: 'InvalidArgs' } });
+    expect(result.error?.message).toContain(message);
+    expect(ran).toEqual([]);
+    expect(await ledger.list()).toEqual([]);
+  });
+
+  it('refuses args nested too deep or too large before anything reads them (64), whatever their source', async () => {
+    let deep: unknown = 1;
+    for (let level = 0; level < 5000; level += 1) deep = { a: deep };
+    const tooDeep = await handlerWith()({ task: 'notes:purge', args: deep as Record<string, unknown> });
+    expect(tooDeep).toMatchObject({ exitCode: 64, error: { name: 'InvalidEvent' } });
+    expect(tooDeep.error?.message).toContain('nested more than 32 levels deep');
+    const tooLarge = await handlerWith()({ task: 'notes:purge', args: { olderThanDays: 1, note: 'x'.repeat(300 * 1024) } });
+    expect(tooLarge.error?.message).toContain('task args may take at most 256 KB');
+    const deepJson = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const deepFlag = await handlerWith()({ task: 'query', argv: ['--filter', deepJson] });
+    expect(deepFlag.error?.message).toBe('The task args: nested more than 32 levels deep; task args may nest at most 32 levels.');
+    expect(deepFlag.exitCode).toBe(64);
+    expect(ran).toEqual([]);
+    expect(await ledger.list()).toEqual([]);
   });
 
   it('writes structured JSON log lines carrying run id, task and release, with secrets redacted', async () => {
@@ -160,7 +236,7 @@ describe('the admin handler', () => {
       'an unknown task, listing the tasks',
       { task: 'nope' },
       'UnknownTask',
-      'Unknown task "nope". Tasks in release r-0123456789ab: code, fail, locked, notes:purge, slow.',
+      'Unknown task "nope". Tasks in release r-0123456789ab: code, fail, locked, notes:purge, query, slow, stubborn.',
     ],
     [
       'args that fail the schema, naming the field',
@@ -173,7 +249,7 @@ describe('the admin handler', () => {
       'a flag of the wrong type',
       { task: 'notes:purge', argv: ['--older-than-days', 'soon'] },
       'InvalidArgs',
-      '--older-than-days takes a number',
+      '--older-than-days takes an integer in decimal digits',
     ],
     ['an event without a task', { args: {} }, 'InvalidEvent', 'has no "task"'],
     ['a bad run id', { task: 'notes:purge', runId: '../../x' }, 'InvalidEvent', 'Invalid runId'],
@@ -215,12 +291,38 @@ describe('the admin handler', () => {
     expect(result.durationMs).toBeLessThan(2000);
   });
 
-  it('stops a task on an interrupt with exit 130', async () => {
+  it('stops a task on an interrupt with exit 130 when it ends through its signal, and records when', async () => {
     const interrupt = new AbortController();
     setTimeout(() => interrupt.abort(), 50);
     const result = await handlerWith()({ task: 'slow' }, { interrupt: interrupt.signal });
     expect(result.exitCode).toBe(130);
     expect(result.error?.name).toBe('InterruptedError');
+    expect(result.interruptedAt).toEqual(expect.any(String));
+    expect((await ledger.get(result.runId))?.interruptedAt).toBe(result.interruptedAt);
+  });
+
+  it.each([
+    ['returns', 'ignore', 5, undefined],
+    ['throws an error of its own', 'own-error', 1, 'InventoryError'],
+    ['throws its signal reason', 'throw-reason', 130, 'InterruptedError'],
+  ])('records what a task did when interrupted: one that %s ends with exit %s', async (_case, mode, exitCode, errorName) => {
+    const interrupt = new AbortController();
+    setTimeout(() => interrupt.abort(), 20);
+    const result = await handlerWith()({ task: 'stubborn', args: { mode } }, { interrupt: interrupt.signal });
+    expect(result.exitCode).toBe(exitCode);
+    expect(result.error?.name).toBe(errorName);
+    const record = await ledger.get(result.runId);
+    expect(record).toMatchObject({ exitCode, interruptedAt: expect.any(String) });
+    expect(Date.parse(record?.interruptedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(record?.startedAt ?? ''));
+  });
+
+  it('runs no task when the interrupt came before it started, and records that (130)', async () => {
+    const interrupt = new AbortController();
+    interrupt.abort();
+    const result = await handlerWith()({ task: 'stubborn', args: { mode: 'ignore' } }, { interrupt: interrupt.signal });
+    expect(result).toMatchObject({ exitCode: 130, error: { name: 'InterruptedError' }, interruptedAt: expect.any(String) });
+    expect(ran).toEqual([]);
+    expect((await ledger.get(result.runId))?.exitCode).toBe(130);
   });
 
   it('answers cnf:describe with the catalog, args as JSON Schema', async () => {
@@ -229,7 +331,7 @@ describe('the admin handler', () => {
     const catalog = result.output as {
       tasks: { name: string; args: { properties?: Record<string, unknown>; required?: string[] }; lock: boolean }[];
     };
-    expect(catalog.tasks.map((task) => task.name)).toEqual(['code', 'fail', 'locked', 'notes:purge', 'slow']);
+    expect(catalog.tasks.map((task) => task.name)).toEqual(['code', 'fail', 'locked', 'notes:purge', 'query', 'slow', 'stubborn']);
     const purgeInfo = catalog.tasks.find((task) => task.name === 'notes:purge');
     expect(purgeInfo?.args.required).toEqual(['olderThanDays']);
     expect(purgeInfo?.args.properties?.olderThanDays).toMatchObject({ type: 'integer', minimum: 1 });
@@ -277,7 +379,44 @@ describe('the admin handler', () => {
     await handler({ task: 'code', args: { code: 0 }, runId: 'shared-id' });
     const other = await handler({ task: 'fail', runId: 'shared-id' });
     expect(other.exitCode).toBe(64);
-    expect(other.error?.message).toBe('Run id shared-id already names a run of code; use a new run id for fail.');
+    expect(other.error).toEqual({
+      name: 'RunIdConflictError',
+      message:
+        "Run id shared-id already names a run of code, not fail; nothing ran. Use a new run id, or the same task and args to get that run's outcome.",
+    });
+    expect(ran).toEqual([]);
+  });
+
+  it('refuses a run id already used with other args (64), naming what differs, and runs nothing', async () => {
+    const handler = handlerWith();
+    await handler({ task: 'notes:purge', args: { olderThanDays: 3 }, runId: 'purge-once' });
+    const other = await handler({ task: 'notes:purge', argv: ['--older-than-days', '4', '--dry-run'], runId: 'purge-once' });
+    expect(other.exitCode).toBe(64);
+    expect(other.error?.name).toBe('RunIdConflictError');
+    expect(other.error?.message).toContain(
+      'Run id purge-once already names a run of notes:purge with other args (olderThanDays: 3 then, 4 now; dryRun: false then, true now); nothing ran.',
+    );
+    // the same args, however written, are the same run: its outcome, again
+    const same = await handler({ task: 'notes:purge', argv: ['--older-than-days', '3', '--no-dry-run'], runId: 'purge-once' });
+    expect(same).toMatchObject({ runId: 'purge-once', exitCode: 0 });
+    expect(ran).toEqual(['notes:purge']);
+  });
+
+  it('returns the outcome of a run recorded with its args as given, before args were recorded with defaults', async () => {
+    await ledger.claim({
+      runId: 'older-record',
+      task: 'notes:purge',
+      args: { olderThanDays: 3 },
+      release: 'r-0123456789ab',
+      source: 'cli',
+      caller: 'alice',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      endedAt: '2026-01-01T00:00:01.000Z',
+      exitCode: 0,
+      log: 'x',
+    });
+    const result = await handlerWith()({ task: 'notes:purge', args: { olderThanDays: 3 }, runId: 'older-record' });
+    expect(result).toMatchObject({ runId: 'older-record', exitCode: 0 });
     expect(ran).toEqual([]);
   });
 

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAdminHandler } from '../../lib/runtime/admin-handler.js';
-import type { ConsoleOutput } from '../../lib/runtime/console/console-task.js';
+import type { ConsoleAnswer } from '../../lib/core/console-protocol.js';
 import { FileLedger } from '../../lib/runtime/ledger/file-ledger.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -60,8 +60,8 @@ describe('cnf:console', () => {
     });
     const second = await handler()({ task: 'cnf:console', args: { code: 'greet(who)', session: 's1' }, source: 'cli', caller: 'alice' });
     expect(first.exitCode).toBe(0);
-    expect((second.output as ConsoleOutput).result).toBe("'hello, ops'");
-    expect((second.output as ConsoleOutput).names).toEqual(expect.arrayContaining(['config', 'greet', 'log', 'who']));
+    expect((second.output as ConsoleAnswer).result).toBe("'hello, ops'");
+    expect((second.output as ConsoleAnswer).names).toEqual(expect.arrayContaining(['config', 'greet', 'log', 'who']));
     const runs = await ledger.list();
     expect(runs.map((run) => [run.task, run.caller, run.args.code])).toEqual([
       ['cnf:console', 'alice', 'greet(who)'],
@@ -72,10 +72,10 @@ describe('cnf:console', () => {
   it('carries variables over in state where no process outlives an evaluation', async () => {
     vi.stubEnv('CNF_CONSOLE_ENABLED', 'true');
     const first = await handler()({ task: 'cnf:console', args: { code: 'const total = 40', session: 'aws-1', state: '' } });
-    const state = (first.output as ConsoleOutput).state;
+    const state = (first.output as ConsoleAnswer).state;
     expect(state).toEqual(expect.any(String));
     const second = await handler()({ task: 'cnf:console', args: { code: 'total + 2', session: 'aws-1', state } });
-    expect((second.output as ConsoleOutput).result).toBe('42');
+    expect((second.output as ConsoleAnswer).result).toBe('42');
     // the saved variables may hold anything a session read: never in the ledger, nor in the log
     const recorded = (await ledger.get(second.runId))?.args;
     expect(recorded).toEqual({ code: 'total + 2', session: 'aws-1', state: `[redacted: ${JSON.stringify(state).length} characters]` });

@@ -189,13 +189,15 @@ function healthyScenario(overrides: Partial<AwsScenario> = {}): AwsScenario {
 
 /**
  * Never ends. In a spawned CLI an open connection keeps the process alive
- * until Ctrl-C aborts the request and closes it: so does this.
+ * until Ctrl-C (or SIGTERM, SIGHUP) aborts the request and closes it: so does this.
  */
 function hang(asProcess: boolean): Promise<never> {
   return new Promise(() => {
     if (!asProcess) return;
     const connection = setInterval(() => undefined, 60_000);
     process.once('SIGINT', () => clearInterval(connection));
+    process.once('SIGTERM', () => clearInterval(connection));
+    process.once('SIGHUP', () => clearInterval(connection));
   });
 }
 

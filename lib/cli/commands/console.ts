@@ -3,10 +3,14 @@ import { createInterface } from 'node:readline';
 import { Recoverable, start, type REPLServer } from 'node:repl';
 import { UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
-import type { ConsoleSession, InvokePlan, RunFrame } from '../../core/platform.js';
+import type { ConsoleEvaluateOptions, ConsoleSession, InvokePlan, RunFrame } from '../../core/platform.js';
 import type { RunResult } from '../../core/run.js';
+import type { PlatformKind } from '../../core/stage.js';
 import { isIncompleteInput } from '../../runtime/console/rewrite-input.js';
-import type { ConsoleOutput } from '../../runtime/console/console-task.js';
+import type { ConsoleAnswer } from '../../core/console-protocol.js';
+import { BOOKKEEPING_MESSAGES, STOPPING_TASK } from '../../core/run-log.js';
+import { ConsoleHistory } from '../console-history.js';
+import { STOP_SIGNALS, withInterrupts } from '../interrupts.js';
 import { stylerFor, writeJson, writeLine, type CliIo } from '../io.js';
 import { formatLogLine } from '../render/log-line.js';
 import { writeNotice } from '../render/run-view.js';
@@ -27,10 +31,13 @@ interface ConsoleCommandOptions extends StageOptions {
  * error: in a console they are noise (the run's log keeps them), and the
  * error shows as "Uncaught Name: message", as in Node's REPL.
  */
-const BOOKKEEPING = /"message":"(Run started|Run ended|The task threw)"/;
+const BOOKKEEPING = new RegExp(`"message":"(${BOOKKEEPING_MESSAGES.join('|')}|${STOPPING_TASK}: [^"]*)"`);
+
+const LOCAL_INTERRUPT = 'Interrupting: the evaluation is asked to stop (its signal fired). Press Ctrl-C again to end it at once.';
+const AWS_INTERRUPT = 'Interrupted: no longer waiting for the evaluation.';
 
 /** A console value as the REPL prints it; `undefined` prints nothing. */
-function valueOf(output: ConsoleOutput): string | undefined {
+function valueOf(output: ConsoleAnswer): string | undefined {
   return output.result === 'undefined' ? undefined : output.result;
 }
 
@@ -50,11 +57,20 @@ function errorLine(result: RunResult | undefined): string {
   return `Uncaught ${result.error?.name ?? 'Error'}: ${result.error?.message ?? `exit ${result.exitCode}`}`;
 }
 
+/** Whether values print in colour: the same rule as every styled line of the CLI (a terminal, no NO_COLOR). */
+function colorsFor(io: CliIo): boolean {
+  return stylerFor(io.stdout, io.env)('bold', '.') !== '.';
+}
+
 /**
  * `cnf-admin console`: a REPL whose every input is evaluated inside the
  * admin function of the live release, with the app's config, database
  * handle and modules in scope; with `-e` it evaluates one input, and with
  * input piped to it, each statement in turn.
+ *
+ * SIGINT, SIGTERM and SIGHUP interrupt the evaluation that is running (see
+ * the platform's console session for how it is stopped) and end the command
+ * with 130, unless the evaluation ended by itself with another exit code.
  */
 async function consoleCommand(options: ConsoleCommandOptions, io: CliIo): Promise<number> {
   const { platform, project, stage } = await openStage(io, options);
@@ -67,103 +83,213 @@ async function consoleCommand(options: ConsoleCommandOptions, io: CliIo): Promis
   plan.notices.forEach((notice) => writeNotice(io, notice));
   await noteNodeVersion(io, { platform, project });
   const session = await platform.openConsole(plan, await platform.callerIdentity());
+  const notice = platform.kind === 'aws' ? AWS_INTERRUPT : LOCAL_INTERRUPT;
   try {
-    if (options.eval !== undefined) return await evaluateOnce(io, session, options.eval, options.json === true);
+    if (options.eval !== undefined) return await evaluateOnce(io, session, options.eval, options.json === true, notice);
     const interactive = (io.stdin as { isTTY?: boolean }).isTTY === true && io.stdout.isTTY === true;
-    if (!interactive) return await evaluatePiped(io, session);
-    return await repl(io, session, plan, join(project.stateDir, `console-history-${stage.name}`));
+    if (!interactive) return await evaluatePiped(io, session, notice);
+    const history = await ConsoleHistory.open(join(project.stateDir, `console-history-${stage.name}.jsonl`));
+    return await repl(io, session, plan, history, platform.kind);
   } finally {
     await session.close();
   }
 }
 
-async function evaluateOnce(io: CliIo, session: ConsoleSession, code: string, json: boolean): Promise<number> {
-  const result = await showEvaluation(json ? { ...io, stdout: io.stderr } : io, session.evaluate(code));
+async function evaluateOnce(io: CliIo, session: ConsoleSession, code: string, json: boolean, notice: string): Promise<number> {
+  let interrupted = false;
+  const result = await withInterrupts(io, notice, (signal, force) => {
+    signal.addEventListener('abort', () => (interrupted = true), { once: true });
+    const evaluation = session.evaluate(code, { signal, force, colors: !json && colorsFor(io) });
+    return showEvaluation(json ? { ...io, stdout: io.stderr } : io, evaluation);
+  });
   if (json && result !== undefined) writeJson(io, result);
-  else if (result?.exitCode === ExitCode.OK) writeLine(io.stdout, valueOf(result.output as ConsoleOutput) ?? 'undefined');
-  else writeLine(io.stderr, errorLine(result));
-  return result?.exitCode ?? ExitCode.SOFTWARE;
+  else if (result?.exitCode === ExitCode.OK) writeLine(io.stdout, valueOf(result.output as ConsoleAnswer) ?? 'undefined');
+  else if (result !== undefined || !interrupted) writeLine(io.stderr, errorLine(result));
+  if (result === undefined) return interrupted ? ExitCode.INTERRUPTED : ExitCode.SOFTWARE;
+  return result.exitCode;
 }
 
 /**
  * Input piped to the console: lines gather until they make a complete
  * statement, which is evaluated (in order, each in turn) and its value
  * printed, as the REPL would. Ends with the first failing evaluation's exit
- * code, or 0.
+ * code, or 0; an interrupt stops the evaluation that runs and reads no more.
  */
-async function evaluatePiped(io: CliIo, session: ConsoleSession): Promise<number> {
-  let exitCode: number = ExitCode.OK;
-  let pending = '';
-  for await (const line of createInterface({ input: io.stdin, crlfDelay: Infinity })) {
-    pending = pending === '' ? line : `${pending}\n${line}`;
-    if (pending.trim() === '' || isIncompleteInput(pending)) continue;
-    const code = pending;
-    pending = '';
-    const result = await showEvaluation(io, session.evaluate(code));
-    if (result?.exitCode === ExitCode.OK) {
-      const value = valueOf(result.output as ConsoleOutput);
-      if (value !== undefined) writeLine(io.stdout, value);
-    } else {
-      writeLine(io.stderr, errorLine(result));
-      if (exitCode === ExitCode.OK) exitCode = result?.exitCode ?? ExitCode.SOFTWARE;
+async function evaluatePiped(io: CliIo, session: ConsoleSession, notice: string): Promise<number> {
+  return withInterrupts(io, notice, async (signal, force) => {
+    let exitCode: number = ExitCode.OK;
+    let pending = '';
+    const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
+    signal.addEventListener('abort', () => lines.close(), { once: true });
+    for await (const line of lines) {
+      pending = pending === '' ? line : `${pending}\n${line}`;
+      if (pending.trim() === '' || isIncompleteInput(pending)) continue;
+      const code = pending;
+      pending = '';
+      const result = await showEvaluation(io, session.evaluate(code, { signal, force, colors: colorsFor(io) }));
+      if (result?.exitCode === ExitCode.OK) {
+        const value = valueOf(result.output as ConsoleAnswer);
+        if (value !== undefined) writeLine(io.stdout, value);
+      } else if (result !== undefined || !signal.aborted) {
+        writeLine(io.stderr, errorLine(result));
+      }
+      if (exitCode === ExitCode.OK && result?.exitCode !== ExitCode.OK)
+        exitCode = result?.exitCode ?? (signal.aborted ? ExitCode.INTERRUPTED : ExitCode.SOFTWARE);
+      if (signal.aborted) return exitCode;
     }
-  }
-  if (pending.trim() !== '') {
-    writeLine(io.stderr, `Uncaught SyntaxError: the input ends inside a statement: ${pending.split('\n')[0]} ...`);
-    return ExitCode.TASK_FAILED;
-  }
-  return exitCode;
+    if (signal.aborted) return exitCode === ExitCode.OK ? ExitCode.INTERRUPTED : exitCode;
+    if (pending.trim() !== '') {
+      writeLine(io.stderr, `Uncaught SyntaxError: the input ends inside a statement: ${pending.split('\n')[0]} ...`);
+      return ExitCode.TASK_FAILED;
+    }
+    return exitCode;
+  });
 }
 
-/** The interactive REPL: history, multi-line input, completion of top-level names; each complete input is one evaluation. */
-function repl(io: CliIo, session: ConsoleSession, plan: InvokePlan, historyFile: string): Promise<number> {
-  let names: readonly string[] = [];
-  let current: AbortController | undefined;
+/** A key as readline reports it. */
+interface Key {
+  readonly name?: string;
+  readonly ctrl?: boolean;
+}
+
+/** The part of the REPL server that this console reaches below its public API. */
+interface TtyWriting {
+  /** readline's handler of every key; Node's REPL wraps it the same way to hold keys while an await runs. */
+  _ttyWrite(data: string, key: Key | undefined): void;
+}
+
+/** The evaluation that is running, and how to stop it. */
+interface Running {
+  readonly interrupt: AbortController;
+  readonly force: AbortController;
+}
+
+/**
+ * The interactive REPL, made to feel like Node's: multi-line input, Tab
+ * completion of names and members (asked of the session), values in colour
+ * on a terminal, and a history of whole inputs. Each complete input is one
+ * evaluation, an audited run.
+ *
+ * While an input runs, keys wait (they are replayed after it, as Node's REPL
+ * does during an await), except Ctrl-C, which interrupts it; a second Ctrl-C
+ * ends it at once. At the prompt, Ctrl-C behaves as in Node's REPL. SIGINT,
+ * SIGTERM or SIGHUP from outside interrupt what runs and end the console
+ * with 130.
+ */
+function repl(io: CliIo, session: ConsoleSession, plan: InvokePlan, history: ConsoleHistory, kind: PlatformKind): Promise<number> {
   let exitCode: number = ExitCode.OK;
+  let running: Running | undefined;
+  let stopped = false;
   let queue: Promise<void> = Promise.resolve();
+  let historyFailed = false;
+  const heldKeys: [string, Key | undefined][] = [];
+  const colors = colorsFor(io);
   writeLine(io.stderr, `Console on ${plan.stage}, release ${plan.release}. Every input is an audited run. .exit or Ctrl-D to leave.`);
-  const server: REPLServer = start({
+
+  const interrupt = (): void => {
+    if (running === undefined) return;
+    if (running.interrupt.signal.aborted) {
+      running.force.abort();
+      return;
+    }
+    writeNotice(io, kind === 'aws' ? AWS_INTERRUPT : LOCAL_INTERRUPT);
+    running.interrupt.abort();
+  };
+
+  const evaluate = async (code: string): Promise<unknown> => {
+    const current: Running = { interrupt: new AbortController(), force: new AbortController() };
+    running = current;
+    try {
+      const options: ConsoleEvaluateOptions = { signal: current.interrupt.signal, force: current.force.signal, colors };
+      const result = await showEvaluation(io, session.evaluate(code, options));
+      if (result?.exitCode === ExitCode.OK) return valueOf(result.output as ConsoleAnswer);
+      // On AWS an interrupt leaves no result: the session has said what that means.
+      if (result !== undefined || !current.interrupt.signal.aborted) writeLine(io.stderr, errorLine(result));
+      // Ctrl-C on an input is the user's own choice, not a failure of the session.
+      if (exitCode === ExitCode.OK && !current.interrupt.signal.aborted) exitCode = result?.exitCode ?? ExitCode.SOFTWARE;
+      return undefined;
+    } finally {
+      running = undefined;
+    }
+  };
+
+  const remember = (input: string): void => {
+    void history.add(input).then(
+      () => undefined,
+      (error: unknown) => {
+        if (historyFailed) return;
+        historyFailed = true;
+        writeNotice(io, `The console history could not be saved: ${(error as Error).message}`);
+      },
+    );
+  };
+
+  const server: REPLServer & { history: string[] } = start({
+    // Node's REPL passes it on to readline; its types omit it.
+    ...{ historySize: 1000 },
     prompt: `${plan.stage}> `,
     input: io.stdin,
     output: io.stdout,
     terminal: true,
     ignoreUndefined: true,
     writer: (text: unknown) => String(text),
-    completer: (line: string) => {
-      const word = /[A-Za-z_$][\w$]*$/.exec(line)?.[0] ?? '';
-      return [names.filter((name) => name.startsWith(word)), word];
+    completer: (line: string, callback: (error: Error | null, completion: [string[], string]) => void) => {
+      session.complete(line).then(
+        (completion) => callback(null, completion),
+        (error: unknown) => callback(error as Error, [[], line]),
+      );
     },
     eval: (code, _context, _file, callback) => {
-      if (code.trim() === '') return callback(null, undefined);
-      if (isIncompleteInput(code)) return callback(new Recoverable(new SyntaxError('Unexpected end of input')), undefined);
-      // The REPL must not take the next input while this one runs: its multi-line buffer would be lost.
-      server.pause();
+      const input = code.replace(/\n$/, '');
+      if (input.trim() === '') return callback(null, undefined);
+      if (isIncompleteInput(input)) return callback(new Recoverable(new SyntaxError('Unexpected end of input')), undefined);
+      remember(input);
       queue = queue.then(async () => {
-        current = new AbortController();
         try {
-          const result = await showEvaluation(io, session.evaluate(code, { signal: current.signal }));
-          if (result?.exitCode === ExitCode.OK) {
-            const output = result.output as ConsoleOutput;
-            names = output.names;
-            callback(null, valueOf(output));
-          } else {
-            writeLine(io.stderr, errorLine(result));
-            if (exitCode === ExitCode.OK) exitCode = result?.exitCode ?? ExitCode.SOFTWARE;
-            callback(null, undefined);
-          }
+          callback(null, await evaluate(input));
         } catch (error) {
           callback(error as Error, undefined);
         } finally {
-          current = undefined;
-          server.resume();
+          replayHeldKeys();
         }
       });
     },
+  }) as REPLServer & { history: string[] };
+  const tty = server as unknown as TtyWriting;
+  const ttyWrite = tty._ttyWrite.bind(server);
+  tty._ttyWrite = (data, key) => {
+    if (running === undefined) return ttyWrite(data, key);
+    if (key?.ctrl === true && key.name === 'c') return interrupt();
+    heldKeys.push([data, key]);
+  };
+  const replayHeldKeys = (): void => {
+    while (running === undefined && heldKeys.length > 0) {
+      const [data, key] = heldKeys.shift() as [string, Key | undefined];
+      tty._ttyWrite(data, key);
+    }
+  };
+
+  // History holds whole inputs only: readline's own entries (each line, dot-commands) give way to it after every line.
+  server.history = history.newestFirst();
+  server.on('line', () => {
+    server.history = history.newestFirst();
   });
-  // Ctrl-C during an evaluation asks it to stop; otherwise the REPL clears the line as usual.
-  server.on('SIGINT', () => current?.abort());
-  server.setupHistory(historyFile, () => undefined);
-  return new Promise((resolve) => server.once('exit', () => void queue.then(() => resolve(exitCode))));
+
+  const onSignal = (): void => {
+    stopped = true;
+    interrupt();
+    // Closed once the input that runs has ended: the REPL's prompt after it would take the terminal back.
+    void queue.then(() => server.close());
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  return new Promise((resolve) =>
+    server.once('exit', () => {
+      void queue.then(() => {
+        for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+        resolve(stopped ? ExitCode.INTERRUPTED : exitCode);
+      });
+    }),
+  );
 }
 
 export { consoleCommand };

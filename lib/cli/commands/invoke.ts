@@ -1,15 +1,16 @@
-import { UsageError } from '../../core/errors.js';
+import { CnfError, UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { InvokePlan, Platform, RunFrame } from '../../core/platform.js';
 import { isReleaseId } from '../../core/release.js';
-import { isRefusal, isValidRunId, newRunId, type AdminEvent } from '../../core/run.js';
+import type { RefusalName } from '../../core/refusal.js';
+import { isRefusal, isValidRunId, newRunId, refusalNamesRecordedRun, type AdminEvent, type RunResult } from '../../core/run.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { renderFrames, writeNotice, writeRunFooter, writeRunHeader } from '../render/run-view.js';
 import { noteNodeVersion } from '../node-version-notice.js';
 import { openStage, type StageOptions } from '../stage-context.js';
 import { parseDuration } from '../duration.js';
-import { parseArgsJson } from '../args-json.js';
-import { withInterrupts } from '../interrupts.js';
+import { checkTaskArgsSize, parseArgsJson } from '../args-json.js';
+import { unlessInterrupted, withInterrupts } from '../interrupts.js';
 
 /** The options of `cnf-admin invoke`. */
 interface InvokeCommandOptions extends StageOptions {
@@ -29,6 +30,8 @@ interface InvokeCommandOptions extends StageOptions {
 
 const INTERRUPT_NOTICE = 'Interrupting: the task is asked to stop. Press Ctrl-C again to stop it at once.';
 const DETACH_NOTICE = 'Stopped watching: the run itself goes on in AWS.';
+const BEFORE_RUN_NOTICE = 'Interrupted before the run started.';
+const NOTHING_RAN = 'nothing ran';
 
 /** How long `--wait-lock` without a value waits. */
 const DEFAULT_WAIT_LOCK = '5m';
@@ -36,65 +39,155 @@ const DEFAULT_WAIT_LOCK = '5m';
 /**
  * `cnf-admin invoke <task>`: runs a task against the release behind the
  * live web alias, shows its output as it happens, and exits with its exit code.
+ *
+ * Ctrl-C, SIGTERM and SIGHUP end it alike. Before the run starts, nothing
+ * runs and it exits 130. During a run on the local stage, the task is asked
+ * to stop (a second one kills it), and the CLI exits with what the ledger
+ * records: 130 when the run stopped because of it, the task's own exit code
+ * when the task returned anyway. On AWS the run goes on and it exits 130 with
+ * the command that follows the run.
  */
 async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number> {
   checkIds(options);
   const jsonArgs = options.args === undefined ? {} : parseArgsJson(options.args);
+  checkTaskArgsSize(jsonArgs, options.taskArgs);
   const waitLockSeconds =
     options.waitLock === undefined || options.waitLock === false
       ? undefined
       : parseDuration(options.waitLock === true ? DEFAULT_WAIT_LOCK : options.waitLock, '--wait-lock');
-  const context = await openStage(io, options);
-  const { platform } = context;
-  const plan = await platform.resolve({
-    ...(options.alias === undefined ? {} : { alias: options.alias }),
-    ...(options.release === undefined ? {} : { release: options.release }),
-  });
-  plan.notices.forEach((notice) => writeNotice(io, notice));
-  if (options.dryRun === true) return printPlan(io, plan, options);
-  await noteNodeVersion(io, context);
+  let phase: 'before' | 'local-run' | 'aws-run' = 'before';
+  const notice = (): string => (phase === 'before' ? BEFORE_RUN_NOTICE : phase === 'aws-run' ? DETACH_NOTICE : INTERRUPT_NOTICE);
+  return withInterrupts(io, notice, async (signal, force) => {
+    const context = await unlessInterrupted(openStage(io, options), signal, NOTHING_RAN);
+    const { platform } = context;
+    const plan = await unlessInterrupted(
+      platform.resolve({
+        ...(options.alias === undefined ? {} : { alias: options.alias }),
+        ...(options.release === undefined ? {} : { release: options.release }),
+      }),
+      signal,
+      NOTHING_RAN,
+    );
+    plan.notices.forEach((planNotice) => writeNotice(io, planNotice));
+    if (options.dryRun === true) return printPlan(io, plan, options);
+    await noteNodeVersion(io, context);
 
-  const event: AdminEvent & { runId: string } = {
-    task: options.task,
-    args: jsonArgs,
-    ...(options.taskArgs.length === 0 ? {} : { argv: options.taskArgs }),
-    runId: options.runId ?? newRunId(),
-    source: 'cli',
-    caller: await platform.callerIdentity(),
-    ...(waitLockSeconds === undefined ? {} : { waitLockSeconds }),
-  };
-  if (options.detach === true) return detach(io, platform, plan, event, options.json === true);
-  const header = (): void => writeRunHeader(io, options.task, plan, event.runId);
-  let interrupted = false;
-  const result = await withInterrupts(io, platform.kind === 'aws' ? DETACH_NOTICE : INTERRUPT_NOTICE, (signal, force) => {
-    signal.addEventListener('abort', () => (interrupted = true), { once: true });
-    return renderFrames(io, headedUnlessRefused(platform.invoke(plan, event, { signal, force }), header), {
-      json: options.json === true,
-      progress: context.progress,
-    });
+    const event: AdminEvent & { runId: string } = {
+      task: options.task,
+      args: jsonArgs,
+      ...(options.taskArgs.length === 0 ? {} : { argv: options.taskArgs }),
+      runId: options.runId ?? newRunId(),
+      source: 'cli',
+      caller: await unlessInterrupted(platform.callerIdentity(), signal, NOTHING_RAN),
+      ...(waitLockSeconds === undefined ? {} : { waitLockSeconds }),
+    };
+    if (options.detach === true) {
+      const started = detach(io, platform, plan, event, options.json === true);
+      return unlessInterrupted(
+        started,
+        signal,
+        `the detached run ${event.runId} may have started; see cnf-admin runs --stage ${plan.stage}`,
+      );
+    }
+    phase = platform.kind === 'aws' ? 'aws-run' : 'local-run';
+    let running = false;
+    const header = (): void => {
+      running = true;
+      writeRunHeader(io, options.task, plan, event.runId);
+    };
+    let result: RunResult | undefined;
+    try {
+      result = await renderFrames(io, headedUnlessRefused(platform.invoke(plan, event, { signal, force }), header), {
+        json: options.json === true,
+        progress: context.progress,
+      });
+    } catch (error) {
+      // Before the run showed a frame, an error is the CLI's own to report; after, the run was under way and has been ended.
+      if (error instanceof CnfError || !running) throw error;
+      return abandoned(io, platform, plan, event.runId, error, options.json === true);
+    }
+    return finish(io, plan, event, result, signal.aborted, options.json === true);
   });
+}
+
+/** Shows how a run ended and resolves to the exit code: the run's, as its ledger records it. */
+function finish(
+  io: CliIo,
+  plan: InvokePlan,
+  event: AdminEvent & { runId: string },
+  result: RunResult | undefined,
+  interrupted: boolean,
+  json: boolean,
+): number {
   if (result === undefined && interrupted) {
     // On AWS the run goes on without the CLI: say how to follow it.
     const follow = `cnf-admin logs ${event.runId} --stage ${plan.stage} --follow`;
     writeNotice(io, `Run ${event.runId} goes on. Follow it with: ${follow}`);
-    if (options.json === true) writeJson(io, { runId: event.runId, task: event.task, release: plan.release, interrupted: true, follow });
+    if (json) writeJson(io, { runId: event.runId, task: event.task, release: plan.release, interrupted: true, follow });
     return ExitCode.INTERRUPTED;
   }
   if (result === undefined) {
     writeNotice(io, `The run ended without a result. Its log: cnf-admin logs ${event.runId} --stage ${plan.stage}`);
     return ExitCode.SOFTWARE;
   }
-  if (options.json === true) writeJson(io, result);
   if (isRefusal(result)) {
-    // Refused: nothing ran, so it reads as an error, not as a run.
+    // Refused: nothing ran, so it reads as an error, not as a run, and names no run id the ledger lacks.
+    if (json) writeJson(io, refusalDocument(result));
     writeLine(io.stderr, `cnf-admin: ${result.error?.message ?? 'the admin function refused the event'}`);
-    if (['UnknownTask', 'InvalidArgs'].includes(result.error?.name ?? '')) {
+    if ((['UnknownTask', 'InvalidArgs'] satisfies RefusalName[] as string[]).includes(result.error?.name ?? '')) {
       writeLine(io.stderr, `See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`);
     }
     return result.exitCode;
   }
+  if (json) writeJson(io, result);
   writeRunFooter(io, result);
+  if (result.interruptedAt !== undefined && result.exitCode !== ExitCode.INTERRUPTED) {
+    writeNotice(
+      io,
+      `The task was asked to stop but ended on its own terms: exit ${result.exitCode} is its own, and the ledger records it as interrupted.`,
+    );
+  }
   return result.exitCode;
+}
+
+/**
+ * A refused event as `--json` prints it: the error document every failed
+ * command prints, with the run id only when it names a run the ledger holds.
+ */
+function refusalDocument(result: RunResult): Record<string, unknown> {
+  return {
+    error: result.error,
+    exitCode: result.exitCode,
+    ...(refusalNamesRecordedRun(result) ? { runId: result.runId } : {}),
+  };
+}
+
+/**
+ * cnf-admin itself failed while a run went on (a bug, or a limit it did not
+ * guard): the platform has ended the run (locally: killed it, and recorded
+ * exit 70), so say so in one line and exit with what the ledger records.
+ */
+async function abandoned(io: CliIo, platform: Platform, plan: InvokePlan, runId: string, error: unknown, json: boolean): Promise<number> {
+  const failure = error instanceof Error ? error : new Error(String(error));
+  let exitCode: number = ExitCode.SOFTWARE;
+  let recorded = false;
+  let after: string;
+  try {
+    const record = await platform.run(runId);
+    recorded = record !== undefined;
+    if (record?.endedAt !== undefined) exitCode = record.exitCode ?? ExitCode.SOFTWARE;
+    if (record === undefined) after = 'it had not started, and nothing was recorded';
+    else if (record.endedAt !== undefined) after = `the ledger records it as ended with exit ${exitCode}`;
+    else if (platform.kind === 'aws') after = `it goes on in AWS; follow it with: cnf-admin logs ${runId} --stage ${plan.stage} --follow`;
+    else after = 'the ledger still records it as in progress';
+  } catch (readError) {
+    after = `and the ledger could not be read (${(readError as Error).message})`;
+  }
+  const message = `cnf-admin failed during run ${runId} (${failure.name}: ${failure.message}); ${after}.`;
+  writeLine(io.stderr, `cnf-admin: ${message}${io.env.CNF_DEBUG === '1' ? '' : ' CNF_DEBUG=1 shows where.'}`);
+  if (io.env.CNF_DEBUG === '1') writeLine(io.stderr, String(failure.stack));
+  if (json) writeJson(io, { error: { name: failure.name, message }, exitCode, ...(recorded ? { runId } : {}) });
+  return exitCode;
 }
 
 /**

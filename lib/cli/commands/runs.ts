@@ -1,6 +1,7 @@
 import { relative, sep } from 'node:path';
-import { UsageError } from '../../core/errors.js';
+import { UnavailableError, UsageError } from '../../core/errors.js';
 import type { RunRecord } from '../../core/run.js';
+import { CONSOLE_TASK } from '../../core/task-catalog.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { assertRunIdArgument } from '../run-id-argument.js';
 import { formatDuration } from '../render/format-duration.js';
@@ -13,6 +14,8 @@ import { openStage, type StageOptions } from '../stage-context.js';
 interface RunsCommandOptions extends StageOptions {
   readonly task?: string;
   readonly limit?: string;
+  /** List console evaluations too. */
+  readonly all?: boolean;
   readonly json?: boolean;
 }
 
@@ -32,13 +35,25 @@ function shortCaller(caller: string): string {
  * `cnf-admin runs`: the run ledger, newest first: run id, task, exit code,
  * duration, start time (this machine's time zone), release and who ran it,
  * fitted to the terminal (the release gives way first).
+ *
+ * Every console input is a run of `cnf:console`, so one console session
+ * would push every real run off the list: they are left out unless `--all`
+ * (or `--task cnf:console`) asks for them, in the table and in `--json`
+ * alike, and a line on stderr says so when the ledger holds any.
  */
 async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
   const limit = options.limit === undefined ? DEFAULT_LIMIT : Number(options.limit);
   if (!Number.isInteger(limit) || limit < 1)
     throw new UsageError(`--limit takes a whole number of at least 1, got: ${JSON.stringify(options.limit)}`);
   const { platform, stage } = await openStage(io, options);
-  const records = await platform.runs({ ...(options.task === undefined ? {} : { task: options.task }), limit });
+  const withConsole = options.all === true || options.task !== undefined;
+  const records = await platform.runs({
+    ...(options.task === undefined ? {} : { task: options.task }),
+    ...(withConsole ? {} : { excludeTasks: [CONSOLE_TASK] }),
+    limit,
+  });
+  if (!withConsole && (await platform.runs({ task: CONSOLE_TASK, limit: 1 })).length > 0)
+    writeLine(io.stderr, `Console evaluations (${CONSOLE_TASK}) are left out; list them with --all.`);
   if (options.json === true) {
     writeJson(io, records);
     return 0;
@@ -103,6 +118,7 @@ async function runsShow(runId: string, options: RunsCommandOptions, io: CliIo): 
     ['duration', record.durationMs === undefined ? '-' : formatDuration(record.durationMs)],
     ['config', record.configFingerprint ?? '-'],
     ['error', record.error === undefined ? '-' : `${record.error.name}: ${record.error.message}`],
+    ...(record.interruptedAt === undefined ? [] : [['stop', `interrupted at ${record.interruptedAt}`] as [string, string]]),
     ['log', shortLog(record.log as string | undefined, project.root)],
   ];
   const width = terminalWidth(io) - 9;
@@ -120,7 +136,7 @@ async function runsShow(runId: string, options: RunsCommandOptions, io: CliIo): 
     await renderFrames(io, platform.logs(runId));
   } catch (error) {
     // The record stands on its own: a log that expired, or has not arrived yet, is worth a line, not a failure.
-    if (!(error instanceof UsageError)) throw error;
+    if (!(error instanceof UsageError || error instanceof UnavailableError)) throw error;
     writeNotice(io, `No log to show: ${error.message}`);
   }
   return 0;

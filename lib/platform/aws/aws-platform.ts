@@ -13,6 +13,7 @@ import type {
   StageStatus,
 } from '../../core/platform.js';
 import { SILENT_PROGRESS, withProgress, type Progress } from '../../core/progress.js';
+import { stageFunctionNames } from '../../core/function-names.js';
 import type { Project } from '../../core/project.js';
 import { runResultOfPayload } from '../../core/run-frames.js';
 import { isRefusal, newRunId, settledRecord, type AdminEvent, type RunRecord } from '../../core/run.js';
@@ -23,7 +24,7 @@ import { INTERRUPTED } from './abortable.js';
 import { AwsConsoleSession } from './aws-console.js';
 import { AwsClients, INVOKE_TIMEOUT_MARGIN_SECONDS, type AwsClientOptions } from './aws-clients.js';
 import { callAws, translateAwsError } from './aws-errors.js';
-import { conventionalFunctionNames, findStageRecord, readStageRecord, type StageAddress } from './discovery.js';
+import { findStageRecord, readStageRecord, type StageAddress } from './discovery.js';
 import { invokeBuffered, invokeDetached, type AdminInvocation } from './invoke-buffered.js';
 import { THROTTLE_DELAYS_MS } from './invoke-request.js';
 import { invokeStreaming } from './invoke-stream.js';
@@ -99,7 +100,7 @@ class AwsPlatform implements Platform {
             lambda: this.#clients.lambda,
             stage: this.stage.name,
             record: this.#stageRecord(),
-            names: conventionalFunctionNames(this.project.app, this.stage.name),
+            names: stageFunctionNames(this.project.app, this.stage.name),
           },
           target,
         ),

@@ -1,22 +1,8 @@
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { UnavailableError } from '../../core/errors.js';
+import type { FunctionNames } from '../../core/function-names.js';
 import { stageRecordName, type StageRecord } from '../../core/stage-record.js';
 import { isNotFound, translateAwsError } from './aws-errors.js';
-
-/** The names of a stage's two functions. */
-interface FunctionNames {
-  readonly web: string;
-  readonly admin: string;
-}
-
-/**
- * The names the CDK construct gives a stage's functions: `<app>-<stage>-web`
- * and `<app>-<stage>-admin`. Known without reading anything, so that the
- * aliases can be read while the stage record is.
- */
-function conventionalFunctionNames(app: string, stage: string): FunctionNames {
-  return { web: `${app}-${stage}-web`, admin: `${app}-${stage}-admin` };
-}
 
 /** The stage record names a different thing than the convention said: its own word wins. */
 function functionNamesOf(record: StageRecord): FunctionNames {
@@ -112,5 +98,5 @@ function recordProblem(value: unknown, address: StageAddress): string | undefine
   return undefined;
 }
 
-export { conventionalFunctionNames, findStageRecord, functionNamesOf, readStageRecord };
-export type { FunctionNames, StageAddress };
+export { findStageRecord, functionNamesOf, readStageRecord };
+export type { StageAddress };

@@ -1,5 +1,3 @@
-import type { RunResult } from '../../core/run.js';
-
 /** One event of a CloudWatch log. */
 interface LogEvent {
   readonly eventId?: string;
@@ -173,25 +171,6 @@ function metricsOf(figures: Readonly<Record<string, unknown>>): { metrics?: Lamb
   };
 }
 
-/** The run's result from its `Run ended` line (which carries the exit code and duration), if `line` is it. */
-function runEndedOf(line: string, runId: string): RunResult | undefined {
-  if (!line.includes('Run ended')) return undefined;
-  try {
-    const entry = JSON.parse(line) as Record<string, unknown>;
-    if (entry.message !== 'Run ended' || entry.runId !== runId || typeof entry.exitCode !== 'number') return undefined;
-    return {
-      runId,
-      task: String(entry.task ?? ''),
-      release: String(entry.release ?? ''),
-      exitCode: entry.exitCode,
-      durationMs: typeof entry.durationMs === 'number' ? entry.durationMs : 0,
-    };
-  } catch (error) {
-    if (error instanceof SyntaxError) return undefined;
-    throw error;
-  }
-}
-
 /** The task and release a run's structured line carries, if it is one. */
 function runKeysOf(line: string): { task: string; release: string } | undefined {
   if (!line.startsWith('{')) return undefined;
@@ -213,5 +192,5 @@ function runIdTime(runId: string): number | undefined {
   return Number.isNaN(time) ? undefined : time;
 }
 
-export { LineTally, lambdaRecordOf, lineKey, lineOf, platformReportOf, runEndedOf, runIdTime, runKeysOf };
+export { LineTally, lambdaRecordOf, lineKey, lineOf, platformReportOf, runIdTime, runKeysOf };
 export type { LambdaRecord, LambdaReportMetrics, LogEvent, PlatformReport };

@@ -1,6 +1,6 @@
 import { RESERVED_KEY_PREFIX } from '../../core/parameter-set.js';
 import { parameterPathOf, stageRecordName, type StageRecord } from '../../core/stage-record.js';
-import { conventionalFunctionNames } from './discovery.js';
+import { stageFunctionNames } from '../../core/function-names.js';
 
 /** Where the stage's resources live: the ARNs' partition, account and region. */
 interface PolicyScope {
@@ -117,7 +117,7 @@ interface StageAddressOffline {
  * parameter set (the policy read from the stage adds it).
  */
 function conventionalPolicy(address: StageAddressOffline): PolicyDocument {
-  const functions = conventionalFunctionNames(address.app, address.stage);
+  const functions = stageFunctionNames(address.app, address.stage);
   // Lambda's convention, which the construct keeps: each function logs to /aws/lambda/<name>.
   const logGroup = (name: string): string => `/aws/lambda/${name}`;
   const record: StageRecord = {

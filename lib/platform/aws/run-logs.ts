@@ -6,7 +6,8 @@ import { pause } from './abortable.js';
 import { isAccessDenied } from './aws-errors.js';
 import { failedRunResult } from './function-outcome.js';
 import { anyOf, contentKey, filterEvents, type LogGroupRef } from './log-events.js';
-import { LineTally, lineOf, platformReportOf, runEndedOf, runIdTime, runKeysOf, type LogEvent } from './log-lines.js';
+import { runEndedOf } from '../../core/run-log.js';
+import { LineTally, lineOf, platformReportOf, runIdTime, runKeysOf, type LogEvent } from './log-lines.js';
 import { LiveTailUnavailableError, startLiveTail } from './live-tail.js';
 
 /** Where a stage's run logs are, and how patiently to read them. */

@@ -1,8 +1,10 @@
 import { mkdir } from 'node:fs/promises';
+import { z } from 'zod';
+import { UsageError } from '../../core/errors.js';
 import { isReleaseId } from '../../core/release.js';
 import { writeFileAtomic } from '../../runtime/ledger/atomic-file.js';
 import type { LocalPaths } from './local-paths.js';
-import { isRecord, readStateFile } from './local-state.js';
+import { ownEntries, readStateFile, stateFault } from './local-state.js';
 import { withStateLock } from './state-lock.js';
 
 /** Where one local alias pair points: a release for each function. */
@@ -14,34 +16,52 @@ interface LocalAliasPair {
 /** Every local alias pair, by name. */
 type LocalAliases = Readonly<Record<string, LocalAliasPair>>;
 
-function checkAliases(value: unknown): string | undefined {
-  if (!isRecord(value)) return 'expected an object of alias pairs';
-  for (const [name, pair] of Object.entries(value)) {
-    if (!isRecord(pair) || !isReleaseId(pair.web) || !isReleaseId(pair.admin)) {
-      return `alias pair ${JSON.stringify(name)} must be {"web": "r-…", "admin": "r-…"}`;
-    }
-  }
-  return undefined;
+const releaseId = z.string().refine(isReleaseId, { message: 'expected a release id (r- and 12 hex digits)' });
+
+/** `aliases.json`: `{"live": {"web": "r-…", "admin": "r-…"}, …}`. */
+const aliasesSchema = z.record(z.string(), z.object({ web: releaseId, admin: releaseId }));
+
+/**
+ * The local alias pairs; none before the first deploy. The object has no
+ * prototype: indexing it with a name the user typed finds only alias pairs.
+ */
+async function readAliases(paths: LocalPaths): Promise<LocalAliases> {
+  return ownEntries((await readStateFile(paths.aliases, aliasesSchema)) ?? {});
 }
 
-/** The local alias pairs; none before the first deploy. */
-async function readAliases(paths: LocalPaths): Promise<LocalAliases> {
-  return (await readStateFile<LocalAliases>(paths.aliases, checkAliases)) ?? {};
+/** The alias pair `name`, or undefined when there is no such alias pair (never an inherited property). */
+async function readAliasPair(paths: LocalPaths, name: string): Promise<LocalAliasPair | undefined> {
+  const aliases = await readAliases(paths);
+  return Object.hasOwn(aliases, name) ? aliases[name] : undefined;
 }
 
 /** The release `web:<name>` points at, or undefined when there is no such alias pair. */
 async function readAliasTarget(paths: LocalPaths, name: string): Promise<string | undefined> {
-  return (await readAliases(paths))[name]?.web;
+  return (await readAliasPair(paths, name))?.web;
 }
 
-/** Points both halves of the alias pair `name` at `release`, together. */
+/* Lambda's alias alphabet, starting with a letter, so that no alias is named like a property every object has (`__proto__`). */
+const ALIAS_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,127}$/;
+
+/**
+ * Points both halves of the alias pair `name` at `release`, together.
+ *
+ * @throws UsageError when `name` is not an alias name (letters, digits, `_` and `-`, starting with a letter).
+ */
 async function moveAliasPair(paths: LocalPaths, name: string, release: string): Promise<void> {
-  await mkdir(paths.stageDir, { recursive: true });
-  await withStateLock(paths.stageDir, async () => {
-    const aliases = await readAliases(paths);
-    await writeFileAtomic(paths.aliases, `${JSON.stringify({ ...aliases, [name]: { web: release, admin: release } }, null, 2)}\n`);
-  });
+  if (!ALIAS_NAME_PATTERN.test(name)) {
+    throw new UsageError(`An alias name is 1-128 letters, digits, '_' or '-', starting with a letter, got: ${JSON.stringify(name)}`);
+  }
+  try {
+    await mkdir(paths.stageDir, { recursive: true });
+    await withStateLock(paths.stageDir, async () => {
+      const aliases = { ...(await readAliases(paths)), [name]: { web: release, admin: release } };
+      await writeFileAtomic(paths.aliases, `${JSON.stringify(aliases, null, 2)}\n`);
+    });
+  } catch (error) {
+    throw stateFault(error, paths.aliases);
+  }
 }
 
-export { moveAliasPair, readAliasTarget, readAliases };
+export { moveAliasPair, readAliasPair, readAliasTarget, readAliases };
 export type { LocalAliases, LocalAliasPair };

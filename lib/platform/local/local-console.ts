@@ -4,7 +4,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExitCode } from '../../core/exit-codes.js';
-import type { ConsoleSession, InvokeOptions, RunFrame } from '../../core/platform.js';
+import type { ConsoleCompletion, ConsoleEvaluateOptions, ConsoleSession, RunFrame } from '../../core/platform.js';
 import { newRunId, type AdminEvent, type RunResult } from '../../core/run.js';
 import { CONSOLE_TASK } from '../../core/task-catalog.js';
 import { toolRoot } from '../../core/tool-root.js';
@@ -24,51 +24,92 @@ interface LocalConsoleTarget {
 }
 
 /**
+ * After an interrupt, an evaluation gets this long to end by itself (its
+ * `signal` fired); then its process is killed, which is the only way to stop
+ * synchronous code such as `while (true) {}`.
+ */
+const CONSOLE_GRACE_MS = 3_000;
+
+/** Why the session killed its process, if it did. */
+type KillReason = 'interrupt' | 'timeout';
+
+/** The one Node process that holds a session's scope, and the reader of its output. */
+interface SessionProcess {
+  readonly id: string;
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly lines: AsyncIterator<string>;
+  readonly exited: Promise<void>;
+  ended: boolean;
+  /** The names the session's inputs declared, as of the last evaluation: what a kill loses. */
+  declared: readonly string[];
+}
+
+/**
  * A console session on the local stage: one long-lived Node process that
  * loads the release's admin entry once, so that everything an input declares
  * (functions, database handles, class instances) stays for the next. Each
  * input is still a run of its own: a run id, a ledger record, a log file.
+ *
+ * An interrupted evaluation is asked to stop (SIGINT to the process, which
+ * fires the evaluation's `signal`); one that has not ended
+ * {@link CONSOLE_GRACE_MS} later, or at a second interrupt, is killed with
+ * its process, recorded as interrupted (130), and the next input starts a
+ * fresh process: the session's variables are lost, and the session says so.
  */
 class LocalConsoleSession implements ConsoleSession {
-  readonly #session = `console-${newRunId()}`;
-  readonly #lines: AsyncIterator<string>;
-  readonly #exited: Promise<void>;
-  #ended = false;
+  /** Marks the end of each answer in the process's output; no task output will contain it by chance. */
+  readonly #token = randomBytes(8).toString('hex');
+  #process: SessionProcess;
+  /* One request at a time reads the process's output: an evaluation, or a completion. */
+  #turn: Promise<void> = Promise.resolve();
 
-  private constructor(
-    private readonly target: LocalConsoleTarget,
-    private readonly child: ChildProcessWithoutNullStreams,
-    /** Marks the end of each evaluation's output; no task output will contain it by chance. */
-    private readonly token: string,
-  ) {
-    this.#lines = mergedLines([child.stdout, child.stderr])[Symbol.asyncIterator]();
-    this.#exited = new Promise((resolve) => child.once('close', () => resolve()));
-    void this.#exited.then(() => {
-      this.#ended = true;
-    });
+  private constructor(private readonly target: LocalConsoleTarget) {
+    this.#process = this.#spawn();
   }
 
   /** Starts the session's process. */
   static open(target: LocalConsoleTarget): LocalConsoleSession {
-    const token = randomBytes(8).toString('hex');
-    const child = spawn(process.execPath, ['--enable-source-maps', join(toolRoot(), 'dist', 'local-runner.mjs'), '--session', token], {
-      cwd: target.bundleDir,
-      env: {
-        ...adminEnvironment(target.app, target.paths, target.release, target.bundleDir, target.functionTimeoutSeconds),
-        // The local stage is your own machine: its console is on.
-        CNF_CONSOLE_ENABLED: 'true',
-      },
-      stdio: 'pipe',
-      detached: true,
-    });
-    return new LocalConsoleSession(target, child, token);
+    return new LocalConsoleSession(target);
   }
 
-  async *evaluate(code: string, options: InvokeOptions = {}): AsyncGenerator<RunFrame> {
-    if (this.#ended) throw new Error('The console session has ended; start a new one.');
+  async *evaluate(code: string, options: ConsoleEvaluateOptions = {}): AsyncGenerator<RunFrame> {
+    const done = await this.#take();
+    try {
+      yield* this.#evaluate(code, options);
+    } finally {
+      done();
+    }
+  }
+
+  async complete(line: string): Promise<ConsoleCompletion> {
+    const done = await this.#take();
+    try {
+      const session = this.#process;
+      if (session.ended) return [[], line];
+      session.child.stdin.write(`${JSON.stringify({ complete: line, session: session.id })}\n`);
+      const marker = `\0cnf:${this.#token}:complete `;
+      for (;;) {
+        const next = await session.lines.next();
+        if (next.done === true) return [[], line];
+        // Output of a timer an earlier input left running is no answer; it belongs to no run either.
+        if (next.value.startsWith(marker)) return JSON.parse(next.value.slice(marker.length)) as ConsoleCompletion;
+      }
+    } finally {
+      done();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#process.child.stdin.end();
+    await this.#process.exited;
+  }
+
+  async *#evaluate(code: string, options: ConsoleEvaluateOptions): AsyncGenerator<RunFrame> {
+    if (this.#process.ended) this.#process = this.#spawn();
+    const session = this.#process;
     const event: AdminEvent & { runId: string } = {
       task: CONSOLE_TASK,
-      args: { code, session: this.#session },
+      args: { code, session: session.id, ...(options.colors === true ? { colors: true } : {}) },
       runId: newRunId(),
       source: 'cli',
       caller: this.target.caller,
@@ -76,52 +117,156 @@ class LocalConsoleSession implements ConsoleSession {
     await mkdir(this.target.paths.logs, { recursive: true });
     const logFile = runLogFile(this.target.paths, event.runId);
     const log = createWriteStream(logFile, { flags: 'a' });
-    const onInterrupt = (): void => void this.child.kill('SIGINT');
-    options.signal?.addEventListener('abort', onInterrupt, { once: true });
+    let killedFor: KillReason | undefined;
+    const kill = (reason: KillReason): void => {
+      if (session.ended) return;
+      killedFor ??= reason;
+      // The process leads its own group: the kill reaches anything it started too.
+      signalGroup(session.child, 'SIGKILL');
+    };
+    const timers: NodeJS.Timeout[] = [setTimeout(() => kill('timeout'), this.target.functionTimeoutSeconds * 1000 + CONSOLE_GRACE_MS)];
+    let asked = false;
+    const onInterrupt = (): void => {
+      asked = true;
+      session.child.kill('SIGINT');
+      timers.push(setTimeout(() => kill('interrupt'), CONSOLE_GRACE_MS));
+    };
+    const onForce = (): void => kill('interrupt');
+    const listen = (signal: AbortSignal | undefined, listener: () => void): void => {
+      if (signal?.aborted === true) listener();
+      else signal?.addEventListener('abort', listener, { once: true });
+    };
+    listen(options.signal, onInterrupt);
+    listen(options.force, onForce);
     const started = Date.now();
     try {
-      this.child.stdin.write(`${JSON.stringify({ event, log: logFile })}\n`);
-      const marker = `\0cnf:${this.token}:result `;
+      session.child.stdin.write(`${JSON.stringify({ event, log: logFile })}\n`);
+      const marker = `\0cnf:${this.#token}:result `;
       for (;;) {
-        const next = await this.#lines.next();
+        const next = await session.lines.next();
         if (next.done === true) {
-          const crashed = this.#crashed(event, started);
-          await recordRunEnd(this.target.paths, crashed);
-          yield { type: 'result', result: crashed };
+          await session.exited;
+          // A process still starting up when asked has no handler for SIGINT yet, and ends by it: that too is the interrupt.
+          const ended = this.#unfinished(event, started, killedFor ?? (asked ? 'interrupt' : undefined), session.declared);
+          await recordRunEnd(this.target.paths, ended);
+          log.write(
+            `${JSON.stringify({ level: 'ERROR', message: ended.error?.message, timestamp: new Date().toISOString(), runId: event.runId })}\n`,
+          );
+          yield { type: 'result', result: ended };
           return;
         }
         if (next.value.startsWith(marker)) {
-          yield { type: 'result', result: JSON.parse(next.value.slice(marker.length)) as RunResult };
+          const result = JSON.parse(next.value.slice(marker.length)) as RunResult;
+          const declared = (result.output as { declared?: readonly string[] } | undefined)?.declared;
+          if (declared !== undefined) session.declared = declared;
+          yield { type: 'result', result };
           return;
         }
         log.write(`${next.value}\n`);
         yield { type: 'log', line: next.value };
       }
     } finally {
+      timers.forEach(clearTimeout);
       options.signal?.removeEventListener('abort', onInterrupt);
+      options.force?.removeEventListener('abort', onForce);
       await new Promise((resolve) => log.end(resolve));
     }
   }
 
-  async close(): Promise<void> {
-    this.child.stdin.end();
-    await this.#exited;
+  /** Waits for the session's output to be free, and takes it; call the returned function to give it back. */
+  async #take(): Promise<() => void> {
+    const previous = this.#turn;
+    let release!: () => void;
+    this.#turn = new Promise((resolve) => (release = resolve));
+    await previous;
+    return release;
   }
 
-  #crashed(event: AdminEvent & { runId: string }, started: number): RunResult {
-    return {
-      runId: event.runId,
-      task: event.task,
-      release: this.target.release,
-      exitCode: ExitCode.SOFTWARE,
-      durationMs: Date.now() - started,
-      error: {
-        name: 'RunCrashedError',
-        message: 'The console process ended during the evaluation; its last lines say why. Start a new console.',
+  #spawn(): SessionProcess {
+    const child = spawn(
+      process.execPath,
+      ['--enable-source-maps', join(toolRoot(), 'dist', 'local-runner.mjs'), '--session', this.#token],
+      {
+        cwd: this.target.bundleDir,
+        env: {
+          ...adminEnvironment(
+            this.target.app,
+            this.target.paths,
+            this.target.release,
+            this.target.bundleDir,
+            this.target.functionTimeoutSeconds,
+          ),
+          // The local stage is your own machine: its console is on.
+          CNF_CONSOLE_ENABLED: 'true',
+        },
+        stdio: 'pipe',
+        // Its own process group: Ctrl-C reaches the CLI only, which decides what to do with it.
+        detached: true,
       },
+    );
+    // A write to a process that just died fails here; its end shows where its output is read.
+    child.stdin.on('error', (error) => void error);
+    const session: SessionProcess = {
+      id: `console-${newRunId()}`,
+      child,
+      lines: mergedLines([child.stdout, child.stderr])[Symbol.asyncIterator](),
+      exited: new Promise((resolve) => child.once('close', () => resolve())),
+      ended: false,
+      declared: [],
+    };
+    void session.exited.then(() => {
+      session.ended = true;
+    });
+    return session;
+  }
+
+  /** The result of an evaluation whose process ended before it answered; the next input starts a fresh process. */
+  #unfinished(
+    event: AdminEvent & { runId: string },
+    started: number,
+    killedFor: KillReason | undefined,
+    declared: readonly string[],
+  ): RunResult {
+    const lost =
+      declared.length === 0
+        ? 'A fresh session starts with the next input.'
+        : `What the session declared is lost (${declared.join(', ')}); a fresh session starts with the next input.`;
+    const base = { runId: event.runId, task: event.task, release: this.target.release, durationMs: Date.now() - started };
+    if (killedFor === 'interrupt') {
+      return {
+        ...base,
+        exitCode: ExitCode.INTERRUPTED,
+        error: {
+          name: 'InterruptedError',
+          message: `The evaluation was interrupted and did not stop, so its console process was ended. ${lost}`,
+        },
+      };
+    }
+    if (killedFor === 'timeout') {
+      return {
+        ...base,
+        exitCode: ExitCode.TIMEOUT,
+        error: { name: 'TimeoutError', message: `The evaluation passed the function's timeout, so its console process was ended. ${lost}` },
+      };
+    }
+    return {
+      ...base,
+      exitCode: ExitCode.SOFTWARE,
+      error: { name: 'RunCrashedError', message: `The console process ended during the evaluation; its last lines say why. ${lost}` },
     };
   }
 }
 
-export { LocalConsoleSession };
+/** Sends a signal to a detached child's whole process group, or to the child alone where there is no group. */
+function signalGroup(child: ChildProcessWithoutNullStreams, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    child.kill(signal);
+  }
+}
+
+export { CONSOLE_GRACE_MS, LocalConsoleSession };
 export type { LocalConsoleTarget };

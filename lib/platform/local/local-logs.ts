@@ -1,8 +1,8 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { UsageError } from '../../core/errors.js';
+import { UnavailableError, UsageError } from '../../core/errors.js';
 import type { LogsOptions, RunFrame } from '../../core/platform.js';
-import { resultOfRecord, settledRecord } from '../../core/run.js';
+import { resultOfRecord, settledRecord, type RunRecord } from '../../core/run.js';
 import type { RunLedger } from '../../runtime/ledger/run-ledger.js';
 import { mergedLines } from './merged-lines.js';
 import { runLogFile, type LocalPaths } from './local-paths.js';
@@ -14,7 +14,11 @@ const FOLLOW_POLL_MS = 200;
  * grows until the run ends. The last frame is the run's result, once the
  * ledger has it.
  *
- * @throws UsageError when the stage has no run with that id.
+ * A run the ledger knows whose log file is gone (deleted by hand) is said
+ * to be so: a finished one ends in an error (69), never in a result that
+ * reads as a clean run with an empty log.
+ *
+ * @throws UsageError when the stage has no run with that id; UnavailableError when a finished run's log is gone.
  */
 async function* localLogs(paths: LocalPaths, ledger: RunLedger, runId: string, options: LogsOptions = {}): AsyncGenerator<RunFrame> {
   const file = runLogFile(paths, runId);
@@ -23,14 +27,24 @@ async function* localLogs(paths: LocalPaths, ledger: RunLedger, runId: string, o
     throw new UsageError(`No run ${JSON.stringify(runId)} on stage local.`, { hint: 'List the runs with: cnf-admin runs --stage local' });
   }
   let offset = 0;
+  let goneSaid = false;
   for (;;) {
-    const size = existsSync(file) ? (await stat(file)).size : 0;
+    const present = existsSync(file);
+    if (!present && record !== undefined) {
+      const ended = settledRecord(record);
+      if (ended.endedAt !== undefined) throw logGone(runId, file, ended);
+      if (!goneSaid)
+        yield { type: 'notice', message: `The log of run ${runId} is gone: ${file} no longer exists. Its end is still recorded.` };
+      goneSaid = true;
+    }
+    const size = present ? (await stat(file)).size : 0;
     if (size > offset) {
       for await (const line of mergedLines([createReadStream(file, { start: offset, end: size - 1 })])) yield { type: 'log', line };
       offset = size;
     }
     const current = await ledger.get(runId);
     record = current === undefined ? undefined : settledRecord(current);
+    if (record?.endedAt !== undefined && offset === 0 && !existsSync(file)) throw logGone(runId, file, record);
     if (record?.endedAt !== undefined) {
       yield { type: 'result', result: resultOfRecord(record) };
       return;
@@ -44,6 +58,13 @@ async function* localLogs(paths: LocalPaths, ledger: RunLedger, runId: string, o
     }
     await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
   }
+}
+
+function logGone(runId: string, file: string, record: RunRecord): UnavailableError {
+  return new UnavailableError(
+    `The log of run ${runId} is gone: ${file} no longer exists. The ledger records that it ended with exit ${record.exitCode ?? 'unknown'} at ${record.endedAt}.`,
+    { hint: `Its record: cnf-admin runs show ${runId} --stage local` },
+  );
 }
 
 export { localLogs };

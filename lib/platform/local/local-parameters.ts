@@ -1,21 +1,19 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { z } from 'zod';
 import { assertValidConfigKey, type Parameter } from '../../core/parameter-set.js';
 import type { ParameterStore } from '../../core/platform.js';
 import type { ParameterFile } from '../../runtime/config-loader.js';
 import { writeFileAtomic } from '../../runtime/ledger/atomic-file.js';
-import { isRecord, readStateFile } from './local-state.js';
+import { ownEntries, readStateFile, stateFault } from './local-state.js';
 import { withStateLock } from './state-lock.js';
 
-function checkParameterFile(value: unknown): string | undefined {
-  if (!isRecord(value) || !isRecord(value.parameters)) return 'expected {"parameters": {...}}';
-  for (const [key, parameter] of Object.entries(value.parameters)) {
-    if (!isRecord(parameter) || typeof parameter.value !== 'string' || typeof parameter.secure !== 'boolean') {
-      return `parameter ${JSON.stringify(key)} must be {"value": "...", "secure": true|false}`;
-    }
-  }
-  return undefined;
-}
+/** `parameters.json`: `{"parameters": {"KEY": {"value": "...", "secure": false}}}`. */
+const parameterFileSchema = z.looseObject({
+  parameters: z.record(z.string(), z.looseObject({ value: z.string(), secure: z.boolean() })),
+});
+
+type Parameters = ParameterFile['parameters'];
 
 /**
  * The local stage's parameter set: one JSON file under `.cnf/local/`, the
@@ -33,8 +31,8 @@ class LocalParameterStore implements ParameterStore {
 
   async get(key: string): Promise<Parameter | undefined> {
     assertValidConfigKey(key);
-    const parameter = (await this.#read())[key];
-    return parameter === undefined ? undefined : { key, ...parameter };
+    const parameters = await this.#read();
+    return Object.hasOwn(parameters, key) ? { key, ...(parameters[key] as Parameters[string]) } : undefined;
   }
 
   async set(key: string, value: string, options: { readonly secure: boolean }): Promise<void> {
@@ -45,36 +43,45 @@ class LocalParameterStore implements ParameterStore {
   async unset(key: string): Promise<boolean> {
     assertValidConfigKey(key);
     let existed = false;
-    await this.#change(async ({ [key]: removed, ...rest }) => {
-      existed = removed !== undefined;
-      return rest;
+    await this.#change(async (parameters) => {
+      existed = Object.hasOwn(parameters, key);
+      return Object.fromEntries(Object.entries(parameters).filter(([name]) => name !== key));
     });
     return existed;
   }
 
   /** Creates the parameter file with `parameters`. */
-  async initialize(parameters: ParameterFile['parameters']): Promise<void> {
+  async initialize(parameters: Parameters): Promise<void> {
     await this.#write(parameters);
   }
 
   /** Whether the parameter file exists yet. */
   async exists(): Promise<boolean> {
-    return (await readStateFile<ParameterFile>(this.file, checkParameterFile)) !== undefined;
+    return (await readStateFile(this.file, parameterFileSchema)) !== undefined;
   }
 
-  async #read(): Promise<ParameterFile['parameters']> {
-    return (await readStateFile<ParameterFile>(this.file, checkParameterFile))?.parameters ?? {};
+  /** The parameters by key, in an object without a prototype: a key the user typed finds only parameters. */
+  async #read(): Promise<Parameters> {
+    return ownEntries((await readStateFile(this.file, parameterFileSchema))?.parameters ?? {}) as Parameters;
   }
 
-  async #write(parameters: ParameterFile['parameters']): Promise<void> {
-    await mkdir(dirname(this.file), { recursive: true });
-    await writeFileAtomic(this.file, `${JSON.stringify({ parameters }, null, 2)}\n`);
+  async #write(parameters: Parameters): Promise<void> {
+    try {
+      await mkdir(dirname(this.file), { recursive: true });
+      await writeFileAtomic(this.file, `${JSON.stringify({ parameters }, null, 2)}\n`);
+    } catch (error) {
+      throw stateFault(error, this.file);
+    }
   }
 
   /** Reads, changes and writes the set under the stage's state lock: concurrent changes never lose one another. */
-  async #change(change: (parameters: ParameterFile['parameters']) => Promise<ParameterFile['parameters']>): Promise<void> {
-    await mkdir(dirname(this.file), { recursive: true });
-    await withStateLock(dirname(this.file), async () => this.#write(await change(await this.#read())));
+  async #change(change: (parameters: Parameters) => Promise<Parameters>): Promise<void> {
+    try {
+      await mkdir(dirname(this.file), { recursive: true });
+      await withStateLock(dirname(this.file), async () => this.#write(await change(await this.#read())));
+    } catch (error) {
+      throw stateFault(error, this.file);
+    }
   }
 }
 

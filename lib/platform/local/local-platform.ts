@@ -34,7 +34,9 @@ import { LocalConsoleSession } from './local-console.js';
 import { localLogs } from './local-logs.js';
 import { LocalParameterStore } from './local-parameters.js';
 import { localPaths, runLogFile, type LocalPaths } from './local-paths.js';
-import { bundleDir, listReleases, readRelease, type StoredRelease } from './release-store.js';
+import { assertBundleWhole, bundleDamage, bundleDir, listReleases, readRelease, type StoredRelease } from './release-store.js';
+import { assertStateDirectories, assertStateWritable } from './local-state.js';
+import { ensureUsableTmpdir } from './usable-tmpdir.js';
 import { runLocally } from './run-process.js';
 
 /** The Node major version of the Lambda runtime that AWS stages run on (nodejs22.x). */
@@ -66,6 +68,8 @@ class LocalPlatform implements Platform {
     private readonly progress: Progress = SILENT_PROGRESS,
   ) {
     this.#paths = localPaths(project);
+    assertStateDirectories(this.#paths);
+    ensureUsableTmpdir(process.env, (message) => progress.note(message));
     this.parameters = new LocalParameterStore(this.#paths.parameters);
     this.#ledger = new FileLedger(this.#paths.ledger);
   }
@@ -74,6 +78,7 @@ class LocalPlatform implements Platform {
   async deploy(alias: string = DEFAULT_ALIAS): Promise<LocalDeployment> {
     // The bundler (esbuild) loads only when a deploy needs it: an invoke of the live release does not.
     const { deployLocal } = await import('./local-deploy.js');
+    await assertStateWritable(this.#paths);
     return deployLocal(this.project, this.stage, alias);
   }
 
@@ -117,6 +122,7 @@ class LocalPlatform implements Platform {
   async *invoke(plan: InvokePlan, event: AdminEvent & { readonly runId: string }, options: InvokeOptions = {}): AsyncGenerator<RunFrame> {
     // A corrupted parameter file is the stage's fault, said here in one line, not a failed run.
     await this.parameters.list();
+    await assertStateWritable(this.#paths);
     const catalog = await this.catalog(plan);
     const task = [...catalog.tasks, ...catalog.scripts].find((candidate) => candidate.name === event.task);
     // A task the release lacks is refused by the handler; it needs no database started for that.
@@ -137,6 +143,7 @@ class LocalPlatform implements Platform {
   }
 
   async detach(plan: InvokePlan, event: AdminEvent & { readonly runId: string }): Promise<void> {
+    await assertStateWritable(this.#paths);
     const run: DetachedRun = { root: this.project.root, stage: this.stage.name, release: plan.release, event };
     const child = spawn(process.execPath, [join(toolRoot(), 'dist', 'local-detached.mjs')], {
       detached: true,
@@ -164,6 +171,7 @@ class LocalPlatform implements Platform {
   }
 
   async openConsole(plan: InvokePlan, caller: string): Promise<ConsoleSession> {
+    await assertStateWritable(this.#paths);
     await this.prepareDatabase();
     return LocalConsoleSession.open({
       app: this.project.app,
@@ -194,10 +202,18 @@ class LocalPlatform implements Platform {
     const notes: string[] = [];
     const live = aliases[DEFAULT_ALIAS];
     const liveRelease = releases.find((stored) => stored.release === live?.web);
+    const damage = liveRelease === undefined ? undefined : await bundleDamage(this.#paths, liveRelease, 'content');
+    if (liveRelease !== undefined && damage !== undefined) {
+      notes.push(
+        `The live release ${liveRelease.release} is damaged: ${damage}. Runs exit 69 until it is deployed again: cnf-admin deploy --stage local`,
+      );
+    }
     const drift = liveRelease === undefined ? undefined : this.#driftNotice(liveRelease);
-    notes.push(
-      drift ?? (live === undefined ? 'Nothing deployed yet: cnf-admin deploy --stage local' : 'The working tree matches the live release.'),
-    );
+    if (damage === undefined)
+      notes.push(
+        drift ??
+          (live === undefined ? 'Nothing deployed yet: cnf-admin deploy --stage local' : 'The working tree matches the live release.'),
+      );
     if (this.stage.database !== undefined)
       notes.push(
         `Embedded PostgreSQL on 127.0.0.1:${await embeddedDatabasePort(this.#paths)}, data in .cnf/local/database/ (cnf-admin db status).`,
@@ -240,6 +256,7 @@ class LocalPlatform implements Platform {
         hint: 'Deploy the working tree with: cnf-admin deploy --stage local',
       });
     }
+    await assertBundleWhole(this.#paths, stored);
     return stored;
   }
 

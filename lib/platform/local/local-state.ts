@@ -1,37 +1,176 @@
+import { randomBytes } from 'node:crypto';
+import { statSync, type Stats } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { z } from 'zod';
+import { CnfError, PermissionError, UnavailableError } from '../../core/errors.js';
 import { readJsonFile } from '../../runtime/ledger/atomic-file.js';
-import { UnavailableError } from '../../core/errors.js';
+import { describeIssues } from '../../runtime/ledger/run-record-schema.js';
+import type { LocalPaths } from './local-paths.js';
+
+const RESTART_HINT = 'Restore the file, or delete .cnf/local/ and run `cnf-admin deploy --stage local` to start the local stage afresh.';
 
 /**
- * Reads one of the local stage's state files, turning a corrupted file into
- * a clear error that names it and says how to recover, instead of a crash.
+ * Reads one of the local stage's state files and checks it against its
+ * schema, turning a corrupted file into a clear error that names it and says
+ * how to recover, instead of a crash or a wrong answer.
  *
- * @param check - says what is wrong with the parsed value, or undefined when it is well-formed
- * @throws UnavailableError naming the file when it is not JSON or not well-formed.
+ * @param check - the file's schema, or a function that says what is wrong with the parsed value (undefined when nothing is)
+ * @returns the parsed value, or undefined when the file does not exist
+ * @throws UnavailableError (69) naming the file when it is not JSON or does not fit the schema;
+ *   PermissionError (77) when it cannot be read.
  */
-async function readStateFile<T>(file: string, check: (value: unknown) => string | undefined): Promise<T | undefined> {
+async function readStateFile<T>(file: string, check: z.ZodType<T> | ((value: unknown) => string | undefined)): Promise<T | undefined> {
   let value: unknown;
   try {
     value = await readJsonFile<unknown>(file);
   } catch (error) {
-    const parseError = error instanceof SyntaxError && error.cause instanceof Error ? error.cause : undefined;
-    throw corrupted(file, parseError === undefined ? (error as Error).message : `not valid JSON (${parseError.message})`, error);
+    if (!(error instanceof SyntaxError)) throw stateFault(error, file, 'read');
+    const parseError = error.cause instanceof Error ? error.cause : undefined;
+    throw corrupted(file, parseError === undefined ? error.message : `not valid JSON (${parseError.message})`, error);
   }
   if (value === undefined) return undefined;
-  const problem = check(value);
-  if (problem !== undefined) throw corrupted(file, problem);
-  return value as T;
+  if (typeof check === 'function') {
+    const problem = check(value);
+    if (problem !== undefined) throw corrupted(file, problem);
+    return value as T;
+  }
+  const parsed = check.safeParse(value);
+  if (!parsed.success) throw corrupted(file, describeIssues(parsed.error), parsed.error);
+  return parsed.data;
 }
 
 function corrupted(file: string, problem: string, cause?: unknown): UnavailableError {
   return new UnavailableError(`The local stage's state is corrupted: ${file}: ${problem}`, {
-    hint: 'Restore the file, or delete .cnf/local/ and run `cnf-admin deploy --stage local` to start the local stage afresh.',
+    hint: RESTART_HINT,
     ...(cause === undefined ? {} : { cause }),
   });
 }
 
-/** Whether `value` is a plain object (not null, not an array). */
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** What a file system error code says, for people. */
+const ERRNO_TEXT: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOTDIR: 'a part of the path is not a directory',
+  EEXIST: 'something that is not a directory is in the way',
+  EISDIR: 'it is a directory',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  ELOOP: 'too many symbolic links',
+  ENODEV: 'no such device',
+  EIO: 'input/output error',
+};
+
+const PERMISSION_CODES = new Set(['EACCES', 'EPERM', 'EROFS']);
+
+/**
+ * What a failed file system call on the local stage's state means for the
+ * user: 77 when they may not write there (naming the path), 69 when the
+ * state is in the way or broken (a file where a directory should be, a full
+ * disk). Anything else is returned unchanged.
+ *
+ * @param path - the state the call was about, named in the message
+ * @param action - what the call did, for the message
+ * @param where - the path named as the one that failed
+ * @default where - the path the error names, else `path`
+ */
+function stateFault(error: unknown, path: string, action: 'read' | 'write' = 'write', where?: string): unknown {
+  if (error instanceof CnfError) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === undefined || !Object.hasOwn(ERRNO_TEXT, code)) return error;
+  const named = where ?? (error as NodeJS.ErrnoException).path ?? path;
+  const text = `${ERRNO_TEXT[code]} (${code})`;
+  if (PERMISSION_CODES.has(code)) {
+    return new PermissionError(`Cannot ${action} the local stage's state at ${named}: ${text}.`, {
+      hint: `Make ${path} ${action === 'read' ? 'readable' : 'writable'} for ${currentUser()} (e.g. chown -R ${currentUser()} .cnf), or run cnf-admin as the user that owns it.`,
+      cause: error,
+    });
+  }
+  return new UnavailableError(`Cannot use the local stage's state at ${named}: ${text}.`, { hint: RESTART_HINT, cause: error });
 }
 
-export { isRecord, readStateFile };
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch (error) {
+    // A uid without a passwd entry (containers): say its number.
+    return `uid ${process.getuid?.() ?? 'unknown'} (${(error as Error).message})`;
+  }
+}
+
+function kindOf(stats: Stats): string {
+  if (stats.isFile()) return 'a file';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  if (stats.isFIFO()) return 'a pipe';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a directory';
+}
+
+/**
+ * Checks that the local stage's state directories (`.cnf/`, `.cnf/local/`)
+ * are directories where they exist, following symbolic links: a file there,
+ * or a link to `/dev/null`, is the stage's state being unusable (69), said
+ * once before anything reads or writes it.
+ *
+ * @throws UnavailableError naming the path and what is there instead.
+ */
+function assertStateDirectories(paths: LocalPaths): void {
+  for (const dir of [dirname(paths.stageDir), paths.stageDir]) {
+    let stats: Stats;
+    try {
+      stats = statSync(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // made on first use
+      throw stateFault(error, dir);
+    }
+    if (!stats.isDirectory()) {
+      throw new UnavailableError(`The local stage keeps its state in ${dir}, but that is ${kindOf(stats)}, not a directory.`, {
+        hint: `Move ${dir} out of the way (or remove the link) so that cnf-admin can make the directory, then try again.`,
+      });
+    }
+  }
+}
+
+/**
+ * Makes sure the local stage's state can be written before a command
+ * changes it or starts a run: the directory exists, and a file can be
+ * created in it. The check writes for real, so it also sees what permission
+ * bits do not show (a read-only mount, an immutable directory, root squash).
+ *
+ * @throws PermissionError (77) naming the path the user cannot write; UnavailableError (69) when the state is in the way.
+ */
+async function assertStateWritable(paths: LocalPaths): Promise<void> {
+  assertStateDirectories(paths);
+  try {
+    await mkdir(paths.stageDir, { recursive: true });
+  } catch (error) {
+    throw stateFault(error, dirname(paths.stageDir));
+  }
+  // The directories a run writes to: one made by another user (a `sudo cnf-admin` once) is found here, not mid-run.
+  for (const dir of [paths.stageDir, paths.logs, join(paths.ledger, 'runs'), join(paths.ledger, 'locks')]) {
+    const probe = join(dir, `.probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+    try {
+      await writeFile(probe, '');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // made on first use, in a directory just probed
+      throw stateFault(error, dirname(paths.stageDir), 'write', dir);
+    }
+    await rm(probe, { force: true });
+  }
+}
+
+/**
+ * A copy of `record` without a prototype, so that a name a user typed
+ * (`toString`, `constructor`, `__proto__`) finds only the record's own
+ * entries, never a property every object inherits.
+ */
+function ownEntries<T>(record: Readonly<Record<string, T>>): Readonly<Record<string, T>> {
+  const copy = Object.create(null) as Record<string, T>;
+  for (const [key, value] of Object.entries(record))
+    Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
+  return copy;
+}
+
+export { assertStateDirectories, assertStateWritable, ownEntries, readStateFile, stateFault };

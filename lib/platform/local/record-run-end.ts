@@ -1,4 +1,4 @@
-import type { RunResult } from '../../core/run.js';
+import { resultOfRecord, settledRecord, type RunResult } from '../../core/run.js';
 import { FileLedger } from '../../runtime/ledger/file-ledger.js';
 import type { LocalPaths } from './local-paths.js';
 
@@ -6,18 +6,26 @@ import type { LocalPaths } from './local-paths.js';
  * Records the end of a run that could not record it itself (killed, or its
  * process died), as the platform saw it end: a run left "in progress" would
  * hold its run id, and anyone following it, forever.
+ *
+ * Resolves to the run's result as the ledger now tells it: `result`, or the
+ * end the run recorded itself when it got there first, so that what the CLI
+ * says and what the ledger says are the same. A run that never claimed its
+ * run id (it died before) has no record, and `result` stands alone.
  */
-async function recordRunEnd(paths: LocalPaths, result: RunResult): Promise<void> {
+async function recordRunEnd(paths: LocalPaths, result: RunResult): Promise<RunResult> {
   const ledger = new FileLedger(paths.ledger);
   const record = await ledger.get(result.runId);
-  if (record === undefined || record.endedAt !== undefined) return;
+  if (record === undefined) return result;
+  if (record.endedAt !== undefined) return resultOfRecord(settledRecord(record));
   await ledger.finish({
     ...record,
     endedAt: new Date().toISOString(),
     exitCode: result.exitCode,
     durationMs: result.durationMs,
     ...(result.error === undefined ? {} : { error: result.error }),
+    ...(result.interruptedAt === undefined ? {} : { interruptedAt: result.interruptedAt }),
   });
+  return result;
 }
 
 export { recordRunEnd };

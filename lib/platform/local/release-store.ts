@@ -1,13 +1,16 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Bundle } from '../../bundle/build-bundle.js';
 import { writeBundleFiles } from '../../bundle/write-bundle.js';
+import { z } from 'zod';
+import { UnavailableError } from '../../core/errors.js';
 import { isReleaseId } from '../../core/release.js';
 import type { TaskCatalog } from '../../core/task-catalog.js';
 import { writeFileAtomic } from '../../runtime/ledger/atomic-file.js';
 import type { LocalPaths } from './local-paths.js';
-import { isRecord, readStateFile } from './local-state.js';
+import { readStateFile } from './local-state.js';
 
 /** What the local stage knows of a stored release. */
 interface StoredRelease {
@@ -19,9 +22,43 @@ interface StoredRelease {
   /** The source files it was built from, relative to the project root. */
   readonly inputs: readonly string[];
   readonly catalog: TaskCatalog;
+  /**
+   * Every file of the bundle, with its size and SHA-256, to tell a damaged
+   * release (a file deleted or changed since it was stored) from a whole one.
+   *
+   * @default - not recorded (a release stored by an older cnf-admin): only its entry points are checked
+   */
+  readonly files?: readonly StoredFile[];
+}
+
+/** One file of a stored bundle, as `release.json` records it. */
+interface StoredFile {
+  /** Relative to the bundle root, with `/`. */
+  readonly path: string;
+  readonly size: number;
+  /** Hex SHA-256 of the content. */
+  readonly sha256: string;
 }
 
 const RELEASE_FILE = 'release.json';
+
+/** `release.json`, checked when read: a malformed one is corrupted state (69), not a crash. */
+const storedReleaseSchema = z.looseObject({
+  release: z.string().refine(isReleaseId, { message: 'expected a release id (r- and 12 hex digits)' }),
+  createdAt: z.string().refine((text) => !Number.isNaN(Date.parse(text)), { message: 'expected an ISO 8601 time' }),
+  sourceFingerprint: z.string(),
+  inputs: z.array(z.string()),
+  catalog: z.looseObject({
+    tasks: z.array(z.looseObject({ name: z.string(), description: z.string() })),
+    scripts: z.array(z.looseObject({ name: z.string(), description: z.string() })).default([]),
+  }),
+  files: z
+    .array(z.object({ path: z.string().min(1), size: z.number().int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/) }))
+    .optional(),
+});
+
+/* What a release stored before files were recorded must have, at least. */
+const ENTRY_FILES = ['admin.mjs', 'web.mjs', 'manifest.json'];
 
 /** The directory holding a release's bundle: what Lambda would unpack to /var/task. */
 function bundleDir(paths: LocalPaths, release: string): string {
@@ -39,7 +76,12 @@ async function storeRelease(
   sourceFingerprint: string,
 ): Promise<{ stored: StoredRelease; isNew: boolean }> {
   const existing = await readRelease(paths, bundle.release);
-  if (existing !== undefined) {
+  // A damaged copy of the same release (files deleted or changed), or one that
+  // does not record its files, is stored again whole: a redeploy repairs it.
+  const repair = existing !== undefined && (existing.files === undefined || (await bundleDamage(paths, existing, 'content')) !== undefined);
+  if (repair) {
+    await rm(join(paths.releases, bundle.release), { recursive: true, force: true });
+  } else if (existing !== undefined) {
     // The same bytes built from changed sources (a comment, say): remember the
     // sources this build saw, so the working tree no longer counts as different.
     if (existing.sourceFingerprint === sourceFingerprint) return { stored: existing, isNew: false };
@@ -49,10 +91,15 @@ async function storeRelease(
   }
   const stored: StoredRelease = {
     release: bundle.release,
-    createdAt: new Date().toISOString(),
+    createdAt: existing?.createdAt ?? new Date().toISOString(),
     sourceFingerprint,
     inputs: bundle.inputs,
     catalog: bundle.catalog,
+    files: bundle.files.map((file) => ({
+      path: file.path,
+      size: file.contents.byteLength,
+      sha256: createHash('sha256').update(file.contents).digest('hex'),
+    })),
   };
   // Built aside and renamed into place, so a half-written release never shows.
   const staging = join(paths.releases, `.staging-${bundle.release}-${process.pid}`);
@@ -70,14 +117,81 @@ async function storeRelease(
   return { stored, isNew: true };
 }
 
-/** A stored release, or undefined when there is none with that id. */
+/**
+ * A stored release, or undefined when there is none with that id.
+ *
+ * @throws UnavailableError (69) naming `release.json` when it is malformed, or records another release.
+ */
 async function readRelease(paths: LocalPaths, release: string): Promise<StoredRelease | undefined> {
   if (!isReleaseId(release)) return undefined;
-  return readStateFile<StoredRelease>(join(paths.releases, release, RELEASE_FILE), (value) =>
-    isRecord(value) && value.release === release && isRecord(value.catalog) && Array.isArray(value.inputs)
-      ? undefined
-      : 'expected {release, createdAt, sourceFingerprint, inputs, catalog}',
-  );
+  const file = join(paths.releases, release, RELEASE_FILE);
+  const stored = await readStateFile(file, storedReleaseSchema);
+  if (stored !== undefined && stored.release !== release) {
+    throw new UnavailableError(`The local stage's state is corrupted: ${file} records release ${stored.release}, not ${release}.`, {
+      hint: 'Delete that release directory and deploy again: cnf-admin deploy --stage local',
+    });
+  }
+  return stored as StoredRelease | undefined;
+}
+
+/**
+ * How thoroughly {@link bundleDamage} looks: `size` checks that every file is
+ * there with its recorded size (a few stat calls: every run pays it);
+ * `content` also hashes every file (`status`, and before a redeploy reuses a
+ * stored release).
+ */
+type DamageCheck = 'size' | 'content';
+
+/**
+ * What is wrong with a stored release's bundle on disk, or undefined when it
+ * is whole: files deleted, truncated or changed since it was stored.
+ */
+async function bundleDamage(paths: LocalPaths, stored: StoredRelease, check: DamageCheck): Promise<string | undefined> {
+  const dir = bundleDir(paths, stored.release);
+  const expected = stored.files ?? ENTRY_FILES.map((path) => ({ path, size: undefined, sha256: undefined }));
+  const missing: string[] = [];
+  const changed: string[] = [];
+  for (const file of expected) {
+    const target = join(dir, file.path);
+    let size: number;
+    try {
+      size = (await stat(target)).size;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
+      missing.push(file.path);
+      continue;
+    }
+    if (file.size !== undefined && size !== file.size) changed.push(file.path);
+    else if (check === 'content' && file.sha256 !== undefined) {
+      if (
+        createHash('sha256')
+          .update(await readFile(target))
+          .digest('hex') !== file.sha256
+      )
+        changed.push(file.path);
+    }
+  }
+  if (missing.length === 0 && changed.length === 0) return undefined;
+  const list = (names: string[]): string => `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}`;
+  return [
+    missing.length === 0 ? undefined : `${missing.length} of its ${expected.length} files are missing (${list(missing)})`,
+    changed.length === 0 ? undefined : `${changed.length} changed since it was stored (${list(changed)})`,
+  ]
+    .filter((part) => part !== undefined)
+    .join('; ');
+}
+
+/**
+ * Checks that a stored release can run.
+ *
+ * @throws UnavailableError (69) saying what is damaged and to redeploy.
+ */
+async function assertBundleWhole(paths: LocalPaths, stored: StoredRelease): Promise<void> {
+  const damage = await bundleDamage(paths, stored, 'size');
+  if (damage === undefined) return;
+  throw new UnavailableError(`Release ${stored.release} is damaged: ${damage} in ${bundleDir(paths, stored.release)}.`, {
+    hint: 'Deploy it again to repair it: cnf-admin deploy --stage local (the same sources build the same release).',
+  });
 }
 
 /** Every stored release, newest first. */
@@ -91,5 +205,5 @@ async function listReleases(paths: LocalPaths): Promise<StoredRelease[]> {
   return releases.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
 }
 
-export { bundleDir, listReleases, readRelease, storeRelease };
-export type { StoredRelease };
+export { assertBundleWhole, bundleDamage, bundleDir, listReleases, readRelease, storeRelease };
+export type { DamageCheck, StoredFile, StoredRelease };

@@ -31,8 +31,12 @@ interface LocalRun {
 const KILL_GRACE_MS = 5_000;
 const INTERRUPT_GRACE_MS = 10_000;
 
-/** Why the platform killed a run, if it did. */
-type KillReason = 'timeout' | 'interrupt';
+/**
+ * Why the platform killed a run, if it did: its timeout passed, it did not
+ * stop within the grace after an interrupt, a second interrupt forced it, or
+ * the CLI could not go on with it (an error of its own, or its reader left).
+ */
+type KillReason = 'timeout' | 'interrupt-grace' | 'interrupt-forced' | 'abandoned';
 
 /**
  * Runs an admin event against a local release in a Node process of its own
@@ -42,11 +46,18 @@ type KillReason = 'timeout' | 'interrupt';
  * timeout is killed (exit 124); an interrupt asks the task to stop, and kills
  * it after a grace period or on `options.force` (exit 130); a process that
  * dies without a result is a crash (exit 70). Whatever the end, the ledger
- * records it.
+ * records it, and the result yielded is what the ledger says.
+ *
+ * Once the process has started, every way out ends it: should this
+ * generator fail, or its reader stop before the result, the process is
+ * killed and the run recorded as ended with exit 70, so that nothing is left
+ * running and the CLI never waits on it.
  */
 async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGenerator<RunFrame> {
   await mkdir(run.paths.logs, { recursive: true });
   const logFile = runLogFile(run.paths, run.event.runId);
+  // Whatever can fail before the process exists fails here, with nothing to end.
+  const input = JSON.stringify(run.event);
   const log = createWriteStream(logFile, { flags: 'a' });
   const started = Date.now();
   const child = spawn(process.execPath, ['--enable-source-maps', join(toolRoot(), 'dist', 'local-runner.mjs')], {
@@ -56,18 +67,25 @@ async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGen
     // Its own process group: Ctrl-C reaches the CLI only, which asks the run to stop exactly once.
     detached: true,
   });
-  child.stdin.end(JSON.stringify(run.event));
-  let resultText = '';
-  const resultChannel = child.stdio[3] as Readable;
-  resultChannel.setEncoding('utf8');
-  resultChannel.on('data', (chunk: string) => {
-    resultText += chunk;
+  const gone = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', () => resolve());
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('close', (code, signal) => resolve({ code, signal })),
   );
+  let startError: Error | undefined;
+  child.once('error', (error) => {
+    startError = error;
+  });
+  // Should the CLI exit by any path while the run goes on, the run goes with it.
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
 
   let killedFor: KillReason | undefined;
+  let interruptedAt: string | undefined;
   const kill = (reason: KillReason): void => {
     if (child.exitCode === null && child.signalCode === null) {
       killedFor ??= reason;
@@ -76,14 +94,31 @@ async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGen
   };
   const timers: NodeJS.Timeout[] = [setTimeout(() => kill('timeout'), killAfterMs(run))];
   const onInterrupt = (): void => {
+    interruptedAt ??= new Date().toISOString();
     child.kill('SIGINT');
-    timers.push(setTimeout(() => kill('interrupt'), INTERRUPT_GRACE_MS));
+    timers.push(setTimeout(() => kill('interrupt-grace'), INTERRUPT_GRACE_MS));
   };
-  const onForce = (): void => kill('interrupt');
+  const onForce = (): void => {
+    interruptedAt ??= new Date().toISOString();
+    kill('interrupt-forced');
+  };
   options.signal?.addEventListener('abort', onInterrupt, { once: true });
   options.force?.addEventListener('abort', onForce, { once: true });
 
+  let ended = false;
+  let failure: unknown;
   try {
+    // A process that dies before reading its event breaks the pipe: its exit says why, not the pipe.
+    child.stdin.once('error', (error: NodeJS.ErrnoException) => {
+      startError ??= error;
+    });
+    child.stdin.end(input);
+    let resultText = '';
+    const resultChannel = child.stdio[3] as Readable;
+    resultChannel.setEncoding('utf8');
+    resultChannel.on('data', (chunk: string) => {
+      resultText += chunk;
+    });
     for await (const line of mergedLines([child.stdout, child.stderr])) {
       await writeLine(log, line);
       yield { type: 'log', line };
@@ -92,7 +127,8 @@ async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGen
     let result = parseResult(resultText);
     if (result === undefined) {
       // Lambda too writes a line of its own when it ends a run: "Task timed out after ...".
-      result = await recordUnfinished(run, started, killedFor, code, signal);
+      const how = { killedFor, interruptedAt, code, signal, startError };
+      result = await recordUnfinished(run, started, how);
       const line = JSON.stringify({
         level: 'ERROR',
         message: result.error?.message,
@@ -104,12 +140,23 @@ async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGen
       await writeLine(log, line);
       yield { type: 'log', line };
     }
+    ended = true;
     yield { type: 'result', result };
+  } catch (error) {
+    failure = error;
+    throw error;
   } finally {
     timers.forEach(clearTimeout);
     options.signal?.removeEventListener('abort', onInterrupt);
     options.force?.removeEventListener('abort', onForce);
-    kill('interrupt');
+    if (!ended) {
+      kill('abandoned');
+      // Its output is no longer read: let go of the pipes, so that nothing waits on them.
+      for (const stream of child.stdio) stream?.destroy();
+      await gone;
+      await recordUnfinished(run, started, { killedFor: 'abandoned', interruptedAt, code: null, signal: null, failure });
+    }
+    process.off('exit', killOnExit);
     await new Promise((resolve) => log.end(resolve));
   }
 }
@@ -141,18 +188,27 @@ function parseResult(text: string): RunResult | undefined {
   }
 }
 
+/** How a run that left no result ended, as the platform saw it. */
+interface UnfinishedEnd {
+  readonly killedFor: KillReason | undefined;
+  /** ISO 8601: when the first interrupt reached the platform. */
+  readonly interruptedAt: string | undefined;
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** Why the process could not start, or could not be given its event. */
+  readonly startError?: Error | undefined;
+  /** What failed in the CLI while the run went on (when abandoned). */
+  readonly failure?: unknown;
+}
+
 /**
  * The result of a run that ended without one (killed, or crashed), which is
  * also recorded in the ledger, since the run itself could not record its end.
+ * When the run recorded its end after all (it ended just as it was killed),
+ * the ledger's outcome is the result: the CLI never says other than the ledger.
  */
-async function recordUnfinished(
-  run: LocalRun,
-  started: number,
-  killedFor: KillReason | undefined,
-  code: number | null,
-  signal: NodeJS.Signals | null,
-): Promise<RunResult> {
-  const { exitCode, error } = unfinishedOutcome(run, killedFor, code, signal);
+async function recordUnfinished(run: LocalRun, started: number, end: UnfinishedEnd): Promise<RunResult> {
+  const { exitCode, error } = unfinishedOutcome(run, end);
   const result: RunResult = {
     runId: run.event.runId,
     task: run.event.task,
@@ -160,34 +216,57 @@ async function recordUnfinished(
     exitCode,
     durationMs: Date.now() - started,
     error,
+    ...(end.interruptedAt === undefined ? {} : { interruptedAt: end.interruptedAt }),
   };
-  await recordRunEnd(run.paths, result);
-  return result;
+  return recordRunEnd(run.paths, result);
 }
 
-function unfinishedOutcome(
-  run: LocalRun,
-  killedFor: KillReason | undefined,
-  code: number | null,
-  signal: NodeJS.Signals | null,
-): { exitCode: number; error: RunError } {
-  if (killedFor === 'timeout') {
-    return {
-      exitCode: ExitCode.TIMEOUT,
-      error: { name: 'TimeoutError', message: `The run passed its timeout and was killed after ${Math.round(killAfterMs(run) / 1000)}s.` },
-    };
+function unfinishedOutcome(run: LocalRun, end: UnfinishedEnd): { exitCode: number; error: RunError } {
+  switch (end.killedFor) {
+    case 'timeout':
+      return {
+        exitCode: ExitCode.TIMEOUT,
+        error: {
+          name: 'TimeoutError',
+          message: `The run passed its timeout and was killed after ${Math.round(killAfterMs(run) / 1000)}s.`,
+        },
+      };
+    case 'interrupt-grace':
+      return {
+        exitCode: ExitCode.INTERRUPTED,
+        error: {
+          name: 'InterruptedError',
+          message: `The run was interrupted and did not stop within ${INTERRUPT_GRACE_MS / 1000}s, so it was killed.`,
+        },
+      };
+    case 'interrupt-forced':
+      return {
+        exitCode: ExitCode.INTERRUPTED,
+        error: {
+          name: 'InterruptedError',
+          message: 'The run was interrupted, and a second interrupt forced it to stop at once: it was killed.',
+        },
+      };
+    case 'abandoned': {
+      // Without a failure of its own, the reader of its frames stopped before the result: the CLI failed while showing it.
+      const why =
+        end.failure === undefined ? 'cnf-admin failed while showing it' : `cnf-admin failed while it ran (${describe(end.failure)})`;
+      return { exitCode: ExitCode.SOFTWARE, error: { name: 'RunAbandonedError', message: `The run was killed: ${why}.` } };
+    }
+    case undefined: {
+      const how = end.signal === null ? `exit code ${end.code}` : `signal ${end.signal}`;
+      const cause = end.startError === undefined ? '' : ` (${describe(end.startError)})`;
+      return {
+        exitCode: ExitCode.SOFTWARE,
+        error: { name: 'RunCrashedError', message: `The run ended without a result (${how})${cause}; its last log lines say why.` },
+      };
+    }
   }
-  if (killedFor === 'interrupt') {
-    return {
-      exitCode: ExitCode.INTERRUPTED,
-      error: { name: 'InterruptedError', message: 'The run was interrupted and did not stop in time, so it was killed.' },
-    };
-  }
-  const how = signal === null ? `exit code ${code}` : `signal ${signal}`;
-  return {
-    exitCode: ExitCode.SOFTWARE,
-    error: { name: 'RunCrashedError', message: `The run ended without a result (${how}); its last log lines say why.` },
-  };
+}
+
+/** An error in one line: `RangeError: Maximum call stack size exceeded`. */
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 export { runLocally };

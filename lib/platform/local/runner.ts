@@ -11,7 +11,10 @@
  * stdin, `{ "event": ..., "log": "<log file>" }`; after each, a marker line
  * `\0cnf:<token>:result <RunResult JSON>` on stdout, after its output, so
  * that the reader knows where one evaluation's output ends. The process, and
- * so everything the session declared, lives until stdin closes.
+ * so everything the session declared, lives until stdin closes. A line
+ * `{ "complete": "<line>", "session": "<id>" }` asks for the completions of
+ * a console line instead, answered by `\0cnf:<token>:complete <JSON>`; it is
+ * no run.
  *
  * SIGINT or SIGTERM interrupt the current run through its abort signal.
  */
@@ -23,6 +26,7 @@ import { pathToFileURL } from 'node:url';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { RunResult } from '../../core/run.js';
 import type { AdminHandler } from '../../runtime/admin-handler.js';
+import { registeredCompleter } from '../../runtime/console/completion-hook.js';
 import { readStdin } from './read-stdin.js';
 
 const RESULT_FD = 3;
@@ -38,10 +42,13 @@ async function loadHandler(): Promise<AdminHandler> {
   return ((await import(pathToFileURL(join(taskRoot, 'admin.mjs')).href)) as { handler: AdminHandler }).handler;
 }
 
-/** Calls the handler as Lambda would, with a fresh deadline and interrupt for this run. */
+/**
+ * Calls the handler as Lambda would, with a fresh deadline, and the current
+ * interrupt: one that arrived while the process started (before the handler
+ * loaded) still reaches the run.
+ */
 async function invokeOnce(handler: AdminHandler, event: unknown): Promise<RunResult> {
   const deadline = Date.now() + Number(process.env.CNF_FUNCTION_TIMEOUT_SECONDS ?? 900) * 1000;
-  interrupt = new AbortController();
   const result = await handler(event, {
     awsRequestId: randomUUID(),
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
@@ -70,8 +77,16 @@ async function runSession(token: string): Promise<void> {
   const handler = await loadHandler();
   for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
     if (line.trim() === '') continue;
-    const { event, log } = JSON.parse(line) as { event: unknown; log: string };
+    const request = JSON.parse(line) as { event: unknown; log: string } | { complete: string; session: string };
+    if ('complete' in request) {
+      const completion = (await registeredCompleter()?.(request.session, request.complete)) ?? [[], request.complete];
+      process.stdout.write(`\0cnf:${token}:complete ${JSON.stringify(completion)}\n`);
+      continue;
+    }
+    const { event, log } = request;
     process.env.CNF_RUN_LOG = log;
+    // Each evaluation of a session has an interrupt of its own.
+    interrupt = new AbortController();
     const result = await invokeOnce(handler, event);
     process.stdout.write(`\0cnf:${token}:result ${JSON.stringify(result)}\n`);
   }

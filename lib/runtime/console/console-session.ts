@@ -1,5 +1,6 @@
 import { deserialize, serialize } from 'node:v8';
-import { createContext, runInContext, type Context } from 'node:vm';
+import { createContext, runInContext, runInNewContext, type Context } from 'node:vm';
+import { completeLine, memberNames, valueAt, type Completion } from './console-completion.js';
 import { rewriteInput } from './rewrite-input.js';
 
 /** The globals a console session has besides JavaScript's own: what a Node script would reach for. */
@@ -27,6 +28,11 @@ function nodeGlobals(): Record<string, unknown> {
   };
 }
 
+/** The global names every console session has (JavaScript's and Node's), for completion where no session is at hand. */
+function consoleGlobalNames(): string[] {
+  return [...(runInNewContext('Object.getOwnPropertyNames(globalThis)') as string[]), ...Object.keys(nodeGlobals())];
+}
+
 /** A session's declared variables, saved between evaluations that share no process (AWS). */
 interface SavedState {
   /** The saved values (v8 serialization, base64), or undefined when there are none. */
@@ -45,9 +51,11 @@ interface SavedState {
 class ConsoleSession {
   readonly #context: Context;
   readonly #declared = new Set<string>();
+  readonly #scope: readonly string[];
 
   constructor(scope: Record<string, unknown>) {
     this.#context = createContext({ ...nodeGlobals(), ...scope });
+    this.#scope = Object.keys(scope);
   }
 
   /**
@@ -66,9 +74,15 @@ class ConsoleSession {
     return session;
   }
 
-  /** Evaluates one input and resolves to its completion value. */
-  async evaluate(code: string): Promise<unknown> {
+  /**
+   * Evaluates one input and resolves to its completion value.
+   *
+   * `bindings` are names that belong to this evaluation alone (its `signal`,
+   * its run's `log`); a name the session declared itself is left alone.
+   */
+  async evaluate(code: string, bindings: Record<string, unknown> = {}): Promise<unknown> {
     const rewritten = rewriteInput(code);
+    for (const [name, value] of Object.entries(bindings)) if (!this.#declared.has(name)) this.#context[name] = value;
     for (const name of rewritten.declared) this.#declared.add(name);
     return (await runInContext(rewritten.source, this.#context, { filename: 'console' })) as unknown;
   }
@@ -81,6 +95,30 @@ class ConsoleSession {
       .concat([...this.#declared])
       .filter((name, index, all) => all.indexOf(name) === index)
       .sort();
+  }
+
+  /** The names the inputs declared, sorted. */
+  declaredNames(): string[] {
+    return [...this.#declared].sort();
+  }
+
+  /** Completes the end of a line from what the session holds: its globals, the scope, declared names and their members. */
+  complete(line: string): Completion {
+    const global = runInContext('globalThis', this.#context) as Record<string, unknown>;
+    return completeLine(line, {
+      names: () => [...(runInContext('Object.getOwnPropertyNames(globalThis)', this.#context) as string[]), ...this.#declared],
+      members: (path) => {
+        const found = valueAt((name) => global[name], path);
+        return found === undefined ? undefined : memberNames(found.value);
+      },
+    });
+  }
+
+  /** The member names of each scope value (`notes`, `db`), for completion where the values cannot travel (AWS). */
+  scopeMembers(): Record<string, string[]> {
+    return Object.fromEntries(
+      this.#scope.filter((name) => !this.#declared.has(name)).map((name) => [name, memberNames(this.#context[name]).slice(0, 500)]),
+    );
   }
 
   /** Saves every declared variable whose value survives serialization. */
@@ -102,5 +140,5 @@ class ConsoleSession {
   }
 }
 
-export { ConsoleSession };
+export { consoleGlobalNames, ConsoleSession };
 export type { SavedState };

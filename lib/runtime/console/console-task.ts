@@ -1,31 +1,63 @@
 import { inspect } from 'node:util';
 import { z } from 'zod';
+import type { ConsoleAnswer, ConsoleInput } from '../../core/console-protocol.js';
 import { CONSOLE_TASK } from '../../core/task-catalog.js';
+import { loadConfig } from '../config-loader.js';
 import type { Task } from '../define-task.js';
+import { createRunLogger } from '../logger.js';
 import type { ConsoleScopeFactory } from './define-console.js';
+import { registerCompleter } from './completion-hook.js';
 import { ConsoleSession } from './console-session.js';
-
-/** What one console evaluation returns as its run's output. */
-interface ConsoleOutput {
-  /** The input's value, as `util.inspect` shows it. */
-  readonly result: string;
-  /** The session's declared names, for completion. */
-  readonly names: readonly string[];
-  /** With `state` in the args (AWS): the session's variables to send with the next input. */
-  readonly state?: string;
-  /** With `state` in the args: names whose values could not be carried over. */
-  readonly dropped?: readonly string[];
-}
 
 const consoleArgs = z.strictObject({
   code: z.string().min(1),
   session: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/),
   /** Present when no process outlives an evaluation: the saved variables of the session ('' for none yet). */
   state: z.string().optional(),
-});
+  /** Show the value in colour (the caller's terminal takes ANSI colours). */
+  colors: z.boolean().optional(),
+}) satisfies z.ZodType<ConsoleInput>;
 
 /* On the local stage one process serves a whole console session, so its sessions live here. */
 const sessions = new Map<string, ConsoleSession>();
+
+/** Where the app's console scope comes from, as the admin handler was given it. */
+type ConsoleScopeSource = () => Promise<{ readonly default: ConsoleScopeFactory }>;
+
+let scopeSource: ConsoleScopeSource | undefined;
+
+/** Registers the app's console scope, so that a session can be opened for completion before its first input. */
+function registerConsoleScope(source: ConsoleScopeSource): void {
+  scopeSource = source;
+}
+
+/*
+ * The session process completes a line without a run (a Tab press is not an
+ * audited evaluation), opening the session first when no input has yet: the
+ * scope is what the first input would have built. Completion never breaks
+ * the prompt: where the scope cannot be built, it offers nothing, and the
+ * next input reports the failure as its run's error.
+ */
+registerCompleter(async (id, line) => {
+  try {
+    return (sessions.get(id) ?? (await openForCompletion(id))).complete(line);
+  } catch (error) {
+    return error instanceof Error ? [[], line] : Promise.reject(error);
+  }
+});
+
+async function openForCompletion(id: string): Promise<ConsoleSession> {
+  const config = await loadConfig({ maxAgeSeconds: 0 });
+  const log = createRunLogger({ runId: id, task: CONSOLE_TASK, release: process.env.CNF_RELEASE ?? 'unknown' }, config.secrets);
+  const factory = scopeSource === undefined ? undefined : (await scopeSource()).default;
+  const session = new ConsoleSession({
+    config: config.values,
+    log,
+    ...(factory === undefined ? {} : await factory({ config: config.values, log })),
+  });
+  sessions.set(id, session);
+  return session;
+}
 
 /**
  * The reserved `cnf:console` task: evaluates one console input in a session
@@ -40,6 +72,9 @@ const sessions = new Map<string, ConsoleSession>();
  * whose values survive V8 serialization (plain data: numbers, strings,
  * arrays, objects, dates, maps, sets) carry over; the rest (functions,
  * handles) are listed as dropped, to be re-created.
+ *
+ * Each evaluation sees its own `signal` (aborted when the user interrupts
+ * it: pass it on, `fetch(url, { signal })`) and its run's `log`.
  */
 function consoleTask(factory: ConsoleScopeFactory | undefined): Task {
   return {
@@ -48,7 +83,7 @@ function consoleTask(factory: ConsoleScopeFactory | undefined): Task {
     args: consoleArgs,
     // The saved variables may hold anything a session read, secrets included: never in the ledger or the log.
     options: { sensitiveArgs: ['state'] },
-    async run({ args, config, log }) {
+    async run({ args, config, log, signal }) {
       const input = args as z.output<typeof consoleArgs>;
       const scope = async () => ({ config, log, ...(factory === undefined ? {} : await factory({ config, log })) });
       let session: ConsoleSession;
@@ -58,14 +93,23 @@ function consoleTask(factory: ConsoleScopeFactory | undefined): Task {
         session = sessions.get(input.session) ?? new ConsoleSession(await scope());
         sessions.set(input.session, session);
       }
-      const value = await session.evaluate(input.code);
-      const output: ConsoleOutput = { result: inspect(value, { depth: 4, breakLength: 100 }), names: session.names() };
+      const value = await session.evaluate(input.code, { signal, log });
+      const output: ConsoleAnswer = {
+        // `undefined` stays plain: the console prints nothing for it, coloured or not.
+        result: value === undefined ? 'undefined' : inspect(value, { depth: 4, breakLength: 100, colors: input.colors === true }),
+        names: session.names(),
+        declared: session.declaredNames(),
+      };
       if (input.state === undefined) return output;
       const saved = session.save();
-      return { ...output, ...(saved.state === undefined ? {} : { state: saved.state }), dropped: saved.dropped };
+      return {
+        ...output,
+        ...(saved.state === undefined ? {} : { state: saved.state }),
+        dropped: saved.dropped,
+        members: session.scopeMembers(),
+      };
     },
   };
 }
 
-export { consoleTask };
-export type { ConsoleOutput };
+export { consoleTask, registerConsoleScope };

@@ -1,6 +1,14 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 
-/** What the console's scope is built from. */
+/**
+ * What the console's scope is built from.
+ *
+ * @example
+ * export default defineConsole(async ({ config, log }: ConsoleScopeInput) => {
+ *   log.info('Console scope built');
+ *   return { db: databaseFrom(config) };
+ * });
+ */
 interface ConsoleScopeInput {
   /** The stage's parameter set, read fresh. */
   readonly config: Readonly<Record<string, string>>;
@@ -8,7 +16,13 @@ interface ConsoleScopeInput {
   readonly log: Logger;
 }
 
-/** Builds the names a console session sees: a database handle, the app's modules, anything useful. */
+/**
+ * Builds the names a console session sees: a database handle, the app's modules, anything useful.
+ *
+ * @example
+ * const scope: ConsoleScopeFactory = async ({ config }) => ({ db: databaseFrom(config) });
+ * export default defineConsole(scope);
+ */
 type ConsoleScopeFactory = (input: ConsoleScopeInput) => Promise<Record<string, unknown>>;
 
 /**

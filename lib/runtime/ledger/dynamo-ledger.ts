@@ -13,6 +13,7 @@ import { LEDGER_RETENTION_DAYS, LEDGER_TABLE, lockKey, runKey } from '../../core
 import type { RunRecord } from '../../core/run.js';
 import type { LeaseTiming } from './file-lock.js';
 import { HeartbeatLease } from './heartbeat-lease.js';
+import { parseRunRecord } from './run-record-schema.js';
 import type { ClaimResult, LedgerQuery, LockHolder, LockResult, RunLedger } from './run-ledger.js';
 
 /* Which claim wrote a run's item: a claim whose first put succeeded, but whose answer was lost and retried, finds its own item. */
@@ -32,10 +33,15 @@ function runItem(record: RunRecord): Record<string, unknown> {
   };
 }
 
-function recordOf(item: Record<string, unknown>): RunRecord {
+/** The run record an item holds; a corrupted item is an error (69) that names it, never a run "in progress" for ever. */
+function recordOf(table: string, item: Record<string, unknown>): RunRecord {
   const record = { ...item };
   for (const key of ITEM_KEYS) delete record[key];
-  return record as unknown as RunRecord;
+  return parseRunRecord(
+    record,
+    `${String(item[LEDGER_TABLE.partitionKey])} in table ${table}`,
+    `Fix or delete that item in table ${table}.`,
+  );
 }
 
 /**
@@ -83,7 +89,7 @@ class DynamoLedger implements RunLedger {
     const item = unmarshall(found.Item);
     // The SDK retried a put that had succeeded: the item is this claim's own.
     if (item[CLAIM_TOKEN] === token) return { claimed: true };
-    return { claimed: false, existing: recordOf(item) };
+    return { claimed: false, existing: recordOf(this.table, item) };
   }
 
   async finish(record: RunRecord): Promise<void> {
@@ -124,11 +130,13 @@ class DynamoLedger implements RunLedger {
     const result = await this.client.send(
       new GetItemCommand({ TableName: this.table, Key: marshall({ [LEDGER_TABLE.partitionKey]: runKey(runId) }), ConsistentRead: true }),
     );
-    return result.Item === undefined ? undefined : recordOf(unmarshall(result.Item));
+    return result.Item === undefined ? undefined : recordOf(this.table, unmarshall(result.Item));
   }
 
   async list(query: LedgerQuery = {}): Promise<RunRecord[]> {
     const index = query.task === undefined ? LEDGER_TABLE.byStartedAt : LEDGER_TABLE.byTask;
+    const excluded = query.excludeTasks ?? [];
+    const excludedValues = Object.fromEntries(excluded.map((task, i) => [`:excluded${i}`, task]));
     const records: RunRecord[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -137,14 +145,16 @@ class DynamoLedger implements RunLedger {
           TableName: this.table,
           IndexName: index.indexName,
           KeyConditionExpression: '#key = :value',
-          ExpressionAttributeNames: { '#key': index.partitionKey },
-          ExpressionAttributeValues: marshall({ ':value': query.task ?? 'run' }),
+          ExpressionAttributeNames: { '#key': index.partitionKey, ...(excluded.length === 0 ? {} : { '#task': 'task' }) },
+          ExpressionAttributeValues: marshall({ ':value': query.task ?? 'run', ...excludedValues }),
+          // A filter reads past the items it drops: the loop below goes on until the limit is met.
+          ...(excluded.length === 0 ? {} : { FilterExpression: `NOT #task IN (${Object.keys(excludedValues).join(', ')})` }),
           ScanIndexForward: false,
           ...(query.limit === undefined ? {} : { Limit: query.limit - records.length }),
           ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey as never }),
         }),
       );
-      records.push(...(page.Items ?? []).map((item) => recordOf(unmarshall(item))));
+      records.push(...(page.Items ?? []).map((item) => recordOf(this.table, unmarshall(item))));
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined && (query.limit === undefined || records.length < query.limit));
     return records;
@@ -161,7 +171,7 @@ class DynamoLease extends HeartbeatLease {
     private readonly leaseMs: number,
     heartbeatMs: number,
   ) {
-    super(heartbeatMs);
+    super(heartbeatMs, leaseMs);
   }
 
   protected async renew(): Promise<void> {

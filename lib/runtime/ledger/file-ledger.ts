@@ -4,6 +4,7 @@ import { UnavailableError } from '../../core/errors.js';
 import { isValidRunId, type RunRecord } from '../../core/run.js';
 import { createFileExclusive, isAlreadyExists, readJsonFile, writeFileAtomic } from './atomic-file.js';
 import { acquireFileLock, type LeaseTiming } from './file-lock.js';
+import { parseRunRecord } from './run-record-schema.js';
 import type { ClaimResult, LedgerQuery, LockHolder, LockResult, RunLedger } from './run-ledger.js';
 
 /**
@@ -61,26 +62,27 @@ class FileLedger implements RunLedger {
     const records: RunRecord[] = [];
     for (const name of names.filter((file) => file.endsWith('.json') && !file.startsWith('.'))) {
       const record = await this.#read(join(this.#runs, name));
-      if (record !== undefined && (query.task === undefined || record.task === query.task)) records.push(record);
+      if (record !== undefined && (query.task === undefined || record.task === query.task) && !query.excludeTasks?.includes(record.task))
+        records.push(record);
     }
     records.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
     return query.limit === undefined ? records : records.slice(0, query.limit);
   }
 
-  /** A record, or a clear error naming the file when it is corrupted. */
+  /** A record, or a clear error (69) naming the file when it is not JSON or not a well-formed record. */
   async #read(file: string): Promise<RunRecord | undefined> {
+    const hint = `Move the file out of ${this.#runs} (the run it recorded is then forgotten).`;
+    let value: unknown;
     try {
-      return await readJsonFile<RunRecord>(file);
+      value = await readJsonFile<unknown>(file);
     } catch (error) {
       if (!(error instanceof SyntaxError)) throw error;
       throw new UnavailableError(
         `The run ledger's record ${file} is corrupted: ${(error.cause as Error | undefined)?.message ?? error.message}`,
-        {
-          hint: 'Move the file out of .cnf/local/runs/ (the run it recorded is then forgotten).',
-          cause: error,
-        },
+        { hint, cause: error },
       );
     }
+    return value === undefined ? undefined : parseRunRecord(value, file, hint);
   }
 
   #file(runId: string): string {

@@ -108,7 +108,7 @@ class FileLease extends HeartbeatLease {
     private readonly leaseMs: number,
     heartbeatMs: number,
   ) {
-    super(heartbeatMs);
+    super(heartbeatMs, leaseMs);
   }
 
   protected async renew(): Promise<void> {

@@ -1,10 +1,22 @@
 import { ExitCode } from '../../core/exit-codes.js';
+import type { RefusalName } from '../../core/refusal.js';
 import type { RunRecord } from '../../core/run.js';
 
-/** The outcome of claiming a run id: either it is ours, or the run already happened or is happening. */
+/**
+ * The outcome of claiming a run id: either it is ours, or the run already happened or is happening.
+ *
+ * @example
+ * const claim = await ledger.claim(record);
+ * if (!claim.claimed) return resultOfRecord(claim.existing); // a redelivery: the first run's result
+ */
 type ClaimResult = { readonly claimed: true } | { readonly claimed: false; readonly existing: RunRecord };
 
-/** Who holds a task's lock. */
+/**
+ * Who holds a task's lock.
+ *
+ * @example
+ * const holder: LockHolder = { runId: '20261124-143927-k3f9qz', caller: 'alice', since: new Date().toISOString() };
+ */
 interface LockHolder {
   readonly runId: string;
   readonly caller: string;
@@ -12,7 +24,19 @@ interface LockHolder {
   readonly since: string;
 }
 
-/** A held lock: a lease that its heartbeat keeps alive until it is released. */
+/**
+ * A held lock: a lease that its heartbeat keeps alive until it is released.
+ *
+ * @example
+ * const lock = await ledger.acquireLock('migrate', holder);
+ * if (lock.acquired) {
+ *   try {
+ *     await work(lock.lease.lost); // stop when the lease is lost
+ *   } finally {
+ *     await lock.lease.release();
+ *   }
+ * }
+ */
 interface Lease {
   /** Fires when the lease was lost (it expired and another run took it). */
   readonly lost: AbortSignal;
@@ -20,12 +44,25 @@ interface Lease {
   release(): Promise<void>;
 }
 
-/** The outcome of asking for a lock. */
+/**
+ * The outcome of asking for a lock.
+ *
+ * @example
+ * const lock = await ledger.acquireLock('migrate', holder);
+ * if (!lock.acquired) console.log(`locked by run ${lock.holder.runId} of ${lock.holder.caller}`);
+ */
 type LockResult = { readonly acquired: true; readonly lease: Lease } | { readonly acquired: false; readonly holder: LockHolder };
 
-/** A query over the ledger. */
+/**
+ * A query over the ledger.
+ *
+ * @example
+ * const lastMigrations = await ledger.list({ task: 'migrate', limit: 5 } satisfies LedgerQuery);
+ */
 interface LedgerQuery {
   readonly task?: string;
+  /** Leave out the runs of these tasks. */
+  readonly excludeTasks?: readonly string[];
   /** At most this many records, newest first. */
   readonly limit?: number;
 }
@@ -33,6 +70,13 @@ interface LedgerQuery {
 /**
  * The run ledger: every run recorded once, whatever its source, and the
  * locks that keep a locked task to one run at a time per stage.
+ *
+ * @example
+ * // A ledger of its own (say, for a test): the handler records every run in it.
+ * class MemoryLedger implements RunLedger {
+ *   // claim, finish, acquireLock, get, list
+ * }
+ * export const handler = createAdminHandler({ tasks, ledger: new MemoryLedger() });
  */
 interface RunLedger {
   /**
@@ -54,6 +98,8 @@ interface RunLedger {
 class LedgerUnavailableError extends Error {
   /** 69 when the ledger is unreachable, 75 when it throttled (try again shortly). */
   readonly exitCode: number;
+  /** The refusal's name on the run result. */
+  override name: Extract<RefusalName, 'LedgerUnavailableError' | 'LedgerThrottledError'>;
 
   constructor(message: string, options: ErrorOptions & { readonly throttled?: boolean } = {}) {
     super(message, options);

@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Bundle } from '../../../lib/bundle/build-bundle.js';
 import { releaseIdOf, type BundleFile } from '../../../lib/core/release.js';
 import { AdminAppPropsError } from '../../../lib/construct/errors.js';
-import { bundleCode } from '../../../lib/construct/private/bundle-code.js';
+import { stageBundle } from '../../../lib/bundle/stage-bundle.js';
+import { assetOutdirOf, bundleCode } from '../../../lib/construct/private/bundle-code.js';
 import { newStack, removeOutdirs } from '../support/admin-app-stack.js';
 
 /** A small bundle of its own: random content, so that its release is new to this machine. */
@@ -31,14 +32,14 @@ function filesIn(dir: string): string[] {
 
 afterAll(removeOutdirs);
 
-describe('bundleCode', () => {
+describe('bundleCode of a staged bundle', () => {
   it("writes the bundle into the app's own output directory, and nothing into a directory other users share", () => {
     // given
     const stack = newStack();
     const bundle = tinyBundle();
 
     // when
-    const code = bundleCode(stack, bundle);
+    const code = bundleCode(stageBundle(assetOutdirOf(stack), bundle));
 
     // then
     const outdir = Stage.of(stack)!.assetOutdir;
@@ -51,7 +52,7 @@ describe('bundleCode', () => {
 
   it('refuses a scope that is in no CDK App or Stage, which has no output directory', () => {
     const stack = new Stack(new Construct(undefined as unknown as Construct, 'Root'), 'Orphan');
-    expect(() => bundleCode(stack, tinyBundle())).toThrow(AdminAppPropsError);
-    expect(() => bundleCode(stack, tinyBundle())).toThrow('Root/Orphan is in no CDK App or Stage');
+    expect(() => assetOutdirOf(stack)).toThrow(AdminAppPropsError);
+    expect(() => assetOutdirOf(stack)).toThrow('Root/Orphan is in no CDK App or Stage');
   });
 });

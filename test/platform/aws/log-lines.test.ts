@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LineTally, lineKey, platformReportOf, runEndedOf, runIdTime } from '../../../lib/platform/aws/log-lines.js';
+import { runEndedOf } from '../../../lib/core/run-log.js';
+import { LineTally, lineKey, platformReportOf, runIdTime } from '../../../lib/platform/aws/log-lines.js';
 
 describe('CloudWatch log lines', () => {
   it('sees through the wrapping Lambda gives a console line, in both log formats', () => {

@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UnavailableError } from '../../../lib/core/errors.js';
-import { moveAliasPair, readAliases } from '../../../lib/platform/local/alias-store.js';
+import { moveAliasPair, readAliasPair, readAliases } from '../../../lib/platform/local/alias-store.js';
+import { assertStateDirectories, stateFault } from '../../../lib/platform/local/local-state.js';
 import { LocalParameterStore } from '../../../lib/platform/local/local-parameters.js';
 import { localPaths } from '../../../lib/platform/local/local-paths.js';
 import { tempDir } from '../../support/temp-dir.js';
@@ -22,7 +23,7 @@ describe('the local alias pair', () => {
 
   it.each([
     ['not JSON', '{"live":', /not valid JSON/],
-    ['not a pair', '{"live": {"web": "r-0123456789ab"}}', /alias pair "live" must be/],
+    ['not a pair', '{"live": {"web": "r-0123456789ab"}}', /live\.admin: Invalid input: expected string/],
   ])('is a clear error, not a crash, when corrupted (%s)', async (_case, content, message) => {
     const paths = stage();
     writeFileSync(paths.aliases, content);
@@ -68,5 +69,72 @@ describe('concurrent changes of the local state', () => {
     const paths = stage();
     await Promise.all(Array.from({ length: 8 }, (_, index) => moveAliasPair(paths, `pair${index}`, 'r-0123456789ab')));
     expect(Object.keys(await readAliases(paths)).sort()).toEqual(Array.from({ length: 8 }, (_, index) => `pair${index}`).sort());
+  });
+});
+
+describe('lookups keyed by what a user typed', () => {
+  it('find only own entries: toString, constructor and __proto__ are not parameters or alias pairs', async () => {
+    const paths = stage();
+    const store = new LocalParameterStore(paths.parameters);
+    await store.set('MODE', 'dev', { secure: false });
+    await moveAliasPair(paths, 'live', 'r-0123456789ab');
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      expect(await store.get(name === '__proto__' ? 'valueOf' : name)).toBeUndefined();
+      expect(await readAliasPair(paths, name)).toBeUndefined();
+      expect((await readAliases(paths))[name]).toBeUndefined();
+    }
+    expect(await store.unset('toString')).toBe(false);
+    expect((await store.list()).map((parameter) => parameter.key)).toEqual(['MODE']);
+  });
+});
+
+describe('state files checked against their schema', () => {
+  it.each([
+    [
+      'a value that is not a string',
+      '{"parameters": {"MODE": {"value": 1, "secure": false}}}',
+      /MODE\.value: Invalid input: expected string/,
+    ],
+    ['no parameters object', '{"params": {}}', /parameters: Invalid input/],
+  ])('a parameter file with %s is corrupted state (69), naming the file', async (_case, content, problem) => {
+    const paths = stage();
+    writeFileSync(paths.parameters, content);
+    const error = await new LocalParameterStore(paths.parameters).list().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect((error as Error).message).toContain(paths.parameters);
+    expect((error as Error).message).toMatch(problem);
+  });
+});
+
+describe('file system faults', () => {
+  it('maps a permission error to 77 naming the path, and a file in the way to 69', () => {
+    const denied = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES', path: '/p/.cnf/local/logs' });
+    expect(stateFault(denied, '/p/.cnf')).toMatchObject({
+      exitCode: 77,
+      message: "Cannot write the local stage's state at /p/.cnf/local/logs: permission denied (EACCES).",
+    });
+    const inTheWay = Object.assign(new Error('ENOTDIR'), { code: 'ENOTDIR', path: '/p/.cnf/local' });
+    expect(stateFault(inTheWay, '/p/.cnf')).toBeInstanceOf(UnavailableError);
+    const other = new Error('something else');
+    expect(stateFault(other, '/p/.cnf')).toBe(other);
+  });
+
+  it.each([
+    ['a file', (dir: string) => writeFileSync(join(dir, '.cnf'), 'not a directory'), 'a file'],
+    ['a link to /dev/null', (dir: string) => symlinkSync('/dev/null', join(dir, '.cnf')), 'a device'],
+  ])('.cnf that is %s is unusable state (69), naming it', (_case, make, kind) => {
+    const dir = tempDir('cnf-state');
+    make(dir);
+    const paths = localPaths({ stateDir: join(dir, '.cnf') });
+    const error = (() => {
+      try {
+        assertStateDirectories(paths);
+        return undefined;
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect((error as Error).message).toBe(`The local stage keeps its state in ${join(dir, '.cnf')}, but that is ${kind}, not a directory.`);
   });
 });

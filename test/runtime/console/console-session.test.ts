@@ -27,3 +27,25 @@ describe('ConsoleSession', () => {
     await expect(second.evaluate('helper()')).rejects.toMatchObject({ name: 'ReferenceError' });
   });
 });
+
+describe('ConsoleSession completion and bindings', () => {
+  it('completes members of declared and scope values, and every global and keyword that matches', async () => {
+    const session = new ConsoleSession({ config: { API_URL: 'x' }, notes: { listNotes: () => [] } });
+    await session.evaluate('const rows = [1, 2]');
+    expect(session.complete('notes.li')).toEqual([['notes.listNotes'], 'notes.li']);
+    expect(session.complete('rows.fil')).toEqual([['rows.fill', 'rows.filter'], 'rows.fil']);
+    expect(session.complete('con')[0]).toEqual(['config', 'console', 'const', 'continue']);
+    expect(session.complete('JSON.str')).toEqual([['JSON.stringify'], 'JSON.str']);
+  });
+
+  it('gives each evaluation its own bindings, unless an input declared the name', async () => {
+    const session = new ConsoleSession({});
+    const first = new AbortController();
+    expect(await session.evaluate('signal.aborted', { signal: first.signal })).toBe(false);
+    first.abort();
+    expect(await session.evaluate('signal.aborted', { signal: new AbortController().signal })).toBe(false);
+    await session.evaluate('const signal = "mine"');
+    expect(await session.evaluate('signal', { signal: first.signal })).toBe('mine');
+    expect(session.declaredNames()).toEqual(['signal']);
+  });
+});

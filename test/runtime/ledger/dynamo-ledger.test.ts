@@ -114,6 +114,14 @@ describe('DynamoLedger', () => {
     expect(dynamo.commandCalls(UpdateItemCommand)[0]?.args[0].input.ConditionExpression).toBe('runId = :runId');
   });
 
+  it('refuses a corrupted item as unavailable state (69), naming it, not as a run in progress', async () => {
+    dynamo.on(GetItemCommand).resolves({ Item: marshall({ ...record, pk: 'run#run-1', entity: 'run', exitCode: 'zero' }) });
+    const error = await new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' }))
+      .get('run-1')
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ exitCode: 69, message: expect.stringContaining(`run#run-1 in table ${TABLE} is corrupted: exitCode`) });
+  });
+
   it('lists runs newest first from the byStartedAt or byTask index, across pages', async () => {
     dynamo
       .on(QueryCommand, { IndexName: 'byTask' })
@@ -129,6 +137,26 @@ describe('DynamoLedger', () => {
       IndexName: 'byTask',
       ScanIndexForward: false,
       ExpressionAttributeValues: marshall({ ':value': 'migrate' }),
+    });
+  });
+
+  it('leaves out excluded tasks with a filter, reading on until the limit is met', async () => {
+    dynamo
+      .on(QueryCommand, { IndexName: 'byStartedAt' })
+      // A filtered page may hold fewer items than asked for, yet more follow.
+      .resolvesOnce({ Items: [], LastEvaluatedKey: marshall({ pk: 'run#run-3' }) })
+      .resolvesOnce({ Items: [marshall({ ...record, pk: 'run#run-1', entity: 'run', expiresAt: 1 })] });
+    const runs = await new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' })).list({
+      excludeTasks: ['cnf:console'],
+      limit: 1,
+    });
+    expect(runs.map((run) => run.runId)).toEqual(['run-1']);
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(2);
+    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+      IndexName: 'byStartedAt',
+      FilterExpression: 'NOT #task IN (:excluded0)',
+      ExpressionAttributeNames: { '#key': 'entity', '#task': 'task' },
+      ExpressionAttributeValues: marshall({ ':value': 'run', ':excluded0': 'cnf:console' }),
     });
   });
 });
@@ -176,7 +204,9 @@ describe('the admin handler on a DynamoDB ledger', () => {
     dynamo.on(PutItemCommand).rejects(conditionFailed());
     dynamo
       .on(GetItemCommand)
-      .resolves({ Item: marshall({ ...record, runId: 'run-9', pk: 'run#run-9', exitCode: 0, durationMs: 12, endedAt: 'later' }) });
+      .resolves({
+        Item: marshall({ ...record, runId: 'run-9', pk: 'run#run-9', exitCode: 0, durationMs: 12, endedAt: '2026-11-24T10:00:12.000Z' }),
+      });
     const result = await createAdminHandler({ tasks })({ task: 'migrate', runId: 'run-9' });
     expect(result).toMatchObject({ runId: 'run-9', exitCode: 0, durationMs: 12 });
     expect(ran).toEqual([]);

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { UnavailableError } from '../../../lib/core/errors.js';
 import type { RunRecord } from '../../../lib/core/run.js';
 import { FileLedger } from '../../../lib/runtime/ledger/file-ledger.js';
 import { tempDir } from '../../support/temp-dir.js';
@@ -44,6 +45,7 @@ describe('FileLedger', () => {
     expect((await ledger.list()).map((run) => run.runId)).toEqual(['c', 'b', 'a']);
     expect((await ledger.list({ task: 'migrate' })).map((run) => run.runId)).toEqual(['c', 'a']);
     expect((await ledger.list({ limit: 1 })).map((run) => run.runId)).toEqual(['c']);
+    expect((await ledger.list({ excludeTasks: ['migrate'] })).map((run) => run.runId)).toEqual(['b']);
   });
 
   it('names a corrupted record', async () => {
@@ -52,5 +54,31 @@ describe('FileLedger', () => {
     await ledger.claim(record('a', 'migrate', '2026-01-01T00:00:00Z'));
     writeFileSync(join(dir, 'runs', 'a.json'), '{broken');
     await expect(ledger.list()).rejects.toThrow(`The run ledger's record ${join(dir, 'runs', 'a.json')} is corrupted`);
+  });
+
+  it.each([
+    ['an exit code that is not a number', { exitCode: 'zero' }, /exitCode: .*expected number/],
+    ['a start that is not a time', { startedAt: 'not-a-date' }, /startedAt: expected an ISO 8601 time/],
+    ['an unknown source', { source: 'cron' }, /source: /],
+  ])('refuses a record with %s as corrupted state (69), naming the file and the field', async (_case, change, problem) => {
+    // given a record whose fields were changed by hand
+    const dir = tempDir('cnf-ledger');
+    const ledger = new FileLedger(dir);
+    const file = join(dir, 'runs', 'a.json');
+    await ledger.claim(record('a', 'migrate', '2026-01-01T00:00:00Z'));
+    writeFileSync(file, JSON.stringify({ ...record('a', 'migrate', '2026-01-01T00:00:00Z'), endedAt: '2026-01-01T00:00:01Z', ...change }));
+    // when it is read, then it is an error that names it, not a run in progress for ever
+    const error = await ledger.get('a').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect((error as UnavailableError).exitCode).toBe(69);
+    expect((error as Error).message).toContain(file);
+    expect((error as Error).message).toMatch(problem);
+  });
+
+  it('keeps fields it does not know (written by a newer cnf-admin)', async () => {
+    const dir = tempDir('cnf-ledger');
+    const ledger = new FileLedger(dir);
+    await ledger.claim({ ...record('a', 'migrate', '2026-01-01T00:00:00Z'), ...({ interrupted: true } as object) });
+    expect(await ledger.get('a')).toMatchObject({ runId: 'a', interrupted: true });
   });
 });

@@ -1,0 +1,20 @@
+// The process `buildBundleSync` starts (dist/bundle-worker.mjs): builds a
+// project's bundle, stages it in an output directory, and prints one JSON
+// line: the staged bundle, or the error a user can act on.
+import { CnfError } from '../core/errors.js';
+import { loadProject } from '../core/project.js';
+import { buildBundle } from './build-bundle.js';
+import { stageBundle } from './stage-bundle.js';
+import type { WorkerAnswer } from './build-bundle-sync.js';
+
+const [root, outdir] = process.argv.slice(2);
+let answer: WorkerAnswer;
+try {
+  if (root === undefined || outdir === undefined) throw new Error('usage: bundle-worker <project root> <output directory>');
+  answer = { staged: stageBundle(outdir, await buildBundle(loadProject(root))) };
+} catch (error) {
+  // Anything else is the tool's fault: its stack goes to stderr, and the caller shows it.
+  if (!(error instanceof CnfError)) throw error;
+  answer = { error: { name: error.name, message: error.message, exitCode: error.exitCode, hint: error.hint } };
+}
+process.stdout.write(`${JSON.stringify(answer)}\n`);

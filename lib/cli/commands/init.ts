@@ -1,0 +1,67 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { planInit, type InitPlan } from '../init/init-plan.js';
+import { cdkAppLines } from '../init/init-templates.js';
+import { stylerFor, writeLine, type CliIo } from '../io.js';
+
+/** The options of `cnf-admin init`. */
+interface InitCommandOptions {
+  /** The app name; every resource name derives from it. */
+  readonly app?: string;
+  /** List what would be written, and write nothing. */
+  readonly dryRun?: boolean;
+}
+
+/**
+ * `cnf-admin init`: sets up the project in the working directory (which has
+ * a package.json) for cnf-admin: cdk.json with the app and its stages (or
+ * `context.cnf` merged into the project's own), the admin entry with an
+ * example task, a web entry and a CDK app if there are none, `.gitignore`
+ * lines and a tsconfig.json. It never overwrites a file; run again, it
+ * changes nothing and says so. Ends with the commands to run next.
+ */
+async function init(options: InitCommandOptions, io: CliIo): Promise<number> {
+  const plan = planInit(io.cwd, options.app);
+  const style = stylerFor(io.stdout, io.env);
+  if (plan.writes.length === 0) {
+    writeLine(io.stdout, `Nothing to do: this project is set up for cnf-admin (app ${plan.app}). No file was changed.`);
+    writeLine(io.stdout, style('dim', `Already there: ${plan.kept.join(', ')}.`));
+  } else {
+    writeLine(io.stdout, options.dryRun === true ? `Would set up ${plan.app} (--dry-run: nothing is written):` : `Set up ${plan.app}:`);
+    for (const write of plan.writes) {
+      const verb =
+        write.kind === 'create'
+          ? options.dryRun === true
+            ? 'would create'
+            : 'created'
+          : options.dryRun === true
+            ? 'would update'
+            : 'updated';
+      writeLine(io.stdout, `  ${verb.padEnd(12)} ${write.path}  ${style('dim', write.purpose)}`);
+    }
+    if (plan.kept.length > 0) writeLine(io.stdout, style('dim', `  left as they are: ${plan.kept.join(', ')}`));
+    if (options.dryRun !== true) await applyPlan(io.cwd, plan);
+  }
+  if (plan.ownCdkApp) {
+    writeLine(io.stdout, '\nThis project has a CDK app of its own (cdk.json\'s "app"). Add the admin app to one of its stacks:\n');
+    for (const line of cdkAppLines().split('\n')) writeLine(io.stdout, `  ${line}`);
+  }
+  writeLine(io.stdout, '\nNext:');
+  const task = plan.exampleTask;
+  writeLine(io.stdout, task === undefined ? '  npx cnf-admin tasks --stage local' : `  npx cnf-admin invoke ${task} --stage local`);
+  writeLine(io.stdout, '  npx cdk synth -c stage=prod');
+  writeLine(io.stdout, '  npx cdk deploy -c stage=prod');
+  return 0;
+}
+
+/** Writes the plan: new files only if they are still missing (`wx`), then the files it adds to. */
+async function applyPlan(dir: string, plan: InitPlan): Promise<void> {
+  for (const write of plan.writes) {
+    const file = join(dir, write.path);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, write.contents, { flag: write.kind === 'create' ? 'wx' : 'w' });
+  }
+}
+
+export { init };
+export type { InitCommandOptions };

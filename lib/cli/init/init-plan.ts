@@ -1,0 +1,196 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { UsageError } from '../../core/errors.js';
+import { PROJECT_FILE, projectOf } from '../../core/project.js';
+import { assertValidAppName } from '../../core/stage.js';
+import {
+  adminEntry,
+  CDK_APP_COMMAND,
+  cdkApp,
+  cnfSettings,
+  EXAMPLE_TASK,
+  exampleTask,
+  IGNORED,
+  tsconfig,
+  webEntry,
+} from './init-templates.js';
+
+/** One file `init` writes: a new one, or one it adds to (cdk.json's `context.cnf`, `.gitignore`'s lines). */
+interface PlannedWrite {
+  /** Relative to the project directory, with `/`. */
+  readonly path: string;
+  readonly contents: string;
+  readonly kind: 'create' | 'update';
+  /** What it is, for the report. */
+  readonly purpose: string;
+}
+
+/** What `init` would do in a directory. */
+interface InitPlan {
+  readonly app: string;
+  readonly writes: readonly PlannedWrite[];
+  /** Files that are there already and stay as they are. */
+  readonly kept: readonly string[];
+  /** Whether cdk.json already runs a CDK app of the project's own: `init` then prints the lines to add to it. */
+  readonly ownCdkApp: boolean;
+  /** The task to invoke next, when `init` writes it. */
+  readonly exampleTask: string | undefined;
+}
+
+/** Where `init` puts the CDK app of a project that has none. */
+const CDK_APP_ENTRY = 'bin/cdk-app.ts';
+
+/**
+ * Works out what `cnf-admin init` writes in `dir`, reading but writing
+ * nothing: never a file that exists, except cdk.json (to add `context.cnf`
+ * and, when it runs no app, `"app"`) and `.gitignore` (to add lines).
+ *
+ * @throws UsageError when there is no package.json, when it is not an ES
+ * module package, or when no valid app name is given or can be derived.
+ */
+function planInit(dir: string, requestedApp: string | undefined): InitPlan {
+  const pkg = readPackageJson(dir);
+  const writes: PlannedWrite[] = [];
+  const kept: string[] = [];
+  const cdkJsonFile = join(dir, PROJECT_FILE);
+  const existing = existsSync(cdkJsonFile) ? readJson(cdkJsonFile) : undefined;
+  const context = (existing?.context ?? {}) as Record<string, unknown>;
+  const current = context.cnf as { app?: unknown } | undefined;
+  const app = appNameOf(requestedApp, current?.app, pkg.name);
+  const cdkJson: Record<string, unknown> = { ...(existing ?? {}) };
+  // An "app" that is not init's, or a CDK app entry that cdk.json does not run yet, is the project's own.
+  const ownCdkApp = existing?.app === undefined ? existsSync(join(dir, CDK_APP_ENTRY)) : existing.app !== CDK_APP_COMMAND(CDK_APP_ENTRY);
+  if (current === undefined) {
+    if (!ownCdkApp && cdkJson.app === undefined) cdkJson.app = CDK_APP_COMMAND(CDK_APP_ENTRY);
+    cdkJson.context = { ...context, cnf: cnfSettings(app) };
+    writes.push({
+      path: PROJECT_FILE,
+      contents: `${JSON.stringify(cdkJson, null, 2)}\n`,
+      kind: existing === undefined ? 'create' : 'update',
+      purpose: existing === undefined ? `app ${app}, stages local, dev, prod` : `context.cnf added (app ${app}); other keys unchanged`,
+    });
+  } else {
+    kept.push(PROJECT_FILE);
+  }
+
+  const project = projectOf(dir, cdkJson);
+  const path = (absolute: string) => relative(dir, absolute).split('\\').join('/');
+  const create = (file: string, contents: string, purpose: string): boolean => {
+    if (existsSync(join(dir, file))) {
+      kept.push(file);
+      return false;
+    }
+    writes.push({ path: file, contents, kind: 'create', purpose });
+    return true;
+  };
+  const wroteAdmin = create(path(project.adminEntry), adminEntry(), `the admin entry, with the task ${EXAMPLE_TASK}`);
+  if (wroteAdmin) create(path(join(dirname(project.adminEntry), 'tasks', `${EXAMPLE_TASK}.ts`)), exampleTask(), 'an example task');
+  create(path(project.webEntry), webEntry(), 'the web entry');
+  if (cdkJson.app === CDK_APP_COMMAND(CDK_APP_ENTRY)) create(CDK_APP_ENTRY, cdkApp(app), 'the CDK app: one AdminApp stack per stage');
+  create('tsconfig.json', tsconfig(), 'TypeScript settings (type-check only)');
+  planGitignore(dir, writes, kept);
+  return { app, writes, kept, ownCdkApp, exampleTask: wroteAdmin ? EXAMPLE_TASK : undefined };
+}
+
+function planGitignore(dir: string, writes: PlannedWrite[], kept: string[]): void {
+  const file = join(dir, '.gitignore');
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const lines = new Set(text.split(/\r?\n/).map((line) => line.trim().replace(/^\//, '')));
+  const missing = IGNORED.filter((entry) => !lines.has(entry) && !lines.has(entry.replace(/\/$/, '')));
+  if (missing.length === 0) {
+    kept.push('.gitignore');
+    return;
+  }
+  const separator = text === '' || text.endsWith('\n') ? '' : '\n';
+  writes.push({
+    path: '.gitignore',
+    contents: `${text}${separator}${missing.join('\n')}\n`,
+    kind: text === '' && !existsSync(file) ? 'create' : 'update',
+    purpose: `ignores ${missing.join(' and ')}`,
+  });
+}
+
+function readPackageJson(dir: string): { name?: unknown } {
+  const file = join(dir, 'package.json');
+  if (!existsSync(file)) {
+    throw new UsageError(`No package.json in ${dir}.`, {
+      hint: "Run cnf-admin init in your app's directory, or create one first: npm init -y && npm pkg set type=module",
+    });
+  }
+  const pkg = readJson(file);
+  if (pkg.type !== 'module') {
+    throw new UsageError(
+      `${file} is not an ES module package ("type" is ${JSON.stringify(pkg.type ?? null)}, cnf-admin projects need "module").`,
+      { hint: 'Set it with npm pkg set type=module (init never changes package.json itself), then run cnf-admin init again.' },
+    );
+  }
+  return pkg;
+}
+
+function readJson(file: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new UsageError(`${file} must hold a JSON object, got: ${JSON.stringify(parsed)}`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** The app name: `--app`, else the one cdk.json has, else the package name made valid. */
+function appNameOf(requested: string | undefined, configured: unknown, packageName: unknown): string {
+  if (requested !== undefined) {
+    checkAppName(requested, '--app');
+    if (configured !== undefined && configured !== requested) {
+      throw new UsageError(`--app ${requested} differs from the app this project has already: ${JSON.stringify(configured)} in cdk.json.`, {
+        hint: 'Leave out --app, or change context.cnf.app in cdk.json yourself (it names every deployed resource).',
+      });
+    }
+    return requested;
+  }
+  if (configured !== undefined) return configured as string;
+  const derived = appNameFromPackage(typeof packageName === 'string' ? packageName : '');
+  if (derived === undefined) {
+    throw new UsageError(`Cannot make an app name from the package name ${JSON.stringify(packageName ?? null)}.`, {
+      hint: 'Name the app: cnf-admin init --app <name> (lower-case letters, digits and -, starting with a letter).',
+    });
+  }
+  return derived;
+}
+
+function checkAppName(name: string, source: string): void {
+  try {
+    assertValidAppName(name);
+  } catch (error) {
+    throw new UsageError(`${source}: ${(error as Error).message}`, {
+      cause: error,
+      hint: 'For example: cnf-admin init --app my-app (every resource name derives from it: my-app-prod-admin).',
+    });
+  }
+}
+
+/**
+ * A valid app name from a package name: without its scope, lower-case, other
+ * characters as `-`, starting with a letter, at most 32 characters;
+ * undefined when nothing is left (`@scope/123`).
+ *
+ * @example
+ * appNameFromPackage('@acme/Billing_API'); // 'billing-api'
+ */
+function appNameFromPackage(packageName: string): string | undefined {
+  const name = packageName
+    .replace(/^@[^/]*\//, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .slice(0, 32)
+    .replace(/-+$/, '');
+  return name === '' ? undefined : name;
+}
+
+export { appNameFromPackage, CDK_APP_ENTRY, planInit };
+export type { InitPlan, PlannedWrite };

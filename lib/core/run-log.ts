@@ -1,0 +1,64 @@
+import type { RunResult } from './run.js';
+
+/*
+ * The admin function's own lines about a run, as its structured log (one
+ * JSON object a line, `message` and the run's `runId`, `task`, `release`)
+ * carries them. The runtime writes them; the AWS platform reads a run's
+ * result from its `Run ended` line in CloudWatch, and the console leaves
+ * them out of what it shows. Both sides take the wording from here.
+ */
+
+/** The line that opens a run, with its source, caller, args and stage. */
+const RUN_STARTED = 'Run started';
+
+/** The line that closes a run: it carries {@link RunEndedFields}. */
+const RUN_ENDED = 'Run ended';
+
+/** The line logged when the task threw, with the error. */
+const TASK_THREW = 'The task threw';
+
+/** The same, when the task threw after it was told to stop (timeout, interrupt, lost lock). */
+const TASK_THREW_AFTER_STOP = 'The task threw after it was told to stop';
+
+/** The line that says why the task is being stopped: `Stopping the task: <reason>`. */
+const STOPPING_TASK = 'Stopping the task';
+
+/** The admin function's bookkeeping lines, which a console session does not show. */
+const BOOKKEEPING_MESSAGES: readonly string[] = [RUN_STARTED, RUN_ENDED, TASK_THREW];
+
+/** What the `Run ended` line carries beside the run's keys. */
+interface RunEndedFields {
+  readonly exitCode: number;
+  readonly durationMs: number;
+  /** ISO 8601: when an interrupt reached the run, if one did (see RunResult.interruptedAt). */
+  readonly interruptedAt?: string;
+}
+
+/**
+ * The run's result from its `Run ended` line, if `line` is that line of the
+ * run `runId`.
+ *
+ * @example
+ * runEndedOf('{"message":"Run ended","runId":"r1","task":"migrate","release":"r-0123456789ab","exitCode":0,"durationMs":7}', 'r1');
+ * // { runId: 'r1', task: 'migrate', release: 'r-0123456789ab', exitCode: 0, durationMs: 7 }
+ */
+function runEndedOf(line: string, runId: string): RunResult | undefined {
+  if (!line.includes(RUN_ENDED)) return undefined;
+  try {
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    if (entry.message !== RUN_ENDED || entry.runId !== runId || typeof entry.exitCode !== 'number') return undefined;
+    return {
+      runId,
+      task: String(entry.task ?? ''),
+      release: String(entry.release ?? ''),
+      exitCode: entry.exitCode,
+      durationMs: typeof entry.durationMs === 'number' ? entry.durationMs : 0,
+    };
+  } catch (error) {
+    if (error instanceof SyntaxError) return undefined;
+    throw error;
+  }
+}
+
+export { BOOKKEEPING_MESSAGES, RUN_ENDED, RUN_STARTED, runEndedOf, STOPPING_TASK, TASK_THREW, TASK_THREW_AFTER_STOP };
+export type { RunEndedFields };

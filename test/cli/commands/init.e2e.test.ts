@@ -1,0 +1,165 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../support/cli.js';
+import { tempDir } from '../../support/temp-dir.js';
+
+/** A directory with a package.json, as `npm init` leaves it (ESM). */
+function appDir(pkg: Record<string, unknown> = { name: 'billing', version: '1.0.0', type: 'module' }): string {
+  const dir = tempDir('cnf-init');
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+  return dir;
+}
+
+/** Every file below `dir` with its contents and modification time, for "nothing changed" checks. */
+function snapshot(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name))
+      .map((file) => [relative(dir, file).split(sep).join('/'), `${statSync(file).mtimeMs} ${readFileSync(file, 'utf8')}`]),
+  );
+}
+
+const init = (dir: string, ...args: string[]) => runCli(['init', ...args], { cwd: dir });
+const json = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>;
+
+describe('cnf-admin init', () => {
+  it('sets up an empty project: cdk.json, entries, an example task, a CDK app, tsconfig, .gitignore; then prints the next commands', async () => {
+    const dir = appDir({ name: '@acme/Billing_API', version: '1.0.0', type: 'module' });
+
+    const result = await init(dir);
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(json(join(dir, 'cdk.json'))).toEqual({
+      app: 'npx cnf-admin cdk-app bin/cdk-app.ts',
+      context: {
+        cnf: {
+          app: 'billing-api',
+          stages: { local: { platform: 'local' }, dev: { platform: 'aws' }, prod: { platform: 'aws' } },
+        },
+      },
+    });
+    expect(Object.keys(snapshot(dir)).sort()).toEqual([
+      '.gitignore',
+      'bin/cdk-app.ts',
+      'cdk.json',
+      'lambda/admin.ts',
+      'lambda/tasks/hello.ts',
+      'lambda/web.ts',
+      'package.json',
+      'tsconfig.json',
+    ]);
+    expect(readFileSync(join(dir, 'lambda', 'admin.ts'), 'utf8')).toContain("hello: () => import('./tasks/hello.js')");
+    expect(readFileSync(join(dir, 'lambda', 'tasks', 'hello.ts'), 'utf8')).toContain("from 'cnf-admin/runtime'");
+    expect(readFileSync(join(dir, 'bin', 'cdk-app.ts'), 'utf8')).toContain("new AdminApp(stack, 'Admin', { stage })");
+    expect(readFileSync(join(dir, 'bin', 'cdk-app.ts'), 'utf8')).toContain('`billing-api-${stage}`');
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe('.cnf/\ncdk.out/\n');
+    expect(result.stdout).toContain('Set up billing-api:');
+    expect(result.stdout).toMatch(/Next:\n {2}npx cnf-admin invoke hello --stage local\n {2}npx cdk synth -c stage=prod\n/);
+  });
+
+  it('changes nothing when run twice, and says so', async () => {
+    const dir = appDir();
+    expect((await init(dir)).code).toBe(0);
+    const before = snapshot(dir);
+
+    const again = await init(dir);
+
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('Nothing to do: this project is set up for cnf-admin (app billing). No file was changed.');
+    expect(snapshot(dir)).toEqual(before);
+    expect(again.stdout).not.toContain('CDK app of its own');
+  });
+
+  it("merges context.cnf into a project's cdk.json without touching its other keys, and keeps its files", async () => {
+    const dir = appDir();
+    const cdkJson = {
+      app: 'npx ts-node bin/infra.ts',
+      watch: { include: ['**'] },
+      context: { '@aws-cdk/core:newStyleStackSynthesis': true },
+    };
+    writeFileSync(join(dir, 'cdk.json'), JSON.stringify(cdkJson));
+    mkdirSync(join(dir, 'lambda'));
+    writeFileSync(join(dir, 'lambda', 'web.ts'), '// mine\n');
+    writeFileSync(join(dir, 'tsconfig.json'), '{}\n');
+    writeFileSync(join(dir, '.gitignore'), 'node_modules\n/cdk.out');
+
+    const result = await init(dir, '--app', 'ledger');
+
+    expect(result.code, result.stderr).toBe(0);
+    const written = json(join(dir, 'cdk.json'));
+    expect(written.app).toBe(cdkJson.app);
+    expect(written.watch).toEqual(cdkJson.watch);
+    expect(written.context['@aws-cdk/core:newStyleStackSynthesis']).toBe(true);
+    expect(written.context.cnf.app).toBe('ledger');
+    expect(readFileSync(join(dir, 'lambda', 'web.ts'), 'utf8')).toBe('// mine\n');
+    expect(readFileSync(join(dir, 'tsconfig.json'), 'utf8')).toBe('{}\n');
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe('node_modules\n/cdk.out\n.cnf/\n');
+    expect(existsSync(join(dir, 'lambda', 'admin.ts'))).toBe(true);
+    expect(result.stdout).toContain('left as they are: lambda/web.ts, tsconfig.json');
+  });
+
+  it("prints the lines to add to a CDK app of the project's own instead of writing one", async () => {
+    const dir = appDir();
+    writeFileSync(join(dir, 'cdk.json'), JSON.stringify({ app: 'npx tsx infra/main.ts' }));
+
+    const result = await init(dir);
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(existsSync(join(dir, 'bin', 'cdk-app.ts'))).toBe(false);
+    expect(json(join(dir, 'cdk.json')).app).toBe('npx tsx infra/main.ts');
+    expect(result.stdout).toContain('This project has a CDK app of its own');
+    expect(result.stdout).toContain("import { AdminApp } from 'cnf-admin/construct';");
+    expect(result.stdout).toContain("new AdminApp(stack, 'Admin', {});");
+  });
+
+  it('lists what it would write with --dry-run, and writes nothing', async () => {
+    const dir = appDir();
+    const before = snapshot(dir);
+
+    const result = await init(dir, '--dry-run');
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Would set up billing (--dry-run: nothing is written):');
+    expect(result.stdout).toMatch(/would create +cdk\.json/);
+    expect(result.stdout).toMatch(/would create +lambda\/tasks\/hello\.ts/);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it.each([
+    [
+      'no package.json',
+      () => tempDir('cnf-init-empty'),
+      [],
+      /^cnf-admin: No package\.json in .*\nRun cnf-admin init in your app's directory/,
+    ],
+    [
+      'a CommonJS package',
+      () => appDir({ name: 'billing', type: 'commonjs' }),
+      [],
+      /is not an ES module package \("type" is "commonjs".*\nSet it with npm pkg set type=module/,
+    ],
+    ['a package without a type', () => appDir({ name: 'billing' }), [], /"type" is null/],
+    [
+      'an invalid --app',
+      () => appDir(),
+      ['--app', 'Billing_API'],
+      /^cnf-admin: --app: App name must be .* got: "Billing_API"\nFor example: cnf-admin init --app my-app/,
+    ],
+    [
+      'a package name that makes no app name',
+      () => appDir({ name: '@acme/123', type: 'module' }),
+      [],
+      /Cannot make an app name from the package name "@acme\/123"/,
+    ],
+  ])('refuses %s with exit 64 and a hint, writing nothing', async (_case, makeDir, args, message) => {
+    const dir = makeDir();
+    const before = snapshot(dir);
+    const result = await init(dir, ...args);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(snapshot(dir)).toEqual(before);
+  });
+});

@@ -1,0 +1,188 @@
+/**
+ * Damaged local state through the real binary: a corrupted ledger record, a
+ * release whose bundle lost files, a run whose log is gone, a `.cnf` that is
+ * not a directory or not writable, an unusable TMPDIR. Each ends with the
+ * documented exit code and one clear line, never a stack and never a lie.
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_BIN, cliEnvironment, finished, type CliResult } from '../support/cli.js';
+import { createTestProject, type TestProject } from '../support/test-project.js';
+import { tempDir } from '../support/temp-dir.js';
+
+let project: TestProject;
+const others: TestProject[] = [];
+
+const STACK_FRAME = /\n\s+at .+:\d+:\d+/;
+
+function expectClearError(result: CliResult, code: number, message: string | RegExp): void {
+  expect(result.stderr).toMatch(typeof message === 'string' ? new RegExp(message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : message);
+  expect(result.stderr).not.toMatch(STACK_FRAME);
+  expect(result.stderr).not.toContain('failed unexpectedly');
+  expect(result.code).toBe(code);
+}
+
+async function runId(result: CliResult): Promise<string> {
+  expect(result.code).toBe(0);
+  return (JSON.parse(result.stdout) as { runId: string }).runId;
+}
+
+function freshProject(): TestProject {
+  const created = createTestProject('tasks');
+  others.push(created);
+  return created;
+}
+
+beforeAll(async () => {
+  project = createTestProject('tasks');
+  expect((await project.cli(['deploy'])).code).toBe(0);
+});
+
+afterAll(async () => {
+  await project.cleanup();
+  for (const other of others) await other.cleanup();
+});
+
+describe('a corrupted ledger record', () => {
+  it('"exitCode": "zero" is corrupted state (69) naming the file, not a run in progress for ever', async () => {
+    // given a finished run whose record was edited by hand
+    const id = await runId(await project.cli(['invoke', 'noop', '--json']));
+    const file = join(project.dir, '.cnf', 'local', 'runs', `${id}.json`);
+    const record = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...record, exitCode: 'zero', startedAt: 'not-a-date' }));
+    try {
+      // then every reader says so, naming the file and the fields
+      for (const args of [['runs'], ['runs', 'show', id], ['logs', id]]) {
+        const result = await project.cli(args);
+        expectClearError(result, 69, `The run ledger's record ${file} is corrupted`);
+        expect(result.stderr).toMatch(/startedAt: expected an ISO 8601 time; exitCode: Invalid input: expected number/);
+        expect(result.stdout).not.toContain('in progress');
+      }
+      // and a retry of its run id is refused, runs nothing, and says why
+      const retry = await project.cli(['invoke', 'noop', '--run-id', id]);
+      expectClearError(retry, 69, 'is corrupted');
+    } finally {
+      writeFileSync(file, JSON.stringify(record));
+    }
+  });
+});
+
+describe('a release whose bundle lost files', () => {
+  it('is damaged: invoke exits 69 saying to deploy again, status says damaged, and a deploy repairs it', async () => {
+    // given the live release with one of its task modules deleted
+    const releases = join(project.dir, '.cnf', 'local', 'releases');
+    const [release] = readdirSync(releases).filter((name) => name.startsWith('r-'));
+    const bundle = join(releases, String(release), 'bundle');
+    rmSync(join(bundle, 'admin.mjs'));
+    // when a task is invoked, then nothing runs: the release is damaged
+    const invoked = await project.cli(['invoke', 'noop']);
+    expectClearError(invoked, 69, `Release ${release} is damaged: 1 of its`);
+    expect(invoked.stderr).toContain('files are missing (admin.mjs)');
+    expect(invoked.stderr).toContain('cnf-admin deploy --stage local');
+    expect(invoked.stderr).not.toContain('▶');
+    // and status says so, not that the working tree matches
+    const status = await project.cli(['status']);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain(`The live release ${release} is damaged`);
+    expect(status.stdout).not.toContain('matches');
+    // when the same sources are deployed again, then the release is whole and runs
+    expect((await project.cli(['deploy'])).code).toBe(0);
+    expect((await project.cli(['invoke', 'noop'])).code).toBe(0);
+    expect((await project.cli(['status'])).stdout).toContain('The working tree matches the live release.');
+  });
+
+  it('a bundle file changed in place (same size or not) is damaged to status, which hashes every file', async () => {
+    const releases = join(project.dir, '.cnf', 'local', 'releases');
+    const [release] = readdirSync(releases).filter((name) => name.startsWith('r-'));
+    const manifest = join(releases, String(release), 'bundle', 'manifest.json');
+    const original = readFileSync(manifest);
+    writeFileSync(manifest, Buffer.from(original.toString('utf8').replace(/[a-z]/, 'Z')));
+    try {
+      const status = await project.cli(['status']);
+      expect(status.stdout).toMatch(/is damaged: 1 changed since it was stored \(manifest\.json\)/);
+    } finally {
+      writeFileSync(manifest, original);
+    }
+  });
+});
+
+describe('a run whose log file is gone', () => {
+  it('logs says the log is gone (69), never a clean ✔; runs show still shows the record', async () => {
+    const id = await runId(await project.cli(['invoke', 'noop', '--json']));
+    rmSync(join(project.dir, '.cnf', 'local', 'logs', `${id}.log`));
+    const logs = await project.cli(['logs', id]);
+    expectClearError(logs, 69, `The log of run ${id} is gone`);
+    expect(logs.stderr).toContain('ended with exit 0');
+    expect(logs.stderr).not.toContain('✔');
+    const show = await project.cli(['runs', 'show', id]);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toContain(`run      ${id}`);
+    expect(show.stderr).toContain(`No log to show: The log of run ${id} is gone`);
+  });
+});
+
+describe('a .cnf that is not a usable directory', () => {
+  it.each([
+    ['a file', (dir: string) => writeFileSync(join(dir, '.cnf'), 'oops'), 'a file'],
+    ['a symbolic link to /dev/null', (dir: string) => symlinkSync('/dev/null', join(dir, '.cnf')), 'a device'],
+  ])('.cnf that is %s: 69 naming it, for every command', async (_case, make, kind) => {
+    const broken = freshProject();
+    make(broken.dir);
+    for (const args of [['invoke', 'noop'], ['deploy'], ['runs'], ['config', 'set', 'A', 'b']]) {
+      expectClearError(await broken.cli(args), 69, `The local stage keeps its state in ${join(broken.dir, '.cnf')}, but that is ${kind}`);
+    }
+  });
+
+  it('a .cnf the user cannot write: 77 naming the path, and nothing ran', async () => {
+    // given a project whose state belongs to another user (root made it; the CLI runs as nobody)
+    const shared = freshProject();
+    const id = await runId(await shared.cli(['invoke', 'noop', '--json']));
+    // everything on the way to the project readable by nobody, the state itself writable only by root
+    for (let dir = shared.dir; dir !== tmpdir() && dir !== dirname(dir); dir = dirname(dir)) chmodSync(dir, 0o755);
+    const asNobody = spawn(process.execPath, [CLI_BIN, 'invoke', 'noop'], {
+      cwd: shared.dir,
+      env: cliEnvironment({ HOME: tempDir('cnf-nobody-home') }),
+      uid: 65534,
+      gid: 65534,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const result = await finished(asNobody);
+    // then it says which path it cannot write, with 77
+    expectClearError(
+      result,
+      77,
+      `Cannot write the local stage's state at ${join(shared.dir, '.cnf', 'local')}: permission denied (EACCES).`,
+    );
+    expect(result.stderr).not.toContain("Unhandled 'error' event");
+    // and the ledger holds only the run that happened
+    const runs = JSON.parse((await shared.cli(['runs', '--json'])).stdout) as { runId: string }[];
+    expect(runs.map((run) => run.runId)).toEqual([id]);
+  });
+});
+
+describe('an unusable TMPDIR', () => {
+  it.each([
+    ['missing', () => join(tempDir('cnf-tmp'), 'gone'), 'it does not exist'],
+    [
+      'a file',
+      () => {
+        const file = join(tempDir('cnf-tmp'), 'file');
+        writeFileSync(file, '');
+        return file;
+      },
+      'not a directory',
+    ],
+  ])('%s: one line says so, /tmp serves instead, and deploy and invoke work', async (_case, make, problem) => {
+    const tmp = make();
+    const env = { TMPDIR: tmp };
+    const fresh = freshProject();
+    const deployed = await fresh.cli(['deploy'], { env });
+    expect(deployed.stderr).toContain(`TMPDIR=${tmp} is not usable (${problem}); using /tmp instead.`);
+    expect(deployed.stderr).not.toMatch(STACK_FRAME);
+    expect(deployed.code).toBe(0);
+    expect((await fresh.cli(['invoke', 'noop'], { env })).code).toBe(0);
+  });
+});

@@ -1,0 +1,179 @@
+/**
+ * Interrupts and faults of `invoke` on the local stage, through the real
+ * binary: the exit code says what the ledger records, an interrupt is 130
+ * only for a run that stopped because of it, and nothing hangs.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../lib/core/run.js';
+import { finished, spawnCli, type CliResult } from '../support/cli.js';
+import { createTestProject, type TestProject } from '../support/test-project.js';
+
+let project: TestProject;
+
+const STACK_FRAME = /\n\s+at .+:\d+:\d+/;
+
+/** Starts `cnf-admin` and collects its output; `seen` resolves once a stream shows the text. */
+function start(args: readonly string[]): {
+  child: ChildProcess;
+  result: Promise<CliResult>;
+  seen(text: string): Promise<void>;
+} {
+  const child = spawnCli(args, { cwd: project.dir });
+  let output = '';
+  const waiting: { text: string; resolve: () => void }[] = [];
+  const collect = (chunk: Buffer): void => {
+    output += chunk.toString();
+    for (const wait of waiting.filter((entry) => output.includes(entry.text))) {
+      waiting.splice(waiting.indexOf(wait), 1);
+      wait.resolve();
+    }
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const result = finished(child);
+  return {
+    child,
+    result,
+    seen: (text) =>
+      output.includes(text)
+        ? Promise.resolve()
+        : new Promise<void>((resolve, reject) => {
+            waiting.push({ text, resolve });
+            void result.then(() => reject(new Error(`The CLI ended without printing ${JSON.stringify(text)}:\n${output}`)));
+          }),
+  };
+}
+
+async function record(runId: string): Promise<RunRecord> {
+  const shown = await project.cli(['runs', 'show', runId, '--json']);
+  expect(shown.code).toBe(0);
+  return JSON.parse(shown.stdout) as RunRecord;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw error;
+  }
+}
+
+beforeAll(() => {
+  project = createTestProject('tasks');
+});
+
+afterAll(async () => {
+  await project.cleanup();
+});
+
+describe('interrupts', () => {
+  it('before the run starts (a first deploy under way): exits 130 at once, and nothing ran', async () => {
+    const run = start(['invoke', 'noop', '--run-id', 'never-ran']);
+    await run.seen('No local release yet: deploying the working tree first.');
+    run.child.kill('SIGTERM');
+    const result = await run.result;
+    expect(result.code).toBe(130);
+    expect(result.signal).toBeNull();
+    expect(result.stderr).toContain('Interrupted: nothing ran.');
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+    expect((await project.cli(['runs', 'show', 'never-ran'])).code).toBe(64);
+  });
+
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
+    '%s on a task that finishes anyway: exits with its own code, and the ledger records it and that it was interrupted',
+    async (signal) => {
+      const runId = `ignored-${signal.toLowerCase()}`;
+      const run = start(['invoke', 'ignore-stop', '--run-id', runId, '--json', '--', '--code', '3']);
+      await run.seen('working');
+      run.child.kill(signal);
+      const result = await run.result;
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain('work finished');
+      expect(result.stderr).toContain('The task was asked to stop but ended on its own terms: exit 3 is its own');
+      const printed = JSON.parse(result.stdout) as { exitCode: number; interruptedAt?: string; error?: unknown; output: unknown };
+      expect(printed).toMatchObject({ exitCode: 3, output: { finished: true }, interruptedAt: expect.any(String) });
+      expect(printed.error).toBeUndefined();
+      const recorded = await record(runId);
+      expect(recorded).toMatchObject({ exitCode: 3, interruptedAt: printed.interruptedAt, endedAt: expect.any(String) });
+      expect(recorded.error).toBeUndefined();
+    },
+  );
+
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
+    '%s on a task that stops through its signal: 130, recorded so, never the signal’s own code',
+    async (signal) => {
+      const runId = `stopped-${signal.toLowerCase()}`;
+      const run = start(['invoke', 'wait-for-stop', '--run-id', runId]);
+      await run.seen('waiting for a stop');
+      run.child.kill(signal);
+      const result = await run.result;
+      expect(result.code).toBe(130);
+      expect(result.signal).toBeNull();
+      expect(result.stderr).toContain('InterruptedError');
+      expect(await record(runId)).toMatchObject({ exitCode: 130, interruptedAt: expect.any(String), error: { name: 'InterruptedError' } });
+    },
+  );
+
+  it('a second Ctrl-C stops the run at once, and says that the user forced it', async () => {
+    const run = start(['invoke', 'ignore-stop', '--run-id', 'forced', '--', '--linger-ms', '600000']);
+    await run.seen('working');
+    run.child.kill('SIGINT');
+    await run.seen('told to stop; finishing the work anyway');
+    const forcedAt = Date.now();
+    run.child.kill('SIGINT');
+    const result = await run.result;
+    expect(Date.now() - forcedAt).toBeLessThan(5_000);
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain('a second interrupt forced it to stop at once');
+    expect(result.stderr).not.toContain('did not stop');
+    expect(result.stdout).not.toContain('work finished');
+    expect(await record('forced')).toMatchObject({
+      exitCode: 130,
+      interruptedAt: expect.any(String),
+      error: { name: 'InterruptedError', message: expect.stringContaining('a second interrupt forced it') },
+    });
+    expect((await project.cli(['runs', 'show', 'forced'])).stdout).toMatch(/^stop {5}interrupted at \d{4}-\d\d-\d\dT/m);
+  });
+});
+
+describe('nothing hangs', () => {
+  it('refuses --args nested 5000 levels deep before anything starts: 64, naming the limit', async () => {
+    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const result = await project.cli(['invoke', 'echo', '--run-id', 'too-deep', '--args', deep]);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain('--args: nested more than 32 levels deep; task args may nest at most 32 levels.');
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+    expect((await project.cli(['runs', 'show', 'too-deep'])).code).toBe(64);
+  });
+
+  it('refuses args over 256 KB before anything starts: 64, naming the limit', async () => {
+    // (one argument of a process may hold 128 KB: three make 300 KB)
+    const tag = 'x'.repeat(100 * 1024);
+    const result = await project.cli(['invoke', 'echo', '--', '--count', '1', '--tags', tag, '--tags', tag, '--tags', tag]);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toMatch(/The task args: 300 KB; task args may take at most 256 KB \(Lambda's payload limit/);
+  });
+
+  it('an internal error of the CLI during a run ends the run, records it and exits 70 with one line', async () => {
+    // the task prints a log line nested 5000 levels deep, which the CLI fails to render, and then works on until killed
+    const run = start(['invoke', 'deep-log', '--run-id', 'abandoned']);
+    const result = await run.result;
+    expect(result.code).toBe(70);
+    const pid = Number(/pid=(\d+)/.exec(result.stdout)?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    expect(isAlive(pid)).toBe(false);
+    const errors = result.stderr.split('\n').filter((line) => line.startsWith('cnf-admin:'));
+    expect(errors).toEqual([
+      'cnf-admin: cnf-admin failed during run abandoned (RangeError: Maximum call stack size exceeded); the ledger records it as ended with exit 70. CNF_DEBUG=1 shows where.',
+    ]);
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+    expect(await record('abandoned')).toMatchObject({
+      exitCode: 70,
+      endedAt: expect.any(String),
+      error: { name: 'RunAbandonedError', message: 'The run was killed: cnf-admin failed while showing it.' },
+    });
+  }, 30_000);
+});

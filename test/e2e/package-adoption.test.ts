@@ -1,0 +1,151 @@
+// A new user's first steps with the published package, outside this repository:
+// npm pack, npm install the tarball into a fresh app, cnf-admin init, a task of
+// their own against the published types, tsc, invoke on the local stage, and
+// cdk synth of the prod stack. The app holds no path into the repository.
+import { spawn } from 'node:child_process';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../support/cli.js';
+
+/** What a finished command left behind. */
+interface Finished {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/*
+ * The environment of a user's shell: none of npm's own variables of the npm
+ * that may run this test (they would steer the user's npm), no colours.
+ */
+function userEnvironment(): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
+  return { ...env, CI: 'true', NO_COLOR: '1', CNF_LOCAL_DB_IDLE_SECONDS: '30' };
+}
+
+/** Runs a command in `cwd` to its end. */
+function run(command: string, args: readonly string[], cwd: string): Promise<Finished> {
+  const child = spawn(command, args, { cwd, env: userEnvironment(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The versions this repository builds and tests with: an npm cache that installed it has them. */
+const { devDependencies } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+  devDependencies: Record<string, string>;
+};
+const USER_PACKAGES = ['aws-cdk-lib', 'constructs', 'aws-cdk', 'zod', 'typescript'].map((name) => `${name}@${devDependencies[name]}`);
+const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
+
+let base: string;
+let app: string;
+let tarball: string;
+
+beforeAll(async () => {
+  base = mkdtempSync(join(tmpdir(), 'cnf-adoption-'));
+  // dist/ is what npm test (and prepack) built; packing again without scripts keeps this test to the tarball itself.
+  const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', base, ...NPM_FLAGS], REPO_ROOT);
+  expect(packed.code, packed.stderr).toBe(0);
+  tarball = join(base, (JSON.parse(packed.stdout) as { filename: string }[])[0]!.filename);
+  app = join(base, 'shop');
+  mkdirSync(app);
+  writeFileSync(
+    join(app, 'package.json'),
+    `${JSON.stringify({ name: 'shop', version: '1.0.0', private: true, type: 'module' }, null, 2)}\n`,
+  );
+  const installed = await run('npm', ['install', '-D', tarball, ...USER_PACKAGES, ...NPM_FLAGS], app);
+  expect(installed.code, installed.stderr).toBe(0);
+}, 600_000);
+
+afterAll(() => {
+  rmSync(base, { recursive: true, force: true });
+});
+
+describe('adopting the packed cnf-admin in a new app', () => {
+  it('installs as a package of its own, not a link into the repository', () => {
+    expect(lstatSync(join(app, 'node_modules', 'cnf-admin')).isSymbolicLink()).toBe(false);
+    const manifest = JSON.parse(readFileSync(join(app, 'node_modules', 'cnf-admin', 'package.json'), 'utf8')) as { name: string };
+    expect(manifest.name).toBe('cnf-admin');
+  });
+
+  it('init sets the app up, and names the task to invoke', async () => {
+    const result = await run('npx', ['cnf-admin', 'init'], app);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('npx cnf-admin invoke hello --stage local');
+  });
+
+  it("type-checks the user's own task against the installed types, which are not any", async () => {
+    writeFileSync(
+      join(app, 'lambda', 'tasks', 'orders-count.ts'),
+      `import { defineTask } from 'cnf-admin/runtime';
+import { z } from 'zod';
+
+export default defineTask({
+  name: 'orders:count',
+  description: 'Count the orders of the last N days',
+  args: z.strictObject({ days: z.number().int().min(1), dryRun: z.boolean().default(false) }),
+  async run({ args, log, stage }) {
+    // @ts-expect-error days is a number: the published types carry the args schema
+    const wrong: string = args.days;
+    log.info('Counting', { days: args.days, stage });
+    return { days: args.days, dryRun: args.dryRun, wrong };
+  },
+});
+`,
+    );
+    writeFileSync(
+      join(app, 'lambda', 'admin.ts'),
+      `import { createAdminHandler } from 'cnf-admin/runtime';
+
+export const handler = createAdminHandler({
+  tasks: {
+    hello: () => import('./tasks/hello.js'),
+    'orders:count': () => import('./tasks/orders-count.js'),
+  },
+});
+`,
+    );
+    const checked = await run('npx', ['tsc', '-p', '.'], app);
+    expect(checked.code, checked.stdout + checked.stderr).toBe(0);
+  });
+
+  let release: string;
+
+  it('invokes the example task and its own on the local stage', async () => {
+    const hello = await run('npx', ['cnf-admin', 'invoke', 'hello', '--stage', 'local'], app);
+    expect(hello.code, hello.stderr).toBe(0);
+    const counted = await run('npx', ['cnf-admin', 'invoke', 'orders:count', '--stage', 'local', '--json', '--', '--days', '7'], app);
+    expect(counted.code, counted.stderr).toBe(0);
+    const result = JSON.parse(counted.stdout) as { exitCode: number; release: string; output: unknown };
+    expect(result).toMatchObject({ exitCode: 0, output: { days: 7, dryRun: false } });
+    release = result.release;
+  });
+
+  it("synthesises the prod stack with the real cdk, from the local stage's release", async () => {
+    const synth = await run('npx', ['cdk', 'synth', '-c', 'stage=prod', '--quiet'], app);
+    expect(synth.code, synth.stderr).toBe(0);
+    const template = JSON.parse(readFileSync(join(app, 'cdk.out', 'shop-prod.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    };
+    const functions = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Lambda::Function');
+    expect(functions.map((fn) => fn.Properties.FunctionName)).toEqual(expect.arrayContaining(['shop-prod-web', 'shop-prod-admin']));
+    expect(JSON.stringify(template)).toContain(release);
+  });
+
+  it('holds no path into the repository', () => {
+    const files = readdirSync(app, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile() && !join(entry.parentPath, entry.name).includes(`${join(app, 'node_modules')}`))
+      .filter((entry) => !join(entry.parentPath, entry.name).includes(join(app, 'cdk.out')))
+      .map((entry) => join(entry.parentPath, entry.name));
+    expect(files.length).toBeGreaterThan(5);
+    for (const file of files) expect(readFileSync(file, 'utf8'), file).not.toContain(REPO_ROOT.replace(/\/$/, ''));
+  });
+});

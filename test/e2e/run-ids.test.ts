@@ -1,0 +1,102 @@
+/**
+ * Run ids and task args mean one thing, through the real binary: a run id
+ * names one piece of work, a refusal names no run the ledger lacks, an arg
+ * is given once and in decimal, errors speak in the terms the user wrote,
+ * and the ledger records args one way.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../lib/core/run.js';
+import type { CliResult } from '../support/cli.js';
+import { createTestProject, type TestProject } from '../support/test-project.js';
+
+let project: TestProject;
+
+const STACK_FRAME = /\n\s+at .+:\d+:\d+/;
+
+async function runCount(): Promise<number> {
+  return (JSON.parse((await project.cli(['runs', '--json'])).stdout) as unknown[]).length;
+}
+
+async function record(runId: string): Promise<RunRecord> {
+  return JSON.parse((await project.cli(['runs', 'show', runId, '--json'])).stdout) as RunRecord;
+}
+
+function expectRefused(result: CliResult, message: string): void {
+  expect(result.code).toBe(64);
+  expect(result.stderr).toContain(message);
+  expect(result.stderr).not.toMatch(STACK_FRAME);
+  expect(result.stderr).not.toContain('▶');
+}
+
+beforeAll(async () => {
+  project = createTestProject('tasks');
+  expect((await project.cli(['deploy'])).code).toBe(0);
+});
+
+afterAll(async () => {
+  await project.cleanup();
+});
+
+describe('run ids', () => {
+  it('a run id reused with other args is refused (64), naming the run id and what differs; the same args return its outcome', async () => {
+    expect((await project.cli(['invoke', 'exit-code', '--run-id', 'once', '--', '--code', '3'])).code).toBe(3);
+    const before = await runCount();
+    const other = await project.cli(['invoke', 'exit-code', '--run-id', 'once', '--', '--code', '4']);
+    expectRefused(other, 'Run id once already names a run of exit-code with other args (code: 3 then, 4 now); nothing ran.');
+    const same = await project.cli(['invoke', 'exit-code', '--run-id', 'once', '--args', '{"code": 3}']);
+    expect(same.code).toBe(3);
+    expect(same.stdout).toContain('already ran');
+    expect(await runCount()).toBe(before);
+  });
+
+  it('a run id reused for another task is refused (64), naming both tasks', async () => {
+    expect((await project.cli(['invoke', 'noop', '--run-id', 'noop-once'])).code).toBe(0);
+    expectRefused(await project.cli(['invoke', 'fail', '--run-id', 'noop-once']), 'Run id noop-once already names a run of noop, not fail');
+  });
+
+  it('a refusal printed with --json names no run id that `runs show` cannot find', async () => {
+    const unknown = await project.cli(['invoke', 'no-such-task', '--json', '--run-id', 'nothing-ran']);
+    expect(unknown.code).toBe(64);
+    const document = JSON.parse(unknown.stdout) as Record<string, unknown>;
+    expect(document).toMatchObject({ exitCode: 64, error: { name: 'UnknownTask' } });
+    expect(document).not.toHaveProperty('runId');
+    expect((await project.cli(['runs', 'show', 'nothing-ran'])).code).toBe(64);
+    // one that names a run the ledger holds keeps it, and `runs show` finds it
+    const conflict = JSON.parse((await project.cli(['invoke', 'fail', '--run-id', 'noop-once', '--json'])).stdout) as { runId?: string };
+    expect(conflict.runId).toBe('noop-once');
+    expect((await project.cli(['runs', 'show', 'noop-once'])).code).toBe(0);
+  });
+});
+
+describe('task args', () => {
+  it.each([
+    [['--', '--count', '1', '--count', '2'], '--count is given more than once; give it once.'],
+    [['--', '--count', '1', '--loud', '--no-loud'], '--loud and --no-loud contradict each other; give one of them.'],
+    [['--args', '{"count":1}', '--', '--count', '2'], '--count is given twice: in the JSON args (count: 1) and as a flag; give it once.'],
+    [['--', '--count', '0x10'], '--count takes an integer in decimal digits, got: "0x10"'],
+    [['--', '--count', '1e3'], '--count takes an integer in decimal digits, got: "1e3"'],
+    [['--', '--count', ' 16'], '--count takes an integer in decimal digits, got: " 16"'],
+  ])('refuses %j with 64 naming the flag, and runs nothing', async (args, message) => {
+    const before = await runCount();
+    expectRefused(await project.cli(['invoke', 'echo', ...args]), message);
+    expect(await runCount()).toBe(before);
+  });
+
+  it('speaks in flags where the args come as flags, and in JSON paths where they come as --args', async () => {
+    expectRefused(await project.cli(['invoke', 'echo']), 'Invalid args for echo: missing --count <integer>');
+    expectRefused(await project.cli(['invoke', 'echo', '--', '--loud']), 'Invalid args for echo: missing --count <integer>');
+    expectRefused(await project.cli(['invoke', 'echo', '--', '--count', '0']), 'Invalid args for echo: --count: Too small');
+    expectRefused(
+      await project.cli(['invoke', 'echo', '--args', '{"loud": true}']),
+      'Invalid args for echo: count: Invalid input: expected number, received undefined',
+    );
+  });
+
+  it('records args one way, parsed with their defaults, whether they came as --args or as flags', async () => {
+    expect((await project.cli(['invoke', 'echo', '--run-id', 'as-json', '--args', '{"count": 2}'])).code).toBe(0);
+    expect((await project.cli(['invoke', 'echo', '--run-id', 'as-flags', '--', '--count', '2'])).code).toBe(0);
+    const expected = { count: 2, label: 'none', loud: false, tags: [] };
+    expect((await record('as-json')).args).toEqual(expected);
+    expect((await record('as-flags')).args).toEqual(expected);
+  });
+});

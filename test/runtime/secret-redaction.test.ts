@@ -1,0 +1,143 @@
+/**
+ * Secure values stay secret on the AWS path of the admin handler, in
+ * process: parameters from SSM, the ledger in DynamoDB, the run streamed
+ * back as frames. Whatever a task prints, returns or throws, no secure value
+ * reaches the log, the result or the ledger.
+ */
+import { PassThrough } from 'node:stream';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FrameDecoder } from '../../lib/core/run-frames.js';
+import type { RunFrame } from '../../lib/core/platform.js';
+import { createAdminHandler, type AdminHandler } from '../../lib/runtime/admin-handler.js';
+import { defineTask } from '../../lib/runtime/define-task.js';
+import { redactOutput, redactRunError } from '../../lib/runtime/redact-secrets.js';
+
+const SECRET = 'tok-5ecr3t-9f8e7d';
+const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+const ssm = mockClient(SSMClient);
+const dynamo = mockClient(DynamoDBClient);
+
+let written: string[];
+
+const handler: AdminHandler = createAdminHandler({
+  tasks: {
+    leak: async () => ({
+      default: defineTask({
+        name: 'leak',
+        description: 'Prints, logs and throws the secret every way a task can',
+        run: async ({ config, log }) => {
+          const token = String(config.API_TOKEN);
+          console.log('plain console.log %s', token);
+          console.error({ nested: { token } });
+          process.stdout.write(`raw write ${token}\n`);
+          log.info(`structured ${token}`);
+          throw new Error(`bad token ${token}`);
+        },
+      }),
+    }),
+    give: async () => ({
+      default: defineTask({
+        name: 'give',
+        description: 'Returns the secret',
+        run: async ({ config }) => ({ token: config.API_TOKEN, nested: [{ url: `https://x:${config.API_TOKEN}@host` }] }),
+      }),
+    }),
+  },
+});
+
+async function invokeStreaming(event: unknown): Promise<RunFrame[]> {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await handler(event, stream, { awsRequestId: 'req-1', getRemainingTimeInMillis: () => 60_000 });
+  const decoder = new FrameDecoder();
+  return [...decoder.push(Buffer.concat(chunks).toString('utf8')), ...decoder.end()];
+}
+
+beforeEach(() => {
+  ssm.reset();
+  dynamo.reset();
+  vi.stubEnv('CNF_PARAMETER_PATH', '/notes/prod/');
+  vi.stubEnv('CNF_PARAMETER_FILE', '');
+  vi.stubEnv('CNF_LEDGER_DIR', '');
+  vi.stubEnv('CNF_LEDGER_TABLE', 'notes-prod-ledger');
+  vi.stubEnv('AWS_REGION', 'eu-west-1');
+  vi.stubEnv('CNF_RELEASE', 'r-0123456789ab');
+  vi.stubEnv('CNF_STAGE', 'prod');
+  vi.stubGlobal('awslambda', {
+    streamifyResponse: <T extends object>(fn: T): T => Object.assign(fn, { [STREAMING]: 'response' }),
+  });
+  ssm.on(GetParametersByPathCommand).resolves({
+    Parameters: [
+      { Name: '/notes/prod/API_TOKEN', Type: 'SecureString', Value: SECRET },
+      { Name: '/notes/prod/MODE', Type: 'String', Value: 'live' },
+    ],
+  });
+  dynamo.on(PutItemCommand).resolves({});
+  // What the function writes is what CloudWatch keeps: record it, and keep it out of the test output.
+  written = [];
+  const capture = (chunk: unknown): boolean => {
+    written.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+    return true;
+  };
+  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  for (const method of ['log', 'error'] as const) {
+    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void capture(`${args.map(String).join(' ')}\n`));
+  }
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+  vi.unstubAllGlobals();
+});
+
+describe('the admin handler on AWS, with a secure parameter', () => {
+  it('redacts a thrown error, the log (plain and structured) and the ledger record', async () => {
+    const frames = await invokeStreaming({ task: 'leak', stream: true });
+    // the streamed result and log frames
+    const result = frames.find((frame) => frame.type === 'result');
+    expect(result).toMatchObject({ type: 'result', result: { exitCode: 1, error: { message: 'bad token [redacted]' } } });
+    const logs = frames.filter((frame) => frame.type === 'log').map((frame) => (frame as { line: string }).line);
+    expect(logs.some((line) => line.includes('plain console.log [redacted]'))).toBe(true);
+    expect(logs.some((line) => line.includes('raw write [redacted]'))).toBe(true);
+    expect(JSON.stringify(frames)).not.toContain(SECRET);
+    // what went to CloudWatch
+    expect(written.join('')).toContain('[redacted]');
+    expect(written.join('')).not.toContain(SECRET);
+    // the ledger's record of the end
+    const records = dynamo.commandCalls(PutItemCommand).map((call) => unmarshall(call.args[0].input.Item ?? {}));
+    const ended = records.find((record) => record.endedAt !== undefined);
+    expect(ended).toMatchObject({ exitCode: 1, error: { name: 'Error', message: 'bad token [redacted]' } });
+    expect(JSON.stringify(records)).not.toContain(SECRET);
+  });
+
+  it('redacts the output a task returns, at any depth', async () => {
+    const result = await handler({ task: 'give' });
+    expect(result.output).toEqual({ token: '[redacted]', nested: [{ url: 'https://x:[redacted]@host' }] });
+  });
+
+  it('puts the console methods and streams back as they were after the run', async () => {
+    const log = console.log;
+    const write = process.stdout.write;
+    await handler({ task: 'give' });
+    expect(console.log).toBe(log);
+    expect(process.stdout.write).toBe(write);
+  });
+});
+
+describe('redactOutput and redactRunError', () => {
+  it('replace the longest secret first, in keys and values, and leave other values alone', () => {
+    expect(redactOutput({ [`k-${SECRET}`]: [1, true, null, `a ${SECRET}-more`], at: new Date(0) }, [SECRET, 'tok-'])).toEqual({
+      'k-[redacted]': [1, true, null, 'a [redacted]-more'],
+      at: '1970-01-01T00:00:00.000Z',
+    });
+    expect(redactRunError({ name: 'Error', message: `x ${SECRET}` }, [SECRET])).toEqual({ name: 'Error', message: 'x [redacted]' });
+    expect(redactOutput({ a: 'on' }, ['on'])).toEqual({ a: 'on' });
+  });
+});

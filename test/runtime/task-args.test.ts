@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { argsDifference, checkArgs } from '../../lib/runtime/task-args.js';
+
+const schema = z.strictObject({
+  olderThanDays: z.number().int().min(1),
+  dryRun: z.boolean().default(false),
+  filter: z.strictObject({ tag: z.string() }).optional(),
+});
+
+describe('checkArgs', () => {
+  it('parses args, applying defaults', () => {
+    expect(checkArgs(schema, { olderThanDays: 3 })).toEqual({ ok: true, args: { olderThanDays: 3, dryRun: false } });
+  });
+
+  it('names a field by its JSON path when flags are not its terms', () => {
+    expect(checkArgs(schema, {})).toEqual({ ok: false, message: 'olderThanDays: Invalid input: expected number, received undefined' });
+    expect(checkArgs(schema, { olderThanDays: 1, filter: { tag: 1 } })).toEqual({
+      ok: false,
+      message: 'filter.tag: Invalid input: expected string, received number',
+    });
+  });
+
+  it('speaks in flags for the keys that came, or would come, as flags', () => {
+    const usage = (key: string): string =>
+      ({ olderThanDays: '--older-than-days <integer>', filter: '--filter <object>' })[key] ?? `--${key}`;
+    expect(checkArgs(schema, {}, usage)).toEqual({ ok: false, message: 'missing --older-than-days <integer>' });
+    expect(checkArgs(schema, { olderThanDays: 0 }, usage)).toEqual({
+      ok: false,
+      message: '--older-than-days: Too small: expected number to be >=1',
+    });
+    expect(checkArgs(schema, { olderThanDays: 1, filter: { tag: 1 } }, usage)).toEqual({
+      ok: false,
+      message: '--filter (at tag): Invalid input: expected string, received number',
+    });
+  });
+});
+
+describe('argsDifference', () => {
+  it('finds no difference in the same args, whatever their key order', () => {
+    expect(argsDifference({ a: 1, b: { x: 1, y: 2 } }, { b: { y: 2, x: 1 }, a: 1 })).toBeUndefined();
+  });
+
+  it('names each key that differs, with both values, cut short', () => {
+    expect(argsDifference({ a: 1, b: true }, { a: 2, c: 'x'.repeat(100) })).toBe(
+      `a: 1 then, 2 now; b: true then, absent now; c: absent then, "${'x'.repeat(39)}… now`,
+    );
+  });
+});
