@@ -246,8 +246,15 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'policy',
     summary: 'print the least-privilege IAM policy an operator needs for an AWS stage',
-    options: [STAGE, ...AWS],
-    examples: ['cnf-admin policy --stage prod > cnf-admin-prod-policy.json'],
+    options: [
+      { flags: '-s, --stage <name>', description: 'the AWS stage the policy is for' },
+      { flags: '--account <id>', description: "the stage's AWS account: print the policy without access to AWS" },
+      ...AWS,
+    ],
+    examples: [
+      'cnf-admin policy --stage prod > cnf-admin-prod-policy.json',
+      'cnf-admin policy --stage prod --account 123456789012 --region eu-west-1',
+    ],
     run: async (_args, options, io) => (await import('./commands/policy.js')).policy(options, io),
   },
   {
