@@ -104,9 +104,9 @@ describe('a container task on the wire', () => {
     const server = await fakeAws({});
     const result = await cnfAdmin(server, ['invoke', CONTAINER_TASK, '--stage', 'prod', '--dry-run']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`task def       fixture-prod-admin-${RELEASE}`);
-    expect(result.stdout).toContain(`cluster        ${CONTAINER_RECORD.cluster}`);
-    expect(result.stdout).toContain('subnets        subnet-private-a, subnet-private-b');
+    expect(result.stdout).toContain(`task     definition fixture-prod-admin-${RELEASE}`);
+    expect(result.stdout).toContain(`cluster  ${CONTAINER_RECORD.cluster}`);
+    expect(result.stdout).toContain('subnets  subnet-private-a, subnet-private-b');
     expect(ecsCalls(server, 'RunTask')).toEqual([]);
   });
 
