@@ -3,7 +3,7 @@ import { UsageError } from '../../core/errors.js';
 import { assertValidConfigKey, MASK, printableValue, type Parameter } from '../../core/parameter-set.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { assertUnmanagedKey, managedDatabaseKey } from '../../platform/local/managed-database-url.js';
-import { formatTable } from '../render/table.js';
+import { formatTable, terminalWidth } from '../render/table.js';
 import { openStage, type StageOptions } from '../stage-context.js';
 
 /** The options every `cnf-admin config` subcommand takes. */
@@ -33,6 +33,7 @@ async function configList(options: ConfigCommandOptions, io: CliIo): Promise<num
     formatTable(
       ['KEY', 'VALUE', 'TYPE'],
       parameters.map((parameter) => [parameter.key, printableValue(parameter), parameter.secure ? 'secure' : 'plain']),
+      { width: terminalWidth(io) },
     ),
   );
   return 0;

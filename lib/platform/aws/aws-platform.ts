@@ -12,6 +12,7 @@ import type {
   RunQuery,
   StageStatus,
 } from '../../core/platform.js';
+import { SILENT_PROGRESS, withProgress, type Progress } from '../../core/progress.js';
 import { stageFunctionNames } from '../../core/function-names.js';
 import type { Project } from '../../core/project.js';
 import { runResultOfPayload } from '../../core/run-frames.js';
@@ -49,6 +50,8 @@ interface AwsTiming {
 /** Options of {@link AwsPlatform}. */
 interface AwsPlatformOptions extends AwsClientOptions {
   readonly timing?: Partial<AwsTiming>;
+  /** Told of the waits on AWS: the planning round trip, the catalog, CloudWatch's late events. @default - nobody */
+  readonly progress?: Progress;
 }
 
 const DEFAULT_TIMING: AwsTiming = { pollMs: 1_000, settleMs: 20_000, throttleDelaysMs: THROTTLE_DELAYS_MS };
@@ -63,6 +66,7 @@ class AwsPlatform implements Platform {
   readonly parameters: SsmParameterStore;
   readonly #clients: AwsClients;
   readonly #timing: AwsTiming;
+  readonly #progress: Progress;
   #record: Promise<StageRecord> | undefined;
   #caller: Promise<string> | undefined;
 
@@ -77,6 +81,7 @@ class AwsPlatform implements Platform {
       ...(options.profile === undefined ? {} : { profile: options.profile }),
     });
     this.#timing = { ...DEFAULT_TIMING, ...options.timing };
+    this.#progress = options.progress ?? SILENT_PROGRESS;
     this.parameters = new SsmParameterStore(this.#clients.ssm, parameterPathOf(project.app, stage.name), stage.name, () =>
       this.#parameterKey(),
     );
@@ -85,15 +90,21 @@ class AwsPlatform implements Platform {
   /** Reads the stage record, the two aliases and the caller at once: one round trip before the invoke. */
   resolve(target: ReleaseTarget): Promise<InvokePlan> {
     void this.callerIdentity().catch(() => undefined); // under way for the event; its own caller reports a failure
-    return resolvePlan(
-      {
-        lambda: this.#clients.lambda,
-        stage: this.stage.name,
-        record: this.#stageRecord(),
-        // Known without reading anything, so that the aliases are read while the stage record is.
-        names: stageFunctionNames(this.project.app, this.stage.name),
-      },
-      target,
+    const label = `Finding the release behind ${target.release === undefined ? `alias ${target.alias ?? 'live'}` : target.release} on stage ${this.stage.name}`;
+    return withProgress(
+      this.#progress,
+      label,
+      () =>
+        resolvePlan(
+          {
+            lambda: this.#clients.lambda,
+            stage: this.stage.name,
+            record: this.#stageRecord(),
+            names: stageFunctionNames(this.project.app, this.stage.name),
+          },
+          target,
+        ),
+      { quiet: true },
     );
   }
 
@@ -106,9 +117,15 @@ class AwsPlatform implements Platform {
       caller: await this.callerIdentity(),
       release: plan.release,
     };
-    const answer = await invokeBuffered(await this.#invocation(plan, event.runId as string), payloadOf(event, 'synchronous'), {
-      throttleDelaysMs: this.#timing.throttleDelaysMs,
-    });
+    const answer = await withProgress(
+      this.#progress,
+      `Asking admin version ${plan.adminVersion} for its tasks`,
+      async () =>
+        invokeBuffered(await this.#invocation(plan, event.runId as string), payloadOf(event, 'synchronous'), {
+          throttleDelaysMs: this.#timing.throttleDelaysMs,
+        }),
+      { quiet: true },
+    );
     const result = answer === INTERRUPTED || answer.functionError !== undefined ? undefined : runResultOfPayload(answer.text);
     const catalog = result?.output as TaskCatalog | undefined;
     if (result?.exitCode !== ExitCode.OK || !Array.isArray(catalog?.tasks)) {
@@ -187,7 +204,14 @@ class AwsPlatform implements Platform {
   }
 
   async status(): Promise<StageStatus> {
-    return stageStatus(this.#clients.lambda, await this.#stageRecord());
+    return withProgress(
+      this.#progress,
+      `Reading stage ${this.stage.name}`,
+      async () => stageStatus(this.#clients.lambda, await this.#stageRecord()),
+      {
+        quiet: true,
+      },
+    );
   }
 
   /** The caller's IAM ARN (STS `GetCallerIdentity`), asked once per command. */
@@ -248,6 +272,7 @@ class AwsPlatform implements Platform {
       stage: this.stage.name,
       pollMs: this.#timing.pollMs,
       settleMs: this.#timing.settleMs,
+      progress: this.#progress,
       logGroupArn: async () => {
         const { partition, account } = accountOf(await this.callerIdentity());
         return `arn:${partition}:logs:${await this.#region()}:${account}:log-group:${record.admin.logGroup}`;

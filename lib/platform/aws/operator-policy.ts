@@ -1,5 +1,6 @@
 import { RESERVED_KEY_PREFIX } from '../../core/parameter-set.js';
-import { stageRecordName, type StageRecord } from '../../core/stage-record.js';
+import { parameterPathOf, stageRecordName, type StageRecord } from '../../core/stage-record.js';
+import { stageFunctionNames } from '../../core/function-names.js';
 
 /** Where the stage's resources live: the ARNs' partition, account and region. */
 interface PolicyScope {
@@ -97,11 +98,56 @@ function operatorPolicy(scope: PolicyScope): PolicyDocument {
   return { Version: '2012-10-17', Statement: statements };
 }
 
+/** A stage as known before any access to it: its names (cdk.json) and where it is (given). */
+interface StageAddressOffline {
+  readonly app: string;
+  readonly stage: string;
+  /** 12 digits. */
+  readonly account: string;
+  readonly region: string;
+}
+
+/**
+ * The operator policy of a stage printed without reading anything from AWS:
+ * from the names that the AdminApp construct and the project's stack give
+ * (functions `<app>-<stage>-web` and `-admin`, their log groups
+ * `/aws/lambda/<function>`, the parameter set `/<app>/<stage>/`, a run ledger
+ * table named by CloudFormation after the stack `<app>-<stage>`). It lacks
+ * what only the deployed stage knows: a customer managed key for the
+ * parameter set (the policy read from the stage adds it).
+ */
+function conventionalPolicy(address: StageAddressOffline): PolicyDocument {
+  const functions = stageFunctionNames(address.app, address.stage);
+  // Lambda's convention, which the construct keeps: each function logs to /aws/lambda/<name>.
+  const logGroup = (name: string): string => `/aws/lambda/${name}`;
+  const record: StageRecord = {
+    version: 1,
+    app: address.app,
+    stage: address.stage,
+    region: address.region,
+    aliasName: 'live',
+    parameterPath: parameterPathOf(address.app, address.stage),
+    web: { functionName: functions.web, logGroup: logGroup(functions.web) },
+    admin: { functionName: functions.admin, logGroup: logGroup(functions.admin), timeoutSeconds: 0 },
+    // CloudFormation names the table after its stack: <stack>-<logical id>-<suffix>.
+    ledgerTable: `${address.app}-${address.stage}-*`,
+    console: false,
+  };
+  return operatorPolicy({ partition: partitionOf(address.region), account: address.account, record });
+}
+
+/** The ARN partition of a region: `aws-cn` in China, `aws-us-gov` in GovCloud, `aws` elsewhere. */
+function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
 /** The partition and account of an ARN (the caller's, from STS). */
 function accountOf(callerArn: string): { partition: string; account: string } {
   const [, partition = 'aws', , , account = ''] = callerArn.split(':');
   return { partition, account };
 }
 
-export { accountOf, operatorPolicy };
-export type { PolicyDocument, PolicyScope, PolicyStatement };
+export { accountOf, conventionalPolicy, operatorPolicy };
+export type { PolicyDocument, PolicyScope, PolicyStatement, StageAddressOffline };

@@ -139,6 +139,33 @@ describe('cnf-admin policy', () => {
     expect(denied).toEqual([]);
   });
 
+  it('printed without access (--account, --region), allows the same calls from the names in cdk.json, but for a customer managed key', async () => {
+    // given: no AWS at all
+    const io = memoryIo(FIXTURE_ROOT);
+    expect(await cli(['policy', '--stage', 'prod', '--account', '123456789012', '--region', 'eu-west-1'], io)).toBe(0);
+    const offline = JSON.parse(io.stdoutText()) as PolicyDocument;
+
+    // when: every command runs
+    const needs: Needed[] = [];
+    for (const { scenario, args, input } of COMMAND_RUNS) {
+      const aws = installScenario(healthyScenario(scenario));
+      try {
+        expect(await cli([...args], memoryIo(FIXTURE_ROOT, { CNF_LOG_WAIT_SECONDS: '0.1' }, input)), args.join(' ')).toBe(0);
+        needs.push(...aws.sent().flatMap((call) => [IAM[call.command]?.(call.input) ?? []].flat()));
+      } finally {
+        aws.restore();
+      }
+    }
+
+    // then: all is allowed but the key that only the deployed stage names
+    const denied = needs.filter((needed) => !allows(offline, needed.action, needed.resource)).map((needed) => needed.action);
+    expect([...new Set(denied)].sort()).toEqual(['kms:Encrypt', 'kms:GenerateDataKey']);
+    expect(allows(offline, 'lambda:InvokeFunction', arn('lambda', 'function:fixture-prod-web:7'))).toBe(false);
+    expect(allows(offline, 'ssm:PutParameter', arn('ssm', 'parameter/fixture/prod/_cnf/stage'))).toBe(false);
+    expect(allows(offline, 'dynamodb:Query', arn('dynamodb', 'table/fixture-dev-runs/index/x'))).toBe(false);
+    expect(io.stderrText()).toContain('customer managed key');
+  });
+
   it('knows every SDK command the AWS platform can send', () => {
     // given: the platform's sources, and the runtime's ledger, which reads runs for it
     const dir = join(REPO_ROOT, 'lib', 'platform', 'aws');
