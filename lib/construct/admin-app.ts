@@ -224,30 +224,30 @@ class AdminApp extends Construct {
   /** The release phase, when there is a release task. */
   readonly releasePhase: ReleasePhase | undefined;
 
-  constructor(scope: Construct, id: string, given: AdminAppProps) {
+  constructor(scope: Construct, id: string, props: AdminAppProps) {
     super(scope, id);
     // Checked before anything is built, so that bad props fail fast and name themselves.
-    const { app, stage, project } = resolveNames(this, given);
-    const settings = checkProps(given);
-    const bundle = stageBundleOf(this, given, project);
-    const props: ResolvedProps = { ...given, app, stage, bundle };
-    const checked = { ...settings, releaseTask: checkReleaseTask(props) };
+    const { app, stage, project } = resolveNames(this, props);
+    const settings = checkProps(props);
+    const bundle = stageBundleOf(this, props, project);
+    const resolved: ResolvedProps = { ...props, app, stage, bundle };
+    const checked = { ...settings, releaseTask: checkReleaseTask(resolved) };
     this.app = app;
     this.stage = stage;
     this.release = bundle.release;
     this.catalog = bundle.catalog;
 
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
+    const removalPolicy = resolved.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     this.parameters = new StageParameters(this, 'Parameters', {
       app,
       stage,
-      ...(props.parameters === undefined ? {} : { values: props.parameters }),
-      ...(props.secureParameters === undefined ? {} : { secureKeys: props.secureParameters }),
-      ...(props.parameterKey === undefined ? {} : { encryptionKey: props.parameterKey }),
+      ...(resolved.parameters === undefined ? {} : { values: resolved.parameters }),
+      ...(resolved.secureParameters === undefined ? {} : { secureKeys: resolved.secureParameters }),
+      ...(resolved.parameterKey === undefined ? {} : { encryptionKey: resolved.parameterKey }),
     });
     this.ledger = new RunLedgerTable(this, 'Ledger', { removalPolicy });
 
-    const { web, admin } = this.addFunctions(props, checked, removalPolicy);
+    const { web, admin } = this.addFunctions(resolved, checked, removalPolicy);
     this.webFunction = web.function;
     this.adminFunction = admin.function;
     this.webVersion = web.version;
@@ -255,23 +255,23 @@ class AdminApp extends Construct {
     this.webAlias = web.alias;
     this.adminAlias = admin.alias;
     this.adminLogGroup = admin.logGroup;
-    this.grantAccess(props, admin);
+    this.grantAccess(resolved, admin);
 
-    this.schedules = this.addSchedules(props);
+    this.schedules = this.addSchedules(resolved);
     // Async invocations (the schedules') never retry; a run that crashes lands with the undelivered ones.
     this.adminAlias.configureAsyncInvoke({
       retryAttempts: 0,
       ...(this.schedules === undefined ? {} : { onFailure: new SqsDestination(this.schedules.deadLetterQueue) }),
     });
     this.testEvents =
-      props.testEvents === false
+      resolved.testEvents === false
         ? undefined
         : new AdminTestEvents(this, 'TestEvents', {
-            functionName: stageFunctionName(props.app, props.stage, 'admin'),
+            functionName: stageFunctionName(resolved.app, resolved.stage, 'admin'),
             catalog: bundle.catalog,
           });
-    this.releasePhase = checked.releaseTask === undefined ? undefined : this.addReleasePhase(props, checked.releaseTask, checked.admin);
-    this.stageRecord = this.addStageRecord(props, checked);
+    this.releasePhase = checked.releaseTask === undefined ? undefined : this.addReleasePhase(resolved, checked.releaseTask, checked.admin);
+    this.stageRecord = this.addStageRecord(resolved, checked);
 
     this.acknowledgeFindings([web, admin]);
   }

@@ -140,6 +140,12 @@ export const handler = createAdminHandler({
     expect(JSON.stringify(template)).toContain(release);
   });
 
+  it('lists every AWS stage without a stage, as cdk bootstrap needs it', async () => {
+    const listed = await run('npx', ['cdk', 'ls'], app);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout.trim().split('\n')).toEqual(['shop-dev', 'shop-prod']);
+  });
+
   it('holds no path into the repository', () => {
     const files = readdirSync(app, { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile() && !join(entry.parentPath, entry.name).includes(`${join(app, 'node_modules')}`))

@@ -110,6 +110,15 @@ describe('Did you mean', () => {
     expect(result.stderr).not.toContain('Did you mean');
   });
 
+  it('a config key one typo away from a parameter', async () => {
+    expect((await project.cli(['config', 'set', 'DATABASE_URL', 'postgres://localhost/x'])).code).toBe(0);
+    expectUserError(
+      await project.cli(['config', 'get', 'DATABSE_URL']),
+      64,
+      'Stage local has no parameter DATABSE_URL. Did you mean "DATABASE_URL"?',
+    );
+  });
+
   it('a stage in the wrong case', async () => {
     expectUserError(await project.cli(['invoke', 'noop', '--stage', 'Prod']), 64, 'Unknown stage "Prod". Did you mean "prod"?');
   });

@@ -14,6 +14,18 @@ interface CommandRun {
 
 const RUN_ID = '20261124-143927-k3f9qz';
 
+/* A run record as the admin function writes it: the ledger's readers check every record against its schema. */
+const LEDGER_RECORD = {
+  runId: RUN_ID,
+  task: 'echo',
+  args: {},
+  release: RELEASE,
+  source: 'cli',
+  caller: 'alice',
+  startedAt: '2026-11-24T14:39:27.000Z',
+  log: 'group:stream',
+};
+
 /** The customer managed key of the stage's SecureStrings, where its record names one. */
 const PARAMETER_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const RUN_ENDED = {
@@ -82,14 +94,14 @@ const COMMAND_RUNS: readonly CommandRun[] = [
     scenario: { parameters: [{ Name: '/fixture/prod/A', Value: '1', Type: 'String' }] },
     args: ['config', 'unset', 'A', '--stage', 'prod'],
   },
-  { scenario: { ledger: [{ runId: RUN_ID, task: 'echo', startedAt: '2026-11-24T14:39:27.000Z' }] }, args: ['runs', '--stage', 'prod'] },
+  { scenario: { ledger: [LEDGER_RECORD] }, args: ['runs', '--stage', 'prod'] },
   {
-    scenario: { ledger: [{ runId: RUN_ID, task: 'echo', startedAt: '2026-11-24T14:39:27.000Z' }] },
+    scenario: { ledger: [LEDGER_RECORD] },
     args: ['runs', '--stage', 'prod', '--task', 'echo'],
   },
   {
     scenario: {
-      ledger: [{ runId: RUN_ID, task: 'echo', startedAt: '2026-11-24T14:39:27.000Z' }],
+      ledger: [LEDGER_RECORD],
       logEvents: [{ message: runLine('Run started').replace('$RUN_ID', RUN_ID), timestamp: Date.UTC(2026, 10, 24, 14, 39, 27) }],
     },
     args: ['runs', 'show', RUN_ID, '--stage', 'prod'],

@@ -1,3 +1,4 @@
+import { didYouMean } from '../../core/did-you-mean.js';
 import { UsageError } from '../../core/errors.js';
 import { assertValidConfigKey, MASK, printableValue, type Parameter } from '../../core/parameter-set.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
@@ -46,7 +47,8 @@ async function configGet(key: string, options: ConfigCommandOptions, io: CliIo):
     writeLine(io.stderr, `${key} is managed by cnf-admin: the embedded database's URL (cnf-admin db).`);
   const parameter = await platform.parameters.get(key);
   if (parameter === undefined) {
-    throw new UsageError(`Stage ${stage.name} has no parameter ${key}.`, {
+    const known = (await platform.parameters.list()).map((candidate) => candidate.key);
+    throw new UsageError(`Stage ${stage.name} has no parameter ${key}.${didYouMean(key, known)}`, {
       hint: `List them with: cnf-admin config list --stage ${stage.name}`,
     });
   }

@@ -105,6 +105,11 @@ async function evaluateOnce(io: CliIo, session: ConsoleSession, code: string, js
   if (json && result !== undefined) writeJson(io, result);
   else if (result?.exitCode === ExitCode.OK) writeLine(io.stdout, valueOf(result.output as ConsoleAnswer) ?? 'undefined');
   else if (result !== undefined || !interrupted) writeLine(io.stderr, errorLine(result));
+  if (result?.interruptedAt !== undefined && result.exitCode !== ExitCode.INTERRUPTED)
+    writeNotice(
+      io,
+      `The evaluation was asked to stop but ended on its own: exit ${result.exitCode} is its own, and the ledger records it as interrupted.`,
+    );
   if (result === undefined) return interrupted ? ExitCode.INTERRUPTED : ExitCode.SOFTWARE;
   return result.exitCode;
 }
@@ -126,6 +131,7 @@ async function evaluatePiped(io: CliIo, session: ConsoleSession, notice: string)
       if (pending.trim() === '' || isIncompleteInput(pending)) continue;
       const code = pending;
       pending = '';
+      if (signal.aborted) break;
       const result = await showEvaluation(io, session.evaluate(code, { signal, force, colors: colorsFor(io) }));
       if (result?.exitCode === ExitCode.OK) {
         const value = valueOf(result.output as ConsoleAnswer);
@@ -135,7 +141,7 @@ async function evaluatePiped(io: CliIo, session: ConsoleSession, notice: string)
       }
       if (exitCode === ExitCode.OK && result?.exitCode !== ExitCode.OK)
         exitCode = result?.exitCode ?? (signal.aborted ? ExitCode.INTERRUPTED : ExitCode.SOFTWARE);
-      if (signal.aborted) return exitCode;
+      if (signal.aborted) break;
     }
     if (signal.aborted) return exitCode === ExitCode.OK ? ExitCode.INTERRUPTED : exitCode;
     if (pending.trim() !== '') {

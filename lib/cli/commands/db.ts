@@ -125,7 +125,7 @@ async function dbReset(options: DbResetOptions, io: CliIo): Promise<number> {
     writeLine(
       io.stderr,
       existed
-        ? 'Deleted the embedded database: the next use starts an empty one (then: cnf-admin invoke migrate).'
+        ? 'Deleted the embedded database: the next use starts an empty one (then run your migrations again).'
         : 'The embedded database had no data; nothing deleted.',
     );
   return 0;
