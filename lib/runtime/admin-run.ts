@@ -13,7 +13,7 @@ import { ledgerFromEnvironment } from './ledger/ledger-from-environment.js';
 import { ledgerFailure, LedgerUnavailableError, type Lease, type RunLedger } from './ledger/run-ledger.js';
 import { redactLogLines } from './log-tap.js';
 import { createRunLogger } from './logger.js';
-import { redactOutcome, redactOutput } from './redact-secrets.js';
+import { redactOutcome } from './redact-secrets.js';
 import type { CompleteEvent, ReadEvent } from './read-event.js';
 import { describeRelease, resolveTask, type TaskSources } from './resolve-task.js';
 import { runErrorOf, runTask, type TaskOutcome } from './run-task.js';
@@ -263,14 +263,7 @@ class AdminRun {
       ...(this.context.interrupt === undefined ? {} : { interrupt: this.context.interrupt }),
       ...(lease === undefined ? {} : { leaseLost: lease.lost }),
     }).finally(unredact);
-    // Args given as a secure value (--token "$API_TOKEN") leave the ledger with the run's end too.
-    const recordedArgs = redactOutput(record.args, config.secrets) as RunRecord['args'];
-    return this.#finish(
-      ledger,
-      { ...record, args: recordedArgs, configFingerprint: config.fingerprint },
-      runLog,
-      redactOutcome(outcome, config.secrets),
-    );
+    return this.#finish(ledger, { ...record, configFingerprint: config.fingerprint }, runLog, redactOutcome(outcome, config.secrets));
   }
 
   async #finish(ledger: RunLedger, record: RunRecord, log: Logger, outcome: TaskOutcome): Promise<RunResult> {
