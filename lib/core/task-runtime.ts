@@ -2,6 +2,9 @@
  * Where a task runs on AWS: `lambda` (the admin function, at most 15
  * minutes) or `container` (a Fargate task from the same bundle, release,
  * config and ledger, for work longer than Lambda allows).
+ *
+ * @example
+ * const runtime: TaskRuntime = 'container'; // options: { runtime, timeoutSeconds: 4 * 3600 }
  */
 type TaskRuntime = 'lambda' | 'container';
 
