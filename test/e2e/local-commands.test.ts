@@ -27,12 +27,12 @@ describe('tasks', () => {
   it("lists the live release's tasks with their args, a task to a line on a wide terminal", async () => {
     const result = await project.cli(['tasks'], { env: { COLUMNS: '200' } });
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^TASK\s+DESCRIPTION\s+ARGS\s+OPTIONS$/m);
+    expect(result.stdout).toMatch(/^TASK\s+DESCRIPTION\s+ARGS\s+OPTIONS\s+RUNTIME$/m);
     expect(result.stdout).toMatch(
-      /^echo\s+Returns its args\s+--count <integer> \[--label <string>\] \[--loud\] \[--tags <string>\.\.\.\]\s+-$/m,
+      /^echo\s+Returns its args\s+--count <integer> \[--label <string>\] \[--loud\] \[--tags <string>\.\.\.\]\s+-\s+lambda$/m,
     );
-    expect(result.stdout).toMatch(/^locked\s+Holds its lock for a while\s+\[--ms <integer>\]\s+locked$/m);
-    expect(result.stdout).toMatch(/^sleep\s+.*timeout 1s$/m);
+    expect(result.stdout).toMatch(/^locked\s+Holds its lock for a while\s+\[--ms <integer>\]\s+locked\s+lambda$/m);
+    expect(result.stdout).toMatch(/^sleep\s+.*timeout 1s\s+lambda$/m);
   });
 
   it('prints the catalog with args as JSON Schema with --json', async () => {
