@@ -213,6 +213,14 @@ const COMMANDS: readonly CommandSpec[] = [
     run: async ([runId], options, io) => (await import('./commands/logs.js')).logs(str(runId), options, io),
   },
   {
+    name: 'stop',
+    arguments: '<runId>',
+    summary: "stop a container task's run on an AWS stage (ECS StopTask); the run ends with 130, recorded",
+    options: [STAGE, JSON_OUTPUT, ...AWS],
+    examples: ['cnf-admin stop 20261124-143927-k3f9qz --stage prod'],
+    run: async ([runId], options, io) => (await import('./commands/stop.js')).stop(str(runId), options, io),
+  },
+  {
     name: 'runs',
     summary: 'the run ledger: who ran what, on which release, with which outcome',
     options: [
@@ -246,8 +254,15 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'policy',
     summary: 'print the least-privilege IAM policy an operator needs for an AWS stage',
-    options: [STAGE, ...AWS],
-    examples: ['cnf-admin policy --stage prod > cnf-admin-prod-policy.json'],
+    options: [
+      { flags: '-s, --stage <name>', description: 'the AWS stage the policy is for' },
+      { flags: '--account <id>', description: "the stage's AWS account: print the policy without access to AWS" },
+      ...AWS,
+    ],
+    examples: [
+      'cnf-admin policy --stage prod > cnf-admin-prod-policy.json',
+      'cnf-admin policy --stage prod --account 123456789012 --region eu-west-1',
+    ],
     run: async (_args, options, io) => (await import('./commands/policy.js')).policy(options, io),
   },
   {

@@ -134,11 +134,9 @@ function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined): A
       });
     }
     const flag = match[1] as string;
-    // Own properties only: a flag named --constructor is no schema's property.
-    const propertyOf = (name: string): PropertySchema | undefined => (Object.hasOwn(properties, name) ? properties[name] : undefined);
-    const negated = flag.startsWith('no-') && typeOf(propertyOf(camelCase(flag.slice(3)))) === 'boolean';
-    const key = propertyOf(flag) !== undefined ? flag : camelCase(negated ? flag.slice(3) : flag);
-    const property = propertyOf(key);
+    const negated = flag.startsWith('no-') && typeOf(properties[camelCase(flag.slice(3))]) === 'boolean';
+    const key = properties[flag] !== undefined ? flag : camelCase(negated ? flag.slice(3) : flag);
+    const property = properties[key];
     if (property === undefined && strict) {
       const usages = task === undefined ? [] : flagUsages(task).map((flagUsage) => flagUsage.usage);
       const known = usages.length === 0 ? 'it takes no args' : `its args: ${usages.join(', ')}`;
