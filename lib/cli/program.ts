@@ -213,6 +213,14 @@ const COMMANDS: readonly CommandSpec[] = [
     run: async ([runId], options, io) => (await import('./commands/logs.js')).logs(str(runId), options, io),
   },
   {
+    name: 'stop',
+    arguments: '<runId>',
+    summary: "stop a container task's run on an AWS stage (ECS StopTask); the run ends with 130, recorded",
+    options: [STAGE, JSON_OUTPUT, ...AWS],
+    examples: ['cnf-admin stop 20261124-143927-k3f9qz --stage prod'],
+    run: async ([runId], options, io) => (await import('./commands/stop.js')).stop(str(runId), options, io),
+  },
+  {
     name: 'runs',
     summary: 'the run ledger: who ran what, on which release, with which outcome',
     options: [

@@ -373,7 +373,7 @@ describe('AdminApp bad input', () => {
     [
       'a release task the release does not have',
       { releaseTask: 'migrate-all' },
-      /releaseTask names task "migrate-all", which release r-[0-9a-f]{12} does not have\. Its tasks: migrate, notes:purge, seed/,
+      /releaseTask names task "migrate-all", which release r-[0-9a-f]{12} does not have\. Its tasks: migrate, notes:backfill, notes:purge, seed/,
     ],
     [
       'release task args without a release task',

@@ -4,6 +4,7 @@
  * send. The policy test and the access-denied test run them all.
  */
 import { OLD_RELEASE, RELEASE, runLine, type AwsScenario } from './aws-scenario.js';
+import { CONTAINER_TASK, containerScenario } from './aws-container-scenario.js';
 
 /** One CLI command line and the stage it runs against. */
 interface CommandRun {
@@ -118,6 +119,16 @@ const COMMAND_RUNS: readonly CommandRun[] = [
     args: ['logs', RUN_ID, '--stage', 'prod', '--follow'],
   },
   { scenario: {}, args: ['policy', '--stage', 'prod'] },
+  // Container tasks: started and followed to their end, detached, planned, stopped.
+  { scenario: containerScenario(), args: ['invoke', CONTAINER_TASK, '--stage', 'prod'] },
+  { scenario: containerScenario(), args: ['invoke', CONTAINER_TASK, '--stage', 'prod', '--detach'] },
+  { scenario: containerScenario(), args: ['invoke', CONTAINER_TASK, '--stage', 'prod', '--dry-run'] },
+  {
+    scenario: containerScenario({
+      ecs: { running: { [RUN_ID]: ['arn:aws:ecs:eu-west-1:123456789012:task/fixture-prod-admin/0123456789abcdef'] } },
+    }),
+    args: ['stop', RUN_ID, '--stage', 'prod'],
+  },
 ];
 
 export { COMMAND_RUNS, PARAMETER_KEY };

@@ -1,6 +1,6 @@
 import { CnfError, UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
-import type { InvokePlan, Platform, RunFrame } from '../../core/platform.js';
+import type { ContainerPlan, InvokePlan, Platform, RunFrame } from '../../core/platform.js';
 import { isReleaseId } from '../../core/release.js';
 import type { RefusalName } from '../../core/refusal.js';
 import { isRefusal, isValidRunId, newRunId, refusalNamesRecordedRun, type AdminEvent, type RunResult } from '../../core/run.js';
@@ -69,7 +69,7 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
       NOTHING_RAN,
     );
     plan.notices.forEach((planNotice) => writeNotice(io, planNotice));
-    if (options.dryRun === true) return printPlan(io, plan, options);
+    if (options.dryRun === true) return printPlan(io, plan, options, await platform.containerPlan?.(plan, options.task));
     await noteNodeVersion(io, context);
 
     const event: AdminEvent & { runId: string } = {
@@ -238,9 +238,9 @@ function checkIds(options: InvokeCommandOptions): void {
   }
 }
 
-function printPlan(io: CliIo, plan: InvokePlan, options: InvokeCommandOptions): number {
+function printPlan(io: CliIo, plan: InvokePlan, options: InvokeCommandOptions, container?: ContainerPlan): number {
   if (options.json === true) {
-    writeJson(io, { ...plan, task: options.task });
+    writeJson(io, { ...plan, task: options.task, ...(container === undefined ? {} : { container }) });
     return ExitCode.OK;
   }
   writeLine(io.stdout, `Would run ${options.task} on stage ${plan.stage}:`);
@@ -251,6 +251,13 @@ function printPlan(io: CliIo, plan: InvokePlan, options: InvokeCommandOptions): 
   if (plan.adminVersion !== plan.release || plan.qualifier !== plan.adminVersion) {
     const qualifier = plan.qualifier === plan.adminVersion ? '' : ` (invoked as ${plan.qualifier})`;
     writeLine(io.stdout, `  admin    version ${plan.adminVersion}${qualifier}`);
+  }
+  if (container !== undefined) {
+    writeLine(io.stdout, `  runs on  ECS Fargate, up to ${container.timeLimitSeconds}s`);
+    writeLine(io.stdout, `  task     definition ${container.taskDefinition}`);
+    writeLine(io.stdout, `  cluster  ${container.cluster}`);
+    writeLine(io.stdout, `  subnets  ${container.subnets.join(', ')}`);
+    writeLine(io.stdout, `  security groups ${container.securityGroups.join(', ')}${container.assignPublicIp ? ' (public IP)' : ''}`);
   }
   writeLine(io.stdout, 'Nothing ran (--dry-run).');
   return ExitCode.OK;

@@ -2,6 +2,7 @@ import { UsageError } from '../../core/errors.js';
 import { isReleaseId } from '../../core/release.js';
 import { flagUsages } from '../../core/task-arg-flags.js';
 import type { TaskInfo } from '../../core/task-catalog.js';
+import { runtimeOf } from '../../core/task-runtime.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { writeNotice } from '../render/run-view.js';
 import { formatTable, terminalWidth } from '../render/table.js';
@@ -48,13 +49,14 @@ async function tasks(options: TasksCommandOptions, io: CliIo): Promise<number> {
   const rows = catalog.tasks.map((task) => {
     const args = argsUsage(task);
     const more = taskOptions(task);
-    return [task.name, task.description, args.length === 0 ? '-' : args, more.length === 0 ? '-' : more];
+    return [task.name, task.description, args.length === 0 ? '-' : args, more.length === 0 ? '-' : more, runtimeOf(task)];
   });
   const columns = [
     { header: 'TASK' },
     { header: 'DESCRIPTION', fit: 'wrap', minWidth: 16 },
     { header: 'ARGS', fit: 'wrap' },
     { header: 'OPTIONS', fit: 'wrap' },
+    { header: 'RUNTIME' },
   ] as const;
   writeLine(io.stdout, formatTable(columns, rows, { width: terminalWidth(io) }));
   return 0;

@@ -1,8 +1,10 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { PermissionError, UnavailableError } from '../../core/errors.js';
+import { containerTaskOf, taskFamilyOf } from '../../core/container-run.js';
+import { PermissionError, UnavailableError, UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type {
   ConsoleSession,
+  ContainerPlan,
   InvokeOptions,
   InvokePlan,
   LogsOptions,
@@ -24,6 +26,7 @@ import { INTERRUPTED } from './abortable.js';
 import { AwsConsoleSession } from './aws-console.js';
 import { AwsClients, INVOKE_TIMEOUT_MARGIN_SECONDS, type AwsClientOptions } from './aws-clients.js';
 import { callAws, translateAwsError } from './aws-errors.js';
+import { invokeContainer, type ContainerInvocation } from './container-invoke.js';
 import { findStageRecord, readStageRecord, type StageAddress } from './discovery.js';
 import { invokeBuffered, invokeDetached, type AdminInvocation } from './invoke-buffered.js';
 import { THROTTLE_DELAYS_MS } from './invoke-request.js';
@@ -36,6 +39,7 @@ import { resolvePlan } from './resolve-release.js';
 import { completeRunLog, runLog, type RunLogSource } from './run-logs.js';
 import { SsmParameterStore } from './ssm-parameters.js';
 import { stageStatus } from './stage-status.js';
+import { startContainerTask, stopContainerTask, tasksOfRun, type EcsTarget } from './ecs-tasks.js';
 
 /** How patiently the platform reads logs and retries a throttled invoke; tests shorten it. */
 interface AwsTiming {
@@ -90,6 +94,11 @@ class AwsPlatform implements Platform {
   /** Reads the stage record, the two aliases and the caller at once: one round trip before the invoke. */
   resolve(target: ReleaseTarget): Promise<InvokePlan> {
     void this.callerIdentity().catch(() => undefined); // under way for the event; its own caller reports a failure
+    // A stage with container tasks loads its ECS client while the plan's round trip is under way, not after it.
+    void this.#stageRecord().then(
+      (record) => (record.container === undefined ? undefined : this.#clients.ecs()),
+      () => undefined,
+    );
     const label = `Finding the release behind ${target.release === undefined ? `alias ${target.alias ?? 'live'}` : target.release} on stage ${this.stage.name}`;
     return withProgress(
       this.#progress,
@@ -137,6 +146,9 @@ class AwsPlatform implements Platform {
 
   async *invoke(plan: InvokePlan, event: AdminEvent & { readonly runId: string }, options: InvokeOptions = {}): AsyncGenerator<RunFrame> {
     const record = await this.#stageRecord();
+    // A container task runs as a Fargate task of the same release, followed through its log.
+    const container = await this.#containerInvocation(record, plan, event);
+    if (container !== undefined) return yield* invokeContainer(container, options);
     const shown = new LineTally();
     const startedAt = Date.now();
     const end = yield* invokeStreaming({ ...(await this.#invocation(plan, event.runId)), event, release: plan.release }, shown, {
@@ -185,6 +197,11 @@ class AwsPlatform implements Platform {
   }
 
   async detach(plan: InvokePlan, event: AdminEvent & { readonly runId: string }): Promise<void> {
+    const container = await this.#containerInvocation(await this.#stageRecord(), plan, event);
+    if (container !== undefined) {
+      await startContainerTask(container.target, { ...container, event: { ...event, release: plan.release } });
+      return;
+    }
     const payload = payloadOf({ ...event, release: plan.release }, 'asynchronous');
     await invokeDetached(await this.#invocation(plan, event.runId), payload, { throttleDelaysMs: this.#timing.throttleDelaysMs });
   }
@@ -220,6 +237,50 @@ class AwsPlatform implements Platform {
       this.#clients.sts.send(new GetCallerIdentityCommand({})),
     ).then((identity) => identity.Arn ?? 'unknown');
     return this.#caller;
+  }
+
+  /** Where `task` runs as a container task against the plan, when it is one on this stage. */
+  async containerPlan(plan: InvokePlan, task: string): Promise<ContainerPlan | undefined> {
+    const record = await this.#stageRecord();
+    const container = containerTaskOf(record, task);
+    if (record.container === undefined || container === undefined) return undefined;
+    const { cluster, subnets, securityGroups, assignPublicIp } = record.container;
+    const taskDefinition = taskFamilyOf(record.app, record.stage, plan.release);
+    return { taskDefinition, cluster, subnets, securityGroups, assignPublicIp, timeLimitSeconds: container.timeLimitSeconds };
+  }
+
+  /**
+   * Stops the container task that runs `runId` (StopTask, naming the caller
+   * in its reason): ECS sends it SIGTERM, the run's signal fires, and the run
+   * ends with 130, recorded in the ledger.
+   *
+   * @returns the stopped tasks' ARNs
+   * @throws UsageError (64) when the stage has no container tasks, or no task runs `runId`.
+   */
+  async stop(runId: string): Promise<string[]> {
+    const record = await this.#stageRecord();
+    if (record.container === undefined) {
+      throw new UsageError(`Stage ${this.stage.name} has no container tasks: cnf-admin stop stops a container task's run.`, {
+        hint: 'A run on Lambda ends at its timeout; its task sees its signal fire then.',
+      });
+    }
+    const target = await this.#ecsTarget(record);
+    const tasks = await tasksOfRun(target, runId);
+    if (tasks.length === 0) {
+      const run = await this.run(runId);
+      const why =
+        run === undefined
+          ? 'no such run in the ledger'
+          : run.endedAt === undefined
+            ? 'its task has stopped'
+            : `it ended ${run.endedAt} with exit ${run.exitCode}`;
+      throw new UsageError(`No ECS task runs ${runId} on stage ${this.stage.name} (${why}); nothing stopped.`, {
+        hint: `See the runs with: cnf-admin runs --stage ${this.stage.name}`,
+      });
+    }
+    const reason = `Stopped by ${await this.callerIdentity()} with cnf-admin stop ${runId}`;
+    for (const task of tasks) await stopContainerTask(target, task, reason);
+    return tasks;
   }
 
   /** The least-privilege IAM policy an operator needs for this stage. */
@@ -263,6 +324,30 @@ class AwsPlatform implements Platform {
       stage: this.stage.name,
       runId,
     };
+  }
+
+  /** How to run the event as a container task, when its task is one on this stage. */
+  async #containerInvocation(
+    record: StageRecord,
+    plan: InvokePlan,
+    event: AdminEvent & { readonly runId: string },
+  ): Promise<ContainerInvocation | undefined> {
+    const container = containerTaskOf(record, event.task);
+    if (container === undefined) return undefined;
+    return {
+      target: await this.#ecsTarget(record),
+      logs: this.#logSource(record),
+      plan,
+      event,
+      taskDefinition: taskFamilyOf(record.app, record.stage, plan.release),
+      timeLimitSeconds: container.timeLimitSeconds,
+      pollMs: this.#timing.pollMs,
+    };
+  }
+
+  async #ecsTarget(record: StageRecord): Promise<EcsTarget> {
+    if (record.container === undefined) throw new UnavailableError(`Stage ${this.stage.name} has no container tasks.`);
+    return { ecs: await this.#clients.ecs(), record: record.container, stage: this.stage.name };
   }
 
   #logSource(record: StageRecord): RunLogSource {

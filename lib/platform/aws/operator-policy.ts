@@ -16,6 +16,7 @@ interface PolicyStatement {
   readonly Effect: 'Allow' | 'Deny';
   readonly Action: readonly string[];
   readonly Resource: readonly string[];
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 /** An IAM policy document. */
@@ -34,7 +35,9 @@ interface PolicyDocument {
  * record names a customer managed key, `config set --secure` writes with it:
  * SSM encrypts a standard parameter with `kms:Encrypt` and an advanced one
  * (envelope encryption) with `kms:GenerateDataKey`, both in the caller's name,
- * so the policy allows both on that key, and nothing more of KMS.
+ * so the policy allows both on that key, and nothing more of KMS. A stage
+ * with container tasks adds RunTask, ListTasks, DescribeTasks and StopTask on
+ * its cluster and task definitions, and PassRole of the two task roles.
  */
 function operatorPolicy(scope: PolicyScope): PolicyDocument {
   const { record } = scope;
@@ -95,7 +98,43 @@ function operatorPolicy(scope: PolicyScope): PolicyDocument {
       Resource: [table, `${table}/index/*`],
     });
   }
+  if (record.container !== undefined) statements.push(...containerStatements(record, arn));
   return { Version: '2012-10-17', Statement: statements };
+}
+
+/**
+ * What container tasks need: RunTask of the stage's task definitions (every
+ * release's family, `<app>-<stage>-admin-*`) on its cluster only; ListTasks
+ * (to find a run's task), DescribeTasks and StopTask on its cluster's tasks;
+ * and `iam:PassRole` of just the task role and the execution role, to ECS.
+ */
+function containerStatements(record: StageRecord, arn: (service: string, resource: string) => string): PolicyStatement[] {
+  const container = record.container;
+  if (container === undefined) return [];
+  const cluster = container.cluster.split('/').pop() ?? container.cluster;
+  return [
+    {
+      Sid: 'RunContainerTasks',
+      Effect: 'Allow',
+      Action: ['ecs:RunTask'],
+      Resource: [arn('ecs', `task-definition/${record.app}-${record.stage}-admin-*:*`)],
+      Condition: { ArnEquals: { 'ecs:cluster': container.cluster } },
+    },
+    {
+      Sid: 'WatchAndStopContainerTasks',
+      Effect: 'Allow',
+      Action: ['ecs:DescribeTasks', 'ecs:StopTask'],
+      Resource: [arn('ecs', `task/${cluster}/*`)],
+    },
+    { Sid: 'FindContainerTasks', Effect: 'Allow', Action: ['ecs:ListTasks'], Resource: [arn('ecs', `container-instance/${cluster}/*`)] },
+    {
+      Sid: 'PassContainerTaskRoles',
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: [container.taskRole, container.executionRole],
+      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    },
+  ];
 }
 
 /** A stage as known before any access to it: its names (cdk.json) and where it is (given). */

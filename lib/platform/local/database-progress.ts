@@ -14,13 +14,15 @@ const STARTING_DATABASE = /^Starting the embedded PostgreSQL/;
  */
 async function ensureDatabaseWithProgress(paths: LocalPaths, progress: Progress, urlVariable: string): Promise<string> {
   let wait: ProgressTask | undefined;
+  let started = '';
   const tell = (message: string): void => {
-    if (STARTING_DATABASE.test(message)) wait = progress.start(message);
-    else progress.note(message);
+    if (!STARTING_DATABASE.test(message)) return progress.note(message);
+    wait = progress.start(message);
+    started = message.replace(STARTING_DATABASE, 'Started the embedded PostgreSQL');
   };
   try {
     const url = await ensureEmbeddedDatabase(paths, tell, urlVariable);
-    wait?.stop('ok');
+    wait?.stop('ok', started);
     return url;
   } catch (error) {
     wait?.stop('fail');

@@ -24,6 +24,7 @@ import { settledRecord, type AdminEvent, type RunRecord } from '../../core/run.j
 import type { Stage } from '../../core/stage.js';
 import { RESERVED_TASK_PREFIX, type TaskCatalog } from '../../core/task-catalog.js';
 import { toolRoot } from '../../core/tool-root.js';
+import { containerTimeLimitSeconds, runtimeOf } from '../../core/task-runtime.js';
 import { FileLedger } from '../../runtime/ledger/file-ledger.js';
 import { readAliases, type LocalAliasPair } from './alias-store.js';
 import { ensureDatabaseWithProgress } from './database-progress.js';
@@ -135,7 +136,9 @@ class LocalPlatform implements Platform {
         release: plan.release,
         bundleDir: bundleDir(this.#paths, plan.release),
         event,
-        functionTimeoutSeconds: LOCAL_FUNCTION_TIMEOUT_SECONDS,
+        // A container task runs without Lambda's 15-minute cap, as it does on Fargate.
+        functionTimeoutSeconds:
+          task !== undefined && runtimeOf(task) === 'container' ? containerTimeLimitSeconds(task) : LOCAL_FUNCTION_TIMEOUT_SECONDS,
         ...(taskTimeout === undefined ? {} : { taskTimeoutSeconds: taskTimeout }),
       },
       options,
