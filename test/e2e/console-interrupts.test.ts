@@ -67,9 +67,9 @@ describe('interrupting console -e', () => {
     });
   }
 
-  it('lets an evaluation that listens to its signal stop by itself, recorded with exit 130', async () => {
+  it('lets an evaluation that stops through its signal end by itself, recorded with exit 130', async () => {
     const { child } = await startEvaluation(
-      'console.log("waiting"); await new Promise((resolve, reject) => signal.addEventListener("abort", () => reject(new Error("told to stop"))))',
+      'console.log("waiting"); await new Promise((resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason)))',
       'waiting',
     );
     const started = Date.now();
@@ -81,6 +81,40 @@ describe('interrupting console -e', () => {
     expect(result.stderr).toContain('Uncaught InterruptedError: The run was stopped');
     const runId = (await lastConsoleRun()).runId;
     expect(await consoleRun(runId)).toMatchObject({ exitCode: 130, error: { name: 'InterruptedError' } });
+  });
+});
+
+describe('an evaluation that returns when asked to stop', () => {
+  it('keeps its own exit code, in the CLI and in the ledger, which records that it was interrupted', async () => {
+    const { child } = await startEvaluation(
+      'console.log("working"); await new Promise((resolve) => signal.addEventListener("abort", () => resolve("wrapped up")))',
+      'working',
+    );
+    child.kill('SIGTERM');
+    const result = await finished(child);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("'wrapped up'");
+    expect(result.stderr).toContain('The evaluation was asked to stop but ended on its own: exit 0 is its own');
+    const record = await lastConsoleRun();
+    expect(record).toMatchObject({ exitCode: 0, interruptedAt: expect.any(String) });
+  });
+});
+
+describe('interrupting piped console input', () => {
+  it('stops the evaluation that runs, reads no further input, and exits 130', async () => {
+    const child = spawnCli(['console'], {
+      cwd: project.dir,
+      input: 'console.log("first ran")\nawait new Promise((resolve) => setTimeout(resolve, 120_000))\nconsole.log("second ran")\n',
+    });
+    let output = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+      if (output.includes('first ran')) child.kill('SIGINT');
+    });
+    const result = await finished(child);
+    expect(result.code).toBe(130);
+    expect(output).not.toContain('second ran');
+    expect(result.stderr).toContain('Interrupting: the evaluation is asked to stop');
   });
 });
 

@@ -58,7 +58,7 @@ describe('a secure value on the local stage', () => {
   it('runs show, logs and the state on disk never hold it', async () => {
     const invoked = await project.cli(['invoke', 'show-config', '--json']);
     expectNoSecret(invoked);
-    const runs = JSON.parse((await project.cli(['runs', '--json'])).stdout) as { runId: string; error?: { message: string } }[];
+    const runs = JSON.parse((await project.cli(['runs', '--all', '--json'])).stdout) as { runId: string; error?: { message: string } }[];
     expect(runs.some((run) => run.error?.message === 'bad token [redacted]')).toBe(true);
     for (const run of runs) {
       expectNoSecret(await project.cli(['runs', 'show', run.runId]));

@@ -14,6 +14,7 @@ import { STOP_SIGNALS, withInterrupts } from '../interrupts.js';
 import { stylerFor, writeJson, writeLine, type CliIo } from '../io.js';
 import { formatLogLine } from '../render/log-line.js';
 import { writeNotice } from '../render/run-view.js';
+import { noteNodeVersion } from '../node-version-notice.js';
 import { openStage, type StageOptions } from '../stage-context.js';
 
 /** The options of `cnf-admin console`. */
@@ -80,6 +81,7 @@ async function consoleCommand(options: ConsoleCommandOptions, io: CliIo): Promis
     ...(options.release === undefined ? {} : { release: options.release }),
   });
   plan.notices.forEach((notice) => writeNotice(io, notice));
+  await noteNodeVersion(io, { platform, project });
   const session = await platform.openConsole(plan, await platform.callerIdentity());
   const notice = platform.kind === 'aws' ? AWS_INTERRUPT : LOCAL_INTERRUPT;
   try {
@@ -103,6 +105,11 @@ async function evaluateOnce(io: CliIo, session: ConsoleSession, code: string, js
   if (json && result !== undefined) writeJson(io, result);
   else if (result?.exitCode === ExitCode.OK) writeLine(io.stdout, valueOf(result.output as ConsoleAnswer) ?? 'undefined');
   else if (result !== undefined || !interrupted) writeLine(io.stderr, errorLine(result));
+  if (result?.interruptedAt !== undefined && result.exitCode !== ExitCode.INTERRUPTED)
+    writeNotice(
+      io,
+      `The evaluation was asked to stop but ended on its own: exit ${result.exitCode} is its own, and the ledger records it as interrupted.`,
+    );
   if (result === undefined) return interrupted ? ExitCode.INTERRUPTED : ExitCode.SOFTWARE;
   return result.exitCode;
 }
@@ -124,6 +131,7 @@ async function evaluatePiped(io: CliIo, session: ConsoleSession, notice: string)
       if (pending.trim() === '' || isIncompleteInput(pending)) continue;
       const code = pending;
       pending = '';
+      if (signal.aborted) break;
       const result = await showEvaluation(io, session.evaluate(code, { signal, force, colors: colorsFor(io) }));
       if (result?.exitCode === ExitCode.OK) {
         const value = valueOf(result.output as ConsoleAnswer);
@@ -133,7 +141,7 @@ async function evaluatePiped(io: CliIo, session: ConsoleSession, notice: string)
       }
       if (exitCode === ExitCode.OK && result?.exitCode !== ExitCode.OK)
         exitCode = result?.exitCode ?? (signal.aborted ? ExitCode.INTERRUPTED : ExitCode.SOFTWARE);
-      if (signal.aborted) return exitCode;
+      if (signal.aborted) break;
     }
     if (signal.aborted) return exitCode === ExitCode.OK ? ExitCode.INTERRUPTED : exitCode;
     if (pending.trim() !== '') {

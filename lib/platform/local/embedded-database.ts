@@ -142,9 +142,7 @@ async function startServer(
     const firstStart = !existsSync(dataDir);
     if (firstStart && existsSync(files.pgliteDataDir))
       onStart(`The local stage now runs PostgreSQL; the old PGlite data in ${files.pgliteDataDir} is no longer used (delete it).`);
-    onStart(
-      `Starting the embedded PostgreSQL on 127.0.0.1:${port}${firstStart ? ' (first start: creating the database)' : ''}; it stops after ${idleSeconds() / 60} idle minutes.`,
-    );
+    onStart(`Starting the embedded PostgreSQL on 127.0.0.1:${port}${firstStart ? ', first start' : ''}`);
     const logStart = await stat(files.log).then(
       (stats) => stats.size,
       () => 0,

@@ -125,9 +125,9 @@ class LocalConsoleSession implements ConsoleSession {
       signalGroup(session.child, 'SIGKILL');
     };
     const timers: NodeJS.Timeout[] = [setTimeout(() => kill('timeout'), this.target.functionTimeoutSeconds * 1000 + CONSOLE_GRACE_MS)];
-    let asked = false;
+    let askedAt: string | undefined;
     const onInterrupt = (): void => {
-      asked = true;
+      askedAt = new Date().toISOString();
       session.child.kill('SIGINT');
       timers.push(setTimeout(() => kill('interrupt'), CONSOLE_GRACE_MS));
     };
@@ -147,8 +147,17 @@ class LocalConsoleSession implements ConsoleSession {
         if (next.done === true) {
           await session.exited;
           // A process still starting up when asked has no handler for SIGINT yet, and ends by it: that too is the interrupt.
-          const ended = this.#unfinished(event, started, killedFor ?? (asked ? 'interrupt' : undefined), session.declared);
-          await recordRunEnd(this.target.paths, ended);
+          const unfinished = this.#unfinished(
+            event,
+            started,
+            killedFor ?? (askedAt === undefined ? undefined : 'interrupt'),
+            session.declared,
+          );
+          // What the CLI says is what the ledger says: the run's own record of its end, if it got there first.
+          const ended = await recordRunEnd(
+            this.target.paths,
+            askedAt === undefined ? unfinished : { ...unfinished, interruptedAt: askedAt },
+          );
           log.write(
             `${JSON.stringify({ level: 'ERROR', message: ended.error?.message, timestamp: new Date().toISOString(), runId: event.runId })}\n`,
           );
@@ -268,5 +277,5 @@ function signalGroup(child: ChildProcessWithoutNullStreams, signal: NodeJS.Signa
   }
 }
 
-export { CONSOLE_GRACE_MS, LocalConsoleSession };
+export { LocalConsoleSession };
 export type { LocalConsoleTarget };

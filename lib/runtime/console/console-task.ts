@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { z } from 'zod';
-import type { ConsoleAnswer, ConsoleInput } from '../../core/console-protocol.js';
 import { CONSOLE_TASK } from '../../core/task-catalog.js';
+import type { ConsoleAnswer, ConsoleInput } from '../../core/console-protocol.js';
 import { loadConfig } from '../config-loader.js';
 import type { Task } from '../define-task.js';
 import { createRunLogger } from '../logger.js';
