@@ -3,7 +3,8 @@
  * call after a fixed latency, as a far region would: how long `invoke`
  * takes until its Invoke is sent, against one round trip measured through
  * the same SDK stack in the same run (target 1.3: resolution is one round of
- * parallel calls), and how many AWS calls one invoke makes.
+ * parallel calls), and how many AWS calls one invoke makes; and the same for
+ * a container task: the time until its RunTask is sent.
  */
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { cli } from '../lib/cli/main.js';
@@ -11,6 +12,7 @@ import { stageRecordName } from '../lib/core/stage-record.js';
 import { AwsClients } from '../lib/platform/aws/aws-clients.js';
 import { FIXTURE_ROOT } from '../test/support/aws-platform.js';
 import { healthyScenario, RELEASE } from '../test/support/aws-scenario.js';
+import { CONTAINER_TASK, containerScenario } from '../test/support/aws-container-scenario.js';
 import { startFakeAws, type FakeAws } from '../test/support/fake-aws-server.js';
 import { memoryIo } from '../test/support/memory-io.js';
 import { median, type Benchmark, type BenchResult } from './support/measure.js';
@@ -40,6 +42,42 @@ async function invokeOnce(aws: FakeAws): Promise<{ untilInvokeMs: number; calls:
   const code = await cli(['invoke', 'noop', '--stage', 'prod'], memoryIo(FIXTURE_ROOT));
   if (code !== 0) throw new Error(`cnf-admin invoke exited ${code}`);
   return { untilInvokeMs: (await invoked) - started, calls: aws.requests.slice(before).map((request) => request.operation) };
+}
+
+/** A whole `cnf-admin invoke <container task> --stage prod --detach`, in-process: when its RunTask reached ECS. */
+async function runTaskOnce(aws: FakeAws): Promise<number> {
+  const started = performance.now();
+  const ran = aws.arrival('RunTask');
+  const code = await cli(['invoke', CONTAINER_TASK, '--stage', 'prod', '--detach'], memoryIo(FIXTURE_ROOT));
+  if (code !== 0) throw new Error(`cnf-admin invoke ${CONTAINER_TASK} --detach exited ${code}`);
+  return (await ran) - started;
+}
+
+/** The time until RunTask is sent, against one round trip, alternating, on a stage with container tasks. */
+async function runTaskFigure(): Promise<BenchResult> {
+  const aws = await startFakeAws(healthyScenario(containerScenario()), { latencyMs: LATENCY_MS });
+  process.env.AWS_ENDPOINT_URL = aws.url;
+  try {
+    for (let index = 0; index < WARMUP; index += 1) {
+      await oneRoundTripMs();
+      await runTaskOnce(aws);
+    }
+    const roundTrips: number[] = [];
+    const untilRunTask: number[] = [];
+    for (let index = 0; index < RUNS; index += 1) {
+      roundTrips.push(await oneRoundTripMs());
+      untilRunTask.push(await runTaskOnce(aws));
+    }
+    return {
+      name: `time until RunTask is sent (a container task) vs one AWS round trip (${LATENCY_MS} ms injected on every call)`,
+      value: median(untilRunTask) / median(roundTrips),
+      unit: 'ratio',
+      target: 1.3,
+      detail: `median ${median(untilRunTask).toFixed(1)} ms from cli() to RunTask's arrival vs ${median(roundTrips).toFixed(1)} ms for one GetParameter, over ${RUNS} alternating runs`,
+    };
+  } finally {
+    await aws.close();
+  }
 }
 
 const benchmark: Benchmark = async () => {
@@ -83,6 +121,7 @@ const benchmark: Benchmark = async () => {
         detail: `${before.length} before the invoke, all in parallel (${[...before].sort().join(', ')}); then ${calls.slice(before.length).join(', ')}`,
       },
     ];
+    results.push(await runTaskFigure());
     return results;
   } finally {
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];

@@ -9,6 +9,7 @@ export const handler = createAdminHandler({
     migrate: () => import('./tasks/migrate.js'),
     seed: () => import('./tasks/seed.js'),
     'notes:purge': () => import('./tasks/notes-purge.js'),
+    'notes:backfill': () => import('./tasks/notes-backfill.js'),
   },
   console: () => import('./console.js'),
 });

@@ -17,7 +17,7 @@ function parseArgsJson(text: string): Record<string, unknown> {
     value = JSON.parse(text);
   } catch (error) {
     throw new UsageError(`--args is not valid JSON: ${(error as Error).message}`, {
-      hint: `Quote the object for your shell, e.g. --args '{"olderThanDays": 30}'`,
+      hint: `Quote the object for your shell, e.g. --args '{"days": 30}'`,
       cause: error,
     });
   }

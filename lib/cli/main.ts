@@ -55,7 +55,8 @@ function reportError(error: unknown, argv: readonly string[], io: CliIo): number
     // commander has printed its message already; help and --version end here too.
     if (error.exitCode === 0) return ExitCode.OK;
     if (error.code === 'commander.unknownOption' && argv[0] === 'invoke' && !argv.includes('--')) {
-      writeLine(io.stderr, style('dim', 'Task args go after --, e.g. cnf-admin invoke notes:purge -- --older-than-days 30'));
+      // The user's own task, from their command line: the tool names no task of its own.
+      writeLine(io.stderr, style('dim', `Task args go after --, e.g. cnf-admin invoke ${argv[1] ?? '<task>'} -- --<arg> <value>`));
     }
     writeJsonError(io, argv, 'UsageError', error.message.replace(/^error: /, ''), ExitCode.USAGE);
     return ExitCode.USAGE;

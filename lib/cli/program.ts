@@ -56,10 +56,11 @@ const COMMANDS: readonly CommandSpec[] = [
     summary: 'run a task against the live release and exit with its exit code',
     options: RUN_FLAGS,
     examples: [
-      'cnf-admin invoke migrate',
-      'cnf-admin invoke notes:purge -- --older-than-days 30 --dry-run',
-      `cnf-admin invoke notes:purge --args '{"olderThanDays": 30}' --json`,
-      'cnf-admin invoke migrate --stage prod --dry-run',
+      'cnf-admin invoke <task>',
+      'cnf-admin invoke <task> -- --<arg> <value> --<flag>',
+      `cnf-admin invoke <task> --args '{"<arg>": 30}' --json`,
+      'cnf-admin invoke <task> --stage prod --dry-run',
+      'cnf-admin tasks (the tasks of the live release, with their args)',
     ],
     run: async ([task, taskArgs], options, io) =>
       (await import('./commands/invoke.js')).invoke(
@@ -72,7 +73,7 @@ const COMMANDS: readonly CommandSpec[] = [
     arguments: '<script> [scriptArgs...]',
     summary: 'run a one-time script of the live release (a .ts file under scripts/)',
     options: RUN_FLAGS,
-    examples: ['cnf-admin run scripts/fix-bad-records.ts -- --dry-run', 'cnf-admin run scripts/fix-bad-records.ts --stage prod'],
+    examples: ['cnf-admin run scripts/<file>.ts -- --dry-run', 'cnf-admin run scripts/<file>.ts --stage prod'],
     run: async ([path, scriptArgs], options, io) =>
       (await import('./commands/run.js')).runScript(
         { ...options, path: str(path), taskArgs: (scriptArgs as string[] | undefined) ?? [] },
@@ -91,8 +92,8 @@ const COMMANDS: readonly CommandSpec[] = [
     ],
     examples: [
       'cnf-admin console',
-      "cnf-admin console -e 'await notes.listNotes(db, 3)'",
-      'echo \'const n = await db.query("select count(*) from notes"); n[0].count\' | cnf-admin console',
+      "cnf-admin console -e 'config.LOG_LEVEL'",
+      "echo 'const started = Date.now(); started' | cnf-admin console",
     ],
     run: async (_args, options, io) => (await import('./commands/console.js')).consoleCommand(options, io),
   },
@@ -193,7 +194,7 @@ const COMMANDS: readonly CommandSpec[] = [
         name: 'reset',
         summary: 'stop it and delete all its data (asks first; --yes when not at a terminal)',
         options: [STAGE, { flags: '-y, --yes', description: 'delete without asking' }, JSON_OUTPUT],
-        examples: ['cnf-admin db reset', 'cnf-admin db reset --yes && cnf-admin invoke migrate'],
+        examples: ['cnf-admin db reset', 'cnf-admin db reset --yes && cnf-admin invoke <task>'],
         run: async (_args, options, io) => (await import('./commands/db.js')).dbReset(options, io),
       },
     ],
@@ -212,6 +213,14 @@ const COMMANDS: readonly CommandSpec[] = [
     run: async ([runId], options, io) => (await import('./commands/logs.js')).logs(str(runId), options, io),
   },
   {
+    name: 'stop',
+    arguments: '<runId>',
+    summary: "stop a container task's run on an AWS stage (ECS StopTask); the run ends with 130, recorded",
+    options: [STAGE, JSON_OUTPUT, ...AWS],
+    examples: ['cnf-admin stop 20261124-143927-k3f9qz --stage prod'],
+    run: async ([runId], options, io) => (await import('./commands/stop.js')).stop(str(runId), options, io),
+  },
+  {
     name: 'runs',
     summary: 'the run ledger: who ran what, on which release, with which outcome',
     options: [
@@ -222,7 +231,7 @@ const COMMANDS: readonly CommandSpec[] = [
       JSON_OUTPUT,
       ...AWS,
     ],
-    examples: ['cnf-admin runs', 'cnf-admin runs --task migrate --limit 5', 'cnf-admin runs show 20261124-143927-k3f9qz'],
+    examples: ['cnf-admin runs', 'cnf-admin runs --task <task> --limit 5', 'cnf-admin runs show 20261124-143927-k3f9qz'],
     run: async (_args, options, io) => (await import('./commands/runs.js')).runs(options, io),
     subcommands: [
       {
@@ -245,8 +254,15 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'policy',
     summary: 'print the least-privilege IAM policy an operator needs for an AWS stage',
-    options: [STAGE, ...AWS],
-    examples: ['cnf-admin policy --stage prod > cnf-admin-prod-policy.json'],
+    options: [
+      { flags: '-s, --stage <name>', description: 'the AWS stage the policy is for' },
+      { flags: '--account <id>', description: "the stage's AWS account: print the policy without access to AWS" },
+      ...AWS,
+    ],
+    examples: [
+      'cnf-admin policy --stage prod > cnf-admin-prod-policy.json',
+      'cnf-admin policy --stage prod --account 123456789012 --region eu-west-1',
+    ],
     run: async (_args, options, io) => (await import('./commands/policy.js')).policy(options, io),
   },
   {

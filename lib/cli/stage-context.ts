@@ -1,10 +1,12 @@
 import { UsageError } from '../core/errors.js';
 import type { Platform } from '../core/platform.js';
+import type { Progress } from '../core/progress.js';
 import { findProject, stageOf, type Project } from '../core/project.js';
 import type { Stage } from '../core/stage.js';
 import type { AwsPlatform } from '../platform/aws/aws-platform.js';
 import { LocalPlatform } from '../platform/local/local-platform.js';
-import { stylerFor, writeLine, type CliIo } from './io.js';
+import type { CliIo } from './io.js';
+import { progressFor } from './progress.js';
 
 /** The flags every stage-bound command takes. */
 interface StageOptions {
@@ -14,6 +16,8 @@ interface StageOptions {
   readonly profile?: string;
   /** The AWS region, for AWS stages. */
   readonly region?: string;
+  /** `--json`: stdout is one JSON document, and stderr shows no spinner. */
+  readonly json?: boolean;
 }
 
 /** A command's view of its stage. */
@@ -21,12 +25,8 @@ interface StageContext {
   readonly project: Project;
   readonly stage: Stage;
   readonly platform: Platform;
-}
-
-/** Tells the user what the tool is doing, on stderr. */
-function progressReporter(io: CliIo): (message: string) => void {
-  const style = stylerFor(io.stderr, io.env);
-  return (message) => writeLine(io.stderr, style('dim', `· ${message}`));
+  /** Where the command and its platform say what they wait for. */
+  readonly progress: Progress;
 }
 
 /**
@@ -38,8 +38,9 @@ function progressReporter(io: CliIo): (message: string) => void {
 async function openStage(io: CliIo, options: StageOptions): Promise<StageContext> {
   const project = findProject(io.cwd);
   const stage = stageOf(project, options.stage ?? 'local');
+  const progress = progressFor(io, options);
   if (stage.platform === 'local') {
-    return { project, stage, platform: new LocalPlatform(project, stage, progressReporter(io)) };
+    return { project, stage, progress, platform: new LocalPlatform(project, stage, progress) };
   }
   // The AWS SDK loads only for AWS stages: the local stage never pays for it.
   const { AwsPlatform } = await import('../platform/aws/aws-platform.js');
@@ -48,8 +49,9 @@ async function openStage(io: CliIo, options: StageOptions): Promise<StageContext
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(settleMs === undefined ? {} : { timing: { settleMs } }),
+    progress,
   });
-  return { project, stage, platform };
+  return { project, stage, progress, platform };
 }
 
 /**
@@ -100,5 +102,5 @@ async function openAwsStage(io: CliIo, options: StageOptions, command: string): 
   return context as StageContext & { readonly platform: AwsPlatform };
 }
 
-export { openAwsStage, openLocalStage, openStage, progressReporter };
+export { openAwsStage, openLocalStage, openStage };
 export type { StageContext, StageOptions };

@@ -30,6 +30,9 @@ import { AppFunction, logGroupNameOf } from './private/app-function.js';
 import { assetOutdirOf, bundleCode } from './private/bundle-code.js';
 import { assertArgsFit, catalogTask } from './private/catalog-task.js';
 import { grantDeclaredPermissions } from './private/task-permissions.js';
+import { assertTaskRuntimes } from './private/task-runtimes.js';
+import type { ContainerTasks, ContainerTasksOptions } from './container-tasks.js';
+import { addContainerTasks } from './private/admin-container-tasks.js';
 import { ReleasePhase } from './release-phase.js';
 import { RunLedgerTable } from './run-ledger-table.js';
 import { StageParameters } from './stage-parameters.js';
@@ -167,6 +170,14 @@ interface AdminAppProps {
    * named log group behind to block the next one)
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Where the release's container tasks (`runtime: 'container'`) run on ECS
+   * Fargate: the VPC, subnets and security groups (no default opens
+   * anything), and optionally a cluster, CPU and memory.
+   *
+   * @default - no container tasks: a release that has some gets a synth warning, and the CLI refuses them
+   */
+  readonly containerTasks?: ContainerTasksOptions;
 }
 
 /** The pattern of Lambda alias names (not all digits, which would read as a version). */
@@ -223,31 +234,33 @@ class AdminApp extends Construct {
   readonly testEvents: AdminTestEvents | undefined;
   /** The release phase, when there is a release task. */
   readonly releasePhase: ReleasePhase | undefined;
+  /** The ECS cluster and task definition of the release's container tasks, when it has some and `containerTasks` is set. */
+  readonly containerTasks: ContainerTasks | undefined;
 
-  constructor(scope: Construct, id: string, given: AdminAppProps) {
+  constructor(scope: Construct, id: string, props: AdminAppProps) {
     super(scope, id);
     // Checked before anything is built, so that bad props fail fast and name themselves.
-    const { app, stage, project } = resolveNames(this, given);
-    const settings = checkProps(given);
-    const bundle = stageBundleOf(this, given, project);
-    const props: ResolvedProps = { ...given, app, stage, bundle };
-    const checked = { ...settings, releaseTask: checkReleaseTask(props) };
+    const { app, stage, project } = resolveNames(this, props);
+    const settings = checkProps(props);
+    const bundle = stageBundleOf(this, props, project);
+    const resolved: ResolvedProps = { ...props, app, stage, bundle };
+    const checked = { ...settings, releaseTask: checkReleaseTask(resolved) };
     this.app = app;
     this.stage = stage;
     this.release = bundle.release;
     this.catalog = bundle.catalog;
 
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
+    const removalPolicy = resolved.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     this.parameters = new StageParameters(this, 'Parameters', {
       app,
       stage,
-      ...(props.parameters === undefined ? {} : { values: props.parameters }),
-      ...(props.secureParameters === undefined ? {} : { secureKeys: props.secureParameters }),
-      ...(props.parameterKey === undefined ? {} : { encryptionKey: props.parameterKey }),
+      ...(resolved.parameters === undefined ? {} : { values: resolved.parameters }),
+      ...(resolved.secureParameters === undefined ? {} : { secureKeys: resolved.secureParameters }),
+      ...(resolved.parameterKey === undefined ? {} : { encryptionKey: resolved.parameterKey }),
     });
     this.ledger = new RunLedgerTable(this, 'Ledger', { removalPolicy });
 
-    const { web, admin } = this.addFunctions(props, checked, removalPolicy);
+    const { web, admin } = this.addFunctions(resolved, checked, removalPolicy);
     this.webFunction = web.function;
     this.adminFunction = admin.function;
     this.webVersion = web.version;
@@ -255,23 +268,29 @@ class AdminApp extends Construct {
     this.webAlias = web.alias;
     this.adminAlias = admin.alias;
     this.adminLogGroup = admin.logGroup;
-    this.grantAccess(props, admin);
+    this.grantAccess(resolved, admin);
+    this.containerTasks = addContainerTasks(this, {
+      ...resolved,
+      parameters: this.parameters,
+      ledger: this.ledger,
+      adminFunction: this.adminFunction,
+    });
 
-    this.schedules = this.addSchedules(props);
+    this.schedules = this.addSchedules(resolved);
     // Async invocations (the schedules') never retry; a run that crashes lands with the undelivered ones.
     this.adminAlias.configureAsyncInvoke({
       retryAttempts: 0,
       ...(this.schedules === undefined ? {} : { onFailure: new SqsDestination(this.schedules.deadLetterQueue) }),
     });
     this.testEvents =
-      props.testEvents === false
+      resolved.testEvents === false
         ? undefined
         : new AdminTestEvents(this, 'TestEvents', {
-            functionName: stageFunctionName(props.app, props.stage, 'admin'),
+            functionName: stageFunctionName(resolved.app, resolved.stage, 'admin'),
             catalog: bundle.catalog,
           });
-    this.releasePhase = checked.releaseTask === undefined ? undefined : this.addReleasePhase(props, checked.releaseTask, checked.admin);
-    this.stageRecord = this.addStageRecord(props, checked);
+    this.releasePhase = checked.releaseTask === undefined ? undefined : this.addReleasePhase(resolved, checked.releaseTask, checked.admin);
+    this.stageRecord = this.addStageRecord(resolved, checked);
 
     this.acknowledgeFindings([web, admin]);
   }
@@ -399,6 +418,7 @@ class AdminApp extends Construct {
   private addSchedules(props: ResolvedProps): AdminSchedules | undefined {
     if (props.schedules === undefined || props.schedules.length === 0) return undefined;
     return new AdminSchedules(this, 'Schedules', {
+      ...(this.containerTasks === undefined ? {} : { containerTasks: this.containerTasks }),
       app: props.app,
       stage: props.stage,
       target: this.adminAlias,
@@ -439,6 +459,7 @@ class AdminApp extends Construct {
       ledgerTable: this.ledger.tableName,
       console: props.console ?? false,
       ...(props.parameterKey === undefined ? {} : { parameterKey: props.parameterKey.keyArn }),
+      ...(this.containerTasks === undefined ? {} : { container: this.containerTasks.record }),
     };
     const stageRecord = new StageRecordParameter(this, 'StageRecord', { record });
     // The record says the stage is ready: it is written once the aliases are in place.
@@ -556,6 +577,7 @@ function checkProps(props: AdminAppProps): Omit<CheckedProps, 'releaseTask'> {
  */
 function checkReleaseTask(props: ResolvedProps): TaskInfo | undefined {
   const { bundle } = props;
+  assertTaskRuntimes(bundle.catalog, bundle.release);
   const releaseTask =
     props.releaseTask === undefined ? undefined : catalogTask(bundle.catalog, bundle.release, props.releaseTask, 'releaseTask');
   if (releaseTask !== undefined) assertArgsFit(releaseTask, props.releaseTaskArgs ?? {}, 'releaseTaskArgs');

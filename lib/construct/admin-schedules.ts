@@ -9,6 +9,9 @@ import type { AdminEvent } from '../core/run.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
 import { AdminAppPropsError } from './errors.js';
 import { assertArgsFit, catalogTask } from './private/catalog-task.js';
+import { containerScheduleTarget } from './private/container-schedule-target.js';
+import type { ContainerTasks } from './container-tasks.js';
+import { runtimeOf } from '../core/task-runtime.js';
 
 /** One scheduled run of an admin task. */
 interface AdminScheduleOptions {
@@ -52,6 +55,12 @@ interface AdminSchedulesProps {
   readonly release: string;
   readonly catalog: TaskCatalog;
   readonly schedules: readonly AdminScheduleOptions[];
+  /**
+   * Where the release's container tasks run: a schedule on one starts it with ECS RunTask.
+   *
+   * @default - no container tasks: a schedule on one is refused
+   */
+  readonly containerTasks?: ContainerTasks;
 }
 
 const SCHEDULE_EXPRESSION = /^(rate|cron|at)\(.+\)$/;
@@ -127,11 +136,14 @@ class AdminSchedules extends Construct {
         scheduleName: name,
         description: `cnf-admin: run ${options.task} on ${props.app} ${props.stage}`,
         schedule: ScheduleExpression.expression(options.schedule, options.timeZone),
-        target: new LambdaInvoke(props.target, {
-          input: ScheduleTargetInput.fromObject(event),
-          retryAttempts: 0,
-          deadLetterQueue: this.deadLetterQueue,
-        }),
+        target:
+          runtimeOf(catalogTask(props.catalog, props.release, options.task, 'task')) === 'container'
+            ? containerScheduleTarget(props.containerTasks, event, name, this.deadLetterQueue)
+            : new LambdaInvoke(props.target, {
+                input: ScheduleTargetInput.fromObject(event),
+                retryAttempts: 0,
+                deadLetterQueue: this.deadLetterQueue,
+              }),
         timeWindow: TimeWindow.off(),
         enabled: options.enabled ?? true,
       });

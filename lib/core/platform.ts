@@ -34,6 +34,17 @@ interface InvokePlan {
   readonly notices: readonly string[];
 }
 
+/** Where a container task (`runtime: 'container'`) of the plan runs: what `--dry-run` shows. */
+interface ContainerPlan {
+  /** The release's task definition (family). */
+  readonly taskDefinition: string;
+  readonly cluster: string;
+  readonly subnets: readonly string[];
+  readonly securityGroups: readonly string[];
+  readonly assignPublicIp: boolean;
+  readonly timeLimitSeconds: number;
+}
+
 /**
  * One piece of a run as it happens: a line of its log, a notice from the
  * platform, or, last, its result.
@@ -175,6 +186,8 @@ interface Platform {
   callerIdentity(): Promise<string>;
   /** The stage's parameter set. */
   readonly parameters: ParameterStore;
+  /** Where `task` runs as a container task against the plan, when it is one on this stage (AWS). */
+  containerPlan?(plan: InvokePlan, task: string): Promise<ContainerPlan | undefined>;
 }
 
 export { DEFAULT_ALIAS };
@@ -183,6 +196,7 @@ export type {
   ConsoleCompletion,
   ConsoleEvaluateOptions,
   ConsoleSession,
+  ContainerPlan,
   AliasTarget,
   InvokeOptions,
   InvokePlan,

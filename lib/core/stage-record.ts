@@ -26,6 +26,28 @@ interface StageRecord {
   readonly console: boolean;
   /** The ARN of the KMS key the stage's SecureStrings use, when not the AWS managed `aws/ssm`. */
   readonly parameterKey?: string;
+  /** Where the stage runs its container tasks (ECS Fargate), when its release has any. */
+  readonly container?: ContainerRecord;
+}
+
+/** What the CLI needs to start, follow and stop a stage's container tasks. */
+interface ContainerRecord {
+  /** The ECS cluster's ARN. */
+  readonly cluster: string;
+  /** The task definition family of the deployed release; a release's family is `<app>-<stage>-admin-<release>`. */
+  readonly taskFamily: string;
+  /** The container that runs the admin event. */
+  readonly containerName: string;
+  /** The subnets the tasks run in. */
+  readonly subnets: readonly string[];
+  /** The security groups of the tasks. */
+  readonly securityGroups: readonly string[];
+  readonly assignPublicIp: boolean;
+  /** The task role (the tasks' permissions) and the execution role (image pull, logs): what RunTask passes. */
+  readonly taskRole: string;
+  readonly executionRole: string;
+  /** The tasks of the deployed release that run as container tasks, with their time limits in seconds. */
+  readonly tasks: readonly { readonly name: string; readonly timeLimitSeconds: number }[];
 }
 
 /** A function of the stage. */
@@ -67,4 +89,4 @@ function releaseFromDescription(description: string | undefined): string | undef
 }
 
 export { parameterPathOf, releaseDescription, releaseFromDescription, STAGE_RECORD_KEY, stageRecordName };
-export type { FunctionRecord, StageRecord };
+export type { ContainerRecord, FunctionRecord, StageRecord };

@@ -41,7 +41,7 @@ const STAGE_NAME_PATTERN = /^[a-z][a-z0-9-]{0,23}$/;
 function assertValidAppName(name: unknown): asserts name is string {
   if (typeof name !== 'string' || !APP_NAME_PATTERN.test(name) || name.endsWith('-')) {
     throw new UsageError(`App name must be 1-32 lower-case letters, digits or '-', starting with a letter, got: ${JSON.stringify(name)}`, {
-      hint: 'Set context.cnf.app in cdk.json, e.g. "notes".',
+      hint: 'Set context.cnf.app in cdk.json, e.g. "my-app" (npx cnf-admin init writes it).',
     });
   }
 }

@@ -130,15 +130,13 @@ function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined): A
     const match = /^--([A-Za-z0-9][\w-]*)(?:=(.*))?$/s.exec(token);
     if (match === null) {
       throw new UsageError(`Task args are flags, got: ${JSON.stringify(token)}`, {
-        hint: `Write them after --, e.g. cnf-admin invoke ${task?.name ?? '<task>'} -- --older-than-days 30`,
+        hint: `Write them after --, e.g. cnf-admin invoke ${task?.name ?? '<task>'} -- ${exampleFlags(task)}`,
       });
     }
     const flag = match[1] as string;
-    // Own properties only: a flag named --constructor is no schema's property.
-    const propertyOf = (name: string): PropertySchema | undefined => (Object.hasOwn(properties, name) ? properties[name] : undefined);
-    const negated = flag.startsWith('no-') && typeOf(propertyOf(camelCase(flag.slice(3)))) === 'boolean';
-    const key = propertyOf(flag) !== undefined ? flag : camelCase(negated ? flag.slice(3) : flag);
-    const property = propertyOf(key);
+    const negated = flag.startsWith('no-') && typeOf(properties[camelCase(flag.slice(3))]) === 'boolean';
+    const key = properties[flag] !== undefined ? flag : camelCase(negated ? flag.slice(3) : flag);
+    const property = properties[key];
     if (property === undefined && strict) {
       const usages = task === undefined ? [] : flagUsages(task).map((flagUsage) => flagUsage.usage);
       const known = usages.length === 0 ? 'it takes no args' : `its args: ${usages.join(', ')}`;
@@ -170,6 +168,12 @@ function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined): A
     args[key] = isArray ? [...((args[key] as unknown[] | undefined) ?? []), value] : value;
   }
   return args;
+}
+
+/** The task's own flags as an example (`--days <integer> --dry-run`), or a generic one for a task that is not known. */
+function exampleFlags(task: TaskInfo | undefined): string {
+  const usages = task === undefined ? [] : flagUsages(task).map((flagUsage) => flagUsage.usage);
+  return usages.length === 0 ? '--<arg> <value>' : usages.join(' ');
 }
 
 /**

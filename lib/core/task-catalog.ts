@@ -1,3 +1,5 @@
+import type { TaskRuntime } from './task-runtime.js';
+
 /**
  * A JSON Schema document, as `z.toJSONSchema` writes it.
  *
@@ -28,6 +30,8 @@ interface TaskInfo {
   readonly lock: boolean;
   /** AWS permissions the task declares, which the construct grants to the admin function. */
   readonly permissions?: readonly { readonly actions: readonly string[]; readonly resources: readonly string[] }[];
+  /** Where the task runs on AWS, when not on Lambda: `container` (a Fargate task). */
+  readonly runtime?: TaskRuntime;
 }
 
 /**

@@ -7,6 +7,7 @@ import { argsLimitProblem } from '../core/args-limits.js';
 import { flagUsageOf, mergeArgs, parseArgFlags } from '../core/task-arg-flags.js';
 import { DESCRIBE_TASK, PING_TASK, type TaskInfo } from '../core/task-catalog.js';
 import { ConfigError, loadConfig } from './config-loader.js';
+import { wrongRuntime } from './container/runtime-guard.js';
 import type { Task } from './define-task.js';
 import { ledgerFromEnvironment } from './ledger/ledger-from-environment.js';
 import { ledgerFailure, LedgerUnavailableError, type Lease, type RunLedger } from './ledger/run-ledger.js';
@@ -112,6 +113,8 @@ class AdminRun {
   /** The task the event names, or the refusal that says why there is none. */
   async #task(event: CompleteEvent, setup: RunSetup): Promise<Task> {
     const resolution = await resolveTask(event.task, setup, this.#release, this.#stage);
+    const wrong = resolution.ok ? wrongRuntime(resolution.task) : undefined;
+    if (wrong !== undefined) throw this.#refusal(event.runId, event.task, ExitCode.USAGE, 'InvalidEvent', wrong);
     if (resolution.ok) return resolution.task;
     if (resolution.cause !== undefined) {
       createRunLogger({ runId: event.runId, task: event.task, release: this.#release }).error(

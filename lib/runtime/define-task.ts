@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { isValidTaskName } from '../core/task-catalog.js';
+import { TASK_RUNTIMES, type TaskRuntime } from '../core/task-runtime.js';
 
 /**
  * Options that change how a task runs.
@@ -44,6 +45,18 @@ interface TaskOptions {
    * @default - none beyond those with secret-looking names (`password`, `token`, ...)
    */
   readonly sensitiveArgs?: readonly string[];
+  /**
+   * Where the task runs on AWS stages: `lambda`, the admin function (at most
+   * 15 minutes, so a `timeoutSeconds` above 900 is refused at synth), or
+   * `container`, a Fargate task from the same bundle, release, config and
+   * ledger, for work that takes longer (a backfill, an index on a big table).
+   * `cnf-admin invoke` runs both alike. The local stage runs both as local
+   * processes, a container task without Lambda's 15-minute cap.
+   *
+   * @example { runtime: 'container', timeoutSeconds: 4 * 3600 }
+   * @default 'lambda'
+   */
+  readonly runtime?: TaskRuntime;
 }
 
 /**
@@ -161,6 +174,12 @@ function defineTask<Schema extends z.ZodType = z.ZodObject<{}>>(definition: Task
   const timeout = definition.options?.timeoutSeconds;
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
     throw new TypeError(`Task ${definition.name}: options.timeoutSeconds must be a positive number, got: ${timeout}`);
+  }
+  const runtime = definition.options?.runtime;
+  if (runtime !== undefined && !TASK_RUNTIMES.includes(runtime)) {
+    throw new TypeError(
+      `Task ${definition.name}: options.runtime must be one of ${TASK_RUNTIMES.join(', ')}, got: ${JSON.stringify(runtime)}`,
+    );
   }
   for (const permission of definition.options?.permissions ?? []) {
     if (permission.actions.length === 0 || permission.resources.length === 0) {

@@ -19,3 +19,4 @@ export type { ResponseStream } from './response-stream.js';
 export type { TaskLoaders } from './task-registry.js';
 export type { AdminEvent, RunError, RunRecord, RunResult, RunSource } from '../core/run.js';
 export type { JsonSchema, TaskCatalog, TaskInfo } from '../core/task-catalog.js';
+export type { TaskRuntime } from '../core/task-runtime.js';

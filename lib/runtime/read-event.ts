@@ -28,7 +28,7 @@ function readEvent(raw: unknown): ReadEvent {
   const runId = event.runId ?? newRunId();
   const task = typeof event.task === 'string' ? event.task : '';
   if (task === '')
-    return { ok: false, runId: String(runId), task, message: 'The admin event has no "task": send e.g. {"task": "migrate"}.' };
+    return { ok: false, runId: String(runId), task, message: 'The admin event has no "task": send e.g. {"task": "<task name>"}.' };
   if (!isValidRunId(runId))
     return {
       ok: false,

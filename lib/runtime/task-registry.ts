@@ -54,6 +54,7 @@ function describeTask(task: Task<z.ZodType>): TaskInfo {
     ...(task.options.timeoutSeconds === undefined ? {} : { timeoutSeconds: task.options.timeoutSeconds }),
     lock: task.options.lock === true,
     ...(task.options.permissions === undefined ? {} : { permissions: task.options.permissions }),
+    ...(task.options.runtime === undefined || task.options.runtime === 'lambda' ? {} : { runtime: task.options.runtime }),
   };
 }
 

@@ -54,9 +54,10 @@ describe('buildBundle', () => {
   it('carries a manifest of its tasks with args as JSON Schema', () => {
     const manifest = JSON.parse(text(bundle, 'manifest.json')) as typeof bundle.catalog;
     expect(manifest).toEqual(bundle.catalog);
-    expect(manifest.tasks.map((task) => task.name)).toEqual(['migrate', 'notes:purge', 'seed']);
+    expect(manifest.tasks.map((task) => task.name)).toEqual(['migrate', 'notes:backfill', 'notes:purge', 'seed']);
     expect(manifest.tasks[0]).toMatchObject({ name: 'migrate', lock: true, description: expect.stringContaining('migrations') });
-    expect(manifest.tasks[1]?.args).toMatchObject({
+    expect(manifest.tasks[1]).toMatchObject({ name: 'notes:backfill', runtime: 'container', timeoutSeconds: 14_400 });
+    expect(manifest.tasks[2]?.args).toMatchObject({
       type: 'object',
       required: ['olderThanDays'],
       properties: { olderThanDays: { type: 'integer', minimum: 1 } },

@@ -11,6 +11,11 @@ import { memoryIo, type MemoryIo } from '../support/memory-io.js';
 import { useAwsScenario } from '../support/aws-test-scenario.js';
 
 const REQUEST_ID = '11111111-2222-3333-4444-555555555555';
+
+/** A record Lambda writes itself in the JSON log format. */
+function platformRecord(type: string, record: Record<string, unknown>): string {
+  return JSON.stringify({ time: '2026-11-24T14:39:30.000Z', type, record });
+}
 const given = useAwsScenario();
 
 async function run(args: string[], input = ''): Promise<{ code: number; io: MemoryIo }> {
@@ -51,10 +56,9 @@ describe('cnf-admin on an AWS stage (in-process)', () => {
     expect(io.stdoutText()).toBe(
       [
         'Would run echo on stage prod:',
-        `  release        ${RELEASE} (behind web:live)`,
-        '  web version    7',
-        '  admin version  5',
-        '  qualifier      5',
+        `  release  ${RELEASE} (behind web:live)`,
+        '  web      version 7',
+        '  admin    version 5',
         'Nothing ran (--dry-run).',
         '',
       ].join('\n'),
@@ -75,7 +79,16 @@ describe('cnf-admin on an AWS stage (in-process)', () => {
       logEvents: [
         { message: runLine('Run started') },
         { message: runLine('Run ended', { exitCode: 3, durationMs: 42 }) },
-        { message: `REPORT RequestId: ${REQUEST_ID}\tDuration: 50 ms` },
+        // Lambda's own records, in the JSON log format
+        { message: platformRecord('platform.start', { requestId: REQUEST_ID, version: '5' }) },
+        { message: platformRecord('platform.runtimeDone', { requestId: REQUEST_ID, status: 'success' }) },
+        {
+          message: platformRecord('platform.report', {
+            requestId: REQUEST_ID,
+            status: 'success',
+            metrics: { durationMs: 2510.4, billedDurationMs: 2511, memorySizeMB: 512, maxMemoryUsedMB: 87, initDurationMs: 312.2 },
+          }),
+        },
       ],
     });
 
@@ -85,7 +98,9 @@ describe('cnf-admin on an AWS stage (in-process)', () => {
     // then
     expect(code).toBe(3);
     expect(io.stdoutText()).toMatch(/INFO  Run started/);
-    expect(io.stdoutText()).toMatch(/REPORT RequestId/);
+    // and: Lambda's report in one short line, its other records left out
+    expect(io.stdoutText()).toContain('\nLambda: 2.5 s, billed 2.5 s · 87 of 512 MB memory · cold start 312 ms\n');
+    expect(io.stdoutText()).not.toContain('platform.');
     expect(io.stderrText()).toMatch(new RegExp(`▶ echo · stage prod · release ${RELEASE} · run \\d{8}-\\d{6}-\\w{6}`));
     expect(io.stderrText()).toMatch(/✖ exit 3 · 42 ms/);
   });
@@ -144,7 +159,7 @@ describe('cnf-admin on an AWS stage (in-process)', () => {
     );
     expect(mismatch.io.stderrText()).not.toMatch(/\n\s+at /);
     expect(picked.code).toBe(0);
-    expect(picked.io.stdoutText()).toContain('qualifier      4');
+    expect(picked.io.stdoutText()).toContain('admin    version 4\n');
   });
 
   it('tasks asks the live admin version for its catalog (cnf:describe)', async () => {
@@ -178,8 +193,12 @@ describe('cnf-admin on an AWS stage (in-process)', () => {
 
     // then
     expect(code).toBe(0);
-    expect(io.stdoutText()).toContain(`web:live   ${RELEASE} (version 7)`);
-    expect(io.stdoutText()).toMatch(new RegExp(`${OLD_RELEASE}\\s+6\\s+4\\s+2026-11-01T10:00:00.000Z`));
+    expect(io.stdoutText()).toContain(`Stage prod, on AWS\n  web:live    ${RELEASE} (version 7)\n  admin:live  ${RELEASE} (version 5)\n`);
+    expect(io.stdoutText()).toMatch(
+      new RegExp(
+        `RELEASE +WEB +ADMIN +CREATED +ALIASES\n${RELEASE} +7 +5 +\\S+ \\S+ +live\n${OLD_RELEASE} +6 +4 +2026-11-0[12] \\d\\d:\\d\\d +-\n`,
+      ),
+    );
   });
 
   it('releases --json lists the retained releases newest first', async () => {
@@ -251,7 +270,9 @@ describe('cnf-admin on an AWS stage (in-process)', () => {
 
     // then
     expect(runs.code).toBe(0);
-    expect(runs.io.stdoutText()).toMatch(/20261124-143927-k3f9qz\s+echo\s+r-0123456789ab\s+cli\s+alice\s+0\s+1\.0 s/);
+    expect(runs.io.stdoutText()).toMatch(
+      /20261124-143927-k3f9qz {2}echo {2}0 {5}1\.0 s {2}11-2[45] \d\d:\d\d {2}r-0123456789ab {2}alice\n/,
+    );
     expect(show.code).toBe(0);
     expect(show.io.stdoutText()).toMatch(/caller\s+alice/);
     expect(show.io.stdoutText()).toMatch(/INFO  Run ended/);

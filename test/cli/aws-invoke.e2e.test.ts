@@ -10,6 +10,11 @@ import { healthyScenario, OLD_RELEASE, RELEASE, runLine } from '../support/aws-s
 
 const REQUEST_ID = '11111111-2222-3333-4444-555555555555';
 
+/** A record Lambda writes itself in the JSON log format. */
+function platformRecord(type: string, record: Record<string, unknown>): string {
+  return JSON.stringify({ time: '2026-11-24T14:39:30.000Z', type, record });
+}
+
 describe('cnf-admin invoke --stage prod (the real binary, AWS mocked)', () => {
   it("streams the run's output and passes the task's exit code through, with no SDK noise", async () => {
     // given
@@ -26,7 +31,16 @@ describe('cnf-admin invoke --stage prod (the real binary, AWS mocked)', () => {
         { message: runLine('Run started') },
         { message: runLine('half way', { rows: 500 }) },
         { message: runLine('Run ended', { exitCode: 3, durationMs: 42 }) },
-        { message: `REPORT RequestId: ${REQUEST_ID}\tDuration: 45.0 ms` },
+        // Lambda's own records, in the JSON log format
+        { message: platformRecord('platform.start', { requestId: REQUEST_ID, version: '5' }) },
+        { message: platformRecord('platform.runtimeDone', { requestId: REQUEST_ID, status: 'success', metrics: { durationMs: 44.2 } }) },
+        {
+          message: platformRecord('platform.report', {
+            requestId: REQUEST_ID,
+            status: 'success',
+            metrics: { durationMs: 45.01, billedDurationMs: 46, memorySizeMB: 128, maxMemoryUsedMB: 70 },
+          }),
+        },
       ],
     });
 
@@ -35,7 +49,10 @@ describe('cnf-admin invoke --stage prod (the real binary, AWS mocked)', () => {
 
     // then
     expect(code).toBe(3);
-    expect(stdout).toMatch(/INFO  Run started\n.*INFO  half way rows=500\n.*INFO  Run ended exitCode=3 durationMs=42\nREPORT RequestId/);
+    expect(stdout).toMatch(
+      /INFO  Run started\n.*INFO  half way rows=500\n.*INFO  Run ended exitCode=3 durationMs=42\nLambda: 45 ms, billed 46 ms · 70 of 128 MB memory\n$/,
+    );
+    expect(stdout).not.toContain('platform.');
     expect(stderr).toMatch(new RegExp(`▶ echo · stage prod · release ${RELEASE} · run `));
     expect(stderr).toContain('✖ exit 3 · 42 ms');
     expect(stderr).not.toContain('NodeVersionSupportWarning');
@@ -95,7 +112,7 @@ describe('cnf-admin invoke --stage prod (the real binary, AWS mocked)', () => {
 
     // then
     expect(code).toBe(0);
-    expect(stdout).toContain(`  release        ${RELEASE} (behind web:live)\n  web version    7\n  admin version  5\n  qualifier      5\n`);
+    expect(stdout).toContain(`  release  ${RELEASE} (behind web:live)\n  web      version 7\n  admin    version 5\nNothing ran`);
     expect(sent.map((call) => call.command).sort()).toEqual([
       'GetAliasCommand',
       'GetAliasCommand',

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { Duration, RemovalPolicy, type App, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -358,7 +359,11 @@ describe('AdminApp and cdk-nag', () => {
 
 describe('AdminApp bad input', () => {
   const cases: [string, Partial<TestProps>, RegExp][] = [
-    ['a missing app name', { app: undefined as unknown as string }, /App name .*got: undefined/],
+    [
+      'no app name and no project to take it from',
+      { app: undefined, projectDir: mkdtempSync(join(tmpdir(), 'cnf-no-project-')) },
+      /No cdk\.json found in .*cnf-no-project-/,
+    ],
     ['an app name that is not valid in resource names', { app: 'Notes_App' }, /App name .*got: "Notes_App"/],
     ['a stage name that is not valid in resource names', { stage: 'prod_eu' }, /Stage name .*got: "prod_eu"/],
     ['a stage name too long for a Lambda function name', { stage: `p${'r'.repeat(24)}` }, /Stage name .*got: "prr+"/],
@@ -368,7 +373,7 @@ describe('AdminApp bad input', () => {
     [
       'a release task the release does not have',
       { releaseTask: 'migrate-all' },
-      /releaseTask names task "migrate-all", which release r-[0-9a-f]{12} does not have\. Its tasks: migrate, notes:purge, seed/,
+      /releaseTask names task "migrate-all", which release r-[0-9a-f]{12} does not have\. Its tasks: migrate, notes:backfill, notes:purge, seed/,
     ],
     [
       'release task args without a release task',

@@ -23,6 +23,24 @@ const purge: TaskInfo = {
 };
 
 describe('parseArgFlags', () => {
+  it("shows the task's own flags in the hint for a token that is no flag, and a generic one for an unknown task", () => {
+    const error = (() => {
+      try {
+        parseArgFlags(['30'], { ...purge, args: { type: 'object', properties: { days: { type: 'integer' } } } });
+      } catch (caught) {
+        return caught as UsageError;
+      }
+      return undefined;
+    })();
+    expect(error?.hint).toBe('Write them after --, e.g. cnf-admin invoke notes:purge -- --days <integer>');
+    expect(() => parseArgFlags(['30'], undefined)).toThrow(UsageError);
+    try {
+      parseArgFlags(['30'], undefined);
+    } catch (caught) {
+      expect((caught as UsageError).hint).toBe('Write them after --, e.g. cnf-admin invoke <task> -- --<arg> <value>');
+    }
+  });
+
   it('reads kebab-case flags into camelCase args, typed by the schema', () => {
     expect(parseArgFlags(['--older-than-days', '30', '--dry-run', '--label', '007'], purge)).toEqual({
       olderThanDays: 30,

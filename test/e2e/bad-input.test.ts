@@ -65,7 +65,7 @@ describe('bad input', () => {
   it('malformed --args JSON: 64, saying how to quote it', async () => {
     const result = await project.cli(['invoke', 'echo', '--args', '{count: 2}']);
     expectUserError(result, 64, '--args is not valid JSON');
-    expect(result.stderr).toContain(`--args '{"olderThanDays": 30}'`);
+    expect(result.stderr).toContain(`--args '{"days": 30}'`);
   });
 
   it('an unknown stage: 64, listing the stages', async () => {
@@ -79,7 +79,7 @@ describe('bad input', () => {
   it('an unknown flag: 64, and for invoke where task args go', async () => {
     const result = await project.cli(['invoke', 'echo', '--count', '2']);
     expectUserError(result, 64, "unknown option '--count'");
-    expect(result.stderr).toContain('Task args go after --, e.g. cnf-admin invoke notes:purge -- --older-than-days 30');
+    expect(result.stderr).toContain('Task args go after --, e.g. cnf-admin invoke echo -- --<arg> <value>');
     expectUserError(await project.cli(['status', '--verbose']), 64, "unknown option '--verbose'");
     expectUserError(await project.cli(['invok', 'noop']), 64, "unknown command 'invok'");
   });

@@ -5,13 +5,14 @@
  * state file).
  */
 import { spawn } from 'node:child_process';
-import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopEmbeddedDatabase } from '../../lib/platform/local/embedded-database.js';
 import { localPaths } from '../../lib/platform/local/local-paths.js';
-import { CLI_BIN, cliEnvironment, REPO_ROOT, runCli, type CliResult } from '../support/cli.js';
+import { CLI_BIN, cliEnvironment, finished, REPO_ROOT, runCli, spawnCli, type CliResult } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 let project: TestProject;
@@ -66,11 +67,11 @@ function expectOneLineError(result: CliResult, code: number, text: string): void
   expect(result.code).toBe(code);
   expect(result.stderr).toContain(text);
   expect(result.stderr).not.toMatch(/\n\s+at |wasm|RuntimeError/);
-  // The message and its hint; a notice before the command (`! ...`, the Node version) is not part of the error.
+  // The message and its hint; notices (`! ...`) and progress (`· ...`) before it are not part of the error.
   const lines = result.stderr
     .trim()
     .split('\n')
-    .filter((line) => !line.startsWith('! '));
+    .filter((line) => !line.startsWith('! ') && !line.startsWith('· '));
   expect(lines.length).toBeLessThanOrEqual(2);
 }
 
@@ -312,5 +313,97 @@ describe('the database belongs to its project', () => {
     expectOneLineError(await project.cli(['db', 'status']), 69, stateFile);
     rmSync(stateFile);
     expect((await project.cli(['invoke', 'migrate'])).code).toBe(0);
+  });
+});
+
+describe('idleness', () => {
+  it('stops after its idle time, but not while a process that uses it (serve) lives', async () => {
+    const idle = { CNF_LOCAL_DB_IDLE_SECONDS: '2' };
+    const other = createTestProject('notes');
+    try {
+      expect((await other.cli(['invoke', 'migrate'], { env: idle })).code).toBe(0);
+      const first = await statusOf(other.dir);
+      await exitOf(first.pid ?? 0, 30_000);
+      expect((await statusOf(other.dir)).running).toBe(false);
+
+      const server = spawnCli(['serve', '--port', '0'], { cwd: other.dir, env: idle });
+      const ended = finished(server);
+      await new Promise<void>((resolve) => {
+        let stderr = '';
+        server.stderr?.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          if (stderr.includes('Serving web:live')) resolve();
+        });
+      });
+      const held = await statusOf(other.dir);
+      expect(held.running).toBe(true);
+      // Several idle checks (every 5 s) past the 2 s idle time: a server that ignored serve would be gone.
+      await new Promise((resolve) => setTimeout(resolve, 12_000));
+      expect(isAlive(held.pid ?? 0)).toBe(true);
+      server.kill('SIGINT');
+      expect((await ended).code).toBe(0);
+      await exitOf(held.pid ?? 0, 30_000);
+    } finally {
+      await other.cleanup();
+    }
+  });
+});
+
+describe('as root, without a user namespace', () => {
+  it('runs PostgreSQL as nobody when nobody can reach the project, and says what to do when not', async () => {
+    const asNobody = { CNF_LOCAL_DB_AS_ROOT: 'nobody' };
+    const other = createTestProject('notes');
+    const base = dirname(other.dir);
+    try {
+      chmodSync(base, 0o700);
+      const refused = await other.cli(['invoke', 'migrate'], { env: asNobody });
+      if (process.getuid?.() === 0) {
+        expectOneLineError(refused, 69, 'must be able to reach');
+        expect(refused.stderr).toContain('run cnf-admin as a normal user');
+      } else expect(refused.code).toBe(0);
+
+      chmodSync(base, 0o755);
+      const run = await other.cli(['invoke', 'migrate'], { env: asNobody });
+      expect(run.code, run.stderr).toBe(0);
+      const { postgresPid } = await statusOf(other.dir);
+      const owner = statSync(`/proc/${postgresPid}`).uid;
+      expect(owner).toBe(process.getuid?.() === 0 ? 65534 : process.getuid?.());
+    } finally {
+      await other.cleanup();
+    }
+  });
+});
+
+describe('a local stage from the PGlite days', () => {
+  it('moves to PostgreSQL: the old state is no server of its, the old data is left and named, the URL follows', async () => {
+    const other = createTestProject('notes');
+    // Another program holds the port the PGlite server had.
+    const squatter = createServer();
+    const taken = await new Promise<number>((resolve) =>
+      squatter.listen(0, '127.0.0.1', () => resolve((squatter.address() as AddressInfo).port)),
+    );
+    try {
+      const database = join(other.dir, '.cnf', 'local', 'database');
+      mkdirSync(join(database, 'pgdata'), { recursive: true });
+      writeFileSync(join(database, 'pgdata', 'PG_VERSION'), '17\n');
+      writeFileSync(join(database, 'settings.json'), JSON.stringify({ port: taken }));
+      writeFileSync(join(database, 'server.json'), JSON.stringify({ pid: 999_999, port: taken, startedAt: '2026-11-24T15:03:41.000Z' }));
+      writeFileSync(
+        join(other.dir, '.cnf', 'local', 'parameters.json'),
+        JSON.stringify({ parameters: { DATABASE_URL: { value: `postgres://postgres@127.0.0.1:${taken}/postgres`, secure: true } } }),
+      );
+
+      const run = await other.cli(['invoke', 'migrate']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain('the old PGlite data in');
+      expect(run.stderr).toContain(`Port ${taken} is taken by another program`);
+      const { url } = await statusOf(other.dir);
+      const get = await other.cli(['config', 'get', 'DATABASE_URL']);
+      expect(get.stdout.trim()).toBe(url);
+      expect(url).not.toContain(`:${taken}/`);
+    } finally {
+      squatter.close();
+      await other.cleanup();
+    }
   });
 });

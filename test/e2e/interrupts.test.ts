@@ -139,6 +139,36 @@ describe('interrupts', () => {
   });
 });
 
+describe('an interrupt while the embedded database starts', () => {
+  it('tells the run as it starts: its task does not run, the ledger records 130, and the CLI exits 130', async () => {
+    const notes = createTestProject('notes');
+    try {
+      const child = spawnCli(['invoke', 'migrate', '--run-id', 'early'], { cwd: notes.dir });
+      let stderr = '';
+      const starting = new Promise<void>((resolve) => {
+        child.stderr?.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          if (stderr.includes('Starting the embedded PostgreSQL')) resolve();
+        });
+      });
+      const result = finished(child);
+      await starting;
+      child.kill('SIGINT');
+      const ended = await result;
+      expect(ended.code).toBe(130);
+      expect(ended.stdout).not.toContain('pending migration');
+      const shown = JSON.parse((await notes.cli(['runs', 'show', 'early', '--json'])).stdout) as RunRecord;
+      expect(shown).toMatchObject({
+        exitCode: 130,
+        interruptedAt: expect.any(String),
+        error: { name: 'InterruptedError', message: 'The run was interrupted before its task started; the task did not run.' },
+      });
+    } finally {
+      await notes.cleanup();
+    }
+  }, 120_000);
+});
+
 describe('nothing hangs', () => {
   it('refuses --args nested 5000 levels deep before anything starts: 64, naming the limit', async () => {
     const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;

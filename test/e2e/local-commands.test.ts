@@ -24,8 +24,8 @@ afterAll(async () => {
 });
 
 describe('tasks', () => {
-  it("lists the live release's tasks with their args", async () => {
-    const result = await project.cli(['tasks']);
+  it("lists the live release's tasks with their args, a task to a line on a wide terminal", async () => {
+    const result = await project.cli(['tasks'], { env: { COLUMNS: '200' } });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^TASK\s+DESCRIPTION\s+ARGS\s+OPTIONS$/m);
     expect(result.stdout).toMatch(
@@ -65,7 +65,7 @@ describe('deploy and drift', () => {
       expect(deployed).toMatchObject({ previous: live, isNew: true });
       expect(deployed.release).not.toBe(live);
       const status = await copy.cli(['status']);
-      expect(status.stdout).toContain(`web:live   ${deployed.release}`);
+      expect(status.stdout).toContain(`web:live    ${deployed.release}`);
       expect(status.stdout).toContain('The working tree matches the live release.');
       expect((await copy.cli(['releases'])).stdout).toMatch(new RegExp(`${deployed.release}.*live\\n${live}`));
       // a retained release can still run
@@ -155,9 +155,9 @@ describe('logs and runs', () => {
     expect((await project.cli(['logs', 'no-such-run'])).code).toBe(64);
   });
 
-  it('shows the history: run id, task, release, source, caller, exit code, duration and time', async () => {
-    const result = await project.cli(['runs', '--limit', '3']);
-    expect(result.stdout).toMatch(/^RUN ID\s+TASK\s+RELEASE\s+SOURCE\s+CALLER\s+EXIT\s+DURATION\s+STARTED$/m);
+  it('shows the history: run id, task, exit code, duration, time, release and caller', async () => {
+    const result = await project.cli(['runs', '--limit', '3'], { env: { COLUMNS: '120' } });
+    expect(result.stdout).toMatch(/^RUN ID\s+TASK\s+EXIT\s+TOOK\s+STARTED\s+RELEASE\s+BY$/m);
     expect(result.stdout.trim().split('\n')).toHaveLength(4);
     const echoes = JSON.parse((await project.cli(['runs', '--task', 'echo', '--json'])).stdout) as RunRecord[];
     expect(echoes.length).toBeGreaterThan(0);

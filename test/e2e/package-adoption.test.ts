@@ -26,8 +26,8 @@ function userEnvironment(): NodeJS.ProcessEnv {
 }
 
 /** Runs a command in `cwd` to its end. */
-function run(command: string, args: readonly string[], cwd: string): Promise<Finished> {
-  const child = spawn(command, args, { cwd, env: userEnvironment(), stdio: ['ignore', 'pipe', 'pipe'] });
+function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Finished> {
+  const child = spawn(command, args, { cwd, env: { ...userEnvironment(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -138,6 +138,19 @@ export const handler = createAdminHandler({
     const functions = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Lambda::Function');
     expect(functions.map((fn) => fn.Properties.FunctionName)).toEqual(expect.arrayContaining(['shop-prod-web', 'shop-prod-admin']));
     expect(JSON.stringify(template)).toContain(release);
+  });
+
+  it('stops a synth of a stage cdk.json does not declare with one line and exit 64, no stack trace', async () => {
+    const synth = await run('npx', ['cnf-admin', 'cdk-app', 'bin/cdk-app.ts'], app, { CDK_CONTEXT_JSON: JSON.stringify({ stage: 'qa' }) });
+    expect(synth.code).toBe(64);
+    expect(synth.stderr).toContain('Unknown stage "qa". This project\'s stages: local, dev, prod.');
+    expect(synth.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('lists every AWS stage without a stage, as cdk bootstrap needs it', async () => {
+    const listed = await run('npx', ['cdk', 'ls'], app);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout.trim().split('\n')).toEqual(['shop-dev', 'shop-prod']);
   });
 
   it('holds no path into the repository', () => {

@@ -307,8 +307,11 @@ describe('the admin handler', () => {
     ['throws its signal reason', 'throw-reason', 130, 'InterruptedError'],
   ])('records what a task did when interrupted: one that %s ends with exit %s', async (_case, mode, exitCode, errorName) => {
     const interrupt = new AbortController();
-    setTimeout(() => interrupt.abort(), 20);
-    const result = await handlerWith()({ task: 'stubborn', args: { mode } }, { interrupt: interrupt.signal });
+    const running = handlerWith()({ task: 'stubborn', args: { mode } }, { interrupt: interrupt.signal });
+    // interrupted once the task runs: before, it would not run at all
+    await until(() => ran.includes('stubborn'));
+    interrupt.abort();
+    const result = await running;
     expect(result.exitCode).toBe(exitCode);
     expect(result.error?.name).toBe(errorName);
     const record = await ledger.get(result.runId);

@@ -4,6 +4,7 @@
  * send. The policy test and the access-denied test run them all.
  */
 import { OLD_RELEASE, RELEASE, runLine, type AwsScenario } from './aws-scenario.js';
+import { CONTAINER_TASK, containerScenario } from './aws-container-scenario.js';
 
 /** One CLI command line and the stage it runs against. */
 interface CommandRun {
@@ -13,6 +14,18 @@ interface CommandRun {
 }
 
 const RUN_ID = '20261124-143927-k3f9qz';
+
+/* A run record as the admin function writes it: the ledger's readers check every record against its schema. */
+const LEDGER_RECORD = {
+  runId: RUN_ID,
+  task: 'echo',
+  args: {},
+  release: RELEASE,
+  source: 'cli',
+  caller: 'alice',
+  startedAt: '2026-11-24T14:39:27.000Z',
+  log: 'group:stream',
+};
 
 /** The customer managed key of the stage's SecureStrings, where its record names one. */
 const PARAMETER_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -82,14 +95,14 @@ const COMMAND_RUNS: readonly CommandRun[] = [
     scenario: { parameters: [{ Name: '/fixture/prod/A', Value: '1', Type: 'String' }] },
     args: ['config', 'unset', 'A', '--stage', 'prod'],
   },
-  { scenario: { ledger: [{ runId: RUN_ID, task: 'echo', startedAt: '2026-11-24T14:39:27.000Z' }] }, args: ['runs', '--stage', 'prod'] },
+  { scenario: { ledger: [LEDGER_RECORD] }, args: ['runs', '--stage', 'prod'] },
   {
-    scenario: { ledger: [{ runId: RUN_ID, task: 'echo', startedAt: '2026-11-24T14:39:27.000Z' }] },
+    scenario: { ledger: [LEDGER_RECORD] },
     args: ['runs', '--stage', 'prod', '--task', 'echo'],
   },
   {
     scenario: {
-      ledger: [{ runId: RUN_ID, task: 'echo', startedAt: '2026-11-24T14:39:27.000Z' }],
+      ledger: [LEDGER_RECORD],
       logEvents: [{ message: runLine('Run started').replace('$RUN_ID', RUN_ID), timestamp: Date.UTC(2026, 10, 24, 14, 39, 27) }],
     },
     args: ['runs', 'show', RUN_ID, '--stage', 'prod'],
@@ -106,6 +119,16 @@ const COMMAND_RUNS: readonly CommandRun[] = [
     args: ['logs', RUN_ID, '--stage', 'prod', '--follow'],
   },
   { scenario: {}, args: ['policy', '--stage', 'prod'] },
+  // Container tasks: started and followed to their end, detached, planned, stopped.
+  { scenario: containerScenario(), args: ['invoke', CONTAINER_TASK, '--stage', 'prod'] },
+  { scenario: containerScenario(), args: ['invoke', CONTAINER_TASK, '--stage', 'prod', '--detach'] },
+  { scenario: containerScenario(), args: ['invoke', CONTAINER_TASK, '--stage', 'prod', '--dry-run'] },
+  {
+    scenario: containerScenario({
+      ecs: { running: { [RUN_ID]: ['arn:aws:ecs:eu-west-1:123456789012:task/fixture-prod-admin/0123456789abcdef'] } },
+    }),
+    args: ['stop', RUN_ID, '--stage', 'prod'],
+  },
 ];
 
 export { COMMAND_RUNS, PARAMETER_KEY };

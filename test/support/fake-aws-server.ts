@@ -1,5 +1,5 @@
 /**
- * A local HTTP server that speaks just enough of SSM, STS, Lambda and
+ * A local HTTP server that speaks just enough of SSM, STS, Lambda, ECS and
  * CloudWatch Logs (their real wire protocols) to serve a stage from an
  * {@link AwsScenario}: what `AWS_ENDPOINT_URL` points the real SDK at in the
  * tests that check endpoint configuration, retries and streaming on the
@@ -52,6 +52,9 @@ interface FakeAws {
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
 
+/** The X-Amz-Target prefix of ECS (JSON 1.1 protocol). */
+const ECS_TARGET = 'AmazonEC2ContainerServiceV20141113.';
+
 function event(type: string, contentType: string, body: Uint8Array): Uint8Array {
   return codec.encode({
     headers: {
@@ -67,6 +70,7 @@ function operationOf(request: IncomingMessage, path: string, body: string): { se
   const target = String(request.headers['x-amz-target'] ?? '');
   if (target.startsWith('AmazonSSM.')) return { service: 'ssm', operation: target.slice('AmazonSSM.'.length) };
   if (target.startsWith('Logs_20140328.')) return { service: 'logs', operation: target.slice('Logs_20140328.'.length) };
+  if (target.startsWith(ECS_TARGET)) return { service: 'ecs', operation: target.slice(ECS_TARGET.length) };
   const action = /(?:^|&)Action=(\w+)/.exec(body)?.[1];
   if (action !== undefined) return { service: 'sts', operation: action };
   if (/\/response-streaming-invocations$/.test(path)) return { service: 'lambda', operation: 'InvokeWithResponseStream' };
@@ -187,8 +191,32 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
       }));
       return json(response, 200, { events });
     }
+    if (service === 'ecs') return answerEcs(operation, body, response);
     response.writeHead(501, { 'x-amzn-errortype': 'NotImplemented' });
     response.end(JSON.stringify({ message: `The fake AWS does not serve ${service} ${operation}` }));
+  };
+
+  const taskArn = `arn:aws:ecs:${scenario.region}:${scenario.account}:task/${scenario.app}-${scenario.stage}-admin/0123456789abcdef`;
+  let describeCalls = 0;
+  /** ECS as the scenario's `ecs` tells it: RunTask, then the task's states, one per DescribeTasks. */
+  const answerEcs = (operation: string, body: string, response: ServerResponse): void => {
+    const input = JSON.parse(body) as Record<string, unknown>;
+    if (operation === 'RunTask') {
+      const overrides = input.overrides as { containerOverrides?: { environment?: { name: string; value: string }[] }[] } | undefined;
+      const event = overrides?.containerOverrides?.[0]?.environment?.find((entry) => entry.name === 'CNF_ADMIN_EVENT');
+      runId = (JSON.parse(event?.value ?? '{}') as { runId?: string }).runId ?? runId;
+      if (scenario.ecs?.failures !== undefined) return json(response, 200, { tasks: [], failures: scenario.ecs.failures });
+      return json(response, 200, { tasks: [{ taskArn, lastStatus: 'PROVISIONING' }], failures: [] });
+    }
+    if (operation === 'DescribeTasks') {
+      const states = scenario.ecs?.states ?? [{ lastStatus: 'RUNNING' }];
+      const state = states[Math.min(describeCalls, states.length - 1)] ?? {};
+      describeCalls += 1;
+      return json(response, 200, { tasks: [{ taskArn, ...state }], failures: [] });
+    }
+    if (operation === 'ListTasks') return json(response, 200, { taskArns: scenario.ecs?.running?.[String(input.startedBy)] ?? [] });
+    if (operation === 'StopTask') return json(response, 200, { task: { taskArn: input.task, desiredStatus: 'STOPPED' } });
+    return fail(response, 'ecs', { status: 400, name: 'InvalidParameterException', message: `The fake ECS does not serve ${operation}` });
   };
 
   const server: Server = createServer((request, response) => {

@@ -1,8 +1,9 @@
+import { didYouMean } from '../../core/did-you-mean.js';
 import { UsageError } from '../../core/errors.js';
 import { assertValidConfigKey, MASK, printableValue, type Parameter } from '../../core/parameter-set.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { assertUnmanagedKey, managedDatabaseKey } from '../../platform/local/managed-database-url.js';
-import { formatTable } from '../render/table.js';
+import { formatTable, terminalWidth } from '../render/table.js';
 import { openStage, type StageOptions } from '../stage-context.js';
 
 /** The options every `cnf-admin config` subcommand takes. */
@@ -32,6 +33,7 @@ async function configList(options: ConfigCommandOptions, io: CliIo): Promise<num
     formatTable(
       ['KEY', 'VALUE', 'TYPE'],
       parameters.map((parameter) => [parameter.key, printableValue(parameter), parameter.secure ? 'secure' : 'plain']),
+      { width: terminalWidth(io) },
     ),
   );
   return 0;
@@ -45,7 +47,8 @@ async function configGet(key: string, options: ConfigCommandOptions, io: CliIo):
     writeLine(io.stderr, `${key} is managed by cnf-admin: the embedded database's URL (cnf-admin db).`);
   const parameter = await platform.parameters.get(key);
   if (parameter === undefined) {
-    throw new UsageError(`Stage ${stage.name} has no parameter ${key}.`, {
+    const known = (await platform.parameters.list()).map((candidate) => candidate.key);
+    throw new UsageError(`Stage ${stage.name} has no parameter ${key}.${didYouMean(key, known)}`, {
       hint: `List them with: cnf-admin config list --stage ${stage.name}`,
     });
   }

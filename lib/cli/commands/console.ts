@@ -14,6 +14,7 @@ import { STOP_SIGNALS, withInterrupts } from '../interrupts.js';
 import { stylerFor, writeJson, writeLine, type CliIo } from '../io.js';
 import { formatLogLine } from '../render/log-line.js';
 import { writeNotice } from '../render/run-view.js';
+import { noteNodeVersion } from '../node-version-notice.js';
 import { openStage, type StageOptions } from '../stage-context.js';
 
 /** The options of `cnf-admin console`. */
@@ -80,6 +81,7 @@ async function consoleCommand(options: ConsoleCommandOptions, io: CliIo): Promis
     ...(options.release === undefined ? {} : { release: options.release }),
   });
   plan.notices.forEach((notice) => writeNotice(io, notice));
+  await noteNodeVersion(io, { platform, project });
   const session = await platform.openConsole(plan, await platform.callerIdentity());
   const notice = platform.kind === 'aws' ? AWS_INTERRUPT : LOCAL_INTERRUPT;
   try {

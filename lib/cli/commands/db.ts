@@ -1,16 +1,16 @@
 import { createInterface } from 'node:readline/promises';
 import { UsageError } from '../../core/errors.js';
 import { findProject, stageOf, type Project } from '../../core/project.js';
+import { ensureDatabaseWithProgress } from '../../platform/local/database-progress.js';
 import {
   embeddedDatabaseStatus,
-  ensureEmbeddedDatabase,
   resetEmbeddedDatabase,
   stopEmbeddedDatabase,
   type EmbeddedDatabaseStatus,
 } from '../../platform/local/embedded-database.js';
 import { localPaths, type LocalPaths } from '../../platform/local/local-paths.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
-import { progressReporter } from '../stage-context.js';
+import { progressFor } from '../progress.js';
 
 /** The options every `cnf-admin db` subcommand takes. */
 interface DbCommandOptions {
@@ -85,7 +85,7 @@ function formatSize(bytes: number): string {
  */
 async function dbUrl(options: DbCommandOptions, io: CliIo): Promise<number> {
   const { project, paths } = embeddedDatabaseOf(io, options);
-  const url = await ensureEmbeddedDatabase(paths, progressReporter(io), project.databaseUrlVariable);
+  const url = await ensureDatabaseWithProgress(paths, progressFor(io, options), project.databaseUrlVariable);
   if (options.json === true) writeJson(io, { url, variable: project.databaseUrlVariable });
   else writeLine(io.stdout, url);
   return 0;
@@ -125,7 +125,7 @@ async function dbReset(options: DbResetOptions, io: CliIo): Promise<number> {
     writeLine(
       io.stderr,
       existed
-        ? 'Deleted the embedded database: the next use starts an empty one (then: cnf-admin invoke migrate).'
+        ? 'Deleted the embedded database: the next use starts an empty one (then run your migrations again).'
         : 'The embedded database had no data; nothing deleted.',
     );
   return 0;

@@ -1,6 +1,7 @@
 import { DEFAULT_ALIAS } from '../../core/platform.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
-import { openLocalStage, progressReporter, type StageOptions } from '../stage-context.js';
+import { withProgress } from '../../core/progress.js';
+import { openLocalStage, type StageOptions } from '../stage-context.js';
 
 /** The options of `cnf-admin deploy`. */
 interface DeployCommandOptions extends StageOptions {
@@ -13,15 +14,14 @@ interface DeployCommandOptions extends StageOptions {
  * and moves the local alias pair to it. AWS stages deploy with CDK.
  */
 async function deploy(options: DeployCommandOptions, io: CliIo): Promise<number> {
-  const { platform } = await openLocalStage(
+  const { platform, progress } = await openLocalStage(
     io,
     options,
     'deploy',
     `AWS stages deploy with CDK: npx cdk deploy -c stage=${options.stage ?? '<stage>'}`,
   );
   const alias = options.alias ?? DEFAULT_ALIAS;
-  progressReporter(io)('Building the bundle');
-  const { stored, isNew, previous } = await platform.deploy(alias);
+  const { stored, isNew, previous } = await withProgress(progress, 'Building the bundle', () => platform.deploy(alias));
   if (options.json === true) {
     writeJson(io, {
       release: stored.release,

@@ -1,11 +1,12 @@
 import { CnfError, UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
-import type { InvokePlan, Platform, RunFrame } from '../../core/platform.js';
+import type { ContainerPlan, InvokePlan, Platform, RunFrame } from '../../core/platform.js';
 import { isReleaseId } from '../../core/release.js';
 import type { RefusalName } from '../../core/refusal.js';
 import { isRefusal, isValidRunId, newRunId, refusalNamesRecordedRun, type AdminEvent, type RunResult } from '../../core/run.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { renderFrames, writeNotice, writeRunFooter, writeRunHeader } from '../render/run-view.js';
+import { noteNodeVersion } from '../node-version-notice.js';
 import { openStage, type StageOptions } from '../stage-context.js';
 import { parseDuration } from '../duration.js';
 import { checkTaskArgsSize, parseArgsJson } from '../args-json.js';
@@ -57,7 +58,8 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
   let phase: 'before' | 'local-run' | 'aws-run' = 'before';
   const notice = (): string => (phase === 'before' ? BEFORE_RUN_NOTICE : phase === 'aws-run' ? DETACH_NOTICE : INTERRUPT_NOTICE);
   return withInterrupts(io, notice, async (signal, force) => {
-    const { platform } = await unlessInterrupted(openStage(io, options), signal, NOTHING_RAN);
+    const context = await unlessInterrupted(openStage(io, options), signal, NOTHING_RAN);
+    const { platform } = context;
     const plan = await unlessInterrupted(
       platform.resolve({
         ...(options.alias === undefined ? {} : { alias: options.alias }),
@@ -67,7 +69,8 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
       NOTHING_RAN,
     );
     plan.notices.forEach((planNotice) => writeNotice(io, planNotice));
-    if (options.dryRun === true) return printPlan(io, plan, options);
+    if (options.dryRun === true) return printPlan(io, plan, options, await platform.containerPlan?.(plan, options.task));
+    await noteNodeVersion(io, context);
 
     const event: AdminEvent & { runId: string } = {
       task: options.task,
@@ -94,7 +97,10 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
     };
     let result: RunResult | undefined;
     try {
-      result = await renderFrames(io, headedUnlessRefused(platform.invoke(plan, event, { signal, force }), header), options.json === true);
+      result = await renderFrames(io, headedUnlessRefused(platform.invoke(plan, event, { signal, force }), header), {
+        json: options.json === true,
+        progress: context.progress,
+      });
     } catch (error) {
       // Before the run showed a frame, an error is the CLI's own to report; after, the run was under way and has been ended.
       if (error instanceof CnfError || !running) throw error;
@@ -232,19 +238,27 @@ function checkIds(options: InvokeCommandOptions): void {
   }
 }
 
-function printPlan(io: CliIo, plan: InvokePlan, options: InvokeCommandOptions): number {
+function printPlan(io: CliIo, plan: InvokePlan, options: InvokeCommandOptions, container?: ContainerPlan): number {
   if (options.json === true) {
-    writeJson(io, { ...plan, task: options.task });
+    writeJson(io, { ...plan, task: options.task, ...(container === undefined ? {} : { container }) });
     return ExitCode.OK;
   }
   writeLine(io.stdout, `Would run ${options.task} on stage ${plan.stage}:`);
-  writeLine(
-    io.stdout,
-    `  release        ${plan.release}${plan.alias === undefined ? ' (picked by --release)' : ` (behind web:${plan.alias})`}`,
-  );
-  writeLine(io.stdout, `  web version    ${plan.webVersion}`);
-  writeLine(io.stdout, `  admin version  ${plan.adminVersion}`);
-  writeLine(io.stdout, `  qualifier      ${plan.qualifier}`);
+  // The local stage names its versions by release id: they are worth a line only where they differ (AWS).
+  const picked = plan.alias === undefined ? 'picked by --release' : `behind web:${plan.alias}`;
+  writeLine(io.stdout, `  release  ${plan.release} (${picked})`);
+  if (plan.webVersion !== plan.release) writeLine(io.stdout, `  web      version ${plan.webVersion}`);
+  if (plan.adminVersion !== plan.release || plan.qualifier !== plan.adminVersion) {
+    const qualifier = plan.qualifier === plan.adminVersion ? '' : ` (invoked as ${plan.qualifier})`;
+    writeLine(io.stdout, `  admin    version ${plan.adminVersion}${qualifier}`);
+  }
+  if (container !== undefined) {
+    writeLine(io.stdout, `  runs on  ECS Fargate, up to ${container.timeLimitSeconds}s`);
+    writeLine(io.stdout, `  task     definition ${container.taskDefinition}`);
+    writeLine(io.stdout, `  cluster  ${container.cluster}`);
+    writeLine(io.stdout, `  subnets  ${container.subnets.join(', ')}`);
+    writeLine(io.stdout, `  security groups ${container.securityGroups.join(', ')}${container.assignPublicIp ? ' (public IP)' : ''}`);
+  }
   writeLine(io.stdout, 'Nothing ran (--dry-run).');
   return ExitCode.OK;
 }

@@ -1,4 +1,5 @@
 import { ExitCode } from '../../core/exit-codes.js';
+import type { RunResult } from '../../core/run.js';
 import { writeJson, type CliIo } from '../io.js';
 import { assertRunIdArgument } from '../run-id-argument.js';
 import { renderFrames, writeRunFooter } from '../render/run-view.js';
@@ -12,22 +13,50 @@ interface LogsCommandOptions extends StageOptions {
 }
 
 /**
+ * The one document of `logs --json`: every line of the run's log, each as
+ * the JSON object it is (structured lines, Lambda's platform records) or as
+ * a string (any other line), and the run's result, null while it has none.
+ */
+interface LogsDocument {
+  readonly runId: string;
+  readonly result: RunResult | null;
+  readonly lines: readonly unknown[];
+}
+
+/**
  * `cnf-admin logs <runId>`: the whole log of a run; `--follow` keeps reading
- * until the run ends and then exits with the run's exit code.
+ * until the run ends and then exits with the run's exit code. With `--json`,
+ * stdout is one {@link LogsDocument}, written when the log ends (with
+ * `--follow`, when the run ends or following stops); notices stay on stderr.
  */
 async function logs(runId: string, options: LogsCommandOptions, io: CliIo): Promise<number> {
   assertRunIdArgument(runId);
-  const { platform } = await openStage(io, options);
+  const { platform, progress } = await openStage(io, options);
+  const lines: unknown[] = [];
+  const json = options.json === true;
   const result = await withInterrupts(io, 'Stopped following; the run itself goes on.', (signal) =>
-    renderFrames(io, platform.logs(runId, { follow: options.follow === true, signal }), options.json === true),
+    renderFrames(io, platform.logs(runId, { follow: options.follow === true, signal }), {
+      json,
+      progress,
+      ...(json ? { keepLines: (line: string) => lines.push(parsedLine(line)) } : {}),
+    }),
   );
-  if (result !== undefined) {
-    writeRunFooter(io, result);
-    if (options.json === true) writeJson(io, result);
-  }
+  if (json) writeJson(io, { runId, result: result ?? null, lines } satisfies LogsDocument);
+  else if (result !== undefined) writeRunFooter(io, result);
   if (options.follow === true) return result?.exitCode ?? ExitCode.INTERRUPTED;
   return ExitCode.OK;
 }
 
+/** A log line as JSON: the object a structured line holds, or the line itself as a string. */
+function parsedLine(line: string): unknown {
+  if (!line.startsWith('{')) return line;
+  try {
+    return JSON.parse(line) as unknown;
+  } catch (error) {
+    if (error instanceof SyntaxError) return line; // a line that only looks like JSON
+    throw error;
+  }
+}
+
 export { logs };
-export type { LogsCommandOptions };
+export type { LogsCommandOptions, LogsDocument };

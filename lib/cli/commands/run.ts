@@ -1,4 +1,6 @@
+import { relative } from 'node:path';
 import { UsageError } from '../../core/errors.js';
+import { findProject } from '../../core/project.js';
 import { isScriptPath } from '../../core/task-catalog.js';
 import type { CliIo } from '../io.js';
 import { invoke, type InvokeCommandOptions } from './invoke.js';
@@ -15,14 +17,26 @@ interface RunCommandOptions extends Omit<InvokeCommandOptions, 'task'> {
  * with a release.
  */
 async function runScript(options: RunCommandOptions, io: CliIo): Promise<number> {
-  const path = options.path.replace(/^\.\//, '');
+  const path = bundleScriptPath(options.path.replace(/^\.\//, ''), io.cwd);
   if (!isScriptPath(path)) {
     throw new UsageError(`cnf-admin run takes the path of a .ts file under scripts/, got: ${JSON.stringify(options.path)}`, {
-      hint: 'For example: cnf-admin run scripts/fix-bad-records.ts -- --dry-run',
+      hint: 'For example: cnf-admin run scripts/<file>.ts -- --dry-run (cnf-admin tasks lists the scripts of the live release)',
     });
   }
   const { path: _path, ...rest } = options;
   return invoke({ ...rest, task: path }, io);
+}
+
+/**
+ * A script's name in the release: `scripts/<file>.ts`, whatever the
+ * project's scripts directory (`context.cnf.scriptsDir`, e.g. `ops/fix.ts`
+ * ships as `scripts/fix.ts`). Either name is taken.
+ */
+function bundleScriptPath(path: string, cwd: string): string {
+  if (isScriptPath(path) || !path.endsWith('.ts')) return path;
+  const project = findProject(cwd);
+  const dir = relative(project.root, project.scriptsDir).split('\\').join('/');
+  return path.startsWith(`${dir}/`) ? `scripts/${path.slice(dir.length + 1)}` : path;
 }
 
 export { runScript };

@@ -1,10 +1,13 @@
+import { relative, sep } from 'node:path';
 import { UnavailableError, UsageError } from '../../core/errors.js';
 import type { RunRecord } from '../../core/run.js';
 import { CONSOLE_TASK } from '../../core/task-catalog.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { assertRunIdArgument } from '../run-id-argument.js';
-import { formatDuration, renderFrames, writeNotice } from '../render/run-view.js';
-import { formatTable } from '../render/table.js';
+import { formatDuration } from '../render/format-duration.js';
+import { formatTime } from '../render/format-time.js';
+import { renderFrames, writeNotice } from '../render/run-view.js';
+import { formatTable, terminalWidth, wrapText } from '../render/table.js';
 import { openStage, type StageOptions } from '../stage-context.js';
 
 /** The options of `cnf-admin runs`. */
@@ -22,9 +25,16 @@ function exitLabel(record: RunRecord): string {
   return record.exitCode === undefined ? 'running' : String(record.exitCode);
 }
 
+/** A caller as a person names it: `alice@laptop`, or the role and session of an IAM ARN (`Admin/alice`). */
+function shortCaller(caller: string): string {
+  const arn = /^arn:[^:]+:(?:sts|iam)::\d*:(?:assumed-role|user|role)\/(.+)$/.exec(caller);
+  return arn?.[1] ?? caller;
+}
+
 /**
- * `cnf-admin runs`: the run ledger, newest first: run id, task, release,
- * source, caller, exit code, duration and start time.
+ * `cnf-admin runs`: the run ledger, newest first: run id, task, exit code,
+ * duration, start time (this machine's time zone), release and who ran it,
+ * fitted to the terminal (the release gives way first).
  *
  * Every console input is a run of `cnf:console`, so one console session
  * would push every real run off the list: they are left out unless `--all`
@@ -55,21 +65,36 @@ async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
   const rows = records.map((record) => [
     record.runId,
     record.task,
-    record.release,
-    record.source,
-    record.caller,
     exitLabel(record),
     record.durationMs === undefined ? '-' : formatDuration(record.durationMs),
-    record.startedAt,
+    formatTime(record.startedAt, { year: false }),
+    record.release,
+    record.source === 'cli' ? shortCaller(record.caller) : `${record.source} ${shortCaller(record.caller)}`,
   ]);
-  writeLine(io.stdout, formatTable(['RUN ID', 'TASK', 'RELEASE', 'SOURCE', 'CALLER', 'EXIT', 'DURATION', 'STARTED'], rows));
+  const columns = [
+    { header: 'RUN ID' },
+    { header: 'TASK', fit: 'cut', minWidth: 12 },
+    { header: 'EXIT' },
+    { header: 'TOOK' },
+    { header: 'STARTED' },
+    // At 80 columns the release gives way: `runs show` and --json have it.
+    { header: 'RELEASE', optional: true },
+    { header: 'BY', fit: 'cut' },
+  ] as const;
+  writeLine(io.stdout, formatTable(columns, rows, { width: terminalWidth(io) }));
   return 0;
+}
+
+/** Where a run's log is: a local log lives in the project, and its path from there is short. */
+function shortLog(log: string | undefined, root: string): string {
+  if (log === undefined) return '-';
+  return log.startsWith(`${root}${sep}`) ? relative(root, log) : log;
 }
 
 /** `cnf-admin runs show <runId>`: one run's record, then its log. */
 async function runsShow(runId: string, options: RunsCommandOptions, io: CliIo): Promise<number> {
   assertRunIdArgument(runId);
-  const { platform, stage } = await openStage(io, options);
+  const { platform, stage, project } = await openStage(io, options);
   const record = await platform.run(runId);
   if (record === undefined) {
     throw new UsageError(`No run ${JSON.stringify(runId)} on stage ${stage.name}.`, {
@@ -94,12 +119,21 @@ async function runsShow(runId: string, options: RunsCommandOptions, io: CliIo): 
     ['config', record.configFingerprint ?? '-'],
     ['error', record.error === undefined ? '-' : `${record.error.name}: ${record.error.message}`],
     ...(record.interruptedAt === undefined ? [] : [['stop', `interrupted at ${record.interruptedAt}`] as [string, string]]),
-    ['log', record.log],
+    ['log', shortLog(record.log as string | undefined, project.root)],
   ];
-  writeLine(io.stdout, fields.map(([name, value]) => `${name.padEnd(9)}${value}`).join('\n'));
+  const width = terminalWidth(io) - 9;
+  // Long values (args, an ARN) wrap under their column.
+  const shown = fields.map(
+    ([name, value]) =>
+      // A record read from elsewhere may lack a field.
+      `${name.padEnd(9)}${wrapText((value as string | undefined) ?? '-', width)
+        .split('\n')
+        .join(`\n${' '.repeat(9)}`)}`,
+  );
+  writeLine(io.stdout, shown.join('\n'));
   writeLine(io.stdout);
   try {
-    await renderFrames(io, platform.logs(runId), false);
+    await renderFrames(io, platform.logs(runId));
   } catch (error) {
     // The record stands on its own: a log that expired, or has not arrived yet, is worth a line, not a failure.
     if (!(error instanceof UsageError || error instanceof UnavailableError)) throw error;

@@ -1,6 +1,7 @@
 import type { AliasTarget, ReleaseInfo, StageStatus } from '../../core/platform.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
-import { formatTable } from '../render/table.js';
+import { formatTime } from '../render/format-time.js';
+import { formatTable, terminalWidth, wrapText } from '../render/table.js';
 import { openStage, type StageOptions } from '../stage-context.js';
 
 /** The options of `cnf-admin status` and `cnf-admin releases`. */
@@ -8,11 +9,19 @@ interface StatusCommandOptions extends StageOptions {
   readonly json?: boolean;
 }
 
+/** Where a stage lives, in words. */
+const PLACES: Readonly<Record<StageStatus['platform'], string>> = { local: 'on this machine', aws: 'on AWS' };
+
+/** A release and, where it differs from the release id (AWS), the function version serving it. */
+function describeRelease(release: string, version: string): string {
+  return version === release ? release : `${release} (version ${version})`;
+}
+
 function describeTarget(target: AliasTarget): string {
   const canary = (target.additionalVersions ?? [])
-    .map((extra) => `, ${Math.round(extra.weight * 100)}% to ${extra.release} (version ${extra.version})`)
+    .map((extra) => `, ${Math.round(extra.weight * 100)}% to ${describeRelease(extra.release, extra.version)}`)
     .join('');
-  return `${target.release} (version ${target.version})${canary}`;
+  return `${describeRelease(target.release, target.version)}${canary}`;
 }
 
 /** `cnf-admin status`: the stage's alias pairs, whether each pair agrees, and its releases. */
@@ -23,19 +32,19 @@ async function status(options: StatusCommandOptions, io: CliIo): Promise<number>
     writeJson(io, current);
     return 0;
   }
-  writeLine(io.stdout, `Stage ${current.stage} (${current.platform})`);
+  const width = terminalWidth(io);
+  writeLine(io.stdout, `Stage ${current.stage}, ${PLACES[current.platform]}`);
   if (current.aliases.length === 0) writeLine(io.stdout, '  no alias pairs yet');
+  const labelWidth = Math.max(0, ...current.aliases.map((pair) => `admin:${pair.name}`.length)) + 2;
   for (const pair of current.aliases) {
     const agree = pair.web.release === pair.admin.release;
-    writeLine(io.stdout, `  web:${pair.name.padEnd(6)} ${describeTarget(pair.web)}`);
-    writeLine(
-      io.stdout,
-      `  admin:${pair.name.padEnd(4)} ${describeTarget(pair.admin)}${agree ? '' : '  <- RELEASE MISMATCH (invoke exits 78)'}`,
-    );
+    writeLine(io.stdout, `  ${`web:${pair.name}`.padEnd(labelWidth)}${describeTarget(pair.web)}`);
+    writeLine(io.stdout, `  ${`admin:${pair.name}`.padEnd(labelWidth)}${describeTarget(pair.admin)}`);
+    if (!agree) writeLine(io.stdout, `  ^ RELEASE MISMATCH: invoke exits 78 until a deploy moves the pair together`);
   }
   writeLine(io.stdout);
-  writeLine(io.stdout, releasesTable(current));
-  for (const note of current.notes) writeLine(io.stdout, `\n${note}`);
+  writeLine(io.stdout, releasesTable(current, width));
+  for (const note of current.notes) writeLine(io.stdout, `\n${wrapText(note, width)}`);
   return 0;
 }
 
@@ -44,22 +53,32 @@ async function releases(options: StatusCommandOptions, io: CliIo): Promise<numbe
   const { platform } = await openStage(io, options);
   const current = await platform.status();
   if (options.json === true) writeJson(io, current.releases);
-  else writeLine(io.stdout, releasesTable(current));
+  else writeLine(io.stdout, releasesTable(current, terminalWidth(io)));
   return 0;
 }
 
-function releasesTable(current: StageStatus): string {
+/**
+ * The retained releases, newest first. The version columns show only where
+ * versions are not the release ids themselves (AWS).
+ */
+function releasesTable(current: StageStatus, width: number): string {
+  const numbered = current.releases.some((info) => info.webVersion !== info.release || info.adminVersion !== info.release);
   const row = (info: ReleaseInfo): string[] => [
     info.release,
-    info.webVersion ?? '-',
-    info.adminVersion ?? '-',
-    info.createdAt,
+    ...(numbered ? [info.webVersion ?? '-', info.adminVersion ?? '-'] : []),
+    formatTime(info.createdAt, { year: true }),
     current.aliases
       .filter((pair) => pair.web.release === info.release || pair.admin.release === info.release)
       .map((pair) => pair.name)
-      .join(', '),
+      .join(', ') || '-',
   ];
-  return formatTable(['RELEASE', 'WEB VERSION', 'ADMIN VERSION', 'CREATED', 'ALIASES'], current.releases.map(row));
+  const columns = [
+    { header: 'RELEASE' },
+    ...(numbered ? [{ header: 'WEB' }, { header: 'ADMIN' }] : []),
+    { header: 'CREATED' },
+    { header: 'ALIASES', fit: 'wrap' as const },
+  ];
+  return formatTable(columns, current.releases.map(row), { width });
 }
 
 export { releases, status };

@@ -2,9 +2,10 @@ import { UsageError } from '../../core/errors.js';
 import { isReleaseId } from '../../core/release.js';
 import { flagUsages } from '../../core/task-arg-flags.js';
 import type { TaskInfo } from '../../core/task-catalog.js';
+import { runtimeOf } from '../../core/task-runtime.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { writeNotice } from '../render/run-view.js';
-import { formatTable } from '../render/table.js';
+import { formatTable, terminalWidth } from '../render/table.js';
 import { openStage, type StageOptions } from '../stage-context.js';
 
 /** The options of `cnf-admin tasks`. */
@@ -14,11 +15,15 @@ interface TasksCommandOptions extends StageOptions {
   readonly json?: boolean;
 }
 
-/** The args of a task as flags, e.g. `--older-than-days <integer> [--dry-run]`. */
-function argsUsage(task: TaskInfo): string {
-  return flagUsages(task)
-    .map((flag) => (flag.required ? flag.usage : `[${flag.usage}]`))
-    .join(' ');
+/** The args of a task as flags, each kept whole on a line: `--older-than-days <integer>`, `[--dry-run]`. */
+function argsUsage(task: TaskInfo): string[] {
+  return flagUsages(task).map((flag) => (flag.required ? flag.usage : `[${flag.usage}]`));
+}
+
+/** What else a task is, each piece kept whole on a line: `locked,`, `timeout 600s`. */
+function taskOptions(task: TaskInfo): string[] {
+  const pieces = [...(task.lock ? ['locked'] : []), ...(task.timeoutSeconds === undefined ? [] : [`timeout ${task.timeoutSeconds}s`])];
+  return pieces.map((piece, index) => (index < pieces.length - 1 ? `${piece},` : piece));
 }
 
 /**
@@ -41,14 +46,19 @@ async function tasks(options: TasksCommandOptions, io: CliIo): Promise<number> {
     return 0;
   }
   writeLine(io.stderr, `Tasks of release ${plan.release} on stage ${plan.stage}:`);
-  const rows = catalog.tasks.map((task) => [
-    task.name,
-    task.description,
-    argsUsage(task) || '-',
-    [task.lock ? 'locked' : '', task.timeoutSeconds === undefined ? '' : `timeout ${task.timeoutSeconds}s`].filter(Boolean).join(', ') ||
-      '-',
-  ]);
-  writeLine(io.stdout, formatTable(['TASK', 'DESCRIPTION', 'ARGS', 'OPTIONS'], rows));
+  const rows = catalog.tasks.map((task) => {
+    const args = argsUsage(task);
+    const more = taskOptions(task);
+    return [task.name, task.description, args.length === 0 ? '-' : args, more.length === 0 ? '-' : more, runtimeOf(task)];
+  });
+  const columns = [
+    { header: 'TASK' },
+    { header: 'DESCRIPTION', fit: 'wrap', minWidth: 16 },
+    { header: 'ARGS', fit: 'wrap' },
+    { header: 'OPTIONS', fit: 'wrap' },
+    { header: 'RUNTIME' },
+  ] as const;
+  writeLine(io.stdout, formatTable(columns, rows, { width: terminalWidth(io) }));
   return 0;
 }
 

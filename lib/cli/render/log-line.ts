@@ -1,4 +1,6 @@
+import { lambdaRecordOf, type LambdaReportMetrics } from '../../platform/aws/log-lines.js';
 import type { Style } from '../io.js';
+import { formatDuration } from './format-duration.js';
 
 /** Keys every line of a run carries, or that say nothing a reader needs. */
 const QUIET_KEYS = new Set([
@@ -18,6 +20,13 @@ const QUIET_KEYS = new Set([
   'cold_start',
   'error',
 ]);
+
+/*
+ * The runtime's first line carries what the ledger and the JSON log need
+ * (source, stage, config fingerprint, the time left): a person reads who
+ * started the run and with what args; the header above says the rest.
+ */
+const RUN_STARTED_KEYS = new Set(['caller', 'args']);
 
 const LEVEL_STYLES: Readonly<Record<string, Style>> = { WARN: 'yellow', ERROR: 'red', CRITICAL: 'red', DEBUG: 'dim', TRACE: 'dim' };
 
@@ -44,20 +53,43 @@ function formatValue(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** The keys of a structured line worth showing a person. */
+function shownExtras(entry: StructuredLine): [string, unknown][] {
+  const runStarted = entry.message === 'Run started' && typeof entry.runId === 'string';
+  return Object.entries(entry).filter(([key, value]) => {
+    if (QUIET_KEYS.has(key)) return false;
+    if (!runStarted) return true;
+    const empty = typeof value === 'object' && value !== null && Object.keys(value).length === 0;
+    return RUN_STARTED_KEYS.has(key) && !empty;
+  });
+}
+
+/** Lambda's report, in one short line: `Lambda: 2.5 s, billed 2.6 s · 64 of 128 MB memory · cold start 172 ms`. */
+function formatLambdaReport(metrics: LambdaReportMetrics): string {
+  const parts = [
+    `Lambda: ${formatDuration(metrics.durationMs)}, billed ${formatDuration(metrics.billedDurationMs)}`,
+    `${metrics.maxMemoryUsedMB} of ${metrics.memorySizeMB} MB memory`,
+    ...(metrics.initDurationMs === undefined ? [] : [`cold start ${formatDuration(metrics.initDurationMs)}`]),
+  ];
+  return parts.join(' · ');
+}
+
 /**
  * A log line as a person reads it: a structured JSON line becomes
  * `14:39:27.123 INFO  Applied 0001 key=value`, with an error's stack below;
- * any other line stays as it is.
+ * Lambda's report becomes one short line of figures, and its other records
+ * (`platform.start`, `START RequestId: …`) are left out: undefined. Any
+ * other line stays as it is. The JSON views (`--json`) keep every line.
  */
-function formatLogLine(line: string, style: (style: Style, text: string) => string): string {
+function formatLogLine(line: string, style: (style: Style, text: string) => string): string | undefined {
+  const record = lambdaRecordOf(line);
+  if (record !== undefined) return record.metrics === undefined ? undefined : style('dim', formatLambdaReport(record.metrics));
   const entry = parseStructured(line);
   if (entry === undefined) return line;
   const time = entry.timestamp === undefined ? '' : `${style('dim', entry.timestamp.slice(11, 23))} `;
   const level = entry.level.toUpperCase();
   const label = style(LEVEL_STYLES[level] ?? 'cyan', level.padEnd(5));
-  const extras = Object.entries(entry)
-    .filter(([key]) => !QUIET_KEYS.has(key))
-    .map(([key, value]) => style('dim', `${key}=${formatValue(value)}`));
+  const extras = shownExtras(entry).map(([key, value]) => style('dim', `${key}=${formatValue(value)}`));
   const head = [`${time}${label} ${formatValue(entry.message)}`, ...extras].join(' ');
   const error = entry.error;
   if (error === undefined) return head;

@@ -1,14 +1,9 @@
 import type { InvokePlan, RunFrame } from '../../core/platform.js';
+import type { Progress, ProgressTask } from '../../core/progress.js';
 import type { RunResult } from '../../core/run.js';
 import { stylerFor, writeLine, writeLineAndWait, type CliIo } from '../io.js';
+import { formatDuration } from './format-duration.js';
 import { formatLogLine } from './log-line.js';
-
-/** How long a run took, for people: `850 ms`, `4.2 s`, `3 min 5 s`. */
-function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
 
 /** The line above a run's output: task, stage, release and run id. */
 function writeRunHeader(io: CliIo, task: string, plan: InvokePlan, runId: string): void {
@@ -30,20 +25,51 @@ function writeNotice(io: CliIo, message: string): void {
   writeLine(io.stderr, stylerFor(io.stderr, io.env)('yellow', `! ${message}`));
 }
 
+/* The runtime's line when a run waits for its task's lock (`--wait-lock`): the wait ends with the run's next line. */
+const LOCK_WAIT = /"message":"Waiting up to \d+s for the lock held by run ([^"]+)"/;
+
+/** Options of {@link renderFrames}. */
+interface FrameViewOptions {
+  /** `--json`: stdout is the command's one document, so log lines go to stderr. @default false */
+  readonly json?: boolean;
+  /** Where a wait inside the run (for a task's lock) is shown. @default - not shown */
+  readonly progress?: Progress;
+  /** Receives the log lines, as the run wrote them, instead of the screen (`logs --json`). @default - shown */
+  readonly keepLines?: (line: string) => void;
+}
+
 /**
  * Shows a run's frames as they arrive: log lines to stdout (to stderr with
  * `--json`, whose stdout is the result document), notices to stderr.
  * Resolves to the result, or undefined when the frames ended without one.
  */
-async function renderFrames(io: CliIo, frames: AsyncIterable<RunFrame>, json: boolean): Promise<RunResult | undefined> {
-  const out = json ? io.stderr : io.stdout;
+async function renderFrames(io: CliIo, frames: AsyncIterable<RunFrame>, options: FrameViewOptions = {}): Promise<RunResult | undefined> {
+  const out = options.json === true ? io.stderr : io.stdout;
   const style = stylerFor(out, io.env);
-  for await (const frame of frames) {
-    if (frame.type === 'log') await writeLineAndWait(out, formatLogLine(frame.line, style));
-    else if (frame.type === 'notice') writeNotice(io, frame.message);
-    else return frame.result;
+  let lockWait: ProgressTask | undefined;
+  try {
+    for await (const frame of frames) {
+      lockWait?.stop('ok');
+      lockWait = undefined;
+      if (frame.type === 'log') {
+        const holder = LOCK_WAIT.exec(frame.line)?.[1];
+        if (options.keepLines !== undefined) options.keepLines(frame.line);
+        else await writeShown(out, formatLogLine(frame.line, style));
+        if (holder !== undefined) lockWait = options.progress?.start(`Waiting for the lock held by run ${holder}`, { quiet: true });
+      } else if (frame.type === 'notice') writeNotice(io, frame.message);
+      else return frame.result;
+    }
+    return undefined;
+  } finally {
+    lockWait?.stop('ok');
   }
-  return undefined;
 }
 
-export { formatDuration, renderFrames, writeNotice, writeRunFooter, writeRunHeader };
+/** Writes a log line as shown, on a line of its own; a line left out of the view writes nothing. */
+async function writeShown(out: NodeJS.WritableStream, shown: string | undefined): Promise<void> {
+  // A line the run ended without a newline still ends here, so that whatever follows starts on a line of its own.
+  if (shown !== undefined) await writeLineAndWait(out, shown.replace(/[\r\n]+$/, ''));
+}
+
+export { renderFrames, writeNotice, writeRunFooter, writeRunHeader };
+export type { FrameViewOptions };

@@ -1,19 +1,193 @@
+/** A table column: its header, and how it gives way when the table is wider than the terminal. */
+interface TableColumn {
+  readonly header: string;
+  /**
+   * `wrap`: its text goes onto more lines, between words; `cut`: it ends in
+   * `…`. A column without either keeps its width, unless no column of the
+   * table has one: then any column may be cut, the widest first.
+   *
+   * @default - keeps its width
+   */
+  readonly fit?: 'wrap' | 'cut';
+  /**
+   * The narrowest the column gets.
+   *
+   * @default the header's width, or 8 if that is wider
+   */
+  readonly minWidth?: number;
+  /**
+   * Left out when the table cannot fit the width even with every column at
+   * its narrowest (the last such column first).
+   *
+   * @default false
+   */
+  readonly optional?: boolean;
+}
+
 /**
- * Lays rows out in aligned columns under a header, two spaces apart.
+ * A cell: text, or the pieces of a text that must each stay on one line
+ * (`['--count <integer>', '[--loud]']`), shown joined by spaces.
+ */
+type TableCell = string | readonly string[];
+
+/** Options of {@link formatTable}. */
+interface TableOptions {
+  /** The widest a line may be: the terminal's width. @default - as wide as the content */
+  readonly width?: number;
+}
+
+const GAP = 2;
+
+/**
+ * Lays rows out in aligned columns under a header, two spaces apart, and
+ * fits them to `width`: columns that may give way wrap or cut their text
+ * until every line fits.
  *
  * @example
  * formatTable(['TASK', 'LOCK'], [['migrate', 'yes']]);
  * // 'TASK     LOCK\nmigrate  yes'
  */
-function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: readonly string[]): string =>
-    cells
-      // A record read from elsewhere may lack a field: its cell stays empty.
-      .map((cell = '', column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), ...rows.map(line)].join('\n');
+function formatTable(
+  columns: readonly (string | TableColumn)[],
+  rows: readonly (readonly TableCell[])[],
+  options: TableOptions = {},
+): string {
+  const all = columns.map((column) => (typeof column === 'string' ? { header: column } : column));
+  const kept = keptColumns(all, rows, options.width ?? Infinity);
+  return laidOutTable(
+    kept.map((column) => all[column] as TableColumn),
+    rows.map((row) => kept.map((column) => row[column] ?? '')),
+    options,
+  );
 }
 
-export { formatTable };
+/** The indexes of the columns shown: all, less the optional ones that the width has no room for. */
+function keptColumns(specs: readonly TableColumn[], rows: readonly (readonly TableCell[])[], width: number): number[] {
+  const narrowest = specs.map((spec, column) =>
+    narrowestWidth(
+      spec,
+      spec.fit,
+      rows.map((row) => piecesOf(row[column] ?? '')),
+    ),
+  );
+  const kept = specs.map((_spec, column) => column);
+  const needed = (): number => kept.reduce((sum, column) => sum + (narrowest[column] ?? 0), 0) + GAP * (kept.length - 1);
+  for (let column = specs.length - 1; column >= 0 && needed() > width; column -= 1) {
+    if (specs[column]?.optional === true) kept.splice(kept.indexOf(column), 1);
+  }
+  return kept;
+}
+
+function laidOutTable(specs: readonly TableColumn[], rows: readonly (readonly TableCell[])[], options: TableOptions): string {
+  const anyFits = specs.some((spec) => spec.fit !== undefined);
+  const fits = specs.map((spec) => spec.fit ?? (anyFits ? undefined : 'cut'));
+  // A record read from elsewhere may lack a field: its cell stays empty.
+  const pieces = rows.map((row) => specs.map((_spec, column) => piecesOf(row[column] ?? '')));
+  const widths = specs.map((spec, column) => Math.max(spec.header.length, ...pieces.map((row) => textOf(row[column] ?? []).length)));
+  const minimums = specs.map((spec, column) =>
+    narrowestWidth(
+      spec,
+      fits[column],
+      pieces.map((row) => row[column] ?? []),
+    ),
+  );
+  shrink(widths, minimums, (options.width ?? Infinity) - GAP * (specs.length - 1));
+  const lines = (cells: readonly (readonly string[])[]): string[] => {
+    const laidOut = cells.map((cell, column) => layOut(cell, widths[column] ?? 0, fits[column]));
+    const height = Math.max(1, ...laidOut.map((cell) => cell.length));
+    return Array.from({ length: height }, (_, index) =>
+      laidOut
+        .map((cell, column) => (column === laidOut.length - 1 ? (cell[index] ?? '') : (cell[index] ?? '').padEnd(widths[column] ?? 0)))
+        .join(' '.repeat(GAP))
+        .trimEnd(),
+    );
+  };
+  return [...lines(specs.map((spec) => [spec.header])), ...pieces.flatMap(lines)].join('\n');
+}
+
+/* A wrapped column keeps pieces up to this long whole (a flag and its value), unless it is told a minimum. */
+const LONGEST_WHOLE_PIECE = 30;
+
+/** The narrowest a column gets: as wide as its content if it does not give way; else its minimum, by default the header's width (at least 8), and for a wrapped column its longest piece. */
+function narrowestWidth(spec: TableColumn, fit: 'wrap' | 'cut' | undefined, cells: readonly (readonly string[])[]): number {
+  const widest = Math.max(spec.header.length, ...cells.map((cell) => textOf(cell).length));
+  if (fit === undefined) return widest;
+  const longestPiece = fit === 'wrap' ? Math.min(LONGEST_WHOLE_PIECE, Math.max(0, ...cells.flat().map((piece) => piece.length))) : 0;
+  return Math.min(widest, spec.minWidth ?? Math.max(spec.header.length, 8, longestPiece));
+}
+
+function piecesOf(cell: TableCell): readonly string[] {
+  return typeof cell === 'string' ? cell.split(/\s+/).filter((word) => word !== '') : cell;
+}
+
+function textOf(pieces: readonly string[]): string {
+  return pieces.join(' ');
+}
+
+/** Narrows the widest column that may give way, one character at a time, until the columns fit `room`. */
+function shrink(widths: number[], minimums: readonly number[], room: number): void {
+  let total = widths.reduce((sum, width) => sum + width, 0);
+  while (total > room) {
+    let widest = -1;
+    widths.forEach((width, column) => {
+      if (width > (minimums[column] ?? 0) && (widest < 0 || width > (widths[widest] ?? 0))) widest = column;
+    });
+    if (widest < 0) return; // nothing gives way any further: the table is as narrow as it gets
+    widths[widest] = (widths[widest] ?? 0) - 1;
+    total -= 1;
+  }
+}
+
+/** A cell's lines in a column `width` wide. */
+function layOut(pieces: readonly string[], width: number, fit: 'wrap' | 'cut' | undefined): string[] {
+  const text = textOf(pieces);
+  if (text.length <= width || fit === undefined) return [text];
+  if (fit === 'cut') return [`${text.slice(0, Math.max(0, width - 1))}…`];
+  const lines: string[] = [];
+  let line = '';
+  for (const piece of pieces) {
+    const joined = line === '' ? piece : `${line} ${piece}`;
+    if (joined.length <= width) {
+      line = joined;
+      continue;
+    }
+    if (line !== '') lines.push(line);
+    // A piece wider than the column is broken where it must be.
+    let rest = piece;
+    while (rest.length > width) {
+      lines.push(rest.slice(0, width));
+      rest = rest.slice(width);
+    }
+    line = rest;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
+/**
+ * Prose wrapped between words to lines at most `width` wide.
+ *
+ * @example
+ * wrapText('The working tree matches the live release.', 20);
+ * // 'The working tree\nmatches the live\nrelease.'
+ */
+function wrapText(text: string, width: number): string {
+  return layOut(piecesOf(text), width, 'wrap').join('\n');
+}
+
+/**
+ * The width tables fit: the terminal's, when stdout is one; `COLUMNS` when
+ * set; 80 otherwise (a pipe, a file), so that what is saved reads the same.
+ */
+function terminalWidth(io: {
+  readonly stdout: { readonly isTTY?: boolean; readonly columns?: number };
+  readonly env: NodeJS.ProcessEnv;
+}): number {
+  const columns = Number(io.env.COLUMNS);
+  if (Number.isInteger(columns) && columns > 0) return columns;
+  if (io.stdout.isTTY === true && typeof io.stdout.columns === 'number' && io.stdout.columns > 0) return io.stdout.columns;
+  return 80;
+}
+
+export { formatTable, terminalWidth, wrapText };
+export type { TableCell, TableColumn, TableOptions };

@@ -2,6 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { ECSClient } from '@aws-sdk/client-ecs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -76,6 +77,7 @@ class AwsClients {
   };
   readonly #invokers = new Map<number, LambdaClient>();
   #dynamodb: Promise<DynamoDBClient> | undefined;
+  #ecs: Promise<ECSClient> | undefined;
 
   constructor(options: AwsClientOptions = {}) {
     this.#options = options;
@@ -108,6 +110,15 @@ class AwsClients {
   dynamodb(): Promise<DynamoDBClient> {
     this.#dynamodb ??= import('@aws-sdk/client-dynamodb').then(({ DynamoDBClient }) => new DynamoDBClient(this.#config()));
     return this.#dynamodb;
+  }
+
+  /**
+   * The ECS client (container tasks), loaded only by the commands that start,
+   * watch or stop one. Its RunTask may be retried: the run id is its client token.
+   */
+  ecs(): Promise<ECSClient> {
+    this.#ecs ??= import('@aws-sdk/client-ecs').then(({ ECSClient }) => new ECSClient(this.#config()));
+    return this.#ecs;
   }
 
   /** The region the clients call, as the SDK resolved it. */

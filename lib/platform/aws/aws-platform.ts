@@ -1,8 +1,10 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { PermissionError, UnavailableError } from '../../core/errors.js';
+import { containerTaskOf, taskFamilyOf } from '../../core/container-run.js';
+import { PermissionError, UnavailableError, UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type {
   ConsoleSession,
+  ContainerPlan,
   InvokeOptions,
   InvokePlan,
   LogsOptions,
@@ -12,6 +14,7 @@ import type {
   RunQuery,
   StageStatus,
 } from '../../core/platform.js';
+import { SILENT_PROGRESS, withProgress, type Progress } from '../../core/progress.js';
 import { stageFunctionNames } from '../../core/function-names.js';
 import type { Project } from '../../core/project.js';
 import { runResultOfPayload } from '../../core/run-frames.js';
@@ -23,6 +26,7 @@ import { INTERRUPTED } from './abortable.js';
 import { AwsConsoleSession } from './aws-console.js';
 import { AwsClients, INVOKE_TIMEOUT_MARGIN_SECONDS, type AwsClientOptions } from './aws-clients.js';
 import { callAws, translateAwsError } from './aws-errors.js';
+import { invokeContainer, type ContainerInvocation } from './container-invoke.js';
 import { findStageRecord, readStageRecord, type StageAddress } from './discovery.js';
 import { invokeBuffered, invokeDetached, type AdminInvocation } from './invoke-buffered.js';
 import { THROTTLE_DELAYS_MS } from './invoke-request.js';
@@ -35,6 +39,7 @@ import { resolvePlan } from './resolve-release.js';
 import { completeRunLog, runLog, type RunLogSource } from './run-logs.js';
 import { SsmParameterStore } from './ssm-parameters.js';
 import { stageStatus } from './stage-status.js';
+import { startContainerTask, stopContainerTask, tasksOfRun, type EcsTarget } from './ecs-tasks.js';
 
 /** How patiently the platform reads logs and retries a throttled invoke; tests shorten it. */
 interface AwsTiming {
@@ -49,6 +54,8 @@ interface AwsTiming {
 /** Options of {@link AwsPlatform}. */
 interface AwsPlatformOptions extends AwsClientOptions {
   readonly timing?: Partial<AwsTiming>;
+  /** Told of the waits on AWS: the planning round trip, the catalog, CloudWatch's late events. @default - nobody */
+  readonly progress?: Progress;
 }
 
 const DEFAULT_TIMING: AwsTiming = { pollMs: 1_000, settleMs: 20_000, throttleDelaysMs: THROTTLE_DELAYS_MS };
@@ -63,6 +70,7 @@ class AwsPlatform implements Platform {
   readonly parameters: SsmParameterStore;
   readonly #clients: AwsClients;
   readonly #timing: AwsTiming;
+  readonly #progress: Progress;
   #record: Promise<StageRecord> | undefined;
   #caller: Promise<string> | undefined;
 
@@ -77,6 +85,7 @@ class AwsPlatform implements Platform {
       ...(options.profile === undefined ? {} : { profile: options.profile }),
     });
     this.#timing = { ...DEFAULT_TIMING, ...options.timing };
+    this.#progress = options.progress ?? SILENT_PROGRESS;
     this.parameters = new SsmParameterStore(this.#clients.ssm, parameterPathOf(project.app, stage.name), stage.name, () =>
       this.#parameterKey(),
     );
@@ -85,15 +94,26 @@ class AwsPlatform implements Platform {
   /** Reads the stage record, the two aliases and the caller at once: one round trip before the invoke. */
   resolve(target: ReleaseTarget): Promise<InvokePlan> {
     void this.callerIdentity().catch(() => undefined); // under way for the event; its own caller reports a failure
-    return resolvePlan(
-      {
-        lambda: this.#clients.lambda,
-        stage: this.stage.name,
-        record: this.#stageRecord(),
-        // Known without reading anything, so that the aliases are read while the stage record is.
-        names: stageFunctionNames(this.project.app, this.stage.name),
-      },
-      target,
+    // A stage with container tasks loads its ECS client while the plan's round trip is under way, not after it.
+    void this.#stageRecord().then(
+      (record) => (record.container === undefined ? undefined : this.#clients.ecs()),
+      () => undefined,
+    );
+    const label = `Finding the release behind ${target.release === undefined ? `alias ${target.alias ?? 'live'}` : target.release} on stage ${this.stage.name}`;
+    return withProgress(
+      this.#progress,
+      label,
+      () =>
+        resolvePlan(
+          {
+            lambda: this.#clients.lambda,
+            stage: this.stage.name,
+            record: this.#stageRecord(),
+            names: stageFunctionNames(this.project.app, this.stage.name),
+          },
+          target,
+        ),
+      { quiet: true },
     );
   }
 
@@ -106,9 +126,15 @@ class AwsPlatform implements Platform {
       caller: await this.callerIdentity(),
       release: plan.release,
     };
-    const answer = await invokeBuffered(await this.#invocation(plan, event.runId as string), payloadOf(event, 'synchronous'), {
-      throttleDelaysMs: this.#timing.throttleDelaysMs,
-    });
+    const answer = await withProgress(
+      this.#progress,
+      `Asking admin version ${plan.adminVersion} for its tasks`,
+      async () =>
+        invokeBuffered(await this.#invocation(plan, event.runId as string), payloadOf(event, 'synchronous'), {
+          throttleDelaysMs: this.#timing.throttleDelaysMs,
+        }),
+      { quiet: true },
+    );
     const result = answer === INTERRUPTED || answer.functionError !== undefined ? undefined : runResultOfPayload(answer.text);
     const catalog = result?.output as TaskCatalog | undefined;
     if (result?.exitCode !== ExitCode.OK || !Array.isArray(catalog?.tasks)) {
@@ -120,6 +146,9 @@ class AwsPlatform implements Platform {
 
   async *invoke(plan: InvokePlan, event: AdminEvent & { readonly runId: string }, options: InvokeOptions = {}): AsyncGenerator<RunFrame> {
     const record = await this.#stageRecord();
+    // A container task runs as a Fargate task of the same release, followed through its log.
+    const container = await this.#containerInvocation(record, plan, event);
+    if (container !== undefined) return yield* invokeContainer(container, options);
     const shown = new LineTally();
     const startedAt = Date.now();
     const end = yield* invokeStreaming({ ...(await this.#invocation(plan, event.runId)), event, release: plan.release }, shown, {
@@ -168,6 +197,11 @@ class AwsPlatform implements Platform {
   }
 
   async detach(plan: InvokePlan, event: AdminEvent & { readonly runId: string }): Promise<void> {
+    const container = await this.#containerInvocation(await this.#stageRecord(), plan, event);
+    if (container !== undefined) {
+      await startContainerTask(container.target, { ...container, event: { ...event, release: plan.release } });
+      return;
+    }
     const payload = payloadOf({ ...event, release: plan.release }, 'asynchronous');
     await invokeDetached(await this.#invocation(plan, event.runId), payload, { throttleDelaysMs: this.#timing.throttleDelaysMs });
   }
@@ -187,7 +221,14 @@ class AwsPlatform implements Platform {
   }
 
   async status(): Promise<StageStatus> {
-    return stageStatus(this.#clients.lambda, await this.#stageRecord());
+    return withProgress(
+      this.#progress,
+      `Reading stage ${this.stage.name}`,
+      async () => stageStatus(this.#clients.lambda, await this.#stageRecord()),
+      {
+        quiet: true,
+      },
+    );
   }
 
   /** The caller's IAM ARN (STS `GetCallerIdentity`), asked once per command. */
@@ -196,6 +237,50 @@ class AwsPlatform implements Platform {
       this.#clients.sts.send(new GetCallerIdentityCommand({})),
     ).then((identity) => identity.Arn ?? 'unknown');
     return this.#caller;
+  }
+
+  /** Where `task` runs as a container task against the plan, when it is one on this stage. */
+  async containerPlan(plan: InvokePlan, task: string): Promise<ContainerPlan | undefined> {
+    const record = await this.#stageRecord();
+    const container = containerTaskOf(record, task);
+    if (record.container === undefined || container === undefined) return undefined;
+    const { cluster, subnets, securityGroups, assignPublicIp } = record.container;
+    const taskDefinition = taskFamilyOf(record.app, record.stage, plan.release);
+    return { taskDefinition, cluster, subnets, securityGroups, assignPublicIp, timeLimitSeconds: container.timeLimitSeconds };
+  }
+
+  /**
+   * Stops the container task that runs `runId` (StopTask, naming the caller
+   * in its reason): ECS sends it SIGTERM, the run's signal fires, and the run
+   * ends with 130, recorded in the ledger.
+   *
+   * @returns the stopped tasks' ARNs
+   * @throws UsageError (64) when the stage has no container tasks, or no task runs `runId`.
+   */
+  async stop(runId: string): Promise<string[]> {
+    const record = await this.#stageRecord();
+    if (record.container === undefined) {
+      throw new UsageError(`Stage ${this.stage.name} has no container tasks: cnf-admin stop stops a container task's run.`, {
+        hint: 'A run on Lambda ends at its timeout; its task sees its signal fire then.',
+      });
+    }
+    const target = await this.#ecsTarget(record);
+    const tasks = await tasksOfRun(target, runId);
+    if (tasks.length === 0) {
+      const run = await this.run(runId);
+      const why =
+        run === undefined
+          ? 'no such run in the ledger'
+          : run.endedAt === undefined
+            ? 'its task has stopped'
+            : `it ended ${run.endedAt} with exit ${run.exitCode}`;
+      throw new UsageError(`No ECS task runs ${runId} on stage ${this.stage.name} (${why}); nothing stopped.`, {
+        hint: `See the runs with: cnf-admin runs --stage ${this.stage.name}`,
+      });
+    }
+    const reason = `Stopped by ${await this.callerIdentity()} with cnf-admin stop ${runId}`;
+    for (const task of tasks) await stopContainerTask(target, task, reason);
+    return tasks;
   }
 
   /** The least-privilege IAM policy an operator needs for this stage. */
@@ -241,6 +326,30 @@ class AwsPlatform implements Platform {
     };
   }
 
+  /** How to run the event as a container task, when its task is one on this stage. */
+  async #containerInvocation(
+    record: StageRecord,
+    plan: InvokePlan,
+    event: AdminEvent & { readonly runId: string },
+  ): Promise<ContainerInvocation | undefined> {
+    const container = containerTaskOf(record, event.task);
+    if (container === undefined) return undefined;
+    return {
+      target: await this.#ecsTarget(record),
+      logs: this.#logSource(record),
+      plan,
+      event,
+      taskDefinition: taskFamilyOf(record.app, record.stage, plan.release),
+      timeLimitSeconds: container.timeLimitSeconds,
+      pollMs: this.#timing.pollMs,
+    };
+  }
+
+  async #ecsTarget(record: StageRecord): Promise<EcsTarget> {
+    if (record.container === undefined) throw new UnavailableError(`Stage ${this.stage.name} has no container tasks.`);
+    return { ecs: await this.#clients.ecs(), record: record.container, stage: this.stage.name };
+  }
+
   #logSource(record: StageRecord): RunLogSource {
     return {
       logs: this.#clients.logs,
@@ -248,6 +357,7 @@ class AwsPlatform implements Platform {
       stage: this.stage.name,
       pollMs: this.#timing.pollMs,
       settleMs: this.#timing.settleMs,
+      progress: this.#progress,
       logGroupArn: async () => {
         const { partition, account } = accountOf(await this.callerIdentity());
         return `arn:${partition}:logs:${await this.#region()}:${account}:log-group:${record.admin.logGroup}`;

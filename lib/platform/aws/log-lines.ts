@@ -95,6 +95,82 @@ function platformReportOf(line: string): PlatformReport | undefined {
   }
 }
 
+/** The figures of Lambda's end-of-invocation report. */
+interface LambdaReportMetrics {
+  readonly durationMs: number;
+  readonly billedDurationMs: number;
+  readonly memorySizeMB: number;
+  readonly maxMemoryUsedMB: number;
+  /** Only on a cold start: how long the execution environment took to start. */
+  readonly initDurationMs?: number;
+}
+
+/**
+ * A line Lambda writes itself around each invocation: in the JSON log
+ * format a platform record, `{"time":…,"type":"platform.start"|"platform.runtimeDone"|"platform.report","record":{…}}`;
+ * in the text format `START RequestId: …`, `END RequestId: …` and
+ * `REPORT RequestId: … Duration: 2.84 ms Billed Duration: 3 ms Memory Size: 128 MB Max Memory Used: 64 MB Init Duration: 171.95 ms`.
+ */
+interface LambdaRecord {
+  /** `platform.start`, `platform.runtimeDone`, `platform.report`, ...; `START`, `END`, `REPORT` in the text format. */
+  readonly type: string;
+  /** The report's figures, when the line is the report and carries them. */
+  readonly metrics?: LambdaReportMetrics;
+}
+
+const TEXT_RECORD = /^(START|END|REPORT) RequestId: [0-9a-f-]+/;
+
+/** Lambda's own record, if `line` is one (see {@link LambdaRecord}). */
+function lambdaRecordOf(line: string): LambdaRecord | undefined {
+  const text = TEXT_RECORD.exec(line);
+  if (text !== null) {
+    const type = text[1] as string;
+    if (type !== 'REPORT') return { type };
+    // Tab-separated `Name: value unit` fields.
+    const figures = new Map(
+      line
+        .split('\t')
+        .map((field) => /^\s*([A-Za-z ]+): ([0-9.]+)/.exec(field))
+        .filter((match) => match !== null)
+        .map((match) => [match[1] as string, Number(match[2])]),
+    );
+    return {
+      type,
+      ...metricsOf({
+        durationMs: figures.get('Duration'),
+        billedDurationMs: figures.get('Billed Duration'),
+        memorySizeMB: figures.get('Memory Size'),
+        maxMemoryUsedMB: figures.get('Max Memory Used'),
+        initDurationMs: figures.get('Init Duration'),
+      }),
+    };
+  }
+  if (!line.startsWith('{') || !line.includes('"platform.')) return undefined;
+  try {
+    const entry = JSON.parse(line) as { type?: unknown; time?: unknown; record?: { metrics?: Record<string, unknown> } };
+    if (typeof entry.type !== 'string' || !entry.type.startsWith('platform.') || typeof entry.time !== 'string') return undefined;
+    return { type: entry.type, ...metricsOf(entry.record?.metrics ?? {}) };
+  } catch (error) {
+    if (error instanceof SyntaxError) return undefined;
+    throw error;
+  }
+}
+
+function metricsOf(figures: Readonly<Record<string, unknown>>): { metrics?: LambdaReportMetrics } {
+  const { durationMs, billedDurationMs, memorySizeMB, maxMemoryUsedMB, initDurationMs } = figures;
+  if (typeof durationMs !== 'number' || typeof billedDurationMs !== 'number') return {};
+  if (typeof memorySizeMB !== 'number' || typeof maxMemoryUsedMB !== 'number') return {};
+  return {
+    metrics: {
+      durationMs,
+      billedDurationMs,
+      memorySizeMB,
+      maxMemoryUsedMB,
+      ...(typeof initDurationMs === 'number' ? { initDurationMs } : {}),
+    },
+  };
+}
+
 /** The task and release a run's structured line carries, if it is one. */
 function runKeysOf(line: string): { task: string; release: string } | undefined {
   if (!line.startsWith('{')) return undefined;
@@ -116,5 +192,5 @@ function runIdTime(runId: string): number | undefined {
   return Number.isNaN(time) ? undefined : time;
 }
 
-export { LineTally, lineKey, lineOf, platformReportOf, runIdTime, runKeysOf };
-export type { LogEvent, PlatformReport };
+export { LineTally, lambdaRecordOf, lineKey, lineOf, platformReportOf, runIdTime, runKeysOf };
+export type { LambdaRecord, LambdaReportMetrics, LogEvent, PlatformReport };

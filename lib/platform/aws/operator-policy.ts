@@ -1,5 +1,6 @@
 import { RESERVED_KEY_PREFIX } from '../../core/parameter-set.js';
-import { stageRecordName, type StageRecord } from '../../core/stage-record.js';
+import { parameterPathOf, stageRecordName, type StageRecord } from '../../core/stage-record.js';
+import { stageFunctionNames } from '../../core/function-names.js';
 
 /** Where the stage's resources live: the ARNs' partition, account and region. */
 interface PolicyScope {
@@ -15,6 +16,7 @@ interface PolicyStatement {
   readonly Effect: 'Allow' | 'Deny';
   readonly Action: readonly string[];
   readonly Resource: readonly string[];
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 /** An IAM policy document. */
@@ -33,7 +35,9 @@ interface PolicyDocument {
  * record names a customer managed key, `config set --secure` writes with it:
  * SSM encrypts a standard parameter with `kms:Encrypt` and an advanced one
  * (envelope encryption) with `kms:GenerateDataKey`, both in the caller's name,
- * so the policy allows both on that key, and nothing more of KMS.
+ * so the policy allows both on that key, and nothing more of KMS. A stage
+ * with container tasks adds RunTask, ListTasks, DescribeTasks and StopTask on
+ * its cluster and task definitions, and PassRole of the two task roles.
  */
 function operatorPolicy(scope: PolicyScope): PolicyDocument {
   const { record } = scope;
@@ -94,7 +98,88 @@ function operatorPolicy(scope: PolicyScope): PolicyDocument {
       Resource: [table, `${table}/index/*`],
     });
   }
+  if (record.container !== undefined) statements.push(...containerStatements(record, arn));
   return { Version: '2012-10-17', Statement: statements };
+}
+
+/**
+ * What container tasks need: RunTask of the stage's task definitions (every
+ * release's family, `<app>-<stage>-admin-*`) on its cluster only; ListTasks
+ * (to find a run's task), DescribeTasks and StopTask on its cluster's tasks;
+ * and `iam:PassRole` of just the task role and the execution role, to ECS.
+ */
+function containerStatements(record: StageRecord, arn: (service: string, resource: string) => string): PolicyStatement[] {
+  const container = record.container;
+  if (container === undefined) return [];
+  const cluster = container.cluster.split('/').pop() ?? container.cluster;
+  return [
+    {
+      Sid: 'RunContainerTasks',
+      Effect: 'Allow',
+      Action: ['ecs:RunTask'],
+      Resource: [arn('ecs', `task-definition/${record.app}-${record.stage}-admin-*:*`)],
+      Condition: { ArnEquals: { 'ecs:cluster': container.cluster } },
+    },
+    {
+      Sid: 'WatchAndStopContainerTasks',
+      Effect: 'Allow',
+      Action: ['ecs:DescribeTasks', 'ecs:StopTask'],
+      Resource: [arn('ecs', `task/${cluster}/*`)],
+    },
+    { Sid: 'FindContainerTasks', Effect: 'Allow', Action: ['ecs:ListTasks'], Resource: [arn('ecs', `container-instance/${cluster}/*`)] },
+    {
+      Sid: 'PassContainerTaskRoles',
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: [container.taskRole, container.executionRole],
+      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    },
+  ];
+}
+
+/** A stage as known before any access to it: its names (cdk.json) and where it is (given). */
+interface StageAddressOffline {
+  readonly app: string;
+  readonly stage: string;
+  /** 12 digits. */
+  readonly account: string;
+  readonly region: string;
+}
+
+/**
+ * The operator policy of a stage printed without reading anything from AWS:
+ * from the names that the AdminApp construct and the project's stack give
+ * (functions `<app>-<stage>-web` and `-admin`, their log groups
+ * `/aws/lambda/<function>`, the parameter set `/<app>/<stage>/`, a run ledger
+ * table named by CloudFormation after the stack `<app>-<stage>`). It lacks
+ * what only the deployed stage knows: a customer managed key for the
+ * parameter set (the policy read from the stage adds it).
+ */
+function conventionalPolicy(address: StageAddressOffline): PolicyDocument {
+  const functions = stageFunctionNames(address.app, address.stage);
+  // Lambda's convention, which the construct keeps: each function logs to /aws/lambda/<name>.
+  const logGroup = (name: string): string => `/aws/lambda/${name}`;
+  const record: StageRecord = {
+    version: 1,
+    app: address.app,
+    stage: address.stage,
+    region: address.region,
+    aliasName: 'live',
+    parameterPath: parameterPathOf(address.app, address.stage),
+    web: { functionName: functions.web, logGroup: logGroup(functions.web) },
+    admin: { functionName: functions.admin, logGroup: logGroup(functions.admin), timeoutSeconds: 0 },
+    // CloudFormation names the table after its stack: <stack>-<logical id>-<suffix>.
+    ledgerTable: `${address.app}-${address.stage}-*`,
+    console: false,
+  };
+  return operatorPolicy({ partition: partitionOf(address.region), account: address.account, record });
+}
+
+/** The ARN partition of a region: `aws-cn` in China, `aws-us-gov` in GovCloud, `aws` elsewhere. */
+function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
 }
 
 /** The partition and account of an ARN (the caller's, from STS). */
@@ -103,5 +188,5 @@ function accountOf(callerArn: string): { partition: string; account: string } {
   return { partition, account };
 }
 
-export { accountOf, operatorPolicy };
-export type { PolicyDocument, PolicyScope, PolicyStatement };
+export { accountOf, conventionalPolicy, operatorPolicy };
+export type { PolicyDocument, PolicyScope, PolicyStatement, StageAddressOffline };

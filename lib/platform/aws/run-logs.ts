@@ -1,5 +1,6 @@
 import { CnfError, UsageError } from '../../core/errors.js';
 import type { RunFrame } from '../../core/platform.js';
+import type { Progress } from '../../core/progress.js';
 import type { RunResult } from '../../core/run.js';
 import { pause } from './abortable.js';
 import { isAccessDenied } from './aws-errors.js';
@@ -17,6 +18,8 @@ interface RunLogSource extends LogGroupRef {
   readonly pollMs: number;
   /** How long to wait after a run for CloudWatch to deliver its last events. */
   readonly settleMs: number;
+  /** Told while the rest of a run's log is waited for. @default - nobody */
+  readonly progress?: Progress;
 }
 
 /* Clocks differ: look a little before the run's start. */
@@ -45,6 +48,16 @@ interface ShownRun {
  * each shown line and Lambda's end report have arrived, or `settleMs`.
  */
 async function* completeRunLog(source: RunLogSource, run: ShownRun, signal?: AbortSignal): AsyncGenerator<RunFrame> {
+  const wait = source.progress?.start('Waiting for CloudWatch to deliver the rest of the log', { quiet: true });
+  try {
+    yield* readRestOfLog(source, run, signal);
+  } finally {
+    // A log that stays incomplete says so in a notice of its own.
+    wait?.stop('ok');
+  }
+}
+
+async function* readRestOfLog(source: RunLogSource, run: ShownRun, signal?: AbortSignal): AsyncGenerator<RunFrame> {
   const filterPattern = run.requestId === undefined ? anyOf(run.runId) : anyOf(run.runId, run.requestId);
   const seen = new Set<string>();
   const deadline = Date.now() + source.settleMs;

@@ -12,18 +12,20 @@
  * - It writes its state file once PostgreSQL accepts connections, and
  *   removes it when it stops, only while the file still names its own instance.
  * - It stops by itself when its data directory is gone (`rm -rf .cnf`) or
- *   replaced, after `idleSeconds` without client connections, on SIGTERM or
+ *   replaced, after `idleSeconds` without client connections or a live
+ *   process that uses it (`users/<pid>`, written by the CLI), on SIGTERM or
  *   SIGINT, and when PostgreSQL ends.
  *
  * Usage: node local-database.mjs <dataDir> <port> <stateFile> <idleSeconds>
  */
 import { randomUUID } from 'node:crypto';
-import { chmod, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdirSync, rmSync } from 'node:fs';
+import { chmod, lchown, lstat, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { writeFileAtomic } from '../../runtime/ledger/atomic-file.js';
 import type { DatabaseServerState } from './database-state.js';
-import { postgresBinaries, runPostgresProgram, spawnPostgresProgram } from './postgres-binaries.js';
+import { postgresBinaries, postgresUser, runPostgresProgram, spawnPostgresProgram } from './postgres-binaries.js';
 import { isAlive, readPostmasterLock, waitForExit } from './postmaster-pid.js';
 
 /* PostgreSQL's fast shutdown ends sessions and checkpoints: well under this. */
@@ -41,6 +43,8 @@ function log(message: string): void {
 async function initialise(initdb: string, dataDir: string): Promise<void> {
   const temporary = `${dataDir}.init-${process.pid}`;
   await rm(temporary, { recursive: true, force: true });
+  await mkdir(temporary, { mode: 0o700 });
+  await giveToPostgresUser(temporary);
   log(`creating the cluster in ${dataDir}`);
   const result = runPostgresProgram(initdb, [
     '-D',
@@ -58,9 +62,41 @@ async function initialise(initdb: string, dataDir: string): Promise<void> {
   ]);
   if (result.status !== 0) {
     await rm(temporary, { recursive: true, force: true });
-    throw new Error(`initdb failed (exit ${result.status ?? result.error?.message}): ${result.output.trim()}`);
+    const user = postgresUser();
+    const why =
+      user.kind === 'unprivileged'
+        ? ` (PostgreSQL refuses to run as root and this system allows no user namespace, so it runs as uid ${user.uid}, who must be able to reach ${dataDir}; or run cnf-admin as a normal user)`
+        : '';
+    throw new Error(`initdb failed (exit ${result.status ?? result.error?.message}): ${lastLine(result.output)}${why}`);
   }
   await rename(temporary, dataDir);
+}
+
+function lastLine(output: string): string {
+  return (
+    output
+      .trim()
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .at(-1) ?? 'no output'
+  );
+}
+
+/**
+ * Makes `path` (and everything under it) owned by the user PostgreSQL runs
+ * as, when that is not this process's own: a data directory made under one
+ * way of running as root is then usable under the other.
+ */
+async function giveToPostgresUser(path: string): Promise<void> {
+  const user = postgresUser();
+  if (user.kind === 'self') return;
+  const gid = user.kind === 'unprivileged' ? user.gid : 0;
+  if ((await lstat(path)).uid === user.uid) return;
+  const walk = async (entry: string): Promise<void> => {
+    await lchown(entry, user.uid, gid);
+    if ((await lstat(entry)).isDirectory()) for (const name of await readdir(entry)) await walk(join(entry, name));
+  };
+  await walk(path);
 }
 
 /**
@@ -124,11 +160,32 @@ async function removeStateIfOwn(stateFile: string, instanceId: string): Promise<
   }
 }
 
+/** Whether a process that uses the database still lives; the files of those that ended are removed. */
+function hasLiveUsers(usersDir: string): boolean {
+  let live = false;
+  for (const name of readdirOrNone(usersDir)) {
+    if (isAlive(Number(name))) live = true;
+    else rmSync(join(usersDir, name), { force: true });
+  }
+  return live;
+}
+
+function readdirOrNone(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
 async function serveDatabase(dataDir: string, port: number, stateFile: string, idleSeconds: number): Promise<void> {
+  const usersDir = join(dirname(stateFile), 'users');
   const binaries = postgresBinaries();
   if ((await identity(dataDir)) === undefined) await initialise(binaries.initdb, dataDir);
   // PostgreSQL refuses a data directory others may read; a copy may have lost the mode.
   await chmod(dataDir, 0o700);
+  await giveToPostgresUser(dataDir);
   await clearLeftovers(dataDir);
   const version = (await readFile(join(dataDir, 'PG_VERSION'), 'utf8')).trim();
   const ownIdentity = await identity(dataDir);
@@ -217,7 +274,7 @@ async function serveDatabase(dataDir: string, port: number, stateFile: string, i
       )
       .then(
         ({ rows }) => {
-          if ((rows[0]?.n ?? 0) > 0) idleSince = Date.now();
+          if ((rows[0]?.n ?? 0) > 0 || hasLiveUsers(usersDir)) idleSince = Date.now();
           else if (Date.now() - idleSince > idleSeconds * 1000) void stop(`idle for ${idleSeconds}s`);
         },
         (error: unknown) => log(`idle check failed: ${(error as Error).message}`),

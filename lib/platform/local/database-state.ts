@@ -18,6 +18,12 @@ interface DatabaseFiles {
   readonly log: string;
   /** Held while a server is being started, so that concurrent runs start one. */
   readonly startLock: string;
+  /**
+   * One empty file per process that uses the database (named by its pid): the
+   * server does not stop for idleness while one of them lives, so a `serve` or
+   * a console with no open connection keeps it.
+   */
+  readonly users: string;
 }
 
 /** The files of the embedded database of the local stage at `paths`. */
@@ -29,6 +35,7 @@ function databaseFiles(paths: LocalPaths): DatabaseFiles {
     state: join(paths.database, 'server.json'),
     log: join(paths.database, 'server.log'),
     startLock: join(paths.database, 'start-lock'),
+    users: join(paths.database, 'users'),
   };
 }
 
@@ -53,6 +60,13 @@ const databaseServerStateSchema = z.strictObject({
 /** What the server's state file says while it serves. */
 type DatabaseServerState = z.infer<typeof databaseServerStateSchema>;
 
+/*
+ * What the PGlite server of earlier versions wrote. Such a server serves
+ * another data directory (`pgdata/`): it is not this project's server, and it
+ * stops by itself when idle.
+ */
+const pgliteServerStateSchema = z.strictObject({ pid: z.number(), port: z.number(), startedAt: z.string() });
+
 const databaseSettingsSchema = z.strictObject({ port });
 
 /** The embedded database's lasting settings. */
@@ -70,13 +84,17 @@ function problemOf(schema: z.ZodType): (value: unknown) => string | undefined {
 }
 
 /**
- * Reads the server's state file, validated.
+ * Reads the server's state file, validated. The state of an earlier
+ * version's PGlite server reads as no state: that server is not this one.
  *
  * @throws UnavailableError (69) naming the file when it is corrupted.
  */
 async function readServerState(files: DatabaseFiles): Promise<DatabaseServerState | undefined> {
   try {
-    return await readStateFile<DatabaseServerState>(files.state, problemOf(databaseServerStateSchema));
+    const state = await readStateFile<unknown>(files.state, (value) =>
+      pgliteServerStateSchema.safeParse(value).success ? undefined : problemOf(databaseServerStateSchema)(value),
+    );
+    return pgliteServerStateSchema.safeParse(state).success ? undefined : (state as DatabaseServerState | undefined);
   } catch (error) {
     if (!(error instanceof UnavailableError)) throw error;
     throw new UnavailableError(error.message, {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, openSync } from 'node:fs';
-import { mkdir, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { UnavailableError } from '../../core/errors.js';
@@ -98,7 +98,9 @@ async function servingState(files: DatabaseFiles, dataDir: string): Promise<Data
 /**
  * Makes sure the embedded database serves, starting its server process when
  * it does not, and keeps its URL in the parameter set under `urlVariable`.
- * Concurrent callers start at most one server.
+ * Concurrent callers start at most one server. The calling process counts as
+ * a user of the database until it ends: the server does not stop for
+ * idleness before then.
  *
  * @param onStart - told when a server is being started, or its port moves
  * @returns the database's URL.
@@ -114,6 +116,8 @@ async function ensureEmbeddedDatabase(
   const files = databaseFiles(paths);
   const dataDir = await ownDataDir(paths);
   const state = (await servingState(files, dataDir)) ?? (await startServer(paths, files, dataDir, onStart));
+  await mkdir(files.users, { recursive: true });
+  await writeFile(join(files.users, String(process.pid)), '');
   const url = embeddedDatabaseUrl(state.port);
   await syncDatabaseUrl(paths, urlVariable, url);
   return url;
@@ -138,9 +142,7 @@ async function startServer(
     const firstStart = !existsSync(dataDir);
     if (firstStart && existsSync(files.pgliteDataDir))
       onStart(`The local stage now runs PostgreSQL; the old PGlite data in ${files.pgliteDataDir} is no longer used (delete it).`);
-    onStart(
-      `Starting the embedded PostgreSQL on 127.0.0.1:${port}${firstStart ? ' (first start: creating the database)' : ''}; it stops after ${idleSeconds() / 60} idle minutes.`,
-    );
+    onStart(`Starting the embedded PostgreSQL on 127.0.0.1:${port}${firstStart ? ', first start' : ''}`);
     const logStart = await stat(files.log).then(
       (stats) => stats.size,
       () => 0,
@@ -204,14 +206,15 @@ async function waitUntilServing(
   );
 }
 
-/** The last line of the server's log (since `from`) that says what went wrong, if one does. */
+/**
+ * The line of the server's log (since `from`) that says best what went wrong,
+ * if one does: PostgreSQL's last FATAL or PANIC, else the server's own last error.
+ */
 async function lastComplaint(log: string, from: number): Promise<string | undefined> {
-  const text = (await readFile(log).catch(() => Buffer.alloc(0))).subarray(from).toString('utf8');
-  const lines = text.split('\n').filter((line) => /FATAL|PANIC|ERROR|cannot serve/.test(line));
-  return lines
-    .at(-1)
-    ?.replace(/^\S+ (UTC \[\d+\] )?/, '')
-    .trim();
+  const lines = (await readFile(log).catch(() => Buffer.alloc(0))).subarray(from).toString('utf8').split('\n');
+  const last = (pattern: RegExp): string | undefined => lines.filter((line) => pattern.test(line)).at(-1);
+  const line = last(/\b(FATAL|PANIC):/) ?? last(/ERROR|cannot serve/);
+  return line?.replace(/^\d{4}-\d\d-\d\d[T ][\d:.]+(Z| [A-Z]+)? (\[\d+\] )?/, '').trim();
 }
 
 /**

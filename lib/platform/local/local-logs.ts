@@ -30,12 +30,13 @@ async function* localLogs(paths: LocalPaths, ledger: RunLedger, runId: string, o
   let goneSaid = false;
   for (;;) {
     const present = existsSync(file);
-    if (!present && record !== undefined) {
+    if (!present && record !== undefined && !goneSaid) {
       const ended = settledRecord(record);
-      if (ended.endedAt !== undefined) throw logGone(runId, file, ended);
-      if (!goneSaid)
-        yield { type: 'notice', message: `The log of run ${runId} is gone: ${file} no longer exists. Its end is still recorded.` };
-      goneSaid = true;
+      if (ended.endedAt !== undefined && offset === 0) throw logGone(runId, file, ended);
+      if (ended.endedAt === undefined) {
+        yield { type: 'notice', message: `The log of run ${runId} is gone: ${file} no longer exists. Its end will still be recorded.` };
+        goneSaid = true;
+      }
     }
     const size = present ? (await stat(file)).size : 0;
     if (size > offset) {

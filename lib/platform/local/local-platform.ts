@@ -18,14 +18,17 @@ import type {
   StageStatus,
 } from '../../core/platform.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
+import { SILENT_PROGRESS, type Progress } from '../../core/progress.js';
 import type { Project } from '../../core/project.js';
 import { settledRecord, type AdminEvent, type RunRecord } from '../../core/run.js';
 import type { Stage } from '../../core/stage.js';
 import { RESERVED_TASK_PREFIX, type TaskCatalog } from '../../core/task-catalog.js';
 import { toolRoot } from '../../core/tool-root.js';
+import { containerTimeLimitSeconds, runtimeOf } from '../../core/task-runtime.js';
 import { FileLedger } from '../../runtime/ledger/file-ledger.js';
 import { readAliases, type LocalAliasPair } from './alias-store.js';
-import { ensureEmbeddedDatabase, embeddedDatabasePort } from './embedded-database.js';
+import { ensureDatabaseWithProgress } from './database-progress.js';
+import { embeddedDatabasePort } from './embedded-database.js';
 import type { LocalDeployment } from './local-deploy.js';
 import type { DetachedRun } from './detached-run.js';
 import { LocalConsoleSession } from './local-console.js';
@@ -63,11 +66,11 @@ class LocalPlatform implements Platform {
   constructor(
     private readonly project: Project,
     private readonly stage: Stage,
-    private readonly progress: (message: string) => void = () => undefined,
+    private readonly progress: Progress = SILENT_PROGRESS,
   ) {
     this.#paths = localPaths(project);
     assertStateDirectories(this.#paths);
-    ensureUsableTmpdir(process.env, progress);
+    ensureUsableTmpdir(process.env, (message) => progress.note(message));
     this.parameters = new LocalParameterStore(this.#paths.parameters);
     this.#ledger = new FileLedger(this.#paths.ledger);
   }
@@ -93,9 +96,12 @@ class LocalPlatform implements Platform {
         const known = Object.keys(await readAliases(this.#paths)).join(', ') || 'none';
         throw new UnavailableError(`The local stage has no alias pair ${JSON.stringify(alias)} (alias pairs: ${known}).`);
       }
-      this.progress('No local release yet: deploying the working tree first.');
-      const deployment = await this.deploy(alias);
-      notices.push(`Deployed ${deployment.stored.release} to the local stage (web:${alias} and admin:${alias}).`);
+      const wait = this.progress.start('No local release yet: deploying the working tree first');
+      const deployment = await this.deploy(alias).catch((error: unknown) => {
+        wait.stop('fail');
+        throw error;
+      });
+      wait.stop('ok', `Deployed ${deployment.stored.release} to the local stage (web:${alias} and admin:${alias})`);
       pair = { web: deployment.stored.release, admin: deployment.stored.release };
     }
     const release = releaseOfPair(this.#pairStatus(alias, pair), this.stage.name);
@@ -111,7 +117,7 @@ class LocalPlatform implements Platform {
 
   /** Makes sure the embedded database serves, when the stage has one. */
   async prepareDatabase(): Promise<void> {
-    if (this.stage.database !== undefined) await ensureEmbeddedDatabase(this.#paths, this.progress, this.project.databaseUrlVariable);
+    if (this.stage.database !== undefined) await ensureDatabaseWithProgress(this.#paths, this.progress, this.project.databaseUrlVariable);
   }
 
   async *invoke(plan: InvokePlan, event: AdminEvent & { readonly runId: string }, options: InvokeOptions = {}): AsyncGenerator<RunFrame> {
@@ -130,7 +136,9 @@ class LocalPlatform implements Platform {
         release: plan.release,
         bundleDir: bundleDir(this.#paths, plan.release),
         event,
-        functionTimeoutSeconds: LOCAL_FUNCTION_TIMEOUT_SECONDS,
+        // A container task runs without Lambda's 15-minute cap, as it does on Fargate.
+        functionTimeoutSeconds:
+          task !== undefined && runtimeOf(task) === 'container' ? containerTimeLimitSeconds(task) : LOCAL_FUNCTION_TIMEOUT_SECONDS,
         ...(taskTimeout === undefined ? {} : { taskTimeoutSeconds: taskTimeout }),
       },
       options,
@@ -227,16 +235,7 @@ class LocalPlatform implements Platform {
     };
   }
 
-  /** The local Node version differs from the Lambda runtime's: worth a line before each run. */
-  static nodeVersionNotice(): string | undefined {
-    const major = Number(process.versions.node.split('.')[0]);
-    return major === LAMBDA_NODE_MAJOR
-      ? undefined
-      : `This machine runs Node ${process.versions.node}; Lambda runs Node ${LAMBDA_NODE_MAJOR} (nodejs${LAMBDA_NODE_MAJOR}.x), so local results may differ. Node ${LAMBDA_NODE_MAJOR} is recommended.`;
-  }
-
   #plan(alias: string | undefined, stored: StoredRelease, notices: string[]): InvokePlan {
-    const nodeNotice = LocalPlatform.nodeVersionNotice();
     return {
       stage: this.stage.name,
       alias,
@@ -244,7 +243,7 @@ class LocalPlatform implements Platform {
       webVersion: stored.release,
       adminVersion: stored.release,
       qualifier: stored.release,
-      notices: nodeNotice === undefined ? notices : [...notices, nodeNotice],
+      notices,
     };
   }
 

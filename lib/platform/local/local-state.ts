@@ -73,8 +73,7 @@ const PERMISSION_CODES = new Set(['EACCES', 'EPERM', 'EROFS']);
  *
  * @param path - the state the call was about, named in the message
  * @param action - what the call did, for the message
- * @param where - the path named as the one that failed
- * @default where - the path the error names, else `path`
+ * @param where - the path named as the one that failed (default: the path the error names, else `path`)
  */
 function stateFault(error: unknown, path: string, action: 'read' | 'write' = 'write', where?: string): unknown {
   if (error instanceof CnfError) return error;
@@ -105,7 +104,7 @@ function kindOf(stats: Stats): string {
   if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
   if (stats.isFIFO()) return 'a pipe';
   if (stats.isSocket()) return 'a socket';
-  return 'not a directory';
+  return 'something else';
 }
 
 /**

@@ -42,24 +42,52 @@ function postgresBinaries(): PostgresBinaries {
 }
 
 /**
- * Whether this process runs as root, which PostgreSQL refuses: its programs
- * then run in a user namespace of their own (`unshare --user`), where they
- * are not root yet still own the files root owns, so that the data directory
- * can stay in the project wherever it is (CI runs as root).
+ * How PostgreSQL's programs run here. PostgreSQL refuses to run as root
+ * (CI often is root), so as root they run either in a user namespace of
+ * their own (`unshare --user`), where they are not root yet still own the
+ * files root owns, so that the data directory can stay in the project
+ * wherever it is; or, where the system allows no user namespace (Docker's
+ * default seccomp profile), as the unprivileged user `nobody`, who then owns
+ * the data directory and must be able to reach it.
  */
-function runsAsRoot(): boolean {
-  return typeof process.getuid === 'function' && process.getuid() === 0;
+type PostgresUser =
+  | { readonly kind: 'self'; readonly uid: number | undefined }
+  | { readonly kind: 'namespace'; readonly uid: 0 }
+  | { readonly kind: 'unprivileged'; readonly uid: number; readonly gid: number };
+
+let chosenUser: PostgresUser | undefined;
+
+/**
+ * How PostgreSQL runs on this machine (see {@link PostgresUser}), decided
+ * once per process. `CNF_LOCAL_DB_AS_ROOT=nobody` skips the user namespace.
+ */
+function postgresUser(env: NodeJS.ProcessEnv = process.env): PostgresUser {
+  if (chosenUser !== undefined) return chosenUser;
+  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+  if (uid !== 0) chosenUser = { kind: 'self', uid };
+  else if (env.CNF_LOCAL_DB_AS_ROOT !== 'nobody' && spawnSync('unshare', ['--user', 'true']).status === 0)
+    chosenUser = { kind: 'namespace', uid: 0 };
+  else chosenUser = { kind: 'unprivileged', uid: idOf('-u', 65534), gid: idOf('-g', 65534) };
+  return chosenUser;
 }
 
-/** The command line that runs `program` as PostgreSQL accepts it. */
-function asNonRoot(program: string, args: readonly string[]): { command: string; args: string[] } {
-  return runsAsRoot() ? { command: 'unshare', args: ['--user', program, ...args] } : { command: program, args: [...args] };
+function idOf(flag: '-u' | '-g', fallback: number): number {
+  const answer = Number(spawnSync('id', [flag, 'nobody'], { encoding: 'utf8' }).stdout);
+  return Number.isInteger(answer) && answer > 0 ? answer : fallback;
 }
 
-/** Spawns a PostgreSQL program (see {@link runsAsRoot}). */
+/** The command line and spawn options that run `program` as {@link postgresUser} says. */
+function asPostgresUser(program: string, args: readonly string[]): { command: string; args: string[]; options: SpawnOptions } {
+  const user = postgresUser();
+  if (user.kind === 'namespace') return { command: 'unshare', args: ['--user', program, ...args], options: {} };
+  if (user.kind === 'unprivileged') return { command: program, args: [...args], options: { uid: user.uid, gid: user.gid } };
+  return { command: program, args: [...args], options: {} };
+}
+
+/** Spawns a PostgreSQL program (see {@link postgresUser}). */
 function spawnPostgresProgram(program: string, args: readonly string[], options: SpawnOptions): ChildProcess {
-  const line = asNonRoot(program, args);
-  return spawn(line.command, line.args, options);
+  const line = asPostgresUser(program, args);
+  return spawn(line.command, line.args, { ...options, ...line.options });
 }
 
 /**
@@ -68,8 +96,8 @@ function spawnPostgresProgram(program: string, args: readonly string[], options:
  * @returns its exit code and what it printed.
  */
 function runPostgresProgram(program: string, args: readonly string[]): { status: number | null; output: string; error?: Error } {
-  const line = asNonRoot(program, args);
-  const result = spawnSync(line.command, line.args, { encoding: 'utf8' });
+  const line = asPostgresUser(program, args);
+  const result = spawnSync(line.command, line.args, { ...line.options, encoding: 'utf8' });
   return {
     status: result.status,
     output: `${result.stdout ?? ''}${result.stderr ?? ''}`,
@@ -77,5 +105,5 @@ function runPostgresProgram(program: string, args: readonly string[]): { status:
   };
 }
 
-export { postgresBinaries, runPostgresProgram, runsAsRoot, spawnPostgresProgram };
-export type { PostgresBinaries };
+export { postgresBinaries, postgresUser, runPostgresProgram, spawnPostgresProgram };
+export type { PostgresBinaries, PostgresUser };

@@ -7,6 +7,7 @@ import { ExitCode } from '../../core/exit-codes.js';
 import type { InvokeOptions, RunFrame } from '../../core/platform.js';
 import type { AdminEvent, RunError, RunResult } from '../../core/run.js';
 import { toolRoot } from '../../core/tool-root.js';
+import { INTERRUPTED_VARIABLE } from './interrupted-run.js';
 import { recordRunEnd } from './record-run-end.js';
 import { adminEnvironment } from './lambda-environment.js';
 import { mergedLines } from './merged-lines.js';
@@ -60,9 +61,11 @@ async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGen
   const input = JSON.stringify(run.event);
   const log = createWriteStream(logFile, { flags: 'a' });
   const started = Date.now();
+  // Interrupted already (while the database started, say): the run is told as it starts, and records that its task did not run.
+  const interruptedFirst = options.signal?.aborted === true;
   const child = spawn(process.execPath, ['--enable-source-maps', join(toolRoot(), 'dist', 'local-runner.mjs')], {
     cwd: run.bundleDir,
-    env: runEnvironment(run, logFile),
+    env: { ...runEnvironment(run, logFile), ...(interruptedFirst ? { [INTERRUPTED_VARIABLE]: '1' } : {}) },
     stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
     // Its own process group: Ctrl-C reaches the CLI only, which asks the run to stop exactly once.
     detached: true,
@@ -95,15 +98,17 @@ async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGen
   const timers: NodeJS.Timeout[] = [setTimeout(() => kill('timeout'), killAfterMs(run))];
   const onInterrupt = (): void => {
     interruptedAt ??= new Date().toISOString();
-    child.kill('SIGINT');
+    if (!interruptedFirst) child.kill('SIGINT');
     timers.push(setTimeout(() => kill('interrupt-grace'), INTERRUPT_GRACE_MS));
   };
   const onForce = (): void => {
     interruptedAt ??= new Date().toISOString();
     kill('interrupt-forced');
   };
-  options.signal?.addEventListener('abort', onInterrupt, { once: true });
-  options.force?.addEventListener('abort', onForce, { once: true });
+  if (interruptedFirst) onInterrupt();
+  else options.signal?.addEventListener('abort', onInterrupt, { once: true });
+  if (options.force?.aborted === true) onForce();
+  else options.force?.addEventListener('abort', onForce, { once: true });
 
   let ended = false;
   let failure: unknown;
@@ -254,6 +259,13 @@ function unfinishedOutcome(run: LocalRun, end: UnfinishedEnd): { exitCode: numbe
       return { exitCode: ExitCode.SOFTWARE, error: { name: 'RunAbandonedError', message: `The run was killed: ${why}.` } };
     }
     case undefined: {
+      if (end.signal === 'SIGINT' && end.interruptedAt !== undefined) {
+        // Interrupted as it started, before it could listen for it: it ran nothing, and so recorded nothing.
+        return {
+          exitCode: ExitCode.INTERRUPTED,
+          error: { name: 'InterruptedError', message: 'The run was interrupted as it started; its task did not run.' },
+        };
+      }
       const how = end.signal === null ? `exit code ${end.code}` : `signal ${end.signal}`;
       const cause = end.startError === undefined ? '' : ` (${describe(end.startError)})`;
       return {

@@ -27,6 +27,7 @@ import { ExitCode } from '../../core/exit-codes.js';
 import type { RunResult } from '../../core/run.js';
 import type { AdminHandler } from '../../runtime/admin-handler.js';
 import { registeredCompleter } from '../../runtime/console/completion-hook.js';
+import { INTERRUPTED_VARIABLE } from './interrupted-run.js';
 import { readStdin } from './read-stdin.js';
 
 const RESULT_FD = 3;
@@ -35,6 +36,8 @@ let interrupt = new AbortController();
 const onSignal = (): void => interrupt.abort();
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
+// Interrupted before this process started: the run is told at once, and records that its task did not run.
+if (process.env[INTERRUPTED_VARIABLE] === '1') interrupt.abort();
 
 async function loadHandler(): Promise<AdminHandler> {
   const taskRoot = process.env.LAMBDA_TASK_ROOT;

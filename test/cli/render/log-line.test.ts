@@ -32,4 +32,57 @@ describe('formatLogLine', () => {
     expect(formatLogLine('{"not":"a log line"}', plain)).toBe('{"not":"a log line"}');
     expect(formatLogLine('{half json', plain)).toBe('{half json');
   });
+
+  it("shows the runtime's first line as who started the run with what, leaving the JSON log's bookkeeping out", () => {
+    const started = (args: object) =>
+      JSON.stringify({
+        level: 'INFO',
+        message: 'Run started',
+        runId: 'r1',
+        source: 'cli',
+        caller: 'alice@laptop',
+        args,
+        stage: 'local',
+        configFingerprint: 'cfg-4f7b46091f85',
+        remainingMs: 896962,
+      });
+    expect(formatLogLine(started({ count: 2 }), plain)).toBe('INFO  Run started caller=alice@laptop args={"count":2}');
+    expect(formatLogLine(started({}), plain)).toBe('INFO  Run started caller=alice@laptop');
+    // a task's own line keeps every key it logs
+    expect(formatLogLine(JSON.stringify({ level: 'INFO', message: 'Run started', stage: 'x' }), plain)).toBe('INFO  Run started stage=x');
+  });
+
+  it("shows Lambda's report as one short line, with the cold start when there was one, in both log formats", () => {
+    const report = (metrics: object) =>
+      JSON.stringify({
+        time: '2026-11-24T14:39:30.000Z',
+        type: 'platform.report',
+        record: { requestId: 'a-1', status: 'success', metrics },
+      });
+    expect(formatLogLine(report({ durationMs: 2510.4, billedDurationMs: 2511, memorySizeMB: 512, maxMemoryUsedMB: 87 }), plain)).toBe(
+      'Lambda: 2.5 s, billed 2.5 s · 87 of 512 MB memory',
+    );
+    expect(
+      formatLogLine(
+        report({ durationMs: 2.84, billedDurationMs: 3, memorySizeMB: 128, maxMemoryUsedMB: 64, initDurationMs: 171.95 }),
+        plain,
+      ),
+    ).toBe('Lambda: 3 ms, billed 3 ms · 64 of 128 MB memory · cold start 172 ms');
+    expect(
+      formatLogLine(
+        'REPORT RequestId: 9f0c-11\tDuration: 1.79 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 46 MB\tInit Duration: 120.50 ms\t',
+        plain,
+      ),
+    ).toBe('Lambda: 2 ms, billed 2 ms · 46 of 128 MB memory · cold start 121 ms');
+  });
+
+  it("leaves Lambda's other records out of the human view", () => {
+    const record = (type: string) => JSON.stringify({ time: '2026-11-24T14:39:27.000Z', type, record: { requestId: 'a-1' } });
+    expect(formatLogLine(record('platform.start'), plain)).toBeUndefined();
+    expect(formatLogLine(record('platform.runtimeDone'), plain)).toBeUndefined();
+    expect(formatLogLine('START RequestId: 9f0c-11 Version: 5', plain)).toBeUndefined();
+    expect(formatLogLine('END RequestId: 9f0c-11', plain)).toBeUndefined();
+    // a line of the task's own that only mentions them stays
+    expect(formatLogLine('{"type":"platform.start is what Lambda writes"}', plain)).toBe('{"type":"platform.start is what Lambda writes"}');
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTable } from '../../../lib/cli/render/table.js';
+import { formatTable, terminalWidth, wrapText } from '../../../lib/cli/render/table.js';
 
 describe('formatTable', () => {
   it('aligns columns under their headers', () => {
@@ -12,5 +12,58 @@ describe('formatTable', () => {
         ],
       ),
     ).toBe('TASK     LOCK\nmigrate  yes\nseed');
+  });
+
+  const widest = (text: string) => Math.max(...text.split('\n').map((line) => line.length));
+
+  it('leaves a table that fits as it is', () => {
+    expect(formatTable([{ header: 'A', fit: 'wrap' }, 'B'], [['one two', 'x']], { width: 80 })).toBe('A        B\none two  x');
+  });
+
+  it('wraps a column between words, and keeps each piece of a cell whole on a line', () => {
+    // when
+    const table = formatTable(
+      ['TASK', { header: 'DESCRIPTION', fit: 'wrap' }, { header: 'ARGS', fit: 'wrap' }],
+      [['purge', 'Delete notes older than a number of days', ['--older-than-days <integer>', '[--dry-run]']]],
+      { width: 50 },
+    );
+
+    // then
+    expect(widest(table)).toBeLessThanOrEqual(50);
+    expect(table.split('\n')).toEqual([
+      'TASK   DESCRIPTION     ARGS',
+      'purge  Delete notes    --older-than-days <integer>',
+      '       older than a    [--dry-run]',
+      '       number of days',
+    ]);
+  });
+
+  it('cuts a column with an ellipsis', () => {
+    expect(formatTable(['ID', { header: 'BY', fit: 'cut' }], [['1', 'arn:aws:sts::123456789012:assumed-role/Admin']], { width: 20 })).toBe(
+      'ID  BY\n1   arn:aws:sts::12…',
+    );
+  });
+
+  it('leaves out an optional column when even the narrowest columns do not fit, and keeps it when they do', () => {
+    const columns = ['RUN ID', { header: 'RELEASE', optional: true }, { header: 'BY', fit: 'cut' as const }];
+    const rows = [['20261124-143927-k3f9qz', 'r-0123456789ab', 'alice@laptop']];
+    expect(formatTable(columns, rows, { width: 40 })).toBe('RUN ID                  BY\n20261124-143927-k3f9qz  alice@laptop');
+    expect(formatTable(columns, rows, { width: 80 })).toContain('r-0123456789ab');
+  });
+
+  it('cuts any column, the widest first, when none says how it gives way', () => {
+    const table = formatTable(['KEY', 'VALUE'], [['GREETING', `hello ${'wide '.repeat(30)}`]], { width: 40 });
+    expect(widest(table)).toBe(40);
+    expect(table).toContain('…');
+  });
+
+  it('wraps prose between words', () => {
+    expect(wrapText('The working tree matches the live release.', 20)).toBe('The working tree\nmatches the live\nrelease.');
+  });
+
+  it("takes the terminal's width, COLUMNS, or 80", () => {
+    expect(terminalWidth({ stdout: { isTTY: true, columns: 132 }, env: {} })).toBe(132);
+    expect(terminalWidth({ stdout: { isTTY: false }, env: {} })).toBe(80);
+    expect(terminalWidth({ stdout: { isTTY: true, columns: 132 }, env: { COLUMNS: '100' } })).toBe(100);
   });
 });

@@ -42,7 +42,10 @@ const STREAMING = healthyScenario({
       { type: 'result', result: { runId: '$RUN_ID', task: 'noop', release: RELEASE, exitCode: 7, durationMs: 3 } },
     ],
   },
-  logEvents: [{ message: runLine('Run started') }, { message: `REPORT RequestId: $REQUEST_ID\tDuration: 3.1 ms` }],
+  logEvents: [
+    { message: runLine('Run started') },
+    { message: `REPORT RequestId: $REQUEST_ID\tDuration: 3.1 ms\tBilled Duration: 4 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB` },
+  ],
 });
 
 const operations = (server: FakeAws): string[] => server.requests.map((request) => request.operation);
@@ -62,7 +65,7 @@ describe('the SDK endpoint configuration (AWS_ENDPOINT_URL) and the invoke on th
     // then
     expect(stderr).not.toContain('cnf-admin:');
     expect(code).toBe(7);
-    expect(stdout).toMatch(/INFO  Run started\nREPORT RequestId: 11111111-2222-3333-4444-555555555555\tDuration: 3\.1 ms\n/);
+    expect(stdout).toMatch(/INFO  Run started\nLambda: 3 ms, billed 4 ms · 64 of 128 MB memory\n/);
     expect(operations(aws).slice(0, 6).sort()).toEqual([
       'GetAlias',
       'GetAlias',

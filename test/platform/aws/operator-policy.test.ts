@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cli } from '../../../lib/cli/main.js';
 import type { PolicyDocument } from '../../../lib/platform/aws/operator-policy.js';
 import { COMMAND_RUNS, PARAMETER_KEY } from '../../support/aws-command-runs.js';
+import { CONTAINER_RECORD, containerScenario } from '../../support/aws-container-scenario.js';
 import { healthyScenario, installScenario, type AwsScenario, type SentCommand } from '../../support/aws-scenario.js';
 import { FIXTURE_ROOT } from '../../support/aws-platform.js';
 import { REPO_ROOT } from '../../support/cli.js';
@@ -73,6 +74,18 @@ const IAM: Readonly<Record<string, ((input: Record<string, unknown>) => Needed |
   GetItemCommand: (input) => ({ action: 'dynamodb:GetItem', resource: arn('dynamodb', `table/${String(input.TableName)}`) }),
   // STS GetCallerIdentity needs no permission, and no policy can deny it.
   GetCallerIdentityCommand: undefined,
+  RunTaskCommand: (input) => [
+    { action: 'ecs:RunTask', resource: arn('ecs', `task-definition/${String(input.taskDefinition)}:3`) },
+    // ECS hands the task definition's two roles to the task in the caller's name.
+    { action: 'iam:PassRole', resource: CONTAINER_RECORD.taskRole },
+    { action: 'iam:PassRole', resource: CONTAINER_RECORD.executionRole },
+  ],
+  DescribeTasksCommand: (input) => (input.tasks as string[]).map((task) => ({ action: 'ecs:DescribeTasks', resource: task })),
+  ListTasksCommand: (input) => ({
+    action: 'ecs:ListTasks',
+    resource: arn('ecs', `container-instance/${String(input.cluster).split('/').pop()}/0123456789abcdef`),
+  }),
+  StopTaskCommand: (input) => ({ action: 'ecs:StopTask', resource: String(input.task) }),
 };
 
 function glob(pattern: string): RegExp {
@@ -139,6 +152,33 @@ describe('cnf-admin policy', () => {
     expect(denied).toEqual([]);
   });
 
+  it('printed without access (--account, --region), allows the same calls from the names in cdk.json, but for a customer managed key', async () => {
+    // given: no AWS at all
+    const io = memoryIo(FIXTURE_ROOT);
+    expect(await cli(['policy', '--stage', 'prod', '--account', '123456789012', '--region', 'eu-west-1'], io)).toBe(0);
+    const offline = JSON.parse(io.stdoutText()) as PolicyDocument;
+
+    // when: every command runs
+    const needs: Needed[] = [];
+    for (const { scenario, args, input } of COMMAND_RUNS) {
+      const aws = installScenario(healthyScenario(scenario));
+      try {
+        expect(await cli([...args], memoryIo(FIXTURE_ROOT, { CNF_LOG_WAIT_SECONDS: '0.1' }, input)), args.join(' ')).toBe(0);
+        needs.push(...aws.sent().flatMap((call) => [IAM[call.command]?.(call.input) ?? []].flat()));
+      } finally {
+        aws.restore();
+      }
+    }
+
+    // then: all is allowed but the key that only the deployed stage names
+    const denied = needs.filter((needed) => !allows(offline, needed.action, needed.resource)).map((needed) => needed.action);
+    expect([...new Set(denied)].sort()).toEqual(['kms:Encrypt', 'kms:GenerateDataKey']);
+    expect(allows(offline, 'lambda:InvokeFunction', arn('lambda', 'function:fixture-prod-web:7'))).toBe(false);
+    expect(allows(offline, 'ssm:PutParameter', arn('ssm', 'parameter/fixture/prod/_cnf/stage'))).toBe(false);
+    expect(allows(offline, 'dynamodb:Query', arn('dynamodb', 'table/fixture-dev-runs/index/x'))).toBe(false);
+    expect(io.stderrText()).toContain('customer managed key');
+  });
+
   it('knows every SDK command the AWS platform can send', () => {
     // given: the platform's sources, and the runtime's ledger, which reads runs for it
     const dir = join(REPO_ROOT, 'lib', 'platform', 'aws');
@@ -169,6 +209,27 @@ describe('cnf-admin policy', () => {
     expect(allows(policy, 'logs:FilterLogEvents', arn('logs', 'log-group:/aws/lambda/fixture-prod-web:*'))).toBe(false);
     expect(allows(policy, 'dynamodb:PutItem', arn('dynamodb', 'table/fixture-prod-runs'))).toBe(false);
     expect(policy.Statement.flatMap((statement) => statement.Action).filter((action) => action.startsWith('kms:'))).toEqual([]);
+  });
+
+  it("allows container tasks on the stage's cluster and task definitions only, and passing just its two task roles", async () => {
+    // given
+    const policy = await policyOfStage(containerScenario());
+    const task = (cluster: string) => arn('ecs', `task/${cluster}/0123456789abcdef`);
+
+    // then
+    expect(allows(policy, 'ecs:RunTask', arn('ecs', 'task-definition/fixture-prod-admin-r-0123456789ab:1'))).toBe(true);
+    expect(allows(policy, 'ecs:RunTask', arn('ecs', 'task-definition/fixture-dev-admin-r-0123456789ab:1'))).toBe(false);
+    expect(allows(policy, 'ecs:StopTask', task('fixture-prod-admin'))).toBe(true);
+    expect(allows(policy, 'ecs:StopTask', task('another-cluster'))).toBe(false);
+    expect(allows(policy, 'iam:PassRole', CONTAINER_RECORD.taskRole)).toBe(true);
+    expect(allows(policy, 'iam:PassRole', CONTAINER_RECORD.executionRole)).toBe(true);
+    expect(allows(policy, 'iam:PassRole', 'arn:aws:iam::123456789012:role/admin')).toBe(false);
+    expect(policy.Statement.find((statement) => statement.Sid === 'RunContainerTasks')?.Condition).toEqual({
+      ArnEquals: { 'ecs:cluster': CONTAINER_RECORD.cluster },
+    });
+    // and a stage without container tasks gets no ECS or IAM permission at all
+    const plain = await policyOfStage();
+    expect(plain.Statement.flatMap((statement) => statement.Action).filter((action) => /^(ecs|iam):/.test(action))).toEqual([]);
   });
 
   it("allows encrypting with the stage's parameter key when its record names one: that key only, and never decrypting", async () => {

@@ -1,0 +1,31 @@
+import { ExitCode } from '../../core/exit-codes.js';
+import { writeJson, writeLine, type CliIo } from '../io.js';
+import { assertRunIdArgument } from '../run-id-argument.js';
+import { openAwsStage, type StageOptions } from '../stage-context.js';
+
+/** The options of `cnf-admin stop`. */
+interface StopCommandOptions extends StageOptions {
+  readonly json?: boolean;
+}
+
+/**
+ * `cnf-admin stop <runId> --stage <aws stage>`: stops the container task
+ * that runs `runId` (ECS StopTask, its reason naming the caller). ECS sends
+ * the container SIGTERM; the task's signal fires, and the run ends with 130
+ * and records that in the ledger (SIGKILL follows after two minutes).
+ */
+async function stop(runId: string, options: StopCommandOptions, io: CliIo): Promise<number> {
+  assertRunIdArgument(runId);
+  const { platform, stage } = await openAwsStage(io, options, 'stop');
+  const tasks = await platform.stop(runId);
+  const follow = `cnf-admin logs ${runId} --stage ${stage.name} --follow`;
+  if (options.json === true) writeJson(io, { runId, stage: stage.name, stoppedTasks: tasks, follow });
+  writeLine(
+    io.stderr,
+    `Stopping run ${runId} (ECS task ${tasks.map((task) => task.split('/').pop()).join(', ')}): its task is told to stop and records how it ended. Watch it end with:\n  ${follow}`,
+  );
+  return ExitCode.OK;
+}
+
+export { stop };
+export type { StopCommandOptions };

@@ -1,0 +1,60 @@
+import type { Task } from '@aws-sdk/client-ecs';
+import { ExitCode } from '../../core/exit-codes.js';
+import type { RunError } from '../../core/run.js';
+
+/** How a container task ended, when no run result of its own says so. */
+interface ContainerOutcome {
+  readonly exitCode: number;
+  readonly error?: RunError;
+}
+
+/**
+ * What a stopped task's stop code, stopped reason and container tell,
+ * mapped onto the exit codes of the README's table:
+ *
+ * | how it stopped | exit | error name |
+ * | --- | --- | --- |
+ * | out of memory (the container was killed for its memory use) | 70 | `OutOfMemoryError` |
+ * | the image could not be pulled (`CannotPullContainerError`) | 69 | `ImagePullError` |
+ * | it could not start otherwise (`ResourceInitializationError`, ...) | 69 | `TaskFailedToStartError` |
+ * | stopped by someone (StopTask: `cnf-admin stop`, the console, a deploy) | 130 | `TaskStoppedError` |
+ * | Fargate reclaimed it (Spot interruption, maintenance) | 70 | `TaskInterruptedError` |
+ * | the container exited with a code | that code | - |
+ * | no exit code at all | 70 | `TaskCrashedError` |
+ *
+ * (No capacity to start it shows at RunTask, before any task exists: 75.)
+ */
+function outcomeOfStoppedTask(task: Task, containerName: string): ContainerOutcome {
+  const container = task.containers?.find((candidate) => candidate.name === containerName) ?? task.containers?.[0];
+  const reason = task.stoppedReason ?? '';
+  const containerReason = container?.reason ?? '';
+  const said = [reason, containerReason].filter((text) => text !== '').join('; ');
+  if (/OutOfMemory/i.test(containerReason) || /OutOfMemory/i.test(reason)) {
+    return fail(ExitCode.SOFTWARE, 'OutOfMemoryError', `The task ran out of memory (${task.memory ?? '?'} MiB) and was killed: ${said}`);
+  }
+  if (/CannotPullContainer|pull image/i.test(said)) {
+    return fail(ExitCode.UNAVAILABLE, 'ImagePullError', `The task's image could not be pulled: ${said}`);
+  }
+  if (task.stopCode === 'TaskFailedToStart') {
+    return fail(ExitCode.UNAVAILABLE, 'TaskFailedToStartError', `The task failed to start: ${said || 'no reason given'}`);
+  }
+  if (task.stopCode === 'UserInitiated') {
+    return fail(ExitCode.INTERRUPTED, 'TaskStoppedError', `The task was stopped: ${said || 'by StopTask'}`);
+  }
+  if (task.stopCode === 'SpotInterruption' || task.stopCode === 'TerminationNotice' || task.stopCode === 'ServiceSchedulerInitiated') {
+    return fail(ExitCode.SOFTWARE, 'TaskInterruptedError', `Fargate stopped the task (${task.stopCode}): ${said}`);
+  }
+  if (container?.exitCode !== undefined) return { exitCode: container.exitCode };
+  return fail(
+    ExitCode.SOFTWARE,
+    'TaskCrashedError',
+    `The task stopped without an exit code: ${said || task.stopCode || 'no reason given'}`,
+  );
+}
+
+function fail(exitCode: number, name: string, message: string): ContainerOutcome {
+  return { exitCode, error: { name, message } };
+}
+
+export { outcomeOfStoppedTask };
+export type { ContainerOutcome };

@@ -1,0 +1,37 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestProject, type TestProject } from '../../support/test-project.js';
+
+let project: TestProject;
+
+beforeAll(() => {
+  // given: a project whose one-time scripts live under ops/, as context.cnf.scriptsDir says
+  project = createTestProject('tasks');
+  mkdirSync(join(project.dir, 'ops'));
+  writeFileSync(
+    join(project.dir, 'ops', 'stamp.ts'),
+    `import { defineScript } from 'cnf-admin/runtime';
+
+export default defineScript({ description: 'Report where it ran', run: async ({ release }) => ({ release }) });
+`,
+  );
+  const file = join(project.dir, 'cdk.json');
+  const cdkJson = JSON.parse(readFileSync(file, 'utf8'));
+  cdkJson.context.cnf.scriptsDir = 'ops';
+  writeFileSync(file, JSON.stringify(cdkJson, null, 2));
+});
+
+afterAll(() => project.cleanup());
+
+describe('cnf-admin run with context.cnf.scriptsDir', () => {
+  it('runs a script by its path in the project, and by its name in the release', async () => {
+    const byProjectPath = await project.cli(['run', 'ops/stamp.ts', '--json']);
+    expect(byProjectPath.code, byProjectPath.stderr).toBe(0);
+    const result = JSON.parse(byProjectPath.stdout) as { task: string; exitCode: number; release: string; output: { release: string } };
+    expect(result).toMatchObject({ task: 'scripts/stamp.ts', exitCode: 0 });
+    expect(result.output.release).toBe(result.release);
+    const byReleaseName = await project.cli(['run', 'scripts/stamp.ts', '--json']);
+    expect(byReleaseName.code, byReleaseName.stderr).toBe(0);
+  });
+});

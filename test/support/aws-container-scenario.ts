@@ -1,0 +1,69 @@
+/**
+ * A stage with container tasks on ECS Fargate, as data for the AWS scenario:
+ * the stage record's `container`, the log a container task writes, and the
+ * states DescribeTasks answers.
+ */
+import type { Task } from '@aws-sdk/client-ecs';
+import type { ContainerRecord } from '../../lib/core/stage-record.js';
+import { RELEASE, runLine, type AwsScenario, type ScenarioLogEvent } from './aws-scenario.js';
+
+/** The container task of the fixture's stage, and its time limit (4 hours and a minute). */
+const CONTAINER_TASK = 'backfill';
+
+/** The stage record's container part: cluster, family of the live release, network, roles, container tasks. */
+const CONTAINER_RECORD: ContainerRecord = {
+  cluster: 'arn:aws:ecs:eu-west-1:123456789012:cluster/fixture-prod-admin',
+  taskFamily: `fixture-prod-admin-${RELEASE}`,
+  containerName: 'admin',
+  subnets: ['subnet-private-a', 'subnet-private-b'],
+  securityGroups: ['sg-tasks'],
+  assignPublicIp: false,
+  taskRole: 'arn:aws:iam::123456789012:role/fixture-prod-ContainerTasksTaskRole',
+  executionRole: 'arn:aws:iam::123456789012:role/fixture-prod-ContainerTasksExecutionRole',
+  tasks: [{ name: CONTAINER_TASK, timeLimitSeconds: 4 * 3600 + 60 }],
+};
+
+const STREAM = 'task/admin/0123456789abcdef';
+
+/** The log a container task writes: its run's lines, then the runner's `Run result` line. */
+function containerLog(exitCode: number, output?: unknown, from = Date.now()): ScenarioLogEvent[] {
+  const line = (message: string, extra: Record<string, unknown> = {}) => runLine(message, { task: CONTAINER_TASK, ...extra });
+  return [
+    { message: line('Run started'), timestamp: from + 1, logStreamName: STREAM },
+    { message: line('Batch 1: up to note 500, 3 changed'), timestamp: from + 2, logStreamName: STREAM },
+    { message: line('Run ended', { exitCode, durationMs: 42 }), timestamp: from + 3, logStreamName: STREAM },
+    {
+      message: JSON.stringify({
+        level: exitCode === 0 ? 'INFO' : 'ERROR',
+        message: 'Run result',
+        runId: '$RUN_ID',
+        result: { runId: '$RUN_ID', task: CONTAINER_TASK, release: RELEASE, exitCode, durationMs: 42, output },
+      }),
+      timestamp: from + 4,
+      logStreamName: STREAM,
+    },
+  ];
+}
+
+/** The task stopped after its container exited with `exitCode` (two DescribeTasks running first). */
+function exitedStates(exitCode: number, extra: Partial<Task> = {}): Partial<Task>[] {
+  return [
+    { lastStatus: 'PENDING' },
+    { lastStatus: 'RUNNING' },
+    {
+      lastStatus: 'STOPPED',
+      stopCode: 'EssentialContainerExited',
+      stoppedReason: 'Essential container in task exited',
+      containers: [{ name: 'admin', exitCode, lastStatus: 'STOPPED' }],
+      memory: '2048',
+      ...extra,
+    },
+  ];
+}
+
+/** A healthy stage whose record has container tasks, over `overrides`. */
+function containerScenario(overrides: Partial<AwsScenario> = {}): Partial<AwsScenario> {
+  return { record: { container: CONTAINER_RECORD }, ecs: { states: exitedStates(0) }, logEvents: containerLog(0), ...overrides };
+}
+
+export { CONTAINER_RECORD, CONTAINER_TASK, containerLog, containerScenario, exitedStates };

@@ -1,0 +1,95 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { CLI_BIN } from './cli.js';
+
+const exec = promisify(execFile);
+
+/** What a command left on a real terminal (a tmux pane). */
+interface TerminalResult {
+  /** Its exit code. */
+  readonly code: number;
+  /** Every byte it wrote to the terminal, escape sequences and all: a spinner's frames show here. */
+  readonly bytes: string;
+  /** The screen at the end, as a person sees it, one string per row, trailing blanks cut. */
+  readonly screen: readonly string[];
+}
+
+/** Options of {@link runInTerminal}. */
+interface TerminalOptions {
+  readonly cwd: string;
+  /** Set for the command; `undefined` unsets a variable. CI, NO_COLOR and FORCE_COLOR are unset unless given. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** @default 80 */
+  readonly columns?: number;
+  /** @default 60_000 */
+  readonly timeoutMs?: number;
+  /** Sends stdout to this file instead of the terminal (stderr stays on it). @default - the terminal */
+  readonly stdoutFile?: string;
+}
+
+const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
+
+let sessions = 0;
+
+/**
+ * Runs the real `cnf-admin` binary on a terminal of its own: a detached tmux
+ * pane of `columns` × 40 on a tmux server of this test's own, whose output
+ * is recorded from the first byte. Resolves when the command has exited.
+ */
+async function runInTerminal(args: readonly string[], options: TerminalOptions): Promise<TerminalResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'cnf-tty-'));
+  const socket = `cnf-test-${process.pid}-${(sessions += 1)}`;
+  const tmux = (...tmuxArgs: string[]) => exec('tmux', ['-L', socket, ...tmuxArgs], { cwd: options.cwd });
+  const variables = { CI: undefined, NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: 'xterm-256color', ...options.env };
+  // env takes its -u options before any assignment.
+  const entries = Object.entries(variables);
+  const envArgs = [
+    ...entries.filter(([, value]) => value === undefined).map(([name]) => `-u ${name}`),
+    ...entries.filter(([, value]) => value !== undefined).map(([name, value]) => `${name}=${quote(value as string)}`),
+  ];
+  const redirect = options.stdoutFile === undefined ? '' : ` > ${quote(options.stdoutFile)}`;
+  const command = `env ${envArgs.join(' ')} ${quote(process.execPath)} ${[CLI_BIN, ...args].map(quote).join(' ')}${redirect}`;
+  const recording = join(dir, 'bytes');
+  try {
+    // The pane waits for a line before it starts the command, so that the recording misses nothing.
+    await tmux('new-session', '-d', '-s', 'cli', '-x', String(options.columns ?? 80), '-y', '40', `read go; exec ${command}`);
+    await tmux('set-option', '-t', 'cli', 'remain-on-exit', 'on');
+    await tmux('pipe-pane', '-o', '-t', 'cli', `cat >> ${quote(recording)}`);
+    await tmux('send-keys', '-t', 'cli', 'Enter');
+    const code = await exitOfPane(tmux, options.timeoutMs ?? 60_000);
+    const screen = (await tmux('capture-pane', '-p', '-t', 'cli')).stdout
+      .split('\n')
+      .map((row) => row.trimEnd())
+      // tmux's own line at the bottom of a pane whose command exited
+      .filter((row) => !row.startsWith('Pane is dead'));
+    while (screen.length > 0 && screen.at(-1) === '') screen.pop();
+    return { code, bytes: readFileSync(recording, 'utf8'), screen };
+  } finally {
+    await tmux('kill-server').catch((error: unknown) => {
+      // A server that is already gone is what we wanted.
+      if (!/no server running|error connecting/.test(String(error))) throw error;
+    });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function exitOfPane(tmux: (...args: string[]) => Promise<{ stdout: string }>, timeoutMs: number): Promise<number> {
+  const giveUpAt = Date.now() + timeoutMs;
+  for (;;) {
+    const [dead, status] = (await tmux('display-message', '-p', '-t', 'cli', '#{pane_dead} #{pane_dead_status}')).stdout.trim().split(' ');
+    if (dead === '1') return Number(status);
+    if (Date.now() > giveUpAt) throw new Error(`The command on the terminal did not exit within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Whether terminal output holds a spinner: a frame of yocto-spinner's braille dots. */
+function showsSpinner(bytes: string): boolean {
+  return /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/.test(bytes);
+}
+
+export { runInTerminal, showsSpinner };
+export type { TerminalOptions, TerminalResult };
