@@ -1,5 +1,5 @@
 import { RESERVED_KEY_PREFIX } from '../../core/parameter-set.js';
-import { parameterPathOf, stageRecordName, type StageRecord } from '../../core/stage-record.js';
+import { parameterPathOf, stageRecordName, type ContainerRecord, type StageRecord } from '../../core/stage-record.js';
 import { stageFunctionNames } from '../../core/function-names.js';
 
 /** Where the stage's resources live: the ARNs' partition, account and region. */
@@ -131,7 +131,7 @@ function containerStatements(record: StageRecord, arn: (service: string, resourc
       Sid: 'PassContainerTaskRoles',
       Effect: 'Allow',
       Action: ['iam:PassRole'],
-      Resource: [container.taskRole, container.executionRole],
+      Resource: [...new Set([container.taskRole, container.executionRole])],
       Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
     },
   ];
@@ -171,8 +171,32 @@ function conventionalPolicy(address: StageAddressOffline): PolicyDocument {
     // CloudFormation names the table after its stack: <stack>-<logical id>-<suffix>.
     ledgerTable: `${address.app}-${address.stage}-*`,
     console: false,
+    container: conventionalContainer(address),
   };
   return operatorPolicy({ partition: partitionOf(address.region), account: address.account, record });
+}
+
+/**
+ * The container tasks' part of the offline policy, from the construct's
+ * names: its cluster `<app>-<stage>-admin` (not a cluster given to it), and
+ * roles that CloudFormation names after the stack `<app>-<stage>` (so the
+ * pass is of the stack's roles, and to ECS only). A stage without container
+ * tasks has none of these resources.
+ */
+function conventionalContainer(address: StageAddressOffline): ContainerRecord {
+  const partition = partitionOf(address.region);
+  const roles = `arn:${partition}:iam::${address.account}:role/${address.app}-${address.stage}-*`;
+  return {
+    cluster: `arn:${partition}:ecs:${address.region}:${address.account}:cluster/${address.app}-${address.stage}-admin`,
+    taskFamily: `${address.app}-${address.stage}-admin-*`,
+    containerName: 'admin',
+    subnets: [],
+    securityGroups: [],
+    assignPublicIp: false,
+    taskRole: roles,
+    executionRole: roles,
+    tasks: [],
+  };
 }
 
 /** The ARN partition of a region: `aws-cn` in China, `aws-us-gov` in GovCloud, `aws` elsewhere. */
