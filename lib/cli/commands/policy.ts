@@ -22,8 +22,7 @@ const ACCOUNT_PATTERN = /^\d{12}$/;
  * and the construct's conventions, so that an administrator can grant an
  * operator access before the operator has any. Without `--account` it reads
  * the deployed stage (its record and the caller's account), which also
- * covers a customer managed key of the parameter set and the cluster and
- * task roles of container tasks, which only the deployed stage names.
+ * covers a customer managed key of the parameter set.
  */
 async function policy(options: PolicyCommandOptions, io: CliIo): Promise<number> {
   if (options.account !== undefined) return offlinePolicy(options, io);
@@ -63,10 +62,7 @@ function offlinePolicy(options: PolicyCommandOptions, io: CliIo): number {
     io.stderr,
     `The IAM policy an operator needs for cnf-admin on stage ${stage.name} (account ${account}, ${region}), from cdk.json's names; attach it to their role or group.`,
   );
-  writeLine(
-    io.stderr,
-    'If the stage encrypts its parameters with a customer managed key, or has container tasks (their cluster and task roles), print it again with access to add them.',
-  );
+  writeLine(io.stderr, 'If the stage encrypts its parameters with a customer managed key, print it again with access to add that key.');
   return ExitCode.OK;
 }
 
