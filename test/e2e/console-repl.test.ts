@@ -132,9 +132,10 @@ describe('the interactive console', () => {
     const term = await openConsole();
     await enter(term, 'const kept = 41');
     const before = prompts(term.screen());
-    term.send('-l', 'while (true) {}');
+    term.send('-l', 'console.log("spinning"), (() => { while (true) {} })()');
     term.send('Enter');
-    await term.waitFor((screen) => screen.includes('while (true) {}'));
+    // Once it says so, the loop runs: the interrupt must end its process.
+    await term.waitFor((screen) => /^spinning$/m.test(screen));
     term.send('C-c');
     const screen = await term.waitFor((text) => prompts(text) > before && lastLine(text) === PROMPT);
     expect(screen).toContain('Interrupting: the evaluation is asked to stop');
@@ -147,9 +148,10 @@ describe('the interactive console', () => {
 
   it('ends on SIGTERM from outside, stopping the input that runs, with exit 130', async () => {
     const term = await openConsole();
-    term.send('-l', 'while (true) {}');
+    term.send('-l', 'console.log("spinning"), (() => { while (true) {} })()');
     term.send('Enter');
-    await term.waitFor((screen) => screen.includes('while (true) {}'));
+    // Once it says so, the loop runs: the interrupt must end its process.
+    await term.waitFor((screen) => /^spinning$/m.test(screen));
     process.kill(term.commandPid(), 'SIGTERM');
     const screen = await term.waitFor((text) => text.includes('[exit 130]'));
     expect(screen).toContain('Interrupting: the evaluation is asked to stop');

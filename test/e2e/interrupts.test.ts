@@ -72,7 +72,7 @@ afterAll(async () => {
 describe('interrupts', () => {
   it('before the run starts (a first deploy under way): exits 130 at once, and nothing ran', async () => {
     const run = start(['invoke', 'noop', '--run-id', 'never-ran']);
-    await run.seen('No local release yet: deploying the working tree first.');
+    await run.seen('No local release yet: deploying the working tree first');
     run.child.kill('SIGTERM');
     const result = await run.result;
     expect(result.code).toBe(130);

@@ -176,7 +176,7 @@ describe('help', () => {
       expect(help.stdout).toContain(command);
     const invokeHelp = await project.cli(['invoke', '--help']);
     expect(invokeHelp.code).toBe(0);
-    expect(invokeHelp.stdout).toContain('$ cnf-admin invoke notes:purge -- --older-than-days 30 --dry-run');
+    expect(invokeHelp.stdout).toContain('$ cnf-admin invoke <task> -- --<arg> <value> --<flag>');
     expect((await project.cli(['--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });

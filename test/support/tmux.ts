@@ -29,6 +29,11 @@ interface Terminal {
 
 const POLL_MS = 100;
 
+/** A process's arguments, NUL-separated, as /proc shows them. */
+function commandLine(pid: string): string {
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+}
+
 /**
  * Runs `command` in a tmux session of its own (its own server socket, so
  * that nothing else using tmux on the machine is touched). When the command
@@ -76,8 +81,11 @@ function startTerminal(command: readonly string[], options: TerminalOptions): Te
     },
     commandPid() {
       const shell = tmux('display-message', '-p', '-t', '0', '#{pane_pid}').trim();
-      const children = readFileSync(`/proc/${shell}/task/${shell}/children`, 'utf8').trim().split(/\s+/);
-      return Number(children[0]);
+      // The shell runs the command as its child, unless it replaced itself with it.
+      const candidates = [shell, ...readFileSync(`/proc/${shell}/task/${shell}/children`, 'utf8').trim().split(/\s+/)];
+      const pid = candidates.find((candidate) => /^\d+$/.test(candidate) && commandLine(candidate).includes(command.join('\0')));
+      if (pid === undefined) throw new Error(`No process runs ${command.join(' ')} in the terminal (shell ${shell})`);
+      return Number(pid);
     },
     close: () => void tmux('kill-server'),
   };

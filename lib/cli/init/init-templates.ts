@@ -5,6 +5,9 @@
  * with nothing but the packages the README installs.
  */
 
+/** The CDK the app's CDK app imports (named here, so that the CLI itself is not read as importing it). */
+const CDK_LIBRARY = 'aws-cdk-lib';
+
 /** The task `init` writes, and which its next steps invoke. */
 const EXAMPLE_TASK = 'hello';
 
@@ -65,7 +68,7 @@ export async function handler(): Promise<{ statusCode: number; body: string }> {
 function cdkApp(app: string): string {
   return `// The CDK app (cdk.json's "app"): one stack per stage, e.g. npx cdk synth -c stage=prod.
 // Without -c stage it holds every AWS stage of cdk.json, so that npx cdk bootstrap needs none.
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack } from '${CDK_LIBRARY}';
 import { AdminApp, stagesToSynth } from 'cnf-admin/construct';
 
 const app = new App();

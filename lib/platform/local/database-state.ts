@@ -113,5 +113,5 @@ function readDatabaseSettings(files: DatabaseFiles): Promise<DatabaseSettings | 
   return readStateFile<DatabaseSettings>(files.settings, problemOf(databaseSettingsSchema));
 }
 
-export { databaseFiles, databaseServerStateSchema, readDatabaseSettings, readServerState };
+export { databaseFiles, readDatabaseSettings, readServerState };
 export type { DatabaseFiles, DatabaseServerState, DatabaseSettings };
