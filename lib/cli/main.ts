@@ -27,6 +27,13 @@ function silenceSdkNodeVersionWarning(): void {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 }
 
+/** Whether the command line asks for help (before any `--`, after which words are a task's args). */
+function asksForHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  const words = end === -1 ? argv : argv.slice(0, end);
+  return words.includes('--help') || words.includes('-h') || words[0] === 'help';
+}
+
 /**
  * The CLI: parses `argv` (without `node` and the script), runs the command,
  * and resolves to the exit code. Only here do errors become output: a user's
@@ -38,9 +45,15 @@ function silenceSdkNodeVersionWarning(): void {
 async function cli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   silenceSdkNodeVersionWarning();
   let exitCode: number = ExitCode.OK;
-  const program = buildProgram(io, (code) => {
-    exitCode = code;
-  });
+  // Help reads the project's own tasks for its examples; nothing else pays for that read.
+  const project = asksForHelp(argv) ? await (await import('./project-examples.js')).projectExamples(io.cwd) : undefined;
+  const program = buildProgram(
+    io,
+    (code) => {
+      exitCode = code;
+    },
+    project,
+  );
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { ExitCode } from '../core/exit-codes.js';
 import { toolVersion } from '../core/tool-root.js';
 import type { CliIo } from './io.js';
+import type { ProjectExamples } from './project-examples.js';
 
 /** One flag of a command. */
 interface OptionSpec {
@@ -17,6 +18,8 @@ interface CommandSpec {
   readonly summary: string;
   readonly options: readonly OptionSpec[];
   readonly examples: readonly string[];
+  /** Examples with the project's own tasks and scripts, shown after the generic ones when help can read them. */
+  readonly projectExamples?: (examples: ProjectExamples) => readonly string[];
   /** Runs the command with its positional arguments and flags; resolves to the exit code. */
   readonly run?: (args: readonly unknown[], options: Record<string, unknown>, io: CliIo) => Promise<number>;
   readonly subcommands?: readonly CommandSpec[];
@@ -62,6 +65,7 @@ const COMMANDS: readonly CommandSpec[] = [
       'cnf-admin invoke <task> --stage prod --dry-run',
       'cnf-admin tasks (the tasks of the live release, with their args)',
     ],
+    projectExamples: (examples) => examples.invoke,
     run: async ([task, taskArgs], options, io) =>
       (await import('./commands/invoke.js')).invoke(
         { ...options, task: str(task), taskArgs: (taskArgs as string[] | undefined) ?? [] },
@@ -74,6 +78,7 @@ const COMMANDS: readonly CommandSpec[] = [
     summary: 'run a one-time script of the live release (a .ts file under scripts/)',
     options: RUN_FLAGS,
     examples: ['cnf-admin run scripts/<file>.ts -- --dry-run', 'cnf-admin run scripts/<file>.ts --stage prod'],
+    projectExamples: (examples) => examples.run,
     run: async ([path, scriptArgs], options, io) =>
       (await import('./commands/run.js')).runScript(
         { ...options, path: str(path), taskArgs: (scriptArgs as string[] | undefined) ?? [] },
@@ -292,16 +297,26 @@ const COMMANDS: readonly CommandSpec[] = [
   },
 ];
 
-function addCommand(parent: Command, spec: CommandSpec, io: CliIo, setExitCode: (code: number) => void): void {
+function addCommand(
+  parent: Command,
+  spec: CommandSpec,
+  io: CliIo,
+  setExitCode: (code: number) => void,
+  project: ProjectExamples | undefined,
+): void {
   const command = parent
     .command(spec.arguments === undefined ? spec.name : `${spec.name} ${spec.arguments}`)
     .summary(spec.summary)
     .description(spec.summary);
   for (const option of spec.options) command.addOption(new Option(option.flags, option.description));
   command.addHelpText('after', `\nExamples:\n${spec.examples.map((example) => `  $ ${example}`).join('\n')}\n`);
+  const own = project === undefined ? [] : (spec.projectExamples?.(project) ?? []);
+  if (project !== undefined && own.length > 0) {
+    command.addHelpText('after', `In this project (release ${project.release}):\n${own.map((example) => `  $ ${example}`).join('\n')}\n`);
+  }
   // `runs show <id> --stage prod`: a subcommand's flags are its own, not its parent's.
   if (spec.subcommands !== undefined) command.enablePositionalOptions();
-  for (const subcommand of spec.subcommands ?? []) addCommand(command, subcommand, io, setExitCode);
+  for (const subcommand of spec.subcommands ?? []) addCommand(command, subcommand, io, setExitCode, project);
   const { run } = spec;
   if (run !== undefined) {
     command.action(async (...received: unknown[]) => {
@@ -315,9 +330,10 @@ function addCommand(parent: Command, spec: CommandSpec, io: CliIo, setExitCode: 
 /**
  * Builds the CLI's argument parser from {@link COMMANDS}. Parse errors throw
  * (commander's exitOverride) instead of exiting, so that `cli()` alone turns
- * them into exit code 64.
+ * them into exit code 64. With `project`, the help of `invoke` and `run`
+ * also shows examples written with the project's own tasks and scripts.
  */
-function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+function buildProgram(io: CliIo, setExitCode: (code: number) => void, project?: ProjectExamples): Command {
   const program = new Command('cnf-admin')
     .description('Run admin processes (migrations, one-off tasks) against exactly the release that serves live traffic.')
     .version(toolVersion(), '-v, --version')
@@ -329,7 +345,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     'after',
     `\nEvery command takes --stage (default: local). Exit codes: 0..${ExitCode.TASK_MAX} the task's own, ${ExitCode.USAGE} usage, ${ExitCode.BUILD_FAILED} the bundle did not build, ${ExitCode.UNAVAILABLE} unavailable or damaged state, ${ExitCode.SOFTWARE} a run crashed or cnf-admin failed, ${ExitCode.TEMP_FAIL} locked or throttled, ${ExitCode.NO_PERMISSION} permission denied, ${ExitCode.RELEASE_MISMATCH} release mismatch, ${ExitCode.TIMEOUT} timeout, ${ExitCode.INTERRUPTED} interrupted.\n`,
   );
-  for (const spec of COMMANDS) addCommand(program, spec, io, setExitCode);
+  for (const spec of COMMANDS) addCommand(program, spec, io, setExitCode, project);
   return program;
 }
 

@@ -179,4 +179,13 @@ describe('help', () => {
     expect(invokeHelp.stdout).toContain('$ cnf-admin invoke <task> -- --<arg> <value> --<flag>');
     expect((await project.cli(['--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
+
+  it("adds examples written with the project's own tasks, from the live release's catalog", async () => {
+    const invokeHelp = await project.cli(['invoke', '--help']);
+    expect(invokeHelp.code).toBe(0);
+    expect(invokeHelp.stdout).toContain(`In this project (release ${release}):`);
+    expect(invokeHelp.stdout).toContain('$ cnf-admin invoke chatty -- --megabytes <integer>');
+    // Task args after -- are the task's, not a request for help.
+    expect((await project.cli(['invoke', 'echo', '--', '--help'])).code).toBe(64);
+  });
 });
