@@ -217,16 +217,23 @@ class AdminApp extends Construct {
   readonly adminLogGroup: ILogGroup;
   /** The stage. */
   readonly stage: string;
+  /** The stage's parameter set, which both functions read. */
   readonly parameters: StageParameters;
+  /** The run ledger: every admin run and the task locks. */
   readonly ledger: RunLedgerTable;
+  /** The web function, `<app>-<stage>-web`. */
   readonly webFunction: LambdaFunction;
+  /** The admin function, `<app>-<stage>-admin`, which runs the tasks. */
   readonly adminFunction: LambdaFunction;
   /** The web function's version of this release. */
   readonly webVersion: Version;
   /** The admin function's version of this release. */
   readonly adminVersion: Version;
+  /** The web function's alias (`aliasName`) on this release's version: what serves traffic. */
   readonly webAlias: Alias;
+  /** The admin function's alias (`aliasName`) on this release's version: what the schedules and the CLI invoke. */
   readonly adminAlias: Alias;
+  /** The stage record the CLI reads, at `/<app>/<stage>/_cnf/stage`. */
   readonly stageRecord: StageRecordParameter;
   /** The scheduled tasks, when there are any. */
   readonly schedules: AdminSchedules | undefined;

@@ -47,13 +47,17 @@ interface AdminScheduleOptions {
 
 /** Props of {@link AdminSchedules}. */
 interface AdminSchedulesProps {
+  /** The app name; default schedule names start with it. */
   readonly app: string;
+  /** The stage; default schedule names carry it. */
   readonly stage: string;
   /** The admin alias every schedule invokes (never `$LATEST`, never a fixed version). */
   readonly target: IFunction;
   /** The release whose catalog the tasks must be in. */
   readonly release: string;
+  /** The release's task catalog, which each schedule's task and args are checked against. */
   readonly catalog: TaskCatalog;
+  /** The scheduled runs to create. */
   readonly schedules: readonly AdminScheduleOptions[];
   /**
    * Where the release's container tasks run: a schedule on one starts it with ECS RunTask.

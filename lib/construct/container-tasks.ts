@@ -69,7 +69,9 @@ interface ContainerTasksOptions {
 
 /** Props of {@link ContainerTasks}. */
 interface ContainerTasksProps extends ContainerTasksOptions {
+  /** The app name. */
   readonly app: string;
+  /** The stage. */
   readonly stage: string;
   /** The release's bundle: the image holds its files byte for byte. */
   readonly bundle: StagedBundle;
@@ -101,8 +103,11 @@ const STOP_TIMEOUT = Duration.seconds(120);
  * image and writes the logs. Networking comes from the props only.
  */
 class ContainerTasks extends Construct {
+  /** The ECS cluster the tasks run on: the one given, or `<app>-<stage>-admin`. */
   readonly cluster: ICluster;
+  /** The release's Fargate task definition, family `<app>-<stage>-admin-<release>`. */
   readonly taskDefinition: FargateTaskDefinition;
+  /** The task definition's one container, `admin`, which runs the admin event. */
   readonly container: ContainerDefinition;
   /** What the tasks may do: the admin function's permissions. */
   readonly taskRole: Role;
@@ -110,7 +115,9 @@ class ContainerTasks extends Construct {
   readonly executionRole: Role;
   /** The subnets and security groups the tasks run with. */
   readonly vpcSubnets: SubnetSelection;
+  /** The security groups of the tasks. */
   readonly securityGroups: readonly ISecurityGroup[];
+  /** Whether each task gets a public IP address. */
   readonly assignPublicIp: boolean;
   /** What the stage record says of the container tasks. */
   readonly record: ContainerRecord;

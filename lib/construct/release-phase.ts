@@ -80,7 +80,9 @@ function releasePhaseHandlerCode(): string {
  * The aliases must depend on {@link ReleasePhase.resource}.
  */
 class ReleasePhase extends Construct {
+  /** The custom resource's provider: the inline function that invokes the new admin version and reads the run result. */
   readonly provider: LambdaFunction;
+  /** The custom resource that runs the release task when a release deploys; the aliases depend on it. */
   readonly resource: CustomResource;
 
   constructor(scope: Construct, id: string, props: ReleasePhaseProps) {

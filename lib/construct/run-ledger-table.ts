@@ -24,6 +24,7 @@ interface RunLedgerTableProps {
  * key, and a TTL on `expiresAt` so that old runs expire on their own.
  */
 class RunLedgerTable extends Construct {
+  /** The DynamoDB table. */
   readonly table: Table;
 
   constructor(scope: Construct, id: string, props: RunLedgerTableProps = {}) {

@@ -9,7 +9,9 @@ import { AdminAppPropsError } from './errors.js';
 
 /** Props of {@link StageParameters}. */
 interface StageParametersProps {
+  /** The app name, the first segment of the path. */
   readonly app: string;
+  /** The stage, the second segment of the path. */
   readonly stage: string;
   /**
    * Plain config values, by key: each becomes an SSM String parameter at
@@ -49,6 +51,7 @@ class StageParameters extends Construct {
   readonly values: Readonly<Record<string, StringParameter>>;
   /** References to the secure parameters the stack expects, by key. */
   readonly secrets: Readonly<Record<string, IStringParameter>>;
+  /** The KMS key of the SecureStrings, when not the AWS managed `aws/ssm`. */
   readonly encryptionKey: IKey | undefined;
   readonly #pathName: string;
 

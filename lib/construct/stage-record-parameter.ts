@@ -18,6 +18,7 @@ interface StageRecordParameterProps {
  * (app, stage and alias names, the table name) are bounded.
  */
 class StageRecordParameter extends Construct {
+  /** The SSM String parameter that holds the record. */
   readonly parameter: StringParameter;
 
   constructor(scope: Construct, id: string, props: StageRecordParameterProps) {

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 
 /** One file of a bundle: its path relative to the bundle root (with `/`), and its bytes. */
 interface BundleFile {
+  /** The file's path relative to the bundle root, with `/` separators. */
   readonly path: string;
+  /** The file's bytes. */
   readonly contents: Uint8Array;
 }
 

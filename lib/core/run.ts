@@ -71,7 +71,9 @@ interface AdminEvent {
  * const error: RunError = { name: 'TypeError', message: "Cannot read properties of undefined (reading 'id')" };
  */
 interface RunError {
+  /** The error's class name, e.g. `TypeError`, or a refusal's such as `LockHeldError`. */
   readonly name: string;
+  /** The error's message. */
   readonly message: string;
 }
 
@@ -83,14 +85,19 @@ interface RunError {
  * if (result.exitCode !== 0) console.error(`${result.task} failed: ${result.error?.message ?? `exit ${result.exitCode}`}`);
  */
 interface RunResult {
+  /** The run's id, e.g. `20261124-143927-k3f9qz`. */
   readonly runId: string;
+  /** The task the event named, e.g. `migrate`. */
   readonly task: string;
+  /** The release of the function that handled the event. */
   readonly release: string;
   /** The task's own exit code (0..63), or one of the reserved codes (64, 75, 124). */
   readonly exitCode: number;
+  /** How long the run took, in milliseconds. */
   readonly durationMs: number;
   /** The task's return value, when it returned one. */
   readonly output?: unknown;
+  /** Why the run failed: the error the task threw, or the refusal that kept it from running. */
   readonly error?: RunError;
   /**
    * ISO 8601: when an interrupt (Ctrl-C, SIGTERM, SIGHUP at the terminal)
@@ -110,21 +117,28 @@ interface RunResult {
  * console.log(record?.endedAt === undefined ? 'in progress' : `exit ${record.exitCode}`);
  */
 interface RunRecord {
+  /** The run's id, e.g. `20261124-143927-k3f9qz`. */
   readonly runId: string;
+  /** The task that ran, e.g. `migrate`. */
   readonly task: string;
   /**
    * The args as the task's schema parsed them (defaults applied), whether
    * they came as JSON or as flags, with secret-looking values redacted.
    */
   readonly args: Readonly<Record<string, unknown>>;
+  /** The release the run ran on. */
   readonly release: string;
+  /** Where the run was started from. */
   readonly source: RunSource;
+  /** Who started the run (an IAM ARN, an OS user, a schedule name). */
   readonly caller: string;
   /** ISO 8601. */
   readonly startedAt: string;
   /** ISO 8601; absent while the run is in progress. */
   readonly endedAt?: string;
+  /** The run's exit code (see {@link RunResult.exitCode}); absent while the run is in progress. */
   readonly exitCode?: number;
+  /** How long the run took, in milliseconds; absent until the run records its end. */
   readonly durationMs?: number;
   /** The fingerprint of the parameter set the run used. */
   readonly configFingerprint?: string;

@@ -8,14 +8,19 @@ import { RESERVED_KEY_PREFIX } from './parameter-set.js';
 interface StageRecord {
   /** The format of this record; bumped on incompatible changes. */
   readonly version: 1;
+  /** The app name. */
   readonly app: string;
+  /** The stage. */
   readonly stage: string;
+  /** The AWS region the stage is deployed in. */
   readonly region: string;
   /** The alias name both functions' live aliases carry (`live`). */
   readonly aliasName: string;
   /** The parameter set's path, `/<app>/<stage>/`. */
   readonly parameterPath: string;
+  /** The web function. */
   readonly web: FunctionRecord;
+  /** The admin function, with its timeout. */
   readonly admin: FunctionRecord & {
     /** The admin function's timeout, so that no client timeout is shorter. */
     readonly timeoutSeconds: number;
@@ -42,9 +47,11 @@ interface ContainerRecord {
   readonly subnets: readonly string[];
   /** The security groups of the tasks. */
   readonly securityGroups: readonly string[];
+  /** Whether each task gets a public IP address. */
   readonly assignPublicIp: boolean;
   /** The task role (the tasks' permissions) and the execution role (image pull, logs): what RunTask passes. */
   readonly taskRole: string;
+  /** The execution role's ARN. */
   readonly executionRole: string;
   /** The tasks of the deployed release that run as container tasks, with their time limits in seconds. */
   readonly tasks: readonly { readonly name: string; readonly timeLimitSeconds: number }[];
@@ -52,7 +59,9 @@ interface ContainerRecord {
 
 /** A function of the stage. */
 interface FunctionRecord {
+  /** The function's name, e.g. `<app>-<stage>-admin`. */
   readonly functionName: string;
+  /** The name of the function's log group. */
   readonly logGroup: string;
 }
 

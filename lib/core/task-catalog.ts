@@ -20,7 +20,9 @@ type JsonSchema = Readonly<Record<string, unknown>>;
  * };
  */
 interface TaskInfo {
+  /** The task's name, or a script's path (`scripts/fix-bad-records.ts`). */
   readonly name: string;
+  /** The task's one-line description. */
   readonly description: string;
   /** The task's args as JSON Schema (draft 2020-12). */
   readonly args: JsonSchema;
@@ -43,6 +45,7 @@ interface TaskInfo {
  * for (const task of catalog.tasks) console.log(`${task.name}: ${task.description}`);
  */
 interface TaskCatalog {
+  /** The release's tasks. */
   readonly tasks: readonly TaskInfo[];
   /** The one-time scripts the release carries, each named by its path (`scripts/fix-bad-records.ts`). */
   readonly scripts: readonly TaskInfo[];

@@ -15,7 +15,13 @@ import { describeRelease, type TaskSources } from './resolve-task.js';
  * await handler({ task: 'migrate' }, { getRemainingTimeInMillis: () => 60_000 });
  */
 interface AdminInvocationContext {
+  /** The Lambda request id; the run's log location names it. */
   readonly awsRequestId?: string;
+  /**
+   * Milliseconds left before the function is stopped; the run's deadline comes from it.
+   *
+   * @default - Lambda's maximum, 15 minutes
+   */
   getRemainingTimeInMillis?(): number;
   /** Fires when the user interrupts the run at the terminal (local stage). */
   readonly interrupt?: AbortSignal;
@@ -48,6 +54,7 @@ interface AdminHandlerOptions extends TaskSources {
  * const catalog = await handler.describe(); // what `cnf-admin tasks` lists
  */
 interface AdminHandler {
+  /** Runs one admin event and answers with its run result (how a test or a non-streaming caller calls it). */
   (event: unknown, context?: AdminInvocationContext): Promise<RunResult>;
   /** How Lambda calls it, with a response stream (see `withResponseStreaming`). */
   (event: unknown, responseStream: ResponseStream, context?: AdminInvocationContext): Promise<void>;

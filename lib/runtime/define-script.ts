@@ -34,6 +34,7 @@ interface ScriptDefinition<Schema extends z.ZodType> {
  * export default script;
  */
 interface Script<Schema extends z.ZodType = z.ZodType> extends ScriptDefinition<Schema> {
+  /** Marks the module's default export as a script made by {@link defineScript}. */
   readonly kind: 'cnf-script';
 }
 

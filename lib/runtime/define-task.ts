@@ -67,7 +67,9 @@ interface TaskOptions {
  * defineTask({ name: 'notes:import', description: 'Import notes', options: { permissions: [readExports] }, async run() {} });
  */
 interface TaskPermission {
+  /** The IAM actions, e.g. `s3:GetObject`. */
   readonly actions: readonly string[];
+  /** The resource ARNs the actions apply to. */
   readonly resources: readonly string[];
 }
 
@@ -94,8 +96,11 @@ interface TaskContext<Args> {
   readonly signal: AbortSignal;
   /** Milliseconds left before the run's deadline. */
   remainingTimeMs(): number;
+  /** This run's id, e.g. `20261124-143927-k3f9qz`. */
   readonly runId: string;
+  /** The release this run runs on. */
   readonly release: string;
+  /** The stage this run runs on. */
   readonly stage: string;
   /**
    * The exit code the run ends with when `run` returns: 0..63, like
@@ -145,7 +150,9 @@ interface TaskDefinition<Schema extends z.ZodType> {
  * export default task;
  */
 interface Task<Schema extends z.ZodType = z.ZodType> extends TaskDefinition<Schema> {
+  /** The args schema; `z.strictObject({})` when the definition has none. */
   readonly args: Schema;
+  /** The task's options; `{}` when the definition has none. */
   readonly options: TaskOptions;
 }
 

@@ -16,8 +16,11 @@ import { tapLogLines } from './log-tap.js';
  * await handler({ task: 'migrate', stream: true }, stream);
  */
 interface ResponseStream {
+  /** Writes one chunk of the response. */
   write(chunk: string): boolean;
+  /** Ends the response; `callback` runs once it is flushed. */
   end(callback?: () => void): unknown;
+  /** Listens for the stream's errors. */
   on(event: 'error', listener: (error: Error) => void): unknown;
   /** Lambda's stream has it; a plain Writable does not. */
   setContentType?(contentType: string): void;

@@ -18,7 +18,9 @@ type ClaimResult = { readonly claimed: true } | { readonly claimed: false; reado
  * const holder: LockHolder = { runId: '20261124-143927-k3f9qz', caller: 'alice', since: new Date().toISOString() };
  */
 interface LockHolder {
+  /** The id of the run that holds the lock. */
   readonly runId: string;
+  /** Who started that run. */
   readonly caller: string;
   /** ISO 8601: when the holder took the lock. */
   readonly since: string;
@@ -60,6 +62,11 @@ type LockResult = { readonly acquired: true; readonly lease: Lease } | { readonl
  * const lastMigrations = await ledger.list({ task: 'migrate', limit: 5 } satisfies LedgerQuery);
  */
 interface LedgerQuery {
+  /**
+   * Only the runs of this task.
+   *
+   * @default - runs of every task
+   */
   readonly task?: string;
   /** Leave out the runs of these tasks. */
   readonly excludeTasks?: readonly string[];
