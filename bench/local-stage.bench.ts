@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import pg from 'pg';
 import { bundleBuildOptions } from '../lib/bundle/build-bundle.js';
-import { postgresBinaries, runPostgresProgram, spawnPostgresProgram } from '../lib/platform/local/postgres-binaries.js';
+import { initdbArguments, postgresBinaries, runPostgresProgram, spawnPostgresProgram } from '../lib/platform/local/postgres-binaries.js';
 import { CLI_BIN, cliEnvironment } from '../test/support/cli.js';
 import { createTestProject } from '../test/support/test-project.js';
 import { compareCommands, median, type Benchmark, type BenchResult } from './support/measure.js';
@@ -137,19 +137,7 @@ async function bareEngineStartMs(dataDir: string, first: boolean): Promise<numbe
   const binaries = postgresBinaries();
   const started = performance.now();
   if (first) {
-    const init = runPostgresProgram(binaries.initdb, [
-      '-D',
-      dataDir,
-      '-U',
-      'postgres',
-      '--auth=trust',
-      '-E',
-      'UTF8',
-      '--locale=C',
-      '--locale-provider=builtin',
-      '--builtin-locale=C.UTF-8',
-      '--no-sync',
-    ]);
+    const init = runPostgresProgram(binaries.initdb, initdbArguments(dataDir));
     if (init.status !== 0) throw new Error(`initdb failed: ${init.output}`);
   }
   const port = 20_000 + Math.floor(Math.random() * 20_000);

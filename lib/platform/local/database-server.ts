@@ -25,7 +25,7 @@ import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { writeFileAtomic } from '../../runtime/ledger/atomic-file.js';
 import type { DatabaseServerState } from './database-state.js';
-import { postgresBinaries, postgresUser, runPostgresProgram, spawnPostgresProgram } from './postgres-binaries.js';
+import { initdbArguments, postgresBinaries, postgresUser, runPostgresProgram, spawnPostgresProgram } from './postgres-binaries.js';
 import { isAlive, readPostmasterLock, waitForExit } from './postmaster-pid.js';
 
 /* PostgreSQL's fast shutdown ends sessions and checkpoints: well under this. */
@@ -46,20 +46,7 @@ async function initialise(initdb: string, dataDir: string): Promise<void> {
   await mkdir(temporary, { mode: 0o700 });
   await giveToPostgresUser(temporary);
   log(`creating the cluster in ${dataDir}`);
-  const result = runPostgresProgram(initdb, [
-    '-D',
-    temporary,
-    '-U',
-    'postgres',
-    '--auth=trust',
-    '-E',
-    'UTF8',
-    '--locale=C',
-    '--locale-provider=builtin',
-    '--builtin-locale=C.UTF-8',
-    '--no-sync',
-    '--no-instructions',
-  ]);
+  const result = runPostgresProgram(initdb, [...initdbArguments(temporary), '--no-instructions']);
   if (result.status !== 0) {
     await rm(temporary, { recursive: true, force: true });
     const user = postgresUser();

@@ -84,6 +84,28 @@ function asPostgresUser(program: string, args: readonly string[]): { command: st
   return { command: program, args: [...args], options: {} };
 }
 
+/**
+ * initdb's arguments for a new cluster in `dataDir`: the `postgres` superuser
+ * with trust auth (the server listens on loopback only), UTF-8 with the
+ * builtin C locale (the same collation on every machine), and no wait for
+ * initdb's own files to reach the disk (`--no-sync`: a new, empty cluster).
+ */
+function initdbArguments(dataDir: string): string[] {
+  return [
+    '-D',
+    dataDir,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--locale=C',
+    '--locale-provider=builtin',
+    '--builtin-locale=C.UTF-8',
+    '--no-sync',
+  ];
+}
+
 /** Spawns a PostgreSQL program (see {@link postgresUser}). */
 function spawnPostgresProgram(program: string, args: readonly string[], options: SpawnOptions): ChildProcess {
   const line = asPostgresUser(program, args);
@@ -105,5 +127,5 @@ function runPostgresProgram(program: string, args: readonly string[]): { status:
   };
 }
 
-export { postgresBinaries, postgresUser, runPostgresProgram, spawnPostgresProgram };
+export { initdbArguments, postgresBinaries, postgresUser, runPostgresProgram, spawnPostgresProgram };
 export type { PostgresBinaries, PostgresUser };
