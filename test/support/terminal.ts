@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -32,6 +32,9 @@ interface TerminalOptions {
 
 const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 
+/* Printed by the pane's shell after the command, with its exit code: the recording is complete once it holds this. */
+const EXIT_MARK = '__cnf_exit=';
+
 let sessions = 0;
 
 /**
@@ -55,18 +58,28 @@ async function runInTerminal(args: readonly string[], options: TerminalOptions):
   const recording = join(dir, 'bytes');
   try {
     // The pane waits for a line before it starts the command, so that the recording misses nothing.
-    await tmux('new-session', '-d', '-s', 'cli', '-x', String(options.columns ?? 80), '-y', '40', `read go; exec ${command}`);
+    await tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'cli',
+      '-x',
+      String(options.columns ?? 80),
+      '-y',
+      '40',
+      `read go; ${command}; printf '\\n${EXIT_MARK}%d\\n' $?`,
+    );
     await tmux('set-option', '-t', 'cli', 'remain-on-exit', 'on');
     await tmux('pipe-pane', '-o', '-t', 'cli', `cat >> ${quote(recording)}`);
     await tmux('send-keys', '-t', 'cli', 'Enter');
-    const code = await exitOfPane(tmux, options.timeoutMs ?? 60_000);
+    const { code, bytes } = await exitOf(tmux, recording, options.timeoutMs ?? 60_000);
     const screen = (await tmux('capture-pane', '-p', '-t', 'cli')).stdout
       .split('\n')
       .map((row) => row.trimEnd())
-      // tmux's own line at the bottom of a pane whose command exited
-      .filter((row) => !row.startsWith('Pane is dead'));
+      // tmux's own line at the bottom of a pane whose command exited, and the exit mark
+      .filter((row) => !row.startsWith('Pane is dead') && !row.startsWith(EXIT_MARK));
     while (screen.length > 0 && screen.at(-1) === '') screen.pop();
-    return { code, bytes: readFileSync(recording, 'utf8'), screen };
+    return { code, bytes, screen };
   } finally {
     await tmux('kill-server').catch((error: unknown) => {
       // A server that is already gone is what we wanted.
@@ -76,11 +89,23 @@ async function runInTerminal(args: readonly string[], options: TerminalOptions):
   }
 }
 
-async function exitOfPane(tmux: (...args: string[]) => Promise<{ stdout: string }>, timeoutMs: number): Promise<number> {
+/**
+ * Waits for the pane's command to exit and for its recording to be complete
+ * (tmux pipes the pane's output through `cat`, which may still be writing
+ * when the pane dies): the recording ends with the exit mark. Resolves to
+ * the exit code and the bytes the command wrote.
+ */
+async function exitOf(
+  tmux: (...args: string[]) => Promise<{ stdout: string }>,
+  recording: string,
+  timeoutMs: number,
+): Promise<{ code: number; bytes: string }> {
   const giveUpAt = Date.now() + timeoutMs;
   for (;;) {
-    const [dead, status] = (await tmux('display-message', '-p', '-t', 'cli', '#{pane_dead} #{pane_dead_status}')).stdout.trim().split(' ');
-    if (dead === '1') return Number(status);
+    const [dead] = (await tmux('display-message', '-p', '-t', 'cli', '#{pane_dead}')).stdout.trim().split(' ');
+    const recorded = existsSync(recording) ? readFileSync(recording, 'utf8') : '';
+    const mark = new RegExp(`\\r?\\n?${EXIT_MARK}(\\d+)`).exec(recorded);
+    if (dead === '1' && mark !== null) return { code: Number(mark[1]), bytes: recorded.slice(0, mark.index) };
     if (Date.now() > giveUpAt) throw new Error(`The command on the terminal did not exit within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
