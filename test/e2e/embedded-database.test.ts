@@ -10,7 +10,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stopEmbeddedDatabase } from '../../lib/platform/local/embedded-database.js';
+import { stopEmbeddedDatabase, type EmbeddedDatabaseStatus } from '../../lib/platform/local/embedded-database.js';
 import { localPaths } from '../../lib/platform/local/local-paths.js';
 import { CLI_BIN, cliEnvironment, finished, REPO_ROOT, runCli, spawnCli, type CliResult } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
@@ -28,21 +28,10 @@ afterAll(async () => {
   await fixture.cleanup();
 });
 
-interface Status {
-  readonly running: boolean;
-  readonly pid?: number;
-  readonly postgresPid?: number;
-  readonly port?: number;
-  readonly url?: string;
-  readonly dataDir: string;
-  readonly sizeBytes: number;
-  readonly version?: string;
-}
-
-async function statusOf(dir: string): Promise<Status> {
+async function statusOf(dir: string): Promise<EmbeddedDatabaseStatus> {
   const result = await runCli(['db', 'status', '--json'], { cwd: dir });
   expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout) as Status;
+  return JSON.parse(result.stdout) as EmbeddedDatabaseStatus;
 }
 
 function isAlive(pid: number): boolean {
