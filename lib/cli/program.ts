@@ -275,9 +275,10 @@ const COMMANDS: readonly CommandSpec[] = [
     summary: 'set up the project in this directory (it has a package.json) for cnf-admin',
     options: [
       { flags: '--app <name>', description: 'the app name (default: the package name, made valid)' },
+      { flags: '--database <kind>', description: 'set up SQL migrations, a migrate task and the local stage\'s embedded database (postgres)' },
       { flags: '--dry-run', description: 'list what would be written, and write nothing' },
     ],
-    examples: ['cnf-admin init', 'cnf-admin init --app billing --dry-run'],
+    examples: ['cnf-admin init', 'cnf-admin init --database postgres', 'cnf-admin init --app billing --dry-run'],
     run: async (_args, options, io) => (await import('./commands/init.js')).init(options, io),
   },
   {
