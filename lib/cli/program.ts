@@ -3,6 +3,7 @@ import { ExitCode } from '../core/exit-codes.js';
 import { toolVersion } from '../core/tool-root.js';
 import type { CliIo } from './io.js';
 import type { ProjectExamples } from './project-examples.js';
+import { terminalWidth, wrapText } from './render/table.js';
 
 /** One flag of a command. */
 interface OptionSpec {
@@ -275,7 +276,10 @@ const COMMANDS: readonly CommandSpec[] = [
     summary: 'set up the project in this directory (it has a package.json) for cnf-admin',
     options: [
       { flags: '--app <name>', description: 'the app name (default: the package name, made valid)' },
-      { flags: '--database <kind>', description: 'set up SQL migrations, a migrate task and the local stage\'s embedded database (postgres)' },
+      {
+        flags: '--database <kind>',
+        description: "set up SQL migrations, a migrate task and the local stage's embedded database (postgres)",
+      },
       { flags: '--dry-run', description: 'list what would be written, and write nothing' },
     ],
     examples: ['cnf-admin init', 'cnf-admin init --database postgres', 'cnf-admin init --app billing --dry-run'],
@@ -297,6 +301,17 @@ const COMMANDS: readonly CommandSpec[] = [
     run: async (_args, options, io) => (await import('./commands/status.js')).releases(options, io),
   },
 ];
+
+/** Help wraps a description column down to this width; narrower, a description goes on as one line. */
+const MIN_DESCRIPTION_WIDTH = 16;
+
+/** A command as the list of commands shows it: its name and arguments (its own help lists its options). */
+function commandTerm(command: Command): string {
+  const args = command.registeredArguments.map((arg) =>
+    arg.required ? `<${arg.name()}${arg.variadic ? '...' : ''}>` : `[${arg.name()}${arg.variadic ? '...' : ''}]`,
+  );
+  return [command.name(), ...args].join(' ');
+}
 
 function addCommand(
   parent: Command,
@@ -335,16 +350,27 @@ function addCommand(
  * also shows examples written with the project's own tasks and scripts.
  */
 function buildProgram(io: CliIo, setExitCode: (code: number) => void, project?: ProjectExamples): Command {
+  const width = terminalWidth(io);
   const program = new Command('cnf-admin')
     .description('Run admin processes (migrations, one-off tasks) against exactly the release that serves live traffic.')
     .version(toolVersion(), '-v, --version')
     .exitOverride()
     .enablePositionalOptions()
     .showHelpAfterError('(add --help for usage)')
-    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
+    // Help wraps between words at the terminal's width (tables use the same), never mid-word by the terminal.
+    .configureHelp({ minWidthToWrap: MIN_DESCRIPTION_WIDTH, subcommandTerm: commandTerm })
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      getOutHelpWidth: () => width,
+      getErrHelpWidth: () => width,
+    });
   program.addHelpText(
     'after',
-    `\nEvery command takes --stage (default: local). Exit codes: 0..${ExitCode.TASK_MAX} the task's own, ${ExitCode.USAGE} usage, ${ExitCode.BUILD_FAILED} the bundle did not build, ${ExitCode.UNAVAILABLE} unavailable or damaged state, ${ExitCode.SOFTWARE} a run crashed or cnf-admin failed, ${ExitCode.TEMP_FAIL} locked or throttled, ${ExitCode.NO_PERMISSION} permission denied, ${ExitCode.RELEASE_MISMATCH} release mismatch, ${ExitCode.TIMEOUT} timeout, ${ExitCode.INTERRUPTED} interrupted.\n`,
+    `\n${wrapText(
+      `Every command takes --stage (default: local). Exit codes: 0..${ExitCode.TASK_MAX} the task's own, ${ExitCode.USAGE} usage, ${ExitCode.BUILD_FAILED} the bundle did not build, ${ExitCode.UNAVAILABLE} unavailable or damaged state, ${ExitCode.SOFTWARE} a run crashed or cnf-admin failed, ${ExitCode.TEMP_FAIL} locked or throttled, ${ExitCode.NO_PERMISSION} permission denied, ${ExitCode.RELEASE_MISMATCH} release mismatch, ${ExitCode.TIMEOUT} timeout, ${ExitCode.INTERRUPTED} interrupted.`,
+      width,
+    )}\n`,
   );
   for (const spec of COMMANDS) addCommand(program, spec, io, setExitCode, project);
   return program;

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { planInit, type InitPlan } from '../init/init-plan.js';
 import { UsageError } from '../../core/errors.js';
 import { cdkAppLines, DATABASES, type InitDatabase } from '../init/init-templates.js';
-import { stylerFor, writeLine, type CliIo } from '../io.js';
+import { stylerFor, writeLine, writeWrapped, type CliIo } from '../io.js';
 
 /** The options of `cnf-admin init`. */
 interface InitCommandOptions {
@@ -39,7 +39,7 @@ async function init(options: InitCommandOptions, io: CliIo): Promise<number> {
   const database = databaseOf(options.database);
   const plan = planInit(io.cwd, { app: options.app, database });
   const style = stylerFor(io.stdout, io.env);
-  for (const warning of plan.warnings) writeLine(io.stderr, `! ${warning}`);
+  for (const warning of plan.warnings) writeWrapped(io.stderr, io.env, `! ${warning}`);
   if (plan.writes.length === 0) {
     writeLine(io.stdout, `Nothing to do: this project is set up for cnf-admin (app ${plan.app}). No file was changed.`);
     writeLine(io.stdout, style('dim', `Already there: ${plan.kept.join(', ')}.`));
