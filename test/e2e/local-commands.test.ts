@@ -25,7 +25,7 @@ afterAll(async () => {
 
 describe('tasks', () => {
   it("lists the live release's tasks with their args, a task to a line on a wide terminal", async () => {
-    const result = await project.cli(['tasks'], { env: { COLUMNS: '200' } });
+    const result = await project.cli(['tasks'], { env: { COLUMNS: '260' } });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^TASK\s+DESCRIPTION\s+ARGS\s+OPTIONS\s+RUNTIME$/m);
     expect(result.stdout).toMatch(
