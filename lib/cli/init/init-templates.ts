@@ -116,7 +116,7 @@ import { AdminApp, stagesToSynth } from 'cnf-admin/construct';
 const app = new App();
 for (const stage of stagesToSynth(app)) {
   const stack = new Stack(app, \`${app}-\${stage}\`);
-  // The bundle is built at synth from this project; add props here (releaseTask, schedules, secureParameters, ...).
+  // The bundle is built at synth from this project; add props here (releasePhase, schedules, secureParameters, ...).
   new AdminApp(stack, 'Admin', { stage });
 }
 `;
