@@ -313,26 +313,39 @@ function commandTerm(command: Command): string {
   return [command.name(), ...args].join(' ');
 }
 
+/** Examples as help shows them, `  $ ` before each; one longer than the width goes on, indented, between words. */
+function exampleLines(examples: readonly string[], width: number): string {
+  return examples
+    .map((example) =>
+      wrapText(example, Math.max(MIN_DESCRIPTION_WIDTH, width - 6))
+        .split('\n')
+        .map((line, index) => (index === 0 ? `  $ ${line}` : `      ${line}`))
+        .join('\n'),
+    )
+    .join('\n');
+}
+
 function addCommand(
   parent: Command,
   spec: CommandSpec,
   io: CliIo,
   setExitCode: (code: number) => void,
   project: ProjectExamples | undefined,
+  width: number,
 ): void {
   const command = parent
     .command(spec.arguments === undefined ? spec.name : `${spec.name} ${spec.arguments}`)
     .summary(spec.summary)
     .description(spec.summary);
   for (const option of spec.options) command.addOption(new Option(option.flags, option.description));
-  command.addHelpText('after', `\nExamples:\n${spec.examples.map((example) => `  $ ${example}`).join('\n')}\n`);
+  command.addHelpText('after', `\nExamples:\n${exampleLines(spec.examples, width)}\n`);
   const own = project === undefined ? [] : (spec.projectExamples?.(project) ?? []);
   if (project !== undefined && own.length > 0) {
-    command.addHelpText('after', `In this project (release ${project.release}):\n${own.map((example) => `  $ ${example}`).join('\n')}\n`);
+    command.addHelpText('after', `In this project (release ${project.release}):\n${exampleLines(own, width)}\n`);
   }
   // `runs show <id> --stage prod`: a subcommand's flags are its own, not its parent's.
   if (spec.subcommands !== undefined) command.enablePositionalOptions();
-  for (const subcommand of spec.subcommands ?? []) addCommand(command, subcommand, io, setExitCode, project);
+  for (const subcommand of spec.subcommands ?? []) addCommand(command, subcommand, io, setExitCode, project, width);
   const { run } = spec;
   if (run !== undefined) {
     command.action(async (...received: unknown[]) => {
@@ -372,7 +385,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void, project?: 
       width,
     )}\n`,
   );
-  for (const spec of COMMANDS) addCommand(program, spec, io, setExitCode, project);
+  for (const spec of COMMANDS) addCommand(program, spec, io, setExitCode, project, width);
   return program;
 }
 
