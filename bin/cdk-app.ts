@@ -4,7 +4,7 @@ import { runCdkApp } from 'cnf-admin/construct';
 process.exitCode = await runCdkApp({
   // What the notes app deploys on every AWS stage.
   props: () => ({
-    releaseTask: 'migrate',
+    releasePhase: { task: 'migrate' },
     schedules: [{ task: 'notes:purge', args: { olderThanDays: 365 }, schedule: 'rate(1 day)' }],
     secureParameters: ['DATABASE_URL'],
   }),

@@ -15,6 +15,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const ENTRY_POINTS = [
   { subpath: 'cnf-admin/runtime', types: 'dist/lib/runtime/index.d.ts', report: 'runtime' },
   { subpath: 'cnf-admin/runtime/config', types: 'dist/lib/runtime/config.d.ts', report: 'runtime-config' },
+  { subpath: 'cnf-admin/migrations', types: 'dist/lib/runtime/migrations/index.d.ts', report: 'migrations' },
+  { subpath: 'cnf-admin/bundle', types: 'dist/lib/bundle/index.d.ts', report: 'bundle' },
   { subpath: 'cnf-admin/construct', types: 'dist/lib/construct/index.d.ts', report: 'construct' },
 ];
 

@@ -6,7 +6,7 @@ import { writeBundleFilesSync } from './write-bundle.js';
 
 /** A bundle written to disk, ready to be an asset: its release, its tasks and its directory. */
 interface StagedBundle {
-  /** `r-` and 12 hex digits, as {@link Bundle.release}. */
+  /** `r-` and 12 hex digits, as a bundle's release. */
   readonly release: string;
   /** The tasks of the bundle, as `manifest.json` holds them. */
   readonly catalog: TaskCatalog;

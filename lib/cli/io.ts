@@ -1,4 +1,5 @@
 import { styleText } from 'node:util';
+import { terminalWidth, wrapText } from './render/table.js';
 
 /** Where a command reads and writes, so that tests can run commands in-process. */
 interface CliIo {
@@ -28,6 +29,36 @@ function writeLine(stream: NodeJS.WritableStream, line = ''): void {
 }
 
 /**
+ * Writes a message of one or more lines. On a terminal each line wraps
+ * between words at the terminal's width (`COLUMNS` first), so that the
+ * terminal never cuts a word; to a pipe or a file it goes as it is, one line
+ * per line, for grep. `style` colours each written line.
+ */
+function writeWrapped(
+  stream: NodeJS.WritableStream & { readonly isTTY?: boolean; readonly columns?: number },
+  env: NodeJS.ProcessEnv,
+  text: string,
+  style: (line: string) => string = (line) => line,
+): void {
+  const lines = text.split('\n');
+  if (stream.isTTY !== true) {
+    for (const line of lines) writeLine(stream, style(line));
+    return;
+  }
+  const width = terminalWidth({ stdout: stream, env });
+  for (const line of lines) {
+    const indent = /^\s*/.exec(line)?.[0] ?? '';
+    const wrapped =
+      line.length <= width
+        ? [line]
+        : wrapText(line, Math.max(1, width - indent.length))
+            .split('\n')
+            .map((part) => indent + part);
+    for (const part of wrapped) writeLine(stream, style(part));
+  }
+}
+
+/**
  * Writes one line and waits while the stream is full, so that a fast
  * producer (100 MB of task output) never piles up in memory.
  */
@@ -51,5 +82,5 @@ function writeJson(io: CliIo, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-export { stylerFor, writeJson, writeLine, writeLineAndWait };
+export { stylerFor, writeJson, writeLine, writeLineAndWait, writeWrapped };
 export type { CliIo, Style };

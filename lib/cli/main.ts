@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { CnfError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
-import { stylerFor, writeLine, type CliIo } from './io.js';
+import { stylerFor, writeLine, writeWrapped, type CliIo } from './io.js';
 import { buildProgram } from './program.js';
 
 /**
@@ -75,8 +75,8 @@ function reportError(error: unknown, argv: readonly string[], io: CliIo): number
     return ExitCode.USAGE;
   }
   if (error instanceof CnfError) {
-    writeLine(io.stderr, `${style('red', 'cnf-admin:')} ${error.message}`);
-    if (error.hint !== undefined) writeLine(io.stderr, style('dim', error.hint));
+    writeWrapped(io.stderr, io.env, `cnf-admin: ${error.message}`, (line) => line.replace(/^cnf-admin:/, style('red', 'cnf-admin:')));
+    if (error.hint !== undefined) writeWrapped(io.stderr, io.env, error.hint, (line) => style('dim', line));
     if (error.fault === 'tool' || io.env.CNF_DEBUG === '1') writeLine(io.stderr, style('dim', String(error.stack)));
     writeJsonError(io, argv, error.name, error.message, error.exitCode);
     return error.exitCode;

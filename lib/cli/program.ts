@@ -3,6 +3,7 @@ import { ExitCode } from '../core/exit-codes.js';
 import { toolVersion } from '../core/tool-root.js';
 import type { CliIo } from './io.js';
 import type { ProjectExamples } from './project-examples.js';
+import { terminalWidth, wrapText } from './render/table.js';
 
 /** One flag of a command. */
 interface OptionSpec {
@@ -275,9 +276,13 @@ const COMMANDS: readonly CommandSpec[] = [
     summary: 'set up the project in this directory (it has a package.json) for cnf-admin',
     options: [
       { flags: '--app <name>', description: 'the app name (default: the package name, made valid)' },
+      {
+        flags: '--database <kind>',
+        description: "set up SQL migrations, a migrate task and the local stage's embedded database (postgres)",
+      },
       { flags: '--dry-run', description: 'list what would be written, and write nothing' },
     ],
-    examples: ['cnf-admin init', 'cnf-admin init --app billing --dry-run'],
+    examples: ['cnf-admin init', 'cnf-admin init --database postgres', 'cnf-admin init --app billing --dry-run'],
     run: async (_args, options, io) => (await import('./commands/init.js')).init(options, io),
   },
   {
@@ -297,26 +302,50 @@ const COMMANDS: readonly CommandSpec[] = [
   },
 ];
 
+/** Help wraps a description column down to this width; narrower, a description goes on as one line. */
+const MIN_DESCRIPTION_WIDTH = 16;
+
+/** A command as the list of commands shows it: its name and arguments (its own help lists its options). */
+function commandTerm(command: Command): string {
+  const args = command.registeredArguments.map((arg) =>
+    arg.required ? `<${arg.name()}${arg.variadic ? '...' : ''}>` : `[${arg.name()}${arg.variadic ? '...' : ''}]`,
+  );
+  return [command.name(), ...args].join(' ');
+}
+
+/** Examples as help shows them, `  $ ` before each; one longer than the width goes on, indented, between words. */
+function exampleLines(examples: readonly string[], width: number): string {
+  return examples
+    .map((example) =>
+      wrapText(example, Math.max(MIN_DESCRIPTION_WIDTH, width - 6))
+        .split('\n')
+        .map((line, index) => (index === 0 ? `  $ ${line}` : `      ${line}`))
+        .join('\n'),
+    )
+    .join('\n');
+}
+
 function addCommand(
   parent: Command,
   spec: CommandSpec,
   io: CliIo,
   setExitCode: (code: number) => void,
   project: ProjectExamples | undefined,
+  width: number,
 ): void {
   const command = parent
     .command(spec.arguments === undefined ? spec.name : `${spec.name} ${spec.arguments}`)
     .summary(spec.summary)
     .description(spec.summary);
   for (const option of spec.options) command.addOption(new Option(option.flags, option.description));
-  command.addHelpText('after', `\nExamples:\n${spec.examples.map((example) => `  $ ${example}`).join('\n')}\n`);
+  command.addHelpText('after', `\nExamples:\n${exampleLines(spec.examples, width)}\n`);
   const own = project === undefined ? [] : (spec.projectExamples?.(project) ?? []);
   if (project !== undefined && own.length > 0) {
-    command.addHelpText('after', `In this project (release ${project.release}):\n${own.map((example) => `  $ ${example}`).join('\n')}\n`);
+    command.addHelpText('after', `In this project (release ${project.release}):\n${exampleLines(own, width)}\n`);
   }
   // `runs show <id> --stage prod`: a subcommand's flags are its own, not its parent's.
   if (spec.subcommands !== undefined) command.enablePositionalOptions();
-  for (const subcommand of spec.subcommands ?? []) addCommand(command, subcommand, io, setExitCode, project);
+  for (const subcommand of spec.subcommands ?? []) addCommand(command, subcommand, io, setExitCode, project, width);
   const { run } = spec;
   if (run !== undefined) {
     command.action(async (...received: unknown[]) => {
@@ -334,18 +363,29 @@ function addCommand(
  * also shows examples written with the project's own tasks and scripts.
  */
 function buildProgram(io: CliIo, setExitCode: (code: number) => void, project?: ProjectExamples): Command {
+  const width = terminalWidth(io);
   const program = new Command('cnf-admin')
     .description('Run admin processes (migrations, one-off tasks) against exactly the release that serves live traffic.')
     .version(toolVersion(), '-v, --version')
     .exitOverride()
     .enablePositionalOptions()
     .showHelpAfterError('(add --help for usage)')
-    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
+    // Help wraps between words at the terminal's width (tables use the same), never mid-word by the terminal.
+    .configureHelp({ minWidthToWrap: MIN_DESCRIPTION_WIDTH, subcommandTerm: commandTerm })
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      getOutHelpWidth: () => width,
+      getErrHelpWidth: () => width,
+    });
   program.addHelpText(
     'after',
-    `\nEvery command takes --stage (default: local). Exit codes: 0..${ExitCode.TASK_MAX} the task's own, ${ExitCode.USAGE} usage, ${ExitCode.BUILD_FAILED} the bundle did not build, ${ExitCode.UNAVAILABLE} unavailable or damaged state, ${ExitCode.SOFTWARE} a run crashed or cnf-admin failed, ${ExitCode.TEMP_FAIL} locked or throttled, ${ExitCode.NO_PERMISSION} permission denied, ${ExitCode.RELEASE_MISMATCH} release mismatch, ${ExitCode.TIMEOUT} timeout, ${ExitCode.INTERRUPTED} interrupted.\n`,
+    `\n${wrapText(
+      `Every command takes --stage (default: local). Exit codes: 0..${ExitCode.TASK_MAX} the task's own, ${ExitCode.USAGE} usage, ${ExitCode.BUILD_FAILED} the bundle did not build, ${ExitCode.UNAVAILABLE} unavailable or damaged state, ${ExitCode.SOFTWARE} a run crashed or cnf-admin failed, ${ExitCode.TEMP_FAIL} locked or throttled, ${ExitCode.NO_PERMISSION} permission denied, ${ExitCode.RELEASE_MISMATCH} release mismatch, ${ExitCode.TIMEOUT} timeout, ${ExitCode.INTERRUPTED} interrupted.`,
+      width,
+    )}\n`,
   );
-  for (const spec of COMMANDS) addCommand(program, spec, io, setExitCode, project);
+  for (const spec of COMMANDS) addCommand(program, spec, io, setExitCode, project, width);
   return program;
 }
 

@@ -3,12 +3,12 @@ import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, type Alias, type Function as LambdaFunction, type Version } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { Effect, Grant, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
-import type { Bundle } from '../bundle/build-bundle.js';
 import { buildBundleSync } from '../bundle/build-bundle-sync.js';
 import { stageBundle, type StagedBundle } from '../bundle/stage-bundle.js';
+import type { BundleFile } from '../core/release.js';
 import { findProject, PROJECT_FILE, type Project } from '../core/project.js';
 import { RESERVED_KEY_PREFIX } from '../core/parameter-set.js';
 import { DEFAULT_ALIAS } from '../core/platform.js';
@@ -41,6 +41,24 @@ import { StageRecordParameter } from './stage-record-parameter.js';
 /** The context key that names the stage: `npx cdk synth -c stage=prod`. */
 const STAGE_CONTEXT_KEY = 'stage';
 
+/**
+ * The release phase of {@link AdminAppProps}: the task the new admin version
+ * runs before the aliases move, and its args.
+ *
+ * @example
+ * const releasePhase: ReleasePhaseOptions = { task: 'migrate', args: { force: false } };
+ */
+interface ReleasePhaseOptions {
+  /** The task's name; it must be in the release and run on Lambda. */
+  readonly task: string;
+  /**
+   * Its args, checked against the task's schema at synth.
+   *
+   * @default - no args
+   */
+  readonly args?: Readonly<Record<string, unknown>>;
+}
+
 /** Props of {@link AdminApp}. */
 interface AdminAppProps {
   /**
@@ -72,7 +90,7 @@ interface AdminAppProps {
    * Docker), into the app's output directory: the same bundle and release id
    * as `cnf-admin deploy --stage local`
    */
-  readonly bundle?: Bundle;
+  readonly bundle?: PrebuiltBundle;
   /**
    * Settings of the web function.
    *
@@ -133,18 +151,14 @@ interface AdminAppProps {
    */
   readonly testEvents?: boolean;
   /**
-   * The release phase: a task that the new admin version runs during the
-   * deploy, before the aliases move; a non-zero exit code fails the deploy.
+   * The release phase: a task (with its args) that the new admin version
+   * runs during the deploy, before the aliases move; a non-zero exit code
+   * fails the deploy.
    *
+   * @example { task: 'migrate' }
    * @default - no release phase
    */
-  readonly releaseTask?: string;
-  /**
-   * Args of the release task.
-   *
-   * @default - no args
-   */
-  readonly releaseTaskArgs?: Readonly<Record<string, unknown>>;
+  readonly releasePhase?: ReleasePhaseOptions;
   /**
    * Whether `cnf-admin console` may evaluate code on this stage (admin
    * environment `CNF_CONSOLE_ENABLED`, and the stage record).
@@ -180,6 +194,22 @@ interface AdminAppProps {
   readonly containerTasks?: ContainerTasksOptions;
 }
 
+/**
+ * A bundle built by hand with `buildBundle` from `cnf-admin/bundle`: its
+ * files, release id and task catalog, which both functions deploy as one asset.
+ *
+ * @example
+ * const bundle: PrebuiltBundle = await buildBundle(loadProject(process.cwd()));
+ */
+interface PrebuiltBundle {
+  /** Every file, paths relative to the bundle root, sorted. */
+  readonly files: readonly BundleFile[];
+  /** `r-` and 12 hex digits, over all files. */
+  readonly release: string;
+  /** The tasks of the bundle. */
+  readonly catalog: TaskCatalog;
+}
+
 /** The pattern of Lambda alias names (not all digits, which would read as a version). */
 const ALIAS_NAME = /^(?!\d+$)[A-Za-z0-9_-]{1,128}$/;
 
@@ -199,7 +229,7 @@ const ALIAS_NAME = /^(?!\d+$)[A-Za-z0-9_-]{1,128}$/;
  * @example
  * // In a stack of an existing CDK app: `npx cdk synth -c stage=prod`
  * const admin = new AdminApp(stack, 'Admin', {
- *   releaseTask: 'db:migrate',
+ *   releasePhase: { task: 'db:migrate' },
  *   schedules: [{ task: 'reports:send', schedule: 'rate(1 day)' }],
  *   secureParameters: ['DATABASE_URL'],
  * });
@@ -244,7 +274,7 @@ class AdminApp extends Construct {
   /** The ECS cluster and task definition of the release's container tasks, when it has some and `containerTasks` is set. */
   readonly containerTasks: ContainerTasks | undefined;
 
-  constructor(scope: Construct, id: string, props: AdminAppProps) {
+  constructor(scope: Construct, id: string, props: AdminAppProps = {}) {
     super(scope, id);
     // Checked before anything is built, so that bad props fail fast and name themselves.
     const { app, stage, project } = resolveNames(this, props);
@@ -278,6 +308,7 @@ class AdminApp extends Construct {
     this.grantAccess(resolved, admin);
     this.containerTasks = addContainerTasks(this, {
       ...resolved,
+      ...(resolved.releasePhase === undefined ? {} : { releaseTask: resolved.releasePhase.task }),
       parameters: this.parameters,
       ledger: this.ledger,
       adminFunction: this.adminFunction,
@@ -440,7 +471,7 @@ class AdminApp extends Construct {
       version: this.adminVersion,
       release: props.bundle.release,
       task: task.name,
-      ...(props.releaseTaskArgs === undefined ? {} : { args: props.releaseTaskArgs }),
+      ...(props.releasePhase?.args === undefined ? {} : { args: props.releasePhase.args }),
       functionTimeout: admin.timeout,
       ...(task.timeoutSeconds === undefined ? {} : { taskTimeout: Duration.seconds(Math.ceil(task.timeoutSeconds)) }),
     });
@@ -545,11 +576,11 @@ function resolveNames(scope: Construct, props: AdminAppProps): { app: string; st
 }
 
 /*
- * Projects built in this process, by root and output directory: a CDK app
- * with a stack per stage builds its one bundle once. The sources do not
- * change while an app synthesises.
+ * The bundles an app has built, by project root and output directory: a CDK
+ * app with a stack per stage builds its one bundle once. The sources do not
+ * change while an app synthesises; a new App (a test's, a watch's) builds anew.
  */
-const builtBundles = new Map<string, StagedBundle>();
+const builtBundles = new WeakMap<IConstruct, Map<string, StagedBundle>>();
 
 /** The bundle, staged in the app's output directory: the one given, or the project's, built now. */
 function stageBundleOf(scope: Construct, props: AdminAppProps, project: Project | undefined): StagedBundle {
@@ -557,8 +588,11 @@ function stageBundleOf(scope: Construct, props: AdminAppProps, project: Project 
   if (props.bundle !== undefined) return stageBundle(outdir, props.bundle);
   const root = (project as Project).root;
   const key = JSON.stringify([root, outdir]);
-  const staged = builtBundles.get(key) ?? buildBundleSync(root, outdir);
-  builtBundles.set(key, staged);
+  const app = scope.node.root;
+  const built = builtBundles.get(app) ?? new Map<string, StagedBundle>();
+  builtBundles.set(app, built);
+  const staged = built.get(key) ?? buildBundleSync(root, outdir);
+  built.set(key, staged);
   return staged;
 }
 
@@ -578,23 +612,18 @@ function checkProps(props: AdminAppProps): Omit<CheckedProps, 'releaseTask'> {
 }
 
 /**
- * Checks the release task against the release's catalog.
+ * Checks the release phase's task and args against the release's catalog.
  *
  * @throws UnknownTaskError or AdminAppPropsError naming the task or its args.
  */
 function checkReleaseTask(props: ResolvedProps): TaskInfo | undefined {
   const { bundle } = props;
   assertTaskRuntimes(bundle.catalog, bundle.release);
-  const releaseTask =
-    props.releaseTask === undefined ? undefined : catalogTask(bundle.catalog, bundle.release, props.releaseTask, 'releaseTask');
-  if (releaseTask !== undefined) assertArgsFit(releaseTask, props.releaseTaskArgs ?? {}, 'releaseTaskArgs');
-  if (releaseTask === undefined && props.releaseTaskArgs !== undefined) {
-    throw new AdminAppPropsError(
-      `releaseTaskArgs is set, but releaseTask is not: ${JSON.stringify(props.releaseTaskArgs)} would never be used.`,
-    );
-  }
+  if (props.releasePhase === undefined) return undefined;
+  const releaseTask = catalogTask(bundle.catalog, bundle.release, props.releasePhase.task, 'releasePhase.task');
+  assertArgsFit(releaseTask, props.releasePhase.args ?? {}, 'releasePhase.args');
   return releaseTask;
 }
 
 export { AdminApp, STAGE_CONTEXT_KEY };
-export type { AdminAppProps };
+export type { AdminAppProps, PrebuiltBundle, ReleasePhaseOptions };

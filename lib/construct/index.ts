@@ -1,12 +1,8 @@
 /**
  * cnf-admin's CDK constructs: what a team adds to its own CDK app. The only
- * part of cnf-admin that imports aws-cdk-lib. With them, what builds a
- * bundle by hand (`AdminApp` builds one itself unless given one).
+ * part of cnf-admin that imports aws-cdk-lib. Building a bundle by hand
+ * (`AdminApp` builds one itself unless given one) is `cnf-admin/bundle`.
  */
-export { buildBundle } from '../bundle/build-bundle.js';
-export type { Bundle, BundleSource } from '../bundle/build-bundle.js';
-export { loadProject } from '../core/project.js';
-export type { Project } from '../core/project.js';
 export { CnfError, UsageError } from '../core/errors.js';
 export type { CnfErrorOptions, Fault } from '../core/errors.js';
 export type { BundleFile } from '../core/release.js';
@@ -15,7 +11,8 @@ export type { ContainerRecord, FunctionRecord, StageRecord } from '../core/stage
 export type { JsonSchema, TaskCatalog, TaskInfo } from '../core/task-catalog.js';
 export type { TaskRuntime } from '../core/task-runtime.js';
 export { AdminApp } from './admin-app.js';
-export type { AdminAppProps } from './admin-app.js';
+export type { AdminAppProps, PrebuiltBundle, ReleasePhaseOptions } from './admin-app.js';
+export type { StagedBundle } from '../bundle/stage-bundle.js';
 export { AdminSchedules } from './admin-schedules.js';
 export type { AdminScheduleOptions, AdminSchedulesProps } from './admin-schedules.js';
 export { AdminTestEvents } from './admin-test-events.js';
@@ -34,7 +31,3 @@ export { StageParameters } from './stage-parameters.js';
 export type { StageParametersProps } from './stage-parameters.js';
 export { StageRecordParameter } from './stage-record-parameter.js';
 export type { StageRecordParameterProps } from './stage-record-parameter.js';
-export { buildBundleSync } from '../bundle/build-bundle-sync.js';
-export { stageBundle } from '../bundle/stage-bundle.js';
-export type { StagedBundle } from '../bundle/stage-bundle.js';
-export { findProject } from '../core/project.js';

@@ -8,6 +8,10 @@ interface PropertySchema {
   readonly type?: string | readonly string[];
   readonly anyOf?: readonly PropertySchema[];
   readonly items?: PropertySchema;
+  /** The values an enum takes (`z.enum([...])`). */
+  readonly enum?: readonly unknown[];
+  /** The value the schema gives an absent arg (`.default(...)`). */
+  readonly default?: unknown;
 }
 
 function camelCase(flag: string): string {
@@ -65,10 +69,12 @@ function flagOf(key: string): string {
   return `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
 }
 
-/** One task arg as a flag, for help texts: `--older-than-days <integer>`, and whether it is required. */
+/** One task arg as a flag, for help texts: `--older-than-days <integer>`, whether it is required, and its default. */
 interface FlagUsage {
   readonly usage: string;
   readonly required: boolean;
+  /** The default, as JSON (`10`, `"fast"`), when the schema has one. */
+  readonly default?: string;
 }
 
 /**
@@ -82,6 +88,7 @@ function flagUsages(task: TaskInfo): FlagUsage[] {
   return Object.entries(schema.properties ?? {}).map(([name, property]) => ({
     usage: usageOf(name, property),
     required: schema.required?.includes(name) === true,
+    ...(property.default === undefined ? {} : { default: JSON.stringify(property.default) }),
   }));
 }
 
@@ -98,6 +105,8 @@ function flagUsageOf(task: TaskInfo, key: string): string {
 
 function usageOf(key: string, property: PropertySchema): string {
   const flag = flagOf(key);
+  const choices = property.enum ?? property.anyOf?.find((option) => option.enum !== undefined)?.enum;
+  if (choices !== undefined && choices.length > 0) return `${flag} <${choices.map((choice) => String(choice)).join('|')}>`;
   const type = typeOf(property);
   if (type === 'array') return `${flag} <${typeOf(property.items) ?? 'value'}>...`;
   return type === 'boolean' ? flag : `${flag} <${type ?? 'value'}>`;

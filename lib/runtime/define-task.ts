@@ -110,7 +110,7 @@ interface TaskContext<Args> {
 }
 
 /**
- * How a task is written: see {@link defineTask}.
+ * How a task is written: see `defineTask`.
  *
  * @example
  * const definition: TaskDefinition<typeof args> = {

@@ -51,11 +51,27 @@ describe('AdminApp without a bundle', () => {
     expect(existsSync(join(outdir, `.cnf-bundle-${localRelease}`, 'manifest.json'))).toBe(true);
   });
 
+  it('gives stacks of one App one build, and another App a staged bundle of its own', () => {
+    const first = newStack('fixture-prod');
+    first.node.setContext('stage', 'prod');
+    const one = new AdminApp(first, 'Admin', { projectDir: project.dir });
+    const sibling = new Stack(first.node.root as App, 'fixture-prod-2');
+    const two = new AdminApp(sibling, 'Admin', { projectDir: project.dir, stage: 'prod' });
+    const other = stackWithStage('prod');
+    const three = new AdminApp(other, 'Admin', { projectDir: project.dir });
+    expect([one.release, two.release, three.release]).toEqual([localRelease, localRelease, localRelease]);
+    // Each App stages the bundle into its own output directory.
+    const outdirOf = (stack: Stack) => (stack.node.root as App).assetOutdir;
+    expect(existsSync(join(outdirOf(other), `.cnf-bundle-${localRelease}`, 'manifest.json'))).toBe(true);
+    expect(outdirOf(other)).not.toBe(outdirOf(first));
+  });
+
   it('finds the project from the working directory when no projectDir is given', () => {
     const cwd = process.cwd();
     process.chdir(join(project.dir, 'lambda'));
     try {
-      expect(new AdminApp(stackWithStage('prod'), 'Admin', {}).release).toBe(localRelease);
+      // No props object at all: every prop is optional.
+      expect(new AdminApp(stackWithStage('prod'), 'Admin').release).toBe(localRelease);
     } finally {
       process.chdir(cwd);
     }

@@ -62,7 +62,7 @@ beforeAll(async () => {
   bundle = await notesBundle();
   // Given the example app's stack
   ({ stack, app, template } = await adminAppStack({
-    releaseTask: 'migrate',
+    releasePhase: { task: 'migrate' },
     schedules: [{ task: 'notes:purge', args: { olderThanDays: 365 }, schedule: 'rate(1 day)' }],
     parameters: { NOTES_PAGE_SIZE: '100' },
     secureParameters: ['DATABASE_URL'],
@@ -372,18 +372,13 @@ describe('AdminApp bad input', () => {
     ['a web timeout over 15 minutes', { web: { timeout: Duration.minutes(16) } }, /web\.timeout .*got: 16 minutes/],
     [
       'a release task the release does not have',
-      { releaseTask: 'migrate-all' },
-      /releaseTask names task "migrate-all", which release r-[0-9a-f]{12} does not have\. Its tasks: migrate, notes:backfill, notes:purge, seed/,
-    ],
-    [
-      'release task args without a release task',
-      { releaseTaskArgs: { steps: 1 } },
-      /releaseTaskArgs is set, but releaseTask is not: \{"steps":1\}/,
+      { releasePhase: { task: 'migrate-all' } },
+      /releasePhase\.task names task "migrate-all", which release r-[0-9a-f]{12} does not have\. Its tasks: migrate, notes:backfill, notes:purge, seed/,
     ],
     [
       'release task args the task does not take',
-      { releaseTask: 'migrate', releaseTaskArgs: { force: true } },
-      /releaseTaskArgs has force, which task migrate does not take/,
+      { releasePhase: { task: 'migrate', args: { steps: 1 } } },
+      /releasePhase\.args has steps, which task migrate does not take/,
     ],
     [
       'a schedule naming a task the release does not have',
@@ -439,7 +434,7 @@ describe('AdminApp bad input', () => {
   });
 
   it('names the error class by what went wrong', async () => {
-    await expect(adminAppStack({ releaseTask: 'nope' })).rejects.toBeInstanceOf(UnknownTaskError);
+    await expect(adminAppStack({ releasePhase: { task: 'nope' } })).rejects.toBeInstanceOf(UnknownTaskError);
     await expect(adminAppStack({ aliasName: '7' })).rejects.toBeInstanceOf(AdminAppPropsError);
   });
 });

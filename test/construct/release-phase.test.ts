@@ -16,7 +16,7 @@ let resources: Resources;
 
 beforeAll(async () => {
   bundle = await notesBundle();
-  ({ app, template } = await adminAppStack({ releaseTask: 'migrate', parameters: { NOTES_PAGE_SIZE: '100' } }));
+  ({ app, template } = await adminAppStack({ releasePhase: { task: 'migrate' }, parameters: { NOTES_PAGE_SIZE: '100' } }));
   resources = template.toJSON().Resources as Resources;
 });
 
@@ -85,8 +85,7 @@ describe('ReleasePhase', () => {
 
   it('waits as long as the admin timeout allows, plus a minute', async () => {
     const { app: quick, template: quickTemplate } = await adminAppStack({
-      releaseTask: 'seed',
-      releaseTaskArgs: { count: 2 },
+      releasePhase: { task: 'seed', args: { count: 2 } },
       admin: { timeout: Duration.minutes(5) },
     });
     const quickResources = quickTemplate.toJSON().Resources as Resources;
@@ -109,7 +108,7 @@ describe('ReleasePhase', () => {
     });
 
     it("takes the admin function's timeout when the task sets none: 15 minutes is too long", async () => {
-      const attempt = adminAppStack({ releaseTask: 'seed' });
+      const attempt = adminAppStack({ releasePhase: { task: 'seed' } });
       await expect(attempt).rejects.toBeInstanceOf(AdminAppPropsError);
       await expect(attempt).rejects.toThrow(
         "Release task seed may run for 900 s (the admin function's timeout), longer than the 840 s the release phase can wait for it",
@@ -120,18 +119,18 @@ describe('ReleasePhase', () => {
     });
 
     it("takes the task's own timeout when it sets one", async () => {
-      await expect(adminAppStack({ releaseTask: 'migrate', bundle: migrateTimingOut(841) })).rejects.toThrow(
+      await expect(adminAppStack({ releasePhase: { task: 'migrate' }, bundle: migrateTimingOut(841) })).rejects.toThrow(
         'Release task migrate may run for 841 s (its options.timeoutSeconds), longer than the 840 s',
       );
     });
 
     it('accepts a task that leaves the provider a minute: 840 s, or a longer task timeout in a shorter function', async () => {
-      const { app: atLimit, template: atLimitTemplate } = await adminAppStack({ releaseTask: 'migrate', bundle: migrateTimingOut(840) });
+      const { app: atLimit, template: atLimitTemplate } = await adminAppStack({ releasePhase: { task: 'migrate' }, bundle: migrateTimingOut(840) });
       const limitResources = atLimitTemplate.toJSON().Resources as Resources;
       expect(limitResources[logicalIdOf(atLimit.releasePhase!.provider)]!.Properties.Timeout).toBe(900);
-      await expect(adminAppStack({ releaseTask: 'seed', admin: { timeout: Duration.seconds(840) } })).resolves.toBeDefined();
+      await expect(adminAppStack({ releasePhase: { task: 'seed' }, admin: { timeout: Duration.seconds(840) } })).resolves.toBeDefined();
       await expect(
-        adminAppStack({ releaseTask: 'migrate', bundle: migrateTimingOut(870), admin: { timeout: Duration.minutes(10) } }),
+        adminAppStack({ releasePhase: { task: 'migrate' }, bundle: migrateTimingOut(870), admin: { timeout: Duration.minutes(10) } }),
       ).resolves.toBeDefined();
     });
   });

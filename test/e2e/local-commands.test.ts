@@ -25,14 +25,26 @@ afterAll(async () => {
 
 describe('tasks', () => {
   it("lists the live release's tasks with their args, a task to a line on a wide terminal", async () => {
-    const result = await project.cli(['tasks'], { env: { COLUMNS: '200' } });
+    const result = await project.cli(['tasks'], { env: { COLUMNS: '260' } });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^TASK\s+DESCRIPTION\s+ARGS\s+OPTIONS\s+RUNTIME$/m);
     expect(result.stdout).toMatch(
-      /^echo\s+Returns its args\s+--count <integer> \[--label <string>\] \[--loud\] \[--tags <string>\.\.\.\]\s+-\s+lambda$/m,
+      /^echo\s+Returns its args\s+--count <integer> \[--label <string>, default "none"\] \[--loud\] \[--tags <string>\.\.\.\]\s+-\s+lambda$/m,
     );
-    expect(result.stdout).toMatch(/^locked\s+Holds its lock for a while\s+\[--ms <integer>\]\s+locked\s+lambda$/m);
+    expect(result.stdout).toMatch(/^locked\s+Holds its lock for a while\s+\[--ms <integer>, default 2000\]\s+locked\s+lambda$/m);
     expect(result.stdout).toMatch(/^sleep\s+.*timeout 1s\s+lambda$/m);
+  });
+
+  it('stays a table at 60 columns: every line fits, words wrap whole or end in …, never broken across lines', async () => {
+    const result = await project.cli(['tasks'], { env: { COLUMNS: '60' } });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^TASK\s+DESCRIPTION\s+ARGS\s+OPTIONS$/);
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(60);
+    expect(result.stdout).toMatch(/^wait-for-stop\s/m);
+    // Each word of a description is whole on some line, or cut with … (not split onto the next line).
+    const words = result.stdout.split(/\s+/);
+    expect(words).toEqual(expect.arrayContaining(['Ignores', 'signal', '--count', '<integer>']));
   });
 
   it('prints the catalog with args as JSON Schema with --json', async () => {

@@ -3,6 +3,7 @@
  * migrations on the embedded PostgreSQL, its tasks, and its web API
  * served with the same config and database.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finished, spawnCli } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
@@ -31,7 +32,27 @@ describe('the notes app on the local stage', () => {
     const result = await project.cli(['invoke', 'migrate', '--json']);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('No pending migrations: the database is up to date (2 applied)');
-    expect(JSON.parse(result.stdout)).toMatchObject({ task: 'migrate', exitCode: 0, output: { applied: [], pending: 0 } });
+    expect(JSON.parse(result.stdout)).toMatchObject({ task: 'migrate', exitCode: 0, output: { applied: [], total: 2, unknown: [] } });
+  });
+
+  it('refuses a database that a newer release migrated, unless --force', async () => {
+    const url = (await project.cli(['db', 'url'])).stdout.trim();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query("INSERT INTO schema_migrations (name) VALUES ('0099_from_a_newer_release')");
+      const refused = await project.cli(['invoke', 'migrate']);
+      expect(refused.code).toBe(1);
+      expect(refused.stdout + refused.stderr).toContain(
+        'The database holds 1 migration(s) that this release does not ship: 0099_from_a_newer_release.',
+      );
+      const forced = await project.cli(['invoke', 'migrate', '--json', '--', '--force']);
+      expect(forced.code).toBe(0);
+      expect(JSON.parse(forced.stdout)).toMatchObject({ output: { applied: [], total: 3, unknown: ['0099_from_a_newer_release'] } });
+    } finally {
+      await client.query("DELETE FROM schema_migrations WHERE name = '0099_from_a_newer_release'");
+      await client.end();
+    }
   });
 
   it('seeds notes and purges by age, with args as flags', async () => {

@@ -65,7 +65,9 @@ beforeAll(async () => {
   expect(installed.code, installed.stderr).toBe(0);
 }, 600_000);
 
-afterAll(() => {
+afterAll(async () => {
+  // init --database postgres started the app's embedded PostgreSQL: stop it before its files go.
+  await run('npx', ['cnf-admin', 'db', 'stop'], app);
   rmSync(base, { recursive: true, force: true });
 });
 
@@ -76,10 +78,15 @@ describe('adopting the packed cnf-admin in a new app', () => {
     expect(manifest.name).toBe('cnf-admin');
   });
 
-  it('init sets the app up, and names the task to invoke', async () => {
-    const result = await run('npx', ['cnf-admin', 'init'], app);
+  it('init sets the app up with a database and migrations, and names the tasks to invoke', async () => {
+    const result = await run('npx', ['cnf-admin', 'init', '--database', 'postgres'], app);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('npx cnf-admin invoke hello --stage local');
+    expect(result.stdout).toContain('npx cnf-admin invoke migrate --stage local');
+    const cdkJson = JSON.parse(readFileSync(join(app, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+    // The installed aws-cdk-lib's recommended feature flags, as cdk init writes them.
+    expect(Object.keys(cdkJson.context).filter((key) => key.startsWith('@aws-cdk/')).length).toBeGreaterThan(50);
+    expect(readFileSync(join(app, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['node_modules/', '.cnf/', 'cdk.out/']));
   });
 
   it("type-checks the user's own task against the installed types, which are not any", async () => {
@@ -95,6 +102,9 @@ export default defineTask({
   async run({ args, log, stage }) {
     // @ts-expect-error days is a number: the published types carry the args schema
     const wrong: string = args.days;
+    // Node's globals type-check: cnf-admin brings Node's types.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    console.log('counting');
     log.info('Counting', { days: args.days, stage });
     return { days: args.days, dryRun: args.dryRun, wrong };
   },
@@ -108,6 +118,7 @@ export default defineTask({
 export const handler = createAdminHandler({
   tasks: {
     hello: () => import('./tasks/hello.js'),
+    migrate: () => import('./tasks/migrate.js'),
     'orders:count': () => import('./tasks/orders-count.js'),
   },
 });
@@ -129,9 +140,19 @@ export const handler = createAdminHandler({
     release = result.release;
   });
 
+  it("migrates the app's embedded PostgreSQL with the migration init wrote, once", async () => {
+    const migrated = await run('npx', ['cnf-admin', 'invoke', 'migrate', '--stage', 'local'], app);
+    expect(migrated.code, migrated.stderr).toBe(0);
+    expect(migrated.stdout).toContain('Applied 0001_create_items');
+    const again = await run('npx', ['cnf-admin', 'invoke', 'migrate', '--stage', 'local', '--json'], app);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ exitCode: 0, output: { applied: [], total: 1 } });
+  });
+
   it("synthesises the prod stack with the real cdk, from the local stage's release", async () => {
     const synth = await run('npx', ['cdk', 'synth', '-c', 'stage=prod', '--quiet'], app);
     expect(synth.code, synth.stderr).toBe(0);
+    expect(synth.stderr).not.toContain('feature flags are not configured');
     const template = JSON.parse(readFileSync(join(app, 'cdk.out', 'shop-prod.template.json'), 'utf8')) as {
       Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
     };

@@ -61,13 +61,14 @@ describe('at 80 columns (no terminal, so no width known)', () => {
     // when
     const tasks = (await project.cli(['tasks'])).stdout.split('\n');
 
-    // then: echo's args go one flag to a line, under the ARGS header
+    // then: echo's args go under the ARGS header, each flag and its type whole on a line (a default may go on the next)
     const column = tasks[0]?.indexOf('ARGS') ?? -1;
     const echo = tasks.findIndex((line) => line.startsWith('echo '));
-    expect(tasks.slice(echo, echo + 4).map((line) => line.slice(column).trim())).toEqual([
+    const args = tasks.slice(echo, echo + 4).map((line) => line.slice(column).trim());
+    expect(args).toEqual([
       expect.stringMatching(/^--count <integer>/),
-      expect.stringMatching(/^\[--label <string>\]/),
-      expect.stringMatching(/^\[--loud\]/),
+      expect.stringMatching(/^\[--label <string>, default$/),
+      expect.stringMatching(/^"none"\] \[--loud\]$/),
       expect.stringMatching(/^\[--tags <string>\.\.\.\]/),
     ]);
   });
@@ -140,5 +141,36 @@ describe('logs', () => {
     expect(result.code).toBe(0);
     expect(result.screen.at(-2)).toMatch(/INFO {2}Run ended exitCode=3 durationMs=\d+$/);
     expect(result.screen.at(-1)).toMatch(/^✖ exit 3 · \d+ ms$/);
+  });
+});
+
+describe('at a real terminal of 60 and 80 columns', () => {
+  /** The lines as cnf-admin wrote them (not as the terminal wrapped them), without colour codes. */
+  const writtenLines = (bytes: string) =>
+    bytes
+      // eslint-disable-next-line no-control-regex
+      .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+      .split(/\r?\n/);
+
+  it.each([
+    [80, ['--help']],
+    [60, ['--help']],
+    [60, ['invoke', '--help']],
+    [60, ['runs', '--help']],
+  ])('at %i columns, %j wraps between words, so the terminal never cuts one', async (columns, args) => {
+    const result = await runInTerminal(args, { cwd: project.dir, columns });
+    expect(result.code).toBe(0);
+    const lines = writtenLines(result.bytes);
+    expect(lines.filter((line) => line.length > columns)).toEqual([]);
+    expect(lines.find((line) => line.trim() !== '')).toMatch(/^Usage: cnf-admin/);
+  });
+
+  it('wraps an error and its hint between words at 60 columns', async () => {
+    const result = await runInTerminal(['config', 'set', 'not a key', 'x'], { cwd: project.dir, columns: 60 });
+    expect(result.code).toBe(64);
+    const lines = writtenLines(result.bytes).filter((line) => line.trim() !== '');
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.filter((line) => line.length > 60)).toEqual([]);
+    expect(lines[0]).toMatch(/^cnf-admin: /);
   });
 });

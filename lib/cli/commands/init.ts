@@ -1,8 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { planInit, type InitPlan } from '../init/init-plan.js';
-import { cdkAppLines } from '../init/init-templates.js';
-import { stylerFor, writeLine, type CliIo } from '../io.js';
+import { UsageError } from '../../core/errors.js';
+import { cdkAppLines, DATABASES, type InitDatabase } from '../init/init-templates.js';
+import { stylerFor, writeLine, writeWrapped, type CliIo } from '../io.js';
 
 /** The options of `cnf-admin init`. */
 interface InitCommandOptions {
@@ -10,6 +11,20 @@ interface InitCommandOptions {
   readonly app?: string;
   /** List what would be written, and write nothing. */
   readonly dryRun?: boolean;
+  /** `--database`: set up the local stage's database and SQL migrations with a migrate task (only `postgres`). */
+  readonly database?: string;
+}
+
+/** The `--database` value, checked. */
+function databaseOf(value: string | undefined): InitDatabase | undefined {
+  if (value === undefined) return undefined;
+  const database = DATABASES.find((known) => known === value);
+  if (database === undefined) {
+    throw new UsageError(`--database takes ${DATABASES.join(' or ')}, got: ${JSON.stringify(value)}.`, {
+      hint: 'cnf-admin init --database postgres sets up SQL migrations and the local stage\'s embedded PostgreSQL.',
+    });
+  }
+  return database;
 }
 
 /**
@@ -21,8 +36,10 @@ interface InitCommandOptions {
  * changes nothing and says so. Ends with the commands to run next.
  */
 async function init(options: InitCommandOptions, io: CliIo): Promise<number> {
-  const plan = planInit(io.cwd, options.app);
+  const database = databaseOf(options.database);
+  const plan = planInit(io.cwd, { app: options.app, database });
   const style = stylerFor(io.stdout, io.env);
+  for (const warning of plan.warnings) writeWrapped(io.stderr, io.env, `! ${warning}`);
   if (plan.writes.length === 0) {
     writeLine(io.stdout, `Nothing to do: this project is set up for cnf-admin (app ${plan.app}). No file was changed.`);
     writeLine(io.stdout, style('dim', `Already there: ${plan.kept.join(', ')}.`));
@@ -42,6 +59,10 @@ async function init(options: InitCommandOptions, io: CliIo): Promise<number> {
     if (plan.kept.length > 0) writeLine(io.stdout, style('dim', `  left as they are: ${plan.kept.join(', ')}`));
     if (options.dryRun !== true) await applyPlan(io.cwd, plan);
   }
+  if (plan.manualSteps.length > 0) {
+    writeLine(io.stdout, '');
+    for (const line of plan.manualSteps) writeLine(io.stdout, line);
+  }
   if (plan.ownCdkApp) {
     writeLine(io.stdout, '\nThis project has a CDK app of its own (cdk.json\'s "app"). Add the admin app to one of its stacks:\n');
     for (const line of cdkAppLines().split('\n')) writeLine(io.stdout, `  ${line}`);
@@ -49,6 +70,7 @@ async function init(options: InitCommandOptions, io: CliIo): Promise<number> {
   writeLine(io.stdout, '\nNext:');
   const task = plan.exampleTask;
   writeLine(io.stdout, task === undefined ? '  npx cnf-admin tasks --stage local' : `  npx cnf-admin invoke ${task} --stage local`);
+  if (database !== undefined) writeLine(io.stdout, '  npx cnf-admin invoke migrate --stage local');
   writeLine(io.stdout, '  npx cdk synth -c stage=prod');
   writeLine(io.stdout, '  npx cdk deploy -c stage=prod');
   return 0;

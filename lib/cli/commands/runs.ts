@@ -72,14 +72,15 @@ async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
     record.source === 'cli' ? shortCaller(record.caller) : `${record.source} ${shortCaller(record.caller)}`,
   ]);
   const columns = [
-    { header: 'RUN ID' },
-    { header: 'TASK', fit: 'cut', minWidth: 12 },
+    // A run id stays whole, however narrow the terminal: it is what the next command takes.
+    { header: 'RUN ID', minWidth: Math.max(...records.map((record) => record.runId.length)) },
+    { header: 'TASK', fit: 'cut', minWidth: 8 },
     { header: 'EXIT' },
-    { header: 'TOOK' },
+    { header: 'TOOK', optional: true },
     { header: 'STARTED' },
     // At 80 columns the release gives way: `runs show` and --json have it.
     { header: 'RELEASE', optional: true },
-    { header: 'BY', fit: 'cut' },
+    { header: 'BY', fit: 'cut', minWidth: 6 },
   ] as const;
   writeLine(io.stdout, formatTable(columns, rows, { width: terminalWidth(io) }));
   return 0;

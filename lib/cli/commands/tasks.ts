@@ -4,6 +4,7 @@ import { flagUsages } from '../../core/task-arg-flags.js';
 import type { TaskInfo } from '../../core/task-catalog.js';
 import { runtimeOf } from '../../core/task-runtime.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
+import { formatSeconds } from '../render/format-duration.js';
 import { writeNotice } from '../render/run-view.js';
 import { formatTable, terminalWidth } from '../render/table.js';
 import { openStage, type StageOptions } from '../stage-context.js';
@@ -15,14 +16,27 @@ interface TasksCommandOptions extends StageOptions {
   readonly json?: boolean;
 }
 
-/** The args of a task as flags, each kept whole on a line: `--older-than-days <integer>`, `[--dry-run]`. */
+/**
+ * The args of a task as flags, each kept whole on a line, with an enum's
+ * values and a default: `--older-than-days <integer>`, `[--mode <fast|slow>, default "fast"]`, `[--dry-run]`.
+ */
 function argsUsage(task: TaskInfo): string[] {
-  return flagUsages(task).map((flag) => (flag.required ? flag.usage : `[${flag.usage}]`));
+  return flagUsages(task).map((flag) => {
+    // A boolean flag defaults to off and a list to empty: saying so adds nothing.
+    const usage =
+      flag.default === undefined || flag.default === 'false' || flag.default === '[]'
+        ? flag.usage
+        : `${flag.usage}, default ${flag.default}`;
+    return flag.required ? usage : `[${usage}]`;
+  });
 }
 
-/** What else a task is, each piece kept whole on a line: `locked,`, `timeout 600s`. */
+/** What else a task is, each piece kept whole on a line: `locked,`, `timeout 4h`. */
 function taskOptions(task: TaskInfo): string[] {
-  const pieces = [...(task.lock ? ['locked'] : []), ...(task.timeoutSeconds === undefined ? [] : [`timeout ${task.timeoutSeconds}s`])];
+  const pieces = [
+    ...(task.lock ? ['locked'] : []),
+    ...(task.timeoutSeconds === undefined ? [] : [`timeout ${formatSeconds(task.timeoutSeconds)}`]),
+  ];
   return pieces.map((piece, index) => (index < pieces.length - 1 ? `${piece},` : piece));
 }
 
@@ -53,10 +67,10 @@ async function tasks(options: TasksCommandOptions, io: CliIo): Promise<number> {
   });
   const columns = [
     { header: 'TASK' },
-    { header: 'DESCRIPTION', fit: 'wrap', minWidth: 16 },
+    { header: 'DESCRIPTION', fit: 'wrap', minWidth: 14 },
     { header: 'ARGS', fit: 'wrap' },
     { header: 'OPTIONS', fit: 'wrap' },
-    { header: 'RUNTIME' },
+    { header: 'RUNTIME', optional: true },
   ] as const;
   writeLine(io.stdout, formatTable(columns, rows, { width: terminalWidth(io) }));
   return 0;

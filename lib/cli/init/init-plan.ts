@@ -10,10 +10,18 @@ import {
   cnfSettings,
   EXAMPLE_TASK,
   exampleTask,
+  firstMigration,
   IGNORED,
+  type InitDatabase,
+  MIGRATE_TASK,
+  migrateTask,
+  MIGRATIONS_DIR,
+  taskLoaderLine,
   tsconfig,
   webEntry,
 } from './init-templates.js';
+import { initWarnings } from './init-warnings.js';
+import { recommendedCdkFlags } from './recommended-cdk-flags.js';
 
 /** One file `init` writes: a new one, or one it adds to (cdk.json's `context.cnf`, `.gitignore`'s lines). */
 interface PlannedWrite {
@@ -35,6 +43,18 @@ interface InitPlan {
   readonly ownCdkApp: boolean;
   /** The task to invoke next, when `init` writes it. */
   readonly exampleTask: string | undefined;
+  /** Lines the user must add to files `init` leaves alone (an admin entry of theirs lacking the migrate task). */
+  readonly manualSteps: readonly string[];
+  /** What in the project will not work as it is (a tsconfig that cannot resolve cnf-admin's subpaths, ...). */
+  readonly warnings: readonly string[];
+}
+
+/** What `init` is asked for. */
+interface InitRequest {
+  /** `--app`: the app name. */
+  readonly app?: string | undefined;
+  /** `--database`: set up the local stage's database and migrations. */
+  readonly database?: InitDatabase | undefined;
 }
 
 /** Where `init` puts the CDK app of a project that has none. */
@@ -48,26 +68,37 @@ const CDK_APP_ENTRY = 'bin/cdk-app.ts';
  * @throws UsageError when there is no package.json, when it is not an ES
  * module package, or when no valid app name is given or can be derived.
  */
-function planInit(dir: string, requestedApp: string | undefined): InitPlan {
+function planInit(dir: string, request: InitRequest): InitPlan {
   const pkg = readPackageJson(dir);
   const writes: PlannedWrite[] = [];
   const kept: string[] = [];
+  const manualSteps: string[] = [];
   const cdkJsonFile = join(dir, PROJECT_FILE);
   const existing = existsSync(cdkJsonFile) ? readJson(cdkJsonFile) : undefined;
   const context = (existing?.context ?? {}) as Record<string, unknown>;
   const current = context.cnf as { app?: unknown } | undefined;
-  const app = appNameOf(requestedApp, current?.app, pkg.name);
+  const app = appNameOf(request.app, current?.app, pkg.name);
   const cdkJson: Record<string, unknown> = { ...(existing ?? {}) };
   // An "app" that is not init's, or a CDK app entry that cdk.json does not run yet, is the project's own.
   const ownCdkApp = existing?.app === undefined ? existsSync(join(dir, CDK_APP_ENTRY)) : existing.app !== CDK_APP_COMMAND(CDK_APP_ENTRY);
-  if (current === undefined) {
+  const flags = missingCdkFlags(dir, context);
+  const cnf = current === undefined ? cnfSettings(app, request.database) : withDatabase(current, request.database);
+  if (cnf !== current || flags !== undefined) {
     if (!ownCdkApp && cdkJson.app === undefined) cdkJson.app = CDK_APP_COMMAND(CDK_APP_ENTRY);
-    cdkJson.context = { ...context, cnf: cnfSettings(app) };
+    cdkJson.context = { ...(flags ?? {}), ...context, cnf };
+    const changes = [
+      ...(current === undefined ? [`context.cnf added (app ${app}${request.database === undefined ? '' : `, ${request.database}`})`] : []),
+      ...(current !== undefined && cnf !== current ? [`the local stage runs ${request.database ?? ''}`] : []),
+      ...(flags === undefined ? [] : [`${Object.keys(flags).length} recommended CDK feature flags`]),
+    ];
     writes.push({
       path: PROJECT_FILE,
       contents: `${JSON.stringify(cdkJson, null, 2)}\n`,
       kind: existing === undefined ? 'create' : 'update',
-      purpose: existing === undefined ? `app ${app}, stages local, dev, prod` : `context.cnf added (app ${app}); other keys unchanged`,
+      purpose:
+        existing === undefined
+          ? `app ${app}, stages local, dev, prod${flags === undefined ? '' : `, ${Object.keys(flags).length} CDK feature flags`}`
+          : `${changes.join('; ')}; other keys unchanged`,
     });
   } else {
     kept.push(PROJECT_FILE);
@@ -83,13 +114,53 @@ function planInit(dir: string, requestedApp: string | undefined): InitPlan {
     writes.push({ path: file, contents, kind: 'create', purpose });
     return true;
   };
-  const wroteAdmin = create(path(project.adminEntry), adminEntry(), `the admin entry, with the task ${EXAMPLE_TASK}`);
-  if (wroteAdmin) create(path(join(dirname(project.adminEntry), 'tasks', `${EXAMPLE_TASK}.ts`)), exampleTask(), 'an example task');
+  const warnings = initWarnings(dir, project.adminEntry);
+  const tasks = request.database === undefined ? [EXAMPLE_TASK] : [EXAMPLE_TASK, MIGRATE_TASK];
+  const tasksDir = join(dirname(project.adminEntry), 'tasks');
+  const wroteAdmin = create(path(project.adminEntry), adminEntry(tasks), `the admin entry, with the task${tasks.length > 1 ? 's' : ''} ${tasks.join(' and ')}`);
+  if (wroteAdmin) create(path(join(tasksDir, `${EXAMPLE_TASK}.ts`)), exampleTask(), 'an example task');
+  if (request.database !== undefined) {
+    const wroteMigrate = create(path(join(tasksDir, `${MIGRATE_TASK}.ts`)), migrateTask(), 'applies the SQL migrations (cnf-admin/migrations)');
+    if (wroteMigrate && !wroteAdmin) {
+      manualSteps.push(`Add the migrate task to the tasks of ${path(project.adminEntry)}:`, `  ${taskLoaderLine(MIGRATE_TASK)}`);
+    }
+    const migrations = join(project.lambdaDir, MIGRATIONS_DIR);
+    if (existsSync(migrations)) kept.push(`${path(migrations)}/`);
+    else create(path(join(migrations, '0001_create_items.sql')), firstMigration(), 'the first migration, to replace with your schema');
+  }
   create(path(project.webEntry), webEntry(), 'the web entry');
   if (cdkJson.app === CDK_APP_COMMAND(CDK_APP_ENTRY)) create(CDK_APP_ENTRY, cdkApp(app), 'the CDK app: one AdminApp stack per stage');
   create('tsconfig.json', tsconfig(), 'TypeScript settings (type-check only)');
   planGitignore(dir, writes, kept);
-  return { app, writes, kept, ownCdkApp, exampleTask: wroteAdmin ? EXAMPLE_TASK : undefined };
+  return { app, writes, kept, ownCdkApp, exampleTask: wroteAdmin ? EXAMPLE_TASK : undefined, manualSteps, warnings };
+}
+
+/**
+ * The recommended feature flags of the project's aws-cdk-lib, when its
+ * cdk.json context sets none of them yet (a new cdk.json, or one init wrote
+ * before aws-cdk-lib was installed); undefined when there is nothing to add.
+ */
+function missingCdkFlags(dir: string, context: Record<string, unknown>): Readonly<Record<string, unknown>> | undefined {
+  const flags = recommendedCdkFlags(dir);
+  if (flags === undefined || Object.keys(flags).some((flag) => Object.hasOwn(context, flag))) return undefined;
+  return flags;
+}
+
+/** `context.cnf` with the local stage running `database`; the same object when there is nothing to change. */
+function withDatabase(cnf: Record<string, unknown>, database: InitDatabase | undefined): Record<string, unknown> {
+  if (database === undefined) return cnf;
+  const stages = (typeof cnf.stages === 'object' && cnf.stages !== null ? cnf.stages : {}) as Record<string, unknown>;
+  const local = (Object.hasOwn(stages, 'local') && typeof stages.local === 'object' && stages.local !== null ? stages.local : {}) as Record<
+    string,
+    unknown
+  >;
+  const assetDirs = Array.isArray(cnf.assetDirs) ? (cnf.assetDirs as unknown[]) : [];
+  if (local.database === database && assetDirs.includes(MIGRATIONS_DIR)) return cnf;
+  return {
+    ...cnf,
+    assetDirs: assetDirs.includes(MIGRATIONS_DIR) ? assetDirs : [...assetDirs, MIGRATIONS_DIR],
+    stages: { ...stages, local: { platform: 'local', ...local, database } },
+  };
 }
 
 function planGitignore(dir: string, writes: PlannedWrite[], kept: string[]): void {
@@ -193,4 +264,4 @@ function appNameFromPackage(packageName: string): string | undefined {
 }
 
 export { appNameFromPackage, CDK_APP_ENTRY, planInit };
-export type { InitPlan, PlannedWrite };
+export type { InitPlan, InitRequest, PlannedWrite };

@@ -1,8 +1,9 @@
 /**
  * What `cnf-admin init` writes into a project: small files that import
  * cnf-admin only by its published names (`cnf-admin/runtime`,
- * `cnf-admin/construct`) and use no Node globals, so that they type-check
- * with nothing but the packages the README installs.
+ * `cnf-admin/migrations`, `cnf-admin/construct`), so that they type-check
+ * with nothing but the packages the README installs (cnf-admin brings
+ * Node's types, so a task may use `console` and `setTimeout`).
  */
 
 /** The CDK the app's CDK app imports (named here, so that the CLI itself is not read as importing it). */
@@ -17,22 +18,63 @@ const CDK_APP_COMMAND = (entry: string) => `npx cnf-admin cdk-app ${entry}`;
 /** The stages a new project starts with. */
 const INITIAL_STAGES = { local: { platform: 'local' }, dev: { platform: 'aws' }, prod: { platform: 'aws' } } as const;
 
-/** `context.cnf` of a new project. */
-function cnfSettings(app: string): Record<string, unknown> {
-  return { app, stages: INITIAL_STAGES };
+/** The database `init --database` sets up: the local stage's embedded PostgreSQL. */
+const DATABASES = ['postgres'] as const;
+
+/** A database `init` can set up. */
+type InitDatabase = (typeof DATABASES)[number];
+
+/** The migrate task `init --database postgres` writes. */
+const MIGRATE_TASK = 'migrate';
+
+/** The folder of SQL migrations, under the app's code folder; shipped in every release as an asset. */
+const MIGRATIONS_DIR = 'migrations';
+
+/** `context.cnf` of a new project; with a database, the local stage runs it and releases ship the migrations. */
+function cnfSettings(app: string, database: InitDatabase | undefined): Record<string, unknown> {
+  if (database === undefined) return { app, stages: INITIAL_STAGES };
+  return { app, assetDirs: [MIGRATIONS_DIR], stages: { ...INITIAL_STAGES, local: { ...INITIAL_STAGES.local, database } } };
+}
+
+/** The line of the admin entry's `tasks` that loads `task` from `tasks/<task>.ts`. */
+function taskLoaderLine(task: string): string {
+  return `${task}: () => import('./tasks/${task}.js'),`;
 }
 
 /** The admin entry: the admin handler with its task loaders. */
-function adminEntry(): string {
+function adminEntry(tasks: readonly string[]): string {
   return `// The admin entry: the admin function's handler and every task it can run.
 // Add a task: write it under tasks/ with defineTask, then name it here.
 import { createAdminHandler } from 'cnf-admin/runtime';
 
 export const handler = createAdminHandler({
   tasks: {
-    ${EXAMPLE_TASK}: () => import('./tasks/${EXAMPLE_TASK}.js'),
+${tasks.map((task) => `    ${taskLoaderLine(task)}`).join('\n')}
   },
 });
+`;
+}
+
+/** The migrate task: cnf-admin's PostgreSQL migrations, refusing a schema a newer release applied. */
+function migrateTask(): string {
+  return `import { defineMigrateTask } from 'cnf-admin/migrations';
+
+// Applies the pending .sql files of lambda/${MIGRATIONS_DIR}/ in name order, each in one transaction:
+// npx cnf-admin invoke ${MIGRATE_TASK} --stage local
+export default defineMigrateTask();
+`;
+}
+
+/** The first migration, for the user to replace with their schema. */
+function firstMigration(): string {
+  return `-- The first migration: replace it with your schema. Migrations run in file-name order
+-- (0001_, 0002_, ...), each in one transaction, and a release ships the ones it was built with.
+-- Keep them expand/contract (add first, remove later) so an older release still runs after a rollback.
+CREATE TABLE items (
+  id bigserial PRIMARY KEY,
+  name text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
 `;
 }
 
@@ -74,7 +116,7 @@ import { AdminApp, stagesToSynth } from 'cnf-admin/construct';
 const app = new App();
 for (const stage of stagesToSynth(app)) {
   const stack = new Stack(app, \`${app}-\${stage}\`);
-  // The bundle is built at synth from this project; add props here (releaseTask, schedules, secureParameters, ...).
+  // The bundle is built at synth from this project; add props here (releasePhase, schedules, secureParameters, ...).
   new AdminApp(stack, 'Admin', { stage });
 }
 `;
@@ -98,6 +140,7 @@ function tsconfig(): string {
         lib: ['ES2023'],
         module: 'NodeNext',
         moduleResolution: 'NodeNext',
+        types: ['node'],
         strict: true,
         skipLibCheck: true,
         noEmit: true,
@@ -111,7 +154,25 @@ function tsconfig(): string {
   )}\n`;
 }
 
-/** The lines `init` makes sure `.gitignore` has: local state and synth output. */
-const IGNORED = ['.cnf/', 'cdk.out/'] as const;
+/** The lines `init` makes sure `.gitignore` has: installed packages, local state and synth output. */
+const IGNORED = ['node_modules/', '.cnf/', 'cdk.out/'] as const;
 
-export { adminEntry, CDK_APP_COMMAND, cdkApp, cdkAppLines, cnfSettings, EXAMPLE_TASK, exampleTask, IGNORED, tsconfig, webEntry };
+export {
+  adminEntry,
+  CDK_APP_COMMAND,
+  cdkApp,
+  cdkAppLines,
+  cnfSettings,
+  DATABASES,
+  EXAMPLE_TASK,
+  exampleTask,
+  firstMigration,
+  IGNORED,
+  MIGRATE_TASK,
+  migrateTask,
+  MIGRATIONS_DIR,
+  taskLoaderLine,
+  tsconfig,
+  webEntry,
+};
+export type { InitDatabase };

@@ -10,4 +10,18 @@ function formatDuration(ms: number): string {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
-export { formatDuration };
+/**
+ * A time limit in whole units, for people: `45s`, `10m`, `4h`, `1h30m`.
+ *
+ * @example
+ * formatSeconds(14_400); // '4h'
+ */
+function formatSeconds(seconds: number): string {
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  const rest = seconds % 60;
+  const parts = [hours > 0 ? `${hours}h` : '', minutes > 0 ? `${minutes}m` : '', rest > 0 || seconds === 0 ? `${rest}s` : ''];
+  return parts.join('');
+}
+
+export { formatDuration, formatSeconds };

@@ -1,7 +1,7 @@
 import type { InvokePlan, RunFrame } from '../../core/platform.js';
 import type { Progress, ProgressTask } from '../../core/progress.js';
 import type { RunResult } from '../../core/run.js';
-import { stylerFor, writeLine, writeLineAndWait, type CliIo } from '../io.js';
+import { stylerFor, writeLine, writeLineAndWait, writeWrapped, type CliIo } from '../io.js';
 import { formatDuration } from './format-duration.js';
 import { formatLogLine } from './log-line.js';
 
@@ -22,7 +22,8 @@ function writeRunFooter(io: CliIo, result: RunResult): void {
 
 /** Writes a platform notice to stderr. */
 function writeNotice(io: CliIo, message: string): void {
-  writeLine(io.stderr, stylerFor(io.stderr, io.env)('yellow', `! ${message}`));
+  const style = stylerFor(io.stderr, io.env);
+  writeWrapped(io.stderr, io.env, `! ${message}`, (line) => style('yellow', line));
 }
 
 /* The runtime's line when a run waits for its task's lock (`--wait-lock`): the wait ends with the run's next line. */

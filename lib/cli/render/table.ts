@@ -10,9 +10,10 @@ interface TableColumn {
    */
   readonly fit?: 'wrap' | 'cut';
   /**
-   * The narrowest the column gets.
+   * The narrowest the column gets, even when the table cannot fit the width
+   * otherwise (a run id that must stay whole to be typed).
    *
-   * @default the header's width, or 8 if that is wider
+   * @default the header's width, or 8 if that is wider; when the table still does not fit, 4
    */
   readonly minWidth?: number;
   /**
@@ -80,7 +81,7 @@ function keptColumns(specs: readonly TableColumn[], rows: readonly (readonly Tab
 
 function laidOutTable(specs: readonly TableColumn[], rows: readonly (readonly TableCell[])[], options: TableOptions): string {
   const anyFits = specs.some((spec) => spec.fit !== undefined);
-  const fits = specs.map((spec) => spec.fit ?? (anyFits ? undefined : 'cut'));
+  const fits: ('wrap' | 'cut' | undefined)[] = specs.map((spec) => spec.fit ?? (anyFits ? undefined : 'cut'));
   // A record read from elsewhere may lack a field: its cell stays empty.
   const pieces = rows.map((row) => specs.map((_spec, column) => piecesOf(row[column] ?? '')));
   const widths = specs.map((spec, column) => Math.max(spec.header.length, ...pieces.map((row) => textOf(row[column] ?? []).length)));
@@ -91,7 +92,26 @@ function laidOutTable(specs: readonly TableColumn[], rows: readonly (readonly Ta
       pieces.map((row) => row[column] ?? []),
     ),
   );
-  shrink(widths, minimums, (options.width ?? Infinity) - GAP * (specs.length - 1));
+  const room = (options.width ?? Infinity) - GAP * (specs.length - 1);
+  shrink(widths, minimums, room);
+  // Still too wide: the columns that give way go narrower still, then every column does, down to a few
+  // characters, ending in … (as gh's tables do).
+  const natural = [...widths];
+  const lastResort = (column: number): number =>
+    Math.min(widths[column] ?? 0, Math.max(LAST_RESORT_WIDTH, Math.min(specs[column]?.header.length ?? 0, 8)));
+  shrink(
+    widths,
+    specs.map((_spec, column) => (fits[column] === undefined ? (widths[column] ?? 0) : lastResort(column))),
+    room,
+  );
+  shrink(
+    widths,
+    specs.map((_spec, column) => lastResort(column)),
+    room,
+  );
+  widths.forEach((width, column) => {
+    if (width < (natural[column] ?? 0) && fits[column] === undefined) fits[column] = 'cut';
+  });
   const lines = (cells: readonly (readonly string[])[]): string[] => {
     const laidOut = cells.map((cell, column) => layOut(cell, widths[column] ?? 0, fits[column]));
     const height = Math.max(1, ...laidOut.map((cell) => cell.length));
@@ -104,6 +124,9 @@ function laidOutTable(specs: readonly TableColumn[], rows: readonly (readonly Ta
   };
   return [...lines(specs.map((spec) => [spec.header])), ...pieces.flatMap(lines)].join('\n');
 }
+
+/* The narrowest any column gets when the table cannot fit otherwise. */
+const LAST_RESORT_WIDTH = 4;
 
 /* A wrapped column keeps pieces up to this long whole (a flag and its value), unless it is told a minimum. */
 const LONGEST_WHOLE_PIECE = 30;
@@ -152,15 +175,36 @@ function layOut(pieces: readonly string[], width: number, fit: 'wrap' | 'cut' | 
       continue;
     }
     if (line !== '') lines.push(line);
-    // A piece wider than the column is broken where it must be.
-    let rest = piece;
-    while (rest.length > width) {
-      lines.push(rest.slice(0, width));
-      rest = rest.slice(width);
+    line = '';
+    if (piece.length <= width) {
+      line = piece;
+      continue;
     }
-    line = rest;
+    // A piece wider than the column wraps between its words; a word wider than the column ends in …,
+    // never broken mid-word onto the next line.
+    const words = wrapWords(piece.split(' '), width);
+    lines.push(...words.slice(0, -1));
+    line = words.at(-1) ?? '';
   }
   if (line !== '') lines.push(line);
+  return lines;
+}
+
+/** Words on lines at most `width` wide; a word wider than that is cut with …. */
+function wrapWords(words: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const raw of words) {
+    const word = raw.length > width ? `${raw.slice(0, Math.max(0, width - 1))}…` : raw;
+    const joined = line === '' ? word : `${line} ${word}`;
+    if (joined.length <= width) {
+      line = joined;
+      continue;
+    }
+    if (line !== '') lines.push(line);
+    line = word;
+  }
+  lines.push(line);
   return lines;
 }
 

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../support/cli.js';
+import { REPO_ROOT, runCli } from '../../support/cli.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 /** A directory with a package.json, as `npm init` leaves it (ESM). */
@@ -54,7 +54,7 @@ describe('cnf-admin init', () => {
     expect(readFileSync(join(dir, 'lambda', 'tasks', 'hello.ts'), 'utf8')).toContain("from 'cnf-admin/runtime'");
     expect(readFileSync(join(dir, 'bin', 'cdk-app.ts'), 'utf8')).toContain("new AdminApp(stack, 'Admin', { stage })");
     expect(readFileSync(join(dir, 'bin', 'cdk-app.ts'), 'utf8')).toContain('`billing-api-${stage}`');
-    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe('.cnf/\ncdk.out/\n');
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n.cnf/\ncdk.out/\n');
     expect(result.stdout).toContain('Set up billing-api:');
     expect(result.stdout).toMatch(/Next:\n {2}npx cnf-admin invoke hello --stage local\n {2}npx cdk synth -c stage=prod\n/);
   });
@@ -147,6 +147,7 @@ describe('cnf-admin init', () => {
       ['--app', 'Billing_API'],
       /^cnf-admin: --app: App name must be .* got: "Billing_API"\nFor example: cnf-admin init --app my-app/,
     ],
+    ['an unknown --database', () => appDir(), ['--database', 'mysql'], /--database takes postgres, got: "mysql"/],
     [
       'a package name that makes no app name',
       () => appDir({ name: '@acme/123', type: 'module' }),
@@ -161,5 +162,61 @@ describe('cnf-admin init', () => {
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('sets up SQL migrations, a migrate task and the embedded database with --database postgres', async () => {
+    const dir = appDir();
+
+    const result = await init(dir, '--database', 'postgres');
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(json(join(dir, 'cdk.json')).context.cnf).toEqual({
+      app: 'billing',
+      assetDirs: ['migrations'],
+      stages: { local: { platform: 'local', database: 'postgres' }, dev: { platform: 'aws' }, prod: { platform: 'aws' } },
+    });
+    expect(readFileSync(join(dir, 'lambda', 'admin.ts'), 'utf8')).toContain("migrate: () => import('./tasks/migrate.js')");
+    expect(readFileSync(join(dir, 'lambda', 'tasks', 'migrate.ts'), 'utf8')).toContain("from 'cnf-admin/migrations'");
+    expect(readFileSync(join(dir, 'lambda', 'migrations', '0001_create_items.sql'), 'utf8')).toContain('CREATE TABLE items');
+    expect(result.stdout).toContain('  npx cnf-admin invoke migrate --stage local');
+  });
+
+  it('adds the database to a project init set up before, and names the line to add to its own admin entry', async () => {
+    const dir = appDir();
+    expect((await init(dir)).code).toBe(0);
+
+    const result = await init(dir, '--database', 'postgres');
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(json(join(dir, 'cdk.json')).context.cnf.stages.local).toEqual({ platform: 'local', database: 'postgres' });
+    expect(result.stdout).toContain("Add the migrate task to the tasks of lambda/admin.ts:\n  migrate: () => import('./tasks/migrate.js'),");
+    expect(existsSync(join(dir, 'lambda', 'tasks', 'migrate.ts'))).toBe(true);
+  });
+
+  it("writes the recommended feature flags of the project's own aws-cdk-lib into a new cdk.json", async () => {
+    const dir = appDir();
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(join(REPO_ROOT, 'node_modules', 'aws-cdk-lib'), join(dir, 'node_modules', 'aws-cdk-lib'));
+
+    const result = await init(dir);
+
+    expect(result.code, result.stderr).toBe(0);
+    const context = json(join(dir, 'cdk.json')).context as Record<string, unknown>;
+    expect(context['@aws-cdk/aws-lambda:recognizeLayerVersion']).toBe(true);
+    expect(Object.keys(context).filter((key) => key.startsWith('@aws-cdk/')).length).toBeGreaterThan(50);
+  });
+
+  it('warns about a tsconfig that cannot resolve package subpaths and an admin entry that is not a cnf-admin one', async () => {
+    const dir = appDir();
+    writeFileSync(join(dir, 'tsconfig.json'), '{\n  // CommonJS days\n  "compilerOptions": { "module": "commonjs", "moduleResolution": "node" }\n}\n');
+    mkdirSync(join(dir, 'lambda'));
+    writeFileSync(join(dir, 'lambda', 'admin.ts'), 'export const handler = async () => "my own";\n');
+
+    const result = await init(dir);
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('! tsconfig.json has "moduleResolution": "node", which ignores package exports');
+    expect(result.stderr).toContain('! lambda/admin.ts exists but is not a cnf-admin admin entry');
+    expect(readFileSync(join(dir, 'lambda', 'admin.ts'), 'utf8')).toBe('export const handler = async () => "my own";\n');
   });
 });

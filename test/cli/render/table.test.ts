@@ -66,4 +66,26 @@ describe('formatTable', () => {
     expect(terminalWidth({ stdout: { isTTY: false }, env: {} })).toBe(80);
     expect(terminalWidth({ stdout: { isTTY: true, columns: 132 }, env: { COLUMNS: '100' } })).toBe(100);
   });
+
+  it('cuts a word wider than its wrapped column with …, never breaking it onto the next line', () => {
+    const table = formatTable([{ header: 'A' }, { header: 'NOTE', fit: 'wrap', minWidth: 8 }], [['x', 'see lambda/migrations/0001 now']], {
+      width: 13,
+    });
+    expect(table.split('\n')).toEqual(['A  NOTE', 'x  see', '   lambda/mi…', '   now']);
+  });
+
+  it('keeps a column whole at its minimum width while the others are cut to fit a narrow terminal', () => {
+    const table = formatTable(
+      [
+        { header: 'RUN ID', minWidth: 22 },
+        { header: 'TASK', fit: 'cut' },
+        { header: 'BY', fit: 'cut' },
+      ],
+      [['20261202-164449-9g9cg4', 'notes:backfill', 'someone@host.example']],
+      { width: 40 },
+    );
+    const lines = table.split('\n');
+    expect(lines[1]).toMatch(/^20261202-164449-9g9cg4 {2}\S+…? {2}\S+…$/);
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(40);
+  });
 });

@@ -1,0 +1,163 @@
+import { join } from 'node:path';
+import pg from 'pg';
+import { Umzug, type UmzugStorage } from 'umzug';
+import { z } from 'zod';
+import { defineTask, type Task } from '../define-task.js';
+import { migrationTable, type MigrationTable } from './migration-table.js';
+import { sqlMigrationFiles, type SqlMigrationFile } from './sql-migration-files.js';
+import { UnknownMigrationsError } from './unknown-migrations-error.js';
+
+/**
+ * Options of {@link defineMigrateTask}.
+ *
+ * @example
+ * const options: MigrateTaskOptions = { directory: 'db/migrations', databaseUrlVariable: 'PG_URL' };
+ */
+interface MigrateTaskOptions {
+  /** The task's name. @default 'migrate' */
+  readonly name?: string;
+  /** One line for `cnf-admin tasks`. @default 'Apply pending SQL migrations' */
+  readonly description?: string;
+  /**
+   * The folder of `.sql` migrations inside the bundle, relative to its root.
+   * List it in `context.cnf.assetDirs` (relative to the app's code folder,
+   * `lambda/`) so that every release ships its migrations.
+   *
+   * @default 'migrations'
+   */
+  readonly directory?: string;
+  /** The config key that holds the PostgreSQL URL. @default 'DATABASE_URL' */
+  readonly databaseUrlVariable?: string;
+  /** The table that records applied migrations. @default 'schema_migrations' */
+  readonly table?: string;
+  /** The run's time limit. @default 600 */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * The args of the migrate task: `--force` runs it on a database that a newer release migrated.
+ *
+ * @example
+ * migrateTaskArgs.parse({ force: true });
+ */
+const migrateTaskArgs = z.strictObject({
+  force: z
+    .boolean()
+    .default(false)
+    .describe('apply pending migrations even though the database holds migrations this release does not ship'),
+});
+
+/**
+ * What a migrate run returns: the migrations it applied, and the database's total afterwards.
+ *
+ * @example
+ * const result: MigrateResult = { applied: ['0002_add_index'], total: 2, unknown: [] };
+ */
+interface MigrateResult {
+  readonly applied: readonly string[];
+  readonly total: number;
+  /** Applied migrations this release does not ship (only with `--force`). */
+  readonly unknown: readonly string[];
+}
+
+/** The bundle's root: where Lambda, a container and the local stage unpack the release. */
+function bundleRoot(): string {
+  return process.env.LAMBDA_TASK_ROOT ?? process.cwd();
+}
+
+/** Umzug's record of applied migrations: the table, written by each migration's own transaction. */
+function tableStorage(table: MigrationTable): UmzugStorage {
+  return {
+    executed: () => table.applied(),
+    // Each migration records itself inside its transaction; nothing is left to log.
+    logMigration: async () => undefined,
+    unlogMigration: async () => {
+      throw new Error('Down migrations are not supported: write a new migration that undoes the change.');
+    },
+  };
+}
+
+/** Runs `file` and its record in one transaction on `client`. */
+async function applyInTransaction(client: pg.Client, table: MigrationTable, file: SqlMigrationFile): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    await client.query(file.sql);
+    await table.record(client, file.name);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  }
+}
+
+/**
+ * A `migrate` task for PostgreSQL: applies the release's pending `.sql`
+ * migrations in name order, each in one transaction with its record, under
+ * the task lock (two migrations never run at once), with umzug.
+ *
+ * It refuses ({@link UnknownMigrationsError}, exit 1) when the database holds
+ * migrations the release does not ship, which is what a rollback to an older
+ * release meets after a newer one migrated: `--force` overrides. Write
+ * migrations as expand/contract steps to keep older releases runnable.
+ *
+ * @example
+ * // lambda/tasks/migrate.ts, with lambda/migrations/0001_create_notes.sql
+ * import { defineMigrateTask } from 'cnf-admin/migrations';
+ * export default defineMigrateTask();
+ */
+function defineMigrateTask(options: MigrateTaskOptions = {}): Task<typeof migrateTaskArgs> {
+  const directory = options.directory ?? 'migrations';
+  const urlVariable = options.databaseUrlVariable ?? 'DATABASE_URL';
+  return defineTask({
+    name: options.name ?? 'migrate',
+    description: options.description ?? 'Apply pending SQL migrations',
+    args: migrateTaskArgs,
+    options: { lock: true, timeoutSeconds: options.timeoutSeconds ?? 600 },
+    async run({ args, config, log, signal }): Promise<MigrateResult> {
+      const url = Object.hasOwn(config, urlVariable) ? config[urlVariable] : undefined;
+      if (url === undefined || url === '') {
+        throw new Error(`${urlVariable} is not set in the stage's parameter set: cnf-admin config set ${urlVariable} <postgres-url> --secure`);
+      }
+      const files = sqlMigrationFiles(join(bundleRoot(), directory));
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const table = migrationTable(client, options.table ?? 'schema_migrations');
+        await table.ensure();
+        const shipped = new Set(files.map((file) => file.name));
+        const unknown = (await table.applied()).filter((name) => !shipped.has(name));
+        if (unknown.length > 0 && !args.force) throw new UnknownMigrationsError(unknown);
+        if (unknown.length > 0) log.warn(`--force: the database holds migrations this release does not ship: ${unknown.join(', ')}`);
+        const umzug = new Umzug({
+          migrations: files.map((file) => ({ name: file.name, up: () => applyInTransaction(client, table, file) })),
+          storage: tableStorage(table),
+          logger: undefined,
+        });
+        const pending = await umzug.pending();
+        if (pending.length === 0) {
+          const total = (await table.applied()).length;
+          log.info(`No pending migrations: the database is up to date (${total} applied)`);
+          return { applied: [], total, unknown };
+        }
+        log.info(`${pending.length} pending migration(s): ${pending.map((migration) => migration.name).join(', ')}`);
+        const applied: string[] = [];
+        for (const migration of pending) {
+          signal.throwIfAborted();
+          const started = Date.now();
+          log.info(`Applying ${migration.name}`);
+          await umzug.up({ to: migration.name });
+          applied.push(migration.name);
+          log.info(`Applied ${migration.name} in ${Date.now() - started} ms`);
+        }
+        const total = (await table.applied()).length;
+        log.info(`Done: ${applied.length} migration(s) applied, ${total} in all`);
+        return { applied, total, unknown };
+      } finally {
+        await client.end();
+      }
+    },
+  });
+}
+
+export { defineMigrateTask, migrateTaskArgs };
+export type { MigrateResult, MigrateTaskOptions };
