@@ -1,6 +1,8 @@
+import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { StringDecoder } from 'node:string_decoder';
 import { format } from 'node:util';
-import { redact } from './logger.js';
+import type { SecretRedactor, StreamRedaction } from './redact-secrets.js';
 
 /** Receives each line a run writes, without its newline. */
 type LineSink = (line: string) => void;
@@ -78,47 +80,53 @@ function tapLogLines(sink: LineSink): () => void {
 
 /**
  * Replaces every secret value in what the process writes, for as long as a
- * run goes on: stdout and stderr (a task's plain `console.log` or
- * `process.stdout.write`, Powertools' logger) and the console methods
- * (which Lambda's runtime sends to the log around stdout). The run's log,
- * on disk or in CloudWatch, and the live output never see a secure value.
+ * run goes on: stdout and stderr (a task's plain `console.log`,
+ * `process.stdout.write`, `fs.writeSync(1, ...)` and Powertools' logger)
+ * and the console methods (which Lambda's runtime sends to the log around
+ * stdout). The run's log, on disk or in CloudWatch, and the live output
+ * never see a secure value, in any form {@link SecretRedactor} knows.
  *
- * A secret split across two separate writes is not recognised; a console
- * call or a logger line is one write.
+ * Each of stdout and stderr is one stream of writes: a secret split across
+ * writes is found, because a tail that could start one is held back until
+ * the next write, or until the redaction is removed.
  *
- * @returns a function that removes the redaction.
+ * @returns a function that removes the redaction and writes out what was held back.
  *
  * @example
- * const unredact = redactLogLines(config.secrets);
+ * const unredact = redactLogLines(new SecretRedactor(config.secrets));
  * try { await run(); } finally { unredact(); }
  */
-function redactLogLines(secrets: readonly string[]): () => void {
-  if (secrets.length === 0) return () => undefined;
-  const longestFirst = [...new Set(secrets)].sort((a, b) => b.length - a.length);
-  const replace = (text: string): string => redact(text, longestFirst);
-  let insideConsole = 0;
+function redactLogLines(redactor: SecretRedactor): () => void {
+  if (!redactor.active) return () => undefined;
   const restore: (() => void)[] = [];
-  for (const stream of [process.stdout, process.stderr]) {
+  const byFd = new Map<number, { redaction: StreamRedaction; decoder: StringDecoder }>();
+  for (const [fd, stream] of [
+    [1, process.stdout],
+    [2, process.stderr],
+  ] as const) {
+    const redaction = redactor.stream();
+    const decoder = new StringDecoder('utf8');
+    byFd.set(fd, { redaction, decoder });
     const original: Write = stream.write;
     const redacting = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
-      const text = insideConsole > 0 ? chunk : typeof chunk === 'string' ? replace(chunk) : redactBytes(chunk, replace);
-      return (original as (...args: unknown[]) => boolean).call(this, text, ...rest);
+      const encoding = typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : undefined;
+      const text = redaction.push(textOf(chunk, decoder, encoding));
+      const tail = typeof rest[0] === 'string' ? rest.slice(1) : rest;
+      return (original as (...args: unknown[]) => boolean).call(this, text, 'utf8', ...tail);
     };
     stream.write = redacting as Write;
     restore.push(() => {
       stream.write = original;
+      const held = redaction.push(decoder.end()) + redaction.end();
+      if (held !== '') stream.write(held);
     });
   }
+  restore.push(redactFdWrites(byFd));
   for (const method of CONSOLE_METHODS) {
     const original = console[method];
     console[method] = (...args: unknown[]): void => {
-      insideConsole += 1;
-      try {
-        // Formatted here, as the console would, so that a secret inside an object is found too.
-        original.call(console, replace(format(...args)));
-      } finally {
-        insideConsole -= 1;
-      }
+      // Formatted here, as the console would, so that a secret inside an object is found too (and written once, whole).
+      original.call(console, redactor.text(format(...args)));
     };
     restore.push(() => {
       console[method] = original;
@@ -127,12 +135,50 @@ function redactLogLines(secrets: readonly string[]): () => void {
   return () => restore.reverse().forEach((undo) => undo());
 }
 
-/* Bytes are redacted as UTF-8 text when they are text; other bytes are passed on untouched. */
-function redactBytes(chunk: unknown, replace: (text: string) => string): unknown {
-  if (!(chunk instanceof Uint8Array)) return chunk;
-  const text = Buffer.from(chunk).toString('utf8');
-  const redacted = replace(text);
-  return redacted === text ? chunk : Buffer.from(redacted, 'utf8');
+/** The text of a write: a string as is (or decoded from its encoding), bytes as UTF-8. */
+function textOf(chunk: unknown, decoder: StringDecoder, encoding: BufferEncoding | undefined): string {
+  if (typeof chunk === 'string') {
+    return encoding === undefined || /^utf-?8$/i.test(encoding) ? chunk : decoder.write(Buffer.from(chunk, encoding));
+  }
+  if (ArrayBuffer.isView(chunk)) return decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  return String(chunk);
+}
+
+type WriteSync = typeof fs.writeSync;
+
+/**
+ * `fs.writeSync(1, ...)` and `fs.writeSync(2, ...)` go through the same
+ * redaction as stdout and stderr: they write to the same file descriptors,
+ * around the streams. Named imports of `node:fs` see the change too.
+ */
+function redactFdWrites(byFd: ReadonlyMap<number, { redaction: StreamRedaction; decoder: StringDecoder }>): () => void {
+  const original = fs.writeSync;
+  const redacting = function (fd: number, data: unknown, ...rest: unknown[]): number {
+    const stream = byFd.get(fd);
+    if (stream === undefined) return (original as (...args: unknown[]) => number)(fd, data, ...rest);
+    const bytes = bytesOf(data, rest);
+    const text = stream.redaction.push(stream.decoder.write(bytes));
+    if (text !== '') (original as (fd: number, text: string) => number)(fd, text);
+    // The caller wrote all it asked to: a loop that writes the rest must not write it again.
+    return bytes.byteLength;
+  };
+  fs.writeSync = redacting as WriteSync;
+  syncBuiltinESMExports();
+  return () => {
+    fs.writeSync = original;
+    syncBuiltinESMExports();
+  };
+}
+
+/** The bytes a `writeSync` call writes: a string (position, encoding) or a view (offset, length, or `{ offset, length }`). */
+function bytesOf(data: unknown, rest: readonly unknown[]): Buffer {
+  if (typeof data === 'string') return Buffer.from(data, typeof rest[1] === 'string' ? (rest[1] as BufferEncoding) : 'utf8');
+  if (!ArrayBuffer.isView(data)) return Buffer.from(String(data), 'utf8');
+  const all = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const options = typeof rest[0] === 'object' && rest[0] !== null ? (rest[0] as { offset?: number; length?: number }) : undefined;
+  const offset = (options === undefined ? (rest[0] as number | undefined) : options.offset) ?? 0;
+  const length = (options === undefined ? (rest[1] as number | undefined) : options.length) ?? all.byteLength - offset;
+  return all.subarray(offset, offset + length);
 }
 
 export { redactLogLines, tapLogLines };

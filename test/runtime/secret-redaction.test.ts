@@ -14,7 +14,7 @@ import { FrameDecoder } from '../../lib/core/run-frames.js';
 import type { RunFrame } from '../../lib/core/platform.js';
 import { createAdminHandler, type AdminHandler } from '../../lib/runtime/admin-handler.js';
 import { defineTask } from '../../lib/runtime/define-task.js';
-import { redactOutput, redactRunError } from '../../lib/runtime/redact-secrets.js';
+import { SecretRedactor } from '../../lib/runtime/redact-secrets.js';
 
 const SECRET = 'tok-5ecr3t-9f8e7d';
 const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
@@ -131,13 +131,14 @@ describe('the admin handler on AWS, with a secure parameter', () => {
   });
 });
 
-describe('redactOutput and redactRunError', () => {
-  it('replace the longest secret first, in keys and values, and leave other values alone', () => {
-    expect(redactOutput({ [`k-${SECRET}`]: [1, true, null, `a ${SECRET}-more`], at: new Date(0) }, [SECRET, 'tok-'])).toEqual({
+describe('SecretRedactor on values and errors', () => {
+  it('redacts keys and values, applies toJSON, and leaves other values alone', () => {
+    const redactor = new SecretRedactor([SECRET, 'tok-']);
+    expect(redactor.value({ [`k-${SECRET}`]: [1, true, null, `a ${SECRET}-more`], at: new Date(0) })).toEqual({
       'k-[redacted]': [1, true, null, 'a [redacted]-more'],
       at: '1970-01-01T00:00:00.000Z',
     });
-    expect(redactRunError({ name: 'Error', message: `x ${SECRET}` }, [SECRET])).toEqual({ name: 'Error', message: 'x [redacted]' });
-    expect(redactOutput({ a: 'on' }, ['on'])).toEqual({ a: 'on' });
+    expect(redactor.runError({ name: 'Error', message: `x ${SECRET}` })).toEqual({ name: 'Error', message: 'x [redacted]' });
+    expect(new SecretRedactor(['on']).value({ a: 'on' })).toEqual({ a: 'on' });
   });
 });
