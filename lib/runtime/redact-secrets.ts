@@ -6,6 +6,8 @@
  * admin run, the local platform and the CLI use it; so can any page that
  * shows run data. docs/secrets.md states the guarantees.
  */
+import { StringDecoder } from 'node:string_decoder';
+import { Transform } from 'node:stream';
 import type { RunError } from '../core/run.js';
 
 /** What a secret value is replaced with, wherever it shows up. */
@@ -289,4 +291,26 @@ class StreamRedaction {
   }
 }
 
-export { MIN_SECRET_LENGTH, REDACTED, SecretRedactor, secretValueProblem, StreamRedaction };
+/**
+ * A readable stream's text with the secrets redacted, as a Transform to
+ * pipe it through: a secret split across chunks is found, and multi-byte
+ * characters split across chunks stay whole.
+ *
+ * @example
+ * for await (const line of lines(child.stdout.pipe(redactingTransform(redactor)))) show(line);
+ */
+function redactingTransform(redactor: SecretRedactor): Transform {
+  const redaction = redactor.stream();
+  const decoder = new StringDecoder('utf8');
+  return new Transform({
+    decodeStrings: true,
+    transform(chunk: Buffer, _encoding, done) {
+      done(null, redaction.push(decoder.write(chunk)));
+    },
+    flush(done) {
+      done(null, redaction.push(decoder.end()) + redaction.end());
+    },
+  });
+}
+
+export { MIN_SECRET_LENGTH, REDACTED, redactingTransform, SecretRedactor, secretValueProblem, StreamRedaction };
