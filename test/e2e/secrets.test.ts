@@ -7,7 +7,9 @@ import { chmodSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliResult } from '../support/cli.js';
+import { spawn } from 'node:child_process';
+import { CLI_BIN, cliEnvironment, finished, type CliResult } from '../support/cli.js';
+import { runInTerminal } from '../support/terminal.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 const SECRET = 'tok-5ecr3t-a1b2c3d4';
@@ -173,5 +175,34 @@ describe('config set of a secure value', () => {
     expect(result.stderr).not.toContain('history');
     const shown = await project.cli(['console', '--json', '-e', 'config.PIPED_TOKEN.length']);
     expect(shown.stdout).toMatch(/\b16\b/);
+  });
+});
+
+describe('config set of a secure value without one on the command line', () => {
+  it('asks for it at a terminal with hidden input, as gh secret set does', async () => {
+    const typed = 'typed-at-the-prompt-42';
+    const shown = await runInTerminal(['config', 'set', 'TTY_TOKEN', '--secure'], {
+      cwd: project.dir,
+      answers: [{ when: '(input hidden): ', keys: typed }],
+    });
+    expect(shown.code, shown.screen.join('\n')).toBe(0);
+    expect(shown.bytes).toContain('Value of TTY_TOKEN (input hidden): ');
+    expect(shown.bytes).not.toContain(typed);
+    expect(shown.screen.join('\n')).toContain('Set TTY_TOKEN (secure)');
+    expect(shown.screen.join('\n')).not.toContain('history');
+    const reversed = await project.cli(['console', '-e', 'config.TTY_TOKEN.split("").reverse().join("")']);
+    expect(reversed.stdout).toContain([...typed].reverse().join(''));
+  });
+
+  it('with stdin neither a terminal nor a pipe, refuses with 64 and says how to give it', async () => {
+    const child = spawn(process.execPath, [CLI_BIN, 'config', 'set', 'NO_TOKEN', '--secure'], {
+      cwd: project.dir,
+      env: cliEnvironment(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const result = await finished(child);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain('needs a value');
+    expect(result.stderr).toContain('cnf-admin config set NO_TOKEN - --secure < file');
   });
 });
