@@ -194,6 +194,16 @@ describe('config set of a secure value without one on the command line', () => {
     expect(reversed.stdout).toContain([...typed].reverse().join(''));
   });
 
+  it('stops with 130 and sets nothing on Ctrl-C at the prompt', async () => {
+    const shown = await runInTerminal(['config', 'set', 'STOPPED_TOKEN', '--secure'], {
+      cwd: project.dir,
+      answers: [{ when: '(input hidden): ', keys: 'typed\u0003', enter: false }],
+    });
+    expect(shown.code, shown.screen.join('\n')).toBe(130);
+    expect(shown.screen.join('\n')).toContain('nothing was set');
+    expect((await project.cli(['config', 'get', 'STOPPED_TOKEN'])).code).toBe(64);
+  });
+
   it('with stdin neither a terminal nor a pipe, refuses with 64 and says how to give it', async () => {
     const child = spawn(process.execPath, [CLI_BIN, 'config', 'set', 'NO_TOKEN', '--secure'], {
       cwd: project.dir,
