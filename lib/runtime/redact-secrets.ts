@@ -108,6 +108,10 @@ class SecretRedactor {
   /** Whether there is anything to redact; when not, every method returns what it is given. */
   readonly active: boolean;
   readonly #patterns: readonly string[];
+  /* The patterns by their first character, and the longest one's length: what a stream's held tail is checked against. */
+  readonly #byFirst = new Map<string, string[]>();
+  readonly #firstCodes = new Uint8Array(0x10000);
+  readonly #longest: number;
 
   constructor(secrets: readonly string[]) {
     const redactable = [...new Set(secrets)].filter((secret) => secret.length >= MIN_SECRET_LENGTH);
@@ -116,6 +120,12 @@ class SecretRedactor {
     // The marker itself is a pattern: a match overlapping one joins it, and a marker split across writes is held back whole.
     if (this.active) patterns.add(REDACTED);
     this.#patterns = [...patterns].sort((a, b) => b.length - a.length);
+    this.#longest = this.#patterns[0]?.length ?? 0;
+    for (const pattern of this.#patterns) {
+      const first = pattern[0] as string;
+      this.#byFirst.set(first, [...(this.#byFirst.get(first) ?? []), pattern]);
+      this.#firstCodes[first.charCodeAt(0)] = 1;
+    }
   }
 
   /**
@@ -187,6 +197,7 @@ class SecretRedactor {
     for (const pattern of this.#patterns) {
       for (let at = text.indexOf(pattern); at >= 0; at = text.indexOf(pattern, at + 1)) found.push({ start: at, end: at + pattern.length });
     }
+    if (found.length === 0) return found;
     found.sort((a, b) => a.start - b.start);
     const merged: Span[] = [];
     for (const span of found) {
@@ -210,17 +221,14 @@ class SecretRedactor {
 
   /** Where the longest tail of `text` that is the start of a pattern (but not all of it) begins; `text.length` when none is. */
   #heldFrom(text: string): number {
-    let from = text.length;
-    for (const pattern of this.#patterns) {
-      const first = pattern[0] as string;
-      for (let at = Math.max(0, text.length - pattern.length + 1); at < from; at += 1) {
-        if (text[at] === first && pattern.startsWith(text.slice(at))) {
-          from = at;
-          break;
-        }
-      }
+    // Only the last (longest pattern - 1) characters can start an unfinished match; most are no pattern's first character.
+    for (let at = Math.max(0, text.length - this.#longest + 1); at < text.length; at += 1) {
+      const code = text.charCodeAt(at);
+      if (this.#firstCodes[code] !== 1) continue;
+      const candidates = this.#byFirst.get(text[at] as string) ?? [];
+      if (candidates.some((pattern) => pattern.length > text.length - at && tailStarts(text, at, pattern))) return at;
     }
-    return from;
+    return text.length;
   }
 
   #value(value: unknown, copies: Map<object, unknown>): unknown {
@@ -245,6 +253,14 @@ class SecretRedactor {
     for (const [key, item] of Object.entries(value)) copy[this.text(key)] = this.#value(item, copies);
     return copy;
   }
+}
+
+/** Whether `text` from `at` to its end is the start of `pattern`; compared in place, since most tails differ at once. */
+function tailStarts(text: string, at: number, pattern: string): boolean {
+  for (let index = at; index < text.length; index += 1) {
+    if (text.charCodeAt(index) !== pattern.charCodeAt(index - at)) return false;
+  }
+  return true;
 }
 
 /** `text` from `from` to `to` with each span in that range replaced by the marker. */
