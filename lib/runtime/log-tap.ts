@@ -81,7 +81,8 @@ function tapLogLines(sink: LineSink): () => void {
 /**
  * Replaces every secret value in what the process writes, for as long as a
  * run goes on: stdout and stderr (a task's plain `console.log`,
- * `process.stdout.write`, `fs.writeSync(1, ...)` and Powertools' logger)
+ * `process.stdout.write`, `fs.writeSync(1, ...)`, `fs.write(2, ...)` and
+ * Powertools' logger)
  * and the console methods (which Lambda's runtime sends to the log around
  * stdout). The run's log, on disk or in CloudWatch, and the live output
  * never see a secure value, in any form {@link SecretRedactor} knows.
@@ -144,33 +145,46 @@ function textOf(chunk: unknown, decoder: StringDecoder, encoding: BufferEncoding
   return String(chunk);
 }
 
-type WriteSync = typeof fs.writeSync;
+type FdStreams = ReadonlyMap<number, { redaction: StreamRedaction; decoder: StringDecoder }>;
+type AnyFunction = (...args: unknown[]) => unknown;
 
 /**
- * `fs.writeSync(1, ...)` and `fs.writeSync(2, ...)` go through the same
- * redaction as stdout and stderr: they write to the same file descriptors,
- * around the streams. Named imports of `node:fs` see the change too.
+ * `fs.writeSync(1, ...)`, `fs.write(2, ...)` and the like go through the
+ * same redaction as stdout and stderr: they write to the same file
+ * descriptors, around the streams. Named imports of `node:fs` see the change
+ * too.
  */
-function redactFdWrites(byFd: ReadonlyMap<number, { redaction: StreamRedaction; decoder: StringDecoder }>): () => void {
-  const original = fs.writeSync;
-  const redacting = function (fd: number, data: unknown, ...rest: unknown[]): number {
+function redactFdWrites(byFd: FdStreams): () => void {
+  const originalSync = fs.writeSync as AnyFunction;
+  const originalAsync = fs.write as AnyFunction;
+  const redactSync = (fd: number, data: unknown, ...rest: unknown[]): unknown => {
     const stream = byFd.get(fd);
-    if (stream === undefined) return (original as (...args: unknown[]) => number)(fd, data, ...rest);
+    if (stream === undefined) return originalSync(fd, data, ...rest);
     const bytes = bytesOf(data, rest);
     const text = stream.redaction.push(stream.decoder.write(bytes));
-    if (text !== '') (original as (fd: number, text: string) => number)(fd, text);
+    if (text !== '') originalSync(fd, text);
     // The caller wrote all it asked to: a loop that writes the rest must not write it again.
     return bytes.byteLength;
   };
-  fs.writeSync = redacting as WriteSync;
+  const redactAsync = (fd: number, data: unknown, ...rest: unknown[]): unknown => {
+    const stream = byFd.get(fd);
+    const callback = rest.at(-1);
+    if (stream === undefined || typeof callback !== 'function') return originalAsync(fd, data, ...rest);
+    const bytes = bytesOf(data, rest.slice(0, -1));
+    const text = stream.redaction.push(stream.decoder.write(bytes));
+    return originalAsync(fd, text, (error: Error | null) => (callback as AnyFunction)(error, error === null ? bytes.byteLength : 0, data));
+  };
+  fs.writeSync = redactSync as typeof fs.writeSync;
+  fs.write = redactAsync as typeof fs.write;
   syncBuiltinESMExports();
   return () => {
-    fs.writeSync = original;
+    fs.writeSync = originalSync as typeof fs.writeSync;
+    fs.write = originalAsync as typeof fs.write;
     syncBuiltinESMExports();
   };
 }
 
-/** The bytes a `writeSync` call writes: a string (position, encoding) or a view (offset, length, or `{ offset, length }`). */
+/** The bytes a `write` or `writeSync` call writes: a string (position, encoding) or a view (offset, length, or `{ offset, length }`). */
 function bytesOf(data: unknown, rest: readonly unknown[]): Buffer {
   if (typeof data === 'string') return Buffer.from(data, typeof rest[1] === 'string' ? (rest[1] as BufferEncoding) : 'utf8');
   if (!ArrayBuffer.isView(data)) return Buffer.from(String(data), 'utf8');
