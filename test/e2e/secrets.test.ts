@@ -124,7 +124,12 @@ describe('a secure value with quotes, backslashes and newlines (a PEM key) on th
     const thrown = await project.cli(['console', '-e', 'throw new Error(JSON.stringify({ key: config.PEM }))']);
     expect(thrown.code).toBe(1);
     expect(pemLeaks(thrown.stdout + thrown.stderr)).toEqual([]);
-    const shown = await project.cli(['console', '--json', '-e', 'const o = { key: config.PEM }; console.log(o); console.log(JSON.stringify(o)); ({ a: o, b: o, list: [o, o] })']);
+    const shown = await project.cli([
+      'console',
+      '--json',
+      '-e',
+      'const o = { key: config.PEM }; console.log(o); console.log(JSON.stringify(o)); ({ a: o, b: o, list: [o, o] })',
+    ]);
     expect(shown.code, shown.stdout + shown.stderr).toBe(0);
     expect(pemLeaks(shown.stdout + shown.stderr)).toEqual([]);
     expect(shown.stdout).toContain('[redacted]');
