@@ -158,6 +158,17 @@ describe('a secure value with quotes, backslashes and newlines (a PEM key) on th
   });
 });
 
+describe('a secure value that is part of the marker itself', () => {
+  it('the secret "dact" shows as [redacted], never as [re[redacted]ed]', async () => {
+    expect((await project.cli(['config', 'set', 'SHORT_ONE', '-', '--secure'], { input: 'dact' })).code).toBe(0);
+    const result = await project.cli(['console', '-e', 'console.log("x " + config.SHORT_ONE + " y [redacted] z"); config.SHORT_ONE']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout + result.stderr).toContain('x [redacted] y [redacted] z');
+    expect(result.stdout + result.stderr).not.toMatch(/\[re\[|ed\]ed\]|\bdact\b/);
+    expect((await project.cli(['config', 'unset', 'SHORT_ONE'])).code).toBe(0);
+  });
+});
+
 describe('config set of a secure value', () => {
   it('refuses a value too short to redact, with exit 64, and sets nothing', async () => {
     const result = await project.cli(['config', 'set', 'PIN', 'abc', '--secure']);
