@@ -109,7 +109,10 @@ class AdminRun {
     }
     const lease = await this.#lock(ledger, task, event, record, log);
     try {
-      return await this.#run(ledger, task, args.checked, record, lease, log, config);
+      // A wait for the lock may have outlasted a change to the parameter set: the task gets it as it is now.
+      const current = lease === undefined ? config : await freshConfig();
+      const masked = config instanceof ConfigError ? [] : config.secrets;
+      return await this.#run(ledger, task, args.checked, record, lease, log, current, masked);
     } finally {
       await lease?.release();
     }
@@ -235,13 +238,15 @@ class AdminRun {
     lease: Lease | undefined,
     log: Logger,
     config: LoadedConfig | ConfigError,
+    earlierSecrets: readonly string[],
   ): Promise<RunResult> {
     if (config instanceof ConfigError) {
       log.error('Cannot read the parameter set', config);
       return this.#finish(ledger, record, log, { exitCode: ExitCode.UNAVAILABLE, error: runErrorOf(config) });
     }
-    const redactor = new SecretRedactor(config.secrets);
-    const runLog = createRunLogger({ runId: record.runId, task: record.task, release: this.#release }, config.secrets);
+    const secrets = [...config.secrets, ...earlierSecrets];
+    const redactor = new SecretRedactor(secrets);
+    const runLog = createRunLogger({ runId: record.runId, task: record.task, release: this.#release }, secrets);
     runLog.info(RUN_STARTED, {
       source: record.source,
       caller: record.caller,
