@@ -14,6 +14,12 @@ const MAX_LINE_CHARS = 1 << 20;
 
 type Write = typeof process.stdout.write;
 
+/** The redaction of what goes to one file descriptor, through its stream or around it: one held tail, one decoder. */
+interface FdStream {
+  readonly redaction: StreamRedaction;
+  readonly decoder: StringDecoder;
+}
+
 /**
  * Hands every line the process writes to `sink` as well as to where it was
  * going: stdout and stderr (where Powertools' logger writes in Lambda), and
@@ -100,7 +106,7 @@ function tapLogLines(sink: LineSink): () => void {
 function redactLogLines(redactor: SecretRedactor): () => void {
   if (!redactor.active) return () => undefined;
   const restore: (() => void)[] = [];
-  const byFd = new Map<number, { redaction: StreamRedaction; decoder: StringDecoder }>();
+  const byFd = new Map<number, FdStream>();
   for (const [fd, stream] of [
     [1, process.stdout],
     [2, process.stderr],
@@ -145,7 +151,6 @@ function textOf(chunk: unknown, decoder: StringDecoder, encoding: BufferEncoding
   return String(chunk);
 }
 
-type FdStreams = ReadonlyMap<number, { redaction: StreamRedaction; decoder: StringDecoder }>;
 type AnyFunction = (...args: unknown[]) => unknown;
 
 /**
@@ -154,7 +159,7 @@ type AnyFunction = (...args: unknown[]) => unknown;
  * descriptors, around the streams. Named imports of `node:fs` see the change
  * too.
  */
-function redactFdWrites(byFd: FdStreams): () => void {
+function redactFdWrites(byFd: ReadonlyMap<number, FdStream>): () => void {
   const originalSync = fs.writeSync as AnyFunction;
   const originalAsync = fs.write as AnyFunction;
   const redactSync = (fd: number, data: unknown, ...rest: unknown[]): unknown => {
