@@ -153,11 +153,16 @@ const COMMANDS: readonly CommandSpec[] = [
       },
       {
         name: 'set',
-        arguments: '<key> <value>',
-        summary: 'set a parameter; a value of - is read from stdin',
+        arguments: '<key> [value]',
+        summary: 'set a parameter; a value of - is read from stdin, none is asked for (hidden with --secure)',
         options: [STAGE, { flags: '--secure', description: 'store it as a secret (SecureString), never printed' }, JSON_OUTPUT, ...AWS],
-        examples: ['cnf-admin config set LOG_LEVEL debug', 'cnf-admin config set API_TOKEN - --secure < token.txt'],
-        run: async ([key, value], options, io) => (await import('./commands/config.js')).configSet(str(key), str(value), options, io),
+        examples: [
+          'cnf-admin config set LOG_LEVEL debug',
+          'cnf-admin config set API_TOKEN --secure',
+          'cnf-admin config set TLS_KEY - --secure < key.pem',
+        ],
+        run: async ([key, value], options, io) =>
+          (await import('./commands/config.js')).configSet(str(key), value === undefined ? undefined : str(value), options, io),
       },
       {
         name: 'unset',

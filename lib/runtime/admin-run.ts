@@ -6,14 +6,14 @@ import { resultOfRecord, settledRecord, type RunRecord, type RunResult } from '.
 import { argsLimitProblem } from '../core/args-limits.js';
 import { flagUsageOf, mergeArgs, parseArgFlags } from '../core/task-arg-flags.js';
 import { DESCRIBE_TASK, PING_TASK, type TaskInfo } from '../core/task-catalog.js';
-import { ConfigError, loadConfig } from './config-loader.js';
+import { ConfigError, loadConfig, type LoadedConfig } from './config-loader.js';
 import { wrongRuntime } from './container/runtime-guard.js';
 import type { Task } from './define-task.js';
 import { ledgerFromEnvironment } from './ledger/ledger-from-environment.js';
 import { ledgerFailure, LedgerUnavailableError, type Lease, type RunLedger } from './ledger/run-ledger.js';
 import { redactLogLines } from './log-tap.js';
 import { createRunLogger } from './logger.js';
-import { redactOutcome } from './redact-secrets.js';
+import { SecretRedactor } from './redact-secrets.js';
 import type { CompleteEvent, ReadEvent } from './read-event.js';
 import { describeRelease, resolveTask, type TaskSources } from './resolve-task.js';
 import { runErrorOf, runTask, type TaskOutcome } from './run-task.js';
@@ -86,10 +86,15 @@ class AdminRun {
     const args = this.#args(event, task);
     const ledger = await this.#ledger(setup);
     const log = createRunLogger({ runId: event.runId, task: event.task, release: this.#release });
+    // Read before the run is claimed: an arg holding a secure value is masked before the ledger keeps it.
+    const config = await freshConfig();
+    const redactor = new SecretRedactor(config instanceof ConfigError ? [] : config.secrets);
+    const recorded = (given: Readonly<Record<string, unknown>>): Record<string, unknown> =>
+      redactor.value(redactArgs(given, task.options.sensitiveArgs)) as Record<string, unknown>;
     const record: RunRecord = {
       runId: event.runId,
       task: event.task,
-      args: redactArgs(args.recorded, task.options.sensitiveArgs),
+      args: recorded(args.recorded),
       release: this.#release,
       source: event.source,
       caller: event.caller,
@@ -100,11 +105,14 @@ class AdminRun {
     const claim = await guardLedger(() => ledger.claim(record));
     if (claim instanceof LedgerUnavailableError) throw this.#refusal(event.runId, event.task, claim.exitCode, claim.name, claim.message);
     if (!claim.claimed) {
-      return this.#duplicate(ledger, claim.existing, record, [record.args, redactArgs(args.given, task.options.sensitiveArgs)], log);
+      return this.#duplicate(ledger, claim.existing, record, [record.args, recorded(args.given)], log);
     }
     const lease = await this.#lock(ledger, task, event, record, log);
     try {
-      return await this.#run(ledger, task, args.checked, record, lease, log);
+      // A wait for the lock may have outlasted a change to the parameter set: the task gets it as it is now.
+      const current = lease === undefined ? config : await freshConfig();
+      const masked = config instanceof ConfigError ? [] : config.secrets;
+      return await this.#run(ledger, task, args.checked, record, lease, log, current, masked);
     } finally {
       await lease?.release();
     }
@@ -221,17 +229,24 @@ class AdminRun {
     throw new Refusal(await this.#finish(ledger, record, log, { exitCode: ExitCode.TEMP_FAIL, error: { name: 'LockHeldError', message } }));
   }
 
-  /** Reads the parameter set fresh, runs the task, and records its end. */
-  async #run(ledger: RunLedger, task: Task, args: unknown, record: RunRecord, lease: Lease | undefined, log: Logger): Promise<RunResult> {
-    let config;
-    try {
-      config = await loadConfig({ maxAgeSeconds: 0 });
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      log.error('Cannot read the parameter set', error);
-      return this.#finish(ledger, record, log, { exitCode: ExitCode.UNAVAILABLE, error: runErrorOf(error) });
+  /** Runs the task with the parameter set read for it, and records its end. */
+  async #run(
+    ledger: RunLedger,
+    task: Task,
+    args: unknown,
+    record: RunRecord,
+    lease: Lease | undefined,
+    log: Logger,
+    config: LoadedConfig | ConfigError,
+    earlierSecrets: readonly string[],
+  ): Promise<RunResult> {
+    if (config instanceof ConfigError) {
+      log.error('Cannot read the parameter set', config);
+      return this.#finish(ledger, record, log, { exitCode: ExitCode.UNAVAILABLE, error: runErrorOf(config) });
     }
-    const runLog = createRunLogger({ runId: record.runId, task: record.task, release: this.#release }, config.secrets);
+    const secrets = [...config.secrets, ...earlierSecrets];
+    const redactor = new SecretRedactor(secrets);
+    const runLog = createRunLogger({ runId: record.runId, task: record.task, release: this.#release }, secrets);
     runLog.info(RUN_STARTED, {
       source: record.source,
       caller: record.caller,
@@ -250,7 +265,7 @@ class AdminRun {
     }
     const timeout = task.options.timeoutSeconds;
     // Secure values never reach the log, the terminal, the result or the ledger, whatever the task prints or throws.
-    const unredact = redactLogLines(config.secrets);
+    const unredact = redactLogLines(redactor);
     const outcome = await runTask(task, {
       args,
       config: config.values,
@@ -263,7 +278,7 @@ class AdminRun {
       ...(this.context.interrupt === undefined ? {} : { interrupt: this.context.interrupt }),
       ...(lease === undefined ? {} : { leaseLost: lease.lost }),
     }).finally(unredact);
-    return this.#finish(ledger, { ...record, configFingerprint: config.fingerprint }, runLog, redactOutcome(outcome, config.secrets));
+    return this.#finish(ledger, { ...record, configFingerprint: config.fingerprint }, runLog, redactor.outcome(outcome));
   }
 
   async #finish(ledger: RunLedger, record: RunRecord, log: Logger, outcome: TaskOutcome): Promise<RunResult> {
@@ -309,6 +324,16 @@ function recordedArgs(parsed: unknown, given: Readonly<Record<string, unknown>>)
     return JSON.parse(JSON.stringify(parsed)) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof TypeError) return given; // a BigInt, or a cycle: not JSON
+    throw error;
+  }
+}
+
+/** The parameter set read fresh (admin runs never use a cached copy), or why it cannot be read. */
+async function freshConfig(): Promise<LoadedConfig | ConfigError> {
+  try {
+    return await loadConfig({ maxAgeSeconds: 0 });
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
     throw error;
   }
 }

@@ -1,6 +1,8 @@
+import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { StringDecoder } from 'node:string_decoder';
 import { format } from 'node:util';
-import { redact } from './logger.js';
+import type { SecretRedactor, StreamRedaction } from './redact-secrets.js';
 
 /** Receives each line a run writes, without its newline. */
 type LineSink = (line: string) => void;
@@ -11,6 +13,12 @@ const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as co
 const MAX_LINE_CHARS = 1 << 20;
 
 type Write = typeof process.stdout.write;
+
+/** The redaction of what goes to one file descriptor, through its stream or around it: one held tail, one decoder. */
+interface FdStream {
+  readonly redaction: StreamRedaction;
+  readonly decoder: StringDecoder;
+}
 
 /**
  * Hands every line the process writes to `sink` as well as to where it was
@@ -78,47 +86,54 @@ function tapLogLines(sink: LineSink): () => void {
 
 /**
  * Replaces every secret value in what the process writes, for as long as a
- * run goes on: stdout and stderr (a task's plain `console.log` or
- * `process.stdout.write`, Powertools' logger) and the console methods
- * (which Lambda's runtime sends to the log around stdout). The run's log,
- * on disk or in CloudWatch, and the live output never see a secure value.
+ * run goes on: stdout and stderr (a task's plain `console.log`,
+ * `process.stdout.write`, `fs.writeSync(1, ...)`, `fs.write(2, ...)` and
+ * Powertools' logger)
+ * and the console methods (which Lambda's runtime sends to the log around
+ * stdout). The run's log, on disk or in CloudWatch, and the live output
+ * never see a secure value, in any form {@link SecretRedactor} knows.
  *
- * A secret split across two separate writes is not recognised; a console
- * call or a logger line is one write.
+ * Each of stdout and stderr is one stream of writes: a secret split across
+ * writes is found, because a tail that could start one is held back until
+ * the next write, or until the redaction is removed.
  *
- * @returns a function that removes the redaction.
+ * @returns a function that removes the redaction and writes out what was held back.
  *
  * @example
- * const unredact = redactLogLines(config.secrets);
+ * const unredact = redactLogLines(new SecretRedactor(config.secrets));
  * try { await run(); } finally { unredact(); }
  */
-function redactLogLines(secrets: readonly string[]): () => void {
-  if (secrets.length === 0) return () => undefined;
-  const longestFirst = [...new Set(secrets)].sort((a, b) => b.length - a.length);
-  const replace = (text: string): string => redact(text, longestFirst);
-  let insideConsole = 0;
+function redactLogLines(redactor: SecretRedactor): () => void {
+  if (!redactor.active) return () => undefined;
   const restore: (() => void)[] = [];
-  for (const stream of [process.stdout, process.stderr]) {
+  const byFd = new Map<number, FdStream>();
+  for (const [fd, stream] of [
+    [1, process.stdout],
+    [2, process.stderr],
+  ] as const) {
+    const redaction = redactor.stream();
+    const decoder = new StringDecoder('utf8');
+    byFd.set(fd, { redaction, decoder });
     const original: Write = stream.write;
     const redacting = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
-      const text = insideConsole > 0 ? chunk : typeof chunk === 'string' ? replace(chunk) : redactBytes(chunk, replace);
-      return (original as (...args: unknown[]) => boolean).call(this, text, ...rest);
+      const encoding = typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : undefined;
+      const text = redaction.push(textOf(chunk, decoder, encoding));
+      const tail = typeof rest[0] === 'string' ? rest.slice(1) : rest;
+      return (original as (...args: unknown[]) => boolean).call(this, text, 'utf8', ...tail);
     };
     stream.write = redacting as Write;
     restore.push(() => {
       stream.write = original;
+      const held = redaction.push(decoder.end()) + redaction.end();
+      if (held !== '') stream.write(held);
     });
   }
+  restore.push(redactFdWrites(byFd));
   for (const method of CONSOLE_METHODS) {
     const original = console[method];
     console[method] = (...args: unknown[]): void => {
-      insideConsole += 1;
-      try {
-        // Formatted here, as the console would, so that a secret inside an object is found too.
-        original.call(console, replace(format(...args)));
-      } finally {
-        insideConsole -= 1;
-      }
+      // Formatted here, as the console would, so that a secret inside an object is found too (and written once, whole).
+      original.call(console, redactor.text(format(...args)));
     };
     restore.push(() => {
       console[method] = original;
@@ -127,12 +142,62 @@ function redactLogLines(secrets: readonly string[]): () => void {
   return () => restore.reverse().forEach((undo) => undo());
 }
 
-/* Bytes are redacted as UTF-8 text when they are text; other bytes are passed on untouched. */
-function redactBytes(chunk: unknown, replace: (text: string) => string): unknown {
-  if (!(chunk instanceof Uint8Array)) return chunk;
-  const text = Buffer.from(chunk).toString('utf8');
-  const redacted = replace(text);
-  return redacted === text ? chunk : Buffer.from(redacted, 'utf8');
+/** The text of a write: a string as is (or decoded from its encoding), bytes as UTF-8. */
+function textOf(chunk: unknown, decoder: StringDecoder, encoding: BufferEncoding | undefined): string {
+  if (typeof chunk === 'string') {
+    return encoding === undefined || /^utf-?8$/i.test(encoding) ? chunk : decoder.write(Buffer.from(chunk, encoding));
+  }
+  if (ArrayBuffer.isView(chunk)) return decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  return String(chunk);
+}
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+/**
+ * `fs.writeSync(1, ...)`, `fs.write(2, ...)` and the like go through the
+ * same redaction as stdout and stderr: they write to the same file
+ * descriptors, around the streams. Named imports of `node:fs` see the change
+ * too.
+ */
+function redactFdWrites(byFd: ReadonlyMap<number, FdStream>): () => void {
+  const originalSync = fs.writeSync as AnyFunction;
+  const originalAsync = fs.write as AnyFunction;
+  const redactSync = (fd: number, data: unknown, ...rest: unknown[]): unknown => {
+    const stream = byFd.get(fd);
+    if (stream === undefined) return originalSync(fd, data, ...rest);
+    const bytes = bytesOf(data, rest);
+    const text = stream.redaction.push(stream.decoder.write(bytes));
+    if (text !== '') originalSync(fd, text);
+    // The caller wrote all it asked to: a loop that writes the rest must not write it again.
+    return bytes.byteLength;
+  };
+  const redactAsync = (fd: number, data: unknown, ...rest: unknown[]): unknown => {
+    const stream = byFd.get(fd);
+    const callback = rest.at(-1);
+    if (stream === undefined || typeof callback !== 'function') return originalAsync(fd, data, ...rest);
+    const bytes = bytesOf(data, rest.slice(0, -1));
+    const text = stream.redaction.push(stream.decoder.write(bytes));
+    return originalAsync(fd, text, (error: Error | null) => (callback as AnyFunction)(error, error === null ? bytes.byteLength : 0, data));
+  };
+  fs.writeSync = redactSync as typeof fs.writeSync;
+  fs.write = redactAsync as typeof fs.write;
+  syncBuiltinESMExports();
+  return () => {
+    fs.writeSync = originalSync as typeof fs.writeSync;
+    fs.write = originalAsync as typeof fs.write;
+    syncBuiltinESMExports();
+  };
+}
+
+/** The bytes a `write` or `writeSync` call writes: a string (position, encoding) or a view (offset, length, or `{ offset, length }`). */
+function bytesOf(data: unknown, rest: readonly unknown[]): Buffer {
+  if (typeof data === 'string') return Buffer.from(data, typeof rest[1] === 'string' ? (rest[1] as BufferEncoding) : 'utf8');
+  if (!ArrayBuffer.isView(data)) return Buffer.from(String(data), 'utf8');
+  const all = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const options = typeof rest[0] === 'object' && rest[0] !== null ? (rest[0] as { offset?: number; length?: number }) : undefined;
+  const offset = (options === undefined ? (rest[0] as number | undefined) : options.offset) ?? 0;
+  const length = (options === undefined ? (rest[1] as number | undefined) : options.length) ?? all.byteLength - offset;
+  return all.subarray(offset, offset + length);
 }
 
 export { redactLogLines, tapLogLines };

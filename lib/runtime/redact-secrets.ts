@@ -1,59 +1,332 @@
+/**
+ * The one owner of secret redaction: what a secure value looks like on its
+ * way out (raw, JSON-escaped, `util.inspect`-escaped, one level of each
+ * inside the other, and line by line), how a text, a value or a stream of
+ * writes is redacted, and how short a secure value may be. The log tap, the
+ * admin run, the local platform and the CLI use it; so can any page that
+ * shows run data. docs/secrets.md states the guarantees.
+ */
+import { StringDecoder } from 'node:string_decoder';
+import { Transform } from 'node:stream';
 import type { RunError } from '../core/run.js';
-import { redact } from './logger.js';
 
-/** Longest first: a secret that contains another is replaced whole. */
-function ordered(secrets: readonly string[]): string[] {
-  return [...new Set(secrets)].sort((a, b) => b.length - a.length);
-}
-
-function redactIn(value: unknown, secrets: readonly string[], seen: WeakSet<object>): unknown {
-  if (typeof value === 'string') return redact(value, secrets);
-  if (typeof value !== 'object' || value === null) return value;
-  if (seen.has(value)) return value;
-  seen.add(value);
-  // What JSON would make of it (a Date, a class with toJSON): the result travels as JSON anyway.
-  const json = (value as { toJSON?: () => unknown }).toJSON;
-  if (typeof json === 'function') return redactIn(json.call(value), secrets, seen);
-  if (Array.isArray(value)) return value.map((item) => redactIn(item, secrets, seen));
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key, secrets), redactIn(item, secrets, seen)]));
-}
+/** What a secret value is replaced with, wherever it shows up. */
+const REDACTED = '[redacted]';
 
 /**
- * A copy of a run's output with every secret value replaced by
- * `[redacted]`, in every string and key at any depth: a run result travels
- * to the terminal, to CI logs and to whoever invoked the function, none of
- * which may see a secure parameter.
+ * The shortest secure value cnf-admin accepts (`config set --secure`) and
+ * redacts: replacing every "1" or "on" in a log would destroy the log and
+ * protect nothing, so shorter secure values are refused.
+ */
+const MIN_SECRET_LENGTH = 4;
+
+/**
+ * Why a secure value cannot be kept safely, or undefined when it can: too
+ * short to redact (under {@link MIN_SECRET_LENGTH} characters).
  *
  * @example
- * redactOutput({ url: 'postgres://app:hunter22@db/app' }, ['hunter22']); // { url: 'postgres://app:[redacted]@db/app' }
+ * secretValueProblem('API_TOKEN', 'abc'); // 'A secure value must have at least 4 characters ...'
  */
-function redactOutput(output: unknown, secrets: readonly string[]): unknown {
-  if (secrets.length === 0) return output;
-  return redactIn(output, ordered(secrets), new WeakSet());
+function secretValueProblem(key: string, value: string): string | undefined {
+  if (value.length >= MIN_SECRET_LENGTH) return undefined;
+  return `A secure value must have at least ${MIN_SECRET_LENGTH} characters, so that it can be redacted from every output; ${key} has ${value.length}.`;
+}
+
+/* Node's util.inspect escapes of the control characters (lib/internal/util/inspect.js, `meta`). */
+const INSPECT_CONTROL: Readonly<Record<number, string>> = { 8: '\\b', 9: '\\t', 10: '\\n', 12: '\\f', 13: '\\r' };
+
+/**
+ * A string as `util.inspect` writes it between its quotes: control
+ * characters and `\` escaped, and `'` too when inspect had to quote with `'`
+ * although the text holds all three quote characters.
+ */
+function inspectEscaped(text: string, escapeQuote: boolean): string {
+  let result = '';
+  for (const char of text) {
+    const code = char.charCodeAt(0);
+    if (code < 0x20 || code === 0x7f) result += INSPECT_CONTROL[code] ?? `\\x${code.toString(16).toUpperCase().padStart(2, '0')}`;
+    else if (char === '\\') result += '\\\\';
+    else if (char === "'" && escapeQuote) result += "\\'";
+    else result += char;
+  }
+  return result;
+}
+
+/** A string as JSON writes it between its quotes. */
+function jsonEscaped(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
+}
+
+const ESCAPES: readonly ((text: string) => string)[] = [
+  jsonEscaped,
+  (text) => inspectEscaped(text, false),
+  (text) => inspectEscaped(text, true),
+];
+
+/** Every form of `text` on its way out: raw, escaped once, and escaped twice (a JSON log line holding an inspected value, say). */
+function formsOf(text: string): string[] {
+  const once = ESCAPES.map((escape) => escape(text));
+  const twice = once.flatMap((escaped) => ESCAPES.map((escape) => escape(escaped)));
+  return [text, ...once, ...twice];
 }
 
 /**
- * A run error with every secret value in its name and message replaced by
- * `[redacted]`, before the run result leaves the handler and before the
- * ledger keeps it (400 days on AWS).
+ * The patterns that stand for one secret: its forms, and for a secret of
+ * several lines (a PEM key) the forms of each line long enough to redact,
+ * since `util.inspect` prints a long string of lines as one quoted piece
+ * per line.
  */
-function redactRunError(error: RunError, secrets: readonly string[]): RunError {
-  if (secrets.length === 0) return error;
-  const sorted = ordered(secrets);
-  return { name: redact(error.name, sorted), message: redact(error.message, sorted) };
+function patternsOf(secret: string): string[] {
+  const lines = secret.split(/\r?\n/).filter((line) => line.length >= MIN_SECRET_LENGTH && line !== secret);
+  return [secret, ...lines].flatMap(formsOf);
+}
+
+/** A half-open span [start, end) of a text. */
+interface Span {
+  start: number;
+  end: number;
 }
 
 /**
- * A run's outcome with secret values redacted from its output and its
- * error: what the handler returns and what the ledger records.
+ * Redacts the secure values of one parameter set from text, values and
+ * streams of writes.
+ *
+ * Every occurrence of every form of every secret (see the module's
+ * summary) is found in one pass over the original text; overlapping and
+ * touching matches merge into one span, and an existing `[redacted]` that a
+ * match overlaps joins that span, so the result never shows part of a
+ * secret and never a mangled marker (a secret `dact` inside `[redacted]`).
+ * The replacement text is never scanned again. Secrets shorter than
+ * {@link MIN_SECRET_LENGTH} are not redacted (`config set` refuses them).
+ *
+ * @example
+ * const redactor = new SecretRedactor(config.secrets);
+ * redactor.text('postgres://app:hunter22@db/app'); // 'postgres://app:[redacted]@db/app'
+ * redactor.value({ a: o, b: o }); // every place of o redacted
  */
-function redactOutcome<T extends { readonly output?: unknown; readonly error?: RunError }>(outcome: T, secrets: readonly string[]): T {
-  if (secrets.length === 0) return outcome;
-  return {
-    ...outcome,
-    ...(outcome.output === undefined ? {} : { output: redactOutput(outcome.output, secrets) }),
-    ...(outcome.error === undefined ? {} : { error: redactRunError(outcome.error, secrets) }),
-  };
+class SecretRedactor {
+  /** Whether there is anything to redact; when not, every method returns what it is given. */
+  readonly active: boolean;
+  readonly #patterns: readonly string[];
+  /* The patterns by their first character, and the longest one's length: what a stream's held tail is checked against. */
+  readonly #byFirst = new Map<string, string[]>();
+  readonly #firstCodes = new Uint8Array(0x10000);
+  readonly #longest: number;
+
+  constructor(secrets: readonly string[]) {
+    const redactable = [...new Set(secrets)].filter((secret) => secret.length >= MIN_SECRET_LENGTH);
+    this.active = redactable.length > 0;
+    const patterns = new Set(redactable.flatMap(patternsOf));
+    // The marker itself is a pattern: a match overlapping one joins it, and a marker split across writes is held back whole.
+    if (this.active) patterns.add(REDACTED);
+    this.#patterns = [...patterns].sort((a, b) => b.length - a.length);
+    this.#longest = this.#patterns[0]?.length ?? 0;
+    for (const pattern of this.#patterns) {
+      const first = pattern[0] as string;
+      this.#byFirst.set(first, [...(this.#byFirst.get(first) ?? []), pattern]);
+      this.#firstCodes[first.charCodeAt(0)] = 1;
+    }
+  }
+
+  /**
+   * `text` with every form of every secret replaced by `[redacted]`.
+   *
+   * @example
+   * new SecretRedactor(['a"b\\c']).text(JSON.stringify({ p: 'a"b\\c' })); // '{"p":"[redacted]"}'
+   */
+  text(text: string): string {
+    if (!this.active || text === '') return text;
+    return render(text, this.#spans(text), 0, text.length);
+  }
+
+  /**
+   * A copy of a value with every string and object key redacted, at any
+   * depth, as JSON would carry it (a `toJSON` is applied). An object met
+   * twice (`{ a: o, b: o }`) is redacted at every place; a cycle stays a
+   * cycle of redacted copies.
+   *
+   * @example
+   * const o = { token: 'hunter22' };
+   * new SecretRedactor(['hunter22']).value([o, o]); // [{ token: '[redacted]' }, { token: '[redacted]' }]
+   */
+  value(value: unknown): unknown {
+    if (!this.active) return value;
+    return this.#value(value, new Map());
+  }
+
+  /**
+   * A run error with its name and message redacted, before the run result
+   * leaves the handler and before the ledger keeps it.
+   */
+  runError(error: RunError): RunError {
+    if (!this.active) return error;
+    return { name: this.text(error.name), message: this.text(error.message) };
+  }
+
+  /**
+   * A run's outcome with its output and error redacted: what the handler
+   * returns and what the ledger records.
+   */
+  outcome<T extends { readonly output?: unknown; readonly error?: RunError }>(outcome: T): T {
+    if (!this.active) return outcome;
+    return {
+      ...outcome,
+      ...(outcome.output === undefined ? {} : { output: this.value(outcome.output) }),
+      ...(outcome.error === undefined ? {} : { error: this.runError(outcome.error) }),
+    };
+  }
+
+  /**
+   * A redactor for one stream of writes, which finds a secret split across
+   * writes: `push` returns what may go out now and holds back a tail that
+   * could be the start of a secret; `end` returns the rest.
+   *
+   * @example
+   * const stream = redactor.stream();
+   * out.write(stream.push('token: hun')); // 'token: '
+   * out.write(stream.push('ter22\n'));    // '[redacted]\n'
+   * out.write(stream.end());
+   */
+  stream(): StreamRedaction {
+    return new StreamRedaction(this);
+  }
+
+  /** The merged spans to replace in `text`: every match, joined with overlapping and touching ones. */
+  #spans(text: string): Span[] {
+    const found: Span[] = [];
+    for (const pattern of this.#patterns) {
+      for (let at = text.indexOf(pattern); at >= 0; at = text.indexOf(pattern, at + 1)) found.push({ start: at, end: at + pattern.length });
+    }
+    if (found.length === 0) return found;
+    found.sort((a, b) => a.start - b.start);
+    const merged: Span[] = [];
+    for (const span of found) {
+      const last = merged.at(-1);
+      if (last !== undefined && span.start <= last.end) last.end = Math.max(last.end, span.end);
+      else merged.push({ ...span });
+    }
+    return merged;
+  }
+
+  /** @internal What {@link StreamRedaction} needs: the text that may go out now, and the tail to hold back. */
+  split(text: string, final: boolean): { out: string; held: string } {
+    if (final || !this.active) return { out: this.text(text), held: '' };
+    let cut = this.#heldFrom(text);
+    const spans = this.#spans(text);
+    // A match that reaches into the held tail goes out with it later, whole, so that a longer secret overlapping it is seen.
+    const straddling = spans.find((span) => span.start < cut && span.end > cut);
+    if (straddling !== undefined) cut = straddling.start;
+    return { out: render(text, spans, 0, cut), held: text.slice(cut) };
+  }
+
+  /** Where the longest tail of `text` that is the start of a pattern (but not all of it) begins; `text.length` when none is. */
+  #heldFrom(text: string): number {
+    // Only the last (longest pattern - 1) characters can start an unfinished match; most are no pattern's first character.
+    for (let at = Math.max(0, text.length - this.#longest + 1); at < text.length; at += 1) {
+      const code = text.charCodeAt(at);
+      if (this.#firstCodes[code] !== 1) continue;
+      const candidates = this.#byFirst.get(text[at] as string) ?? [];
+      if (candidates.some((pattern) => pattern.length > text.length - at && tailStarts(text, at, pattern))) return at;
+    }
+    return text.length;
+  }
+
+  #value(value: unknown, copies: Map<object, unknown>): unknown {
+    if (typeof value === 'string') return this.text(value);
+    if (typeof value !== 'object' || value === null) return value;
+    if (copies.has(value)) return copies.get(value);
+    // What JSON would make of it (a Date, a class with toJSON): the result travels as JSON anyway.
+    const toJson = (value as { toJSON?: () => unknown }).toJSON;
+    if (typeof toJson === 'function') {
+      const copy = this.#value(toJson.call(value), copies);
+      copies.set(value, copy);
+      return copy;
+    }
+    if (Array.isArray(value)) {
+      const copy: unknown[] = [];
+      copies.set(value, copy);
+      for (const item of value) copy.push(this.#value(item, copies));
+      return copy;
+    }
+    const copy: Record<string, unknown> = {};
+    copies.set(value, copy);
+    for (const [key, item] of Object.entries(value)) copy[this.text(key)] = this.#value(item, copies);
+    return copy;
+  }
 }
 
-export { redactOutcome, redactOutput, redactRunError };
+/** Whether `text` from `at` to its end is the start of `pattern`; compared in place, since most tails differ at once. */
+function tailStarts(text: string, at: number, pattern: string): boolean {
+  for (let index = at; index < text.length; index += 1) {
+    if (text.charCodeAt(index) !== pattern.charCodeAt(index - at)) return false;
+  }
+  return true;
+}
+
+/** `text` from `from` to `to` with each span in that range replaced by the marker. */
+function render(text: string, spans: readonly Span[], from: number, to: number): string {
+  let result = '';
+  let at = from;
+  for (const span of spans) {
+    if (span.end <= from || span.start >= to) continue;
+    result += `${text.slice(at, span.start)}${REDACTED}`;
+    at = span.end;
+  }
+  return result + text.slice(at, to);
+}
+
+/* A tail held back longer than this goes out: a stream must not keep growing in memory. */
+const MAX_HELD_CHARS = 1 << 20;
+
+/**
+ * The redaction of one stream of writes (stdout, a pipe): a secret split
+ * across writes is still found, because a tail that could be the start of
+ * one is held back until the next write or the end.
+ */
+class StreamRedaction {
+  #held = '';
+
+  constructor(private readonly redactor: SecretRedactor) {}
+
+  /** The redacted text that may go out now. */
+  push(chunk: string): string {
+    const { out, held } = this.redactor.split(this.#held + chunk, false);
+    if (held.length > MAX_HELD_CHARS) {
+      this.#held = '';
+      return out + this.redactor.text(held);
+    }
+    this.#held = held;
+    return out;
+  }
+
+  /** Whatever was held back, redacted: the stream ends, or a pause in it must show everything. */
+  end(): string {
+    const rest = this.#held;
+    this.#held = '';
+    return this.redactor.text(rest);
+  }
+}
+
+/**
+ * A readable stream's text with the secrets redacted, as a Transform to
+ * pipe it through: a secret split across chunks is found, and multi-byte
+ * characters split across chunks stay whole.
+ *
+ * @example
+ * for await (const line of lines(child.stdout.pipe(redactingTransform(redactor)))) show(line);
+ */
+function redactingTransform(redactor: SecretRedactor): Transform {
+  const redaction = redactor.stream();
+  const decoder = new StringDecoder('utf8');
+  return new Transform({
+    decodeStrings: true,
+    transform(chunk: Buffer, _encoding, done) {
+      done(null, redaction.push(decoder.write(chunk)));
+    },
+    flush(done) {
+      done(null, redaction.push(decoder.end()) + redaction.end());
+    },
+  });
+}
+
+export { MIN_SECRET_LENGTH, REDACTED, redactingTransform, SecretRedactor, secretValueProblem, StreamRedaction };

@@ -3,6 +3,7 @@ import { ExitCode, isTaskExitCode } from '../core/exit-codes.js';
 import { STOPPING_TASK, TASK_THREW, TASK_THREW_AFTER_STOP } from '../core/run-log.js';
 import type { RunError } from '../core/run.js';
 import type { Task, TaskContext } from './define-task.js';
+import { catchUncaught } from './uncaught-errors.js';
 
 /** Why a run was told to stop before it finished. */
 class RunStoppedError extends Error {
@@ -51,7 +52,8 @@ interface TaskRunInput {
  * `AbortError` it caused) ends with 130; one that returns, or throws an error
  * of its own, ends with its own exit code, and `interruptedAt` says it was
  * asked. Otherwise a returned value is the output, the task's `exitCode` is
- * the exit code, and a thrown error is exit code 1 with the stack in the log.
+ * the exit code, and a thrown error is exit code 1 with the stack in the log;
+ * so is an error the task leaves uncaught, or a rejection it leaves unhandled.
  */
 async function runTask(task: Task, input: TaskRunInput): Promise<TaskOutcome> {
   const controller = new AbortController();
@@ -85,8 +87,13 @@ async function runTask(task: Task, input: TaskRunInput): Promise<TaskOutcome> {
     exitCode: 0,
   };
   const marked = (outcome: TaskOutcome): TaskOutcome => (interruptedAt === undefined ? outcome : { ...outcome, interruptedAt });
+  // An error the task leaves uncaught (a callback that throws, a promise nobody awaits) ends it as a throw would.
+  const uncaught = catchUncaught();
   try {
-    const output = await task.run(context);
+    const running = Promise.resolve(task.run(context));
+    // Once the run has ended by an uncaught error, the task's own end no longer counts, a late rejection included.
+    running.catch(() => undefined);
+    const output = await Promise.race([running, uncaught.caught.then(({ error }) => Promise.reject(error))]);
     if (interruptedAt !== undefined) input.log.warn('The task returned after it was asked to stop: its exit code stands');
     return marked(stoppedOutcome(controller.signal, undefined) ?? finishedOutcome(context.exitCode, output));
   } catch (error) {
@@ -94,6 +101,7 @@ async function runTask(task: Task, input: TaskRunInput): Promise<TaskOutcome> {
     input.log.error(controller.signal.aborted ? TASK_THREW_AFTER_STOP : TASK_THREW, asError(error));
     return marked(stopped ?? { exitCode: ExitCode.TASK_FAILED, error: runErrorOf(error) });
   } finally {
+    uncaught.release();
     clearTimeout(timer);
     input.interrupt?.removeEventListener('abort', onInterrupt);
     input.leaseLost?.removeEventListener('abort', onLeaseLost);

@@ -237,6 +237,19 @@ describe('cnf-admin on an AWS stage (in-process)', () => {
     expect(unset.io.stderrText()).toContain('Removed API_TOKEN from stage prod.');
   });
 
+  it('config set --secure refuses a value too short to redact (64) and writes nothing to SSM', async () => {
+    // given
+    const installed = given({});
+
+    // when
+    const set = await run(['config', 'set', 'PIN', 'abc', '--secure', '--stage', 'prod']);
+
+    // then
+    expect(set.code).toBe(64);
+    expect(set.io.stderrText()).toContain('at least 4 characters');
+    expect(installed.sent().some((call) => call.command === 'PutParameterCommand')).toBe(false);
+  });
+
   it('runs and runs show read the ledger table, and the run log from CloudWatch', async () => {
     // given
     given({

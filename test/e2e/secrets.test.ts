@@ -3,10 +3,13 @@
  * a run prints, returns or throws, the value never shows on the terminal,
  * in `--json`, in `runs show`, in the run's log file or in the ledger.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliResult } from '../support/cli.js';
+import { spawn } from 'node:child_process';
+import { CLI_BIN, cliEnvironment, finished, type CliResult } from '../support/cli.js';
+import { runInTerminal } from '../support/terminal.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 const SECRET = 'tok-5ecr3t-a1b2c3d4';
@@ -65,5 +68,167 @@ describe('a secure value on the local stage', () => {
       expectNoSecret(await project.cli(['logs', run.runId]));
     }
     for (const file of stateFiles(join(project.dir, '.cnf'))) expect(readFileSync(file, 'utf8'), file).not.toContain(SECRET);
+  });
+});
+
+/** A PEM-like secure value with every character that JSON or util.inspect escapes. */
+const PEM = `-----BEGIN TEST KEY-----\nMIIEvQ"IBADANBgkq\\hkiG9w0B'AQEFAASC\nBKcwggSjAgEAAoIBAQC7\tVJTUt9Us8cKj\n-----END TEST KEY-----`;
+
+/** The value and every escaped form of it (and of each of its lines) that could show in a text. */
+function pemLeaks(text: string): string[] {
+  const forms = [PEM, ...PEM.split('\n')].flatMap((value) => [value, JSON.stringify(value).slice(1, -1), inspect(value).slice(1, -1)]);
+  return [...new Set(forms)].filter((form) => text.includes(form));
+}
+
+describe('a secure value with quotes, backslashes and newlines (a PEM key) on the local stage', () => {
+  beforeAll(async () => {
+    expect((await project.cli(['config', 'set', 'PEM', '-', '--secure'], { input: PEM })).code).toBe(0);
+  });
+
+  it.each([
+    ['log', 0],
+    ['throw', 1],
+    ['reject', 1],
+    ['uncaught', 1],
+    ['write-sync', 0],
+    ['split', 0],
+    ['result', 0],
+  ])('invoke leak --how %s: exit %i, and no form of it on stdout or stderr, with or without --json', async (how, code) => {
+    for (const json of [[], ['--json']]) {
+      const result = await project.cli(['invoke', 'leak', ...json, '--', '--how', how]);
+      expect(result.code, result.stderr).toBe(code);
+      expect(pemLeaks(result.stdout + result.stderr)).toEqual([]);
+      // invoke prints a returned value only with --json
+      if (how !== 'result' || json.length > 0) expect(result.stdout + result.stderr).toContain('[redacted]');
+      // never Node's own report of a fatal error
+      expect(result.stderr).not.toMatch(/triggerUncaughtException|Node\.js v\d|UnhandledPromiseRejection/);
+    }
+  });
+
+  it('an uncaught error or an unhandled rejection ends the run as a throw: exit 1, its message redacted in the ledger', async () => {
+    for (const how of ['uncaught', 'reject']) {
+      const result = await project.cli(['invoke', 'leak', '--json', '--', '--how', how]);
+      const run = JSON.parse(result.stdout) as { exitCode: number; error: { message: string } };
+      expect(run).toMatchObject({ exitCode: 1, error: { message: `${how === 'reject' ? 'rejected' : 'uncaught'} [redacted]` } });
+    }
+  });
+
+  it('a result holding the same object twice is redacted at every place', async () => {
+    const result = await project.cli(['invoke', 'leak', '--json', '--', '--how', 'result']);
+    const run = JSON.parse(result.stdout) as { output: { a: unknown; b: unknown; list: unknown[] } };
+    const redacted = { pem: '[redacted]', nested: { pem: '[redacted]' } };
+    expect(run.output).toMatchObject({ a: redacted, b: redacted, list: [redacted, redacted] });
+  });
+
+  it('console -e and console --json: no form of it in the result or the output', async () => {
+    const thrown = await project.cli(['console', '-e', 'throw new Error(JSON.stringify({ key: config.PEM }))']);
+    expect(thrown.code).toBe(1);
+    expect(pemLeaks(thrown.stdout + thrown.stderr)).toEqual([]);
+    const shown = await project.cli([
+      'console',
+      '--json',
+      '-e',
+      'const o = { key: config.PEM }; console.log(o); console.log(JSON.stringify(o)); ({ a: o, b: o, list: [o, o] })',
+    ]);
+    expect(shown.code, shown.stdout + shown.stderr).toBe(0);
+    expect(pemLeaks(shown.stdout + shown.stderr)).toEqual([]);
+    expect(shown.stdout).toContain('[redacted]');
+  });
+
+  it('a task arg holding the secure value is masked in the ledger record', async () => {
+    const result = await project.cli(['invoke', 'leak', '--json', '--', '--how', 'arg', '--value', `prefix ${PEM}`]);
+    expect(result.code, result.stderr).toBe(0);
+    const run = JSON.parse(result.stdout) as { runId: string };
+    const shown = JSON.parse((await project.cli(['runs', 'show', run.runId, '--json'])).stdout) as { args: Record<string, unknown> };
+    expect(shown.args).toEqual({ how: 'arg', value: 'prefix [redacted]' });
+  });
+
+  it('the log files, the ledger and every other file under .cnf/ hold no form of it', async () => {
+    const files = stateFiles(join(project.dir, '.cnf'));
+    expect(files.some((file) => file.endsWith('.log'))).toBe(true);
+    for (const file of files) expect(pemLeaks(readFileSync(file, 'utf8')), file).toEqual([]);
+  });
+
+  it('the parameter file that holds it is readable by its owner only, and a looser one is made so', async () => {
+    const file = join(project.dir, '.cnf', 'local', 'parameters.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    chmodSync(file, 0o644);
+    expect((await project.cli(['config', 'list'])).code).toBe(0);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('a secure value that is part of the marker itself', () => {
+  it('the secret "dact" shows as [redacted], never as [re[redacted]ed]', async () => {
+    expect((await project.cli(['config', 'set', 'SHORT_ONE', '-', '--secure'], { input: 'dact' })).code).toBe(0);
+    const result = await project.cli(['console', '-e', 'console.log("x " + config.SHORT_ONE + " y [redacted] z"); config.SHORT_ONE']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout + result.stderr).toContain('x [redacted] y [redacted] z');
+    expect(result.stdout + result.stderr).not.toMatch(/\[re\[|ed\]ed\]|\bdact\b/);
+    expect((await project.cli(['config', 'unset', 'SHORT_ONE'])).code).toBe(0);
+  });
+});
+
+describe('config set of a secure value', () => {
+  it('refuses a value too short to redact, with exit 64, and sets nothing', async () => {
+    const result = await project.cli(['config', 'set', 'PIN', 'abc', '--secure']);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain('at least 4 characters');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect((await project.cli(['config', 'get', 'PIN'])).code).toBe(64);
+  });
+
+  it('warns that a value on the command line is now in the shell history', async () => {
+    const result = await project.cli(['config', 'set', 'OTHER_TOKEN', 'long-enough-value', '--secure']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/shell's history.*cnf-admin config set OTHER_TOKEN - --secure/);
+    expect(result.stderr).not.toContain('long-enough-value');
+  });
+
+  it('reads the value from piped stdin when none is given, without a warning', async () => {
+    const result = await project.cli(['config', 'set', 'PIPED_TOKEN', '--secure'], { input: 'piped-value-1234\n' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).not.toContain('history');
+    const shown = await project.cli(['console', '--json', '-e', 'config.PIPED_TOKEN.length']);
+    expect(shown.stdout).toMatch(/\b16\b/);
+  });
+});
+
+describe('config set of a secure value without one on the command line', () => {
+  it('asks for it at a terminal with hidden input, as gh secret set does', async () => {
+    const typed = 'typed-at-the-prompt-42';
+    const shown = await runInTerminal(['config', 'set', 'TTY_TOKEN', '--secure'], {
+      cwd: project.dir,
+      answers: [{ when: '(input hidden): ', keys: typed }],
+    });
+    expect(shown.code, shown.screen.join('\n')).toBe(0);
+    expect(shown.bytes).toContain('Value of TTY_TOKEN (input hidden): ');
+    expect(shown.bytes).not.toContain(typed);
+    expect(shown.screen.join('\n')).toContain('Set TTY_TOKEN (secure)');
+    expect(shown.screen.join('\n')).not.toContain('history');
+    const reversed = await project.cli(['console', '-e', 'config.TTY_TOKEN.split("").reverse().join("")']);
+    expect(reversed.stdout).toContain([...typed].reverse().join(''));
+  });
+
+  it('stops with 130 and sets nothing on Ctrl-C at the prompt', async () => {
+    const shown = await runInTerminal(['config', 'set', 'STOPPED_TOKEN', '--secure'], {
+      cwd: project.dir,
+      answers: [{ when: '(input hidden): ', keys: 'typed\u0003', enter: false }],
+    });
+    expect(shown.code, shown.screen.join('\n')).toBe(130);
+    expect(shown.screen.join('\n')).toContain('nothing was set');
+    expect((await project.cli(['config', 'get', 'STOPPED_TOKEN'])).code).toBe(64);
+  });
+
+  it('with stdin neither a terminal nor a pipe, refuses with 64 and says how to give it', async () => {
+    const child = spawn(process.execPath, [CLI_BIN, 'config', 'set', 'NO_TOKEN', '--secure'], {
+      cwd: project.dir,
+      env: cliEnvironment(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const result = await finished(child);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain('needs a value');
+    expect(result.stderr).toContain('cnf-admin config set NO_TOKEN - --secure < file');
   });
 });

@@ -1,5 +1,8 @@
+import fs, { writeSync } from 'node:fs';
+import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { tapLogLines } from '../../lib/runtime/log-tap.js';
+import { redactLogLines, tapLogLines } from '../../lib/runtime/log-tap.js';
+import { SecretRedactor } from '../../lib/runtime/redact-secrets.js';
 
 describe('tapLogLines', () => {
   afterEach(() => {
@@ -72,5 +75,46 @@ describe('tapLogLines', () => {
 
     // then
     expect(lines.map((line) => line.length)).toEqual([1024 * 1024, 1024 * 1024, 512 * 1024]);
+  });
+});
+
+describe('redactLogLines', () => {
+  const SECRET = 'line one\nsecond "line" \\ here';
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('redacts stdout, stderr, fs.writeSync and fs.write to fd 1 and 2 as one stream each, split writes too, and gives them back', async () => {
+    // given: stdout, stderr and the fd writes recorded, not written
+    const out: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(`1:${String(chunk)}`) > 0);
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => out.push(`2:${String(chunk)}`) > 0);
+    vi.spyOn(fs, 'writeSync').mockImplementation((fd: number, data: unknown) => out.push(`${fd}:${String(data)}`));
+    vi.spyOn(fs, 'write').mockImplementation(((fd: number, data: unknown, callback: (error: null) => void) => {
+      out.push(`${fd}:${String(data)}`);
+      callback(null);
+    }) as unknown as typeof fs.write);
+    vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void out.push(`console:${args.join(' ')}`));
+    const stdoutWrite = process.stdout.write;
+    const unredact = redactLogLines(new SecretRedactor([SECRET]));
+
+    // when: the secret goes out raw, escaped, split between a stream write and an fd write, and by fs.write
+    process.stdout.write('a: line o');
+    writeSync(1, 'ne\nsecond "line" \\ here\n');
+    fs.writeSync(2, Buffer.from(`b: ${JSON.stringify(SECRET)}\n`));
+    await new Promise<void>((resolve) => fs.write(2, `c: ${inspect(SECRET)}\n`, () => resolve()));
+    console.error('d: %s', SECRET);
+    process.stdout.write('e: line');
+    unredact();
+
+    // then: no form of it went out, and what was held back at the end went out
+    const all = out.join('');
+    for (const form of [SECRET, JSON.stringify(SECRET).slice(1, -1), inspect(SECRET).slice(1, -1), 'second "line"']) {
+      expect(all).not.toContain(form);
+    }
+    expect(all.match(/\[redacted\]/g)).toHaveLength(4);
+    expect(out.slice(-2)).toEqual(['1:e: ', '1:line']);
+    expect(process.stdout.write).toBe(stdoutWrite);
   });
 });

@@ -28,6 +28,16 @@ interface TerminalOptions {
   readonly timeoutMs?: number;
   /** Sends stdout to this file instead of the terminal (stderr stays on it). @default - the terminal */
   readonly stdoutFile?: string;
+  /** Keys typed at the terminal once its output shows `when` (a prompt), each answer once, in order. @default - none */
+  readonly answers?: readonly TerminalAnswer[];
+}
+
+/** Text typed at a prompt: `keys` literally, then Enter unless `enter` is false. */
+interface TerminalAnswer {
+  readonly when: string;
+  readonly keys: string;
+  /** @default true */
+  readonly enter?: boolean;
 }
 
 const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
@@ -72,7 +82,7 @@ async function runInTerminal(args: readonly string[], options: TerminalOptions):
     await tmux('set-option', '-t', 'cli', 'remain-on-exit', 'on');
     await tmux('pipe-pane', '-o', '-t', 'cli', `cat >> ${quote(recording)}`);
     await tmux('send-keys', '-t', 'cli', 'Enter');
-    const { code, bytes } = await exitOf(tmux, recording, options.timeoutMs ?? 60_000);
+    const { code, bytes } = await exitOf(tmux, recording, options.timeoutMs ?? 60_000, options.answers ?? []);
     const screen = (await tmux('capture-pane', '-p', '-t', 'cli')).stdout
       .split('\n')
       .map((row) => row.trimEnd())
@@ -99,11 +109,19 @@ async function exitOf(
   tmux: (...args: string[]) => Promise<{ stdout: string }>,
   recording: string,
   timeoutMs: number,
+  answers: readonly TerminalAnswer[],
 ): Promise<{ code: number; bytes: string }> {
   const giveUpAt = Date.now() + timeoutMs;
+  const pending = [...answers];
   for (;;) {
     const [dead] = (await tmux('display-message', '-p', '-t', 'cli', '#{pane_dead}')).stdout.trim().split(' ');
     const recorded = existsSync(recording) ? readFileSync(recording, 'utf8') : '';
+    const answer = pending[0];
+    if (answer !== undefined && recorded.includes(answer.when)) {
+      pending.shift();
+      await tmux('send-keys', '-t', 'cli', '-l', answer.keys);
+      if (answer.enter !== false) await tmux('send-keys', '-t', 'cli', 'Enter');
+    }
     const mark = new RegExp(`\\r?\\n?${EXIT_MARK}(\\d+)`).exec(recorded);
     if (dead === '1' && mark !== null) return { code: Number(mark[1]), bytes: recorded.slice(0, mark.index) };
     if (Date.now() > giveUpAt) throw new Error(`The command on the terminal did not exit within ${timeoutMs} ms`);
@@ -117,4 +135,4 @@ function showsSpinner(bytes: string): boolean {
 }
 
 export { runInTerminal, showsSpinner };
-export type { TerminalOptions, TerminalResult };
+export type { TerminalAnswer, TerminalOptions, TerminalResult };

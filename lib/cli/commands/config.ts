@@ -1,6 +1,10 @@
+import { fstatSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
 import { didYouMean } from '../../core/did-you-mean.js';
 import { UsageError } from '../../core/errors.js';
 import { assertValidConfigKey, MASK, printableValue, type Parameter } from '../../core/parameter-set.js';
+import { secretValueProblem } from '../../runtime/redact-secrets.js';
+import { readHiddenLine } from '../hidden-input.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { assertUnmanagedKey, managedDatabaseKey } from '../../platform/local/managed-database-url.js';
 import { formatTable, terminalWidth } from '../render/table.js';
@@ -64,16 +68,30 @@ interface ConfigSetOptions extends ConfigCommandOptions {
 }
 
 /**
- * `cnf-admin config set KEY VALUE [--secure]`; a VALUE of `-` is read from
- * stdin, so that a secret stays out of the shell's history.
+ * `cnf-admin config set KEY [VALUE] [--secure]`. A VALUE of `-` is read
+ * from stdin; without a VALUE it is asked for at a terminal (hidden for a
+ * secure one, as `gh secret set` does) and read from stdin when that is a
+ * pipe or a file. A secure value given on the command line is set, with a
+ * warning that it is now in the shell's history.
+ *
+ * @throws UsageError (64) for an empty value, a secure value shorter than
+ * the redactor's minimum, or no value and no way to read one; nothing is set.
  */
-async function configSet(key: string, value: string, options: ConfigSetOptions, io: CliIo): Promise<number> {
+async function configSet(key: string, value: string | undefined, options: ConfigSetOptions, io: CliIo): Promise<number> {
   assertValidConfigKey(key);
-  const text = value === '-' ? await readAll(io.stdin) : value;
+  const secure = options.secure === true;
+  const text = await valueToSet(key, value, secure, io);
   if (text === '') throw new UsageError(`The value of ${key} is empty; to remove it use: cnf-admin config unset ${key}`);
+  const tooShort = secure ? secretValueProblem(key, text) : undefined;
+  if (tooShort !== undefined) throw new UsageError(tooShort, { hint: 'Use a longer value; nothing was set.' });
+  if (secure && value !== undefined && value !== '-') {
+    writeLine(
+      io.stderr,
+      `Warning: the value of ${key} is now in your shell's history. Next time leave it out to type it hidden, or pipe it: cnf-admin config set ${key} - --secure < file`,
+    );
+  }
   const { platform, stage, project } = await openStage(io, options);
   assertUnmanagedKey(project, stage, key, 'set');
-  const secure = options.secure === true;
   await platform.parameters.set(key, text, { secure });
   if (options.json === true) writeJson(io, { key, value: secure ? MASK : text, secure, stage: stage.name });
   else
@@ -82,6 +100,36 @@ async function configSet(key: string, value: string, options: ConfigSetOptions, 
       `Set ${key}${secure ? ' (secure)' : ''} on stage ${stage.name}. Admin runs read it from now on; web functions within their cache time.`,
     );
   return 0;
+}
+
+/** The value `config set` stores: as given, from stdin (`-`, or a pipe), or typed at the terminal. */
+async function valueToSet(key: string, value: string | undefined, secure: boolean, io: CliIo): Promise<string> {
+  if (value === '-') return readAll(io.stdin);
+  if (value !== undefined) return value;
+  if ((io.stdin as { isTTY?: boolean }).isTTY === true) {
+    const prompt = `Value of ${key}${secure ? ' (input hidden)' : ''}: `;
+    return secure ? readHiddenLine(io, prompt) : readVisibleLine(io, prompt);
+  }
+  if (stdinIsPiped(io)) return readAll(io.stdin);
+  throw new UsageError(`config set ${key} needs a value, and stdin is neither a terminal nor a pipe.`, {
+    hint: `Give it as an argument, or pipe it: cnf-admin config set ${key} -${secure ? ' --secure' : ''} < file`,
+  });
+}
+
+/** Whether the process's stdin is a pipe, a socket or a file (not a terminal, and not /dev/null); a test's own stdin always is. */
+function stdinIsPiped(io: CliIo): boolean {
+  if (io.stdin !== process.stdin) return true;
+  const stats = fstatSync(0);
+  return stats.isFIFO() || stats.isSocket() || stats.isFile();
+}
+
+async function readVisibleLine(io: CliIo, question: string): Promise<string> {
+  const prompt = createInterface({ input: io.stdin, output: io.stderr });
+  try {
+    return await prompt.question(question);
+  } finally {
+    prompt.close();
+  }
 }
 
 /** `cnf-admin config unset KEY`. */

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { CONSOLE_TASK } from '../../core/task-catalog.js';
 import { toolRoot } from '../../core/tool-root.js';
 import { adminEnvironment } from './lambda-environment.js';
 import { runLogFile, type LocalPaths } from './local-paths.js';
+import { redactingTransform, SecretRedactor } from '../../runtime/redact-secrets.js';
 import { mergedLines } from './merged-lines.js';
 import { recordRunEnd } from './record-run-end.js';
 
@@ -21,6 +23,8 @@ interface LocalConsoleTarget {
   readonly bundleDir: string;
   readonly caller: string;
   readonly functionTimeoutSeconds: number;
+  /** The stage's secure values when the session opened: redacted once more from the process's output. */
+  readonly secrets: readonly string[];
 }
 
 /**
@@ -218,7 +222,7 @@ class LocalConsoleSession implements ConsoleSession {
     const session: SessionProcess = {
       id: `console-${newRunId()}`,
       child,
-      lines: mergedLines([child.stdout, child.stderr])[Symbol.asyncIterator](),
+      lines: mergedLines(redactedOutput(child, this.target.secrets))[Symbol.asyncIterator](),
       exited: new Promise((resolve) => child.once('close', () => resolve())),
       ended: false,
       declared: [],
@@ -278,4 +282,10 @@ function signalGroup(child: ChildProcessWithoutNullStreams, signal: NodeJS.Signa
 }
 
 export { LocalConsoleSession };
+/** The process's stdout and stderr, with the secrets redacted whatever wrote them. */
+function redactedOutput(child: ChildProcessWithoutNullStreams, secrets: readonly string[]): Readable[] {
+  const redactor = new SecretRedactor(secrets);
+  return [child.stdout, child.stderr].map((stream) => (redactor.active ? stream.pipe(redactingTransform(redactor)) : stream));
+}
+
 export type { LocalConsoleTarget };

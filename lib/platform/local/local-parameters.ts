@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { assertValidConfigKey, type Parameter } from '../../core/parameter-set.js';
@@ -15,9 +15,13 @@ const parameterFileSchema = z.looseObject({
 
 type Parameters = ParameterFile['parameters'];
 
+/* The file holds the stage's secrets: readable and writable by its owner only, as ssh keeps its keys. */
+const OWNER_ONLY = 0o600;
+
 /**
  * The local stage's parameter set: one JSON file under `.cnf/local/`, the
- * same file the runtime's config loader reads for local runs.
+ * same file the runtime's config loader reads for local runs. It holds the
+ * secure values, so it is mode 0600, whoever wrote it.
  */
 class LocalParameterStore implements ParameterStore {
   constructor(private readonly file: string) {}
@@ -27,6 +31,11 @@ class LocalParameterStore implements ParameterStore {
     return Object.keys(parameters)
       .sort()
       .map((key) => ({ key, ...(parameters[key] as { value: string; secure: boolean }) }));
+  }
+
+  /** The secure values, for the redaction of what a local run prints. */
+  async secrets(): Promise<string[]> {
+    return (await this.list()).filter((parameter) => parameter.secure).map((parameter) => parameter.value);
   }
 
   async get(key: string): Promise<Parameter | undefined> {
@@ -60,15 +69,36 @@ class LocalParameterStore implements ParameterStore {
     return (await readStateFile(this.file, parameterFileSchema)) !== undefined;
   }
 
-  /** The parameters by key, in an object without a prototype: a key the user typed finds only parameters. */
+  /**
+   * The parameters by key, in an object without a prototype: a key the user
+   * typed finds only parameters. A file that others may read (written by an
+   * older version, or copied) is made its owner's only first.
+   */
   async #read(): Promise<Parameters> {
+    await this.#restrict();
     return ownEntries((await readStateFile(this.file, parameterFileSchema))?.parameters ?? {}) as Parameters;
   }
 
   async #write(parameters: Parameters): Promise<void> {
     try {
       await mkdir(dirname(this.file), { recursive: true });
-      await writeFileAtomic(this.file, `${JSON.stringify({ parameters }, null, 2)}\n`);
+      await writeFileAtomic(this.file, `${JSON.stringify({ parameters }, null, 2)}\n`, OWNER_ONLY);
+    } catch (error) {
+      throw stateFault(error, this.file);
+    }
+  }
+
+  async #restrict(): Promise<void> {
+    let mode: number;
+    try {
+      mode = (await stat(this.file)).mode;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw stateFault(error, this.file, 'read');
+    }
+    if ((mode & 0o077) === 0) return;
+    try {
+      await chmod(this.file, OWNER_ONLY);
     } catch (error) {
       throw stateFault(error, this.file);
     }

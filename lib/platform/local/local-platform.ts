@@ -121,9 +121,9 @@ class LocalPlatform implements Platform {
   }
 
   async *invoke(plan: InvokePlan, event: AdminEvent & { readonly runId: string }, options: InvokeOptions = {}): AsyncGenerator<RunFrame> {
-    // A corrupted parameter file is the stage's fault, said here in one line, not a failed run.
-    await this.parameters.list();
     await assertStateWritable(this.#paths);
+    // A corrupted parameter file is the stage's fault, said here in one line, not a failed run.
+    const secrets = await this.parameters.secrets();
     const catalog = await this.catalog(plan);
     const task = [...catalog.tasks, ...catalog.scripts].find((candidate) => candidate.name === event.task);
     // A task the release lacks is refused by the handler; it needs no database started for that.
@@ -140,6 +140,7 @@ class LocalPlatform implements Platform {
         functionTimeoutSeconds:
           task !== undefined && runtimeOf(task) === 'container' ? containerTimeLimitSeconds(task) : LOCAL_FUNCTION_TIMEOUT_SECONDS,
         ...(taskTimeout === undefined ? {} : { taskTimeoutSeconds: taskTimeout }),
+        secrets,
       },
       options,
     );
@@ -177,6 +178,7 @@ class LocalPlatform implements Platform {
     await assertStateWritable(this.#paths);
     await this.prepareDatabase();
     return LocalConsoleSession.open({
+      secrets: await this.parameters.secrets(),
       app: this.project.app,
       paths: this.#paths,
       release: plan.release,

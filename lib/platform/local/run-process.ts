@@ -7,6 +7,7 @@ import { ExitCode } from '../../core/exit-codes.js';
 import type { InvokeOptions, RunFrame } from '../../core/platform.js';
 import type { AdminEvent, RunError, RunResult } from '../../core/run.js';
 import { toolRoot } from '../../core/tool-root.js';
+import { redactingTransform, SecretRedactor } from '../../runtime/redact-secrets.js';
 import { INTERRUPTED_VARIABLE } from './interrupted-run.js';
 import { recordRunEnd } from './record-run-end.js';
 import { adminEnvironment } from './lambda-environment.js';
@@ -26,6 +27,8 @@ interface LocalRun {
   readonly functionTimeoutSeconds: number;
   /** The task's own timeout, when shorter. */
   readonly taskTimeoutSeconds?: number;
+  /** The stage's secure values: redacted once more from the process's output, whatever wrote it (Node's own crash report too). */
+  readonly secrets: readonly string[];
 }
 
 /* After a task's timeout, or after an interrupt, the run gets this long to end on its own before it is killed. */
@@ -124,7 +127,9 @@ async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGen
     resultChannel.on('data', (chunk: string) => {
       resultText += chunk;
     });
-    for await (const line of mergedLines([child.stdout, child.stderr])) {
+    const redactor = new SecretRedactor(run.secrets);
+    const output = [child.stdout, child.stderr].map((stream) => (redactor.active ? stream.pipe(redactingTransform(redactor)) : stream));
+    for await (const line of mergedLines(output)) {
       await writeLine(log, line);
       yield { type: 'log', line };
     }
