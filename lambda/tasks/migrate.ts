@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Umzug, type UmzugStorage } from 'umzug';
+import { z } from 'zod';
 import { defineTask } from 'cnf-admin/runtime';
 import { databaseFrom, type Database } from '../db.js';
 
@@ -42,7 +43,13 @@ export default defineTask({
   description: 'Apply pending SQL migrations from lambda/migrations to the database',
   // Locked: two migrations never run at once. Ten minutes: well inside a deploy's release phase.
   options: { lock: true, timeoutSeconds: 600 },
-  async run({ config, log, signal }) {
+  args: z.strictObject({
+    force: z
+      .boolean()
+      .default(false)
+      .describe('Run although the database holds migrations this release does not ship (an older release on a newer schema)'),
+  }),
+  async run({ args, config, log, signal }) {
     const db = databaseFrom(config);
     const dir = migrationsDir();
     const migrations = readdirSync(dir)
@@ -58,6 +65,18 @@ export default defineTask({
           }),
       }));
     const umzug = new Umzug({ migrations, storage: tableStorage(db), logger: undefined });
+    // A rollback runs this on an older release: its code may not read a schema it has never seen.
+    const shipped = new Set(migrations.map((migration) => migration.name));
+    const unknown = (await umzug.executed()).map((migration) => migration.name).filter((name) => !shipped.has(name));
+    if (unknown.length > 0) {
+      const message =
+        `The database holds ${unknown.length} applied migration(s) this release does not ship: ${unknown.join(', ')}. ` +
+        'Its code may not work on that schema. Roll forward instead, or, if every such migration only expanded the schema ' +
+        '(expand/contract: new tables and nullable columns, nothing dropped or renamed), run with --force ' +
+        '(cnf-admin rollback --force, or cnf-admin invoke migrate -- --force).';
+      if (!args.force) throw new Error(message);
+      log.warn(`--force: going on with migrations this release does not ship: ${unknown.join(', ')}`);
+    }
     const pending = await umzug.pending();
     if (pending.length === 0) {
       const applied = await umzug.executed();

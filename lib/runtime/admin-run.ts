@@ -104,7 +104,7 @@ class AdminRun {
     }
     const lease = await this.#lock(ledger, task, event, record, log);
     try {
-      return await this.#run(ledger, task, args.checked, record, lease, log);
+      return await this.#run(ledger, task, args.checked, record, lease, log, event.configVersion);
     } finally {
       await lease?.release();
     }
@@ -222,10 +222,20 @@ class AdminRun {
   }
 
   /** Reads the parameter set fresh, runs the task, and records its end. */
-  async #run(ledger: RunLedger, task: Task, args: unknown, record: RunRecord, lease: Lease | undefined, log: Logger): Promise<RunResult> {
+  async #run(
+    ledger: RunLedger,
+    task: Task,
+    args: unknown,
+    claimed: RunRecord,
+    lease: Lease | undefined,
+    log: Logger,
+    configVersion: number | undefined,
+  ): Promise<RunResult> {
     let config;
+    let record = claimed;
     try {
-      config = await loadConfig({ maxAgeSeconds: 0 });
+      config = await loadConfig({ maxAgeSeconds: 0, ...(configVersion === undefined ? {} : { version: configVersion }) });
+      if (config.version !== undefined) record = { ...record, configVersion: config.version };
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       log.error('Cannot read the parameter set', error);
@@ -238,6 +248,7 @@ class AdminRun {
       args: record.args,
       stage: this.#stage,
       configFingerprint: config.fingerprint,
+      ...(config.version === undefined ? {} : { configVersion: config.version }),
       remainingMs: this.deadline - Date.now(),
     });
     if (this.context.interrupt?.aborted === true) {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { fingerprintOf } from '../core/parameter-set.js';
+import { valuesOfVersion, type LocalConfigFile } from './local-config-file.js';
 import type { SsmParameterProvider, TypedValue } from './ssm-parameter-provider.js';
 
 /**
@@ -17,6 +18,8 @@ interface LoadedConfig {
   readonly secrets: readonly string[];
   /** The fingerprint of the set (`cfg-` and 12 hex digits); it reveals no value. */
   readonly fingerprint: string;
+  /** The config version read (`7` for v7), where the stage keeps config versions. */
+  readonly version?: number;
 }
 
 /**
@@ -34,6 +37,13 @@ interface LoadConfigOptions {
    * @default 0
    */
   readonly maxAgeSeconds?: number;
+  /**
+   * The config version to read (an admin run reads the one its event names,
+   * which the CLI took from the release's live pair); else the live one.
+   *
+   * @default - the live config version
+   */
+  readonly version?: number;
 }
 
 /**
@@ -55,9 +65,7 @@ class ConfigError extends Error {
 }
 
 /** The format of the local stage's parameter file. */
-interface ParameterFile {
-  readonly parameters: Record<string, TypedValue>;
-}
+type ParameterFile = LocalConfigFile;
 
 let ssmProvider: SsmParameterProvider | undefined;
 
@@ -77,25 +85,35 @@ let ssmProvider: SsmParameterProvider | undefined;
 async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const file = process.env.CNF_PARAMETER_FILE;
   const path = process.env.CNF_PARAMETER_PATH;
-  let typed: Record<string, TypedValue>;
-  if (file !== undefined && file !== '') typed = await readParameterFile(file);
-  else if (path !== undefined && path !== '') typed = await readParameterPath(path, options.maxAgeSeconds ?? 0);
-  else throw new ConfigError('No parameter set configured: neither CNF_PARAMETER_PATH nor CNF_PARAMETER_FILE is set.');
-  return toLoadedConfig(typed);
+  if (file !== undefined && file !== '') {
+    const { typed, version } = await readParameterFile(file, options.version);
+    return toLoadedConfig(typed, version);
+  }
+  if (path !== undefined && path !== '') return toLoadedConfig(await readParameterPath(path, options.maxAgeSeconds ?? 0), undefined);
+  throw new ConfigError('No parameter set configured: neither CNF_PARAMETER_PATH nor CNF_PARAMETER_FILE is set.');
 }
 
-async function readParameterFile(file: string): Promise<Record<string, TypedValue>> {
+/** The local parameter file's live values, or those of config version `version`. */
+async function readParameterFile(
+  file: string,
+  version: number | undefined,
+): Promise<{ typed: Record<string, TypedValue>; version: number | undefined }> {
   let parsed: ParameterFile;
   try {
     parsed = JSON.parse(await readFile(file, 'utf8')) as ParameterFile;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { typed: {}, version: undefined };
     throw new ConfigError(`Cannot read the parameter file ${file}: ${(error as Error).message}`, { cause: error });
   }
   if (typeof parsed?.parameters !== 'object' || parsed.parameters === null) {
     throw new ConfigError(`The parameter file ${file} has no "parameters" object.`);
   }
-  return parsed.parameters;
+  if (version === undefined || version === parsed.live) return { typed: parsed.parameters, version: parsed.live };
+  try {
+    return { typed: valuesOfVersion(parsed, version), version };
+  } catch (error) {
+    throw new ConfigError(`Cannot read config v${version}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 async function readParameterPath(path: string, maxAgeSeconds: number): Promise<Record<string, TypedValue>> {
@@ -111,9 +129,10 @@ async function readParameterPath(path: string, maxAgeSeconds: number): Promise<R
   }
 }
 
-function toLoadedConfig(typed: Record<string, TypedValue>): LoadedConfig {
+function toLoadedConfig(typed: Record<string, TypedValue>, version: number | undefined): LoadedConfig {
   const entries = Object.entries(typed);
   return {
+    ...(version === undefined ? {} : { version }),
     values: Object.freeze(Object.fromEntries(entries.map(([key, { value }]) => [key, value]))),
     secrets: entries.filter(([, parameter]) => parameter.secure).map(([, { value }]) => value),
     fingerprint: fingerprintOf(entries.map(([key, { value }]) => ({ key, value }))),
