@@ -330,7 +330,7 @@ const COMMANDS: readonly CommandSpec[] = [
       { flags: '--config <which>', description: "pinned: restore the release's config version (default); current: keep the live one" },
       { flags: '--reason <text>', description: 'why, as the ledger records it' },
       { flags: '--run-id <id>', description: 'the run id (a retry with the same id rolls back once)' },
-      { flags: '--force', description: "pass --force to the release-phase task (migrate: run although the database is ahead)" },
+      { flags: '--force', description: 'pass --force to the release-phase task (migrate: run although the database is ahead)' },
       { flags: '--dry-run', description: 'show the plan and the config diff, and move nothing' },
       { flags: '--yes', description: 'roll back without asking (needed when stdin is not a terminal)' },
       JSON_OUTPUT,

@@ -214,7 +214,10 @@ function readStages(file: string, declared: unknown): ReadonlyMap<string, Stage>
         `Stage ${name} in ${file} has database ${JSON.stringify(settings.database)}; only the local stage takes one, and it is "postgres".`,
       );
     }
-    if (settings.releasePhase !== undefined && (typeof settings.releasePhase !== 'string' || !/^[a-z][a-z0-9:_-]*$/i.test(settings.releasePhase))) {
+    if (
+      settings.releasePhase !== undefined &&
+      (typeof settings.releasePhase !== 'string' || !/^[a-z][a-z0-9:_-]*$/i.test(settings.releasePhase))
+    ) {
       throw new UsageError(
         `Stage ${name} in ${file} has releasePhase ${JSON.stringify(settings.releasePhase)}; use a task name such as "migrate".`,
       );

@@ -107,7 +107,10 @@ interface RollbackPlanSources {
 async function planRollback(sources: RollbackPlanSources, to: string, configMode: 'pinned' | 'current'): Promise<RollbackPlan> {
   const { current, history } = sources;
   const release = rollbackTarget(history, current, to);
-  const [releaseProblem, pinned] = await Promise.all([sources.unrestorableRelease(release), Promise.resolve(pinnedConfig(history, release))]);
+  const [releaseProblem, pinned] = await Promise.all([
+    sources.unrestorableRelease(release),
+    Promise.resolve(pinnedConfig(history, release)),
+  ]);
   if (releaseProblem !== undefined) throw new UnavailableError(`Cannot roll back to ${release}: ${releaseProblem}.`);
   const config = configMode === 'current' || pinned === undefined ? current.config : pinned;
   if (config !== undefined && config !== current.config) {

@@ -63,7 +63,12 @@ function readEvent(raw: unknown): ReadEvent {
   }
   const configVersion = event.configVersion;
   if (configVersion !== undefined && !(typeof configVersion === 'number' && Number.isInteger(configVersion) && configVersion >= 1)) {
-    return { ok: false, runId, task, message: `"configVersion" must be a config version number (7 for v7), got: ${JSON.stringify(configVersion)}` };
+    return {
+      ok: false,
+      runId,
+      task,
+      message: `"configVersion" must be a config version number (7 for v7), got: ${JSON.stringify(configVersion)}`,
+    };
   }
   return {
     ok: true,

@@ -1,10 +1,4 @@
-import {
-  configVersionLabel,
-  diffParameters,
-  formatConfigDiff,
-  parseConfigVersion,
-  type ConfigVersion,
-} from '../../core/config-version.js';
+import { configVersionLabel, diffParameters, formatConfigDiff, parseConfigVersion, type ConfigVersion } from '../../core/config-version.js';
 import { didYouMean } from '../../core/did-you-mean.js';
 import { UnavailableError, UsageError } from '../../core/errors.js';
 import { assertValidConfigKey } from '../../core/parameter-set.js';

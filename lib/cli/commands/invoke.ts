@@ -1,6 +1,13 @@
 import { CnfError, UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
-import { CONFIG_CHOICES, type ConfigChoice, type ContainerPlan, type InvokePlan, type Platform, type RunFrame } from '../../core/platform.js';
+import {
+  CONFIG_CHOICES,
+  type ConfigChoice,
+  type ContainerPlan,
+  type InvokePlan,
+  type Platform,
+  type RunFrame,
+} from '../../core/platform.js';
 import { isReleaseId } from '../../core/release.js';
 import type { RefusalName } from '../../core/refusal.js';
 import { isRefusal, isValidRunId, newRunId, refusalNamesRecordedRun, type AdminEvent, type RunResult } from '../../core/run.js';

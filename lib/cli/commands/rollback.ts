@@ -56,7 +56,7 @@ function printPlan(io: CliIo, stage: Stage, rollback: RollbackPlan): void {
   writeLine(
     out,
     rollback.configMode === 'pinned'
-      ? '  config: the release\'s pinned config version (--config current keeps the live one)'
+      ? "  config: the release's pinned config version (--config current keeps the live one)"
       : '  config: the live config version stays (--config current)',
   );
   const lines = formatConfigDiff(rollback.diff);
@@ -141,7 +141,10 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
     };
     const existing = await pairs.claimRun(record);
     if (existing !== undefined) {
-      writeLine(io.stderr, `Run ${runId} happened already (${existing.task}, exit ${existing.exitCode ?? 'still running'}); nothing moved again.`);
+      writeLine(
+        io.stderr,
+        `Run ${runId} happened already (${existing.task}, exit ${existing.exitCode ?? 'still running'}); nothing moved again.`,
+      );
       return existing.exitCode ?? ExitCode.TEMP_FAIL;
     }
     const finish = async (exitCode: number, error?: { name: string; message: string }): Promise<void> =>
@@ -194,7 +197,11 @@ async function releasePhase(
     ...(planned.to.config === undefined ? {} : { configVersion: planned.to.config }),
   };
   if (!json) writeLine(io.stderr, `Running the release phase: ${task} on ${livePairLabel(planned.to.release, planned.to.config)}`);
-  const result = await renderFrames(io, platform.invoke({ ...target, ...(planned.to.config === undefined ? {} : { configVersion: planned.to.config }) }, event), { json });
+  const result = await renderFrames(
+    io,
+    platform.invoke({ ...target, ...(planned.to.config === undefined ? {} : { configVersion: planned.to.config }) }, event),
+    { json },
+  );
   return result?.exitCode ?? ExitCode.UNAVAILABLE;
 }
 

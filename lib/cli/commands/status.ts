@@ -74,7 +74,9 @@ function releasesTable(current: StageStatus, width: number): string {
   const row = (info: ReleaseInfo): string[] => [
     info.release,
     ...(numbered ? [info.webVersion ?? '-', info.adminVersion ?? '-'] : []),
-    ...(versioned ? [info.config === undefined ? '-' : configVersionLabel(info.config), info.unrestorable === undefined ? 'yes' : 'no'] : []),
+    ...(versioned
+      ? [info.config === undefined ? '-' : configVersionLabel(info.config), info.unrestorable === undefined ? 'yes' : 'no']
+      : []),
     formatTime(info.createdAt, { year: true }),
     info.gitSha === undefined ? '-' : `${info.gitSha.slice(0, 12)} ${info.description ?? ''}`.trim(),
     current.aliases

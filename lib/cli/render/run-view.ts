@@ -10,7 +10,10 @@ import { formatLogLine } from './log-line.js';
 function writeRunHeader(io: CliIo, task: string, plan: InvokePlan, runId: string): void {
   const style = stylerFor(io.stderr, io.env);
   const config = plan.configVersion === undefined ? '' : ` · ${describePlanConfig(plan)}`;
-  writeLine(io.stderr, `${style('bold', `▶ ${task}`)} ${style('dim', `· stage ${plan.stage} · release ${plan.release}${config} · run ${runId}`)}`);
+  writeLine(
+    io.stderr,
+    `${style('bold', `▶ ${task}`)} ${style('dim', `· stage ${plan.stage} · release ${plan.release}${config} · run ${runId}`)}`,
+  );
 }
 
 /** Which config a plan runs with, and why: `config v7`, `config v5 (pinned)`, `config v9 (current)`. */

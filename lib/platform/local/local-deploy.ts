@@ -47,7 +47,10 @@ async function deployLocal(project: Project, stage: Stage, alias: string, who: s
   await withStateLock(paths.stageDir, async () => {
     await moveAliasPairLocked(paths, alias, stored.release);
     if (alias === DEFAULT_ALIAS)
-      await parameters.recordMove({ release: stored.release, cause: 'deploy', ...(git === undefined ? {} : { gitSha: git.sha, description: git.description }) }, true);
+      await parameters.recordMove(
+        { release: stored.release, cause: 'deploy', ...(git === undefined ? {} : { gitSha: git.sha, description: git.description }) },
+        true,
+      );
   });
   return { stored, isNew, previous, alias };
 }

@@ -81,7 +81,13 @@ class LocalLivePairs implements LivePairControl {
   async move(to: LivePair, run: { readonly runId: string; readonly reason?: string }): Promise<void> {
     await withStateLock(this.paths.stageDir, async () => {
       await this.store.recordMove(
-        { release: to.release, cause: 'rollback', runId: run.runId, ...(to.config === undefined ? {} : { config: to.config }), ...(run.reason === undefined ? {} : { reason: run.reason }) },
+        {
+          release: to.release,
+          cause: 'rollback',
+          runId: run.runId,
+          ...(to.config === undefined ? {} : { config: to.config }),
+          ...(run.reason === undefined ? {} : { reason: run.reason }),
+        },
         true,
       );
       await moveAliasPairLocked(this.paths, DEFAULT_ALIAS, to.release);

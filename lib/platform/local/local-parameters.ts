@@ -164,11 +164,15 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
 
   async restore(version: number): Promise<ConfigVersion> {
     let made: ConfigVersion | undefined;
-    await this.#changeKeys('config-rollback', (file) => {
-      const problem = unrestorableReason(file, version);
-      if (problem !== undefined) throw new UnavailableError(`Cannot restore ${problem}.`);
-      return { ...(file.versions.find((candidate) => candidate.version === version) as ConfigVersion).keys };
-    }, (restored) => (made = restored));
+    await this.#changeKeys(
+      'config-rollback',
+      (file) => {
+        const problem = unrestorableReason(file, version);
+        if (problem !== undefined) throw new UnavailableError(`Cannot restore ${problem}.`);
+        return { ...(file.versions.find((candidate) => candidate.version === version) as ConfigVersion).keys };
+      },
+      (restored) => (made = restored),
+    );
     if (made === undefined) throw new UnavailableError(`Cannot restore config v${version}.`);
     return made;
   }

@@ -113,7 +113,9 @@ class LocalPlatform implements Platform {
       const live = await this.parameters.live();
       const pinned = target.config === 'current' ? undefined : pinnedConfig(await this.livePairs.history(), stored.release);
       if (target.config !== 'current' && pinned === undefined && live !== undefined)
-        notices.push(`${stored.release} has never been live here, so it has no pinned config: it runs with the live config ${configVersionLabel(live)}.`);
+        notices.push(
+          `${stored.release} has never been live here, so it has no pinned config: it runs with the live config ${configVersionLabel(live)}.`,
+        );
       const config = pinned ?? live;
       if (config !== undefined && config !== live) {
         const problem = await this.parameters.unrestorable(config);
@@ -182,7 +184,12 @@ class LocalPlatform implements Platform {
 
   async detach(plan: InvokePlan, event: AdminEvent & { readonly runId: string }): Promise<void> {
     await assertStateWritable(this.#paths);
-    const run: DetachedRun = { root: this.project.root, stage: this.stage.name, release: plan.release, event: withConfigVersion(event, plan) };
+    const run: DetachedRun = {
+      root: this.project.root,
+      stage: this.stage.name,
+      release: plan.release,
+      event: withConfigVersion(event, plan),
+    };
     const child = spawn(process.execPath, [join(toolRoot(), 'dist', 'local-detached.mjs')], {
       detached: true,
       stdio: ['pipe', 'ignore', 'ignore'],
