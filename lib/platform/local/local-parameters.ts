@@ -163,18 +163,12 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
   }
 
   async restore(version: number): Promise<ConfigVersion> {
-    let made: ConfigVersion | undefined;
-    await this.#changeKeys(
-      'config-rollback',
-      (file) => {
-        const problem = unrestorableReason(file, version);
-        if (problem !== undefined) throw new UnavailableError(`Cannot restore ${problem}.`);
-        return { ...(file.versions.find((candidate) => candidate.version === version) as ConfigVersion).keys };
-      },
-      (restored) => (made = restored),
-    );
-    if (made === undefined) throw new UnavailableError(`Cannot restore config v${version}.`);
-    return made;
+    const made = await this.#changeKeys('config-rollback', (file) => {
+      const problem = unrestorableReason(file, version);
+      if (problem !== undefined) throw new UnavailableError(`${capitalized(problem)}; it cannot be restored.`);
+      return { ...(file.versions.find((candidate) => candidate.version === version) as ConfigVersion).keys };
+    });
+    return made as ConfigVersion;
   }
 
   /** Every move of the live pair, oldest first. */
@@ -195,7 +189,7 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
       const config = move.config ?? (file.live as number);
       if (config !== file.live) {
         const problem = unrestorableReason(file, config);
-        if (problem !== undefined) throw new UnavailableError(`Cannot restore ${problem}.`);
+        if (problem !== undefined) throw new UnavailableError(`${capitalized(problem)}; it cannot be restored.`);
         file.live = config;
         file.parameters = { ...valuesOfVersion(file, config) };
       }
@@ -224,9 +218,10 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
     await writeFileAtomic(this.file, `${JSON.stringify(json, null, 2)}\n`, FILE_MODE);
   }
 
-  /** Makes a new config version from the live one with `change`, live at once; `made` is told the version made. */
-  async #changeKeys(cause: ConfigVersionCause, change: KeyChange, made?: (version: ConfigVersion) => void): Promise<void> {
+  /** Makes a new config version from the live one with `change`, live at once; resolves to it (undefined: no change). */
+  async #changeKeys(cause: ConfigVersionCause, change: KeyChange): Promise<ConfigVersion | undefined> {
     const release = await this.liveRelease();
+    let made: ConfigVersion | undefined;
     await this.#change(async (file) => {
       const before = ensureFirstVersion(file, this.who());
       const keys = change(file, before?.keys ?? {});
@@ -245,8 +240,9 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
       file.parameters = { ...valuesOfVersion(file, version.version) };
       if (release !== undefined)
         file.pairs.push({ release, config: version.version, at: version.createdAt, by: version.createdBy, cause: 'config' });
-      made?.(version);
+      made = version;
     });
+    return made;
   }
 
   /** Reads, changes and writes the file under the stage's state lock: concurrent changes never lose one another. */
@@ -265,6 +261,11 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
     await change(file);
     await this.#write(file);
   }
+}
+
+/** `config v2 needs …` as the start of a sentence. */
+function capitalized(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
 
 /** Keeps `value` as the key's next value version, dropping the oldest beyond 100; returns its version. */

@@ -158,9 +158,9 @@ class LocalPlatform implements Platform {
   }
 
   async *invoke(plan: InvokePlan, event: AdminEvent & { readonly runId: string }, options: InvokeOptions = {}): AsyncGenerator<RunFrame> {
+    await assertStateWritable(this.#paths);
     // A corrupted parameter file is the stage's fault, said here in one line, not a failed run.
     await this.parameters.list();
-    await assertStateWritable(this.#paths);
     const catalog = await this.catalog(plan);
     const task = [...catalog.tasks, ...catalog.scripts].find((candidate) => candidate.name === event.task);
     // A task the release lacks is refused by the handler; it needs no database started for that.
