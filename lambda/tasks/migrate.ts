@@ -64,10 +64,12 @@ export default defineTask({
             await tx.query('INSERT INTO schema_migrations (name) VALUES ($1)', [file.replace(/\.sql$/, '')]);
           }),
       }));
-    const umzug = new Umzug({ migrations, storage: tableStorage(db), logger: undefined });
+    const storage = tableStorage(db);
+    const umzug = new Umzug({ migrations, storage, logger: undefined });
     // A rollback runs this on an older release: its code may not read a schema it has never seen.
+    // (umzug's own executed() lists only the migrations it knows; the table lists them all.)
     const shipped = new Set(migrations.map((migration) => migration.name));
-    const unknown = (await umzug.executed()).map((migration) => migration.name).filter((name) => !shipped.has(name));
+    const unknown = (await storage.executed({ context: {} })).filter((name) => !shipped.has(name));
     if (unknown.length > 0) {
       const message =
         `The database holds ${unknown.length} applied migration(s) this release does not ship: ${unknown.join(', ')}. ` +
