@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { LIVE_PAIR_KEY, liveConfigAt, parseLivePairRecord } from '../core/live-pair-record.js';
 import { fingerprintOf } from '../core/parameter-set.js';
 import { valuesOfVersion, type LocalConfigFile } from './local-config-file.js';
 import type { SsmParameterProvider, TypedValue } from './ssm-parameter-provider.js';
@@ -89,7 +90,10 @@ async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig
     const { typed, version } = await readParameterFile(file, options.version);
     return toLoadedConfig(typed, version);
   }
-  if (path !== undefined && path !== '') return toLoadedConfig(await readParameterPath(path, options.maxAgeSeconds ?? 0), undefined);
+  if (path !== undefined && path !== '') {
+    const { typed, version } = await readLivePair(path, options);
+    return toLoadedConfig(typed, version);
+  }
   throw new ConfigError('No parameter set configured: neither CNF_PARAMETER_PATH nor CNF_PARAMETER_FILE is set.');
 }
 
@@ -127,6 +131,46 @@ async function readParameterPath(path: string, maxAgeSeconds: number): Promise<R
   } catch (error) {
     throw new ConfigError(`Cannot read the parameter set ${path}: ${(error as Error).message}`, { cause: error });
   }
+}
+
+/**
+ * The AWS parameter set as the live-pair record names it: in the usual case
+ * the values the path read returned are the selected versions, and nothing
+ * more is read (one round trip); values of older versions (after a rollback
+ * or `config rollback`) are read by `name:version` selector. A stage without
+ * a live-pair record reads every parameter under the path, as before config versions.
+ */
+async function readLivePair(
+  path: string,
+  options: LoadConfigOptions,
+): Promise<{ typed: Record<string, TypedValue>; version: number | undefined }> {
+  const all = { ...(await readParameterPath(path, options.maxAgeSeconds ?? 0)) };
+  const record = parseLivePairRecord(all[LIVE_PAIR_KEY]?.value);
+  delete all[LIVE_PAIR_KEY];
+  if (record === undefined) return { typed: all, version: undefined };
+  const live = liveConfigAt(record, Date.now());
+  if (options.version !== undefined && options.version !== live.config)
+    throw new ConfigError(
+      `config v${options.version} is not live on this stage (v${live.config} is): an AWS run reads the live pair's config.`,
+    );
+  const prefix = path.endsWith('/') ? path : `${path}/`;
+  const typed: Record<string, TypedValue> = {};
+  const older: [string, string][] = [];
+  for (const [key, selector] of Object.entries(live.keys)) {
+    const current = all[key];
+    if (current?.version === selector.version) typed[key] = current;
+    else older.push([key, `${prefix}${key}:${selector.version}`]);
+  }
+  if (older.length > 0) {
+    let read: Record<string, TypedValue>;
+    try {
+      read = await (ssmProvider as SsmParameterProvider).getSelected(older.map(([, selector]) => selector));
+    } catch (error) {
+      throw new ConfigError(`Cannot read config v${live.config}: ${(error as Error).message}`, { cause: error });
+    }
+    for (const [key, selector] of older) typed[key] = read[selector] as TypedValue;
+  }
+  return { typed, version: live.config };
 }
 
 function toLoadedConfig(typed: Record<string, TypedValue>, version: number | undefined): LoadedConfig {
