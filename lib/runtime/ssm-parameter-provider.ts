@@ -14,9 +14,6 @@ interface TypedValue {
 /** GetParameters takes at most this many names. */
 const NAMES_PER_GET = 10;
 
-/** Parameter versions read by selector: immutable, so kept for the container's life. */
-const selected = new Map<string, TypedValue>();
-
 /**
  * Reads a parameter path from SSM: recursive, decrypted and paginated, with
  * Powertools' cache in front.
@@ -26,6 +23,9 @@ const selected = new Map<string, TypedValue>();
  * every log line.
  */
 class SsmParameterProvider extends BaseProvider {
+  /** Parameter versions read by selector: immutable, so kept for the container's life. */
+  readonly #selected = new Map<string, TypedValue>();
+
   constructor(client?: SSMClient) {
     super(client === undefined ? { awsSdkV3ClientPrototype: SSMClient as never } : { awsSdkV3Client: client });
   }
@@ -42,7 +42,7 @@ class SsmParameterProvider extends BaseProvider {
    * @throws Error naming the selectors SSM no longer holds (fallen out of its 100 versions).
    */
   async getSelected(selectors: readonly string[]): Promise<Record<string, TypedValue>> {
-    const wanted = selectors.filter((selector) => !selected.has(selector));
+    const wanted = selectors.filter((selector) => !this.#selected.has(selector));
     const chunks: string[][] = [];
     for (let start = 0; start < wanted.length; start += NAMES_PER_GET) chunks.push(wanted.slice(start, start + NAMES_PER_GET));
     const client = this.client as SSMClient;
@@ -51,13 +51,13 @@ class SsmParameterProvider extends BaseProvider {
     if (missing.length > 0) throw new Error(`SSM no longer holds ${missing.join(', ')}`);
     for (const parameter of answers.flatMap((answer) => answer.Parameters ?? [])) {
       if (parameter.Name === undefined || parameter.Value === undefined) continue;
-      selected.set(`${parameter.Name}:${parameter.Version}`, {
+      this.#selected.set(`${parameter.Name}:${parameter.Version}`, {
         value: parameter.Value,
         secure: parameter.Type === 'SecureString',
         ...(parameter.Version === undefined ? {} : { version: parameter.Version }),
       });
     }
-    return Object.fromEntries(selectors.map((selector) => [selector, selected.get(selector) as TypedValue]));
+    return Object.fromEntries(selectors.map((selector) => [selector, this.#selected.get(selector) as TypedValue]));
   }
 
   /** Every parameter below `path`, keyed by its name relative to `path`, reserved keys left out but the live-pair record. */
