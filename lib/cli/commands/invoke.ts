@@ -263,7 +263,7 @@ function printPlan(io: CliIo, plan: InvokePlan, options: InvokeCommandOptions, c
   // The local stage names its versions by release id: they are worth a line only where they differ (AWS).
   const picked = plan.alias === undefined ? 'picked by --release' : `behind web:${plan.alias}`;
   writeLine(io.stdout, `  release  ${plan.release} (${picked})`);
-  writeLine(io.stdout, `  config   ${describePlanConfig(plan).replace(/^config /, '')}`);
+  if (plan.configVersion !== undefined) writeLine(io.stdout, `  config   ${describePlanConfig(plan).replace(/^config /, '')}`);
   if (plan.webVersion !== plan.release) writeLine(io.stdout, `  web      version ${plan.webVersion}`);
   if (plan.adminVersion !== plan.release || plan.qualifier !== plan.adminVersion) {
     const qualifier = plan.qualifier === plan.adminVersion ? '' : ` (invoked as ${plan.qualifier})`;

@@ -71,6 +71,7 @@ async function releases(options: StatusCommandOptions, io: CliIo): Promise<numbe
 function releasesTable(current: StageStatus, width: number): string {
   const numbered = current.releases.some((info) => info.webVersion !== info.release || info.adminVersion !== info.release);
   const versioned = current.releases.some((info) => info.config !== undefined);
+  const committed = current.releases.some((info) => info.gitSha !== undefined);
   const row = (info: ReleaseInfo): string[] => [
     info.release,
     ...(numbered ? [info.webVersion ?? '-', info.adminVersion ?? '-'] : []),
@@ -78,7 +79,7 @@ function releasesTable(current: StageStatus, width: number): string {
       ? [info.config === undefined ? '-' : configVersionLabel(info.config), info.unrestorable === undefined ? 'yes' : 'no']
       : []),
     formatTime(info.createdAt, { year: true }),
-    info.gitSha === undefined ? '-' : `${info.gitSha.slice(0, 12)} ${info.description ?? ''}`.trim(),
+    ...(committed ? [info.gitSha === undefined ? '-' : `${info.gitSha.slice(0, 12)} ${info.description ?? ''}`.trim()] : []),
     current.aliases
       .filter((pair) => pair.web.release === info.release || pair.admin.release === info.release)
       .map((pair) => pair.name)
@@ -89,7 +90,7 @@ function releasesTable(current: StageStatus, width: number): string {
     ...(numbered ? [{ header: 'WEB' }, { header: 'ADMIN' }] : []),
     ...(versioned ? [{ header: 'CONFIG' }, { header: 'RESTORABLE' }] : []),
     { header: 'CREATED' },
-    { header: 'COMMIT', fit: 'wrap' as const },
+    ...(committed ? [{ header: 'COMMIT', fit: 'wrap' as const }] : []),
     { header: 'ALIASES', fit: 'wrap' as const },
   ];
   return formatTable(columns, current.releases.map(row), { width });
