@@ -3,6 +3,7 @@
  * binary: config versions, runs of older releases with their pinned config,
  * rollback and roll forward, the release phase, the ledger, and the stage lock.
  */
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -253,6 +254,28 @@ describe('the stage lock', () => {
       await held;
     } finally {
       setReleasePhase(undefined);
+    }
+  });
+});
+
+describe('releases', () => {
+  it('shows the git commit and description a release was deployed from, in a git checkout', async () => {
+    const checkout = createTestProject('tasks');
+    try {
+      const git = (...args: string[]) =>
+        execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: checkout.dir, encoding: 'utf8' });
+      git('init', '-q');
+      git('add', 'lambda', 'cdk.json');
+      git('commit', '-qm', 'Add the tasks');
+      const sha = git('rev-parse', 'HEAD').trim();
+      expect((await checkout.cli(['deploy'])).code).toBe(0);
+      const releases = JSON.parse((await checkout.cli(['releases', '--json'])).stdout) as { gitSha?: string; description?: string }[];
+      expect(releases[0]).toMatchObject({ gitSha: sha, description: expect.stringMatching(/: Add the tasks$/) as unknown as string });
+      const table = await checkout.cli(['releases'], { env: { COLUMNS: '200' } });
+      expect(table.stdout).toMatch(/^RELEASE\s+CONFIG\s+RESTORABLE\s+CREATED\s+COMMIT\s+ALIASES$/m);
+      expect(table.stdout).toContain(`${sha.slice(0, 12)} `);
+    } finally {
+      await checkout.cleanup();
     }
   });
 });
