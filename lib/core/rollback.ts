@@ -132,5 +132,5 @@ function describeRollback(plan: RollbackPlan): string {
   return `from ${livePairLabel(plan.from.release, plan.from.config)} to ${livePairLabel(plan.to.release, plan.to.config)}`;
 }
 
-export { describeRollback, pinnedConfig, planRollback, ROLLBACK_TASK, rollbackTarget };
+export { describeRollback, pinnedConfig, planRollback, ROLLBACK_TASK };
 export type { LivePair, LivePairControl, LivePairHistoryEntry, RollbackPlan, RollbackPlanSources, StageLockHolder };
