@@ -1,4 +1,6 @@
+import type { ConfigVersion } from './config-version.js';
 import type { Parameter } from './parameter-set.js';
+import type { LivePairControl } from './rollback.js';
 import type { AdminEvent, RunRecord, RunResult } from './run.js';
 import type { PlatformKind } from './stage.js';
 import type { TaskCatalog } from './task-catalog.js';
@@ -12,7 +14,20 @@ interface ReleaseTarget {
   readonly alias?: string;
   /** A retained release to run instead of the alias pair's. */
   readonly release?: string;
+  /**
+   * With `release`: run with the release's pinned config version (the last
+   * one it was live with), or with the stage's live one (`--config current`).
+   *
+   * @default 'pinned'
+   */
+  readonly config?: ConfigChoice;
 }
+
+/** Which config version a run of a retained release reads: its pinned one, or the stage's live one. */
+type ConfigChoice = 'pinned' | 'current';
+
+/** The values `--config` takes. */
+const CONFIG_CHOICES: readonly ConfigChoice[] = ['pinned', 'current'];
 
 /**
  * What `invoke` will run against, found before anything runs.
@@ -30,6 +45,10 @@ interface InvokePlan {
   readonly adminVersion: string;
   /** The qualifier the admin function is invoked with. */
   readonly qualifier: string;
+  /** The config version the run reads, where the stage keeps config versions. */
+  readonly configVersion?: number;
+  /** Why that config version: the live pair's, the release's pinned one, or the stage's live one (`--config current`). */
+  readonly configSource?: 'live' | ConfigChoice;
   /** Things the user should know, e.g. that the working tree differs from the release. */
   readonly notices: readonly string[];
 }
@@ -108,6 +127,14 @@ interface ReleaseInfo {
   readonly createdAt: string;
   readonly webVersion?: string;
   readonly adminVersion?: string;
+  /** The config version the release is pinned to: the last one it was live with. */
+  readonly config?: number;
+  /** Why the release cannot be rolled back to, when it cannot. */
+  readonly unrestorable?: string;
+  /** The git commit deployed, where the deploy ran in a git checkout. */
+  readonly gitSha?: string;
+  /** `git describe` and the commit's subject at deploy. */
+  readonly description?: string;
 }
 
 /** What `status` shows of a stage. */
@@ -115,6 +142,8 @@ interface StageStatus {
   readonly stage: string;
   readonly platform: PlatformKind;
   readonly aliases: readonly AliasPairStatus[];
+  /** The live config version, where the stage keeps config versions. */
+  readonly config?: number;
   readonly releases: readonly ReleaseInfo[];
   /** Other facts worth a line: drift of the working tree, the local database. */
   readonly notes: readonly string[];
@@ -152,6 +181,27 @@ interface ParameterStore {
 }
 
 /**
+ * A stage's config versions: every change of the parameter set made one,
+ * and each names its values by parameter version, never by copy.
+ */
+interface ConfigVersions {
+  /** Every config version, oldest first. */
+  versions(): Promise<ConfigVersion[]>;
+  /** The live config version, or undefined before the first. */
+  live(): Promise<number | undefined>;
+  /**
+   * The values of a config version, in key order.
+   *
+   * @throws UnavailableError (69) when a value it names is no longer kept.
+   */
+  values(version: number): Promise<Parameter[]>;
+  /** Why a config version cannot be restored (a value fell out of the history), or undefined. */
+  unrestorable(version: number): Promise<string | undefined>;
+  /** Makes a new config version equal to `version`, live at once (`config rollback`). */
+  restore(version: number): Promise<ConfigVersion>;
+}
+
+/**
  * Where a stage lives. The local and the AWS platform answer the same
  * questions, so `invoke` follows one path on both.
  */
@@ -186,11 +236,15 @@ interface Platform {
   callerIdentity(): Promise<string>;
   /** The stage's parameter set. */
   readonly parameters: ParameterStore;
+  /** The stage's config versions. */
+  readonly configVersions?: ConfigVersions;
+  /** The stage's live pair: what `rollback` reads and moves. */
+  readonly livePairs?: LivePairControl;
   /** Where `task` runs as a container task against the plan, when it is one on this stage (AWS). */
   containerPlan?(plan: InvokePlan, task: string): Promise<ContainerPlan | undefined>;
 }
 
-export { DEFAULT_ALIAS };
+export { CONFIG_CHOICES, DEFAULT_ALIAS };
 export type {
   AliasPairStatus,
   ConsoleCompletion,
@@ -198,6 +252,8 @@ export type {
   ConsoleSession,
   ContainerPlan,
   AliasTarget,
+  ConfigChoice,
+  ConfigVersions,
   InvokeOptions,
   InvokePlan,
   LogsOptions,

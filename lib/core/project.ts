@@ -196,7 +196,7 @@ function readStages(file: string, declared: unknown): ReadonlyMap<string, Stage>
   }
   for (const [name, value] of Object.entries(declared)) {
     assertValidStageName(name);
-    const settings = (value ?? {}) as { platform?: unknown; region?: unknown; database?: unknown };
+    const settings = (value ?? {}) as { platform?: unknown; region?: unknown; database?: unknown; releasePhase?: unknown };
     const platform = settings.platform ?? (name === LOCAL_STAGE ? 'local' : 'aws');
     if (platform !== 'local' && platform !== 'aws') {
       throw new UsageError(`Stage ${name} in ${file} has platform ${JSON.stringify(platform)}; use "local" or "aws".`);
@@ -214,11 +214,20 @@ function readStages(file: string, declared: unknown): ReadonlyMap<string, Stage>
         `Stage ${name} in ${file} has database ${JSON.stringify(settings.database)}; only the local stage takes one, and it is "postgres".`,
       );
     }
+    if (
+      settings.releasePhase !== undefined &&
+      (typeof settings.releasePhase !== 'string' || !/^[a-z][a-z0-9:_-]*$/i.test(settings.releasePhase))
+    ) {
+      throw new UsageError(
+        `Stage ${name} in ${file} has releasePhase ${JSON.stringify(settings.releasePhase)}; use a task name such as "migrate".`,
+      );
+    }
     stages.set(name, {
       name,
       platform,
       ...(settings.region === undefined ? {} : { region: settings.region }),
       ...(settings.database === undefined ? {} : { database: 'postgres' as const }),
+      ...(settings.releasePhase === undefined ? {} : { releasePhase: settings.releasePhase }),
     });
   }
   return stages;

@@ -62,6 +62,13 @@ interface AdminEvent {
    * @default - any release
    */
   readonly release?: string;
+  /**
+   * The config version the run reads (7 for v7): the CLI sends the one its
+   * plan chose (the live pair's, or a retained release's pinned one).
+   *
+   * @default - the stage's live config version
+   */
+  readonly configVersion?: number;
 }
 
 /**
@@ -142,6 +149,8 @@ interface RunRecord {
   readonly durationMs?: number;
   /** The fingerprint of the parameter set the run used. */
   readonly configFingerprint?: string;
+  /** The config version the run used (7 for v7), where the stage keeps config versions. */
+  readonly configVersion?: number;
   /** Where the run's log is: a file path locally, a log group and stream on AWS. */
   readonly log: string;
   /**

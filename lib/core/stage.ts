@@ -19,6 +19,14 @@ interface Stage {
    * @default - none
    */
   readonly database?: 'postgres';
+  /**
+   * The stage's release-phase task (`releasePhase` in `cdk.json`, e.g.
+   * `migrate`): `rollback` runs it on the target release first, and moves
+   * nothing when it fails. On AWS, set the construct's `releasePhase` to the same task.
+   *
+   * @default - none
+   */
+  readonly releasePhase?: string;
 }
 
 /** The name of the stage that always exists and lives on this machine. */

@@ -87,7 +87,7 @@ class AdminRun {
     const ledger = await this.#ledger(setup);
     const log = createRunLogger({ runId: event.runId, task: event.task, release: this.#release });
     // Read before the run is claimed: an arg holding a secure value is masked before the ledger keeps it.
-    const config = await freshConfig();
+    const config = await freshConfig(event.configVersion);
     const redactor = new SecretRedactor(config instanceof ConfigError ? [] : config.secrets);
     const recorded = (given: Readonly<Record<string, unknown>>): Record<string, unknown> =>
       redactor.value(redactArgs(given, task.options.sensitiveArgs)) as Record<string, unknown>;
@@ -110,7 +110,7 @@ class AdminRun {
     const lease = await this.#lock(ledger, task, event, record, log);
     try {
       // A wait for the lock may have outlasted a change to the parameter set: the task gets it as it is now.
-      const current = lease === undefined ? config : await freshConfig();
+      const current = lease === undefined ? config : await freshConfig(event.configVersion);
       const masked = config instanceof ConfigError ? [] : config.secrets;
       return await this.#run(ledger, task, args.checked, record, lease, log, current, masked);
     } finally {
@@ -229,12 +229,12 @@ class AdminRun {
     throw new Refusal(await this.#finish(ledger, record, log, { exitCode: ExitCode.TEMP_FAIL, error: { name: 'LockHeldError', message } }));
   }
 
-  /** Runs the task with the parameter set read for it, and records its end. */
+  /** Runs the task with the parameter set read for it (its config version), and records its end. */
   async #run(
     ledger: RunLedger,
     task: Task,
     args: unknown,
-    record: RunRecord,
+    claimed: RunRecord,
     lease: Lease | undefined,
     log: Logger,
     config: LoadedConfig | ConfigError,
@@ -242,8 +242,9 @@ class AdminRun {
   ): Promise<RunResult> {
     if (config instanceof ConfigError) {
       log.error('Cannot read the parameter set', config);
-      return this.#finish(ledger, record, log, { exitCode: ExitCode.UNAVAILABLE, error: runErrorOf(config) });
+      return this.#finish(ledger, claimed, log, { exitCode: ExitCode.UNAVAILABLE, error: runErrorOf(config) });
     }
+    const record = config.version === undefined ? claimed : { ...claimed, configVersion: config.version };
     const secrets = [...config.secrets, ...earlierSecrets];
     const redactor = new SecretRedactor(secrets);
     const runLog = createRunLogger({ runId: record.runId, task: record.task, release: this.#release }, secrets);
@@ -253,6 +254,7 @@ class AdminRun {
       args: record.args,
       stage: this.#stage,
       configFingerprint: config.fingerprint,
+      ...(config.version === undefined ? {} : { configVersion: config.version }),
       remainingMs: this.deadline - Date.now(),
     });
     if (this.context.interrupt?.aborted === true) {
@@ -328,10 +330,13 @@ function recordedArgs(parsed: unknown, given: Readonly<Record<string, unknown>>)
   }
 }
 
-/** The parameter set read fresh (admin runs never use a cached copy), or why it cannot be read. */
-async function freshConfig(): Promise<LoadedConfig | ConfigError> {
+/**
+ * The parameter set read fresh (admin runs never use a cached copy), at the
+ * config version the event pins when it names one, or why it cannot be read.
+ */
+async function freshConfig(version: number | undefined): Promise<LoadedConfig | ConfigError> {
   try {
-    return await loadConfig({ maxAgeSeconds: 0 });
+    return await loadConfig({ maxAgeSeconds: 0, ...(version === undefined ? {} : { version }) });
   } catch (error) {
     if (error instanceof ConfigError) return error;
     throw error;

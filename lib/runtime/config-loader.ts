@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { LIVE_PAIR_KEY, liveConfigAt, parseLivePairRecord } from '../core/live-pair-record.js';
 import { fingerprintOf } from '../core/parameter-set.js';
+import { valuesOfVersion, type LocalConfigFile } from './local-config-file.js';
 import type { SsmParameterProvider, TypedValue } from './ssm-parameter-provider.js';
 
 /**
@@ -17,6 +19,8 @@ interface LoadedConfig {
   readonly secrets: readonly string[];
   /** The fingerprint of the set (`cfg-` and 12 hex digits); it reveals no value. */
   readonly fingerprint: string;
+  /** The config version read (`7` for v7), where the stage keeps config versions. */
+  readonly version?: number;
 }
 
 /**
@@ -34,6 +38,13 @@ interface LoadConfigOptions {
    * @default 0
    */
   readonly maxAgeSeconds?: number;
+  /**
+   * The config version to read (an admin run reads the one its event names,
+   * which the CLI took from the release's live pair); else the live one.
+   *
+   * @default - the live config version
+   */
+  readonly version?: number;
 }
 
 /**
@@ -55,9 +66,7 @@ class ConfigError extends Error {
 }
 
 /** The format of the local stage's parameter file. */
-interface ParameterFile {
-  readonly parameters: Record<string, TypedValue>;
-}
+type ParameterFile = LocalConfigFile;
 
 let ssmProvider: SsmParameterProvider | undefined;
 
@@ -77,25 +86,38 @@ let ssmProvider: SsmParameterProvider | undefined;
 async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const file = process.env.CNF_PARAMETER_FILE;
   const path = process.env.CNF_PARAMETER_PATH;
-  let typed: Record<string, TypedValue>;
-  if (file !== undefined && file !== '') typed = await readParameterFile(file);
-  else if (path !== undefined && path !== '') typed = await readParameterPath(path, options.maxAgeSeconds ?? 0);
-  else throw new ConfigError('No parameter set configured: neither CNF_PARAMETER_PATH nor CNF_PARAMETER_FILE is set.');
-  return toLoadedConfig(typed);
+  if (file !== undefined && file !== '') {
+    const { typed, version } = await readParameterFile(file, options.version);
+    return toLoadedConfig(typed, version);
+  }
+  if (path !== undefined && path !== '') {
+    const { typed, version } = await readLivePair(path, options);
+    return toLoadedConfig(typed, version);
+  }
+  throw new ConfigError('No parameter set configured: neither CNF_PARAMETER_PATH nor CNF_PARAMETER_FILE is set.');
 }
 
-async function readParameterFile(file: string): Promise<Record<string, TypedValue>> {
+/** The local parameter file's live values, or those of config version `version`. */
+async function readParameterFile(
+  file: string,
+  version: number | undefined,
+): Promise<{ typed: Record<string, TypedValue>; version: number | undefined }> {
   let parsed: ParameterFile;
   try {
     parsed = JSON.parse(await readFile(file, 'utf8')) as ParameterFile;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { typed: {}, version: undefined };
     throw new ConfigError(`Cannot read the parameter file ${file}: ${(error as Error).message}`, { cause: error });
   }
   if (typeof parsed?.parameters !== 'object' || parsed.parameters === null) {
     throw new ConfigError(`The parameter file ${file} has no "parameters" object.`);
   }
-  return parsed.parameters;
+  if (version === undefined || version === parsed.live) return { typed: parsed.parameters, version: parsed.live };
+  try {
+    return { typed: valuesOfVersion(parsed, version), version };
+  } catch (error) {
+    throw new ConfigError(`Cannot read config v${version}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 async function readParameterPath(path: string, maxAgeSeconds: number): Promise<Record<string, TypedValue>> {
@@ -111,9 +133,50 @@ async function readParameterPath(path: string, maxAgeSeconds: number): Promise<R
   }
 }
 
-function toLoadedConfig(typed: Record<string, TypedValue>): LoadedConfig {
+/**
+ * The AWS parameter set as the live-pair record names it: in the usual case
+ * the values the path read returned are the selected versions, and nothing
+ * more is read (one round trip); values of older versions (after a rollback
+ * or `config rollback`) are read by `name:version` selector. A stage without
+ * a live-pair record reads every parameter under the path, as before config versions.
+ */
+async function readLivePair(
+  path: string,
+  options: LoadConfigOptions,
+): Promise<{ typed: Record<string, TypedValue>; version: number | undefined }> {
+  const all = { ...(await readParameterPath(path, options.maxAgeSeconds ?? 0)) };
+  const record = parseLivePairRecord(all[LIVE_PAIR_KEY]?.value);
+  delete all[LIVE_PAIR_KEY];
+  if (record === undefined) return { typed: all, version: undefined };
+  const live = liveConfigAt(record, Date.now());
+  if (options.version !== undefined && options.version !== live.config)
+    throw new ConfigError(
+      `config v${options.version} is not live on this stage (v${live.config} is): an AWS run reads the live pair's config.`,
+    );
+  const prefix = path.endsWith('/') ? path : `${path}/`;
+  const typed: Record<string, TypedValue> = {};
+  const older: [string, string][] = [];
+  for (const [key, selector] of Object.entries(live.keys)) {
+    const current = all[key];
+    if (current?.version === selector.version) typed[key] = current;
+    else older.push([key, `${prefix}${key}:${selector.version}`]);
+  }
+  if (older.length > 0) {
+    let read: Record<string, TypedValue>;
+    try {
+      read = await (ssmProvider as SsmParameterProvider).getSelected(older.map(([, selector]) => selector));
+    } catch (error) {
+      throw new ConfigError(`Cannot read config v${live.config}: ${(error as Error).message}`, { cause: error });
+    }
+    for (const [key, selector] of older) typed[key] = read[selector] as TypedValue;
+  }
+  return { typed, version: live.config };
+}
+
+function toLoadedConfig(typed: Record<string, TypedValue>, version: number | undefined): LoadedConfig {
   const entries = Object.entries(typed);
   return {
+    ...(version === undefined ? {} : { version }),
     values: Object.freeze(Object.fromEntries(entries.map(([key, { value }]) => [key, value]))),
     secrets: entries.filter(([, parameter]) => parameter.secure).map(([, { value }]) => value),
     fingerprint: fingerprintOf(entries.map(([key, { value }]) => ({ key, value }))),

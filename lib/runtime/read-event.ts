@@ -61,6 +61,15 @@ function readEvent(raw: unknown): ReadEvent {
       message: `"waitLockSeconds" must be a number of seconds >= 0, got: ${JSON.stringify(waitLockSeconds)}`,
     };
   }
+  const configVersion = event.configVersion;
+  if (configVersion !== undefined && !(typeof configVersion === 'number' && Number.isInteger(configVersion) && configVersion >= 1)) {
+    return {
+      ok: false,
+      runId,
+      task,
+      message: `"configVersion" must be a config version number (7 for v7), got: ${JSON.stringify(configVersion)}`,
+    };
+  }
   return {
     ok: true,
     event: {
@@ -71,6 +80,7 @@ function readEvent(raw: unknown): ReadEvent {
       source: source as RunSource,
       caller: typeof event.caller === 'string' && event.caller !== '' ? event.caller : `lambda-${source}`,
       ...(waitLockSeconds === undefined ? {} : { waitLockSeconds: waitLockSeconds as number }),
+      ...(configVersion === undefined ? {} : { configVersion: configVersion as number }),
     },
   };
 }

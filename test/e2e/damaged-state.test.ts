@@ -151,11 +151,11 @@ describe('a .cnf that is not a usable directory', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const result = await finished(asNobody);
-    // then it says which path it cannot write, with 77
+    // then it says which path it cannot use, with 77: first the parameter file, which holds secrets and is its owner's only (0600)
     expectClearError(
       result,
       77,
-      `Cannot write the local stage's state at ${join(shared.dir, '.cnf', 'local')}: permission denied (EACCES).`,
+      `Cannot read the local stage's state at ${join(shared.dir, '.cnf', 'local', 'parameters.json')}: permission denied (EACCES).`,
     );
     expect(result.stderr).not.toContain("Unhandled 'error' event");
     // and the ledger holds only the run that happened

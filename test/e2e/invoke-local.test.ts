@@ -35,7 +35,7 @@ describe('invoke on the local stage', () => {
   it('shows a header naming task, stage, release and run id, the output, and a footer with exit code and duration', async () => {
     const result = await project.cli(['invoke', 'echo', '--', '--count', '2', '--label', 'hi']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(new RegExp(`▶ echo · stage local · release ${release} · run \\d{8}-\\d{6}-[a-z0-9]{6}`));
+    expect(result.stderr).toMatch(new RegExp(`▶ echo · stage local · release ${release} · config v\\d+ · run \\d{8}-\\d{6}-[a-z0-9]{6}`));
     expect(result.stderr).toMatch(/✔ exit 0 · \d+ ms/);
     // the first line says who started the run with what; the JSON log keeps the rest (stage, fingerprint, time left)
     expect(result.stdout).toMatch(/INFO {2}Run started caller=\S+@\S+ args=\{"count":2,"label":"hi","loud":false,"tags":\[\]\}$/m);
@@ -197,7 +197,9 @@ describe('invoke on the local stage', () => {
     const result = await project.cli(['invoke', 'fail', '--dry-run']);
     expect(result.code).toBe(0);
     // the local stage's versions are its release ids: said once
-    expect(result.stdout).toContain(`Would run fail on stage local:\n  release  ${release} (behind web:live)\nNothing ran`);
+    expect(result.stdout).toMatch(
+      new RegExp(`Would run fail on stage local:\\n  release  ${release} \\(behind web:live\\)\\n  config   v\\d+\\nNothing ran`),
+    );
     expect(result.stdout).toContain('Nothing ran (--dry-run).');
     expect((await project.cli(['runs', '--json'])).stdout).toBe(before);
   });

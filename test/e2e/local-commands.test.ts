@@ -175,7 +175,7 @@ describe('logs and runs', () => {
     expect(echoes.length).toBeGreaterThan(0);
     expect(echoes.every((run) => run.task === 'echo' && run.source === 'cli' && run.release === release)).toBe(true);
     const shown = await project.cli(['runs', 'show', echoes[0]?.runId as string]);
-    expect(shown.stdout).toMatch(/^config\s+cfg-[0-9a-f]{12}$/m);
+    expect(shown.stdout).toMatch(/^config\s+v\d+ \(cfg-[0-9a-f]{12}\)$/m);
     expect(shown.stdout).toContain('Run ended');
     expect(readFileSync(echoes[0]?.log as string, 'utf8')).toContain('"task":"echo"');
   });

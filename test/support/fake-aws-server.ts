@@ -12,6 +12,7 @@ import { fromUtf8, toUtf8 } from '@smithy/core/serde';
 import { encodeFrame } from '../../lib/core/run-frames.js';
 import { releaseDescription, stageRecordName } from '../../lib/core/stage-record.js';
 import { defaultRecord, type AwsScenario } from './aws-scenario.js';
+import { FakeSsm } from './fake-ssm.js';
 
 /** One request the server received. */
 interface ReceivedRequest {
@@ -45,6 +46,8 @@ interface FakeAwsOptions {
 interface FakeAws {
   readonly url: string;
   readonly requests: ReceivedRequest[];
+  /** Its Parameter Store, versions and all. */
+  readonly ssm: FakeSsm;
   /** Resolves when an operation's request arrives (its time of arrival). */
   arrival(operation: string): Promise<number>;
   close(): Promise<void>;
@@ -95,6 +98,9 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
   const waiting = new Map<string, ((at: number) => void)[]>();
   const requestId = scenario.requestId ?? 'request-1';
   let runId = '$RUN_ID';
+  // SSM keeps versions as AWS does; the stage record is its first parameter.
+  const ssm = new FakeSsm();
+  if (scenario.record !== null) ssm.put(stageRecordName(scenario.app, scenario.stage), JSON.stringify(record));
 
   const json = (response: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void => {
     response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId, ...headers });
@@ -120,12 +126,10 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
     const { service, operation, path, body } = received;
     const failure = failures.get(operation)?.shift();
     if (failure !== undefined) return fail(response, service, failure);
-    if (operation === 'GetParameter') {
-      const name = (JSON.parse(body) as { Name: string }).Name;
-      if (name !== stageRecordName(scenario.app, scenario.stage) || scenario.record === null) {
-        return fail(response, service, { status: 400, name: 'ParameterNotFound' });
-      }
-      return json(response, 200, { Parameter: { Name: name, Type: 'String', Value: JSON.stringify(record) } });
+    if (service === 'ssm') {
+      const answered = ssm.handle(operation, JSON.parse(body === '' ? '{}' : body) as Record<string, unknown>);
+      if ('error' in answered) return fail(response, service, { status: 400, name: answered.error, message: answered.message });
+      return json(response, 200, answered.body);
     }
     if (operation === 'GetCallerIdentity') {
       response.writeHead(200, { 'content-type': 'text/xml' });
@@ -243,6 +247,7 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    ssm,
     arrival: (operation) =>
       new Promise((resolve) => {
         waiting.set(operation, [...(waiting.get(operation) ?? []), resolve]);

@@ -1,5 +1,6 @@
 import { fstatSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
+import { configVersionLabel } from '../../core/config-version.js';
 import { didYouMean } from '../../core/did-you-mean.js';
 import { UsageError } from '../../core/errors.js';
 import { assertValidConfigKey, MASK, printableValue, type Parameter } from '../../core/parameter-set.js';
@@ -92,12 +93,17 @@ async function configSet(key: string, value: string | undefined, options: Config
   }
   const { platform, stage, project } = await openStage(io, options);
   assertUnmanagedKey(project, stage, key, 'set');
+  const before = await platform.configVersions?.live();
   await platform.parameters.set(key, text, { secure });
-  if (options.json === true) writeJson(io, { key, value: secure ? MASK : text, secure, stage: stage.name });
+  const live = await platform.configVersions?.live();
+  if (options.json === true)
+    writeJson(io, { key, value: secure ? MASK : text, secure, stage: stage.name, ...(live === undefined ? {} : { configVersion: live }) });
   else
     writeLine(
       io.stderr,
-      `Set ${key}${secure ? ' (secure)' : ''} on stage ${stage.name}. Admin runs read it from now on; web functions within their cache time.`,
+      live === undefined
+        ? `Set ${key}${secure ? ' (secure)' : ''} on stage ${stage.name}. Admin runs read it from now on; web functions within their cache time.`
+        : `Set ${key}${secure ? ' (secure)' : ''} on stage ${stage.name}: ${configLiveMessage(before, live)}`,
     );
   return 0;
 }
@@ -137,14 +143,29 @@ async function configUnset(key: string, options: ConfigCommandOptions, io: CliIo
   assertValidConfigKey(key);
   const { platform, stage, project } = await openStage(io, options);
   assertUnmanagedKey(project, stage, key, 'unset');
+  const before = await platform.configVersions?.live();
   const existed = await platform.parameters.unset(key);
-  if (options.json === true) writeJson(io, { key, removed: existed, stage: stage.name });
+  const live = await platform.configVersions?.live();
+  if (options.json === true)
+    writeJson(io, { key, removed: existed, stage: stage.name, ...(live === undefined ? {} : { configVersion: live }) });
   else
     writeLine(
       io.stderr,
-      existed ? `Removed ${key} from stage ${stage.name}.` : `Stage ${stage.name} had no parameter ${key}; nothing changed.`,
+      existed
+        ? `Removed ${key} from stage ${stage.name}${live === undefined ? '.' : `: ${configLiveMessage(before, live)}`}`
+        : `Stage ${stage.name} had no parameter ${key}; nothing changed.`,
     );
   return 0;
+}
+
+/**
+ * When a config change is live, in words: a stage that keeps config versions
+ * (local) makes the new one live for web and admin in one write.
+ */
+function configLiveMessage(before: number | undefined, live: number): string {
+  const version = configVersionLabel(live);
+  if (before === live) return `the value was already that; config ${version} stays live.`;
+  return `config ${version} is live now, for web and admin together.`;
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {

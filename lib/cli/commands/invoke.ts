@@ -1,11 +1,18 @@
 import { CnfError, UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
-import type { ContainerPlan, InvokePlan, Platform, RunFrame } from '../../core/platform.js';
+import {
+  CONFIG_CHOICES,
+  type ConfigChoice,
+  type ContainerPlan,
+  type InvokePlan,
+  type Platform,
+  type RunFrame,
+} from '../../core/platform.js';
 import { isReleaseId } from '../../core/release.js';
 import type { RefusalName } from '../../core/refusal.js';
 import { isRefusal, isValidRunId, newRunId, refusalNamesRecordedRun, type AdminEvent, type RunResult } from '../../core/run.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
-import { renderFrames, writeNotice, writeRunFooter, writeRunHeader } from '../render/run-view.js';
+import { describePlanConfig, renderFrames, writeNotice, writeRunFooter, writeRunHeader } from '../render/run-view.js';
 import { noteNodeVersion } from '../node-version-notice.js';
 import { openStage, type StageOptions } from '../stage-context.js';
 import { parseDuration } from '../duration.js';
@@ -21,6 +28,8 @@ interface InvokeCommandOptions extends StageOptions {
   readonly args?: string;
   readonly alias?: string;
   readonly release?: string;
+  /** With `release`: its pinned config (default) or the live one. */
+  readonly config?: ConfigChoice;
   readonly runId?: string;
   readonly waitLock?: string | boolean;
   readonly dryRun?: boolean;
@@ -64,6 +73,7 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
       platform.resolve({
         ...(options.alias === undefined ? {} : { alias: options.alias }),
         ...(options.release === undefined ? {} : { release: options.release }),
+        ...(options.config === undefined ? {} : { config: options.config }),
       }),
       signal,
       NOTHING_RAN,
@@ -233,6 +243,12 @@ function checkIds(options: InvokeCommandOptions): void {
       hint: 'List the releases with: cnf-admin status',
     });
   }
+  if (options.config !== undefined && !CONFIG_CHOICES.includes(options.config)) {
+    throw new UsageError(`--config takes pinned or current, got: ${JSON.stringify(options.config)}`);
+  }
+  if (options.config !== undefined && options.release === undefined) {
+    throw new UsageError('--config picks the config of a --release; the live release always runs with the live config.');
+  }
   if (options.release !== undefined && options.alias !== undefined) {
     throw new UsageError('--release and --alias each pick what to run against; give one of them.');
   }
@@ -247,6 +263,7 @@ function printPlan(io: CliIo, plan: InvokePlan, options: InvokeCommandOptions, c
   // The local stage names its versions by release id: they are worth a line only where they differ (AWS).
   const picked = plan.alias === undefined ? 'picked by --release' : `behind web:${plan.alias}`;
   writeLine(io.stdout, `  release  ${plan.release} (${picked})`);
+  if (plan.configVersion !== undefined) writeLine(io.stdout, `  config   ${describePlanConfig(plan).replace(/^config /, '')}`);
   if (plan.webVersion !== plan.release) writeLine(io.stdout, `  web      version ${plan.webVersion}`);
   if (plan.adminVersion !== plan.release || plan.qualifier !== plan.adminVersion) {
     const qualifier = plan.qualifier === plan.adminVersion ? '' : ` (invoked as ${plan.qualifier})`;

@@ -1,3 +1,4 @@
+import { configVersionLabel } from '../../core/config-version.js';
 import { relative, sep } from 'node:path';
 import { UnavailableError, UsageError } from '../../core/errors.js';
 import type { RunRecord } from '../../core/run.js';
@@ -117,7 +118,7 @@ async function runsShow(runId: string, options: RunsCommandOptions, io: CliIo): 
     ['ended', record.endedAt ?? '(in progress)'],
     ['exit', exitLabel(record)],
     ['duration', record.durationMs === undefined ? '-' : formatDuration(record.durationMs)],
-    ['config', record.configFingerprint ?? '-'],
+    ['config', describeRunConfig(record)],
     ['error', record.error === undefined ? '-' : `${record.error.name}: ${record.error.message}`],
     ...(record.interruptedAt === undefined ? [] : [['stop', `interrupted at ${record.interruptedAt}`] as [string, string]]),
     ['log', shortLog(record.log as string | undefined, project.root)],
@@ -141,6 +142,13 @@ async function runsShow(runId: string, options: RunsCommandOptions, io: CliIo): 
     writeNotice(io, `No log to show: ${error.message}`);
   }
   return 0;
+}
+
+/** A run's config: its version and fingerprint, `v7 (cfg-…)`, as far as the record knows them. */
+function describeRunConfig(record: RunRecord): string {
+  const version = record.configVersion === undefined ? undefined : configVersionLabel(record.configVersion);
+  if (version === undefined) return record.configFingerprint ?? '-';
+  return record.configFingerprint === undefined ? version : `${version} (${record.configFingerprint})`;
 }
 
 export { runs, runsShow };

@@ -1,4 +1,5 @@
-import type { AliasTarget, ReleaseInfo, StageStatus } from '../../core/platform.js';
+import { configVersionLabel } from '../../core/config-version.js';
+import { DEFAULT_ALIAS, type AliasTarget, type ReleaseInfo, type StageStatus } from '../../core/platform.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { formatTime } from '../render/format-time.js';
 import { formatTable, terminalWidth, wrapText } from '../render/table.js';
@@ -38,8 +39,10 @@ async function status(options: StatusCommandOptions, io: CliIo): Promise<number>
   const labelWidth = Math.max(0, ...current.aliases.map((pair) => `admin:${pair.name}`.length)) + 2;
   for (const pair of current.aliases) {
     const agree = pair.web.release === pair.admin.release;
-    writeLine(io.stdout, `  ${`web:${pair.name}`.padEnd(labelWidth)}${describeTarget(pair.web)}`);
-    writeLine(io.stdout, `  ${`admin:${pair.name}`.padEnd(labelWidth)}${describeTarget(pair.admin)}`);
+    // The live pair is code and config: `r-6765a295784c · config v7`.
+    const config = pair.name === DEFAULT_ALIAS && current.config !== undefined ? ` · config ${configVersionLabel(current.config)}` : '';
+    writeLine(io.stdout, `  ${`web:${pair.name}`.padEnd(labelWidth)}${describeTarget(pair.web)}${config}`);
+    writeLine(io.stdout, `  ${`admin:${pair.name}`.padEnd(labelWidth)}${describeTarget(pair.admin)}${config}`);
     if (!agree) writeLine(io.stdout, `  ^ RELEASE MISMATCH: invoke exits 78 until a deploy moves the pair together`);
   }
   writeLine(io.stdout);
@@ -53,7 +56,11 @@ async function releases(options: StatusCommandOptions, io: CliIo): Promise<numbe
   const { platform } = await openStage(io, options);
   const current = await platform.status();
   if (options.json === true) writeJson(io, current.releases);
-  else writeLine(io.stdout, releasesTable(current, terminalWidth(io)));
+  else {
+    writeLine(io.stdout, releasesTable(current, terminalWidth(io)));
+    for (const info of current.releases.filter((candidate) => candidate.unrestorable !== undefined))
+      writeLine(io.stderr, wrapText(`${info.release} cannot be rolled back to: ${info.unrestorable}.`, terminalWidth(io)));
+  }
   return 0;
 }
 
@@ -63,10 +70,16 @@ async function releases(options: StatusCommandOptions, io: CliIo): Promise<numbe
  */
 function releasesTable(current: StageStatus, width: number): string {
   const numbered = current.releases.some((info) => info.webVersion !== info.release || info.adminVersion !== info.release);
+  const versioned = current.releases.some((info) => info.config !== undefined);
+  const committed = current.releases.some((info) => info.gitSha !== undefined);
   const row = (info: ReleaseInfo): string[] => [
     info.release,
     ...(numbered ? [info.webVersion ?? '-', info.adminVersion ?? '-'] : []),
+    ...(versioned
+      ? [info.config === undefined ? '-' : configVersionLabel(info.config), info.unrestorable === undefined ? 'yes' : 'no']
+      : []),
     formatTime(info.createdAt, { year: true }),
+    ...(committed ? [info.gitSha === undefined ? '-' : `${info.gitSha.slice(0, 12)} ${info.description ?? ''}`.trim()] : []),
     current.aliases
       .filter((pair) => pair.web.release === info.release || pair.admin.release === info.release)
       .map((pair) => pair.name)
@@ -75,7 +88,9 @@ function releasesTable(current: StageStatus, width: number): string {
   const columns = [
     { header: 'RELEASE' },
     ...(numbered ? [{ header: 'WEB' }, { header: 'ADMIN' }] : []),
+    ...(versioned ? [{ header: 'CONFIG' }, { header: 'RESTORABLE' }] : []),
     { header: 'CREATED' },
+    ...(committed ? [{ header: 'COMMIT', fit: 'wrap' as const }] : []),
     { header: 'ALIASES', fit: 'wrap' as const },
   ];
   return formatTable(columns, current.releases.map(row), { width });

@@ -1,5 +1,6 @@
 import type { InvokePlan, RunFrame } from '../../core/platform.js';
 import type { Progress, ProgressTask } from '../../core/progress.js';
+import { configVersionLabel } from '../../core/config-version.js';
 import type { RunResult } from '../../core/run.js';
 import { stylerFor, writeLine, writeLineAndWait, writeWrapped, type CliIo } from '../io.js';
 import { formatDuration } from './format-duration.js';
@@ -8,7 +9,18 @@ import { formatLogLine } from './log-line.js';
 /** The line above a run's output: task, stage, release and run id. */
 function writeRunHeader(io: CliIo, task: string, plan: InvokePlan, runId: string): void {
   const style = stylerFor(io.stderr, io.env);
-  writeLine(io.stderr, `${style('bold', `▶ ${task}`)} ${style('dim', `· stage ${plan.stage} · release ${plan.release} · run ${runId}`)}`);
+  const config = plan.configVersion === undefined ? '' : ` · ${describePlanConfig(plan)}`;
+  writeLine(
+    io.stderr,
+    `${style('bold', `▶ ${task}`)} ${style('dim', `· stage ${plan.stage} · release ${plan.release}${config} · run ${runId}`)}`,
+  );
+}
+
+/** Which config a plan runs with, and why: `config v7`, `config v5 (pinned)`, `config v9 (current)`. */
+function describePlanConfig(plan: InvokePlan): string {
+  if (plan.configVersion === undefined) return 'config (unversioned)';
+  const why = plan.configSource === 'pinned' ? ' (pinned)' : plan.configSource === 'current' ? ' (the live config)' : '';
+  return `config ${configVersionLabel(plan.configVersion)}${why}`;
 }
 
 /** The line below a run's output: its exit code and duration, and its error if it failed. */
@@ -72,5 +84,5 @@ async function writeShown(out: NodeJS.WritableStream, shown: string | undefined)
   if (shown !== undefined) await writeLineAndWait(out, shown.replace(/[\r\n]+$/, ''));
 }
 
-export { renderFrames, writeNotice, writeRunFooter, writeRunHeader };
+export { describePlanConfig, renderFrames, writeNotice, writeRunFooter, writeRunHeader };
 export type { FrameViewOptions };

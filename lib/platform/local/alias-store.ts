@@ -49,19 +49,22 @@ const ALIAS_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,127}$/;
  * @throws UsageError when `name` is not an alias name (letters, digits, `_` and `-`, starting with a letter).
  */
 async function moveAliasPair(paths: LocalPaths, name: string, release: string): Promise<void> {
-  if (!ALIAS_NAME_PATTERN.test(name)) {
-    throw new UsageError(`An alias name is 1-128 letters, digits, '_' or '-', starting with a letter, got: ${JSON.stringify(name)}`);
-  }
   try {
     await mkdir(paths.stageDir, { recursive: true });
-    await withStateLock(paths.stageDir, async () => {
-      const aliases = { ...(await readAliases(paths)), [name]: { web: release, admin: release } };
-      await writeFileAtomic(paths.aliases, `${JSON.stringify(aliases, null, 2)}\n`);
-    });
+    await withStateLock(paths.stageDir, async () => moveAliasPairLocked(paths, name, release));
   } catch (error) {
     throw stateFault(error, paths.aliases);
   }
 }
 
-export { moveAliasPair, readAliasPair, readAliasTarget, readAliases };
+/** {@link moveAliasPair} for a caller that holds the state lock already (it is not re-entrant). */
+async function moveAliasPairLocked(paths: LocalPaths, name: string, release: string): Promise<void> {
+  if (!ALIAS_NAME_PATTERN.test(name)) {
+    throw new UsageError(`An alias name is 1-128 letters, digits, '_' or '-', starting with a letter, got: ${JSON.stringify(name)}`);
+  }
+  const aliases = { ...(await readAliases(paths)), [name]: { web: release, admin: release } };
+  await writeFileAtomic(paths.aliases, `${JSON.stringify(aliases, null, 2)}\n`);
+}
+
+export { moveAliasPair, moveAliasPairLocked, readAliasPair, readAliasTarget, readAliases };
 export type { LocalAliases, LocalAliasPair };

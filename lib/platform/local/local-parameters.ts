@@ -1,36 +1,92 @@
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import {
+  changedKeys,
+  configVersionHash,
+  PARAMETER_VERSION_HISTORY,
+  type ConfigVersion,
+  type ConfigVersionCause,
+  type ConfigVersionKey,
+} from '../../core/config-version.js';
+import { UnavailableError, UsageError } from '../../core/errors.js';
 import { assertValidConfigKey, type Parameter } from '../../core/parameter-set.js';
-import type { ParameterStore } from '../../core/platform.js';
-import type { ParameterFile } from '../../runtime/config-loader.js';
+import type { ConfigVersions, ParameterStore } from '../../core/platform.js';
 import { writeFileAtomic } from '../../runtime/ledger/atomic-file.js';
+import {
+  unrestorableReason,
+  valuesOfVersion,
+  type LivePairMove,
+  type LocalConfigFile,
+  type LocalValueVersion,
+  type StoredValue,
+} from '../../runtime/local-config-file.js';
 import { ownEntries, readStateFile, stateFault } from './local-state.js';
 import { withStateLock } from './state-lock.js';
 
-/** `parameters.json`: `{"parameters": {"KEY": {"value": "...", "secure": false}}}`. */
-const parameterFileSchema = z.looseObject({
-  parameters: z.record(z.string(), z.looseObject({ value: z.string(), secure: z.boolean() })),
+const storedValue = z.looseObject({ value: z.string(), secure: z.boolean() });
+const configVersionSchema = z.looseObject({
+  version: z.number().int().min(1),
+  keys: z.record(z.string(), z.object({ version: z.number().int().min(1), secure: z.boolean() })),
+  hash: z.string(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  cause: z.string(),
+  changed: z.array(z.string()),
 });
 
-type Parameters = ParameterFile['parameters'];
+/** `parameters.json`: see {@link LocalConfigFile}. */
+const parameterFileSchema = z.looseObject({
+  parameters: z.record(z.string(), storedValue),
+  values: z.record(z.string(), z.array(storedValue.extend({ version: z.number().int().min(1), at: z.string() }))).optional(),
+  versions: z.array(configVersionSchema).optional(),
+  live: z.number().int().min(1).optional(),
+  pairs: z
+    .array(z.looseObject({ release: z.string(), config: z.number().int(), at: z.string(), by: z.string(), cause: z.string() }))
+    .optional(),
+  managed: z.array(z.string()).optional(),
+});
 
-/* The file holds the stage's secrets: readable and writable by its owner only, as ssh keeps its keys. */
-const OWNER_ONLY = 0o600;
+/** Owner-only: the file holds the stage's secure values. */
+const FILE_MODE = 0o600;
+
+/** A change of the parameter set, made under the state lock: the new live key map, or undefined for no change. */
+type KeyChange = (file: Mutable, live: Readonly<Record<string, ConfigVersionKey>>) => Record<string, ConfigVersionKey> | undefined;
+
+/** The file as a change builds it. */
+interface Mutable {
+  parameters: Record<string, StoredValue>;
+  values: Record<string, LocalValueVersion[]>;
+  versions: ConfigVersion[];
+  live: number | undefined;
+  pairs: LivePairMove[];
+  managed: string[];
+}
 
 /**
- * The local stage's parameter set: one JSON file under `.cnf/local/`, the
- * same file the runtime's config loader reads for local runs. It holds the
- * secure values, so it is mode 0600, whoever wrote it.
+ * The local stage's parameter set, versioned: one JSON file under
+ * `.cnf/local/` (mode 0600), the same file the runtime's config loader reads.
+ * Every `set` and `unset` keeps the key's new value as a new value version
+ * (at most {@link PARAMETER_VERSION_HISTORY}, as SSM keeps) and makes a new
+ * config version, which goes live at once, with the live release.
  */
-class LocalParameterStore implements ParameterStore {
-  constructor(private readonly file: string) {}
+class LocalParameterStore implements ParameterStore, ConfigVersions {
+  /**
+   * @param file - the parameter file
+   * @param who - who makes changes, as versions record it
+   * @param liveRelease - the release live now, recorded with each config change
+   */
+  constructor(
+    private readonly file: string,
+    private readonly who: () => string = () => 'cnf-admin',
+    private readonly liveRelease: () => Promise<string | undefined> = async () => undefined,
+  ) {}
 
   async list(): Promise<Parameter[]> {
-    const parameters = await this.#read();
+    const parameters = (await this.#read()).parameters;
     return Object.keys(parameters)
       .sort()
-      .map((key) => ({ key, ...(parameters[key] as { value: string; secure: boolean }) }));
+      .map((key) => ({ key, ...(parameters[key] as StoredValue) }));
   }
 
   /** The secure values, for the redaction of what a local run prints. */
@@ -40,28 +96,48 @@ class LocalParameterStore implements ParameterStore {
 
   async get(key: string): Promise<Parameter | undefined> {
     assertValidConfigKey(key);
-    const parameters = await this.#read();
-    return Object.hasOwn(parameters, key) ? { key, ...(parameters[key] as Parameters[string]) } : undefined;
+    const parameters = (await this.#read()).parameters;
+    return Object.hasOwn(parameters, key) ? { key, ...(parameters[key] as StoredValue) } : undefined;
   }
 
   async set(key: string, value: string, options: { readonly secure: boolean }): Promise<void> {
     assertValidConfigKey(key);
-    await this.#change(async (parameters) => ({ ...parameters, [key]: { value, secure: options.secure } }));
+    await this.#changeKeys('set', (file, live) => {
+      const current = file.parameters[key];
+      if (current?.value === value && current.secure === options.secure && live[key] !== undefined) return undefined;
+      return { ...live, [key]: { version: keepValue(file, key, { value, secure: options.secure }), secure: options.secure } };
+    });
   }
 
   async unset(key: string): Promise<boolean> {
     assertValidConfigKey(key);
     let existed = false;
-    await this.#change(async (parameters) => {
-      existed = Object.hasOwn(parameters, key);
-      return Object.fromEntries(Object.entries(parameters).filter(([name]) => name !== key));
+    await this.#changeKeys('unset', (file, live) => {
+      existed = Object.hasOwn(file.parameters, key);
+      if (!existed) return undefined;
+      return Object.fromEntries(Object.entries(live).filter(([name]) => name !== key));
     });
     return existed;
   }
 
-  /** Creates the parameter file with `parameters`. */
-  async initialize(parameters: Parameters): Promise<void> {
-    await this.#write(parameters);
+  /**
+   * Sets a key cnf-admin keeps itself (the embedded database's URL): it is
+   * always current and in no config version, so it never makes one.
+   */
+  async setManaged(key: string, value: string): Promise<void> {
+    await this.#change(async (file) => {
+      file.parameters[key] = { value, secure: false };
+      if (!file.managed.includes(key)) file.managed.push(key);
+    });
+  }
+
+  /** Creates the parameter file with `parameters`, the managed ones among them, as config v1. */
+  async initialize(parameters: Record<string, StoredValue>, managed: readonly string[] = []): Promise<void> {
+    await this.#change(async (file) => {
+      for (const [key, value] of Object.entries(parameters)) file.parameters[key] = value;
+      for (const key of managed) if (!file.managed.includes(key)) file.managed.push(key);
+      ensureFirstVersion(file, this.who());
+    });
   }
 
   /** Whether the parameter file exists yet. */
@@ -69,20 +145,122 @@ class LocalParameterStore implements ParameterStore {
     return (await readStateFile(this.file, parameterFileSchema)) !== undefined;
   }
 
-  /**
-   * The parameters by key, in an object without a prototype: a key the user
-   * typed finds only parameters. A file that others may read (written by an
-   * older version, or copied) is made its owner's only first.
-   */
-  async #read(): Promise<Parameters> {
-    await this.#restrict();
-    return ownEntries((await readStateFile(this.file, parameterFileSchema))?.parameters ?? {}) as Parameters;
+  async versions(): Promise<ConfigVersion[]> {
+    return [...(await this.#read()).versions];
   }
 
-  async #write(parameters: Parameters): Promise<void> {
+  async live(): Promise<number | undefined> {
+    return (await this.#read()).live;
+  }
+
+  async values(version: number): Promise<Parameter[]> {
+    const file = await this.#read();
+    const problem = unrestorableReason(file, version);
+    if (problem !== undefined) throw new UnavailableError(`Cannot read ${problem}.`);
+    const values = version === file.live ? file.parameters : valuesOfVersion(file, version);
+    return Object.keys(values)
+      .sort()
+      .map((key) => ({ key, ...(values[key] as StoredValue) }));
+  }
+
+  async unrestorable(version: number): Promise<string | undefined> {
+    return unrestorableReason(await this.#read(), version);
+  }
+
+  async restore(version: number): Promise<ConfigVersion> {
+    const made = await this.#changeKeys('config-rollback', (file) => {
+      const problem = unrestorableReason(file, version);
+      if (problem !== undefined) throw new UnavailableError(`${capitalized(problem)}; it cannot be restored.`);
+      return { ...(file.versions.find((candidate) => candidate.version === version) as ConfigVersion).keys };
+    });
+    return made as ConfigVersion;
+  }
+
+  /** Every move of the live pair, oldest first. */
+  async moves(): Promise<LivePairMove[]> {
+    return [...(await this.#read()).pairs];
+  }
+
+  /**
+   * Records that `release` went live with config `config` (or with the live
+   * config when undefined), making the live config version `config`. Runs under
+   * the state lock the caller holds ({@link withStateLock} is not re-entrant):
+   * `write` is called with the new file.
+   */
+  async recordMove(move: Omit<LivePairMove, 'config' | 'at' | 'by'> & { readonly config?: number }, locked = false): Promise<LivePairMove> {
+    let recorded: LivePairMove | undefined;
+    const change = async (file: Mutable): Promise<void> => {
+      ensureFirstVersion(file, this.who());
+      const config = move.config ?? (file.live as number);
+      if (config !== file.live) {
+        const problem = unrestorableReason(file, config);
+        if (problem !== undefined) throw new UnavailableError(`${capitalized(problem)}; it cannot be restored.`);
+        file.live = config;
+        file.parameters = { ...valuesOfVersion(file, config) };
+      }
+      recorded = { ...move, config, at: new Date().toISOString(), by: this.who() };
+      file.pairs.push(recorded);
+    };
+    await (locked ? this.#changeUnlocked(change) : this.#change(change));
+    return recorded as LivePairMove;
+  }
+
+  /**
+   * The file, its maps without a prototype (a key the user typed finds only
+   * parameters). A file that others may read (written by an older version,
+   * or copied) is made its owner's only first.
+   */
+  async #read(): Promise<Mutable> {
+    await this.#restrict();
+    const read = (await readStateFile(this.file, parameterFileSchema)) as LocalConfigFile | undefined;
+    return {
+      parameters: ownEntries(read?.parameters ?? {}) as Record<string, StoredValue>,
+      values: ownEntries(read?.values ?? {}) as Record<string, LocalValueVersion[]>,
+      versions: [...(read?.versions ?? [])],
+      live: read?.live,
+      pairs: [...(read?.pairs ?? [])],
+      managed: [...(read?.managed ?? [])],
+    };
+  }
+
+  async #write(file: Mutable): Promise<void> {
+    const { parameters, values, versions, live, pairs, managed } = file;
+    const json: LocalConfigFile = { parameters, values, versions, ...(live === undefined ? {} : { live }), pairs, managed };
+    await writeFileAtomic(this.file, `${JSON.stringify(json, null, 2)}\n`, FILE_MODE);
+  }
+
+  /** Makes a new config version from the live one with `change`, live at once; resolves to it (undefined: no change). */
+  async #changeKeys(cause: ConfigVersionCause, change: KeyChange): Promise<ConfigVersion | undefined> {
+    const release = await this.liveRelease();
+    let made: ConfigVersion | undefined;
+    await this.#change(async (file) => {
+      const before = ensureFirstVersion(file, this.who());
+      const keys = change(file, before?.keys ?? {});
+      if (keys === undefined) return;
+      const version: ConfigVersion = {
+        version: Math.max(0, ...file.versions.map((candidate) => candidate.version)) + 1,
+        keys,
+        hash: configVersionHash(keys),
+        createdBy: this.who(),
+        createdAt: new Date().toISOString(),
+        cause,
+        changed: changedKeys(before?.keys ?? {}, keys),
+      };
+      file.versions.push(version);
+      file.live = version.version;
+      file.parameters = { ...valuesOfVersion(file, version.version) };
+      if (release !== undefined)
+        file.pairs.push({ release, config: version.version, at: version.createdAt, by: version.createdBy, cause: 'config' });
+      made = version;
+    });
+    return made;
+  }
+
+  /** Reads, changes and writes the file under the stage's state lock: concurrent changes never lose one another. */
+  async #change(change: (file: Mutable) => Promise<void>): Promise<void> {
     try {
       await mkdir(dirname(this.file), { recursive: true });
-      await writeFileAtomic(this.file, `${JSON.stringify({ parameters }, null, 2)}\n`, OWNER_ONLY);
+      await withStateLock(dirname(this.file), async () => this.#changeUnlocked(change));
     } catch (error) {
       throw stateFault(error, this.file);
     }
@@ -98,21 +276,58 @@ class LocalParameterStore implements ParameterStore {
     }
     if ((mode & 0o077) === 0) return;
     try {
-      await chmod(this.file, OWNER_ONLY);
+      await chmod(this.file, FILE_MODE);
     } catch (error) {
       throw stateFault(error, this.file);
     }
   }
 
-  /** Reads, changes and writes the set under the stage's state lock: concurrent changes never lose one another. */
-  async #change(change: (parameters: Parameters) => Promise<Parameters>): Promise<void> {
-    try {
-      await mkdir(dirname(this.file), { recursive: true });
-      await withStateLock(dirname(this.file), async () => this.#write(await change(await this.#read())));
-    } catch (error) {
-      throw stateFault(error, this.file);
-    }
+  async #changeUnlocked(change: (file: Mutable) => Promise<void>): Promise<void> {
+    await mkdir(dirname(this.file), { recursive: true });
+    const file = await this.#read();
+    await change(file);
+    await this.#write(file);
   }
+}
+
+/** `config v2 needs …` as the start of a sentence. */
+function capitalized(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
+
+/** Keeps `value` as the key's next value version, dropping the oldest beyond 100; returns its version. */
+function keepValue(file: Mutable, key: string, value: StoredValue): number {
+  const kept = file.values[key] ?? [];
+  const version = (kept.at(-1)?.version ?? 0) + 1;
+  file.values[key] = [...kept, { ...value, version, at: new Date().toISOString() }].slice(-PARAMETER_VERSION_HISTORY);
+  return version;
+}
+
+/**
+ * The live config version, made first (v1, `initial`) from the parameters
+ * the file holds when it has none yet (a stage from before config versions).
+ */
+function ensureFirstVersion(file: Mutable, who: string): ConfigVersion | undefined {
+  const live = file.versions.find((candidate) => candidate.version === file.live);
+  if (live !== undefined) return live;
+  if (file.versions.length > 0) throw new UsageError(`The local parameter file names live config v${file.live}, which it does not hold.`);
+  const keys: Record<string, ConfigVersionKey> = {};
+  for (const [key, value] of Object.entries(file.parameters)) {
+    if (file.managed.includes(key)) continue;
+    keys[key] = { version: keepValue(file, key, value), secure: value.secure };
+  }
+  const version: ConfigVersion = {
+    version: 1,
+    keys,
+    hash: configVersionHash(keys),
+    createdBy: who,
+    createdAt: new Date().toISOString(),
+    cause: 'initial',
+    changed: Object.keys(keys).sort(),
+  };
+  file.versions.push(version);
+  file.live = 1;
+  return version;
 }
 
 export { LocalParameterStore };

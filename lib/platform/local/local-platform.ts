@@ -18,7 +18,9 @@ import type {
   StageStatus,
 } from '../../core/platform.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
+import { configVersionLabel, livePairLabel } from '../../core/config-version.js';
 import { SILENT_PROGRESS, type Progress } from '../../core/progress.js';
+import { pinnedConfig } from '../../core/rollback.js';
 import type { Project } from '../../core/project.js';
 import { settledRecord, type AdminEvent, type RunRecord } from '../../core/run.js';
 import type { Stage } from '../../core/stage.js';
@@ -26,7 +28,8 @@ import { RESERVED_TASK_PREFIX, type TaskCatalog } from '../../core/task-catalog.
 import { toolRoot } from '../../core/tool-root.js';
 import { containerTimeLimitSeconds, runtimeOf } from '../../core/task-runtime.js';
 import { FileLedger } from '../../runtime/ledger/file-ledger.js';
-import { readAliases, type LocalAliasPair } from './alias-store.js';
+import { readAliases, readAliasTarget, type LocalAliasPair } from './alias-store.js';
+import { LocalLivePairs, localRollbackPin, withLocalStageLock } from './local-live-pair.js';
 import { ensureDatabaseWithProgress } from './database-progress.js';
 import { embeddedDatabasePort } from './embedded-database.js';
 import type { LocalDeployment } from './local-deploy.js';
@@ -49,6 +52,16 @@ const DETACH_START_TIMEOUT_MS = 120_000;
 /** The local admin "function" timeout: Lambda's maximum. */
 const LOCAL_FUNCTION_TIMEOUT_SECONDS = 900;
 
+/** The event with the plan's config version, which the run reads. */
+function withConfigVersion<E extends AdminEvent>(event: E, plan: InvokePlan): E {
+  return plan.configVersion === undefined ? event : { ...event, configVersion: plan.configVersion };
+}
+
+/** Who acts on the local stage, as the ledger and config versions record it: `user@host`. */
+function localCaller(): string {
+  return `${userInfo().username}@${hostname()}`;
+}
+
 /**
  * The local stage: releases, alias pairs, parameter set, ledger and logs
  * under `.cnf/local/`, runs in Node processes of their own, and an embedded
@@ -57,6 +70,7 @@ const LOCAL_FUNCTION_TIMEOUT_SECONDS = 900;
 class LocalPlatform implements Platform {
   readonly kind = 'local' as const;
   readonly parameters: LocalParameterStore;
+  readonly livePairs: LocalLivePairs;
   readonly #paths: LocalPaths;
   readonly #ledger: FileLedger;
 
@@ -71,8 +85,13 @@ class LocalPlatform implements Platform {
     this.#paths = localPaths(project);
     assertStateDirectories(this.#paths);
     ensureUsableTmpdir(process.env, (message) => progress.note(message));
-    this.parameters = new LocalParameterStore(this.#paths.parameters);
+    this.parameters = new LocalParameterStore(this.#paths.parameters, localCaller, async () => readAliasTarget(this.#paths, DEFAULT_ALIAS));
     this.#ledger = new FileLedger(this.#paths.ledger);
+    this.livePairs = new LocalLivePairs(this.#paths, this.parameters, this.#ledger);
+  }
+
+  get configVersions(): LocalParameterStore {
+    return this.parameters;
   }
 
   /** Builds the working tree and moves the alias pair to it. */
@@ -80,14 +99,32 @@ class LocalPlatform implements Platform {
     // The bundler (esbuild) loads only when a deploy needs it: an invoke of the live release does not.
     const { deployLocal } = await import('./local-deploy.js');
     await assertStateWritable(this.#paths);
-    return deployLocal(this.project, this.stage, alias);
+    const who = localCaller();
+    // One change of the stage at a time: a deploy waits for no rollback, it refuses while one holds the stage (75).
+    return withLocalStageLock(this.#paths, { runId: `deploy-${process.pid}`, caller: who }, async () =>
+      deployLocal(this.project, this.stage, alias, who),
+    );
   }
 
   async resolve(target: ReleaseTarget): Promise<InvokePlan> {
     const notices: string[] = [];
     if (target.release !== undefined) {
       const stored = await this.#storedRelease(target.release);
-      return this.#plan(undefined, stored, notices);
+      const live = await this.parameters.live();
+      const pinned = target.config === 'current' ? undefined : pinnedConfig(await this.livePairs.history(), stored.release);
+      if (target.config !== 'current' && pinned === undefined && live !== undefined)
+        notices.push(
+          `${stored.release} has never been live here, so it has no pinned config: it runs with the live config ${configVersionLabel(live)}.`,
+        );
+      const config = pinned ?? live;
+      if (config !== undefined && config !== live) {
+        const problem = await this.parameters.unrestorable(config);
+        if (problem !== undefined)
+          throw new UnavailableError(`Cannot run ${stored.release} with its pinned config: ${problem}.`, {
+            hint: 'Run it with the live config instead: --config current',
+          });
+      }
+      return this.#plan(undefined, stored, notices, config, pinned === undefined ? 'current' : 'pinned');
     }
     const alias = target.alias ?? DEFAULT_ALIAS;
     let pair = (await readAliases(this.#paths))[alias];
@@ -108,7 +145,7 @@ class LocalPlatform implements Platform {
     const stored = await this.#storedRelease(release);
     const drift = this.#driftNotice(stored);
     if (drift !== undefined) notices.push(drift);
-    return this.#plan(alias, stored, notices);
+    return this.#plan(alias, stored, notices, await this.parameters.live(), 'live');
   }
 
   async catalog(plan: InvokePlan): Promise<TaskCatalog> {
@@ -135,7 +172,7 @@ class LocalPlatform implements Platform {
         paths: this.#paths,
         release: plan.release,
         bundleDir: bundleDir(this.#paths, plan.release),
-        event,
+        event: withConfigVersion(event, plan),
         // A container task runs without Lambda's 15-minute cap, as it does on Fargate.
         functionTimeoutSeconds:
           task !== undefined && runtimeOf(task) === 'container' ? containerTimeLimitSeconds(task) : LOCAL_FUNCTION_TIMEOUT_SECONDS,
@@ -148,7 +185,12 @@ class LocalPlatform implements Platform {
 
   async detach(plan: InvokePlan, event: AdminEvent & { readonly runId: string }): Promise<void> {
     await assertStateWritable(this.#paths);
-    const run: DetachedRun = { root: this.project.root, stage: this.stage.name, release: plan.release, event };
+    const run: DetachedRun = {
+      root: this.project.root,
+      stage: this.stage.name,
+      release: plan.release,
+      event: withConfigVersion(event, plan),
+    };
     const child = spawn(process.execPath, [join(toolRoot(), 'dist', 'local-detached.mjs')], {
       detached: true,
       stdio: ['pipe', 'ignore', 'ignore'],
@@ -171,7 +213,7 @@ class LocalPlatform implements Platform {
   }
 
   async callerIdentity(): Promise<string> {
-    return `${userInfo().username}@${hostname()}`;
+    return localCaller();
   }
 
   async openConsole(plan: InvokePlan, caller: string): Promise<ConsoleSession> {
@@ -223,21 +265,49 @@ class LocalPlatform implements Platform {
       notes.push(
         `Embedded PostgreSQL on 127.0.0.1:${await embeddedDatabasePort(this.#paths)}, data in .cnf/local/database/ (cnf-admin db status).`,
       );
+    const moves = await this.parameters.moves();
+    const config = await this.parameters.live();
+    const infos = await Promise.all(
+      releases.map(async (stored) => {
+        const pinned = pinnedConfig(moves, stored.release);
+        const deployed = moves.findLast((move) => move.release === stored.release && move.gitSha !== undefined);
+        const unrestorable =
+          (await this.livePairs.releaseUnrestorable(stored.release)) ??
+          (pinned === undefined ? undefined : await this.parameters.unrestorable(pinned));
+        return {
+          release: stored.release,
+          createdAt: stored.createdAt,
+          webVersion: stored.release,
+          adminVersion: stored.release,
+          ...(pinned === undefined ? {} : { config: pinned }),
+          ...(unrestorable === undefined ? {} : { unrestorable }),
+          ...(deployed?.gitSha === undefined ? {} : { gitSha: deployed.gitSha }),
+          ...(deployed?.description === undefined ? {} : { description: deployed.description }),
+        };
+      }),
+    );
+    const pin = await localRollbackPin(this.project);
+    if (pin !== undefined)
+      notes.push(
+        `Rolled back to ${livePairLabel(pin.release, pin.config)} (${pin.runId ?? 'rollback'}): the stage stays on it until the next cnf-admin deploy --stage local.`,
+      );
     return {
       stage: this.stage.name,
       platform: 'local',
       aliases: Object.entries(aliases).map(([name, pair]) => this.#pairStatus(name, pair)),
-      releases: releases.map((stored) => ({
-        release: stored.release,
-        createdAt: stored.createdAt,
-        webVersion: stored.release,
-        adminVersion: stored.release,
-      })),
+      ...(config === undefined ? {} : { config }),
+      releases: infos,
       notes,
     };
   }
 
-  #plan(alias: string | undefined, stored: StoredRelease, notices: string[]): InvokePlan {
+  #plan(
+    alias: string | undefined,
+    stored: StoredRelease,
+    notices: string[],
+    configVersion: number | undefined,
+    configSource: NonNullable<InvokePlan['configSource']>,
+  ): InvokePlan {
     return {
       stage: this.stage.name,
       alias,
@@ -245,6 +315,7 @@ class LocalPlatform implements Platform {
       webVersion: stored.release,
       adminVersion: stored.release,
       qualifier: stored.release,
+      ...(configVersion === undefined ? {} : { configVersion, configSource }),
       notices,
     };
   }

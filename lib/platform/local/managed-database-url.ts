@@ -30,13 +30,14 @@ function assertUnmanagedKey(project: Pick<Project, 'databaseUrlVariable'>, stage
 /**
  * Keeps the parameter set's copy of the embedded database's URL equal to the
  * one the server answers on. It is written, as a plain (not secure) value,
- * only when it differs, so a run reads what the last start decided.
+ * only when it differs, so a run reads what the last start decided. It is in
+ * no config version: a run of any version reads the URL the server answers on.
  */
 async function syncDatabaseUrl(paths: LocalPaths, variable: string, url: string): Promise<void> {
   const store = new LocalParameterStore(paths.parameters);
   const current = await store.get(variable);
   if (current?.value === url && !current.secure) return;
-  await store.set(variable, url, { secure: false });
+  await store.setManaged(variable, url);
 }
 
 export { assertUnmanagedKey, managedDatabaseKey, syncDatabaseUrl };

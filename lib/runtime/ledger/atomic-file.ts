@@ -5,14 +5,12 @@ import { basename, dirname, join } from 'node:path';
 /**
  * Writes `data` to `file` so that readers see either the old or the new
  * content, never a half-written file: write a temporary sibling, then rename
- * it over the target.
- *
- * @param mode - the new file's permissions (0o600: its owner's only)
- * @default mode 0o666, less the umask
+ * it over the target. `mode` (e.g. 0o600 for a file that holds secrets) is
+ * the new file's permission bits.
  */
 async function writeFileAtomic(file: string, data: string, mode?: number): Promise<void> {
   const temporary = join(dirname(file), `.tmp-${basename(file)}-${randomBytes(4).toString('hex')}`);
-  await writeFile(temporary, data, mode === undefined ? undefined : { mode });
+  await writeFile(temporary, data, mode === undefined ? {} : { mode });
   await rename(temporary, file);
 }
 

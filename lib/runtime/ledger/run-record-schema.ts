@@ -22,6 +22,7 @@ const runRecordSchema = z.looseObject({
   exitCode: z.number().int().min(0).max(255).optional(),
   durationMs: z.number().min(0).optional(),
   configFingerprint: z.string().optional(),
+  configVersion: z.number().int().min(1).optional(),
   log: z.string(),
   deadline: isoTime.optional(),
   error: z.object({ name: z.string(), message: z.string() }).optional(),

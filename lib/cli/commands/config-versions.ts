@@ -1,0 +1,106 @@
+import { configVersionLabel, diffParameters, formatConfigDiff, parseConfigVersion, type ConfigVersion } from '../../core/config-version.js';
+import { didYouMean } from '../../core/did-you-mean.js';
+import { UnavailableError, UsageError } from '../../core/errors.js';
+import { assertValidConfigKey } from '../../core/parameter-set.js';
+import type { ConfigVersions, Platform } from '../../core/platform.js';
+import type { Stage } from '../../core/stage.js';
+import { writeJson, writeLine, type CliIo } from '../io.js';
+import { formatTime } from '../render/format-time.js';
+import { formatTable, terminalWidth } from '../render/table.js';
+import { openStage } from '../stage-context.js';
+import type { ConfigCommandOptions } from './config.js';
+
+/** The stage's config versions, or a clear refusal where the platform keeps none. */
+function versionsOf(platform: Platform, stage: Stage): ConfigVersions {
+  if (platform.configVersions === undefined)
+    throw new UnavailableError(`Stage ${stage.name} keeps no config versions yet (its platform, ${platform.kind}, does not support them).`);
+  return platform.configVersions;
+}
+
+/** A config version by number, or a usage error naming the ones there are. */
+function pick(versions: readonly ConfigVersion[], version: number, stage: string): ConfigVersion {
+  const found = versions.find((candidate) => candidate.version === version);
+  if (found === undefined) {
+    const last = versions.at(-1)?.version;
+    throw new UsageError(
+      `Stage ${stage} has no config ${configVersionLabel(version)}${last === undefined ? ' (it has none yet)' : ` (it has v1 to v${last})`}.`,
+      { hint: `See them with: cnf-admin config history --stage ${stage}` },
+    );
+  }
+  return found;
+}
+
+/** `cnf-admin config history [KEY]`: the config versions, newest first; with KEY, only those that changed it. */
+async function configHistory(key: string | undefined, options: ConfigCommandOptions, io: CliIo): Promise<number> {
+  if (key !== undefined) assertValidConfigKey(key);
+  const { platform, stage } = await openStage(io, options);
+  const store = versionsOf(platform, stage);
+  const [versions, live] = await Promise.all([store.versions(), store.live()]);
+  if (key !== undefined && !versions.some((version) => Object.hasOwn(version.keys, key) || version.changed.includes(key))) {
+    const known = [...new Set(versions.flatMap((version) => Object.keys(version.keys)))];
+    throw new UsageError(`No config version of stage ${stage.name} holds ${key}.${didYouMean(key, known)}`);
+  }
+  const shown = versions.filter((version) => key === undefined || version.changed.includes(key)).reverse();
+  if (options.json === true) {
+    writeJson(io, { stage: stage.name, live, versions: shown });
+    return 0;
+  }
+  const rows = shown.map((version) => [
+    `${configVersionLabel(version.version)}${version.version === live ? ' (live)' : ''}`,
+    formatTime(version.createdAt, { year: true }),
+    version.cause,
+    version.changed.join(', ') || '-',
+    version.createdBy,
+  ]);
+  writeLine(
+    io.stdout,
+    formatTable(
+      [{ header: 'VERSION' }, { header: 'CREATED' }, { header: 'CAUSE' }, { header: 'CHANGED', fit: 'wrap' }, { header: 'BY', fit: 'cut' }],
+      rows,
+      { width: terminalWidth(io) },
+    ),
+  );
+  return 0;
+}
+
+/** `cnf-admin config diff v6 v7`: the per-key difference, secure values masked (only changed or unchanged). */
+async function configDiff(from: string, to: string, options: ConfigCommandOptions, io: CliIo): Promise<number> {
+  const [a, b] = [parseConfigVersion(from), parseConfigVersion(to)];
+  const { platform, stage } = await openStage(io, options);
+  const store = versionsOf(platform, stage);
+  const versions = await store.versions();
+  pick(versions, a, stage.name);
+  pick(versions, b, stage.name);
+  const diff = diffParameters(await store.values(a), await store.values(b));
+  if (options.json === true) {
+    writeJson(io, { stage: stage.name, from: a, to: b, keys: diff });
+    return 0;
+  }
+  const lines = formatConfigDiff(diff);
+  writeLine(io.stdout, `config ${configVersionLabel(a)} -> ${configVersionLabel(b)} on stage ${stage.name}:`);
+  writeLine(io.stdout, lines.length === 0 ? '  no difference' : lines.map((line) => `  ${line}`).join('\n'));
+  return 0;
+}
+
+/** `cnf-admin config rollback vN`: a new config version equal to vN, live at once. */
+async function configRollback(target: string, options: ConfigCommandOptions, io: CliIo): Promise<number> {
+  const version = parseConfigVersion(target);
+  const { platform, stage } = await openStage(io, options);
+  const store = versionsOf(platform, stage);
+  pick(await store.versions(), version, stage.name);
+  const live = await store.live();
+  const diff = live === undefined ? [] : diffParameters(await store.values(live), await store.values(version));
+  const made = await store.restore(version);
+  if (options.json === true) {
+    writeJson(io, { stage: stage.name, restored: version, configVersion: made.version, keys: diff });
+    return 0;
+  }
+  writeLine(
+    io.stderr,
+    `Made config ${configVersionLabel(made.version)} equal to ${configVersionLabel(version)}: it is live now, for web and admin together.`,
+  );
+  for (const line of formatConfigDiff(diff)) writeLine(io.stderr, `  ${line}`);
+  return 0;
+}
+
+export { configDiff, configHistory, configRollback };

@@ -1,0 +1,209 @@
+import { createInterface } from 'node:readline/promises';
+import { formatConfigDiff, livePairLabel } from '../../core/config-version.js';
+import { TryAgainError, UnavailableError, UsageError } from '../../core/errors.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import { CONFIG_CHOICES, type ConfigChoice, type Platform } from '../../core/platform.js';
+import { describeRollback, planRollback, ROLLBACK_TASK, type LivePairControl, type RollbackPlan } from '../../core/rollback.js';
+import { isValidRunId, newRunId, type RunRecord } from '../../core/run.js';
+import type { Stage } from '../../core/stage.js';
+import { writeJson, writeLine, type CliIo } from '../io.js';
+import { renderFrames } from '../render/run-view.js';
+import { openStage, type StageOptions } from '../stage-context.js';
+
+/** The options of `cnf-admin rollback`. */
+interface RollbackOptions extends StageOptions {
+  /** A release id or `previous`. @default 'previous' */
+  readonly to?: string;
+  readonly config?: string;
+  readonly reason?: string;
+  readonly runId?: string;
+  readonly force?: boolean;
+  readonly dryRun?: boolean;
+  readonly yes?: boolean;
+}
+
+/** The platform's live pair, or a clear refusal where it keeps none. */
+function livePairsOf(platform: Platform, stage: Stage): LivePairControl {
+  if (platform.livePairs === undefined || platform.configVersions === undefined)
+    throw new UnavailableError(`cnf-admin rollback does not support stage ${stage.name}'s platform (${platform.kind}) yet.`);
+  return platform.livePairs;
+}
+
+/** Plans the rollback against the live pair now: two reads (the pair and its history), then the values to diff. */
+async function plan(platform: Platform, pairs: LivePairControl, stage: Stage, to: string, config: ConfigChoice): Promise<RollbackPlan> {
+  const versions = platform.configVersions as NonNullable<Platform['configVersions']>;
+  const [current, history] = await Promise.all([pairs.livePair(), pairs.history()]);
+  if (current === undefined)
+    throw new UnavailableError(`Stage ${stage.name} has no live release to roll back from.`, {
+      hint: `Deploy first: cnf-admin deploy --stage ${stage.name}`,
+    });
+  return planRollback(
+    {
+      current,
+      history,
+      values: (version) => versions.values(version),
+      unrestorableConfig: (version) => versions.unrestorable(version),
+      unrestorableRelease: (release) => pairs.releaseUnrestorable(release),
+    },
+    to,
+    config,
+  );
+}
+
+function printPlan(io: CliIo, stage: Stage, rollback: RollbackPlan): void {
+  const out = io.stdout;
+  writeLine(out, `Roll back stage ${stage.name} ${describeRollback(rollback)}`);
+  writeLine(
+    out,
+    rollback.configMode === 'pinned'
+      ? "  config: the release's pinned config version (--config current keeps the live one)"
+      : '  config: the live config version stays (--config current)',
+  );
+  const lines = formatConfigDiff(rollback.diff);
+  writeLine(out, lines.length === 0 ? '  config diff: none' : `  config diff:\n${lines.map((line) => `    ${line}`).join('\n')}`);
+  if (stage.releasePhase !== undefined)
+    writeLine(out, `  release phase: ${stage.releasePhase} runs on ${rollback.to.release} first; if it fails, nothing moves`);
+}
+
+async function confirmed(io: CliIo, question: string): Promise<boolean> {
+  const prompt = createInterface({ input: io.stdin, output: io.stderr });
+  try {
+    return (await prompt.question(question)).trim().toLowerCase() === 'yes';
+  } finally {
+    prompt.close();
+  }
+}
+
+/**
+ * `cnf-admin rollback`: plans a move of web and admin to a retained release
+ * with its pinned config, shows it with a per-key config diff, asks (or takes
+ * `--yes`), runs the stage's release-phase task on the target first, and
+ * moves the live pair as one step. The rollback is a run of the ledger
+ * (`cnf:rollback`), once per run id, under the stage-wide lock.
+ */
+async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
+  const config = (options.config ?? 'pinned') as ConfigChoice;
+  if (!CONFIG_CHOICES.includes(config)) throw new UsageError(`--config takes pinned or current, got: ${JSON.stringify(options.config)}`);
+  if (options.runId !== undefined && !isValidRunId(options.runId))
+    throw new UsageError(`--run-id must be 1-128 letters, digits, '.', '_' or '-', got: ${JSON.stringify(options.runId)}`);
+  if (options.reason !== undefined && options.reason.trim() === '') throw new UsageError('--reason is empty; say why, or leave it out.');
+  const { platform, stage } = await openStage(io, options);
+  const pairs = livePairsOf(platform, stage);
+  const to = options.to ?? 'previous';
+  const planned = await plan(platform, pairs, stage, to, config);
+  const json = options.json === true;
+  const nothingToDo = planned.to.release === planned.from.release && planned.to.config === planned.from.config;
+  if (options.dryRun === true || nothingToDo) {
+    if (json) writeJson(io, { stage: stage.name, ...planned, moved: false });
+    else {
+      printPlan(io, stage, planned);
+      writeLine(io.stdout, nothingToDo ? 'That is the live pair already; nothing to do.' : 'Nothing moved (--dry-run).');
+    }
+    return ExitCode.OK;
+  }
+  if (!json) printPlan(io, stage, planned);
+  if (options.yes !== true) {
+    if ((io.stdin as { isTTY?: boolean }).isTTY !== true)
+      throw new UsageError(`cnf-admin rollback moves stage ${stage.name}'s web and admin; confirm it with --yes.`, {
+        hint: 'Run it at a terminal to be asked, or add --yes (see the plan first with --dry-run).',
+      });
+    if (!(await confirmed(io, `Roll back stage ${stage.name}? Type yes to confirm: `))) {
+      writeLine(io.stderr, 'Nothing moved.');
+      return ExitCode.OK;
+    }
+  }
+  const caller = await platform.callerIdentity();
+  const runId = options.runId ?? newRunId();
+  return pairs.withStageLock({ runId, caller }, async () => {
+    // The stage may have moved while the plan was shown: roll back only what the user saw.
+    const now = await pairs.livePair();
+    if (now?.release !== planned.from.release || now.config !== planned.from.config)
+      throw new TryAgainError(
+        `Stage ${stage.name} moved since the plan (now ${now === undefined ? 'nothing' : livePairLabel(now.release, now.config)}); nothing moved. Run rollback again.`,
+      );
+    const startedAt = Date.now();
+    const record: RunRecord = {
+      runId,
+      task: ROLLBACK_TASK,
+      args: {
+        from: livePairLabel(planned.from.release, planned.from.config),
+        to: livePairLabel(planned.to.release, planned.to.config),
+        config: planned.configMode,
+        ...(options.reason === undefined ? {} : { reason: options.reason }),
+        ...(options.force === true ? { force: true } : {}),
+      },
+      release: planned.to.release,
+      source: 'cli',
+      caller,
+      startedAt: new Date(startedAt).toISOString(),
+      log: 'the rollback run writes no log of its own',
+      ...(planned.to.config === undefined ? {} : { configVersion: planned.to.config }),
+    };
+    const existing = await pairs.claimRun(record);
+    if (existing !== undefined) {
+      writeLine(
+        io.stderr,
+        `Run ${runId} happened already (${existing.task}, exit ${existing.exitCode ?? 'still running'}); nothing moved again.`,
+      );
+      return existing.exitCode ?? ExitCode.TEMP_FAIL;
+    }
+    const finish = async (exitCode: number, error?: { name: string; message: string }): Promise<void> =>
+      pairs.finishRun({
+        ...record,
+        endedAt: new Date().toISOString(),
+        exitCode,
+        durationMs: Date.now() - startedAt,
+        ...(error === undefined ? {} : { error }),
+      });
+    if (stage.releasePhase !== undefined) {
+      const phase = await releasePhase(io, platform, stage.releasePhase, planned, runId, caller, options.force === true, json);
+      if (phase !== 0) {
+        const message = `The release phase (${stage.releasePhase}) of ${planned.to.release} exited ${phase}; nothing moved.`;
+        await finish(phase, { name: 'ReleasePhaseFailed', message });
+        writeLine(io.stderr, message);
+        return phase;
+      }
+    }
+    await pairs.move(planned.to, { runId, ...(options.reason === undefined ? {} : { reason: options.reason }) });
+    await finish(ExitCode.OK);
+    if (json) writeJson(io, { stage: stage.name, runId, ...planned, moved: true });
+    else
+      writeLine(
+        io.stderr,
+        `Rolled back stage ${stage.name} to ${livePairLabel(planned.to.release, planned.to.config)} (run ${runId}). The next deploy rolls forward.`,
+      );
+    return ExitCode.OK;
+  });
+}
+
+/** Runs the stage's release-phase task on the target release with the target's config; resolves to its exit code. */
+async function releasePhase(
+  io: CliIo,
+  platform: Platform,
+  task: string,
+  planned: RollbackPlan,
+  runId: string,
+  caller: string,
+  force: boolean,
+  json: boolean,
+): Promise<number> {
+  const target = await platform.resolve({ release: planned.to.release, config: planned.configMode });
+  const event = {
+    task,
+    args: force ? { force: true } : {},
+    runId: `${runId}-release-phase`,
+    source: 'release-phase' as const,
+    caller,
+    ...(planned.to.config === undefined ? {} : { configVersion: planned.to.config }),
+  };
+  if (!json) writeLine(io.stderr, `Running the release phase: ${task} on ${livePairLabel(planned.to.release, planned.to.config)}`);
+  const result = await renderFrames(
+    io,
+    platform.invoke({ ...target, ...(planned.to.config === undefined ? {} : { configVersion: planned.to.config }) }, event),
+    { json },
+  );
+  return result?.exitCode ?? ExitCode.UNAVAILABLE;
+}
+
+export { rollback };
+export type { RollbackOptions };

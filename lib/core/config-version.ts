@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import { UsageError } from './errors.js';
+import { MASK, type Parameter } from './parameter-set.js';
+
+/**
+ * How many versions of one parameter SSM keeps (and the local stage keeps
+ * too): a 101st `PutParameter` drops the oldest, and a config version that
+ * names a dropped version can no longer be restored.
+ */
+const PARAMETER_VERSION_HISTORY = 100;
+
+/** Which version of a parameter holds a key's value in a config version: a `name:version` selector, never the value. */
+interface ConfigVersionKey {
+  /** The parameter version (SSM's, or the local store's), 1 and up. */
+  readonly version: number;
+  /** Whether the value is secure (an SSM SecureString). */
+  readonly secure: boolean;
+}
+
+/** What made a config version. */
+type ConfigVersionCause = 'set' | 'unset' | 'deploy' | 'config-rollback' | 'initial';
+
+/**
+ * An immutable snapshot of a stage's parameter set, `v<N>`: which parameter
+ * version holds each key (values are never copied), a hash, who, when, and
+ * which keys changed.
+ */
+interface ConfigVersion {
+  /** N of `v<N>`, 1 and up. */
+  readonly version: number;
+  /** The keys it holds, each with the parameter version that holds its value. */
+  readonly keys: Readonly<Record<string, ConfigVersionKey>>;
+  /** `cv-` and 12 hex digits over its selectors: two versions with the same hash hold the same values. */
+  readonly hash: string;
+  /** Who made it (an IAM ARN on AWS, `user@host` locally). */
+  readonly createdBy: string;
+  /** ISO 8601. */
+  readonly createdAt: string;
+  readonly cause: ConfigVersionCause;
+  /** The keys added, removed or changed against the version it was made from. */
+  readonly changed: readonly string[];
+}
+
+/** The hash of a config version's selectors. */
+function configVersionHash(keys: Readonly<Record<string, ConfigVersionKey>>): string {
+  const hash = createHash('sha256');
+  for (const key of Object.keys(keys).sort()) hash.update(`${key}:${keys[key]?.version}:${keys[key]?.secure ? 's' : 'p'}\n`);
+  return `cv-${hash.digest('hex').slice(0, 12)}`;
+}
+
+/** The keys whose selectors differ between two versions' key maps. */
+function changedKeys(from: Readonly<Record<string, ConfigVersionKey>>, to: Readonly<Record<string, ConfigVersionKey>>): string[] {
+  const all = new Set([...Object.keys(from), ...Object.keys(to)]);
+  return [...all].filter((key) => from[key]?.version !== to[key]?.version || from[key]?.secure !== to[key]?.secure).sort();
+}
+
+/** `v7`, as every command writes a config version. */
+function configVersionLabel(version: number): string {
+  return `v${version}`;
+}
+
+/**
+ * Reads `v7` (or `7`) as a config version number.
+ *
+ * @throws UsageError (64) naming the text when it is not one.
+ */
+function parseConfigVersion(text: string): number {
+  const match = /^v?([1-9][0-9]{0,8})$/.exec(text.trim());
+  if (match === null) throw new UsageError(`Expected a config version such as v7, got: ${JSON.stringify(text)}`);
+  return Number(match[1]);
+}
+
+/** A release and its config version, as `status` and `releases` show them: `r-6765a295784c · config v7`. */
+function livePairLabel(release: string, config: number | undefined): string {
+  return config === undefined ? release : `${release} · config ${configVersionLabel(config)}`;
+}
+
+/** One line of a config diff. A secure key shows only whether it changed. */
+interface ConfigDiffEntry {
+  readonly key: string;
+  readonly change: 'added' | 'removed' | 'changed' | 'unchanged';
+  readonly secure: boolean;
+  /** The old value, printable (a secure value is masked). */
+  readonly from?: string;
+  /** The new value, printable (a secure value is masked). */
+  readonly to?: string;
+}
+
+/**
+ * The per-key difference between two resolved parameter sets: added,
+ * removed, changed, unchanged, in key order. Secure values are compared but
+ * never shown: they read {@link MASK}.
+ */
+function diffParameters(from: readonly Parameter[], to: readonly Parameter[]): ConfigDiffEntry[] {
+  const before = new Map(from.map((parameter) => [parameter.key, parameter]));
+  const after = new Map(to.map((parameter) => [parameter.key, parameter]));
+  const keys = [...new Set([...before.keys(), ...after.keys()])].sort();
+  const shown = (parameter: Parameter): string => (parameter.secure ? MASK : parameter.value);
+  return keys.map((key): ConfigDiffEntry => {
+    const old = before.get(key);
+    const now = after.get(key);
+    if (old === undefined && now !== undefined) return { key, change: 'added', secure: now.secure, to: shown(now) };
+    if (now === undefined && old !== undefined) return { key, change: 'removed', secure: old.secure, from: shown(old) };
+    const a = old as Parameter;
+    const b = now as Parameter;
+    const same = a.value === b.value && a.secure === b.secure;
+    return { key, change: same ? 'unchanged' : 'changed', secure: a.secure || b.secure, from: shown(a), to: shown(b) };
+  });
+}
+
+/** A config diff as lines: `+ KEY=value`, `- KEY`, `~ KEY: old -> new`, `~ SECRET (secure): changed`. */
+function formatConfigDiff(entries: readonly ConfigDiffEntry[], options: { readonly unchanged?: boolean } = {}): string[] {
+  const lines: string[] = [];
+  for (const entry of entries) {
+    if (entry.change === 'added') lines.push(`+ ${entry.key}${entry.secure ? ' (secure): added' : `=${entry.to}`}`);
+    else if (entry.change === 'removed') lines.push(`- ${entry.key}${entry.secure ? ' (secure)' : ''}: removed`);
+    else if (entry.change === 'changed')
+      lines.push(entry.secure ? `~ ${entry.key} (secure): changed` : `~ ${entry.key}: ${entry.from} -> ${entry.to}`);
+    else if (options.unchanged === true) lines.push(`  ${entry.key}${entry.secure ? ' (secure)' : ''}: unchanged`);
+  }
+  return lines;
+}
+
+export {
+  changedKeys,
+  configVersionHash,
+  configVersionLabel,
+  diffParameters,
+  formatConfigDiff,
+  livePairLabel,
+  PARAMETER_VERSION_HISTORY,
+  parseConfigVersion,
+};
+export type { ConfigDiffEntry, ConfigVersion, ConfigVersionCause, ConfigVersionKey };

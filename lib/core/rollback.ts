@@ -1,0 +1,136 @@
+import { diffParameters, livePairLabel, type ConfigDiffEntry } from './config-version.js';
+import { UnavailableError, UsageError } from './errors.js';
+import type { Parameter } from './parameter-set.js';
+import { isReleaseId } from './release.js';
+import type { RunRecord } from './run.js';
+
+/** The reserved task name under which a rollback is a run of the ledger. */
+const ROLLBACK_TASK = 'cnf:rollback';
+
+/** What serves a stage: a release and a config version, moved together. */
+interface LivePair {
+  readonly release: string;
+  /** Undefined where the stage has no config version yet. */
+  readonly config: number | undefined;
+}
+
+/** One move of the live pair, as the stage recorded it. */
+interface LivePairHistoryEntry extends LivePair {
+  /** ISO 8601. */
+  readonly at: string;
+  readonly cause: string;
+}
+
+/** Who holds the stage-wide lock, for the message of one who waits. */
+interface StageLockHolder {
+  readonly runId: string;
+  readonly caller: string;
+}
+
+/**
+ * The stage's live pair, and what a rollback needs to move it: the history of
+ * moves, whether a release can be restored, the stage-wide lock shared with
+ * deploys and the release phase, and the ledger record of the rollback run.
+ */
+interface LivePairControl {
+  /** The live pair now, or undefined before the first deploy. */
+  livePair(): Promise<LivePair | undefined>;
+  /** Every move of the live pair, oldest first. */
+  history(): Promise<LivePairHistoryEntry[]>;
+  /** Why the release's function versions (or bundle) cannot serve again, or undefined when they can. */
+  releaseUnrestorable(release: string): Promise<string | undefined>;
+  /**
+   * Runs `work` while holding the stage-wide lock that deploys and the
+   * release phase take too.
+   *
+   * @throws TryAgainError (75) naming the holder when another holds it.
+   */
+  withStageLock<T>(holder: StageLockHolder, work: () => Promise<T>): Promise<T>;
+  /** Records the start of a run exactly once per run id: the existing record when the id was used before. */
+  claimRun(record: RunRecord): Promise<RunRecord | undefined>;
+  /** Records a claimed run's end. */
+  finishRun(record: RunRecord): Promise<void>;
+  /** Moves web and admin to `to.release` and makes `to.config` live, as one step. */
+  move(to: LivePair & { readonly config: number | undefined }, run: { readonly runId: string; readonly reason?: string }): Promise<void>;
+}
+
+/** A release's pinned config version: the last one it was live with. */
+function pinnedConfig(history: readonly LivePairHistoryEntry[], release: string): number | undefined {
+  return history.findLast((entry) => entry.release === release)?.config;
+}
+
+/** What `rollback` will do, found before anything moves. */
+interface RollbackPlan {
+  readonly from: LivePair;
+  readonly to: LivePair;
+  /** `pinned`: the target's pinned config version; `current`: keep the live one. */
+  readonly configMode: 'pinned' | 'current';
+  /** Per-key config diff from the live config to the target's. */
+  readonly diff: readonly ConfigDiffEntry[];
+}
+
+/**
+ * Finds the release `rollback --to` names: `previous` is the release live
+ * before the current one (the latest other release in the live-pair history).
+ *
+ * @throws UsageError (64) when the text names no release, or there is no previous one.
+ */
+function rollbackTarget(history: readonly LivePairHistoryEntry[], current: LivePair, to: string): string {
+  if (to === 'previous') {
+    const previous = history.findLast((entry) => entry.release !== current.release);
+    if (previous === undefined)
+      throw new UsageError(`There is no previous release to roll back to: ${current.release} is the only one the stage has served.`, {
+        hint: 'See the releases with: cnf-admin releases',
+      });
+    return previous.release;
+  }
+  if (!isReleaseId(to)) throw new UsageError(`--to takes a release id (r- and 12 hex digits) or "previous", got: ${JSON.stringify(to)}`);
+  return to;
+}
+
+/** The sources a plan reads, each one request on AWS. */
+interface RollbackPlanSources {
+  readonly history: readonly LivePairHistoryEntry[];
+  readonly current: LivePair;
+  /** Resolves a config version's values (secure ones too: they are compared, never shown). */
+  readonly values: (version: number) => Promise<readonly Parameter[]>;
+  readonly unrestorableConfig: (version: number) => Promise<string | undefined>;
+  readonly unrestorableRelease: (release: string) => Promise<string | undefined>;
+}
+
+/**
+ * Plans a rollback: from the live pair to the target release with its
+ * pinned config (or the live one), and the per-key diff.
+ *
+ * @throws UnavailableError (69) naming why when the target cannot be restored.
+ */
+async function planRollback(sources: RollbackPlanSources, to: string, configMode: 'pinned' | 'current'): Promise<RollbackPlan> {
+  const { current, history } = sources;
+  const release = rollbackTarget(history, current, to);
+  const [releaseProblem, pinned] = await Promise.all([
+    sources.unrestorableRelease(release),
+    Promise.resolve(pinnedConfig(history, release)),
+  ]);
+  if (releaseProblem !== undefined) throw new UnavailableError(`Cannot roll back to ${release}: ${releaseProblem}.`);
+  const config = configMode === 'current' || pinned === undefined ? current.config : pinned;
+  if (config !== undefined && config !== current.config) {
+    const problem = await sources.unrestorableConfig(config);
+    if (problem !== undefined)
+      throw new UnavailableError(`Cannot roll back to ${release}: ${problem}.`, {
+        hint: `Roll back the code alone with: --config current`,
+      });
+  }
+  const [before, after] = await Promise.all([
+    current.config === undefined ? [] : sources.values(current.config),
+    config === undefined ? [] : sources.values(config),
+  ]);
+  return { from: current, to: { release, config }, configMode, diff: diffParameters(before, after) };
+}
+
+/** The plan's first line: `from r-… · config v9 to r-… · config v7`. */
+function describeRollback(plan: RollbackPlan): string {
+  return `from ${livePairLabel(plan.from.release, plan.from.config)} to ${livePairLabel(plan.to.release, plan.to.config)}`;
+}
+
+export { describeRollback, pinnedConfig, planRollback, ROLLBACK_TASK };
+export type { LivePair, LivePairControl, LivePairHistoryEntry, RollbackPlan, RollbackPlanSources, StageLockHolder };

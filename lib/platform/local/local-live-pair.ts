@@ -1,0 +1,124 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TryAgainError } from '../../core/errors.js';
+import { DEFAULT_ALIAS } from '../../core/platform.js';
+import type { Project } from '../../core/project.js';
+import type { LivePair, LivePairControl, LivePairHistoryEntry, StageLockHolder } from '../../core/rollback.js';
+import type { RunRecord } from '../../core/run.js';
+import { acquireFileLock } from '../../runtime/ledger/file-lock.js';
+import type { FileLedger } from '../../runtime/ledger/file-ledger.js';
+import type { LivePairMove } from '../../runtime/local-config-file.js';
+import { moveAliasPairLocked, readAliasTarget } from './alias-store.js';
+import { LocalParameterStore } from './local-parameters.js';
+import { localPaths, type LocalPaths } from './local-paths.js';
+import { bundleDamage, readRelease } from './release-store.js';
+import { withStateLock } from './state-lock.js';
+
+/* A deploy or a rollback holds the stage lock for seconds to minutes; its lease outlives a stalled holder by this much. */
+const STAGE_LEASE_MS = 30_000;
+
+/**
+ * Runs `work` holding the local stage's stage-wide lock, which deploys,
+ * rollbacks and their release phase share: one changes the stage at a time.
+ *
+ * @throws TryAgainError (75) naming the holder when another holds it.
+ */
+async function withLocalStageLock<T>(paths: LocalPaths, holder: StageLockHolder, work: () => Promise<T>): Promise<T> {
+  await mkdir(join(paths.stageDir, 'locks'), { recursive: true });
+  const lock = await acquireFileLock(
+    join(paths.stageDir, 'locks', '.stage'),
+    { ...holder, since: new Date().toISOString() },
+    { leaseMs: STAGE_LEASE_MS, heartbeatMs: STAGE_LEASE_MS / 3 },
+  );
+  if (!lock.acquired)
+    throw new TryAgainError(
+      `The local stage is being changed by ${lock.holder.runId} (${lock.holder.caller}, since ${lock.holder.since}); try again when it is done.`,
+    );
+  try {
+    return await work();
+  } finally {
+    await lock.lease.release();
+  }
+}
+
+/** The local stage's live pair: the `live` alias pair in `aliases.json` and the live config version in `parameters.json`. */
+class LocalLivePairs implements LivePairControl {
+  constructor(
+    private readonly paths: LocalPaths,
+    private readonly store: LocalParameterStore,
+    private readonly ledger: FileLedger,
+  ) {}
+
+  async livePair(): Promise<LivePair | undefined> {
+    const [release, config] = await Promise.all([readAliasTarget(this.paths, DEFAULT_ALIAS), this.store.live()]);
+    return release === undefined ? undefined : { release, config };
+  }
+
+  async history(): Promise<LivePairHistoryEntry[]> {
+    return (await this.store.moves()).map(({ release, config, at, cause }) => ({ release, config, at, cause }));
+  }
+
+  async releaseUnrestorable(release: string): Promise<string | undefined> {
+    const stored = await readRelease(this.paths, release);
+    if (stored === undefined) return `the stage no longer holds its bundle (.cnf/local/releases/${release})`;
+    const damage = await bundleDamage(this.paths, stored, 'content');
+    return damage === undefined ? undefined : `its bundle is damaged: ${damage}`;
+  }
+
+  withStageLock<T>(holder: StageLockHolder, work: () => Promise<T>): Promise<T> {
+    return withLocalStageLock(this.paths, holder, work);
+  }
+
+  async claimRun(record: RunRecord): Promise<RunRecord | undefined> {
+    const claim = await this.ledger.claim(record);
+    return claim.claimed ? undefined : claim.existing;
+  }
+
+  finishRun(record: RunRecord): Promise<void> {
+    return this.ledger.finish(record);
+  }
+
+  async move(to: LivePair, run: { readonly runId: string; readonly reason?: string }): Promise<void> {
+    await withStateLock(this.paths.stageDir, async () => {
+      await this.store.recordMove(
+        {
+          release: to.release,
+          cause: 'rollback',
+          runId: run.runId,
+          ...(to.config === undefined ? {} : { config: to.config }),
+          ...(run.reason === undefined ? {} : { reason: run.reason }),
+        },
+        true,
+      );
+      await moveAliasPairLocked(this.paths, DEFAULT_ALIAS, to.release);
+    });
+  }
+}
+
+/** Where a rollback holds the local stage: the pair it restored, by which run, since when. */
+interface LocalRollbackPin {
+  readonly release: string;
+  readonly config: number;
+  readonly runId: string | undefined;
+  /** ISO 8601. */
+  readonly since: string;
+}
+
+/**
+ * Whether the local stage of `project` stays on a release a rollback chose,
+ * and which: a rollback pins the stage until the next explicit `deploy`, so
+ * nothing may deploy the working tree over it on its own (say, before an
+ * invoke). Undefined when the last move of the stage was a deploy.
+ */
+async function localRollbackPin(project: Pick<Project, 'stateDir'>): Promise<LocalRollbackPin | undefined> {
+  const moves: LivePairMove[] = await new LocalParameterStore(localPaths(project).parameters).moves();
+  const lastRollback = moves.findLastIndex((move) => move.cause === 'rollback');
+  if (lastRollback === -1 || moves.slice(lastRollback).some((move) => move.cause === 'deploy')) return undefined;
+  const rollback = moves[lastRollback] as LivePairMove;
+  // Config changes since keep the release; the live config is the last move's.
+  const last = moves.at(-1) as LivePairMove;
+  return { release: rollback.release, config: last.config, runId: rollback.runId, since: rollback.at };
+}
+
+export { LocalLivePairs, localRollbackPin, withLocalStageLock };
+export type { LocalRollbackPin };

@@ -1,0 +1,87 @@
+import type { ConfigVersion, ConfigVersionCause } from '../core/config-version.js';
+
+/** A parameter value together with whether it is secure. */
+interface StoredValue {
+  readonly value: string;
+  readonly secure: boolean;
+}
+
+/** One kept version of one key's value in the local parameter store. */
+interface LocalValueVersion extends StoredValue {
+  /** 1 and up, as SSM numbers a parameter's versions. */
+  readonly version: number;
+  /** ISO 8601. */
+  readonly at: string;
+}
+
+/** What moved the live pair. */
+type LivePairCause = 'deploy' | 'config' | 'rollback';
+
+/** One move of the stage's live pair (release and config version), oldest first in the record. */
+interface LivePairMove {
+  readonly release: string;
+  /** The config version that went live with it. */
+  readonly config: number;
+  readonly at: string;
+  readonly by: string;
+  readonly cause: LivePairCause | ConfigVersionCause;
+  /** A rollback's run id and reason. */
+  readonly runId?: string;
+  readonly reason?: string;
+  /** A deploy's git commit and description, where it ran in a git checkout. */
+  readonly gitSha?: string;
+  readonly description?: string;
+}
+
+/**
+ * The local stage's parameter store, `.cnf/local/parameters.json` (mode 0600):
+ * - `parameters`: the live config version's values, which the web server reads;
+ * - `values`: each key's value history (at most 100 versions, as SSM keeps);
+ * - `versions`: the config versions, each a map of key to value version;
+ * - `live`: the live config version; `pairs`: every move of the live pair;
+ * - `managed`: keys cnf-admin keeps itself (the embedded database's URL): always current, in no version.
+ */
+interface LocalConfigFile {
+  readonly parameters: Record<string, StoredValue>;
+  readonly values?: Record<string, readonly LocalValueVersion[]>;
+  readonly versions?: readonly ConfigVersion[];
+  readonly live?: number;
+  readonly pairs?: readonly LivePairMove[];
+  readonly managed?: readonly string[];
+}
+
+/** Why a config version of the file cannot be read, or undefined when it can. */
+function unrestorableReason(file: LocalConfigFile, version: number): string | undefined {
+  const config = file.versions?.find((candidate) => candidate.version === version);
+  if (config === undefined) return `config v${version} does not exist`;
+  for (const [key, selector] of Object.entries(config.keys)) {
+    if (!file.values?.[key]?.some((kept) => kept.version === selector.version))
+      return `config v${version} needs ${key}:${selector.version}, which has fallen out of the parameter's history of 100 versions`;
+  }
+  return undefined;
+}
+
+/**
+ * The values of config version `version` of the file, managed keys taken as
+ * they are now.
+ *
+ * @throws Error naming the key when a value the version needs is no longer kept.
+ */
+function valuesOfVersion(file: LocalConfigFile, version: number): Record<string, StoredValue> {
+  const problem = unrestorableReason(file, version);
+  if (problem !== undefined) throw new Error(problem);
+  const config = file.versions?.find((candidate) => candidate.version === version) as ConfigVersion;
+  const values: Record<string, StoredValue> = Object.create(null) as Record<string, StoredValue>;
+  for (const [key, selector] of Object.entries(config.keys)) {
+    const kept = file.values?.[key]?.find((candidate) => candidate.version === selector.version) as LocalValueVersion;
+    values[key] = { value: kept.value, secure: kept.secure };
+  }
+  for (const key of file.managed ?? []) {
+    const current = file.parameters[key];
+    if (current !== undefined) values[key] = current;
+  }
+  return values;
+}
+
+export { unrestorableReason, valuesOfVersion };
+export type { LivePairCause, LivePairMove, LocalConfigFile, LocalValueVersion, StoredValue };

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import {
+  changedKeys,
+  configVersionHash,
+  diffParameters,
+  formatConfigDiff,
+  livePairLabel,
+  parseConfigVersion,
+} from '../../lib/core/config-version.js';
+import { UsageError } from '../../lib/core/errors.js';
+import { planRollback, type LivePairHistoryEntry } from '../../lib/core/rollback.js';
+
+describe('config versions', () => {
+  it('hash the selectors: same parameter versions, same hash; another version of one key, another hash', () => {
+    const a = configVersionHash({ A: { version: 1, secure: false }, B: { version: 3, secure: true } });
+    expect(a).toMatch(/^cv-[0-9a-f]{12}$/);
+    expect(configVersionHash({ B: { version: 3, secure: true }, A: { version: 1, secure: false } })).toBe(a);
+    expect(configVersionHash({ A: { version: 2, secure: false }, B: { version: 3, secure: true } })).not.toBe(a);
+  });
+
+  it('name the keys whose selector changed', () => {
+    expect(
+      changedKeys(
+        { A: { version: 1, secure: false }, B: { version: 1, secure: false } },
+        { A: { version: 2, secure: false }, C: { version: 1, secure: false } },
+      ),
+    ).toEqual(['A', 'B', 'C']);
+  });
+
+  it('read v7 and 7, and refuse anything else with a usage error naming it', () => {
+    expect(parseConfigVersion('v7')).toBe(7);
+    expect(parseConfigVersion('12')).toBe(12);
+    expect(() => parseConfigVersion('v0')).toThrow(UsageError);
+    expect(() => parseConfigVersion('latest')).toThrow('Expected a config version such as v7, got: "latest"');
+  });
+
+  it('label a live pair as code and config', () => {
+    expect(livePairLabel('r-6765a295784c', 7)).toBe('r-6765a295784c · config v7');
+    expect(livePairLabel('r-6765a295784c', undefined)).toBe('r-6765a295784c');
+  });
+
+  it('diff per key: plain values shown, a secure one only changed or unchanged', () => {
+    const diff = diffParameters(
+      [
+        { key: 'A', value: '1', secure: false },
+        { key: 'S', value: 'old-secret', secure: true },
+        { key: 'T', value: 'same-secret', secure: true },
+        { key: 'GONE', value: 'x', secure: false },
+      ],
+      [
+        { key: 'A', value: '2', secure: false },
+        { key: 'S', value: 'new-secret', secure: true },
+        { key: 'T', value: 'same-secret', secure: true },
+        { key: 'NEW', value: 'y', secure: false },
+      ],
+    );
+    expect(diff.map((entry) => [entry.key, entry.change])).toEqual([
+      ['A', 'changed'],
+      ['GONE', 'removed'],
+      ['NEW', 'added'],
+      ['S', 'changed'],
+      ['T', 'unchanged'],
+    ]);
+    const lines = formatConfigDiff(diff, { unchanged: true });
+    expect(lines).toEqual(['~ A: 1 -> 2', '- GONE: removed', '+ NEW=y', '~ S (secure): changed', '  T (secure): unchanged']);
+    expect(lines.join('\n')).not.toMatch(/secret/);
+  });
+});
+
+describe('a rollback plan', () => {
+  const history: LivePairHistoryEntry[] = [
+    { release: 'r-aaaaaaaaaaaa', config: 1, at: '2026-01-01T00:00:00Z', cause: 'deploy' },
+    { release: 'r-aaaaaaaaaaaa', config: 2, at: '2026-01-02T00:00:00Z', cause: 'config' },
+    { release: 'r-bbbbbbbbbbbb', config: 2, at: '2026-01-03T00:00:00Z', cause: 'deploy' },
+    { release: 'r-bbbbbbbbbbbb', config: 3, at: '2026-01-04T00:00:00Z', cause: 'config' },
+  ];
+  const values = async (version: number) => [{ key: 'V', value: String(version), secure: false }];
+  const sources = {
+    history,
+    current: { release: 'r-bbbbbbbbbbbb', config: 3 },
+    values,
+    unrestorableConfig: async () => undefined,
+    unrestorableRelease: async () => undefined,
+  };
+
+  it('goes to the previous release with the last config it was live with', async () => {
+    const plan = await planRollback(sources, 'previous', 'pinned');
+    expect(plan.to).toEqual({ release: 'r-aaaaaaaaaaaa', config: 2 });
+    expect(formatConfigDiff(plan.diff)).toEqual(['~ V: 3 -> 2']);
+  });
+
+  it('keeps the live config with current', async () => {
+    expect((await planRollback(sources, 'previous', 'current')).to).toEqual({ release: 'r-aaaaaaaaaaaa', config: 3 });
+  });
+
+  it('refuses, naming why, a release whose versions are gone or whose pinned config fell out of the history', async () => {
+    await expect(
+      planRollback({ ...sources, unrestorableRelease: async () => 'its function versions are gone' }, 'previous', 'pinned'),
+    ).rejects.toThrow('Cannot roll back to r-aaaaaaaaaaaa: its function versions are gone.');
+    await expect(
+      planRollback(
+        { ...sources, unrestorableConfig: async (version) => `config v${version} needs A:1, which has fallen out` },
+        'previous',
+        'pinned',
+      ),
+    ).rejects.toThrow('Cannot roll back to r-aaaaaaaaaaaa: config v2 needs A:1, which has fallen out.');
+  });
+});

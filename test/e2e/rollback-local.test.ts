@@ -1,0 +1,281 @@
+/**
+ * A release is its code and its config, on the local stage, through the real
+ * binary: config versions, runs of older releases with their pinned config,
+ * rollback and roll forward, the release phase, the ledger, and the stage lock.
+ */
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../lib/core/run.js';
+import { localRollbackPin } from '../../lib/platform/local/local-live-pair.js';
+import { finished, spawnCli } from '../support/cli.js';
+import { createTestProject, type TestProject } from '../support/test-project.js';
+
+let project: TestProject;
+let first: string;
+let second: string;
+
+async function deploy(): Promise<string> {
+  const deployed = await project.cli(['deploy', '--json']);
+  expect(deployed.code).toBe(0);
+  return (JSON.parse(deployed.stdout) as { release: string }).release;
+}
+
+async function set(key: string, value: string, ...flags: string[]): Promise<number> {
+  const result = await project.cli(['config', 'set', key, value, '--json', ...flags]);
+  expect(result.code).toBe(0);
+  return (JSON.parse(result.stdout) as { configVersion: number }).configVersion;
+}
+
+/** The live pair as `status --json` reports it. */
+async function livePair(): Promise<{ release: string; config: number }> {
+  const status = JSON.parse((await project.cli(['status', '--json'])).stdout) as {
+    aliases: { name: string; web: { release: string } }[];
+    config: number;
+  };
+  return { release: status.aliases.find((pair) => pair.name === 'live')?.web.release ?? '', config: status.config };
+}
+
+/** The config a run of show-config saw, from its log line. */
+async function configSeen(...args: string[]): Promise<{ config: Record<string, string>; runId: string; stderr: string }> {
+  const result = await project.cli(['invoke', 'show-config', '--json', ...args]);
+  expect(result.code).toBe(0);
+  const line = /config is (\{.*\})/.exec(result.stderr)?.[1] ?? '{}';
+  return {
+    config: JSON.parse(line) as Record<string, string>,
+    runId: (JSON.parse(result.stdout) as { runId: string }).runId,
+    stderr: result.stderr,
+  };
+}
+
+function setReleasePhase(task: string | undefined): void {
+  const file = join(project.dir, 'cdk.json');
+  const cdk = JSON.parse(readFileSync(file, 'utf8')) as { context: { cnf: { stages: { local: Record<string, unknown> } } } };
+  if (task === undefined) delete cdk.context.cnf.stages.local.releasePhase;
+  else cdk.context.cnf.stages.local.releasePhase = task;
+  writeFileSync(file, JSON.stringify(cdk, null, 2));
+}
+
+beforeAll(async () => {
+  project = createTestProject('tasks');
+  first = await deploy(); // config v1
+  expect(await set('GREETING', 'one')).toBe(2);
+  appendFileSync(join(project.dir, 'lambda', 'tasks', 'noop.ts'), '\nexport const second = 2;\n');
+  second = await deploy();
+  expect(second).not.toBe(first);
+  expect(await set('GREETING', 'two')).toBe(3);
+  expect(await set('API_TOKEN', 'tok-very-secret', '--secure')).toBe(4);
+});
+
+afterAll(async () => {
+  await project.cleanup();
+});
+
+describe('config versions', () => {
+  it('config set says which version is live; history lists them newest first, with KEY only those that changed it', async () => {
+    const result = await project.cli(['config', 'set', 'LOG_LEVEL', 'debug']);
+    expect(result.stderr).toContain('Set LOG_LEVEL on stage local: config v5 is live now, for web and admin together.');
+    const history = await project.cli(['config', 'history'], { env: { COLUMNS: '200' } });
+    expect(history.stdout).toMatch(/^v5 \(live\)\s+\S+ \S+\s+set\s+LOG_LEVEL/m);
+    expect(history.stdout.indexOf('v5 (live)')).toBeLessThan(history.stdout.indexOf('v1 '));
+    const greeting = JSON.parse((await project.cli(['config', 'history', 'GREETING', '--json'])).stdout) as {
+      versions: { version: number }[];
+    };
+    expect(greeting.versions.map((version) => version.version)).toEqual([3, 2]);
+    expect((await project.cli(['config', 'unset', 'LOG_LEVEL'])).stderr).toContain('config v6 is live now');
+  });
+
+  it('config diff shows plain values and only changed/unchanged for a secure one', async () => {
+    const diff = await project.cli(['config', 'diff', 'v2', 'v4']);
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain('~ GREETING: one -> two');
+    expect(diff.stdout).toContain('+ API_TOKEN (secure): added');
+    expect(diff.stdout).not.toContain('tok-very-secret');
+    const bad = await project.cli(['config', 'diff', 'v2', 'v99']);
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toContain('Stage local has no config v99 (it has v1 to v6)');
+  });
+
+  it('config rollback vN makes a new version equal to vN, live at once', async () => {
+    const result = await project.cli(['config', 'rollback', 'v3']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('Made config v7 equal to v3');
+    expect(result.stderr).toContain('- API_TOKEN (secure): removed');
+    expect((await configSeen()).config).toEqual({ GREETING: 'two' });
+    expect((await project.cli(['config', 'rollback', 'v4'])).stderr).toContain('Made config v8 equal to v4');
+  });
+});
+
+describe('runs carry their config', () => {
+  it('an older release runs with its pinned config; --config current with the live one; the plan says which', async () => {
+    const pinned = await configSeen('--release', first);
+    expect(pinned.config).toEqual({ GREETING: 'one' });
+    expect(pinned.stderr).toContain(`release ${first} · config v2 (pinned)`);
+    const record = JSON.parse((await project.cli(['runs', 'show', pinned.runId, '--json'])).stdout) as RunRecord;
+    expect(record.configVersion).toBe(2);
+    const current = await configSeen('--release', first, '--config', 'current');
+    expect(current.config).toEqual({ GREETING: 'two', API_TOKEN: '[redacted]' });
+    const dry = await project.cli(['invoke', 'show-config', '--release', first, '--dry-run']);
+    expect(dry.stdout).toMatch(/^ {2}config {3}v2 \(pinned\)$/m);
+    const shown = await project.cli(['runs', 'show', pinned.runId]);
+    expect(shown.stdout).toMatch(/^config\s+v2 \(cfg-[0-9a-f]{12}\)$/m);
+  });
+
+  it('refuses --config without --release, and a --config it does not know', async () => {
+    const alone = await project.cli(['invoke', 'show-config', '--config', 'current']);
+    expect(alone.code).toBe(64);
+    expect(alone.stderr).toContain('--config picks the config of a --release');
+    const unknown = await project.cli(['invoke', 'show-config', '--release', first, '--config', 'latest']);
+    expect(unknown.code).toBe(64);
+    expect(unknown.stderr).toContain('--config takes pinned or current, got: "latest"');
+  });
+});
+
+describe('rollback', () => {
+  it('--dry-run plans from and to, code and config, with the per-key diff, and moves nothing', async () => {
+    const before = await livePair();
+    const dry = await project.cli(['rollback', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`Roll back stage local from ${second} · config v8 to ${first} · config v2`);
+    expect(dry.stdout).toContain('~ GREETING: two -> one');
+    expect(dry.stdout).toContain('- API_TOKEN (secure): removed');
+    expect(dry.stdout).toContain('Nothing moved (--dry-run).');
+    expect(await livePair()).toEqual(before);
+  });
+
+  it('needs --yes without a terminal, and moves nothing then', async () => {
+    const refused = await project.cli(['rollback']);
+    expect(refused.code).toBe(64);
+    expect(refused.stderr).toContain('confirm it with --yes');
+    expect(await livePair()).toEqual({ release: second, config: 8 });
+  });
+
+  it('refuses a release id it cannot read, naming the flag', async () => {
+    const bad = await project.cli(['rollback', '--to', 'yesterday', '--yes']);
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toContain('--to takes a release id (r- and 12 hex digits) or "previous", got: "yesterday"');
+    const gone = await project.cli(['rollback', '--to', 'r-000000000000', '--yes']);
+    expect(gone.code).toBe(69);
+    expect(gone.stderr).toContain('Cannot roll back to r-000000000000: the stage no longer holds its bundle');
+  });
+
+  it('moves web and admin with the pinned config, records a cnf:rollback run once per run id, and pins the stage', async () => {
+    const done = await project.cli(['rollback', '--yes', '--reason', 'errors after deploy', '--run-id', 'rb-1']);
+    expect(done.code).toBe(0);
+    expect(done.stderr).toContain(`Rolled back stage local to ${first} · config v2 (run rb-1)`);
+    expect(await livePair()).toEqual({ release: first, config: 2 });
+    expect((await configSeen()).config).toEqual({ GREETING: 'one' });
+    const record = JSON.parse((await project.cli(['runs', 'show', 'rb-1', '--json'])).stdout) as RunRecord;
+    expect(record).toMatchObject({
+      task: 'cnf:rollback',
+      exitCode: 0,
+      args: { from: `${second} · config v8`, to: `${first} · config v2`, reason: 'errors after deploy', config: 'pinned' },
+    });
+    expect(await localRollbackPin({ stateDir: join(project.dir, '.cnf') })).toMatchObject({ release: first, config: 2, runId: 'rb-1' });
+    const status = await project.cli(['status']);
+    expect(status.stdout).toContain(`web:live    ${first} · config v2`);
+    expect(status.stdout).toMatch(/stays on it until\s+the next cnf-admin deploy/);
+
+    const again = await project.cli(['rollback', '--to', second, '--yes', '--run-id', 'rb-1']);
+    expect(again.stderr).toContain('Run rb-1 happened already (cnf:rollback, exit 0); nothing moved again.');
+    expect(await livePair()).toEqual({ release: first, config: 2 });
+  });
+
+  it('rolls forward with --to, and --config current keeps the live config', async () => {
+    const forward = await project.cli(['rollback', '--to', second, '--config', 'current', '--yes']);
+    expect(forward.code).toBe(0);
+    expect(await livePair()).toEqual({ release: second, config: 2 });
+  });
+
+  it('a deploy after a rollback rolls forward and ends the pin', async () => {
+    await project.cli(['rollback', '--to', first, '--yes']);
+    expect(await localRollbackPin({ stateDir: join(project.dir, '.cnf') })).toBeDefined();
+    expect(await deploy()).toBe(second);
+    expect((await livePair()).release).toBe(second);
+    expect(await localRollbackPin({ stateDir: join(project.dir, '.cnf') })).toBeUndefined();
+  });
+
+  it('runs the release phase on the target first; when it fails nothing moves, and the ledger says why', async () => {
+    setReleasePhase('fail');
+    try {
+      const before = await livePair();
+      const failed = await project.cli(['rollback', '--to', first, '--yes', '--run-id', 'rb-failed']);
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain(`The release phase (fail) of ${first} exited 1; nothing moved.`);
+      expect(await livePair()).toEqual(before);
+      const record = JSON.parse((await project.cli(['runs', 'show', 'rb-failed', '--json'])).stdout) as RunRecord;
+      expect(record).toMatchObject({ task: 'cnf:rollback', exitCode: 1, error: { name: 'ReleasePhaseFailed' } });
+      const phase = JSON.parse((await project.cli(['runs', '--task', 'fail', '--json'])).stdout) as RunRecord[];
+      expect(phase[0]).toMatchObject({ runId: 'rb-failed-release-phase', source: 'release-phase', release: first });
+    } finally {
+      setReleasePhase(undefined);
+    }
+  });
+});
+
+describe('the stage lock', () => {
+  it('a deploy during a rollback is refused with 75, naming the rollback; the rollback completes', async () => {
+    setReleasePhase('locked');
+    try {
+      const rolling = spawnCli(['rollback', '--to', first, '--yes', '--run-id', 'rb-race'], { cwd: project.dir });
+      const ended = finished(rolling);
+      await new Promise<void>((resolve) => {
+        rolling.stdout?.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes('holding the lock')) resolve();
+        });
+      });
+      const deploying = await project.cli(['deploy']);
+      expect(deploying.code).toBe(75);
+      expect(deploying.stderr).toContain('The local stage is being changed by rb-race');
+      expect((await ended).code).toBe(0);
+      expect((await livePair()).release).toBe(first);
+    } finally {
+      setReleasePhase(undefined);
+    }
+  });
+
+  it('a rollback while the release-phase task runs elsewhere exits 75 and moves nothing', async () => {
+    setReleasePhase('locked');
+    try {
+      const holder = spawnCli(['invoke', 'locked', '--', '--ms', '8000'], { cwd: project.dir });
+      const held = finished(holder);
+      await new Promise<void>((resolve) => {
+        holder.stdout?.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes('holding the lock')) resolve();
+        });
+      });
+      const before = await livePair();
+      const refused = await project.cli(['rollback', '--to', second, '--yes']);
+      expect(refused.code).toBe(75);
+      expect(refused.stderr).toContain('nothing moved');
+      expect(await livePair()).toEqual(before);
+      holder.kill('SIGINT');
+      await held;
+    } finally {
+      setReleasePhase(undefined);
+    }
+  });
+});
+
+describe('releases', () => {
+  it('shows the git commit and description a release was deployed from, in a git checkout', async () => {
+    const checkout = createTestProject('tasks');
+    try {
+      const git = (...args: string[]) =>
+        execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: checkout.dir, encoding: 'utf8' });
+      git('init', '-q');
+      git('add', 'lambda', 'cdk.json');
+      git('commit', '-qm', 'Add the tasks');
+      const sha = git('rev-parse', 'HEAD').trim();
+      expect((await checkout.cli(['deploy'])).code).toBe(0);
+      const releases = JSON.parse((await checkout.cli(['releases', '--json'])).stdout) as { gitSha?: string; description?: string }[];
+      expect(releases[0]).toMatchObject({ gitSha: sha, description: expect.stringMatching(/: Add the tasks$/) as unknown as string });
+      const table = await checkout.cli(['releases'], { env: { COLUMNS: '200' } });
+      expect(table.stdout).toMatch(/^RELEASE\s+CONFIG\s+RESTORABLE\s+CREATED\s+COMMIT\s+ALIASES$/m);
+      expect(table.stdout).toContain(`${sha.slice(0, 12)} `);
+    } finally {
+      await checkout.cleanup();
+    }
+  });
+});
