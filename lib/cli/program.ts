@@ -27,6 +27,7 @@ interface CommandSpec {
 
 const STAGE: OptionSpec = { flags: '-s, --stage <name>', description: 'the stage to work on (default: local)' };
 const JSON_OUTPUT: OptionSpec = { flags: '--json', description: 'print one JSON document to stdout, for scripts' };
+const VERBOSE: OptionSpec = { flags: '--verbose', description: "show stack traces whole, cnf-admin's own frames too" };
 const AWS: readonly OptionSpec[] = [
   { flags: '--profile <name>', description: 'AWS profile, for AWS stages (default: AWS_PROFILE)' },
   { flags: '--region <name>', description: 'AWS region, for AWS stages (default: AWS_REGION)' },
@@ -46,6 +47,7 @@ const RUN_FLAGS: readonly OptionSpec[] = [
   { flags: '--dry-run', description: 'show what would run, and run nothing' },
   { flags: '--detach', description: 'start the run, print its run id and how to follow it, and return' },
   JSON_OUTPUT,
+  VERBOSE,
   ...AWS,
 ];
 
@@ -212,6 +214,7 @@ const COMMANDS: readonly CommandSpec[] = [
       STAGE,
       { flags: '-f, --follow', description: 'keep following until the run ends, then exit with its exit code' },
       JSON_OUTPUT,
+      VERBOSE,
       ...AWS,
     ],
     examples: ['cnf-admin logs 20261124-143927-k3f9qz', 'cnf-admin logs 20261124-143927-k3f9qz --follow'],

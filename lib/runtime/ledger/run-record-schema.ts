@@ -25,7 +25,10 @@ const runRecordSchema = z.looseObject({
   log: z.string(),
   deadline: isoTime.optional(),
   error: z.object({ name: z.string(), message: z.string() }).optional(),
-});
+  interruptedAt: isoTime.optional(),
+  result: z.unknown().optional(),
+  owner: z.object({ pid: z.number().int().positive(), startTime: z.string(), host: z.string() }).optional(),
+}) satisfies z.ZodType<RunRecord>;
 
 /**
  * One line that says what is wrong with a value, from a schema's issues:
@@ -51,7 +54,7 @@ function parseRunRecord(value: unknown, where: string, hint: string): RunRecord 
   if (!parsed.success) {
     throw new UnavailableError(`The run ledger's record ${where} is corrupted: ${describeIssues(parsed.error)}`, { hint });
   }
-  return parsed.data as RunRecord;
+  return parsed.data;
 }
 
 export { describeIssues, parseRunRecord, runRecordSchema };
