@@ -223,9 +223,9 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'stop',
     arguments: '<runId>',
-    summary: "stop a container task's run on an AWS stage (ECS StopTask); the run ends with 130, recorded",
+    summary: "stop a run: a local one, or a container task's on an AWS stage (ECS StopTask); it ends with 130, recorded",
     options: [STAGE, JSON_OUTPUT, ...AWS],
-    examples: ['cnf-admin stop 20261124-143927-k3f9qz --stage prod'],
+    examples: ['cnf-admin stop 20261124-143927-k3f9qz', 'cnf-admin stop 20261124-143927-k3f9qz --stage prod'],
     run: async ([runId], options, io) => (await import('./commands/stop.js')).stop(str(runId), options, io),
   },
   {

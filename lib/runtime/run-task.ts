@@ -79,7 +79,11 @@ async function runTask(task: Task, input: TaskRunInput): Promise<TaskOutcome> {
     () => stop(new RunStoppedError('TimeoutError', `the task hit its timeout`, ExitCode.TIMEOUT)),
     Math.max(0, input.deadline - Date.now()),
   );
-  const onInterrupt = (): void => stop(new RunStoppedError('InterruptedError', 'interrupted by the user', ExitCode.INTERRUPTED));
+  // An interrupt whose reason is text says why (the local runner's owner went away); any other is the user's.
+  const onInterrupt = (): void => {
+    const reason: unknown = input.interrupt?.reason;
+    stop(new RunStoppedError('InterruptedError', typeof reason === 'string' ? reason : 'interrupted by the user', ExitCode.INTERRUPTED));
+  };
   const onLeaseLost = (): void => stop(new RunStoppedError('LeaseLostError', 'the lock lease was lost to another run', ExitCode.TEMP_FAIL));
   input.interrupt?.addEventListener('abort', onInterrupt, { once: true });
   input.leaseLost?.addEventListener('abort', onLeaseLost, { once: true });

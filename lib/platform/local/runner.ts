@@ -53,7 +53,7 @@ for (const stream of [process.stdout, process.stderr]) stream.on('error', () => 
 const ownerWatch = setInterval(() => {
   if (process.ppid === ownerPid) return;
   clearInterval(ownerWatch);
-  interrupt.abort();
+  interrupt.abort(`the process that ran it (pid ${ownerPid}) went away: its terminal closed, or it was killed`);
 }, OWNER_WATCH_MS);
 ownerWatch.unref();
 
