@@ -156,7 +156,7 @@ interface RunRecord {
   readonly interruptedAt?: string;
   /**
    * The task's return value, redacted, as JSON data; when its JSON is longer
-   * than {@link STORED_RESULT_MAX_BYTES}, a string: the start of that JSON
+   * than 64 KiB, a string: the start of that JSON
    * and a marker that says how long it was. Absent when the task returned
    * nothing.
    */
