@@ -12,9 +12,10 @@ import { describeThrown, stackOf } from './thrown-value.js';
  * long to end; then the run ends without it, as its signal's reason says. A
  * task stuck on a promise that never settles still ends as what stopped it
  * (124 after a timeout), recorded, and the platform's kill (5 s on the local
- * stage) is never needed for it.
+ * stage) is never needed for it. It fits inside the admin handler's 3 s
+ * safety margin before Lambda's own end, with time left to record the end.
  */
-const STOP_GRACE_MS = 3_000;
+const STOP_GRACE_MS = 2_000;
 
 /** Why a run was told to stop before it finished. */
 class RunStoppedError extends Error {

@@ -83,7 +83,7 @@ describe('invoke on the local stage', () => {
     expect(Date.now() - started).toBeLessThan(20_000);
     const parsed = JSON.parse(result.stdout) as RunResult;
     // its process lives on (a timer), but the run ends without it once the task had its time to stop
-    expect(parsed.error?.message).toBe('The run was stopped: the task hit its timeout; the task did not end within 3s');
+    expect(parsed.error?.message).toBe('The run was stopped: the task hit its timeout; the task did not end within 2s');
     // the ledger records the end the run itself could not
     const runs = JSON.parse((await project.cli(['runs', '--task', 'hang', '--json'])).stdout) as { exitCode: number; endedAt?: string }[];
     expect(runs[0]).toMatchObject({ exitCode: 124, endedAt: expect.any(String) });

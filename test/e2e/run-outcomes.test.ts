@@ -103,7 +103,7 @@ describe('how a task ends', () => {
   it('a promise that never settles: the timeout ends the run with 124, not 70', async () => {
     const result = await project.cli(['invoke', 'stuck', '--run-id', 'stuck-run']);
     expect(result.code).toBe(124);
-    expect(result.stderr).toContain('TimeoutError: The run was stopped: the task hit its timeout; the task did not end within 3s');
+    expect(result.stderr).toContain('TimeoutError: The run was stopped: the task hit its timeout; the task did not end within 2s');
     expect(await record('stuck-run')).toMatchObject({ exitCode: 124, error: { name: 'TimeoutError' } });
   });
 
