@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ExitCode, isTaskExitCode } from '../core/exit-codes.js';
-import { STOPPING_TASK, TASK_THREW, TASK_THREW_AFTER_STOP } from '../core/run-log.js';
+import { STOPPED_BY_USER, stoppedMessage, STOPPING_TASK, TASK_THREW, TASK_THREW_AFTER_STOP } from '../core/run-log.js';
 import type { RunError } from '../core/run.js';
 import type { Task, TaskContext } from './define-task.js';
 import { jsonSafe } from './json-safe.js';
@@ -16,6 +16,12 @@ import { describeThrown, stackOf } from './thrown-value.js';
  * safety margin before Lambda's own end, with time left to record the end.
  */
 const STOP_GRACE_MS = 2_000;
+
+/*
+ * An interrupt asks: the task may finish its work on its own terms, and gets
+ * longer to, though less than the 10 s after which the local stage kills it.
+ */
+const INTERRUPT_GRACE_MS = 8_000;
 
 /** Why a run was told to stop before it finished. */
 class RunStoppedError extends Error {
@@ -83,7 +89,7 @@ async function runTask(task: Task, input: TaskRunInput): Promise<TaskOutcome> {
   // An interrupt whose reason is text says why (the local runner's owner went away); any other is the user's.
   const onInterrupt = (): void => {
     const reason: unknown = input.interrupt?.reason;
-    stop(new RunStoppedError('InterruptedError', typeof reason === 'string' ? reason : 'interrupted by the user', ExitCode.INTERRUPTED));
+    stop(new RunStoppedError('InterruptedError', typeof reason === 'string' ? reason : STOPPED_BY_USER, ExitCode.INTERRUPTED));
   };
   const onLeaseLost = (): void => stop(new RunStoppedError('LeaseLostError', 'the lock lease was lost to another run', ExitCode.TEMP_FAIL));
   input.interrupt?.addEventListener('abort', onInterrupt, { once: true });
@@ -104,9 +110,11 @@ async function runTask(task: Task, input: TaskRunInput): Promise<TaskOutcome> {
   const marked = (outcome: TaskOutcome): TaskOutcome => (interruptedAt === undefined ? outcome : { ...outcome, interruptedAt });
   const trap = trapProcessExit();
   let graceTimer: NodeJS.Timeout | undefined;
+  const graceMs = (): number =>
+    (controller.signal.reason as RunStoppedError).name === 'InterruptedError' ? INTERRUPT_GRACE_MS : STOP_GRACE_MS;
   const gaveUp = new Promise<'gave-up'>((resolve) => {
     controller.signal.addEventListener('abort', () => {
-      graceTimer = setTimeout(() => resolve('gave-up'), STOP_GRACE_MS);
+      graceTimer = setTimeout(() => resolve('gave-up'), graceMs());
     });
   });
   try {
@@ -120,12 +128,12 @@ async function runTask(task: Task, input: TaskRunInput): Promise<TaskOutcome> {
     ]);
     if (ended === 'gave-up') {
       const reason = controller.signal.reason as RunStoppedError;
-      input.log.warn(`The task did not stop within ${STOP_GRACE_MS / 1000}s after it was told to: the run ends without it`);
+      input.log.warn(`The task did not stop within ${graceMs() / 1000}s after it was told to: the run ends without it`);
       return marked({
         exitCode: reason.exitCode,
         error: {
           name: reason.name,
-          message: `The run was stopped: ${reason.message}; the task did not end within ${STOP_GRACE_MS / 1000}s`,
+          message: stoppedMessage(`${reason.message}; the task did not end within ${graceMs() / 1000}s`),
         },
       });
     }
@@ -171,7 +179,7 @@ function stoppedOutcome(signal: AbortSignal, thrown: unknown): TaskOutcome | und
   if (!signal.aborted) return undefined;
   const reason = signal.reason as RunStoppedError;
   if (reason.name === 'InterruptedError' && !endedThroughSignal(thrown, reason)) return undefined;
-  return { exitCode: reason.exitCode, error: { name: reason.name, message: `The run was stopped: ${reason.message}` } };
+  return { exitCode: reason.exitCode, error: { name: reason.name, message: stoppedMessage(reason.message) } };
 }
 
 /** Whether a thrown value is the signal's reason, or the `AbortError` that an API given the signal threw for it. */

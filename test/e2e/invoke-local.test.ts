@@ -108,7 +108,7 @@ describe('invoke on the local stage', () => {
     expect(result.code).toBe(130);
     expect(stdout + result.stdout).toContain('stopping gracefully');
     expect(result.stderr).toContain('Interrupting: the task is asked to stop');
-    expect(result.stderr).toContain('InterruptedError');
+    expect(result.stderr).toMatch(/■ stopped · exit 130 · \d/);
   });
 
   it('streams 100 MB of output as it is written, with the CLI memory bounded', async () => {

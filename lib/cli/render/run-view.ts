@@ -1,5 +1,6 @@
 import { ExitCode } from '../../core/exit-codes.js';
 import type { InvokePlan, RunFrame } from '../../core/platform.js';
+import { STOPPED_BY_USER, stoppedMessage } from '../../core/run-log.js';
 import type { Progress, ProgressTask } from '../../core/progress.js';
 import type { RunResult } from '../../core/run.js';
 import { stylerFor, writeLine, writeLineAndWait, type CliIo } from '../io.js';
@@ -29,8 +30,9 @@ function writeRunFooter(io: CliIo, result: RunResult, options: FooterOptions = {
   const style = stylerFor(io.stderr, io.env);
   const took = formatDuration(result.durationMs);
   if (result.exitCode === ExitCode.INTERRUPTED) {
-    // Stopped as asked is no failure to explain; a run that was lost, or killed, says why.
-    const why = result.error === undefined || result.error.name === 'InterruptedError' ? '' : ` · ${result.error.message}`;
+    // Stopped as asked is no failure to explain; a run that was lost, killed or forced says why.
+    const asked = result.error === undefined || result.error.message === stoppedMessage(STOPPED_BY_USER);
+    const why = asked ? '' : ` · ${result.error?.name}: ${result.error?.message}`;
     writeLine(io.stderr, `${style('yellow', '■')} stopped · ${style('bold', `exit ${result.exitCode}`)} · ${took}${why}`);
     return;
   }
