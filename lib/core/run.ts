@@ -170,8 +170,9 @@ interface RunRecord {
 }
 
 /**
- * A process, named so that a reused pid is not mistaken for it: its pid,
- * the time it started (as the system tells it, an opaque text), and its host.
+ * The process that owns a run, named so that a reused pid is not mistaken
+ * for it: its pid, the time it started (as the system tells it, an opaque
+ * text), and its host; and the run's own process, when it is another.
  *
  * @example
  * const owner: RunOwner = { pid: 4242, startTime: '1234567', host: 'laptop' };
@@ -183,6 +184,12 @@ interface RunOwner {
   readonly startTime: string;
   /** The host it runs on: elsewhere it cannot be checked. */
   readonly host: string;
+  /**
+   * The process of the run itself, which the owner started (on the local
+   * stage, the Node process that runs the task): while it lives, the run
+   * goes on, and records its own end, even when its owner died.
+   */
+  readonly runner?: { readonly pid: number; readonly startTime: string };
 }
 
 /**

@@ -27,10 +27,14 @@ import { ExitCode } from '../../core/exit-codes.js';
 import type { RunResult } from '../../core/run.js';
 import type { AdminHandler } from '../../runtime/admin-handler.js';
 import { registeredCompleter } from '../../runtime/console/completion-hook.js';
+import { addRunnerToOwner } from '../../runtime/ledger/process-identity.js';
 import { INTERRUPTED_VARIABLE } from './interrupted-run.js';
 import { readStdin } from './read-stdin.js';
 
 const RESULT_FD = 3;
+
+// The run's record names this process too: while it lives, the run is not lost, even when its owner died.
+addRunnerToOwner();
 
 /* How often the runner checks that the process that started it still runs. */
 const OWNER_WATCH_MS = 250;

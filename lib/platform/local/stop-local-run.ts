@@ -38,22 +38,29 @@ async function stopLocalRun(ledger: FileLedger, runId: string): Promise<RunRecor
   if (owner === undefined) {
     throw new UsageError(`Run ${runId} names no process that runs it (it was started by an older cnf-admin); nothing stopped.`);
   }
-  signal(owner.pid, 'SIGINT');
+  // The owner asks the run to stop; a run whose owner died is asked itself.
+  const ownerAsked = signal(owner.pid, 'SIGINT');
+  if (!ownerAsked && owner.runner !== undefined) signal(owner.runner.pid, 'SIGINT');
   const giveUpAt = Date.now() + STOP_WAIT_MS;
   for (;;) {
     const current = await ledger.get(runId);
     if (current === undefined || current.endedAt !== undefined) return current ?? record;
-    if (Date.now() > giveUpAt) signal(owner.pid, 'SIGKILL');
+    if (Date.now() > giveUpAt) {
+      signal(owner.pid, 'SIGKILL');
+      if (owner.runner !== undefined) signal(owner.runner.pid, 'SIGKILL');
+    }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
 
-/** Sends a signal to a process that may have ended meanwhile. */
-function signal(pid: number, name: NodeJS.Signals): void {
+/** Sends a signal to a process that may have ended meanwhile; whether it was there to get it. */
+function signal(pid: number, name: NodeJS.Signals): boolean {
   try {
     process.kill(pid, name);
+    return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    return false;
   }
 }
 

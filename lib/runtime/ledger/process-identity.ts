@@ -47,29 +47,55 @@ function ownerFromEnvironment(env: NodeJS.ProcessEnv = process.env): RunOwner | 
   try {
     const value = JSON.parse(text) as Partial<RunOwner>;
     if (typeof value.pid !== 'number' || typeof value.startTime !== 'string' || typeof value.host !== 'string') return undefined;
-    return { pid: value.pid, startTime: value.startTime, host: value.host };
+    const runner = value.runner;
+    const known = typeof runner?.pid === 'number' && typeof runner.startTime === 'string';
+    return {
+      pid: value.pid,
+      startTime: value.startTime,
+      host: value.host,
+      ...(known ? { runner: { pid: runner.pid, startTime: runner.startTime } } : {}),
+    };
   } catch {
     return undefined;
   }
 }
 
 /**
- * Whether `owner` is surely gone: it ran on this host, and no process with
- * its pid runs, or the one that does started at another time (the pid was
- * reused). An owner on another host, or one whose start time is unknown, is
- * never called gone.
+ * Adds this process, as the run's own process, to the owner the environment
+ * names (see {@link RUN_OWNER_VARIABLE}); the local stage's runner calls it
+ * before the handler reads the variable.
+ */
+function addRunnerToOwner(env: NodeJS.ProcessEnv = process.env): void {
+  const owner = ownerFromEnvironment(env);
+  if (owner === undefined) return;
+  const runner = { pid: process.pid, startTime: processStartTime(process.pid) ?? 'unknown' };
+  env[RUN_OWNER_VARIABLE] = JSON.stringify({ ...owner, runner } satisfies RunOwner);
+}
+
+/**
+ * Whether `owner` is surely gone, and the run's own process with it: they
+ * ran on this host, and no process with the pid runs, or the one that does
+ * started at another time (the pid was reused). An owner on another host, or
+ * one whose start time is unknown, is never called gone.
  */
 function isOwnerGone(owner: RunOwner): boolean {
-  if (owner.host !== hostname() || owner.startTime === 'unknown') return false;
+  if (owner.host !== hostname()) return false;
+  return (
+    isProcessGone(owner.pid, owner.startTime) && (owner.runner === undefined || isProcessGone(owner.runner.pid, owner.runner.startTime))
+  );
+}
+
+function isProcessGone(pid: number, startedAt: string): boolean {
+  if (startedAt === 'unknown') return false;
   try {
-    process.kill(owner.pid, 0);
+    process.kill(pid, 0);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ESRCH') return true;
   }
-  const startTime = processStartTime(owner.pid);
+  const startTime = processStartTime(pid);
   // Linux reads a zombie as gone; elsewhere a process that answers but whose start cannot be read is not called gone.
   if (startTime === undefined) return process.platform === 'linux';
-  return startTime !== owner.startTime;
+  return startTime !== startedAt;
 }
 
-export { currentProcessOwner, isOwnerGone, ownerFromEnvironment, processStartTime, RUN_OWNER_VARIABLE };
+export { addRunnerToOwner, currentProcessOwner, isOwnerGone, ownerFromEnvironment, processStartTime, RUN_OWNER_VARIABLE };

@@ -27,7 +27,14 @@ const runRecordSchema = z.looseObject({
   error: z.object({ name: z.string(), message: z.string() }).optional(),
   interruptedAt: isoTime.optional(),
   result: z.unknown().optional(),
-  owner: z.object({ pid: z.number().int().positive(), startTime: z.string(), host: z.string() }).optional(),
+  owner: z
+    .object({
+      pid: z.number().int().positive(),
+      startTime: z.string(),
+      host: z.string(),
+      runner: z.object({ pid: z.number().int().positive(), startTime: z.string() }).optional(),
+    })
+    .optional(),
 }) satisfies z.ZodType<RunRecord>;
 
 /**

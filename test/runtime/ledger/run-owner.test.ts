@@ -29,6 +29,11 @@ describe('a run owner', () => {
     expect(isOwnerGone(currentProcessOwner())).toBe(false);
     expect(isOwnerGone(endedProcess())).toBe(true);
     expect(isOwnerGone({ ...currentProcessOwner(), startTime: 'another start' })).toBe(true);
+    // its owner died, but the run's own process still runs (and will record its end): not gone yet
+    const self = currentProcessOwner();
+    expect(isOwnerGone({ ...endedProcess(), runner: { pid: self.pid, startTime: self.startTime } })).toBe(false);
+    const ended = endedProcess();
+    expect(isOwnerGone({ ...endedProcess(), runner: { pid: ended.pid, startTime: ended.startTime } })).toBe(true);
     // on another host it cannot be checked, so it is never called gone
     expect(isOwnerGone({ ...endedProcess(), host: 'elsewhere' })).toBe(false);
   });
