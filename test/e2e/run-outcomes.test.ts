@@ -7,7 +7,8 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORED_RESULT_MAX_BYTES, type RunRecord, type RunResult } from '../../lib/core/run.js';
-import { finished, spawnCli, type CliResult } from '../support/cli.js';
+import { CLI_BIN, finished, spawnCli, type CliResult } from '../support/cli.js';
+import { startTerminal } from '../support/tmux.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 let project: TestProject;
@@ -220,6 +221,20 @@ describe('the ledger never says "running" about a dead run', () => {
     const ended = await recordWhen('orphaned', (current) => current.endedAt !== undefined);
     expect(ended).toMatchObject({ exitCode: 130, interruptedAt: expect.any(String) });
     expect(ended.error?.message).toMatch(/went away|ended before the run recorded its end/);
+  });
+
+  it('an attached run whose terminal window is closed: 130, recorded, never "running"', async () => {
+    const terminal = startTerminal([process.execPath, CLI_BIN, 'invoke', 'wait-for-stop', '--run-id', 'closed-window'], {
+      cwd: project.dir,
+      env: { CNF_LOCAL_DB_IDLE_SECONDS: '60' },
+    });
+    try {
+      await terminal.waitFor((screen) => screen.includes('waiting for a stop'));
+    } finally {
+      terminal.close();
+    }
+    const ended = await recordWhen('closed-window', (current) => current.endedAt !== undefined);
+    expect(ended).toMatchObject({ exitCode: 130, interruptedAt: expect.any(String) });
   });
 
   it('an attached run whose terminal hangs up (SIGHUP): 130, recorded', async () => {
