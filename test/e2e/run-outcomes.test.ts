@@ -141,13 +141,13 @@ describe('how a task ends', () => {
   );
 
   it("a thrown error's stack names the project's files, and only the user's frames; --verbose shows all", async () => {
-    const result = await project.cli(['invoke', 'boom']);
+    const result = await project.cli(['invoke', 'explode']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('at explode (lambda/tasks/boom.ts:4:9)');
-    expect(result.stdout).toContain('at Object.run (lambda/tasks/boom.ts:11:5)');
+    expect(result.stdout).toContain('at explode (lambda/tasks/explode.ts:4:9)');
+    expect(result.stdout).toContain('at Object.run (lambda/tasks/explode.ts:11:5)');
     expect(result.stdout).not.toMatch(TOOL_FRAME);
-    const verbose = await project.cli(['invoke', 'boom', '--verbose']);
-    expect(verbose.stdout).toMatch(/\.cnf\/local\/releases\/r-[0-9a-f]+\/bundle\/lambda\/tasks\/boom\.ts:4:9/);
+    const verbose = await project.cli(['invoke', 'explode', '--verbose']);
+    expect(verbose.stdout).toMatch(/\.cnf\/local\/releases\/r-[0-9a-f]+\/bundle\/lambda\/tasks\/explode\.ts:4:9/);
     expect(verbose.stdout).toMatch(/run-task/);
   });
 
