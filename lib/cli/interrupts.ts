@@ -1,15 +1,10 @@
 import { CnfError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
+import { STOP_SIGNALS } from '../core/stop-signals.js';
 import type { CliIo } from './io.js';
 import { writeNotice } from './render/run-view.js';
 
-/**
- * Ctrl-C, and the signals a terminal or a supervisor sends when it goes away
- * or wants the process to stop: each asks the run to stop, so that it ends,
- * and records its end, instead of being orphaned. All three end the CLI the
- * same way (130 when they stopped it), never by the signal (143, 129).
- */
-const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/* All stop signals end the CLI the same way (130 when they stopped it), never by the signal (143, 129). */
 
 /** An interrupt that came before anything ran: the CLI ends with 130, and nothing ran. */
 class InterruptedError extends CnfError {

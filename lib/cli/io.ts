@@ -18,9 +18,13 @@ type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan';
  * `NO_COLOR` set (or `FORCE_COLOR=0`); `FORCE_COLOR` forces them.
  */
 function stylerFor(stream: { readonly isTTY?: boolean }, env: NodeJS.ProcessEnv): (style: Style, text: string) => string {
+  return coloursOn(stream, env) ? (style, text) => styleText(style, text) : (_style, text) => text;
+}
+
+/** Whether output to `stream` is coloured (see {@link stylerFor}). */
+function coloursOn(stream: { readonly isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
   const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0';
-  const enabled = forced || (stream.isTTY === true && env.NO_COLOR === undefined && env.FORCE_COLOR !== '0' && env.TERM !== 'dumb');
-  return enabled ? (style, text) => styleText(style, text) : (_style, text) => text;
+  return forced || (stream.isTTY === true && env.NO_COLOR === undefined && env.FORCE_COLOR !== '0' && env.TERM !== 'dumb');
 }
 
 /** Writes one line. */
@@ -82,5 +86,5 @@ function writeJson(io: CliIo, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-export { stylerFor, writeJson, writeLine, writeLineAndWait, writeWrapped };
+export { coloursOn, stylerFor, writeJson, writeLine, writeLineAndWait, writeWrapped };
 export type { CliIo, Style };

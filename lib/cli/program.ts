@@ -28,6 +28,7 @@ interface CommandSpec {
 
 const STAGE: OptionSpec = { flags: '-s, --stage <name>', description: 'the stage to work on (default: local)' };
 const JSON_OUTPUT: OptionSpec = { flags: '--json', description: 'print one JSON document to stdout, for scripts' };
+const VERBOSE: OptionSpec = { flags: '--verbose', description: "show stack traces whole, cnf-admin's own frames too" };
 const AWS: readonly OptionSpec[] = [
   { flags: '--profile <name>', description: 'AWS profile, for AWS stages (default: AWS_PROFILE)' },
   { flags: '--region <name>', description: 'AWS region, for AWS stages (default: AWS_REGION)' },
@@ -48,6 +49,7 @@ const RUN_FLAGS: readonly OptionSpec[] = [
   { flags: '--dry-run', description: 'show what would run, and run nothing' },
   { flags: '--detach', description: 'start the run, print its run id and how to follow it, and return' },
   JSON_OUTPUT,
+  VERBOSE,
   ...AWS,
 ];
 
@@ -244,6 +246,7 @@ const COMMANDS: readonly CommandSpec[] = [
       STAGE,
       { flags: '-f, --follow', description: 'keep following until the run ends, then exit with its exit code' },
       JSON_OUTPUT,
+      VERBOSE,
       ...AWS,
     ],
     examples: ['cnf-admin logs 20261124-143927-k3f9qz', 'cnf-admin logs 20261124-143927-k3f9qz --follow'],
@@ -252,9 +255,9 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'stop',
     arguments: '<runId>',
-    summary: "stop a container task's run on an AWS stage (ECS StopTask); the run ends with 130, recorded",
+    summary: "stop a run: a local one, or a container task's on an AWS stage (ECS StopTask); it ends with 130, recorded",
     options: [STAGE, JSON_OUTPUT, ...AWS],
-    examples: ['cnf-admin stop 20261124-143927-k3f9qz --stage prod'],
+    examples: ['cnf-admin stop 20261124-143927-k3f9qz', 'cnf-admin stop 20261124-143927-k3f9qz --stage prod'],
     run: async ([runId], options, io) => (await import('./commands/stop.js')).stop(str(runId), options, io),
   },
   {

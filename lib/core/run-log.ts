@@ -20,6 +20,18 @@ const TASK_THREW = 'The task threw';
 /** The same, when the task threw after it was told to stop (timeout, interrupt, lost lock). */
 const TASK_THREW_AFTER_STOP = 'The task threw after it was told to stop';
 
+/** Why a task is told to stop when the user interrupts it (Ctrl-C, SIGTERM, SIGHUP, `cnf-admin stop`). */
+const STOPPED_BY_USER = 'interrupted by the user';
+
+/**
+ * The error message of a run its signal stopped: `The run was stopped: <why>`.
+ * A run the user stopped, and that stopped as asked, has
+ * `stoppedMessage(STOPPED_BY_USER)`: the CLI says only `stopped · exit 130`.
+ */
+function stoppedMessage(why: string): string {
+  return `The run was stopped: ${why}`;
+}
+
 /** The line that says why the task is being stopped: `Stopping the task: <reason>`. */
 const STOPPING_TASK = 'Stopping the task';
 
@@ -60,5 +72,15 @@ function runEndedOf(line: string, runId: string): RunResult | undefined {
   }
 }
 
-export { BOOKKEEPING_MESSAGES, RUN_ENDED, RUN_STARTED, runEndedOf, STOPPING_TASK, TASK_THREW, TASK_THREW_AFTER_STOP };
+export {
+  BOOKKEEPING_MESSAGES,
+  RUN_ENDED,
+  RUN_STARTED,
+  runEndedOf,
+  STOPPED_BY_USER,
+  stoppedMessage,
+  STOPPING_TASK,
+  TASK_THREW,
+  TASK_THREW_AFTER_STOP,
+};
 export type { RunEndedFields };

@@ -163,6 +163,70 @@ interface RunRecord {
   readonly error?: RunError;
   /** ISO 8601: when an interrupt reached the run, if one did (see {@link RunResult.interruptedAt}). */
   readonly interruptedAt?: string;
+  /**
+   * The task's return value, redacted, as JSON data; when its JSON is longer
+   * than 64 KiB, a string: the start of that JSON
+   * and a marker that says how long it was. Absent when the task returned
+   * nothing.
+   */
+  readonly result?: unknown;
+  /**
+   * The local process that runs the run (local stage only): when it is gone
+   * and the record has no end, the run was lost, and readers record it so
+   * at once instead of waiting for its deadline.
+   */
+  readonly owner?: RunOwner;
+}
+
+/**
+ * The process that owns a run, named so that a reused pid is not mistaken
+ * for it: its pid, the time it started (as the system tells it, an opaque
+ * text), and its host; and the run's own process, when it is another.
+ *
+ * @example
+ * const owner: RunOwner = { pid: 4242, startTime: '1234567', host: 'laptop' };
+ */
+interface RunOwner {
+  /** Its process id. */
+  readonly pid: number;
+  /** When it started, as the system says (Linux: clock ticks since boot); compared, never parsed. */
+  readonly startTime: string;
+  /** The host it runs on: elsewhere it cannot be checked. */
+  readonly host: string;
+  /**
+   * The process of the run itself, which the owner started (on the local
+   * stage, the Node process that runs the task): while it lives, the run
+   * goes on, and records its own end, even when its owner died.
+   */
+  readonly runner?: { readonly pid: number; readonly startTime: string };
+}
+
+/**
+ * The longest result, as JSON text in UTF-8 bytes, that the ledger keeps
+ * whole (64 KiB): a DynamoDB item holds at most 400 KB, and a ledger is no
+ * data store. A longer one is kept as its first 64 KiB and a marker.
+ */
+const STORED_RESULT_MAX_BYTES = 64 * 1024;
+
+/**
+ * A task's result as the ledger keeps it: the value itself when its JSON
+ * fits in {@link STORED_RESULT_MAX_BYTES}; otherwise a string, the start of
+ * its JSON and ` … [truncated: <n> bytes in all]`.
+ *
+ * @example
+ * storedResult({ migrated: 3 }); // { migrated: 3 }
+ */
+function storedResult(value: unknown): unknown {
+  const json = JSON.stringify(value);
+  if (json === undefined) return undefined;
+  const bytes = Buffer.byteLength(json);
+  if (bytes <= STORED_RESULT_MAX_BYTES) return value;
+  // Cut at a character boundary: decoding the cut bytes drops a split character's rest.
+  const head = Buffer.from(json)
+    .subarray(0, STORED_RESULT_MAX_BYTES)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
+  return `${head} … [truncated: ${bytes} bytes in all]`;
 }
 
 /* Clocks differ a little, and a run's last write takes a moment: grace before calling a run lost. */
@@ -215,6 +279,7 @@ function resultOfRecord(record: RunRecord): RunResult {
     durationMs: record.durationMs ?? (record.endedAt === undefined ? 0 : Date.parse(record.endedAt) - Date.parse(record.startedAt)),
     ...(record.error === undefined ? {} : { error: record.error }),
     ...(record.interruptedAt === undefined ? {} : { interruptedAt: record.interruptedAt }),
+    ...(record.result === undefined ? {} : { output: record.result }),
   };
 }
 
@@ -244,5 +309,15 @@ function isValidRunId(value: unknown): value is string {
   return typeof value === 'string' && RUN_ID_PATTERN.test(value);
 }
 
-export { isRefusal, isValidRunId, newRunId, refusalNamesRecordedRun, resultOfRecord, RUN_SOURCES, settledRecord };
-export type { AdminEvent, RunError, RunRecord, RunResult, RunSource };
+export {
+  isRefusal,
+  isValidRunId,
+  newRunId,
+  refusalNamesRecordedRun,
+  resultOfRecord,
+  RUN_SOURCES,
+  settledRecord,
+  STORED_RESULT_MAX_BYTES,
+  storedResult,
+};
+export type { AdminEvent, RunError, RunOwner, RunRecord, RunResult, RunSource };

@@ -2,7 +2,7 @@ import { UsageError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
 import type { RefusalName } from '../core/refusal.js';
 import { RUN_ENDED, RUN_STARTED, type RunEndedFields } from '../core/run-log.js';
-import { resultOfRecord, settledRecord, type RunRecord, type RunResult } from '../core/run.js';
+import { resultOfRecord, settledRecord, storedResult, type RunRecord, type RunResult } from '../core/run.js';
 import { argsLimitProblem } from '../core/args-limits.js';
 import { flagUsageOf, mergeArgs, parseArgFlags } from '../core/task-arg-flags.js';
 import { DESCRIBE_TASK, PING_TASK, type TaskInfo } from '../core/task-catalog.js';
@@ -10,6 +10,7 @@ import { ConfigError, loadConfig, type LoadedConfig } from './config-loader.js';
 import { wrongRuntime } from './container/runtime-guard.js';
 import type { Task } from './define-task.js';
 import { ledgerFromEnvironment } from './ledger/ledger-from-environment.js';
+import { ownerFromEnvironment } from './ledger/process-identity.js';
 import { ledgerFailure, LedgerUnavailableError, type Lease, type RunLedger } from './ledger/run-ledger.js';
 import { redactLogLines } from './log-tap.js';
 import { createRunLogger } from './logger.js';
@@ -91,7 +92,7 @@ class AdminRun {
     const redactor = new SecretRedactor(config instanceof ConfigError ? [] : config.secrets);
     const recorded = (given: Readonly<Record<string, unknown>>): Record<string, unknown> =>
       redactor.value(redactArgs(given, task.options.sensitiveArgs)) as Record<string, unknown>;
-    const record: RunRecord = {
+    let record: RunRecord = {
       runId: event.runId,
       task: event.task,
       args: recorded(args.recorded),
@@ -102,6 +103,8 @@ class AdminRun {
       log: runLogLocation(this.context),
       deadline: new Date(this.functionEnd).toISOString(),
     };
+    const owner = ownerFromEnvironment();
+    if (owner !== undefined) record = { ...record, owner };
     const claim = await guardLedger(() => ledger.claim(record));
     if (claim instanceof LedgerUnavailableError) throw this.#refusal(event.runId, event.task, claim.exitCode, claim.name, claim.message);
     if (!claim.claimed) {
@@ -285,6 +288,7 @@ class AdminRun {
 
   async #finish(ledger: RunLedger, record: RunRecord, log: Logger, outcome: TaskOutcome): Promise<RunResult> {
     const result = this.#result(record.runId, record.task, outcome);
+    const kept = outcome.output === undefined ? undefined : storedResult(outcome.output);
     const ended: RunRecord = {
       ...record,
       endedAt: new Date().toISOString(),
@@ -292,6 +296,7 @@ class AdminRun {
       durationMs: result.durationMs,
       ...(outcome.error === undefined ? {} : { error: outcome.error }),
       ...(outcome.interruptedAt === undefined ? {} : { interruptedAt: outcome.interruptedAt }),
+      ...(kept === undefined ? {} : { result: kept }),
     };
     log.info(RUN_ENDED, {
       exitCode: result.exitCode,

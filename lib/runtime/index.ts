@@ -17,6 +17,6 @@ export type { ClaimResult, LedgerQuery, Lease, LockHolder, LockResult, RunLedger
 export type { TaskSources } from './resolve-task.js';
 export type { ResponseStream } from './response-stream.js';
 export type { TaskLoaders } from './task-registry.js';
-export type { AdminEvent, RunError, RunRecord, RunResult, RunSource } from '../core/run.js';
+export type { AdminEvent, RunError, RunOwner, RunRecord, RunResult, RunSource } from '../core/run.js';
 export type { JsonSchema, TaskCatalog, TaskInfo } from '../core/task-catalog.js';
 export type { TaskRuntime } from '../core/task-runtime.js';

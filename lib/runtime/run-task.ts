@@ -1,9 +1,28 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ExitCode, isTaskExitCode } from '../core/exit-codes.js';
-import { STOPPING_TASK, TASK_THREW, TASK_THREW_AFTER_STOP } from '../core/run-log.js';
+import { STOPPED_BY_USER, stoppedMessage, STOPPING_TASK, TASK_THREW, TASK_THREW_AFTER_STOP } from '../core/run-log.js';
 import type { RunError } from '../core/run.js';
 import type { Task, TaskContext } from './define-task.js';
 import { catchUncaught } from './uncaught-errors.js';
+import { jsonSafe } from './json-safe.js';
+import { trapProcessExit, type ProcessExitCalled } from './process-exit-trap.js';
+import { describeThrown, stackOf } from './thrown-value.js';
+
+/*
+ * After its signal fired (timeout, interrupt, lost lease), a task gets this
+ * long to end; then the run ends without it, as its signal's reason says. A
+ * task stuck on a promise that never settles still ends as what stopped it
+ * (124 after a timeout), recorded, and the platform's kill (5 s on the local
+ * stage) is never needed for it. It fits inside the admin handler's 3 s
+ * safety margin before Lambda's own end, with time left to record the end.
+ */
+const STOP_GRACE_MS = 2_000;
+
+/*
+ * An interrupt asks: the task may finish its work on its own terms, and gets
+ * longer to, though less than the 10 s after which the local stage kills it.
+ */
+const INTERRUPT_GRACE_MS = 8_000;
 
 /** Why a run was told to stop before it finished. */
 class RunStoppedError extends Error {
@@ -69,7 +88,11 @@ async function runTask(task: Task, input: TaskRunInput): Promise<TaskOutcome> {
     () => stop(new RunStoppedError('TimeoutError', `the task hit its timeout`, ExitCode.TIMEOUT)),
     Math.max(0, input.deadline - Date.now()),
   );
-  const onInterrupt = (): void => stop(new RunStoppedError('InterruptedError', 'interrupted by the user', ExitCode.INTERRUPTED));
+  // An interrupt whose reason is text says why (the local runner's owner went away); any other is the user's.
+  const onInterrupt = (): void => {
+    const reason: unknown = input.interrupt?.reason;
+    stop(new RunStoppedError('InterruptedError', typeof reason === 'string' ? reason : STOPPED_BY_USER, ExitCode.INTERRUPTED));
+  };
   const onLeaseLost = (): void => stop(new RunStoppedError('LeaseLostError', 'the lock lease was lost to another run', ExitCode.TEMP_FAIL));
   input.interrupt?.addEventListener('abort', onInterrupt, { once: true });
   input.leaseLost?.addEventListener('abort', onLeaseLost, { once: true });
@@ -87,25 +110,70 @@ async function runTask(task: Task, input: TaskRunInput): Promise<TaskOutcome> {
     exitCode: 0,
   };
   const marked = (outcome: TaskOutcome): TaskOutcome => (interruptedAt === undefined ? outcome : { ...outcome, interruptedAt });
+  const trap = trapProcessExit();
   // An error the task leaves uncaught (a callback that throws, a promise nobody awaits) ends it as a throw would.
   const uncaught = catchUncaught();
+  let graceTimer: NodeJS.Timeout | undefined;
+  const graceMs = (): number =>
+    (controller.signal.reason as RunStoppedError).name === 'InterruptedError' ? INTERRUPT_GRACE_MS : STOP_GRACE_MS;
+  const gaveUp = new Promise<'gave-up'>((resolve) => {
+    controller.signal.addEventListener('abort', () => {
+      graceTimer = setTimeout(() => resolve('gave-up'), graceMs());
+    });
+  });
   try {
-    const running = Promise.resolve(task.run(context));
-    // Once the run has ended by an uncaught error, the task's own end no longer counts, a late rejection included.
-    running.catch(() => undefined);
-    const output = await Promise.race([running, uncaught.caught.then(({ error }) => Promise.reject(error))]);
-    if (interruptedAt !== undefined) input.log.warn('The task returned after it was asked to stop: its exit code stands');
-    return marked(stoppedOutcome(controller.signal, undefined) ?? finishedOutcome(context.exitCode, output));
-  } catch (error) {
+    const ended = await Promise.race([
+      task.run(context).then(
+        (output) => ({ kind: 'returned' as const, output }),
+        (error: unknown) => ({ kind: 'threw' as const, error }),
+      ),
+      trap.called.then((call) => ({ kind: 'exited' as const, call })),
+      uncaught.caught.then(({ error }) => ({ kind: 'threw' as const, error })),
+      gaveUp,
+    ]);
+    if (ended === 'gave-up') {
+      const reason = controller.signal.reason as RunStoppedError;
+      input.log.warn(`The task did not stop within ${graceMs() / 1000}s after it was told to: the run ends without it`);
+      return marked({
+        exitCode: reason.exitCode,
+        error: {
+          name: reason.name,
+          message: stoppedMessage(`${reason.message}; the task did not end within ${graceMs() / 1000}s`),
+        },
+      });
+    }
+    const exitCall = trap.firstCall();
+    if (exitCall !== undefined) return marked(exitedOutcome(exitCall, input.log));
+    if (ended.kind === 'exited') return marked(exitedOutcome(ended.call, input.log));
+    if (ended.kind === 'returned') {
+      if (interruptedAt !== undefined) input.log.warn('The task returned after it was asked to stop: its exit code stands');
+      return marked(stoppedOutcome(controller.signal, undefined) ?? finishedOutcome(context.exitCode, ended.output));
+    }
+    const { error } = ended;
     const stopped = stoppedOutcome(controller.signal, error);
-    input.log.error(controller.signal.aborted ? TASK_THREW_AFTER_STOP : TASK_THREW, asError(error));
+    // A task that stopped through its signal did what it was asked: one line says so (the stop's), no stack.
+    if (stopped === undefined || !endedThroughSignal(error, controller.signal.reason as RunStoppedError)) {
+      input.log.error(controller.signal.aborted ? TASK_THREW_AFTER_STOP : TASK_THREW, asError(error));
+    }
     return marked(stopped ?? { exitCode: ExitCode.TASK_FAILED, error: runErrorOf(error) });
   } finally {
     uncaught.release();
+    trap.restore();
+    clearTimeout(graceTimer);
     clearTimeout(timer);
     input.interrupt?.removeEventListener('abort', onInterrupt);
     input.leaseLost?.removeEventListener('abort', onLeaseLost);
   }
+}
+
+/**
+ * A task that called `process.exit(code)`: its run ends with that code, as a
+ * task's `exitCode` would (0..63; anything else is a failure, 1).
+ */
+function exitedOutcome(call: ProcessExitCalled, log: Logger): TaskOutcome {
+  log.warn(`${call.message}: the run ends with its code`);
+  const code = typeof call.code === 'string' && /^\d+$/.test(call.code) ? Number(call.code) : call.code;
+  return finishedOutcome(code, undefined);
 }
 
 /**
@@ -117,14 +185,18 @@ function stoppedOutcome(signal: AbortSignal, thrown: unknown): TaskOutcome | und
   if (!signal.aborted) return undefined;
   const reason = signal.reason as RunStoppedError;
   if (reason.name === 'InterruptedError' && !endedThroughSignal(thrown, reason)) return undefined;
-  return { exitCode: reason.exitCode, error: { name: reason.name, message: `The run was stopped: ${reason.message}` } };
+  return { exitCode: reason.exitCode, error: { name: reason.name, message: stoppedMessage(reason.message) } };
 }
 
 /** Whether a thrown value is the signal's reason, or the `AbortError` that an API given the signal threw for it. */
 function endedThroughSignal(thrown: unknown, reason: RunStoppedError): boolean {
   if (thrown === undefined) return false;
   if (thrown === reason) return true;
-  return isErrorLike(thrown) && (thrown.cause === reason || thrown.name === 'AbortError');
+  try {
+    return isErrorLike(thrown) && (thrown.cause === reason || thrown.name === 'AbortError');
+  } catch {
+    return false; // a getter or proxy trap that throws
+  }
 }
 
 function finishedOutcome(exitCode: unknown, output: unknown): TaskOutcome {
@@ -134,28 +206,50 @@ function finishedOutcome(exitCode: unknown, output: unknown): TaskOutcome {
       error: { name: 'TaskExitCodeError', message: `A task's exit code must be an integer in 0..63, got: ${String(exitCode)}` },
     };
   }
-  return output === undefined ? { exitCode } : { exitCode, output };
+  const safe = jsonSafe(output);
+  return safe === undefined ? { exitCode } : { exitCode, output: safe };
 }
 
 /** Whether a thrown value is an error, from this realm or another (code evaluated in a V8 context). */
 function isErrorLike(error: unknown): error is Error {
-  return error instanceof Error || (typeof error === 'object' && error !== null && 'name' in error && 'message' in error);
+  try {
+    return error instanceof Error || (typeof error === 'object' && error !== null && 'name' in error && 'message' in error);
+  } catch {
+    return false; // a proxy whose traps throw
+  }
 }
 
-/** The name and message of anything thrown; never its stack. */
+/** The name and message of anything thrown; never its stack, and never a throw of its own. */
 function runErrorOf(error: unknown): RunError {
-  if (isErrorLike(error)) return { name: String(error.name), message: String(error.message) };
-  return { name: 'Error', message: String(error) };
+  return describeThrown(error);
 }
 
 /** Anything thrown, as an Error of this realm that the logger prints with its stack. */
 function asError(error: unknown): Error {
-  if (error instanceof Error) return error;
-  const { name, message } = runErrorOf(error);
+  if (isOwnError(error) && describeThrown(error).message === readMessage(error)) return error;
+  const { name, message } = describeThrown(error);
   const copy = new Error(message);
   copy.name = name;
-  if (isErrorLike(error) && typeof error.stack === 'string') copy.stack = error.stack;
+  // Without a stack of its own, the copy has none: this module's frames would say nothing of the task.
+  copy.stack = stackOf(error) ?? `${name}: ${message}`;
   return copy;
+}
+
+/** Whether a thrown value is an Error of this realm (a proxy whose traps throw is not). */
+function isOwnError(error: unknown): error is Error {
+  try {
+    return error instanceof Error;
+  } catch {
+    return false;
+  }
+}
+
+function readMessage(error: Error): string | undefined {
+  try {
+    return typeof error.message === 'string' ? error.message : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export { runErrorOf, runTask };

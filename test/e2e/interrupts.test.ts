@@ -112,7 +112,7 @@ describe('interrupts', () => {
       const result = await run.result;
       expect(result.code).toBe(130);
       expect(result.signal).toBeNull();
-      expect(result.stderr).toContain('InterruptedError');
+      expect(result.stderr).toMatch(/■ stopped · exit 130 · \d/);
       expect(await record(runId)).toMatchObject({ exitCode: 130, interruptedAt: expect.any(String), error: { name: 'InterruptedError' } });
     },
   );

@@ -35,6 +35,8 @@ interface InvokeCommandOptions extends StageOptions {
   readonly dryRun?: boolean;
   readonly detach?: boolean;
   readonly json?: boolean;
+  /** Show stack traces whole. */
+  readonly verbose?: boolean;
 }
 
 const INTERRUPT_NOTICE = 'Interrupting: the task is asked to stop. Press Ctrl-C again to stop it at once.';
@@ -110,6 +112,7 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
       result = await renderFrames(io, headedUnlessRefused(platform.invoke(plan, event, { signal, force }), header), {
         json: options.json === true,
         progress: context.progress,
+        verbose: options.verbose === true,
       });
     } catch (error) {
       // Before the run showed a frame, an error is the CLI's own to report; after, the run was under way and has been ended.
@@ -150,7 +153,7 @@ function finish(
     return result.exitCode;
   }
   if (json) writeJson(io, result);
-  writeRunFooter(io, result);
+  writeRunFooter(io, result, { output: !json });
   if (result.interruptedAt !== undefined && result.exitCode !== ExitCode.INTERRUPTED) {
     writeNotice(
       io,

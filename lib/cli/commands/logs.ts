@@ -10,6 +10,8 @@ import { withInterrupts } from '../interrupts.js';
 interface LogsCommandOptions extends StageOptions {
   readonly follow?: boolean;
   readonly json?: boolean;
+  /** Show stack traces whole. */
+  readonly verbose?: boolean;
 }
 
 /**
@@ -38,6 +40,7 @@ async function logs(runId: string, options: LogsCommandOptions, io: CliIo): Prom
     renderFrames(io, platform.logs(runId, { follow: options.follow === true, signal }), {
       json,
       progress,
+      verbose: options.verbose === true,
       ...(json ? { keepLines: (line: string) => lines.push(parsedLine(line)) } : {}),
     }),
   );

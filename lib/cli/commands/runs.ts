@@ -121,6 +121,7 @@ async function runsShow(runId: string, options: RunsCommandOptions, io: CliIo): 
     ['config', describeRunConfig(record)],
     ['error', record.error === undefined ? '-' : `${record.error.name}: ${record.error.message}`],
     ...(record.interruptedAt === undefined ? [] : [['stop', `interrupted at ${record.interruptedAt}`] as [string, string]]),
+    ...(record.result === undefined ? [] : [['result', JSON.stringify(record.result)] as [string, string]]),
     ['log', shortLog(record.log as string | undefined, project.root)],
   ];
   const width = terminalWidth(io) - 9;

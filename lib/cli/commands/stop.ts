@@ -1,7 +1,9 @@
 import { ExitCode } from '../../core/exit-codes.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { assertRunIdArgument } from '../run-id-argument.js';
-import { openAwsStage, type StageOptions } from '../stage-context.js';
+import { LocalPlatform } from '../../platform/local/local-platform.js';
+import { formatDuration } from '../render/format-duration.js';
+import { openAwsStage, openStage, type StageOptions } from '../stage-context.js';
 
 /** The options of `cnf-admin stop`. */
 interface StopCommandOptions extends StageOptions {
@@ -13,9 +15,14 @@ interface StopCommandOptions extends StageOptions {
  * that runs `runId` (ECS StopTask, its reason naming the caller). ECS sends
  * the container SIGTERM; the task's signal fires, and the run ends with 130
  * and records that in the ledger (SIGKILL follows after two minutes).
+ *
+ * On the local stage it stops a run, attached or detached, through the
+ * process that runs it, and returns once the ledger records its end.
  */
 async function stop(runId: string, options: StopCommandOptions, io: CliIo): Promise<number> {
   assertRunIdArgument(runId);
+  const context = await openStage(io, options);
+  if (context.platform instanceof LocalPlatform) return stopLocal(runId, context.platform, options, io);
   const { platform, stage } = await openAwsStage(io, options, 'stop');
   const tasks = await platform.stop(runId);
   const follow = `cnf-admin logs ${runId} --stage ${stage.name} --follow`;
@@ -24,6 +31,16 @@ async function stop(runId: string, options: StopCommandOptions, io: CliIo): Prom
     io.stderr,
     `Stopping run ${runId} (ECS task ${tasks.map((task) => task.split('/').pop()).join(', ')}): its task is told to stop and records how it ended. Watch it end with:\n  ${follow}`,
   );
+  return ExitCode.OK;
+}
+
+/** `stop` on the local stage: the run is asked to stop as Ctrl-C would, and its recorded end is shown. */
+async function stopLocal(runId: string, platform: LocalPlatform, options: StopCommandOptions, io: CliIo): Promise<number> {
+  writeLine(io.stderr, `Stopping run ${runId}: its task is told to stop.`);
+  const record = await platform.stop(runId);
+  if (options.json === true) writeJson(io, record);
+  const took = record.durationMs === undefined ? '' : ` · ${formatDuration(record.durationMs)}`;
+  writeLine(io.stderr, `Run ${runId} stopped · exit ${record.exitCode ?? 'unknown'}${took}`);
   return ExitCode.OK;
 }
 

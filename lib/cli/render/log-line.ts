@@ -1,5 +1,6 @@
 import { lambdaRecordOf, type LambdaReportMetrics } from '../../platform/aws/log-lines.js';
 import type { Style } from '../io.js';
+import { cleanBacktrace, cleanFrame, isStackFrame } from './backtrace.js';
 import { formatDuration } from './format-duration.js';
 
 /** Keys every line of a run carries, or that say nothing a reader needs. */
@@ -80,12 +81,17 @@ function formatLambdaReport(metrics: LambdaReportMetrics): string {
  * Lambda's report becomes one short line of figures, and its other records
  * (`platform.start`, `START RequestId: …`) are left out: undefined. Any
  * other line stays as it is. The JSON views (`--json`) keep every line.
+ *
+ * A stack trace shows only the frames of the user's code, with paths from
+ * the project (`lambda/tasks/seed.ts:18:9`); `verbose` shows every frame as
+ * it was written.
  */
-function formatLogLine(line: string, style: (style: Style, text: string) => string): string | undefined {
+function formatLogLine(line: string, style: (style: Style, text: string) => string, options: LogLineOptions = {}): string | undefined {
   const record = lambdaRecordOf(line);
   if (record !== undefined) return record.metrics === undefined ? undefined : style('dim', formatLambdaReport(record.metrics));
   const entry = parseStructured(line);
-  if (entry === undefined) return line;
+  // A frame of a stack Node printed itself (a crash): the same cleaning as a logged error's.
+  if (entry === undefined) return options.verbose !== true && isStackFrame(line) ? cleanFrame(line) : line;
   const time = entry.timestamp === undefined ? '' : `${style('dim', entry.timestamp.slice(11, 23))} `;
   const level = entry.level.toUpperCase();
   const label = style(LEVEL_STYLES[level] ?? 'cyan', level.padEnd(5));
@@ -93,11 +99,19 @@ function formatLogLine(line: string, style: (style: Style, text: string) => stri
   const head = [`${time}${label} ${formatValue(entry.message)}`, ...extras].join(' ');
   const error = entry.error;
   if (error === undefined) return head;
-  const detail = error.stack ?? `${error.name ?? 'Error'}: ${error.message ?? ''}`;
+  const stack = error.stack === undefined || options.verbose === true ? error.stack : cleanBacktrace(error.stack);
+  const detail = stack ?? `${error.name ?? 'Error'}: ${error.message ?? ''}`;
   return `${head}\n${detail
     .split('\n')
     .map((text) => `    ${text}`)
     .join('\n')}`;
 }
 
+/** Options of {@link formatLogLine}. */
+interface LogLineOptions {
+  /** Show every stack frame, the tool's too, with the paths as written (`--verbose`). @default false */
+  readonly verbose?: boolean;
+}
+
 export { formatLogLine };
+export type { LogLineOptions };

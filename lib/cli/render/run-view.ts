@@ -1,10 +1,13 @@
+import { ExitCode } from '../../core/exit-codes.js';
 import type { InvokePlan, RunFrame } from '../../core/platform.js';
+import { STOPPED_BY_USER, stoppedMessage } from '../../core/run-log.js';
 import type { Progress, ProgressTask } from '../../core/progress.js';
 import { configVersionLabel } from '../../core/config-version.js';
 import type { RunResult } from '../../core/run.js';
 import { stylerFor, writeLine, writeLineAndWait, writeWrapped, type CliIo } from '../io.js';
 import { formatDuration } from './format-duration.js';
 import { formatLogLine } from './log-line.js';
+import { writeRunOutput } from './run-output.js';
 
 /** The line above a run's output: task, stage, release and run id. */
 function writeRunHeader(io: CliIo, task: string, plan: InvokePlan, runId: string): void {
@@ -23,13 +26,32 @@ function describePlanConfig(plan: InvokePlan): string {
   return `config ${configVersionLabel(plan.configVersion)}${why}`;
 }
 
-/** The line below a run's output: its exit code and duration, and its error if it failed. */
-function writeRunFooter(io: CliIo, result: RunResult): void {
+/** Options of {@link writeRunFooter}. */
+interface FooterOptions {
+  /** Show the task's return value on stdout first (not when stdout is a `--json` document). @default true */
+  readonly output?: boolean;
+}
+
+/**
+ * Below a run's output: the task's return value (stdout), then one line
+ * (stderr) with its exit code and duration, and its error if it failed. A
+ * run that stopped as it was asked (exit 130) says `stopped · exit 130`.
+ */
+function writeRunFooter(io: CliIo, result: RunResult, options: FooterOptions = {}): void {
+  if (options.output !== false) writeRunOutput(io, result.output);
   const style = stylerFor(io.stderr, io.env);
+  const took = formatDuration(result.durationMs);
+  if (result.exitCode === ExitCode.INTERRUPTED) {
+    // Stopped as asked is no failure to explain; a run that was lost, killed or forced says why.
+    const asked = result.error === undefined || result.error.message === stoppedMessage(STOPPED_BY_USER);
+    const why = asked ? '' : ` · ${result.error?.name}: ${result.error?.message}`;
+    writeLine(io.stderr, `${style('yellow', '■')} stopped · ${style('bold', `exit ${result.exitCode}`)} · ${took}${why}`);
+    return;
+  }
   const ok = result.exitCode === 0;
   const mark = ok ? style('green', '✔') : style('red', '✖');
   const error = result.error === undefined ? '' : ` · ${result.error.name}: ${result.error.message}`;
-  writeLine(io.stderr, `${mark} ${style('bold', `exit ${result.exitCode}`)} · ${formatDuration(result.durationMs)}${error}`);
+  writeLine(io.stderr, `${mark} ${style('bold', `exit ${result.exitCode}`)} · ${took}${error}`);
 }
 
 /** Writes a platform notice to stderr. */
@@ -49,6 +71,8 @@ interface FrameViewOptions {
   readonly progress?: Progress;
   /** Receives the log lines, as the run wrote them, instead of the screen (`logs --json`). @default - shown */
   readonly keepLines?: (line: string) => void;
+  /** Show stack traces whole (`--verbose`), not only the user's frames. @default false */
+  readonly verbose?: boolean;
 }
 
 /**
@@ -67,7 +91,7 @@ async function renderFrames(io: CliIo, frames: AsyncIterable<RunFrame>, options:
       if (frame.type === 'log') {
         const holder = LOCK_WAIT.exec(frame.line)?.[1];
         if (options.keepLines !== undefined) options.keepLines(frame.line);
-        else await writeShown(out, formatLogLine(frame.line, style));
+        else await writeShown(out, formatLogLine(frame.line, style, { verbose: options.verbose === true }));
         if (holder !== undefined) lockWait = options.progress?.start(`Waiting for the lock held by run ${holder}`, { quiet: true });
       } else if (frame.type === 'notice') writeNotice(io, frame.message);
       else return frame.result;
@@ -85,4 +109,4 @@ async function writeShown(out: NodeJS.WritableStream, shown: string | undefined)
 }
 
 export { describePlanConfig, renderFrames, writeNotice, writeRunFooter, writeRunHeader };
-export type { FrameViewOptions };
+export type { FooterOptions, FrameViewOptions };

@@ -6,6 +6,7 @@
  * Usage: node local-detached.mjs, with a {@link DetachedRun} as JSON on stdin.
  */
 import { loadProject, stageOf } from '../../core/project.js';
+import { STOP_SIGNALS } from '../../core/stop-signals.js';
 import type { AdminEvent } from '../../core/run.js';
 import { LocalPlatform } from './local-platform.js';
 import { readStdin } from './read-stdin.js';
@@ -23,7 +24,11 @@ async function main(): Promise<void> {
   const project = loadProject(run.root);
   const platform = new LocalPlatform(project, stageOf(project, run.stage));
   const plan = await platform.resolve({ release: run.release });
-  for await (const frame of platform.invoke(plan, run.event)) {
+  // SIGINT (cnf-admin stop), SIGTERM or SIGHUP ask the run to stop, as Ctrl-C does an attached one; a second one forces it.
+  const interrupt = new AbortController();
+  const force = new AbortController();
+  for (const name of STOP_SIGNALS) process.on(name, () => (interrupt.signal.aborted ? force.abort() : interrupt.abort()));
+  for await (const frame of platform.invoke(plan, run.event, { signal: interrupt.signal, force: force.signal })) {
     if (frame.type === 'result') process.exitCode = frame.result.exitCode;
   }
 }

@@ -42,6 +42,7 @@ import { assertBundleWhole, bundleDamage, bundleDir, listReleases, readRelease, 
 import { assertStateDirectories, assertStateWritable } from './local-state.js';
 import { ensureUsableTmpdir } from './usable-tmpdir.js';
 import { runLocally } from './run-process.js';
+import { stopLocalRun } from './stop-local-run.js';
 
 /** The Node major version of the Lambda runtime that AWS stages run on (nodejs22.x). */
 const LAMBDA_NODE_MAJOR = 22;
@@ -241,6 +242,15 @@ class LocalPlatform implements Platform {
   async run(runId: string): Promise<RunRecord | undefined> {
     const record = await this.#ledger.get(runId);
     return record === undefined ? undefined : settledRecord(record);
+  }
+
+  /**
+   * Stops a local run, attached or detached: see {@link stopLocalRun}.
+   *
+   * @returns the run's record once it has recorded its end
+   */
+  stop(runId: string): Promise<RunRecord> {
+    return stopLocalRun(this.#ledger, runId);
   }
 
   async status(): Promise<StageStatus> {

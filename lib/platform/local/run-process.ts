@@ -8,6 +8,7 @@ import type { InvokeOptions, RunFrame } from '../../core/platform.js';
 import type { AdminEvent, RunError, RunResult } from '../../core/run.js';
 import { toolRoot } from '../../core/tool-root.js';
 import { redactingTransform, SecretRedactor } from '../../runtime/redact-secrets.js';
+import { currentProcessOwner, RUN_OWNER_VARIABLE } from '../../runtime/ledger/process-identity.js';
 import { INTERRUPTED_VARIABLE } from './interrupted-run.js';
 import { recordRunEnd } from './record-run-end.js';
 import { adminEnvironment } from './lambda-environment.js';
@@ -179,8 +180,18 @@ function killAfterMs(run: LocalRun): number {
   return taskMs + KILL_GRACE_MS;
 }
 
+/** The run's timeout as a person set it: the task's own, or the function's. */
+function timeoutSeconds(run: LocalRun): number {
+  return run.taskTimeoutSeconds === undefined ? run.functionTimeoutSeconds : Math.min(run.functionTimeoutSeconds, run.taskTimeoutSeconds);
+}
+
 function runEnvironment(run: LocalRun, logFile: string): NodeJS.ProcessEnv {
-  return { ...adminEnvironment(run.app, run.paths, run.release, run.bundleDir, run.functionTimeoutSeconds), CNF_RUN_LOG: logFile };
+  return {
+    ...adminEnvironment(run.app, run.paths, run.release, run.bundleDir, run.functionTimeoutSeconds),
+    CNF_RUN_LOG: logFile,
+    // This process owns the run: when it dies before the run records its end, readers record the run as lost.
+    [RUN_OWNER_VARIABLE]: JSON.stringify(currentProcessOwner()),
+  };
 }
 
 function writeLine(stream: WriteStream, line: string): Promise<void> {
@@ -238,7 +249,7 @@ function unfinishedOutcome(run: LocalRun, end: UnfinishedEnd): { exitCode: numbe
         exitCode: ExitCode.TIMEOUT,
         error: {
           name: 'TimeoutError',
-          message: `The run passed its timeout and was killed after ${Math.round(killAfterMs(run) / 1000)}s.`,
+          message: `The run passed its ${timeoutSeconds(run)}s timeout and did not end within ${KILL_GRACE_MS / 1000}s after it, so it was killed.`,
         },
       };
     case 'interrupt-grace':

@@ -27,10 +27,17 @@ import { ExitCode } from '../../core/exit-codes.js';
 import type { RunResult } from '../../core/run.js';
 import type { AdminHandler } from '../../runtime/admin-handler.js';
 import { registeredCompleter } from '../../runtime/console/completion-hook.js';
+import { addRunnerToOwner } from '../../runtime/ledger/process-identity.js';
 import { INTERRUPTED_VARIABLE } from './interrupted-run.js';
 import { readStdin } from './read-stdin.js';
 
 const RESULT_FD = 3;
+
+// The run's record names this process too: while it lives, the run is not lost, even when its owner died.
+addRunnerToOwner();
+
+/* How often the runner checks that the process that started it still runs. */
+const OWNER_WATCH_MS = 250;
 
 let interrupt = new AbortController();
 const onSignal = (): void => interrupt.abort();
@@ -38,6 +45,21 @@ process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 // Interrupted before this process started: the run is told at once, and records that its task did not run.
 if (process.env[INTERRUPTED_VARIABLE] === '1') interrupt.abort();
+
+/*
+ * The process that started this one owns the run. Should it die (its
+ * terminal closed, it was killed), the run is interrupted, so that it ends
+ * and records its end instead of running on unseen; its output, which no
+ * one reads any more, is dropped rather than crashing the run.
+ */
+const ownerPid = process.ppid;
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+const ownerWatch = setInterval(() => {
+  if (process.ppid === ownerPid) return;
+  clearInterval(ownerWatch);
+  interrupt.abort(`the process that ran it (pid ${ownerPid}) went away: its terminal closed, or it was killed`);
+}, OWNER_WATCH_MS);
+ownerWatch.unref();
 
 async function loadHandler(): Promise<AdminHandler> {
   const taskRoot = process.env.LAMBDA_TASK_ROOT;

@@ -24,9 +24,19 @@ const ITEM_KEYS = [LEDGER_TABLE.partitionKey, LEDGER_TABLE.ttlAttribute, LEDGER_
 
 const DAY_SECONDS = 24 * 60 * 60;
 
+/*
+ * A run's result is kept as its JSON text: any JSON value fits a string
+ * attribute, where a map nested deeper than DynamoDB's 32 levels, or an
+ * empty string as a key, would not. The ledger caps it at 64 KiB
+ * (STORED_RESULT_MAX_BYTES), well inside the 400 KB item limit.
+ */
+const RESULT_ATTRIBUTE = 'resultJson';
+
 function runItem(record: RunRecord): Record<string, unknown> {
+  const { result, ...rest } = record;
   return {
-    ...record,
+    ...rest,
+    ...(result === undefined ? {} : { [RESULT_ATTRIBUTE]: JSON.stringify(result) }),
     [LEDGER_TABLE.partitionKey]: runKey(record.runId),
     [LEDGER_TABLE.byStartedAt.partitionKey]: 'run',
     [LEDGER_TABLE.ttlAttribute]: Math.floor(Date.parse(record.startedAt) / 1000) + LEDGER_RETENTION_DAYS * DAY_SECONDS,
@@ -37,11 +47,23 @@ function runItem(record: RunRecord): Record<string, unknown> {
 function recordOf(table: string, item: Record<string, unknown>): RunRecord {
   const record = { ...item };
   for (const key of ITEM_KEYS) delete record[key];
+  const resultJson = record[RESULT_ATTRIBUTE];
+  delete record[RESULT_ATTRIBUTE];
+  if (typeof resultJson === 'string') record.result = parseResult(resultJson);
   return parseRunRecord(
     record,
     `${String(item[LEDGER_TABLE.partitionKey])} in table ${table}`,
     `Fix or delete that item in table ${table}.`,
   );
+}
+
+/** A stored result's JSON text as its value; text that is no JSON (written by hand) stays the text. */
+function parseResult(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 /**

@@ -4,6 +4,8 @@ import { UnavailableError } from '../../core/errors.js';
 import { isValidRunId, type RunRecord } from '../../core/run.js';
 import { createFileExclusive, isAlreadyExists, readJsonFile, writeFileAtomic } from './atomic-file.js';
 import { acquireFileLock, type LeaseTiming } from './file-lock.js';
+import { lostRecord } from './lost-run.js';
+import { isOwnerGone } from './process-identity.js';
 import { parseRunRecord } from './run-record-schema.js';
 import type { ClaimResult, LedgerQuery, LockHolder, LockResult, RunLedger } from './run-ledger.js';
 
@@ -11,6 +13,11 @@ import type { ClaimResult, LedgerQuery, LockHolder, LockResult, RunLedger } from
  * The run ledger of the local stage: one JSON file per run under
  * `<directory>/runs/`, claimed with an exclusive create, and file leases
  * under `<directory>/locks/`.
+ *
+ * A record without an end whose owner process is gone (see
+ * `RunRecord.owner`) is read as lost, and recorded so, at once: `runs`,
+ * `logs --follow`, a retry of its run id and a wait for its lock never wait
+ * on a dead run. A lock whose holder's run has ended (or was lost) is free.
  */
 class FileLedger implements RunLedger {
   readonly #runs: string;
@@ -42,7 +49,10 @@ class FileLedger implements RunLedger {
   }
 
   acquireLock(name: string, holder: LockHolder): Promise<LockResult> {
-    return acquireFileLock(join(this.#locks, encodeURIComponent(name)), holder, this.timing);
+    return acquireFileLock(join(this.#locks, encodeURIComponent(name)), holder, this.timing, async (current) => {
+      const record = await this.get(current.runId);
+      return record?.endedAt !== undefined;
+    });
   }
 
   get(runId: string): Promise<RunRecord | undefined> {
@@ -82,7 +92,21 @@ class FileLedger implements RunLedger {
         { hint, cause: error },
       );
     }
-    return value === undefined ? undefined : parseRunRecord(value, file, hint);
+    return value === undefined ? undefined : this.#settled(parseRunRecord(value, file, hint), file);
+  }
+
+  /** The record, or, when its owner died before it recorded its end, the lost run it is (recorded so, when the ledger can be written). */
+  async #settled(record: RunRecord, file: string): Promise<RunRecord> {
+    if (record.endedAt !== undefined || record.owner === undefined || !isOwnerGone(record.owner)) return record;
+    const lost = lostRecord(record, record.owner);
+    try {
+      await writeFileAtomic(file, JSON.stringify(lost));
+    } catch (error) {
+      // A ledger this user cannot write is read as it is: the run still reads as lost.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') throw error;
+    }
+    return lost;
   }
 
   #file(runId: string): string {

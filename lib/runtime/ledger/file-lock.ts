@@ -35,18 +35,26 @@ const MAX_ATTEMPTS = 5;
 /**
  * Takes the lock at `directory` for `holder`, or reports who holds it.
  *
+ * @param holderEnded - whether the run that holds a live lease has ended (or died): its lease is then free
+ *
  * @example
  * const result = await acquireFileLock('.cnf/local/locks/migrate', holder);
  * if (result.acquired) try { ... } finally { await result.lease.release(); }
  */
-async function acquireFileLock(directory: string, holder: LockHolder, timing: LeaseTiming = {}): Promise<LockResult> {
+async function acquireFileLock(
+  directory: string,
+  holder: LockHolder,
+  timing: LeaseTiming = {},
+  holderEnded: (current: LockHolder) => Promise<boolean> = () => Promise.resolve(false),
+): Promise<LockResult> {
   const leaseMs = timing.leaseMs ?? 30_000;
   await mkdir(directory, { recursive: true });
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
     const newest = await newestGeneration(directory);
     if (newest !== undefined) {
       const current = await readLease(directory, newest, leaseMs);
-      if (current !== undefined) return { acquired: false, holder: current };
+      // A lease whose run has ended, or died, is free at once: it need not expire first.
+      if (current !== undefined && !(await holderEnded(current))) return { acquired: false, holder: current };
     }
     const generation = (newest ?? 0) + 1;
     try {

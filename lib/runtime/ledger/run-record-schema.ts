@@ -26,7 +26,17 @@ const runRecordSchema = z.looseObject({
   log: z.string(),
   deadline: isoTime.optional(),
   error: z.object({ name: z.string(), message: z.string() }).optional(),
-});
+  interruptedAt: isoTime.optional(),
+  result: z.unknown().optional(),
+  owner: z
+    .object({
+      pid: z.number().int().positive(),
+      startTime: z.string(),
+      host: z.string(),
+      runner: z.object({ pid: z.number().int().positive(), startTime: z.string() }).optional(),
+    })
+    .optional(),
+}) satisfies z.ZodType<RunRecord>;
 
 /**
  * One line that says what is wrong with a value, from a schema's issues:
@@ -52,7 +62,7 @@ function parseRunRecord(value: unknown, where: string, hint: string): RunRecord 
   if (!parsed.success) {
     throw new UnavailableError(`The run ledger's record ${where} is corrupted: ${describeIssues(parsed.error)}`, { hint });
   }
-  return parsed.data as RunRecord;
+  return parsed.data;
 }
 
 export { describeIssues, parseRunRecord, runRecordSchema };

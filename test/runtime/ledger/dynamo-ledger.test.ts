@@ -202,11 +202,9 @@ describe('the admin handler on a DynamoDB ledger', () => {
 
   it('runs nothing on a second delivery of a run id (conditional-check failure)', async () => {
     dynamo.on(PutItemCommand).rejects(conditionFailed());
-    dynamo
-      .on(GetItemCommand)
-      .resolves({
-        Item: marshall({ ...record, runId: 'run-9', pk: 'run#run-9', exitCode: 0, durationMs: 12, endedAt: '2026-11-24T10:00:12.000Z' }),
-      });
+    dynamo.on(GetItemCommand).resolves({
+      Item: marshall({ ...record, runId: 'run-9', pk: 'run#run-9', exitCode: 0, durationMs: 12, endedAt: '2026-11-24T10:00:12.000Z' }),
+    });
     const result = await createAdminHandler({ tasks })({ task: 'migrate', runId: 'run-9' });
     expect(result).toMatchObject({ runId: 'run-9', exitCode: 0, durationMs: 12 });
     expect(ran).toEqual([]);

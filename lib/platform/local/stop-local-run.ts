@@ -1,0 +1,67 @@
+import { UsageError } from '../../core/errors.js';
+import type { RunRecord } from '../../core/run.js';
+import type { FileLedger } from '../../runtime/ledger/file-ledger.js';
+
+/* How often the ledger is read while a stopped run ends. */
+const POLL_MS = 100;
+
+/*
+ * How long a stopped run gets to record its end: the task's 3 s to stop,
+ * the platform's 10 s grace before it kills the run, and a margin. After
+ * that its owner is killed, and the run is recorded as lost.
+ */
+const STOP_WAIT_MS = 15_000;
+
+/**
+ * Stops a local run, attached or detached: its owner process (the CLI that
+ * runs it, or the detached supervisor) gets SIGINT, as Ctrl-C at its
+ * terminal would send, and asks the task to stop through its signal. Resolves
+ * once the ledger records the end: 130 with `interruptedAt` for a task that
+ * stops; a run whose owner does not end it in time is killed and recorded
+ * as lost (130).
+ *
+ * @throws UsageError (64) when there is no such run, it has ended, or it has no owner to signal.
+ */
+async function stopLocalRun(ledger: FileLedger, runId: string): Promise<RunRecord> {
+  const record = await ledger.get(runId);
+  if (record === undefined) {
+    throw new UsageError(`No run ${JSON.stringify(runId)} on stage local; nothing stopped.`, {
+      hint: 'List the runs with: cnf-admin runs --stage local',
+    });
+  }
+  if (record.endedAt !== undefined) {
+    throw new UsageError(`Run ${runId} has already ended (${record.endedAt}, exit ${record.exitCode}); nothing stopped.`, {
+      hint: `Its record: cnf-admin runs show ${runId} --stage local`,
+    });
+  }
+  const owner = record.owner;
+  if (owner === undefined) {
+    throw new UsageError(`Run ${runId} names no process that runs it (it was started by an older cnf-admin); nothing stopped.`);
+  }
+  // The owner asks the run to stop; a run whose owner died is asked itself.
+  const ownerAsked = signal(owner.pid, 'SIGINT');
+  if (!ownerAsked && owner.runner !== undefined) signal(owner.runner.pid, 'SIGINT');
+  const giveUpAt = Date.now() + STOP_WAIT_MS;
+  for (;;) {
+    const current = await ledger.get(runId);
+    if (current === undefined || current.endedAt !== undefined) return current ?? record;
+    if (Date.now() > giveUpAt) {
+      signal(owner.pid, 'SIGKILL');
+      if (owner.runner !== undefined) signal(owner.runner.pid, 'SIGKILL');
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/** Sends a signal to a process that may have ended meanwhile; whether it was there to get it. */
+function signal(pid: number, name: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, name);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    return false;
+  }
+}
+
+export { stopLocalRun };
