@@ -35,7 +35,8 @@ type KillReason = 'interrupt' | 'timeout';
 
 /** The one Node process that holds a session's scope, and the reader of its output. */
 interface SessionProcess {
-  readonly id: string;
+  /** The session's id in its process: a new one (`.clear`) opens a fresh scope there. */
+  id: string;
   readonly child: ChildProcessWithoutNullStreams;
   readonly lines: AsyncIterator<string>;
   readonly exited: Promise<void>;
@@ -99,6 +100,14 @@ class LocalConsoleSession implements ConsoleSession {
     }
   }
 
+  async clear(): Promise<void> {
+    const done = await this.#take();
+    // The process keeps its sessions by id: a new id is a fresh context, built from the scope, in the same process.
+    this.#process.id = `console-${newRunId()}`;
+    this.#process.declared = [];
+    done();
+  }
+
   async close(): Promise<void> {
     this.#process.child.stdin.end();
     await this.#process.exited;
@@ -109,7 +118,12 @@ class LocalConsoleSession implements ConsoleSession {
     const session = this.#process;
     const event: AdminEvent & { runId: string } = {
       task: CONSOLE_TASK,
-      args: { code, session: session.id, ...(options.colors === true ? { colors: true } : {}) },
+      args: {
+        code,
+        session: session.id,
+        ...(options.colors === true ? { colors: true } : {}),
+        ...(options.json === true ? { json: true } : {}),
+      },
       runId: newRunId(),
       source: 'cli',
       caller: this.target.caller,
