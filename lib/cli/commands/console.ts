@@ -236,6 +236,8 @@ interface Key {
 interface TtyWriting {
   /** readline's handler of every key; Node's REPL wraps it the same way to hold keys while an await runs. */
   _ttyWrite(data: string, key: Key | undefined): void;
+  /** False while readline reads a chunk of several keys, but its last: a pasted Tab is text, not a completion. */
+  isCompletionEnabled: boolean;
 }
 
 /** The evaluation that is running, and how to stop it. */
@@ -345,15 +347,38 @@ function repl(io: CliIo, session: ConsoleSession, plan: InvokePlan, history: Con
   }) as REPLServer & { history: string[] };
   const tty = server as unknown as TtyWriting;
   const ttyWrite = tty._ttyWrite.bind(server);
+  let lastTabCompleted = false;
+  /*
+   * readline completes only on the last key of a chunk, so that a pasted Tab
+   * stays text: `con` Tab Tab typed fast (or sent at once) would insert a Tab
+   * and complete the empty word after it, listing every global. A Tab that
+   * ends a word, or follows such a Tab, is a completion wherever it comes;
+   * a Tab after a blank (indentation) is text, as readline has it.
+   */
+  const completeOrType = (data: string, key: Key | undefined): void => {
+    const isTab = key?.name === 'tab' && key.ctrl !== true;
+    const wordEnd = /[\w$.]$/.test(server.line.slice(0, server.cursor));
+    if (!isTab || tty.isCompletionEnabled || !(wordEnd || lastTabCompleted)) {
+      lastTabCompleted = isTab && tty.isCompletionEnabled;
+      return ttyWrite(data, key);
+    }
+    lastTabCompleted = true;
+    tty.isCompletionEnabled = true;
+    try {
+      ttyWrite(data, key);
+    } finally {
+      tty.isCompletionEnabled = false;
+    }
+  };
   tty._ttyWrite = (data, key) => {
-    if (running === undefined && !completing && heldKeys.length === 0) return ttyWrite(data, key);
+    if (running === undefined && !completing && heldKeys.length === 0) return completeOrType(data, key);
     if (running !== undefined && key?.ctrl === true && key.name === 'c') return interrupt();
     heldKeys.push([data, key]);
   };
   const replayHeldKeys = (): void => {
     while (running === undefined && !completing && heldKeys.length > 0) {
       const [data, key] = heldKeys.shift() as [string, Key | undefined];
-      ttyWrite(data, key);
+      completeOrType(data, key);
     }
   };
 
