@@ -207,6 +207,17 @@ describe('the interactive console, as Node REPL', () => {
     expect(runs.map((run) => run.exitCode)).toEqual([0, 130]);
   });
 
+  it('says so when its session process died between inputs, naming what was lost', async () => {
+    const term = await openConsole();
+    await enter(term, 'const kept = 1');
+    const pid = Number(/^(\d+)$/m.exec(await enter(term, 'process.pid'))?.[1]);
+    process.kill(pid, 'SIGKILL');
+    await gone(pid, 5_000);
+    const screen = await enter(term, 'typeof kept');
+    expect(screen.replace(/\n/g, '')).toMatch(/what the session declared is lost \(kept\)/i);
+    expect(screen).toContain("'undefined'");
+  });
+
   it('clears the context with .clear', async () => {
     const term = await openConsole();
     await enter(term, 'const gone = 1');

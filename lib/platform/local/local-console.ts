@@ -43,6 +43,8 @@ interface SessionProcess {
   ended: boolean;
   /** The names the session's inputs declared, as of the last evaluation: what a kill loses. */
   declared: readonly string[];
+  /** Whether the user was told that this process ended, and what went with it. */
+  reported: boolean;
 }
 
 /**
@@ -114,7 +116,19 @@ class LocalConsoleSession implements ConsoleSession {
   }
 
   async *#evaluate(code: string, options: ConsoleEvaluateOptions): AsyncGenerator<RunFrame> {
-    if (this.#process.ended) this.#process = this.#spawn();
+    if (this.#process.ended) {
+      // It died between inputs (never, by design; but a session's loss is never silent).
+      const lost = this.#process;
+      if (!lost.reported)
+        yield {
+          type: 'notice',
+          message:
+            lost.declared.length === 0
+              ? 'The console session process ended; this input runs in a fresh one.'
+              : `The console session process ended, and what the session declared is lost (${lost.declared.join(', ')}); this input runs in a fresh one.`,
+        };
+      this.#process = this.#spawn();
+    }
     const session = this.#process;
     const event: AdminEvent & { runId: string } = {
       task: CONSOLE_TASK,
@@ -172,6 +186,7 @@ class LocalConsoleSession implements ConsoleSession {
             this.target.paths,
             askedAt === undefined ? unfinished : { ...unfinished, interruptedAt: askedAt },
           );
+          session.reported = true;
           log.write(
             `${JSON.stringify({ level: 'ERROR', message: ended.error?.message, timestamp: new Date().toISOString(), runId: event.runId })}\n`,
           );
@@ -236,6 +251,7 @@ class LocalConsoleSession implements ConsoleSession {
       exited: new Promise((resolve) => child.once('close', () => resolve())),
       ended: false,
       declared: [],
+      reported: false,
     };
     void session.exited.then(() => {
       session.ended = true;
