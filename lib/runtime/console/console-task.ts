@@ -20,8 +20,17 @@ const consoleArgs = z.strictObject({
   json: z.boolean().optional(),
 }) satisfies z.ZodType<ConsoleInput>;
 
-/* On the local stage one process serves a whole console session, so its sessions live here. */
+/*
+ * On the local stage one process serves a whole console session, so its
+ * sessions live here: one at a time, as the process serves one CLI. A new id
+ * (`.clear` asks for one) replaces the session before it, which is let go.
+ */
 const sessions = new Map<string, ConsoleSession>();
+
+function keep(id: string, session: ConsoleSession): void {
+  if (!sessions.has(id)) sessions.clear();
+  sessions.set(id, session);
+}
 
 /** Where the app's console scope comes from, as the admin handler was given it. */
 type ConsoleScopeSource = () => Promise<{ readonly default: ConsoleScopeFactory }>;
@@ -59,7 +68,7 @@ async function openForCompletion(id: string): Promise<ConsoleSession> {
     log,
     ...(factory === undefined ? {} : await factory({ config: config.values, log })),
   });
-  sessions.set(id, session);
+  keep(id, session);
   return session;
 }
 
@@ -95,7 +104,7 @@ function consoleTask(factory: ConsoleScopeFactory | undefined): Task {
         session = ConsoleSession.restore(await scope(), input.state);
       } else {
         session = sessions.get(input.session) ?? new ConsoleSession(await scope());
-        sessions.set(input.session, session);
+        keep(input.session, session);
       }
       const value = await evaluateIn(session, input.code, { signal, log });
       const json = input.json === true ? asJson(value) : undefined;
