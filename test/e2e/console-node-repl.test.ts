@@ -147,7 +147,11 @@ describe('a session process and its CLI', () => {
     const { runId } = await lastConsoleRun();
     child.kill('SIGKILL');
     await gone(pid, 15_000);
-    expect(await ended(runId, 5_000)).toMatchObject({ exitCode: 130, error: { name: 'InterruptedError' }, interruptedAt: expect.any(String) });
+    expect(await ended(runId, 5_000)).toMatchObject({
+      exitCode: 130,
+      error: { name: 'InterruptedError' },
+      interruptedAt: expect.any(String),
+    });
   });
 
   it('ends when its terminal closes, and the evaluation it ran is recorded as interrupted', async () => {

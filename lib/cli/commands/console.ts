@@ -196,7 +196,12 @@ async function evaluatePiped(io: CliIo, session: ConsoleSession, notice: string)
         } else if (command === 'help') {
           for (const [name, help] of Object.entries(PIPED_COMMANDS)) writeLine(io.stdout, `.${name.padEnd(7)}${help}`);
         } else if (command !== 'break') {
-          writeLine(io.stderr, `Invalid REPL keyword: .${command} (piped input takes ${Object.keys(PIPED_COMMANDS).map((name) => `.${name}`).join(', ')})`);
+          writeLine(
+            io.stderr,
+            `Invalid REPL keyword: .${command} (piped input takes ${Object.keys(PIPED_COMMANDS)
+              .map((name) => `.${name}`)
+              .join(', ')})`,
+          );
           failed(ExitCode.USAGE);
         }
         continue;
@@ -347,22 +352,17 @@ function repl(io: CliIo, session: ConsoleSession, plan: InvokePlan, history: Con
   }) as REPLServer & { history: string[] };
   const tty = server as unknown as TtyWriting;
   const ttyWrite = tty._ttyWrite.bind(server);
-  let lastTabCompleted = false;
   /*
    * readline completes only on the last key of a chunk, so that a pasted Tab
    * stays text: `con` Tab Tab typed fast (or sent at once) would insert a Tab
    * and complete the empty word after it, listing every global. A Tab that
-   * ends a word, or follows such a Tab, is a completion wherever it comes;
-   * a Tab after a blank (indentation) is text, as readline has it.
+   * ends a word is a completion wherever it comes (the keys after it wait
+   * for its answer); a Tab after a blank (indentation) is text, as readline
+   * has it.
    */
   const completeOrType = (data: string, key: Key | undefined): void => {
-    const isTab = key?.name === 'tab' && key.ctrl !== true;
-    const wordEnd = /[\w$.]$/.test(server.line.slice(0, server.cursor));
-    if (!isTab || tty.isCompletionEnabled || !(wordEnd || lastTabCompleted)) {
-      lastTabCompleted = isTab && tty.isCompletionEnabled;
-      return ttyWrite(data, key);
-    }
-    lastTabCompleted = true;
+    const endsWord = /[\w$.]$/.test(server.line.slice(0, server.cursor));
+    if (key?.name !== 'tab' || key.ctrl === true || tty.isCompletionEnabled || !endsWord) return ttyWrite(data, key);
     tty.isCompletionEnabled = true;
     try {
       ttyWrite(data, key);

@@ -70,7 +70,8 @@ async function endOrphanedSession(): Promise<void> {
         interruptedAt: new Date().toISOString(),
         error: {
           name: 'InterruptedError',
-          message: 'The console that ran this evaluation ended (killed, or its terminal closed) and the evaluation did not stop, so its process was ended.',
+          message:
+            'The console that ran this evaluation ended (killed, or its terminal closed) and the evaluation did not stop, so its process was ended.',
         },
       },
     );
