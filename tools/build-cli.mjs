@@ -24,6 +24,7 @@ async function buildCli() {
     entryPoints: {
       cli: 'lib/cli/main.ts',
       'local-runner': 'lib/platform/local/runner.ts',
+      'local-session-watchdog': 'lib/platform/local/session-watchdog.ts',
       'local-web-server': 'lib/platform/local/web-server-runner.ts',
       'local-database': 'lib/platform/local/database-server.ts',
       'local-detached': 'lib/platform/local/detached-run.ts',

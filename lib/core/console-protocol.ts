@@ -17,12 +17,20 @@ interface ConsoleInput {
   readonly state?: string;
   /** Show the value in colour (the caller's terminal takes ANSI colours). */
   readonly colors?: boolean;
+  /** Also answer the value as JSON data (`console --json`). */
+  readonly json?: boolean;
 }
 
 /** What one console evaluation answers, as its run's output. */
 interface ConsoleAnswer {
   /** The input's value, as `util.inspect` shows it. */
   readonly result: string;
+  /**
+   * With `json` in the input: the input's value as JSON data (what
+   * `JSON.stringify` makes of it); absent for `undefined`, and for a value
+   * JSON cannot hold (a BigInt, a cycle), which `result` still shows.
+   */
+  readonly value?: unknown;
   /** The session's declared names, for completion. */
   readonly names: readonly string[];
   /** The names the session's inputs declared: what is lost when its process must be ended. */

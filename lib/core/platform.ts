@@ -153,6 +153,8 @@ interface StageStatus {
 interface ConsoleEvaluateOptions extends InvokeOptions {
   /** Show the value with ANSI colours. @default false */
   readonly colors?: boolean;
+  /** Also answer the value as JSON data (`console --json`). @default false */
+  readonly json?: boolean;
 }
 
 /** Completions of a console line: the candidates, and the end of the line they replace. */
@@ -167,6 +169,8 @@ interface ConsoleSession {
   evaluate(code: string, options?: ConsoleEvaluateOptions): AsyncIterable<RunFrame>;
   /** Completes the end of a console line (Tab), without a run. */
   complete(line: string): Promise<ConsoleCompletion>;
+  /** Forgets what the inputs declared (`.clear`): the next input starts from the scope alone. */
+  clear(): Promise<void>;
   /** Ends the session. */
   close(): Promise<void>;
 }

@@ -50,10 +50,27 @@ describe('console', () => {
     expect(plain.code).toBe(0);
     expect(plain.stdout.trim()).toBe('42');
     const json = await project.cli(['console', '-e', '1 + 1', '--json']);
-    expect(JSON.parse(json.stdout)).toMatchObject({ task: 'cnf:console', exitCode: 0, output: { result: '2' } });
+    // The value as JSON data (the number 2), and as the console shows it.
+    expect(JSON.parse(json.stdout)).toMatchObject({ task: 'cnf:console', exitCode: 0, output: { result: 2, text: '2' } });
+    const object = JSON.parse((await project.cli(['console', '-e', '({ ids: [1, 2], at: null })', '--json'])).stdout) as RunResult;
+    expect(object.output).toEqual({ result: { ids: [1, 2], at: null }, text: '{ ids: [ 1, 2 ], at: null }' });
     const failed = await project.cli(['console', '-e', 'throw new Error("nope")']);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('Uncaught Error: nope');
+  });
+});
+
+describe('console and the database', () => {
+  it("shows a database error's code, detail and position, as Node's REPL would", async () => {
+    const missing = await project.cli(['console', '-e', 'await db.query("select nope from notes")']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('Uncaught error: column "nope" does not exist');
+    expect(missing.stderr).toMatch(/^ {2}code: 42703$/m);
+    expect(missing.stderr).toMatch(/^ {2}position: 8$/m);
+    const duplicate = await project.cli(['console', '-e', `await db.query("insert into notes (id, title) values (-7, 'a'), (-7, 'b')")`]);
+    expect(duplicate.stderr).toContain('Uncaught error: duplicate key value violates unique constraint "notes_pkey"');
+    expect(duplicate.stderr).toMatch(/^ {2}code: 23505$/m);
+    expect(duplicate.stderr).toMatch(/^ {2}detail: Key \(id\)=\(-7\) already exists\.$/m);
   });
 });
 

@@ -128,11 +128,12 @@ describe('the interactive console', () => {
     expect(entries).not.toContain('}');
   });
 
-  it('cancels a running input with Ctrl-C, even a synchronous loop, says what was lost and goes on in a fresh session', async () => {
+  it('cancels a running input with Ctrl-C, even a loop after an await, says what was lost and goes on in a fresh session', async () => {
     const term = await openConsole();
     await enter(term, 'const kept = 41');
     const before = prompts(term.screen());
-    term.send('-l', 'console.log("spinning"), (() => { while (true) {} })()');
+    // After an await the loop runs outside the evaluation's breakOnSigint: only ending its process stops it.
+    term.send('-l', 'console.log("spinning"), await null, (() => { while (true) {} })()');
     term.send('Enter');
     // Once it says so, the loop runs: the interrupt must end its process.
     await term.waitFor((screen) => /^spinning$/m.test(screen));
@@ -148,7 +149,7 @@ describe('the interactive console', () => {
 
   it('ends on SIGTERM from outside, stopping the input that runs, with exit 130', async () => {
     const term = await openConsole();
-    term.send('-l', 'console.log("spinning"), (() => { while (true) {} })()');
+    term.send('-l', 'console.log("spinning"), await null, (() => { while (true) {} })()');
     term.send('Enter');
     // Once it says so, the loop runs: the interrupt must end its process.
     await term.waitFor((screen) => /^spinning$/m.test(screen));

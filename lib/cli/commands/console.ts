@@ -97,12 +97,13 @@ async function consoleCommand(options: ConsoleCommandOptions, io: CliIo): Promis
 
 async function evaluateOnce(io: CliIo, session: ConsoleSession, code: string, json: boolean, notice: string): Promise<number> {
   let interrupted = false;
-  const result = await withInterrupts(io, notice, (signal, force) => {
+  const result = await withInterrupts(io, notice, (interrupt, force) => {
+    const signal = orOutputClosed(io, interrupt);
     signal.addEventListener('abort', () => (interrupted = true), { once: true });
-    const evaluation = session.evaluate(code, { signal, force, colors: !json && colorsFor(io) });
+    const evaluation = session.evaluate(code, { signal, force, colors: !json && colorsFor(io), json });
     return showEvaluation(json ? { ...io, stdout: io.stderr } : io, evaluation);
   });
-  if (json && result !== undefined) writeJson(io, result);
+  if (json && result !== undefined) writeJson(io, asJsonResult(result));
   else if (result?.exitCode === ExitCode.OK) writeLine(io.stdout, valueOf(result.output as ConsoleAnswer) ?? 'undefined');
   else if (result !== undefined || !interrupted) writeLine(io.stderr, errorLine(result));
   if (result?.interruptedAt !== undefined && result.exitCode !== ExitCode.INTERRUPTED)
@@ -115,18 +116,96 @@ async function evaluateOnce(io: CliIo, session: ConsoleSession, code: string, js
 }
 
 /**
+ * What `console --json -e` prints: the run result, whose output is the
+ * input's value as JSON data (`result`, absent where JSON cannot hold the
+ * value) and as the console shows it (`text`).
+ */
+function asJsonResult(result: RunResult): RunResult {
+  if (result.exitCode !== ExitCode.OK || result.output === undefined) return result;
+  const answer = result.output as ConsoleAnswer;
+  return { ...result, output: { ...('value' in answer ? { result: answer.value } : {}), text: answer.result } };
+}
+
+/**
+ * `signal`, and also the closing of the console's output (`console | head`
+ * once head has read enough): nobody reads what the evaluation prints any
+ * more, so it is asked to stop as Ctrl-C would ask it, instead of running on
+ * into memory it cannot have (an endless `console.log` loop).
+ */
+function orOutputClosed(io: CliIo, signal: AbortSignal): AbortSignal {
+  const closed = new AbortController();
+  const onError = (error: NodeJS.ErrnoException): void => {
+    if (closed.signal.aborted || (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED')) return;
+    writeNotice(io, 'The output was closed: the evaluation is asked to stop.');
+    closed.abort();
+  };
+  io.stdout.on('error', onError);
+  return AbortSignal.any([signal, closed.signal]);
+}
+
+/** The dot-commands piped input takes, as Node's REPL takes them. */
+const PIPED_COMMANDS: Readonly<Record<string, string>> = {
+  break: 'Sometimes you get stuck, this gets you out',
+  clear: 'Break, and also clear the local context',
+  exit: 'Exit the REPL',
+  help: 'Print this help message',
+};
+
+/**
+ * The dot-command a line of piped input is, as Node's REPL reads one: a
+ * line that starts with one dot and a word (not `.5`); an unknown word is a
+ * command only outside a statement (there, `.then(...)` goes on a chain).
+ */
+function dotCommand(line: string, pending: string): string | undefined {
+  const trimmed = line.trim();
+  if (!trimmed.startsWith('.') || trimmed.startsWith('..') || !Number.isNaN(Number.parseFloat(trimmed))) return undefined;
+  const keyword = /^\.([^\s]+)/.exec(trimmed)?.[1];
+  if (keyword === undefined) return undefined;
+  return Object.hasOwn(PIPED_COMMANDS, keyword) || pending === '' ? keyword : undefined;
+}
+
+/**
  * Input piped to the console: lines gather until they make a complete
  * statement, which is evaluated (in order, each in turn) and its value
- * printed, as the REPL would. Ends with the first failing evaluation's exit
- * code, or 0; an interrupt stops the evaluation that runs and reads no more.
+ * printed, as the REPL would; `.exit`, `.clear`, `.break` and `.help` are
+ * the REPL's commands, not code. Ends with the first failing evaluation's
+ * exit code (64 for an unknown dot-command), or 0; an interrupt, or the
+ * output closing, stops the evaluation that runs and reads no more.
  */
 async function evaluatePiped(io: CliIo, session: ConsoleSession, notice: string): Promise<number> {
-  return withInterrupts(io, notice, async (signal, force) => {
+  return withInterrupts(io, notice, async (interrupt, force) => {
+    const signal = orOutputClosed(io, interrupt);
     let exitCode: number = ExitCode.OK;
+    const failed = (code: number): void => {
+      if (exitCode === ExitCode.OK) exitCode = code;
+    };
     let pending = '';
     const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
     signal.addEventListener('abort', () => lines.close(), { once: true });
     for await (const line of lines) {
+      const command = dotCommand(line, pending);
+      if (command === 'exit') {
+        pending = '';
+        break;
+      }
+      if (command !== undefined) {
+        pending = '';
+        if (command === 'clear') {
+          writeLine(io.stderr, 'Clearing context...');
+          await session.clear();
+        } else if (command === 'help') {
+          for (const [name, help] of Object.entries(PIPED_COMMANDS)) writeLine(io.stdout, `.${name.padEnd(7)}${help}`);
+        } else if (command !== 'break') {
+          writeLine(
+            io.stderr,
+            `Invalid REPL keyword: .${command} (piped input takes ${Object.keys(PIPED_COMMANDS)
+              .map((name) => `.${name}`)
+              .join(', ')})`,
+          );
+          failed(ExitCode.USAGE);
+        }
+        continue;
+      }
       pending = pending === '' ? line : `${pending}\n${line}`;
       if (pending.trim() === '' || isIncompleteInput(pending)) continue;
       const code = pending;
@@ -139,10 +218,10 @@ async function evaluatePiped(io: CliIo, session: ConsoleSession, notice: string)
       } else if (result !== undefined || !signal.aborted) {
         writeLine(io.stderr, errorLine(result));
       }
-      if (exitCode === ExitCode.OK && result?.exitCode !== ExitCode.OK)
-        exitCode = result?.exitCode ?? (signal.aborted ? ExitCode.INTERRUPTED : ExitCode.SOFTWARE);
+      if (result?.exitCode !== ExitCode.OK) failed(result?.exitCode ?? (signal.aborted ? ExitCode.INTERRUPTED : ExitCode.SOFTWARE));
       if (signal.aborted) break;
     }
+    lines.close();
     if (signal.aborted) return exitCode === ExitCode.OK ? ExitCode.INTERRUPTED : exitCode;
     if (pending.trim() !== '') {
       writeLine(io.stderr, `Uncaught SyntaxError: the input ends inside a statement: ${pending.split('\n')[0]} ...`);
@@ -162,6 +241,8 @@ interface Key {
 interface TtyWriting {
   /** readline's handler of every key; Node's REPL wraps it the same way to hold keys while an await runs. */
   _ttyWrite(data: string, key: Key | undefined): void;
+  /** False while readline reads a chunk of several keys, but its last: a pasted Tab is text, not a completion. */
+  isCompletionEnabled: boolean;
 }
 
 /** The evaluation that is running, and how to stop it. */
@@ -188,6 +269,8 @@ function repl(io: CliIo, session: ConsoleSession, plan: InvokePlan, history: Con
   let stopped = false;
   let queue: Promise<void> = Promise.resolve();
   let historyFailed = false;
+  /* Keys that arrive while a completion is asked for wait for its answer: `con` Tab Tab in one read completes `con`, twice. */
+  let completing = false;
   const heldKeys: [string, Key | undefined][] = [];
   const colors = colorsFor(io);
   writeLine(io.stderr, `Console on ${plan.stage}, release ${plan.release}. Every input is an audited run. .exit or Ctrl-D to leave.`);
@@ -240,9 +323,15 @@ function repl(io: CliIo, session: ConsoleSession, plan: InvokePlan, history: Con
     ignoreUndefined: true,
     writer: (text: unknown) => String(text),
     completer: (line: string, callback: (error: Error | null, completion: [string[], string]) => void) => {
+      completing = true;
+      const answer = (error: Error | null, completion: [string[], string]): void => {
+        completing = false;
+        callback(error, completion);
+        replayHeldKeys();
+      };
       session.complete(line).then(
-        (completion) => callback(null, completion),
-        (error: unknown) => callback(error as Error, [[], line]),
+        (completion) => answer(null, completion),
+        (error: unknown) => answer(error as Error, [[], line]),
       );
     },
     eval: (code, _context, _file, callback) => {
@@ -263,17 +352,40 @@ function repl(io: CliIo, session: ConsoleSession, plan: InvokePlan, history: Con
   }) as REPLServer & { history: string[] };
   const tty = server as unknown as TtyWriting;
   const ttyWrite = tty._ttyWrite.bind(server);
+  /*
+   * readline completes only on the last key of a chunk, so that a pasted Tab
+   * stays text: `con` Tab Tab typed fast (or sent at once) would insert a Tab
+   * and complete the empty word after it, listing every global. A Tab that
+   * ends a word is a completion wherever it comes (the keys after it wait
+   * for its answer); a Tab after a blank (indentation) is text, as readline
+   * has it.
+   */
+  const completeOrType = (data: string, key: Key | undefined): void => {
+    const endsWord = /[\w$.]$/.test(server.line.slice(0, server.cursor));
+    if (key?.name !== 'tab' || key.ctrl === true || tty.isCompletionEnabled || !endsWord) return ttyWrite(data, key);
+    tty.isCompletionEnabled = true;
+    try {
+      ttyWrite(data, key);
+    } finally {
+      tty.isCompletionEnabled = false;
+    }
+  };
   tty._ttyWrite = (data, key) => {
-    if (running === undefined) return ttyWrite(data, key);
-    if (key?.ctrl === true && key.name === 'c') return interrupt();
+    if (running === undefined && !completing && heldKeys.length === 0) return completeOrType(data, key);
+    if (running !== undefined && key?.ctrl === true && key.name === 'c') return interrupt();
     heldKeys.push([data, key]);
   };
   const replayHeldKeys = (): void => {
-    while (running === undefined && heldKeys.length > 0) {
+    while (running === undefined && !completing && heldKeys.length > 0) {
       const [data, key] = heldKeys.shift() as [string, Key | undefined];
-      tty._ttyWrite(data, key);
+      completeOrType(data, key);
     }
   };
+
+  // `.clear`: Node's REPL resets its own context and says so; the session's is the one that counts.
+  server.on('reset', () => {
+    queue = queue.then(() => session.clear());
+  });
 
   // History holds whole inputs only: readline's own entries (each line, dot-commands) give way to it after every line.
   server.history = history.newestFirst();

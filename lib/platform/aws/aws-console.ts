@@ -44,6 +44,7 @@ class AwsConsoleSession implements ConsoleSession {
         session: this.#session,
         state: this.#state,
         ...(options.colors === true ? { colors: true } : {}),
+        ...(options.json === true ? { json: true } : {}),
       } satisfies ConsoleInput,
       runId: newRunId(),
       source: 'cli' as const,
@@ -90,6 +91,12 @@ class AwsConsoleSession implements ConsoleSession {
         return consoleGlobalNames().includes(first) ? membersAt((globalThis as Record<string, unknown>)[first], path) : undefined;
       },
     });
+  }
+
+  async clear(): Promise<void> {
+    // The saved variables are the session here: without them, the next input starts from the scope alone.
+    this.#state = '';
+    this.#names = SCOPE_NAMES;
   }
 
   async close(): Promise<void> {

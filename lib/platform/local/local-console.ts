@@ -39,13 +39,16 @@ type KillReason = 'interrupt' | 'timeout';
 
 /** The one Node process that holds a session's scope, and the reader of its output. */
 interface SessionProcess {
-  readonly id: string;
+  /** The session's id in its process: a new one (`.clear`) opens a fresh scope there. */
+  id: string;
   readonly child: ChildProcessWithoutNullStreams;
   readonly lines: AsyncIterator<string>;
   readonly exited: Promise<void>;
   ended: boolean;
   /** The names the session's inputs declared, as of the last evaluation: what a kill loses. */
   declared: readonly string[];
+  /** Whether the user was told that this process ended, and what went with it. */
+  reported: boolean;
 }
 
 /**
@@ -103,17 +106,42 @@ class LocalConsoleSession implements ConsoleSession {
     }
   }
 
+  async clear(): Promise<void> {
+    const done = await this.#take();
+    // The process keeps its sessions by id: a new id is a fresh context, built from the scope, in the same process.
+    this.#process.id = `console-${newRunId()}`;
+    this.#process.declared = [];
+    done();
+  }
+
   async close(): Promise<void> {
     this.#process.child.stdin.end();
     await this.#process.exited;
   }
 
   async *#evaluate(code: string, options: ConsoleEvaluateOptions): AsyncGenerator<RunFrame> {
-    if (this.#process.ended) this.#process = this.#spawn();
+    if (this.#process.ended) {
+      // It died between inputs (never, by design; but a session's loss is never silent).
+      const lost = this.#process;
+      if (!lost.reported)
+        yield {
+          type: 'notice',
+          message:
+            lost.declared.length === 0
+              ? 'The console session process ended; this input runs in a fresh one.'
+              : `The console session process ended, and what the session declared is lost (${lost.declared.join(', ')}); this input runs in a fresh one.`,
+        };
+      this.#process = this.#spawn();
+    }
     const session = this.#process;
     const event: AdminEvent & { runId: string } = {
       task: CONSOLE_TASK,
-      args: { code, session: session.id, ...(options.colors === true ? { colors: true } : {}) },
+      args: {
+        code,
+        session: session.id,
+        ...(options.colors === true ? { colors: true } : {}),
+        ...(options.json === true ? { json: true } : {}),
+      },
       runId: newRunId(),
       source: 'cli',
       caller: this.target.caller,
@@ -162,6 +190,7 @@ class LocalConsoleSession implements ConsoleSession {
             this.target.paths,
             askedAt === undefined ? unfinished : { ...unfinished, interruptedAt: askedAt },
           );
+          session.reported = true;
           log.write(
             `${JSON.stringify({ level: 'ERROR', message: ended.error?.message, timestamp: new Date().toISOString(), runId: event.runId })}\n`,
           );
@@ -226,6 +255,7 @@ class LocalConsoleSession implements ConsoleSession {
       exited: new Promise((resolve) => child.once('close', () => resolve())),
       ended: false,
       declared: [],
+      reported: false,
     };
     void session.exited.then(() => {
       session.ended = true;

@@ -12,7 +12,7 @@ import type { LocalPaths } from './local-paths.js';
  * says and what the ledger says are the same. A run that never claimed its
  * run id (it died before) has no record, and `result` stands alone.
  */
-async function recordRunEnd(paths: LocalPaths, result: RunResult): Promise<RunResult> {
+async function recordRunEnd(paths: Pick<LocalPaths, 'ledger'>, result: RunResult): Promise<RunResult> {
   const ledger = new FileLedger(paths.ledger);
   const record = await ledger.get(result.runId);
   if (record === undefined) return result;

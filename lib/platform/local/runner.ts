@@ -16,6 +16,11 @@
  * a console line instead, answered by `\0cnf:<token>:complete <JSON>`; it is
  * no run.
  *
+ * A session's process does not outlive the CLI that opened it: a watchdog
+ * thread (`session-watchdog.ts`) interrupts the evaluation and ends the
+ * process once the CLI is gone, and a closed output (the CLI's end of the
+ * pipe) is no error here.
+ *
  * SIGINT or SIGTERM interrupt the current run through its abort signal.
  */
 import { randomUUID } from 'node:crypto';
@@ -23,6 +28,7 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { RunResult } from '../../core/run.js';
 import type { AdminHandler } from '../../runtime/admin-handler.js';
@@ -30,6 +36,7 @@ import { registeredCompleter } from '../../runtime/console/completion-hook.js';
 import { addRunnerToOwner } from '../../runtime/ledger/process-identity.js';
 import { INTERRUPTED_VARIABLE } from './interrupted-run.js';
 import { readStdin } from './read-stdin.js';
+import type { WatchdogData, WatchedRun } from './session-watchdog.js';
 
 const RESULT_FD = 3;
 
@@ -99,12 +106,13 @@ async function runOnce(): Promise<void> {
 }
 
 async function runSession(token: string): Promise<void> {
+  const watchdog = startWatchdog();
   const handler = await loadHandler();
   for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
     if (line.trim() === '') continue;
     const request = JSON.parse(line) as { event: unknown; log: string } | { complete: string; session: string };
     if ('complete' in request) {
-      const completion = (await registeredCompleter()?.(request.session, request.complete)) ?? [[], request.complete];
+      const completion = (await completeSafely(request.session, request.complete)) ?? [[], request.complete];
       process.stdout.write(`\0cnf:${token}:complete ${JSON.stringify(completion)}\n`);
       continue;
     }
@@ -112,10 +120,46 @@ async function runSession(token: string): Promise<void> {
     process.env.CNF_RUN_LOG = log;
     // Each evaluation of a session has an interrupt of its own.
     interrupt = new AbortController();
+    watchdog.postMessage(watchedRun(event));
     const result = await invokeOnce(handler, event);
+    watchdog.postMessage(null);
     process.stdout.write(`\0cnf:${token}:result ${JSON.stringify(result)}\n`);
   }
   await flushed(process.stdout);
+}
+
+/**
+ * Starts the session's watchdog, and lets a closed output pass: once the
+ * CLI is gone, what an input prints has no reader, and the watchdog ends
+ * the session (an unhandled EPIPE would end it before its run is recorded).
+ */
+function startWatchdog(): Worker {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+  const data: WatchdogData = { parent: process.ppid, ledger: process.env.CNF_LEDGER_DIR ?? '' };
+  const worker = new Worker(new URL('./local-session-watchdog.mjs', import.meta.url), { workerData: data });
+  // It watches; it does not keep the session alive.
+  worker.unref();
+  return worker;
+}
+
+/** The run an evaluation's event starts, for the watchdog. */
+function watchedRun(event: unknown): WatchedRun {
+  const { runId, task } = event as { runId: string; task: string };
+  return { runId, task, release: process.env.CNF_RELEASE ?? 'unknown', startedAt: Date.now() };
+}
+
+/** The completions of a console line; a completer that fails (it never should) offers nothing, and the session lives on. */
+async function completeSafely(session: string, line: string): Promise<[string[], string] | undefined> {
+  try {
+    return await registeredCompleter()?.(session, line);
+  } catch (error) {
+    console.error(error);
+    return undefined;
+  }
 }
 
 const sessionFlag = process.argv.indexOf('--session');

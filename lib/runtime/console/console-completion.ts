@@ -4,6 +4,9 @@
  * names, JavaScript's keywords); `a.b.` completes to the members of the value
  * `a.b`.
  */
+import { types } from 'node:util';
+
+const { isProxy } = types;
 
 /** What the line is completed from. */
 interface CompletionSource {
@@ -103,19 +106,31 @@ function completeLine(line: string, source: CompletionSource): Completion {
 /**
  * The member names of a value, as completion lists them: its own first,
  * then those of each prototype, for primitives those of their wrappers.
+ *
+ * Completion runs none of the session's code: a proxy (whose traps could do
+ * anything, or throw) is not looked into, nor is anything after it on the
+ * prototype chain, and where a step fails the names found so far stand.
  */
 function memberNames(value: unknown): string[] {
   if (value === null || value === undefined) return [];
   const names: string[] = [];
-  for (let object: object | null = Object(value) as object; object !== null; object = Object.getPrototypeOf(object) as object | null) {
-    names.push(...Object.getOwnPropertyNames(object).filter((name) => name !== '__proto__'));
+  try {
+    for (let object: object | null = Object(value) as object; object !== null; object = Object.getPrototypeOf(object) as object | null) {
+      if (isProxy(object)) break;
+      names.push(...Object.getOwnPropertyNames(object).filter((name) => name !== '__proto__'));
+    }
+  } catch (error) {
+    // A host object that refuses reflection: a Tab press lists what was found, it never breaks the prompt.
+    void error;
   }
   return unique(names);
 }
 
 /**
- * The value at `path` below `root`, read as the input `a.b.c` would read it;
- * undefined when a step is missing or throws (a getter that fails).
+ * The value at `path` below `root`, read as the input `a.b.c` would read it,
+ * but without running code: each step reads a data property's descriptor.
+ * Undefined when a step is missing, is a getter (which could do anything),
+ * or goes through a proxy.
  */
 function valueAt(root: (name: string) => unknown, path: readonly string[]): { readonly value: unknown } | undefined {
   const [first, ...rest] = path;
@@ -123,19 +138,36 @@ function valueAt(root: (name: string) => unknown, path: readonly string[]): { re
   try {
     let value = root(first);
     for (const name of rest) {
-      if (value === null || value === undefined) return undefined;
-      value = (value as Record<string, unknown>)[name];
+      const step = dataProperty(value, name);
+      if (step === undefined) return undefined;
+      value = step.value;
     }
     return value === undefined ? undefined : { value };
-  } catch {
-    // A getter that threw: completion offers nothing rather than an error at the prompt.
+  } catch (error) {
+    // Reflection refused (a host object): completion offers nothing rather than an error at the prompt.
+    void error;
     return undefined;
   }
+}
+
+/**
+ * The value of the data property `name` of `value` (own or inherited), read
+ * from its descriptor; undefined for a getter, a missing property, or one
+ * behind a proxy.
+ */
+function dataProperty(value: unknown, name: string): { readonly value: unknown } | undefined {
+  if (value === null || value === undefined) return undefined;
+  for (let object: object | null = Object(value) as object; object !== null; object = Object.getPrototypeOf(object) as object | null) {
+    if (isProxy(object)) return undefined;
+    const descriptor = Object.getOwnPropertyDescriptor(object, name);
+    if (descriptor !== undefined) return 'value' in descriptor ? { value: descriptor.value as unknown } : undefined;
+  }
+  return undefined;
 }
 
 function unique(names: readonly string[]): string[] {
   return [...new Set(names)];
 }
 
-export { completeLine, KEYWORDS, memberNames, valueAt };
+export { completeLine, dataProperty, KEYWORDS, memberNames, valueAt };
 export type { Completion, CompletionSource };

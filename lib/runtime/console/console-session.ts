@@ -1,6 +1,6 @@
 import { deserialize, serialize } from 'node:v8';
-import { createContext, runInContext, runInNewContext, type Context } from 'node:vm';
-import { completeLine, memberNames, valueAt, type Completion } from './console-completion.js';
+import { constants, createContext, runInContext, runInNewContext, type Context, type RunningCodeOptions } from 'node:vm';
+import { completeLine, dataProperty, memberNames, valueAt, type Completion } from './console-completion.js';
 import { rewriteInput } from './rewrite-input.js';
 
 /** The globals a console session has besides JavaScript's own: what a Node script would reach for. */
@@ -27,6 +27,41 @@ function nodeGlobals(): Record<string, unknown> {
     clearImmediate,
   };
 }
+
+/**
+ * How `import()` in console input loads a module: as the host process
+ * would, with Node's own loader (`await import('node:fs')`, a package of the
+ * app). Node 20.12+ and 22 name that loader; older releases take a callback.
+ */
+const importModuleDynamically: RunningCodeOptions['importModuleDynamically'] =
+  (constants as Partial<typeof constants> | undefined)?.USE_MAIN_CONTEXT_DEFAULT_LOADER ??
+  ((specifier: string) => import(specifier) as Promise<never>);
+
+let loaderWarningMuted = false;
+
+/**
+ * Node marks its main-context loader experimental and warns about it on the
+ * first `import()` that uses it: a line in the console's output that the
+ * user did nothing to earn. This one warning is dropped, for the process;
+ * every other warning passes as before.
+ */
+function muteLoaderWarning(): void {
+  if (loaderWarningMuted) return;
+  loaderWarningMuted = true;
+  const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const text = typeof warning === 'string' ? warning : warning.message;
+    if (text.includes('USE_MAIN_CONTEXT_DEFAULT_LOADER')) return;
+    emitWarning(warning, ...rest);
+  }) as typeof process.emitWarning;
+}
+
+/**
+ * The names Node's REPL keeps the last value (`_`) and the last error
+ * (`_error`) under; an input that declares one of them takes it over.
+ */
+const LAST_VALUE = '_';
+const LAST_ERROR = '_error';
 
 /** The global names every console session has (JavaScript's and Node's), for completion where no session is at hand. */
 function consoleGlobalNames(): string[] {
@@ -68,7 +103,8 @@ class ConsoleSession {
       const values = deserialize(Buffer.from(state, 'base64')) as Record<string, unknown>;
       for (const [name, value] of Object.entries(values)) {
         session.#context[name] = value;
-        session.#declared.add(name);
+        // `_` and `_error` travel too, and go on following the session's values.
+        if (name !== LAST_VALUE && name !== LAST_ERROR) session.#declared.add(name);
       }
     }
     return session;
@@ -84,7 +120,25 @@ class ConsoleSession {
     const rewritten = rewriteInput(code);
     for (const [name, value] of Object.entries(bindings)) if (!this.#declared.has(name)) this.#context[name] = value;
     for (const name of rewritten.declared) this.#declared.add(name);
-    return (await runInContext(rewritten.source, this.#context, { filename: 'console' })) as unknown;
+    muteLoaderWarning();
+    try {
+      // breakOnSigint: a SIGINT ends synchronous code (`while (true) {}`) with an error, and the session lives on.
+      const value = (await runInContext(rewritten.source, this.#context, {
+        filename: 'console',
+        breakOnSigint: true,
+        importModuleDynamically,
+      })) as unknown;
+      this.#keep(LAST_VALUE, value);
+      return value;
+    } catch (error) {
+      this.#keep(LAST_ERROR, error);
+      throw error;
+    }
+  }
+
+  /** Sets `_` or `_error`, unless an input declared that name for itself. */
+  #keep(name: typeof LAST_VALUE | typeof LAST_ERROR, value: unknown): void {
+    if (!this.#declared.has(name)) this.#context[name] = value;
   }
 
   /** The names an input can use: the scope's and the declared ones, for completion. */
@@ -104,11 +158,12 @@ class ConsoleSession {
 
   /** Completes the end of a line from what the session holds: its globals, the scope, declared names and their members. */
   complete(line: string): Completion {
-    const global = runInContext('globalThis', this.#context) as Record<string, unknown>;
+    const global = runInContext('globalThis', this.#context) as object;
     return completeLine(line, {
-      names: () => [...(runInContext('Object.getOwnPropertyNames(globalThis)', this.#context) as string[]), ...this.#declared],
+      names: () => [...Object.getOwnPropertyNames(global), ...this.#declared],
       members: (path) => {
-        const found = valueAt((name) => global[name], path);
+        // A global's getter (one an input defined) is code: completion reads data properties only.
+        const found = valueAt((name) => dataProperty(global, name)?.value, path);
         return found === undefined ? undefined : memberNames(found.value);
       },
     });
@@ -125,18 +180,20 @@ class ConsoleSession {
   save(): SavedState {
     const values: Record<string, unknown> = {};
     const dropped: string[] = [];
-    for (const name of this.#declared) {
+    const names = [...this.#declared, ...[LAST_VALUE, LAST_ERROR].filter((name) => !this.#declared.has(name) && name in this.#context)];
+    for (const name of names) {
       const value = this.#context[name] as unknown;
       try {
         serialize(value);
         values[name] = value;
       } catch (error) {
         if (!(error instanceof Error)) throw error;
-        dropped.push(name);
+        // `_` and `_error` were no choice of the user's: losing them is no news.
+        if (this.#declared.has(name)) dropped.push(name);
       }
     }
-    const kept = Object.keys(values).sort();
-    return { state: kept.length === 0 ? undefined : serialize(values).toString('base64'), kept, dropped: dropped.sort() };
+    const saved = Object.keys(values).sort();
+    return { state: saved.length === 0 ? undefined : serialize(values).toString('base64'), kept: saved, dropped: dropped.sort() };
   }
 }
 

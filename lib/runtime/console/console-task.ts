@@ -16,10 +16,21 @@ const consoleArgs = z.strictObject({
   state: z.string().optional(),
   /** Show the value in colour (the caller's terminal takes ANSI colours). */
   colors: z.boolean().optional(),
+  /** Also answer the value as JSON data. */
+  json: z.boolean().optional(),
 }) satisfies z.ZodType<ConsoleInput>;
 
-/* On the local stage one process serves a whole console session, so its sessions live here. */
+/*
+ * On the local stage one process serves a whole console session, so its
+ * sessions live here: one at a time, as the process serves one CLI. A new id
+ * (`.clear` asks for one) replaces the session before it, which is let go.
+ */
 const sessions = new Map<string, ConsoleSession>();
+
+function keep(id: string, session: ConsoleSession): void {
+  if (!sessions.has(id)) sessions.clear();
+  sessions.set(id, session);
+}
 
 /** Where the app's console scope comes from, as the admin handler was given it. */
 type ConsoleScopeSource = () => Promise<{ readonly default: ConsoleScopeFactory }>;
@@ -42,7 +53,9 @@ registerCompleter(async (id, line) => {
   try {
     return (sessions.get(id) ?? (await openForCompletion(id))).complete(line);
   } catch (error) {
-    return error instanceof Error ? [[], line] : Promise.reject(error);
+    // Anything thrown, from this realm or the session's (a value the input made): a Tab press never ends the session.
+    void error;
+    return [[], line];
   }
 });
 
@@ -55,7 +68,7 @@ async function openForCompletion(id: string): Promise<ConsoleSession> {
     log,
     ...(factory === undefined ? {} : await factory({ config: config.values, log })),
   });
-  sessions.set(id, session);
+  keep(id, session);
   return session;
 }
 
@@ -91,12 +104,14 @@ function consoleTask(factory: ConsoleScopeFactory | undefined): Task {
         session = ConsoleSession.restore(await scope(), input.state);
       } else {
         session = sessions.get(input.session) ?? new ConsoleSession(await scope());
-        sessions.set(input.session, session);
+        keep(input.session, session);
       }
-      const value = await session.evaluate(input.code, { signal, log });
+      const value = await evaluateIn(session, input.code, { signal, log });
+      const json = input.json === true ? asJson(value) : undefined;
       const output: ConsoleAnswer = {
         // `undefined` stays plain: the console prints nothing for it, coloured or not.
         result: value === undefined ? 'undefined' : inspect(value, { depth: 4, breakLength: 100, colors: input.colors === true }),
+        ...(json === undefined ? {} : { value: json.value }),
         names: session.names(),
         declared: session.declaredNames(),
       };
@@ -110,6 +125,65 @@ function consoleTask(factory: ConsoleScopeFactory | undefined): Task {
       };
     },
   };
+}
+
+/**
+ * Evaluates one input. An input that a SIGINT broke off (`while (true) {}`,
+ * which only the session's `breakOnSigint` can stop) is stopped as any run
+ * the user interrupts: the SIGINT the break consumed is handed on to the
+ * process's own handlers, which fire the run's signal, and the run ends with
+ * 130. The session and its bindings stay.
+ */
+async function evaluateIn(session: ConsoleSession, code: string, bindings: { signal: AbortSignal; log: unknown }): Promise<unknown> {
+  try {
+    return await session.evaluate(code, bindings);
+  } catch (error) {
+    if (codeOf(error) === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') {
+      process.emit('SIGINT', 'SIGINT');
+      if (bindings.signal.aborted) throw bindings.signal.reason;
+    }
+    throw withDetails(error);
+  }
+}
+
+/* What a database error (pg's DatabaseError) says besides its message, in the order psql shows it. */
+const DETAIL_FIELDS = ['code', 'detail', 'hint', 'position', 'where', 'schema', 'table', 'column', 'constraint'] as const;
+
+/**
+ * The error an input threw, with the fields that say what went wrong
+ * appended to its message (a database error's code, detail and position,
+ * which Node's REPL shows and a name and message alone would lose). Any
+ * other error is thrown as it is.
+ */
+function withDetails(error: unknown): unknown {
+  if (typeof error !== 'object' || error === null || typeof (error as Error).message !== 'string') return error;
+  const fields = DETAIL_FIELDS.flatMap((field) => {
+    const descriptor = Object.getOwnPropertyDescriptor(error, field);
+    const value: unknown = descriptor !== undefined && 'value' in descriptor ? descriptor.value : undefined;
+    return typeof value === 'string' || typeof value === 'number' ? [`${field}: ${value}`] : [];
+  });
+  // An error code alone (Node's ENOENT) is in its message already.
+  if (fields.length === 0 || (fields.length === 1 && fields[0]?.startsWith('code: ') === true)) return error;
+  const detailed = new Error(`${(error as Error).message}\n  ${fields.join('\n  ')}`, { cause: error });
+  detailed.name = String((error as Error).name);
+  if (typeof (error as Error).stack === 'string') detailed.stack = (error as Error).stack;
+  return detailed;
+}
+
+function codeOf(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+}
+
+/** A value as JSON data, or undefined when JSON cannot hold it (`{ value: undefined }` for `undefined` itself). */
+function asJson(value: unknown): { readonly value: unknown } | undefined {
+  try {
+    const text = JSON.stringify(value);
+    return { value: text === undefined ? undefined : (JSON.parse(text) as unknown) };
+  } catch (error) {
+    // A BigInt or a cycle: the value's text (`result`) is all there is.
+    void error;
+    return undefined;
+  }
 }
 
 export { consoleTask, registerConsoleScope };

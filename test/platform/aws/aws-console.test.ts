@@ -57,6 +57,30 @@ describe('AwsConsoleSession', () => {
     expect((await session.complete('Math.PI'))[0]).toEqual(['Math.PI']);
   });
 
+  it('sends no saved state after .clear, and asks for the value as JSON with --json', async () => {
+    const state = serialize({ total: 3 }).toString('base64');
+    const sent: AdminEvent[] = [];
+    const answering = platformAnswering({ result: '3', names: ['total'], state });
+    const session = new AwsConsoleSession(
+      {
+        invoke: (plan, event, options) => {
+          sent.push(event);
+          return answering.invoke(plan, event, options);
+        },
+      },
+      PLAN,
+      'alice',
+    );
+    await collect(session.evaluate('const total = 3'));
+    await collect(session.evaluate('total', { json: true }));
+    expect(sent[1]?.args).toMatchObject({ state, json: true });
+    await session.clear();
+    expect((await session.complete('tot'))[0]).toEqual([]);
+    await collect(session.evaluate('typeof total'));
+    expect(sent[2]?.args).toMatchObject({ state: '' });
+    expect(sent[2]?.args).not.toHaveProperty('json');
+  });
+
   it('stops waiting when interrupted, saying that the evaluation may still run in Lambda and how to see it', async () => {
     const session = new AwsConsoleSession(platformAnswering({}, true), PLAN, 'alice');
     const interrupt = new AbortController();
