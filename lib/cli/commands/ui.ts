@@ -43,12 +43,16 @@ async function ui(options: UiCommandOptions, io: CliIo): Promise<number> {
   const api = new UiApi(platform, stage.name, launcher, new SecretMask(platform.parameters));
   const server = await startUiServer({ host, port, token: newSessionToken(), api, assets, report }).catch((error: unknown) => {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new UsageError(`Port ${port} is in use.`, { hint: 'Pick another with --port, or leave --port out for a free one.' });
+    if (code === 'EADDRINUSE')
+      throw new UsageError(`Port ${port} is in use.`, { hint: 'Pick another with --port, or leave --port out for a free one.' });
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`--host ${host} is not an address of this machine.`);
     throw error;
   });
   if (host !== LOOPBACK)
-    writeNotice(io, `Listening on ${host}, not only on this machine: anyone who can reach it and has the address with its token can start runs on stage ${stage.name}.`);
+    writeNotice(
+      io,
+      `Listening on ${host}, not only on this machine: anyone who can reach it and has the address with its token can start runs on stage ${stage.name}.`,
+    );
   if (options.json === true) writeJson(io, { stage: stage.name, url: server.url });
   else writeLine(io.stdout, server.url);
   writeLine(io.stderr, `Serving the runs of stage ${stage.name} at ${server.url}; Ctrl-C to stop.`);
@@ -62,7 +66,10 @@ async function ui(options: UiCommandOptions, io: CliIo): Promise<number> {
   });
   await server.close();
   const stopped = await launcher.close();
-  writeLine(io.stderr, `Stopped cnf-admin ui${stopped === 0 ? '' : `; ${stopped} run(s) it started were asked to stop and recorded how they ended`}.`);
+  writeLine(
+    io.stderr,
+    `Stopped cnf-admin ui${stopped === 0 ? '' : `; ${stopped} run(s) it started were asked to stop and recorded how they ended`}.`,
+  );
   return ExitCode.OK;
 }
 

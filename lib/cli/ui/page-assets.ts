@@ -28,7 +28,10 @@ class PageAssets {
       try {
         assets.#files.set(path, await readFile(file));
       } catch (error) {
-        throw new UnavailableError(`The page of cnf-admin ui is missing (${file}).`, { hint: 'Build cnf-admin again: npm run build', cause: error });
+        throw new UnavailableError(`The page of cnf-admin ui is missing (${file}).`, {
+          hint: 'Build cnf-admin again: npm run build',
+          cause: error,
+        });
       }
     }
     return assets;

@@ -57,7 +57,8 @@ function sameToken(given: string | undefined, expected: string): boolean {
  */
 function checkRequest(request: IncomingMessage, url: URL, settings: GuardSettings): Rejection | undefined {
   const host = request.headers.host;
-  if (host === undefined || !settings.hosts.has(host.toLowerCase())) return { status: 421, message: 'This server does not serve that host.' };
+  if (host === undefined || !settings.hosts.has(host.toLowerCase()))
+    return { status: 421, message: 'This server does not serve that host.' };
   const origin = request.headers.origin;
   if (origin !== undefined && !settings.origins.has(origin)) return { status: 403, message: 'Requests from other origins are refused.' };
   const api = url.pathname.startsWith('/api/');

@@ -54,7 +54,11 @@ class RunLauncher {
     const caller = await this.platform.callerIdentity();
     const interrupt = new AbortController();
     const frames = this.platform
-      .invoke(plan, { task: request.task, args: request.args, runId, source: 'ui', caller }, { signal: interrupt.signal, completeLog: false })
+      .invoke(
+        plan,
+        { task: request.task, args: request.args, runId, source: 'ui', caller },
+        { signal: interrupt.signal, completeLog: false },
+      )
       [Symbol.asyncIterator]();
     const first = frames.next();
     const polling = new AbortController();

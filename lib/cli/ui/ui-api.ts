@@ -88,7 +88,14 @@ class UiApi {
   /** The session: stage, platform, the live release, and the names the filters take. */
   async session(): Promise<unknown> {
     const live = await this.#live().catch(() => undefined);
-    return { stage: this.stage, platform: this.platform.kind, liveRelease: live?.release ?? null, statuses: RUN_STATUSES };
+    const catalog = live === undefined ? undefined : await this.platform.catalog(live).catch(() => undefined);
+    return {
+      stage: this.stage,
+      platform: this.platform.kind,
+      liveRelease: live?.release ?? null,
+      statuses: RUN_STATUSES,
+      taskNames: catalog === undefined ? [] : [...catalog.tasks, ...catalog.scripts].map((task) => task.name),
+    };
   }
 
   /** One page of the runs a filter selects, newest first. */
@@ -155,7 +162,11 @@ class UiApi {
     const record = await this.#record(runId);
     const ability = this.#rerunAbility(record);
     if (!ability.can) throw new UsageError(ability.why ?? 'This run cannot be re-run.');
-    return this.launcher.start({ task: record.task, args: record.args, target: this.#target(body.on === 'own' ? record.release : undefined) });
+    return this.launcher.start({
+      task: record.task,
+      args: record.args,
+      target: this.#target(body.on === 'own' ? record.release : undefined),
+    });
   }
 
   /** Stops a run that can be stopped. */
@@ -188,7 +199,10 @@ class UiApi {
 
   /** The live release's tasks, each with its last run, success rate and p50/p95 duration. */
   async tasks(): Promise<unknown> {
-    const [catalog, records] = await Promise.all([this.#liveCatalog(), this.platform.runs({ excludeTasks: [CONSOLE_TASK], limit: STATS_WINDOW })]);
+    const [catalog, records] = await Promise.all([
+      this.#liveCatalog(),
+      this.platform.runs({ excludeTasks: [CONSOLE_TASK], limit: STATS_WINDOW }),
+    ]);
     return this.secrets.mask({
       window: STATS_WINDOW,
       tasks: [...catalog.tasks, ...catalog.scripts].map((task) => ({
@@ -207,14 +221,23 @@ class UiApi {
     return this.secrets.mask({
       ...this.#taskInfo(task),
       stats: taskStats(records),
-      points: records.map((record) => ({ runId: record.runId, startedAt: record.startedAt, durationMs: record.durationMs ?? null, status: runStatus(record), release: record.release })),
+      points: records.map((record) => ({
+        runId: record.runId,
+        startedAt: record.startedAt,
+        durationMs: record.durationMs ?? null,
+        status: runStatus(record),
+        release: record.release,
+      })),
       releases: status.releases.map((release) => ({ release: release.release, createdAt: release.createdAt })),
     });
   }
 
   /** What went live and when, with the runs of each release. */
   async releases(): Promise<unknown> {
-    const [status, records] = await Promise.all([this.platform.status(), this.platform.runs({ excludeTasks: [CONSOLE_TASK], limit: STATS_WINDOW })]);
+    const [status, records] = await Promise.all([
+      this.platform.status(),
+      this.platform.runs({ excludeTasks: [CONSOLE_TASK], limit: STATS_WINDOW }),
+    ]);
     const live = status.aliases.find((pair) => pair.name === DEFAULT_ALIAS)?.web.release;
     return {
       window: STATS_WINDOW,

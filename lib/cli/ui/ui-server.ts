@@ -108,14 +108,16 @@ async function route(options: UiServerOptions, url: URL, request: IncomingMessag
   const [first, second, third] = parts;
   const page = (): number => {
     const value = Number(params.get('page') ?? '0');
-    if (!Number.isInteger(value) || value < 0) throw new HttpError(400, `page takes a whole number, got: ${JSON.stringify(params.get('page'))}`);
+    if (!Number.isInteger(value) || value < 0)
+      throw new HttpError(400, `page takes a whole number, got: ${JSON.stringify(params.get('page'))}`);
     return value;
   };
   if (!post && first === 'session' && second === undefined) return sendJson(response, 200, await api.session());
   if (!post && first === 'runs' && second === undefined) return sendJson(response, 200, await api.runs(parseRunFilter(params), page()));
   if (!post && first === 'selection' && second === undefined) return sendJson(response, 200, await api.selection(parseRunFilter(params)));
   if (!post && first === 'runs' && second !== undefined && third === undefined) return sendJson(response, 200, await api.run(second));
-  if (!post && first === 'runs' && second !== undefined && third === 'log') return streamLog(api, second, params.get('follow') === '1', response);
+  if (!post && first === 'runs' && second !== undefined && third === 'log')
+    return streamLog(api, second, params.get('follow') === '1', response);
   if (!post && first === 'tasks' && second === undefined) return sendJson(response, 200, await api.tasks());
   if (!post && first === 'tasks' && second !== undefined) return sendJson(response, 200, await api.task(second));
   if (!post && first === 'releases' && second === undefined) return sendJson(response, 200, await api.releases());
