@@ -65,8 +65,11 @@ class RunLauncher {
     const started = await Promise.race([first.then((step) => ({ step })), this.#recorded(runId, polling.signal)]).finally(() =>
       polling.abort(),
     );
-    if ('step' in started && !started.step.done && started.step.value.type === 'result' && isRefusal(started.step.value.result))
+    if ('step' in started && !started.step.done && started.step.value.type === 'result' && isRefusal(started.step.value.result)) {
+      // Ending the frames lets the platform close what it holds (a local run's pipes), so that nothing lingers.
+      await frames.return?.();
       throw new RunRefusedError(started.step.value.result);
+    }
     const done = this.#drain(runId, first, frames);
     this.#running.set(runId, { interrupt, done });
     return { runId, release: plan.release };
