@@ -48,6 +48,14 @@ async function ui(options: UiCommandOptions, io: CliIo): Promise<number> {
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`--host ${host} is not an address of this machine.`);
     throw error;
   });
+  // Listening for Ctrl-C before the address is out: whoever reads it may stop the server at once.
+  const interrupted = new Promise<void>((resolve) => {
+    const stop = (): void => {
+      for (const signal of STOP_SIGNALS) process.off(signal, stop);
+      resolve();
+    };
+    for (const signal of STOP_SIGNALS) process.on(signal, stop);
+  });
   if (host !== LOOPBACK)
     writeNotice(
       io,
@@ -57,13 +65,7 @@ async function ui(options: UiCommandOptions, io: CliIo): Promise<number> {
   else writeLine(io.stdout, server.url);
   writeLine(io.stderr, `Serving the runs of stage ${stage.name} at ${server.url}; Ctrl-C to stop.`);
   if (options.open !== false && (await openBrowser(server.url, io.env))) writeLine(io.stderr, 'Opened it in your browser.');
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      for (const signal of STOP_SIGNALS) process.off(signal, stop);
-      resolve();
-    };
-    for (const signal of STOP_SIGNALS) process.on(signal, stop);
-  });
+  await interrupted;
   await server.close();
   const stopped = await launcher.close();
   writeLine(
