@@ -63,16 +63,13 @@ function parseRunFilter(params: URLSearchParams): RunFilter {
   return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined)) as RunFilter;
 }
 
-/** Whether the filter asks for more than the ledger query itself answers (task, console or not). */
+/**
+ * Whether the filter asks for more than the ledger query answers: the
+ * ledger's indexes take the task, the status and the time range; the
+ * release, caller and source are read off the records it returns.
+ */
 function filtersRecords(filter: RunFilter): boolean {
-  return (
-    filter.status !== undefined ||
-    filter.release !== undefined ||
-    filter.caller !== undefined ||
-    filter.source !== undefined ||
-    filter.from !== undefined ||
-    filter.to !== undefined
-  );
+  return filter.release !== undefined || filter.caller !== undefined || filter.source !== undefined;
 }
 
 /** Whether a record passes the parts of the filter the ledger query does not. */

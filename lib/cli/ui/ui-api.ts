@@ -263,6 +263,9 @@ class UiApi {
     const records = await this.platform.runs({
       ...(filter.task === undefined ? {} : { task: filter.task }),
       ...(filter.all === true || filter.task !== undefined ? {} : { excludeTasks: [CONSOLE_TASK] }),
+      ...(filter.status === undefined ? {} : { status: filter.status }),
+      ...(filter.from === undefined ? {} : { since: filter.from }),
+      ...(filter.to === undefined ? {} : { until: filter.to }),
       limit,
     });
     const selected = records.filter((record) => matchesFilter(record, filter));
