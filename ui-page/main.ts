@@ -26,15 +26,20 @@ function navigation(current: string, stage: string, platform: string, live: stri
 
 async function render(): Promise<void> {
   const path = location.pathname === '/' ? '/runs' : location.pathname;
-  const session = await loadSession();
-  navigation(path, session.stage, session.platform, session.liveRelease);
+  // The session and the page's own data load side by side: the runs list does not wait for the catalog.
+  const loading = loadSession();
   const [, section, name] = path.split('/').map(decodeURIComponent);
-  document.title = `${section ?? 'runs'}${name === undefined ? '' : ` ${name}`} · ${session.stage} · cnf-admin`;
+  const named = loading.then((session) => {
+    navigation(path, session.stage, session.platform, session.liveRelease);
+    document.title = `${section ?? 'runs'}${name === undefined ? '' : ` ${name}`} · ${session.stage} · cnf-admin`;
+    return session;
+  });
+  if (section !== 'tasks' && section !== 'releases' && name === undefined) return runsView(named);
+  const session = await named;
   if (section === 'runs' && name !== undefined) return runView(session, name);
   if (section === 'tasks' && name !== undefined) return taskView(name);
   if (section === 'tasks') return tasksView();
-  if (section === 'releases') return releasesView();
-  return runsView(session);
+  return releasesView();
 }
 
 render().catch((error: unknown) => {

@@ -141,11 +141,14 @@ async function bulk(action: 'rerun' | 'stop', filter: Record<string, string>, st
 }
 
 /** The runs page: filters (in the address), one page of runs, paging, and bulk actions on what the filter selects. */
-async function runsView(session: Session): Promise<void> {
+async function runsView(loading: Promise<Session>): Promise<void> {
   const filter = currentFilter();
   const page = Number(new URLSearchParams(location.search).get('page') ?? '0');
   const query = new URLSearchParams({ ...filter, page: String(page) });
-  const list = await get<{ runs: RunRow[]; hasMore: boolean; searched?: number }>(`/api/runs?${query.toString()}`);
+  const [session, list] = await Promise.all([
+    loading,
+    get<{ runs: RunRow[]; hasMore: boolean; searched?: number }>(`/api/runs?${query.toString()}`),
+  ]);
   const status = h('p', { class: 'status', role: 'status' });
   const filtered = Object.keys(filter).some((key) => key !== 'all');
   show(
