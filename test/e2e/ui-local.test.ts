@@ -192,6 +192,7 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
 
   it('can be used with the keyboard alone: a skip link, then the sections in order', async () => {
     await page.goto(ui.url);
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Runs' }).waitFor();
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
     await page.keyboard.press('Tab');
