@@ -4,13 +4,15 @@
 //
 //   dist/cli.mjs, dist/local-*.mjs, dist/chunks/   the CLI, bundled by esbuild (tools/build-cli.mjs)
 //   dist/lib/                                      the library entries, compiled by tsc (tools/build-library.mjs)
+//   dist/ui/                                       the page of `cnf-admin ui`, bundled by esbuild (tools/build-ui.mjs)
 import { rm } from 'node:fs/promises';
 import { buildCli } from './build-cli.mjs';
 import { buildLibrary } from './build-library.mjs';
+import { buildUi } from './build-ui.mjs';
 
 // `npm pack` and `npm publish` run prepack, then prepare: the first build is enough.
 const { npm_command: command, npm_lifecycle_event: event } = process.env;
 if (event === 'prepare' && (command === 'pack' || command === 'publish')) process.exit(0);
 
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
-await Promise.all([buildCli(), buildLibrary()]);
+await Promise.all([buildCli(), buildLibrary(), buildUi()]);

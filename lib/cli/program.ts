@@ -328,6 +328,20 @@ const COMMANDS: readonly CommandSpec[] = [
     run: async ([file], _options, io) => (await import('./commands/cdk-app.js')).cdkApp(str(file), io),
   },
   {
+    name: 'ui',
+    summary: 'a page of the runs, tasks and releases of a stage, on 127.0.0.1, until Ctrl-C',
+    options: [
+      STAGE,
+      { flags: '-p, --port <port>', description: 'the port to listen on (default: a free one)' },
+      { flags: '--host <host>', description: 'the address to listen on (default: 127.0.0.1; anything else warns)' },
+      { flags: '--no-open', description: 'print the address, and do not open the browser' },
+      { flags: '--json', description: 'print the address as one JSON document' },
+      ...AWS,
+    ],
+    examples: ['cnf-admin ui', 'cnf-admin ui --stage prod --port 8233 --no-open'],
+    run: async (_args, options, io) => (await import('./commands/ui.js')).ui(options, io),
+  },
+  {
     name: 'releases',
     summary: 'the releases the stage retains, newest first',
     options: [STAGE, JSON_OUTPUT, ...AWS],

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { LEDGER_TABLE } from '../core/ledger-table.js';
+import { LEDGER_INDEXES, LEDGER_TABLE } from '../core/ledger-table.js';
 
 /** Props of {@link RunLedgerTable}. */
 interface RunLedgerTableProps {
@@ -37,7 +37,7 @@ class RunLedgerTable extends Construct {
       timeToLiveAttribute: LEDGER_TABLE.ttlAttribute,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
-    for (const index of [LEDGER_TABLE.byStartedAt, LEDGER_TABLE.byTask]) {
+    for (const index of LEDGER_INDEXES) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.indexName,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
@@ -78,7 +78,7 @@ class RunLedgerTable extends Construct {
     return Grant.addToPrincipal({
       grantee,
       actions: ['dynamodb:Query'],
-      resourceArns: [LEDGER_TABLE.byStartedAt, LEDGER_TABLE.byTask].map((index) => `${this.table.tableArn}/index/${index.indexName}`),
+      resourceArns: LEDGER_INDEXES.map((index) => `${this.table.tableArn}/index/${index.indexName}`),
     });
   }
 }

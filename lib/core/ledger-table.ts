@@ -8,7 +8,9 @@
  * - a task lock: `pk` = `lock#<task>`, the holder and `leaseExpiresAt`.
  *
  * Runs are listed newest first through {@link LEDGER_TABLE.byStartedAt}
- * (every run) and {@link LEDGER_TABLE.byTask} (one task's runs).
+ * (every run), {@link LEDGER_TABLE.byTask} (one task's runs) and
+ * {@link LEDGER_TABLE.byStatus} (the runs of one status), each within a
+ * time range of `startedAt` when asked: queried, never scanned.
  */
 const LEDGER_TABLE = {
   /** The partition key (string). */
@@ -19,7 +21,16 @@ const LEDGER_TABLE = {
   byStartedAt: { indexName: 'byStartedAt', partitionKey: 'entity', sortKey: 'startedAt' },
   /** Global secondary index over one task's runs: partition `task`, sort `startedAt`. */
   byTask: { indexName: 'byTask', partitionKey: 'task', sortKey: 'startedAt' },
+  /**
+   * Global secondary index over the runs of one status: partition
+   * `runStatus` (`running` from the claim, the run's status from its end;
+   * a lost run stays `running` there), sort `startedAt`.
+   */
+  byStatus: { indexName: 'byStatus', partitionKey: 'runStatus', sortKey: 'startedAt' },
 } as const;
+
+/** Every index of the ledger table: what the construct creates and grants Query on. */
+const LEDGER_INDEXES = [LEDGER_TABLE.byStartedAt, LEDGER_TABLE.byTask, LEDGER_TABLE.byStatus] as const;
 
 /** How long the ledger keeps a run before its TTL lets DynamoDB delete it. */
 const LEDGER_RETENTION_DAYS = 400;
@@ -34,4 +45,4 @@ function lockKey(name: string): string {
   return `lock#${name}`;
 }
 
-export { LEDGER_RETENTION_DAYS, LEDGER_TABLE, lockKey, runKey };
+export { LEDGER_INDEXES, LEDGER_RETENTION_DAYS, LEDGER_TABLE, lockKey, runKey };

@@ -2,6 +2,7 @@ import type { ConfigVersion } from './config-version.js';
 import type { Parameter } from './parameter-set.js';
 import type { LivePairControl } from './rollback.js';
 import type { AdminEvent, RunRecord, RunResult } from './run.js';
+import type { RunStatus } from './run-status.js';
 import type { PlatformKind } from './stage.js';
 import type { TaskCatalog } from './task-catalog.js';
 
@@ -101,6 +102,12 @@ interface RunQuery {
   readonly task?: string;
   /** Leave out the runs of these tasks (`runs` leaves console evaluations out unless asked). */
   readonly excludeTasks?: readonly string[];
+  /** Only runs of this status (a lost run is listed with the running ones until its record is settled). */
+  readonly status?: RunStatus;
+  /** ISO 8601: only runs started at or after. */
+  readonly since?: string;
+  /** ISO 8601: only runs started before. */
+  readonly until?: string;
   /** At most this many, newest first. */
   readonly limit?: number;
 }

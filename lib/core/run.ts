@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { isRefusalName, type RefusalName } from './refusal.js';
+import { LOST_RUN_ERROR } from './run-status.js';
 
 /**
  * Where a run was started from.
  *
  * @example
- * const source: RunSource = 'schedule'; // one of 'cli', 'schedule', 'console', 'release-phase'
+ * const source: RunSource = 'schedule'; // one of 'cli', 'schedule', 'console', 'release-phase', 'ui' (the `cnf-admin ui` page)
  */
-type RunSource = 'cli' | 'schedule' | 'console' | 'release-phase';
+type RunSource = 'cli' | 'schedule' | 'console' | 'release-phase' | 'ui';
 
 /** Every valid {@link RunSource}, for validation and help texts. */
-const RUN_SOURCES: readonly RunSource[] = ['cli', 'schedule', 'console', 'release-phase'];
+const RUN_SOURCES: readonly RunSource[] = ['cli', 'schedule', 'console', 'release-phase', 'ui'];
 
 /**
  * What the admin function accepts.
@@ -245,7 +246,7 @@ function settledRecord(record: RunRecord, now: Date = new Date()): RunRecord {
     endedAt: record.deadline,
     exitCode: 70,
     error: {
-      name: 'RunLostError',
+      name: LOST_RUN_ERROR,
       message:
         'The run never recorded its end: its process died, or the function was stopped (timeout, out of memory), first. Its log shows how far it got.',
     },

@@ -221,7 +221,9 @@ describe('AdminApp IAM', () => {
       {
         Action: 'dynamodb:Query',
         Effect: 'Allow',
-        Resource: ['byStartedAt', 'byTask'].map((index) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, `/index/${index}`]] })),
+        Resource: ['byStartedAt', 'byTask', 'byStatus'].map((index) => ({
+          'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, `/index/${index}`]],
+        })),
       },
       {
         Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],

@@ -14,7 +14,7 @@ function ledgerStack(props = {}) {
 }
 
 describe('RunLedgerTable', () => {
-  it('has the layout the runtime expects: pk, the byStartedAt and byTask indexes, and a TTL on expiresAt', () => {
+  it('has the layout the runtime expects: pk, the byStartedAt, byTask and byStatus indexes, and a TTL on expiresAt', () => {
     const { stack } = ledgerStack();
     Template.fromStack(stack).hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [{ AttributeName: LEDGER_TABLE.partitionKey, KeyType: 'HASH' }],
@@ -23,6 +23,7 @@ describe('RunLedgerTable', () => {
         { AttributeName: 'entity', AttributeType: 'S' },
         { AttributeName: 'startedAt', AttributeType: 'S' },
         { AttributeName: 'task', AttributeType: 'S' },
+        { AttributeName: 'runStatus', AttributeType: 'S' },
       ],
       GlobalSecondaryIndexes: [
         {
@@ -37,6 +38,14 @@ describe('RunLedgerTable', () => {
           IndexName: 'byTask',
           KeySchema: [
             { AttributeName: 'task', KeyType: 'HASH' },
+            { AttributeName: 'startedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: 'byStatus',
+          KeySchema: [
+            { AttributeName: 'runStatus', KeyType: 'HASH' },
             { AttributeName: 'startedAt', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
@@ -65,7 +74,7 @@ describe('RunLedgerTable', () => {
     Template.fromStack(stack).hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
   });
 
-  it('grants reading runs: get and query the table and its two indexes, nothing more', () => {
+  it('grants reading runs: get and query the table and its three indexes, nothing more', () => {
     const { stack, ledger } = ledgerStack();
     const reader = new Role(stack, 'Reader', { assumedBy: new ServicePrincipal('codebuild.amazonaws.com') });
     ledger.grantReadRuns(reader);
@@ -81,6 +90,7 @@ describe('RunLedgerTable', () => {
             Resource: [
               { 'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, '/index/byStartedAt']] },
               { 'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, '/index/byTask']] },
+              { 'Fn::Join': ['', [{ 'Fn::GetAtt': [table, 'Arn'] }, '/index/byStatus']] },
             ],
           },
         ],

@@ -27,6 +27,8 @@ import { DescribeTasksCommand, ECSClient, ListTasksCommand, RunTaskCommand, Stop
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { encodeFrame } from '../../lib/core/run-frames.js';
 import type { InvokePlan, RunFrame } from '../../lib/core/platform.js';
+import type { RunRecord } from '../../lib/core/run.js';
+import { runStatus } from '../../lib/core/run-status.js';
 import { releaseDescription, stageRecordName, type StageRecord } from '../../lib/core/stage-record.js';
 
 /** An error AWS answers with. */
@@ -457,13 +459,32 @@ function installScenario(scenario: AwsScenario, options: { readonly asProcess?: 
     ...run,
   }));
   dynamodb.on(QueryCommand).callsFake(
-    serve('Query', (input: { ExpressionAttributeValues: Record<string, { S: string }>; IndexName: string; Limit?: number }) => {
-      const value = input.ExpressionAttributeValues[':value']?.S;
-      const matching = items
-        .filter((item) => (input.IndexName === 'byTask' ? item.task === value : item.entity === value))
-        .sort((a, b) => String(b.startedAt).localeCompare(String(a.startedAt)));
-      return { Items: matching.slice(0, input.Limit ?? matching.length).map((item) => toAttribute(item).M) };
-    }),
+    serve(
+      'Query',
+      (input: {
+        ExpressionAttributeValues: Record<string, { S: string }>;
+        IndexName: string;
+        Limit?: number;
+        FilterExpression?: string;
+      }) => {
+        const value = input.ExpressionAttributeValues[':value']?.S;
+        // The ledger's one filter: `NOT #task IN (:excluded0, ...)`.
+        const excluded = (/NOT #task IN \(([^)]*)\)/.exec(input.FilterExpression ?? '')?.[1] ?? '')
+          .split(', ')
+          .map((key) => input.ExpressionAttributeValues[key]?.S);
+        const matching = items
+          .filter((item) =>
+            input.IndexName === 'byTask'
+              ? item.task === value
+              : input.IndexName === 'byStatus'
+                ? runStatus(item as unknown as RunRecord) === value
+                : item.entity === value,
+          )
+          .filter((item) => !excluded.includes(item.task as string))
+          .sort((a, b) => String(b.startedAt).localeCompare(String(a.startedAt)));
+        return { Items: matching.slice(0, input.Limit ?? matching.length).map((item) => toAttribute(item).M) };
+      },
+    ),
   );
   dynamodb.on(GetItemCommand).callsFake(
     serve('GetItem', (input: { Key: { pk: { S: string } } }) => {

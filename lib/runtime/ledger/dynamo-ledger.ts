@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { LEDGER_RETENTION_DAYS, LEDGER_TABLE, lockKey, runKey } from '../../core/ledger-table.js';
 import type { RunRecord } from '../../core/run.js';
+import { runStatus, type RunStatus } from '../../core/run-status.js';
 import type { LeaseTiming } from './file-lock.js';
 import { HeartbeatLease } from './heartbeat-lease.js';
 import { parseRunRecord } from './run-record-schema.js';
@@ -20,7 +21,13 @@ import type { ClaimResult, LedgerQuery, LockHolder, LockResult, RunLedger } from
 const CLAIM_TOKEN = 'claimToken';
 
 /** The item attributes that are not part of the run record. */
-const ITEM_KEYS = [LEDGER_TABLE.partitionKey, LEDGER_TABLE.ttlAttribute, LEDGER_TABLE.byStartedAt.partitionKey, CLAIM_TOKEN] as const;
+const ITEM_KEYS = [
+  LEDGER_TABLE.partitionKey,
+  LEDGER_TABLE.ttlAttribute,
+  LEDGER_TABLE.byStartedAt.partitionKey,
+  LEDGER_TABLE.byStatus.partitionKey,
+  CLAIM_TOKEN,
+] as const;
 
 const DAY_SECONDS = 24 * 60 * 60;
 
@@ -39,6 +46,8 @@ function runItem(record: RunRecord): Record<string, unknown> {
     ...(result === undefined ? {} : { [RESULT_ATTRIBUTE]: JSON.stringify(result) }),
     [LEDGER_TABLE.partitionKey]: runKey(record.runId),
     [LEDGER_TABLE.byStartedAt.partitionKey]: 'run',
+    // What the byStatus index lists by: `running` from the claim until the run records its end.
+    [LEDGER_TABLE.byStatus.partitionKey]: runStatus(record),
     [LEDGER_TABLE.ttlAttribute]: Math.floor(Date.parse(record.startedAt) / 1000) + LEDGER_RETENTION_DAYS * DAY_SECONDS,
   };
 }
@@ -156,9 +165,17 @@ class DynamoLedger implements RunLedger {
   }
 
   async list(query: LedgerQuery = {}): Promise<RunRecord[]> {
-    const index = query.task === undefined ? LEDGER_TABLE.byStartedAt : LEDGER_TABLE.byTask;
+    // One task's runs come from its own index; a status filter then applies to them (a filter of the query).
+    const index =
+      query.task !== undefined ? LEDGER_TABLE.byTask : query.status !== undefined ? LEDGER_TABLE.byStatus : LEDGER_TABLE.byStartedAt;
+    const key = query.task ?? (index === LEDGER_TABLE.byStatus ? statusKey(query.status) : 'run');
     const excluded = query.excludeTasks ?? [];
     const excludedValues = Object.fromEntries(excluded.map((task, i) => [`:excluded${i}`, task]));
+    const filters = [
+      ...(excluded.length === 0 ? [] : [`NOT #task IN (${Object.keys(excludedValues).join(', ')})`]),
+      ...(query.task !== undefined && query.status !== undefined ? ['#status = :status'] : []),
+    ];
+    const range = timeRange(query);
     const records: RunRecord[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -166,11 +183,21 @@ class DynamoLedger implements RunLedger {
         new QueryCommand({
           TableName: this.table,
           IndexName: index.indexName,
-          KeyConditionExpression: '#key = :value',
-          ExpressionAttributeNames: { '#key': index.partitionKey, ...(excluded.length === 0 ? {} : { '#task': 'task' }) },
-          ExpressionAttributeValues: marshall({ ':value': query.task ?? 'run', ...excludedValues }),
+          KeyConditionExpression: `#key = :value${range.condition}`,
+          ExpressionAttributeNames: {
+            '#key': index.partitionKey,
+            ...(range.condition === '' ? {} : { '#startedAt': index.sortKey }),
+            ...(excluded.length === 0 ? {} : { '#task': 'task' }),
+            ...(filters.some((filter) => filter.startsWith('#status')) ? { '#status': LEDGER_TABLE.byStatus.partitionKey } : {}),
+          },
+          ExpressionAttributeValues: marshall({
+            ':value': key,
+            ...range.values,
+            ...excludedValues,
+            ...(query.task !== undefined && query.status !== undefined ? { ':status': statusKey(query.status) } : {}),
+          }),
           // A filter reads past the items it drops: the loop below goes on until the limit is met.
-          ...(excluded.length === 0 ? {} : { FilterExpression: `NOT #task IN (${Object.keys(excludedValues).join(', ')})` }),
+          ...(filters.length === 0 ? {} : { FilterExpression: filters.join(' AND ') }),
           ScanIndexForward: false,
           ...(query.limit === undefined ? {} : { Limit: query.limit - records.length }),
           ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey as never }),
@@ -181,6 +208,27 @@ class DynamoLedger implements RunLedger {
     } while (startKey !== undefined && (query.limit === undefined || records.length < query.limit));
     return records;
   }
+}
+
+/** The byStatus key of a status: a lost run's item still says `running`. */
+function statusKey(status: RunStatus | undefined): string {
+  return status === undefined || status === 'lost' ? 'running' : status;
+}
+
+/** The part of a key condition that bounds `startedAt` (the sort key of every index). */
+function timeRange(query: LedgerQuery): { condition: string; values: Record<string, string> } {
+  const { since, until } = query;
+  if (since !== undefined && until !== undefined)
+    // BETWEEN takes its upper bound in; `until` is exclusive, so the bound is the instant before it.
+    return { condition: ' AND #startedAt BETWEEN :since AND :until', values: { ':since': since, ':until': beforeInstant(until) } };
+  if (since !== undefined) return { condition: ' AND #startedAt >= :since', values: { ':since': since } };
+  if (until !== undefined) return { condition: ' AND #startedAt < :until', values: { ':until': until } };
+  return { condition: '', values: {} };
+}
+
+/** The latest ISO 8601 time (to the millisecond) before `iso`. */
+function beforeInstant(iso: string): string {
+  return new Date(Date.parse(iso) - 1).toISOString();
 }
 
 /** A lease on a task lock item, renewed by a heartbeat while the run holds it. */

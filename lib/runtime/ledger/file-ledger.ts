@@ -2,12 +2,23 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UnavailableError } from '../../core/errors.js';
 import { isValidRunId, type RunRecord } from '../../core/run.js';
+import { runStatus } from '../../core/run-status.js';
 import { createFileExclusive, isAlreadyExists, readJsonFile, writeFileAtomic } from './atomic-file.js';
 import { acquireFileLock, type LeaseTiming } from './file-lock.js';
 import { lostRecord } from './lost-run.js';
 import { isOwnerGone } from './process-identity.js';
 import { parseRunRecord } from './run-record-schema.js';
 import type { ClaimResult, LedgerQuery, LockHolder, LockResult, RunLedger } from './run-ledger.js';
+
+/** Whether a record is one the query asks for (a lost run is `running` until a reader settles it, as on AWS). */
+function matches(record: RunRecord, query: LedgerQuery): boolean {
+  if (query.task !== undefined && record.task !== query.task) return false;
+  if (query.excludeTasks?.includes(record.task) === true) return false;
+  if (query.status !== undefined && runStatus(record) !== (query.status === 'lost' ? 'running' : query.status)) return false;
+  if (query.since !== undefined && record.startedAt < query.since) return false;
+  if (query.until !== undefined && record.startedAt >= query.until) return false;
+  return true;
+}
 
 /**
  * The run ledger of the local stage: one JSON file per run under
@@ -72,8 +83,7 @@ class FileLedger implements RunLedger {
     const records: RunRecord[] = [];
     for (const name of names.filter((file) => file.endsWith('.json') && !file.startsWith('.'))) {
       const record = await this.#read(join(this.#runs, name));
-      if (record !== undefined && (query.task === undefined || record.task === query.task) && !query.excludeTasks?.includes(record.task))
-        records.push(record);
+      if (record !== undefined && matches(record, query)) records.push(record);
     }
     records.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
     return query.limit === undefined ? records : records.slice(0, query.limit);

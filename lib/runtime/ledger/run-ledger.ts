@@ -1,6 +1,7 @@
 import { ExitCode } from '../../core/exit-codes.js';
 import type { RefusalName } from '../../core/refusal.js';
 import type { RunRecord } from '../../core/run.js';
+import type { RunStatus } from '../../core/run-status.js';
 
 /**
  * The outcome of claiming a run id: either it is ours, or the run already happened or is happening.
@@ -70,6 +71,17 @@ interface LedgerQuery {
   readonly task?: string;
   /** Leave out the runs of these tasks. */
   readonly excludeTasks?: readonly string[];
+  /**
+   * Only the runs of this status. A run that was lost reads as `running`
+   * here: readers tell it apart once they settle the record.
+   *
+   * @default - runs of every status
+   */
+  readonly status?: RunStatus;
+  /** ISO 8601: only runs started at or after this time. @default - no lower bound */
+  readonly since?: string;
+  /** ISO 8601: only runs started before this time. @default - no upper bound */
+  readonly until?: string;
   /** At most this many records, newest first. */
   readonly limit?: number;
 }

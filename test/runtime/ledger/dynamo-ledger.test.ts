@@ -161,6 +161,68 @@ describe('DynamoLedger', () => {
   });
 });
 
+describe('listing by status and time', () => {
+  it('queries the byStatus index within a time range, never scanning', async () => {
+    dynamo.on(QueryCommand, { IndexName: 'byStatus' }).resolves({
+      Items: [
+        marshall({
+          ...record,
+          pk: 'run#run-1',
+          entity: 'run',
+          runStatus: 'failed',
+          expiresAt: 1,
+          endedAt: '2026-11-24T10:00:01.000Z',
+          exitCode: 1,
+        }),
+      ],
+    });
+    const runs = await new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' })).list({
+      status: 'failed',
+      since: '2026-11-01T00:00:00.000Z',
+      until: '2026-12-01T00:00:00.000Z',
+      limit: 50,
+    });
+    expect(runs.map((run) => run.runId)).toEqual(['run-1']);
+    expect(runs[0]).not.toHaveProperty('runStatus');
+    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+      IndexName: 'byStatus',
+      KeyConditionExpression: '#key = :value AND #startedAt BETWEEN :since AND :until',
+      ExpressionAttributeNames: { '#key': 'runStatus', '#startedAt': 'startedAt' },
+      ExpressionAttributeValues: marshall({
+        ':value': 'failed',
+        ':since': '2026-11-01T00:00:00.000Z',
+        ':until': '2026-11-30T23:59:59.999Z',
+      }),
+      ScanIndexForward: false,
+    });
+  });
+
+  it("filters one task's runs by status, and reads lost runs with the running ones", async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    const ledger = new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' }));
+    await ledger.list({ task: 'migrate', status: 'succeeded', until: '2026-12-01T00:00:00.000Z' });
+    await ledger.list({ status: 'lost' });
+    const [byTask, lost] = dynamo.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(byTask).toMatchObject({
+      IndexName: 'byTask',
+      KeyConditionExpression: '#key = :value AND #startedAt < :until',
+      FilterExpression: '#status = :status',
+      ExpressionAttributeNames: { '#key': 'task', '#startedAt': 'startedAt', '#status': 'runStatus' },
+      ExpressionAttributeValues: marshall({ ':value': 'migrate', ':until': '2026-12-01T00:00:00.000Z', ':status': 'succeeded' }),
+    });
+    expect(lost).toMatchObject({ IndexName: 'byStatus', ExpressionAttributeValues: marshall({ ':value': 'running' }) });
+  });
+
+  it('writes the status the index lists by: running when claimed, the outcome when finished', async () => {
+    dynamo.on(PutItemCommand).resolves({});
+    const ledger = new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' }));
+    await ledger.claim(record);
+    await ledger.finish({ ...record, exitCode: 2, endedAt: '2026-11-24T14:39:30.000Z' });
+    const items = dynamo.commandCalls(PutItemCommand).map((call) => call.args[0].input.Item);
+    expect(items.map((item) => item?.runStatus)).toEqual([{ S: 'running' }, { S: 'failed' }]);
+  });
+});
+
 describe('the admin handler on a DynamoDB ledger', () => {
   const ran: string[] = [];
   const tasks = {

@@ -48,6 +48,20 @@ describe('FileLedger', () => {
     expect((await ledger.list({ excludeTasks: ['migrate'] })).map((run) => run.runId)).toEqual(['b']);
   });
 
+  it('lists by status and within a time range, as the AWS ledger does', async () => {
+    const ledger = new FileLedger(tempDir('cnf-ledger'));
+    await ledger.claim(record('a', 'migrate', '2026-01-01T00:00:00.000Z'));
+    await ledger.claim(record('b', 'migrate', '2026-01-02T00:00:00.000Z'));
+    await ledger.finish({ ...record('b', 'migrate', '2026-01-02T00:00:00.000Z'), endedAt: '2026-01-02T00:00:01.000Z', exitCode: 1 });
+    await ledger.claim(record('c', 'seed', '2026-01-03T00:00:00.000Z'));
+    await ledger.finish({ ...record('c', 'seed', '2026-01-03T00:00:00.000Z'), endedAt: '2026-01-03T00:00:01.000Z', exitCode: 0 });
+    expect((await ledger.list({ status: 'failed' })).map((run) => run.runId)).toEqual(['b']);
+    expect((await ledger.list({ status: 'running' })).map((run) => run.runId)).toEqual(['a']);
+    expect((await ledger.list({ status: 'lost' })).map((run) => run.runId)).toEqual(['a']);
+    expect((await ledger.list({ since: '2026-01-02T00:00:00.000Z' })).map((run) => run.runId)).toEqual(['c', 'b']);
+    expect((await ledger.list({ until: '2026-01-02T00:00:00.000Z' })).map((run) => run.runId)).toEqual(['a']);
+  });
+
   it('names a corrupted record', async () => {
     const dir = tempDir('cnf-ledger');
     const ledger = new FileLedger(dir);

@@ -1,0 +1,116 @@
+/**
+ * The `cnf-admin ui` page on the local stage, in chromium:
+ *
+ * - the first page of 10,000 runs, served and rendered, against reading the
+ *   ledger alone (the same query in this process): target 2x;
+ * - the live tail: how long a line written to a running run's log takes to
+ *   show on its page, against the 1 s the issue allows: target 1x.
+ */
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { localPaths, runLogFile } from '../lib/platform/local/local-paths.js';
+import { CONSOLE_TASK } from '../lib/core/task-catalog.js';
+import type { RunRecord } from '../lib/core/run.js';
+import { FileLedger } from '../lib/runtime/ledger/file-ledger.js';
+import { launchBrowser } from '../test/support/browser.js';
+import { createTestProject } from '../test/support/test-project.js';
+import { startUi } from '../test/support/ui-process.js';
+import { median, type Benchmark, type BenchResult } from './support/measure.js';
+
+const RUNS = 10_000;
+const LOADS = 7;
+const TAILS = 7;
+
+function seedLedger(dir: string, release: string): void {
+  const runs = join(dir, 'runs');
+  mkdirSync(runs, { recursive: true });
+  const start = Date.parse('2026-01-01T00:00:00.000Z');
+  for (let index = 0; index < RUNS; index += 1) {
+    const startedAt = new Date(start + index * 60_000).toISOString();
+    const runId = `${startedAt.replace(/[-:]/g, '').slice(0, 15).replace('T', '-')}-b${String(index).padStart(5, '0')}`;
+    const record: RunRecord = {
+      runId,
+      task: index % 3 === 0 ? 'fail' : 'echo',
+      args: { count: index },
+      release,
+      source: 'cli',
+      caller: 'bench@machine',
+      startedAt,
+      endedAt: new Date(start + index * 60_000 + 1000).toISOString(),
+      exitCode: index % 3 === 0 ? 1 : 0,
+      durationMs: 1000,
+      log: join(dir, 'logs', `${runId}.log`),
+    };
+    writeFileSync(join(runs, `${runId}.json`), JSON.stringify(record));
+  }
+}
+
+const benchmark: Benchmark = async () => {
+  const project = createTestProject('tasks');
+  const browser = await launchBrowser();
+  try {
+    const first = await project.cli(['invoke', 'noop', '--json']);
+    const release = (JSON.parse(first.stdout) as { release: string }).release;
+    const paths = localPaths({ stateDir: join(project.dir, '.cnf') });
+    seedLedger(paths.ledger, release);
+    const ui = await startUi(project.dir);
+    const page = await browser.context.newPage();
+    try {
+      // The baseline: the query the runs page makes, in this process, from the same files.
+      const ledger = new FileLedger(paths.ledger);
+      const readMs: number[] = [];
+      const pageMs: number[] = [];
+      await page.goto(ui.url); // warm-up: the browser's and the server's first load
+      await page.locator('table.runs tbody tr').nth(49).waitFor();
+      for (let index = 0; index < LOADS; index += 1) {
+        let started = performance.now();
+        await ledger.list({ excludeTasks: [CONSOLE_TASK], limit: 51 });
+        readMs.push(performance.now() - started);
+        started = performance.now();
+        await page.goto(ui.url);
+        await page.locator('table.runs tbody tr').nth(49).waitFor();
+        pageMs.push(performance.now() - started);
+      }
+      const list: BenchResult = {
+        name: `ui: first page of ${RUNS} local runs, served and rendered, vs reading the ledger alone`,
+        value: median(pageMs) / median(readMs),
+        unit: 'ratio',
+        target: 2,
+        detail: `median ${median(pageMs).toFixed(0)} ms (page) vs ${median(readMs).toFixed(0)} ms (ledger read) over ${LOADS} alternating loads`,
+      };
+
+      // The live tail: a run that waits, its page open, and lines appended to its log.
+      await page.goto(`${ui.origin}/tasks/wait-for-stop?token=${ui.token}`);
+      await page.getByRole('button', { name: 'Start run…' }).click();
+      await page.waitForURL(/\/runs\/\d{8}-\d{6}-/);
+      await page.locator('#log', { hasText: 'waiting for a stop' }).waitFor();
+      const runId = new URL(page.url()).pathname.split('/').pop() ?? '';
+      const tailMs: number[] = [];
+      for (let index = 0; index < TAILS; index += 1) {
+        const marker = `bench tail line ${index}`;
+        const started = performance.now();
+        appendFileSync(runLogFile(paths, runId), `${marker}\n`);
+        await page.locator('#log', { hasText: marker }).waitFor();
+        tailMs.push(performance.now() - started);
+      }
+      await page.getByRole('button', { name: 'Stop…' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Stop' }).click();
+      await page.locator('#tail-state', { hasText: 'The run ended' }).waitFor();
+      const tail: BenchResult = {
+        name: 'ui: a line written to a running log, shown on its page, vs 1 s',
+        value: median(tailMs) / 1000,
+        unit: 'ratio',
+        target: 1,
+        detail: `median ${median(tailMs).toFixed(0)} ms, max ${Math.max(...tailMs).toFixed(0)} ms over ${TAILS} lines`,
+      };
+      return [list, tail];
+    } finally {
+      await ui.stop();
+    }
+  } finally {
+    await browser.close();
+    await project.cleanup();
+  }
+};
+
+export default benchmark;

@@ -1,0 +1,79 @@
+import { UsageError } from '../../core/errors.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import { writeJson, writeLine, type CliIo } from '../io.js';
+import { STOP_SIGNALS } from '../interrupts.js';
+import { writeNotice } from '../render/run-view.js';
+import { openStage, type StageOptions } from '../stage-context.js';
+import { openBrowser } from '../ui/open-browser.js';
+import { PageAssets } from '../ui/page-assets.js';
+import { newSessionToken } from '../ui/request-guard.js';
+import { RunLauncher } from '../ui/run-launcher.js';
+import { SecretMask } from '../ui/secret-mask.js';
+import { UiApi } from '../ui/ui-api.js';
+import { startUiServer } from '../ui/ui-server.js';
+
+/** The options of `cnf-admin ui`. */
+interface UiCommandOptions extends StageOptions {
+  /** @default - a free port */
+  readonly port?: string;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** `--no-open` sets it to false. @default true */
+  readonly open?: boolean;
+  readonly json?: boolean;
+}
+
+const LOOPBACK = '127.0.0.1';
+
+/**
+ * `cnf-admin ui --stage S`: serves the runs, tasks and releases of a stage
+ * as a page on 127.0.0.1 (a free port unless `--port`), read with the
+ * operator's own credentials or from `.cnf/`, prints its address (with this
+ * start's token) and opens the browser where it can; Ctrl-C stops it.
+ */
+async function ui(options: UiCommandOptions, io: CliIo): Promise<number> {
+  const port = options.port === undefined ? 0 : Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port takes a port number 0-65535, got: ${JSON.stringify(options.port)}`);
+  const host = options.host ?? LOOPBACK;
+  const { platform, stage } = await openStage(io, options);
+  const assets = await PageAssets.load();
+  const report = (message: string): void => writeNotice(io, message);
+  const launcher = new RunLauncher(platform, report);
+  const api = new UiApi(platform, stage.name, launcher, new SecretMask(platform.parameters));
+  const server = await startUiServer({ host, port, token: newSessionToken(), api, assets, report }).catch((error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new UsageError(`Port ${port} is in use.`, { hint: 'Pick another with --port, or leave --port out for a free one.' });
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`--host ${host} is not an address of this machine.`);
+    throw error;
+  });
+  // Listening for Ctrl-C before the address is out: whoever reads it may stop the server at once.
+  const interrupted = new Promise<void>((resolve) => {
+    const stop = (): void => {
+      for (const signal of STOP_SIGNALS) process.off(signal, stop);
+      resolve();
+    };
+    for (const signal of STOP_SIGNALS) process.on(signal, stop);
+  });
+  if (host !== LOOPBACK)
+    writeNotice(
+      io,
+      `Listening on ${host}, not only on this machine: anyone who can reach it and has the address with its token can start runs on stage ${stage.name}.`,
+    );
+  if (options.json === true) writeJson(io, { stage: stage.name, url: server.url });
+  else writeLine(io.stdout, server.url);
+  writeLine(io.stderr, `Serving the runs of stage ${stage.name} at ${server.url}; Ctrl-C to stop.`);
+  if (options.open !== false && (await openBrowser(server.url, io.env))) writeLine(io.stderr, 'Opened it in your browser.');
+  await interrupted;
+  await server.close();
+  const stopped = await launcher.close();
+  writeLine(
+    io.stderr,
+    `Stopped cnf-admin ui${stopped === 0 ? '' : `; ${stopped} run(s) it started were asked to stop and recorded how they ended`}.`,
+  );
+  return ExitCode.OK;
+}
+
+export { ui };
+export type { UiCommandOptions };

@@ -1,0 +1,119 @@
+import { CnfError } from '../../core/errors.js';
+import type { Platform, ReleaseTarget, RunFrame } from '../../core/platform.js';
+import { isRefusal, newRunId, type RunResult } from '../../core/run.js';
+import { checkTaskArgsSize } from '../args-json.js';
+
+/* How often a start looks in the ledger for its run while the run has shown nothing yet. */
+const LEDGER_POLL_MS = 100;
+
+/** A run the admin function refused: nothing ran, and the page shows why, as the CLI would. */
+class RunRefusedError extends CnfError {
+  constructor(result: RunResult) {
+    super(result.error?.message ?? 'The admin function refused the run.', result.exitCode, 'user');
+    this.name = result.error?.name ?? 'RunRefusedError';
+  }
+}
+
+/** What the page asks to start. */
+interface StartRequest {
+  readonly task: string;
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly target: ReleaseTarget;
+}
+
+/** A run the launcher started. */
+interface StartedRun {
+  readonly runId: string;
+  readonly release: string;
+}
+
+/**
+ * Starts runs for the page through the same `Platform.invoke` as
+ * `cnf-admin invoke` (so the same validation and the same refusals), as
+ * source `ui`, and keeps a handle on each while it goes on: the runs it
+ * started can be asked to stop (the local stage's runs are its children).
+ */
+class RunLauncher {
+  readonly #running = new Map<string, { readonly interrupt: AbortController; readonly done: Promise<void> }>();
+
+  constructor(
+    private readonly platform: Platform,
+    private readonly report: (message: string) => void,
+  ) {}
+
+  /**
+   * Starts a run and resolves once it runs (its first frame, or its record
+   * in the ledger).
+   *
+   * @throws RunRefusedError when the admin function refused it (unknown task, invalid args, lock held, ...).
+   */
+  async start(request: StartRequest): Promise<StartedRun> {
+    checkTaskArgsSize(request.args, []);
+    const plan = await this.platform.resolve(request.target);
+    const runId = newRunId();
+    const caller = await this.platform.callerIdentity();
+    const interrupt = new AbortController();
+    const frames = this.platform
+      .invoke(
+        plan,
+        { task: request.task, args: request.args, runId, source: 'ui', caller },
+        { signal: interrupt.signal, completeLog: false },
+      )
+      [Symbol.asyncIterator]();
+    const first = frames.next();
+    const polling = new AbortController();
+    const started = await Promise.race([first.then((step) => ({ step })), this.#recorded(runId, polling.signal)]).finally(() =>
+      polling.abort(),
+    );
+    if ('step' in started && !started.step.done && started.step.value.type === 'result' && isRefusal(started.step.value.result)) {
+      // Ending the frames lets the platform close what it holds (a local run's pipes), so that nothing lingers.
+      await frames.return?.();
+      throw new RunRefusedError(started.step.value.result);
+    }
+    const done = this.#drain(runId, first, frames);
+    this.#running.set(runId, { interrupt, done });
+    return { runId, release: plan.release };
+  }
+
+  /** Whether this launcher started `runId` and it still goes on. */
+  holds(runId: string): boolean {
+    return this.#running.has(runId);
+  }
+
+  /** Asks a run this launcher started to stop; resolves to false when it holds no such run. */
+  stop(runId: string): boolean {
+    const run = this.#running.get(runId);
+    if (run === undefined) return false;
+    run.interrupt.abort();
+    return true;
+  }
+
+  /** Asks every run still going to stop, waits for them to record their end, and resolves to how many there were. */
+  async close(): Promise<number> {
+    const runs = [...this.#running.values()];
+    for (const run of runs) run.interrupt.abort();
+    await Promise.all(runs.map((run) => run.done));
+    return runs.length;
+  }
+
+  async #recorded(runId: string, signal: AbortSignal): Promise<{ recorded: true }> {
+    while (!signal.aborted) {
+      if ((await this.platform.run(runId)) !== undefined) return { recorded: true };
+      await new Promise((resolve) => setTimeout(resolve, LEDGER_POLL_MS));
+    }
+    return new Promise(() => undefined); // the race is over; this side never wins it
+  }
+
+  async #drain(runId: string, first: Promise<IteratorResult<RunFrame>>, frames: AsyncIterator<RunFrame>): Promise<void> {
+    try {
+      for (let step = await first; step.done !== true; step = await frames.next());
+    } catch (error) {
+      this.report(`Run ${runId}: ${(error as Error).message}`);
+    } finally {
+      this.#running.delete(runId);
+    }
+  }
+}
+
+export { RunLauncher, RunRefusedError };
+export type { StartedRun, StartRequest };

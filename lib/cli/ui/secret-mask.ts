@@ -1,0 +1,32 @@
+import { MASK } from '../../core/parameter-set.js';
+import type { ParameterStore } from '../../core/platform.js';
+import { SecretRedactor } from '../../runtime/redact-secrets.js';
+
+/* Secure values can change while the page is open (`config set --secure`): read them again this often. */
+const REFRESH_MS = 30_000;
+
+/**
+ * Masks the stage's secure values out of everything the page is sent (args,
+ * results, errors, log lines), with the runtime's own redaction. Where the
+ * parameter store never decrypts a secret (AWS), the runtime has already
+ * redacted it from what the ledger and the log hold.
+ */
+class SecretMask {
+  #secrets: readonly string[] = [];
+  #readAt = 0;
+
+  constructor(private readonly parameters: ParameterStore) {}
+
+  /** A copy of `value` with every secure value replaced by `[redacted]`. */
+  async mask<T>(value: T): Promise<T> {
+    if (Date.now() - this.#readAt > REFRESH_MS) {
+      const parameters = await this.parameters.list();
+      // A masked value (AWS lists SecureStrings without decrypting them) is no secret to look for.
+      this.#secrets = parameters.filter((parameter) => parameter.secure && parameter.value !== MASK).map((parameter) => parameter.value);
+      this.#readAt = Date.now();
+    }
+    return new SecretRedactor(this.#secrets).value(value) as T;
+  }
+}
+
+export { SecretMask };

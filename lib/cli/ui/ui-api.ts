@@ -1,0 +1,332 @@
+import { UsageError } from '../../core/errors.js';
+import type { InvokePlan, Platform, RunFrame } from '../../core/platform.js';
+import { DEFAULT_ALIAS } from '../../core/platform.js';
+import { isReleaseId } from '../../core/release.js';
+import type { RunRecord } from '../../core/run.js';
+import { exitCodeMeaning, RUN_STATUSES, runStatus } from '../../core/run-status.js';
+import { CONSOLE_TASK, type TaskCatalog, type TaskInfo } from '../../core/task-catalog.js';
+import { runtimeOf } from '../../core/task-runtime.js';
+import { REDACTED } from '../../runtime/redact-secrets.js';
+import { formatLogLine } from '../render/log-line.js';
+import { cliEquivalent } from './cli-equivalent.js';
+import { filtersRecords, matchesFilter, type RunFilter } from './run-filter.js';
+import type { RunLauncher, StartedRun } from './run-launcher.js';
+import type { SecretMask } from './secret-mask.js';
+import { taskStats } from './task-stats.js';
+
+/** Runs on one page of the runs list. */
+const PAGE_SIZE = 50;
+
+/** How many of the newest runs a filter beyond task searches, and a bulk action may take. */
+const SEARCH_LIMIT = 10_000;
+
+/** How many of the newest runs the tasks and releases pages draw their numbers from. */
+const STATS_WINDOW = 2_000;
+
+/** How long the live release, once resolved, is taken as still live. */
+const PLAN_TTL_MS = 5_000;
+
+/** A run as one row of the runs list shows it. */
+interface RunRow {
+  readonly runId: string;
+  readonly task: string;
+  readonly status: string;
+  readonly exitCode?: number;
+  readonly meaning?: string;
+  readonly durationMs?: number;
+  readonly startedAt: string;
+  readonly caller: string;
+  readonly source: string;
+  readonly release: string;
+  readonly config?: string;
+}
+
+/** Whether an action can be taken on a run, and why not when it cannot. */
+interface Ability {
+  readonly can: boolean;
+  readonly why?: string;
+}
+
+const plain = (_style: string, text: string): string => text;
+
+function row(record: RunRecord): RunRow {
+  return {
+    runId: record.runId,
+    task: record.task,
+    status: runStatus(record),
+    ...(record.exitCode === undefined ? {} : { exitCode: record.exitCode, meaning: exitCodeMeaning(record.exitCode) }),
+    ...(record.durationMs === undefined ? {} : { durationMs: record.durationMs }),
+    startedAt: record.startedAt,
+    caller: record.caller,
+    source: record.source,
+    release: record.release,
+    ...(record.configFingerprint === undefined ? {} : { config: record.configFingerprint }),
+  };
+}
+
+function holdsRedacted(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes(REDACTED);
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.values(value).some(holdsRedacted);
+}
+
+/**
+ * What the page reads and does, answered from the same `Platform` calls the
+ * CLI makes (`runs`, `runs show`, `logs --follow`, `tasks`, `releases`,
+ * `invoke`, `stop`), with the stage's secure values masked out of every answer.
+ */
+class UiApi {
+  #plan: { readonly at: number; readonly plan: Promise<InvokePlan> } | undefined;
+
+  constructor(
+    private readonly platform: Platform & { stop?(runId: string): Promise<string[]> },
+    private readonly stage: string,
+    private readonly launcher: RunLauncher,
+    private readonly secrets: SecretMask,
+  ) {}
+
+  /** The session: stage, platform, the live release, and the names the filters take. */
+  async session(): Promise<unknown> {
+    const live = await this.#live().catch(() => undefined);
+    const catalog = live === undefined ? undefined : await this.platform.catalog(live).catch(() => undefined);
+    return {
+      stage: this.stage,
+      platform: this.platform.kind,
+      liveRelease: live?.release ?? null,
+      statuses: RUN_STATUSES,
+      taskNames: catalog === undefined ? [] : [...catalog.tasks, ...catalog.scripts].map((task) => task.name),
+    };
+  }
+
+  /** One page of the runs a filter selects, newest first. */
+  async runs(filter: RunFilter, page: number): Promise<unknown> {
+    const { records, searched, complete } = await this.#select(filter, (page + 1) * PAGE_SIZE + 1);
+    const rows = records.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE).map(row);
+    return this.secrets.mask({
+      runs: rows,
+      page,
+      pageSize: PAGE_SIZE,
+      hasMore: records.length > (page + 1) * PAGE_SIZE,
+      ...(complete ? {} : { searched }),
+    });
+  }
+
+  /** How many runs a filter selects (up to the search limit), and their ids: what a bulk action confirms. */
+  async selection(filter: RunFilter): Promise<unknown> {
+    const { records, searched, complete } = await this.#select(filter, SEARCH_LIMIT);
+    return { count: records.length, runIds: records.map((record) => record.runId), ...(complete ? {} : { searched }) };
+  }
+
+  /** One run: its record, status, meaning of its exit code, what can be done with it, and the CLI command. */
+  async run(runId: string): Promise<unknown> {
+    const record = await this.#record(runId);
+    const catalog = await this.#liveCatalog().catch(() => undefined);
+    return this.secrets.mask({
+      record,
+      status: runStatus(record),
+      ...(record.exitCode === undefined ? {} : { meaning: exitCodeMeaning(record.exitCode) }),
+      rerun: this.#rerunAbility(record),
+      stop: this.#stopAbility(record, catalog),
+      cli: cliEquivalent({ task: record.task, args: record.args, stage: this.stage, release: record.release }),
+      cliLive: cliEquivalent({ task: record.task, args: record.args, stage: this.stage }),
+    });
+  }
+
+  /**
+   * The log of a run as `cnf-admin logs` shows it, line by line, then its
+   * result; with `follow`, until the run ends (`logs --follow`).
+   */
+  async *log(runId: string, follow: boolean, signal: AbortSignal): AsyncGenerator<unknown> {
+    const frames: AsyncIterable<RunFrame> = this.platform.logs(runId, { follow, signal });
+    for await (const frame of frames) {
+      if (frame.type === 'log') {
+        const shown = formatLogLine(frame.line, plain);
+        if (shown !== undefined) yield await this.secrets.mask({ type: 'line', text: shown.replace(/[\r\n]+$/, '') });
+      } else if (frame.type === 'notice') yield { type: 'notice', text: frame.message };
+      else yield await this.secrets.mask({ type: 'result', result: frame.result, meaning: exitCodeMeaning(frame.result.exitCode) });
+    }
+  }
+
+  /** Starts a run of a task with args from the form, on the live release or a retained one. */
+  async start(body: Record<string, unknown>): Promise<StartedRun> {
+    const { task, args, release } = body;
+    if (typeof task !== 'string' || task === '') throw new UsageError('Name the task to run ("task").');
+    if (task === CONSOLE_TASK) throw new UsageError('Console evaluations run in cnf-admin console, not from the page.');
+    if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args)))
+      throw new UsageError('The args must be a JSON object.');
+    return this.launcher.start({ task, args: (args ?? {}) as Record<string, unknown>, target: this.#target(release) });
+  }
+
+  /** Re-runs a run: the same task and args, as a new run, on the live release or on the run's own. */
+  async rerun(runId: string, body: Record<string, unknown>): Promise<StartedRun> {
+    const record = await this.#record(runId);
+    const ability = this.#rerunAbility(record);
+    if (!ability.can) throw new UsageError(ability.why ?? 'This run cannot be re-run.');
+    return this.launcher.start({
+      task: record.task,
+      args: record.args,
+      target: this.#target(body.on === 'own' ? record.release : undefined),
+    });
+  }
+
+  /** Stops a run that can be stopped. */
+  async stop(runId: string): Promise<unknown> {
+    const record = await this.#record(runId);
+    const ability = this.#stopAbility(record, await this.#liveCatalog().catch(() => undefined));
+    if (!ability.can) throw new UsageError(ability.why ?? 'This run cannot be stopped.');
+    if (this.launcher.stop(runId)) return { runId, stopping: 'asked the run to stop; it records how it ended' };
+    const tasks = (await this.platform.stop?.(runId)) ?? [];
+    return { runId, stopping: `stopped ECS task ${tasks.map((task) => task.split('/').pop()).join(', ')}` };
+  }
+
+  /** A bulk re-run or stop of the given runs (the ones a selection counted); one outcome per run. */
+  async bulk(body: Record<string, unknown>): Promise<unknown> {
+    const { action, runIds, on } = body;
+    if (action !== 'rerun' && action !== 'stop') throw new UsageError('action takes rerun or stop.');
+    if (!Array.isArray(runIds) || runIds.some((id) => typeof id !== 'string') || runIds.length > SEARCH_LIMIT)
+      throw new UsageError(`runIds takes a list of at most ${SEARCH_LIMIT} run ids.`);
+    const outcomes = [];
+    for (const runId of runIds as string[]) {
+      try {
+        const done = action === 'rerun' ? await this.rerun(runId, { on }) : await this.stop(runId);
+        outcomes.push({ runId, ok: true, ...(action === 'rerun' ? { newRunId: (done as StartedRun).runId } : {}) });
+      } catch (error) {
+        outcomes.push({ runId, ok: false, error: (error as Error).message });
+      }
+    }
+    return this.secrets.mask({ action, outcomes, done: outcomes.filter((outcome) => outcome.ok).length });
+  }
+
+  /** The live release's tasks, each with its last run, success rate and p50/p95 duration. */
+  async tasks(): Promise<unknown> {
+    const [catalog, records] = await Promise.all([
+      this.#liveCatalog(),
+      this.platform.runs({ excludeTasks: [CONSOLE_TASK], limit: STATS_WINDOW }),
+    ]);
+    return this.secrets.mask({
+      window: STATS_WINDOW,
+      tasks: [...catalog.tasks, ...catalog.scripts].map((task) => ({
+        ...this.#taskInfo(task),
+        stats: taskStats(records.filter((record) => record.task === task.name)),
+      })),
+    });
+  }
+
+  /** One task: its schema, stats, and its runs over time with the releases that went live. */
+  async task(name: string): Promise<unknown> {
+    const catalog = await this.#liveCatalog();
+    const task = [...catalog.tasks, ...catalog.scripts].find((candidate) => candidate.name === name);
+    if (task === undefined) throw new UsageError(`The live release has no task ${JSON.stringify(name)}.`);
+    const [records, status] = await Promise.all([this.platform.runs({ task: name, limit: STATS_WINDOW }), this.platform.status()]);
+    return this.secrets.mask({
+      ...this.#taskInfo(task),
+      stats: taskStats(records),
+      points: records.map((record) => ({
+        runId: record.runId,
+        startedAt: record.startedAt,
+        durationMs: record.durationMs ?? null,
+        status: runStatus(record),
+        release: record.release,
+      })),
+      releases: status.releases.map((release) => ({ release: release.release, createdAt: release.createdAt })),
+    });
+  }
+
+  /** What went live and when, with the runs of each release. */
+  async releases(): Promise<unknown> {
+    const [status, records] = await Promise.all([
+      this.platform.status(),
+      this.platform.runs({ excludeTasks: [CONSOLE_TASK], limit: STATS_WINDOW }),
+    ]);
+    const live = status.aliases.find((pair) => pair.name === DEFAULT_ALIAS)?.web.release;
+    return {
+      window: STATS_WINDOW,
+      aliases: status.aliases.map((pair) => ({ name: pair.name, release: pair.web.release })),
+      releases: [...status.releases]
+        .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))
+        .map((release) => {
+          const runs = records.filter((record) => record.release === release.release);
+          return {
+            ...release,
+            live: release.release === live,
+            runs: runs.length,
+            failed: runs.filter((record) => runStatus(record) === 'failed').length,
+            lastRunAt: runs[0]?.startedAt ?? null,
+          };
+        }),
+      notes: status.notes,
+    };
+  }
+
+  async #select(filter: RunFilter, wanted: number): Promise<{ records: RunRecord[]; searched: number; complete: boolean }> {
+    const limit = filtersRecords(filter) ? SEARCH_LIMIT : Math.min(wanted, SEARCH_LIMIT);
+    const records = await this.platform.runs({
+      ...(filter.task === undefined ? {} : { task: filter.task }),
+      ...(filter.all === true || filter.task !== undefined ? {} : { excludeTasks: [CONSOLE_TASK] }),
+      ...(filter.status === undefined ? {} : { status: filter.status }),
+      ...(filter.from === undefined ? {} : { since: filter.from }),
+      ...(filter.to === undefined ? {} : { until: filter.to }),
+      limit,
+    });
+    const selected = records.filter((record) => matchesFilter(record, filter));
+    return { records: selected, searched: records.length, complete: records.length < limit || !filtersRecords(filter) };
+  }
+
+  async #record(runId: string): Promise<RunRecord> {
+    const record = await this.platform.run(runId);
+    if (record === undefined) throw new UsageError(`No run ${JSON.stringify(runId)} on stage ${this.stage}.`);
+    return record;
+  }
+
+  #rerunAbility(record: RunRecord): { can: boolean; why?: string } {
+    if (record.task === CONSOLE_TASK) return { can: false, why: 'Console evaluations are never re-run.' };
+    if (holdsRedacted(record.args))
+      return { can: false, why: 'Its args hold redacted (sensitive) values: start the task from its form with the values instead.' };
+    return { can: true };
+  }
+
+  #stopAbility(record: RunRecord, catalog: TaskCatalog | undefined): Ability {
+    if (record.endedAt !== undefined) return { can: false, why: 'The run has ended.' };
+    if (this.launcher.holds(record.runId)) return { can: true };
+    if (this.platform.kind === 'local')
+      return { can: false, why: 'This run was started outside this page: stop it where it runs (Ctrl-C in its terminal).' };
+    const task = catalog?.tasks.find((candidate) => candidate.name === record.task);
+    if (task !== undefined && runtimeOf(task) === 'container' && this.platform.stop !== undefined) return { can: true };
+    return { can: false, why: 'A Lambda invocation cannot be stopped mid-run: it ends when its task returns or at its timeout.' };
+  }
+
+  #taskInfo(task: TaskInfo): Record<string, unknown> {
+    return {
+      name: task.name,
+      description: task.description,
+      args: task.args,
+      lock: task.lock,
+      runtime: runtimeOf(task),
+      ...(task.timeoutSeconds === undefined ? {} : { timeoutSeconds: task.timeoutSeconds }),
+    };
+  }
+
+  #target(release: unknown): { alias: string } | { release: string } {
+    if (release === undefined || release === null || release === 'live') return { alias: DEFAULT_ALIAS };
+    if (typeof release !== 'string' || !isReleaseId(release))
+      throw new UsageError(`release takes "live" or a release id (r- and 12 hex digits), got: ${JSON.stringify(release)}`);
+    return { release };
+  }
+
+  #live(): Promise<InvokePlan> {
+    // Every page asks for the live release; a deploy moves it seldom, and resolving it hashes the working tree locally.
+    if (this.#plan === undefined || Date.now() - this.#plan.at > PLAN_TTL_MS) {
+      const plan = this.platform.resolve({ alias: DEFAULT_ALIAS });
+      this.#plan = { at: Date.now(), plan };
+      plan.catch(() => (this.#plan = undefined));
+    }
+    return this.#plan.plan;
+  }
+
+  async #liveCatalog(): Promise<TaskCatalog> {
+    return this.platform.catalog(await this.#live());
+  }
+}
+
+export { PAGE_SIZE, SEARCH_LIMIT, UiApi };
+export type { RunRow };

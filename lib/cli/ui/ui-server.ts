@@ -1,0 +1,172 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CnfError } from '../../core/errors.js';
+import type { PageAssets } from './page-assets.js';
+import { checkRequest, SECURITY_HEADERS, servedAddresses, TOKEN_PARAMETER } from './request-guard.js';
+import { parseRunFilter } from './run-filter.js';
+import type { UiApi } from './ui-api.js';
+
+/** The largest JSON body a write takes. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** A running `ui` server. */
+interface UiServer {
+  /** The address to open, with this start's token. */
+  readonly url: string;
+  readonly port: number;
+  /** Stops serving and closes every open connection (live tails). */
+  close(): Promise<void>;
+}
+
+/** Options of {@link startUiServer}. */
+interface UiServerOptions {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly token: string;
+  readonly api: UiApi;
+  readonly assets: PageAssets;
+  /** Told about failures the page could only show as a 500. */
+  readonly report: (message: string) => void;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {
+  response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type, 'content-length': Buffer.byteLength(body) });
+  response.end(body);
+}
+
+function sendJson(response: ServerResponse, status: number, value: unknown): void {
+  send(response, status, 'application/json; charset=utf-8', JSON.stringify(value));
+}
+
+async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, `A write takes at most ${MAX_BODY_BYTES} bytes of JSON.`);
+    chunks.push(chunk);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'The body is not valid JSON.');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, 'The body must be a JSON object.');
+  return value as Record<string, unknown>;
+}
+
+/** Page addresses the script draws: the shell answers all of them. */
+const PAGES = /^\/(?:runs(?:\/[^/]+)?|tasks(?:\/[^/]+)?|releases)?$/;
+
+/**
+ * Streams a run's log as NDJSON, one frame a line, until it ends or the
+ * page goes away; `fetch` reads it with the token header (an EventSource could not send one).
+ */
+async function streamLog(api: UiApi, runId: string, follow: boolean, response: ServerResponse): Promise<void> {
+  const gone = new AbortController();
+  response.on('close', () => gone.abort());
+  const frames = api.log(runId, follow, gone.signal)[Symbol.asyncIterator]();
+  // The first frame (or a missing run's error) decides the status line.
+  const first = await frames.next();
+  response.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'application/x-ndjson; charset=utf-8' });
+  response.flushHeaders();
+  try {
+    for (let step = first; step.done !== true; step = await frames.next()) {
+      if (gone.signal.aborted) break;
+      response.write(`${JSON.stringify(step.value)}\n`);
+    }
+  } catch (error) {
+    if (!gone.signal.aborted) response.write(`${JSON.stringify({ type: 'notice', text: (error as Error).message })}\n`);
+  }
+  response.end();
+}
+
+async function route(options: UiServerOptions, url: URL, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const { api, assets } = options;
+  const path = url.pathname;
+  if (!path.startsWith('/api/')) {
+    const asset = assets.asset(path);
+    if (asset !== undefined) return send(response, 200, asset.type, asset.body);
+    if (PAGES.test(path)) return send(response, 200, 'text/html; charset=utf-8', assets.shell(options.token));
+    throw new HttpError(404, 'No such page.');
+  }
+  const params = url.searchParams;
+  const parts = path.split('/').slice(2).map(decodeURIComponent);
+  const post = request.method === 'POST';
+  const body = post ? await readJson(request) : {};
+  const [first, second, third] = parts;
+  const page = (): number => {
+    const value = Number(params.get('page') ?? '0');
+    if (!Number.isInteger(value) || value < 0)
+      throw new HttpError(400, `page takes a whole number, got: ${JSON.stringify(params.get('page'))}`);
+    return value;
+  };
+  if (!post && first === 'session' && second === undefined) return sendJson(response, 200, await api.session());
+  if (!post && first === 'runs' && second === undefined) return sendJson(response, 200, await api.runs(parseRunFilter(params), page()));
+  if (!post && first === 'selection' && second === undefined) return sendJson(response, 200, await api.selection(parseRunFilter(params)));
+  if (!post && first === 'runs' && second !== undefined && third === undefined) return sendJson(response, 200, await api.run(second));
+  if (!post && first === 'runs' && second !== undefined && third === 'log')
+    return streamLog(api, second, params.get('follow') === '1', response);
+  if (!post && first === 'tasks' && second === undefined) return sendJson(response, 200, await api.tasks());
+  if (!post && first === 'tasks' && second !== undefined) return sendJson(response, 200, await api.task(second));
+  if (!post && first === 'releases' && second === undefined) return sendJson(response, 200, await api.releases());
+  if (post && first === 'runs' && second === undefined) return sendJson(response, 201, await api.start(body));
+  if (post && first === 'runs' && second !== undefined && third === 'rerun') return sendJson(response, 201, await api.rerun(second, body));
+  if (post && first === 'runs' && second !== undefined && third === 'stop') return sendJson(response, 202, await api.stop(second));
+  if (post && first === 'bulk' && second === undefined) return sendJson(response, 200, await api.bulk(body));
+  throw new HttpError(post ? 405 : 404, post ? 'That address takes no writes.' : 'No such API.');
+}
+
+/**
+ * Starts the `ui` server: Node's own http, every request checked by
+ * `checkRequest` first, every response with the security headers.
+ */
+async function startUiServer(options: UiServerOptions): Promise<UiServer> {
+  let settings: Parameters<typeof checkRequest>[2] | undefined;
+  const server: Server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://ui.invalid');
+    const rejection = settings === undefined ? { status: 503, message: 'Starting.' } : checkRequest(request, url, settings);
+    if (rejection !== undefined) {
+      request.resume();
+      return sendJson(response, rejection.status, { error: rejection.message });
+    }
+    route(options, url, request, response).catch((error: unknown) => {
+      if (response.headersSent) return response.destroy();
+      if (error instanceof HttpError) return sendJson(response, error.status, { error: error.message });
+      if (error instanceof CnfError && error.fault === 'user')
+        return sendJson(response, error.exitCode === 64 ? 400 : 409, { error: error.message, exitCode: error.exitCode, name: error.name });
+      options.report(`ui: ${(error as Error).stack ?? String(error)}`);
+      return sendJson(response, 500, { error: (error as Error).message });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  settings = { token: options.token, ...servedAddresses(options.host, port) };
+  const shown = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${shown}:${port}/?${TOKEN_PARAMETER}=${encodeURIComponent(options.token)}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export { startUiServer };
+export type { UiServer, UiServerOptions };

@@ -1,0 +1,60 @@
+import { ExitCode } from './exit-codes.js';
+import { isRefusalName } from './refusal.js';
+import type { RunRecord } from './run.js';
+
+/**
+ * How a run stands, in one word: what the `ui` page shows and filters by.
+ *
+ * - `running`: no end recorded yet;
+ * - `succeeded`: exit 0;
+ * - `failed`: any other exit code of its own, a timeout, a crash;
+ * - `refused`: the admin function refused it, nothing of the task ran;
+ * - `interrupted`: stopped by an interrupt (130);
+ * - `lost`: its process died before it could record its end.
+ */
+type RunStatus = 'running' | 'succeeded' | 'failed' | 'refused' | 'interrupted' | 'lost';
+
+/** Every {@link RunStatus}, in the order a filter lists them. */
+const RUN_STATUSES: readonly RunStatus[] = ['running', 'succeeded', 'failed', 'refused', 'interrupted', 'lost'];
+
+/** The error name a lost run reads with (see `settledRecord`). */
+const LOST_RUN_ERROR = 'RunLostError';
+
+/** The status of a settled run record (`settledRecord` has turned a lost run into one with an end). */
+function runStatus(record: RunRecord): RunStatus {
+  if (record.endedAt === undefined || record.exitCode === undefined) return 'running';
+  if (record.error?.name === LOST_RUN_ERROR) return 'lost';
+  if (record.exitCode === ExitCode.OK) return 'succeeded';
+  if (record.exitCode === ExitCode.INTERRUPTED) return 'interrupted';
+  if (isRefusalName(record.error?.name)) return 'refused';
+  return 'failed';
+}
+
+const MEANINGS: Readonly<Record<number, string>> = {
+  [ExitCode.OK]: 'succeeded',
+  [ExitCode.TASK_FAILED]: 'the task threw an error',
+  [ExitCode.USAGE]: 'usage: unknown task or args that fail its schema; nothing ran',
+  [ExitCode.BUILD_FAILED]: 'the bundle did not build; nothing ran',
+  [ExitCode.UNAVAILABLE]: 'unavailable: the stage, function or ledger could not be reached',
+  [ExitCode.SOFTWARE]: 'the run crashed or was lost without a result',
+  [ExitCode.TEMP_FAIL]: "try again later: the task's lock was held or the platform throttled",
+  [ExitCode.NO_PERMISSION]: 'permission denied',
+  [ExitCode.RELEASE_MISMATCH]: 'release mismatch: web and admin aliases point at different releases',
+  [ExitCode.TIMEOUT]: 'the task hit its timeout',
+  [ExitCode.INTERRUPTED]: 'interrupted: the run was asked to stop and stopped',
+};
+
+/**
+ * What an exit code means, in a few words, as DESIGN.md's table of exit codes says.
+ *
+ * @example
+ * exitCodeMeaning(124); // 'the task hit its timeout'
+ */
+function exitCodeMeaning(code: number): string {
+  const known = MEANINGS[code];
+  if (known !== undefined) return known;
+  return code > 0 && code <= ExitCode.TASK_MAX ? "the task's own exit code: it failed" : 'not an exit code cnf-admin defines';
+}
+
+export { exitCodeMeaning, LOST_RUN_ERROR, RUN_STATUSES, runStatus };
+export type { RunStatus };

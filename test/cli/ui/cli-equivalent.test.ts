@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { cliEquivalent } from '../../../lib/cli/ui/cli-equivalent.js';
+
+describe('cliEquivalent', () => {
+  it('writes the invoke command, quoting args for a POSIX shell', () => {
+    expect(cliEquivalent({ task: 'notes:purge', args: { note: "it's" }, stage: 'prod', release: 'r-0123456789ab' })).toBe(
+      `cnf-admin invoke notes:purge --stage prod --release r-0123456789ab --args '{"note":"it'\\''s"}'`,
+    );
+    expect(cliEquivalent({ task: 'migrate', args: {}, stage: 'local' })).toBe('cnf-admin invoke migrate --stage local');
+  });
+
+  it('runs a script with cnf-admin run', () => {
+    expect(cliEquivalent({ task: 'scripts/fix.ts', args: {}, stage: 'local' })).toBe('cnf-admin run scripts/fix.ts --stage local');
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { settledRecord, type RunRecord } from '../../lib/core/run.js';
+import { exitCodeMeaning, runStatus } from '../../lib/core/run-status.js';
+
+const run: RunRecord = {
+  runId: 'r1',
+  task: 'migrate',
+  args: {},
+  release: 'r-0123456789ab',
+  source: 'cli',
+  caller: 'alice',
+  startedAt: '2026-11-24T14:00:00.000Z',
+  log: 'x',
+};
+const ended = (exitCode: number, error?: string): RunRecord => ({
+  ...run,
+  endedAt: '2026-11-24T14:00:01.000Z',
+  exitCode,
+  ...(error === undefined ? {} : { error: { name: error, message: 'm' } }),
+});
+
+describe('runStatus', () => {
+  it('says how a run stands in one word', () => {
+    expect(runStatus(run)).toBe('running');
+    expect(runStatus(ended(0))).toBe('succeeded');
+    expect(runStatus(ended(3))).toBe('failed');
+    expect(runStatus(ended(124))).toBe('failed');
+    expect(runStatus(ended(130))).toBe('interrupted');
+    expect(runStatus(ended(64, 'InvalidArgs'))).toBe('refused');
+    expect(runStatus(settledRecord({ ...run, deadline: '2026-11-24T14:15:00.000Z' }, new Date('2026-11-25T00:00:00Z')))).toBe('lost');
+  });
+
+  it('says what an exit code means', () => {
+    expect(exitCodeMeaning(0)).toBe('succeeded');
+    expect(exitCodeMeaning(124)).toBe('the task hit its timeout');
+    expect(exitCodeMeaning(7)).toBe("the task's own exit code: it failed");
+    expect(exitCodeMeaning(200)).toBe('not an exit code cnf-admin defines');
+  });
+});

@@ -1,0 +1,210 @@
+/**
+ * `cnf-admin ui` on the local stage, driven in Debian's chromium: the real
+ * binary serves the page, and the test clicks through it as a person would.
+ * Each page's screenshot goes to docs/images/ for docs/ui.md and the README.
+ */
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../support/cli.js';
+import { launchBrowser, type TestBrowser } from '../support/browser.js';
+import { createTestProject, type TestProject } from '../support/test-project.js';
+import { startUi, type UiProcess } from '../support/ui-process.js';
+
+let project: TestProject;
+let ui: UiProcess;
+let browser: TestBrowser;
+let page: Page;
+const runIds = { echo: '', fail: '', exit: '', waiting: '' };
+
+const screenshot = (name: string) => page.screenshot({ path: join(REPO_ROOT, 'docs', 'images', `ui-${name}.png`), fullPage: true });
+const address = (path: string, params: Record<string, string> = {}) =>
+  `${ui.origin}${path}?${new URLSearchParams({ token: ui.token, ...params }).toString()}`;
+
+async function invoke(task: string, args: string): Promise<string> {
+  const result = await project.cli(['invoke', task, '--args', args, '--json']);
+  return (JSON.parse(result.stdout) as { runId: string }).runId;
+}
+
+beforeAll(async () => {
+  project = createTestProject('tasks');
+  runIds.echo = await invoke('echo', '{"count":2,"label":"first"}');
+  runIds.fail = await invoke('fail', '{}');
+  runIds.exit = await invoke('exit-code', '{"code":3}');
+  ui = await startUi(project.dir);
+  browser = await launchBrowser();
+  page = await browser.context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await ui?.stop();
+  await project?.cleanup();
+});
+
+describe('cnf-admin ui on the local stage, in chromium', () => {
+  it('lists the runs newest first, with status, exit code, caller, source and release', async () => {
+    await page.goto(ui.url);
+    const rows = page.locator('table.runs tbody tr');
+    await expect.poll(() => rows.count()).toBe(3);
+    expect(await rows.nth(0).locator('td').nth(0).textContent()).toBe(runIds.exit);
+    expect(await rows.nth(0).locator('td').nth(2).textContent()).toBe('failed');
+    expect(await rows.nth(0).locator('td').nth(3).textContent()).toBe('3');
+    expect(await rows.nth(2).locator('td').nth(2).textContent()).toBe('succeeded');
+    expect(await rows.nth(2).locator('td').nth(7).textContent()).toBe('cli');
+    await screenshot('runs');
+  });
+
+  it('filters by status and task, keeping the filter in the address', async () => {
+    await page.goto(ui.url);
+    await page.getByLabel('Status').selectOption('failed');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/status=failed/);
+    await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(2);
+    await page.getByLabel('Task').fill('fail');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/task=fail/);
+    await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(1);
+    // The address alone reproduces the view: a shared link shows the same runs.
+    const shared = page.url();
+    const other = await browser.context.newPage();
+    await other.goto(shared);
+    await expect.poll(() => other.locator('table.runs tbody tr td a').first().textContent()).toBe(runIds.fail);
+    await other.close();
+  });
+
+  it('shows a run: args, release, exit code and its meaning, error, and the same log lines as cnf-admin logs', async () => {
+    await page.goto(ui.url);
+    await page.getByRole('link', { name: runIds.fail }).click();
+    await page.waitForURL(new RegExp(`/runs/${runIds.fail}`));
+    await expect.poll(() => page.locator('#log').textContent()).toContain('about to fail');
+    const facts = await page.locator('dl.facts').textContent();
+    expect(facts).toContain('1 (the task threw an error)');
+    expect(facts).toContain('InventoryMismatchError: 3 rows disagree');
+    const cli = await project.cli(['logs', runIds.fail]);
+    expect((await page.locator('#log').textContent())?.trimEnd()).toBe(cli.stdout.trimEnd());
+    expect(await page.locator('#cli-command').inputValue()).toMatch(/^cnf-admin invoke fail --stage local --release r-[0-9a-f]{12}$/);
+    await screenshot('run');
+  });
+
+  it('refuses args that fail the schema with the words of the CLI, then starts a run from the task form', async () => {
+    await page.goto(address('/tasks/echo'));
+    await page.getByRole('button', { name: 'Start run…' }).click();
+    await expect.poll(() => page.locator('#form-status').textContent()).toContain('Invalid args for echo: count');
+    // The CLI refuses the same args (in its own words for flags).
+    const cli = await project.cli(['invoke', 'echo', '--args', '{}']);
+    expect(cli.code).toBe(64);
+    expect(cli.stderr).toMatch(/Invalid args for echo: .*count/);
+    await page.getByLabel('count (required)').fill('4');
+    await page.getByLabel('label').fill('from the page');
+    await screenshot('task');
+    await page.getByRole('button', { name: 'Start run…' }).click();
+    await page.waitForURL(/\/runs\/\d{8}-\d{6}-/);
+    await expect.poll(() => page.locator('dl.facts').textContent()).toContain('0 (succeeded)');
+    expect(await page.locator('dl.facts').textContent()).toContain('"label":"from the page"');
+    expect(await page.locator('dl.facts').textContent()).toContain('ui');
+  });
+
+  it('tails a running log live, and stops the run', async () => {
+    await page.goto(address('/tasks/wait-for-stop'));
+    await page.getByRole('button', { name: 'Start run…' }).click();
+    await page.waitForURL(/\/runs\/\d{8}-\d{6}-/);
+    runIds.waiting = page.url().split('/runs/')[1]?.split('?')[0] ?? '';
+    await expect.poll(() => page.locator('#log').textContent()).toContain('waiting for a stop');
+    expect(await page.locator('#tail-state').textContent()).toContain('Following');
+    await page.getByRole('button', { name: 'Stop…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => page.locator('#log').textContent(), { timeout: 20_000 }).toContain('stopping gracefully');
+    await expect.poll(() => page.locator('dl.facts').textContent(), { timeout: 20_000 }).toContain('130 (interrupted');
+    const record = await project.cli(['runs', 'show', runIds.waiting, '--json']);
+    expect((JSON.parse(record.stdout) as { exitCode: number; source: string }).exitCode).toBe(130);
+  });
+
+  it('re-runs a run as a new run after a confirmation', async () => {
+    await page.goto(address(`/runs/${runIds.echo}`));
+    await page.getByRole('button', { name: 'Re-run on the live release…' }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.textContent()).toContain('same args');
+    await dialog.getByRole('button', { name: 'Re-run' }).click();
+    await page.waitForURL((url) => url.pathname.startsWith('/runs/') && !url.pathname.endsWith(runIds.echo));
+    await expect.poll(() => page.locator('dl.facts').textContent()).toContain('"label":"first"');
+    expect(await page.locator('dl.facts').textContent()).toContain('0 (succeeded)');
+  });
+
+  it('re-runs every run a filter selects, after showing how many', async () => {
+    await page.goto(address('/runs', { task: 'exit-code' }));
+    await page.getByRole('button', { name: 'Re-run all matching…' }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.getByRole('heading').textContent()).toBe('Re-run 1 run(s)?');
+    await dialog.getByRole('button', { name: 'Re-run 1' }).click();
+    await expect.poll(() => page.locator('p.status').textContent()).toBe('Re-run: 1 of 1 done.');
+    const runs = await project.cli(['runs', '--task', 'exit-code', '--json']);
+    expect((JSON.parse(runs.stdout) as { source: string }[]).map((run) => run.source)).toEqual(['ui', 'cli']);
+  });
+
+  it('stops every running run a filter selects, after showing how many', async () => {
+    for (let index = 0; index < 2; index += 1) {
+      await page.goto(address('/tasks/wait-for-stop'));
+      await page.getByRole('button', { name: 'Start run…' }).click();
+      await page.waitForURL(/\/runs\/\d{8}-\d{6}-/);
+      await expect.poll(() => page.locator('#log').textContent()).toContain('waiting for a stop');
+    }
+    await page.goto(address('/runs', { task: 'wait-for-stop', status: 'running' }));
+    await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(2);
+    await page.getByRole('button', { name: 'Stop all matching…' }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.getByRole('heading').textContent()).toBe('Stop 2 run(s)?');
+    await dialog.getByRole('button', { name: 'Stop 2' }).click();
+    await expect.poll(() => page.locator('p.status').textContent()).toBe('Stop: 2 of 2 done.');
+    await expect
+      .poll(
+        async () =>
+          JSON.parse((await project.cli(['runs', '--task', 'wait-for-stop', '--json'])).stdout).map(
+            (run: { exitCode?: number }) => run.exitCode,
+          ),
+        {
+          timeout: 20_000,
+        },
+      )
+      .toEqual([130, 130, 130]);
+  });
+
+  it('shows each task with its last run, success rate and p50/p95, and a chart with release markers', async () => {
+    await page.goto(address('/tasks'));
+    const echo = page.locator('table.tasks tbody tr', { has: page.getByRole('link', { name: 'echo', exact: true }) });
+    expect(await echo.locator('td').nth(2).textContent()).toBe('100 %');
+    await screenshot('tasks');
+    await page.getByRole('link', { name: 'echo', exact: true }).click();
+    await page.waitForURL(/\/tasks\/echo/);
+    await expect.poll(() => page.locator('figure.chart canvas').count()).toBe(1);
+    expect(await page.locator('figure.chart [role=img]').getAttribute('aria-label')).toMatch(
+      /Chart of \d+ run durations with 1 release markers/,
+    );
+  });
+
+  it('shows the releases with the runs of each', async () => {
+    await page.goto(address('/releases'));
+    const live = page.locator('ol.timeline li.live');
+    expect(await live.textContent()).toMatch(/r-[0-9a-f]{12}live/);
+    expect(await live.getByRole('link', { name: /run\(s\)/ }).textContent()).toMatch(/^\d+ run\(s\)$/);
+    await screenshot('releases');
+  });
+
+  it('can be used with the keyboard alone: a skip link, then the sections in order', async () => {
+    await page.goto(ui.url);
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Runs' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Runs');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/tasks\?/);
+  });
+
+  it('stops on Ctrl-C, says so, and exits 0', async () => {
+    const result = await ui.stop();
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('Stopped cnf-admin ui');
+  });
+});

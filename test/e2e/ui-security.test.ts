@@ -1,0 +1,234 @@
+/**
+ * Every rule that keeps the `cnf-admin ui` page from being an open door,
+ * each tried by a request that would break it: no token, the token where
+ * only the page's script may send it, a DNS-rebound Host, another origin
+ * (by HTTP and from a real page in chromium), writes that are not JSON
+ * POSTs, CORS, inline script, and secure values.
+ */
+import { request as httpRequest, createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../support/browser.js';
+import { createTestProject, type TestProject } from '../support/test-project.js';
+import { startUi, type UiProcess } from '../support/ui-process.js';
+
+const SECRET = 'hunter22-very-secret-value';
+
+let project: TestProject;
+let ui: UiProcess;
+let echoRun = '';
+
+interface Answer {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/** A raw request, with exactly the headers given (a browser's fetch would not let a test forge Host). */
+function send(path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+  const { port } = new URL(ui.origin);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      {
+        host: '127.0.0.1',
+        port: Number(port),
+        path,
+        method: options.method ?? 'GET',
+        headers: { host: `127.0.0.1:${port}`, ...options.headers },
+      },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+      },
+    );
+    request.on('error', reject);
+    request.end(options.body);
+  });
+}
+
+const withToken = (): Record<string, string> => ({ 'x-cnf-token': ui.token });
+const json = (): Record<string, string> => ({ ...withToken(), 'content-type': 'application/json' });
+
+beforeAll(async () => {
+  project = createTestProject('tasks');
+  expect((await project.cli(['config', 'set', 'API_TOKEN', '-', '--secure'], { input: `${SECRET}\n` })).code).toBe(0);
+  const echo = await project.cli(['invoke', 'echo', '--args', JSON.stringify({ count: 1, label: `token ${SECRET}` }), '--json']);
+  echoRun = (JSON.parse(echo.stdout) as { runId: string }).runId;
+  await project.cli(['invoke', 'show-config']);
+  ui = await startUi(project.dir);
+});
+
+afterAll(async () => {
+  await ui?.stop();
+  await project?.cleanup();
+});
+
+describe('the ui server turns away', () => {
+  it('listens on 127.0.0.1 unless --host says otherwise', () => {
+    expect(new URL(ui.url).hostname).toBe('127.0.0.1');
+  });
+
+  it('a page or an API call without the token', async () => {
+    expect((await send('/runs')).status).toBe(401);
+    expect((await send('/assets/app.js')).status).toBe(401);
+    expect((await send('/api/runs')).status).toBe(401);
+    expect((await send('/api/runs', { headers: { 'x-cnf-token': 'guessed' } })).status).toBe(401);
+  });
+
+  it('an API call with the token in the address only (a link or an <img> of another page)', async () => {
+    expect((await send(`/api/runs?token=${ui.token}`)).status).toBe(401);
+    expect((await send(`/api/runs?token=${ui.token}`, { headers: { cookie: `token=${ui.token}` } })).status).toBe(401);
+  });
+
+  it('a DNS-rebound Host header, even with the token', async () => {
+    const { port } = new URL(ui.origin);
+    const rebound = await send(`/runs?token=${ui.token}`, { headers: { host: `attacker.example:${port}` } });
+    expect(rebound.status).toBe(421);
+    expect((await send('/api/runs', { headers: { ...withToken(), host: `attacker.example:${port}` } })).status).toBe(421);
+    expect((await send('/api/runs', { headers: { ...withToken(), host: '127.0.0.1:1' } })).status).toBe(421);
+  });
+
+  it('another Origin, for reads and writes, and a cross-site fetch', async () => {
+    expect((await send('/api/runs', { headers: { ...withToken(), origin: 'http://attacker.example' } })).status).toBe(403);
+    const write = await send('/api/runs', {
+      method: 'POST',
+      headers: { ...json(), origin: 'http://127.0.0.1:1' },
+      body: JSON.stringify({ task: 'noop' }),
+    });
+    expect(write.status).toBe(403);
+    expect((await send('/api/runs', { headers: { ...withToken(), 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
+  });
+
+  it('writes that are not a POST with a JSON body', async () => {
+    const form = await send('/api/runs', {
+      method: 'POST',
+      headers: { ...withToken(), 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'task=noop',
+    });
+    expect(form.status).toBe(415);
+    expect(
+      (await send('/api/runs', { method: 'POST', headers: { ...withToken(), 'content-type': 'text/plain' }, body: '{"task":"noop"}' }))
+        .status,
+    ).toBe(415);
+    expect((await send('/api/runs/x/stop', { method: 'PUT', headers: json(), body: '{}' })).status).toBe(405);
+    expect((await send('/api/runs', { method: 'DELETE', headers: withToken() })).status).toBe(405);
+    expect((await send('/api/runs', { method: 'GET', headers: json() })).status).toBe(200);
+    const runs = await project.cli(['runs', '--task', 'noop', '--json']);
+    expect(JSON.parse(runs.stdout)).toEqual([]);
+  });
+
+  it('a CORS preflight: no Access-Control header on any answer', async () => {
+    const preflight = await send('/api/runs', {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://attacker.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'x-cnf-token',
+      },
+    });
+    expect(preflight.status).toBeGreaterThanOrEqual(400);
+    for (const answer of [preflight, await send('/api/runs', { headers: withToken() }), await send(`/runs?token=${ui.token}`)]) {
+      expect(Object.keys(answer.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
+    }
+  });
+
+  it('inline script: the CSP allows only the page’s own script file, and the page has none inline', async () => {
+    const shell = await send(`/runs?token=${ui.token}`);
+    expect(shell.status).toBe(200);
+    const csp = shell.headers['content-security-policy'] ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(shell.body.match(/<script\b[^>]*>/g)).toEqual([`<script type="module" src="/assets/app.js?token=${ui.token}">`]);
+    expect(shell.body).toMatch(/<script[^>]*><\/script>/);
+  });
+});
+
+describe('secure values', () => {
+  it('never reach the page: not in the runs list, a run, its log, the tasks or the releases', async () => {
+    const answers = await Promise.all(
+      [
+        '/api/runs',
+        `/api/runs/${echoRun}`,
+        `/api/runs/${echoRun}/log`,
+        '/api/tasks',
+        '/api/tasks/echo',
+        '/api/releases',
+        '/api/session',
+      ].map((path) => send(path, { headers: withToken() })),
+    );
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      expect(answer.body).not.toContain(SECRET);
+    }
+    expect(answers[1]?.body).toContain('token [redacted]');
+    const showConfig = JSON.parse((await send('/api/runs?task=show-config', { headers: withToken() })).body) as {
+      runs: { runId: string }[];
+    };
+    const log = await send(`/api/runs/${showConfig.runs[0]?.runId}/log`, { headers: withToken() });
+    expect(log.body).toContain('API_TOKEN');
+    expect(log.body).not.toContain(SECRET);
+  });
+});
+
+describe('a page of another origin, in chromium', () => {
+  let other: Server;
+  let otherOrigin = '';
+
+  beforeAll(async () => {
+    other = createServer((_request, response) => response.end('<!doctype html><title>attacker</title>'));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    otherOrigin = `http://localhost:${(other.address() as AddressInfo).port}`;
+  });
+
+  afterAll(() => new Promise<void>((resolve) => other.close(() => resolve())));
+
+  it('cannot read the runs nor start a run, even knowing the token', async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(otherOrigin);
+      const outcome = (await page.evaluate(
+        `(async () => {
+          const tried = [];
+          for (const init of [
+            { headers: { 'x-cnf-token': ${JSON.stringify(ui.token)} } },
+            { method: 'POST', headers: { 'x-cnf-token': ${JSON.stringify(ui.token)}, 'content-type': 'application/json' }, body: '{"task":"noop"}' },
+            { method: 'POST', mode: 'no-cors', headers: { 'content-type': 'text/plain' }, body: '{"task":"noop"}' },
+          ]) {
+            try {
+              const response = await fetch(${JSON.stringify(`${ui.origin}/api/runs`)}, init);
+              tried.push(response.type === 'opaque' ? 'opaque' : await response.text());
+            } catch (error) {
+              tried.push('blocked');
+            }
+          }
+          return tried;
+        })()`,
+      )) as string[];
+      // The first two need a preflight, which the server never answers with CORS; the third, if sent at all, cannot be read.
+      expect(outcome.slice(0, 2)).toEqual(['blocked', 'blocked']);
+      expect(outcome[2]).toMatch(/^(blocked|opaque)$/);
+    } finally {
+      await browser.close();
+    }
+    const runs = await project.cli(['runs', '--task', 'noop', '--json']);
+    expect(JSON.parse(runs.stdout)).toEqual([]);
+  });
+});
+
+describe('--host', () => {
+  it('listens where it says, with a warning that others may reach it', async () => {
+    const wide = await startUi(project.dir, ['--host', '0.0.0.0']);
+    const result = await wide.stop();
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('Listening on 0.0.0.0, not only on this machine');
+  });
+
+  it('refuses a port that is not a number, and runs nothing', async () => {
+    const result = await project.cli(['ui', '--port', 'eighty', '--no-open']);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain('--port takes a port number 0-65535, got: "eighty"');
+  });
+});

@@ -1,0 +1,62 @@
+/** The session token: from the page's address, sent as a header on every API call. */
+const token = new URLSearchParams(location.search).get('token') ?? '';
+
+/** An API answer that is not 2xx: its status and the server's one-line reason. */
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function answer<T>(response: Response): Promise<T> {
+  const body = (await response.json()) as T & { error?: string };
+  if (!response.ok) throw new ApiError(response.status, body.error ?? `HTTP ${response.status}`);
+  return body;
+}
+
+/** GETs an API document. */
+async function get<T>(path: string): Promise<T> {
+  return answer<T>(await fetch(path, { headers: { 'x-cnf-token': token } }));
+}
+
+/** POSTs a JSON body. */
+async function post<T>(path: string, body: unknown): Promise<T> {
+  return answer<T>(
+    await fetch(path, {
+      method: 'POST',
+      headers: { 'x-cnf-token': token, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
+}
+
+/** Reads an NDJSON stream, one parsed value per line, until it ends or `signal` fires. */
+async function stream(path: string, onValue: (value: unknown) => void, signal: AbortSignal): Promise<void> {
+  const response = await fetch(path, { headers: { 'x-cnf-token': token }, signal });
+  if (!response.ok || response.body === null) {
+    await answer(response);
+    return;
+  }
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let rest = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    rest += value;
+    const lines = rest.split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) if (line !== '') onValue(JSON.parse(line));
+  }
+}
+
+/** A page address with the token kept in it. */
+function href(path: string, params: Record<string, string | undefined> = {}): string {
+  const query = new URLSearchParams({ token });
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') query.set(key, value);
+  return `${path}?${query.toString()}`;
+}
+
+export { ApiError, get, href, post, stream };

@@ -1,0 +1,57 @@
+type Child = Node | string | number | null | undefined | false;
+
+/** Makes an element with attributes (`on*` functions become listeners) and children. */
+function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string | boolean | number | EventListener | undefined> = {},
+  ...children: (Child | Child[])[]
+): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === false) continue;
+    if (name.startsWith('on') && typeof value === 'function') element.addEventListener(name.slice(2), value);
+    else element.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child instanceof Node ? child : String(child));
+  }
+  return element;
+}
+
+/** Replaces the main area's content and moves focus to its heading, for keyboard and screen-reader users. */
+function show(...children: Child[]): HTMLElement {
+  const main = document.getElementById('main') as HTMLElement;
+  main.replaceChildren(
+    ...children
+      .filter((child): child is Node | string => child !== null && child !== undefined && child !== false)
+      .map((child) => (typeof child === 'number' ? String(child) : child)),
+  );
+  return main;
+}
+
+/** Says something to screen readers (and shows it in the status line). */
+function announce(text: string): void {
+  const region = document.getElementById('announce');
+  if (region !== null) region.textContent = text;
+}
+
+/** A duration in ms as people read it. */
+function duration(ms: number | undefined | null): string {
+  if (ms === undefined || ms === null) return '–';
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/** A time in the reader's time zone. */
+function when(iso: string | undefined | null): string {
+  return iso === undefined || iso === null ? '–' : new Date(iso).toLocaleString();
+}
+
+/** A status as a badge: the word itself, never colour alone. */
+function badge(status: string): HTMLElement {
+  return h('span', { class: `badge status-${status}` }, status);
+}
+
+export { announce, badge, duration, h, show, when };

@@ -1,0 +1,75 @@
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { h } from './dom.js';
+
+interface Point {
+  startedAt: string;
+  durationMs: number | null;
+  status: string;
+}
+
+/** A marker on the time axis: a release that went live (or a rollback, once they exist). */
+interface Marker {
+  at: string;
+  label: string;
+}
+
+/**
+ * A task's run durations over time (uPlot), failed runs as a series of
+ * their own, with a dashed line and a label where each release went live.
+ */
+function durationChart(points: Point[], markers: Marker[]): HTMLElement {
+  const sorted = [...points].filter((point) => point.durationMs !== null).sort((a, b) => (a.startedAt < b.startedAt ? -1 : 1));
+  const figure = h('figure', { class: 'chart' });
+  const caption = h('figcaption', {}, `Duration of the last ${sorted.length} ended runs over time; dashed lines mark releases going live.`);
+  if (sorted.length === 0) {
+    figure.append(caption, h('p', { class: 'dim' }, 'No ended runs to chart yet.'));
+    return figure;
+  }
+  const xs = sorted.map((point) => Date.parse(point.startedAt) / 1000);
+  const ok = sorted.map((point) => (point.status === 'succeeded' ? (point.durationMs as number) / 1000 : null));
+  const bad = sorted.map((point) => (point.status !== 'succeeded' ? (point.durationMs as number) / 1000 : null));
+  const releaseMarks = markers.map((marker) => ({ x: Date.parse(marker.at) / 1000, label: marker.label }));
+  const drawMarkers = (chart: uPlot): void => {
+    const { ctx } = chart;
+    ctx.save();
+    ctx.strokeStyle = '#6b3fa0';
+    ctx.fillStyle = '#4a2a70';
+    ctx.setLineDash([5, 4]);
+    ctx.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
+    for (const mark of releaseMarks) {
+      const x = chart.valToPos(mark.x, 'x', true);
+      if (x < chart.bbox.left || x > chart.bbox.left + chart.bbox.width) continue;
+      ctx.beginPath();
+      ctx.moveTo(x, chart.bbox.top);
+      ctx.lineTo(x, chart.bbox.top + chart.bbox.height);
+      ctx.stroke();
+      ctx.fillText(mark.label, x + 4, chart.bbox.top + 14 * devicePixelRatio);
+    }
+    ctx.restore();
+  };
+  const min = Math.min(xs[0] as number, ...releaseMarks.map((mark) => mark.x));
+  const max = Math.max(xs[xs.length - 1] as number, ...releaseMarks.map((mark) => mark.x));
+  figure.append(caption);
+  const host = h('div', { role: 'img', 'aria-label': `Chart of ${sorted.length} run durations with ${markers.length} release markers` });
+  figure.append(host);
+  new uPlot(
+    {
+      width: 760,
+      height: 260,
+      scales: { x: { time: true, range: [min - 60, max + 60] } },
+      series: [
+        {},
+        { label: 'succeeded (s)', stroke: '#1d6b35', points: { show: true, size: 6 }, paths: () => null },
+        { label: 'not succeeded (s)', stroke: '#a3231b', points: { show: true, size: 6 }, paths: () => null },
+      ],
+      hooks: { draw: [drawMarkers] },
+    },
+    [xs, ok, bad],
+    host,
+  );
+  return figure;
+}
+
+export { durationChart };
+export type { Marker, Point };

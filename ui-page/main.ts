@@ -1,0 +1,48 @@
+import './style.css';
+import { ApiError, href } from './api.js';
+import { h, show } from './dom.js';
+import { releasesView } from './releases-view.js';
+import { runView } from './run-view.js';
+import { runsView } from './runs-view.js';
+import { loadSession } from './session.js';
+import { tasksView, taskView } from './tasks-view.js';
+
+const SECTIONS = [
+  { path: '/runs', label: 'Runs' },
+  { path: '/tasks', label: 'Tasks' },
+  { path: '/releases', label: 'Releases' },
+];
+
+function navigation(current: string, stage: string, platform: string, live: string | null): void {
+  const nav = document.getElementById('nav') as HTMLElement;
+  nav.replaceChildren(
+    h('strong', { class: 'brand' }, 'cnf-admin'),
+    ...SECTIONS.map((section) =>
+      h('a', { href: href(section.path), 'aria-current': current.startsWith(section.path) ? 'page' : undefined }, section.label),
+    ),
+  );
+  (document.getElementById('stage') as HTMLElement).textContent = `stage ${stage} (${platform}) · live ${live ?? 'none'}`;
+}
+
+async function render(): Promise<void> {
+  const path = location.pathname === '/' ? '/runs' : location.pathname;
+  // The session and the page's own data load side by side: the runs list does not wait for the catalog.
+  const loading = loadSession();
+  const [, section, name] = path.split('/').map(decodeURIComponent);
+  const named = loading.then((session) => {
+    navigation(path, session.stage, session.platform, session.liveRelease);
+    document.title = `${section ?? 'runs'}${name === undefined ? '' : ` ${name}`} · ${session.stage} · cnf-admin`;
+    return session;
+  });
+  if (section !== 'tasks' && section !== 'releases' && name === undefined) return runsView(named);
+  const session = await named;
+  if (section === 'runs' && name !== undefined) return runView(session, name);
+  if (section === 'tasks' && name !== undefined) return taskView(name);
+  if (section === 'tasks') return tasksView();
+  return releasesView();
+}
+
+render().catch((error: unknown) => {
+  const message = error instanceof ApiError && error.status === 401 ? `${error.message}` : (error as Error).message;
+  show(h('h1', {}, 'Something went wrong'), h('p', { role: 'alert' }, message));
+});

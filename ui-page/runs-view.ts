@@ -1,0 +1,195 @@
+import { get, href, post } from './api.js';
+import { confirmAction } from './confirm-dialog.js';
+import { announce, badge, duration, h, show, when } from './dom.js';
+import type { Session } from './session.js';
+
+interface RunRow {
+  runId: string;
+  task: string;
+  status: string;
+  exitCode?: number;
+  meaning?: string;
+  durationMs?: number;
+  startedAt: string;
+  caller: string;
+  source: string;
+  release: string;
+  config?: string;
+}
+
+const FILTERS = ['status', 'task', 'release', 'caller', 'source', 'from', 'to', 'all'] as const;
+const SOURCES = ['cli', 'schedule', 'console', 'release-phase', 'ui'];
+
+function currentFilter(): Record<string, string> {
+  const params = new URLSearchParams(location.search);
+  const filter: Record<string, string> = {};
+  for (const key of FILTERS) {
+    const value = params.get(key);
+    if (value !== null && value !== '') filter[key] = value;
+  }
+  return filter;
+}
+
+function field(label: string, control: HTMLElement): HTMLElement {
+  return h('label', { class: 'field' }, h('span', {}, label), control);
+}
+
+function select(name: string, values: string[], current: string | undefined): HTMLSelectElement {
+  return h(
+    'select',
+    { name },
+    h('option', { value: '' }, 'any'),
+    ...values.map((value) => h('option', { value, selected: value === current }, value)),
+  );
+}
+
+function filterForm(session: Session, filter: Record<string, string>): HTMLFormElement {
+  const local = (iso: string | undefined): string => (iso === undefined ? '' : iso.slice(0, 16));
+  const form = h(
+    'form',
+    { class: 'filters', 'aria-label': 'Filter runs', role: 'search' },
+    field('Status', select('status', session.statuses, filter.status)),
+    field('Task', h('input', { name: 'task', value: filter.task ?? '', list: 'task-names', autocomplete: 'off' })),
+    field('Release', h('input', { name: 'release', value: filter.release ?? '', placeholder: 'r-…' })),
+    field('Caller', h('input', { name: 'caller', value: filter.caller ?? '' })),
+    field('Source', select('source', SOURCES, filter.source)),
+    field('From', h('input', { name: 'from', type: 'datetime-local', value: local(filter.from) })),
+    field('To', h('input', { name: 'to', type: 'datetime-local', value: local(filter.to) })),
+    h(
+      'label',
+      { class: 'check' },
+      h('input', { type: 'checkbox', name: 'all', value: '1', checked: filter.all === '1' }),
+      ' console evaluations too',
+    ),
+    h('button', { type: 'submit', class: 'primary' }, 'Filter'),
+    h('a', { href: href('/runs') }, 'Clear'),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const params: Record<string, string> = {};
+    for (const [key, value] of data.entries()) {
+      const text = String(value);
+      if (text === '') continue;
+      params[key] = key === 'from' || key === 'to' ? new Date(text).toISOString() : text;
+    }
+    location.assign(href('/runs', params));
+  });
+  return form;
+}
+
+function table(rows: RunRow[]): HTMLElement {
+  return h(
+    'table',
+    { class: 'runs' },
+    h('caption', { class: 'visually-hidden' }, 'Runs, newest first'),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...['Run', 'Task', 'Status', 'Exit', 'Took', 'Started', 'Caller', 'Source', 'Release'].map((name) =>
+          h('th', { scope: 'col' }, name),
+        ),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      rows.map((run) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, h('a', { href: href(`/runs/${encodeURIComponent(run.runId)}`) }, run.runId)),
+          h('td', {}, run.task),
+          h('td', {}, badge(run.status)),
+          h('td', { title: run.meaning ?? 'still running' }, run.exitCode ?? '–'),
+          h('td', {}, duration(run.durationMs)),
+          h('td', {}, when(run.startedAt)),
+          h('td', { class: 'caller' }, run.caller),
+          h('td', {}, run.source),
+          h('td', {}, run.release, run.config === undefined ? '' : h('span', { class: 'dim' }, ` ${run.config}`)),
+        ),
+      ),
+    ),
+  );
+}
+
+async function bulk(action: 'rerun' | 'stop', filter: Record<string, string>, status: HTMLElement): Promise<void> {
+  const selection = await get<{ count: number; runIds: string[]; searched?: number }>(
+    `/api/selection?${new URLSearchParams(filter).toString()}`,
+  );
+  const verb = action === 'rerun' ? 'Re-run' : 'Stop';
+  if (selection.count === 0) {
+    status.textContent = 'The filter selects no runs.';
+    return;
+  }
+  const detail =
+    action === 'rerun'
+      ? `${selection.count} run(s) match this filter. Each starts again as a new run with its task and args, on the live release.`
+      : `${selection.count} run(s) match this filter. Those that can be stopped are asked to stop; the rest are left as they are.`;
+  if (!(await confirmAction(`${verb} ${selection.count} run(s)?`, detail, `${verb} ${selection.count}`))) return;
+  const result = await post<{ done: number; outcomes: { runId: string; ok: boolean; error?: string }[] }>('/api/bulk', {
+    action,
+    runIds: selection.runIds,
+    on: 'live',
+  });
+  const failed = result.outcomes.filter((outcome) => !outcome.ok);
+  status.textContent = `${verb}: ${result.done} of ${selection.count} done.${failed.length === 0 ? '' : ` Not done: ${failed.map((outcome) => `${outcome.runId} (${outcome.error})`).join('; ')}`}`;
+  announce(status.textContent);
+}
+
+/** The runs page: filters (in the address), one page of runs, paging, and bulk actions on what the filter selects. */
+async function runsView(loading: Promise<Session>): Promise<void> {
+  const filter = currentFilter();
+  const page = Number(new URLSearchParams(location.search).get('page') ?? '0');
+  const query = new URLSearchParams({ ...filter, page: String(page) });
+  const [session, list] = await Promise.all([
+    loading,
+    get<{ runs: RunRow[]; hasMore: boolean; searched?: number }>(`/api/runs?${query.toString()}`),
+  ]);
+  const status = h('p', { class: 'status', role: 'status' });
+  const filtered = Object.keys(filter).some((key) => key !== 'all');
+  show(
+    h('h1', {}, 'Runs'),
+    filterForm(session, filter),
+    h('datalist', { id: 'task-names' }, ...session.taskNames.map((name) => h('option', { value: name }))),
+    h(
+      'div',
+      { class: 'bulk', role: 'group', 'aria-label': 'Bulk actions on the runs this filter selects' },
+      h(
+        'button',
+        {
+          type: 'button',
+          disabled: !filtered,
+          onclick: () => void bulk('rerun', filter, status).catch((error: Error) => (status.textContent = error.message)),
+        },
+        'Re-run all matching…',
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          disabled: !filtered,
+          onclick: () => void bulk('stop', filter, status).catch((error: Error) => (status.textContent = error.message)),
+        },
+        'Stop all matching…',
+      ),
+      filtered ? '' : h('span', { class: 'dim' }, ' Filter first to act on many runs.'),
+    ),
+    status,
+    list.runs.length === 0 ? h('p', {}, 'No runs match.') : table(list.runs),
+    list.searched === undefined ? '' : h('p', { class: 'dim' }, `Searched the newest ${list.searched} runs.`),
+    h(
+      'nav',
+      { class: 'paging', 'aria-label': 'Pages' },
+      page > 0 ? h('a', { href: href('/runs', { ...filter, page: String(page - 1) }), rel: 'prev' }, '← Newer') : '',
+      h('span', {}, ` Page ${page + 1} `),
+      list.hasMore ? h('a', { href: href('/runs', { ...filter, page: String(page + 1) }), rel: 'next' }, 'Older →') : '',
+    ),
+  );
+}
+
+export { runsView };
+export type { RunRow };
