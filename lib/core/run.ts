@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ContainerStarted } from './container-run.js';
 import { isRefusalName, type RefusalName } from './refusal.js';
 
 /**
@@ -106,6 +107,12 @@ interface RunResult {
    * when the task returned anyway.
    */
   readonly interruptedAt?: string;
+  /**
+   * Set when the event named a container task: the admin function claimed the
+   * run and started it as this ECS task, where it goes on (the exit code, 0,
+   * says the start succeeded; the run's own comes from the task).
+   */
+  readonly container?: ContainerStarted;
 }
 
 /**
@@ -154,6 +161,8 @@ interface RunRecord {
   readonly error?: RunError;
   /** ISO 8601: when an interrupt reached the run, if one did (see {@link RunResult.interruptedAt}). */
   readonly interruptedAt?: string;
+  /** The ARN of the ECS task of a container run, as the admin function started it. */
+  readonly ecsTask?: string;
 }
 
 /* Clocks differ a little, and a run's last write takes a moment: grace before calling a run lost. */

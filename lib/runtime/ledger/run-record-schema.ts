@@ -25,6 +25,8 @@ const runRecordSchema = z.looseObject({
   log: z.string(),
   deadline: isoTime.optional(),
   error: z.object({ name: z.string(), message: z.string() }).optional(),
+  interruptedAt: isoTime.optional(),
+  ecsTask: z.string().optional(),
 });
 
 /**
