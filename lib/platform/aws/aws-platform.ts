@@ -1,6 +1,6 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { containerTaskOf, taskFamilyOf } from '../../core/container-run.js';
-import { PermissionError, UnavailableError, UsageError } from '../../core/errors.js';
+import { CnfError, PermissionError, UnavailableError, UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type {
   ConsoleSession,
@@ -279,7 +279,14 @@ class AwsPlatform implements Platform {
   /** The run as the ledger has it, when it is a container run without an end (undefined otherwise, or without a ledger). */
   async #runningContainerRun(runId: string): Promise<RunRecord | undefined> {
     if ((await this.#stageRecord()).ledgerTable === undefined) return undefined;
-    const record = await (await this.#ledger()).get(runId);
+    let record: RunRecord | undefined;
+    try {
+      record = await (await this.#ledger()).get(runId);
+    } catch (error) {
+      // The log is readable without the ledger: follow it by run id, as for a Lambda run.
+      if (error instanceof CnfError) return undefined;
+      throw error;
+    }
     return record?.endedAt === undefined && record?.ecsTask !== undefined ? record : undefined;
   }
 

@@ -253,6 +253,67 @@ describe('a container task on an AWS stage', () => {
   });
 });
 
+describe('logs and runs of a container run that died without recording its end', () => {
+  const RUNNING = {
+    runId: RUN_ID,
+    task: CONTAINER_TASK,
+    args: {},
+    release: RELEASE,
+    source: 'cli',
+    caller: 'alice',
+    startedAt: new Date(Date.now() - 60_000).toISOString(),
+    log: 'x',
+    ecsTask: TASK_ARN,
+  };
+  const SETTLED = {
+    ...RUNNING,
+    endedAt: new Date().toISOString(),
+    exitCode: 70,
+    error: { name: 'OutOfMemoryError', message: 'The task ran out of memory (2048 MiB) and was killed' },
+  };
+  const killed = () =>
+    containerScenario({
+      ledger: [RUNNING],
+      ecs: { states: exitedStates(137, { containers: [{ name: 'admin', exitCode: 137, reason: 'OutOfMemoryError: killed' }] }).slice(-1) },
+      // Nothing was invoked before these are read: their run id is the run's own.
+      logEvents: containerLog(0)
+        .slice(0, 2)
+        .map((event) => ({ ...event, message: event.message.replaceAll('$RUN_ID', RUN_ID) })),
+      invoke: { payload: JSON.stringify({ ...startedResult(), container: undefined, output: SETTLED }) },
+    });
+  const settleCalls = (installed: InstalledScenario) =>
+    calls(installed, 'InvokeCommand').map((call) => JSON.parse(Buffer.from(call.input.Payload as Uint8Array).toString('utf8')));
+
+  it('logs --follow asks ECS, ends with 70 (out of memory), and has the admin function record the end', async () => {
+    const installed = given(killed());
+    const frames = await framesOf(fixturePlatform().logs(RUN_ID, { follow: true }));
+    expect(resultOf(frames)).toMatchObject({ exitCode: 70, error: { name: 'OutOfMemoryError' } });
+    expect(logLinesOf(frames).join('\n')).toContain('Batch 1');
+    expect(settleCalls(installed)).toEqual([expect.objectContaining({ task: 'cnf:settle', args: { runId: RUN_ID } })]);
+  });
+
+  it('logs (no --follow) shows the recorded end after the log', async () => {
+    given(killed());
+    const frames = await framesOf(fixturePlatform().logs(RUN_ID));
+    expect(resultOf(frames)).toMatchObject({ exitCode: 70 });
+    expect(noticesOf(frames)).toContain('ran out of memory');
+  });
+
+  it('runs shows the run as ended, as the admin function recorded it', async () => {
+    const installed = given(killed());
+    const [run] = await fixturePlatform().runs({});
+    expect(run).toMatchObject({ runId: RUN_ID, exitCode: 70, error: { name: 'OutOfMemoryError' } });
+    expect(settleCalls(installed)).toHaveLength(1);
+  });
+
+  it('runs leaves a container run whose task still runs as running, asking the function nothing', async () => {
+    const installed = given(containerScenario({ ledger: [RUNNING], ecs: { states: [{ lastStatus: 'RUNNING' }] } }));
+    const [run] = await fixturePlatform().runs({});
+    expect(run?.endedAt).toBeUndefined();
+    expect(calls(installed, 'InvokeCommand')).toEqual([]);
+  });
+});
+
 describe('stop <runId>', () => {
   it('asks the live admin function to stop the run (cnf:stop): the operator calls no StopTask', async () => {
     const installed = given(
