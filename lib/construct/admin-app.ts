@@ -334,7 +334,15 @@ class AdminApp extends Construct {
    */
   grantOperate(grantee: IGrantable): Grant {
     const stack = Stack.of(this);
-    const document = operatorPolicy({ partition: stack.partition, account: stack.account, record: this.stageRecord.record });
+    const { record } = this.stageRecord;
+    const container = this.containerTasks;
+    // The cluster's ARN is a deploy-time token: give the policy one whose name part it can read.
+    const cluster = container === undefined ? undefined : stack.formatArn({ service: 'ecs', resource: 'cluster', resourceName: container.cluster.clusterName });
+    const document = operatorPolicy({
+      partition: stack.partition,
+      account: stack.account,
+      record: record.container === undefined || cluster === undefined ? record : { ...record, container: { ...record.container, cluster } },
+    });
     const grants = document.Statement.flatMap((statement) => {
       // A deny is no grant; it only keeps what an allow would give too much of.
       if (statement.Effect === 'Deny') {

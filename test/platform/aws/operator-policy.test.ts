@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cli } from '../../../lib/cli/main.js';
 import type { PolicyDocument } from '../../../lib/platform/aws/operator-policy.js';
 import { COMMAND_RUNS, PARAMETER_KEY } from '../../support/aws-command-runs.js';
@@ -15,6 +15,12 @@ import { healthyScenario, installScenario, type AwsScenario, type SentCommand } 
 import { FIXTURE_ROOT } from '../../support/aws-platform.js';
 import { REPO_ROOT } from '../../support/cli.js';
 import { memoryIo } from '../../support/memory-io.js';
+import { Template } from 'aws-cdk-lib/assertions';
+import { SecurityGroup, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { AccountRootPrincipal, Role } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { AdminApp } from '../../../lib/construct/admin-app.js';
+import { evaluate, logicalIdOf, newStack, notesBundle, removeOutdirs } from '../../construct/support/admin-app-stack.js';
 
 const ARN = 'arn:aws:%s:eu-west-1:123456789012:';
 const arn = (service: string, resource: string): string => `${ARN.replace('%s', service)}${resource}`;
@@ -104,6 +110,8 @@ describe('cnf-admin policy', () => {
     vi.unstubAllEnvs();
   });
 
+  afterAll(removeOutdirs);
+
   async function policyOfStage(scenario: Partial<AwsScenario> = {}): Promise<PolicyDocument> {
     const aws = installScenario(healthyScenario(scenario));
     try {
@@ -187,6 +195,63 @@ describe('cnf-admin policy', () => {
     const ecsOrIam = (document: PolicyDocument) => document.Statement.flatMap((statement) => statement.Action).filter((action) => /^(ecs|iam):/.test(action));
     expect(ecsOrIam(withContainers)).toEqual(['ecs:DescribeTasks']);
     expect(ecsOrIam(without)).toEqual([]);
+  });
+
+  it('granted by AdminApp.grantOperate, allows every AWS call that every command makes, as the printed policy does', async () => {
+    // given: the stage as the construct builds it, and an operator role granted with grantOperate
+    const stack = newStack('fixture-prod');
+    const vpc = Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-0123', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-a'] });
+    const app = new AdminApp(stack, 'App', {
+      app: 'fixture',
+      stage: 'prod',
+      bundle: await notesBundle(),
+      parameterKey: Key.fromKeyArn(stack, 'Key', PARAMETER_KEY),
+      containerTasks: { vpc, securityGroups: [SecurityGroup.fromSecurityGroupId(stack, 'Tasks', 'sg-tasks', { mutable: false })] },
+    });
+    const operator = new Role(stack, 'Operator', { assumedBy: new AccountRootPrincipal() });
+    app.grantOperate(operator);
+    const refs = {
+      'AWS::Partition': 'aws',
+      'AWS::Region': 'eu-west-1',
+      'AWS::AccountId': '123456789012',
+      [logicalIdOf(app.ledger.table)]: 'fixture-prod-runs',
+      [logicalIdOf(app.containerTasks!.cluster)]: 'fixture-prod-admin',
+    };
+    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: logicalIdOf(operator) }] } });
+    const granted: PolicyDocument = {
+      Version: '2012-10-17',
+      Statement: Object.values(policies).flatMap((policy) =>
+        (policy.Properties.PolicyDocument.Statement as { Effect: 'Allow' | 'Deny'; Action: unknown; Resource: unknown }[]).map(
+          (statement, index) => ({
+            Sid: String(index),
+            Effect: statement.Effect,
+            Action: [statement.Action].flat() as string[],
+            Resource: [evaluate(statement.Resource, refs)].flat() as string[],
+          }),
+        ),
+      ),
+    };
+
+    // when: every command runs
+    const needs: Needed[] = [];
+    for (const { scenario, args, input } of COMMAND_RUNS) {
+      const aws = installScenario(healthyScenario(scenario));
+      try {
+        expect(await cli([...args], memoryIo(FIXTURE_ROOT, { CNF_LOG_WAIT_SECONDS: '0.1' }, input)), args.join(' ')).toBe(0);
+        needs.push(...aws.sent().flatMap((call) => [IAM[call.command]?.(call.input) ?? []].flat()));
+      } finally {
+        aws.restore();
+      }
+    }
+
+    // then: every call is allowed, and no more than the printed policy allows
+    expect(needs.filter((needed) => !allows(granted, needed.action, needed.resource)).map((n) => `${n.action} on ${n.resource}`)).toEqual([]);
+    const actions = granted.Statement.filter((statement) => statement.Effect === 'Allow').flatMap((statement) => statement.Action);
+    expect(actions.filter((action) => /^(ecs:RunTask|ecs:StopTask|iam:PassRole)$/.test(action))).toEqual([]);
+    expect(allows(granted, 'ssm:PutParameter', arn('ssm', 'parameter/fixture/prod/_cnf/stage'))).toBe(false);
+    const printed = await policyOfStage(containerScenario({ record: { ...containerScenario().record, parameterKey: PARAMETER_KEY } }));
+    const sorted = (document: PolicyDocument) => document.Statement.flatMap((statement) => statement.Action.map((action) => `${statement.Effect} ${action}`)).sort();
+    expect(sorted(granted)).toEqual(sorted(printed));
   });
 
   it('knows every SDK command the AWS platform can send', () => {
