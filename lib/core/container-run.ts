@@ -39,8 +39,11 @@ interface ContainerSettings {
   readonly taskDefinition: string;
   /** The container that runs the admin event. */
   readonly containerName: string;
+  /** The subnets the tasks run in. */
   readonly subnets: readonly string[];
+  /** The security groups of the tasks. */
   readonly securityGroups: readonly string[];
+  /** Whether each task gets a public IP address. */
   readonly assignPublicIp: boolean;
 }
 

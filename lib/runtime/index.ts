@@ -20,3 +20,4 @@ export type { TaskLoaders } from './task-registry.js';
 export type { AdminEvent, RunError, RunRecord, RunResult, RunSource } from '../core/run.js';
 export type { JsonSchema, TaskCatalog, TaskInfo } from '../core/task-catalog.js';
 export type { TaskRuntime } from '../core/task-runtime.js';
+export type { ContainerStarted } from '../core/container-run.js';
