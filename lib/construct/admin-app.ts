@@ -337,7 +337,10 @@ class AdminApp extends Construct {
     const { record } = this.stageRecord;
     const container = this.containerTasks;
     // The cluster's ARN is a deploy-time token: give the policy one whose name part it can read.
-    const cluster = container === undefined ? undefined : stack.formatArn({ service: 'ecs', resource: 'cluster', resourceName: container.cluster.clusterName });
+    const cluster =
+      container === undefined
+        ? undefined
+        : stack.formatArn({ service: 'ecs', resource: 'cluster', resourceName: container.cluster.clusterName });
     const document = operatorPolicy({
       partition: stack.partition,
       account: stack.account,
@@ -347,7 +350,12 @@ class AdminApp extends Construct {
       // A deny is no grant; it only keeps what an allow would give too much of.
       if (statement.Effect === 'Deny') {
         grantee.grantPrincipal.addToPrincipalPolicy(
-          new PolicyStatement({ sid: statement.Sid, effect: Effect.DENY, actions: [...statement.Action], resources: [...statement.Resource] }),
+          new PolicyStatement({
+            sid: statement.Sid,
+            effect: Effect.DENY,
+            actions: [...statement.Action],
+            resources: [...statement.Resource],
+          }),
         );
         return [];
       }

@@ -9,7 +9,9 @@ interface StoppedTask {
   readonly stopCode?: string | undefined;
   readonly stoppedReason?: string | undefined;
   readonly memory?: string | undefined;
-  readonly containers?: readonly { readonly name?: string | undefined; readonly exitCode?: number | undefined; readonly reason?: string | undefined }[] | undefined;
+  readonly containers?:
+    | readonly { readonly name?: string | undefined; readonly exitCode?: number | undefined; readonly reason?: string | undefined }[]
+    | undefined;
 }
 
 /** How a container task ended, when no run result of its own says so. */

@@ -38,7 +38,13 @@ interface OperatorPermission {
 
 /** The operator permission set. */
 const OPERATOR_PERMISSIONS: readonly OperatorPermission[] = [
-  { sid: 'ReadStageRecord', effect: 'Allow', actions: ['ssm:GetParameter'], on: 'stage-record', why: 'every command reads the stage record' },
+  {
+    sid: 'ReadStageRecord',
+    effect: 'Allow',
+    actions: ['ssm:GetParameter'],
+    on: 'stage-record',
+    why: 'every command reads the stage record',
+  },
   {
     sid: 'ReadAliasesAndReleases',
     effect: 'Allow',
@@ -82,7 +88,13 @@ const OPERATOR_PERMISSIONS: readonly OperatorPermission[] = [
     on: 'parameter-key',
     why: 'config set --secure: SSM encrypts with the stage key in the caller’s name (standard and advanced tier)',
   },
-  { sid: 'ReadRunLedger', effect: 'Allow', actions: ['dynamodb:GetItem', 'dynamodb:Query'], on: 'ledger', why: 'runs, and the ends of runs' },
+  {
+    sid: 'ReadRunLedger',
+    effect: 'Allow',
+    actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+    on: 'ledger',
+    why: 'runs, and the ends of runs',
+  },
   {
     sid: 'WatchContainerTasks',
     effect: 'Allow',
@@ -122,7 +134,8 @@ function nameOf(arn: string): string {
 /** The ARNs a resource kind stands for on the stage, or undefined when the stage lacks it. */
 function resourcesOf(on: OperatorResource, scope: PolicyScope): readonly string[] | undefined {
   const { record } = scope;
-  const arn = (service: string, resource: string): string => `arn:${scope.partition}:${service}:${record.region}:${scope.account}:${resource}`;
+  const arn = (service: string, resource: string): string =>
+    `arn:${scope.partition}:${service}:${record.region}:${scope.account}:${resource}`;
   const fn = (name: string): string[] => [arn('lambda', `function:${name}`), arn('lambda', `function:${name}:*`)];
   const parameter = (name: string): string => arn('ssm', `parameter${name}`);
   const path = record.parameterPath.replace(/\/$/, '');

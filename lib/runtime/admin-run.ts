@@ -121,7 +121,14 @@ class AdminRun {
   }
 
   /** Takes the task's lock, runs the task, and gives the lock back. */
-  async #lockAndRun(ledger: RunLedger, task: Task, event: CompleteEvent, record: RunRecord, args: unknown, log: Logger): Promise<RunResult> {
+  async #lockAndRun(
+    ledger: RunLedger,
+    task: Task,
+    event: CompleteEvent,
+    record: RunRecord,
+    args: unknown,
+    log: Logger,
+  ): Promise<RunResult> {
     const lease = await this.#lock(ledger, task, event, record, log);
     try {
       return await this.#run(ledger, task, args, record, lease, log);
@@ -189,11 +196,7 @@ class AdminRun {
   }
 
   /** A reserved control task (`cnf:stop`, `cnf:settle`): the ledger and the gate, never a task of the app. */
-  async #control(
-    event: CompleteEvent,
-    setup: RunSetup,
-    control: NonNullable<ReturnType<typeof controlTaskOf>>,
-  ): Promise<RunResult> {
+  async #control(event: CompleteEvent, setup: RunSetup, control: NonNullable<ReturnType<typeof controlTaskOf>>): Promise<RunResult> {
     const gate = this.#gate(event);
     const ledger = await this.#ledger(setup);
     const log = createRunLogger({ runId: event.runId, task: event.task, release: this.#release });
@@ -206,7 +209,13 @@ class AdminRun {
       const failure = /DynamoDB|ResourceNotFound|Throttl|ProvisionedThroughput/.test(cause.name) ? ledgerFailure(error) : undefined;
       if (failure !== undefined) throw this.#refusal(event.runId, event.task, failure.exitCode, failure.name, failure.message);
       log.error(`${event.task} failed`, cause);
-      throw this.#refusal(event.runId, event.task, ExitCode.UNAVAILABLE, 'ContainerTasksUnavailable', `${event.task} failed: ${cause.name}: ${cause.message}`);
+      throw this.#refusal(
+        event.runId,
+        event.task,
+        ExitCode.UNAVAILABLE,
+        'ContainerTasksUnavailable',
+        `${event.task} failed: ${cause.name}: ${cause.message}`,
+      );
     }
     if (!answer.ok) throw this.#refusal(event.runId, event.task, answer.exitCode, answer.name, answer.message);
     return this.#result(event.runId, event.task, { exitCode: ExitCode.OK, output: answer.output });
@@ -363,7 +372,12 @@ class AdminRun {
       ...(this.context.interrupt === undefined ? {} : { interrupt: this.context.interrupt }),
       ...(lease === undefined ? {} : { leaseLost: lease.lost }),
     }).finally(unredact);
-    return this.#finish(ledger, { ...record, configFingerprint: config.fingerprint }, runLog, this.#stopped(redactOutcome(outcome, config.secrets)));
+    return this.#finish(
+      ledger,
+      { ...record, configFingerprint: config.fingerprint },
+      runLog,
+      this.#stopped(redactOutcome(outcome, config.secrets)),
+    );
   }
 
   /**
@@ -372,7 +386,8 @@ class AdminRun {
    * from the task's stop code; its output, if any, is kept.
    */
   #stopped(outcome: TaskOutcome): TaskOutcome {
-    if (this.context.stopIsFinal !== true || outcome.interruptedAt === undefined || outcome.exitCode === ExitCode.INTERRUPTED) return outcome;
+    if (this.context.stopIsFinal !== true || outcome.interruptedAt === undefined || outcome.exitCode === ExitCode.INTERRUPTED)
+      return outcome;
     return {
       ...outcome,
       exitCode: ExitCode.INTERRUPTED,

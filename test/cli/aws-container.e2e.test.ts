@@ -140,7 +140,12 @@ describe('a container task on the wire', () => {
   });
 
   it('--detach refuses a bad argument as attached does (64), and prints no run id', async () => {
-    const refusal = { ...startedResult(), container: undefined, exitCode: 64, error: { name: 'InvalidArgs', message: 'Invalid args for backfill: batchSize' } };
+    const refusal = {
+      ...startedResult(),
+      container: undefined,
+      exitCode: 64,
+      error: { name: 'InvalidArgs', message: 'Invalid args for backfill: batchSize' },
+    };
     const server = await fakeAws({ invoke: { payload: JSON.stringify(refusal) } });
     const result = await cnfAdmin(server, ['invoke', CONTAINER_TASK, '--stage', 'prod', '--detach', '--', '--batch-size', '0']);
     expect(result.code).toBe(64);
@@ -160,7 +165,9 @@ describe('a container task on the wire', () => {
 
   it('stop <runId> asks the admin function to stop the run’s task, naming the caller; the CLI calls no StopTask', async () => {
     const server = await fakeAws({
-      invoke: { payload: JSON.stringify({ ...startedResult(), container: undefined, output: { runId: RUN_ID, stoppedTasks: [TASK_ARN] } }) },
+      invoke: {
+        payload: JSON.stringify({ ...startedResult(), container: undefined, output: { runId: RUN_ID, stoppedTasks: [TASK_ARN] } }),
+      },
     });
     const result = await cnfAdmin(server, ['stop', RUN_ID, '--stage', 'prod']);
     expect(result.code).toBe(0);

@@ -148,7 +148,9 @@ describe('container tasks of a release (ECS Fargate)', () => {
       (policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown; Condition?: unknown }[],
     );
     const run = statements.find((statement) => statement.Action === 'ecs:RunTask');
-    expect(evaluate(run?.Resource, {})).toBe('arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:task-definition/notes-prod-admin-*:*');
+    expect(evaluate(run?.Resource, {})).toBe(
+      'arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:task-definition/notes-prod-admin-*:*',
+    );
     expect(run?.Condition).toEqual({ ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [logicalIdOf(app.containerTasks!.cluster), 'Arn'] } } });
     const pass = statements.find((statement) => statement.Action === 'iam:PassRole');
     expect(pass?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });

@@ -134,7 +134,9 @@ const COMMAND_RUNS: readonly CommandRun[] = [
   { scenario: containerScenario(), args: ['invoke', CONTAINER_TASK, '--stage', 'prod', '--detach'] },
   { scenario: containerScenario(), args: ['invoke', CONTAINER_TASK, '--stage', 'prod', '--dry-run'] },
   {
-    scenario: containerScenario({ invoke: { payload: JSON.stringify({ ...startedResult(), output: { runId: RUN_ID, stoppedTasks: [TASK_ARN] } }) } }),
+    scenario: containerScenario({
+      invoke: { payload: JSON.stringify({ ...startedResult(), output: { runId: RUN_ID, stoppedTasks: [TASK_ARN] } }) },
+    }),
     args: ['stop', RUN_ID, '--stage', 'prod'],
   },
   // A container run still going by the ledger, whose task stopped without recording its end: runs and logs ask ECS, and the admin function records it.

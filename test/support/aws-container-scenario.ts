@@ -82,8 +82,16 @@ function startedResult(extra: Partial<RunResult> = {}): RunResult {
 }
 
 /** The admin function's streamed answer to an event: its log line, then its result. */
-function gateStream(result: RunResult, line = `Started ECS task 0123456789abcdef (fixture-prod-admin-${RELEASE}:3) for run $RUN_ID`): ScenarioStream {
-  return { frames: [{ type: 'log', line: runLine(line, { task: CONTAINER_TASK }) }, { type: 'result', result }] };
+function gateStream(
+  result: RunResult,
+  line = `Started ECS task 0123456789abcdef (fixture-prod-admin-${RELEASE}:3) for run $RUN_ID`,
+): ScenarioStream {
+  return {
+    frames: [
+      { type: 'log', line: runLine(line, { task: CONTAINER_TASK }) },
+      { type: 'result', result },
+    ],
+  };
 }
 
 /** A healthy stage whose record has container tasks, whose admin function starts them, over `overrides`. */

@@ -100,7 +100,8 @@ function acknowledgeGateFindings(adminFunction: LambdaFunction, containerTasks: 
     },
     {
       id: `AwsSolutions-IAM5[Resource::${ecs}:task/${cluster}/*]`,
-      reason: "DescribeTasks and StopTask of the cluster's tasks: a task's id is known only once it runs; the admin function stops a run's own task only.",
+      reason:
+        "DescribeTasks and StopTask of the cluster's tasks: a task's id is known only once it runs; the admin function stops a run's own task only.",
     },
   );
 }

@@ -273,7 +273,9 @@ class AwsPlatform implements Platform {
     const record = await this.#stageRecord();
     if (record.container === undefined || !records.some((run) => run.endedAt === undefined && run.ecsTask !== undefined)) return records;
     const target = await this.#ecsTarget(record);
-    return Promise.all(records.map((run) => (run.endedAt === undefined && run.ecsTask !== undefined ? this.#settleIfStopped(target, run) : run)));
+    return Promise.all(
+      records.map((run) => (run.endedAt === undefined && run.ecsTask !== undefined ? this.#settleIfStopped(target, run) : run)),
+    );
   }
 
   /** The run as the ledger has it, when it is a container run without an end (undefined otherwise, or without a ledger). */
@@ -315,7 +317,13 @@ class AwsPlatform implements Platform {
     const full: AdminEvent = { runId, source: 'cli', caller: await this.callerIdentity(), ...event };
     const record = await this.#stageRecord();
     const answer = await invokeBuffered(
-      { client: this.#clients.invoker(record.admin.timeoutSeconds), functionName: record.admin.functionName, qualifier, stage: this.stage.name, runId },
+      {
+        client: this.#clients.invoker(record.admin.timeoutSeconds),
+        functionName: record.admin.functionName,
+        qualifier,
+        stage: this.stage.name,
+        runId,
+      },
       payloadOf(full, 'synchronous'),
       { throttleDelaysMs: this.#timing.throttleDelaysMs },
     );

@@ -69,7 +69,17 @@ async function* invokeContainer(run: ContainerInvocation, options: InvokeOptions
     message: `Started ECS task ${lastPart(started.taskArn)} (${lastPart(started.taskDefinition)}) on cluster ${lastPart(started.cluster)}. Ctrl-C leaves it running; stop it with: cnf-admin stop ${event.runId} --stage ${target.stage}`,
   };
   yield* followContainerRun(
-    { target, logs, runId: event.runId, task: event.task, release: run.plan.release, taskArn: started.taskArn, startedAt, settle: run.settle, pollMs: run.pollMs },
+    {
+      target,
+      logs,
+      runId: event.runId,
+      task: event.task,
+      release: run.plan.release,
+      taskArn: started.taskArn,
+      startedAt,
+      settle: run.settle,
+      pollMs: run.pollMs,
+    },
     options.signal,
   );
 }

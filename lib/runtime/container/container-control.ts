@@ -27,7 +27,9 @@ function gateFromEnvironment(env: NodeJS.ProcessEnv = process.env): ContainerGat
   if (settings === undefined) {
     return `Stage ${env.CNF_STAGE ?? '?'} runs no container tasks: its AdminApp has no containerTasks (the VPC and security groups they run with); nothing ran.`;
   }
-  return typeof settings === 'string' ? `The admin function cannot start container tasks: ${settings}; nothing ran.` : new ContainerGate(settings);
+  return typeof settings === 'string'
+    ? `The admin function cannot start container tasks: ${settings}; nothing ran.`
+    : new ContainerGate(settings);
 }
 
 const refuse = (exitCode: number, name: RefusalName, message: string): ControlAnswer => ({ ok: false, exitCode, name, message });
@@ -60,7 +62,11 @@ async function stopContainerRun(run: ControlRun): Promise<ControlAnswer> {
   const record = await run.ledger.get(runId);
   if (record === undefined) return refuse(ExitCode.USAGE, 'UnknownRun', `No run ${runId} in the ledger; nothing stopped.`);
   if (record.endedAt !== undefined) {
-    return refuse(ExitCode.USAGE, 'RunNotStoppable', `Run ${runId} already ended (${record.endedAt}, exit ${record.exitCode}); nothing stopped.`);
+    return refuse(
+      ExitCode.USAGE,
+      'RunNotStoppable',
+      `Run ${runId} already ended (${record.endedAt}, exit ${record.exitCode}); nothing stopped.`,
+    );
   }
   if (record.ecsTask === undefined) {
     return refuse(

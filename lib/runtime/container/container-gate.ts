@@ -85,9 +85,15 @@ class ContainerGate {
     const first = answer.failures?.[0];
     const reason = `${first?.reason ?? 'no task and no reason'}${first?.detail === undefined ? '' : ` (${first.detail})`}`;
     if (/capacity|RESOURCE:/i.test(reason)) {
-      return failure(ExitCode.TEMP_FAIL, `ECS has no capacity for run ${event.runId} now: ${reason}; nothing started. Try again in a few minutes.`);
+      return failure(
+        ExitCode.TEMP_FAIL,
+        `ECS has no capacity for run ${event.runId} now: ${reason}; nothing started. Try again in a few minutes.`,
+      );
     }
-    return failure(ExitCode.UNAVAILABLE, `ECS did not start run ${event.runId} (task definition ${settings.taskDefinition}): ${reason}; nothing started.`);
+    return failure(
+      ExitCode.UNAVAILABLE,
+      `ECS did not start run ${event.runId} (task definition ${settings.taskDefinition}): ${reason}; nothing started.`,
+    );
   }
 
   /** Stops the run's task (StopTask: SIGTERM, then SIGKILL after the container's stop timeout), saying who and why. */

@@ -64,7 +64,12 @@ describe('a container task on an AWS stage', () => {
   });
 
   it('runs nothing when the admin function refuses the event (64, bad args): no task starts, nothing is watched', async () => {
-    const refusal = { ...startedResult(), container: undefined, exitCode: 64, error: { name: 'InvalidArgs', message: 'Invalid args for backfill: --batch-size must be at least 1' } };
+    const refusal = {
+      ...startedResult(),
+      container: undefined,
+      exitCode: 64,
+      error: { name: 'InvalidArgs', message: 'Invalid args for backfill: --batch-size must be at least 1' },
+    };
     const installed = given(containerScenario({ stream: gateStream(refusal, 'Invalid args') }));
     const frames = await framesOf(fixturePlatform().invoke(LIVE_PLAN, EVENT));
     expect(resultOf(frames)).toMatchObject({ exitCode: 64, error: { name: 'InvalidArgs' } });
@@ -75,7 +80,9 @@ describe('a container task on an AWS stage', () => {
   it('says a retried run id already ran, and ends with its exit code, watching no old task', async () => {
     const old = { ...startedResult(), container: undefined, exitCode: 5, durationMs: 4000 };
     const installed = given(
-      containerScenario({ stream: gateStream(old, `Run $RUN_ID already ran (ended 2026-11-30T04:10:00.000Z, exit 5); nothing ran again.`) }),
+      containerScenario({
+        stream: gateStream(old, `Run $RUN_ID already ran (ended 2026-11-30T04:10:00.000Z, exit 5); nothing ran again.`),
+      }),
     );
     const frames = await framesOf(fixturePlatform().invoke(LIVE_PLAN, EVENT));
     expect(logLinesOf(frames).join('\n')).toContain(`Run ${RUN_ID} already ran`);
@@ -220,12 +227,20 @@ describe('a container task on an AWS stage', () => {
   it('asks the admin function to start the task at --detach (a synchronous invoke), watching nothing', async () => {
     const installed = given(containerScenario());
     await fixturePlatform().detach(LIVE_PLAN, EVENT);
-    expect(calls(installed, 'InvokeCommand')[0]?.input).toMatchObject({ InvocationType: 'RequestResponse', Qualifier: LIVE_PLAN.qualifier });
+    expect(calls(installed, 'InvokeCommand')[0]?.input).toMatchObject({
+      InvocationType: 'RequestResponse',
+      Qualifier: LIVE_PLAN.qualifier,
+    });
     expect(calls(installed, 'DescribeTasksCommand')).toEqual([]);
   });
 
   it('refuses at --detach as attached (64, bad args): the function started nothing', async () => {
-    const refusal = { ...startedResult(), container: undefined, exitCode: 64, error: { name: 'InvalidArgs', message: 'Invalid args for backfill: batchSize' } };
+    const refusal = {
+      ...startedResult(),
+      container: undefined,
+      exitCode: 64,
+      error: { name: 'InvalidArgs', message: 'Invalid args for backfill: batchSize' },
+    };
     given(containerScenario({ invoke: { payload: JSON.stringify(refusal) } }));
     const attempt = fixturePlatform().detach(LIVE_PLAN, EVENT);
     await expect(attempt).rejects.toThrow(UsageError);
@@ -317,7 +332,11 @@ describe('logs and runs of a container run that died without recording its end',
 describe('stop <runId>', () => {
   it('asks the live admin function to stop the run (cnf:stop): the operator calls no StopTask', async () => {
     const installed = given(
-      containerScenario({ invoke: { payload: JSON.stringify({ ...startedResult(), container: undefined, output: { runId: RUN_ID, stoppedTasks: [TASK_ARN] } }) } }),
+      containerScenario({
+        invoke: {
+          payload: JSON.stringify({ ...startedResult(), container: undefined, output: { runId: RUN_ID, stoppedTasks: [TASK_ARN] } }),
+        },
+      }),
     );
     expect(await fixturePlatform().stop(RUN_ID)).toEqual([TASK_ARN]);
     const [invoke] = calls(installed, 'InvokeCommand');

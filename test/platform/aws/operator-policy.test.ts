@@ -192,7 +192,8 @@ describe('cnf-admin policy', () => {
 
     // then
     expect(allows(withContainers, 'ecs:DescribeTasks', arn('ecs', 'task/notes-prod-admin/0123'))).toBe(true);
-    const ecsOrIam = (document: PolicyDocument) => document.Statement.flatMap((statement) => statement.Action).filter((action) => /^(ecs|iam):/.test(action));
+    const ecsOrIam = (document: PolicyDocument) =>
+      document.Statement.flatMap((statement) => statement.Action).filter((action) => /^(ecs|iam):/.test(action));
     expect(ecsOrIam(withContainers)).toEqual(['ecs:DescribeTasks']);
     expect(ecsOrIam(without)).toEqual([]);
   });
@@ -200,7 +201,11 @@ describe('cnf-admin policy', () => {
   it('granted by AdminApp.grantOperate, allows every AWS call that every command makes, as the printed policy does', async () => {
     // given: the stage as the construct builds it, and an operator role granted with grantOperate
     const stack = newStack('fixture-prod');
-    const vpc = Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-0123', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-a'] });
+    const vpc = Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-0123',
+      availabilityZones: ['eu-west-1a'],
+      privateSubnetIds: ['subnet-a'],
+    });
     const app = new AdminApp(stack, 'App', {
       app: 'fixture',
       stage: 'prod',
@@ -217,7 +222,9 @@ describe('cnf-admin policy', () => {
       [logicalIdOf(app.ledger.table)]: 'fixture-prod-runs',
       [logicalIdOf(app.containerTasks!.cluster)]: 'fixture-prod-admin',
     };
-    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: logicalIdOf(operator) }] } });
+    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: logicalIdOf(operator) }] },
+    });
     const granted: PolicyDocument = {
       Version: '2012-10-17',
       Statement: Object.values(policies).flatMap((policy) =>
@@ -245,12 +252,15 @@ describe('cnf-admin policy', () => {
     }
 
     // then: every call is allowed, and no more than the printed policy allows
-    expect(needs.filter((needed) => !allows(granted, needed.action, needed.resource)).map((n) => `${n.action} on ${n.resource}`)).toEqual([]);
+    expect(needs.filter((needed) => !allows(granted, needed.action, needed.resource)).map((n) => `${n.action} on ${n.resource}`)).toEqual(
+      [],
+    );
     const actions = granted.Statement.filter((statement) => statement.Effect === 'Allow').flatMap((statement) => statement.Action);
     expect(actions.filter((action) => /^(ecs:RunTask|ecs:StopTask|iam:PassRole)$/.test(action))).toEqual([]);
     expect(allows(granted, 'ssm:PutParameter', arn('ssm', 'parameter/fixture/prod/_cnf/stage'))).toBe(false);
     const printed = await policyOfStage(containerScenario({ record: { ...containerScenario().record, parameterKey: PARAMETER_KEY } }));
-    const sorted = (document: PolicyDocument) => document.Statement.flatMap((statement) => statement.Action.map((action) => `${statement.Effect} ${action}`)).sort();
+    const sorted = (document: PolicyDocument) =>
+      document.Statement.flatMap((statement) => statement.Action.map((action) => `${statement.Effect} ${action}`)).sort();
     expect(sorted(granted)).toEqual(sorted(printed));
   });
 
