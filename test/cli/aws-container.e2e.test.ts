@@ -91,6 +91,20 @@ describe('a container task on the wire', () => {
     expect(ecsCalls(server, 'DescribeTasks')).toEqual([]);
   });
 
+  it.each([
+    ['console: "yes"', { console: 'yes' }, '"console": expected boolean'],
+    ['a container without its network', { container: { cluster: 'c' } }, '"container.taskFamily"'],
+  ])('refuses a damaged stage record (%s) with 69, naming the field, and starts nothing', async (_what, damage, named) => {
+    const server = await startFakeAws(healthyScenario({ ...containerScenario(), record: damage as never }));
+    servers.push(server);
+    const result = await cnfAdmin(server, ['invoke', CONTAINER_TASK, '--stage', 'prod']);
+    expect(result.code).toBe(69);
+    expect(result.stderr).toContain('The stage record at /fixture/prod/_cnf/stage cannot be read');
+    expect(result.stderr).toContain(named);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(server.requests.filter((request) => request.operation.startsWith('Invoke'))).toEqual([]);
+  });
+
   it('keeps the release lock: web and admin on different releases is 78, and nothing starts', async () => {
     const server = await fakeAws({
       aliases: { web: { live: { version: '7', release: RELEASE } }, admin: { live: { version: '4', release: 'r-00000000aaaa' } } },
