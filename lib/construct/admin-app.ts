@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { LAMBDA_NODE_RUNTIME, NODE_TARGET } from '../core/node-runtime.js';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, type Alias, type Function as LambdaFunction, type Version } from 'aws-cdk-lib/aws-lambda';
@@ -480,7 +481,7 @@ class AdminApp extends Construct {
         },
         {
           id: 'AwsSolutions-L1',
-          reason: 'cnf-admin targets nodejs22.x: the bundler builds for node22, and the local stage runs the same Node major.',
+          reason: `cnf-admin targets ${LAMBDA_NODE_RUNTIME}: the bundler builds for ${NODE_TARGET}, and the local stage runs the same Node major.`,
         },
       );
     }

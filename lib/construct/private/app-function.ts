@@ -1,4 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
+import { LAMBDA_NODE_RUNTIME } from '../../core/node-runtime.js';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   Alias,
@@ -6,6 +7,7 @@ import {
   Function as LambdaFunction,
   LoggingFormat,
   Runtime,
+  RuntimeFamily,
   type Architecture,
   type Code,
   type Version,
@@ -43,8 +45,8 @@ function logGroupNameOf(functionName: string): string {
   return `/aws/lambda/${functionName}`;
 }
 
-/** The Lambda runtime both functions run on; the bundler targets the same Node (node22). */
-const RUNTIME = Runtime.NODEJS_22_X;
+/** The Lambda runtime both functions run on; the bundler targets the same Node major. */
+const RUNTIME = new Runtime(LAMBDA_NODE_RUNTIME, RuntimeFamily.NODEJS, { supportsInlineCode: true });
 
 /**
  * One of the two functions of an admin app: its own role and log group, the
