@@ -13,7 +13,7 @@ import { stageBundle, type StagedBundle } from '../bundle/stage-bundle.js';
 import { findProject, PROJECT_FILE, type Project } from '../core/project.js';
 import { operatorPolicy } from '../core/operator-permissions.js';
 import { DEFAULT_ALIAS } from '../core/platform.js';
-import { stageFunctionName } from '../core/function-names.js';
+import { functionLogGroupName, stageFunctionName } from '../core/stage-names.js';
 import { releaseDescription, type StageRecord } from '../core/stage-record.js';
 import { assertValidAppName, assertValidStageName } from '../core/stage.js';
 import type { TaskCatalog, TaskInfo } from '../core/task-catalog.js';
@@ -27,7 +27,7 @@ import {
   type FunctionSettings,
   type ResolvedFunctionSettings,
 } from './function-settings.js';
-import { AppFunction, logGroupNameOf } from './private/app-function.js';
+import { AppFunction } from './private/app-function.js';
 import { assetOutdirOf, bundleCode } from './private/bundle-code.js';
 import { assertArgsFit, catalogTask } from './private/catalog-task.js';
 import { grantDeclaredPermissions } from './private/task-permissions.js';
@@ -456,8 +456,8 @@ class AdminApp extends Construct {
       region: Stack.of(this).region,
       aliasName: checked.aliasName,
       parameterPath: this.parameters.path,
-      web: { functionName: webName, logGroup: logGroupNameOf(webName) },
-      admin: { functionName: adminName, logGroup: logGroupNameOf(adminName), timeoutSeconds: checked.admin.timeout.toSeconds() },
+      web: { functionName: webName, logGroup: functionLogGroupName(webName) },
+      admin: { functionName: adminName, logGroup: functionLogGroupName(adminName), timeoutSeconds: checked.admin.timeout.toSeconds() },
       ledgerTable: this.ledger.tableName,
       console: props.console ?? false,
       ...(props.parameterKey === undefined ? {} : { parameterKey: props.parameterKey.keyArn }),

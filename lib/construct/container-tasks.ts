@@ -18,7 +18,8 @@ import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { StagedBundle } from '../bundle/stage-bundle.js';
-import { ADMIN_CONTAINER_NAME, CONTAINER_LOG_STREAM_PREFIX, taskFamilyOf, type ContainerSettings } from '../core/container-run.js';
+import { ADMIN_CONTAINER_NAME, CONTAINER_LOG_STREAM_PREFIX, type ContainerSettings } from '../core/container-run.js';
+import { adminClusterName, taskFamilyOf, taskFamilyPrefix } from '../core/stage-names.js';
 import type { ContainerRecord } from '../core/stage-record.js';
 import { containerTimeLimitSeconds } from '../core/task-runtime.js';
 import { AdminAppPropsError } from './errors.js';
@@ -121,6 +122,8 @@ class ContainerTasks extends Construct {
   readonly assignPublicIp: boolean;
   /** What the stage record says of the container tasks. */
   readonly record: ContainerRecord;
+  /** What every release's family of the stage starts with. */
+  readonly #familyPrefix: string;
 
   constructor(scope: Construct, id: string, props: ContainerTasksProps) {
     super(scope, id);
@@ -129,11 +132,12 @@ class ContainerTasks extends Construct {
     }
     const { app, stage, bundle } = props;
     const family = taskFamilyOf(app, stage, bundle.release);
+    this.#familyPrefix = taskFamilyPrefix(app, stage);
     this.cluster =
       props.cluster ??
       new Cluster(this, 'Cluster', {
         vpc: props.vpc,
-        clusterName: `${app}-${stage}-admin`,
+        clusterName: adminClusterName(app, stage),
         containerInsightsV2: ContainerInsights.ENABLED,
       });
     // Only ECS tasks of this account and region may take the roles (the confused-deputy guard).
@@ -231,7 +235,7 @@ class ContainerTasks extends Construct {
   grantStart(grantee: IGrantable): Grant {
     const stack = Stack.of(this);
     const arn = (resource: string): string => `arn:${stack.partition}:ecs:${stack.region}:${stack.account}:${resource}`;
-    const family = this.record.taskFamily.replace(/r-[0-9a-f]{12}$/, '');
+    const family = this.#familyPrefix;
     const run = Grant.addToPrincipal({
       grantee,
       actions: ['ecs:RunTask'],

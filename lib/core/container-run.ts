@@ -105,18 +105,6 @@ function containerOverrideEnvironment(
 /** RunTask's `clientToken` is at most 64 characters. */
 const CLIENT_TOKEN_MAX = 64;
 
-/**
- * The task definition family of a release's container tasks:
- * `<app>-<stage>-admin-<release>`. One family per release, so that the CLI
- * names the release's task definition without looking it up, and a
- * retained release's stays registered beside the new one.
- *
- * @example
- * taskFamilyOf('notes', 'prod', 'r-0123456789ab'); // 'notes-prod-admin-r-0123456789ab'
- */
-function taskFamilyOf(app: string, stage: string, release: string): string {
-  return `${app}-${stage}-admin-${release}`;
-}
 
 /**
  * The `startedBy` of a run's ECS task, by which `cnf-admin stop` finds it:
@@ -152,7 +140,6 @@ export {
   RUN_CLAIMED_VARIABLE,
   RUN_RESULT_MESSAGE,
   startedByOf,
-  taskFamilyOf,
   TIME_LIMIT_VARIABLE,
 };
 export type { ContainerSettings, ContainerStarted };

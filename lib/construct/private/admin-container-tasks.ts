@@ -1,5 +1,6 @@
 import { Annotations, Stack, Token, Validations } from 'aws-cdk-lib';
 import { CONTAINER_SETTINGS_VARIABLE } from '../../core/container-run.js';
+import { taskFamilyPrefix } from '../../core/stage-names.js';
 import type { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Architecture, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
@@ -70,7 +71,7 @@ function addContainerTasks(scope: Construct, parts: AdminAppParts): ContainerTas
   // The admin function is the gate: it alone starts (and stops) the release's tasks, with their settings in its environment.
   containerTasks.grantStart(parts.adminFunction);
   parts.adminFunction.addEnvironment(CONTAINER_SETTINGS_VARIABLE, Stack.of(scope).toJsonString(containerTasks.settings));
-  acknowledgeGateFindings(parts.adminFunction, containerTasks);
+  acknowledgeGateFindings(parts.adminFunction, containerTasks, parts);
   const { taskRole } = containerTasks;
   parts.parameters.grantRead(taskRole);
   parts.ledger.grantWriteRuns(taskRole);
@@ -85,11 +86,11 @@ function addContainerTasks(scope: Construct, parts: AdminAppParts): ContainerTas
 }
 
 /** The admin function's container grants end in `*` on purpose: every release's task definition, every task of the cluster. */
-function acknowledgeGateFindings(adminFunction: LambdaFunction, containerTasks: ContainerTasks): void {
+function acknowledgeGateFindings(adminFunction: LambdaFunction, containerTasks: ContainerTasks, parts: AdminAppParts): void {
   const stack = Stack.of(adminFunction);
   const { clusterName } = containerTasks.cluster;
   const cluster = Token.isUnresolved(clusterName) ? `<${(stack.resolve(clusterName) as { Ref: string }).Ref}>` : clusterName;
-  const family = containerTasks.record.taskFamily.replace(/r-[0-9a-f]{12}$/, '');
+  const family = taskFamilyPrefix(parts.app, parts.stage);
   const ecs = 'arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>';
   // The grants sit in the policy of the function's role, which is not a child of the function.
   Validations.of(adminFunction.role ?? adminFunction).acknowledge(

@@ -7,7 +7,6 @@ import type { StagedBundle } from '../../bundle/stage-bundle.js';
 import { AdminAppPropsError } from '../errors.js';
 import { CONTAINER_RUNNER_PATH, containerRunnerCode } from './container-runner-code.js';
 
-
 /** Where the bundle sits in the image: where Lambda unpacks it too. */
 const TASK_ROOT = '/var/task';
 

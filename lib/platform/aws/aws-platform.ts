@@ -1,5 +1,6 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { containerTaskOf, taskFamilyOf } from '../../core/container-run.js';
+import { containerTaskOf } from '../../core/container-run.js';
+import { taskFamilyOf } from '../../core/stage-names.js';
 import { CnfError, PermissionError, UnavailableError, UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type {
@@ -15,7 +16,7 @@ import type {
   StageStatus,
 } from '../../core/platform.js';
 import { SILENT_PROGRESS, withProgress, type Progress } from '../../core/progress.js';
-import { stageFunctionNames } from '../../core/function-names.js';
+import { stageFunctionNames } from '../../core/stage-names.js';
 import type { Project } from '../../core/project.js';
 import { runResultOfPayload } from '../../core/run-frames.js';
 import { isRefusal, newRunId, resultOfRecord, settledRecord, type AdminEvent, type RunRecord, type RunResult } from '../../core/run.js';

@@ -1,6 +1,6 @@
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { UnavailableError } from '../../core/errors.js';
-import type { FunctionNames } from '../../core/function-names.js';
+import type { FunctionNames } from '../../core/stage-names.js';
 import { parseStageRecord, stageRecordName, type StageRecord } from '../../core/stage-record.js';
 import { isNotFound, translateAwsError } from './aws-errors.js';
 

@@ -1,6 +1,6 @@
 import { operatorPolicy, type PolicyDocument, type PolicyScope, type PolicyStatement } from '../../core/operator-permissions.js';
 import { parameterPathOf, type ContainerRecord, type StageRecord } from '../../core/stage-record.js';
-import { stageFunctionNames } from '../../core/function-names.js';
+import { adminClusterName, functionLogGroupName, stageFunctionNames, stageStackName, taskFamilyPrefix } from '../../core/stage-names.js';
 import { ADMIN_CONTAINER_NAME } from '../../core/container-run.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
 import type { Project } from '../../core/project.js';
@@ -30,8 +30,7 @@ interface StageAddressOffline {
  */
 function conventionalPolicy(address: StageAddressOffline): PolicyDocument {
   const functions = stageFunctionNames(address.app, address.stage);
-  // Lambda's convention, which the construct keeps: each function logs to /aws/lambda/<name>.
-  const logGroup = (name: string): string => `/aws/lambda/${name}`;
+  const logGroup = functionLogGroupName;
   const record: StageRecord = {
     version: 1,
     app: address.app,
@@ -42,7 +41,7 @@ function conventionalPolicy(address: StageAddressOffline): PolicyDocument {
     web: { functionName: functions.web, logGroup: logGroup(functions.web) },
     admin: { functionName: functions.admin, logGroup: logGroup(functions.admin), timeoutSeconds: 0 },
     // CloudFormation names the table after its stack: <stack>-<logical id>-<suffix>.
-    ledgerTable: `${address.app}-${address.stage}-*`,
+    ledgerTable: `${stageStackName(address.app, address.stage)}-*`,
     console: false,
     ...(address.containerTasks ? { container: conventionalContainer(address) } : {}),
   };
@@ -57,8 +56,8 @@ function conventionalPolicy(address: StageAddressOffline): PolicyDocument {
 function conventionalContainer(address: StageAddressOffline): ContainerRecord {
   const partition = partitionOf(address.region);
   return {
-    cluster: `arn:${partition}:ecs:${address.region}:${address.account}:cluster/${address.app}-${address.stage}-admin`,
-    taskFamily: `${address.app}-${address.stage}-admin-*`,
+    cluster: `arn:${partition}:ecs:${address.region}:${address.account}:cluster/${adminClusterName(address.app, address.stage)}`,
+    taskFamily: `${taskFamilyPrefix(address.app, address.stage)}*`,
     containerName: ADMIN_CONTAINER_NAME,
     subnets: [],
     securityGroups: [],
