@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { NODE_TARGET } from '../core/node-runtime.js';
 import { join, relative } from 'node:path';
 import { build, type BuildFailure, type BuildOptions, type Metafile } from 'esbuild';
 import { BuildError } from '../core/errors.js';
@@ -106,7 +107,7 @@ function bundleBuildOptions(source: Pick<BundleSource, 'root'>, entryPoints: { i
     format: 'esm',
     splitting: true,
     platform: 'node',
-    target: 'node22',
+    target: NODE_TARGET,
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
     mainFields: ['module', 'main'],

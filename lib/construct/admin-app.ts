@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { LAMBDA_NODE_RUNTIME, NODE_TARGET } from '../core/node-runtime.js';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, type Alias, type Function as LambdaFunction, type Version } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -10,10 +11,10 @@ import { buildBundleSync } from '../bundle/build-bundle-sync.js';
 import { stageBundle, type StagedBundle } from '../bundle/stage-bundle.js';
 import type { BundleFile } from '../core/release.js';
 import { findProject, PROJECT_FILE, type Project } from '../core/project.js';
-import { RESERVED_KEY_PREFIX } from '../core/parameter-set.js';
+import { operatorPolicy } from '../core/operator-permissions.js';
 import { DEFAULT_ALIAS } from '../core/platform.js';
-import { stageFunctionName } from '../core/function-names.js';
-import { releaseDescription, stageRecordName, type StageRecord } from '../core/stage-record.js';
+import { functionLogGroupName, stageFunctionName } from '../core/stage-names.js';
+import { releaseDescription, type StageRecord } from '../core/stage-record.js';
 import { assertValidAppName, assertValidStageName } from '../core/stage.js';
 import type { TaskCatalog, TaskInfo } from '../core/task-catalog.js';
 import { AdminSchedules, type AdminScheduleOptions } from './admin-schedules.js';
@@ -26,7 +27,7 @@ import {
   type FunctionSettings,
   type ResolvedFunctionSettings,
 } from './function-settings.js';
-import { AppFunction, logGroupNameOf } from './private/app-function.js';
+import { AppFunction } from './private/app-function.js';
 import { assetOutdirOf, bundleCode } from './private/bundle-code.js';
 import { assertArgsFit, catalogTask } from './private/catalog-task.js';
 import { grantDeclaredPermissions } from './private/task-permissions.js';
@@ -356,48 +357,42 @@ class AdminApp extends Construct {
   /**
    * Lets `grantee` (an operator's or a CI job's role) use every `cnf-admin`
    * command on this stage: read the stage record, the aliases and the
-   * releases; invoke the admin function; read its run logs; read and change
-   * the parameter set (never its reserved `_cnf/` keys); read the run ledger.
-   * `cnf-admin policy --stage <stage>` prints the same as a policy document.
+   * releases; invoke the admin function (which also starts, stops and
+   * settles container runs: no `ecs:RunTask`, no `iam:PassRole`); read its
+   * run logs; read and change the parameter set (never its reserved `_cnf/`
+   * keys); read the run ledger; watch the stage's container tasks.
+   * `cnf-admin policy --stage <stage>` prints the same: both render the one
+   * operator permission set (`lib/core/operator-permissions.ts`).
    */
   grantOperate(grantee: IGrantable): Grant {
     const stack = Stack.of(this);
-    const parameterArn = (name: string) =>
-      stack.formatArn({
-        service: 'ssm',
-        resource: 'parameter',
-        resourceName: name.replace(/^\//, ''),
-        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-      });
-    const functions = [this.webFunction, this.adminFunction].flatMap((fn) => [fn.functionArn, `${fn.functionArn}:*`]);
-    const path = this.parameters.path.replace(/\/$/, '');
-    const grants = [
-      Grant.addToPrincipal({ grantee, actions: ['ssm:GetParameter'], resourceArns: [parameterArn(stageRecordName(this.app, this.stage))] }),
-      Grant.addToPrincipal({
-        grantee,
-        actions: ['lambda:GetAlias', 'lambda:GetFunctionConfiguration', 'lambda:ListAliases', 'lambda:ListVersionsByFunction'],
-        resourceArns: functions,
-      }),
-      this.grantInvokeAdmin(grantee),
-      Grant.addToPrincipal({
-        grantee,
-        actions: ['logs:FilterLogEvents', 'logs:StartLiveTail'],
-        resourceArns: [this.adminLogGroup.logGroupArn],
-      }),
-      this.grantReadConfig(grantee),
-      Grant.addToPrincipal({ grantee, actions: ['ssm:DeleteParameter', 'ssm:PutParameter'], resourceArns: [`${parameterArn(path)}/*`] }),
-      this.grantReadRuns(grantee),
-    ];
-    if (this.parameters.encryptionKey !== undefined)
-      grants.push(this.parameters.encryptionKey.grant(grantee, 'kms:Encrypt', 'kms:GenerateDataKey'));
-    // IAM has no "all but": the reserved keys stay the tool's with an explicit deny.
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        effect: Effect.DENY,
-        actions: ['ssm:DeleteParameter', 'ssm:PutParameter'],
-        resources: [`${parameterArn(path)}/${RESERVED_KEY_PREFIX}*`],
-      }),
-    );
+    const { record } = this.stageRecord;
+    const container = this.containerTasks;
+    // The cluster's ARN is a deploy-time token: give the policy one whose name part it can read.
+    const cluster =
+      container === undefined
+        ? undefined
+        : stack.formatArn({ service: 'ecs', resource: 'cluster', resourceName: container.cluster.clusterName });
+    const document = operatorPolicy({
+      partition: stack.partition,
+      account: stack.account,
+      record: record.container === undefined || cluster === undefined ? record : { ...record, container: { ...record.container, cluster } },
+    });
+    const grants = document.Statement.flatMap((statement) => {
+      // A deny is no grant; it only keeps what an allow would give too much of.
+      if (statement.Effect === 'Deny') {
+        grantee.grantPrincipal.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: statement.Sid,
+            effect: Effect.DENY,
+            actions: [...statement.Action],
+            resources: [...statement.Resource],
+          }),
+        );
+        return [];
+      }
+      return [Grant.addToPrincipal({ grantee, actions: [...statement.Action], resourceArns: [...statement.Resource] })];
+    });
     return grants.reduce((all, grant) => all.combine(grant));
   }
 
@@ -492,8 +487,8 @@ class AdminApp extends Construct {
       region: Stack.of(this).region,
       aliasName: checked.aliasName,
       parameterPath: this.parameters.path,
-      web: { functionName: webName, logGroup: logGroupNameOf(webName) },
-      admin: { functionName: adminName, logGroup: logGroupNameOf(adminName), timeoutSeconds: checked.admin.timeout.toSeconds() },
+      web: { functionName: webName, logGroup: functionLogGroupName(webName) },
+      admin: { functionName: adminName, logGroup: functionLogGroupName(adminName), timeoutSeconds: checked.admin.timeout.toSeconds() },
       ledgerTable: this.ledger.tableName,
       console: props.console ?? false,
       ...(props.parameterKey === undefined ? {} : { parameterKey: props.parameterKey.keyArn }),
@@ -517,7 +512,7 @@ class AdminApp extends Construct {
         },
         {
           id: 'AwsSolutions-L1',
-          reason: 'cnf-admin targets nodejs22.x: the bundler builds for node22, and the local stage runs the same Node major.',
+          reason: `cnf-admin targets ${LAMBDA_NODE_RUNTIME}: the bundler builds for ${NODE_TARGET}, and the local stage runs the same Node major.`,
         },
       );
     }

@@ -9,7 +9,6 @@ import type { AdminEvent } from '../core/run.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
 import { AdminAppPropsError } from './errors.js';
 import { assertArgsFit, catalogTask } from './private/catalog-task.js';
-import { containerScheduleTarget } from './private/container-schedule-target.js';
 import type { ContainerTasks } from './container-tasks.js';
 import { runtimeOf } from '../core/task-runtime.js';
 
@@ -60,7 +59,9 @@ interface AdminSchedulesProps {
   /** The scheduled runs to create. */
   readonly schedules: readonly AdminScheduleOptions[];
   /**
-   * Where the release's container tasks run: a schedule on one starts it with ECS RunTask.
+   * Where the release's container tasks run. A schedule on one invokes the
+   * admin alias, as any schedule does, and the admin function starts the
+   * task (the scheduler's role may only invoke the alias: no RunTask, no PassRole).
    *
    * @default - no container tasks: a schedule on one is refused
    */
@@ -140,14 +141,12 @@ class AdminSchedules extends Construct {
         scheduleName: name,
         description: `cnf-admin: run ${options.task} on ${props.app} ${props.stage}`,
         schedule: ScheduleExpression.expression(options.schedule, options.timeZone),
-        target:
-          runtimeOf(catalogTask(props.catalog, props.release, options.task, 'task')) === 'container'
-            ? containerScheduleTarget(props.containerTasks, event, name, this.deadLetterQueue)
-            : new LambdaInvoke(props.target, {
-                input: ScheduleTargetInput.fromObject(event),
-                retryAttempts: 0,
-                deadLetterQueue: this.deadLetterQueue,
-              }),
+        // A container task's schedule goes through the admin function too: it validates, claims and starts the task.
+        target: new LambdaInvoke(props.target, {
+          input: ScheduleTargetInput.fromObject(event),
+          retryAttempts: 0,
+          deadLetterQueue: this.deadLetterQueue,
+        }),
         timeWindow: TimeWindow.off(),
         enabled: options.enabled ?? true,
       });
@@ -171,6 +170,11 @@ function checkSchedule(props: AdminSchedulesProps, options: AdminScheduleOptions
     throw new AdminAppPropsError(`${where}.name must be 1-64 letters, digits, '-', '_' or '.', got: ${JSON.stringify(name)}`, {
       hint: options.name === undefined ? `Give the schedule a shorter name with ${where}.name.` : undefined,
     });
+  }
+  if (runtimeOf(task) === 'container' && props.containerTasks === undefined) {
+    throw new AdminAppPropsError(
+      `${where} runs ${options.task}, a container task (runtime: 'container'), but containerTasks is not set: give the app the VPC and security groups its container tasks run with.`,
+    );
   }
   const event: AdminEvent = { task: options.task, args, runId: scheduledRunIdOf(name), source: 'schedule', caller: name };
   return { name, options, event };

@@ -13,12 +13,13 @@ import {
   type ContainerDefinition,
   type ICluster,
 } from 'aws-cdk-lib/aws-ecs';
-import { Role, ServicePrincipal, type IRole } from 'aws-cdk-lib/aws-iam';
+import { Grant, Role, ServicePrincipal, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { StagedBundle } from '../bundle/stage-bundle.js';
-import { ADMIN_CONTAINER_NAME, CONTAINER_LOG_STREAM_PREFIX, taskFamilyOf } from '../core/container-run.js';
+import { ADMIN_CONTAINER_NAME, CONTAINER_LOG_STREAM_PREFIX, type ContainerSettings } from '../core/container-run.js';
+import { adminClusterName, taskFamilyOf, taskFamilyPrefix } from '../core/stage-names.js';
 import type { ContainerRecord } from '../core/stage-record.js';
 import { containerTimeLimitSeconds } from '../core/task-runtime.js';
 import { AdminAppPropsError } from './errors.js';
@@ -121,6 +122,8 @@ class ContainerTasks extends Construct {
   readonly assignPublicIp: boolean;
   /** What the stage record says of the container tasks. */
   readonly record: ContainerRecord;
+  /** What every release's family of the stage starts with. */
+  readonly #familyPrefix: string;
 
   constructor(scope: Construct, id: string, props: ContainerTasksProps) {
     super(scope, id);
@@ -129,19 +132,29 @@ class ContainerTasks extends Construct {
     }
     const { app, stage, bundle } = props;
     const family = taskFamilyOf(app, stage, bundle.release);
+    this.#familyPrefix = taskFamilyPrefix(app, stage);
     this.cluster =
       props.cluster ??
       new Cluster(this, 'Cluster', {
         vpc: props.vpc,
-        clusterName: `${app}-${stage}-admin`,
+        clusterName: adminClusterName(app, stage),
         containerInsightsV2: ContainerInsights.ENABLED,
       });
+    // Only ECS tasks of this account and region may take the roles (the confused-deputy guard).
+    const stack = Stack.of(this);
+    const ecsTasks = (): ServicePrincipal =>
+      new ServicePrincipal('ecs-tasks.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:ecs:${stack.region}:${stack.account}:*` },
+        },
+      });
     this.taskRole = new Role(this, 'TaskRole', {
-      assumedBy: new ServicePrincipal('ecs-tasks.amazonaws.com'),
+      assumedBy: ecsTasks(),
       description: `Container tasks of ${app} ${stage} (cnf-admin): the admin function's permissions`,
     });
     this.executionRole = new Role(this, 'ExecutionRole', {
-      assumedBy: new ServicePrincipal('ecs-tasks.amazonaws.com'),
+      assumedBy: ecsTasks(),
       description: `Starts the container tasks of ${app} ${stage} (cnf-admin): pulls the image, writes the logs`,
     });
     const arm = (props.architecture ?? Architecture.ARM_64) === Architecture.ARM_64;
@@ -197,10 +210,51 @@ class ContainerTasks extends Construct {
     this.acknowledgeFindings();
   }
 
-  /** Lets `grantee` pass the two roles to ECS, as RunTask needs (the CLI's operator, a schedule's role). */
-  grantPassRoles(grantee: IRole): void {
-    this.taskRole.grantPassRole(grantee);
-    this.executionRole.grantPassRole(grantee);
+  /**
+   * What the admin function needs to start this release's task (its
+   * `CNF_CONTAINER` environment): the cluster, the task definition revision,
+   * the container and the network.
+   */
+  get settings(): ContainerSettings {
+    return {
+      cluster: this.cluster.clusterArn,
+      taskDefinition: this.taskDefinition.taskDefinitionArn,
+      containerName: ADMIN_CONTAINER_NAME,
+      subnets: this.record.subnets,
+      securityGroups: this.record.securityGroups,
+      assignPublicIp: this.assignPublicIp,
+    };
+  }
+
+  /**
+   * Lets `grantee` (the admin function: the only caller that starts and
+   * stops the stage's container tasks) run the stage's admin task
+   * definitions on this cluster only, pass the two roles to ECS tasks only,
+   * and watch and stop the cluster's tasks.
+   */
+  grantStart(grantee: IGrantable): Grant {
+    const stack = Stack.of(this);
+    const arn = (resource: string): string => `arn:${stack.partition}:ecs:${stack.region}:${stack.account}:${resource}`;
+    const family = this.#familyPrefix;
+    const run = Grant.addToPrincipal({
+      grantee,
+      actions: ['ecs:RunTask'],
+      // Every release's family, so that a retained admin version starts its own release's task definition.
+      resourceArns: [arn(`task-definition/${family}*:*`)],
+      conditions: { ArnEquals: { 'ecs:cluster': this.cluster.clusterArn } },
+    });
+    const pass = Grant.addToPrincipal({
+      grantee,
+      actions: ['iam:PassRole'],
+      resourceArns: [this.taskRole.roleArn, this.executionRole.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    });
+    const watch = Grant.addToPrincipal({
+      grantee,
+      actions: ['ecs:DescribeTasks', 'ecs:StopTask'],
+      resourceArns: [arn(`task/${this.cluster.clusterName}/*`)],
+    });
+    return run.combine(pass).combine(watch);
   }
 
   private acknowledgeFindings(): void {

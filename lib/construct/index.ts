@@ -8,6 +8,7 @@ export type { CnfErrorOptions, Fault } from '../core/errors.js';
 export type { BundleFile } from '../core/release.js';
 export type { PlatformKind, Stage } from '../core/stage.js';
 export type { ContainerRecord, FunctionRecord, StageRecord } from '../core/stage-record.js';
+export type { ContainerSettings } from '../core/container-run.js';
 export type { JsonSchema, TaskCatalog, TaskInfo } from '../core/task-catalog.js';
 export type { TaskRuntime } from '../core/task-runtime.js';
 export { AdminApp } from './admin-app.js';

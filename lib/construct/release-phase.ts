@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { LAMBDA_NODE_RUNTIME, NODE_TARGET } from '../core/node-runtime.js';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Aws, CustomResource, Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
@@ -57,7 +58,7 @@ function releasePhaseHandlerCode(): string {
   if (inlineHandler === undefined) {
     const here = fileURLToPath(import.meta.url);
     const source = readFileSync(join(dirname(here), 'private', `release-phase-handler${extname(here)}`), 'utf8');
-    inlineHandler = transformSync(source, { loader: 'ts', format: 'cjs', target: 'node22', charset: 'utf8' }).code;
+    inlineHandler = transformSync(source, { loader: 'ts', format: 'cjs', target: NODE_TARGET, charset: 'utf8' }).code;
   }
   return inlineHandler;
 }
@@ -132,7 +133,10 @@ class ReleasePhase extends Construct {
         reason:
           'The release phase invokes the admin version that this deploy publishes; its number exists only at deploy time, so the grant covers the versions of the admin function and nothing else.',
       },
-      { id: 'AwsSolutions-L1', reason: 'The provider runs on nodejs22.x, the runtime cnf-admin targets for every function it deploys.' },
+      {
+        id: 'AwsSolutions-L1',
+        reason: `The provider runs on ${LAMBDA_NODE_RUNTIME}, the runtime cnf-admin targets for every function it deploys.`,
+      },
     );
   }
 

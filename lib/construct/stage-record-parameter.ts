@@ -20,10 +20,13 @@ interface StageRecordParameterProps {
 class StageRecordParameter extends Construct {
   /** The SSM String parameter that holds the record. */
   readonly parameter: StringParameter;
+  /** The record (its region and table name may be deploy-time tokens). */
+  readonly record: StageRecord;
 
   constructor(scope: Construct, id: string, props: StageRecordParameterProps) {
     super(scope, id);
     const { record } = props;
+    this.record = record;
     this.parameter = new StringParameter(this, 'Resource', {
       parameterName: stageRecordName(record.app, record.stage),
       // toJsonString, not JSON.stringify: the region and the table name resolve at deploy time.

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { AdminEvent } from './run.js';
 import type { StageRecord } from './stage-record.js';
 
 /** The name of the admin container in a container task's task definition. */
@@ -10,21 +12,99 @@ const CONTAINER_LOG_STREAM_PREFIX = 'task';
 /** The message of a container task's last log line, which carries its whole run result as `result`. */
 const RUN_RESULT_MESSAGE = 'Run result';
 
+/** The variable of a container task's override that carries its admin event, as JSON. */
+const ADMIN_EVENT_VARIABLE = 'CNF_ADMIN_EVENT';
+
+/** The variable of a container task's override that carries its run's time limit in seconds. */
+const TIME_LIMIT_VARIABLE = 'CNF_TIME_LIMIT_SECONDS';
+
+/**
+ * The variable of a container task's override that says the admin function
+ * has claimed the run in the ledger for this task: the runner takes the
+ * claim over instead of treating the run as a second delivery.
+ */
+const RUN_CLAIMED_VARIABLE = 'CNF_RUN_CLAIMED';
+
+/**
+ * The admin function's environment variable that tells it how to start its
+ * release's container tasks (a {@link ContainerSettings} as JSON).
+ */
+const CONTAINER_SETTINGS_VARIABLE = 'CNF_CONTAINER';
+
+/** What the admin function needs to start its release's container task: written by the construct, read by the runtime. */
+interface ContainerSettings {
+  /** The ECS cluster's ARN. */
+  readonly cluster: string;
+  /** The ARN of the release's task definition (one revision). */
+  readonly taskDefinition: string;
+  /** The container that runs the admin event. */
+  readonly containerName: string;
+  /** The subnets the tasks run in. */
+  readonly subnets: readonly string[];
+  /** The security groups of the tasks. */
+  readonly securityGroups: readonly string[];
+  /** Whether each task gets a public IP address. */
+  readonly assignPublicIp: boolean;
+}
+
+const containerSettingsSchema = z.strictObject({
+  cluster: z.string().min(1),
+  taskDefinition: z.string().min(1),
+  containerName: z.string().min(1),
+  subnets: z.array(z.string()).min(1),
+  securityGroups: z.array(z.string()).min(1),
+  assignPublicIp: z.boolean(),
+}) satisfies z.ZodType<ContainerSettings>;
+
+/**
+ * The container settings of the admin function's environment, or why they are unusable.
+ *
+ * @returns undefined when the variable is unset (the release has no container tasks on this stage)
+ */
+function readContainerSettings(env: Readonly<Record<string, string | undefined>>): ContainerSettings | string | undefined {
+  const raw = env[CONTAINER_SETTINGS_VARIABLE];
+  if (raw === undefined || raw === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (error) {
+    return `${CONTAINER_SETTINGS_VARIABLE} is not JSON: ${(error as Error).message}`;
+  }
+  const parsed = containerSettingsSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  return `${CONTAINER_SETTINGS_VARIABLE} is invalid: ${issue?.path.map(String).join('.') ?? ''}: ${issue?.message ?? 'unknown'}`;
+}
+
+/** What the admin function answers for a container run it started (`RunResult.container`). */
+interface ContainerStarted {
+  /** The ECS task's ARN. */
+  readonly taskArn: string;
+  /** The task definition it runs (the release's revision). */
+  readonly taskDefinition: string;
+  /** The cluster it runs on. */
+  readonly cluster: string;
+}
+
+/**
+ * The whole of a container task's RunTask override: its event, its time
+ * limit, and that its run is claimed. Nothing a caller chose beyond the
+ * event, which the admin function has validated.
+ */
+function containerOverrideEnvironment(
+  event: AdminEvent & { readonly runId: string },
+  timeLimitSeconds: number,
+): { readonly name: string; readonly value: string }[] {
+  return [
+    { name: ADMIN_EVENT_VARIABLE, value: JSON.stringify(event) },
+    { name: TIME_LIMIT_VARIABLE, value: String(timeLimitSeconds) },
+    { name: RUN_CLAIMED_VARIABLE, value: 'true' },
+  ];
+}
+
 /** RunTask's `clientToken` is at most 64 characters. */
 const CLIENT_TOKEN_MAX = 64;
 
-/**
- * The task definition family of a release's container tasks:
- * `<app>-<stage>-admin-<release>`. One family per release, so that the CLI
- * names the release's task definition without looking it up, and a
- * retained release's stays registered beside the new one.
- *
- * @example
- * taskFamilyOf('notes', 'prod', 'r-0123456789ab'); // 'notes-prod-admin-r-0123456789ab'
- */
-function taskFamilyOf(app: string, stage: string, release: string): string {
-  return `${app}-${stage}-admin-${release}`;
-}
 
 /**
  * The `startedBy` of a run's ECS task, by which `cnf-admin stop` finds it:
@@ -48,4 +128,18 @@ function containerTaskOf(record: StageRecord, task: string): { readonly name: st
   return record.container?.tasks.find((candidate) => candidate.name === task);
 }
 
-export { ADMIN_CONTAINER_NAME, clientTokenOf, CONTAINER_LOG_STREAM_PREFIX, containerTaskOf, RUN_RESULT_MESSAGE, startedByOf, taskFamilyOf };
+export {
+  ADMIN_CONTAINER_NAME,
+  ADMIN_EVENT_VARIABLE,
+  clientTokenOf,
+  CONTAINER_LOG_STREAM_PREFIX,
+  CONTAINER_SETTINGS_VARIABLE,
+  containerOverrideEnvironment,
+  containerTaskOf,
+  readContainerSettings,
+  RUN_CLAIMED_VARIABLE,
+  RUN_RESULT_MESSAGE,
+  startedByOf,
+  TIME_LIMIT_VARIABLE,
+};
+export type { ContainerSettings, ContainerStarted };

@@ -19,6 +19,9 @@ const REFUSAL_NAMES = [
   'ConsoleDisabledError',
   'LedgerUnavailableError',
   'LedgerThrottledError',
+  'UnknownRun',
+  'RunNotStoppable',
+  'ContainerTasksUnavailable',
 ] as const;
 
 /** The name of a refusal's error: `result.error.name` when the admin function refused the event. */

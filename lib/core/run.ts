@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ContainerStarted } from './container-run.js';
 import { isRefusalName, type RefusalName } from './refusal.js';
 import { LOST_RUN_ERROR } from './run-status.js';
 
@@ -114,6 +115,12 @@ interface RunResult {
    * when the task returned anyway.
    */
   readonly interruptedAt?: string;
+  /**
+   * Set when the event named a container task: the admin function claimed the
+   * run and started it as this ECS task, where it goes on (the exit code, 0,
+   * says the start succeeded; the run's own comes from the task).
+   */
+  readonly container?: ContainerStarted;
 }
 
 /**
@@ -177,6 +184,8 @@ interface RunRecord {
    * at once instead of waiting for its deadline.
    */
   readonly owner?: RunOwner;
+  /** The ARN of the ECS task of a container run, as the admin function started it. */
+  readonly ecsTask?: string;
 }
 
 /**

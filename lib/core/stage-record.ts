@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { RESERVED_KEY_PREFIX } from './parameter-set.js';
 
 /**
@@ -65,6 +66,61 @@ interface FunctionRecord {
   readonly logGroup: string;
 }
 
+const functionRecordSchema = z.object({ functionName: z.string().min(1), logGroup: z.string().min(1) });
+
+const containerRecordSchema = z.object({
+  cluster: z.string().min(1),
+  taskFamily: z.string().min(1),
+  containerName: z.string().min(1),
+  subnets: z.array(z.string()).min(1),
+  securityGroups: z.array(z.string()).min(1),
+  assignPublicIp: z.boolean(),
+  taskRole: z.string().min(1),
+  executionRole: z.string().min(1),
+  tasks: z.array(z.object({ name: z.string().min(1), timeLimitSeconds: z.number().positive() })),
+}) satisfies z.ZodType<ContainerRecord>;
+
+/**
+ * What a stage record must look like to be believed, every field of it: the
+ * CLI reads a record through this schema only, so a damaged record (a
+ * `"console": "yes"`, a `container` without its network) is a clear error
+ * naming the field, never a failure later on.
+ */
+const stageRecordSchema = z.object({
+  version: z.literal(1),
+  app: z.string().min(1),
+  stage: z.string().min(1),
+  region: z.string().min(1),
+  aliasName: z.string().min(1),
+  parameterPath: z.string().startsWith('/'),
+  web: functionRecordSchema,
+  admin: functionRecordSchema.extend({ timeoutSeconds: z.number().positive() }),
+  ledgerTable: z.string().min(1).optional(),
+  console: z.boolean(),
+  parameterKey: z.string().min(1).optional(),
+  container: containerRecordSchema.optional(),
+}) satisfies z.ZodType<StageRecord>;
+
+/**
+ * A stage record read from JSON, or what is wrong with it in one phrase
+ * naming the field (`"console": expected boolean, got "yes"`).
+ */
+function parseStageRecord(
+  value: unknown,
+): { readonly ok: true; readonly record: StageRecord } | { readonly ok: false; readonly problem: string } {
+  const parsed = stageRecordSchema.safeParse(value);
+  if (parsed.success) return { ok: true, record: parsed.data };
+  const problems = parsed.error.issues.slice(0, 2).map((issue) => {
+    const field = issue.path.map(String).join('.');
+    const got = issue.path.reduce<unknown>(
+      (at, key) => (typeof at === 'object' && at !== null ? (at as Record<PropertyKey, unknown>)[key] : undefined),
+      value,
+    );
+    return `"${field}": ${issue.message.replace(/^Invalid input: /, '')}, got ${got === undefined ? 'nothing' : JSON.stringify(got)}`;
+  });
+  return { ok: false, problem: problems.join('; ') };
+}
+
 /** The key of the stage record below `/<app>/<stage>/`. */
 const STAGE_RECORD_KEY = `${RESERVED_KEY_PREFIX}stage`;
 
@@ -97,5 +153,5 @@ function releaseFromDescription(description: string | undefined): string | undef
   return match?.[1];
 }
 
-export { parameterPathOf, releaseDescription, releaseFromDescription, STAGE_RECORD_KEY, stageRecordName };
+export { parameterPathOf, parseStageRecord, releaseDescription, releaseFromDescription, STAGE_RECORD_KEY, stageRecordName };
 export type { ContainerRecord, FunctionRecord, StageRecord };

@@ -63,6 +63,19 @@ const PING_TASK = 'cnf:ping';
 /** The reserved task that evaluates one `cnf-admin console` input. */
 const CONSOLE_TASK = 'cnf:console';
 
+/**
+ * The reserved task that stops a container run (`cnf-admin stop`): the admin
+ * function finds the run's ECS task in the ledger and stops it, naming the caller.
+ */
+const STOP_RUN_TASK = 'cnf:stop';
+
+/**
+ * The reserved task that records the end of a container run whose task
+ * stopped without recording it (out of memory, an image that cannot be
+ * pulled): the admin function asks ECS, and writes what it says to the ledger.
+ */
+const SETTLE_RUN_TASK = 'cnf:settle';
+
 const SCRIPT_PATH_PATTERN = /^scripts\/(?:[A-Za-z0-9_-]+\/)*[A-Za-z0-9_.-]+\.ts$/;
 
 /**
@@ -87,5 +100,5 @@ function isValidTaskName(name: string): boolean {
   return TASK_NAME_PATTERN.test(name) && !name.startsWith(RESERVED_TASK_PREFIX);
 }
 
-export { CONSOLE_TASK, DESCRIBE_TASK, isScriptPath, isValidTaskName, PING_TASK, RESERVED_TASK_PREFIX };
+export { CONSOLE_TASK, DESCRIBE_TASK, isScriptPath, isValidTaskName, PING_TASK, RESERVED_TASK_PREFIX, SETTLE_RUN_TASK, STOP_RUN_TASK };
 export type { JsonSchema, TaskCatalog, TaskInfo };

@@ -25,6 +25,20 @@ interface AdminInvocationContext {
   getRemainingTimeInMillis?(): number;
   /** Fires when the user interrupts the run at the terminal (local stage). */
   readonly interrupt?: AbortSignal;
+  /**
+   * The admin function claimed this run in the ledger for this process (the
+   * container runner of a task it started): the handler takes the claim over.
+   *
+   * @default false
+   */
+  readonly claimedRun?: boolean;
+  /**
+   * An interrupt is a stop from outside (StopTask): the run ends with 130
+   * whatever the task returns after it (the container runner).
+   *
+   * @default false: the task's own exit code stands when it returns after an interrupt
+   */
+  readonly stopIsFinal?: boolean;
 }
 
 /**

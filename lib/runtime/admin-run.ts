@@ -2,12 +2,16 @@ import { UsageError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
 import type { RefusalName } from '../core/refusal.js';
 import { RUN_ENDED, RUN_STARTED, type RunEndedFields } from '../core/run-log.js';
-import { resultOfRecord, settledRecord, storedResult, type RunRecord, type RunResult } from '../core/run.js';
+import { resultOfRecord, settledRecord, storedResult, type AdminEvent, type RunRecord, type RunResult } from '../core/run.js';
 import { argsLimitProblem } from '../core/args-limits.js';
 import { flagUsageOf, mergeArgs, parseArgFlags } from '../core/task-arg-flags.js';
 import { DESCRIBE_TASK, PING_TASK, type TaskInfo } from '../core/task-catalog.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config-loader.js';
-import { wrongRuntime } from './container/runtime-guard.js';
+import { isStartFailure, type ContainerGate } from './container/container-gate.js';
+import { CONTAINER_START_MARGIN_SECONDS, controlTaskOf, gateFromEnvironment } from './container/container-control.js';
+import { startsInContainer } from './container/runtime-guard.js';
+import { containerTimeLimitSeconds } from '../core/task-runtime.js';
+import { CONTAINER_LOG_STREAM_PREFIX } from '../core/container-run.js';
 import type { Task } from './define-task.js';
 import { ledgerFromEnvironment } from './ledger/ledger-from-environment.js';
 import { ownerFromEnvironment } from './ledger/process-identity.js';
@@ -27,6 +31,10 @@ interface RunContext {
   readonly awsRequestId?: string;
   /** Fires when the user interrupts the run at the terminal (local stage). */
   readonly interrupt?: AbortSignal;
+  /** The admin function claimed this run for this process (a container task it started): take the claim over. */
+  readonly claimedRun?: boolean;
+  /** An interrupt is a stop from outside (StopTask): the run ends with 130, whatever the task returns after it. */
+  readonly stopIsFinal?: boolean;
 }
 
 /** What the handler runs with. */
@@ -83,8 +91,11 @@ class AdminRun {
         output: { release: this.#release, stage: this.#stage, node: process.version },
       });
     }
+    const control = controlTaskOf(event.task);
+    if (control !== undefined) return this.#control(event, setup, control);
     const task = await this.#task(event, setup);
     const args = this.#args(event, task);
+    const gate = startsInContainer(task) ? this.#gate(event) : undefined;
     const ledger = await this.#ledger(setup);
     const log = createRunLogger({ runId: event.runId, task: event.task, release: this.#release });
     // Read before the run is claimed: an arg holding a secure value is masked before the ledger keeps it.
@@ -92,6 +103,7 @@ class AdminRun {
     const redactor = new SecretRedactor(config instanceof ConfigError ? [] : config.secrets);
     const recorded = (given: Readonly<Record<string, unknown>>): Record<string, unknown> =>
       redactor.value(redactArgs(given, task.options.sensitiveArgs)) as Record<string, unknown>;
+    const timeLimitSeconds = containerTimeLimitSeconds(task.options);
     let record: RunRecord = {
       runId: event.runId,
       task: event.task,
@@ -101,31 +113,129 @@ class AdminRun {
       caller: event.caller,
       startedAt: new Date(this.startedAt).toISOString(),
       log: runLogLocation(this.context),
-      deadline: new Date(this.functionEnd).toISOString(),
+      deadline: new Date(
+        gate === undefined ? this.functionEnd : this.startedAt + (timeLimitSeconds + CONTAINER_START_MARGIN_SECONDS) * 1000,
+      ).toISOString(),
     };
     const owner = ownerFromEnvironment();
     if (owner !== undefined) record = { ...record, owner };
     const claim = await guardLedger(() => ledger.claim(record));
     if (claim instanceof LedgerUnavailableError) throw this.#refusal(event.runId, event.task, claim.exitCode, claim.name, claim.message);
-    if (!claim.claimed) {
-      return this.#duplicate(ledger, claim.existing, record, [record.args, recorded(args.given)], log);
-    }
+    const sameArgs = [record.args, recorded(args.given)];
+    const adopted = claim.claimed ? undefined : this.#adopt(claim.existing, record, sameArgs);
+    if (!claim.claimed && adopted === undefined) return this.#duplicate(ledger, claim.existing, record, sameArgs, log);
+    if (gate !== undefined) return this.#startContainer(ledger, gate, event, record, timeLimitSeconds, log);
+    return this.#lockAndRun(ledger, task, event, adopted ?? record, args.checked, log, config);
+  }
+
+  /** Takes the task's lock, runs the task, and gives the lock back. */
+  async #lockAndRun(
+    ledger: RunLedger,
+    task: Task,
+    event: CompleteEvent,
+    record: RunRecord,
+    args: unknown,
+    log: Logger,
+    config: LoadedConfig | ConfigError,
+  ): Promise<RunResult> {
     const lease = await this.#lock(ledger, task, event, record, log);
     try {
       // A wait for the lock may have outlasted a change to the parameter set: the task gets it as it is now.
       const current = lease === undefined ? config : await freshConfig(event.configVersion);
       const masked = config instanceof ConfigError ? [] : config.secrets;
-      return await this.#run(ledger, task, args.checked, record, lease, log, current, masked);
+      return await this.#run(ledger, task, args, record, lease, log, current, masked);
     } finally {
       await lease?.release();
     }
   }
 
+  /**
+   * The record of a run the admin function claimed for this container task,
+   * taken over (same task, same args, no end yet), or undefined when the
+   * existing record is another run's or this is not a claimed container run.
+   */
+  #adopt(existing: RunRecord, record: RunRecord, sameArgs: readonly Readonly<Record<string, unknown>>[]): RunRecord | undefined {
+    if (this.context.claimedRun !== true || existing.endedAt !== undefined || existing.task !== record.task) return undefined;
+    if (!sameArgs.some((args) => argsDifference(existing.args, args) === undefined)) return undefined;
+    return { ...record, startedAt: existing.startedAt, ...(existing.ecsTask === undefined ? {} : { ecsTask: existing.ecsTask }) };
+  }
+
+  /** The container gate, or the refusal (69) that says this stage cannot start container tasks. */
+  #gate(event: CompleteEvent): ContainerGate {
+    const gate = gateFromEnvironment();
+    if (typeof gate === 'string') throw this.#refusal(event.runId, event.task, ExitCode.UNAVAILABLE, 'ContainerTasksUnavailable', gate);
+    return gate;
+  }
+
+  /**
+   * Starts the claimed run as a Fargate task of this release, with the event
+   * and its time limit as the only override, and records the task on the
+   * run. The answer says where the run goes on; a start that failed records
+   * the run's end (75 for no capacity, 69 otherwise).
+   */
+  async #startContainer(
+    ledger: RunLedger,
+    gate: ContainerGate,
+    event: CompleteEvent,
+    record: RunRecord,
+    timeLimitSeconds: number,
+    log: Logger,
+  ): Promise<RunResult> {
+    const containerEvent: AdminEvent & { readonly runId: string } = {
+      task: event.task,
+      args: event.args,
+      argv: event.argv,
+      runId: event.runId,
+      source: event.source,
+      caller: event.caller,
+      release: this.#release,
+      ...(event.waitLockSeconds === undefined ? {} : { waitLockSeconds: event.waitLockSeconds }),
+    };
+    const started = await gate.start(containerEvent, timeLimitSeconds);
+    if (isStartFailure(started)) {
+      log.error(started.error.message);
+      return this.#finish(ledger, record, log, started);
+    }
+    const taskId = started.taskArn.split('/').pop() ?? started.taskArn;
+    const logGroup = process.env.AWS_LAMBDA_LOG_GROUP_NAME ?? 'unknown';
+    const stream = `${CONTAINER_LOG_STREAM_PREFIX}/${gate.settings.containerName}/${taskId}`;
+    // A put of the claimed record with its task: the container takes seconds to start, and reads the record only then.
+    const running: RunRecord = { ...record, ecsTask: started.taskArn, log: `${logGroup}:${stream} (ECS task ${started.taskArn})` };
+    const saved = await guardLedger(() => ledger.finish(running));
+    if (saved instanceof LedgerUnavailableError) log.error('Could not record the run’s ECS task in the ledger', saved);
+    log.info(`Started ECS task ${taskId} (${started.taskDefinition}) for run ${event.runId}`, { ecsTask: started.taskArn });
+    return { ...this.#result(event.runId, event.task, { exitCode: ExitCode.OK }), container: started };
+  }
+
+  /** A reserved control task (`cnf:stop`, `cnf:settle`): the ledger and the gate, never a task of the app. */
+  async #control(event: CompleteEvent, setup: RunSetup, control: NonNullable<ReturnType<typeof controlTaskOf>>): Promise<RunResult> {
+    const gate = this.#gate(event);
+    const ledger = await this.#ledger(setup);
+    const log = createRunLogger({ runId: event.runId, task: event.task, release: this.#release });
+    let answer;
+    try {
+      answer = await control({ task: event.task, args: event.args, caller: event.caller, ledger, gate, log });
+    } catch (error) {
+      const cause = error as Error;
+      // The ledger's own failures say so; ECS's (StopTask, DescribeTasks) are named as they came.
+      const failure = /DynamoDB|ResourceNotFound|Throttl|ProvisionedThroughput/.test(cause.name) ? ledgerFailure(error) : undefined;
+      if (failure !== undefined) throw this.#refusal(event.runId, event.task, failure.exitCode, failure.name, failure.message);
+      log.error(`${event.task} failed`, cause);
+      throw this.#refusal(
+        event.runId,
+        event.task,
+        ExitCode.UNAVAILABLE,
+        'ContainerTasksUnavailable',
+        `${event.task} failed: ${cause.name}: ${cause.message}`,
+      );
+    }
+    if (!answer.ok) throw this.#refusal(event.runId, event.task, answer.exitCode, answer.name, answer.message);
+    return this.#result(event.runId, event.task, { exitCode: ExitCode.OK, output: answer.output });
+  }
+
   /** The task the event names, or the refusal that says why there is none. */
   async #task(event: CompleteEvent, setup: RunSetup): Promise<Task> {
     const resolution = await resolveTask(event.task, setup, this.#release, this.#stage);
-    const wrong = resolution.ok ? wrongRuntime(resolution.task) : undefined;
-    if (wrong !== undefined) throw this.#refusal(event.runId, event.task, ExitCode.USAGE, 'InvalidEvent', wrong);
     if (resolution.ok) return resolution.task;
     if (resolution.cause !== undefined) {
       createRunLogger({ runId: event.runId, task: event.task, release: this.#release }).error(
@@ -283,7 +393,30 @@ class AdminRun {
       ...(this.context.interrupt === undefined ? {} : { interrupt: this.context.interrupt }),
       ...(lease === undefined ? {} : { leaseLost: lease.lost }),
     }).finally(unredact);
-    return this.#finish(ledger, { ...record, configFingerprint: config.fingerprint }, runLog, redactor.outcome(outcome));
+    return this.#finish(
+      ledger,
+      { ...record, configFingerprint: config.fingerprint },
+      runLog,
+      this.#stopped(redactor.outcome(outcome)),
+    );
+  }
+
+  /**
+   * A run stopped from outside (`cnf-admin stop`: StopTask, SIGTERM) ends
+   * with 130 whatever the task did after the stop, as `invoke` reports it
+   * from the task's stop code; its output, if any, is kept.
+   */
+  #stopped(outcome: TaskOutcome): TaskOutcome {
+    if (this.context.stopIsFinal !== true || outcome.interruptedAt === undefined || outcome.exitCode === ExitCode.INTERRUPTED)
+      return outcome;
+    return {
+      ...outcome,
+      exitCode: ExitCode.INTERRUPTED,
+      error: {
+        name: 'InterruptedError',
+        message: `The run was stopped (StopTask: cnf-admin stop, or ECS); the task ended with exit ${outcome.exitCode} after it was asked to stop.`,
+      },
+    };
   }
 
   async #finish(ledger: RunLedger, record: RunRecord, log: Logger, outcome: TaskOutcome): Promise<RunResult> {

@@ -8,9 +8,11 @@
  * bundle's release id from its files and checks it against `CNF_RELEASE`
  * (exit 78 on a mismatch, nothing run). The event comes as JSON in
  * `CNF_ADMIN_EVENT` (or the first argument), the time limit in
- * `CNF_TIME_LIMIT_SECONDS`; RunTask's container overrides set both. Then the
- * handler does what it does on Lambda: args checked (64), the run id claimed
- * in the ledger (a second start of the same run id runs nothing), the lock
+ * `CNF_TIME_LIMIT_SECONDS`; the admin function's RunTask override sets both,
+ * and `CNF_RUN_CLAIMED`: it has claimed the run in the ledger for this task,
+ * which takes the claim over. Then the handler does what it does on Lambda:
+ * args checked (64), the run id claimed in the ledger (a second start of
+ * the same run id runs nothing), the lock
  * taken with its heartbeat, the parameter set read, the same structured log
  * lines to stdout (the awslogs driver sends them to the admin log group).
  *
@@ -18,17 +20,18 @@
  * would return it, which `cnf-admin invoke` reads once the task has stopped.
  *
  * SIGTERM (StopTask, or ECS replacing the task) and SIGINT fire the task's
- * `signal`, as Ctrl-C does locally: the run ends with 130 and records it.
+ * `signal`: the run ends with 130 and records it, whatever the task returns
+ * after it (the stop is final, as `invoke` reports it from the stop code).
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { RUN_RESULT_MESSAGE } from '../core/container-run.js';
+import { RUN_CLAIMED_VARIABLE, RUN_RESULT_MESSAGE, TIME_LIMIT_VARIABLE } from '../core/container-run.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { CONTAINER_DEFAULT_TIMEOUT_SECONDS, CONTAINER_TIMEOUT_MARGIN_SECONDS } from '../core/task-runtime.js';
 import type { AdminHandler } from './admin-handler.js';
 import { releaseOfDirectory } from './container/bundle-release.js';
-import { readContainerEvent, TIME_LIMIT_VARIABLE } from './container/container-event.js';
+import { readContainerEvent } from './container/container-event.js';
 import { CONTAINER_RUNNER_VARIABLE } from './container/runtime-guard.js';
 
 const interrupt = new AbortController();
@@ -95,6 +98,9 @@ async function main(): Promise<number> {
     awsRequestId: arn?.split('/').pop() ?? randomUUID(),
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     interrupt: interrupt.signal,
+    // The admin function claimed the run before it started this task; a stop (SIGTERM) ends the run as stopped.
+    claimedRun: process.env[RUN_CLAIMED_VARIABLE] === 'true',
+    stopIsFinal: true,
   });
   // The whole run result (output, error, or why the event was refused) as the last line: the CLI reads it after the task stops.
   runnerLog(result.exitCode === ExitCode.OK ? 'INFO' : 'ERROR', RUN_RESULT_MESSAGE, { result });

@@ -21,3 +21,4 @@ export type { AdminEvent, RunError, RunOwner, RunRecord, RunResult, RunSource } 
 export type { RunStatus } from '../core/run-status.js';
 export type { JsonSchema, TaskCatalog, TaskInfo } from '../core/task-catalog.js';
 export type { TaskRuntime } from '../core/task-runtime.js';
+export type { ContainerStarted } from '../core/container-run.js';

@@ -28,10 +28,7 @@ const CALLS: readonly { readonly command: ScenarioCommand; readonly action: stri
   { command: 'GetItem', action: 'dynamodb:GetItem', code: 77 },
   { command: 'FilterLogEvents', action: 'logs:FilterLogEvents', code: 0 },
   { command: 'StartLiveTail', action: 'logs:StartLiveTail', code: 0 },
-  { command: 'RunTask', action: 'ecs:RunTask', code: 77 },
   { command: 'DescribeTasks', action: 'ecs:DescribeTasks', code: 77 },
-  { command: 'ListTasks', action: 'ecs:ListTasks', code: 77 },
-  { command: 'StopTask', action: 'ecs:StopTask', code: 77 },
 ];
 
 const DENIED = { name: 'AccessDeniedException', message: 'not authorized', fault: 'client', status: 403 } as const;

@@ -1,7 +1,8 @@
 /**
  * A container task through the real binary and the real SDK on the wire:
  * `AWS_ENDPOINT_URL` points at a fake AWS that speaks ECS's JSON protocol
- * (RunTask, DescribeTasks, ListTasks, StopTask) beside SSM, STS, Lambda and
+ * (DescribeTasks: the CLI only watches tasks) beside SSM, STS, Lambda (whose
+ * admin function answers as the gate that starts container runs) and
  * CloudWatch Logs.
  */
 import { spawn } from 'node:child_process';
@@ -9,7 +10,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CLI_BIN, cliEnvironment, finished, runCli } from '../support/cli.js';
 import { withoutAwsSettings } from '../support/aws-cli.js';
 import { FIXTURE_ROOT } from '../support/aws-platform.js';
-import { CONTAINER_RECORD, CONTAINER_TASK, containerLog, containerScenario, exitedStates } from '../support/aws-container-scenario.js';
+import {
+  CONTAINER_RECORD,
+  CONTAINER_TASK,
+  containerLog,
+  containerScenario,
+  exitedStates,
+  gateStream,
+  startedResult,
+  TASK_ARN,
+} from '../support/aws-container-scenario.js';
 import { healthyScenario, RELEASE, type AwsScenario } from '../support/aws-scenario.js';
 import { startFakeAws, type FakeAws } from '../support/fake-aws-server.js';
 
@@ -42,22 +52,57 @@ const ecsCalls = (server: FakeAws, operation: string) =>
   server.requests.filter((request) => request.service === 'ecs' && request.operation === operation);
 
 describe('a container task on the wire', () => {
-  it("runs the live release's task definition with the run id as client token, shows its log, and exits with its code", async () => {
+  it('asks the live admin function to start the run, shows its log, and exits with its code: the CLI calls no RunTask', async () => {
     const server = await fakeAws({ ecs: { states: exitedStates(7) }, logEvents: containerLog(7, { batches: 1 }) });
     const result = await cnfAdmin(server, ['invoke', CONTAINER_TASK, '--stage', 'prod', '--run-id', RUN_ID]);
     expect(result.code).toBe(7);
-    const [runTask] = ecsCalls(server, 'RunTask');
-    const body = JSON.parse(runTask?.body ?? '{}') as Record<string, unknown>;
-    expect(body).toMatchObject({
-      clientToken: RUN_ID,
-      startedBy: RUN_ID,
-      taskDefinition: `fixture-prod-admin-${RELEASE}`,
-      launchType: 'FARGATE',
-    });
+    const [invoke] = server.requests.filter((request) => request.operation === 'InvokeWithResponseStream');
+    expect(JSON.parse(invoke?.body ?? '{}')).toMatchObject({ task: CONTAINER_TASK, runId: RUN_ID, release: RELEASE, source: 'cli' });
+    expect(ecsCalls(server, 'RunTask')).toEqual([]);
     expect(ecsCalls(server, 'DescribeTasks').length).toBeGreaterThanOrEqual(3);
-    expect(server.requests.some((request) => request.service === 'lambda' && request.operation.startsWith('Invoke'))).toBe(false);
     expect(result.stderr).toContain('Started ECS task 0123456789abcdef');
     expect(result.stdout).toContain('Batch 1: up to note 500, 3 changed');
+  });
+
+  it('refuses a bad argument before any task starts (64), with the function’s one line', async () => {
+    const refusal = {
+      ...startedResult(),
+      container: undefined,
+      exitCode: 64,
+      error: { name: 'InvalidArgs', message: 'Invalid args for backfill: --batch-size: Too small: expected number to be >=1' },
+    };
+    const server = await fakeAws({ stream: gateStream(refusal, 'Invalid args') });
+    const result = await cnfAdmin(server, ['invoke', CONTAINER_TASK, '--stage', 'prod', '--', '--batch-size', '0']);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain('Invalid args for backfill: --batch-size');
+    expect(result.stderr).not.toContain('Started ECS task');
+    expect(ecsCalls(server, 'DescribeTasks')).toEqual([]);
+  });
+
+  it('says a retried --run-id already ran, exits with its code, and replays no old task', async () => {
+    const old = { ...startedResult(), container: undefined, exitCode: 5, durationMs: 4000 };
+    const server = await fakeAws({
+      stream: gateStream(old, `Run $RUN_ID already ran (ended 2026-11-30T04:10:00.000Z, exit 5); nothing ran again.`),
+    });
+    const result = await cnfAdmin(server, ['invoke', CONTAINER_TASK, '--stage', 'prod', '--run-id', RUN_ID]);
+    expect(result.code).toBe(5);
+    expect(`${result.stdout}${result.stderr}`).toContain(`Run ${RUN_ID} already ran`);
+    expect(result.stderr).not.toContain('Started ECS task');
+    expect(ecsCalls(server, 'DescribeTasks')).toEqual([]);
+  });
+
+  it.each([
+    ['console: "yes"', { console: 'yes' }, '"console": expected boolean'],
+    ['a container without its network', { container: { cluster: 'c' } }, '"container.taskFamily"'],
+  ])('refuses a damaged stage record (%s) with 69, naming the field, and starts nothing', async (_what, damage, named) => {
+    const server = await startFakeAws(healthyScenario({ ...containerScenario(), record: damage as never }));
+    servers.push(server);
+    const result = await cnfAdmin(server, ['invoke', CONTAINER_TASK, '--stage', 'prod']);
+    expect(result.code).toBe(69);
+    expect(result.stderr).toContain('The stage record at /fixture/prod/_cnf/stage cannot be read');
+    expect(result.stderr).toContain(named);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(server.requests.filter((request) => request.operation.startsWith('Invoke'))).toEqual([]);
   });
 
   it('keeps the release lock: web and admin on different releases is 78, and nothing starts', async () => {
@@ -83,21 +128,43 @@ describe('a container task on the wire', () => {
     expect(result.stderr).toContain('The task ran out of memory (2048 MiB)');
   });
 
-  it('says there is no capacity, exits 75, and starts nothing else', async () => {
-    const server = await fakeAws({ ecs: { failures: [{ reason: 'Capacity is unavailable at this time.' }] } });
+  it('says there is no capacity and exits 75: the function started nothing, nothing is watched', async () => {
+    const failed = {
+      ...startedResult(),
+      container: undefined,
+      exitCode: 75,
+      error: { name: 'ContainerStartFailed', message: 'ECS has no capacity for run x now: Capacity is unavailable; nothing started.' },
+    };
+    const server = await fakeAws({ stream: gateStream(failed, 'ECS has no capacity') });
     const result = await cnfAdmin(server, ['invoke', CONTAINER_TASK, '--stage', 'prod']);
     expect(result.code).toBe(75);
     expect(result.stderr).toContain('ECS has no capacity');
     expect(ecsCalls(server, 'DescribeTasks')).toEqual([]);
   });
 
-  it('--detach starts the task, prints the run id, and watches nothing', async () => {
+  it('--detach asks the function to start the task, prints the run id, and watches nothing', async () => {
     const server = await fakeAws({});
     const result = await cnfAdmin(server, ['invoke', CONTAINER_TASK, '--stage', 'prod', '--detach', '--run-id', RUN_ID]);
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toBe(RUN_ID);
-    expect(ecsCalls(server, 'RunTask')).toHaveLength(1);
+    const invokes = server.requests.filter((request) => request.operation === 'Invoke');
+    expect(invokes).toHaveLength(1);
+    expect(invokes[0]?.headers['x-amz-invocation-type']).toBe('RequestResponse');
     expect(ecsCalls(server, 'DescribeTasks')).toEqual([]);
+  });
+
+  it('--detach refuses a bad argument as attached does (64), and prints no run id', async () => {
+    const refusal = {
+      ...startedResult(),
+      container: undefined,
+      exitCode: 64,
+      error: { name: 'InvalidArgs', message: 'Invalid args for backfill: batchSize' },
+    };
+    const server = await fakeAws({ invoke: { payload: JSON.stringify(refusal) } });
+    const result = await cnfAdmin(server, ['invoke', CONTAINER_TASK, '--stage', 'prod', '--detach', '--', '--batch-size', '0']);
+    expect(result.code).toBe(64);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('Invalid args for backfill: batchSize');
   });
 
   it('--dry-run shows the task definition, cluster and subnets, and starts nothing', async () => {
@@ -110,15 +177,21 @@ describe('a container task on the wire', () => {
     expect(ecsCalls(server, 'RunTask')).toEqual([]);
   });
 
-  it('stop <runId> stops the run’s task, naming the caller', async () => {
-    const task = 'arn:aws:ecs:eu-west-1:123456789012:task/fixture-prod-admin/0123456789abcdef';
-    const server = await fakeAws({ ecs: { running: { [RUN_ID]: [task] } } });
+  it('stop <runId> asks the admin function to stop the run’s task, naming the caller; the CLI calls no StopTask', async () => {
+    const server = await fakeAws({
+      invoke: {
+        payload: JSON.stringify({ ...startedResult(), container: undefined, output: { runId: RUN_ID, stoppedTasks: [TASK_ARN] } }),
+      },
+    });
     const result = await cnfAdmin(server, ['stop', RUN_ID, '--stage', 'prod']);
     expect(result.code).toBe(0);
-    expect(JSON.parse(ecsCalls(server, 'StopTask')[0]?.body ?? '{}')).toMatchObject({
-      task,
-      reason: `Stopped by arn:aws:sts::123456789012:assumed-role/operator/alice with cnf-admin stop ${RUN_ID}`,
+    const [invoke] = server.requests.filter((request) => request.operation === 'Invoke');
+    expect(JSON.parse(invoke?.body ?? '{}')).toMatchObject({
+      task: 'cnf:stop',
+      args: { runId: RUN_ID },
+      caller: 'arn:aws:sts::123456789012:assumed-role/operator/alice',
     });
+    expect(ecsCalls(server, 'StopTask')).toEqual([]);
     expect(result.stderr).toContain(`cnf-admin logs ${RUN_ID} --stage prod --follow`);
   });
 
@@ -142,6 +215,6 @@ describe('a container task on the wire', () => {
     const result = await done;
     expect(result.code).toBe(130);
     expect(result.stderr).toContain(`cnf-admin logs ${RUN_ID} --stage prod --follow`);
-    expect(ecsCalls(server, 'StopTask')).toEqual([]);
+    expect(server.requests.filter((request) => request.operation === 'Invoke')).toEqual([]);
   });
 });

@@ -123,6 +123,53 @@ describe('container tasks of a release (ECS Fargate)', () => {
     expect(logicalIdOf(app.containerTasks!.executionRole)).not.toBe(taskRole);
   });
 
+  it('lets only ECS tasks of this account and region take the task and execution roles', () => {
+    for (const role of [app.containerTasks!.taskRole, app.containerTasks!.executionRole]) {
+      const document = template.toJSON().Resources[logicalIdOf(role)].Properties.AssumeRolePolicyDocument;
+      expect(document.Statement).toEqual([
+        expect.objectContaining({
+          Principal: { Service: 'ecs-tasks.amazonaws.com' },
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            ArnLike: { 'aws:SourceArn': expect.anything() },
+          },
+        }),
+      ]);
+      expect(evaluate(document.Statement[0].Condition.ArnLike['aws:SourceArn'], {})).toBe(
+        'arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:*',
+      );
+    }
+  });
+
+  it('makes the admin function the gate: it alone may run the task definitions on the cluster and pass the two roles, to ECS tasks only', () => {
+    const adminRole = logicalIdOf(app.adminFunction.role!);
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: adminRole }] } });
+    const statements = Object.values(policies).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown; Condition?: unknown }[],
+    );
+    const run = statements.find((statement) => statement.Action === 'ecs:RunTask');
+    expect(evaluate(run?.Resource, {})).toBe(
+      'arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:task-definition/notes-prod-admin-*:*',
+    );
+    expect(run?.Condition).toEqual({ ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [logicalIdOf(app.containerTasks!.cluster), 'Arn'] } } });
+    const pass = statements.find((statement) => statement.Action === 'iam:PassRole');
+    expect(pass?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+    expect(pass?.Resource).toEqual([
+      { 'Fn::GetAtt': [logicalIdOf(app.containerTasks!.taskRole), 'Arn'] },
+      { 'Fn::GetAtt': [logicalIdOf(app.containerTasks!.executionRole), 'Arn'] },
+    ]);
+    // Its environment says which task definition revision, cluster and network it starts.
+    const environment = template.toJSON().Resources[logicalIdOf(app.adminFunction)].Properties.Environment.Variables;
+    const settings = JSON.parse(evaluate(environment.CNF_CONTAINER, {}) as string) as Record<string, unknown>;
+    expect(settings).toMatchObject({
+      containerName: 'admin',
+      taskDefinition: `<${logicalIdOf(app.containerTasks!.taskDefinition)}>`,
+      subnets: ['subnet-private-a', 'subnet-private-b'],
+      securityGroups: ['sg-tasks'],
+      assignPublicIp: false,
+    });
+  });
+
   it('creates a cluster with Container Insights, and no network: the VPC, subnets and security groups are the props', () => {
     template.resourceCountIs('AWS::ECS::Cluster', 1);
     template.hasResourceProperties('AWS::ECS::Cluster', {

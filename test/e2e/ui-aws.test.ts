@@ -3,7 +3,7 @@
  * stage whose clients a preloaded module mocks (aws-sdk-client-mock, as the
  * other AWS end-to-end tests): the runs come from the ledger's Query, a run's
  * log from CloudWatch, a re-run goes through InvokeWithResponseStream, and a
- * container task's run is stopped with ECS StopTask.
+ * container task's run is stopped through the admin function (cnf:stop), which calls ECS StopTask.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,7 +88,19 @@ const scenario = healthyScenario({
     }),
     record(RUNNING, { task: CONTAINER_TASK, args: {}, startedAt: '2026-11-24T15:00:00.000Z', deadline: '2099-01-01T00:00:00.000Z' }),
   ],
-  ecs: { running: { [RUNNING]: [TASK_ARN] } },
+  // cnf-admin stop goes through the admin function (cnf:stop), which stops the run's ECS task and names it.
+  invokeByTask: {
+    'cnf:stop': {
+      payload: JSON.stringify({
+        runId: RUNNING,
+        task: 'cnf:stop',
+        release: RELEASE,
+        exitCode: 0,
+        durationMs: 5,
+        output: { runId: RUNNING, stoppedTasks: [TASK_ARN] },
+      }),
+    },
+  },
 });
 
 let dir: string;
@@ -146,7 +158,7 @@ describe('cnf-admin ui on an AWS stage, in chromium', () => {
     expect(await page.getByRole('button', { name: 'Re-run on the live release…' }).isDisabled()).toBe(true);
   });
 
-  it("stops a container task's run with ECS StopTask", async () => {
+  it("stops a container task's run through the admin function", async () => {
     await page.goto(address(`/runs/${RUNNING}`));
     await page.getByRole('button', { name: 'Stop…' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Stop' }).click();
@@ -174,7 +186,9 @@ describe('cnf-admin ui on an AWS stage, in chromium', () => {
     const commands = new Set(sent.map((call) => call.command));
     expect(commands.has('QueryCommand')).toBe(true);
     expect(commands.has('ScanCommand')).toBe(false);
-    expect(sent.find((call) => call.command === 'StopTaskCommand')?.input).toMatchObject({ task: TASK_ARN });
+    expect(sent.find((call) => call.command === 'StopTaskCommand')).toBeUndefined();
+    const stop = sent.find((call) => call.command === 'InvokeCommand' && String(call.input.Payload).includes('cnf:stop'));
+    expect(JSON.parse(String(stop?.input.Payload))).toMatchObject({ task: 'cnf:stop', args: { runId: RUNNING } });
     const invoke = sent.find((call) => call.command === 'InvokeWithResponseStreamCommand');
     expect(JSON.parse(String(invoke?.input.Payload))).toMatchObject({ task: 'echo', args: { count: 2 }, source: 'ui', release: RELEASE });
   });

@@ -5,7 +5,7 @@
  * the release check.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBundle } from '../../lib/bundle/build-bundle.js';
@@ -136,6 +136,51 @@ describe('the container runner', () => {
     expect(result.stdout).toContain('stopping gracefully');
     expect(linesOf(result)).toContainEqual(expect.objectContaining({ message: 'Received SIGTERM: the task is asked to stop' }));
     expect(recordOf(runId)).toMatchObject({ exitCode: 130, error: { name: 'InterruptedError' } });
+  });
+
+  it('records a run stopped from outside as 130 even when its task returns its own code after the stop', async () => {
+    const runId = newRunId();
+    const child = startRunner({ task: 'ignore-stop', args: { code: 0, lingerMs: 50 }, runId, source: 'cli' });
+    const done = finished(child);
+    await new Promise<void>((resolve) => {
+      let seen = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (seen.includes('working')) resolve();
+      });
+    });
+    child.kill('SIGTERM');
+    const result = await done;
+    expect(result.code).toBe(130);
+    expect(linesOf(result)).toContainEqual(expect.objectContaining({ message: 'Run ended', runId, exitCode: 130 }));
+    expect(recordOf(runId)).toMatchObject({ exitCode: 130, error: { name: 'InterruptedError' } });
+    expect(recordOf(runId)?.interruptedAt).toEqual(expect.any(String));
+  });
+
+  it('takes over the run the admin function claimed for it (CNF_RUN_CLAIMED), and runs it once', async () => {
+    const runId = newRunId();
+    const claimed: RunRecord = {
+      runId,
+      task: 'exit-code',
+      args: { code: 4 },
+      release,
+      source: 'cli',
+      caller: 'alice',
+      startedAt: new Date().toISOString(),
+      log: 'x',
+      ecsTask: 'arn:aws:ecs:eu-west-1:123456789012:task/fixture-prod-admin/0123456789abcdef',
+    };
+    mkdirSync(join(ledger, 'runs'), { recursive: true });
+    writeFileSync(join(ledger, 'runs', `${runId}.json`), JSON.stringify(claimed));
+    const event = { task: 'exit-code', args: { code: 4 }, runId, source: 'cli', caller: 'alice' };
+    const first = await run(event, { CNF_RUN_CLAIMED: 'true' });
+    expect(first.code).toBe(4);
+    expect(linesOf(first).map((line) => line.message)).toContain('Run started');
+    expect(recordOf(runId)).toMatchObject({ exitCode: 4, ecsTask: claimed.ecsTask, startedAt: claimed.startedAt });
+    // A second start, claimed or not, runs nothing again.
+    const second = await run(event, { CNF_RUN_CLAIMED: 'true' });
+    expect(second.code).toBe(4);
+    expect(linesOf(second).map((line) => line.message)).not.toContain('Run started');
   });
 
   it('refuses with 78 and runs nothing when the bundle is not the release the task definition names', async () => {

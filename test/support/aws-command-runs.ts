@@ -4,7 +4,7 @@
  * send. The policy test and the access-denied test run them all.
  */
 import { OLD_RELEASE, RELEASE, runLine, type AwsScenario } from './aws-scenario.js';
-import { CONTAINER_TASK, containerScenario } from './aws-container-scenario.js';
+import { CONTAINER_TASK, containerScenario, exitedStates, startedResult, TASK_ARN } from './aws-container-scenario.js';
 
 /** One CLI command line and the stage it runs against. */
 interface CommandRun {
@@ -25,6 +25,16 @@ const LEDGER_RECORD = {
   caller: 'alice',
   startedAt: '2026-11-24T14:39:27.000Z',
   log: 'group:stream',
+};
+
+/** A container run whose task was killed, as the admin function records its end. */
+const SETTLED_CONTAINER_RUN = {
+  ...LEDGER_RECORD,
+  task: CONTAINER_TASK,
+  ecsTask: TASK_ARN,
+  endedAt: '2026-11-24T14:45:00.000Z',
+  exitCode: 70,
+  error: { name: 'OutOfMemoryError', message: 'The task ran out of memory (2048 MiB) and was killed' },
 };
 
 /** The customer managed key of the stage's SecureStrings, where its record names one. */
@@ -125,9 +135,26 @@ const COMMAND_RUNS: readonly CommandRun[] = [
   { scenario: containerScenario(), args: ['invoke', CONTAINER_TASK, '--stage', 'prod', '--dry-run'] },
   {
     scenario: containerScenario({
-      ecs: { running: { [RUN_ID]: ['arn:aws:ecs:eu-west-1:123456789012:task/fixture-prod-admin/0123456789abcdef'] } },
+      invoke: { payload: JSON.stringify({ ...startedResult(), output: { runId: RUN_ID, stoppedTasks: [TASK_ARN] } }) },
     }),
     args: ['stop', RUN_ID, '--stage', 'prod'],
+  },
+  // A container run still going by the ledger, whose task stopped without recording its end: runs and logs ask ECS, and the admin function records it.
+  {
+    scenario: containerScenario({
+      ledger: [{ ...LEDGER_RECORD, task: CONTAINER_TASK, ecsTask: TASK_ARN }],
+      ecs: { states: exitedStates(137).slice(-1) },
+      invoke: { payload: JSON.stringify({ ...startedResult(), output: SETTLED_CONTAINER_RUN }) },
+    }),
+    args: ['runs', '--stage', 'prod'],
+  },
+  {
+    scenario: containerScenario({
+      ledger: [{ ...LEDGER_RECORD, task: CONTAINER_TASK, ecsTask: TASK_ARN }],
+      ecs: { states: exitedStates(137).slice(-1) },
+      invoke: { payload: JSON.stringify({ ...startedResult(), output: SETTLED_CONTAINER_RUN }) },
+    }),
+    args: ['logs', RUN_ID, '--stage', 'prod'],
   },
 ];
 

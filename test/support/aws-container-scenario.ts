@@ -5,7 +5,8 @@
  */
 import type { Task } from '@aws-sdk/client-ecs';
 import type { ContainerRecord } from '../../lib/core/stage-record.js';
-import { RELEASE, runLine, type AwsScenario, type ScenarioLogEvent } from './aws-scenario.js';
+import type { RunResult } from '../../lib/core/run.js';
+import { RELEASE, runLine, type AwsScenario, type ScenarioLogEvent, type ScenarioStream } from './aws-scenario.js';
 
 /** The container task of the fixture's stage, and its time limit (4 hours and a minute). */
 const CONTAINER_TASK = 'backfill';
@@ -61,9 +62,48 @@ function exitedStates(exitCode: number, extra: Partial<Task> = {}): Partial<Task
   ];
 }
 
-/** A healthy stage whose record has container tasks, over `overrides`. */
-function containerScenario(overrides: Partial<AwsScenario> = {}): Partial<AwsScenario> {
-  return { record: { container: CONTAINER_RECORD }, ecs: { states: exitedStates(0) }, logEvents: containerLog(0), ...overrides };
+/** The ECS task the admin function starts for a run. */
+const TASK_ARN = 'arn:aws:ecs:eu-west-1:123456789012:task/fixture-prod-admin/0123456789abcdef';
+
+/** The release's task definition revision, as the admin function's environment names it. */
+const TASK_DEFINITION = `arn:aws:ecs:eu-west-1:123456789012:task-definition/fixture-prod-admin-${RELEASE}:3`;
+
+/** What the admin function answers when it has claimed a run and started its task: the start, as a run result. */
+function startedResult(extra: Partial<RunResult> = {}): RunResult {
+  return {
+    runId: '$RUN_ID',
+    task: CONTAINER_TASK,
+    release: RELEASE,
+    exitCode: 0,
+    durationMs: 180,
+    container: { taskArn: TASK_ARN, taskDefinition: TASK_DEFINITION, cluster: CONTAINER_RECORD.cluster },
+    ...extra,
+  };
 }
 
-export { CONTAINER_RECORD, CONTAINER_TASK, containerLog, containerScenario, exitedStates };
+/** The admin function's streamed answer to an event: its log line, then its result. */
+function gateStream(
+  result: RunResult,
+  line = `Started ECS task 0123456789abcdef (fixture-prod-admin-${RELEASE}:3) for run $RUN_ID`,
+): ScenarioStream {
+  return {
+    frames: [
+      { type: 'log', line: runLine(line, { task: CONTAINER_TASK }) },
+      { type: 'result', result },
+    ],
+  };
+}
+
+/** A healthy stage whose record has container tasks, whose admin function starts them, over `overrides`. */
+function containerScenario(overrides: Partial<AwsScenario> = {}): Partial<AwsScenario> {
+  return {
+    record: { container: CONTAINER_RECORD },
+    stream: gateStream(startedResult()),
+    invoke: { payload: JSON.stringify(startedResult()) },
+    ecs: { states: exitedStates(0) },
+    logEvents: containerLog(0),
+    ...overrides,
+  };
+}
+
+export { CONTAINER_RECORD, CONTAINER_TASK, containerLog, containerScenario, exitedStates, gateStream, startedResult, TASK_ARN };

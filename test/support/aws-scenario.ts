@@ -23,7 +23,7 @@ import {
   SSMClient,
 } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { DescribeTasksCommand, ECSClient, ListTasksCommand, RunTaskCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand, ECSClient, type Task } from '@aws-sdk/client-ecs';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { encodeFrame } from '../../lib/core/run-frames.js';
 import type { InvokePlan, RunFrame } from '../../lib/core/platform.js';
@@ -95,19 +95,12 @@ type ScenarioCommand =
   | 'StartLiveTail'
   | 'Query'
   | 'GetItem'
-  | 'RunTask'
-  | 'DescribeTasks'
-  | 'ListTasks'
-  | 'StopTask';
+  | 'DescribeTasks';
 
-/** A stage's container tasks on ECS: what RunTask answers, and the task's states, one per DescribeTasks. */
+/** A stage's container tasks on ECS, as the CLI watches them: the task's states, one per DescribeTasks. */
 interface ScenarioEcs {
-  /** RunTask answers with these failures and no task (e.g. no capacity). */
-  readonly failures?: readonly { readonly reason: string; readonly detail?: string }[];
   /** The task as DescribeTasks tells it, call after call (the last one repeats); `$RUN_ID` is the started run's. */
   readonly states?: readonly Partial<Task>[];
-  /** The tasks ListTasks finds, by the run id they were started by. */
-  readonly running?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** A stage on AWS, as data. */
@@ -125,6 +118,8 @@ interface AwsScenario {
   };
   readonly stream?: ScenarioStream;
   readonly invoke?: ScenarioSyncInvoke;
+  /** A synchronous invoke's answer by the event's task (`cnf:stop`), before {@link AwsScenario.invoke}. */
+  readonly invokeByTask?: Readonly<Record<string, ScenarioSyncInvoke>>;
   readonly requestId?: string;
   readonly logEvents?: readonly ScenarioLogEvent[];
   /** Whether the admin function's log group exists. @default true */
@@ -383,7 +378,8 @@ function installScenario(scenario: AwsScenario, options: { readonly asProcess?: 
     serve('Invoke', (input: { Qualifier: string; Payload?: Uint8Array; InvocationType?: string }) => {
       noteRunId(input.Payload);
       if (input.InvocationType === 'Event') return { StatusCode: 202, $metadata: { requestId } };
-      const answer = scenario.invoke ?? { payload: '{}' };
+      const task = taskOf(input.Payload);
+      const answer = (task === undefined ? undefined : scenario.invokeByTask?.[task]) ?? scenario.invoke ?? { payload: '{}' };
       return {
         StatusCode: 200,
         ExecutedVersion: answer.executedVersion ?? input.Qualifier,
@@ -496,15 +492,6 @@ function installScenario(scenario: AwsScenario, options: { readonly asProcess?: 
   const ecs = mockClient(ECSClient);
   const taskArn = `arn:aws:ecs:${scenario.region}:${scenario.account}:task/${scenario.app}-${scenario.stage}-admin/0123456789abcdef`;
   let describeCalls = 0;
-  ecs.on(RunTaskCommand).callsFake(
-    serve('RunTask', (input: { overrides?: { containerOverrides?: { environment?: { name: string; value: string }[] }[] } }) => {
-      const event = input.overrides?.containerOverrides?.[0]?.environment?.find((entry) => entry.name === 'CNF_ADMIN_EVENT');
-      runId = (JSON.parse(event?.value ?? '{}') as { runId?: string }).runId ?? runId;
-      const failures = scenario.ecs?.failures;
-      if (failures !== undefined) return { tasks: [], failures: failures.map((failure) => ({ ...failure })) };
-      return { tasks: [{ taskArn, lastStatus: 'PROVISIONING' }], failures: [] };
-    }),
-  );
   ecs.on(DescribeTasksCommand).callsFake(
     serve('DescribeTasks', () => {
       const states = scenario.ecs?.states ?? [{ lastStatus: 'RUNNING' }];
@@ -513,15 +500,6 @@ function installScenario(scenario: AwsScenario, options: { readonly asProcess?: 
       return { tasks: [{ taskArn, ...JSON.parse(fill(JSON.stringify(state))) }], failures: [] };
     }),
   );
-  ecs
-    .on(ListTasksCommand)
-    .callsFake(
-      serve('ListTasks', (input: { startedBy?: string }) => ({ taskArns: [...(scenario.ecs?.running?.[input.startedBy ?? ''] ?? [])] })),
-    );
-  ecs
-    .on(StopTaskCommand)
-    .callsFake(serve('StopTask', (input: { task: string }) => ({ task: { taskArn: input.task, desiredStatus: 'STOPPED' } })));
-
   const mocks: AwsStub<object, never, unknown>[] = [ssm, lambda, sts, logs, dynamodb, ecs] as never;
   return {
     sent: () =>
@@ -550,4 +528,16 @@ function runLine(message: string, extra: Record<string, unknown> = {}): string {
 }
 
 export { defaultRecord, healthyScenario, installScenario, LIVE_PLAN, OLD_RELEASE, RELEASE, runLine };
-export type { AwsScenario, ScenarioEcs, InstalledScenario, ScenarioCommand, ScenarioError, ScenarioLogEvent, SentCommand };
+
+/** The task an admin event names, when the payload is one. */
+function taskOf(payload: Uint8Array | undefined): string | undefined {
+  if (payload === undefined) return undefined;
+  try {
+    const event = JSON.parse(Buffer.from(payload).toString('utf8')) as { task?: unknown };
+    return typeof event.task === 'string' ? event.task : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export type { AwsScenario, ScenarioEcs, InstalledScenario, ScenarioCommand, ScenarioError, ScenarioLogEvent, ScenarioStream, SentCommand };

@@ -182,8 +182,19 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
       return;
     }
     if (operation === 'Invoke') {
-      response.writeHead(202, { 'x-amzn-requestid': requestId });
-      response.end();
+      runId = (JSON.parse(body || '{}') as { runId?: string }).runId ?? runId;
+      if (received.headers['x-amz-invocation-type'] === 'Event' || scenario.invoke === undefined) {
+        response.writeHead(202, { 'x-amzn-requestid': requestId });
+        response.end();
+        return;
+      }
+      const qualifier = new URL(path, 'http://x').searchParams.get('Qualifier') ?? '$LATEST';
+      response.writeHead(200, {
+        'content-type': 'application/json',
+        'x-amz-executed-version': scenario.invoke.executedVersion ?? qualifier,
+        'x-amzn-requestid': requestId,
+      });
+      response.end(scenario.invoke.payload.replaceAll('$RUN_ID', runId));
       return;
     }
     if (operation === 'FilterLogEvents') {
@@ -195,31 +206,21 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
       }));
       return json(response, 200, { events });
     }
-    if (service === 'ecs') return answerEcs(operation, body, response);
+    if (service === 'ecs') return answerEcs(operation, response);
     response.writeHead(501, { 'x-amzn-errortype': 'NotImplemented' });
     response.end(JSON.stringify({ message: `The fake AWS does not serve ${service} ${operation}` }));
   };
 
   const taskArn = `arn:aws:ecs:${scenario.region}:${scenario.account}:task/${scenario.app}-${scenario.stage}-admin/0123456789abcdef`;
   let describeCalls = 0;
-  /** ECS as the scenario's `ecs` tells it: RunTask, then the task's states, one per DescribeTasks. */
-  const answerEcs = (operation: string, body: string, response: ServerResponse): void => {
-    const input = JSON.parse(body) as Record<string, unknown>;
-    if (operation === 'RunTask') {
-      const overrides = input.overrides as { containerOverrides?: { environment?: { name: string; value: string }[] }[] } | undefined;
-      const event = overrides?.containerOverrides?.[0]?.environment?.find((entry) => entry.name === 'CNF_ADMIN_EVENT');
-      runId = (JSON.parse(event?.value ?? '{}') as { runId?: string }).runId ?? runId;
-      if (scenario.ecs?.failures !== undefined) return json(response, 200, { tasks: [], failures: scenario.ecs.failures });
-      return json(response, 200, { tasks: [{ taskArn, lastStatus: 'PROVISIONING' }], failures: [] });
-    }
+  /** ECS as the scenario's `ecs` tells it: the task's states, one per DescribeTasks (the CLI only watches tasks). */
+  const answerEcs = (operation: string, response: ServerResponse): void => {
     if (operation === 'DescribeTasks') {
       const states = scenario.ecs?.states ?? [{ lastStatus: 'RUNNING' }];
       const state = states[Math.min(describeCalls, states.length - 1)] ?? {};
       describeCalls += 1;
       return json(response, 200, { tasks: [{ taskArn, ...state }], failures: [] });
     }
-    if (operation === 'ListTasks') return json(response, 200, { taskArns: scenario.ecs?.running?.[String(input.startedBy)] ?? [] });
-    if (operation === 'StopTask') return json(response, 200, { task: { taskArn: input.task, desiredStatus: 'STOPPED' } });
     return fail(response, 'ecs', { status: 400, name: 'InvalidParameterException', message: `The fake ECS does not serve ${operation}` });
   };
 

@@ -1,7 +1,7 @@
 import { CnfError, PermissionError, UnavailableError, UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { findProject, stageOf } from '../../core/project.js';
-import { conventionalPolicy } from '../../platform/aws/operator-policy.js';
+import { conventionalPolicy, declaresContainerTasks } from '../../platform/aws/operator-policy.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { openAwsStage, type StageOptions } from '../stage-context.js';
 
@@ -40,7 +40,7 @@ async function policy(options: PolicyCommandOptions, io: CliIo): Promise<number>
   return ExitCode.OK;
 }
 
-function offlinePolicy(options: PolicyCommandOptions, io: CliIo): number {
+async function offlinePolicy(options: PolicyCommandOptions, io: CliIo): Promise<number> {
   const account = options.account as string;
   if (!ACCOUNT_PATTERN.test(account)) throw new UsageError(`--account takes a 12-digit AWS account id, got: ${JSON.stringify(account)}`);
   if (options.stage === undefined) throw stageNeeded(io);
@@ -57,7 +57,8 @@ function offlinePolicy(options: PolicyCommandOptions, io: CliIo): number {
       hint: `Pass it: cnf-admin policy --stage ${stage.name} --account ${account} --region eu-west-1`,
     });
   }
-  writeJson(io, conventionalPolicy({ app: project.app, stage: stage.name, account, region }));
+  const containerTasks = await declaresContainerTasks(project);
+  writeJson(io, conventionalPolicy({ app: project.app, stage: stage.name, account, region, containerTasks }));
   writeLine(
     io.stderr,
     `The IAM policy an operator needs for cnf-admin on stage ${stage.name} (account ${account}, ${region}), from cdk.json's names; attach it to their role or group.`,

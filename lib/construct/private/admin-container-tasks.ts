@@ -1,4 +1,6 @@
-import { Annotations, Validations } from 'aws-cdk-lib';
+import { Annotations, Stack, Token, Validations } from 'aws-cdk-lib';
+import { CONTAINER_SETTINGS_VARIABLE } from '../../core/container-run.js';
+import { taskFamilyPrefix } from '../../core/stage-names.js';
 import type { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Architecture, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
@@ -66,6 +68,10 @@ function addContainerTasks(scope: Construct, parts: AdminAppParts): ContainerTas
     },
     logGroup: parts.adminFunction.logGroup,
   });
+  // The admin function is the gate: it alone starts (and stops) the release's tasks, with their settings in its environment.
+  containerTasks.grantStart(parts.adminFunction);
+  parts.adminFunction.addEnvironment(CONTAINER_SETTINGS_VARIABLE, Stack.of(scope).toJsonString(containerTasks.settings));
+  acknowledgeGateFindings(parts.adminFunction, containerTasks, parts);
   const { taskRole } = containerTasks;
   parts.parameters.grantRead(taskRole);
   parts.ledger.grantWriteRuns(taskRole);
@@ -77,6 +83,28 @@ function addContainerTasks(scope: Construct, parts: AdminAppParts): ContainerTas
       'The parameter set is everything under its path, as for the admin function: the config loader reads the path recursively. The grant stops at the path.',
   });
   return containerTasks;
+}
+
+/** The admin function's container grants end in `*` on purpose: every release's task definition, every task of the cluster. */
+function acknowledgeGateFindings(adminFunction: LambdaFunction, containerTasks: ContainerTasks, parts: AdminAppParts): void {
+  const stack = Stack.of(adminFunction);
+  const { clusterName } = containerTasks.cluster;
+  const cluster = Token.isUnresolved(clusterName) ? `<${(stack.resolve(clusterName) as { Ref: string }).Ref}>` : clusterName;
+  const family = taskFamilyPrefix(parts.app, parts.stage);
+  const ecs = 'arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>';
+  // The grants sit in the policy of the function's role, which is not a child of the function.
+  Validations.of(adminFunction.role ?? adminFunction).acknowledge(
+    {
+      id: `AwsSolutions-IAM5[Resource::${ecs}:task-definition/${family}*:*]`,
+      reason:
+        "RunTask of the stage's admin task definitions (one family per release, every revision), on the stage's cluster only (ecs:cluster condition): a retained admin version starts its own release's task.",
+    },
+    {
+      id: `AwsSolutions-IAM5[Resource::${ecs}:task/${cluster}/*]`,
+      reason:
+        "DescribeTasks and StopTask of the cluster's tasks: a task's id is known only once it runs; the admin function stops a run's own task only.",
+    },
+  );
 }
 
 export { addContainerTasks };

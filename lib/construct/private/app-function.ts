@@ -1,4 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
+import { LAMBDA_NODE_RUNTIME } from '../../core/node-runtime.js';
+import { functionLogGroupName } from '../../core/stage-names.js';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   Alias,
@@ -6,6 +8,7 @@ import {
   Function as LambdaFunction,
   LoggingFormat,
   Runtime,
+  RuntimeFamily,
   type Architecture,
   type Code,
   type Version,
@@ -38,13 +41,8 @@ interface AppFunctionProps {
   readonly retryAttempts?: number;
 }
 
-/** The log group a Lambda function logs to by convention, which this construct creates explicitly. */
-function logGroupNameOf(functionName: string): string {
-  return `/aws/lambda/${functionName}`;
-}
-
-/** The Lambda runtime both functions run on; the bundler targets the same Node (node22). */
-const RUNTIME = Runtime.NODEJS_22_X;
+/** The Lambda runtime both functions run on; the bundler targets the same Node major. */
+const RUNTIME = new Runtime(LAMBDA_NODE_RUNTIME, RuntimeFamily.NODEJS, { supportsInlineCode: true });
 
 /**
  * One of the two functions of an admin app: its own role and log group, the
@@ -73,7 +71,7 @@ class AppFunction extends Construct {
       description: `Execution role of ${props.functionName}`,
     });
     this.logGroup = new LogGroup(this, 'LogGroup', {
-      logGroupName: logGroupNameOf(props.functionName),
+      logGroupName: functionLogGroupName(props.functionName),
       retention: props.settings.logRetention,
       removalPolicy: props.logRemovalPolicy,
     });
@@ -110,5 +108,5 @@ class AppFunction extends Construct {
   }
 }
 
-export { AppFunction, logGroupNameOf, RUNTIME };
+export { AppFunction, RUNTIME };
 export type { AppFunctionProps };

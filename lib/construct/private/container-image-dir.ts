@@ -1,17 +1,11 @@
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { CONTAINER_BASE_IMAGE } from '../../core/node-runtime.js';
 import { join } from 'node:path';
 import { Stage } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { StagedBundle } from '../../bundle/stage-bundle.js';
 import { AdminAppPropsError } from '../errors.js';
 import { CONTAINER_RUNNER_PATH, containerRunnerCode } from './container-runner-code.js';
-
-/**
- * The official Node.js 22 image (Docker Official Images, mirrored on ECR
- * Public, so that a deploy is not subject to Docker Hub's pull limits), the
- * Node major the Lambda runtime `nodejs22.x` runs.
- */
-const BASE_IMAGE = 'public.ecr.aws/docker/library/node:22-slim';
 
 /** Where the bundle sits in the image: where Lambda unpacks it too. */
 const TASK_ROOT = '/var/task';
@@ -20,7 +14,7 @@ const TASK_ROOT = '/var/task';
 function dockerfileOf(release: string): string {
   return [
     `# cnf-admin container task image of release ${release}: the bundle's files, byte for byte, and the container runner.`,
-    `FROM ${BASE_IMAGE}`,
+    `FROM ${CONTAINER_BASE_IMAGE}`,
     `ENV LAMBDA_TASK_ROOT=${TASK_ROOT} NODE_OPTIONS=--enable-source-maps`,
     `COPY bundle/ ${TASK_ROOT}/`,
     `COPY container-runner.mjs ${CONTAINER_RUNNER_PATH}`,
@@ -60,4 +54,4 @@ function stageContainerImage(scope: IConstruct, bundle: Pick<StagedBundle, 'rele
   return dir;
 }
 
-export { BASE_IMAGE, stageContainerImage, TASK_ROOT };
+export { stageContainerImage, TASK_ROOT };

@@ -1,4 +1,5 @@
 import { dirname, extname, join } from 'node:path';
+import { NODE_TARGET } from '../../core/node-runtime.js';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 
@@ -23,7 +24,7 @@ function containerRunnerCode(): Uint8Array {
     bundle: true,
     format: 'esm',
     platform: 'node',
-    target: 'node22',
+    target: NODE_TARGET,
     write: false,
     legalComments: 'none',
     logLevel: 'silent',

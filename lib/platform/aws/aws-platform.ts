@@ -1,6 +1,7 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { containerTaskOf, taskFamilyOf } from '../../core/container-run.js';
-import { PermissionError, UnavailableError, UsageError } from '../../core/errors.js';
+import { containerTaskOf } from '../../core/container-run.js';
+import { taskFamilyOf } from '../../core/stage-names.js';
+import { CnfError, PermissionError, UnavailableError, UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type {
   ConsoleSession,
@@ -15,18 +16,18 @@ import type {
   StageStatus,
 } from '../../core/platform.js';
 import { SILENT_PROGRESS, withProgress, type Progress } from '../../core/progress.js';
-import { stageFunctionNames } from '../../core/function-names.js';
+import { stageFunctionNames } from '../../core/stage-names.js';
 import type { Project } from '../../core/project.js';
 import { runResultOfPayload } from '../../core/run-frames.js';
-import { isRefusal, newRunId, settledRecord, type AdminEvent, type RunRecord } from '../../core/run.js';
+import { isRefusal, newRunId, resultOfRecord, settledRecord, type AdminEvent, type RunRecord, type RunResult } from '../../core/run.js';
 import { parameterPathOf, type StageRecord } from '../../core/stage-record.js';
 import type { Stage } from '../../core/stage.js';
-import { DESCRIBE_TASK, type TaskCatalog } from '../../core/task-catalog.js';
+import { DESCRIBE_TASK, SETTLE_RUN_TASK, STOP_RUN_TASK, type TaskCatalog } from '../../core/task-catalog.js';
 import { INTERRUPTED } from './abortable.js';
 import { AwsConsoleSession } from './aws-console.js';
 import { AwsClients, INVOKE_TIMEOUT_MARGIN_SECONDS, type AwsClientOptions } from './aws-clients.js';
 import { callAws, translateAwsError } from './aws-errors.js';
-import { invokeContainer, type ContainerInvocation } from './container-invoke.js';
+import { followContainerRun, invokeContainer, type ContainerInvocation } from './container-invoke.js';
 import { findStageRecord, readStageRecord, type StageAddress } from './discovery.js';
 import { invokeBuffered, invokeDetached, type AdminInvocation } from './invoke-buffered.js';
 import { THROTTLE_DELAYS_MS } from './invoke-request.js';
@@ -39,7 +40,8 @@ import { resolvePlan } from './resolve-release.js';
 import { completeRunLog, runLog, type RunLogSource } from './run-logs.js';
 import { SsmParameterStore } from './ssm-parameters.js';
 import { stageStatus } from './stage-status.js';
-import { startContainerTask, stopContainerTask, tasksOfRun, type EcsTarget } from './ecs-tasks.js';
+import { describeTask, type EcsTarget } from './ecs-tasks.js';
+import { errorOfRefusedStart } from './refused-start.js';
 
 /** How patiently the platform reads logs and retries a throttled invoke; tests shorten it. */
 interface AwsTiming {
@@ -197,9 +199,10 @@ class AwsPlatform implements Platform {
   }
 
   async detach(plan: InvokePlan, event: AdminEvent & { readonly runId: string }): Promise<void> {
-    const container = await this.#containerInvocation(await this.#stageRecord(), plan, event);
-    if (container !== undefined) {
-      await startContainerTask(container.target, { ...container, event: { ...event, release: plan.release } });
+    if (containerTaskOf(await this.#stageRecord(), event.task) !== undefined) {
+      // The start answers at once and says whether it was refused: a bad arg is a 64 here too, before any task starts.
+      const result = await this.#askAdmin(plan.qualifier, { ...event, release: plan.release });
+      if (result.container === undefined) throw errorOfRefusedStart(result, this.stage.name);
       return;
     }
     const payload = payloadOf({ ...event, release: plan.release }, 'asynchronous');
@@ -207,17 +210,130 @@ class AwsPlatform implements Platform {
   }
 
   async *logs(runId: string, options: LogsOptions = {}): AsyncGenerator<RunFrame> {
-    const source = this.#logSource(await this.#stageRecord());
-    yield* runLog(source, runId, { follow: options.follow === true, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+    const record = await this.#stageRecord();
+    const source = this.#logSource(record);
+    const signal = options.signal === undefined ? {} : { signal: options.signal };
+    // A container run still going by the ledger: ECS says whether its task has stopped, as the attached invoke asks it.
+    const running = record.container === undefined ? undefined : await this.#runningContainerRun(runId);
+    if (running?.ecsTask === undefined) {
+      yield* runLog(source, runId, { follow: options.follow === true, ...signal });
+      return;
+    }
+    const target = await this.#ecsTarget(record);
+    const followed = {
+      target,
+      logs: source,
+      runId,
+      task: running.task,
+      release: running.release,
+      taskArn: running.ecsTask,
+      startedAt: Date.parse(running.startedAt),
+      settle: (id: string) => this.#settle(id),
+      pollMs: this.#timing.pollMs,
+    };
+    if (options.follow === true) {
+      yield* followContainerRun(followed, options.signal);
+      return;
+    }
+    const settled = await this.#settleIfStopped(target, running);
+    let ended = false;
+    try {
+      for await (const frame of runLog(source, runId, { follow: false, ...signal })) {
+        ended ||= frame.type === 'result';
+        yield frame;
+      }
+    } catch (error) {
+      // A task whose image could not be pulled logged nothing: its record still tells how it ended.
+      if (!(error instanceof UsageError) || settled.endedAt === undefined) throw error;
+    }
+    if (!ended && settled.endedAt !== undefined) {
+      if (settled.error !== undefined) yield { type: 'notice', message: settled.error.message };
+      yield { type: 'result', result: resultOfRecord(settled) };
+    }
   }
 
   async runs(query: RunQuery): Promise<RunRecord[]> {
-    return (await (await this.#ledger()).list(query)).map((record) => settledRecord(record));
+    const records = (await (await this.#ledger()).list(query)).map((record) => settledRecord(record));
+    return this.#withContainerEnds(records);
   }
 
   async run(runId: string): Promise<RunRecord | undefined> {
     const record = await (await this.#ledger()).get(runId);
-    return record === undefined ? undefined : settledRecord(record);
+    if (record === undefined) return undefined;
+    const [settled] = await this.#withContainerEnds([settledRecord(record)]);
+    return settled;
+  }
+
+  /**
+   * The records, with the end of each container run whose task has stopped
+   * without recording it asked of ECS and recorded by the admin function
+   * (the operator cannot write the ledger): `runs` never shows a dead
+   * container run as running.
+   */
+  async #withContainerEnds(records: RunRecord[]): Promise<RunRecord[]> {
+    const record = await this.#stageRecord();
+    if (record.container === undefined || !records.some((run) => run.endedAt === undefined && run.ecsTask !== undefined)) return records;
+    const target = await this.#ecsTarget(record);
+    return Promise.all(
+      records.map((run) => (run.endedAt === undefined && run.ecsTask !== undefined ? this.#settleIfStopped(target, run) : run)),
+    );
+  }
+
+  /** The run as the ledger has it, when it is a container run without an end (undefined otherwise, or without a ledger). */
+  async #runningContainerRun(runId: string): Promise<RunRecord | undefined> {
+    if ((await this.#stageRecord()).ledgerTable === undefined) return undefined;
+    let record: RunRecord | undefined;
+    try {
+      record = await (await this.#ledger()).get(runId);
+    } catch (error) {
+      // The log is readable without the ledger: follow it by run id, as for a Lambda run.
+      if (error instanceof CnfError) return undefined;
+      throw error;
+    }
+    return record?.endedAt === undefined && record?.ecsTask !== undefined ? record : undefined;
+  }
+
+  /** A container run's record, with its end recorded when ECS says its task has stopped. */
+  async #settleIfStopped(target: EcsTarget, run: RunRecord): Promise<RunRecord> {
+    const task = await describeTask(target, run.ecsTask as string);
+    if (task !== undefined && task.lastStatus !== 'STOPPED') return run;
+    return (await this.#settle(run.runId)) ?? run;
+  }
+
+  /** Asks the live admin function to record the end of a container run whose task stopped (`cnf:settle`); the settled record. */
+  async #settle(runId: string): Promise<RunRecord | undefined> {
+    const record = await this.#stageRecord();
+    const result = await this.#askAdmin(record.aliasName, { task: SETTLE_RUN_TASK, args: { runId } });
+    if (result.exitCode !== ExitCode.OK) throw errorOfRefusedStart(result, this.stage.name);
+    return result.output as RunRecord | undefined;
+  }
+
+  /**
+   * Sends the admin function one event and waits for its run result (a
+   * synchronous invoke): how the CLI starts a detached container run, stops
+   * one and records a stopped one's end.
+   */
+  async #askAdmin(qualifier: string, event: AdminEvent): Promise<RunResult> {
+    const runId = event.runId ?? newRunId();
+    const full: AdminEvent = { runId, source: 'cli', caller: await this.callerIdentity(), ...event };
+    const record = await this.#stageRecord();
+    const answer = await invokeBuffered(
+      {
+        client: this.#clients.invoker(record.admin.timeoutSeconds),
+        functionName: record.admin.functionName,
+        qualifier,
+        stage: this.stage.name,
+        runId,
+      },
+      payloadOf(full, 'synchronous'),
+      { throttleDelaysMs: this.#timing.throttleDelaysMs },
+    );
+    const result = answer === INTERRUPTED || answer.functionError !== undefined ? undefined : runResultOfPayload(answer.text);
+    if (result === undefined) {
+      const why = answer === INTERRUPTED ? 'interrupted' : (answer.functionError ?? 'no run result in its answer');
+      throw new UnavailableError(`The admin function of stage ${this.stage.name} did not answer ${event.task}: ${why}`);
+    }
+    return result;
   }
 
   async status(): Promise<StageStatus> {
@@ -250,12 +366,15 @@ class AwsPlatform implements Platform {
   }
 
   /**
-   * Stops the container task that runs `runId` (StopTask, naming the caller
-   * in its reason): ECS sends it SIGTERM, the run's signal fires, and the run
-   * ends with 130, recorded in the ledger.
+   * Stops the container task that runs `runId`, through the admin function
+   * (`cnf:stop`): it finds the run's ECS task in the ledger and stops it,
+   * naming the caller. ECS sends it SIGTERM, the run's signal fires, and the
+   * run ends with 130, recorded in the ledger. The operator needs no ECS
+   * permission to stop: only the gate stops the stage's tasks, and only a
+   * run's own.
    *
    * @returns the stopped tasks' ARNs
-   * @throws UsageError (64) when the stage has no container tasks, or no task runs `runId`.
+   * @throws UsageError (64) when the stage has no container tasks, or `runId` names no running container run.
    */
   async stop(runId: string): Promise<string[]> {
     const record = await this.#stageRecord();
@@ -264,23 +383,9 @@ class AwsPlatform implements Platform {
         hint: 'A run on Lambda ends at its timeout; its task sees its signal fire then.',
       });
     }
-    const target = await this.#ecsTarget(record);
-    const tasks = await tasksOfRun(target, runId);
-    if (tasks.length === 0) {
-      const run = await this.run(runId);
-      const why =
-        run === undefined
-          ? 'no such run in the ledger'
-          : run.endedAt === undefined
-            ? 'its task has stopped'
-            : `it ended ${run.endedAt} with exit ${run.exitCode}`;
-      throw new UsageError(`No ECS task runs ${runId} on stage ${this.stage.name} (${why}); nothing stopped.`, {
-        hint: `See the runs with: cnf-admin runs --stage ${this.stage.name}`,
-      });
-    }
-    const reason = `Stopped by ${await this.callerIdentity()} with cnf-admin stop ${runId}`;
-    for (const task of tasks) await stopContainerTask(target, task, reason);
-    return tasks;
+    const result = await this.#askAdmin(record.aliasName, { task: STOP_RUN_TASK, args: { runId } });
+    if (result.exitCode !== ExitCode.OK) throw errorOfRefusedStart(result, this.stage.name);
+    return (result.output as { stoppedTasks?: string[] } | undefined)?.stoppedTasks ?? [];
   }
 
   /** The least-privilege IAM policy an operator needs for this stage. */
@@ -335,13 +440,14 @@ class AwsPlatform implements Platform {
     const container = containerTaskOf(record, event.task);
     if (container === undefined) return undefined;
     return {
+      admin: await this.#invocation(plan, event.runId),
       target: await this.#ecsTarget(record),
       logs: this.#logSource(record),
       plan,
       event,
-      taskDefinition: taskFamilyOf(record.app, record.stage, plan.release),
-      timeLimitSeconds: container.timeLimitSeconds,
       pollMs: this.#timing.pollMs,
+      throttleDelaysMs: this.#timing.throttleDelaysMs,
+      settle: (runId) => this.#settle(runId),
     };
   }
 

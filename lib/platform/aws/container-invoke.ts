@@ -1,25 +1,29 @@
 import type { Task } from '@aws-sdk/client-ecs';
 import { RUN_RESULT_MESSAGE } from '../../core/container-run.js';
 import type { InvokeOptions, InvokePlan, RunFrame } from '../../core/platform.js';
-import type { AdminEvent, RunResult } from '../../core/run.js';
+import type { AdminEvent, RunRecord, RunResult } from '../../core/run.js';
 import { pause } from './abortable.js';
-import { outcomeOfStoppedTask } from './container-outcome.js';
-import { startContainerTask, waitForStop, type EcsTarget } from './ecs-tasks.js';
+import { outcomeOfStoppedTask } from '../../core/container-outcome.js';
+import { waitForStop, type EcsTarget } from './ecs-tasks.js';
+import type { AdminInvocation } from './invoke-buffered.js';
+import { invokeStreaming } from './invoke-stream.js';
 import { filterEvents } from './log-events.js';
-import { lineOf } from './log-lines.js';
+import { LineTally, lineOf } from './log-lines.js';
 import { runLog, type RunLogSource } from './run-logs.js';
 
-/** One run of a container task, as the CLI starts and follows it. */
+/** One run of a container task, as the CLI asks the admin function for it and follows it. */
 interface ContainerInvocation {
+  /** The admin function at the planned version: the gate that validates, claims and starts the run. */
+  readonly admin: AdminInvocation;
   readonly target: EcsTarget;
   readonly logs: RunLogSource;
   readonly plan: InvokePlan;
   readonly event: AdminEvent & { readonly runId: string };
-  /** The release's task definition family. */
-  readonly taskDefinition: string;
-  readonly timeLimitSeconds: number;
   /** Between two DescribeTasks. */
   readonly pollMs: number;
+  readonly throttleDelaysMs: readonly number[];
+  /** Asks the admin function to record the end of a run whose task stopped without recording it (`cnf:settle`). */
+  readonly settle: (runId: string) => Promise<RunRecord | undefined>;
 }
 
 /** The last part of an ARN: a task's id, a cluster's name. */
@@ -28,31 +32,89 @@ function lastPart(arn: string): string {
 }
 
 /**
- * Runs the event as a Fargate task and follows it to its end: RunTask (the
- * run id is its client token), then the run's log as it arrives (Live Tail,
- * or polling), while DescribeTasks watches the task; once the task has
- * stopped, the run result comes from its last log line, and the exit code
- * from the container, or from the stop reason when it did not end on its
- * own (see `outcomeOfStoppedTask`). Ctrl-C stops following; the task goes on.
+ * Asks the admin function at the planned version to start the run as a
+ * Fargate task, and follows it to its end. The function validates the task
+ * and its args (a bad one is refused, 64, before any task starts), claims
+ * the run id in the ledger (a retried run id gets the first run's outcome,
+ * and the function's log says it already ran), and calls RunTask with the
+ * event as the only override. Then the run's log shows as it arrives (Live
+ * Tail, or polling), while DescribeTasks watches the task; once the task
+ * has stopped, the run result comes from its last log line, and the exit
+ * code from the container, or from the stop reason when it did not end on
+ * its own (see `outcomeOfStoppedTask`). Ctrl-C stops following; the task goes on.
  */
 async function* invokeContainer(run: ContainerInvocation, options: InvokeOptions = {}): AsyncGenerator<RunFrame> {
   const { target, event, logs } = run;
   const startedAt = Date.now();
-  const taskArn = await startContainerTask(target, {
-    taskDefinition: run.taskDefinition,
-    event: { ...event, release: run.plan.release },
-    timeLimitSeconds: run.timeLimitSeconds,
+  const end = yield* invokeStreaming({ ...run.admin, event, release: run.plan.release }, new LineTally(), {
+    throttleDelaysMs: run.throttleDelaysMs,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
+  if (end.kind === 'interrupted') return;
+  if (end.kind === 'connection-lost') {
+    yield {
+      type: 'notice',
+      message: `The connection to Lambda broke (${(end.error as Error).message}) while it started run ${event.runId}; see whether it runs with: cnf-admin runs show ${event.runId} --stage ${target.stage}`,
+    };
+    return;
+  }
+  const started = end.result.container;
+  // A refusal (nothing started), a start that failed (recorded), or a run id that already ran: the function's answer is the outcome.
+  if (started === undefined) {
+    yield { type: 'result', result: end.result };
+    return;
+  }
   yield {
     type: 'notice',
-    message: `Started ECS task ${lastPart(taskArn)} (${run.taskDefinition}) on cluster ${lastPart(target.record.cluster)}. Ctrl-C leaves it running; stop it with: cnf-admin stop ${event.runId} --stage ${target.stage}`,
+    message: `Started ECS task ${lastPart(started.taskArn)} (${lastPart(started.taskDefinition)}) on cluster ${lastPart(started.cluster)}. Ctrl-C leaves it running; stop it with: cnf-admin stop ${event.runId} --stage ${target.stage}`,
   };
+  yield* followContainerRun(
+    {
+      target,
+      logs,
+      runId: event.runId,
+      task: event.task,
+      release: run.plan.release,
+      taskArn: started.taskArn,
+      startedAt,
+      settle: run.settle,
+      pollMs: run.pollMs,
+    },
+    options.signal,
+  );
+}
+
+/** A container run that the CLI follows: its task, its log, and how to record an end the run could not record itself. */
+interface FollowedContainerRun {
+  readonly target: EcsTarget;
+  readonly logs: RunLogSource;
+  readonly runId: string;
+  readonly task: string;
+  readonly release: string;
+  readonly taskArn: string;
+  /** Epoch ms: when the run started, or a little before. */
+  readonly startedAt: number;
+  /** Asks the admin function to record the end of a run whose task stopped without recording it (`cnf:settle`). */
+  readonly settle: (runId: string) => Promise<RunRecord | undefined>;
+  readonly pollMs: number;
+}
+
+/**
+ * Follows a container run to its end: its log as it arrives, while
+ * DescribeTasks watches its task. Once the task has stopped, the result is
+ * the run's own (its `Run result` line) with the container's exit code, or
+ * what the stop tells (out of memory, an image that could not be pulled, a
+ * stop). A run that could not record its end has it recorded by the admin
+ * function (`cnf:settle`), so that `runs` and `logs` agree with what ECS saw.
+ */
+async function* followContainerRun(run: FollowedContainerRun, signal?: AbortSignal): AsyncGenerator<RunFrame> {
+  const { target, logs } = run;
   // Following ends at Ctrl-C, at the run's `Run ended` line, or a while after the task has stopped without one.
   const follow = new AbortController();
   const onInterrupt = (): void => follow.abort();
-  options.signal?.addEventListener('abort', onInterrupt, { once: true });
+  signal?.addEventListener('abort', onInterrupt, { once: true });
   let settle: NodeJS.Timeout | undefined;
-  const stopped = waitForStop(target, taskArn, run.pollMs, options.signal);
+  const stopped = waitForStop(target, run.taskArn, run.pollMs, signal);
   stopped.then(
     (task) => {
       if (task !== undefined) settle = setTimeout(() => follow.abort(), logs.settleMs);
@@ -61,7 +123,7 @@ async function* invokeContainer(run: ContainerInvocation, options: InvokeOptions
   );
   try {
     let ended: RunResult | undefined;
-    for await (const frame of runLog(logs, event.runId, { follow: true, signal: follow.signal, startedAt })) {
+    for await (const frame of runLog(logs, run.runId, { follow: true, signal: follow.signal, startedAt: run.startedAt })) {
       if (frame.type === 'result') {
         ended = frame.result;
         break;
@@ -69,19 +131,27 @@ async function* invokeContainer(run: ContainerInvocation, options: InvokeOptions
       yield frame;
     }
     const task = await stopped;
-    if (task === undefined || options.signal?.aborted === true) return;
-    const result = await runResultLine(logs, event.runId, startedAt, ended !== undefined, options.signal);
-    yield* finalFrames(run, task, result ?? ended, startedAt);
+    if (task === undefined || signal?.aborted === true) return;
+    const own = await runResultLine(logs, run.runId, run.startedAt, ended !== undefined, signal);
+    yield* finalFrames(run, task, own ?? ended);
   } finally {
     clearTimeout(settle);
-    options.signal?.removeEventListener('abort', onInterrupt);
+    signal?.removeEventListener('abort', onInterrupt);
   }
 }
 
-/** The run's result as its container stopped: its own, unless the task was stopped from outside. */
-function* finalFrames(run: ContainerInvocation, task: Task, own: RunResult | undefined, startedAt: number): Generator<RunFrame> {
+/** The run's result as its container stopped: its own, unless the task was stopped from outside or never ran to its end. */
+async function* finalFrames(run: FollowedContainerRun, task: Task, own: RunResult | undefined): AsyncGenerator<RunFrame> {
   const outcome = outcomeOfStoppedTask(task, run.target.record.containerName);
-  const base = { runId: run.event.runId, task: run.event.task, release: run.plan.release, durationMs: Date.now() - startedAt };
+  const base = { runId: run.runId, task: run.task, release: run.release, durationMs: Date.now() - run.startedAt };
+  if (own === undefined) {
+    // No result line: the run could not record its end (killed, never started); the admin function records what ECS says.
+    try {
+      await run.settle(run.runId);
+    } catch (error) {
+      yield { type: 'notice', message: `Could not record the end of run ${run.runId} in the ledger: ${(error as Error).message}` };
+    }
+  }
   if (outcome.error !== undefined) {
     yield { type: 'notice', message: outcome.error.message };
     yield { type: 'result', result: { ...base, ...(own?.output === undefined ? {} : { output: own.output }), ...outcome } };
@@ -127,5 +197,5 @@ function resultOf(line: string, runId: string): RunResult | undefined {
   }
 }
 
-export { invokeContainer };
-export type { ContainerInvocation };
+export { followContainerRun, invokeContainer };
+export type { ContainerInvocation, FollowedContainerRun };

@@ -1,7 +1,7 @@
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { UnavailableError } from '../../core/errors.js';
-import type { FunctionNames } from '../../core/function-names.js';
-import { stageRecordName, type StageRecord } from '../../core/stage-record.js';
+import type { FunctionNames } from '../../core/stage-names.js';
+import { parseStageRecord, stageRecordName, type StageRecord } from '../../core/stage-record.js';
 import { isNotFound, translateAwsError } from './aws-errors.js';
 
 /** The stage record names a different thing than the convention said: its own word wins. */
@@ -48,10 +48,10 @@ async function findStageRecord(ssm: SSMClient, address: StageAddress): Promise<S
     if (isNotFound(error)) return undefined;
     throw translateAwsError(error, { action: 'ssm:GetParameter', resource: `parameter ${name}`, stage: address.stage });
   }
-  return parseStageRecord(name, value, address);
+  return readRecordValue(name, value, address);
 }
 
-function parseStageRecord(name: string, value: string | undefined, address: StageAddress): StageRecord {
+function readRecordValue(name: string, value: string | undefined, address: StageAddress): StageRecord {
   let parsed: unknown;
   try {
     parsed = JSON.parse(value ?? '');
@@ -60,7 +60,9 @@ function parseStageRecord(name: string, value: string | undefined, address: Stag
   }
   const problem = recordProblem(parsed, address);
   if (problem !== undefined) throw invalidRecord(name, problem);
-  return parsed as StageRecord;
+  const checked = parseStageRecord(parsed);
+  if (!checked.ok) throw invalidRecord(name, checked.problem);
+  return checked.record;
 }
 
 function invalidRecord(name: string, problem: string, cause?: unknown): UnavailableError {
@@ -70,30 +72,13 @@ function invalidRecord(name: string, problem: string, cause?: unknown): Unavaila
   });
 }
 
+/** What makes a record another one than this stage's, said before its fields are checked. */
 function recordProblem(value: unknown, address: StageAddress): string | undefined {
   if (typeof value !== 'object' || value === null) return 'it is not a JSON object';
   const record = value as Record<string, unknown>;
   if (record.version !== 1) return `its format version is ${JSON.stringify(record.version)}, and this cnf-admin reads version 1`;
   if (record.app !== address.app || record.stage !== address.stage) {
     return `it describes app ${JSON.stringify(record.app)} stage ${JSON.stringify(record.stage)}`;
-  }
-  for (const key of ['region', 'aliasName', 'parameterPath'] as const) {
-    if (typeof record[key] !== 'string') return `"${key}" must be a string, got ${JSON.stringify(record[key])}`;
-  }
-  for (const key of ['web', 'admin'] as const) {
-    const fn = record[key] as Record<string, unknown> | undefined;
-    if (typeof fn?.functionName !== 'string' || typeof fn.logGroup !== 'string') {
-      return `"${key}" must name a functionName and a logGroup, got ${JSON.stringify(fn)}`;
-    }
-  }
-  const timeout = (record.admin as Record<string, unknown>).timeoutSeconds;
-  if (typeof timeout !== 'number' || !(timeout > 0))
-    return `"admin.timeoutSeconds" must be a number of seconds, got ${JSON.stringify(timeout)}`;
-  if (record.ledgerTable !== undefined && typeof record.ledgerTable !== 'string') {
-    return `"ledgerTable" must be a table name, got ${JSON.stringify(record.ledgerTable)}`;
-  }
-  if (record.parameterKey !== undefined && typeof record.parameterKey !== 'string') {
-    return `"parameterKey" must be a KMS key ARN, got ${JSON.stringify(record.parameterKey)}`;
   }
   return undefined;
 }

@@ -3,7 +3,7 @@ import { releaseOfPair } from '../../core/alias-pair.js';
 import { UnavailableError } from '../../core/errors.js';
 import { DEFAULT_ALIAS, type AliasTarget, type InvokePlan, type ReleaseTarget } from '../../core/platform.js';
 import type { StageRecord } from '../../core/stage-record.js';
-import type { FunctionNames } from '../../core/function-names.js';
+import type { FunctionNames } from '../../core/stage-names.js';
 import { functionNamesOf } from './discovery.js';
 import { readAlias, type AliasState } from './function-aliases.js';
 import { listVersions, releaseOfVersion, type FunctionVersion } from './function-versions.js';

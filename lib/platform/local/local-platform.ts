@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { NODE_MAJOR } from '../../core/node-runtime.js';
 import { existsSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -44,8 +45,8 @@ import { ensureUsableTmpdir } from './usable-tmpdir.js';
 import { runLocally } from './run-process.js';
 import { stopLocalRun } from './stop-local-run.js';
 
-/** The Node major version of the Lambda runtime that AWS stages run on (nodejs22.x). */
-const LAMBDA_NODE_MAJOR = 22;
+/** The Node major version of the Lambda runtime that AWS stages run on. */
+const LAMBDA_NODE_MAJOR = NODE_MAJOR;
 
 /* A detached run may first start the embedded database: seconds on a first start. */
 const DETACH_START_TIMEOUT_MS = 120_000;

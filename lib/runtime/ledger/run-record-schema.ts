@@ -28,6 +28,7 @@ const runRecordSchema = z.looseObject({
   error: z.object({ name: z.string(), message: z.string() }).optional(),
   interruptedAt: isoTime.optional(),
   result: z.unknown().optional(),
+  ecsTask: z.string().optional(),
   owner: z
     .object({
       pid: z.number().int().positive(),

@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cli } from '../../../lib/cli/main.js';
 import type { PolicyDocument } from '../../../lib/platform/aws/operator-policy.js';
 import { COMMAND_RUNS, PARAMETER_KEY } from '../../support/aws-command-runs.js';
@@ -15,6 +15,12 @@ import { healthyScenario, installScenario, type AwsScenario, type SentCommand } 
 import { FIXTURE_ROOT } from '../../support/aws-platform.js';
 import { REPO_ROOT } from '../../support/cli.js';
 import { memoryIo } from '../../support/memory-io.js';
+import { Template } from 'aws-cdk-lib/assertions';
+import { SecurityGroup, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { AccountRootPrincipal, Role } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { AdminApp } from '../../../lib/construct/admin-app.js';
+import { evaluate, logicalIdOf, newStack, notesBundle, removeOutdirs } from '../../construct/support/admin-app-stack.js';
 
 const ARN = 'arn:aws:%s:eu-west-1:123456789012:';
 const arn = (service: string, resource: string): string => `${ARN.replace('%s', service)}${resource}`;
@@ -74,18 +80,7 @@ const IAM: Readonly<Record<string, ((input: Record<string, unknown>) => Needed |
   GetItemCommand: (input) => ({ action: 'dynamodb:GetItem', resource: arn('dynamodb', `table/${String(input.TableName)}`) }),
   // STS GetCallerIdentity needs no permission, and no policy can deny it.
   GetCallerIdentityCommand: undefined,
-  RunTaskCommand: (input) => [
-    { action: 'ecs:RunTask', resource: arn('ecs', `task-definition/${String(input.taskDefinition)}:3`) },
-    // ECS hands the task definition's two roles to the task in the caller's name.
-    { action: 'iam:PassRole', resource: CONTAINER_RECORD.taskRole },
-    { action: 'iam:PassRole', resource: CONTAINER_RECORD.executionRole },
-  ],
   DescribeTasksCommand: (input) => (input.tasks as string[]).map((task) => ({ action: 'ecs:DescribeTasks', resource: task })),
-  ListTasksCommand: (input) => ({
-    action: 'ecs:ListTasks',
-    resource: arn('ecs', `container-instance/${String(input.cluster).split('/').pop()}/0123456789abcdef`),
-  }),
-  StopTaskCommand: (input) => ({ action: 'ecs:StopTask', resource: String(input.task) }),
 };
 
 function glob(pattern: string): RegExp {
@@ -114,6 +109,8 @@ describe('cnf-admin policy', () => {
   afterEach(() => {
     vi.unstubAllEnvs();
   });
+
+  afterAll(removeOutdirs);
 
   async function policyOfStage(scenario: Partial<AwsScenario> = {}): Promise<PolicyDocument> {
     const aws = installScenario(healthyScenario(scenario));
@@ -170,13 +167,101 @@ describe('cnf-admin policy', () => {
       }
     }
 
-    // then: all is allowed but the key that only the deployed stage names
+    // then: all is allowed but the key that only the deployed stage names, and the container tasks the fixture's release does not declare
     const denied = needs.filter((needed) => !allows(offline, needed.action, needed.resource)).map((needed) => needed.action);
-    expect([...new Set(denied)].sort()).toEqual(['kms:Encrypt', 'kms:GenerateDataKey']);
+    expect([...new Set(denied)].sort()).toEqual(['ecs:DescribeTasks', 'kms:Encrypt', 'kms:GenerateDataKey']);
     expect(allows(offline, 'lambda:InvokeFunction', arn('lambda', 'function:fixture-prod-web:7'))).toBe(false);
     expect(allows(offline, 'ssm:PutParameter', arn('ssm', 'parameter/fixture/prod/_cnf/stage'))).toBe(false);
     expect(allows(offline, 'dynamodb:Query', arn('dynamodb', 'table/fixture-dev-runs/index/x'))).toBe(false);
     expect(io.stderrText()).toContain('customer managed key');
+  });
+
+  it('printed without access, covers container tasks only when the project declares some (read from its bundle)', async () => {
+    // given: the example app declares a container task; the fixture declares none
+    const print = async (root: string, app: string): Promise<PolicyDocument> => {
+      const io = memoryIo(root);
+      expect(await cli(['policy', '--stage', 'prod', '--account', '123456789012', '--region', 'eu-west-1'], io)).toBe(0);
+      const document = JSON.parse(io.stdoutText()) as PolicyDocument;
+      expect(allows(document, 'lambda:InvokeFunction', arn('lambda', `function:${app}-prod-admin:3`))).toBe(true);
+      return document;
+    };
+
+    // when
+    const withContainers = await print(REPO_ROOT, 'notes');
+    const without = await print(FIXTURE_ROOT, 'fixture');
+
+    // then
+    expect(allows(withContainers, 'ecs:DescribeTasks', arn('ecs', 'task/notes-prod-admin/0123'))).toBe(true);
+    const ecsOrIam = (document: PolicyDocument) =>
+      document.Statement.flatMap((statement) => statement.Action).filter((action) => /^(ecs|iam):/.test(action));
+    expect(ecsOrIam(withContainers)).toEqual(['ecs:DescribeTasks']);
+    expect(ecsOrIam(without)).toEqual([]);
+  });
+
+  it('granted by AdminApp.grantOperate, allows every AWS call that every command makes, as the printed policy does', async () => {
+    // given: the stage as the construct builds it, and an operator role granted with grantOperate
+    const stack = newStack('fixture-prod');
+    const vpc = Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-0123',
+      availabilityZones: ['eu-west-1a'],
+      privateSubnetIds: ['subnet-a'],
+    });
+    const app = new AdminApp(stack, 'App', {
+      app: 'fixture',
+      stage: 'prod',
+      bundle: await notesBundle(),
+      parameterKey: Key.fromKeyArn(stack, 'Key', PARAMETER_KEY),
+      containerTasks: { vpc, securityGroups: [SecurityGroup.fromSecurityGroupId(stack, 'Tasks', 'sg-tasks', { mutable: false })] },
+    });
+    const operator = new Role(stack, 'Operator', { assumedBy: new AccountRootPrincipal() });
+    app.grantOperate(operator);
+    const refs = {
+      'AWS::Partition': 'aws',
+      'AWS::Region': 'eu-west-1',
+      'AWS::AccountId': '123456789012',
+      [logicalIdOf(app.ledger.table)]: 'fixture-prod-runs',
+      [logicalIdOf(app.containerTasks!.cluster)]: 'fixture-prod-admin',
+    };
+    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: logicalIdOf(operator) }] },
+    });
+    const granted: PolicyDocument = {
+      Version: '2012-10-17',
+      Statement: Object.values(policies).flatMap((policy) =>
+        (policy.Properties.PolicyDocument.Statement as { Effect: 'Allow' | 'Deny'; Action: unknown; Resource: unknown }[]).map(
+          (statement, index) => ({
+            Sid: String(index),
+            Effect: statement.Effect,
+            Action: [statement.Action].flat() as string[],
+            Resource: [evaluate(statement.Resource, refs)].flat() as string[],
+          }),
+        ),
+      ),
+    };
+
+    // when: every command runs
+    const needs: Needed[] = [];
+    for (const { scenario, args, input } of COMMAND_RUNS) {
+      const aws = installScenario(healthyScenario(scenario));
+      try {
+        expect(await cli([...args], memoryIo(FIXTURE_ROOT, { CNF_LOG_WAIT_SECONDS: '0.1' }, input)), args.join(' ')).toBe(0);
+        needs.push(...aws.sent().flatMap((call) => [IAM[call.command]?.(call.input) ?? []].flat()));
+      } finally {
+        aws.restore();
+      }
+    }
+
+    // then: every call is allowed, and no more than the printed policy allows
+    expect(needs.filter((needed) => !allows(granted, needed.action, needed.resource)).map((n) => `${n.action} on ${n.resource}`)).toEqual(
+      [],
+    );
+    const actions = granted.Statement.filter((statement) => statement.Effect === 'Allow').flatMap((statement) => statement.Action);
+    expect(actions.filter((action) => /^(ecs:RunTask|ecs:StopTask|iam:PassRole)$/.test(action))).toEqual([]);
+    expect(allows(granted, 'ssm:PutParameter', arn('ssm', 'parameter/fixture/prod/_cnf/stage'))).toBe(false);
+    const printed = await policyOfStage(containerScenario({ record: { ...containerScenario().record, parameterKey: PARAMETER_KEY } }));
+    const sorted = (document: PolicyDocument) =>
+      document.Statement.flatMap((statement) => statement.Action.map((action) => `${statement.Effect} ${action}`)).sort();
+    expect(sorted(granted)).toEqual(sorted(printed));
   });
 
   it('knows every SDK command the AWS platform can send', () => {
@@ -211,22 +296,19 @@ describe('cnf-admin policy', () => {
     expect(policy.Statement.flatMap((statement) => statement.Action).filter((action) => action.startsWith('kms:'))).toEqual([]);
   });
 
-  it("allows container tasks on the stage's cluster and task definitions only, and passing just its two task roles", async () => {
+  it("lets an operator only watch the stage's container tasks: no RunTask, no StopTask, no PassRole (the admin function starts and stops them)", async () => {
     // given
     const policy = await policyOfStage(containerScenario());
     const task = (cluster: string) => arn('ecs', `task/${cluster}/0123456789abcdef`);
+    const actions = policy.Statement.filter((statement) => statement.Effect === 'Allow').flatMap((statement) => statement.Action);
 
     // then
-    expect(allows(policy, 'ecs:RunTask', arn('ecs', 'task-definition/fixture-prod-admin-r-0123456789ab:1'))).toBe(true);
-    expect(allows(policy, 'ecs:RunTask', arn('ecs', 'task-definition/fixture-dev-admin-r-0123456789ab:1'))).toBe(false);
-    expect(allows(policy, 'ecs:StopTask', task('fixture-prod-admin'))).toBe(true);
-    expect(allows(policy, 'ecs:StopTask', task('another-cluster'))).toBe(false);
-    expect(allows(policy, 'iam:PassRole', CONTAINER_RECORD.taskRole)).toBe(true);
-    expect(allows(policy, 'iam:PassRole', CONTAINER_RECORD.executionRole)).toBe(true);
-    expect(allows(policy, 'iam:PassRole', 'arn:aws:iam::123456789012:role/admin')).toBe(false);
-    expect(policy.Statement.find((statement) => statement.Sid === 'RunContainerTasks')?.Condition).toEqual({
-      ArnEquals: { 'ecs:cluster': CONTAINER_RECORD.cluster },
-    });
+    expect(actions.filter((action) => /^(ecs|iam):/.test(action))).toEqual(['ecs:DescribeTasks']);
+    expect(allows(policy, 'ecs:RunTask', arn('ecs', 'task-definition/fixture-prod-admin-r-0123456789ab:1'))).toBe(false);
+    expect(allows(policy, 'ecs:StopTask', task('fixture-prod-admin'))).toBe(false);
+    expect(allows(policy, 'iam:PassRole', CONTAINER_RECORD.taskRole)).toBe(false);
+    expect(allows(policy, 'ecs:DescribeTasks', task('fixture-prod-admin'))).toBe(true);
+    expect(allows(policy, 'ecs:DescribeTasks', task('another-cluster'))).toBe(false);
     // and a stage without container tasks gets no ECS or IAM permission at all
     const plain = await policyOfStage();
     expect(plain.Statement.flatMap((statement) => statement.Action).filter((action) => /^(ecs|iam):/.test(action))).toEqual([]);

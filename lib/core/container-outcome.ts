@@ -1,6 +1,18 @@
-import type { Task } from '@aws-sdk/client-ecs';
-import { ExitCode } from '../../core/exit-codes.js';
-import type { RunError } from '../../core/run.js';
+import { ExitCode } from './exit-codes.js';
+import type { RunError } from './run.js';
+
+/**
+ * What ECS tells of a stopped task (the fields of DescribeTasks' `Task` that
+ * say how it ended), so that the CLI and the admin function read it alike.
+ */
+interface StoppedTask {
+  readonly stopCode?: string | undefined;
+  readonly stoppedReason?: string | undefined;
+  readonly memory?: string | undefined;
+  readonly containers?:
+    | readonly { readonly name?: string | undefined; readonly exitCode?: number | undefined; readonly reason?: string | undefined }[]
+    | undefined;
+}
 
 /** How a container task ended, when no run result of its own says so. */
 interface ContainerOutcome {
@@ -24,7 +36,7 @@ interface ContainerOutcome {
  *
  * (No capacity to start it shows at RunTask, before any task exists: 75.)
  */
-function outcomeOfStoppedTask(task: Task, containerName: string): ContainerOutcome {
+function outcomeOfStoppedTask(task: StoppedTask, containerName: string): ContainerOutcome {
   const container = task.containers?.find((candidate) => candidate.name === containerName) ?? task.containers?.[0];
   const reason = task.stoppedReason ?? '';
   const containerReason = container?.reason ?? '';
@@ -57,4 +69,4 @@ function fail(exitCode: number, name: string, message: string): ContainerOutcome
 }
 
 export { outcomeOfStoppedTask };
-export type { ContainerOutcome };
+export type { ContainerOutcome, StoppedTask };

@@ -1,0 +1,186 @@
+/*
+ * The operator permission set, as data: what an operator (or a CI role) needs
+ * to run every cnf-admin command on one AWS stage. `cnf-admin policy` prints
+ * it as a policy document, and `AdminApp.grantOperate` grants it; both render
+ * this one table with {@link operatorPolicy}, so they cannot drift apart.
+ *
+ * What it leaves out on purpose: `ecs:RunTask`, `ecs:StopTask` and
+ * `iam:PassRole`. RunTask lets its caller override a container's command and
+ * environment (no IAM condition limits that), so only the admin function
+ * starts and stops container tasks; the operator asks it with an event.
+ */
+import { RESERVED_KEY_PREFIX } from './parameter-set.js';
+import { stageRecordName, type StageRecord } from './stage-record.js';
+
+/** The stage resources a permission may be on. */
+type OperatorResource =
+  | 'stage-record'
+  | 'functions'
+  | 'admin-versions'
+  | 'admin-log-group'
+  | 'parameter-path'
+  | 'parameters'
+  | 'reserved-parameters'
+  | 'parameter-key'
+  | 'ledger'
+  | 'container-tasks';
+
+/** One permission of the set: one statement of the policy. */
+interface OperatorPermission {
+  readonly sid: string;
+  readonly effect: 'Allow' | 'Deny';
+  readonly actions: readonly string[];
+  /** What it is on; a stage without that part (no key, no ledger, no container tasks) gets no statement. */
+  readonly on: OperatorResource;
+  /** Why the operator needs it: which commands. */
+  readonly why: string;
+}
+
+/** The operator permission set. */
+const OPERATOR_PERMISSIONS: readonly OperatorPermission[] = [
+  {
+    sid: 'ReadStageRecord',
+    effect: 'Allow',
+    actions: ['ssm:GetParameter'],
+    on: 'stage-record',
+    why: 'every command reads the stage record',
+  },
+  {
+    sid: 'ReadAliasesAndReleases',
+    effect: 'Allow',
+    actions: ['lambda:GetAlias', 'lambda:GetFunctionConfiguration', 'lambda:ListAliases', 'lambda:ListVersionsByFunction'],
+    on: 'functions',
+    why: 'invoke plans its release; status lists aliases and releases',
+  },
+  {
+    sid: 'InvokeAdminVersions',
+    effect: 'Allow',
+    actions: ['lambda:InvokeFunction'],
+    on: 'admin-versions',
+    why: 'invoke, tasks, console; the start, stop and settling of container runs go through the admin function too',
+  },
+  {
+    sid: 'ReadRunLogs',
+    effect: 'Allow',
+    actions: ['logs:FilterLogEvents', 'logs:StartLiveTail'],
+    on: 'admin-log-group',
+    why: 'invoke and logs show the run log',
+  },
+  { sid: 'ListConfig', effect: 'Allow', actions: ['ssm:GetParametersByPath'], on: 'parameter-path', why: 'config lists the parameter set' },
+  {
+    sid: 'ReadWriteConfig',
+    effect: 'Allow',
+    actions: ['ssm:DeleteParameter', 'ssm:GetParameter', 'ssm:PutParameter'],
+    on: 'parameters',
+    why: 'config get, set and unset',
+  },
+  {
+    sid: 'KeepReservedConfig',
+    effect: 'Deny',
+    actions: ['ssm:DeleteParameter', 'ssm:PutParameter'],
+    on: 'reserved-parameters',
+    why: "IAM has no 'all but': the reserved _cnf/ keys stay the tool's",
+  },
+  {
+    sid: 'EncryptSecureConfig',
+    effect: 'Allow',
+    actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+    on: 'parameter-key',
+    why: 'config set --secure: SSM encrypts with the stage key in the caller’s name (standard and advanced tier)',
+  },
+  {
+    sid: 'ReadRunLedger',
+    effect: 'Allow',
+    actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+    on: 'ledger',
+    why: 'runs, and the ends of runs',
+  },
+  {
+    sid: 'WatchContainerTasks',
+    effect: 'Allow',
+    actions: ['ecs:DescribeTasks'],
+    on: 'container-tasks',
+    why: 'invoke, logs and runs watch whether a container run’s task has stopped (read only)',
+  },
+];
+
+/** Where the stage's resources live: the ARNs' partition, account, and the stage record's names. */
+interface PolicyScope {
+  /** `aws`, `aws-cn`, `aws-us-gov` (or a CDK token). */
+  readonly partition: string;
+  readonly account: string;
+  readonly record: StageRecord;
+}
+
+/** One statement of an IAM policy. */
+interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action: readonly string[];
+  readonly Resource: readonly string[];
+}
+
+/** An IAM policy document. */
+interface PolicyDocument {
+  readonly Version: '2012-10-17';
+  readonly Statement: readonly PolicyStatement[];
+}
+
+/** The last part of an ARN (a cluster's name), or the text itself. */
+function nameOf(arn: string): string {
+  return arn.split('/').pop() ?? arn;
+}
+
+/** The ARNs a resource kind stands for on the stage, or undefined when the stage lacks it. */
+function resourcesOf(on: OperatorResource, scope: PolicyScope): readonly string[] | undefined {
+  const { record } = scope;
+  const arn = (service: string, resource: string): string =>
+    `arn:${scope.partition}:${service}:${record.region}:${scope.account}:${resource}`;
+  const fn = (name: string): string[] => [arn('lambda', `function:${name}`), arn('lambda', `function:${name}:*`)];
+  const parameter = (name: string): string => arn('ssm', `parameter${name}`);
+  const path = record.parameterPath.replace(/\/$/, '');
+  const logGroup = arn('logs', `log-group:${record.admin.logGroup}`);
+  const table = record.ledgerTable === undefined ? undefined : arn('dynamodb', `table/${record.ledgerTable}`);
+  switch (on) {
+    case 'stage-record':
+      return [parameter(stageRecordName(record.app, record.stage))];
+    case 'functions':
+      return [...fn(record.web.functionName), ...fn(record.admin.functionName)];
+    case 'admin-versions':
+      return [arn('lambda', `function:${record.admin.functionName}:*`)];
+    case 'admin-log-group':
+      return [logGroup, `${logGroup}:*`];
+    case 'parameter-path':
+      return [parameter(path), parameter(`${path}/*`)];
+    case 'parameters':
+      return [parameter(`${path}/*`)];
+    case 'reserved-parameters':
+      return [parameter(`${path}/${RESERVED_KEY_PREFIX}*`)];
+    case 'parameter-key':
+      return record.parameterKey === undefined ? undefined : [record.parameterKey];
+    case 'ledger':
+      return table === undefined ? undefined : [table, `${table}/index/*`];
+    case 'container-tasks':
+      return record.container === undefined ? undefined : [arn('ecs', `task/${nameOf(record.container.cluster)}/*`)];
+  }
+}
+
+/**
+ * The least-privilege IAM policy an operator needs to run every cnf-admin
+ * command against one AWS stage: the {@link OPERATOR_PERMISSIONS} on the
+ * stage's resources. STS `GetCallerIdentity` needs no permission. Secure
+ * parameters are never decrypted, so no `kms:Decrypt`. A container run is
+ * started, stopped and settled by the admin function: no RunTask, no
+ * StopTask, no PassRole.
+ */
+function operatorPolicy(scope: PolicyScope): PolicyDocument {
+  const statements = OPERATOR_PERMISSIONS.flatMap((permission): PolicyStatement[] => {
+    const resources = resourcesOf(permission.on, scope);
+    if (resources === undefined) return [];
+    return [{ Sid: permission.sid, Effect: permission.effect, Action: [...permission.actions], Resource: [...resources] }];
+  });
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+export { OPERATOR_PERMISSIONS, operatorPolicy };
+export type { OperatorPermission, OperatorResource, PolicyDocument, PolicyScope, PolicyStatement };

@@ -1,0 +1,135 @@
+import { outcomeOfStoppedTask } from '../../core/container-outcome.js';
+import { readContainerSettings } from '../../core/container-run.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import type { RefusalName } from '../../core/refusal.js';
+import { RUN_ENDED, type RunEndedFields } from '../../core/run-log.js';
+import { isValidRunId, type RunRecord } from '../../core/run.js';
+import { SETTLE_RUN_TASK, STOP_RUN_TASK } from '../../core/task-catalog.js';
+import type { RunLedger } from '../ledger/run-ledger.js';
+import { createRunLogger } from '../logger.js';
+import { ContainerGate } from './container-gate.js';
+
+/** How long after its time limit a container run may still be starting (image pull, provisioning) before it counts as lost. */
+const CONTAINER_START_MARGIN_SECONDS = 15 * 60;
+
+/** What a control task (`cnf:stop`, `cnf:settle`) answers: its output, or the refusal that says why not. */
+type ControlAnswer =
+  | { readonly ok: true; readonly output: unknown }
+  | { readonly ok: false; readonly exitCode: number; readonly name: RefusalName; readonly message: string };
+
+/**
+ * The admin function's container gate, from its environment.
+ *
+ * @returns the gate; or why there is none, as a refusal's message
+ */
+function gateFromEnvironment(env: NodeJS.ProcessEnv = process.env): ContainerGate | string {
+  const settings = readContainerSettings(env);
+  if (settings === undefined) {
+    return `Stage ${env.CNF_STAGE ?? '?'} runs no container tasks: its AdminApp has no containerTasks (the VPC and security groups they run with); nothing ran.`;
+  }
+  return typeof settings === 'string'
+    ? `The admin function cannot start container tasks: ${settings}; nothing ran.`
+    : new ContainerGate(settings);
+}
+
+const refuse = (exitCode: number, name: RefusalName, message: string): ControlAnswer => ({ ok: false, exitCode, name, message });
+
+/** The run id a control task's args name, or the refusal that says it is missing. */
+function runIdOf(task: string, args: Readonly<Record<string, unknown>>): string | ControlAnswer {
+  const { runId } = args;
+  if (isValidRunId(runId)) return runId;
+  return refuse(ExitCode.USAGE, 'InvalidArgs', `${task} takes args {"runId": "<run id>"}, got: ${JSON.stringify(args)}`);
+}
+
+/** A control task's run: the ledger, the gate, who asks, where to log. */
+interface ControlRun {
+  readonly task: string;
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly caller: string;
+  readonly ledger: RunLedger;
+  readonly gate: ContainerGate;
+  readonly log: ReturnType<typeof createRunLogger>;
+}
+
+/**
+ * `cnf:stop` (what `cnf-admin stop <runId>` sends): stops the ECS task of a
+ * container run that is still going, its reason naming the caller. The
+ * container's runner sees SIGTERM and records the run as stopped (130).
+ */
+async function stopContainerRun(run: ControlRun): Promise<ControlAnswer> {
+  const runId = runIdOf(run.task, run.args);
+  if (typeof runId !== 'string') return runId;
+  const record = await run.ledger.get(runId);
+  if (record === undefined) return refuse(ExitCode.USAGE, 'UnknownRun', `No run ${runId} in the ledger; nothing stopped.`);
+  if (record.endedAt !== undefined) {
+    return refuse(
+      ExitCode.USAGE,
+      'RunNotStoppable',
+      `Run ${runId} already ended (${record.endedAt}, exit ${record.exitCode}); nothing stopped.`,
+    );
+  }
+  if (record.ecsTask === undefined) {
+    return refuse(
+      ExitCode.USAGE,
+      'RunNotStoppable',
+      `Run ${runId} (${record.task}) runs in the admin function, not in a container: it ends at its timeout; nothing stopped.`,
+    );
+  }
+  const reason = `Stopped by ${run.caller} with cnf-admin stop ${runId}`;
+  await run.gate.stop(record.ecsTask, reason);
+  run.log.info(`${reason}: ECS task ${record.ecsTask} is told to stop`, { stoppedRun: runId });
+  return { ok: true, output: { runId, stoppedTasks: [record.ecsTask] } };
+}
+
+/**
+ * `cnf:settle`: the end of a container run whose task stopped without
+ * recording it (killed for out of memory, an image that could not be pulled,
+ * SIGKILL): ECS says how the task stopped, and the ledger records it, with
+ * the `Run ended` line that ends `logs --follow`. A run still going, or one
+ * that recorded its own end, is answered as it is.
+ *
+ * @returns the run's record as it now stands
+ */
+async function settleContainerRun(run: ControlRun): Promise<ControlAnswer> {
+  const runId = runIdOf(run.task, run.args);
+  if (typeof runId !== 'string') return runId;
+  const record = await run.ledger.get(runId);
+  if (record === undefined) return refuse(ExitCode.USAGE, 'UnknownRun', `No run ${runId} in the ledger.`);
+  if (record.endedAt !== undefined || record.ecsTask === undefined) return { ok: true, output: record };
+  const task = await run.gate.describe(record.ecsTask);
+  if (task !== undefined && task.lastStatus !== 'STOPPED') return { ok: true, output: record };
+  const outcome =
+    task === undefined
+      ? {
+          exitCode: ExitCode.SOFTWARE,
+          error: { name: 'RunLostError', message: `ECS no longer knows task ${record.ecsTask}, and the run never recorded its end.` },
+        }
+      : outcomeOfStoppedTask(task, run.gate.settings.containerName);
+  const endedAt = (task?.stoppedAt ?? new Date()).toISOString();
+  const stopped = task?.stopCode === 'UserInitiated';
+  const ended: RunRecord = {
+    ...record,
+    endedAt,
+    exitCode: outcome.exitCode,
+    durationMs: Math.max(0, Date.parse(endedAt) - Date.parse(record.startedAt)),
+    ...(outcome.error === undefined ? {} : { error: outcome.error }),
+    ...(stopped && record.interruptedAt === undefined ? { interruptedAt: endedAt } : {}),
+  };
+  await run.ledger.finish(ended);
+  // The run's own closing line, so that `cnf-admin logs --follow` ends as for a run that recorded its end.
+  createRunLogger({ runId, task: record.task, release: record.release }).info(RUN_ENDED, {
+    exitCode: outcome.exitCode,
+    durationMs: ended.durationMs ?? 0,
+    ...(ended.interruptedAt === undefined ? {} : { interruptedAt: ended.interruptedAt }),
+  } satisfies RunEndedFields);
+  return { ok: true, output: ended };
+}
+
+/** The control task an event names, as a function, or undefined when it names none. */
+function controlTaskOf(task: string): ((run: ControlRun) => Promise<ControlAnswer>) | undefined {
+  if (task === STOP_RUN_TASK) return stopContainerRun;
+  return task === SETTLE_RUN_TASK ? settleContainerRun : undefined;
+}
+
+export { CONTAINER_START_MARGIN_SECONDS, controlTaskOf, gateFromEnvironment };
+export type { ControlAnswer, ControlRun };

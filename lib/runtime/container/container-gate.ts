@@ -1,0 +1,121 @@
+import { DescribeTasksCommand, ECSClient, RunTaskCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
+import {
+  clientTokenOf,
+  containerOverrideEnvironment,
+  startedByOf,
+  type ContainerSettings,
+  type ContainerStarted,
+} from '../../core/container-run.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import type { AdminEvent, RunError } from '../../core/run.js';
+
+/** A container task's overrides may hold at most 8 KiB (ECS's limit), the event included. */
+const OVERRIDES_MAX_BYTES = 8192;
+
+/** Why a container run did not start: the exit code and error its run ends with. */
+interface StartFailure {
+  readonly exitCode: number;
+  readonly error: RunError;
+}
+
+/**
+ * The admin function's side of container runs: the only caller of RunTask
+ * and StopTask for a stage's admin tasks. It starts its own release's task
+ * definition with a fixed override (the validated event, the time limit, the
+ * claim), so an operator, who may only send the function an event, cannot
+ * run other code with the task role.
+ */
+class ContainerGate {
+  readonly #ecs: ECSClient;
+
+  constructor(
+    readonly settings: ContainerSettings,
+    ecs: ECSClient = new ECSClient({}),
+  ) {
+    this.#ecs = ecs;
+  }
+
+  /**
+   * Starts the run as a Fargate task: RunTask with the run id as its client
+   * token (a retried RunTask starts nothing twice) and as its `startedBy`.
+   *
+   * @returns the started task, or why none started: 64 when the event does
+   *   not fit in the overrides, 75 when Fargate has no capacity, 69 otherwise
+   */
+  async start(event: AdminEvent & { readonly runId: string }, timeLimitSeconds: number): Promise<ContainerStarted | StartFailure> {
+    const { settings } = this;
+    const environment = containerOverrideEnvironment(event, timeLimitSeconds);
+    const size = Buffer.byteLength(JSON.stringify(environment));
+    if (size > OVERRIDES_MAX_BYTES - 512) {
+      return failure(
+        ExitCode.USAGE,
+        `The args of ${event.task} take ${size} bytes; a container task's event must fit in RunTask's 8 KiB of overrides. Pass large inputs by reference (an S3 key, a table name).`,
+      );
+    }
+    let answer;
+    try {
+      answer = await this.#ecs.send(
+        new RunTaskCommand({
+          cluster: settings.cluster,
+          taskDefinition: settings.taskDefinition,
+          launchType: 'FARGATE',
+          count: 1,
+          networkConfiguration: {
+            awsvpcConfiguration: {
+              subnets: [...settings.subnets],
+              securityGroups: [...settings.securityGroups],
+              assignPublicIp: settings.assignPublicIp ? 'ENABLED' : 'DISABLED',
+            },
+          },
+          overrides: { containerOverrides: [{ name: settings.containerName, environment }] },
+          clientToken: clientTokenOf(event.runId),
+          startedBy: startedByOf(event.runId),
+        }),
+      );
+    } catch (error) {
+      const cause = error as Error;
+      const throttled = /Throttl|TooManyRequests/i.test(cause.name);
+      return failure(
+        throttled ? ExitCode.TEMP_FAIL : ExitCode.UNAVAILABLE,
+        `ECS refused to start run ${event.runId} (${cause.name}: ${cause.message}); nothing started.`,
+      );
+    }
+    const task = answer.tasks?.[0];
+    if (task?.taskArn !== undefined) return { taskArn: task.taskArn, taskDefinition: settings.taskDefinition, cluster: settings.cluster };
+    const first = answer.failures?.[0];
+    const reason = `${first?.reason ?? 'no task and no reason'}${first?.detail === undefined ? '' : ` (${first.detail})`}`;
+    if (/capacity|RESOURCE:/i.test(reason)) {
+      return failure(
+        ExitCode.TEMP_FAIL,
+        `ECS has no capacity for run ${event.runId} now: ${reason}; nothing started. Try again in a few minutes.`,
+      );
+    }
+    return failure(
+      ExitCode.UNAVAILABLE,
+      `ECS did not start run ${event.runId} (task definition ${settings.taskDefinition}): ${reason}; nothing started.`,
+    );
+  }
+
+  /** Stops the run's task (StopTask: SIGTERM, then SIGKILL after the container's stop timeout), saying who and why. */
+  async stop(taskArn: string, reason: string): Promise<void> {
+    await this.#ecs.send(new StopTaskCommand({ cluster: this.settings.cluster, task: taskArn, reason: reason.slice(0, 255) }));
+  }
+
+  /** The task as DescribeTasks tells it, or undefined when ECS no longer knows it. */
+  async describe(taskArn: string): Promise<Task | undefined> {
+    const answer = await this.#ecs.send(new DescribeTasksCommand({ cluster: this.settings.cluster, tasks: [taskArn] }));
+    return answer.tasks?.[0];
+  }
+}
+
+function failure(exitCode: number, message: string): StartFailure {
+  return { exitCode, error: { name: 'ContainerStartFailed', message } };
+}
+
+/** Whether a start answered a failure rather than a task. */
+function isStartFailure(started: ContainerStarted | StartFailure): started is StartFailure {
+  return 'error' in started;
+}
+
+export { ContainerGate, isStartFailure };
+export type { StartFailure };

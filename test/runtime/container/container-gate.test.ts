@@ -1,0 +1,218 @@
+/**
+ * The admin function as the gate of container runs, in-process, with ECS
+ * mocked at the client (aws-sdk-client-mock) and a file ledger: it
+ * validates, claims, and starts the release's task with a fixed override;
+ * it stops a run's own task (`cnf:stop`) and records the end of a task that
+ * stopped without recording it (`cnf:settle`).
+ */
+import { DescribeTasksCommand, ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import type { ContainerSettings } from '../../../lib/core/container-run.js';
+import type { RunRecord, RunResult } from '../../../lib/core/run.js';
+import { createAdminHandler } from '../../../lib/runtime/admin-handler.js';
+import { defineTask } from '../../../lib/runtime/define-task.js';
+import { FileLedger } from '../../../lib/runtime/ledger/file-ledger.js';
+import { tempDir } from '../../support/temp-dir.js';
+
+const RELEASE = 'r-0123456789ab';
+const TASK_ARN = 'arn:aws:ecs:eu-west-1:123456789012:task/fixture-prod-admin/0123456789abcdef';
+const SETTINGS: ContainerSettings = {
+  cluster: 'arn:aws:ecs:eu-west-1:123456789012:cluster/fixture-prod-admin',
+  taskDefinition: `arn:aws:ecs:eu-west-1:123456789012:task-definition/fixture-prod-admin-${RELEASE}:3`,
+  containerName: 'admin',
+  subnets: ['subnet-a'],
+  securityGroups: ['sg-tasks'],
+  assignPublicIp: false,
+};
+
+const ran: string[] = [];
+const backfill = defineTask({
+  name: 'backfill',
+  description: 'Long work, in a container',
+  args: z.strictObject({ batchSize: z.number().int().min(1) }),
+  options: { runtime: 'container', timeoutSeconds: 3600 },
+  run: async () => {
+    ran.push('backfill');
+  },
+});
+
+const ecs = mockClient(ECSClient);
+let ledger: FileLedger;
+
+function handler() {
+  return createAdminHandler({ tasks: { backfill: async () => ({ default: backfill }) }, ledger });
+}
+
+const invoke = (event: Record<string, unknown>): Promise<RunResult> => handler()(event, {});
+
+beforeEach(() => {
+  ran.length = 0;
+  ecs.reset();
+  ledger = new FileLedger(tempDir('cnf-gate-ledger'));
+  vi.stubEnv('CNF_PARAMETER_PATH', '/fixture/prod/');
+  vi.stubEnv('CNF_STAGE', 'prod');
+  vi.stubEnv('CNF_RELEASE', RELEASE);
+  vi.stubEnv('CNF_CONTAINER', JSON.stringify(SETTINGS));
+  vi.stubEnv('AWS_LAMBDA_LOG_GROUP_NAME', '/aws/lambda/fixture-prod-admin');
+  vi.stubEnv('AWS_REGION', 'eu-west-1');
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('a container task sent to the admin function', () => {
+  it('is claimed, then started as the release’s task with the event, its time limit and the claim as the only override', async () => {
+    // given
+    ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }], failures: [] });
+    const event = { task: 'backfill', argv: ['--batch-size', '500'], runId: '20261130-000000-gate01', source: 'cli', caller: 'alice' };
+
+    // when
+    const result = await invoke(event);
+
+    // then
+    expect(result).toMatchObject({ exitCode: 0, container: { taskArn: TASK_ARN, taskDefinition: SETTINGS.taskDefinition } });
+    expect(ran).toEqual([]);
+    const [call] = ecs.commandCalls(RunTaskCommand);
+    const input = call?.args[0].input;
+    expect(input).toMatchObject({
+      cluster: SETTINGS.cluster,
+      taskDefinition: SETTINGS.taskDefinition,
+      launchType: 'FARGATE',
+      clientToken: event.runId,
+      startedBy: event.runId,
+      networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-a'], securityGroups: ['sg-tasks'], assignPublicIp: 'DISABLED' } },
+    });
+    // Nothing else is overridden: no command, no other variable, no role.
+    expect(Object.keys(input?.overrides ?? {})).toEqual(['containerOverrides']);
+    const [container] = input?.overrides?.containerOverrides ?? [];
+    expect(Object.keys(container ?? {}).sort()).toEqual(['environment', 'name']);
+    const variables = Object.fromEntries(container?.environment?.map((entry) => [entry.name, entry.value]) ?? []);
+    expect(Object.keys(variables).sort()).toEqual(['CNF_ADMIN_EVENT', 'CNF_RUN_CLAIMED', 'CNF_TIME_LIMIT_SECONDS']);
+    expect(JSON.parse(variables.CNF_ADMIN_EVENT ?? '{}')).toEqual({ ...event, args: {}, release: RELEASE });
+    expect(variables.CNF_TIME_LIMIT_SECONDS).toBe(String(3600 + 60));
+    const record = await ledger.get(event.runId);
+    expect(record).toMatchObject({ task: 'backfill', args: { batchSize: 500 }, caller: 'alice', ecsTask: TASK_ARN });
+    expect(record?.endedAt).toBeUndefined();
+    expect(record?.log).toBe(`/aws/lambda/fixture-prod-admin:task/admin/0123456789abcdef (ECS task ${TASK_ARN})`);
+  });
+
+  it('refuses a bad argument before any task starts (64), and records nothing', async () => {
+    const result = await invoke({ task: 'backfill', argv: ['--batch-size', '0'], runId: '20261130-000000-gate02', source: 'cli' });
+    expect(result).toMatchObject({ exitCode: 64, error: { name: 'InvalidArgs' } });
+    expect(result.error?.message).toContain('--batch-size');
+    expect(ecs.commandCalls(RunTaskCommand)).toEqual([]);
+    expect(await ledger.get('20261130-000000-gate02')).toBeUndefined();
+  });
+
+  it('answers a retried run id with the first run’s outcome, starting nothing', async () => {
+    const runId = '20261130-000000-gate03';
+    await ledger.claim({
+      runId,
+      task: 'backfill',
+      args: { batchSize: 5 },
+      release: RELEASE,
+      source: 'cli',
+      caller: 'alice',
+      startedAt: '2026-11-30T00:00:00.000Z',
+      endedAt: '2026-11-30T00:10:00.000Z',
+      exitCode: 5,
+      durationMs: 600_000,
+      log: 'x',
+    });
+    const result = await invoke({ task: 'backfill', args: { batchSize: 5 }, runId, source: 'cli' });
+    expect(result).toMatchObject({ exitCode: 5 });
+    expect(result.container).toBeUndefined();
+    expect(ecs.commandCalls(RunTaskCommand)).toEqual([]);
+  });
+
+  it('records the run as ended with 75 when Fargate has no capacity', async () => {
+    ecs.on(RunTaskCommand).resolves({ tasks: [], failures: [{ reason: 'Capacity is unavailable at this time.' }] });
+    const result = await invoke({ task: 'backfill', args: { batchSize: 5 }, runId: '20261130-000000-gate04', source: 'cli' });
+    expect(result).toMatchObject({ exitCode: 75, error: { name: 'ContainerStartFailed' } });
+    expect(await ledger.get('20261130-000000-gate04')).toMatchObject({ exitCode: 75, error: { name: 'ContainerStartFailed' } });
+  });
+
+  it('is refused (69) on a stage whose admin function has no container settings, before anything is recorded', async () => {
+    vi.stubEnv('CNF_CONTAINER', '');
+    const result = await invoke({ task: 'backfill', args: { batchSize: 5 }, runId: '20261130-000000-gate05', source: 'cli' });
+    expect(result).toMatchObject({ exitCode: 69, error: { name: 'ContainerTasksUnavailable' } });
+    expect(await ledger.get('20261130-000000-gate05')).toBeUndefined();
+  });
+});
+
+describe('control tasks of container runs', () => {
+  const running: RunRecord = {
+    runId: '20261130-000000-ctrl01',
+    task: 'backfill',
+    args: { batchSize: 5 },
+    release: RELEASE,
+    source: 'cli',
+    caller: 'alice',
+    startedAt: '2026-11-30T00:00:00.000Z',
+    log: 'x',
+    ecsTask: TASK_ARN,
+  };
+
+  it('cnf:stop stops the run’s own task, naming the caller', async () => {
+    await ledger.claim(running);
+    ecs.on(StopTaskCommand).resolves({});
+    const result = await invoke({ task: 'cnf:stop', args: { runId: running.runId }, source: 'cli', caller: 'bob' });
+    expect(result).toMatchObject({ exitCode: 0, output: { stoppedTasks: [TASK_ARN] } });
+    expect(ecs.commandCalls(StopTaskCommand)[0]?.args[0].input).toEqual({
+      cluster: SETTINGS.cluster,
+      task: TASK_ARN,
+      reason: `Stopped by bob with cnf-admin stop ${running.runId}`,
+    });
+  });
+
+  it('cnf:stop refuses (64) a run that ended, one on Lambda, and one it does not know, stopping nothing', async () => {
+    await ledger.claim({ ...running, runId: '20261130-000000-ctrl02', endedAt: '2026-11-30T00:01:00.000Z', exitCode: 0 });
+    await ledger.claim({ ...running, runId: '20261130-000000-ctrl03', ecsTask: undefined });
+    const answers = await Promise.all(
+      ['20261130-000000-ctrl02', '20261130-000000-ctrl03', '20261130-000000-nosuch'].map((runId) =>
+        invoke({ task: 'cnf:stop', args: { runId }, source: 'cli' }),
+      ),
+    );
+    expect(answers.map((answer) => [answer.exitCode, answer.error?.name])).toEqual([
+      [64, 'RunNotStoppable'],
+      [64, 'RunNotStoppable'],
+      [64, 'UnknownRun'],
+    ]);
+    expect(ecs.commandCalls(StopTaskCommand)).toEqual([]);
+  });
+
+  it('cnf:settle records the end of a task killed for out of memory (70), as ECS tells it', async () => {
+    await ledger.claim({ ...running, runId: '20261130-000000-ctrl04' });
+    ecs.on(DescribeTasksCommand).resolves({
+      tasks: [
+        {
+          taskArn: TASK_ARN,
+          lastStatus: 'STOPPED',
+          stopCode: 'EssentialContainerExited',
+          stoppedAt: new Date('2026-11-30T00:05:00.000Z'),
+          memory: '2048',
+          containers: [{ name: 'admin', exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' }],
+        },
+      ],
+    });
+    const result = await invoke({ task: 'cnf:settle', args: { runId: '20261130-000000-ctrl04' }, source: 'cli' });
+    expect(result).toMatchObject({ exitCode: 0, output: { exitCode: 70, error: { name: 'OutOfMemoryError' } } });
+    expect(await ledger.get('20261130-000000-ctrl04')).toMatchObject({
+      endedAt: '2026-11-30T00:05:00.000Z',
+      exitCode: 70,
+      durationMs: 300_000,
+      error: { name: 'OutOfMemoryError' },
+    });
+  });
+
+  it('cnf:settle leaves a run whose task still runs as it is', async () => {
+    await ledger.claim({ ...running, runId: '20261130-000000-ctrl05' });
+    ecs.on(DescribeTasksCommand).resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'RUNNING' }] });
+    const result = await invoke({ task: 'cnf:settle', args: { runId: '20261130-000000-ctrl05' }, source: 'cli' });
+    expect(result.exitCode).toBe(0);
+    expect((await ledger.get('20261130-000000-ctrl05'))?.endedAt).toBeUndefined();
+  });
+});
