@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { CnfError } from '../core/errors.js';
+import { ERROR_PREFIX, isCnfError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { stylerFor, writeLine, type CliIo } from './io.js';
 import { buildProgram } from './program.js';
@@ -67,22 +67,24 @@ function reportError(error: unknown, argv: readonly string[], io: CliIo): number
   if (error instanceof CommanderError) {
     // commander has printed its message already; help and --version end here too.
     if (error.exitCode === 0) return ExitCode.OK;
-    if (error.code === 'commander.unknownOption' && argv[0] === 'invoke' && !argv.includes('--')) {
+    // A misspelt flag of cnf-admin's own (--dryrun) has its did-you-mean; it is no task arg.
+    const ownFlagMisspelt = error.message.includes('Did you mean');
+    if (error.code === 'commander.unknownOption' && argv[0] === 'invoke' && !argv.includes('--') && !ownFlagMisspelt) {
       // The user's own task, from their command line: the tool names no task of its own.
       writeLine(io.stderr, style('dim', `Task args go after --, e.g. cnf-admin invoke ${argv[1] ?? '<task>'} -- --<arg> <value>`));
     }
     writeJsonError(io, argv, 'UsageError', error.message.replace(/^error: /, ''), ExitCode.USAGE);
     return ExitCode.USAGE;
   }
-  if (error instanceof CnfError) {
-    writeLine(io.stderr, `${style('red', 'cnf-admin:')} ${error.message}`);
+  if (isCnfError(error)) {
+    writeLine(io.stderr, `${style('red', ERROR_PREFIX)} ${error.message}`);
     if (error.hint !== undefined) writeLine(io.stderr, style('dim', error.hint));
     if (error.fault === 'tool' || io.env.CNF_DEBUG === '1') writeLine(io.stderr, style('dim', String(error.stack)));
     writeJsonError(io, argv, error.name, error.message, error.exitCode);
     return error.exitCode;
   }
   const unexpected = error instanceof Error ? error : new Error(String(error));
-  writeLine(io.stderr, `${style('red', 'cnf-admin failed unexpectedly:')} ${unexpected.message}`);
+  writeLine(io.stderr, `${style('red', ERROR_PREFIX)} failed unexpectedly: ${unexpected.message}`);
   writeLine(io.stderr, style('dim', String(unexpected.stack)));
   writeLine(io.stderr, 'This is a bug in cnf-admin; please report it with the lines above.');
   writeJsonError(io, argv, unexpected.name, unexpected.message, ExitCode.SOFTWARE);

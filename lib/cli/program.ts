@@ -1,4 +1,5 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ERROR_PREFIX } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { toolVersion } from '../core/tool-root.js';
 import type { CliIo } from './io.js';
@@ -308,7 +309,7 @@ function addCommand(
     .command(spec.arguments === undefined ? spec.name : `${spec.name} ${spec.arguments}`)
     .summary(spec.summary)
     .description(spec.summary);
-  for (const option of spec.options) command.addOption(new Option(option.flags, option.description));
+  for (const option of spec.options) command.addOption(onlyOnce(new Option(option.flags, option.description)));
   command.addHelpText('after', `\nExamples:\n${spec.examples.map((example) => `  $ ${example}`).join('\n')}\n`);
   const own = project === undefined ? [] : (spec.projectExamples?.(project) ?? []);
   if (project !== undefined && own.length > 0) {
@@ -328,6 +329,21 @@ function addCommand(
 }
 
 /**
+ * A flag that takes a value is given once: `--stage prod --stage local` is
+ * refused, as a task's repeated flag is, since "the last one wins" would
+ * quietly pick a stage (or run id, or args) for the user.
+ */
+function onlyOnce(option: Option): Option {
+  if (!option.required && !option.optional) return option;
+  return option.argParser((value: string, previous: unknown) => {
+    if (previous !== undefined) {
+      throw new InvalidArgumentError(`${option.long} is given more than once (${String(previous)}, then ${value}); give it once.`);
+    }
+    return value;
+  });
+}
+
+/**
  * Builds the CLI's argument parser from {@link COMMANDS}. Parse errors throw
  * (commander's exitOverride) instead of exiting, so that `cli()` alone turns
  * them into exit code 64. With `project`, the help of `invoke` and `run`
@@ -340,7 +356,12 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void, project?: 
     .exitOverride()
     .enablePositionalOptions()
     .showHelpAfterError('(add --help for usage)')
-    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      // One prefix for every error the CLI prints, commander's own too.
+      outputError: (text, write) => write(text.replace(/^error: /, `${ERROR_PREFIX} `)),
+    });
   program.addHelpText(
     'after',
     `\nEvery command takes --stage (default: local). Exit codes: 0..${ExitCode.TASK_MAX} the task's own, ${ExitCode.USAGE} usage, ${ExitCode.BUILD_FAILED} the bundle did not build, ${ExitCode.UNAVAILABLE} unavailable or damaged state, ${ExitCode.SOFTWARE} a run crashed or cnf-admin failed, ${ExitCode.TEMP_FAIL} locked or throttled, ${ExitCode.NO_PERMISSION} permission denied, ${ExitCode.RELEASE_MISMATCH} release mismatch, ${ExitCode.TIMEOUT} timeout, ${ExitCode.INTERRUPTED} interrupted.\n`,

@@ -7,7 +7,7 @@ export { buildBundle } from '../bundle/build-bundle.js';
 export type { Bundle, BundleSource } from '../bundle/build-bundle.js';
 export { loadProject } from '../core/project.js';
 export type { Project } from '../core/project.js';
-export { CnfError, UsageError } from '../core/errors.js';
+export { CnfError, isCnfError, UsageError } from '../core/errors.js';
 export type { CnfErrorOptions, Fault } from '../core/errors.js';
 export type { BundleFile } from '../core/release.js';
 export type { PlatformKind, Stage } from '../core/stage.js';

@@ -126,6 +126,11 @@ interface RunRecord {
    * they came as JSON or as flags, with secret-looking values redacted.
    */
   readonly args: Readonly<Record<string, unknown>>;
+  /**
+   * A hash of the args as given, before redaction (see `argsHash`): a reused
+   * run id with other args is refused even where the recorded args read the same.
+   */
+  readonly argsHash?: string;
   /** The release the run ran on. */
   readonly release: string;
   /** Where the run was started from. */

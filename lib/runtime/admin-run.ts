@@ -17,7 +17,10 @@ import { redactOutcome } from './redact-secrets.js';
 import type { CompleteEvent, ReadEvent } from './read-event.js';
 import { describeRelease, resolveTask, type TaskSources } from './resolve-task.js';
 import { runErrorOf, runTask, type TaskOutcome } from './run-task.js';
-import { argsDifference, checkArgs, redactArgs } from './task-args.js';
+import { redactArgs } from './task-args.js';
+import { checkArgs } from '../core/check-args.js';
+import { argsHash } from '../core/args-hash.js';
+import { runIdReuseProblem } from '../core/run-id-reuse.js';
 import { describeTask } from './task-registry.js';
 import { waitForLock } from './wait-for-lock.js';
 
@@ -90,6 +93,7 @@ class AdminRun {
       runId: event.runId,
       task: event.task,
       args: redactArgs(args.recorded, task.options.sensitiveArgs),
+      argsHash: argsHash(event.runId, args.given),
       release: this.#release,
       source: event.source,
       caller: event.caller,
@@ -100,7 +104,7 @@ class AdminRun {
     const claim = await guardLedger(() => ledger.claim(record));
     if (claim instanceof LedgerUnavailableError) throw this.#refusal(event.runId, event.task, claim.exitCode, claim.name, claim.message);
     if (!claim.claimed) {
-      return this.#duplicate(ledger, claim.existing, record, [record.args, redactArgs(args.given, task.options.sensitiveArgs)], log);
+      return this.#duplicate(ledger, claim.existing, record, log);
     }
     const lease = await this.#lock(ledger, task, event, record, log);
     try {
@@ -176,26 +180,10 @@ class AdminRun {
    * A second delivery of a run id: nothing runs; the first run's outcome, or
    * word that it goes on. A run id names one piece of work: reused for
    * another task or other args, it is refused (64), naming what differs.
-   *
-   * @param sameArgs - the args as this delivery would record them, and as given (a record of an older version kept them so)
    */
-  async #duplicate(
-    ledger: RunLedger,
-    claimed: RunRecord,
-    record: RunRecord,
-    sameArgs: readonly Readonly<Record<string, unknown>>[],
-    log: Logger,
-  ): Promise<RunResult> {
-    const differs =
-      claimed.task !== record.task
-        ? `a run of ${claimed.task}, not ${record.task}`
-        : sameArgs.some((args) => argsDifference(claimed.args, args) === undefined)
-          ? undefined
-          : `a run of ${claimed.task} with other args (${argsDifference(claimed.args, record.args)})`;
-    if (differs !== undefined) {
-      const message = `Run id ${record.runId} already names ${differs}; nothing ran. Use a new run id, or the same task and args to get that run's outcome.`;
-      throw this.#refusal(record.runId, record.task, ExitCode.USAGE, 'RunIdConflictError', message);
-    }
+  async #duplicate(ledger: RunLedger, claimed: RunRecord, record: RunRecord, log: Logger): Promise<RunResult> {
+    const differs = runIdReuseProblem(claimed, record);
+    if (differs !== undefined) throw this.#refusal(record.runId, record.task, ExitCode.USAGE, 'RunIdConflictError', differs);
     const existing = settledRecord(claimed);
     if (existing.endedAt === undefined) {
       const message = `Run ${existing.runId} (${existing.task}) is still in progress since ${existing.startedAt}, started by ${existing.caller}; nothing ran again.`;
