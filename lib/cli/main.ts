@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { ERROR_PREFIX, isCnfError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
+import { permissionFault } from '../core/file-system-fault.js';
 import { stylerFor, writeLine, type CliIo } from './io.js';
 import { buildProgram } from './program.js';
 
@@ -58,7 +59,7 @@ async function cli(argv: readonly string[], io: CliIo = processIo()): Promise<nu
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
-    return reportError(error, argv, io);
+    return reportError(permissionFault(error), argv, io);
   }
 }
 

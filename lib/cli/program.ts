@@ -199,7 +199,12 @@ const COMMANDS: readonly CommandSpec[] = [
       {
         name: 'reset',
         summary: 'stop it and delete all its data (asks first; --yes when not at a terminal)',
-        options: [STAGE, { flags: '-y, --yes', description: 'delete without asking' }, JSON_OUTPUT],
+        options: [
+          STAGE,
+          { flags: '-y, --yes', description: 'delete without asking' },
+          { flags: '--force', description: 'delete even while runs are in flight' },
+          JSON_OUTPUT,
+        ],
         examples: ['cnf-admin db reset', 'cnf-admin db reset --yes && cnf-admin invoke <task>'],
         run: async (_args, options, io) => (await import('./commands/db.js')).dbReset(options, io),
       },
