@@ -17,7 +17,7 @@ function readContainerEvent(env: NodeJS.ProcessEnv, argv: readonly string[]): Co
   if (raw === undefined || raw === '') {
     return {
       ok: false,
-      message: `No admin event: set ${ADMIN_EVENT_VARIABLE} to one as JSON, e.g. {"task": "notes:backfill"} (cnf-admin invoke does).`,
+      message: `No admin event: set ${ADMIN_EVENT_VARIABLE} to one as JSON, e.g. {"task": "<task>"} (cnf-admin invoke does).`,
     };
   }
   let event: unknown;
