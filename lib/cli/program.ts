@@ -212,7 +212,7 @@ const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'logs',
-    arguments: '<runId>',
+    arguments: '[runId]',
     summary: "show a run's whole log, or follow it",
     options: [
       STAGE,
@@ -220,8 +220,13 @@ const COMMANDS: readonly CommandSpec[] = [
       JSON_OUTPUT,
       ...AWS,
     ],
-    examples: ['cnf-admin logs 20261124-143927-k3f9qz', 'cnf-admin logs 20261124-143927-k3f9qz --follow'],
-    run: async ([runId], options, io) => (await import('./commands/logs.js')).logs(str(runId), options, io),
+    examples: [
+      'cnf-admin logs (the newest run)',
+      'cnf-admin logs 20261124-143927-k3f9qz --follow',
+      'cnf-admin logs last --json',
+      'cnf-admin logs 20261124-1439 (a unique start of a run id)',
+    ],
+    run: async ([runId], options, io) => (await import('./commands/logs.js')).logs(runId as string | undefined, options, io),
   },
   {
     name: 'stop',
@@ -250,7 +255,7 @@ const COMMANDS: readonly CommandSpec[] = [
         arguments: '<runId>',
         summary: "one run's record and log",
         options: [STAGE, JSON_OUTPUT, ...AWS],
-        examples: ['cnf-admin runs show 20261124-143927-k3f9qz'],
+        examples: ['cnf-admin runs show 20261124-143927-k3f9qz', 'cnf-admin runs show last'],
         run: async ([runId], options, io) => (await import('./commands/runs.js')).runsShow(str(runId), options, io),
       },
     ],

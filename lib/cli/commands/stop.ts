@@ -1,6 +1,6 @@
 import { ExitCode } from '../../core/exit-codes.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
-import { assertRunIdArgument } from '../run-id-argument.js';
+import { resolveRunId } from '../run-id-reference.js';
 import { openAwsStage, type StageOptions } from '../stage-context.js';
 
 /** The options of `cnf-admin stop`. */
@@ -14,9 +14,9 @@ interface StopCommandOptions extends StageOptions {
  * the container SIGTERM; the task's signal fires, and the run ends with 130
  * and records that in the ledger (SIGKILL follows after two minutes).
  */
-async function stop(runId: string, options: StopCommandOptions, io: CliIo): Promise<number> {
-  assertRunIdArgument(runId);
+async function stop(typed: string, options: StopCommandOptions, io: CliIo): Promise<number> {
   const { platform, stage } = await openAwsStage(io, options, 'stop');
+  const runId = await resolveRunId(platform, typed, stage.name);
   const tasks = await platform.stop(runId);
   const follow = `cnf-admin logs ${runId} --stage ${stage.name} --follow`;
   if (options.json === true) writeJson(io, { runId, stage: stage.name, stoppedTasks: tasks, follow });
