@@ -3,6 +3,7 @@ import { ERROR_PREFIX, isCnfError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { permissionFault } from '../core/file-system-fault.js';
 import { stylerFor, writeLine, type CliIo } from './io.js';
+import { asInvoked, invocationOf } from './invocation.js';
 import { buildProgram } from './program.js';
 
 /**
@@ -72,14 +73,17 @@ function reportError(error: unknown, argv: readonly string[], io: CliIo): number
     const ownFlagMisspelt = error.message.includes('Did you mean');
     if (error.code === 'commander.unknownOption' && argv[0] === 'invoke' && !argv.includes('--') && !ownFlagMisspelt) {
       // The user's own task, from their command line: the tool names no task of its own.
-      writeLine(io.stderr, style('dim', `Task args go after --, e.g. cnf-admin invoke ${argv[1] ?? '<task>'} -- --<arg> <value>`));
+      writeLine(
+        io.stderr,
+        style('dim', `Task args go after --, e.g. ${invocationOf(io.env)} invoke ${argv[1] ?? '<task>'} -- --<arg> <value>`),
+      );
     }
     writeJsonError(io, argv, 'UsageError', error.message.replace(/^error: /, ''), ExitCode.USAGE);
     return ExitCode.USAGE;
   }
   if (isCnfError(error)) {
     writeLine(io.stderr, `${style('red', ERROR_PREFIX)} ${error.message}`);
-    if (error.hint !== undefined) writeLine(io.stderr, style('dim', error.hint));
+    if (error.hint !== undefined) writeLine(io.stderr, style('dim', asInvoked(error.hint, io.env)));
     if (error.fault === 'tool' || io.env.CNF_DEBUG === '1') writeLine(io.stderr, style('dim', String(error.stack)));
     writeJsonError(io, argv, error.name, error.message, error.exitCode);
     return error.exitCode;

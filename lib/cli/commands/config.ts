@@ -90,11 +90,18 @@ async function configUnset(key: string, options: ConfigCommandOptions, io: CliIo
   const { platform, stage, project } = await openStage(io, options);
   assertUnmanagedKey(project, stage, key, 'unset');
   const existed = await platform.parameters.unset(key);
+  // A typo removes nothing: say which key was likely meant.
+  const close = existed
+    ? ''
+    : didYouMean(
+        key,
+        (await platform.parameters.list()).map((parameter) => parameter.key),
+      );
   if (options.json === true) writeJson(io, { key, removed: existed, stage: stage.name });
   else
     writeLine(
       io.stderr,
-      existed ? `Removed ${key} from stage ${stage.name}.` : `Stage ${stage.name} had no parameter ${key}; nothing changed.`,
+      existed ? `Removed ${key} from stage ${stage.name}.` : `Stage ${stage.name} had no parameter ${key}; nothing changed.${close}`,
     );
   return 0;
 }

@@ -12,6 +12,7 @@ import { parseDuration } from '../duration.js';
 import { checkTaskArgsSize, parseArgsJson } from '../args-json.js';
 import { unlessInterrupted, withInterrupts } from '../interrupts.js';
 import { preflight } from '../preflight.js';
+import { asInvoked } from '../invocation.js';
 
 /** The options of `cnf-admin invoke`. */
 interface InvokeCommandOptions extends StageOptions {
@@ -144,7 +145,7 @@ function finish(
     if (json) writeJson(io, refusalDocument(result));
     writeLine(io.stderr, `${ERROR_PREFIX} ${result.error?.message ?? 'the admin function refused the event'}`);
     if ((['UnknownTask', 'InvalidArgs'] satisfies RefusalName[] as string[]).includes(result.error?.name ?? '')) {
-      writeLine(io.stderr, `See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`);
+      writeLine(io.stderr, asInvoked(`See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`, io.env));
     }
     return result.exitCode;
   }

@@ -1,3 +1,4 @@
+import { didYouMean } from '../../core/did-you-mean.js';
 import { relative, sep } from 'node:path';
 import { UnavailableError, UsageError } from '../../core/errors.js';
 import type { RunRecord } from '../../core/run.js';
@@ -70,7 +71,14 @@ async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
     return 0;
   }
   if (records.length === 0) {
-    writeLine(io.stderr, `No runs on stage ${stage.name}${options.task === undefined ? '' : ` for task ${options.task}`} yet.`);
+    const close =
+      options.task === undefined
+        ? ''
+        : didYouMean(
+            options.task,
+            (await platform.runs({ limit: 200 })).map((record) => record.task),
+          );
+    writeLine(io.stderr, `No runs on stage ${stage.name}${options.task === undefined ? '' : ` for task ${options.task}`} yet.${close}`);
     return 0;
   }
   const rows = records.map((record) => [
