@@ -190,6 +190,15 @@ const COMMANDS: readonly CommandSpec[] = [
         run: async (_args, options, io) => (await import('./commands/db.js')).dbUrl(options, io),
       },
       {
+        name: 'psql',
+        arguments: '[psqlArgs...]',
+        summary: "open psql on it, starting it if it is not running (needs the system's psql)",
+        options: [STAGE],
+        examples: ['cnf-admin db psql', "cnf-admin db psql -- -c 'select count(*) from notes'"],
+        run: async ([psqlArgs], options, io) =>
+          (await import('./commands/db-psql.js')).dbPsql((psqlArgs as string[] | undefined) ?? [], options, io),
+      },
+      {
         name: 'stop',
         summary: 'stop it now; the next run, serve or console starts it again',
         options: [STAGE, JSON_OUTPUT],

@@ -67,6 +67,21 @@ describe('a .cnf the user cannot write', () => {
     const status = await project.cli(['db', 'status', '--json']);
     expect((JSON.parse(status.stdout) as { running: boolean }).running).toBe(true);
   });
+
+  it("db psql opens the system's psql on the database, passing its args, and exits with its code", async () => {
+    const result = await project.cli(['db', 'psql', '--', '-c', 'select 40 + 2 as answer']);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/answer\s*\n-+\s*\n\s*42\s*\n/);
+    expect(result.code).toBe(0);
+    expect((await project.cli(['db', 'psql', '--', '-c', 'select nonsense'])).code).not.toBe(0);
+  });
+
+  it('db psql without a psql on the PATH: 69, saying what to install and the URL', async () => {
+    const result = await project.cli(['db', 'psql'], { env: { PATH: tempDir('cnf-no-psql') } });
+    expectClearError(result, 69, 'psql is not on the PATH');
+    expect(result.stderr).toContain('apt-get install postgresql-client');
+    expect(result.stderr).toMatch(/point any client at: postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres/);
+  });
 });
 
 describe('init in a directory the user cannot write', () => {

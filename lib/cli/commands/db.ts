@@ -157,5 +157,5 @@ async function confirm(io: CliIo, question: string): Promise<boolean> {
   }
 }
 
-export { dbReset, dbStatus, dbStop, dbUrl };
+export { dbReset, dbStatus, dbStop, dbUrl, embeddedDatabaseOf };
 export type { DbCommandOptions, DbResetOptions };
