@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ExitCode } from './exit-codes.js';
 import { isRefusalName, type RefusalName } from './refusal.js';
 
 /**
@@ -175,7 +176,7 @@ function settledRecord(record: RunRecord, now: Date = new Date()): RunRecord {
   return {
     ...record,
     endedAt: record.deadline,
-    exitCode: 70,
+    exitCode: ExitCode.SOFTWARE,
     error: {
       name: 'RunLostError',
       message:
@@ -207,7 +208,7 @@ function resultOfRecord(record: RunRecord): RunResult {
     runId: record.runId,
     task: record.task,
     release: record.release,
-    exitCode: record.exitCode ?? 70,
+    exitCode: record.exitCode ?? ExitCode.SOFTWARE,
     durationMs: record.durationMs ?? (record.endedAt === undefined ? 0 : Date.parse(record.endedAt) - Date.parse(record.startedAt)),
     ...(record.error === undefined ? {} : { error: record.error }),
     ...(record.interruptedAt === undefined ? {} : { interruptedAt: record.interruptedAt }),
