@@ -11,7 +11,8 @@ function canonicalJson(value: unknown): string {
 }
 
 /**
- * The hash a run record keeps of its args as given, before any redaction:
+ * The hash a run record keeps of its args as the schema parsed them
+ * (defaults applied), before any redaction:
  * a run id reused with other args is told apart by it even where the
  * recorded args read the same (`[redacted]`, `[redacted: 8 characters]`).
  * The run id salts it, so equal args of two runs hash differently.

@@ -31,8 +31,9 @@ interface CheckedEvent {
 /**
  * Checks an event against the planned release's catalog as the admin
  * function would before it runs anything: the task (or script) exists, its
- * flags read, its args fit the schema. Resolves to the args as given (JSON
- * args with the flags laid over them), which a run id's args hash covers.
+ * flags read, its args fit the schema. Resolves to the args as a run records
+ * them (parsed, defaults applied, before redaction), which a run id's args
+ * hash covers.
  *
  * A reserved task (`cnf:…`) is the admin function's own to check.
  *
@@ -68,7 +69,22 @@ function checkEventAgainstCatalog(catalog: TaskCatalog, release: string, event: 
     fromFlags.includes(key) || (flagsWritten && !Object.hasOwn(event.args, key)) ? flagUsageOf(task, key) : undefined,
   );
   if (!checked.ok) throw new UsageError(`Invalid args for ${event.task}: ${checked.message}`);
-  return given;
+  return recordedArgs(checked.args, given);
+}
+
+/**
+ * The args as a run records them: as the schema parsed them (defaults
+ * applied), as JSON; as given when the schema made something else of them
+ * than a plain object, or something JSON cannot hold.
+ */
+function recordedArgs(parsed: unknown, given: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return given;
+  try {
+    return JSON.parse(JSON.stringify(parsed)) as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof TypeError) return given; // a BigInt, or a cycle: not JSON
+    throw error;
+  }
 }
 
 /** The task's args schema from its JSON Schema; undefined where JSON Schema cannot say it all (the function then checks). */
@@ -81,5 +97,5 @@ function schemaOf(task: TaskInfo): z.ZodType | undefined {
   }
 }
 
-export { checkEventAgainstCatalog, scriptNotInReleaseMessage, unknownTaskMessage };
+export { checkEventAgainstCatalog, recordedArgs, scriptNotInReleaseMessage, unknownTaskMessage };
 export type { CheckedEvent };

@@ -21,6 +21,7 @@ import { redactArgs } from './task-args.js';
 import { checkArgs } from '../core/check-args.js';
 import { argsHash } from '../core/args-hash.js';
 import { runIdReuseProblem } from '../core/run-id-reuse.js';
+import { recordedArgs } from '../core/event-check.js';
 import { describeTask } from './task-registry.js';
 import { waitForLock } from './wait-for-lock.js';
 
@@ -93,7 +94,7 @@ class AdminRun {
       runId: event.runId,
       task: event.task,
       args: redactArgs(args.recorded, task.options.sensitiveArgs),
-      argsHash: argsHash(event.runId, args.given),
+      argsHash: argsHash(event.runId, args.recorded),
       release: this.#release,
       source: event.source,
       caller: event.caller,
@@ -283,21 +284,6 @@ class AdminRun {
 
   #result(runId: string, task: string, outcome: TaskOutcome): RunResult {
     return { runId, task, release: this.#release, ...outcome, durationMs: Date.now() - this.startedAt };
-  }
-}
-
-/**
- * The args as the ledger keeps them: as the schema parsed them, as JSON
- * (a date becomes its ISO string, as DynamoDB and the record file need);
- * as given when the schema made something else of them than a plain object.
- */
-function recordedArgs(parsed: unknown, given: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return given;
-  try {
-    return JSON.parse(JSON.stringify(parsed)) as Record<string, unknown>;
-  } catch (error) {
-    if (error instanceof TypeError) return given; // a BigInt, or a cycle: not JSON
-    throw error;
   }
 }
 

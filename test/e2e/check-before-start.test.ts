@@ -79,6 +79,8 @@ describe.each([['--detach'], ['--dry-run']])('%s checks before it starts anythin
     const result = await project.cli(['invoke', 'echo', flag, '--', '--count', '2']);
     expect(result.code).toBe(0);
     expect(flag === '--detach' ? result.stderr : result.stdout).toMatch(flag === '--detach' ? /Started echo/ : /Would run echo/);
+    // A detached run goes on: wait for its end, so that the next test counts the ledger as it stays.
+    if (flag === '--detach') expect((await project.cli(['logs', result.stdout.trim(), '--follow'])).code).toBe(0);
   });
 });
 
