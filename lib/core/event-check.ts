@@ -44,8 +44,8 @@ function checkEventAgainstCatalog(catalog: TaskCatalog, release: string, event: 
   if (event.task.startsWith(RESERVED_TASK_PREFIX)) return event.args;
   let info: TaskInfo | undefined;
   if (isScriptPath(event.task)) {
-    info = catalog.scripts.find((script) => script.name === event.task);
-    const scripts = catalog.scripts.map((script) => script.name);
+    info = (catalog.scripts ?? []).find((script) => script.name === event.task);
+    const scripts = (catalog.scripts ?? []).map((script) => script.name);
     if (info === undefined) throw new UsageError(scriptNotInReleaseMessage(event.task, scripts, release));
   } else {
     info = catalog.tasks.find((task) => task.name === event.task);

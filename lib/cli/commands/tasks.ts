@@ -43,7 +43,7 @@ async function tasks(options: TasksCommandOptions, io: CliIo): Promise<number> {
   plan.notices.forEach((notice) => writeNotice(io, notice));
   const catalog = await platform.catalog(plan);
   if (options.json === true) {
-    writeJson(io, { stage: plan.stage, release: plan.release, tasks: catalog.tasks, scripts: catalog.scripts });
+    writeJson(io, { stage: plan.stage, release: plan.release, tasks: catalog.tasks, scripts: catalog.scripts ?? [] });
     return 0;
   }
   writeLine(io.stderr, `Tasks of release ${plan.release} on stage ${plan.stage}:`);
@@ -60,10 +60,12 @@ async function tasks(options: TasksCommandOptions, io: CliIo): Promise<number> {
     { header: 'RUNTIME' },
   ] as const;
   writeLine(io.stdout, formatTable(columns, rows, { width: terminalWidth(io) }));
-  if (catalog.scripts.length > 0) {
+  // A catalog may list no scripts at all (a test's, or a hand-made one).
+  const scripts = catalog.scripts ?? [];
+  if (scripts.length > 0) {
     // The one-time scripts the release carries: what `cnf-admin run` takes.
     writeLine(io.stdout);
-    const scriptRows = catalog.scripts.map((script) => {
+    const scriptRows = scripts.map((script) => {
       const args = argsUsage(script);
       return [script.name, script.description, args.length === 0 ? '-' : args];
     });
