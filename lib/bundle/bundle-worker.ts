@@ -1,7 +1,7 @@
 // The process `buildBundleSync` starts (dist/bundle-worker.mjs): builds a
 // project's bundle, stages it in an output directory, and prints one JSON
 // line: the staged bundle, or the error a user can act on.
-import { CnfError } from '../core/errors.js';
+import { isCnfError } from '../core/errors.js';
 import { loadProject } from '../core/project.js';
 import { buildBundle } from './build-bundle.js';
 import { stageBundle } from './stage-bundle.js';
@@ -14,7 +14,7 @@ try {
   answer = { staged: stageBundle(outdir, await buildBundle(loadProject(root))) };
 } catch (error) {
   // Anything else is the tool's fault: its stack goes to stderr, and the caller shows it.
-  if (!(error instanceof CnfError)) throw error;
+  if (!isCnfError(error)) throw error;
   answer = { error: { name: error.name, message: error.message, exitCode: error.exitCode, hint: error.hint } };
 }
 process.stdout.write(`${JSON.stringify(answer)}\n`);

@@ -1,5 +1,6 @@
 import { argsLimitProblem, argsTextProblem } from '../core/args-limits.js';
 import { UsageError } from '../core/errors.js';
+import { duplicateJsonKey } from '../core/json-duplicate-keys.js';
 
 const LIMITS_HINT = 'Task args may nest 32 levels and take 256 KB; pass large data by reference (an S3 key, a file in the bundle).';
 
@@ -7,7 +8,7 @@ const LIMITS_HINT = 'Task args may nest 32 levels and take 256 KB; pass large da
  * Reads `--args '<json>'`: a JSON object, within the limits of task args
  * (`lib/core/args-limits.ts`), checked before anything starts.
  *
- * @throws UsageError when it is not JSON, not an object, or too deep or too large.
+ * @throws UsageError when it is not JSON, not an object, gives a key twice, or is too deep or too large.
  */
 function parseArgsJson(text: string): Record<string, unknown> {
   const tooLarge = argsTextProblem('--args', text);
@@ -24,6 +25,8 @@ function parseArgsJson(text: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new UsageError(`--args must be a JSON object, got: ${text}`);
   }
+  const twice = duplicateJsonKey(text);
+  if (twice !== undefined) throw new UsageError(`--args gives the key ${JSON.stringify(twice)} more than once; give it once.`);
   const tooDeep = argsLimitProblem('--args', value);
   if (tooDeep !== undefined) throw new UsageError(tooDeep, { hint: LIMITS_HINT });
   return value as Record<string, unknown>;

@@ -1,7 +1,9 @@
 import { CommanderError } from 'commander';
-import { CnfError } from '../core/errors.js';
+import { ERROR_PREFIX, isCnfError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
+import { permissionFault } from '../core/file-system-fault.js';
 import { stylerFor, writeLine, writeWrapped, type CliIo } from './io.js';
+import { asInvoked, invocationOf } from './invocation.js';
 import { buildProgram } from './program.js';
 
 /**
@@ -58,7 +60,7 @@ async function cli(argv: readonly string[], io: CliIo = processIo()): Promise<nu
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
-    return reportError(error, argv, io);
+    return reportError(permissionFault(error), argv, io);
   }
 }
 
@@ -67,22 +69,27 @@ function reportError(error: unknown, argv: readonly string[], io: CliIo): number
   if (error instanceof CommanderError) {
     // commander has printed its message already; help and --version end here too.
     if (error.exitCode === 0) return ExitCode.OK;
-    if (error.code === 'commander.unknownOption' && argv[0] === 'invoke' && !argv.includes('--')) {
+    // A misspelt flag of cnf-admin's own (--dryrun) has its did-you-mean; it is no task arg.
+    const ownFlagMisspelt = error.message.includes('Did you mean');
+    if (error.code === 'commander.unknownOption' && argv[0] === 'invoke' && !argv.includes('--') && !ownFlagMisspelt) {
       // The user's own task, from their command line: the tool names no task of its own.
-      writeLine(io.stderr, style('dim', `Task args go after --, e.g. cnf-admin invoke ${argv[1] ?? '<task>'} -- --<arg> <value>`));
+      writeLine(
+        io.stderr,
+        style('dim', `Task args go after --, e.g. ${invocationOf(io.env)} invoke ${argv[1] ?? '<task>'} -- --<arg> <value>`),
+      );
     }
     writeJsonError(io, argv, 'UsageError', error.message.replace(/^error: /, ''), ExitCode.USAGE);
     return ExitCode.USAGE;
   }
-  if (error instanceof CnfError) {
-    writeWrapped(io.stderr, io.env, `cnf-admin: ${error.message}`, (line) => line.replace(/^cnf-admin:/, style('red', 'cnf-admin:')));
-    if (error.hint !== undefined) writeWrapped(io.stderr, io.env, error.hint, (line) => style('dim', line));
+  if (isCnfError(error)) {
+    writeWrapped(io.stderr, io.env, `${ERROR_PREFIX} ${error.message}`, (line) => line.replace(ERROR_PREFIX, style('red', ERROR_PREFIX)));
+    if (error.hint !== undefined) writeWrapped(io.stderr, io.env, asInvoked(error.hint, io.env), (line) => style('dim', line));
     if (error.fault === 'tool' || io.env.CNF_DEBUG === '1') writeLine(io.stderr, style('dim', String(error.stack)));
     writeJsonError(io, argv, error.name, error.message, error.exitCode);
     return error.exitCode;
   }
   const unexpected = error instanceof Error ? error : new Error(String(error));
-  writeLine(io.stderr, `${style('red', 'cnf-admin failed unexpectedly:')} ${unexpected.message}`);
+  writeLine(io.stderr, `${style('red', ERROR_PREFIX)} failed unexpectedly: ${unexpected.message}`);
   writeLine(io.stderr, style('dim', String(unexpected.stack)));
   writeLine(io.stderr, 'This is a bug in cnf-admin; please report it with the lines above.');
   writeJsonError(io, argv, unexpected.name, unexpected.message, ExitCode.SOFTWARE);

@@ -1,4 +1,5 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ERROR_PREFIX } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { toolVersion } from '../core/tool-root.js';
 import type { CliIo } from './io.js';
@@ -223,6 +224,15 @@ const COMMANDS: readonly CommandSpec[] = [
         run: async (_args, options, io) => (await import('./commands/db.js')).dbUrl(options, io),
       },
       {
+        name: 'psql',
+        arguments: '[psqlArgs...]',
+        summary: "open psql on it, starting it if it is not running (needs the system's psql)",
+        options: [STAGE],
+        examples: ['cnf-admin db psql', "cnf-admin db psql -- -c 'select count(*) from notes'"],
+        run: async ([psqlArgs], options, io) =>
+          (await import('./commands/db-psql.js')).dbPsql((psqlArgs as string[] | undefined) ?? [], options, io),
+      },
+      {
         name: 'stop',
         summary: 'stop it now; the next run, serve or console starts it again',
         options: [STAGE, JSON_OUTPUT],
@@ -232,7 +242,12 @@ const COMMANDS: readonly CommandSpec[] = [
       {
         name: 'reset',
         summary: 'stop it and delete all its data (asks first; --yes when not at a terminal)',
-        options: [STAGE, { flags: '-y, --yes', description: 'delete without asking' }, JSON_OUTPUT],
+        options: [
+          STAGE,
+          { flags: '-y, --yes', description: 'delete without asking' },
+          { flags: '--force', description: 'delete even while runs are in flight' },
+          JSON_OUTPUT,
+        ],
         examples: ['cnf-admin db reset', 'cnf-admin db reset --yes && cnf-admin invoke <task>'],
         run: async (_args, options, io) => (await import('./commands/db.js')).dbReset(options, io),
       },
@@ -240,7 +255,7 @@ const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'logs',
-    arguments: '<runId>',
+    arguments: '[runId]',
     summary: "show a run's whole log, or follow it",
     options: [
       STAGE,
@@ -249,8 +264,13 @@ const COMMANDS: readonly CommandSpec[] = [
       VERBOSE,
       ...AWS,
     ],
-    examples: ['cnf-admin logs 20261124-143927-k3f9qz', 'cnf-admin logs 20261124-143927-k3f9qz --follow'],
-    run: async ([runId], options, io) => (await import('./commands/logs.js')).logs(str(runId), options, io),
+    examples: [
+      'cnf-admin logs (the newest run)',
+      'cnf-admin logs 20261124-143927-k3f9qz --follow',
+      'cnf-admin logs last --json',
+      'cnf-admin logs 20261124-1439 (a unique start of a run id)',
+    ],
+    run: async ([runId], options, io) => (await import('./commands/logs.js')).logs(runId as string | undefined, options, io),
   },
   {
     name: 'stop',
@@ -279,7 +299,7 @@ const COMMANDS: readonly CommandSpec[] = [
         arguments: '<runId>',
         summary: "one run's record and log",
         options: [STAGE, JSON_OUTPUT, ...AWS],
-        examples: ['cnf-admin runs show 20261124-143927-k3f9qz'],
+        examples: ['cnf-admin runs show 20261124-143927-k3f9qz', 'cnf-admin runs show last'],
         run: async ([runId], options, io) => (await import('./commands/runs.js')).runsShow(str(runId), options, io),
       },
     ],
@@ -403,7 +423,7 @@ function addCommand(
     .command(spec.arguments === undefined ? spec.name : `${spec.name} ${spec.arguments}`)
     .summary(spec.summary)
     .description(spec.summary);
-  for (const option of spec.options) command.addOption(new Option(option.flags, option.description));
+  for (const option of spec.options) command.addOption(onlyOnce(new Option(option.flags, option.description)));
   command.addHelpText('after', `\nExamples:\n${exampleLines(spec.examples, width)}\n`);
   const own = project === undefined ? [] : (spec.projectExamples?.(project) ?? []);
   if (project !== undefined && own.length > 0) {
@@ -420,6 +440,21 @@ function addCommand(
       setExitCode(await run(args, received.at(-2) as Record<string, unknown>, io));
     });
   }
+}
+
+/**
+ * A flag that takes a value is given once: `--stage prod --stage local` is
+ * refused, as a task's repeated flag is, since "the last one wins" would
+ * quietly pick a stage (or run id, or args) for the user.
+ */
+function onlyOnce(option: Option): Option {
+  if (!option.required && !option.optional) return option;
+  return option.argParser((value: string, previous: unknown) => {
+    if (previous !== undefined) {
+      throw new InvalidArgumentError(`${option.long} is given more than once (${String(previous)}, then ${value}); give it once.`);
+    }
+    return value;
+  });
 }
 
 /**
@@ -443,6 +478,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void, project?: 
       writeErr: (text) => io.stderr.write(text),
       getOutHelpWidth: () => width,
       getErrHelpWidth: () => width,
+      // One prefix for every error the CLI prints, commander's own too.
+      outputError: (text, write) => write(text.replace(/^error: /, `${ERROR_PREFIX} `)),
     });
   program.addHelpText(
     'after',

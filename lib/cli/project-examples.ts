@@ -1,4 +1,4 @@
-import { CnfError } from '../core/errors.js';
+import { isCnfError } from '../core/errors.js';
 import { DEFAULT_ALIAS } from '../core/platform.js';
 import { findProject } from '../core/project.js';
 import { flagUsages } from '../core/task-arg-flags.js';
@@ -44,7 +44,7 @@ async function projectExamples(cwd: string): Promise<ProjectExamples | undefined
     };
   } catch (error) {
     // No project here, or local state help cannot read: help is still help, with its generic examples.
-    if (error instanceof CnfError) return undefined;
+    if (isCnfError(error)) return undefined;
     throw error;
   }
 }

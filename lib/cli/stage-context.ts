@@ -40,6 +40,13 @@ async function openStage(io: CliIo, options: StageOptions): Promise<StageContext
   const stage = stageOf(project, options.stage ?? 'local');
   const progress = progressFor(io, options);
   if (stage.platform === 'local') {
+    // A task's own --region would otherwise be taken for the AWS one, and ignored: cnf-admin's flags go before --, a task's after.
+    const awsFlag = options.region !== undefined ? '--region' : options.profile !== undefined ? '--profile' : undefined;
+    if (awsFlag !== undefined) {
+      throw new UsageError(`${awsFlag} is for AWS stages; stage ${stage.name} runs on this machine.`, {
+        hint: `A task's own ${awsFlag} goes after --, e.g. cnf-admin invoke <task> -- ${awsFlag} <value>`,
+      });
+    }
     return { project, stage, progress, platform: new LocalPlatform(project, stage, progress) };
   }
   // The AWS SDK loads only for AWS stages: the local stage never pays for it.

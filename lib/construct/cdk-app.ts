@@ -2,7 +2,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildBundle, type Bundle } from '../bundle/build-bundle.js';
-import { CnfError, UsageError } from '../core/errors.js';
+import { ERROR_PREFIX, isCnfError, UsageError } from '../core/errors.js';
 import { findProject, stageOf, type Project } from '../core/project.js';
 import { assertValidStageName, type Stage } from '../core/stage.js';
 import { AdminApp, STAGE_CONTEXT_KEY, type AdminAppProps } from './admin-app.js';
@@ -164,8 +164,8 @@ async function runCdkApp(options: CdkAppOptions = {}): Promise<number> {
       await addProjectStack(app, options);
     }
   } catch (error) {
-    if (!(error instanceof CnfError)) throw error;
-    stderr.write(`Error: ${error.message}\n${error.hint === undefined ? '' : `${error.hint}\n`}`);
+    if (!isCnfError(error)) throw error;
+    stderr.write(`${ERROR_PREFIX} ${error.message}\n${error.hint === undefined ? '' : `${error.hint}\n`}`);
     return error.exitCode;
   }
   app.synth();

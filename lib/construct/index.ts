@@ -3,7 +3,7 @@
  * part of cnf-admin that imports aws-cdk-lib. Building a bundle by hand
  * (`AdminApp` builds one itself unless given one) is `cnf-admin/bundle`.
  */
-export { CnfError, UsageError } from '../core/errors.js';
+export { CnfError, isCnfError, UsageError } from '../core/errors.js';
 export type { CnfErrorOptions, Fault } from '../core/errors.js';
 export type { BundleFile } from '../core/release.js';
 export type { PlatformKind, Stage } from '../core/stage.js';

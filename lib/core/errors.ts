@@ -1,5 +1,8 @@
 import { ExitCode } from './exit-codes.js';
 
+/** How every error line cnf-admin prints begins: the CLI's own, commander's, a refused run's, a CDK app's. */
+const ERROR_PREFIX = 'cnf-admin:';
+
 /** Who is at fault for an error: it decides whether a stack trace helps. */
 type Fault = 'user' | 'tool';
 
@@ -8,6 +11,13 @@ interface CnfErrorOptions extends ErrorOptions {
   /** What the user can do next; printed on its own line under the message. */
   readonly hint?: string;
 }
+
+/*
+ * The brand every CnfError carries. Symbol.for gives one symbol per process,
+ * so an error made by another copy of this module (the CLI bundle and the
+ * library are two) is still known for what it is, where instanceof fails.
+ */
+const CNF_ERROR = Symbol.for('cnf-admin.error');
 
 /**
  * The root of every error cnf-admin raises on purpose.
@@ -23,6 +33,8 @@ class CnfError extends Error {
   readonly fault: Fault;
   /** What to do next, if there is something useful to say. */
   readonly hint: string | undefined;
+  /** The brand {@link isCnfError} looks for. */
+  readonly [CNF_ERROR] = true;
 
   constructor(message: string, exitCode: number, fault: Fault, options: CnfErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -31,6 +43,17 @@ class CnfError extends Error {
     this.fault = fault;
     this.hint = options.hint;
   }
+}
+
+/**
+ * Whether `value` is a {@link CnfError}, made by this copy of cnf-admin or
+ * by another one (the CLI bundle, the library, a test's import).
+ *
+ * @example
+ * if (isCnfError(error)) return error.exitCode;
+ */
+function isCnfError(value: unknown): value is CnfError {
+  return typeof value === 'object' && value !== null && (value as { [CNF_ERROR]?: unknown })[CNF_ERROR] === true;
 }
 
 /** Bad input: an unknown task, args that fail the schema, a bad flag. Nothing ran. */
@@ -75,5 +98,15 @@ class ReleaseMismatchError extends CnfError {
   }
 }
 
-export { BuildError, CnfError, PermissionError, ReleaseMismatchError, TryAgainError, UnavailableError, UsageError };
+export {
+  BuildError,
+  CnfError,
+  ERROR_PREFIX,
+  isCnfError,
+  PermissionError,
+  ReleaseMismatchError,
+  TryAgainError,
+  UnavailableError,
+  UsageError,
+};
 export type { CnfErrorOptions, Fault };

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { didYouMean } from './did-you-mean.js';
+import { z } from 'zod';
 import { UsageError } from './errors.js';
 import { assertValidAppName, assertValidStageName, LOCAL_STAGE, type Stage } from './stage.js';
 
@@ -9,6 +10,9 @@ const DEFAULT_DATABASE_URL_VARIABLE = 'DATABASE_URL';
 
 /* An environment variable's name: what a config key the app reads as a URL should look like. */
 const CONFIG_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/* Names every object answers to (`__proto__`, `constructor`, `toString`): never a config key, which is read from an object. */
+const OBJECT_MEMBERS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /** The file that marks a project's root and carries its settings. */
 const PROJECT_FILE = 'cdk.json';
@@ -68,7 +72,7 @@ const DEFAULT_LAYOUT = {
   webEntry: 'web.ts',
   /** Relative to the lambda directory. */
   adminEntry: 'admin.ts',
-  assetDirs: ['migrations'],
+  assetDirs: [] as readonly string[],
   scriptsDir: 'scripts',
 } as const;
 
@@ -123,23 +127,53 @@ function projectOf(root: string, cdkJson: unknown): Project {
   const entryOf = (key: 'webEntry' | 'adminEntry') =>
     settings[key] === undefined ? join(lambdaDir, DEFAULT_LAYOUT[key]) : relativePath(file, key, settings[key]);
   const databaseUrlVariable = settings.databaseUrlVariable ?? DEFAULT_DATABASE_URL_VARIABLE;
-  if (typeof databaseUrlVariable !== 'string' || !CONFIG_KEY_PATTERN.test(databaseUrlVariable)) {
+  if (typeof databaseUrlVariable !== 'string' || !CONFIG_KEY_PATTERN.test(databaseUrlVariable) || OBJECT_MEMBERS.has(databaseUrlVariable)) {
     throw new UsageError(
       `context.cnf.databaseUrlVariable in ${file} must be a config key such as "DATABASE_URL", got: ${JSON.stringify(databaseUrlVariable)}`,
     );
   }
+  const webEntry = resolve(root, entryOf('webEntry'));
+  const adminEntry = resolve(root, entryOf('adminEntry'));
+  if (webEntry === adminEntry) {
+    throw new UsageError(
+      `context.cnf.webEntry and adminEntry in ${file} name one file, ${relative(root, webEntry)}; the web and the admin entry are two.`,
+      {
+        hint: `Name two files, e.g. "webEntry": ${JSON.stringify(defaultOf('webEntry'))}, "adminEntry": ${JSON.stringify(defaultOf('adminEntry'))}.`,
+      },
+    );
+  }
+  const assetDirs = readAssetDirs(file, settings.assetDirs);
+  const scriptsDir = resolve(root, relativePath(file, 'scriptsDir', settings.scriptsDir ?? DEFAULT_LAYOUT.scriptsDir));
+  assertNotAFile(file, 'scriptsDir', scriptsDir);
+  for (const dir of assetDirs) assertNotAFile(file, 'assetDirs', resolve(root, lambdaDir, dir));
   return {
     databaseUrlVariable,
     root,
     app: settings.app,
     lambdaDir: resolve(root, lambdaDir),
-    webEntry: resolve(root, entryOf('webEntry')),
-    adminEntry: resolve(root, entryOf('adminEntry')),
-    assetDirs: readAssetDirs(file, settings.assetDirs),
-    scriptsDir: resolve(root, relativePath(file, 'scriptsDir', settings.scriptsDir ?? DEFAULT_LAYOUT.scriptsDir)),
+    webEntry,
+    adminEntry,
+    assetDirs,
+    scriptsDir,
     stages: readStages(file, settings.stages),
     stateDir: join(root, '.cnf'),
   };
+}
+
+/** A directory setting whose path holds something other than a directory (a file): the bundle could not read it. */
+function assertNotAFile(file: string, key: string, path: string): void {
+  let stats;
+  try {
+    stats = statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    // Unreadable on the way there: the bundler reports it where it reads.
+    if ((error as NodeJS.ErrnoException).code !== undefined) return;
+    throw error;
+  }
+  if (stats === undefined || stats.isDirectory()) return;
+  throw new UsageError(`context.cnf.${key} in ${file} names ${path}, which is not a directory.`, {
+    hint: 'Name a directory there, or remove the setting.',
+  });
 }
 
 /**
@@ -158,6 +192,7 @@ function relativePath(file: string, key: string, value: unknown, base = 'the pro
 
 function defaultOf(key: string): string {
   if (key === 'webEntry' || key === 'adminEntry') return `${DEFAULT_LAYOUT.lambdaDir}/${DEFAULT_LAYOUT[key]}`;
+  if (key === 'assetDirs') return 'sql';
   return key in DEFAULT_LAYOUT ? String(DEFAULT_LAYOUT[key as keyof typeof DEFAULT_LAYOUT]) : '';
 }
 
@@ -166,7 +201,7 @@ function readAssetDirs(file: string, declared: unknown): readonly string[] {
   if (!Array.isArray(declared)) {
     throw new UsageError(
       `context.cnf.assetDirs in ${file} must be a list of directories relative to the lambda directory, got: ${JSON.stringify(declared)}`,
-      { hint: `For example: "assetDirs": ${JSON.stringify(DEFAULT_LAYOUT.assetDirs)} (or [] to ship none).` },
+      { hint: 'For example: "assetDirs": ["sql"] (or [] to ship none).' },
     );
   }
   const dirs = declared.map((dir: unknown) => relativePath(file, 'assetDirs', dir, 'the lambda directory'));
@@ -177,15 +212,52 @@ function readAssetDirs(file: string, declared: unknown): readonly string[] {
   return dirs;
 }
 
+/*
+ * The keys `context.cnf` and each of its stages may hold. The schema checks
+ * the whole of it before any value is used: a misspelt key (`scriptDir`) is
+ * refused with a did-you-mean, never ignored. The values' own checks, which
+ * name the file and what to write, follow in projectOf.
+ */
+const SETTING = z.unknown().optional();
+const stageSettingsSchema = z.strictObject({ platform: SETTING, region: SETTING, database: SETTING });
+const settingsSchema = z.strictObject({
+  app: SETTING,
+  lambdaDir: SETTING,
+  webEntry: SETTING,
+  adminEntry: SETTING,
+  assetDirs: SETTING,
+  scriptsDir: SETTING,
+  databaseUrlVariable: SETTING,
+  stages: SETTING,
+});
+
 function settingsOf(file: string, parsed: unknown): ProjectSettings {
   const context = (parsed as { context?: { cnf?: unknown } } | null)?.context;
-  const settings = context?.cnf;
-  if (typeof settings !== 'object' || settings === null) {
+  const settings = context !== null && typeof context === 'object' && Object.hasOwn(context, 'cnf') ? context.cnf : undefined;
+  if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
     throw new UsageError(`${file} has no context.cnf settings.`, {
       hint: 'Add "context": { "cnf": { "app": "<your app>" } } to cdk.json.',
     });
   }
+  checkKeys(file, settings, settingsSchema.shape, 'context.cnf');
+  const stages = (settings as { stages?: unknown }).stages;
+  if (typeof stages === 'object' && stages !== null && !Array.isArray(stages)) {
+    for (const [name, stage] of Object.entries(stages)) {
+      if (typeof stage === 'object' && stage !== null) checkKeys(file, stage, stageSettingsSchema.shape, `context.cnf.stages.${name}`);
+    }
+  }
   return settings as ProjectSettings;
+}
+
+/** Refuses a key the schema does not know, naming it, where it is, and the closest known key. */
+function checkKeys(file: string, value: object, shape: object, where: string): void {
+  const known = Object.keys(shape);
+  const unknown = Object.keys(value).filter((key) => !known.includes(key));
+  const first = unknown[0];
+  if (first === undefined) return;
+  throw new UsageError(`Unknown key ${JSON.stringify(first)} in ${where} of ${file}.${didYouMean(first, known)}`, {
+    hint: `The keys ${where} takes: ${known.join(', ')}.`,
+  });
 }
 
 function readStages(file: string, declared: unknown): ReadonlyMap<string, Stage> {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ContainerStarted } from './container-run.js';
+import { ExitCode } from './exit-codes.js';
 import { isRefusalName, type RefusalName } from './refusal.js';
 import { LOST_RUN_ERROR } from './run-status.js';
 
@@ -141,6 +142,11 @@ interface RunRecord {
    * they came as JSON or as flags, with secret-looking values redacted.
    */
   readonly args: Readonly<Record<string, unknown>>;
+  /**
+   * A hash of the args as given, before redaction (see `argsHash`): a reused
+   * run id with other args is refused even where the recorded args read the same.
+   */
+  readonly argsHash?: string;
   /** The release the run ran on. */
   readonly release: string;
   /** Where the run was started from. */
@@ -253,7 +259,7 @@ function settledRecord(record: RunRecord, now: Date = new Date()): RunRecord {
   return {
     ...record,
     endedAt: record.deadline,
-    exitCode: 70,
+    exitCode: ExitCode.SOFTWARE,
     error: {
       name: LOST_RUN_ERROR,
       message:
@@ -285,7 +291,7 @@ function resultOfRecord(record: RunRecord): RunResult {
     runId: record.runId,
     task: record.task,
     release: record.release,
-    exitCode: record.exitCode ?? 70,
+    exitCode: record.exitCode ?? ExitCode.SOFTWARE,
     durationMs: record.durationMs ?? (record.endedAt === undefined ? 0 : Date.parse(record.endedAt) - Date.parse(record.startedAt)),
     ...(record.error === undefined ? {} : { error: record.error }),
     ...(record.interruptedAt === undefined ? {} : { interruptedAt: record.interruptedAt }),

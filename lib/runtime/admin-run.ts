@@ -22,7 +22,12 @@ import { SecretRedactor } from './redact-secrets.js';
 import type { CompleteEvent, ReadEvent } from './read-event.js';
 import { describeRelease, resolveTask, type TaskSources } from './resolve-task.js';
 import { runErrorOf, runTask, type TaskOutcome } from './run-task.js';
-import { argsDifference, checkArgs, redactArgs } from './task-args.js';
+import { redactArgs } from './task-args.js';
+import { checkArgs } from '../core/check-args.js';
+import { argsHash } from '../core/args-hash.js';
+import { argsDifference } from '../core/run-id-reuse.js';
+import { runIdReuseProblem } from '../core/run-id-reuse.js';
+import { recordedArgs } from '../core/event-check.js';
 import { describeTask } from './task-registry.js';
 import { waitForLock } from './wait-for-lock.js';
 
@@ -108,6 +113,7 @@ class AdminRun {
       runId: event.runId,
       task: event.task,
       args: recorded(args.recorded),
+      argsHash: argsHash(event.runId, args.recorded),
       release: this.#release,
       source: event.source,
       caller: event.caller,
@@ -123,7 +129,7 @@ class AdminRun {
     if (claim instanceof LedgerUnavailableError) throw this.#refusal(event.runId, event.task, claim.exitCode, claim.name, claim.message);
     const sameArgs = [record.args, recorded(args.given)];
     const adopted = claim.claimed ? undefined : this.#adopt(claim.existing, record, sameArgs);
-    if (!claim.claimed && adopted === undefined) return this.#duplicate(ledger, claim.existing, record, sameArgs, log);
+    if (!claim.claimed && adopted === undefined) return this.#duplicate(ledger, claim.existing, record, log);
     if (gate !== undefined) return this.#startContainer(ledger, gate, event, record, timeLimitSeconds, log);
     return this.#lockAndRun(ledger, task, event, adopted ?? record, args.checked, log, config);
   }
@@ -156,7 +162,11 @@ class AdminRun {
    */
   #adopt(existing: RunRecord, record: RunRecord, sameArgs: readonly Readonly<Record<string, unknown>>[]): RunRecord | undefined {
     if (this.context.claimedRun !== true || existing.endedAt !== undefined || existing.task !== record.task) return undefined;
-    if (!sameArgs.some((args) => argsDifference(existing.args, args) === undefined)) return undefined;
+    const same =
+      existing.argsHash !== undefined && record.argsHash !== undefined
+        ? existing.argsHash === record.argsHash
+        : sameArgs.some((args) => argsDifference(existing.args, args) === undefined);
+    if (!same) return undefined;
     return { ...record, startedAt: existing.startedAt, ...(existing.ecsTask === undefined ? {} : { ecsTask: existing.ecsTask }) };
   }
 
@@ -297,26 +307,10 @@ class AdminRun {
    * A second delivery of a run id: nothing runs; the first run's outcome, or
    * word that it goes on. A run id names one piece of work: reused for
    * another task or other args, it is refused (64), naming what differs.
-   *
-   * @param sameArgs - the args as this delivery would record them, and as given (a record of an older version kept them so)
    */
-  async #duplicate(
-    ledger: RunLedger,
-    claimed: RunRecord,
-    record: RunRecord,
-    sameArgs: readonly Readonly<Record<string, unknown>>[],
-    log: Logger,
-  ): Promise<RunResult> {
-    const differs =
-      claimed.task !== record.task
-        ? `a run of ${claimed.task}, not ${record.task}`
-        : sameArgs.some((args) => argsDifference(claimed.args, args) === undefined)
-          ? undefined
-          : `a run of ${claimed.task} with other args (${argsDifference(claimed.args, record.args)})`;
-    if (differs !== undefined) {
-      const message = `Run id ${record.runId} already names ${differs}; nothing ran. Use a new run id, or the same task and args to get that run's outcome.`;
-      throw this.#refusal(record.runId, record.task, ExitCode.USAGE, 'RunIdConflictError', message);
-    }
+  async #duplicate(ledger: RunLedger, claimed: RunRecord, record: RunRecord, log: Logger): Promise<RunResult> {
+    const differs = runIdReuseProblem(claimed, record);
+    if (differs !== undefined) throw this.#refusal(record.runId, record.task, ExitCode.USAGE, 'RunIdConflictError', differs);
     const existing = settledRecord(claimed);
     if (existing.endedAt === undefined) {
       const message = `Run ${existing.runId} (${existing.task}) is still in progress since ${existing.startedAt}, started by ${existing.caller}; nothing ran again.`;
@@ -450,21 +444,6 @@ class AdminRun {
 
   #result(runId: string, task: string, outcome: TaskOutcome): RunResult {
     return { runId, task, release: this.#release, ...outcome, durationMs: Date.now() - this.startedAt };
-  }
-}
-
-/**
- * The args as the ledger keeps them: as the schema parsed them, as JSON
- * (a date becomes its ISO string, as DynamoDB and the record file need);
- * as given when the schema made something else of them than a plain object.
- */
-function recordedArgs(parsed: unknown, given: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return given;
-  try {
-    return JSON.parse(JSON.stringify(parsed)) as Record<string, unknown>;
-  } catch (error) {
-    if (error instanceof TypeError) return given; // a BigInt, or a cycle: not JSON
-    throw error;
   }
 }
 

@@ -1,4 +1,4 @@
-import { didYouMean } from '../core/did-you-mean.js';
+import { scriptNotInReleaseMessage, unknownTaskMessage } from '../core/event-check.js';
 import { ExitCode } from '../core/exit-codes.js';
 import type { RefusalName } from '../core/refusal.js';
 import { CONSOLE_TASK, isScriptPath, type TaskCatalog } from '../core/task-catalog.js';
@@ -72,16 +72,11 @@ async function resolveTask(name: string, sources: TaskSources, release: string, 
       return refusal(
         ExitCode.USAGE,
         'ScriptNotInRelease',
-        `${name} is not in release ${release}: a script must ship with a release.${didYouMean(name, scriptPaths(taskRoot()))} Commit it under scripts/ and deploy a release (cnf-admin deploy --stage local; on AWS, cdk deploy).`,
+        scriptNotInReleaseMessage(name, scriptPaths(taskRoot()), release),
       );
     }
     if (!hasTask(sources.tasks, name)) {
-      const known = Object.keys(sources.tasks).sort();
-      return refusal(
-        ExitCode.USAGE,
-        'UnknownTask',
-        `Unknown task ${JSON.stringify(name)}.${didYouMean(name, known)} Tasks in release ${release}: ${known.join(', ')}.`,
-      );
+      return refusal(ExitCode.USAGE, 'UnknownTask', unknownTaskMessage(name, Object.keys(sources.tasks), release));
     }
     return { ok: true, task: await loadTask(sources.tasks, name) };
   } catch (error) {

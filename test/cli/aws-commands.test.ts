@@ -63,7 +63,11 @@ describe('cnf-admin on an AWS stage (in-process)', () => {
         '',
       ].join('\n'),
     );
-    expect(installed.sent().some((call) => call.command.startsWith('Invoke'))).toBe(false);
+    // It reads the release's catalog to check the task and args (cnf:describe), and runs nothing.
+    const invoked = installed.sent().filter((call) => call.command.startsWith('Invoke'));
+    expect(invoked.map((call) => JSON.parse(Buffer.from(call.input.Payload as Uint8Array).toString('utf8')).task)).toEqual([
+      'cnf:describe',
+    ]);
   });
 
   it('invoke streams the output, shows the rest of the log, and exits with the task exit code', async () => {
@@ -138,10 +142,12 @@ describe('cnf-admin on an AWS stage (in-process)', () => {
     expect(code).toBe(0);
     expect(io.stdoutText()).toBe('nightly-1\n');
     expect(io.stderrText()).toContain('cnf-admin logs nightly-1 --stage prod --follow');
-    expect(installed.sent().find((call) => call.command === 'InvokeCommand')?.input).toMatchObject({
-      InvocationType: 'Event',
-      Qualifier: '5',
-    });
+    expect(installed.sent().find((call) => call.command === 'InvokeCommand' && call.input.InvocationType === 'Event')?.input).toMatchObject(
+      {
+        InvocationType: 'Event',
+        Qualifier: '5',
+      },
+    );
   });
 
   it('invoke exits 78 on a release mismatch, showing both releases, and --release picks one', async () => {
@@ -284,7 +290,7 @@ describe('cnf-admin on an AWS stage (in-process)', () => {
     // then
     expect(runs.code).toBe(0);
     expect(runs.io.stdoutText()).toMatch(
-      /20261124-143927-k3f9qz {2}echo {2}0 {5}1\.0 s {2}11-2[45] \d\d:\d\d {2}r-0123456789ab {2}alice\n/,
+      /20261124-143927-k3f9qz {2}echo {2}- {5}0 {5}1\.0 s {2}11-2[45] \d\d:\d\d {2}alice\n/,
     );
     expect(show.code).toBe(0);
     expect(show.io.stdoutText()).toMatch(/caller\s+alice/);

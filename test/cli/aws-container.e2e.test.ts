@@ -145,7 +145,7 @@ describe('a container task on the wire', () => {
   it('--detach asks the function to start the task, prints the run id, and watches nothing', async () => {
     const server = await fakeAws({});
     const result = await cnfAdmin(server, ['invoke', CONTAINER_TASK, '--stage', 'prod', '--detach', '--run-id', RUN_ID]);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.trim()).toBe(RUN_ID);
     const invokes = server.requests.filter((request) => request.operation === 'Invoke');
     expect(invokes).toHaveLength(1);

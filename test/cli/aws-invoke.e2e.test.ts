@@ -120,6 +120,8 @@ describe('cnf-admin invoke --stage prod (the real binary, AWS mocked)', () => {
       'GetFunctionConfigurationCommand',
       'GetFunctionConfigurationCommand',
       'GetParameterCommand',
+      // the release's catalog (cnf:describe), against which the task and args are checked
+      'InvokeCommand',
     ]);
   });
 

@@ -84,7 +84,7 @@ describe('the project CDK app', () => {
   it('refuses the local stage, which deploys with cnf-admin', async () => {
     const { code, stderr } = await run({ stage: 'local' });
     expect(code).toBe(ExitCode.USAGE);
-    expect(stderr).toBe('Error: Stage local lives on this machine, not in AWS.\nDeploy it with: cnf-admin deploy --stage local\n');
+    expect(stderr).toBe('cnf-admin: Stage local lives on this machine, not in AWS.\nDeploy it with: cnf-admin deploy --stage local\n');
   });
 
   it('refuses a project without an app name, naming the value it got', async () => {

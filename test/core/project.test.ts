@@ -29,7 +29,7 @@ describe('loadProject', () => {
     expect(loadProject(dir)).toMatchObject({
       webEntry: join(dir, 'lambda', 'web.ts'),
       adminEntry: join(dir, 'lambda', 'admin.ts'),
-      assetDirs: ['migrations'],
+      assetDirs: [],
       scriptsDir: join(dir, 'scripts'),
     });
     const custom = projectWith({
@@ -101,6 +101,26 @@ describe('loadProject', () => {
     ['an asset directory twice', { context: { cnf: { app: 'notes', assetDirs: ['sql', 'sql/'] } } }, /names "sql" twice/],
     ['an empty scripts directory', { context: { cnf: { app: 'notes', scriptsDir: '' } } }, /context\.cnf\.scriptsDir .* got: ""/],
     ['a databaseUrlVariable that is no variable name', { context: { cnf: { app: 'notes', databaseUrlVariable: 'a/b' } } }, /got: "a\/b"/],
+    [
+      'a databaseUrlVariable every object answers to',
+      { context: { cnf: { app: 'notes', databaseUrlVariable: '__proto__' } } },
+      /databaseUrlVariable .* got: "__proto__"/,
+    ],
+    [
+      'an unknown key, with a did-you-mean',
+      { context: { cnf: { app: 'notes', scriptDir: 'ops' } } },
+      /Unknown key "scriptDir" in context\.cnf of .*cdk\.json\. Did you mean "scriptsDir"\?/,
+    ],
+    [
+      "an unknown key of a stage's",
+      { context: { cnf: { app: 'notes', stages: { prod: { regoin: 'eu-west-1' } } } } },
+      /Unknown key "regoin" in context\.cnf\.stages\.prod of .*cdk\.json\. Did you mean "region"\?/,
+    ],
+    [
+      'one file as both entries',
+      { context: { cnf: { app: 'notes', webEntry: 'lambda/main.ts', adminEntry: 'lambda/main.ts' } } },
+      /webEntry and adminEntry in .*cdk\.json name one file, lambda\/main\.ts/,
+    ],
   ])('refuses %s, naming the value', (_case, cdkJson, message) => {
     expect(() => loadProject(projectWith(cdkJson))).toThrow(message);
   });

@@ -85,7 +85,7 @@ function atTerminal(dir: string, args: readonly string[], answer: string): Promi
   let answered = false;
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     output += chunk;
-    if (!answered && output.includes('Type yes to confirm')) {
+    if (!answered && output.includes('[y/N]')) {
       answered = true;
       child.stdin.write(`${answer}\n`);
     }
@@ -167,6 +167,14 @@ describe('cnf-admin db', () => {
     expect(confirmed.code).toBe(0);
     expect(confirmed.output).toContain('Deleted the embedded database');
     expect(await statusOf(project.dir)).toMatchObject({ running: false, sizeBytes: 0 });
+    expect((await project.cli(['invoke', 'migrate'])).code).toBe(0);
+
+    // y is a yes, as at every [y/N] prompt
+    expect((await project.cli(['invoke', 'seed', '--', '--count', '1'])).code).toBe(0);
+    const short = await atTerminal(project.dir, ['db', 'reset'], 'y');
+    expect(short.code).toBe(0);
+    expect(short.output).toContain('Deleted the embedded database');
+    expect(short.output).not.toContain('Nothing deleted');
     expect((await project.cli(['invoke', 'migrate'])).code).toBe(0);
   });
 

@@ -169,7 +169,7 @@ describe('logs and runs', () => {
 
   it('shows the history: run id, task, exit code, duration, time, release and caller', async () => {
     const result = await project.cli(['runs', '--limit', '3'], { env: { COLUMNS: '120' } });
-    expect(result.stdout).toMatch(/^RUN ID\s+TASK\s+EXIT\s+TOOK\s+STARTED\s+RELEASE\s+BY$/m);
+    expect(result.stdout).toMatch(/^RUN ID\s+TASK\s+ARGS\s+EXIT\s+TOOK\s+STARTED\s+RELEASE\s+SOURCE\s+BY$/m);
     expect(result.stdout.trim().split('\n')).toHaveLength(4);
     const echoes = JSON.parse((await project.cli(['runs', '--task', 'echo', '--json'])).stdout) as RunRecord[];
     expect(echoes.length).toBeGreaterThan(0);

@@ -33,7 +33,7 @@ function widest(text: string): string {
 }
 
 describe('at 80 columns (no terminal, so no width known)', () => {
-  it.each([['tasks'], ['runs'], ['status'], ['releases'], ['config', 'list'], ['invoke', 'echo', '--dry-run']])(
+  it.each([['tasks'], ['runs'], ['status'], ['releases'], ['config', 'list'], ['invoke', 'echo', '--dry-run', '--', '--count', '1']])(
     '%s fits every line into 80 columns',
     async (...args) => {
       // when

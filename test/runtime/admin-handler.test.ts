@@ -405,24 +405,6 @@ describe('the admin handler', () => {
     expect(ran).toEqual(['notes:purge']);
   });
 
-  it('returns the outcome of a run recorded with its args as given, before args were recorded with defaults', async () => {
-    await ledger.claim({
-      runId: 'older-record',
-      task: 'notes:purge',
-      args: { olderThanDays: 3 },
-      release: 'r-0123456789ab',
-      source: 'cli',
-      caller: 'alice',
-      startedAt: '2026-01-01T00:00:00.000Z',
-      endedAt: '2026-01-01T00:00:01.000Z',
-      exitCode: 0,
-      log: 'x',
-    });
-    const result = await handlerWith()({ task: 'notes:purge', args: { olderThanDays: 3 }, runId: 'older-record' });
-    expect(result).toMatchObject({ runId: 'older-record', exitCode: 0 });
-    expect(ran).toEqual([]);
-  });
-
   it('says a duplicate delivery of a run in progress is in progress (exit 75)', async () => {
     const handler = handlerWith();
     const first = handler({ task: 'locked', runId: 'slow-one' });

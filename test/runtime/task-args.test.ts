@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { argsDifference, checkArgs } from '../../lib/runtime/task-args.js';
+import { argsDifference } from '../../lib/core/run-id-reuse.js';
+import { checkArgs } from '../../lib/core/check-args.js';
 
 const schema = z.strictObject({
   olderThanDays: z.number().int().min(1),

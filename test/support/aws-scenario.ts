@@ -26,6 +26,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DescribeTasksCommand, ECSClient, type Task } from '@aws-sdk/client-ecs';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { encodeFrame } from '../../lib/core/run-frames.js';
+import { DESCRIBE_TASK, type TaskCatalog, type TaskInfo } from '../../lib/core/task-catalog.js';
 import type { InvokePlan, RunFrame } from '../../lib/core/platform.js';
 import type { RunRecord } from '../../lib/core/run.js';
 import { runStatus } from '../../lib/core/run-status.js';
@@ -120,6 +121,8 @@ interface AwsScenario {
   readonly invoke?: ScenarioSyncInvoke;
   /** A synchronous invoke's answer by the event's task (`cnf:stop`), before {@link AwsScenario.invoke}. */
   readonly invokeByTask?: Readonly<Record<string, ScenarioSyncInvoke>>;
+  /** What the admin function's `cnf:describe` answers. @default - {@link DEFAULT_CATALOG} */
+  readonly catalog?: TaskCatalog;
   readonly requestId?: string;
   readonly logEvents?: readonly ScenarioLogEvent[];
   /** Whether the admin function's log group exists. @default true */
@@ -379,7 +382,9 @@ function installScenario(scenario: AwsScenario, options: { readonly asProcess?: 
       noteRunId(input.Payload);
       if (input.InvocationType === 'Event') return { StatusCode: 202, $metadata: { requestId } };
       const task = taskOf(input.Payload);
-      const answer = (task === undefined ? undefined : scenario.invokeByTask?.[task]) ?? scenario.invoke ?? { payload: '{}' };
+      const described =
+        scenario.invoke === undefined ? describeAnswer(scenario, Buffer.from(input.Payload ?? []).toString('utf8')) : undefined;
+      const answer = (task === undefined ? undefined : scenario.invokeByTask?.[task]) ?? scenario.invoke ?? { payload: described ?? '{}' };
       return {
         StatusCode: 200,
         ExecutedVersion: answer.executedVersion ?? input.Qualifier,
@@ -527,8 +532,6 @@ function runLine(message: string, extra: Record<string, unknown> = {}): string {
   });
 }
 
-export { defaultRecord, healthyScenario, installScenario, LIVE_PLAN, OLD_RELEASE, RELEASE, runLine };
-
 /** The task an admin event names, when the payload is one. */
 function taskOf(payload: Uint8Array | undefined): string | undefined {
   if (payload === undefined) return undefined;
@@ -540,4 +543,36 @@ function taskOf(payload: Uint8Array | undefined): string | undefined {
   }
 }
 
+const anyArgs = (name: string): TaskInfo => ({ name, description: name, args: { type: 'object' }, lock: false });
+
+/** The tasks the AWS scenarios run, taking any args: what `cnf:describe` answers unless a scenario says otherwise. */
+const DEFAULT_CATALOG: TaskCatalog = {
+  tasks: ['backfill', 'echo', 'exit-code', 'migrate', 'noop'].map(anyArgs),
+  scripts: ['scripts/fix.ts'].map(anyArgs),
+};
+
+/**
+ * The admin function's answer to a synchronous `cnf:describe` (the catalog
+ * `tasks`, `--detach` and `--dry-run` read), or undefined for another event.
+ */
+function describeAnswer(scenario: AwsScenario, payload: string): string | undefined {
+  let event: { task?: unknown; runId?: unknown };
+  try {
+    event = JSON.parse(payload) as typeof event;
+  } catch (error) {
+    if (error instanceof SyntaxError) return undefined;
+    throw error;
+  }
+  if (event.task !== DESCRIBE_TASK) return undefined;
+  return JSON.stringify({
+    runId: event.runId,
+    task: DESCRIBE_TASK,
+    release: RELEASE,
+    exitCode: 0,
+    durationMs: 1,
+    output: scenario.catalog ?? DEFAULT_CATALOG,
+  });
+}
+
+export { DEFAULT_CATALOG, describeAnswer, defaultRecord, healthyScenario, installScenario, LIVE_PLAN, OLD_RELEASE, RELEASE, runLine };
 export type { AwsScenario, ScenarioEcs, InstalledScenario, ScenarioCommand, ScenarioError, ScenarioLogEvent, ScenarioStream, SentCommand };

@@ -28,7 +28,9 @@ interface RunCliOptions {
  * database that stops soon after the tests stop using it.
  */
 function cliEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { ...process.env, CI: 'true', NO_COLOR: '1', CNF_LOCAL_DB_IDLE_SECONDS: '60', ...extra };
+  // Run as a user types `cnf-admin`, not as npm (npm test, npx vitest) started it: hints then say `npx cnf-admin`.
+  const { npm_command: _command, npm_lifecycle_event: _event, ...env } = process.env;
+  return { ...env, CI: 'true', NO_COLOR: '1', CNF_LOCAL_DB_IDLE_SECONDS: '60', ...extra };
 }
 
 /** Spawns the real `cnf-admin` binary without waiting for it. */

@@ -11,7 +11,7 @@ import { EventStreamCodec } from '@smithy/core/event-streams';
 import { fromUtf8, toUtf8 } from '@smithy/core/serde';
 import { encodeFrame } from '../../lib/core/run-frames.js';
 import { releaseDescription, stageRecordName } from '../../lib/core/stage-record.js';
-import { defaultRecord, type AwsScenario } from './aws-scenario.js';
+import { defaultRecord, describeAnswer, type AwsScenario } from './aws-scenario.js';
 import { FakeSsm } from './fake-ssm.js';
 
 /** One request the server received. */
@@ -74,6 +74,7 @@ function operationOf(request: IncomingMessage, path: string, body: string): { se
   if (target.startsWith('AmazonSSM.')) return { service: 'ssm', operation: target.slice('AmazonSSM.'.length) };
   if (target.startsWith('Logs_20140328.')) return { service: 'logs', operation: target.slice('Logs_20140328.'.length) };
   if (target.startsWith(ECS_TARGET)) return { service: 'ecs', operation: target.slice(ECS_TARGET.length) };
+  if (target.startsWith('DynamoDB_20120810.')) return { service: 'dynamodb', operation: target.slice('DynamoDB_20120810.'.length) };
   const action = /(?:^|&)Action=(\w+)/.exec(body)?.[1];
   if (action !== undefined) return { service: 'sts', operation: action };
   if (/\/response-streaming-invocations$/.test(path)) return { service: 'lambda', operation: 'InvokeWithResponseStream' };
@@ -181,6 +182,12 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
       response.end(event('InvokeComplete', 'application/json', Buffer.from(JSON.stringify(scenario.stream?.complete ?? {}))));
       return;
     }
+    const described = operation === 'Invoke' ? describeAnswer(scenario, body) : undefined;
+    if (described !== undefined) {
+      response.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amz-executed-version': '5' });
+      response.end(described);
+      return;
+    }
     if (operation === 'Invoke') {
       runId = (JSON.parse(body || '{}') as { runId?: string }).runId ?? runId;
       if (received.headers['x-amz-invocation-type'] === 'Event' || scenario.invoke === undefined) {
@@ -207,6 +214,8 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
       return json(response, 200, { events });
     }
     if (service === 'ecs') return answerEcs(operation, response);
+    // The run ledger holds no run of its own here: a --run-id is new.
+    if (service === 'dynamodb' && operation === 'GetItem') return json(response, 200, {});
     response.writeHead(501, { 'x-amzn-errortype': 'NotImplemented' });
     response.end(JSON.stringify({ message: `The fake AWS does not serve ${service} ${operation}` }));
   };

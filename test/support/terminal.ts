@@ -56,7 +56,16 @@ async function runInTerminal(args: readonly string[], options: TerminalOptions):
   const dir = mkdtempSync(join(tmpdir(), 'cnf-tty-'));
   const socket = `cnf-test-${process.pid}-${(sessions += 1)}`;
   const tmux = (...tmuxArgs: string[]) => exec('tmux', ['-L', socket, ...tmuxArgs], { cwd: options.cwd });
-  const variables = { CI: undefined, NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: 'xterm-256color', ...options.env };
+  // A person's terminal, where cnf-admin is typed, not run by npm (whose variables make hints say npx).
+  const variables = {
+    CI: undefined,
+    NO_COLOR: undefined,
+    FORCE_COLOR: undefined,
+    npm_command: undefined,
+    npm_lifecycle_event: undefined,
+    TERM: 'xterm-256color',
+    ...options.env,
+  };
   // env takes its -u options before any assignment.
   const entries = Object.entries(variables);
   const envArgs = [

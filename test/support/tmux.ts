@@ -44,7 +44,7 @@ function startTerminal(command: readonly string[], options: TerminalOptions): Te
   const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
   const quoted = command.map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ');
   // A person's terminal: not CI, no NO_COLOR, unless the test says so.
-  const { CI: _ci, NO_COLOR: _noColor, TMUX: _tmux, ...inherited } = process.env;
+  const { CI: _ci, NO_COLOR: _noColor, TMUX: _tmux, npm_command: _command, npm_lifecycle_event: _event, ...inherited } = process.env;
   const env = { ...inherited, TERM: 'xterm-256color', ...options.env };
   execFileSync(
     'tmux',

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CnfError, UsageError, type Fault } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import type { CliIo } from '../io.js';
 
 /**
@@ -21,30 +21,10 @@ async function cdkApp(file: string, io: CliIo): Promise<number> {
     });
   }
   const { tsImport } = await import('tsx/esm/api');
-  try {
-    await tsImport(pathToFileURL(entry).href, import.meta.url);
-  } catch (error) {
-    throw asCnfError(error);
-  }
+  // The constructs' errors come from the package's own copy of the error classes; the CLI knows them by their brand (isCnfError).
+  await tsImport(pathToFileURL(entry).href, import.meta.url);
   // An app may set its own exit code (this repository's does); it is the command's.
   return typeof process.exitCode === 'number' ? process.exitCode : 0;
-}
-
-/**
- * The app loads the constructs through the package's `exports`
- * (`cnf-admin/construct`), a copy of the error classes other than the CLI's
- * bundled one: an error of theirs is recognised by its shape, so that it is
- * reported as what it is (one line, its exit code), not as a crash.
- */
-function asCnfError(error: unknown): unknown {
-  if (error instanceof CnfError || typeof error !== 'object' || error === null) return error;
-  const { name, message, exitCode, fault, hint } = error as Partial<Record<'name' | 'message' | 'hint' | 'fault', unknown>> & {
-    exitCode?: unknown;
-  };
-  if (typeof message !== 'string' || typeof exitCode !== 'number' || (fault !== 'user' && fault !== 'tool')) return error;
-  const reported = new CnfError(message, exitCode, fault as Fault, { cause: error, ...(typeof hint === 'string' ? { hint } : {}) });
-  if (typeof name === 'string') reported.name = name;
-  return reported;
 }
 
 export { cdkApp };

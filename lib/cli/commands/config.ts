@@ -146,6 +146,13 @@ async function configUnset(key: string, options: ConfigCommandOptions, io: CliIo
   const before = await platform.configVersions?.live();
   const existed = await platform.parameters.unset(key);
   const live = await platform.configVersions?.live();
+  // A typo removes nothing: say which key was likely meant.
+  const close = existed
+    ? ''
+    : didYouMean(
+        key,
+        (await platform.parameters.list()).map((parameter) => parameter.key),
+      );
   if (options.json === true)
     writeJson(io, { key, removed: existed, stage: stage.name, ...(live === undefined ? {} : { configVersion: live }) });
   else
@@ -153,7 +160,7 @@ async function configUnset(key: string, options: ConfigCommandOptions, io: CliIo
       io.stderr,
       existed
         ? `Removed ${key} from stage ${stage.name}${live === undefined ? '.' : `: ${configLiveMessage(before, live)}`}`
-        : `Stage ${stage.name} had no parameter ${key}; nothing changed.`,
+        : `Stage ${stage.name} had no parameter ${key}; nothing changed.${close}`,
     );
   return 0;
 }

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { UsageError } from '../../core/errors.js';
+import { TryAgainError, UsageError } from '../../core/errors.js';
 import { findProject, stageOf, type Project } from '../../core/project.js';
 import { ensureDatabaseWithProgress } from '../../platform/local/database-progress.js';
 import {
@@ -11,6 +11,7 @@ import {
 import { localPaths, type LocalPaths } from '../../platform/local/local-paths.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { progressFor } from '../progress.js';
+import { openStage } from '../stage-context.js';
 
 /** The options every `cnf-admin db` subcommand takes. */
 interface DbCommandOptions {
@@ -23,6 +24,8 @@ interface DbCommandOptions {
 interface DbResetOptions extends DbCommandOptions {
   /** Delete without asking (needed when stdin is not a terminal). */
   readonly yes?: boolean;
+  /** Delete even while runs are in flight. */
+  readonly force?: boolean;
 }
 
 /**
@@ -105,16 +108,18 @@ async function dbStop(options: DbCommandOptions, io: CliIo): Promise<number> {
  * after a confirmation: asked on a terminal, `--yes` otherwise.
  *
  * @throws UsageError (64) without `--yes` when stdin is not a terminal.
+ * @throws TryAgainError (75) while runs are in flight, unless `--force`.
  */
 async function dbReset(options: DbResetOptions, io: CliIo): Promise<number> {
   const { paths } = embeddedDatabaseOf(io, options);
+  if (options.force !== true) await refuseUnderRuns(io, options);
   if (options.yes !== true) {
     if ((io.stdin as { isTTY?: boolean }).isTTY !== true) {
       throw new UsageError('cnf-admin db reset deletes every table and row of the embedded database; confirm it with --yes.', {
         hint: 'Run it at a terminal to be asked, or add --yes.',
       });
     }
-    if (!(await confirm(io, `Delete all data of the embedded PostgreSQL in ${paths.database}? Type yes to confirm: `))) {
+    if (!(await confirm(io, `Delete all data of the embedded PostgreSQL in ${paths.database}? [y/N] `))) {
       writeLine(io.stderr, 'Nothing deleted.');
       return 0;
     }
@@ -131,14 +136,26 @@ async function dbReset(options: DbResetOptions, io: CliIo): Promise<number> {
   return 0;
 }
 
+/** Refuses to delete the database under runs still in flight: they would fail halfway through, against an empty database. */
+async function refuseUnderRuns(io: CliIo, options: DbCommandOptions): Promise<void> {
+  const { platform, stage } = await openStage(io, options);
+  const inFlight = (await platform.runs({})).filter((run) => run.endedAt === undefined);
+  if (inFlight.length === 0) return;
+  const named = inFlight.map((run) => `${run.runId} (${run.task})`).join(', ');
+  throw new TryAgainError(
+    `Runs are in flight on stage ${stage.name}: ${named}. Deleting the database under them would leave them half done; nothing deleted.`,
+    { hint: `Wait for them (cnf-admin runs), stop them (cnf-admin stop <runId>), or add --force.` },
+  );
+}
+
 async function confirm(io: CliIo, question: string): Promise<boolean> {
   const prompt = createInterface({ input: io.stdin, output: io.stderr });
   try {
-    return (await prompt.question(question)).trim().toLowerCase() === 'yes';
+    return ['y', 'yes'].includes((await prompt.question(question)).trim().toLowerCase());
   } finally {
     prompt.close();
   }
 }
 
-export { dbReset, dbStatus, dbStop, dbUrl };
+export { dbReset, dbStatus, dbStop, dbUrl, embeddedDatabaseOf };
 export type { DbCommandOptions, DbResetOptions };

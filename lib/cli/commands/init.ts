@@ -1,4 +1,6 @@
+import { accessSync, constants, existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { deniedError } from '../../core/file-system-fault.js';
 import { dirname, join } from 'node:path';
 import { planInit, type InitPlan } from '../init/init-plan.js';
 import { UsageError } from '../../core/errors.js';
@@ -38,6 +40,8 @@ function databaseOf(value: string | undefined): InitDatabase | undefined {
 async function init(options: InitCommandOptions, io: CliIo): Promise<number> {
   const database = databaseOf(options.database);
   const plan = planInit(io.cwd, { app: options.app, database });
+  // Every write is checked before the first: a directory it cannot write leaves no half-written project.
+  if (options.dryRun !== true) checkWritable(io.cwd, plan);
   const style = stylerFor(io.stdout, io.env);
   for (const warning of plan.warnings) writeWrapped(io.stderr, io.env, `! ${warning}`);
   if (plan.writes.length === 0) {
@@ -74,6 +78,26 @@ async function init(options: InitCommandOptions, io: CliIo): Promise<number> {
   writeLine(io.stdout, '  npx cdk synth -c stage=prod');
   writeLine(io.stdout, '  npx cdk deploy -c stage=prod');
   return 0;
+}
+
+/**
+ * Checks that every write of the plan can be made: a file it updates is
+ * writable, and a file it creates has a writable nearest directory.
+ *
+ * @throws PermissionError (77) naming the first path it cannot write.
+ */
+function checkWritable(dir: string, plan: InitPlan): void {
+  for (const write of plan.writes) {
+    let target = join(dir, write.path);
+    if (write.kind === 'create')
+      do target = dirname(target);
+      while (!existsSync(target) && target !== dirname(target));
+    try {
+      accessSync(target, constants.W_OK);
+    } catch (error) {
+      throw deniedError(target, 'write', (error as NodeJS.ErrnoException).code ?? 'EACCES', error);
+    }
+  }
 }
 
 /** Writes the plan: new files only if they are still missing (`wx`), then the files it adds to. */

@@ -1,4 +1,4 @@
-import { CnfError, UsageError } from '../../core/errors.js';
+import { ERROR_PREFIX, isCnfError, UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import {
   CONFIG_CHOICES,
@@ -18,6 +18,8 @@ import { openStage, type StageOptions } from '../stage-context.js';
 import { parseDuration } from '../duration.js';
 import { checkTaskArgsSize, parseArgsJson } from '../args-json.js';
 import { unlessInterrupted, withInterrupts } from '../interrupts.js';
+import { preflight } from '../preflight.js';
+import { asInvoked } from '../invocation.js';
 
 /** The options of `cnf-admin invoke`. */
 interface InvokeCommandOptions extends StageOptions {
@@ -81,15 +83,23 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
       NOTHING_RAN,
     );
     plan.notices.forEach((planNotice) => writeNotice(io, planNotice));
-    if (options.dryRun === true) return printPlan(io, plan, options, await platform.containerPlan?.(plan, options.task));
-    await noteNodeVersion(io, context);
-
-    const event: AdminEvent & { runId: string } = {
+    const checked = {
       task: options.task,
       args: jsonArgs,
       ...(options.taskArgs.length === 0 ? {} : { argv: options.taskArgs }),
       runId: options.runId ?? newRunId(),
-      source: 'cli',
+      source: 'cli' as const,
+    };
+    // A foreground run is checked by the admin function; what starts without one watching, or not at all, is checked first.
+    if (options.dryRun === true || options.detach === true) {
+      const check = await unlessInterrupted(preflight(platform, plan, checked, options.runId !== undefined), signal, NOTHING_RAN);
+      if (!check.ok) return alreadyRan(io, plan, check.ran, options.json === true);
+    }
+    if (options.dryRun === true) return printPlan(io, plan, options, await platform.containerPlan?.(plan, options.task));
+    await noteNodeVersion(io, context);
+
+    const event: AdminEvent & { runId: string } = {
+      ...checked,
       caller: await unlessInterrupted(platform.callerIdentity(), signal, NOTHING_RAN),
       ...(waitLockSeconds === undefined ? {} : { waitLockSeconds }),
     };
@@ -116,7 +126,7 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
       });
     } catch (error) {
       // Before the run showed a frame, an error is the CLI's own to report; after, the run was under way and has been ended.
-      if (error instanceof CnfError || !running) throw error;
+      if (isCnfError(error) || !running) throw error;
       return abandoned(io, platform, plan, event.runId, error, options.json === true);
     }
     return finish(io, plan, event, result, signal.aborted, options.json === true);
@@ -146,9 +156,9 @@ function finish(
   if (isRefusal(result)) {
     // Refused: nothing ran, so it reads as an error, not as a run, and names no run id the ledger lacks.
     if (json) writeJson(io, refusalDocument(result));
-    writeLine(io.stderr, `cnf-admin: ${result.error?.message ?? 'the admin function refused the event'}`);
+    writeLine(io.stderr, `${ERROR_PREFIX} ${result.error?.message ?? 'the admin function refused the event'}`);
     if ((['UnknownTask', 'InvalidArgs'] satisfies RefusalName[] as string[]).includes(result.error?.name ?? '')) {
-      writeLine(io.stderr, `See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`);
+      writeLine(io.stderr, asInvoked(`See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`, io.env));
     }
     return result.exitCode;
   }
@@ -161,6 +171,13 @@ function finish(
     );
   }
   return result.exitCode;
+}
+
+/** A detached or dry run whose `--run-id` already ran with these args: nothing runs again, and it ends as that run did. */
+function alreadyRan(io: CliIo, plan: InvokePlan, ran: RunResult, json: boolean): number {
+  writeNotice(io, `Run ${ran.runId} (${ran.task}) already ran on stage ${plan.stage}, exit ${ran.exitCode}; nothing ran again.`);
+  if (json) writeJson(io, ran);
+  return ran.exitCode;
 }
 
 /**
@@ -197,7 +214,7 @@ async function abandoned(io: CliIo, platform: Platform, plan: InvokePlan, runId:
     after = `and the ledger could not be read (${(readError as Error).message})`;
   }
   const message = `cnf-admin failed during run ${runId} (${failure.name}: ${failure.message}); ${after}.`;
-  writeLine(io.stderr, `cnf-admin: ${message}${io.env.CNF_DEBUG === '1' ? '' : ' CNF_DEBUG=1 shows where.'}`);
+  writeLine(io.stderr, `${ERROR_PREFIX} ${message}${io.env.CNF_DEBUG === '1' ? '' : ' CNF_DEBUG=1 shows where.'}`);
   if (io.env.CNF_DEBUG === '1') writeLine(io.stderr, String(failure.stack));
   if (json) writeJson(io, { error: { name: failure.name, message }, exitCode, ...(recorded ? { runId } : {}) });
   return exitCode;

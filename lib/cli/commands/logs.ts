@@ -1,7 +1,7 @@
 import { ExitCode } from '../../core/exit-codes.js';
 import type { RunResult } from '../../core/run.js';
-import { writeJson, type CliIo } from '../io.js';
-import { assertRunIdArgument } from '../run-id-argument.js';
+import { writeJson, writeLine, type CliIo } from '../io.js';
+import { LAST_RUN, resolveRunId } from '../run-id-reference.js';
 import { renderFrames, writeRunFooter } from '../render/run-view.js';
 import { openStage, type StageOptions } from '../stage-context.js';
 import { withInterrupts } from '../interrupts.js';
@@ -26,14 +26,16 @@ interface LogsDocument {
 }
 
 /**
- * `cnf-admin logs <runId>`: the whole log of a run; `--follow` keeps reading
+ * `cnf-admin logs [runId]`: the whole log of a run (the newest without one; `last` or a unique prefix name one too); `--follow` keeps reading
  * until the run ends and then exits with the run's exit code. With `--json`,
  * stdout is one {@link LogsDocument}, written when the log ends (with
  * `--follow`, when the run ends or following stops); notices stay on stderr.
  */
-async function logs(runId: string, options: LogsCommandOptions, io: CliIo): Promise<number> {
-  assertRunIdArgument(runId);
-  const { platform, progress } = await openStage(io, options);
+async function logs(typed: string | undefined, options: LogsCommandOptions, io: CliIo): Promise<number> {
+  const { platform, progress, stage } = await openStage(io, options);
+  // Without a run id, the newest run's: what a user wants after a run ended, or a detached one started.
+  const runId = await resolveRunId(platform, typed ?? LAST_RUN, stage.name);
+  if (runId !== typed) writeLine(io.stderr, `Run ${runId}`);
   const lines: unknown[] = [];
   const json = options.json === true;
   const result = await withInterrupts(io, 'Stopped following; the run itself goes on.', (signal) =>

@@ -1,10 +1,11 @@
 import { configVersionLabel } from '../../core/config-version.js';
+import { didYouMean } from '../../core/did-you-mean.js';
 import { relative, sep } from 'node:path';
 import { UnavailableError, UsageError } from '../../core/errors.js';
 import type { RunRecord } from '../../core/run.js';
 import { CONSOLE_TASK } from '../../core/task-catalog.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
-import { assertRunIdArgument } from '../run-id-argument.js';
+import { resolveRunId } from '../run-id-reference.js';
 import { formatDuration } from '../render/format-duration.js';
 import { formatTime } from '../render/format-time.js';
 import { renderFrames, writeNotice } from '../render/run-view.js';
@@ -22,8 +23,18 @@ interface RunsCommandOptions extends StageOptions {
 
 const DEFAULT_LIMIT = 20;
 
+/** A run's exit as the table shows it: `running`, the code, and for a run an interrupt reached, that it was stopped. */
 function exitLabel(record: RunRecord): string {
-  return record.exitCode === undefined ? 'running' : String(record.exitCode);
+  if (record.exitCode === undefined) return 'running';
+  // A task told to stop that returned anyway ends 0: a plain 0 would read as a run that went its whole way.
+  return record.interruptedAt === undefined ? String(record.exitCode) : `${record.exitCode} stopped`;
+}
+
+/** A run's args in one short line, as flags read: `olderThanDays=30 dryRun=true`; `-` for none. */
+function argsLabel(args: Readonly<Record<string, unknown>>): string {
+  const entries = Object.entries(args ?? {});
+  if (entries.length === 0) return '-';
+  return entries.map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`).join(' ');
 }
 
 /** A caller as a person names it: `alice@laptop`, or the role and session of an IAM ARN (`Admin/alice`). */
@@ -33,9 +44,10 @@ function shortCaller(caller: string): string {
 }
 
 /**
- * `cnf-admin runs`: the run ledger, newest first: run id, task, exit code,
- * duration, start time (this machine's time zone), release and who ran it,
- * fitted to the terminal (the release gives way first).
+ * `cnf-admin runs`: the run ledger, newest first: run id, task, args, exit
+ * code (`0 stopped` for a run an interrupt reached), duration, start time
+ * (this machine's time zone), release, source and who ran it, fitted to the
+ * terminal (the source, then the release, give way first).
  *
  * Every console input is a run of `cnf:console`, so one console session
  * would push every real run off the list: they are left out unless `--all`
@@ -60,27 +72,39 @@ async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
     return 0;
   }
   if (records.length === 0) {
-    writeLine(io.stderr, `No runs on stage ${stage.name}${options.task === undefined ? '' : ` for task ${options.task}`} yet.`);
+    const close =
+      options.task === undefined
+        ? ''
+        : didYouMean(
+            options.task,
+            (await platform.runs({ limit: 200 })).map((record) => record.task),
+          );
+    writeLine(io.stderr, `No runs on stage ${stage.name}${options.task === undefined ? '' : ` for task ${options.task}`} yet.${close}`);
     return 0;
   }
   const rows = records.map((record) => [
     record.runId,
     record.task,
+    argsLabel(record.args),
     exitLabel(record),
     record.durationMs === undefined ? '-' : formatDuration(record.durationMs),
     formatTime(record.startedAt, { year: false }),
     record.release,
-    record.source === 'cli' ? shortCaller(record.caller) : `${record.source} ${shortCaller(record.caller)}`,
+    record.source,
+    shortCaller(record.caller),
   ]);
   const columns = [
     // A run id stays whole, however narrow the terminal: it is what the next command takes.
     { header: 'RUN ID', minWidth: Math.max(...records.map((record) => record.runId.length)) },
     { header: 'TASK', fit: 'cut', minWidth: 8 },
+    // A dry-run purge and a real one differ only here.
+    { header: 'ARGS', fit: 'cut', minWidth: 8 },
     { header: 'EXIT' },
     { header: 'TOOK', optional: true },
     { header: 'STARTED' },
-    // At 80 columns the release gives way: `runs show` and --json have it.
+    // At 80 columns the release, then the source, give way: `runs show` and --json have them.
     { header: 'RELEASE', optional: true },
+    { header: 'SOURCE', optional: true },
     { header: 'BY', fit: 'cut', minWidth: 6 },
   ] as const;
   writeLine(io.stdout, formatTable(columns, rows, { width: terminalWidth(io) }));
@@ -94,9 +118,9 @@ function shortLog(log: string | undefined, root: string): string {
 }
 
 /** `cnf-admin runs show <runId>`: one run's record, then its log. */
-async function runsShow(runId: string, options: RunsCommandOptions, io: CliIo): Promise<number> {
-  assertRunIdArgument(runId);
+async function runsShow(typed: string, options: RunsCommandOptions, io: CliIo): Promise<number> {
   const { platform, stage, project } = await openStage(io, options);
+  const runId = await resolveRunId(platform, typed, stage.name);
   const record = await platform.run(runId);
   if (record === undefined) {
     throw new UsageError(`No run ${JSON.stringify(runId)} on stage ${stage.name}.`, {

@@ -1,6 +1,6 @@
 import { ExitCode } from '../../core/exit-codes.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
-import { assertRunIdArgument } from '../run-id-argument.js';
+import { resolveRunId } from '../run-id-reference.js';
 import { LocalPlatform } from '../../platform/local/local-platform.js';
 import { formatDuration } from '../render/format-duration.js';
 import { openAwsStage, openStage, type StageOptions } from '../stage-context.js';
@@ -19,11 +19,13 @@ interface StopCommandOptions extends StageOptions {
  * On the local stage it stops a run, attached or detached, through the
  * process that runs it, and returns once the ledger records its end.
  */
-async function stop(runId: string, options: StopCommandOptions, io: CliIo): Promise<number> {
-  assertRunIdArgument(runId);
+async function stop(typed: string, options: StopCommandOptions, io: CliIo): Promise<number> {
   const context = await openStage(io, options);
-  if (context.platform instanceof LocalPlatform) return stopLocal(runId, context.platform, options, io);
+  if (context.platform instanceof LocalPlatform) {
+    return stopLocal(await resolveRunId(context.platform, typed, context.stage.name), context.platform, options, io);
+  }
   const { platform, stage } = await openAwsStage(io, options, 'stop');
+  const runId = await resolveRunId(platform, typed, stage.name);
   const tasks = await platform.stop(runId);
   const follow = `cnf-admin logs ${runId} --stage ${stage.name} --follow`;
   if (options.json === true) writeJson(io, { runId, stage: stage.name, stoppedTasks: tasks, follow });

@@ -42,7 +42,8 @@ function taskOptions(task: TaskInfo): string[] {
 
 /**
  * `cnf-admin tasks`: the tasks of the live release (or of `--release`), with
- * their args; `--json` prints the catalog with each task's args as JSON Schema.
+ * their args, then the one-time scripts it carries (what `cnf-admin run`
+ * takes); `--json` prints the catalog with each one's args as JSON Schema.
  */
 async function tasks(options: TasksCommandOptions, io: CliIo): Promise<number> {
   if (options.release !== undefined && !isReleaseId(options.release)) {
@@ -56,7 +57,7 @@ async function tasks(options: TasksCommandOptions, io: CliIo): Promise<number> {
   plan.notices.forEach((notice) => writeNotice(io, notice));
   const catalog = await platform.catalog(plan);
   if (options.json === true) {
-    writeJson(io, { stage: plan.stage, release: plan.release, tasks: catalog.tasks });
+    writeJson(io, { stage: plan.stage, release: plan.release, tasks: catalog.tasks, scripts: catalog.scripts ?? [] });
     return 0;
   }
   writeLine(io.stderr, `Tasks of release ${plan.release} on stage ${plan.stage}:`);
@@ -73,6 +74,22 @@ async function tasks(options: TasksCommandOptions, io: CliIo): Promise<number> {
     { header: 'RUNTIME', optional: true },
   ] as const;
   writeLine(io.stdout, formatTable(columns, rows, { width: terminalWidth(io) }));
+  // A catalog may list no scripts at all (a test's, or a hand-made one).
+  const scripts = catalog.scripts ?? [];
+  if (scripts.length > 0) {
+    // The one-time scripts the release carries: what `cnf-admin run` takes.
+    writeLine(io.stdout);
+    const scriptRows = scripts.map((script) => {
+      const args = argsUsage(script);
+      return [script.name, script.description, args.length === 0 ? '-' : args];
+    });
+    const scriptColumns = [
+      { header: 'SCRIPT (cnf-admin run)' },
+      { header: 'DESCRIPTION', fit: 'wrap', minWidth: 16 },
+      { header: 'ARGS', fit: 'wrap' },
+    ] as const;
+    writeLine(io.stdout, formatTable(scriptColumns, scriptRows, { width: terminalWidth(io) }));
+  }
   return 0;
 }
 

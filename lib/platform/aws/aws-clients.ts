@@ -8,6 +8,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { NodeHttpHandler, type NodeHttpHandlerOptions } from '@smithy/node-http-handler';
+import { UsageError } from '../../core/errors.js';
 
 /** Where and as whom the CLI calls AWS. */
 interface AwsClientOptions {
@@ -35,6 +36,33 @@ const KEEP_ALIVE_PROBE_MS = 30_000;
 /** The invoke's timeouts exceed the function's own by this much: a run ends before the CLI gives up on it. */
 const INVOKE_TIMEOUT_MARGIN_SECONDS = 60;
 
+/** How long a connection to an AWS endpoint may take to open. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/** How long a control-plane call waits for AWS's answer, unless `CNF_AWS_TIMEOUT_SECONDS` says otherwise. */
+const DEFAULT_AWS_TIMEOUT_SECONDS = 10;
+
+/** The variable that sets how long a control-plane call waits for AWS's answer, in seconds. */
+const AWS_TIMEOUT_VARIABLE = 'CNF_AWS_TIMEOUT_SECONDS';
+
+/**
+ * How long a control-plane call waits for AWS to answer (an endpoint that
+ * takes the connection and never answers, a proxy that hangs): 10 s, or
+ * `CNF_AWS_TIMEOUT_SECONDS`. The SDK retries a call that timed out, as any
+ * network fault, up to its attempts.
+ *
+ * @throws UsageError when the variable is not a positive number of seconds.
+ */
+function awsTimeoutSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env[AWS_TIMEOUT_VARIABLE];
+  if (text === undefined || text === '') return DEFAULT_AWS_TIMEOUT_SECONDS;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new UsageError(`${AWS_TIMEOUT_VARIABLE} takes a number of seconds above 0, got: ${JSON.stringify(text)}`);
+  }
+  return seconds;
+}
+
 /** The SDK's own connection pool size, kept for the shared agents. */
 const MAX_SOCKETS = 50;
 
@@ -49,7 +77,13 @@ function invokeHttpOptions(
   functionTimeoutSeconds: number,
 ): NodeHttpHandlerOptions {
   const timeoutMs = (functionTimeoutSeconds + INVOKE_TIMEOUT_MARGIN_SECONDS) * 1000;
-  return { ...agents, requestTimeout: timeoutMs, socketTimeout: timeoutMs, throwOnRequestTimeout: true };
+  return {
+    ...agents,
+    connectionTimeout: CONNECT_TIMEOUT_MS,
+    requestTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+    throwOnRequestTimeout: true,
+  };
 }
 
 /**
@@ -76,6 +110,7 @@ class AwsClients {
     httpsAgent: new HttpsAgent({ keepAlive: true, keepAliveMsecs: KEEP_ALIVE_PROBE_MS, maxSockets: MAX_SOCKETS }),
   };
   readonly #invokers = new Map<number, LambdaClient>();
+  readonly #timeoutSeconds = awsTimeoutSeconds();
   #dynamodb: Promise<DynamoDBClient> | undefined;
   #ecs: Promise<ECSClient> | undefined;
 
@@ -121,12 +156,22 @@ class AwsClients {
     return this.#ecs;
   }
 
+  /** The HTTP settings of control-plane calls: a connection in 5 s, an answer within the AWS timeout, or a TimeoutError. */
+  #controlPlaneHttp(): NodeHttpHandlerOptions {
+    return {
+      ...this.#agents,
+      connectionTimeout: CONNECT_TIMEOUT_MS,
+      requestTimeout: this.#timeoutSeconds * 1000,
+      throwOnRequestTimeout: true,
+    };
+  }
+
   /** The region the clients call, as the SDK resolved it. */
   region(): Promise<string> {
     return this.lambda.config.region();
   }
 
-  #config(http: NodeHttpHandlerOptions = this.#agents) {
+  #config(http: NodeHttpHandlerOptions = this.#controlPlaneHttp()) {
     return {
       credentials: this.#credentials,
       requestHandler: new NodeHttpHandler(http),
@@ -136,5 +181,5 @@ class AwsClients {
   }
 }
 
-export { AwsClients, INVOKE_TIMEOUT_MARGIN_SECONDS, KEEP_ALIVE_PROBE_MS };
+export { AWS_TIMEOUT_VARIABLE, AwsClients, awsTimeoutSeconds, INVOKE_TIMEOUT_MARGIN_SECONDS, KEEP_ALIVE_PROBE_MS };
 export type { AwsClientOptions };

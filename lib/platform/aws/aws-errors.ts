@@ -1,4 +1,5 @@
 import { PermissionError, TryAgainError, UnavailableError, UsageError, type CnfError } from '../../core/errors.js';
+import { AWS_TIMEOUT_VARIABLE } from './aws-clients.js';
 
 /** One AWS call, as an error message names it. */
 interface AwsCall {
@@ -89,6 +90,15 @@ function isNetworkError(error: unknown): boolean {
   return name === 'TimeoutError' || NETWORK_CODES.has(code ?? '') || NETWORK_CODES.has(name ?? '');
 }
 
+/**
+ * Something other than AWS answered (a proxy's or captive portal's HTML page
+ * with 200): the SDK could not read the answer.
+ */
+function isUnreadableAnswer(error: unknown): boolean {
+  const { name, message } = shapeOf(error);
+  return shapeOf(error).$metadata !== undefined && (name === 'SyntaxError' || /Deserialization error/.test(message ?? ''));
+}
+
 /** The call was refused for lack of a permission. */
 function isAccessDenied(error: unknown): boolean {
   return ACCESS_DENIED.has(shapeOf(error).name ?? '');
@@ -134,6 +144,21 @@ function translateAwsError(error: unknown, call: AwsCall): unknown {
       hint: 'Try again in a moment.',
       cause: error,
     });
+  }
+  if (isUnreadableAnswer(error)) {
+    return new UnavailableError(
+      `AWS's answer to ${call.action} on ${call.resource} is not AWS's (HTTP ${httpStatusOf(error) ?? '?'}, ${message.split('\n')[0]}): a proxy, a captive portal or a wrong endpoint answered.`,
+      { hint: 'Check the network (sign in to the portal, or set HTTPS_PROXY), and AWS_ENDPOINT_URL if you set one.', cause: error },
+    );
+  }
+  if (name === 'TimeoutError') {
+    return new UnavailableError(
+      `AWS did not answer ${call.action} on ${call.resource} in time (${message.replace(/^@smithy\/node-http-handler - \[ERROR\] /, '')}).`,
+      {
+        hint: `Check the network, and AWS_ENDPOINT_URL if you set one; ${AWS_TIMEOUT_VARIABLE} sets how long to wait (default 10 s).`,
+        cause: error,
+      },
+    );
   }
   if (isNetworkError(error)) {
     return new UnavailableError(`Cannot reach AWS for ${call.action} on ${call.resource} (${message}).`, {

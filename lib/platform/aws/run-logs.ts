@@ -1,4 +1,4 @@
-import { CnfError, UsageError } from '../../core/errors.js';
+import { isCnfError, UsageError } from '../../core/errors.js';
 import type { RunFrame } from '../../core/platform.js';
 import type { Progress } from '../../core/progress.js';
 import type { RunResult } from '../../core/run.js';
@@ -70,7 +70,7 @@ async function* readRestOfLog(source: RunLogSource, run: ShownRun, signal?: Abor
     try {
       events = await filterEvents(source, { filterPattern, startTime });
     } catch (error) {
-      if (!(error instanceof CnfError)) throw error;
+      if (!isCnfError(error)) throw error;
       yield { type: 'notice', message: `Cannot read the run's CloudWatch log: ${error.message} Its last lines, as Lambda returned them:` };
       for (const line of run.tail) if (!run.shown.take(line)) yield { type: 'log', line };
       return;

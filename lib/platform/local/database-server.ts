@@ -21,6 +21,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import { chmod, lchown, lstat, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { ExitCode } from '../../core/exit-codes.js';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { writeFileAtomic } from '../../runtime/ledger/atomic-file.js';
@@ -278,7 +279,7 @@ async function serveDatabase(dataDir: string, port: number, stateFile: string, i
 const [dataDir, port, stateFile, idleSeconds] = process.argv.slice(2);
 if (dataDir === undefined || port === undefined || stateFile === undefined || idleSeconds === undefined) {
   console.error('usage: local-database.mjs <dataDir> <port> <stateFile> <idleSeconds>');
-  process.exit(64);
+  process.exit(ExitCode.USAGE);
 }
 serveDatabase(dataDir, Number(port), stateFile, Number(idleSeconds)).catch((error: unknown) => {
   log(`cannot serve the database: ${(error as Error).message}`);

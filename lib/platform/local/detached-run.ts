@@ -5,6 +5,7 @@
  *
  * Usage: node local-detached.mjs, with a {@link DetachedRun} as JSON on stdin.
  */
+import { ExitCode } from '../../core/exit-codes.js';
 import { loadProject, stageOf } from '../../core/project.js';
 import { STOP_SIGNALS } from '../../core/stop-signals.js';
 import type { AdminEvent } from '../../core/run.js';
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error(error);
-  process.exit(70);
+  process.exit(ExitCode.SOFTWARE);
 });
 
 export type { DetachedRun };

@@ -3,7 +3,7 @@ import { existsSync, openSync } from 'node:fs';
 import { mkdir, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
-import { UnavailableError } from '../../core/errors.js';
+import { PermissionError, UnavailableError } from '../../core/errors.js';
 import { toolRoot } from '../../core/tool-root.js';
 import { createFileExclusive, isAlreadyExists, writeFileAtomic } from '../../runtime/ledger/atomic-file.js';
 import { acquireFileLock } from '../../runtime/ledger/file-lock.js';
@@ -230,15 +230,30 @@ async function stopEmbeddedDatabase(paths: LocalPaths): Promise<boolean> {
   let stopped = false;
   // A corrupted state file must not keep a server from being stopped: the postmaster's lock file names it too.
   const state = await readServerState(files).catch(() => undefined);
+  // Another user's server (root started it) cannot be signalled: say whose state it is, not kill's EPERM.
+  const signal = (pid: number, name: NodeJS.Signals): void => {
+    try {
+      process.kill(pid, name);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
+      throw new PermissionError(
+        `Permission denied: cannot stop the embedded PostgreSQL (pid ${pid}) of ${paths.database}: another user started it.`,
+        {
+          hint: "Run cnf-admin as the user that owns the project's .cnf, or make it yours (e.g. chown -R $(id -un) .cnf).",
+          cause: error,
+        },
+      );
+    }
+  };
   if (state !== undefined && state.dataDir === dataDir && isAlive(state.pid)) {
-    process.kill(state.pid, 'SIGTERM');
-    if (!(await waitForExit(state.pid, STOP_TIMEOUT_MS))) process.kill(state.pid, 'SIGKILL');
+    signal(state.pid, 'SIGTERM');
+    if (!(await waitForExit(state.pid, STOP_TIMEOUT_MS))) signal(state.pid, 'SIGKILL');
     stopped = true;
   }
   const orphan = await readPostmasterLock(dataDir);
   if (orphan !== undefined && orphan.dataDir === dataDir && isAlive(orphan.pid)) {
-    process.kill(orphan.pid, 'SIGINT');
-    if (!(await waitForExit(orphan.pid, STOP_TIMEOUT_MS))) process.kill(orphan.pid, 'SIGKILL');
+    signal(orphan.pid, 'SIGINT');
+    if (!(await waitForExit(orphan.pid, STOP_TIMEOUT_MS))) signal(orphan.pid, 'SIGKILL');
     stopped = true;
   }
   return stopped;

@@ -4,7 +4,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { z } from 'zod';
-import { CnfError, PermissionError, UnavailableError } from '../../core/errors.js';
+import { isCnfError, PermissionError, UnavailableError } from '../../core/errors.js';
 import { readJsonFile } from '../../runtime/ledger/atomic-file.js';
 import { describeIssues } from '../../runtime/ledger/run-record-schema.js';
 import type { LocalPaths } from './local-paths.js';
@@ -76,7 +76,7 @@ const PERMISSION_CODES = new Set(['EACCES', 'EPERM', 'EROFS']);
  * @param where - the path named as the one that failed (default: the path the error names, else `path`)
  */
 function stateFault(error: unknown, path: string, action: 'read' | 'write' = 'write', where?: string): unknown {
-  if (error instanceof CnfError) return error;
+  if (isCnfError(error)) return error;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === undefined || !Object.hasOwn(ERRNO_TEXT, code)) return error;
   const named = where ?? (error as NodeJS.ErrnoException).path ?? path;

@@ -14,6 +14,7 @@ const runRecordSchema = z.looseObject({
   runId: z.string().refine(isValidRunId, { message: 'expected a run id' }),
   task: z.string().min(1),
   args: z.record(z.string(), z.unknown()),
+  argsHash: z.string().optional(),
   release: z.string(),
   source: z.enum(RUN_SOURCES as [RunRecord['source'], ...RunRecord['source'][]]),
   caller: z.string(),

@@ -114,10 +114,11 @@ describe('the SDK endpoint configuration (AWS_ENDPOINT_URL) and the invoke on th
     });
 
     // when
-    const { code } = await cnfAdmin(['invoke', 'noop', '--stage', 'prod', '--dry-run'], { AWS_ENDPOINT_URL: aws.url });
+    const result = await cnfAdmin(['invoke', 'noop', '--stage', 'prod', '--dry-run'], { AWS_ENDPOINT_URL: aws.url });
+    const { code } = result;
 
     // then
-    expect(code).toBe(0);
+    expect(code, JSON.stringify(result)).toBe(0);
     expect(operations(aws).filter((operation) => operation === 'GetParameter')).toHaveLength(2);
   });
 

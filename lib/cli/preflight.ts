@@ -1,0 +1,52 @@
+import { argsHash } from '../core/args-hash.js';
+import { isCnfError, TryAgainError, UsageError } from '../core/errors.js';
+import { checkEventAgainstCatalog } from '../core/event-check.js';
+import type { InvokePlan, Platform } from '../core/platform.js';
+import { runIdReuseProblem } from '../core/run-id-reuse.js';
+import { resultOfRecord, settledRecord, type AdminEvent, type RunResult } from '../core/run.js';
+
+/** What the check before a detached or dry run found: nothing in the way, or the run the id already names. */
+type Preflight = { readonly ok: true } | { readonly ok: false; readonly ran: RunResult };
+
+/**
+ * Checks a run before `--detach` starts it or `--dry-run` shows its plan, as
+ * a foreground invoke would be refused: the task or script in the planned
+ * release's catalog, its flags and args against the task's schema, and a
+ * `--run-id` against the ledger (another task, other args, a run still in
+ * progress). Refusals throw the error, and so exit code, the admin function
+ * gives.
+ *
+ * @param reusedId - whether the caller chose the run id (`--run-id`): only then can the ledger hold it
+ * @returns `ok: false` with that run's outcome when the run id already ran with these args
+ * @throws UsageError (64) or TryAgainError (75)
+ */
+async function preflight(
+  platform: Platform,
+  plan: InvokePlan,
+  event: AdminEvent & { readonly runId: string },
+  reusedId: boolean,
+): Promise<Preflight> {
+  const catalog = await platform.catalog(plan);
+  let given: Readonly<Record<string, unknown>>;
+  try {
+    given = checkEventAgainstCatalog(catalog, plan.release, { ...event, args: event.args ?? {} });
+  } catch (error) {
+    if (!isCnfError(error) || error.hint !== undefined) throw error;
+    throw new UsageError(error.message, { hint: `See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`, cause: error });
+  }
+  if (!reusedId) return { ok: true };
+  const claimed = await platform.run(event.runId);
+  if (claimed === undefined) return { ok: true };
+  const problem = runIdReuseProblem(claimed, { runId: event.runId, task: event.task, args: given, argsHash: argsHash(event.runId, given) });
+  if (problem !== undefined) throw new UsageError(problem);
+  const existing = settledRecord(claimed);
+  if (existing.endedAt === undefined) {
+    throw new TryAgainError(
+      `Run ${existing.runId} (${existing.task}) is still in progress since ${existing.startedAt}, started by ${existing.caller}; nothing ran again.`,
+    );
+  }
+  return { ok: false, ran: resultOfRecord(existing) };
+}
+
+export { preflight };
+export type { Preflight };

@@ -1,0 +1,51 @@
+import { closestNames } from '../core/did-you-mean.js';
+import { UsageError } from '../core/errors.js';
+import type { Platform } from '../core/platform.js';
+import { CONSOLE_TASK } from '../core/task-catalog.js';
+import { assertRunIdArgument } from './run-id-argument.js';
+
+/** The word that names the newest run wherever a run id is taken. */
+const LAST_RUN = 'last';
+
+/* How many of the newest runs a prefix or a did-you-mean looks among. */
+const RECENT_RUNS = 200;
+
+/**
+ * The run a user's word names, as `logs`, `runs show` and `stop` take it:
+ * `last` (the newest run, console evaluations aside), a whole run id, or the
+ * unique start of one (`20261124-1439`). A word that names no run gets a
+ * did-you-mean among the recent ones.
+ *
+ * @throws UsageError (64) for a prefix of several runs, for `last` on an empty ledger, and for a word close to, but not, a run id.
+ */
+async function resolveRunId(platform: Platform, typed: string, stage: string): Promise<string> {
+  const listHint = { hint: `List the runs with: cnf-admin runs --stage ${stage}` };
+  if (typed === LAST_RUN) {
+    const [newest] = await platform.runs({ excludeTasks: [CONSOLE_TASK], limit: 1 });
+    if (newest === undefined) throw new UsageError(`No runs on stage ${stage} yet, so no last one.`, listHint);
+    return newest.runId;
+  }
+  assertRunIdArgument(typed);
+  if ((await platform.run(typed)) !== undefined) return typed;
+  const recent = (await platform.runs({ limit: RECENT_RUNS })).map((record) => record.runId);
+  const starting = recent.filter((runId) => runId.startsWith(typed));
+  if (starting.length === 1) return starting[0] as string;
+  if (starting.length > 1) {
+    const shown = starting.slice(0, 5).join(', ');
+    throw new UsageError(
+      `${JSON.stringify(typed)} starts ${starting.length} run ids on stage ${stage}: ${shown}${starting.length > 5 ? ', …' : ''}. Type more of it.`,
+      listHint,
+    );
+  }
+  const close = closestNames(typed, recent);
+  if (close.length > 0) {
+    throw new UsageError(
+      `No run ${JSON.stringify(typed)} on stage ${stage}. Did you mean ${close.map((id) => JSON.stringify(id)).join(' or ')}?`,
+      listHint,
+    );
+  }
+  // Nothing close in the ledger: the command says what it finds (a log may outlive its record).
+  return typed;
+}
+
+export { LAST_RUN, resolveRunId };

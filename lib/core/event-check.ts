@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { argsLimitProblem } from './args-limits.js';
+import { checkArgs } from './check-args.js';
+import { didYouMean } from './did-you-mean.js';
+import { UsageError } from './errors.js';
+import { flagUsageOf, mergeArgs, parseArgFlags } from './task-arg-flags.js';
+import { isScriptPath, RESERVED_TASK_PREFIX, type TaskCatalog, type TaskInfo } from './task-catalog.js';
+
+/**
+ * The message with which a release refuses a task it lacks (`UnknownTask`):
+ * the admin function's and the CLI's check before a detached or dry run.
+ */
+function unknownTaskMessage(name: string, known: readonly string[], release: string): string {
+  const sorted = [...known].sort();
+  return `Unknown task ${JSON.stringify(name)}.${didYouMean(name, sorted)} Tasks in release ${release}: ${sorted.join(', ')}.`;
+}
+
+/** The message with which a release refuses a script it does not carry (`ScriptNotInRelease`). */
+function scriptNotInReleaseMessage(name: string, scripts: readonly string[], release: string): string {
+  return `${name} is not in release ${release}: a script must ship with a release.${didYouMean(name, scripts)} Commit it under scripts/ and deploy a release (cnf-admin deploy --stage local; on AWS, cdk deploy).`;
+}
+
+/** An admin event as far as checking it against a catalog goes. */
+interface CheckedEvent {
+  readonly task: string;
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly argv?: readonly string[];
+  readonly source?: string;
+}
+
+/**
+ * Checks an event against the planned release's catalog as the admin
+ * function would before it runs anything: the task (or script) exists, its
+ * flags read, its args fit the schema. Resolves to the args as a run records
+ * them (parsed, defaults applied, before redaction), which a run id's args
+ * hash covers.
+ *
+ * A reserved task (`cnf:…`) is the admin function's own to check.
+ *
+ * @throws UsageError (64) with the message the admin function refuses the event with.
+ */
+function checkEventAgainstCatalog(catalog: TaskCatalog, release: string, event: CheckedEvent): Readonly<Record<string, unknown>> {
+  const argv = event.argv ?? [];
+  if (event.task.startsWith(RESERVED_TASK_PREFIX)) return event.args;
+  let info: TaskInfo | undefined;
+  if (isScriptPath(event.task)) {
+    info = (catalog.scripts ?? []).find((script) => script.name === event.task);
+    const scripts = (catalog.scripts ?? []).map((script) => script.name);
+    if (info === undefined) throw new UsageError(scriptNotInReleaseMessage(event.task, scripts, release));
+  } else {
+    info = catalog.tasks.find((task) => task.name === event.task);
+    const tasks = catalog.tasks.map((task) => task.name);
+    if (info === undefined) throw new UsageError(unknownTaskMessage(event.task, tasks, release));
+  }
+  const task = info;
+  let given: Readonly<Record<string, unknown>> = event.args;
+  let fromFlags: string[] = [];
+  if (argv.length > 0) {
+    const flags = parseArgFlags(argv, task);
+    fromFlags = Object.keys(flags);
+    given = mergeArgs(event.args, flags);
+    const tooBig = argsLimitProblem('The task args', given);
+    if (tooBig !== undefined) throw new UsageError(tooBig);
+  }
+  const schema = schemaOf(task);
+  if (schema === undefined) return given;
+  const flagsWritten = argv.length > 0 || (event.source === 'cli' && Object.keys(event.args).length === 0);
+  const checked = checkArgs(schema, given, (key) =>
+    fromFlags.includes(key) || (flagsWritten && !Object.hasOwn(event.args, key)) ? flagUsageOf(task, key) : undefined,
+  );
+  if (!checked.ok) throw new UsageError(`Invalid args for ${event.task}: ${checked.message}`);
+  return recordedArgs(checked.args, given);
+}
+
+/**
+ * The args as a run records them: as the schema parsed them (defaults
+ * applied), as JSON; as given when the schema made something else of them
+ * than a plain object, or something JSON cannot hold.
+ */
+function recordedArgs(parsed: unknown, given: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return given;
+  try {
+    return JSON.parse(JSON.stringify(parsed)) as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof TypeError) return given; // a BigInt, or a cycle: not JSON
+    throw error;
+  }
+}
+
+/** The task's args schema from its JSON Schema; undefined where JSON Schema cannot say it all (the function then checks). */
+function schemaOf(task: TaskInfo): z.ZodType | undefined {
+  try {
+    return z.fromJSONSchema(task.args as Parameters<typeof z.fromJSONSchema>[0]);
+  } catch (error) {
+    if (error instanceof Error) return undefined;
+    throw error;
+  }
+}
+
+export { checkEventAgainstCatalog, recordedArgs, scriptNotInReleaseMessage, unknownTaskMessage };
+export type { CheckedEvent };

@@ -1,0 +1,71 @@
+/**
+ * The smaller things of the first hour, through the real binary: `tasks`
+ * lists the scripts `run` takes, hints are written the way the user runs
+ * cnf-admin (npx), and a typo in `config unset` or `runs --task` gets a
+ * did-you-mean.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestProject, type TestProject } from '../support/test-project.js';
+
+let project: TestProject;
+
+beforeAll(async () => {
+  project = createTestProject('tasks');
+  mkdirSync(join(project.dir, 'scripts'));
+  writeFileSync(
+    join(project.dir, 'scripts', 'backfill-once.ts'),
+    [
+      "import { z } from 'zod';",
+      "import { defineScript } from 'cnf-admin/runtime';",
+      'export default defineScript({',
+      "  description: 'Backfill once',",
+      '  args: z.strictObject({ dryRun: z.boolean().default(false) }),',
+      '  async run() {},',
+      '});',
+      '',
+    ].join('\n'),
+  );
+  expect((await project.cli(['deploy'])).code).toBe(0);
+});
+
+afterAll(async () => {
+  await project.cleanup();
+});
+
+describe('tasks', () => {
+  it('lists the scripts of the release, which run takes', async () => {
+    const result = await project.cli(['tasks'], { env: { COLUMNS: '120' } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^SCRIPT \(cnf-admin run\)\s+DESCRIPTION\s+ARGS$/m);
+    expect(result.stdout).toMatch(/^scripts\/backfill-once\.ts\s+Backfill once\s+\[--dry-run\]$/m);
+    const json = JSON.parse((await project.cli(['tasks', '--json'])).stdout) as { scripts: { name: string }[] };
+    expect(json.scripts.map((script) => script.name)).toEqual(['scripts/backfill-once.ts']);
+  });
+});
+
+describe('hints', () => {
+  it('say npx cnf-admin where npm started cnf-admin, and cnf-admin where it did not', async () => {
+    const viaNpx = await project.cli(['invoke', 'ecoh'], { env: { npm_command: 'exec' } });
+    expect(viaNpx.code).toBe(64);
+    expect(viaNpx.stderr).toContain('See the tasks and their args with: npx cnf-admin tasks --stage local');
+    const direct = await project.cli(['invoke', 'ecoh'], { env: { npm_command: undefined, npm_lifecycle_event: undefined } });
+    expect(direct.stderr).toContain('See the tasks and their args with: cnf-admin tasks --stage local');
+  });
+});
+
+describe('did-you-mean', () => {
+  it('config unset of a key the stage lacks names the close one', async () => {
+    expect((await project.cli(['config', 'set', 'LOG_LEVEL', 'debug'])).code).toBe(0);
+    const result = await project.cli(['config', 'unset', 'LOG_LEVLE']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('Stage local had no parameter LOG_LEVLE; nothing changed. Did you mean "LOG_LEVEL"?');
+  });
+
+  it('runs --task of a task without runs names the close one', async () => {
+    expect((await project.cli(['invoke', 'noop'])).code).toBe(0);
+    const result = await project.cli(['runs', '--task', 'nop']);
+    expect(result.stderr).toContain('No runs on stage local for task nop yet. Did you mean "noop"?');
+  });
+});
