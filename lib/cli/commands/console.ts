@@ -16,6 +16,7 @@ import { formatLogLine } from '../render/log-line.js';
 import { writeNotice } from '../render/run-view.js';
 import { noteNodeVersion } from '../node-version-notice.js';
 import { openStage, type StageOptions } from '../stage-context.js';
+import { deployWorkingTreeFirst } from '../auto-deploy.js';
 
 /** The options of `cnf-admin console`. */
 interface ConsoleCommandOptions extends StageOptions {
@@ -73,9 +74,11 @@ function colorsFor(io: CliIo): boolean {
  * with 130, unless the evaluation ended by itself with another exit code.
  */
 async function consoleCommand(options: ConsoleCommandOptions, io: CliIo): Promise<number> {
-  const { platform, project, stage } = await openStage(io, options);
+  const context = await openStage(io, options);
+  const { platform, project, stage } = context;
   if (options.json === true && options.eval === undefined)
     throw new UsageError('--json needs -e: an interactive console prints no single JSON document.');
+  await deployWorkingTreeFirst(context, options);
   const plan = await platform.resolve({
     ...(options.alias === undefined ? {} : { alias: options.alias }),
     ...(options.release === undefined ? {} : { release: options.release }),

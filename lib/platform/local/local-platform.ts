@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { sourceFingerprint } from '../../bundle/source-fingerprint.js';
 import { releaseOfPair } from '../../core/alias-pair.js';
 import { UnavailableError } from '../../core/errors.js';
 import type {
@@ -39,6 +38,7 @@ import { assertBundleWhole, bundleDamage, bundleDir, listReleases, readRelease, 
 import { assertStateDirectories, assertStateWritable } from './local-state.js';
 import { ensureUsableTmpdir } from './usable-tmpdir.js';
 import { runLocally } from './run-process.js';
+import { describeFiles, workingTreeDifference, type WorkingTreeDifference } from './working-tree.js';
 
 /** The Node major version of the Lambda runtime that AWS stages run on (nodejs22.x). */
 const LAMBDA_NODE_MAJOR = 22;
@@ -75,12 +75,23 @@ class LocalPlatform implements Platform {
     this.#ledger = new FileLedger(this.#paths.ledger);
   }
 
-  /** Builds the working tree and moves the alias pair to it. */
-  async deploy(alias: string = DEFAULT_ALIAS): Promise<LocalDeployment> {
+  /**
+   * How the working tree stands against the release an alias pair serves:
+   * undefined when the pair does not exist yet or its web and admin differ.
+   */
+  async workingTree(alias: string = DEFAULT_ALIAS): Promise<(WorkingTreeDifference & { readonly release: string }) | undefined> {
+    const pair = (await readAliases(this.#paths))[alias];
+    if (pair === undefined || pair.web !== pair.admin) return undefined;
+    const stored = await readRelease(this.#paths, pair.web);
+    return stored === undefined ? undefined : { release: stored.release, ...workingTreeDifference(this.project, stored) };
+  }
+
+  /** Builds the working tree and moves the alias pair to it (nothing is built when the pair's release was built from it as it is). */
+  async deploy(alias: string = DEFAULT_ALIAS, options: { readonly showBuild?: boolean } = {}): Promise<LocalDeployment> {
     // The bundler (esbuild) loads only when a deploy needs it: an invoke of the live release does not.
     const { deployLocal } = await import('./local-deploy.js');
     await assertStateWritable(this.#paths);
-    return deployLocal(this.project, this.stage, alias);
+    return deployLocal(this.project, this.stage, alias, options.showBuild === true ? this.progress : undefined);
   }
 
   async resolve(target: ReleaseTarget): Promise<InvokePlan> {
@@ -211,7 +222,7 @@ class LocalPlatform implements Platform {
         `The live release ${liveRelease.release} is damaged: ${damage}. Runs exit 69 until it is deployed again: cnf-admin deploy --stage local`,
       );
     }
-    const drift = liveRelease === undefined ? undefined : this.#driftNotice(liveRelease);
+    const drift = liveRelease === undefined ? undefined : this.#driftNotice(liveRelease, Number.POSITIVE_INFINITY);
     if (damage === undefined)
       notes.push(
         drift ??
@@ -263,9 +274,12 @@ class LocalPlatform implements Platform {
     return stored;
   }
 
-  #driftNotice(stored: StoredRelease): string | undefined {
-    if (sourceFingerprint(this.project.root, stored.inputs) === stored.sourceFingerprint) return undefined;
-    return `The working tree differs from the live release ${stored.release}, which is what runs here. Deploy the tree with: cnf-admin deploy --stage local`;
+  /** Says that the working tree differs from a release, naming the first `shown` files that do. */
+  #driftNotice(stored: StoredRelease, shown = 3): string | undefined {
+    const difference = workingTreeDifference(this.project, stored);
+    if (!difference.differs) return undefined;
+    const files = difference.files.length === 0 ? '' : ` (${describeFiles(difference.files, shown)})`;
+    return `The working tree differs from the live release ${stored.release}${files}, which is what runs here. Deploy the tree with: cnf-admin deploy --stage local`;
   }
 }
 

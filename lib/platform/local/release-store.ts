@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Bundle } from '../../bundle/build-bundle.js';
+import { fingerprintOf, type SourceStamps } from '../../bundle/source-fingerprint.js';
 import { writeBundleFiles } from '../../bundle/write-bundle.js';
 import { z } from 'zod';
 import { UnavailableError } from '../../core/errors.js';
@@ -21,6 +22,13 @@ interface StoredRelease {
   readonly sourceFingerprint: string;
   /** The source files it was built from, relative to the project root. */
   readonly inputs: readonly string[];
+  /**
+   * What the build saw of each source that counts (size, modification time,
+   * hash), so that telling whether the working tree differs takes a stat per file.
+   *
+   * @default - not recorded (a release stored by an older cnf-admin): every source is hashed
+   */
+  readonly sources?: SourceStamps;
   readonly catalog: TaskCatalog;
   /**
    * Every file of the bundle, with its size and SHA-256, to tell a damaged
@@ -48,6 +56,7 @@ const storedReleaseSchema = z.looseObject({
   createdAt: z.string().refine((text) => !Number.isNaN(Date.parse(text)), { message: 'expected an ISO 8601 time' }),
   sourceFingerprint: z.string(),
   inputs: z.array(z.string()),
+  sources: z.record(z.string(), z.object({ size: z.number(), mtimeMs: z.number(), sha256: z.string() })).optional(),
   catalog: z.looseObject({
     tasks: z.array(z.looseObject({ name: z.string(), description: z.string() })),
     scripts: z.array(z.looseObject({ name: z.string(), description: z.string() })).default([]),
@@ -70,11 +79,8 @@ function bundleDir(paths: LocalPaths, release: string): string {
  * already (the same id means the same bytes). Resolves to the stored release
  * and whether it is new.
  */
-async function storeRelease(
-  paths: LocalPaths,
-  bundle: Bundle,
-  sourceFingerprint: string,
-): Promise<{ stored: StoredRelease; isNew: boolean }> {
+async function storeRelease(paths: LocalPaths, bundle: Bundle, sources: SourceStamps): Promise<{ stored: StoredRelease; isNew: boolean }> {
+  const sourceFingerprint = fingerprintOf(sources);
   const existing = await readRelease(paths, bundle.release);
   // A damaged copy of the same release (files deleted or changed), or one that
   // does not record its files, is stored again whole: a redeploy repairs it.
@@ -83,9 +89,10 @@ async function storeRelease(
     await rm(join(paths.releases, bundle.release), { recursive: true, force: true });
   } else if (existing !== undefined) {
     // The same bytes built from changed sources (a comment, say): remember the
-    // sources this build saw, so the working tree no longer counts as different.
-    if (existing.sourceFingerprint === sourceFingerprint) return { stored: existing, isNew: false };
-    const updated: StoredRelease = { ...existing, sourceFingerprint, inputs: bundle.inputs };
+    // sources this build saw, so the working tree no longer counts as different
+    // (and their times, so that telling so again takes a stat per file).
+    if (existing.sourceFingerprint === sourceFingerprint && sameStamps(existing.sources, sources)) return { stored: existing, isNew: false };
+    const updated: StoredRelease = { ...existing, sourceFingerprint, inputs: bundle.inputs, sources };
     await writeFileAtomic(join(paths.releases, bundle.release, RELEASE_FILE), `${JSON.stringify(updated, null, 2)}\n`);
     return { stored: updated, isNew: false };
   }
@@ -94,6 +101,7 @@ async function storeRelease(
     createdAt: existing?.createdAt ?? new Date().toISOString(),
     sourceFingerprint,
     inputs: bundle.inputs,
+    sources,
     catalog: bundle.catalog,
     files: bundle.files.map((file) => ({
       path: file.path,
@@ -115,6 +123,10 @@ async function storeRelease(
     if (!existsSync(join(paths.releases, bundle.release, RELEASE_FILE))) throw error;
   }
   return { stored, isNew: true };
+}
+
+function sameStamps(recorded: SourceStamps | undefined, current: SourceStamps): boolean {
+  return recorded !== undefined && JSON.stringify(recorded) === JSON.stringify(current);
 }
 
 /**
