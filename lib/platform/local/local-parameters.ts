@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { assertValidConfigKey, type Parameter } from '../../core/parameter-set.js';
 import type { ParameterStore } from '../../core/platform.js';
 import type { ParameterFile } from '../../runtime/config-loader.js';
