@@ -14,6 +14,9 @@ const E2E = [
   'test/construct/cdk-synth.test.ts',
   'test/construct/admin-app-bundling.test.ts',
   'test/bundle/build-bundle.test.ts',
+  'test/package/runtime-docs.test.ts',
+  'test/platform/aws/endpoint-url.test.ts',
+  'test/platform/aws/aws-clients.test.ts',
 ];
 const CDK = ['test/construct/**/*.test.ts'];
 
