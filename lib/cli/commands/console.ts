@@ -10,7 +10,7 @@ import { isIncompleteInput } from '../../runtime/console/rewrite-input.js';
 import type { ConsoleAnswer } from '../../core/console-protocol.js';
 import { BOOKKEEPING_MESSAGES, STOPPING_TASK } from '../../core/run-log.js';
 import { ConsoleHistory } from '../console-history.js';
-import { STOP_SIGNALS, withInterrupts } from '../interrupts.js';
+import { onStopSignal, withInterrupts } from '../interrupts.js';
 import { stylerFor, writeJson, writeLine, type CliIo } from '../io.js';
 import { formatLogLine } from '../render/log-line.js';
 import { writeNotice } from '../render/run-view.js';
@@ -290,11 +290,11 @@ function repl(io: CliIo, session: ConsoleSession, plan: InvokePlan, history: Con
     // Closed once the input that runs has ended: the REPL's prompt after it would take the terminal back.
     void queue.then(() => server.close());
   };
-  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  const removeListener = onStopSignal(onSignal);
   return new Promise((resolve) =>
     server.once('exit', () => {
       void queue.then(() => {
-        for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+        removeListener();
         resolve(stopped ? ExitCode.INTERRUPTED : exitCode);
       });
     }),
