@@ -25,7 +25,7 @@ export default defineConfig({
     reporters: ['default', './test/support/slowest-files-reporter.ts'],
     pool: 'forks',
     // Spawning tests wait on processes more than they compute: more files at once than this machine's cores.
-    maxWorkers: 4,
+    maxWorkers: 3,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

@@ -12,7 +12,7 @@ import { writeNotice } from './render/run-view.js';
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /*
- * Under npm (`npx cnf-admin`, npm scripts) one Ctrl-C arrives twice: the
+ * Under npx one Ctrl-C arrives twice: the
  * terminal sends SIGINT to its whole foreground process group, and npm, in
  * that group too, forwards the one it got to the CLI. There a stop signal
  * this soon after the one before is that echo, not a second Ctrl-C; and one
@@ -21,8 +21,8 @@ const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
  */
 const ECHO_MS = 300;
 
-/** Whether npm started this process, and so forwards the signals it gets (npm sets `npm_command`). */
-const UNDER_NPM = process.env.npm_command !== undefined;
+/** Whether npx started this process, and so forwards the signals it gets (npm names the event `npx`). */
+const UNDER_NPM = process.env.npm_lifecycle_event === 'npx';
 
 let lastSignalAt = Number.NEGATIVE_INFINITY;
 

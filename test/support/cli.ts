@@ -28,7 +28,9 @@ interface RunCliOptions {
  * database that stops soon after the tests stop using it.
  */
 function cliEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { ...process.env, CI: 'true', NO_COLOR: '1', CNF_LOCAL_DB_IDLE_SECONDS: '60', ...extra };
+  // Run as from a shell, whether vitest itself was started by npx or not.
+  const { npm_lifecycle_event: _npx, ...env } = process.env;
+  return { ...env, CI: 'true', NO_COLOR: '1', CNF_LOCAL_DB_IDLE_SECONDS: '60', ...extra };
 }
 
 /** Spawns the real `cnf-admin` binary without waiting for it. */
