@@ -375,6 +375,8 @@ async function synthFigure(): Promise<BenchResult> {
   const notes = createTestProject('notes');
   mkdirSync(join(notes.dir, 'bin'));
   cpSync(join(REPO, 'bin', 'cdk-app.ts'), join(notes.dir, 'bin', 'cdk-app.ts'));
+  // An ES module app, as the repository (and init) make it.
+  writeFileSync(join(notes.dir, 'package.json'), `${JSON.stringify({ name: 'notes', private: true, type: 'module' })}\n`);
   const outdirs: string[] = [];
   const synth = (outdir: string): number => {
     const started = performance.now();
