@@ -24,8 +24,8 @@ export default defineConfig({
   test: {
     reporters: ['default', './test/support/slowest-files-reporter.ts'],
     pool: 'forks',
-    // Spawning tests wait on processes more than they compute: more files at once than this machine's cores.
-    maxWorkers: 3,
+    // Spawning tests wait on processes more than they compute: two files at once even on two cores.
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
