@@ -1,12 +1,39 @@
 import { defineConfig } from 'vitest/config';
 
+/*
+ * Three projects (docs/testing.md says which test goes where):
+ * - `unit`: in-process tests, a loop of seconds: npm test -- --project unit
+ * - `cdk`: the constructs, synthesised with aws-cdk-lib (test/construct/**)
+ * - `e2e`: tests that spawn the built binary, tmux, PostgreSQL, npm or cdk:
+ *   test/e2e/** and every *.e2e.test.ts, plus the few slow files named here.
+ */
+const E2E = [
+  'test/e2e/**/*.test.ts',
+  'test/**/*.e2e.test.ts',
+  'test/package/tarball.test.ts',
+  'test/construct/cdk-synth.test.ts',
+  'test/construct/admin-app-bundling.test.ts',
+  'test/bundle/build-bundle.test.ts',
+  'test/package/runtime-docs.test.ts',
+  'test/platform/aws/endpoint-url.test.ts',
+  'test/platform/aws/aws-clients.test.ts',
+];
+const CDK = ['test/construct/**/*.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // End-to-end tests spawn the CLI, PGlite and many Node processes: give them room.
+    reporters: ['default', './test/support/slowest-files-reporter.ts'],
+    pool: 'forks',
+    // Spawning tests wait on processes more than they compute: two files at once even on two cores.
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    pool: 'forks',
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...E2E, ...CDK] } },
+      { extends: true, test: { name: 'cdk', include: CDK, exclude: E2E } },
+      // End-to-end tests spawn the CLI, PostgreSQL and many Node processes: give them room.
+      { extends: true, test: { name: 'e2e', include: E2E } },
+    ],
   },
 });

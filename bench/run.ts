@@ -20,11 +20,10 @@ for (const file of files) {
   process.stderr.write(`running ${file}\n`);
   for (const result of await benchmark.default()) {
     results.push(result);
-    const value = result.unit === 'ratio' ? `${result.value.toFixed(2)}x` : String(result.value);
+    const suffix = result.unit === 'ratio' ? 'x' : result.unit === 'count' ? '' : ` ${result.unit}`;
+    const value = `${result.unit === 'count' ? String(result.value) : result.value.toFixed(result.unit === 'ratio' ? 2 : 1)}${suffix}`;
     const target =
-      result.target === undefined
-        ? ''
-        : ` (target <= ${result.target}${result.unit === 'ratio' ? 'x' : ''}: ${result.value <= result.target ? 'met' : 'MISSED'})`;
+      result.target === undefined ? '' : ` (target <= ${result.target}${suffix}: ${result.value <= result.target ? 'met' : 'MISSED'})`;
     process.stdout.write(`${result.name}: ${value}${target}\n    ${result.detail}\n`);
   }
 }

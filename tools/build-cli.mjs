@@ -9,7 +9,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // commander is bundled in: every command starts with it, and one file loads
 // faster than its CommonJS modules (`cnf-admin --version` is benchmarked).
 // It is a devDependency for that reason: an installed cnf-admin never loads it.
-const BUNDLED = new Set(['commander']);
+const BUNDLED = new Set(['commander', 'zod']);
 
 /** Builds dist/cli.mjs, dist/local-*.mjs and their shared chunks. */
 async function buildCli() {

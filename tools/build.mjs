@@ -14,5 +14,9 @@ import { buildUi } from './build-ui.mjs';
 const { npm_command: command, npm_lifecycle_event: event } = process.env;
 if (event === 'prepare' && (command === 'pack' || command === 'publish')) process.exit(0);
 
+// Seconds of work: said in a line, so that npm pack, npm ci and npm test never wait in silence.
+const started = Date.now();
+process.stderr.write('· Building cnf-admin into dist/ (esbuild and tsc)\n');
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await Promise.all([buildCli(), buildLibrary(), buildUi()]);
+process.stderr.write(`· Built dist/ in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);

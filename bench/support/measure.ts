@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process';
 /** One benchmark figure: a subject measured against a baseline in the same run. */
 interface BenchResult {
   readonly name: string;
-  /** subject / baseline (lower is better), or a plain count when `unit` says so. */
+  /** subject / baseline (lower is better), or a plain count or measure when `unit` says so. */
   readonly value: number;
-  readonly unit: 'ratio' | 'count';
+  readonly unit: 'ratio' | 'count' | 'ms' | 'MB';
   /** The target the figure should stay at or under. */
   readonly target?: number;
   /** What was measured, in numbers: medians in milliseconds, sample counts. */

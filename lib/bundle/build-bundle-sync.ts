@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BuildError, CnfError } from '../core/errors.js';
 import { toolRoot } from '../core/tool-root.js';
+import { loadProject } from '../core/project.js';
+import { stageCachedBundle } from './bundle-cache.js';
 import type { StagedBundle } from './stage-bundle.js';
 
 /** What the bundle worker prints: the staged bundle, or a user's error. */
@@ -27,7 +29,9 @@ class WorkerReportedError extends CnfError {
  * promise): a Node process of its own runs {@link buildBundle} and
  * {@link stageBundle}, with local esbuild, never Docker, as `NodejsFunction`
  * does. The bundle is the one `cnf-admin deploy --stage local` builds, with
- * the same release id.
+ * the same release id. When the project's sources are those of the bundle
+ * cached by the last build (`.cnf/bundle-cache/`), that one is staged and
+ * nothing is built.
  *
  * @example
  * const staged = buildBundleSync(projectRoot, Stage.of(scope)!.assetOutdir);
@@ -37,10 +41,14 @@ class WorkerReportedError extends CnfError {
  * does not build, or the project's settings are wrong.
  */
 function buildBundleSync(root: string, outdir: string): StagedBundle {
+  const cached = stageCachedBundle(loadProject(root), outdir);
+  if (cached !== undefined) return cached;
   const worker = join(toolRoot(), WORKER);
   if (!existsSync(worker)) {
     throw new BuildError(`cnf-admin's bundle worker is missing: ${worker}.`, { hint: 'Build cnf-admin (npm run build) or reinstall it.' });
   }
+  // A synth's one wait: said in a line (the CDK CLI shows an app's stderr), as the CLI says its own waits off a terminal.
+  process.stderr.write(`· Building the bundle of ${root} (cnf-admin)\n`);
   const result = spawnSync(process.execPath, [worker, root, outdir], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,

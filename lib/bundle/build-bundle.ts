@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { NODE_TARGET } from '../core/node-runtime.js';
 import { join, relative } from 'node:path';
 import { build, type BuildFailure, type BuildOptions, type Metafile } from 'esbuild';
@@ -8,6 +8,7 @@ import { releaseIdOf, type BundleFile } from '../core/release.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
 import { collectAssets } from './bundle-assets.js';
 import { describeBundle } from './describe-bundle.js';
+import { scriptFiles } from './listed-sources.js';
 
 /** The project facts a build needs: where the project is and its layout (`loadProject` gives them all). */
 type BundleSource = Pick<Project, 'root' | 'lambdaDir' | 'webEntry' | 'adminEntry' | 'assetDirs' | 'scriptsDir'>;
@@ -128,12 +129,7 @@ function bundleBuildOptions(source: Pick<BundleSource, 'root'>, entryPoints: { i
  * admin side only, since only the admin handler loads them, by path.
  */
 function scriptEntryPoints(dir: string): { in: string; out: string }[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts'))
-    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split('\\').join('/'))
-    .sort()
-    .map((path) => ({ in: join(dir, path), out: `${BUNDLE_SCRIPTS_DIR}/${path.replace(/\.ts$/, '')}` }));
+  return scriptFiles(dir).map((path) => ({ in: join(dir, path), out: `${BUNDLE_SCRIPTS_DIR}/${path.replace(/\.ts$/, '')}` }));
 }
 
 async function runEsbuild(source: BundleSource, entryPoints: { in: string; out: string }[]) {

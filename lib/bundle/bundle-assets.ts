@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { BundleFile } from '../core/release.js';
+import { filesUnder } from './listed-sources.js';
 
 /** Asset files for the bundle, and the source files they came from. */
 interface Assets {
@@ -19,15 +20,6 @@ function collectAssets(lambdaDir: string, assetDirs: readonly string[]): Assets 
     files: sources.map((file) => ({ path: relative(lambdaDir, file).split('\\').join('/'), contents: readFileSync(file) })),
     sources,
   };
-}
-
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return filesUnder(path);
-    return entry.isFile() && !entry.name.startsWith('.') ? [path] : [];
-  });
 }
 
 export { collectAssets };

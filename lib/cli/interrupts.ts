@@ -6,6 +6,49 @@ import { writeNotice } from './render/run-view.js';
 
 /* All stop signals end the CLI the same way (130 when they stopped it), never by the signal (143, 129). */
 
+/*
+ * Under npx one Ctrl-C arrives twice: the
+ * terminal sends SIGINT to its whole foreground process group, and npm, in
+ * that group too, forwards the one it got to the CLI. There a stop signal
+ * this soon after the one before is that echo, not a second Ctrl-C; and one
+ * that arrives after the command has finished must not kill the process on
+ * its way out (npm would then report 130 for a command that ended 0).
+ */
+const ECHO_MS = 300;
+
+/** Whether npx started this process, and so forwards the signals it gets (npm names the event `npx`). */
+const UNDER_NPM = process.env.npm_lifecycle_event === 'npx';
+
+let lastSignalAt = Number.NEGATIVE_INFINITY;
+
+/**
+ * Calls `handler` on every stop signal that is not npm's echo of the one
+ * before ({@link ECHO_MS}). Returns a function that removes it; an echo
+ * still due after that is absorbed (by a listener that holds no process open).
+ */
+function onStopSignal(handler: (signal: NodeJS.Signals) => void): () => void {
+  let active = true;
+  const listener = (signal: NodeJS.Signals): void => {
+    const now = Date.now();
+    const echo = UNDER_NPM && now - lastSignalAt < ECHO_MS;
+    lastSignalAt = now;
+    if (!echo && active) handler(signal);
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, listener);
+  return () => {
+    const echoDueMs = UNDER_NPM ? lastSignalAt + ECHO_MS - Date.now() : 0;
+    const remove = (): void => {
+      for (const signal of STOP_SIGNALS) process.off(signal, listener);
+    };
+    if (echoDueMs <= 0) {
+      remove();
+      return;
+    }
+    active = false;
+    setTimeout(remove, echoDueMs).unref();
+  };
+}
+
 /** An interrupt that came before anything ran: the CLI ends with 130, and nothing ran. */
 class InterruptedError extends CnfError {
   constructor(message: string) {
@@ -33,11 +76,11 @@ async function withInterrupts<T>(
       force.abort();
     }
   };
-  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  const removeListener = onStopSignal(onSignal);
   try {
     return await work(interrupt.signal, force.signal);
   } finally {
-    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+    removeListener();
   }
 }
 
@@ -62,4 +105,4 @@ async function unlessInterrupted<T>(promise: Promise<T>, signal: AbortSignal, wh
   }
 }
 
-export { InterruptedError, STOP_SIGNALS, unlessInterrupted, withInterrupts };
+export { InterruptedError, onStopSignal, STOP_SIGNALS, unlessInterrupted, withInterrupts };

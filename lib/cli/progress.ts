@@ -1,4 +1,4 @@
-import yoctoSpinner, { type Spinner } from 'yocto-spinner';
+import type { Spinner } from 'yocto-spinner';
 import type { Progress, ProgressOptions, ProgressOutcome, ProgressTask } from '../core/progress.js';
 import { stylerFor, writeLine, type CliIo } from './io.js';
 import { formatDuration } from './render/format-duration.js';
@@ -61,6 +61,8 @@ class TerminalProgress implements Progress {
   readonly #style: ReturnType<typeof stylerFor>;
   #spinner: Spinner | undefined;
   #timer: NodeJS.Timeout | undefined;
+  /* The spinner library loads only on a terminal, and while the first wait is still a moment. */
+  readonly #library = import('yocto-spinner');
 
   constructor(private readonly io: CliIo) {
     this.#style = stylerFor(io.stderr, io.env);
@@ -74,7 +76,14 @@ class TerminalProgress implements Progress {
   start(label: string, options: ProgressOptions = {}): ProgressTask {
     const wait: Wait = { label, quiet: options.quiet === true, startedAt: Date.now() };
     this.#waits.push(wait);
-    if (this.#spinner === undefined && this.#timer === undefined) this.#timer = setTimeout(() => this.#show(), MOMENT_MS).unref();
+    if (this.#spinner === undefined && this.#timer === undefined) {
+      this.#timer = setTimeout(() => {
+        void this.#library.then(({ default: yoctoSpinner }) => {
+          // The wait may have ended while the library loaded.
+          if (this.#waits.length > 0 && this.#spinner === undefined) this.#show(yoctoSpinner);
+        });
+      }, MOMENT_MS).unref();
+    }
     let stopped = false;
     return {
       stop: (outcome, summary) => {
@@ -90,7 +99,7 @@ class TerminalProgress implements Progress {
     this.#spinner?.stop();
   };
 
-  #show(): void {
+  #show(yoctoSpinner: typeof import('yocto-spinner').default): void {
     // Ctrl-C is the CLI's own (it stops the run first): the spinner leaves signals alone.
     this.#spinner = yoctoSpinner({ stream: this.io.stderr as NodeJS.WriteStream, handleSignals: false, text: this.#text() }).start();
     process.once('exit', this.#restore);

@@ -268,7 +268,7 @@ function readStages(file: string, declared: unknown): ReadonlyMap<string, Stage>
   }
   for (const [name, value] of Object.entries(declared)) {
     assertValidStageName(name);
-    const settings = (value ?? {}) as { platform?: unknown; region?: unknown; database?: unknown; releasePhase?: unknown };
+    const settings = (value ?? {}) as { platform?: unknown; region?: unknown; database?: unknown; releasePhase?: unknown; autoDeploy?: unknown };
     const platform = settings.platform ?? (name === LOCAL_STAGE ? 'local' : 'aws');
     if (platform !== 'local' && platform !== 'aws') {
       throw new UsageError(`Stage ${name} in ${file} has platform ${JSON.stringify(platform)}; use "local" or "aws".`);
@@ -294,9 +294,15 @@ function readStages(file: string, declared: unknown): ReadonlyMap<string, Stage>
         `Stage ${name} in ${file} has releasePhase ${JSON.stringify(settings.releasePhase)}; use a task name such as "migrate".`,
       );
     }
+    if (settings.autoDeploy !== undefined && (typeof settings.autoDeploy !== 'boolean' || platform !== 'local')) {
+      throw new UsageError(
+        `Stage ${name} in ${file} has autoDeploy ${JSON.stringify(settings.autoDeploy)}; only the local stage takes it, and it is true or false.`,
+      );
+    }
     stages.set(name, {
       name,
       platform,
+      ...(settings.autoDeploy === undefined ? {} : { autoDeploy: settings.autoDeploy }),
       ...(settings.region === undefined ? {} : { region: settings.region }),
       ...(settings.database === undefined ? {} : { database: 'postgres' as const }),
       ...(settings.releasePhase === undefined ? {} : { releasePhase: settings.releasePhase }),

@@ -27,6 +27,14 @@ interface Stage {
    * @default - none
    */
   readonly releasePhase?: string;
+  /**
+   * The local stage only: whether `invoke`, `run` and `console` deploy the
+   * working tree first when it differs from the live release (`"autoDeploy":
+   * false` under the stage in cdk.json leaves that to an explicit `deploy`).
+   *
+   * @default true
+   */
+  readonly autoDeploy?: boolean;
 }
 
 /** The name of the stage that always exists and lives on this machine. */

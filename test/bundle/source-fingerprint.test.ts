@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sourceFingerprint } from '../../lib/bundle/source-fingerprint.js';
+import { changedSources, fingerprintOf, sourceFingerprint, stampSources } from '../../lib/bundle/source-fingerprint.js';
 import { tempDir } from '../support/temp-dir.js';
 
 function tree(): string {
@@ -24,5 +24,28 @@ describe('sourceFingerprint', () => {
     expect(afterInput).not.toBe(before);
     writeFileSync(join(root, 'package-lock.json'), '{"v":2}');
     expect(sourceFingerprint(root, inputs)).not.toBe(afterInput);
+  });
+});
+
+describe('changedSources', () => {
+  it('names the sources whose content changed or that were deleted, and not those only touched', () => {
+    const root = tree();
+    writeFileSync(join(root, 'db.ts'), 'export {}');
+    const stamps = stampSources(root, ['web.ts', 'db.ts', 'node_modules/pg/index.js']);
+    expect(Object.keys(stamps)).toEqual(['db.ts', 'package-lock.json', 'web.ts']);
+    expect(changedSources(root, stamps)).toEqual([]);
+    // the same content, written again (a new modification time): hashed, and unchanged
+    utimesSync(join(root, 'web.ts'), new Date(2001, 1, 1), new Date(2001, 1, 1));
+    expect(changedSources(root, stamps)).toEqual([]);
+    // a change of the same size
+    writeFileSync(join(root, 'web.ts'), 'export {;');
+    rmSync(join(root, 'db.ts'));
+    expect(changedSources(root, stamps)).toEqual(['db.ts', 'web.ts']);
+    expect(fingerprintOf(stampSources(root, ['web.ts', 'db.ts']))).not.toBe(fingerprintOf(stamps));
+  });
+
+  it('gives the fingerprint sourceFingerprint gives, so that releases stored before stamps compare alike', () => {
+    const root = tree();
+    expect(fingerprintOf(stampSources(root, ['web.ts']))).toBe(sourceFingerprint(root, ['web.ts']));
   });
 });

@@ -3,7 +3,7 @@
  * elapsed time on a terminal's stderr, and never with --json, CI or
  * NO_COLOR, nor on stdout.
  */
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestProject, type TestProject } from '../support/test-project.js';
@@ -18,6 +18,13 @@ describe('progress on a terminal', () => {
     expect((await project.cli(['deploy'])).code).toBe(0);
   });
 
+  /** Changes a source, so that the next deploy builds (a deploy of an unchanged tree builds nothing). */
+  let edits = 0;
+  function editSource(): void {
+    edits += 1;
+    appendFileSync(join(project.dir, 'lambda', 'tasks', 'noop.ts'), `\nexport const edit${edits} = ${edits};\n`);
+  }
+
   afterAll(async () => {
     await project.cleanup();
   });
@@ -25,6 +32,7 @@ describe('progress on a terminal', () => {
   it('shows a spinner with the elapsed time while the bundle builds, on stderr only, then how long it took', async () => {
     // given
     const stdoutFile = join(project.dir, 'deploy-stdout.txt');
+    editSource();
 
     // when
     const result = await runInTerminal(['deploy'], { cwd: project.dir, stdoutFile });
@@ -63,6 +71,9 @@ describe('progress on a terminal', () => {
     ['CI=true', ['deploy'], { CI: 'true' }],
     ['NO_COLOR', ['deploy'], { NO_COLOR: '1' }],
   ])('shows no spinner with %s, only a plain line', async (_case, args, env) => {
+    // given
+    editSource();
+
     // when
     const result = await runInTerminal(args, { cwd: project.dir, env });
 

@@ -51,6 +51,16 @@ describe('loadProject', () => {
     expect(stageOf(project, 'local').database).toBe('postgres');
   });
 
+  it('reads the local stage\'s autoDeploy setting, and refuses it elsewhere or as a non-boolean', () => {
+    const project = loadProject(projectWith({ context: { cnf: { app: 'notes', stages: { local: { autoDeploy: false } } } } }));
+    expect(stageOf(project, 'local').autoDeploy).toBe(false);
+    expect(stageOf(loadProject(projectWith({ context: { cnf: { app: 'notes' } } })), 'local').autoDeploy).toBeUndefined();
+    expect(() => loadProject(projectWith({ context: { cnf: { app: 'notes', stages: { prod: { autoDeploy: true } } } } }))).toThrow(
+      /autoDeploy true; only the local stage takes it/,
+    );
+    expect(() => loadProject(projectWith({ context: { cnf: { app: 'notes', stages: { local: { autoDeploy: 'no' } } } } }))).toThrow(UsageError);
+  });
+
   it("names the embedded database's URL DATABASE_URL unless databaseUrlVariable says otherwise", () => {
     expect(loadProject(projectWith({ context: { cnf: { app: 'notes' } } })).databaseUrlVariable).toBe('DATABASE_URL');
     const project = loadProject(projectWith({ context: { cnf: { app: 'notes', databaseUrlVariable: 'PG_URL' } } }));

@@ -4,6 +4,7 @@
  * project (a reset `.cnf/`, a killed server, a copied project, a corrupted
  * state file).
  */
+import { isAlive as isProcessAlive } from '../../lib/platform/local/postmaster-pid.js';
 import { spawn } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -34,14 +35,8 @@ async function statusOf(dir: string): Promise<EmbeddedDatabaseStatus> {
   return JSON.parse(result.stdout) as EmbeddedDatabaseStatus;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/* A process that ended counts as gone, even before init reaps it (a zombie): lib's check says so. */
+const isAlive = isProcessAlive;
 
 /** Waits for a process to end (the event), failing after `timeoutMs`. */
 async function exitOf(pid: number, timeoutMs: number): Promise<void> {

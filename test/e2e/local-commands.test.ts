@@ -2,7 +2,7 @@
  * The other commands on the local stage, through the real binary: tasks,
  * deploy and drift, config, logs, runs, status and releases, help.
  */
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../lib/core/run.js';
@@ -63,25 +63,61 @@ describe('deploy and drift', () => {
     expect(again).toMatchObject({ release, isNew: false });
   });
 
-  it('runs the live release when the working tree differs, says so and how to deploy', async () => {
+  it('deploys the working tree before an invoke when it differs, in one line naming the changed file', async () => {
     const copy = createTestProject('tasks');
     try {
+      const live = (JSON.parse((await copy.cli(['deploy', '--json'])).stdout) as { release: string }).release;
+      // a deploy with nothing changed builds nothing
+      const again = await copy.cli(['deploy']);
+      expect(again.stderr).toContain(`Reused release ${live} (12 tasks): the working tree matches it, nothing to build.`);
+      expect(again.stderr).not.toContain('Building the bundle');
+      appendFileSync(join(copy.dir, 'lambda', 'tasks', 'noop.ts'), '\nexport const touched = true;\n');
+      const status = await copy.cli(['status']);
+      expect(status.stdout.replace(/\s+/g, ' ')).toContain(`The working tree differs from the live release ${live} (lambda/tasks/noop.ts)`);
+      const result = await copy.cli(['invoke', 'noop']);
+      expect(result.code).toBe(0);
+      const deployedLine = result.stderr.split('\n').filter((line) => line.includes('Deployed the working tree'));
+      expect(deployedLine).toHaveLength(1);
+      expect(deployedLine[0]).toMatch(new RegExp(`changed: lambda/tasks/noop.ts\\): release r-[0-9a-f]{12} is live \\(was ${live}\\)`));
+      const deployed = /release (r-[0-9a-f]{12}) is live/.exec(result.stderr)?.[1];
+      expect(deployed).not.toBe(live);
+      expect(result.stderr).toContain(`release ${deployed}`);
+      expect(result.stderr).not.toContain('differs');
+      // the next invoke runs it without deploying again
+      const next = await copy.cli(['invoke', 'noop']);
+      expect(next.stderr).not.toContain('Deployed');
+      expect((await copy.cli(['status'])).stdout).toContain('The working tree matches the live release.');
+      expect((await copy.cli(['releases'])).stdout).toMatch(new RegExp(`${deployed}.*live\\n${live}`));
+      // --release pins a retained release, and deploys nothing
+      appendFileSync(join(copy.dir, 'lambda', 'tasks', 'noop.ts'), '\nexport const again = true;\n');
+      const pinned = await copy.cli(['invoke', 'noop', '--release', live]);
+      expect(pinned.stderr).toContain(`release ${live}`);
+      expect(pinned.stderr).not.toContain('Deployed');
+    } finally {
+      await copy.cleanup();
+    }
+  });
+
+  it('with autoDeploy false, runs the live release when the working tree differs, says so and how to deploy', async () => {
+    const copy = createTestProject('tasks');
+    try {
+      const cdkJson = JSON.parse(readFileSync(join(copy.dir, 'cdk.json'), 'utf8')) as { context: { cnf: { stages?: object } } };
+      cdkJson.context.cnf.stages = { ...cdkJson.context.cnf.stages, local: { autoDeploy: false } };
+      writeFileSync(join(copy.dir, 'cdk.json'), JSON.stringify(cdkJson));
       const live = (JSON.parse((await copy.cli(['deploy', '--json'])).stdout) as { release: string }).release;
       appendFileSync(join(copy.dir, 'lambda', 'tasks', 'noop.ts'), '\nexport const touched = true;\n');
       const result = await copy.cli(['invoke', 'noop']);
       expect(result.code).toBe(0);
-      expect(result.stderr).toContain(`The working tree differs from the live release ${live}`);
+      expect(result.stderr).toContain(`The working tree differs from the live release ${live} (lambda/tasks/noop.ts)`);
       expect(result.stderr).toContain('Deploy the tree with: cnf-admin deploy --stage local');
       expect(result.stderr).toContain(`release ${live}`);
+      expect(result.stderr).not.toContain('Deployed');
       const deployed = JSON.parse((await copy.cli(['deploy', '--json'])).stdout) as { release: string; previous: string; isNew: boolean };
       expect(deployed).toMatchObject({ previous: live, isNew: true });
       expect(deployed.release).not.toBe(live);
       const status = await copy.cli(['status']);
       expect(status.stdout).toContain(`web:live    ${deployed.release}`);
       expect(status.stdout).toContain('The working tree matches the live release.');
-      expect((await copy.cli(['releases'])).stdout).toMatch(new RegExp(`${deployed.release}.*live\\n${live}`));
-      // a retained release can still run
-      expect((await copy.cli(['invoke', 'noop', '--release', live])).stderr).toContain(`release ${live}`);
     } finally {
       await copy.cleanup();
     }

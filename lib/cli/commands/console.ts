@@ -10,12 +10,13 @@ import { isIncompleteInput } from '../../runtime/console/rewrite-input.js';
 import type { ConsoleAnswer } from '../../core/console-protocol.js';
 import { BOOKKEEPING_MESSAGES, STOPPING_TASK } from '../../core/run-log.js';
 import { ConsoleHistory } from '../console-history.js';
-import { STOP_SIGNALS, withInterrupts } from '../interrupts.js';
+import { onStopSignal, withInterrupts } from '../interrupts.js';
 import { stylerFor, writeJson, writeLine, type CliIo } from '../io.js';
 import { formatLogLine } from '../render/log-line.js';
 import { writeNotice } from '../render/run-view.js';
 import { noteNodeVersion } from '../node-version-notice.js';
 import { openStage, type StageOptions } from '../stage-context.js';
+import { deployWorkingTreeFirst } from '../auto-deploy.js';
 
 /** The options of `cnf-admin console`. */
 interface ConsoleCommandOptions extends StageOptions {
@@ -73,9 +74,11 @@ function colorsFor(io: CliIo): boolean {
  * with 130, unless the evaluation ended by itself with another exit code.
  */
 async function consoleCommand(options: ConsoleCommandOptions, io: CliIo): Promise<number> {
-  const { platform, project, stage } = await openStage(io, options);
+  const context = await openStage(io, options);
+  const { platform, project, stage } = context;
   if (options.json === true && options.eval === undefined)
     throw new UsageError('--json needs -e: an interactive console prints no single JSON document.');
+  await deployWorkingTreeFirst(context, options);
   const plan = await platform.resolve({
     ...(options.alias === undefined ? {} : { alias: options.alias }),
     ...(options.release === undefined ? {} : { release: options.release }),
@@ -399,11 +402,11 @@ function repl(io: CliIo, session: ConsoleSession, plan: InvokePlan, history: Con
     // Closed once the input that runs has ended: the REPL's prompt after it would take the terminal back.
     void queue.then(() => server.close());
   };
-  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  const removeListener = onStopSignal(onSignal);
   return new Promise((resolve) =>
     server.once('exit', () => {
       void queue.then(() => {
-        for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+        removeListener();
         resolve(stopped ? ExitCode.INTERRUPTED : exitCode);
       });
     }),

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { TryAgainError, UsageError } from '../../core/errors.js';
+import { withProgress } from '../../core/progress.js';
 import { findProject, stageOf, type Project } from '../../core/project.js';
 import { ensureDatabaseWithProgress } from '../../platform/local/database-progress.js';
 import {
@@ -97,7 +98,10 @@ async function dbUrl(options: DbCommandOptions, io: CliIo): Promise<number> {
 /** `cnf-admin db stop`: stops the embedded database now (any later use starts it again). */
 async function dbStop(options: DbCommandOptions, io: CliIo): Promise<number> {
   const { paths } = embeddedDatabaseOf(io, options);
-  const stopped = await stopEmbeddedDatabase(paths);
+  // A spinner on a terminal while PostgreSQL shuts down; off a terminal the line after it says how it went.
+  const stopped = await withProgress(progressFor(io, options), 'Stopping the embedded PostgreSQL', () => stopEmbeddedDatabase(paths), {
+    quiet: true,
+  });
   if (options.json === true) writeJson(io, { stopped });
   else writeLine(io.stderr, stopped ? 'Stopped the embedded PostgreSQL.' : 'The embedded PostgreSQL was not running.');
   return 0;

@@ -1,6 +1,5 @@
 import { DEFAULT_ALIAS } from '../../core/platform.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
-import { withProgress } from '../../core/progress.js';
 import { openLocalStage, type StageOptions } from '../stage-context.js';
 
 /** The options of `cnf-admin deploy`. */
@@ -14,14 +13,14 @@ interface DeployCommandOptions extends StageOptions {
  * and moves the local alias pair to it. AWS stages deploy with CDK.
  */
 async function deploy(options: DeployCommandOptions, io: CliIo): Promise<number> {
-  const { platform, progress } = await openLocalStage(
+  const { platform } = await openLocalStage(
     io,
     options,
     'deploy',
     `AWS stages deploy with CDK: npx cdk deploy -c stage=${options.stage ?? '<stage>'}`,
   );
   const alias = options.alias ?? DEFAULT_ALIAS;
-  const { stored, isNew, previous } = await withProgress(progress, 'Building the bundle', () => platform.deploy(alias));
+  const { stored, isNew, built, previous } = await platform.deploy(alias, { showBuild: true });
   if (options.json === true) {
     writeJson(io, {
       release: stored.release,
@@ -32,7 +31,8 @@ async function deploy(options: DeployCommandOptions, io: CliIo): Promise<number>
     });
     return 0;
   }
-  writeLine(io.stderr, `${isNew ? 'Built' : 'Reused'} release ${stored.release} (${stored.catalog.tasks.length} tasks).`);
+  const how = built ? '' : ': the working tree matches it, nothing to build';
+  writeLine(io.stderr, `${isNew ? 'Built' : 'Reused'} release ${stored.release} (${stored.catalog.tasks.length} tasks)${how}.`);
   writeLine(
     io.stderr,
     previous === stored.release

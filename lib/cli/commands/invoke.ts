@@ -20,6 +20,7 @@ import { checkTaskArgsSize, parseArgsJson } from '../args-json.js';
 import { unlessInterrupted, withInterrupts } from '../interrupts.js';
 import { preflight } from '../preflight.js';
 import { asInvoked } from '../invocation.js';
+import { deployWorkingTreeFirst } from '../auto-deploy.js';
 
 /** The options of `cnf-admin invoke`. */
 interface InvokeCommandOptions extends StageOptions {
@@ -73,6 +74,7 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
   return withInterrupts(io, notice, async (signal, force) => {
     const context = await unlessInterrupted(openStage(io, options), signal, NOTHING_RAN);
     const { platform } = context;
+    await unlessInterrupted(deployWorkingTreeFirst(context, options), signal, NOTHING_RAN);
     const plan = await unlessInterrupted(
       platform.resolve({
         ...(options.alias === undefined ? {} : { alias: options.alias }),

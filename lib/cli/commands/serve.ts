@@ -9,7 +9,7 @@ import { DEFAULT_ALIAS } from '../../core/platform.js';
 import { UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { STOP_SIGNALS } from '../interrupts.js';
+import { onStopSignal } from '../interrupts.js';
 
 /** The options of `cnf-admin serve`. */
 interface ServeCommandOptions extends StageOptions {
@@ -48,7 +48,7 @@ async function serve(options: ServeCommandOptions, io: CliIo): Promise<number> {
   const style = stylerFor(io.stdout, io.env);
   const stopped = new AbortController();
   const stop = (): void => stopped.abort();
-  for (const signal of STOP_SIGNALS) process.on(signal, stop);
+  const removeListener = onStopSignal(stop);
   let server: WebServer = await startWebServer(project.app, paths, plan.release, host, port);
   // With --json, stdout carries one document (where it serves); request logs go to stderr.
   const logOut = options.json === true ? io.stderr : io.stdout;
@@ -81,8 +81,8 @@ async function serve(options: ServeCommandOptions, io: CliIo): Promise<number> {
       }
     }
   } finally {
-    for (const signal of STOP_SIGNALS) process.off(signal, stop);
     await server.stop();
+    removeListener();
     writeLine(io.stderr, 'Stopped.');
   }
 }

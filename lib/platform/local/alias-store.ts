@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { UsageError } from '../../core/errors.js';
 import { isReleaseId } from '../../core/release.js';
 import { writeFileAtomic } from '../../runtime/ledger/atomic-file.js';
@@ -16,7 +16,7 @@ interface LocalAliasPair {
 /** Every local alias pair, by name. */
 type LocalAliases = Readonly<Record<string, LocalAliasPair>>;
 
-const releaseId = z.string().refine(isReleaseId, { message: 'expected a release id (r- and 12 hex digits)' });
+const releaseId = z.string().check(z.refine(isReleaseId, { message: 'expected a release id (r- and 12 hex digits)' }));
 
 /** `aliases.json`: `{"live": {"web": "r-…", "admin": "r-…"}, …}`. */
 const aliasesSchema = z.record(z.string(), z.object({ web: releaseId, admin: releaseId }));

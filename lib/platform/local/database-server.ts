@@ -122,7 +122,7 @@ async function waitUntilReady(port: number, exited: () => boolean): Promise<pg.C
       if (exited()) throw new Error('PostgreSQL ended before it accepted connections (see above)', { cause: error });
       if (Date.now() > giveUpAt)
         throw new Error(`PostgreSQL did not accept connections within ${READY_TIMEOUT_MS / 1000}s`, { cause: error });
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { useSchemaMessages } from '../../runtime/schema-messages.js';
 import { UnavailableError } from '../../core/errors.js';
 import { readStateFile } from './local-state.js';
 import type { LocalPaths } from './local-paths.js';
@@ -39,21 +40,21 @@ function databaseFiles(paths: LocalPaths): DatabaseFiles {
   };
 }
 
-const port = z.number().int().min(1).max(65535);
+const port = z.int().check(z.minimum(1), z.maximum(65535));
 
 /** What a running server writes about itself, and removes when it stops (only if the file is still its own). */
 const databaseServerStateSchema = z.strictObject({
   /** The server process (a small Node supervisor). */
-  pid: z.number().int().positive(),
+  pid: z.int().check(z.positive()),
   /** Tells this server from any later one: a server removes the state file only while it names its own instance. */
-  instanceId: z.string().min(1),
+  instanceId: z.string().check(z.minLength(1)),
   /** The PostgreSQL postmaster it runs. */
-  postgresPid: z.number().int().positive(),
+  postgresPid: z.int().check(z.positive()),
   port,
   /** The real path of the data directory it serves: a copy of the project has another. */
-  dataDir: z.string().min(1),
+  dataDir: z.string().check(z.minLength(1)),
   /** PostgreSQL's version, e.g. `18.4`. */
-  version: z.string().min(1),
+  version: z.string().check(z.minLength(1)),
   startedAt: z.iso.datetime(),
 });
 
@@ -73,8 +74,9 @@ const databaseSettingsSchema = z.strictObject({ port });
 type DatabaseSettings = z.infer<typeof databaseSettingsSchema>;
 
 /** The first problem zod found, as one short phrase. */
-function problemOf(schema: z.ZodType): (value: unknown) => string | undefined {
+function problemOf(schema: z.ZodMiniType): (value: unknown) => string | undefined {
   return (value) => {
+    useSchemaMessages();
     const result = schema.safeParse(value);
     if (result.success) return undefined;
     const issue = result.error.issues[0];

@@ -197,7 +197,7 @@ async function waitUntilServing(
     const state = await servingState(files, dataDir);
     if (state !== undefined) return state;
     if (gone) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
   const complaint = await lastComplaint(files.log, logStart);
   throw new UnavailableError(

@@ -1,21 +1,25 @@
-import { buildBundle } from '../../bundle/build-bundle.js';
 import { describeGitCheckout } from '../../bundle/git-describe.js';
-import { sourceFingerprint } from '../../bundle/source-fingerprint.js';
+import { stampSources } from '../../bundle/source-fingerprint.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
+import { SILENT_PROGRESS, withProgress, type Progress } from '../../core/progress.js';
 import type { Project } from '../../core/project.js';
 import type { Stage } from '../../core/stage.js';
 import { moveAliasPairLocked, readAliases } from './alias-store.js';
 import { embeddedDatabasePort, embeddedDatabaseUrl } from './embedded-database.js';
+import { localRollbackPin } from './local-live-pair.js';
 import { LocalParameterStore } from './local-parameters.js';
-import { localPaths } from './local-paths.js';
-import { storeRelease, type StoredRelease } from './release-store.js';
+import { localPaths, type LocalPaths } from './local-paths.js';
+import { bundleDamage, readRelease, storeRelease, type StoredRelease } from './release-store.js';
 import { withStateLock } from './state-lock.js';
+import { workingTreeDifference } from './working-tree.js';
 
 /** What a local deploy did. */
 interface LocalDeployment {
   readonly stored: StoredRelease;
   /** Whether the release was built for the first time (else the same bytes were stored already). */
   readonly isNew: boolean;
+  /** Whether the bundle was built: not when the alias pair's release was built from the working tree as it is. */
+  readonly built: boolean;
   /** The release the alias pair pointed at before, if any. */
   readonly previous: string | undefined;
   readonly alias: string;
@@ -24,17 +28,28 @@ interface LocalDeployment {
 /**
  * Deploys the working tree to the local stage: builds the bundle, stores it
  * as a release under `.cnf/local/releases/`, and moves the alias pair to it,
- * web and admin together. The first deploy also creates the parameter set,
- * with `DATABASE_URL` (or the project's `databaseUrlVariable`) pointing at the
- * embedded database when the stage has one; every start of it keeps that in sync.
- * A deploy of the `live` pair is recorded as a move of the live pair (with the
- * checkout's git commit), which ends any rollback's hold on the stage.
+ * web and admin together. When the pair's release was built from the working
+ * tree as it is, and is whole, nothing is built. The first deploy also
+ * creates the parameter set, with `DATABASE_URL` (or the project's
+ * `databaseUrlVariable`) pointing at the embedded database when the stage
+ * has one; every start of it keeps that in sync. A deploy of the `live` pair
+ * that moves it is recorded as a move of the live pair (with the checkout's
+ * git commit), which ends any rollback's hold on the stage.
+ *
+ * @param who - who deploys, as config versions record it
+ * @param progress - told when the bundle is built
  */
-async function deployLocal(project: Project, stage: Stage, alias: string, who: string): Promise<LocalDeployment> {
+async function deployLocal(
+  project: Project,
+  stage: Stage,
+  alias: string,
+  who: string,
+  progress: Progress = SILENT_PROGRESS,
+): Promise<LocalDeployment> {
   const paths = localPaths(project);
-  const [bundle, git] = await Promise.all([buildBundle(project), describeGitCheckout(project.root)]);
-  const { stored, isNew } = await storeRelease(paths, bundle, sourceFingerprint(project.root, bundle.inputs));
-  const previous = (await readAliases(paths))[alias]?.web;
+  const current = (await readAliases(paths))[alias];
+  const unchanged =
+    current === undefined || current.web !== current.admin ? undefined : await unchangedRelease(paths, project, current.web);
   const parameters = new LocalParameterStore(paths.parameters, () => who);
   if (!(await parameters.exists())) {
     const databaseUrl = stage.database !== undefined ? embeddedDatabaseUrl(await embeddedDatabasePort(paths)) : undefined;
@@ -43,16 +58,40 @@ async function deployLocal(project: Project, stage: Stage, alias: string, who: s
       databaseUrl === undefined ? [] : [project.databaseUrlVariable],
     );
   }
+  // An explicit deploy of the tree the pair already runs still ends a rollback's hold on the stage.
+  const held = unchanged !== undefined && alias === DEFAULT_ALIAS && (await localRollbackPin(project)) !== undefined;
+  if (unchanged !== undefined && !held) return { stored: unchanged, isNew: false, built: false, previous: unchanged.release, alias };
+  const built =
+    unchanged === undefined
+      ? await withProgress(progress, 'Building the bundle', () => buildAndStore(paths, project))
+      : { stored: unchanged, isNew: false, built: false };
+  const git = alias === DEFAULT_ALIAS ? await describeGitCheckout(project.root) : undefined;
   // The alias pair and the live pair's record move as one step, under the state lock.
   await withStateLock(paths.stageDir, async () => {
-    await moveAliasPairLocked(paths, alias, stored.release);
+    await moveAliasPairLocked(paths, alias, built.stored.release);
     if (alias === DEFAULT_ALIAS)
       await parameters.recordMove(
-        { release: stored.release, cause: 'deploy', ...(git === undefined ? {} : { gitSha: git.sha, description: git.description }) },
+        { release: built.stored.release, cause: 'deploy', ...(git === undefined ? {} : { gitSha: git.sha, description: git.description }) },
         true,
       );
   });
-  return { stored, isNew, previous, alias };
+  return { ...built, previous: current?.web, alias };
+}
+
+/** The stored release, when it was built from the working tree as it is and its bundle is whole. */
+async function unchangedRelease(paths: LocalPaths, project: Project, release: string): Promise<StoredRelease | undefined> {
+  const stored = await readRelease(paths, release);
+  if (stored?.sources === undefined || workingTreeDifference(project, stored).differs) return undefined;
+  return (await bundleDamage(paths, stored, 'content')) === undefined ? stored : undefined;
+}
+
+/** Builds the bundle and stores it as a release. */
+async function buildAndStore(paths: LocalPaths, project: Project): Promise<{ stored: StoredRelease; isNew: boolean; built: boolean }> {
+  // The bundler (esbuild) loads only when a deploy builds.
+  const { buildBundle } = await import('../../bundle/build-bundle.js');
+  const bundle = await buildBundle(project);
+  const { stored, isNew } = await storeRelease(paths, bundle, stampSources(project.root, bundle.inputs));
+  return { stored, isNew, built: true };
 }
 
 export { deployLocal };

@@ -3,7 +3,6 @@ import { NODE_MAJOR } from '../../core/node-runtime.js';
 import { existsSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { sourceFingerprint } from '../../bundle/source-fingerprint.js';
 import { releaseOfPair } from '../../core/alias-pair.js';
 import { UnavailableError } from '../../core/errors.js';
 import type {
@@ -44,6 +43,7 @@ import { assertStateDirectories, assertStateWritable } from './local-state.js';
 import { ensureUsableTmpdir } from './usable-tmpdir.js';
 import { runLocally } from './run-process.js';
 import { stopLocalRun } from './stop-local-run.js';
+import { describeFiles, workingTreeDifference, type WorkingTreeDifference } from './working-tree.js';
 
 /** The Node major version of the Lambda runtime that AWS stages run on. */
 const LAMBDA_NODE_MAJOR = NODE_MAJOR;
@@ -96,15 +96,26 @@ class LocalPlatform implements Platform {
     return this.parameters;
   }
 
-  /** Builds the working tree and moves the alias pair to it. */
-  async deploy(alias: string = DEFAULT_ALIAS): Promise<LocalDeployment> {
+  /**
+   * How the working tree stands against the release an alias pair serves:
+   * undefined when the pair does not exist yet or its web and admin differ.
+   */
+  async workingTree(alias: string = DEFAULT_ALIAS): Promise<(WorkingTreeDifference & { readonly release: string }) | undefined> {
+    const pair = (await readAliases(this.#paths))[alias];
+    if (pair === undefined || pair.web !== pair.admin) return undefined;
+    const stored = await readRelease(this.#paths, pair.web);
+    return stored === undefined ? undefined : { release: stored.release, ...workingTreeDifference(this.project, stored) };
+  }
+
+  /** Builds the working tree and moves the alias pair to it (nothing is built when the pair's release was built from it as it is). */
+  async deploy(alias: string = DEFAULT_ALIAS, options: { readonly showBuild?: boolean } = {}): Promise<LocalDeployment> {
     // The bundler (esbuild) loads only when a deploy needs it: an invoke of the live release does not.
     const { deployLocal } = await import('./local-deploy.js');
     await assertStateWritable(this.#paths);
     const who = localCaller();
     // One change of the stage at a time: a deploy waits for no rollback, it refuses while one holds the stage (75).
     return withLocalStageLock(this.#paths, { runId: `deploy-${process.pid}`, caller: who }, async () =>
-      deployLocal(this.project, this.stage, alias, who),
+      deployLocal(this.project, this.stage, alias, who, options.showBuild === true ? this.progress : undefined),
     );
   }
 
@@ -266,7 +277,7 @@ class LocalPlatform implements Platform {
         `The live release ${liveRelease.release} is damaged: ${damage}. Runs exit 69 until it is deployed again: cnf-admin deploy --stage local`,
       );
     }
-    const drift = liveRelease === undefined ? undefined : this.#driftNotice(liveRelease);
+    const drift = liveRelease === undefined ? undefined : this.#driftNotice(liveRelease, Number.POSITIVE_INFINITY);
     if (damage === undefined)
       notes.push(
         drift ??
@@ -347,9 +358,12 @@ class LocalPlatform implements Platform {
     return stored;
   }
 
-  #driftNotice(stored: StoredRelease): string | undefined {
-    if (sourceFingerprint(this.project.root, stored.inputs) === stored.sourceFingerprint) return undefined;
-    return `The working tree differs from the live release ${stored.release}, which is what runs here. Deploy the tree with: cnf-admin deploy --stage local`;
+  /** Says that the working tree differs from a release, naming the first `shown` files that do. */
+  #driftNotice(stored: StoredRelease, shown = 3): string | undefined {
+    const difference = workingTreeDifference(this.project, stored);
+    if (!difference.differs) return undefined;
+    const files = difference.files.length === 0 ? '' : ` (${describeFiles(difference.files, shown)})`;
+    return `The working tree differs from the live release ${stored.release}${files}, which is what runs here. Deploy the tree with: cnf-admin deploy --stage local`;
   }
 }
 

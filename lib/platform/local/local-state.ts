@@ -3,7 +3,8 @@ import { statSync, type Stats } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
+import { useSchemaMessages } from '../../runtime/schema-messages.js';
 import { isCnfError, PermissionError, UnavailableError } from '../../core/errors.js';
 import { readJsonFile } from '../../runtime/ledger/atomic-file.js';
 import { describeIssues } from '../../runtime/ledger/run-record-schema.js';
@@ -21,7 +22,7 @@ const RESTART_HINT = 'Restore the file, or delete .cnf/local/ and run `cnf-admin
  * @throws UnavailableError (69) naming the file when it is not JSON or does not fit the schema;
  *   PermissionError (77) when it cannot be read.
  */
-async function readStateFile<T>(file: string, check: z.ZodType<T> | ((value: unknown) => string | undefined)): Promise<T | undefined> {
+async function readStateFile<T>(file: string, check: z.ZodMiniType<T> | ((value: unknown) => string | undefined)): Promise<T | undefined> {
   let value: unknown;
   try {
     value = await readJsonFile<unknown>(file);
@@ -36,6 +37,7 @@ async function readStateFile<T>(file: string, check: z.ZodType<T> | ((value: unk
     if (problem !== undefined) throw corrupted(file, problem);
     return value as T;
   }
+  useSchemaMessages();
   const parsed = check.safeParse(value);
   if (!parsed.success) throw corrupted(file, describeIssues(parsed.error), parsed.error);
   return parsed.data;

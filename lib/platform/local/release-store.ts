@@ -3,8 +3,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Bundle } from '../../bundle/build-bundle.js';
+import { fingerprintOf, type SourceStamps } from '../../bundle/source-fingerprint.js';
 import { writeBundleFiles } from '../../bundle/write-bundle.js';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { UnavailableError } from '../../core/errors.js';
 import { isReleaseId } from '../../core/release.js';
 import type { TaskCatalog } from '../../core/task-catalog.js';
@@ -21,6 +22,13 @@ interface StoredRelease {
   readonly sourceFingerprint: string;
   /** The source files it was built from, relative to the project root. */
   readonly inputs: readonly string[];
+  /**
+   * What the build saw of each source that counts (size, modification time,
+   * hash), so that telling whether the working tree differs takes a stat per file.
+   *
+   * @default - not recorded (a release stored by an older cnf-admin): every source is hashed
+   */
+  readonly sources?: SourceStamps;
   readonly catalog: TaskCatalog;
   /**
    * Every file of the bundle, with its size and SHA-256, to tell a damaged
@@ -38,23 +46,38 @@ interface StoredFile {
   readonly size: number;
   /** Hex SHA-256 of the content. */
   readonly sha256: string;
+  /**
+   * Its modification time when stored: a file with its size and this time
+   * is taken as unchanged without hashing it.
+   *
+   * @default - not recorded (a release stored by an older cnf-admin): a content check hashes it
+   */
+  readonly mtimeMs?: number;
 }
 
 const RELEASE_FILE = 'release.json';
 
 /** `release.json`, checked when read: a malformed one is corrupted state (69), not a crash. */
 const storedReleaseSchema = z.looseObject({
-  release: z.string().refine(isReleaseId, { message: 'expected a release id (r- and 12 hex digits)' }),
-  createdAt: z.string().refine((text) => !Number.isNaN(Date.parse(text)), { message: 'expected an ISO 8601 time' }),
+  release: z.string().check(z.refine(isReleaseId, { message: 'expected a release id (r- and 12 hex digits)' })),
+  createdAt: z.string().check(z.refine((text) => !Number.isNaN(Date.parse(text)), { message: 'expected an ISO 8601 time' })),
   sourceFingerprint: z.string(),
   inputs: z.array(z.string()),
+  sources: z.optional(z.record(z.string(), z.object({ size: z.number(), mtimeMs: z.number(), sha256: z.string() }))),
   catalog: z.looseObject({
     tasks: z.array(z.looseObject({ name: z.string(), description: z.string() })),
-    scripts: z.array(z.looseObject({ name: z.string(), description: z.string() })).default([]),
+    scripts: z._default(z.array(z.looseObject({ name: z.string(), description: z.string() })), []),
   }),
-  files: z
-    .array(z.object({ path: z.string().min(1), size: z.number().int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/) }))
-    .optional(),
+  files: z.optional(
+    z.array(
+      z.object({
+        path: z.string().check(z.minLength(1)),
+        size: z.int().check(z.minimum(0)),
+        sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+        mtimeMs: z.optional(z.number()),
+      }),
+    ),
+  ),
 });
 
 /* What a release stored before files were recorded must have, at least. */
@@ -70,11 +93,8 @@ function bundleDir(paths: LocalPaths, release: string): string {
  * already (the same id means the same bytes). Resolves to the stored release
  * and whether it is new.
  */
-async function storeRelease(
-  paths: LocalPaths,
-  bundle: Bundle,
-  sourceFingerprint: string,
-): Promise<{ stored: StoredRelease; isNew: boolean }> {
+async function storeRelease(paths: LocalPaths, bundle: Bundle, sources: SourceStamps): Promise<{ stored: StoredRelease; isNew: boolean }> {
+  const sourceFingerprint = fingerprintOf(sources);
   const existing = await readRelease(paths, bundle.release);
   // A damaged copy of the same release (files deleted or changed), or one that
   // does not record its files, is stored again whole: a redeploy repairs it.
@@ -83,28 +103,35 @@ async function storeRelease(
     await rm(join(paths.releases, bundle.release), { recursive: true, force: true });
   } else if (existing !== undefined) {
     // The same bytes built from changed sources (a comment, say): remember the
-    // sources this build saw, so the working tree no longer counts as different.
-    if (existing.sourceFingerprint === sourceFingerprint) return { stored: existing, isNew: false };
-    const updated: StoredRelease = { ...existing, sourceFingerprint, inputs: bundle.inputs };
+    // sources this build saw, so the working tree no longer counts as different
+    // (and their times, so that telling so again takes a stat per file).
+    if (existing.sourceFingerprint === sourceFingerprint && sameStamps(existing.sources, sources)) return { stored: existing, isNew: false };
+    const updated: StoredRelease = { ...existing, sourceFingerprint, inputs: bundle.inputs, sources };
     await writeFileAtomic(join(paths.releases, bundle.release, RELEASE_FILE), `${JSON.stringify(updated, null, 2)}\n`);
     return { stored: updated, isNew: false };
+  }
+  // Built aside and renamed into place, so a half-written release never shows.
+  const staging = join(paths.releases, `.staging-${bundle.release}-${process.pid}`);
+  await rm(staging, { recursive: true, force: true });
+  await writeBundleFiles(join(staging, 'bundle'), bundle.files);
+  const files: StoredFile[] = [];
+  for (const file of bundle.files) {
+    files.push({
+      path: file.path,
+      size: file.contents.byteLength,
+      sha256: createHash('sha256').update(file.contents).digest('hex'),
+      mtimeMs: (await stat(join(staging, 'bundle', file.path))).mtimeMs,
+    });
   }
   const stored: StoredRelease = {
     release: bundle.release,
     createdAt: existing?.createdAt ?? new Date().toISOString(),
     sourceFingerprint,
     inputs: bundle.inputs,
+    sources,
     catalog: bundle.catalog,
-    files: bundle.files.map((file) => ({
-      path: file.path,
-      size: file.contents.byteLength,
-      sha256: createHash('sha256').update(file.contents).digest('hex'),
-    })),
+    files,
   };
-  // Built aside and renamed into place, so a half-written release never shows.
-  const staging = join(paths.releases, `.staging-${bundle.release}-${process.pid}`);
-  await rm(staging, { recursive: true, force: true });
-  await writeBundleFiles(join(staging, 'bundle'), bundle.files);
   await writeFileAtomic(join(staging, RELEASE_FILE), `${JSON.stringify(stored, null, 2)}\n`);
   await mkdir(paths.releases, { recursive: true });
   try {
@@ -115,6 +142,10 @@ async function storeRelease(
     if (!existsSync(join(paths.releases, bundle.release, RELEASE_FILE))) throw error;
   }
   return { stored, isNew: true };
+}
+
+function sameStamps(recorded: SourceStamps | undefined, current: SourceStamps): boolean {
+  return recorded !== undefined && JSON.stringify(recorded) === JSON.stringify(current);
 }
 
 /**
@@ -137,8 +168,8 @@ async function readRelease(paths: LocalPaths, release: string): Promise<StoredRe
 /**
  * How thoroughly {@link bundleDamage} looks: `size` checks that every file is
  * there with its recorded size (a few stat calls: every run pays it);
- * `content` also hashes every file (`status`, and before a redeploy reuses a
- * stored release).
+ * `content` also hashes every file whose modification time is not the one
+ * recorded (`status`, and before a redeploy reuses a stored release).
  */
 type DamageCheck = 'size' | 'content';
 
@@ -148,21 +179,22 @@ type DamageCheck = 'size' | 'content';
  */
 async function bundleDamage(paths: LocalPaths, stored: StoredRelease, check: DamageCheck): Promise<string | undefined> {
   const dir = bundleDir(paths, stored.release);
-  const expected = stored.files ?? ENTRY_FILES.map((path) => ({ path, size: undefined, sha256: undefined }));
+  const expected = stored.files ?? ENTRY_FILES.map((path) => ({ path, size: undefined, sha256: undefined, mtimeMs: undefined }));
   const missing: string[] = [];
   const changed: string[] = [];
   for (const file of expected) {
     const target = join(dir, file.path);
     let size: number;
+    let mtimeMs: number;
     try {
-      size = (await stat(target)).size;
+      ({ size, mtimeMs } = await stat(target));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
       missing.push(file.path);
       continue;
     }
     if (file.size !== undefined && size !== file.size) changed.push(file.path);
-    else if (check === 'content' && file.sha256 !== undefined) {
+    else if (check === 'content' && file.sha256 !== undefined && mtimeMs !== file.mtimeMs) {
       if (
         createHash('sha256')
           .update(await readFile(target))

@@ -1,8 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { useSchemaMessages } from '../schema-messages.js';
 import { UnavailableError } from '../../core/errors.js';
 import { isValidRunId, RUN_SOURCES, type RunRecord } from '../../core/run.js';
 
-const isoTime = z.string().refine((text) => !Number.isNaN(Date.parse(text)), { message: 'expected an ISO 8601 time' });
+const isoTime = z.string().check(z.refine((text) => !Number.isNaN(Date.parse(text)), { message: 'expected an ISO 8601 time' }));
 
 /**
  * What a run record in the ledger must look like to be believed. Fields it
@@ -11,40 +12,40 @@ const isoTime = z.string().refine((text) => !Number.isNaN(Date.parse(text)), { m
  * read as a run still in progress.
  */
 const runRecordSchema = z.looseObject({
-  runId: z.string().refine(isValidRunId, { message: 'expected a run id' }),
-  task: z.string().min(1),
+  runId: z.string().check(z.refine(isValidRunId, { message: 'expected a run id' })),
+  task: z.string().check(z.minLength(1)),
   args: z.record(z.string(), z.unknown()),
-  argsHash: z.string().optional(),
+  argsHash: z.optional(z.string()),
   release: z.string(),
   source: z.enum(RUN_SOURCES as [RunRecord['source'], ...RunRecord['source'][]]),
   caller: z.string(),
   startedAt: isoTime,
-  endedAt: isoTime.optional(),
-  exitCode: z.number().int().min(0).max(255).optional(),
-  durationMs: z.number().min(0).optional(),
-  configFingerprint: z.string().optional(),
-  configVersion: z.number().int().min(1).optional(),
+  endedAt: z.optional(isoTime),
+  exitCode: z.optional(z.int().check(z.minimum(0), z.maximum(255))),
+  durationMs: z.optional(z.number().check(z.minimum(0))),
+  configFingerprint: z.optional(z.string()),
+  configVersion: z.optional(z.int().check(z.minimum(1))),
   log: z.string(),
-  deadline: isoTime.optional(),
-  error: z.object({ name: z.string(), message: z.string() }).optional(),
-  interruptedAt: isoTime.optional(),
-  result: z.unknown().optional(),
-  ecsTask: z.string().optional(),
-  owner: z
-    .object({
-      pid: z.number().int().positive(),
+  deadline: z.optional(isoTime),
+  error: z.optional(z.object({ name: z.string(), message: z.string() })),
+  interruptedAt: z.optional(isoTime),
+  result: z.optional(z.unknown()),
+  ecsTask: z.optional(z.string()),
+  owner: z.optional(
+    z.object({
+      pid: z.int().check(z.positive()),
       startTime: z.string(),
       host: z.string(),
-      runner: z.object({ pid: z.number().int().positive(), startTime: z.string() }).optional(),
-    })
-    .optional(),
-}) satisfies z.ZodType<RunRecord>;
+      runner: z.optional(z.object({ pid: z.int().check(z.positive()), startTime: z.string() })),
+    }),
+  ),
+}) satisfies z.ZodMiniType<RunRecord>;
 
 /**
  * One line that says what is wrong with a value, from a schema's issues:
  * `exitCode: Invalid input: expected number, received string`.
  */
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.core.$ZodError): string {
   const issues = error.issues.slice(0, 3).map((issue) => {
     const where = issue.path.map(String).join('.');
     return where === '' ? issue.message : `${where}: ${issue.message}`;
@@ -60,6 +61,7 @@ function describeIssues(error: z.ZodError): string {
  * @throws UnavailableError (69) naming `where` and the bad field, when the record is corrupted.
  */
 function parseRunRecord(value: unknown, where: string, hint: string): RunRecord {
+  useSchemaMessages();
   const parsed = runRecordSchema.safeParse(value);
   if (!parsed.success) {
     throw new UnavailableError(`The run ledger's record ${where} is corrupted: ${describeIssues(parsed.error)}`, { hint });

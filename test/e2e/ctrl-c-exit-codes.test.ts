@@ -1,0 +1,71 @@
+/**
+ * The README's exit codes after a Ctrl-C, for the command as docs/exit-codes.md
+ * writes it for scripts and terminals that read them: the installed binary,
+ * `node_modules/.bin/cnf-admin` (npx puts npm and a shell between the
+ * terminal and the CLI, and npm reports an interrupt as 130 whatever the CLI
+ * returned). A Ctrl-C reaches the command's whole process group; one Ctrl-C
+ * reads as one: a task that finishes on its own terms keeps its exit code,
+ * and `serve` exits 0.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cliEnvironment } from '../support/cli.js';
+import { createTestProject, type TestProject } from '../support/test-project.js';
+
+let project: TestProject;
+
+beforeAll(async () => {
+  project = createTestProject('tasks');
+  expect((await project.cli(['deploy'])).code).toBe(0);
+});
+
+afterAll(async () => {
+  await project.cleanup();
+});
+
+/** `node_modules/.bin/cnf-admin <args>` in a process group of its own, as a terminal runs a command; Ctrl-C signals the group. */
+function installed(args: readonly string[]) {
+  const child = spawn(join('node_modules', '.bin', 'cnf-admin'), [...args], {
+    cwd: project.dir,
+    env: cliEnvironment(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  const waiters: { text: string; resolve: () => void }[] = [];
+  const collect = (chunk: Buffer): void => {
+    output += chunk.toString('utf8');
+    for (const waiter of waiters.filter((candidate) => output.includes(candidate.text))) waiter.resolve();
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  return {
+    seen: (text: string) =>
+      new Promise<void>((resolve) => {
+        if (output.includes(text)) resolve();
+        else waiters.push({ text, resolve });
+      }),
+    ctrlC: () => process.kill(-(child.pid as number), 'SIGINT'),
+    exited,
+    output: () => output,
+  };
+}
+
+it('one Ctrl-C on a task that finishes anyway: the task’s own exit code, not 130', async () => {
+  const run = installed(['invoke', 'ignore-stop', '--', '--code', '3', '--linger-ms', '300']);
+  await run.seen('working');
+  run.ctrlC();
+  expect(await run.exited).toBe(3);
+  expect(run.output()).toContain('work finished');
+  expect(run.output()).not.toContain('forced');
+});
+
+it('serve stopped with one Ctrl-C exits 0', async () => {
+  const serve = installed(['serve', '--port', '0']);
+  await serve.seen('Ctrl-C to stop');
+  serve.ctrlC();
+  expect(await serve.exited).toBe(0);
+  expect(serve.output()).toContain('Stopped.');
+});

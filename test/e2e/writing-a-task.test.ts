@@ -1,0 +1,44 @@
+/**
+ * The README's "Writing a task" steps, as written, in a project that has a
+ * live release already: write the task, register it, invoke it. Locally the
+ * checkout is the release, so the invoke deploys the changed tree first.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { REPO_ROOT } from '../support/cli.js';
+import { createTestProject, type TestProject } from '../support/test-project.js';
+
+let project: TestProject;
+
+beforeAll(async () => {
+  project = createTestProject('tasks');
+  expect((await project.cli(['deploy'])).code).toBe(0);
+});
+
+afterAll(async () => {
+  await project.cleanup();
+});
+
+/** The README's code block that starts with the given first line. */
+function readmeBlock(firstLine: string): string {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const block = readme.split('```').find((part) => part.split('\n')[1] === firstLine);
+  if (block === undefined) throw new Error(`README.md has no code block starting with ${firstLine}`);
+  return block.slice(block.indexOf('\n') + 1);
+}
+
+it('a task written and registered as the README says runs at the next invoke, which deploys it first in one line', async () => {
+  writeFileSync(join(project.dir, 'lambda', 'tasks', 'orders-count.ts'), readmeBlock('// lambda/tasks/orders-count.ts'));
+  const registration = readmeBlock('// lambda/admin.ts')
+    .split('\n')
+    .find((line) => line.includes("'orders:count'"));
+  const admin = join(project.dir, 'lambda', 'admin.ts');
+  writeFileSync(admin, readFileSync(admin, 'utf8').replace('  tasks: {\n', `  tasks: {\n${registration}\n`));
+  const command = readmeBlock('npx cnf-admin invoke orders:count --stage local -- --days 7').trim().split(' ');
+  expect(command.slice(0, 2)).toEqual(['npx', 'cnf-admin']);
+  const result = await project.cli(command.slice(2));
+  expect(result.stderr).toMatch(/^· Deployed the working tree \(changed: lambda\/admin\.ts\): release r-[0-9a-f]{12} is live/m);
+  expect(`${result.stdout}${result.stderr}`).toMatch(/Counting.*days=7/);
+  expect(result.code).toBe(0);
+});
