@@ -219,7 +219,13 @@ function readAssetDirs(file: string, declared: unknown): readonly string[] {
  * name the file and what to write, follow in projectOf.
  */
 const SETTING = z.unknown().optional();
-const stageSettingsSchema = z.strictObject({ platform: SETTING, region: SETTING, database: SETTING });
+const stageSettingsSchema = z.strictObject({
+  platform: SETTING,
+  region: SETTING,
+  database: SETTING,
+  releasePhase: SETTING,
+  autoDeploy: SETTING,
+});
 const settingsSchema = z.strictObject({
   app: SETTING,
   lambdaDir: SETTING,
@@ -268,7 +274,13 @@ function readStages(file: string, declared: unknown): ReadonlyMap<string, Stage>
   }
   for (const [name, value] of Object.entries(declared)) {
     assertValidStageName(name);
-    const settings = (value ?? {}) as { platform?: unknown; region?: unknown; database?: unknown; releasePhase?: unknown; autoDeploy?: unknown };
+    const settings = (value ?? {}) as {
+      platform?: unknown;
+      region?: unknown;
+      database?: unknown;
+      releasePhase?: unknown;
+      autoDeploy?: unknown;
+    };
     const platform = settings.platform ?? (name === LOCAL_STAGE ? 'local' : 'aws');
     if (platform !== 'local' && platform !== 'aws') {
       throw new UsageError(`Stage ${name} in ${file} has platform ${JSON.stringify(platform)}; use "local" or "aws".`);
