@@ -77,7 +77,7 @@ describe('AdminTestEvents', () => {
     });
     const content = JSON.parse(calls.create!.parameters.Content!) as { components: { examples: Record<string, { value: unknown }> } };
     expect(content.components.examples).toEqual({
-      migrate: { value: { task: 'migrate' } },
+      migrate: { value: { task: 'migrate', args: { force: false } } },
       'notes-backfill': { value: { task: 'notes:backfill', args: { afterId: 0, batchSize: 500, pauseMs: 0 } } },
       'notes-purge': { value: { task: 'notes:purge', args: { dryRun: false } } },
       seed: { value: { task: 'seed', args: { count: 5 } } },
