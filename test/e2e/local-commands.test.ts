@@ -69,7 +69,7 @@ describe('deploy and drift', () => {
       const live = (JSON.parse((await copy.cli(['deploy', '--json'])).stdout) as { release: string }).release;
       // a deploy with nothing changed builds nothing
       const again = await copy.cli(['deploy']);
-      expect(again.stderr).toContain(`Reused release ${live} (12 tasks): the working tree matches it, nothing to build.`);
+      expect(again.stderr).toContain(`Reused release ${live} (19 tasks): the working tree matches it, nothing to build.`);
       expect(again.stderr).not.toContain('Building the bundle');
       appendFileSync(join(copy.dir, 'lambda', 'tasks', 'noop.ts'), '\nexport const touched = true;\n');
       const status = await copy.cli(['status']);
