@@ -1,5 +1,5 @@
 import { closestNames } from '../core/did-you-mean.js';
-import { UsageError } from '../core/errors.js';
+import { isCnfError, UsageError } from '../core/errors.js';
 import type { Platform } from '../core/platform.js';
 import { CONSOLE_TASK } from '../core/task-catalog.js';
 import { assertRunIdArgument } from './run-id-argument.js';
@@ -27,7 +27,7 @@ async function resolveRunId(platform: Platform, typed: string, stage: string): P
   }
   assertRunIdArgument(typed);
   if ((await platform.run(typed)) !== undefined) return typed;
-  const recent = (await platform.runs({ limit: RECENT_RUNS })).map((record) => record.runId);
+  const recent = await recentRunIds(platform);
   const starting = recent.filter((runId) => runId.startsWith(typed));
   if (starting.length === 1) return starting[0] as string;
   if (starting.length > 1) {
@@ -46,6 +46,20 @@ async function resolveRunId(platform: Platform, typed: string, stage: string): P
   }
   // Nothing close in the ledger: the command says what it finds (a log may outlive its record).
   return typed;
+}
+
+/**
+ * The newest run ids, for a prefix or a did-you-mean; none when the ledger
+ * cannot be listed (an operator allowed to read single runs only, an
+ * endpoint without the ledger): the command then says what it finds.
+ */
+async function recentRunIds(platform: Platform): Promise<string[]> {
+  try {
+    return (await platform.runs({ limit: RECENT_RUNS })).map((record) => record.runId);
+  } catch (error) {
+    if (isCnfError(error)) return [];
+    throw error;
+  }
 }
 
 export { LAST_RUN, resolveRunId };

@@ -91,18 +91,20 @@ describe('run', () => {
     expect(titles.stdout).toContain("[ '(untitled)', 'padded' ]");
   });
 
-  it('refuses a script that is not in the live release, saying it must ship with one and how to deploy', async () => {
+  it('refuses a script that is not in the release it runs, saying it must ship with one; the checkout deploys it first', async () => {
+    const before = (JSON.parse((await project.cli(['deploy', '--json'])).stdout) as { release: string }).release;
     writeFileSync(
       join(project.dir, 'scripts', 'new-fix.ts'),
       "import { defineScript } from 'cnf-admin/runtime';\nexport default defineScript({ description: 'New', run: async () => 1 });\n",
     );
-    const result = await project.cli(['run', 'scripts/new-fix.ts']);
-    expect(result.code).toBe(64);
-    expect(result.stderr).toMatch(/scripts\/new-fix\.ts is not in release r-[0-9a-f]{12}: a script must ship with a release/);
-    expect(result.stderr).toContain('cnf-admin deploy --stage local');
-    expect(result.stderr).not.toContain('▶');
-    expect((await project.cli(['deploy'])).code).toBe(0);
-    expect((await project.cli(['run', 'scripts/new-fix.ts'])).code).toBe(0);
+    const pinned = await project.cli(['run', 'scripts/new-fix.ts', '--release', before]);
+    expect(pinned.code).toBe(64);
+    expect(pinned.stderr).toMatch(/scripts\/new-fix\.ts is not in release r-[0-9a-f]{12}: a script must ship with a release/);
+    expect(pinned.stderr).not.toContain('▶');
+    // Locally the checkout is the release: without --release, the working tree is deployed first, and the script runs.
+    const deployed = await project.cli(['run', 'scripts/new-fix.ts']);
+    expect(deployed.code).toBe(0);
+    expect(deployed.stderr).toContain('Deployed the working tree');
   });
 
   it('refuses a path outside scripts/', async () => {
