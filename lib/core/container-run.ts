@@ -76,7 +76,16 @@ function readContainerSettings(env: Readonly<Record<string, string | undefined>>
   return `${CONTAINER_SETTINGS_VARIABLE} is invalid: ${issue?.path.map(String).join('.') ?? ''}: ${issue?.message ?? 'unknown'}`;
 }
 
-/** What the admin function answers for a container run it started (`RunResult.container`). */
+/**
+ * What the admin function answers for a container run it started (`RunResult.container`).
+ *
+ * @example
+ * const started: ContainerStarted = {
+ *   taskArn: 'arn:aws:ecs:eu-west-1:123456789012:task/notes-prod-admin/0123456789abcdef',
+ *   taskDefinition: 'notes-prod-admin-r-6765a295784c',
+ *   cluster: 'notes-prod-admin',
+ * };
+ */
 interface ContainerStarted {
   /** The ECS task's ARN. */
   readonly taskArn: string;

@@ -11,6 +11,9 @@ import type { RunRecord } from './run.js';
  * - `refused`: the admin function refused it, nothing of the task ran;
  * - `interrupted`: stopped by an interrupt (130);
  * - `lost`: its process died before it could record its end.
+ *
+ * @example
+ * const shown: RunStatus = record.endedAt === undefined ? 'running' : record.exitCode === 0 ? 'succeeded' : 'failed';
  */
 type RunStatus = 'running' | 'succeeded' | 'failed' | 'refused' | 'interrupted' | 'lost';
 

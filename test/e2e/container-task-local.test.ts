@@ -43,10 +43,11 @@ describe('a container task on the local stage', () => {
   });
 
   it('shows in tasks with its runtime, beside the Lambda tasks', async () => {
-    const result = await project.cli(['tasks']);
+    // Wide enough for every column: at 80 the RUNTIME column gives way first.
+    const result = await project.cli(['tasks'], { env: { COLUMNS: '300' } });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/RUNTIME/);
-    expect(result.stdout).toMatch(/^long\b.*timeout 7200s.*container\s*$/m);
+    expect(result.stdout).toMatch(/^long\b.*timeout 2h.*container\s*$/m);
     expect(result.stdout).toMatch(/^noop\b.*lambda\s*$/m);
   });
 });

@@ -99,7 +99,7 @@ const COMMAND_RUNS: readonly CommandRun[] = [
   { scenario: {}, args: ['releases', '--stage', 'prod'] },
   { scenario: { parameters: [{ Name: '/fixture/prod/A', Value: '1', Type: 'String' }] }, args: ['config', 'list', '--stage', 'prod'] },
   { scenario: { parameters: [{ Name: '/fixture/prod/A', Value: '1', Type: 'String' }] }, args: ['config', 'get', 'A', '--stage', 'prod'] },
-  { scenario: {}, args: ['config', 'set', 'B', 'two', '--secure', '--stage', 'prod'] },
+  { scenario: {}, args: ['config', 'set', 'B', 'two-secret', '--secure', '--stage', 'prod'] },
   { scenario: { record: { parameterKey: PARAMETER_KEY } }, args: ['config', 'set', 'C', 'three', '--secure', '--stage', 'prod'] },
   {
     scenario: { parameters: [{ Name: '/fixture/prod/A', Value: '1', Type: 'String' }] },

@@ -98,6 +98,11 @@ function gateStream(
 function containerScenario(overrides: Partial<AwsScenario> = {}): Partial<AwsScenario> {
   return {
     record: { container: CONTAINER_RECORD },
+    // What cnf:describe answers (the check before a --detach or --dry-run): the release's tasks, this one among them.
+    catalog: {
+      tasks: [{ name: CONTAINER_TASK, description: 'A long task', args: { type: 'object' }, lock: false, runtime: 'container' }],
+      scripts: [],
+    },
     stream: gateStream(startedResult()),
     invoke: { payload: JSON.stringify(startedResult()) },
     ecs: { states: exitedStates(0) },

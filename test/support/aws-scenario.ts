@@ -382,9 +382,15 @@ function installScenario(scenario: AwsScenario, options: { readonly asProcess?: 
       noteRunId(input.Payload);
       if (input.InvocationType === 'Event') return { StatusCode: 202, $metadata: { requestId } };
       const task = taskOf(input.Payload);
+      // The catalog answers cnf:describe when there is no other answer, or when the scenario names its catalog.
       const described =
-        scenario.invoke === undefined ? describeAnswer(scenario, Buffer.from(input.Payload ?? []).toString('utf8')) : undefined;
-      const answer = (task === undefined ? undefined : scenario.invokeByTask?.[task]) ?? scenario.invoke ?? { payload: described ?? '{}' };
+        scenario.invoke === undefined || scenario.catalog !== undefined
+          ? describeAnswer(scenario, Buffer.from(input.Payload ?? []).toString('utf8'))
+          : undefined;
+      const byTask = task === undefined ? undefined : scenario.invokeByTask?.[task];
+      const answer = byTask ??
+        (scenario.catalog !== undefined && described !== undefined ? { payload: described } : undefined) ??
+        scenario.invoke ?? { payload: described ?? '{}' };
       return {
         StatusCode: 200,
         ExecutedVersion: answer.executedVersion ?? input.Qualifier,
