@@ -165,7 +165,11 @@ describe('rollback', () => {
     expect(done.code).toBe(0);
     expect(done.stderr).toContain(`Rolled back stage local to ${first} · config v2 (run rb-1)`);
     expect(await livePair()).toEqual({ release: first, config: 2 });
-    expect((await configSeen()).config).toEqual({ GREETING: 'one' });
+    // The working tree is the newer release, yet an invoke runs the one rolled back to, and says so in one line.
+    const seen = await configSeen();
+    expect(seen.config).toEqual({ GREETING: 'one' });
+    expect(seen.stderr).toContain(`Stage local stays on ${first} (rolled back by run rb-1) until the next cnf-admin deploy`);
+    expect(seen.stderr).not.toContain('Deployed the working tree');
     const record = JSON.parse((await project.cli(['runs', 'show', 'rb-1', '--json'])).stdout) as RunRecord;
     expect(record).toMatchObject({
       task: 'cnf:rollback',
