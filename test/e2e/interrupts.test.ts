@@ -3,47 +3,17 @@
  * binary: the exit code says what the ledger records, an interrupt is 130
  * only for a run that stopped because of it, and nothing hangs.
  */
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../lib/core/run.js';
-import { finished, spawnCli, type CliResult } from '../support/cli.js';
+import { finished, spawnCli, startWatched, type WatchedCli } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 let project: TestProject;
 
 const STACK_FRAME = /\n\s+at .+:\d+:\d+/;
 
-/** Starts `cnf-admin` and collects its output; `seen` resolves once a stream shows the text. */
-function start(args: readonly string[]): {
-  child: ChildProcess;
-  result: Promise<CliResult>;
-  seen(text: string): Promise<void>;
-} {
-  const child = spawnCli(args, { cwd: project.dir });
-  let output = '';
-  const waiting: { text: string; resolve: () => void }[] = [];
-  const collect = (chunk: Buffer): void => {
-    output += chunk.toString();
-    for (const wait of waiting.filter((entry) => output.includes(entry.text))) {
-      waiting.splice(waiting.indexOf(wait), 1);
-      wait.resolve();
-    }
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const result = finished(child);
-  return {
-    child,
-    result,
-    seen: (text) =>
-      output.includes(text)
-        ? Promise.resolve()
-        : new Promise<void>((resolve, reject) => {
-            waiting.push({ text, resolve });
-            void result.then(() => reject(new Error(`The CLI ended without printing ${JSON.stringify(text)}:\n${output}`)));
-          }),
-  };
-}
+/** Starts `cnf-admin` in the project; `seen` resolves once its output shows the text. */
+const start = (args: readonly string[]): WatchedCli => startWatched(args, { cwd: project.dir });
 
 async function record(runId: string): Promise<RunRecord> {
   const shown = await project.cli(['runs', 'show', runId, '--json']);

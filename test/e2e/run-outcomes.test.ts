@@ -3,11 +3,10 @@
  * the local stage: the exit code, the one line that says it, and what the
  * ledger records; and runs whose owner process died read as lost at once.
  */
-import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORED_RESULT_MAX_BYTES, type RunRecord, type RunResult } from '../../lib/core/run.js';
-import { CLI_BIN, finished, spawnCli, type CliResult } from '../support/cli.js';
+import { CLI_BIN, startWatched, type WatchedCli } from '../support/cli.js';
 import { startTerminal } from '../support/tmux.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
@@ -16,33 +15,8 @@ let project: TestProject;
 /** A frame of cnf-admin's own code, or a path inside the release store, which no editor opens. */
 const TOOL_FRAME = /run-task|admin-run|runner\.ts|local-runner|\.cnf\/local\/releases/;
 
-/** Starts `cnf-admin`; `seen` resolves once its output shows the text. */
-function start(args: readonly string[]): { child: ChildProcess; result: Promise<CliResult>; seen(text: string): Promise<void> } {
-  const child = spawnCli(args, { cwd: project.dir });
-  let output = '';
-  const waiting: { text: string; resolve: () => void }[] = [];
-  const collect = (chunk: Buffer): void => {
-    output += chunk.toString();
-    for (const wait of waiting.filter((entry) => output.includes(entry.text))) {
-      waiting.splice(waiting.indexOf(wait), 1);
-      wait.resolve();
-    }
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const result = finished(child);
-  return {
-    child,
-    result,
-    seen: (text) =>
-      output.includes(text)
-        ? Promise.resolve()
-        : new Promise<void>((resolve, reject) => {
-            waiting.push({ text, resolve });
-            void result.then(() => reject(new Error(`The CLI ended without printing ${JSON.stringify(text)}:\n${output}`)));
-          }),
-  };
-}
+/** Starts `cnf-admin` in the project; `seen` resolves once its output shows the text. */
+const start = (args: readonly string[]): WatchedCli => startWatched(args, { cwd: project.dir });
 
 async function record(runId: string): Promise<RunRecord> {
   const shown = await project.cli(['runs', 'show', runId, '--json']);

@@ -58,5 +58,41 @@ function runCli(args: readonly string[], options: RunCliOptions): Promise<CliRes
   return finished(spawnCli(args, options));
 }
 
-export { CLI_BIN, cliEnvironment, finished, REPO_ROOT, runCli, spawnCli };
-export type { CliResult, RunCliOptions };
+/** A `cnf-admin` that runs, whose output can be waited for. */
+interface WatchedCli {
+  readonly child: ChildProcess;
+  readonly result: Promise<CliResult>;
+  /** Resolves once stdout or stderr shows `text`; rejects, with the output, when the CLI ends without it. */
+  seen(text: string): Promise<void>;
+}
+
+/** Starts `cnf-admin` and collects its output, so that a test waits for what it prints, never for a time. */
+function startWatched(args: readonly string[], options: RunCliOptions): WatchedCli {
+  const child = spawnCli(args, options);
+  let output = '';
+  const waiting: { text: string; resolve: () => void }[] = [];
+  const collect = (chunk: Buffer): void => {
+    output += chunk.toString();
+    for (const wait of waiting.filter((entry) => output.includes(entry.text))) {
+      waiting.splice(waiting.indexOf(wait), 1);
+      wait.resolve();
+    }
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const result = finished(child);
+  return {
+    child,
+    result,
+    seen: (text) =>
+      output.includes(text)
+        ? Promise.resolve()
+        : new Promise<void>((resolve, reject) => {
+            waiting.push({ text, resolve });
+            void result.then(() => reject(new Error(`The CLI ended without printing ${JSON.stringify(text)}:\n${output}`)));
+          }),
+  };
+}
+
+export { CLI_BIN, cliEnvironment, finished, REPO_ROOT, runCli, spawnCli, startWatched };
+export type { CliResult, RunCliOptions, WatchedCli };
