@@ -77,8 +77,8 @@ describe('interrupting console -e', () => {
     child.kill('SIGINT');
     const result = await finished(child);
     expect(result.code).toBe(130);
-    // It ended on being asked, well before the grace period would have killed it.
-    expect(Date.now() - started).toBeLessThan(2_500);
+    // It ended on being asked, well before the 8 s grace period after which it would have been given up on.
+    expect(Date.now() - started).toBeLessThan(6_000);
     expect(result.stderr).toContain('Uncaught InterruptedError: The run was stopped');
     const runId = (await lastConsoleRun()).runId;
     expect(await consoleRun(runId)).toMatchObject({ exitCode: 130, error: { name: 'InterruptedError' } });
