@@ -9,6 +9,7 @@ import type { RunRecord } from '../../lib/core/run.js';
 import { CLI_BIN, finished, spawnCli } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 import { startTerminal, type Terminal } from '../support/tmux.js';
+import { enter, lastLine, PROMPT, prompts } from '../support/console-screen.js';
 
 let project: TestProject;
 let terminal: Terminal | undefined;
@@ -171,28 +172,10 @@ describe('a session process and its CLI', () => {
   });
 });
 
-const PROMPT = 'local>'; // tmux drops the space after it
-
-function prompts(screen: string): number {
-  return screen.split('\n').filter((line) => line.startsWith(PROMPT)).length;
-}
-
-function lastLine(screen: string): string {
-  return screen.trimEnd().split('\n').at(-1)?.trimEnd() ?? '';
-}
-
 async function openConsole(): Promise<Terminal> {
   terminal = startTerminal([process.execPath, CLI_BIN, 'console'], { cwd: project.dir });
   await terminal.waitFor((screen) => screen.includes(PROMPT));
   return terminal;
-}
-
-/** Types one input and waits until the console asks for the next; resolves to the screen. */
-async function enter(term: Terminal, input: string): Promise<string> {
-  const before = prompts(term.screen());
-  term.send('-l', input);
-  term.send('Enter');
-  return term.waitFor((screen) => prompts(screen) > before && lastLine(screen) === PROMPT);
 }
 
 describe('the interactive console, as Node REPL', () => {

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_BIN } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 import { startTerminal, type Terminal } from '../support/tmux.js';
+import { enter, lastLine, PROMPT, prompts } from '../support/console-screen.js';
 
 let project: TestProject;
 let terminal: Terminal | undefined;
@@ -27,13 +28,7 @@ afterAll(async () => {
   await project.cleanup();
 });
 
-const PROMPT = 'local>'; // tmux drops the space after it
 const ESC = '\u001b';
-
-/** The number of prompts on the screen that wait for input (the last line) or took one. */
-function prompts(screen: string): number {
-  return screen.split('\n').filter((line) => line.startsWith(PROMPT)).length;
-}
 
 /** Starts the console in a terminal and waits for its first prompt. */
 async function openConsole(env: NodeJS.ProcessEnv = {}): Promise<Terminal> {
@@ -43,18 +38,6 @@ async function openConsole(env: NodeJS.ProcessEnv = {}): Promise<Terminal> {
   });
   await terminal.waitFor((screen) => screen.includes(PROMPT));
   return terminal;
-}
-
-/** Types one input and waits until the console asks for the next. */
-async function enter(term: Terminal, input: string): Promise<string> {
-  const before = prompts(term.screen());
-  term.send('-l', input);
-  term.send('Enter');
-  return term.waitFor((screen) => prompts(screen) > before && lastLine(screen) === PROMPT);
-}
-
-function lastLine(screen: string): string {
-  return screen.trimEnd().split('\n').at(-1)?.trimEnd() ?? '';
 }
 
 describe('the interactive console', () => {
