@@ -1,5 +1,5 @@
 /**
- * The README's exit codes after a Ctrl-C, for the command as docs/exit-codes.md
+ * The README's exit codes after a Ctrl-C, for the command as docs/cli.md
  * writes it for scripts and terminals that read them: the installed binary,
  * `node_modules/.bin/cnf-admin` (npx puts npm and a shell between the
  * terminal and the CLI, and npm reports an interrupt as 130 whatever the CLI
