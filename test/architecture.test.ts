@@ -81,6 +81,14 @@ describe('the layers', () => {
     ).toEqual([]);
   });
 
+  it('let lib/core own the shared file utilities', () => {
+    expect(sourceFiles('lib/core/files')).toContain('lib/core/files/atomic-file.ts');
+    const elsewhere = ['lib/runtime', 'lib/platform', 'lib/cli']
+      .flatMap((dir) => sourceFiles(dir))
+      .filter((file) => file.endsWith('/atomic-file.ts'));
+    expect(elsewhere).toEqual([]);
+  });
+
   it('keep the web entry from importing any task module', () => {
     expect(
       importsOf('lambda/web.ts').filter((found) => found.specifier.includes('tasks/') || found.specifier === 'cnf-admin/runtime'),

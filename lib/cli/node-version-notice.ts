@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LAMBDA_NODE_MAJOR } from '../platform/local/local-platform.js';
-import { readJsonFile, writeFileAtomic } from '../runtime/ledger/atomic-file.js';
+import { readJsonFile, writeFileAtomic } from '../core/files/atomic-file.js';
 import type { CliIo } from './io.js';
 import { writeNotice } from './render/run-view.js';
 import type { StageContext } from './stage-context.js';

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import * as z from 'zod/mini';
 import { UsageError } from '../../core/errors.js';
 import { isReleaseId } from '../../core/release.js';
-import { writeFileAtomic } from '../../runtime/ledger/atomic-file.js';
+import { writeFileAtomic } from '../../core/files/atomic-file.js';
 import type { LocalPaths } from './local-paths.js';
 import { ownEntries, readStateFile, stateFault } from './local-state.js';
 import { withStateLock } from './state-lock.js';

@@ -24,7 +24,7 @@ import { chmod, lchown, lstat, mkdir, readdir, readFile, rename, rm, stat } from
 import { ExitCode } from '../../core/exit-codes.js';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
-import { writeFileAtomic } from '../../runtime/ledger/atomic-file.js';
+import { writeFileAtomic } from '../../core/files/atomic-file.js';
 import type { DatabaseServerState } from './database-state.js';
 import { initdbArguments, postgresBinaries, postgresUser, runPostgresProgram, spawnPostgresProgram } from './postgres-binaries.js';
 import { isAlive, readPostmasterLock, waitForExit } from './postmaster-pid.js';

@@ -5,7 +5,7 @@ import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { PermissionError, UnavailableError } from '../../core/errors.js';
 import { toolRoot } from '../../core/tool-root.js';
-import { createFileExclusive, isAlreadyExists, writeFileAtomic } from '../../runtime/ledger/atomic-file.js';
+import { createFileExclusive, isAlreadyExists, writeFileAtomic } from '../../core/files/atomic-file.js';
 import { acquireFileLock } from '../../runtime/ledger/file-lock.js';
 import { databaseFiles, readDatabaseSettings, readServerState, type DatabaseFiles, type DatabaseServerState } from './database-state.js';
 import type { LocalPaths } from './local-paths.js';

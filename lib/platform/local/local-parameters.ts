@@ -12,7 +12,7 @@ import {
 import { UnavailableError, UsageError } from '../../core/errors.js';
 import { assertValidConfigKey, type Parameter } from '../../core/parameter-set.js';
 import type { ConfigVersions, ParameterStore } from '../../core/platform.js';
-import { writeFileAtomic } from '../../runtime/ledger/atomic-file.js';
+import { writeFileAtomic } from '../../core/files/atomic-file.js';
 import {
   unrestorableReason,
   valuesOfVersion,

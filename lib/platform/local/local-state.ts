@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import type * as z from 'zod/mini';
 import { useSchemaMessages } from '../../runtime/schema-messages.js';
 import { isCnfError, PermissionError, UnavailableError } from '../../core/errors.js';
-import { readJsonFile } from '../../runtime/ledger/atomic-file.js';
+import { readJsonFile } from '../../core/files/atomic-file.js';
 import { describeIssues } from '../../runtime/ledger/run-record-schema.js';
 import type { LocalPaths } from './local-paths.js';
 

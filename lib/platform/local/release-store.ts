@@ -9,7 +9,7 @@ import * as z from 'zod/mini';
 import { UnavailableError } from '../../core/errors.js';
 import { isReleaseId } from '../../core/release.js';
 import type { TaskCatalog } from '../../core/task-catalog.js';
-import { writeFileAtomic } from '../../runtime/ledger/atomic-file.js';
+import { writeFileAtomic } from '../../core/files/atomic-file.js';
 import type { LocalPaths } from './local-paths.js';
 import { readStateFile } from './local-state.js';
 

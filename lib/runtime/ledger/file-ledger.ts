@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { UnavailableError } from '../../core/errors.js';
 import { isValidRunId, type RunRecord } from '../../core/run.js';
 import { runStatus } from '../../core/run-status.js';
-import { createFileExclusive, isAlreadyExists, readJsonFile, writeFileAtomic } from './atomic-file.js';
+import { createFileExclusive, isAlreadyExists, readJsonFile, writeFileAtomic } from '../../core/files/atomic-file.js';
 import { acquireFileLock, type LeaseTiming } from './file-lock.js';
 import { lostRecord } from './lost-run.js';
 import { isOwnerGone } from './process-identity.js';

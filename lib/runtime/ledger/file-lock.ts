@@ -1,6 +1,6 @@
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isAlreadyExists, readJsonFile, writeFileAtomic } from './atomic-file.js';
+import { isAlreadyExists, readJsonFile, writeFileAtomic } from '../../core/files/atomic-file.js';
 import { HeartbeatLease } from './heartbeat-lease.js';
 import type { LockHolder, LockResult } from './run-ledger.js';
 
