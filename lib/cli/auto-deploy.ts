@@ -1,8 +1,6 @@
 import { DEFAULT_ALIAS } from '../core/platform.js';
 import type { Stage } from '../core/stage.js';
-import { LocalPlatform } from '../platform/local/local-platform.js';
-import { localRollbackPin } from '../platform/local/local-live-pair.js';
-import { describeFiles, type WorkingTreeDifference } from '../platform/local/working-tree.js';
+import { describeFiles, type WorkingTreeDifference } from '../core/working-tree-difference.js';
 import type { StageContext } from './stage-context.js';
 
 /** What decides whether a command deploys the working tree before it runs. */
@@ -44,13 +42,14 @@ async function deployWorkingTreeFirst(
   context: StageContext,
   options: Pick<WorkingTreeFacts, 'release' | 'alias' | 'dryRun'>,
 ): Promise<void> {
-  const { platform, stage, progress } = context;
-  if (!(platform instanceof LocalPlatform)) return;
+  const { stage, progress } = context;
+  const { localStage } = context.platform;
+  if (localStage === undefined) return;
   let tree: WorkingTreeDifference | undefined;
-  const workingTree = async (): Promise<WorkingTreeDifference | undefined> => (tree = await platform.workingTree(DEFAULT_ALIAS));
+  const workingTree = async (): Promise<WorkingTreeDifference | undefined> => (tree = await localStage.workingTree(DEFAULT_ALIAS));
   let held: string | undefined;
   const heldByRollback = async (): Promise<string | undefined> => {
-    const pin = await localRollbackPin(context.project);
+    const pin = await localStage.rollbackPin();
     held =
       pin === undefined
         ? undefined
@@ -62,7 +61,7 @@ async function deployWorkingTreeFirst(
   if (!deploy) return;
   const wait = progress.start('Deploying the working tree', { quiet: true });
   try {
-    const { stored, previous } = await platform.deploy(DEFAULT_ALIAS);
+    const { stored, previous } = await localStage.deploy(DEFAULT_ALIAS);
     const changed = tree === undefined ? '' : ` (changed: ${describeFiles(tree.files)})`;
     const outcome =
       previous === stored.release

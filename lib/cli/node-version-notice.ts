@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LAMBDA_NODE_MAJOR } from '../platform/local/local-platform.js';
+import { NODE_MAJOR } from '../core/node-runtime.js';
 import { readJsonFile, writeFileAtomic } from '../core/files/atomic-file.js';
 import type { CliIo } from './io.js';
 import { writeNotice } from './render/run-view.js';
@@ -23,12 +23,12 @@ async function noteNodeVersion(
   today: string = new Date().toISOString().slice(0, 10),
 ): Promise<void> {
   const major = Number(process.versions.node.split('.')[0]);
-  if (context.platform.kind !== 'local' || major === LAMBDA_NODE_MAJOR) return;
+  if (context.platform.kind !== 'local' || major === NODE_MAJOR) return;
   const file = join(context.project.stateDir, NOTICES_FILE);
   const key = `node-${major}`;
   const seen = await readSeen(file);
   if (seen[key] === today) return;
-  writeNotice(io, `Node ${process.versions.node} runs here; Lambda runs Node ${LAMBDA_NODE_MAJOR}, so results may differ.`);
+  writeNotice(io, `Node ${process.versions.node} runs here; Lambda runs Node ${NODE_MAJOR}, so results may differ.`);
   await mkdir(context.project.stateDir, { recursive: true });
   await writeFileAtomic(file, `${JSON.stringify({ ...seen, [key]: today }, null, 2)}\n`);
 }

@@ -3,9 +3,7 @@ import { DEFAULT_ALIAS } from '../core/platform.js';
 import { findProject } from '../core/project.js';
 import { flagUsages } from '../core/task-arg-flags.js';
 import type { TaskInfo } from '../core/task-catalog.js';
-import { readAliasTarget } from '../platform/local/alias-store.js';
-import { localPaths } from '../platform/local/local-paths.js';
-import { readRelease } from '../platform/local/release-store.js';
+import { localReleaseCatalog } from '../platform/open-platform.js';
 
 /** Help examples written with the project's own tasks and scripts. */
 interface ProjectExamples {
@@ -32,10 +30,9 @@ const MAX_EXAMPLES = 3;
  */
 async function projectExamples(cwd: string): Promise<ProjectExamples | undefined> {
   try {
-    const paths = localPaths(findProject(cwd));
-    const release = await readAliasTarget(paths, DEFAULT_ALIAS);
-    const stored = release === undefined ? undefined : await readRelease(paths, release);
-    if (release === undefined || stored === undefined) return undefined;
+    const stored = await localReleaseCatalog(findProject(cwd), DEFAULT_ALIAS);
+    if (stored === undefined) return undefined;
+    const { release } = stored;
     const tasks = stored.catalog.tasks.filter((task) => !task.name.startsWith('cnf:'));
     return {
       release,

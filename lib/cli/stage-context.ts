@@ -1,10 +1,10 @@
 import { UsageError } from '../core/errors.js';
 import type { Platform } from '../core/platform.js';
+import type { CloudStageCapability, LocalStageCapability } from '../core/platform-capabilities.js';
 import type { Progress } from '../core/progress.js';
 import { findProject, stageOf, type Project } from '../core/project.js';
 import type { Stage } from '../core/stage.js';
-import type { AwsPlatform } from '../platform/aws/aws-platform.js';
-import { LocalPlatform } from '../platform/local/local-platform.js';
+import { openPlatform } from '../platform/open-platform.js';
 import type { CliIo } from './io.js';
 import { progressFor } from './progress.js';
 
@@ -47,15 +47,13 @@ async function openStage(io: CliIo, options: StageOptions): Promise<StageContext
         hint: `A task's own ${awsFlag} goes after --, e.g. cnf-admin invoke <task> -- ${awsFlag} <value>`,
       });
     }
-    return { project, stage, progress, platform: new LocalPlatform(project, stage, progress) };
+    return { project, stage, progress, platform: await openPlatform(project, stage, { progress }) };
   }
-  // The AWS SDK loads only for AWS stages: the local stage never pays for it.
-  const { AwsPlatform } = await import('../platform/aws/aws-platform.js');
   const settleMs = logWaitMs(io.env);
-  const platform = new AwsPlatform(project, stage, {
+  const platform = await openPlatform(project, stage, {
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(options.region === undefined ? {} : { region: options.region }),
-    ...(settleMs === undefined ? {} : { timing: { settleMs } }),
+    ...(settleMs === undefined ? {} : { settleMs }),
     progress,
   });
   return { project, stage, progress, platform };
@@ -77,7 +75,8 @@ function logWaitMs(env: NodeJS.ProcessEnv): number | undefined {
 }
 
 /**
- * The local platform of a command that only the local stage has (deploy, serve).
+ * The stage of a command that only a stage on this machine has (deploy,
+ * serve), with its platform's local-stage capability.
  *
  * @throws UsageError naming what to do instead on an AWS stage.
  */
@@ -86,27 +85,34 @@ async function openLocalStage(
   options: StageOptions,
   command: string,
   instead: string,
-): Promise<StageContext & { readonly platform: LocalPlatform }> {
+): Promise<StageContext & { readonly localStage: LocalStageCapability }> {
   const context = await openStage(io, options);
-  if (!(context.platform instanceof LocalPlatform)) {
+  const localStage = context.platform.localStage;
+  if (localStage === undefined) {
     throw new UsageError(`cnf-admin ${command} is for the local stage; stage ${context.stage.name} is on AWS.`, { hint: instead });
   }
-  return context as StageContext & { readonly platform: LocalPlatform };
+  return { ...context, localStage };
 }
 
 /**
- * The platform of a command that only AWS stages have (policy).
+ * The stage of a command that only AWS stages have (policy, stop of a
+ * container run), with its platform's cloud-stage capability.
  *
  * @throws UsageError on the local stage.
  */
-async function openAwsStage(io: CliIo, options: StageOptions, command: string): Promise<StageContext & { readonly platform: AwsPlatform }> {
+async function openAwsStage(
+  io: CliIo,
+  options: StageOptions,
+  command: string,
+): Promise<StageContext & { readonly cloudStage: CloudStageCapability }> {
   const context = await openStage(io, options);
-  if (context.platform.kind !== 'aws') {
+  const cloudStage = context.platform.cloudStage;
+  if (cloudStage === undefined) {
     throw new UsageError(`cnf-admin ${command} is for AWS stages; stage ${context.stage.name} is local.`, {
       hint: `Name an AWS stage, e.g. cnf-admin ${command} --stage prod`,
     });
   }
-  return context as StageContext & { readonly platform: AwsPlatform };
+  return { ...context, cloudStage };
 }
 
 export { openAwsStage, openLocalStage, openStage };

@@ -1,5 +1,6 @@
 import type { ConfigVersion } from './config-version.js';
 import type { Parameter } from './parameter-set.js';
+import type { CloudStageCapability, LocalStageCapability, ManagedConfigKeysCapability } from './platform-capabilities.js';
 import type { LivePairControl } from './rollback.js';
 import type { AdminEvent, RunRecord, RunResult } from './run.js';
 import type { RunStatus } from './run-status.js';
@@ -253,6 +254,12 @@ interface Platform {
   readonly livePairs?: LivePairControl;
   /** Where `task` runs as a container task against the plan, when it is one on this stage (AWS). */
   containerPlan?(plan: InvokePlan, task: string): Promise<ContainerPlan | undefined>;
+  /** What a stage on this machine can do (deploy the working tree, serve, stop a local run); the local stage has it. */
+  readonly localStage?: LocalStageCapability;
+  /** What a stage on a cloud account can do (stop a container run, its operator policy); AWS stages have it. */
+  readonly cloudStage?: CloudStageCapability;
+  /** Config keys the platform manages itself (the embedded database's URL). */
+  readonly managedConfigKeys?: ManagedConfigKeysCapability;
 }
 
 export { CONFIG_CHOICES, DEFAULT_ALIAS };

@@ -7,7 +7,6 @@ import { assertValidConfigKey, MASK, printableValue, type Parameter } from '../.
 import { secretValueProblem } from '../../runtime/redact-secrets.js';
 import { readHiddenLine } from '../hidden-input.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
-import { assertUnmanagedKey, managedDatabaseKey } from '../../platform/local/managed-database-url.js';
 import { formatTable, terminalWidth } from '../render/table.js';
 import { openStage, type StageOptions } from '../stage-context.js';
 
@@ -47,8 +46,8 @@ async function configList(options: ConfigCommandOptions, io: CliIo): Promise<num
 /** `cnf-admin config get KEY`: one parameter; a secret's value is never printed. */
 async function configGet(key: string, options: ConfigCommandOptions, io: CliIo): Promise<number> {
   assertValidConfigKey(key);
-  const { platform, stage, project } = await openStage(io, options);
-  if (key === managedDatabaseKey(project, stage))
+  const { platform, stage } = await openStage(io, options);
+  if (key === platform.managedConfigKeys?.managedDatabaseKey())
     writeLine(io.stderr, `${key} is managed by cnf-admin: the embedded database's URL (cnf-admin db).`);
   const parameter = await platform.parameters.get(key);
   if (parameter === undefined) {
@@ -91,8 +90,8 @@ async function configSet(key: string, value: string | undefined, options: Config
       `Warning: the value of ${key} is now in your shell's history. Next time leave it out to type it hidden, or pipe it: cnf-admin config set ${key} - --secure < file`,
     );
   }
-  const { platform, stage, project } = await openStage(io, options);
-  assertUnmanagedKey(project, stage, key, 'set');
+  const { platform, stage } = await openStage(io, options);
+  platform.managedConfigKeys?.assertUnmanagedKey(key, 'set');
   const before = await platform.configVersions?.live();
   await platform.parameters.set(key, text, { secure });
   const live = await platform.configVersions?.live();
@@ -141,8 +140,8 @@ async function readVisibleLine(io: CliIo, question: string): Promise<string> {
 /** `cnf-admin config unset KEY`. */
 async function configUnset(key: string, options: ConfigCommandOptions, io: CliIo): Promise<number> {
   assertValidConfigKey(key);
-  const { platform, stage, project } = await openStage(io, options);
-  assertUnmanagedKey(project, stage, key, 'unset');
+  const { platform, stage } = await openStage(io, options);
+  platform.managedConfigKeys?.assertUnmanagedKey(key, 'unset');
   const before = await platform.configVersions?.live();
   const existed = await platform.parameters.unset(key);
   const live = await platform.configVersions?.live();

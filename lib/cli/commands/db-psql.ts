@@ -3,7 +3,6 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { UnavailableError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
-import { ensureDatabaseWithProgress } from '../../platform/local/database-progress.js';
 import type { CliIo } from '../io.js';
 import { progressFor } from '../progress.js';
 import { embeddedDatabaseOf, type DbCommandOptions } from './db.js';
@@ -35,9 +34,9 @@ function psqlOnPath(env: NodeJS.ProcessEnv): string | undefined {
  * @throws UnavailableError (69) when psql is not on the PATH.
  */
 async function dbPsql(psqlArgs: readonly string[], options: DbCommandOptions, io: CliIo): Promise<number> {
-  const { project, paths } = embeddedDatabaseOf(io, options);
+  const { database } = embeddedDatabaseOf(io, options);
   const psql = psqlOnPath(io.env);
-  const url = await ensureDatabaseWithProgress(paths, progressFor(io, options), project.databaseUrlVariable);
+  const url = await database.url(progressFor(io, options));
   if (psql === undefined) {
     throw new UnavailableError(`psql is not on the PATH; cnf-admin db psql runs PostgreSQL's own client.`, {
       hint: `Install it (${PSQL_INSTALL}), or point any client at: ${url}`,

@@ -2,14 +2,8 @@ import { createInterface } from 'node:readline/promises';
 import { TryAgainError, UsageError } from '../../core/errors.js';
 import { withProgress } from '../../core/progress.js';
 import { findProject, stageOf, type Project } from '../../core/project.js';
-import { ensureDatabaseWithProgress } from '../../platform/local/database-progress.js';
-import {
-  embeddedDatabaseStatus,
-  resetEmbeddedDatabase,
-  stopEmbeddedDatabase,
-  type EmbeddedDatabaseStatus,
-} from '../../platform/local/embedded-database.js';
-import { localPaths, type LocalPaths } from '../../platform/local/local-paths.js';
+import type { EmbeddedDatabaseStatus, LocalDatabaseCapability } from '../../core/platform-capabilities.js';
+import { openLocalDatabase } from '../../platform/open-platform.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { progressFor } from '../progress.js';
 import { openStage } from '../stage-context.js';
@@ -34,7 +28,7 @@ interface DbResetOptions extends DbCommandOptions {
  *
  * @throws UsageError (64) for an AWS stage, whose database is the app's own, or a local stage without one.
  */
-function embeddedDatabaseOf(io: CliIo, options: DbCommandOptions): { project: Project; paths: LocalPaths } {
+function embeddedDatabaseOf(io: CliIo, options: DbCommandOptions): { project: Project; database: LocalDatabaseCapability } {
   const project = findProject(io.cwd);
   const stage = stageOf(project, options.stage ?? 'local');
   if (stage.platform !== 'local') {
@@ -48,13 +42,13 @@ function embeddedDatabaseOf(io: CliIo, options: DbCommandOptions): { project: Pr
       hint: 'Give it one in cdk.json: "stages": { "local": { "database": "postgres" } } under context.cnf.',
     });
   }
-  return { project, paths: localPaths(project) };
+  return { project, database: openLocalDatabase(project) };
 }
 
 /** `cnf-admin db status`: whether the embedded database runs, where, and how big it is. Starts nothing. */
 async function dbStatus(options: DbCommandOptions, io: CliIo): Promise<number> {
-  const { paths } = embeddedDatabaseOf(io, options);
-  const status = await embeddedDatabaseStatus(paths);
+  const { database } = embeddedDatabaseOf(io, options);
+  const status = await database.status();
   if (options.json === true) writeJson(io, status);
   else writeLine(io.stdout, describeStatus(status));
   return 0;
@@ -88,8 +82,8 @@ function formatSize(bytes: number): string {
  * database when it is not running, so that `psql "$(cnf-admin db url)"` works.
  */
 async function dbUrl(options: DbCommandOptions, io: CliIo): Promise<number> {
-  const { project, paths } = embeddedDatabaseOf(io, options);
-  const url = await ensureDatabaseWithProgress(paths, progressFor(io, options), project.databaseUrlVariable);
+  const { project, database } = embeddedDatabaseOf(io, options);
+  const url = await database.url(progressFor(io, options));
   if (options.json === true) writeJson(io, { url, variable: project.databaseUrlVariable });
   else writeLine(io.stdout, url);
   return 0;
@@ -97,9 +91,9 @@ async function dbUrl(options: DbCommandOptions, io: CliIo): Promise<number> {
 
 /** `cnf-admin db stop`: stops the embedded database now (any later use starts it again). */
 async function dbStop(options: DbCommandOptions, io: CliIo): Promise<number> {
-  const { paths } = embeddedDatabaseOf(io, options);
+  const { database } = embeddedDatabaseOf(io, options);
   // A spinner on a terminal while PostgreSQL shuts down; off a terminal the line after it says how it went.
-  const stopped = await withProgress(progressFor(io, options), 'Stopping the embedded PostgreSQL', () => stopEmbeddedDatabase(paths), {
+  const stopped = await withProgress(progressFor(io, options), 'Stopping the embedded PostgreSQL', () => database.stop(), {
     quiet: true,
   });
   if (options.json === true) writeJson(io, { stopped });
@@ -115,7 +109,7 @@ async function dbStop(options: DbCommandOptions, io: CliIo): Promise<number> {
  * @throws TryAgainError (75) while runs are in flight, unless `--force`.
  */
 async function dbReset(options: DbResetOptions, io: CliIo): Promise<number> {
-  const { paths } = embeddedDatabaseOf(io, options);
+  const { database } = embeddedDatabaseOf(io, options);
   if (options.force !== true) await refuseUnderRuns(io, options);
   if (options.yes !== true) {
     if ((io.stdin as { isTTY?: boolean }).isTTY !== true) {
@@ -123,12 +117,12 @@ async function dbReset(options: DbResetOptions, io: CliIo): Promise<number> {
         hint: 'Run it at a terminal to be asked, or add --yes.',
       });
     }
-    if (!(await confirm(io, `Delete all data of the embedded PostgreSQL in ${paths.database}? [y/N] `))) {
+    if (!(await confirm(io, `Delete all data of the embedded PostgreSQL in ${database.location}? [y/N] `))) {
       writeLine(io.stderr, 'Nothing deleted.');
       return 0;
     }
   }
-  const existed = await resetEmbeddedDatabase(paths);
+  const existed = await database.reset();
   if (options.json === true) writeJson(io, { deleted: existed });
   else
     writeLine(

@@ -13,14 +13,14 @@ interface DeployCommandOptions extends StageOptions {
  * and moves the local alias pair to it. AWS stages deploy with CDK.
  */
 async function deploy(options: DeployCommandOptions, io: CliIo): Promise<number> {
-  const { platform } = await openLocalStage(
+  const { localStage } = await openLocalStage(
     io,
     options,
     'deploy',
     `AWS stages deploy with CDK: npx cdk deploy -c stage=${options.stage ?? '<stage>'}`,
   );
   const alias = options.alias ?? DEFAULT_ALIAS;
-  const { stored, isNew, built, previous } = await platform.deploy(alias, { showBuild: true });
+  const { stored, isNew, built, previous } = await localStage.deploy(alias, { showBuild: true });
   if (options.json === true) {
     writeJson(io, {
       release: stored.release,

@@ -1,7 +1,7 @@
 import { CnfError, PermissionError, UnavailableError, UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { findProject, stageOf } from '../../core/project.js';
-import { conventionalPolicy, declaresContainerTasks } from '../../platform/aws/operator-policy.js';
+import { offlineOperatorPolicy } from '../../platform/open-platform.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { openAwsStage, type StageOptions } from '../stage-context.js';
 
@@ -27,10 +27,10 @@ const ACCOUNT_PATTERN = /^\d{12}$/;
 async function policy(options: PolicyCommandOptions, io: CliIo): Promise<number> {
   if (options.account !== undefined) return offlinePolicy(options, io);
   if (options.stage === undefined) throw stageNeeded(io);
-  const { platform, stage } = await openAwsStage(io, options, 'policy');
+  const { cloudStage, stage } = await openAwsStage(io, options, 'policy');
   let document;
   try {
-    document = await platform.policy();
+    document = await cloudStage.policy();
   } catch (error) {
     if (!(error instanceof PermissionError || error instanceof UnavailableError)) throw error;
     throw withOfflineHint(error, stage.name);
@@ -57,8 +57,7 @@ async function offlinePolicy(options: PolicyCommandOptions, io: CliIo): Promise<
       hint: `Pass it: cnf-admin policy --stage ${stage.name} --account ${account} --region eu-west-1`,
     });
   }
-  const containerTasks = await declaresContainerTasks(project);
-  writeJson(io, conventionalPolicy({ app: project.app, stage: stage.name, account, region, containerTasks }));
+  writeJson(io, await offlineOperatorPolicy({ project, stage, account, region }));
   writeLine(
     io.stderr,
     `The IAM policy an operator needs for cnf-admin on stage ${stage.name} (account ${account}, ${region}), from cdk.json's names; attach it to their role or group.`,

@@ -1,11 +1,9 @@
-import { readAliasTarget } from '../../platform/local/alias-store.js';
-import { startWebServer, type WebServer } from '../../platform/local/local-web-server.js';
-import { localPaths } from '../../platform/local/local-paths.js';
 import { formatLogLine } from '../render/log-line.js';
 import { stylerFor, writeJson, writeLine, type CliIo } from '../io.js';
 import { writeNotice } from '../render/run-view.js';
 import { openLocalStage, type StageOptions } from '../stage-context.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
+import type { WebServer } from '../../core/platform-capabilities.js';
 import { UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -35,7 +33,7 @@ async function serve(options: ServeCommandOptions, io: CliIo): Promise<number> {
     throw new UsageError(`--port takes a port number 0-65535, got: ${JSON.stringify(options.port)}`);
   const host = options.host ?? '127.0.0.1';
   const alias = options.alias ?? DEFAULT_ALIAS;
-  const { project, platform } = await openLocalStage(
+  const { platform, localStage } = await openLocalStage(
     io,
     options,
     'serve',
@@ -43,13 +41,12 @@ async function serve(options: ServeCommandOptions, io: CliIo): Promise<number> {
   );
   const plan = await platform.resolve({ alias });
   plan.notices.forEach((notice) => writeNotice(io, notice));
-  await platform.prepareDatabase();
-  const paths = localPaths(project);
+  await localStage.prepareDatabase();
   const style = stylerFor(io.stdout, io.env);
   const stopped = new AbortController();
   const stop = (): void => stopped.abort();
   const removeListener = onStopSignal(stop);
-  let server: WebServer = await startWebServer(project.app, paths, plan.release, host, port);
+  let server: WebServer = await localStage.startWebServer(plan.release, host, port);
   // With --json, stdout carries one document (where it serves); request logs go to stderr.
   const logOut = options.json === true ? io.stderr : io.stdout;
   const announce = (current: WebServer): void => {
@@ -71,12 +68,12 @@ async function serve(options: ServeCommandOptions, io: CliIo): Promise<number> {
         writeNotice(io, 'The web server process ended unexpectedly; its last lines are above.');
         return ExitCode.SOFTWARE;
       }
-      const target = await readAliasTarget(paths, alias);
+      const target = await localStage.readAliasTarget(alias);
       if (target !== undefined && target !== server.release) {
         await server.stop();
         writeNotice(io, `web:${alias} moved to ${target}; serving it now.`);
         // Same address as before, even when --port 0 let the system pick it.
-        server = await startWebServer(project.app, paths, target, host, Number(new URL(server.url).port) || port);
+        server = await localStage.startWebServer(target, host, Number(new URL(server.url).port) || port);
         announce(server);
       }
     }

@@ -1,7 +1,7 @@
 import { ExitCode } from '../../core/exit-codes.js';
+import type { LocalStageCapability } from '../../core/platform-capabilities.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { resolveRunId } from '../run-id-reference.js';
-import { LocalPlatform } from '../../platform/local/local-platform.js';
 import { formatDuration } from '../render/format-duration.js';
 import { openAwsStage, openStage, type StageOptions } from '../stage-context.js';
 
@@ -21,12 +21,13 @@ interface StopCommandOptions extends StageOptions {
  */
 async function stop(typed: string, options: StopCommandOptions, io: CliIo): Promise<number> {
   const context = await openStage(io, options);
-  if (context.platform instanceof LocalPlatform) {
-    return stopLocal(await resolveRunId(context.platform, typed, context.stage.name), context.platform, options, io);
+  const { localStage } = context.platform;
+  if (localStage !== undefined) {
+    return stopLocal(await resolveRunId(context.platform, typed, context.stage.name), localStage, options, io);
   }
-  const { platform, stage } = await openAwsStage(io, options, 'stop');
+  const { platform, cloudStage, stage } = await openAwsStage(io, options, 'stop');
   const runId = await resolveRunId(platform, typed, stage.name);
-  const tasks = await platform.stop(runId);
+  const tasks = await cloudStage.stop(runId);
   const follow = `cnf-admin logs ${runId} --stage ${stage.name} --follow`;
   if (options.json === true) writeJson(io, { runId, stage: stage.name, stoppedTasks: tasks, follow });
   writeLine(
@@ -37,9 +38,9 @@ async function stop(typed: string, options: StopCommandOptions, io: CliIo): Prom
 }
 
 /** `stop` on the local stage: the run is asked to stop as Ctrl-C would, and its recorded end is shown. */
-async function stopLocal(runId: string, platform: LocalPlatform, options: StopCommandOptions, io: CliIo): Promise<number> {
+async function stopLocal(runId: string, localStage: LocalStageCapability, options: StopCommandOptions, io: CliIo): Promise<number> {
   writeLine(io.stderr, `Stopping run ${runId}: its task is told to stop.`);
-  const record = await platform.stop(runId);
+  const record = await localStage.stop(runId);
   if (options.json === true) writeJson(io, record);
   const took = record.durationMs === undefined ? '' : ` · ${formatDuration(record.durationMs)}`;
   writeLine(io.stderr, `Run ${runId} stopped · exit ${record.exitCode ?? 'unknown'}${took}`);

@@ -79,7 +79,7 @@ class UiApi {
   #plan: { readonly at: number; readonly plan: Promise<InvokePlan> } | undefined;
 
   constructor(
-    private readonly platform: Platform & { stop?(runId: string): Promise<string[]> },
+    private readonly platform: Platform,
     private readonly stage: string,
     private readonly launcher: RunLauncher,
     private readonly secrets: SecretMask,
@@ -175,7 +175,7 @@ class UiApi {
     const ability = this.#stopAbility(record, await this.#liveCatalog().catch(() => undefined));
     if (!ability.can) throw new UsageError(ability.why ?? 'This run cannot be stopped.');
     if (this.launcher.stop(runId)) return { runId, stopping: 'asked the run to stop; it records how it ended' };
-    const tasks = (await this.platform.stop?.(runId)) ?? [];
+    const tasks = (await this.platform.cloudStage?.stop(runId)) ?? [];
     return { runId, stopping: `stopped ECS task ${tasks.map((task) => task.split('/').pop()).join(', ')}` };
   }
 
@@ -291,7 +291,7 @@ class UiApi {
     if (this.platform.kind === 'local')
       return { can: false, why: 'This run was started outside this page: stop it where it runs (Ctrl-C in its terminal).' };
     const task = catalog?.tasks.find((candidate) => candidate.name === record.task);
-    if (task !== undefined && runtimeOf(task) === 'container' && this.platform.stop !== undefined) return { can: true };
+    if (task !== undefined && runtimeOf(task) === 'container' && this.platform.cloudStage !== undefined) return { can: true };
     return { can: false, why: 'A Lambda invocation cannot be stopped mid-run: it ends when its task returns or at its timeout.' };
   }
 

@@ -17,6 +17,7 @@ import type {
 } from '../../core/platform.js';
 import { SILENT_PROGRESS, withProgress, type Progress } from '../../core/progress.js';
 import { stageFunctionNames } from '../../core/stage-names.js';
+import type { CloudStageCapability } from '../../core/platform-capabilities.js';
 import type { Project } from '../../core/project.js';
 import { runResultOfPayload } from '../../core/run-frames.js';
 import { isRefusal, newRunId, resultOfRecord, settledRecord, type AdminEvent, type RunRecord, type RunResult } from '../../core/run.js';
@@ -70,6 +71,10 @@ const DEFAULT_TIMING: AwsTiming = { pollMs: 1_000, settleMs: 20_000, throttleDel
 class AwsPlatform implements Platform {
   readonly kind = 'aws' as const;
   readonly parameters: SsmParameterStore;
+  readonly cloudStage: CloudStageCapability = {
+    stop: (runId) => this.stop(runId),
+    policy: () => this.policy(),
+  };
   readonly #clients: AwsClients;
   readonly #timing: AwsTiming;
   readonly #progress: Progress;

@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { PermissionError, UnavailableError } from '../../core/errors.js';
+import type { EmbeddedDatabaseStatus } from '../../core/platform-capabilities.js';
 import { toolRoot } from '../../core/tool-root.js';
 import { createFileExclusive, isAlreadyExists, writeFileAtomic } from '../../core/files/atomic-file.js';
 import { acquireFileLock } from '../../runtime/ledger/file-lock.js';
@@ -259,24 +260,6 @@ async function stopEmbeddedDatabase(paths: LocalPaths): Promise<boolean> {
   return stopped;
 }
 
-/** What `cnf-admin db status` shows. */
-interface EmbeddedDatabaseStatus {
-  readonly running: boolean;
-  /** The server process, while it runs. */
-  readonly pid?: number;
-  /** PostgreSQL's postmaster, while it runs. */
-  readonly postgresPid?: number;
-  /** The port, once one was chosen. */
-  readonly port?: number;
-  readonly url?: string;
-  readonly dataDir: string;
-  /** Bytes under the data directory (0 before the first start). */
-  readonly sizeBytes: number;
-  /** PostgreSQL's version: the server's while it runs, else the data directory's major version. */
-  readonly version?: string;
-  readonly startedAt?: string;
-}
-
 /**
  * The embedded database's status, without starting it.
  *
@@ -350,4 +333,3 @@ export {
   resetEmbeddedDatabase,
   stopEmbeddedDatabase,
 };
-export type { EmbeddedDatabaseStatus };

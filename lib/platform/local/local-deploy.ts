@@ -1,6 +1,7 @@
 import { describeGitCheckout } from '../../bundle/git-describe.js';
 import { stampSources } from '../../bundle/source-fingerprint.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
+import type { LocalDeployment as CoreLocalDeployment } from '../../core/platform-capabilities.js';
 import { SILENT_PROGRESS, withProgress, type Progress } from '../../core/progress.js';
 import type { Project } from '../../core/project.js';
 import type { Stage } from '../../core/stage.js';
@@ -13,16 +14,9 @@ import { bundleDamage, readRelease, storeRelease, type StoredRelease } from './r
 import { withStateLock } from './state-lock.js';
 import { workingTreeDifference } from './working-tree.js';
 
-/** What a local deploy did. */
-interface LocalDeployment {
+/** What a local deploy did: the core's {@link CoreLocalDeployment}, with the whole stored release. */
+interface LocalDeployment extends CoreLocalDeployment {
   readonly stored: StoredRelease;
-  /** Whether the release was built for the first time (else the same bytes were stored already). */
-  readonly isNew: boolean;
-  /** Whether the bundle was built: not when the alias pair's release was built from the working tree as it is. */
-  readonly built: boolean;
-  /** The release the alias pair pointed at before, if any. */
-  readonly previous: string | undefined;
-  readonly alias: string;
 }
 
 /**

@@ -5,6 +5,7 @@ import { DEFAULT_ALIAS } from '../../core/platform.js';
 import type { Project } from '../../core/project.js';
 import type { LivePair, LivePairControl, LivePairHistoryEntry, StageLockHolder } from '../../core/rollback.js';
 import type { RunRecord } from '../../core/run.js';
+import type { RollbackPin } from '../../core/platform-capabilities.js';
 import { acquireFileLock } from '../../runtime/ledger/file-lock.js';
 import type { FileLedger } from '../../runtime/ledger/file-ledger.js';
 import type { LivePairMove } from '../../runtime/local-config-file.js';
@@ -95,22 +96,13 @@ class LocalLivePairs implements LivePairControl {
   }
 }
 
-/** Where a rollback holds the local stage: the pair it restored, by which run, since when. */
-interface LocalRollbackPin {
-  readonly release: string;
-  readonly config: number;
-  readonly runId: string | undefined;
-  /** ISO 8601. */
-  readonly since: string;
-}
-
 /**
  * Whether the local stage of `project` stays on a release a rollback chose,
  * and which: a rollback pins the stage until the next explicit `deploy`, so
  * nothing may deploy the working tree over it on its own (say, before an
  * invoke). Undefined when the last move of the stage was a deploy.
  */
-async function localRollbackPin(project: Pick<Project, 'stateDir'>): Promise<LocalRollbackPin | undefined> {
+async function localRollbackPin(project: Pick<Project, 'stateDir'>): Promise<RollbackPin | undefined> {
   const moves: LivePairMove[] = await new LocalParameterStore(localPaths(project).parameters).moves();
   const lastRollback = moves.findLastIndex((move) => move.cause === 'rollback');
   if (lastRollback === -1 || moves.slice(lastRollback).some((move) => move.cause === 'deploy')) return undefined;
@@ -121,4 +113,3 @@ async function localRollbackPin(project: Pick<Project, 'stateDir'>): Promise<Loc
 }
 
 export { LocalLivePairs, localRollbackPin, withLocalStageLock };
-export type { LocalRollbackPin };

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { NODE_MAJOR } from '../../core/node-runtime.js';
 import { existsSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { releaseOfPair } from '../../core/alias-pair.js';
+import { describeFiles, type WorkingTreeDifference } from '../../core/working-tree-difference.js';
 import { UnavailableError } from '../../core/errors.js';
 import type {
   AliasPairStatus,
@@ -18,6 +18,7 @@ import type {
   StageStatus,
 } from '../../core/platform.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
+import type { LocalStageCapability, ManagedConfigKeysCapability } from '../../core/platform-capabilities.js';
 import { configVersionLabel, livePairLabel } from '../../core/config-version.js';
 import { SILENT_PROGRESS, type Progress } from '../../core/progress.js';
 import { pinnedConfig } from '../../core/rollback.js';
@@ -43,10 +44,9 @@ import { assertStateDirectories, assertStateWritable } from './local-state.js';
 import { ensureUsableTmpdir } from './usable-tmpdir.js';
 import { runLocally } from './run-process.js';
 import { stopLocalRun } from './stop-local-run.js';
-import { describeFiles, workingTreeDifference, type WorkingTreeDifference } from './working-tree.js';
-
-/** The Node major version of the Lambda runtime that AWS stages run on. */
-const LAMBDA_NODE_MAJOR = NODE_MAJOR;
+import { workingTreeDifference } from './working-tree.js';
+import { startWebServer } from './local-web-server.js';
+import { assertUnmanagedKey, managedDatabaseKey } from './managed-database-url.js';
 
 /* A detached run may first start the embedded database: seconds on a first start. */
 const DETACH_START_TIMEOUT_MS = 120_000;
@@ -73,6 +73,19 @@ class LocalPlatform implements Platform {
   readonly kind = 'local' as const;
   readonly parameters: LocalParameterStore;
   readonly livePairs: LocalLivePairs;
+  readonly localStage: LocalStageCapability = {
+    deploy: (alias, options) => this.deploy(alias, options),
+    workingTree: (alias) => this.workingTree(alias),
+    rollbackPin: () => localRollbackPin(this.project),
+    prepareDatabase: () => this.prepareDatabase(),
+    readAliasTarget: (alias) => readAliasTarget(this.#paths, alias),
+    startWebServer: (release, host, port) => startWebServer(this.project.app, this.#paths, release, host, port),
+    stop: (runId) => this.stop(runId),
+  };
+  readonly managedConfigKeys: ManagedConfigKeysCapability = {
+    managedDatabaseKey: () => managedDatabaseKey(this.project, this.stage),
+    assertUnmanagedKey: (key, command) => assertUnmanagedKey(this.project, this.stage, key, command),
+  };
   readonly #paths: LocalPaths;
   readonly #ledger: FileLedger;
 
@@ -367,4 +380,4 @@ class LocalPlatform implements Platform {
   }
 }
 
-export { LAMBDA_NODE_MAJOR, LocalPlatform };
+export { LocalPlatform };

@@ -3,21 +3,11 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { UsageError } from '../../core/errors.js';
 import { toolRoot } from '../../core/tool-root.js';
+import type { WebServer } from '../../core/platform-capabilities.js';
 import { lambdaEnvironment } from './lambda-environment.js';
 import type { LocalPaths } from './local-paths.js';
 import { mergedLines } from './merged-lines.js';
 import { bundleDir } from './release-store.js';
-
-/** A running local web server for one release. */
-interface WebServer {
-  readonly url: string;
-  readonly release: string;
-  /** Its log lines (one per request, and whatever the handler logs), as they come. */
-  readonly lines: AsyncIterable<string>;
-  /** Resolves when the server process has ended. */
-  readonly ended: Promise<void>;
-  stop(): Promise<void>;
-}
 
 /**
  * Starts a process that serves the release's web handler over HTTP on
@@ -73,4 +63,3 @@ function firstReport(child: ChildProcess): Promise<{ listening?: string; error?:
 }
 
 export { startWebServer };
-export type { WebServer };

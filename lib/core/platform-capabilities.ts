@@ -1,0 +1,149 @@
+/*
+ * What a platform can do beyond the questions every platform answers
+ * (lib/core/platform.ts). The CLI asks a platform for one of these optional
+ * capabilities and gets undefined where the stage has none: it never tests
+ * which class a platform is, casts one, or imports a platform's modules.
+ */
+import type { PolicyDocument } from './operator-permissions.js';
+import type { Progress } from './progress.js';
+import type { RunRecord } from './run.js';
+import type { TaskCatalog } from './task-catalog.js';
+import type { WorkingTreeDifference } from './working-tree-difference.js';
+
+/** What a deploy of the working tree did: the release stored and where the alias pair moved. */
+interface LocalDeployment {
+  readonly stored: { readonly release: string; readonly catalog: TaskCatalog };
+  /** Whether the release was built for the first time (else the same bytes were stored already). */
+  readonly isNew: boolean;
+  /** Whether the bundle was built: not when the alias pair's release was built from the working tree as it is. */
+  readonly built: boolean;
+  /** The release the alias pair pointed at before, if any. */
+  readonly previous: string | undefined;
+  readonly alias: string;
+}
+
+/** Where a rollback holds a stage: the pair it restored, by which run, since when. */
+interface RollbackPin {
+  readonly release: string;
+  readonly config: number;
+  readonly runId: string | undefined;
+  /** ISO 8601. */
+  readonly since: string;
+}
+
+/** A web function served on this machine by `cnf-admin serve`. */
+interface WebServer {
+  readonly url: string;
+  readonly release: string;
+  /** Its log lines (one per request, and whatever the handler logs), as they come. */
+  readonly lines: AsyncIterable<string>;
+  /** Resolves when the server process has ended. */
+  readonly ended: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A stage the CLI builds, deploys and serves on this machine (the local
+ * stage): `deploy` builds the working tree, `serve` starts the web handler,
+ * `invoke` may deploy the tree first. AWS stages deploy with CDK and have none.
+ */
+interface LocalStageCapability {
+  /** Builds the working tree and moves the alias pair to it; `showBuild` says the build on the platform's progress. */
+  deploy(alias?: string, options?: { readonly showBuild?: boolean }): Promise<LocalDeployment>;
+  /** How the working tree stands against the release an alias pair serves: undefined when there is no such pair yet. */
+  workingTree(alias?: string): Promise<(WorkingTreeDifference & { readonly release: string }) | undefined>;
+  /** The release a rollback holds the stage on until the next explicit deploy; undefined when none does. */
+  rollbackPin(): Promise<RollbackPin | undefined>;
+  /** Makes sure the embedded database serves, when the stage has one. */
+  prepareDatabase(): Promise<void>;
+  /** The release the web function of an alias pair serves, if the pair exists. */
+  readAliasTarget(alias: string): Promise<string | undefined>;
+  /** Starts a process that serves the release's web handler over HTTP on `host:port` (`serve`). */
+  startWebServer(release: string, host: string, port: number): Promise<WebServer>;
+  /**
+   * Stops a run on this machine, attached or detached, through the process that runs it.
+   *
+   * @returns the run's record once it has recorded its end
+   */
+  stop(runId: string): Promise<RunRecord>;
+}
+
+/**
+ * What only a stage on a cloud account can do: stop a container task's run
+ * and say the least-privilege policy an operator needs.
+ */
+interface CloudStageCapability {
+  /**
+   * Stops the container task that runs `runId`.
+   *
+   * @returns the stopped tasks' ARNs
+   */
+  stop(runId: string): Promise<string[]>;
+  /** The least-privilege IAM policy an operator needs for this stage, read from the deployed stage. */
+  policy(): Promise<PolicyDocument>;
+}
+
+/** What `cnf-admin db status` shows. */
+interface EmbeddedDatabaseStatus {
+  readonly running: boolean;
+  /** The server process, while it runs. */
+  readonly pid?: number;
+  /** PostgreSQL's postmaster, while it runs. */
+  readonly postgresPid?: number;
+  /** The port, once one was chosen. */
+  readonly port?: number;
+  readonly url?: string;
+  readonly dataDir: string;
+  /** Bytes under the data directory (0 before the first start). */
+  readonly sizeBytes: number;
+  /** PostgreSQL's version: the server's while it runs, else the data directory's major version. */
+  readonly version?: string;
+  readonly startedAt?: string;
+}
+
+/**
+ * The embedded database of the local stage, as `cnf-admin db` manages it.
+ * Stages whose database is the app's own have none.
+ */
+interface LocalDatabaseCapability {
+  /** Where its data lives, as the reset confirmation names it. */
+  readonly location: string;
+  /**
+   * Its status, without starting it.
+   *
+   * @throws UnavailableError naming the state file when it is corrupted.
+   */
+  status(): Promise<EmbeddedDatabaseStatus>;
+  /** Its URL, starting it (and saying so on `progress`) when it is not running. */
+  url(progress: Progress): Promise<string>;
+  /** Stops it now; resolves to whether it ran. */
+  stop(): Promise<boolean>;
+  /** Stops it and deletes its data; resolves to whether there was data. */
+  reset(): Promise<boolean>;
+}
+
+/**
+ * Config keys the platform manages itself (the local stage's embedded
+ * database URL): `config` shows them as managed and refuses to change them.
+ */
+interface ManagedConfigKeysCapability {
+  /** The config key that holds the managed database URL, when there is one. */
+  managedDatabaseKey(): string | undefined;
+  /**
+   * Refuses to change a managed key with `config set` or `config unset`.
+   *
+   * @throws UsageError (64) saying to use `cnf-admin db` instead.
+   */
+  assertUnmanagedKey(key: string, command: 'set' | 'unset'): void;
+}
+
+export type {
+  CloudStageCapability,
+  EmbeddedDatabaseStatus,
+  LocalDatabaseCapability,
+  LocalDeployment,
+  LocalStageCapability,
+  ManagedConfigKeysCapability,
+  RollbackPin,
+  WebServer,
+};
