@@ -1,5 +1,6 @@
 import type { ConfigVersion } from './config-version.js';
 import type { Parameter } from './parameter-set.js';
+import type { LambdaRecord } from './platform-record.js';
 import type { CloudStageCapability, LocalStageCapability, ManagedConfigKeysCapability } from './platform-capabilities.js';
 import type { LivePairControl } from './rollback.js';
 import type { AdminEvent, RunRecord, RunResult } from './run.js';
@@ -71,7 +72,12 @@ interface ContainerPlan {
  * platform, or, last, its result.
  */
 type RunFrame =
-  | { readonly type: 'log'; readonly line: string }
+  | {
+      readonly type: 'log';
+      readonly line: string;
+      /** Lambda's own record, parsed by the platform when the line is one (`REPORT …`, `platform.report`). */
+      readonly record?: LambdaRecord;
+    }
   | { readonly type: 'notice'; readonly message: string }
   | { readonly type: 'result'; readonly result: RunResult };
 

@@ -46,7 +46,8 @@ function valueOf(output: ConsoleAnswer): string | undefined {
 async function showEvaluation(io: CliIo, frames: AsyncIterable<RunFrame>): Promise<RunResult | undefined> {
   const style = stylerFor(io.stdout, io.env);
   for await (const frame of frames) {
-    if (frame.type === 'log' && !BOOKKEEPING.test(frame.line)) writeLine(io.stdout, formatLogLine(frame.line, style));
+    if (frame.type === 'log' && !BOOKKEEPING.test(frame.line))
+      writeLine(io.stdout, formatLogLine(frame.line, style, { record: frame.record }));
     else if (frame.type === 'notice') writeNotice(io, frame.message);
     else if (frame.type === 'result') return frame.result;
   }

@@ -1,4 +1,4 @@
-import { lambdaRecordOf, type LambdaReportMetrics } from '../../platform/aws/log-lines.js';
+import type { LambdaRecord, LambdaReportMetrics } from '../../core/platform-record.js';
 import type { Style } from '../io.js';
 import { cleanBacktrace, cleanFrame, isStackFrame } from './backtrace.js';
 import { formatDuration } from './format-duration.js';
@@ -81,13 +81,15 @@ function formatLambdaReport(metrics: LambdaReportMetrics): string {
  * Lambda's report becomes one short line of figures, and its other records
  * (`platform.start`, `START RequestId: …`) are left out: undefined. Any
  * other line stays as it is. The JSON views (`--json`) keep every line.
+ * Which line is Lambda's the platform says (the log frame's `record`): the
+ * CLI does not read Lambda's text.
  *
  * A stack trace shows only the frames of the user's code, with paths from
  * the project (`lambda/tasks/seed.ts:18:9`); `verbose` shows every frame as
  * it was written.
  */
 function formatLogLine(line: string, style: (style: Style, text: string) => string, options: LogLineOptions = {}): string | undefined {
-  const record = lambdaRecordOf(line);
+  const { record } = options;
   if (record !== undefined) return record.metrics === undefined ? undefined : style('dim', formatLambdaReport(record.metrics));
   const entry = parseStructured(line);
   // A frame of a stack Node printed itself (a crash): the same cleaning as a logged error's.
@@ -111,6 +113,8 @@ function formatLogLine(line: string, style: (style: Style, text: string) => stri
 interface LogLineOptions {
   /** Show every stack frame, the tool's too, with the paths as written (`--verbose`). @default false */
   readonly verbose?: boolean;
+  /** Lambda's record, when the platform recognised the line as one (the log frame's `record`). */
+  readonly record?: LambdaRecord | undefined;
 }
 
 export { formatLogLine };

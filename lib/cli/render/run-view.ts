@@ -91,7 +91,7 @@ async function renderFrames(io: CliIo, frames: AsyncIterable<RunFrame>, options:
       if (frame.type === 'log') {
         const holder = LOCK_WAIT.exec(frame.line)?.[1];
         if (options.keepLines !== undefined) options.keepLines(frame.line);
-        else await writeShown(out, formatLogLine(frame.line, style, { verbose: options.verbose === true }));
+        else await writeShown(out, formatLogLine(frame.line, style, { verbose: options.verbose === true, record: frame.record }));
         if (holder !== undefined) lockWait = options.progress?.start(`Waiting for the lock held by run ${holder}`, { quiet: true });
       } else if (frame.type === 'notice') writeNotice(io, frame.message);
       else return frame.result;

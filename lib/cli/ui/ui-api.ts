@@ -140,7 +140,7 @@ class UiApi {
     const frames: AsyncIterable<RunFrame> = this.platform.logs(runId, { follow, signal });
     for await (const frame of frames) {
       if (frame.type === 'log') {
-        const shown = formatLogLine(frame.line, plain);
+        const shown = formatLogLine(frame.line, plain, { record: frame.record });
         if (shown !== undefined) yield await this.secrets.mask({ type: 'line', text: shown.replace(/[\r\n]+$/, '') });
       } else if (frame.type === 'notice') yield { type: 'notice', text: frame.message };
       else yield await this.secrets.mask({ type: 'result', result: frame.result, meaning: exitCodeMeaning(frame.result.exitCode) });

@@ -1,3 +1,6 @@
+import type { RunFrame } from '../../core/platform.js';
+import type { LambdaRecord, LambdaReportMetrics } from '../../core/platform-record.js';
+
 /** One event of a CloudWatch log. */
 interface LogEvent {
   readonly eventId?: string;
@@ -95,29 +98,6 @@ function platformReportOf(line: string): PlatformReport | undefined {
   }
 }
 
-/** The figures of Lambda's end-of-invocation report. */
-interface LambdaReportMetrics {
-  readonly durationMs: number;
-  readonly billedDurationMs: number;
-  readonly memorySizeMB: number;
-  readonly maxMemoryUsedMB: number;
-  /** Only on a cold start: how long the execution environment took to start. */
-  readonly initDurationMs?: number;
-}
-
-/**
- * A line Lambda writes itself around each invocation: in the JSON log
- * format a platform record, `{"time":…,"type":"platform.start"|"platform.runtimeDone"|"platform.report","record":{…}}`;
- * in the text format `START RequestId: …`, `END RequestId: …` and
- * `REPORT RequestId: … Duration: 2.84 ms Billed Duration: 3 ms Memory Size: 128 MB Max Memory Used: 64 MB Init Duration: 171.95 ms`.
- */
-interface LambdaRecord {
-  /** `platform.start`, `platform.runtimeDone`, `platform.report`, ...; `START`, `END`, `REPORT` in the text format. */
-  readonly type: string;
-  /** The report's figures, when the line is the report and carries them. */
-  readonly metrics?: LambdaReportMetrics;
-}
-
 const TEXT_RECORD = /^(START|END|REPORT) RequestId: [0-9a-f-]+/;
 
 /** Lambda's own record, if `line` is one (see {@link LambdaRecord}). */
@@ -192,5 +172,11 @@ function runIdTime(runId: string): number | undefined {
   return Number.isNaN(time) ? undefined : time;
 }
 
-export { LineTally, lambdaRecordOf, lineKey, lineOf, platformReportOf, runIdTime, runKeysOf };
-export type { LambdaRecord, LambdaReportMetrics, LogEvent, PlatformReport };
+/** A log frame of `line`, carrying Lambda's record parsed when the line is one: the CLI never reads Lambda's text. */
+function logFrame(line: string): RunFrame {
+  const record = lambdaRecordOf(line);
+  return record === undefined ? { type: 'log', line } : { type: 'log', line, record };
+}
+
+export { LineTally, lambdaRecordOf, lineKey, lineOf, logFrame, platformReportOf, runIdTime, runKeysOf };
+export type { LogEvent, PlatformReport };

@@ -7,7 +7,7 @@ import { isAccessDenied } from './aws-errors.js';
 import { failedRunResult } from './function-outcome.js';
 import { anyOf, contentKey, filterEvents, type LogGroupRef } from './log-events.js';
 import { runEndedOf } from '../../core/run-log.js';
-import { LineTally, lineOf, platformReportOf, runIdTime, runKeysOf, type LogEvent } from './log-lines.js';
+import { LineTally, lineOf, logFrame, platformReportOf, runIdTime, runKeysOf, type LogEvent } from './log-lines.js';
 import { LiveTailUnavailableError, startLiveTail } from './live-tail.js';
 
 /** Where a stage's run logs are, and how patiently to read them. */
@@ -72,7 +72,7 @@ async function* readRestOfLog(source: RunLogSource, run: ShownRun, signal?: Abor
     } catch (error) {
       if (!isCnfError(error)) throw error;
       yield { type: 'notice', message: `Cannot read the run's CloudWatch log: ${error.message} Its last lines, as Lambda returned them:` };
-      for (const line of run.tail) if (!run.shown.take(line)) yield { type: 'log', line };
+      for (const line of run.tail) if (!run.shown.take(line)) yield logFrame(line);
       return;
     }
     for (const event of events) {
@@ -83,7 +83,7 @@ async function* readRestOfLog(source: RunLogSource, run: ShownRun, signal?: Abor
       const line = lineOf(event);
       if (run.requestId !== undefined && platformReportOf(line)?.requestId === run.requestId) reported = true;
       if (runEndedOf(line, run.runId) !== undefined) ended = true;
-      if (!run.shown.take(line)) yield { type: 'log', line };
+      if (!run.shown.take(line)) yield logFrame(line);
     }
     // Lambda's report is the invocation's last line: once it is in, so is the rest, give or take one more read.
     if (reported) readsAfterReport += 1;
@@ -268,7 +268,7 @@ class RunLogReader {
       }
       this.#lines += 1;
       this.#startTime = Math.max(this.#startTime ?? 0, event.timestamp);
-      if (!this.#shown.take(line)) yield { type: 'log', line };
+      if (!this.#shown.take(line)) yield logFrame(line);
     }
   }
 }

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatLogLine } from '../../../lib/cli/render/log-line.js';
+import { formatLogLine as formatLine } from '../../../lib/cli/render/log-line.js';
+import { lambdaRecordOf } from '../../../lib/platform/aws/log-lines.js';
 
 const plain = (_style: string, text: string) => text;
+
+/* As the CLI sees a line: with the record the AWS platform parsed into its log frame. */
+const formatLogLine = (line: string, style: Parameters<typeof formatLine>[1]) => formatLine(line, style, { record: lambdaRecordOf(line) });
 
 describe('formatLogLine', () => {
   it('shows a structured line as time, level, message and the extra keys', () => {
@@ -84,5 +88,10 @@ describe('formatLogLine', () => {
     expect(formatLogLine('END RequestId: 9f0c-11', plain)).toBeUndefined();
     // a line of the task's own that only mentions them stays
     expect(formatLogLine('{"type":"platform.start is what Lambda writes"}', plain)).toBe('{"type":"platform.start is what Lambda writes"}');
+  });
+
+  it("reads no Lambda text itself: a REPORT line without the platform's record stays as it is", () => {
+    const line = 'REPORT RequestId: 9f0c-11\tDuration: 1.79 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 46 MB\t';
+    expect(formatLine(line, plain)).toBe(line);
   });
 });

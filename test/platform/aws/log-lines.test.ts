@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runEndedOf } from '../../../lib/core/run-log.js';
-import { LineTally, lineKey, platformReportOf, runIdTime } from '../../../lib/platform/aws/log-lines.js';
+import { LineTally, lineKey, logFrame, platformReportOf, runIdTime } from '../../../lib/platform/aws/log-lines.js';
 
 describe('CloudWatch log lines', () => {
   it('sees through the wrapping Lambda gives a console line, in both log formats', () => {
@@ -60,5 +60,16 @@ describe('CloudWatch log lines', () => {
   it('reads the start time a generated run id carries', () => {
     expect(runIdTime('20261124-143927-k3f9qz')).toBe(Date.UTC(2026, 10, 24, 14, 39, 27));
     expect(runIdTime('nightly-1')).toBeUndefined();
+  });
+
+  it("makes a log frame that carries Lambda's record parsed, so that the CLI never reads Lambda's text", () => {
+    const report = 'REPORT RequestId: 9f0c-11\tDuration: 1.79 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 46 MB\t';
+    expect(logFrame(report)).toEqual({
+      type: 'log',
+      line: report,
+      record: { type: 'REPORT', metrics: { durationMs: 1.79, billedDurationMs: 2, memorySizeMB: 128, maxMemoryUsedMB: 46 } },
+    });
+    expect(logFrame('END RequestId: 9f0c-11')).toEqual({ type: 'log', line: 'END RequestId: 9f0c-11', record: { type: 'END' } });
+    expect(logFrame('applied 3 migrations')).toEqual({ type: 'log', line: 'applied 3 migrations' });
   });
 });
