@@ -34,6 +34,19 @@ function importsOf(file: string): SourceImport[] {
   });
 }
 
+/** The string, template and regular expression literals of a source file (not its comments). */
+function literalsOf(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(join(REPO_ROOT, file), 'utf8'), ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isStringLiteralLike(node) || ts.isRegularExpressionLiteral(node) || ts.isTemplateLiteralToken(node))
+      found.push(`${file}: ${node.getText(source)}`);
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
 function violations(dir: string, allowed: (found: SourceImport) => boolean): string[] {
   return sourceFiles(dir)
     .flatMap(importsOf)
@@ -79,6 +92,24 @@ describe('the layers', () => {
     expect(
       violations('lib/bundle', (found) => found.layer === undefined || found.layer === 'lib/core' || found.layer === 'lib/bundle'),
     ).toEqual([]);
+  });
+
+  it('let the CLI reach the platforms only through their factory module, asking for capabilities', () => {
+    const internals = violations('lib/cli', (found) => {
+      if (found.layer !== 'lib/platform') return true;
+      const target = relative(REPO_ROOT, resolve(dirname(join(REPO_ROOT, found.file)), found.specifier));
+      return target === 'lib/platform/open-platform.js';
+    });
+    expect(internals).toEqual([]);
+    // No test of which class a platform is and no cast to one: a platform's capabilities are asked for.
+    expect(
+      sourceFiles('lib/cli').filter((file) => /\b(LocalPlatform|AwsPlatform)\b/.test(readFileSync(join(REPO_ROOT, file), 'utf8'))),
+    ).toEqual([]);
+  });
+
+  it("keep Lambda's own log text out of the CLI: the platform parses it into the log frame", () => {
+    const lambdaText = /RequestId|platform\.(start|report|runtimeDone)/;
+    expect(sourceFiles('lib/cli').flatMap((file) => literalsOf(file).filter((literal) => lambdaText.test(literal)))).toEqual([]);
   });
 
   it('let lib/core own the shared file utilities', () => {
