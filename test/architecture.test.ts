@@ -112,11 +112,12 @@ describe('the layers', () => {
     expect(sourceFiles('lib/cli').flatMap((file) => literalsOf(file).filter((literal) => lambdaText.test(literal)))).toEqual([]);
   });
 
-  it('let lib/core own the shared file utilities', () => {
-    expect(sourceFiles('lib/core/files')).toContain('lib/core/files/atomic-file.ts');
-    const elsewhere = ['lib/runtime', 'lib/platform', 'lib/cli']
+  it('let lib/core own the shared file utilities (atomic writes, the file lock) that the runtime, the platforms and the CLI use', () => {
+    const shared = ['atomic-file.ts', 'file-lock.ts'];
+    expect(sourceFiles('lib/core/files')).toEqual(expect.arrayContaining(shared.map((name) => `lib/core/files/${name}`)));
+    const elsewhere = ['lib/runtime', 'lib/platform', 'lib/cli', 'lib/bundle', 'lib/construct']
       .flatMap((dir) => sourceFiles(dir))
-      .filter((file) => file.endsWith('/atomic-file.ts'));
+      .filter((file) => shared.some((name) => file.endsWith(`/${name}`)));
     expect(elsewhere).toEqual([]);
   });
 

@@ -12,10 +12,11 @@ import { CONTAINER_START_MARGIN_SECONDS, controlTaskOf, gateFromEnvironment } fr
 import { startsInContainer } from './container/runtime-guard.js';
 import { containerTimeLimitSeconds } from '../core/task-runtime.js';
 import { CONTAINER_LOG_STREAM_PREFIX } from '../core/container-run.js';
+import type { Lease } from '../core/lease.js';
 import type { Task } from './define-task.js';
 import { ledgerFromEnvironment } from './ledger/ledger-from-environment.js';
 import { ownerFromEnvironment } from './ledger/process-identity.js';
-import { ledgerFailure, LedgerUnavailableError, type Lease, type RunLedger } from './ledger/run-ledger.js';
+import { ledgerFailure, LedgerUnavailableError, type RunLedger } from './ledger/run-ledger.js';
 import { redactLogLines } from './log-tap.js';
 import { createRunLogger } from './logger.js';
 import { SecretRedactor } from './redact-secrets.js';

@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { LockHolder, LockResult, RunLedger } from './ledger/run-ledger.js';
+import type { LockHolder, LockResult } from '../core/lease.js';
+import type { RunLedger } from './ledger/run-ledger.js';
 
 /** How often a waiting run asks for the lock again. */
 const POLL_INTERVAL_MS = 1_000;

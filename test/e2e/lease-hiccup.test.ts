@@ -13,7 +13,7 @@ import type { RunResult } from '../../lib/core/run.js';
 import { finished, spawnCli } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
-/* The local stage's heartbeat (lib/runtime/ledger/file-lock.ts): a freeze longer than this makes a renewal fail. */
+/* The local stage's heartbeat (lib/core/files/file-lock.ts): a freeze longer than this makes a renewal fail. */
 const HEARTBEAT_MS = 10_000;
 
 let project: TestProject;

@@ -7,7 +7,7 @@ import { PermissionError, UnavailableError } from '../../core/errors.js';
 import type { EmbeddedDatabaseStatus } from '../../core/platform-capabilities.js';
 import { toolRoot } from '../../core/tool-root.js';
 import { createFileExclusive, isAlreadyExists, writeFileAtomic } from '../../core/files/atomic-file.js';
-import { acquireFileLock } from '../../runtime/ledger/file-lock.js';
+import { acquireFileLock } from '../../core/files/file-lock.js';
 import { databaseFiles, readDatabaseSettings, readServerState, type DatabaseFiles, type DatabaseServerState } from './database-state.js';
 import type { LocalPaths } from './local-paths.js';
 import { syncDatabaseUrl } from './managed-database-url.js';

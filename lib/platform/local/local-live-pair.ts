@@ -6,7 +6,7 @@ import type { Project } from '../../core/project.js';
 import type { LivePair, LivePairControl, LivePairHistoryEntry, StageLockHolder } from '../../core/rollback.js';
 import type { RunRecord } from '../../core/run.js';
 import type { RollbackPin } from '../../core/platform-capabilities.js';
-import { acquireFileLock } from '../../runtime/ledger/file-lock.js';
+import { acquireFileLock } from '../../core/files/file-lock.js';
 import type { FileLedger } from '../../runtime/ledger/file-ledger.js';
 import type { LivePairMove } from '../../runtime/local-config-file.js';
 import { moveAliasPairLocked, readAliasTarget } from './alias-store.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TryAgainError } from '../../core/errors.js';
-import { acquireFileLock } from '../../runtime/ledger/file-lock.js';
+import { acquireFileLock } from '../../core/files/file-lock.js';
 
 /* Changing a state file takes milliseconds; waiting longer than this means something is stuck. */
 const WAIT_MS = 10_000;

@@ -12,10 +12,10 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { LEDGER_RETENTION_DAYS, LEDGER_TABLE, lockKey, runKey } from '../../core/ledger-table.js';
 import type { RunRecord } from '../../core/run.js';
 import { runStatus, type RunStatus } from '../../core/run-status.js';
-import type { LeaseTiming } from './file-lock.js';
-import { HeartbeatLease } from './heartbeat-lease.js';
+import { HeartbeatLease } from '../../core/heartbeat-lease.js';
 import { parseRunRecord } from './run-record-schema.js';
-import type { ClaimResult, LedgerQuery, LockHolder, LockResult, RunLedger } from './run-ledger.js';
+import type { LeaseTiming, LockHolder, LockResult } from '../../core/lease.js';
+import type { ClaimResult, LedgerQuery, RunLedger } from './run-ledger.js';
 
 /* Which claim wrote a run's item: a claim whose first put succeeded, but whose answer was lost and retried, finds its own item. */
 const CLAIM_TOKEN = 'claimToken';

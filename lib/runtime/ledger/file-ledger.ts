@@ -4,11 +4,12 @@ import { UnavailableError } from '../../core/errors.js';
 import { isValidRunId, type RunRecord } from '../../core/run.js';
 import { runStatus } from '../../core/run-status.js';
 import { createFileExclusive, isAlreadyExists, readJsonFile, writeFileAtomic } from '../../core/files/atomic-file.js';
-import { acquireFileLock, type LeaseTiming } from './file-lock.js';
+import { acquireFileLock } from '../../core/files/file-lock.js';
 import { lostRecord } from './lost-run.js';
 import { isOwnerGone } from './process-identity.js';
 import { parseRunRecord } from './run-record-schema.js';
-import type { ClaimResult, LedgerQuery, LockHolder, LockResult, RunLedger } from './run-ledger.js';
+import type { LeaseTiming, LockHolder, LockResult } from '../../core/lease.js';
+import type { ClaimResult, LedgerQuery, RunLedger } from './run-ledger.js';
 
 /** Whether a record is one the query asks for (a lost run is `running` until a reader settles it, as on AWS). */
 function matches(record: RunRecord, query: LedgerQuery): boolean {

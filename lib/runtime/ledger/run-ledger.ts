@@ -2,6 +2,7 @@ import { ExitCode } from '../../core/exit-codes.js';
 import type { RefusalName } from '../../core/refusal.js';
 import type { RunRecord } from '../../core/run.js';
 import type { RunStatus } from '../../core/run-status.js';
+import type { LockHolder, LockResult } from '../../core/lease.js';
 
 /**
  * The outcome of claiming a run id: either it is ours, or the run already happened or is happening.
@@ -11,50 +12,6 @@ import type { RunStatus } from '../../core/run-status.js';
  * if (!claim.claimed) return resultOfRecord(claim.existing); // a redelivery: the first run's result
  */
 type ClaimResult = { readonly claimed: true } | { readonly claimed: false; readonly existing: RunRecord };
-
-/**
- * Who holds a task's lock.
- *
- * @example
- * const holder: LockHolder = { runId: '20261124-143927-k3f9qz', caller: 'alice', since: new Date().toISOString() };
- */
-interface LockHolder {
-  /** The id of the run that holds the lock. */
-  readonly runId: string;
-  /** Who started that run. */
-  readonly caller: string;
-  /** ISO 8601: when the holder took the lock. */
-  readonly since: string;
-}
-
-/**
- * A held lock: a lease that its heartbeat keeps alive until it is released.
- *
- * @example
- * const lock = await ledger.acquireLock('migrate', holder);
- * if (lock.acquired) {
- *   try {
- *     await work(lock.lease.lost); // stop when the lease is lost
- *   } finally {
- *     await lock.lease.release();
- *   }
- * }
- */
-interface Lease {
-  /** Fires when the lease was lost (it expired and another run took it). */
-  readonly lost: AbortSignal;
-  /** Gives the lock up; safe to call more than once. */
-  release(): Promise<void>;
-}
-
-/**
- * The outcome of asking for a lock.
- *
- * @example
- * const lock = await ledger.acquireLock('migrate', holder);
- * if (!lock.acquired) console.log(`locked by run ${lock.holder.runId} of ${lock.holder.caller}`);
- */
-type LockResult = { readonly acquired: true; readonly lease: Lease } | { readonly acquired: false; readonly holder: LockHolder };
 
 /**
  * A query over the ledger.
@@ -153,4 +110,4 @@ function ledgerFailure(error: unknown): LedgerUnavailableError {
 }
 
 export { ledgerFailure, LedgerUnavailableError };
-export type { ClaimResult, LedgerQuery, Lease, LockHolder, LockResult, RunLedger };
+export type { ClaimResult, LedgerQuery, RunLedger };

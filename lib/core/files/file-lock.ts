@@ -1,16 +1,8 @@
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isAlreadyExists, readJsonFile, writeFileAtomic } from '../../core/files/atomic-file.js';
-import { HeartbeatLease } from './heartbeat-lease.js';
-import type { LockHolder, LockResult } from './run-ledger.js';
-
-/** Timing of a lease. */
-interface LeaseTiming {
-  /** How long a lease lives without a heartbeat. @default 30_000 */
-  readonly leaseMs?: number;
-  /** How often the holder renews it. @default 10_000 */
-  readonly heartbeatMs?: number;
-}
+import { isAlreadyExists, readJsonFile, writeFileAtomic } from './atomic-file.js';
+import { HeartbeatLease } from '../heartbeat-lease.js';
+import type { LeaseTiming, LockHolder, LockResult } from '../lease.js';
 
 /** What a generation file holds. */
 interface LeaseState extends LockHolder {
@@ -139,4 +131,3 @@ class FileLease extends HeartbeatLease {
 }
 
 export { acquireFileLock };
-export type { LeaseTiming };

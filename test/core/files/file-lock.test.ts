@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { acquireFileLock } from '../../../lib/runtime/ledger/file-lock.js';
+import { acquireFileLock } from '../../../lib/core/files/file-lock.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 const holder = (runId: string) => ({ runId, caller: 'tester', since: new Date().toISOString() });
@@ -38,7 +38,7 @@ describe('acquireFileLock', () => {
   it("lets the next run proceed once a crashed holder's lease expires", async () => {
     // given a holder in another process that takes the lock and is killed
     const dir = lockDir();
-    const module = fileURLToPath(new URL('../../../lib/runtime/ledger/file-lock.ts', import.meta.url));
+    const module = fileURLToPath(new URL('../../../lib/core/files/file-lock.ts', import.meta.url));
     const script = `const { acquireFileLock } = await import(${JSON.stringify(module)});
       const result = await acquireFileLock(${JSON.stringify(dir)}, { runId: 'crasher', caller: 'c', since: 'now' }, { leaseMs: 1000, heartbeatMs: 200 });
       console.log(result.acquired ? 'locked' : 'not locked');

@@ -1,4 +1,4 @@
-import type { Lease } from './run-ledger.js';
+import type { Lease } from './lease.js';
 
 /* The first retry of a failed renewal waits this long; each next one twice as long, up to the heartbeat. */
 const RETRY_BASE_MS = 200;

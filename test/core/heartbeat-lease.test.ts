@@ -5,10 +5,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquireFileLock } from '../../../lib/runtime/ledger/file-lock.js';
-import { DynamoLedger } from '../../../lib/runtime/ledger/dynamo-ledger.js';
-import type { Lease } from '../../../lib/runtime/ledger/run-ledger.js';
-import { tempDir } from '../../support/temp-dir.js';
+import { acquireFileLock } from '../../lib/core/files/file-lock.js';
+import { DynamoLedger } from '../../lib/runtime/ledger/dynamo-ledger.js';
+import type { Lease } from '../../lib/core/lease.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const dynamo = mockClient(DynamoDBClient);
 const holder = { runId: 'run-1', caller: 'alice', since: '2026-11-24T10:00:00.000Z' };
