@@ -21,6 +21,7 @@ import { unlessInterrupted, withInterrupts } from '../interrupts.js';
 import { preflight } from '../preflight.js';
 import { asInvoked } from '../invocation.js';
 import { deployWorkingTreeFirst } from '../auto-deploy.js';
+import { checkAwsFlagsAreNotTaskArgs } from '../aws-flags-or-task-args.js';
 
 /** The options of `cnf-admin invoke`. */
 interface InvokeCommandOptions extends StageOptions {
@@ -85,6 +86,8 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
       NOTHING_RAN,
     );
     plan.notices.forEach((planNotice) => writeNotice(io, planNotice));
+    const awsFlags = { task: options.task, region: options.region, profile: options.profile, taskArgs: options.taskArgs, jsonArgs };
+    await unlessInterrupted(checkAwsFlagsAreNotTaskArgs(platform, plan, awsFlags), signal, NOTHING_RAN);
     const checked = {
       task: options.task,
       args: jsonArgs,
