@@ -1,6 +1,7 @@
 import { configVersionLabel } from '../../core/config-version.js';
 import { DEFAULT_ALIAS, type AliasTarget, type ReleaseInfo, type StageStatus } from '../../core/platform.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
+import { asInvoked } from '../invocation.js';
 import { formatMoment } from '../../core/format-moment.js';
 import { formatTable, terminalWidth, wrapText } from '../render/table.js';
 import { openStage, type StageOptions } from '../stage-context.js';
@@ -47,7 +48,7 @@ async function status(options: StatusCommandOptions, io: CliIo): Promise<number>
   }
   writeLine(io.stdout);
   writeLine(io.stdout, releasesTable(current, width));
-  for (const note of current.notes) writeLine(io.stdout, `\n${wrapText(note, width)}`);
+  for (const note of current.notes) writeLine(io.stdout, `\n${wrapText(asInvoked(note, io.env), width)}`);
   return 0;
 }
 
