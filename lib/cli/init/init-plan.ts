@@ -157,7 +157,8 @@ function planInit(dir: string, request: InitRequest): InitPlan {
     kept.push(...found.filter((file) => existsSync(join(dir, file.path))));
   }
   create(path(project.webEntry), webEntry(), 'the web entry');
-  if (cdkJson.app === CDK_APP_COMMAND(CDK_APP_ENTRY)) create(CDK_APP_ENTRY, cdkApp(app), 'the CDK app: one AdminApp stack per stage', 'the CDK app');
+  if (cdkJson.app === CDK_APP_COMMAND(CDK_APP_ENTRY))
+    create(CDK_APP_ENTRY, cdkApp(app), 'the CDK app: one AdminApp stack per stage', 'the CDK app');
   create('tsconfig.json', tsconfig(), 'TypeScript settings (type-check only)', 'TypeScript settings');
   planGitignore(dir, writes, kept);
   return { app, writes, kept, ownCdkApp, exampleTask: wroteAdmin ? EXAMPLE_TASK : undefined, manualSteps, warnings };
