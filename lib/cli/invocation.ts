@@ -1,3 +1,5 @@
+import { COMMANDS } from './program.js';
+
 /**
  * How the user runs cnf-admin, for the commands a hint suggests: `npx
  * cnf-admin` when npm started it (`npx cnf-admin …`, or a package.json
@@ -10,14 +12,23 @@ function invocationOf(env: NodeJS.ProcessEnv): string {
   return env.npm_command !== undefined || env.npm_lifecycle_event !== undefined ? 'npx cnf-admin' : 'cnf-admin';
 }
 
+/* `cnf-admin` followed by one of its commands: a command line a message suggests, not the tool's name in a sentence. */
+let suggested: RegExp | undefined;
+function suggestedCommand(): RegExp {
+  const names = COMMANDS.map((command) => command.name.replace(/[-]/g, '\\-')).join('|');
+  suggested ??= new RegExp(`(^|[\\s(\`'"])(?<!npx )cnf-admin (?=(?:${names})(?:$|[\\s)\`'".,;:]))`, 'g');
+  return suggested;
+}
+
 /**
- * A hint's text with its suggested commands written the way the user runs
- * cnf-admin: `See the runs with: cnf-admin runs` becomes `… npx cnf-admin runs`.
+ * A message's text with the commands it suggests written the way the user
+ * runs cnf-admin: `See the runs with: cnf-admin runs` becomes `… npx
+ * cnf-admin runs`; `cnf-admin failed …` names the tool, and stays.
  */
 function asInvoked(text: string, env: NodeJS.ProcessEnv): string {
   const invocation = invocationOf(env);
   if (invocation === 'cnf-admin') return text;
-  return text.replace(/(^|[\s(`'"])(?<!npx )cnf-admin (?=[a-z<])/g, `$1${invocation} `);
+  return text.replace(suggestedCommand(), `$1${invocation} `);
 }
 
 export { asInvoked, invocationOf };

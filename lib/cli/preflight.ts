@@ -1,4 +1,5 @@
 import { argsHash } from '../core/args-hash.js';
+import { formatMoment } from '../core/format-moment.js';
 import { isCnfError, TryAgainError, UsageError } from '../core/errors.js';
 import { checkEventAgainstCatalog } from '../core/event-check.js';
 import type { InvokePlan, Platform } from '../core/platform.js';
@@ -42,7 +43,7 @@ async function preflight(
   const existing = settledRecord(claimed);
   if (existing.endedAt === undefined) {
     throw new TryAgainError(
-      `Run ${existing.runId} (${existing.task}) is still in progress since ${existing.startedAt}, started by ${existing.caller}; nothing ran again.`,
+      `Run ${existing.runId} (${existing.task}) is still in progress since ${formatMoment(existing.startedAt)}, started by ${existing.caller}; nothing ran again.`,
     );
   }
   return { ok: false, ran: resultOfRecord(existing) };

@@ -1,6 +1,7 @@
 import type { Spinner } from 'yocto-spinner';
 import type { Progress, ProgressOptions, ProgressOutcome, ProgressTask } from '../core/progress.js';
 import { stylerFor, writeLine, type CliIo } from './io.js';
+import { asInvoked } from './invocation.js';
 import { formatDuration } from './render/format-duration.js';
 
 /* A wait shorter than this shows no spinner at all: a flicker tells nothing. */
@@ -30,7 +31,7 @@ function plainProgress(io: CliIo): Progress {
   const style = stylerFor(io.stderr, io.env);
   return {
     note(message) {
-      writeLine(io.stderr, style('dim', `· ${message}`));
+      writeLine(io.stderr, style('dim', `· ${asInvoked(message, io.env)}`));
     },
     start(label, options: ProgressOptions = {}) {
       if (options.quiet !== true) writeLine(io.stderr, style('dim', `· ${label}`));
@@ -70,7 +71,7 @@ class TerminalProgress implements Progress {
 
   note(message: string): void {
     // The spinner, when one turns, clears itself around this line and comes back below it.
-    writeLine(this.io.stderr, this.#style('dim', `· ${message}`));
+    writeLine(this.io.stderr, this.#style('dim', `· ${asInvoked(message, this.io.env)}`));
   }
 
   start(label: string, options: ProgressOptions = {}): ProgressTask {

@@ -202,7 +202,7 @@ describe('cnf-admin on an AWS stage (in-process)', () => {
     expect(io.stdoutText()).toContain(`Stage prod, on AWS\n  web:live    ${RELEASE} (version 7)\n  admin:live  ${RELEASE} (version 5)\n`);
     expect(io.stdoutText()).toMatch(
       new RegExp(
-        `RELEASE +WEB +ADMIN +CREATED +ALIASES\n${RELEASE} +7 +5 +\\S+ \\S+ +live\n${OLD_RELEASE} +6 +4 +2026-11-0[12] \\d\\d:\\d\\d +-\n`,
+        `RELEASE +WEB +ADMIN +CREATED +ALIASES\n${RELEASE} +7 +5 +\\S+ \\S+ +live\n${OLD_RELEASE} +6 +4 +2026-11-0[12] \\d\\d:\\d\\d:\\d\\d +-\n`,
       ),
     );
   });
@@ -290,7 +290,7 @@ describe('cnf-admin on an AWS stage (in-process)', () => {
     // then
     expect(runs.code).toBe(0);
     expect(runs.io.stdoutText()).toMatch(
-      /20261124-143927-k3f9qz {2}echo {2}- {5}0 {5}1\.0 s {2}11-2[45] \d\d:\d\d {2}alice\n/,
+      /20261124-143927-k3f9qz {2}echo {2}- {5}0 {5}1\.0 s {2}2026-11-2[45] \d\d:\d\d:\d\d {2}alice\n/,
     );
     expect(show.code).toBe(0);
     expect(show.io.stdoutText()).toMatch(/caller\s+alice/);

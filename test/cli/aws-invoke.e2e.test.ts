@@ -103,6 +103,44 @@ describe('cnf-admin invoke --stage prod (the real binary, AWS mocked)', () => {
     );
   });
 
+  it("refuses an AWS --region before -- when the task takes a --region of its own that is not given, and runs with both given", async () => {
+    // given: a task with a region arg of its own
+    const copy = {
+      name: 'copy',
+      description: 'Copy to a region',
+      args: { type: 'object', properties: { region: { type: 'string', default: 'eu-west-1' } } },
+      lock: false,
+    };
+    const frames = [
+      { type: 'log', line: runLine('Run started') },
+      { type: 'result', result: { runId: '$RUN_ID', task: 'copy', release: RELEASE, exitCode: 0, durationMs: 5 } },
+    ] as const;
+    const scenario = healthyScenario({ catalog: { tasks: [copy], scripts: [] }, stream: { frames: [...frames] } });
+
+    // when: the task's --region written before --
+    const ambiguous = await spawnAwsCli(['invoke', 'copy', '--stage', 'prod', '--region', 'us-east-1'], scenario).done;
+    // and: the AWS region before --, the task's after it
+    const both = await spawnAwsCli(['invoke', 'copy', '--stage', 'prod', '--region', 'eu-west-1', '--', '--region', 'us-east-1'], scenario).done;
+    // and: a task without a region arg
+    const other = await spawnAwsCli(['invoke', 'echo', '--stage', 'prod', '--region', 'eu-west-1'], { ...healthyScenario(), stream: scenario.stream }).done;
+
+    // then: refused, one line and how to write it, and nothing ran
+    expect(ambiguous.code).toBe(64);
+    expect(ambiguous.stderr).toBe(
+      'cnf-admin: --region before -- is the AWS region of stage prod, and copy takes a --region of its own, which is not given; nothing ran.\n' +
+        "The task's goes after --: cnf-admin invoke copy --stage prod -- --region <value> (both: cnf-admin invoke copy --stage prod --region <aws> -- --region <value>)\n",
+    );
+    expect(ambiguous.sent.map((call) => call.command)).not.toContain('InvokeWithResponseStreamCommand');
+    // and with both given, it runs, with the task's region in its args
+    expect(both.code, both.stderr).toBe(0);
+    const started = both.sent.find((call) => call.command === 'InvokeWithResponseStreamCommand');
+    expect(JSON.parse(started?.input.Payload as string)).toMatchObject({
+      task: 'copy',
+      argv: ['--region', 'us-east-1'],
+    });
+    expect(other.code, other.stderr).toBe(0);
+  });
+
   it('--dry-run prints the plan and invokes nothing', async () => {
     // given
     const scenario = healthyScenario();

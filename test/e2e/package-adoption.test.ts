@@ -48,11 +48,14 @@ const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=er
 let base: string;
 let app: string;
 let tarball: string;
+let repoManifest: string;
+let installed: Finished;
 
 beforeAll(async () => {
   base = mkdtempSync(join(tmpdir(), 'cnf-adoption-'));
-  // dist/ is what npm test (and prepack) built; packing again without scripts keeps this test to the tarball itself.
-  const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', base, ...NPM_FLAGS], REPO_ROOT);
+  // As a maintainer packs it: prepack builds dist/ and writes the published package.json, postpack puts the repo's back.
+  repoManifest = readFileSync(join(REPO_ROOT, 'package.json'), 'utf8');
+  const packed = await run('npm', ['pack', '--json', '--pack-destination', base, ...NPM_FLAGS], REPO_ROOT);
   expect(packed.code, packed.stderr).toBe(0);
   tarball = join(base, (JSON.parse(packed.stdout) as { filename: string }[])[0]!.filename);
   app = join(base, 'shop');
@@ -61,7 +64,8 @@ beforeAll(async () => {
     join(app, 'package.json'),
     `${JSON.stringify({ name: 'shop', version: '1.0.0', private: true, type: 'module' }, null, 2)}\n`,
   );
-  const installed = await run('npm', ['install', '-D', tarball, ...USER_PACKAGES, ...NPM_FLAGS], app);
+  // npm's warnings too (--loglevel=warn): an app's install must not warn about cnf-admin.
+  installed = await run('npm', ['install', '-D', tarball, ...USER_PACKAGES, ...NPM_FLAGS, '--loglevel=warn'], app);
   expect(installed.code, installed.stderr).toBe(0);
 }, 600_000);
 
@@ -76,6 +80,16 @@ describe('adopting the packed cnf-admin in a new app', () => {
     expect(lstatSync(join(app, 'node_modules', 'cnf-admin')).isSymbolicLink()).toBe(false);
     const manifest = JSON.parse(readFileSync(join(app, 'node_modules', 'cnf-admin', 'package.json'), 'utf8')) as { name: string };
     expect(manifest.name).toBe('cnf-admin');
+  });
+
+  it("publishes a package.json without the repository's scripts, so that npm installs it without a warning about it", () => {
+    const manifest = JSON.parse(readFileSync(join(app, 'node_modules', 'cnf-admin', 'package.json'), 'utf8')) as Record<string, unknown>;
+    expect(manifest).not.toHaveProperty('scripts');
+    expect(manifest).toHaveProperty('bin', { 'cnf-admin': 'bin/cnf-admin.mjs' });
+    // npm 11 lists a dependency's prepare among the install scripts it warns about.
+    expect(installed.stderr).not.toMatch(/^npm warn.*cnf-admin@/m);
+    // The repository's own package.json is back as it was, byte for byte.
+    expect(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).toBe(repoManifest);
   });
 
   it('init sets the app up with a database and migrations, and names the tasks to invoke', async () => {

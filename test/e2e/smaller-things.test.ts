@@ -55,6 +55,34 @@ describe('hints', () => {
   });
 });
 
+describe('suggested commands', () => {
+  const npx = { env: { npm_command: 'exec' } };
+
+  it('are written npx cnf-admin in notices and in what --detach prints, where npm started cnf-admin', async () => {
+    const started = await project.cli(['invoke', 'sleep', '--detach', '--run-id', 'hint-sleep', '--', '--ms', '60000'], npx);
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.stderr).toContain('Follow it with:\n  npx cnf-admin logs hint-sleep --stage local --follow\n');
+    // A platform's notice: the run is still going.
+    const logs = await project.cli(['logs', 'hint-sleep'], npx);
+    expect(logs.stderr).toContain('Follow it with: npx cnf-admin logs hint-sleep --stage local --follow');
+    const direct = await project.cli(['logs', 'hint-sleep'], { env: { npm_command: undefined, npm_lifecycle_event: undefined } });
+    expect(direct.stderr).toContain('Follow it with: cnf-admin logs hint-sleep --stage local --follow');
+    expect(direct.stderr).not.toContain('npx');
+    expect((await project.cli(['stop', 'hint-sleep'])).code).toBe(0);
+  });
+
+  it("are written npx cnf-admin in status's notes too", async () => {
+    const fresh = createTestProject('tasks');
+    try {
+      const status = await fresh.cli(['status'], npx);
+      expect(status.code, status.stderr).toBe(0);
+      expect(status.stdout).toContain('Nothing deployed yet: npx cnf-admin deploy --stage local');
+    } finally {
+      await fresh.cleanup();
+    }
+  });
+});
+
 describe('did-you-mean', () => {
   it('config unset of a key the stage lacks names the close one', async () => {
     expect((await project.cli(['config', 'set', 'LOG_LEVEL', 'debug'])).code).toBe(0);

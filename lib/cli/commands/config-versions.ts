@@ -5,7 +5,7 @@ import { assertValidConfigKey } from '../../core/parameter-set.js';
 import type { ConfigVersions, Platform } from '../../core/platform.js';
 import type { Stage } from '../../core/stage.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
-import { formatTime } from '../render/format-time.js';
+import { formatMoment } from '../../core/format-moment.js';
 import { formatTable, terminalWidth } from '../render/table.js';
 import { openStage } from '../stage-context.js';
 import type { ConfigCommandOptions } from './config.js';
@@ -47,7 +47,7 @@ async function configHistory(key: string | undefined, options: ConfigCommandOpti
   }
   const rows = shown.map((version) => [
     `${configVersionLabel(version.version)}${version.version === live ? ' (live)' : ''}`,
-    formatTime(version.createdAt, { year: true }),
+    formatMoment(version.createdAt),
     version.cause,
     version.changed.join(', ') || '-',
     version.createdBy,

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { TryAgainError, UsageError } from '../../core/errors.js';
 import { withProgress } from '../../core/progress.js';
+import { formatMoment } from '../../core/format-moment.js';
 import { findProject, stageOf, type Project } from '../../core/project.js';
 import type { EmbeddedDatabaseStatus, LocalDatabaseCapability } from '../../core/platform-capabilities.js';
 import { openLocalDatabase } from '../../platform/open-platform.js';
@@ -57,7 +58,7 @@ async function dbStatus(options: DbCommandOptions, io: CliIo): Promise<number> {
 function describeStatus(status: EmbeddedDatabaseStatus): string {
   const lines = [
     status.running
-      ? `PostgreSQL ${status.version ?? ''}: running, server pid ${status.pid}, postgres pid ${status.postgresPid}, since ${status.startedAt}`
+      ? `PostgreSQL ${status.version ?? ''}: running, server pid ${status.pid}, postgres pid ${status.postgresPid}, since ${status.startedAt === undefined ? '?' : formatMoment(status.startedAt)}`
       : `PostgreSQL${status.version === undefined ? '' : ` ${status.version}`}: not running (the next run, serve, console or db url starts it)`,
     `url:   ${status.url ?? '(no port chosen yet)'}`,
     `data:  ${status.dataDir} (${formatSize(status.sizeBytes)})`,

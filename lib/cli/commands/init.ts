@@ -2,10 +2,11 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { deniedError } from '../../core/file-system-fault.js';
 import { dirname, join } from 'node:path';
-import { planInit, type InitPlan } from '../init/init-plan.js';
+import { planInit, type InitPlan, type PlannedWrite } from '../init/init-plan.js';
 import { UsageError } from '../../core/errors.js';
 import { cdkAppLines, DATABASES, type InitDatabase } from '../init/init-templates.js';
 import { stylerFor, writeLine, writeWrapped, type CliIo } from '../io.js';
+import { terminalWidth, wrapText } from '../render/table.js';
 
 /** The options of `cnf-admin init`. */
 interface InitCommandOptions {
@@ -42,27 +43,15 @@ async function init(options: InitCommandOptions, io: CliIo): Promise<number> {
   const plan = planInit(io.cwd, { app: options.app, database });
   // Every write is checked before the first: a directory it cannot write leaves no half-written project.
   if (options.dryRun !== true) checkWritable(io.cwd, plan);
-  const style = stylerFor(io.stdout, io.env);
   for (const warning of plan.warnings) writeWrapped(io.stderr, io.env, `! ${warning}`);
+  const dryRun = options.dryRun === true;
   if (plan.writes.length === 0) {
     writeLine(io.stdout, `Nothing to do: this project is set up for cnf-admin (app ${plan.app}). No file was changed.`);
-    writeLine(io.stdout, style('dim', `Already there: ${plan.kept.join(', ')}.`));
   } else {
-    writeLine(io.stdout, options.dryRun === true ? `Would set up ${plan.app} (--dry-run: nothing is written):` : `Set up ${plan.app}:`);
-    for (const write of plan.writes) {
-      const verb =
-        write.kind === 'create'
-          ? options.dryRun === true
-            ? 'would create'
-            : 'created'
-          : options.dryRun === true
-            ? 'would update'
-            : 'updated';
-      writeLine(io.stdout, `  ${verb.padEnd(12)} ${write.path}  ${style('dim', write.purpose)}`);
-    }
-    if (plan.kept.length > 0) writeLine(io.stdout, style('dim', `  left as they are: ${plan.kept.join(', ')}`));
-    if (options.dryRun !== true) await applyPlan(io.cwd, plan);
+    writeLine(io.stdout, dryRun ? `Would set up ${plan.app} (--dry-run: nothing is written):` : `Set up ${plan.app}:`);
   }
+  writeReport(io, plan, dryRun);
+  if (!dryRun) await applyPlan(io.cwd, plan);
   if (plan.manualSteps.length > 0) {
     writeLine(io.stdout, '');
     for (const line of plan.manualSteps) writeLine(io.stdout, line);
@@ -79,6 +68,44 @@ async function init(options: InitCommandOptions, io: CliIo): Promise<number> {
   writeLine(io.stdout, '  npx cdk deploy -c stage=prod');
   return 0;
 }
+
+/** What happened to a file, as the report says it. */
+function statusOf(write: PlannedWrite, dryRun: boolean): string {
+  const done = write.kind === 'create' ? 'created' : 'updated';
+  return dryRun ? `would ${write.kind}` : done;
+}
+
+/**
+ * Every file init looked at, one line each in aligned columns: what it did
+ * (or would do) to it, or that it was already there, and what the file is.
+ * The last column wraps between words at the terminal's width.
+ */
+function writeReport(io: CliIo, plan: InitPlan, dryRun: boolean): void {
+  const style = stylerFor(io.stdout, io.env);
+  const rows = [
+    ...plan.writes.map((write) => ({ status: statusOf(write, dryRun), path: write.path, purpose: write.purpose, kept: false })),
+    ...plan.kept.map((file) => ({ status: ALREADY_THERE, path: file.path, purpose: file.purpose, kept: true })),
+  ];
+  const statusWidth = Math.max(...rows.map((row) => row.status.length));
+  const pathWidth = Math.max(...rows.map((row) => row.path.length));
+  const indent = 2 + statusWidth + 2 + pathWidth + 2;
+  const room = terminalWidth(io) - indent;
+  for (const row of rows) {
+    const purpose = room >= MIN_PURPOSE_WIDTH ? wrapText(row.purpose, room).split('\n') : [row.purpose];
+    const first = `  ${row.status.padEnd(statusWidth)}  ${row.path.padEnd(pathWidth)}  `;
+    // What init wrote stands out; what it found, and what each file is, is dim.
+    purpose.forEach((part, index) => {
+      const lead = index === 0 ? first : ' '.repeat(indent);
+      writeLine(io.stdout, row.kept ? style('dim', lead + part) : lead + style('dim', part));
+    });
+  }
+}
+
+/** The report's word for a file init found and left as it is. */
+const ALREADY_THERE = 'already there';
+
+/** Narrower than this, the last column of the report goes on as one line instead of wrapping. */
+const MIN_PURPOSE_WIDTH = 16;
 
 /**
  * Checks that every write of the plan can be made: a file it updates is

@@ -21,6 +21,7 @@ import { unlessInterrupted, withInterrupts } from '../interrupts.js';
 import { preflight } from '../preflight.js';
 import { asInvoked } from '../invocation.js';
 import { deployWorkingTreeFirst } from '../auto-deploy.js';
+import { checkAwsFlagsAreNotTaskArgs } from '../aws-flags-or-task-args.js';
 
 /** The options of `cnf-admin invoke`. */
 interface InvokeCommandOptions extends StageOptions {
@@ -85,6 +86,8 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
       NOTHING_RAN,
     );
     plan.notices.forEach((planNotice) => writeNotice(io, planNotice));
+    const awsFlags = { task: options.task, region: options.region, profile: options.profile, taskArgs: options.taskArgs, jsonArgs };
+    await unlessInterrupted(checkAwsFlagsAreNotTaskArgs(platform, plan, awsFlags), signal, NOTHING_RAN);
     const checked = {
       task: options.task,
       args: jsonArgs,
@@ -146,7 +149,7 @@ function finish(
 ): number {
   if (result === undefined && interrupted) {
     // On AWS the run goes on without the CLI: say how to follow it.
-    const follow = `cnf-admin logs ${event.runId} --stage ${plan.stage} --follow`;
+    const follow = asInvoked(`cnf-admin logs ${event.runId} --stage ${plan.stage} --follow`, io.env);
     writeNotice(io, `Run ${event.runId} goes on. Follow it with: ${follow}`);
     if (json) writeJson(io, { runId: event.runId, task: event.task, release: plan.release, interrupted: true, follow });
     return ExitCode.INTERRUPTED;
@@ -158,7 +161,7 @@ function finish(
   if (isRefusal(result)) {
     // Refused: nothing ran, so it reads as an error, not as a run, and names no run id the ledger lacks.
     if (json) writeJson(io, refusalDocument(result));
-    writeLine(io.stderr, `${ERROR_PREFIX} ${result.error?.message ?? 'the admin function refused the event'}`);
+    writeLine(io.stderr, `${ERROR_PREFIX} ${asInvoked(result.error?.message ?? 'the admin function refused the event', io.env)}`);
     if ((['UnknownTask', 'InvalidArgs'] satisfies RefusalName[] as string[]).includes(result.error?.name ?? '')) {
       writeLine(io.stderr, asInvoked(`See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`, io.env));
     }
@@ -216,7 +219,7 @@ async function abandoned(io: CliIo, platform: Platform, plan: InvokePlan, runId:
     after = `and the ledger could not be read (${(readError as Error).message})`;
   }
   const message = `cnf-admin failed during run ${runId} (${failure.name}: ${failure.message}); ${after}.`;
-  writeLine(io.stderr, `${ERROR_PREFIX} ${message}${io.env.CNF_DEBUG === '1' ? '' : ' CNF_DEBUG=1 shows where.'}`);
+  writeLine(io.stderr, `${ERROR_PREFIX} ${asInvoked(message, io.env)}${io.env.CNF_DEBUG === '1' ? '' : ' CNF_DEBUG=1 shows where.'}`);
   if (io.env.CNF_DEBUG === '1') writeLine(io.stderr, String(failure.stack));
   if (json) writeJson(io, { error: { name: failure.name, message }, exitCode, ...(recorded ? { runId } : {}) });
   return exitCode;
@@ -244,7 +247,7 @@ async function detach(
   json: boolean,
 ): Promise<number> {
   await platform.detach(plan, event);
-  const follow = `cnf-admin logs ${event.runId} --stage ${plan.stage} --follow`;
+  const follow = asInvoked(`cnf-admin logs ${event.runId} --stage ${plan.stage} --follow`, io.env);
   if (json) writeJson(io, { runId: event.runId, task: event.task, stage: plan.stage, release: plan.release, follow });
   else {
     writeLine(io.stdout, event.runId);

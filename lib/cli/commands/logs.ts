@@ -1,4 +1,5 @@
 import { ExitCode } from '../../core/exit-codes.js';
+import { formatMoment } from '../../core/format-moment.js';
 import type { RunResult } from '../../core/run.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { LAST_RUN, resolveRunId } from '../run-id-reference.js';
@@ -35,7 +36,11 @@ async function logs(typed: string | undefined, options: LogsCommandOptions, io: 
   const { platform, progress, stage } = await openStage(io, options);
   // Without a run id, the newest run's: what a user wants after a run ended, or a detached one started.
   const runId = await resolveRunId(platform, typed ?? LAST_RUN, stage.name);
-  if (runId !== typed) writeLine(io.stderr, `Run ${runId}`);
+  if (runId !== typed) {
+    // The run the user did not name in full: which one it is, and when it started.
+    const record = await platform.run(runId);
+    writeLine(io.stderr, record === undefined ? `Run ${runId}` : `Run ${runId} (${record.task}, started ${formatMoment(record.startedAt)})`);
+  }
   const lines: unknown[] = [];
   const json = options.json === true;
   const result = await withInterrupts(io, 'Stopped following; the run itself goes on.', (signal) =>

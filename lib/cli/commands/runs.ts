@@ -7,7 +7,7 @@ import { CONSOLE_TASK } from '../../core/task-catalog.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { resolveRunId } from '../run-id-reference.js';
 import { formatDuration } from '../render/format-duration.js';
-import { formatTime } from '../render/format-time.js';
+import { formatMoment } from '../../core/format-moment.js';
 import { renderFrames, writeNotice } from '../render/run-view.js';
 import { formatTable, terminalWidth, wrapText } from '../render/table.js';
 import { openStage, type StageOptions } from '../stage-context.js';
@@ -88,7 +88,7 @@ async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
     argsLabel(record.args),
     exitLabel(record),
     record.durationMs === undefined ? '-' : formatDuration(record.durationMs),
-    formatTime(record.startedAt, { year: false }),
+    formatMoment(record.startedAt),
     record.release,
     record.source,
     shortCaller(record.caller),
@@ -138,13 +138,13 @@ async function runsShow(typed: string, options: RunsCommandOptions, io: CliIo): 
     ['release', record.release],
     ['source', record.source],
     ['caller', record.caller],
-    ['started', record.startedAt],
-    ['ended', record.endedAt ?? '(in progress)'],
+    ['started', formatMoment(record.startedAt)],
+    ['ended', record.endedAt === undefined ? '(in progress)' : formatMoment(record.endedAt)],
     ['exit', exitLabel(record)],
     ['duration', record.durationMs === undefined ? '-' : formatDuration(record.durationMs)],
     ['config', describeRunConfig(record)],
     ['error', record.error === undefined ? '-' : `${record.error.name}: ${record.error.message}`],
-    ...(record.interruptedAt === undefined ? [] : [['stop', `interrupted at ${record.interruptedAt}`] as [string, string]]),
+    ...(record.interruptedAt === undefined ? [] : [['stop', `interrupted at ${formatMoment(record.interruptedAt)}`] as [string, string]]),
     ...(record.result === undefined ? [] : [['result', JSON.stringify(record.result)] as [string, string]]),
     ['log', shortLog(record.log as string | undefined, project.root)],
   ];

@@ -1,7 +1,8 @@
 import { configVersionLabel } from '../../core/config-version.js';
 import { DEFAULT_ALIAS, type AliasTarget, type ReleaseInfo, type StageStatus } from '../../core/platform.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
-import { formatTime } from '../render/format-time.js';
+import { asInvoked } from '../invocation.js';
+import { formatMoment } from '../../core/format-moment.js';
 import { formatTable, terminalWidth, wrapText } from '../render/table.js';
 import { openStage, type StageOptions } from '../stage-context.js';
 
@@ -47,7 +48,7 @@ async function status(options: StatusCommandOptions, io: CliIo): Promise<number>
   }
   writeLine(io.stdout);
   writeLine(io.stdout, releasesTable(current, width));
-  for (const note of current.notes) writeLine(io.stdout, `\n${wrapText(note, width)}`);
+  for (const note of current.notes) writeLine(io.stdout, `\n${wrapText(asInvoked(note, io.env), width)}`);
   return 0;
 }
 
@@ -78,7 +79,7 @@ function releasesTable(current: StageStatus, width: number): string {
     ...(versioned
       ? [info.config === undefined ? '-' : configVersionLabel(info.config), info.unrestorable === undefined ? 'yes' : 'no']
       : []),
-    formatTime(info.createdAt, { year: true }),
+    formatMoment(info.createdAt),
     ...(committed ? [info.gitSha === undefined ? '-' : `${info.gitSha.slice(0, 12)} ${info.description ?? ''}`.trim()] : []),
     current.aliases
       .filter((pair) => pair.web.release === info.release || pair.admin.release === info.release)

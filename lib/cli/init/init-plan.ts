@@ -33,12 +33,20 @@ interface PlannedWrite {
   readonly purpose: string;
 }
 
+/** A file `init` looked for and found: it stays as it is. */
+interface KeptFile {
+  /** Relative to the project directory, with `/` (a directory ends in `/`). */
+  readonly path: string;
+  /** What it is, for the report. */
+  readonly purpose: string;
+}
+
 /** What `init` would do in a directory. */
 interface InitPlan {
   readonly app: string;
   readonly writes: readonly PlannedWrite[];
-  /** Files that are there already and stay as they are. */
-  readonly kept: readonly string[];
+  /** Every file `init` looked for that is there already and stays as it is, package.json first. */
+  readonly kept: readonly KeptFile[];
   /** Whether cdk.json already runs a CDK app of the project's own: `init` then prints the lines to add to it. */
   readonly ownCdkApp: boolean;
   /** The task to invoke next, when `init` writes it. */
@@ -57,6 +65,9 @@ interface InitRequest {
   readonly database?: InitDatabase | undefined;
 }
 
+/** What the migrate task is, for the report. */
+const MIGRATE_TASK_PURPOSE = 'the migrate task';
+
 /** Where `init` puts the CDK app of a project that has none. */
 const CDK_APP_ENTRY = 'bin/cdk-app.ts';
 
@@ -71,7 +82,7 @@ const CDK_APP_ENTRY = 'bin/cdk-app.ts';
 function planInit(dir: string, request: InitRequest): InitPlan {
   const pkg = readPackageJson(dir);
   const writes: PlannedWrite[] = [];
-  const kept: string[] = [];
+  const kept: KeptFile[] = [{ path: 'package.json', purpose: 'an ES module package' }];
   const manualSteps: string[] = [];
   const cdkJsonFile = join(dir, PROJECT_FILE);
   const existing = existsSync(cdkJsonFile) ? readJson(cdkJsonFile) : undefined;
@@ -100,15 +111,17 @@ function planInit(dir: string, request: InitRequest): InitPlan {
           ? `app ${app}, stages local, dev, prod${flags === undefined ? '' : `, ${Object.keys(flags).length} CDK feature flags`}`
           : `${changes.join('; ')}; other keys unchanged`,
     });
-  } else {
-    kept.push(PROJECT_FILE);
   }
 
   const project = projectOf(dir, cdkJson);
+  if (!writes.some((write) => write.path === PROJECT_FILE)) {
+    kept.push({ path: PROJECT_FILE, purpose: `app ${app}, stages ${[...project.stages.keys()].join(', ')}` });
+  }
   const path = (absolute: string) => relative(dir, absolute).split('\\').join('/');
-  const create = (file: string, contents: string, purpose: string): boolean => {
+  /** Plans `file` unless it exists; `found` says what an existing one is (its own contents may differ from init's). */
+  const create = (file: string, contents: string, purpose: string, found = purpose): boolean => {
     if (existsSync(join(dir, file))) {
-      kept.push(file);
+      kept.push({ path: file, purpose: found });
       return false;
     }
     writes.push({ path: file, contents, kind: 'create', purpose });
@@ -117,20 +130,36 @@ function planInit(dir: string, request: InitRequest): InitPlan {
   const warnings = initWarnings(dir, project.adminEntry);
   const tasks = request.database === undefined ? [EXAMPLE_TASK] : [EXAMPLE_TASK, MIGRATE_TASK];
   const tasksDir = join(dirname(project.adminEntry), 'tasks');
-  const wroteAdmin = create(path(project.adminEntry), adminEntry(tasks), `the admin entry, with the task${tasks.length > 1 ? 's' : ''} ${tasks.join(' and ')}`);
-  if (wroteAdmin) create(path(join(tasksDir, `${EXAMPLE_TASK}.ts`)), exampleTask(), 'an example task');
+  const wroteAdmin = create(
+    path(project.adminEntry),
+    adminEntry(tasks),
+    `the admin entry, with the task${tasks.length > 1 ? 's' : ''} ${tasks.join(' and ')}`,
+    'the admin entry',
+  );
+  const exampleFile = path(join(tasksDir, `${EXAMPLE_TASK}.ts`));
+  // The example belongs to the admin entry init writes; one of the project's own is only reported.
+  if (wroteAdmin) create(exampleFile, exampleTask(), 'an example task');
+  else if (existsSync(join(dir, exampleFile))) kept.push({ path: exampleFile, purpose: 'an example task' });
   if (request.database !== undefined) {
-    const wroteMigrate = create(path(join(tasksDir, `${MIGRATE_TASK}.ts`)), migrateTask(), 'applies the SQL migrations (cnf-admin/migrations)');
+    const wroteMigrate = create(path(join(tasksDir, `${MIGRATE_TASK}.ts`)), migrateTask(), MIGRATE_TASK_PURPOSE);
     if (wroteMigrate && !wroteAdmin) {
       manualSteps.push(`Add the migrate task to the tasks of ${path(project.adminEntry)}:`, `  ${taskLoaderLine(MIGRATE_TASK)}`);
     }
     const migrations = join(project.lambdaDir, MIGRATIONS_DIR);
-    if (existsSync(migrations)) kept.push(`${path(migrations)}/`);
+    if (existsSync(migrations)) kept.push({ path: `${path(migrations)}/`, purpose: 'the SQL migrations' });
     else create(path(join(migrations, '0001_create_items.sql')), firstMigration(), 'the first migration, to replace with your schema');
+  } else if (project.stages.get('local')?.database !== undefined) {
+    // Set up with --database before: what that wrote is reported, and never written again unasked.
+    const found = [
+      { path: path(join(tasksDir, `${MIGRATE_TASK}.ts`)), purpose: MIGRATE_TASK_PURPOSE },
+      { path: `${path(join(project.lambdaDir, MIGRATIONS_DIR))}/`, purpose: 'the SQL migrations' },
+    ];
+    kept.push(...found.filter((file) => existsSync(join(dir, file.path))));
   }
   create(path(project.webEntry), webEntry(), 'the web entry');
-  if (cdkJson.app === CDK_APP_COMMAND(CDK_APP_ENTRY)) create(CDK_APP_ENTRY, cdkApp(app), 'the CDK app: one AdminApp stack per stage');
-  create('tsconfig.json', tsconfig(), 'TypeScript settings (type-check only)');
+  if (cdkJson.app === CDK_APP_COMMAND(CDK_APP_ENTRY))
+    create(CDK_APP_ENTRY, cdkApp(app), 'the CDK app: one AdminApp stack per stage', 'the CDK app');
+  create('tsconfig.json', tsconfig(), 'TypeScript settings (type-check only)', 'TypeScript settings');
   planGitignore(dir, writes, kept);
   return { app, writes, kept, ownCdkApp, exampleTask: wroteAdmin ? EXAMPLE_TASK : undefined, manualSteps, warnings };
 }
@@ -163,13 +192,13 @@ function withDatabase(cnf: Record<string, unknown>, database: InitDatabase | und
   };
 }
 
-function planGitignore(dir: string, writes: PlannedWrite[], kept: string[]): void {
+function planGitignore(dir: string, writes: PlannedWrite[], kept: KeptFile[]): void {
   const file = join(dir, '.gitignore');
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const lines = new Set(text.split(/\r?\n/).map((line) => line.trim().replace(/^\//, '')));
   const missing = IGNORED.filter((entry) => !lines.has(entry) && !lines.has(entry.replace(/\/$/, '')));
   if (missing.length === 0) {
-    kept.push('.gitignore');
+    kept.push({ path: '.gitignore', purpose: `ignores ${listed(IGNORED)}` });
     return;
   }
   const separator = text === '' || text.endsWith('\n') ? '' : '\n';
@@ -177,8 +206,13 @@ function planGitignore(dir: string, writes: PlannedWrite[], kept: string[]): voi
     path: '.gitignore',
     contents: `${text}${separator}${missing.join('\n')}\n`,
     kind: text === '' && !existsSync(file) ? 'create' : 'update',
-    purpose: `ignores ${missing.join(' and ')}`,
+    purpose: `ignores ${listed(missing)}`,
   });
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
 function readPackageJson(dir: string): { name?: unknown } {
@@ -264,4 +298,4 @@ function appNameFromPackage(packageName: string): string | undefined {
 }
 
 export { appNameFromPackage, CDK_APP_ENTRY, planInit };
-export type { InitPlan, InitRequest, PlannedWrite };
+export type { InitPlan, InitRequest, KeptFile, PlannedWrite };

@@ -2,6 +2,7 @@ import type { LambdaRecord, LambdaReportMetrics } from '../../core/platform-reco
 import type { Style } from '../io.js';
 import { cleanBacktrace, cleanFrame, isStackFrame } from './backtrace.js';
 import { formatDuration } from './format-duration.js';
+import { formatLogTime } from '../../core/format-moment.js';
 
 /** Keys every line of a run carries, or that say nothing a reader needs. */
 const QUIET_KEYS = new Set([
@@ -94,7 +95,7 @@ function formatLogLine(line: string, style: (style: Style, text: string) => stri
   const entry = parseStructured(line);
   // A frame of a stack Node printed itself (a crash): the same cleaning as a logged error's.
   if (entry === undefined) return options.verbose !== true && isStackFrame(line) ? cleanFrame(line) : line;
-  const time = entry.timestamp === undefined ? '' : `${style('dim', entry.timestamp.slice(11, 23))} `;
+  const time = entry.timestamp === undefined ? '' : `${style('dim', formatLogTime(entry.timestamp))} `;
   const level = entry.level.toUpperCase();
   const label = style(LEVEL_STYLES[level] ?? 'cyan', level.padEnd(5));
   const extras = shownExtras(entry).map(([key, value]) => style('dim', `${key}=${formatValue(value)}`));

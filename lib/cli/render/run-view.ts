@@ -5,6 +5,7 @@ import type { Progress, ProgressTask } from '../../core/progress.js';
 import { configVersionLabel } from '../../core/config-version.js';
 import type { RunResult } from '../../core/run.js';
 import { stylerFor, writeLine, writeLineAndWait, writeWrapped, type CliIo } from '../io.js';
+import { asInvoked } from '../invocation.js';
 import { formatDuration } from './format-duration.js';
 import { formatLogLine } from './log-line.js';
 import { writeRunOutput } from './run-output.js';
@@ -54,10 +55,10 @@ function writeRunFooter(io: CliIo, result: RunResult, options: FooterOptions = {
   writeLine(io.stderr, `${mark} ${style('bold', `exit ${result.exitCode}`)} · ${took}${error}`);
 }
 
-/** Writes a platform notice to stderr. */
+/** Writes a platform notice to stderr, its suggested commands written as the user runs cnf-admin (`npx cnf-admin …`). */
 function writeNotice(io: CliIo, message: string): void {
   const style = stylerFor(io.stderr, io.env);
-  writeWrapped(io.stderr, io.env, `! ${message}`, (line) => style('yellow', line));
+  writeWrapped(io.stderr, io.env, `! ${asInvoked(message, io.env)}`, (line) => style('yellow', line));
 }
 
 /* The runtime's line when a run waits for its task's lock (`--wait-lock`): the wait ends with the run's next line. */

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TryAgainError } from '../../core/errors.js';
+import { formatMoment } from '../../core/format-moment.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
 import type { Project } from '../../core/project.js';
 import type { LivePair, LivePairControl, LivePairHistoryEntry, StageLockHolder } from '../../core/rollback.js';
@@ -33,7 +34,7 @@ async function withLocalStageLock<T>(paths: LocalPaths, holder: StageLockHolder,
   );
   if (!lock.acquired)
     throw new TryAgainError(
-      `The local stage is being changed by ${lock.holder.runId} (${lock.holder.caller}, since ${lock.holder.since}); try again when it is done.`,
+      `The local stage is being changed by ${lock.holder.runId} (${lock.holder.caller}, since ${formatMoment(lock.holder.since)}); try again when it is done.`,
     );
   try {
     return await work();

@@ -1,6 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { UnavailableError, UsageError } from '../../core/errors.js';
+import { formatMoment } from '../../core/format-moment.js';
 import type { LogsOptions, RunFrame } from '../../core/platform.js';
 import { resultOfRecord, settledRecord, type RunRecord } from '../../core/run.js';
 import type { RunLedger } from '../../runtime/ledger/run-ledger.js';
@@ -63,7 +64,7 @@ async function* localLogs(paths: LocalPaths, ledger: RunLedger, runId: string, o
 
 function logGone(runId: string, file: string, record: RunRecord): UnavailableError {
   return new UnavailableError(
-    `The log of run ${runId} is gone: ${file} no longer exists. The ledger records that it ended with exit ${record.exitCode ?? 'unknown'} at ${record.endedAt}.`,
+    `The log of run ${runId} is gone: ${file} no longer exists. The ledger records that it ended with exit ${record.exitCode ?? 'unknown'} at ${record.endedAt === undefined ? '?' : formatMoment(record.endedAt)}.`,
     { hint: `Its record: cnf-admin runs show ${runId} --stage local` },
   );
 }

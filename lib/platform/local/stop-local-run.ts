@@ -1,4 +1,5 @@
 import { UsageError } from '../../core/errors.js';
+import { formatMoment } from '../../core/format-moment.js';
 import type { RunRecord } from '../../core/run.js';
 import type { FileLedger } from '../../runtime/ledger/file-ledger.js';
 
@@ -30,7 +31,7 @@ async function stopLocalRun(ledger: FileLedger, runId: string): Promise<RunRecor
     });
   }
   if (record.endedAt !== undefined) {
-    throw new UsageError(`Run ${runId} has already ended (${record.endedAt}, exit ${record.exitCode}); nothing stopped.`, {
+    throw new UsageError(`Run ${runId} has already ended (${record.endedAt === undefined ? '?' : formatMoment(record.endedAt)}, exit ${record.exitCode}); nothing stopped.`, {
       hint: `Its record: cnf-admin runs show ${runId} --stage local`,
     });
   }

@@ -72,6 +72,40 @@ describe('cnf-admin init', () => {
     expect(again.stdout).not.toContain('CDK app of its own');
   });
 
+  it('reports every file it looked at in aligned columns: what it did, or that the file was already there', async () => {
+    const dir = appDir();
+    expect((await init(dir, '--database', 'postgres')).code).toBe(0);
+
+    const again = await runCli(['init'], { cwd: dir, env: { COLUMNS: '120' } });
+    const narrow = await runCli(['init'], { cwd: dir, env: { COLUMNS: '60' } });
+
+    expect(again.code, again.stderr).toBe(0);
+    // Narrower, the last column wraps between words under itself, and no line is wider than the terminal.
+    const narrowRows = narrow.stdout.split('\n').filter((line) => line.startsWith('  '));
+    expect(Math.max(...narrowRows.map((line) => line.length))).toBeLessThanOrEqual(60);
+    expect(narrow.stdout).toMatch(/^ {2}already there {2}\.gitignore {15}ignores\n {42}node_modules\/,\n {42}\.cnf\/ and cdk\.out\/$/m);
+    const rows = again.stdout.split('\n').filter((line) => line.startsWith('  already there'));
+    // Every file init wrote the first time, and the package.json it read, in the order it looks at them.
+    expect(rows.map((row) => row.split(/ {2,}/)[2])).toEqual([
+      'package.json',
+      'cdk.json',
+      'lambda/admin.ts',
+      'lambda/tasks/hello.ts',
+      'lambda/tasks/migrate.ts',
+      'lambda/migrations/',
+      'lambda/web.ts',
+      'bin/cdk-app.ts',
+      'tsconfig.json',
+      '.gitignore',
+    ]);
+    // The third column starts at one place on every line.
+    const descriptionStarts = rows.map((row) => /^ {2}already there {2}\S+ +/.exec(row)?.[0].length);
+    expect(new Set(descriptionStarts)).toEqual(new Set([descriptionStarts[0]]));
+    expect(descriptionStarts[0]).toBe('  already there  lambda/tasks/migrate.ts  '.length);
+    expect(again.stdout).toMatch(/^ {2}already there {2}cdk\.json +app billing, stages local, dev, prod$/m);
+    expect(again.stdout).toMatch(/^ {2}already there {2}\.gitignore +ignores node_modules\/, \.cnf\/ and cdk\.out\/$/m);
+  });
+
   it("merges context.cnf into a project's cdk.json without touching its other keys, and keeps its files", async () => {
     const dir = appDir();
     const cdkJson = {
@@ -97,7 +131,9 @@ describe('cnf-admin init', () => {
     expect(readFileSync(join(dir, 'tsconfig.json'), 'utf8')).toBe('{}\n');
     expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe('node_modules\n/cdk.out\n.cnf/\n');
     expect(existsSync(join(dir, 'lambda', 'admin.ts'))).toBe(true);
-    expect(result.stdout).toContain('left as they are: lambda/web.ts, tsconfig.json');
+    expect(result.stdout).toMatch(/^ {2}already there {2}lambda\/web\.ts +the web entry$/m);
+    expect(result.stdout).toMatch(/^ {2}already there {2}tsconfig\.json +TypeScript settings$/m);
+    expect(result.stdout).toMatch(/^ {2}updated {8}\.gitignore +ignores \.cnf\/$/m);
   });
 
   it("prints the lines to add to a CDK app of the project's own instead of writing one", async () => {
