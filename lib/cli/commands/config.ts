@@ -9,12 +9,9 @@ import { readHiddenLine } from '../hidden-input.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { assertUnmanagedKey, managedDatabaseKey } from '../../platform/local/managed-database-url.js';
 import { formatTable, terminalWidth } from '../render/table.js';
-import { openStage, type StageOptions } from '../stage-context.js';
+import { openStage } from '../stage-context.js';
+import type { CommandOptions } from '../command-options.js';
 
-/** The options every `cnf-admin config` subcommand takes. */
-interface ConfigCommandOptions extends StageOptions {
-  readonly json?: boolean;
-}
 
 /** A parameter as `--json` shows it: secrets masked. */
 function printable(parameter: Parameter): { key: string; value: string; secure: boolean } {
@@ -22,7 +19,7 @@ function printable(parameter: Parameter): { key: string; value: string; secure: 
 }
 
 /** `cnf-admin config list`: every parameter of the stage, secrets masked. */
-async function configList(options: ConfigCommandOptions, io: CliIo): Promise<number> {
+async function configList(options: CommandOptions<'config list'>, io: CliIo): Promise<number> {
   const { platform, stage } = await openStage(io, options);
   const parameters = await platform.parameters.list();
   if (options.json === true) {
@@ -45,7 +42,7 @@ async function configList(options: ConfigCommandOptions, io: CliIo): Promise<num
 }
 
 /** `cnf-admin config get KEY`: one parameter; a secret's value is never printed. */
-async function configGet(key: string, options: ConfigCommandOptions, io: CliIo): Promise<number> {
+async function configGet(key: string, options: CommandOptions<'config get'>, io: CliIo): Promise<number> {
   assertValidConfigKey(key);
   const { platform, stage, project } = await openStage(io, options);
   if (key === managedDatabaseKey(project, stage))
@@ -63,11 +60,6 @@ async function configGet(key: string, options: ConfigCommandOptions, io: CliIo):
   return 0;
 }
 
-/** The options of `cnf-admin config set`. */
-interface ConfigSetOptions extends ConfigCommandOptions {
-  readonly secure?: boolean;
-}
-
 /**
  * `cnf-admin config set KEY [VALUE] [--secure]`. A VALUE of `-` is read
  * from stdin; without a VALUE it is asked for at a terminal (hidden for a
@@ -78,7 +70,7 @@ interface ConfigSetOptions extends ConfigCommandOptions {
  * @throws UsageError (64) for an empty value, a secure value shorter than
  * the redactor's minimum, or no value and no way to read one; nothing is set.
  */
-async function configSet(key: string, value: string | undefined, options: ConfigSetOptions, io: CliIo): Promise<number> {
+async function configSet(key: string, value: string | undefined, options: CommandOptions<'config set'>, io: CliIo): Promise<number> {
   assertValidConfigKey(key);
   const secure = options.secure === true;
   const text = await valueToSet(key, value, secure, io);
@@ -139,7 +131,7 @@ async function readVisibleLine(io: CliIo, question: string): Promise<string> {
 }
 
 /** `cnf-admin config unset KEY`. */
-async function configUnset(key: string, options: ConfigCommandOptions, io: CliIo): Promise<number> {
+async function configUnset(key: string, options: CommandOptions<'config unset'>, io: CliIo): Promise<number> {
   assertValidConfigKey(key);
   const { platform, stage, project } = await openStage(io, options);
   assertUnmanagedKey(project, stage, key, 'unset');
@@ -184,4 +176,3 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 }
 
 export { configGet, configList, configSet, configUnset };
-export type { ConfigCommandOptions, ConfigSetOptions };

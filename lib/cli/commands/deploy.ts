@@ -1,12 +1,9 @@
-import { DEFAULT_ALIAS } from '../../core/platform.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
-import { openLocalStage, type StageOptions } from '../stage-context.js';
+import { openLocalStage } from '../stage-context.js';
+import type { CommandOptions } from '../command-options.js';
 
-/** The options of `cnf-admin deploy`. */
-interface DeployCommandOptions extends StageOptions {
-  readonly alias?: string;
-  readonly json?: boolean;
-}
+/** The options of `cnf-admin deploy`, as its flags declare them. */
+type DeployCommandOptions = CommandOptions<'deploy'>;
 
 /**
  * `cnf-admin deploy --stage local`: builds the working tree into a release
@@ -17,9 +14,9 @@ async function deploy(options: DeployCommandOptions, io: CliIo): Promise<number>
     io,
     options,
     'deploy',
-    `AWS stages deploy with CDK: npx cdk deploy -c stage=${options.stage ?? '<stage>'}`,
+    `AWS stages deploy with CDK: npx cdk deploy -c stage=${options.stage}`,
   );
-  const alias = options.alias ?? DEFAULT_ALIAS;
+  const { alias } = options;
   const { stored, isNew, built, previous } = await platform.deploy(alias, { showBuild: true });
   if (options.json === true) {
     writeJson(io, {
