@@ -32,8 +32,10 @@ interface CommandSpec {
 }
 
 /** A command as the table declares it: `run` receives its arguments and options typed by their declarations. */
-interface TypedCommandSpec<Arguments extends string, Options extends readonly CliOption[]>
-  extends Omit<CommandSpec, 'arguments' | 'options' | 'run'> {
+interface TypedCommandSpec<Arguments extends string, Options extends readonly CliOption[]> extends Omit<
+  CommandSpec,
+  'arguments' | 'options' | 'run'
+> {
   readonly arguments?: Arguments;
   readonly options: Options;
   readonly run?: (args: ArgumentsOf<Arguments>, options: OptionsOf<Options>, io: CliIo) => Promise<number>;

@@ -20,7 +20,8 @@ const positiveInteger: OptionParser<number> = (text, flag) => {
 
 /** `--run-id`: an id a retry can give again (the ledger's rule, `isValidRunId`). */
 const runIdText: OptionParser<string> = (text, flag) => {
-  if (!isValidRunId(text)) throw new InvalidArgumentError(`${flag} must be 1-128 letters, digits, '.', '_' or '-', got: ${JSON.stringify(text)}`);
+  if (!isValidRunId(text))
+    throw new InvalidArgumentError(`${flag} must be 1-128 letters, digits, '.', '_' or '-', got: ${JSON.stringify(text)}`);
   return text;
 };
 

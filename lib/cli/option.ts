@@ -40,8 +40,7 @@ type LongName<Flags extends string> = Flags extends `${string}--${infer Rest}`
 type CamelCase<Text extends string> = Text extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : Text;
 
 /** The key commander stores a flag under: `--run-id` → `runId`, `--no-open` → `open`. */
-type OptionKey<Flags extends string> =
-  LongName<Flags> extends `no-${infer Name}` ? CamelCase<Name> : CamelCase<LongName<Flags>>;
+type OptionKey<Flags extends string> = LongName<Flags> extends `no-${infer Name}` ? CamelCase<Name> : CamelCase<LongName<Flags>>;
 
 /** What a flag without a parser gives: its text, `true` for an optional value left out, or (no value) that it was given. */
 type TextValue<Flags extends string> = Flags extends `${string}<${string}>${string}`

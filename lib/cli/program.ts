@@ -24,11 +24,7 @@ const COMMANDS: readonly CommandSpec[] = [
       'cnf-admin tasks (the tasks of the live release, with their args)',
     ],
     projectExamples: (examples) => examples.invoke,
-    run: async ([task, taskArgs], options, io) =>
-      (await import('./commands/invoke.js')).invoke(
-        { ...options, task, taskArgs },
-        io,
-      ),
+    run: async ([task, taskArgs], options, io) => (await import('./commands/invoke.js')).invoke({ ...options, task, taskArgs }, io),
   }),
   defineCommand({
     name: 'run',
@@ -38,10 +34,7 @@ const COMMANDS: readonly CommandSpec[] = [
     examples: ['cnf-admin run scripts/<file>.ts -- --dry-run', 'cnf-admin run scripts/<file>.ts --stage prod'],
     projectExamples: (examples) => examples.run,
     run: async ([path, scriptArgs], options, io) =>
-      (await import('./commands/run.js')).runScript(
-        { ...options, path, taskArgs: scriptArgs },
-        io,
-      ),
+      (await import('./commands/run.js')).runScript({ ...options, path, taskArgs: scriptArgs }, io),
   }),
   defineCommand({
     name: 'console',
@@ -106,8 +99,7 @@ const COMMANDS: readonly CommandSpec[] = [
           'cnf-admin config set API_TOKEN --secure',
           'cnf-admin config set TLS_KEY - --secure < key.pem',
         ],
-        run: async ([key, value], options, io) =>
-          (await import('./commands/config.js')).configSet(key, value, options, io),
+        run: async ([key, value], options, io) => (await import('./commands/config.js')).configSet(key, value, options, io),
       }),
       defineCommand({
         name: 'unset',
@@ -123,8 +115,7 @@ const COMMANDS: readonly CommandSpec[] = [
         summary: 'the config versions, newest first (with KEY: those that changed it)',
         options: COMMAND_OPTIONS['config history'],
         examples: ['cnf-admin config history', 'cnf-admin config history LOG_LEVEL'],
-        run: async ([key], options, io) =>
-          (await import('./commands/config-versions.js')).configHistory(key, options, io),
+        run: async ([key], options, io) => (await import('./commands/config-versions.js')).configHistory(key, options, io),
       }),
       defineCommand({
         name: 'diff',
@@ -170,8 +161,7 @@ const COMMANDS: readonly CommandSpec[] = [
         summary: "open psql on it, starting it if it is not running (needs the system's psql)",
         options: COMMAND_OPTIONS['db psql'],
         examples: ['cnf-admin db psql', "cnf-admin db psql -- -c 'select count(*) from notes'"],
-        run: async ([psqlArgs], options, io) =>
-          (await import('./commands/db-psql.js')).dbPsql(psqlArgs, options, io),
+        run: async ([psqlArgs], options, io) => (await import('./commands/db-psql.js')).dbPsql(psqlArgs, options, io),
       }),
       defineCommand({
         name: 'stop',

@@ -50,7 +50,16 @@ describe('a command receives its flags typed from their one declaration', () => 
   });
 
   it('invoke: --run-id as runId, --dry-run as dryRun, --wait-lock as seconds (alone: its preset), --config as its choice', async () => {
-    const options = await received('invoke', ['--run-id', 'r1', '--dry-run', '--wait-lock', '--release', 'r-000000000000', '--config', 'current']);
+    const options = await received('invoke', [
+      '--run-id',
+      'r1',
+      '--dry-run',
+      '--wait-lock',
+      '--release',
+      'r-000000000000',
+      '--config',
+      'current',
+    ]);
     expect(options).toEqual({ stage: 'local', runId: 'r1', dryRun: true, waitLock: 300, release: 'r-000000000000', config: 'current' });
     expect((await received('invoke', ['--wait-lock', '90s'])).waitLock).toBe(90);
 

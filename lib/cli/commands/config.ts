@@ -12,7 +12,6 @@ import { formatTable, terminalWidth } from '../render/table.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
 
-
 /** A parameter as `--json` shows it: secrets masked. */
 function printable(parameter: Parameter): { key: string; value: string; secure: boolean } {
   return { key: parameter.key, value: printableValue(parameter), secure: parameter.secure };

@@ -10,12 +10,7 @@ type DeployCommandOptions = CommandOptions<'deploy'>;
  * and moves the local alias pair to it. AWS stages deploy with CDK.
  */
 async function deploy(options: DeployCommandOptions, io: CliIo): Promise<number> {
-  const { platform } = await openLocalStage(
-    io,
-    options,
-    'deploy',
-    `AWS stages deploy with CDK: npx cdk deploy -c stage=${options.stage}`,
-  );
+  const { platform } = await openLocalStage(io, options, 'deploy', `AWS stages deploy with CDK: npx cdk deploy -c stage=${options.stage}`);
   const { alias } = options;
   const { stored, isNew, built, previous } = await platform.deploy(alias, { showBuild: true });
   if (options.json === true) {
