@@ -10,6 +10,9 @@ import { accountId, oneOf, portNumber, positiveInteger, runIdText } from './opti
  * so a renamed flag is a compile error in the command that reads it.
  */
 
+/** Where `serve` and `ui` listen unless `--host` says otherwise: this machine only. */
+const LOOPBACK = '127.0.0.1';
+
 const STAGE = option('-s, --stage <name>', 'the stage to work on', { default: 'local' });
 const JSON_OUTPUT = option('--json', 'print one JSON document to stdout, for scripts');
 const VERBOSE = option('--verbose', "show stack traces whole, cnf-admin's own frames too");
@@ -60,7 +63,7 @@ const COMMAND_OPTIONS = {
   serve: [
     STAGE,
     option('-p, --port <port>', 'the port to listen on', { parse: portNumber, default: 3000 }),
-    option('--host <host>', 'the address to listen on', { default: '127.0.0.1' }),
+    option('--host <host>', 'the address to listen on', { default: LOOPBACK }),
     option('--alias <name>', 'the alias pair to serve', { default: DEFAULT_ALIAS }),
     option('--json', 'print where it serves as one JSON document; request logs go to stderr'),
   ],
@@ -104,7 +107,7 @@ const COMMAND_OPTIONS = {
   ui: [
     STAGE,
     option('-p, --port <port>', 'the port to listen on', { parse: portNumber, default: 0, defaultText: 'a free one' }),
-    option('--host <host>', 'the address to listen on; any other than 127.0.0.1 warns', { default: '127.0.0.1' }),
+    option('--host <host>', 'the address to listen on; any other than 127.0.0.1 warns', { default: LOOPBACK }),
     option('--no-open', 'print the address, and do not open the browser'),
     option('--json', 'print the address as one JSON document'),
     ...AWS,
