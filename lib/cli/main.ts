@@ -4,6 +4,7 @@ import { ExitCode } from '../core/exit-codes.js';
 import { permissionFault } from '../core/file-system-fault.js';
 import { stylerFor, writeLine, writeWrapped, type CliIo } from './io.js';
 import { asInvoked, invocationOf } from './invocation.js';
+import { withoutInvalidPreamble } from './option.js';
 import { buildProgram } from './program.js';
 
 /**
@@ -78,7 +79,7 @@ function reportError(error: unknown, argv: readonly string[], io: CliIo): number
         style('dim', `Task args go after --, e.g. ${invocationOf(io.env)} invoke ${argv[1] ?? '<task>'} -- --<arg> <value>`),
       );
     }
-    writeJsonError(io, argv, 'UsageError', error.message.replace(/^error: /, ''), ExitCode.USAGE);
+    writeJsonError(io, argv, 'UsageError', withoutInvalidPreamble(error.message).replace(/^error: /, ''), ExitCode.USAGE);
     return ExitCode.USAGE;
   }
   if (isCnfError(error)) {

@@ -10,8 +10,8 @@ import { progressFor } from './progress.js';
 
 /** The flags every stage-bound command takes. */
 interface StageOptions {
-  /** @default 'local' */
-  readonly stage?: string;
+  /** `--stage`; its default is declared with the flag (command-options.ts). */
+  readonly stage: string;
   /** The AWS profile, for AWS stages. */
   readonly profile?: string;
   /** The AWS region, for AWS stages. */
@@ -37,7 +37,7 @@ interface StageContext {
  */
 async function openStage(io: CliIo, options: StageOptions): Promise<StageContext> {
   const project = findProject(io.cwd);
-  const stage = stageOf(project, options.stage ?? 'local');
+  const stage = stageOf(project, options.stage);
   const progress = progressFor(io, options);
   if (stage.platform === 'local') {
     // A task's own --region would otherwise be taken for the AWS one, and ignored: cnf-admin's flags go before --, a task's after.

@@ -8,7 +8,7 @@ import { writeJson, writeLine, type CliIo } from '../io.js';
 import { formatMoment } from '../../core/format-moment.js';
 import { formatTable, terminalWidth } from '../render/table.js';
 import { openStage } from '../stage-context.js';
-import type { ConfigCommandOptions } from './config.js';
+import type { CommandOptions } from '../command-options.js';
 
 /** The stage's config versions, or a clear refusal where the platform keeps none. */
 function versionsOf(platform: Platform, stage: Stage): ConfigVersions {
@@ -31,7 +31,7 @@ function pick(versions: readonly ConfigVersion[], version: number, stage: string
 }
 
 /** `cnf-admin config history [KEY]`: the config versions, newest first; with KEY, only those that changed it. */
-async function configHistory(key: string | undefined, options: ConfigCommandOptions, io: CliIo): Promise<number> {
+async function configHistory(key: string | undefined, options: CommandOptions<'config history'>, io: CliIo): Promise<number> {
   if (key !== undefined) assertValidConfigKey(key);
   const { platform, stage } = await openStage(io, options);
   const store = versionsOf(platform, stage);
@@ -64,7 +64,7 @@ async function configHistory(key: string | undefined, options: ConfigCommandOpti
 }
 
 /** `cnf-admin config diff v6 v7`: the per-key difference, secure values masked (only changed or unchanged). */
-async function configDiff(from: string, to: string, options: ConfigCommandOptions, io: CliIo): Promise<number> {
+async function configDiff(from: string, to: string, options: CommandOptions<'config diff'>, io: CliIo): Promise<number> {
   const [a, b] = [parseConfigVersion(from), parseConfigVersion(to)];
   const { platform, stage } = await openStage(io, options);
   const store = versionsOf(platform, stage);
@@ -83,7 +83,7 @@ async function configDiff(from: string, to: string, options: ConfigCommandOption
 }
 
 /** `cnf-admin config rollback vN`: a new config version equal to vN, live at once. */
-async function configRollback(target: string, options: ConfigCommandOptions, io: CliIo): Promise<number> {
+async function configRollback(target: string, options: CommandOptions<'config rollback'>, io: CliIo): Promise<number> {
   const version = parseConfigVersion(target);
   const { platform, stage } = await openStage(io, options);
   const store = versionsOf(platform, stage);

@@ -8,12 +8,8 @@ import { secretValueProblem } from '../../runtime/redact-secrets.js';
 import { readHiddenLine } from '../hidden-input.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { formatTable, terminalWidth } from '../render/table.js';
-import { openStage, type StageOptions } from '../stage-context.js';
-
-/** The options every `cnf-admin config` subcommand takes. */
-interface ConfigCommandOptions extends StageOptions {
-  readonly json?: boolean;
-}
+import { openStage } from '../stage-context.js';
+import type { CommandOptions } from '../command-options.js';
 
 /** A parameter as `--json` shows it: secrets masked. */
 function printable(parameter: Parameter): { key: string; value: string; secure: boolean } {
@@ -21,7 +17,7 @@ function printable(parameter: Parameter): { key: string; value: string; secure: 
 }
 
 /** `cnf-admin config list`: every parameter of the stage, secrets masked. */
-async function configList(options: ConfigCommandOptions, io: CliIo): Promise<number> {
+async function configList(options: CommandOptions<'config list'>, io: CliIo): Promise<number> {
   const { platform, stage } = await openStage(io, options);
   const parameters = await platform.parameters.list();
   if (options.json === true) {
@@ -44,7 +40,7 @@ async function configList(options: ConfigCommandOptions, io: CliIo): Promise<num
 }
 
 /** `cnf-admin config get KEY`: one parameter; a secret's value is never printed. */
-async function configGet(key: string, options: ConfigCommandOptions, io: CliIo): Promise<number> {
+async function configGet(key: string, options: CommandOptions<'config get'>, io: CliIo): Promise<number> {
   assertValidConfigKey(key);
   const { platform, stage } = await openStage(io, options);
   if (key === platform.managedConfigKeys?.managedDatabaseKey())
@@ -62,11 +58,6 @@ async function configGet(key: string, options: ConfigCommandOptions, io: CliIo):
   return 0;
 }
 
-/** The options of `cnf-admin config set`. */
-interface ConfigSetOptions extends ConfigCommandOptions {
-  readonly secure?: boolean;
-}
-
 /**
  * `cnf-admin config set KEY [VALUE] [--secure]`. A VALUE of `-` is read
  * from stdin; without a VALUE it is asked for at a terminal (hidden for a
@@ -77,7 +68,7 @@ interface ConfigSetOptions extends ConfigCommandOptions {
  * @throws UsageError (64) for an empty value, a secure value shorter than
  * the redactor's minimum, or no value and no way to read one; nothing is set.
  */
-async function configSet(key: string, value: string | undefined, options: ConfigSetOptions, io: CliIo): Promise<number> {
+async function configSet(key: string, value: string | undefined, options: CommandOptions<'config set'>, io: CliIo): Promise<number> {
   assertValidConfigKey(key);
   const secure = options.secure === true;
   const text = await valueToSet(key, value, secure, io);
@@ -138,7 +129,7 @@ async function readVisibleLine(io: CliIo, question: string): Promise<string> {
 }
 
 /** `cnf-admin config unset KEY`. */
-async function configUnset(key: string, options: ConfigCommandOptions, io: CliIo): Promise<number> {
+async function configUnset(key: string, options: CommandOptions<'config unset'>, io: CliIo): Promise<number> {
   assertValidConfigKey(key);
   const { platform, stage } = await openStage(io, options);
   platform.managedConfigKeys?.assertUnmanagedKey(key, 'unset');
@@ -183,4 +174,3 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 }
 
 export { configGet, configList, configSet, configUnset };
-export type { ConfigCommandOptions, ConfigSetOptions };

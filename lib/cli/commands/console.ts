@@ -15,17 +15,12 @@ import { stylerFor, writeJson, writeLine, type CliIo } from '../io.js';
 import { formatLogLine } from '../render/log-line.js';
 import { writeNotice } from '../render/run-view.js';
 import { noteNodeVersion } from '../node-version-notice.js';
-import { openStage, type StageOptions } from '../stage-context.js';
+import { openStage } from '../stage-context.js';
+import type { CommandOptions } from '../command-options.js';
 import { deployWorkingTreeFirst } from '../auto-deploy.js';
 
-/** The options of `cnf-admin console`. */
-interface ConsoleCommandOptions extends StageOptions {
-  /** Evaluate this input and exit. */
-  readonly eval?: string;
-  readonly alias?: string;
-  readonly release?: string;
-  readonly json?: boolean;
-}
+/** The options of `cnf-admin console`, as its flags declare them (`eval`: `-e`, evaluate this input and exit). */
+type ConsoleCommandOptions = CommandOptions<'console'>;
 
 /*
  * The runtime's own lines around every run, and its report of a thrown

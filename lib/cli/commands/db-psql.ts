@@ -36,7 +36,7 @@ function psqlOnPath(env: NodeJS.ProcessEnv): string | undefined {
 async function dbPsql(psqlArgs: readonly string[], options: DbCommandOptions, io: CliIo): Promise<number> {
   const { database } = embeddedDatabaseOf(io, options);
   const psql = psqlOnPath(io.env);
-  const url = await database.url(progressFor(io, options));
+  const url = await database.url(progressFor(io));
   if (psql === undefined) {
     throw new UnavailableError(`psql is not on the PATH; cnf-admin db psql runs PostgreSQL's own client.`, {
       hint: `Install it (${PSQL_INSTALL}), or point any client at: ${url}`,

@@ -8,21 +8,10 @@ import { openLocalDatabase } from '../../platform/open-platform.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { progressFor } from '../progress.js';
 import { openStage } from '../stage-context.js';
+import type { CommandOptions } from '../command-options.js';
 
-/** The options every `cnf-admin db` subcommand takes. */
-interface DbCommandOptions {
-  /** @default 'local' */
-  readonly stage?: string;
-  readonly json?: boolean;
-}
-
-/** The options of `cnf-admin db reset`. */
-interface DbResetOptions extends DbCommandOptions {
-  /** Delete without asking (needed when stdin is not a terminal). */
-  readonly yes?: boolean;
-  /** Delete even while runs are in flight. */
-  readonly force?: boolean;
-}
+/** What every `cnf-admin db` subcommand takes (`db psql` too): the stage. */
+type DbCommandOptions = CommandOptions<'db psql'>;
 
 /**
  * The embedded database of the stage a `db` command names.
@@ -31,7 +20,7 @@ interface DbResetOptions extends DbCommandOptions {
  */
 function embeddedDatabaseOf(io: CliIo, options: DbCommandOptions): { project: Project; database: LocalDatabaseCapability } {
   const project = findProject(io.cwd);
-  const stage = stageOf(project, options.stage ?? 'local');
+  const stage = stageOf(project, options.stage);
   if (stage.platform !== 'local') {
     throw new UsageError(
       `cnf-admin db manages the local stage's embedded database; stage ${stage.name} is on AWS, where the database is the app's own.`,
@@ -47,7 +36,7 @@ function embeddedDatabaseOf(io: CliIo, options: DbCommandOptions): { project: Pr
 }
 
 /** `cnf-admin db status`: whether the embedded database runs, where, and how big it is. Starts nothing. */
-async function dbStatus(options: DbCommandOptions, io: CliIo): Promise<number> {
+async function dbStatus(options: CommandOptions<'db status'>, io: CliIo): Promise<number> {
   const { database } = embeddedDatabaseOf(io, options);
   const status = await database.status();
   if (options.json === true) writeJson(io, status);
@@ -82,7 +71,7 @@ function formatSize(bytes: number): string {
  * `cnf-admin db url`: the embedded database's URL on stdout, starting the
  * database when it is not running, so that `psql "$(cnf-admin db url)"` works.
  */
-async function dbUrl(options: DbCommandOptions, io: CliIo): Promise<number> {
+async function dbUrl(options: CommandOptions<'db url'>, io: CliIo): Promise<number> {
   const { project, database } = embeddedDatabaseOf(io, options);
   const url = await database.url(progressFor(io, options));
   if (options.json === true) writeJson(io, { url, variable: project.databaseUrlVariable });
@@ -91,7 +80,7 @@ async function dbUrl(options: DbCommandOptions, io: CliIo): Promise<number> {
 }
 
 /** `cnf-admin db stop`: stops the embedded database now (any later use starts it again). */
-async function dbStop(options: DbCommandOptions, io: CliIo): Promise<number> {
+async function dbStop(options: CommandOptions<'db stop'>, io: CliIo): Promise<number> {
   const { database } = embeddedDatabaseOf(io, options);
   // A spinner on a terminal while PostgreSQL shuts down; off a terminal the line after it says how it went.
   const stopped = await withProgress(progressFor(io, options), 'Stopping the embedded PostgreSQL', () => database.stop(), {
@@ -109,7 +98,7 @@ async function dbStop(options: DbCommandOptions, io: CliIo): Promise<number> {
  * @throws UsageError (64) without `--yes` when stdin is not a terminal.
  * @throws TryAgainError (75) while runs are in flight, unless `--force`.
  */
-async function dbReset(options: DbResetOptions, io: CliIo): Promise<number> {
+async function dbReset(options: CommandOptions<'db reset'>, io: CliIo): Promise<number> {
   const { database } = embeddedDatabaseOf(io, options);
   if (options.force !== true) await refuseUnderRuns(io, options);
   if (options.yes !== true) {
@@ -157,4 +146,4 @@ async function confirm(io: CliIo, question: string): Promise<boolean> {
 }
 
 export { dbReset, dbStatus, dbStop, dbUrl, embeddedDatabaseOf };
-export type { DbCommandOptions, DbResetOptions };
+export type { DbCommandOptions };

@@ -1,25 +1,17 @@
-import { DEFAULT_ALIAS } from '../../core/platform.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
-import { openLocalStage, type StageOptions } from '../stage-context.js';
+import { openLocalStage } from '../stage-context.js';
+import type { CommandOptions } from '../command-options.js';
 
-/** The options of `cnf-admin deploy`. */
-interface DeployCommandOptions extends StageOptions {
-  readonly alias?: string;
-  readonly json?: boolean;
-}
+/** The options of `cnf-admin deploy`, as its flags declare them. */
+type DeployCommandOptions = CommandOptions<'deploy'>;
 
 /**
  * `cnf-admin deploy --stage local`: builds the working tree into a release
  * and moves the local alias pair to it. AWS stages deploy with CDK.
  */
 async function deploy(options: DeployCommandOptions, io: CliIo): Promise<number> {
-  const { localStage } = await openLocalStage(
-    io,
-    options,
-    'deploy',
-    `AWS stages deploy with CDK: npx cdk deploy -c stage=${options.stage ?? '<stage>'}`,
-  );
-  const alias = options.alias ?? DEFAULT_ALIAS;
+  const { localStage } = await openLocalStage(io, options, 'deploy', `AWS stages deploy with CDK: npx cdk deploy -c stage=${options.stage}`);
+  const { alias } = options;
   const { stored, isNew, built, previous } = await localStage.deploy(alias, { showBuild: true });
   if (options.json === true) {
     writeJson(io, {

@@ -7,16 +7,10 @@ import { UsageError } from '../../core/errors.js';
 import { cdkAppLines, DATABASES, type InitDatabase } from '../init/init-templates.js';
 import { stylerFor, writeLine, writeWrapped, type CliIo } from '../io.js';
 import { terminalWidth, wrapText } from '../render/table.js';
+import type { CommandOptions } from '../command-options.js';
 
-/** The options of `cnf-admin init`. */
-interface InitCommandOptions {
-  /** The app name; every resource name derives from it. */
-  readonly app?: string;
-  /** List what would be written, and write nothing. */
-  readonly dryRun?: boolean;
-  /** `--database`: set up the local stage's database and SQL migrations with a migrate task (only `postgres`). */
-  readonly database?: string;
-}
+/** The options of `cnf-admin init`, as its flags declare them (`app`: every resource name derives from it). */
+type InitCommandOptions = CommandOptions<'init'>;
 
 /** The `--database` value, checked. */
 function databaseOf(value: string | undefined): InitDatabase | undefined {

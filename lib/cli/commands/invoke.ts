@@ -1,21 +1,14 @@
 import { ERROR_PREFIX, isCnfError, UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
-import {
-  CONFIG_CHOICES,
-  type ConfigChoice,
-  type ContainerPlan,
-  type InvokePlan,
-  type Platform,
-  type RunFrame,
-} from '../../core/platform.js';
+import type { ContainerPlan, InvokePlan, Platform, RunFrame } from '../../core/platform.js';
 import { isReleaseId } from '../../core/release.js';
 import type { RefusalName } from '../../core/refusal.js';
-import { isRefusal, isValidRunId, newRunId, refusalNamesRecordedRun, type AdminEvent, type RunResult } from '../../core/run.js';
+import { isRefusal, newRunId, refusalNamesRecordedRun, type AdminEvent, type RunResult } from '../../core/run.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { describePlanConfig, renderFrames, writeNotice, writeRunFooter, writeRunHeader } from '../render/run-view.js';
 import { noteNodeVersion } from '../node-version-notice.js';
-import { openStage, type StageOptions } from '../stage-context.js';
-import { parseDuration } from '../duration.js';
+import { openStage } from '../stage-context.js';
+import type { CommandOptions } from '../command-options.js';
 import { checkTaskArgsSize, parseArgsJson } from '../args-json.js';
 import { unlessInterrupted, withInterrupts } from '../interrupts.js';
 import { preflight } from '../preflight.js';
@@ -23,33 +16,17 @@ import { asInvoked } from '../invocation.js';
 import { deployWorkingTreeFirst } from '../auto-deploy.js';
 import { checkAwsFlagsAreNotTaskArgs } from '../aws-flags-or-task-args.js';
 
-/** The options of `cnf-admin invoke`. */
-interface InvokeCommandOptions extends StageOptions {
+/** The options of `cnf-admin invoke`: its flags, as they declare them, and its positional arguments. */
+type InvokeCommandOptions = CommandOptions<'invoke'> & {
   readonly task: string;
   /** Task args as flags, from after `--`. */
   readonly taskArgs: readonly string[];
-  /** Task args as a JSON object. */
-  readonly args?: string;
-  readonly alias?: string;
-  readonly release?: string;
-  /** With `release`: its pinned config (default) or the live one. */
-  readonly config?: ConfigChoice;
-  readonly runId?: string;
-  readonly waitLock?: string | boolean;
-  readonly dryRun?: boolean;
-  readonly detach?: boolean;
-  readonly json?: boolean;
-  /** Show stack traces whole. */
-  readonly verbose?: boolean;
-}
+};
 
 const INTERRUPT_NOTICE = 'Interrupting: the task is asked to stop. Press Ctrl-C again to stop it at once.';
 const DETACH_NOTICE = 'Stopped watching: the run itself goes on in AWS.';
 const BEFORE_RUN_NOTICE = 'Interrupted before the run started.';
 const NOTHING_RAN = 'nothing ran';
-
-/** How long `--wait-lock` without a value waits. */
-const DEFAULT_WAIT_LOCK = '5m';
 
 /**
  * `cnf-admin invoke <task>`: runs a task against the release behind the
@@ -66,10 +43,7 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
   checkIds(options);
   const jsonArgs = options.args === undefined ? {} : parseArgsJson(options.args);
   checkTaskArgsSize(jsonArgs, options.taskArgs);
-  const waitLockSeconds =
-    options.waitLock === undefined || options.waitLock === false
-      ? undefined
-      : parseDuration(options.waitLock === true ? DEFAULT_WAIT_LOCK : options.waitLock, '--wait-lock');
+  const waitLockSeconds = options.waitLock;
   let phase: 'before' | 'local-run' | 'aws-run' = 'before';
   const notice = (): string => (phase === 'before' ? BEFORE_RUN_NOTICE : phase === 'aws-run' ? DETACH_NOTICE : INTERRUPT_NOTICE);
   return withInterrupts(io, notice, async (signal, force) => {
@@ -260,16 +234,10 @@ async function detach(
 }
 
 function checkIds(options: InvokeCommandOptions): void {
-  if (options.runId !== undefined && !isValidRunId(options.runId)) {
-    throw new UsageError(`--run-id must be 1-128 letters, digits, '.', '_' or '-', got: ${JSON.stringify(options.runId)}`);
-  }
   if (options.release !== undefined && !isReleaseId(options.release)) {
     throw new UsageError(`--release takes a release id (r- and 12 hex digits), got: ${JSON.stringify(options.release)}`, {
       hint: 'List the releases with: cnf-admin status',
     });
-  }
-  if (options.config !== undefined && !CONFIG_CHOICES.includes(options.config)) {
-    throw new UsageError(`--config takes pinned or current, got: ${JSON.stringify(options.config)}`);
   }
   if (options.config !== undefined && options.release === undefined) {
     throw new UsageError('--config picks the config of a --release; the live release always runs with the live config.');

@@ -4,16 +4,12 @@ import type { RunResult } from '../../core/run.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { LAST_RUN, resolveRunId } from '../run-id-reference.js';
 import { renderFrames, writeRunFooter } from '../render/run-view.js';
-import { openStage, type StageOptions } from '../stage-context.js';
+import { openStage } from '../stage-context.js';
+import type { CommandOptions } from '../command-options.js';
 import { withInterrupts } from '../interrupts.js';
 
-/** The options of `cnf-admin logs`. */
-interface LogsCommandOptions extends StageOptions {
-  readonly follow?: boolean;
-  readonly json?: boolean;
-  /** Show stack traces whole. */
-  readonly verbose?: boolean;
-}
+/** The options of `cnf-admin logs`, as its flags declare them. */
+type LogsCommandOptions = CommandOptions<'logs'>;
 
 /**
  * The one document of `logs --json`: every line of the run's log, each as

@@ -3,15 +3,11 @@ import { ExitCode } from '../../core/exit-codes.js';
 import { findProject, stageOf } from '../../core/project.js';
 import { offlineOperatorPolicy } from '../../platform/open-platform.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
-import { openAwsStage, type StageOptions } from '../stage-context.js';
+import { openAwsStage } from '../stage-context.js';
+import type { CommandOptions } from '../command-options.js';
 
-/** The options of `cnf-admin policy`. */
-interface PolicyCommandOptions extends StageOptions {
-  /** The AWS account of the stage: print the policy without reading anything from AWS. */
-  readonly account?: string;
-}
-
-const ACCOUNT_PATTERN = /^\d{12}$/;
+/** The options of `cnf-admin policy`, as its flags declare them (`--stage` has no default here: it names an AWS stage). */
+type PolicyCommandOptions = CommandOptions<'policy'>;
 
 /**
  * `cnf-admin policy --stage <aws stage>`: prints the least-privilege IAM
@@ -25,9 +21,9 @@ const ACCOUNT_PATTERN = /^\d{12}$/;
  * covers a customer managed key of the parameter set.
  */
 async function policy(options: PolicyCommandOptions, io: CliIo): Promise<number> {
-  if (options.account !== undefined) return offlinePolicy(options, io);
+  if (options.account !== undefined) return offlinePolicy(options.account, options, io);
   if (options.stage === undefined) throw stageNeeded(io);
-  const { cloudStage, stage } = await openAwsStage(io, options, 'policy');
+  const { cloudStage, stage } = await openAwsStage(io, { ...options, stage: options.stage }, 'policy');
   let document;
   try {
     document = await cloudStage.policy();
@@ -40,9 +36,8 @@ async function policy(options: PolicyCommandOptions, io: CliIo): Promise<number>
   return ExitCode.OK;
 }
 
-async function offlinePolicy(options: PolicyCommandOptions, io: CliIo): Promise<number> {
-  const account = options.account as string;
-  if (!ACCOUNT_PATTERN.test(account)) throw new UsageError(`--account takes a 12-digit AWS account id, got: ${JSON.stringify(account)}`);
+/** `--account`: the policy from cdk.json's names, without access to AWS. */
+async function offlinePolicy(account: string, options: PolicyCommandOptions, io: CliIo): Promise<number> {
   if (options.stage === undefined) throw stageNeeded(io);
   const project = findProject(io.cwd);
   const stage = stageOf(project, options.stage);

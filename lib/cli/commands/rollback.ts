@@ -2,25 +2,17 @@ import { createInterface } from 'node:readline/promises';
 import { formatConfigDiff, livePairLabel } from '../../core/config-version.js';
 import { TryAgainError, UnavailableError, UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
-import { CONFIG_CHOICES, type ConfigChoice, type Platform } from '../../core/platform.js';
+import type { ConfigChoice, Platform } from '../../core/platform.js';
 import { describeRollback, planRollback, ROLLBACK_TASK, type LivePairControl, type RollbackPlan } from '../../core/rollback.js';
-import { isValidRunId, newRunId, type RunRecord } from '../../core/run.js';
+import { newRunId, type RunRecord } from '../../core/run.js';
 import type { Stage } from '../../core/stage.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { renderFrames } from '../render/run-view.js';
-import { openStage, type StageOptions } from '../stage-context.js';
+import { openStage } from '../stage-context.js';
+import type { CommandOptions } from '../command-options.js';
 
-/** The options of `cnf-admin rollback`. */
-interface RollbackOptions extends StageOptions {
-  /** A release id or `previous`. @default 'previous' */
-  readonly to?: string;
-  readonly config?: string;
-  readonly reason?: string;
-  readonly runId?: string;
-  readonly force?: boolean;
-  readonly dryRun?: boolean;
-  readonly yes?: boolean;
-}
+/** The options of `cnf-admin rollback`, as its flags declare them (`to`: a release id or `previous`). */
+type RollbackOptions = CommandOptions<'rollback'>;
 
 /** The platform's live pair, or a clear refusal where it keeps none. */
 function livePairsOf(platform: Platform, stage: Stage): LivePairControl {
@@ -82,14 +74,10 @@ async function confirmed(io: CliIo, question: string): Promise<boolean> {
  * (`cnf:rollback`), once per run id, under the stage-wide lock.
  */
 async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
-  const config = (options.config ?? 'pinned') as ConfigChoice;
-  if (!CONFIG_CHOICES.includes(config)) throw new UsageError(`--config takes pinned or current, got: ${JSON.stringify(options.config)}`);
-  if (options.runId !== undefined && !isValidRunId(options.runId))
-    throw new UsageError(`--run-id must be 1-128 letters, digits, '.', '_' or '-', got: ${JSON.stringify(options.runId)}`);
+  const { config, to } = options;
   if (options.reason !== undefined && options.reason.trim() === '') throw new UsageError('--reason is empty; say why, or leave it out.');
   const { platform, stage } = await openStage(io, options);
   const pairs = livePairsOf(platform, stage);
-  const to = options.to ?? 'previous';
   const planned = await plan(platform, pairs, stage, to, config);
   const json = options.json === true;
   const nothingToDo = planned.to.release === planned.from.release && planned.to.config === planned.from.config;

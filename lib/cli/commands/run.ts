@@ -2,13 +2,16 @@ import { relative } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { findProject } from '../../core/project.js';
 import { isScriptPath } from '../../core/task-catalog.js';
+import type { CommandOptions } from '../command-options.js';
 import type { CliIo } from '../io.js';
-import { invoke, type InvokeCommandOptions } from './invoke.js';
+import { invoke } from './invoke.js';
 
-/** The options of `cnf-admin run`: those of `invoke`, with a script's path for the task. */
-interface RunCommandOptions extends Omit<InvokeCommandOptions, 'task'> {
+/** The options of `cnf-admin run`: its flags (those of `invoke`), with a script's path for the task. */
+type RunCommandOptions = CommandOptions<'run'> & {
   readonly path: string;
-}
+  /** The script's args as flags, from after `--`. */
+  readonly taskArgs: readonly string[];
+};
 
 /**
  * `cnf-admin run scripts/<file>.ts`: runs a one-time script of the live

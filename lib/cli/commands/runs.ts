@@ -10,18 +10,11 @@ import { formatDuration } from '../render/format-duration.js';
 import { formatMoment } from '../../core/format-moment.js';
 import { renderFrames, writeNotice } from '../render/run-view.js';
 import { formatTable, terminalWidth, wrapText } from '../render/table.js';
-import { openStage, type StageOptions } from '../stage-context.js';
+import { openStage } from '../stage-context.js';
+import type { CommandOptions } from '../command-options.js';
 
-/** The options of `cnf-admin runs`. */
-interface RunsCommandOptions extends StageOptions {
-  readonly task?: string;
-  readonly limit?: string;
-  /** List console evaluations too. */
-  readonly all?: boolean;
-  readonly json?: boolean;
-}
-
-const DEFAULT_LIMIT = 20;
+/** The options of `cnf-admin runs`, as its flags declare them. */
+type RunsCommandOptions = CommandOptions<'runs'>;
 
 /** A run's exit as the table shows it: `running`, the code, and for a run an interrupt reached, that it was stopped. */
 function exitLabel(record: RunRecord): string {
@@ -55,9 +48,7 @@ function shortCaller(caller: string): string {
  * alike, and a line on stderr says so when the ledger holds any.
  */
 async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
-  const limit = options.limit === undefined ? DEFAULT_LIMIT : Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 1)
-    throw new UsageError(`--limit takes a whole number of at least 1, got: ${JSON.stringify(options.limit)}`);
+  const { limit } = options;
   const { platform, stage } = await openStage(io, options);
   const withConsole = options.all === true || options.task !== undefined;
   const records = await platform.runs({
@@ -118,7 +109,7 @@ function shortLog(log: string | undefined, root: string): string {
 }
 
 /** `cnf-admin runs show <runId>`: one run's record, then its log. */
-async function runsShow(typed: string, options: RunsCommandOptions, io: CliIo): Promise<number> {
+async function runsShow(typed: string, options: CommandOptions<'runs show'>, io: CliIo): Promise<number> {
   const { platform, stage, project } = await openStage(io, options);
   const runId = await resolveRunId(platform, typed, stage.name);
   const record = await platform.run(runId);

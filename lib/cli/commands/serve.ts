@@ -1,23 +1,15 @@
 import { formatLogLine } from '../render/log-line.js';
 import { stylerFor, writeJson, writeLine, type CliIo } from '../io.js';
 import { writeNotice } from '../render/run-view.js';
-import { openLocalStage, type StageOptions } from '../stage-context.js';
-import { DEFAULT_ALIAS } from '../../core/platform.js';
+import { openLocalStage } from '../stage-context.js';
 import type { WebServer } from '../../core/platform-capabilities.js';
-import { UsageError } from '../../core/errors.js';
+import type { CommandOptions } from '../command-options.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { onStopSignal } from '../interrupts.js';
 
-/** The options of `cnf-admin serve`. */
-interface ServeCommandOptions extends StageOptions {
-  /** @default 3000 */
-  readonly port?: string;
-  /** @default '127.0.0.1' */
-  readonly host?: string;
-  readonly alias?: string;
-  readonly json?: boolean;
-}
+/** The options of `cnf-admin serve`, as its flags declare them. */
+type ServeCommandOptions = CommandOptions<'serve'>;
 
 /* How often serve looks whether the alias pair moved to another release. */
 const ALIAS_POLL_MS = 1_000;
@@ -28,11 +20,7 @@ const ALIAS_POLL_MS = 1_000;
  * When a deploy moves the alias pair, it switches to the new release.
  */
 async function serve(options: ServeCommandOptions, io: CliIo): Promise<number> {
-  const port = Number(options.port ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new UsageError(`--port takes a port number 0-65535, got: ${JSON.stringify(options.port)}`);
-  const host = options.host ?? '127.0.0.1';
-  const alias = options.alias ?? DEFAULT_ALIAS;
+  const { port, host, alias } = options;
   const { platform, localStage } = await openLocalStage(
     io,
     options,

@@ -4,12 +4,11 @@ import { writeJson, writeLine, type CliIo } from '../io.js';
 import { asInvoked } from '../invocation.js';
 import { formatMoment } from '../../core/format-moment.js';
 import { formatTable, terminalWidth, wrapText } from '../render/table.js';
-import { openStage, type StageOptions } from '../stage-context.js';
+import { openStage } from '../stage-context.js';
+import type { CommandOptions } from '../command-options.js';
 
-/** The options of `cnf-admin status` and `cnf-admin releases`. */
-interface StatusCommandOptions extends StageOptions {
-  readonly json?: boolean;
-}
+/** The options of `cnf-admin status`, as its flags declare them. */
+type StatusCommandOptions = CommandOptions<'status'>;
 
 /** Where a stage lives, in words. */
 const PLACES: Readonly<Record<StageStatus['platform'], string>> = { local: 'on this machine', aws: 'on AWS' };
@@ -53,7 +52,7 @@ async function status(options: StatusCommandOptions, io: CliIo): Promise<number>
 }
 
 /** `cnf-admin releases`: the releases the stage still holds, newest first. */
-async function releases(options: StatusCommandOptions, io: CliIo): Promise<number> {
+async function releases(options: CommandOptions<'releases'>, io: CliIo): Promise<number> {
   const { platform } = await openStage(io, options);
   const current = await platform.status();
   if (options.json === true) writeJson(io, current.releases);

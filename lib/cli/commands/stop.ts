@@ -3,12 +3,11 @@ import type { LocalStageCapability } from '../../core/platform-capabilities.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { resolveRunId } from '../run-id-reference.js';
 import { formatDuration } from '../render/format-duration.js';
-import { openAwsStage, openStage, type StageOptions } from '../stage-context.js';
+import { openAwsStage, openStage } from '../stage-context.js';
+import type { CommandOptions } from '../command-options.js';
 
-/** The options of `cnf-admin stop`. */
-interface StopCommandOptions extends StageOptions {
-  readonly json?: boolean;
-}
+/** The options of `cnf-admin stop`, as its flags declare them. */
+type StopCommandOptions = CommandOptions<'stop'>;
 
 /**
  * `cnf-admin stop <runId> --stage <aws stage>`: stops the container task

@@ -7,14 +7,11 @@ import { writeJson, writeLine, type CliIo } from '../io.js';
 import { formatSeconds } from '../render/format-duration.js';
 import { writeNotice } from '../render/run-view.js';
 import { formatTable, terminalWidth } from '../render/table.js';
-import { openStage, type StageOptions } from '../stage-context.js';
+import { openStage } from '../stage-context.js';
+import type { CommandOptions } from '../command-options.js';
 
-/** The options of `cnf-admin tasks`. */
-interface TasksCommandOptions extends StageOptions {
-  readonly alias?: string;
-  readonly release?: string;
-  readonly json?: boolean;
-}
+/** The options of `cnf-admin tasks`, as its flags declare them. */
+type TasksCommandOptions = CommandOptions<'tasks'>;
 
 /**
  * The args of a task as flags, each kept whole on a line, with an enum's

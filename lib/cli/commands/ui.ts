@@ -1,9 +1,10 @@
 import { UsageError } from '../../core/errors.js';
+import type { CommandOptions } from '../command-options.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { STOP_SIGNALS } from '../interrupts.js';
 import { writeNotice } from '../render/run-view.js';
-import { openStage, type StageOptions } from '../stage-context.js';
+import { openStage } from '../stage-context.js';
 import { openBrowser } from '../ui/open-browser.js';
 import { PageAssets } from '../ui/page-assets.js';
 import { newSessionToken } from '../ui/request-guard.js';
@@ -12,16 +13,8 @@ import { SecretMask } from '../ui/secret-mask.js';
 import { UiApi } from '../ui/ui-api.js';
 import { startUiServer } from '../ui/ui-server.js';
 
-/** The options of `cnf-admin ui`. */
-interface UiCommandOptions extends StageOptions {
-  /** @default - a free port */
-  readonly port?: string;
-  /** @default '127.0.0.1' */
-  readonly host?: string;
-  /** `--no-open` sets it to false. @default true */
-  readonly open?: boolean;
-  readonly json?: boolean;
-}
+/** The options of `cnf-admin ui`, as its flags declare them (`--no-open` is `open: false`). */
+type UiCommandOptions = CommandOptions<'ui'>;
 
 const LOOPBACK = '127.0.0.1';
 
@@ -32,10 +25,7 @@ const LOOPBACK = '127.0.0.1';
  * start's token) and opens the browser where it can; Ctrl-C stops it.
  */
 async function ui(options: UiCommandOptions, io: CliIo): Promise<number> {
-  const port = options.port === undefined ? 0 : Number(options.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new UsageError(`--port takes a port number 0-65535, got: ${JSON.stringify(options.port)}`);
-  const host = options.host ?? LOOPBACK;
+  const { port, host } = options;
   const { platform, stage } = await openStage(io, options);
   const assets = await PageAssets.load();
   const report = (message: string): void => writeNotice(io, message);
@@ -64,7 +54,7 @@ async function ui(options: UiCommandOptions, io: CliIo): Promise<number> {
   if (options.json === true) writeJson(io, { stage: stage.name, url: server.url });
   else writeLine(io.stdout, server.url);
   writeLine(io.stderr, `Serving the runs of stage ${stage.name} at ${server.url}; Ctrl-C to stop.`);
-  if (options.open !== false && (await openBrowser(server.url, io.env))) writeLine(io.stderr, 'Opened it in your browser.');
+  if (options.open && (await openBrowser(server.url, io.env))) writeLine(io.stderr, 'Opened it in your browser.');
   await interrupted;
   await server.close();
   const stopped = await launcher.close();
