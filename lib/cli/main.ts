@@ -82,7 +82,9 @@ function reportError(error: unknown, argv: readonly string[], io: CliIo): number
     return ExitCode.USAGE;
   }
   if (isCnfError(error)) {
-    writeWrapped(io.stderr, io.env, `${ERROR_PREFIX} ${asInvoked(error.message, io.env)}`, (line) => line.replace(ERROR_PREFIX, style('red', ERROR_PREFIX)));
+    writeWrapped(io.stderr, io.env, `${ERROR_PREFIX} ${asInvoked(error.message, io.env)}`, (line) =>
+      line.replace(ERROR_PREFIX, style('red', ERROR_PREFIX)),
+    );
     if (error.hint !== undefined) writeWrapped(io.stderr, io.env, asInvoked(error.hint, io.env), (line) => style('dim', line));
     if (error.fault === 'tool' || io.env.CNF_DEBUG === '1') writeLine(io.stderr, style('dim', String(error.stack)));
     writeJsonError(io, argv, error.name, error.message, error.exitCode);
