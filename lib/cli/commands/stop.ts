@@ -1,5 +1,6 @@
 import { ExitCode } from '../../core/exit-codes.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
+import { asInvoked } from '../invocation.js';
 import { resolveRunId } from '../run-id-reference.js';
 import { LocalPlatform } from '../../platform/local/local-platform.js';
 import { formatDuration } from '../render/format-duration.js';
@@ -27,7 +28,7 @@ async function stop(typed: string, options: StopCommandOptions, io: CliIo): Prom
   const { platform, stage } = await openAwsStage(io, options, 'stop');
   const runId = await resolveRunId(platform, typed, stage.name);
   const tasks = await platform.stop(runId);
-  const follow = `cnf-admin logs ${runId} --stage ${stage.name} --follow`;
+  const follow = asInvoked(`cnf-admin logs ${runId} --stage ${stage.name} --follow`, io.env);
   if (options.json === true) writeJson(io, { runId, stage: stage.name, stoppedTasks: tasks, follow });
   writeLine(
     io.stderr,
@@ -38,7 +39,8 @@ async function stop(typed: string, options: StopCommandOptions, io: CliIo): Prom
 
 /** `stop` on the local stage: the run is asked to stop as Ctrl-C would, and its recorded end is shown. */
 async function stopLocal(runId: string, platform: LocalPlatform, options: StopCommandOptions, io: CliIo): Promise<number> {
-  writeLine(io.stderr, `Stopping run ${runId}: its task is told to stop.`);
+  // A run that has ended already is refused by stop (64), with no "Stopping" line before it.
+  if ((await platform.run(runId))?.endedAt === undefined) writeLine(io.stderr, `Stopping run ${runId}: its task is told to stop.`);
   const record = await platform.stop(runId);
   if (options.json === true) writeJson(io, record);
   const took = record.durationMs === undefined ? '' : ` · ${formatDuration(record.durationMs)}`;
