@@ -71,12 +71,14 @@ describe('suggested commands', () => {
     expect((await project.cli(['stop', 'hint-sleep'])).code).toBe(0);
   });
 
-  it("are written npx cnf-admin in status's notes too", async () => {
+  it("are written npx cnf-admin in status's notes and in what config prints too", async () => {
     const fresh = createTestProject('tasks');
     try {
       const status = await fresh.cli(['status'], npx);
       expect(status.code, status.stderr).toBe(0);
       expect(status.stdout).toContain('Nothing deployed yet: npx cnf-admin deploy --stage local');
+      const config = await fresh.cli(['config', 'list'], npx);
+      expect(config.stderr).toContain('Set one with: npx cnf-admin config set KEY VALUE --stage local');
     } finally {
       await fresh.cleanup();
     }
