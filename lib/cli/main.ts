@@ -5,6 +5,7 @@ import { permissionFault } from '../core/file-system-fault.js';
 import { stylerFor, writeLine, writeWrapped, type CliIo } from './io.js';
 import { asInvoked, invocationOf } from './invocation.js';
 import { buildProgram } from './program.js';
+import { terminalWidth } from './render/table.js';
 
 /**
  * The process's own streams, directory and environment. A reader that goes
@@ -48,9 +49,10 @@ async function cli(argv: readonly string[], io: CliIo = processIo()): Promise<nu
   silenceSdkNodeVersionWarning();
   let exitCode: number = ExitCode.OK;
   // Help reads the project's own tasks for its examples; nothing else pays for that read.
-  const project = asksForHelp(argv) ? await (await import('./project-examples.js')).projectExamples(io.cwd) : undefined;
+  const help = asksForHelp(argv);
+  const project = help ? await (await import('./project-examples.js')).projectExamples(io.cwd) : undefined;
   const program = buildProgram(
-    io,
+    help ? helpIo(io) : io,
     (code) => {
       exitCode = code;
     },
@@ -62,6 +64,23 @@ async function cli(argv: readonly string[], io: CliIo = processIo()): Promise<nu
   } catch (error) {
     return reportError(permissionFault(error), argv, io);
   }
+}
+
+/**
+ * Where help writes: the same streams, with the commands in its usage line
+ * and examples written as the user runs cnf-admin (`$ npx cnf-admin invoke
+ * <task>` under npx), laid out that much narrower so that every line still
+ * fits the terminal. Only help: a command's own output is never rewritten.
+ */
+function helpIo(io: CliIo): CliIo {
+  const invocation = invocationOf(io.env);
+  const direct = invocationOf({});
+  if (invocation === direct) return io;
+  const width = String(terminalWidth(io) - (invocation.length - direct.length));
+  const stdout = Object.assign(Object.create(io.stdout) as CliIo['stdout'], {
+    write: (text: string) => io.stdout.write(asInvoked(text, io.env)),
+  });
+  return { ...io, stdout, env: { ...io.env, COLUMNS: width } };
 }
 
 function reportError(error: unknown, argv: readonly string[], io: CliIo): number {

@@ -71,6 +71,16 @@ describe('suggested commands', () => {
     expect((await project.cli(['stop', 'hint-sleep'])).code).toBe(0);
   });
 
+  it('are written npx cnf-admin in help, whose lines still fit the terminal', async () => {
+    const viaNpx = await project.cli(['rollback', '--help'], { env: { ...npx.env, COLUMNS: '80' } });
+    expect(viaNpx.stdout).toMatch(/^Usage: npx cnf-admin rollback /m);
+    expect(viaNpx.stdout).toContain('  $ npx cnf-admin rollback --dry-run\n');
+    expect(Math.max(...viaNpx.stdout.split('\n').map((line) => line.length))).toBeLessThanOrEqual(80);
+    const direct = await project.cli(['rollback', '--help'], { env: { npm_command: undefined, npm_lifecycle_event: undefined } });
+    expect(direct.stdout).toContain('  $ cnf-admin rollback --dry-run\n');
+    expect(direct.stdout).not.toContain('npx');
+  });
+
   it("are written npx cnf-admin in status's notes and in what config prints too", async () => {
     const fresh = createTestProject('tasks');
     try {
