@@ -4,7 +4,7 @@ import { ExitCode } from '../core/exit-codes.js';
 import { permissionFault } from '../core/file-system-fault.js';
 import { stylerFor, writeLine, writeWrapped, type CliIo } from './io.js';
 import { asInvoked, invocationOf } from './invocation.js';
-import { buildProgram } from './program.js';
+import { buildProgram, COMMANDS } from './program.js';
 import { terminalWidth } from './render/table.js';
 
 /**
@@ -49,10 +49,9 @@ async function cli(argv: readonly string[], io: CliIo = processIo()): Promise<nu
   silenceSdkNodeVersionWarning();
   let exitCode: number = ExitCode.OK;
   // Help reads the project's own tasks for its examples; nothing else pays for that read.
-  const help = asksForHelp(argv);
-  const project = help ? await (await import('./project-examples.js')).projectExamples(io.cwd) : undefined;
+  const project = asksForHelp(argv) ? await (await import('./project-examples.js')).projectExamples(io.cwd) : undefined;
   const program = buildProgram(
-    help ? helpIo(io) : io,
+    showsHelp(argv) ? helpIo(io) : io,
     (code) => {
       exitCode = code;
     },
@@ -67,7 +66,17 @@ async function cli(argv: readonly string[], io: CliIo = processIo()): Promise<nu
 }
 
 /**
- * Where help writes: the same streams, with the commands in its usage line
+ * Whether the command line only shows help, and runs nothing: it asks for
+ * help, names no command, or names a group of commands (`config`) and none of them.
+ */
+function showsHelp(argv: readonly string[]): boolean {
+  if (asksForHelp(argv) || argv.length === 0) return true;
+  const group = COMMANDS.find((spec) => spec.name === argv[0]);
+  return argv.length === 1 && group?.subcommands !== undefined && group.run === undefined;
+}
+
+/**
+ * Where help writes (stdout, or stderr when help stands for a missing command): the same streams, with the commands in its usage line
  * and examples written as the user runs cnf-admin (`$ npx cnf-admin invoke
  * <task>` under npx), laid out that much narrower so that every line still
  * fits the terminal. Only help: a command's own output is never rewritten.
@@ -77,10 +86,9 @@ function helpIo(io: CliIo): CliIo {
   const direct = invocationOf({});
   if (invocation === direct) return io;
   const width = String(terminalWidth(io) - (invocation.length - direct.length));
-  const stdout = Object.assign(Object.create(io.stdout) as CliIo['stdout'], {
-    write: (text: string) => io.stdout.write(asInvoked(text, io.env)),
-  });
-  return { ...io, stdout, env: { ...io.env, COLUMNS: width } };
+  const rewritten = (stream: CliIo['stdout']): CliIo['stdout'] =>
+    Object.assign(Object.create(stream) as CliIo['stdout'], { write: (text: string) => stream.write(asInvoked(text, io.env)) });
+  return { ...io, stdout: rewritten(io.stdout), stderr: rewritten(io.stderr), env: { ...io.env, COLUMNS: width } };
 }
 
 function reportError(error: unknown, argv: readonly string[], io: CliIo): number {

@@ -79,6 +79,11 @@ describe('suggested commands', () => {
     const direct = await project.cli(['rollback', '--help'], { env: { npm_command: undefined, npm_lifecycle_event: undefined } });
     expect(direct.stdout).toContain('  $ cnf-admin rollback --dry-run\n');
     expect(direct.stdout).not.toContain('npx');
+    // The help a group of commands shows without one of them, and a bare cnf-admin, too.
+    const group = await project.cli(['config'], npx);
+    expect(`${group.stdout}${group.stderr}`).toContain('  $ npx cnf-admin config list\n');
+    const bare = await project.cli([], npx);
+    expect(`${bare.stdout}${bare.stderr}`).toMatch(/^Usage: npx cnf-admin \[options\] \[command\]$/m);
   });
 
   it("are written npx cnf-admin in status's notes and in what config prints too", async () => {
