@@ -12,11 +12,14 @@ function invocationOf(env: NodeJS.ProcessEnv): string {
   return env.npm_command !== undefined || env.npm_lifecycle_event !== undefined ? 'npx cnf-admin' : 'cnf-admin';
 }
 
-/* `cnf-admin` followed by one of its commands: a command line a message suggests, not the tool's name in a sentence. */
+/*
+ * `cnf-admin` followed by one of its commands (or help's `[options]`): a
+ * command line a message suggests, not the tool's name in a sentence.
+ */
 let suggested: RegExp | undefined;
 function suggestedCommand(): RegExp {
   const names = COMMANDS.map((command) => command.name.replace(/[-]/g, '\\-')).join('|');
-  suggested ??= new RegExp(`(^|[\\s(\`'"])(?<!npx )cnf-admin (?=(?:${names})(?:$|[\\s)\`'".,;:]))`, 'g');
+  suggested ??= new RegExp(`(^|[\\s(\`'"])(?<!npx )cnf-admin (?=(?:${names})(?:$|[\\s)\`'".,;:])|\\[options\\])`, 'g');
   return suggested;
 }
 

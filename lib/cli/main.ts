@@ -5,7 +5,8 @@ import { permissionFault } from '../core/file-system-fault.js';
 import { stylerFor, writeLine, writeWrapped, type CliIo } from './io.js';
 import { asInvoked, invocationOf } from './invocation.js';
 import { withoutInvalidPreamble } from './option.js';
-import { buildProgram } from './program.js';
+import { buildProgram, COMMANDS } from './program.js';
+import { terminalWidth } from './render/table.js';
 
 /**
  * The process's own streams, directory and environment. A reader that goes
@@ -51,7 +52,7 @@ async function cli(argv: readonly string[], io: CliIo = processIo()): Promise<nu
   // Help reads the project's own tasks for its examples; nothing else pays for that read.
   const project = asksForHelp(argv) ? await (await import('./project-examples.js')).projectExamples(io.cwd) : undefined;
   const program = buildProgram(
-    io,
+    showsHelp(argv) ? helpIo(io) : io,
     (code) => {
       exitCode = code;
     },
@@ -63,6 +64,32 @@ async function cli(argv: readonly string[], io: CliIo = processIo()): Promise<nu
   } catch (error) {
     return reportError(permissionFault(error), argv, io);
   }
+}
+
+/**
+ * Whether the command line only shows help, and runs nothing: it asks for
+ * help, names no command, or names a group of commands (`config`) and none of them.
+ */
+function showsHelp(argv: readonly string[]): boolean {
+  if (asksForHelp(argv) || argv.length === 0) return true;
+  const group = COMMANDS.find((spec) => spec.name === argv[0]);
+  return argv.length === 1 && group?.subcommands !== undefined && group.run === undefined;
+}
+
+/**
+ * Where help writes (stdout, or stderr when help stands for a missing command): the same streams, with the commands in its usage line
+ * and examples written as the user runs cnf-admin (`$ npx cnf-admin invoke
+ * <task>` under npx), laid out that much narrower so that every line still
+ * fits the terminal. Only help: a command's own output is never rewritten.
+ */
+function helpIo(io: CliIo): CliIo {
+  const invocation = invocationOf(io.env);
+  const direct = invocationOf({});
+  if (invocation === direct) return io;
+  const width = String(terminalWidth(io) - (invocation.length - direct.length));
+  const rewritten = (stream: CliIo['stdout']): CliIo['stdout'] =>
+    Object.assign(Object.create(stream) as CliIo['stdout'], { write: (text: string) => stream.write(asInvoked(text, io.env)) });
+  return { ...io, stdout: rewritten(io.stdout), stderr: rewritten(io.stderr), env: { ...io.env, COLUMNS: width } };
 }
 
 function reportError(error: unknown, argv: readonly string[], io: CliIo): number {
@@ -83,7 +110,9 @@ function reportError(error: unknown, argv: readonly string[], io: CliIo): number
     return ExitCode.USAGE;
   }
   if (isCnfError(error)) {
-    writeWrapped(io.stderr, io.env, `${ERROR_PREFIX} ${asInvoked(error.message, io.env)}`, (line) => line.replace(ERROR_PREFIX, style('red', ERROR_PREFIX)));
+    writeWrapped(io.stderr, io.env, `${ERROR_PREFIX} ${asInvoked(error.message, io.env)}`, (line) =>
+      line.replace(ERROR_PREFIX, style('red', ERROR_PREFIX)),
+    );
     if (error.hint !== undefined) writeWrapped(io.stderr, io.env, asInvoked(error.hint, io.env), (line) => style('dim', line));
     if (error.fault === 'tool' || io.env.CNF_DEBUG === '1') writeLine(io.stderr, style('dim', String(error.stack)));
     writeJsonError(io, argv, error.name, error.message, error.exitCode);

@@ -103,7 +103,7 @@ describe('cnf-admin invoke --stage prod (the real binary, AWS mocked)', () => {
     );
   });
 
-  it("refuses an AWS --region before -- when the task takes a --region of its own that is not given, and runs with both given", async () => {
+  it('refuses an AWS --region before -- when the task takes a --region of its own that is not given, and runs with both given', async () => {
     // given: a task with a region arg of its own
     const copy = {
       name: 'copy',
@@ -120,9 +120,13 @@ describe('cnf-admin invoke --stage prod (the real binary, AWS mocked)', () => {
     // when: the task's --region written before --
     const ambiguous = await spawnAwsCli(['invoke', 'copy', '--stage', 'prod', '--region', 'us-east-1'], scenario).done;
     // and: the AWS region before --, the task's after it
-    const both = await spawnAwsCli(['invoke', 'copy', '--stage', 'prod', '--region', 'eu-west-1', '--', '--region', 'us-east-1'], scenario).done;
+    const both = await spawnAwsCli(['invoke', 'copy', '--stage', 'prod', '--region', 'eu-west-1', '--', '--region', 'us-east-1'], scenario)
+      .done;
     // and: a task without a region arg
-    const other = await spawnAwsCli(['invoke', 'echo', '--stage', 'prod', '--region', 'eu-west-1'], { ...healthyScenario(), stream: scenario.stream }).done;
+    const other = await spawnAwsCli(['invoke', 'echo', '--stage', 'prod', '--region', 'eu-west-1'], {
+      ...healthyScenario(),
+      stream: scenario.stream,
+    }).done;
 
     // then: refused, one line and how to write it, and nothing ran
     expect(ambiguous.code).toBe(64);

@@ -13,6 +13,7 @@ describe('asInvoked', () => {
       'Deploy the tree with: npx cnf-admin deploy --stage local (npx cnf-admin db status); `npx cnf-admin runs` lists them.',
     );
     expect(asInvoked(message, {})).toBe(message);
+    expect(asInvoked('Usage: cnf-admin [options] [command]', NPX)).toBe('Usage: npx cnf-admin [options] [command]');
   });
 
   it("leaves the tool's name in a sentence, and a command already written with npx, as they are", () => {

@@ -240,6 +240,8 @@ describe('the ledger never says "running" about a dead run', () => {
     const again = await project.cli(['stop', 'stop-detached']);
     expect(again.code).toBe(64);
     expect(again.stderr).toContain('Run stop-detached has already ended');
+    // No "Stopping run" line before the refusal: nothing was told to stop.
+    expect(again.stderr).not.toContain('Stopping run');
   });
 
   it('stop <runId> stops an attached local run: its CLI exits 130', async () => {

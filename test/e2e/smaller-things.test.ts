@@ -71,12 +71,29 @@ describe('suggested commands', () => {
     expect((await project.cli(['stop', 'hint-sleep'])).code).toBe(0);
   });
 
-  it("are written npx cnf-admin in status's notes too", async () => {
+  it('are written npx cnf-admin in help, whose lines still fit the terminal', async () => {
+    const viaNpx = await project.cli(['rollback', '--help'], { env: { ...npx.env, COLUMNS: '80' } });
+    expect(viaNpx.stdout).toMatch(/^Usage: npx cnf-admin rollback /m);
+    expect(viaNpx.stdout).toContain('  $ npx cnf-admin rollback --dry-run\n');
+    expect(Math.max(...viaNpx.stdout.split('\n').map((line) => line.length))).toBeLessThanOrEqual(80);
+    const direct = await project.cli(['rollback', '--help'], { env: { npm_command: undefined, npm_lifecycle_event: undefined } });
+    expect(direct.stdout).toContain('  $ cnf-admin rollback --dry-run\n');
+    expect(direct.stdout).not.toContain('npx');
+    // The help a group of commands shows without one of them, and a bare cnf-admin, too.
+    const group = await project.cli(['config'], npx);
+    expect(`${group.stdout}${group.stderr}`).toContain('  $ npx cnf-admin config list\n');
+    const bare = await project.cli([], npx);
+    expect(`${bare.stdout}${bare.stderr}`).toMatch(/^Usage: npx cnf-admin \[options\] \[command\]$/m);
+  });
+
+  it("are written npx cnf-admin in status's notes and in what config prints too", async () => {
     const fresh = createTestProject('tasks');
     try {
       const status = await fresh.cli(['status'], npx);
       expect(status.code, status.stderr).toBe(0);
       expect(status.stdout).toContain('Nothing deployed yet: npx cnf-admin deploy --stage local');
+      const config = await fresh.cli(['config', 'list'], npx);
+      expect(config.stderr).toContain('Set one with: npx cnf-admin config set KEY VALUE --stage local');
     } finally {
       await fresh.cleanup();
     }

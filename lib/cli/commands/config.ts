@@ -6,6 +6,7 @@ import { UsageError } from '../../core/errors.js';
 import { assertValidConfigKey, MASK, printableValue, type Parameter } from '../../core/parameter-set.js';
 import { secretValueProblem } from '../../runtime/redact-secrets.js';
 import { readHiddenLine } from '../hidden-input.js';
+import { asInvoked } from '../invocation.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { formatTable, terminalWidth } from '../render/table.js';
 import { openStage } from '../stage-context.js';
@@ -25,7 +26,10 @@ async function configList(options: CommandOptions<'config list'>, io: CliIo): Pr
     return 0;
   }
   if (parameters.length === 0) {
-    writeLine(io.stderr, `Stage ${stage.name} has no parameters. Set one with: cnf-admin config set KEY VALUE --stage ${stage.name}`);
+    writeLine(
+      io.stderr,
+      asInvoked(`Stage ${stage.name} has no parameters. Set one with: cnf-admin config set KEY VALUE --stage ${stage.name}`, io.env),
+    );
     return 0;
   }
   writeLine(
@@ -78,7 +82,10 @@ async function configSet(key: string, value: string | undefined, options: Comman
   if (secure && value !== undefined && value !== '-') {
     writeLine(
       io.stderr,
-      `Warning: the value of ${key} is now in your shell's history. Next time leave it out to type it hidden, or pipe it: cnf-admin config set ${key} - --secure < file`,
+      asInvoked(
+        `Warning: the value of ${key} is now in your shell's history. Next time leave it out to type it hidden, or pipe it: cnf-admin config set ${key} - --secure < file`,
+        io.env,
+      ),
     );
   }
   const { platform, stage } = await openStage(io, options);

@@ -35,7 +35,10 @@ async function logs(typed: string | undefined, options: LogsCommandOptions, io: 
   if (runId !== typed) {
     // The run the user did not name in full: which one it is, and when it started.
     const record = await platform.run(runId);
-    writeLine(io.stderr, record === undefined ? `Run ${runId}` : `Run ${runId} (${record.task}, started ${formatMoment(record.startedAt)})`);
+    writeLine(
+      io.stderr,
+      record === undefined ? `Run ${runId}` : `Run ${runId} (${record.task}, started ${formatMoment(record.startedAt)})`,
+    );
   }
   const lines: unknown[] = [];
   const json = options.json === true;

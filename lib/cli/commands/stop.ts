@@ -1,6 +1,8 @@
 import { ExitCode } from '../../core/exit-codes.js';
 import type { LocalStageCapability } from '../../core/platform-capabilities.js';
+import type { Platform } from '../../core/platform.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
+import { asInvoked } from '../invocation.js';
 import { resolveRunId } from '../run-id-reference.js';
 import { formatDuration } from '../render/format-duration.js';
 import { openAwsStage, openStage } from '../stage-context.js';
@@ -22,12 +24,12 @@ async function stop(typed: string, options: StopCommandOptions, io: CliIo): Prom
   const context = await openStage(io, options);
   const { localStage } = context.platform;
   if (localStage !== undefined) {
-    return stopLocal(await resolveRunId(context.platform, typed, context.stage.name), localStage, options, io);
+    return stopLocal(await resolveRunId(context.platform, typed, context.stage.name), context.platform, localStage, options, io);
   }
   const { platform, cloudStage, stage } = await openAwsStage(io, options, 'stop');
   const runId = await resolveRunId(platform, typed, stage.name);
   const tasks = await cloudStage.stop(runId);
-  const follow = `cnf-admin logs ${runId} --stage ${stage.name} --follow`;
+  const follow = asInvoked(`cnf-admin logs ${runId} --stage ${stage.name} --follow`, io.env);
   if (options.json === true) writeJson(io, { runId, stage: stage.name, stoppedTasks: tasks, follow });
   writeLine(
     io.stderr,
@@ -37,8 +39,15 @@ async function stop(typed: string, options: StopCommandOptions, io: CliIo): Prom
 }
 
 /** `stop` on the local stage: the run is asked to stop as Ctrl-C would, and its recorded end is shown. */
-async function stopLocal(runId: string, localStage: LocalStageCapability, options: StopCommandOptions, io: CliIo): Promise<number> {
-  writeLine(io.stderr, `Stopping run ${runId}: its task is told to stop.`);
+async function stopLocal(
+  runId: string,
+  platform: Platform,
+  localStage: LocalStageCapability,
+  options: StopCommandOptions,
+  io: CliIo,
+): Promise<number> {
+  // A run that has ended already is refused by stop (64), with no "Stopping" line before it.
+  if ((await platform.run(runId))?.endedAt === undefined) writeLine(io.stderr, `Stopping run ${runId}: its task is told to stop.`);
   const record = await localStage.stop(runId);
   if (options.json === true) writeJson(io, record);
   const took = record.durationMs === undefined ? '' : ` · ${formatDuration(record.durationMs)}`;

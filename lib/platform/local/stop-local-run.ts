@@ -31,9 +31,12 @@ async function stopLocalRun(ledger: FileLedger, runId: string): Promise<RunRecor
     });
   }
   if (record.endedAt !== undefined) {
-    throw new UsageError(`Run ${runId} has already ended (${record.endedAt === undefined ? '?' : formatMoment(record.endedAt)}, exit ${record.exitCode}); nothing stopped.`, {
-      hint: `Its record: cnf-admin runs show ${runId} --stage local`,
-    });
+    throw new UsageError(
+      `Run ${runId} has already ended (${record.endedAt === undefined ? '?' : formatMoment(record.endedAt)}, exit ${record.exitCode}); nothing stopped.`,
+      {
+        hint: `Its record: cnf-admin runs show ${runId} --stage local`,
+      },
+    );
   }
   const owner = record.owner;
   if (owner === undefined) {
