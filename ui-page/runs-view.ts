@@ -117,7 +117,7 @@ function table(rows: RunRow[]): HTMLElement {
 }
 
 async function bulk(action: 'rerun' | 'stop', filter: Record<string, string>, status: HTMLElement): Promise<void> {
-  const selection = await get<{ count: number; runIds: string[]; searched?: number }>(
+  const selection = await get<{ count: number; runIds: string[]; more?: boolean }>(
     `/api/selection?${new URLSearchParams(filter).toString()}`,
   );
   const verb = action === 'rerun' ? 'Re-run' : 'Stop';
@@ -125,10 +125,14 @@ async function bulk(action: 'rerun' | 'stop', filter: Record<string, string>, st
     status.textContent = 'The filter selects no runs.';
     return;
   }
+  const counted =
+    selection.more === true
+      ? `The newest ${selection.count} of the runs this filter selects are taken.`
+      : `${selection.count} run(s) match this filter.`;
   const detail =
     action === 'rerun'
-      ? `${selection.count} run(s) match this filter. Each starts again as a new run with its task and args, on the live release.`
-      : `${selection.count} run(s) match this filter. Those that can be stopped are asked to stop; the rest are left as they are.`;
+      ? `${counted} Each starts again as a new run with its task and args, on the live release.`
+      : `${counted} Those that can be stopped are asked to stop; the rest are left as they are.`;
   if (!(await confirmAction(`${verb} ${selection.count} run(s)?`, detail, `${verb} ${selection.count}`))) return;
   const result = await post<{ done: number; outcomes: { runId: string; ok: boolean; error?: string }[] }>('/api/bulk', {
     action,
@@ -145,10 +149,7 @@ async function runsView(loading: Promise<Session>): Promise<void> {
   const filter = currentFilter();
   const page = Number(new URLSearchParams(location.search).get('page') ?? '0');
   const query = new URLSearchParams({ ...filter, page: String(page) });
-  const [session, list] = await Promise.all([
-    loading,
-    get<{ runs: RunRow[]; hasMore: boolean; searched?: number }>(`/api/runs?${query.toString()}`),
-  ]);
+  const [session, list] = await Promise.all([loading, get<{ runs: RunRow[]; hasMore: boolean }>(`/api/runs?${query.toString()}`)]);
   const status = h('p', { class: 'status', role: 'status' });
   const filtered = Object.keys(filter).some((key) => key !== 'all');
   show(
@@ -180,7 +181,6 @@ async function runsView(loading: Promise<Session>): Promise<void> {
     ),
     status,
     list.runs.length === 0 ? h('p', {}, 'No runs match.') : table(list.runs),
-    list.searched === undefined ? '' : h('p', { class: 'dim' }, `Searched the newest ${list.searched} runs.`),
     h(
       'nav',
       { class: 'paging', 'aria-label': 'Pages' },

@@ -9,7 +9,7 @@ import { runtimeOf } from '../../core/task-runtime.js';
 import { REDACTED } from '../../runtime/redact-secrets.js';
 import { formatLogLine } from '../render/log-line.js';
 import { cliEquivalent } from './cli-equivalent.js';
-import { filtersRecords, matchesFilter, type RunFilter } from './run-filter.js';
+import type { RunFilter } from './run-filter.js';
 import type { RunLauncher, StartedRun } from './run-launcher.js';
 import type { SecretMask } from './secret-mask.js';
 import { taskStats } from './task-stats.js';
@@ -17,8 +17,8 @@ import { taskStats } from './task-stats.js';
 /** Runs on one page of the runs list. */
 const PAGE_SIZE = 50;
 
-/** How many of the newest runs a filter beyond task searches, and a bulk action may take. */
-const SEARCH_LIMIT = 10_000;
+/** How many runs one bulk action takes at most. */
+const BULK_LIMIT = 10_000;
 
 /** How many of the newest runs the tasks and releases pages draw their numbers from. */
 const STATS_WINDOW = 2_000;
@@ -100,21 +100,16 @@ class UiApi {
 
   /** One page of the runs a filter selects, newest first. */
   async runs(filter: RunFilter, page: number): Promise<unknown> {
-    const { records, searched, complete } = await this.#select(filter, (page + 1) * PAGE_SIZE + 1);
+    const records = await this.#select(filter, (page + 1) * PAGE_SIZE + 1);
     const rows = records.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE).map(row);
-    return this.secrets.mask({
-      runs: rows,
-      page,
-      pageSize: PAGE_SIZE,
-      hasMore: records.length > (page + 1) * PAGE_SIZE,
-      ...(complete ? {} : { searched }),
-    });
+    return this.secrets.mask({ runs: rows, page, pageSize: PAGE_SIZE, hasMore: records.length > (page + 1) * PAGE_SIZE });
   }
 
-  /** How many runs a filter selects (up to the search limit), and their ids: what a bulk action confirms. */
+  /** How many runs a filter selects (up to the bulk limit), and their ids: what a bulk action confirms. */
   async selection(filter: RunFilter): Promise<unknown> {
-    const { records, searched, complete } = await this.#select(filter, SEARCH_LIMIT);
-    return { count: records.length, runIds: records.map((record) => record.runId), ...(complete ? {} : { searched }) };
+    const records = await this.#select(filter, BULK_LIMIT + 1);
+    const runIds = records.slice(0, BULK_LIMIT).map((record) => record.runId);
+    return { count: runIds.length, runIds, ...(records.length > BULK_LIMIT ? { more: true } : {}) };
   }
 
   /** One run: its record, status, meaning of its exit code, what can be done with it, and the CLI command. */
@@ -183,8 +178,8 @@ class UiApi {
   async bulk(body: Record<string, unknown>): Promise<unknown> {
     const { action, runIds, on } = body;
     if (action !== 'rerun' && action !== 'stop') throw new UsageError('action takes rerun or stop.');
-    if (!Array.isArray(runIds) || runIds.some((id) => typeof id !== 'string') || runIds.length > SEARCH_LIMIT)
-      throw new UsageError(`runIds takes a list of at most ${SEARCH_LIMIT} run ids.`);
+    if (!Array.isArray(runIds) || runIds.some((id) => typeof id !== 'string') || runIds.length > BULK_LIMIT)
+      throw new UsageError(`runIds takes a list of at most ${BULK_LIMIT} run ids.`);
     const outcomes = [];
     for (const runId of runIds as string[]) {
       try {
@@ -258,18 +253,21 @@ class UiApi {
     };
   }
 
-  async #select(filter: RunFilter, wanted: number): Promise<{ records: RunRecord[]; searched: number; complete: boolean }> {
-    const limit = filtersRecords(filter) ? SEARCH_LIMIT : Math.min(wanted, SEARCH_LIMIT);
+  /** The newest `wanted` runs the filter selects, every part of it answered by the ledger query, over every run. */
+  async #select(filter: RunFilter, wanted: number): Promise<RunRecord[]> {
     const records = await this.platform.runs({
       ...(filter.task === undefined ? {} : { task: filter.task }),
       ...(filter.all === true || filter.task !== undefined ? {} : { excludeTasks: [CONSOLE_TASK] }),
       ...(filter.status === undefined ? {} : { status: filter.status }),
+      ...(filter.release === undefined ? {} : { release: filter.release }),
+      ...(filter.caller === undefined ? {} : { caller: filter.caller }),
+      ...(filter.source === undefined ? {} : { source: filter.source }),
       ...(filter.from === undefined ? {} : { since: filter.from }),
       ...(filter.to === undefined ? {} : { until: filter.to }),
-      limit,
+      limit: wanted,
     });
-    const selected = records.filter((record) => matchesFilter(record, filter));
-    return { records: selected, searched: records.length, complete: records.length < limit || !filtersRecords(filter) };
+    // The ledger lists a lost run with the running ones until it is settled: the settled status decides.
+    return filter.status === undefined ? records : records.filter((record) => runStatus(record) === filter.status);
   }
 
   async #record(runId: string): Promise<RunRecord> {
@@ -328,5 +326,5 @@ class UiApi {
   }
 }
 
-export { PAGE_SIZE, SEARCH_LIMIT, UiApi };
+export { BULK_LIMIT, PAGE_SIZE, UiApi };
 export type { RunRow };

@@ -8,22 +8,44 @@ import { acquireFileLock, type LeaseTiming } from './file-lock.js';
 import { lostRecord } from './lost-run.js';
 import { isOwnerGone } from './process-identity.js';
 import { parseRunRecord } from './run-record-schema.js';
+import { callerMatches } from '../../core/caller-match.js';
 import type { ClaimResult, LedgerQuery, LockHolder, LockResult, RunLedger } from './run-ledger.js';
+import { indexEntry, RunIndex, type RunIndexEntry } from './run-index.js';
+
+/** How many records a listing reads at once. */
+const READ_BATCH = 32;
+
+/** Whether a run's claim-time fields are what the query asks for. */
+function entryMatches(entry: RunIndexEntry, query: LedgerQuery): boolean {
+  if (query.task !== undefined && entry.task !== query.task) return false;
+  if (query.excludeTasks?.includes(entry.task) === true) return false;
+  if (query.release !== undefined && entry.release !== query.release) return false;
+  if (query.source !== undefined && entry.source !== query.source) return false;
+  if (query.caller !== undefined && !callerMatches(entry.caller, query.caller)) return false;
+  if (query.since !== undefined && entry.startedAt < query.since) return false;
+  if (query.until !== undefined && entry.startedAt >= query.until) return false;
+  return true;
+}
 
 /** Whether a record is one the query asks for (a lost run is `running` until a reader settles it, as on AWS). */
 function matches(record: RunRecord, query: LedgerQuery): boolean {
-  if (query.task !== undefined && record.task !== query.task) return false;
-  if (query.excludeTasks?.includes(record.task) === true) return false;
-  if (query.status !== undefined && runStatus(record) !== (query.status === 'lost' ? 'running' : query.status)) return false;
-  if (query.since !== undefined && record.startedAt < query.since) return false;
-  if (query.until !== undefined && record.startedAt >= query.until) return false;
-  return true;
+  if (!entryMatches(indexEntry(record), query)) return false;
+  return query.status === undefined || runStatus(record) === (query.status === 'lost' ? 'running' : query.status);
+}
+
+/** Newest first; runs started in the same millisecond by run id, descending. */
+function newestFirst(a: RunIndexEntry, b: RunIndexEntry): number {
+  if (a.startedAt !== b.startedAt) return a.startedAt < b.startedAt ? 1 : -1;
+  return a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : 0;
 }
 
 /**
  * The run ledger of the local stage: one JSON file per run under
  * `<directory>/runs/`, claimed with an exclusive create, and file leases
- * under `<directory>/locks/`.
+ * under `<directory>/locks/`. An index (`<directory>/runs.index`, see
+ * {@link RunIndex}) keeps each run's start time, task, release, caller and
+ * source, so a listing reads only the records it returns (and those its
+ * status filter passes over), not every record.
  *
  * A record without an end whose owner process is gone (see
  * `RunRecord.owner`) is read as lost, and recorded so, at once: `runs`,
@@ -33,6 +55,7 @@ function matches(record: RunRecord, query: LedgerQuery): boolean {
 class FileLedger implements RunLedger {
   readonly #runs: string;
   readonly #locks: string;
+  readonly #index: RunIndex;
 
   constructor(
     directory: string,
@@ -40,12 +63,14 @@ class FileLedger implements RunLedger {
   ) {
     this.#runs = join(directory, 'runs');
     this.#locks = join(directory, 'locks');
+    this.#index = new RunIndex(join(directory, 'runs.index'));
   }
 
   async claim(record: RunRecord): Promise<ClaimResult> {
     await mkdir(this.#runs, { recursive: true });
     try {
       await createFileExclusive(this.#file(record.runId), JSON.stringify(record));
+      await this.#index.add([record]);
       return { claimed: true };
     } catch (error) {
       if (!isAlreadyExists(error)) throw error;
@@ -80,13 +105,37 @@ class FileLedger implements RunLedger {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
+    const ids = names.filter((file) => file.endsWith('.json') && !file.startsWith('.')).map((file) => file.slice(0, -'.json'.length));
+    const candidates = (await this.#entries(ids)).filter((entry) => entryMatches(entry, query)).sort(newestFirst);
+    const limit = query.limit ?? Number.POSITIVE_INFINITY;
     const records: RunRecord[] = [];
-    for (const name of names.filter((file) => file.endsWith('.json') && !file.startsWith('.'))) {
-      const record = await this.#read(join(this.#runs, name));
-      if (record !== undefined && matches(record, query)) records.push(record);
+    for (let next = 0; next < candidates.length && records.length < limit; next += READ_BATCH) {
+      const batch = candidates.slice(next, next + READ_BATCH);
+      for (const record of await Promise.all(batch.map((entry) => this.#read(this.#file(entry.runId))))) {
+        if (record !== undefined && matches(record, query) && records.length < limit) records.push(record);
+      }
     }
-    records.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
-    return query.limit === undefined ? records : records.slice(0, query.limit);
+    return records;
+  }
+
+  /** The index entries of the runs `ids` names; a run the index lacks is read from its record, and indexed. */
+  async #entries(ids: readonly string[]): Promise<RunIndexEntry[]> {
+    const indexed = await this.#index.read();
+    const entries: RunIndexEntry[] = [];
+    const unindexed: string[] = [];
+    for (const runId of ids) {
+      const entry = indexed.get(runId);
+      if (entry === undefined) unindexed.push(runId);
+      else entries.push(entry);
+    }
+    const found: RunRecord[] = [];
+    for (let next = 0; next < unindexed.length; next += READ_BATCH) {
+      const batch = unindexed.slice(next, next + READ_BATCH);
+      for (const record of await Promise.all(batch.map((runId) => this.#read(this.#file(runId)))))
+        if (record !== undefined) found.push(record);
+    }
+    await this.#index.add(found);
+    return [...entries, ...found.map(indexEntry)];
   }
 
   /** A record, or a clear error (69) naming the file when it is not JSON or not a well-formed record. */
