@@ -174,6 +174,21 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
       .toEqual([130, 130, 130]);
   });
 
+  it('stops a run it did not start (a detached CLI run) through the process that runs it', async () => {
+    const started = await project.cli(['invoke', 'wait-for-stop', '--detach']);
+    const runId = started.stdout.trim();
+    await page.goto(address(`/runs/${runId}`));
+    await expect.poll(() => page.locator('#log').textContent()).toContain('waiting for a stop');
+    await page.getByRole('button', { name: 'Stop…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Stop' }).click();
+    await expect
+      .poll(() => page.locator('.actions p.status').textContent(), { timeout: 20_000 })
+      .toMatch(/^Stopping: .*through its process/);
+    await expect.poll(() => page.locator('dl.facts').textContent(), { timeout: 20_000 }).toContain('130 (interrupted');
+    const record = await project.cli(['runs', 'show', runId, '--json']);
+    expect((JSON.parse(record.stdout) as { exitCode: number; source: string }).exitCode).toBe(130);
+  });
+
   it('shows each task with its last run, success rate and p50/p95, and a chart with release markers', async () => {
     await page.goto(address('/tasks'));
     const echo = page.locator('table.tasks tbody tr', { has: page.getByRole('link', { name: 'echo', exact: true }) });

@@ -11,6 +11,7 @@ import { formatLogLine } from '../render/log-line.js';
 import { cliEquivalent } from './cli-equivalent.js';
 import type { RunFilter } from './run-filter.js';
 import type { RunLauncher, StartedRun } from './run-launcher.js';
+import { RunStopper, type Ability } from './run-stopper.js';
 import type { SecretMask } from './secret-mask.js';
 import { taskStats } from './task-stats.js';
 
@@ -39,12 +40,6 @@ interface RunRow {
   readonly source: string;
   readonly release: string;
   readonly config?: string;
-}
-
-/** Whether an action can be taken on a run, and why not when it cannot. */
-interface Ability {
-  readonly can: boolean;
-  readonly why?: string;
 }
 
 const plain = (_style: string, text: string): string => text;
@@ -77,13 +72,16 @@ function holdsRedacted(value: unknown): boolean {
  */
 class UiApi {
   #plan: { readonly at: number; readonly plan: Promise<InvokePlan> } | undefined;
+  readonly #stopper: RunStopper;
 
   constructor(
-    private readonly platform: Platform & { stop?(runId: string): Promise<string[]> },
+    private readonly platform: Platform,
     private readonly stage: string,
     private readonly launcher: RunLauncher,
     private readonly secrets: SecretMask,
-  ) {}
+  ) {
+    this.#stopper = new RunStopper(platform, launcher);
+  }
 
   /** The session: stage, platform, the live release, and the names the filters take. */
   async session(): Promise<unknown> {
@@ -121,7 +119,7 @@ class UiApi {
       status: runStatus(record),
       ...(record.exitCode === undefined ? {} : { meaning: exitCodeMeaning(record.exitCode) }),
       rerun: this.#rerunAbility(record),
-      stop: this.#stopAbility(record, catalog),
+      stop: this.#stopper.ability(record, catalog),
       cli: cliEquivalent({ task: record.task, args: record.args, stage: this.stage, release: record.release }),
       cliLive: cliEquivalent({ task: record.task, args: record.args, stage: this.stage }),
     });
@@ -164,14 +162,10 @@ class UiApi {
     });
   }
 
-  /** Stops a run that can be stopped. */
+  /** Stops a run that can be stopped (see {@link RunStopper}). */
   async stop(runId: string): Promise<unknown> {
     const record = await this.#record(runId);
-    const ability = this.#stopAbility(record, await this.#liveCatalog().catch(() => undefined));
-    if (!ability.can) throw new UsageError(ability.why ?? 'This run cannot be stopped.');
-    if (this.launcher.stop(runId)) return { runId, stopping: 'asked the run to stop; it records how it ended' };
-    const tasks = (await this.platform.stop?.(runId)) ?? [];
-    return { runId, stopping: `stopped ECS task ${tasks.map((task) => task.split('/').pop()).join(', ')}` };
+    return { runId, stopping: await this.#stopper.stop(record, await this.#liveCatalog().catch(() => undefined)) };
   }
 
   /** A bulk re-run or stop of the given runs (the ones a selection counted); one outcome per run. */
@@ -276,21 +270,11 @@ class UiApi {
     return record;
   }
 
-  #rerunAbility(record: RunRecord): { can: boolean; why?: string } {
+  #rerunAbility(record: RunRecord): Ability {
     if (record.task === CONSOLE_TASK) return { can: false, why: 'Console evaluations are never re-run.' };
     if (holdsRedacted(record.args))
       return { can: false, why: 'Its args hold redacted (sensitive) values: start the task from its form with the values instead.' };
     return { can: true };
-  }
-
-  #stopAbility(record: RunRecord, catalog: TaskCatalog | undefined): Ability {
-    if (record.endedAt !== undefined) return { can: false, why: 'The run has ended.' };
-    if (this.launcher.holds(record.runId)) return { can: true };
-    if (this.platform.kind === 'local')
-      return { can: false, why: 'This run was started outside this page: stop it where it runs (Ctrl-C in its terminal).' };
-    const task = catalog?.tasks.find((candidate) => candidate.name === record.task);
-    if (task !== undefined && runtimeOf(task) === 'container' && this.platform.stop !== undefined) return { can: true };
-    return { can: false, why: 'A Lambda invocation cannot be stopped mid-run: it ends when its task returns or at its timeout.' };
   }
 
   #taskInfo(task: TaskInfo): Record<string, unknown> {
