@@ -12,6 +12,7 @@ import { cliEquivalent } from './cli-equivalent.js';
 import type { RunFilter } from './run-filter.js';
 import type { RunLauncher, StartedRun } from './run-launcher.js';
 import { RunStopper, type Ability } from './run-stopper.js';
+import { DEPLOY_CAUSE, ROLLBACK_CAUSE, stageMoves, type StageMove } from './stage-moves.js';
 import type { SecretMask } from './secret-mask.js';
 import { taskStats } from './task-stats.js';
 
@@ -98,9 +99,14 @@ class UiApi {
 
   /** One page of the runs a filter selects, newest first. */
   async runs(filter: RunFilter, page: number): Promise<unknown> {
-    const records = await this.#select(filter, (page + 1) * PAGE_SIZE + 1);
+    const [records, moves] = await Promise.all([this.#select(filter, (page + 1) * PAGE_SIZE + 1), this.#moves()]);
     const rows = records.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE).map(row);
-    return this.secrets.mask({ runs: rows, page, pageSize: PAGE_SIZE, hasMore: records.length > (page + 1) * PAGE_SIZE });
+    const hasMore = records.length > (page + 1) * PAGE_SIZE;
+    // The moves between this page's runs: after the previous page's last run, down to this page's last (or for ever on the last page).
+    const newer = page === 0 ? undefined : records[page * PAGE_SIZE - 1]?.startedAt;
+    const older = hasMore ? rows.at(-1)?.startedAt : undefined;
+    const inSpan = moves.filter((move) => (newer === undefined || move.at < newer) && (older === undefined || move.at >= older));
+    return this.secrets.mask({ runs: rows, page, pageSize: PAGE_SIZE, hasMore, moves: inSpan.reverse() });
   }
 
   /** How many runs a filter selects (up to the bulk limit), and their ids: what a bulk action confirms. */
@@ -206,7 +212,11 @@ class UiApi {
     const catalog = await this.#liveCatalog();
     const task = [...catalog.tasks, ...catalog.scripts].find((candidate) => candidate.name === name);
     if (task === undefined) throw new UsageError(`The live release has no task ${JSON.stringify(name)}.`);
-    const [records, status] = await Promise.all([this.platform.runs({ task: name, limit: STATS_WINDOW }), this.platform.status()]);
+    const [records, status, moves] = await Promise.all([
+      this.platform.runs({ task: name, limit: STATS_WINDOW }),
+      this.platform.status(),
+      this.#moves(),
+    ]);
     return this.secrets.mask({
       ...this.#taskInfo(task),
       stats: taskStats(records),
@@ -218,33 +228,38 @@ class UiApi {
         release: record.release,
       })),
       releases: status.releases.map((release) => ({ release: release.release, createdAt: release.createdAt })),
+      rollbacks: moves.filter((move) => move.cause === ROLLBACK_CAUSE),
     });
   }
 
   /** What went live and when, with the runs of each release. */
   async releases(): Promise<unknown> {
-    const [status, records] = await Promise.all([
+    const [status, records, moves] = await Promise.all([
       this.platform.status(),
       this.platform.runs({ excludeTasks: [CONSOLE_TASK], limit: STATS_WINDOW }),
+      this.#moves(),
     ]);
     const live = status.aliases.find((pair) => pair.name === DEFAULT_ALIAS)?.web.release;
-    return {
+    return this.secrets.mask({
       window: STATS_WINDOW,
       aliases: status.aliases.map((pair) => ({ name: pair.name, release: pair.web.release })),
       releases: [...status.releases]
         .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))
         .map((release) => {
           const runs = records.filter((record) => record.release === release.release);
+          const deployed = moves.findLast((move) => move.release === release.release && move.cause === DEPLOY_CAUSE);
           return {
             ...release,
+            ...(deployed?.by === undefined ? {} : { deployedBy: deployed.by, deployedAt: deployed.at }),
             live: release.release === live,
             runs: runs.length,
             failed: runs.filter((record) => runStatus(record) === 'failed').length,
             lastRunAt: runs[0]?.startedAt ?? null,
           };
         }),
+      moves: [...moves].reverse(),
       notes: status.notes,
-    };
+    });
   }
 
   /** The newest `wanted` runs the filter selects, every part of it answered by the ledger query, over every run. */
@@ -262,6 +277,11 @@ class UiApi {
     });
     // The ledger lists a lost run with the running ones until it is settled: the settled status decides.
     return filter.status === undefined ? records : records.filter((record) => runStatus(record) === filter.status);
+  }
+
+  /** The live pair's moves, oldest first; none where they cannot be read (the page shows the rest all the same). */
+  async #moves(): Promise<StageMove[]> {
+    return stageMoves(this.platform).catch(() => []);
   }
 
   async #record(runId: string): Promise<RunRecord> {

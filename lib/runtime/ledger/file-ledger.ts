@@ -1,4 +1,4 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UnavailableError } from '../../core/errors.js';
 import { isValidRunId, type RunRecord } from '../../core/run.js';
@@ -33,12 +33,6 @@ function matches(record: RunRecord, query: LedgerQuery): boolean {
   return query.status === undefined || runStatus(record) === (query.status === 'lost' ? 'running' : query.status);
 }
 
-/** Newest first; runs started in the same millisecond by run id, descending. */
-function newestFirst(a: RunIndexEntry, b: RunIndexEntry): number {
-  if (a.startedAt !== b.startedAt) return a.startedAt < b.startedAt ? 1 : -1;
-  return a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : 0;
-}
-
 /**
  * The run ledger of the local stage: one JSON file per run under
  * `<directory>/runs/`, claimed with an exclusive create, and file leases
@@ -63,7 +57,7 @@ class FileLedger implements RunLedger {
   ) {
     this.#runs = join(directory, 'runs');
     this.#locks = join(directory, 'locks');
-    this.#index = new RunIndex(join(directory, 'runs.index'));
+    this.#index = new RunIndex(join(directory, 'runs.index'), this.#runs, (runId) => this.#read(this.#file(runId)));
   }
 
   async claim(record: RunRecord): Promise<ClaimResult> {
@@ -98,15 +92,7 @@ class FileLedger implements RunLedger {
   }
 
   async list(query: LedgerQuery = {}): Promise<RunRecord[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.#runs);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
-    const ids = names.filter((file) => file.endsWith('.json') && !file.startsWith('.')).map((file) => file.slice(0, -'.json'.length));
-    const candidates = (await this.#entries(ids)).filter((entry) => entryMatches(entry, query)).sort(newestFirst);
+    const candidates = (await this.#index.newestFirst()).filter((entry) => entryMatches(entry, query));
     const limit = query.limit ?? Number.POSITIVE_INFINITY;
     const records: RunRecord[] = [];
     for (let next = 0; next < candidates.length && records.length < limit; next += READ_BATCH) {
@@ -116,26 +102,6 @@ class FileLedger implements RunLedger {
       }
     }
     return records;
-  }
-
-  /** The index entries of the runs `ids` names; a run the index lacks is read from its record, and indexed. */
-  async #entries(ids: readonly string[]): Promise<RunIndexEntry[]> {
-    const indexed = await this.#index.read();
-    const entries: RunIndexEntry[] = [];
-    const unindexed: string[] = [];
-    for (const runId of ids) {
-      const entry = indexed.get(runId);
-      if (entry === undefined) unindexed.push(runId);
-      else entries.push(entry);
-    }
-    const found: RunRecord[] = [];
-    for (let next = 0; next < unindexed.length; next += READ_BATCH) {
-      const batch = unindexed.slice(next, next + READ_BATCH);
-      for (const record of await Promise.all(batch.map((runId) => this.#read(this.#file(runId)))))
-        if (record !== undefined) found.push(record);
-    }
-    await this.#index.add(found);
-    return [...entries, ...found.map(indexEntry)];
   }
 
   /** A record, or a clear error (69) naming the file when it is not JSON or not a well-formed record. */
