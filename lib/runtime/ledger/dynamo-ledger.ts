@@ -220,8 +220,10 @@ class DynamoLedger implements RunLedger {
       limit,
       clientSide: true,
     });
-    if (legacy.length === 0) return indexed;
-    return [...indexed, ...legacy].sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0)).slice(0, limit);
+    const listed = new Set(indexed.map((record) => record.runId));
+    const older = legacy.filter((record) => !listed.has(record.runId));
+    if (older.length === 0) return indexed;
+    return [...indexed, ...older].sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0)).slice(0, limit);
   }
 
   /** One query of an index, newest first, page after page until `limit` records pass `wanted` or the index ends. */
