@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UnavailableError } from '../../../lib/core/errors.js';
@@ -78,6 +78,17 @@ describe('FileLedger', () => {
     await ledger.claim(record('newest', 'migrate', '2026-03-01T00:00:00.000Z'));
     expect((await ledger.list({ task: 'migrate' })).map((run) => run.runId)).toEqual(['newest', 'first']);
     await expect(ledger.list({ task: 'seed' })).rejects.toThrow(/old-000\.json is corrupted/);
+  });
+
+  it('a long-lived reader sees the runs other processes claim, and forgets a record moved away', async () => {
+    const dir = tempDir('cnf-ledger');
+    const reader = new FileLedger(dir);
+    await new FileLedger(dir).claim(record('a', 'migrate', '2026-01-01T00:00:00.000Z'));
+    expect((await reader.list()).map((run) => run.runId)).toEqual(['a']);
+    await new FileLedger(dir).claim(record('b', 'seed', '2026-01-02T00:00:00.000Z'));
+    expect((await reader.list()).map((run) => run.runId)).toEqual(['b', 'a']);
+    rmSync(join(dir, 'runs', 'a.json'));
+    expect((await reader.list()).map((run) => run.runId)).toEqual(['b']);
   });
 
   it('lists by status and within a time range, as the AWS ledger does', async () => {
