@@ -187,7 +187,9 @@ describe('cnf-admin ui on an AWS stage, on the wire to a fake AWS', () => {
     await page.goto(address(`/runs/${FAILED}`));
     await page.getByRole('button', { name: `Re-run on ${RELEASE}…` }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Re-run' }).click();
-    await expect.poll(() => bodies('InvokeWithResponseStream').length).toBe(1);
+    // The page goes to the new run once it runs.
+    await page.waitForURL((url) => url.pathname.startsWith('/runs/') && !url.pathname.endsWith(FAILED));
+    expect(bodies('InvokeWithResponseStream')).toHaveLength(1);
     expect(JSON.parse(bodies('InvokeWithResponseStream')[0] ?? '{}')).toMatchObject({
       task: 'echo',
       args: { count: 2 },
