@@ -8,7 +8,7 @@ interface Point {
   status: string;
 }
 
-/** A marker on the time axis: a release that went live (or a rollback, once they exist). */
+/** A marker on the time axis: a release that went live, or a rollback. */
 interface Marker {
   at: string;
   label: string;
@@ -16,12 +16,17 @@ interface Marker {
 
 /**
  * A task's run durations over time (uPlot), failed runs as a series of
- * their own, with a dashed line and a label where each release went live.
+ * their own, with a dashed line and a label where each release went live,
+ * and a solid one where the stage rolled back.
  */
-function durationChart(points: Point[], markers: Marker[]): HTMLElement {
+function durationChart(points: Point[], markers: Marker[], rollbacks: Marker[] = []): HTMLElement {
   const sorted = [...points].filter((point) => point.durationMs !== null).sort((a, b) => (a.startedAt < b.startedAt ? -1 : 1));
   const figure = h('figure', { class: 'chart' });
-  const caption = h('figcaption', {}, `Duration of the last ${sorted.length} ended runs over time; dashed lines mark releases going live.`);
+  const caption = h(
+    'figcaption',
+    {},
+    `Duration of the last ${sorted.length} ended runs over time; dashed lines mark releases going live, solid ones rollbacks.`,
+  );
   if (sorted.length === 0) {
     figure.append(caption, h('p', { class: 'dim' }, 'No ended runs to chart yet.'));
     return figure;
@@ -30,28 +35,37 @@ function durationChart(points: Point[], markers: Marker[]): HTMLElement {
   const ok = sorted.map((point) => (point.status === 'succeeded' ? (point.durationMs as number) / 1000 : null));
   const bad = sorted.map((point) => (point.status !== 'succeeded' ? (point.durationMs as number) / 1000 : null));
   const releaseMarks = markers.map((marker) => ({ x: Date.parse(marker.at) / 1000, label: marker.label }));
-  const drawMarkers = (chart: uPlot): void => {
+  const rollbackMarks = rollbacks.map((marker) => ({ x: Date.parse(marker.at) / 1000, label: marker.label }));
+  const drawSet = (chart: uPlot, marks: { x: number; label: string }[], colour: string, dash: number[], row: number): void => {
     const { ctx } = chart;
     ctx.save();
-    ctx.strokeStyle = '#6b3fa0';
-    ctx.fillStyle = '#4a2a70';
-    ctx.setLineDash([5, 4]);
+    ctx.strokeStyle = colour;
+    ctx.fillStyle = colour;
+    ctx.setLineDash(dash);
     ctx.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
-    for (const mark of releaseMarks) {
+    for (const mark of marks) {
       const x = chart.valToPos(mark.x, 'x', true);
       if (x < chart.bbox.left || x > chart.bbox.left + chart.bbox.width) continue;
       ctx.beginPath();
       ctx.moveTo(x, chart.bbox.top);
       ctx.lineTo(x, chart.bbox.top + chart.bbox.height);
       ctx.stroke();
-      ctx.fillText(mark.label, x + 4, chart.bbox.top + 14 * devicePixelRatio);
+      ctx.fillText(mark.label, x + 4, chart.bbox.top + row * 14 * devicePixelRatio);
     }
     ctx.restore();
   };
-  const min = Math.min(xs[0] as number, ...releaseMarks.map((mark) => mark.x));
-  const max = Math.max(xs[xs.length - 1] as number, ...releaseMarks.map((mark) => mark.x));
+  const drawMarkers = (chart: uPlot): void => {
+    drawSet(chart, releaseMarks, '#4a2a70', [5, 4], 1);
+    drawSet(chart, rollbackMarks, '#8a3b00', [], 2);
+  };
+  const allMarks = [...releaseMarks, ...rollbackMarks];
+  const min = Math.min(xs[0] as number, ...allMarks.map((mark) => mark.x));
+  const max = Math.max(xs[xs.length - 1] as number, ...allMarks.map((mark) => mark.x));
   figure.append(caption);
-  const host = h('div', { role: 'img', 'aria-label': `Chart of ${sorted.length} run durations with ${markers.length} release markers` });
+  const host = h('div', {
+    role: 'img',
+    'aria-label': `Chart of ${sorted.length} run durations with ${markers.length} release markers and ${rollbacks.length} rollback markers`,
+  });
   figure.append(host);
   new uPlot(
     {

@@ -1,10 +1,22 @@
 import { get, href } from './api.js';
 import { h, show, when } from './dom.js';
+import { moveText, type StageMove } from './moves.js';
 
 interface ReleasesDocument {
   window: number;
   aliases: { name: string; release: string }[];
-  releases: { release: string; createdAt: string; live: boolean; runs: number; failed: number; lastRunAt: string | null }[];
+  releases: {
+    release: string;
+    createdAt: string;
+    live: boolean;
+    runs: number;
+    failed: number;
+    lastRunAt: string | null;
+    deployedBy?: string;
+    deployedAt?: string;
+  }[];
+  /** The live pair's moves, newest first. */
+  moves: StageMove[];
   notes: string[];
 }
 
@@ -23,7 +35,12 @@ async function releasesView(): Promise<void> {
           'li',
           { class: release.live ? 'live' : '' },
           h('h2', {}, h('code', {}, release.release), release.live ? h('span', { class: 'badge status-succeeded' }, 'live') : ''),
-          h('p', {}, `Created ${when(release.createdAt)}`),
+          h(
+            'p',
+            {},
+            `Created ${when(release.createdAt)}`,
+            release.deployedBy === undefined ? '' : ` · deployed by ${release.deployedBy}, ${when(release.deployedAt)}`,
+          ),
           h(
             'p',
             {},
@@ -37,6 +54,16 @@ async function releasesView(): Promise<void> {
       ),
     ),
     h('p', { class: 'dim' }, `Run counts from the newest ${releases.window} runs.`),
+    h('h2', { id: 'moves' }, 'What went live, and who moved it'),
+    releases.moves.length === 0
+      ? h('p', { class: 'dim' }, 'No deploys or rollbacks recorded.')
+      : h(
+          'ol',
+          { class: 'moves', 'aria-labelledby': 'moves' },
+          releases.moves.map((move) =>
+            h('li', { class: `move-${move.cause}` }, h('time', { datetime: move.at }, when(move.at)), ' ', moveText(move)),
+          ),
+        ),
   );
 }
 

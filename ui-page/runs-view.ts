@@ -1,6 +1,7 @@
 import { get, href, post } from './api.js';
 import { confirmAction } from './confirm-dialog.js';
 import { announce, badge, duration, h, show, when } from './dom.js';
+import { moveText, type StageMove } from './moves.js';
 import type { Session } from './session.js';
 
 interface RunRow {
@@ -78,7 +79,19 @@ function filterForm(session: Session, filter: Record<string, string>): HTMLFormE
   return form;
 }
 
-function table(rows: RunRow[]): HTMLElement {
+/**
+ * The moves of the live pair between the runs: each run gets those that
+ * came after it started and before the next newer run (the newest run, those up to now).
+ */
+function movesAfter(rows: RunRow[], moves: StageMove[]): StageMove[][] {
+  return rows.map((run, index) => {
+    const newer = index === 0 ? undefined : rows[index - 1]?.startedAt;
+    return moves.filter((move) => move.at >= run.startedAt && (newer === undefined || move.at < newer));
+  });
+}
+
+function table(rows: RunRow[], moves: StageMove[]): HTMLElement {
+  const after = movesAfter(rows, moves);
   return h(
     'table',
     { class: 'runs' },
@@ -97,10 +110,10 @@ function table(rows: RunRow[]): HTMLElement {
     h(
       'tbody',
       {},
-      rows.map((run) =>
+      rows.map((run, index) =>
         h(
           'tr',
-          {},
+          { class: after[index]?.length ? 'before-move' : undefined },
           h('td', {}, h('a', { href: href(`/runs/${encodeURIComponent(run.runId)}`) }, run.runId)),
           h('td', {}, run.task),
           h('td', {}, badge(run.status)),
@@ -109,7 +122,15 @@ function table(rows: RunRow[]): HTMLElement {
           h('td', {}, when(run.startedAt)),
           h('td', { class: 'caller' }, run.caller),
           h('td', {}, run.source),
-          h('td', {}, run.release, run.config === undefined ? '' : h('span', { class: 'dim' }, ` ${run.config}`)),
+          h(
+            'td',
+            {},
+            run.release,
+            run.config === undefined ? '' : h('span', { class: 'dim' }, ` ${run.config}`),
+            ...(after[index] ?? []).map((move) =>
+              h('span', { class: `move move-${move.cause}` }, `then ${when(move.at)}: ${moveText(move)}`),
+            ),
+          ),
         ),
       ),
     ),
@@ -117,7 +138,7 @@ function table(rows: RunRow[]): HTMLElement {
 }
 
 async function bulk(action: 'rerun' | 'stop', filter: Record<string, string>, status: HTMLElement): Promise<void> {
-  const selection = await get<{ count: number; runIds: string[]; searched?: number }>(
+  const selection = await get<{ count: number; runIds: string[]; more?: boolean }>(
     `/api/selection?${new URLSearchParams(filter).toString()}`,
   );
   const verb = action === 'rerun' ? 'Re-run' : 'Stop';
@@ -125,10 +146,14 @@ async function bulk(action: 'rerun' | 'stop', filter: Record<string, string>, st
     status.textContent = 'The filter selects no runs.';
     return;
   }
+  const counted =
+    selection.more === true
+      ? `The newest ${selection.count} of the runs this filter selects are taken.`
+      : `${selection.count} run(s) match this filter.`;
   const detail =
     action === 'rerun'
-      ? `${selection.count} run(s) match this filter. Each starts again as a new run with its task and args, on the live release.`
-      : `${selection.count} run(s) match this filter. Those that can be stopped are asked to stop; the rest are left as they are.`;
+      ? `${counted} Each starts again as a new run with its task and args, on the live release.`
+      : `${counted} Those that can be stopped are asked to stop; the rest are left as they are.`;
   if (!(await confirmAction(`${verb} ${selection.count} run(s)?`, detail, `${verb} ${selection.count}`))) return;
   const result = await post<{ done: number; outcomes: { runId: string; ok: boolean; error?: string }[] }>('/api/bulk', {
     action,
@@ -147,7 +172,7 @@ async function runsView(loading: Promise<Session>): Promise<void> {
   const query = new URLSearchParams({ ...filter, page: String(page) });
   const [session, list] = await Promise.all([
     loading,
-    get<{ runs: RunRow[]; hasMore: boolean; searched?: number }>(`/api/runs?${query.toString()}`),
+    get<{ runs: RunRow[]; hasMore: boolean; moves: StageMove[] }>(`/api/runs?${query.toString()}`),
   ]);
   const status = h('p', { class: 'status', role: 'status' });
   const filtered = Object.keys(filter).some((key) => key !== 'all');
@@ -179,8 +204,7 @@ async function runsView(loading: Promise<Session>): Promise<void> {
       filtered ? '' : h('span', { class: 'dim' }, ' Filter first to act on many runs.'),
     ),
     status,
-    list.runs.length === 0 ? h('p', {}, 'No runs match.') : table(list.runs),
-    list.searched === undefined ? '' : h('p', { class: 'dim' }, `Searched the newest ${list.searched} runs.`),
+    list.runs.length === 0 ? h('p', {}, 'No runs match.') : table(list.runs, list.moves),
     h(
       'nav',
       { class: 'paging', 'aria-label': 'Pages' },

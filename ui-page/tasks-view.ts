@@ -2,6 +2,7 @@ import { get, href } from './api.js';
 import { argsForm, type Schema } from './args-form.js';
 import { badge, duration, h, show, when } from './dom.js';
 import { durationChart, type Point } from './duration-chart.js';
+import type { StageMove } from './moves.js';
 
 interface Stats {
   runs: number;
@@ -73,7 +74,7 @@ async function tasksView(): Promise<void> {
 
 /** One task: its numbers, its durations over time with release markers, and the form that starts it. */
 async function taskView(name: string): Promise<void> {
-  const task = await get<TaskDocument & { points: Point[]; releases: { release: string; createdAt: string }[] }>(
+  const task = await get<TaskDocument & { points: Point[]; releases: { release: string; createdAt: string }[]; rollbacks: StageMove[] }>(
     `/api/tasks/${encodeURIComponent(name)}`,
   );
   show(
@@ -102,6 +103,7 @@ async function taskView(name: string): Promise<void> {
     durationChart(
       task.points,
       task.releases.map((release) => ({ at: release.createdAt, label: release.release })),
+      task.rollbacks.map((move) => ({ at: move.at, label: `↩ ${move.release}` })),
     ),
     argsForm(task.name, task.args),
   );

@@ -3,7 +3,7 @@ import type { Parameter } from './parameter-set.js';
 import type { LambdaRecord } from './platform-record.js';
 import type { CloudStageCapability, LocalStageCapability, ManagedConfigKeysCapability } from './platform-capabilities.js';
 import type { LivePairControl } from './rollback.js';
-import type { AdminEvent, RunRecord, RunResult } from './run.js';
+import type { AdminEvent, RunRecord, RunResult, RunSource } from './run.js';
 import type { RunStatus } from './run-status.js';
 import type { PlatformKind } from './stage.js';
 import type { TaskCatalog } from './task-catalog.js';
@@ -109,6 +109,12 @@ interface RunQuery {
   readonly task?: string;
   /** Leave out the runs of these tasks (`runs` leaves console evaluations out unless asked). */
   readonly excludeTasks?: readonly string[];
+  /** Only runs of this release. */
+  readonly release?: string;
+  /** Only runs whose caller holds this, in any case (`alice`). */
+  readonly caller?: string;
+  /** Only runs of this source. */
+  readonly source?: RunSource;
   /** Only runs of this status (a lost run is listed with the running ones until its record is settled). */
   readonly status?: RunStatus;
   /** ISO 8601: only runs started at or after. */

@@ -19,6 +19,10 @@ interface LivePairHistoryEntry extends LivePair {
   /** ISO 8601. */
   readonly at: string;
   readonly cause: string;
+  /** Who moved it, where the stage records that (`user@host` locally). */
+  readonly by?: string;
+  /** A rollback's reason, when one was given. */
+  readonly reason?: string;
 }
 
 /** Who holds the stage-wide lock, for the message of one who waits. */

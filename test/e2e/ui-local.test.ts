@@ -4,6 +4,7 @@
  * Each page's screenshot is taken on every run (so a page that cannot render fails here); it goes to
  * docs/images/ for docs/ui.md and the README only with CNF_UPDATE_SCREENSHOTS=1, so a test run leaves the checkout as it was.
  */
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,6 +175,23 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
       .toEqual([130, 130, 130]);
   });
 
+  it('stops a run it did not start (a detached CLI run) through the process that runs it', async () => {
+    const started = await project.cli(['invoke', 'wait-for-stop', '--detach']);
+    const runId = started.stdout.trim();
+    // --detach returns once the run is started; its record follows a moment later.
+    await expect.poll(async () => (await project.cli(['runs', 'show', runId])).code, { timeout: 20_000 }).toBe(0);
+    await page.goto(address(`/runs/${runId}`));
+    await expect.poll(() => page.locator('#log').textContent()).toContain('waiting for a stop');
+    await page.getByRole('button', { name: 'Stop…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Stop' }).click();
+    await expect
+      .poll(() => page.locator('.actions p.status').textContent(), { timeout: 20_000 })
+      .toMatch(/^Stopping: .*through its process/);
+    await expect.poll(() => page.locator('dl.facts').textContent(), { timeout: 20_000 }).toContain('130 (interrupted');
+    const record = await project.cli(['runs', 'show', runId, '--json']);
+    expect((JSON.parse(record.stdout) as { exitCode: number; source: string }).exitCode).toBe(130);
+  });
+
   it('shows each task with its last run, success rate and p50/p95, and a chart with release markers', async () => {
     await page.goto(address('/tasks'));
     const echo = page.locator('table.tasks tbody tr', { has: page.getByRole('link', { name: 'echo', exact: true }) });
@@ -192,6 +210,31 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     const live = page.locator('ol.timeline li.live');
     expect(await live.textContent()).toMatch(/r-[0-9a-f]{12}live/);
     expect(await live.getByRole('link', { name: /run\(s\)/ }).textContent()).toMatch(/^\d+ run\(s\)$/);
+    await screenshot('releases');
+  });
+
+  it('marks a deploy and a rollback on the runs, the task chart and the releases, with who moved the stage', async () => {
+    appendFileSync(join(project.dir, 'lambda', 'tasks', 'noop.ts'), '\nexport const second = 2;\n');
+    expect((await project.cli(['deploy'])).code).toBe(0);
+    await invoke('echo', '{"count":1}');
+    expect((await project.cli(['rollback', '--yes', '--reason', 'echo got slower'])).code).toBe(0);
+    await invoke('echo', '{"count":3}');
+    const [newest] = JSON.parse((await project.cli(['runs', '--json'])).stdout) as { caller: string; release: string }[];
+    const caller = newest?.caller ?? '';
+    expect(caller).toMatch(/@/);
+    await page.goto(address('/runs'));
+    await expect
+      .poll(() => page.locator('table.runs tbody tr span.move-rollback').textContent())
+      .toMatch(new RegExp(`Rolled back to ${newest?.release} with config v\\d+ by ${caller}: echo got slower$`));
+    expect(await page.locator('table.runs tbody tr span.move-deploy').first().textContent()).toMatch(/Deployed r-[0-9a-f]{12} .*by /);
+    await page.goto(address('/tasks/echo'));
+    await expect
+      .poll(() => page.locator('figure.chart [role=img]').getAttribute('aria-label'))
+      .toMatch(/with 2 release markers and 1 rollback markers$/);
+    await page.goto(address('/releases'));
+    await expect.poll(() => page.locator('ol.moves li.move-rollback').first().textContent()).toContain(`by ${caller}: echo got slower`);
+    expect(await page.locator('ol.moves li.move-deploy').count()).toBe(2);
+    expect(await page.locator('ol.timeline li.live').textContent()).toContain(`deployed by ${caller}`);
     await screenshot('releases');
   });
 

@@ -1,6 +1,6 @@
 /**
- * A local HTTP server that speaks just enough of SSM, STS, Lambda, ECS and
- * CloudWatch Logs (their real wire protocols) to serve a stage from an
+ * A local HTTP server that speaks just enough of SSM, STS, Lambda, ECS,
+ * DynamoDB (the run ledger's table) and CloudWatch Logs (their real wire protocols) to serve a stage from an
  * {@link AwsScenario}: what `AWS_ENDPOINT_URL` points the real SDK at in the
  * tests that check endpoint configuration, retries and streaming on the
  * wire, and in the benchmark (with a fixed latency on every call).
@@ -12,6 +12,7 @@ import { fromUtf8, toUtf8 } from '@smithy/core/serde';
 import { encodeFrame } from '../../lib/core/run-frames.js';
 import { releaseDescription, stageRecordName } from '../../lib/core/stage-record.js';
 import { defaultRecord, describeAnswer, type AwsScenario } from './aws-scenario.js';
+import { FakeLedgerTable } from './fake-ledger-table.js';
 import { FakeSsm } from './fake-ssm.js';
 
 /** One request the server received. */
@@ -69,6 +70,16 @@ function event(type: string, contentType: string, body: Uint8Array): Uint8Array 
   });
 }
 
+/** The task an admin event names, when the body is one. */
+function taskOf(body: string): string | undefined {
+  try {
+    const task = (JSON.parse(body) as { task?: unknown }).task;
+    return typeof task === 'string' ? task : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function operationOf(request: IncomingMessage, path: string, body: string): { service: string; operation: string } {
   const target = String(request.headers['x-amz-target'] ?? '');
   if (target.startsWith('AmazonSSM.')) return { service: 'ssm', operation: target.slice('AmazonSSM.'.length) };
@@ -80,6 +91,8 @@ function operationOf(request: IncomingMessage, path: string, body: string): { se
   if (/\/response-streaming-invocations$/.test(path)) return { service: 'lambda', operation: 'InvokeWithResponseStream' };
   if (/\/invocations$/.test(path)) return { service: 'lambda', operation: 'Invoke' };
   if (/\/functions\/[^/]+\/aliases\/[^/]+$/.test(path)) return { service: 'lambda', operation: 'GetAlias' };
+  if (/\/functions\/[^/]+\/aliases$/.test(path)) return { service: 'lambda', operation: 'ListAliases' };
+  if (/\/functions\/[^/]+\/versions$/.test(path)) return { service: 'lambda', operation: 'ListVersionsByFunction' };
   if (/\/functions\/[^/]+\/configuration$/.test(new URL(path, 'http://x').pathname))
     return { service: 'lambda', operation: 'GetFunctionConfiguration' };
   return { service: 'unknown', operation: `${request.method} ${path}` };
@@ -99,6 +112,7 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
   const waiting = new Map<string, ((at: number) => void)[]>();
   const requestId = scenario.requestId ?? 'request-1';
   let runId = '$RUN_ID';
+  const ledger = new FakeLedgerTable(scenario.ledger ?? []);
   // SSM keeps versions as AWS does; the stage record is its first parameter.
   const ssm = new FakeSsm();
   if (scenario.record !== null) ssm.put(stageRecordName(scenario.app, scenario.stage), JSON.stringify(record));
@@ -182,6 +196,37 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
       response.end(event('InvokeComplete', 'application/json', Buffer.from(JSON.stringify(scenario.stream?.complete ?? {}))));
       return;
     }
+    if (operation === 'ListAliases' || operation === 'ListVersionsByFunction') {
+      const url = new URL(path, 'http://x');
+      const fn = decodeURIComponent(/\/functions\/([^/]+)\//.exec(url.pathname)?.[1] ?? '');
+      const side = fn === record.web.functionName ? 'web' : 'admin';
+      if (operation === 'ListAliases')
+        return json(response, 200, {
+          Aliases: Object.entries(scenario.aliases?.[side] ?? {}).map(([name, alias]) => ({
+            Name: name,
+            FunctionVersion: alias.version,
+            ...(alias.release === undefined ? {} : { Description: releaseDescription(alias.release) }),
+          })),
+        });
+      return json(response, 200, {
+        Versions: [{ version: '$LATEST' }, ...(scenario.versions?.[side] ?? [])].map((version) => ({
+          Version: version.version,
+          ...('release' in version && version.release !== undefined ? { Description: releaseDescription(version.release) } : {}),
+          LastModified: 'createdAt' in version && version.createdAt !== undefined ? version.createdAt : '2026-11-01T00:00:00.000+0000',
+        })),
+      });
+    }
+    const byTask = operation === 'Invoke' ? scenario.invokeByTask?.[taskOf(body) ?? ''] : undefined;
+    if (byTask !== undefined) {
+      const qualifier = new URL(path, 'http://x').searchParams.get('Qualifier') ?? '$LATEST';
+      response.writeHead(200, {
+        'content-type': 'application/json',
+        'x-amzn-requestid': requestId,
+        'x-amz-executed-version': byTask.executedVersion ?? qualifier,
+      });
+      response.end(byTask.payload);
+      return;
+    }
     const described = operation === 'Invoke' ? describeAnswer(scenario, body) : undefined;
     if (described !== undefined) {
       response.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amz-executed-version': '5' });
@@ -214,8 +259,9 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
       return json(response, 200, { events });
     }
     if (service === 'ecs') return answerEcs(operation, response);
-    // The run ledger holds no run of its own here: a --run-id is new.
-    if (service === 'dynamodb' && operation === 'GetItem') return json(response, 200, {});
+    // The run ledger holds the scenario's runs (none by default: a --run-id is new).
+    if (service === 'dynamodb' && operation === 'GetItem') return json(response, 200, ledger.getItem(JSON.parse(body)));
+    if (service === 'dynamodb' && operation === 'Query') return json(response, 200, ledger.query(JSON.parse(body)));
     response.writeHead(501, { 'x-amzn-errortype': 'NotImplemented' });
     response.end(JSON.stringify({ message: `The fake AWS does not serve ${service} ${operation}` }));
   };

@@ -1,6 +1,6 @@
-import type { RunRecord, RunSource } from '../../core/run.js';
+import type { RunSource } from '../../core/run.js';
 import { RUN_SOURCES } from '../../core/run.js';
-import { RUN_STATUSES, runStatus, type RunStatus } from '../../core/run-status.js';
+import { RUN_STATUSES, type RunStatus } from '../../core/run-status.js';
 import { UsageError } from '../../core/errors.js';
 
 /**
@@ -63,25 +63,5 @@ function parseRunFilter(params: URLSearchParams): RunFilter {
   return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined)) as RunFilter;
 }
 
-/**
- * Whether the filter asks for more than the ledger query answers: the
- * ledger's indexes take the task, the status and the time range; the
- * release, caller and source are read off the records it returns.
- */
-function filtersRecords(filter: RunFilter): boolean {
-  return filter.release !== undefined || filter.caller !== undefined || filter.source !== undefined;
-}
-
-/** Whether a record passes the parts of the filter the ledger query does not. */
-function matchesFilter(record: RunRecord, filter: RunFilter): boolean {
-  if (filter.status !== undefined && runStatus(record) !== filter.status) return false;
-  if (filter.release !== undefined && record.release !== filter.release) return false;
-  if (filter.caller !== undefined && !record.caller.toLowerCase().includes(filter.caller.toLowerCase())) return false;
-  if (filter.source !== undefined && record.source !== filter.source) return false;
-  if (filter.from !== undefined && record.startedAt < filter.from) return false;
-  if (filter.to !== undefined && record.startedAt >= filter.to) return false;
-  return true;
-}
-
-export { FILTER_KEYS, filtersRecords, matchesFilter, parseRunFilter };
+export { FILTER_KEYS, parseRunFilter };
 export type { RunFilter };

@@ -9,16 +9,18 @@ import { runtimeOf } from '../../core/task-runtime.js';
 import { REDACTED } from '../../runtime/redact-secrets.js';
 import { formatLogLine } from '../render/log-line.js';
 import { cliEquivalent } from './cli-equivalent.js';
-import { filtersRecords, matchesFilter, type RunFilter } from './run-filter.js';
+import type { RunFilter } from './run-filter.js';
 import type { RunLauncher, StartedRun } from './run-launcher.js';
+import { RunStopper, type Ability } from './run-stopper.js';
+import { DEPLOY_CAUSE, ROLLBACK_CAUSE, stageMoves, type StageMove } from './stage-moves.js';
 import type { SecretMask } from './secret-mask.js';
 import { taskStats } from './task-stats.js';
 
 /** Runs on one page of the runs list. */
 const PAGE_SIZE = 50;
 
-/** How many of the newest runs a filter beyond task searches, and a bulk action may take. */
-const SEARCH_LIMIT = 10_000;
+/** How many runs one bulk action takes at most. */
+const BULK_LIMIT = 10_000;
 
 /** How many of the newest runs the tasks and releases pages draw their numbers from. */
 const STATS_WINDOW = 2_000;
@@ -39,12 +41,6 @@ interface RunRow {
   readonly source: string;
   readonly release: string;
   readonly config?: string;
-}
-
-/** Whether an action can be taken on a run, and why not when it cannot. */
-interface Ability {
-  readonly can: boolean;
-  readonly why?: string;
 }
 
 const plain = (_style: string, text: string): string => text;
@@ -77,13 +73,16 @@ function holdsRedacted(value: unknown): boolean {
  */
 class UiApi {
   #plan: { readonly at: number; readonly plan: Promise<InvokePlan> } | undefined;
+  readonly #stopper: RunStopper;
 
   constructor(
     private readonly platform: Platform,
     private readonly stage: string,
     private readonly launcher: RunLauncher,
     private readonly secrets: SecretMask,
-  ) {}
+  ) {
+    this.#stopper = new RunStopper(platform, launcher);
+  }
 
   /** The session: stage, platform, the live release, and the names the filters take. */
   async session(): Promise<unknown> {
@@ -100,21 +99,21 @@ class UiApi {
 
   /** One page of the runs a filter selects, newest first. */
   async runs(filter: RunFilter, page: number): Promise<unknown> {
-    const { records, searched, complete } = await this.#select(filter, (page + 1) * PAGE_SIZE + 1);
+    const [records, moves] = await Promise.all([this.#select(filter, (page + 1) * PAGE_SIZE + 1), this.#moves()]);
     const rows = records.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE).map(row);
-    return this.secrets.mask({
-      runs: rows,
-      page,
-      pageSize: PAGE_SIZE,
-      hasMore: records.length > (page + 1) * PAGE_SIZE,
-      ...(complete ? {} : { searched }),
-    });
+    const hasMore = records.length > (page + 1) * PAGE_SIZE;
+    // The moves between this page's runs: after the previous page's last run, down to this page's last (or for ever on the last page).
+    const newer = page === 0 ? undefined : records[page * PAGE_SIZE - 1]?.startedAt;
+    const older = hasMore ? rows.at(-1)?.startedAt : undefined;
+    const inSpan = moves.filter((move) => (newer === undefined || move.at < newer) && (older === undefined || move.at >= older));
+    return this.secrets.mask({ runs: rows, page, pageSize: PAGE_SIZE, hasMore, moves: inSpan.reverse() });
   }
 
-  /** How many runs a filter selects (up to the search limit), and their ids: what a bulk action confirms. */
+  /** How many runs a filter selects (up to the bulk limit), and their ids: what a bulk action confirms. */
   async selection(filter: RunFilter): Promise<unknown> {
-    const { records, searched, complete } = await this.#select(filter, SEARCH_LIMIT);
-    return { count: records.length, runIds: records.map((record) => record.runId), ...(complete ? {} : { searched }) };
+    const records = await this.#select(filter, BULK_LIMIT + 1);
+    const runIds = records.slice(0, BULK_LIMIT).map((record) => record.runId);
+    return { count: runIds.length, runIds, ...(records.length > BULK_LIMIT ? { more: true } : {}) };
   }
 
   /** One run: its record, status, meaning of its exit code, what can be done with it, and the CLI command. */
@@ -126,7 +125,7 @@ class UiApi {
       status: runStatus(record),
       ...(record.exitCode === undefined ? {} : { meaning: exitCodeMeaning(record.exitCode) }),
       rerun: this.#rerunAbility(record),
-      stop: this.#stopAbility(record, catalog),
+      stop: this.#stopper.ability(record, catalog),
       cli: cliEquivalent({ task: record.task, args: record.args, stage: this.stage, release: record.release }),
       cliLive: cliEquivalent({ task: record.task, args: record.args, stage: this.stage }),
     });
@@ -169,22 +168,18 @@ class UiApi {
     });
   }
 
-  /** Stops a run that can be stopped. */
+  /** Stops a run that can be stopped (see {@link RunStopper}). */
   async stop(runId: string): Promise<unknown> {
     const record = await this.#record(runId);
-    const ability = this.#stopAbility(record, await this.#liveCatalog().catch(() => undefined));
-    if (!ability.can) throw new UsageError(ability.why ?? 'This run cannot be stopped.');
-    if (this.launcher.stop(runId)) return { runId, stopping: 'asked the run to stop; it records how it ended' };
-    const tasks = (await this.platform.cloudStage?.stop(runId)) ?? [];
-    return { runId, stopping: `stopped ECS task ${tasks.map((task) => task.split('/').pop()).join(', ')}` };
+    return { runId, stopping: await this.#stopper.stop(record, await this.#liveCatalog().catch(() => undefined)) };
   }
 
   /** A bulk re-run or stop of the given runs (the ones a selection counted); one outcome per run. */
   async bulk(body: Record<string, unknown>): Promise<unknown> {
     const { action, runIds, on } = body;
     if (action !== 'rerun' && action !== 'stop') throw new UsageError('action takes rerun or stop.');
-    if (!Array.isArray(runIds) || runIds.some((id) => typeof id !== 'string') || runIds.length > SEARCH_LIMIT)
-      throw new UsageError(`runIds takes a list of at most ${SEARCH_LIMIT} run ids.`);
+    if (!Array.isArray(runIds) || runIds.some((id) => typeof id !== 'string') || runIds.length > BULK_LIMIT)
+      throw new UsageError(`runIds takes a list of at most ${BULK_LIMIT} run ids.`);
     const outcomes = [];
     for (const runId of runIds as string[]) {
       try {
@@ -217,7 +212,11 @@ class UiApi {
     const catalog = await this.#liveCatalog();
     const task = [...catalog.tasks, ...catalog.scripts].find((candidate) => candidate.name === name);
     if (task === undefined) throw new UsageError(`The live release has no task ${JSON.stringify(name)}.`);
-    const [records, status] = await Promise.all([this.platform.runs({ task: name, limit: STATS_WINDOW }), this.platform.status()]);
+    const [records, status, moves] = await Promise.all([
+      this.platform.runs({ task: name, limit: STATS_WINDOW }),
+      this.platform.status(),
+      this.#moves(),
+    ]);
     return this.secrets.mask({
       ...this.#taskInfo(task),
       stats: taskStats(records),
@@ -229,47 +228,60 @@ class UiApi {
         release: record.release,
       })),
       releases: status.releases.map((release) => ({ release: release.release, createdAt: release.createdAt })),
+      rollbacks: moves.filter((move) => move.cause === ROLLBACK_CAUSE),
     });
   }
 
   /** What went live and when, with the runs of each release. */
   async releases(): Promise<unknown> {
-    const [status, records] = await Promise.all([
+    const [status, records, moves] = await Promise.all([
       this.platform.status(),
       this.platform.runs({ excludeTasks: [CONSOLE_TASK], limit: STATS_WINDOW }),
+      this.#moves(),
     ]);
     const live = status.aliases.find((pair) => pair.name === DEFAULT_ALIAS)?.web.release;
-    return {
+    return this.secrets.mask({
       window: STATS_WINDOW,
       aliases: status.aliases.map((pair) => ({ name: pair.name, release: pair.web.release })),
       releases: [...status.releases]
         .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))
         .map((release) => {
           const runs = records.filter((record) => record.release === release.release);
+          const deployed = moves.findLast((move) => move.release === release.release && move.cause === DEPLOY_CAUSE);
           return {
             ...release,
+            ...(deployed?.by === undefined ? {} : { deployedBy: deployed.by, deployedAt: deployed.at }),
             live: release.release === live,
             runs: runs.length,
             failed: runs.filter((record) => runStatus(record) === 'failed').length,
             lastRunAt: runs[0]?.startedAt ?? null,
           };
         }),
+      moves: [...moves].reverse(),
       notes: status.notes,
-    };
+    });
   }
 
-  async #select(filter: RunFilter, wanted: number): Promise<{ records: RunRecord[]; searched: number; complete: boolean }> {
-    const limit = filtersRecords(filter) ? SEARCH_LIMIT : Math.min(wanted, SEARCH_LIMIT);
+  /** The newest `wanted` runs the filter selects, every part of it answered by the ledger query, over every run. */
+  async #select(filter: RunFilter, wanted: number): Promise<RunRecord[]> {
     const records = await this.platform.runs({
       ...(filter.task === undefined ? {} : { task: filter.task }),
       ...(filter.all === true || filter.task !== undefined ? {} : { excludeTasks: [CONSOLE_TASK] }),
       ...(filter.status === undefined ? {} : { status: filter.status }),
+      ...(filter.release === undefined ? {} : { release: filter.release }),
+      ...(filter.caller === undefined ? {} : { caller: filter.caller }),
+      ...(filter.source === undefined ? {} : { source: filter.source }),
       ...(filter.from === undefined ? {} : { since: filter.from }),
       ...(filter.to === undefined ? {} : { until: filter.to }),
-      limit,
+      limit: wanted,
     });
-    const selected = records.filter((record) => matchesFilter(record, filter));
-    return { records: selected, searched: records.length, complete: records.length < limit || !filtersRecords(filter) };
+    // The ledger lists a lost run with the running ones until it is settled: the settled status decides.
+    return filter.status === undefined ? records : records.filter((record) => runStatus(record) === filter.status);
+  }
+
+  /** The live pair's moves, oldest first; none where they cannot be read (the page shows the rest all the same). */
+  async #moves(): Promise<StageMove[]> {
+    return stageMoves(this.platform).catch(() => []);
   }
 
   async #record(runId: string): Promise<RunRecord> {
@@ -278,21 +290,11 @@ class UiApi {
     return record;
   }
 
-  #rerunAbility(record: RunRecord): { can: boolean; why?: string } {
+  #rerunAbility(record: RunRecord): Ability {
     if (record.task === CONSOLE_TASK) return { can: false, why: 'Console evaluations are never re-run.' };
     if (holdsRedacted(record.args))
       return { can: false, why: 'Its args hold redacted (sensitive) values: start the task from its form with the values instead.' };
     return { can: true };
-  }
-
-  #stopAbility(record: RunRecord, catalog: TaskCatalog | undefined): Ability {
-    if (record.endedAt !== undefined) return { can: false, why: 'The run has ended.' };
-    if (this.launcher.holds(record.runId)) return { can: true };
-    if (this.platform.kind === 'local')
-      return { can: false, why: 'This run was started outside this page: stop it where it runs (Ctrl-C in its terminal).' };
-    const task = catalog?.tasks.find((candidate) => candidate.name === record.task);
-    if (task !== undefined && runtimeOf(task) === 'container' && this.platform.cloudStage !== undefined) return { can: true };
-    return { can: false, why: 'A Lambda invocation cannot be stopped mid-run: it ends when its task returns or at its timeout.' };
   }
 
   #taskInfo(task: TaskInfo): Record<string, unknown> {
@@ -328,5 +330,5 @@ class UiApi {
   }
 }
 
-export { PAGE_SIZE, SEARCH_LIMIT, UiApi };
+export { BULK_LIMIT, PAGE_SIZE, UiApi };
 export type { RunRow };

@@ -57,7 +57,14 @@ class LocalLivePairs implements LivePairControl {
   }
 
   async history(): Promise<LivePairHistoryEntry[]> {
-    return (await this.store.moves()).map(({ release, config, at, cause }) => ({ release, config, at, cause }));
+    return (await this.store.moves()).map(({ release, config, at, cause, by, reason }) => ({
+      release,
+      config,
+      at,
+      cause,
+      by,
+      ...(reason === undefined ? {} : { reason }),
+    }));
   }
 
   async releaseUnrestorable(release: string): Promise<string | undefined> {

@@ -9,7 +9,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { LEDGER_RETENTION_DAYS, LEDGER_TABLE, lockKey, runKey } from '../../core/ledger-table.js';
+import { callerMatches } from '../../core/caller-match.js';
+import { LEDGER_INDEXES, LEDGER_RETENTION_DAYS, LEDGER_TABLE, lockKey, runKey } from '../../core/ledger-table.js';
 import type { RunRecord } from '../../core/run.js';
 import { runStatus, type RunStatus } from '../../core/run-status.js';
 import { HeartbeatLease } from '../../core/heartbeat-lease.js';
@@ -164,18 +165,81 @@ class DynamoLedger implements RunLedger {
     return result.Item === undefined ? undefined : recordOf(this.table, unmarshall(result.Item));
   }
 
+  /**
+   * Runs newest first, queried (never scanned): through the byTask index for
+   * one task, byStatus for one status, byStartedAt otherwise, within the
+   * time range. Release, caller and source are read off the items, the
+   * query going on until the limit is met, so they hold over every run.
+   * Runs recorded before items carried `runStatus` are missing from the
+   * byStatus index: a status filter finds them through byStartedAt (those
+   * without `runStatus`, their status read off the record) and merges them in.
+   */
   async list(query: LedgerQuery = {}): Promise<RunRecord[]> {
-    // One task's runs come from its own index; a status filter then applies to them (a filter of the query).
-    const index =
-      query.task !== undefined ? LEDGER_TABLE.byTask : query.status !== undefined ? LEDGER_TABLE.byStatus : LEDGER_TABLE.byStartedAt;
-    const key = query.task ?? (index === LEDGER_TABLE.byStatus ? statusKey(query.status) : 'run');
+    const limit = query.limit ?? Number.POSITIVE_INFINITY;
+    const range = timeRange(query);
+    const wanted = (record: RunRecord): boolean => recordMatches(record, query);
+    const clientSide = query.release !== undefined || query.caller !== undefined || query.source !== undefined;
+    if (query.task !== undefined || query.status === undefined) {
+      const index = query.task === undefined ? LEDGER_TABLE.byStartedAt : LEDGER_TABLE.byTask;
+      return this.#query({
+        index,
+        key: query.task ?? 'run',
+        range,
+        excluded: query.excludeTasks ?? [],
+        // A run from before runStatus has none: its status is read off the record.
+        ...(query.status === undefined ? {} : { status: statusKey(query.status) }),
+        wanted,
+        limit,
+        clientSide: clientSide || query.status !== undefined,
+      });
+    }
     const excluded = query.excludeTasks ?? [];
+    const indexed = await this.#query({
+      index: LEDGER_TABLE.byStatus,
+      key: statusKey(query.status),
+      range,
+      excluded,
+      wanted,
+      limit,
+      clientSide,
+    });
+    // Older runs only matter down to the oldest run the index answered with, once it answered a full page.
+    const oldest = indexed.length >= limit ? indexed.at(-1)?.startedAt : undefined;
+    const legacyRange = timeRange({
+      ...query,
+      ...(oldest === undefined || (query.since !== undefined && query.since > oldest) ? {} : { since: oldest }),
+    });
+    const legacy = await this.#query({
+      index: LEDGER_TABLE.byStartedAt,
+      key: 'run',
+      range: legacyRange,
+      excluded,
+      status: statusKey(query.status),
+      onlyWithoutStatus: true,
+      wanted,
+      limit,
+      clientSide: true,
+    });
+    const listed = new Set(indexed.map((record) => record.runId));
+    const older = legacy.filter((record) => !listed.has(record.runId));
+    if (older.length === 0) return indexed;
+    return [...indexed, ...older].sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0)).slice(0, limit);
+  }
+
+  /** One query of an index, newest first, page after page until `limit` records pass `wanted` or the index ends. */
+  async #query(plan: QueryPlan): Promise<RunRecord[]> {
+    const { index, key, range, excluded, status, wanted, limit } = plan;
     const excludedValues = Object.fromEntries(excluded.map((task, i) => [`:excluded${i}`, task]));
+    const statusFilter =
+      status === undefined || index === LEDGER_TABLE.byStatus
+        ? undefined
+        : plan.onlyWithoutStatus === true
+          ? 'attribute_not_exists(#status)'
+          : '(#status = :status OR attribute_not_exists(#status))';
     const filters = [
       ...(excluded.length === 0 ? [] : [`NOT #task IN (${Object.keys(excludedValues).join(', ')})`]),
-      ...(query.task !== undefined && query.status !== undefined ? ['#status = :status'] : []),
+      ...(statusFilter === undefined ? [] : [statusFilter]),
     ];
-    const range = timeRange(query);
     const records: RunRecord[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -188,26 +252,56 @@ class DynamoLedger implements RunLedger {
             '#key': index.partitionKey,
             ...(range.condition === '' ? {} : { '#startedAt': index.sortKey }),
             ...(excluded.length === 0 ? {} : { '#task': 'task' }),
-            ...(filters.some((filter) => filter.startsWith('#status')) ? { '#status': LEDGER_TABLE.byStatus.partitionKey } : {}),
+            ...(statusFilter === undefined ? {} : { '#status': LEDGER_TABLE.byStatus.partitionKey }),
           },
           ExpressionAttributeValues: marshall({
             ':value': key,
             ...range.values,
             ...excludedValues,
-            ...(query.task !== undefined && query.status !== undefined ? { ':status': statusKey(query.status) } : {}),
+            ...(statusFilter?.includes(':status') === true ? { ':status': status } : {}),
           }),
           // A filter reads past the items it drops: the loop below goes on until the limit is met.
           ...(filters.length === 0 ? {} : { FilterExpression: filters.join(' AND ') }),
           ScanIndexForward: false,
-          ...(query.limit === undefined ? {} : { Limit: query.limit - records.length }),
+          // Items the records' own fields then drop are read a full page (1 MB) at a time.
+          ...(limit === Number.POSITIVE_INFINITY || plan.clientSide ? {} : { Limit: limit - records.length }),
           ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey as never }),
         }),
       );
-      records.push(...(page.Items ?? []).map((item) => recordOf(this.table, unmarshall(item))));
+      for (const item of page.Items ?? []) {
+        const record = recordOf(this.table, unmarshall(item));
+        if (records.length < limit && wanted(record)) records.push(record);
+      }
       startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined && (query.limit === undefined || records.length < query.limit));
+    } while (startKey !== undefined && records.length < limit);
     return records;
   }
+}
+
+/** How {@link DynamoLedger} queries one index. */
+interface QueryPlan {
+  readonly index: (typeof LEDGER_INDEXES)[number];
+  /** The partition key's value: a task, a status, or `run`. */
+  readonly key: string;
+  readonly range: { readonly condition: string; readonly values: Record<string, string> };
+  readonly excluded: readonly string[];
+  /** The byStatus key the runs must have: a filter, outside the byStatus index. */
+  readonly status?: string;
+  /** Only runs without `runStatus` (else those runs pass the status filter too, to be judged by their record). */
+  readonly onlyWithoutStatus?: boolean;
+  readonly wanted: (record: RunRecord) => boolean;
+  readonly limit: number;
+  /** Whether `wanted` may drop records the query returns. */
+  readonly clientSide: boolean;
+}
+
+/** Whether a record is one the query asks for, by the fields a key condition does not take. */
+function recordMatches(record: RunRecord, query: LedgerQuery): boolean {
+  if (query.status !== undefined && runStatus(record) !== statusKey(query.status)) return false;
+  if (query.release !== undefined && record.release !== query.release) return false;
+  if (query.source !== undefined && record.source !== query.source) return false;
+  if (query.caller !== undefined && !callerMatches(record.caller, query.caller)) return false;
+  return true;
 }
 
 /** The byStatus key of a status: a lost run's item still says `running`. */

@@ -1,4 +1,4 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UnavailableError } from '../../core/errors.js';
 import { isValidRunId, type RunRecord } from '../../core/run.js';
@@ -8,23 +8,39 @@ import { acquireFileLock } from '../../core/files/file-lock.js';
 import { lostRecord } from './lost-run.js';
 import { isOwnerGone } from './process-identity.js';
 import { parseRunRecord } from './run-record-schema.js';
+import { callerMatches } from '../../core/caller-match.js';
 import type { LeaseTiming, LockHolder, LockResult } from '../../core/lease.js';
 import type { ClaimResult, LedgerQuery, RunLedger } from './run-ledger.js';
+import { indexEntry, RunIndex, type RunIndexEntry } from './run-index.js';
+
+/** How many records a listing reads at once. */
+const READ_BATCH = 32;
+
+/** Whether a run's claim-time fields are what the query asks for. */
+function entryMatches(entry: RunIndexEntry, query: LedgerQuery): boolean {
+  if (query.task !== undefined && entry.task !== query.task) return false;
+  if (query.excludeTasks?.includes(entry.task) === true) return false;
+  if (query.release !== undefined && entry.release !== query.release) return false;
+  if (query.source !== undefined && entry.source !== query.source) return false;
+  if (query.caller !== undefined && !callerMatches(entry.caller, query.caller)) return false;
+  if (query.since !== undefined && entry.startedAt < query.since) return false;
+  if (query.until !== undefined && entry.startedAt >= query.until) return false;
+  return true;
+}
 
 /** Whether a record is one the query asks for (a lost run is `running` until a reader settles it, as on AWS). */
 function matches(record: RunRecord, query: LedgerQuery): boolean {
-  if (query.task !== undefined && record.task !== query.task) return false;
-  if (query.excludeTasks?.includes(record.task) === true) return false;
-  if (query.status !== undefined && runStatus(record) !== (query.status === 'lost' ? 'running' : query.status)) return false;
-  if (query.since !== undefined && record.startedAt < query.since) return false;
-  if (query.until !== undefined && record.startedAt >= query.until) return false;
-  return true;
+  if (!entryMatches(indexEntry(record), query)) return false;
+  return query.status === undefined || runStatus(record) === (query.status === 'lost' ? 'running' : query.status);
 }
 
 /**
  * The run ledger of the local stage: one JSON file per run under
  * `<directory>/runs/`, claimed with an exclusive create, and file leases
- * under `<directory>/locks/`.
+ * under `<directory>/locks/`. An index (`<directory>/runs.index`, see
+ * {@link RunIndex}) keeps each run's start time, task, release, caller and
+ * source, so a listing reads only the records it returns (and those its
+ * status filter passes over), not every record.
  *
  * A record without an end whose owner process is gone (see
  * `RunRecord.owner`) is read as lost, and recorded so, at once: `runs`,
@@ -34,6 +50,7 @@ function matches(record: RunRecord, query: LedgerQuery): boolean {
 class FileLedger implements RunLedger {
   readonly #runs: string;
   readonly #locks: string;
+  readonly #index: RunIndex;
 
   constructor(
     directory: string,
@@ -41,12 +58,14 @@ class FileLedger implements RunLedger {
   ) {
     this.#runs = join(directory, 'runs');
     this.#locks = join(directory, 'locks');
+    this.#index = new RunIndex(join(directory, 'runs.index'), this.#runs, (runId) => this.#read(this.#file(runId)));
   }
 
   async claim(record: RunRecord): Promise<ClaimResult> {
     await mkdir(this.#runs, { recursive: true });
     try {
       await createFileExclusive(this.#file(record.runId), JSON.stringify(record));
+      await this.#index.add([record]);
       return { claimed: true };
     } catch (error) {
       if (!isAlreadyExists(error)) throw error;
@@ -74,20 +93,16 @@ class FileLedger implements RunLedger {
   }
 
   async list(query: LedgerQuery = {}): Promise<RunRecord[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.#runs);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
+    const candidates = (await this.#index.newestFirst()).filter((entry) => entryMatches(entry, query));
+    const limit = query.limit ?? Number.POSITIVE_INFINITY;
     const records: RunRecord[] = [];
-    for (const name of names.filter((file) => file.endsWith('.json') && !file.startsWith('.'))) {
-      const record = await this.#read(join(this.#runs, name));
-      if (record !== undefined && matches(record, query)) records.push(record);
+    for (let next = 0; next < candidates.length && records.length < limit; next += READ_BATCH) {
+      const batch = candidates.slice(next, next + READ_BATCH);
+      for (const record of await Promise.all(batch.map((entry) => this.#read(this.#file(entry.runId))))) {
+        if (record !== undefined && matches(record, query) && records.length < limit) records.push(record);
+      }
     }
-    records.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
-    return query.limit === undefined ? records : records.slice(0, query.limit);
+    return records;
   }
 
   /** A record, or a clear error (69) naming the file when it is not JSON or not a well-formed record. */

@@ -1,6 +1,6 @@
 import { ExitCode } from '../../core/exit-codes.js';
 import type { RefusalName } from '../../core/refusal.js';
-import type { RunRecord } from '../../core/run.js';
+import type { RunRecord, RunSource } from '../../core/run.js';
 import type { RunStatus } from '../../core/run-status.js';
 import type { LockHolder, LockResult } from '../../core/lease.js';
 
@@ -28,6 +28,12 @@ interface LedgerQuery {
   readonly task?: string;
   /** Leave out the runs of these tasks. */
   readonly excludeTasks?: readonly string[];
+  /** Only the runs of this release. @default - runs of every release */
+  readonly release?: string;
+  /** Only the runs whose caller holds this, in any case (`alice`). @default - every caller's runs */
+  readonly caller?: string;
+  /** Only the runs of this source. @default - runs of every source */
+  readonly source?: RunSource;
   /**
    * Only the runs of this status. A run that was lost reads as `running`
    * here: readers tell it apart once they settle the record.

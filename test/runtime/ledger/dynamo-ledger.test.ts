@@ -163,6 +163,7 @@ describe('DynamoLedger', () => {
 
 describe('listing by status and time', () => {
   it('queries the byStatus index within a time range, never scanning', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
     dynamo.on(QueryCommand, { IndexName: 'byStatus' }).resolves({
       Items: [
         marshall({
@@ -206,11 +207,62 @@ describe('listing by status and time', () => {
     expect(byTask).toMatchObject({
       IndexName: 'byTask',
       KeyConditionExpression: '#key = :value AND #startedAt < :until',
-      FilterExpression: '#status = :status',
+      FilterExpression: '(#status = :status OR attribute_not_exists(#status))',
       ExpressionAttributeNames: { '#key': 'task', '#startedAt': 'startedAt', '#status': 'runStatus' },
       ExpressionAttributeValues: marshall({ ':value': 'migrate', ':until': '2026-12-01T00:00:00.000Z', ':status': 'succeeded' }),
     });
     expect(lost).toMatchObject({ IndexName: 'byStatus', ExpressionAttributeValues: marshall({ ':value': 'running' }) });
+  });
+
+  it('finds the runs recorded before items carried runStatus by their record, merged newest first', async () => {
+    const item = (runId: string, startedAt: string, fields: Record<string, unknown>) =>
+      marshall({ ...record, runId, pk: `run#${runId}`, entity: 'run', expiresAt: 1, startedAt, ...fields });
+    const ended = { endedAt: '2026-11-24T12:00:00.000Z' };
+    dynamo.on(QueryCommand, { IndexName: 'byStatus' }).resolves({
+      Items: [item('new-failed', '2026-11-24T11:00:00.000Z', { ...ended, exitCode: 1, runStatus: 'failed' })],
+    });
+    dynamo.on(QueryCommand, { IndexName: 'byStartedAt' }).resolves({
+      Items: [
+        item('old-failed-newer', '2026-11-24T11:30:00.000Z', { ...ended, exitCode: 2 }),
+        item('old-succeeded', '2026-11-24T10:30:00.000Z', { ...ended, exitCode: 0 }),
+        item('old-failed', '2026-11-24T09:00:00.000Z', { ...ended, exitCode: 1 }),
+      ],
+    });
+    const runs = await new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' })).list({ status: 'failed', limit: 50 });
+    expect(runs.map((run) => run.runId)).toEqual(['old-failed-newer', 'new-failed', 'old-failed']);
+    const legacy = dynamo.commandCalls(QueryCommand, { IndexName: 'byStartedAt' })[0]?.args[0].input;
+    expect(legacy).toMatchObject({
+      FilterExpression: 'attribute_not_exists(#status)',
+      ExpressionAttributeNames: { '#status': 'runStatus' },
+    });
+    expect(legacy).not.toHaveProperty('Limit');
+  });
+
+  it('filters by release, caller and source over every page of the query, until the limit is met', async () => {
+    const item = (runId: string, fields: Record<string, unknown>) =>
+      marshall({ ...record, runId, pk: `run#${runId}`, entity: 'run', ...fields });
+    dynamo
+      .on(QueryCommand)
+      .resolvesOnce({
+        Items: [item('other-caller', { caller: 'bob@ci' }), item('other-release', { caller: 'Alice@laptop', release: 'r-999999999999' })],
+        LastEvaluatedKey: marshall({ pk: 'run#other-release' }),
+      })
+      .resolvesOnce({
+        Items: [item('wanted', { caller: 'arn:aws:sts::1:assumed-role/Admin/ALICE' }), item('wanted-too', { caller: 'alice@laptop' })],
+        LastEvaluatedKey: marshall({ pk: 'run#wanted-too' }),
+      });
+    const runs = await new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' })).list({
+      release: record.release,
+      caller: 'alice',
+      source: 'schedule',
+      limit: 1,
+    });
+    expect(runs.map((run) => run.runId)).toEqual(['wanted']);
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(2);
+    expect(dynamo.commandCalls(QueryCommand)[1]?.args[0].input).toMatchObject({
+      IndexName: 'byStartedAt',
+      ExclusiveStartKey: marshall({ pk: 'run#other-release' }),
+    });
   });
 
   it('writes the status the index lists by: running when claimed, the outcome when finished', async () => {

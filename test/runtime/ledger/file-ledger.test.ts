@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UnavailableError } from '../../../lib/core/errors.js';
@@ -46,6 +46,49 @@ describe('FileLedger', () => {
     expect((await ledger.list({ task: 'migrate' })).map((run) => run.runId)).toEqual(['c', 'a']);
     expect((await ledger.list({ limit: 1 })).map((run) => run.runId)).toEqual(['c']);
     expect((await ledger.list({ excludeTasks: ['migrate'] })).map((run) => run.runId)).toEqual(['b']);
+  });
+
+  it('filters by release, caller (any part, any case) and source over every run', async () => {
+    const ledger = new FileLedger(tempDir('cnf-ledger'));
+    await ledger.claim({ ...record('a', 'migrate', '2026-01-01T00:00:00Z'), caller: 'Alice@laptop', source: 'ui' });
+    await ledger.claim({ ...record('b', 'migrate', '2026-01-02T00:00:00Z'), caller: 'bob@ci', release: 'r-999999999999' });
+    await ledger.claim({ ...record('c', 'seed', '2026-01-03T00:00:00Z'), caller: 'alice@laptop' });
+    expect((await ledger.list({ caller: 'ALICE' })).map((run) => run.runId)).toEqual(['c', 'a']);
+    expect((await ledger.list({ release: 'r-999999999999' })).map((run) => run.runId)).toEqual(['b']);
+    expect((await ledger.list({ source: 'ui', caller: 'alice', limit: 1 })).map((run) => run.runId)).toEqual(['a']);
+  });
+
+  it('indexes a ledger written before the index, then reads only the records a page lists', async () => {
+    const dir = tempDir('cnf-ledger');
+    const ledger = new FileLedger(dir);
+    await ledger.claim(record('first', 'migrate', '2026-01-01T00:00:00.000Z'));
+    const start = Date.parse('2026-02-01T00:00:00.000Z');
+    const ids = Array.from({ length: 100 }, (_, index) => `old-${String(index).padStart(3, '0')}`);
+    ids.forEach((runId, index) =>
+      writeFileSync(
+        join(dir, 'runs', `${runId}.json`),
+        JSON.stringify(record(runId, 'seed', new Date(start + index * 1000).toISOString())),
+      ),
+    );
+    expect((await ledger.list({ limit: 3 })).map((run) => run.runId)).toEqual(['old-099', 'old-098', 'old-097']);
+    // Now indexed: a page never reads the other records (a damaged one would stop it), and a torn line is passed over.
+    writeFileSync(join(dir, 'runs', 'old-000.json'), '{ damaged');
+    writeFileSync(join(dir, 'runs.index'), '{"runId":"torn', { flag: 'a' });
+    expect((await ledger.list({ limit: 3, task: 'seed' })).map((run) => run.runId)).toEqual(['old-099', 'old-098', 'old-097']);
+    await ledger.claim(record('newest', 'migrate', '2026-03-01T00:00:00.000Z'));
+    expect((await ledger.list({ task: 'migrate' })).map((run) => run.runId)).toEqual(['newest', 'first']);
+    await expect(ledger.list({ task: 'seed' })).rejects.toThrow(/old-000\.json is corrupted/);
+  });
+
+  it('a long-lived reader sees the runs other processes claim, and forgets a record moved away', async () => {
+    const dir = tempDir('cnf-ledger');
+    const reader = new FileLedger(dir);
+    await new FileLedger(dir).claim(record('a', 'migrate', '2026-01-01T00:00:00.000Z'));
+    expect((await reader.list()).map((run) => run.runId)).toEqual(['a']);
+    await new FileLedger(dir).claim(record('b', 'seed', '2026-01-02T00:00:00.000Z'));
+    expect((await reader.list()).map((run) => run.runId)).toEqual(['b', 'a']);
+    rmSync(join(dir, 'runs', 'a.json'));
+    expect((await reader.list()).map((run) => run.runId)).toEqual(['b']);
   });
 
   it('lists by status and within a time range, as the AWS ledger does', async () => {

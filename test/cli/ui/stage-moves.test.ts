@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { stageMoves } from '../../../lib/cli/ui/stage-moves.js';
+import type { Platform, RunQuery } from '../../../lib/core/platform.js';
+import type { RunRecord } from '../../../lib/core/run.js';
+
+const rollback: RunRecord = {
+  runId: 'rb-1',
+  task: 'cnf:rollback',
+  args: { from: 'r-222222222222 v4', to: 'r-111111111111 v2', config: 'pinned', reason: 'errors after deploy' },
+  release: 'r-111111111111',
+  source: 'cli',
+  caller: 'arn:aws:sts::1:assumed-role/Admin/alice',
+  startedAt: '2026-11-24T10:00:00.000Z',
+  endedAt: '2026-11-24T10:00:02.000Z',
+  exitCode: 0,
+  configVersion: 2,
+  log: 'none',
+};
+
+describe('the moves of the live pair the ui marks', () => {
+  it('are the stage history, with who moved it, where the stage keeps one', async () => {
+    const platform = {
+      livePairs: {
+        history: async () => [
+          { release: 'r-111111111111', config: 1, at: '2026-11-20T00:00:00.000Z', cause: 'deploy', by: 'alice@laptop' },
+          { release: 'r-111111111111', config: 2, at: '2026-11-21T00:00:00.000Z', cause: 'rollback', by: 'bob@ci', reason: 'slow' },
+        ],
+      },
+    } as unknown as Platform;
+    expect(await stageMoves(platform)).toEqual([
+      { at: '2026-11-20T00:00:00.000Z', cause: 'deploy', release: 'r-111111111111', config: 1, by: 'alice@laptop' },
+      { at: '2026-11-21T00:00:00.000Z', cause: 'rollback', release: 'r-111111111111', config: 2, by: 'bob@ci', reason: 'slow' },
+    ]);
+  });
+
+  it("are the ledger's succeeded rollback runs, oldest first, where the stage keeps no history", async () => {
+    const asked: RunQuery[] = [];
+    const later = { ...rollback, runId: 'rb-2', startedAt: '2026-11-25T10:00:00.000Z', endedAt: '2026-11-25T10:00:01.000Z', args: {} };
+    const platform = {
+      runs: async (query: RunQuery) => {
+        asked.push(query);
+        return [later, rollback];
+      },
+    } as unknown as Platform;
+    expect(await stageMoves(platform)).toEqual([
+      {
+        at: '2026-11-24T10:00:02.000Z',
+        cause: 'rollback',
+        release: 'r-111111111111',
+        config: 2,
+        by: 'arn:aws:sts::1:assumed-role/Admin/alice',
+        reason: 'errors after deploy',
+      },
+      {
+        at: '2026-11-25T10:00:01.000Z',
+        cause: 'rollback',
+        release: 'r-111111111111',
+        config: 2,
+        by: 'arn:aws:sts::1:assumed-role/Admin/alice',
+      },
+    ]);
+    expect(asked).toEqual([{ task: 'cnf:rollback', status: 'succeeded', limit: 500 }]);
+  });
+});

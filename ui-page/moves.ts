@@ -1,0 +1,22 @@
+/** A move of the stage's live pair, as the API gives it (see lib/cli/ui/stage-moves.ts). */
+interface StageMove {
+  at: string;
+  cause: string;
+  release: string;
+  config?: number;
+  by?: string;
+  reason?: string;
+}
+
+/** A move in a few words: what went live, how, and who did it. */
+function moveText(move: StageMove): string {
+  const pair = `${move.release}${move.config === undefined ? '' : ` with config v${move.config}`}`;
+  const by = move.by === undefined ? '' : ` by ${move.by}`;
+  const reason = move.reason === undefined ? '' : `: ${move.reason}`;
+  if (move.cause === 'rollback') return `↩ Rolled back to ${pair}${by}${reason}`;
+  if (move.cause === 'deploy') return `⇡ Deployed ${pair}${by}`;
+  return `Config v${move.config ?? '?'} went live (${move.cause})${by}`;
+}
+
+export { moveText };
+export type { StageMove };
