@@ -5,6 +5,7 @@ import { permissionFault } from '../core/file-system-fault.js';
 import { stylerFor, writeLine, writeWrapped, type CliIo } from './io.js';
 import { asInvoked, invocationOf } from './invocation.js';
 import { buildProgram } from './program.js';
+import { readCnfEnvironment } from '../core/cnf-environment.js';
 
 /**
  * The process's own streams, directory and environment. A reader that goes
@@ -84,7 +85,7 @@ function reportError(error: unknown, argv: readonly string[], io: CliIo): number
   if (isCnfError(error)) {
     writeWrapped(io.stderr, io.env, `${ERROR_PREFIX} ${error.message}`, (line) => line.replace(ERROR_PREFIX, style('red', ERROR_PREFIX)));
     if (error.hint !== undefined) writeWrapped(io.stderr, io.env, asInvoked(error.hint, io.env), (line) => style('dim', line));
-    if (error.fault === 'tool' || io.env.CNF_DEBUG === '1') writeLine(io.stderr, style('dim', String(error.stack)));
+    if (error.fault === 'tool' || readCnfEnvironment(io.env).debug === true) writeLine(io.stderr, style('dim', String(error.stack)));
     writeJsonError(io, argv, error.name, error.message, error.exitCode);
     return error.exitCode;
   }

@@ -38,6 +38,7 @@ import { ReleasePhase } from './release-phase.js';
 import { RunLedgerTable } from './run-ledger-table.js';
 import { StageParameters } from './stage-parameters.js';
 import { StageRecordParameter } from './stage-record-parameter.js';
+import { adminEnvironmentOf, webEnvironmentOf } from '../core/cnf-environment.js';
 
 /** The context key that names the stage: `npx cdk synth -c stage=prod`. */
 const STAGE_CONTEXT_KEY = 'stage';
@@ -407,13 +408,9 @@ class AdminApp extends Construct {
       aliasName: checked.aliasName,
       logRemovalPolicy,
     };
-    const environment = {
-      NODE_OPTIONS: '--enable-source-maps',
-      CNF_APP: app,
-      CNF_STAGE: stage,
-      CNF_RELEASE: bundle.release,
-      CNF_PARAMETER_PATH: this.parameters.path,
-    };
+    const identity = { app, stage, release: bundle.release };
+    const stores = { parameterPath: this.parameters.path, ledgerTable: this.ledger.tableName };
+    const environment = { NODE_OPTIONS: '--enable-source-maps', ...webEnvironmentOf(identity, stores) };
     const web = new AppFunction(this, 'Web', {
       ...common,
       functionName: stageFunctionName(props.app, props.stage, 'web'),
@@ -428,9 +425,8 @@ class AdminApp extends Construct {
       handler: 'admin.handler',
       settings: checked.admin,
       environment: {
-        ...environment,
-        CNF_LEDGER_TABLE: this.ledger.tableName,
-        CNF_CONSOLE_ENABLED: String(props.console ?? false),
+        NODE_OPTIONS: environment.NODE_OPTIONS,
+        ...adminEnvironmentOf(identity, stores, { consoleEnabled: props.console ?? false }),
       },
       purpose: `${app} ${stage} admin tasks (cnf-admin)`,
       // A failed migration must never silently run again.

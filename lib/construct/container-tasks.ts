@@ -25,6 +25,7 @@ import { containerTimeLimitSeconds } from '../core/task-runtime.js';
 import { AdminAppPropsError } from './errors.js';
 import { stageContainerImage } from './private/container-image-dir.js';
 import { containerTasksOf } from './private/task-runtimes.js';
+import { cnfEnvironment } from '../core/cnf-environment.js';
 
 /** Where and how a stage's container tasks run: the `containerTasks` prop of `AdminApp`. */
 interface ContainerTasksOptions {
@@ -178,10 +179,12 @@ class ContainerTasks extends Construct {
       }),
       environment: {
         ...props.environment,
-        CNF_CONSOLE_ENABLED: 'false',
         AWS_REGION: Stack.of(this).region,
-        CNF_LOG_GROUP: props.logGroup.logGroupName,
-        CNF_LOG_STREAM_PREFIX: `${streamPrefix}/${ADMIN_CONTAINER_NAME}`,
+        ...cnfEnvironment({
+          consoleEnabled: false,
+          logGroup: props.logGroup.logGroupName,
+          logStreamPrefix: `${streamPrefix}/${ADMIN_CONTAINER_NAME}`,
+        }),
       },
       logging: LogDrivers.awsLogs({ logGroup: props.logGroup, streamPrefix }),
       stopTimeout: STOP_TIMEOUT,

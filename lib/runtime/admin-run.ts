@@ -30,6 +30,7 @@ import { runIdReuseProblem } from '../core/run-id-reuse.js';
 import { recordedArgs } from '../core/event-check.js';
 import { describeTask } from './task-registry.js';
 import { waitForLock } from './wait-for-lock.js';
+import { readCnfEnvironment } from '../core/cnf-environment.js';
 
 /** The part of the Lambda context a run uses, plus the local stage's interrupt. */
 interface RunContext {
@@ -61,8 +62,8 @@ type Logger = ReturnType<typeof createRunLogger>;
  * taken, the parameter set read fresh, the task run, and its end recorded.
  */
 class AdminRun {
-  readonly #release = process.env.CNF_RELEASE ?? 'unknown';
-  readonly #stage = process.env.CNF_STAGE ?? 'unknown';
+  readonly #release = readCnfEnvironment().release ?? 'unknown';
+  readonly #stage = readCnfEnvironment().stage ?? 'unknown';
 
   /**
    * @param deadline - epoch ms by which the task must have stopped (before the function's end)
@@ -471,8 +472,9 @@ async function guardLedger<T>(operation: () => Promise<T>): Promise<T | LedgerUn
 
 /** Where this run's log is: the file the local stage writes, or the Lambda log group and stream. */
 function runLogLocation(context: RunContext): string {
-  const { CNF_RUN_LOG, AWS_LAMBDA_LOG_GROUP_NAME, AWS_LAMBDA_LOG_STREAM_NAME } = process.env;
-  if (CNF_RUN_LOG !== undefined) return CNF_RUN_LOG;
+  const { AWS_LAMBDA_LOG_GROUP_NAME, AWS_LAMBDA_LOG_STREAM_NAME } = process.env;
+  const { runLog } = readCnfEnvironment();
+  if (runLog !== undefined) return runLog;
   const request = context.awsRequestId === undefined ? '' : ` request ${context.awsRequestId}`;
   return `${AWS_LAMBDA_LOG_GROUP_NAME ?? 'unknown'}:${AWS_LAMBDA_LOG_STREAM_NAME ?? 'unknown'}${request}`;
 }

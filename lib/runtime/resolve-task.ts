@@ -8,6 +8,7 @@ import type { Task } from './define-task.js';
 import { runErrorOf } from './run-task.js';
 import { describeScripts, loadScript, scriptPaths } from './script-registry.js';
 import { describeTasks, hasTask, loadTask, type TaskLoaders } from './task-registry.js';
+import { readCnfEnvironment } from '../core/cnf-environment.js';
 
 /**
  * What an application registers with the admin handler.
@@ -57,7 +58,7 @@ const refusal = (exitCode: number, name: RefusalName, message: string): Resoluti
 async function resolveTask(name: string, sources: TaskSources, release: string, stage: string): Promise<Resolution> {
   try {
     if (name === CONSOLE_TASK) {
-      if (process.env.CNF_CONSOLE_ENABLED !== 'true') {
+      if (readCnfEnvironment().consoleEnabled !== true) {
         return refusal(
           ExitCode.NO_PERMISSION,
           'ConsoleDisabledError',

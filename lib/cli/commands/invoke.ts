@@ -21,6 +21,7 @@ import { unlessInterrupted, withInterrupts } from '../interrupts.js';
 import { preflight } from '../preflight.js';
 import { asInvoked } from '../invocation.js';
 import { deployWorkingTreeFirst } from '../auto-deploy.js';
+import { CNF_VARIABLES, readCnfEnvironment } from '../../core/cnf-environment.js';
 
 /** The options of `cnf-admin invoke`. */
 interface InvokeCommandOptions extends StageOptions {
@@ -216,8 +217,9 @@ async function abandoned(io: CliIo, platform: Platform, plan: InvokePlan, runId:
     after = `and the ledger could not be read (${(readError as Error).message})`;
   }
   const message = `cnf-admin failed during run ${runId} (${failure.name}: ${failure.message}); ${after}.`;
-  writeLine(io.stderr, `${ERROR_PREFIX} ${message}${io.env.CNF_DEBUG === '1' ? '' : ' CNF_DEBUG=1 shows where.'}`);
-  if (io.env.CNF_DEBUG === '1') writeLine(io.stderr, String(failure.stack));
+  const debug = readCnfEnvironment(io.env).debug === true;
+  writeLine(io.stderr, `${ERROR_PREFIX} ${message}${debug ? '' : ` ${CNF_VARIABLES.debug}=1 shows where.`}`);
+  if (debug) writeLine(io.stderr, String(failure.stack));
   if (json) writeJson(io, { error: { name: failure.name, message }, exitCode, ...(recorded ? { runId } : {}) });
   return exitCode;
 }

@@ -1,5 +1,5 @@
 import { Annotations, Stack, Token, Validations } from 'aws-cdk-lib';
-import { CONTAINER_SETTINGS_VARIABLE } from '../../core/container-run.js';
+import { adminEnvironmentOf, cnfEnvironment } from '../../core/cnf-environment.js';
 import { taskFamilyPrefix } from '../../core/stage-names.js';
 import type { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Architecture, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
@@ -60,17 +60,17 @@ function addContainerTasks(scope: Construct, parts: AdminAppParts): ContainerTas
     ...(parts.architecture === undefined ? {} : { architecture: parts.architecture }),
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
-      CNF_APP: parts.app,
-      CNF_STAGE: parts.stage,
-      CNF_RELEASE: parts.bundle.release,
-      CNF_PARAMETER_PATH: parts.parameters.path,
-      CNF_LEDGER_TABLE: parts.ledger.tableName,
+      ...adminEnvironmentOf(
+        { app: parts.app, stage: parts.stage, release: parts.bundle.release },
+        { parameterPath: parts.parameters.path, ledgerTable: parts.ledger.tableName },
+      ),
     },
     logGroup: parts.adminFunction.logGroup,
   });
   // The admin function is the gate: it alone starts (and stops) the release's tasks, with their settings in its environment.
   containerTasks.grantStart(parts.adminFunction);
-  parts.adminFunction.addEnvironment(CONTAINER_SETTINGS_VARIABLE, Stack.of(scope).toJsonString(containerTasks.settings));
+  const settings = cnfEnvironment({ containerSettings: Stack.of(scope).toJsonString(containerTasks.settings) });
+  for (const [name, value] of Object.entries(settings)) parts.adminFunction.addEnvironment(name, value);
   acknowledgeGateFindings(parts.adminFunction, containerTasks, parts);
   const { taskRole } = containerTasks;
   parts.parameters.grantRead(taskRole);

@@ -11,6 +11,7 @@ import { databaseFiles, readDatabaseSettings, readServerState, type DatabaseFile
 import type { LocalPaths } from './local-paths.js';
 import { syncDatabaseUrl } from './managed-database-url.js';
 import { isAlive, readPostmasterLock, waitForExit } from './postmaster-pid.js';
+import { readCnfEnvironment } from '../../core/cnf-environment.js';
 
 /** How long the embedded database serves without connections before it stops. */
 const DEFAULT_IDLE_SECONDS = 15 * 60;
@@ -178,8 +179,7 @@ async function usablePort(paths: LocalPaths, files: DatabaseFiles, dataDir: stri
 }
 
 function idleSeconds(): number {
-  const configured = Number(process.env.CNF_LOCAL_DB_IDLE_SECONDS);
-  return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_IDLE_SECONDS;
+  return readCnfEnvironment().localDbIdleSeconds ?? DEFAULT_IDLE_SECONDS;
 }
 
 async function waitUntilServing(

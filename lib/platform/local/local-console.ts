@@ -231,15 +231,15 @@ class LocalConsoleSession implements ConsoleSession {
       {
         cwd: this.target.bundleDir,
         env: {
+          // The local stage is your own machine: its console is on.
           ...adminEnvironment(
             this.target.app,
             this.target.paths,
             this.target.release,
             this.target.bundleDir,
             this.target.functionTimeoutSeconds,
+            true,
           ),
-          // The local stage is your own machine: its console is on.
-          CNF_CONSOLE_ENABLED: 'true',
         },
         stdio: 'pipe',
         // Its own process group: Ctrl-C reaches the CLI only, which decides what to do with it.
