@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import * as z from 'zod/mini';
-import { useSchemaMessages } from '../../runtime/schema-messages.js';
+import { useSchemaMessages } from '../../core/schema-messages.js';
 import { UnavailableError } from '../../core/errors.js';
 import { readStateFile } from './local-state.js';
 import type { LocalPaths } from './local-paths.js';

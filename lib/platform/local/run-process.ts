@@ -14,6 +14,7 @@ import { adminEnvironment } from './lambda-environment.js';
 import { mergedLines } from './merged-lines.js';
 import { runLogFile, type LocalPaths } from './local-paths.js';
 import { cnfEnvironment } from '../../core/cnf-environment.js';
+import { parseRunResult } from '../../core/run-result-schema.js';
 
 /** Everything a local run needs to know. */
 interface LocalRun {
@@ -200,8 +201,8 @@ function writeLine(stream: WriteStream, line: string): Promise<void> {
 function parseResult(text: string): RunResult | undefined {
   if (text.trim() === '') return undefined;
   try {
-    const parsed = JSON.parse(text) as RunResult;
-    return typeof parsed.exitCode === 'number' ? parsed : undefined;
+    const parsed = parseRunResult(JSON.parse(text));
+    return parsed.ok ? parsed.result : undefined;
   } catch (error) {
     if (error instanceof SyntaxError) return undefined; // a run killed while writing its result
     throw error;

@@ -14,7 +14,7 @@ import type { RunRecord } from '../../core/run.js';
 import { runStatus, type RunStatus } from '../../core/run-status.js';
 import type { LeaseTiming } from './file-lock.js';
 import { HeartbeatLease } from './heartbeat-lease.js';
-import { parseRunRecord } from './run-record-schema.js';
+import { parseRunRecord } from '../../core/run-record-schema.js';
 import type { ClaimResult, LedgerQuery, LockHolder, LockResult, RunLedger } from './run-ledger.js';
 
 /* Which claim wrote a run's item: a claim whose first put succeeded, but whose answer was lost and retried, finds its own item. */

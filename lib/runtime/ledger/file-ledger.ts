@@ -7,7 +7,7 @@ import { createFileExclusive, isAlreadyExists, readJsonFile, writeFileAtomic } f
 import { acquireFileLock, type LeaseTiming } from './file-lock.js';
 import { lostRecord } from './lost-run.js';
 import { isOwnerGone } from './process-identity.js';
-import { parseRunRecord } from './run-record-schema.js';
+import { parseRunRecord } from '../../core/run-record-schema.js';
 import type { ClaimResult, LedgerQuery, LockHolder, LockResult, RunLedger } from './run-ledger.js';
 
 /** Whether a record is one the query asks for (a lost run is `running` until a reader settles it, as on AWS). */
