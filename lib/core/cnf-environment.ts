@@ -169,8 +169,7 @@ function writeCnfEnvironment(env: Record<string, string | undefined>, values: Cn
 
 /** Where a stage's parameter set and ledger are: on AWS, or in the local stage's `.cnf/`. */
 type StageStores =
-  | { readonly parameterPath: string; readonly ledgerTable: string }
-  | { readonly parameterFile: string; readonly ledgerDir: string };
+  { readonly parameterPath: string; readonly ledgerTable: string } | { readonly parameterFile: string; readonly ledgerDir: string };
 
 /** What every function and process of a stage's release is told. */
 interface StageIdentity {

@@ -93,7 +93,6 @@ function containerOverrideEnvironment(
 /** RunTask's `clientToken` is at most 64 characters. */
 const CLIENT_TOKEN_MAX = 64;
 
-
 /**
  * The `startedBy` of a run's ECS task, by which `cnf-admin stop` finds it:
  * the run id, with `.` (which `startedBy` does not allow) written as `/`

@@ -39,7 +39,9 @@ const runResultSchema = z.looseObject({
  * const read = parseRunResult(JSON.parse(payload));
  * if (!read.ok) throw new UnavailableError(`The admin function answered no run result: ${read.problem}`);
  */
-function parseRunResult(value: unknown): { readonly ok: true; readonly result: RunResult } | { readonly ok: false; readonly problem: string } {
+function parseRunResult(
+  value: unknown,
+): { readonly ok: true; readonly result: RunResult } | { readonly ok: false; readonly problem: string } {
   useSchemaMessages();
   const parsed = runResultSchema.safeParse(value);
   if (parsed.success) return { ok: true, result: parsed.data };

@@ -388,12 +388,7 @@ class AdminRun {
       ...(this.context.interrupt === undefined ? {} : { interrupt: this.context.interrupt }),
       ...(lease === undefined ? {} : { leaseLost: lease.lost }),
     }).finally(unredact);
-    return this.#finish(
-      ledger,
-      { ...record, configFingerprint: config.fingerprint },
-      runLog,
-      this.#stopped(redactor.outcome(outcome)),
-    );
+    return this.#finish(ledger, { ...record, configFingerprint: config.fingerprint }, runLog, this.#stopped(redactor.outcome(outcome)));
   }
 
   /**

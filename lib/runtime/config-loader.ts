@@ -94,9 +94,7 @@ async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig
     const { typed, version } = await readLivePair(path, options);
     return toLoadedConfig(typed, version);
   }
-  throw new ConfigError(
-    `No parameter set configured: neither ${CNF_VARIABLES.parameterPath} nor ${CNF_VARIABLES.parameterFile} is set.`,
-  );
+  throw new ConfigError(`No parameter set configured: neither ${CNF_VARIABLES.parameterPath} nor ${CNF_VARIABLES.parameterFile} is set.`);
 }
 
 /** The local parameter file's live values, or those of config version `version`. */

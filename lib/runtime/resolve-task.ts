@@ -70,11 +70,7 @@ async function resolveTask(name: string, sources: TaskSources, release: string, 
     if (isScriptPath(name)) {
       const script = await loadScript(taskRoot(), name);
       if (script !== undefined) return { ok: true, task: script };
-      return refusal(
-        ExitCode.USAGE,
-        'ScriptNotInRelease',
-        scriptNotInReleaseMessage(name, scriptPaths(taskRoot()), release),
-      );
+      return refusal(ExitCode.USAGE, 'ScriptNotInRelease', scriptNotInReleaseMessage(name, scriptPaths(taskRoot()), release));
     }
     if (!hasTask(sources.tasks, name)) {
       return refusal(ExitCode.USAGE, 'UnknownTask', unknownTaskMessage(name, Object.keys(sources.tasks), release));

@@ -36,7 +36,13 @@ describe('the CNF_* environment a stage is written with', () => {
 
   it('reads back, typed, what it wrote', () => {
     const written = cnfEnvironment({ ...identity, consoleEnabled: true, timeLimitSeconds: 3600, runClaimed: true, interrupted: false });
-    expect(readCnfEnvironment(written)).toEqual({ ...identity, consoleEnabled: true, timeLimitSeconds: 3600, runClaimed: true, interrupted: false });
+    expect(readCnfEnvironment(written)).toEqual({
+      ...identity,
+      consoleEnabled: true,
+      timeLimitSeconds: 3600,
+      runClaimed: true,
+      interrupted: false,
+    });
   });
 
   it('reads an empty variable, and a number that is none, as unset', () => {
@@ -58,8 +64,12 @@ describe('the owner of the CNF_* names', () => {
       .filter((file) => !file.endsWith('cnf-environment.ts'))
       .flatMap((file) => {
         // Comments may name a variable for the reader; code goes through the owner.
-        const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
-        return names.filter((name) => code.includes(`'${name}'`) || code.includes(`.${name}`) || code.includes(`${name}:`)).map((name) => `${file}: ${name}`);
+        const code = readFileSync(file, 'utf8')
+          .replace(/\/\*[\s\S]*?\*\//g, '')
+          .replace(/\/\/.*$/gm, '');
+        return names
+          .filter((name) => code.includes(`'${name}'`) || code.includes(`.${name}`) || code.includes(`${name}:`))
+          .map((name) => `${file}: ${name}`);
       });
     expect(spelled).toEqual([]);
   });

@@ -4,7 +4,6 @@ import { hostname } from 'node:os';
 import { readCnfEnvironment, writeCnfEnvironment } from '../../core/cnf-environment.js';
 import type { RunOwner } from '../../core/run.js';
 
-
 /**
  * When process `pid` started, as the system says: on Linux field 22 of
  * `/proc/<pid>/stat` (clock ticks since boot), elsewhere `ps -o lstart=`.
