@@ -22,7 +22,7 @@ import { ADMIN_CONTAINER_NAME, CONTAINER_LOG_STREAM_PREFIX, type ContainerSettin
 import { adminClusterName, taskFamilyOf, taskFamilyPrefix } from '../core/stage-names.js';
 import type { ContainerRecord } from '../core/stage-record.js';
 import { containerTimeLimitSeconds } from '../core/task-runtime.js';
-import { AdminAppPropsError } from './errors.js';
+import { ConstructValidationError } from './errors.js';
 import { stageContainerImage } from './private/container-image-dir.js';
 import { containerTasksOf } from './private/task-runtimes.js';
 import { cnfEnvironment } from '../core/cnf-environment.js';
@@ -129,7 +129,10 @@ class ContainerTasks extends Construct {
   constructor(scope: Construct, id: string, props: ContainerTasksProps) {
     super(scope, id);
     if (props.securityGroups.length === 0) {
-      throw new AdminAppPropsError('containerTasks.securityGroups is empty: name the security groups the container tasks run with.');
+      throw new ConstructValidationError(
+        this,
+        'containerTasks.securityGroups is empty: name the security groups the container tasks run with.',
+      );
     }
     const { app, stage, bundle } = props;
     const family = taskFamilyOf(app, stage, bundle.release);
@@ -195,7 +198,8 @@ class ContainerTasks extends Construct {
     this.assignPublicIp = props.assignPublicIp ?? false;
     const subnets = props.vpc.selectSubnets(this.vpcSubnets).subnetIds;
     if (subnets.length === 0) {
-      throw new AdminAppPropsError(
+      throw new ConstructValidationError(
+        this,
         `containerTasks.vpcSubnets selects no subnet of the VPC, got: ${JSON.stringify(props.vpcSubnets ?? 'the private subnets with egress')}`,
       );
     }

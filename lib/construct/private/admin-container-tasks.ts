@@ -8,7 +8,7 @@ import type { StagedBundle } from '../../bundle/stage-bundle.js';
 import { ContainerTasks, type ContainerTasksOptions } from '../container-tasks.js';
 import type { RunLedgerTable } from '../run-ledger-table.js';
 import type { StageParameters } from '../stage-parameters.js';
-import { AdminAppPropsError } from '../errors.js';
+import { ConstructValidationError } from '../errors.js';
 import { grantDeclaredPermissions } from './task-permissions.js';
 import { containerTasksOf } from './task-runtimes.js';
 
@@ -40,7 +40,8 @@ function addContainerTasks(scope: Construct, parts: AdminAppParts): ContainerTas
   const tasks = containerTasksOf(parts.bundle.catalog);
   if (tasks.length === 0) return undefined;
   if (tasks.some((task) => task.name === parts.releaseTask)) {
-    throw new AdminAppPropsError(
+    throw new ConstructValidationError(
+      scope,
       `releaseTask names ${JSON.stringify(parts.releaseTask)}, a container task (runtime: 'container'): the release phase runs in the admin function, within 15 minutes.`,
       { hint: 'Run it after the deploy with cnf-admin invoke, or make the release task a Lambda task.' },
     );
@@ -76,7 +77,7 @@ function addContainerTasks(scope: Construct, parts: AdminAppParts): ContainerTas
   parts.parameters.grantRead(taskRole);
   parts.ledger.grantWriteRuns(taskRole);
   for (const statement of parts.adminPolicyStatements ?? []) taskRole.addToPrincipalPolicy(statement);
-  grantDeclaredPermissions(taskRole, parts.bundle.catalog);
+  grantDeclaredPermissions(containerTasks, taskRole, parts.bundle.catalog);
   Validations.of(taskRole).acknowledge({
     id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter${parts.parameters.path}*]`,
     reason:
