@@ -300,7 +300,7 @@ class AdminRun {
       return setup.ledger ?? (await ledgerFromEnvironment());
     } catch (error) {
       const { runId, task } = (this.read as { event: CompleteEvent }).event;
-      throw this.#refusal(runId, task, ExitCode.UNAVAILABLE, 'LedgerUnavailableError', (error as Error).message);
+      throw this.#refusal(runId, task, ExitCode.UNAVAILABLE, 'LedgerUnavailable', (error as Error).message);
     }
   }
 
@@ -311,12 +311,12 @@ class AdminRun {
    */
   async #duplicate(ledger: RunLedger, claimed: RunRecord, record: RunRecord, log: Logger): Promise<RunResult> {
     const differs = runIdReuseProblem(claimed, record);
-    if (differs !== undefined) throw this.#refusal(record.runId, record.task, ExitCode.USAGE, 'RunIdConflictError', differs);
+    if (differs !== undefined) throw this.#refusal(record.runId, record.task, ExitCode.USAGE, 'RunIdConflict', differs);
     const existing = settledRecord(claimed);
     if (existing.endedAt === undefined) {
       const message = `Run ${existing.runId} (${existing.task}) is still in progress since ${existing.startedAt}, started by ${existing.caller}; nothing ran again.`;
       log.warn(message);
-      throw this.#refusal(existing.runId, existing.task, ExitCode.TEMP_FAIL, 'RunInProgressError', message);
+      throw this.#refusal(existing.runId, existing.task, ExitCode.TEMP_FAIL, 'RunInProgress', message);
     }
     if (existing !== claimed) await guardLedger(() => ledger.finish(existing)); // a lost run: record what it became
     log.info(`Run ${existing.runId} already ran (ended ${existing.endedAt}, exit ${existing.exitCode}); nothing ran again.`);
@@ -334,7 +334,9 @@ class AdminRun {
     if (lock.acquired) return lock.lease;
     const message = `Task ${event.task} is locked by run ${lock.holder.runId} (caller ${lock.holder.caller}) since ${lock.holder.since}; nothing ran.`;
     log.warn(message);
-    throw new Refusal(await this.#finish(ledger, record, log, { exitCode: ExitCode.TEMP_FAIL, error: { name: 'LockHeldError', message } }));
+    throw new Refusal(
+      await this.#finish(ledger, record, log, { exitCode: ExitCode.TEMP_FAIL, error: { name: 'LockHeld' satisfies RefusalName, message } }),
+    );
   }
 
   /** Runs the task with the parameter set read for it (its config version), and records its end. */

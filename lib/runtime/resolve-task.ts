@@ -61,7 +61,7 @@ async function resolveTask(name: string, sources: TaskSources, release: string, 
       if (readCnfEnvironment().consoleEnabled !== true) {
         return refusal(
           ExitCode.NO_PERMISSION,
-          'ConsoleDisabledError',
+          'ConsoleDisabled',
           `The console is off on stage ${stage}: it evaluates arbitrary code, so a stage must turn it on (console: true in the construct).`,
         );
       }
