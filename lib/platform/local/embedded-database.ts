@@ -141,8 +141,6 @@ async function startServer(
     if (serving !== undefined) return serving;
     const port = await usablePort(paths, files, dataDir, onStart);
     const firstStart = !existsSync(dataDir);
-    if (firstStart && existsSync(files.pgliteDataDir))
-      onStart(`The local stage now runs PostgreSQL; the old PGlite data in ${files.pgliteDataDir} is no longer used (delete it).`);
     onStart(`Starting the embedded PostgreSQL on 127.0.0.1:${port}${firstStart ? ', first start' : ''}`);
     const logStart = await stat(files.log).then(
       (stats) => stats.size,
@@ -327,8 +325,7 @@ async function directorySize(dir: string): Promise<number> {
 }
 
 /**
- * Stops the embedded database and deletes its data (and PGlite's old data,
- * if any). Its port stays, so its URL does; the next use creates an empty
+ * Stops the embedded database and deletes its data. Its port stays, so its URL does; the next use creates an empty
  * database.
  *
  * @returns whether there was data to delete.
@@ -336,9 +333,8 @@ async function directorySize(dir: string): Promise<number> {
 async function resetEmbeddedDatabase(paths: LocalPaths): Promise<boolean> {
   await stopEmbeddedDatabase(paths);
   const files = databaseFiles(paths);
-  const existed = existsSync(files.dataDir) || existsSync(files.pgliteDataDir);
+  const existed = existsSync(files.dataDir);
   await rm(files.dataDir, { recursive: true, force: true });
-  await rm(files.pgliteDataDir, { recursive: true, force: true });
   return existed;
 }
 
