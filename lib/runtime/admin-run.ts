@@ -90,10 +90,11 @@ class AdminRun {
     const { read } = this;
     if (!read.ok) throw this.#refusal(read.runId, read.task, ExitCode.USAGE, 'InvalidEvent', read.message);
     const { event } = read;
-    if (event.task === DESCRIBE_TASK) return this.#result(event.runId, event.task, { exitCode: 0, output: await describeRelease(setup) });
+    if (event.task === DESCRIBE_TASK)
+      return this.#result(event.runId, event.task, { exitCode: ExitCode.OK, output: await describeRelease(setup) });
     if (event.task === PING_TASK) {
       return this.#result(event.runId, event.task, {
-        exitCode: 0,
+        exitCode: ExitCode.OK,
         output: { release: this.#release, stage: this.#stage, node: process.version },
       });
     }
