@@ -4,8 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CnfError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { ConsoleCompletion, ConsoleEvaluateOptions, ConsoleSession, RunFrame } from '../../core/platform.js';
+import { parseRunResult } from '../../core/run-result-schema.js';
 import { newRunId, type AdminEvent, type RunResult } from '../../core/run.js';
 import { CONSOLE_TASK } from '../../core/task-catalog.js';
 import { toolRoot } from '../../core/tool-root.js';
@@ -198,7 +200,9 @@ class LocalConsoleSession implements ConsoleSession {
           return;
         }
         if (next.value.startsWith(marker)) {
-          const result = JSON.parse(next.value.slice(marker.length)) as RunResult;
+          const read = parseRunResult(JSON.parse(next.value.slice(marker.length)));
+          if (!read.ok) throw new CnfError(`The console session answered no run result: ${read.problem}`, ExitCode.SOFTWARE, 'tool');
+          const { result } = read;
           const declared = (result.output as { declared?: readonly string[] } | undefined)?.declared;
           if (declared !== undefined) session.declared = declared;
           yield { type: 'result', result };
