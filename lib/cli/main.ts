@@ -7,6 +7,7 @@ import { asInvoked, invocationOf } from './invocation.js';
 import { withoutInvalidPreamble } from './option.js';
 import { buildProgram, COMMANDS } from './program.js';
 import { terminalWidth } from './render/table.js';
+import { readCnfEnvironment } from '../core/cnf-environment.js';
 
 /**
  * The process's own streams, directory and environment. A reader that goes
@@ -114,7 +115,7 @@ function reportError(error: unknown, argv: readonly string[], io: CliIo): number
       line.replace(ERROR_PREFIX, style('red', ERROR_PREFIX)),
     );
     if (error.hint !== undefined) writeWrapped(io.stderr, io.env, asInvoked(error.hint, io.env), (line) => style('dim', line));
-    if (error.fault === 'tool' || io.env.CNF_DEBUG === '1') writeLine(io.stderr, style('dim', String(error.stack)));
+    if (error.fault === 'tool' || readCnfEnvironment(io.env).debug === true) writeLine(io.stderr, style('dim', String(error.stack)));
     writeJsonError(io, argv, error.name, error.message, error.exitCode);
     return error.exitCode;
   }

@@ -160,7 +160,7 @@ const COMMANDS: readonly CommandSpec[] = [
         arguments: '[psqlArgs...]',
         summary: "open psql on it, starting it if it is not running (needs the system's psql)",
         options: COMMAND_OPTIONS['db psql'],
-        examples: ['cnf-admin db psql', "cnf-admin db psql -- -c 'select count(*) from notes'"],
+        examples: ['cnf-admin db psql', "cnf-admin db psql -- -c 'select version()'"],
         run: async ([psqlArgs], options, io) => (await import('./commands/db-psql.js')).dbPsql(psqlArgs, options, io),
       }),
       defineCommand({

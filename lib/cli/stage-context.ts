@@ -7,6 +7,7 @@ import type { Stage } from '../core/stage.js';
 import { openPlatform } from '../platform/open-platform.js';
 import type { CliIo } from './io.js';
 import { progressFor } from './progress.js';
+import { CNF_VARIABLES, readCnfEnvironment } from '../core/cnf-environment.js';
 
 /** The flags every stage-bound command takes. */
 interface StageOptions {
@@ -66,11 +67,11 @@ async function openStage(io: CliIo, options: StageOptions): Promise<StageContext
  * @throws UsageError when it is not a number of seconds.
  */
 function logWaitMs(env: NodeJS.ProcessEnv): number | undefined {
-  const text = env.CNF_LOG_WAIT_SECONDS;
-  if (text === undefined || text === '') return undefined;
+  const text = readCnfEnvironment(env).logWaitSeconds;
+  if (text === undefined) return undefined;
   const seconds = Number(text);
   if (!Number.isFinite(seconds) || seconds < 0)
-    throw new UsageError(`CNF_LOG_WAIT_SECONDS takes a number of seconds, got: ${JSON.stringify(text)}`);
+    throw new UsageError(`${CNF_VARIABLES.logWaitSeconds} takes a number of seconds, got: ${JSON.stringify(text)}`);
   return seconds * 1000;
 }
 

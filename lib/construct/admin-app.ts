@@ -19,7 +19,7 @@ import { assertValidAppName, assertValidStageName } from '../core/stage.js';
 import type { TaskCatalog, TaskInfo } from '../core/task-catalog.js';
 import { AdminSchedules, type AdminScheduleOptions } from './admin-schedules.js';
 import { acknowledgeProviderFindings, AdminTestEvents } from './admin-test-events.js';
-import { AdminAppPropsError } from './errors.js';
+import { ConstructValidationError } from './errors.js';
 import {
   ADMIN_DEFAULTS,
   resolveFunctionSettings,
@@ -38,6 +38,7 @@ import { ReleasePhase } from './release-phase.js';
 import { RunLedgerTable } from './run-ledger-table.js';
 import { StageParameters } from './stage-parameters.js';
 import { StageRecordParameter } from './stage-record-parameter.js';
+import { adminEnvironmentOf, webEnvironmentOf } from '../core/cnf-environment.js';
 
 /** The context key that names the stage: `npx cdk synth -c stage=prod`. */
 const STAGE_CONTEXT_KEY = 'stage';
@@ -279,10 +280,10 @@ class AdminApp extends Construct {
     super(scope, id);
     // Checked before anything is built, so that bad props fail fast and name themselves.
     const { app, stage, project } = resolveNames(this, props);
-    const settings = checkProps(props);
+    const settings = checkProps(this, props);
     const bundle = stageBundleOf(this, props, project);
     const resolved: ResolvedProps = { ...props, app, stage, bundle };
-    const checked = { ...settings, releaseTask: checkReleaseTask(resolved) };
+    const checked = { ...settings, releaseTask: checkReleaseTask(this, resolved) };
     this.app = app;
     this.stage = stage;
     this.release = bundle.release;
@@ -407,13 +408,9 @@ class AdminApp extends Construct {
       aliasName: checked.aliasName,
       logRemovalPolicy,
     };
-    const environment = {
-      NODE_OPTIONS: '--enable-source-maps',
-      CNF_APP: app,
-      CNF_STAGE: stage,
-      CNF_RELEASE: bundle.release,
-      CNF_PARAMETER_PATH: this.parameters.path,
-    };
+    const identity = { app, stage, release: bundle.release };
+    const stores = { parameterPath: this.parameters.path, ledgerTable: this.ledger.tableName };
+    const environment = { NODE_OPTIONS: '--enable-source-maps', ...webEnvironmentOf(identity, stores) };
     const web = new AppFunction(this, 'Web', {
       ...common,
       functionName: stageFunctionName(props.app, props.stage, 'web'),
@@ -428,9 +425,8 @@ class AdminApp extends Construct {
       handler: 'admin.handler',
       settings: checked.admin,
       environment: {
-        ...environment,
-        CNF_LEDGER_TABLE: this.ledger.tableName,
-        CNF_CONSOLE_ENABLED: String(props.console ?? false),
+        NODE_OPTIONS: environment.NODE_OPTIONS,
+        ...adminEnvironmentOf(identity, stores, { consoleEnabled: props.console ?? false }),
       },
       purpose: `${app} ${stage} admin tasks (cnf-admin)`,
       // A failed migration must never silently run again.
@@ -445,7 +441,7 @@ class AdminApp extends Construct {
     this.parameters.grantRead(this.adminFunction);
     this.ledger.grantWriteRuns(this.adminFunction);
     for (const statement of props.adminPolicyStatements ?? []) this.adminFunction.addToRolePolicy(statement);
-    grantDeclaredPermissions(admin.role, props.bundle.catalog);
+    grantDeclaredPermissions(this, admin.role, props.bundle.catalog);
   }
 
   private addSchedules(props: ResolvedProps): AdminSchedules | undefined {
@@ -547,7 +543,7 @@ interface CheckedProps {
  * `cdk.json` and the CDK context; and the project, when it had to be found
  * (for a name, or to build the bundle).
  *
- * @throws UsageError (AdminAppPropsError) naming what is missing or wrong.
+ * @throws ConstructValidationError naming what is missing or wrong.
  */
 function resolveNames(scope: Construct, props: AdminAppProps): { app: string; stage: string; project: Project | undefined } {
   const project = props.app === undefined || props.bundle === undefined ? findProject(props.projectDir ?? process.cwd()) : undefined;
@@ -557,13 +553,13 @@ function resolveNames(scope: Construct, props: AdminAppProps): { app: string; st
   const known = `The AWS stages of ${project === undefined ? 'the project' : join(project.root, PROJECT_FILE)}: ${awsStages.map((stage) => stage.name).join(', ') || '(none)'}.`;
   const stage: unknown = props.stage ?? scope.node.tryGetContext(STAGE_CONTEXT_KEY);
   if (stage === undefined) {
-    throw new AdminAppPropsError(`${scope.node.path}: no stage given. ${known}`, {
+    throw new ConstructValidationError(scope, `no stage given. ${known}`, {
       hint: `Name one with -c, e.g. npx cdk synth -c ${STAGE_CONTEXT_KEY}=${awsStages[0]?.name ?? 'prod'}, or set the stage prop.`,
     });
   }
   assertValidStageName(stage);
   if (project !== undefined && !awsStages.some((declared) => declared.name === stage)) {
-    throw new AdminAppPropsError(`${scope.node.path}: stage ${JSON.stringify(stage)} is not an AWS stage of the project. ${known}`, {
+    throw new ConstructValidationError(scope, `stage ${JSON.stringify(stage)} is not an AWS stage of the project. ${known}`, {
       hint: `Declare it in cdk.json, e.g. "context": { "cnf": { "stages": { "${stage}": { "platform": "aws" } } } }, so that cnf-admin can reach it.`,
     });
   }
@@ -594,29 +590,32 @@ function stageBundleOf(scope: Construct, props: AdminAppProps, project: Project 
 /**
  * Checks the props that can be checked before anything is built.
  *
- * @throws AdminAppPropsError naming the prop and its value.
+ * @throws ConstructValidationError naming the prop and its value.
  */
-function checkProps(props: AdminAppProps): Omit<CheckedProps, 'releaseTask'> {
+function checkProps(scope: Construct, props: AdminAppProps): Omit<CheckedProps, 'releaseTask'> {
   const aliasName = props.aliasName ?? DEFAULT_ALIAS;
   if (!ALIAS_NAME.test(aliasName)) {
-    throw new AdminAppPropsError(`aliasName must be 1-128 letters, digits, '-' or '_', not all digits, got: ${JSON.stringify(aliasName)}`);
+    throw new ConstructValidationError(
+      scope,
+      `aliasName must be 1-128 letters, digits, '-' or '_', not all digits, got: ${JSON.stringify(aliasName)}`,
+    );
   }
-  const web = resolveFunctionSettings(props.web, WEB_DEFAULTS, 'web');
-  const admin = resolveFunctionSettings(props.admin, ADMIN_DEFAULTS, 'admin');
+  const web = resolveFunctionSettings(scope, props.web, WEB_DEFAULTS, 'web');
+  const admin = resolveFunctionSettings(scope, props.admin, ADMIN_DEFAULTS, 'admin');
   return { aliasName, web, admin };
 }
 
 /**
  * Checks the release phase's task and args against the release's catalog.
  *
- * @throws UnknownTaskError or AdminAppPropsError naming the task or its args.
+ * @throws ConstructValidationError naming the task or its args.
  */
-function checkReleaseTask(props: ResolvedProps): TaskInfo | undefined {
+function checkReleaseTask(scope: Construct, props: ResolvedProps): TaskInfo | undefined {
   const { bundle } = props;
-  assertTaskRuntimes(bundle.catalog, bundle.release);
+  assertTaskRuntimes(scope, bundle.catalog, bundle.release);
   if (props.releasePhase === undefined) return undefined;
-  const releaseTask = catalogTask(bundle.catalog, bundle.release, props.releasePhase.task, 'releasePhase.task');
-  assertArgsFit(releaseTask, props.releasePhase.args ?? {}, 'releasePhase.args');
+  const releaseTask = catalogTask(scope, bundle.catalog, bundle.release, props.releasePhase.task, 'releasePhase.task');
+  assertArgsFit(scope, releaseTask, props.releasePhase.args ?? {}, 'releasePhase.args');
   return releaseTask;
 }
 

@@ -7,7 +7,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AdminEvent } from '../core/run.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
-import { AdminAppPropsError } from './errors.js';
+import { ConstructValidationError } from './errors.js';
 import { assertArgsFit, catalogTask } from './private/catalog-task.js';
 import type { ContainerTasks } from './container-tasks.js';
 import { runtimeOf } from '../core/task-runtime.js';
@@ -115,11 +115,11 @@ class AdminSchedules extends Construct {
 
   constructor(scope: Construct, id: string, props: AdminSchedulesProps) {
     super(scope, id);
-    const entries = props.schedules.map((options, index) => checkSchedule(props, options, index));
+    const entries = props.schedules.map((options, index) => checkSchedule(this, props, options, index));
     const seen = new Set<string>();
     for (const { name } of entries) {
       if (seen.has(name)) {
-        throw new AdminAppPropsError(`Two schedules are named ${JSON.stringify(name)}; give each a name of its own.`);
+        throw new ConstructValidationError(this, `Two schedules are named ${JSON.stringify(name)}; give each a name of its own.`);
       }
       seen.add(name);
     }
@@ -155,24 +155,26 @@ class AdminSchedules extends Construct {
 }
 
 /** Checks one schedule and makes its name and admin event. */
-function checkSchedule(props: AdminSchedulesProps, options: AdminScheduleOptions, index: number) {
+function checkSchedule(scope: Construct, props: AdminSchedulesProps, options: AdminScheduleOptions, index: number) {
   const where = `schedules[${index}]`;
-  const task = catalogTask(props.catalog, props.release, options.task, `${where}.task`);
+  const task = catalogTask(scope, props.catalog, props.release, options.task, `${where}.task`);
   const args = options.args ?? {};
-  assertArgsFit(task, args, `${where}.args`);
+  assertArgsFit(scope, task, args, `${where}.args`);
   if (!SCHEDULE_EXPRESSION.test(options.schedule)) {
-    throw new AdminAppPropsError(
+    throw new ConstructValidationError(
+      scope,
       `${where}.schedule must be rate(...), cron(...) or at(...), e.g. "rate(1 day)", got: ${JSON.stringify(options.schedule)}`,
     );
   }
   const name = options.name ?? `${props.app}-${props.stage}-${options.task.replaceAll(':', '-')}`;
   if (!SCHEDULE_NAME.test(name)) {
-    throw new AdminAppPropsError(`${where}.name must be 1-64 letters, digits, '-', '_' or '.', got: ${JSON.stringify(name)}`, {
+    throw new ConstructValidationError(scope, `${where}.name must be 1-64 letters, digits, '-', '_' or '.', got: ${JSON.stringify(name)}`, {
       hint: options.name === undefined ? `Give the schedule a shorter name with ${where}.name.` : undefined,
     });
   }
   if (runtimeOf(task) === 'container' && props.containerTasks === undefined) {
-    throw new AdminAppPropsError(
+    throw new ConstructValidationError(
+      scope,
       `${where} runs ${options.task}, a container task (runtime: 'container'), but containerTasks is not set: give the app the VPC and security groups its container tasks run with.`,
     );
   }

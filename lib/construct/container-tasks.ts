@@ -22,9 +22,10 @@ import { ADMIN_CONTAINER_NAME, CONTAINER_LOG_STREAM_PREFIX, type ContainerSettin
 import { adminClusterName, taskFamilyOf, taskFamilyPrefix } from '../core/stage-names.js';
 import type { ContainerRecord } from '../core/stage-record.js';
 import { containerTimeLimitSeconds } from '../core/task-runtime.js';
-import { AdminAppPropsError } from './errors.js';
+import { ConstructValidationError } from './errors.js';
 import { stageContainerImage } from './private/container-image-dir.js';
 import { containerTasksOf } from './private/task-runtimes.js';
+import { cnfEnvironment } from '../core/cnf-environment.js';
 
 /** Where and how a stage's container tasks run: the `containerTasks` prop of `AdminApp`. */
 interface ContainerTasksOptions {
@@ -128,7 +129,10 @@ class ContainerTasks extends Construct {
   constructor(scope: Construct, id: string, props: ContainerTasksProps) {
     super(scope, id);
     if (props.securityGroups.length === 0) {
-      throw new AdminAppPropsError('containerTasks.securityGroups is empty: name the security groups the container tasks run with.');
+      throw new ConstructValidationError(
+        this,
+        'containerTasks.securityGroups is empty: name the security groups the container tasks run with.',
+      );
     }
     const { app, stage, bundle } = props;
     const family = taskFamilyOf(app, stage, bundle.release);
@@ -178,10 +182,12 @@ class ContainerTasks extends Construct {
       }),
       environment: {
         ...props.environment,
-        CNF_CONSOLE_ENABLED: 'false',
         AWS_REGION: Stack.of(this).region,
-        CNF_LOG_GROUP: props.logGroup.logGroupName,
-        CNF_LOG_STREAM_PREFIX: `${streamPrefix}/${ADMIN_CONTAINER_NAME}`,
+        ...cnfEnvironment({
+          consoleEnabled: false,
+          logGroup: props.logGroup.logGroupName,
+          logStreamPrefix: `${streamPrefix}/${ADMIN_CONTAINER_NAME}`,
+        }),
       },
       logging: LogDrivers.awsLogs({ logGroup: props.logGroup, streamPrefix }),
       stopTimeout: STOP_TIMEOUT,
@@ -192,7 +198,8 @@ class ContainerTasks extends Construct {
     this.assignPublicIp = props.assignPublicIp ?? false;
     const subnets = props.vpc.selectSubnets(this.vpcSubnets).subnetIds;
     if (subnets.length === 0) {
-      throw new AdminAppPropsError(
+      throw new ConstructValidationError(
+        this,
         `containerTasks.vpcSubnets selects no subnet of the VPC, got: ${JSON.stringify(props.vpcSubnets ?? 'the private subnets with egress')}`,
       );
     }

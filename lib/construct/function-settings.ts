@@ -1,6 +1,7 @@
+import type { IConstruct } from 'constructs';
 import { Duration, Token } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { AdminAppPropsError } from './errors.js';
+import { ConstructValidationError } from './errors.js';
 
 /** Settings of the web or the admin function. */
 interface FunctionSettings {
@@ -50,10 +51,12 @@ const MAX_TIMEOUT_SECONDS = 15 * 60;
  * Fills in the defaults of one function's settings and checks the values
  * Lambda would refuse at deploy time.
  *
+ * @param scope the construct whose props they are
  * @param where the prop the settings came from, e.g. `admin`.
- * @throws AdminAppPropsError naming the prop and the value.
+ * @throws ConstructValidationError naming the prop and the value.
  */
 function resolveFunctionSettings(
+  scope: IConstruct,
   settings: FunctionSettings | undefined,
   defaults: ResolvedFunctionSettings,
   where: string,
@@ -61,13 +64,17 @@ function resolveFunctionSettings(
   const resolved = { ...defaults, ...definedOnly(settings ?? {}) };
   const { memorySize, timeout } = resolved;
   if (!Token.isUnresolved(memorySize) && !(Number.isInteger(memorySize) && memorySize >= MIN_MEMORY && memorySize <= MAX_MEMORY)) {
-    throw new AdminAppPropsError(
+    throw new ConstructValidationError(
+      scope,
       `${where}.memorySize must be a whole number of MiB from ${MIN_MEMORY} to ${MAX_MEMORY}, got: ${memorySize}`,
     );
   }
   const seconds = timeout.toSeconds({ integral: false });
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
-    throw new AdminAppPropsError(`${where}.timeout must be whole seconds from 1 second to 15 minutes, got: ${timeout.toHumanString()}`);
+    throw new ConstructValidationError(
+      scope,
+      `${where}.timeout must be whole seconds from 1 second to 15 minutes, got: ${timeout.toHumanString()}`,
+    );
   }
   return resolved;
 }

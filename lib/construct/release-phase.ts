@@ -8,7 +8,7 @@ import { Architecture, Code, Function as LambdaFunction, LoggingFormat, type IVe
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { transformSync } from 'esbuild';
-import { AdminAppPropsError } from './errors.js';
+import { ConstructValidationError } from './errors.js';
 import { RUNTIME } from './private/app-function.js';
 
 /** Props of {@link ReleasePhase}. */
@@ -88,7 +88,7 @@ class ReleasePhase extends Construct {
 
   constructor(scope: Construct, id: string, props: ReleasePhaseProps) {
     super(scope, id);
-    assertTaskFitsTheWait(props);
+    assertTaskFitsTheWait(this, props);
     // The function's timeout and a minute, at most 15 minutes: past its own timeout a task is only told to
     // stop, and one that does not runs on to the function's; the provider outwaits that as far as it can.
     const waitSeconds = Math.min(props.functionTimeout.toSeconds() + 60, MAX_PROVIDER_TIMEOUT.toSeconds());
@@ -151,9 +151,9 @@ class ReleasePhase extends Construct {
  * after the provider gave up would be reported failed, and the deploy rolled
  * back, over whatever it did (a migrated schema).
  *
- * @throws AdminAppPropsError naming the task, its timeout and the limit.
+ * @throws ConstructValidationError naming the task, its timeout and the limit.
  */
-function assertTaskFitsTheWait(props: ReleasePhaseProps): void {
+function assertTaskFitsTheWait(scope: Construct, props: ReleasePhaseProps): void {
   const functionSeconds = props.functionTimeout.toSeconds();
   const taskSeconds = Math.min(props.taskTimeout?.toSeconds() ?? functionSeconds, functionSeconds);
   const limit = MAX_PROVIDER_TIMEOUT.toSeconds() - RELEASE_PHASE_MARGIN.toSeconds();
@@ -162,7 +162,8 @@ function assertTaskFitsTheWait(props: ReleasePhaseProps): void {
     props.taskTimeout === undefined || props.taskTimeout.toSeconds() >= functionSeconds
       ? "the admin function's timeout"
       : 'its options.timeoutSeconds';
-  throw new AdminAppPropsError(
+  throw new ConstructValidationError(
+    scope,
     `Release task ${props.task} may run for ${taskSeconds} s (${whose}), longer than the ${limit} s the release phase can wait for it (15 minutes, less ${RELEASE_PHASE_MARGIN.toSeconds()} s for the provider to start and answer CloudFormation): the deploy would fail and roll back while the task goes on. Set options.timeoutSeconds of task ${props.task} to ${limit} or less, or lower the admin timeout (admin.timeout) to ${limit} seconds or less.`,
   );
 }

@@ -2,10 +2,10 @@ import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { ParameterTier, StringParameter, type IStringParameter } from 'aws-cdk-lib/aws-ssm';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { assertValidConfigKey } from '../core/parameter-set.js';
 import { parameterPathOf } from '../core/stage-record.js';
-import { AdminAppPropsError } from './errors.js';
+import { ConstructValidationError } from './errors.js';
 
 /** Props of {@link StageParameters}. */
 interface StageParametersProps {
@@ -62,11 +62,12 @@ class StageParameters extends Construct {
     this.encryptionKey = props.encryptionKey;
     const values = props.values ?? {};
     const secureKeys = props.secureKeys ?? [];
-    for (const key of Object.keys(values)) checkKey(key, 'parameters');
+    for (const key of Object.keys(values)) checkKey(this, key, 'parameters');
     for (const key of secureKeys) {
-      checkKey(key, 'secureParameters');
+      checkKey(this, key, 'secureParameters');
       if (key in values) {
-        throw new AdminAppPropsError(
+        throw new ConstructValidationError(
+          this,
           `Config key ${JSON.stringify(key)} is in both parameters and secureParameters; a key is either plain or secure.`,
         );
       }
@@ -74,7 +75,8 @@ class StageParameters extends Construct {
     this.values = Object.fromEntries(
       Object.entries(values).map(([key, value]) => {
         if (!Token.isUnresolved(value) && (typeof value !== 'string' || value === '' || value.length > 4096)) {
-          throw new AdminAppPropsError(
+          throw new ConstructValidationError(
+            this,
             `parameters.${key} must be 1 to 4096 characters (an SSM standard parameter), got: ${JSON.stringify(value)?.slice(0, 80)}`,
           );
         }
@@ -129,11 +131,11 @@ class StageParameters extends Construct {
 }
 
 /** Checks a key from props, naming the prop in the error. */
-function checkKey(key: string, prop: string): void {
+function checkKey(scope: IConstruct, key: string, prop: string): void {
   try {
     assertValidConfigKey(key);
   } catch (error) {
-    throw new AdminAppPropsError(`${prop}: ${(error as Error).message}`, { cause: error });
+    throw new ConstructValidationError(scope, `${prop}: ${(error as Error).message}`, { cause: error });
   }
 }
 

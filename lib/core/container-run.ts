@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { CNF_VARIABLES, cnfEnvironment, readCnfEnvironment } from './cnf-environment.js';
 import type { AdminEvent } from './run.js';
 import type { StageRecord } from './stage-record.js';
 
@@ -11,25 +12,6 @@ const CONTAINER_LOG_STREAM_PREFIX = 'task';
 
 /** The message of a container task's last log line, which carries its whole run result as `result`. */
 const RUN_RESULT_MESSAGE = 'Run result';
-
-/** The variable of a container task's override that carries its admin event, as JSON. */
-const ADMIN_EVENT_VARIABLE = 'CNF_ADMIN_EVENT';
-
-/** The variable of a container task's override that carries its run's time limit in seconds. */
-const TIME_LIMIT_VARIABLE = 'CNF_TIME_LIMIT_SECONDS';
-
-/**
- * The variable of a container task's override that says the admin function
- * has claimed the run in the ledger for this task: the runner takes the
- * claim over instead of treating the run as a second delivery.
- */
-const RUN_CLAIMED_VARIABLE = 'CNF_RUN_CLAIMED';
-
-/**
- * The admin function's environment variable that tells it how to start its
- * release's container tasks (a {@link ContainerSettings} as JSON).
- */
-const CONTAINER_SETTINGS_VARIABLE = 'CNF_CONTAINER';
 
 /** What the admin function needs to start its release's container task: written by the construct, read by the runtime. */
 interface ContainerSettings {
@@ -62,18 +44,18 @@ const containerSettingsSchema = z.strictObject({
  * @returns undefined when the variable is unset (the release has no container tasks on this stage)
  */
 function readContainerSettings(env: Readonly<Record<string, string | undefined>>): ContainerSettings | string | undefined {
-  const raw = env[CONTAINER_SETTINGS_VARIABLE];
-  if (raw === undefined || raw === '') return undefined;
+  const raw = readCnfEnvironment(env).containerSettings;
+  if (raw === undefined) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(raw);
   } catch (error) {
-    return `${CONTAINER_SETTINGS_VARIABLE} is not JSON: ${(error as Error).message}`;
+    return `${CNF_VARIABLES.containerSettings} is not JSON: ${(error as Error).message}`;
   }
   const parsed = containerSettingsSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  return `${CONTAINER_SETTINGS_VARIABLE} is invalid: ${issue?.path.map(String).join('.') ?? ''}: ${issue?.message ?? 'unknown'}`;
+  return `${CNF_VARIABLES.containerSettings} is invalid: ${issue?.path.map(String).join('.') ?? ''}: ${issue?.message ?? 'unknown'}`;
 }
 
 /**
@@ -104,16 +86,12 @@ function containerOverrideEnvironment(
   event: AdminEvent & { readonly runId: string },
   timeLimitSeconds: number,
 ): { readonly name: string; readonly value: string }[] {
-  return [
-    { name: ADMIN_EVENT_VARIABLE, value: JSON.stringify(event) },
-    { name: TIME_LIMIT_VARIABLE, value: String(timeLimitSeconds) },
-    { name: RUN_CLAIMED_VARIABLE, value: 'true' },
-  ];
+  const variables = cnfEnvironment({ adminEvent: JSON.stringify(event), timeLimitSeconds, runClaimed: true });
+  return Object.entries(variables).map(([name, value]) => ({ name, value }));
 }
 
 /** RunTask's `clientToken` is at most 64 characters. */
 const CLIENT_TOKEN_MAX = 64;
-
 
 /**
  * The `startedBy` of a run's ECS task, by which `cnf-admin stop` finds it:
@@ -139,16 +117,12 @@ function containerTaskOf(record: StageRecord, task: string): { readonly name: st
 
 export {
   ADMIN_CONTAINER_NAME,
-  ADMIN_EVENT_VARIABLE,
   clientTokenOf,
   CONTAINER_LOG_STREAM_PREFIX,
-  CONTAINER_SETTINGS_VARIABLE,
   containerOverrideEnvironment,
   containerTaskOf,
   readContainerSettings,
-  RUN_CLAIMED_VARIABLE,
   RUN_RESULT_MESSAGE,
   startedByOf,
-  TIME_LIMIT_VARIABLE,
 };
 export type { ContainerSettings, ContainerStarted };

@@ -293,7 +293,7 @@ function readStages(file: string, declared: unknown): ReadonlyMap<string, Stage>
         `Stage ${name} in ${file} has region ${JSON.stringify(settings.region)}; use a region name such as "eu-west-1".`,
       );
     }
-    if (settings.database !== undefined && ((settings.database !== 'postgres' && settings.database !== 'pglite') || platform !== 'local')) {
+    if (settings.database !== undefined && (settings.database !== 'postgres' || platform !== 'local')) {
       throw new UsageError(
         `Stage ${name} in ${file} has database ${JSON.stringify(settings.database)}; only the local stage takes one, and it is "postgres".`,
       );

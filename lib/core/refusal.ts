@@ -1,10 +1,15 @@
 /*
  * The errors with which the admin function refuses an event before anything
- * runs: bad input, a task or script the release lacks, a run id already in
- * progress, another release, the console switched off, the ledger out of
- * reach. The runtime puts the name on the run result's error; the CLI and
- * the platforms tell a refusal (nothing ran, so there is no run log) from a
- * failed run by it. Both sides take the names from here.
+ * of its task runs: bad input, a task or script the release lacks, a run id
+ * already in progress, another release, the console switched off, the
+ * ledger out of reach, the task's lock held by another run. The runtime puts
+ * the name on the run result's error; the CLI and the platforms tell a
+ * refusal (nothing ran) from a failed run by it. Both sides take the names
+ * from here.
+ *
+ * Every name says what was wrong, in PascalCase without an `Error` suffix
+ * (it names a refusal on the wire, not a class). cnf-admin 0.1.0 answers only
+ * these names; the CLI and the admin function come from one package.
  */
 
 /** Every refusal's error name. */
@@ -13,15 +18,16 @@ const REFUSAL_NAMES = [
   'UnknownTask',
   'InvalidArgs',
   'ScriptNotInRelease',
-  'RunInProgressError',
-  'RunIdConflictError',
+  'RunInProgress',
+  'RunIdConflict',
   'ReleaseMismatch',
-  'ConsoleDisabledError',
-  'LedgerUnavailableError',
-  'LedgerThrottledError',
+  'ConsoleDisabled',
+  'LedgerUnavailable',
+  'LedgerThrottled',
   'UnknownRun',
   'RunNotStoppable',
   'ContainerTasksUnavailable',
+  'LockHeld',
 ] as const;
 
 /** The name of a refusal's error: `result.error.name` when the admin function refused the event. */

@@ -1,5 +1,6 @@
 import type { RunFrame } from './platform.js';
 import type { RunResult } from './run.js';
+import { isRunResult } from './run-result-schema.js';
 
 /**
  * The wire format of a streamed run, shared by the admin function (which
@@ -21,13 +22,6 @@ const FRAMES_CONTENT_TYPE = 'application/x-ndjson';
  */
 function encodeFrame(frame: RunFrame): string {
   return `${JSON.stringify(frame)}\n`;
-}
-
-/** Whether `value` has the shape of a run result: a run id, a task and a numeric exit code. */
-function isRunResult(value: unknown): value is RunResult {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Partial<Record<keyof RunResult, unknown>>;
-  return typeof candidate.runId === 'string' && typeof candidate.task === 'string' && typeof candidate.exitCode === 'number';
 }
 
 /** A line of a stream read back as a frame; a line that is no frame is kept as a log line. */

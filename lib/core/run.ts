@@ -81,7 +81,7 @@ interface AdminEvent {
  * const error: RunError = { name: 'TypeError', message: "Cannot read properties of undefined (reading 'id')" };
  */
 interface RunError {
-  /** The error's class name, e.g. `TypeError`, or a refusal's such as `LockHeldError`. */
+  /** The error's class name, e.g. `TypeError`, or a refusal's such as `LockHeld`. */
   readonly name: string;
   /** The error's message. */
   readonly message: string;
@@ -268,13 +268,17 @@ function settledRecord(record: RunRecord, now: Date = new Date()): RunRecord {
   };
 }
 
-/** Whether a result says the admin function refused the event and nothing ran (so there is no run log either). */
+/** Whether a result says the admin function refused the event and nothing of its task ran. */
 function isRefusal(result: RunResult): boolean {
   return result.exitCode !== 0 && isRefusalName(result.error?.name);
 }
 
-/* Refusals that name a run the ledger holds: another run's id, still going or used for other work. */
-const REFUSALS_OF_RECORDED_RUNS: ReadonlySet<string> = new Set(['RunInProgressError', 'RunIdConflictError'] satisfies RefusalName[]);
+/*
+ * Refusals that name a run the ledger holds: another run's id, still going or
+ * used for other work, or a run recorded as refused because its task's lock
+ * was held.
+ */
+const REFUSALS_OF_RECORDED_RUNS: ReadonlySet<string> = new Set(['RunInProgress', 'RunIdConflict', 'LockHeld'] satisfies RefusalName[]);
 
 /**
  * Whether a refusal's run id names a run that the ledger holds (so that

@@ -13,8 +13,7 @@ interface Stage {
   readonly region?: string;
   /**
    * The local stage's embedded database: `postgres` runs a PostgreSQL server
-   * on this machine and points `DATABASE_URL` at it. (`pglite`, its name from
-   * when it was PGlite, means the same.)
+   * on this machine and points `DATABASE_URL` at it.
    *
    * @default - none
    */

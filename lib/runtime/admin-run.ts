@@ -31,6 +31,7 @@ import { runIdReuseProblem } from '../core/run-id-reuse.js';
 import { recordedArgs } from '../core/event-check.js';
 import { describeTask } from './task-registry.js';
 import { waitForLock } from './wait-for-lock.js';
+import { readCnfEnvironment } from '../core/cnf-environment.js';
 
 /** The part of the Lambda context a run uses, plus the local stage's interrupt. */
 interface RunContext {
@@ -62,8 +63,8 @@ type Logger = ReturnType<typeof createRunLogger>;
  * taken, the parameter set read fresh, the task run, and its end recorded.
  */
 class AdminRun {
-  readonly #release = process.env.CNF_RELEASE ?? 'unknown';
-  readonly #stage = process.env.CNF_STAGE ?? 'unknown';
+  readonly #release = readCnfEnvironment().release ?? 'unknown';
+  readonly #stage = readCnfEnvironment().stage ?? 'unknown';
 
   /**
    * @param deadline - epoch ms by which the task must have stopped (before the function's end)
@@ -90,10 +91,11 @@ class AdminRun {
     const { read } = this;
     if (!read.ok) throw this.#refusal(read.runId, read.task, ExitCode.USAGE, 'InvalidEvent', read.message);
     const { event } = read;
-    if (event.task === DESCRIBE_TASK) return this.#result(event.runId, event.task, { exitCode: 0, output: await describeRelease(setup) });
+    if (event.task === DESCRIBE_TASK)
+      return this.#result(event.runId, event.task, { exitCode: ExitCode.OK, output: await describeRelease(setup) });
     if (event.task === PING_TASK) {
       return this.#result(event.runId, event.task, {
-        exitCode: 0,
+        exitCode: ExitCode.OK,
         output: { release: this.#release, stage: this.#stage, node: process.version },
       });
     }
@@ -300,7 +302,7 @@ class AdminRun {
       return setup.ledger ?? (await ledgerFromEnvironment());
     } catch (error) {
       const { runId, task } = (this.read as { event: CompleteEvent }).event;
-      throw this.#refusal(runId, task, ExitCode.UNAVAILABLE, 'LedgerUnavailableError', (error as Error).message);
+      throw this.#refusal(runId, task, ExitCode.UNAVAILABLE, 'LedgerUnavailable', (error as Error).message);
     }
   }
 
@@ -311,12 +313,12 @@ class AdminRun {
    */
   async #duplicate(ledger: RunLedger, claimed: RunRecord, record: RunRecord, log: Logger): Promise<RunResult> {
     const differs = runIdReuseProblem(claimed, record);
-    if (differs !== undefined) throw this.#refusal(record.runId, record.task, ExitCode.USAGE, 'RunIdConflictError', differs);
+    if (differs !== undefined) throw this.#refusal(record.runId, record.task, ExitCode.USAGE, 'RunIdConflict', differs);
     const existing = settledRecord(claimed);
     if (existing.endedAt === undefined) {
       const message = `Run ${existing.runId} (${existing.task}) is still in progress since ${existing.startedAt}, started by ${existing.caller}; nothing ran again.`;
       log.warn(message);
-      throw this.#refusal(existing.runId, existing.task, ExitCode.TEMP_FAIL, 'RunInProgressError', message);
+      throw this.#refusal(existing.runId, existing.task, ExitCode.TEMP_FAIL, 'RunInProgress', message);
     }
     if (existing !== claimed) await guardLedger(() => ledger.finish(existing)); // a lost run: record what it became
     log.info(`Run ${existing.runId} already ran (ended ${existing.endedAt}, exit ${existing.exitCode}); nothing ran again.`);
@@ -334,7 +336,9 @@ class AdminRun {
     if (lock.acquired) return lock.lease;
     const message = `Task ${event.task} is locked by run ${lock.holder.runId} (caller ${lock.holder.caller}) since ${lock.holder.since}; nothing ran.`;
     log.warn(message);
-    throw new Refusal(await this.#finish(ledger, record, log, { exitCode: ExitCode.TEMP_FAIL, error: { name: 'LockHeldError', message } }));
+    throw new Refusal(
+      await this.#finish(ledger, record, log, { exitCode: ExitCode.TEMP_FAIL, error: { name: 'LockHeld' satisfies RefusalName, message } }),
+    );
   }
 
   /** Runs the task with the parameter set read for it (its config version), and records its end. */
@@ -388,12 +392,7 @@ class AdminRun {
       ...(this.context.interrupt === undefined ? {} : { interrupt: this.context.interrupt }),
       ...(lease === undefined ? {} : { leaseLost: lease.lost }),
     }).finally(unredact);
-    return this.#finish(
-      ledger,
-      { ...record, configFingerprint: config.fingerprint },
-      runLog,
-      this.#stopped(redactor.outcome(outcome)),
-    );
+    return this.#finish(ledger, { ...record, configFingerprint: config.fingerprint }, runLog, this.#stopped(redactor.outcome(outcome)));
   }
 
   /**
@@ -472,8 +471,9 @@ async function guardLedger<T>(operation: () => Promise<T>): Promise<T | LedgerUn
 
 /** Where this run's log is: the file the local stage writes, or the Lambda log group and stream. */
 function runLogLocation(context: RunContext): string {
-  const { CNF_RUN_LOG, AWS_LAMBDA_LOG_GROUP_NAME, AWS_LAMBDA_LOG_STREAM_NAME } = process.env;
-  if (CNF_RUN_LOG !== undefined) return CNF_RUN_LOG;
+  const { AWS_LAMBDA_LOG_GROUP_NAME, AWS_LAMBDA_LOG_STREAM_NAME } = process.env;
+  const { runLog } = readCnfEnvironment();
+  if (runLog !== undefined) return runLog;
   const request = context.awsRequestId === undefined ? '' : ` request ${context.awsRequestId}`;
   return `${AWS_LAMBDA_LOG_GROUP_NAME ?? 'unknown'}:${AWS_LAMBDA_LOG_STREAM_NAME ?? 'unknown'}${request}`;
 }

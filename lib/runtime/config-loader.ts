@@ -3,6 +3,7 @@ import { LIVE_PAIR_KEY, liveConfigAt, parseLivePairRecord } from '../core/live-p
 import { fingerprintOf } from '../core/parameter-set.js';
 import { valuesOfVersion, type LocalConfigFile } from './local-config-file.js';
 import type { SsmParameterProvider, TypedValue } from './ssm-parameter-provider.js';
+import { CNF_VARIABLES, readCnfEnvironment } from '../core/cnf-environment.js';
 
 /**
  * A stage's parameter set as a run or a request sees it.
@@ -84,17 +85,16 @@ let ssmProvider: SsmParameterProvider | undefined;
  * @throws ConfigError when neither source is configured or the source fails.
  */
 async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
-  const file = process.env.CNF_PARAMETER_FILE;
-  const path = process.env.CNF_PARAMETER_PATH;
-  if (file !== undefined && file !== '') {
+  const { parameterFile: file, parameterPath: path } = readCnfEnvironment();
+  if (file !== undefined) {
     const { typed, version } = await readParameterFile(file, options.version);
     return toLoadedConfig(typed, version);
   }
-  if (path !== undefined && path !== '') {
+  if (path !== undefined) {
     const { typed, version } = await readLivePair(path, options);
     return toLoadedConfig(typed, version);
   }
-  throw new ConfigError('No parameter set configured: neither CNF_PARAMETER_PATH nor CNF_PARAMETER_FILE is set.');
+  throw new ConfigError(`No parameter set configured: neither ${CNF_VARIABLES.parameterPath} nor ${CNF_VARIABLES.parameterFile} is set.`);
 }
 
 /** The local parameter file's live values, or those of config version `version`. */

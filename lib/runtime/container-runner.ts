@@ -26,13 +26,13 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { RUN_CLAIMED_VARIABLE, RUN_RESULT_MESSAGE, TIME_LIMIT_VARIABLE } from '../core/container-run.js';
+import { CNF_VARIABLES, readCnfEnvironment, writeCnfEnvironment } from '../core/cnf-environment.js';
+import { CONTAINER_LOG_STREAM_PREFIX, RUN_RESULT_MESSAGE } from '../core/container-run.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { CONTAINER_DEFAULT_TIMEOUT_SECONDS, CONTAINER_TIMEOUT_MARGIN_SECONDS } from '../core/task-runtime.js';
 import type { AdminHandler } from './admin-handler.js';
 import { releaseOfDirectory } from './container/bundle-release.js';
 import { readContainerEvent } from './container/container-event.js';
-import { CONTAINER_RUNNER_VARIABLE } from './container/runtime-guard.js';
 
 const interrupt = new AbortController();
 const onSignal = (signal: NodeJS.Signals): void => {
@@ -46,7 +46,7 @@ let runId: string | undefined;
 
 /** One JSON line, as the run's own log lines are, carrying the run id so that `cnf-admin logs` finds it. */
 function runnerLog(level: 'INFO' | 'WARN' | 'ERROR', message: string, extra: Record<string, unknown> = {}): void {
-  const line = { level, message, timestamp: new Date().toISOString(), service: process.env.CNF_APP ?? 'cnf-admin', runId, ...extra };
+  const line = { level, message, timestamp: new Date().toISOString(), service: readCnfEnvironment().app ?? 'cnf-admin', runId, ...extra };
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
@@ -72,12 +72,13 @@ async function main(): Promise<number> {
   }
   runId = read.runId;
   const taskRoot = process.env.LAMBDA_TASK_ROOT ?? '/var/task';
-  const expected = process.env.CNF_RELEASE;
+  const environment = readCnfEnvironment();
+  const expected = environment.release;
   const actual = await releaseOfDirectory(taskRoot);
   if (actual !== expected) {
     runnerLog(
       'ERROR',
-      `The image holds release ${actual}, but the task definition serves ${expected ?? '(no CNF_RELEASE)'}; nothing ran.`,
+      `The image holds release ${actual}, but the task definition serves ${expected ?? `(no ${CNF_VARIABLES.release})`}; nothing ran.`,
       {
         exitCode: ExitCode.RELEASE_MISMATCH,
       },
@@ -85,21 +86,23 @@ async function main(): Promise<number> {
     return ExitCode.RELEASE_MISMATCH;
   }
   const arn = await taskArn();
-  if (arn !== undefined && process.env.CNF_LOG_GROUP !== undefined) {
+  const { logGroup, logStreamPrefix } = environment;
+  if (arn !== undefined && logGroup !== undefined) {
     // Where the ledger says the run's log is: the awslogs stream of this task.
-    process.env.CNF_RUN_LOG = `${process.env.CNF_LOG_GROUP}:${process.env.CNF_LOG_STREAM_PREFIX ?? 'task'}/${arn.split('/').pop() ?? ''} (ECS task ${arn})`;
+    const stream = `${logStreamPrefix ?? CONTAINER_LOG_STREAM_PREFIX}/${arn.split('/').pop() ?? ''}`;
+    writeCnfEnvironment(process.env, { runLog: `${logGroup}:${stream} (ECS task ${arn})` });
   }
-  const limitSeconds = Number(process.env[TIME_LIMIT_VARIABLE] ?? CONTAINER_DEFAULT_TIMEOUT_SECONDS + CONTAINER_TIMEOUT_MARGIN_SECONDS);
-  const deadline = started + (Number.isFinite(limitSeconds) && limitSeconds > 0 ? limitSeconds : CONTAINER_DEFAULT_TIMEOUT_SECONDS) * 1000;
+  const limitSeconds = environment.timeLimitSeconds ?? CONTAINER_DEFAULT_TIMEOUT_SECONDS + CONTAINER_TIMEOUT_MARGIN_SECONDS;
+  const deadline = started + limitSeconds * 1000;
   // The admin handler runs a container task here, and refuses it in the admin function.
-  process.env[CONTAINER_RUNNER_VARIABLE] = 'true';
+  writeCnfEnvironment(process.env, { containerRunner: true });
   const { handler } = (await import(pathToFileURL(join(taskRoot, 'admin.mjs')).href)) as { handler: AdminHandler };
   const result = await handler(read.event, {
     awsRequestId: arn?.split('/').pop() ?? randomUUID(),
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     interrupt: interrupt.signal,
     // The admin function claimed the run before it started this task; a stop (SIGTERM) ends the run as stopped.
-    claimedRun: process.env[RUN_CLAIMED_VARIABLE] === 'true',
+    claimedRun: environment.runClaimed === true,
     stopIsFinal: true,
   });
   // The whole run result (output, error, or why the event was refused) as the last line: the CLI reads it after the task stops.

@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SecretRedactor } from './redact-secrets.js';
+import { readCnfEnvironment } from '../core/cnf-environment.js';
 
 /** The keys every line of a run's log carries. */
 interface RunLogKeys {
@@ -21,7 +22,7 @@ interface RunLogKeys {
 function createRunLogger(keys: RunLogKeys, secrets: readonly string[] = []): Logger {
   const redactor = new SecretRedactor(secrets);
   return new Logger({
-    serviceName: process.env.CNF_APP ?? 'cnf-admin',
+    serviceName: readCnfEnvironment().app ?? 'cnf-admin',
     persistentKeys: { runId: keys.runId, task: keys.task, release: keys.release },
     jsonReplacerFn: (_key: string, value: unknown) => (typeof value === 'string' ? redactor.text(value) : value),
   });

@@ -8,6 +8,7 @@ import type { Task } from './define-task.js';
 import { runErrorOf } from './run-task.js';
 import { describeScripts, loadScript, scriptPaths } from './script-registry.js';
 import { describeTasks, hasTask, loadTask, type TaskLoaders } from './task-registry.js';
+import { readCnfEnvironment } from '../core/cnf-environment.js';
 
 /**
  * What an application registers with the admin handler.
@@ -57,10 +58,10 @@ const refusal = (exitCode: number, name: RefusalName, message: string): Resoluti
 async function resolveTask(name: string, sources: TaskSources, release: string, stage: string): Promise<Resolution> {
   try {
     if (name === CONSOLE_TASK) {
-      if (process.env.CNF_CONSOLE_ENABLED !== 'true') {
+      if (readCnfEnvironment().consoleEnabled !== true) {
         return refusal(
           ExitCode.NO_PERMISSION,
-          'ConsoleDisabledError',
+          'ConsoleDisabled',
           `The console is off on stage ${stage}: it evaluates arbitrary code, so a stage must turn it on (console: true in the construct).`,
         );
       }
@@ -69,11 +70,7 @@ async function resolveTask(name: string, sources: TaskSources, release: string, 
     if (isScriptPath(name)) {
       const script = await loadScript(taskRoot(), name);
       if (script !== undefined) return { ok: true, task: script };
-      return refusal(
-        ExitCode.USAGE,
-        'ScriptNotInRelease',
-        scriptNotInReleaseMessage(name, scriptPaths(taskRoot()), release),
-      );
+      return refusal(ExitCode.USAGE, 'ScriptNotInRelease', scriptNotInReleaseMessage(name, scriptPaths(taskRoot()), release));
     }
     if (!hasTask(sources.tasks, name)) {
       return refusal(ExitCode.USAGE, 'UnknownTask', unknownTaskMessage(name, Object.keys(sources.tasks), release));

@@ -6,6 +6,7 @@ import { isValidRunId, newRunId, type RunResult } from '../core/run.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
 import type { AdminHandler, AdminInvocationContext } from './admin-handler.js';
 import { tapLogLines } from './log-tap.js';
+import { readCnfEnvironment } from '../core/cnf-environment.js';
 
 /**
  * Lambda's response stream, as much of it as the admin function uses.
@@ -78,7 +79,7 @@ function fieldOf(event: unknown, key: string): unknown {
 /** Runs the event unless it was planned for another release than the one this function serves. */
 async function checkedRun(run: RunHandler, event: unknown, context: AdminInvocationContext | undefined): Promise<RunResult> {
   const planned = fieldOf(event, 'release');
-  const served = process.env.CNF_RELEASE;
+  const served = readCnfEnvironment().release;
   if (typeof planned === 'string' && served !== undefined && planned !== served) {
     const runId = fieldOf(event, 'runId');
     const task = fieldOf(event, 'task');

@@ -107,7 +107,7 @@ async function runTask(task: Task, input: TaskRunInput): Promise<TaskOutcome> {
     runId: input.runId,
     release: input.release,
     stage: input.stage,
-    exitCode: 0,
+    exitCode: ExitCode.OK,
   };
   const marked = (outcome: TaskOutcome): TaskOutcome => (interruptedAt === undefined ? outcome : { ...outcome, interruptedAt });
   const trap = trapProcessExit();

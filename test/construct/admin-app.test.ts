@@ -11,7 +11,7 @@ import type { Bundle } from '../../lib/bundle/build-bundle.js';
 import { UsageError } from '../../lib/core/errors.js';
 import { releaseDescription, type StageRecord } from '../../lib/core/stage-record.js';
 import { AdminApp } from '../../lib/construct/admin-app.js';
-import { AdminAppPropsError, UnknownTaskError } from '../../lib/construct/errors.js';
+import { ConstructValidationError } from '../../lib/construct/errors.js';
 import {
   adminAppStack,
   evaluate,
@@ -435,8 +435,12 @@ describe('AdminApp bad input', () => {
     await expect(attempt).rejects.toBeInstanceOf(UsageError);
   });
 
-  it('names the error class by what went wrong', async () => {
-    await expect(adminAppStack({ releasePhase: { task: 'nope' } })).rejects.toBeInstanceOf(UnknownTaskError);
-    await expect(adminAppStack({ aliasName: '7' })).rejects.toBeInstanceOf(AdminAppPropsError);
+  it('throws one validation error that names the construct path first', async () => {
+    for (const props of [{ releasePhase: { task: 'nope' } }, { aliasName: '7' }]) {
+      const attempt = adminAppStack(props);
+      await expect(attempt).rejects.toBeInstanceOf(ConstructValidationError);
+      await expect(attempt).rejects.toMatchObject({ constructPath: expect.stringMatching(/\/App$/) as unknown });
+      await expect(attempt).rejects.toThrow(/^\S+\/App: /);
+    }
   });
 });

@@ -10,7 +10,7 @@ import type { Bundle } from '../../lib/bundle/build-bundle.js';
 import type { StageRecord } from '../../lib/core/stage-record.js';
 import type { AdminApp } from '../../lib/construct/admin-app.js';
 import { AdminApp as AdminAppConstruct } from '../../lib/construct/admin-app.js';
-import { AdminAppPropsError } from '../../lib/construct/errors.js';
+import { ConstructValidationError } from '../../lib/construct/errors.js';
 import { evaluate, logicalIdOf, newStack, notesBundle, removeOutdirs } from './support/admin-app-stack.js';
 
 /** A VPC and a security group the stack imports: the construct creates no network of its own. */
@@ -243,6 +243,6 @@ describe('container tasks: the other shapes', () => {
           bundle,
           containerTasks: { ...network(other), securityGroups: [] },
         }),
-    ).toThrow(AdminAppPropsError);
+    ).toThrow(ConstructValidationError);
   });
 });

@@ -3,7 +3,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle } from '../../lib/bundle/build-bundle.js';
 import type { AdminApp } from '../../lib/construct/admin-app.js';
-import { AdminAppPropsError } from '../../lib/construct/errors.js';
+import { ConstructValidationError } from '../../lib/construct/errors.js';
 import { releasePhaseHandlerCode } from '../../lib/construct/release-phase.js';
 import { adminAppStack, logicalIdOf, notesBundle, removeOutdirs } from './support/admin-app-stack.js';
 
@@ -109,7 +109,7 @@ describe('ReleasePhase', () => {
 
     it("takes the admin function's timeout when the task sets none: 15 minutes is too long", async () => {
       const attempt = adminAppStack({ releasePhase: { task: 'seed' } });
-      await expect(attempt).rejects.toBeInstanceOf(AdminAppPropsError);
+      await expect(attempt).rejects.toBeInstanceOf(ConstructValidationError);
       await expect(attempt).rejects.toThrow(
         "Release task seed may run for 900 s (the admin function's timeout), longer than the 840 s the release phase can wait for it",
       );
@@ -125,7 +125,10 @@ describe('ReleasePhase', () => {
     });
 
     it('accepts a task that leaves the provider a minute: 840 s, or a longer task timeout in a shorter function', async () => {
-      const { app: atLimit, template: atLimitTemplate } = await adminAppStack({ releasePhase: { task: 'migrate' }, bundle: migrateTimingOut(840) });
+      const { app: atLimit, template: atLimitTemplate } = await adminAppStack({
+        releasePhase: { task: 'migrate' },
+        bundle: migrateTimingOut(840),
+      });
       const limitResources = atLimitTemplate.toJSON().Resources as Resources;
       expect(limitResources[logicalIdOf(atLimit.releasePhase!.provider)]!.Properties.Timeout).toBe(900);
       await expect(adminAppStack({ releasePhase: { task: 'seed' }, admin: { timeout: Duration.seconds(840) } })).resolves.toBeDefined();

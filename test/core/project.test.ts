@@ -46,19 +46,24 @@ describe('loadProject', () => {
     });
   });
 
-  it('reads "pglite", the embedded database\'s name from before, as the embedded PostgreSQL', () => {
-    const project = loadProject(projectWith({ context: { cnf: { app: 'notes', stages: { local: { database: 'pglite' } } } } }));
+  it('refuses any database but "postgres", the name from before ("pglite") too', () => {
+    const project = loadProject(projectWith({ context: { cnf: { app: 'notes', stages: { local: { database: 'postgres' } } } } }));
     expect(stageOf(project, 'local').database).toBe('postgres');
+    expect(() => loadProject(projectWith({ context: { cnf: { app: 'notes', stages: { local: { database: 'pglite' } } } } }))).toThrow(
+      /has database "pglite"; only the local stage takes one, and it is "postgres"/,
+    );
   });
 
-  it('reads the local stage\'s autoDeploy setting, and refuses it elsewhere or as a non-boolean', () => {
+  it("reads the local stage's autoDeploy setting, and refuses it elsewhere or as a non-boolean", () => {
     const project = loadProject(projectWith({ context: { cnf: { app: 'notes', stages: { local: { autoDeploy: false } } } } }));
     expect(stageOf(project, 'local').autoDeploy).toBe(false);
     expect(stageOf(loadProject(projectWith({ context: { cnf: { app: 'notes' } } })), 'local').autoDeploy).toBeUndefined();
     expect(() => loadProject(projectWith({ context: { cnf: { app: 'notes', stages: { prod: { autoDeploy: true } } } } }))).toThrow(
       /autoDeploy true; only the local stage takes it/,
     );
-    expect(() => loadProject(projectWith({ context: { cnf: { app: 'notes', stages: { local: { autoDeploy: 'no' } } } } }))).toThrow(UsageError);
+    expect(() => loadProject(projectWith({ context: { cnf: { app: 'notes', stages: { local: { autoDeploy: 'no' } } } } }))).toThrow(
+      UsageError,
+    );
   });
 
   it("names the embedded database's URL DATABASE_URL unless databaseUrlVariable says otherwise", () => {

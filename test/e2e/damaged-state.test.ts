@@ -70,6 +70,36 @@ describe('a corrupted ledger record', () => {
   });
 });
 
+describe('a damaged run record, each way', () => {
+  it.each([
+    [
+      'an interruptedAt that is no time',
+      (record: Record<string, unknown>) => JSON.stringify({ ...record, interruptedAt: 42 }),
+      /interruptedAt: /,
+    ],
+    ['args that are a list', (record: Record<string, unknown>) => JSON.stringify({ ...record, args: ['x'] }), /args: /],
+    ['no run id', ({ runId: _gone, ...record }: Record<string, unknown>) => JSON.stringify(record), /runId: /],
+    ['a record that is null', () => 'null', /expected object/],
+    ['a record cut short', (record: Record<string, unknown>) => JSON.stringify(record).slice(0, 20), /in JSON at position/],
+  ])('%s: runs, runs show and logs exit 69 naming the file and the field, never a TypeError', async (_what, damage, named) => {
+    // given a finished run whose record is damaged
+    const id = await runId(await project.cli(['invoke', 'noop', '--json']));
+    const file = join(project.dir, '.cnf', 'local', 'runs', `${id}.json`);
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, damage(JSON.parse(text) as Record<string, unknown>));
+    try {
+      for (const args of [['runs'], ['runs', 'show', id], ['logs', id], ['runs', '--json']]) {
+        const result = await project.cli(args);
+        expectClearError(result, 69, `The run ledger's record ${file} is corrupted`);
+        expect(result.stderr).toMatch(named);
+        expect(result.stderr).not.toMatch(/TypeError|a bug in cnf-admin/);
+      }
+    } finally {
+      writeFileSync(file, text);
+    }
+  });
+});
+
 describe('a release whose bundle lost files', () => {
   it('is damaged: invoke exits 69 saying to deploy again, status says damaged, and a deploy repairs it', async () => {
     // given the live release with one of its task modules deleted

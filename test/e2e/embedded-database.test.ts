@@ -367,20 +367,18 @@ describe('as root, without a user namespace', () => {
   });
 });
 
-describe('a local stage from the PGlite days', () => {
-  it('moves to PostgreSQL: the old state is no server of its, the old data is left and named, the URL follows', async () => {
+describe('a local stage whose kept port another program took', () => {
+  it('moves the embedded PostgreSQL to a free port, says so, and the URL follows', async () => {
     const other = createTestProject('notes');
-    // Another program holds the port the PGlite server had.
+    // Another program holds the port the stage kept.
     const squatter = createServer();
     const taken = await new Promise<number>((resolve) =>
       squatter.listen(0, '127.0.0.1', () => resolve((squatter.address() as AddressInfo).port)),
     );
     try {
       const database = join(other.dir, '.cnf', 'local', 'database');
-      mkdirSync(join(database, 'pgdata'), { recursive: true });
-      writeFileSync(join(database, 'pgdata', 'PG_VERSION'), '17\n');
+      mkdirSync(database, { recursive: true });
       writeFileSync(join(database, 'settings.json'), JSON.stringify({ port: taken }));
-      writeFileSync(join(database, 'server.json'), JSON.stringify({ pid: 999_999, port: taken, startedAt: '2026-11-24T15:03:41.000Z' }));
       writeFileSync(
         join(other.dir, '.cnf', 'local', 'parameters.json'),
         JSON.stringify({ parameters: { DATABASE_URL: { value: `postgres://postgres@127.0.0.1:${taken}/postgres`, secure: true } } }),
@@ -388,7 +386,7 @@ describe('a local stage from the PGlite days', () => {
 
       const run = await other.cli(['invoke', 'migrate']);
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stderr).toContain('the old PGlite data in');
+      expect(run.stderr).not.toMatch(/PGlite/i);
       expect(run.stderr).toContain(`Port ${taken} is taken by another program`);
       const { url } = await statusOf(other.dir);
       const get = await other.cli(['config', 'get', 'DATABASE_URL']);

@@ -28,7 +28,7 @@ describe('a locked task', () => {
     const winner = JSON.parse((results.find((result) => result.code === 0) as { stdout: string }).stdout) as RunResult;
     for (const loser of results.filter((result) => result.code === 75)) {
       const refused = JSON.parse(loser.stdout) as RunResult;
-      expect(refused.error?.name).toBe('LockHeldError');
+      expect(refused.error?.name).toBe('LockHeld');
       expect(refused.error?.message).toMatch(new RegExp(`locked by run ${winner.runId} \\(caller \\S+@\\S+\\) since \\d{4}-`));
     }
     // every attempt is in the ledger: one run, nineteen refusals

@@ -383,7 +383,7 @@ describe('the admin handler', () => {
     const other = await handler({ task: 'fail', runId: 'shared-id' });
     expect(other.exitCode).toBe(64);
     expect(other.error).toEqual({
-      name: 'RunIdConflictError',
+      name: 'RunIdConflict',
       message:
         "Run id shared-id already names a run of code, not fail; nothing ran. Use a new run id, or the same task and args to get that run's outcome.",
     });
@@ -395,7 +395,7 @@ describe('the admin handler', () => {
     await handler({ task: 'notes:purge', args: { olderThanDays: 3 }, runId: 'purge-once' });
     const other = await handler({ task: 'notes:purge', argv: ['--older-than-days', '4', '--dry-run'], runId: 'purge-once' });
     expect(other.exitCode).toBe(64);
-    expect(other.error?.name).toBe('RunIdConflictError');
+    expect(other.error?.name).toBe('RunIdConflict');
     expect(other.error?.message).toContain(
       'Run id purge-once already names a run of notes:purge with other args (olderThanDays: 3 then, 4 now; dryRun: false then, true now); nothing ran.',
     );
@@ -411,7 +411,7 @@ describe('the admin handler', () => {
     await until(() => ran.includes('locked'));
     const second = await handler({ task: 'locked', runId: 'slow-one' });
     expect(second.exitCode).toBe(75);
-    expect(second.error?.name).toBe('RunInProgressError');
+    expect(second.error?.name).toBe('RunInProgress');
     expect((await first).exitCode).toBe(0);
     expect(ran).toEqual(['locked']);
   });
@@ -422,7 +422,7 @@ describe('the admin handler', () => {
     await until(() => ran.includes('locked'));
     const second = await handler({ task: 'locked', runId: 'second', caller: 'bob' });
     expect(second.exitCode).toBe(75);
-    expect(second.error?.name).toBe('LockHeldError');
+    expect(second.error?.name).toBe('LockHeld');
     expect(second.error?.message).toMatch(/locked by run holder \(caller alice\) since \d{4}-/);
     expect((await first).exitCode).toBe(0);
     expect(ran).toEqual(['locked']);
@@ -440,7 +440,7 @@ describe('the admin handler', () => {
       caller: 'notes-prod-nightly',
       exitCode: 75,
       endedAt: expect.any(String),
-      error: { name: 'LockHeldError' },
+      error: { name: 'LockHeld' },
     });
     expect((await first).exitCode).toBe(0);
     expect(ran).toEqual(['locked']);
@@ -466,7 +466,7 @@ describe('the admin handler', () => {
     };
     const result = await handlerWith({ ledger: broken })({ task: 'fail' });
     expect(result.exitCode).toBe(69);
-    expect(result.error?.name).toBe('LedgerUnavailableError');
+    expect(result.error?.name).toBe('LedgerUnavailable');
     expect(result.error?.message).toContain('refusing to run unguarded');
     expect(ran).toEqual([]);
   });

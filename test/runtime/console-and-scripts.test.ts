@@ -44,7 +44,7 @@ describe('cnf:console', () => {
     const result = await handler()({ task: 'cnf:console', args: { code: 'process.exit(1)', session: 's1' } });
     expect(result.exitCode).toBe(77);
     expect(result.error).toMatchObject({
-      name: 'ConsoleDisabledError',
+      name: 'ConsoleDisabled',
       message: expect.stringContaining('The console is off on stage prod'),
     });
     expect(await ledger.list()).toEqual([]);

@@ -15,6 +15,7 @@ import { preflight } from '../preflight.js';
 import { asInvoked } from '../invocation.js';
 import { deployWorkingTreeFirst } from '../auto-deploy.js';
 import { checkAwsFlagsAreNotTaskArgs } from '../aws-flags-or-task-args.js';
+import { CNF_VARIABLES, readCnfEnvironment } from '../../core/cnf-environment.js';
 
 /** The options of `cnf-admin invoke`: its flags, as they declare them, and its positional arguments. */
 type InvokeCommandOptions = CommandOptions<'invoke'> & {
@@ -193,8 +194,9 @@ async function abandoned(io: CliIo, platform: Platform, plan: InvokePlan, runId:
     after = `and the ledger could not be read (${(readError as Error).message})`;
   }
   const message = `cnf-admin failed during run ${runId} (${failure.name}: ${failure.message}); ${after}.`;
-  writeLine(io.stderr, `${ERROR_PREFIX} ${asInvoked(message, io.env)}${io.env.CNF_DEBUG === '1' ? '' : ' CNF_DEBUG=1 shows where.'}`);
-  if (io.env.CNF_DEBUG === '1') writeLine(io.stderr, String(failure.stack));
+  const debug = readCnfEnvironment(io.env).debug === true;
+  writeLine(io.stderr, `${ERROR_PREFIX} ${asInvoked(message, io.env)}${debug ? '' : ` ${CNF_VARIABLES.debug}=1 shows where.`}`);
+  if (debug) writeLine(io.stderr, String(failure.stack));
   if (json) writeJson(io, { error: { name: failure.name, message }, exitCode, ...(recorded ? { runId } : {}) });
   return exitCode;
 }

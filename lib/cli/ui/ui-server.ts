@@ -5,6 +5,7 @@ import type { PageAssets } from './page-assets.js';
 import { checkRequest, SECURITY_HEADERS, servedAddresses, TOKEN_PARAMETER } from './request-guard.js';
 import { parseRunFilter } from './run-filter.js';
 import type { UiApi } from './ui-api.js';
+import { ExitCode } from '../../core/exit-codes.js';
 
 /** The largest JSON body a write takes. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -145,7 +146,11 @@ async function startUiServer(options: UiServerOptions): Promise<UiServer> {
       if (response.headersSent) return response.destroy();
       if (error instanceof HttpError) return sendJson(response, error.status, { error: error.message });
       if (error instanceof CnfError && error.fault === 'user')
-        return sendJson(response, error.exitCode === 64 ? 400 : 409, { error: error.message, exitCode: error.exitCode, name: error.name });
+        return sendJson(response, error.exitCode === ExitCode.USAGE ? 400 : 409, {
+          error: error.message,
+          exitCode: error.exitCode,
+          name: error.name,
+        });
       options.report(`ui: ${(error as Error).stack ?? String(error)}`);
       return sendJson(response, 500, { error: (error as Error).message });
     });

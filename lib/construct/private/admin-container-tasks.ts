@@ -1,5 +1,5 @@
 import { Annotations, Stack, Token, Validations } from 'aws-cdk-lib';
-import { CONTAINER_SETTINGS_VARIABLE } from '../../core/container-run.js';
+import { adminEnvironmentOf, cnfEnvironment } from '../../core/cnf-environment.js';
 import { taskFamilyPrefix } from '../../core/stage-names.js';
 import type { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Architecture, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
@@ -8,7 +8,7 @@ import type { StagedBundle } from '../../bundle/stage-bundle.js';
 import { ContainerTasks, type ContainerTasksOptions } from '../container-tasks.js';
 import type { RunLedgerTable } from '../run-ledger-table.js';
 import type { StageParameters } from '../stage-parameters.js';
-import { AdminAppPropsError } from '../errors.js';
+import { ConstructValidationError } from '../errors.js';
 import { grantDeclaredPermissions } from './task-permissions.js';
 import { containerTasksOf } from './task-runtimes.js';
 
@@ -40,7 +40,8 @@ function addContainerTasks(scope: Construct, parts: AdminAppParts): ContainerTas
   const tasks = containerTasksOf(parts.bundle.catalog);
   if (tasks.length === 0) return undefined;
   if (tasks.some((task) => task.name === parts.releaseTask)) {
-    throw new AdminAppPropsError(
+    throw new ConstructValidationError(
+      scope,
       `releaseTask names ${JSON.stringify(parts.releaseTask)}, a container task (runtime: 'container'): the release phase runs in the admin function, within 15 minutes.`,
       { hint: 'Run it after the deploy with cnf-admin invoke, or make the release task a Lambda task.' },
     );
@@ -60,23 +61,23 @@ function addContainerTasks(scope: Construct, parts: AdminAppParts): ContainerTas
     ...(parts.architecture === undefined ? {} : { architecture: parts.architecture }),
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
-      CNF_APP: parts.app,
-      CNF_STAGE: parts.stage,
-      CNF_RELEASE: parts.bundle.release,
-      CNF_PARAMETER_PATH: parts.parameters.path,
-      CNF_LEDGER_TABLE: parts.ledger.tableName,
+      ...adminEnvironmentOf(
+        { app: parts.app, stage: parts.stage, release: parts.bundle.release },
+        { parameterPath: parts.parameters.path, ledgerTable: parts.ledger.tableName },
+      ),
     },
     logGroup: parts.adminFunction.logGroup,
   });
   // The admin function is the gate: it alone starts (and stops) the release's tasks, with their settings in its environment.
   containerTasks.grantStart(parts.adminFunction);
-  parts.adminFunction.addEnvironment(CONTAINER_SETTINGS_VARIABLE, Stack.of(scope).toJsonString(containerTasks.settings));
+  const settings = cnfEnvironment({ containerSettings: Stack.of(scope).toJsonString(containerTasks.settings) });
+  for (const [name, value] of Object.entries(settings)) parts.adminFunction.addEnvironment(name, value);
   acknowledgeGateFindings(parts.adminFunction, containerTasks, parts);
   const { taskRole } = containerTasks;
   parts.parameters.grantRead(taskRole);
   parts.ledger.grantWriteRuns(taskRole);
   for (const statement of parts.adminPolicyStatements ?? []) taskRole.addToPrincipalPolicy(statement);
-  grantDeclaredPermissions(taskRole, parts.bundle.catalog);
+  grantDeclaredPermissions(containerTasks, taskRole, parts.bundle.catalog);
   Validations.of(taskRole).acknowledge({
     id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter${parts.parameters.path}*]`,
     reason:

@@ -2,18 +2,18 @@ import { AssetHashType, Stage } from 'aws-cdk-lib';
 import { Code, type AssetCode } from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import type { StagedBundle } from '../../bundle/stage-bundle.js';
-import { AdminAppPropsError } from '../errors.js';
+import { ConstructValidationError } from '../errors.js';
 
 /**
  * The CDK app's asset output directory (`cdk.out`, or the temporary
  * directory of an app without one), where a bundle is staged.
  *
- * @throws AdminAppPropsError when `scope` is in no CDK App or Stage (there is no output directory).
+ * @throws ConstructValidationError when `scope` is in no CDK App or Stage (there is no output directory).
  */
 function assetOutdirOf(scope: IConstruct): string {
   const outdir = Stage.of(scope)?.assetOutdir;
   if (outdir === undefined) {
-    throw new AdminAppPropsError(`${scope.node.path} is in no CDK App or Stage: its bundle needs the app's output directory.`);
+    throw new ConstructValidationError(scope, `it is in no CDK App or Stage: its bundle needs the app's output directory.`);
   }
   return outdir;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Stage } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { StagedBundle } from '../../bundle/stage-bundle.js';
-import { AdminAppPropsError } from '../errors.js';
+import { ConstructValidationError } from '../errors.js';
 import { CONTAINER_RUNNER_PATH, containerRunnerCode } from './container-runner-code.js';
 
 /** Where the bundle sits in the image: where Lambda unpacks it too. */
@@ -33,12 +33,12 @@ function dockerfileOf(release: string): string {
  * synth stays offline and needs no Docker; `cdk deploy` builds and pushes
  * the image, as for any CDK image asset.
  *
- * @throws AdminAppPropsError when `scope` is in no CDK App or Stage (there is no output directory).
+ * @throws ConstructValidationError when `scope` is in no CDK App or Stage (there is no output directory).
  */
 function stageContainerImage(scope: IConstruct, bundle: Pick<StagedBundle, 'release' | 'directory'>): string {
   const outdir = Stage.of(scope)?.assetOutdir;
   if (outdir === undefined) {
-    throw new AdminAppPropsError(`${scope.node.path} is in no CDK App or Stage: its container image needs the app's output directory.`);
+    throw new ConstructValidationError(scope, `it is in no CDK App or Stage: its container image needs the app's output directory.`);
   }
   const dir = join(outdir, `.cnf-image-${bundle.release}`);
   // Rewritten on every synth (the runner may change with cnf-admin), aside and renamed into place.

@@ -142,6 +142,11 @@ function parseJson(text: string): unknown {
   }
 }
 
+/**
+ * A run result's key fields. This handler ships as inline code that may
+ * require only the SDK of the Lambda runtime, so it cannot load the schema
+ * (`lib/core/run-result-schema.ts`); it only needs the run id and the exit code.
+ */
 function isRunResult(value: unknown): value is RunResult {
   const candidate = value as Partial<RunResult> | null | undefined;
   return (

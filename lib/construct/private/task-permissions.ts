@@ -1,7 +1,8 @@
+import type { IConstruct } from 'constructs';
 import { Validations } from 'aws-cdk-lib';
 import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { TaskCatalog, TaskInfo } from '../../core/task-catalog.js';
-import { AdminAppPropsError } from '../errors.js';
+import { ConstructValidationError } from '../errors.js';
 
 type TaskPermission = NonNullable<TaskInfo['permissions']>[number];
 
@@ -16,15 +17,16 @@ type TaskPermission = NonNullable<TaskInfo['permissions']>[number];
  * the tasks declaring it: the declaration is reviewed where the task is
  * written, next to the code that needs it, and ships in the release's catalog.
  *
- * @throws AdminAppPropsError when a task declares the action `*` (every action
+ * @throws ConstructValidationError when a task declares the action `*` (every action
  * of every service): no task gets that on its own say-so.
  */
-function grantDeclaredPermissions(role: IRole, catalog: TaskCatalog): void {
+function grantDeclaredPermissions(scope: IConstruct, role: IRole, catalog: TaskCatalog): void {
   const declaredBy = new Map<string, string[]>();
   for (const task of [...catalog.tasks, ...catalog.scripts]) {
     for (const permission of task.permissions ?? []) {
       if (permission.actions.includes('*')) {
-        throw new AdminAppPropsError(
+        throw new ConstructValidationError(
+          scope,
           `Task ${task.name} declares the action "*" (every action of every service) in options.permissions, got: ${JSON.stringify(permission)}. Name the actions it needs, e.g. "s3:GetObject", or grant more through adminPolicyStatements.`,
         );
       }

@@ -1,18 +1,20 @@
+import type { IConstruct } from 'constructs';
 import type { TaskCatalog, TaskInfo } from '../../core/task-catalog.js';
 import { LAMBDA_MAX_TIMEOUT_SECONDS, runtimeOf } from '../../core/task-runtime.js';
-import { AdminAppPropsError } from '../errors.js';
+import { ConstructValidationError } from '../errors.js';
 
 /**
  * Checks that every task of the release fits its runtime: a Lambda task's
  * `options.timeoutSeconds` is at most Lambda's 900 seconds (a longer one
  * needs `runtime: 'container'`). Scripts run on Lambda.
  *
- * @throws AdminAppPropsError naming the task, the option and its value.
+ * @throws ConstructValidationError naming the task, the option and its value.
  */
-function assertTaskRuntimes(catalog: TaskCatalog, release: string): void {
+function assertTaskRuntimes(scope: IConstruct, catalog: TaskCatalog, release: string): void {
   for (const task of [...catalog.tasks, ...catalog.scripts]) {
     if (runtimeOf(task) === 'lambda' && (task.timeoutSeconds ?? 0) > LAMBDA_MAX_TIMEOUT_SECONDS) {
-      throw new AdminAppPropsError(
+      throw new ConstructValidationError(
+        scope,
         `Task ${task.name} of release ${release} sets options.timeoutSeconds to ${task.timeoutSeconds}, more than Lambda's ${LAMBDA_MAX_TIMEOUT_SECONDS}: Lambda stops every invocation at 15 minutes.`,
         {
           hint: `Give it options.runtime: 'container' to run it as a Fargate task, or a timeoutSeconds of at most ${LAMBDA_MAX_TIMEOUT_SECONDS}.`,

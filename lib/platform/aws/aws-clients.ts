@@ -9,6 +9,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { NodeHttpHandler, type NodeHttpHandlerOptions } from '@smithy/node-http-handler';
 import { UsageError } from '../../core/errors.js';
+import { CNF_VARIABLES, readCnfEnvironment } from '../../core/cnf-environment.js';
 
 /** Where and as whom the CLI calls AWS. */
 interface AwsClientOptions {
@@ -43,7 +44,7 @@ const CONNECT_TIMEOUT_MS = 5_000;
 const DEFAULT_AWS_TIMEOUT_SECONDS = 10;
 
 /** The variable that sets how long a control-plane call waits for AWS's answer, in seconds. */
-const AWS_TIMEOUT_VARIABLE = 'CNF_AWS_TIMEOUT_SECONDS';
+const AWS_TIMEOUT_VARIABLE = CNF_VARIABLES.awsTimeoutSeconds;
 
 /**
  * How long a control-plane call waits for AWS to answer (an endpoint that
@@ -54,8 +55,8 @@ const AWS_TIMEOUT_VARIABLE = 'CNF_AWS_TIMEOUT_SECONDS';
  * @throws UsageError when the variable is not a positive number of seconds.
  */
 function awsTimeoutSeconds(env: NodeJS.ProcessEnv = process.env): number {
-  const text = env[AWS_TIMEOUT_VARIABLE];
-  if (text === undefined || text === '') return DEFAULT_AWS_TIMEOUT_SECONDS;
+  const text = readCnfEnvironment(env).awsTimeoutSeconds;
+  if (text === undefined) return DEFAULT_AWS_TIMEOUT_SECONDS;
   const seconds = Number(text);
   if (!Number.isFinite(seconds) || seconds <= 0) {
     throw new UsageError(`${AWS_TIMEOUT_VARIABLE} takes a number of seconds above 0, got: ${JSON.stringify(text)}`);

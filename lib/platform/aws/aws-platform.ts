@@ -43,6 +43,7 @@ import { SsmParameterStore } from './ssm-parameters.js';
 import { stageStatus } from './stage-status.js';
 import { describeTask, type EcsTarget } from './ecs-tasks.js';
 import { errorOfRefusedStart } from './refused-start.js';
+import { parseRunRecord } from '../../core/run-record-schema.js';
 
 /** How patiently the platform reads logs and retries a throttled invoke; tests shorten it. */
 interface AwsTiming {
@@ -310,7 +311,12 @@ class AwsPlatform implements Platform {
     const record = await this.#stageRecord();
     const result = await this.#askAdmin(record.aliasName, { task: SETTLE_RUN_TASK, args: { runId } });
     if (result.exitCode !== ExitCode.OK) throw errorOfRefusedStart(result, this.stage.name);
-    return result.output as RunRecord | undefined;
+    if (result.output === undefined) return undefined;
+    return parseRunRecord(
+      result.output,
+      `of run ${runId} as the admin function answered it (${SETTLE_RUN_TASK})`,
+      'Read it with cnf-admin runs show.',
+    );
   }
 
   /**

@@ -10,6 +10,7 @@ import { invokeStreaming } from './invoke-stream.js';
 import { filterEvents } from './log-events.js';
 import { LineTally, lineOf } from './log-lines.js';
 import { runLog, type RunLogSource } from './run-logs.js';
+import { isRunResult } from '../../core/run-result-schema.js';
 
 /** One run of a container task, as the CLI asks the admin function for it and follows it. */
 interface ContainerInvocation {
@@ -187,10 +188,8 @@ async function runResultLine(
 function resultOf(line: string, runId: string): RunResult | undefined {
   if (!line.startsWith('{')) return undefined;
   try {
-    const entry = JSON.parse(line) as { message?: unknown; runId?: unknown; result?: RunResult };
-    return entry.message === RUN_RESULT_MESSAGE && entry.runId === runId && typeof entry.result?.exitCode === 'number'
-      ? entry.result
-      : undefined;
+    const entry = JSON.parse(line) as { message?: unknown; runId?: unknown; result?: unknown };
+    return entry.message === RUN_RESULT_MESSAGE && entry.runId === runId && isRunResult(entry.result) ? entry.result : undefined;
   } catch (error) {
     if (error instanceof SyntaxError) return undefined;
     throw error;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import * as z from 'zod/mini';
-import { useSchemaMessages } from '../../runtime/schema-messages.js';
+import { useSchemaMessages } from '../../core/schema-messages.js';
 import { UnavailableError } from '../../core/errors.js';
 import { readStateFile } from './local-state.js';
 import type { LocalPaths } from './local-paths.js';
@@ -9,8 +9,6 @@ import type { LocalPaths } from './local-paths.js';
 interface DatabaseFiles {
   /** The PostgreSQL data directory (a cluster made by initdb). */
   readonly dataDir: string;
-  /** Where PGlite kept its data before the local stage moved to PostgreSQL; no longer read. */
-  readonly pgliteDataDir: string;
   /** The port, chosen once and kept: `{"port": 54321}`. */
   readonly settings: string;
   /** What the running server says about itself (see {@link DatabaseServerState}). */
@@ -31,7 +29,6 @@ interface DatabaseFiles {
 function databaseFiles(paths: LocalPaths): DatabaseFiles {
   return {
     dataDir: join(paths.database, 'postgres'),
-    pgliteDataDir: join(paths.database, 'pgdata'),
     settings: join(paths.database, 'settings.json'),
     state: join(paths.database, 'server.json'),
     log: join(paths.database, 'server.log'),
@@ -61,13 +58,6 @@ const databaseServerStateSchema = z.strictObject({
 /** What the server's state file says while it serves. */
 type DatabaseServerState = z.infer<typeof databaseServerStateSchema>;
 
-/*
- * What the PGlite server of earlier versions wrote. Such a server serves
- * another data directory (`pgdata/`): it is not this project's server, and it
- * stops by itself when idle.
- */
-const pgliteServerStateSchema = z.strictObject({ pid: z.number(), port: z.number(), startedAt: z.string() });
-
 const databaseSettingsSchema = z.strictObject({ port });
 
 /** The embedded database's lasting settings. */
@@ -86,17 +76,13 @@ function problemOf(schema: z.ZodMiniType): (value: unknown) => string | undefine
 }
 
 /**
- * Reads the server's state file, validated. The state of an earlier
- * version's PGlite server reads as no state: that server is not this one.
+ * Reads the server's state file, validated.
  *
  * @throws UnavailableError (69) naming the file when it is corrupted.
  */
 async function readServerState(files: DatabaseFiles): Promise<DatabaseServerState | undefined> {
   try {
-    const state = await readStateFile<unknown>(files.state, (value) =>
-      pgliteServerStateSchema.safeParse(value).success ? undefined : problemOf(databaseServerStateSchema)(value),
-    );
-    return pgliteServerStateSchema.safeParse(state).success ? undefined : (state as DatabaseServerState | undefined);
+    return await readStateFile<DatabaseServerState>(files.state, problemOf(databaseServerStateSchema));
   } catch (error) {
     if (!(error instanceof UnavailableError)) throw error;
     throw new UnavailableError(error.message, {

@@ -12,6 +12,7 @@ import { databaseFiles, readDatabaseSettings, readServerState, type DatabaseFile
 import type { LocalPaths } from './local-paths.js';
 import { syncDatabaseUrl } from './managed-database-url.js';
 import { isAlive, readPostmasterLock, waitForExit } from './postmaster-pid.js';
+import { readCnfEnvironment } from '../../core/cnf-environment.js';
 
 /** How long the embedded database serves without connections before it stops. */
 const DEFAULT_IDLE_SECONDS = 15 * 60;
@@ -141,8 +142,6 @@ async function startServer(
     if (serving !== undefined) return serving;
     const port = await usablePort(paths, files, dataDir, onStart);
     const firstStart = !existsSync(dataDir);
-    if (firstStart && existsSync(files.pgliteDataDir))
-      onStart(`The local stage now runs PostgreSQL; the old PGlite data in ${files.pgliteDataDir} is no longer used (delete it).`);
     onStart(`Starting the embedded PostgreSQL on 127.0.0.1:${port}${firstStart ? ', first start' : ''}`);
     const logStart = await stat(files.log).then(
       (stats) => stats.size,
@@ -179,8 +178,7 @@ async function usablePort(paths: LocalPaths, files: DatabaseFiles, dataDir: stri
 }
 
 function idleSeconds(): number {
-  const configured = Number(process.env.CNF_LOCAL_DB_IDLE_SECONDS);
-  return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_IDLE_SECONDS;
+  return readCnfEnvironment().localDbIdleSeconds ?? DEFAULT_IDLE_SECONDS;
 }
 
 async function waitUntilServing(
@@ -310,8 +308,7 @@ async function directorySize(dir: string): Promise<number> {
 }
 
 /**
- * Stops the embedded database and deletes its data (and PGlite's old data,
- * if any). Its port stays, so its URL does; the next use creates an empty
+ * Stops the embedded database and deletes its data. Its port stays, so its URL does; the next use creates an empty
  * database.
  *
  * @returns whether there was data to delete.
@@ -319,9 +316,8 @@ async function directorySize(dir: string): Promise<number> {
 async function resetEmbeddedDatabase(paths: LocalPaths): Promise<boolean> {
   await stopEmbeddedDatabase(paths);
   const files = databaseFiles(paths);
-  const existed = existsSync(files.dataDir) || existsSync(files.pgliteDataDir);
+  const existed = existsSync(files.dataDir);
   await rm(files.dataDir, { recursive: true, force: true });
-  await rm(files.pgliteDataDir, { recursive: true, force: true });
   return existed;
 }
 

@@ -1,4 +1,5 @@
 import type { LocalPaths } from './local-paths.js';
+import { adminEnvironmentOf, webEnvironmentOf, type StageStores } from '../../core/cnf-environment.js';
 
 /** Which local function a process plays. */
 type LocalFunction = 'web' | 'admin';
@@ -18,16 +19,14 @@ function lambdaEnvironment(app: string, paths: LocalPaths, release: string, bund
     AWS_LAMBDA_FUNCTION_NAME: `${app}-local-${fn}`,
     AWS_LAMBDA_FUNCTION_VERSION: release,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    CNF_APP: app,
-    CNF_STAGE: 'local',
-    CNF_RELEASE: release,
-    CNF_PARAMETER_FILE: paths.parameters,
+    ...webEnvironmentOf({ app, stage: 'local', release }, localStores(paths)),
   };
 }
 
 /**
  * The environment of a local admin process: a Lambda-like one, plus the
- * stage's run ledger and the admin "function" timeout the runner counts down.
+ * stage's run ledger, the admin "function" timeout the runner counts down,
+ * and whether the console is on (the local console turns it on).
  */
 function adminEnvironment(
   app: string,
@@ -35,12 +34,20 @@ function adminEnvironment(
   release: string,
   bundleDir: string,
   functionTimeoutSeconds: number,
+  consoleEnabled?: boolean,
 ): NodeJS.ProcessEnv {
   return {
     ...lambdaEnvironment(app, paths, release, bundleDir, 'admin'),
-    CNF_LEDGER_DIR: paths.ledger,
-    CNF_FUNCTION_TIMEOUT_SECONDS: String(functionTimeoutSeconds),
+    ...adminEnvironmentOf({ app, stage: 'local', release }, localStores(paths), {
+      functionTimeoutSeconds,
+      ...(consoleEnabled === undefined ? {} : { consoleEnabled }),
+    }),
   };
+}
+
+/** Where the local stage keeps its parameter set and run ledger. */
+function localStores(paths: LocalPaths): StageStores {
+  return { parameterFile: paths.parameters, ledgerDir: paths.ledger };
 }
 
 export { adminEnvironment, lambdaEnvironment };

@@ -4,8 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CnfError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { ConsoleCompletion, ConsoleEvaluateOptions, ConsoleSession, RunFrame } from '../../core/platform.js';
+import { parseRunResult } from '../../core/run-result-schema.js';
 import { newRunId, type AdminEvent, type RunResult } from '../../core/run.js';
 import { CONSOLE_TASK } from '../../core/task-catalog.js';
 import { toolRoot } from '../../core/tool-root.js';
@@ -198,7 +200,9 @@ class LocalConsoleSession implements ConsoleSession {
           return;
         }
         if (next.value.startsWith(marker)) {
-          const result = JSON.parse(next.value.slice(marker.length)) as RunResult;
+          const read = parseRunResult(JSON.parse(next.value.slice(marker.length)));
+          if (!read.ok) throw new CnfError(`The console session answered no run result: ${read.problem}`, ExitCode.SOFTWARE, 'tool');
+          const { result } = read;
           const declared = (result.output as { declared?: readonly string[] } | undefined)?.declared;
           if (declared !== undefined) session.declared = declared;
           yield { type: 'result', result };
@@ -231,15 +235,15 @@ class LocalConsoleSession implements ConsoleSession {
       {
         cwd: this.target.bundleDir,
         env: {
+          // The local stage is your own machine: its console is on.
           ...adminEnvironment(
             this.target.app,
             this.target.paths,
             this.target.release,
             this.target.bundleDir,
             this.target.functionTimeoutSeconds,
+            true,
           ),
-          // The local stage is your own machine: its console is on.
-          CNF_CONSOLE_ENABLED: 'true',
         },
         stdio: 'pipe',
         // Its own process group: Ctrl-C reaches the CLI only, which decides what to do with it.

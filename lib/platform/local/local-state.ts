@@ -4,10 +4,10 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type * as z from 'zod/mini';
-import { useSchemaMessages } from '../../runtime/schema-messages.js';
+import { useSchemaMessages } from '../../core/schema-messages.js';
 import { isCnfError, PermissionError, UnavailableError } from '../../core/errors.js';
 import { readJsonFile } from '../../core/files/atomic-file.js';
-import { describeIssues } from '../../runtime/ledger/run-record-schema.js';
+import { describeIssues } from '../../core/run-record-schema.js';
 import type { LocalPaths } from './local-paths.js';
 
 const RESTART_HINT = 'Restore the file, or delete .cnf/local/ and run `cnf-admin deploy --stage local` to start the local stage afresh.';

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { arch, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { UnavailableError } from '../../core/errors.js';
+import { readCnfEnvironment } from '../../core/cnf-environment.js';
 
 /** The PostgreSQL programs the local stage runs. */
 interface PostgresBinaries {
@@ -65,7 +66,7 @@ function postgresUser(env: NodeJS.ProcessEnv = process.env): PostgresUser {
   if (chosenUser !== undefined) return chosenUser;
   const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
   if (uid !== 0) chosenUser = { kind: 'self', uid };
-  else if (env.CNF_LOCAL_DB_AS_ROOT !== 'nobody' && spawnSync('unshare', ['--user', 'true']).status === 0)
+  else if (readCnfEnvironment(env).localDbAsRoot !== 'nobody' && spawnSync('unshare', ['--user', 'true']).status === 0)
     chosenUser = { kind: 'namespace', uid: 0 };
   else chosenUser = { kind: 'unprivileged', uid: idOf('-u', 65534), gid: idOf('-g', 65534) };
   return chosenUser;

@@ -105,7 +105,8 @@ async function storeRelease(paths: LocalPaths, bundle: Bundle, sources: SourceSt
     // The same bytes built from changed sources (a comment, say): remember the
     // sources this build saw, so the working tree no longer counts as different
     // (and their times, so that telling so again takes a stat per file).
-    if (existing.sourceFingerprint === sourceFingerprint && sameStamps(existing.sources, sources)) return { stored: existing, isNew: false };
+    if (existing.sourceFingerprint === sourceFingerprint && sameStamps(existing.sources, sources))
+      return { stored: existing, isNew: false };
     const updated: StoredRelease = { ...existing, sourceFingerprint, inputs: bundle.inputs, sources };
     await writeFileAtomic(join(paths.releases, bundle.release, RELEASE_FILE), `${JSON.stringify(updated, null, 2)}\n`);
     return { stored: updated, isNew: false };

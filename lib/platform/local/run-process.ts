@@ -8,12 +8,13 @@ import type { InvokeOptions, RunFrame } from '../../core/platform.js';
 import type { AdminEvent, RunError, RunResult } from '../../core/run.js';
 import { toolRoot } from '../../core/tool-root.js';
 import { redactingTransform, SecretRedactor } from '../../runtime/redact-secrets.js';
-import { currentProcessOwner, RUN_OWNER_VARIABLE } from '../../runtime/ledger/process-identity.js';
-import { INTERRUPTED_VARIABLE } from './interrupted-run.js';
+import { currentProcessOwner } from '../../runtime/ledger/process-identity.js';
 import { recordRunEnd } from './record-run-end.js';
 import { adminEnvironment } from './lambda-environment.js';
 import { mergedLines } from './merged-lines.js';
 import { runLogFile, type LocalPaths } from './local-paths.js';
+import { cnfEnvironment } from '../../core/cnf-environment.js';
+import { parseRunResult } from '../../core/run-result-schema.js';
 
 /** Everything a local run needs to know. */
 interface LocalRun {
@@ -69,7 +70,7 @@ async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGen
   const interruptedFirst = options.signal?.aborted === true;
   const child = spawn(process.execPath, ['--enable-source-maps', join(toolRoot(), 'dist', 'local-runner.mjs')], {
     cwd: run.bundleDir,
-    env: { ...runEnvironment(run, logFile), ...(interruptedFirst ? { [INTERRUPTED_VARIABLE]: '1' } : {}) },
+    env: { ...runEnvironment(run, logFile), ...cnfEnvironment(interruptedFirst ? { interrupted: true } : {}) },
     stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
     // Its own process group: Ctrl-C reaches the CLI only, which asks the run to stop exactly once.
     detached: true,
@@ -188,9 +189,8 @@ function timeoutSeconds(run: LocalRun): number {
 function runEnvironment(run: LocalRun, logFile: string): NodeJS.ProcessEnv {
   return {
     ...adminEnvironment(run.app, run.paths, run.release, run.bundleDir, run.functionTimeoutSeconds),
-    CNF_RUN_LOG: logFile,
     // This process owns the run: when it dies before the run records its end, readers record the run as lost.
-    [RUN_OWNER_VARIABLE]: JSON.stringify(currentProcessOwner()),
+    ...cnfEnvironment({ runLog: logFile, runOwner: JSON.stringify(currentProcessOwner()) }),
   };
 }
 
@@ -201,8 +201,8 @@ function writeLine(stream: WriteStream, line: string): Promise<void> {
 function parseResult(text: string): RunResult | undefined {
   if (text.trim() === '') return undefined;
   try {
-    const parsed = JSON.parse(text) as RunResult;
-    return typeof parsed.exitCode === 'number' ? parsed : undefined;
+    const parsed = parseRunResult(JSON.parse(text));
+    return parsed.ok ? parsed.result : undefined;
   } catch (error) {
     if (error instanceof SyntaxError) return undefined; // a run killed while writing its result
     throw error;

@@ -34,9 +34,10 @@ import type { RunResult } from '../../core/run.js';
 import type { AdminHandler } from '../../runtime/admin-handler.js';
 import { registeredCompleter } from '../../runtime/console/completion-hook.js';
 import { addRunnerToOwner } from '../../runtime/ledger/process-identity.js';
-import { INTERRUPTED_VARIABLE } from './interrupted-run.js';
 import { readStdin } from './read-stdin.js';
 import type { WatchdogData, WatchedRun } from './session-watchdog.js';
+import { readCnfEnvironment, writeCnfEnvironment } from '../../core/cnf-environment.js';
+import { LAMBDA_MAX_TIMEOUT_SECONDS } from '../../core/task-runtime.js';
 
 const RESULT_FD = 3;
 
@@ -51,7 +52,7 @@ const onSignal = (): void => interrupt.abort();
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 // Interrupted before this process started: the run is told at once, and records that its task did not run.
-if (process.env[INTERRUPTED_VARIABLE] === '1') interrupt.abort();
+if (readCnfEnvironment().interrupted === true) interrupt.abort();
 
 /*
  * The process that started this one owns the run. Should it die (its
@@ -80,7 +81,7 @@ async function loadHandler(): Promise<AdminHandler> {
  * loaded) still reaches the run.
  */
 async function invokeOnce(handler: AdminHandler, event: unknown): Promise<RunResult> {
-  const deadline = Date.now() + Number(process.env.CNF_FUNCTION_TIMEOUT_SECONDS ?? 900) * 1000;
+  const deadline = Date.now() + (readCnfEnvironment().functionTimeoutSeconds ?? LAMBDA_MAX_TIMEOUT_SECONDS) * 1000;
   const result = await handler(event, {
     awsRequestId: randomUUID(),
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
@@ -117,7 +118,7 @@ async function runSession(token: string): Promise<void> {
       continue;
     }
     const { event, log } = request;
-    process.env.CNF_RUN_LOG = log;
+    writeCnfEnvironment(process.env, { runLog: log });
     // Each evaluation of a session has an interrupt of its own.
     interrupt = new AbortController();
     watchdog.postMessage(watchedRun(event));
@@ -139,7 +140,7 @@ function startWatchdog(): Worker {
       if (error.code !== 'EPIPE') throw error;
     });
   }
-  const data: WatchdogData = { parent: process.ppid, ledger: process.env.CNF_LEDGER_DIR ?? '' };
+  const data: WatchdogData = { parent: process.ppid, ledger: readCnfEnvironment().ledgerDir ?? '' };
   const worker = new Worker(new URL('./local-session-watchdog.mjs', import.meta.url), { workerData: data });
   // It watches; it does not keep the session alive.
   worker.unref();
@@ -149,7 +150,7 @@ function startWatchdog(): Worker {
 /** The run an evaluation's event starts, for the watchdog. */
 function watchedRun(event: unknown): WatchedRun {
   const { runId, task } = event as { runId: string; task: string };
-  return { runId, task, release: process.env.CNF_RELEASE ?? 'unknown', startedAt: Date.now() };
+  return { runId, task, release: readCnfEnvironment().release ?? 'unknown', startedAt: Date.now() };
 }
 
 /** The completions of a console line; a completer that fails (it never should) offers nothing, and the session lives on. */

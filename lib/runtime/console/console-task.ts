@@ -8,6 +8,7 @@ import { createRunLogger } from '../logger.js';
 import type { ConsoleScopeFactory } from './define-console.js';
 import { registerCompleter } from './completion-hook.js';
 import { ConsoleSession } from './console-session.js';
+import { readCnfEnvironment } from '../../core/cnf-environment.js';
 
 const consoleArgs = z.strictObject({
   code: z.string().min(1),
@@ -61,7 +62,7 @@ registerCompleter(async (id, line) => {
 
 async function openForCompletion(id: string): Promise<ConsoleSession> {
   const config = await loadConfig({ maxAgeSeconds: 0 });
-  const log = createRunLogger({ runId: id, task: CONSOLE_TASK, release: process.env.CNF_RELEASE ?? 'unknown' }, config.secrets);
+  const log = createRunLogger({ runId: id, task: CONSOLE_TASK, release: readCnfEnvironment().release ?? 'unknown' }, config.secrets);
   const factory = scopeSource === undefined ? undefined : (await scopeSource()).default;
   const session = new ConsoleSession({
     config: config.values,

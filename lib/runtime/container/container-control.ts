@@ -8,6 +8,7 @@ import { SETTLE_RUN_TASK, STOP_RUN_TASK } from '../../core/task-catalog.js';
 import type { RunLedger } from '../ledger/run-ledger.js';
 import { createRunLogger } from '../logger.js';
 import { ContainerGate } from './container-gate.js';
+import { readCnfEnvironment } from '../../core/cnf-environment.js';
 
 /** How long after its time limit a container run may still be starting (image pull, provisioning) before it counts as lost. */
 const CONTAINER_START_MARGIN_SECONDS = 15 * 60;
@@ -25,7 +26,7 @@ type ControlAnswer =
 function gateFromEnvironment(env: NodeJS.ProcessEnv = process.env): ContainerGate | string {
   const settings = readContainerSettings(env);
   if (settings === undefined) {
-    return `Stage ${env.CNF_STAGE ?? '?'} runs no container tasks: its AdminApp has no containerTasks (the VPC and security groups they run with); nothing ran.`;
+    return `Stage ${readCnfEnvironment(env).stage ?? '?'} runs no container tasks: its AdminApp has no containerTasks (the VPC and security groups they run with); nothing ran.`;
   }
   return typeof settings === 'string'
     ? `The admin function cannot start container tasks: ${settings}; nothing ran.`

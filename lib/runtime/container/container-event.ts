@@ -1,4 +1,6 @@
-import { ADMIN_EVENT_VARIABLE } from '../../core/container-run.js';
+import { CNF_VARIABLES, readCnfEnvironment } from '../../core/cnf-environment.js';
+
+const ADMIN_EVENT_VARIABLE = CNF_VARIABLES.adminEvent;
 
 /** The admin event a container task was started with, or why there is none. */
 type ContainerEvent =
@@ -9,7 +11,7 @@ type ContainerEvent =
  * override the admin function gives it), or as the first argument.
  */
 function readContainerEvent(env: NodeJS.ProcessEnv, argv: readonly string[]): ContainerEvent {
-  const raw = env[ADMIN_EVENT_VARIABLE] ?? argv[0];
+  const raw = readCnfEnvironment(env).adminEvent ?? argv[0];
   if (raw === undefined || raw === '') {
     return {
       ok: false,

@@ -1,7 +1,5 @@
+import { readCnfEnvironment } from '../../core/cnf-environment.js';
 import type { Task } from '../define-task.js';
-
-/** The environment variable the container runner sets: this process is a container task. */
-const CONTAINER_RUNNER_VARIABLE = 'CNF_CONTAINER_RUNNER';
 
 /**
  * Whether the admin function must start `task` as a Fargate task instead of
@@ -11,8 +9,9 @@ const CONTAINER_RUNNER_VARIABLE = 'CNF_CONTAINER_RUNNER';
  * every task as a local process.
  */
 function startsInContainer(task: Task, env: NodeJS.ProcessEnv = process.env): boolean {
-  const onAwsLambda = env.CNF_PARAMETER_PATH !== undefined && env[CONTAINER_RUNNER_VARIABLE] !== 'true';
+  const { parameterPath, containerRunner } = readCnfEnvironment(env);
+  const onAwsLambda = parameterPath !== undefined && containerRunner !== true;
   return task.options.runtime === 'container' && onAwsLambda;
 }
 
-export { CONTAINER_RUNNER_VARIABLE, startsInContainer };
+export { startsInContainer };

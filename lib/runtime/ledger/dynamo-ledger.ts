@@ -14,7 +14,7 @@ import { LEDGER_INDEXES, LEDGER_RETENTION_DAYS, LEDGER_TABLE, lockKey, runKey } 
 import type { RunRecord } from '../../core/run.js';
 import { runStatus, type RunStatus } from '../../core/run-status.js';
 import { HeartbeatLease } from '../../core/heartbeat-lease.js';
-import { parseRunRecord } from './run-record-schema.js';
+import { parseRunRecord } from '../../core/run-record-schema.js';
 import type { LeaseTiming, LockHolder, LockResult } from '../../core/lease.js';
 import type { ClaimResult, LedgerQuery, RunLedger } from './run-ledger.js';
 

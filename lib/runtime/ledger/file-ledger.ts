@@ -7,7 +7,7 @@ import { createFileExclusive, isAlreadyExists, readJsonFile, writeFileAtomic } f
 import { acquireFileLock } from '../../core/files/file-lock.js';
 import { lostRecord } from './lost-run.js';
 import { isOwnerGone } from './process-identity.js';
-import { parseRunRecord } from './run-record-schema.js';
+import { parseRunRecord } from '../../core/run-record-schema.js';
 import { callerMatches } from '../../core/caller-match.js';
 import type { LeaseTiming, LockHolder, LockResult } from '../../core/lease.js';
 import type { ClaimResult, LedgerQuery, RunLedger } from './run-ledger.js';

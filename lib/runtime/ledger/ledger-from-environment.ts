@@ -1,5 +1,6 @@
 import { FileLedger } from './file-ledger.js';
 import { LedgerUnavailableError, type RunLedger } from './run-ledger.js';
+import { CNF_VARIABLES, readCnfEnvironment } from '../../core/cnf-environment.js';
 
 /**
  * The run ledger the environment names: `CNF_LEDGER_DIR` on the local stage
@@ -8,15 +9,16 @@ import { LedgerUnavailableError, type RunLedger } from './run-ledger.js';
  * @throws LedgerUnavailableError when neither is set: no task runs unguarded.
  */
 async function ledgerFromEnvironment(): Promise<RunLedger> {
-  const directory = process.env.CNF_LEDGER_DIR;
-  if (directory !== undefined && directory !== '') return new FileLedger(directory);
-  const table = process.env.CNF_LEDGER_TABLE;
-  if (table !== undefined && table !== '') {
+  const { ledgerDir: directory, ledgerTable: table } = readCnfEnvironment();
+  if (directory !== undefined) return new FileLedger(directory);
+  if (table !== undefined) {
     // The DynamoDB client loads only on AWS: the local stage never pays for it.
     const { DynamoLedger } = await import('./dynamo-ledger.js');
     return new DynamoLedger(table);
   }
-  throw new LedgerUnavailableError('No run ledger is configured (CNF_LEDGER_DIR or CNF_LEDGER_TABLE); refusing to run unguarded.');
+  throw new LedgerUnavailableError(
+    `No run ledger is configured (${CNF_VARIABLES.ledgerDir} or ${CNF_VARIABLES.ledgerTable}); refusing to run unguarded.`,
+  );
 }
 
 export { ledgerFromEnvironment };

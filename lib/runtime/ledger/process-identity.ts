@@ -1,14 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { readCnfEnvironment, writeCnfEnvironment } from '../../core/cnf-environment.js';
 import type { RunOwner } from '../../core/run.js';
-
-/**
- * The environment variable through which the local stage's runner tells the
- * admin handler which process owns the run (a {@link RunOwner} as JSON): the
- * handler records it in the run's ledger record.
- */
-const RUN_OWNER_VARIABLE = 'CNF_RUN_OWNER';
 
 /**
  * When process `pid` started, as the system says: on Linux field 22 of
@@ -40,9 +34,13 @@ function currentProcessOwner(): RunOwner {
   return { pid: process.pid, startTime: processStartTime(process.pid) ?? 'unknown', host: hostname() };
 }
 
-/** The owner the environment names (see {@link RUN_OWNER_VARIABLE}), if it names a well-formed one. */
+/**
+ * The owner the environment names (`CNF_RUN_OWNER`, a {@link RunOwner} as
+ * JSON: the local stage's runner tells the admin handler which process owns
+ * the run, and the handler records it), if it names a well-formed one.
+ */
 function ownerFromEnvironment(env: NodeJS.ProcessEnv = process.env): RunOwner | undefined {
-  const text = env[RUN_OWNER_VARIABLE];
+  const text = readCnfEnvironment(env).runOwner;
   if (text === undefined) return undefined;
   try {
     const value = JSON.parse(text) as Partial<RunOwner>;
@@ -62,14 +60,14 @@ function ownerFromEnvironment(env: NodeJS.ProcessEnv = process.env): RunOwner | 
 
 /**
  * Adds this process, as the run's own process, to the owner the environment
- * names (see {@link RUN_OWNER_VARIABLE}); the local stage's runner calls it
+ * names (`CNF_RUN_OWNER`); the local stage's runner calls it
  * before the handler reads the variable.
  */
 function addRunnerToOwner(env: NodeJS.ProcessEnv = process.env): void {
   const owner = ownerFromEnvironment(env);
   if (owner === undefined) return;
   const runner = { pid: process.pid, startTime: processStartTime(process.pid) ?? 'unknown' };
-  env[RUN_OWNER_VARIABLE] = JSON.stringify({ ...owner, runner } satisfies RunOwner);
+  writeCnfEnvironment(env, { runOwner: JSON.stringify({ ...owner, runner } satisfies RunOwner) });
 }
 
 /**
@@ -98,4 +96,4 @@ function isProcessGone(pid: number, startedAt: string): boolean {
   return startTime !== startedAt;
 }
 
-export { addRunnerToOwner, currentProcessOwner, isOwnerGone, ownerFromEnvironment, processStartTime, RUN_OWNER_VARIABLE };
+export { addRunnerToOwner, currentProcessOwner, isOwnerGone, ownerFromEnvironment, processStartTime };

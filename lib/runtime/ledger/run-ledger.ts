@@ -81,11 +81,11 @@ class LedgerUnavailableError extends Error {
   /** 69 when the ledger is unreachable, 75 when it throttled (try again shortly). */
   readonly exitCode: number;
   /** The refusal's name on the run result. */
-  override name: Extract<RefusalName, 'LedgerUnavailableError' | 'LedgerThrottledError'>;
+  override name: Extract<RefusalName, 'LedgerUnavailable' | 'LedgerThrottled'>;
 
   constructor(message: string, options: ErrorOptions & { readonly throttled?: boolean } = {}) {
     super(message, options);
-    this.name = options.throttled === true ? 'LedgerThrottledError' : 'LedgerUnavailableError';
+    this.name = options.throttled === true ? 'LedgerThrottled' : 'LedgerUnavailable';
     this.exitCode = options.throttled === true ? ExitCode.TEMP_FAIL : ExitCode.UNAVAILABLE;
   }
 }

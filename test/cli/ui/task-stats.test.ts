@@ -20,7 +20,7 @@ describe('taskStats', () => {
   it('gives the last run, the success rate of ended runs (refusals aside) and p50/p95 durations', () => {
     const stats = taskStats([
       run('5', undefined),
-      run('4', 75, 1, 'LockHeldError'),
+      run('4', 75, 1, 'LockHeld'),
       run('3', 0, 100),
       run('2', 1, 300),
       run('1', 0, 200),
@@ -29,8 +29,9 @@ describe('taskStats', () => {
     expect(stats).toEqual({
       runs: 6,
       lastRun: { runId: '5', status: 'running', startedAt: '2026-11-24T14:00:05.000Z' },
-      successRate: 0.5,
-      p50Ms: 100,
+      // 4 (lock held) and 0 (invalid args) were refused: nothing of their task ran.
+      successRate: 2 / 3,
+      p50Ms: 200,
       p95Ms: 300,
     });
   });

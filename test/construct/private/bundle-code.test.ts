@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Bundle } from '../../../lib/bundle/build-bundle.js';
 import { releaseIdOf, type BundleFile } from '../../../lib/core/release.js';
-import { AdminAppPropsError } from '../../../lib/construct/errors.js';
+import { ConstructValidationError } from '../../../lib/construct/errors.js';
 import { stageBundle } from '../../../lib/bundle/stage-bundle.js';
 import { assetOutdirOf, bundleCode } from '../../../lib/construct/private/bundle-code.js';
 import { newStack, removeOutdirs } from '../support/admin-app-stack.js';
@@ -52,7 +52,7 @@ describe('bundleCode of a staged bundle', () => {
 
   it('refuses a scope that is in no CDK App or Stage, which has no output directory', () => {
     const stack = new Stack(new Construct(undefined as unknown as Construct, 'Root'), 'Orphan');
-    expect(() => assetOutdirOf(stack)).toThrow(AdminAppPropsError);
-    expect(() => assetOutdirOf(stack)).toThrow('Root/Orphan is in no CDK App or Stage');
+    expect(() => assetOutdirOf(stack)).toThrow(ConstructValidationError);
+    expect(() => assetOutdirOf(stack)).toThrow('Root/Orphan: it is in no CDK App or Stage');
   });
 });

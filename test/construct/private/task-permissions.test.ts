@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBundle, type Bundle } from '../../../lib/bundle/build-bundle.js';
 import { loadProject } from '../../../lib/core/project.js';
 import type { AdminApp } from '../../../lib/construct/admin-app.js';
-import { AdminAppPropsError } from '../../../lib/construct/errors.js';
+import { ConstructValidationError } from '../../../lib/construct/errors.js';
 import { createTestProject, type TestProject } from '../../support/test-project.js';
 import { adminAppStack, logicalIdOf, removeOutdirs } from '../support/admin-app-stack.js';
 
@@ -138,7 +138,7 @@ describe('what tasks declare (options.permissions)', () => {
       },
     };
     const attempt = adminAppStack({ bundle: greedy });
-    await expect(attempt).rejects.toBeInstanceOf(AdminAppPropsError);
+    await expect(attempt).rejects.toBeInstanceOf(ConstructValidationError);
     await expect(attempt).rejects.toThrow('Task migrate declares the action "*" (every action of every service) in options.permissions');
   });
 });

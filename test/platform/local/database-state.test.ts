@@ -31,11 +31,6 @@ describe('the embedded database server state file', () => {
     expect(await readServerState(filesWith(undefined))).toBeUndefined();
   });
 
-  it("reads a PGlite server's state, from before, as no server of this data directory", async () => {
-    const files = filesWith(JSON.stringify({ pid: 4242, port: 54321, startedAt: '2026-11-24T15:03:41.000Z' }));
-    expect(await readServerState(files)).toBeUndefined();
-  });
-
   it.each([
     ['not JSON', '{"pid": 1', /not valid JSON/],
     ['a pid that is no number', JSON.stringify({ ...valid, pid: 'x' }), /pid: /],

@@ -328,7 +328,7 @@ describe('the admin handler on a DynamoDB ledger', () => {
     dynamo.on(PutItemCommand).rejects(new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} }));
     const result = await createAdminHandler({ tasks })({ task: 'migrate' });
     expect(result.exitCode).toBe(75);
-    expect(result.error).toMatchObject({ name: 'LedgerThrottledError', message: expect.stringContaining('Try again shortly') });
+    expect(result.error).toMatchObject({ name: 'LedgerThrottled', message: expect.stringContaining('Try again shortly') });
     expect(ran).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import { useSchemaMessages } from '../schema-messages.js';
-import { UnavailableError } from '../../core/errors.js';
-import { isValidRunId, RUN_SOURCES, type RunRecord } from '../../core/run.js';
+import { useSchemaMessages } from './schema-messages.js';
+import { UnavailableError } from './errors.js';
+import { isValidRunId, RUN_SOURCES, type RunRecord } from './run.js';
 
 const isoTime = z.string().check(z.refine((text) => !Number.isNaN(Date.parse(text)), { message: 'expected an ISO 8601 time' }));
 
