@@ -22,6 +22,14 @@ const KEY_PATTERN = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
  * @throws UsageError naming the key.
  */
 function assertValidConfigKey(key: string): void {
+  const equals = key.indexOf('=');
+  if (equals > 0 && KEY_PATTERN.test(key.slice(0, equals))) {
+    // `KEY=value`, as Heroku and Fly take it: the value may be a secret, so it is not repeated.
+    const name = key.slice(0, equals);
+    throw new UsageError(`Config key ${JSON.stringify(name)} is followed by "=…": the key and the value are two words here.`, {
+      hint: `cnf-admin config set ${name} <value> (add --secure for a secret, and leave the value out to be asked for it)`,
+    });
+  }
   if (!KEY_PATTERN.test(key) || key.length > 512) {
     throw new UsageError(`Config key must be segments of letters, digits, '_', '.' or '-' separated by '/', got: ${JSON.stringify(key)}`);
   }

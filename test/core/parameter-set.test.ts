@@ -10,6 +10,18 @@ describe('assertValidConfigKey', () => {
     expect(() => assertValidConfigKey(key)).toThrow(/Config key must be/);
   });
 
+  it('refuses KEY=value as two words wanted, without repeating the value (it may be a secret)', () => {
+    let message = '';
+    try {
+      assertValidConfigKey('API_TOKEN=s3cr3t-value');
+    } catch (error) {
+      message = `${(error as Error).message} ${(error as { hint?: string }).hint ?? ''}`;
+    }
+    expect(message).toContain('Config key "API_TOKEN" is followed by "=…"');
+    expect(message).toContain('cnf-admin config set API_TOKEN <value>');
+    expect(message).not.toContain('s3cr3t');
+  });
+
   it.each(['_cnf', '_cnf/stage'])('refuses the reserved %s', (key) => {
     expect(() => assertValidConfigKey(key)).toThrow(/reserved _cnf\/ prefix/);
   });

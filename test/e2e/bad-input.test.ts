@@ -102,9 +102,12 @@ describe('bad input', () => {
         69,
         `The local stage's state is corrupted: ${join(broken.dir, '.cnf', 'local', 'aliases.json')}: live.web: Invalid input: expected string`,
       );
-      expect(result.stderr).toContain('delete .cnf/local/ and run `cnf-admin deploy --stage local`');
-      writeFileSync(join(broken.dir, '.cnf', 'local', 'aliases.json'), '{"live": ');
-      expectUserError(await broken.cli(['status']), 69, /aliases\.json: not valid JSON/);
+      const aliases = join(broken.dir, '.cnf', 'local', 'aliases.json');
+      expect(result.stderr).toContain(`move just that file aside (mv ${aliases} ${aliases}.damaged)`);
+      expect(result.stderr).not.toContain('delete .cnf');
+      writeFileSync(aliases, '{"live": ');
+      const unparsable = await broken.cli(['status']);
+      expectUserError(unparsable, 69, /aliases\.json: not valid JSON \([^\n]*\)\n/);
     } finally {
       await broken.cleanup();
     }

@@ -5,7 +5,7 @@
  * documented exit code and one clear line, never a stack and never a lie.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,6 +123,24 @@ describe('a release whose bundle lost files', () => {
     expect((await project.cli(['deploy'])).code).toBe(0);
     expect((await project.cli(['invoke', 'noop'])).code).toBe(0);
     expect((await project.cli(['status'])).stdout.replace(/\s+/g, ' ')).toContain('The working tree matches the live release.');
+  });
+
+  it('is missing altogether: status says so and that runs exit 69, never that the tree matches', async () => {
+    // given the live release's directory moved away
+    const releases = join(project.dir, '.cnf', 'local', 'releases');
+    const aliases = JSON.parse(readFileSync(join(project.dir, '.cnf', 'local', 'aliases.json'), 'utf8')) as { live: { web: string } };
+    const release = aliases.live.web;
+    const away = join(project.dir, 'moved-release');
+    renameSync(join(releases, String(release)), away);
+    try {
+      const status = await project.cli(['status']);
+      expect(status.code).toBe(0);
+      expect(status.stdout.replace(/\s+/g, ' ')).toContain(`The live release ${release} is missing from .cnf/local/releases/.`);
+      expect(status.stdout).not.toContain('matches');
+      expectClearError(await project.cli(['invoke', 'noop']), 69, `no release "${release}"`);
+    } finally {
+      renameSync(away, join(releases, String(release)));
+    }
   });
 
   it('a bundle file changed in place (same size or not) is damaged to status, which hashes every file', async () => {

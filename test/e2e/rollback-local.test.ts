@@ -182,7 +182,11 @@ describe('rollback', () => {
     expect(status.stdout).toMatch(/stays on it until\s+the next cnf-admin deploy/);
 
     const again = await project.cli(['rollback', '--to', second, '--yes', '--run-id', 'rb-1']);
-    expect(again.stderr).toContain('Run rb-1 happened already (cnf:rollback, exit 0); nothing moved again.');
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain(
+      `Run rb-1 happened already (cnf:rollback: from ${second} · config v8 to ${first} · config v2, exit 0); nothing moved again.`,
+    );
+    expect(again.stdout + again.stderr).not.toContain('Roll back stage');
     expect(await livePair()).toEqual({ release: first, config: 2 });
   });
 

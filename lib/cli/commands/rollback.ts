@@ -67,6 +67,26 @@ async function confirmed(io: CliIo, question: string): Promise<boolean> {
 }
 
 /**
+ * What a run id already did, for a rollback retried with it: the earlier
+ * run's move (from, to) and exit code; nothing is planned or moved again.
+ * Resolves to that run's exit code (75 while it is still running).
+ */
+function reportEarlierRun(earlier: RunRecord, json: boolean, io: CliIo): number {
+  const exitCode = earlier.exitCode ?? ExitCode.TEMP_FAIL;
+  if (json) {
+    writeJson(io, { runId: earlier.runId, task: earlier.task, args: earlier.args, exitCode: earlier.exitCode ?? null, moved: false });
+    return exitCode;
+  }
+  const args = earlier.args as { from?: unknown; to?: unknown } | undefined;
+  const move = earlier.task === ROLLBACK_TASK && args?.from !== undefined ? `: from ${String(args.from)} to ${String(args.to)}` : '';
+  writeLine(
+    io.stderr,
+    `Run ${earlier.runId} happened already (${earlier.task}${move}, ${earlier.exitCode === undefined ? 'still running' : `exit ${earlier.exitCode}`}); nothing moved again.`,
+  );
+  return exitCode;
+}
+
+/**
  * `cnf-admin rollback`: plans a move of web and admin to a retained release
  * with its pinned config, shows it with a per-key config diff, asks (or takes
  * `--yes`), runs the stage's release-phase task on the target first, and
@@ -77,6 +97,9 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
   const { config, to } = options;
   if (options.reason !== undefined && options.reason.trim() === '') throw new UsageError('--reason is empty; say why, or leave it out.');
   const { platform, stage } = await openStage(io, options);
+  // A retry of a rollback's run id moves nothing and plans nothing: it says what that run did.
+  const earlier = options.runId === undefined ? undefined : await platform.run(options.runId);
+  if (earlier !== undefined) return reportEarlierRun(earlier, options.json === true, io);
   const pairs = livePairsOf(platform, stage);
   const planned = await plan(platform, pairs, stage, to, config);
   const json = options.json === true;
@@ -128,13 +151,7 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
       ...(planned.to.config === undefined ? {} : { configVersion: planned.to.config }),
     };
     const existing = await pairs.claimRun(record);
-    if (existing !== undefined) {
-      writeLine(
-        io.stderr,
-        `Run ${runId} happened already (${existing.task}, exit ${existing.exitCode ?? 'still running'}); nothing moved again.`,
-      );
-      return existing.exitCode ?? ExitCode.TEMP_FAIL;
-    }
+    if (existing !== undefined) return reportEarlierRun(existing, json, io);
     const finish = async (exitCode: number, error?: { name: string; message: string }): Promise<void> =>
       pairs.finishRun({
         ...record,

@@ -46,8 +46,9 @@ async function stopLocal(
   options: StopCommandOptions,
   io: CliIo,
 ): Promise<number> {
-  // A run that has ended already is refused by stop (64), with no "Stopping" line before it.
-  if ((await platform.run(runId))?.endedAt === undefined) writeLine(io.stderr, `Stopping run ${runId}: its task is told to stop.`);
+  // A run that is not there or has ended already is refused by stop (64), with no "Stopping" line before it.
+  const running = await platform.run(runId);
+  if (running !== undefined && running.endedAt === undefined) writeLine(io.stderr, `Stopping run ${runId}: its task is told to stop.`);
   const record = await localStage.stop(runId);
   if (options.json === true) writeJson(io, record);
   const took = record.durationMs === undefined ? '' : ` · ${formatDuration(record.durationMs)}`;

@@ -290,8 +290,13 @@ class LocalPlatform implements Platform {
         `The live release ${liveRelease.release} is damaged: ${damage}. Runs exit 69 until it is deployed again: cnf-admin deploy --stage local`,
       );
     }
+    if (live !== undefined && liveRelease === undefined) {
+      notes.push(
+        `The live release ${live.web} is missing from .cnf/local/releases/. Runs exit 69 until it is deployed again: cnf-admin deploy --stage local`,
+      );
+    }
     const drift = liveRelease === undefined ? undefined : this.#driftNotice(liveRelease, Number.POSITIVE_INFINITY);
-    if (damage === undefined)
+    if (damage === undefined && (live === undefined || liveRelease !== undefined))
       notes.push(
         drift ??
           (live === undefined ? 'Nothing deployed yet: cnf-admin deploy --stage local' : 'The working tree matches the live release.'),

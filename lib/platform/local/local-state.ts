@@ -10,7 +10,12 @@ import { readJsonFile } from '../../core/files/atomic-file.js';
 import { describeIssues } from '../../core/run-record-schema.js';
 import type { LocalPaths } from './local-paths.js';
 
-const RESTART_HINT = 'Restore the file, or delete .cnf/local/ and run `cnf-admin deploy --stage local` to start the local stage afresh.';
+/**
+ * What to do about one damaged state file: that file alone, never the whole
+ * `.cnf/local/`, which also holds the database, the parameter set and the ledger.
+ */
+const repairHint = (file: string): string =>
+  `Restore it from a backup, or move just that file aside (mv ${file} ${file}.damaged) and run the command again; keep the rest of .cnf/local/ (the database, the parameter set and the ledger are there).`;
 
 /**
  * Reads one of the local stage's state files and checks it against its
@@ -29,7 +34,11 @@ async function readStateFile<T>(file: string, check: z.ZodMiniType<T> | ((value:
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw stateFault(error, file, 'read');
     const parseError = error.cause instanceof Error ? error.cause : undefined;
-    throw corrupted(file, parseError === undefined ? error.message : `not valid JSON (${parseError.message})`, error);
+    throw corrupted(
+      file,
+      parseError === undefined ? error.message : `not valid JSON (${parseError.message.replace(/\s+/g, ' ').trim()})`,
+      error,
+    );
   }
   if (value === undefined) return undefined;
   if (typeof check === 'function') {
@@ -45,7 +54,7 @@ async function readStateFile<T>(file: string, check: z.ZodMiniType<T> | ((value:
 
 function corrupted(file: string, problem: string, cause?: unknown): UnavailableError {
   return new UnavailableError(`The local stage's state is corrupted: ${file}: ${problem}`, {
-    hint: RESTART_HINT,
+    hint: repairHint(file),
     ...(cause === undefined ? {} : { cause }),
   });
 }
@@ -83,13 +92,22 @@ function stateFault(error: unknown, path: string, action: 'read' | 'write' = 'wr
   if (code === undefined || !Object.hasOwn(ERRNO_TEXT, code)) return error;
   const named = where ?? (error as NodeJS.ErrnoException).path ?? path;
   const text = `${ERRNO_TEXT[code]} (${code})`;
+  if (code === 'EROFS') {
+    return new PermissionError(`Cannot ${action} the local stage's state at ${named}: ${text}.`, {
+      hint: `The project's .cnf/ is on a read-only file system: mount it read-write, or run cnf-admin on a writable copy of the project.`,
+      cause: error,
+    });
+  }
   if (PERMISSION_CODES.has(code)) {
     return new PermissionError(`Cannot ${action} the local stage's state at ${named}: ${text}.`, {
       hint: `Make ${path} ${action === 'read' ? 'readable' : 'writable'} for ${currentUser()} (e.g. chown -R ${currentUser()} .cnf), or run cnf-admin as the user that owns it.`,
       cause: error,
     });
   }
-  return new UnavailableError(`Cannot use the local stage's state at ${named}: ${text}.`, { hint: RESTART_HINT, cause: error });
+  return new UnavailableError(`Cannot use the local stage's state at ${named}: ${text}.`, {
+    hint: `Move what is in the way at ${named} aside, and run the command again.`,
+    cause: error,
+  });
 }
 
 function currentUser(): string {
