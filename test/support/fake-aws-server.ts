@@ -12,6 +12,7 @@ import { fromUtf8, toUtf8 } from '@smithy/core/serde';
 import { encodeFrame } from '../../lib/core/run-frames.js';
 import { releaseDescription, stageRecordName } from '../../lib/core/stage-record.js';
 import { defaultRecord, describeAnswer, type AwsScenario } from './aws-scenario.js';
+import { FakeDynamoDb } from './fake-dynamodb.js';
 import { FakeSsm } from './fake-ssm.js';
 
 /** One request the server received. */
@@ -48,6 +49,10 @@ interface FakeAws {
   readonly requests: ReceivedRequest[];
   /** Its Parameter Store, versions and all. */
   readonly ssm: FakeSsm;
+  /** Its DynamoDB (the run ledger table, whatever its name). */
+  readonly dynamodb: FakeDynamoDb;
+  /** The aliases as they are now (UpdateAlias moves them): side, alias name, version. */
+  readonly aliases: Record<'web' | 'admin', Record<string, { version: string; release?: string }>>;
   /** Resolves when an operation's request arrives (its time of arrival). */
   arrival(operation: string): Promise<number>;
   close(): Promise<void>;
@@ -79,7 +84,9 @@ function operationOf(request: IncomingMessage, path: string, body: string): { se
   if (action !== undefined) return { service: 'sts', operation: action };
   if (/\/response-streaming-invocations$/.test(path)) return { service: 'lambda', operation: 'InvokeWithResponseStream' };
   if (/\/invocations$/.test(path)) return { service: 'lambda', operation: 'Invoke' };
-  if (/\/functions\/[^/]+\/aliases\/[^/]+$/.test(path)) return { service: 'lambda', operation: 'GetAlias' };
+  if (/\/functions\/[^/]+\/aliases\/[^/]+$/.test(path))
+    return { service: 'lambda', operation: request.method === 'PUT' ? 'UpdateAlias' : 'GetAlias' };
+  if (/\/functions\/[^/]+\/versions$/.test(path)) return { service: 'lambda', operation: 'ListVersionsByFunction' };
   if (/\/functions\/[^/]+\/configuration$/.test(new URL(path, 'http://x').pathname))
     return { service: 'lambda', operation: 'GetFunctionConfiguration' };
   return { service: 'unknown', operation: `${request.method} ${path}` };
@@ -101,6 +108,12 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
   let runId = '$RUN_ID';
   // SSM keeps versions as AWS does; the stage record is its first parameter.
   const ssm = new FakeSsm();
+  const dynamodb = new FakeDynamoDb();
+  // The aliases, which UpdateAlias moves (a rollback).
+  const aliases = {
+    web: Object.fromEntries(Object.entries(scenario.aliases?.web ?? {}).map(([name, alias]) => [name, { ...alias }])),
+    admin: Object.fromEntries(Object.entries(scenario.aliases?.admin ?? {}).map(([name, alias]) => [name, { ...alias }])),
+  } as Record<'web' | 'admin', Record<string, { version: string; release?: string }>>;
   if (scenario.record !== null) ssm.put(stageRecordName(scenario.app, scenario.stage), JSON.stringify(record));
 
   const json = (response: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void => {
@@ -141,10 +154,30 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
       );
       return;
     }
+    if (operation === 'UpdateAlias') {
+      const [, fn, name] = /\/functions\/([^/]+)\/aliases\/([^/?]+)/.exec(path) ?? [];
+      const side = decodeURIComponent(fn ?? '') === record.web.functionName ? 'web' : 'admin';
+      const version = String((JSON.parse(body || '{}') as { FunctionVersion?: string }).FunctionVersion);
+      const known = scenario.versions?.[side]?.find((entry) => entry.version === version);
+      if (known === undefined) return fail(response, service, { status: 404, name: 'ResourceNotFoundException', message: 'Function not found' });
+      const { release } = known;
+      aliases[side][decodeURIComponent(name ?? '')] = { version, ...(release === undefined ? {} : { release }) };
+      return json(response, 200, { Name: name, FunctionVersion: version });
+    }
+    if (operation === 'ListVersionsByFunction') {
+      const [, fn] = /\/functions\/([^/]+)\/versions/.exec(path) ?? [];
+      const side = decodeURIComponent(fn ?? '') === record.web.functionName ? 'web' : 'admin';
+      const versions = (scenario.versions?.[side] ?? []).map((entry) => ({
+        Version: entry.version,
+        ...(entry.release === undefined ? {} : { Description: releaseDescription(entry.release) }),
+        LastModified: entry.createdAt,
+      }));
+      return json(response, 200, { Versions: [{ Version: '$LATEST' }, ...versions] });
+    }
     if (operation === 'GetAlias') {
       const [, fn, name] = /\/functions\/([^/]+)\/aliases\/([^/]+)$/.exec(path) ?? [];
       const side = decodeURIComponent(fn ?? '') === record.web.functionName ? 'web' : 'admin';
-      const alias = scenario.aliases?.[side]?.[decodeURIComponent(name ?? '')];
+      const alias = aliases[side][decodeURIComponent(name ?? '')];
       if (alias === undefined)
         return fail(response, service, { status: 404, name: 'ResourceNotFoundException', message: 'Alias not found' });
       return json(response, 200, {
@@ -159,7 +192,7 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
       const side = fn === record.web.functionName ? 'web' : 'admin';
       const qualifier = url.searchParams.get('Qualifier') ?? '$LATEST';
       // A qualifier is a version or an alias, as in Lambda: an alias answers for the version it points at.
-      const version = scenario.aliases?.[side]?.[qualifier]?.version ?? qualifier;
+      const version = aliases[side][qualifier]?.version ?? qualifier;
       const known = scenario.versions?.[side]?.find((entry) => entry.version === version);
       if (known === undefined)
         return fail(response, service, { status: 404, name: 'ResourceNotFoundException', message: 'Function not found' });
@@ -214,8 +247,12 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
       return json(response, 200, { events });
     }
     if (service === 'ecs') return answerEcs(operation, response);
-    // The run ledger holds no run of its own here: a --run-id is new.
-    if (service === 'dynamodb' && operation === 'GetItem') return json(response, 200, {});
+    // The run ledger and the config history: a fresh table, so a --run-id is new.
+    if (service === 'dynamodb') {
+      const answered = dynamodb.handle(operation, JSON.parse(body === '' ? '{}' : body) as Record<string, unknown>);
+      if ('error' in answered) return fail(response, service, { status: 400, name: answered.error, message: answered.message });
+      return json(response, 200, answered.body);
+    }
     response.writeHead(501, { 'x-amzn-errortype': 'NotImplemented' });
     response.end(JSON.stringify({ message: `The fake AWS does not serve ${service} ${operation}` }));
   };
@@ -258,6 +295,8 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
     url: `http://127.0.0.1:${port}`,
     requests,
     ssm,
+    dynamodb,
+    aliases,
     arrival: (operation) =>
       new Promise((resolve) => {
         waiting.set(operation, [...(waiting.get(operation) ?? []), resolve]);

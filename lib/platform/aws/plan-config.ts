@@ -1,0 +1,57 @@
+import { configVersionLabel } from '../../core/config-version.js';
+import { UnavailableError } from '../../core/errors.js';
+import type { LivePairRecord } from '../../core/live-pair-record.js';
+import type { InvokePlan, ReleaseTarget } from '../../core/platform.js';
+import { pinnedConfig, type LivePairControl } from '../../core/rollback.js';
+import type { AdminEvent } from '../../core/run.js';
+import type { AwsConfigVersions } from './aws-config-versions.js';
+
+/** What the config half of a plan is found from. */
+interface PlanConfigSources {
+  /** The live-pair record, read with the aliases. */
+  readonly live: LivePairRecord | undefined;
+  readonly stage: string;
+  readonly pairs: LivePairControl;
+  readonly versions: AwsConfigVersions;
+}
+
+/**
+ * The plan with the config version its run reads: the live one for the alias
+ * pair; for a retained release (`--release`), its pinned one (the last it was
+ * live with) unless `--config current`, checked to be still restorable.
+ *
+ * @throws UnavailableError (69) when the pinned version needs a parameter version SSM no longer holds.
+ */
+async function withPlanConfig(plan: InvokePlan, target: ReleaseTarget, sources: PlanConfigSources): Promise<InvokePlan> {
+  const live = sources.live?.config;
+  if (target.release === undefined || live === undefined)
+    return live === undefined ? plan : { ...plan, configVersion: live, configSource: 'live' };
+  if (target.config === 'current') return { ...plan, configVersion: live, configSource: 'current' };
+  const pinned = pinnedConfig(await sources.pairs.history(), plan.release);
+  if (pinned === undefined)
+    return {
+      ...plan,
+      configVersion: live,
+      configSource: 'current',
+      notices: [
+        ...plan.notices,
+        `${plan.release} has never been live here, so it has no pinned config: it runs with the live config ${configVersionLabel(live)}.`,
+      ],
+    };
+  if (pinned !== live) {
+    const problem = await sources.versions.unrestorable(pinned);
+    if (problem !== undefined)
+      throw new UnavailableError(`Cannot run ${plan.release} with its pinned config: ${problem}.`, {
+        hint: 'Run it with the live config instead: --config current',
+      });
+  }
+  return { ...plan, configVersion: pinned, configSource: 'pinned' };
+}
+
+/** The admin event with the plan's config version, which the admin function then reads (never "the latest"). */
+function eventWithConfig<T extends AdminEvent>(plan: InvokePlan, event: T): T {
+  return plan.configVersion === undefined || event.configVersion !== undefined ? event : { ...event, configVersion: plan.configVersion };
+}
+
+export { eventWithConfig, withPlanConfig };
+export type { PlanConfigSources };
