@@ -217,7 +217,10 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
     }
     const described = operation === 'Invoke' ? describeAnswer(scenario, body) : undefined;
     if (described !== undefined) {
-      response.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amz-executed-version': '5' });
+      // Lambda runs the version the qualifier names (an alias's, or a version picked by --release).
+      const qualifier = new URL(path, 'http://x').searchParams.get('Qualifier') ?? '5';
+      const executed = aliases.admin[qualifier]?.version ?? (/^\d+$/.test(qualifier) ? qualifier : '5');
+      response.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amz-executed-version': executed });
       response.end(described);
       return;
     }

@@ -54,6 +54,7 @@ type KeysChange = (base: Readonly<Record<string, ConfigVersionKey>>) => Promise<
  */
 class AwsConfigVersions implements ConfigVersions {
   #record: Promise<LivePairRecord | undefined> | undefined;
+  #versions: Promise<ConfigVersion[]> | undefined;
 
   constructor(private readonly sources: AwsConfigSources) {}
 
@@ -66,11 +67,13 @@ class AwsConfigVersions implements ConfigVersions {
   /** Forgets the live-pair record read, so that the next question reads it afresh. */
   forget(): void {
     this.#record = undefined;
+    this.#versions = undefined;
   }
 
-  async versions(): Promise<ConfigVersion[]> {
-    const ledger = await this.sources.ledger();
-    return ledger === undefined ? [] : ledger.versions();
+  /** Every config version, oldest first, read once per command (a change reads them again under the lock). */
+  versions(): Promise<ConfigVersion[]> {
+    this.#versions ??= this.sources.ledger().then((ledger) => (ledger === undefined ? [] : ledger.versions()));
+    return this.#versions;
   }
 
   async live(): Promise<number | undefined> {
@@ -93,7 +96,8 @@ class AwsConfigVersions implements ConfigVersions {
     const record = await this.record();
     if (record?.config === version) return record.keys;
     if (record?.previous?.config === version) return record.previous.keys;
-    const found = await (await this.sources.ledger())?.version(version);
+    const listed = this.#versions === undefined ? undefined : (await this.#versions).find((candidate) => candidate.version === version);
+    const found = listed ?? (await (await this.sources.ledger())?.version(version));
     if (found === undefined)
       throw new UsageError(`Stage ${this.sources.stage} has no config ${configVersionLabel(version)}.`, {
         hint: `See them with: cnf-admin config history --stage ${this.sources.stage}`,
@@ -151,8 +155,8 @@ class AwsConfigVersions implements ConfigVersions {
       });
     const caller = await this.sources.caller();
     return ledger.withStageLock({ runId: `config-${newRunId()}`, caller }, async () => {
-      this.#record = undefined;
-      const [record, versions, release] = await Promise.all([this.record(), ledger.versions(), this.sources.liveRelease()]);
+      this.forget();
+      const [record, versions, release] = await Promise.all([this.record(), this.versions(), this.sources.liveRelease()]);
       let newest = versions.at(-1);
       let base: ConfigVersion | undefined = record === undefined ? undefined : versions.find((version) => version.version === record.config);
       if (record === undefined && newest === undefined) {
@@ -169,8 +173,11 @@ class AwsConfigVersions implements ConfigVersions {
         if (base !== undefined && record === undefined) await this.#goLive(ledger, base, undefined, release, caller);
         return { version: base, made: false };
       }
-      const made = await ledger.add((version) => this.#version(version, keys, baseKeys, cause, caller), newest?.version ?? 0);
-      await this.#goLive(ledger, made, record, release, caller);
+        const made = await ledger.add((version) => this.#version(version, keys, baseKeys, cause, caller), newest?.version ?? 0);
+      this.#versions = undefined;
+      // Before the first record, web read the newest values, as v1 (initial) names them: they stay live until the switch.
+      const before = record ?? (base === undefined ? undefined : { release: release ?? 'none', config: base.version, keys: base.keys });
+      await this.#goLive(ledger, made, before, release, caller);
       return { version: made, made: true };
     });
   }

@@ -30,6 +30,8 @@ interface AwsLivePairSources {
  */
 class AwsLivePairs implements LivePairControl {
   #reading: Promise<LivePair | undefined> | undefined;
+  /** The functions' published versions, read once per command (versions are immutable; a new one matters to no plan made before it). */
+  #functionVersions: Promise<[FunctionVersion[], FunctionVersion[]]> | undefined;
 
   constructor(private readonly sources: AwsLivePairSources) {}
 
@@ -51,6 +53,9 @@ class AwsLivePairs implements LivePairControl {
    * deploy is read as a move to it with the live config.
    */
   async history(): Promise<LivePairHistoryEntry[]> {
+    // The config versions and the releases' function versions are read in the same round trip: a plan asks for them next.
+    void this.sources.versions.versions().catch(() => undefined);
+    void this.#versionsOf('').catch(() => undefined);
     const [moves, pair] = await Promise.all([this.#ledger().then((ledger) => ledger.moves()), this.livePair()]);
     const entries: LivePairHistoryEntry[] = moves.map(({ release, config, at, cause }) => ({ release, config, at, cause }));
     const record = await this.sources.versions.record();
@@ -119,11 +124,14 @@ class AwsLivePairs implements LivePairControl {
 
   /** The newest web and admin versions of a release, undefined where the function keeps none. */
   async #versionsOf(release: string): Promise<[FunctionVersion | undefined, FunctionVersion | undefined]> {
-    const names = functionNamesOf(await this.sources.record());
-    const [web, admin] = await Promise.all([
-      listVersions(this.sources.lambda, names.web, this.sources.stage),
-      listVersions(this.sources.lambda, names.admin, this.sources.stage),
-    ]);
+    this.#functionVersions ??= this.sources.record().then((record) => {
+      const names = functionNamesOf(record);
+      return Promise.all([
+        listVersions(this.sources.lambda, names.web, this.sources.stage),
+        listVersions(this.sources.lambda, names.admin, this.sources.stage),
+      ]);
+    });
+    const [web, admin] = await this.#functionVersions;
     const latest = (versions: FunctionVersion[]) => versions.filter((version) => version.release === release).at(-1);
     return [latest(web), latest(admin)];
   }
