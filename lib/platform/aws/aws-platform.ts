@@ -508,7 +508,12 @@ class AwsPlatform implements Platform {
 
   /** The stage's config history in its ledger table, or undefined for a stage without one. */
   async #configLedger(): Promise<ConfigLedgerStore | undefined> {
-    const table = (await this.#stageRecord()).ledgerTable;
+    // Before the first deploy there is no record, and no ledger: the plain parameter set.
+    const record = await this.#stageRecord().catch(async (error: unknown) => {
+      if ((await findStageRecord(this.#clients.ssm, await this.#address())) === undefined) return undefined;
+      throw error;
+    });
+    const table = record?.ledgerTable;
     return table === undefined ? undefined : new ConfigLedgerStore(() => this.#clients.dynamodb(), table, this.stage.name);
   }
 
