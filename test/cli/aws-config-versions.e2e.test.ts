@@ -20,11 +20,19 @@ afterEach(async () => {
   for (const server of servers.splice(0)) await server.close();
 });
 
-/** A stage live on the older release (web 6, admin 4), the newer one (web 7, admin 5) published too. */
+/** A third release, published by a later cdk deploy (web 8, admin 6). */
+const THIRD_RELEASE = 'r-cccccccccccc';
+
+/** A stage live on the older release (web 6, admin 4), the newer one (web 7, admin 5) and a third published too. */
 async function fakeAws(): Promise<FakeAws> {
+  const base = healthyScenario();
   const server = await startFakeAws(
     healthyScenario({
       aliases: { web: { live: { version: '6', release: OLD_RELEASE } }, admin: { live: { version: '4', release: OLD_RELEASE } } },
+      versions: {
+        web: [...(base.versions?.web ?? []), { version: '8', release: THIRD_RELEASE, createdAt: '2026-11-25T10:00:00.000+0000' }],
+        admin: [...(base.versions?.admin ?? []), { version: '6', release: THIRD_RELEASE, createdAt: '2026-11-25T10:00:00.000+0000' }],
+      },
     }),
   );
   servers.push(server);
@@ -190,6 +198,20 @@ describe('pinned runs and rollback on AWS', () => {
     expect(server.aliases.web.live?.version).toBe('7');
     const set = await cnfAdmin(server, ['config', 'set', 'GREETING', 'during']);
     expect(set.code).toBe(75);
+  });
+
+  it('a cdk deploy after a rollback rolls forward with the live config, and the next rollback goes back to the release the rollback chose', async () => {
+    const server = await twoReleases();
+    expect((await cnfAdmin(server, ['rollback', '--yes'])).code).toBe(0);
+    // cdk deploy of a third release: CloudFormation moves both aliases to its versions; the config is not CloudFormation's.
+    server.aliases.web.live = { version: '8', release: THIRD_RELEASE };
+    server.aliases.admin.live = { version: '6', release: THIRD_RELEASE };
+    const dry = await cnfAdmin(server, ['rollback', '--dry-run']);
+    expect(dry.stdout).toContain(`from ${THIRD_RELEASE} · config v1 to ${OLD_RELEASE} · config v1`);
+    expect(dry.stdout).not.toContain(RELEASE);
+    const plan = await cnfAdmin(server, ['invoke', 'echo', '--dry-run']);
+    expect(plan.stdout).toContain(`release  ${THIRD_RELEASE} (behind web:live)`);
+    expect(plan.stdout).toContain('config   v1');
   });
 
   it('refuses (69) a release whose function versions are gone', async () => {
