@@ -122,7 +122,11 @@ const OPERATOR_PERMISSIONS: readonly OperatorPermission[] = [
     actions: ['dynamodb:PutItem'],
     on: 'ledger-table',
     why: 'config changes and rollbacks record config versions (config#), moves of the live pair (pair#), the stage lock, and a rollback’s run (run#); no other item',
-    condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': OPERATOR_ITEM_PREFIXES.map((prefix) => (prefix.endsWith('#') ? `${prefix}*` : prefix)) } },
+    condition: {
+      'ForAllValues:StringLike': {
+        'dynamodb:LeadingKeys': OPERATOR_ITEM_PREFIXES.map((prefix) => (prefix.endsWith('#') ? `${prefix}*` : prefix)),
+      },
+    },
   },
   {
     sid: 'HoldStageLock',

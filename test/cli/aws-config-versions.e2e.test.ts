@@ -70,7 +70,9 @@ describe('config versions on AWS', () => {
 
     const set = await cnfAdmin(server, ['config', 'set', 'GREETING', 'bonjour']);
     expect(set.code).toBe(0);
-    expect(set.stderr).toMatch(/Set GREETING on stage prod: config v2 is live for web and admin together from \d\d:\d\d:\d\d UTC \(in \d+ s\)/);
+    expect(set.stderr).toMatch(
+      /Set GREETING on stage prod: config v2 is live for web and admin together from \d\d:\d\d:\d\d UTC \(in \d+ s\)/,
+    );
     const same = await cnfAdmin(server, ['config', 'set', 'GREETING', 'bonjour']);
     expect(same.stderr).toContain('the value was already that; config v2 stays live.');
     const unset = await cnfAdmin(server, ['config', 'unset', 'GREETING', '--json']);
@@ -97,7 +99,12 @@ describe('config versions on AWS', () => {
     expect(restored.stderr).toContain('Made config v4 equal to v1');
     expect((await cnfAdmin(server, ['config', 'get', 'GREETING'])).stdout).toBe('hello\n');
     const record = liveRecord(server);
-    expect(record).toMatchObject({ release: OLD_RELEASE, config: 4, keys: { GREETING: { version: 1, secure: false } }, previous: { config: 3 } });
+    expect(record).toMatchObject({
+      release: OLD_RELEASE,
+      config: 4,
+      keys: { GREETING: { version: 1, secure: false } },
+      previous: { config: 3 },
+    });
     expect(Date.parse(record?.from ?? '')).toBeGreaterThan(Date.now());
     expect(server.dynamodb.itemsUnder('config#').length).toBe(4);
   });

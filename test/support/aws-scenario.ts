@@ -341,7 +341,8 @@ function installScenario(scenario: AwsScenario, options: { readonly asProcess?: 
   ssm.on(GetParameterHistoryCommand).callsFake(
     serve('GetParameterHistory', (input: { Name: string }) => {
       const versions = history.get(input.Name);
-      if (versions === undefined) throw awsError({ name: 'ParameterNotFound', message: `Parameter ${input.Name} not found.`, fault: 'client' });
+      if (versions === undefined)
+        throw awsError({ name: 'ParameterNotFound', message: `Parameter ${input.Name} not found.`, fault: 'client' });
       return { Parameters: versions.map((entry) => ({ Name: input.Name, ...entry })) };
     }),
   );
@@ -507,14 +508,14 @@ function installScenario(scenario: AwsScenario, options: { readonly asProcess?: 
     Array.isArray(value)
       ? { L: value.map((inner) => toAttribute(inner)) }
       : typeof value === 'string'
-      ? { S: value }
-      : typeof value === 'number'
-        ? { N: String(value) }
-        : typeof value === 'boolean'
-          ? { BOOL: value }
-          : typeof value === 'object' && value !== null
-            ? { M: Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, toAttribute(inner)])) }
-            : { NULL: true };
+        ? { S: value }
+        : typeof value === 'number'
+          ? { N: String(value) }
+          : typeof value === 'boolean'
+            ? { BOOL: value }
+            : typeof value === 'object' && value !== null
+              ? { M: Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, toAttribute(inner)])) }
+              : { NULL: true };
   const items: Record<string, unknown>[] = (scenario.ledger ?? []).map((run) => ({
     pk: `run#${String(run.runId)}`,
     entity: 'run',
@@ -566,18 +567,25 @@ function installScenario(scenario: AwsScenario, options: { readonly asProcess?: 
 
   // Writes of the config history, the stage lock and a rollback's run, with the ledger's conditions.
   dynamodb.on(PutItemCommand).callsFake(
-    serve('PutItem', (input: { Item: Record<string, AttributeValue>; ConditionExpression?: string; ExpressionAttributeValues?: Record<string, AttributeValue> }) => {
-      const item = unmarshall(input.Item);
-      const index = items.findIndex((candidate) => candidate.pk === item.pk);
-      const existing = items[index];
-      const now = input.ExpressionAttributeValues?.[':now'];
-      const expired = now !== undefined && existing !== undefined && Number(existing.leaseExpiresAt) < Number(unmarshall({ now }).now);
-      if (existing !== undefined && input.ConditionExpression?.includes('attribute_not_exists') === true && !expired)
-        throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
-      if (index === -1) items.push(item);
-      else items[index] = item;
-      return {};
-    }),
+    serve(
+      'PutItem',
+      (input: {
+        Item: Record<string, AttributeValue>;
+        ConditionExpression?: string;
+        ExpressionAttributeValues?: Record<string, AttributeValue>;
+      }) => {
+        const item = unmarshall(input.Item);
+        const index = items.findIndex((candidate) => candidate.pk === item.pk);
+        const existing = items[index];
+        const now = input.ExpressionAttributeValues?.[':now'];
+        const expired = now !== undefined && existing !== undefined && Number(existing.leaseExpiresAt) < Number(unmarshall({ now }).now);
+        if (existing !== undefined && input.ConditionExpression?.includes('attribute_not_exists') === true && !expired)
+          throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+        if (index === -1) items.push(item);
+        else items[index] = item;
+        return {};
+      },
+    ),
   );
   dynamodb.on(UpdateItemCommand).callsFake(serve('UpdateItem', () => ({})));
   dynamodb.on(DeleteItemCommand).callsFake(

@@ -159,7 +159,8 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
       const side = decodeURIComponent(fn ?? '') === record.web.functionName ? 'web' : 'admin';
       const version = String((JSON.parse(body || '{}') as { FunctionVersion?: string }).FunctionVersion);
       const known = scenario.versions?.[side]?.find((entry) => entry.version === version);
-      if (known === undefined) return fail(response, service, { status: 404, name: 'ResourceNotFoundException', message: 'Function not found' });
+      if (known === undefined)
+        return fail(response, service, { status: 404, name: 'ResourceNotFoundException', message: 'Function not found' });
       const { release } = known;
       aliases[side][decodeURIComponent(name ?? '')] = { version, ...(release === undefined ? {} : { release }) };
       return json(response, 200, { Name: name, FunctionVersion: version });

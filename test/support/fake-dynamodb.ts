@@ -59,7 +59,8 @@ class FakeDynamoDb {
           return { error: 'ConditionalCheckFailedException', message: 'The conditional request failed' };
         // A lease's renewal: `SET leaseExpiresAt = :expires`.
         const set = /SET\s+(\w+)\s*=\s*(:\w+)/.exec(String(input.UpdateExpression ?? ''));
-        if (set?.[1] !== undefined && set[2] !== undefined && values[set[2]] !== undefined) item[set[1]] = values[set[2]] as Record<string, unknown>;
+        if (set?.[1] !== undefined && set[2] !== undefined && values[set[2]] !== undefined)
+          item[set[1]] = values[set[2]] as Record<string, unknown>;
         return { body: {} };
       }
       case 'Query':
@@ -72,7 +73,8 @@ class FakeDynamoDb {
   #query(input: Record<string, unknown>, names: Record<string, string>, values: Record<string, Record<string, unknown>>): SsmAnswer {
     const condition = String(input.KeyConditionExpression ?? '');
     const match = /^(#?\w+)\s*=\s*(:\w+)/.exec(condition);
-    if (match?.[1] === undefined || match[2] === undefined) return { error: 'ValidationException', message: `Unsupported key condition ${condition}` };
+    if (match?.[1] === undefined || match[2] === undefined)
+      return { error: 'ValidationException', message: `Unsupported key condition ${condition}` };
     const attribute = names[match[1]] ?? match[1];
     const wanted = scalar(values[match[2]]);
     const sortKey = input.IndexName === undefined ? undefined : 'startedAt';

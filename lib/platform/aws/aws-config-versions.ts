@@ -31,7 +31,11 @@ function secureMarker(version: number): string {
 
 /** Keys as a sorted plain object (for equality and for the item). */
 function sortedKeys(keys: Readonly<Record<string, ConfigVersionKey>>): Record<string, ConfigVersionKey> {
-  return Object.fromEntries(Object.keys(keys).sort().map((key) => [key, keys[key] as ConfigVersionKey]));
+  return Object.fromEntries(
+    Object.keys(keys)
+      .sort()
+      .map((key) => [key, keys[key] as ConfigVersionKey]),
+  );
 }
 
 /** What {@link AwsConfigVersions} works with. */
@@ -158,7 +162,8 @@ class AwsConfigVersions implements ConfigVersions {
       this.forget();
       const [record, versions, release] = await Promise.all([this.record(), this.versions(), this.sources.liveRelease()]);
       let newest = versions.at(-1);
-      let base: ConfigVersion | undefined = record === undefined ? undefined : versions.find((version) => version.version === record.config);
+      let base: ConfigVersion | undefined =
+        record === undefined ? undefined : versions.find((version) => version.version === record.config);
       if (record === undefined && newest === undefined) {
         const initial = await currentSelectors(this.sources);
         if (Object.keys(initial).length > 0) {
@@ -173,7 +178,7 @@ class AwsConfigVersions implements ConfigVersions {
         if (base !== undefined && record === undefined) await this.#goLive(ledger, base, undefined, release, caller);
         return { version: base, made: false };
       }
-        const made = await ledger.add((version) => this.#version(version, keys, baseKeys, cause, caller), newest?.version ?? 0);
+      const made = await ledger.add((version) => this.#version(version, keys, baseKeys, cause, caller), newest?.version ?? 0);
       this.#versions = undefined;
       // Before the first record, web read the newest values, as v1 (initial) names them: they stay live until the switch.
       const before = record ?? (base === undefined ? undefined : { release: release ?? 'none', config: base.version, keys: base.keys });

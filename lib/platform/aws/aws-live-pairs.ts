@@ -94,18 +94,21 @@ class AwsLivePairs implements LivePairControl {
     const record = await this.sources.record();
     const names = functionNamesOf(record);
     const [web, admin] = await this.#versionsOf(to.release);
-    if (web === undefined || admin === undefined) throw new UnavailableError(`Cannot roll back to ${to.release}: its function versions are gone.`);
+    if (web === undefined || admin === undefined)
+      throw new UnavailableError(`Cannot roll back to ${to.release}: its function versions are gone.`);
     if (to.config !== undefined) await this.sources.versions.makeLive(to.config, to.release);
     const update = (functionName: string, version: string) =>
-      callAws({ action: 'lambda:UpdateAlias', resource: `function ${functionName} alias ${record.aliasName}`, stage: this.sources.stage }, () =>
-        this.sources.lambda.send(
-          new UpdateAliasCommand({
-            FunctionName: functionName,
-            Name: record.aliasName,
-            FunctionVersion: version,
-            RoutingConfig: { AdditionalVersionWeights: {} },
-          }),
-        ),
+      callAws(
+        { action: 'lambda:UpdateAlias', resource: `function ${functionName} alias ${record.aliasName}`, stage: this.sources.stage },
+        () =>
+          this.sources.lambda.send(
+            new UpdateAliasCommand({
+              FunctionName: functionName,
+              Name: record.aliasName,
+              FunctionVersion: version,
+              RoutingConfig: { AdditionalVersionWeights: {} },
+            }),
+          ),
       );
     await Promise.all([update(names.web, web.version), update(names.admin, admin.version)]);
     if (to.config !== undefined) {

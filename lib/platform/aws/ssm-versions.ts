@@ -84,7 +84,9 @@ async function readSelected(
   const chunks: (typeof wanted)[] = [];
   for (let start = 0; start < wanted.length; start += NAMES_PER_GET) chunks.push(wanted.slice(start, start + NAMES_PER_GET));
   const answers = await callAws({ action: 'ssm:GetParameters', resource: `path ${scope.path}`, stage: scope.stage }, () =>
-    Promise.all(chunks.map((chunk) => scope.ssm.send(new GetParametersCommand({ Names: chunk.map(({ name }) => name), WithDecryption: false })))),
+    Promise.all(
+      chunks.map((chunk) => scope.ssm.send(new GetParametersCommand({ Names: chunk.map(({ name }) => name), WithDecryption: false }))),
+    ),
   );
   const found = new Map<string, string | undefined>();
   for (const parameter of answers.flatMap((answer) => answer.Parameters ?? [])) {
@@ -110,11 +112,19 @@ async function heldVersions(scope: SsmScope, keys: readonly string[]): Promise<M
     keys.map(async (key): Promise<[string, Set<number>]> => {
       const held = new Set<number>();
       try {
-        const pages = paginateGetParameterHistory({ client: scope.ssm }, { Name: `${scope.path}${key}`, WithDecryption: false, MaxResults: 50 });
-        for await (const page of pages) for (const parameter of page.Parameters ?? []) if (parameter.Version !== undefined) held.add(parameter.Version);
+        const pages = paginateGetParameterHistory(
+          { client: scope.ssm },
+          { Name: `${scope.path}${key}`, WithDecryption: false, MaxResults: 50 },
+        );
+        for await (const page of pages)
+          for (const parameter of page.Parameters ?? []) if (parameter.Version !== undefined) held.add(parameter.Version);
       } catch (error) {
         if (!isNotFound(error))
-          throw translateAwsError(error, { action: 'ssm:GetParameterHistory', resource: `parameter ${scope.path}${key}`, stage: scope.stage });
+          throw translateAwsError(error, {
+            action: 'ssm:GetParameterHistory',
+            resource: `parameter ${scope.path}${key}`,
+            stage: scope.stage,
+          });
       }
       return [key, held];
     }),

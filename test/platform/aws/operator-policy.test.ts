@@ -101,7 +101,10 @@ const IAM: Readonly<Record<string, ((input: Record<string, unknown>) => Needed |
     leadingKey: leadingKeyOf(input),
   }),
   GetParametersCommand: (input) =>
-    (input.Names as string[]).map((name) => ({ action: 'ssm:GetParameters', resource: arn('ssm', `parameter${name.replace(/:\d+$/, '')}`) })),
+    (input.Names as string[]).map((name) => ({
+      action: 'ssm:GetParameters',
+      resource: arn('ssm', `parameter${name.replace(/:\d+$/, '')}`),
+    })),
   GetParameterHistoryCommand: (input) => ({ action: 'ssm:GetParameterHistory', resource: arn('ssm', `parameter${String(input.Name)}`) }),
   UpdateAliasCommand: (input) => ({
     action: 'lambda:UpdateAlias',
@@ -214,7 +217,9 @@ describe('cnf-admin policy', () => {
     }
 
     // then: all is allowed but the key that only the deployed stage names, and the container tasks the fixture's release does not declare
-    const denied = needs.filter((needed) => !allows(offline, needed.action, needed.resource, needed.leadingKey)).map((needed) => needed.action);
+    const denied = needs
+      .filter((needed) => !allows(offline, needed.action, needed.resource, needed.leadingKey))
+      .map((needed) => needed.action);
     expect([...new Set(denied)].sort()).toEqual(['ecs:DescribeTasks', 'kms:Encrypt', 'kms:GenerateDataKey']);
     expect(allows(offline, 'lambda:InvokeFunction', arn('lambda', 'function:fixture-prod-web:7'))).toBe(false);
     expect(allows(offline, 'ssm:PutParameter', arn('ssm', 'parameter/fixture/prod/_cnf/stage'))).toBe(false);
@@ -275,7 +280,12 @@ describe('cnf-admin policy', () => {
       Version: '2012-10-17',
       Statement: Object.values(policies).flatMap((policy) =>
         (
-          policy.Properties.PolicyDocument.Statement as { Effect: 'Allow' | 'Deny'; Action: unknown; Resource: unknown; Condition?: never }[]
+          policy.Properties.PolicyDocument.Statement as {
+            Effect: 'Allow' | 'Deny';
+            Action: unknown;
+            Resource: unknown;
+            Condition?: never;
+          }[]
         ).map((statement, index) => ({
           Sid: String(index),
           Effect: statement.Effect,
@@ -300,10 +310,10 @@ describe('cnf-admin policy', () => {
 
     // then: every call is allowed, and no more than the printed policy allows
     expect(
-      needs.filter((needed) => !allows(granted, needed.action, needed.resource, needed.leadingKey)).map((n) => `${n.action} on ${n.resource}`),
-    ).toEqual(
-      [],
-    );
+      needs
+        .filter((needed) => !allows(granted, needed.action, needed.resource, needed.leadingKey))
+        .map((n) => `${n.action} on ${n.resource}`),
+    ).toEqual([]);
     const actions = granted.Statement.filter((statement) => statement.Effect === 'Allow').flatMap((statement) => statement.Action);
     expect(actions.filter((action) => /^(ecs:RunTask|ecs:StopTask|iam:PassRole)$/.test(action))).toEqual([]);
     expect(allows(granted, 'ssm:PutParameter', arn('ssm', 'parameter/fixture/prod/_cnf/stage'))).toBe(false);
@@ -326,7 +336,8 @@ describe('cnf-admin policy', () => {
     // the SDK's paginators send their command
     for (const match of source.matchAll(/paginate(\w+)\(/g)) used.add(`${match[1] as string}Command`);
     // of the ledger: the reads, and the stage lock's lease (a rollback's run is claimed and finished with PutItem)
-    for (const call of ['GetItemCommand', 'QueryCommand', 'UpdateItemCommand', 'DeleteItemCommand']) if (ledger.includes(`new ${call}(`)) used.add(call);
+    for (const call of ['GetItemCommand', 'QueryCommand', 'UpdateItemCommand', 'DeleteItemCommand'])
+      if (ledger.includes(`new ${call}(`)) used.add(call);
 
     // then
     expect([...used].sort()).toEqual(Object.keys(IAM).sort());
