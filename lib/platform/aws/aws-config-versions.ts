@@ -14,7 +14,16 @@ import type { ConfigVersions } from '../../core/platform.js';
 import type { PairMove } from '../../core/config-ledger.js';
 import { newRunId } from '../../core/run.js';
 import type { ConfigLedgerStore } from './config-ledger-store.js';
-import { currentSelectors, heldVersions, readLivePairRecord, readSelected, writeLivePairRecord, type SsmScope } from './ssm-versions.js';
+import {
+  currentSelectors,
+  heldVersions,
+  readLivePairRecord,
+  readSelected,
+  writeLivePairRecord,
+  type HeldVersions,
+  type SelectedValue,
+  type SsmScope,
+} from './ssm-versions.js';
 
 /**
  * How far ahead a config change takes effect (`from` in the live-pair
@@ -59,6 +68,8 @@ type KeysChange = (base: Readonly<Record<string, ConfigVersionKey>>) => Promise<
 class AwsConfigVersions implements ConfigVersions {
   #record: Promise<LivePairRecord | undefined> | undefined;
   #versions: Promise<ConfigVersion[]> | undefined;
+  /** Each key's parameter history, read once per command (versions are immutable). */
+  readonly #held = new Map<string, Promise<HeldVersions>>();
 
   constructor(private readonly sources: AwsConfigSources) {}
 
@@ -72,6 +83,7 @@ class AwsConfigVersions implements ConfigVersions {
   forget(): void {
     this.#record = undefined;
     this.#versions = undefined;
+    this.#held.clear();
   }
 
   /** Every config version, oldest first, read once per command (a change reads them again under the lock). */
@@ -109,9 +121,44 @@ class AwsConfigVersions implements ConfigVersions {
     return found.keys;
   }
 
-  /** The values of a version, by selector; a secure value is compared by its version, never read. */
+  /**
+   * Starts reading the parameter histories of these keys (`GetParameterHistory`):
+   * a plan that will ask for the values and the restorability of versions made
+   * of them gets both from these, in the round trip it was going to wait anyway.
+   */
+  prefetchHistory(keys: Iterable<string>): void {
+    for (const key of keys) this.#history(key).catch(() => undefined);
+  }
+
+  #history(key: string): Promise<HeldVersions> {
+    let held = this.#held.get(key);
+    if (held === undefined) {
+      held = heldVersions(this.sources, key);
+      this.#held.set(key, held);
+    }
+    return held;
+  }
+
+  /**
+   * The values of a version; a secure value is compared by its version, never
+   * read. From the parameter histories already asked for, else by selector
+   * (`GetParameters`).
+   */
   async values(version: number): Promise<Parameter[]> {
-    const { values, gone } = await readSelected(this.sources, await this.keysOf(version));
+    const keys = await this.keysOf(version);
+    const known = Object.fromEntries(Object.entries(keys).filter(([key]) => this.#held.has(key)));
+    const rest = Object.fromEntries(Object.entries(keys).filter(([key]) => !this.#held.has(key)));
+    const [fromHistory, selected] = await Promise.all([
+      Promise.all(
+        Object.entries(known).map(async ([key, selector]): Promise<SelectedValue | string> => {
+          const held = (await this.#history(key)).get(selector.version);
+          return held === undefined ? key : { key, version: selector.version, secure: selector.secure, value: held.value };
+        }),
+      ),
+      Object.keys(rest).length === 0 ? { values: [], gone: [] } : readSelected(this.sources, rest),
+    ]);
+    const values = [...fromHistory.filter((entry): entry is SelectedValue => typeof entry !== 'string'), ...selected.values];
+    const gone = [...fromHistory.filter((entry): entry is string => typeof entry === 'string'), ...selected.gone].sort();
     if (gone.length > 0) throw new UnavailableError(this.#goneMessage(version, gone));
     return values
       .map(({ key, secure, value, version: held }) => ({ key, secure, value: secure ? secureMarker(held) : (value ?? '') }))
@@ -121,11 +168,10 @@ class AwsConfigVersions implements ConfigVersions {
   /** Why a version cannot be restored: a selected parameter version fell out of SSM's history (`GetParameterHistory`). */
   async unrestorable(version: number): Promise<string | undefined> {
     const keys = await this.keysOf(version);
-    const held = await heldVersions(this.sources, Object.keys(keys));
-    const gone = Object.entries(keys)
-      .filter(([key, selector]) => held.get(key)?.has(selector.version) !== true)
-      .map(([key]) => key)
-      .sort();
+    const held = await Promise.all(
+      Object.entries(keys).map(async ([key, selector]) => ((await this.#history(key)).has(selector.version) ? [] : [key])),
+    );
+    const gone = held.flat().sort();
     return gone.length === 0 ? undefined : this.#goneMessage(version, gone);
   }
 

@@ -55,6 +55,13 @@ class AwsLivePairs implements LivePairControl {
   async history(): Promise<LivePairHistoryEntry[]> {
     // The config versions and the releases' function versions are read in the same round trip: a plan asks for them next.
     void this.sources.versions.versions().catch(() => undefined);
+    // The histories of the keys the live and the previous version name: the plan's values, and their restorability.
+    void this.sources.versions
+      .record()
+      .then((record) =>
+        this.sources.versions.prefetchHistory(new Set([...Object.keys(record?.keys ?? {}), ...Object.keys(record?.previous?.keys ?? {})])),
+      )
+      .catch(() => undefined);
     void this.#versionsOf('').catch(() => undefined);
     const [moves, pair] = await Promise.all([this.#ledger().then((ledger) => ledger.moves()), this.livePair()]);
     const entries: LivePairHistoryEntry[] = moves.map(({ release, config, at, cause }) => ({ release, config, at, cause }));

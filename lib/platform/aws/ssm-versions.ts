@@ -102,35 +102,34 @@ async function readSelected(
   return { values, gone: gone.sort() };
 }
 
+/** The versions SSM still holds of one parameter: each version's plain value (a secure one's is never kept). */
+type HeldVersions = ReadonlyMap<number, { readonly secure: boolean; readonly value: string | undefined }>;
+
 /**
- * The versions SSM still holds of each key's parameter (at most 100 each),
- * through `GetParameterHistory` with the SDK's paginator, the keys in parallel.
- * A parameter that no longer exists holds none.
+ * The versions SSM still holds of a key's parameter (at most 100), through
+ * `GetParameterHistory` with the SDK's paginator, never decrypted. A
+ * parameter that no longer exists holds none.
  */
-async function heldVersions(scope: SsmScope, keys: readonly string[]): Promise<Map<string, Set<number>>> {
-  const entries = await Promise.all(
-    keys.map(async (key): Promise<[string, Set<number>]> => {
-      const held = new Set<number>();
-      try {
-        const pages = paginateGetParameterHistory(
-          { client: scope.ssm },
-          { Name: `${scope.path}${key}`, WithDecryption: false, MaxResults: 50 },
-        );
-        for await (const page of pages)
-          for (const parameter of page.Parameters ?? []) if (parameter.Version !== undefined) held.add(parameter.Version);
-      } catch (error) {
-        if (!isNotFound(error))
-          throw translateAwsError(error, {
-            action: 'ssm:GetParameterHistory',
-            resource: `parameter ${scope.path}${key}`,
-            stage: scope.stage,
-          });
+async function heldVersions(scope: SsmScope, key: string): Promise<HeldVersions> {
+  const held = new Map<number, { secure: boolean; value: string | undefined }>();
+  try {
+    const pages = paginateGetParameterHistory(
+      { client: scope.ssm },
+      { Name: `${scope.path}${key}`, WithDecryption: false, MaxResults: 50 },
+    );
+    for await (const page of pages) {
+      for (const parameter of page.Parameters ?? []) {
+        if (parameter.Version === undefined) continue;
+        const secure = parameter.Type === 'SecureString';
+        held.set(parameter.Version, { secure, value: secure ? undefined : (parameter.Value ?? '') });
       }
-      return [key, held];
-    }),
-  );
-  return new Map(entries);
+    }
+  } catch (error) {
+    if (!isNotFound(error))
+      throw translateAwsError(error, { action: 'ssm:GetParameterHistory', resource: `parameter ${scope.path}${key}`, stage: scope.stage });
+  }
+  return held;
 }
 
 export { currentSelectors, heldVersions, readLivePairRecord, readSelected, writeLivePairRecord };
-export type { SelectedValue, SsmScope };
+export type { HeldVersions, SelectedValue, SsmScope };
