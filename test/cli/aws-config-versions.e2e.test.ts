@@ -221,6 +221,23 @@ describe('pinned runs and rollback on AWS', () => {
     expect(plan.stdout).toContain('config   v1');
   });
 
+  it('after the version history is exhausted, releases marks the older release not restorable, and rollback refuses its pinned config', async () => {
+    const server = await twoReleases();
+    // 99 more puts: SSM keeps GREETING's versions 2 to 101, so v1 (GREETING:1) cannot be restored, v2 (GREETING:2) can.
+    for (let n = 0; n < KEPT_VERSIONS - 1; n += 1) server.ssm.put(`${PATH}GREETING`, `later-${n}`);
+    const releases = await cnfAdmin(server, ['releases']);
+    expect(releases.code).toBe(0);
+    expect(releases.stdout).toMatch(new RegExp(`${OLD_RELEASE}.*v1\\s+no`));
+    expect(releases.stdout).toMatch(new RegExp(`${RELEASE}.*v2\\s+yes`));
+    expect(releases.stderr).toContain(`${OLD_RELEASE} cannot be rolled back to: config v1 needs a version of GREETING`);
+    const refused = await cnfAdmin(server, ['rollback', '--dry-run']);
+    expect(refused.code).toBe(69);
+    expect(refused.stderr).toContain('--config current');
+    const codeOnly = await cnfAdmin(server, ['rollback', '--dry-run', '--config', 'current']);
+    expect(codeOnly.code).toBe(0);
+    expect(codeOnly.stdout).toContain(`to ${OLD_RELEASE} · config v2`);
+  });
+
   it('refuses (69) a release whose function versions are gone', async () => {
     const server = await twoReleases();
     const result = await cnfAdmin(server, ['rollback', '--to', 'r-ffffffffffff', '--dry-run']);

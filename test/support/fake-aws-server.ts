@@ -87,6 +87,7 @@ function operationOf(request: IncomingMessage, path: string, body: string): { se
   if (/\/functions\/[^/]+\/aliases\/[^/]+$/.test(path))
     return { service: 'lambda', operation: request.method === 'PUT' ? 'UpdateAlias' : 'GetAlias' };
   if (/\/functions\/[^/]+\/versions$/.test(path)) return { service: 'lambda', operation: 'ListVersionsByFunction' };
+  if (/\/functions\/[^/]+\/aliases$/.test(path)) return { service: 'lambda', operation: 'ListAliases' };
   if (/\/functions\/[^/]+\/configuration$/.test(new URL(path, 'http://x').pathname))
     return { service: 'lambda', operation: 'GetFunctionConfiguration' };
   return { service: 'unknown', operation: `${request.method} ${path}` };
@@ -164,6 +165,16 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
       const { release } = known;
       aliases[side][decodeURIComponent(name ?? '')] = { version, ...(release === undefined ? {} : { release }) };
       return json(response, 200, { Name: name, FunctionVersion: version });
+    }
+    if (operation === 'ListAliases') {
+      const [, fn] = /\/functions\/([^/]+)\/aliases/.exec(path) ?? [];
+      const side = decodeURIComponent(fn ?? '') === record.web.functionName ? 'web' : 'admin';
+      const Aliases = Object.entries(aliases[side]).map(([name, alias]) => ({
+        Name: name,
+        FunctionVersion: alias.version,
+        ...(alias.release === undefined ? {} : { Description: releaseDescription(alias.release) }),
+      }));
+      return json(response, 200, { Aliases });
     }
     if (operation === 'ListVersionsByFunction') {
       const [, fn] = /\/functions\/([^/]+)\/versions/.exec(path) ?? [];

@@ -45,7 +45,7 @@ import { errorOfRefusedStart } from './refused-start.js';
 import { AwsConfigVersions } from './aws-config-versions.js';
 import { AwsLivePairs } from './aws-live-pairs.js';
 import { ConfigLedgerStore } from './config-ledger-store.js';
-import { eventWithConfig, withPlanConfig } from './plan-config.js';
+import { eventWithConfig, withConfigStatus, withPlanConfig } from './plan-config.js';
 import { VersionedSsmParameters } from './versioned-parameters.js';
 
 /** How patiently the platform reads logs and retries a throttled invoke; tests shorten it. */
@@ -375,7 +375,10 @@ class AwsPlatform implements Platform {
     return withProgress(
       this.#progress,
       `Reading stage ${this.stage.name}`,
-      async () => stageStatus(this.#clients.lambda, await this.#stageRecord()),
+      async () => {
+        const status = await stageStatus(this.#clients.lambda, await this.#stageRecord());
+        return (await this.#configLedger()) === undefined ? status : withConfigStatus(status, this.livePairs, this.configVersions);
+      },
       {
         quiet: true,
       },

@@ -1,7 +1,7 @@
 import { configVersionLabel } from '../../core/config-version.js';
 import { UnavailableError } from '../../core/errors.js';
 import type { LivePairRecord } from '../../core/live-pair-record.js';
-import type { InvokePlan, ReleaseTarget } from '../../core/platform.js';
+import type { InvokePlan, ReleaseInfo, ReleaseTarget, StageStatus } from '../../core/platform.js';
 import { pinnedConfig, type LivePairControl } from '../../core/rollback.js';
 import type { AdminEvent } from '../../core/run.js';
 import type { AwsConfigVersions } from './aws-config-versions.js';
@@ -48,10 +48,33 @@ async function withPlanConfig(plan: InvokePlan, target: ReleaseTarget, sources: 
   return { ...plan, configVersion: pinned, configSource: 'pinned' };
 }
 
+/**
+ * The stage status with its config half: the live config version, and per
+ * retained release its pinned config version and why it cannot be rolled
+ * back to (a function version gone, or a pinned selector SSM dropped).
+ */
+async function withConfigStatus(status: StageStatus, pairs: LivePairControl, versions: AwsConfigVersions): Promise<StageStatus> {
+  const [live, history] = await Promise.all([versions.live(), pairs.history()]);
+  const releases = await Promise.all(
+    status.releases.map(async (info): Promise<ReleaseInfo> => {
+      const pinned = pinnedConfig(history, info.release);
+      const gone = [info.webVersion === undefined ? 'web' : [], info.adminVersion === undefined ? 'admin' : []].flat();
+      const problem =
+        gone.length > 0
+          ? `its ${gone.join(' and ')} function version${gone.length > 1 ? 's are' : ' is'} gone`
+          : pinned === undefined
+            ? undefined
+            : await versions.unrestorable(pinned);
+      return { ...info, ...(pinned === undefined ? {} : { config: pinned }), ...(problem === undefined ? {} : { unrestorable: problem }) };
+    }),
+  );
+  return { ...status, ...(live === undefined ? {} : { config: live }), releases };
+}
+
 /** The admin event with the plan's config version, which the admin function then reads (never "the latest"). */
 function eventWithConfig<T extends AdminEvent>(plan: InvokePlan, event: T): T {
   return plan.configVersion === undefined || event.configVersion !== undefined ? event : { ...event, configVersion: plan.configVersion };
 }
 
-export { eventWithConfig, withPlanConfig };
+export { eventWithConfig, withConfigStatus, withPlanConfig };
 export type { PlanConfigSources };
