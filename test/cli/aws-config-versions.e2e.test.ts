@@ -4,12 +4,15 @@
  * AWS, whose Parameter Store keeps versions as SSM does, whose DynamoDB
  * holds the ledger table, and whose Lambda moves aliases on UpdateAlias.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { LIVE_PAIR_KEY, parseLivePairRecord } from '../../lib/core/live-pair-record.js';
 import { runCli } from '../support/cli.js';
 import { withoutAwsSettings } from '../support/aws-cli.js';
 import { FIXTURE_ROOT } from '../support/aws-platform.js';
-import { healthyScenario, OLD_RELEASE, RELEASE } from '../support/aws-scenario.js';
+import { healthyScenario, OLD_RELEASE, RELEASE, type AwsScenario } from '../support/aws-scenario.js';
 import { startFakeAws, type FakeAws } from '../support/fake-aws-server.js';
 import { KEPT_VERSIONS } from '../support/fake-ssm.js';
 
@@ -23,11 +26,21 @@ afterEach(async () => {
 /** A third release, published by a later cdk deploy (web 8, admin 6). */
 const THIRD_RELEASE = 'r-cccccccccccc';
 
+/** A copy of the fixture whose prod stage runs `migrate` as its release phase. */
+const WITH_RELEASE_PHASE = mkdtempSync(join(tmpdir(), 'cnf-release-phase-'));
+cpSync(FIXTURE_ROOT, WITH_RELEASE_PHASE, { recursive: true });
+const cdk = JSON.parse(readFileSync(join(WITH_RELEASE_PHASE, 'cdk.json'), 'utf8'));
+cdk.context.cnf.stages.prod.releasePhase = 'migrate';
+writeFileSync(join(WITH_RELEASE_PHASE, 'cdk.json'), JSON.stringify(cdk));
+
+afterAll(() => rmSync(WITH_RELEASE_PHASE, { recursive: true, force: true }));
+
 /** A stage live on the older release (web 6, admin 4), the newer one (web 7, admin 5) and a third published too. */
-async function fakeAws(): Promise<FakeAws> {
+async function fakeAws(overrides: Partial<AwsScenario> = {}): Promise<FakeAws> {
   const base = healthyScenario();
   const server = await startFakeAws(
     healthyScenario({
+      ...overrides,
       aliases: { web: { live: { version: '6', release: OLD_RELEASE } }, admin: { live: { version: '4', release: OLD_RELEASE } } },
       versions: {
         web: [...(base.versions?.web ?? []), { version: '8', release: THIRD_RELEASE, createdAt: '2026-11-25T10:00:00.000+0000' }],
@@ -39,9 +52,9 @@ async function fakeAws(): Promise<FakeAws> {
   return server;
 }
 
-function cnfAdmin(server: FakeAws, args: string[]) {
+function cnfAdmin(server: FakeAws, args: string[], cwd = FIXTURE_ROOT) {
   return runCli([...args, '--stage', 'prod'], {
-    cwd: FIXTURE_ROOT,
+    cwd,
     env: {
       ...withoutAwsSettings(),
       AWS_ENDPOINT_URL: server.url,
@@ -236,6 +249,36 @@ describe('pinned runs and rollback on AWS', () => {
     const codeOnly = await cnfAdmin(server, ['rollback', '--dry-run', '--config', 'current']);
     expect(codeOnly.code).toBe(0);
     expect(codeOnly.stdout).toContain(`to ${OLD_RELEASE} · config v2`);
+  });
+
+  it.each([
+    [3, false],
+    [0, true],
+  ])('runs the release phase on the target with its pinned config first: exit %i moves it: %s', async (exitCode, moves) => {
+    const server = await fakeAws({
+      stream: {
+        frames: [{ type: 'result', result: { runId: '$RUN_ID', task: 'migrate', release: OLD_RELEASE, exitCode, durationMs: 1 } }],
+      },
+    });
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'old']);
+    deployNewer(server);
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'new']);
+    const result = await cnfAdmin(server, ['rollback', '--yes', '--run-id', 'rb-phase'], WITH_RELEASE_PHASE);
+    expect(result.code).toBe(exitCode);
+    const phase = server.requests.find((request) => request.operation === 'InvokeWithResponseStream');
+    expect(phase?.path).toContain('Qualifier=4');
+    expect(JSON.parse(phase?.body ?? '{}')).toMatchObject({
+      task: 'migrate',
+      runId: 'rb-phase-release-phase',
+      source: 'release-phase',
+      release: OLD_RELEASE,
+      configVersion: 1,
+    });
+    expect(server.aliases.web.live?.version).toBe(moves ? '6' : '7');
+    expect(liveRecord(server)?.config).toBe(moves ? 1 : 2);
+    const run = JSON.parse((await cnfAdmin(server, ['runs', 'show', 'rb-phase', '--json'])).stdout);
+    expect(run).toMatchObject({ task: 'cnf:rollback', exitCode });
+    if (!moves) expect(run.error).toMatchObject({ name: 'ReleasePhaseFailed' });
   });
 
   it('refuses (69) a release whose function versions are gone', async () => {
