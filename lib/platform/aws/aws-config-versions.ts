@@ -206,7 +206,9 @@ class AwsConfigVersions implements ConfigVersions {
     const caller = await this.sources.caller();
     return ledger.withStageLock({ runId: `config-${newRunId()}`, caller }, async () => {
       this.forget();
-      const [record, versions, release] = await Promise.all([this.record(), this.versions(), this.sources.liveRelease()]);
+      // A stage whose aliases disagree (drift, a canary) still takes config changes: the move is then not recorded.
+      const liveRelease = this.sources.liveRelease().catch(() => undefined);
+      const [record, versions, release] = await Promise.all([this.record(), this.versions(), liveRelease]);
       let newest = versions.at(-1);
       let base: ConfigVersion | undefined =
         record === undefined ? undefined : versions.find((version) => version.version === record.config);
