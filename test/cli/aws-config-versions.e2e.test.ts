@@ -132,6 +132,17 @@ describe('config versions on AWS', () => {
     expect(server.ssm.versions(`${PATH}API_TOKEN`).map((version) => version.Type)).toEqual(['SecureString', 'SecureString']);
   });
 
+  it('a live-pair record past the 4 KB of a Standard parameter is written as an Advanced one (Intelligent-Tiering)', async () => {
+    const server = await fakeAws();
+    for (let n = 0; n < 60; n += 1) server.ssm.put(`${PATH}SETTING_NUMBER_${n}`, `value-${n}`);
+    const set = await cnfAdmin(server, ['config', 'set', 'GREETING', 'hello']);
+    expect(set.code).toBe(0);
+    const written = server.ssm.versions(`${PATH}${LIVE_PAIR_KEY}`).at(-1);
+    expect(Buffer.byteLength(written?.Value ?? '')).toBeGreaterThan(4096);
+    expect(written?.Tier).toBe('Advanced');
+    expect(Object.keys(liveRecord(server)?.keys ?? {})).toHaveLength(61);
+  });
+
   it('config rollback refuses (69) a version whose value fell out of the 100 versions SSM keeps', async () => {
     const server = await fakeAws();
     await cnfAdmin(server, ['config', 'set', 'GREETING', 'first']);
