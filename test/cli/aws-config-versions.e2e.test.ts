@@ -292,6 +292,17 @@ describe('pinned runs and rollback on AWS', () => {
     if (!moves) expect(run.error).toMatchObject({ name: 'ReleasePhaseFailed' });
   });
 
+  it('status says so when the aliases went back to the release a rollback moved away from (a CloudFormation rollback of a failed deploy)', async () => {
+    const server = await twoReleases();
+    expect((await cnfAdmin(server, ['rollback', '--yes'])).code).toBe(0);
+    // A later deploy of a third release fails after the aliases moved; CloudFormation restores the last template's versions.
+    deployNewer(server);
+    const status = await cnfAdmin(server, ['status']);
+    expect(status.code).toBe(0);
+    expect(status.stdout + status.stderr).toContain(`The live aliases serve ${RELEASE}, an older release, not ${OLD_RELEASE}`);
+    expect(status.stdout + status.stderr).toContain(`cnf-admin rollback --to ${OLD_RELEASE}`);
+  });
+
   it('refuses (69) a release whose function versions are gone', async () => {
     const server = await twoReleases();
     const result = await cnfAdmin(server, ['rollback', '--to', 'r-ffffffffffff', '--dry-run']);

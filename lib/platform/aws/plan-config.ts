@@ -2,7 +2,7 @@ import { configVersionLabel } from '../../core/config-version.js';
 import { UnavailableError } from '../../core/errors.js';
 import type { LivePairRecord } from '../../core/live-pair-record.js';
 import type { InvokePlan, ReleaseInfo, ReleaseTarget, StageStatus } from '../../core/platform.js';
-import { pinnedConfig, type LivePairControl } from '../../core/rollback.js';
+import { pinnedConfig, type LivePairControl, type LivePairHistoryEntry } from '../../core/rollback.js';
 import type { AdminEvent } from '../../core/run.js';
 import type { AwsConfigVersions } from './aws-config-versions.js';
 
@@ -68,7 +68,23 @@ async function withConfigStatus(status: StageStatus, pairs: LivePairControl, ver
       return { ...info, ...(pinned === undefined ? {} : { config: pinned }), ...(problem === undefined ? {} : { unrestorable: problem }) };
     }),
   );
-  return { ...status, ...(live === undefined ? {} : { config: live }), releases };
+  return { ...status, ...(live === undefined ? {} : { config: live }), releases, notes: [...status.notes, ...unchosen(history, status)] };
+}
+
+/**
+ * A note when the aliases moved after a rollback to an older release that is
+ * not the newest one published: not a new deploy, but what a CloudFormation
+ * rollback of a failed deploy does (it restores the aliases of the last
+ * deployed template, the release the rollback moved away from).
+ */
+function unchosen(history: readonly LivePairHistoryEntry[], status: StageStatus): string[] {
+  const [chosen, now] = history.slice(-2);
+  if (now?.cause !== 'deploy' || chosen?.cause !== 'rollback') return [];
+  const older = history.slice(0, -2).some((entry) => entry.release === now.release);
+  if (!older || status.releases[0]?.release === now.release) return [];
+  return [
+    `The live aliases serve ${now.release}, an older release, not ${chosen.release}, which the last rollback chose: a CloudFormation rollback of a failed deploy moves them so. Move back with: cnf-admin rollback --to ${chosen.release}`,
+  ];
 }
 
 /** The admin event with the plan's config version, which the admin function then reads (never "the latest"). */
