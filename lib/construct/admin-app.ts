@@ -392,7 +392,14 @@ class AdminApp extends Construct {
         );
         return [];
       }
-      return [Grant.addToPrincipal({ grantee, actions: [...statement.Action], resourceArns: [...statement.Resource] })];
+      return [
+        Grant.addToPrincipal({
+          grantee,
+          actions: [...statement.Action],
+          resourceArns: [...statement.Resource],
+          ...(statement.Condition === undefined ? {} : { conditions: statement.Condition as Record<string, Record<string, unknown>> }),
+        }),
+      ];
     });
     return grants.reduce((all, grant) => all.combine(grant));
   }

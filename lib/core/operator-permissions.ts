@@ -9,6 +9,8 @@
  * environment (no IAM condition limits that), so only the admin function
  * starts and stops container tasks; the operator asks it with an event.
  */
+import { OPERATOR_ITEM_PREFIXES, STAGE_LOCK } from './config-ledger.js';
+import { lockKey } from './ledger-table.js';
 import { RESERVED_KEY_PREFIX } from './parameter-set.js';
 import { stageRecordName, type StageRecord } from './stage-record.js';
 
@@ -21,8 +23,11 @@ type OperatorResource =
   | 'parameter-path'
   | 'parameters'
   | 'reserved-parameters'
+  | 'stage-record-parameter'
   | 'parameter-key'
   | 'ledger'
+  | 'ledger-table'
+  | 'live-aliases'
   | 'container-tasks';
 
 /** One permission of the set: one statement of the policy. */
@@ -34,6 +39,8 @@ interface OperatorPermission {
   readonly on: OperatorResource;
   /** Why the operator needs it: which commands. */
   readonly why: string;
+  /** IAM conditions that narrow it further (operator, key, values). */
+  readonly condition?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
 }
 
 /** The operator permission set. */
@@ -70,16 +77,30 @@ const OPERATOR_PERMISSIONS: readonly OperatorPermission[] = [
   {
     sid: 'ReadWriteConfig',
     effect: 'Allow',
-    actions: ['ssm:DeleteParameter', 'ssm:GetParameter', 'ssm:PutParameter'],
+    actions: ['ssm:DeleteParameter', 'ssm:GetParameter', 'ssm:GetParameterHistory', 'ssm:GetParameters', 'ssm:PutParameter'],
     on: 'parameters',
-    why: 'config get, set and unset',
+    why: 'config get, set and unset; config versions read values by name:version selector and check them against the history; set, unset, config rollback and rollback write the live-pair record _cnf/live',
   },
   {
     sid: 'KeepReservedConfig',
     effect: 'Deny',
-    actions: ['ssm:DeleteParameter', 'ssm:PutParameter'],
+    actions: ['ssm:DeleteParameter'],
     on: 'reserved-parameters',
-    why: "IAM has no 'all but': the reserved _cnf/ keys stay the tool's",
+    why: "IAM has no 'all but': the reserved _cnf/ keys stay the tool's (the CLI writes only _cnf/live, and deletes none)",
+  },
+  {
+    sid: 'KeepStageRecord',
+    effect: 'Deny',
+    actions: ['ssm:PutParameter'],
+    on: 'stage-record-parameter',
+    why: 'the stage record is the construct’s: a deploy writes it, no command',
+  },
+  {
+    sid: 'MoveLiveAliases',
+    effect: 'Allow',
+    actions: ['lambda:UpdateAlias'],
+    on: 'live-aliases',
+    why: 'rollback moves the live aliases of web and admin to a retained release',
   },
   {
     sid: 'EncryptSecureConfig',
@@ -94,6 +115,26 @@ const OPERATOR_PERMISSIONS: readonly OperatorPermission[] = [
     actions: ['dynamodb:GetItem', 'dynamodb:Query'],
     on: 'ledger',
     why: 'runs, and the ends of runs',
+  },
+  {
+    sid: 'WriteConfigHistory',
+    effect: 'Allow',
+    actions: ['dynamodb:PutItem'],
+    on: 'ledger-table',
+    why: 'config changes and rollbacks record config versions (config#), moves of the live pair (pair#), the stage lock, and a rollback’s run (run#); no other item',
+    condition: {
+      'ForAllValues:StringLike': {
+        'dynamodb:LeadingKeys': OPERATOR_ITEM_PREFIXES.map((prefix) => (prefix.endsWith('#') ? `${prefix}*` : prefix)),
+      },
+    },
+  },
+  {
+    sid: 'HoldStageLock',
+    effect: 'Allow',
+    actions: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
+    on: 'ledger-table',
+    why: 'config changes and rollbacks renew and release the stage-wide lock, and touch no other item',
+    condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [lockKey(STAGE_LOCK)] } },
   },
   {
     sid: 'WatchContainerTasks',
@@ -118,6 +159,7 @@ interface PolicyStatement {
   readonly Effect: 'Allow' | 'Deny';
   readonly Action: readonly string[];
   readonly Resource: readonly string[];
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
 }
 
 /** An IAM policy document. */
@@ -156,6 +198,16 @@ function resourcesOf(on: OperatorResource, scope: PolicyScope): readonly string[
       return [parameter(`${path}/*`)];
     case 'reserved-parameters':
       return [parameter(`${path}/${RESERVED_KEY_PREFIX}*`)];
+    case 'stage-record-parameter':
+      return [parameter(stageRecordName(record.app, record.stage))];
+    case 'live-aliases':
+      // IAM authorizes alias actions on the function's ARN; the alias-qualified ARN is listed for where it is matched so.
+      return [record.web.functionName, record.admin.functionName].flatMap((name) => [
+        arn('lambda', `function:${name}`),
+        arn('lambda', `function:${name}:${record.aliasName}`),
+      ]);
+    case 'ledger-table':
+      return table === undefined ? undefined : [table];
     case 'parameter-key':
       return record.parameterKey === undefined ? undefined : [record.parameterKey];
     case 'ledger':
@@ -177,7 +229,15 @@ function operatorPolicy(scope: PolicyScope): PolicyDocument {
   const statements = OPERATOR_PERMISSIONS.flatMap((permission): PolicyStatement[] => {
     const resources = resourcesOf(permission.on, scope);
     if (resources === undefined) return [];
-    return [{ Sid: permission.sid, Effect: permission.effect, Action: [...permission.actions], Resource: [...resources] }];
+    return [
+      {
+        Sid: permission.sid,
+        Effect: permission.effect,
+        Action: [...permission.actions],
+        Resource: [...resources],
+        ...(permission.condition === undefined ? {} : { Condition: permission.condition }),
+      },
+    ];
   });
   return { Version: '2012-10-17', Statement: statements };
 }

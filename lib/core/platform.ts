@@ -223,6 +223,12 @@ interface ConfigVersions {
   unrestorable(version: number): Promise<string | undefined>;
   /** Makes a new config version equal to `version`, live at once (`config rollback`). */
   restore(version: number): Promise<ConfigVersion>;
+  /**
+   * When the live config version takes effect for web (ISO 8601), while
+   * that is still ahead: on AWS a change switches at a moment every warm
+   * container sees. Undefined where a change is live at once (local).
+   */
+  liveFrom?(): Promise<string | undefined>;
 }
 
 /**

@@ -111,23 +111,22 @@ interface RollbackPlanSources {
 async function planRollback(sources: RollbackPlanSources, to: string, configMode: 'pinned' | 'current'): Promise<RollbackPlan> {
   const { current, history } = sources;
   const release = rollbackTarget(history, current, to);
-  const [releaseProblem, pinned] = await Promise.all([
+  const pinned = pinnedConfig(history, release);
+  const config = configMode === 'current' || pinned === undefined ? current.config : pinned;
+  // Every question at once (one round trip on AWS); the target's values are wanted only when it is restorable.
+  const failed = (error: unknown): { failed: unknown } => ({ failed: error });
+  const [releaseProblem, configProblem, before, after] = await Promise.all([
     sources.unrestorableRelease(release),
-    Promise.resolve(pinnedConfig(history, release)),
+    config !== undefined && config !== current.config ? sources.unrestorableConfig(config) : undefined,
+    current.config === undefined ? [] : sources.values(current.config),
+    config === undefined ? [] : sources.values(config).catch(failed),
   ]);
   if (releaseProblem !== undefined) throw new UnavailableError(`Cannot roll back to ${release}: ${releaseProblem}.`);
-  const config = configMode === 'current' || pinned === undefined ? current.config : pinned;
-  if (config !== undefined && config !== current.config) {
-    const problem = await sources.unrestorableConfig(config);
-    if (problem !== undefined)
-      throw new UnavailableError(`Cannot roll back to ${release}: ${problem}.`, {
-        hint: `Roll back the code alone with: --config current`,
-      });
-  }
-  const [before, after] = await Promise.all([
-    current.config === undefined ? [] : sources.values(current.config),
-    config === undefined ? [] : sources.values(config),
-  ]);
+  if (configProblem !== undefined)
+    throw new UnavailableError(`Cannot roll back to ${release}: ${configProblem}.`, {
+      hint: `Roll back the code alone with: --config current`,
+    });
+  if ('failed' in after) throw after.failed;
   return { from: current, to: { release, config }, configMode, diff: diffParameters(before, after) };
 }
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { LIVE_PAIR_KEY, liveConfigAt, parseLivePairRecord } from '../core/live-pair-record.js';
+import { LIVE_PAIR_KEY, liveConfigAt, parseLivePairRecord, type LivePairRecord, type RecordedConfig } from '../core/live-pair-record.js';
 import { fingerprintOf } from '../core/parameter-set.js';
+import type { configVersionKeys } from './ledger/config-version-keys.js';
 import { valuesOfVersion, type LocalConfigFile } from './local-config-file.js';
 import type { SsmParameterProvider, TypedValue } from './ssm-parameter-provider.js';
 import { CNF_VARIABLES, readCnfEnvironment } from '../core/cnf-environment.js';
@@ -148,11 +149,7 @@ async function readLivePair(
   const record = parseLivePairRecord(all[LIVE_PAIR_KEY]?.value);
   delete all[LIVE_PAIR_KEY];
   if (record === undefined) return { typed: all, version: undefined };
-  const live = liveConfigAt(record, Date.now());
-  if (options.version !== undefined && options.version !== live.config)
-    throw new ConfigError(
-      `config v${options.version} is not live on this stage (v${live.config} is): an AWS run reads the live pair's config.`,
-    );
+  const live = options.version === undefined ? liveConfigAt(record, Date.now()) : await recordedConfig(record, options.version);
   const prefix = path.endsWith('/') ? path : `${path}/`;
   const typed: Record<string, TypedValue> = {};
   const older: [string, string][] = [];
@@ -171,6 +168,31 @@ async function readLivePair(
     for (const [key, selector] of older) typed[key] = read[selector] as TypedValue;
   }
   return { typed, version: live.config };
+}
+
+/**
+ * Config version `version` by its selectors: inline in the live-pair record
+ * for the live and the previous one, else as the CLI recorded it in the run
+ * ledger table (an admin run of an older release, with its pinned config).
+ *
+ * @throws ConfigError when the stage holds no such version.
+ */
+async function recordedConfig(record: LivePairRecord, version: number): Promise<RecordedConfig> {
+  if (record.config === version) return { config: record.config, keys: record.keys };
+  if (record.previous?.config === version) return record.previous;
+  const table = process.env.CNF_LEDGER_TABLE;
+  if (table === undefined || table === '')
+    throw new ConfigError(`Cannot read config v${version}: no run ledger table (CNF_LEDGER_TABLE) holds it.`);
+  let keys: Awaited<ReturnType<typeof configVersionKeys>>;
+  try {
+    // The DynamoDB client loads only for a run of an older config version.
+    const { configVersionKeys } = await import('./ledger/config-version-keys.js');
+    keys = await configVersionKeys(table, version);
+  } catch (error) {
+    throw new ConfigError(`Cannot read config v${version}: ${(error as Error).message}`, { cause: error });
+  }
+  if (keys === undefined) throw new ConfigError(`Cannot read config v${version}: the stage has no such config version.`);
+  return { config: version, keys };
 }
 
 function toLoadedConfig(typed: Record<string, TypedValue>, version: number | undefined): LoadedConfig {

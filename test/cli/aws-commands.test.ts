@@ -223,6 +223,8 @@ describe('cnf-admin on an AWS stage (in-process)', () => {
     // given
     const installed = given({
       parameters: [{ Name: '/fixture/prod/DATABASE_URL', Value: 'postgres://u:hunter22@db/app', Type: 'SecureString' }],
+      // A stage without a run ledger keeps no config versions (those: test/cli/aws-config-versions.e2e.test.ts).
+      record: { ledgerTable: undefined } as never,
     });
 
     // when

@@ -162,6 +162,7 @@ describe('cnf-admin invoke --stage prod (the real binary, AWS mocked)', () => {
       'GetFunctionConfigurationCommand',
       'GetFunctionConfigurationCommand',
       'GetParameterCommand',
+      'GetParameterCommand', // the live-pair record (_cnf/live), in the same round: the stage has none yet
       // the release's catalog (cnf:describe), against which the task and args are checked
       'InvokeCommand',
     ]);

@@ -6,6 +6,9 @@
  * version history's end.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { configItem } from '../../lib/core/config-ledger.js';
+import type { ConfigVersion } from '../../lib/core/config-version.js';
 import { LIVE_PAIR_KEY, type LivePairRecord } from '../../lib/core/live-pair-record.js';
 import { ConfigError, loadConfig } from '../../lib/runtime/config-loader.js';
 import { healthyScenario } from '../support/aws-scenario.js';
@@ -33,6 +36,7 @@ beforeAll(async () => {
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
   vi.stubEnv('CNF_PARAMETER_FILE', '');
   vi.stubEnv('CNF_PARAMETER_PATH', PATH);
+  vi.stubEnv('CNF_LEDGER_TABLE', 'notes-prod-ledger');
 });
 
 afterAll(async () => {
@@ -88,10 +92,29 @@ describe('loadConfig with a live-pair record', () => {
     expect(await load()).toMatchObject({ values: { GREETING: 'one' }, version: 8 });
   });
 
-  it('refuses, naming the selector, a version SSM no longer holds, and a version that is not live', async () => {
+  it('refuses, naming the selector, a version SSM no longer holds, and a version the stage does not have', async () => {
     record({ release: 'r-aaaaaaaaaaaa', config: 3, keys: { GREETING: { version: 999, secure: false } } });
     await expect(loadConfig()).rejects.toThrow(new ConfigError(`Cannot read config v3: SSM no longer holds ${PATH}GREETING:999`));
     record({ release: 'r-aaaaaaaaaaaa', config: 4, keys: {} });
-    await expect(loadConfig({ version: 2 })).rejects.toThrow('config v2 is not live on this stage (v4 is)');
+    await expect(loadConfig({ version: 2 })).rejects.toThrow('Cannot read config v2: the stage has no such config version.');
+  });
+
+  it('reads an older config version an admin event names from its item in the ledger table (a pinned run of an older release)', async () => {
+    const first = aws.ssm.versions(`${PATH}GREETING`).at(-1)?.Version as number; // 'one', never read by selector yet
+    aws.ssm.put(`${PATH}GREETING`, 'five');
+    const pinned: ConfigVersion = {
+      version: 2,
+      keys: { GREETING: { version: first, secure: false } },
+      hash: 'cv-000000000000',
+      createdBy: 'arn:aws:sts::123456789012:assumed-role/operator/alice',
+      createdAt: '2026-12-01T10:00:00.000Z',
+      cause: 'set',
+      changed: ['GREETING'],
+    };
+    aws.dynamodb.items.set('config#v2', marshall(configItem(pinned)) as never);
+    record({ release: 'r-aaaaaaaaaaaa', config: 6, keys: {} });
+    const read = await load(2);
+    expect(read).toMatchObject({ values: { GREETING: 'one' }, version: 2 });
+    expect(read.calls).toEqual(['GetParametersByPath', 'GetItem', 'GetParameters']);
   });
 });

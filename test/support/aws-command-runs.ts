@@ -44,6 +44,47 @@ const RUN_ENDED = {
   timestamp: Date.UTC(2026, 10, 24, 14, 39, 28),
 };
 
+const OPERATOR = 'arn:aws:sts::123456789012:assumed-role/operator/alice';
+
+/** A config version's item in the ledger table, as `config set` records it. */
+function configItem(version: number, keys: Record<string, { version: number; secure: boolean }>, changed: string[]) {
+  const createdAt = `2026-11-0${version}T10:00:00.000Z`;
+  return {
+    pk: `config#v${version}`,
+    entity: 'config',
+    startedAt: createdAt,
+    version,
+    keys,
+    hash: `cv-00000000000${version}`,
+    createdBy: OPERATOR,
+    createdAt,
+    cause: version === 1 ? 'set' : 'unset',
+    changed,
+  };
+}
+
+/** A move of the live pair's item in the ledger table. */
+function pairItem(release: string, config: number, at: string) {
+  return { pk: `pair#${at}#${config}`, entity: 'pair', startedAt: at, release, config, at, cause: 'config', by: OPERATOR };
+}
+
+/**
+ * A stage with config versions: the older release was live with v1 (A=one),
+ * the live one has v2 (A unset), its live-pair record naming it.
+ */
+const CONFIG_HISTORY: Partial<AwsScenario> = {
+  parameters: [
+    { Name: '/fixture/prod/A', Value: 'one', Type: 'String' },
+    { Name: '/fixture/prod/_cnf/live', Value: JSON.stringify({ release: RELEASE, config: 2, keys: {} }), Type: 'String' },
+  ],
+  ledger: [
+    configItem(1, { A: { version: 1, secure: false } }, ['A']),
+    configItem(2, {}, ['A']),
+    pairItem(OLD_RELEASE, 1, '2026-11-01T10:00:00.000Z'),
+    pairItem(RELEASE, 2, '2026-11-02T10:00:00.000Z'),
+  ],
+};
+
 /** Every command of the CLI, on scenarios that take every path to AWS. */
 const COMMAND_RUNS: readonly CommandRun[] = [
   {
@@ -105,6 +146,19 @@ const COMMAND_RUNS: readonly CommandRun[] = [
     scenario: { parameters: [{ Name: '/fixture/prod/A', Value: '1', Type: 'String' }] },
     args: ['config', 'unset', 'A', '--stage', 'prod'],
   },
+  // A stage without a run ledger keeps no config versions: unset deletes the parameter.
+  {
+    scenario: { parameters: [{ Name: '/fixture/prod/A', Value: '1', Type: 'String' }], record: { ledgerTable: undefined } as never },
+    args: ['config', 'unset', 'A', '--stage', 'prod'],
+  },
+  // Config versions, pinned runs and rollback.
+  { scenario: CONFIG_HISTORY, args: ['config', 'history', '--stage', 'prod'] },
+  { scenario: CONFIG_HISTORY, args: ['config', 'diff', 'v1', 'v2', '--stage', 'prod'] },
+  { scenario: CONFIG_HISTORY, args: ['config', 'rollback', 'v1', '--stage', 'prod'] },
+  { scenario: CONFIG_HISTORY, args: ['config', 'set', 'A', 'two', '--stage', 'prod'] },
+  { scenario: CONFIG_HISTORY, args: ['invoke', 'echo', '--stage', 'prod', '--dry-run', '--release', OLD_RELEASE] },
+  { scenario: CONFIG_HISTORY, args: ['rollback', '--stage', 'prod', '--dry-run'] },
+  { scenario: CONFIG_HISTORY, args: ['rollback', '--stage', 'prod', '--yes', '--reason', 'bad deploy'] },
   { scenario: { ledger: [LEDGER_RECORD] }, args: ['runs', '--stage', 'prod'] },
   {
     scenario: { ledger: [LEDGER_RECORD] },

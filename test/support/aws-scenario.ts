@@ -5,7 +5,17 @@
  * recorded, for the tests that check the operator policy.
  */
 import { CloudWatchLogsClient, FilterLogEventsCommand, StartLiveTailCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DynamoDBClient, GetItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   GetAliasCommand,
   GetFunctionConfigurationCommand,
@@ -14,11 +24,14 @@ import {
   LambdaClient,
   ListAliasesCommand,
   ListVersionsByFunctionCommand,
+  UpdateAliasCommand,
 } from '@aws-sdk/client-lambda';
 import {
   DeleteParameterCommand,
   GetParameterCommand,
+  GetParameterHistoryCommand,
   GetParametersByPathCommand,
+  GetParametersCommand,
   PutParameterCommand,
   SSMClient,
 } from '@aws-sdk/client-ssm';
@@ -96,6 +109,12 @@ type ScenarioCommand =
   | 'StartLiveTail'
   | 'Query'
   | 'GetItem'
+  | 'GetParameters'
+  | 'GetParameterHistory'
+  | 'UpdateAlias'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
   | 'DescribeTasks';
 
 /** A stage's container tasks on ECS, as the CLI watches them: the task's states, one per DescribeTasks. */
@@ -293,10 +312,38 @@ function installScenario(scenario: AwsScenario, options: { readonly asProcess?: 
       return { Parameters: page, ...(start + 2 < all.length ? { NextToken: String(start + 2) } : {}) };
     }),
   );
+  // Each put makes a new version, as SSM numbers them; a seeded parameter is version 1.
+  const history = new Map<string, { Version: number; Value: string; Type: string }[]>(
+    [...parameters.values()].map((parameter) => [parameter.Name, [{ Version: 1, Value: parameter.Value, Type: parameter.Type }]]),
+  );
   ssm.on(PutParameterCommand).callsFake(
     serve('PutParameter', (input: { Name: string; Value: string; Type: 'String' | 'SecureString' }) => {
       parameters.set(input.Name, { Name: input.Name, Value: input.Value, Type: input.Type });
-      return { Version: 1 };
+      const versions = history.get(input.Name) ?? [];
+      const Version = (versions.at(-1)?.Version ?? 0) + 1;
+      history.set(input.Name, [...versions, { Version, Value: input.Value, Type: input.Type }]);
+      return { Version };
+    }),
+  );
+  ssm.on(GetParametersCommand).callsFake(
+    serve('GetParameters', (input: { Names: string[] }) => {
+      const found = input.Names.map((selector) => {
+        const [, name = selector, version] = /^(.*?)(?::(\d+))?$/.exec(selector) ?? [];
+        const held = (history.get(name) ?? []).find((entry) => version === undefined || entry.Version === Number(version));
+        return { selector, parameter: held === undefined ? undefined : { Name: name, ...held } };
+      });
+      return {
+        Parameters: found.flatMap(({ parameter }) => (parameter === undefined ? [] : [parameter])),
+        InvalidParameters: found.filter(({ parameter }) => parameter === undefined).map(({ selector }) => selector),
+      };
+    }),
+  );
+  ssm.on(GetParameterHistoryCommand).callsFake(
+    serve('GetParameterHistory', (input: { Name: string }) => {
+      const versions = history.get(input.Name);
+      if (versions === undefined)
+        throw awsError({ name: 'ParameterNotFound', message: `Parameter ${input.Name} not found.`, fault: 'client' });
+      return { Parameters: versions.map((entry) => ({ Name: input.Name, ...entry })) };
     }),
   );
   ssm.on(DeleteParameterCommand).callsFake(
@@ -344,6 +391,13 @@ function installScenario(scenario: AwsScenario, options: { readonly asProcess?: 
         LastModified: 'createdAt' in version ? version.createdAt : '2026-11-01T00:00:00.000+0000',
       }));
       return { Versions: page, ...(start + 2 < all.length ? { NextMarker: String(start + 2) } : {}) };
+    }),
+  );
+  lambda.on(UpdateAliasCommand).callsFake(
+    serve('UpdateAlias', (input: { FunctionName: string; Name: string; FunctionVersion: string }) => {
+      if (!versionsOf(input.FunctionName).some((entry) => entry.version === input.FunctionVersion))
+        throw notFound(`Function not found: ${input.FunctionName}:${input.FunctionVersion}`);
+      return { Name: input.Name, FunctionVersion: input.FunctionVersion };
     }),
   );
   lambda.on(GetFunctionConfigurationCommand).callsFake(
@@ -451,15 +505,17 @@ function installScenario(scenario: AwsScenario, options: { readonly asProcess?: 
   );
 
   const toAttribute = (value: unknown): AttributeValue =>
-    typeof value === 'string'
-      ? { S: value }
-      : typeof value === 'number'
-        ? { N: String(value) }
-        : typeof value === 'boolean'
-          ? { BOOL: value }
-          : typeof value === 'object' && value !== null
-            ? { M: Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, toAttribute(inner)])) }
-            : { NULL: true };
+    Array.isArray(value)
+      ? { L: value.map((inner) => toAttribute(inner)) }
+      : typeof value === 'string'
+        ? { S: value }
+        : typeof value === 'number'
+          ? { N: String(value) }
+          : typeof value === 'boolean'
+            ? { BOOL: value }
+            : typeof value === 'object' && value !== null
+              ? { M: Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, toAttribute(inner)])) }
+              : { NULL: true };
   const items: Record<string, unknown>[] = (scenario.ledger ?? []).map((run) => ({
     pk: `run#${String(run.runId)}`,
     entity: 'run',
@@ -474,6 +530,15 @@ function installScenario(scenario: AwsScenario, options: { readonly asProcess?: 
         Limit?: number;
         FilterExpression?: string;
       }) => {
+        // The config history's items, by their `entity`, oldest first.
+        const entity = input.ExpressionAttributeValues[':entity']?.S;
+        if (entity !== undefined)
+          return {
+            Items: items
+              .filter((item) => item.entity === entity)
+              .sort((a, b) => String(a.startedAt).localeCompare(String(b.startedAt)))
+              .map((item) => toAttribute(item).M),
+          };
         const value = input.ExpressionAttributeValues[':value']?.S;
         // The ledger's one filter: `NOT #task IN (:excluded0, ...)`.
         const excluded = (/NOT #task IN \(([^)]*)\)/.exec(input.FilterExpression ?? '')?.[1] ?? '')
@@ -497,6 +562,37 @@ function installScenario(scenario: AwsScenario, options: { readonly asProcess?: 
     serve('GetItem', (input: { Key: { pk: { S: string } } }) => {
       const item = items.find((candidate) => candidate.pk === input.Key.pk.S);
       return item === undefined ? {} : { Item: toAttribute(item).M };
+    }),
+  );
+
+  // Writes of the config history, the stage lock and a rollback's run, with the ledger's conditions.
+  dynamodb.on(PutItemCommand).callsFake(
+    serve(
+      'PutItem',
+      (input: {
+        Item: Record<string, AttributeValue>;
+        ConditionExpression?: string;
+        ExpressionAttributeValues?: Record<string, AttributeValue>;
+      }) => {
+        const item = unmarshall(input.Item);
+        const index = items.findIndex((candidate) => candidate.pk === item.pk);
+        const existing = items[index];
+        const now = input.ExpressionAttributeValues?.[':now'];
+        const expired = now !== undefined && existing !== undefined && Number(existing.leaseExpiresAt) < Number(unmarshall({ now }).now);
+        if (existing !== undefined && input.ConditionExpression?.includes('attribute_not_exists') === true && !expired)
+          throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+        if (index === -1) items.push(item);
+        else items[index] = item;
+        return {};
+      },
+    ),
+  );
+  dynamodb.on(UpdateItemCommand).callsFake(serve('UpdateItem', () => ({})));
+  dynamodb.on(DeleteItemCommand).callsFake(
+    serve('DeleteItem', (input: { Key: { pk: { S: string } } }) => {
+      const index = items.findIndex((candidate) => candidate.pk === input.Key.pk.S);
+      if (index !== -1) items.splice(index, 1);
+      return {};
     }),
   );
 

@@ -13,6 +13,7 @@ import { encodeFrame } from '../../lib/core/run-frames.js';
 import { releaseDescription, stageRecordName } from '../../lib/core/stage-record.js';
 import { defaultRecord, describeAnswer, type AwsScenario } from './aws-scenario.js';
 import { FakeLedgerTable } from './fake-ledger-table.js';
+import { FakeDynamoDb } from './fake-dynamodb.js';
 import { FakeSsm } from './fake-ssm.js';
 
 /** One request the server received. */
@@ -49,6 +50,10 @@ interface FakeAws {
   readonly requests: ReceivedRequest[];
   /** Its Parameter Store, versions and all. */
   readonly ssm: FakeSsm;
+  /** Its DynamoDB (the run ledger table, whatever its name). */
+  readonly dynamodb: FakeDynamoDb;
+  /** The aliases as they are now (UpdateAlias moves them): side, alias name, version. */
+  readonly aliases: Record<'web' | 'admin', Record<string, { version: string; release?: string }>>;
   /** Resolves when an operation's request arrives (its time of arrival). */
   arrival(operation: string): Promise<number>;
   close(): Promise<void>;
@@ -90,7 +95,8 @@ function operationOf(request: IncomingMessage, path: string, body: string): { se
   if (action !== undefined) return { service: 'sts', operation: action };
   if (/\/response-streaming-invocations$/.test(path)) return { service: 'lambda', operation: 'InvokeWithResponseStream' };
   if (/\/invocations$/.test(path)) return { service: 'lambda', operation: 'Invoke' };
-  if (/\/functions\/[^/]+\/aliases\/[^/]+$/.test(path)) return { service: 'lambda', operation: 'GetAlias' };
+  if (/\/functions\/[^/]+\/aliases\/[^/]+$/.test(path))
+    return { service: 'lambda', operation: request.method === 'PUT' ? 'UpdateAlias' : 'GetAlias' };
   if (/\/functions\/[^/]+\/aliases$/.test(path)) return { service: 'lambda', operation: 'ListAliases' };
   if (/\/functions\/[^/]+\/versions$/.test(path)) return { service: 'lambda', operation: 'ListVersionsByFunction' };
   if (/\/functions\/[^/]+\/configuration$/.test(new URL(path, 'http://x').pathname))
@@ -112,9 +118,15 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
   const waiting = new Map<string, ((at: number) => void)[]>();
   const requestId = scenario.requestId ?? 'request-1';
   let runId = '$RUN_ID';
-  const ledger = new FakeLedgerTable(scenario.ledger ?? []);
   // SSM keeps versions as AWS does; the stage record is its first parameter.
   const ssm = new FakeSsm();
+  const dynamodb = new FakeDynamoDb();
+  const ledger = new FakeLedgerTable(scenario.ledger ?? [], () => dynamodb.unmarshalledItems());
+  // The aliases, which UpdateAlias moves (a rollback).
+  const aliases = {
+    web: Object.fromEntries(Object.entries(scenario.aliases?.web ?? {}).map(([name, alias]) => [name, { ...alias }])),
+    admin: Object.fromEntries(Object.entries(scenario.aliases?.admin ?? {}).map(([name, alias]) => [name, { ...alias }])),
+  } as Record<'web' | 'admin', Record<string, { version: string; release?: string }>>;
   if (scenario.record !== null) ssm.put(stageRecordName(scenario.app, scenario.stage), JSON.stringify(record));
 
   const json = (response: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void => {
@@ -155,10 +167,41 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
       );
       return;
     }
+    if (operation === 'UpdateAlias') {
+      const [, fn, name] = /\/functions\/([^/]+)\/aliases\/([^/?]+)/.exec(path) ?? [];
+      const side = decodeURIComponent(fn ?? '') === record.web.functionName ? 'web' : 'admin';
+      const version = String((JSON.parse(body || '{}') as { FunctionVersion?: string }).FunctionVersion);
+      const known = scenario.versions?.[side]?.find((entry) => entry.version === version);
+      if (known === undefined)
+        return fail(response, service, { status: 404, name: 'ResourceNotFoundException', message: 'Function not found' });
+      const { release } = known;
+      aliases[side][decodeURIComponent(name ?? '')] = { version, ...(release === undefined ? {} : { release }) };
+      return json(response, 200, { Name: name, FunctionVersion: version });
+    }
+    if (operation === 'ListAliases') {
+      const [, fn] = /\/functions\/([^/]+)\/aliases/.exec(path) ?? [];
+      const side = decodeURIComponent(fn ?? '') === record.web.functionName ? 'web' : 'admin';
+      const Aliases = Object.entries(aliases[side]).map(([name, alias]) => ({
+        Name: name,
+        FunctionVersion: alias.version,
+        ...(alias.release === undefined ? {} : { Description: releaseDescription(alias.release) }),
+      }));
+      return json(response, 200, { Aliases });
+    }
+    if (operation === 'ListVersionsByFunction') {
+      const [, fn] = /\/functions\/([^/]+)\/versions/.exec(path) ?? [];
+      const side = decodeURIComponent(fn ?? '') === record.web.functionName ? 'web' : 'admin';
+      const versions = (scenario.versions?.[side] ?? []).map((entry) => ({
+        Version: entry.version,
+        ...(entry.release === undefined ? {} : { Description: releaseDescription(entry.release) }),
+        LastModified: entry.createdAt,
+      }));
+      return json(response, 200, { Versions: [{ Version: '$LATEST' }, ...versions] });
+    }
     if (operation === 'GetAlias') {
       const [, fn, name] = /\/functions\/([^/]+)\/aliases\/([^/]+)$/.exec(path) ?? [];
       const side = decodeURIComponent(fn ?? '') === record.web.functionName ? 'web' : 'admin';
-      const alias = scenario.aliases?.[side]?.[decodeURIComponent(name ?? '')];
+      const alias = aliases[side][decodeURIComponent(name ?? '')];
       if (alias === undefined)
         return fail(response, service, { status: 404, name: 'ResourceNotFoundException', message: 'Alias not found' });
       return json(response, 200, {
@@ -173,7 +216,7 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
       const side = fn === record.web.functionName ? 'web' : 'admin';
       const qualifier = url.searchParams.get('Qualifier') ?? '$LATEST';
       // A qualifier is a version or an alias, as in Lambda: an alias answers for the version it points at.
-      const version = scenario.aliases?.[side]?.[qualifier]?.version ?? qualifier;
+      const version = aliases[side][qualifier]?.version ?? qualifier;
       const known = scenario.versions?.[side]?.find((entry) => entry.version === version);
       if (known === undefined)
         return fail(response, service, { status: 404, name: 'ResourceNotFoundException', message: 'Function not found' });
@@ -229,7 +272,10 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
     }
     const described = operation === 'Invoke' ? describeAnswer(scenario, body) : undefined;
     if (described !== undefined) {
-      response.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amz-executed-version': '5' });
+      // Lambda runs the version the qualifier names (an alias's, or a version picked by --release).
+      const qualifier = new URL(path, 'http://x').searchParams.get('Qualifier') ?? '5';
+      const executed = aliases.admin[qualifier]?.version ?? (/^\d+$/.test(qualifier) ? qualifier : '5');
+      response.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amz-executed-version': executed });
       response.end(described);
       return;
     }
@@ -259,9 +305,18 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
       return json(response, 200, { events });
     }
     if (service === 'ecs') return answerEcs(operation, response);
-    // The run ledger holds the scenario's runs (none by default: a --run-id is new).
-    if (service === 'dynamodb' && operation === 'GetItem') return json(response, 200, ledger.getItem(JSON.parse(body)));
-    if (service === 'dynamodb' && operation === 'Query') return json(response, 200, ledger.query(JSON.parse(body)));
+    // One table: the scenario's runs and what the CLI writes (the config history, a rollback's run). The
+    // ledger's own queries (#key = :value on its indexes) and GetItem read both; the rest is the written part.
+    if (service === 'dynamodb') {
+      const input = JSON.parse(body === '' ? '{}' : body) as Record<string, unknown>;
+      if (operation === 'Query' && String(input.KeyConditionExpression).startsWith('#key = :value'))
+        return json(response, 200, ledger.query(input as unknown as Parameters<FakeLedgerTable['query']>[0]));
+      const answered = dynamodb.handle(operation, input);
+      if ('error' in answered) return fail(response, service, { status: 400, name: answered.error, message: answered.message });
+      if (operation === 'GetItem' && (answered.body as { Item?: unknown }).Item === undefined)
+        return json(response, 200, ledger.getItem(input as unknown as Parameters<FakeLedgerTable['getItem']>[0]));
+      return json(response, 200, answered.body);
+    }
     response.writeHead(501, { 'x-amzn-errortype': 'NotImplemented' });
     response.end(JSON.stringify({ message: `The fake AWS does not serve ${service} ${operation}` }));
   };
@@ -304,6 +359,8 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
     url: `http://127.0.0.1:${port}`,
     requests,
     ssm,
+    dynamodb,
+    aliases,
     arrival: (operation) =>
       new Promise((resolve) => {
         waiting.set(operation, [...(waiting.get(operation) ?? []), resolve]);

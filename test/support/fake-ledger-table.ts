@@ -54,10 +54,20 @@ function sortCondition(expression: string, values: Item): (startedAt: string) =>
 
 /** A ledger table holding `runs` (run records, with or without `runStatus`, as the scenario gives them). */
 class FakeLedgerTable {
-  readonly #items: Item[];
+  readonly #seeded: Item[];
+  readonly #written: () => readonly Item[];
 
-  constructor(runs: readonly Item[]) {
-    this.#items = runs.map((run) => ({ [LEDGER_TABLE.partitionKey]: runKey(String(run.runId)), entity: 'run', ...run }));
+  /**
+   * @param runs - the scenario's runs
+   * @param written - the items written to the table since (PutItem), read at each request
+   */
+  constructor(runs: readonly Item[], written: () => readonly Item[] = () => []) {
+    this.#seeded = runs.map((run) => ({ [LEDGER_TABLE.partitionKey]: runKey(String(run.runId)), entity: 'run', ...run }));
+    this.#written = written;
+  }
+
+  get #items(): Item[] {
+    return [...this.#seeded, ...this.#written()];
   }
 
   getItem(input: { readonly Key: Record<string, AttributeValue> }): { Item?: Record<string, AttributeValue> } {

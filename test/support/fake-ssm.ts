@@ -106,7 +106,11 @@ class FakeSsm {
   #put(input: Record<string, unknown>): SsmAnswer {
     const name = String(input.Name);
     const value = String(input.Value ?? '');
-    const tier = input.Tier === 'Advanced' ? 'Advanced' : 'Standard';
+    // Intelligent-Tiering makes a value past the Standard limit an Advanced parameter, as SSM does.
+    const tier =
+      input.Tier === 'Advanced' || (input.Tier === 'Intelligent-Tiering' && Buffer.byteLength(value) > MAX_VALUE.Standard)
+        ? 'Advanced'
+        : 'Standard';
     if (Buffer.byteLength(value) > MAX_VALUE[tier])
       return error('ValidationException', `${tier} tier parameters support a maximum parameter value of ${MAX_VALUE[tier]} characters.`);
     const versions = this.#parameters.get(name) ?? [];

@@ -95,9 +95,10 @@ async function configRollback(target: string, options: CommandOptions<'config ro
     writeJson(io, { stage: stage.name, restored: version, configVersion: made.version, keys: diff });
     return 0;
   }
+  const from = await store.liveFrom?.();
   writeLine(
     io.stderr,
-    `Made config ${configVersionLabel(made.version)} equal to ${configVersionLabel(version)}: it is live now, for web and admin together.`,
+    `Made config ${configVersionLabel(made.version)} equal to ${configVersionLabel(version)}: it is live ${from === undefined ? 'now' : `from ${from.slice(11, 19)} UTC`}, for web and admin together.`,
   );
   for (const line of formatConfigDiff(diff)) writeLine(io.stderr, `  ${line}`);
   return 0;

@@ -93,6 +93,7 @@ async function configSet(key: string, value: string | undefined, options: Comman
   const before = await platform.configVersions?.live();
   await platform.parameters.set(key, text, { secure });
   const live = await platform.configVersions?.live();
+  const from = await platform.configVersions?.liveFrom?.();
   if (options.json === true)
     writeJson(io, { key, value: secure ? MASK : text, secure, stage: stage.name, ...(live === undefined ? {} : { configVersion: live }) });
   else
@@ -100,7 +101,7 @@ async function configSet(key: string, value: string | undefined, options: Comman
       io.stderr,
       live === undefined
         ? `Set ${key}${secure ? ' (secure)' : ''} on stage ${stage.name}. Admin runs read it from now on; web functions within their cache time.`
-        : `Set ${key}${secure ? ' (secure)' : ''} on stage ${stage.name}: ${configLiveMessage(before, live)}`,
+        : `Set ${key}${secure ? ' (secure)' : ''} on stage ${stage.name}: ${configLiveMessage(before, live, from)}`,
     );
   return 0;
 }
@@ -143,6 +144,7 @@ async function configUnset(key: string, options: CommandOptions<'config unset'>,
   const before = await platform.configVersions?.live();
   const existed = await platform.parameters.unset(key);
   const live = await platform.configVersions?.live();
+  const from = await platform.configVersions?.liveFrom?.();
   // A typo removes nothing: say which key was likely meant.
   const close = existed
     ? ''
@@ -156,7 +158,7 @@ async function configUnset(key: string, options: CommandOptions<'config unset'>,
     writeLine(
       io.stderr,
       existed
-        ? `Removed ${key} from stage ${stage.name}${live === undefined ? '.' : `: ${configLiveMessage(before, live)}`}`
+        ? `Removed ${key} from stage ${stage.name}${live === undefined ? '.' : `: ${configLiveMessage(before, live, from)}`}`
         : `Stage ${stage.name} had no parameter ${key}; nothing changed.${close}`,
     );
   return 0;
@@ -164,11 +166,16 @@ async function configUnset(key: string, options: CommandOptions<'config unset'>,
 
 /**
  * When a config change is live, in words: a stage that keeps config versions
- * (local) makes the new one live for web and admin in one write.
+ * makes the new one live for web and admin in one write, at once (local) or
+ * at `from`, a moment every warm web container sees (AWS).
  */
-function configLiveMessage(before: number | undefined, live: number): string {
+function configLiveMessage(before: number | undefined, live: number, from?: string): string {
   const version = configVersionLabel(live);
   if (before === live) return `the value was already that; config ${version} stays live.`;
+  if (from !== undefined) {
+    const seconds = Math.max(0, Math.round((Date.parse(from) - Date.now()) / 1000));
+    return `config ${version} is live for web and admin together from ${from.slice(11, 19)} UTC (in ${seconds} s); admin runs started from now on read it at once.`;
+  }
   return `config ${version} is live now, for web and admin together.`;
 }
 

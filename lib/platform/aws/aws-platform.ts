@@ -44,6 +44,11 @@ import { stageStatus } from './stage-status.js';
 import { describeTask, type EcsTarget } from './ecs-tasks.js';
 import { errorOfRefusedStart } from './refused-start.js';
 import { parseRunRecord } from '../../core/run-record-schema.js';
+import { AwsConfigVersions } from './aws-config-versions.js';
+import { AwsLivePairs } from './aws-live-pairs.js';
+import { ConfigLedgerStore } from './config-ledger-store.js';
+import { eventWithConfig, withConfigStatus, withPlanConfig } from './plan-config.js';
+import { VersionedSsmParameters } from './versioned-parameters.js';
 
 /** How patiently the platform reads logs and retries a throttled invoke; tests shorten it. */
 interface AwsTiming {
@@ -71,7 +76,9 @@ const DEFAULT_TIMING: AwsTiming = { pollMs: 1_000, settleMs: 20_000, throttleDel
  */
 class AwsPlatform implements Platform {
   readonly kind = 'aws' as const;
-  readonly parameters: SsmParameterStore;
+  readonly parameters: VersionedSsmParameters;
+  readonly configVersions: AwsConfigVersions;
+  readonly livePairs: AwsLivePairs;
   readonly cloudStage: CloudStageCapability = {
     stop: (runId) => this.stop(runId),
     policy: () => this.policy(),
@@ -94,13 +101,39 @@ class AwsPlatform implements Platform {
     });
     this.#timing = { ...DEFAULT_TIMING, ...options.timing };
     this.#progress = options.progress ?? SILENT_PROGRESS;
-    this.parameters = new SsmParameterStore(this.#clients.ssm, parameterPathOf(project.app, stage.name), stage.name, () =>
-      this.#parameterKey(),
-    );
+    const path = parameterPathOf(project.app, stage.name);
+    const plain = new SsmParameterStore(this.#clients.ssm, path, stage.name, () => this.#parameterKey());
+    const scope = { ssm: this.#clients.ssm, path, stage: stage.name };
+    const ledger = () => this.#configLedger();
+    const caller = () => this.callerIdentity();
+    const liveRelease = () => this.#liveRelease();
+    this.configVersions = new AwsConfigVersions({ ...scope, ledger, caller, liveRelease });
+    this.parameters = new VersionedSsmParameters(plain, this.configVersions, scope, async () => (await ledger()) !== undefined);
+    this.livePairs = new AwsLivePairs({
+      lambda: this.#clients.lambda,
+      stage: stage.name,
+      record: () => this.#stageRecord(),
+      versions: this.configVersions,
+      ledger,
+      liveRelease,
+      caller,
+    });
   }
 
-  /** Reads the stage record, the two aliases and the caller at once: one round trip before the invoke. */
-  resolve(target: ReleaseTarget): Promise<InvokePlan> {
+  /**
+   * Reads the stage record, the two aliases, the live-pair record and the
+   * caller at once: one round trip before the invoke. A retained release
+   * runs with its pinned config version (or the live one, `--config current`).
+   */
+  async resolve(target: ReleaseTarget): Promise<InvokePlan> {
+    const live = this.configVersions.record();
+    live.catch(() => undefined);
+    const plan = await this.#resolveRelease(target);
+    if ((await this.#configLedger()) === undefined) return plan;
+    return withPlanConfig(plan, target, { live: await live, stage: this.stage.name, pairs: this.livePairs, versions: this.configVersions });
+  }
+
+  #resolveRelease(target: ReleaseTarget): Promise<InvokePlan> {
     void this.callerIdentity().catch(() => undefined); // under way for the event; its own caller reports a failure
     // A stage with container tasks loads its ECS client while the plan's round trip is under way, not after it.
     void this.#stageRecord().then(
@@ -152,7 +185,8 @@ class AwsPlatform implements Platform {
     return catalog;
   }
 
-  async *invoke(plan: InvokePlan, event: AdminEvent & { readonly runId: string }, options: InvokeOptions = {}): AsyncGenerator<RunFrame> {
+  async *invoke(plan: InvokePlan, given: AdminEvent & { readonly runId: string }, options: InvokeOptions = {}): AsyncGenerator<RunFrame> {
+    const event = eventWithConfig(plan, given);
     const record = await this.#stageRecord();
     // A container task runs as a Fargate task of the same release, followed through its log.
     const container = await this.#containerInvocation(record, plan, event);
@@ -204,7 +238,8 @@ class AwsPlatform implements Platform {
     return new AwsConsoleSession(this, plan, caller);
   }
 
-  async detach(plan: InvokePlan, event: AdminEvent & { readonly runId: string }): Promise<void> {
+  async detach(plan: InvokePlan, given: AdminEvent & { readonly runId: string }): Promise<void> {
+    const event = eventWithConfig(plan, given);
     if (containerTaskOf(await this.#stageRecord(), event.task) !== undefined) {
       // The start answers at once and says whether it was refused: a bad arg is a 64 here too, before any task starts.
       const result = await this.#askAdmin(plan.qualifier, { ...event, release: plan.release });
@@ -351,7 +386,10 @@ class AwsPlatform implements Platform {
     return withProgress(
       this.#progress,
       `Reading stage ${this.stage.name}`,
-      async () => stageStatus(this.#clients.lambda, await this.#stageRecord()),
+      async () => {
+        const status = await stageStatus(this.#clients.lambda, await this.#stageRecord());
+        return (await this.#configLedger()) === undefined ? status : withConfigStatus(status, this.livePairs, this.configVersions);
+      },
       {
         quiet: true,
       },
@@ -480,6 +518,27 @@ class AwsPlatform implements Platform {
         return `arn:${partition}:logs:${await this.#region()}:${account}:log-group:${record.admin.logGroup}`;
       },
     };
+  }
+
+  /** The stage's config history in its ledger table, or undefined for a stage without one. */
+  async #configLedger(): Promise<ConfigLedgerStore | undefined> {
+    // Before the first deploy there is no record, and no ledger: the plain parameter set.
+    const record = await this.#stageRecord().catch(async (error: unknown) => {
+      if ((await findStageRecord(this.#clients.ssm, await this.#address())) === undefined) return undefined;
+      throw error;
+    });
+    const table = record?.ledgerTable;
+    return table === undefined ? undefined : new ConfigLedgerStore(() => this.#clients.dynamodb(), table, this.stage.name);
+  }
+
+  /** The release behind the live alias pair, or undefined when the stage has none yet. */
+  async #liveRelease(): Promise<string | undefined> {
+    try {
+      return (await this.#resolveRelease({})).release;
+    } catch (error) {
+      if (error instanceof UnavailableError && /has no alias/.test(error.message)) return undefined;
+      throw error;
+    }
   }
 
   async #ledger(): Promise<LedgerReader> {

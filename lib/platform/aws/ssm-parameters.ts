@@ -56,9 +56,14 @@ class SsmParameterStore implements ParameterStore {
   }
 
   async set(key: string, value: string, options: { readonly secure: boolean }): Promise<void> {
+    await this.put(key, value, options);
+  }
+
+  /** Puts a value (a new SSM parameter version); resolves to that version's number. */
+  async put(key: string, value: string, options: { readonly secure: boolean }): Promise<number | undefined> {
     assertValidConfigKey(key);
     const keyId = options.secure ? await this.secureKey() : undefined;
-    await callAws(this.#call('ssm:PutParameter', `parameter ${this.#name(key)}`), () =>
+    const answer = await callAws(this.#call('ssm:PutParameter', `parameter ${this.#name(key)}`), () =>
       this.ssm.send(
         new PutParameterCommand({
           Name: this.#name(key),
@@ -69,6 +74,7 @@ class SsmParameterStore implements ParameterStore {
         }),
       ),
     );
+    return answer.Version;
   }
 
   async unset(key: string): Promise<boolean> {

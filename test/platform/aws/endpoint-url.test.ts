@@ -66,15 +66,16 @@ describe('the SDK endpoint configuration (AWS_ENDPOINT_URL) and the invoke on th
     expect(stderr).not.toContain('cnf-admin:');
     expect(code).toBe(7);
     expect(stdout).toMatch(/INFO  Run started\nLambda: 3 ms, billed 4 ms · 64 of 128 MB memory\n/);
-    expect(operations(aws).slice(0, 6).sort()).toEqual([
+    expect(operations(aws).slice(0, 7).sort()).toEqual([
       'GetAlias',
       'GetAlias',
       'GetCallerIdentity',
       'GetFunctionConfiguration',
       'GetFunctionConfiguration',
       'GetParameter',
+      'GetParameter', // the live-pair record (_cnf/live), in the same round
     ]);
-    expect(operations(aws).slice(6)).toEqual(['InvokeWithResponseStream', 'FilterLogEvents']);
+    expect(operations(aws).slice(7)).toEqual(['InvokeWithResponseStream', 'FilterLogEvents']);
     expect(aws.requests.find((request) => request.operation === 'InvokeWithResponseStream')?.path).toBe(
       '/2021-11-15/functions/fixture-prod-admin/response-streaming-invocations?Qualifier=5',
     );
@@ -104,7 +105,7 @@ describe('the SDK endpoint configuration (AWS_ENDPOINT_URL) and the invoke on th
       'GetFunctionConfiguration',
       'InvokeWithResponseStream',
     ]);
-    expect(operations(rest).sort()).toEqual(['FilterLogEvents', 'GetCallerIdentity', 'GetParameter']);
+    expect(operations(rest).sort()).toEqual(['FilterLogEvents', 'GetCallerIdentity', 'GetParameter', 'GetParameter']);
   });
 
   it("retries a throttled control-plane call with the SDK's standard retries", async () => {
@@ -119,7 +120,8 @@ describe('the SDK endpoint configuration (AWS_ENDPOINT_URL) and the invoke on th
 
     // then
     expect(code, JSON.stringify(result)).toBe(0);
-    expect(operations(aws).filter((operation) => operation === 'GetParameter')).toHaveLength(2);
+    // the stage record and the live-pair record, and the throttled one of them once more
+    expect(operations(aws).filter((operation) => operation === 'GetParameter')).toHaveLength(3);
   });
 
   it('sends an invoke that failed with a 5xx exactly once, and says how to check the run', async () => {

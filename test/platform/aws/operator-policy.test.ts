@@ -25,8 +25,14 @@ import { evaluate, logicalIdOf, newStack, notesBundle, removeOutdirs } from '../
 const ARN = 'arn:aws:%s:eu-west-1:123456789012:';
 const arn = (service: string, resource: string): string => `${ARN.replace('%s', service)}${resource}`;
 
-/** An IAM action on a resource. */
-type Needed = { readonly action: string; readonly resource: string };
+/** An IAM action on a resource (and, for a DynamoDB item, its partition key: `dynamodb:LeadingKeys`). */
+type Needed = { readonly action: string; readonly resource: string; readonly leadingKey?: string };
+
+/** The partition key of a DynamoDB item command's item. */
+function leadingKeyOf(input: Record<string, unknown>): string {
+  const key = (input.Item ?? input.Key) as { pk?: { S?: string } } | undefined;
+  return String(key?.pk?.S);
+}
 
 /**
  * Each SDK command the CLI may send, as IAM sees it: what the caller needs,
@@ -78,6 +84,32 @@ const IAM: Readonly<Record<string, ((input: Record<string, unknown>) => Needed |
     resource: arn('dynamodb', `table/${String(input.TableName)}/index/${String(input.IndexName)}`),
   }),
   GetItemCommand: (input) => ({ action: 'dynamodb:GetItem', resource: arn('dynamodb', `table/${String(input.TableName)}`) }),
+  // The config history, the stage lock and a rollback's run: only items under the operator's key prefixes.
+  PutItemCommand: (input) => ({
+    action: 'dynamodb:PutItem',
+    resource: arn('dynamodb', `table/${String(input.TableName)}`),
+    leadingKey: leadingKeyOf(input),
+  }),
+  UpdateItemCommand: (input) => ({
+    action: 'dynamodb:UpdateItem',
+    resource: arn('dynamodb', `table/${String(input.TableName)}`),
+    leadingKey: leadingKeyOf(input),
+  }),
+  DeleteItemCommand: (input) => ({
+    action: 'dynamodb:DeleteItem',
+    resource: arn('dynamodb', `table/${String(input.TableName)}`),
+    leadingKey: leadingKeyOf(input),
+  }),
+  GetParametersCommand: (input) =>
+    (input.Names as string[]).map((name) => ({
+      action: 'ssm:GetParameters',
+      resource: arn('ssm', `parameter${name.replace(/:\d+$/, '')}`),
+    })),
+  GetParameterHistoryCommand: (input) => ({ action: 'ssm:GetParameterHistory', resource: arn('ssm', `parameter${String(input.Name)}`) }),
+  UpdateAliasCommand: (input) => ({
+    action: 'lambda:UpdateAlias',
+    resource: arn('lambda', `function:${String(input.FunctionName)}:${String(input.Name)}`),
+  }),
   // STS GetCallerIdentity needs no permission, and no policy can deny it.
   GetCallerIdentityCommand: undefined,
   DescribeTasksCommand: (input) => (input.tasks as string[]).map((task) => ({ action: 'ecs:DescribeTasks', resource: task })),
@@ -92,11 +124,25 @@ function glob(pattern: string): RegExp {
   );
 }
 
+/** Whether a statement's conditions hold for the call: `dynamodb:LeadingKeys` is the one the policy uses. */
+function conditionHolds(statement: PolicyDocument['Statement'][number], leadingKey: string | undefined): boolean {
+  if (statement.Condition === undefined) return true;
+  return Object.entries(statement.Condition).every(([operator, keys]) =>
+    Object.entries(keys).every(([key, values]) => {
+      if (key !== 'dynamodb:LeadingKeys' || leadingKey === undefined) return false;
+      const patterns = [values].flat() as string[];
+      return operator.endsWith('StringEquals') ? patterns.includes(leadingKey) : patterns.some((pattern) => glob(pattern).test(leadingKey));
+    }),
+  );
+}
+
 /** IAM's answer for one action on one resource: an explicit deny wins, then any allow. */
-function allows(policy: PolicyDocument, action: string, resource: string): boolean {
+function allows(policy: PolicyDocument, action: string, resource: string, leadingKey?: string): boolean {
   const matching = policy.Statement.filter(
     (statement) =>
-      statement.Action.some((pattern) => glob(pattern).test(action)) && statement.Resource.some((pattern) => glob(pattern).test(resource)),
+      statement.Action.some((pattern) => glob(pattern).test(action)) &&
+      statement.Resource.some((pattern) => glob(pattern).test(resource)) &&
+      conditionHolds(statement, leadingKey),
   );
   return matching.length > 0 && matching.every((statement) => statement.Effect === 'Allow');
 }
@@ -140,11 +186,14 @@ describe('cnf-admin policy', () => {
 
     // then: each call is mapped, and allowed
     const commands = new Set(sent.map(({ call }) => call.command));
-    expect([...commands].sort()).toEqual(Object.keys(IAM).sort());
+    // The stage lock's lease is renewed (UpdateItem) only by a rollback whose release phase outlasts its heartbeat.
+    expect([...commands, 'UpdateItemCommand'].sort()).toEqual(Object.keys(IAM).sort());
+    const renewal = IAM.UpdateItemCommand?.({ TableName: 'fixture-prod-runs', Key: { pk: { S: 'lock#cnf:stage' } } }) as Needed;
+    expect(allows(sent[0]?.policy as PolicyDocument, renewal.action, renewal.resource, renewal.leadingKey)).toBe(true);
     const needs = sent.flatMap(({ call, policy }) => [IAM[call.command]?.(call.input) ?? []].flat().map((needed) => ({ needed, policy })));
     expect(needs.map(({ needed }) => needed.action)).toContain('kms:Encrypt');
     const denied = needs.flatMap(({ needed, policy }) =>
-      allows(policy, needed.action, needed.resource) ? [] : [`${needed.action} on ${needed.resource}`],
+      allows(policy, needed.action, needed.resource, needed.leadingKey) ? [] : [`${needed.action} on ${needed.resource}`],
     );
     expect(denied).toEqual([]);
   });
@@ -168,7 +217,9 @@ describe('cnf-admin policy', () => {
     }
 
     // then: all is allowed but the key that only the deployed stage names, and the container tasks the fixture's release does not declare
-    const denied = needs.filter((needed) => !allows(offline, needed.action, needed.resource)).map((needed) => needed.action);
+    const denied = needs
+      .filter((needed) => !allows(offline, needed.action, needed.resource, needed.leadingKey))
+      .map((needed) => needed.action);
     expect([...new Set(denied)].sort()).toEqual(['ecs:DescribeTasks', 'kms:Encrypt', 'kms:GenerateDataKey']);
     expect(allows(offline, 'lambda:InvokeFunction', arn('lambda', 'function:fixture-prod-web:7'))).toBe(false);
     expect(allows(offline, 'ssm:PutParameter', arn('ssm', 'parameter/fixture/prod/_cnf/stage'))).toBe(false);
@@ -228,14 +279,20 @@ describe('cnf-admin policy', () => {
     const granted: PolicyDocument = {
       Version: '2012-10-17',
       Statement: Object.values(policies).flatMap((policy) =>
-        (policy.Properties.PolicyDocument.Statement as { Effect: 'Allow' | 'Deny'; Action: unknown; Resource: unknown }[]).map(
-          (statement, index) => ({
-            Sid: String(index),
-            Effect: statement.Effect,
-            Action: [statement.Action].flat() as string[],
-            Resource: [evaluate(statement.Resource, refs)].flat() as string[],
-          }),
-        ),
+        (
+          policy.Properties.PolicyDocument.Statement as {
+            Effect: 'Allow' | 'Deny';
+            Action: unknown;
+            Resource: unknown;
+            Condition?: never;
+          }[]
+        ).map((statement, index) => ({
+          Sid: String(index),
+          Effect: statement.Effect,
+          Action: [statement.Action].flat() as string[],
+          Resource: [evaluate(statement.Resource, refs)].flat() as string[],
+          ...(statement.Condition === undefined ? {} : { Condition: statement.Condition }),
+        })),
       ),
     };
 
@@ -252,9 +309,11 @@ describe('cnf-admin policy', () => {
     }
 
     // then: every call is allowed, and no more than the printed policy allows
-    expect(needs.filter((needed) => !allows(granted, needed.action, needed.resource)).map((n) => `${n.action} on ${n.resource}`)).toEqual(
-      [],
-    );
+    expect(
+      needs
+        .filter((needed) => !allows(granted, needed.action, needed.resource, needed.leadingKey))
+        .map((n) => `${n.action} on ${n.resource}`),
+    ).toEqual([]);
     const actions = granted.Statement.filter((statement) => statement.Effect === 'Allow').flatMap((statement) => statement.Action);
     expect(actions.filter((action) => /^(ecs:RunTask|ecs:StopTask|iam:PassRole)$/.test(action))).toEqual([]);
     expect(allows(granted, 'ssm:PutParameter', arn('ssm', 'parameter/fixture/prod/_cnf/stage'))).toBe(false);
@@ -274,8 +333,11 @@ describe('cnf-admin policy', () => {
 
     // when
     const used = new Set([...source.matchAll(/new (\w+Command)\(/g)].map((match) => match[1] as string));
-    // of the ledger, only the reads: the CLI never writes runs
-    for (const read of ['GetItemCommand', 'QueryCommand']) if (ledger.includes(`new ${read}(`)) used.add(read);
+    // the SDK's paginators send their command
+    for (const match of source.matchAll(/paginate(\w+)\(/g)) used.add(`${match[1] as string}Command`);
+    // of the ledger: the reads, and the stage lock's lease (a rollback's run is claimed and finished with PutItem)
+    for (const call of ['GetItemCommand', 'QueryCommand', 'UpdateItemCommand', 'DeleteItemCommand'])
+      if (ledger.includes(`new ${call}(`)) used.add(call);
 
     // then
     expect([...used].sort()).toEqual(Object.keys(IAM).sort());
@@ -293,6 +355,14 @@ describe('cnf-admin policy', () => {
     expect(allows(policy, 'ssm:GetParameter', arn('ssm', 'parameter/fixture/dev/A'))).toBe(false);
     expect(allows(policy, 'logs:FilterLogEvents', arn('logs', 'log-group:/aws/lambda/fixture-prod-web:*'))).toBe(false);
     expect(allows(policy, 'dynamodb:PutItem', arn('dynamodb', 'table/fixture-prod-runs'))).toBe(false);
+    // the operator writes only the config history, the stage lock and a rollback's run: no task lock
+    expect(allows(policy, 'dynamodb:PutItem', arn('dynamodb', 'table/fixture-prod-runs'), 'config#v3')).toBe(true);
+    expect(allows(policy, 'dynamodb:PutItem', arn('dynamodb', 'table/fixture-prod-runs'), 'lock#migrate')).toBe(false);
+    expect(allows(policy, 'dynamodb:DeleteItem', arn('dynamodb', 'table/fixture-prod-runs'), 'run#20261130-043000-wire01')).toBe(false);
+    expect(allows(policy, 'ssm:PutParameter', arn('ssm', 'parameter/fixture/prod/_cnf/live'))).toBe(true);
+    expect(allows(policy, 'ssm:DeleteParameter', arn('ssm', 'parameter/fixture/prod/_cnf/live'))).toBe(false);
+    expect(allows(policy, 'lambda:UpdateAlias', arn('lambda', 'function:fixture-prod-web:live'))).toBe(true);
+    expect(allows(policy, 'lambda:UpdateAlias', arn('lambda', 'function:fixture-dev-web:live'))).toBe(false);
     expect(policy.Statement.flatMap((statement) => statement.Action).filter((action) => action.startsWith('kms:'))).toEqual([]);
   });
 

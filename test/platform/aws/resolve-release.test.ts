@@ -26,6 +26,7 @@ describe('AwsPlatform.resolve', () => {
       'GetFunctionConfiguration',
       'GetFunctionConfiguration',
       'GetParameter',
+      'GetParameter', // the live-pair record (_cnf/live), in the same round
     ]);
   });
 

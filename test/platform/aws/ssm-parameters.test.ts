@@ -13,10 +13,13 @@ const PARAMETERS: AwsScenario['parameters'] = [
   { Name: '/fixture/prod/feature/x', Value: 'on', Type: 'String' },
 ];
 
-describe('SsmParameterStore (config on AWS stages)', () => {
+/* A stage whose record names no run ledger keeps no config versions: the plain parameter set (the versioned one is tested through the binary in test/cli/aws-config-versions.e2e.test.ts). */
+const UNVERSIONED = { ledgerTable: undefined } as unknown as AwsScenario['record'];
+
+describe('SsmParameterStore (config on AWS stages without a run ledger)', () => {
   it('lists every parameter under /<app>/<stage>/ across pages, secrets masked, the reserved _cnf/ left out', async () => {
     // given: the stage record lives under _cnf/ too
-    const installed = given({ parameters: PARAMETERS });
+    const installed = given({ parameters: PARAMETERS, record: UNVERSIONED });
 
     // when
     const parameters = await fixturePlatform().parameters.list();
@@ -34,7 +37,7 @@ describe('SsmParameterStore (config on AWS stages)', () => {
 
   it('gets one parameter, never decrypting a secret, and undefined for a missing one', async () => {
     // given
-    given({ parameters: PARAMETERS });
+    given({ parameters: PARAMETERS, record: UNVERSIONED });
     const store = fixturePlatform().parameters;
 
     // when / then
@@ -45,7 +48,7 @@ describe('SsmParameterStore (config on AWS stages)', () => {
 
   it('writes a SecureString with --secure and a String otherwise, and removes parameters', async () => {
     // given
-    const installed = given({ parameters: PARAMETERS });
+    const installed = given({ parameters: PARAMETERS, record: UNVERSIONED });
     const store = fixturePlatform().parameters;
 
     // when
@@ -66,7 +69,7 @@ describe('SsmParameterStore (config on AWS stages)', () => {
   it("writes a SecureString with the stage's customer managed key when its record names one, and a String without", async () => {
     // given
     const key = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-    const installed = given({ record: { parameterKey: key } });
+    const installed = given({ record: { parameterKey: key, ledgerTable: undefined } as never });
     const store = fixturePlatform().parameters;
 
     // when

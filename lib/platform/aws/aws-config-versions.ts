@@ -1,0 +1,315 @@
+import {
+  changedKeys,
+  configVersionHash,
+  configVersionLabel,
+  PARAMETER_VERSION_HISTORY,
+  type ConfigVersion,
+  type ConfigVersionCause,
+  type ConfigVersionKey,
+} from '../../core/config-version.js';
+import { UnavailableError, UsageError } from '../../core/errors.js';
+import type { LivePairRecord } from '../../core/live-pair-record.js';
+import type { Parameter } from '../../core/parameter-set.js';
+import type { ConfigVersions } from '../../core/platform.js';
+import type { PairMove } from '../../core/config-ledger.js';
+import { newRunId } from '../../core/run.js';
+import type { ConfigLedgerStore } from './config-ledger-store.js';
+import {
+  currentSelectors,
+  heldVersions,
+  readLivePairRecord,
+  readSelected,
+  writeLivePairRecord,
+  type HeldVersions,
+  type SelectedValue,
+  type SsmScope,
+} from './ssm-versions.js';
+
+/**
+ * How far ahead a config change takes effect (`from` in the live-pair
+ * record): the web function's config cache time (`loadConfig({ maxAgeSeconds })`,
+ * 30 s in the example app) at most, so that every warm container's cached
+ * copy has expired by then and web and admin switch at the same moment.
+ */
+const CONFIG_SWITCH_SECONDS = 30;
+
+/** The value a secure key's version is compared by in a diff: never its value, which the CLI never decrypts. */
+function secureMarker(version: number): string {
+  return `\u0000secure-version-${version}`;
+}
+
+/** Keys as a sorted plain object (for equality and for the item). */
+function sortedKeys(keys: Readonly<Record<string, ConfigVersionKey>>): Record<string, ConfigVersionKey> {
+  return Object.fromEntries(
+    Object.keys(keys)
+      .sort()
+      .map((key) => [key, keys[key] as ConfigVersionKey]),
+  );
+}
+
+/** What {@link AwsConfigVersions} works with. */
+interface AwsConfigSources extends SsmScope {
+  /** Undefined for a stage whose record names no ledger table: it keeps no config versions. */
+  readonly ledger: () => Promise<ConfigLedgerStore | undefined>;
+  /** Who is calling (an IAM ARN). */
+  readonly caller: () => Promise<string>;
+  /** The release behind the live alias pair, or undefined before the first deploy. */
+  readonly liveRelease: () => Promise<string | undefined>;
+}
+
+/** A change of the config keys, made under the stage-wide lock from the live version's keys. */
+type KeysChange = (base: Readonly<Record<string, ConfigVersionKey>>) => Promise<Record<string, ConfigVersionKey> | undefined>;
+
+/**
+ * An AWS stage's config versions: the manifests (`name:version` selectors)
+ * in the run ledger table, the live one inline in the live-pair record
+ * `/<app>/<stage>/_cnf/live`, the values in SSM's parameter versions.
+ */
+class AwsConfigVersions implements ConfigVersions {
+  #record: Promise<LivePairRecord | undefined> | undefined;
+  #versions: Promise<ConfigVersion[]> | undefined;
+  /** Each key's parameter history, read once per command (versions are immutable). */
+  readonly #held = new Map<string, Promise<HeldVersions>>();
+
+  constructor(private readonly sources: AwsConfigSources) {}
+
+  /** The live-pair record, read once per command (a change reads it again under the lock). */
+  record(): Promise<LivePairRecord | undefined> {
+    this.#record ??= readLivePairRecord(this.sources);
+    return this.#record;
+  }
+
+  /** Forgets the live-pair record read, so that the next question reads it afresh. */
+  forget(): void {
+    this.#record = undefined;
+    this.#versions = undefined;
+    this.#held.clear();
+  }
+
+  /** Every config version, oldest first, read once per command (a change reads them again under the lock). */
+  versions(): Promise<ConfigVersion[]> {
+    this.#versions ??= this.sources.ledger().then((ledger) => (ledger === undefined ? [] : ledger.versions()));
+    return this.#versions;
+  }
+
+  async live(): Promise<number | undefined> {
+    return (await this.record())?.config;
+  }
+
+  /** When the live config version takes effect for web (ISO 8601), when that is still ahead. */
+  async liveFrom(): Promise<string | undefined> {
+    const from = (await this.record())?.from;
+    return from !== undefined && Date.parse(from) > Date.now() ? from : undefined;
+  }
+
+  /**
+   * The selectors of a config version: inline in the live-pair record for the
+   * live and the previous one, else its item in the ledger.
+   *
+   * @throws UsageError (64) when the stage has no such version.
+   */
+  async keysOf(version: number): Promise<Readonly<Record<string, ConfigVersionKey>>> {
+    const record = await this.record();
+    if (record?.config === version) return record.keys;
+    if (record?.previous?.config === version) return record.previous.keys;
+    const listed = this.#versions === undefined ? undefined : (await this.#versions).find((candidate) => candidate.version === version);
+    const found = listed ?? (await (await this.sources.ledger())?.version(version));
+    if (found === undefined)
+      throw new UsageError(`Stage ${this.sources.stage} has no config ${configVersionLabel(version)}.`, {
+        hint: `See them with: cnf-admin config history --stage ${this.sources.stage}`,
+      });
+    return found.keys;
+  }
+
+  /**
+   * Starts reading the parameter histories of these keys (`GetParameterHistory`):
+   * a plan that will ask for the values and the restorability of versions made
+   * of them gets both from these, in the round trip it was going to wait anyway.
+   */
+  prefetchHistory(keys: Iterable<string>): void {
+    for (const key of keys) this.#history(key).catch(() => undefined);
+  }
+
+  #history(key: string): Promise<HeldVersions> {
+    let held = this.#held.get(key);
+    if (held === undefined) {
+      held = heldVersions(this.sources, key);
+      this.#held.set(key, held);
+    }
+    return held;
+  }
+
+  /**
+   * The values of a version; a secure value is compared by its version, never
+   * read. From the parameter histories already asked for, else by selector
+   * (`GetParameters`).
+   */
+  async values(version: number): Promise<Parameter[]> {
+    const keys = await this.keysOf(version);
+    const known = Object.fromEntries(Object.entries(keys).filter(([key]) => this.#held.has(key)));
+    const rest = Object.fromEntries(Object.entries(keys).filter(([key]) => !this.#held.has(key)));
+    const [fromHistory, selected] = await Promise.all([
+      Promise.all(
+        Object.entries(known).map(async ([key, selector]): Promise<SelectedValue | string> => {
+          const held = (await this.#history(key)).get(selector.version);
+          return held === undefined ? key : { key, version: selector.version, secure: selector.secure, value: held.value };
+        }),
+      ),
+      Object.keys(rest).length === 0 ? { values: [], gone: [] } : readSelected(this.sources, rest),
+    ]);
+    const values = [...fromHistory.filter((entry): entry is SelectedValue => typeof entry !== 'string'), ...selected.values];
+    const gone = [...fromHistory.filter((entry): entry is string => typeof entry === 'string'), ...selected.gone].sort();
+    if (gone.length > 0) throw new UnavailableError(this.#goneMessage(version, gone));
+    return values
+      .map(({ key, secure, value, version: held }) => ({ key, secure, value: secure ? secureMarker(held) : (value ?? '') }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /** Why a version cannot be restored: a selected parameter version fell out of SSM's history (`GetParameterHistory`). */
+  async unrestorable(version: number): Promise<string | undefined> {
+    const keys = await this.keysOf(version);
+    const held = await Promise.all(
+      Object.entries(keys).map(async ([key, selector]) => ((await this.#history(key)).has(selector.version) ? [] : [key])),
+    );
+    const gone = held.flat().sort();
+    return gone.length === 0 ? undefined : this.#goneMessage(version, gone);
+  }
+
+  async restore(version: number): Promise<ConfigVersion> {
+    const keys = await this.keysOf(version);
+    const problem = await this.unrestorable(version);
+    if (problem !== undefined) throw new UnavailableError(`Cannot restore config ${configVersionLabel(version)}: ${problem}.`);
+    const { version: made } = await this.change('config-rollback', async () => ({ ...keys }), { always: true });
+    return made as ConfigVersion;
+  }
+
+  /**
+   * Makes a new config version from the live one, under the stage-wide lock:
+   * records it in the ledger (a number no other change got), writes the
+   * live-pair record (the one step that makes it live, at `from`), and
+   * records the move of the live pair. A stage without config versions yet
+   * first gets v1 (`initial`) from the parameters it holds.
+   *
+   * @returns the version live after the change, and whether the change made it
+   * @throws UnavailableError (69) on a stage without a run ledger table.
+   */
+  async change(
+    cause: ConfigVersionCause,
+    next: KeysChange,
+    options: { readonly always?: boolean } = {},
+  ): Promise<{ version: ConfigVersion | undefined; made: boolean }> {
+    const ledger = await this.sources.ledger();
+    if (ledger === undefined)
+      throw new UnavailableError(`Stage ${this.sources.stage} has no run ledger table, where config versions are kept.`, {
+        hint: 'Deploy the stage with a cnf-admin construct that creates the run ledger.',
+      });
+    const caller = await this.sources.caller();
+    return ledger.withStageLock({ runId: `config-${newRunId()}`, caller }, async () => {
+      this.forget();
+      // A stage whose aliases disagree (drift, a canary) still takes config changes: the move is then not recorded.
+      const liveRelease = this.sources.liveRelease().catch(() => undefined);
+      const [record, versions, release] = await Promise.all([this.record(), this.versions(), liveRelease]);
+      let newest = versions.at(-1);
+      let base: ConfigVersion | undefined =
+        record === undefined ? undefined : versions.find((version) => version.version === record.config);
+      if (record === undefined && newest === undefined) {
+        const initial = await currentSelectors(this.sources);
+        if (Object.keys(initial).length > 0) {
+          base = await ledger.add((version) => this.#version(version, initial, {}, 'initial', caller), 0);
+          newest = base;
+        }
+      }
+      const baseKeys = record?.keys ?? base?.keys ?? {};
+      const keys = await next(baseKeys);
+      if (keys === undefined || (options.always !== true && configVersionHash(keys) === configVersionHash(baseKeys))) {
+        if (base === undefined && record !== undefined) base = await ledger.version(record.config);
+        if (base !== undefined && record === undefined) await this.#goLive(ledger, base, undefined, release, caller);
+        return { version: base, made: false };
+      }
+      const made = await ledger.add((version) => this.#version(version, keys, baseKeys, cause, caller), newest?.version ?? 0);
+      this.#versions = undefined;
+      // Before the first record, web read the newest values, as v1 (initial) names them: they stay live until the switch.
+      const before = record ?? (base === undefined ? undefined : { release: release ?? 'none', config: base.version, keys: base.keys });
+      await this.#goLive(ledger, made, before, release, caller);
+      return { version: made, made: true };
+    });
+  }
+
+  /**
+   * Makes config version `config` live with `release` (a rollback, which
+   * holds the stage-wide lock and records its move itself): the live-pair
+   * record names it, switching at `from` when it changes the config.
+   */
+  async makeLive(config: number, release: string): Promise<void> {
+    this.#record = undefined;
+    const before = await this.record();
+    const keys = sortedKeys(await this.keysOf(config));
+    const record: LivePairRecord =
+      before !== undefined && before.config === config
+        ? { ...before, release }
+        : {
+            release,
+            config,
+            keys,
+            ...(before === undefined
+              ? {}
+              : {
+                  from: new Date(Date.now() + CONFIG_SWITCH_SECONDS * 1000).toISOString(),
+                  previous: { config: before.config, keys: before.keys },
+                }),
+          };
+    await writeLivePairRecord(this.sources, record);
+    this.#record = Promise.resolve(record);
+  }
+
+  /** Writes the live-pair record for `version` and records the move. */
+  async #goLive(
+    ledger: ConfigLedgerStore,
+    version: ConfigVersion,
+    before: LivePairRecord | undefined,
+    release: string | undefined,
+    by: string,
+  ): Promise<void> {
+    const now = Date.now();
+    const record: LivePairRecord = {
+      release: release ?? before?.release ?? 'none',
+      config: version.version,
+      keys: sortedKeys(version.keys),
+      ...(before === undefined
+        ? {}
+        : { from: new Date(now + CONFIG_SWITCH_SECONDS * 1000).toISOString(), previous: { config: before.config, keys: before.keys } }),
+    };
+    await writeLivePairRecord(this.sources, record);
+    this.#record = Promise.resolve(record);
+    if (release !== undefined) {
+      const move: PairMove = { release, config: version.version, at: new Date(now).toISOString(), cause: 'config', by };
+      await ledger.addMove(move);
+    }
+  }
+
+  #version(
+    version: number,
+    keys: Readonly<Record<string, ConfigVersionKey>>,
+    base: Readonly<Record<string, ConfigVersionKey>>,
+    cause: ConfigVersionCause,
+    createdBy: string,
+  ): ConfigVersion {
+    const sorted = sortedKeys(keys);
+    return {
+      version,
+      keys: sorted,
+      hash: configVersionHash(sorted),
+      createdBy,
+      createdAt: new Date().toISOString(),
+      cause,
+      changed: cause === 'initial' ? Object.keys(sorted) : changedKeys(base, sorted),
+    };
+  }
+
+  #goneMessage(version: number, gone: readonly string[]): string {
+    return `config ${configVersionLabel(version)} needs a version of ${gone.join(', ')} that SSM no longer holds (it keeps the last ${PARAMETER_VERSION_HISTORY} versions of a parameter)`;
+  }
+}
+
+export { AwsConfigVersions, CONFIG_SWITCH_SECONDS };
+export type { AwsConfigSources, KeysChange };

@@ -1,0 +1,160 @@
+import { UpdateAliasCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { PairMove } from '../../core/config-ledger.js';
+import { UnavailableError } from '../../core/errors.js';
+import type { LivePair, LivePairControl, LivePairHistoryEntry, StageLockHolder } from '../../core/rollback.js';
+import type { RunRecord } from '../../core/run.js';
+import { functionNamesOf } from './discovery.js';
+import type { StageRecord } from '../../core/stage-record.js';
+import { callAws } from './aws-errors.js';
+import type { AwsConfigVersions } from './aws-config-versions.js';
+import type { ConfigLedgerStore } from './config-ledger-store.js';
+import { listVersions, type FunctionVersion } from './function-versions.js';
+
+/** What {@link AwsLivePairs} works with. */
+interface AwsLivePairSources {
+  readonly lambda: LambdaClient;
+  readonly stage: string;
+  readonly record: () => Promise<StageRecord>;
+  readonly versions: AwsConfigVersions;
+  readonly ledger: () => Promise<ConfigLedgerStore | undefined>;
+  /** The release behind the live alias pair (web and admin agree), or undefined before the first deploy. */
+  readonly liveRelease: () => Promise<string | undefined>;
+  readonly caller: () => Promise<string>;
+}
+
+/**
+ * An AWS stage's live pair: the release behind the live aliases of web and
+ * admin, and the config version the live-pair record names. A rollback moves
+ * both aliases (`UpdateAlias`) and writes the record; every move is an item
+ * of the ledger, from which a release's pinned config is read.
+ */
+class AwsLivePairs implements LivePairControl {
+  #reading: Promise<LivePair | undefined> | undefined;
+  /** The functions' published versions, read once per command (versions are immutable; a new one matters to no plan made before it). */
+  #functionVersions: Promise<[FunctionVersion[], FunctionVersion[]]> | undefined;
+
+  constructor(private readonly sources: AwsLivePairSources) {}
+
+  /** The live pair, read afresh (calls at the same time share one read). */
+  livePair(): Promise<LivePair | undefined> {
+    this.#reading ??= (async () => {
+      this.sources.versions.forget();
+      const [release, config] = await Promise.all([this.sources.liveRelease(), this.sources.versions.live()]);
+      return release === undefined ? undefined : { release, config };
+    })().finally(() => {
+      this.#reading = undefined;
+    });
+    return this.#reading;
+  }
+
+  /**
+   * Every recorded move, oldest first. A `cdk deploy` moves the aliases
+   * without a record: when the live release is not the last move's, the
+   * deploy is read as a move to it with the live config.
+   */
+  async history(): Promise<LivePairHistoryEntry[]> {
+    // The config versions and the releases' function versions are read in the same round trip: a plan asks for them next.
+    void this.sources.versions.versions().catch(() => undefined);
+    // The histories of the keys the live and the previous version name: the plan's values, and their restorability.
+    void this.sources.versions
+      .record()
+      .then((record) =>
+        this.sources.versions.prefetchHistory(new Set([...Object.keys(record?.keys ?? {}), ...Object.keys(record?.previous?.keys ?? {})])),
+      )
+      .catch(() => undefined);
+    void this.#versionsOf('').catch(() => undefined);
+    const [moves, pair] = await Promise.all([this.#ledger().then((ledger) => ledger.moves()), this.livePair()]);
+    const entries: LivePairHistoryEntry[] = moves.map(({ release, config, at, cause }) => ({ release, config, at, cause }));
+    const record = await this.sources.versions.record();
+    // The release the record last named was live with the record's config until the deploy.
+    if (record !== undefined && record.release !== 'none' && entries.at(-1)?.release !== record.release)
+      entries.push({ release: record.release, config: record.config, at: record.from ?? new Date().toISOString(), cause: 'config' });
+    if (pair !== undefined && entries.at(-1)?.release !== pair.release)
+      entries.push({ release: pair.release, config: pair.config, at: new Date().toISOString(), cause: 'deploy' });
+    return entries;
+  }
+
+  async releaseUnrestorable(release: string): Promise<string | undefined> {
+    const [web, admin] = await this.#versionsOf(release);
+    const gone = [web === undefined ? 'web' : [], admin === undefined ? 'admin' : []].flat();
+    return gone.length === 0 ? undefined : `its ${gone.join(' and ')} function version${gone.length > 1 ? 's are' : ' is'} gone`;
+  }
+
+  async withStageLock<T>(holder: StageLockHolder, work: () => Promise<T>): Promise<T> {
+    return (await this.#ledger()).withStageLock(holder, work);
+  }
+
+  async claimRun(record: RunRecord): Promise<RunRecord | undefined> {
+    return (await this.#ledger()).claimRun(record);
+  }
+
+  async finishRun(record: RunRecord): Promise<void> {
+    await (await this.#ledger()).finishRun(record);
+  }
+
+  /**
+   * Makes the target's config version live (the live-pair record), then
+   * moves the web and admin aliases to the target's versions, and records
+   * the move. Called under the stage-wide lock.
+   */
+  async move(to: LivePair, run: { readonly runId: string; readonly reason?: string }): Promise<void> {
+    const record = await this.sources.record();
+    const names = functionNamesOf(record);
+    const [web, admin] = await this.#versionsOf(to.release);
+    if (web === undefined || admin === undefined)
+      throw new UnavailableError(`Cannot roll back to ${to.release}: its function versions are gone.`);
+    if (to.config !== undefined) await this.sources.versions.makeLive(to.config, to.release);
+    const update = (functionName: string, version: string) =>
+      callAws(
+        { action: 'lambda:UpdateAlias', resource: `function ${functionName} alias ${record.aliasName}`, stage: this.sources.stage },
+        () =>
+          this.sources.lambda.send(
+            new UpdateAliasCommand({
+              FunctionName: functionName,
+              Name: record.aliasName,
+              FunctionVersion: version,
+              RoutingConfig: { AdditionalVersionWeights: {} },
+            }),
+          ),
+      );
+    await Promise.all([update(names.web, web.version), update(names.admin, admin.version)]);
+    if (to.config !== undefined) {
+      const move: PairMove = {
+        release: to.release,
+        config: to.config,
+        at: new Date().toISOString(),
+        cause: 'rollback',
+        by: await this.sources.caller(),
+        runId: run.runId,
+        ...(run.reason === undefined ? {} : { reason: run.reason }),
+      };
+      await (await this.#ledger()).addMove(move);
+    }
+  }
+
+  /** The newest web and admin versions of a release, undefined where the function keeps none. */
+  async #versionsOf(release: string): Promise<[FunctionVersion | undefined, FunctionVersion | undefined]> {
+    this.#functionVersions ??= this.sources.record().then((record) => {
+      const names = functionNamesOf(record);
+      return Promise.all([
+        listVersions(this.sources.lambda, names.web, this.sources.stage),
+        listVersions(this.sources.lambda, names.admin, this.sources.stage),
+      ]);
+    });
+    const [web, admin] = await this.#functionVersions;
+    const latest = (versions: FunctionVersion[]) => versions.filter((version) => version.release === release).at(-1);
+    return [latest(web), latest(admin)];
+  }
+
+  async #ledger(): Promise<ConfigLedgerStore> {
+    const ledger = await this.sources.ledger();
+    if (ledger === undefined)
+      throw new UnavailableError(`Stage ${this.sources.stage} has no run ledger table, where rollbacks and config versions are kept.`, {
+        hint: 'Deploy the stage with a cnf-admin construct that creates the run ledger.',
+      });
+    return ledger;
+  }
+}
+
+export { AwsLivePairs };
+export type { AwsLivePairSources };

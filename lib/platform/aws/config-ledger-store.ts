@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  paginateQuery,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import {
+  CONFIG_ENTITY,
+  configItem,
+  configItemKey,
+  configVersionOfItem,
+  PAIR_ENTITY,
+  pairItem,
+  pairMoveOfItem,
+  STAGE_LOCK,
+  type PairMove,
+} from '../../core/config-ledger.js';
+import type { ConfigVersion } from '../../core/config-version.js';
+import { TryAgainError } from '../../core/errors.js';
+import { LEDGER_TABLE } from '../../core/ledger-table.js';
+import type { StageLockHolder } from '../../core/rollback.js';
+import type { RunRecord } from '../../core/run.js';
+import { DynamoLedger } from '../../runtime/ledger/dynamo-ledger.js';
+import { callAws, translateAwsError } from './aws-errors.js';
+
+/** How many numbers a new config version tries past the newest it saw, when others took them meanwhile. */
+const NUMBER_ATTEMPTS = 20;
+
+/**
+ * An AWS stage's config history in its run ledger table (the layout of
+ * `core/config-ledger.ts`): the config versions, the moves of the live pair,
+ * the stage-wide lock, and the rollback runs.
+ */
+class ConfigLedgerStore {
+  constructor(
+    private readonly dynamodb: () => Promise<DynamoDBClient>,
+    private readonly table: string,
+    private readonly stage: string,
+  ) {}
+
+  /** Every config version, oldest first: one query of the `byStartedAt` index (all its pages). */
+  async versions(): Promise<ConfigVersion[]> {
+    const items = await this.#entity(CONFIG_ENTITY);
+    return items.flatMap((item) => configVersionOfItem(item) ?? []).sort((a, b) => a.version - b.version);
+  }
+
+  /** One config version, read by its key (consistent), or undefined. */
+  async version(version: number): Promise<ConfigVersion | undefined> {
+    const client = await this.dynamodb();
+    const answer = await callAws(this.#call('dynamodb:GetItem'), () =>
+      client.send(
+        new GetItemCommand({
+          TableName: this.table,
+          Key: marshall({ [LEDGER_TABLE.partitionKey]: configItemKey(version) }),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return answer.Item === undefined ? undefined : configVersionOfItem(unmarshall(answer.Item));
+  }
+
+  /**
+   * Records a new config version numbered after `newest`: the item is created
+   * only where no item has that number (`attribute_not_exists`); when another
+   * change took it, the next number is tried.
+   *
+   * @returns the version as recorded, with its number
+   */
+  async add(make: (version: number) => ConfigVersion, newest: number): Promise<ConfigVersion> {
+    const client = await this.dynamodb();
+    for (let attempt = 1; attempt <= NUMBER_ATTEMPTS; attempt += 1) {
+      const version = make(newest + attempt);
+      try {
+        await client.send(
+          new PutItemCommand({
+            TableName: this.table,
+            Item: marshall(configItem(version), { removeUndefinedValues: true }),
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': LEDGER_TABLE.partitionKey },
+          }),
+        );
+        return version;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException) && (error as Error).name !== 'ConditionalCheckFailedException')
+          throw translateAwsError(error, this.#call('dynamodb:PutItem'));
+      }
+    }
+    throw new TryAgainError(`Stage ${this.stage}'s config changed ${NUMBER_ATTEMPTS} times while this change was made; nothing changed.`);
+  }
+
+  /** Every move of the live pair, oldest first. */
+  async moves(): Promise<PairMove[]> {
+    const items = await this.#entity(PAIR_ENTITY);
+    return items.flatMap((item) => pairMoveOfItem(item) ?? []).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  }
+
+  /** Records a move of the live pair. */
+  async addMove(move: PairMove): Promise<void> {
+    const client = await this.dynamodb();
+    await callAws(this.#call('dynamodb:PutItem'), () =>
+      client.send(
+        new PutItemCommand({ TableName: this.table, Item: marshall(pairItem(move, randomUUID()), { removeUndefinedValues: true }) }),
+      ),
+    );
+  }
+
+  /**
+   * Runs `work` holding the stage-wide lock (`lock#cnf:stage`), a leased
+   * item that its heartbeat keeps alive, as the admin function's task locks.
+   *
+   * @throws TryAgainError (75) naming the holder when another holds it.
+   */
+  async withStageLock<T>(holder: StageLockHolder, work: () => Promise<T>): Promise<T> {
+    const ledger = await this.#ledger();
+    const lock = await callAws(this.#call('dynamodb:PutItem'), () =>
+      ledger.acquireLock(STAGE_LOCK, { ...holder, since: new Date().toISOString() }),
+    );
+    if (!lock.acquired)
+      throw new TryAgainError(
+        `Stage ${this.stage} is being changed by ${lock.holder.runId} (${lock.holder.caller}, since ${lock.holder.since}); try again when it is done.`,
+      );
+    try {
+      return await work();
+    } finally {
+      await lock.lease.release();
+    }
+  }
+
+  /** Claims a run exactly once per run id: the existing record when the id was used before. */
+  async claimRun(record: RunRecord): Promise<RunRecord | undefined> {
+    const ledger = await this.#ledger();
+    const claim = await callAws(this.#call('dynamodb:PutItem'), () => ledger.claim(record));
+    return claim.claimed ? undefined : claim.existing;
+  }
+
+  /** Records a claimed run's end. */
+  async finishRun(record: RunRecord): Promise<void> {
+    const ledger = await this.#ledger();
+    await callAws(this.#call('dynamodb:PutItem'), () => ledger.finish(record));
+  }
+
+  async #ledger(): Promise<DynamoLedger> {
+    return new DynamoLedger(this.table, await this.dynamodb());
+  }
+
+  /** Every item of one `entity`, through the `byStartedAt` index, with the SDK's paginator. */
+  async #entity(entity: string): Promise<Record<string, unknown>[]> {
+    const client = await this.dynamodb();
+    const index = LEDGER_TABLE.byStartedAt;
+    return callAws(this.#call('dynamodb:Query'), async () => {
+      const items: Record<string, unknown>[] = [];
+      const pages = paginateQuery(
+        { client },
+        {
+          TableName: this.table,
+          IndexName: index.indexName,
+          KeyConditionExpression: '#entity = :entity',
+          ExpressionAttributeNames: { '#entity': index.partitionKey },
+          ExpressionAttributeValues: marshall({ ':entity': entity }),
+        },
+      );
+      for await (const page of pages) items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
+      return items;
+    });
+  }
+
+  #call(action: string) {
+    return { action, resource: `table ${this.table}`, stage: this.stage };
+  }
+}
+
+export { ConfigLedgerStore };

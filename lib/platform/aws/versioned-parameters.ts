@@ -1,0 +1,75 @@
+import type { ConfigVersionKey } from '../../core/config-version.js';
+import { assertValidConfigKey, MASK, type Parameter } from '../../core/parameter-set.js';
+import type { ParameterStore } from '../../core/platform.js';
+import type { AwsConfigVersions } from './aws-config-versions.js';
+import type { SsmParameterStore } from './ssm-parameters.js';
+import { readSelected, type SsmScope } from './ssm-versions.js';
+
+/**
+ * An AWS stage's parameter set as its live config version holds it. Where
+ * the stage keeps config versions (it has a run ledger table), `set` puts a
+ * new SSM parameter version and makes a new config version naming it, and
+ * `unset` makes one without the key and keeps the parameter (deleting it
+ * would delete every version, so no older config version could be
+ * restored); `list` and `get` read the live version's selectors. A stage
+ * without a ledger keeps the plain parameter set, as before config versions.
+ */
+class VersionedSsmParameters implements ParameterStore {
+  constructor(
+    private readonly plain: SsmParameterStore,
+    private readonly versions: AwsConfigVersions,
+    private readonly scope: SsmScope,
+    /** Whether the stage keeps config versions. */
+    private readonly versioned: () => Promise<boolean>,
+  ) {}
+
+  async list(): Promise<Parameter[]> {
+    const record = (await this.versioned()) ? await this.versions.record() : undefined;
+    if (record === undefined) return this.plain.list();
+    return this.#read(record.keys);
+  }
+
+  async get(key: string): Promise<Parameter | undefined> {
+    assertValidConfigKey(key);
+    const record = (await this.versioned()) ? await this.versions.record() : undefined;
+    if (record === undefined) return this.plain.get(key);
+    const selector = record.keys[key];
+    if (selector === undefined) return undefined;
+    return (await this.#read({ [key]: selector }))[0];
+  }
+
+  async set(key: string, value: string, options: { readonly secure: boolean }): Promise<void> {
+    assertValidConfigKey(key);
+    if (!(await this.versioned())) return this.plain.set(key, value, options);
+    await this.versions.change('set', async (base) => {
+      const before = base[key];
+      // A plain value set to what it is makes no version (a secure one is never read back to compare).
+      if (!options.secure && before?.secure === false && (await this.#read({ [key]: before }))[0]?.value === value) return undefined;
+      const version = await this.plain.put(key, value, options);
+      if (version === undefined) throw new Error(`SSM answered PutParameter on ${key} without a version`);
+      return { ...base, [key]: { version, secure: options.secure } };
+    });
+  }
+
+  async unset(key: string): Promise<boolean> {
+    assertValidConfigKey(key);
+    if (!(await this.versioned())) return this.plain.unset(key);
+    let existed = false;
+    await this.versions.change('unset', async (base) => {
+      existed = Object.hasOwn(base, key);
+      if (!existed) return undefined;
+      return Object.fromEntries(Object.entries(base).filter(([name]) => name !== key));
+    });
+    return existed;
+  }
+
+  /** The values the selectors name, secure ones masked, in key order. */
+  async #read(keys: Readonly<Record<string, ConfigVersionKey>>): Promise<Parameter[]> {
+    const { values } = await readSelected(this.scope, keys);
+    return values
+      .map(({ key, secure, value }) => ({ key, secure, value: secure ? MASK : (value ?? '') }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+}
+
+export { VersionedSsmParameters };

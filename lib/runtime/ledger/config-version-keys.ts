@@ -1,0 +1,23 @@
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { configItemKey, configVersionOfItem } from '../../core/config-ledger.js';
+import type { ConfigVersionKey } from '../../core/config-version.js';
+import { LEDGER_TABLE } from '../../core/ledger-table.js';
+
+let client: DynamoDBClient | undefined;
+
+/**
+ * The selectors of config version `version` as the CLI recorded it in the
+ * run ledger table (`config#v<N>`, see `core/config-ledger.ts`): how an admin
+ * run of an older release reads its pinned config. Undefined when the table
+ * holds no such version.
+ */
+async function configVersionKeys(table: string, version: number): Promise<Readonly<Record<string, ConfigVersionKey>> | undefined> {
+  client ??= new DynamoDBClient({});
+  const answer = await client.send(
+    new GetItemCommand({ TableName: table, Key: marshall({ [LEDGER_TABLE.partitionKey]: configItemKey(version) }), ConsistentRead: true }),
+  );
+  return answer.Item === undefined ? undefined : configVersionOfItem(unmarshall(answer.Item))?.keys;
+}
+
+export { configVersionKeys };

@@ -1,0 +1,312 @@
+/**
+ * Config versions, pinned runs and rollback on an AWS stage, through the real
+ * binary and the real SDK on the wire: `AWS_ENDPOINT_URL` points at the fake
+ * AWS, whose Parameter Store keeps versions as SSM does, whose DynamoDB
+ * holds the ledger table, and whose Lambda moves aliases on UpdateAlias.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { LIVE_PAIR_KEY, parseLivePairRecord } from '../../lib/core/live-pair-record.js';
+import { runCli } from '../support/cli.js';
+import { withoutAwsSettings } from '../support/aws-cli.js';
+import { FIXTURE_ROOT } from '../support/aws-platform.js';
+import { healthyScenario, OLD_RELEASE, RELEASE, type AwsScenario } from '../support/aws-scenario.js';
+import { startFakeAws, type FakeAws } from '../support/fake-aws-server.js';
+import { KEPT_VERSIONS } from '../support/fake-ssm.js';
+
+const PATH = '/fixture/prod/';
+const servers: FakeAws[] = [];
+
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
+});
+
+/** A third release, published by a later cdk deploy (web 8, admin 6). */
+const THIRD_RELEASE = 'r-cccccccccccc';
+
+/** A copy of the fixture whose prod stage runs `migrate` as its release phase. */
+const WITH_RELEASE_PHASE = mkdtempSync(join(tmpdir(), 'cnf-release-phase-'));
+cpSync(FIXTURE_ROOT, WITH_RELEASE_PHASE, { recursive: true });
+const cdk = JSON.parse(readFileSync(join(WITH_RELEASE_PHASE, 'cdk.json'), 'utf8'));
+cdk.context.cnf.stages.prod.releasePhase = 'migrate';
+writeFileSync(join(WITH_RELEASE_PHASE, 'cdk.json'), JSON.stringify(cdk));
+
+afterAll(() => rmSync(WITH_RELEASE_PHASE, { recursive: true, force: true }));
+
+/** A stage live on the older release (web 6, admin 4), the newer one (web 7, admin 5) and a third published too. */
+async function fakeAws(overrides: Partial<AwsScenario> = {}): Promise<FakeAws> {
+  const base = healthyScenario();
+  const server = await startFakeAws(
+    healthyScenario({
+      ...overrides,
+      aliases: { web: { live: { version: '6', release: OLD_RELEASE } }, admin: { live: { version: '4', release: OLD_RELEASE } } },
+      versions: {
+        web: [...(base.versions?.web ?? []), { version: '8', release: THIRD_RELEASE, createdAt: '2026-11-25T10:00:00.000+0000' }],
+        admin: [...(base.versions?.admin ?? []), { version: '6', release: THIRD_RELEASE, createdAt: '2026-11-25T10:00:00.000+0000' }],
+      },
+    }),
+  );
+  servers.push(server);
+  return server;
+}
+
+function cnfAdmin(server: FakeAws, args: string[], cwd = FIXTURE_ROOT) {
+  return runCli([...args, '--stage', 'prod'], {
+    cwd,
+    env: {
+      ...withoutAwsSettings(),
+      AWS_ENDPOINT_URL: server.url,
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      CNF_LOG_WAIT_SECONDS: '1',
+    },
+  });
+}
+
+/** What `cdk deploy` of the newer release does to the aliases. */
+function deployNewer(server: FakeAws): void {
+  server.aliases.web.live = { version: '7', release: RELEASE };
+  server.aliases.admin.live = { version: '5', release: RELEASE };
+}
+
+function liveRecord(server: FakeAws) {
+  return parseLivePairRecord(server.ssm.versions(`${PATH}${LIVE_PAIR_KEY}`).at(-1)?.Value);
+}
+
+describe('config versions on AWS', () => {
+  it('set, unset, history, diff and config rollback: each change a version, the parameter kept, the live-pair record written', async () => {
+    const server = await fakeAws();
+    server.ssm.put(`${PATH}GREETING`, 'hello'); // set before config versions: v1 (initial) holds it
+
+    const set = await cnfAdmin(server, ['config', 'set', 'GREETING', 'bonjour']);
+    expect(set.code).toBe(0);
+    expect(set.stderr).toMatch(
+      /Set GREETING on stage prod: config v2 is live for web and admin together from \d\d:\d\d:\d\d UTC \(in \d+ s\)/,
+    );
+    const same = await cnfAdmin(server, ['config', 'set', 'GREETING', 'bonjour']);
+    expect(same.stderr).toContain('the value was already that; config v2 stays live.');
+    const unset = await cnfAdmin(server, ['config', 'unset', 'GREETING', '--json']);
+    expect(JSON.parse(unset.stdout)).toMatchObject({ key: 'GREETING', removed: true, configVersion: 3 });
+    // The parameter keeps both versions: v2 can be restored.
+    expect(server.ssm.versions(`${PATH}GREETING`).map((version) => version.Value)).toEqual(['hello', 'bonjour']);
+    expect((await cnfAdmin(server, ['config', 'list', '--json'])).stdout).toContain('"parameters": []');
+
+    const history = JSON.parse((await cnfAdmin(server, ['config', 'history', '--json'])).stdout) as {
+      live: number;
+      versions: { version: number; cause: string; changed: string[] }[];
+    };
+    expect(history.live).toBe(3);
+    expect(history.versions.map(({ version, cause, changed }) => [version, cause, changed])).toEqual([
+      [3, 'unset', ['GREETING']],
+      [2, 'set', ['GREETING']],
+      [1, 'initial', ['GREETING']],
+    ]);
+    const diff = await cnfAdmin(server, ['config', 'diff', 'v1', 'v2']);
+    expect(diff.stdout).toBe('config v1 -> v2 on stage prod:\n  ~ GREETING: hello -> bonjour\n');
+
+    const restored = await cnfAdmin(server, ['config', 'rollback', 'v1']);
+    expect(restored.code).toBe(0);
+    expect(restored.stderr).toContain('Made config v4 equal to v1');
+    expect((await cnfAdmin(server, ['config', 'get', 'GREETING'])).stdout).toBe('hello\n');
+    const record = liveRecord(server);
+    expect(record).toMatchObject({
+      release: OLD_RELEASE,
+      config: 4,
+      keys: { GREETING: { version: 1, secure: false } },
+      previous: { config: 3 },
+    });
+    expect(Date.parse(record?.from ?? '')).toBeGreaterThan(Date.now());
+    expect(server.dynamodb.itemsUnder('config#').length).toBe(4);
+  });
+
+  it('a secure value stays a SecureString, and a diff says only that it changed', async () => {
+    const server = await fakeAws();
+    expect((await cnfAdmin(server, ['config', 'set', 'API_TOKEN', 'first-secret-value', '--secure'])).code).toBe(0);
+    expect((await cnfAdmin(server, ['config', 'set', 'API_TOKEN', 'second-secret-value', '--secure'])).code).toBe(0);
+    const diff = await cnfAdmin(server, ['config', 'diff', 'v1', 'v2', '--json']);
+    expect(JSON.parse(diff.stdout).keys).toEqual([{ key: 'API_TOKEN', change: 'changed', secure: true, from: '********', to: '********' }]);
+    expect(diff.stdout).not.toContain('secret-value');
+    expect(server.ssm.versions(`${PATH}API_TOKEN`).map((version) => version.Type)).toEqual(['SecureString', 'SecureString']);
+  });
+
+  it('a live-pair record past the 4 KB of a Standard parameter is written as an Advanced one (Intelligent-Tiering)', async () => {
+    const server = await fakeAws();
+    for (let n = 0; n < 60; n += 1) server.ssm.put(`${PATH}SETTING_NUMBER_${n}`, `value-${n}`);
+    const set = await cnfAdmin(server, ['config', 'set', 'GREETING', 'hello']);
+    expect(set.code).toBe(0);
+    const written = server.ssm.versions(`${PATH}${LIVE_PAIR_KEY}`).at(-1);
+    expect(Buffer.byteLength(written?.Value ?? '')).toBeGreaterThan(4096);
+    expect(written?.Tier).toBe('Advanced');
+    expect(Object.keys(liveRecord(server)?.keys ?? {})).toHaveLength(61);
+  });
+
+  it('config rollback refuses (69) a version whose value fell out of the 100 versions SSM keeps', async () => {
+    const server = await fakeAws();
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'first']);
+    for (let n = 0; n < KEPT_VERSIONS; n += 1) server.ssm.put(`${PATH}GREETING`, `later-${n}`);
+    const result = await cnfAdmin(server, ['config', 'rollback', 'v1']);
+    expect(result.code).toBe(69);
+    expect(result.stderr).toContain('config v1 needs a version of GREETING that SSM no longer holds');
+  });
+});
+
+describe('pinned runs and rollback on AWS', () => {
+  /** The older release live with v1, then the newer one deployed and given v2. */
+  async function twoReleases(): Promise<FakeAws> {
+    const server = await fakeAws();
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'old']);
+    deployNewer(server);
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'new']);
+    return server;
+  }
+
+  it('invoke --release runs the older release with its pinned config, or the live one with --config current', async () => {
+    const server = await twoReleases();
+    const pinned = await cnfAdmin(server, ['invoke', 'echo', '--release', OLD_RELEASE, '--dry-run']);
+    expect(pinned.code).toBe(0);
+    expect(pinned.stdout).toContain('config   v1 (pinned)');
+    const current = await cnfAdmin(server, ['invoke', 'echo', '--release', OLD_RELEASE, '--config', 'current', '--dry-run']);
+    expect(current.stdout).toContain('config   v2 (the live config)');
+    // The run's event names the pinned version: the admin function reads exactly that one.
+    await cnfAdmin(server, ['invoke', 'echo', '--release', OLD_RELEASE, '--run-id', 'pinned-1']);
+    const invoked = server.requests.find((request) => request.operation === 'InvokeWithResponseStream');
+    expect(invoked?.path).toContain('Qualifier=4');
+    expect(JSON.parse(invoked?.body ?? '{}')).toMatchObject({ task: 'echo', runId: 'pinned-1', release: OLD_RELEASE, configVersion: 1 });
+  });
+
+  it('rollback --dry-run shows the plan and moves nothing; rollback --yes moves both aliases and the config, and records the run', async () => {
+    const server = await twoReleases();
+    const dry = await cnfAdmin(server, ['rollback', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`Roll back stage prod from ${RELEASE} · config v2 to ${OLD_RELEASE} · config v1`);
+    expect(dry.stdout).toContain('~ GREETING: new -> old');
+    expect(dry.stdout).toContain('Nothing moved (--dry-run).');
+    expect(server.aliases.web.live?.version).toBe('7');
+
+    const noYes = await cnfAdmin(server, ['rollback']);
+    expect(noYes.code).toBe(64);
+    expect(server.requests.some((request) => request.operation === 'UpdateAlias')).toBe(false);
+
+    const done = await cnfAdmin(server, ['rollback', '--yes', '--reason', 'bad deploy', '--run-id', 'rb-1']);
+    expect(done.code).toBe(0);
+    expect(done.stderr).toContain(`Rolled back stage prod to ${OLD_RELEASE} · config v1 (run rb-1)`);
+    expect(server.aliases.web.live?.version).toBe('6');
+    expect(server.aliases.admin.live?.version).toBe('4');
+    expect(liveRecord(server)).toMatchObject({ release: OLD_RELEASE, config: 1, previous: { config: 2 } });
+    const run = await cnfAdmin(server, ['runs', 'show', 'rb-1', '--json']);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      task: 'cnf:rollback',
+      exitCode: 0,
+      args: { from: `${RELEASE} · config v2`, to: `${OLD_RELEASE} · config v1`, reason: 'bad deploy' },
+    });
+
+    const again = await cnfAdmin(server, ['rollback', '--to', RELEASE, '--yes', '--run-id', 'rb-1']);
+    expect(again.stderr).toContain('Run rb-1 happened already');
+    expect(server.aliases.web.live?.version).toBe('6');
+
+    // Forward again: the newer release with its pinned config.
+    const forward = await cnfAdmin(server, ['rollback', '--to', RELEASE, '--yes']);
+    expect(forward.code).toBe(0);
+    expect(server.aliases.web.live?.version).toBe('7');
+    expect(liveRecord(server)).toMatchObject({ release: RELEASE, config: 2 });
+  });
+
+  it('refuses (75) while another holds the stage lock, naming it, and moves nothing', async () => {
+    const server = await twoReleases();
+    server.dynamodb.items.set('lock#cnf:stage', {
+      pk: { S: 'lock#cnf:stage' },
+      runId: { S: 'deploy-123' },
+      caller: { S: 'arn:aws:sts::123456789012:assumed-role/ci/deployer' },
+      since: { S: new Date().toISOString() },
+      leaseExpiresAt: { N: String(Date.now() + 60_000) },
+    });
+    const result = await cnfAdmin(server, ['rollback', '--yes']);
+    expect(result.code).toBe(75);
+    expect(result.stderr).toContain('Stage prod is being changed by deploy-123');
+    expect(server.aliases.web.live?.version).toBe('7');
+    const set = await cnfAdmin(server, ['config', 'set', 'GREETING', 'during']);
+    expect(set.code).toBe(75);
+  });
+
+  it('a cdk deploy after a rollback rolls forward with the live config, and the next rollback goes back to the release the rollback chose', async () => {
+    const server = await twoReleases();
+    expect((await cnfAdmin(server, ['rollback', '--yes'])).code).toBe(0);
+    // cdk deploy of a third release: CloudFormation moves both aliases to its versions; the config is not CloudFormation's.
+    server.aliases.web.live = { version: '8', release: THIRD_RELEASE };
+    server.aliases.admin.live = { version: '6', release: THIRD_RELEASE };
+    const dry = await cnfAdmin(server, ['rollback', '--dry-run']);
+    expect(dry.stdout).toContain(`from ${THIRD_RELEASE} · config v1 to ${OLD_RELEASE} · config v1`);
+    expect(dry.stdout).not.toContain(RELEASE);
+    const plan = await cnfAdmin(server, ['invoke', 'echo', '--dry-run']);
+    expect(plan.stdout).toContain(`release  ${THIRD_RELEASE} (behind web:live)`);
+    expect(plan.stdout).toContain('config   v1');
+  });
+
+  it('after the version history is exhausted, releases marks the older release not restorable, and rollback refuses its pinned config', async () => {
+    const server = await twoReleases();
+    // 99 more puts: SSM keeps GREETING's versions 2 to 101, so v1 (GREETING:1) cannot be restored, v2 (GREETING:2) can.
+    for (let n = 0; n < KEPT_VERSIONS - 1; n += 1) server.ssm.put(`${PATH}GREETING`, `later-${n}`);
+    const releases = await cnfAdmin(server, ['releases']);
+    expect(releases.code).toBe(0);
+    expect(releases.stdout).toMatch(new RegExp(`${OLD_RELEASE}.*v1\\s+no`));
+    expect(releases.stdout).toMatch(new RegExp(`${RELEASE}.*v2\\s+yes`));
+    expect(releases.stderr).toContain(`${OLD_RELEASE} cannot be rolled back to: config v1 needs a version of GREETING`);
+    const refused = await cnfAdmin(server, ['rollback', '--dry-run']);
+    expect(refused.code).toBe(69);
+    expect(refused.stderr).toContain('--config current');
+    const codeOnly = await cnfAdmin(server, ['rollback', '--dry-run', '--config', 'current']);
+    expect(codeOnly.code).toBe(0);
+    expect(codeOnly.stdout).toContain(`to ${OLD_RELEASE} · config v2`);
+  });
+
+  it.each([
+    [3, false],
+    [0, true],
+  ])('runs the release phase on the target with its pinned config first: exit %i moves it: %s', async (exitCode, moves) => {
+    const server = await fakeAws({
+      stream: {
+        frames: [{ type: 'result', result: { runId: '$RUN_ID', task: 'migrate', release: OLD_RELEASE, exitCode, durationMs: 1 } }],
+      },
+    });
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'old']);
+    deployNewer(server);
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'new']);
+    const result = await cnfAdmin(server, ['rollback', '--yes', '--run-id', 'rb-phase'], WITH_RELEASE_PHASE);
+    expect(result.code).toBe(exitCode);
+    const phase = server.requests.find((request) => request.operation === 'InvokeWithResponseStream');
+    expect(phase?.path).toContain('Qualifier=4');
+    expect(JSON.parse(phase?.body ?? '{}')).toMatchObject({
+      task: 'migrate',
+      runId: 'rb-phase-release-phase',
+      source: 'release-phase',
+      release: OLD_RELEASE,
+      configVersion: 1,
+    });
+    expect(server.aliases.web.live?.version).toBe(moves ? '6' : '7');
+    expect(liveRecord(server)?.config).toBe(moves ? 1 : 2);
+    const run = JSON.parse((await cnfAdmin(server, ['runs', 'show', 'rb-phase', '--json'])).stdout);
+    expect(run).toMatchObject({ task: 'cnf:rollback', exitCode });
+    if (!moves) expect(run.error).toMatchObject({ name: 'ReleasePhaseFailed' });
+  });
+
+  it('status says so when the aliases went back to the release a rollback moved away from (a CloudFormation rollback of a failed deploy)', async () => {
+    const server = await twoReleases();
+    expect((await cnfAdmin(server, ['rollback', '--yes'])).code).toBe(0);
+    // A later deploy of a third release fails after the aliases moved; CloudFormation restores the last template's versions.
+    deployNewer(server);
+    const status = await cnfAdmin(server, ['status']);
+    expect(status.code).toBe(0);
+    expect(status.stdout + status.stderr).toContain(`The live aliases serve ${RELEASE}, an older release, not ${OLD_RELEASE}`);
+    expect(status.stdout + status.stderr).toContain(`cnf-admin rollback --to ${OLD_RELEASE}`);
+  });
+
+  it('refuses (69) a release whose function versions are gone', async () => {
+    const server = await twoReleases();
+    const result = await cnfAdmin(server, ['rollback', '--to', 'r-ffffffffffff', '--dry-run']);
+    expect(result.code).toBe(69);
+    expect(result.stderr).toContain('Cannot roll back to r-ffffffffffff: its web and admin function versions are gone.');
+  });
+});

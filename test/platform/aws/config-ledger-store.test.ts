@@ -1,0 +1,51 @@
+/**
+ * The config history in the ledger table, through the real SDK on the wire
+ * against the fake endpoint's DynamoDB: two changes that start from the
+ * same newest version never record the same number.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { configVersionHash, type ConfigVersion } from '../../../lib/core/config-version.js';
+import { ConfigLedgerStore } from '../../../lib/platform/aws/config-ledger-store.js';
+import { healthyScenario } from '../../support/aws-scenario.js';
+import { startFakeAws, type FakeAws } from '../../support/fake-aws-server.js';
+
+let aws: FakeAws;
+
+beforeAll(async () => {
+  aws = await startFakeAws(healthyScenario());
+  vi.stubEnv('AWS_ENDPOINT_URL', aws.url);
+  vi.stubEnv('AWS_REGION', 'eu-west-1');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKID');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
+});
+
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await aws.close();
+});
+
+function version(key: string): (n: number) => ConfigVersion {
+  const keys = { [key]: { version: 1, secure: false } };
+  return (n) => ({
+    version: n,
+    keys,
+    hash: configVersionHash(keys),
+    createdBy: 'arn:aws:sts::123456789012:assumed-role/operator/alice',
+    createdAt: new Date().toISOString(),
+    cause: 'set',
+    changed: [key],
+  });
+}
+
+describe('ConfigLedgerStore', () => {
+  it('gives two changes made from the same newest version different numbers (attribute_not_exists), and lists them in order', async () => {
+    const store = new ConfigLedgerStore(async () => new DynamoDBClient({}), 'fixture-prod-runs', 'prod');
+    const made = await Promise.all([store.add(version('A'), 0), store.add(version('B'), 0), store.add(version('C'), 0)]);
+    expect(made.map((entry) => entry.version).sort()).toEqual([1, 2, 3]);
+    const listed = await store.versions();
+    expect(listed.map((entry) => entry.version)).toEqual([1, 2, 3]);
+    expect(new Set(listed.map((entry) => entry.changed[0]))).toEqual(new Set(['A', 'B', 'C']));
+    expect(await store.version(2)).toEqual(listed[1]);
+  });
+});
