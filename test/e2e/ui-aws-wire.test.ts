@@ -16,25 +16,15 @@ import { healthyScenario, OLD_RELEASE, RELEASE, runLine } from '../support/aws-s
 import { launchBrowser, type TestBrowser } from '../support/browser.js';
 import { startFakeAws, type FakeAws } from '../support/fake-aws-server.js';
 import { startUi, type UiProcess } from '../support/ui-process.js';
+import { UI_CATALOG, UI_TASK_ARN as TASK_ARN, uiRunRecord } from '../support/ui-aws-stage.js';
 
 const FAILED = '20261124-143927-failed';
 const OLD_FAILED = '20261101-090000-oldfai';
 const SUCCEEDED = '20261124-120000-okokok';
 const RUNNING = '20261124-150000-runnin';
 const BOB = '20261123-080000-bobrun';
-const TASK_ARN = 'arn:aws:ecs:eu-west-1:123456789012:task/fixture-prod-admin/0123456789abcdef';
-const ALICE = 'arn:aws:sts::123456789012:assumed-role/Admin/alice';
 
-const run = (runId: string, fields: Record<string, unknown>) => ({
-  runId,
-  task: 'echo',
-  args: { count: 2 },
-  release: RELEASE,
-  source: 'cli',
-  caller: ALICE,
-  log: '/aws/lambda/fixture-prod-admin:2026/11/24/[5]abc',
-  ...fields,
-});
+const run = uiRunRecord;
 const ended = (startedAt: string, exitCode: number) => ({
   startedAt,
   endedAt: startedAt.replace(/\.000Z$/, '.900Z'),
@@ -42,24 +32,7 @@ const ended = (startedAt: string, exitCode: number) => ({
   durationMs: 900,
 });
 
-const catalog = {
-  tasks: [
-    {
-      name: 'echo',
-      description: 'Returns its args',
-      args: { type: 'object', properties: { count: { type: 'integer' } }, required: ['count'] },
-      lock: false,
-    },
-    {
-      name: CONTAINER_TASK,
-      description: 'Backfills on Fargate',
-      args: { type: 'object', properties: {} },
-      lock: true,
-      runtime: 'container',
-    },
-  ],
-  scripts: [],
-};
+const catalog = UI_CATALOG;
 
 const scenario = healthyScenario({
   record: { container: CONTAINER_RECORD },

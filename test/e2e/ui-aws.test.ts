@@ -16,43 +16,17 @@ import { FIXTURE_ROOT } from '../support/aws-platform.js';
 import { healthyScenario, RELEASE, runLine, type SentCommand } from '../support/aws-scenario.js';
 import { launchBrowser, type TestBrowser } from '../support/browser.js';
 import { startUi, type UiProcess } from '../support/ui-process.js';
+import { UI_CATALOG, UI_TASK_ARN as TASK_ARN, uiRunRecord } from '../support/ui-aws-stage.js';
 
 const PRELOAD = join(import.meta.dirname, '..', 'support', 'aws-mock-preload.ts');
 const FAILED = '20261124-143927-failed';
 const SUCCEEDED = '20261124-120000-okokok';
 const RUNNING = '20261124-150000-runnin';
 const CONSOLE = '20261124-130000-consol';
-const TASK_ARN = 'arn:aws:ecs:eu-west-1:123456789012:task/fixture-prod-admin/0123456789abcdef';
 
-const record = (runId: string, fields: Record<string, unknown>) => ({
-  runId,
-  task: 'echo',
-  args: { count: 2 },
-  release: RELEASE,
-  source: 'cli',
-  caller: 'arn:aws:sts::123456789012:assumed-role/Admin/alice',
-  log: '/aws/lambda/fixture-prod-admin:2026/11/24/[5]abc',
-  ...fields,
-});
+const record = uiRunRecord;
 
-const catalog = {
-  tasks: [
-    {
-      name: 'echo',
-      description: 'Returns its args',
-      args: { type: 'object', properties: { count: { type: 'integer' } }, required: ['count'] },
-      lock: false,
-    },
-    {
-      name: CONTAINER_TASK,
-      description: 'Backfills on Fargate',
-      args: { type: 'object', properties: {} },
-      lock: true,
-      runtime: 'container',
-    },
-  ],
-  scripts: [],
-};
+const catalog = UI_CATALOG;
 
 const scenario = healthyScenario({
   record: { container: CONTAINER_RECORD },
