@@ -6,24 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnAwsCli } from '../support/aws-cli.js';
-import { healthyScenario, RELEASE } from '../support/aws-scenario.js';
+import { LEDGER_RECORD, RUN_ID } from '../support/aws-command-runs.js';
+import { healthyScenario } from '../support/aws-scenario.js';
 
 const STACK_FRAME = /\n\s+at .+:\d+:\d+/;
-const RUN_ID = '20261124-143927-k3f9qz';
-
-const finishedRun = {
-  runId: RUN_ID,
-  task: 'echo',
-  args: {},
-  release: RELEASE,
-  source: 'cli',
-  caller: 'alice',
-  startedAt: '2026-11-24T14:39:27.000Z',
-  endedAt: '2026-11-24T14:39:28.000Z',
-  exitCode: 0,
-  durationMs: 1000,
-  log: 'group:stream',
-};
+/** A finished run, as the admin function records its end. */
+const finishedRun = { ...LEDGER_RECORD, endedAt: '2026-11-24T14:39:28.000Z', exitCode: 0, durationMs: 1000 };
 
 function expectClearRefusal(result: { code: number | null; stderr: string }, named: RegExp): void {
   expect(result.stderr).toMatch(named);

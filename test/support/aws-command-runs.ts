@@ -13,9 +13,10 @@ interface CommandRun {
   readonly input?: string;
 }
 
+/** The run id of the scenarios' ledger record. */
 const RUN_ID = '20261124-143927-k3f9qz';
 
-/* A run record as the admin function writes it: the ledger's readers check every record against its schema. */
+/** A run record as the admin function writes it: the ledger's readers check every record against its schema. */
 const LEDGER_RECORD = {
   runId: RUN_ID,
   task: 'echo',
@@ -212,5 +213,5 @@ const COMMAND_RUNS: readonly CommandRun[] = [
   },
 ];
 
-export { COMMAND_RUNS, PARAMETER_KEY };
+export { COMMAND_RUNS, LEDGER_RECORD, PARAMETER_KEY, RUN_ID };
 export type { CommandRun };
