@@ -42,6 +42,14 @@ interface WebServer {
   stop(): Promise<void>;
 }
 
+/** How a local deploy runs. */
+interface LocalDeployOptions {
+  /** Show the build as progress. */
+  readonly showBuild?: boolean;
+  /** Aborted when the user interrupts: the build ends, and the alias pair does not move (130). */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * A stage the CLI builds, deploys and serves on this machine (the local
  * stage): `deploy` builds the working tree, `serve` starts the web handler,
@@ -49,7 +57,7 @@ interface WebServer {
  */
 interface LocalStageCapability {
   /** Builds the working tree and moves the alias pair to it; `showBuild` says the build on the platform's progress. */
-  deploy(alias?: string, options?: { readonly showBuild?: boolean }): Promise<LocalDeployment>;
+  deploy(alias?: string, options?: LocalDeployOptions): Promise<LocalDeployment>;
   /** How the working tree stands against the release an alias pair serves: undefined when there is no such pair yet. */
   workingTree(alias?: string): Promise<(WorkingTreeDifference & { readonly release: string }) | undefined>;
   /** The release a rollback holds the stage on until the next explicit deploy; undefined when none does. */
@@ -138,6 +146,7 @@ interface ManagedConfigKeysCapability {
 }
 
 export type {
+  LocalDeployOptions,
   CloudStageCapability,
   EmbeddedDatabaseStatus,
   LocalDatabaseCapability,

@@ -5,9 +5,11 @@
  * terminal and the CLI, and npm reports an interrupt as 130 whatever the CLI
  * returned). A Ctrl-C reaches the command's whole process group; one Ctrl-C
  * reads as one: a task that finishes on its own terms keeps its exit code,
- * and `serve` exits 0.
+ * and `serve` exits 0. A deploy stopped by one moves nothing and leaves the
+ * stage free.
  */
 import { spawn } from 'node:child_process';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cliEnvironment } from '../support/cli.js';
@@ -68,4 +70,20 @@ it('serve stopped with one Ctrl-C exits 0', async () => {
   serve.ctrlC();
   expect(await serve.exited).toBe(0);
   expect(serve.output()).toContain('Stopped.');
+});
+
+it('Ctrl-C during a deploy: 130, one line saying nothing moved, and the stage free for the next deploy', async () => {
+  const aliases = join(project.dir, '.cnf', 'local', 'aliases.json');
+  const before = readFileSync(aliases, 'utf8');
+  appendFileSync(join(project.dir, 'lambda', 'admin.ts'), '\nexport const deployedAfterCtrlC = true;\n');
+  const deploy = installed(['deploy']);
+  await deploy.seen('Building the bundle');
+  deploy.ctrlC();
+  expect(await deploy.exited).toBe(130);
+  expect(deploy.output()).toContain('Interrupted: the deploy stopped; web:live and admin:live did not move.');
+  expect(deploy.output()).not.toMatch(/\n\s+at /);
+  expect(readFileSync(aliases, 'utf8')).toBe(before);
+  const again = await project.cli(['deploy']);
+  expect(again.code, again.stderr).toBe(0);
+  expect(readFileSync(aliases, 'utf8')).not.toBe(before);
 });

@@ -1,6 +1,10 @@
 import { writeJson, writeLine, type CliIo } from '../io.js';
+import { unlessInterrupted, withInterrupts } from '../interrupts.js';
 import { openLocalStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
+
+/** What the first Ctrl-C during a deploy says. */
+const STOPPING_NOTICE = 'Stopping the deploy: nothing moves. Press Ctrl-C again to stop at once.';
 
 /** The options of `cnf-admin deploy`, as its flags declare them. */
 type DeployCommandOptions = CommandOptions<'deploy'>;
@@ -10,9 +14,21 @@ type DeployCommandOptions = CommandOptions<'deploy'>;
  * and moves the local alias pair to it. AWS stages deploy with CDK.
  */
 async function deploy(options: DeployCommandOptions, io: CliIo): Promise<number> {
-  const { localStage } = await openLocalStage(io, options, 'deploy', `AWS stages deploy with CDK: npx cdk deploy -c stage=${options.stage}`);
+  const { localStage } = await openLocalStage(
+    io,
+    options,
+    'deploy',
+    `AWS stages deploy with CDK: npx cdk deploy -c stage=${options.stage}`,
+  );
   const { alias } = options;
-  const { stored, isNew, built, previous } = await localStage.deploy(alias, { showBuild: true });
+  // Ctrl-C stops the build and moves nothing (130), letting the stage's lock go; a second one stops waiting at once.
+  const { stored, isNew, built, previous } = await withInterrupts(io, STOPPING_NOTICE, (signal, force) =>
+    unlessInterrupted(
+      localStage.deploy(alias, { showBuild: true, signal }),
+      force,
+      `the deploy stopped; web:${alias} and admin:${alias} did not move`,
+    ),
+  );
   if (options.json === true) {
     writeJson(io, {
       release: stored.release,

@@ -1,6 +1,8 @@
 import { describeGitCheckout } from '../../bundle/git-describe.js';
 import { stampSources } from '../../bundle/source-fingerprint.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
+import { CnfError } from '../../core/errors.js';
+import { ExitCode } from '../../core/exit-codes.js';
 import type { LocalDeployment as CoreLocalDeployment } from '../../core/platform-capabilities.js';
 import { SILENT_PROGRESS, withProgress, type Progress } from '../../core/progress.js';
 import type { Project } from '../../core/project.js';
@@ -32,6 +34,7 @@ interface LocalDeployment extends CoreLocalDeployment {
  *
  * @param who - who deploys, as config versions record it
  * @param progress - told when the bundle is built
+ * @param signal - aborted when the user interrupts: the build ends, and nothing moves
  */
 async function deployLocal(
   project: Project,
@@ -39,6 +42,7 @@ async function deployLocal(
   alias: string,
   who: string,
   progress: Progress = SILENT_PROGRESS,
+  signal?: AbortSignal,
 ): Promise<LocalDeployment> {
   const paths = localPaths(project);
   const current = (await readAliases(paths))[alias];
@@ -55,10 +59,16 @@ async function deployLocal(
   // An explicit deploy of the tree the pair already runs still ends a rollback's hold on the stage.
   const held = unchanged !== undefined && alias === DEFAULT_ALIAS && (await localRollbackPin(project)) !== undefined;
   if (unchanged !== undefined && !held) return { stored: unchanged, isNew: false, built: false, previous: unchanged.release, alias };
+  // A Ctrl-C reaches the bundler's process too (one process group): a build it stopped is the interrupt, not a failure.
+  const interrupted = (): CnfError =>
+    new CnfError(`Interrupted: the deploy stopped; web:${alias} and admin:${alias} did not move.`, ExitCode.INTERRUPTED, 'user');
   const built =
     unchanged === undefined
-      ? await withProgress(progress, 'Building the bundle', () => buildAndStore(paths, project))
+      ? await withProgress(progress, 'Building the bundle', () => buildAndStore(paths, project)).catch((error: unknown) => {
+          throw signal?.aborted === true ? interrupted() : error;
+        })
       : { stored: unchanged, isNew: false, built: false };
+  if (signal?.aborted === true) throw interrupted();
   const git = alias === DEFAULT_ALIAS ? await describeGitCheckout(project.root) : undefined;
   // The alias pair and the live pair's record move as one step, under the state lock.
   await withStateLock(paths.stageDir, async () => {

@@ -18,7 +18,7 @@ import type {
   StageStatus,
 } from '../../core/platform.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
-import type { LocalStageCapability, ManagedConfigKeysCapability } from '../../core/platform-capabilities.js';
+import type { LocalDeployOptions, LocalStageCapability, ManagedConfigKeysCapability } from '../../core/platform-capabilities.js';
 import { configVersionLabel, livePairLabel } from '../../core/config-version.js';
 import { SILENT_PROGRESS, type Progress } from '../../core/progress.js';
 import { pinnedConfig } from '../../core/rollback.js';
@@ -121,14 +121,14 @@ class LocalPlatform implements Platform {
   }
 
   /** Builds the working tree and moves the alias pair to it (nothing is built when the pair's release was built from it as it is). */
-  async deploy(alias: string = DEFAULT_ALIAS, options: { readonly showBuild?: boolean } = {}): Promise<LocalDeployment> {
+  async deploy(alias: string = DEFAULT_ALIAS, options: LocalDeployOptions = {}): Promise<LocalDeployment> {
     // The bundler (esbuild) loads only when a deploy needs it: an invoke of the live release does not.
     const { deployLocal } = await import('./local-deploy.js');
     await assertStateWritable(this.#paths);
     const who = localCaller();
     // One change of the stage at a time: a deploy waits for no rollback, it refuses while one holds the stage (75).
     return withLocalStageLock(this.#paths, { runId: `deploy-${process.pid}`, caller: who }, async () =>
-      deployLocal(this.project, this.stage, alias, who, options.showBuild === true ? this.progress : undefined),
+      deployLocal(this.project, this.stage, alias, who, options.showBuild === true ? this.progress : undefined, options.signal),
     );
   }
 
