@@ -11,6 +11,27 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // It is a devDependency for that reason: an installed cnf-admin never loads it.
 const BUNDLED = new Set(['commander', 'zod']);
 
+/*
+ * zod re-exports every locale it has as a namespace (`z.locales`). Code
+ * splitting keeps such a namespace whole, so each command would load and
+ * compile some 500 KB of messages in forty languages before it does
+ * anything. The CLI speaks English (lib/runtime/schema-messages.ts): in its
+ * bundle, `z.locales` holds `en` alone. Apps' own bundles are built apart
+ * and keep zod as it is.
+ */
+const englishOnlyZod = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'zod-english-only' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, () => ({
+      contents: "export { default as en } from 'zod/v4/locales/en.js';",
+      resolveDir: root,
+    }));
+  },
+};
+
 /** Builds dist/cli.mjs, dist/local-*.mjs and their shared chunks. */
 async function buildCli() {
   const { dependencies, devDependencies, peerDependencies } = JSON.parse(
@@ -47,6 +68,7 @@ async function buildCli() {
     banner: {
       js: "import { createRequire as __cnfCreateRequire } from 'node:module'; const require = __cnfCreateRequire(import.meta.url);",
     },
+    plugins: [englishOnlyZod],
     logLevel: 'warning',
   });
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { didYouMean } from './did-you-mean.js';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { UsageError } from './errors.js';
 import { assertValidAppName, assertValidStageName, LOCAL_STAGE, type Stage } from './stage.js';
 
@@ -218,7 +218,7 @@ function readAssetDirs(file: string, declared: unknown): readonly string[] {
  * refused with a did-you-mean, never ignored. The values' own checks, which
  * name the file and what to write, follow in projectOf.
  */
-const SETTING = z.unknown().optional();
+const SETTING = z.optional(z.unknown());
 const stageSettingsSchema = z.strictObject({
   platform: SETTING,
   region: SETTING,

@@ -11,7 +11,6 @@ import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
 import { checkTaskArgsSize, parseArgsJson } from '../args-json.js';
 import { unlessInterrupted, withInterrupts } from '../interrupts.js';
-import { preflight } from '../preflight.js';
 import { asInvoked } from '../invocation.js';
 import { deployWorkingTreeFirst } from '../auto-deploy.js';
 import { checkAwsFlagsAreNotTaskArgs } from '../aws-flags-or-task-args.js';
@@ -72,6 +71,8 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
     };
     // A foreground run is checked by the admin function; what starts without one watching, or not at all, is checked first.
     if (options.dryRun === true || options.detach === true) {
+      // The check (zod's full build, for the task's JSON Schema) loads only here: a foreground run does not pay for it.
+      const { preflight } = await import('../preflight.js');
       const check = await unlessInterrupted(preflight(platform, plan, checked, options.runId !== undefined), signal, NOTHING_RAN);
       if (!check.ok) return alreadyRan(io, plan, check.ran, options.json === true);
     }

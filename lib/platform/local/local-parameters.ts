@@ -1,6 +1,6 @@
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   changedKeys,
   configVersionHash,
@@ -24,10 +24,11 @@ import {
 import { ownEntries, readStateFile, stateFault } from './local-state.js';
 import { withStateLock } from './state-lock.js';
 
+const versionNumber = z.int().check(z.minimum(1));
 const storedValue = z.looseObject({ value: z.string(), secure: z.boolean() });
 const configVersionSchema = z.looseObject({
-  version: z.number().int().min(1),
-  keys: z.record(z.string(), z.object({ version: z.number().int().min(1), secure: z.boolean() })),
+  version: versionNumber,
+  keys: z.record(z.string(), z.object({ version: versionNumber, secure: z.boolean() })),
   hash: z.string(),
   createdBy: z.string(),
   createdAt: z.string(),
@@ -38,13 +39,11 @@ const configVersionSchema = z.looseObject({
 /** `parameters.json`: see {@link LocalConfigFile}. */
 const parameterFileSchema = z.looseObject({
   parameters: z.record(z.string(), storedValue),
-  values: z.record(z.string(), z.array(storedValue.extend({ version: z.number().int().min(1), at: z.string() }))).optional(),
-  versions: z.array(configVersionSchema).optional(),
-  live: z.number().int().min(1).optional(),
-  pairs: z
-    .array(z.looseObject({ release: z.string(), config: z.number().int(), at: z.string(), by: z.string(), cause: z.string() }))
-    .optional(),
-  managed: z.array(z.string()).optional(),
+  values: z.optional(z.record(z.string(), z.array(z.extend(storedValue, { version: versionNumber, at: z.string() })))),
+  versions: z.optional(z.array(configVersionSchema)),
+  live: z.optional(versionNumber),
+  pairs: z.optional(z.array(z.looseObject({ release: z.string(), config: z.int(), at: z.string(), by: z.string(), cause: z.string() }))),
+  managed: z.optional(z.array(z.string())),
 });
 
 /** Owner-only: the file holds the stage's secure values. */
