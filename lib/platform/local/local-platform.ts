@@ -88,6 +88,8 @@ class LocalPlatform implements Platform {
   };
   readonly #paths: LocalPaths;
   readonly #ledger: FileLedger;
+  /** The release each plan was resolved to, read and checked then: running the plan reads it again for nothing. */
+  readonly #planned = new WeakMap<InvokePlan, StoredRelease>();
 
   /**
    * @param progress - told what the platform is doing when it takes a while (a first deploy, starting the database)
@@ -175,7 +177,7 @@ class LocalPlatform implements Platform {
   }
 
   async catalog(plan: InvokePlan): Promise<TaskCatalog> {
-    return (await this.#storedRelease(plan.release)).catalog;
+    return (this.#planned.get(plan) ?? (await this.#storedRelease(plan.release))).catalog;
   }
 
   /** Makes sure the embedded database serves, when the stage has one. */
@@ -348,7 +350,7 @@ class LocalPlatform implements Platform {
     configVersion: number | undefined,
     configSource: NonNullable<InvokePlan['configSource']>,
   ): InvokePlan {
-    return {
+    const plan: InvokePlan = {
       stage: this.stage.name,
       alias,
       release: stored.release,
@@ -358,6 +360,8 @@ class LocalPlatform implements Platform {
       ...(configVersion === undefined ? {} : { configVersion, configSource }),
       notices,
     };
+    this.#planned.set(plan, stored);
+    return plan;
   }
 
   #pairStatus(name: string, pair: LocalAliasPair): AliasPairStatus {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Bundle } from '../../bundle/build-bundle.js';
@@ -188,7 +188,8 @@ async function bundleDamage(paths: LocalPaths, stored: StoredRelease, check: Dam
     let size: number;
     let mtimeMs: number;
     try {
-      ({ size, mtimeMs } = await stat(target));
+      // One stat call per file, made at once: every run pays for this check.
+      ({ size, mtimeMs } = statSync(target));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
       missing.push(file.path);

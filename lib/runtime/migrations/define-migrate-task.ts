@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import pg from 'pg';
-import { Umzug, type UmzugStorage } from 'umzug';
+import type { UmzugStorage } from 'umzug';
 import { z } from 'zod';
 import { defineTask, type Task } from '../define-task.js';
 import { migrationTable, type MigrationTable } from './migration-table.js';
@@ -125,20 +125,24 @@ function defineMigrateTask(options: MigrateTaskOptions = {}): Task<typeof migrat
         const table = migrationTable(client, options.table ?? 'schema_migrations');
         await table.ensure();
         const shipped = new Set(files.map((file) => file.name));
-        const unknown = (await table.applied()).filter((name) => !shipped.has(name));
+        const alreadyApplied = await table.applied();
+        const unknown = alreadyApplied.filter((name) => !shipped.has(name));
         if (unknown.length > 0 && !args.force) throw new UnknownMigrationsError(unknown);
         if (unknown.length > 0) log.warn(`--force: the database holds migrations this release does not ship: ${unknown.join(', ')}`);
+        // Up to date (the common case): umzug, and the command-line library it loads, is not loaded at all.
+        const recorded = new Set(alreadyApplied);
+        if (files.every((file) => recorded.has(file.name))) {
+          log.info(`No pending migrations: the database is up to date (${alreadyApplied.length} applied)`);
+          return { applied: [], total: alreadyApplied.length, unknown };
+        }
+        // umzug is CommonJS: its exports are the module's default, in Node and in a bundle alike.
+        const { Umzug } = (await import('umzug')).default;
         const umzug = new Umzug({
           migrations: files.map((file) => ({ name: file.name, up: () => applyInTransaction(client, table, file) })),
           storage: tableStorage(table),
           logger: undefined,
         });
         const pending = await umzug.pending();
-        if (pending.length === 0) {
-          const total = (await table.applied()).length;
-          log.info(`No pending migrations: the database is up to date (${total} applied)`);
-          return { applied: [], total, unknown };
-        }
         log.info(`${pending.length} pending migration(s): ${pending.map((migration) => migration.name).join(', ')}`);
         const applied: string[] = [];
         for (const migration of pending) {
