@@ -23,7 +23,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { chmod, lchown, lstat, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { ExitCode } from '../../core/exit-codes.js';
 import { dirname, join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { writeFileAtomic } from '../../core/files/atomic-file.js';
 import type { DatabaseServerState } from './database-state.js';
 import { initdbArguments, postgresBinaries, postgresUser, runPostgresProgram, spawnPostgresProgram } from './postgres-binaries.js';
@@ -107,8 +107,19 @@ async function clearLeftovers(dataDir: string): Promise<void> {
   await waitForExit(lock.pid, SHUTDOWN_GRACE_MS);
 }
 
+/*
+ * The PostgreSQL client loads while PostgreSQL starts, not before: its
+ * modules take about as long to load as the server takes to start.
+ */
+let pgModule: Promise<typeof pg> | undefined;
+function pgClient(): Promise<typeof pg> {
+  pgModule ??= import('pg').then((loaded) => loaded.default);
+  return pgModule;
+}
+
 async function connect(port: number): Promise<pg.Client> {
-  const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', application_name: 'cnf-admin-server' });
+  const { Client } = await pgClient();
+  const client = new Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', application_name: 'cnf-admin-server' });
   await client.connect();
   return client;
 }
@@ -194,6 +205,8 @@ async function serveDatabase(dataDir: string, port: number, stateFile: string, i
     ],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
+  // Loads while PostgreSQL starts; a failure to load shows on the first connection.
+  pgClient().catch(() => undefined);
   let postgresEnded = false;
   const ended = new Promise<void>((resolve) =>
     postgres.once('exit', (code, signal) => {

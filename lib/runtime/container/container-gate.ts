@@ -1,4 +1,4 @@
-import { DescribeTasksCommand, ECSClient, RunTaskCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
+import type { ECSClient, Task } from '@aws-sdk/client-ecs';
 import {
   clientTokenOf,
   containerOverrideEnvironment,
@@ -26,13 +26,25 @@ interface StartFailure {
  * run other code with the task role.
  */
 class ContainerGate {
-  readonly #ecs: ECSClient;
+  #ecs: ECSClient | undefined;
 
+  /** @param ecs - the ECS client; by default one made on the first call */
   constructor(
     readonly settings: ContainerSettings,
-    ecs: ECSClient = new ECSClient({}),
+    ecs?: ECSClient,
   ) {
     this.#ecs = ecs;
+  }
+
+  /*
+   * The ECS SDK loads on the first container call, not with the admin
+   * function: a run of any other task (a cold start, every local run) does
+   * not pay for it.
+   */
+  async #sdk(): Promise<{ ecs: ECSClient; commands: typeof import('@aws-sdk/client-ecs') }> {
+    const commands = await import('@aws-sdk/client-ecs');
+    this.#ecs ??= new commands.ECSClient({});
+    return { ecs: this.#ecs, commands };
   }
 
   /**
@@ -52,10 +64,11 @@ class ContainerGate {
         `The args of ${event.task} take ${size} bytes; a container task's event must fit in RunTask's 8 KiB of overrides. Pass large inputs by reference (an S3 key, a table name).`,
       );
     }
+    const { ecs, commands } = await this.#sdk();
     let answer;
     try {
-      answer = await this.#ecs.send(
-        new RunTaskCommand({
+      answer = await ecs.send(
+        new commands.RunTaskCommand({
           cluster: settings.cluster,
           taskDefinition: settings.taskDefinition,
           launchType: 'FARGATE',
@@ -98,12 +111,14 @@ class ContainerGate {
 
   /** Stops the run's task (StopTask: SIGTERM, then SIGKILL after the container's stop timeout), saying who and why. */
   async stop(taskArn: string, reason: string): Promise<void> {
-    await this.#ecs.send(new StopTaskCommand({ cluster: this.settings.cluster, task: taskArn, reason: reason.slice(0, 255) }));
+    const { ecs, commands } = await this.#sdk();
+    await ecs.send(new commands.StopTaskCommand({ cluster: this.settings.cluster, task: taskArn, reason: reason.slice(0, 255) }));
   }
 
   /** The task as DescribeTasks tells it, or undefined when ECS no longer knows it. */
   async describe(taskArn: string): Promise<Task | undefined> {
-    const answer = await this.#ecs.send(new DescribeTasksCommand({ cluster: this.settings.cluster, tasks: [taskArn] }));
+    const { ecs, commands } = await this.#sdk();
+    const answer = await ecs.send(new commands.DescribeTasksCommand({ cluster: this.settings.cluster, tasks: [taskArn] }));
     return answer.tasks?.[0];
   }
 }
