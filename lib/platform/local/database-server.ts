@@ -19,7 +19,7 @@
  * Usage: node local-database.mjs <dataDir> <port> <stateFile> <idleSeconds>
  */
 import { randomUUID } from 'node:crypto';
-import { readdirSync, rmSync } from 'node:fs';
+import { closeSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { chmod, lchown, lstat, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { ExitCode } from '../../core/exit-codes.js';
 import { dirname, join } from 'node:path';
@@ -138,6 +138,23 @@ async function waitUntilReady(port: number, exited: () => boolean): Promise<pg.C
   }
 }
 
+/*
+ * The CLI that started this server waits on file descriptor 3 for a line
+ * saying it serves (its state file is written): an event, not a look every
+ * few milliseconds. Started otherwise, or once that CLI is gone, there is
+ * no one to tell.
+ */
+const SERVING_FD = 3;
+
+function tellServing(): void {
+  try {
+    writeSync(SERVING_FD, 'serving\n');
+    closeSync(SERVING_FD);
+  } catch {
+    // No such descriptor, or its reader has gone: the state file says it all the same.
+  }
+}
+
 /** The data directory's identity: a directory made anew at the same path is another one. */
 async function identity(dataDir: string): Promise<string | undefined> {
   try {
@@ -235,6 +252,7 @@ async function serveDatabase(dataDir: string, port: number, stateFile: string, i
     startedAt: new Date().toISOString(),
   };
   await writeFileAtomic(stateFile, JSON.stringify(state));
+  tellServing();
   log(`serving ${dataDir} on 127.0.0.1:${port} (PostgreSQL ${state.version}, postmaster ${state.postgresPid})`);
 
   let stopping = false;

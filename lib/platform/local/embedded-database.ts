@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, openSync } from 'node:fs';
 import { mkdir, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createConnection, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { PermissionError, UnavailableError } from '../../core/errors.js';
 import type { EmbeddedDatabaseStatus } from '../../core/platform-capabilities.js';
@@ -151,11 +151,22 @@ async function startServer(
     const server = spawn(
       process.execPath,
       [join(toolRoot(), 'dist', 'local-database.mjs'), dataDir, String(port), files.state, String(idleSeconds())],
-      { detached: true, stdio: ['ignore', log, log] },
+      // fd 3: the server says there when it serves (SERVING_FD), so that the wait ends then, not at the next look.
+      { detached: true, stdio: ['ignore', log, log, 'pipe'] },
     );
     const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+    const said = server.stdio[3] as Socket;
+    const serves = new Promise<void>((resolve) => {
+      said.once('data', () => resolve());
+      said.once('error', () => undefined);
+    });
+    said.unref();
     server.unref();
-    return await waitUntilServing(files, dataDir, exited, logStart);
+    try {
+      return await waitUntilServing(files, dataDir, exited, logStart, serves);
+    } finally {
+      said.destroy();
+    }
   } finally {
     await lock.lease.release();
   }
@@ -186,17 +197,24 @@ async function waitUntilServing(
   dataDir: string,
   exited: Promise<void> | undefined,
   logStart: number,
+  serving?: Promise<void>,
 ): Promise<DatabaseServerState> {
   let gone = false;
   void exited?.then(() => {
     gone = true;
+  });
+  // Until the server says it serves, a look ends early when it does; after, looks are 10 ms apart.
+  let said = serving === undefined;
+  void serving?.then(() => {
+    said = true;
   });
   const giveUpAt = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < giveUpAt) {
     const state = await servingState(files, dataDir);
     if (state !== undefined) return state;
     if (gone) break;
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    const pause = new Promise((resolve) => setTimeout(resolve, 10));
+    await (said || serving === undefined ? pause : Promise.race([pause, serving]));
   }
   const complaint = await lastComplaint(files.log, logStart);
   throw new UnavailableError(
