@@ -180,9 +180,9 @@ async function readLivePair(
 async function recordedConfig(record: LivePairRecord, version: number): Promise<RecordedConfig> {
   if (record.config === version) return { config: record.config, keys: record.keys };
   if (record.previous?.config === version) return record.previous;
-  const table = process.env.CNF_LEDGER_TABLE;
+  const table = readCnfEnvironment().ledgerTable;
   if (table === undefined || table === '')
-    throw new ConfigError(`Cannot read config v${version}: no run ledger table (CNF_LEDGER_TABLE) holds it.`);
+    throw new ConfigError(`Cannot read config v${version}: no run ledger table (${CNF_VARIABLES.ledgerTable}) holds it.`);
   let keys: Awaited<ReturnType<typeof configVersionKeys>>;
   try {
     // The DynamoDB client loads only for a run of an older config version.
