@@ -94,7 +94,10 @@ async function record(props: GuardProperties): Promise<Outcome> {
       Reason: `Stage ${props.Stage} is being changed by run ${holder.runId} (${holder.caller}, since ${holder.since}): a rollback or a config change holds the stage lock and may be moving the live aliases; nothing moved. Deploy again after it.`,
     };
   }
-  const [web, admin] = await Promise.all([aliasState(props.WebFunction, props.AliasName), aliasState(props.AdminFunction, props.AliasName)]);
+  const [web, admin] = await Promise.all([
+    aliasState(props.WebFunction, props.AliasName),
+    aliasState(props.AdminFunction, props.AliasName),
+  ]);
   const item: GuardRecord = {
     target: targetOf(props),
     release: props.Release,
