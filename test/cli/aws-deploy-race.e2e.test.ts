@@ -157,6 +157,7 @@ describe('a rollback racing a deploy on AWS', () => {
         `Stage prod is being deployed (stack ${STACK} is ${status}); nothing moved. Roll back once the deploy is done.`,
       );
       expect(refused.stderr).not.toMatch(/\n\s+at /);
+      expect(refused.stderr).not.toContain('NodeVersionSupportWarning');
       expect(server.requests.some((request) => request.operation === 'UpdateAlias')).toBe(false);
       expect(server.ssm.versions(`/fixture/prod/${LIVE_PAIR_KEY}`)).toHaveLength(recordBefore);
       expect(server.dynamodb.items.has('run#rb-race')).toBe(false);
