@@ -28,6 +28,7 @@ import {
   type ResolvedFunctionSettings,
 } from './function-settings.js';
 import { AppFunction } from './private/app-function.js';
+import { LiveAliasGuard } from './private/live-alias-guard.js';
 import { assetOutdirOf, bundleCode } from './private/bundle-code.js';
 import { assertArgsFit, catalogTask } from './private/catalog-task.js';
 import { grantDeclaredPermissions } from './private/task-permissions.js';
@@ -307,6 +308,14 @@ class AdminApp extends Construct {
     this.webAlias = web.alias;
     this.adminAlias = admin.alias;
     this.adminLogGroup = admin.logGroup;
+    const guard = new LiveAliasGuard(this, 'LiveAliasGuard', {
+      stage,
+      release: bundle.release,
+      aliasName: checked.aliasName,
+      web,
+      admin,
+      ledger: this.ledger,
+    });
     this.grantAccess(resolved, admin);
     this.containerTasks = addContainerTasks(this, {
       ...resolved,
@@ -329,7 +338,8 @@ class AdminApp extends Construct {
             functionName: stageFunctionName(resolved.app, resolved.stage, 'admin'),
             catalog: bundle.catalog,
           });
-    this.releasePhase = checked.releaseTask === undefined ? undefined : this.addReleasePhase(resolved, checked.releaseTask, checked.admin);
+    this.releasePhase =
+      checked.releaseTask === undefined ? undefined : this.addReleasePhase(resolved, checked.releaseTask, checked.admin, guard);
     this.stageRecord = this.addStageRecord(resolved, checked);
 
     this.acknowledgeFindings([web, admin]);
@@ -464,7 +474,7 @@ class AdminApp extends Construct {
     });
   }
 
-  private addReleasePhase(props: ResolvedProps, task: TaskInfo, admin: ResolvedFunctionSettings): ReleasePhase {
+  private addReleasePhase(props: ResolvedProps, task: TaskInfo, admin: ResolvedFunctionSettings, guard: LiveAliasGuard): ReleasePhase {
     const releasePhase = new ReleasePhase(this, 'ReleasePhase', {
       version: this.adminVersion,
       release: props.bundle.release,
@@ -475,6 +485,8 @@ class AdminApp extends Construct {
     });
     // The task reads the parameter set; the aliases move only once it has succeeded.
     releasePhase.resource.node.addDependency(this.parameters);
+    // A deploy the guard refuses (a rollback holds the stage lock) runs no release task.
+    releasePhase.resource.node.addDependency(guard.resource);
     this.webAlias.node.addDependency(releasePhase.resource);
     this.adminAlias.node.addDependency(releasePhase.resource);
     return releasePhase;
@@ -496,6 +508,7 @@ class AdminApp extends Construct {
       console: props.console ?? false,
       ...(props.parameterKey === undefined ? {} : { parameterKey: props.parameterKey.keyArn }),
       ...(this.containerTasks === undefined ? {} : { container: this.containerTasks.record }),
+      stack: Stack.of(this).stackName,
     };
     const stageRecord = new StageRecordParameter(this, 'StageRecord', { record });
     // The record says the stage is ready: it is written once the aliases are in place.

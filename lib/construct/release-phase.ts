@@ -1,15 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { LAMBDA_NODE_RUNTIME, NODE_TARGET } from '../core/node-runtime.js';
-import { dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { LAMBDA_NODE_RUNTIME } from '../core/node-runtime.js';
 import { Aws, CustomResource, Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Code, Function as LambdaFunction, LoggingFormat, type IVersion } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { transformSync } from 'esbuild';
 import { ConstructValidationError } from './errors.js';
 import { RUNTIME } from './private/app-function.js';
+import { inlineHandlerCode } from './private/inline-handler.js';
 
 /** Props of {@link ReleasePhase}. */
 interface ReleasePhaseProps {
@@ -46,21 +43,9 @@ const MAX_PROVIDER_TIMEOUT = Duration.minutes(15);
  */
 const RELEASE_PHASE_MARGIN = Duration.seconds(60);
 
-let inlineHandler: string | undefined;
-
-/**
- * The provider's code: `private/release-phase-handler.ts` as CommonJS, small
- * enough to inline. It is read beside this module, with this module's
- * extension: the TypeScript source in this repository, the compiled `.js`
- * in the installed package (`dist/lib/construct/`).
- */
+/** The provider's code: `private/release-phase-handler.ts` as CommonJS, small enough to inline. */
 function releasePhaseHandlerCode(): string {
-  if (inlineHandler === undefined) {
-    const here = fileURLToPath(import.meta.url);
-    const source = readFileSync(join(dirname(here), 'private', `release-phase-handler${extname(here)}`), 'utf8');
-    inlineHandler = transformSync(source, { loader: 'ts', format: 'cjs', target: NODE_TARGET, charset: 'utf8' }).code;
-  }
-  return inlineHandler;
+  return inlineHandlerCode('release-phase-handler');
 }
 
 /**

@@ -15,7 +15,11 @@ import { LEDGER_TABLE } from './ledger-table.js';
  * - a move of the live pair: `pk` = `pair#<at>#<id>`, `entity` = `pair`,
  *   `startedAt` = when, and the {@link PairMove} fields.
  *
- * Both are listed through the `byStartedAt` index with their `entity` (runs
+ * - the live-alias guard's record: `pk` = `deploy#live-aliases`, what the
+ *   live aliases served before the deploy in progress (written and read by
+ *   the construct's guard only; operators cannot write it).
+ *
+ * The first two are listed through the `byStartedAt` index with their `entity` (runs
  * are `entity` = `run` there), queried, never scanned; neither expires.
  */
 
@@ -25,6 +29,9 @@ const CONFIG_ENTITY = 'config';
 const PAIR_ENTITY = 'pair';
 /** The name of the stage-wide lock (`lock#cnf:stage`) that config changes, rollbacks and their release phase take. */
 const STAGE_LOCK = 'cnf:stage';
+
+/** The partition key of the live-alias guard's record: what the aliases served before the deploy in progress. */
+const DEPLOY_GUARD_KEY = 'deploy#live-aliases';
 
 /** The partition key of config version `version`'s item. */
 function configItemKey(version: number): string {
@@ -112,6 +119,7 @@ export {
   configItem,
   configItemKey,
   configVersionOfItem,
+  DEPLOY_GUARD_KEY,
   OPERATOR_ITEM_PREFIXES,
   PAIR_ENTITY,
   pairItem,

@@ -5,7 +5,8 @@
  * Items:
  * - a run: `pk` = `run#<runId>`, `entity` = `run`, the run record's fields,
  *   and `expiresAt` (epoch seconds, the table's TTL attribute);
- * - a task lock: `pk` = `lock#<task>`, the holder and `leaseExpiresAt`.
+ * - a task lock: `pk` = `lock#<task>`, the holder and `leaseExpiresAt`
+ *   (epoch milliseconds).
  *
  * Runs are listed newest first through {@link LEDGER_TABLE.byStartedAt}
  * (every run), {@link LEDGER_TABLE.byTask} (one task's runs) and
@@ -17,6 +18,8 @@ const LEDGER_TABLE = {
   partitionKey: 'pk',
   /** The TTL attribute: epoch seconds after which DynamoDB may delete a run. */
   ttlAttribute: 'expiresAt',
+  /** A lock's lease: epoch milliseconds after which another may take it. */
+  leaseAttribute: 'leaseExpiresAt',
   /** Global secondary index over every run: partition `entity` (= `run`), sort `startedAt`. */
   byStartedAt: { indexName: 'byStartedAt', partitionKey: 'entity', sortKey: 'startedAt' },
   /** Global secondary index over one task's runs: partition `task`, sort `startedAt`. */

@@ -28,6 +28,7 @@ type OperatorResource =
   | 'ledger'
   | 'ledger-table'
   | 'live-aliases'
+  | 'stack'
   | 'container-tasks';
 
 /** One permission of the set: one statement of the policy. */
@@ -101,6 +102,13 @@ const OPERATOR_PERMISSIONS: readonly OperatorPermission[] = [
     actions: ['lambda:UpdateAlias'],
     on: 'live-aliases',
     why: 'rollback moves the live aliases of web and admin to a retained release',
+  },
+  {
+    sid: 'WatchDeploys',
+    effect: 'Allow',
+    actions: ['cloudformation:DescribeStacks'],
+    on: 'stack',
+    why: 'rollback refuses while the stage’s stack is being deployed (read only)',
   },
   {
     sid: 'EncryptSecureConfig',
@@ -206,6 +214,8 @@ function resourcesOf(on: OperatorResource, scope: PolicyScope): readonly string[
         arn('lambda', `function:${name}`),
         arn('lambda', `function:${name}:${record.aliasName}`),
       ]);
+    case 'stack':
+      return record.stack === undefined ? undefined : [arn('cloudformation', `stack/${record.stack}/*`)];
     case 'ledger-table':
       return table === undefined ? undefined : [table];
     case 'parameter-key':

@@ -34,6 +34,8 @@ interface StageRecord {
   readonly parameterKey?: string;
   /** Where the stage runs its container tasks (ECS Fargate), when its release has any. */
   readonly container?: ContainerRecord;
+  /** The CloudFormation stack that deploys the stage: `rollback` refuses while it is being deployed. */
+  readonly stack?: string;
 }
 
 /** What the CLI needs to start, follow and stop a stage's container tasks. */
@@ -99,6 +101,7 @@ const stageRecordSchema = z.object({
   console: z.boolean(),
   parameterKey: z.string().min(1).optional(),
   container: containerRecordSchema.optional(),
+  stack: z.string().min(1).optional(),
 }) satisfies z.ZodType<StageRecord>;
 
 /**

@@ -293,6 +293,7 @@ describe('AdminApp stage record', () => {
       admin: { functionName: 'notes-prod-admin', logGroup: '/aws/lambda/notes-prod-admin', timeoutSeconds: 900 },
       ledgerTable: 'notes-prod-ledger',
       console: false,
+      stack: 'notes-prod',
     };
     expect(JSON.parse(recordOf(template, app))).toEqual(expected);
     // Written once both aliases are in place.
@@ -351,6 +352,8 @@ describe('AdminApp and cdk-nag', () => {
         'AwsSolutions-L1',
         'AwsSolutions-L1',
         'AwsSolutions-L1',
+        'AwsSolutions-L1',
+        // The live-alias guard's provider.
         'AwsSolutions-L1',
         'AwsSolutions-SQS3',
       ].sort(),

@@ -138,10 +138,11 @@ describe('ReleasePhase', () => {
     });
   });
 
-  it('is absent without a release task: the aliases move with the versions', async () => {
+  it('is absent without a release task: the aliases wait only for the live-alias guard', async () => {
     const { app: plain, template: plainTemplate } = await adminAppStack();
     expect(plain.releasePhase).toBeUndefined();
     plainTemplate.resourceCountIs('Custom::CnfReleasePhase', 0);
-    expect((plainTemplate.toJSON().Resources as Resources)[logicalIdOf(plain.webAlias)]!.DependsOn).toBeUndefined();
+    const guard = logicalIdOf(plain.node.findChild('LiveAliasGuard').node.findChild('Resource'));
+    expect((plainTemplate.toJSON().Resources as Resources)[logicalIdOf(plain.webAlias)]!.DependsOn).toEqual([guard]);
   });
 });

@@ -5,7 +5,7 @@
  * Reads dist/ as `npm run build` left it (npm test builds first).
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +61,19 @@ describe('the packed tarball', () => {
       expect(files).toContain(module.replace(/\.js$/, '.d.ts'));
       expect(files).toContain(`${module}.map`);
     }
+  });
+
+  it('holds the code of every custom resource provider the construct inlines at synth', () => {
+    // Each `inlineHandlerCode('<name>')` of lib/construct reads dist/lib/construct/private/<name>.js in the installed package.
+    const construct = join(REPO_ROOT, 'lib', 'construct');
+    const sources = readdirSync(construct, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => readFileSync(join(construct, file), 'utf8'));
+    const names = [
+      ...new Set(sources.flatMap((source) => [...source.matchAll(/inlineHandlerCode\('([^']+)'\)/g)].map((match) => match[1]))),
+    ];
+    expect(names.sort()).toEqual(['live-alias-guard-handler', 'release-phase-handler']);
+    for (const name of names) expect(files).toContain(`dist/lib/construct/private/${name}.js`);
   });
 
   it('ships source maps that carry their sources, since it ships no TypeScript', () => {

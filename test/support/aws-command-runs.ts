@@ -74,6 +74,8 @@ function pairItem(release: string, config: number, at: string) {
  * the live one has v2 (A unset), its live-pair record naming it.
  */
 const CONFIG_HISTORY: Partial<AwsScenario> = {
+  // Deployed by a stack the record names: rollback reads its status.
+  record: { stack: 'fixture-prod' },
   parameters: [
     { Name: '/fixture/prod/A', Value: 'one', Type: 'String' },
     { Name: '/fixture/prod/_cnf/live', Value: JSON.stringify({ release: RELEASE, config: 2, keys: {} }), Type: 'String' },

@@ -37,6 +37,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DescribeTasksCommand, ECSClient, type Task } from '@aws-sdk/client-ecs';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { encodeFrame } from '../../lib/core/run-frames.js';
 import { DESCRIBE_TASK, type TaskCatalog, type TaskInfo } from '../../lib/core/task-catalog.js';
@@ -115,7 +116,8 @@ type ScenarioCommand =
   | 'PutItem'
   | 'UpdateItem'
   | 'DeleteItem'
-  | 'DescribeTasks';
+  | 'DescribeTasks'
+  | 'DescribeStacks';
 
 /** A stage's container tasks on ECS, as the CLI watches them: the task's states, one per DescribeTasks. */
 interface ScenarioEcs {
@@ -153,6 +155,8 @@ interface AwsScenario {
   readonly ledger?: readonly Record<string, unknown>[];
   /** The stage's container tasks on ECS. */
   readonly ecs?: ScenarioEcs;
+  /** The status of the stage's CloudFormation stack (the record's `stack`). @default 'UPDATE_COMPLETE' */
+  readonly stackStatus?: string;
   /** Errors the first calls of a command answer with, in order; later calls succeed. */
   readonly errors?: Partial<Record<ScenarioCommand, readonly ScenarioError[]>>;
 }
@@ -607,7 +611,13 @@ function installScenario(scenario: AwsScenario, options: { readonly asProcess?: 
       return { tasks: [{ taskArn, ...JSON.parse(fill(JSON.stringify(state))) }], failures: [] };
     }),
   );
-  const mocks: AwsStub<object, never, unknown>[] = [ssm, lambda, sts, logs, dynamodb, ecs] as never;
+  const cloudFormation = mockClient(CloudFormationClient);
+  cloudFormation.on(DescribeStacksCommand).callsFake(
+    serve('DescribeStacks', (input: { StackName: string }) => ({
+      Stacks: [{ StackName: input.StackName, StackStatus: scenario.stackStatus ?? 'UPDATE_COMPLETE', CreationTime: new Date(0) }],
+    })),
+  );
+  const mocks: AwsStub<object, never, unknown>[] = [ssm, lambda, sts, logs, dynamodb, ecs, cloudFormation] as never;
   return {
     sent: () =>
       mocks.flatMap((mock) =>

@@ -1,6 +1,6 @@
 /**
  * A local HTTP server that speaks just enough of SSM, STS, Lambda, ECS,
- * DynamoDB (the run ledger's table) and CloudWatch Logs (their real wire protocols) to serve a stage from an
+ * DynamoDB (the run ledger's table), CloudFormation (a stack's status) and CloudWatch Logs (their real wire protocols) to serve a stage from an
  * {@link AwsScenario}: what `AWS_ENDPOINT_URL` points the real SDK at in the
  * tests that check endpoint configuration, retries and streaming on the
  * wire, and in the benchmark (with a fixed latency on every call).
@@ -54,6 +54,8 @@ interface FakeAws {
   readonly dynamodb: FakeDynamoDb;
   /** The aliases as they are now (UpdateAlias moves them): side, alias name, version. */
   readonly aliases: Record<'web' | 'admin', Record<string, { version: string; release?: string }>>;
+  /** The stage's CloudFormation stack (the record's `stack`): its status, which a test sets as a deploy goes. */
+  readonly stack: { status: string };
   /** Resolves when an operation's request arrives (its time of arrival). */
   arrival(operation: string): Promise<number>;
   close(): Promise<void>;
@@ -92,6 +94,7 @@ function operationOf(request: IncomingMessage, path: string, body: string): { se
   if (target.startsWith(ECS_TARGET)) return { service: 'ecs', operation: target.slice(ECS_TARGET.length) };
   if (target.startsWith('DynamoDB_20120810.')) return { service: 'dynamodb', operation: target.slice('DynamoDB_20120810.'.length) };
   const action = /(?:^|&)Action=(\w+)/.exec(body)?.[1];
+  if (action === 'DescribeStacks') return { service: 'cloudformation', operation: action };
   if (action !== undefined) return { service: 'sts', operation: action };
   if (/\/response-streaming-invocations$/.test(path)) return { service: 'lambda', operation: 'InvokeWithResponseStream' };
   if (/\/invocations$/.test(path)) return { service: 'lambda', operation: 'Invoke' };
@@ -128,13 +131,14 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
     admin: Object.fromEntries(Object.entries(scenario.aliases?.admin ?? {}).map(([name, alias]) => [name, { ...alias }])),
   } as Record<'web' | 'admin', Record<string, { version: string; release?: string }>>;
   if (scenario.record !== null) ssm.put(stageRecordName(scenario.app, scenario.stage), JSON.stringify(record));
+  const stack = { status: scenario.stackStatus ?? 'UPDATE_COMPLETE' };
 
   const json = (response: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void => {
     response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId, ...headers });
     response.end(JSON.stringify(value));
   };
   const fail = (response: ServerResponse, service: string, failure: WireFailure): void => {
-    if (service === 'sts') {
+    if (service === 'sts' || service === 'cloudformation') {
       response.writeHead(failure.status, { 'content-type': 'text/xml' });
       response.end(
         `<ErrorResponse><Error><Type>Sender</Type><Code>${failure.name}</Code><Message>${failure.message ?? ''}</Message></Error></ErrorResponse>`,
@@ -157,6 +161,17 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
       const answered = ssm.handle(operation, JSON.parse(body === '' ? '{}' : body) as Record<string, unknown>);
       if ('error' in answered) return fail(response, service, { status: 400, name: answered.error, message: answered.message });
       return json(response, 200, answered.body);
+    }
+    if (operation === 'DescribeStacks') {
+      const name = decodeURIComponent(/(?:^|&)StackName=([^&]*)/.exec(body)?.[1] ?? '');
+      response.writeHead(200, { 'content-type': 'text/xml' });
+      response.end(
+        `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member>` +
+          `<StackName>${name}</StackName><StackId>arn:aws:cloudformation:${scenario.region}:${scenario.account}:stack/${name}/0a1b2c3d</StackId>` +
+          `<StackStatus>${stack.status}</StackStatus><CreationTime>2026-11-01T10:00:00.000Z</CreationTime>` +
+          `</member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></DescribeStacksResponse>`,
+      );
+      return;
     }
     if (operation === 'GetCallerIdentity') {
       response.writeHead(200, { 'content-type': 'text/xml' });
@@ -361,6 +376,7 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
     ssm,
     dynamodb,
     aliases,
+    stack,
     arrival: (operation) =>
       new Promise((resolve) => {
         waiting.set(operation, [...(waiting.get(operation) ?? []), resolve]);

@@ -1,5 +1,6 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ECSClient } from '@aws-sdk/client-ecs';
@@ -114,6 +115,7 @@ class AwsClients {
   readonly #timeoutSeconds = awsTimeoutSeconds();
   #dynamodb: Promise<DynamoDBClient> | undefined;
   #ecs: Promise<ECSClient> | undefined;
+  #cloudFormation: Promise<CloudFormationClient> | undefined;
 
   constructor(options: AwsClientOptions = {}) {
     this.#options = options;
@@ -155,6 +157,14 @@ class AwsClients {
   ecs(): Promise<ECSClient> {
     this.#ecs ??= import('@aws-sdk/client-ecs').then(({ ECSClient }) => new ECSClient(this.#config()));
     return this.#ecs;
+  }
+
+  /** The CloudFormation client (whether the stage's stack is being deployed), loaded only by the commands that ask. */
+  cloudFormation(): Promise<CloudFormationClient> {
+    this.#cloudFormation ??= import('@aws-sdk/client-cloudformation').then(
+      ({ CloudFormationClient }) => new CloudFormationClient(this.#config()),
+    );
+    return this.#cloudFormation;
   }
 
   /** The HTTP settings of control-plane calls: a connection in 5 s, an answer within the AWS timeout, or a TimeoutError. */

@@ -1,6 +1,6 @@
 import { UpdateAliasCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { PairMove } from '../../core/config-ledger.js';
-import { UnavailableError } from '../../core/errors.js';
+import { TryAgainError, UnavailableError } from '../../core/errors.js';
 import type { LivePair, LivePairControl, LivePairHistoryEntry, StageLockHolder } from '../../core/rollback.js';
 import type { RunRecord } from '../../core/run.js';
 import { functionNamesOf } from './discovery.js';
@@ -20,6 +20,8 @@ interface AwsLivePairSources {
   /** The release behind the live alias pair (web and admin agree), or undefined before the first deploy. */
   readonly liveRelease: () => Promise<string | undefined>;
   readonly caller: () => Promise<string>;
+  /** The stage's stack and its status while a deploy is under way (`UPDATE_IN_PROGRESS`, …), else undefined. */
+  readonly deployInProgress: () => Promise<{ readonly stack: string; readonly status: string } | undefined>;
 }
 
 /**
@@ -80,8 +82,23 @@ class AwsLivePairs implements LivePairControl {
     return gone.length === 0 ? undefined : `its ${gone.join(' and ')} function version${gone.length > 1 ? 's are' : ' is'} gone`;
   }
 
+  /**
+   * Runs `work` holding the stage-wide lock, once no deploy is under way. The
+   * stack is read after the lock is taken: a deploy that starts later finds
+   * the lock held (the construct's live-alias guard refuses it), and one that
+   * started earlier is seen here.
+   *
+   * @throws TryAgainError (75), nothing done, while the stage's stack is being deployed.
+   */
   async withStageLock<T>(holder: StageLockHolder, work: () => Promise<T>): Promise<T> {
-    return (await this.#ledger()).withStageLock(holder, work);
+    return (await this.#ledger()).withStageLock(holder, async () => {
+      const deploy = await this.sources.deployInProgress();
+      if (deploy !== undefined)
+        throw new TryAgainError(
+          `Stage ${this.sources.stage} is being deployed (stack ${deploy.stack} is ${deploy.status}); nothing moved. Roll back once the deploy is done.`,
+        );
+      return work();
+    });
   }
 
   async claimRun(record: RunRecord): Promise<RunRecord | undefined> {

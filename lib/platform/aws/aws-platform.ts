@@ -46,6 +46,7 @@ import { errorOfRefusedStart } from './refused-start.js';
 import { parseRunRecord } from '../../core/run-record-schema.js';
 import { AwsConfigVersions } from './aws-config-versions.js';
 import { AwsLivePairs } from './aws-live-pairs.js';
+import { deployInProgress } from './stack-deploys.js';
 import { ConfigLedgerStore } from './config-ledger-store.js';
 import { eventWithConfig, withConfigStatus, withPlanConfig } from './plan-config.js';
 import { VersionedSsmParameters } from './versioned-parameters.js';
@@ -117,6 +118,7 @@ class AwsPlatform implements Platform {
       ledger,
       liveRelease,
       caller,
+      deployInProgress: () => this.#deployInProgress(),
     });
   }
 
@@ -532,6 +534,14 @@ class AwsPlatform implements Platform {
   }
 
   /** The release behind the live alias pair, or undefined when the stage has none yet. */
+  /** The stage's stack and its status while a deploy is under way; undefined when settled, or for a stage whose record names no stack. */
+  async #deployInProgress(): Promise<{ stack: string; status: string } | undefined> {
+    const { stack } = await this.#stageRecord();
+    if (stack === undefined) return undefined;
+    const status = await deployInProgress(await this.#clients.cloudFormation(), stack, this.stage.name);
+    return status === undefined ? undefined : { stack, status };
+  }
+
   async #liveRelease(): Promise<string | undefined> {
     try {
       return (await this.#resolveRelease({})).release;

@@ -44,6 +44,7 @@ function conventionalPolicy(address: StageAddressOffline): PolicyDocument {
     ledgerTable: `${stageStackName(address.app, address.stage)}-*`,
     console: false,
     ...(address.containerTasks ? { container: conventionalContainer(address) } : {}),
+    stack: stageStackName(address.app, address.stage),
   };
   return operatorPolicy({ partition: partitionOf(address.region), account: address.account, record });
 }

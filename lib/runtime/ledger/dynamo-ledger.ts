@@ -135,7 +135,7 @@ class DynamoLedger implements RunLedger {
       await this.client.send(
         new PutItemCommand({
           TableName: this.table,
-          Item: marshall({ [LEDGER_TABLE.partitionKey]: lockKey(name), ...holder, leaseExpiresAt: now + leaseMs }),
+          Item: marshall({ [LEDGER_TABLE.partitionKey]: lockKey(name), ...holder, [LEDGER_TABLE.leaseAttribute]: now + leaseMs }),
           ConditionExpression: 'attribute_not_exists(#pk) OR leaseExpiresAt < :now',
           ExpressionAttributeNames: { '#pk': LEDGER_TABLE.partitionKey },
           ExpressionAttributeValues: marshall({ ':now': now }),

@@ -113,6 +113,10 @@ const IAM: Readonly<Record<string, ((input: Record<string, unknown>) => Needed |
   // STS GetCallerIdentity needs no permission, and no policy can deny it.
   GetCallerIdentityCommand: undefined,
   DescribeTasksCommand: (input) => (input.tasks as string[]).map((task) => ({ action: 'ecs:DescribeTasks', resource: task })),
+  DescribeStacksCommand: (input) => ({
+    action: 'cloudformation:DescribeStacks',
+    resource: arn('cloudformation', `stack/${String(input.StackName)}/0a1b2c3d-0000-4000-8000-000000000000`),
+  }),
 };
 
 function glob(pattern: string): RegExp {
@@ -317,7 +321,9 @@ describe('cnf-admin policy', () => {
     const actions = granted.Statement.filter((statement) => statement.Effect === 'Allow').flatMap((statement) => statement.Action);
     expect(actions.filter((action) => /^(ecs:RunTask|ecs:StopTask|iam:PassRole)$/.test(action))).toEqual([]);
     expect(allows(granted, 'ssm:PutParameter', arn('ssm', 'parameter/fixture/prod/_cnf/stage'))).toBe(false);
-    const printed = await policyOfStage(containerScenario({ record: { ...containerScenario().record, parameterKey: PARAMETER_KEY } }));
+    const printed = await policyOfStage(
+      containerScenario({ record: { ...containerScenario().record, parameterKey: PARAMETER_KEY, stack: 'fixture-prod' } }),
+    );
     const sorted = (document: PolicyDocument) =>
       document.Statement.flatMap((statement) => statement.Action.map((action) => `${statement.Effect} ${action}`)).sort();
     expect(sorted(granted)).toEqual(sorted(printed));
