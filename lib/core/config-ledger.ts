@@ -26,9 +26,12 @@ const PAIR_ENTITY = 'pair';
 /** The name of the stage-wide lock (`lock#cnf:stage`) that config changes, rollbacks and their release phase take. */
 const STAGE_LOCK = 'cnf:stage';
 
+/** The prefix of every config version's partition key (IAM `dynamodb:LeadingKeys` matches it). */
+const CONFIG_ITEM_PREFIX = 'config#';
+
 /** The partition key of config version `version`'s item. */
 function configItemKey(version: number): string {
-  return `config#v${version}`;
+  return `${CONFIG_ITEM_PREFIX}v${version}`;
 }
 
 /** The partition key of a live-pair move's item. */
@@ -37,7 +40,7 @@ function pairItemKey(at: string, id: string): string {
 }
 
 /** The key prefixes the operator writes in the ledger table (IAM `dynamodb:LeadingKeys`). */
-const OPERATOR_ITEM_PREFIXES = ['config#', 'pair#', `lock#${STAGE_LOCK}`, 'run#'] as const;
+const OPERATOR_ITEM_PREFIXES = [CONFIG_ITEM_PREFIX, 'pair#', `lock#${STAGE_LOCK}`, 'run#'] as const;
 
 /** One move of an AWS stage's live pair: a config change, a rollback, or a deploy noticed. */
 interface PairMove {
@@ -109,6 +112,7 @@ function pairMoveOfItem(item: Record<string, unknown>): PairMove | undefined {
 
 export {
   CONFIG_ENTITY,
+  CONFIG_ITEM_PREFIX,
   configItem,
   configItemKey,
   configVersionOfItem,
