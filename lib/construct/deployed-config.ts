@@ -25,6 +25,7 @@ interface DeployedConfigProps {
   readonly ledger: RunLedgerTable;
   /** The declared plain values, by key, as the parameter set got them. */
   readonly values: Readonly<Record<string, string>>;
+  /** The stage, for the provider's messages and description. */
   readonly stage: string;
 }
 
