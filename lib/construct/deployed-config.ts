@@ -47,7 +47,8 @@ function deployedConfigHandlerCode(): { readonly code: Uint8Array; readonly hash
       format: 'cjs',
       platform: 'node',
       target: NODE_TARGET,
-      external: ['@aws-sdk/*'],
+      // The runtime's SDK clients; the small utilities (util-dynamodb) are bundled, so nothing else is assumed of it.
+      external: ['@aws-sdk/client-*'],
       minify: true,
       write: false,
       legalComments: 'none',
