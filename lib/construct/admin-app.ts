@@ -35,6 +35,7 @@ import { grantDeclaredPermissions } from './private/task-permissions.js';
 import { assertTaskRuntimes } from './private/task-runtimes.js';
 import type { ContainerTasks, ContainerTasksOptions } from './container-tasks.js';
 import { addContainerTasks } from './private/admin-container-tasks.js';
+import { DeployedConfig } from './deployed-config.js';
 import { ReleasePhase } from './release-phase.js';
 import { RunLedgerTable } from './run-ledger-table.js';
 import { StageParameters } from './stage-parameters.js';
@@ -274,6 +275,8 @@ class AdminApp extends Construct {
   readonly testEvents: AdminTestEvents | undefined;
   /** The release phase, when there is a release task. */
   readonly releasePhase: ReleasePhase | undefined;
+  /** What makes a config version of a deploy that changes declared plain values; absent without declared values. */
+  readonly deployedConfig: DeployedConfig | undefined;
   /** The ECS cluster and task definition of the release's container tasks, when it has some and `containerTasks` is set. */
   readonly containerTasks: ContainerTasks | undefined;
 
@@ -338,6 +341,9 @@ class AdminApp extends Construct {
             functionName: stageFunctionName(resolved.app, resolved.stage, 'admin'),
             catalog: bundle.catalog,
           });
+    this.deployedConfig = this.addDeployedConfig(resolved);
+    // The guard looks at the stage lock first; the deployed config then takes it, so the two never meet.
+    this.deployedConfig?.resource.node.addDependency(guard.resource);
     this.releasePhase =
       checked.releaseTask === undefined ? undefined : this.addReleasePhase(resolved, checked.releaseTask, checked.admin, guard);
     this.stageRecord = this.addStageRecord(resolved, checked);
@@ -483,13 +489,27 @@ class AdminApp extends Construct {
       functionTimeout: admin.timeout,
       ...(task.timeoutSeconds === undefined ? {} : { taskTimeout: Duration.seconds(Math.ceil(task.timeoutSeconds)) }),
     });
-    // The task reads the parameter set; the aliases move only once it has succeeded.
-    releasePhase.resource.node.addDependency(this.parameters);
+    // The task reads the parameter set (and the deploy's config version); the aliases move only once it has succeeded.
+    releasePhase.resource.node.addDependency(this.parameters, ...(this.deployedConfig === undefined ? [] : [this.deployedConfig.resource]));
     // A deploy the guard refuses (a rollback holds the stage lock) runs no release task.
     releasePhase.resource.node.addDependency(guard.resource);
     this.webAlias.node.addDependency(releasePhase.resource);
     this.adminAlias.node.addDependency(releasePhase.resource);
     return releasePhase;
+  }
+
+  /** A deploy that changes declared plain values makes a config version; the aliases move once it is live. */
+  private addDeployedConfig(props: ResolvedProps): DeployedConfig | undefined {
+    if (props.parameters === undefined || Object.keys(props.parameters).length === 0) return undefined;
+    const deployed = new DeployedConfig(this, 'DeployedConfig', {
+      parameters: this.parameters,
+      ledger: this.ledger,
+      values: props.parameters,
+      stage: props.stage,
+    });
+    this.webAlias.node.addDependency(deployed.resource);
+    this.adminAlias.node.addDependency(deployed.resource);
+    return deployed;
   }
 
   private addStageRecord(props: ResolvedProps, checked: CheckedProps): StageRecordParameter {

@@ -22,6 +22,8 @@ export { ContainerTasks } from './container-tasks.js';
 export type { ContainerTasksOptions, ContainerTasksProps } from './container-tasks.js';
 export { addEveryStageStack, addProjectStack, runCdkApp, STAGE_CONTEXT_KEY, stagesToSynth } from './cdk-app.js';
 export type { CdkAppOptions, StageProps } from './cdk-app.js';
+export { DeployedConfig } from './deployed-config.js';
+export type { DeployedConfigProps } from './deployed-config.js';
 export { ConstructValidationError } from './errors.js';
 export type { FunctionSettings } from './function-settings.js';
 export { ReleasePhase } from './release-phase.js';

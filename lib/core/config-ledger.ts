@@ -33,9 +33,12 @@ const STAGE_LOCK = 'cnf:stage';
 /** The partition key of the live-alias guard's record: what the aliases served before the deploy in progress. */
 const DEPLOY_GUARD_KEY = 'deploy#live-aliases';
 
+/** The prefix of every config version's partition key (IAM `dynamodb:LeadingKeys` matches it). */
+const CONFIG_ITEM_PREFIX = 'config#';
+
 /** The partition key of config version `version`'s item. */
 function configItemKey(version: number): string {
-  return `config#v${version}`;
+  return `${CONFIG_ITEM_PREFIX}v${version}`;
 }
 
 /** The partition key of a live-pair move's item. */
@@ -44,7 +47,7 @@ function pairItemKey(at: string, id: string): string {
 }
 
 /** The key prefixes the operator writes in the ledger table (IAM `dynamodb:LeadingKeys`). */
-const OPERATOR_ITEM_PREFIXES = ['config#', 'pair#', `lock#${STAGE_LOCK}`, 'run#'] as const;
+const OPERATOR_ITEM_PREFIXES = [CONFIG_ITEM_PREFIX, 'pair#', `lock#${STAGE_LOCK}`, 'run#'] as const;
 
 /** One move of an AWS stage's live pair: a config change, a rollback, or a deploy noticed. */
 interface PairMove {
@@ -116,6 +119,7 @@ function pairMoveOfItem(item: Record<string, unknown>): PairMove | undefined {
 
 export {
   CONFIG_ENTITY,
+  CONFIG_ITEM_PREFIX,
   configItem,
   configItemKey,
   configVersionOfItem,

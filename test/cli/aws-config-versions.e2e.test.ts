@@ -7,7 +7,10 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { recordDeployedConfig } from '../../lib/construct/private/deployed-config-handler.js';
 import { LIVE_PAIR_KEY, parseLivePairRecord } from '../../lib/core/live-pair-record.js';
 import { runCli } from '../support/cli.js';
 import { withoutAwsSettings } from '../support/aws-cli.js';
@@ -120,6 +123,37 @@ describe('config versions on AWS', () => {
     });
     expect(Date.parse(record?.from ?? '')).toBeGreaterThan(Date.now());
     expect(server.dynamodb.itemsUnder('config#').length).toBe(4);
+  });
+
+  it('a deploy that changes a declared value makes a version by the deploy: history lists it, config get reads it', async () => {
+    const server = await fakeAws();
+    server.ssm.put(`${PATH}GREETING`, 'hello'); // a declared value, as CloudFormation wrote it
+    expect((await cnfAdmin(server, ['config', 'set', 'LOG_LEVEL', 'debug'])).code).toBe(0); // v1 (initial), v2 (set)
+    server.ssm.put(`${PATH}GREETING`, 'hola'); // the next deploy changes it
+    const clients = { endpoint: server.url, region: 'eu-west-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } };
+    const properties = { ServiceToken: 'arn:provider', ParameterPath: PATH, Stage: 'prod', TableName: 'fixture-prod-runs' };
+    const outcome = await recordDeployedConfig(
+      {
+        RequestType: 'Update',
+        ServiceToken: 'arn:provider',
+        ResponseURL: 'https://example.invalid/response',
+        StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/fixture-prod/0a1b2c3d',
+        RequestId: 'request-1',
+        LogicalResourceId: 'AppDeployedConfig',
+        PhysicalResourceId: 'AppDeployedConfig',
+        ResourceType: 'Custom::CnfDeployedConfig',
+        ResourceProperties: { ...properties, Declared: { GREETING: 'sha256:new' } },
+        OldResourceProperties: { ...properties, Declared: { GREETING: 'sha256:old' } },
+      },
+      { ssm: new SSMClient(clients), dynamodb: new DynamoDBClient(clients), now: () => Date.now(), sleep: async () => undefined },
+    );
+    expect(outcome).toMatchObject({ Status: 'SUCCESS', Data: { ConfigVersion: '3' } });
+
+    const history = await cnfAdmin(server, ['config', 'history']);
+    expect(history.code).toBe(0);
+    expect(history.stdout).toMatch(/v3 \(live\).*deploy\s+GREETING\s+cloudformation:fixture-prod/);
+    expect((await cnfAdmin(server, ['config', 'get', 'GREETING'])).stdout).toBe('hola\n');
+    expect(liveRecord(server)).toMatchObject({ config: 3, keys: { GREETING: { version: 2 } }, previous: { config: 2 } });
   });
 
   it('a secure value stays a SecureString, and a diff says only that it changed', async () => {

@@ -65,13 +65,13 @@ class ConfigLedgerStore {
   /**
    * Records a new config version numbered after `newest`: the item is created
    * only where no item has that number (`attribute_not_exists`); when another
-   * change took it, the next number is tried.
+   * change took it, the next number is tried, `attempts` numbers at most.
    *
    * @returns the version as recorded, with its number
    */
-  async add(make: (version: number) => ConfigVersion, newest: number): Promise<ConfigVersion> {
+  async add(make: (version: number) => ConfigVersion, newest: number, attempts = NUMBER_ATTEMPTS): Promise<ConfigVersion> {
     const client = await this.dynamodb();
-    for (let attempt = 1; attempt <= NUMBER_ATTEMPTS; attempt += 1) {
+    for (let attempt = 1; attempt <= attempts; attempt += 1) {
       const version = make(newest + attempt);
       try {
         await client.send(
@@ -88,7 +88,7 @@ class ConfigLedgerStore {
           throw translateAwsError(error, this.#call('dynamodb:PutItem'));
       }
     }
-    throw new TryAgainError(`Stage ${this.stage}'s config changed ${NUMBER_ATTEMPTS} times while this change was made; nothing changed.`);
+    throw new TryAgainError(`Stage ${this.stage}'s config changed ${attempts} times while this change was made; nothing changed.`);
   }
 
   /** Every move of the live pair, oldest first. */

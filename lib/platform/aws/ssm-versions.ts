@@ -78,6 +78,31 @@ async function currentSelectors(scope: SsmScope): Promise<Record<string, ConfigV
 }
 
 /**
+ * The version and type SSM holds now of each of these keys, 10 names per
+ * `GetParameters` (the calls in parallel), never decrypted: what a deploy's
+ * declared parameters are after CloudFormation wrote them. A key with no
+ * parameter is left out.
+ */
+async function latestSelectors(scope: SsmScope, keys: readonly string[]): Promise<Record<string, ConfigVersionKey>> {
+  const chunks: string[][] = [];
+  for (let start = 0; start < keys.length; start += NAMES_PER_GET) chunks.push(keys.slice(start, start + NAMES_PER_GET));
+  const answers = await callAws({ action: 'ssm:GetParameters', resource: `path ${scope.path}`, stage: scope.stage }, () =>
+    Promise.all(
+      chunks.map((chunk) =>
+        scope.ssm.send(new GetParametersCommand({ Names: chunk.map((key) => `${scope.path}${key}`), WithDecryption: false })),
+      ),
+    ),
+  );
+  const selectors: Record<string, ConfigVersionKey> = {};
+  for (const parameter of answers.flatMap((answer) => answer.Parameters ?? [])) {
+    const key = parameter.Name?.slice(scope.path.length);
+    if (key === undefined || parameter.Version === undefined) continue;
+    selectors[key] = { version: parameter.Version, secure: parameter.Type === 'SecureString' };
+  }
+  return selectors;
+}
+
+/**
  * Reads the values the selectors name, 10 `name:version` selectors per
  * `GetParameters`, the calls in parallel (one round trip), never decrypted.
  *
@@ -138,5 +163,5 @@ async function heldVersions(scope: SsmScope, key: string): Promise<HeldVersions>
   return held;
 }
 
-export { currentSelectors, heldVersions, readLivePairRecord, readSelected, writeLivePairRecord };
+export { currentSelectors, heldVersions, latestSelectors, readLivePairRecord, readSelected, writeLivePairRecord };
 export type { HeldVersions, SelectedValue, SsmScope };
