@@ -105,7 +105,7 @@ describe('interrupts', () => {
       interruptedAt: expect.any(String),
       error: { name: 'InterruptedError', message: expect.stringContaining('a second interrupt forced it') },
     });
-    expect((await project.cli(['runs', 'show', 'forced'])).stdout).toMatch(/^stop {5}interrupted at \d{4}-\d\d-\d\dT/m);
+    expect((await project.cli(['runs', 'show', 'forced'])).stdout).toMatch(/^stop {5}interrupted at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/m);
   });
 });
 

@@ -31,7 +31,7 @@ describe('the local alias pair', () => {
     expect(error).toBeInstanceOf(UnavailableError);
     expect((error as UnavailableError).message).toMatch(message);
     expect((error as UnavailableError).message).toContain(paths.aliases);
-    expect((error as UnavailableError).hint).toContain('cnf-admin deploy --stage local');
+    expect((error as UnavailableError).hint).toContain(`move just that file aside (mv ${paths.aliases} ${paths.aliases}.damaged)`);
   });
 });
 
