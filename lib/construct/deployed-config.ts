@@ -8,7 +8,8 @@ import { Architecture, Code, Function as LambdaFunction, LoggingFormat } from 'a
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
-import { CONFIG_ITEM_PREFIX, STAGE_LOCK } from '../core/config-ledger.js';
+import { CONFIG_ITEM_PREFIX } from '../core/config-item-key.js';
+import { STAGE_LOCK } from '../core/config-ledger.js';
 import { lockKey } from '../core/ledger-table.js';
 import { LIVE_PAIR_KEY } from '../core/live-pair-record.js';
 import { LAMBDA_NODE_RUNTIME, NODE_TARGET } from '../core/node-runtime.js';

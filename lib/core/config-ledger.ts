@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ConfigVersion } from './config-version.js';
+import { CONFIG_ITEM_PREFIX, configItemKey } from './config-item-key.js';
 import { LEDGER_TABLE } from './ledger-table.js';
 
 /*
@@ -32,14 +33,6 @@ const STAGE_LOCK = 'cnf:stage';
 
 /** The partition key of the live-alias guard's record: what the aliases served before the deploy in progress. */
 const DEPLOY_GUARD_KEY = 'deploy#live-aliases';
-
-/** The prefix of every config version's partition key (IAM `dynamodb:LeadingKeys` matches it). */
-const CONFIG_ITEM_PREFIX = 'config#';
-
-/** The partition key of config version `version`'s item. */
-function configItemKey(version: number): string {
-  return `${CONFIG_ITEM_PREFIX}v${version}`;
-}
 
 /** The partition key of a live-pair move's item. */
 function pairItemKey(at: string, id: string): string {
@@ -119,9 +112,7 @@ function pairMoveOfItem(item: Record<string, unknown>): PairMove | undefined {
 
 export {
   CONFIG_ENTITY,
-  CONFIG_ITEM_PREFIX,
   configItem,
-  configItemKey,
   configVersionOfItem,
   DEPLOY_GUARD_KEY,
   OPERATOR_ITEM_PREFIXES,

@@ -29,7 +29,8 @@ interface LivePairRecord extends RecordedConfig {
   readonly previous?: RecordedConfig;
 }
 
-function isKeys(value: unknown): value is Record<string, ConfigVersionKey> {
+/** Whether `value` is a config version's selectors: each key's parameter version and whether it is secure. */
+function isConfigVersionKeys(value: unknown): value is Record<string, ConfigVersionKey> {
   return (
     typeof value === 'object' &&
     value !== null &&
@@ -51,9 +52,9 @@ function parseLivePairRecord(text: string | undefined): LivePairRecord | undefin
   } catch {
     return undefined;
   }
-  if (typeof value.release !== 'string' || typeof value.config !== 'number' || !isKeys(value.keys)) return undefined;
+  if (typeof value.release !== 'string' || typeof value.config !== 'number' || !isConfigVersionKeys(value.keys)) return undefined;
   const previous = value.previous;
-  const usablePrevious = previous !== undefined && typeof previous.config === 'number' && isKeys(previous.keys);
+  const usablePrevious = previous !== undefined && typeof previous.config === 'number' && isConfigVersionKeys(previous.keys);
   return {
     release: value.release,
     config: value.config,
@@ -69,5 +70,5 @@ function liveConfigAt(record: LivePairRecord, now: number): RecordedConfig {
   return { config: record.config, keys: record.keys };
 }
 
-export { LIVE_PAIR_KEY, liveConfigAt, parseLivePairRecord };
+export { isConfigVersionKeys, LIVE_PAIR_KEY, liveConfigAt, parseLivePairRecord };
 export type { LivePairRecord, RecordedConfig };

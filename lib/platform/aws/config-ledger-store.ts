@@ -10,7 +10,6 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   CONFIG_ENTITY,
   configItem,
-  configItemKey,
   configVersionOfItem,
   PAIR_ENTITY,
   pairItem,
@@ -18,6 +17,7 @@ import {
   STAGE_LOCK,
   type PairMove,
 } from '../../core/config-ledger.js';
+import { configItemKey } from '../../core/config-item-key.js';
 import type { ConfigVersion } from '../../core/config-version.js';
 import { TryAgainError } from '../../core/errors.js';
 import { LEDGER_TABLE } from '../../core/ledger-table.js';

@@ -1,6 +1,7 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { configItemKey, configVersionOfItem } from '../../core/config-ledger.js';
+import { configItemKey } from '../../core/config-item-key.js';
+import { isConfigVersionKeys } from '../../core/live-pair-record.js';
 import type { ConfigVersionKey } from '../../core/config-version.js';
 import { LEDGER_TABLE } from '../../core/ledger-table.js';
 
@@ -17,7 +18,9 @@ async function configVersionKeys(table: string, version: number): Promise<Readon
   const answer = await client.send(
     new GetItemCommand({ TableName: table, Key: marshall({ [LEDGER_TABLE.partitionKey]: configItemKey(version) }), ConsistentRead: true }),
   );
-  return answer.Item === undefined ? undefined : configVersionOfItem(unmarshall(answer.Item))?.keys;
+  // The selectors alone, checked by hand: this module may load in the web function, which carries no schema library.
+  const keys: unknown = answer.Item === undefined ? undefined : unmarshall(answer.Item).keys;
+  return isConfigVersionKeys(keys) ? keys : undefined;
 }
 
 export { configVersionKeys };
