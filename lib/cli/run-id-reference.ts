@@ -7,6 +7,9 @@ import { assertRunIdArgument } from './run-id-argument.js';
 /** The word that names the newest run wherever a run id is taken. */
 const LAST_RUN = 'last';
 
+/* How many edits away from a recorded run id a typed one is taken for a typo of it. */
+const RUN_ID_TYPO_EDITS = 2;
+
 /* How many of the newest runs a prefix or a did-you-mean looks among. */
 const RECENT_RUNS = 200;
 
@@ -37,7 +40,9 @@ async function resolveRunId(platform: Platform, typed: string, stage: string): P
       listHint,
     );
   }
-  const close = closestNames(typed, recent);
+  // Two run ids of one minute differ in a few characters only: a third of an id's length would call a run
+  // that is just starting (a --detach followed at once) a typo of the one before it.
+  const close = closestNames(typed, recent, RUN_ID_TYPO_EDITS);
   if (close.length > 0) {
     throw new UsageError(
       `No run ${JSON.stringify(typed)} on stage ${stage}. Did you mean ${close.map((id) => JSON.stringify(id)).join(' or ')}?`,

@@ -31,13 +31,15 @@ function editDistance(a: string, b: string): number {
  * @example
  * closestNames('migrte', ['migrate', 'seed']); // ['migrate']
  * closestNames('Prod', ['local', 'prod']); // ['prod']
+ * closestNames('20261124-143927-k3f9qx', runIds, 2); // at most two edits away
  */
-function closestNames(typed: string, known: Iterable<string>): string[] {
+function closestNames(typed: string, known: Iterable<string>, maxDistance?: number): string[] {
   const scored: { name: string; distance: number }[] = [];
   for (const name of new Set(known)) {
     if (name === typed) continue;
     const distance = name.toLowerCase() === typed.toLowerCase() ? 0 : editDistance(typed, name);
-    if (distance <= Math.max(1, Math.floor(Math.min(typed.length, name.length) / 3))) scored.push({ name, distance });
+    const allowed = maxDistance ?? Math.max(1, Math.floor(Math.min(typed.length, name.length) / 3));
+    if (distance <= allowed) scored.push({ name, distance });
   }
   const best = Math.min(...scored.map((entry) => entry.distance));
   return scored.filter((entry) => entry.distance === best).map((entry) => entry.name);

@@ -30,6 +30,13 @@ describe('didYouMean', () => {
     expect(didYouMean('constructor', tasks)).toBe('');
   });
 
+  it('takes a tighter bound where names are alike by nature: two run ids of one minute are not typos of each other', () => {
+    const runIds = ['20261124-143927-k3f9qz'];
+    expect(closestNames('20261124-143958-mx2kqz', runIds)).toEqual(runIds);
+    expect(closestNames('20261124-143958-mx2kqz', runIds, 2)).toEqual([]);
+    expect(closestNames('20261124-143927-k3f9qx', runIds, 2)).toEqual(runIds);
+  });
+
   it('never suggests the name itself, and lists ties', () => {
     expect(closestNames('seed', ['seed'])).toEqual([]);
     expect(didYouMean('sed', ['seed', 'send'])).toBe(' Did you mean "seed" or "send"?');
