@@ -118,7 +118,9 @@ describe('adopting the packed cnf-admin in a new app', () => {
     const cdkJson = JSON.parse(readFileSync(join(app, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
     // The installed aws-cdk-lib's recommended feature flags, as cdk init writes them.
     expect(Object.keys(cdkJson.context).filter((key) => key.startsWith('@aws-cdk/')).length).toBeGreaterThan(50);
-    expect(readFileSync(join(app, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['node_modules/', '.cnf/', 'cdk.out/']));
+    expect(readFileSync(join(app, '.gitignore'), 'utf8').split('\n')).toEqual(
+      expect.arrayContaining(['node_modules/', '.cnf/', 'cdk.out/']),
+    );
   });
 
   it("type-checks the user's own task against the installed types, which are not any", async () => {
