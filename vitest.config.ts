@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 /*
- * Three projects (docs/testing.md says which test goes where):
+ * Three projects (docs/testing.md says which test goes where, and why they run
+ * as they do):
  * - `unit`: in-process tests, a loop of seconds: npm test -- --project unit
  * - `cdk`: the constructs, synthesised with aws-cdk-lib (test/construct/**)
- * - `e2e`: tests that spawn the built binary, tmux, PostgreSQL, npm or cdk:
+ * - `e2e`: tests that spawn the built binary, PostgreSQL, npm or cdk:
  *   test/e2e/** and every *.e2e.test.ts, plus the few slow files named here.
  */
 const E2E = [
@@ -24,18 +25,24 @@ export default defineConfig({
   test: {
     reporters: ['default', './test/support/slowest-files-reporter.ts'],
     pool: 'forks',
-    // One file at a time: two at once on two cores made the timing-bound end-to-end tests (interrupts,
-    // consoles, locks) flaky under the load they put on each other.
-    maxWorkers: 1,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    /*
+     * Two groups, one after the other (sequence.groupOrder; projects of one
+     * group share its number of workers): the in-process files two at a time,
+     * then the end-to-end files one at a time. Two end-to-end files at once on
+     * two cores stretch the timings some of them assert on (docs/testing.md).
+     */
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...E2E, ...CDK] } },
-      { extends: true, test: { name: 'cdk', include: CDK, exclude: E2E } },
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...E2E, ...CDK], maxWorkers: 2, sequence: { groupOrder: 0 } },
+      },
+      { extends: true, test: { name: 'cdk', include: CDK, exclude: E2E, maxWorkers: 2, sequence: { groupOrder: 0 } } },
       // End-to-end tests spawn the CLI, PostgreSQL and many Node processes: give them room. A test that
       // fails is run once more (and reported as retried): a few assert on timings that a loaded machine stretches.
-      { extends: true, test: { name: 'e2e', include: E2E, retry: 1 } },
+      { extends: true, test: { name: 'e2e', include: E2E, retry: 1, maxWorkers: 1, sequence: { groupOrder: 1 } } },
     ],
   },
 });

@@ -3,7 +3,7 @@
 // their own against the published types, tsc, invoke on the local stage, and
 // cdk synth of the prod stack. The app holds no path into the repository.
 import { spawn } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,7 +45,24 @@ const { devDependencies } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.jso
 const USER_PACKAGES = ['aws-cdk-lib', 'constructs', 'aws-cdk', 'zod', 'typescript'].map((name) => `${name}@${devDependencies[name]}`);
 const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
 
+/* What a checkout holds that is not its sources: never copied. */
+const NOT_SOURCES = new Set(['node_modules', '.git', 'dist', '.cnf', 'cdk.out', 'coverage', '.package.json.packing']);
+
+/*
+ * A copy of the repository's sources, with its node_modules linked in: packing
+ * runs the build (prepack), which replaces dist/, and rewrites package.json
+ * until postpack; in the repository itself that would pull dist/ from under
+ * the test files that run the built binary beside this one.
+ */
+function checkoutCopy(base: string): string {
+  const checkout = join(base, 'checkout');
+  cpSync(REPO_ROOT, checkout, { recursive: true, filter: (source) => !NOT_SOURCES.has(source.slice(REPO_ROOT.length).split('/')[0]!) });
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(checkout, 'node_modules'), 'dir');
+  return checkout;
+}
+
 let base: string;
+let checkout: string;
 let app: string;
 let tarball: string;
 let repoManifest: string;
@@ -54,8 +71,9 @@ let installed: Finished;
 beforeAll(async () => {
   base = mkdtempSync(join(tmpdir(), 'cnf-adoption-'));
   // As a maintainer packs it: prepack builds dist/ and writes the published package.json, postpack puts the repo's back.
-  repoManifest = readFileSync(join(REPO_ROOT, 'package.json'), 'utf8');
-  const packed = await run('npm', ['pack', '--json', '--pack-destination', base, ...NPM_FLAGS], REPO_ROOT);
+  checkout = checkoutCopy(base);
+  repoManifest = readFileSync(join(checkout, 'package.json'), 'utf8');
+  const packed = await run('npm', ['pack', '--json', '--pack-destination', base, ...NPM_FLAGS], checkout);
   expect(packed.code, packed.stderr).toBe(0);
   tarball = join(base, (JSON.parse(packed.stdout) as { filename: string }[])[0]!.filename);
   app = join(base, 'shop');
@@ -89,7 +107,7 @@ describe('adopting the packed cnf-admin in a new app', () => {
     // npm 11 lists a dependency's prepare among the install scripts it warns about.
     expect(installed.stderr).not.toMatch(/^npm warn.*cnf-admin@/m);
     // The repository's own package.json is back as it was, byte for byte.
-    expect(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).toBe(repoManifest);
+    expect(readFileSync(join(checkout, 'package.json'), 'utf8')).toBe(repoManifest);
   });
 
   it('init sets the app up with a database and migrations, and names the tasks to invoke', async () => {
@@ -100,7 +118,9 @@ describe('adopting the packed cnf-admin in a new app', () => {
     const cdkJson = JSON.parse(readFileSync(join(app, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
     // The installed aws-cdk-lib's recommended feature flags, as cdk init writes them.
     expect(Object.keys(cdkJson.context).filter((key) => key.startsWith('@aws-cdk/')).length).toBeGreaterThan(50);
-    expect(readFileSync(join(app, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['node_modules/', '.cnf/', 'cdk.out/']));
+    expect(readFileSync(join(app, '.gitignore'), 'utf8').split('\n')).toEqual(
+      expect.arrayContaining(['node_modules/', '.cnf/', 'cdk.out/']),
+    );
   });
 
   it("type-checks the user's own task against the installed types, which are not any", async () => {
@@ -194,6 +214,10 @@ export const handler = createAdminHandler({
       .filter((entry) => !join(entry.parentPath, entry.name).includes(join(app, 'cdk.out')))
       .map((entry) => join(entry.parentPath, entry.name));
     expect(files.length).toBeGreaterThan(5);
-    for (const file of files) expect(readFileSync(file, 'utf8'), file).not.toContain(REPO_ROOT.replace(/\/$/, ''));
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      expect(text, file).not.toContain(REPO_ROOT.replace(/\/$/, ''));
+      expect(text, file).not.toContain(checkout);
+    }
   });
 });
