@@ -9,7 +9,8 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse } from 'aws-lambda';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { respond, type Outcome } from './cfn-response.js';
 import {
   changedKeys,
   configVersionHash,
@@ -35,8 +36,6 @@ interface DeployedConfigProperties {
   readonly Declared: Readonly<Record<string, string>>;
 }
 
-type Outcome = Pick<CloudFormationCustomResourceResponse, 'Status' | 'Reason'> & { readonly Data?: Record<string, string> };
-
 /** What the provider works with; the tests pass their own clock and sleep. */
 interface DeployedConfigDeps {
   readonly ssm: SSMClient;
@@ -51,9 +50,6 @@ const LOCK_WAIT_SECONDS = 60;
 const LOCK_RETRY_MS = 2000;
 /** How many numbers past the live version a new version tries (a rollback may have made the live one older than the newest). */
 const NUMBER_PROBES = 200;
-/** The longest reason CloudFormation shows in full; the response must stay under 4 KB. */
-const MAX_REASON = 1500;
-
 /**
  * Makes a config version of a deploy's declared parameters, as `config set`
  * makes one, when the stage keeps config versions (it has `_cnf/live`) and
@@ -181,22 +177,6 @@ async function withStageLockWaiting<T>(
     }
     await deps.sleep(LOCK_RETRY_MS);
   }
-}
-
-/** Sends the outcome to CloudFormation's pre-signed response URL. */
-async function respond(event: CloudFormationCustomResourceEvent, outcome: Outcome): Promise<void> {
-  const body: CloudFormationCustomResourceResponse = {
-    Status: outcome.Status,
-    Reason: (outcome.Reason ?? '').slice(0, MAX_REASON),
-    PhysicalResourceId: event.RequestType === 'Create' ? event.LogicalResourceId : event.PhysicalResourceId,
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
-    ...(outcome.Data === undefined ? {} : { Data: outcome.Data }),
-  };
-  // The URL is signed for an empty content type.
-  const response = await fetch(event.ResponseURL, { method: 'PUT', headers: { 'content-type': '' }, body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`CloudFormation did not take the response: HTTP ${response.status} ${await response.text()}`);
 }
 
 const deps: DeployedConfigDeps = {

@@ -1,14 +1,15 @@
 /*
  * The live-alias guard's custom resource provider. It ships as inline code
- * (esbuild turns this file into CommonJS at synth): it may import only the
- * AWS SDK that the Lambda runtime provides, and types. The ledger's layout
+ * (esbuild bundles this file as CommonJS at synth): it may import only the
+ * AWS SDK that the Lambda runtime provides, types, and `cfn-response`. The ledger's layout
  * (table, keys, attribute names) comes in the resource's properties, from
  * the modules that own it.
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetAliasCommand, LambdaClient, UpdateAliasCommand } from '@aws-sdk/client-lambda';
-import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse } from 'aws-lambda';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { respond, type Outcome } from './cfn-response.js';
 import type { LockHolder } from '../../core/lease.js';
 
 /** What the custom resource passes (CloudFormation turns every leaf into a string). */
@@ -31,8 +32,6 @@ interface GuardProperties {
   readonly RecordKey: string;
 }
 
-type Outcome = Pick<CloudFormationCustomResourceResponse, 'Status' | 'Reason'> & { readonly Data?: Record<string, string> };
-
 /** One alias as it was: its version and canary weights. */
 interface AliasState {
   readonly version: string;
@@ -47,9 +46,6 @@ interface GuardRecord {
   readonly admin?: AliasState;
   readonly recordedAt: string;
 }
-
-/** The longest reason CloudFormation shows in full; the response must stay under 4 KB. */
-const MAX_REASON = 1500;
 
 const lambda = new LambdaClient({});
 const dynamodb = new DynamoDBClient({});
@@ -184,22 +180,6 @@ function key(props: GuardProperties): Record<string, AttributeValue> {
 async function isRollingBack(stackId: string): Promise<boolean> {
   const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackId }));
   return Stacks?.[0]?.StackStatus === 'UPDATE_ROLLBACK_IN_PROGRESS';
-}
-
-/** Sends the outcome to CloudFormation's pre-signed response URL. */
-async function respond(event: CloudFormationCustomResourceEvent, outcome: Outcome): Promise<void> {
-  const body: CloudFormationCustomResourceResponse = {
-    Status: outcome.Status,
-    Reason: (outcome.Reason ?? '').slice(0, MAX_REASON),
-    PhysicalResourceId: event.RequestType === 'Create' ? event.LogicalResourceId : event.PhysicalResourceId,
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
-    ...(outcome.Data === undefined ? {} : { Data: outcome.Data }),
-  };
-  // The URL is signed for an empty content type.
-  const response = await fetch(event.ResponseURL, { method: 'PUT', headers: { 'content-type': '' }, body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`CloudFormation did not take the response: HTTP ${response.status} ${await response.text()}`);
 }
 
 export { handler };

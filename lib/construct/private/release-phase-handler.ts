@@ -1,11 +1,12 @@
 /*
  * The release phase's custom resource provider. It ships as inline code
- * (esbuild turns this file into CommonJS at synth): it may import only the
- * AWS SDK that the Lambda runtime provides, and types.
+ * (esbuild bundles this file as CommonJS at synth): it may import only the
+ * AWS SDK that the Lambda runtime provides, types, and `cfn-response`.
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { InvokeWithResponseStreamCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse, Context } from 'aws-lambda';
+import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { respond, type Outcome } from './cfn-response.js';
 import type { AdminEvent, RunResult } from '../../core/run.js';
 
 /** What the custom resource passes (CloudFormation turns every leaf into a string). */
@@ -18,11 +19,6 @@ interface ReleasePhaseProperties {
   readonly ArgsJson: string;
   readonly Release: string;
 }
-
-type Outcome = Pick<CloudFormationCustomResourceResponse, 'Status' | 'Reason'> & { readonly Data?: Record<string, string> };
-
-/** The longest reason CloudFormation shows in full; the response must stay under 4 KB. */
-const MAX_REASON = 1500;
 
 /** Answer this long before Lambda would end the provider, so CloudFormation never waits in vain. */
 const ANSWER_MARGIN_MS = 15_000;
@@ -152,22 +148,6 @@ function isRunResult(value: unknown): value is RunResult {
   return (
     typeof candidate === 'object' && candidate !== null && typeof candidate.runId === 'string' && typeof candidate.exitCode === 'number'
   );
-}
-
-/** Sends the outcome to CloudFormation's pre-signed response URL. */
-async function respond(event: CloudFormationCustomResourceEvent, outcome: Outcome): Promise<void> {
-  const body: CloudFormationCustomResourceResponse = {
-    Status: outcome.Status,
-    Reason: (outcome.Reason ?? '').slice(0, MAX_REASON),
-    PhysicalResourceId: event.RequestType === 'Create' ? event.LogicalResourceId : event.PhysicalResourceId,
-    StackId: event.StackId,
-    RequestId: event.RequestId,
-    LogicalResourceId: event.LogicalResourceId,
-    ...(outcome.Data === undefined ? {} : { Data: outcome.Data }),
-  };
-  // The URL is signed for an empty content type.
-  const response = await fetch(event.ResponseURL, { method: 'PUT', headers: { 'content-type': '' }, body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`CloudFormation did not take the response: HTTP ${response.status} ${await response.text()}`);
 }
 
 export { handler };
