@@ -15,6 +15,7 @@ import { FIXTURE_ROOT } from '../test/support/aws-platform.js';
 import { healthyScenario, RELEASE } from '../test/support/aws-scenario.js';
 import { CONTAINER_TASK, containerScenario } from '../test/support/aws-container-scenario.js';
 import { startFakeAws, type FakeAws } from '../test/support/fake-aws-server.js';
+import { withFakeAws } from './support/fake-aws.js';
 import { memoryIo } from '../test/support/memory-io.js';
 import { median, type Benchmark, type BenchResult } from './support/measure.js';
 
@@ -81,18 +82,8 @@ async function runTaskFigure(): Promise<BenchResult> {
   }
 }
 
-const benchmark: Benchmark = async () => {
-  const aws = await startFakeAws(SCENARIO, { latencyMs: LATENCY_MS });
-  const saved = { ...process.env };
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: aws.url,
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'secret',
-    CNF_LOG_WAIT_SECONDS: '5',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  });
-  try {
+const benchmark: Benchmark = async () =>
+  withFakeAws(SCENARIO, LATENCY_MS, { CNF_LOG_WAIT_SECONDS: '5' }, async (aws) => {
     for (let index = 0; index < WARMUP; index += 1) {
       await oneRoundTripMs();
       await invokeOnce(aws);
@@ -124,11 +115,6 @@ const benchmark: Benchmark = async () => {
     ];
     results.push(await runTaskFigure());
     return results;
-  } finally {
-    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-    Object.assign(process.env, saved);
-    await aws.close();
-  }
-};
+  });
 
 export default benchmark;

@@ -11,7 +11,8 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { LIVE_PAIR_KEY } from '../lib/core/live-pair-record.js';
 import { stageRecordName } from '../lib/core/stage-record.js';
 import { healthyScenario } from '../test/support/aws-scenario.js';
-import { startFakeAws, type FakeAws } from '../test/support/fake-aws-server.js';
+import { type FakeAws } from '../test/support/fake-aws-server.js';
+import { withFakeAws } from './support/fake-aws.js';
 import { median, type Benchmark, type BenchResult } from './support/measure.js';
 
 const LATENCY_MS = 80;
@@ -65,19 +66,8 @@ async function figure(): Promise<{ cold: number; roundTrip: number }> {
   return { cold: median(reads), roundTrip: median(roundTrips) };
 }
 
-const benchmark: Benchmark = async () => {
-  const aws = await startFakeAws(SCENARIO, { latencyMs: LATENCY_MS });
-  const saved = { ...process.env };
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: aws.url,
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'secret',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    CNF_PARAMETER_PATH: PATH,
-    CNF_PARAMETER_FILE: '',
-  });
-  try {
+const benchmark: Benchmark = async () =>
+  withFakeAws(SCENARIO, LATENCY_MS, { CNF_PARAMETER_PATH: PATH, CNF_PARAMETER_FILE: '' }, async (aws) => {
     for (let n = 0; n < KEYS; n += 1) {
       aws.ssm.put(`${PATH}KEY_${n}`, `value-${n}-1`, n % 3 === 0 ? 'SecureString' : 'String');
       aws.ssm.put(`${PATH}KEY_${n}`, `value-${n}-2`, n % 3 === 0 ? 'SecureString' : 'String');
@@ -102,11 +92,6 @@ const benchmark: Benchmark = async () => {
       },
     ];
     return results;
-  } finally {
-    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-    Object.assign(process.env, saved);
-    await aws.close();
-  }
-};
+  });
 
 export default benchmark;

@@ -198,7 +198,8 @@ function databaseRssMb(dir: string): { supervisor: number; supervisorPrivate: nu
   const statusKb = (pid: string | number, field: string): number =>
     Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
   const rssKb = (pid: string | number): number => statusKb(pid, 'VmRSS');
-  const total = [status.pid, status.postgresPid, ...children.filter((pid) => pid !== '')].reduce<number>((sum, pid) => sum + rssKb(pid), 0) / 1024;
+  const total =
+    [status.pid, status.postgresPid, ...children.filter((pid) => pid !== '')].reduce<number>((sum, pid) => sum + rssKb(pid), 0) / 1024;
   return { supervisor: rssKb(status.pid) / 1024, supervisorPrivate: statusKb(status.pid, 'RssAnon') / 1024, total };
 }
 
@@ -327,7 +328,10 @@ async function workingTreeFigures(): Promise<BenchResult[]> {
     const entries = [
       { in: join(lambdaDir, 'web.ts'), out: 'web' },
       { in: join(lambdaDir, 'admin.ts'), out: 'admin' },
-      ...scriptFiles(project.scriptsDir).map((file) => ({ in: join(project.scriptsDir, file), out: `scripts/${file.replace(/\.ts$/, '')}` })),
+      ...scriptFiles(project.scriptsDir).map((file) => ({
+        in: join(project.scriptsDir, file),
+        out: `scripts/${file.replace(/\.ts$/, '')}`,
+      })),
     ];
     const options = JSON.stringify({ ...bundleBuildOptions(project, entries), write: false });
     const incremental: number[] = [];

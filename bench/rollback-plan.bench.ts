@@ -12,7 +12,8 @@ import { stageRecordName } from '../lib/core/stage-record.js';
 import { AwsClients } from '../lib/platform/aws/aws-clients.js';
 import { FIXTURE_ROOT } from '../test/support/aws-platform.js';
 import { healthyScenario, OLD_RELEASE, RELEASE } from '../test/support/aws-scenario.js';
-import { startFakeAws, type FakeAws, type ReceivedRequest } from '../test/support/fake-aws-server.js';
+import { type FakeAws, type ReceivedRequest } from '../test/support/fake-aws-server.js';
+import { withFakeAws } from './support/fake-aws.js';
 import { memoryIo } from '../test/support/memory-io.js';
 import { median, type Benchmark, type BenchResult } from './support/measure.js';
 
@@ -59,17 +60,8 @@ async function dryRunOnce(aws: FakeAws): Promise<{ ms: number; waves: string[][]
   return { ms, waves: roundTrips(aws.requests.slice(before)) };
 }
 
-const benchmark: Benchmark = async () => {
-  const aws = await startFakeAws(SCENARIO, { latencyMs: LATENCY_MS });
-  const saved = { ...process.env };
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: aws.url,
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'secret',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  });
-  try {
+const benchmark: Benchmark = async () =>
+  withFakeAws(SCENARIO, LATENCY_MS, {}, async (aws) => {
     // The older release live with its config, then the newer one deployed and its config changed.
     for (let n = 0; n < KEYS; n += 1) aws.ssm.put(`/fixture/prod/KEY_${n}`, `old-${n}`);
     await run(['config', 'set', 'KEY_0', 'old-value']);
@@ -105,11 +97,6 @@ const benchmark: Benchmark = async () => {
       },
     ];
     return results;
-  } finally {
-    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-    Object.assign(process.env, saved);
-    await aws.close();
-  }
-};
+  });
 
 export default benchmark;
