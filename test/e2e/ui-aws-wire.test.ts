@@ -16,7 +16,7 @@ import { healthyScenario, OLD_RELEASE, RELEASE, runLine } from '../support/aws-s
 import { launchBrowser, type TestBrowser } from '../support/browser.js';
 import { startFakeAws, type FakeAws } from '../support/fake-aws-server.js';
 import { startUi, type UiProcess } from '../support/ui-process.js';
-import { UI_CATALOG, UI_TASK_ARN as TASK_ARN, uiRunRecord } from '../support/ui-aws-stage.js';
+import { UI_CATALOG, uiRunRecord, uiStopAnswer } from '../support/ui-aws-stage.js';
 
 const FAILED = '20261124-143927-failed';
 const OLD_FAILED = '20261101-090000-oldfai';
@@ -71,18 +71,7 @@ const scenario = healthyScenario({
     // Recorded by a cnf-admin from before runStatus: the byStatus index does not hold it.
     run(OLD_FAILED, { ...ended('2026-11-01T09:00:00.000Z', 2), release: OLD_RELEASE }),
   ],
-  invokeByTask: {
-    'cnf:stop': {
-      payload: JSON.stringify({
-        runId: RUNNING,
-        task: 'cnf:stop',
-        release: RELEASE,
-        exitCode: 0,
-        durationMs: 5,
-        output: { runId: RUNNING, stoppedTasks: [TASK_ARN] },
-      }),
-    },
-  },
+  invokeByTask: { 'cnf:stop': uiStopAnswer(RUNNING) },
 });
 
 let aws: FakeAws;

@@ -16,7 +16,7 @@ import { FIXTURE_ROOT } from '../support/aws-platform.js';
 import { healthyScenario, RELEASE, runLine, type SentCommand } from '../support/aws-scenario.js';
 import { launchBrowser, type TestBrowser } from '../support/browser.js';
 import { startUi, type UiProcess } from '../support/ui-process.js';
-import { UI_CATALOG, UI_TASK_ARN as TASK_ARN, uiRunRecord } from '../support/ui-aws-stage.js';
+import { UI_CATALOG, uiRunRecord, uiStopAnswer } from '../support/ui-aws-stage.js';
 
 const PRELOAD = join(import.meta.dirname, '..', 'support', 'aws-mock-preload.ts');
 const FAILED = '20261124-143927-failed';
@@ -63,18 +63,7 @@ const scenario = healthyScenario({
     record(RUNNING, { task: CONTAINER_TASK, args: {}, startedAt: '2026-11-24T15:00:00.000Z', deadline: '2099-01-01T00:00:00.000Z' }),
   ],
   // cnf-admin stop goes through the admin function (cnf:stop), which stops the run's ECS task and names it.
-  invokeByTask: {
-    'cnf:stop': {
-      payload: JSON.stringify({
-        runId: RUNNING,
-        task: 'cnf:stop',
-        release: RELEASE,
-        exitCode: 0,
-        durationMs: 5,
-        output: { runId: RUNNING, stoppedTasks: [TASK_ARN] },
-      }),
-    },
-  },
+  invokeByTask: { 'cnf:stop': uiStopAnswer(RUNNING) },
 });
 
 let dir: string;

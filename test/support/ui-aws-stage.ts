@@ -44,4 +44,16 @@ const uiRunRecord = (runId: string, fields: Record<string, unknown>): Record<str
   ...fields,
 });
 
-export { UI_CALLER, UI_CATALOG, UI_TASK_ARN, uiRunRecord };
+/** The admin function's answer to `cnf:stop` of the container run `runId`: its ECS task was stopped. */
+const uiStopAnswer = (runId: string): { readonly payload: string } => ({
+  payload: JSON.stringify({
+    runId,
+    task: 'cnf:stop',
+    release: RELEASE,
+    exitCode: 0,
+    durationMs: 5,
+    output: { runId, stoppedTasks: [UI_TASK_ARN] },
+  }),
+});
+
+export { UI_CATALOG, uiRunRecord, uiStopAnswer };
