@@ -5,8 +5,6 @@
  * the construct's live-alias guard: its inline provider code, run in this
  * process against the same fake AWS with the events CloudFormation sends.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -16,6 +14,7 @@ import { runCli } from '../support/cli.js';
 import { withoutAwsSettings } from '../support/aws-cli.js';
 import { FIXTURE_ROOT } from '../support/aws-platform.js';
 import { healthyScenario, OLD_RELEASE, RELEASE } from '../support/aws-scenario.js';
+import { startCfnResponseUrl, type CfnResponseUrl } from '../support/cfn-response-url.js';
 import { startFakeAws, type FakeAws } from '../support/fake-aws-server.js';
 
 const STACK = 'fixture-prod';
@@ -28,27 +27,16 @@ afterEach(async () => {
 });
 
 /** CloudFormation's response URL: what the guard answered, request after request. */
-let responseServer: Server;
-let responseUrl: string;
-let responses: { Status: string; Reason: string }[] = [];
+let cfn: CfnResponseUrl;
 
 beforeAll(async () => {
   vi.spyOn(console, 'log').mockImplementation(() => undefined);
-  responseServer = createServer((request, reply) => {
-    let body = '';
-    request.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-    request.on('end', () => {
-      responses.push(JSON.parse(body) as { Status: string; Reason: string });
-      reply.end();
-    });
-  });
-  await new Promise<void>((resolve) => responseServer.listen(0, '127.0.0.1', resolve));
-  responseUrl = `http://127.0.0.1:${(responseServer.address() as AddressInfo).port}/response?signed`;
+  cfn = await startCfnResponseUrl();
 });
 
 afterAll(async () => {
   vi.restoreAllMocks();
-  await new Promise<void>((resolve) => responseServer.close(() => resolve()));
+  await cfn.close();
 });
 
 /** A stage deployed by stack fixture-prod: the older release (web 6, admin 4) with v1, then the newer one (web 7, admin 5) with v2, and a third published. */
@@ -123,11 +111,11 @@ function properties(release: string, web: string, admin: string) {
 
 /** CloudFormation's Update of the guard, from one template to the next. */
 async function updateGuard(guard: Handler, from: ReturnType<typeof properties>, to: ReturnType<typeof properties>) {
-  responses = [];
+  cfn.responses.length = 0;
   await guard({
     RequestType: 'Update',
     ServiceToken: 'x',
-    ResponseURL: responseUrl,
+    ResponseURL: cfn.url,
     StackId: `arn:aws:cloudformation:eu-west-1:123456789012:stack/${STACK}/0a1b2c3d`,
     RequestId: 'request-1',
     LogicalResourceId: 'AppLiveAliasGuard',
@@ -136,7 +124,7 @@ async function updateGuard(guard: Handler, from: ReturnType<typeof properties>, 
     ResourceProperties: to,
     OldResourceProperties: from,
   });
-  return responses[0]!;
+  return cfn.responses[0]!;
 }
 
 describe('a rollback racing a deploy on AWS', () => {

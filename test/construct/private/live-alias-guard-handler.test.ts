@@ -1,10 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { inlineHandlerCode } from '../../../lib/construct/private/inline-handler.js';
+import { startCfnResponseUrl, type CfnResponse, type CfnResponseUrl } from '../../support/cfn-response-url.js';
 
 /*
  * The guard's provider runs as Lambda would run its inline code: the
@@ -23,16 +22,7 @@ const cloudFormationMock = mockClient(cloudFormationSdk.CloudFormationClient);
 
 type Handler = (event: CloudFormationCustomResourceEvent) => Promise<void>;
 
-interface Response {
-  Status: string;
-  Reason: string;
-  PhysicalResourceId: string;
-  Data?: Record<string, string>;
-}
-
-let server: Server;
-let responses: Response[];
-let responseUrl: string;
+let cfn: CfnResponseUrl;
 let handler: Handler;
 
 /** The model: each function's live alias version (undefined: no alias yet), the ledger items by key, the stack's status. */
@@ -45,20 +35,11 @@ beforeAll(async () => {
   const module = { exports: {} as { handler?: Handler } };
   new Function('module', 'exports', 'require', inlineHandlerCode('live-alias-guard-handler'))(module, module.exports, requireCjs);
   handler = module.exports.handler!;
-  server = createServer((request, reply) => {
-    let body = '';
-    request.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-    request.on('end', () => {
-      responses.push(JSON.parse(body) as Response);
-      reply.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  responseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/response?signed`;
+  cfn = await startCfnResponseUrl();
 });
 
 beforeEach(() => {
-  responses = [];
+  cfn.responses.length = 0;
   aliases = { 'notes-prod-web': '1', 'notes-prod-admin': '1' };
   items = new Map();
   stackStatus = 'UPDATE_IN_PROGRESS';
@@ -91,7 +72,7 @@ beforeEach(() => {
 
 afterAll(async () => {
   vi.restoreAllMocks();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await cfn.close();
 });
 
 const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/notes-prod/0a1b2c3d';
@@ -124,17 +105,17 @@ const common = {
 };
 
 /** A deploy from the template whose aliases are on `from` to the one on `to`: CloudFormation's Update of the guard. */
-async function update(from: [string, string], to: [string, string]): Promise<Response> {
-  responses = [];
+async function update(from: [string, string], to: [string, string]): Promise<CfnResponse> {
+  cfn.responses.length = 0;
   await handler({
     ...common,
-    ResponseURL: responseUrl,
+    ResponseURL: cfn.url,
     RequestType: 'Update',
     PhysicalResourceId: 'AppLiveAliasGuard',
     ResourceProperties: properties(...to),
     OldResourceProperties: properties(...from),
   });
-  return responses[0]!;
+  return cfn.responses[0]!;
 }
 
 /** CloudFormation moves both aliases to the template's `version` (what an alias resource's update does). */
@@ -254,12 +235,12 @@ describe('the live-alias guard provider', () => {
   it('records no aliases on the first deploy, and so has nothing to restore', async () => {
     // Given a stage whose aliases do not exist yet
     aliases = {};
-    responses = [];
-    await handler({ ...common, ResponseURL: responseUrl, RequestType: 'Create', ResourceProperties: properties('r-a', '1') });
+    cfn.responses.length = 0;
+    await handler({ ...common, ResponseURL: cfn.url, RequestType: 'Create', ResourceProperties: properties('r-a', '1') });
 
     // Then the create succeeds and says so
-    expect(responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'AppLiveAliasGuard' });
-    expect(responses[0]!.Reason).toContain('no live aliases yet');
+    expect(cfn.responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'AppLiveAliasGuard' });
+    expect(cfn.responses[0]!.Reason).toContain('no live aliases yet');
   });
 
   it('does nothing on delete: no alias moves, no item changes', async () => {
@@ -267,15 +248,15 @@ describe('the live-alias guard provider', () => {
     const before = new Map(items);
     lambdaMock.resetHistory();
     dynamoMock.resetHistory();
-    responses = [];
+    cfn.responses.length = 0;
     await handler({
       ...common,
-      ResponseURL: responseUrl,
+      ResponseURL: cfn.url,
       RequestType: 'Delete',
       PhysicalResourceId: 'AppLiveAliasGuard',
       ResourceProperties: properties('r-b', '2'),
     });
-    expect(responses[0]).toMatchObject({ Status: 'SUCCESS' });
+    expect(cfn.responses[0]).toMatchObject({ Status: 'SUCCESS' });
     expect(lambdaMock.calls()).toHaveLength(0);
     expect(dynamoMock.calls()).toHaveLength(0);
     expect(items).toEqual(before);

@@ -1,10 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { releasePhaseHandlerCode } from '../../../lib/construct/release-phase.js';
+import { startCfnResponseUrl, type CfnResponseUrl } from '../../support/cfn-response-url.js';
 
 /*
  * The provider runs as Lambda would run its inline code: the CommonJS text
@@ -26,33 +25,14 @@ function loadInlineHandler(): Handler {
   return module.exports.handler!;
 }
 
-interface Response {
-  Status: string;
-  Reason: string;
-  PhysicalResourceId: string;
-  RequestId: string;
-  Data?: Record<string, string>;
-}
-
-let server: Server;
-let responses: Response[];
-let responseUrl: string;
+let cfn: CfnResponseUrl;
 let handler: Handler;
 
 beforeAll(async () => {
   // The provider logs its outcome for CloudWatch; the tests read the response instead.
   vi.spyOn(console, 'log').mockImplementation(() => undefined);
   handler = loadInlineHandler();
-  server = createServer((request, reply) => {
-    let body = '';
-    request.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-    request.on('end', () => {
-      responses.push(JSON.parse(body) as Response);
-      reply.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  responseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/response?signed`;
+  cfn = await startCfnResponseUrl();
 });
 
 afterEach(() => {
@@ -62,7 +42,7 @@ afterEach(() => {
 
 afterAll(async () => {
   vi.restoreAllMocks();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await cfn.close();
 });
 
 const RELEASE = 'r-0123456789ab';
@@ -70,10 +50,10 @@ const ADMIN_VERSION = 'arn:aws:lambda:eu-west-1:123456789012:function:notes-prod
 const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/notes-prod/0a1b2c3d';
 
 function event(requestType: 'Create' | 'Update' | 'Delete'): CloudFormationCustomResourceEvent {
-  responses = [];
+  cfn.responses.length = 0;
   const common = {
     ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:provider',
-    ResponseURL: responseUrl,
+    ResponseURL: cfn.url,
     StackId: STACK_ID,
     RequestId: '6f1c2d3e-0000-4000-8000-00000000beef',
     LogicalResourceId: 'AppReleasePhase2069B6CC',
@@ -131,7 +111,7 @@ describe('the release phase provider', () => {
       source: 'release-phase',
       caller: 'cloudformation:notes-prod',
     });
-    expect(responses).toEqual([
+    expect(cfn.responses).toEqual([
       expect.objectContaining({
         Status: 'SUCCESS',
         PhysicalResourceId: 'AppReleasePhase2069B6CC',
@@ -151,9 +131,9 @@ describe('the release phase provider', () => {
       .on(lambdaSdk.InvokeWithResponseStreamCommand)
       .resolves(streams(frames.slice(0, 50), frames.slice(50, 51), frames.slice(51)) as never);
     await handler(event('Create'), context());
-    expect(responses).toHaveLength(1);
-    expect(responses[0]).toMatchObject({ Status: 'FAILED', Data: { ExitCode: '1' } });
-    expect(responses[0]!.Reason).toContain(
+    expect(cfn.responses).toHaveLength(1);
+    expect(cfn.responses[0]).toMatchObject({ Status: 'FAILED', Data: { ExitCode: '1' } });
+    expect(cfn.responses[0]!.Reason).toContain(
       `Release task migrate exited with 1 on release ${RELEASE}: DatabaseError: relation "tags" already exists`,
     );
   });
@@ -163,7 +143,7 @@ describe('the release phase provider', () => {
     const answer = ['Runtime warning: something on stdout', JSON.stringify({ type: 'result', result: runResult(0) })].join('\n');
     lambdaMock.on(lambdaSdk.InvokeWithResponseStreamCommand).resolves(streams(answer) as never);
     await handler(event('Create'), context());
-    expect(responses[0]).toMatchObject({ Status: 'SUCCESS', Data: { ExitCode: '0' } });
+    expect(cfn.responses[0]).toMatchObject({ Status: 'SUCCESS', Data: { ExitCode: '0' } });
   });
 
   it('fails the deploy when the admin function itself fails', async () => {
@@ -171,15 +151,15 @@ describe('the release phase provider', () => {
       .on(lambdaSdk.InvokeWithResponseStreamCommand)
       .resolves(streams({ error: 'Unhandled', details: 'Runtime.ImportModuleError' }) as never);
     await handler(event('Create'), context());
-    expect(responses[0]).toMatchObject({ Status: 'FAILED' });
-    expect(responses[0]!.Reason).toBe('The release phase failed: The admin function failed (Unhandled): Runtime.ImportModuleError');
+    expect(cfn.responses[0]).toMatchObject({ Status: 'FAILED' });
+    expect(cfn.responses[0]!.Reason).toBe('The release phase failed: The admin function failed (Unhandled): Runtime.ImportModuleError');
   });
 
   it('fails the deploy when the answer holds no run result', async () => {
     lambdaMock.on(lambdaSdk.InvokeWithResponseStreamCommand).resolves(streams('{"errorType":"Error","errorMessage":"boom"}') as never);
     await handler(event('Create'), context());
-    expect(responses[0]).toMatchObject({ Status: 'FAILED' });
-    expect(responses[0]!.Reason).toContain('gave no run result');
+    expect(cfn.responses[0]).toMatchObject({ Status: 'FAILED' });
+    expect(cfn.responses[0]!.Reason).toContain('gave no run result');
   });
 
   it('fails the deploy, naming the error, when the invoke is refused', async () => {
@@ -187,14 +167,16 @@ describe('the release phase provider', () => {
       .on(lambdaSdk.InvokeWithResponseStreamCommand)
       .rejects(Object.assign(new Error('not authorized to perform: lambda:InvokeFunction'), { name: 'AccessDeniedException' }));
     await handler(event('Create'), context());
-    expect(responses[0]!.Reason).toBe('The release phase failed: AccessDeniedException: not authorized to perform: lambda:InvokeFunction');
+    expect(cfn.responses[0]!.Reason).toBe(
+      'The release phase failed: AccessDeniedException: not authorized to perform: lambda:InvokeFunction',
+    );
   });
 
   it('answers before Lambda would stop it when the task outlasts the wait', async () => {
     lambdaMock.on(lambdaSdk.InvokeWithResponseStreamCommand).callsFake(() => new Promise(() => undefined));
     await handler(event('Create'), context(15_050));
-    expect(responses[0]).toMatchObject({ Status: 'FAILED' });
-    expect(responses[0]!.Reason).toContain('did not finish within the 0 s the release phase can wait');
+    expect(cfn.responses[0]).toMatchObject({ Status: 'FAILED' });
+    expect(cfn.responses[0]!.Reason).toContain('did not finish within the 0 s the release phase can wait');
   });
 
   it('runs again on an update that moves forward', async () => {
@@ -204,7 +186,7 @@ describe('the release phase provider', () => {
     lambdaMock.on(lambdaSdk.InvokeWithResponseStreamCommand).resolves(streams(JSON.stringify(runResult(0))) as never);
     await handler(event('Update'), context());
     expect(lambdaMock.commandCalls(lambdaSdk.InvokeWithResponseStreamCommand)).toHaveLength(1);
-    expect(responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'AppReleasePhase2069B6CC' });
+    expect(cfn.responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'AppReleasePhase2069B6CC' });
   });
 
   it('does not run the previous release while the stack rolls back', async () => {
@@ -213,12 +195,12 @@ describe('the release phase provider', () => {
       .resolves({ Stacks: [{ StackName: 'notes-prod', StackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS', CreationTime: new Date() }] });
     await handler(event('Update'), context());
     expect(lambdaMock.commandCalls(lambdaSdk.InvokeWithResponseStreamCommand)).toHaveLength(0);
-    expect(responses[0]).toMatchObject({ Status: 'SUCCESS' });
+    expect(cfn.responses[0]).toMatchObject({ Status: 'SUCCESS' });
   });
 
   it('runs nothing when the release phase is removed', async () => {
     await handler(event('Delete'), context());
     expect(lambdaMock.calls()).toHaveLength(0);
-    expect(responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'AppReleasePhase2069B6CC' });
+    expect(cfn.responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'AppReleasePhase2069B6CC' });
   });
 });
