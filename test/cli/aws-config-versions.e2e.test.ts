@@ -13,7 +13,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { recordDeployedConfig } from '../../lib/construct/private/deployed-config-handler.js';
 import { LIVE_PAIR_KEY, parseLivePairRecord } from '../../lib/core/live-pair-record.js';
 import { runCli } from '../support/cli.js';
-import { withoutAwsSettings } from '../support/aws-cli.js';
+import { fakeAwsEnvironment } from '../support/aws-cli.js';
 import { FIXTURE_ROOT } from '../support/aws-platform.js';
 import { healthyScenario, OLD_RELEASE, RELEASE, type AwsScenario } from '../support/aws-scenario.js';
 import { startFakeAws, type FakeAws } from '../support/fake-aws-server.js';
@@ -58,14 +58,7 @@ async function fakeAws(overrides: Partial<AwsScenario> = {}): Promise<FakeAws> {
 function cnfAdmin(server: FakeAws, args: string[], cwd = FIXTURE_ROOT) {
   return runCli([...args, '--stage', 'prod'], {
     cwd,
-    env: {
-      ...withoutAwsSettings(),
-      AWS_ENDPOINT_URL: server.url,
-      AWS_REGION: 'eu-west-1',
-      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'secret',
-      CNF_LOG_WAIT_SECONDS: '1',
-    },
+    env: fakeAwsEnvironment(server.url, { CNF_LOG_WAIT_SECONDS: '1' }),
   });
 }
 

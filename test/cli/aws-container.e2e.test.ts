@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI_BIN, cliEnvironment, finished, runCli } from '../support/cli.js';
-import { withoutAwsSettings } from '../support/aws-cli.js';
+import { fakeAwsEnvironment } from '../support/aws-cli.js';
 import { FIXTURE_ROOT } from '../support/aws-platform.js';
 import {
   CONTAINER_RECORD,
@@ -37,14 +37,7 @@ async function fakeAws(overrides: Partial<AwsScenario>): Promise<FakeAws> {
 }
 
 function environment(server: FakeAws): NodeJS.ProcessEnv {
-  return {
-    ...withoutAwsSettings(),
-    AWS_ENDPOINT_URL: server.url,
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'secret',
-    CNF_LOG_WAIT_SECONDS: '1',
-  };
+  return fakeAwsEnvironment(server.url, { CNF_LOG_WAIT_SECONDS: '1' });
 }
 
 const cnfAdmin = (server: FakeAws, args: string[]) => runCli(args, { cwd: FIXTURE_ROOT, env: environment(server) });

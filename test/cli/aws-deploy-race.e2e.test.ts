@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { inlineHandlerCode } from '../../lib/construct/private/inline-handler.js';
 import { LIVE_PAIR_KEY, parseLivePairRecord } from '../../lib/core/live-pair-record.js';
 import { runCli } from '../support/cli.js';
-import { withoutAwsSettings } from '../support/aws-cli.js';
+import { fakeAwsEnvironment } from '../support/aws-cli.js';
 import { FIXTURE_ROOT } from '../support/aws-platform.js';
 import { healthyScenario, OLD_RELEASE, RELEASE } from '../support/aws-scenario.js';
 import { startCfnResponseUrl, type CfnResponseUrl } from '../support/cfn-response-url.js';
@@ -64,13 +64,7 @@ function cnfAdmin(server: FakeAws, args: string[]) {
 }
 
 function awsEnv(server: FakeAws) {
-  return {
-    ...withoutAwsSettings(),
-    AWS_ENDPOINT_URL: server.url,
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'secret',
-  };
+  return fakeAwsEnvironment(server.url);
 }
 
 /** What CloudFormation does to an alias resource: moves it to the template's version. */

@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { withoutAwsSettings } from '../support/aws-cli.js';
+import { fakeAwsEnvironment } from '../support/aws-cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 const STACK_FRAME = /\n\s+at .+:\d+:\d+/;
@@ -44,21 +44,10 @@ async function endpoint(answer: (respond: (status: number, body: string) => void
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-function awsEnv(url: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    ...withoutAwsSettings(),
-    AWS_ENDPOINT_URL: url,
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'secret',
-    ...extra,
-  };
-}
-
 describe('an endpoint that is not AWS', () => {
   it('an HTML page with 200 (a captive portal): 69, saying something else answered', async () => {
     const url = await endpoint((respond) => respond(200, '<html><body>Please sign in to the Wi-Fi</body></html>'));
-    const result = await project.cli(['status', '--stage', 'prod'], { env: awsEnv(url) });
+    const result = await project.cli(['status', '--stage', 'prod'], { env: fakeAwsEnvironment(url) });
     expect(result.stderr).toContain("is not AWS's (HTTP 200");
     expect(result.stderr).toContain('a proxy, a captive portal or a wrong endpoint answered');
     expect(result.stderr).not.toMatch(STACK_FRAME);
@@ -69,7 +58,7 @@ describe('an endpoint that is not AWS', () => {
   it('no answer at all: a request timeout naming the variable that sets it, in seconds, not minutes', async () => {
     const url = await endpoint(() => undefined);
     const started = Date.now();
-    const result = await project.cli(['status', '--stage', 'prod'], { env: awsEnv(url, { CNF_AWS_TIMEOUT_SECONDS: '0.5' }) });
+    const result = await project.cli(['status', '--stage', 'prod'], { env: fakeAwsEnvironment(url, { CNF_AWS_TIMEOUT_SECONDS: '0.5' }) });
     const seconds = (Date.now() - started) / 1000;
     expect(result.stderr).toContain('AWS did not answer');
     expect(result.stderr).toContain('CNF_AWS_TIMEOUT_SECONDS sets how long to wait');
@@ -81,7 +70,7 @@ describe('an endpoint that is not AWS', () => {
 
   it('a timeout that is no number: 64', async () => {
     const url = await endpoint((respond) => respond(200, '{}'));
-    const result = await project.cli(['status', '--stage', 'prod'], { env: awsEnv(url, { CNF_AWS_TIMEOUT_SECONDS: 'soon' }) });
+    const result = await project.cli(['status', '--stage', 'prod'], { env: fakeAwsEnvironment(url, { CNF_AWS_TIMEOUT_SECONDS: 'soon' }) });
     expect(result.stderr).toContain('CNF_AWS_TIMEOUT_SECONDS takes a number of seconds above 0, got: "soon"');
     expect(result.code).toBe(64);
   });

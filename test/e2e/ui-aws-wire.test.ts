@@ -9,7 +9,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withoutAwsSettings } from '../support/aws-cli.js';
+import { fakeAwsEnvironment } from '../support/aws-cli.js';
 import { CONTAINER_RECORD, CONTAINER_TASK } from '../support/aws-container-scenario.js';
 import { FIXTURE_ROOT } from '../support/aws-platform.js';
 import { healthyScenario, OLD_RELEASE, RELEASE, runLine } from '../support/aws-scenario.js';
@@ -85,14 +85,7 @@ const bodies = (operation: string) => aws.requests.filter((request) => request.o
 
 beforeAll(async () => {
   aws = await startFakeAws(scenario);
-  ui = await startUi(FIXTURE_ROOT, ['--stage', 'prod'], {
-    ...withoutAwsSettings(),
-    AWS_ENDPOINT_URL: aws.url,
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'secret',
-    CNF_LOG_WAIT_SECONDS: '1',
-  });
+  ui = await startUi(FIXTURE_ROOT, ['--stage', 'prod'], fakeAwsEnvironment(aws.url, { CNF_LOG_WAIT_SECONDS: '1' }));
   browser = await launchBrowser();
   page = await browser.context.newPage();
 });

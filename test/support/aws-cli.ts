@@ -53,5 +53,21 @@ function spawnAwsCli(args: readonly string[], scenario: AwsScenario, env: NodeJS
   return { child, done };
 }
 
-export { spawnAwsCli, withoutAwsSettings };
+/**
+ * The environment of a `cnf-admin` whose real AWS SDK talks to an endpoint on
+ * 127.0.0.1 (the fake AWS): none of the caller's AWS settings, the endpoint,
+ * a region and example credentials, then `extra`.
+ */
+function fakeAwsEnvironment(url: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...withoutAwsSettings(),
+    AWS_ENDPOINT_URL: url,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'secret',
+    ...extra,
+  };
+}
+
+export { fakeAwsEnvironment, spawnAwsCli, withoutAwsSettings };
 export type { AwsCliRun };
