@@ -44,6 +44,8 @@ async function buildCli() {
     absWorkingDir: root,
     entryPoints: {
       cli: 'lib/cli/main.ts',
+      // Loaded by bin/cnf-admin.mjs before the CLI: a local invoke's run process starts first.
+      standby: 'lib/platform/local/standby-runner.ts',
       'local-runner': 'lib/platform/local/runner.ts',
       'local-session-watchdog': 'lib/platform/local/session-watchdog.ts',
       'local-web-server': 'lib/platform/local/web-server-runner.ts',
@@ -69,6 +71,9 @@ async function buildCli() {
       js: "import { createRequire as __cnfCreateRequire } from 'node:module'; const require = __cnfCreateRequire(import.meta.url);",
     },
     plugins: [englishOnlyZod],
+    // Less for Node to read and compile at every command (names are kept, and the maps map it back).
+    minifyWhitespace: true,
+    minifySyntax: true,
     logLevel: 'warning',
   });
 }
