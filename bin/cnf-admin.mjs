@@ -1,5 +1,10 @@
 #!/usr/bin/env node
 // The cnf-admin command: a shim over the built CLI (npm ci builds it; so does npm run build).
-import { cli } from '../dist/cli.mjs';
+// An `invoke` first starts the Node process a local run will use, so that it starts
+// while the CLI loads (lib/platform/local/standby-runner.ts); any other command does not.
+import { standByRunner } from '../dist/standby.mjs';
 
-process.exitCode = await cli(process.argv.slice(2));
+const argv = process.argv.slice(2);
+if (argv[0] === 'invoke') standByRunner();
+const { cli } = await import('../dist/cli.mjs');
+process.exitCode = await cli(argv);

@@ -47,6 +47,8 @@ const CNF_VARIABLES = {
   containerRunner: 'CNF_CONTAINER_RUNNER',
   /** The local run was interrupted before its process started (`true`). */
   interrupted: 'CNF_INTERRUPTED',
+  /** This local runner started before its run was known: its run comes on stdin (`true`, see standby-runner.ts). */
+  standbyRunner: 'CNF_RUNNER_STANDBY',
   /** An operator's setting: `1` prints stack traces. */
   debug: 'CNF_DEBUG',
   /** An operator's setting: how long an attached invoke on AWS waits for the run's log, in seconds. */
@@ -83,6 +85,7 @@ interface CnfEnvironment {
   readonly runOwner?: string;
   readonly containerRunner?: boolean;
   readonly interrupted?: boolean;
+  readonly standbyRunner?: boolean;
   readonly debug?: boolean;
   /** As the operator wrote it; the CLI checks it and names the variable when it is no number. */
   readonly logWaitSeconds?: string;
@@ -115,6 +118,7 @@ const KINDS: { readonly [F in Field]-?: Kind } = {
   runOwner: 'string',
   containerRunner: 'boolean',
   interrupted: 'boolean',
+  standbyRunner: 'boolean',
   debug: 'boolean',
   logWaitSeconds: 'string',
   awsTimeoutSeconds: 'string',

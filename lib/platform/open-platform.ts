@@ -19,6 +19,7 @@ import { embeddedDatabaseStatus, resetEmbeddedDatabase, stopEmbeddedDatabase } f
 import { localPaths } from './local/local-paths.js';
 import { LocalPlatform } from './local/local-platform.js';
 import { readRelease } from './local/release-store.js';
+import { releaseStandbyRunner } from './local/standby-runner.js';
 
 /** How to reach a stage's platform. */
 interface OpenPlatformOptions {
@@ -38,6 +39,8 @@ interface OpenPlatformOptions {
  */
 async function openPlatform(project: Project, stage: Stage, options: OpenPlatformOptions): Promise<Platform> {
   if (stage.platform === 'local') return new LocalPlatform(project, stage, options.progress);
+  // A run on AWS needs no process here: one the shim started for a local run ends now.
+  releaseStandbyRunner();
   const { AwsPlatform } = await import('./aws/aws-platform.js');
   return new AwsPlatform(project, stage, {
     ...(options.profile === undefined ? {} : { profile: options.profile }),

@@ -39,6 +39,7 @@ describe('openPlatform', () => {
     expect(Object.keys(platform.localStage ?? {}).sort()).toEqual([
       'deploy',
       'prepareDatabase',
+      'prepareRun',
       'readAliasTarget',
       'rollbackPin',
       'startWebServer',

@@ -49,16 +49,15 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
   return withInterrupts(io, notice, async (signal, force) => {
     const context = await unlessInterrupted(openStage(io, options), signal, NOTHING_RAN);
     const { platform } = context;
+    const target = {
+      ...(options.alias === undefined ? {} : { alias: options.alias }),
+      ...(options.release === undefined ? {} : { release: options.release }),
+      ...(options.config === undefined ? {} : { config: options.config }),
+    };
+    // A run here: its process (started first, by the shim) loads the release while the stage is checked.
+    if (options.dryRun !== true && options.detach !== true) platform.localStage?.prepareRun(target);
     await unlessInterrupted(deployWorkingTreeFirst(context, options), signal, NOTHING_RAN);
-    const plan = await unlessInterrupted(
-      platform.resolve({
-        ...(options.alias === undefined ? {} : { alias: options.alias }),
-        ...(options.release === undefined ? {} : { release: options.release }),
-        ...(options.config === undefined ? {} : { config: options.config }),
-      }),
-      signal,
-      NOTHING_RAN,
-    );
+    const plan = await unlessInterrupted(platform.resolve(target), signal, NOTHING_RAN);
     plan.notices.forEach((planNotice) => writeNotice(io, planNotice));
     const awsFlags = { task: options.task, region: options.region, profile: options.profile, taskArgs: options.taskArgs, jsonArgs };
     await unlessInterrupted(checkAwsFlagsAreNotTaskArgs(platform, plan, awsFlags), signal, NOTHING_RAN);

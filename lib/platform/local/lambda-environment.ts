@@ -5,16 +5,26 @@ import { adminEnvironmentOf, webEnvironmentOf, type StageStores } from '../../co
 type LocalFunction = 'web' | 'admin';
 
 /**
+ * What the environment of every local web or admin process holds, whatever
+ * it runs: the system's, not the shell's.
+ */
+function baseEnvironment(): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    TZ: 'UTC',
+    LANG: 'C.UTF-8',
+    TMPDIR: process.env.TMPDIR ?? '/tmp',
+  };
+}
+
+/**
  * The environment of a local web or admin process. Like Lambda, it holds the
  * Lambda variables and the stage's settings, not the environment of the
  * shell that started it: config comes from the stage's parameter set.
  */
 function lambdaEnvironment(app: string, paths: LocalPaths, release: string, bundleDir: string, fn: LocalFunction): NodeJS.ProcessEnv {
   return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    TZ: 'UTC',
-    LANG: 'C.UTF-8',
-    TMPDIR: process.env.TMPDIR ?? '/tmp',
+    ...baseEnvironment(),
     LAMBDA_TASK_ROOT: bundleDir,
     AWS_LAMBDA_FUNCTION_NAME: `${app}-local-${fn}`,
     AWS_LAMBDA_FUNCTION_VERSION: release,
@@ -50,5 +60,5 @@ function localStores(paths: LocalPaths): StageStores {
   return { parameterFile: paths.parameters, ledgerDir: paths.ledger };
 }
 
-export { adminEnvironment, lambdaEnvironment };
+export { adminEnvironment, baseEnvironment, lambdaEnvironment };
 export type { LocalFunction };

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { releaseOfPair } from '../../core/alias-pair.js';
+import { isReleaseId } from '../../core/release.js';
 import { describeFiles, type WorkingTreeDifference } from '../../core/working-tree-difference.js';
 import { UnavailableError } from '../../core/errors.js';
 import type {
@@ -43,6 +44,8 @@ import { assertBundleWhole, bundleDamage, bundleDir, listReleases, readRelease, 
 import { assertStateDirectories, assertStateWritable } from './local-state.js';
 import { ensureUsableTmpdir } from './usable-tmpdir.js';
 import { runLocally } from './run-process.js';
+import { loadInStandbyRunner, standbyAwaitsRelease } from './standby-runner.js';
+import { adminEnvironment } from './lambda-environment.js';
 import { stopLocalRun } from './stop-local-run.js';
 import { workingTreeDifference } from './working-tree.js';
 import { startWebServer } from './local-web-server.js';
@@ -81,6 +84,9 @@ class LocalPlatform implements Platform {
     readAliasTarget: (alias) => readAliasTarget(this.#paths, alias),
     startWebServer: (release, host, port) => startWebServer(this.project.app, this.#paths, release, host, port),
     stop: (runId) => this.stop(runId),
+    prepareRun: (target) => {
+      this.#prepareRun(target).catch(() => undefined);
+    },
   };
   readonly managedConfigKeys: ManagedConfigKeysCapability = {
     managedDatabaseKey: () => managedDatabaseKey(this.project, this.stage),
@@ -120,6 +126,23 @@ class LocalPlatform implements Platform {
     if (pair === undefined || pair.web !== pair.admin) return undefined;
     const stored = await readRelease(this.#paths, pair.web);
     return stored === undefined ? undefined : { release: stored.release, ...workingTreeDifference(this.project, stored) };
+  }
+
+  /**
+   * Has the standby runner that waits for this command's run, if one does
+   * (`standby-runner.ts`), load the release the target names now: a guess
+   * made before the stage is checked, as Lambda's init loads a function
+   * before its first event. A run that ends up with another release (the
+   * working tree was deployed first, say) lets that runner go.
+   */
+  async #prepareRun(target: ReleaseTarget): Promise<void> {
+    if (!standbyAwaitsRelease()) return;
+    const release = target.release ?? (await readAliases(this.#paths))[target.alias ?? DEFAULT_ALIAS]?.admin;
+    if (release === undefined || !isReleaseId(release)) return;
+    const dir = bundleDir(this.#paths, release);
+    // A release that is not there is the plan's to refuse, not the runner's to load.
+    if (!existsSync(join(dir, 'admin.mjs'))) return;
+    loadInStandbyRunner(dir, adminEnvironment(this.project.app, this.#paths, release, dir, LOCAL_FUNCTION_TIMEOUT_SECONDS));
   }
 
   /** Builds the working tree and moves the alias pair to it (nothing is built when the pair's release was built from it as it is). */

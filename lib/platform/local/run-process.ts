@@ -1,12 +1,10 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { InvokeOptions, RunFrame } from '../../core/platform.js';
 import type { AdminEvent, RunError, RunResult } from '../../core/run.js';
-import { toolRoot } from '../../core/tool-root.js';
 import { redactingTransform, SecretRedactor } from '../../runtime/redact-secrets.js';
 import { currentProcessOwner } from '../../runtime/ledger/process-identity.js';
 import { recordRunEnd } from './record-run-end.js';
@@ -15,6 +13,8 @@ import { mergedLines } from './merged-lines.js';
 import { runLogFile, type LocalPaths } from './local-paths.js';
 import { cnfEnvironment } from '../../core/cnf-environment.js';
 import { parseRunResult } from '../../core/run-result-schema.js';
+import type { StandbyMessage } from './standby-message.js';
+import { runnerArguments, takeStandbyRunner } from './standby-runner.js';
 
 /** Everything a local run needs to know. */
 interface LocalRun {
@@ -62,19 +62,27 @@ type KillReason = 'timeout' | 'interrupt-grace' | 'interrupt-forced' | 'abandone
 async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGenerator<RunFrame> {
   await mkdir(run.paths.logs, { recursive: true });
   const logFile = runLogFile(run.paths, run.event.runId);
-  // Whatever can fail before the process exists fails here, with nothing to end.
-  const input = JSON.stringify(run.event);
-  const log = createWriteStream(logFile, { flags: 'a' });
-  const started = Date.now();
   // Interrupted already (while the database started, say): the run is told as it starts, and records that its task did not run.
   const interruptedFirst = options.signal?.aborted === true;
-  const child = spawn(process.execPath, ['--enable-source-maps', join(toolRoot(), 'dist', 'local-runner.mjs')], {
-    cwd: run.bundleDir,
-    env: { ...runEnvironment(run, logFile), ...cnfEnvironment(interruptedFirst ? { interrupted: true } : {}) },
-    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-    // Its own process group: Ctrl-C reaches the CLI only, which asks the run to stop exactly once.
-    detached: true,
-  });
+  const env = { ...runEnvironment(run, logFile), ...cnfEnvironment(interruptedFirst ? { interrupted: true } : {}) };
+  // Whatever can fail before the process exists fails here, with nothing to end.
+  const message: StandbyMessage = { env, cwd: run.bundleDir, event: run.event };
+  const standbyInput = `${JSON.stringify(message)}\n`;
+  const ownInput = JSON.stringify(run.event);
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const started = Date.now();
+  // A runner that started while the CLI checked the stage (and may have loaded this release) is given its run; else one starts for it.
+  const standby = takeStandbyRunner(run.bundleDir);
+  const input = standby === undefined ? ownInput : standbyInput;
+  const child =
+    standby ??
+    spawn(process.execPath, runnerArguments(), {
+      cwd: run.bundleDir,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+      // Its own process group: Ctrl-C reaches the CLI only, which asks the run to stop exactly once.
+      detached: true,
+    });
   const gone = new Promise<void>((resolve) => {
     child.once('exit', () => resolve());
     child.once('error', () => resolve());

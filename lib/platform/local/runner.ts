@@ -21,6 +21,10 @@
  * process once the CLI is gone, and a closed output (the CLI's end of the
  * pipe) is no error here.
  *
+ * A standby runner (`standby-runner.ts`) starts before its run is known:
+ * its stdin holds lines, the release to load and then the run, each with
+ * the environment and working directory it takes on; given no run, it ends.
+ *
  * SIGINT or SIGTERM interrupt the current run through its abort signal.
  */
 import { randomUUID } from 'node:crypto';
@@ -38,11 +42,9 @@ import { readStdin } from './read-stdin.js';
 import type { WatchdogData, WatchedRun } from './session-watchdog.js';
 import { readCnfEnvironment, writeCnfEnvironment } from '../../core/cnf-environment.js';
 import { LAMBDA_MAX_TIMEOUT_SECONDS } from '../../core/task-runtime.js';
+import type { StandbyMessage } from './standby-message.js';
 
 const RESULT_FD = 3;
-
-// The run's record names this process too: while it lives, the run is not lost, even when its owner died.
-addRunnerToOwner();
 
 /* How often the runner checks that the process that started it still runs. */
 const OWNER_WATCH_MS = 250;
@@ -51,8 +53,14 @@ let interrupt = new AbortController();
 const onSignal = (): void => interrupt.abort();
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
-// Interrupted before this process started: the run is told at once, and records that its task did not run.
-if (readCnfEnvironment().interrupted === true) interrupt.abort();
+
+/** Takes on what the environment says of the run, before the release loads. */
+function beginRun(): void {
+  // The run's record names this process too: while it lives, the run is not lost, even when its owner died.
+  addRunnerToOwner();
+  // Interrupted before this process started: the run is told at once, and records that its task did not run.
+  if (readCnfEnvironment().interrupted === true) interrupt.abort();
+}
 
 /*
  * The process that started this one owns the run. Should it die (its
@@ -96,9 +104,40 @@ function flushed(stream: NodeJS.WriteStream): Promise<void> {
   return new Promise((resolve) => stream.write('', () => resolve()));
 }
 
+/** A run to make: its event, and its handler when a standby runner is loading it already. */
+interface PendingRun {
+  readonly event: unknown;
+  readonly handler?: Promise<AdminHandler>;
+}
+
+/**
+ * The run a standby runner is given, line by line on stdin
+ * (`standby-message.ts`): a release to load (its environment and directory
+ * taken on, its handler loaded at once, as Lambda's init does), then the run
+ * (its whole environment taken on, and its event). Undefined when stdin ends
+ * without a run.
+ */
+async function standbyRun(): Promise<PendingRun | undefined> {
+  let loading: Promise<AdminHandler> | undefined;
+  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+    const message = JSON.parse(line) as StandbyMessage;
+    for (const key of Object.keys(process.env)) if (!Object.hasOwn(message.env, key)) delete process.env[key];
+    Object.assign(process.env, message.env);
+    process.chdir(message.cwd);
+    if (message.event !== undefined) return { event: message.event, ...(loading === undefined ? {} : { handler: loading }) };
+    loading ??= loadHandler();
+    // A release that fails to load fails its run, when one comes; until then the failure waits.
+    loading.catch(() => undefined);
+  }
+  return undefined;
+}
+
 async function runOnce(): Promise<void> {
-  const event: unknown = JSON.parse(await readStdin());
-  const result = await invokeOnce(await loadHandler(), event);
+  const run: PendingRun | undefined =
+    readCnfEnvironment().standbyRunner === true ? await standbyRun() : { event: JSON.parse(await readStdin()) as unknown };
+  if (run === undefined) return;
+  beginRun();
+  const result = await invokeOnce(await (run.handler ?? loadHandler()), run.event);
   await new Promise<void>((resolve, reject) => {
     const out = createWriteStream('', { fd: RESULT_FD });
     out.once('error', reject);
@@ -107,6 +146,7 @@ async function runOnce(): Promise<void> {
 }
 
 async function runSession(token: string): Promise<void> {
+  beginRun();
   const watchdog = startWatchdog();
   const handler = await loadHandler();
   for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {

@@ -1,0 +1,130 @@
+/**
+ * A local run's process, started before the CLI knows what it will run.
+ *
+ * Node takes tens of milliseconds to start, and a release's bundle as long
+ * to load; the CLI spends as long loading itself and checking the stage
+ * before a local `invoke` runs anything. So the command's shim
+ * (`bin/cnf-admin.mjs`) starts a standby runner first, on the other core,
+ * and it waits on stdin for messages (`standby-message.ts`):
+ *
+ * 1. Once the CLI knows which release the run will most likely use (the
+ *    stage checked, the working tree deployed if it had changed), it tells
+ *    the runner to load that release: its environment and directory, as
+ *    Lambda's init phase loads a function's code before any event.
+ * 2. The run's message brings its whole environment and its event; the
+ *    runner takes them on and goes on exactly as a runner spawned for the
+ *    run would (`runner.ts`).
+ *
+ * A standby that loaded another release than the run's, or that has ended,
+ * is let go, and the run starts a process of its own. One never used ends
+ * with the CLI: its stdin closes empty. It starts with the environment
+ * every local run shares, and nothing of the shell's (`lambda-environment.ts`).
+ */
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { join } from 'node:path';
+import type { Socket } from 'node:net';
+import type { Readable, Writable } from 'node:stream';
+import { toolRoot } from '../../core/tool-root.js';
+import { cnfEnvironment } from '../../core/cnf-environment.js';
+import { baseEnvironment } from './lambda-environment.js';
+import type { StandbyMessage } from './standby-message.js';
+
+/** The runner's command line after `node`: source maps on, as Lambda's Node runs with them. */
+function runnerArguments(): string[] {
+  return ['--enable-source-maps', join(toolRoot(), 'dist', 'local-runner.mjs')];
+}
+
+/** A runner's process: stdin, stdout and stderr piped (and fd 3, its result). */
+type RunnerProcess = ChildProcessByStdio<Writable, Readable, Readable>;
+
+interface Standby {
+  readonly child: RunnerProcess;
+  /** The bundle it was told to load, if it was. */
+  loaded?: string;
+  failed: boolean;
+}
+
+let standby: Standby | undefined;
+
+function streamsOf(child: RunnerProcess): Socket[] {
+  return child.stdio.filter((stream) => stream !== null) as Socket[];
+}
+
+/**
+ * Starts a standby runner, unless one waits already. It keeps nothing
+ * alive: until it is taken, the CLI may end without waiting for it (its
+ * stdin then closes, and it ends).
+ */
+function standByRunner(): void {
+  if (standby !== undefined) return;
+  const child = spawn(process.execPath, runnerArguments(), {
+    env: { ...baseEnvironment(), ...cnfEnvironment({ standbyRunner: true }) },
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+    // Its own process group, as every local run: Ctrl-C reaches the CLI only.
+    detached: true,
+  });
+  const waiting: Standby = { child, failed: false };
+  child.once('error', () => {
+    waiting.failed = true;
+  });
+  child.stdin.on('error', () => undefined);
+  child.unref();
+  for (const stream of streamsOf(child)) stream.unref();
+  standby = waiting;
+}
+
+/** Whether a standby runner waits that has not been told what to load. */
+function standbyAwaitsRelease(): boolean {
+  return standby !== undefined && standby.loaded === undefined && isUsable(standby);
+}
+
+/**
+ * Tells the waiting standby runner to load a release now: its bundle
+ * directory and the environment a run of it has (without what only a run
+ * has: its log, its owner). Nothing happens when no standby waits, or when
+ * it was told already.
+ */
+function loadInStandbyRunner(bundleDir: string, env: Readonly<NodeJS.ProcessEnv>): void {
+  if (standby === undefined || !standbyAwaitsRelease()) return;
+  const message: StandbyMessage = { env, cwd: bundleDir };
+  standby.child.stdin.write(`${JSON.stringify(message)}\n`);
+  standby.loaded = bundleDir;
+}
+
+function isUsable(waiting: Standby): boolean {
+  return !waiting.failed && waiting.child.exitCode === null && waiting.child.signalCode === null;
+}
+
+/**
+ * The standby runner, for a run of the release in `bundleDir` to use, when
+ * one waits, is alive, and has loaded that release or none; it keeps the
+ * CLI alive again from here. Undefined when there is none (a standby that
+ * loaded another release is let go): the caller spawns a runner of its own.
+ */
+function takeStandbyRunner(bundleDir: string): RunnerProcess | undefined {
+  const waiting = standby;
+  standby = undefined;
+  if (waiting === undefined) return undefined;
+  if (!isUsable(waiting) || (waiting.loaded !== undefined && waiting.loaded !== bundleDir)) {
+    letGo(waiting.child);
+    return undefined;
+  }
+  waiting.child.ref();
+  for (const stream of streamsOf(waiting.child)) stream.ref();
+  return waiting.child;
+}
+
+/** Lets an unused standby runner go now (a command that will run nothing here): its stdin closes, and it ends. */
+function releaseStandbyRunner(): void {
+  const waiting = standby;
+  standby = undefined;
+  if (waiting !== undefined) letGo(waiting.child);
+}
+
+function letGo(child: RunnerProcess): void {
+  child.stdin.end();
+  for (const stream of child.stdio.slice(1)) stream?.destroy();
+}
+
+export { loadInStandbyRunner, releaseStandbyRunner, runnerArguments, standByRunner, standbyAwaitsRelease, takeStandbyRunner };
+export type { RunnerProcess };
