@@ -26,7 +26,14 @@ import { dirname, join } from 'node:path';
 import type pg from 'pg';
 import { writeFileAtomic } from '../../core/files/atomic-file.js';
 import type { DatabaseServerState } from './database-state.js';
-import { initdbArguments, postgresBinaries, postgresUser, runPostgresProgram, spawnPostgresProgram } from './postgres-binaries.js';
+import {
+  initdbArguments,
+  postgresBinaries,
+  postgresUser,
+  rememberPostgresUser,
+  runPostgresProgram,
+  spawnPostgresProgram,
+} from './postgres-binaries.js';
 import { isAlive, readPostmasterLock, waitForExit } from './postmaster-pid.js';
 
 /* PostgreSQL's fast shutdown ends sessions and checkpoints: well under this. */
@@ -197,6 +204,8 @@ function readdirOrNone(dir: string): string[] {
 
 async function serveDatabase(dataDir: string, port: number, stateFile: string, idleSeconds: number): Promise<void> {
   const usersDir = join(dirname(stateFile), 'users');
+  // As root, whether PostgreSQL runs in a user namespace is decided once per boot of the machine, not probed at every start.
+  rememberPostgresUser(join(dirname(stateFile), 'postgres-user.json'));
   const binaries = postgresBinaries();
   if ((await identity(dataDir)) === undefined) await initialise(binaries.initdb, dataDir);
   // PostgreSQL refuses a data directory others may read; a copy may have lost the mode.

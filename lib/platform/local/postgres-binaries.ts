@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { arch, platform } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -72,6 +73,50 @@ function postgresUser(env: NodeJS.ProcessEnv = process.env): PostgresUser {
   return chosenUser;
 }
 
+/** This boot of the machine, where the system says (Linux); undefined elsewhere. */
+function bootId(): string | undefined {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** A user that {@link rememberPostgresUser} kept, as it reads back: anything else is no answer. */
+function keptUser(text: string, boot: string): PostgresUser | undefined {
+  const kept = JSON.parse(text) as { boot?: unknown; user?: { kind?: unknown; uid?: unknown; gid?: unknown } };
+  if (kept.boot !== boot) return undefined;
+  const { kind, uid, gid } = kept.user ?? {};
+  if (kind === 'namespace' && uid === 0) return { kind, uid };
+  if (kind === 'unprivileged' && Number.isInteger(uid) && Number.isInteger(gid)) return { kind, uid: uid as number, gid: gid as number };
+  return undefined;
+}
+
+/**
+ * Decides {@link postgresUser} for this process from what `file` kept of an
+ * earlier decision in the machine's current boot, and keeps it there when it
+ * had to be made: as root, the decision spawns a probe for user namespaces,
+ * which a start of the database should not wait for each time. A file from
+ * another boot, damaged or missing, is decided anew.
+ */
+function rememberPostgresUser(file: string, env: NodeJS.ProcessEnv = process.env): void {
+  const boot = bootId();
+  if (chosenUser !== undefined || process.getuid?.() !== 0 || readCnfEnvironment(env).localDbAsRoot === 'nobody' || boot === undefined)
+    return;
+  try {
+    chosenUser = keptUser(readFileSync(file, 'utf8'), boot);
+  } catch {
+    // Not kept yet, or unreadable: decided below.
+  }
+  if (chosenUser !== undefined) return;
+  const user = postgresUser(env);
+  try {
+    writeFileSync(file, JSON.stringify({ boot, user }));
+  } catch {
+    // Not kept: the next start decides again.
+  }
+}
+
 function idOf(flag: '-u' | '-g', fallback: number): number {
   const answer = Number(spawnSync('id', [flag, 'nobody'], { encoding: 'utf8' }).stdout);
   return Number.isInteger(answer) && answer > 0 ? answer : fallback;
@@ -128,5 +173,5 @@ function runPostgresProgram(program: string, args: readonly string[]): { status:
   };
 }
 
-export { initdbArguments, postgresBinaries, postgresUser, runPostgresProgram, spawnPostgresProgram };
+export { initdbArguments, postgresBinaries, postgresUser, rememberPostgresUser, runPostgresProgram, spawnPostgresProgram };
 export type { PostgresBinaries, PostgresUser };
