@@ -3,6 +3,7 @@
 // `npm run build`.
 import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -28,6 +29,34 @@ const englishOnlyZod = {
     build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, () => ({
       contents: "export { default as en } from 'zod/v4/locales/en.js';",
       resolveDir: root,
+    }));
+  },
+};
+
+/*
+ * The CLI checks its own files with zod/mini (a few kilobytes once bundled)
+ * and loads zod's full build only for a task's args (--dry-run, --detach,
+ * `tasks`). Both builds import zod's core, and code splitting keeps a module
+ * whole in one chunk for everyone who imports it: every command would load
+ * and compile the core as the full build needs it, some 220 KB. So the full
+ * build gets a copy of the core of its own (the same files, in a namespace
+ * of their own), in the chunks that load with it; each copy messages in
+ * English (lib/core/schema-messages.ts; the full build sets its own).
+ */
+const ZOD_SHARED = /[\\/]zod[\\/]v4[\\/](core|locales)[\\/]/;
+const ZOD_FULL = /[\\/]zod[\\/]v4[\\/]classic[\\/]/;
+const fullZodApart = {
+  name: 'zod-full-build-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (args.namespace !== 'zod-full' && !ZOD_FULL.test(args.importer)) return undefined;
+      const path = resolve(args.resolveDir, args.path);
+      return ZOD_SHARED.test(path) ? { path, namespace: 'zod-full' } : undefined;
+    });
+    build.onLoad({ filter: /.*/, namespace: 'zod-full' }, async (args) => ({
+      contents: await readFile(args.path, 'utf8'),
+      resolveDir: dirname(args.path),
+      loader: 'js',
     }));
   },
 };
@@ -70,7 +99,7 @@ async function buildCli() {
     banner: {
       js: "import { createRequire as __cnfCreateRequire } from 'node:module'; const require = __cnfCreateRequire(import.meta.url);",
     },
-    plugins: [englishOnlyZod],
+    plugins: [englishOnlyZod, fullZodApart],
     // Less for Node to read and compile at every command (names are kept, and the maps map it back).
     minifyWhitespace: true,
     minifySyntax: true,
