@@ -42,7 +42,18 @@ export default defineConfig({
         extends: true,
         test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...E2E, ...CDK], maxWorkers: 2, sequence: { groupOrder: 0 } },
       },
-      { extends: true, test: { name: 'cdk', include: CDK, exclude: E2E, maxWorkers: 2, sequence: { groupOrder: 0 } } },
+      // The construct tests read one build of the example app's bundle, made once per run.
+      {
+        extends: true,
+        test: {
+          name: 'cdk',
+          include: CDK,
+          exclude: E2E,
+          globalSetup: ['test/construct/support/notes-bundle-setup.ts'],
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
       // End-to-end tests spawn the CLI, PostgreSQL and many Node processes: give them room. A test that
       // fails is run once more (and reported as retried): a few assert on timings that a loaded machine stretches.
       { extends: true, test: { name: 'e2e', include: E2E, retry: 1, maxWorkers: 3, sequence: { groupOrder: 1 } } },
