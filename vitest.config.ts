@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import SlowFirstSequencer from './test/support/slow-first-sequencer.js';
 
 /*
  * Three projects (docs/testing.md says which test goes where, and why they run
@@ -24,6 +25,8 @@ const CDK = ['test/construct/**/*.test.ts'];
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/slowest-files-reporter.ts'],
+    // The slowest files start first, on a fresh clone too (test/support/slow-first-sequencer.ts).
+    sequence: { sequencer: SlowFirstSequencer },
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
