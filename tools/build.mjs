@@ -5,9 +5,11 @@
 //   dist/cli.mjs, dist/local-*.mjs, dist/chunks/   the CLI, bundled by esbuild (tools/build-cli.mjs)
 //   dist/lib/                                      the library entries, compiled by tsc (tools/build-library.mjs)
 //   dist/ui/                                       the page of `cnf-admin ui`, bundled by esbuild (tools/build-ui.mjs)
+//   dist/.build-stamp                              what dist/ was built from, so that npm test skips a build it needs not (tools/build-stamp.mjs)
 import { rm } from 'node:fs/promises';
 import { buildCli } from './build-cli.mjs';
 import { buildLibrary } from './build-library.mjs';
+import { inputsDigest, writeBuildStamp } from './build-stamp.mjs';
 import { buildUi } from './build-ui.mjs';
 
 // `npm pack` and `npm publish` run prepack, then prepare: the first build is enough.
@@ -17,6 +19,8 @@ if (event === 'prepare' && (command === 'pack' || command === 'publish')) proces
 // Seconds of work: said in a line, so that npm pack, npm ci and npm test never wait in silence.
 const started = Date.now();
 process.stderr.write('· Building cnf-admin into dist/ (esbuild and tsc)\n');
+const inputs = inputsDigest();
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await Promise.all([buildCli(), buildLibrary(), buildUi()]);
+writeBuildStamp(inputs);
 process.stderr.write(`· Built dist/ in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);

@@ -90,7 +90,7 @@ describe('the packed tarball', () => {
     const unwanted = files.filter(
       (file) =>
         /^(lambda|scripts|test|bench|tools|lib|api|\.ci)\//.test(file) ||
-        ['bin/cdk-app.ts', 'cdk.json', 'tsconfig.json', 'vitest.config.ts'].includes(file) ||
+        ['bin/cdk-app.ts', 'cdk.json', 'tsconfig.json', 'vitest.config.ts', 'dist/.build-stamp'].includes(file) ||
         (file.endsWith('.ts') && !file.endsWith('.d.ts')) ||
         file.endsWith('.tsbuildinfo'),
     );

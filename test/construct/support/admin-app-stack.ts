@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { App, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
+import { inject } from 'vitest';
 import { buildBundle, type Bundle } from '../../../lib/bundle/build-bundle.js';
 import { loadProject } from '../../../lib/core/project.js';
 import { AdminApp, type AdminAppProps } from '../../../lib/construct/admin-app.js';
@@ -11,9 +12,13 @@ import { REPO_ROOT } from '../../support/cli.js';
 
 let exampleBundle: Promise<Bundle> | undefined;
 
-/** The example notes app's bundle, built once per test file (esbuild and one Node process). */
+/**
+ * The example notes app's bundle: the one built for the whole run by the
+ * `cdk` project's global setup (notes-bundle-setup.ts), or, in a project
+ * without it, built once per test file (esbuild and one Node process).
+ */
 function notesBundle(): Promise<Bundle> {
-  exampleBundle ??= buildBundle(loadProject(REPO_ROOT));
+  exampleBundle ??= Promise.resolve(inject('notesBundle') ?? buildBundle(loadProject(REPO_ROOT)));
   return exampleBundle;
 }
 

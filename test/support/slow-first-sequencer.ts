@@ -1,0 +1,39 @@
+/**
+ * The order in which vitest starts test files (vitest.config.ts): its own
+ * (the slowest first by the durations of the last run it remembers, the
+ * largest first when it remembers none, as on a fresh clone), except that
+ * the files named in {@link SLOW_FIRST} start first in their project. Several
+ * end-to-end files run at once: a long file started last would run on alone
+ * while the other workers stand idle.
+ */
+import { relative } from 'node:path';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/** The slowest files of the suite (the list `npm test` prints at its end), slowest first. */
+const SLOW_FIRST = [
+  'test/e2e/package-adoption.test.ts',
+  'test/e2e/embedded-database.test.ts',
+  'test/construct/cdk-synth.test.ts',
+  'test/e2e/local-commands.test.ts',
+  'test/construct/admin-app-bundling.test.ts',
+];
+
+/** vitest's order, with the {@link SLOW_FIRST} files moved to the front of their project. */
+export default class SlowFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (spec: TestSpecification) => {
+      const index = SLOW_FIRST.indexOf(relative(spec.project.config.root, spec.moduleId).split('\\').join('/'));
+      return index === -1 ? SLOW_FIRST.length : index;
+    };
+    // vitest's order keeps each project's files together: reorder within each run of one project only.
+    const runs: TestSpecification[][] = [];
+    for (const spec of await super.sort(files)) {
+      const last = runs.at(-1);
+      if (last?.[0]?.project === spec.project) last.push(spec);
+      else runs.push([spec]);
+    }
+    return runs
+      .flatMap((run) => run.map((spec, index) => ({ spec, index })).sort((a, b) => rank(a.spec) - rank(b.spec) || a.index - b.index))
+      .map(({ spec }) => spec);
+  }
+}
