@@ -13,6 +13,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 const SLOW_FIRST = [
   'test/e2e/package-adoption.test.ts',
   'test/e2e/embedded-database.test.ts',
+  'test/package/static-checks.e2e.test.ts',
   'test/construct/cdk-synth.test.ts',
   'test/e2e/local-commands.test.ts',
   'test/construct/admin-app-bundling.test.ts',
