@@ -54,12 +54,13 @@ export default defineConfig({
           exclude: E2E,
           globalSetup: ['test/construct/support/notes-bundle-setup.ts'],
           maxWorkers: 2,
+          isolate: false,
           sequence: { groupOrder: 0 },
         },
       },
       // End-to-end tests spawn the CLI, PostgreSQL and many Node processes: give them room. A test that
       // fails is run once more (and reported as retried): a few assert on timings that a loaded machine stretches.
-      { extends: true, test: { name: 'e2e', include: E2E, retry: 1, maxWorkers: 3, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'e2e', include: E2E, retry: 1, maxWorkers: 3, isolate: false, sequence: { groupOrder: 1 } } },
     ],
   },
 });

@@ -17,7 +17,7 @@ import { GetParameterCommand, GetParametersCommand, ParameterNotFound, PutParame
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { configVersionHash } from '../../../lib/core/config-version.js';
 import type { LivePairRecord } from '../../../lib/core/live-pair-record.js';
 import { recordDeployedConfig, type DeployedConfigDeps } from '../../../lib/construct/private/deployed-config-handler.js';
@@ -31,6 +31,12 @@ const NOW = Date.parse('2026-12-02T20:00:00Z');
 afterEach(() => {
   ssm.reset();
   dynamodb.reset();
+});
+
+// The construct tests share their processes (isolate: false): the clients are given back whole.
+afterAll(() => {
+  ssm.restore();
+  dynamodb.restore();
 });
 
 const live: LivePairRecord = {

@@ -72,6 +72,10 @@ beforeEach(() => {
 
 afterAll(async () => {
   vi.restoreAllMocks();
+  // The construct tests share their processes (isolate: false): the clients are given back whole.
+  lambdaMock.restore();
+  dynamoMock.restore();
+  cloudFormationMock.restore();
   await cfn.close();
 });
 

@@ -42,6 +42,9 @@ afterEach(() => {
 
 afterAll(async () => {
   vi.restoreAllMocks();
+  // The construct tests share their processes (isolate: false): the clients are given back whole.
+  lambdaMock.restore();
+  cloudFormationMock.restore();
   await cfn.close();
 });
 
