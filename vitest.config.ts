@@ -38,7 +38,10 @@ export default defineConfig({
      * state, and they spend much of their time waiting on the processes they
      * spawn: on an idle 2-core machine the whole suite took 569 s with one
      * at a time, 379 s with two and 357 s with three, where it is bound by the
-     * processor (about 500 s of CPU). Numbers and layout: docs/testing.md.
+     * processor; four stretched timing-bound tests into retries. The cdk and
+     * e2e files share their worker processes (isolate: false: aws-cdk-lib and
+     * the test support are imported once per process, not once per file),
+     * which brought the suite to 280 s. Numbers and layout: docs/testing.md.
      */
     projects: [
       {
