@@ -1,10 +1,8 @@
 #!/usr/bin/env node
 // The cnf-admin command: a shim over the built CLI (npm ci builds it; so does npm run build).
 // An `invoke` first starts the Node process a local run will use, so that it starts
-// while the CLI loads (lib/platform/local/standby-runner.ts); any other command does not.
-import { standByRunner } from '../dist/standby.mjs';
-
+// while the CLI loads (lib/platform/local/standby-runner.ts); no other command loads it.
 const argv = process.argv.slice(2);
-if (argv[0] === 'invoke') standByRunner();
+if (argv[0] === 'invoke') (await import('../dist/standby.mjs')).standByRunner();
 const { cli } = await import('../dist/cli.mjs');
 process.exitCode = await cli(argv);
