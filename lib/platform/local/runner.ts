@@ -54,7 +54,7 @@ const onSignal = (): void => interrupt.abort();
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
-/** Takes on what the environment says of the run, before the release loads. */
+/** Takes on what the environment says of the run, once the run is known (a standby may have loaded the release already). */
 function beginRun(): void {
   // The run's record names this process too: while it lives, the run is not lost, even when its owner died.
   addRunnerToOwner();

@@ -16,8 +16,9 @@
  *    run would (`runner.ts`).
  *
  * A standby that loaded another release than the run's, or that has ended,
- * is let go, and the run starts a process of its own. One never used ends
- * with the CLI: its stdin closes empty. It starts with the environment
+ * is let go (killed, when it loaded one), and the run starts a process of
+ * its own. One never used ends with the CLI: its stdin closes empty, or,
+ * when it loaded a release, it is killed at the CLI's exit. It starts with the environment
  * every local run shares, and nothing of the shell's (`lambda-environment.ts`).
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
@@ -89,6 +90,16 @@ function loadInStandbyRunner(bundleDir: string, env: Readonly<NodeJS.ProcessEnv>
   const message: StandbyMessage = { env, cwd: bundleDir };
   standby.child.stdin.write(`${JSON.stringify(message)}\n`);
   standby.loaded = bundleDir;
+  process.once('exit', killLoadedStandby);
+}
+
+/**
+ * A standby that was told to load a release runs the release's code: one
+ * the CLI leaves without taking it is killed, so that nothing that code
+ * does (a loop, a timer) keeps it alive once the CLI has gone.
+ */
+function killLoadedStandby(): void {
+  if (standby?.loaded !== undefined) standby.child.kill('SIGKILL');
 }
 
 function isUsable(waiting: Standby): boolean {
@@ -106,9 +117,10 @@ function takeStandbyRunner(bundleDir: string): RunnerProcess | undefined {
   standby = undefined;
   if (waiting === undefined) return undefined;
   if (!isUsable(waiting) || (waiting.loaded !== undefined && waiting.loaded !== bundleDir)) {
-    letGo(waiting.child);
+    letGo(waiting);
     return undefined;
   }
+  process.off('exit', killLoadedStandby);
   waiting.child.ref();
   for (const stream of streamsOf(waiting.child)) stream.ref();
   return waiting.child;
@@ -118,12 +130,15 @@ function takeStandbyRunner(bundleDir: string): RunnerProcess | undefined {
 function releaseStandbyRunner(): void {
   const waiting = standby;
   standby = undefined;
-  if (waiting !== undefined) letGo(waiting.child);
+  if (waiting !== undefined) letGo(waiting);
 }
 
-function letGo(child: RunnerProcess): void {
-  child.stdin.end();
-  for (const stream of child.stdio.slice(1)) stream?.destroy();
+/** Ends a standby not taken: one that loaded a release is killed (it runs that release's code), one that did not gets its stdin closed. */
+function letGo(waiting: Standby): void {
+  process.off('exit', killLoadedStandby);
+  if (waiting.loaded !== undefined) waiting.child.kill('SIGKILL');
+  waiting.child.stdin.end();
+  for (const stream of waiting.child.stdio.slice(1)) stream?.destroy();
 }
 
 export { loadInStandbyRunner, releaseStandbyRunner, runnerArguments, standByRunner, standbyAwaitsRelease, takeStandbyRunner };
