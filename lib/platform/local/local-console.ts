@@ -3,19 +3,18 @@ import type { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { CnfError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { ConsoleCompletion, ConsoleEvaluateOptions, ConsoleSession, RunFrame } from '../../core/platform.js';
 import { parseRunResult } from '../../core/run-result-schema.js';
 import { newRunId, type AdminEvent, type RunResult } from '../../core/run.js';
 import { CONSOLE_TASK } from '../../core/task-catalog.js';
-import { toolRoot } from '../../core/tool-root.js';
 import { adminEnvironment } from './lambda-environment.js';
 import { runLogFile, type LocalPaths } from './local-paths.js';
 import { redactingTransform, SecretRedactor } from '../../runtime/redact-secrets.js';
 import { mergedLines } from './merged-lines.js';
 import { recordRunEnd } from './record-run-end.js';
+import { runnerArguments } from './standby-runner.js';
 
 /** What a local console session runs against. */
 interface LocalConsoleTarget {
@@ -229,27 +228,23 @@ class LocalConsoleSession implements ConsoleSession {
   }
 
   #spawn(): SessionProcess {
-    const child = spawn(
-      process.execPath,
-      ['--enable-source-maps', join(toolRoot(), 'dist', 'local-runner.mjs'), '--session', this.#token],
-      {
-        cwd: this.target.bundleDir,
-        env: {
-          // The local stage is your own machine: its console is on.
-          ...adminEnvironment(
-            this.target.app,
-            this.target.paths,
-            this.target.release,
-            this.target.bundleDir,
-            this.target.functionTimeoutSeconds,
-            true,
-          ),
-        },
-        stdio: 'pipe',
-        // Its own process group: Ctrl-C reaches the CLI only, which decides what to do with it.
-        detached: true,
+    const child = spawn(process.execPath, [...runnerArguments(), '--session', this.#token], {
+      cwd: this.target.bundleDir,
+      env: {
+        // The local stage is your own machine: its console is on.
+        ...adminEnvironment(
+          this.target.app,
+          this.target.paths,
+          this.target.release,
+          this.target.bundleDir,
+          this.target.functionTimeoutSeconds,
+          true,
+        ),
       },
-    );
+      stdio: 'pipe',
+      // Its own process group: Ctrl-C reaches the CLI only, which decides what to do with it.
+      detached: true,
+    });
     // A write to a process that just died fails here; its end shows where its output is read.
     child.stdin.on('error', (error) => void error);
     const session: SessionProcess = {

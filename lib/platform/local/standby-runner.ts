@@ -30,7 +30,7 @@ import { cnfEnvironment } from '../../core/cnf-environment.js';
 import { baseEnvironment } from './lambda-environment.js';
 import type { StandbyMessage } from './standby-message.js';
 
-/** The runner's command line after `node`: source maps on, as Lambda's Node runs with them. */
+/** A local runner's command line after `node` (a run's, a standby's, a console session's before its flag): source maps on, as Lambda's Node runs with them. */
 function runnerArguments(): string[] {
   return ['--enable-source-maps', join(toolRoot(), 'dist', 'local-runner.mjs')];
 }
@@ -142,4 +142,3 @@ function letGo(waiting: Standby): void {
 }
 
 export { loadInStandbyRunner, releaseStandbyRunner, runnerArguments, standByRunner, standbyAwaitsRelease, takeStandbyRunner };
-export type { RunnerProcess };
