@@ -39,7 +39,6 @@ beforeAll(async () => {
 });
 
 beforeEach(() => {
-  cfn.responses.length = 0;
   aliases = { 'notes-prod-web': '1', 'notes-prod-admin': '1' };
   items = new Map();
   stackStatus = 'UPDATE_IN_PROGRESS';
@@ -108,18 +107,21 @@ const common = {
   ResourceType: 'Custom::CnfLiveAliasGuard',
 };
 
+/** The guard's provider given one CloudFormation request (its response URL the test's): resolves to the guard's one response. */
+async function send(request: Record<string, unknown>): Promise<CfnResponse> {
+  cfn.responses.length = 0;
+  await handler({ ...common, ResponseURL: cfn.url, ...request } as CloudFormationCustomResourceEvent);
+  return cfn.responses[0]!;
+}
+
 /** A deploy from the template whose aliases are on `from` to the one on `to`: CloudFormation's Update of the guard. */
 async function update(from: [string, string], to: [string, string]): Promise<CfnResponse> {
-  cfn.responses.length = 0;
-  await handler({
-    ...common,
-    ResponseURL: cfn.url,
+  return send({
     RequestType: 'Update',
     PhysicalResourceId: 'AppLiveAliasGuard',
     ResourceProperties: properties(...to),
     OldResourceProperties: properties(...from),
   });
-  return cfn.responses[0]!;
 }
 
 /** CloudFormation moves both aliases to the template's `version` (what an alias resource's update does). */
@@ -239,12 +241,11 @@ describe('the live-alias guard provider', () => {
   it('records no aliases on the first deploy, and so has nothing to restore', async () => {
     // Given a stage whose aliases do not exist yet
     aliases = {};
-    cfn.responses.length = 0;
-    await handler({ ...common, ResponseURL: cfn.url, RequestType: 'Create', ResourceProperties: properties('r-a', '1') });
+    const created = await send({ RequestType: 'Create', ResourceProperties: properties('r-a', '1') });
 
     // Then the create succeeds and says so
-    expect(cfn.responses[0]).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'AppLiveAliasGuard' });
-    expect(cfn.responses[0]!.Reason).toContain('no live aliases yet');
+    expect(created).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'AppLiveAliasGuard' });
+    expect(created.Reason).toContain('no live aliases yet');
   });
 
   it('does nothing on delete: no alias moves, no item changes', async () => {
@@ -252,15 +253,12 @@ describe('the live-alias guard provider', () => {
     const before = new Map(items);
     lambdaMock.resetHistory();
     dynamoMock.resetHistory();
-    cfn.responses.length = 0;
-    await handler({
-      ...common,
-      ResponseURL: cfn.url,
+    const deleted = await send({
       RequestType: 'Delete',
       PhysicalResourceId: 'AppLiveAliasGuard',
       ResourceProperties: properties('r-b', '2'),
     });
-    expect(cfn.responses[0]).toMatchObject({ Status: 'SUCCESS' });
+    expect(deleted).toMatchObject({ Status: 'SUCCESS' });
     expect(lambdaMock.calls()).toHaveLength(0);
     expect(dynamoMock.calls()).toHaveLength(0);
     expect(items).toEqual(before);
