@@ -1,5 +1,5 @@
 import type { AwsScenario } from '../../test/support/aws-scenario.js';
-import { startFakeAws, type FakeAws } from '../../test/support/fake-aws-server.js';
+import { fakeAwsSettings, startFakeAws, type FakeAws } from '../../test/support/fake-aws-server.js';
 
 /**
  * Runs `body` in this process with the AWS SDK pointed at a fake AWS serving
@@ -15,10 +15,7 @@ async function withFakeAws<T>(
   const aws = await startFakeAws(scenario, { latencyMs });
   const saved = { ...process.env };
   Object.assign(process.env, {
-    AWS_ENDPOINT_URL: aws.url,
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'secret',
+    ...fakeAwsSettings(aws.url),
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...env,
   });

@@ -16,6 +16,7 @@ import { FIXTURE_ROOT } from '../support/aws-platform.js';
 import { healthyScenario, OLD_RELEASE, RELEASE } from '../support/aws-scenario.js';
 import { startCfnResponseUrl, type CfnResponseUrl } from '../support/cfn-response-url.js';
 import { startFakeAws, type FakeAws } from '../support/fake-aws-server.js';
+import { stubFakeAwsEnvironment } from '../support/stub-fake-aws.js';
 
 const STACK = 'fixture-prod';
 const THIRD_RELEASE = 'r-cccccccccccc';
@@ -60,11 +61,7 @@ async function twoReleases(): Promise<FakeAws> {
 }
 
 function cnfAdmin(server: FakeAws, args: string[]) {
-  return runCli([...args, '--stage', 'prod'], { cwd: FIXTURE_ROOT, env: { ...awsEnv(server), CNF_LOG_WAIT_SECONDS: '1' } });
-}
-
-function awsEnv(server: FakeAws) {
-  return fakeAwsEnvironment(server.url);
+  return runCli([...args, '--stage', 'prod'], { cwd: FIXTURE_ROOT, env: fakeAwsEnvironment(server.url, { CNF_LOG_WAIT_SECONDS: '1' }) });
 }
 
 /** What CloudFormation does to an alias resource: moves it to the template's version. */
@@ -77,7 +74,7 @@ type Handler = (event: CloudFormationCustomResourceEvent) => Promise<void>;
 
 /** The guard's provider as Lambda runs it, its SDK clients pointed at the fake AWS. */
 function guardOn(server: FakeAws): Handler {
-  for (const [name, value] of Object.entries(awsEnv(server))) vi.stubEnv(name, value);
+  stubFakeAwsEnvironment(server.url);
   const requireCjs = createRequire(import.meta.url);
   const module = { exports: {} as { handler?: Handler } };
   new Function('module', 'exports', 'require', inlineHandlerCode('live-alias-guard-handler'))(module, module.exports, requireCjs);

@@ -13,6 +13,7 @@ import { LIVE_PAIR_KEY, type LivePairRecord } from '../../lib/core/live-pair-rec
 import { ConfigError, loadConfig } from '../../lib/runtime/config-loader.js';
 import { healthyScenario } from '../support/aws-scenario.js';
 import { startFakeAws, type FakeAws } from '../support/fake-aws-server.js';
+import { stubFakeAwsEnvironment } from '../support/stub-fake-aws.js';
 
 const PATH = '/notes/prod/';
 let aws: FakeAws;
@@ -30,13 +31,7 @@ async function load(version?: number): Promise<{ values: Record<string, string>;
 
 beforeAll(async () => {
   aws = await startFakeAws(healthyScenario({ app: 'notes', stage: 'prod' }));
-  vi.stubEnv('AWS_ENDPOINT_URL', aws.url);
-  vi.stubEnv('AWS_REGION', 'eu-west-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKID');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
-  vi.stubEnv('CNF_PARAMETER_FILE', '');
-  vi.stubEnv('CNF_PARAMETER_PATH', PATH);
-  vi.stubEnv('CNF_LEDGER_TABLE', 'notes-prod-ledger');
+  stubFakeAwsEnvironment(aws.url, { CNF_PARAMETER_FILE: '', CNF_PARAMETER_PATH: PATH, CNF_LEDGER_TABLE: 'notes-prod-ledger' });
 });
 
 afterAll(async () => {

@@ -6,6 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { finished, spawnCli, type CliResult } from './cli.js';
 import type { AwsScenario, SentCommand } from './aws-scenario.js';
 import { FIXTURE_ROOT } from './aws-platform.js';
+import { fakeAwsSettings } from './fake-aws-server.js';
 
 const PRELOAD = fileURLToPath(new URL('./aws-mock-preload.ts', import.meta.url));
 
@@ -59,14 +60,7 @@ function spawnAwsCli(args: readonly string[], scenario: AwsScenario, env: NodeJS
  * a region and example credentials, then `extra`.
  */
 function fakeAwsEnvironment(url: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    ...withoutAwsSettings(),
-    AWS_ENDPOINT_URL: url,
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'secret',
-    ...extra,
-  };
+  return { ...withoutAwsSettings(), ...fakeAwsSettings(url), ...extra };
 }
 
 export { fakeAwsEnvironment, spawnAwsCli, withoutAwsSettings };

@@ -389,5 +389,10 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
   };
 }
 
-export { startFakeAws };
+/** The settings that point the AWS SDK at a fake AWS listening at `url`: the endpoint, a region and example credentials. */
+function fakeAwsSettings(url: string): Record<string, string> {
+  return { AWS_ENDPOINT_URL: url, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' };
+}
+
+export { fakeAwsSettings, startFakeAws };
 export type { FakeAws, FakeAwsOptions, ReceivedRequest, WireFailure };

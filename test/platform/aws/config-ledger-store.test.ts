@@ -9,15 +9,13 @@ import { configVersionHash, type ConfigVersion } from '../../../lib/core/config-
 import { ConfigLedgerStore } from '../../../lib/platform/aws/config-ledger-store.js';
 import { healthyScenario } from '../../support/aws-scenario.js';
 import { startFakeAws, type FakeAws } from '../../support/fake-aws-server.js';
+import { stubFakeAwsEnvironment } from '../../support/stub-fake-aws.js';
 
 let aws: FakeAws;
 
 beforeAll(async () => {
   aws = await startFakeAws(healthyScenario());
-  vi.stubEnv('AWS_ENDPOINT_URL', aws.url);
-  vi.stubEnv('AWS_REGION', 'eu-west-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKID');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
+  stubFakeAwsEnvironment(aws.url);
 });
 
 afterAll(async () => {
