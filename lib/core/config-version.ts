@@ -54,6 +54,33 @@ function changedKeys(from: Readonly<Record<string, ConfigVersionKey>>, to: Reado
   return [...all].filter((key) => from[key]?.version !== to[key]?.version || from[key]?.secure !== to[key]?.secure).sort();
 }
 
+/** Keys as a plain object sorted by name (for equality, and for what is stored). */
+function sortedConfigKeys(keys: Readonly<Record<string, ConfigVersionKey>>): Record<string, ConfigVersionKey> {
+  return Object.fromEntries(
+    Object.keys(keys)
+      .sort()
+      .map((key) => [key, keys[key] as ConfigVersionKey]),
+  );
+}
+
+/** What a new config version is made of; its hash and its changed keys follow from them. */
+interface ConfigVersionParts {
+  readonly version: number;
+  readonly keys: Readonly<Record<string, ConfigVersionKey>>;
+  /** The keys of the version it was made from; none for a stage's first version (every key then counts as changed). */
+  readonly base?: Readonly<Record<string, ConfigVersionKey>>;
+  readonly cause: ConfigVersionCause;
+  readonly createdBy: string;
+  /** ISO 8601. */
+  readonly createdAt: string;
+}
+
+/** A new config version: the one way the local stage, `config` on AWS and a deploy's custom resource make one. */
+function makeConfigVersion(parts: ConfigVersionParts): ConfigVersion {
+  const { version, keys, base = {}, cause, createdBy, createdAt } = parts;
+  return { version, keys, hash: configVersionHash(keys), createdBy, createdAt, cause, changed: changedKeys(base, keys) };
+}
+
 /** `v7`, as every command writes a config version. */
 function configVersionLabel(version: number): string {
   return `v${version}`;
@@ -128,7 +155,9 @@ export {
   diffParameters,
   formatConfigDiff,
   livePairLabel,
+  makeConfigVersion,
   PARAMETER_VERSION_HISTORY,
   parseConfigVersion,
+  sortedConfigKeys,
 };
-export type { ConfigDiffEntry, ConfigVersion, ConfigVersionCause, ConfigVersionKey };
+export type { ConfigDiffEntry, ConfigVersion, ConfigVersionCause, ConfigVersionKey, ConfigVersionParts };

@@ -12,10 +12,10 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { respond, type Outcome } from './cfn-response.js';
 import {
-  changedKeys,
   configVersionHash,
   configVersionLabel,
-  type ConfigVersion,
+  makeConfigVersion,
+  sortedConfigKeys,
   type ConfigVersionKey,
 } from '../../core/config-version.js';
 import { TryAgainError } from '../../core/errors.js';
@@ -77,7 +77,19 @@ async function recordDeployedConfig(event: CloudFormationCustomResourceEvent, de
     if (record === undefined) return undefined;
     const keys = await deployedKeys(scope, record, props.Declared, old);
     if (configVersionHash(keys) === configVersionHash(record.keys)) return { record, version: undefined, from: undefined };
-    const version = await ledger.add((number) => deployVersion(number, keys, record.keys, by, deps.now()), record.config, NUMBER_PROBES);
+    const version = await ledger.add(
+      (number) =>
+        makeConfigVersion({
+          version: number,
+          keys,
+          base: record.keys,
+          cause: 'deploy',
+          createdBy: by,
+          createdAt: new Date(deps.now()).toISOString(),
+        }),
+      record.config,
+      NUMBER_PROBES,
+    );
     const from = new Date(deps.now() + CONFIG_SWITCH_SECONDS * 1000).toISOString();
     await writeLivePairRecord(scope, {
       release: record.release,
@@ -122,29 +134,7 @@ async function deployedKeys(
   const now = written.length === 0 ? {} : await latestSelectors(scope, written);
   const keys: Record<string, ConfigVersionKey> = { ...record.keys, ...now };
   for (const key of dropped) delete keys[key];
-  return Object.fromEntries(
-    Object.keys(keys)
-      .sort()
-      .map((key) => [key, keys[key] as ConfigVersionKey]),
-  );
-}
-
-function deployVersion(
-  version: number,
-  keys: Readonly<Record<string, ConfigVersionKey>>,
-  base: Readonly<Record<string, ConfigVersionKey>>,
-  createdBy: string,
-  now: number,
-): ConfigVersion {
-  return {
-    version,
-    keys,
-    hash: configVersionHash(keys),
-    createdBy,
-    createdAt: new Date(now).toISOString(),
-    cause: 'deploy',
-    changed: changedKeys(base, keys),
-  };
+  return sortedConfigKeys(keys);
 }
 
 /** Who a deploy's version names as its maker: the stack, as the release phase names its runs' caller. */

@@ -1,8 +1,9 @@
 import {
-  changedKeys,
   configVersionHash,
   configVersionLabel,
+  makeConfigVersion,
   PARAMETER_VERSION_HISTORY,
+  sortedConfigKeys,
   type ConfigVersion,
   type ConfigVersionCause,
   type ConfigVersionKey,
@@ -36,15 +37,6 @@ const CONFIG_SWITCH_SECONDS = 30;
 /** The value a secure key's version is compared by in a diff: never its value, which the CLI never decrypts. */
 function secureMarker(version: number): string {
   return `\u0000secure-version-${version}`;
-}
-
-/** Keys as a sorted plain object (for equality and for the item). */
-function sortedKeys(keys: Readonly<Record<string, ConfigVersionKey>>): Record<string, ConfigVersionKey> {
-  return Object.fromEntries(
-    Object.keys(keys)
-      .sort()
-      .map((key) => [key, keys[key] as ConfigVersionKey]),
-  );
 }
 
 /** What {@link AwsConfigVersions} works with. */
@@ -243,7 +235,7 @@ class AwsConfigVersions implements ConfigVersions {
   async makeLive(config: number, release: string): Promise<void> {
     this.#record = undefined;
     const before = await this.record();
-    const keys = sortedKeys(await this.keysOf(config));
+    const keys = sortedConfigKeys(await this.keysOf(config));
     const record: LivePairRecord =
       before !== undefined && before.config === config
         ? { ...before, release }
@@ -274,7 +266,7 @@ class AwsConfigVersions implements ConfigVersions {
     const record: LivePairRecord = {
       release: release ?? before?.release ?? 'none',
       config: version.version,
-      keys: sortedKeys(version.keys),
+      keys: sortedConfigKeys(version.keys),
       ...(before === undefined
         ? {}
         : { from: new Date(now + CONFIG_SWITCH_SECONDS * 1000).toISOString(), previous: { config: before.config, keys: before.keys } }),
@@ -294,16 +286,7 @@ class AwsConfigVersions implements ConfigVersions {
     cause: ConfigVersionCause,
     createdBy: string,
   ): ConfigVersion {
-    const sorted = sortedKeys(keys);
-    return {
-      version,
-      keys: sorted,
-      hash: configVersionHash(sorted),
-      createdBy,
-      createdAt: new Date().toISOString(),
-      cause,
-      changed: cause === 'initial' ? Object.keys(sorted) : changedKeys(base, sorted),
-    };
+    return makeConfigVersion({ version, keys: sortedConfigKeys(keys), base, cause, createdBy, createdAt: new Date().toISOString() });
   }
 
   #goneMessage(version: number, gone: readonly string[]): string {

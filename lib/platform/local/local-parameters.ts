@@ -2,8 +2,7 @@ import { chmod, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import * as z from 'zod/mini';
 import {
-  changedKeys,
-  configVersionHash,
+  makeConfigVersion,
   PARAMETER_VERSION_HISTORY,
   type ConfigVersion,
   type ConfigVersionCause,
@@ -236,15 +235,14 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
       const before = ensureFirstVersion(file, this.who());
       const keys = change(file, before?.keys ?? {});
       if (keys === undefined) return;
-      const version: ConfigVersion = {
+      const version = makeConfigVersion({
         version: Math.max(0, ...file.versions.map((candidate) => candidate.version)) + 1,
         keys,
-        hash: configVersionHash(keys),
+        ...(before === undefined ? {} : { base: before.keys }),
+        cause,
         createdBy: this.who(),
         createdAt: new Date().toISOString(),
-        cause,
-        changed: changedKeys(before?.keys ?? {}, keys),
-      };
+      });
       file.versions.push(version);
       file.live = version.version;
       file.parameters = { ...valuesOfVersion(file, version.version) };
@@ -315,15 +313,7 @@ function ensureFirstVersion(file: Mutable, who: string): ConfigVersion | undefin
     if (file.managed.includes(key)) continue;
     keys[key] = { version: keepValue(file, key, value), secure: value.secure };
   }
-  const version: ConfigVersion = {
-    version: 1,
-    keys,
-    hash: configVersionHash(keys),
-    createdBy: who,
-    createdAt: new Date().toISOString(),
-    cause: 'initial',
-    changed: Object.keys(keys).sort(),
-  };
+  const version = makeConfigVersion({ version: 1, keys, cause: 'initial', createdBy: who, createdAt: new Date().toISOString() });
   file.versions.push(version);
   file.live = 1;
   return version;
