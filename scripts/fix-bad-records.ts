@@ -5,7 +5,7 @@
  *
  *   npx cnf-admin run scripts/fix-bad-records.ts -- --dry-run
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineScript } from 'cnf-admin/runtime';
 import { databaseFrom } from '../lambda/db.js';
 

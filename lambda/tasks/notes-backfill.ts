@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTask } from 'cnf-admin/runtime';
 import { databaseFrom } from '../db.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConfigVersion } from './config-version.js';
 import { CONFIG_ITEM_PREFIX, configItemKey } from './config-item-key.js';
 import { LEDGER_TABLE } from './ledger-table.js';

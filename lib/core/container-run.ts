@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CNF_VARIABLES, cnfEnvironment, readCnfEnvironment } from './cnf-environment.js';
 import type { AdminEvent } from './run.js';
 import type { StageRecord } from './stage-record.js';

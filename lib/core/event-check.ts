@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { argsLimitProblem } from './args-limits.js';
 import { checkArgs } from './check-args.js';
 import { didYouMean } from './did-you-mean.js';

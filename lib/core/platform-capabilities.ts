@@ -76,12 +76,13 @@ interface LocalStageCapability {
    */
   stop(runId: string): Promise<RunRecord>;
   /**
-   * Starts loading the release a run of `target` will most likely use, in
-   * the process that waits to run it, when one does (a local `invoke` starts
-   * one first): a guess that saves the wait for Node and the release's
-   * code. A run of another release starts a process of its own.
+   * Starts loading the release a run of `target` will most likely use, and
+   * the module of `task` in it, in the process that waits to run it, when
+   * one does (a local `invoke` starts one first): a guess that saves the
+   * wait for Node and the release's code. A run of another release starts
+   * a process of its own.
    */
-  prepareRun(target: ReleaseTarget): void;
+  prepareRun(target: ReleaseTarget, task: string): void;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RESERVED_KEY_PREFIX } from './parameter-set.js';
 
 /**

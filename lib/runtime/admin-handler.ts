@@ -6,6 +6,7 @@ import type { RunLedger } from './ledger/run-ledger.js';
 import { readEvent } from './read-event.js';
 import { withResponseStreaming, type ResponseStream } from './response-stream.js';
 import { describeRelease, type TaskSources } from './resolve-task.js';
+import { preloadTask } from './task-registry.js';
 
 /**
  * The part of the Lambda context the admin handler uses, plus the local stage's interrupt.
@@ -74,6 +75,14 @@ interface AdminHandler {
   (event: unknown, responseStream: ResponseStream, context?: AdminInvocationContext): Promise<void>;
   /** The catalog of the registered tasks (loads every task module). */
   describe(): Promise<TaskCatalog>;
+  /**
+   * Loads the module of the application task registered as `task` ahead of
+   * its run, so that the run starts at once: the local stage's standby
+   * runner does while the CLI checks the stage. Scripts and the console are
+   * not loaded ahead. It never rejects: a module that fails to load fails
+   * its run, when the run comes.
+   */
+  preload(task: string): Promise<void>;
 }
 
 /** The longest a run may take when the context does not say (Lambda's maximum). */
@@ -107,7 +116,9 @@ function createAdminHandler(options: AdminHandlerOptions): AdminHandler {
     const run = new AdminRun(readEvent(event), startedAt, startedAt + limit - SAFETY_MARGIN_MS, startedAt + limit, context);
     return run.execute(options);
   };
-  return withResponseStreaming(Object.assign(handler, { describe: () => describeRelease(options) }));
+  return withResponseStreaming(
+    Object.assign(handler, { describe: () => describeRelease(options), preload: (task: string) => preloadTask(options.tasks, task) }),
+  );
 }
 
 export { createAdminHandler };

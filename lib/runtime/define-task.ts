@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { isValidTaskName } from '../core/task-catalog.js';
 import { TASK_RUNTIMES, type TaskRuntime } from '../core/task-runtime.js';

@@ -3,7 +3,6 @@ import { ExitCode } from '../core/exit-codes.js';
 import type { RunFrame } from '../core/platform.js';
 import type { RefusalName } from '../core/refusal.js';
 import { isValidRunId, newRunId, type RunResult } from '../core/run.js';
-import type { TaskCatalog } from '../core/task-catalog.js';
 import type { AdminHandler, AdminInvocationContext } from './admin-handler.js';
 import { tapLogLines } from './log-tap.js';
 import { readCnfEnvironment } from '../core/cnf-environment.js';
@@ -33,9 +32,7 @@ interface LambdaRuntimeGlobal {
 }
 
 /** What the admin handler does for one event: run it, and answer with the run result. */
-type RunHandler = ((event: unknown, context?: AdminInvocationContext) => Promise<RunResult>) & {
-  describe(): Promise<TaskCatalog>;
-};
+type RunHandler = ((event: unknown, context?: AdminInvocationContext) => Promise<RunResult>) & Pick<AdminHandler, 'describe' | 'preload'>;
 
 /**
  * Log frames stop at this size, well under Lambda's 200 MB streamed-response
@@ -64,7 +61,7 @@ function withResponseStreaming(run: RunHandler): AdminHandler {
       : checkedRun(run, event, second as AdminInvocationContext | undefined);
   const runtime = (globalThis as { awslambda?: Partial<LambdaRuntimeGlobal> }).awslambda;
   const exported = runtime?.streamifyResponse === undefined ? entry : runtime.streamifyResponse(entry);
-  return Object.assign(exported, { describe: () => run.describe() }) as AdminHandler;
+  return Object.assign(exported, { describe: () => run.describe(), preload: (task: string) => run.preload(task) }) as AdminHandler;
 }
 
 function isResponseStream(value: unknown): value is ResponseStream {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isScriptPath } from '../core/task-catalog.js';
 import type { TaskInfo } from '../core/task-catalog.js';
 import type { Task } from './define-task.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TaskInfo } from '../core/task-catalog.js';
 import type { Task } from './define-task.js';
 
@@ -45,6 +45,20 @@ async function loadTask(loaders: TaskLoaders, name: string): Promise<Task<z.ZodT
   return task;
 }
 
+/**
+ * Loads the module of the task registered as `name`, if one is, ahead of its
+ * run: a module imports once, so the run's own load then finds it loaded.
+ * A failure is the run's to report (its load fails the same way), not this
+ * warm-up's.
+ */
+async function preloadTask(loaders: TaskLoaders, name: string): Promise<void> {
+  try {
+    await taskLoader(loaders, name)?.();
+  } catch {
+    // The run's own load fails the same way, and reports it.
+  }
+}
+
 /** Describes one task for the catalog: its args become JSON Schema. */
 function describeTask(task: Task<z.ZodType>): TaskInfo {
   return {
@@ -70,5 +84,5 @@ async function describeTasks(loaders: TaskLoaders): Promise<TaskInfo[]> {
   return tasks;
 }
 
-export { describeTask, describeTasks, hasTask, loadTask };
+export { describeTask, describeTasks, hasTask, loadTask, preloadTask };
 export type { TaskLoaders };

@@ -127,7 +127,7 @@ describe('adopting the packed cnf-admin in a new app', () => {
     writeFileSync(
       join(app, 'lambda', 'tasks', 'orders-count.ts'),
       `import { defineTask } from 'cnf-admin/runtime';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export default defineTask({
   name: 'orders:count',

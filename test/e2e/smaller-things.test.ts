@@ -17,7 +17,7 @@ beforeAll(async () => {
   writeFileSync(
     join(project.dir, 'scripts', 'backfill-once.ts'),
     [
-      "import { z } from 'zod';",
+      "import * as z from 'zod';",
       "import { defineScript } from 'cnf-admin/runtime';",
       'export default defineScript({',
       "  description: 'Backfill once',",

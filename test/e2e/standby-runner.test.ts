@@ -5,8 +5,12 @@
  * (after an edit, or with --release), and a command that runs nothing
  * leaves no such process behind.
  */
-import { readdirSync, readFileSync, readlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, readlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cnfEnvironment } from '../../lib/core/cnf-environment.js';
+import type { StandbyMessage } from '../../lib/platform/local/standby-message.js';
+import { runnerArguments } from '../../lib/platform/local/standby-runner.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../lib/core/run.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
@@ -81,6 +85,38 @@ describe('the run process that starts first', () => {
     // and a retained release named with --release runs its own code, not the live one's
     const pinned = await invokeMarker('--release', before.release);
     expect(pinned).toMatchObject({ release: before.release, output: { word: 'first' } });
+  });
+
+  it('loads the module of the task it was told while it waits, and runs nothing without a run', async () => {
+    // A task module that says, as it loads, that it did (where it is told to: the deploy's catalog loads it too).
+    writeFileSync(
+      join(project.dir, 'lambda', 'tasks', 'noop.ts'),
+      `import { writeFileSync } from 'node:fs';\nif (process.env.LOADED_MARKER) writeFileSync(process.env.LOADED_MARKER, 'loaded');\n${markerTask('marked')}`,
+    );
+    const deployed = await project.cli(['deploy', '--json']);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    const bundle = join(project.dir, '.cnf', 'local', 'releases', (JSON.parse(deployed.stdout) as { release: string }).release, 'bundle');
+    const marker = join(project.dir, 'noop-loaded');
+    const runner = spawn(process.execPath, runnerArguments(), {
+      env: { PATH: process.env.PATH, LAMBDA_TASK_ROOT: bundle, ...cnfEnvironment({ standbyRunner: true }) },
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+    });
+    const ended = new Promise<number | null>((resolve) => runner.once('exit', resolve));
+    let said = '';
+    for (const stream of runner.stdio.slice(1)) stream?.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    const load: StandbyMessage = { env: { PATH: process.env.PATH, LAMBDA_TASK_ROOT: bundle, LOADED_MARKER: marker }, cwd: bundle, task: 'noop' };
+    try {
+      runner.stdin.write(`${JSON.stringify(load)}\n`);
+      const giveUpAt = Date.now() + 10_000;
+      while (!existsSync(marker) && runner.exitCode === null && Date.now() < giveUpAt) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(existsSync(marker) && readFileSync(marker, 'utf8')).toBe('loaded');
+      runner.stdin.end();
+      expect(await ended).toBe(0);
+    } finally {
+      runner.kill('SIGKILL');
+    }
+    // no run: no output, and no result on its result descriptor
+    expect(said).toBe('');
   });
 
   it('leaves no process behind when the command runs nothing', async () => {

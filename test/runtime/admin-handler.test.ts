@@ -2,7 +2,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RunRecord } from '../../lib/core/run.js';
 import { createAdminHandler, type AdminHandler } from '../../lib/runtime/admin-handler.js';
 import { defineTask } from '../../lib/runtime/define-task.js';
@@ -282,6 +282,34 @@ describe('the admin handler', () => {
     const result = await handlerWith()({ task: 'code', args: { code } });
     expect(result.exitCode).toBe(expected);
     expect(result.error?.name).toBe(errorName);
+  });
+
+  it('loads a task module ahead of its run on preload, runs nothing, and leaves a failing load for the run to report', async () => {
+    const loads: string[] = [];
+    const handler = createAdminHandler({
+      ledger,
+      tasks: {
+        ...tasks,
+        counted: async () => {
+          loads.push('counted');
+          return tasks['notes:purge']();
+        },
+        broken: () => {
+          loads.push('broken');
+          throw new InventoryError('cannot load');
+        },
+      },
+    });
+    await handler.preload('counted');
+    await handler.preload('broken');
+    await handler.preload('no-such-task');
+    await handler.preload('scripts/anything.ts');
+    expect(loads).toEqual(['counted', 'broken']);
+    expect(ran).toEqual([]);
+    expect(await ledger.list({ limit: 10 })).toEqual([]);
+    const result = await handler({ task: 'broken' });
+    expect(result.exitCode).toBe(1);
+    expect(result.error).toEqual({ name: 'InventoryError', message: 'cannot load' });
   });
 
   it('stops a task at its timeout with exit 124', async () => {

@@ -2,7 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { FrameDecoder, runResultOfPayload } from '../../lib/core/run-frames.js';
 import type { RunFrame } from '../../lib/core/platform.js';
 import { createAdminHandler, type AdminHandler } from '../../lib/runtime/admin-handler.js';

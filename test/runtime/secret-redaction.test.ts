@@ -12,7 +12,7 @@ import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { FrameDecoder } from '../../lib/core/run-frames.js';
 import type { RunFrame } from '../../lib/core/platform.js';
 import { createAdminHandler, type AdminHandler } from '../../lib/runtime/admin-handler.js';

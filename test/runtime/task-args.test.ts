@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { argsDifference } from '../../lib/core/run-id-reuse.js';
 import { checkArgs } from '../../lib/core/check-args.js';
 

@@ -55,7 +55,7 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
       ...(options.config === undefined ? {} : { config: options.config }),
     };
     // A run here: its process (started first, by the shim) loads the release while the stage is checked.
-    if (options.dryRun !== true && options.detach !== true) platform.localStage?.prepareRun(target);
+    if (options.dryRun !== true && options.detach !== true) platform.localStage?.prepareRun(target, options.task);
     await unlessInterrupted(deployWorkingTreeFirst(context, options), signal, NOTHING_RAN);
     const plan = await unlessInterrupted(platform.resolve(target), signal, NOTHING_RAN);
     plan.notices.forEach((planNotice) => writeNotice(io, planNotice));

@@ -81,7 +81,7 @@ CREATE TABLE items (
 /** The example task. */
 function exampleTask(): string {
   return `import { defineTask } from 'cnf-admin/runtime';
-import { z } from 'zod';
+import * as z from 'zod';
 
 // An example task: npx cnf-admin invoke ${EXAMPLE_TASK} --stage local -- --name you
 export default defineTask({

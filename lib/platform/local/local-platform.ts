@@ -84,8 +84,8 @@ class LocalPlatform implements Platform {
     readAliasTarget: (alias) => readAliasTarget(this.#paths, alias),
     startWebServer: (release, host, port) => startWebServer(this.project.app, this.#paths, release, host, port),
     stop: (runId) => this.stop(runId),
-    prepareRun: (target) => {
-      this.#prepareRun(target).catch(() => undefined);
+    prepareRun: (target, task) => {
+      this.#prepareRun(target, task).catch(() => undefined);
     },
   };
   readonly managedConfigKeys: ManagedConfigKeysCapability = {
@@ -130,19 +130,19 @@ class LocalPlatform implements Platform {
 
   /**
    * Has the standby runner that waits for this command's run, if one does
-   * (`standby-runner.ts`), load the release the target names now: a guess
-   * made before the stage is checked, as Lambda's init loads a function
-   * before its first event. A run that ends up with another release (the
+   * (`standby-runner.ts`), load the release the target names now, and the
+   * module of `task`: a guess made before the stage is checked, as Lambda's
+   * init loads a function before its first event. A run that ends up with another release (the
    * working tree was deployed first, say) lets that runner go.
    */
-  async #prepareRun(target: ReleaseTarget): Promise<void> {
+  async #prepareRun(target: ReleaseTarget, task: string): Promise<void> {
     if (!standbyAwaitsRelease()) return;
     const release = target.release ?? (await readAliases(this.#paths))[target.alias ?? DEFAULT_ALIAS]?.admin;
     if (release === undefined || !isReleaseId(release)) return;
     const dir = bundleDir(this.#paths, release);
     // A release that is not there is the plan's to refuse, not the runner's to load.
     if (!existsSync(join(dir, 'admin.mjs'))) return;
-    loadInStandbyRunner(dir, adminEnvironment(this.project.app, this.#paths, release, dir, LOCAL_FUNCTION_TIMEOUT_SECONDS));
+    loadInStandbyRunner(dir, adminEnvironment(this.project.app, this.#paths, release, dir, LOCAL_FUNCTION_TIMEOUT_SECONDS), task);
   }
 
   /** Builds the working tree and moves the alias pair to it (nothing is built when the pair's release was built from it as it is). */

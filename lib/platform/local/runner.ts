@@ -104,6 +104,11 @@ function flushed(stream: NodeJS.WriteStream): Promise<void> {
   return new Promise((resolve) => stream.write('', () => resolve()));
 }
 
+/** Loads the named task's module ahead of its run, when the release's handler can (one built by an older cnf-admin cannot). */
+async function preloadTask(handler: AdminHandler, task: string | undefined): Promise<void> {
+  if (task !== undefined && typeof handler.preload === 'function') await handler.preload(task);
+}
+
 /** A run to make: its event, and its handler when a standby runner is loading it already. */
 interface PendingRun {
   readonly event: unknown;
@@ -113,7 +118,8 @@ interface PendingRun {
 /**
  * The run a standby runner is given, line by line on stdin
  * (`standby-message.ts`): a release to load (its environment and directory
- * taken on, its handler loaded at once, as Lambda's init does), then the run
+ * taken on, its handler loaded at once, as Lambda's init does, then the
+ * module of the task the command names), then the run
  * (its whole environment taken on, and its event). Undefined when stdin ends
  * without a run.
  */
@@ -127,7 +133,7 @@ async function standbyRun(): Promise<PendingRun | undefined> {
     if (message.event !== undefined) return { event: message.event, ...(loading === undefined ? {} : { handler: loading }) };
     loading ??= loadHandler();
     // A release that fails to load fails its run, when one comes; until then the failure waits.
-    loading.catch(() => undefined);
+    loading.then((handler) => preloadTask(handler, message.task)).catch(() => undefined);
   }
   return undefined;
 }

@@ -7,10 +7,11 @@
  * (`bin/cnf-admin.mjs`) starts a standby runner first, on the other core,
  * and it waits on stdin for messages (`standby-message.ts`):
  *
- * 1. Once the CLI knows which release the run will most likely use (the
- *    stage checked, the working tree deployed if it had changed), it tells
- *    the runner to load that release: its environment and directory, as
- *    Lambda's init phase loads a function's code before any event.
+ * 1. Once the stage is open, the CLI tells the runner to load the release
+ *    the run will most likely use (the live one, or the one `--release`
+ *    names): its environment and directory, as
+ *    Lambda's init phase loads a function's code before any event; then
+ *    the module of the task the command names (`AdminHandler.preload`).
  * 2. The run's message brings its whole environment and its event; the
  *    runner takes them on and goes on exactly as a runner spawned for the
  *    run would (`runner.ts`).
@@ -82,12 +83,12 @@ function standbyAwaitsRelease(): boolean {
 /**
  * Tells the waiting standby runner to load a release now: its bundle
  * directory and the environment a run of it has (without what only a run
- * has: its log, its owner). Nothing happens when no standby waits, or when
- * it was told already.
+ * has: its log, its owner), then the module of `task`. Nothing happens when
+ * no standby waits, or when it was told already.
  */
-function loadInStandbyRunner(bundleDir: string, env: Readonly<NodeJS.ProcessEnv>): void {
+function loadInStandbyRunner(bundleDir: string, env: Readonly<NodeJS.ProcessEnv>, task: string): void {
   if (standby === undefined || !standbyAwaitsRelease()) return;
-  const message: StandbyMessage = { env, cwd: bundleDir };
+  const message: StandbyMessage = { env, cwd: bundleDir, task };
   standby.child.stdin.write(`${JSON.stringify(message)}\n`);
   standby.loaded = bundleDir;
   process.once('exit', killLoadedStandby);

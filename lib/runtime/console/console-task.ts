@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONSOLE_TASK } from '../../core/task-catalog.js';
 import type { ConsoleAnswer, ConsoleInput } from '../../core/console-protocol.js';
 import { loadConfig } from '../config-loader.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import pg from 'pg';
 import type { UmzugStorage } from 'umzug';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineTask, type Task } from '../define-task.js';
 import { migrationTable, type MigrationTable } from './migration-table.js';
 import { sqlMigrationFiles, type SqlMigrationFile } from './sql-migration-files.js';

@@ -8,7 +8,7 @@
 import { DescribeTasksCommand, ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ContainerSettings } from '../../../lib/core/container-run.js';
 import type { RunRecord, RunResult } from '../../../lib/core/run.js';
 import { createAdminHandler } from '../../../lib/runtime/admin-handler.js';
