@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BuildError, CnfError } from '../core/errors.js';
 import { toolRoot } from '../core/tool-root.js';
+import { helperEnvironment } from '../core/helper-environment.js';
 import { loadProject } from '../core/project.js';
 import { stageCachedBundle } from './bundle-cache.js';
 import type { StagedBundle } from './stage-bundle.js';
@@ -52,7 +53,7 @@ function buildBundleSync(root: string, outdir: string): StagedBundle {
   const result = spawnSync(process.execPath, [worker, root, outdir], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: helperEnvironment({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }),
   });
   const lastLine = result.stdout?.trim().split('\n').at(-1) ?? '';
   if (result.status !== 0 || !lastLine.startsWith('{')) {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { PermissionError, UnavailableError } from '../../core/errors.js';
 import type { EmbeddedDatabaseStatus } from '../../core/platform-capabilities.js';
 import { toolRoot } from '../../core/tool-root.js';
+import { helperEnvironment } from '../../core/helper-environment.js';
 import { createFileExclusive, isAlreadyExists, writeFileAtomic } from '../../core/files/atomic-file.js';
 import { acquireFileLock } from '../../core/files/file-lock.js';
 import { databaseFiles, readDatabaseSettings, readServerState, type DatabaseFiles, type DatabaseServerState } from './database-state.js';
@@ -152,7 +153,7 @@ async function startServer(
       process.execPath,
       [join(toolRoot(), 'dist', 'local-database.mjs'), dataDir, String(port), files.state, String(idleSeconds())],
       // fd 3: the server says there when it serves (SERVING_FD), so that the wait ends then, not at the next look.
-      { detached: true, stdio: ['ignore', log, log, 'pipe'] },
+      { detached: true, stdio: ['ignore', log, log, 'pipe'], env: helperEnvironment() },
     );
     const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
     const said = server.stdio[3] as Socket;

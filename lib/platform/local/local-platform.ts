@@ -28,6 +28,7 @@ import { settledRecord, type AdminEvent, type RunRecord } from '../../core/run.j
 import type { Stage } from '../../core/stage.js';
 import { RESERVED_TASK_PREFIX, type TaskCatalog } from '../../core/task-catalog.js';
 import { toolRoot } from '../../core/tool-root.js';
+import { helperEnvironment } from '../../core/helper-environment.js';
 import { containerTimeLimitSeconds, runtimeOf } from '../../core/task-runtime.js';
 import { FileLedger } from '../../runtime/ledger/file-ledger.js';
 import { readAliases, readAliasTarget, type LocalAliasPair } from './alias-store.js';
@@ -245,6 +246,7 @@ class LocalPlatform implements Platform {
     const child = spawn(process.execPath, [join(toolRoot(), 'dist', 'local-detached.mjs')], {
       detached: true,
       stdio: ['pipe', 'ignore', 'ignore'],
+      env: helperEnvironment(),
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     await new Promise<void>((resolve, reject) => {
