@@ -32,7 +32,7 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { RunResult } from '../../core/run.js';
 import type { AdminHandler } from '../../runtime/admin-handler.js';
@@ -153,7 +153,7 @@ async function runOnce(): Promise<void> {
 
 async function runSession(token: string): Promise<void> {
   beginRun();
-  const watchdog = startWatchdog();
+  const watchdog = await startWatchdog();
   const handler = await loadHandler();
   for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
     if (line.trim() === '') continue;
@@ -180,13 +180,15 @@ async function runSession(token: string): Promise<void> {
  * CLI is gone, what an input prints has no reader, and the watchdog ends
  * the session (an unhandled EPIPE would end it before its run is recorded).
  */
-function startWatchdog(): Worker {
+async function startWatchdog(): Promise<Worker> {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE') throw error;
     });
   }
   const data: WatchdogData = { parent: process.ppid, ledger: readCnfEnvironment().ledgerDir ?? '' };
+  // Loaded here: only a console session has a watchdog, and a run's process starts without it.
+  const { Worker } = await import('node:worker_threads');
   const worker = new Worker(new URL('./local-session-watchdog.mjs', import.meta.url), { workerData: data });
   // It watches; it does not keep the session alive.
   worker.unref();

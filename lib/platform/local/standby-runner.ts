@@ -46,7 +46,14 @@ interface Standby {
   failed: boolean;
 }
 
-let standby: Standby | undefined;
+/*
+ * The standby of this process. The command's shim loads this module as
+ * CommonJS (dist/standby.cjs: Node loads it, and the built-ins it needs,
+ * sooner than an ES module) to start the runner before the CLI; the CLI's
+ * own chunks hold another copy of it. Both keep the standby here.
+ */
+const SLOT = Symbol.for('cnf-admin.standby-runner');
+const slot: { standby?: Standby } = ((globalThis as { [SLOT]?: { standby?: Standby } })[SLOT] ??= {});
 
 function streamsOf(child: RunnerProcess): Socket[] {
   return child.stdio.filter((stream) => stream !== null) as Socket[];
@@ -58,7 +65,7 @@ function streamsOf(child: RunnerProcess): Socket[] {
  * stdin then closes, and it ends).
  */
 function standByRunner(): void {
-  if (standby !== undefined) return;
+  if (slot.standby !== undefined) return;
   const child = spawn(process.execPath, runnerArguments(), {
     env: { ...baseEnvironment(), ...cnfEnvironment({ standbyRunner: true }) },
     stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
@@ -72,12 +79,12 @@ function standByRunner(): void {
   child.stdin.on('error', () => undefined);
   child.unref();
   for (const stream of streamsOf(child)) stream.unref();
-  standby = waiting;
+  slot.standby = waiting;
 }
 
 /** Whether a standby runner waits that has not been told what to load. */
 function standbyAwaitsRelease(): boolean {
-  return standby !== undefined && standby.loaded === undefined && isUsable(standby);
+  return slot.standby !== undefined && slot.standby.loaded === undefined && isUsable(slot.standby);
 }
 
 /**
@@ -87,10 +94,10 @@ function standbyAwaitsRelease(): boolean {
  * no standby waits, or when it was told already.
  */
 function loadInStandbyRunner(bundleDir: string, env: Readonly<NodeJS.ProcessEnv>, task: string): void {
-  if (standby === undefined || !standbyAwaitsRelease()) return;
+  if (slot.standby === undefined || !standbyAwaitsRelease()) return;
   const message: StandbyMessage = { env, cwd: bundleDir, task };
-  standby.child.stdin.write(`${JSON.stringify(message)}\n`);
-  standby.loaded = bundleDir;
+  slot.standby.child.stdin.write(`${JSON.stringify(message)}\n`);
+  slot.standby.loaded = bundleDir;
   process.once('exit', killLoadedStandby);
 }
 
@@ -100,7 +107,7 @@ function loadInStandbyRunner(bundleDir: string, env: Readonly<NodeJS.ProcessEnv>
  * does (a loop, a timer) keeps it alive once the CLI has gone.
  */
 function killLoadedStandby(): void {
-  if (standby?.loaded !== undefined) standby.child.kill('SIGKILL');
+  if (slot.standby?.loaded !== undefined) slot.standby.child.kill('SIGKILL');
 }
 
 function isUsable(waiting: Standby): boolean {
@@ -114,8 +121,8 @@ function isUsable(waiting: Standby): boolean {
  * loaded another release is let go): the caller spawns a runner of its own.
  */
 function takeStandbyRunner(bundleDir: string): RunnerProcess | undefined {
-  const waiting = standby;
-  standby = undefined;
+  const waiting = slot.standby;
+  slot.standby = undefined;
   if (waiting === undefined) return undefined;
   if (!isUsable(waiting) || (waiting.loaded !== undefined && waiting.loaded !== bundleDir)) {
     letGo(waiting);
@@ -129,8 +136,8 @@ function takeStandbyRunner(bundleDir: string): RunnerProcess | undefined {
 
 /** Lets an unused standby runner go now (a command that will run nothing here): its stdin closes, and it ends. */
 function releaseStandbyRunner(): void {
-  const waiting = standby;
-  standby = undefined;
+  const waiting = slot.standby;
+  slot.standby = undefined;
   if (waiting !== undefined) letGo(waiting);
 }
 
