@@ -2,7 +2,7 @@
  * The other commands on the local stage, through the real binary: tasks,
  * deploy and drift, config, logs, runs, status and releases, help.
  */
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../lib/core/run.js';
@@ -57,10 +57,27 @@ describe('tasks', () => {
   });
 });
 
+/** Every file under the project's .cnf/local, with its size and modification time. */
+function stateFiles(): Record<string, string> {
+  const dir = join(project.dir, '.cnf', 'local');
+  return Object.fromEntries(
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => {
+        const path = join(entry.parentPath, entry.name);
+        const stats = statSync(path);
+        return [path.slice(dir.length + 1), `${stats.size}@${stats.mtimeMs}`];
+      }),
+  );
+}
+
 describe('deploy and drift', () => {
-  it('reuses the release when nothing changed: same source, same id', async () => {
+  it('reuses the release when nothing changed: same source, same id, and writes nothing', async () => {
+    const before = stateFiles();
     const again = JSON.parse((await project.cli(['deploy', '--json'])).stdout) as { release: string; isNew: boolean };
     expect(again).toMatchObject({ release, isNew: false });
+    // not even the stage's lock: a deploy with nothing to do only reads
+    expect(stateFiles()).toEqual(before);
   });
 
   it('deploys the working tree before an invoke when it differs, in one line naming the changed file', async () => {

@@ -63,6 +63,21 @@ async function acquireFileLock(
   throw new Error(`Could not settle the lock at ${directory} after ${MAX_ATTEMPTS} attempts`);
 }
 
+/**
+ * Who holds the lock at `directory` now, or undefined when it is free (or
+ * was never taken); it only reads, and takes nothing.
+ */
+async function fileLockHolder(directory: string, leaseMs: number): Promise<LockHolder | undefined> {
+  let newest: number | undefined;
+  try {
+    newest = await newestGeneration(directory);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return newest === undefined ? undefined : readLease(directory, newest, leaseMs);
+}
+
 /** The holder of a live lease in generation `generation`, or undefined when it is free. */
 async function readLease(directory: string, generation: number, leaseMs: number): Promise<LockHolder | undefined> {
   const file = generationFile(directory, generation);
@@ -130,4 +145,4 @@ class FileLease extends HeartbeatLease {
   }
 }
 
-export { acquireFileLock };
+export { acquireFileLock, fileLockHolder };

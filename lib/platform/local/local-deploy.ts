@@ -44,6 +44,8 @@ async function deployLocal(
   progress: Progress = SILENT_PROGRESS,
   signal?: AbortSignal,
 ): Promise<LocalDeployment> {
+  const nothingToDo = await unchangedDeployment(project, alias);
+  if (nothingToDo !== undefined) return nothingToDo;
   const paths = localPaths(project);
   const current = (await readAliases(paths))[alias];
   const unchanged =
@@ -56,9 +58,6 @@ async function deployLocal(
       databaseUrl === undefined ? [] : [project.databaseUrlVariable],
     );
   }
-  // An explicit deploy of the tree the pair already runs still ends a rollback's hold on the stage.
-  const held = unchanged !== undefined && alias === DEFAULT_ALIAS && (await localRollbackPin(project)) !== undefined;
-  if (unchanged !== undefined && !held) return { stored: unchanged, isNew: false, built: false, previous: unchanged.release, alias };
   // A Ctrl-C reaches the bundler's process too (one process group): a build it stopped is the interrupt, not a failure.
   const interrupted = (): CnfError =>
     new CnfError(`Interrupted: the deploy stopped; web:${alias} and admin:${alias} did not move.`, ExitCode.INTERRUPTED, 'user');
@@ -82,6 +81,25 @@ async function deployLocal(
   return { ...built, previous: current?.web, alias };
 }
 
+/**
+ * The deployment a deploy of the working tree to `alias` is when it changes
+ * nothing, or undefined when it has something to write. It changes nothing
+ * when the pair runs one release, built from the working tree as it is and
+ * whole, the parameter set exists, and no rollback holds the stage (an
+ * explicit deploy of the tree the pair already runs ends a rollback's hold,
+ * which moves the live pair). It only reads: such a deploy needs neither
+ * the stage's lock nor a writable `.cnf/`.
+ */
+async function unchangedDeployment(project: Project, alias: string): Promise<LocalDeployment | undefined> {
+  const paths = localPaths(project);
+  const current = (await readAliases(paths))[alias];
+  if (current === undefined || current.web !== current.admin) return undefined;
+  const unchanged = await unchangedRelease(paths, project, current.web);
+  if (unchanged === undefined || !(await new LocalParameterStore(paths.parameters).exists())) return undefined;
+  if (alias === DEFAULT_ALIAS && (await localRollbackPin(project)) !== undefined) return undefined;
+  return { stored: unchanged, isNew: false, built: false, previous: unchanged.release, alias };
+}
+
 /** The stored release, when it was built from the working tree as it is and its bundle is whole. */
 async function unchangedRelease(paths: LocalPaths, project: Project, release: string): Promise<StoredRelease | undefined> {
   const stored = await readRelease(paths, release);
@@ -98,5 +116,5 @@ async function buildAndStore(paths: LocalPaths, project: Project): Promise<{ sto
   return { stored, isNew, built: true };
 }
 
-export { deployLocal };
+export { deployLocal, unchangedDeployment };
 export type { LocalDeployment };

@@ -7,7 +7,8 @@ import type { Project } from '../../core/project.js';
 import type { LivePair, LivePairControl, LivePairHistoryEntry, StageLockHolder } from '../../core/rollback.js';
 import type { RunRecord } from '../../core/run.js';
 import type { RollbackPin } from '../../core/platform-capabilities.js';
-import { acquireFileLock } from '../../core/files/file-lock.js';
+import { acquireFileLock, fileLockHolder } from '../../core/files/file-lock.js';
+import type { LockHolder } from '../../core/lease.js';
 import type { FileLedger } from '../../runtime/ledger/file-ledger.js';
 import type { LivePairMove } from '../../runtime/local-config-file.js';
 import { moveAliasPairLocked, readAliasTarget } from './alias-store.js';
@@ -28,19 +29,38 @@ const STAGE_LEASE_MS = 30_000;
 async function withLocalStageLock<T>(paths: LocalPaths, holder: StageLockHolder, work: () => Promise<T>): Promise<T> {
   await mkdir(join(paths.stageDir, 'locks'), { recursive: true });
   const lock = await acquireFileLock(
-    join(paths.stageDir, 'locks', '.stage'),
+    stageLockDir(paths),
     { ...holder, since: new Date().toISOString() },
     { leaseMs: STAGE_LEASE_MS, heartbeatMs: STAGE_LEASE_MS / 3 },
   );
-  if (!lock.acquired)
-    throw new TryAgainError(
-      `The local stage is being changed by ${lock.holder.runId} (${lock.holder.caller}, since ${formatMoment(lock.holder.since)}); try again when it is done.`,
-    );
+  if (!lock.acquired) throw stageBeingChanged(lock.holder);
   try {
     return await work();
   } finally {
     await lock.lease.release();
   }
+}
+
+/**
+ * Refuses as {@link withLocalStageLock} would, without taking the lock, when
+ * another holds it: a command that would change nothing says so only when
+ * no change of the stage is under way.
+ *
+ * @throws TryAgainError (75) naming the holder when another holds it.
+ */
+async function assertLocalStageFree(paths: LocalPaths): Promise<void> {
+  const holder = await fileLockHolder(stageLockDir(paths), STAGE_LEASE_MS);
+  if (holder !== undefined) throw stageBeingChanged(holder);
+}
+
+function stageLockDir(paths: LocalPaths): string {
+  return join(paths.stageDir, 'locks', '.stage');
+}
+
+function stageBeingChanged(holder: LockHolder): TryAgainError {
+  return new TryAgainError(
+    `The local stage is being changed by ${holder.runId} (${holder.caller}, since ${formatMoment(holder.since)}); try again when it is done.`,
+  );
 }
 
 /** The local stage's live pair: the `live` alias pair in `aliases.json` and the live config version in `parameters.json`. */
@@ -120,4 +140,4 @@ async function localRollbackPin(project: Pick<Project, 'stateDir'>): Promise<Rol
   return { release: rollback.release, config: last.config, runId: rollback.runId, since: rollback.at };
 }
 
-export { LocalLivePairs, localRollbackPin, withLocalStageLock };
+export { assertLocalStageFree, LocalLivePairs, localRollbackPin, withLocalStageLock };
