@@ -308,10 +308,13 @@ function addCommand(
     .summary(spec.summary)
     .description(spec.summary);
   for (const option of spec.options) command.addOption(commanderOption(option));
-  command.addHelpText('after', `\nExamples:\n${exampleLines(spec.examples, width)}\n`);
-  const own = project === undefined ? [] : (spec.projectExamples?.(project) ?? []);
-  if (project !== undefined && own.length > 0) {
-    command.addHelpText('after', `In this project (release ${project.release}):\n${exampleLines(own, width)}\n`);
+  // Help texts are written when help is shown, not for every command at every start.
+  command.addHelpText('after', () => `\nExamples:\n${exampleLines(spec.examples, width)}\n`);
+  if (project !== undefined) {
+    command.addHelpText('after', () => {
+      const own = spec.projectExamples?.(project) ?? [];
+      return own.length === 0 ? '' : `In this project (release ${project.release}):\n${exampleLines(own, width)}\n`;
+    });
   }
   // `runs show <id> --stage prod`: a subcommand's flags are its own, not its parent's.
   if (spec.subcommands !== undefined) command.enablePositionalOptions();
@@ -352,7 +355,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void, project?: 
     });
   program.addHelpText(
     'after',
-    `\n${wrapText(
+    () => `\n${wrapText(
       `Commands that work on a stage take --stage (default: local). Exit codes: 0..${ExitCode.TASK_MAX} the task's own, ${ExitCode.USAGE} usage, ${ExitCode.BUILD_FAILED} the bundle did not build, ${ExitCode.UNAVAILABLE} unavailable or damaged state, ${ExitCode.SOFTWARE} a run crashed or cnf-admin failed, ${ExitCode.TEMP_FAIL} locked or throttled, ${ExitCode.NO_PERMISSION} permission denied, ${ExitCode.RELEASE_MISMATCH} release mismatch, ${ExitCode.TIMEOUT} timeout, ${ExitCode.INTERRUPTED} interrupted.`,
       width,
     )}\n`,
