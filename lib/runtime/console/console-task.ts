@@ -7,7 +7,7 @@ import type { Task } from '../define-task.js';
 import { createRunLogger } from '../logger.js';
 import type { ConsoleScopeFactory } from './define-console.js';
 import { registerCompleter } from './completion-hook.js';
-import { ConsoleSession } from './console-session.js';
+import type { ConsoleSession } from './console-session.js';
 import { readCnfEnvironment } from '../../core/cnf-environment.js';
 
 const consoleArgs = z.strictObject({
@@ -60,7 +60,17 @@ registerCompleter(async (id, line) => {
   }
 });
 
+/*
+ * The session's evaluator (with acorn, which parses each input) loads with
+ * the first input or completion: the admin function of a stage whose
+ * console is off, and every run of another task, never load it.
+ */
+async function sessionClass(): Promise<typeof ConsoleSession> {
+  return (await import('./console-session.js')).ConsoleSession;
+}
+
 async function openForCompletion(id: string): Promise<ConsoleSession> {
+  const ConsoleSession = await sessionClass();
   const config = await loadConfig({ maxAgeSeconds: 0 });
   const log = createRunLogger({ runId: id, task: CONSOLE_TASK, release: readCnfEnvironment().release ?? 'unknown' }, config.secrets);
   const factory = scopeSource === undefined ? undefined : (await scopeSource()).default;
@@ -100,6 +110,7 @@ function consoleTask(factory: ConsoleScopeFactory | undefined): Task {
     async run({ args, config, log, signal }) {
       const input = args as z.output<typeof consoleArgs>;
       const scope = async () => ({ config, log, ...(factory === undefined ? {} : await factory({ config, log })) });
+      const ConsoleSession = await sessionClass();
       let session: ConsoleSession;
       if (input.state !== undefined) {
         session = ConsoleSession.restore(await scope(), input.state);
