@@ -78,6 +78,7 @@ const COMMAND_OPTIONS = {
   db: [],
   'db status': [STAGE, JSON_OUTPUT],
   'db url': [STAGE, JSON_OUTPUT],
+  'db start': [STAGE, JSON_OUTPUT],
   'db psql': [STAGE],
   'db stop': [STAGE, JSON_OUTPUT],
   'db reset': [STAGE, option('-y, --yes', 'delete without asking'), option('--force', 'delete even while runs are in flight'), JSON_OUTPUT],

@@ -137,7 +137,7 @@ const COMMANDS: readonly CommandSpec[] = [
   }),
   defineCommand({
     name: 'db',
-    summary: "the local stage's embedded PostgreSQL: its status, URL, stop and reset",
+    summary: "the local stage's embedded PostgreSQL: its status, URL, start, stop and reset",
     options: COMMAND_OPTIONS.db,
     examples: ['cnf-admin db status', 'psql "$(cnf-admin db url)"', 'cnf-admin db reset --yes'],
     subcommands: [
@@ -154,6 +154,13 @@ const COMMANDS: readonly CommandSpec[] = [
         options: COMMAND_OPTIONS['db url'],
         examples: ['cnf-admin db url', 'psql "$(cnf-admin db url)"'],
         run: async (_args, options, io) => (await import('./commands/db.js')).dbUrl(options, io),
+      }),
+      defineCommand({
+        name: 'start',
+        summary: 'start it now, when it is not running, and say where it serves (a run, serve, console or db url starts it too)',
+        options: COMMAND_OPTIONS['db start'],
+        examples: ['cnf-admin db start', 'cnf-admin db start --json'],
+        run: async (_args, options, io) => (await import('./commands/db.js')).dbStart(options, io),
       }),
       defineCommand({
         name: 'psql',

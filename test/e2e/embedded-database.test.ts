@@ -132,6 +132,7 @@ describe('cnf-admin db', () => {
   it('is for the local stage with a database only', async () => {
     expectOneLineError(await project.cli(['db', 'status', '--stage', 'prod']), 64, 'stage prod is on AWS');
     expectOneLineError(await fixture.cli(['db', 'url']), 64, 'has no embedded database');
+    expectOneLineError(await fixture.cli(['db', 'start']), 64, 'has no embedded database');
   });
 
   it('resets only when confirmed: --yes when stdin is not a terminal', async () => {
@@ -182,6 +183,20 @@ describe('cnf-admin db', () => {
     expect(isAlive(pid ?? 0) || isAlive(postgresPid ?? 0)).toBe(false);
     expect((await statusOf(project.dir)).running).toBe(false);
     expect((await project.cli(['db', 'stop'])).stderr).toContain('was not running');
+  });
+
+  it('starts on request, once: a second start finds it serving and starts nothing', async () => {
+    const started = await project.cli(['db', 'start']);
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.stderr).toContain('Started the embedded PostgreSQL');
+    const status = await statusOf(project.dir);
+    expect(status.running).toBe(true);
+    expect(started.stderr).toContain(`The embedded PostgreSQL serves at ${status.url}`);
+    const again = await project.cli(['db', 'start', '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual({ url: status.url });
+    expect(again.stderr).not.toContain('Starting');
+    expect((await statusOf(project.dir)).pid).toBe(status.pid);
   });
 });
 

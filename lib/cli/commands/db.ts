@@ -48,7 +48,7 @@ function describeStatus(status: EmbeddedDatabaseStatus): string {
   const lines = [
     status.running
       ? `PostgreSQL ${status.version ?? ''}: running, server pid ${status.pid}, postgres pid ${status.postgresPid}, since ${status.startedAt === undefined ? '?' : formatMoment(status.startedAt)}`
-      : `PostgreSQL${status.version === undefined ? '' : ` ${status.version}`}: not running (the next run, serve, console or db url starts it)`,
+      : `PostgreSQL${status.version === undefined ? '' : ` ${status.version}`}: not running (the next run, serve, console, db start or db url starts it)`,
     `url:   ${status.url ?? '(no port chosen yet)'}`,
     `data:  ${status.dataDir} (${formatSize(status.sizeBytes)})`,
   ];
@@ -76,6 +76,19 @@ async function dbUrl(options: CommandOptions<'db url'>, io: CliIo): Promise<numb
   const url = await database.url(progressFor(io, options));
   if (options.json === true) writeJson(io, { url, variable: project.databaseUrlVariable });
   else writeLine(io.stdout, url);
+  return 0;
+}
+
+/**
+ * `cnf-admin db start`: starts the embedded database now, when it is not
+ * running (the progress lines say so when it starts), and says where it
+ * serves; it keeps its URL in the parameter set, as every start does.
+ */
+async function dbStart(options: CommandOptions<'db start'>, io: CliIo): Promise<number> {
+  const { database } = embeddedDatabaseOf(io, options);
+  const url = await database.url(progressFor(io, options));
+  if (options.json === true) writeJson(io, { url });
+  else writeLine(io.stderr, `The embedded PostgreSQL serves at ${url}`);
   return 0;
 }
 
@@ -145,5 +158,5 @@ async function confirm(io: CliIo, question: string): Promise<boolean> {
   }
 }
 
-export { dbReset, dbStatus, dbStop, dbUrl, embeddedDatabaseOf };
+export { dbReset, dbStart, dbStatus, dbStop, dbUrl, embeddedDatabaseOf };
 export type { DbCommandOptions };
