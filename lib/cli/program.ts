@@ -24,7 +24,12 @@ const COMMANDS: readonly CommandSpec[] = [
       'cnf-admin tasks (the tasks of the live release, with their args)',
     ],
     projectExamples: (examples) => examples.invoke,
-    run: async ([task, taskArgs], options, io) => (await import('./commands/invoke.js')).invoke({ ...options, task, taskArgs }, io),
+    run: async ([task, taskArgs], options, io) => {
+      const invocation = { ...options, task, taskArgs };
+      // The run's process loads the release while the rest of the command loads (prepare-invoke.ts).
+      await (await import('./prepare-invoke.js')).prepareInvoke(invocation, io);
+      return (await import('./commands/invoke.js')).invoke(invocation, io);
+    },
   }),
   defineCommand({
     name: 'run',

@@ -5,7 +5,6 @@
  * which class a platform is, casts one, or imports a platform's modules.
  */
 import type { PolicyDocument } from './operator-permissions.js';
-import type { ReleaseTarget } from './platform.js';
 import type { Progress } from './progress.js';
 import type { RunRecord } from './run.js';
 import type { TaskCatalog } from './task-catalog.js';
@@ -75,14 +74,6 @@ interface LocalStageCapability {
    * @returns the run's record once it has recorded its end
    */
   stop(runId: string): Promise<RunRecord>;
-  /**
-   * Starts loading the release a run of `target` will most likely use, and
-   * the module of `task` in it, in the process that waits to run it, when
-   * one does (a local `invoke` starts one first): a guess that saves the
-   * wait for Node and the release's code. A run of another release starts
-   * a process of its own.
-   */
-  prepareRun(target: ReleaseTarget, task: string): void;
 }
 
 /**

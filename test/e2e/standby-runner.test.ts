@@ -119,6 +119,25 @@ describe('the run process that starts first', () => {
     expect(said).toBe('');
   });
 
+  it('loads nothing for input that is wrong, and loads the task module once for a run', async () => {
+    // A task module that counts its loads where a run's process can write: beside the stage's ledger.
+    const loads = join(project.dir, '.cnf', 'local', 'noop-loads');
+    writeFileSync(
+      join(project.dir, 'lambda', 'tasks', 'noop.ts'),
+      `import { appendFileSync } from 'node:fs';\nif (process.env.CNF_LEDGER_DIR) appendFileSync(process.env.CNF_LEDGER_DIR + '/noop-loads', 'x');\n${markerTask('counted')}`,
+    );
+    expect((await project.cli(['deploy'])).code).toBe(0);
+    const count = (): number => (existsSync(loads) ? readFileSync(loads, 'utf8').length : 0);
+    for (const wrong of [['--args', '{not json'], ['--release', 'r-nothex'], ['--config', 'current']]) {
+      const refused = await project.cli(['invoke', 'noop', ...wrong]);
+      expect(refused.code, refused.stderr).toBe(64);
+    }
+    expect(await leftRunners(project.dir)).toEqual([]);
+    expect(count()).toBe(0);
+    expect((await invokeMarker()).output.word).toBe('counted');
+    expect(count()).toBe(1);
+  });
+
   it('leaves no process behind when the command runs nothing', async () => {
     const unknown = await project.cli(['invoke', 'noop', '--release', 'r-000000000000']);
     expect(unknown.code, unknown.stderr).not.toBe(0);

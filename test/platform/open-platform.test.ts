@@ -39,7 +39,6 @@ describe('openPlatform', () => {
     expect(Object.keys(platform.localStage ?? {}).sort()).toEqual([
       'deploy',
       'prepareDatabase',
-      'prepareRun',
       'readAliasTarget',
       'rollbackPin',
       'startWebServer',

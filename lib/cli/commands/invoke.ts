@@ -1,27 +1,19 @@
-import { ERROR_PREFIX, isCnfError, UsageError } from '../../core/errors.js';
+import { ERROR_PREFIX, isCnfError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { ContainerPlan, InvokePlan, Platform, RunFrame } from '../../core/platform.js';
-import { isReleaseId } from '../../core/release.js';
 import type { RefusalName } from '../../core/refusal.js';
 import { isRefusal, newRunId, refusalNamesRecordedRun, type AdminEvent, type RunResult } from '../../core/run.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { describePlanConfig, renderFrames, writeNotice, writeRunFooter, writeRunHeader } from '../render/run-view.js';
 import { noteNodeVersion } from '../node-version-notice.js';
 import { openStage } from '../stage-context.js';
-import type { CommandOptions } from '../command-options.js';
-import { checkTaskArgsSize, parseArgsJson } from '../args-json.js';
+import { checkInvokeInput, type InvokeCommandOptions } from '../invoke-input.js';
 import { unlessInterrupted, withInterrupts } from '../interrupts.js';
 import { asInvoked } from '../invocation.js';
 import { deployWorkingTreeFirst } from '../auto-deploy.js';
 import { checkAwsFlagsAreNotTaskArgs } from '../aws-flags-or-task-args.js';
 import { CNF_VARIABLES, readCnfEnvironment } from '../../core/cnf-environment.js';
 
-/** The options of `cnf-admin invoke`: its flags, as they declare them, and its positional arguments. */
-type InvokeCommandOptions = CommandOptions<'invoke'> & {
-  readonly task: string;
-  /** Task args as flags, from after `--`. */
-  readonly taskArgs: readonly string[];
-};
 
 const INTERRUPT_NOTICE = 'Interrupting: the task is asked to stop. Press Ctrl-C again to stop it at once.';
 const DETACH_NOTICE = 'Stopped watching: the run itself goes on in AWS.';
@@ -40,22 +32,13 @@ const NOTHING_RAN = 'nothing ran';
  * the command that follows the run.
  */
 async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number> {
-  checkIds(options);
-  const jsonArgs = options.args === undefined ? {} : parseArgsJson(options.args);
-  checkTaskArgsSize(jsonArgs, options.taskArgs);
+  const { jsonArgs, target } = checkInvokeInput(options);
   const waitLockSeconds = options.waitLock;
   let phase: 'before' | 'local-run' | 'aws-run' = 'before';
   const notice = (): string => (phase === 'before' ? BEFORE_RUN_NOTICE : phase === 'aws-run' ? DETACH_NOTICE : INTERRUPT_NOTICE);
   return withInterrupts(io, notice, async (signal, force) => {
     const context = await unlessInterrupted(openStage(io, options), signal, NOTHING_RAN);
     const { platform } = context;
-    const target = {
-      ...(options.alias === undefined ? {} : { alias: options.alias }),
-      ...(options.release === undefined ? {} : { release: options.release }),
-      ...(options.config === undefined ? {} : { config: options.config }),
-    };
-    // A run here: its process (started first, by the shim) loads the release while the stage is checked.
-    if (options.dryRun !== true && options.detach !== true) platform.localStage?.prepareRun(target, options.task);
     await unlessInterrupted(deployWorkingTreeFirst(context, options), signal, NOTHING_RAN);
     const plan = await unlessInterrupted(platform.resolve(target), signal, NOTHING_RAN);
     plan.notices.forEach((planNotice) => writeNotice(io, planNotice));
@@ -233,20 +216,6 @@ async function detach(
     );
   }
   return ExitCode.OK;
-}
-
-function checkIds(options: InvokeCommandOptions): void {
-  if (options.release !== undefined && !isReleaseId(options.release)) {
-    throw new UsageError(`--release takes a release id (r- and 12 hex digits), got: ${JSON.stringify(options.release)}`, {
-      hint: 'List the releases with: cnf-admin status',
-    });
-  }
-  if (options.config !== undefined && options.release === undefined) {
-    throw new UsageError('--config picks the config of a --release; the live release always runs with the live config.');
-  }
-  if (options.release !== undefined && options.alias !== undefined) {
-    throw new UsageError('--release and --alias each pick what to run against; give one of them.');
-  }
 }
 
 function printPlan(io: CliIo, plan: InvokePlan, options: InvokeCommandOptions, container?: ContainerPlan): number {

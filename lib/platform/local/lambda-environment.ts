@@ -1,6 +1,9 @@
 import type { LocalPaths } from './local-paths.js';
 import { adminEnvironmentOf, webEnvironmentOf, type StageStores } from '../../core/cnf-environment.js';
 
+/** The local admin "function" timeout: Lambda's maximum. */
+const LOCAL_FUNCTION_TIMEOUT_SECONDS = 900;
+
 /** Which local function a process plays. */
 type LocalFunction = 'web' | 'admin';
 
@@ -60,5 +63,5 @@ function localStores(paths: LocalPaths): StageStores {
   return { parameterFile: paths.parameters, ledgerDir: paths.ledger };
 }
 
-export { adminEnvironment, baseEnvironment, lambdaEnvironment };
+export { adminEnvironment, baseEnvironment, lambdaEnvironment, LOCAL_FUNCTION_TIMEOUT_SECONDS };
 export type { LocalFunction };

@@ -33,10 +33,15 @@ function localPaths(project: Pick<Project, 'stateDir'>): LocalPaths {
   };
 }
 
+/** The directory holding a release's bundle: what Lambda would unpack to /var/task. */
+function bundleDir(paths: LocalPaths, release: string): string {
+  return join(paths.releases, release, 'bundle');
+}
+
 /** The log file of one run. */
 function runLogFile(paths: LocalPaths, runId: string): string {
   return join(paths.logs, `${runId}.log`);
 }
 
-export { localPaths, runLogFile };
+export { bundleDir, localPaths, runLogFile };
 export type { LocalPaths };

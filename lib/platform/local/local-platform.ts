@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { releaseOfPair } from '../../core/alias-pair.js';
-import { isReleaseId } from '../../core/release.js';
 import { describeFiles, type WorkingTreeDifference } from '../../core/working-tree-difference.js';
 import { UnavailableError } from '../../core/errors.js';
 import type {
@@ -40,13 +39,12 @@ import type { DetachedRun } from './detached-run.js';
 import { LocalConsoleSession } from './local-console.js';
 import { localLogs } from './local-logs.js';
 import { LocalParameterStore } from './local-parameters.js';
-import { localPaths, runLogFile, type LocalPaths } from './local-paths.js';
-import { assertBundleWhole, bundleDamage, bundleDir, listReleases, readRelease, type StoredRelease } from './release-store.js';
+import { bundleDir, localPaths, runLogFile, type LocalPaths } from './local-paths.js';
+import { assertBundleWhole, bundleDamage, listReleases, readRelease, type StoredRelease } from './release-store.js';
 import { assertStateDirectories, assertStateWritable } from './local-state.js';
 import { ensureUsableTmpdir } from './usable-tmpdir.js';
 import { runLocally } from './run-process.js';
-import { loadInStandbyRunner, standbyAwaitsRelease } from './standby-runner.js';
-import { adminEnvironment } from './lambda-environment.js';
+import { LOCAL_FUNCTION_TIMEOUT_SECONDS } from './lambda-environment.js';
 import { stopLocalRun } from './stop-local-run.js';
 import { workingTreeDifference } from './working-tree.js';
 import { startWebServer } from './local-web-server.js';
@@ -55,8 +53,6 @@ import { assertUnmanagedKey, managedDatabaseKey } from './managed-database-url.j
 /* A detached run may first start the embedded database: seconds on a first start. */
 const DETACH_START_TIMEOUT_MS = 120_000;
 
-/** The local admin "function" timeout: Lambda's maximum. */
-const LOCAL_FUNCTION_TIMEOUT_SECONDS = 900;
 
 /** The event with the plan's config version, which the run reads. */
 function withConfigVersion<E extends AdminEvent>(event: E, plan: InvokePlan): E {
@@ -85,9 +81,6 @@ class LocalPlatform implements Platform {
     readAliasTarget: (alias) => readAliasTarget(this.#paths, alias),
     startWebServer: (release, host, port) => startWebServer(this.project.app, this.#paths, release, host, port),
     stop: (runId) => this.stop(runId),
-    prepareRun: (target, task) => {
-      this.#prepareRun(target, task).catch(() => undefined);
-    },
   };
   readonly managedConfigKeys: ManagedConfigKeysCapability = {
     managedDatabaseKey: () => managedDatabaseKey(this.project, this.stage),
@@ -127,23 +120,6 @@ class LocalPlatform implements Platform {
     if (pair === undefined || pair.web !== pair.admin) return undefined;
     const stored = await readRelease(this.#paths, pair.web);
     return stored === undefined ? undefined : { release: stored.release, ...workingTreeDifference(this.project, stored) };
-  }
-
-  /**
-   * Has the standby runner that waits for this command's run, if one does
-   * (`standby-runner.ts`), load the release the target names now, and the
-   * module of `task`: a guess made before the stage is checked, as Lambda's
-   * init loads a function before its first event. A run that ends up with another release (the
-   * working tree was deployed first, say) lets that runner go.
-   */
-  async #prepareRun(target: ReleaseTarget, task: string): Promise<void> {
-    if (!standbyAwaitsRelease()) return;
-    const release = target.release ?? (await readAliases(this.#paths))[target.alias ?? DEFAULT_ALIAS]?.admin;
-    if (release === undefined || !isReleaseId(release)) return;
-    const dir = bundleDir(this.#paths, release);
-    // A release that is not there is the plan's to refuse, not the runner's to load.
-    if (!existsSync(join(dir, 'admin.mjs'))) return;
-    loadInStandbyRunner(dir, adminEnvironment(this.project.app, this.#paths, release, dir, LOCAL_FUNCTION_TIMEOUT_SECONDS), task);
   }
 
   /** Builds the working tree and moves the alias pair to it (nothing is built when the pair's release was built from it as it is). */

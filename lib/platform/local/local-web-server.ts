@@ -5,9 +5,8 @@ import { UsageError } from '../../core/errors.js';
 import { toolRoot } from '../../core/tool-root.js';
 import type { WebServer } from '../../core/platform-capabilities.js';
 import { lambdaEnvironment } from './lambda-environment.js';
-import type { LocalPaths } from './local-paths.js';
 import { mergedLines } from './merged-lines.js';
-import { bundleDir } from './release-store.js';
+import { bundleDir, type LocalPaths } from './local-paths.js';
 
 /**
  * Starts a process that serves the release's web handler over HTTP on

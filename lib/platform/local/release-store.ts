@@ -10,7 +10,7 @@ import { UnavailableError } from '../../core/errors.js';
 import { isReleaseId } from '../../core/release.js';
 import type { TaskCatalog } from '../../core/task-catalog.js';
 import { writeFileAtomic } from '../../core/files/atomic-file.js';
-import type { LocalPaths } from './local-paths.js';
+import { bundleDir, type LocalPaths } from './local-paths.js';
 import { readStateFile } from './local-state.js';
 
 /** What the local stage knows of a stored release. */
@@ -82,11 +82,6 @@ const storedReleaseSchema = z.looseObject({
 
 /* What a release stored before files were recorded must have, at least. */
 const ENTRY_FILES = ['admin.mjs', 'web.mjs', 'manifest.json'];
-
-/** The directory holding a release's bundle: what Lambda would unpack to /var/task. */
-function bundleDir(paths: LocalPaths, release: string): string {
-  return join(paths.releases, release, 'bundle');
-}
 
 /**
  * Stores a bundle as a release, unless a release with its id is stored
@@ -239,5 +234,5 @@ async function listReleases(paths: LocalPaths): Promise<StoredRelease[]> {
   return releases.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
 }
 
-export { assertBundleWhole, bundleDamage, bundleDir, listReleases, readRelease, storeRelease };
+export { assertBundleWhole, bundleDamage, listReleases, readRelease, storeRelease };
 export type { DamageCheck, StoredFile, StoredRelease };

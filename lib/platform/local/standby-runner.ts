@@ -7,9 +7,10 @@
  * (`bin/cnf-admin.mjs`) starts a standby runner first, on the other core,
  * and it waits on stdin for messages (`standby-message.ts`):
  *
- * 1. Once the stage is open, the CLI tells the runner to load the release
- *    the run will most likely use (the live one, or the one `--release`
- *    names): its environment and directory, as
+ * 1. Once the input is checked and the stage known to be local
+ *    (`prepare-run.ts`, before the rest of `invoke` loads), the CLI tells
+ *    the runner to load the release the run will most likely use (the live
+ *    one, or the one `--release` names): its environment and directory, as
  *    Lambda's init phase loads a function's code before any event; then
  *    the module of the task the command names (`AdminHandler.preload`).
  * 2. The run's message brings its whole environment and its event; the

@@ -1,0 +1,54 @@
+import { UsageError } from '../core/errors.js';
+import type { ReleaseTarget } from '../core/platform.js';
+import { isReleaseId } from '../core/release.js';
+import { checkTaskArgsSize, parseArgsJson } from './args-json.js';
+import type { CommandOptions } from './command-options.js';
+
+/** The options of `cnf-admin invoke`: its flags, as they declare them, and its positional arguments. */
+type InvokeCommandOptions = CommandOptions<'invoke'> & {
+  readonly task: string;
+  /** Task args as flags, from after `--`. */
+  readonly taskArgs: readonly string[];
+};
+
+/** An invoke's input, checked: the args `--args` gives, and what the run is against. */
+interface InvokeInput {
+  readonly jsonArgs: Readonly<Record<string, unknown>>;
+  readonly target: ReleaseTarget;
+}
+
+/**
+ * Checks what `cnf-admin invoke` is given before anything loads or starts:
+ * `--release`, `--config` and `--alias` together, and `--args` (JSON, within
+ * the limits of task args, with the task's own flags). The command checks
+ * with it, and so does its first step (`prepare-invoke.ts`), which loads
+ * nothing for input that is wrong.
+ *
+ * @throws UsageError naming what is wrong.
+ */
+function checkInvokeInput(options: InvokeCommandOptions): InvokeInput {
+  if (options.release !== undefined && !isReleaseId(options.release)) {
+    throw new UsageError(`--release takes a release id (r- and 12 hex digits), got: ${JSON.stringify(options.release)}`, {
+      hint: 'List the releases with: cnf-admin status',
+    });
+  }
+  if (options.config !== undefined && options.release === undefined) {
+    throw new UsageError('--config picks the config of a --release; the live release always runs with the live config.');
+  }
+  if (options.release !== undefined && options.alias !== undefined) {
+    throw new UsageError('--release and --alias each pick what to run against; give one of them.');
+  }
+  const jsonArgs = options.args === undefined ? {} : parseArgsJson(options.args);
+  checkTaskArgsSize(jsonArgs, options.taskArgs);
+  return {
+    jsonArgs,
+    target: {
+      ...(options.alias === undefined ? {} : { alias: options.alias }),
+      ...(options.release === undefined ? {} : { release: options.release }),
+      ...(options.config === undefined ? {} : { config: options.config }),
+    },
+  };
+}
+
+export { checkInvokeInput };
+export type { InvokeCommandOptions, InvokeInput };
