@@ -95,10 +95,12 @@ describe('the layers', () => {
   });
 
   it('let the CLI reach the platforms only through their factory module, asking for capabilities', () => {
+    // The factory, and the door that starts a local run's load before the factory has loaded.
+    const doors = ['lib/platform/open-platform.js', 'lib/platform/local-run-start.js'];
     const internals = violations('lib/cli', (found) => {
       if (found.layer !== 'lib/platform') return true;
       const target = relative(REPO_ROOT, resolve(dirname(join(REPO_ROOT, found.file)), found.specifier));
-      return target === 'lib/platform/open-platform.js';
+      return doors.includes(target);
     });
     expect(internals).toEqual([]);
     // No test of which class a platform is and no cast to one: a platform's capabilities are asked for.
