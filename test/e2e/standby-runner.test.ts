@@ -39,7 +39,9 @@ function runnersIn(dir: string): number[] {
     .filter((entry) => /^\d+$/.test(entry))
     .filter((pid) => {
       try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('local-runner.mjs') && readlinkSync(`/proc/${pid}/cwd`).startsWith(dir);
+        return (
+          readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('local-runner.mjs') && readlinkSync(`/proc/${pid}/cwd`).startsWith(dir)
+        );
       } catch {
         return false; // ended while we looked
       }
@@ -104,11 +106,16 @@ describe('the run process that starts first', () => {
     const ended = new Promise<number | null>((resolve) => runner.once('exit', resolve));
     let said = '';
     for (const stream of runner.stdio.slice(1)) stream?.on('data', (chunk: Buffer) => (said += chunk.toString()));
-    const load: StandbyMessage = { env: { PATH: process.env.PATH, LAMBDA_TASK_ROOT: bundle, LOADED_MARKER: marker }, cwd: bundle, task: 'noop' };
+    const load: StandbyMessage = {
+      env: { PATH: process.env.PATH, LAMBDA_TASK_ROOT: bundle, LOADED_MARKER: marker },
+      cwd: bundle,
+      task: 'noop',
+    };
     try {
       runner.stdin.write(`${JSON.stringify(load)}\n`);
       const giveUpAt = Date.now() + 10_000;
-      while (!existsSync(marker) && runner.exitCode === null && Date.now() < giveUpAt) await new Promise((resolve) => setTimeout(resolve, 20));
+      while (!existsSync(marker) && runner.exitCode === null && Date.now() < giveUpAt)
+        await new Promise((resolve) => setTimeout(resolve, 20));
       expect(existsSync(marker) && readFileSync(marker, 'utf8')).toBe('loaded');
       runner.stdin.end();
       expect(await ended).toBe(0);
@@ -128,7 +135,11 @@ describe('the run process that starts first', () => {
     );
     expect((await project.cli(['deploy'])).code).toBe(0);
     const count = (): number => (existsSync(loads) ? readFileSync(loads, 'utf8').length : 0);
-    for (const wrong of [['--args', '{not json'], ['--release', 'r-nothex'], ['--config', 'current']]) {
+    for (const wrong of [
+      ['--args', '{not json'],
+      ['--release', 'r-nothex'],
+      ['--config', 'current'],
+    ]) {
       const refused = await project.cli(['invoke', 'noop', ...wrong]);
       expect(refused.code, refused.stderr).toBe(64);
     }
@@ -145,7 +156,9 @@ describe('the run process that starts first', () => {
     // the live release damaged: its bundle was loaded, and the plan refuses it
     const live = (await invokeMarker()).release;
     const bundle = join(project.dir, '.cnf', 'local', 'releases', live, 'bundle');
-    const chunk = readdirSync(bundle, { recursive: true, withFileTypes: true }).find((entry) => entry.isFile() && entry.name.endsWith('.mjs') && entry.name !== 'admin.mjs');
+    const chunk = readdirSync(bundle, { recursive: true, withFileTypes: true }).find(
+      (entry) => entry.isFile() && entry.name.endsWith('.mjs') && entry.name !== 'admin.mjs',
+    );
     truncateSync(join(chunk!.parentPath, chunk!.name), 10);
     const damaged = await project.cli(['invoke', 'noop', '--release', live]);
     expect(damaged.code, damaged.stderr).toBe(69);

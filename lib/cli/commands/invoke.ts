@@ -14,7 +14,6 @@ import { deployWorkingTreeFirst } from '../auto-deploy.js';
 import { checkAwsFlagsAreNotTaskArgs } from '../aws-flags-or-task-args.js';
 import { CNF_VARIABLES, readCnfEnvironment } from '../../core/cnf-environment.js';
 
-
 const INTERRUPT_NOTICE = 'Interrupting: the task is asked to stop. Press Ctrl-C again to stop it at once.';
 const DETACH_NOTICE = 'Stopped watching: the run itself goes on in AWS.';
 const BEFORE_RUN_NOTICE = 'Interrupted before the run started.';

@@ -53,7 +53,6 @@ import { assertUnmanagedKey, managedDatabaseKey } from './managed-database-url.j
 /* A detached run may first start the embedded database: seconds on a first start. */
 const DETACH_START_TIMEOUT_MS = 120_000;
 
-
 /** The event with the plan's config version, which the run reads. */
 function withConfigVersion<E extends AdminEvent>(event: E, plan: InvokePlan): E {
   return plan.configVersion === undefined ? event : { ...event, configVersion: plan.configVersion };

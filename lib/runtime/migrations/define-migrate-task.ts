@@ -116,7 +116,9 @@ function defineMigrateTask(options: MigrateTaskOptions = {}): Task<typeof migrat
     async run({ args, config, log, signal }): Promise<MigrateResult> {
       const url = Object.hasOwn(config, urlVariable) ? config[urlVariable] : undefined;
       if (url === undefined || url === '') {
-        throw new Error(`${urlVariable} is not set in the stage's parameter set: cnf-admin config set ${urlVariable} <postgres-url> --secure`);
+        throw new Error(
+          `${urlVariable} is not set in the stage's parameter set: cnf-admin config set ${urlVariable} <postgres-url> --secure`,
+        );
       }
       const files = sqlMigrationFiles(join(bundleRoot(), directory));
       const client = new pg.Client({ connectionString: url });
