@@ -98,7 +98,8 @@ function cacheBundle(project: Project, bundle: Pick<Bundle, 'release' | 'catalog
   }
   // Only the last bundle is kept: an older one is never staged again.
   for (const name of readdirOrNone(dir)) {
-    if (name !== bundle.release && name !== ENTRY_FILE && !name.includes('.staging-')) rmSync(join(dir, name), { recursive: true, force: true });
+    if (name !== bundle.release && name !== ENTRY_FILE && !name.includes('.staging-'))
+      rmSync(join(dir, name), { recursive: true, force: true });
   }
   const entryStaging = join(dir, `${ENTRY_FILE}.${process.pid}`);
   writeFileSync(entryStaging, JSON.stringify(entry));

@@ -78,7 +78,9 @@ describe('at 80 columns (no terminal, so no width known)', () => {
     const status = (await project.cli(['status'])).stdout;
 
     // then
-    expect(status).toMatch(/^Stage local, on this machine\n {2}web:live {4}(r-[0-9a-f]{12}) · config v\d+\n {2}admin:live {2}\1 · config v\d+\n/);
+    expect(status).toMatch(
+      /^Stage local, on this machine\n {2}web:live {4}(r-[0-9a-f]{12}) · config v\d+\n {2}admin:live {2}\1 · config v\d+\n/,
+    );
     expect(status).not.toContain('(version');
     expect(status).toMatch(/^RELEASE +CONFIG +RESTORABLE +CREATED +ALIASES$/m);
   });

@@ -18,7 +18,7 @@ function databaseOf(value: string | undefined): InitDatabase | undefined {
   const database = DATABASES.find((known) => known === value);
   if (database === undefined) {
     throw new UsageError(`--database takes ${DATABASES.join(' or ')}, got: ${JSON.stringify(value)}.`, {
-      hint: 'cnf-admin init --database postgres sets up SQL migrations and the local stage\'s embedded PostgreSQL.',
+      hint: "cnf-admin init --database postgres sets up SQL migrations and the local stage's embedded PostgreSQL.",
     });
   }
   return database;

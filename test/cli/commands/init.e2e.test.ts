@@ -225,7 +225,9 @@ describe('cnf-admin init', () => {
 
     expect(result.code, result.stderr).toBe(0);
     expect(json(join(dir, 'cdk.json')).context.cnf.stages.local).toEqual({ platform: 'local', database: 'postgres' });
-    expect(result.stdout).toContain("Add the migrate task to the tasks of lambda/admin.ts:\n  migrate: () => import('./tasks/migrate.js'),");
+    expect(result.stdout).toContain(
+      "Add the migrate task to the tasks of lambda/admin.ts:\n  migrate: () => import('./tasks/migrate.js'),",
+    );
     expect(existsSync(join(dir, 'lambda', 'tasks', 'migrate.ts'))).toBe(true);
   });
 
@@ -244,7 +246,10 @@ describe('cnf-admin init', () => {
 
   it('warns about a tsconfig that cannot resolve package subpaths and an admin entry that is not a cnf-admin one', async () => {
     const dir = appDir();
-    writeFileSync(join(dir, 'tsconfig.json'), '{\n  // CommonJS days\n  "compilerOptions": { "module": "commonjs", "moduleResolution": "node" }\n}\n');
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      '{\n  // CommonJS days\n  "compilerOptions": { "module": "commonjs", "moduleResolution": "node" }\n}\n',
+    );
     mkdirSync(join(dir, 'lambda'));
     writeFileSync(join(dir, 'lambda', 'admin.ts'), 'export const handler = async () => "my own";\n');
 
