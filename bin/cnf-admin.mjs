@@ -2,9 +2,10 @@
 // The cnf-admin command: a shim over the built CLI (npm ci builds it; so does npm run build).
 // An `invoke` first starts the Node process a local run will use, so that it starts
 // while the CLI loads (lib/platform/local/standby-runner.ts); no other command loads it.
-import { createRequire } from 'node:module';
-
 const argv = process.argv.slice(2);
-if (argv[0] === 'invoke') createRequire(import.meta.url)('../dist/standby.cjs').standByRunner();
+if (argv[0] === 'invoke') {
+  const { createRequire } = await import('node:module');
+  createRequire(import.meta.url)('../dist/standby.cjs').standByRunner();
+}
 const { cli } = await import('../dist/cli.mjs');
 process.exitCode = await cli(argv);
