@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** The outcome of checking args against a task's schema. */
 type ArgsCheck = { readonly ok: true; readonly args: unknown } | { readonly ok: false; readonly message: string };
