@@ -7,7 +7,7 @@ import type { LocalDeployment as CoreLocalDeployment } from '../../core/platform
 import { SILENT_PROGRESS, withProgress, type Progress } from '../../core/progress.js';
 import type { Project } from '../../core/project.js';
 import type { Stage } from '../../core/stage.js';
-import { moveAliasPairLocked, readAliases } from './alias-store.js';
+import { moveAliasPairLocked, readAliases, type LocalAliasPair } from './alias-store.js';
 import { embeddedDatabasePort, embeddedDatabaseUrl } from './embedded-database.js';
 import { localRollbackPin } from './local-live-pair.js';
 import { LocalParameterStore } from './local-parameters.js';
@@ -44,12 +44,8 @@ async function deployLocal(
   progress: Progress = SILENT_PROGRESS,
   signal?: AbortSignal,
 ): Promise<LocalDeployment> {
-  const nothingToDo = await unchangedDeployment(project, alias);
-  if (nothingToDo !== undefined) return nothingToDo;
   const paths = localPaths(project);
-  const current = (await readAliases(paths))[alias];
-  const unchanged =
-    current === undefined || current.web !== current.admin ? undefined : await unchangedRelease(paths, project, current.web);
+  const { current, unchanged, nothingToDo } = await pairAgainstTree(project, alias);
   const parameters = new LocalParameterStore(paths.parameters, () => who);
   if (!(await parameters.exists())) {
     const databaseUrl = stage.database !== undefined ? embeddedDatabaseUrl(await embeddedDatabasePort(paths)) : undefined;
@@ -58,6 +54,7 @@ async function deployLocal(
       databaseUrl === undefined ? [] : [project.databaseUrlVariable],
     );
   }
+  if (nothingToDo !== undefined) return nothingToDo;
   // A Ctrl-C reaches the bundler's process too (one process group): a build it stopped is the interrupt, not a failure.
   const interrupted = (): CnfError =>
     new CnfError(`Interrupted: the deploy stopped; web:${alias} and admin:${alias} did not move.`, ExitCode.INTERRUPTED, 'user');
@@ -91,13 +88,28 @@ async function deployLocal(
  * the stage's lock nor a writable `.cnf/`.
  */
 async function unchangedDeployment(project: Project, alias: string): Promise<LocalDeployment | undefined> {
+  const { nothingToDo } = await pairAgainstTree(project, alias);
+  return nothingToDo !== undefined && (await new LocalParameterStore(localPaths(project).parameters).exists()) ? nothingToDo : undefined;
+}
+
+/**
+ * The alias pair against the working tree: the pair as it is, the release it
+ * runs when that was built from the tree as it is and is whole, and the
+ * deployment that changes nothing when no rollback's hold is left to end
+ * (an explicit deploy of the tree the pair already runs ends it, which moves
+ * the live pair).
+ */
+async function pairAgainstTree(
+  project: Project,
+  alias: string,
+): Promise<{ current?: LocalAliasPair; unchanged?: StoredRelease; nothingToDo?: LocalDeployment }> {
   const paths = localPaths(project);
   const current = (await readAliases(paths))[alias];
-  if (current === undefined || current.web !== current.admin) return undefined;
+  if (current === undefined || current.web !== current.admin) return { ...(current === undefined ? {} : { current }) };
   const unchanged = await unchangedRelease(paths, project, current.web);
-  if (unchanged === undefined || !(await new LocalParameterStore(paths.parameters).exists())) return undefined;
-  if (alias === DEFAULT_ALIAS && (await localRollbackPin(project)) !== undefined) return undefined;
-  return { stored: unchanged, isNew: false, built: false, previous: unchanged.release, alias };
+  if (unchanged === undefined) return { current };
+  if (alias === DEFAULT_ALIAS && (await localRollbackPin(project)) !== undefined) return { current, unchanged };
+  return { current, unchanged, nothingToDo: { stored: unchanged, isNew: false, built: false, previous: unchanged.release, alias } };
 }
 
 /** The stored release, when it was built from the working tree as it is and its bundle is whole. */

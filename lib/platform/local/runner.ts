@@ -105,7 +105,7 @@ function flushed(stream: NodeJS.WriteStream): Promise<void> {
 }
 
 /** Loads the named task's module ahead of its run, when the release's handler can (one built by an older cnf-admin cannot). */
-async function preloadTask(handler: AdminHandler, task: string | undefined): Promise<void> {
+async function loadTaskAhead(handler: AdminHandler, task: string | undefined): Promise<void> {
   if (task !== undefined && typeof handler.preload === 'function') await handler.preload(task);
 }
 
@@ -133,7 +133,7 @@ async function standbyRun(): Promise<PendingRun | undefined> {
     if (message.event !== undefined) return { event: message.event, ...(loading === undefined ? {} : { handler: loading }) };
     loading ??= loadHandler();
     // A release that fails to load fails its run, when one comes; until then the failure waits.
-    loading.then((handler) => preloadTask(handler, message.task)).catch(() => undefined);
+    loading.then((handler) => loadTaskAhead(handler, message.task)).catch(() => undefined);
   }
   return undefined;
 }
