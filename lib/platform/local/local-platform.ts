@@ -89,6 +89,14 @@ class LocalPlatform implements Platform {
   readonly #ledger: FileLedger;
   /** The release each plan was resolved to, read and checked then: running the plan reads it again for nothing. */
   readonly #planned = new WeakMap<InvokePlan, StoredRelease>();
+  /**
+   * The release records this command has read, by id, and how the working
+   * tree stands against each: `invoke` asks both before it deploys the tree
+   * (auto-deploy) and again as it resolves the run, and reads them once.
+   * A deploy forgets them.
+   */
+  readonly #releaseReads = new Map<string, Promise<StoredRelease | undefined>>();
+  readonly #treeDifferences = new WeakMap<StoredRelease, WorkingTreeDifference>();
 
   /**
    * @param progress - told what the platform is doing when it takes a while (a first deploy, starting the database)
@@ -117,12 +125,20 @@ class LocalPlatform implements Platform {
   async workingTree(alias: string = DEFAULT_ALIAS): Promise<(WorkingTreeDifference & { readonly release: string }) | undefined> {
     const pair = (await readAliases(this.#paths))[alias];
     if (pair === undefined || pair.web !== pair.admin) return undefined;
-    const stored = await readRelease(this.#paths, pair.web);
-    return stored === undefined ? undefined : { release: stored.release, ...workingTreeDifference(this.project, stored) };
+    const stored = await this.#readRelease(pair.web);
+    return stored === undefined ? undefined : { release: stored.release, ...this.#treeDifference(stored) };
   }
 
   /** Builds the working tree and moves the alias pair to it (nothing is built when the pair's release was built from it as it is). */
   async deploy(alias: string = DEFAULT_ALIAS, options: LocalDeployOptions = {}): Promise<LocalDeployment> {
+    try {
+      return await this.#deploy(alias, options);
+    } finally {
+      this.#releaseReads.clear();
+    }
+  }
+
+  async #deploy(alias: string, options: LocalDeployOptions): Promise<LocalDeployment> {
     // The bundler (esbuild) loads only when a deploy needs it: an invoke of the live release does not.
     const { deployLocal, unchangedDeployment } = await import('./local-deploy.js');
     // A deploy with nothing to do writes nothing: it answers without taking the stage's lock,
@@ -375,8 +391,28 @@ class LocalPlatform implements Platform {
     return { name, web: { version: pair.web, release: pair.web }, admin: { version: pair.admin, release: pair.admin } };
   }
 
+  /** A stored release's record, read once per command (see {@link LocalPlatform.#releaseReads}). */
+  #readRelease(release: string): Promise<StoredRelease | undefined> {
+    let read = this.#releaseReads.get(release);
+    if (read === undefined) {
+      read = readRelease(this.#paths, release);
+      this.#releaseReads.set(release, read);
+    }
+    return read;
+  }
+
+  /** How the working tree stands against a release record, found once per record. */
+  #treeDifference(stored: StoredRelease): WorkingTreeDifference {
+    let difference = this.#treeDifferences.get(stored);
+    if (difference === undefined) {
+      difference = workingTreeDifference(this.project, stored);
+      this.#treeDifferences.set(stored, difference);
+    }
+    return difference;
+  }
+
   async #storedRelease(release: string): Promise<StoredRelease> {
-    const stored = await readRelease(this.#paths, release);
+    const stored = await this.#readRelease(release);
     if (stored === undefined) {
       const known = (await listReleases(this.#paths)).map((entry) => entry.release).join(', ') || 'none';
       throw new UnavailableError(`The local stage has no release ${JSON.stringify(release)} (releases: ${known}).`, {
@@ -389,7 +425,7 @@ class LocalPlatform implements Platform {
 
   /** Says that the working tree differs from a release, naming the first `shown` files that do. */
   #driftNotice(stored: StoredRelease, shown = 3): string | undefined {
-    const difference = workingTreeDifference(this.project, stored);
+    const difference = this.#treeDifference(stored);
     if (!difference.differs) return undefined;
     const files = difference.files.length === 0 ? '' : ` (${describeFiles(difference.files, shown)})`;
     return `The working tree differs from the live release ${stored.release}${files}, which is what runs here. Deploy the tree with: cnf-admin deploy --stage local`;
