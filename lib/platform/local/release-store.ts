@@ -57,12 +57,21 @@ interface StoredFile {
 
 const RELEASE_FILE = 'release.json';
 
+/*
+ * The inputs list names every file the bundle was built from, node_modules
+ * included: thousands of paths, read by every `invoke` and `deploy`. Each
+ * is checked in one loop rather than as a schema of its own.
+ */
+const pathList = z.custom<string[]>((value) => Array.isArray(value) && value.every((item) => typeof item === 'string'), {
+  message: 'expected a list of paths',
+});
+
 /** `release.json`, checked when read: a malformed one is corrupted state (69), not a crash. */
 const storedReleaseSchema = z.looseObject({
   release: z.string().check(z.refine(isReleaseId, { message: 'expected a release id (r- and 12 hex digits)' })),
   createdAt: z.string().check(z.refine((text) => !Number.isNaN(Date.parse(text)), { message: 'expected an ISO 8601 time' })),
   sourceFingerprint: z.string(),
-  inputs: z.array(z.string()),
+  inputs: pathList,
   sources: z.optional(z.record(z.string(), z.object({ size: z.number(), mtimeMs: z.number(), sha256: z.string() }))),
   catalog: z.looseObject({
     tasks: z.array(z.looseObject({ name: z.string(), description: z.string() })),

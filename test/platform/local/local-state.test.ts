@@ -6,6 +6,7 @@ import { moveAliasPair, readAliasPair, readAliases } from '../../../lib/platform
 import { assertStateDirectories, stateFault } from '../../../lib/platform/local/local-state.js';
 import { LocalParameterStore } from '../../../lib/platform/local/local-parameters.js';
 import { localPaths } from '../../../lib/platform/local/local-paths.js';
+import { readRelease } from '../../../lib/platform/local/release-store.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 function stage() {
@@ -32,6 +33,39 @@ describe('the local alias pair', () => {
     expect((error as UnavailableError).message).toMatch(message);
     expect((error as UnavailableError).message).toContain(paths.aliases);
     expect((error as UnavailableError).hint).toContain(`move just that file aside (mv ${paths.aliases} ${paths.aliases}.damaged)`);
+  });
+});
+
+describe('a stored release record', () => {
+  const release = 'r-0123456789ab';
+  const record = (inputs: unknown) => ({
+    release,
+    createdAt: '2026-12-03T06:00:00.000Z',
+    sourceFingerprint: '0123456789abcdef',
+    inputs,
+    catalog: { tasks: [], scripts: [] },
+  });
+
+  function storeRecord(content: unknown) {
+    const paths = stage();
+    mkdirSync(join(paths.releases, release), { recursive: true });
+    writeFileSync(join(paths.releases, release, 'release.json'), JSON.stringify(content));
+    return paths;
+  }
+
+  it('reads a list of input paths', async () => {
+    const paths = storeRecord(record(['lambda/admin.ts', 'node_modules/pg/lib/index.js']));
+    expect((await readRelease(paths, release))?.inputs).toEqual(['lambda/admin.ts', 'node_modules/pg/lib/index.js']);
+  });
+
+  it.each([
+    ['not a list', 'lambda/admin.ts'],
+    ['a list with a number in it', ['lambda/admin.ts', 7]],
+  ])('is corrupted state (69) when its inputs are %s', async (_case, inputs) => {
+    const paths = storeRecord(record(inputs));
+    const error = await readRelease(paths, release).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect((error as UnavailableError).message).toMatch(/inputs: expected a list of paths/);
   });
 });
 
