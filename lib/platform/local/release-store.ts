@@ -20,8 +20,13 @@ interface StoredRelease {
   readonly createdAt: string;
   /** The fingerprint of the sources it was built from, to tell whether the working tree differs. */
   readonly sourceFingerprint: string;
-  /** The source files it was built from, relative to the project root. */
-  readonly inputs: readonly string[];
+  /**
+   * The source files it was built from, relative to the project root: what a
+   * record without {@link StoredRelease.sources} fingerprints the tree by.
+   *
+   * @default - not recorded (a release stored since its sources are): the stamps name every source that counts
+   */
+  readonly inputs?: readonly string[];
   /**
    * What the build saw of each source that counts (size, modification time,
    * hash), so that telling whether the working tree differs takes a stat per file.
@@ -58,9 +63,9 @@ interface StoredFile {
 const RELEASE_FILE = 'release.json';
 
 /*
- * The inputs list names every file the bundle was built from, node_modules
- * included: thousands of paths, read by every `invoke` and `deploy`. Each
- * is checked in one loop rather than as a schema of its own.
+ * An older record's inputs list names every file the bundle was built from,
+ * node_modules included: thousands of paths, read by every `invoke` and
+ * `deploy`. Each is checked in one loop rather than as a schema of its own.
  */
 const pathList = z.custom<string[]>((value) => Array.isArray(value) && value.every((item) => typeof item === 'string'), {
   message: 'expected a list of paths',
@@ -71,7 +76,7 @@ const storedReleaseSchema = z.looseObject({
   release: z.string().check(z.refine(isReleaseId, { message: 'expected a release id (r- and 12 hex digits)' })),
   createdAt: z.string().check(z.refine((text) => !Number.isNaN(Date.parse(text)), { message: 'expected an ISO 8601 time' })),
   sourceFingerprint: z.string(),
-  inputs: pathList,
+  inputs: z.optional(pathList),
   sources: z.optional(z.record(z.string(), z.object({ size: z.number(), mtimeMs: z.number(), sha256: z.string() }))),
   catalog: z.looseObject({
     tasks: z.array(z.looseObject({ name: z.string(), description: z.string() })),
@@ -111,7 +116,8 @@ async function storeRelease(paths: LocalPaths, bundle: Bundle, sources: SourceSt
     // (and their times, so that telling so again takes a stat per file).
     if (existing.sourceFingerprint === sourceFingerprint && sameStamps(existing.sources, sources))
       return { stored: existing, isNew: false };
-    const updated: StoredRelease = { ...existing, sourceFingerprint, inputs: bundle.inputs, sources };
+    const { inputs: _unneeded, ...kept } = existing;
+    const updated: StoredRelease = { ...kept, sourceFingerprint, sources };
     await writeFileAtomic(join(paths.releases, bundle.release, RELEASE_FILE), `${JSON.stringify(updated, null, 2)}\n`);
     return { stored: updated, isNew: false };
   }
@@ -132,7 +138,6 @@ async function storeRelease(paths: LocalPaths, bundle: Bundle, sources: SourceSt
     release: bundle.release,
     createdAt: existing?.createdAt ?? new Date().toISOString(),
     sourceFingerprint,
-    inputs: bundle.inputs,
     sources,
     catalog: bundle.catalog,
     files,

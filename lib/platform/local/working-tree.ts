@@ -12,7 +12,9 @@ import type { StoredRelease } from './release-store.js';
  */
 function workingTreeDifference(project: Project, stored: StoredRelease): WorkingTreeDifference {
   if (stored.sources === undefined) {
-    return { differs: sourceFingerprint(project.root, stored.inputs) !== stored.sourceFingerprint, files: [] };
+    // A record of an older cnf-admin names its inputs; one that names neither cannot tell, and counts as different.
+    const differs = stored.inputs === undefined || sourceFingerprint(project.root, stored.inputs) !== stored.sourceFingerprint;
+    return { differs, files: [] };
   }
   const recorded = stored.sources;
   const added = listedSources(project).filter((file) => recorded[file] === undefined);
