@@ -63,34 +63,61 @@ interface StoredFile {
 const RELEASE_FILE = 'release.json';
 
 /*
- * An older record's inputs list names every file the bundle was built from,
- * node_modules included: thousands of paths, read by every `invoke` and
- * `deploy`. Each is checked in one loop rather than as a schema of its own.
+ * A record's lists hold an entry per source file, per bundle file and (in
+ * an older record) per input, node_modules included: hundreds to thousands
+ * of entries, read by every `invoke` and `deploy`. Each list is checked in
+ * one loop: a schema per entry costs zod a cold build and run in every
+ * process, milliseconds that a local invoke waits for.
  */
-const pathList = z.custom<string[]>((value) => Array.isArray(value) && value.every((item) => typeof item === 'string'), {
-  message: 'expected a list of paths',
-});
+const HEX_SHA256 = /^[0-9a-f]{64}$/;
+
+type Fields = Readonly<Record<string, unknown>>;
+
+function isFields(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isPathList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+function isSourceStamps(value: unknown): value is SourceStamps {
+  return (
+    isFields(value) &&
+    Object.values(value).every(
+      (stamp) => isFields(stamp) && typeof stamp.size === 'number' && typeof stamp.mtimeMs === 'number' && typeof stamp.sha256 === 'string',
+    )
+  );
+}
+
+function isStoredFile(file: unknown): file is StoredFile {
+  return (
+    isFields(file) &&
+    typeof file.path === 'string' &&
+    file.path !== '' &&
+    Number.isInteger(file.size) &&
+    (file.size as number) >= 0 &&
+    typeof file.sha256 === 'string' &&
+    HEX_SHA256.test(file.sha256) &&
+    (file.mtimeMs === undefined || typeof file.mtimeMs === 'number')
+  );
+}
 
 /** `release.json`, checked when read: a malformed one is corrupted state (69), not a crash. */
 const storedReleaseSchema = z.looseObject({
   release: z.string().check(z.refine(isReleaseId, { message: 'expected a release id (r- and 12 hex digits)' })),
   createdAt: z.string().check(z.refine((text) => !Number.isNaN(Date.parse(text)), { message: 'expected an ISO 8601 time' })),
   sourceFingerprint: z.string(),
-  inputs: z.optional(pathList),
-  sources: z.optional(z.record(z.string(), z.object({ size: z.number(), mtimeMs: z.number(), sha256: z.string() }))),
+  inputs: z.optional(z.custom<string[]>(isPathList, { message: 'expected a list of paths' })),
+  sources: z.optional(z.custom<SourceStamps>(isSourceStamps, { message: 'expected a size, time and SHA-256 for each source file' })),
   catalog: z.looseObject({
     tasks: z.array(z.looseObject({ name: z.string(), description: z.string() })),
     scripts: z._default(z.array(z.looseObject({ name: z.string(), description: z.string() })), []),
   }),
   files: z.optional(
-    z.array(
-      z.object({
-        path: z.string().check(z.minLength(1)),
-        size: z.int().check(z.minimum(0)),
-        sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
-        mtimeMs: z.optional(z.number()),
-      }),
-    ),
+    z.custom<StoredFile[]>((value) => Array.isArray(value) && value.every(isStoredFile), {
+      message: 'expected a path, size and SHA-256 (64 hex digits) for each bundle file',
+    }),
   ),
 });
 

@@ -38,12 +38,13 @@ describe('the local alias pair', () => {
 
 describe('a stored release record', () => {
   const release = 'r-0123456789ab';
-  const record = (inputs: unknown) => ({
+  const sha256 = 'a'.repeat(64);
+  const record = (fields: Record<string, unknown>) => ({
     release,
     createdAt: '2026-12-03T06:00:00.000Z',
     sourceFingerprint: '0123456789abcdef',
-    inputs,
     catalog: { tasks: [], scripts: [] },
+    ...fields,
   });
 
   function storeRecord(content: unknown) {
@@ -53,19 +54,41 @@ describe('a stored release record', () => {
     return paths;
   }
 
-  it('reads a list of input paths', async () => {
-    const paths = storeRecord(record(['lambda/admin.ts', 'node_modules/pg/lib/index.js']));
-    expect((await readRelease(paths, release))?.inputs).toEqual(['lambda/admin.ts', 'node_modules/pg/lib/index.js']);
+  it('reads its inputs, source stamps and bundle files', async () => {
+    const fields = {
+      inputs: ['lambda/admin.ts', 'node_modules/pg/lib/index.js'],
+      sources: { 'lambda/admin.ts': { size: 9, mtimeMs: 1.5, sha256 } },
+      files: [
+        { path: 'admin.mjs', size: 0, sha256, mtimeMs: 2 },
+        { path: 'web.mjs', size: 12, sha256 },
+      ],
+    };
+    expect(await readRelease(storeRecord(record(fields)), release)).toMatchObject(fields);
   });
 
   it.each([
-    ['not a list', 'lambda/admin.ts'],
-    ['a list with a number in it', ['lambda/admin.ts', 7]],
-  ])('is corrupted state (69) when its inputs are %s', async (_case, inputs) => {
-    const paths = storeRecord(record(inputs));
-    const error = await readRelease(paths, release).catch((caught: unknown) => caught);
+    ['inputs that are not a list', { inputs: 'lambda/admin.ts' }, /inputs: expected a list of paths/],
+    ['an input that is not a path', { inputs: ['lambda/admin.ts', 7] }, /inputs: expected a list of paths/],
+    [
+      'a source stamp without its hash',
+      { sources: { 'lambda/admin.ts': { size: 9, mtimeMs: 1 } } },
+      /sources: expected a size, time and SHA-256/,
+    ],
+    [
+      'a bundle file with a short hash',
+      { files: [{ path: 'admin.mjs', size: 1, sha256: 'abc' }] },
+      /files: expected a path, size and SHA-256/,
+    ],
+    [
+      'a bundle file with a negative size',
+      { files: [{ path: 'admin.mjs', size: -1, sha256 }] },
+      /files: expected a path, size and SHA-256/,
+    ],
+    ['a bundle file without a path', { files: [{ path: '', size: 1, sha256 }] }, /files: expected a path, size and SHA-256/],
+  ])('is corrupted state (69) with %s', async (_case, fields, message) => {
+    const error = await readRelease(storeRecord(record(fields)), release).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UnavailableError);
-    expect((error as UnavailableError).message).toMatch(/inputs: expected a list of paths/);
+    expect((error as UnavailableError).message).toMatch(message);
   });
 });
 
