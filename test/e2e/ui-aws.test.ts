@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withoutAwsSettings } from '../support/aws-cli.js';
+import { awsMockPreload } from '../support/aws-mock-preload-build.js';
 import { CONTAINER_RECORD, CONTAINER_TASK } from '../support/aws-container-scenario.js';
 import { FIXTURE_ROOT } from '../support/aws-platform.js';
 import { healthyScenario, RELEASE, runLine, type SentCommand } from '../support/aws-scenario.js';
@@ -18,7 +19,6 @@ import { launchBrowser, type TestBrowser } from '../support/browser.js';
 import { startUi, type UiProcess } from '../support/ui-process.js';
 import { UI_CATALOG, uiRunRecord, uiStopAnswer } from '../support/ui-aws-stage.js';
 
-const PRELOAD = join(import.meta.dirname, '..', 'support', 'aws-mock-preload.ts');
 const FAILED = '20261124-143927-failed';
 const SUCCEEDED = '20261124-120000-okokok';
 const RUNNING = '20261124-150000-runnin';
@@ -78,7 +78,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'scenario.json'), JSON.stringify(scenario));
   ui = await startUi(FIXTURE_ROOT, ['--stage', 'prod'], {
     ...withoutAwsSettings(),
-    NODE_OPTIONS: `--import tsx --import ${PRELOAD}`,
+    NODE_OPTIONS: `--import ${awsMockPreload()}`,
     CNF_TEST_AWS_SCENARIO: join(dir, 'scenario.json'),
     CNF_TEST_AWS_SENT: join(dir, 'sent.json'),
     AWS_REGION: 'eu-west-1',

@@ -1,14 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ChildProcess } from 'node:child_process';
 import { finished, spawnCli, type CliResult } from './cli.js';
 import type { AwsScenario, SentCommand } from './aws-scenario.js';
 import { FIXTURE_ROOT } from './aws-platform.js';
 import { fakeAwsSettings } from './fake-aws-server.js';
-
-const PRELOAD = fileURLToPath(new URL('./aws-mock-preload.ts', import.meta.url));
+import { awsMockPreload } from './aws-mock-preload-build.js';
 
 /** A spawned `cnf-admin` against a mocked AWS stage. */
 interface AwsCliRun {
@@ -36,7 +34,7 @@ function spawnAwsCli(args: readonly string[], scenario: AwsScenario, env: NodeJS
     cwd: FIXTURE_ROOT,
     env: {
       ...withoutAwsSettings(),
-      NODE_OPTIONS: `--import tsx --import ${PRELOAD}`,
+      NODE_OPTIONS: `--import ${awsMockPreload()}`,
       CNF_TEST_AWS_SCENARIO: scenarioFile,
       CNF_TEST_AWS_SENT: sentFile,
       CNF_LOG_WAIT_SECONDS: '1',
