@@ -1,5 +1,5 @@
 import { findProject, stageOf } from '../core/project.js';
-import { prepareLocalRun } from '../platform/local-run-start.js';
+import { prepareLocalRun } from '../platform/local-early.js';
 import { checkInvokeInput, type InvokeCommandOptions } from './invoke-input.js';
 import type { CliIo } from './io.js';
 

@@ -4,9 +4,9 @@
  * lib/core/platform-capabilities.ts). Nothing in lib/cli imports
  * lib/platform/local or lib/platform/aws; the few things the CLI needs
  * without opening a platform (help's examples, `db`, the offline policy)
- * are functions of this module. The one other door, local-run-start.ts,
- * starts a local run's load before this module (and the local platform
- * with it) has loaded.
+ * are functions of this module. The one other door, local-early.ts,
+ * answers what `invoke` and `deploy` ask of the local stage before this
+ * module (and the local platform with it) has loaded.
  */
 import type { PolicyDocument } from '../core/operator-permissions.js';
 import type { Platform } from '../core/platform.js';

@@ -1,6 +1,8 @@
+import type { LocalDeployment } from '../../core/platform-capabilities.js';
+import { findProject, stageOf } from '../../core/project.js';
+import { noChangeDeployment } from '../../platform/local-early.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { unlessInterrupted, withInterrupts } from '../interrupts.js';
-import { openLocalStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
 
 /** What the first Ctrl-C during a deploy says. */
@@ -14,21 +16,8 @@ type DeployCommandOptions = CommandOptions<'deploy'>;
  * and moves the local alias pair to it. AWS stages deploy with CDK.
  */
 async function deploy(options: DeployCommandOptions, io: CliIo): Promise<number> {
-  const { localStage } = await openLocalStage(
-    io,
-    options,
-    'deploy',
-    `AWS stages deploy with CDK: npx cdk deploy -c stage=${options.stage}`,
-  );
+  const { stored, isNew, built, previous } = (await nothingToDeploy(options, io)) ?? (await deployWorkingTree(options, io));
   const { alias } = options;
-  // Ctrl-C stops the build and moves nothing (130), letting the stage's lock go; a second one stops waiting at once.
-  const { stored, isNew, built, previous } = await withInterrupts(io, STOPPING_NOTICE, (signal, force) =>
-    unlessInterrupted(
-      localStage.deploy(alias, { showBuild: true, signal }),
-      force,
-      `the deploy stopped; web:${alias} and admin:${alias} did not move`,
-    ),
-  );
   if (options.json === true) {
     writeJson(io, {
       release: stored.release,
@@ -49,6 +38,45 @@ async function deploy(options: DeployCommandOptions, io: CliIo): Promise<number>
   );
   writeLine(io.stdout, stored.release);
   return 0;
+}
+
+/**
+ * The answer of a deploy with nothing to do, read before the local platform
+ * loads (`noChangeDeployment`: it only reads); undefined when there is
+ * something to do, or when the stage is not the local one or anything is
+ * wrong, which the deploy itself then meets and reports.
+ */
+async function nothingToDeploy(options: DeployCommandOptions, io: CliIo): Promise<LocalDeployment | undefined> {
+  try {
+    const project = findProject(io.cwd);
+    if (stageOf(project, options.stage).platform !== 'local') return undefined;
+    return await noChangeDeployment(project, options.alias);
+  } catch (error) {
+    // The deploy meets the same problem, and reports it.
+    void error;
+    return undefined;
+  }
+}
+
+/** Opens the local stage and deploys the working tree to it. */
+async function deployWorkingTree(options: DeployCommandOptions, io: CliIo): Promise<LocalDeployment> {
+  // The stage and its platform load only here: a deploy with nothing to do does not need them.
+  const { openLocalStage } = await import('../stage-context.js');
+  const { localStage } = await openLocalStage(
+    io,
+    options,
+    'deploy',
+    `AWS stages deploy with CDK: npx cdk deploy -c stage=${options.stage}`,
+  );
+  const { alias } = options;
+  // Ctrl-C stops the build and moves nothing (130), letting the stage's lock go; a second one stops waiting at once.
+  return withInterrupts(io, STOPPING_NOTICE, (signal, force) =>
+    unlessInterrupted(
+      localStage.deploy(alias, { showBuild: true, signal }),
+      force,
+      `the deploy stopped; web:${alias} and admin:${alias} did not move`,
+    ),
+  );
 }
 
 export { deploy };

@@ -31,10 +31,11 @@ import { helperEnvironment } from '../../core/helper-environment.js';
 import { containerTimeLimitSeconds, runtimeOf } from '../../core/task-runtime.js';
 import { FileLedger } from '../../runtime/ledger/file-ledger.js';
 import { readAliases, readAliasTarget, type LocalAliasPair } from './alias-store.js';
-import { assertLocalStageFree, LocalLivePairs, localRollbackPin, withLocalStageLock } from './local-live-pair.js';
+import { LocalLivePairs, localRollbackPin, withLocalStageLock } from './local-live-pair.js';
+import { noChangeDeployment } from './unchanged-deployment.js';
 import { ensureDatabaseWithProgress } from './database-progress.js';
 import { embeddedDatabasePort } from './embedded-database.js';
-import type { LocalDeployment } from './local-deploy.js';
+import type { LocalDeployment } from './unchanged-deployment.js';
 import type { DetachedRun } from './detached-run.js';
 import { LocalConsoleSession } from './local-console.js';
 import { localLogs } from './local-logs.js';
@@ -139,15 +140,12 @@ class LocalPlatform implements Platform {
   }
 
   async #deploy(alias: string, options: LocalDeployOptions): Promise<LocalDeployment> {
-    // The bundler (esbuild) loads only when a deploy needs it: an invoke of the live release does not.
-    const { deployLocal, unchangedDeployment } = await import('./local-deploy.js');
     // A deploy with nothing to do writes nothing: it answers without taking the stage's lock,
     // and is refused (75) as one that takes it while another change of the stage (a rollback) holds it.
-    const nothingToDo = await unchangedDeployment(this.project, alias);
-    if (nothingToDo !== undefined) {
-      await assertLocalStageFree(this.#paths);
-      return nothingToDo;
-    }
+    const nothingToDo = await noChangeDeployment(this.project, alias);
+    if (nothingToDo !== undefined) return nothingToDo;
+    // The bundler (esbuild) loads only when a deploy needs it: an invoke of the live release does not.
+    const { deployLocal } = await import('./local-deploy.js');
     await assertStateWritable(this.#paths);
     const who = localCaller();
     // One change of the stage at a time: a deploy waits for no rollback, it refuses while one holds the stage (75).

@@ -1,0 +1,77 @@
+/**
+ * Whether a deploy of the working tree would change anything on the local
+ * stage, found by reading alone: the alias pair, the release record, the
+ * working tree's stamps, the bundle's files, the parameter set and the
+ * stage's lock. `deploy` asks it before anything else loads
+ * (`lib/platform/local-early.ts`), and the deploy itself under its lock.
+ */
+import type { LocalDeployment as CoreLocalDeployment } from '../../core/platform-capabilities.js';
+import { DEFAULT_ALIAS } from '../../core/platform.js';
+import type { Project } from '../../core/project.js';
+import { readAliases, type LocalAliasPair } from './alias-store.js';
+import { assertLocalStageFree, localRollbackPin } from './local-live-pair.js';
+import { LocalParameterStore } from './local-parameters.js';
+import { localPaths, type LocalPaths } from './local-paths.js';
+import { bundleDamage, readRelease, type StoredRelease } from './release-store.js';
+import { workingTreeDifference } from './working-tree.js';
+
+/** What a local deploy did: the core's {@link CoreLocalDeployment}, with the whole stored release. */
+interface LocalDeployment extends CoreLocalDeployment {
+  readonly stored: StoredRelease;
+}
+
+/**
+ * The deployment a deploy of the working tree to `alias` is when it changes
+ * nothing, or undefined when it has something to write. It changes nothing
+ * when the pair runs one release, built from the working tree as it is and
+ * whole, the parameter set exists, and no rollback holds the stage (an
+ * explicit deploy of the tree the pair already runs ends a rollback's hold,
+ * which moves the live pair). It only reads: such a deploy needs neither
+ * the stage's lock nor a writable `.cnf/`.
+ */
+async function unchangedDeployment(project: Project, alias: string): Promise<LocalDeployment | undefined> {
+  const { nothingToDo } = await pairAgainstTree(project, alias);
+  return nothingToDo !== undefined && (await new LocalParameterStore(localPaths(project).parameters).exists()) ? nothingToDo : undefined;
+}
+
+/**
+ * The alias pair against the working tree: the pair as it is, the release it
+ * runs when that was built from the tree as it is and is whole, and the
+ * deployment that changes nothing when no rollback's hold is left to end
+ * (an explicit deploy of the tree the pair already runs ends it, which moves
+ * the live pair).
+ */
+async function pairAgainstTree(
+  project: Project,
+  alias: string,
+): Promise<{ current?: LocalAliasPair; unchanged?: StoredRelease; nothingToDo?: LocalDeployment }> {
+  const paths = localPaths(project);
+  const current = (await readAliases(paths))[alias];
+  if (current === undefined || current.web !== current.admin) return { ...(current === undefined ? {} : { current }) };
+  const unchanged = await unchangedRelease(paths, project, current.web);
+  if (unchanged === undefined) return { current };
+  if (alias === DEFAULT_ALIAS && (await localRollbackPin(project)) !== undefined) return { current, unchanged };
+  return { current, unchanged, nothingToDo: { stored: unchanged, isNew: false, built: false, previous: unchanged.release, alias } };
+}
+
+/** The stored release, when it was built from the working tree as it is and its bundle is whole. */
+async function unchangedRelease(paths: LocalPaths, project: Project, release: string): Promise<StoredRelease | undefined> {
+  const stored = await readRelease(paths, release);
+  if (stored?.sources === undefined || workingTreeDifference(project, stored).differs) return undefined;
+  return (await bundleDamage(paths, stored, 'content')) === undefined ? stored : undefined;
+}
+
+/**
+ * The deployment that changes nothing ({@link unchangedDeployment}), when a
+ * deploy has nothing to do; undefined when it has.
+ *
+ * @throws TryAgainError (75) when it has nothing to do while another change of the stage (a rollback) holds the stage's lock, as a deploy that takes it would be refused.
+ */
+async function noChangeDeployment(project: Project, alias: string): Promise<LocalDeployment | undefined> {
+  const nothingToDo = await unchangedDeployment(project, alias);
+  if (nothingToDo !== undefined) await assertLocalStageFree(localPaths(project));
+  return nothingToDo;
+}
+
+export { noChangeDeployment, pairAgainstTree };
+export type { LocalDeployment };
