@@ -48,6 +48,23 @@ async function exitOf(pid: number, timeoutMs: number): Promise<void> {
   }
 }
 
+/** Waits for the database server's log to hold `text` (the event), failing after `timeoutMs`. */
+async function logLine(dir: string, text: string, timeoutMs: number): Promise<void> {
+  const log = join(localPaths({ stateDir: join(dir, '.cnf') }).database, 'server.log');
+  const giveUpAt = Date.now() + timeoutMs;
+  const holds = (): boolean => {
+    try {
+      return readFileSync(log, 'utf8').includes(text);
+    } catch {
+      return false;
+    }
+  };
+  while (!holds()) {
+    if (Date.now() > giveUpAt) throw new Error(`${log} does not say "${text}" after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 function expectOneLineError(result: CliResult, code: number, text: string): void {
   expect(result.code).toBe(code);
   expect(result.stderr).toContain(text);
@@ -345,9 +362,10 @@ describe('idleness', () => {
       });
       const held = await statusOf(other.dir);
       expect(held.running).toBe(true);
-      // Several idle checks (every 5 s) past the 2 s idle time: a server that ignored serve would be gone.
-      await new Promise((resolve) => setTimeout(resolve, 12_000));
+      // An idle check past the 2 s idle time (it checks every 0.5 s then) found serve alive, kept the server and said so.
+      await logLine(other.dir, 'no clients for 2s, kept running: a process that uses it lives', 30_000);
       expect(isAlive(held.pid ?? 0)).toBe(true);
+      expect(await statusOf(other.dir)).toMatchObject({ running: true, pid: held.pid });
       server.kill('SIGINT');
       expect((await ended).code).toBe(0);
       await exitOf(held.pid ?? 0, 30_000);
