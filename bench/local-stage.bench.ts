@@ -17,7 +17,7 @@ import { localPaths } from '../lib/platform/local/local-paths.js';
 import { readRelease } from '../lib/platform/local/release-store.js';
 import { workingTreeDifference } from '../lib/platform/local/working-tree.js';
 import { initdbArguments, postgresBinaries, runPostgresProgram, spawnPostgresProgram } from '../lib/platform/local/postgres-binaries.js';
-import { CLI_BIN, cliEnvironment, REPO_ROOT as REPO } from '../test/support/cli.js';
+import { CLI_BIN, REPO_ROOT as REPO, shellEnvironment } from '../test/support/cli.js';
 import { createTestProject } from '../test/support/test-project.js';
 import { compareCommands, median, type Benchmark, type BenchResult } from './support/measure.js';
 
@@ -73,7 +73,7 @@ function invokeOverhead(projectDir: string, release: string, certificates: strin
     CNF_LEDGER_DIR: stageDir,
     ...startedAlike,
   };
-  const { [EXTRA_CERTIFICATES]: _inherited, ...shell } = cliEnvironment();
+  const { [EXTRA_CERTIFICATES]: _inherited, ...shell } = shellEnvironment();
   const { ratio, subjectMs, baselineMs } = compareCommands(
     { command: node, args: [CLI_BIN, 'invoke', 'noop'], cwd: projectDir, env: { ...shell, ...startedAlike } },
     { command: node, args: ['--enable-source-maps', '--input-type=module', '-e', DIRECT_HANDLER], cwd: bundle, env },
@@ -189,7 +189,7 @@ function timedNode(): number {
 
 function timedCli(dir: string, args: readonly string[]): number {
   const started = performance.now();
-  const result = spawnSync(node, [CLI_BIN, ...args], { cwd: dir, env: cliEnvironment(), stdio: 'ignore' });
+  const result = spawnSync(node, [CLI_BIN, ...args], { cwd: dir, env: shellEnvironment(), stdio: 'ignore' });
   if (result.status !== 0) throw new Error(`cnf-admin ${args.join(' ')} exited ${result.status}`);
   return performance.now() - started;
 }
@@ -197,7 +197,7 @@ function timedCli(dir: string, args: readonly string[]): number {
 /** The resident memory of the embedded database, in MB: its supervisor (a Node process, and its private part) and PostgreSQL's processes; Linux only. */
 function databaseRssMb(dir: string): { supervisor: number; supervisorPrivate: number; total: number } | undefined {
   const status = JSON.parse(
-    spawnSync(node, [CLI_BIN, 'db', 'status', '--json'], { cwd: dir, env: cliEnvironment(), encoding: 'utf8' }).stdout,
+    spawnSync(node, [CLI_BIN, 'db', 'status', '--json'], { cwd: dir, env: shellEnvironment(), encoding: 'utf8' }).stdout,
   ) as {
     pid?: number;
     postgresPid?: number;
@@ -257,7 +257,7 @@ async function migrateFigures(): Promise<BenchResult[]> {
   try {
     timedCli(notes.dir, ['invoke', 'migrate']);
     later = compareCommands(
-      { command: node, args: [CLI_BIN, 'invoke', 'migrate'], cwd: notes.dir, env: cliEnvironment() },
+      { command: node, args: [CLI_BIN, 'invoke', 'migrate'], cwd: notes.dir, env: shellEnvironment() },
       { command: node, args: ['-e', '0'] },
       10,
     );
@@ -342,7 +342,7 @@ async function workingTreeFigures(): Promise<BenchResult[]> {
       checks.push(performance.now() - started);
     }
     const unchanged = compareCommands(
-      { command: node, args: [CLI_BIN, 'deploy'], cwd: notes.dir, env: cliEnvironment() },
+      { command: node, args: [CLI_BIN, 'deploy'], cwd: notes.dir, env: shellEnvironment() },
       { command: node, args: ['-e', '0'] },
       10,
     );
@@ -419,7 +419,7 @@ async function synthFigure(): Promise<BenchResult> {
     const started = performance.now();
     const result = spawnSync(node, [CLI_BIN, 'cdk-app', 'bin/cdk-app.ts'], {
       cwd: notes.dir,
-      env: cliEnvironment({ CDK_OUTDIR: outdir }),
+      env: shellEnvironment({ CDK_OUTDIR: outdir }),
       stdio: 'ignore',
     });
     if (result.status !== 0) throw new Error(`the synth exited ${result.status}`);
@@ -459,7 +459,7 @@ const benchmark: Benchmark = async () => {
   results.push(...(await migrateFigures()));
   const tasks = createTestProject('tasks');
   try {
-    const deployed = spawnSync(node, [CLI_BIN, 'deploy', '--json'], { cwd: tasks.dir, env: cliEnvironment(), encoding: 'utf8' });
+    const deployed = spawnSync(node, [CLI_BIN, 'deploy', '--json'], { cwd: tasks.dir, env: shellEnvironment(), encoding: 'utf8' });
     const { release } = JSON.parse(deployed.stdout) as { release: string };
     results.push(invokeOverhead(tasks.dir, release, undefined));
     const certificates = process.env[EXTRA_CERTIFICATES];
