@@ -24,7 +24,7 @@ interface StoredRelease {
    * The source files it was built from, relative to the project root: what a
    * record without {@link StoredRelease.sources} fingerprints the tree by.
    *
-   * @default - not recorded (a release stored since its sources are): the stamps name every source that counts
+   * @default - not recorded (cnf-admin now records the stamps of the sources, which name every source that counts)
    */
   readonly inputs?: readonly string[];
   /**

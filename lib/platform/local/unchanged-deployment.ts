@@ -2,8 +2,10 @@
  * Whether a deploy of the working tree would change anything on the local
  * stage, found by reading alone: the alias pair, the release record, the
  * working tree's stamps, the bundle's files, the parameter set and the
- * stage's lock. `deploy` asks it before anything else loads
- * (`lib/platform/local-early.ts`), and the deploy itself under its lock.
+ * stage's lock. The `deploy` command asks before the local platform loads
+ * (`lib/platform/local-early.ts`), the platform's deploy asks again, and a
+ * deploy that goes on reads the pair against the tree once more under the
+ * stage's lock (`pairAgainstTree`, in `local-deploy.ts`).
  */
 import type { LocalDeployment as CoreLocalDeployment } from '../../core/platform-capabilities.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
