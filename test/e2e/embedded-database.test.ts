@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDatabaseStatus } from '../../lib/core/platform-capabilities.js';
+import { databaseFiles } from '../../lib/platform/local/database-state.js';
 import { stopEmbeddedDatabase } from '../../lib/platform/local/embedded-database.js';
 import { localPaths } from '../../lib/platform/local/local-paths.js';
 import { CLI_BIN, cliEnvironment, finished, REPO_ROOT, runCli, spawnCli, type CliResult } from '../support/cli.js';
@@ -50,7 +51,7 @@ async function exitOf(pid: number, timeoutMs: number): Promise<void> {
 
 /** Waits for the database server's log to hold `text` (the event), failing after `timeoutMs`. */
 async function logLine(dir: string, text: string, timeoutMs: number): Promise<void> {
-  const log = join(localPaths({ stateDir: join(dir, '.cnf') }).database, 'server.log');
+  const { log } = databaseFiles(localPaths({ stateDir: join(dir, '.cnf') }));
   const giveUpAt = Date.now() + timeoutMs;
   const holds = (): boolean => {
     try {
