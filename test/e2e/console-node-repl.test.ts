@@ -126,7 +126,10 @@ describe('piped input and -e', () => {
     });
     const closedAt = Date.now();
     child.stdout?.destroy();
-    const { code, stderr } = await result;
+    // The stop is held to 10 s. A CLI that misses it is killed then, and the test fails at once: left alone, its
+    // session would print in an endless loop until the test's timeout, and take a core from every other test.
+    const missed = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const { code, stderr } = await result.finally(() => clearTimeout(missed));
     expect(Date.now() - closedAt).toBeLessThan(10_000);
     expect(code).toBe(130);
     expect(stderr).toContain('The output was closed: the evaluation is asked to stop.');
