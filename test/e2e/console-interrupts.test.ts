@@ -87,8 +87,10 @@ describe('interrupting console -e', () => {
 
 describe('an evaluation that returns when asked to stop', () => {
   it('keeps its own exit code, in the CLI and in the ledger, which records that it was interrupted', async () => {
+    // "working" shows once the input's synchronous part is over: a SIGINT during that part breaks it off
+    // (`breakOnSigint`, for `while (true) {}`), which ends it through its signal, 130, not on its own terms.
     const { child } = await startEvaluation(
-      'console.log("working"); await new Promise((resolve) => signal.addEventListener("abort", () => resolve("wrapped up")))',
+      'await new Promise((resolve) => { signal.addEventListener("abort", () => resolve("wrapped up")); setTimeout(() => console.log("working")) })',
       'working',
     );
     child.kill('SIGTERM');

@@ -1,6 +1,6 @@
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isAlreadyExists, readJsonFile, writeFileAtomic } from './atomic-file.js';
+import { createFileExclusive, isAlreadyExists, readJsonFile, writeFileAtomic } from './atomic-file.js';
 import { HeartbeatLease } from '../heartbeat-lease.js';
 import type { LeaseTiming, LockHolder, LockResult } from '../lease.js';
 
@@ -16,7 +16,8 @@ const MAX_ATTEMPTS = 5;
 
 /*
  * A lock is a directory of numbered generation files. Taking the lock means
- * creating the next generation with an exclusive create (O_EXCL), which
+ * creating the next generation with an exclusive create (a link(2) of a
+ * file already written, so that no one reads it half written), which
  * exactly one contender wins, and only once the newest generation is released
  * or expired. A holder renews only its own generation, and learns it lost the
  * lease when a newer generation appears. This is the same compare-and-set a
@@ -50,9 +51,8 @@ async function acquireFileLock(
     }
     const generation = (newest ?? 0) + 1;
     try {
-      await writeFile(generationFile(directory, generation), JSON.stringify({ ...holder, expiresAt: Date.now() + leaseMs }), {
-        flag: 'wx',
-      });
+      // Created whole: a contender that reads it at once learns who holds the lock, not an empty file.
+      await createFileExclusive(generationFile(directory, generation), JSON.stringify({ ...holder, expiresAt: Date.now() + leaseMs }));
     } catch (error) {
       if (isAlreadyExists(error)) continue; // another contender took this generation: look again
       throw error;
@@ -86,8 +86,9 @@ async function readLease(directory: string, generation: number, leaseMs: number)
     state = await readJsonFile<LeaseState>(file);
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
-    // A holder that crashed between creating and writing its file leaves it
-    // empty: such a lease lives as long as a fresh one would, from its mtime.
+    // A generation file that is no JSON (damaged, or left empty by an earlier
+    // cnf-admin that created it before writing it) names no holder: its
+    // lease lives as long as a fresh one would, from its mtime.
     const { mtimeMs } = await stat(file);
     return mtimeMs + leaseMs > Date.now() ? { runId: 'unknown', caller: 'unknown', since: new Date(mtimeMs).toISOString() } : undefined;
   }
