@@ -136,6 +136,38 @@ describe('piped input and -e', () => {
     expect(await lastConsoleRun()).toMatchObject({ exitCode: 130, error: { name: 'InterruptedError' } });
     // A loaded machine (CI, two workers) may take long to start the session; the stop itself is held to 10 s above.
   }, 120_000);
+
+  it('keeps the output of a loop that never awaits flowing after its CLI fell behind, and stops it on SIGINT', async () => {
+    const child = spawnCli(['console', '-e', 'for (let i = 0; ; i++) console.log("line", i)'], { cwd: project.dir });
+    const result = finished(child);
+    let tail = '';
+    let last = -1;
+    const reached = (line: number): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const onData = (chunk: Buffer): void => {
+          tail = (tail + chunk.toString('utf8')).slice(-100);
+          last = Number(/line (\d+)\n(?!.*line \d+\n)/s.exec(tail)?.[1] ?? last);
+          if (last >= line) {
+            child.stdout?.off('data', onData);
+            resolve();
+          }
+        };
+        child.stdout?.on('data', onData);
+        child.once('close', () => reject(new Error(`the console ended at line ${last}, before line ${line}`)));
+      });
+    await reached(1);
+    // The CLI stops reading for a moment, as a busy machine makes it: the session's pipe to it fills up.
+    process.kill(child.pid as number, 'SIGSTOP');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    process.kill(child.pid as number, 'SIGCONT');
+    const stalled = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    // Lines the session could not write then follow, and more after them: the loop's output did not stop where the pipe was full.
+    await reached(last + 100_000);
+    child.kill('SIGINT');
+    const { code } = await result.finally(() => clearTimeout(stalled));
+    expect(code).toBe(130);
+    expect(await lastConsoleRun()).toMatchObject({ exitCode: 130, error: { name: 'InterruptedError' } });
+  }, 60_000);
 });
 
 describe('a session process and its CLI', () => {

@@ -19,7 +19,8 @@
  * A session's process does not outlive the CLI that opened it: a watchdog
  * thread (`session-watchdog.ts`) interrupts the evaluation and ends the
  * process once the CLI is gone, and a closed output (the CLI's end of the
- * pipe) is no error here.
+ * pipe) is no error here. Its output leaves as it is written, even from an
+ * input that never awaits (`inline-output.ts`).
  *
  * A standby runner (`standby-runner.ts`) starts before its run is known:
  * its stdin holds lines, the release to load and then the run, each with
@@ -39,6 +40,7 @@ import type { AdminHandler } from '../../runtime/admin-handler.js';
 import { registeredCompleter } from '../../runtime/console/completion-hook.js';
 import { addRunnerToOwner } from '../../runtime/ledger/process-identity.js';
 import { readStdin } from './read-stdin.js';
+import { writeOutputInline } from './inline-output.js';
 import type { WatchdogData, WatchedRun } from './session-watchdog.js';
 import { readCnfEnvironment, writeCnfEnvironment } from '../../core/cnf-environment.js';
 import { LAMBDA_MAX_TIMEOUT_SECONDS } from '../../core/task-runtime.js';
@@ -153,6 +155,7 @@ async function runOnce(): Promise<void> {
 
 async function runSession(token: string): Promise<void> {
   beginRun();
+  writeOutputInline();
   const watchdog = await startWatchdog();
   const handler = await loadHandler();
   for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
