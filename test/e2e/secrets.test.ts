@@ -51,6 +51,14 @@ describe('a secure value on the local stage', () => {
     expect(all).toContain('bad token [redacted]');
   });
 
+  it('console -e that writes it in two pieces: one [redacted], in its place, once', async () => {
+    const code = `process.stdout.write("a " + config.API_TOKEN.slice(0, 6)); process.stdout.write(config.API_TOKEN.slice(6) + " b\\n"); 1`;
+    const result = await project.cli(['console', '-e', code]);
+    expect(result.code, result.stderr).toBe(0);
+    expectNoSecret(result);
+    expect(result.stdout).toBe('a [redacted] b\n1\n');
+  });
+
   it('with --json, the result document is redacted too', async () => {
     const result = await project.cli(['console', '-e', '({ token: config.API_TOKEN })', '--json']);
     expectNoSecret(result);

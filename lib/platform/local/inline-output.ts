@@ -1,4 +1,4 @@
-import { writeSync } from 'node:fs';
+import fs from 'node:fs';
 
 /* While the reader's end is full, a write waits this long between tries. */
 const FULL_PIPE_PAUSE_MS = 2;
@@ -21,17 +21,22 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
  * input that a SIGINT breaks off in the middle of a `console.log`
  * (`breakOnSigint`) leaves the next write working.
  *
+ * The writes go to the file descriptors through `fs.writeSync` as it is
+ * now: a run's secret redaction, installed later, wraps both the streams
+ * and `fs.writeSync`, and what the streams hand on is redacted once.
+ *
  * @example
  * writeOutputInline(); // first thing in the session's process
  */
 function writeOutputInline(): void {
+  const writeSync = fs.writeSync;
   for (const [stream, fd] of [
     [process.stdout, 1],
     [process.stderr, 2],
   ] as const) {
     stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
       const encoding = typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : 'utf8';
-      writeWhole(fd, typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk);
+      writeWhole(writeSync, fd, typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk);
       const callback = rest.find((argument) => typeof argument === 'function') as ((error: null) => void) | undefined;
       callback?.(null);
       return true;
@@ -39,7 +44,7 @@ function writeOutputInline(): void {
   }
 }
 
-function writeWhole(fd: number, data: Uint8Array): void {
+function writeWhole(writeSync: typeof fs.writeSync, fd: number, data: Uint8Array): void {
   let written = 0;
   while (written < data.length) {
     try {
