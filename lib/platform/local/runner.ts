@@ -179,16 +179,11 @@ async function runSession(token: string): Promise<void> {
 }
 
 /**
- * Starts the session's watchdog, and lets a closed output pass: once the
- * CLI is gone, what an input prints has no reader, and the watchdog ends
- * the session (an unhandled EPIPE would end it before its run is recorded).
+ * Starts the session's watchdog: once the CLI is gone, what an input prints
+ * has no reader (the inline writes drop it), and the watchdog ends the
+ * session.
  */
 async function startWatchdog(): Promise<Worker> {
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
-    });
-  }
   const data: WatchdogData = { parent: process.ppid, ledger: readCnfEnvironment().ledgerDir ?? '' };
   // Loaded here: only a console session has a watchdog, and a run's process starts without it.
   const { Worker } = await import('node:worker_threads');
