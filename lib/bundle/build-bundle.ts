@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { NODE_TARGET } from '../core/node-runtime.js';
 import { join, relative } from 'node:path';
 import { build, type BuildFailure, type BuildOptions, type Metafile } from 'esbuild';
-import { BuildError } from '../core/errors.js';
+import { BuildError, BuildStoppedError } from '../core/errors.js';
 import type { Project } from '../core/project.js';
 import { releaseIdOf, type BundleFile } from '../core/release.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
@@ -141,6 +141,10 @@ async function runEsbuild(source: BundleSource, entryPoints: { in: string; out: 
       const where = message.location === null ? '' : `${message.location.file}:${message.location.line}:${message.location.column}: `;
       return `${where}${message.text}`;
     });
+    // No compile error, and esbuild says its service process ended (as a Ctrl-C ends it): the build was stopped.
+    if (messages.length === 0 && /^The service (was stopped|is no longer running)/.test((error as Error).message)) {
+      throw new BuildStoppedError(`The build was stopped: ${(error as Error).message}`, { cause: error });
+    }
     throw new BuildError(`The application did not build:\n  ${messages.join('\n  ') || (error as Error).message}`, { cause: error });
   }
 }

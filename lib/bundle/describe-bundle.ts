@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { BuildError } from '../core/errors.js';
+import { BuildError, BuildStoppedError } from '../core/errors.js';
 import type { BundleFile } from '../core/release.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
 import { writeBundleFiles } from './write-bundle.js';
@@ -44,6 +44,11 @@ async function describeBundle(files: readonly BundleFile[]): Promise<TaskCatalog
         timeout: 60_000,
       });
     } catch (error) {
+      const { signal, killed } = error as { signal?: string | null; killed?: boolean };
+      // Ended by a signal that this process did not send (its timeout sends one): a Ctrl-C reached it too.
+      if (typeof signal === 'string' && killed !== true) {
+        throw new BuildStoppedError(`Loading the admin entry's tasks was stopped (${signal}).`, { cause: error });
+      }
       const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
       throw new BuildError(`The admin entry's tasks failed to load:\n${stderr || (error as Error).message}`, { cause: error });
     }

@@ -70,6 +70,13 @@ class BuildError extends CnfError {
   }
 }
 
+/**
+ * A build that did not finish because one of its processes (esbuild's
+ * service, the loader of the task catalog) was ended by a signal: a Ctrl-C
+ * stops them along with the CLI, which then reports the interrupt instead.
+ */
+class BuildStoppedError extends BuildError {}
+
 /** The stage, its functions, aliases or state cannot be reached or read. */
 class UnavailableError extends CnfError {
   constructor(message: string, options?: CnfErrorOptions) {
@@ -100,6 +107,7 @@ class ReleaseMismatchError extends CnfError {
 
 export {
   BuildError,
+  BuildStoppedError,
   CnfError,
   ERROR_PREFIX,
   isCnfError,

@@ -48,6 +48,8 @@ interface LocalDeployOptions {
   readonly showBuild?: boolean;
   /** Aborted when the user interrupts: the build ends, and the alias pair does not move (130). */
   readonly signal?: AbortSignal;
+  /** Called as the alias pair starts to move: from then on an interrupt no longer stops the deploy, which finishes. */
+  readonly onMove?: () => void;
 }
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBundle, type Bundle } from '../../lib/bundle/build-bundle.js';
-import { BuildError } from '../../lib/core/errors.js';
+import { BuildError, BuildStoppedError } from '../../lib/core/errors.js';
 import { loadProject } from '../../lib/core/project.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
@@ -127,6 +127,16 @@ describe('buildBundle on broken code', () => {
   it('says when a task module fails to load', async () => {
     writeFileSync(join(broken.dir, 'lambda', 'tasks', 'noop.ts'), "throw new Error('cannot start');\n");
     await expect(buildBundle(sourceOf(broken))).rejects.toThrow(/tasks failed to load:[\s\S]*cannot start/);
+  });
+
+  it('calls a load stopped by a signal (a Ctrl-C reaches it too) stopped, not a failed build', async () => {
+    writeFileSync(
+      join(broken.dir, 'lambda', 'tasks', 'noop.ts'),
+      "process.kill(process.pid, 'SIGINT');\nawait new Promise(() => setInterval(() => undefined, 1000));\n",
+    );
+    const error = await buildBundle(sourceOf(broken)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(BuildStoppedError);
+    expect((error as BuildStoppedError).message).toBe("Loading the admin entry's tasks was stopped (SIGINT).");
   });
 
   it('says which entry point is missing', async () => {

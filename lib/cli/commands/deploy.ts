@@ -5,8 +5,13 @@ import { writeJson, writeLine, type CliIo } from '../io.js';
 import { unlessInterrupted, withInterrupts } from '../interrupts.js';
 import type { CommandOptions } from '../command-options.js';
 
-/** What the first Ctrl-C during a deploy says. */
+/** What the first Ctrl-C during a deploy says, until the alias pair starts to move. */
 const STOPPING_NOTICE = 'Stopping the deploy: nothing moves. Press Ctrl-C again to stop at once.';
+
+/** What a Ctrl-C says once the alias pair moves: too late to stop, and the deploy finishes. */
+function movingNotice(alias: string): string {
+  return `Too late to stop: web:${alias} and admin:${alias} are moving to the new release, and the deploy finishes.`;
+}
 
 /** The options of `cnf-admin deploy`, as its flags declare them. */
 type DeployCommandOptions = CommandOptions<'deploy'>;
@@ -70,12 +75,26 @@ async function deployWorkingTree(options: DeployCommandOptions, io: CliIo): Prom
   );
   const { alias } = options;
   // Ctrl-C stops the build and moves nothing (130), letting the stage's lock go; a second one stops waiting at once.
-  return withInterrupts(io, STOPPING_NOTICE, (signal, force) =>
-    unlessInterrupted(
-      localStage.deploy(alias, { showBuild: true, signal }),
-      force,
-      `the deploy stopped; web:${alias} and admin:${alias} did not move`,
-    ),
+  // Once the pair moves, neither stops it: the deploy finishes, and says so.
+  let moving = false;
+  return withInterrupts(
+    io,
+    () => (moving ? movingNotice(alias) : STOPPING_NOTICE),
+    (signal, force) => {
+      const stopAtOnce = new AbortController();
+      force.addEventListener(
+        'abort',
+        () => {
+          if (!moving) stopAtOnce.abort();
+        },
+        { once: true },
+      );
+      return unlessInterrupted(
+        localStage.deploy(alias, { showBuild: true, signal, onMove: () => (moving = true) }),
+        stopAtOnce.signal,
+        `the deploy stopped; web:${alias} and admin:${alias} did not move`,
+      );
+    },
   );
 }
 

@@ -1,9 +1,10 @@
 import { describeGitCheckout } from '../../bundle/git-describe.js';
 import { stampSources } from '../../bundle/source-fingerprint.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
-import { CnfError } from '../../core/errors.js';
+import { BuildStoppedError, CnfError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { SILENT_PROGRESS, withProgress, type Progress } from '../../core/progress.js';
+import type { LocalDeployOptions } from '../../core/platform-capabilities.js';
 import type { Project } from '../../core/project.js';
 import type { Stage } from '../../core/stage.js';
 import { moveAliasPairLocked } from './alias-store.js';
@@ -27,7 +28,9 @@ import { pairAgainstTree, type LocalDeployment } from './unchanged-deployment.js
  *
  * @param who - who deploys, as config versions record it
  * @param progress - told when the bundle is built
- * @param signal - aborted when the user interrupts: the build ends, and nothing moves
+ * @param interruption - `signal`, aborted when the user interrupts: the build
+ *   ends, and nothing moves; `onMove`, called as the pair starts to move, after
+ *   which an interrupt no longer stops the deploy
  */
 async function deployLocal(
   project: Project,
@@ -35,8 +38,9 @@ async function deployLocal(
   alias: string,
   who: string,
   progress: Progress = SILENT_PROGRESS,
-  signal?: AbortSignal,
+  interruption: Pick<LocalDeployOptions, 'signal' | 'onMove'> = {},
 ): Promise<LocalDeployment> {
+  const { signal } = interruption;
   const paths = localPaths(project);
   const { current, unchanged, nothingToDo } = await pairAgainstTree(project, alias);
   const parameters = new LocalParameterStore(paths.parameters, () => who);
@@ -53,14 +57,17 @@ async function deployLocal(
     new CnfError(`Interrupted: the deploy stopped; web:${alias} and admin:${alias} did not move.`, ExitCode.INTERRUPTED, 'user');
   const built =
     unchanged === undefined
-      ? await withProgress(progress, 'Building the bundle', () => buildAndStore(paths, project)).catch((error: unknown) => {
-          throw signal?.aborted === true ? interrupted() : error;
+      ? await withProgress(progress, 'Building the bundle', () => buildAndStore(paths, project)).catch(async (error: unknown) => {
+          throw (await stoppedByInterrupt(error, signal)) ? interrupted() : error;
         })
       : { stored: unchanged, isNew: false, built: false };
   if (signal?.aborted === true) throw interrupted();
   const git = alias === DEFAULT_ALIAS ? await describeGitCheckout(project.root) : undefined;
   // The alias pair and the live pair's record move as one step, under the state lock.
   await withStateLock(paths.stageDir, async () => {
+    // Asked and told in one step: an interrupt either came before, and nothing moves, or finds the pair moving.
+    if (signal?.aborted === true) throw interrupted();
+    interruption.onMove?.();
     await moveAliasPairLocked(paths, alias, built.stored.release);
     if (alias === DEFAULT_ALIAS)
       await parameters.recordMove(
@@ -69,6 +76,33 @@ async function deployLocal(
       );
   });
   return { ...built, previous: current?.web, alias };
+}
+
+/*
+ * A Ctrl-C reaches the build's processes (esbuild's service, the catalog's
+ * loader) and the CLI together, and the CLI may take it a moment later: the
+ * thread the system hands it to must run first. A build step stopped by a
+ * signal waits this long for the CLI's own interrupt before it is called a
+ * failure.
+ */
+const INTERRUPT_LAG_MS = 1000;
+
+/** Whether a failed build is the user's interrupt: the signal fired, or fires soon after a build step was stopped. */
+async function stoppedByInterrupt(error: unknown, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal === undefined) return false;
+  if (signal.aborted) return true;
+  if (!(error instanceof BuildStoppedError)) return false;
+  return new Promise((resolve) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(false);
+    }, INTERRUPT_LAG_MS);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /** Builds the bundle and stores it as a release. */

@@ -150,7 +150,7 @@ class LocalPlatform implements Platform {
     const who = localCaller();
     // One change of the stage at a time: a deploy waits for no rollback, it refuses while one holds the stage (75).
     return withLocalStageLock(this.#paths, { runId: `deploy-${process.pid}`, caller: who }, async () =>
-      deployLocal(this.project, this.stage, alias, who, options.showBuild === true ? this.progress : undefined, options.signal),
+      deployLocal(this.project, this.stage, alias, who, options.showBuild === true ? this.progress : undefined, options),
     );
   }
 
