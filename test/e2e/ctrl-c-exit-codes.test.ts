@@ -75,7 +75,8 @@ it('serve stopped with one Ctrl-C exits 0', async () => {
 it('Ctrl-C during a deploy: 130, one line saying nothing moved, and the stage free for the next deploy', async () => {
   const aliases = join(project.dir, '.cnf', 'local', 'aliases.json');
   const before = readFileSync(aliases, 'utf8');
-  appendFileSync(join(project.dir, 'lambda', 'admin.ts'), '\nexport const deployedAfterCtrlC = true;\n');
+  // A name of its own each time: a retry of this test appends again.
+  appendFileSync(join(project.dir, 'lambda', 'admin.ts'), `\nexport const deployedAfterCtrlC${Date.now()} = true;\n`);
   const deploy = installed(['deploy']);
   await deploy.seen('Building the bundle');
   deploy.ctrlC();
