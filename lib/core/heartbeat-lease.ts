@@ -26,6 +26,8 @@ abstract class HeartbeatLease implements Lease {
   #beatTimer: NodeJS.Timeout | undefined;
   #expiryTimer: NodeJS.Timeout | undefined;
   #released = false;
+  /* The renewal under way, if any: a release waits for it, so that it cannot land after the lease is given back. */
+  #beating: Promise<void> = Promise.resolve();
   #failures = 0;
   #lastError: unknown;
   readonly #heartbeatMs: number;
@@ -50,6 +52,7 @@ abstract class HeartbeatLease implements Lease {
     if (this.#released) return;
     this.#released = true;
     this.#stopTimers();
+    await this.#beating;
     await this.giveBack();
   }
 
@@ -109,7 +112,9 @@ abstract class HeartbeatLease implements Lease {
   }
 
   #scheduleBeat(delayMs: number): void {
-    this.#beatTimer = setTimeout(() => void this.#beat(), delayMs);
+    this.#beatTimer = setTimeout(() => {
+      this.#beating = this.#beat();
+    }, delayMs);
     // A finished run must not be kept alive by its lease's heartbeat.
     this.#beatTimer.unref();
   }

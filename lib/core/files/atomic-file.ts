@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { link, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -9,9 +9,32 @@ import { basename, dirname, join } from 'node:path';
  * the new file's permission bits.
  */
 async function writeFileAtomic(file: string, data: string, mode?: number): Promise<void> {
-  const temporary = join(dirname(file), `.tmp-${basename(file)}-${randomBytes(4).toString('hex')}`);
+  const temporary = temporaryFor(file);
   await writeFile(temporary, data, mode === undefined ? {} : { mode });
-  await rename(temporary, file);
+  try {
+    await rename(temporary, file);
+  } catch (error) {
+    // A directory that became unwritable in between keeps it: removeTemporaries takes it later.
+    await rm(temporary, { force: true }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Removes what a write of `file` that failed half way left beside it (the
+ * temporary sibling, when its directory could not be written at the time).
+ */
+async function removeTemporaries(file: string): Promise<void> {
+  const prefix = `${TEMPORARY_PREFIX}${basename(file)}-`;
+  const directory = dirname(file);
+  for (const name of await readdir(directory)) if (name.startsWith(prefix)) await rm(join(directory, name), { force: true });
+}
+
+const TEMPORARY_PREFIX = '.tmp-';
+
+/** A fresh temporary sibling of `file`, for a write that becomes `file` whole or not at all. */
+function temporaryFor(file: string): string {
+  return join(dirname(file), `${TEMPORARY_PREFIX}${basename(file)}-${randomBytes(4).toString('hex')}`);
 }
 
 /**
@@ -20,7 +43,7 @@ async function writeFileAtomic(file: string, data: string, mode?: number): Promi
  * exactly one succeeds (the others get EEXIST).
  */
 async function createFileExclusive(file: string, data: string): Promise<void> {
-  const temporary = join(dirname(file), `.tmp-${basename(file)}-${randomBytes(4).toString('hex')}`);
+  const temporary = temporaryFor(file);
   await writeFile(temporary, data);
   try {
     // link() fails when the target exists: the same exclusivity as O_EXCL, with the content already complete.
@@ -55,4 +78,4 @@ function isAlreadyExists(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'EEXIST';
 }
 
-export { createFileExclusive, isAlreadyExists, readJsonFile, writeFileAtomic };
+export { createFileExclusive, isAlreadyExists, readJsonFile, removeTemporaries, writeFileAtomic };

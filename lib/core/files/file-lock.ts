@@ -1,6 +1,6 @@
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createFileExclusive, isAlreadyExists, readJsonFile, writeFileAtomic } from './atomic-file.js';
+import { createFileExclusive, isAlreadyExists, readJsonFile, removeTemporaries, writeFileAtomic } from './atomic-file.js';
 import { HeartbeatLease } from '../heartbeat-lease.js';
 import type { LeaseTiming, LockHolder, LockResult } from '../lease.js';
 
@@ -134,6 +134,8 @@ class FileLease extends HeartbeatLease {
 
   protected async giveBack(): Promise<void> {
     if (await this.#stillOurs()) await this.#write({ released: true });
+    // A renewal that failed as its directory turned unwritable may have left its temporary file.
+    await removeTemporaries(generationFile(this.directory, this.generation));
   }
 
   async #stillOurs(): Promise<boolean> {
