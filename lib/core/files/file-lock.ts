@@ -117,6 +117,9 @@ function generationFile(directory: string, generation: number): string {
 
 /** A lease on one generation of a file lock, renewed by a heartbeat. */
 class FileLease extends HeartbeatLease {
+  /* Whether a write of the generation failed: only then can one have left a temporary file to remove. */
+  #writeFailed = false;
+
   constructor(
     private readonly directory: string,
     private readonly generation: number,
@@ -135,7 +138,7 @@ class FileLease extends HeartbeatLease {
   protected async giveBack(): Promise<void> {
     if (await this.#stillOurs()) await this.#write({ released: true });
     // A renewal that failed as its directory turned unwritable may have left its temporary file.
-    await removeTemporaries(generationFile(this.directory, this.generation));
+    if (this.#writeFailed) await removeTemporaries(generationFile(this.directory, this.generation));
   }
 
   async #stillOurs(): Promise<boolean> {
@@ -144,7 +147,12 @@ class FileLease extends HeartbeatLease {
 
   async #write(extra: Partial<LeaseState>): Promise<void> {
     const state: LeaseState = { ...this.holder, expiresAt: Date.now() + this.leaseMs, ...extra };
-    await writeFileAtomic(generationFile(this.directory, this.generation), JSON.stringify(state));
+    try {
+      await writeFileAtomic(generationFile(this.directory, this.generation), JSON.stringify(state));
+    } catch (error) {
+      this.#writeFailed = true;
+      throw error;
+    }
   }
 }
 
