@@ -59,17 +59,19 @@ describe('suggested commands', () => {
   const npx = { env: { npm_command: 'exec' } };
 
   it('are written npx cnf-admin in notices and in what --detach prints, where npm started cnf-admin', async () => {
-    // A run that lasts until it is stopped (sleep's own timeout, 1 s, could end it first on a busy machine).
-    const started = await project.cli(['invoke', 'wait-for-stop', '--detach', '--run-id', 'hint-wait'], npx);
+    // A run that lasts until it is stopped (sleep's own timeout, 1 s, could end it first on a busy machine),
+    // with an id of its own each time: a retry of this test starts another.
+    const runId = `hint-${Date.now()}`;
+    const started = await project.cli(['invoke', 'wait-for-stop', '--detach', '--run-id', runId], npx);
     expect(started.code, started.stderr).toBe(0);
-    expect(started.stderr).toContain('Follow it with:\n  npx cnf-admin logs hint-wait --stage local --follow\n');
+    expect(started.stderr).toContain(`Follow it with:\n  npx cnf-admin logs ${runId} --stage local --follow\n`);
     // A platform's notice: the run is still going.
-    const logs = await project.cli(['logs', 'hint-wait'], npx);
-    expect(logs.stderr).toContain('Follow it with: npx cnf-admin logs hint-wait --stage local --follow');
-    const direct = await project.cli(['logs', 'hint-wait'], { env: { npm_command: undefined, npm_lifecycle_event: undefined } });
-    expect(direct.stderr).toContain('Follow it with: cnf-admin logs hint-wait --stage local --follow');
+    const logs = await project.cli(['logs', runId], npx);
+    expect(logs.stderr).toContain(`Follow it with: npx cnf-admin logs ${runId} --stage local --follow`);
+    const direct = await project.cli(['logs', runId], { env: { npm_command: undefined, npm_lifecycle_event: undefined } });
+    expect(direct.stderr).toContain(`Follow it with: cnf-admin logs ${runId} --stage local --follow`);
     expect(direct.stderr).not.toContain('npx');
-    expect((await project.cli(['stop', 'hint-wait'])).code).toBe(0);
+    expect((await project.cli(['stop', runId])).code).toBe(0);
   });
 
   it('are written npx cnf-admin in help, whose lines still fit the terminal', async () => {
