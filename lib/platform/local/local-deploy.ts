@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { describeGitCheckout } from '../../bundle/git-describe.js';
 import { stampSources } from '../../bundle/source-fingerprint.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
@@ -61,7 +62,6 @@ async function deployLocal(
           throw (await stoppedByInterrupt(error, signal)) ? interrupted() : error;
         })
       : { stored: unchanged, isNew: false, built: false };
-  if (signal?.aborted === true) throw interrupted();
   const git = alias === DEFAULT_ALIAS ? await describeGitCheckout(project.root) : undefined;
   // The alias pair and the live pair's record move as one step, under the state lock.
   await withStateLock(paths.stageDir, async () => {
@@ -92,17 +92,8 @@ async function stoppedByInterrupt(error: unknown, signal: AbortSignal | undefine
   if (signal === undefined) return false;
   if (signal.aborted) return true;
   if (!(error instanceof BuildStoppedError)) return false;
-  return new Promise((resolve) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(true);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(false);
-    }, INTERRUPT_LAG_MS);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+  // The wait ends early, rejected, when the signal fires.
+  return delay(INTERRUPT_LAG_MS, false, { signal }).catch(() => true);
 }
 
 /** Builds the bundle and stores it as a release. */

@@ -23,20 +23,6 @@ interface LocalDeployment extends CoreLocalDeployment {
 }
 
 /**
- * The deployment a deploy of the working tree to `alias` is when it changes
- * nothing, or undefined when it has something to write. It changes nothing
- * when the pair runs one release, built from the working tree as it is and
- * whole, the parameter set exists, and no rollback holds the stage (an
- * explicit deploy of the tree the pair already runs ends a rollback's hold,
- * which moves the live pair). It only reads: such a deploy needs neither
- * the stage's lock nor a writable `.cnf/`.
- */
-async function unchangedDeployment(project: Project, alias: string): Promise<LocalDeployment | undefined> {
-  const { nothingToDo } = await pairAgainstTree(project, alias);
-  return nothingToDo !== undefined && (await new LocalParameterStore(localPaths(project).parameters).exists()) ? nothingToDo : undefined;
-}
-
-/**
  * The alias pair against the working tree: the pair as it is, the release it
  * runs when that was built from the tree as it is and is whole, and the
  * deployment that changes nothing when no rollback's hold is left to end
@@ -64,14 +50,21 @@ async function unchangedRelease(paths: LocalPaths, project: Project, release: st
 }
 
 /**
- * The deployment that changes nothing ({@link unchangedDeployment}), when a
- * deploy has nothing to do; undefined when it has.
+ * The deployment a deploy of the working tree to `alias` is when it changes
+ * nothing, or undefined when it has something to write. It changes nothing
+ * when the pair runs one release, built from the working tree as it is and
+ * whole, the parameter set exists, and no rollback holds the stage (an
+ * explicit deploy of the tree the pair already runs ends a rollback's hold,
+ * which moves the live pair). It only reads: such a deploy needs neither
+ * the stage's lock nor a writable `.cnf/`.
  *
  * @throws TryAgainError (75) when it has nothing to do while another change of the stage (a rollback) holds the stage's lock, as a deploy that takes it would be refused.
  */
 async function noChangeDeployment(project: Project, alias: string): Promise<LocalDeployment | undefined> {
-  const nothingToDo = await unchangedDeployment(project, alias);
-  if (nothingToDo !== undefined) await assertLocalStageFree(localPaths(project));
+  const paths = localPaths(project);
+  const { nothingToDo } = await pairAgainstTree(project, alias);
+  if (nothingToDo === undefined || !(await new LocalParameterStore(paths.parameters).exists())) return undefined;
+  await assertLocalStageFree(paths);
   return nothingToDo;
 }
 
