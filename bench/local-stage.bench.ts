@@ -194,7 +194,7 @@ function timedCli(dir: string, args: readonly string[]): number {
   return performance.now() - started;
 }
 
-/** The resident memory of the embedded database, in MB: its supervisor (a Node process, and its private part) and PostgreSQL's processes; Linux only. */
+/** The resident memory of the embedded database, in MB: its supervisor (the watcher, a shell process, and its private part) and PostgreSQL's processes; Linux only. */
 function databaseRssMb(dir: string): { supervisor: number; supervisorPrivate: number; total: number } | undefined {
   const status = JSON.parse(
     spawnSync(node, [CLI_BIN, 'db', 'status', '--json'], { cwd: dir, env: shellEnvironment(), encoding: 'utf8' }).stdout,
@@ -276,7 +276,7 @@ async function migrateFigures(): Promise<BenchResult[]> {
       value: rss?.supervisor ?? Number.NaN,
       unit: 'MB',
       target: 30,
-      detail: `VmRSS of the supervisor (a Node process: Node 20's own baseline is about 40 MB, some 34 MB of it the node binary's pages, shared with every Node process), after a first invoke migrate; its private part (RssAnon) ${rss === undefined ? 'n/a' : `${rss.supervisorPrivate.toFixed(1)} MB`}; PostgreSQL's processes add ${rss === undefined ? 'n/a' : `${(rss.total - rss.supervisor).toFixed(0)} MB`}`,
+      detail: `VmRSS of the supervisor that stays beside PostgreSQL (its watcher, a POSIX shell running database-watch.sh; the Node process that starts PostgreSQL ends once it serves), after a first invoke migrate; its private part (RssAnon) ${rss === undefined ? 'n/a' : `${rss.supervisorPrivate.toFixed(1)} MB`}; PostgreSQL's processes add ${rss === undefined ? 'n/a' : `${(rss.total - rss.supervisor).toFixed(0)} MB`}`,
     },
     {
       name: 'db stop (database running) vs node -e 0',

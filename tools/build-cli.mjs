@@ -2,7 +2,7 @@
 // esbuild. tools/build.mjs runs it; so do the tests and benchmarks, through
 // `npm run build`.
 import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -77,7 +77,15 @@ const HELPER_PROCESSES = {
   'bundle-worker': 'lib/bundle/bundle-worker.ts',
 };
 
-/** Builds dist/cli.mjs with its chunks, dist/local-*.mjs, and dist/standby.cjs. */
+/* Shell scripts the helper processes start, copied as they are (dist/<name> from lib/). */
+const SHELL_SCRIPTS = { 'local-database-watch.sh': 'lib/platform/local/database-watch.sh' };
+
+async function copyShellScripts() {
+  await mkdir(resolve(root, 'dist'), { recursive: true });
+  await Promise.all(Object.entries(SHELL_SCRIPTS).map(([name, source]) => copyFile(resolve(root, source), resolve(root, 'dist', name))));
+}
+
+/** Builds dist/cli.mjs with its chunks, dist/local-*.mjs, dist/standby.cjs, and copies the shell scripts. */
 async function buildCli() {
   const { dependencies, devDependencies, peerDependencies } = JSON.parse(
     await readFile(new URL('../package.json', import.meta.url), 'utf8'),
@@ -109,6 +117,7 @@ async function buildCli() {
     logLevel: 'warning',
   };
   await Promise.all([
+    copyShellScripts(),
     build({
       ...common,
       entryPoints: { cli: 'lib/cli/main.ts' },

@@ -2,7 +2,7 @@
 // npm runs it on `npm ci` and `npm install` in this repo (prepare) and before
 // `npm pack` and `npm publish` (prepack); the tests and benchmarks run it too.
 //
-//   dist/cli.mjs, dist/local-*.mjs, dist/chunks/   the CLI, bundled by esbuild (tools/build-cli.mjs)
+//   dist/cli.mjs, dist/local-*.mjs, dist/chunks/   the CLI, bundled by esbuild, and its shell scripts (tools/build-cli.mjs)
 //   dist/lib/                                      the library entries, compiled by tsc (tools/build-library.mjs)
 //   dist/ui/                                       the page of `cnf-admin ui`, bundled by esbuild (tools/build-ui.mjs)
 //   dist/.build-stamp                              what dist/ was built from, so that npm test skips a build it needs not (tools/build-stamp.mjs)

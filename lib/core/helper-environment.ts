@@ -1,6 +1,6 @@
 /**
  * The environment of a Node process cnf-admin starts for its own work, not
- * an app's: the embedded database's supervisor, a detached run's watcher,
+ * an app's: the process that starts the embedded database, a detached run's watcher,
  * the bundle worker of a synth. It is the starting process's environment
  * without `NODE_EXTRA_CA_CERTS`: Node reads and parses that certificate file
  * as it starts, before any code runs (30 ms for a system bundle of 140

@@ -6,7 +6,7 @@
  */
 import { isAlive as isProcessAlive } from '../../lib/platform/local/postmaster-pid.js';
 import { spawn } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
@@ -370,6 +370,46 @@ describe('idleness', () => {
       server.kill('SIGINT');
       expect((await ended).code).toBe(0);
       await exitOf(held.pid ?? 0, 30_000);
+    } finally {
+      await other.cleanup();
+    }
+  });
+
+  it('stays while a client is connected, and stops once it has gone', async () => {
+    const idle = { CNF_LOCAL_DB_IDLE_SECONDS: '2' };
+    const other = createTestProject('notes');
+    try {
+      const url = (await other.cli(['db', 'url'], { env: idle })).stdout.trim();
+      const client = new pg.Client(url);
+      await client.connect();
+      const held = await statusOf(other.dir);
+      // The CLI that started it has ended: only the connection keeps it past its 2 s.
+      await logLine(other.dir, 'no process that uses it for 2s, kept running: a client is connected', 30_000);
+      expect(await statusOf(other.dir)).toMatchObject({ running: true, pid: held.pid });
+      await client.end();
+      await exitOf(held.pid ?? 0, 30_000);
+      await exitOf(held.postgresPid ?? 0, 30_000);
+      await logLine(other.dir, 'stopping: idle for 2s', 1_000);
+      expect(existsSync(databaseFiles(localPaths({ stateDir: join(other.dir, '.cnf') })).state)).toBe(false);
+    } finally {
+      await other.cleanup();
+    }
+  });
+});
+
+describe('when PostgreSQL ends by itself', () => {
+  it('its watcher removes the state file and ends; the next run starts it again', async () => {
+    const other = createTestProject('notes');
+    try {
+      expect((await other.cli(['db', 'start'])).code).toBe(0);
+      const before = await statusOf(other.dir);
+      process.kill(before.postgresPid ?? 0, 'SIGKILL');
+      await exitOf(before.pid ?? 0, 30_000);
+      await logLine(other.dir, 'PostgreSQL ended', 1_000);
+      expect(existsSync(databaseFiles(localPaths({ stateDir: join(other.dir, '.cnf') })).state)).toBe(false);
+      expect((await statusOf(other.dir)).running).toBe(false);
+      expect((await other.cli(['invoke', 'migrate'])).code).toBe(0);
+      expect((await statusOf(other.dir)).running).toBe(true);
     } finally {
       await other.cleanup();
     }

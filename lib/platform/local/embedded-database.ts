@@ -237,7 +237,7 @@ async function lastComplaint(log: string, from: number): Promise<string | undefi
 
 /**
  * Stops the embedded database server of this project, if one runs, and waits
- * until it has: its supervisor, or a postmaster it left behind.
+ * until it has: its watcher, or a postmaster it left behind.
  *
  * @returns whether anything was running.
  */
