@@ -2,7 +2,7 @@
 # The embedded database's watcher: the process that stays beside PostgreSQL
 # once it serves. database-server.ts starts PostgreSQL, waits until it
 # accepts connections, writes the state file naming this process, and ends.
-# A POSIX shell, not Node: about 1 MB resident instead of Node's 40 MB.
+# A POSIX shell, not Node: under 2 MB resident where Node holds 40 MB.
 #
 # It stops PostgreSQL (a fast shutdown, SIGKILL after 10 s), removes the
 # state file while it still names this instance, and ends:
