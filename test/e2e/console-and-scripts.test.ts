@@ -107,6 +107,24 @@ describe('run', () => {
     expect(deployed.stderr).toContain('Deployed the working tree');
   });
 
+  it("runs with the navigator global that Lambda's Node has, on any local Node", async () => {
+    writeFileSync(
+      join(project.dir, 'scripts', 'navigator.ts'),
+      [
+        "import { defineScript } from 'cnf-admin/runtime';",
+        'export default defineScript({',
+        "  description: 'Says what navigator the run sees',",
+        '  run: async () => ({ userAgent: navigator.userAgent, tag: Object.prototype.toString.call(navigator) }),',
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const result = await project.cli(['run', 'scripts/navigator.ts', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const major = process.versions.node.split('.')[0] ?? '';
+    expect((JSON.parse(result.stdout) as RunResult).output).toEqual({ userAgent: `Node.js/${major}`, tag: '[object Navigator]' });
+  });
+
   it('refuses a path outside scripts/', async () => {
     const result = await project.cli(['run', 'lambda/db.ts']);
     expect(result.code).toBe(64);

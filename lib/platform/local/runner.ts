@@ -41,6 +41,7 @@ import { registeredCompleter } from '../../runtime/console/completion-hook.js';
 import { addRunnerToOwner } from '../../runtime/ledger/process-identity.js';
 import { readStdin } from './read-stdin.js';
 import { writeOutputInline } from './inline-output.js';
+import { provideNavigator } from './lambda-navigator.js';
 import type { WatchdogData, WatchedRun } from './session-watchdog.js';
 import { readCnfEnvironment, writeCnfEnvironment } from '../../core/cnf-environment.js';
 import { LAMBDA_MAX_TIMEOUT_SECONDS } from '../../core/task-runtime.js';
@@ -50,6 +51,9 @@ const RESULT_FD = 3;
 
 /* How often the runner checks that the process that started it still runs. */
 const OWNER_WATCH_MS = 250;
+
+// Before any of the release's code loads: it finds the globals Lambda's Node has.
+provideNavigator();
 
 let interrupt = new AbortController();
 const onSignal = (): void => interrupt.abort();

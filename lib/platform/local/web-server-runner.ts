@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { provideNavigator } from './lambda-navigator.js';
 
 type WebHandler = (event: APIGatewayProxyEventV2, context: unknown) => Promise<APIGatewayProxyStructuredResultV2 | string | object>;
 
@@ -95,6 +96,8 @@ async function main(): Promise<void> {
   const taskRoot = process.env.LAMBDA_TASK_ROOT;
   if (host === undefined || port === undefined || taskRoot === undefined)
     throw new Error('usage: local-web-server.mjs <host> <port> (with LAMBDA_TASK_ROOT)');
+  // Before the release's code loads: it finds the globals Lambda's Node has.
+  provideNavigator();
   const { handler } = (await import(pathToFileURL(join(taskRoot, 'web.mjs')).href)) as { handler: WebHandler };
   const server = createServer((request, response) => {
     const started = Date.now();
