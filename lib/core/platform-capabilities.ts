@@ -96,7 +96,7 @@ interface CloudStageCapability {
 /** What `cnf-admin db status` shows. */
 interface EmbeddedDatabaseStatus {
   readonly running: boolean;
-  /** The server process, while it runs. */
+  /** The server's watcher (a shell process that stops PostgreSQL when told or idle), while it runs. */
   readonly pid?: number;
   /** PostgreSQL's postmaster, while it runs. */
   readonly postgresPid?: number;

@@ -47,7 +47,7 @@ async function dbStatus(options: CommandOptions<'db status'>, io: CliIo): Promis
 function describeStatus(status: EmbeddedDatabaseStatus): string {
   const lines = [
     status.running
-      ? `PostgreSQL ${status.version ?? ''}: running, server pid ${status.pid}, postgres pid ${status.postgresPid}, since ${status.startedAt === undefined ? '?' : formatMoment(status.startedAt)}`
+      ? `PostgreSQL ${status.version ?? ''}: running, watcher pid ${status.pid}, postgres pid ${status.postgresPid}, since ${status.startedAt === undefined ? '?' : formatMoment(status.startedAt)}`
       : `PostgreSQL${status.version === undefined ? '' : ` ${status.version}`}: not running (the next run, serve, console, db start or db url starts it)`,
     `url:   ${status.url ?? '(no port chosen yet)'}`,
     `data:  ${status.dataDir} (${formatSize(status.sizeBytes)})`,
