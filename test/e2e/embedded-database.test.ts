@@ -49,9 +49,14 @@ async function exitOf(pid: number, timeoutMs: number): Promise<void> {
   }
 }
 
+/** The embedded database's files in the project at `dir`. */
+function databaseFilesOf(dir: string): ReturnType<typeof databaseFiles> {
+  return databaseFiles(localPaths({ stateDir: join(dir, '.cnf') }));
+}
+
 /** Waits for the database server's log to hold `text` (the event), failing after `timeoutMs`. */
 async function logLine(dir: string, text: string, timeoutMs: number): Promise<void> {
-  const { log } = databaseFiles(localPaths({ stateDir: join(dir, '.cnf') }));
+  const { log } = databaseFilesOf(dir);
   const giveUpAt = Date.now() + timeoutMs;
   const holds = (): boolean => {
     try {
@@ -390,7 +395,7 @@ describe('idleness', () => {
       await exitOf(held.pid ?? 0, 30_000);
       await exitOf(held.postgresPid ?? 0, 30_000);
       await logLine(other.dir, 'stopping: idle for 2s', 1_000);
-      expect(existsSync(databaseFiles(localPaths({ stateDir: join(other.dir, '.cnf') })).state)).toBe(false);
+      expect(existsSync(databaseFilesOf(other.dir).state)).toBe(false);
     } finally {
       await other.cleanup();
     }
@@ -406,7 +411,7 @@ describe('when PostgreSQL ends by itself', () => {
       process.kill(before.postgresPid ?? 0, 'SIGKILL');
       await exitOf(before.pid ?? 0, 30_000);
       await logLine(other.dir, 'PostgreSQL ended', 1_000);
-      expect(existsSync(databaseFiles(localPaths({ stateDir: join(other.dir, '.cnf') })).state)).toBe(false);
+      expect(existsSync(databaseFilesOf(other.dir).state)).toBe(false);
       expect((await statusOf(other.dir)).running).toBe(false);
       expect((await other.cli(['invoke', 'migrate'])).code).toBe(0);
       expect((await statusOf(other.dir)).running).toBe(true);

@@ -244,7 +244,7 @@ async function serveDatabase(dataDir: string, port: number, stateFile: string, i
 
 /*
  * What stays beside PostgreSQL once it serves is a shell script, not this
- * Node process: it holds about 1 MB where Node holds 40 (database-watch.sh
+ * Node process: it holds under 2 MB where Node holds 40 (database-watch.sh
  * says what it does). It writes to this process's log.
  */
 const WATCHER = fileURLToPath(new URL('local-database-watch.sh', import.meta.url));
