@@ -211,9 +211,11 @@ async function waitUntilServing(
   });
   const giveUpAt = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < giveUpAt) {
+    // The starter ends once it has written the state file: an end seen during a look that found none calls for one more.
+    const endedBefore = gone;
     const state = await servingState(files, dataDir);
     if (state !== undefined) return state;
-    if (gone) break;
+    if (endedBefore) break;
     const pause = new Promise((resolve) => setTimeout(resolve, 10));
     await (said || serving === undefined ? pause : Promise.race([pause, serving]));
   }
