@@ -15,6 +15,12 @@
 #
 # Usage: sh local-database-watch.sh <postmasterPid> <dataDir> <stateFile> <instanceId> <idleSeconds> <idleMs>
 set -u
+# First of all: a stop asked for as soon as the state file names this process is kept for the loop below.
+stop_reason=
+trap 'stop_reason=SIGTERM' TERM
+trap 'stop_reason=SIGINT' INT
+trap 'stop_reason=SIGHUP' HUP
+
 postmaster=$1 data_dir=$2 state_file=$3 instance_id=$4 idle_seconds=$5 idle_ms=$6
 users_dir=${state_file%/*}/users
 
@@ -100,11 +106,6 @@ stop() {
   remove_state_if_own
   exit 0
 }
-
-stop_reason=
-trap 'stop_reason=SIGTERM' TERM
-trap 'stop_reason=SIGINT' INT
-trap 'stop_reason=SIGHUP' HUP
 
 now=0 last_check=0 last_client_at=0 last_user_at=0 said_clients='' said_users=''
 log "watching PostgreSQL $postmaster (this is pid $$): stops after ${idle_seconds}s without clients"
