@@ -45,14 +45,15 @@ const { devDependencies } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.jso
 const USER_PACKAGES = ['aws-cdk-lib', 'constructs', 'aws-cdk', 'zod', 'typescript'].map((name) => `${name}@${devDependencies[name]}`);
 const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
 
-/* What a checkout holds that is not its sources: never copied. */
-const NOT_SOURCES = new Set(['node_modules', '.git', 'dist', '.cnf', 'cdk.out', 'coverage', '.package.json.packing']);
+/* What a checkout holds that is not its sources or its build: never copied. */
+const NOT_SOURCES = new Set(['node_modules', '.git', '.cnf', 'cdk.out', 'coverage', '.package.json.packing']);
 
 /*
- * A copy of the repository's sources, with its node_modules linked in: packing
- * runs the build (prepack), which replaces dist/, and rewrites package.json
- * until postpack; in the repository itself that would pull dist/ from under
- * the test files that run the built binary beside this one.
+ * A copy of the repository's sources and its dist/ (npm test has just made it
+ * current, so prepack packs it as built), with its node_modules linked in:
+ * packing rewrites package.json until postpack, and a build would replace
+ * dist/; in the repository itself either would pull files from under the
+ * test files that run the built binary beside this one.
  */
 function checkoutCopy(base: string): string {
   const checkout = join(base, 'checkout');
@@ -70,7 +71,7 @@ let installed: Finished;
 
 beforeAll(async () => {
   base = mkdtempSync(join(tmpdir(), 'cnf-adoption-'));
-  // As a maintainer packs it: prepack builds dist/ and writes the published package.json, postpack puts the repo's back.
+  // As a maintainer packs it: prepack builds dist/ (or packs a current one as built) and writes the published package.json, postpack puts the repo's back.
   checkout = checkoutCopy(base);
   repoManifest = readFileSync(join(checkout, 'package.json'), 'utf8');
   const packed = await run('npm', ['pack', '--json', '--pack-destination', base, ...NPM_FLAGS], checkout);
