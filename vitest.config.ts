@@ -63,7 +63,19 @@ export default defineConfig({
       },
       // End-to-end tests spawn the CLI, PostgreSQL and many Node processes: give them room. A test that
       // fails is run once more (and reported as retried): a few assert on timings that a loaded machine stretches.
-      { extends: true, test: { name: 'e2e', include: E2E, retry: 1, maxWorkers: 3, isolate: false, sequence: { groupOrder: 1 } } },
+      // Their tasks-app projects start deployed: one deploy per run, copied (test/support/deployed-tasks-setup.ts).
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: E2E,
+          globalSetup: ['test/support/deployed-tasks-setup.ts'],
+          retry: 1,
+          maxWorkers: 3,
+          isolate: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });

@@ -31,7 +31,7 @@ async function runId(result: CliResult): Promise<string> {
 }
 
 function freshProject(): TestProject {
-  const created = createTestProject('tasks');
+  const created = createTestProject('tasks', { deployed: false });
   others.push(created);
   return created;
 }

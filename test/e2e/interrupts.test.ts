@@ -32,7 +32,7 @@ function isAlive(pid: number): boolean {
 }
 
 beforeAll(() => {
-  project = createTestProject('tasks');
+  project = createTestProject('tasks', { deployed: false });
 });
 
 afterAll(async () => {

@@ -13,7 +13,7 @@ let project: TestProject;
 let release: string;
 
 beforeAll(async () => {
-  project = createTestProject('tasks');
+  project = createTestProject('tasks', { deployed: false });
   // the first invoke finds no release, deploys one, and says so
   const first = await project.cli(['invoke', 'noop']);
   expect(first.stderr).toContain('No local release yet: deploying the working tree first');

@@ -268,7 +268,7 @@ describe('the stage lock', () => {
 
 describe('releases', () => {
   it('shows the git commit and description a release was deployed from, in a git checkout', async () => {
-    const checkout = createTestProject('tasks');
+    const checkout = createTestProject('tasks', { deployed: false });
     try {
       const git = (...args: string[]) =>
         execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: checkout.dir, encoding: 'utf8' });

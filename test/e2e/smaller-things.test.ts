@@ -90,7 +90,7 @@ describe('suggested commands', () => {
   });
 
   it("are written npx cnf-admin in status's notes and in what config prints too", async () => {
-    const fresh = createTestProject('tasks');
+    const fresh = createTestProject('tasks', { deployed: false });
     try {
       const status = await fresh.cli(['status'], npx);
       expect(status.code, status.stderr).toBe(0);

@@ -138,7 +138,8 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     await dialog.getByRole('button', { name: 'Re-run' }).click();
     await page.waitForURL((url) => url.pathname.startsWith('/runs/') && !url.pathname.endsWith(runIds.echo));
     await expect.poll(() => page.locator('dl.facts').textContent()).toContain('"label":"first"');
-    expect(await page.locator('dl.facts').textContent()).toContain('0 (succeeded)');
+    // The new run's page shows its args at once, and its exit code once it has ended.
+    await expect.poll(() => page.locator('dl.facts').textContent(), { timeout: 20_000 }).toContain('0 (succeeded)');
   });
 
   it('re-runs every run a filter selects, after showing how many', async () => {
