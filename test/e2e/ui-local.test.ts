@@ -120,7 +120,8 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     onTestFailed(async () => {
       await project.cli(['stop', runIds.waiting]);
     });
-    await expect.poll(() => page.locator('#log').textContent()).toContain('waiting for a stop');
+    // The run's process starts, loads the release and prints: seconds on a loaded machine, not expect.poll's default second.
+    await expect.poll(() => page.locator('#log').textContent(), { timeout: 20_000 }).toContain('waiting for a stop');
     expect(await page.locator('#tail-state').textContent()).toContain('Following');
     await page.getByRole('button', { name: 'Stop…' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Stop' }).click();
@@ -158,7 +159,7 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
       await page.goto(address('/tasks/wait-for-stop'));
       await page.getByRole('button', { name: 'Start run…' }).click();
       await page.waitForURL(/\/runs\/\d{8}-\d{6}-/);
-      await expect.poll(() => page.locator('#log').textContent()).toContain('waiting for a stop');
+      await expect.poll(() => page.locator('#log').textContent(), { timeout: 20_000 }).toContain('waiting for a stop');
     }
     await page.goto(address('/runs', { task: 'wait-for-stop', status: 'running' }));
     await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(2);
@@ -187,7 +188,7 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     // --detach returns once the run is started; its record follows a moment later.
     await expect.poll(async () => (await project.cli(['runs', 'show', runId])).code, { timeout: 20_000 }).toBe(0);
     await page.goto(address(`/runs/${runId}`));
-    await expect.poll(() => page.locator('#log').textContent()).toContain('waiting for a stop');
+    await expect.poll(() => page.locator('#log').textContent(), { timeout: 20_000 }).toContain('waiting for a stop');
     await page.getByRole('button', { name: 'Stop…' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Stop' }).click();
     await expect
