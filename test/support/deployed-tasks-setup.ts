@@ -4,7 +4,7 @@
  * `createTestProject('tasks')` copies that stage, so that each file's project
  * starts as its first `cnf-admin deploy` leaves it: the same release, built
  * once per run. Without it each file built it again (esbuild, and a Node
- * process that reads the task catalog): some 45 builds per run.
+ * process that reads the task catalog): some 40 builds per run.
  */
 import { join } from 'node:path';
 import type { TestProject as VitestProject } from 'vitest/node';
