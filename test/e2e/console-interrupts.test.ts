@@ -69,8 +69,10 @@ describe('interrupting console -e', () => {
   }
 
   it('lets an evaluation that stops through its signal end by itself, recorded with exit 130', async () => {
+    // "waiting" shows once the listener is there and the input's synchronous part is over: a SIGINT during that
+    // part breaks it off (`breakOnSigint`), which is not the signal path this test is about.
     const { child } = await startEvaluation(
-      'console.log("waiting"); await new Promise((resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason)))',
+      'await new Promise((resolve, reject) => { signal.addEventListener("abort", () => reject(signal.reason)); setTimeout(() => console.log("waiting")) })',
       'waiting',
     );
     const started = Date.now();
