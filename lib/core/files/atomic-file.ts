@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { link, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
+/* What names a temporary sibling of a file being written (see temporaryFor). */
+const TEMPORARY_PREFIX = '.tmp-';
+
 /**
  * Writes `data` to `file` so that readers see either the old or the new
  * content, never a half-written file: write a temporary sibling, then rename
@@ -29,8 +32,6 @@ async function removeTemporaries(file: string): Promise<void> {
   const directory = dirname(file);
   for (const name of await readdir(directory)) if (name.startsWith(prefix)) await rm(join(directory, name), { force: true });
 }
-
-const TEMPORARY_PREFIX = '.tmp-';
 
 /** A fresh temporary sibling of `file`, for a write that becomes `file` whole or not at all. */
 function temporaryFor(file: string): string {
