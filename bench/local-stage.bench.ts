@@ -153,7 +153,7 @@ async function bareEngineStartMs(dataDir: string, first: boolean): Promise<numbe
   const binaries = postgresBinaries();
   const started = performance.now();
   if (first) {
-    const init = runPostgresProgram(binaries.initdb, initdbArguments(dataDir));
+    const init = await runPostgresProgram(binaries.initdb, initdbArguments(dataDir));
     if (init.status !== 0) throw new Error(`initdb failed: ${init.output}`);
   }
   const port = 20_000 + Math.floor(Math.random() * 20_000);

@@ -72,12 +72,11 @@ const HELPER_PROCESSES = {
   'local-runner': 'lib/platform/local/runner.ts',
   'local-session-watchdog': 'lib/platform/local/session-watchdog.ts',
   'local-web-server': 'lib/platform/local/web-server-runner.ts',
-  'local-database': 'lib/platform/local/database-server.ts',
   'local-detached': 'lib/platform/local/detached-run.ts',
   'bundle-worker': 'lib/bundle/bundle-worker.ts',
 };
 
-/* Shell scripts the helper processes start, copied as they are (dist/<name> from lib/). */
+/* Shell scripts the CLI and its helper processes start, copied as they are (dist/<name> from lib/). */
 const SHELL_SCRIPTS = { 'local-database-watch.sh': 'lib/platform/local/database-watch.sh' };
 
 async function copyShellScripts() {

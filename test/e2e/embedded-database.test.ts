@@ -6,7 +6,7 @@
  */
 import { isAlive as isProcessAlive } from '../../lib/platform/local/postmaster-pid.js';
 import { spawn } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
@@ -413,6 +413,42 @@ describe('when PostgreSQL ends by itself', () => {
       await logLine(other.dir, 'PostgreSQL ended', 1_000);
       expect(existsSync(databaseFilesOf(other.dir).state)).toBe(false);
       expect((await statusOf(other.dir)).running).toBe(false);
+      expect((await other.cli(['invoke', 'migrate'])).code).toBe(0);
+      expect((await statusOf(other.dir)).running).toBe(true);
+    } finally {
+      await other.cleanup();
+    }
+  });
+});
+
+describe('a database that cannot start', () => {
+  it('is exit 69 with what PostgreSQL said, for each caller at once; nothing runs and nothing stays running', async () => {
+    const other = createTestProject('notes');
+    try {
+      expect((await other.cli(['db', 'start'])).code).toBe(0);
+      expect((await other.cli(['db', 'stop'])).code).toBe(0);
+      const files = databaseFilesOf(other.dir);
+      const control = join(files.dataDir, 'global', 'pg_control');
+      renameSync(control, `${control}.moved`);
+
+      const [started, invoked] = await Promise.all([other.cli(['db', 'start']), other.cli(['invoke', 'migrate', '--run-id', 'no-db'])]);
+      for (const result of [started, invoked]) {
+        expect(result.code, result.stderr).toBe(69);
+        expect(result.stderr).toContain(
+          'The embedded PostgreSQL did not start: PostgreSQL ended (exit 2) before it accepted connections; PostgreSQL said: ',
+        );
+        expect(result.stderr).toContain('global/pg_control": No such file or directory');
+        expect(result.stderr).toContain(`Its log: ${files.log}`);
+        expect(result.stderr).not.toMatch(/\n\s+at /);
+      }
+      expect(invoked.stdout).not.toContain('pending migration');
+      expect(existsSync(files.state)).toBe(false);
+      expect(existsSync(join(files.dataDir, 'postmaster.pid'))).toBe(false);
+      // Each start's watcher ends with its PostgreSQL.
+      await logLine(other.dir, 'PostgreSQL ended as it started', 5_000);
+      expect((await statusOf(other.dir)).running).toBe(false);
+
+      renameSync(`${control}.moved`, control);
       expect((await other.cli(['invoke', 'migrate'])).code).toBe(0);
       expect((await statusOf(other.dir)).running).toBe(true);
     } finally {

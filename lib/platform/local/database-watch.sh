@@ -1,14 +1,15 @@
 #!/bin/sh
-# The embedded database's watcher: the process that stays beside PostgreSQL
-# once it serves. database-server.ts starts PostgreSQL, waits until it
-# accepts connections, writes the state file naming this process, and ends.
+# The embedded database's watcher: the process that stays beside PostgreSQL.
+# database-start.ts (in the CLI) starts PostgreSQL, then this at once, waits
+# until PostgreSQL serves, and writes the state file naming this process.
 # A POSIX shell, not Node: under 2 MB resident where Node holds 40 MB.
 #
 # It stops PostgreSQL (a fast shutdown, SIGKILL after 10 s), removes the
 # state file while it still names this instance, and ends:
 #   - on SIGTERM, SIGINT or SIGHUP (`cnf-admin db stop` sends SIGTERM);
 #   - when the data directory is gone or replaced (`rm -rf .cnf`): its
-#     postmaster.pid no longer names this postmaster;
+#     postmaster.pid no longer names this postmaster (once it has: this
+#     starts with PostgreSQL, which writes it as it starts);
 #   - after <idleMs> without a client connection or a live process that
 #     uses the database (an empty file users/<pid>, written by the CLI).
 # When PostgreSQL ends by itself, it removes the state file and ends (1).
@@ -106,6 +107,17 @@ stop() {
   remove_state_if_own
   exit 0
 }
+
+# PostgreSQL writes its lock file within milliseconds of its start; from then
+# on, the data directory must stay its own.
+until holds_data_dir; do
+  if ! alive "$postmaster"; then
+    log 'PostgreSQL ended as it started'
+    exit 1
+  fi
+  [ -n "$stop_reason" ] && stop "$stop_reason"
+  sleep 0.01
+done
 
 now=0 last_check=0 last_client_at=0 last_user_at=0 said_clients='' said_users=''
 log "watching PostgreSQL $postmaster (this is pid $$): stops after ${idle_seconds}s without clients"

