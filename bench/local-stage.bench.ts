@@ -276,7 +276,7 @@ async function migrateFigures(): Promise<BenchResult[]> {
       value: rss?.supervisor ?? Number.NaN,
       unit: 'MB',
       target: 30,
-      detail: `VmRSS of the supervisor that stays beside PostgreSQL (its watcher, a POSIX shell running database-watch.sh; the Node process that starts PostgreSQL ends once it serves), after a first invoke migrate; its private part (RssAnon) ${rss === undefined ? 'n/a' : `${rss.supervisorPrivate.toFixed(1)} MB`}; PostgreSQL's processes add ${rss === undefined ? 'n/a' : `${(rss.total - rss.supervisor).toFixed(0)} MB`}`,
+      detail: `VmRSS of the supervisor that stays beside PostgreSQL (its watcher, a POSIX shell running database-watch.sh, started with PostgreSQL by the command that needed it), after a first invoke migrate; its private part (RssAnon) ${rss === undefined ? 'n/a' : `${rss.supervisorPrivate.toFixed(1)} MB`}; PostgreSQL's processes add ${rss === undefined ? 'n/a' : `${(rss.total - rss.supervisor).toFixed(0)} MB`}`,
     },
     {
       name: 'db stop (database running) vs node -e 0',
@@ -290,7 +290,7 @@ async function migrateFigures(): Promise<BenchResult[]> {
       value: median(starts) / median(bareRestart),
       unit: 'ratio',
       target: 3,
-      detail: `median ${median(starts).toFixed(0)} ms vs ${median(bareRestart).toFixed(0)} ms over 6 runs; the whole command, the CLI's start (\`--version\` alone is about 70 ms here) included`,
+      detail: `median ${median(starts).toFixed(0)} ms vs ${median(bareRestart).toFixed(0)} ms over 6 runs; the whole command, the CLI's own start included`,
     },
     {
       name: 'later invoke migrate, database stopped (it starts again) vs the engine alone: a start',

@@ -69,7 +69,9 @@ function createTestProject(fixture: Fixture, options: TestProjectOptions = {}): 
   // through its `exports` to the built dist/ (npm run build).
   mkdirSync(join(base, 'node_modules'));
   symlinkSync(REPO_ROOT, join(base, 'node_modules', 'cnf-admin'), 'dir');
-  const deployedStage = fixture === 'tasks' && options.deployed !== false ? inject('deployedTasks') : undefined;
+  // Outside vitest (the bench), no run made one: vitest's inject works only inside a test.
+  const deployedStage =
+    fixture === 'tasks' && options.deployed !== false && process.env.VITEST !== undefined ? inject('deployedTasks') : undefined;
   if (deployedStage !== undefined) cpSync(deployedStage, join(dir, '.cnf'), copy);
   return {
     dir,
