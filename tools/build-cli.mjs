@@ -3,6 +3,7 @@
 // `npm run build`.
 import { build } from 'esbuild';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -84,6 +85,40 @@ async function copyShellScripts() {
   await Promise.all(Object.entries(SHELL_SCRIPTS).map(([name, source]) => copyFile(resolve(root, source), resolve(root, 'dist', name))));
 }
 
+/*
+ * The AWS SDK's packages are CommonJS. Imported from an ES module, Node's ES
+ * module loader loads each of their hundreds of files itself, and reads each
+ * with its CommonJS lexer to find its exports: about 100 ms more than
+ * `require` for the clients a command such as `config set` loads. So the
+ * CLI requires them (the banner's `require`), as CommonJS requires its own,
+ * and esbuild takes their exports as any CommonJS module's. A dynamic
+ * `import()` of one gets an ES module that re-exports what the package
+ * exports (the names read here, from the pinned version installed): of a
+ * CommonJS module, a split chunk would export only its default.
+ */
+const CJS_PACKAGES = /^@(aws-sdk|smithy)\//;
+const requireAtBuild = createRequire(resolve(root, 'package.json'));
+const requireAwsSdk = {
+  name: 'require-aws-sdk',
+  setup(build) {
+    build.onResolve({ filter: CJS_PACKAGES }, (args) => {
+      if (args.namespace === 'required' || args.namespace === 'imported') return { path: args.path, external: true };
+      return { path: args.path, namespace: args.kind === 'dynamic-import' ? 'imported' : 'required' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'required' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'imported' }, (args) => {
+      const names = Object.keys(requireAtBuild(args.path)).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name));
+      return {
+        contents: `const required = require(${JSON.stringify(args.path)});\nexport default required;\nexport const { ${names.join(', ')} } = required;`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
 /** Builds dist/cli.mjs with its chunks, dist/local-*.mjs, dist/standby.cjs, and copies the shell scripts. */
 async function buildCli() {
   const { dependencies, devDependencies, peerDependencies } = JSON.parse(
@@ -109,7 +144,7 @@ async function buildCli() {
     banner: {
       js: "import { createRequire as __cnfCreateRequire } from 'node:module'; const require = __cnfCreateRequire(import.meta.url);",
     },
-    plugins: [englishOnlyZod, fullZodApart],
+    plugins: [englishOnlyZod, fullZodApart, requireAwsSdk],
     // Less for Node to read and compile at every command (names are kept, and the maps map it back).
     minifyWhitespace: true,
     minifySyntax: true,
