@@ -3,9 +3,12 @@
  * binary: the exit code says what the ledger records, an interrupt is 130
  * only for a run that stopped because of it, and nothing hangs.
  */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../lib/core/run.js';
-import { finished, spawnCli, startWatched, type WatchedCli } from '../support/cli.js';
+import { CLI_BIN, cliEnvironment, finished, spawnCli, startWatched, type WatchedCli } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 let project: TestProject;
@@ -109,6 +112,11 @@ describe('interrupts', () => {
   });
 });
 
+/** Runs the command its arguments name, catching SIGINT itself (the command then starts with its default), and exits with its code. */
+const PASS_SIGINT_DEFAULT = `process.on('SIGINT', () => {});
+const command = require('node:child_process').spawn(process.execPath, process.argv.slice(1), { stdio: 'inherit' });
+command.on('exit', (code) => process.exit(code ?? 1));`;
+
 describe('an interrupt while the embedded database starts', () => {
   it('tells the run as it starts: its task does not run, the ledger records 130, and the CLI exits 130', async () => {
     const notes = createTestProject('notes');
@@ -133,6 +141,36 @@ describe('an interrupt while the embedded database starts', () => {
         interruptedAt: expect.any(String),
         error: { name: 'InterruptedError', message: 'The run was interrupted before its task started; the task did not run.' },
       });
+    } finally {
+      await notes.cleanup();
+    }
+  }, 120_000);
+
+  it('a Ctrl-C at a terminal during the first start leaves initdb to finish: the database serves, and the run is 130', async () => {
+    const notes = createTestProject('notes');
+    try {
+      // A terminal's Ctrl-C reaches its whole foreground process group: here one of the test's own, led by a
+      // process that catches SIGINT, so that what it starts takes SIGINT's default (a test runner started in
+      // the background ignores SIGINT, and what it starts would inherit that).
+      const child = spawn(process.execPath, ['-e', PASS_SIGINT_DEFAULT, CLI_BIN, 'invoke', 'migrate', '--run-id', 'terminal'], {
+        cwd: notes.dir,
+        env: cliEnvironment(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
+      const result = finished(child);
+      // initdb writes its configuration files, then runs its bootstrap, which a SIGINT ends (before that, while
+      // it tries settings through system(), it ignores SIGINT).
+      const initdbRunning = join(notes.dir, '.cnf', 'local', 'database', 'postgres.init', 'pg_hba.conf');
+      await expect.poll(() => existsSync(initdbRunning), { timeout: 60_000, interval: 5 }).toBe(true);
+      process.kill(-(child.pid ?? 0), 'SIGINT');
+      const ended = await result;
+      expect(ended.code, ended.stderr).toBe(130);
+      expect(ended.stderr).toContain('Started the embedded PostgreSQL');
+      expect(ended.stderr).not.toContain('initdb failed');
+      const status = JSON.parse((await notes.cli(['db', 'status', '--json'])).stdout) as { running: boolean };
+      expect(status.running).toBe(true);
+      expect(existsSync(join(notes.dir, '.cnf', 'local', 'database', 'postgres.init'))).toBe(false);
     } finally {
       await notes.cleanup();
     }
