@@ -88,7 +88,7 @@ async function copyShellScripts() {
 /*
  * The AWS SDK's packages are CommonJS. Imported from an ES module, Node's ES
  * module loader loads each of their hundreds of files itself, and reads each
- * with its CommonJS lexer to find its exports: about 100 ms more than
+ * with its CommonJS lexer to find its exports: some 70 ms more than
  * `require` for the clients a command such as `config set` loads. So the
  * CLI requires them (the banner's `require`), as CommonJS requires its own,
  * and esbuild takes their exports as any CommonJS module's. A dynamic
