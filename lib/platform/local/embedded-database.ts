@@ -17,7 +17,7 @@ const DEFAULT_IDLE_SECONDS = 15 * 60;
 
 /* The first start runs initdb: a second or two; a slow, shared machine may take far longer. */
 const START_TIMEOUT_MS = 120_000;
-/* The server stops PostgreSQL with a fast shutdown, then itself. */
+/* The watcher stops PostgreSQL with a fast shutdown, then itself. */
 const STOP_TIMEOUT_MS = 15_000;
 
 /** The connection URL of the embedded database on `port`: a local development URL with no secret in it. */
@@ -96,15 +96,15 @@ async function servingState(files: DatabaseFiles, dataDir: string): Promise<Data
 }
 
 /**
- * Makes sure the embedded database serves, starting its server process when
- * it does not, and keeps its URL in the parameter set under `urlVariable`.
+ * Makes sure the embedded database serves, starting PostgreSQL and its
+ * watcher when it does not, and keeps its URL in the parameter set under `urlVariable`.
  * Concurrent callers start at most one server. The calling process counts as
  * a user of the database until it ends: the server does not stop for
  * idleness before then.
  *
  * @param onStart - told when a server is being started, or its port moves
  * @returns the database's URL.
- * @throws UnavailableError with the server's complaint when it cannot start,
+ * @throws UnavailableError with PostgreSQL's complaint when it cannot start,
  *   or naming the state file when that is corrupted.
  */
 async function ensureEmbeddedDatabase(
