@@ -133,6 +133,8 @@ describe('the run process that starts first', () => {
   it('loads nothing for input that is wrong, and loads the task module once for a run', async () => {
     // A task module that counts its loads where a run's process can write: beside the stage's ledger.
     const loads = join(project.dir, '.cnf', 'local', 'noop-loads');
+    // A retry counts from none: its first attempt's loads are not its own.
+    rmSync(loads, { force: true });
     writeFileSync(
       join(project.dir, 'lambda', 'tasks', 'noop.ts'),
       `import { appendFileSync } from 'node:fs';\nif (process.env.CNF_LEDGER_DIR) appendFileSync(process.env.CNF_LEDGER_DIR + '/noop-loads', 'x');\n${markerTask('counted')}`,
