@@ -23,13 +23,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, writeSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { chmod, lchown, lstat, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { helperEnvironment } from '../../core/helper-environment.js';
 import { toolRoot } from '../../core/tool-root.js';
 import { writeFileAtomic } from '../../core/files/atomic-file.js';
-import type { DatabaseServerState } from './database-state.js';
+import { writeServerLogLine, type DatabaseServerState } from './database-state.js';
 import {
   initdbArguments,
   postgresBinaries,
@@ -66,9 +66,7 @@ interface DatabaseStart {
  */
 async function startDatabaseServer(start: DatabaseStart): Promise<DatabaseServerState> {
   const { dataDir, port, stateFile, idleSeconds, logFd } = start;
-  const log = (message: string): void => {
-    writeSync(logFd, `${new Date().toISOString()} ${message}\n`);
-  };
+  const log = (message: string): void => writeServerLogLine(logFd, message);
   // As root, whether PostgreSQL runs in a user namespace is decided once per boot of the machine, not probed at every start.
   rememberPostgresUser(join(dirname(stateFile), 'postgres-user.json'));
   const binaries = postgresBinaries();
@@ -95,8 +93,7 @@ async function startDatabaseServer(start: DatabaseStart): Promise<DatabaseServer
     ],
     { detached: true, stdio: ['ignore', logFd, logFd], env },
   );
-  const postgresPid = postgres.pid;
-  if (postgresPid === undefined) throw new Error(`cannot run ${binaries.postgres}: ${(await spawnFailure(postgres)).message}`);
+  const postgresPid = (await spawned(postgres, binaries.postgres)).pid ?? 0;
   const ended = new Promise<string>((resolve) => postgres.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)));
   const instanceId = randomUUID();
   let watcher: ChildProcess;
@@ -198,8 +195,12 @@ async function clearLeftovers(dataDir: string, log: (message: string) => void): 
   await waitForExit(lock.pid, SHUTDOWN_GRACE_MS);
 }
 
-function spawnFailure(child: ChildProcess): Promise<Error> {
-  return new Promise((resolve) => child.once('error', resolve));
+/** `child` once it runs; rejects naming `what` when it could not be started. */
+function spawned(child: ChildProcess, what: string): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    child.once('spawn', () => resolve(child));
+    child.once('error', (error) => reject(new Error(`cannot start ${what}: ${error.message}`)));
+  });
 }
 
 /**
@@ -240,11 +241,10 @@ async function isReady(dataDir: string, pid: number): Promise<boolean> {
  */
 function startWatcher(args: readonly string[], logFd: number, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const script = join(toolRoot(), 'dist', 'local-database-watch.sh');
-  const watcher = spawn('/bin/sh', [script, ...args], { detached: true, stdio: ['ignore', logFd, logFd], env });
-  return new Promise((resolve, reject) => {
-    watcher.once('spawn', () => resolve(watcher));
-    watcher.once('error', (error) => reject(new Error(`cannot start its watcher (/bin/sh ${script}): ${error.message}`)));
-  });
+  return spawned(
+    spawn('/bin/sh', [script, ...args], { detached: true, stdio: ['ignore', logFd, logFd], env }),
+    `its watcher (/bin/sh ${script})`,
+  );
 }
 
 export { startDatabaseServer };

@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { useSchemaMessages } from '../../core/schema-messages.js';
@@ -101,5 +102,13 @@ function readDatabaseSettings(files: DatabaseFiles): Promise<DatabaseSettings | 
   return readStateFile<DatabaseSettings>(files.settings, problemOf(databaseSettingsSchema));
 }
 
-export { databaseFiles, readDatabaseSettings, readServerState };
+/**
+ * Appends one line of cnf-admin's own to the server's log (open as `logFd`),
+ * stamped as its other lines of cnf-admin's are.
+ */
+function writeServerLogLine(logFd: number, message: string): void {
+  writeSync(logFd, `${new Date().toISOString()} ${message}\n`);
+}
+
+export { databaseFiles, readDatabaseSettings, readServerState, writeServerLogLine };
 export type { DatabaseFiles, DatabaseServerState, DatabaseSettings };

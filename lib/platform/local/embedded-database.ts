@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readdirSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
@@ -6,7 +6,14 @@ import { PermissionError, UnavailableError } from '../../core/errors.js';
 import type { EmbeddedDatabaseStatus } from '../../core/platform-capabilities.js';
 import { createFileExclusive, isAlreadyExists, writeFileAtomic } from '../../core/files/atomic-file.js';
 import { acquireFileLock } from '../../core/files/file-lock.js';
-import { databaseFiles, readDatabaseSettings, readServerState, type DatabaseFiles, type DatabaseServerState } from './database-state.js';
+import {
+  databaseFiles,
+  readDatabaseSettings,
+  readServerState,
+  writeServerLogLine,
+  type DatabaseFiles,
+  type DatabaseServerState,
+} from './database-state.js';
 import type { LocalPaths } from './local-paths.js';
 import { syncDatabaseUrl } from './managed-database-url.js';
 import { isAlive, readPostmasterLock, waitForExit } from './postmaster-pid.js';
@@ -185,7 +192,7 @@ async function startHoldingLock(
     return await startDatabaseServer({ dataDir, port, stateFile: files.state, idleSeconds: idleSeconds(), logFd });
   } catch (error) {
     const { message } = error as Error;
-    writeSync(logFd, `${new Date().toISOString()} cannot serve the database: ${message}\n`);
+    writeServerLogLine(logFd, `cannot serve the database: ${message}`);
     const said = await postgresComplaint(files.log, logStart);
     throw new UnavailableError(
       `The embedded PostgreSQL did not start: ${message}${said === undefined ? '.' : `; PostgreSQL said: ${said}`}`,
