@@ -3,7 +3,7 @@
  * each tried by a request that would break it: no token, the token where
  * only the page's script may send it, a DNS-rebound Host, another origin
  * (by HTTP and from a real page in chromium), writes that are not JSON
- * POSTs, CORS, inline script, and secure values.
+ * POSTs, CORS, inline script, caching, and secure values.
  */
 import { request as httpRequest, createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -142,6 +142,17 @@ describe('the ui server turns away', () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect(shell.body.match(/<script\b[^>]*>/g)).toEqual([`<script type="module" src="/assets/app.js?token=${ui.token}">`]);
     expect(shell.body).toMatch(/<script[^>]*><\/script>/);
+  });
+
+  it('a cached answer: the browser keeps no page or API answer, only the script and styles of this start', async () => {
+    for (const answer of [await send(`/runs?token=${ui.token}`), await send('/api/runs', { headers: withToken() })])
+      expect(answer.headers['cache-control']).toBe('no-store');
+    for (const asset of ['app.js', 'app.css']) {
+      const answer = await send(`/assets/${asset}?token=${ui.token}`);
+      expect(answer.status).toBe(200);
+      expect(answer.headers['cache-control']).toBe('private, max-age=86400, immutable');
+    }
+    expect((await send('/assets/app.js')).headers['cache-control']).toBe('no-store');
   });
 });
 

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { CnfError } from '../../core/errors.js';
 import type { PageAssets } from './page-assets.js';
-import { checkRequest, SECURITY_HEADERS, servedAddresses, TOKEN_PARAMETER } from './request-guard.js';
+import { ASSET_CACHING, checkRequest, SECURITY_HEADERS, servedAddresses, TOKEN_PARAMETER } from './request-guard.js';
 import { parseRunFilter } from './run-filter.js';
 import type { UiApi } from './ui-api.js';
 import { ExitCode } from '../../core/exit-codes.js';
@@ -40,8 +40,14 @@ class HttpError extends Error {
   }
 }
 
-function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {
-  response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type, 'content-length': Buffer.byteLength(body) });
+function send(
+  response: ServerResponse,
+  status: number,
+  type: string,
+  body: string | Buffer,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  response.writeHead(status, { ...SECURITY_HEADERS, ...headers, 'content-type': type, 'content-length': Buffer.byteLength(body) });
   response.end(body);
 }
 
@@ -98,7 +104,7 @@ async function route(options: UiServerOptions, url: URL, request: IncomingMessag
   const path = url.pathname;
   if (!path.startsWith('/api/')) {
     const asset = assets.asset(path);
-    if (asset !== undefined) return send(response, 200, asset.type, asset.body);
+    if (asset !== undefined) return send(response, 200, asset.type, asset.body, ASSET_CACHING);
     if (PAGES.test(path)) return send(response, 200, 'text/html; charset=utf-8', assets.shell(options.token));
     throw new HttpError(404, 'No such page.');
   }
