@@ -38,15 +38,25 @@ export default defineConfig({
      * state, and they spend much of their time waiting on the processes they
      * spawn: on an idle 2-core machine the whole suite took 569 s with one
      * at a time, 379 s with two and 357 s with three, where it is bound by the
-     * processor; four stretched timing-bound tests into retries. The cdk and
-     * e2e files share their worker processes (isolate: false: aws-cdk-lib and
-     * the test support are imported once per process, not once per file),
-     * which brought the suite to 280 s. Numbers and layout: docs/testing.md.
+     * processor; four stretched timing-bound tests into retries. The files of
+     * every project share their worker processes (isolate: false: aws-cdk-lib,
+     * the SDK and the test support are imported once per process, not once
+     * per file): with the cdk and e2e files, the suite went to 280 s; with the
+     * unit files too, from 332 s to 259 s. Numbers and layout: docs/testing.md.
      */
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...E2E, ...CDK], maxWorkers: 2, sequence: { groupOrder: 0 } },
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: [...E2E, ...CDK],
+          maxWorkers: 2,
+          // Dependencies load once per worker; each file gets lib/ afresh, and what it stubbed is put back after it.
+          isolate: false,
+          setupFiles: ['test/support/shared-worker-cleanup.ts'],
+          sequence: { groupOrder: 0 },
+        },
       },
       // The construct tests read one build of the example app's bundle, made once per run.
       {
