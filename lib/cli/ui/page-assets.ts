@@ -48,6 +48,8 @@ class PageAssets {
    * The one HTML document every page address answers with: no inline
    * script, the script and styles loaded from this server with the token
    * (every request carries it); the script draws the page the address names.
+   * An empty icon keeps the browser from asking for `/favicon.ico` (a 404
+   * without the token) at each load.
    */
   shell(token: string): string {
     const query = `?${TOKEN_PARAMETER}=${encodeURIComponent(token)}`;
@@ -58,6 +60,7 @@ class PageAssets {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>cnf-admin</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/app.css${query}">
 <script type="module" src="/assets/app.js${query}"></script>
 </head>
