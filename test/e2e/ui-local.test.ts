@@ -61,6 +61,21 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     await screenshot('runs');
   });
 
+  it('loads the page again asking only for its data: the script and styles come from the cache, and no icon is asked for', async () => {
+    await page.goto(ui.url);
+    await page.locator('table.runs tbody tr').first().waitFor();
+    await page.goto(ui.url);
+    await page.locator('table.runs tbody tr').first().waitFor();
+    // What the second load fetched, and how many bytes came over the wire for each (0: from the cache).
+    const fetched = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map((entry) => `${new URL(entry.name).pathname} ${(entry as { transferSize?: number }).transferSize === 0 ? 'cached' : 'fetched'}`)
+        .sort(),
+    );
+    expect(fetched).toEqual(['/api/runs fetched', '/api/session fetched', '/assets/app.css cached', '/assets/app.js cached']);
+  });
+
   it('filters by status and task, keeping the filter in the address', async () => {
     await page.goto(ui.url);
     await page.getByLabel('Status').selectOption('failed');
