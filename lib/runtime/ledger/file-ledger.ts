@@ -93,11 +93,16 @@ class FileLedger implements RunLedger {
   }
 
   async list(query: LedgerQuery = {}): Promise<RunRecord[]> {
-    const candidates = (await this.#index.newestFirst()).filter((entry) => entryMatches(entry, query));
+    const entries = await this.#index.newestFirst();
     const limit = query.limit ?? Number.POSITIVE_INFINITY;
     const records: RunRecord[] = [];
-    for (let next = 0; next < candidates.length && records.length < limit; next += READ_BATCH) {
-      const batch = candidates.slice(next, next + READ_BATCH);
+    // The index entries are matched only as far as the listing reads: a page of the newest runs looks at its own, not at every run.
+    for (let next = 0; next < entries.length && records.length < limit;) {
+      const batch: RunIndexEntry[] = [];
+      for (; next < entries.length && batch.length < READ_BATCH; next += 1) {
+        const entry = entries[next] as RunIndexEntry;
+        if (entryMatches(entry, query)) batch.push(entry);
+      }
       for (const record of await Promise.all(batch.map((entry) => this.#read(this.#file(entry.runId))))) {
         if (record !== undefined && matches(record, query) && records.length < limit) records.push(record);
       }
