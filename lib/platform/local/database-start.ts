@@ -24,7 +24,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, lchown, lstat, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { chmod, lchown, lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { helperEnvironment } from '../../core/helper-environment.js';
 import { toolRoot } from '../../core/tool-root.js';
@@ -224,15 +224,10 @@ async function waitUntilReady(dataDir: string, pid: number, ended: Promise<strin
   }
 }
 
-/* postmaster.pid: pid, data directory, start time, port, socket directory, listen address, shared memory key, status. */
-const STATUS_LINE = 7;
-
 async function isReady(dataDir: string, pid: number): Promise<boolean> {
-  const lines = await readFile(join(dataDir, 'postmaster.pid'), 'utf8').then(
-    (text) => text.split('\n'),
-    () => [],
-  );
-  return Number(lines[0]) === pid && lines[STATUS_LINE]?.trim() === 'ready';
+  // A lock file that cannot be read yet is not ready yet: the wait goes on until its timeout.
+  const lock = await readPostmasterLock(dataDir).catch(() => undefined);
+  return lock?.pid === pid && lock.status === 'ready';
 }
 
 /*

@@ -8,12 +8,17 @@ interface PostmasterLock {
   /** The data directory as the postmaster was given it. */
   readonly dataDir: string;
   readonly port: number;
+  /** What it says of the postmaster (`starting`, `ready`, `stopping`), once it has said it. */
+  readonly status?: string;
 }
+
+/* postmaster.pid: pid, data directory, start time, port, socket directory, listen address, shared memory key, status. */
+const STATUS_LINE = 7;
 
 /**
  * Reads `postmaster.pid` in `dataDir` (its first lines are the pid, the data
- * directory and the port), or resolves to undefined when there is none or it
- * is not one PostgreSQL wrote.
+ * directory and the port; its eighth the postmaster's status), or resolves to
+ * undefined when there is none or it is not one PostgreSQL wrote.
  */
 async function readPostmasterLock(dataDir: string): Promise<PostmasterLock | undefined> {
   let text: string;
@@ -23,8 +28,10 @@ async function readPostmasterLock(dataDir: string): Promise<PostmasterLock | und
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  const [pid, dir, , port] = text.split('\n');
-  const parsed = { pid: Number(pid), dataDir: dir ?? '', port: Number(port) };
+  const lines = text.split('\n');
+  const [pid, dir, , port] = lines;
+  const status = lines[STATUS_LINE]?.trim();
+  const parsed = { pid: Number(pid), dataDir: dir ?? '', port: Number(port), ...(status ? { status } : {}) };
   return Number.isInteger(parsed.pid) && parsed.pid > 0 && parsed.dataDir !== '' ? parsed : undefined;
 }
 
