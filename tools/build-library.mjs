@@ -4,11 +4,13 @@
 // (tsconfig.build.json), since the package ships no TypeScript.
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+// TypeScript 7, the native compiler (package.json names it @typescript/native; `typescript` is TypeScript 6, for its API).
+const tsc = join(dirname(createRequire(import.meta.url).resolve('@typescript/native/package.json')), 'bin/tsc');
 
 /** Emits dist/lib/ from tsconfig.build.json; tsc's diagnostics fail the build. */
 async function buildLibrary() {

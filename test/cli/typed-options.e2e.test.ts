@@ -40,14 +40,14 @@ describe('the compiler checks the options a command reads', () => {
       }),
     );
 
-    const result = await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], {
+    const result = await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/@typescript/native/bin/tsc'), '-p', dir], {
       cwd: ROOT,
     }).then(
       () => ({ code: 0, stdout: '' }),
       (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
     );
 
-    expect(result.code).toBe(2);
+    expect(result.code).not.toBe(0);
     const errors = result.stdout.split('\n').filter((line) => /error TS\d+/.test(line));
     expect(errors).toHaveLength(2);
     expect(errors.find((line) => line.includes('misspelt.mts'))).toMatch(

@@ -42,7 +42,11 @@ function run(command: string, args: readonly string[], cwd: string, env: NodeJS.
 const { devDependencies } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
   devDependencies: Record<string, string>;
 };
-const USER_PACKAGES = ['aws-cdk-lib', 'constructs', 'aws-cdk', 'zod', 'typescript'].map((name) => `${name}@${devDependencies[name]}`);
+const USER_PACKAGES = [
+  ...['aws-cdk-lib', 'constructs', 'aws-cdk', 'zod'].map((name) => `${name}@${devDependencies[name]}`),
+  // The compiler `npm install typescript` gives a user: TypeScript 7, which this repository names @typescript/native.
+  devDependencies['@typescript/native']!.replace(/^npm:/, ''),
+];
 const NPM_FLAGS = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
 
 /* What a checkout holds that is not its sources or its build: never copied. */
