@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withoutAwsSettings } from '../support/aws-cli.js';
-import { awsMockPreload } from '../support/aws-mock-preload-build.js';
+import { awsMockPreloadOption } from '../support/aws-mock-preload-build.js';
 import { CONTAINER_RECORD, CONTAINER_TASK } from '../support/aws-container-scenario.js';
 import { FIXTURE_ROOT } from '../support/aws-platform.js';
 import { healthyScenario, RELEASE, runLine, type SentCommand } from '../support/aws-scenario.js';
@@ -78,7 +78,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'scenario.json'), JSON.stringify(scenario));
   ui = await startUi(FIXTURE_ROOT, ['--stage', 'prod'], {
     ...withoutAwsSettings(),
-    NODE_OPTIONS: `--import ${awsMockPreload()}`,
+    NODE_OPTIONS: awsMockPreloadOption(),
     CNF_TEST_AWS_SCENARIO: join(dir, 'scenario.json'),
     CNF_TEST_AWS_SENT: join(dir, 'sent.json'),
     AWS_REGION: 'eu-west-1',

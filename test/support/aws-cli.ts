@@ -6,7 +6,7 @@ import { finished, spawnCli, type CliResult } from './cli.js';
 import type { AwsScenario, SentCommand } from './aws-scenario.js';
 import { FIXTURE_ROOT } from './aws-platform.js';
 import { fakeAwsSettings } from './fake-aws-server.js';
-import { awsMockPreload } from './aws-mock-preload-build.js';
+import { awsMockPreloadOption } from './aws-mock-preload-build.js';
 
 /** A spawned `cnf-admin` against a mocked AWS stage. */
 interface AwsCliRun {
@@ -34,7 +34,7 @@ function spawnAwsCli(args: readonly string[], scenario: AwsScenario, env: NodeJS
     cwd: FIXTURE_ROOT,
     env: {
       ...withoutAwsSettings(),
-      NODE_OPTIONS: `--import ${awsMockPreload()}`,
+      NODE_OPTIONS: awsMockPreloadOption(),
       CNF_TEST_AWS_SCENARIO: scenarioFile,
       CNF_TEST_AWS_SENT: sentFile,
       CNF_LOG_WAIT_SECONDS: '1',
