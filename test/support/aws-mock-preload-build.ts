@@ -2,9 +2,10 @@
  * The AWS mock preload (`aws-mock-preload.ts`) as one CommonJS file, for
  * `NODE_OPTIONS=--require` of a spawned `cnf-admin` (see
  * {@link awsMockPreloadOption}). Loading the TypeScript through tsx cost
- * every spawned command a loader thread and a transpile of the scenario code: about 260 ms, many times over in the AWS end-to-end
- * files. Bundled with esbuild once per test process (packages stay
- * external, so the preload mocks the very SDK clients the CLI loads) into
+ * every spawned command a loader thread and a transpile of the scenario
+ * code: about 260 ms, many times over in the AWS end-to-end files. Bundled
+ * with esbuild once per test process (packages stay external, so the
+ * preload mocks the very SDK clients the CLI loads) into
  * node_modules/.cache, named by its content: processes that build the same
  * preload share one file, and a changed one gets a new name.
  */
