@@ -8,6 +8,10 @@ const POLL_INTERVAL_MS = 1_000;
 /**
  * Takes a task's lock, waiting up to `waitMs` while another run holds it.
  *
+ * Asks again every second, and once more at the deadline itself: a wait of
+ * `1s` asks twice, a wait of `2s` three times, the last one `waitMs` after
+ * the first.
+ *
  * Resolves to the last answer: the lease, or the holder that kept it.
  */
 async function waitForLock(ledger: RunLedger, name: string, holder: LockHolder, waitMs: number, log: Logger): Promise<LockResult> {
@@ -16,8 +20,8 @@ async function waitForLock(ledger: RunLedger, name: string, holder: LockHolder, 
   if (!result.acquired && waitMs > 0) {
     log.info(`Waiting up to ${Math.round(waitMs / 1000)}s for the lock held by run ${result.holder.runId}`);
   }
-  while (!result.acquired && Date.now() + POLL_INTERVAL_MS <= giveUpAt) {
-    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+  for (let left = giveUpAt - Date.now(); !result.acquired && left > 0; left = giveUpAt - Date.now()) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_INTERVAL_MS, left)));
     result = await ledger.acquireLock(name, holder);
   }
   return result;
