@@ -1,9 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { PROJECT_FILE } from '../core/project.js';
 
-/** The lockfile that stands for every installed dependency. */
-const LOCKFILE = 'package-lock.json';
+/**
+ * The files that count in every build, whatever it imports: the lockfile,
+ * which stands for every installed dependency, and `cdk.json`, whose
+ * `context.cnf` says what the bundle is built from (its entries, its asset
+ * and script directories).
+ */
+const ALWAYS_COUNTED: readonly string[] = ['package-lock.json', PROJECT_FILE];
 
 /** What a build saw of one source file: enough to tell cheaply whether it changed since. */
 interface SourceStamp {
@@ -18,9 +24,9 @@ type SourceStamps = Readonly<Record<string, SourceStamp>>;
 
 const MISSING: SourceStamp = { size: -1, mtimeMs: -1, sha256: 'missing' };
 
-/** The sources that count: each input outside `node_modules`, plus the lockfile, which stands for everything inside it. */
+/** The sources that count: each input outside `node_modules`, plus {@link ALWAYS_COUNTED}. */
 function countedSources(inputs: readonly string[]): string[] {
-  return [...new Set([...inputs.filter((input) => !input.split('/').includes('node_modules')), LOCKFILE])].sort();
+  return [...new Set([...inputs.filter((input) => !input.split('/').includes('node_modules')), ...ALWAYS_COUNTED])].sort();
 }
 
 function stampOf(root: string, file: string): SourceStamp {
@@ -44,7 +50,7 @@ function fingerprintOf(stamps: SourceStamps): string {
 
 /**
  * A fingerprint of the sources a bundle was built from: the content of each
- * input outside `node_modules`, plus the lockfile. When it differs from the
+ * input outside `node_modules`, plus the lockfile and `cdk.json`. When it differs from the
  * live release's, the working tree would build a different release. Files
  * the bundle does not import do not count, since they cannot change it.
  */
@@ -72,5 +78,5 @@ function changedSources(root: string, stamps: SourceStamps): string[] {
   return changed.sort();
 }
 
-export { changedSources, fingerprintOf, sourceFingerprint, stampSources };
+export { ALWAYS_COUNTED, changedSources, fingerprintOf, sourceFingerprint, stampSources };
 export type { SourceStamp, SourceStamps };

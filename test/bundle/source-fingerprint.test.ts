@@ -9,11 +9,12 @@ function tree(): string {
   writeFileSync(join(root, 'web.ts'), 'export {}');
   writeFileSync(join(root, 'unrelated.md'), 'notes');
   writeFileSync(join(root, 'package-lock.json'), '{"v":1}');
+  writeFileSync(join(root, 'cdk.json'), '{"context":{"cnf":{"app":"notes"}}}');
   return root;
 }
 
 describe('sourceFingerprint', () => {
-  it('changes when an input changes or the lockfile changes, not when another file does', () => {
+  it('changes when an input, the lockfile or cdk.json changes, not when another file does', () => {
     const root = tree();
     const inputs = ['web.ts', 'node_modules/pg/index.js'];
     const before = sourceFingerprint(root, inputs);
@@ -23,7 +24,11 @@ describe('sourceFingerprint', () => {
     const afterInput = sourceFingerprint(root, inputs);
     expect(afterInput).not.toBe(before);
     writeFileSync(join(root, 'package-lock.json'), '{"v":2}');
-    expect(sourceFingerprint(root, inputs)).not.toBe(afterInput);
+    const afterLockfile = sourceFingerprint(root, inputs);
+    expect(afterLockfile).not.toBe(afterInput);
+    // the build's settings: another admin entry, say
+    writeFileSync(join(root, 'cdk.json'), '{"context":{"cnf":{"app":"notes","adminEntry":"lambda/ops.ts"}}}');
+    expect(sourceFingerprint(root, inputs)).not.toBe(afterLockfile);
   });
 });
 
@@ -32,7 +37,7 @@ describe('changedSources', () => {
     const root = tree();
     writeFileSync(join(root, 'db.ts'), 'export {}');
     const stamps = stampSources(root, ['web.ts', 'db.ts', 'node_modules/pg/index.js']);
-    expect(Object.keys(stamps)).toEqual(['db.ts', 'package-lock.json', 'web.ts']);
+    expect(Object.keys(stamps)).toEqual(['cdk.json', 'db.ts', 'package-lock.json', 'web.ts']);
     expect(changedSources(root, stamps)).toEqual([]);
     // the same content, written again (a new modification time): hashed, and unchanged
     utimesSync(join(root, 'web.ts'), new Date(2001, 1, 1), new Date(2001, 1, 1));

@@ -1,5 +1,5 @@
 import { listedSources } from '../../bundle/listed-sources.js';
-import { changedSources, sourceFingerprint } from '../../bundle/source-fingerprint.js';
+import { ALWAYS_COUNTED, changedSources, sourceFingerprint } from '../../bundle/source-fingerprint.js';
 import type { Project } from '../../core/project.js';
 import type { WorkingTreeDifference } from '../../core/working-tree-difference.js';
 import type { StoredRelease } from './release-store.js';
@@ -8,7 +8,10 @@ import type { StoredRelease } from './release-store.js';
  * Whether the working tree differs from a stored release, and in which
  * files. Cheap enough for every `invoke`: a stat per source file, and a hash
  * only of those whose size or modification time changed, plus a listing of
- * the scripts and asset directories (a new file there joins the bundle).
+ * the scripts and asset directories (a new file there joins the bundle). A
+ * file that counts in every build but that the release's record does not
+ * name (`cdk.json`, in a record of an older cnf-admin) counts as changed:
+ * what the record cannot tell, a build does.
  */
 function workingTreeDifference(project: Project, stored: StoredRelease): WorkingTreeDifference {
   if (stored.sources === undefined) {
@@ -17,7 +20,7 @@ function workingTreeDifference(project: Project, stored: StoredRelease): Working
     return { differs, files: [] };
   }
   const recorded = stored.sources;
-  const added = listedSources(project).filter((file) => recorded[file] === undefined);
+  const added = [...listedSources(project), ...ALWAYS_COUNTED].filter((file) => recorded[file] === undefined);
   const files = [...new Set([...changedSources(project.root, recorded), ...added])].sort();
   return { differs: files.length > 0, files };
 }

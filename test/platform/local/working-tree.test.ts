@@ -12,6 +12,7 @@ function projectTree(): Project {
   mkdirSync(join(root, 'lambda'));
   writeFileSync(join(root, 'lambda', 'admin.ts'), 'export {}');
   writeFileSync(join(root, 'package-lock.json'), '{"v":1}');
+  writeFileSync(join(root, 'cdk.json'), '{"context":{"cnf":{"app":"notes"}}}');
   return { root, lambdaDir: join(root, 'lambda'), scriptsDir: join(root, 'scripts'), assetDirs: [] } as unknown as Project;
 }
 
@@ -35,6 +36,20 @@ describe('workingTreeDifference', () => {
     expect(workingTreeDifference(project, stored).differs).toBe(false);
     writeFileSync(join(project.root, 'lambda', 'admin.ts'), 'export const changed = 1;');
     expect(workingTreeDifference(project, stored).differs).toBe(true);
+  });
+
+  it('names cdk.json when its settings changed: the entries and directories the bundle is built from', () => {
+    const project = projectTree();
+    const stored = record(project, 'stamps');
+    writeFileSync(join(project.root, 'cdk.json'), '{"context":{"cnf":{"app":"notes","assetDirs":["seeds"]}}}');
+    expect(workingTreeDifference(project, stored)).toEqual({ differs: true, files: ['cdk.json'] });
+  });
+
+  it('names cdk.json as changed to a record whose stamps leave it out, as an older cnf-admin stored them', () => {
+    const project = projectTree();
+    const { 'cdk.json': _left, ...older } = stampSources(project.root, INPUTS);
+    const stored = { ...record(project, 'stamps'), sources: older };
+    expect(workingTreeDifference(project, stored)).toEqual({ differs: true, files: ['cdk.json'] });
   });
 
   it('counts the tree as different from a record that names neither its stamps nor its inputs', () => {
