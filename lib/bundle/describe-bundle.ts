@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { BuildError, BuildStoppedError } from '../core/errors.js';
 import type { BundleFile } from '../core/release.js';
@@ -13,24 +14,73 @@ const run = promisify(execFile);
 /*
  * Loads the built admin entry in a Node process of its own, as Lambda would,
  * and asks its handler for the catalog. The process gets no parameter set and
- * no ledger: describing a task must not touch either.
+ * no ledger: describing a task must not touch either. It writes one JSON
+ * document: `{ catalog }`, or `{ failure: { message, stacks } }` when the
+ * entry or a module of it failed to load (`stacks`: the error's, then each
+ * cause's, source-mapped), so that the CLI can say it in a line, not Node's
+ * dump of an uncaught error.
  */
 const DESCRIBE_SCRIPT = `
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 const [admin, out] = process.argv.slice(1);
-const { handler } = await import(pathToFileURL(admin).href);
-if (typeof handler?.describe !== 'function') {
-  throw new Error('admin.ts must export const handler = createAdminHandler({ tasks: ... })');
+const report = (answer) => {
+  writeFileSync(out, JSON.stringify(answer));
+  process.exit(0);
+};
+const stacks = (error) => {
+  const found = [];
+  for (let link = error; typeof link === 'object' && link !== null && found.length < 8; link = link.cause) found.push(String(link.stack ?? ''));
+  return found;
+};
+const said = (error) => (error instanceof Error ? (error.name === 'Error' ? '' : error.name + ': ') + error.message : String(error));
+let handler;
+try {
+  ({ handler } = await import(pathToFileURL(admin).href));
+} catch (error) {
+  report({ failure: { message: 'The admin entry failed to load: ' + said(error), stacks: stacks(error) } });
 }
-writeFileSync(out, JSON.stringify(await handler.describe()));
-process.exit(0);
+if (typeof handler?.describe !== 'function') {
+  report({ failure: { message: 'The admin entry must export const handler = createAdminHandler({ tasks: ... }) from cnf-admin/runtime', stacks: [] } });
+}
+try {
+  report({ catalog: await handler.describe() });
+} catch (error) {
+  report({ failure: { message: error instanceof Error ? error.message : String(error), stacks: stacks(error) } });
+}
 `;
+
+/** What the catalog's process writes: see {@link DESCRIBE_SCRIPT}. */
+type DescribeAnswer =
+  { readonly catalog: TaskCatalog } | { readonly failure: { readonly message: string; readonly stacks: readonly string[] } };
+
+/** A stack frame's location: `at fn (/path/file.ts:3:9)` or `at /path/file.ts:3:9`. */
+const FRAME_LOCATION = /^\s*at (?:.*\()?(.+?:\d+:\d+)\)?$/;
+
+/**
+ * Where in the app a module failed to load: the first stack frame, of the
+ * innermost cause first, in a file of the app (under `dir`, where the bundle
+ * was written as the project lays it out, outside `node_modules`), relative
+ * to the project root with its line and column; undefined when no frame is
+ * in the app (cnf-admin's own checks of a task's export).
+ */
+function appFrame(stacks: readonly string[], dir: string): string | undefined {
+  const roots = [...new Set([dir, realpathSync(dir)])].map((root) => `${root}${sep}`);
+  for (const stack of [...stacks].reverse()) {
+    for (const line of stack.split('\n')) {
+      const location = FRAME_LOCATION.exec(line)?.[1];
+      const root = roots.find((candidate) => location?.startsWith(candidate));
+      if (location === undefined || root === undefined || location.includes(`${sep}node_modules${sep}`)) continue;
+      return location.slice(root.length).split(sep).join('/');
+    }
+  }
+  return undefined;
+}
 
 /**
  * Builds the task catalog of a bundle by loading its admin entry.
  *
- * @throws BuildError with the process's error output when the tasks fail to load.
+ * @throws BuildError naming the module that failed to load, what it threw and where in the app; with the process's error output when it ended without an answer.
  */
 async function describeBundle(files: readonly BundleFile[]): Promise<TaskCatalog> {
   const dir = await mkdtemp(join(tmpdir(), 'cnf-describe-'));
@@ -52,7 +102,15 @@ async function describeBundle(files: readonly BundleFile[]): Promise<TaskCatalog
       const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
       throw new BuildError(`The admin entry's tasks failed to load:\n${stderr || (error as Error).message}`, { cause: error });
     }
-    return JSON.parse(await readFile(out, 'utf8')) as TaskCatalog;
+    const answer = JSON.parse(await readFile(out, 'utf8')) as DescribeAnswer;
+    if ('catalog' in answer) return answer.catalog;
+    const where = appFrame(answer.failure.stacks, dir);
+    const failed = new BuildError(`${answer.failure.message}${where === undefined ? '' : ` (at ${where})`}`, {
+      hint: 'Fix it, then build again: nothing was deployed. CNF_DEBUG=1 prints the whole stack.',
+    });
+    // The stack CNF_DEBUG=1 prints: the loading process's, where the module failed.
+    failed.stack = [failed.stack, ...answer.failure.stacks.map((stack) => `caused by: ${stack}`)].join('\n');
+    throw failed;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -6,6 +6,7 @@ import { isScriptPath } from '../core/task-catalog.js';
 import type { TaskInfo } from '../core/task-catalog.js';
 import type { Task } from './define-task.js';
 import type { Script } from './define-script.js';
+import { ModuleLoadError } from './module-load-error.js';
 import { describeTask } from './task-registry.js';
 
 /** Where a script's bundled module is: `scripts/x.ts` ships as `scripts/x.mjs`. */
@@ -59,11 +60,20 @@ function scriptPaths(taskRoot: string): string[] {
     .sort();
 }
 
-/** Describes every script the bundle at `taskRoot` carries, sorted by path. */
+/**
+ * Describes every script the bundle at `taskRoot` carries, sorted by path.
+ *
+ * @throws ModuleLoadError naming the first script whose module fails to load.
+ */
 async function describeScripts(taskRoot: string): Promise<TaskInfo[]> {
   const scripts: TaskInfo[] = [];
   for (const path of scriptPaths(taskRoot)) {
-    const task = await loadScript(taskRoot, path);
+    let task: Task | undefined;
+    try {
+      task = await loadScript(taskRoot, path);
+    } catch (error) {
+      throw new ModuleLoadError(`Script ${path}`, error);
+    }
     if (task !== undefined) scripts.push(describeTask(task));
   }
   return scripts;

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { TaskInfo } from '../core/task-catalog.js';
 import type { Task } from './define-task.js';
+import { ModuleLoadError } from './module-load-error.js';
 
 /**
  * The tasks of an application, each loaded only when it runs, so that one
@@ -76,11 +77,19 @@ function describeTask(task: Task<z.ZodType>): TaskInfo {
  * Describes every registered task, sorted by name. This loads
  * every task module, so it runs at build time (for the bundle's manifest) and
  * for `cnf:describe`, never on a task's own run.
+ *
+ * @throws ModuleLoadError naming the first task whose module fails to load.
  */
 async function describeTasks(loaders: TaskLoaders): Promise<TaskInfo[]> {
   const names = Object.keys(loaders).sort();
   const tasks: TaskInfo[] = [];
-  for (const name of names) tasks.push(describeTask(await loadTask(loaders, name)));
+  for (const name of names) {
+    try {
+      tasks.push(describeTask(await loadTask(loaders, name)));
+    } catch (error) {
+      throw new ModuleLoadError(`Task ${JSON.stringify(name)}`, error);
+    }
+  }
   return tasks;
 }
 

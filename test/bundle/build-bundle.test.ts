@@ -105,6 +105,21 @@ describe('buildBundle', () => {
   });
 });
 
+describe('buildBundle with a broken one-time script', () => {
+  it('says which script failed to load, what it threw and where', async () => {
+    const project = createTestProject('tasks');
+    try {
+      mkdirSync(join(project.dir, 'scripts'));
+      writeFileSync(join(project.dir, 'scripts', 'fix.ts'), "export default undefined;\nthrow new Error('not today');\n");
+      await expect(buildBundle(sourceOf(project))).rejects.toThrow(
+        /^Script scripts\/fix\.ts failed to load: not today \(at scripts\/fix\.ts:2:\d+\)$/,
+      );
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
+
 describe('buildBundle on broken code', () => {
   let broken: TestProject;
 
@@ -124,9 +139,42 @@ describe('buildBundle on broken code', () => {
     expect((error as BuildError).message).toMatch(/lambda\/tasks\/noop\.ts:1:\d+: /);
   });
 
-  it('says when a task module fails to load', async () => {
-    writeFileSync(join(broken.dir, 'lambda', 'tasks', 'noop.ts'), "throw new Error('cannot start');\n");
-    await expect(buildBundle(sourceOf(broken))).rejects.toThrow(/tasks failed to load:[\s\S]*cannot start/);
+  it('says in a line which task module failed to load, what it threw and where in the app, with no stack', async () => {
+    writeFileSync(join(broken.dir, 'lambda', 'tasks', 'noop.ts'), "const table = JSON.parse('{not json');\nexport default table;\n");
+    const error = (await buildBundle(sourceOf(broken)).catch((caught: unknown) => caught)) as BuildError;
+    expect(error).toBeInstanceOf(BuildError);
+    expect(error.exitCode).toBe(65);
+    expect(error.message).toMatch(/^Task "noop" failed to load: SyntaxError: .*JSON.* \(at lambda\/tasks\/noop\.ts:1:\d+\)$/);
+    expect(error.hint).toMatch(/nothing was deployed/);
+    // the whole stack, for CNF_DEBUG=1: the loading process's, source-mapped to the app's file
+    expect(error.stack).toMatch(/caused by: SyntaxError[\s\S]*lambda\/tasks\/noop\.ts:1:/);
+  });
+
+  it('says which task a module was registered as when it exports another task, naming no place in the app', async () => {
+    writeFileSync(
+      join(broken.dir, 'lambda', 'tasks', 'noop.ts'),
+      "import { defineTask } from 'cnf-admin/runtime';\nexport default defineTask({ name: 'other', description: 'x', run: async () => 0 });\n",
+    );
+    await expect(buildBundle(sourceOf(broken))).rejects.toThrow(
+      /^Task "noop" failed to load: TypeError: The module registered as task "noop" must default-export defineTask\(\{ name: "noop", \.\.\. \}\), got name "other"$/,
+    );
+  });
+
+  it('says when the admin entry itself fails to load, or exports no admin handler', async () => {
+    const admin = join(broken.dir, 'lambda', 'admin.ts');
+    const kept = readFileSync(admin, 'utf8');
+    try {
+      writeFileSync(admin, "throw new RangeError('no admin today');\nexport const handler = 1;\n");
+      await expect(buildBundle(sourceOf(broken))).rejects.toThrow(
+        /^The admin entry failed to load: RangeError: no admin today \(at lambda\/admin\.ts:1:\d+\)$/,
+      );
+      writeFileSync(admin, 'export const handler = async () => 0;\n');
+      await expect(buildBundle(sourceOf(broken))).rejects.toThrow(
+        'The admin entry must export const handler = createAdminHandler({ tasks: ... }) from cnf-admin/runtime',
+      );
+    } finally {
+      writeFileSync(admin, kept);
+    }
   });
 
   it('calls a load stopped by a signal (a Ctrl-C reaches it too) stopped, not a failed build', async () => {
