@@ -92,7 +92,8 @@ function planInit(dir: string, request: InitRequest): InitPlan {
   const cdkJson: Record<string, unknown> = { ...(existing ?? {}) };
   // An "app" that is not init's, or a CDK app entry that cdk.json does not run yet, is the project's own.
   const ownCdkApp = existing?.app === undefined ? existsSync(join(dir, CDK_APP_ENTRY)) : existing.app !== CDK_APP_COMMAND(CDK_APP_ENTRY);
-  const flags = missingCdkFlags(dir, context);
+  // Feature flags change what every stack synthesises: a CDK app of the project's own keeps the ones it has.
+  const flags = ownCdkApp ? undefined : missingCdkFlags(dir, context);
   const cnf = current === undefined ? cnfSettings(app, request.database) : withDatabase(current, request.database);
   if (cnf !== current || flags !== undefined) {
     if (!ownCdkApp && cdkJson.app === undefined) cdkJson.app = CDK_APP_COMMAND(CDK_APP_ENTRY);
@@ -168,6 +169,7 @@ function planInit(dir: string, request: InitRequest): InitPlan {
  * The recommended feature flags of the project's aws-cdk-lib, when its
  * cdk.json context sets none of them yet (a new cdk.json, or one init wrote
  * before aws-cdk-lib was installed); undefined when there is nothing to add.
+ * Asked only for a cdk.json that runs init's CDK app.
  */
 function missingCdkFlags(dir: string, context: Record<string, unknown>): Readonly<Record<string, unknown>> | undefined {
   const flags = recommendedCdkFlags(dir);

@@ -136,15 +136,19 @@ describe('cnf-admin init', () => {
     expect(result.stdout).toMatch(/^ {2}updated {8}\.gitignore +ignores \.cnf\/$/m);
   });
 
-  it("prints the lines to add to a CDK app of the project's own instead of writing one", async () => {
+  it("prints the lines to add to a CDK app of the project's own instead of writing one, and adds no feature flags to its stacks", async () => {
     const dir = appDir();
-    writeFileSync(join(dir, 'cdk.json'), JSON.stringify({ app: 'npx tsx infra/main.ts' }));
+    writeFileSync(join(dir, 'cdk.json'), JSON.stringify({ app: 'npx tsx infra/main.ts', context: { mine: 1 } }));
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(join(REPO_ROOT, 'node_modules', 'aws-cdk-lib'), join(dir, 'node_modules', 'aws-cdk-lib'));
 
     const result = await init(dir);
 
     expect(result.code, result.stderr).toBe(0);
     expect(existsSync(join(dir, 'bin', 'cdk-app.ts'))).toBe(false);
     expect(json(join(dir, 'cdk.json')).app).toBe('npx tsx infra/main.ts');
+    expect(Object.keys(json(join(dir, 'cdk.json')).context as object)).toEqual(['mine', 'cnf']);
+    expect(result.stdout).not.toContain('feature flags');
     expect(result.stdout).toContain('This project has a CDK app of its own');
     expect(result.stdout).toContain("import { AdminApp } from 'cnf-admin/construct';");
     expect(result.stdout).toContain("new AdminApp(stack, 'Admin', {});");
