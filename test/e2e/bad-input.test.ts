@@ -129,11 +129,9 @@ describe('bad input', () => {
       69,
       'The local stage has no release "r-000000000000"',
     );
-    expectUserError(
-      await project.cli(['invoke', 'noop', '--alias', 'canary']),
-      69,
-      'The local stage has no alias pair "canary" (alias pairs: live).',
-    );
+    const noPair = await project.cli(['invoke', 'noop', '--alias', 'canary']);
+    expectUserError(noPair, 69, 'The local stage has no alias pair "canary" (alias pairs: live).');
+    expect(noPair.stderr).toContain('Deploy the working tree to it: cnf-admin deploy --stage local --alias canary');
   });
 
   it('a run id that is no run id: 64, and no file outside the ledger is read', async () => {

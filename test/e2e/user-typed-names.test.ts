@@ -75,6 +75,9 @@ describe('names that are properties of every object', () => {
       const result = await project.cli(['invoke', 'noop', '--alias', alias]);
       expectUserError(result, 69, `The local stage has no alias pair ${JSON.stringify(alias)} (alias pairs: live).`);
       expect(result.stderr).not.toContain('undefined');
+      // a deploy to the name is suggested only where a deploy takes it
+      if (alias === '__proto__') expect(result.stderr).not.toContain('cnf-admin deploy');
+      else expect(result.stderr).toContain(`Deploy the working tree to it: cnf-admin deploy --stage local --alias ${alias}`);
     }
   });
 

@@ -57,14 +57,19 @@ async function moveAliasPair(paths: LocalPaths, name: string, release: string): 
   }
 }
 
+/** Whether `name` may name an alias pair: a deploy refuses any other. */
+function isAliasName(name: string): boolean {
+  return ALIAS_NAME_PATTERN.test(name);
+}
+
 /** {@link moveAliasPair} for a caller that holds the state lock already (it is not re-entrant). */
 async function moveAliasPairLocked(paths: LocalPaths, name: string, release: string): Promise<void> {
-  if (!ALIAS_NAME_PATTERN.test(name)) {
+  if (!isAliasName(name)) {
     throw new UsageError(`An alias name is 1-128 letters, digits, '_' or '-', starting with a letter, got: ${JSON.stringify(name)}`);
   }
   const aliases = { ...(await readAliases(paths)), [name]: { web: release, admin: release } };
   await writeFileAtomic(paths.aliases, `${JSON.stringify(aliases, null, 2)}\n`);
 }
 
-export { moveAliasPair, moveAliasPairLocked, readAliasPair, readAliasTarget, readAliases };
+export { isAliasName, moveAliasPair, moveAliasPairLocked, readAliasPair, readAliasTarget, readAliases };
 export type { LocalAliases, LocalAliasPair };

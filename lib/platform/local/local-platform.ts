@@ -30,7 +30,7 @@ import { toolRoot } from '../../core/tool-root.js';
 import { helperEnvironment } from '../../core/helper-environment.js';
 import { containerTimeLimitSeconds, runtimeOf } from '../../core/task-runtime.js';
 import { FileLedger } from '../../runtime/ledger/file-ledger.js';
-import { readAliases, readAliasTarget, type LocalAliasPair } from './alias-store.js';
+import { isAliasName, readAliases, readAliasTarget, type LocalAliasPair } from './alias-store.js';
 import { LocalLivePairs, localRollbackPin, withLocalStageLock } from './local-live-pair.js';
 import { noChangeDeployment } from './unchanged-deployment.js';
 import { ensureDatabaseWithProgress } from './database-progress.js';
@@ -179,7 +179,10 @@ class LocalPlatform implements Platform {
     if (pair === undefined) {
       if (alias !== DEFAULT_ALIAS || (await listReleases(this.#paths)).length > 0) {
         const known = Object.keys(await readAliases(this.#paths)).join(', ') || 'none';
-        throw new UnavailableError(`The local stage has no alias pair ${JSON.stringify(alias)} (alias pairs: ${known}).`);
+        const deploy = `cnf-admin deploy --stage ${this.stage.name}${alias === DEFAULT_ALIAS ? '' : ` --alias ${alias}`}`;
+        throw new UnavailableError(`The local stage has no alias pair ${JSON.stringify(alias)} (alias pairs: ${known}).`, {
+          ...(isAliasName(alias) ? { hint: `Deploy the working tree to it: ${deploy}` } : {}),
+        });
       }
       const wait = this.progress.start('No local release yet: deploying the working tree first');
       const deployment = await this.deploy(alias).catch((error: unknown) => {
