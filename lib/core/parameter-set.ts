@@ -15,6 +15,9 @@ const RESERVED_KEY_PREFIX = '_cnf/';
 
 const KEY_PATTERN = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 
+/* The longest config key: with `/<app>/<stage>/` before it, well within SSM's limit on a parameter's name (1011 characters, its ARN included). */
+const LONGEST_KEY = 512;
+
 /**
  * Checks a config key: segments of letters, digits, `_`, `.` and `-`
  * separated by `/`, outside the reserved `_cnf/` prefix.
@@ -30,7 +33,11 @@ function assertValidConfigKey(key: string): void {
       hint: `cnf-admin config set ${name} <value> (add --secure for a secret, and leave the value out to be asked for it)`,
     });
   }
-  if (!KEY_PATTERN.test(key) || key.length > 512) {
+  if (key.length > LONGEST_KEY) {
+    // Not repeated: a text this long is more likely a pasted value than a key.
+    throw new UsageError(`Config key is ${key.length} characters long; a key is at most ${LONGEST_KEY}.`);
+  }
+  if (!KEY_PATTERN.test(key)) {
     throw new UsageError(`Config key must be segments of letters, digits, '_', '.' or '-' separated by '/', got: ${JSON.stringify(key)}`);
   }
   if (key.split('/').includes('__proto__')) {

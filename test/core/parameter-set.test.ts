@@ -10,6 +10,11 @@ describe('assertValidConfigKey', () => {
     expect(() => assertValidConfigKey(key)).toThrow(/Config key must be/);
   });
 
+  it('refuses a key over 512 characters by its length, without repeating it (it may be a pasted value)', () => {
+    expect(() => assertValidConfigKey('K'.repeat(512))).not.toThrow();
+    expect(() => assertValidConfigKey('K'.repeat(1000))).toThrow(/^Config key is 1000 characters long; a key is at most 512\.$/);
+  });
+
   it('refuses KEY=value as two words wanted, without repeating the value (it may be a secret)', () => {
     let message = '';
     try {

@@ -227,7 +227,7 @@ function readPackageJson(dir: string): { name?: unknown } {
   const pkg = readJson(file);
   if (pkg.type !== 'module') {
     throw new UsageError(
-      `${file} is not an ES module package ("type" is ${JSON.stringify(pkg.type ?? null)}, cnf-admin projects need "module").`,
+      `${file} is not an ES module package (${pkg.type === undefined ? 'it has no "type"' : `"type" is ${JSON.stringify(pkg.type)}`}; cnf-admin projects need "type": "module").`,
       { hint: 'Set it with npm pkg set type=module (init never changes package.json itself), then run cnf-admin init again.' },
     );
   }

@@ -180,7 +180,12 @@ describe('cnf-admin init', () => {
       [],
       /is not an ES module package \("type" is "commonjs".*\nSet it with npm pkg set type=module/,
     ],
-    ['a package without a type', () => appDir({ name: 'billing' }), [], /"type" is null/],
+    [
+      'a package without a type',
+      () => appDir({ name: 'billing' }),
+      [],
+      /is not an ES module package \(it has no "type"; cnf-admin projects need "type": "module"\)/,
+    ],
     [
       'an invalid --app',
       () => appDir(),
