@@ -161,7 +161,8 @@ describe('rollback', () => {
   });
 
   it('moves web and admin with the pinned config, records a cnf:rollback run once per run id, and pins the stage', async () => {
-    const done = await project.cli(['rollback', '--yes', '--reason', 'errors after deploy', '--run-id', 'rb-1']);
+    // a secure value typed into the reason is kept out of the ledger and the pair's history
+    const done = await project.cli(['rollback', '--yes', '--reason', 'errors after deploy with tok-very-secret', '--run-id', 'rb-1']);
     expect(done.code).toBe(0);
     expect(done.stderr).toContain(`Rolled back stage local to ${first} · config v2 (run rb-1)`);
     expect(await livePair()).toEqual({ release: first, config: 2 });
@@ -174,8 +175,13 @@ describe('rollback', () => {
     expect(record).toMatchObject({
       task: 'cnf:rollback',
       exitCode: 0,
-      args: { from: `${second} · config v8`, to: `${first} · config v2`, reason: 'errors after deploy', config: 'pinned' },
+      args: { from: `${second} · config v8`, to: `${first} · config v2`, reason: 'errors after deploy with [redacted]', config: 'pinned' },
     });
+    expect(readFileSync(join(project.dir, '.cnf', 'local', 'runs', 'rb-1.json'), 'utf8')).not.toContain('tok-very-secret');
+    const { pairs } = JSON.parse(readFileSync(join(project.dir, '.cnf', 'local', 'parameters.json'), 'utf8')) as {
+      pairs: { reason?: string }[];
+    };
+    expect(pairs.map((move) => move.reason).filter((reason) => reason !== undefined)).toEqual(['errors after deploy with [redacted]']);
     expect(await localRollbackPin({ stateDir: join(project.dir, '.cnf') })).toMatchObject({ release: first, config: 2, runId: 'rb-1' });
     const status = await project.cli(['status']);
     expect(status.stdout).toContain(`web:live    ${first} · config v2`);

@@ -8,6 +8,7 @@ import { newRunId, type RunRecord } from '../../core/run.js';
 import type { Stage } from '../../core/stage.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { renderFrames } from '../render/run-view.js';
+import { SecretMask } from '../secret-mask.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
 
@@ -125,6 +126,8 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
   }
   const caller = await platform.callerIdentity();
   const runId = options.runId ?? newRunId();
+  // The ledger and the pair's history keep the reason: never a secure value typed into it.
+  const reason = options.reason === undefined ? undefined : await new SecretMask(platform.parameters).mask(options.reason);
   return pairs.withStageLock({ runId, caller }, async () => {
     // The stage may have moved while the plan was shown: roll back only what the user saw.
     const now = await pairs.livePair();
@@ -140,7 +143,7 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
         from: livePairLabel(planned.from.release, planned.from.config),
         to: livePairLabel(planned.to.release, planned.to.config),
         config: planned.configMode,
-        ...(options.reason === undefined ? {} : { reason: options.reason }),
+        ...(reason === undefined ? {} : { reason }),
         ...(options.force === true ? { force: true } : {}),
       },
       release: planned.to.release,
@@ -169,7 +172,7 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
         return phase;
       }
     }
-    await pairs.move(planned.to, { runId, ...(options.reason === undefined ? {} : { reason: options.reason }) });
+    await pairs.move(planned.to, { runId, ...(reason === undefined ? {} : { reason }) });
     await finish(ExitCode.OK);
     if (json) writeJson(io, { stage: stage.name, runId, ...planned, moved: true });
     else

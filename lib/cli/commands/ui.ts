@@ -9,7 +9,7 @@ import { openBrowser } from '../ui/open-browser.js';
 import { PageAssets } from '../ui/page-assets.js';
 import { newSessionToken } from '../ui/request-guard.js';
 import { RunLauncher } from '../ui/run-launcher.js';
-import { SecretMask } from '../ui/secret-mask.js';
+import { SecretMask } from '../secret-mask.js';
 import { UiApi } from '../ui/ui-api.js';
 import { startUiServer } from '../ui/ui-server.js';
 

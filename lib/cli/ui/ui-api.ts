@@ -13,7 +13,7 @@ import type { RunFilter } from './run-filter.js';
 import type { RunLauncher, StartedRun } from './run-launcher.js';
 import { RunStopper, type Ability } from './run-stopper.js';
 import { DEPLOY_CAUSE, ROLLBACK_CAUSE, stageMoves, type StageMove } from './stage-moves.js';
-import type { SecretMask } from './secret-mask.js';
+import type { SecretMask } from '../secret-mask.js';
 import { taskStats } from './task-stats.js';
 
 /** Runs on one page of the runs list. */

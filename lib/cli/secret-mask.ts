@@ -1,15 +1,17 @@
-import { MASK } from '../../core/parameter-set.js';
-import type { ParameterStore } from '../../core/platform.js';
-import { SecretRedactor } from '../../runtime/redact-secrets.js';
+import { MASK } from '../core/parameter-set.js';
+import type { ParameterStore } from '../core/platform.js';
+import { SecretRedactor } from '../runtime/redact-secrets.js';
 
 /* Secure values can change while the page is open (`config set --secure`): read them again this often. */
 const REFRESH_MS = 30_000;
 
 /**
- * Masks the stage's secure values out of everything the page is sent (args,
- * results, errors, log lines), with the runtime's own redaction. Where the
- * parameter store never decrypts a secret (AWS), the runtime has already
- * redacted it from what the ledger and the log hold.
+ * Masks the stage's secure values, with the runtime's own redaction: out of
+ * everything `cnf-admin ui` sends its page (args, results, errors, log
+ * lines), and out of what the CLI itself records (a rollback's `--reason`).
+ * Where the parameter store never decrypts a secret (AWS), the runtime has
+ * already redacted it from what the ledger and the log hold; text the CLI
+ * records there is masked of what it can read.
  */
 class SecretMask {
   #secrets: readonly string[] = [];
