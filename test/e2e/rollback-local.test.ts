@@ -229,7 +229,7 @@ describe('rollback', () => {
 });
 
 describe('the stage lock', () => {
-  it('a deploy during a rollback is refused with 75, naming the rollback; the rollback completes', async () => {
+  it('a deploy or a config change during a rollback is refused with 75, naming the rollback; the rollback completes', async () => {
     setReleasePhase('locked');
     try {
       const rolling = spawnCli(['rollback', '--to', first, '--yes', '--run-id', 'rb-race'], { cwd: project.dir });
@@ -242,8 +242,13 @@ describe('the stage lock', () => {
       const deploying = await project.cli(['deploy']);
       expect(deploying.code).toBe(75);
       expect(deploying.stderr).toContain('The local stage is being changed by rb-race');
+      // a config change too: the rollback's move would drop it
+      const setting = await project.cli(['config', 'set', 'DURING', 'rollback']);
+      expect(setting.code).toBe(75);
+      expect(setting.stderr).toContain('The local stage is being changed by rb-race');
       expect((await ended).code).toBe(0);
       expect((await livePair()).release).toBe(first);
+      expect((await project.cli(['config', 'get', 'DURING'])).code).toBe(64);
     } finally {
       setReleasePhase(undefined);
     }

@@ -73,11 +73,15 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
    * @param file - the parameter file
    * @param who - who makes changes, as versions record it
    * @param liveRelease - the release live now, recorded with each config change
+   * @param stageLock - runs a `set` or `unset` holding the stage's lock, which
+   *   deploys and rollbacks hold: a config change never lands in the middle
+   *   of one, to be lost when it moves the live pair (75 instead)
    */
   constructor(
     private readonly file: string,
     private readonly who: () => string = () => 'cnf-admin',
     private readonly liveRelease: () => Promise<string | undefined> = async () => undefined,
+    private readonly stageLock: <T>(work: () => Promise<T>) => Promise<T> = (work) => work(),
   ) {}
 
   async list(): Promise<Parameter[]> {
@@ -229,6 +233,10 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
 
   /** Makes a new config version from the live one with `change`, live at once; resolves to it (undefined: no change). */
   async #changeKeys(cause: ConfigVersionCause, change: KeyChange): Promise<ConfigVersion | undefined> {
+    return this.stageLock(async () => this.#changeKeysLocked(cause, change));
+  }
+
+  async #changeKeysLocked(cause: ConfigVersionCause, change: KeyChange): Promise<ConfigVersion | undefined> {
     const release = await this.liveRelease();
     let made: ConfigVersion | undefined;
     await this.#change(async (file) => {

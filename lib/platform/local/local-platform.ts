@@ -110,7 +110,12 @@ class LocalPlatform implements Platform {
     this.#paths = localPaths(project);
     assertStateDirectories(this.#paths);
     ensureUsableTmpdir(process.env, (message) => progress.note(message));
-    this.parameters = new LocalParameterStore(this.#paths.parameters, localCaller, async () => readAliasTarget(this.#paths, DEFAULT_ALIAS));
+    this.parameters = new LocalParameterStore(
+      this.#paths.parameters,
+      localCaller,
+      async () => readAliasTarget(this.#paths, DEFAULT_ALIAS),
+      (work) => withLocalStageLock(this.#paths, { runId: `config-${process.pid}`, caller: localCaller() }, work),
+    );
     this.#ledger = new FileLedger(this.#paths.ledger);
     this.livePairs = new LocalLivePairs(this.#paths, this.parameters, this.#ledger);
   }
