@@ -3,7 +3,7 @@
  * the local stage: the exit code, the one line that says it, and what the
  * ledger records; and runs whose owner process died read as lost at once.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORED_RESULT_MAX_BYTES, type RunRecord, type RunResult } from '../../lib/core/run.js';
 import { CLI_BIN, startWatched, type WatchedCli } from '../support/cli.js';
@@ -195,6 +195,22 @@ describe('the ledger never says "running" about a dead run', () => {
     const ended = await recordWhen('orphaned', (current) => current.endedAt !== undefined);
     expect(ended).toMatchObject({ exitCode: 130, interruptedAt: expect.any(String) });
     expect(ended.error?.message).toMatch(/went away|ended before the run recorded its end/);
+  });
+
+  it('an attached run that blocks its process, whose CLI alone is killed: its watchdog records 130 and ends the process', async () => {
+    const run = start(['invoke', 'spin', '--run-id', 'orphaned-spin']);
+    await run.seen('spinning');
+    const runner = Number(readFileSync(`/proc/${run.child.pid}/task/${run.child.pid}/children`, 'utf8').trim().split(' ')[0]);
+    kill(run.child.pid ?? 0, 'SIGKILL');
+    await run.result;
+    // the run's own thread never yields: only its watchdog thread can end it
+    const ended = await recordWhen('orphaned-spin', (current) => current.endedAt !== undefined);
+    expect(ended).toMatchObject({ exitCode: 130, interruptedAt: expect.any(String), error: { name: 'InterruptedError' } });
+    expect(ended.error?.message).toContain('The CLI that ran this run went away');
+    // and the process is gone, not spinning on beside a later run
+    while (existsSync(`/proc/${runner}`) && !readFileSync(`/proc/${runner}/stat`, 'utf8').includes(') Z ')) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   });
 
   it('an attached run whose terminal window is closed: 130, recorded, never "running"', async () => {
