@@ -1,5 +1,5 @@
 import { outcomeOfStoppedTask } from '../../core/container-outcome.js';
-import { readContainerSettings } from '../../core/container-run.js';
+import { readContainerSettings, startedByOf } from '../../core/container-run.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { RefusalName } from '../../core/refusal.js';
 import { RUN_ENDED, type RunEndedFields } from '../../core/run-log.js';
@@ -55,7 +55,9 @@ interface ControlRun {
 /**
  * `cnf:stop` (what `cnf-admin stop <runId>` sends): stops the ECS task of a
  * container run that is still going, its reason naming the caller. The
- * container's runner sees SIGTERM and records the run as stopped (130).
+ * container's runner sees SIGTERM and records the run as stopped (130). The
+ * task must be the run's own: in the stage's cluster, started for that run
+ * id (its `startedBy`); any other is refused (77), nothing stopped.
  */
 async function stopContainerRun(run: ControlRun): Promise<ControlAnswer> {
   const runId = runIdOf(run.task, run.args);
@@ -74,6 +76,16 @@ async function stopContainerRun(run: ControlRun): Promise<ControlAnswer> {
       ExitCode.USAGE,
       'RunNotStoppable',
       `Run ${runId} (${record.task}) runs in the admin function, not in a container: it ends at its timeout; nothing stopped.`,
+    );
+  }
+  // The record names the task; ECS says whose it is. Only a task started for this very run is stopped:
+  // never another task of the cluster that a record (an operator may write run records) could name.
+  const task = await run.gate.describe(record.ecsTask);
+  if (task === undefined || task.startedBy !== startedByOf(runId)) {
+    return refuse(
+      ExitCode.NO_PERMISSION,
+      'RunNotStoppable',
+      `ECS task ${record.ecsTask} ${task === undefined ? 'is not in the stage’s cluster' : 'was not started for this run'}, so run ${runId} cannot stop it; nothing stopped.`,
     );
   }
   const reason = `Stopped by ${run.caller} with cnf-admin stop ${runId}`;

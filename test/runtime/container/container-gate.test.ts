@@ -158,6 +158,7 @@ describe('control tasks of container runs', () => {
 
   it('cnf:stop stops the run’s own task, naming the caller', async () => {
     await ledger.claim(running);
+    ecs.on(DescribeTasksCommand).resolves({ tasks: [{ taskArn: TASK_ARN, startedBy: running.runId, lastStatus: 'RUNNING' }] });
     ecs.on(StopTaskCommand).resolves({});
     const result = await invoke({ task: 'cnf:stop', args: { runId: running.runId }, source: 'cli', caller: 'bob' });
     expect(result).toMatchObject({ exitCode: 0, output: { stoppedTasks: [TASK_ARN] } });
@@ -181,6 +182,26 @@ describe('control tasks of container runs', () => {
       [64, 'RunNotStoppable'],
       [64, 'UnknownRun'],
     ]);
+    expect(ecs.commandCalls(StopTaskCommand)).toEqual([]);
+  });
+
+  it('cnf:stop refuses (77) a task that was not started for the run, or is not in the cluster, stopping nothing', async () => {
+    // a record an operator wrote (PutItem on run#), naming another service's task of the cluster
+    await ledger.claim({ ...running, runId: '20261130-000000-forged' });
+    ecs
+      .on(DescribeTasksCommand)
+      .resolvesOnce({ tasks: [{ taskArn: TASK_ARN, startedBy: 'ecs-svc/1234567890', lastStatus: 'RUNNING' }] })
+      .resolvesOnce({ tasks: [], failures: [{ arn: TASK_ARN, reason: 'MISSING' }] });
+    const answers = [
+      await invoke({ task: 'cnf:stop', args: { runId: '20261130-000000-forged' }, source: 'cli' }),
+      await invoke({ task: 'cnf:stop', args: { runId: '20261130-000000-forged' }, source: 'cli' }),
+    ];
+    expect(answers.map((answer) => [answer.exitCode, answer.error?.name])).toEqual([
+      [77, 'RunNotStoppable'],
+      [77, 'RunNotStoppable'],
+    ]);
+    expect(answers[0]?.error?.message).toContain('was not started for this run');
+    expect(answers[1]?.error?.message).toContain('is not in the stage’s cluster');
     expect(ecs.commandCalls(StopTaskCommand)).toEqual([]);
   });
 
