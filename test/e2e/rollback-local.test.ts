@@ -254,6 +254,34 @@ describe('the stage lock', () => {
     }
   });
 
+  it('a rollback whose CLI is killed mid-way reads as lost, not running, and frees the stage', async () => {
+    setReleasePhase('locked');
+    try {
+      const before = await livePair();
+      const rolling = spawnCli(['rollback', '--to', second, '--yes', '--run-id', 'rb-killed'], { cwd: project.dir });
+      const ended = finished(rolling);
+      await new Promise<void>((resolve) => {
+        rolling.stdout?.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes('holding the lock')) resolve();
+        });
+      });
+      rolling.kill('SIGKILL');
+      await ended;
+      const record = JSON.parse((await project.cli(['runs', 'show', 'rb-killed', '--json'])).stdout) as RunRecord;
+      expect(record).toMatchObject({ task: 'cnf:rollback', exitCode: 130, error: { name: 'RunLostError' } });
+      expect(await livePair()).toEqual(before);
+      // its release phase, whose CLI died with it, ends too (each read of the ledger is an event, not a guess at a delay)
+      for (;;) {
+        const shown = await project.cli(['runs', 'show', 'rb-killed-release-phase', '--json']);
+        if ((JSON.parse(shown.stdout) as RunRecord).endedAt !== undefined) break;
+      }
+      // and the stage is free at once: a deploy need not wait for the dead rollback's lease to run out
+      expect((await project.cli(['config', 'set', 'AFTER', 'killed-rollback'])).code).toBe(0);
+    } finally {
+      setReleasePhase(undefined);
+    }
+  });
+
   it('a rollback while the release-phase task runs elsewhere exits 75 and moves nothing', async () => {
     setReleasePhase('locked');
     try {

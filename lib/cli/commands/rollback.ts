@@ -7,6 +7,7 @@ import { describeRollback, planRollback, ROLLBACK_TASK, type LivePairControl, ty
 import { newRunId, type RunRecord } from '../../core/run.js';
 import type { Stage } from '../../core/stage.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
+import { currentProcessOwner } from '../../runtime/ledger/process-identity.js';
 import { renderFrames } from '../render/run-view.js';
 import { SecretMask } from '../secret-mask.js';
 import { openStage } from '../stage-context.js';
@@ -151,6 +152,8 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
       caller,
       startedAt: new Date(startedAt).toISOString(),
       log: 'the rollback run writes no log of its own',
+      // This process owns the run: should it die before the end is recorded, the run reads as lost, not running.
+      owner: currentProcessOwner(),
       ...(planned.to.config === undefined ? {} : { configVersion: planned.to.config }),
     };
     const existing = await pairs.claimRun(record);

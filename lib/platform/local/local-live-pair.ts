@@ -32,6 +32,7 @@ async function withLocalStageLock<T>(paths: LocalPaths, holder: StageLockHolder,
     stageLockDir(paths),
     { ...holder, since: new Date().toISOString() },
     { leaseMs: STAGE_LEASE_MS, heartbeatMs: STAGE_LEASE_MS / 3 },
+    async (current) => holderRunEnded(paths, current),
   );
   if (!lock.acquired) throw stageBeingChanged(lock.holder);
   try {
@@ -50,7 +51,18 @@ async function withLocalStageLock<T>(paths: LocalPaths, holder: StageLockHolder,
  */
 async function assertLocalStageFree(paths: LocalPaths): Promise<void> {
   const holder = await fileLockHolder(stageLockDir(paths), STAGE_LEASE_MS);
-  if (holder !== undefined) throw stageBeingChanged(holder);
+  if (holder !== undefined && !(await holderRunEnded(paths, holder))) throw stageBeingChanged(holder);
+}
+
+/**
+ * Whether the stage lock's holder is a run of the ledger that has ended, or
+ * died (a rollback whose CLI was killed reads as lost): its lock is free at
+ * once, not when its lease runs out. A deploy or a config change is no run,
+ * and holds it until then.
+ */
+async function holderRunEnded(paths: LocalPaths, holder: LockHolder): Promise<boolean> {
+  const { FileLedger: Ledger } = await import('../../runtime/ledger/file-ledger.js');
+  return (await new Ledger(paths.ledger).get(holder.runId))?.endedAt !== undefined;
 }
 
 function stageLockDir(paths: LocalPaths): string {
