@@ -59,5 +59,17 @@ function exitCodeMeaning(code: number): string {
   return code > 0 && code <= ExitCode.TASK_MAX ? "the task's own exit code: it failed" : 'not an exit code cnf-admin defines';
 }
 
-export { exitCodeMeaning, LOST_RUN_ERROR, RUN_STATUSES, runStatus };
+/**
+ * What an ended run's exit code means for that run: a lost run's code (130
+ * when its owner process died, 70 past its deadline) says it was lost, not
+ * what the code says of a run that ended by itself.
+ *
+ * @example
+ * runMeaning(lostRecord); // 'lost: its process died before it recorded its end'
+ */
+function runMeaning(record: RunRecord & { readonly exitCode: number }): string {
+  return runStatus(record) === 'lost' ? 'lost: its process died before it recorded its end' : exitCodeMeaning(record.exitCode);
+}
+
+export { exitCodeMeaning, LOST_RUN_ERROR, RUN_STATUSES, runMeaning, runStatus };
 export type { RunStatus };

@@ -3,7 +3,7 @@ import type { InvokePlan, Platform, RunFrame } from '../../core/platform.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
 import { isReleaseId } from '../../core/release.js';
 import type { RunRecord } from '../../core/run.js';
-import { exitCodeMeaning, RUN_STATUSES, runStatus } from '../../core/run-status.js';
+import { exitCodeMeaning, RUN_STATUSES, runMeaning, runStatus } from '../../core/run-status.js';
 import { CONSOLE_TASK, type TaskCatalog, type TaskInfo } from '../../core/task-catalog.js';
 import { runtimeOf } from '../../core/task-runtime.js';
 import { REDACTED } from '../../runtime/redact-secrets.js';
@@ -50,7 +50,7 @@ function row(record: RunRecord): RunRow {
     runId: record.runId,
     task: record.task,
     status: runStatus(record),
-    ...(record.exitCode === undefined ? {} : { exitCode: record.exitCode, meaning: exitCodeMeaning(record.exitCode) }),
+    ...(record.exitCode === undefined ? {} : { exitCode: record.exitCode, meaning: runMeaning({ ...record, exitCode: record.exitCode }) }),
     ...(record.durationMs === undefined ? {} : { durationMs: record.durationMs }),
     startedAt: record.startedAt,
     caller: record.caller,
@@ -123,7 +123,7 @@ class UiApi {
     return this.secrets.mask({
       record,
       status: runStatus(record),
-      ...(record.exitCode === undefined ? {} : { meaning: exitCodeMeaning(record.exitCode) }),
+      ...(record.exitCode === undefined ? {} : { meaning: runMeaning({ ...record, exitCode: record.exitCode }) }),
       rerun: this.#rerunAbility(record),
       stop: this.#stopper.ability(record, catalog),
       cli: cliEquivalent({ task: record.task, args: record.args, stage: this.stage, release: record.release }),

@@ -187,22 +187,18 @@ class DynamoLedger implements RunLedger {
         range,
         excluded: query.excludeTasks ?? [],
         // A run from before runStatus has none: its status is read off the record.
-        ...(query.status === undefined ? {} : { status: statusKey(query.status) }),
+        ...(query.status === undefined ? {} : { status: statusKeys(query.status) }),
         wanted,
         limit,
         clientSide: clientSide || query.status !== undefined,
       });
     }
     const excluded = query.excludeTasks ?? [];
-    const indexed = await this.#query({
-      index: LEDGER_TABLE.byStatus,
-      key: statusKey(query.status),
-      range,
-      excluded,
-      wanted,
-      limit,
-      clientSide,
-    });
+    const keys = statusKeys(query.status);
+    const byKey = await Promise.all(
+      keys.map(async (key) => this.#query({ index: LEDGER_TABLE.byStatus, key, range, excluded, wanted, limit, clientSide })),
+    );
+    const indexed = newestFirst(byKey.flat()).slice(0, limit);
     // Older runs only matter down to the oldest run the index answered with, once it answered a full page.
     const oldest = indexed.length >= limit ? indexed.at(-1)?.startedAt : undefined;
     const legacyRange = timeRange({
@@ -214,7 +210,7 @@ class DynamoLedger implements RunLedger {
       key: 'run',
       range: legacyRange,
       excluded,
-      status: statusKey(query.status),
+      status: keys,
       onlyWithoutStatus: true,
       wanted,
       limit,
@@ -223,7 +219,7 @@ class DynamoLedger implements RunLedger {
     const listed = new Set(indexed.map((record) => record.runId));
     const older = legacy.filter((record) => !listed.has(record.runId));
     if (older.length === 0) return indexed;
-    return [...indexed, ...older].sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0)).slice(0, limit);
+    return newestFirst([...indexed, ...older]).slice(0, limit);
   }
 
   /** One query of an index, newest first, page after page until `limit` records pass `wanted` or the index ends. */
@@ -235,7 +231,7 @@ class DynamoLedger implements RunLedger {
         ? undefined
         : plan.onlyWithoutStatus === true
           ? 'attribute_not_exists(#status)'
-          : '(#status = :status OR attribute_not_exists(#status))';
+          : `(#status IN (${status.map((_key, i) => `:status${i}`).join(', ')}) OR attribute_not_exists(#status))`;
     const filters = [
       ...(excluded.length === 0 ? [] : [`NOT #task IN (${Object.keys(excludedValues).join(', ')})`]),
       ...(statusFilter === undefined ? [] : [statusFilter]),
@@ -258,7 +254,7 @@ class DynamoLedger implements RunLedger {
             ':value': key,
             ...range.values,
             ...excludedValues,
-            ...(statusFilter?.includes(':status') === true ? { ':status': status } : {}),
+            ...(statusFilter?.includes(':status') === true ? Object.fromEntries((status ?? []).map((key, i) => [`:status${i}`, key])) : {}),
           }),
           // A filter reads past the items it drops: the loop below goes on until the limit is met.
           ...(filters.length === 0 ? {} : { FilterExpression: filters.join(' AND ') }),
@@ -285,8 +281,8 @@ interface QueryPlan {
   readonly key: string;
   readonly range: { readonly condition: string; readonly values: Record<string, string> };
   readonly excluded: readonly string[];
-  /** The byStatus key the runs must have: a filter, outside the byStatus index. */
-  readonly status?: string;
+  /** The byStatus keys the runs may have: a filter, outside the byStatus index. */
+  readonly status?: readonly string[];
   /** Only runs without `runStatus` (else those runs pass the status filter too, to be judged by their record). */
   readonly onlyWithoutStatus?: boolean;
   readonly wanted: (record: RunRecord) => boolean;
@@ -297,16 +293,26 @@ interface QueryPlan {
 
 /** Whether a record is one the query asks for, by the fields a key condition does not take. */
 function recordMatches(record: RunRecord, query: LedgerQuery): boolean {
-  if (query.status !== undefined && runStatus(record) !== statusKey(query.status)) return false;
+  if (query.status !== undefined && !statusKeys(query.status).includes(runStatus(record))) return false;
   if (query.release !== undefined && record.release !== query.release) return false;
   if (query.source !== undefined && record.source !== query.source) return false;
   if (query.caller !== undefined && !callerMatches(record.caller, query.caller)) return false;
   return true;
 }
 
-/** The byStatus key of a status: a lost run's item still says `running`. */
-function statusKey(status: RunStatus | undefined): string {
-  return status === undefined || status === 'lost' ? 'running' : status;
+/**
+ * The byStatus keys of a status's runs. A lost run's item says `running`
+ * until a reader settles it (its deadline passed), or `lost` once its end was
+ * recorded so (`cnf:settle`, a container task ECS no longer knows): a
+ * listing of lost runs asks for both, and the reader keeps the lost ones.
+ */
+function statusKeys(status: RunStatus): string[] {
+  return status === 'lost' ? ['running', 'lost'] : [status];
+}
+
+/** Records newest first, by start time. */
+function newestFirst(records: RunRecord[]): RunRecord[] {
+  return records.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
 }
 
 /** The part of a key condition that bounds `startedAt` (the sort key of every index). */

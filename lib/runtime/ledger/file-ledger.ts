@@ -31,7 +31,10 @@ function entryMatches(entry: RunIndexEntry, query: LedgerQuery): boolean {
 /** Whether a record is one the query asks for (a lost run is `running` until a reader settles it, as on AWS). */
 function matches(record: RunRecord, query: LedgerQuery): boolean {
   if (!entryMatches(indexEntry(record), query)) return false;
-  return query.status === undefined || runStatus(record) === (query.status === 'lost' ? 'running' : query.status);
+  if (query.status === undefined) return true;
+  const status = runStatus(record);
+  // A lost run reads as running until its reader settles it (its deadline passed), or as lost once recorded so (its owner died).
+  return query.status === 'lost' ? status === 'lost' || status === 'running' : status === query.status;
 }
 
 /**

@@ -207,11 +207,26 @@ describe('listing by status and time', () => {
     expect(byTask).toMatchObject({
       IndexName: 'byTask',
       KeyConditionExpression: '#key = :value AND #startedAt < :until',
-      FilterExpression: '(#status = :status OR attribute_not_exists(#status))',
+      FilterExpression: '(#status IN (:status0) OR attribute_not_exists(#status))',
       ExpressionAttributeNames: { '#key': 'task', '#startedAt': 'startedAt', '#status': 'runStatus' },
-      ExpressionAttributeValues: marshall({ ':value': 'migrate', ':until': '2026-12-01T00:00:00.000Z', ':status': 'succeeded' }),
+      ExpressionAttributeValues: marshall({ ':value': 'migrate', ':until': '2026-12-01T00:00:00.000Z', ':status0': 'succeeded' }),
     });
     expect(lost).toMatchObject({ IndexName: 'byStatus', ExpressionAttributeValues: marshall({ ':value': 'running' }) });
+  });
+
+  it('lists lost runs both still marked running (unsettled) and recorded lost (cnf:settle), newest first', async () => {
+    const item = (runId: string, startedAt: string, fields: Record<string, unknown>) =>
+      marshall({ ...record, runId, pk: `run#${runId}`, entity: 'run', expiresAt: 1, startedAt, ...fields });
+    const settledLost = { endedAt: '2026-11-24T12:00:00.000Z', exitCode: 70, error: { name: 'RunLostError', message: 'gone' } };
+    dynamo.on(QueryCommand, { IndexName: 'byStatus', ExpressionAttributeValues: marshall({ ':value': 'lost' }) }).resolves({
+      Items: [item('recorded-lost', '2026-11-24T11:00:00.000Z', { ...settledLost, runStatus: 'lost' })],
+    });
+    dynamo.on(QueryCommand, { IndexName: 'byStatus', ExpressionAttributeValues: marshall({ ':value': 'running' }) }).resolves({
+      Items: [item('unsettled', '2026-11-24T11:30:00.000Z', { runStatus: 'running' })],
+    });
+    dynamo.on(QueryCommand, { IndexName: 'byStartedAt' }).resolves({ Items: [] });
+    const ledger = new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' }));
+    expect((await ledger.list({ status: 'lost' })).map((run) => run.runId)).toEqual(['unsettled', 'recorded-lost']);
   });
 
   it('finds the runs recorded before items carried runStatus by their record, merged newest first', async () => {

@@ -101,7 +101,16 @@ describe('FileLedger', () => {
     expect((await ledger.list({ status: 'failed' })).map((run) => run.runId)).toEqual(['b']);
     expect((await ledger.list({ status: 'running' })).map((run) => run.runId)).toEqual(['a']);
     expect((await ledger.list({ status: 'lost' })).map((run) => run.runId)).toEqual(['a']);
-    expect((await ledger.list({ since: '2026-01-02T00:00:00.000Z' })).map((run) => run.runId)).toEqual(['c', 'b']);
+    // one recorded lost (its owner died): a lost run too, not a running one
+    const lost = { endedAt: '2026-01-04T00:00:01.000Z', exitCode: 130, error: { name: 'RunLostError', message: 'gone' } };
+    await ledger.claim(record('d', 'seed', '2026-01-04T00:00:00.000Z'));
+    await ledger.finish({ ...record('d', 'seed', '2026-01-04T00:00:00.000Z'), ...lost });
+    expect((await ledger.list({ status: 'lost' })).map((run) => run.runId)).toEqual(['d', 'a']);
+    expect((await ledger.list({ status: 'running' })).map((run) => run.runId)).toEqual(['a']);
+    expect((await ledger.list({ since: '2026-01-02T00:00:00.000Z', until: '2026-01-04T00:00:00.000Z' })).map((run) => run.runId)).toEqual([
+      'c',
+      'b',
+    ]);
     expect((await ledger.list({ until: '2026-01-02T00:00:00.000Z' })).map((run) => run.runId)).toEqual(['a']);
   });
 
