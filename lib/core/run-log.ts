@@ -72,8 +72,27 @@ function runEndedOf(line: string, runId: string): RunResult | undefined {
   }
 }
 
+/**
+ * Whether `line` is the `Run started` line of the run `runId`: its task has
+ * begun (its lock, if it takes one, is held).
+ *
+ * @example
+ * isRunStartedLine('{"message":"Run started","runId":"r1"}', 'r1'); // true
+ */
+function isRunStartedLine(line: string, runId: string): boolean {
+  if (!line.includes(RUN_STARTED)) return false;
+  try {
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    return entry.message === RUN_STARTED && entry.runId === runId;
+  } catch (error) {
+    if (error instanceof SyntaxError) return false;
+    throw error;
+  }
+}
+
 export {
   BOOKKEEPING_MESSAGES,
+  isRunStartedLine,
   RUN_ENDED,
   RUN_STARTED,
   runEndedOf,

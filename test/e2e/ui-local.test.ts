@@ -126,6 +126,23 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     expect(await page.locator('dl.facts').textContent()).toContain('ui');
   });
 
+  it('refuses a task whose lock another run holds (75), in the words of the CLI, and goes to no run', async () => {
+    const holder = await project.cli(['invoke', 'locked', '--detach', '--run-id', 'ui-lock-holder', '--', '--ms', '600000']);
+    expect(holder.code).toBe(0);
+    for (;;) {
+      const shown = await project.cli(['runs', 'show', 'ui-lock-holder']);
+      if (shown.stdout.includes('holding the lock')) break;
+    }
+    try {
+      await page.goto(address('/tasks/locked'));
+      await page.getByRole('button', { name: 'Start run…' }).click();
+      await expect.poll(() => page.locator('#form-status').textContent()).toContain('Task locked is locked by run ui-lock-holder');
+      expect(page.url()).toContain('/tasks/locked');
+    } finally {
+      expect((await project.cli(['stop', 'ui-lock-holder'])).code).toBe(0);
+    }
+  });
+
   it('tails a running log live, and stops the run', async () => {
     await page.goto(address('/tasks/wait-for-stop'));
     await page.getByRole('button', { name: 'Start run…' }).click();

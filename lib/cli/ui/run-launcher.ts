@@ -1,10 +1,19 @@
 import { CnfError } from '../../core/errors.js';
 import type { Platform, ReleaseTarget, RunFrame } from '../../core/platform.js';
-import { isRefusal, newRunId, type RunResult } from '../../core/run.js';
+import { isRunStartedLine } from '../../core/run-log.js';
+import { isRefusal, newRunId, resultOfRecord, type RunResult } from '../../core/run.js';
 import { checkTaskArgsSize } from '../args-json.js';
 
 /* How often a start looks in the ledger for its run while the run has shown nothing yet. */
 const LEDGER_POLL_MS = 100;
+
+/*
+ * How long a run's record must have been there, without an end, for the run
+ * to count as started when its own `Run started` line has not come (a
+ * container task's lines come once the task runs): a refusal that records
+ * the run (its lock was held) ends it well within this.
+ */
+const RECORDED_START_MS = 1_000;
 
 /** A run the admin function refused: nothing ran, and the page shows why, as the CLI would. */
 class RunRefusedError extends CnfError {
@@ -12,6 +21,15 @@ class RunRefusedError extends CnfError {
     super(result.error?.message ?? 'The admin function refused the run.', result.exitCode, 'user');
     this.name = result.error?.name ?? 'RunRefusedError';
   }
+}
+
+/**
+ * How a start came out: refused (nothing of the task ran), or under way;
+ * read from the frames, it also holds the step to read on from.
+ */
+interface StartOutcome {
+  readonly refusal: RunResult | undefined;
+  readonly pending?: Promise<IteratorResult<RunFrame>>;
 }
 
 /** What the page asks to start. */
@@ -60,17 +78,20 @@ class RunLauncher {
         { signal: interrupt.signal, completeLog: false },
       )
       [Symbol.asyncIterator]();
-    const first = frames.next();
+    // One reader of the frames: it reads up to the start, and the drain reads on from where it stopped.
+    const reading = this.#startFrames(runId, frames);
     const polling = new AbortController();
-    const started = await Promise.race([first.then((step) => ({ step })), this.#recorded(runId, polling.signal)]).finally(() =>
-      polling.abort(),
-    );
-    if ('step' in started && !started.step.done && started.step.value.type === 'result' && isRefusal(started.step.value.result)) {
+    const started = await Promise.race([reading, this.#recorded(runId, polling.signal)]).finally(() => polling.abort());
+    if (started.refusal !== undefined) {
       // Ending the frames lets the platform close what it holds (a local run's pipes), so that nothing lingers.
       await frames.return?.();
-      throw new RunRefusedError(started.step.value.result);
+      throw new RunRefusedError(started.refusal);
     }
-    const done = this.#drain(runId, first, frames);
+    const done = this.#drain(
+      runId,
+      reading.then((outcome) => outcome.pending ?? { done: true, value: undefined }),
+      frames,
+    );
     this.#running.set(runId, { interrupt, done });
     return { runId, release: plan.release };
   }
@@ -96,17 +117,41 @@ class RunLauncher {
     return runs.length;
   }
 
-  async #recorded(runId: string, signal: AbortSignal): Promise<{ recorded: true }> {
+  /**
+   * Reads the run's frames up to its `Run started` line or its result: a
+   * refusal's result (its lock held, bad args) comes after a line or two of
+   * its own, and is no start.
+   */
+  async #startFrames(runId: string, frames: AsyncIterator<RunFrame>): Promise<StartOutcome> {
+    for (;;) {
+      const step = await frames.next();
+      if (step.done === true) return { refusal: undefined, pending: Promise.resolve(step) };
+      const frame = step.value;
+      if (frame.type === 'result')
+        return isRefusal(frame.result) ? { refusal: frame.result } : { refusal: undefined, pending: Promise.resolve(step) };
+      if (frame.type === 'log' && isRunStartedLine(frame.line, runId)) return { refusal: undefined, pending: frames.next() };
+    }
+  }
+
+  /** The run once its record shows a start (there for {@link RECORDED_START_MS} without an end) or a refusal. */
+  async #recorded(runId: string, signal: AbortSignal): Promise<StartOutcome> {
+    let seenAt: number | undefined;
     while (!signal.aborted) {
-      if ((await this.platform.run(runId)) !== undefined) return { recorded: true };
+      const record = await this.platform.run(runId);
+      if (record?.endedAt !== undefined) {
+        const result = resultOfRecord(record);
+        return { refusal: isRefusal(result) ? result : undefined };
+      }
+      if (record !== undefined) seenAt ??= Date.now();
+      if (seenAt !== undefined && Date.now() - seenAt >= RECORDED_START_MS) return { refusal: undefined };
       await new Promise((resolve) => setTimeout(resolve, LEDGER_POLL_MS));
     }
     return new Promise(() => undefined); // the race is over; this side never wins it
   }
 
-  async #drain(runId: string, first: Promise<IteratorResult<RunFrame>>, frames: AsyncIterator<RunFrame>): Promise<void> {
+  async #drain(runId: string, pending: Promise<IteratorResult<RunFrame>>, frames: AsyncIterator<RunFrame>): Promise<void> {
     try {
-      for (let step = await first; step.done !== true; step = await frames.next());
+      for (let step = await pending; step.done !== true; step = await frames.next());
     } catch (error) {
       this.report(`Run ${runId}: ${(error as Error).message}`);
     } finally {
