@@ -7,7 +7,7 @@ import { writeNotice } from '../render/run-view.js';
 import { openStage } from '../stage-context.js';
 import { openBrowser } from '../ui/open-browser.js';
 import { PageAssets } from '../ui/page-assets.js';
-import { newSessionToken } from '../ui/request-guard.js';
+import { isLoopbackHost, newSessionToken } from '../ui/request-guard.js';
 import { RunLauncher } from '../ui/run-launcher.js';
 import { SecretMask } from '../secret-mask.js';
 import { UiApi } from '../ui/ui-api.js';
@@ -15,8 +15,6 @@ import { startUiServer } from '../ui/ui-server.js';
 
 /** The options of `cnf-admin ui`, as its flags declare them (`--no-open` is `open: false`). */
 type UiCommandOptions = CommandOptions<'ui'>;
-
-const LOOPBACK = '127.0.0.1';
 
 /**
  * `cnf-admin ui --stage S`: serves the runs, tasks and releases of a stage
@@ -46,7 +44,7 @@ async function ui(options: UiCommandOptions, io: CliIo): Promise<number> {
     };
     for (const signal of STOP_SIGNALS) process.on(signal, stop);
   });
-  if (host !== LOOPBACK)
+  if (!isLoopbackHost(host))
     writeNotice(
       io,
       `Listening on ${host}, not only on this machine: anyone who can reach it and has the address with its token can start runs on stage ${stage.name}.`,

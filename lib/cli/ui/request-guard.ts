@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { hostname, networkInterfaces } from 'node:os';
 
 /** The header the page's script sends the session token in, on every API request. */
 const TOKEN_HEADER = 'x-cnf-token';
@@ -27,11 +28,45 @@ interface Rejection {
   readonly message: string;
 }
 
-/** The served hosts and origins of a server listening on `host:port`. */
+/* The names of this machine's loopback interface: a page served on one of them is reached by all of them. */
+const LOOPBACK_NAMES: readonly string[] = ['localhost', '127.0.0.1', '::1'];
+
+/** Whether `host` is this machine's loopback interface, which nothing outside it reaches. */
+function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_NAMES.includes(host.toLowerCase());
+}
+
+/** Whether `host` listens on every interface (`0.0.0.0`, `::`). */
+function isWildcardHost(host: string): boolean {
+  return host === '0.0.0.0' || host === '::';
+}
+
+/** This machine's own addresses, on every interface. */
+function machineAddresses(): string[] {
+  return Object.values(networkInterfaces()).flatMap((addresses) => (addresses ?? []).map((address) => address.address));
+}
+
+/**
+ * The served hosts and origins of a server listening on `host:port`: the
+ * host itself; every loopback name, when it is one; and, listening on every
+ * interface, the machine's name and each of its addresses. Any other name
+ * (one a DNS-rebinding page points at this machine) is not served.
+ */
 function servedAddresses(host: string, port: number): { hosts: Set<string>; origins: Set<string> } {
-  const names = new Set([host, ...(host === '127.0.0.1' ? ['localhost'] : [])]);
+  const names = new Set([host.toLowerCase()]);
+  if (isLoopbackHost(host) || isWildcardHost(host)) for (const name of LOOPBACK_NAMES) names.add(name);
+  if (isWildcardHost(host)) for (const name of [hostname().toLowerCase(), ...machineAddresses()]) names.add(name);
   const hosts = new Set([...names].map((name) => `${name.includes(':') ? `[${name}]` : name}:${port}`));
   return { hosts, origins: new Set([...hosts].map((entry) => `http://${entry}`)) };
+}
+
+/** The host a server listening on `host` prints in its address: on every interface, the machine's first outside IPv4 address (else loopback). */
+function shownHost(host: string): string {
+  if (!isWildcardHost(host)) return host.includes(':') ? `[${host}]` : host;
+  const outside = Object.values(networkInterfaces())
+    .flatMap((addresses) => addresses ?? [])
+    .find((address) => address.family === 'IPv4' && !address.internal);
+  return outside?.address ?? '127.0.0.1';
 }
 
 function sameToken(given: string | undefined, expected: string): boolean {
@@ -107,5 +142,15 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
  */
 const ASSET_CACHING: Readonly<Record<string, string>> = { 'cache-control': 'private, max-age=86400, immutable' };
 
-export { ASSET_CACHING, checkRequest, newSessionToken, SECURITY_HEADERS, servedAddresses, TOKEN_HEADER, TOKEN_PARAMETER };
+export {
+  ASSET_CACHING,
+  checkRequest,
+  isLoopbackHost,
+  newSessionToken,
+  SECURITY_HEADERS,
+  servedAddresses,
+  shownHost,
+  TOKEN_HEADER,
+  TOKEN_PARAMETER,
+};
 export type { GuardSettings, Rejection };

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { CnfError } from '../../core/errors.js';
 import type { PageAssets } from './page-assets.js';
-import { ASSET_CACHING, checkRequest, SECURITY_HEADERS, servedAddresses, TOKEN_PARAMETER } from './request-guard.js';
+import { ASSET_CACHING, checkRequest, SECURITY_HEADERS, servedAddresses, shownHost, TOKEN_PARAMETER } from './request-guard.js';
 import { parseRunFilter } from './run-filter.js';
 import type { UiApi } from './ui-api.js';
 import { ExitCode } from '../../core/exit-codes.js';
@@ -167,9 +167,8 @@ async function startUiServer(options: UiServerOptions): Promise<UiServer> {
   });
   const port = (server.address() as AddressInfo).port;
   settings = { token: options.token, ...servedAddresses(options.host, port) };
-  const shown = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
-    url: `http://${shown}:${port}/?${TOKEN_PARAMETER}=${encodeURIComponent(options.token)}`,
+    url: `http://${shownHost(options.host)}:${port}/?${TOKEN_PARAMETER}=${encodeURIComponent(options.token)}`,
     port,
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,6 +1,14 @@
 import type { IncomingMessage } from 'node:http';
+import { hostname, networkInterfaces } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { checkRequest, newSessionToken, SECURITY_HEADERS, servedAddresses } from '../../../lib/cli/ui/request-guard.js';
+import { checkRequest, isLoopbackHost, newSessionToken, SECURITY_HEADERS, servedAddresses } from '../../../lib/cli/ui/request-guard.js';
+
+/** This machine's addresses, IPv6 ones in brackets as a Host header writes them. */
+function machineAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flatMap((addresses) => addresses ?? [])
+    .map((address) => (address.address.includes(':') ? `[${address.address}]` : address.address));
+}
 
 const token = newSessionToken();
 const settings = { token, ...servedAddresses('127.0.0.1', 8233) };
@@ -43,6 +51,21 @@ describe('checkRequest', () => {
     expect(check(`/runs?token=${token}`, 'GET', { host: '127.0.0.1:8234' })).toBe(421);
     expect(check('/api/runs', 'GET', { 'x-cnf-token': token, origin: 'http://localhost:9999' })).toBe(403);
     expect(check('/api/runs', 'GET', { 'x-cnf-token': token, 'sec-fetch-site': 'same-site' })).toBe(403);
+  });
+
+  it('serves, listening on every interface, the machine by its loopback names, its name and its addresses, and no other', () => {
+    const everywhere = servedAddresses('0.0.0.0', 8233);
+    for (const name of ['127.0.0.1', 'localhost', '[::1]', hostname().toLowerCase(), ...machineAddresses()])
+      expect(everywhere.hosts, name).toContain(`${name}:8233`);
+    expect(everywhere.hosts).not.toContain('rebound.example:8233');
+    expect(everywhere.origins).toContain('http://localhost:8233');
+  });
+
+  it('serves one loopback name by all of them, and another address by itself alone', () => {
+    expect([...servedAddresses('localhost', 8233).hosts].sort()).toEqual(['127.0.0.1:8233', '[::1]:8233', 'localhost:8233']);
+    expect([...servedAddresses('192.0.2.7', 8233).hosts]).toEqual(['192.0.2.7:8233']);
+    expect(isLoopbackHost('LOCALHOST')).toBe(true);
+    expect(isLoopbackHost('0.0.0.0')).toBe(false);
   });
 
   it('takes writes as POST with JSON only', () => {
