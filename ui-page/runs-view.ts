@@ -45,7 +45,12 @@ function select(name: string, values: string[], current: string | undefined): HT
 }
 
 function filterForm(session: Session, filter: Record<string, string>): HTMLFormElement {
-  const local = (iso: string | undefined): string => (iso === undefined ? '' : iso.slice(0, 16));
+  // The fields show the instant in the browser's own time zone, as the submit reads them back, and as the table shows times.
+  const local = (iso: string | undefined): string => {
+    const instant = iso === undefined ? Number.NaN : Date.parse(iso);
+    if (Number.isNaN(instant)) return '';
+    return new Date(instant - new Date(instant).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  };
   const form = h(
     'form',
     { class: 'filters', 'aria-label': 'Filter runs', role: 'search' },
