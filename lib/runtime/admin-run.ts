@@ -128,6 +128,8 @@ class AdminRun {
     };
     const owner = ownerFromEnvironment();
     if (owner !== undefined) record = { ...record, owner };
+    // Recorded from the claim on: a run that dies, is killed or is lost still says which config it ran with.
+    if (!(config instanceof ConfigError) && config.version !== undefined) record = { ...record, configVersion: config.version };
     const claim = await guardLedger(() => ledger.claim(record));
     if (claim instanceof LedgerUnavailableError) throw this.#refusal(event.runId, event.task, claim.exitCode, claim.name, claim.message);
     const sameArgs = [record.args, recorded(args.given)];

@@ -170,8 +170,11 @@ describe('the ledger never says "running" about a dead run', () => {
   it('an attached run whose CLI and run process are killed: lost (130) at once, its lock free, logs --follow ends', async () => {
     const run = start(['invoke', 'locked', '--run-id', 'killed-owner', '--', '--ms', '600000']);
     await run.seen('holding the lock');
-    const owner = (await record('killed-owner')).owner;
+    const running = await record('killed-owner');
+    const owner = running.owner;
     expect(owner?.pid).toBe(run.child.pid);
+    // the config it runs with is recorded from the start, not only at a recorded end
+    expect(running.configVersion).toEqual(expect.any(Number));
     // the CLI (the run's owner) and the run's own process both die at once, as with a closed window's kill -9
     const runner = Number(readFileSync(`/proc/${run.child.pid}/task/${run.child.pid}/children`, 'utf8').trim().split(' ')[0]);
     kill(run.child.pid ?? 0, 'SIGKILL');
@@ -180,6 +183,7 @@ describe('the ledger never says "running" about a dead run', () => {
     const lost = await record('killed-owner');
     expect(lost).toMatchObject({ exitCode: 130, interruptedAt: expect.any(String), error: { name: 'RunLostError' } });
     expect(lost.error?.message).toContain(`(pid ${owner?.pid}) ended before the run recorded its end`);
+    expect(lost.configVersion).toBe(running.configVersion);
     const follow = await project.cli(['logs', 'killed-owner', '--follow']);
     expect(follow.code).toBe(130);
     // its lock is free now, not 30 s later
