@@ -68,23 +68,6 @@ describe('the runs table', () => {
     expect(result.stdout).toMatch(/^batch-alpha-1\s+exit-code\s+code=2\s+2\s.*\scli\s/m);
   });
 
-  it('at 80 columns wraps the args of a run onto more lines, each arg whole, not cut', async () => {
-    const result = await project.cli(['runs'], { env: { COLUMNS: '80' } });
-    const lines = result.stdout.split('\n');
-    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(80);
-    const row = lines.findIndex((line) => line.startsWith('batch-alpha-2 '));
-    const column = lines[0]?.indexOf('ARGS') ?? -1;
-    expect(row).toBeGreaterThan(0);
-    expect(column).toBeGreaterThan(0);
-    // the row's first line, then the lines that continue it: blank up to the ARGS column
-    const continued = lines.slice(row + 1).findIndex((line) => line.slice(0, column).trim() !== '');
-    const shown = lines
-      .slice(row, row + 1 + (continued < 0 ? lines.length : continued))
-      .map((line) => line.slice(column).split(/\s{2,}/)[0])
-      .join(' ');
-    expect(shown).toBe('count=3 label=dry loud=false tags=[]');
-  });
-
   it('an interrupted run that ended 0 reads as stopped, not as a plain 0', async () => {
     const run = spawnCli(['invoke', 'ignore-stop', '--run-id', 'told-to-stop'], { cwd: project.dir });
     const ended = finished(run);

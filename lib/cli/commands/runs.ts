@@ -23,28 +23,11 @@ function exitLabel(record: RunRecord): string {
   return record.interruptedAt === undefined ? String(record.exitCode) : `${record.exitCode} stopped`;
 }
 
-/* The longest a value shows in the table, and the whole of a run's args: a row stays a few lines high. `runs show` has them all. */
-const LONGEST_ARG_VALUE = 40;
-const LONGEST_ARGS = 120;
-
-/** `text`, ending in `…` where it is longer than `longest`. */
-function shortened(text: string, longest: number): string {
-  return text.length > longest ? `${text.slice(0, longest - 1)}…` : text;
-}
-
-/**
- * A run's args as flags read: `olderThanDays=30 dryRun=true`, each value up
- * to 40 characters and the whole up to 120; `-` for none. The table wraps
- * them between args rather than cutting them: a dry-run purge and a real one
- * differ only here, and must at any width.
- */
+/** A run's args in one short line, as flags read: `olderThanDays=30 dryRun=true`; `-` for none. */
 function argsLabel(args: Readonly<Record<string, unknown>>): string {
   const entries = Object.entries(args ?? {});
   if (entries.length === 0) return '-';
-  const flags = entries.map(
-    ([key, value]) => `${key}=${shortened(typeof value === 'string' ? value : JSON.stringify(value), LONGEST_ARG_VALUE)}`,
-  );
-  return shortened(flags.join(' '), LONGEST_ARGS);
+  return entries.map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`).join(' ');
 }
 
 /** A caller as a person names it: `alice@laptop`, or the role and session of an IAM ARN (`Admin/alice`). */
@@ -105,8 +88,8 @@ async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
     // A run id stays whole, however narrow the terminal: it is what the next command takes.
     { header: 'RUN ID', minWidth: Math.max(...records.map((record) => record.runId.length)) },
     { header: 'TASK', fit: 'cut', minWidth: 8 },
-    // A dry-run purge and a real one differ only here: the args wrap, one whole arg a line if need be.
-    { header: 'ARGS', fit: 'wrap' },
+    // A dry-run purge and a real one differ only here.
+    { header: 'ARGS', fit: 'cut', minWidth: 8 },
     { header: 'EXIT' },
     { header: 'TOOK', optional: true },
     { header: 'STARTED' },
