@@ -1,6 +1,7 @@
 import { DEFAULT_ALIAS } from '../core/platform.js';
 import type { Stage } from '../core/stage.js';
 import { describeFiles, type WorkingTreeDifference } from '../core/working-tree-difference.js';
+import type { TaskCatalog } from '../core/task-catalog.js';
 import type { StageContext } from './stage-context.js';
 
 /** What decides whether a command deploys the working tree before it runs. */
@@ -74,5 +75,49 @@ async function deployWorkingTreeFirst(
   }
 }
 
-export { deployWorkingTreeFirst, shouldDeployWorkingTree };
+/** The working tree a real run would deploy first, as a dry run built it: nothing stored. */
+interface DryRunBuild {
+  /** The release the tree builds. */
+  readonly release: string;
+  readonly catalog: TaskCatalog;
+  /** The release live now, which the tree differs from. */
+  readonly live: string;
+  /** The files that differ. */
+  readonly files: readonly string[];
+}
+
+/**
+ * For `--dry-run`: when the real command would deploy the working tree
+ * first ({@link shouldDeployWorkingTree}, as if it were no dry run), builds
+ * it, storing nothing, so that the dry run checks the run against the
+ * release that would run, and refuses as the real command would (a tree
+ * that does not build: 65; a task only the tree has is no unknown task).
+ * Undefined when the real command would deploy nothing.
+ *
+ * @throws BuildError when the tree does not build
+ */
+async function buildWorkingTreeForDryRun(
+  context: StageContext,
+  options: Pick<WorkingTreeFacts, 'release' | 'alias'>,
+): Promise<DryRunBuild | undefined> {
+  const { localStage } = context.platform;
+  if (localStage === undefined) return undefined;
+  let tree: (WorkingTreeDifference & { readonly release: string }) | undefined;
+  const workingTree = async (): Promise<WorkingTreeDifference | undefined> => (tree = await localStage.workingTree(DEFAULT_ALIAS));
+  const heldByRollback = async (): Promise<string | undefined> => (await localStage.rollbackPin())?.release;
+  const deploy = await shouldDeployWorkingTree({ ...options, dryRun: false, stage: context.stage, workingTree, heldByRollback });
+  if (!deploy || tree === undefined) return undefined;
+  const wait = context.progress.start('Building the working tree (dry run: nothing is stored)', { quiet: true });
+  try {
+    const built = await localStage.buildWorkingTree();
+    wait.stop('ok');
+    return { ...built, live: tree.release, files: tree.files };
+  } catch (error) {
+    wait.stop('fail');
+    throw error;
+  }
+}
+
+export { buildWorkingTreeForDryRun, deployWorkingTreeFirst, shouldDeployWorkingTree };
+export type { DryRunBuild };
 export type { WorkingTreeFacts };

@@ -5,6 +5,7 @@ import { checkEventAgainstCatalog } from '../core/event-check.js';
 import type { InvokePlan, Platform } from '../core/platform.js';
 import { runIdReuseProblem } from '../core/run-id-reuse.js';
 import { resultOfRecord, settledRecord, type AdminEvent, type RunResult } from '../core/run.js';
+import type { TaskCatalog } from '../core/task-catalog.js';
 
 /** What the check before a detached or dry run found: nothing in the way, or the run the id already names. */
 type Preflight = { readonly ok: true } | { readonly ok: false; readonly ran: RunResult };
@@ -18,6 +19,7 @@ type Preflight = { readonly ok: true } | { readonly ok: false; readonly ran: Run
  * gives.
  *
  * @param reusedId - whether the caller chose the run id (`--run-id`): only then can the ledger hold it
+ * @param builtCatalog - the catalog of the release the plan names, when it is built but not stored (a dry run's working tree)
  * @returns `ok: false` with that run's outcome when the run id already ran with these args
  * @throws UsageError (64) or TryAgainError (75)
  */
@@ -26,8 +28,9 @@ async function preflight(
   plan: InvokePlan,
   event: AdminEvent & { readonly runId: string },
   reusedId: boolean,
+  builtCatalog?: TaskCatalog,
 ): Promise<Preflight> {
-  const catalog = await platform.catalog(plan);
+  const catalog = builtCatalog ?? (await platform.catalog(plan));
   let given: Readonly<Record<string, unknown>>;
   try {
     given = checkEventAgainstCatalog(catalog, plan.release, { ...event, args: event.args ?? {} });

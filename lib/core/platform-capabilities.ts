@@ -60,6 +60,8 @@ interface LocalDeployOptions {
 interface LocalStageCapability {
   /** Builds the working tree and moves the alias pair to it; `showBuild` says the build on the platform's progress. */
   deploy(alias?: string, options?: LocalDeployOptions): Promise<LocalDeployment>;
+  /** Builds the working tree as a deploy would, and stores nothing: the release it would be and its catalog (`invoke --dry-run`). */
+  buildWorkingTree(): Promise<{ readonly release: string; readonly catalog: TaskCatalog }>;
   /** How the working tree stands against the release an alias pair serves: undefined when there is no such pair yet. */
   workingTree(alias?: string): Promise<(WorkingTreeDifference & { readonly release: string }) | undefined>;
   /** The release a rollback holds the stage on until the next explicit deploy; undefined when none does. */

@@ -115,6 +115,40 @@ describe('deploy and drift', () => {
     }
   });
 
+  it('--dry-run with a differing tree plans on the tree the invoke would deploy, refuses as it would, and stores nothing', async () => {
+    const copy = createTestProject('tasks');
+    try {
+      const live = (JSON.parse((await copy.cli(['deploy', '--json'])).stdout) as { release: string }).release;
+      const releases = async () => (JSON.parse((await copy.cli(['releases', '--json'])).stdout) as unknown[]).length;
+      const before = await releases();
+      // a task only the working tree has: the real invoke deploys it first, so the dry run knows it
+      writeFileSync(
+        join(copy.dir, 'lambda', 'tasks', 'fresh.ts'),
+        "import { defineTask } from 'cnf-admin/runtime';\nexport default defineTask({ name: 'fresh', description: 'new', run: async () => 1 });\n",
+      );
+      const admin = join(copy.dir, 'lambda', 'admin.ts');
+      writeFileSync(admin, readFileSync(admin, 'utf8').replace('tasks: {', "tasks: {\n    fresh: () => import('./tasks/fresh.js'),"));
+      const planned = await copy.cli(['invoke', 'fresh', '--dry-run']);
+      expect(planned.code, planned.stderr).toBe(0);
+      expect(planned.stderr).toMatch(
+        new RegExp(`The working tree differs from the live release ${live} \\(.*\\): invoke deploys it first, as r-[0-9a-f]{12}\\.`),
+      );
+      expect(planned.stderr).not.toContain('which is what runs here');
+      expect(planned.stdout).toMatch(/^Would run fresh on stage local:\n {2}release {2}r-[0-9a-f]{12} /);
+      expect(planned.stdout).not.toContain(live);
+      // a tree that does not build: 65, as the real invoke
+      appendFileSync(join(copy.dir, 'lambda', 'tasks', 'noop.ts'), '\nexport const broken = {;\n');
+      expect((await copy.cli(['invoke', 'noop', '--dry-run'])).code).toBe(65);
+      // nothing stored, nothing moved
+      expect(await releases()).toBe(before);
+      expect(JSON.parse((await copy.cli(['status', '--json'])).stdout)).toMatchObject({
+        aliases: [{ name: 'live', web: { release: live } }],
+      });
+    } finally {
+      await copy.cleanup();
+    }
+  });
+
   it('with autoDeploy false, runs the live release when the working tree differs, says so and how to deploy', async () => {
     const copy = createTestProject('tasks');
     try {

@@ -10,7 +10,8 @@ import { openStage } from '../stage-context.js';
 import { checkInvokeInput, type InvokeCommandOptions } from '../invoke-input.js';
 import { unlessInterrupted, withInterrupts } from '../interrupts.js';
 import { asInvoked } from '../invocation.js';
-import { deployWorkingTreeFirst } from '../auto-deploy.js';
+import { buildWorkingTreeForDryRun, deployWorkingTreeFirst, type DryRunBuild } from '../auto-deploy.js';
+import { describeFiles } from '../../core/working-tree-difference.js';
 import { checkAwsFlagsAreNotTaskArgs } from '../aws-flags-or-task-args.js';
 import { CNF_VARIABLES, readCnfEnvironment } from '../../core/cnf-environment.js';
 
@@ -39,8 +40,17 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
     const context = await unlessInterrupted(openStage(io, options), signal, NOTHING_RAN);
     const { platform } = context;
     await unlessInterrupted(deployWorkingTreeFirst(context, options), signal, NOTHING_RAN);
-    const plan = await unlessInterrupted(platform.resolve(target), signal, NOTHING_RAN);
-    plan.notices.forEach((planNotice) => writeNotice(io, planNotice));
+    // A dry run deploys nothing: it builds what the real invoke would deploy, and plans the run on that.
+    const built =
+      options.dryRun === true ? await unlessInterrupted(buildWorkingTreeForDryRun(context, options), signal, NOTHING_RAN) : undefined;
+    const resolved = await unlessInterrupted(platform.resolve(target), signal, NOTHING_RAN);
+    const plan = built === undefined ? resolved : planOnBuiltTree(resolved, built);
+    if (built !== undefined)
+      writeNotice(
+        io,
+        `The working tree differs from the live release ${built.live} (${describeFiles(built.files)}): invoke deploys it first, as ${built.release}. This dry run built it, stored nothing, and checks the run against it.`,
+      );
+    else resolved.notices.forEach((planNotice) => writeNotice(io, planNotice));
     const awsFlags = { task: options.task, region: options.region, profile: options.profile, taskArgs: options.taskArgs, jsonArgs };
     await unlessInterrupted(checkAwsFlagsAreNotTaskArgs(platform, plan, awsFlags), signal, NOTHING_RAN);
     const checked = {
@@ -54,7 +64,11 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
     if (options.dryRun === true || options.detach === true) {
       // The check (zod's full build, for the task's JSON Schema) loads only here: a foreground run does not pay for it.
       const { preflight } = await import('../preflight.js');
-      const check = await unlessInterrupted(preflight(platform, plan, checked, options.runId !== undefined), signal, NOTHING_RAN);
+      const check = await unlessInterrupted(
+        preflight(platform, plan, checked, options.runId !== undefined, built?.catalog),
+        signal,
+        NOTHING_RAN,
+      );
       if (!check.ok) return alreadyRan(io, plan, check.ran, options.json === true);
     }
     if (options.dryRun === true) return printPlan(io, plan, options, await platform.containerPlan?.(plan, options.task));
@@ -215,6 +229,11 @@ async function detach(
     );
   }
   return ExitCode.OK;
+}
+
+/** The plan of a run on the working tree a dry run built: the same stage and config, on the release the tree builds. */
+function planOnBuiltTree(plan: InvokePlan, built: DryRunBuild): InvokePlan {
+  return { ...plan, release: built.release, webVersion: built.release, adminVersion: built.release, qualifier: built.release, notices: [] };
 }
 
 function printPlan(io: CliIo, plan: InvokePlan, options: InvokeCommandOptions, container?: ContainerPlan): number {

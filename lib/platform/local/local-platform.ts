@@ -75,6 +75,11 @@ class LocalPlatform implements Platform {
   readonly livePairs: LocalLivePairs;
   readonly localStage: LocalStageCapability = {
     deploy: (alias, options) => this.deploy(alias, options),
+    buildWorkingTree: async () => {
+      const { buildBundle } = await import('../../bundle/build-bundle.js');
+      const { release, catalog } = await buildBundle(this.project);
+      return { release, catalog };
+    },
     workingTree: (alias) => this.workingTree(alias),
     rollbackPin: () => localRollbackPin(this.project),
     prepareDatabase: () => this.prepareDatabase(),
