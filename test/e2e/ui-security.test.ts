@@ -118,6 +118,18 @@ describe('the ui server turns away', () => {
     expect(JSON.parse(runs.stdout)).toEqual([]);
   });
 
+  it("a malformed %-escape (400, no stack on the server's output) and cnf-admin's own tasks (400, no run id that names nothing)", async () => {
+    const malformed = await send('/api/runs/%E0%A4%A', { headers: withToken() });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toContain('malformed %-escape');
+    expect(ui.output()).not.toMatch(/URIError|\n\s+at /);
+    for (const task of ['cnf:ping', 'cnf:describe']) {
+      const started = await send('/api/runs', { method: 'POST', headers: json(), body: JSON.stringify({ task }) });
+      expect(started.status).toBe(400);
+      expect(started.body).toContain(`${task} is cnf-admin's own task`);
+    }
+  });
+
   it('a CORS preflight: no Access-Control header on any answer', async () => {
     const preflight = await send('/api/runs', {
       method: 'OPTIONS',

@@ -9,6 +9,8 @@ interface UiProcess {
   readonly origin: string;
   readonly token: string;
   readonly child: ChildProcess;
+  /** What it has written to stderr so far. */
+  output(): string;
   /** Sends Ctrl-C (SIGINT) and resolves to how it ended. */
   stop(): Promise<CliResult>;
 }
@@ -23,6 +25,8 @@ async function startUi(cwd: string, args: readonly string[] = [], env: NodeJS.Pr
   const child = spawnCli(['ui', '--no-open', ...args], { cwd, env });
   const done = finished(child);
   let stdout = '';
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8');
@@ -37,6 +41,7 @@ async function startUi(cwd: string, args: readonly string[] = [], env: NodeJS.Pr
     origin: parsed.origin,
     token: parsed.searchParams.get('token') ?? '',
     child,
+    output: () => stderr,
     stop: () => {
       child.kill('SIGINT');
       return done;

@@ -4,7 +4,7 @@ import { DEFAULT_ALIAS } from '../../core/platform.js';
 import { isReleaseId } from '../../core/release.js';
 import type { RunRecord } from '../../core/run.js';
 import { exitCodeMeaning, RUN_STATUSES, runMeaning, runStatus } from '../../core/run-status.js';
-import { CONSOLE_TASK, type TaskCatalog, type TaskInfo } from '../../core/task-catalog.js';
+import { CONSOLE_TASK, RESERVED_TASK_PREFIX, type TaskCatalog, type TaskInfo } from '../../core/task-catalog.js';
 import { runtimeOf } from '../../core/task-runtime.js';
 import { REDACTED } from '../../runtime/redact-secrets.js';
 import { formatLogLine } from '../render/log-line.js';
@@ -151,6 +151,8 @@ class UiApi {
     const { task, args, release } = body;
     if (typeof task !== 'string' || task === '') throw new UsageError('Name the task to run ("task").');
     if (task === CONSOLE_TASK) throw new UsageError('Console evaluations run in cnf-admin console, not from the page.');
+    // cnf-admin's own tasks (cnf:ping, cnf:describe, ...) record no run: the page starts the app's tasks and scripts.
+    if (task.startsWith(RESERVED_TASK_PREFIX)) throw new UsageError(`${task} is cnf-admin's own task, not one the page starts.`);
     if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args)))
       throw new UsageError('The args must be a JSON object.');
     return this.launcher.start({ task, args: (args ?? {}) as Record<string, unknown>, target: this.#target(release) });

@@ -99,6 +99,15 @@ async function streamLog(api: UiApi, runId: string, follow: boolean, response: S
   response.end();
 }
 
+/** One part of an API address, decoded; a malformed escape (`%E0%A4%A`) is the request's fault (400), never the server's. */
+function decodedPart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new HttpError(400, `The address has a malformed %-escape: ${JSON.stringify(part)}.`);
+  }
+}
+
 async function route(options: UiServerOptions, url: URL, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const { api, assets } = options;
   const path = url.pathname;
@@ -109,7 +118,7 @@ async function route(options: UiServerOptions, url: URL, request: IncomingMessag
     throw new HttpError(404, 'No such page.');
   }
   const params = url.searchParams;
-  const parts = path.split('/').slice(2).map(decodeURIComponent);
+  const parts = path.split('/').slice(2).map(decodedPart);
   const post = request.method === 'POST';
   const body = post ? await readJson(request) : {};
   const [first, second, third] = parts;
