@@ -282,6 +282,21 @@ describe('the stage lock', () => {
     }
   });
 
+  it('a deploy killed while it builds holds the stage no longer than its process lives', async () => {
+    appendFileSync(join(project.dir, 'lambda', 'tasks', 'noop.ts'), '\nexport const killedDeploy = 1;\n');
+    const deploying = spawnCli(['deploy'], { cwd: project.dir });
+    const ended = finished(deploying);
+    await new Promise<void>((resolve) => {
+      deploying.stderr?.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('Building the bundle')) resolve();
+      });
+    });
+    deploying.kill('SIGKILL');
+    await ended;
+    // not 75 for the 30 s of the dead deploy's lease
+    expect((await project.cli(['config', 'set', 'AFTER', 'killed-deploy'])).code).toBe(0);
+  });
+
   it('a rollback while the release-phase task runs elsewhere exits 75 and moves nothing', async () => {
     setReleasePhase('locked');
     try {

@@ -54,15 +54,35 @@ async function assertLocalStageFree(paths: LocalPaths): Promise<void> {
   if (holder !== undefined && !(await holderRunEnded(paths, holder))) throw stageBeingChanged(holder);
 }
 
+/* The stage lock's holder id of a change that is no run of the ledger: its kind and its process. */
+const PROCESS_HOLDER = /^(?:deploy|config)-(\d+)$/;
+
+/** The stage lock's holder id of a deploy or config change made by this process: `deploy-<pid>`, `config-<pid>`. */
+function processHolderId(kind: 'deploy' | 'config'): string {
+  return `${kind}-${process.pid}`;
+}
+
 /**
- * Whether the stage lock's holder is a run of the ledger that has ended, or
- * died (a rollback whose CLI was killed reads as lost): its lock is free at
- * once, not when its lease runs out. A deploy or a config change is no run,
- * and holds it until then.
+ * Whether the stage lock's holder is gone: a run of the ledger that has
+ * ended, or died (a rollback whose CLI was killed reads as lost), or a
+ * deploy's or config change's process (`deploy-<pid>`, `config-<pid>`) that
+ * no longer runs. Its lock is free at once, not when its lease runs out.
  */
 async function holderRunEnded(paths: LocalPaths, holder: LockHolder): Promise<boolean> {
+  const pid = PROCESS_HOLDER.exec(holder.runId)?.[1];
+  if (pid !== undefined) return !isProcessRunning(Number(pid));
   const { FileLedger: Ledger } = await import('../../runtime/ledger/file-ledger.js');
   return (await new Ledger(paths.ledger).get(holder.runId))?.endedAt !== undefined;
+}
+
+/** Whether a process with this pid runs on this machine (one we may not signal runs too). */
+function isProcessRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
 }
 
 function stageLockDir(paths: LocalPaths): string {
@@ -152,4 +172,4 @@ async function localRollbackPin(project: Pick<Project, 'stateDir'>): Promise<Rol
   return { release: rollback.release, config: last.config, runId: rollback.runId, since: rollback.at };
 }
 
-export { assertLocalStageFree, LocalLivePairs, localRollbackPin, withLocalStageLock };
+export { assertLocalStageFree, LocalLivePairs, localRollbackPin, processHolderId, withLocalStageLock };

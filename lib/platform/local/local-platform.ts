@@ -31,7 +31,7 @@ import { helperEnvironment } from '../../core/helper-environment.js';
 import { containerTimeLimitSeconds, runtimeOf } from '../../core/task-runtime.js';
 import { FileLedger } from '../../runtime/ledger/file-ledger.js';
 import { isAliasName, readAliases, readAliasTarget, type LocalAliasPair } from './alias-store.js';
-import { LocalLivePairs, localRollbackPin, withLocalStageLock } from './local-live-pair.js';
+import { LocalLivePairs, localRollbackPin, processHolderId, withLocalStageLock } from './local-live-pair.js';
 import { noChangeDeployment } from './unchanged-deployment.js';
 import { ensureDatabaseWithProgress } from './database-progress.js';
 import { embeddedDatabasePort } from './embedded-database.js';
@@ -119,7 +119,7 @@ class LocalPlatform implements Platform {
       this.#paths.parameters,
       localCaller,
       async () => readAliasTarget(this.#paths, DEFAULT_ALIAS),
-      (work) => withLocalStageLock(this.#paths, { runId: `config-${process.pid}`, caller: localCaller() }, work),
+      (work) => withLocalStageLock(this.#paths, { runId: processHolderId('config'), caller: localCaller() }, work),
     );
     this.#ledger = new FileLedger(this.#paths.ledger);
     this.livePairs = new LocalLivePairs(this.#paths, this.parameters, this.#ledger);
@@ -159,7 +159,7 @@ class LocalPlatform implements Platform {
     await assertStateWritable(this.#paths);
     const who = localCaller();
     // One change of the stage at a time: a deploy waits for no rollback, it refuses while one holds the stage (75).
-    return withLocalStageLock(this.#paths, { runId: `deploy-${process.pid}`, caller: who }, async () =>
+    return withLocalStageLock(this.#paths, { runId: processHolderId('deploy'), caller: who }, async () =>
       deployLocal(this.project, this.stage, alias, who, options.showBuild === true ? this.progress : undefined, options),
     );
   }
