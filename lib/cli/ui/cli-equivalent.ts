@@ -1,4 +1,4 @@
-import { isScriptPath } from '../../core/task-catalog.js';
+import { CONSOLE_TASK, isScriptPath } from '../../core/task-catalog.js';
 
 /** Quotes a word for a POSIX shell: as is when safe, else in single quotes. */
 function shellWord(word: string): string {
@@ -7,7 +7,8 @@ function shellWord(word: string): string {
 
 /**
  * The `cnf-admin` command that starts the same run from a terminal: the
- * page's "Copy CLI command".
+ * page's "Copy CLI command". A console evaluation's is `cnf-admin console -e`
+ * with its code.
  *
  * @example
  * cliEquivalent({ task: 'notes:purge', args: { olderThanDays: 30 }, stage: 'prod' });
@@ -19,8 +20,11 @@ function cliEquivalent(run: {
   readonly stage: string;
   readonly release?: string;
 }): string {
-  const words = ['cnf-admin', isScriptPath(run.task) ? 'run' : 'invoke', run.task, '--stage', run.stage];
-  if (run.release !== undefined) words.push('--release', run.release);
+  const release = run.release === undefined ? [] : ['--release', run.release];
+  // A console evaluation is no task invoke takes: the console evaluates its code (-e).
+  if (run.task === CONSOLE_TASK && typeof run.args.code === 'string')
+    return ['cnf-admin', 'console', '--stage', run.stage, ...release, '-e', run.args.code].map(shellWord).join(' ');
+  const words = ['cnf-admin', isScriptPath(run.task) ? 'run' : 'invoke', run.task, '--stage', run.stage, ...release];
   if (Object.keys(run.args).length > 0) words.push('--args', JSON.stringify(run.args));
   return words.map(shellWord).join(' ');
 }

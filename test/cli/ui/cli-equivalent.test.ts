@@ -9,6 +9,12 @@ describe('cliEquivalent', () => {
     expect(cliEquivalent({ task: 'migrate', args: {}, stage: 'local' })).toBe('cnf-admin invoke migrate --stage local');
   });
 
+  it('evaluates a console run with cnf-admin console -e, which takes its code (invoke refuses cnf:console)', () => {
+    expect(cliEquivalent({ task: 'cnf:console', args: { code: "await db.query('select 1')" }, stage: 'dev' })).toBe(
+      `cnf-admin console --stage dev -e 'await db.query('\\''select 1'\\'')'`,
+    );
+  });
+
   it('runs a script with cnf-admin run', () => {
     expect(cliEquivalent({ task: 'scripts/fix.ts', args: {}, stage: 'local' })).toBe('cnf-admin run scripts/fix.ts --stage local');
   });
