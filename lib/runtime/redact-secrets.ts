@@ -22,15 +22,23 @@ const MIN_SECRET_LENGTH = 4;
 
 /**
  * Why a secure value cannot be kept safely, or undefined when it can: too
- * short to redact (under {@link MIN_SECRET_LENGTH} characters).
+ * short to redact (under {@link MIN_SECRET_LENGTH} characters), or a word
+ * of JSON itself (`true`, `false`, `null`), which every log line may hold.
  *
  * @example
  * secretValueProblem('API_TOKEN', 'abc'); // 'A secure value must have at least 4 characters ...'
  */
 function secretValueProblem(key: string, value: string): string | undefined {
-  if (value.length >= MIN_SECRET_LENGTH) return undefined;
-  return `A secure value must have at least ${MIN_SECRET_LENGTH} characters, so that it can be redacted from every output; ${key} has ${value.length}.`;
+  if (value.length < MIN_SECRET_LENGTH)
+    return `A secure value must have at least ${MIN_SECRET_LENGTH} characters, so that it can be redacted from every output; ${key} has ${value.length}.`;
+  // Redacted wherever it shows, `true` would be cut out of every JSON line that holds a boolean, and make it no JSON.
+  if (JSON_WORD.test(value))
+    return `A secure value cannot be ${JSON.stringify(value)}: it is a word of JSON itself, and redacting it would break every log line that holds one; ${key} is no secret.`;
+  return undefined;
 }
+
+/* JSON's literals: every structured log line may hold them. */
+const JSON_WORD = /^(?:true|false|null)$/;
 
 /* Node's util.inspect escapes of the control characters (lib/internal/util/inspect.js, `meta`). */
 const INSPECT_CONTROL: Readonly<Record<number, string>> = { 8: '\\b', 9: '\\t', 10: '\\n', 12: '\\f', 13: '\\r' };

@@ -125,4 +125,15 @@ describe('secretValueProblem', () => {
     expect(secretValueProblem('PIN', 'abc')).toMatch(/at least 4 characters.*PIN has 3/);
     expect(secretValueProblem('PIN', 'abcd')).toBeUndefined();
   });
+
+  it.each(['true', 'false', 'null'])('refuses %s, a word of JSON that every log line may hold', (word) => {
+    expect(secretValueProblem('FLAG', word)).toMatch(/a word of JSON itself.*FLAG is no secret/);
+    // what redacting it would do to a log line
+    expect(() => JSON.parse(new SecretRedactor([word]).text(`{"dryRun":${word}}`))).toThrow(SyntaxError);
+  });
+
+  it('takes a word that only looks like one: True, nullify', () => {
+    expect(secretValueProblem('FLAG', 'True')).toBeUndefined();
+    expect(secretValueProblem('FLAG', 'nullify')).toBeUndefined();
+  });
 });
