@@ -288,6 +288,14 @@ function readStages(file: string, declared: unknown): ReadonlyMap<string, Stage>
     if (platform === 'local' && name !== LOCAL_STAGE) {
       throw new UsageError(`Stage ${name} in ${file} is local; only the stage named "local" lives on this machine.`);
     }
+    if (platform !== 'local' && name === LOCAL_STAGE) {
+      throw new UsageError(
+        `Stage local in ${file} has platform ${JSON.stringify(platform)}; the stage named "local" lives on this machine.`,
+        {
+          hint: 'Give it "platform": "local" (or leave platform out), and name an AWS stage otherwise ("dev", "prod").',
+        },
+      );
+    }
     if (settings.region !== undefined && typeof settings.region !== 'string') {
       throw new UsageError(
         `Stage ${name} in ${file} has region ${JSON.stringify(settings.region)}; use a region name such as "eu-west-1".`,

@@ -89,6 +89,11 @@ describe('loadProject', () => {
       /only the stage named "local"/,
     ],
     [
+      'the stage named local on AWS',
+      { context: { cnf: { app: 'notes', stages: { local: { platform: 'aws', database: 'postgres' } } } } },
+      /^Stage local in .* has platform "aws"; the stage named "local" lives on this machine\.$/,
+    ],
+    [
       'a database on an AWS stage',
       { context: { cnf: { app: 'notes', stages: { prod: { database: 'pglite' } } } } },
       /only the local stage takes one/,
