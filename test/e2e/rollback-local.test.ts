@@ -4,7 +4,7 @@
  * rollback and roll forward, the release phase, the ledger, and the stage lock.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../lib/core/run.js';
@@ -157,7 +157,22 @@ describe('rollback', () => {
     expect(bad.stderr).toContain('--to takes a release id (r- and 12 hex digits) or "previous", got: "yesterday"');
     const gone = await project.cli(['rollback', '--to', 'r-000000000000', '--yes']);
     expect(gone.code).toBe(69);
-    expect(gone.stderr).toContain('Cannot roll back to r-000000000000: the stage no longer holds its bundle');
+    expect(gone.stderr).toContain('Cannot roll back to r-000000000000: the stage has no such release: it was never deployed here');
+  });
+
+  it('says a release that was live once, whose bundle is gone, is no longer held', async () => {
+    const copy = createTestProject('tasks');
+    try {
+      const older = (JSON.parse((await copy.cli(['deploy', '--json'])).stdout) as { release: string }).release;
+      appendFileSync(join(copy.dir, 'lambda', 'tasks', 'noop.ts'), '\nexport const newer = 1;\n');
+      expect((await copy.cli(['deploy'])).code).toBe(0);
+      rmSync(join(copy.dir, '.cnf', 'local', 'releases', older), { recursive: true });
+      const result = await copy.cli(['rollback', '--to', older, '--yes']);
+      expect(result.code).toBe(69);
+      expect(result.stderr).toContain(`Cannot roll back to ${older}: the stage no longer holds its bundle`);
+    } finally {
+      await copy.cleanup();
+    }
   });
 
   it('moves web and admin with the pinned config, records a cnf:rollback run once per run id, and pins the stage', async () => {

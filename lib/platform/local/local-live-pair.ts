@@ -121,7 +121,12 @@ class LocalLivePairs implements LivePairControl {
 
   async releaseUnrestorable(release: string): Promise<string | undefined> {
     const stored = await readRelease(this.paths, release);
-    if (stored === undefined) return `the stage no longer holds its bundle (.cnf/local/releases/${release})`;
+    if (stored === undefined) {
+      const wasLive = (await this.store.moves()).some((move) => move.release === release);
+      return wasLive
+        ? `the stage no longer holds its bundle (.cnf/local/releases/${release})`
+        : 'the stage has no such release: it was never deployed here (cnf-admin releases lists those it holds)';
+    }
     const damage = await bundleDamage(this.paths, stored, 'content');
     return damage === undefined ? undefined : `its bundle is damaged: ${damage}`;
   }
