@@ -137,6 +137,8 @@ describe('runs and console evaluations', () => {
     expect(json.filter((run) => run.task === 'cnf:console')).toEqual([]);
     const all = await project.cli(['runs', '--all', '--json']);
     expect(all.stderr).not.toContain('left out');
+    // one task's runs leave nothing out, and say nothing of it
+    expect((await project.cli(['runs', '--task', 'echo'])).stderr).not.toContain('left out');
     const tasks = (JSON.parse(all.stdout) as RunRecord[]).map((run) => run.task);
     expect(tasks.slice(0, 3)).toEqual(['cnf:console', 'cnf:console', 'cnf:console']);
     expect(tasks).toContain('echo');

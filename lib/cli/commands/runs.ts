@@ -56,7 +56,8 @@ async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
     ...(withConsole ? {} : { excludeTasks: [CONSOLE_TASK] }),
     limit,
   });
-  if (!withConsole && (await platform.runs({ task: CONSOLE_TASK, limit: 1 })).length > 0)
+  // Said only of the whole list: one task's runs (--task) leave nothing of it out.
+  if (!withConsole && options.task === undefined && (await platform.runs({ task: CONSOLE_TASK, limit: 1 })).length > 0)
     writeLine(io.stderr, `Console evaluations (${CONSOLE_TASK}) are left out; list them with --all.`);
   if (options.json === true) {
     writeJson(io, records);
