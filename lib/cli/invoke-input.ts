@@ -38,6 +38,11 @@ function checkInvokeInput(options: InvokeCommandOptions): InvokeInput {
   if (options.release !== undefined && options.alias !== undefined) {
     throw new UsageError('--release and --alias each pick what to run against; give one of them.');
   }
+  if (options.dryRun === true && options.detach === true) {
+    throw new UsageError('--dry-run runs nothing and --detach starts a run; give one of them.', {
+      hint: 'See the plan with --dry-run, then start the run with --detach.',
+    });
+  }
   const jsonArgs = options.args === undefined ? {} : parseArgsJson(options.args);
   checkTaskArgsSize(jsonArgs, options.taskArgs);
   return {

@@ -82,6 +82,15 @@ describe('task args', () => {
     expect(await runCount()).toBe(before);
   });
 
+  it('refuses --dry-run with --detach (64): one runs nothing, the other starts a run; nothing runs', async () => {
+    const before = await runCount();
+    expectRefused(
+      await project.cli(['invoke', 'echo', '--dry-run', '--detach', '--', '--count', '1']),
+      '--dry-run runs nothing and --detach starts a run; give one of them.',
+    );
+    expect(await runCount()).toBe(before);
+  });
+
   it('speaks in flags where the args come as flags, and in JSON paths where they come as --args', async () => {
     expectRefused(await project.cli(['invoke', 'echo']), 'Invalid args for echo: missing --count <integer>');
     expectRefused(await project.cli(['invoke', 'echo', '--', '--loud']), 'Invalid args for echo: missing --count <integer>');
