@@ -202,12 +202,17 @@ describe('rollback', () => {
     expect(status.stdout).toContain(`web:live    ${first} · config v2`);
     expect(status.stdout).toMatch(/stays on it until\s+the next cnf-admin deploy/);
 
-    const again = await project.cli(['rollback', '--to', second, '--yes', '--run-id', 'rb-1']);
+    const again = await project.cli(['rollback', '--to', first, '--yes', '--run-id', 'rb-1']);
     expect(again.code).toBe(0);
     expect(again.stderr).toContain(
       `Run rb-1 happened already (cnf:rollback: from ${second} · config v8 to ${first} · config v2, exit 0); nothing moved again.`,
     );
     expect(again.stdout + again.stderr).not.toContain('Roll back stage');
+    expect(await livePair()).toEqual({ release: first, config: 2 });
+    // the same run id for another rollback: 64, as for an invoke with other args
+    const other = await project.cli(['rollback', '--to', second, '--yes', '--run-id', 'rb-1']);
+    expect(other.code).toBe(64);
+    expect(other.stderr).toContain(`Run id rb-1 already names a rollback to ${first}, not ${second}; nothing moved.`);
     expect(await livePair()).toEqual({ release: first, config: 2 });
   });
 

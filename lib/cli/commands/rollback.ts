@@ -69,6 +69,27 @@ async function confirmed(io: CliIo, question: string): Promise<boolean> {
 }
 
 /**
+ * Refuses a run id that names another run: of another task, or a rollback
+ * to another release than the `--to <release>` given now (`previous` names
+ * no release until planned, and is taken as the same). As for `invoke`, 64.
+ *
+ * @throws UsageError naming what the run id names
+ */
+function assertSameRollback(earlier: RunRecord, to: string): void {
+  const earlierTo = typeof earlier.args.to === 'string' ? earlier.args.to.split(' ')[0] : undefined;
+  const differs =
+    earlier.task !== ROLLBACK_TASK
+      ? `a run of ${earlier.task}`
+      : to !== 'previous' && earlierTo !== undefined && earlierTo !== to
+        ? `a rollback to ${earlierTo}, not ${to}`
+        : undefined;
+  if (differs !== undefined)
+    throw new UsageError(
+      `Run id ${earlier.runId} already names ${differs}; nothing moved. Use a new run id, or the same rollback to get its outcome.`,
+    );
+}
+
+/**
  * What a run id already did, for a rollback retried with it: the earlier
  * run's move (from, to) and exit code; nothing is planned or moved again.
  * Resolves to that run's exit code (75 while it is still running).
@@ -101,7 +122,10 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
   const { platform, stage } = await openStage(io, options);
   // A retry of a rollback's run id moves nothing and plans nothing: it says what that run did.
   const earlier = options.runId === undefined ? undefined : await platform.run(options.runId);
-  if (earlier !== undefined) return reportEarlierRun(earlier, options.json === true, io);
+  if (earlier !== undefined) {
+    assertSameRollback(earlier, to);
+    return reportEarlierRun(earlier, options.json === true, io);
+  }
   const pairs = livePairsOf(platform, stage);
   const planned = await plan(platform, pairs, stage, to, config);
   const json = options.json === true;
