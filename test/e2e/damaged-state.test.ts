@@ -173,6 +173,26 @@ describe('a run whose log file is gone', () => {
   });
 });
 
+describe('a parameter set whose live version is not there', () => {
+  it('is corrupted state (69) naming the file, for a run and a config change, and nothing runs or records v999', async () => {
+    const damaged = freshProject();
+    expect((await damaged.cli(['deploy'])).code).toBe(0);
+    const file = join(damaged.dir, '.cnf', 'local', 'parameters.json');
+    writeFileSync(file, JSON.stringify({ ...(JSON.parse(readFileSync(file, 'utf8')) as object), live: 999 }));
+    for (const args of [
+      ['invoke', 'noop'],
+      ['config', 'set', 'A', 'b'],
+    ]) {
+      expectClearError(
+        await damaged.cli(args),
+        69,
+        new RegExp(`${file.replaceAll('.', '\\.')}.*live: must name one of the config versions that "versions" holds`, 's'),
+      );
+    }
+    expect(JSON.parse((await damaged.cli(['runs', '--json'])).stdout)).toEqual([]);
+  });
+});
+
 describe('a .cnf that is not a usable directory', () => {
   it.each([
     ['a file', (dir: string) => writeFileSync(join(dir, '.cnf'), 'oops'), 'a file'],

@@ -37,6 +37,7 @@ describe('openPlatform', () => {
     expect(platform.kind).toBe('local');
     expect(platform.cloudStage).toBeUndefined();
     expect(Object.keys(platform.localStage ?? {}).sort()).toEqual([
+      'buildWorkingTree',
       'deploy',
       'prepareDatabase',
       'readAliasTarget',

@@ -8,7 +8,7 @@ import {
   type ConfigVersionCause,
   type ConfigVersionKey,
 } from '../../core/config-version.js';
-import { UnavailableError, UsageError } from '../../core/errors.js';
+import { UnavailableError } from '../../core/errors.js';
 import { assertValidConfigKey, type Parameter } from '../../core/parameter-set.js';
 import type { ConfigVersions, ParameterStore } from '../../core/platform.js';
 import { writeFileAtomic } from '../../core/files/atomic-file.js';
@@ -36,14 +36,25 @@ const configVersionSchema = z.looseObject({
 });
 
 /** `parameters.json`: see {@link LocalConfigFile}. */
-const parameterFileSchema = z.looseObject({
-  parameters: z.record(z.string(), storedValue),
-  values: z.optional(z.record(z.string(), z.array(z.extend(storedValue, { version: versionNumber, at: z.string() })))),
-  versions: z.optional(z.array(configVersionSchema)),
-  live: z.optional(versionNumber),
-  pairs: z.optional(z.array(z.looseObject({ release: z.string(), config: z.int(), at: z.string(), by: z.string(), cause: z.string() }))),
-  managed: z.optional(z.array(z.string())),
-});
+const parameterFileSchema = z
+  .looseObject({
+    parameters: z.record(z.string(), storedValue),
+    values: z.optional(z.record(z.string(), z.array(z.extend(storedValue, { version: versionNumber, at: z.string() })))),
+    versions: z.optional(z.array(configVersionSchema)),
+    live: z.optional(versionNumber),
+    pairs: z.optional(z.array(z.looseObject({ release: z.string(), config: z.int(), at: z.string(), by: z.string(), cause: z.string() }))),
+    managed: z.optional(z.array(z.string())),
+  })
+  .check(
+    // The live version is one the file holds: a `live` naming no version would run, and record, a config that is not there.
+    z.refine(
+      (file) =>
+        file.live === undefined
+          ? (file.versions ?? []).length === 0
+          : (file.versions ?? []).some((version) => version.version === file.live),
+      { message: 'must name one of the config versions that "versions" holds', path: ['live'] },
+    ),
+  );
 
 /** Owner-only: the file holds the stage's secure values. */
 const FILE_MODE = 0o600;
@@ -158,7 +169,7 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
   async values(version: number): Promise<Parameter[]> {
     const file = await this.#read();
     const problem = unrestorableReason(file, version);
-    if (problem !== undefined) throw new UnavailableError(`Cannot read ${problem}.`);
+    if (problem !== undefined) throw new UnavailableError(`${capitalized(problem)}; it cannot be read.`);
     const values = version === file.live ? file.parameters : valuesOfVersion(file, version);
     return Object.keys(values)
       .sort()
@@ -315,7 +326,6 @@ function keepValue(file: Mutable, key: string, value: StoredValue): number {
 function ensureFirstVersion(file: Mutable, who: string): ConfigVersion | undefined {
   const live = file.versions.find((candidate) => candidate.version === file.live);
   if (live !== undefined) return live;
-  if (file.versions.length > 0) throw new UsageError(`The local parameter file names live config v${file.live}, which it does not hold.`);
   const keys: Record<string, ConfigVersionKey> = {};
   for (const [key, value] of Object.entries(file.parameters)) {
     if (file.managed.includes(key)) continue;
