@@ -201,16 +201,15 @@ describe('the ledger never says "running" about a dead run', () => {
     expect(ended.error?.message).toMatch(/went away|ended before the run recorded its end/);
   });
 
-  it('an attached run that blocks its process, whose CLI alone is killed: its watchdog records 130 and ends the process', async () => {
+  it('an attached run that blocks its process, whose CLI alone is killed: its watch ends the process, and the run reads as lost', async () => {
     const run = start(['invoke', 'spin', '--run-id', 'orphaned-spin']);
     await run.seen('spinning');
     const runner = Number(readFileSync(`/proc/${run.child.pid}/task/${run.child.pid}/children`, 'utf8').trim().split(' ')[0]);
     kill(run.child.pid ?? 0, 'SIGKILL');
     await run.result;
-    // the run's own thread never yields: only its watchdog thread can end it
+    // the run's own thread never yields: only its watch, a process of its own, can end it
     const ended = await recordWhen('orphaned-spin', (current) => current.endedAt !== undefined);
-    expect(ended).toMatchObject({ exitCode: 130, interruptedAt: expect.any(String), error: { name: 'InterruptedError' } });
-    expect(ended.error?.message).toContain('The CLI that ran this run went away');
+    expect(ended).toMatchObject({ exitCode: 130, interruptedAt: expect.any(String), error: { name: 'RunLostError' } });
     // and the process is gone, not spinning on beside a later run
     while (existsSync(`/proc/${runner}`) && !readFileSync(`/proc/${runner}/stat`, 'utf8').includes(') Z ')) {
       await new Promise((resolve) => setImmediate(resolve));

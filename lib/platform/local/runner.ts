@@ -16,10 +16,11 @@
  * a console line instead, answered by `\0cnf:<token>:complete <JSON>`; it is
  * no run.
  *
- * A run's process, or a session's, does not outlive the CLI that started
- * it: a watchdog thread (`session-watchdog.ts`) interrupts the run and ends
- * the process once the CLI is gone, even when the run blocks this thread,
- * and a closed output (the CLI's end of the pipe) is no error here. Its output leaves as it is written, even from an
+ * A session's process does not outlive the CLI that opened it: a watchdog
+ * thread (`session-watchdog.ts`) interrupts the evaluation and ends the
+ * process once the CLI is gone, and a closed output (the CLI's end of the
+ * pipe) is no error here. Nor does a run's process, even when its task
+ * blocks its thread: a small shell process watches (`orphan-watch.ts`). Its output leaves as it is written, even from an
  * input that never awaits (`inline-output.ts`).
  *
  * A standby runner (`standby-runner.ts`) starts before its run is known:
@@ -33,13 +34,14 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { RunResult } from '../../core/run.js';
 import type { AdminHandler } from '../../runtime/admin-handler.js';
 import { registeredCompleter } from '../../runtime/console/completion-hook.js';
 import { addRunnerToOwner } from '../../runtime/ledger/process-identity.js';
 import { readStdin } from './read-stdin.js';
+import { watchForOrphaning } from './orphan-watch.js';
 import { writeOutputInline } from './inline-output.js';
 import { provideNavigator } from './lambda-navigator.js';
 import type { WatchdogData, WatchedRun } from './session-watchdog.js';
@@ -52,13 +54,8 @@ const RESULT_FD = 3;
 /* How often the runner checks that the process that started it still runs. */
 const OWNER_WATCH_MS = 250;
 
-/*
- * How long an orphaned run gets to stop before its watchdog kills it: the
- * runtime's 8 s for an interrupted task, and as long as the CLI would give it
- * (run-process.ts). An evaluation of a console gets less: it is interactive.
- */
+/* How long a run whose CLI is gone gets to stop before it is killed: the runtime's 8 s for an interrupted task, and as long as the CLI would give it (run-process.ts). */
 const RUN_ORPHAN_GRACE_MS = 10_000;
-const SESSION_ORPHAN_GRACE_MS = 3_000;
 
 // Before any of the release's code loads: it finds the globals Lambda's Node has.
 provideNavigator();
@@ -157,12 +154,7 @@ async function runOnce(): Promise<void> {
     readCnfEnvironment().standbyRunner === true ? await standbyRun() : { event: JSON.parse(await readStdin()) as unknown };
   if (run === undefined) return;
   beginRun();
-  startWatchdog({
-    graceMs: RUN_ORPHAN_GRACE_MS,
-    endedBecause:
-      'The CLI that ran this run went away (killed, or its terminal closed) and the run did not stop, so its process was ended.',
-    run: watchedRun(run.event),
-  });
+  watchForOrphaning(ownerPid, RUN_ORPHAN_GRACE_MS);
   const result = await invokeOnce(await (run.handler ?? loadHandler()), run.event);
   await new Promise<void>((resolve, reject) => {
     const out = createWriteStream('', { fd: RESULT_FD });
@@ -174,11 +166,7 @@ async function runOnce(): Promise<void> {
 async function runSession(token: string): Promise<void> {
   beginRun();
   writeOutputInline();
-  const watchdog = startWatchdog({
-    graceMs: SESSION_ORPHAN_GRACE_MS,
-    endedBecause:
-      'The console that ran this evaluation ended (killed, or its terminal closed) and the evaluation did not stop, so its process was ended.',
-  });
+  const watchdog = await startWatchdog();
   const handler = await loadHandler();
   for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
     if (line.trim() === '') continue;
@@ -201,19 +189,21 @@ async function runSession(token: string): Promise<void> {
 }
 
 /**
- * Starts the process's watchdog (`session-watchdog.ts`), a thread that ends
- * the process once the CLI is gone, even while this thread is stuck; what
- * the run prints then has no reader (a session's inline writes drop it).
+ * Starts the session's watchdog: once the CLI is gone, what an input prints
+ * has no reader (the inline writes drop it), and the watchdog ends the
+ * session.
  */
-function startWatchdog(watch: Pick<WatchdogData, 'graceMs' | 'endedBecause' | 'run'>): Worker {
-  const data: WatchdogData = { parent: process.ppid, ledger: readCnfEnvironment().ledgerDir ?? '', ...watch };
+async function startWatchdog(): Promise<Worker> {
+  const data: WatchdogData = { parent: process.ppid, ledger: readCnfEnvironment().ledgerDir ?? '' };
+  // Loaded here: only a console session has a watchdog, and a run's process starts without it.
+  const { Worker } = await import('node:worker_threads');
   const worker = new Worker(new URL('./local-session-watchdog.mjs', import.meta.url), { workerData: data });
-  // It watches; it does not keep the process alive.
+  // It watches; it does not keep the session alive.
   worker.unref();
   return worker;
 }
 
-/** The run an event starts (a run's, or a session evaluation's), for the watchdog. */
+/** The run an evaluation's event starts, for the watchdog. */
 function watchedRun(event: unknown): WatchedRun {
   const { runId, task } = event as { runId: string; task: string };
   return { runId, task, release: readCnfEnvironment().release ?? 'unknown', startedAt: Date.now() };

@@ -1,27 +1,34 @@
 /**
- * The watchdog of a local run's process, and of a console session's: it ends
- * the process when the CLI that started it is gone (killed with SIGKILL, its
- * terminal closed), so that no run or session lingers holding a database
- * handle or a task's lock, or spins on forever.
+ * The watchdog of a local console session's process: it ends the session
+ * when the CLI that opened it is gone (killed with SIGKILL, its terminal
+ * closed), so that no session process lingers holding a database handle, or
+ * spins on in an input forever.
  *
- * It runs as a worker thread of that process (the runner starts it), so it
- * keeps watching while the process's own thread is stuck (`while (true) {}`),
- * where the runner's own check of its owner, a timer on that thread, never
- * fires. When the process's parent changes (the CLI died and the process
- * was handed to init), it asks the run to stop as Ctrl-C would (SIGINT to
- * its own process); a run that can stop then records its own end and exits.
- * A run still going `graceMs` later is recorded in the ledger as
+ * It runs as a worker thread of the session's process (the runner starts it),
+ * so it keeps watching while the session's own thread is stuck in an input
+ * (`await sleep(1); while (true) {}`). When the process's parent changes
+ * (the CLI died and the process was handed to init), it asks the running
+ * evaluation to stop as Ctrl-C would (SIGINT to its own process); the
+ * session's thread then reads the end of its input and exits. An evaluation
+ * still running {@link ORPHAN_GRACE_MS} later is recorded in the ledger as
  * interrupted (130), and the process and all it started are killed.
  *
- * A one-off run names its run in {@link WatchdogData.run}. A session's thread
- * tells it which evaluation is under way: a {@link WatchedRun} message when
- * one starts, `null` when it ends.
+ * The session's thread tells it which run is under way: a {@link WatchedRun}
+ * message when an evaluation starts, `null` when it ends.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ExitCode } from '../../core/exit-codes.js';
 import { recordRunEnd } from './record-run-end.js';
 
-/** The run under way, as the runner reports it. */
+/** What the watchdog is started with. */
+interface WatchdogData {
+  /** The process id of the CLI that opened the session. */
+  readonly parent: number;
+  /** The stage's run ledger. */
+  readonly ledger: string;
+}
+
+/** The evaluation under way, as the session's thread reports it. */
 interface WatchedRun {
   readonly runId: string;
   readonly task: string;
@@ -30,54 +37,46 @@ interface WatchedRun {
   readonly startedAt: number;
 }
 
-/** What the watchdog is started with. */
-interface WatchdogData {
-  /** The process id of the CLI that started the process. */
-  readonly parent: number;
-  /** The stage's run ledger. */
-  readonly ledger: string;
-  /** How long a run told to stop gets before its process is killed, in ms: as long as the runtime gives an interrupted task, and a little more. */
-  readonly graceMs: number;
-  /** What the record of a run ended here says happened. */
-  readonly endedBecause: string;
-  /** The one-off run the process makes; none for a session, whose evaluations come by message. */
-  readonly run?: WatchedRun;
-}
-
-/* How often the parent is checked: an orphaned process is told to stop well within a second of its CLI's end. */
+/* How often the parent is checked: an orphaned session ends well within a second of its CLI. */
 const POLL_MS = 200;
+/* As long as an interrupted evaluation gets at the CLI before its process is killed. */
+const ORPHAN_GRACE_MS = 3_000;
 
-const { parent, ledger, graceMs, endedBecause, run } = workerData as WatchdogData;
-let current: WatchedRun | null = run ?? null;
-parentPort?.on('message', (watched: WatchedRun | null) => {
-  current = watched;
+const { parent, ledger } = workerData as WatchdogData;
+let current: WatchedRun | null = null;
+parentPort?.on('message', (run: WatchedRun | null) => {
+  current = run;
 });
 
 const poll = setInterval(() => {
   if (process.ppid === parent) return;
   clearInterval(poll);
-  void endOrphanedRun();
+  void endOrphanedSession();
 }, POLL_MS);
 
-async function endOrphanedRun(): Promise<void> {
+async function endOrphanedSession(): Promise<void> {
   process.kill(process.pid, 'SIGINT');
-  await new Promise((resolve) => setTimeout(resolve, graceMs));
-  const stuck = current;
-  if (stuck !== null) {
+  await new Promise((resolve) => setTimeout(resolve, ORPHAN_GRACE_MS));
+  const run = current;
+  if (run !== null) {
     await recordRunEnd(
       { ledger },
       {
-        runId: stuck.runId,
-        task: stuck.task,
-        release: stuck.release,
+        runId: run.runId,
+        task: run.task,
+        release: run.release,
         exitCode: ExitCode.INTERRUPTED,
-        durationMs: Date.now() - stuck.startedAt,
+        durationMs: Date.now() - run.startedAt,
         interruptedAt: new Date().toISOString(),
-        error: { name: 'InterruptedError', message: endedBecause },
+        error: {
+          name: 'InterruptedError',
+          message:
+            'The console that ran this evaluation ended (killed, or its terminal closed) and the evaluation did not stop, so its process was ended.',
+        },
       },
     );
   }
-  // The process leads its own process group: this ends whatever its run started too.
+  // The session's process leads its own process group: this ends whatever its inputs started too.
   try {
     process.kill(-process.pid, 'SIGKILL');
   } catch (error) {
