@@ -230,8 +230,12 @@ describe('pinned runs and rollback on AWS', () => {
       args: { from: `${RELEASE} · config v2`, to: `${OLD_RELEASE} · config v1`, reason: 'bad deploy' },
     });
 
-    const again = await cnfAdmin(server, ['rollback', '--to', RELEASE, '--yes', '--run-id', 'rb-1']);
+    const again = await cnfAdmin(server, ['rollback', '--to', OLD_RELEASE, '--yes', '--run-id', 'rb-1']);
     expect(again.stderr).toContain('Run rb-1 happened already');
+    expect(server.aliases.web.live?.version).toBe('6');
+    // the same run id for a rollback elsewhere: 64, and nothing moves
+    const other = await cnfAdmin(server, ['rollback', '--to', RELEASE, '--yes', '--run-id', 'rb-1']);
+    expect(other.code).toBe(64);
     expect(server.aliases.web.live?.version).toBe('6');
 
     // Forward again: the newer release with its pinned config.
