@@ -32,7 +32,7 @@ async function withLocalStageLock<T>(paths: LocalPaths, holder: StageLockHolder,
     stageLockDir(paths),
     { ...holder, since: new Date().toISOString() },
     { leaseMs: STAGE_LEASE_MS, heartbeatMs: STAGE_LEASE_MS / 3 },
-    async (current) => holderRunEnded(paths, current),
+    async (current) => holderGone(paths, current),
   );
   if (!lock.acquired) throw stageBeingChanged(lock.holder);
   try {
@@ -51,7 +51,7 @@ async function withLocalStageLock<T>(paths: LocalPaths, holder: StageLockHolder,
  */
 async function assertLocalStageFree(paths: LocalPaths): Promise<void> {
   const holder = await fileLockHolder(stageLockDir(paths), STAGE_LEASE_MS);
-  if (holder !== undefined && !(await holderRunEnded(paths, holder))) throw stageBeingChanged(holder);
+  if (holder !== undefined && !(await holderGone(paths, holder))) throw stageBeingChanged(holder);
 }
 
 /* The stage lock's holder id of a change that is no run of the ledger: its kind and its process. */
@@ -68,7 +68,7 @@ function processHolderId(kind: 'deploy' | 'config'): string {
  * deploy's or config change's process (`deploy-<pid>`, `config-<pid>`) that
  * no longer runs. Its lock is free at once, not when its lease runs out.
  */
-async function holderRunEnded(paths: LocalPaths, holder: LockHolder): Promise<boolean> {
+async function holderGone(paths: LocalPaths, holder: LockHolder): Promise<boolean> {
   const pid = PROCESS_HOLDER.exec(holder.runId)?.[1];
   if (pid !== undefined) return !isProcessRunning(Number(pid));
   const { FileLedger: Ledger } = await import('../../runtime/ledger/file-ledger.js');
