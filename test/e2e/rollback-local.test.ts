@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../lib/core/run.js';
 import { localRollbackPin } from '../../lib/platform/local/local-live-pair.js';
-import { finished, spawnCli } from '../support/cli.js';
+import { finished, spawnCli, startWatched } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 let project: TestProject;
@@ -278,15 +278,10 @@ describe('the stage lock', () => {
     setReleasePhase('locked');
     try {
       const before = await livePair();
-      const rolling = spawnCli(['rollback', '--to', second, '--yes', '--run-id', 'rb-killed'], { cwd: project.dir });
-      const ended = finished(rolling);
-      await new Promise<void>((resolve) => {
-        rolling.stdout?.on('data', (chunk: Buffer) => {
-          if (chunk.toString().includes('holding the lock')) resolve();
-        });
-      });
-      rolling.kill('SIGKILL');
-      await ended;
+      const rolling = startWatched(['rollback', '--to', second, '--yes', '--run-id', 'rb-killed'], { cwd: project.dir });
+      await rolling.seen('holding the lock');
+      rolling.child.kill('SIGKILL');
+      await rolling.result;
       const record = JSON.parse((await project.cli(['runs', 'show', 'rb-killed', '--json'])).stdout) as RunRecord;
       expect(record).toMatchObject({ task: 'cnf:rollback', exitCode: 130, error: { name: 'RunLostError' } });
       expect(await livePair()).toEqual(before);
@@ -304,15 +299,10 @@ describe('the stage lock', () => {
 
   it('a deploy killed while it builds holds the stage no longer than its process lives', async () => {
     appendFileSync(join(project.dir, 'lambda', 'tasks', 'noop.ts'), '\nexport const killedDeploy = 1;\n');
-    const deploying = spawnCli(['deploy'], { cwd: project.dir });
-    const ended = finished(deploying);
-    await new Promise<void>((resolve) => {
-      deploying.stderr?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('Building the bundle')) resolve();
-      });
-    });
-    deploying.kill('SIGKILL');
-    await ended;
+    const deploying = startWatched(['deploy'], { cwd: project.dir });
+    await deploying.seen('Building the bundle');
+    deploying.child.kill('SIGKILL');
+    await deploying.result;
     // not 75 for the 30 s of the dead deploy's lease
     expect((await project.cli(['config', 'set', 'AFTER', 'killed-deploy'])).code).toBe(0);
   });
