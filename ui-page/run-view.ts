@@ -107,9 +107,10 @@ function actions(run: RunDocument, session: Session): HTMLElement {
 async function runView(session: Session, runId: string): Promise<void> {
   const run = await get<RunDocument>(`/api/runs/${encodeURIComponent(runId)}`);
   const { record } = run;
-  const statusBadge = badge(run.status);
+  let statusBadge = badge(run.status);
   const exit = h('span', {}, record.exitCode === undefined ? 'running' : `${record.exitCode} (${run.meaning ?? ''})`);
   const ended = h('span', {}, record.endedAt === undefined ? 'in progress' : when(record.endedAt));
+  const took = h('span', {}, duration(record.durationMs));
   const result = h('pre', { class: 'value', id: 'result' }, '–');
   const error = h('span', {}, record.error === undefined ? '–' : `${record.error.name}: ${record.error.message}`);
   const log = h('pre', { class: 'log', id: 'log', tabindex: '0', 'aria-label': 'Run log', 'aria-live': 'off' });
@@ -130,7 +131,7 @@ async function runView(session: Session, runId: string): Promise<void> {
       ...fact('Caller', record.caller),
       ...fact('Claimed and started', when(record.startedAt)),
       ...fact('Ended', ended),
-      ...fact('Took', duration(record.durationMs)),
+      ...fact('Took', took),
       ...fact('Exit code', exit),
       ...fact('Error', error),
       ...fact('Result', result),
@@ -154,10 +155,15 @@ async function runView(session: Session, runId: string): Promise<void> {
         result.textContent = frame.result.output === undefined ? '–' : JSON.stringify(frame.result.output, null, 2);
         if (frame.result.error !== undefined) error.textContent = `${frame.result.error.name}: ${frame.result.error.message}`;
         if (follow) {
-          statusBadge.replaceWith(
-            badge(frame.result.exitCode === 0 ? 'succeeded' : frame.result.exitCode === 130 ? 'interrupted' : 'failed'),
-          );
-          ended.textContent = 'just now';
+          // The ledger has its end now: its status (lost and refused too), when it ended and how long it took.
+          void get<RunDocument>(`/api/runs/${encodeURIComponent(runId)}`).then((done) => {
+            const settled = badge(done.status);
+            statusBadge.replaceWith(settled);
+            statusBadge = settled;
+            ended.textContent = when(done.record.endedAt);
+            took.textContent = duration(done.record.durationMs);
+            if (done.meaning !== undefined) exit.textContent = `${frame.result.exitCode} (${done.meaning})`;
+          });
           tail.textContent = `The run ended with exit ${frame.result.exitCode}.`;
           announce(tail.textContent);
           document.querySelectorAll<HTMLButtonElement>('.actions button').forEach((button) => {
@@ -169,7 +175,12 @@ async function runView(session: Session, runId: string): Promise<void> {
       if (follow) log.scrollTop = log.scrollHeight;
     },
     controller.signal,
-  ).catch((failure: Error) => log.append(h('span', { class: 'notice' }, `! ${failure.message}\n`)));
+  ).catch((failure: Error) => {
+    log.append(h('span', { class: 'notice' }, `! ${failure.message}\n`));
+    // The page no longer follows anything: it says so, rather than "Following…" over a dead stream.
+    if (follow && tail.textContent?.startsWith('Following') === true)
+      tail.textContent = `Not following the log any more (${failure.message}): reload the page to see how the run stands.`;
+  });
 }
 
 export { runView };

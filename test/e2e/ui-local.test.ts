@@ -176,6 +176,9 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     await expect.poll(() => page.locator('dl.facts').textContent(), { timeout: 20_000 }).toContain('130 (interrupted');
     const record = await project.cli(['runs', 'show', runIds.waiting, '--json']);
     expect((JSON.parse(record.stdout) as { exitCode: number; source: string }).exitCode).toBe(130);
+    // the page shows the end as the ledger has it: the status, and how long the run took
+    await expect.poll(() => page.locator('h1 .badge').textContent()).toBe('interrupted');
+    await expect.poll(() => page.locator('dl.facts dt:has-text("Took") + dd').textContent()).toMatch(/\d+(\.\d)? (ms|s)|min/);
   });
 
   it('re-runs a run as a new run after a confirmation', async () => {
