@@ -2,7 +2,8 @@ import { argsLimitProblem, argsTextProblem } from '../core/args-limits.js';
 import { UsageError } from '../core/errors.js';
 import { duplicateJsonKey } from '../core/json-duplicate-keys.js';
 
-const LIMITS_HINT = 'Task args may nest 32 levels and take 256 KB; pass large data by reference (an S3 key, a file in the bundle).';
+const LIMITS_HINT =
+  'Task args may nest 32 levels, take 256 KB and have no key named __proto__; pass large data by reference (an S3 key, a file in the bundle).';
 
 /**
  * Reads `--args '<json>'`: a JSON object, within the limits of task args

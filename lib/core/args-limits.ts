@@ -36,6 +36,22 @@ function nestsDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
+/**
+ * Where `value` holds a key named `__proto__`, as a path (`args.filter`), or
+ * undefined: JSON.parse makes it an own key, but the first copy of the
+ * object (a spread, a schema's parse) takes it as the object's prototype,
+ * and the arg is gone without a word. Walks with a stack of its own.
+ */
+function prototypeKeyPath(value: unknown): string | undefined {
+  const pending: { readonly value: unknown; readonly path: string }[] = [{ value, path: 'args' }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    if (Object.hasOwn(next.value, '__proto__')) return next.path;
+    for (const [key, child] of Object.entries(next.value)) pending.push({ value: child, path: `${next.path}.${key}` });
+  }
+  return undefined;
+}
+
 /** Text's size as UTF-8, as the limit counts it. */
 function utf8Bytes(text: string): number {
   return Buffer.byteLength(text, 'utf8');
@@ -48,7 +64,8 @@ function formatKb(bytes: number): string {
 
 /**
  * What is wrong with task args against the limits, in words that name the
- * limit, or undefined when they fit.
+ * limit, or undefined when they fit: too deep, a key named `__proto__`
+ * (which no task could read), too large.
  *
  * @param what - how the message names the args, e.g. `--args` or `The event's args`
  * @param args - the args as an object (from JSON)
@@ -66,6 +83,10 @@ function argsLimitProblem(
 ): string | undefined {
   if (nestsDeeperThan(args, MAX_ARGS_DEPTH)) {
     return `${what}: nested more than ${MAX_ARGS_DEPTH} levels deep; task args may nest at most ${MAX_ARGS_DEPTH} levels.`;
+  }
+  const prototypeKey = prototypeKeyPath(args);
+  if (prototypeKey !== undefined) {
+    return `${what}: ${prototypeKey} holds a key named "__proto__", which JavaScript reads as the object's prototype, not as an arg; name it otherwise.`;
   }
   if (maxBytes === Infinity) return undefined;
   const bytes = utf8Bytes(JSON.stringify(args) ?? '') + argv.reduce((sum, token) => sum + utf8Bytes(token) + 1, 0);

@@ -35,6 +35,16 @@ describe('the limits of task args', () => {
     expect(argsLimitProblem('--args', { a: `${fits.a}x` })).toContain('task args may take at most 256 KB');
   });
 
+  it('refuse a key named __proto__ at any depth, naming where, which no task could read', () => {
+    expect(argsLimitProblem('--args', JSON.parse('{"__proto__": {"count": 2}}'))).toBe(
+      '--args: args holds a key named "__proto__", which JavaScript reads as the object\'s prototype, not as an arg; name it otherwise.',
+    );
+    expect(argsLimitProblem('--args', JSON.parse('{"filter": [{"__proto__": 1}]}'))).toMatch(
+      /^--args: args\.filter\.0 holds a key named "__proto__"/,
+    );
+    expect(argsLimitProblem('--args', { proto: 1, constructor: 2 })).toBeUndefined();
+  });
+
   it('count flags with their text, in UTF-8', () => {
     expect(argsLimitProblem('The task args', {}, ['--label', 'é'.repeat(MAX_ARGS_BYTES / 2)])).toContain('256 KB');
     expect(argsTextProblem('--args', 'x'.repeat(MAX_ARGS_BYTES + 1))).toMatch(/^--args: 256 KB; task args may take at most 256 KB/);

@@ -95,6 +95,13 @@ describe('names that are properties of every object', () => {
     }
   });
 
+  it('task args with a key named __proto__, at any depth: 64 naming where, and nothing runs', async () => {
+    for (const args of ['{"__proto__":{"count":2}}', '{"count":1,"tags":[{"__proto__":"x"}]}']) {
+      const result = await project.cli(['invoke', 'echo', '--args', args]);
+      expectUserError(result, 64, 'holds a key named "__proto__", which JavaScript reads as the object\'s prototype, not as an arg');
+    }
+  });
+
   it('--stage toString or constructor: 64, unknown stage', async () => {
     for (const stage of ['toString', 'constructor']) {
       expectUserError(await project.cli(['runs', '--stage', stage]), 64, `Unknown stage ${JSON.stringify(stage)}.`);
