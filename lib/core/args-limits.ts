@@ -84,11 +84,12 @@ function argsLimitProblem(
   if (nestsDeeperThan(args, MAX_ARGS_DEPTH)) {
     return `${what}: nested more than ${MAX_ARGS_DEPTH} levels deep; task args may nest at most ${MAX_ARGS_DEPTH} levels.`;
   }
+  // The reserved tasks' args are the tool's own (a console session's state): bounded in depth only.
+  if (maxBytes === Infinity) return undefined;
   const prototypeKey = prototypeKeyPath(args);
   if (prototypeKey !== undefined) {
     return `${what}: ${prototypeKey} holds a key named "__proto__", which JavaScript reads as the object's prototype, not as an arg; name it otherwise.`;
   }
-  if (maxBytes === Infinity) return undefined;
   const bytes = utf8Bytes(JSON.stringify(args) ?? '') + argv.reduce((sum, token) => sum + utf8Bytes(token) + 1, 0);
   return bytes > maxBytes ? sizeProblem(what, bytes) : undefined;
 }
