@@ -7,7 +7,8 @@ import { PROJECT_FILE } from '../core/project.js';
  * The files that count in every build, whatever it imports: the lockfile,
  * which stands for every installed dependency, and `cdk.json`, whose
  * `context.cnf` says what the bundle is built from (its entries, its asset
- * and script directories).
+ * and script directories). Of `cdk.json` only that counts: see
+ * {@link contentHash}.
  */
 const ALWAYS_COUNTED: readonly string[] = ['package-lock.json', PROJECT_FILE];
 
@@ -29,11 +30,34 @@ function countedSources(inputs: readonly string[]): string[] {
   return [...new Set([...inputs.filter((input) => !input.split('/').includes('node_modules')), ...ALWAYS_COUNTED])].sort();
 }
 
+/**
+ * The hash a stamp keeps of a file: of its bytes; of `cdk.json`, of its
+ * `context.cnf` less the stages, which no bundle is built from (a stage's
+ * settings, another stage, the CDK's own context change no release). A
+ * `cdk.json` that is no JSON is hashed whole.
+ */
+function contentHash(path: string, file: string): string {
+  const bytes = readFileSync(path);
+  let hashed: string | Buffer = bytes;
+  if (file === PROJECT_FILE) {
+    try {
+      const cnf = (JSON.parse(bytes.toString('utf8')) as { context?: { cnf?: unknown } } | null)?.context?.cnf;
+      if (typeof cnf === 'object' && cnf !== null) {
+        const { stages: _stages, ...settings } = cnf as Record<string, unknown>;
+        hashed = JSON.stringify(settings);
+      }
+    } catch {
+      // Not JSON: its bytes count, and the build that reads it says what is wrong.
+    }
+  }
+  return createHash('sha256').update(hashed).digest('hex');
+}
+
 function stampOf(root: string, file: string): SourceStamp {
   const path = join(root, file);
   const stats = statSync(path, { throwIfNoEntry: false });
   if (stats === undefined || !stats.isFile()) return MISSING;
-  return { size: stats.size, mtimeMs: stats.mtimeMs, sha256: createHash('sha256').update(readFileSync(path)).digest('hex') };
+  return { size: stats.size, mtimeMs: stats.mtimeMs, sha256: contentHash(path, file) };
 }
 
 /** Stamps every counted source of a build: size, modification time and content hash. */
@@ -50,7 +74,7 @@ function fingerprintOf(stamps: SourceStamps): string {
 
 /**
  * A fingerprint of the sources a bundle was built from: the content of each
- * input outside `node_modules`, plus the lockfile and `cdk.json`. When it differs from the
+ * input outside `node_modules`, plus the lockfile and `cdk.json`'s build settings. When it differs from the
  * live release's, the working tree would build a different release. Files
  * the bundle does not import do not count, since they cannot change it.
  */
@@ -73,7 +97,8 @@ function changedSources(root: string, stamps: SourceStamps): string[] {
       continue;
     }
     if (stats.size === stamp.size && stats.mtimeMs === stamp.mtimeMs) continue;
-    if (stats.size !== stamp.size || stampOf(root, file).sha256 !== stamp.sha256) changed.push(file);
+    // Another size is other content, except for cdk.json, whose stages may change without its build settings.
+    if ((stats.size !== stamp.size && file !== PROJECT_FILE) || stampOf(root, file).sha256 !== stamp.sha256) changed.push(file);
   }
   return changed.sort();
 }

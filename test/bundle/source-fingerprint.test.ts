@@ -28,7 +28,14 @@ describe('sourceFingerprint', () => {
     expect(afterLockfile).not.toBe(afterInput);
     // the build's settings: another admin entry, say
     writeFileSync(join(root, 'cdk.json'), '{"context":{"cnf":{"app":"notes","adminEntry":"lambda/ops.ts"}}}');
-    expect(sourceFingerprint(root, inputs)).not.toBe(afterLockfile);
+    const afterSettings = sourceFingerprint(root, inputs);
+    expect(afterSettings).not.toBe(afterLockfile);
+    // not the stages, nor the CDK's own context: no bundle is built from them
+    writeFileSync(
+      join(root, 'cdk.json'),
+      '{"context":{"@aws-cdk/core:flag":true,"cnf":{"app":"notes","adminEntry":"lambda/ops.ts","stages":{"local":{"releasePhase":"migrate"}}}}}',
+    );
+    expect(sourceFingerprint(root, inputs)).toBe(afterSettings);
   });
 });
 

@@ -45,6 +45,13 @@ describe('workingTreeDifference', () => {
     expect(workingTreeDifference(project, stored)).toEqual({ differs: true, files: ['cdk.json'] });
   });
 
+  it('counts no change of cdk.json that builds the same bundle: a stage setting, of another size', () => {
+    const project = projectTree();
+    const stored = record(project, 'stamps');
+    writeFileSync(join(project.root, 'cdk.json'), '{"context":{"cnf":{"app":"notes","stages":{"local":{"autoDeploy":false}}}}}');
+    expect(workingTreeDifference(project, stored)).toEqual({ differs: false, files: [] });
+  });
+
   it('names cdk.json as changed to a record whose stamps leave it out, as an older cnf-admin stored them', () => {
     const project = projectTree();
     const { 'cdk.json': _left, ...older } = stampSources(project.root, INPUTS);
