@@ -6,6 +6,7 @@ import type { InvokePlan, Platform } from '../core/platform.js';
 import { runIdReuseProblem } from '../core/run-id-reuse.js';
 import { resultOfRecord, settledRecord, type AdminEvent, type RunResult } from '../core/run.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
+import { SecretMask } from './secret-mask.js';
 
 /** What the check before a detached or dry run found: nothing in the way, or the run the id already names. */
 type Preflight = { readonly ok: true } | { readonly ok: false; readonly ran: RunResult };
@@ -35,7 +36,10 @@ async function preflight(
   try {
     given = checkEventAgainstCatalog(catalog, plan.release, { ...event, args: event.args ?? {} });
   } catch (error) {
-    if (!isCnfError(error) || error.hint !== undefined) throw error;
+    if (!isCnfError(error)) throw error;
+    // What the check quotes of the args (`got: "…"`) may be a secure value typed in the wrong place.
+    error.message = await new SecretMask(platform.parameters).mask(error.message);
+    if (error.hint !== undefined) throw error;
     throw new UsageError(error.message, { hint: `See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`, cause: error });
   }
   if (!reusedId) return { ok: true };

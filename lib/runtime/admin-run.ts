@@ -82,7 +82,7 @@ class AdminRun {
     try {
       return await this.#execute(setup);
     } catch (error) {
-      if (error instanceof Refusal) return error.result;
+      if (error instanceof Refusal) return redactedRefusal(error.result, this.read.ok ? this.read.event.configVersion : undefined);
       throw error;
     }
   }
@@ -447,6 +447,20 @@ class AdminRun {
   #result(runId: string, task: string, outcome: TaskOutcome): RunResult {
     return { runId, task, release: this.#release, ...outcome, durationMs: Date.now() - this.startedAt };
   }
+}
+
+/**
+ * A refusal as the caller and the log get it: a message that quotes what was
+ * given (`--count takes an integer…, got: "…"`) may quote a secure value
+ * typed in the wrong place, and is redacted of the stage's secrets. Read only
+ * for a refusal with a message; a parameter set that cannot be read leaves
+ * the message as it is (no secret was read to leak).
+ */
+async function redactedRefusal(result: RunResult, version: number | undefined): Promise<RunResult> {
+  if (result.error === undefined) return result;
+  const config = await freshConfig(version);
+  if (config instanceof ConfigError || config.secrets.length === 0) return result;
+  return { ...result, error: { ...result.error, message: new SecretRedactor(config.secrets).text(result.error.message) } };
 }
 
 /**

@@ -66,6 +66,15 @@ describe('a secure value on the local stage', () => {
     expect(JSON.stringify(JSON.parse(result.stdout))).toContain('[redacted]');
   });
 
+  it('typed as the wrong arg: the refusal quotes [redacted], in the foreground, --dry-run, --detach and --json', async () => {
+    for (const flags of [[], ['--dry-run'], ['--detach'], ['--json']]) {
+      const result = await project.cli(['invoke', 'echo', ...flags, '--', '--count', SECRET]);
+      expect(result.code).toBe(64);
+      expectNoSecret(result);
+      expect(result.stdout + result.stderr).toContain('--count takes an integer in decimal digits, got: "[redacted]"');
+    }
+  });
+
   it('runs show, logs and the state on disk never hold it', async () => {
     const invoked = await project.cli(['invoke', 'show-config', '--json']);
     expectNoSecret(invoked);
