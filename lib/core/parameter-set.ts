@@ -15,7 +15,10 @@ const RESERVED_KEY_PREFIX = '_cnf/';
 
 const KEY_PATTERN = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 
-/* The longest config key: with `/<app>/<stage>/` before it, well within SSM's limit on a parameter's name (1011 characters, its ARN included). */
+/*
+ * The longest config key: with `/<app>/<stage>/` before it, well within
+ * SSM's limit on a parameter's name (1011 characters, its ARN included).
+ */
 const LONGEST_KEY = 512;
 
 /**

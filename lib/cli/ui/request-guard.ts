@@ -60,7 +60,10 @@ function servedAddresses(host: string, port: number): { hosts: Set<string>; orig
   return { hosts, origins: new Set([...hosts].map((entry) => `http://${entry}`)) };
 }
 
-/** The host a server listening on `host` prints in its address: on every interface, the machine's first outside IPv4 address (else loopback). */
+/**
+ * The host a server listening on `host` prints in its address: on every
+ * interface, the machine's first outside IPv4 address (else loopback).
+ */
 function shownHost(host: string): string {
   if (!isWildcardHost(host)) return host.includes(':') ? `[${host}]` : host;
   const outside = Object.values(networkInterfaces())

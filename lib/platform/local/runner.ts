@@ -20,8 +20,9 @@
  * thread (`session-watchdog.ts`) interrupts the evaluation and ends the
  * process once the CLI is gone, and a closed output (the CLI's end of the
  * pipe) is no error here. Nor does a run's process, even when its task
- * blocks its thread: a small shell process watches (`orphan-watch.ts`). Its output leaves as it is written, even from an
- * input that never awaits (`inline-output.ts`).
+ * blocks its thread: a small shell process watches (`orphan-watch.ts`).
+ * Its output leaves as it is written, even from an input that never awaits
+ * (`inline-output.ts`).
  *
  * A standby runner (`standby-runner.ts`) starts before its run is known:
  * its stdin holds lines, the release to load and then the run, each with
@@ -54,7 +55,11 @@ const RESULT_FD = 3;
 /* How often the runner checks that the process that started it still runs. */
 const OWNER_WATCH_MS = 250;
 
-/* How long a run whose CLI is gone gets to stop before it is killed: the runtime's 8 s for an interrupted task, and as long as the CLI would give it (run-process.ts). */
+/*
+ * How long a run whose CLI is gone gets to stop before it is killed: the
+ * runtime's 8 s for an interrupted task, and as long as the CLI would give
+ * it (run-process.ts).
+ */
 const RUN_ORPHAN_GRACE_MS = 10_000;
 
 // Before any of the release's code loads: it finds the globals Lambda's Node has.
