@@ -197,6 +197,8 @@ describe('rollback', () => {
       pairs: { reason?: string }[];
     };
     expect(pairs.map((move) => move.reason).filter((reason) => reason !== undefined)).toEqual(['errors after deploy with [redacted]']);
+    // a deadline, after which a record left without an end reads as lost where no reader can see its process (AWS)
+    expect(Date.parse(record.deadline ?? '') - Date.parse(record.startedAt)).toBe(60 * 60 * 1000);
     expect(await localRollbackPin({ stateDir: join(project.dir, '.cnf') })).toMatchObject({ release: first, config: 2, runId: 'rb-1' });
     const status = await project.cli(['status']);
     expect(status.stdout).toContain(`web:live    ${first} · config v2`);

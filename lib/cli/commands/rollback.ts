@@ -68,6 +68,14 @@ async function confirmed(io: CliIo, question: string): Promise<boolean> {
   }
 }
 
+/*
+ * How long a rollback may take before a record of it without an end reads
+ * as lost: its moves take seconds, and its release phase (a migration on
+ * Lambda) at most 15 minutes; an hour leaves room for a release phase in a
+ * container. A rollback that does end later records its end all the same.
+ */
+const ROLLBACK_DEADLINE_MS = 60 * 60 * 1000;
+
 /**
  * Refuses a run id that names another run: of another task, or a rollback
  * to another release than the `--to <release>` given now (`previous` names
@@ -176,8 +184,10 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
       caller,
       startedAt: new Date(startedAt).toISOString(),
       log: 'the rollback run writes no log of its own',
-      // This process owns the run: should it die before the end is recorded, the run reads as lost, not running.
+      // This process owns the run: should it die before the end is recorded, the run reads as lost, not running
+      // (locally at once, by its owner; on AWS, where no reader can see this process, once its deadline has passed).
       owner: currentProcessOwner(),
+      deadline: new Date(startedAt + ROLLBACK_DEADLINE_MS).toISOString(),
       ...(planned.to.config === undefined ? {} : { configVersion: planned.to.config }),
     };
     const existing = await pairs.claimRun(record);
