@@ -14,6 +14,7 @@ import type { LivePairMove } from '../../runtime/local-config-file.js';
 import { moveAliasPairLocked, readAliasTarget } from './alias-store.js';
 import { LocalParameterStore } from './local-parameters.js';
 import { localPaths, type LocalPaths } from './local-paths.js';
+import { isAlive } from './postmaster-pid.js';
 import { bundleDamage, readRelease } from './release-store.js';
 import { withStateLock } from './state-lock.js';
 
@@ -70,19 +71,9 @@ function processHolderId(kind: 'deploy' | 'config'): string {
  */
 async function holderGone(paths: LocalPaths, holder: LockHolder): Promise<boolean> {
   const pid = PROCESS_HOLDER.exec(holder.runId)?.[1];
-  if (pid !== undefined) return !isProcessRunning(Number(pid));
+  if (pid !== undefined) return !isAlive(Number(pid));
   const { FileLedger: Ledger } = await import('../../runtime/ledger/file-ledger.js');
   return (await new Ledger(paths.ledger).get(holder.runId))?.endedAt !== undefined;
-}
-
-/** Whether a process with this pid runs on this machine (one we may not signal runs too). */
-function isProcessRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
 }
 
 function stageLockDir(paths: LocalPaths): string {
