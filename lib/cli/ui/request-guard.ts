@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { hostname, networkInterfaces } from 'node:os';
+import { hostname, networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 
 /** The header the page's script sends the session token in, on every API request. */
 const TOKEN_HEADER = 'x-cnf-token';
@@ -42,8 +42,8 @@ function isWildcardHost(host: string): boolean {
 }
 
 /** This machine's own addresses, on every interface. */
-function machineAddresses(): string[] {
-  return Object.values(networkInterfaces()).flatMap((addresses) => (addresses ?? []).map((address) => address.address));
+function machineAddresses(): NetworkInterfaceInfo[] {
+  return Object.values(networkInterfaces()).flatMap((addresses) => addresses ?? []);
 }
 
 /**
@@ -55,7 +55,8 @@ function machineAddresses(): string[] {
 function servedAddresses(host: string, port: number): { hosts: Set<string>; origins: Set<string> } {
   const names = new Set([host.toLowerCase()]);
   if (isLoopbackHost(host) || isWildcardHost(host)) for (const name of LOOPBACK_NAMES) names.add(name);
-  if (isWildcardHost(host)) for (const name of [hostname().toLowerCase(), ...machineAddresses()]) names.add(name);
+  if (isWildcardHost(host))
+    for (const name of [hostname().toLowerCase(), ...machineAddresses().map(({ address }) => address)]) names.add(name);
   const hosts = new Set([...names].map((name) => `${name.includes(':') ? `[${name}]` : name}:${port}`));
   return { hosts, origins: new Set([...hosts].map((entry) => `http://${entry}`)) };
 }
@@ -66,9 +67,7 @@ function servedAddresses(host: string, port: number): { hosts: Set<string>; orig
  */
 function shownHost(host: string): string {
   if (!isWildcardHost(host)) return host.includes(':') ? `[${host}]` : host;
-  const outside = Object.values(networkInterfaces())
-    .flatMap((addresses) => addresses ?? [])
-    .find((address) => address.family === 'IPv4' && !address.internal);
+  const outside = machineAddresses().find((address) => address.family === 'IPv4' && !address.internal);
   return outside?.address ?? '127.0.0.1';
 }
 
