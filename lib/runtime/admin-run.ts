@@ -65,6 +65,8 @@ type Logger = ReturnType<typeof createRunLogger>;
 class AdminRun {
   readonly #release = readCnfEnvironment().release ?? 'unknown';
   readonly #stage = readCnfEnvironment().stage ?? 'unknown';
+  /** The parameter set as the run first read it, before its claim; a refusal after that redacts with it rather than read it again. */
+  #config: LoadedConfig | ConfigError | undefined;
 
   /**
    * @param deadline - epoch ms by which the task must have stopped (before the function's end)
@@ -82,7 +84,11 @@ class AdminRun {
     try {
       return await this.#execute(setup);
     } catch (error) {
-      if (error instanceof Refusal) return redactedRefusal(error.result, this.read.ok ? this.read.event.configVersion : undefined);
+      if (error instanceof Refusal)
+        return redactedRefusal(
+          error.result,
+          async () => this.#config ?? freshConfig(this.read.ok ? this.read.event.configVersion : undefined),
+        );
       throw error;
     }
   }
@@ -108,6 +114,7 @@ class AdminRun {
     const log = createRunLogger({ runId: event.runId, task: event.task, release: this.#release });
     // Read before the run is claimed: an arg holding a secure value is masked before the ledger keeps it.
     const config = await freshConfig(event.configVersion);
+    this.#config = config;
     const redactor = new SecretRedactor(config instanceof ConfigError ? [] : config.secrets);
     const recorded = (given: Readonly<Record<string, unknown>>): Record<string, unknown> =>
       redactor.value(redactArgs(given, task.options.sensitiveArgs)) as Record<string, unknown>;
@@ -452,13 +459,14 @@ class AdminRun {
 /**
  * A refusal as the caller and the log get it: a message that quotes what was
  * given (`--count takes an integer…, got: "…"`) may quote a secure value
- * typed in the wrong place, and is redacted of the stage's secrets. Read only
- * for a refusal with a message; a parameter set that cannot be read leaves
- * the message as it is (no secret was read to leak).
+ * typed in the wrong place, and is redacted of the stage's secrets: the
+ * parameter set as the run read it, or, refused before that, read for it.
+ * A parameter set that cannot be read leaves the message as it is (no
+ * secret was read to leak).
  */
-async function redactedRefusal(result: RunResult, version: number | undefined): Promise<RunResult> {
+async function redactedRefusal(result: RunResult, readConfig: () => Promise<LoadedConfig | ConfigError>): Promise<RunResult> {
   if (result.error === undefined) return result;
-  const config = await freshConfig(version);
+  const config = await readConfig();
   if (config instanceof ConfigError || config.secrets.length === 0) return result;
   return { ...result, error: { ...result.error, message: new SecretRedactor(config.secrets).text(result.error.message) } };
 }
