@@ -15,6 +15,7 @@ import { cnfEnvironment } from '../../core/cnf-environment.js';
 import { parseRunResult } from '../../core/run-result-schema.js';
 import type { StandbyMessage } from './standby-message.js';
 import { runnerArguments, takeStandbyRunner } from './standby-runner.js';
+import { LOCAL_INTERRUPT_GRACE_MS } from './interrupt-grace.js';
 
 /** Everything a local run needs to know. */
 interface LocalRun {
@@ -33,9 +34,8 @@ interface LocalRun {
   readonly secrets: readonly string[];
 }
 
-/* After a task's timeout, or after an interrupt, the run gets this long to end on its own before it is killed. */
+/* After a task's timeout, the run gets this long to end on its own before it is killed (after an interrupt: LOCAL_INTERRUPT_GRACE_MS). */
 const KILL_GRACE_MS = 5_000;
-const INTERRUPT_GRACE_MS = 10_000;
 
 /**
  * Why the platform killed a run, if it did: its timeout passed, it did not
@@ -112,7 +112,7 @@ async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGen
   const onInterrupt = (): void => {
     interruptedAt ??= new Date().toISOString();
     if (!interruptedFirst) child.kill('SIGINT');
-    timers.push(setTimeout(() => kill('interrupt-grace'), INTERRUPT_GRACE_MS));
+    timers.push(setTimeout(() => kill('interrupt-grace'), LOCAL_INTERRUPT_GRACE_MS));
   };
   const onForce = (): void => {
     interruptedAt ??= new Date().toISOString();
@@ -265,7 +265,7 @@ function unfinishedOutcome(run: LocalRun, end: UnfinishedEnd): { exitCode: numbe
         exitCode: ExitCode.INTERRUPTED,
         error: {
           name: 'InterruptedError',
-          message: `The run was interrupted and did not stop within ${INTERRUPT_GRACE_MS / 1000}s, so it was killed.`,
+          message: `The run was interrupted and did not stop within ${LOCAL_INTERRUPT_GRACE_MS / 1000}s, so it was killed.`,
         },
       };
     case 'interrupt-forced':

@@ -42,6 +42,7 @@ import type { AdminHandler } from '../../runtime/admin-handler.js';
 import { registeredCompleter } from '../../runtime/console/completion-hook.js';
 import { addRunnerToOwner } from '../../runtime/ledger/process-identity.js';
 import { readStdin } from './read-stdin.js';
+import { LOCAL_INTERRUPT_GRACE_MS } from './interrupt-grace.js';
 import { watchForOrphaning } from './orphan-watch.js';
 import { writeOutputInline } from './inline-output.js';
 import { provideNavigator } from './lambda-navigator.js';
@@ -54,13 +55,6 @@ const RESULT_FD = 3;
 
 /* How often the runner checks that the process that started it still runs. */
 const OWNER_WATCH_MS = 250;
-
-/*
- * How long a run whose CLI is gone gets to stop before it is killed: the
- * runtime's 8 s for an interrupted task, and as long as the CLI would give
- * it (run-process.ts).
- */
-const RUN_ORPHAN_GRACE_MS = 10_000;
 
 // Before any of the release's code loads: it finds the globals Lambda's Node has.
 provideNavigator();
@@ -159,7 +153,7 @@ async function runOnce(): Promise<void> {
     readCnfEnvironment().standbyRunner === true ? await standbyRun() : { event: JSON.parse(await readStdin()) as unknown };
   if (run === undefined) return;
   beginRun();
-  watchForOrphaning(ownerPid, RUN_ORPHAN_GRACE_MS);
+  watchForOrphaning(ownerPid, LOCAL_INTERRUPT_GRACE_MS);
   const result = await invokeOnce(await (run.handler ?? loadHandler()), run.event);
   await new Promise<void>((resolve, reject) => {
     const out = createWriteStream('', { fd: RESULT_FD });
