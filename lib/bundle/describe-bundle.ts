@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { realpathSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { appFrame } from '../core/app-frame.js';
 import { BuildError, BuildStoppedError } from '../core/errors.js';
 import type { BundleFile } from '../core/release.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
@@ -53,29 +53,6 @@ try {
 /** What the catalog's process writes: see {@link DESCRIBE_SCRIPT}. */
 type DescribeAnswer =
   { readonly catalog: TaskCatalog } | { readonly failure: { readonly message: string; readonly stacks: readonly string[] } };
-
-/** A stack frame's location: `at fn (/path/file.ts:3:9)` or `at /path/file.ts:3:9`. */
-const FRAME_LOCATION = /^\s*at (?:.*\()?(.+?:\d+:\d+)\)?$/;
-
-/**
- * Where in the app a module failed to load: the first stack frame, of the
- * innermost cause first, in a file of the app (under `dir`, where the bundle
- * was written as the project lays it out, outside `node_modules`), relative
- * to the project root with its line and column; undefined when no frame is
- * in the app (cnf-admin's own checks of a task's export).
- */
-function appFrame(stacks: readonly string[], dir: string): string | undefined {
-  const roots = [...new Set([dir, realpathSync(dir)])].map((root) => `${root}${sep}`);
-  for (const stack of [...stacks].reverse()) {
-    for (const line of stack.split('\n')) {
-      const location = FRAME_LOCATION.exec(line)?.[1];
-      const root = roots.find((candidate) => location?.startsWith(candidate));
-      if (location === undefined || root === undefined || location.includes(`${sep}node_modules${sep}`)) continue;
-      return location.slice(root.length).split(sep).join('/');
-    }
-  }
-  return undefined;
-}
 
 /**
  * Builds the task catalog of a bundle by loading its admin entry.

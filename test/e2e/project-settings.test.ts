@@ -85,3 +85,31 @@ describe('context.cnf', () => {
     expectRefused(await copy.cli(['cdk-app', 'bin/cdk-app.ts'], { env: { CNF_STAGE: 'prod' } }), message);
   });
 });
+
+describe('a CDK app', () => {
+  it('that throws from its own code: 65 naming what it threw and where in the project, in one line; CNF_DEBUG=1 adds the stack', async () => {
+    const copy = projectWith(() => undefined);
+    mkdirSync(join(copy.dir, 'bin'));
+    writeFileSync(join(copy.dir, 'package.json'), JSON.stringify({ name: 'fixture', type: 'module' }));
+    const app = [
+      "import { App, Stack } from 'aws-cdk-lib';",
+      'const app = new App();',
+      "new Stack(app, 'twice');",
+      "new Stack(app, 'twice');",
+      'app.synth();',
+      '',
+    ].join('\n');
+    writeFileSync(join(copy.dir, 'bin', 'cdk-app.ts'), app);
+    const result = await copy.cli(['cdk-app', 'bin/cdk-app.ts']);
+    expect(result.code).toBe(65);
+    expect(result.stderr).toMatch(
+      /^cnf-admin: The CDK app bin\/cdk-app.ts failed at bin\/cdk-app.ts:4:\d+: There is already a Construct with name 'twice' in App\n/,
+    );
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+    expect(result.stderr).not.toContain('bug in cnf-admin');
+    const debug = await copy.cli(['cdk-app', 'bin/cdk-app.ts'], { env: { CNF_DEBUG: '1' } });
+    expect(debug.code).toBe(65);
+    expect(debug.stderr).toContain(`caused by: Error: There is already a Construct with name 'twice' in App`);
+    expect(debug.stderr).toContain(`${join(copy.dir, 'bin', 'cdk-app.ts')}:4:`);
+  });
+});

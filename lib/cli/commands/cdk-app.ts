@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError } from '../../core/errors.js';
+import { appFrame } from '../../core/app-frame.js';
+import { BuildError, isCnfError, UsageError } from '../../core/errors.js';
+import { describeThrown, stackOf } from '../../runtime/thrown-value.js';
 import type { CliIo } from '../io.js';
 
 /**
@@ -10,8 +12,10 @@ import type { CliIo } from '../io.js';
  * with the TypeScript loader cnf-admin brings (tsx): a project needs no
  * runner of its own. A user's mistake that the constructs report (an
  * unknown stage, code that does not build) ends with one line and its exit
- * code, not a stack trace; the CDK app synthesises when it is done, as
- * under any runner.
+ * code, not a stack trace. So does anything else the app throws as it runs
+ * (a duplicate construct id, a TypeError in its own code): 65, naming what
+ * it threw and where in the project (`CNF_DEBUG=1` prints its stack). The
+ * CDK app synthesises when it is done, as under any runner.
  */
 async function cdkApp(file: string, io: CliIo): Promise<number> {
   const entry = resolve(io.cwd, file);
@@ -22,9 +26,27 @@ async function cdkApp(file: string, io: CliIo): Promise<number> {
   }
   const { tsImport } = await import('tsx/esm/api');
   // The constructs' errors come from the package's own copy of the error classes; the CLI knows them by their brand (isCnfError).
-  await tsImport(pathToFileURL(entry).href, import.meta.url);
+  try {
+    await tsImport(pathToFileURL(entry).href, import.meta.url);
+  } catch (error) {
+    if (isCnfError(error)) throw error;
+    throw cdkAppFailure(file, error, io.cwd);
+  }
   // An app may set its own exit code (this repository's does); it is the command's.
   return typeof process.exitCode === 'number' ? process.exitCode : 0;
+}
+
+/** What the CLI reports for an error the CDK app's own code threw: the app's mistake, in one line, with its stack kept for CNF_DEBUG=1. */
+function cdkAppFailure(file: string, thrown: unknown, projectDir: string): BuildError {
+  const { name, message } = describeThrown(thrown);
+  const stack = stackOf(thrown);
+  const where = stack === undefined ? undefined : appFrame([stack], projectDir);
+  const failed = new BuildError(
+    `The CDK app ${file} failed${where === undefined ? '' : ` at ${where}`}: ${name === 'Error' ? '' : `${name}: `}${message}`,
+    { hint: 'Fix it there, then synthesise again: nothing was synthesised. CNF_DEBUG=1 prints its whole stack.' },
+  );
+  if (stack !== undefined) failed.stack = `${String(failed.stack)}\ncaused by: ${stack}`;
+  return failed;
 }
 
 export { cdkApp };
