@@ -24,6 +24,11 @@ const TARGET = [
   option('--alias <name>', 'follow another alias pair than live'),
   option('--release <id>', 'run against a retained release instead of the live one'),
 ] as const;
+const RELEASE_CONFIG = option(
+  '--config <which>',
+  'with --release: its pinned config version (pinned, the default) or the live one (current)',
+  { parse: oneOf(CONFIG_CHOICES) },
+);
 const RUN_ID = option('--run-id <id>', 'the run id (a retry with the same id runs nothing twice)', { parse: runIdText });
 const DRY_RUN = option('--dry-run', 'show what would run, and run nothing');
 
@@ -32,9 +37,7 @@ const RUN_FLAGS = [
   STAGE,
   option('--args <json>', 'args as a JSON object'),
   ...TARGET,
-  option('--config <which>', 'with --release: its pinned config version (pinned, the default) or the live one (current)', {
-    parse: oneOf(CONFIG_CHOICES),
-  }),
+  RELEASE_CONFIG,
   RUN_ID,
   option('--wait-lock [duration]', 'wait for a locked task instead of exiting 75', { parse: parseDuration, preset: '5m' }),
   DRY_RUN,
@@ -55,6 +58,7 @@ const COMMAND_OPTIONS = {
     STAGE,
     option('-e, --eval <code>', 'evaluate this and exit (input piped to stdin is evaluated statement by statement)'),
     ...TARGET,
+    RELEASE_CONFIG,
     option('--json', 'with -e: print the run result as one JSON document'),
     ...AWS,
   ],

@@ -1,5 +1,5 @@
 import { UsageError } from '../core/errors.js';
-import type { ReleaseTarget } from '../core/platform.js';
+import type { ConfigChoice, ReleaseTarget } from '../core/platform.js';
 import { isReleaseId } from '../core/release.js';
 import { checkTaskArgsSize, parseArgsJson } from './args-json.js';
 import type { CommandOptions } from './command-options.js';
@@ -27,6 +27,29 @@ interface InvokeInput {
  * @throws UsageError naming what is wrong.
  */
 function checkInvokeInput(options: InvokeCommandOptions): InvokeInput {
+  const target = checkReleaseTarget(options);
+  if (options.dryRun === true && options.detach === true) {
+    throw new UsageError('--dry-run runs nothing and --detach starts a run; give one of them.', {
+      hint: 'See the plan with --dry-run, then start the run with --detach.',
+    });
+  }
+  const jsonArgs = options.args === undefined ? {} : parseArgsJson(options.args);
+  checkTaskArgsSize(jsonArgs, options.taskArgs);
+  return { jsonArgs, target };
+}
+
+/**
+ * What a command that runs something (`invoke`, `run`, `console`) runs
+ * against, checked as its command line is read: `--release` a release id,
+ * `--config` only with it, and not both `--release` and `--alias`.
+ *
+ * @throws UsageError naming what is wrong.
+ */
+function checkReleaseTarget(options: {
+  readonly release?: string;
+  readonly alias?: string;
+  readonly config?: ConfigChoice;
+}): ReleaseTarget {
   if (options.release !== undefined && !isReleaseId(options.release)) {
     throw new UsageError(`--release takes a release id (r- and 12 hex digits), got: ${JSON.stringify(options.release)}`, {
       hint: 'List the releases with: cnf-admin status',
@@ -38,22 +61,12 @@ function checkInvokeInput(options: InvokeCommandOptions): InvokeInput {
   if (options.release !== undefined && options.alias !== undefined) {
     throw new UsageError('--release and --alias each pick what to run against; give one of them.');
   }
-  if (options.dryRun === true && options.detach === true) {
-    throw new UsageError('--dry-run runs nothing and --detach starts a run; give one of them.', {
-      hint: 'See the plan with --dry-run, then start the run with --detach.',
-    });
-  }
-  const jsonArgs = options.args === undefined ? {} : parseArgsJson(options.args);
-  checkTaskArgsSize(jsonArgs, options.taskArgs);
   return {
-    jsonArgs,
-    target: {
-      ...(options.alias === undefined ? {} : { alias: options.alias }),
-      ...(options.release === undefined ? {} : { release: options.release }),
-      ...(options.config === undefined ? {} : { config: options.config }),
-    },
+    ...(options.alias === undefined ? {} : { alias: options.alias }),
+    ...(options.release === undefined ? {} : { release: options.release }),
+    ...(options.config === undefined ? {} : { config: options.config }),
   };
 }
 
-export { checkInvokeInput };
+export { checkInvokeInput, checkReleaseTarget };
 export type { InvokeCommandOptions, InvokeInput };

@@ -122,6 +122,23 @@ describe('runs carry their config', () => {
     expect(shown.stdout).toMatch(/^config\s+v2 \(cfg-[0-9a-f]{12}\)$/m);
   });
 
+  it('a console against an older release reads its pinned config too, and --config current the live one', async () => {
+    const evaluate = async (...target: string[]): Promise<{ output: { result: unknown }; runId: string }> => {
+      const result = await project.cli(['console', ...target, '-e', 'config.GREETING', '--json']);
+      expect(result.code).toBe(0);
+      return JSON.parse(result.stdout) as { output: { result: unknown }; runId: string };
+    };
+    const pinned = await evaluate('--release', first);
+    expect(pinned.output.result).toBe('one');
+    const record = JSON.parse((await project.cli(['runs', 'show', pinned.runId, '--json'])).stdout) as RunRecord;
+    expect(record.configVersion).toBe(2);
+    expect((await evaluate('--release', first, '--config', 'current')).output.result).toBe('two');
+    expect((await evaluate()).output.result).toBe('two');
+    const alone = await project.cli(['console', '--config', 'current', '-e', '1']);
+    expect(alone.code).toBe(64);
+    expect(alone.stderr).toContain('--config picks the config of a --release');
+  });
+
   it('refuses --config without --release, and a --config it does not know', async () => {
     const alone = await project.cli(['invoke', 'show-config', '--config', 'current']);
     expect(alone.code).toBe(64);

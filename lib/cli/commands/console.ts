@@ -13,7 +13,8 @@ import { ConsoleHistory } from '../console-history.js';
 import { onStopSignal, withInterrupts } from '../interrupts.js';
 import { stylerFor, writeJson, writeLine, type CliIo } from '../io.js';
 import { formatLogLine } from '../render/log-line.js';
-import { writeNotice } from '../render/run-view.js';
+import { describePlanConfig, writeNotice } from '../render/run-view.js';
+import { checkReleaseTarget } from '../invoke-input.js';
 import { noteNodeVersion } from '../node-version-notice.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
@@ -70,15 +71,13 @@ function colorsFor(io: CliIo): boolean {
  * with 130, unless the evaluation ended by itself with another exit code.
  */
 async function consoleCommand(options: ConsoleCommandOptions, io: CliIo): Promise<number> {
-  const context = await openStage(io, options);
-  const { platform, project, stage } = context;
   if (options.json === true && options.eval === undefined)
     throw new UsageError('--json needs -e: an interactive console prints no single JSON document.');
+  const target = checkReleaseTarget(options);
+  const context = await openStage(io, options);
+  const { platform, project, stage } = context;
   await deployWorkingTreeFirst(context, options);
-  const plan = await platform.resolve({
-    ...(options.alias === undefined ? {} : { alias: options.alias }),
-    ...(options.release === undefined ? {} : { release: options.release }),
-  });
+  const plan = await platform.resolve(target);
   plan.notices.forEach((notice) => writeNotice(io, notice));
   await noteNodeVersion(io, { platform, project });
   const session = await platform.openConsole(plan, await platform.callerIdentity());
@@ -272,7 +271,10 @@ function repl(io: CliIo, session: ConsoleSession, plan: InvokePlan, history: Con
   let completing = false;
   const heldKeys: [string, Key | undefined][] = [];
   const colors = colorsFor(io);
-  writeLine(io.stderr, `Console on ${plan.stage}, release ${plan.release}. Every input is an audited run. .exit or Ctrl-D to leave.`);
+  writeLine(
+    io.stderr,
+    `Console on ${plan.stage}, release ${plan.release}, ${describePlanConfig(plan)}. Every input is an audited run. .exit or Ctrl-D to leave.`,
+  );
 
   const interrupt = (): void => {
     if (running === undefined) return;

@@ -24,6 +24,8 @@ interface LocalConsoleTarget {
   readonly bundleDir: string;
   readonly caller: string;
   readonly functionTimeoutSeconds: number;
+  /** The config version every evaluation reads (a retained release's pinned one), when the stage's parameter set has versions. */
+  readonly configVersion?: number;
   /** The stage's secure values when the session opened: redacted once more from the process's output. */
   readonly secrets: readonly string[];
 }
@@ -146,6 +148,7 @@ class LocalConsoleSession implements ConsoleSession {
       runId: newRunId(),
       source: 'cli',
       caller: this.target.caller,
+      ...(this.target.configVersion === undefined ? {} : { configVersion: this.target.configVersion }),
     };
     await mkdir(this.target.paths.logs, { recursive: true });
     const logFile = runLogFile(this.target.paths, event.runId);

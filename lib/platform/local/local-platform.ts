@@ -289,6 +289,7 @@ class LocalPlatform implements Platform {
       bundleDir: bundleDir(this.#paths, plan.release),
       caller,
       functionTimeoutSeconds: LOCAL_FUNCTION_TIMEOUT_SECONDS,
+      ...(plan.configVersion === undefined ? {} : { configVersion: plan.configVersion }),
     });
   }
 
