@@ -210,6 +210,12 @@ describe('rollback', () => {
       args: { from: `${second} · config v8`, to: `${first} · config v2`, reason: 'errors after deploy with [redacted]', config: 'pinned' },
     });
     expect(readFileSync(join(project.dir, '.cnf', 'local', 'runs', 'rb-1.json'), 'utf8')).not.toContain('tok-very-secret');
+    // It writes no log: logs says so and shows its end; runs show does not call its log gone.
+    const logs = await project.cli(['logs', 'rb-1']);
+    expect(logs.code).toBe(0);
+    expect(logs.stderr).toContain('Run rb-1 is a rollback, which writes no log of its own');
+    expect(logs.stderr).toMatch(/exit 0/);
+    expect((await project.cli(['runs', 'show', 'rb-1'])).stderr).not.toContain('gone');
     const { pairs } = JSON.parse(readFileSync(join(project.dir, '.cnf', 'local', 'parameters.json'), 'utf8')) as {
       pairs: { reason?: string }[];
     };

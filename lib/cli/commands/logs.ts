@@ -7,6 +7,7 @@ import { renderFrames, writeRunFooter } from '../render/run-view.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
 import { withInterrupts } from '../interrupts.js';
+import { runLogFrames } from '../run-log-frames.js';
 
 /** The options of `cnf-admin logs`, as its flags declare them. */
 type LogsCommandOptions = CommandOptions<'logs'>;
@@ -43,7 +44,7 @@ async function logs(typed: string | undefined, options: LogsCommandOptions, io: 
   const lines: unknown[] = [];
   const json = options.json === true;
   const result = await withInterrupts(io, 'Stopped following; the run itself goes on.', (signal) =>
-    renderFrames(io, platform.logs(runId, { follow: options.follow === true, signal }), {
+    renderFrames(io, runLogFrames(platform, runId, { follow: options.follow === true, signal }), {
       json,
       progress,
       verbose: options.verbose === true,

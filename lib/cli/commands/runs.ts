@@ -6,6 +6,7 @@ import type { RunRecord } from '../../core/run.js';
 import { CONSOLE_TASK } from '../../core/task-catalog.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { resolveRunId } from '../run-id-reference.js';
+import { runLogFrames } from '../run-log-frames.js';
 import { formatDuration } from '../render/format-duration.js';
 import { formatMoment } from '../../core/format-moment.js';
 import { renderFrames, writeNotice } from '../render/run-view.js';
@@ -152,7 +153,7 @@ async function runsShow(typed: string, options: CommandOptions<'runs show'>, io:
   writeLine(io.stdout, shown.join('\n'));
   writeLine(io.stdout);
   try {
-    await renderFrames(io, platform.logs(runId));
+    await renderFrames(io, runLogFrames(platform, runId));
   } catch (error) {
     // The record stands on its own: a log that expired, or has not arrived yet, is worth a line, not a failure.
     if (!(error instanceof UsageError || error instanceof UnavailableError)) throw error;
