@@ -36,8 +36,24 @@ function formatLogTime(iso: string): string {
   return `${timeOfDay(date)}.${String(date.getMilliseconds()).padStart(3, '0')}`;
 }
 
+/** An ISO 8601 moment in UTC, as the admin function writes one into a message. */
+const ISO_MOMENT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z\b/g;
+
+/**
+ * A message as the CLI shows it to a person: each ISO 8601 moment in UTC
+ * that the admin function wrote into it (it cannot know the reader's zone)
+ * in the shape of {@link formatMoment}. The ledger and `--json` keep the
+ * message as it was written.
+ *
+ * @example
+ * localizedMoments('locked since 2026-11-24T14:39:27.123Z'); // 'locked since 2026-11-24 14:39:27' (TZ=UTC)
+ */
+function localizedMoments(message: string): string {
+  return message.replace(ISO_MOMENT, (iso) => formatMoment(iso));
+}
+
 function timeOfDay(date: Date): string {
   return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
 }
 
-export { formatLogTime, formatMoment };
+export { formatLogTime, formatMoment, localizedMoments };

@@ -2,7 +2,7 @@ import type { LambdaRecord, LambdaReportMetrics } from '../../core/platform-reco
 import type { Style } from '../io.js';
 import { cleanBacktrace, cleanFrame, isStackFrame } from './backtrace.js';
 import { formatDuration } from './format-duration.js';
-import { formatLogTime } from '../../core/format-moment.js';
+import { formatLogTime, localizedMoments } from '../../core/format-moment.js';
 
 /** Keys every line of a run carries, or that say nothing a reader needs. */
 const QUIET_KEYS = new Set([
@@ -99,7 +99,8 @@ function formatLogLine(line: string, style: (style: Style, text: string) => stri
   const level = entry.level.toUpperCase();
   const label = style(LEVEL_STYLES[level] ?? 'cyan', level.padEnd(5));
   const extras = shownExtras(entry).map(([key, value]) => style('dim', `${key}=${formatValue(value)}`));
-  const head = [`${time}${label} ${formatValue(entry.message)}`, ...extras].join(' ');
+  const message = localizedMoments(formatValue(entry.message));
+  const head = [`${time}${label} ${message}`, ...extras].join(' ');
   const error = entry.error;
   if (error === undefined) return head;
   const stack = error.stack === undefined || options.verbose === true ? error.stack : cleanBacktrace(error.stack);

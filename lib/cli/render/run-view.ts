@@ -3,6 +3,7 @@ import type { InvokePlan, RunFrame } from '../../core/platform.js';
 import { STOPPED_BY_USER, stoppedMessage } from '../../core/run-log.js';
 import type { Progress, ProgressTask } from '../../core/progress.js';
 import { configVersionLabel } from '../../core/config-version.js';
+import { localizedMoments } from '../../core/format-moment.js';
 import type { RunResult } from '../../core/run.js';
 import { stylerFor, writeLine, writeLineAndWait, writeWrapped, type CliIo } from '../io.js';
 import { asInvoked } from '../invocation.js';
@@ -45,13 +46,13 @@ function writeRunFooter(io: CliIo, result: RunResult, options: FooterOptions = {
   if (result.exitCode === ExitCode.INTERRUPTED) {
     // Stopped as asked is no failure to explain; a run that was lost, killed or forced says why.
     const asked = result.error === undefined || result.error.message === stoppedMessage(STOPPED_BY_USER);
-    const why = asked ? '' : ` · ${result.error?.name}: ${result.error?.message}`;
+    const why = asked ? '' : ` · ${result.error?.name}: ${localizedMoments(result.error?.message ?? '')}`;
     writeLine(io.stderr, `${style('yellow', '■')} stopped · ${style('bold', `exit ${result.exitCode}`)} · ${took}${why}`);
     return;
   }
   const ok = result.exitCode === 0;
   const mark = ok ? style('green', '✔') : style('red', '✖');
-  const error = result.error === undefined ? '' : ` · ${result.error.name}: ${result.error.message}`;
+  const error = result.error === undefined ? '' : ` · ${result.error.name}: ${localizedMoments(result.error.message)}`;
   writeLine(io.stderr, `${mark} ${style('bold', `exit ${result.exitCode}`)} · ${took}${error}`);
 }
 

@@ -22,6 +22,17 @@ describe('formatLogLine', () => {
     expect(formatLogLine(line, plain)).toBe('14:39:27.123 INFO  Applied 0001 ms=12');
   });
 
+  it('shows a moment the admin function wrote into the message as every moment the CLI shows', () => {
+    const line = JSON.stringify({
+      level: 'WARN',
+      message: 'Task slow is locked by run a (caller b) since 2026-11-24T14:39:27.123Z; nothing ran.',
+      timestamp: '2026-11-24T14:39:28.000Z',
+    });
+    expect(formatLogLine(line, plain)).toBe(
+      '14:39:28.000 WARN  Task slow is locked by run a (caller b) since 2026-11-24 14:39:27; nothing ran.',
+    );
+  });
+
   it("shows an error's stack under its line", () => {
     const line = JSON.stringify({
       level: 'ERROR',
