@@ -23,8 +23,10 @@ function currentUser(): string {
  */
 function permissionFault(error: unknown): unknown {
   if (isCnfError(error) || typeof error !== 'object' || error === null) return error;
-  const { code, path, syscall } = error as NodeJS.ErrnoException;
+  const { code, path, syscall, dest } = error as NodeJS.ErrnoException & { dest?: unknown };
   if (code === undefined || !PERMISSION_CODES.has(code) || typeof path !== 'string') return error;
+  // An atomic write renames its temporary file onto the file: the file is what the user must make writable.
+  if (syscall === 'rename' && typeof dest === 'string') return deniedError(dest, 'replace', code, error);
   return deniedError(path, syscall ?? 'write', code, error);
 }
 

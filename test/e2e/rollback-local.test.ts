@@ -355,6 +355,42 @@ describe('the stage lock', () => {
   });
 });
 
+describe('a rollback or deploy whose second write fails', () => {
+  /* As root, only an immutable file refuses a write: the alias pair's file, made so for the test. */
+  async function withImmutable<T>(file: string, work: () => Promise<T>): Promise<T> {
+    execFileSync('chattr', ['+i', file]);
+    try {
+      return await work();
+    } finally {
+      execFileSync('chattr', ['-i', file]);
+    }
+  }
+
+  it('moves neither the alias pair nor the live config, exits 77 naming the file, and records the run as ended with 77', async () => {
+    const before = await livePair();
+    const target = before.release === first ? second : first;
+    const parameters = join(project.dir, '.cnf', 'local', 'parameters.json');
+    const aliases = join(project.dir, '.cnf', 'local', 'aliases.json');
+    const parametersBefore = readFileSync(parameters, 'utf8');
+    const refused = await withImmutable(aliases, () => project.cli(['rollback', '--to', target, '--yes', '--run-id', 'rb-denied']));
+    expect(refused.code).toBe(77);
+    expect(refused.stderr).toContain(`Permission denied: cannot replace ${aliases} (EPERM).`);
+    expect(readFileSync(parameters, 'utf8')).toBe(parametersBefore);
+    expect(await livePair()).toEqual(before);
+    const record = JSON.parse((await project.cli(['runs', 'show', 'rb-denied', '--json'])).stdout) as RunRecord;
+    expect(record).toMatchObject({ task: 'cnf:rollback', exitCode: 77, error: { name: 'PermissionError' } });
+
+    // A deploy of a changed tree whose parameter set cannot be written leaves the pair where it was too.
+    appendFileSync(join(project.dir, 'lambda', 'tasks', 'noop.ts'), '\nexport const third = 3;\n');
+    const aliasesBefore = readFileSync(aliases, 'utf8');
+    const deploy = await withImmutable(parameters, () => project.cli(['deploy']));
+    expect(deploy.code).toBe(77);
+    expect(deploy.stderr).toContain(`Permission denied: cannot replace ${parameters} (EPERM).`);
+    expect(readFileSync(aliases, 'utf8')).toBe(aliasesBefore);
+    expect(await livePair()).toEqual(before);
+  });
+});
+
 describe('releases', () => {
   it('shows the git commit and description a release was deployed from, in a git checkout', async () => {
     const checkout = createTestProject('tasks', { deployed: false });

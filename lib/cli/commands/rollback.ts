@@ -1,13 +1,15 @@
 import { createInterface } from 'node:readline/promises';
 import { formatConfigDiff, livePairLabel } from '../../core/config-version.js';
-import { TryAgainError, UnavailableError, UsageError } from '../../core/errors.js';
+import { isCnfError, TryAgainError, UnavailableError, UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
+import { permissionFault } from '../../core/file-system-fault.js';
 import type { ConfigChoice, Platform } from '../../core/platform.js';
 import { describeRollback, planRollback, ROLLBACK_TASK, type LivePairControl, type RollbackPlan } from '../../core/rollback.js';
 import { newRunId, type RunRecord } from '../../core/run.js';
 import type { Stage } from '../../core/stage.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { currentProcessOwner } from '../../runtime/ledger/process-identity.js';
+import { describeThrown } from '../../runtime/thrown-value.js';
 import { renderFrames } from '../render/run-view.js';
 import { SecretMask } from '../secret-mask.js';
 import { openStage } from '../stage-context.js';
@@ -192,32 +194,43 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
     };
     const existing = await pairs.claimRun(record);
     if (existing !== undefined) return reportEarlierRun(existing, json, io);
-    const finish = async (exitCode: number, error?: { name: string; message: string }): Promise<void> =>
-      pairs.finishRun({
+    let ended = false;
+    const finish = async (exitCode: number, error?: { name: string; message: string }): Promise<void> => {
+      ended = true;
+      await pairs.finishRun({
         ...record,
         endedAt: new Date().toISOString(),
         exitCode,
         durationMs: Date.now() - startedAt,
         ...(error === undefined ? {} : { error }),
       });
-    if (stage.releasePhase !== undefined) {
-      const phase = await releasePhase(io, platform, stage.releasePhase, planned, runId, caller, options.force === true, json);
-      if (phase !== 0) {
-        const message = `The release phase (${stage.releasePhase}) of ${planned.to.release} exited ${phase}; nothing moved.`;
-        await finish(phase, { name: 'ReleasePhaseFailed', message });
-        writeLine(io.stderr, message);
-        return phase;
+    };
+    try {
+      if (stage.releasePhase !== undefined) {
+        const phase = await releasePhase(io, platform, stage.releasePhase, planned, runId, caller, options.force === true, json);
+        if (phase !== 0) {
+          const message = `The release phase (${stage.releasePhase}) of ${planned.to.release} exited ${phase}; nothing moved.`;
+          await finish(phase, { name: 'ReleasePhaseFailed', message });
+          writeLine(io.stderr, message);
+          return phase;
+        }
       }
+      await pairs.move(planned.to, { runId, ...(reason === undefined ? {} : { reason }) });
+      await finish(ExitCode.OK);
+      if (json) writeJson(io, { stage: stage.name, runId, ...planned, moved: true });
+      else
+        writeLine(
+          io.stderr,
+          `Rolled back stage ${stage.name} to ${livePairLabel(planned.to.release, planned.to.config)} (run ${runId}). The next deploy rolls forward.`,
+        );
+      return ExitCode.OK;
+    } catch (error) {
+      // What stopped it is the run's end, as the CLI reports it: the record never reads as killed when it was not.
+      const reported = permissionFault(error);
+      if (!ended)
+        await finish(isCnfError(reported) ? reported.exitCode : ExitCode.SOFTWARE, describeThrown(reported)).catch(() => undefined);
+      throw reported;
     }
-    await pairs.move(planned.to, { runId, ...(reason === undefined ? {} : { reason }) });
-    await finish(ExitCode.OK);
-    if (json) writeJson(io, { stage: stage.name, runId, ...planned, moved: true });
-    else
-      writeLine(
-        io.stderr,
-        `Rolled back stage ${stage.name} to ${livePairLabel(planned.to.release, planned.to.config)} (run ${runId}). The next deploy rolls forward.`,
-      );
-    return ExitCode.OK;
   });
 }
 

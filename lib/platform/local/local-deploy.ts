@@ -14,6 +14,7 @@ import { LocalParameterStore } from './local-parameters.js';
 import { localPaths, type LocalPaths } from './local-paths.js';
 import { storeRelease, type StoredRelease } from './release-store.js';
 import { withStateLock } from './state-lock.js';
+import { changingTogether } from './state-files-together.js';
 import { pairAgainstTree, type LocalDeployment } from './unchanged-deployment.js';
 
 /**
@@ -68,12 +69,18 @@ async function deployLocal(
     // Asked and told in one step: an interrupt either came before, and nothing moves, or finds the pair moving.
     if (signal?.aborted === true) throw interrupted();
     interruption.onMove?.();
-    await moveAliasPairLocked(paths, alias, built.stored.release);
-    if (alias === DEFAULT_ALIAS)
-      await parameters.recordMove(
-        { release: built.stored.release, cause: 'deploy', ...(git === undefined ? {} : { gitSha: git.sha, description: git.description }) },
-        true,
-      );
+    await changingTogether([paths.aliases, paths.parameters], async () => {
+      await moveAliasPairLocked(paths, alias, built.stored.release);
+      if (alias === DEFAULT_ALIAS)
+        await parameters.recordMove(
+          {
+            release: built.stored.release,
+            cause: 'deploy',
+            ...(git === undefined ? {} : { gitSha: git.sha, description: git.description }),
+          },
+          true,
+        );
+    });
   });
   return { ...built, previous: current?.web, alias };
 }

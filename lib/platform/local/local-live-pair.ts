@@ -17,6 +17,7 @@ import { localPaths, type LocalPaths } from './local-paths.js';
 import { isAlive } from './postmaster-pid.js';
 import { bundleDamage, readRelease } from './release-store.js';
 import { withStateLock } from './state-lock.js';
+import { changingTogether } from './state-files-together.js';
 
 /* A deploy or a rollback holds the stage lock for seconds to minutes; its lease outlives a stalled holder by this much. */
 const STAGE_LEASE_MS = 30_000;
@@ -136,19 +137,21 @@ class LocalLivePairs implements LivePairControl {
   }
 
   async move(to: LivePair, run: { readonly runId: string; readonly reason?: string }): Promise<void> {
-    await withStateLock(this.paths.stageDir, async () => {
-      await this.store.recordMove(
-        {
-          release: to.release,
-          cause: 'rollback',
-          runId: run.runId,
-          ...(to.config === undefined ? {} : { config: to.config }),
-          ...(run.reason === undefined ? {} : { reason: run.reason }),
-        },
-        true,
-      );
-      await moveAliasPairLocked(this.paths, DEFAULT_ALIAS, to.release);
-    });
+    await withStateLock(this.paths.stageDir, () =>
+      changingTogether([this.paths.parameters, this.paths.aliases], async () => {
+        await this.store.recordMove(
+          {
+            release: to.release,
+            cause: 'rollback',
+            runId: run.runId,
+            ...(to.config === undefined ? {} : { config: to.config }),
+            ...(run.reason === undefined ? {} : { reason: run.reason }),
+          },
+          true,
+        );
+        await moveAliasPairLocked(this.paths, DEFAULT_ALIAS, to.release);
+      }),
+    );
   }
 }
 
