@@ -81,19 +81,40 @@ async function fileLockHolder(directory: string, leaseMs: number): Promise<LockH
 /** The holder of a live lease in generation `generation`, or undefined when it is free. */
 async function readLease(directory: string, generation: number, leaseMs: number): Promise<LockHolder | undefined> {
   const file = generationFile(directory, generation);
-  let state: LeaseState | undefined;
+  let state: unknown;
   try {
-    state = await readJsonFile<LeaseState>(file);
+    state = await readJsonFile<unknown>(file);
   } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
-    // A generation file that is no JSON (damaged, or left empty by an earlier
-    // cnf-admin that created it before writing it) names no holder: its
-    // lease lives as long as a fresh one would, from its mtime.
-    const { mtimeMs } = await stat(file);
-    return mtimeMs + leaseMs > Date.now() ? { runId: 'unknown', caller: 'unknown', since: new Date(mtimeMs).toISOString() } : undefined;
+    if (!(error instanceof SyntaxError) && (error as NodeJS.ErrnoException).code !== 'EISDIR') throw error;
+    return damagedLease(file, leaseMs);
   }
-  if (state === undefined || state.released === true || state.expiresAt <= Date.now()) return undefined;
+  if (state === undefined) return undefined;
+  if (!isLeaseState(state)) return damagedLease(file, leaseMs);
+  if (state.released === true || state.expiresAt <= Date.now()) return undefined;
   return { runId: state.runId, caller: state.caller, since: state.since };
+}
+
+/**
+ * A generation that names no holder (no JSON, JSON of another shape, a
+ * directory: damaged, or left empty by an earlier cnf-admin that created it
+ * before writing it): its lease lives as long as a fresh one would, from its
+ * mtime, and then the lock is free, as after any holder that went away.
+ */
+async function damagedLease(file: string, leaseMs: number): Promise<LockHolder | undefined> {
+  const { mtimeMs } = await stat(file);
+  return mtimeMs + leaseMs > Date.now() ? { runId: 'unknown', caller: 'unknown', since: new Date(mtimeMs).toISOString() } : undefined;
+}
+
+function isLeaseState(value: unknown): value is LeaseState {
+  if (typeof value !== 'object' || value === null) return false;
+  const { runId, caller, since, expiresAt, released } = value as Partial<Record<keyof LeaseState, unknown>>;
+  return (
+    typeof runId === 'string' &&
+    typeof caller === 'string' &&
+    typeof since === 'string' &&
+    typeof expiresAt === 'number' &&
+    (released === undefined || typeof released === 'boolean')
+  );
 }
 
 async function newestGeneration(directory: string): Promise<number | undefined> {
@@ -107,7 +128,8 @@ async function newestGeneration(directory: string): Promise<number | undefined> 
 async function removeGenerationsBefore(directory: string, generation: number): Promise<void> {
   for (const name of await readdir(directory)) {
     const match = GENERATION_FILE.exec(name);
-    if (match?.[1] !== undefined && Number(match[1]) < generation) await rm(join(directory, name), { force: true });
+    // recursive: a damaged generation may be a directory.
+    if (match?.[1] !== undefined && Number(match[1]) < generation) await rm(join(directory, name), { recursive: true, force: true });
   }
 }
 

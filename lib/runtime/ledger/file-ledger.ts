@@ -120,6 +120,8 @@ class FileLedger implements RunLedger {
     try {
       value = await readJsonFile<unknown>(file);
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EISDIR')
+        throw new UnavailableError(`The run ledger's record ${file} is a directory, not a record.`, { hint, cause: error });
       if (!(error instanceof SyntaxError)) throw error;
       throw new UnavailableError(
         `The run ledger's record ${file} is corrupted: ${(error.cause as Error | undefined)?.message ?? error.message}`,

@@ -1,4 +1,5 @@
 import { appendFile, open, readdir, stat } from 'node:fs/promises';
+import { UnavailableError } from '../../core/errors.js';
 import type { RunRecord } from '../../core/run.js';
 
 /** How many records are read at once while indexing runs the index lacks. */
@@ -109,7 +110,7 @@ class RunIndex {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return false;
-      throw error;
+      throw notAnIndex(this.file, error);
     }
   }
 
@@ -145,7 +146,9 @@ class RunIndex {
       throw error;
     }
     try {
-      const { size } = await handle.stat();
+      const stats = await handle.stat();
+      if (stats.isDirectory()) throw notAnIndex(this.file, undefined);
+      const { size } = stats;
       if (size < this.#offset) {
         this.#entries = new Map();
         this.#offset = 0;
@@ -177,6 +180,15 @@ class RunIndex {
     this.#entries.set(entry.runId, entry);
     this.#sorted = undefined;
   }
+}
+
+/** The error for an index that is in the way (a directory where the file should be): 69, naming it; the records themselves are whole. */
+function notAnIndex(file: string, cause: unknown): unknown {
+  if (cause !== undefined && (cause as NodeJS.ErrnoException).code !== 'EISDIR') return cause;
+  return new UnavailableError(`The run ledger's index ${file} is a directory, not the index file.`, {
+    hint: `Move it aside (mv ${file} ${file}.damaged): cnf-admin builds the index again from the run records.`,
+    ...(cause === undefined ? {} : { cause }),
+  });
 }
 
 export { indexEntry, RunIndex };

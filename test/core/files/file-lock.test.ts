@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,25 @@ describe('acquireFileLock', () => {
       expect(named).toEqual(Array<string>(19).fill(winners[0] as string));
       for (const result of results) if (result.acquired) await result.lease.release();
     }
+  });
+
+  it.each([
+    ['JSON of another shape', (file: string) => writeFileSync(file, '{"foo":1}')],
+    ['no JSON', (file: string) => writeFileSync(file, '{"runId":')],
+    ['a directory', (file: string) => mkdirSync(file)],
+  ])('holds a generation that is %s for one lease from its time, naming no holder, then frees it', async (_, damage) => {
+    const dir = lockDir();
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, '000000000001.json');
+    damage(file);
+    const fresh = await acquireFileLock(dir, holder('run-1'), { leaseMs: 60_000 });
+    expect(fresh).toMatchObject({ acquired: false, holder: { runId: 'unknown', caller: 'unknown' } });
+    const old = new Date(Date.now() - 120_000);
+    utimesSync(file, old, old);
+    const next = await acquireFileLock(dir, holder('run-2'), { leaseMs: 60_000 });
+    expect(next.acquired).toBe(true);
+    expect(existsSync(file)).toBe(false);
+    if (next.acquired) await next.lease.release();
   });
 
   it('keeps a lease alive with its heartbeat past its lease time', async () => {

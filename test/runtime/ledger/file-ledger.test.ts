@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UnavailableError } from '../../../lib/core/errors.js';
@@ -120,6 +120,28 @@ describe('FileLedger', () => {
     await ledger.claim(record('a', 'migrate', '2026-01-01T00:00:00Z'));
     writeFileSync(join(dir, 'runs', 'a.json'), '{broken');
     await expect(ledger.list()).rejects.toThrow(`The run ledger's record ${join(dir, 'runs', 'a.json')} is corrupted`);
+  });
+
+  it('names a record, or an index, that is a directory where its file should be, as unavailable (69), not as its own failure', async () => {
+    const dir = tempDir('cnf-ledger');
+    const ledger = new FileLedger(dir);
+    await ledger.claim(record('a', 'migrate', '2026-01-01T00:00:00Z'));
+    rmSync(join(dir, 'runs', 'a.json'));
+    mkdirSync(join(dir, 'runs', 'a.json'));
+    await expect(ledger.get('a')).rejects.toMatchObject({
+      exitCode: 69,
+      message: `The run ledger's record ${join(dir, 'runs', 'a.json')} is a directory, not a record.`,
+    });
+    rmSync(join(dir, 'runs', 'a.json'), { recursive: true });
+
+    const index = join(dir, 'runs.index');
+    rmSync(index);
+    mkdirSync(index);
+    const fresh = new FileLedger(dir);
+    await expect(fresh.list()).rejects.toMatchObject({
+      exitCode: 69,
+      message: `The run ledger's index ${index} is a directory, not the index file.`,
+    });
   });
 
   it.each([
