@@ -18,6 +18,9 @@ function poolFor(url: string): pg.Pool {
   let pool = pools.get(url);
   if (pool === undefined) {
     pool = new pg.Pool({ connectionString: url, max: 2, idleTimeoutMillis: 30_000 });
+    // An idle connection the server ended (a restart, a stop) is dropped by the pool, and the next query connects
+    // again: without a listener, pg's 'error' event would end the whole process.
+    pool.on('error', (error) => console.error(`An idle database connection ended: ${error.message}`));
     pools.set(url, pool);
   }
   return pool;

@@ -122,6 +122,8 @@ function defineMigrateTask(options: MigrateTaskOptions = {}): Task<typeof migrat
       }
       const files = sqlMigrationFiles(join(bundleRoot(), directory));
       const client = new pg.Client({ connectionString: url });
+      // A connection the server ends mid-run fails the query in flight, which fails the run; the event alone must not end the process.
+      client.on('error', () => undefined);
       await client.connect();
       try {
         const table = migrationTable(client, options.table ?? 'schema_migrations');
