@@ -2,7 +2,7 @@
  * Bad input through the real binary: each gets a clear message and the exit
  * code the design gives, runs nothing, and shows no stack trace.
  */
-import { writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../support/cli.js';
@@ -108,6 +108,19 @@ describe('bad input', () => {
       writeFileSync(aliases, '{"live": ');
       const unparsable = await broken.cli(['status']);
       expectUserError(unparsable, 69, /aliases\.json: not valid JSON \([^\n]*\)\n/);
+
+      // A release record damaged, and moved aside as the hint says: the next deploy stores the release again whole.
+      rmSync(aliases);
+      const deployed = JSON.parse((await broken.cli(['deploy', '--json'])).stdout) as { release: string };
+      const record = join(broken.dir, '.cnf', 'local', 'releases', deployed.release, 'release.json');
+      writeFileSync(record, '');
+      const damaged = await broken.cli(['status']);
+      expectUserError(damaged, 69, `The local stage's state is corrupted: ${record}`);
+      expect(damaged.stderr).toContain(`mv ${record} ${record}.damaged`);
+      renameSync(record, `${record}.damaged`);
+      const again = await broken.cli(['deploy']);
+      expect(again.code).toBe(0);
+      expect((await broken.cli(['invoke', 'noop'])).code).toBe(0);
     } finally {
       await broken.cleanup();
     }

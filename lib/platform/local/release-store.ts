@@ -135,8 +135,12 @@ async function storeRelease(paths: LocalPaths, bundle: Bundle, sources: SourceSt
   // A damaged copy of the same release (files deleted or changed), or one that
   // does not record its files, is stored again whole: a redeploy repairs it.
   const repair = existing !== undefined && (existing.files === undefined || (await bundleDamage(paths, existing, 'content')) !== undefined);
+  const directory = join(paths.releases, bundle.release);
   if (repair) {
-    await rm(join(paths.releases, bundle.release), { recursive: true, force: true });
+    await rm(directory, { recursive: true, force: true });
+  } else if (existing === undefined && existsSync(directory)) {
+    // Its directory without its record (moved aside, as a damaged record's hint says): kept aside whole, and the release stored again.
+    await rename(directory, join(paths.releases, `.damaged-${bundle.release}-${Date.now()}`));
   } else if (existing !== undefined) {
     // The same bytes built from changed sources (a comment, say): remember the
     // sources this build saw, so the working tree no longer counts as different
@@ -145,7 +149,7 @@ async function storeRelease(paths: LocalPaths, bundle: Bundle, sources: SourceSt
       return { stored: existing, isNew: false };
     const { inputs: _unneeded, ...kept } = existing;
     const updated: StoredRelease = { ...kept, sourceFingerprint, sources };
-    await writeFileAtomic(join(paths.releases, bundle.release, RELEASE_FILE), `${JSON.stringify(updated, null, 2)}\n`);
+    await writeFileAtomic(join(directory, RELEASE_FILE), `${JSON.stringify(updated, null, 2)}\n`);
     return { stored: updated, isNew: false };
   }
   // Built aside and renamed into place, so a half-written release never shows.
@@ -172,11 +176,11 @@ async function storeRelease(paths: LocalPaths, bundle: Bundle, sources: SourceSt
   await writeFileAtomic(join(staging, RELEASE_FILE), `${JSON.stringify(stored, null, 2)}\n`);
   await mkdir(paths.releases, { recursive: true });
   try {
-    await rename(staging, join(paths.releases, bundle.release));
+    await rename(staging, directory);
   } catch (error) {
     // A concurrent deploy stored the same release first: same id, same bytes.
     await rm(staging, { recursive: true, force: true });
-    if (!existsSync(join(paths.releases, bundle.release, RELEASE_FILE))) throw error;
+    if (!existsSync(join(directory, RELEASE_FILE))) throw error;
   }
   return { stored, isNew: true };
 }
