@@ -176,6 +176,54 @@ describe('deploy and drift', () => {
 });
 
 describe('serve', () => {
+  it("redacts the stage's secure values from what the web handler writes, as from a run's output", async () => {
+    const copy = createTestProject('tasks');
+    try {
+      const secret = 'web-secret-4be1c0';
+      expect((await copy.cli(['config', 'set', 'WEB_TOKEN', secret, '--secure'])).code).toBe(0);
+      writeFileSync(
+        join(copy.dir, 'lambda', 'web.ts'),
+        [
+          "import { loadConfig } from 'cnf-admin/runtime/config';",
+          'export async function handler(): Promise<{ statusCode: number; body: string }> {',
+          '  const { values } = await loadConfig();',
+          '  console.log(`web sees ${values.WEB_TOKEN}`);',
+          '  console.error(new Error(`web failed with ${values.WEB_TOKEN}`));',
+          "  return { statusCode: 200, body: 'ok' };",
+          '}',
+          '',
+        ].join('\n'),
+      );
+      expect((await copy.cli(['deploy'])).code).toBe(0);
+      const server = spawnCli(['serve', '--port', '0'], { cwd: copy.dir });
+      const done = finished(server);
+      let output = '';
+      const url = await new Promise<string>((resolve) => {
+        server.stderr?.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const serving = / at (http:\/\/\S+);/.exec(output);
+          if (serving?.[1] !== undefined) resolve(serving[1]);
+        });
+      });
+      const seen = new Promise<void>((resolve) => {
+        let text = '';
+        server.stdout?.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          if (text.includes('web sees')) resolve();
+        });
+      });
+      expect((await fetch(url)).status).toBe(200);
+      await seen;
+      server.kill('SIGTERM');
+      const ended = await done;
+      expect(ended.stdout + ended.stderr).toContain('web sees [redacted]');
+      expect(ended.stdout + ended.stderr).toContain('web failed with [redacted]');
+      expect(ended.stdout + ended.stderr).not.toContain(secret);
+    } finally {
+      await copy.cleanup();
+    }
+  });
+
   it('serves the web handler, and switches to the new release when a deploy moves the alias pair', async () => {
     const copy = createTestProject('tasks');
     try {

@@ -84,7 +84,8 @@ class LocalPlatform implements Platform {
     rollbackPin: () => localRollbackPin(this.project),
     prepareDatabase: () => this.prepareDatabase(),
     readAliasTarget: (alias) => readAliasTarget(this.#paths, alias),
-    startWebServer: (release, host, port) => startWebServer(this.project.app, this.#paths, release, host, port),
+    startWebServer: async (release, host, port) =>
+      startWebServer(this.project.app, this.#paths, release, host, port, await this.parameters.secrets()),
     stop: (runId) => this.stop(runId),
   };
   readonly managedConfigKeys: ManagedConfigKeysCapability = {

@@ -6,16 +6,25 @@ import { toolRoot } from '../../core/tool-root.js';
 import type { WebServer } from '../../core/platform-capabilities.js';
 import { lambdaEnvironment } from './lambda-environment.js';
 import { mergedLines } from './merged-lines.js';
+import { redactingTransform, SecretRedactor } from '../../runtime/redact-secrets.js';
 import { bundleDir, type LocalPaths } from './local-paths.js';
 
 /**
  * Starts a process that serves the release's web handler over HTTP on
  * `host:port`, with the stage's config, as API Gateway's HTTP API would
- * call it.
+ * call it. What it writes reaches the terminal with the stage's secure
+ * values (`secrets`, read as it starts) redacted, as a run's output does.
  *
  * @throws UsageError when the port cannot be had (in use, or not allowed).
  */
-async function startWebServer(app: string, paths: LocalPaths, release: string, host: string, port: number): Promise<WebServer> {
+async function startWebServer(
+  app: string,
+  paths: LocalPaths,
+  release: string,
+  host: string,
+  port: number,
+  secrets: readonly string[],
+): Promise<WebServer> {
   const dir = bundleDir(paths, release);
   const child: ChildProcess = spawn(
     process.execPath,
@@ -35,10 +44,13 @@ async function startWebServer(app: string, paths: LocalPaths, release: string, h
       hint: 'Pick another port with --port.',
     });
   }
+  const redactor = new SecretRedactor(secrets);
   return {
     url: report.listening,
     release,
-    lines: mergedLines([child.stdout!, child.stderr!]),
+    lines: mergedLines(
+      [child.stdout!, child.stderr!].map((stream) => (redactor.active ? stream.pipe(redactingTransform(redactor)) : stream)),
+    ),
     ended,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
