@@ -143,7 +143,7 @@ describe('a release whose bundle lost files', () => {
     }
   });
 
-  it('a bundle file changed in place (same size or not) is damaged to status, which hashes every file', async () => {
+  it('a bundle file changed in place (same size or not) is damaged to status and to a run, which hash a file whose time changed', async () => {
     const releases = join(project.dir, '.cnf', 'local', 'releases');
     const [release] = readdirSync(releases).filter((name) => name.startsWith('r-'));
     const manifest = join(releases, String(release), 'bundle', 'manifest.json');
@@ -152,6 +152,9 @@ describe('a release whose bundle lost files', () => {
     try {
       const status = await project.cli(['status']);
       expect(status.stdout.replace(/\s+/g, ' ')).toMatch(/is damaged: 1 changed since it was stored \(manifest\.json\)/);
+      const invoked = await project.cli(['invoke', 'noop']);
+      expectClearError(invoked, 69, `Release ${release} is damaged: 1 changed since it was stored (manifest.json)`);
+      expect(invoked.stderr).not.toContain('▶');
     } finally {
       writeFileSync(manifest, original);
     }

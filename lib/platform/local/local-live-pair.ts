@@ -119,7 +119,7 @@ class LocalLivePairs implements LivePairControl {
         ? `the stage no longer holds its bundle (.cnf/local/releases/${release})`
         : 'the stage has no such release: it was never deployed here (cnf-admin releases lists those it holds)';
     }
-    const damage = await bundleDamage(this.paths, stored, 'content');
+    const damage = await bundleDamage(this.paths, stored);
     return damage === undefined ? undefined : `its bundle is damaged: ${damage}`;
   }
 

@@ -322,7 +322,7 @@ class LocalPlatform implements Platform {
     const notes: string[] = [];
     const live = aliases[DEFAULT_ALIAS];
     const liveRelease = releases.find((stored) => stored.release === live?.web);
-    const damage = liveRelease === undefined ? undefined : await bundleDamage(this.#paths, liveRelease, 'content');
+    const damage = liveRelease === undefined ? undefined : await bundleDamage(this.#paths, liveRelease);
     if (liveRelease !== undefined && damage !== undefined) {
       notes.push(
         `The live release ${liveRelease.release} is damaged: ${damage}. Runs exit 69 until it is deployed again: cnf-admin deploy --stage local`,

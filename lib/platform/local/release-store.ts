@@ -134,7 +134,7 @@ async function storeRelease(paths: LocalPaths, bundle: Bundle, sources: SourceSt
   const existing = await readRelease(paths, bundle.release);
   // A damaged copy of the same release (files deleted or changed), or one that
   // does not record its files, is stored again whole: a redeploy repairs it.
-  const repair = existing !== undefined && (existing.files === undefined || (await bundleDamage(paths, existing, 'content')) !== undefined);
+  const repair = existing !== undefined && (existing.files === undefined || (await bundleDamage(paths, existing)) !== undefined);
   const directory = join(paths.releases, bundle.release);
   if (repair) {
     await rm(directory, { recursive: true, force: true });
@@ -212,13 +212,12 @@ async function readRelease(paths: LocalPaths, release: string): Promise<StoredRe
  * `content` also hashes every file whose modification time is not the one
  * recorded (`status`, and before a redeploy reuses a stored release).
  */
-type DamageCheck = 'size' | 'content';
-
 /**
  * What is wrong with a stored release's bundle on disk, or undefined when it
- * is whole: files deleted, truncated or changed since it was stored.
+ * is whole: files deleted, truncated or changed since it was stored. Each
+ * file costs a stat; only one whose time is not the one recorded is hashed.
  */
-async function bundleDamage(paths: LocalPaths, stored: StoredRelease, check: DamageCheck): Promise<string | undefined> {
+async function bundleDamage(paths: LocalPaths, stored: StoredRelease): Promise<string | undefined> {
   const dir = bundleDir(paths, stored.release);
   const expected = stored.files ?? ENTRY_FILES.map((path) => ({ path, size: undefined, sha256: undefined, mtimeMs: undefined }));
   const missing: string[] = [];
@@ -236,7 +235,7 @@ async function bundleDamage(paths: LocalPaths, stored: StoredRelease, check: Dam
       continue;
     }
     if (file.size !== undefined && size !== file.size) changed.push(file.path);
-    else if (check === 'content' && file.sha256 !== undefined && mtimeMs !== file.mtimeMs) {
+    else if (file.sha256 !== undefined && mtimeMs !== file.mtimeMs) {
       if (
         createHash('sha256')
           .update(await readFile(target))
@@ -261,7 +260,7 @@ async function bundleDamage(paths: LocalPaths, stored: StoredRelease, check: Dam
  * @throws UnavailableError (69) saying what is damaged and to redeploy.
  */
 async function assertBundleWhole(paths: LocalPaths, stored: StoredRelease): Promise<void> {
-  const damage = await bundleDamage(paths, stored, 'size');
+  const damage = await bundleDamage(paths, stored);
   if (damage === undefined) return;
   throw new UnavailableError(`Release ${stored.release} is damaged: ${damage} in ${bundleDir(paths, stored.release)}.`, {
     hint: 'Deploy it again to repair it: cnf-admin deploy --stage local (the same sources build the same release).',
@@ -280,4 +279,4 @@ async function listReleases(paths: LocalPaths): Promise<StoredRelease[]> {
 }
 
 export { assertBundleWhole, bundleDamage, listReleases, readRelease, storeRelease };
-export type { DamageCheck, StoredFile, StoredRelease };
+export type { StoredFile, StoredRelease };

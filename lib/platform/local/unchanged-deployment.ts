@@ -46,7 +46,7 @@ async function pairAgainstTree(
 async function unchangedRelease(paths: LocalPaths, project: Project, release: string): Promise<StoredRelease | undefined> {
   const stored = await readRelease(paths, release);
   if (stored?.sources === undefined || workingTreeDifference(project, stored).differs) return undefined;
-  return (await bundleDamage(paths, stored, 'content')) === undefined ? stored : undefined;
+  return (await bundleDamage(paths, stored)) === undefined ? stored : undefined;
 }
 
 /**
