@@ -275,6 +275,12 @@ describe('config', () => {
     expect((await project.cli(['config', 'get', 'MODE'])).stdout).toBe('debug\n');
     const secret = await project.cli(['config', 'get', 'API_TOKEN', '--json']);
     expect(JSON.parse(secret.stdout)).toEqual({ key: 'API_TOKEN', value: '********', secure: true });
+    // a secure key set again without --secure: refused (64), not turned plain
+    const plain = await project.cli(['config', 'set', 'API_TOKEN', 'tok-plain-1']);
+    expect(plain.code).toBe(64);
+    expect(plain.stderr).toContain('API_TOKEN is secure on stage local; without --secure its new value would be stored in plain text.');
+    expect(plain.stderr).not.toContain('tok-plain-1');
+    expect(JSON.parse((await project.cli(['config', 'get', 'API_TOKEN', '--json'])).stdout)).toMatchObject({ secure: true });
     // a run sees the value, and its log never shows it
     const run = await project.cli(['invoke', 'show-config', '--json']);
     expect(JSON.parse(run.stdout)).toMatchObject({ output: { keys: ['API_TOKEN', 'MODE'] } });

@@ -90,6 +90,12 @@ async function configSet(key: string, value: string | undefined, options: Comman
   }
   const { platform, stage } = await openStage(io, options);
   platform.managedConfigKeys?.assertUnmanagedKey(key, 'set');
+  if (!secure && (await platform.parameters.get(key))?.secure === true) {
+    // A secret's key set again without --secure would store its next value in plain text, printed by config get and list.
+    throw new UsageError(`${key} is secure on stage ${stage.name}; without --secure its new value would be stored in plain text.`, {
+      hint: `Keep it secure: cnf-admin config set ${key} --secure. To make it plain, unset it first: cnf-admin config unset ${key}`,
+    });
+  }
   const before = await platform.configVersions?.live();
   await platform.parameters.set(key, text, { secure });
   const live = await platform.configVersions?.live();
