@@ -1,7 +1,7 @@
 import { CONFIG_CHOICES, DEFAULT_ALIAS } from '../core/platform.js';
 import { parseDuration } from './duration.js';
 import { option, type OptionsOf } from './option.js';
-import { accountId, oneOf, portNumber, positiveInteger, runIdText } from './option-parsers.js';
+import { accountId, aliasNameText, oneOf, portNumber, positiveInteger, runIdText } from './option-parsers.js';
 
 /*
  * The flags of every command, each declared once with its parser and
@@ -21,7 +21,7 @@ const AWS = [
   option('--region <name>', 'AWS region, for AWS stages (default: AWS_REGION)'),
 ] as const;
 const TARGET = [
-  option('--alias <name>', 'follow another alias pair than live'),
+  option('--alias <name>', 'follow another alias pair than live', { parse: aliasNameText }),
   option('--release <id>', 'run against a retained release instead of the live one'),
 ] as const;
 const RELEASE_CONFIG = option(
@@ -63,12 +63,12 @@ const COMMAND_OPTIONS = {
     ...AWS,
   ],
   tasks: [STAGE, ...TARGET, JSON_OUTPUT, ...AWS],
-  deploy: [STAGE, option('--alias <name>', 'the alias pair to move', { default: DEFAULT_ALIAS }), JSON_OUTPUT],
+  deploy: [STAGE, option('--alias <name>', 'the alias pair to move', { default: DEFAULT_ALIAS, parse: aliasNameText }), JSON_OUTPUT],
   serve: [
     STAGE,
     option('-p, --port <port>', 'the port to listen on', { parse: portNumber, default: 3000 }),
     option('--host <host>', 'the address to listen on', { default: LOOPBACK }),
-    option('--alias <name>', 'the alias pair to serve', { default: DEFAULT_ALIAS }),
+    option('--alias <name>', 'the alias pair to serve', { default: DEFAULT_ALIAS, parse: aliasNameText }),
     option('--json', 'print where it serves as one JSON document; request logs go to stderr'),
   ],
   config: [],

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { ALIAS_NAME_RULE, isAliasName } from '../core/alias-name.js';
 import { isValidRunId } from '../core/run.js';
 import type { OptionParser } from './option.js';
 
@@ -25,6 +26,12 @@ const runIdText: OptionParser<string> = (text, flag) => {
   return text;
 };
 
+/** `--alias`: an alias pair's name (`isAliasName`), checked as the command line is read. */
+const aliasNameText: OptionParser<string> = (text, flag) => {
+  if (!isAliasName(text)) throw new InvalidArgumentError(`${flag} takes an alias name, ${ALIAS_NAME_RULE}, got: ${JSON.stringify(text)}`);
+  return text;
+};
+
 /** `--account`: a 12-digit AWS account id. */
 const accountId: OptionParser<string> = (text, flag) => {
   if (!/^\d{12}$/.test(text)) throw new InvalidArgumentError(`${flag} takes a 12-digit AWS account id, got: ${JSON.stringify(text)}`);
@@ -43,4 +50,4 @@ function oneOf<const Choice extends string>(choices: readonly Choice[]): OptionP
   };
 }
 
-export { accountId, oneOf, portNumber, positiveInteger, runIdText };
+export { accountId, aliasNameText, oneOf, portNumber, positiveInteger, runIdText };

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { ALIAS_NAME_RULE, isAliasName } from '../core/alias-name.js';
 import { LAMBDA_NODE_RUNTIME, NODE_TARGET } from '../core/node-runtime.js';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -215,7 +216,6 @@ interface PrebuiltBundle {
 }
 
 /** The pattern of Lambda alias names (not all digits, which would read as a version). */
-const ALIAS_NAME = /^(?!\d+$)[A-Za-z0-9_-]{1,128}$/;
 
 /**
  * A twelve-factor app on Lambda: a web function and an admin function built
@@ -634,11 +634,8 @@ function stageBundleOf(scope: Construct, props: AdminAppProps, project: Project 
  */
 function checkProps(scope: Construct, props: AdminAppProps): Omit<CheckedProps, 'releaseTask'> {
   const aliasName = props.aliasName ?? DEFAULT_ALIAS;
-  if (!ALIAS_NAME.test(aliasName)) {
-    throw new ConstructValidationError(
-      scope,
-      `aliasName must be 1-128 letters, digits, '-' or '_', not all digits, got: ${JSON.stringify(aliasName)}`,
-    );
+  if (!isAliasName(aliasName)) {
+    throw new ConstructValidationError(scope, `aliasName must be ${ALIAS_NAME_RULE}, got: ${JSON.stringify(aliasName)}`);
   }
   const web = resolveFunctionSettings(scope, props.web, WEB_DEFAULTS, 'web');
   const admin = resolveFunctionSettings(scope, props.admin, ADMIN_DEFAULTS, 'admin');

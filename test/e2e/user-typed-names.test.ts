@@ -70,19 +70,21 @@ describe('names that are properties of every object', () => {
     );
   });
 
-  it('--alias __proto__ or toString: no such alias pair (69), never release "undefined"', async () => {
-    for (const alias of ['__proto__', 'toString']) {
-      const result = await project.cli(['invoke', 'noop', '--alias', alias]);
-      expectUserError(result, 69, `The local stage has no alias pair ${JSON.stringify(alias)} (alias pairs: live).`);
-      expect(result.stderr).not.toContain('undefined');
-      // a deploy to the name is suggested only where a deploy takes it
-      if (alias === '__proto__') expect(result.stderr).not.toContain('cnf-admin deploy');
-      else expect(result.stderr).toContain(`Deploy the working tree to it: cnf-admin deploy --stage local --alias ${alias}`);
+  it('--alias toString: no such alias pair (69), never release "undefined"; --alias __proto__ is no alias name (64)', async () => {
+    const result = await project.cli(['invoke', 'noop', '--alias', 'toString']);
+    expectUserError(result, 69, 'The local stage has no alias pair "toString" (alias pairs: live).');
+    expect(result.stderr).not.toContain('undefined');
+    expect(result.stderr).toContain('Deploy the working tree to it: cnf-admin deploy --stage local --alias toString');
+    for (const args of [
+      ['invoke', 'noop', '--alias', '__proto__'],
+      ['deploy', '--alias', '__proto__'],
+      ['serve', '--alias', 'bad name'],
+      ['console', '--alias', '', '-e', '1'],
+    ]) {
+      const refused = await project.cli(args);
+      expectUserError(refused, 64, "--alias takes an alias name, 1-128 letters, digits, '_' or '-', starting with a letter, got:");
+      expect(refused.stderr).not.toContain('Building');
     }
-  });
-
-  it('deploy --alias __proto__ is refused (64): an alias name starts with a letter', async () => {
-    expectUserError(await project.cli(['deploy', '--alias', '__proto__']), 64, 'An alias name is 1-128 letters');
   });
 
   it("task args --constructor or --to-string: 64, unknown arg, listing the task's args", async () => {

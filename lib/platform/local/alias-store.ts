@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { ALIAS_NAME_RULE, isAliasName } from '../../core/alias-name.js';
 import * as z from 'zod/mini';
 import { UsageError } from '../../core/errors.js';
 import { isReleaseId } from '../../core/release.js';
@@ -40,9 +41,6 @@ async function readAliasTarget(paths: LocalPaths, name: string): Promise<string 
   return (await readAliasPair(paths, name))?.web;
 }
 
-/* Lambda's alias alphabet, starting with a letter, so that no alias is named like a property every object has (`__proto__`). */
-const ALIAS_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,127}$/;
-
 /**
  * Points both halves of the alias pair `name` at `release`, together.
  *
@@ -57,19 +55,14 @@ async function moveAliasPair(paths: LocalPaths, name: string, release: string): 
   }
 }
 
-/** Whether `name` may name an alias pair: a deploy refuses any other. */
-function isAliasName(name: string): boolean {
-  return ALIAS_NAME_PATTERN.test(name);
-}
-
 /** {@link moveAliasPair} for a caller that holds the state lock already (it is not re-entrant). */
 async function moveAliasPairLocked(paths: LocalPaths, name: string, release: string): Promise<void> {
   if (!isAliasName(name)) {
-    throw new UsageError(`An alias name is 1-128 letters, digits, '_' or '-', starting with a letter, got: ${JSON.stringify(name)}`);
+    throw new UsageError(`An alias name is ${ALIAS_NAME_RULE}, got: ${JSON.stringify(name)}`);
   }
   const aliases = { ...(await readAliases(paths)), [name]: { web: release, admin: release } };
   await writeFileAtomic(paths.aliases, `${JSON.stringify(aliases, null, 2)}\n`);
 }
 
-export { isAliasName, moveAliasPair, moveAliasPairLocked, readAliasPair, readAliasTarget, readAliases };
+export { moveAliasPair, moveAliasPairLocked, readAliasPair, readAliasTarget, readAliases };
 export type { LocalAliases, LocalAliasPair };
