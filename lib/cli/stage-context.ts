@@ -45,7 +45,7 @@ async function openStage(io: CliIo, options: StageOptions): Promise<StageContext
     const awsFlag = options.region !== undefined ? '--region' : options.profile !== undefined ? '--profile' : undefined;
     if (awsFlag !== undefined) {
       throw new UsageError(`${awsFlag} is for AWS stages; stage ${stage.name} runs on this machine.`, {
-        hint: `A task's own ${awsFlag} goes after --, e.g. cnf-admin invoke <task> -- ${awsFlag} <value>`,
+        hint: `A task's or a script's own ${awsFlag} goes after --: cnf-admin invoke <task> -- ${awsFlag} <value>, or cnf-admin run <script> -- ${awsFlag} <value>`,
       });
     }
     return { project, stage, progress, platform: await openPlatform(project, stage, { progress }) };

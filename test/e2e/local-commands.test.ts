@@ -134,16 +134,25 @@ describe('deploy and drift', () => {
         new RegExp(`The working tree differs from the live release ${live} \\(.*\\): invoke deploys it first, as r-[0-9a-f]{12}\\.`),
       );
       expect(planned.stderr).not.toContain('which is what runs here');
-      expect(planned.stdout).toMatch(/^Would run fresh on stage local:\n {2}release {2}r-[0-9a-f]{12} /);
+      expect(planned.stdout).toMatch(
+        /^Would run fresh on stage local:\n {2}release {2}r-[0-9a-f]{12} \(the working tree, built for this dry run: deployed to web:live first\)$/m,
+      );
       expect(planned.stdout).not.toContain(live);
+      // another alias pair runs what it runs: the notice names that pair and how to deploy to it
+      expect((await copy.cli(['deploy', '--alias', 'blue'])).code).toBe(0);
+      appendFileSync(join(copy.dir, 'lambda', 'tasks', 'noop.ts'), '\nexport const later = 2;\n');
+      const blue = await copy.cli(['invoke', 'noop', '--alias', 'blue', '--dry-run']);
+      expect(blue.stderr.replace(/\s+/g, ' ')).toMatch(
+        /The working tree differs from the release behind web:blue r-[0-9a-f]{12} \(.*\), which is what runs here\. Deploy the tree with: cnf-admin deploy --stage local --alias blue/,
+      );
       // a tree that does not build: 65, as the real invoke
       appendFileSync(join(copy.dir, 'lambda', 'tasks', 'noop.ts'), '\nexport const broken = {;\n');
       expect((await copy.cli(['invoke', 'noop', '--dry-run'])).code).toBe(65);
-      // nothing stored, nothing moved
-      expect(await releases()).toBe(before);
-      expect(JSON.parse((await copy.cli(['status', '--json'])).stdout)).toMatchObject({
-        aliases: [{ name: 'live', web: { release: live } }],
-      });
+      // nothing stored but the blue pair's release, nothing moved
+      expect(await releases()).toBe(before + 1);
+      const pairs = (JSON.parse((await copy.cli(['status', '--json'])).stdout) as { aliases: { name: string; web: { release: string } }[] })
+        .aliases;
+      expect(pairs.find((pair) => pair.name === 'live')?.web.release).toBe(live);
     } finally {
       await copy.cleanup();
     }

@@ -12,6 +12,7 @@ import { unlessInterrupted, withInterrupts } from '../interrupts.js';
 import { asInvoked } from '../invocation.js';
 import { buildWorkingTreeForDryRun, deployWorkingTreeFirst, type DryRunBuild } from '../auto-deploy.js';
 import { describeFiles } from '../../core/working-tree-difference.js';
+import { isScriptPath } from '../../core/task-catalog.js';
 import { checkAwsFlagsAreNotTaskArgs } from '../aws-flags-or-task-args.js';
 import { CNF_VARIABLES, readCnfEnvironment } from '../../core/cnf-environment.js';
 
@@ -48,7 +49,7 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
     if (built !== undefined)
       writeNotice(
         io,
-        `The working tree differs from the live release ${built.live} (${describeFiles(built.files)}): invoke deploys it first, as ${built.release}. This dry run built it, stored nothing, and checks the run against it.`,
+        `The working tree differs from the live release ${built.live} (${describeFiles(built.files)}): ${isScriptPath(options.task) ? 'run' : 'invoke'} deploys it first, as ${built.release}. This dry run built it, stored nothing, and checks the run against it.`,
       );
     else resolved.notices.forEach((planNotice) => writeNotice(io, planNotice));
     const awsFlags = { task: options.task, region: options.region, profile: options.profile, taskArgs: options.taskArgs, jsonArgs };
@@ -71,7 +72,11 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
       );
       if (!check.ok) return alreadyRan(io, plan, check.ran, options.json === true);
     }
-    if (options.dryRun === true) return printPlan(io, plan, options, await platform.containerPlan?.(plan, options.task));
+    if (options.dryRun === true)
+      return printPlan(io, plan, options, {
+        container: await platform.containerPlan?.(plan, options.task),
+        builtTree: built !== undefined,
+      });
     await noteNodeVersion(io, context);
 
     const event: AdminEvent & { runId: string } = {
@@ -236,14 +241,28 @@ function planOnBuiltTree(plan: InvokePlan, built: DryRunBuild): InvokePlan {
   return { ...plan, release: built.release, webVersion: built.release, adminVersion: built.release, qualifier: built.release, notices: [] };
 }
 
-function printPlan(io: CliIo, plan: InvokePlan, options: InvokeCommandOptions, container?: ContainerPlan): number {
+/**
+ * Prints a dry run's plan: `builtTree` when the release is the working tree
+ * this dry run built, which the real command deploys to `web:live` first.
+ */
+function printPlan(
+  io: CliIo,
+  plan: InvokePlan,
+  options: InvokeCommandOptions,
+  { container, builtTree }: { readonly container: ContainerPlan | undefined; readonly builtTree: boolean },
+): number {
   if (options.json === true) {
     writeJson(io, { ...plan, task: options.task, ...(container === undefined ? {} : { container }) });
     return ExitCode.OK;
   }
   writeLine(io.stdout, `Would run ${options.task} on stage ${plan.stage}:`);
   // The local stage names its versions by release id: they are worth a line only where they differ (AWS).
-  const picked = plan.alias === undefined ? 'picked by --release' : `behind web:${plan.alias}`;
+  const picked =
+    plan.alias === undefined
+      ? 'picked by --release'
+      : builtTree
+        ? `the working tree, built for this dry run: deployed to web:${plan.alias} first`
+        : `behind web:${plan.alias}`;
   writeLine(io.stdout, `  release  ${plan.release} (${picked})`);
   if (plan.configVersion !== undefined) writeLine(io.stdout, `  config   ${describePlanConfig(plan).replace(/^config /, '')}`);
   if (plan.webVersion !== plan.release) writeLine(io.stdout, `  web      version ${plan.webVersion}`);

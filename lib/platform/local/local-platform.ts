@@ -206,7 +206,7 @@ class LocalPlatform implements Platform {
     }
     const release = releaseOfPair(this.#pairStatus(alias, pair), this.stage.name);
     const stored = await this.#storedRelease(release);
-    const drift = this.#driftNotice(stored);
+    const drift = this.#driftNotice(stored, 3, alias);
     if (drift !== undefined) notices.push(drift);
     return this.#plan(alias, stored, notices, await this.parameters.live(), 'live');
   }
@@ -437,12 +437,14 @@ class LocalPlatform implements Platform {
     return stored;
   }
 
-  /** Says that the working tree differs from a release, naming the first `shown` files that do. */
-  #driftNotice(stored: StoredRelease, shown = 3): string | undefined {
+  /** Says that the working tree differs from the release behind an alias pair, naming the first `shown` files that do. */
+  #driftNotice(stored: StoredRelease, shown = 3, alias: string = DEFAULT_ALIAS): string | undefined {
     const difference = this.#treeDifference(stored);
     if (!difference.differs) return undefined;
     const files = difference.files.length === 0 ? '' : ` (${describeFiles(difference.files, shown)})`;
-    return `The working tree differs from the live release ${stored.release}${files}, which is what runs here. Deploy the tree with: cnf-admin deploy --stage local`;
+    const which = alias === DEFAULT_ALIAS ? 'the live release' : `the release behind web:${alias}`;
+    const deploy = `cnf-admin deploy --stage local${alias === DEFAULT_ALIAS ? '' : ` --alias ${alias}`}`;
+    return `The working tree differs from ${which} ${stored.release}${files}, which is what runs here. Deploy the tree with: ${deploy}`;
   }
 }
 

@@ -41,7 +41,10 @@ async function startWebServer(
   if (report.listening === undefined) {
     await ended;
     throw new UsageError(`Cannot serve on ${host}:${port}: ${report.error ?? 'the server ended before it listened'}.`, {
-      hint: 'Pick another port with --port.',
+      // The port in use or not allowed, or a host that is no address of this machine.
+      hint: /EADDRINUSE|EACCES/.test(report.error ?? '')
+        ? 'Pick another port with --port.'
+        : 'Give --host a name or address of this machine (localhost, 127.0.0.1, 0.0.0.0 for every interface).',
     });
   }
   const redactor = new SecretRedactor(secrets);
