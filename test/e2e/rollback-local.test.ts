@@ -104,6 +104,14 @@ describe('config versions', () => {
     expect(result.stderr).toContain('- API_TOKEN (secure): removed');
     expect((await configSeen()).config).toEqual({ GREETING: 'two' });
     expect((await project.cli(['config', 'rollback', 'v4'])).stderr).toContain('Made config v8 equal to v4');
+    // to the values that are live already: no version that changes nothing
+    const again = await project.cli(['config', 'rollback', 'v4']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('Config v8, which is live, already holds the values of v4; no version made.');
+    expect(JSON.parse((await project.cli(['config', 'rollback', 'v8', '--json'])).stdout)).toMatchObject({
+      configVersion: 8,
+      changed: false,
+    });
   });
 });
 

@@ -90,9 +90,19 @@ async function configRollback(target: string, options: CommandOptions<'config ro
   pick(await store.versions(), version, stage.name);
   const live = await store.live();
   const diff = live === undefined ? [] : diffParameters(await store.values(live), await store.values(version));
+  if (live !== undefined && diff.every((entry) => entry.change === 'unchanged')) {
+    // As config set of the value a key has already: no version that changes nothing.
+    if (options.json === true) writeJson(io, { stage: stage.name, restored: version, configVersion: live, keys: diff, changed: false });
+    else
+      writeLine(
+        io.stderr,
+        `Config ${configVersionLabel(live)}, which is live, already holds the values of ${configVersionLabel(version)}; no version made.`,
+      );
+    return 0;
+  }
   const made = await store.restore(version);
   if (options.json === true) {
-    writeJson(io, { stage: stage.name, restored: version, configVersion: made.version, keys: diff });
+    writeJson(io, { stage: stage.name, restored: version, configVersion: made.version, keys: diff, changed: true });
     return 0;
   }
   const from = await store.liveFrom?.();
