@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord, RunResult } from '../../lib/core/run.js';
+import { runCli } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 let project: TestProject;
@@ -81,6 +82,15 @@ describe('run', () => {
     expect(dry.code).toBe(0);
     expect(JSON.parse(dry.stdout)).toMatchObject({ task: 'scripts/fix-bad-records.ts', output: { bad: 2, fixed: 0 } });
     expect(dry.stderr).toContain('Would fix note');
+    // the same script named from inside its directory, or by an absolute path a shell completed
+    for (const [path, cwd] of [
+      ['fix-bad-records.ts', join(project.dir, 'scripts')],
+      [join(project.dir, 'scripts', 'fix-bad-records.ts'), project.dir],
+    ] as const) {
+      const named = await runCli(['run', path, '--json', '--', '--dry-run'], { cwd });
+      expect(named.code, named.stderr).toBe(0);
+      expect(JSON.parse(named.stdout)).toMatchObject({ task: 'scripts/fix-bad-records.ts', output: { bad: 2, fixed: 0 } });
+    }
     const fixed = JSON.parse((await project.cli(['run', './scripts/fix-bad-records.ts', '--json'])).stdout) as RunResult;
     expect(fixed.output).toEqual({ bad: 2, fixed: 2 });
     const titles = await project.cli([

@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { findProject } from '../../core/project.js';
 import { isScriptPath } from '../../core/task-catalog.js';
@@ -33,13 +33,16 @@ async function runScript(options: RunCommandOptions, io: CliIo): Promise<number>
 /**
  * A script's name in the release: `scripts/<file>.ts`, whatever the
  * project's scripts directory (`context.cnf.scriptsDir`, e.g. `ops/fix.ts`
- * ships as `scripts/fix.ts`). Either name is taken.
+ * ships as `scripts/fix.ts`). Either name is taken, and so is a path from
+ * where the command runs (`fix.ts` inside the scripts directory, an
+ * absolute path a shell completed).
  */
 function bundleScriptPath(path: string, cwd: string): string {
-  if (isScriptPath(path) || !path.endsWith('.ts')) return path;
+  if (!path.endsWith('.ts')) return path;
   const project = findProject(cwd);
-  const dir = relative(project.root, project.scriptsDir).split('\\').join('/');
-  return path.startsWith(`${dir}/`) ? `scripts/${path.slice(dir.length + 1)}` : path;
+  const inScripts = relative(project.scriptsDir, resolve(cwd, path));
+  if (inScripts !== '' && !inScripts.startsWith('..') && !isAbsolute(inScripts)) return `scripts/${inScripts.split(sep).join('/')}`;
+  return path;
 }
 
 export { runScript };
