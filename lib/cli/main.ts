@@ -69,6 +69,9 @@ async function cli(argv: readonly string[], io: CliIo = processIo()): Promise<nu
     project,
   );
   try {
+    // `help nosuch`: commander shows the general help; the user also learns that there is no such command.
+    if (argv[0] === 'help' && argv[1] !== undefined && !COMMANDS.some((spec) => spec.name === argv[1]))
+      writeLine(io.stderr, `${stylerFor(io.stderr, io.env)('red', ERROR_PREFIX)} unknown command '${argv[1]}'; the commands are below.`);
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {

@@ -82,6 +82,9 @@ describe('bad input', () => {
     expect(result.stderr).toContain('Task args go after --, e.g. cnf-admin invoke echo -- --<arg> <value>');
     expectUserError(await project.cli(['status', '--verbose']), 64, "unknown option '--verbose'");
     expectUserError(await project.cli(['invok', 'noop']), 64, "unknown command 'invok'");
+    const help = await project.cli(['help', 'invok']);
+    expect(help.code).toBe(64);
+    expect(help.stderr).toMatch(/^cnf-admin: unknown command 'invok'; the commands are below\.\nUsage: cnf-admin/);
   });
 
   it('running outside a project: 64, saying what a project is', async () => {

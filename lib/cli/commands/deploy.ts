@@ -34,7 +34,10 @@ async function deploy(options: DeployCommandOptions, io: CliIo): Promise<number>
     return 0;
   }
   const how = built ? '' : ': the working tree matches it, nothing to build';
-  writeLine(io.stderr, `${isNew ? 'Built' : 'Reused'} release ${stored.release} (${stored.catalog.tasks.length} tasks)${how}.`);
+  writeLine(
+    io.stderr,
+    `${isNew ? 'Built' : 'Reused'} release ${stored.release} (${stored.catalog.tasks.length} ${stored.catalog.tasks.length === 1 ? 'task' : 'tasks'})${how}.`,
+  );
   writeLine(
     io.stderr,
     previous === stored.release

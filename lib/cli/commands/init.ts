@@ -8,6 +8,7 @@ import { cdkAppLines, DATABASES, type InitDatabase } from '../init/init-template
 import { stylerFor, writeLine, writeWrapped, type CliIo } from '../io.js';
 import { terminalWidth, wrapText } from '../render/table.js';
 import type { CommandOptions } from '../command-options.js';
+import { asInvoked } from '../invocation.js';
 
 /** The options of `cnf-admin init`, as its flags declare them (`app`: every resource name derives from it). */
 type InitCommandOptions = CommandOptions<'init'>;
@@ -56,8 +57,10 @@ async function init(options: InitCommandOptions, io: CliIo): Promise<number> {
   }
   writeLine(io.stdout, '\nNext:');
   const task = plan.exampleTask;
-  writeLine(io.stdout, task === undefined ? '  npx cnf-admin tasks --stage local' : `  npx cnf-admin invoke ${task} --stage local`);
-  if (database !== undefined) writeLine(io.stdout, '  npx cnf-admin invoke migrate --stage local');
+  // Written the way cnf-admin was started (npx cnf-admin, or cnf-admin from a shell that has it on its PATH).
+  const next = (command: string): void => writeLine(io.stdout, asInvoked(`  ${command}`, io.env));
+  next(task === undefined ? 'cnf-admin tasks --stage local' : `cnf-admin invoke ${task} --stage local`);
+  if (database !== undefined) next('cnf-admin invoke migrate --stage local');
   writeLine(io.stdout, '  npx cdk synth -c stage=prod');
   writeLine(io.stdout, '  npx cdk deploy -c stage=prod');
   return 0;
