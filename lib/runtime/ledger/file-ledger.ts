@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UnavailableError } from '../../core/errors.js';
 import { isValidRunId, type RunRecord } from '../../core/run.js';
@@ -68,14 +68,20 @@ class FileLedger implements RunLedger {
     await mkdir(this.#runs, { recursive: true });
     try {
       await createFileExclusive(this.#file(record.runId), JSON.stringify(record));
-      await this.#index.add([record]);
-      return { claimed: true };
     } catch (error) {
       if (!isAlreadyExists(error)) throw error;
+      const existing = await this.get(record.runId);
+      if (existing === undefined) throw new Error(`Run ${record.runId} was claimed but its record vanished`);
+      return { claimed: false, existing };
     }
-    const existing = await this.get(record.runId);
-    if (existing === undefined) throw new Error(`Run ${record.runId} was claimed but its record vanished`);
-    return { claimed: false, existing };
+    try {
+      await this.#index.add([record]);
+    } catch (error) {
+      // A claim the ledger cannot index is no claim: the run is refused, and its record must not read as a run that began.
+      await rm(this.#file(record.runId), { force: true }).catch(() => undefined);
+      throw error;
+    }
+    return { claimed: true };
   }
 
   async finish(record: RunRecord): Promise<void> {

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UnavailableError } from '../../../lib/core/errors.js';
@@ -142,6 +142,9 @@ describe('FileLedger', () => {
       exitCode: 69,
       message: `The run ledger's index ${index} is a directory, not the index file.`,
     });
+    // and a claim it cannot index is no claim: refused, with no record left that would read as a run that began
+    await expect(fresh.claim(record('b', 'migrate', '2026-01-02T00:00:00Z'))).rejects.toMatchObject({ exitCode: 69 });
+    expect(existsSync(join(dir, 'runs', 'b.json'))).toBe(false);
   });
 
   it.each([
