@@ -5,7 +5,7 @@
  * documented exit code and one clear line, never a stack and never a lie.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -173,6 +173,9 @@ describe('a run whose log file is gone', () => {
     expect(show.code).toBe(0);
     expect(show.stdout).toContain(`run      ${id}`);
     expect(show.stderr).toContain(`No log to show: The log of run ${id} is gone`);
+    // a directory in its place is no log either
+    mkdirSync(join(project.dir, '.cnf', 'local', 'logs', `${id}.log`));
+    expectClearError(await project.cli(['logs', id]), 69, `The log of run ${id} is gone`);
   });
 });
 

@@ -1,4 +1,4 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { UnavailableError, UsageError } from '../../core/errors.js';
 import { formatMoment } from '../../core/format-moment.js';
@@ -24,13 +24,13 @@ const FOLLOW_POLL_MS = 200;
 async function* localLogs(paths: LocalPaths, ledger: RunLedger, runId: string, options: LogsOptions = {}): AsyncGenerator<RunFrame> {
   const file = runLogFile(paths, runId);
   let record = await ledger.get(runId);
-  if (record === undefined && !existsSync(file)) {
+  if (record === undefined && !isLogFile(file)) {
     throw new UsageError(`No run ${JSON.stringify(runId)} on stage local.`, { hint: 'List the runs with: cnf-admin runs --stage local' });
   }
   let offset = 0;
   let goneSaid = false;
   for (;;) {
-    const present = existsSync(file);
+    const present = isLogFile(file);
     if (!present && record !== undefined && !goneSaid) {
       const ended = settledRecord(record);
       if (ended.endedAt !== undefined && offset === 0) throw logGone(runId, file, ended);
@@ -46,7 +46,7 @@ async function* localLogs(paths: LocalPaths, ledger: RunLedger, runId: string, o
     }
     const current = await ledger.get(runId);
     record = current === undefined ? undefined : settledRecord(current);
-    if (record?.endedAt !== undefined && offset === 0 && !existsSync(file)) throw logGone(runId, file, record);
+    if (record?.endedAt !== undefined && offset === 0 && !isLogFile(file)) throw logGone(runId, file, record);
     if (record?.endedAt !== undefined) {
       yield { type: 'result', result: resultOfRecord(record) };
       return;
@@ -59,6 +59,15 @@ async function* localLogs(paths: LocalPaths, ledger: RunLedger, runId: string, o
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
+  }
+}
+
+/** Whether the run's log is there as a file (a directory in its place is no log, as a file deleted is none). */
+function isLogFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
   }
 }
 
