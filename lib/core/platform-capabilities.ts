@@ -111,6 +111,13 @@ interface EmbeddedDatabaseStatus {
   /** PostgreSQL's version: the server's while it runs, else the data directory's major version. */
   readonly version?: string;
   readonly startedAt?: string;
+  /**
+   * A PostgreSQL of the project's data directory that runs without its
+   * watcher (the watcher was killed): not the running server (`running` is
+   * false), but it holds the port and the data; `db stop`, or the next
+   * start, ends it.
+   */
+  readonly orphanPostgresPid?: number;
 }
 
 /**

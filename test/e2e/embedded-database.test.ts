@@ -305,6 +305,11 @@ describe('the database belongs to its project', () => {
     process.kill(before.pid ?? 0, 'SIGKILL');
     await exitOf(before.pid ?? 0, 5_000);
     expect(isAlive(before.postgresPid ?? 0)).toBe(true);
+    // status says what holds the data: not the running server, but a postmaster left without its watcher
+    expect(await statusOf(project.dir)).toMatchObject({ running: false, orphanPostgresPid: before.postgresPid });
+    expect((await project.cli(['db', 'status'])).stdout).toContain(
+      `not running as cnf-admin runs it: postgres pid ${before.postgresPid} holds its data without its watcher`,
+    );
 
     const run = await project.cli(['invoke', 'migrate']);
     expect(run.code, run.stderr).toBe(0);

@@ -48,7 +48,9 @@ function describeStatus(status: EmbeddedDatabaseStatus): string {
   const lines = [
     status.running
       ? `PostgreSQL ${status.version ?? ''}: running, watcher pid ${status.pid}, postgres pid ${status.postgresPid}, since ${status.startedAt === undefined ? '?' : formatMoment(status.startedAt)}`
-      : `PostgreSQL${status.version === undefined ? '' : ` ${status.version}`}: not running (the next run, serve, console, db start or db url starts it)`,
+      : status.orphanPostgresPid !== undefined
+        ? `PostgreSQL${status.version === undefined ? '' : ` ${status.version}`}: not running as cnf-admin runs it: postgres pid ${status.orphanPostgresPid} holds its data without its watcher (cnf-admin db stop, or the next start, ends it)`
+        : `PostgreSQL${status.version === undefined ? '' : ` ${status.version}`}: not running (the next run, serve, console, db start or db url starts it)`,
     `url:   ${status.url ?? '(no port chosen yet)'}`,
     `data:  ${status.dataDir} (${formatSize(status.sizeBytes)})`,
   ];

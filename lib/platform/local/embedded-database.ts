@@ -301,9 +301,11 @@ async function embeddedDatabaseStatus(paths: LocalPaths): Promise<EmbeddedDataba
   );
   const version = state?.version ?? onDisk;
   const shownPort = state?.port ?? port;
+  const orphan = state === undefined ? await readPostmasterLock(dataDir) : undefined;
   return {
     running: state !== undefined,
     ...(state === undefined ? {} : { pid: state.pid, postgresPid: state.postgresPid, startedAt: state.startedAt }),
+    ...(orphan !== undefined && orphan.dataDir === dataDir && isAlive(orphan.pid) ? { orphanPostgresPid: orphan.pid } : {}),
     ...(shownPort === undefined ? {} : { port: shownPort, url: embeddedDatabaseUrl(shownPort) }),
     dataDir,
     sizeBytes: directorySize(dataDir),
