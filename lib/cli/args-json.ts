@@ -24,7 +24,9 @@ function parseArgsJson(text: string): Record<string, unknown> {
     });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UsageError(`--args must be a JSON object, got: ${text}`);
+    throw new UsageError(`--args must be a JSON object, got: ${text}`, {
+      hint: `For example: --args '{"count": 2}', or give the args as flags after --: cnf-admin invoke <task> -- --count 2`,
+    });
   }
   const twice = duplicateJsonKey(text);
   if (twice !== undefined) throw new UsageError(`--args gives the key ${JSON.stringify(twice)} more than once; give it once.`);

@@ -93,7 +93,10 @@ function configVersionLabel(version: number): string {
  */
 function parseConfigVersion(text: string): number {
   const match = /^v?([1-9][0-9]{0,8})$/.exec(text.trim());
-  if (match === null) throw new UsageError(`Expected a config version such as v7, got: ${JSON.stringify(text)}`);
+  if (match === null)
+    throw new UsageError(`Expected a config version such as v7, got: ${JSON.stringify(text)}`, {
+      hint: 'See the versions with: cnf-admin config history, with the same --stage',
+    });
   return Number(match[1]);
 }
 

@@ -41,7 +41,9 @@ function assertValidConfigKey(key: string): void {
     throw new UsageError(`Config key is ${key.length} characters long; a key is at most ${LONGEST_KEY}.`);
   }
   if (!KEY_PATTERN.test(key)) {
-    throw new UsageError(`Config key must be segments of letters, digits, '_', '.' or '-' separated by '/', got: ${JSON.stringify(key)}`);
+    throw new UsageError(`Config key must be segments of letters, digits, '_', '.' or '-' separated by '/', got: ${JSON.stringify(key)}`, {
+      hint: 'For example: DATABASE_URL, or payments/API_KEY',
+    });
   }
   if (key.split('/').includes('__proto__')) {
     // `config.__proto__` in a task would be the object's prototype, never the parameter.

@@ -121,7 +121,10 @@ async function planRollback(sources: RollbackPlanSources, to: string, configMode
     current.config === undefined ? [] : sources.values(current.config),
     config === undefined ? [] : sources.values(config).catch(failed),
   ]);
-  if (releaseProblem !== undefined) throw new UnavailableError(`Cannot roll back to ${release}: ${releaseProblem}.`);
+  if (releaseProblem !== undefined)
+    throw new UnavailableError(`Cannot roll back to ${release}: ${releaseProblem}.`, {
+      hint: 'See the releases it can roll back to (RESTORABLE) with: cnf-admin releases, with the same --stage',
+    });
   if (configProblem !== undefined)
     throw new UnavailableError(`Cannot roll back to ${release}: ${configProblem}.`, {
       hint: `Roll back the code alone with: --config current`,

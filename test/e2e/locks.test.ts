@@ -30,6 +30,9 @@ describe('a locked task', () => {
       const refused = JSON.parse(loser.stdout) as RunResult;
       expect(refused.error?.name).toBe('LockHeld');
       expect(refused.error?.message).toMatch(new RegExp(`locked by run ${winner.runId} \\(caller \\S+@\\S+\\) since \\d{4}-`));
+      // a person reads the moment as every moment the CLI shows, and how to wait instead
+      expect(loser.stderr).toMatch(/since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d; nothing ran/);
+      expect(loser.stderr).toContain('To wait for the lock instead, add --wait-lock');
     }
     // every attempt is in the ledger: one run, nineteen refusals (of these 20; a retry of this test finds the last one's too)
     const attempts = new Set(results.map((result) => (JSON.parse(result.stdout) as RunResult).runId));

@@ -38,7 +38,9 @@ async function configHistory(key: string | undefined, options: CommandOptions<'c
   const [versions, live] = await Promise.all([store.versions(), store.live()]);
   if (key !== undefined && !versions.some((version) => Object.hasOwn(version.keys, key) || version.changed.includes(key))) {
     const known = [...new Set(versions.flatMap((version) => Object.keys(version.keys)))];
-    throw new UsageError(`No config version of stage ${stage.name} holds ${key}.${didYouMean(key, known)}`);
+    throw new UsageError(`No config version of stage ${stage.name} holds ${key}.${didYouMean(key, known)}`, {
+      hint: `See the keys with: cnf-admin config list --stage ${stage.name}`,
+    });
   }
   const shown = versions.filter((version) => key === undefined || version.changed.includes(key)).reverse();
   if (options.json === true) {

@@ -13,6 +13,7 @@ import { asInvoked } from '../invocation.js';
 import { buildWorkingTreeForDryRun, deployWorkingTreeFirst, type DryRunBuild } from '../auto-deploy.js';
 import { describeFiles } from '../../core/working-tree-difference.js';
 import { isScriptPath } from '../../core/task-catalog.js';
+import { localizedMoments } from '../../core/format-moment.js';
 import { checkAwsFlagsAreNotTaskArgs } from '../aws-flags-or-task-args.js';
 import { CNF_VARIABLES, readCnfEnvironment } from '../../core/cnf-environment.js';
 
@@ -137,9 +138,13 @@ function finish(
   if (isRefusal(result)) {
     // Refused: nothing ran, so it reads as an error, not as a run, and names no run id the ledger lacks.
     if (json) writeJson(io, refusalDocument(result));
-    writeLine(io.stderr, `${ERROR_PREFIX} ${asInvoked(result.error?.message ?? 'the admin function refused the event', io.env)}`);
+    const message = localizedMoments(result.error?.message ?? 'the admin function refused the event');
+    writeLine(io.stderr, `${ERROR_PREFIX} ${asInvoked(message, io.env)}`);
     if ((['UnknownTask', 'InvalidArgs'] satisfies RefusalName[] as string[]).includes(result.error?.name ?? '')) {
       writeLine(io.stderr, asInvoked(`See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`, io.env));
+    }
+    if (result.error?.name === ('LockHeld' satisfies RefusalName)) {
+      writeLine(io.stderr, 'To wait for the lock instead, add --wait-lock (up to 5 minutes; --wait-lock=15m for longer).');
     }
     return result.exitCode;
   }
