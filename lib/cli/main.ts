@@ -75,7 +75,13 @@ async function cli(argv: readonly string[], io: CliIo = processIo()): Promise<nu
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
-    return reportError(permissionFault(error), argv, io);
+    // A secret typed where a key, a stage or a run id was expected is not printed back (local: the CLI can read the values).
+    const [{ localSecureValues }, { SecretRedactor }] = await Promise.all([
+      import('../platform/local-early.js'),
+      import('../runtime/redact-secrets.js'),
+    ]);
+    const redactor = new SecretRedactor(await localSecureValues(io.cwd));
+    return reportError(permissionFault(error), argv, io, (text) => redactor.text(text));
   }
 }
 
@@ -105,7 +111,8 @@ function helpIo(io: CliIo): CliIo {
   return { ...io, stdout: rewritten(io.stdout), stderr: rewritten(io.stderr), env: { ...io.env, COLUMNS: width } };
 }
 
-function reportError(error: unknown, argv: readonly string[], io: CliIo): number {
+/** Reports what a command threw, in one line and a hint for a user's mistake, with `redact` applied to every text of it. */
+function reportError(error: unknown, argv: readonly string[], io: CliIo, redact: (text: string) => string): number {
   const style = stylerFor(io.stderr, io.env);
   if (error instanceof CommanderError) {
     // commander has printed its message already; help and --version end here too.
@@ -119,23 +126,24 @@ function reportError(error: unknown, argv: readonly string[], io: CliIo): number
         style('dim', `Task args go after --, e.g. ${invocationOf(io.env)} invoke ${argv[1] ?? '<task>'} -- --<arg> <value>`),
       );
     }
-    writeJsonError(io, argv, 'UsageError', withoutInvalidPreamble(error.message).replace(/^error: /, ''), ExitCode.USAGE);
+    writeJsonError(io, argv, 'UsageError', redact(withoutInvalidPreamble(error.message).replace(/^error: /, '')), ExitCode.USAGE);
     return ExitCode.USAGE;
   }
   if (isCnfError(error)) {
-    writeWrapped(io.stderr, io.env, `${ERROR_PREFIX} ${asInvoked(error.message, io.env)}`, (line) =>
+    writeWrapped(io.stderr, io.env, `${ERROR_PREFIX} ${asInvoked(redact(error.message), io.env)}`, (line) =>
       line.replace(ERROR_PREFIX, style('red', ERROR_PREFIX)),
     );
-    if (error.hint !== undefined) writeWrapped(io.stderr, io.env, asInvoked(error.hint, io.env), (line) => style('dim', line));
-    if (error.fault === 'tool' || readCnfEnvironment(io.env).debug === true) writeLine(io.stderr, style('dim', String(error.stack)));
-    writeJsonError(io, argv, error.name, error.message, error.exitCode);
+    if (error.hint !== undefined) writeWrapped(io.stderr, io.env, asInvoked(redact(error.hint), io.env), (line) => style('dim', line));
+    if (error.fault === 'tool' || readCnfEnvironment(io.env).debug === true)
+      writeLine(io.stderr, style('dim', redact(String(error.stack))));
+    writeJsonError(io, argv, error.name, redact(error.message), error.exitCode);
     return error.exitCode;
   }
   const unexpected = error instanceof Error ? error : new Error(String(error));
-  writeLine(io.stderr, `${style('red', ERROR_PREFIX)} failed unexpectedly: ${unexpected.message}`);
-  writeLine(io.stderr, style('dim', String(unexpected.stack)));
+  writeLine(io.stderr, `${style('red', ERROR_PREFIX)} failed unexpectedly: ${redact(unexpected.message)}`);
+  writeLine(io.stderr, style('dim', redact(String(unexpected.stack))));
   writeLine(io.stderr, 'This is a bug in cnf-admin; please report it with the lines above.');
-  writeJsonError(io, argv, unexpected.name, unexpected.message, ExitCode.SOFTWARE);
+  writeJsonError(io, argv, unexpected.name, redact(unexpected.message), ExitCode.SOFTWARE);
   return ExitCode.SOFTWARE;
 }
 

@@ -8,6 +8,9 @@
  *   so that the run's process loads it while the CLI loads.
  * - `deploy` learns that there is nothing to deploy (lib/cli/commands/deploy.ts),
  *   and answers without loading the rest.
+ * - an error the CLI reports is masked of the local stage's secure values
+ *   (lib/cli/main.ts), whatever command failed.
  */
 export { prepareLocalRun } from './local/prepare-run.js';
 export { noChangeDeployment } from './local/unchanged-deployment.js';
+export { localSecureValues } from './local/local-secure-values.js';

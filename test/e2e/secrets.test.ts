@@ -75,6 +75,20 @@ describe('a secure value on the local stage', () => {
     }
   });
 
+  it('typed where a key, a stage, a run id or a release was expected: the error quotes [redacted], with --json too', async () => {
+    for (const args of [
+      ['config', 'get', SECRET],
+      ['invoke', 'noop', '--stage', SECRET],
+      ['runs', 'show', SECRET],
+      ['rollback', '--to', SECRET, '--json'],
+    ]) {
+      const result = await project.cli(args);
+      expect([64, 69]).toContain(result.code);
+      expectNoSecret(result);
+      expect(result.stderr).toContain('[redacted]');
+    }
+  });
+
   it('runs show, logs and the state on disk never hold it', async () => {
     const invoked = await project.cli(['invoke', 'show-config', '--json']);
     expectNoSecret(invoked);
