@@ -19,6 +19,7 @@ import { readAliasTarget } from './local/alias-store.js';
 import { ensureDatabaseWithProgress } from './local/database-progress.js';
 import { embeddedDatabaseStatus, resetEmbeddedDatabase, stopEmbeddedDatabase } from './local/embedded-database.js';
 import { localPaths } from './local/local-paths.js';
+import { assertStateDirectories } from './local/local-state.js';
 import { LocalPlatform } from './local/local-platform.js';
 import { readRelease } from './local/release-store.js';
 import { releaseStandbyRunner } from './local/standby-runner.js';
@@ -59,6 +60,8 @@ async function openPlatform(project: Project, stage: Stage, options: OpenPlatfor
  */
 function openLocalDatabase(project: Project): LocalDatabaseCapability {
   const paths = localPaths(project);
+  // As for every command of the local stage: a .cnf that is a file is 69, said before anything reads it.
+  assertStateDirectories(paths);
   return {
     location: paths.database,
     status: () => embeddedDatabaseStatus(paths),

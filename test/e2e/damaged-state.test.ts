@@ -211,6 +211,22 @@ describe('a .cnf that is not a usable directory', () => {
     }
   });
 
+  it('.cnf that is a file: 69 for db status and db stop too, which start nothing', async () => {
+    const notes = createTestProject('notes');
+    try {
+      writeFileSync(join(notes.dir, '.cnf'), 'not a directory');
+      for (const args of [
+        ['db', 'status'],
+        ['db', 'stop'],
+      ]) {
+        expectClearError(await notes.cli(args), 69, `The local stage keeps its state in ${join(notes.dir, '.cnf')}, but that is a file`);
+      }
+    } finally {
+      rmSync(join(notes.dir, '.cnf'), { force: true });
+      await notes.cleanup();
+    }
+  });
+
   it('a .cnf the user cannot write: 77 naming the path, and nothing ran', async () => {
     // given a project whose state belongs to another user (root made it; the CLI runs as nobody)
     const shared = freshProject();
