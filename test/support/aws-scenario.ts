@@ -418,12 +418,13 @@ function installScenario(scenario: AwsScenario, options: { readonly asProcess?: 
     runId = event.runId ?? runId;
   };
   lambda.on(InvokeWithResponseStreamCommand).callsFake(
-    serve('InvokeWithResponseStream', (input: { Qualifier: string; Payload?: Uint8Array }) => {
+    serve('InvokeWithResponseStream', (input: { FunctionName?: string; Qualifier: string; Payload?: Uint8Array }) => {
       noteRunId(input.Payload);
       const stream = scenario.stream ?? {};
       return {
         StatusCode: 200,
-        ExecutedVersion: stream.executedVersion ?? input.Qualifier,
+        // As Lambda: a call by alias runs, and reports, the version the alias points at.
+        ExecutedVersion: stream.executedVersion ?? aliasesOf(input.FunctionName)[input.Qualifier]?.version ?? input.Qualifier,
         $metadata: { requestId },
         EventStream: (async function* () {
           for (const frame of stream.frames ?? []) yield { PayloadChunk: { Payload: Buffer.from(fill(encodeFrame(frame))) } };
@@ -436,7 +437,7 @@ function installScenario(scenario: AwsScenario, options: { readonly asProcess?: 
     }),
   );
   lambda.on(InvokeCommand).callsFake(
-    serve('Invoke', (input: { Qualifier: string; Payload?: Uint8Array; InvocationType?: string }) => {
+    serve('Invoke', (input: { FunctionName?: string; Qualifier: string; Payload?: Uint8Array; InvocationType?: string }) => {
       noteRunId(input.Payload);
       if (input.InvocationType === 'Event') return { StatusCode: 202, $metadata: { requestId } };
       const task = taskOf(input.Payload);
@@ -451,7 +452,7 @@ function installScenario(scenario: AwsScenario, options: { readonly asProcess?: 
         scenario.invoke ?? { payload: described ?? '{}' };
       return {
         StatusCode: 200,
-        ExecutedVersion: answer.executedVersion ?? input.Qualifier,
+        ExecutedVersion: answer.executedVersion ?? aliasesOf(input.FunctionName)[input.Qualifier]?.version ?? input.Qualifier,
         Payload: Buffer.from(fill(answer.payload)),
         ...(answer.functionError === undefined ? {} : { FunctionError: answer.functionError }),
         ...(answer.logResult === undefined ? {} : { LogResult: answer.logResult }),

@@ -245,7 +245,8 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
       runId = (JSON.parse(body) as { runId?: string }).runId ?? runId;
       response.writeHead(200, {
         'content-type': 'application/vnd.amazon.eventstream',
-        'x-amz-executed-version': scenario.stream?.executedVersion ?? qualifier,
+        // As Lambda: a call by alias runs, and reports, the version the alias points at.
+        'x-amz-executed-version': scenario.stream?.executedVersion ?? aliases.admin[qualifier]?.version ?? qualifier,
         'x-amzn-requestid': requestId,
       });
       for (const frame of scenario.stream?.frames ?? []) {
@@ -280,7 +281,7 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
       response.writeHead(200, {
         'content-type': 'application/json',
         'x-amzn-requestid': requestId,
-        'x-amz-executed-version': byTask.executedVersion ?? qualifier,
+        'x-amz-executed-version': byTask.executedVersion ?? aliases.admin[qualifier]?.version ?? qualifier,
       });
       response.end(byTask.payload);
       return;
@@ -304,7 +305,7 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
       const qualifier = new URL(path, 'http://x').searchParams.get('Qualifier') ?? '$LATEST';
       response.writeHead(200, {
         'content-type': 'application/json',
-        'x-amz-executed-version': scenario.invoke.executedVersion ?? qualifier,
+        'x-amz-executed-version': scenario.invoke.executedVersion ?? aliases.admin[qualifier]?.version ?? qualifier,
         'x-amzn-requestid': requestId,
       });
       response.end(scenario.invoke.payload.replaceAll('$RUN_ID', runId));

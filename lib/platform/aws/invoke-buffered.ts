@@ -33,15 +33,23 @@ function tailOf(logResult: string | undefined): string[] {
 
 /**
  * Checks that Lambda ran the version the plan named, so that the release
- * cannot change between the plan and the run.
+ * cannot change between the plan and the run. A call by alias (a stop, or
+ * the end of a container run recorded: they act on a run, and are no run of
+ * a release) names no version to hold Lambda to: Lambda runs, and reports,
+ * the version the alias points at then.
  *
  * @throws ReleaseMismatchError (78) naming both versions.
  */
 function checkExecutedVersion(call: InvokeCall, executed: string | undefined): void {
-  if (executed === undefined || executed === call.qualifier) return;
+  if (executed === undefined || executed === call.qualifier || !isVersionNumber(call.qualifier)) return;
   throw new ReleaseMismatchError(`Lambda ran version ${executed} of ${call.functionName}, not the planned version ${call.qualifier}.`, {
     hint: `Whether the run did anything shows in its log: cnf-admin logs ${call.runId} --stage ${call.stage}`,
   });
+}
+
+/** Whether a qualifier is a published version (`5`), not an alias (`live`) or `$LATEST`. */
+function isVersionNumber(qualifier: string): boolean {
+  return /^\d+$/.test(qualifier);
 }
 
 /** Sends one `Invoke` of the admin function at the planned version (see {@link sendInvoke}). */
