@@ -16,7 +16,7 @@ import { runCli } from '../support/cli.js';
 import { fakeAwsEnvironment } from '../support/aws-cli.js';
 import { FIXTURE_ROOT } from '../support/aws-platform.js';
 import { healthyScenario, OLD_RELEASE, RELEASE, type AwsScenario } from '../support/aws-scenario.js';
-import { startFakeAws, type FakeAws } from '../support/fake-aws-server.js';
+import { startFakeAws, type FakeAws, type FakeAwsOptions } from '../support/fake-aws-server.js';
 import { KEPT_VERSIONS } from '../support/fake-ssm.js';
 
 const PATH = '/fixture/prod/';
@@ -39,7 +39,7 @@ writeFileSync(join(WITH_RELEASE_PHASE, 'cdk.json'), JSON.stringify(cdk));
 afterAll(() => rmSync(WITH_RELEASE_PHASE, { recursive: true, force: true }));
 
 /** A stage live on the older release (web 6, admin 4), the newer one (web 7, admin 5) and a third published too. */
-async function fakeAws(overrides: Partial<AwsScenario> = {}): Promise<FakeAws> {
+async function fakeAws(overrides: Partial<AwsScenario> = {}, options: FakeAwsOptions = {}): Promise<FakeAws> {
   const base = healthyScenario();
   const server = await startFakeAws(
     healthyScenario({
@@ -50,6 +50,7 @@ async function fakeAws(overrides: Partial<AwsScenario> = {}): Promise<FakeAws> {
         admin: [...(base.versions?.admin ?? []), { version: '6', release: THIRD_RELEASE, createdAt: '2026-11-25T10:00:00.000+0000' }],
       },
     }),
+    options,
   );
   servers.push(server);
   return server;
@@ -243,6 +244,28 @@ describe('pinned runs and rollback on AWS', () => {
     expect(forward.code).toBe(0);
     expect(server.aliases.web.live?.version).toBe('7');
     expect(liveRecord(server)).toMatchObject({ release: RELEASE, config: 2 });
+  });
+
+  it('a rollback whose alias move is denied part-way puts back what moved: 77, and web, admin and the config stay together', async () => {
+    const denied = { status: 403, name: 'AccessDeniedException', message: 'not authorized to perform: lambda:UpdateAlias' };
+    const server = await fakeAws({}, { failures: { UpdateAlias: [denied] } });
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'old']);
+    deployNewer(server);
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'new']);
+    const before = liveRecord(server);
+    const refused = await cnfAdmin(server, ['rollback', '--yes', '--run-id', 'rb-denied']);
+    expect(refused.code).toBe(77);
+    expect(refused.stderr).toContain('lambda:UpdateAlias');
+    expect(server.aliases.web.live?.version).toBe('7');
+    expect(server.aliases.admin.live?.version).toBe('5');
+    expect(liveRecord(server)).toMatchObject({ release: RELEASE, config: before?.config });
+    const run = await cnfAdmin(server, ['runs', 'show', 'rb-denied', '--json']);
+    expect(JSON.parse(run.stdout)).toMatchObject({ task: 'cnf:rollback', exitCode: 77 });
+    // and the stage is whole: the next rollback plans from where it was, and moves
+    const again = await cnfAdmin(server, ['rollback', '--yes']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(server.aliases.web.live?.version).toBe('6');
+    expect(server.aliases.admin.live?.version).toBe('4');
   });
 
   it('refuses (75) while another holds the stage lock, naming it, and moves nothing', async () => {

@@ -254,6 +254,12 @@ class AwsConfigVersions implements ConfigVersions {
     this.#record = Promise.resolve(record);
   }
 
+  /** Writes `record` back as the live-pair record, as it was: what a rollback that failed part-way puts back. */
+  async putBackRecord(record: LivePairRecord): Promise<void> {
+    await writeLivePairRecord(this.sources, record);
+    this.#record = Promise.resolve(record);
+  }
+
   /** Writes the live-pair record for `version` and records the move. */
   async #goLive(
     ledger: ConfigLedgerStore,

@@ -1,4 +1,4 @@
-import { UpdateAliasCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { UpdateAliasCommand, type AliasConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { PairMove } from '../../core/config-ledger.js';
 import { TryAgainError, UnavailableError } from '../../core/errors.js';
 import type { LivePair, LivePairControl, LivePairHistoryEntry, StageLockHolder } from '../../core/rollback.js';
@@ -9,6 +9,7 @@ import { callAws } from './aws-errors.js';
 import type { AwsConfigVersions } from './aws-config-versions.js';
 import type { ConfigLedgerStore } from './config-ledger-store.js';
 import { listVersions, type FunctionVersion } from './function-versions.js';
+import { getAlias } from './function-aliases.js';
 
 /** What {@link AwsLivePairs} works with. */
 interface AwsLivePairSources {
@@ -112,7 +113,9 @@ class AwsLivePairs implements LivePairControl {
   /**
    * Makes the target's config version live (the live-pair record), then
    * moves the web and admin aliases to the target's versions, and records
-   * the move. Called under the stage-wide lock.
+   * the move. Called under the stage-wide lock. Should a step fail (an
+   * alias that cannot be moved), what moved before it is put back as it
+   * was, so that web, admin and the config never stay on two releases.
    */
   async move(to: LivePair, run: { readonly runId: string; readonly reason?: string }): Promise<void> {
     const record = await this.sources.record();
@@ -120,21 +123,39 @@ class AwsLivePairs implements LivePairControl {
     const [web, admin] = await this.#versionsOf(to.release);
     if (web === undefined || admin === undefined)
       throw new UnavailableError(`Cannot roll back to ${to.release}: its function versions are gone.`);
-    if (to.config !== undefined) await this.sources.versions.makeLive(to.config, to.release);
-    const update = (functionName: string, version: string) =>
-      callAws(
-        { action: 'lambda:UpdateAlias', resource: `function ${functionName} alias ${record.aliasName}`, stage: this.sources.stage },
-        () =>
-          this.sources.lambda.send(
-            new UpdateAliasCommand({
-              FunctionName: functionName,
-              Name: record.aliasName,
-              FunctionVersion: version,
-              RoutingConfig: { AdditionalVersionWeights: {} },
-            }),
-          ),
+    const stage = this.sources.stage;
+    const [configBefore, webBefore, adminBefore] = await Promise.all([
+      this.sources.versions.record(),
+      getAlias(this.sources.lambda, names.web, record.aliasName, stage),
+      getAlias(this.sources.lambda, names.admin, record.aliasName, stage),
+    ]);
+    const update = (functionName: string, version: string, weights: Record<string, number> = {}) =>
+      callAws({ action: 'lambda:UpdateAlias', resource: `function ${functionName} alias ${record.aliasName}`, stage }, () =>
+        this.sources.lambda.send(
+          new UpdateAliasCommand({
+            FunctionName: functionName,
+            Name: record.aliasName,
+            FunctionVersion: version,
+            RoutingConfig: { AdditionalVersionWeights: weights },
+          }),
+        ),
       );
-    await Promise.all([update(names.web, web.version), update(names.admin, admin.version)]);
+    try {
+      if (to.config !== undefined) await this.sources.versions.makeLive(to.config, to.release);
+      await Promise.all([update(names.web, web.version), update(names.admin, admin.version)]);
+    } catch (error) {
+      // Best effort, each on its own: the step's own error is what the user reads.
+      const putBack = (functionName: string, alias: AliasConfiguration) =>
+        alias.FunctionVersion === undefined
+          ? Promise.resolve()
+          : update(functionName, alias.FunctionVersion, alias.RoutingConfig?.AdditionalVersionWeights ?? {});
+      await Promise.allSettled([
+        putBack(names.web, webBefore),
+        putBack(names.admin, adminBefore),
+        ...(configBefore === undefined || to.config === undefined ? [] : [this.sources.versions.putBackRecord(configBefore)]),
+      ]);
+      throw error;
+    }
     if (to.config !== undefined) {
       const move: PairMove = {
         release: to.release,

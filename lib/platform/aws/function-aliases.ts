@@ -60,6 +60,11 @@ async function readAlias(lambda: LambdaClient, functionName: string, alias: stri
   return aliasStateOf(functionName, state, release);
 }
 
+/**
+ * An alias as Lambda holds it (its version and routing), read with `GetAlias`.
+ *
+ * @throws UnavailableError (exit 69) when the function or the alias does not exist.
+ */
 async function getAlias(lambda: LambdaClient, functionName: string, alias: string, stage: string): Promise<AliasConfiguration> {
   try {
     return await lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: alias }));
@@ -87,5 +92,5 @@ async function listAliases(lambda: LambdaClient, functionName: string, stage: st
   return aliases;
 }
 
-export { listAliases, readAlias };
+export { getAlias, listAliases, readAlias };
 export type { AliasState };
