@@ -193,6 +193,24 @@ describe('secure values', () => {
     expect(log.body).toContain('API_TOKEN');
     expect(log.body).not.toContain(SECRET);
   });
+
+  it('never come back in an error that quotes the request (typed as a run id, a filter, a page or a release)', async () => {
+    const secret = encodeURIComponent(SECRET);
+    const answers = await Promise.all(
+      [
+        `/api/runs/${secret}`,
+        `/api/runs/${secret}/log`,
+        `/api/tasks/${secret}`,
+        `/api/runs?status=${secret}`,
+        `/api/runs?page=${secret}`,
+      ].map((path) => send(path, { headers: withToken() })),
+    );
+    for (const answer of answers) {
+      expect(answer.status).toBeGreaterThanOrEqual(400);
+      expect(answer.body).not.toContain(SECRET);
+    }
+    expect(answers.some((answer) => answer.body.includes('[redacted]'))).toBe(true);
+  });
 });
 
 describe('a page of another origin, in chromium', () => {

@@ -84,6 +84,11 @@ class UiApi {
     this.#stopper = new RunStopper(platform, launcher);
   }
 
+  /** An answer the server makes itself (an error that quotes the request), masked as every other answer is. */
+  masked<T>(answer: T): Promise<T> {
+    return this.secrets.mask(answer);
+  }
+
   /** The session: stage, platform, the live release, and the names the filters take. */
   async session(): Promise<unknown> {
     const live = await this.#live().catch(() => undefined);

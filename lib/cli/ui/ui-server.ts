@@ -144,6 +144,15 @@ async function route(options: UiServerOptions, url: URL, request: IncomingMessag
   throw new HttpError(post ? 405 : 404, post ? 'That address takes no writes.' : 'No such API.');
 }
 
+/** The status and body of the answer to a request that failed: the request's fault (4xx), or the server's (500, reported). */
+function errorAnswer(error: unknown, report: (message: string) => void): [number, Record<string, unknown>] {
+  if (error instanceof HttpError) return [error.status, { error: error.message }];
+  if (error instanceof CnfError && error.fault === 'user')
+    return [error.exitCode === ExitCode.USAGE ? 400 : 409, { error: error.message, exitCode: error.exitCode, name: error.name }];
+  report(`ui: ${(error as Error).stack ?? String(error)}`);
+  return [500, { error: (error as Error).message }];
+}
+
 /**
  * Starts the `ui` server: Node's own http, every request checked by
  * `checkRequest` first, every response with the security headers.
@@ -157,17 +166,11 @@ async function startUiServer(options: UiServerOptions): Promise<UiServer> {
       request.resume();
       return sendJson(response, rejection.status, { error: rejection.message });
     }
-    route(options, url, request, response).catch((error: unknown) => {
+    route(options, url, request, response).catch(async (error: unknown) => {
       if (response.headersSent) return response.destroy();
-      if (error instanceof HttpError) return sendJson(response, error.status, { error: error.message });
-      if (error instanceof CnfError && error.fault === 'user')
-        return sendJson(response, error.exitCode === ExitCode.USAGE ? 400 : 409, {
-          error: error.message,
-          exitCode: error.exitCode,
-          name: error.name,
-        });
-      options.report(`ui: ${(error as Error).stack ?? String(error)}`);
-      return sendJson(response, 500, { error: (error as Error).message });
+      const [status, answer] = errorAnswer(error, options.report);
+      // An error may quote what the request named (a secure value typed as a release, say): masked as every answer.
+      return sendJson(response, status, await options.api.masked(answer).catch(() => ({ error: 'The answer could not be masked.' })));
     });
   });
   await new Promise<void>((resolve, reject) => {
