@@ -151,7 +151,8 @@ async function runView(session: Session, runId: string): Promise<void> {
       if (frame.type === 'line') log.append(`${frame.text}\n`);
       else if (frame.type === 'notice') log.append(h('span', { class: 'notice' }, `! ${frame.text}\n`));
       else {
-        exit.textContent = `${frame.result.exitCode} (${frame.meaning})`;
+        // A run that had ended when the page opened keeps its record's meaning (lost, refused): the log's end knows only the code.
+        exit.textContent = `${frame.result.exitCode} (${(follow ? undefined : run.meaning) ?? frame.meaning})`;
         result.textContent = frame.result.output === undefined ? '–' : JSON.stringify(frame.result.output, null, 2);
         if (frame.result.error !== undefined) error.textContent = `${frame.result.error.name}: ${frame.result.error.message}`;
         if (follow) {

@@ -307,6 +307,26 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     await page.waitForURL(/\/tasks\?/);
   });
 
+  it("fits a phone's width: at 375 px the page does not pan; a wide table or chart scrolls on its own", async () => {
+    const narrow = await browser.context.newPage();
+    try {
+      await narrow.setViewportSize({ width: 375, height: 740 });
+      for (const [path, shown] of [
+        ['/runs', 'main table'],
+        ['/tasks/echo', 'main figure.chart'],
+        ['/releases', 'main h2 code'],
+      ] as const) {
+        const address = new URL(ui.url);
+        address.pathname = path;
+        await narrow.goto(address.href);
+        await narrow.locator(shown).first().waitFor();
+        expect(await narrow.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(375);
+      }
+    } finally {
+      await narrow.close();
+    }
+  });
+
   it('stops on Ctrl-C, says so, and exits 0', async () => {
     const result = await ui.stop();
     expect(result.code).toBe(0);
