@@ -105,4 +105,26 @@ async function unlessInterrupted<T>(promise: Promise<T>, signal: AbortSignal, wh
   }
 }
 
-export { InterruptedError, onStopSignal, STOP_SIGNALS, unlessInterrupted, withInterrupts };
+/**
+ * Runs a change of a stage that must not stop half way (a config change:
+ * a version, the parameter, the live-pair record, under the stage's lock)
+ * with the stop signals held: one that comes meanwhile says the change
+ * finishes first, instead of ending the process with the lock held.
+ *
+ * @example
+ * await unstoppable(io, () => platform.parameters.set(key, value, { secure }));
+ */
+async function unstoppable<T>(io: CliIo, change: () => Promise<T>): Promise<T> {
+  let told = false;
+  const stopListening = onStopSignal(() => {
+    if (!told) writeNotice(io, 'Interrupted: the change under way finishes first, so that nothing is left half done.');
+    told = true;
+  });
+  try {
+    return await change();
+  } finally {
+    stopListening();
+  }
+}
+
+export { InterruptedError, onStopSignal, STOP_SIGNALS, unlessInterrupted, unstoppable, withInterrupts };

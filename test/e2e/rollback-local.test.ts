@@ -330,6 +330,28 @@ describe('the stage lock', () => {
     }
   });
 
+  it('a rollback interrupted (Ctrl-C) during its release phase moves nothing, exits 130, records it, and frees the stage', async () => {
+    setReleasePhase('locked');
+    try {
+      const before = await livePair();
+      const rolling = startWatched(['rollback', '--to', before.release === first ? second : first, '--yes', '--run-id', 'rb-ctrl-c'], {
+        cwd: project.dir,
+      });
+      await rolling.seen('holding the lock');
+      rolling.child.kill('SIGINT');
+      const result = await rolling.result;
+      expect(result.code).toBe(130);
+      expect(result.stderr).toContain('Interrupted: the rollback stops before it moves anything');
+      expect(result.stderr).toContain('The rollback was interrupted before it moved anything');
+      expect(await livePair()).toEqual(before);
+      const record = JSON.parse((await project.cli(['runs', 'show', 'rb-ctrl-c', '--json'])).stdout) as RunRecord;
+      expect(record).toMatchObject({ task: 'cnf:rollback', exitCode: 130, error: { name: 'InterruptedError' } });
+      expect((await project.cli(['config', 'set', 'AFTER', 'interrupted-rollback'])).code).toBe(0);
+    } finally {
+      setReleasePhase(undefined);
+    }
+  });
+
   it('a deploy killed while it builds holds the stage no longer than its process lives', async () => {
     appendFileSync(join(project.dir, 'lambda', 'tasks', 'noop.ts'), '\nexport const killedDeploy = 1;\n');
     const deploying = startWatched(['deploy'], { cwd: project.dir });

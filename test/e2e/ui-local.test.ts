@@ -320,7 +320,7 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
         address.pathname = path;
         await narrow.goto(address.href);
         await narrow.locator(shown).first().waitFor();
-        expect(await narrow.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(375);
+        expect(await narrow.evaluate('document.documentElement.scrollWidth'), path).toBeLessThanOrEqual(375);
       }
     } finally {
       await narrow.close();

@@ -1,3 +1,4 @@
+import { unstoppable } from '../interrupts.js';
 import { configVersionLabel, diffParameters, formatConfigDiff, parseConfigVersion, type ConfigVersion } from '../../core/config-version.js';
 import { didYouMean } from '../../core/did-you-mean.js';
 import { UnavailableError, UsageError } from '../../core/errors.js';
@@ -102,7 +103,7 @@ async function configRollback(target: string, options: CommandOptions<'config ro
       );
     return 0;
   }
-  const made = await store.restore(version);
+  const made = await unstoppable(io, () => store.restore(version));
   if (options.json === true) {
     writeJson(io, { stage: stage.name, restored: version, configVersion: made.version, keys: diff, changed: true });
     return 0;

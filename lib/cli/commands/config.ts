@@ -1,3 +1,4 @@
+import { unstoppable } from '../interrupts.js';
 import { fstatSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { configVersionLabel } from '../../core/config-version.js';
@@ -97,7 +98,7 @@ async function configSet(key: string, value: string | undefined, options: Comman
     });
   }
   const before = await platform.configVersions?.live();
-  await platform.parameters.set(key, text, { secure });
+  await unstoppable(io, () => platform.parameters.set(key, text, { secure }));
   const live = await platform.configVersions?.live();
   const from = await platform.configVersions?.liveFrom?.();
   if (options.json === true)
@@ -148,7 +149,7 @@ async function configUnset(key: string, options: CommandOptions<'config unset'>,
   const { platform, stage } = await openStage(io, options);
   platform.managedConfigKeys?.assertUnmanagedKey(key, 'unset');
   const before = await platform.configVersions?.live();
-  const existed = await platform.parameters.unset(key);
+  const existed = await unstoppable(io, () => platform.parameters.unset(key));
   const live = await platform.configVersions?.live();
   const from = await platform.configVersions?.liveFrom?.();
   // A typo removes nothing: say which key was likely meant.

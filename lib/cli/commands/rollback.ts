@@ -10,7 +10,8 @@ import type { Stage } from '../../core/stage.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { currentProcessOwner } from '../../runtime/ledger/process-identity.js';
 import { describeThrown } from '../../runtime/thrown-value.js';
-import { renderFrames } from '../render/run-view.js';
+import { renderFrames, writeNotice } from '../render/run-view.js';
+import { onStopSignal } from '../interrupts.js';
 import { SecretMask } from '../secret-mask.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
@@ -163,75 +164,92 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
   const runId = options.runId ?? newRunId();
   // The ledger and the pair's history keep the reason: never a secure value typed into it.
   const reason = options.reason === undefined ? undefined : await new SecretMask(platform.parameters).mask(options.reason);
-  return pairs.withStageLock({ runId, caller }, async () => {
-    // The stage may have moved while the plan was shown: roll back only what the user saw.
-    const now = await pairs.livePair();
-    if (now?.release !== planned.from.release || now.config !== planned.from.config)
-      throw new TryAgainError(
-        `Stage ${stage.name} moved since the plan (now ${now === undefined ? 'nothing' : livePairLabel(now.release, now.config)}); nothing moved. Run rollback again.`,
-      );
-    const startedAt = Date.now();
-    const record: RunRecord = {
-      runId,
-      task: ROLLBACK_TASK,
-      args: {
-        from: livePairLabel(planned.from.release, planned.from.config),
-        to: livePairLabel(planned.to.release, planned.to.config),
-        config: planned.configMode,
-        ...(reason === undefined ? {} : { reason }),
-        ...(options.force === true ? { force: true } : {}),
-      },
-      release: planned.to.release,
-      source: 'cli',
-      caller,
-      startedAt: new Date(startedAt).toISOString(),
-      log: 'the rollback run writes no log of its own',
-      // This process owns the run: should it die before the end is recorded, the run reads as lost, not running
-      // (locally at once, by its owner; on AWS, where no reader can see this process, once its deadline has passed).
-      owner: currentProcessOwner(),
-      deadline: new Date(startedAt + ROLLBACK_DEADLINE_MS).toISOString(),
-      ...(planned.to.config === undefined ? {} : { configVersion: planned.to.config }),
-    };
-    const existing = await pairs.claimRun(record);
-    if (existing !== undefined) return reportEarlierRun(existing, json, io);
-    let ended = false;
-    const finish = async (exitCode: number, error?: { name: string; message: string }): Promise<void> => {
-      ended = true;
-      await pairs.finishRun({
-        ...record,
-        endedAt: new Date().toISOString(),
-        exitCode,
-        durationMs: Date.now() - startedAt,
-        ...(error === undefined ? {} : { error }),
-      });
-    };
-    try {
-      if (stage.releasePhase !== undefined) {
-        const phase = await releasePhase(io, platform, stage.releasePhase, planned, runId, caller, options.force === true, json);
-        if (phase !== 0) {
-          const message = `The release phase (${stage.releasePhase}) of ${planned.to.release} exited ${phase}; nothing moved.`;
-          await finish(phase, { name: 'ReleasePhaseFailed', message });
-          writeLine(io.stderr, message);
-          return phase;
-        }
-      }
-      await pairs.move(planned.to, { runId, ...(reason === undefined ? {} : { reason }) });
-      await finish(ExitCode.OK);
-      if (json) writeJson(io, { stage: stage.name, runId, ...planned, moved: true });
-      else
-        writeLine(
-          io.stderr,
-          `Rolled back stage ${stage.name} to ${livePairLabel(planned.to.release, planned.to.config)} (run ${runId}). The next deploy rolls forward.`,
-        );
-      return ExitCode.OK;
-    } catch (error) {
-      // What stopped it is the run's end, as the CLI reports it: the record never reads as killed when it was not.
-      const reported = permissionFault(error);
-      if (!ended)
-        await finish(isCnfError(reported) ? reported.exitCode : ExitCode.SOFTWARE, describeThrown(reported)).catch(() => undefined);
-      throw reported;
-    }
+  // From here a Ctrl-C (or SIGTERM, SIGHUP) stops the rollback before it moves anything, never half way:
+  // the lock is given back and the run recorded as interrupted; a move under way ends first.
+  let interrupted = false;
+  const stopListening = onStopSignal(() => {
+    if (!interrupted) writeNotice(io, 'Interrupted: the rollback stops before it moves anything (a step under way ends first).');
+    interrupted = true;
   });
+  try {
+    return await pairs.withStageLock({ runId, caller }, async () => {
+      // The stage may have moved while the plan was shown: roll back only what the user saw.
+      const now = await pairs.livePair();
+      if (now?.release !== planned.from.release || now.config !== planned.from.config)
+        throw new TryAgainError(
+          `Stage ${stage.name} moved since the plan (now ${now === undefined ? 'nothing' : livePairLabel(now.release, now.config)}); nothing moved. Run rollback again.`,
+        );
+      const startedAt = Date.now();
+      const record: RunRecord = {
+        runId,
+        task: ROLLBACK_TASK,
+        args: {
+          from: livePairLabel(planned.from.release, planned.from.config),
+          to: livePairLabel(planned.to.release, planned.to.config),
+          config: planned.configMode,
+          ...(reason === undefined ? {} : { reason }),
+          ...(options.force === true ? { force: true } : {}),
+        },
+        release: planned.to.release,
+        source: 'cli',
+        caller,
+        startedAt: new Date(startedAt).toISOString(),
+        log: 'the rollback run writes no log of its own',
+        // This process owns the run: should it die before the end is recorded, the run reads as lost, not running
+        // (locally at once, by its owner; on AWS, where no reader can see this process, once its deadline has passed).
+        owner: currentProcessOwner(),
+        deadline: new Date(startedAt + ROLLBACK_DEADLINE_MS).toISOString(),
+        ...(planned.to.config === undefined ? {} : { configVersion: planned.to.config }),
+      };
+      const existing = await pairs.claimRun(record);
+      if (existing !== undefined) return reportEarlierRun(existing, json, io);
+      let ended = false;
+      const finish = async (exitCode: number, error?: { name: string; message: string }): Promise<void> => {
+        ended = true;
+        await pairs.finishRun({
+          ...record,
+          endedAt: new Date().toISOString(),
+          exitCode,
+          durationMs: Date.now() - startedAt,
+          ...(error === undefined ? {} : { error }),
+        });
+      };
+      try {
+        if (stage.releasePhase !== undefined) {
+          const phase = await releasePhase(io, platform, stage.releasePhase, planned, runId, caller, options.force === true, json);
+          if (phase !== 0) {
+            const message = `The release phase (${stage.releasePhase}) of ${planned.to.release} exited ${phase}; nothing moved.`;
+            await finish(phase, { name: 'ReleasePhaseFailed', message });
+            writeLine(io.stderr, message);
+            return phase;
+          }
+        }
+        if (interrupted) {
+          const message = `The rollback was interrupted before it moved anything; stage ${stage.name} stays on ${livePairLabel(planned.from.release, planned.from.config)}.`;
+          await finish(ExitCode.INTERRUPTED, { name: 'InterruptedError', message });
+          writeLine(io.stderr, message);
+          return ExitCode.INTERRUPTED;
+        }
+        await pairs.move(planned.to, { runId, ...(reason === undefined ? {} : { reason }) });
+        await finish(ExitCode.OK);
+        if (json) writeJson(io, { stage: stage.name, runId, ...planned, moved: true });
+        else
+          writeLine(
+            io.stderr,
+            `Rolled back stage ${stage.name} to ${livePairLabel(planned.to.release, planned.to.config)} (run ${runId}). The next deploy rolls forward.`,
+          );
+        return ExitCode.OK;
+      } catch (error) {
+        // What stopped it is the run's end, as the CLI reports it: the record never reads as killed when it was not.
+        const reported = permissionFault(error);
+        if (!ended)
+          await finish(isCnfError(reported) ? reported.exitCode : ExitCode.SOFTWARE, describeThrown(reported)).catch(() => undefined);
+        throw reported;
+      }
+    });
+  } finally {
+    stopListening();
+  }
 }
 
 /** Runs the stage's release-phase task on the target release with the target's config; resolves to its exit code. */
