@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { ERROR_PREFIX, isCnfError } from '../core/errors.js';
+import { localizedMoments } from '../core/format-moment.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { permissionFault } from '../core/file-system-fault.js';
 import { stylerFor, writeLine, writeWrapped, type CliIo } from './io.js';
@@ -130,7 +131,7 @@ function reportError(error: unknown, argv: readonly string[], io: CliIo, redact:
     return ExitCode.USAGE;
   }
   if (isCnfError(error)) {
-    writeWrapped(io.stderr, io.env, `${ERROR_PREFIX} ${asInvoked(redact(error.message), io.env)}`, (line) =>
+    writeWrapped(io.stderr, io.env, `${ERROR_PREFIX} ${asInvoked(localizedMoments(redact(error.message)), io.env)}`, (line) =>
       line.replace(ERROR_PREFIX, style('red', ERROR_PREFIX)),
     );
     if (error.hint !== undefined) writeWrapped(io.stderr, io.env, asInvoked(redact(error.hint), io.env), (line) => style('dim', line));

@@ -268,6 +268,15 @@ describe('pinned runs and rollback on AWS', () => {
     expect(server.aliases.admin.live?.version).toBe('4');
   });
 
+  it('a stage lock that cannot be given back after a change (denied) leaves the change done: exit 0, no crash', async () => {
+    const denied = { status: 403, name: 'AccessDeniedException', message: 'not authorized to perform: dynamodb:DeleteItem' };
+    const server = await fakeAws({}, { failures: { DeleteItem: [denied] } });
+    const set = await cnfAdmin(server, ['config', 'set', 'GREETING', 'kept']);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stderr).not.toContain('bug in cnf-admin');
+    expect((await cnfAdmin(server, ['config', 'get', 'GREETING'])).stdout.trim()).toBe('kept');
+  });
+
   it('refuses (75) while another holds the stage lock, naming it, and moves nothing', async () => {
     const server = await twoReleases();
     server.dynamodb.items.set('lock#cnf:stage', {

@@ -125,7 +125,9 @@ class ConfigLedgerStore {
     try {
       return await work();
     } finally {
-      await lock.lease.release();
+      // The change is done, or failed on its own: a lock that cannot be given back (throttled, denied) expires with its
+      // lease, and never turns the change's outcome into a failure of its own.
+      await lock.lease.release().catch(() => undefined);
     }
   }
 
