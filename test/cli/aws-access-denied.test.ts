@@ -28,7 +28,8 @@ const CALLS: readonly { readonly command: ScenarioCommand; readonly action: stri
   { command: 'GetItem', action: 'dynamodb:GetItem', code: 77 },
   { command: 'FilterLogEvents', action: 'logs:FilterLogEvents', code: 0 },
   { command: 'StartLiveTail', action: 'logs:StartLiveTail', code: 0 },
-  { command: 'DescribeTasks', action: 'ecs:DescribeTasks', code: 77 },
+  // Made while following a container run that has started: the run goes on, and the CLI says how to follow it (69).
+  { command: 'DescribeTasks', action: 'ecs:DescribeTasks', code: 69 },
 ];
 
 const DENIED = { name: 'AccessDeniedException', message: 'not authorized', fault: 'client', status: 403 } as const;

@@ -21,7 +21,7 @@ import {
   TASK_ARN,
 } from '../support/aws-container-scenario.js';
 import { healthyScenario, RELEASE, type AwsScenario } from '../support/aws-scenario.js';
-import { startFakeAws, type FakeAws } from '../support/fake-aws-server.js';
+import { startFakeAws, type FakeAws, type FakeAwsOptions } from '../support/fake-aws-server.js';
 
 const RUN_ID = '20261130-043000-wire01';
 const servers: FakeAws[] = [];
@@ -30,8 +30,8 @@ afterEach(async () => {
   for (const server of servers.splice(0)) await server.close();
 });
 
-async function fakeAws(overrides: Partial<AwsScenario>): Promise<FakeAws> {
-  const server = await startFakeAws(healthyScenario(containerScenario(overrides)));
+async function fakeAws(overrides: Partial<AwsScenario>, options: FakeAwsOptions = {}): Promise<FakeAws> {
+  const server = await startFakeAws(healthyScenario(containerScenario(overrides)), options);
   servers.push(server);
   return server;
 }
@@ -55,6 +55,19 @@ describe('a container task on the wire', () => {
     expect(ecsCalls(server, 'DescribeTasks').length).toBeGreaterThanOrEqual(3);
     expect(result.stderr).toContain('Started ECS task 0123456789abcdef');
     expect(result.stdout).toContain('Batch 1: up to note 500, 3 changed');
+  });
+
+  it('an ECS call denied while following a started task: 69, the run goes on, never "try again" (a second run)', async () => {
+    const denied = { status: 400, name: 'AccessDeniedException', message: 'not authorized to perform: ecs:DescribeTasks' };
+    const server = await fakeAws(
+      { ecs: { states: exitedStates(7) }, logEvents: containerLog(7, { batches: 1 }) },
+      { failures: { DescribeTasks: [denied, denied, denied, denied, denied, denied] } },
+    );
+    const result = await cnfAdmin(server, ['invoke', CONTAINER_TASK, '--stage', 'prod', '--run-id', RUN_ID, '--json']);
+    expect(result.code).toBe(69);
+    expect(result.stderr).toContain(`Run ${RUN_ID} was started and goes on in AWS, but cnf-admin could no longer follow it`);
+    expect(result.stderr).toContain(`Do not start it again: follow it with: cnf-admin logs ${RUN_ID} --stage prod --follow`);
+    expect(JSON.parse(result.stdout)).toMatchObject({ runId: RUN_ID, exitCode: 69 });
   });
 
   it('refuses a bad argument before any task starts (64), with the function’s one line', async () => {

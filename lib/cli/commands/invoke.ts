@@ -1,4 +1,4 @@
-import { ERROR_PREFIX, isCnfError } from '../../core/errors.js';
+import { ERROR_PREFIX, isCnfError, type CnfError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { ContainerPlan, InvokePlan, Platform, RunFrame } from '../../core/platform.js';
 import type { RefusalName } from '../../core/refusal.js';
@@ -108,7 +108,10 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
       });
     } catch (error) {
       // Before the run showed a frame, an error is the CLI's own to report; after, the run was under way and has been ended.
-      if (isCnfError(error) || !running) throw error;
+      if (!running) throw error;
+      // On AWS a run goes on without the CLI: an AWS call that failed while following it (throttled, denied) changed nothing of the run.
+      if (isCnfError(error) && platform.kind === 'aws') return lostTrack(io, plan, event.runId, error, options.json === true);
+      if (isCnfError(error)) throw error;
       return abandoned(io, platform, plan, event.runId, error, options.json === true);
     }
     return finish(io, plan, event, result, signal.aborted, options.json === true);
@@ -205,6 +208,19 @@ async function abandoned(io: CliIo, platform: Platform, plan: InvokePlan, runId:
   if (debug) writeLine(io.stderr, String(failure.stack));
   if (json) writeJson(io, { error: { name: failure.name, message }, exitCode, ...(recorded ? { runId } : {}) });
   return exitCode;
+}
+
+/**
+ * Says that the CLI could no longer follow a run that goes on in AWS (an
+ * AWS call failed: throttled, denied), and how to follow it: 69, never the
+ * call's own "nothing changed, try again", which would start a second run.
+ */
+function lostTrack(io: CliIo, plan: InvokePlan, runId: string, error: CnfError, json: boolean): number {
+  const follow = asInvoked(`cnf-admin logs ${runId} --stage ${plan.stage} --follow`, io.env);
+  const message = `Run ${runId} was started and goes on in AWS, but cnf-admin could no longer follow it (${error.name}: ${error.message}). Do not start it again: follow it with: ${follow}`;
+  writeLine(io.stderr, `${ERROR_PREFIX} ${asInvoked(message, io.env)}`);
+  if (json) writeJson(io, { error: { name: 'FollowFailed', message }, exitCode: ExitCode.UNAVAILABLE, runId, follow });
+  return ExitCode.UNAVAILABLE;
 }
 
 /**
