@@ -277,6 +277,14 @@ describe('pinned runs and rollback on AWS', () => {
     expect((await cnfAdmin(server, ['config', 'get', 'GREETING'])).stdout.trim()).toBe('kept');
   });
 
+  it('status shows web and admin on two releases (the drift), rather than failing with 78', async () => {
+    const server = await twoReleases();
+    server.aliases.admin.live = { version: '4', release: OLD_RELEASE };
+    const status = await cnfAdmin(server, ['status']);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain('RELEASE MISMATCH');
+  });
+
   it('refuses (75) while another holds the stage lock, naming it, and moves nothing', async () => {
     const server = await twoReleases();
     server.dynamodb.items.set('lock#cnf:stage', {
