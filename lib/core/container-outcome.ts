@@ -1,4 +1,5 @@
 import { ExitCode } from './exit-codes.js';
+import { constants } from 'node:os';
 import type { RunError } from './run.js';
 
 /**
@@ -31,6 +32,7 @@ interface ContainerOutcome {
  * | it could not start otherwise (`ResourceInitializationError`, ...) | 69 | `TaskFailedToStartError` |
  * | stopped by someone (StopTask: `cnf-admin stop`, the console, a deploy) | 130 | `TaskStoppedError` |
  * | Fargate reclaimed it (Spot interruption, maintenance) | 70 | `TaskInterruptedError` |
+ * | its process was killed by a signal (exit 128 + the signal; 130 is the run's own interrupt) | 70 | `TaskKilledError` |
  * | the container exited with a code | that code | - |
  * | no exit code at all | 70 | `TaskCrashedError` |
  *
@@ -56,7 +58,16 @@ function outcomeOfStoppedTask(task: StoppedTask, containerName: string): Contain
   if (task.stopCode === 'SpotInterruption' || task.stopCode === 'TerminationNotice' || task.stopCode === 'ServiceSchedulerInitiated') {
     return fail(ExitCode.SOFTWARE, 'TaskInterruptedError', `Fargate stopped the task (${task.stopCode}): ${said}`);
   }
-  if (container?.exitCode !== undefined) return { exitCode: container.exitCode };
+  const code = container?.exitCode;
+  if (code !== undefined && code > 128 && code !== ExitCode.INTERRUPTED) {
+    const signal = Object.entries(constants.signals).find(([, number]) => number === code - 128)?.[0] ?? `signal ${code - 128}`;
+    return fail(
+      ExitCode.SOFTWARE,
+      'TaskKilledError',
+      `The task's process was killed by ${signal} (exit ${code}) before it recorded its end: ${said || 'no reason given'}`,
+    );
+  }
+  if (code !== undefined) return { exitCode: code };
   return fail(
     ExitCode.SOFTWARE,
     'TaskCrashedError',

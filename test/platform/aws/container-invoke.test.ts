@@ -171,6 +171,13 @@ describe('a container task on an AWS stage', () => {
     });
   });
 
+  it('a process killed by a signal without a result (exit 137): 70, TaskKilledError naming the signal, not 137', async () => {
+    given(containerScenario({ ecs: { states: exitedStates(137) }, logEvents: [] }));
+    const result = resultOf(await framesOf(fixturePlatform().invoke(LIVE_PLAN, EVENT)));
+    expect(result).toMatchObject({ exitCode: 70, error: { name: 'TaskKilledError' } });
+    expect(result?.error?.message).toContain('killed by SIGKILL (exit 137)');
+  });
+
   it('passes through a code the runner exits with before any run (78: the image is not the release)', async () => {
     given(containerScenario({ ecs: { states: exitedStates(78) }, logEvents: [] }));
     expect(resultOf(await framesOf(fixturePlatform().invoke(LIVE_PLAN, EVENT)))).toMatchObject({ exitCode: 78 });
