@@ -2,7 +2,8 @@ import { h } from './dom.js';
 
 /**
  * Asks before an action that starts or stops runs: a modal dialog (keyboard:
- * Tab between the buttons, Escape cancels). Resolves to whether confirmed.
+ * Tab between the buttons, Escape cancels; Cancel has the focus). Resolves
+ * to whether confirmed.
  */
 function confirmAction(title: string, detail: string, confirmLabel: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -12,15 +13,11 @@ function confirmAction(title: string, detail: string, confirmLabel: string): Pro
       dialog.remove();
       resolve(answer);
     };
+    const cancel = h('button', { type: 'button', onclick: () => finish(false) }, 'Cancel');
     dialog.append(
       h('h2', { id: 'confirm-title' }, title),
       h('p', {}, detail),
-      h(
-        'div',
-        { class: 'buttons' },
-        h('button', { type: 'button', class: 'primary', onclick: () => finish(true) }, confirmLabel),
-        h('button', { type: 'button', onclick: () => finish(false) }, 'Cancel'),
-      ),
+      h('div', { class: 'buttons' }, h('button', { type: 'button', class: 'primary', onclick: () => finish(true) }, confirmLabel), cancel),
     );
     dialog.addEventListener('cancel', (event) => {
       event.preventDefault();
@@ -28,6 +25,8 @@ function confirmAction(title: string, detail: string, confirmLabel: string): Pro
     });
     document.body.append(dialog);
     dialog.showModal();
+    // The safe choice has the focus: one Enter never stops or starts runs by itself.
+    cancel.focus();
   });
 }
 

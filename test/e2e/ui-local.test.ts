@@ -186,6 +186,8 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     await page.getByRole('button', { name: 'Re-run on the live release…' }).click();
     const dialog = page.getByRole('dialog');
     expect(await dialog.textContent()).toContain('same args');
+    // the safe choice has the focus: one Enter starts nothing
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Cancel');
     await dialog.getByRole('button', { name: 'Re-run' }).click();
     await page.waitForURL((url) => url.pathname.startsWith('/runs/') && !url.pathname.endsWith(runIds.echo));
     await expect.poll(() => page.locator('dl.facts').textContent()).toContain('"label":"first"');
