@@ -73,7 +73,12 @@ describe('the ui server turns away', () => {
     expect((await send('/runs')).status).toBe(401);
     expect((await send('/assets/app.js')).status).toBe(401);
     expect((await send('/api/runs')).status).toBe(401);
-    expect((await send('/api/runs', { headers: { 'x-cnf-token': 'guessed' } })).status).toBe(401);
+    const stale = await send('/api/runs', { headers: { 'x-cnf-token': 'guessed' } });
+    expect(stale.status).toBe(401);
+    // what a page left open from an earlier start sends: it says what to do
+    expect(stale.body).toContain(
+      'This page belongs to an earlier start of cnf-admin ui: open the address it printed when it started last.',
+    );
   });
 
   it('an API call with the token in the address only (a link or an <img> of another page)', async () => {

@@ -109,7 +109,14 @@ function checkRequest(request: IncomingMessage, url: URL, settings: GuardSetting
   if (site !== undefined && site !== 'same-origin') return { status: 403, message: 'Cross-site requests are refused.' };
   const header = request.headers[TOKEN_HEADER];
   if (!sameToken(typeof header === 'string' ? header : undefined, settings.token))
-    return { status: 401, message: `Every API request needs this session's token in the ${TOKEN_HEADER} header.` };
+    return {
+      status: 401,
+      // A page left open from an earlier start of cnf-admin ui sends that start's token.
+      message:
+        typeof header === 'string'
+          ? 'This page belongs to an earlier start of cnf-admin ui: open the address it printed when it started last.'
+          : `Every API request needs this session's token in the ${TOKEN_HEADER} header.`,
+    };
   if (request.method === 'GET') return undefined;
   if (request.method !== 'POST') return { status: 405, message: 'The API reads with GET and writes with POST.' };
   const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
