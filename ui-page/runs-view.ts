@@ -142,7 +142,12 @@ function table(rows: RunRow[], moves: StageMove[]): HTMLElement {
   );
 }
 
-async function bulk(action: 'rerun' | 'stop', filter: Record<string, string>, status: HTMLElement): Promise<void> {
+async function bulk(
+  action: 'rerun' | 'stop',
+  filter: Record<string, string>,
+  status: HTMLElement,
+  refresh: (stopping: readonly string[]) => Promise<void>,
+): Promise<void> {
   const selection = await get<{ count: number; runIds: string[]; more?: boolean }>(
     `/api/selection?${new URLSearchParams(filter).toString()}`,
   );
@@ -166,8 +171,11 @@ async function bulk(action: 'rerun' | 'stop', filter: Record<string, string>, st
     on: 'live',
   });
   const failed = result.outcomes.filter((outcome) => !outcome.ok);
-  status.textContent = `${verb}: ${result.done} of ${selection.count} done.${failed.length === 0 ? '' : ` Not done: ${failed.map((outcome) => `${outcome.runId} (${outcome.error})`).join('; ')}`}`;
+  const done = result.outcomes.filter((outcome) => outcome.ok).map((outcome) => outcome.runId);
+  // Per run, what was done: those done by id, and why each of the rest was not.
+  status.textContent = `${verb}: ${result.done} of ${selection.count} done${done.length === 0 ? '' : ` (${done.join(', ')})`}.${failed.length === 0 ? '' : ` Not done: ${failed.map((outcome) => `${outcome.runId} (${outcome.error})`).join('; ')}`}`;
   announce(status.textContent);
+  await refresh(action === 'stop' ? done : []);
 }
 
 /** The runs page: filters (in the address), one page of runs, paging, and bulk actions on what the filter selects. */
@@ -181,6 +189,20 @@ async function runsView(loading: Promise<Session>): Promise<void> {
   ]);
   const status = h('p', { class: 'status', role: 'status' });
   const filtered = Object.keys(filter).some((key) => key !== 'all');
+  let shown = list.runs.length === 0 ? h('p', {}, 'No runs match.') : table(list.runs, list.moves);
+  // After a bulk action the rows say how the runs stand now: those asked to stop, once they have ended (a stop takes a moment).
+  const refresh = async (stopping: readonly string[]): Promise<void> => {
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      const now = await get<{ runs: RunRow[]; hasMore: boolean; moves: StageMove[] }>(`/api/runs?${query.toString()}`);
+      const next = now.runs.length === 0 ? h('p', {}, 'No runs match.') : table(now.runs, now.moves);
+      shown.replaceWith(next);
+      shown = next;
+      if (!now.runs.some((run) => stopping.includes(run.runId) && run.exitCode === undefined)) return;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  };
+  const act = (action: 'rerun' | 'stop') => (): void =>
+    void bulk(action, filter, status, refresh).catch((error: Error) => (status.textContent = error.message));
   show(
     h('h1', {}, 'Runs'),
     filterForm(session, filter),
@@ -193,7 +215,7 @@ async function runsView(loading: Promise<Session>): Promise<void> {
         {
           type: 'button',
           disabled: !filtered,
-          onclick: () => void bulk('rerun', filter, status).catch((error: Error) => (status.textContent = error.message)),
+          onclick: act('rerun'),
         },
         'Re-run all matching…',
       ),
@@ -202,14 +224,14 @@ async function runsView(loading: Promise<Session>): Promise<void> {
         {
           type: 'button',
           disabled: !filtered,
-          onclick: () => void bulk('stop', filter, status).catch((error: Error) => (status.textContent = error.message)),
+          onclick: act('stop'),
         },
         'Stop all matching…',
       ),
       filtered ? '' : h('span', { class: 'dim' }, ' Filter first to act on many runs.'),
     ),
     status,
-    list.runs.length === 0 ? h('p', {}, 'No runs match.') : table(list.runs, list.moves),
+    shown,
     h(
       'nav',
       { class: 'paging', 'aria-label': 'Pages' },

@@ -201,7 +201,7 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     const dialog = page.getByRole('dialog');
     expect(await dialog.getByRole('heading').textContent()).toBe('Re-run 1 run(s)?');
     await dialog.getByRole('button', { name: 'Re-run 1' }).click();
-    await expect.poll(() => page.locator('p.status').textContent()).toBe('Re-run: 1 of 1 done.');
+    await expect.poll(() => page.locator('p.status').textContent()).toMatch(/^Re-run: 1 of 1 done \(\d{8}-\d{6}-\w+\)\.$/);
     const runs = await project.cli(['runs', '--task', 'exit-code', '--json']);
     expect((JSON.parse(runs.stdout) as { source: string }[]).map((run) => run.source)).toEqual(['ui', 'cli']);
   });
@@ -219,7 +219,10 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     const dialog = page.getByRole('dialog');
     expect(await dialog.getByRole('heading').textContent()).toBe('Stop 2 run(s)?');
     await dialog.getByRole('button', { name: 'Stop 2' }).click();
-    await expect.poll(() => page.locator('p.status').textContent()).toBe('Stop: 2 of 2 done.');
+    // per run, what was done; then the table shows them stopped, as the ledger does
+    await expect.poll(() => page.locator('p.status').textContent()).toMatch(/^Stop: 2 of 2 done \(\d{8}-\d{6}-\w+, \d{8}-\d{6}-\w+\)\.$/);
+    // (the filter is status=running: once they have ended, none is left to list)
+    await expect.poll(() => page.locator('main').textContent(), { timeout: 20_000 }).toContain('No runs match.');
     await expect
       .poll(
         async () =>
