@@ -16,6 +16,7 @@ interface RunDocument {
     exitCode?: number;
     durationMs?: number;
     configFingerprint?: string;
+    configVersion?: number;
     error?: { name: string; message: string };
     interruptedAt?: string;
   };
@@ -35,6 +36,18 @@ type LogFrame =
       result: { exitCode: number; durationMs: number; output?: unknown; error?: { name: string; message: string } };
       meaning: string;
     };
+
+/** A run's config, as `cnf-admin runs show` says it: ` · config v5 (cfg-…)`, as far as the record knows it. */
+function configOf(record: { configVersion?: number; configFingerprint?: string }): string {
+  const version = record.configVersion === undefined ? undefined : `v${record.configVersion}`;
+  const said = [
+    version,
+    record.configFingerprint === undefined ? undefined : version === undefined ? record.configFingerprint : `(${record.configFingerprint})`,
+  ]
+    .filter((part) => part !== undefined)
+    .join(' ');
+  return said === '' ? '' : ` · config ${said}`;
+}
 
 function fact(term: string, ...value: (Node | string)[]): HTMLElement[] {
   return [h('dt', {}, term), h('dd', {}, ...value)];
@@ -122,11 +135,7 @@ async function runView(session: Session, runId: string): Promise<void> {
       { class: 'facts' },
       ...fact('Task', h('a', { href: href(`/tasks/${encodeURIComponent(record.task)}`) }, record.task)),
       ...fact('Args', h('code', {}, JSON.stringify(record.args))),
-      ...fact(
-        'Release',
-        h('a', { href: href('/runs', { release: record.release }) }, record.release),
-        record.configFingerprint === undefined ? '' : ` · config ${record.configFingerprint}`,
-      ),
+      ...fact('Release', h('a', { href: href('/runs', { release: record.release }) }, record.release), configOf(record)),
       ...fact('Source', record.source),
       ...fact('Caller', record.caller),
       ...fact('Claimed and started', when(record.startedAt)),

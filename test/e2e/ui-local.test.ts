@@ -117,6 +117,8 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     const facts = await page.locator('dl.facts').textContent();
     expect(facts).toContain('1 (the task threw an error)');
     expect(facts).toContain('InventoryMismatchError: 3 rows disagree');
+    // its config as runs show says it: the version and its fingerprint
+    expect(facts).toMatch(/config v\d+ \(cfg-[0-9a-f]{12}\)/);
     const cli = await project.cli(['logs', runIds.fail]);
     expect((await page.locator('#log').textContent())?.trimEnd()).toBe(cli.stdout.trimEnd());
     expect(await page.locator('#cli-command').inputValue()).toMatch(/^cnf-admin invoke fail --stage local --release r-[0-9a-f]{12}$/);
