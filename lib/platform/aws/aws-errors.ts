@@ -172,7 +172,12 @@ function translateAwsError(error: unknown, call: AwsCall): unknown {
       cause: error,
     });
   }
-  if (isNotFound(error)) return new UnavailableError(`${call.resource} does not exist (${call.action}: ${message}).`, { cause: error });
+  if (isNotFound(error)) {
+    return new UnavailableError(`${call.resource} does not exist (${call.action}: ${message}).`, {
+      hint: `Deploy stage ${call.stage} (cdk deploy -c stage=${call.stage}), which creates it, or check --region and the AWS account.`,
+      cause: error,
+    });
+  }
   if (shapeOf(error).$fault === 'client') {
     return new UsageError(`AWS refused ${call.action} on ${call.resource}: ${name}: ${message}`, { cause: error });
   }
