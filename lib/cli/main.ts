@@ -76,6 +76,8 @@ async function cli(argv: readonly string[], io: CliIo = processIo()): Promise<nu
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
+    // commander has printed help, or the version: nothing went wrong, and nothing is read for it.
+    if (error instanceof CommanderError && error.exitCode === 0) return ExitCode.OK;
     // A secret typed where a key, a stage or a run id was expected is not printed back (local: the CLI can read the values).
     const [{ localSecureValues }, { SecretRedactor }] = await Promise.all([
       import('../platform/local-early.js'),
@@ -116,8 +118,7 @@ function helpIo(io: CliIo): CliIo {
 function reportError(error: unknown, argv: readonly string[], io: CliIo, redact: (text: string) => string): number {
   const style = stylerFor(io.stderr, io.env);
   if (error instanceof CommanderError) {
-    // commander has printed its message already; help and --version end here too.
-    if (error.exitCode === 0) return ExitCode.OK;
+    // commander has printed its message already.
     // A misspelt flag of cnf-admin's own (--dryrun) has its did-you-mean; it is no task arg.
     const ownFlagMisspelt = error.message.includes('Did you mean');
     if (error.code === 'commander.unknownOption' && argv[0] === 'invoke' && !argv.includes('--') && !ownFlagMisspelt) {
