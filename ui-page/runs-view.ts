@@ -181,12 +181,18 @@ async function bulk(
 /** The runs page: filters (in the address), one page of runs, paging, and bulk actions on what the filter selects. */
 async function runsView(loading: Promise<Session>): Promise<void> {
   const filter = currentFilter();
-  const page = Number(new URLSearchParams(location.search).get('page') ?? '0');
-  const query = new URLSearchParams({ ...filter, page: String(page) });
+  const address = new URLSearchParams(location.search);
+  const page = Number(address.get('page') ?? '0');
+  // Pages after the first hold the list where it was when the first was read (`at`): runs started since shift no page.
+  const at = address.get('at');
+  const held: Record<string, string> = page > 0 && at !== null ? { at } : {};
+  const query = new URLSearchParams({ ...filter, page: String(page), ...held });
   const [session, list] = await Promise.all([
     loading,
-    get<{ runs: RunRow[]; hasMore: boolean; moves: StageMove[] }>(`/api/runs?${query.toString()}`),
+    get<{ runs: RunRow[]; hasMore: boolean; moves: StageMove[]; at?: string }>(`/api/runs?${query.toString()}`),
   ]);
+  const paged = (to: number): string =>
+    href('/runs', { ...filter, page: String(to), ...(to > 0 && list.at !== undefined ? { at: list.at } : {}) });
   const status = h('p', { class: 'status', role: 'status' });
   const filtered = Object.keys(filter).some((key) => key !== 'all');
   let shown = list.runs.length === 0 ? h('p', {}, 'No runs match.') : table(list.runs, list.moves);
@@ -235,9 +241,9 @@ async function runsView(loading: Promise<Session>): Promise<void> {
     h(
       'nav',
       { class: 'paging', 'aria-label': 'Pages' },
-      page > 0 ? h('a', { href: href('/runs', { ...filter, page: String(page - 1) }), rel: 'prev' }, '← Newer') : '',
+      page > 0 ? h('a', { href: paged(page - 1), rel: 'prev' }, '← Newer') : '',
       h('span', {}, ` Page ${page + 1} `),
-      list.hasMore ? h('a', { href: href('/runs', { ...filter, page: String(page + 1) }), rel: 'next' }, 'Older →') : '',
+      list.hasMore ? h('a', { href: paged(page + 1), rel: 'next' }, 'Older →') : '',
     ),
   );
 }

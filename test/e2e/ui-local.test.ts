@@ -91,6 +91,22 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     }
   });
 
+  it('holds a paged list where its first page was: a run started since moves no page, and a fresh list shows it first', async () => {
+    const api = async (query: string): Promise<{ runs: { runId: string }[]; at?: string }> => {
+      const answer = await fetch(new URL(`/api/runs?${query}`, ui.url), { headers: { 'x-cnf-token': ui.token } });
+      expect(answer.status).toBe(200);
+      return (await answer.json()) as { runs: { runId: string }[]; at?: string };
+    };
+    const first = await api('page=0');
+    expect(first.at).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const started = await invoke('noop', '{}');
+    const held = await api(`page=0&at=${encodeURIComponent(first.at ?? '')}`);
+    expect(held.runs.map((run) => run.runId)).toEqual(first.runs.map((run) => run.runId));
+    expect((await api('page=0')).runs[0]?.runId).toBe(started);
+    const bad = await fetch(new URL('/api/runs?page=1&at=yesterday', ui.url), { headers: { 'x-cnf-token': ui.token } });
+    expect(bad.status).toBe(400);
+  });
+
   it('filters by status and task, keeping the filter in the address', async () => {
     await page.goto(ui.url);
     await page.getByLabel('Status').selectOption('failed');

@@ -102,16 +102,32 @@ class UiApi {
     };
   }
 
-  /** One page of the runs a filter selects, newest first. */
-  async runs(filter: RunFilter, page: number): Promise<unknown> {
-    const [records, moves] = await Promise.all([this.#select(filter, (page + 1) * PAGE_SIZE + 1), this.#moves()]);
+  /**
+   * One page of the runs a filter selects, newest first. `at` (ISO 8601)
+   * holds the list where it was when its first page was read: only runs
+   * started before it count, so that runs started since shift no page and
+   * none shows twice. The answer names the `at` for the next pages.
+   */
+  async runs(filter: RunFilter, page: number, at?: string): Promise<unknown> {
+    const held = at === undefined || (filter.to !== undefined && filter.to < at) ? filter : { ...filter, to: at };
+    const [records, moves] = await Promise.all([this.#select(held, (page + 1) * PAGE_SIZE + 1), this.#moves()]);
     const rows = records.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE).map(row);
     const hasMore = records.length > (page + 1) * PAGE_SIZE;
     // The moves between this page's runs: after the previous page's last run, down to this page's last (or for ever on the last page).
     const newer = page === 0 ? undefined : records[page * PAGE_SIZE - 1]?.startedAt;
     const older = hasMore ? rows.at(-1)?.startedAt : undefined;
     const inSpan = moves.filter((move) => (newer === undefined || move.at < newer) && (older === undefined || move.at >= older));
-    return this.secrets.mask({ runs: rows, page, pageSize: PAGE_SIZE, hasMore, moves: inSpan.reverse() });
+    // Just after the newest run listed: the next pages start from the list as it is now.
+    const newest = records[0]?.startedAt;
+    const next = at ?? (newest === undefined ? undefined : new Date(Date.parse(newest) + 1).toISOString());
+    return this.secrets.mask({
+      runs: rows,
+      page,
+      pageSize: PAGE_SIZE,
+      hasMore,
+      moves: inSpan.reverse(),
+      ...(next === undefined ? {} : { at: next }),
+    });
   }
 
   /** How many runs a filter selects (up to the bulk limit), and their ids: what a bulk action confirms. */

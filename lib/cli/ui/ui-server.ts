@@ -129,7 +129,14 @@ async function route(options: UiServerOptions, url: URL, request: IncomingMessag
     return value;
   };
   if (!post && first === 'session' && second === undefined) return sendJson(response, 200, await api.session());
-  if (!post && first === 'runs' && second === undefined) return sendJson(response, 200, await api.runs(parseRunFilter(params), page()));
+  const at = (): string | undefined => {
+    const text = params.get('at');
+    if (text === null || text === '') return undefined;
+    if (Number.isNaN(Date.parse(text))) throw new HttpError(400, `at takes an ISO 8601 time, got: ${JSON.stringify(text)}`);
+    return new Date(text).toISOString();
+  };
+  if (!post && first === 'runs' && second === undefined)
+    return sendJson(response, 200, await api.runs(parseRunFilter(params), page(), at()));
   if (!post && first === 'selection' && second === undefined) return sendJson(response, 200, await api.selection(parseRunFilter(params)));
   if (!post && first === 'runs' && second !== undefined && third === undefined) return sendJson(response, 200, await api.run(second));
   if (!post && first === 'runs' && second !== undefined && third === 'log')
