@@ -52,6 +52,8 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
   it('lists the runs newest first, with status, exit code, caller, source and release', async () => {
     await page.goto(ui.url);
     const rows = page.locator('table.runs tbody tr');
+    // The first page a fresh browser loads may take a while on a busy machine: wait for the table, then count.
+    await rows.first().waitFor();
     await expect.poll(() => rows.count()).toBe(3);
     expect(await rows.nth(0).locator('td').nth(0).textContent()).toBe(runIds.exit);
     expect(await rows.nth(0).locator('td').nth(2).textContent()).toBe('failed');
