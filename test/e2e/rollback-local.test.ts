@@ -334,7 +334,9 @@ describe('the stage lock', () => {
     setReleasePhase('locked');
     try {
       const before = await livePair();
-      const rolling = startWatched(['rollback', '--to', before.release === first ? second : first, '--yes', '--run-id', 'rb-ctrl-c'], {
+      // A run id of its own each attempt: a retry of this test must not find the first attempt's run.
+      const runId = `rb-ctrl-c-${Date.now()}`;
+      const rolling = startWatched(['rollback', '--to', before.release === first ? second : first, '--yes', '--run-id', runId], {
         cwd: project.dir,
       });
       await rolling.seen('holding the lock');
@@ -344,7 +346,7 @@ describe('the stage lock', () => {
       expect(result.stderr).toContain('Interrupted: the rollback stops before it moves anything');
       expect(result.stderr).toContain('The rollback was interrupted before it moved anything');
       expect(await livePair()).toEqual(before);
-      const record = JSON.parse((await project.cli(['runs', 'show', 'rb-ctrl-c', '--json'])).stdout) as RunRecord;
+      const record = JSON.parse((await project.cli(['runs', 'show', runId, '--json'])).stdout) as RunRecord;
       expect(record).toMatchObject({ task: 'cnf:rollback', exitCode: 130, error: { name: 'InterruptedError' } });
       expect((await project.cli(['config', 'set', 'AFTER', 'interrupted-rollback'])).code).toBe(0);
     } finally {
@@ -402,12 +404,13 @@ describe('a rollback or deploy whose second write fails', () => {
     const parameters = join(project.dir, '.cnf', 'local', 'parameters.json');
     const aliases = join(project.dir, '.cnf', 'local', 'aliases.json');
     const parametersBefore = readFileSync(parameters, 'utf8');
-    const refused = await withImmutable(aliases, () => project.cli(['rollback', '--to', target, '--yes', '--run-id', 'rb-denied']));
+    const runId = `rb-denied-${Date.now()}`;
+    const refused = await withImmutable(aliases, () => project.cli(['rollback', '--to', target, '--yes', '--run-id', runId]));
     expect(refused.code).toBe(77);
     expect(refused.stderr).toContain(`Permission denied: cannot replace ${aliases} (EPERM).`);
     expect(readFileSync(parameters, 'utf8')).toBe(parametersBefore);
     expect(await livePair()).toEqual(before);
-    const record = JSON.parse((await project.cli(['runs', 'show', 'rb-denied', '--json'])).stdout) as RunRecord;
+    const record = JSON.parse((await project.cli(['runs', 'show', runId, '--json'])).stdout) as RunRecord;
     expect(record).toMatchObject({ task: 'cnf:rollback', exitCode: 77, error: { name: 'PermissionError' } });
 
     // A deploy of a changed tree whose parameter set cannot be written leaves the pair where it was too.
