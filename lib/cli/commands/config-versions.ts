@@ -1,4 +1,3 @@
-import { unstoppable } from '../interrupts.js';
 import { configVersionLabel, diffParameters, formatConfigDiff, parseConfigVersion, type ConfigVersion } from '../../core/config-version.js';
 import { didYouMean } from '../../core/did-you-mean.js';
 import { UnavailableError, UsageError } from '../../core/errors.js';
@@ -10,6 +9,7 @@ import { formatMoment } from '../../core/format-moment.js';
 import { formatTable, terminalWidth } from '../render/table.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
+import { unstoppable } from '../interrupts.js';
 
 /** The stage's config versions, or a clear refusal where the platform keeps none. */
 function versionsOf(platform: Platform, stage: Stage): ConfigVersions {

@@ -1,4 +1,3 @@
-import { unstoppable } from '../interrupts.js';
 import { fstatSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { configVersionLabel } from '../../core/config-version.js';
@@ -12,6 +11,7 @@ import { writeJson, writeLine, type CliIo } from '../io.js';
 import { formatTable, terminalWidth } from '../render/table.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
+import { unstoppable } from '../interrupts.js';
 
 /** A parameter as `--json` shows it: secrets masked. */
 function printable(parameter: Parameter): { key: string; value: string; secure: boolean } {
