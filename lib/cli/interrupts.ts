@@ -106,25 +106,29 @@ async function unlessInterrupted<T>(promise: Promise<T>, signal: AbortSignal, wh
 }
 
 /**
- * Runs a change of a stage that must not stop half way (a config change:
- * a version, the parameter, the live-pair record, under the stage's lock)
- * with the stop signals held: one that comes meanwhile says the change
- * finishes first, instead of ending the process with the lock held.
+ * Runs a change of a stage that must not stop half way (a config change, a
+ * rollback's move) with the stop signals held: the first one that comes
+ * meanwhile writes `notice`, and `change` can ask whether one came (a
+ * rollback stops before it moves), instead of the process ending with the
+ * stage's lock held.
  *
  * @example
- * await unstoppable(io, () => platform.parameters.set(key, value, { secure }));
+ * await unstoppable(io, 'Interrupted: the change under way finishes first.', () => platform.parameters.set(key, value, { secure }));
  */
-async function unstoppable<T>(io: CliIo, change: () => Promise<T>): Promise<T> {
-  let told = false;
+async function unstoppable<T>(io: CliIo, notice: string, change: (interrupted: () => boolean) => Promise<T>): Promise<T> {
+  let interrupted = false;
   const stopListening = onStopSignal(() => {
-    if (!told) writeNotice(io, 'Interrupted: the change under way finishes first, so that nothing is left half done.');
-    told = true;
+    if (!interrupted) writeNotice(io, notice);
+    interrupted = true;
   });
   try {
-    return await change();
+    return await change(() => interrupted);
   } finally {
     stopListening();
   }
 }
 
-export { InterruptedError, onStopSignal, STOP_SIGNALS, unlessInterrupted, unstoppable, withInterrupts };
+/** What a config change says of a stop signal that comes while it is made. */
+const CHANGE_FINISHES_FIRST = 'Interrupted: the change under way finishes first, so that nothing is left half done.';
+
+export { CHANGE_FINISHES_FIRST, InterruptedError, onStopSignal, STOP_SIGNALS, unlessInterrupted, unstoppable, withInterrupts };

@@ -9,7 +9,7 @@ import { formatMoment } from '../../core/format-moment.js';
 import { formatTable, terminalWidth } from '../render/table.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
-import { unstoppable } from '../interrupts.js';
+import { CHANGE_FINISHES_FIRST, unstoppable } from '../interrupts.js';
 
 /** The stage's config versions, or a clear refusal where the platform keeps none. */
 function versionsOf(platform: Platform, stage: Stage): ConfigVersions {
@@ -103,7 +103,7 @@ async function configRollback(target: string, options: CommandOptions<'config ro
       );
     return 0;
   }
-  const made = await unstoppable(io, () => store.restore(version));
+  const made = await unstoppable(io, CHANGE_FINISHES_FIRST, () => store.restore(version));
   if (options.json === true) {
     writeJson(io, { stage: stage.name, restored: version, configVersion: made.version, keys: diff, changed: true });
     return 0;

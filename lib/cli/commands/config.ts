@@ -11,7 +11,7 @@ import { writeJson, writeLine, type CliIo } from '../io.js';
 import { formatTable, terminalWidth } from '../render/table.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
-import { unstoppable } from '../interrupts.js';
+import { CHANGE_FINISHES_FIRST, unstoppable } from '../interrupts.js';
 
 /** A parameter as `--json` shows it: secrets masked. */
 function printable(parameter: Parameter): { key: string; value: string; secure: boolean } {
@@ -98,7 +98,7 @@ async function configSet(key: string, value: string | undefined, options: Comman
     });
   }
   const before = await platform.configVersions?.live();
-  await unstoppable(io, () => platform.parameters.set(key, text, { secure }));
+  await unstoppable(io, CHANGE_FINISHES_FIRST, () => platform.parameters.set(key, text, { secure }));
   const live = await platform.configVersions?.live();
   const from = await platform.configVersions?.liveFrom?.();
   if (options.json === true)
@@ -149,7 +149,7 @@ async function configUnset(key: string, options: CommandOptions<'config unset'>,
   const { platform, stage } = await openStage(io, options);
   platform.managedConfigKeys?.assertUnmanagedKey(key, 'unset');
   const before = await platform.configVersions?.live();
-  const existed = await unstoppable(io, () => platform.parameters.unset(key));
+  const existed = await unstoppable(io, CHANGE_FINISHES_FIRST, () => platform.parameters.unset(key));
   const live = await platform.configVersions?.live();
   const from = await platform.configVersions?.liveFrom?.();
   // A typo removes nothing: say which key was likely meant.

@@ -10,8 +10,8 @@ import type { Stage } from '../../core/stage.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { currentProcessOwner } from '../../runtime/ledger/process-identity.js';
 import { describeThrown } from '../../runtime/thrown-value.js';
-import { renderFrames, writeNotice } from '../render/run-view.js';
-import { onStopSignal } from '../interrupts.js';
+import { renderFrames } from '../render/run-view.js';
+import { unstoppable } from '../interrupts.js';
 import { SecretMask } from '../secret-mask.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
@@ -166,13 +166,9 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
   const reason = options.reason === undefined ? undefined : await new SecretMask(platform.parameters).mask(options.reason);
   // From here a Ctrl-C (or SIGTERM, SIGHUP) stops the rollback before it moves anything, never half way:
   // the lock is given back and the run recorded as interrupted; a move under way ends first.
-  let interrupted = false;
-  const stopListening = onStopSignal(() => {
-    if (!interrupted) writeNotice(io, 'Interrupted: the rollback stops before it moves anything (a step under way ends first).');
-    interrupted = true;
-  });
-  try {
-    return await pairs.withStageLock({ runId, caller }, async () => {
+  const stops = 'Interrupted: the rollback stops before it moves anything (a step under way ends first).';
+  return unstoppable(io, stops, (interrupted) =>
+    pairs.withStageLock({ runId, caller }, async () => {
       // The stage may have moved while the plan was shown: roll back only what the user saw.
       const now = await pairs.livePair();
       if (now?.release !== planned.from.release || now.config !== planned.from.config)
@@ -224,7 +220,7 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
             return phase;
           }
         }
-        if (interrupted) {
+        if (interrupted()) {
           const message = `The rollback was interrupted before it moved anything; stage ${stage.name} stays on ${livePairLabel(planned.from.release, planned.from.config)}.`;
           await finish(ExitCode.INTERRUPTED, { name: 'InterruptedError', message });
           writeLine(io.stderr, message);
@@ -246,10 +242,8 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
           await finish(isCnfError(reported) ? reported.exitCode : ExitCode.SOFTWARE, describeThrown(reported)).catch(() => undefined);
         throw reported;
       }
-    });
-  } finally {
-    stopListening();
-  }
+    }),
+  );
 }
 
 /** Runs the stage's release-phase task on the target release with the target's config; resolves to its exit code. */
