@@ -178,6 +178,14 @@ async function bulk(
   await refresh(action === 'stop' ? done : []);
 }
 
+/** A page of runs as `/api/runs` answers it: `at` holds the list for the pages after it. */
+interface RunsPage {
+  runs: RunRow[];
+  hasMore: boolean;
+  moves: StageMove[];
+  at?: string;
+}
+
 /** The runs page: filters (in the address), one page of runs, paging, and bulk actions on what the filter selects. */
 async function runsView(loading: Promise<Session>): Promise<void> {
   const filter = currentFilter();
@@ -187,20 +195,19 @@ async function runsView(loading: Promise<Session>): Promise<void> {
   const at = address.get('at');
   const held: Record<string, string> = page > 0 && at !== null ? { at } : {};
   const query = new URLSearchParams({ ...filter, page: String(page), ...held });
-  const [session, list] = await Promise.all([
-    loading,
-    get<{ runs: RunRow[]; hasMore: boolean; moves: StageMove[]; at?: string }>(`/api/runs?${query.toString()}`),
-  ]);
+  const read = (): Promise<RunsPage> => get<RunsPage>(`/api/runs?${query.toString()}`);
+  const [session, list] = await Promise.all([loading, read()]);
   const paged = (to: number): string =>
     href('/runs', { ...filter, page: String(to), ...(to > 0 && list.at !== undefined ? { at: list.at } : {}) });
   const status = h('p', { class: 'status', role: 'status' });
   const filtered = Object.keys(filter).some((key) => key !== 'all');
-  let shown = list.runs.length === 0 ? h('p', {}, 'No runs match.') : table(list.runs, list.moves);
+  const listed = (runs: RunsPage): HTMLElement => (runs.runs.length === 0 ? h('p', {}, 'No runs match.') : table(runs.runs, runs.moves));
+  let shown = listed(list);
   // After a bulk action the rows say how the runs stand now: those asked to stop, once they have ended (a stop takes a moment).
   const refresh = async (stopping: readonly string[]): Promise<void> => {
     for (let attempt = 0; attempt < 20; attempt += 1) {
-      const now = await get<{ runs: RunRow[]; hasMore: boolean; moves: StageMove[] }>(`/api/runs?${query.toString()}`);
-      const next = now.runs.length === 0 ? h('p', {}, 'No runs match.') : table(now.runs, now.moves);
+      const now = await read();
+      const next = listed(now);
       shown.replaceWith(next);
       shown = next;
       if (!now.runs.some((run) => stopping.includes(run.runId) && run.exitCode === undefined)) return;
