@@ -118,17 +118,18 @@ function helpIo(io: CliIo): CliIo {
 function reportError(error: unknown, argv: readonly string[], io: CliIo, redact: (text: string) => string): number {
   const style = stylerFor(io.stderr, io.env);
   if (error instanceof CommanderError) {
-    // commander has printed its message already.
+    const message = redact(usageMessage(error, argv));
+    writeLine(io.stderr, `${style('red', ERROR_PREFIX)} ${asInvoked(message, io.env)}`);
+    writeLine(io.stderr, '(add --help for usage)');
     // A misspelt flag of cnf-admin's own (--dryrun) has its did-you-mean; it is no task arg.
-    const ownFlagMisspelt = error.message.includes('Did you mean');
-    if (error.code === 'commander.unknownOption' && argv[0] === 'invoke' && !argv.includes('--') && !ownFlagMisspelt) {
+    if (error.code === 'commander.unknownOption' && argv[0] === 'invoke' && !argv.includes('--') && !misspeltFlag(error)) {
       // The user's own task, from their command line: the tool names no task of its own.
       writeLine(
         io.stderr,
         style('dim', `Task args go after --, e.g. ${invocationOf(io.env)} invoke ${argv[1] ?? '<task>'} -- --<arg> <value>`),
       );
     }
-    writeJsonError(io, argv, 'UsageError', redact(withoutInvalidPreamble(error.message).replace(/^error: /, '')), ExitCode.USAGE);
+    writeJsonError(io, argv, 'UsageError', message, ExitCode.USAGE);
     return ExitCode.USAGE;
   }
   if (isCnfError(error)) {
@@ -147,6 +148,22 @@ function reportError(error: unknown, argv: readonly string[], io: CliIo, redact:
   writeLine(io.stderr, 'This is a bug in cnf-admin; please report it with the lines above.');
   writeJsonError(io, argv, unexpected.name, redact(unexpected.message), ExitCode.SOFTWARE);
   return ExitCode.SOFTWARE;
+}
+
+/** Whether commander took an unknown option for a misspelling of one of cnf-admin's own flags (its "Did you mean"). */
+function misspeltFlag(error: CommanderError): boolean {
+  return error.message.includes('Did you mean');
+}
+
+/**
+ * What a command line that commander could not parse gets told. In `config
+ * set` an unknown option is more likely a value that starts with `-`, maybe a
+ * new secret no mask knows yet: it is not printed back.
+ */
+function usageMessage(error: CommanderError, argv: readonly string[]): string {
+  if (error.code === 'commander.unknownOption' && argv[0] === 'config' && argv[1] === 'set' && !misspeltFlag(error))
+    return `config set was given an unknown option, or a value that starts with "-" (not shown: it may be a secret). Such a value goes after --, e.g. cnf-admin config set ${argv[2] ?? 'KEY'} --secure -- <value>`;
+  return withoutInvalidPreamble(error.message).replace(/^error: /, '');
 }
 
 /** With `--json`, an error is the one JSON document on stdout too, so scripts can read it. */

@@ -1,11 +1,10 @@
 import { Command } from 'commander';
-import { ERROR_PREFIX } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { toolVersion } from '../core/tool-root.js';
 import { defineCommand, type CommandSpec } from './command-spec.js';
 import { COMMAND_OPTIONS } from './command-options.js';
 import type { CliIo } from './io.js';
-import { commanderOption, optionHelp, withoutInvalidPreamble } from './option.js';
+import { commanderOption, optionHelp } from './option.js';
 import type { ProjectExamples } from './project-examples.js';
 import { terminalWidth, wrapText } from './render/table.js';
 
@@ -343,8 +342,8 @@ function addCommand(
 
 /**
  * Builds the CLI's argument parser from {@link COMMANDS}. Parse errors throw
- * (commander's exitOverride) instead of exiting, so that `cli()` alone turns
- * them into exit code 64. With `project`, the help of `invoke` and `run`
+ * (commander's exitOverride) instead of exiting, and print nothing, so that
+ * `cli()` alone reports them, masked of secrets, with exit code 64. With `project`, the help of `invoke` and `run`
  * also shows examples written with the project's own tasks and scripts.
  */
 function buildProgram(io: CliIo, setExitCode: (code: number) => void, project?: ProjectExamples): Command {
@@ -354,7 +353,6 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void, project?: 
     .version(toolVersion(), '-v, --version')
     .exitOverride()
     .enablePositionalOptions()
-    .showHelpAfterError('(add --help for usage)')
     // Help wraps between words at the terminal's width (tables use the same), never mid-word by the terminal.
     .configureHelp({ minWidthToWrap: MIN_DESCRIPTION_WIDTH, subcommandTerm: commandTerm, optionDescription: optionHelp })
     .configureOutput({
@@ -362,8 +360,8 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void, project?: 
       writeErr: (text) => io.stderr.write(text),
       getOutHelpWidth: () => width,
       getErrHelpWidth: () => width,
-      // One prefix for every error the CLI prints, commander's own too.
-      outputError: (text, write) => write(withoutInvalidPreamble(text).replace(/^error: /, `${ERROR_PREFIX} `)),
+      // cli() reports commander's errors as it reports every other: a word typed there may be a secret.
+      outputError: () => undefined,
     });
   program.addHelpText(
     'after',

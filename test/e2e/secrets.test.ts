@@ -81,6 +81,7 @@ describe('a secure value on the local stage', () => {
       ['invoke', 'noop', '--stage', SECRET],
       ['runs', 'show', SECRET],
       ['rollback', '--to', SECRET, '--json'],
+      ['config', 'get', 'API_TOKEN', `-${SECRET}`],
     ]) {
       const result = await project.cli(args);
       expect([64, 69]).toContain(result.code);
@@ -214,6 +215,19 @@ describe('config set of a secure value', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/shell's history.*cnf-admin config set OTHER_TOKEN - --secure/);
     expect(result.stderr).not.toContain('long-enough-value');
+  });
+
+  it('a new value that starts with "-" is not printed back as an unknown option, and is set after --', async () => {
+    const value = '-xnew-5ecret-value';
+    const refused = await project.cli(['config', 'set', 'DASH_TOKEN', '--secure', value, '--json']);
+    expect(refused.code).toBe(64);
+    expect(refused.stderr + refused.stdout).not.toContain('new-5ecret');
+    expect(refused.stderr).toContain('cnf-admin config set DASH_TOKEN --secure -- <value>');
+    expect((await project.cli(['config', 'get', 'DASH_TOKEN'])).code).toBe(64);
+    const set = await project.cli(['config', 'set', 'DASH_TOKEN', '--secure', '--', value]);
+    expect(set.code, set.stderr).toBe(0);
+    const shown = await project.cli(['console', '-e', 'config.DASH_TOKEN.slice(1).split("").reverse().join("")']);
+    expect(shown.stdout).toContain([...value.slice(1)].reverse().join(''));
   });
 
   it('reads the value from piped stdin when none is given, without a warning', async () => {
