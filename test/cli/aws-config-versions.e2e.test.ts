@@ -119,6 +119,25 @@ describe('config versions on AWS', () => {
     expect(server.dynamodb.itemsUnder('config#').length).toBe(4);
   });
 
+  it('a first config set whose PutParameter is denied records no version, and the next set keeps every value', async () => {
+    const denied = { status: 400, name: 'AccessDeniedException', message: 'not authorized to perform: ssm:PutParameter' };
+    const server = await fakeAws({}, { failures: { PutParameter: [denied] } });
+    server.ssm.put(`${PATH}GREETING`, 'hello'); // set before config versions
+    const refused = await cnfAdmin(server, ['config', 'set', 'LOG_LEVEL', 'debug']);
+    expect(refused.code).toBe(77);
+    expect(server.dynamodb.itemsUnder('config#')).toEqual([]);
+    const set = await cnfAdmin(server, ['config', 'set', 'LOG_LEVEL', 'debug']);
+    expect(set.code, set.stderr).toBe(0);
+    const history = JSON.parse((await cnfAdmin(server, ['config', 'history', '--json'])).stdout) as {
+      versions: { version: number; cause: string }[];
+    };
+    expect(history.versions.map(({ version, cause }) => [version, cause])).toEqual([
+      [2, 'set'],
+      [1, 'initial'],
+    ]);
+    expect((await cnfAdmin(server, ['config', 'get', 'GREETING'])).stdout).toBe('hello\n');
+  });
+
   it('a deploy that changes a declared value makes a version by the deploy: history lists it, config get reads it', async () => {
     const server = await fakeAws();
     server.ssm.put(`${PATH}GREETING`, 'hello'); // a declared value, as CloudFormation wrote it

@@ -180,7 +180,8 @@ class AwsConfigVersions implements ConfigVersions {
    * records it in the ledger (a number no other change got), writes the
    * live-pair record (the one step that makes it live, at `from`), and
    * records the move of the live pair. A stage without config versions yet
-   * first gets v1 (`initial`) from the parameters it holds.
+   * first gets v1 (`initial`) from the parameters it holds, once `next`
+   * has succeeded: a change that fails records nothing.
    *
    * @returns the version live after the change, and whether the change made it
    * @throws UnavailableError (69) on a stage without a run ledger table.
@@ -202,17 +203,17 @@ class AwsConfigVersions implements ConfigVersions {
       const liveRelease = this.sources.liveRelease().catch(() => undefined);
       const [record, versions, release] = await Promise.all([this.record(), this.versions(), liveRelease]);
       let newest = versions.at(-1);
-      let base: ConfigVersion | undefined =
-        record === undefined ? undefined : versions.find((version) => version.version === record.config);
-      if (record === undefined && newest === undefined) {
-        const initial = await currentSelectors(this.sources);
-        if (Object.keys(initial).length > 0) {
-          base = await ledger.add((version) => this.#version(version, initial, {}, 'initial', caller), 0);
-          newest = base;
-        }
-      }
-      const baseKeys = record?.keys ?? base?.keys ?? {};
+      // Without a live-pair record, the newest version is what web reads (one a change left before it could go live).
+      let base: ConfigVersion | undefined = record === undefined ? newest : versions.find((version) => version.version === record.config);
+      // A stage without versions yet: v1 (initial) names the parameters it holds, recorded only once the change succeeds.
+      const fresh = record === undefined && newest === undefined;
+      const initial = fresh ? await currentSelectors(this.sources) : {};
+      const baseKeys = record?.keys ?? base?.keys ?? initial;
       const keys = await next(baseKeys);
+      if (fresh && Object.keys(initial).length > 0) {
+        base = await ledger.add((version) => this.#version(version, initial, {}, 'initial', caller), 0);
+        newest = base;
+      }
       if (keys === undefined || (options.always !== true && configVersionHash(keys) === configVersionHash(baseKeys))) {
         if (base === undefined && record !== undefined) base = await ledger.version(record.config);
         if (base !== undefined && record === undefined) await this.#goLive(ledger, base, undefined, release, caller);
