@@ -44,7 +44,11 @@ async function openPlatform(project: Project, stage: Stage, options: OpenPlatfor
   if (stage.platform === 'local') return new LocalPlatform(project, stage, options.progress);
   // A run on AWS needs no process here: one the shim started for a local run ends now.
   releaseStandbyRunner();
-  const { AwsPlatform } = await import('./aws/aws-platform.js');
+  const [{ AwsPlatform }, { assertNamedProfileExists }] = await Promise.all([
+    import('./aws/aws-platform.js'),
+    import('./aws/named-profile.js'),
+  ]);
+  await assertNamedProfileExists(options.profile);
   return new AwsPlatform(project, stage, {
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(options.region === undefined ? {} : { region: options.region }),

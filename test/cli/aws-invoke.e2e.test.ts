@@ -2,6 +2,9 @@
  * The real `cnf-admin` binary on an AWS stage, with AWS mocked at the SDK
  * clients by a preloaded module: what a user sees, and the exit code.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { spawnAwsCli, withoutAwsSettings } from '../support/aws-cli.js';
@@ -210,5 +213,30 @@ describe('cnf-admin on an AWS stage with the real SDK and no credentials', () =>
     expect(stderr).toMatch(/^cnf-admin: No AWS credentials for stage prod \(.+\)\.\nSign in \(e\.g\. aws sso login\)/);
     expect(stderr).not.toContain('NodeVersionSupportWarning');
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 64 naming a profile that neither AWS file holds, from --profile or AWS_PROFILE, and lists the ones there are', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cnf-aws-files-'));
+    writeFileSync(
+      join(dir, 'config'),
+      '[default]\nregion = eu-west-1\n[profile dev]\nregion = eu-west-1\n[sso-session corp]\nsso_region = eu-west-1\n',
+    );
+    writeFileSync(join(dir, 'credentials'), '[ci]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = secret\n');
+    const env = { ...withoutAwsSettings(), AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials') };
+    try {
+      const flag = await runCli(['status', '--stage', 'prod', '--profile', 'nosuch'], { cwd: FIXTURE_ROOT, env });
+      expect(flag.code).toBe(64);
+      expect(flag.stderr).toContain(`cnf-admin: There is no AWS profile "nosuch" (from --profile) in ${join(dir, 'config')}`);
+      expect(flag.stderr).toContain('The profiles there: ci, default, dev.');
+      const variable = await runCli(['invoke', 'migrate', '--stage', 'prod'], {
+        cwd: FIXTURE_ROOT,
+        env: { ...env, AWS_PROFILE: 'nosuch' },
+      });
+      expect(variable.code).toBe(64);
+      expect(variable.stderr).toContain('There is no AWS profile "nosuch" (from AWS_PROFILE)');
+      expect(variable.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
