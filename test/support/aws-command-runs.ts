@@ -3,6 +3,7 @@
  * it take a path to AWS: together they send every SDK command the CLI can
  * send. The policy test and the access-denied test run them all.
  */
+import { newRunId } from '../../lib/core/run.js';
 import { OLD_RELEASE, RELEASE, runLine, type AwsScenario } from './aws-scenario.js';
 import { CONTAINER_TASK, containerScenario, exitedStates, startedResult, TASK_ARN } from './aws-container-scenario.js';
 
@@ -40,9 +41,13 @@ const SETTLED_CONTAINER_RUN = {
 
 /** The customer managed key of the stage's SecureStrings, where its record names one. */
 const PARAMETER_KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+/** A run going on now: `logs --follow` follows a Lambda run until its function's timeout after its start. */
+const STARTED_NOW = Date.now();
+const FOLLOWED_RUN_ID = newRunId(new Date(STARTED_NOW));
+
 const RUN_ENDED = {
-  message: runLine('Run ended', { exitCode: 0, durationMs: 1 }).replace('$RUN_ID', RUN_ID),
-  timestamp: Date.UTC(2026, 10, 24, 14, 39, 28),
+  message: runLine('Run ended', { exitCode: 0, durationMs: 1 }).replace('$RUN_ID', FOLLOWED_RUN_ID),
+  timestamp: STARTED_NOW + 1000,
 };
 
 const OPERATOR = 'arn:aws:sts::123456789012:assumed-role/operator/alice';
@@ -178,12 +183,12 @@ const COMMAND_RUNS: readonly CommandRun[] = [
     // The run ends while it is followed: Live Tail shows the end, and so does a later poll.
     scenario: {
       logEvents: [
-        { message: runLine('Run started').replace('$RUN_ID', RUN_ID), timestamp: Date.UTC(2026, 10, 24, 14, 39, 27) },
+        { message: runLine('Run started').replace('$RUN_ID', FOLLOWED_RUN_ID), timestamp: STARTED_NOW },
         { ...RUN_ENDED, fromCall: 2 },
       ],
       liveTail: [[RUN_ENDED]],
     },
-    args: ['logs', RUN_ID, '--stage', 'prod', '--follow'],
+    args: ['logs', FOLLOWED_RUN_ID, '--stage', 'prod', '--follow'],
   },
   { scenario: {}, args: ['policy', '--stage', 'prod'] },
   // Container tasks: started and followed to their end, detached, planned, stopped.

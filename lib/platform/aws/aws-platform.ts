@@ -22,6 +22,7 @@ import type { Project } from '../../core/project.js';
 import { runResultOfPayload } from '../../core/run-frames.js';
 import { isRefusal, newRunId, resultOfRecord, settledRecord, type AdminEvent, type RunRecord, type RunResult } from '../../core/run.js';
 import { parameterPathOf, type StageRecord } from '../../core/stage-record.js';
+import { formatMoment } from '../../core/format-moment.js';
 import type { Stage } from '../../core/stage.js';
 import { DESCRIBE_TASK, SETTLE_RUN_TASK, STOP_RUN_TASK, type TaskCatalog } from '../../core/task-catalog.js';
 import { INTERRUPTED } from './abortable.js';
@@ -35,7 +36,7 @@ import { THROTTLE_DELAYS_MS } from './invoke-request.js';
 import { invokeStreaming } from './invoke-stream.js';
 import { payloadOf } from './lambda-limits.js';
 import { LedgerReader } from './ledger-reader.js';
-import { LineTally } from './log-lines.js';
+import { LineTally, runIdTime } from './log-lines.js';
 import { accountOf, operatorPolicy, type PolicyDocument } from './operator-policy.js';
 import { resolvePlan } from './resolve-release.js';
 import { completeRunLog, runLog, type RunLogSource } from './run-logs.js';
@@ -256,10 +257,23 @@ class AwsPlatform implements Platform {
     const record = await this.#stageRecord();
     const source = this.#logSource(record);
     const signal = options.signal === undefined ? {} : { signal: options.signal };
+    const follow = options.follow === true;
+    const recorded = follow || record.container !== undefined ? await this.#recordOf(runId) : undefined;
     // A container run still going by the ledger: ECS says whether its task has stopped, as the attached invoke asks it.
-    const running = record.container === undefined ? undefined : await this.#runningContainerRun(runId);
+    const running = record.container !== undefined && recorded?.endedAt === undefined ? recorded : undefined;
     if (running?.ecsTask === undefined) {
-      yield* runLog(source, runId, { follow: options.follow === true, ...signal });
+      const until = follow ? this.#followDeadline(record, runId, recorded) : undefined;
+      if (until !== undefined && recorded === undefined && until > Date.now()) {
+        yield {
+          type: 'notice',
+          message: `No record of run ${runId} yet: waiting for its log until ${formatMoment(new Date(until).toISOString())} (Ctrl-C stops).`,
+        };
+      }
+      yield* runLog(source, runId, {
+        follow,
+        ...signal,
+        ...(until === undefined ? {} : { deadline: until, unknown: recorded === undefined }),
+      });
       return;
     }
     const target = await this.#ecsTarget(record);
@@ -323,17 +337,27 @@ class AwsPlatform implements Platform {
   }
 
   /** The run as the ledger has it, when it is a container run without an end (undefined otherwise, or without a ledger). */
-  async #runningContainerRun(runId: string): Promise<RunRecord | undefined> {
+  /** A run's ledger record; none when the stage has no ledger, or it cannot be read (the log is readable without it). */
+  async #recordOf(runId: string): Promise<RunRecord | undefined> {
     if ((await this.#stageRecord()).ledgerTable === undefined) return undefined;
-    let record: RunRecord | undefined;
     try {
-      record = await (await this.#ledger()).get(runId);
+      return await (await this.#ledger()).get(runId);
     } catch (error) {
-      // The log is readable without the ledger: follow it by run id, as for a Lambda run.
       if (error instanceof CnfError) return undefined;
       throw error;
     }
-    return record?.endedAt === undefined && record?.ecsTask !== undefined ? record : undefined;
+  }
+
+  /**
+   * Until when `logs --follow` of a Lambda run waits: the admin function's
+   * timeout (and a margin) after the run started, by its ledger record or
+   * its id, else from now. None for a container run, which the ledger
+   * follows, and which may run longer than any Lambda.
+   */
+  #followDeadline(record: StageRecord, runId: string, recorded: RunRecord | undefined): number | undefined {
+    if (recorded?.ecsTask !== undefined) return undefined;
+    const startedAt = recorded === undefined ? (runIdTime(runId) ?? Date.now()) : Date.parse(recorded.startedAt);
+    return startedAt + (record.admin.timeoutSeconds + INVOKE_TIMEOUT_MARGIN_SECONDS) * 1000;
   }
 
   /** A container run's record, with its end recorded when ECS says its task has stopped. */

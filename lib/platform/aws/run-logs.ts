@@ -111,6 +111,8 @@ interface RunLogOptions {
   readonly shown?: LineTally;
   /** When the run started, if known better than its id tells. */
   readonly startedAt?: number;
+  /** No ledger record names the run: a follow that reaches its deadline without a line of it finds no such run. */
+  readonly unknown?: boolean;
 }
 
 /**
@@ -119,7 +121,8 @@ interface RunLogOptions {
  * until the run ends. The last frame is the run's result: from its
  * `Run ended` line, or from Lambda's report when the function itself failed.
  *
- * @throws UsageError when the log group holds nothing of the run and `follow` is off.
+ * @throws UsageError when the log group holds nothing of the run and `follow` is off, or
+ * when a follow of a run that no record names reaches its deadline without a line of it.
  */
 async function* runLog(source: RunLogSource, runId: string, options: RunLogOptions): AsyncGenerator<RunFrame> {
   yield* new RunLogReader(source, runId, options).read();
@@ -152,6 +155,9 @@ class RunLogReader {
     const session = new AbortController();
     const stop = (): void => session.abort();
     this.options.signal?.addEventListener('abort', stop, { once: true });
+    // Live Tail passes on no empty batches: at the deadline its session ends, or a silent log would be followed for good.
+    const { deadline } = this.options;
+    const timer = deadline === undefined ? undefined : setTimeout(stop, Math.max(0, deadline - Date.now()));
     try {
       let tail = this.options.follow ? await this.#tryLiveTail(session.signal) : undefined;
       if (tail instanceof LiveTailUnavailableError) {
@@ -175,7 +181,14 @@ class RunLogReader {
         yield* this.#catchUp();
       }
       if (this.#result !== undefined) yield { type: 'result', result: this.#result };
-      else if (this.options.signal?.aborted !== true) {
+      else if (this.options.signal?.aborted !== true && this.options.unknown === true && this.#lines === 0) {
+        throw new UsageError(
+          `No run ${JSON.stringify(this.runId)} on stage ${this.source.stage}: no record of it, and no log in ${this.source.logGroup}.`,
+          {
+            hint: `See the stage's runs with: cnf-admin runs --stage ${this.source.stage}`,
+          },
+        );
+      } else if (this.options.signal?.aborted !== true) {
         yield {
           type: 'notice',
           message: `Stopped following run ${this.runId}: it cannot still be running. See its log with: ${this.#command('')}`,
@@ -183,6 +196,7 @@ class RunLogReader {
       }
     } finally {
       this.options.signal?.removeEventListener('abort', stop);
+      clearTimeout(timer);
       session.abort();
     }
   }

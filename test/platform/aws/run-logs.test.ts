@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UnavailableError, UsageError } from '../../../lib/core/errors.js';
 import type { RunFrame } from '../../../lib/core/platform.js';
+import { LEDGER_RECORD } from '../../support/aws-command-runs.js';
 import { RELEASE, runLine } from '../../support/aws-scenario.js';
 import { fixturePlatform } from '../../support/aws-platform.js';
 import { framesOf, logLinesOf, useAwsScenario } from '../../support/aws-test-scenario.js';
@@ -12,6 +13,18 @@ const line = (message: string, extra: Record<string, unknown> = {}): string => r
 const at = (offset: number, message: string, logStreamName = STREAM) => ({ message, timestamp: T0 + offset, logStreamName });
 
 const given = useAwsScenario();
+
+/* The admin function's timeout in the scenario, and the margin a follow adds to it. */
+const FOLLOW_MS = (900 + 60) * 1000;
+
+/** The clock at `offset` ms after the run's start (its ledger record's `startedAt`, and its id's time), moving on from there: the run may still be going. */
+function clockAt(offset: number): void {
+  vi.useFakeTimers({ toFake: ['Date'], now: T0 + offset, shouldAdvanceTime: true });
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('AwsPlatform.logs', () => {
   it("replays a run's whole log by run id, every page, from a little before the run id's time, and ends with its result", async () => {
@@ -70,7 +83,11 @@ describe('AwsPlatform.logs', () => {
 
   it('follows by polling where Live Tail is unavailable, until the run ends', async () => {
     // given: the end arrives on a later read
-    given({ logEvents: [at(0, line('Run started')), { ...at(1, line('Run ended', { exitCode: 0, durationMs: 10 })), fromCall: 4 }] });
+    clockAt(2000);
+    given({
+      ledger: [LEDGER_RECORD],
+      logEvents: [at(0, line('Run started')), { ...at(1, line('Run ended', { exitCode: 0, durationMs: 10 })), fromCall: 4 }],
+    });
 
     // when
     const frames = await framesOf(fixturePlatform().logs(RUN_ID, { follow: true }));
@@ -93,7 +110,9 @@ describe('AwsPlatform.logs', () => {
 
   it('follows with Live Tail where available, showing each line once', async () => {
     // given: the tail repeats a line the catch-up read already showed
+    clockAt(2000);
     const installed = given({
+      ledger: [LEDGER_RECORD],
       logEvents: [at(0, line('Run started'))],
       liveTail: [[at(0, line('Run started')), at(1, line('working'))], [at(2, line('Run ended', { exitCode: 5, durationMs: 20 }))]],
     });
@@ -165,7 +184,8 @@ describe('AwsPlatform.logs', () => {
 
   it('stops following on Ctrl-C, without a result', async () => {
     // given
-    given({ logEvents: [at(0, line('Run started'))] });
+    clockAt(2000);
+    given({ ledger: [LEDGER_RECORD], logEvents: [at(0, line('Run started'))] });
     const interrupt = new AbortController();
 
     // when
@@ -177,5 +197,33 @@ describe('AwsPlatform.logs', () => {
 
     // then
     expect(frames).toEqual([{ type: 'log', line: line('Run started') }]);
+  });
+
+  it('a follow of a run that no record names and whose log stays silent ends at its deadline with 64, Live Tail open', async () => {
+    // given: 300 ms before the run id's time plus the function's timeout
+    given({ logEvents: [], liveTail: [] });
+    clockAt(FOLLOW_MS - 300);
+
+    // when / then
+    const frames: RunFrame[] = [];
+    await expect(
+      (async () => {
+        for await (const frame of fixturePlatform().logs(RUN_ID, { follow: true })) frames.push(frame);
+      })(),
+    ).rejects.toMatchObject({ name: 'UsageError', message: expect.stringContaining(`No run "${RUN_ID}" on stage prod`) });
+    expect(frames).toEqual([
+      { type: 'notice', message: expect.stringContaining(`No record of run ${RUN_ID} yet: waiting for its log until`) },
+    ]);
+  });
+
+  it("a follow of a run id whose time is past its function's timeout, with no record and no log, is 64 at once", async () => {
+    // given
+    given({ logEvents: [] });
+
+    // when / then
+    await expect(framesOf(fixturePlatform().logs(RUN_ID, { follow: true }))).rejects.toMatchObject({
+      name: 'UsageError',
+      hint: "See the stage's runs with: cnf-admin runs --stage prod",
+    });
   });
 });
