@@ -84,7 +84,7 @@ const COMMAND_OPTIONS = {
   'db url': [STAGE, JSON_OUTPUT],
   'db start': [STAGE, JSON_OUTPUT],
   'db psql': [STAGE],
-  'db stop': [STAGE, JSON_OUTPUT],
+  'db stop': [STAGE, option('--force', 'stop even while runs are in flight'), JSON_OUTPUT],
   'db reset': [STAGE, option('-y, --yes', 'delete without asking'), option('--force', 'delete even while runs are in flight'), JSON_OUTPUT],
   logs: [STAGE, option('-f, --follow', 'keep following until the run ends, then exit with its exit code'), JSON_OUTPUT, VERBOSE, ...AWS],
   stop: STAGE_FLAGS,

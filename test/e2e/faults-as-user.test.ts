@@ -1,8 +1,8 @@
 /**
  * Faults of the machine, not of cnf-admin, through the real binary: a user
  * who may not write the project's state or directory gets 77 naming the
- * path (as invoke does), never "a bug in cnf-admin"; `db reset` refuses to
- * delete the database under runs in flight.
+ * path (as invoke does), never "a bug in cnf-admin"; `db stop` and `db
+ * reset` refuse to stop or delete the database under runs in flight.
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -96,7 +96,7 @@ describe('init in a directory the user cannot write', () => {
   });
 });
 
-describe('db reset while runs are in flight', () => {
+describe('db stop and db reset while runs are in flight', () => {
   let project: TestProject;
 
   beforeAll(() => {
@@ -112,7 +112,7 @@ describe('db reset while runs are in flight', () => {
     await project.cleanup();
   });
 
-  it('refuses (75) naming the runs, deletes nothing, and deletes with --force', async () => {
+  it('refuses (75) naming the runs, stops and deletes nothing, and deletes with --force', async () => {
     expect((await project.cli(['deploy'])).code).toBe(0);
     expect((await project.cli(['db', 'url'])).code).toBe(0);
     const run = spawnCli(['invoke', 'wait-for-stop', '--run-id', 'in-flight'], { cwd: project.dir });
@@ -126,6 +126,10 @@ describe('db reset while runs are in flight', () => {
         });
       }
     });
+    const notStopped = await project.cli(['db', 'stop']);
+    expectClearError(notStopped, 75, 'Runs are in flight on stage local: in-flight (wait-for-stop).');
+    expect(notStopped.stderr).toContain('nothing stopped');
+    expect((await project.cli(['db', 'status'])).stdout).toContain('running');
     const refused = await project.cli(['db', 'reset', '--yes']);
     expectClearError(refused, 75, 'Runs are in flight on stage local: in-flight (wait-for-stop).');
     expect(refused.stderr).toContain('--force');

@@ -94,9 +94,14 @@ async function dbStart(options: CommandOptions<'db start'>, io: CliIo): Promise<
   return 0;
 }
 
-/** `cnf-admin db stop`: stops the embedded database now (any later use starts it again). */
+/**
+ * `cnf-admin db stop`: stops the embedded database now (any later use starts it again).
+ *
+ * @throws TryAgainError (75) while runs are in flight, unless `--force`.
+ */
 async function dbStop(options: CommandOptions<'db stop'>, io: CliIo): Promise<number> {
   const { database } = embeddedDatabaseOf(io, options);
+  if (options.force !== true && (await database.status()).running) await refuseUnderRuns(io, options, 'Stopping');
   // A spinner on a terminal while PostgreSQL shuts down; off a terminal the line after it says how it went.
   const stopped = await withProgress(progressFor(io, options), 'Stopping the embedded PostgreSQL', () => database.stop(), {
     quiet: true,
@@ -115,7 +120,7 @@ async function dbStop(options: CommandOptions<'db stop'>, io: CliIo): Promise<nu
  */
 async function dbReset(options: CommandOptions<'db reset'>, io: CliIo): Promise<number> {
   const { database } = embeddedDatabaseOf(io, options);
-  if (options.force !== true) await refuseUnderRuns(io, options);
+  if (options.force !== true) await refuseUnderRuns(io, options, 'Deleting');
   if (options.yes !== true) {
     if ((io.stdin as { isTTY?: boolean }).isTTY !== true) {
       throw new UsageError('cnf-admin db reset deletes every table and row of the embedded database; confirm it with --yes.', {
@@ -139,14 +144,14 @@ async function dbReset(options: CommandOptions<'db reset'>, io: CliIo): Promise<
   return 0;
 }
 
-/** Refuses to delete the database under runs still in flight: they would fail halfway through, against an empty database. */
-async function refuseUnderRuns(io: CliIo, options: DbCommandOptions): Promise<void> {
+/** Refuses to stop or delete the database under runs still in flight: they would fail halfway through. */
+async function refuseUnderRuns(io: CliIo, options: DbCommandOptions, doing: 'Stopping' | 'Deleting'): Promise<void> {
   const { platform, stage } = await openStage(io, options);
   const inFlight = (await platform.runs({})).filter((run) => run.endedAt === undefined);
   if (inFlight.length === 0) return;
   const named = inFlight.map((run) => `${run.runId} (${run.task})`).join(', ');
   throw new TryAgainError(
-    `Runs are in flight on stage ${stage.name}: ${named}. Deleting the database under them would leave them half done; nothing deleted.`,
+    `Runs are in flight on stage ${stage.name}: ${named}. ${doing} the database under them would leave them half done; nothing ${doing === 'Stopping' ? 'stopped' : 'deleted'}.`,
     { hint: `Wait for them (cnf-admin runs), stop them (cnf-admin stop <runId>), or add --force.` },
   );
 }
