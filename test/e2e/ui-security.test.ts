@@ -70,7 +70,11 @@ describe('the ui server turns away', () => {
   });
 
   it('a page or an API call without the token', async () => {
-    expect((await send('/runs')).status).toBe(401);
+    const page = await send('/runs');
+    expect(page.status).toBe(401);
+    // someone who typed the address reads why, as a page
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.body).toContain('<h1>Open the address that cnf-admin ui printed: it carries this session’s token.</h1>');
     expect((await send('/assets/app.js')).status).toBe(401);
     expect((await send('/api/runs')).status).toBe(401);
     const stale = await send('/api/runs', { headers: { 'x-cnf-token': 'guessed' } });
@@ -79,6 +83,18 @@ describe('the ui server turns away', () => {
     expect(stale.body).toContain(
       'This page belongs to an earlier start of cnf-admin ui: open the address it printed when it started last.',
     );
+  });
+
+  it('an address that is no page, as a page that says so and links to the runs (escaped, no script)', async () => {
+    const missing = await send(`/runs/${echoRun}/%3Cb%3Enope?token=${ui.token}`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(missing.body).toContain(`<h1>No such page: /runs/${echoRun}/%3Cb%3Enope</h1>`);
+    expect(missing.body).toContain(`<a href="/runs?token=${ui.token}">Go to the runs</a>`);
+    expect(missing.body).not.toContain('<script');
+    const api = await send('/api/nosuch', { headers: withToken() });
+    expect(api.status).toBe(404);
+    expect(JSON.parse(api.body)).toEqual({ error: 'No such API.' });
   });
 
   it('an API call with the token in the address only (a link or an <img> of another page)', async () => {

@@ -55,6 +55,29 @@ function sendJson(response: ServerResponse, status: number, value: unknown): voi
   send(response, status, 'application/json; charset=utf-8', JSON.stringify(value));
 }
 
+const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/**
+ * A refused or missing page, as a page: someone who typed or followed an
+ * address reads what went wrong and where to go, not raw JSON. `home` is the
+ * runs list's address, with the token when the request carried the right one.
+ */
+function sendErrorPage(response: ServerResponse, status: number, message: string, home: string | undefined): void {
+  const escaped = (text: string): string => text.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character] ?? character);
+  const link = home === undefined ? '' : `<p><a href="${escaped(home)}">Go to the runs</a></p>`;
+  send(
+    response,
+    status,
+    'text/html; charset=utf-8',
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>cnf-admin ui: ${status}</title></head><body><h1>${escaped(message)}</h1>${link}</body></html>`,
+  );
+}
+
+/** Whether an answer goes to a page (a document address) rather than to the page's script (the API). */
+function isDocument(url: URL): boolean {
+  return !url.pathname.startsWith('/api/');
+}
+
 async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -111,11 +134,11 @@ function decodedPart(part: string): string {
 async function route(options: UiServerOptions, url: URL, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const { api, assets } = options;
   const path = url.pathname;
-  if (!path.startsWith('/api/')) {
+  if (isDocument(url)) {
     const asset = assets.asset(path);
     if (asset !== undefined) return send(response, 200, asset.type, asset.body, ASSET_CACHING);
     if (PAGES.test(path)) return send(response, 200, 'text/html; charset=utf-8', assets.shell(options.token));
-    throw new HttpError(404, 'No such page.');
+    return sendErrorPage(response, 404, `No such page: ${path}`, `/runs?${TOKEN_PARAMETER}=${encodeURIComponent(options.token)}`);
   }
   const params = url.searchParams;
   const parts = path.split('/').slice(2).map(decodedPart);
@@ -171,6 +194,7 @@ async function startUiServer(options: UiServerOptions): Promise<UiServer> {
     const rejection = settings === undefined ? { status: 503, message: 'Starting.' } : checkRequest(request, url, settings);
     if (rejection !== undefined) {
       request.resume();
+      if (isDocument(url)) return sendErrorPage(response, rejection.status, rejection.message, undefined);
       return sendJson(response, rejection.status, { error: rejection.message });
     }
     route(options, url, request, response).catch(async (error: unknown) => {
