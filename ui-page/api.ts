@@ -1,19 +1,26 @@
 /** The session token: from the page's address, sent as a header on every API call. */
 const token = new URLSearchParams(location.search).get('token') ?? '';
 
-/** An API answer that is not 2xx: its status and the server's one-line reason. */
+/** A field of a form that a refusal is about, and what is wrong with it. */
+interface FieldProblem {
+  readonly field: string;
+  readonly problem: string;
+}
+
+/** An API answer that is not 2xx: its status, the server's one-line reason and the fields it names (a refusal of args). */
 class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly fields: readonly FieldProblem[] = [],
   ) {
     super(message);
   }
 }
 
 async function answer<T>(response: Response): Promise<T> {
-  const body = (await response.json()) as T & { error?: string };
-  if (!response.ok) throw new ApiError(response.status, body.error ?? `HTTP ${response.status}`);
+  const body = (await response.json()) as T & { error?: string; fields?: FieldProblem[] };
+  if (!response.ok) throw new ApiError(response.status, body.error ?? `HTTP ${response.status}`, body.fields);
   return body;
 }
 
@@ -60,3 +67,4 @@ function href(path: string, params: Record<string, string | undefined> = {}): st
 }
 
 export { ApiError, get, href, post, stream };
+export type { FieldProblem };

@@ -1,4 +1,4 @@
-import { href, post } from './api.js';
+import { ApiError, href, post, type FieldProblem } from './api.js';
 import { announce, h } from './dom.js';
 
 type Schema = {
@@ -15,7 +15,8 @@ type Schema = {
 function inputFor(name: string, schema: Schema, required: boolean): HTMLElement {
   const id = `arg-${name}`;
   const type = Array.isArray(schema.type) ? schema.type.find((candidate) => candidate !== 'null') : schema.type;
-  const describedBy = schema.description === undefined ? undefined : `${id}-help`;
+  // The field's help, and the problem a refusal found in it (empty and hidden until then).
+  const describedBy = [schema.description === undefined ? '' : `${id}-help`, `${id}-error`].join(' ').trim();
   let control: HTMLElement;
   if (schema.enum !== undefined) {
     control = h(
@@ -66,8 +67,48 @@ function inputFor(name: string, schema: Schema, required: boolean): HTMLElement 
     { class: 'field' },
     h('label', { for: id }, name, required ? ' (required)' : ''),
     control,
-    schema.description === undefined ? '' : h('small', { id: describedBy }, schema.description),
+    schema.description === undefined ? '' : h('small', { id: `${id}-help` }, schema.description),
+    h('small', { id: `${id}-error`, class: 'field-error', hidden: true }),
   );
+}
+
+/** A field whose value is not valid JSON, found before anything is sent. */
+class FieldError extends Error {
+  constructor(readonly problem: FieldProblem) {
+    super(`${problem.field}: ${problem.problem}`);
+  }
+}
+
+/**
+ * Marks the fields a refusal names (aria-invalid, its problem under it) and
+ * moves the focus to the first; clears what an earlier refusal marked. A
+ * problem of no field of the form (the args as a whole) stays in the status line only.
+ */
+function markFields(form: HTMLFormElement, problems: readonly FieldProblem[]): void {
+  for (const control of form.querySelectorAll('[aria-invalid]')) control.removeAttribute('aria-invalid');
+  for (const note of form.querySelectorAll<HTMLElement>('.field-error')) {
+    note.textContent = '';
+    note.hidden = true;
+  }
+  let first: HTMLElement | undefined;
+  for (const { field, problem } of problems) {
+    const control = form.querySelector<HTMLElement>(`[data-kind][name="${CSS.escape(field)}"]`);
+    const note = control === null ? null : document.getElementById(`${control.id}-error`);
+    if (control === null || note === null) continue;
+    control.setAttribute('aria-invalid', 'true');
+    note.textContent = note.textContent === '' ? problem : `${note.textContent}; ${problem}`;
+    note.hidden = false;
+    first ??= control;
+  }
+  first?.focus();
+}
+
+function parsedJson(control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement): unknown {
+  try {
+    return JSON.parse(control.value) as unknown;
+  } catch (error) {
+    throw new FieldError({ field: control.name, problem: `not valid JSON: ${(error as Error).message}` });
+  }
 }
 
 /** Reads the form's controls into task args: empty optional fields are left out, so the schema's defaults apply. */
@@ -81,7 +122,7 @@ function argsOf(form: HTMLFormElement): Record<string, unknown> {
     }
     if (control.value === '') continue;
     if (kind === 'number') args[control.name] = Number(control.value);
-    else if (kind === 'json') args[control.name] = JSON.parse(control.value) as unknown;
+    else if (kind === 'json') args[control.name] = parsedJson(control);
     else args[control.name] = control.value;
   }
   return args;
@@ -119,9 +160,12 @@ function argsForm(task: string, schema: Schema): HTMLElement {
     try {
       args = argsOf(form);
     } catch (error) {
-      status.textContent = `An arg is not valid JSON: ${(error as Error).message}`;
+      if (!(error instanceof FieldError)) throw error;
+      status.textContent = error.message;
+      markFields(form, [error.problem]);
       return;
     }
+    markFields(form, []);
     const release = (form.querySelector('#release-target') as HTMLInputElement).value.trim() || 'live';
     status.textContent = 'Starting…';
     post<{ runId: string }>('/api/runs', { task, args, release }).then(
@@ -131,6 +175,7 @@ function argsForm(task: string, schema: Schema): HTMLElement {
       },
       (error: Error) => {
         status.textContent = error.message;
+        markFields(form, error instanceof ApiError ? error.fields : []);
       },
     );
   });

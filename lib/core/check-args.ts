@@ -41,5 +41,42 @@ function checkArgs(schema: z.ZodType, args: unknown, flagTerms: FlagTerms = () =
   return { ok: false, message: problems.join('; ') };
 }
 
-export { checkArgs };
-export type { ArgsCheck, FlagTerms };
+/** The one-line refusal of a task's args: `Invalid args for <task>: <checkArgs' message>`. */
+function invalidArgsMessage(task: string, problems: string): string {
+  return `Invalid args for ${task}: ${problems}`;
+}
+
+/* The start of an invalidArgsMessage (a task's name has no colon; cnf-admin's own tasks take no args from a form). */
+const INVALID_ARGS = /^Invalid args for [^\s:]+: /;
+
+/** One problem of a refusal of args that came as JSON: the top-level key it is about, and what is wrong. */
+interface ArgsProblem {
+  readonly field: string;
+  readonly problem: string;
+}
+
+/**
+ * The keys an {@link invalidArgsMessage} of JSON args names, each with its
+ * problem, so that a form can mark its fields; none for any other message,
+ * and none for a problem of the args as a whole or of a flag.
+ *
+ * @example
+ * invalidArgsFields('Invalid args for echo: count: Invalid input: expected number, received undefined');
+ * // [{ field: 'count', problem: 'Invalid input: expected number, received undefined' }]
+ */
+function invalidArgsFields(message: string): ArgsProblem[] {
+  const prefix = INVALID_ARGS.exec(message)?.[0];
+  if (prefix === undefined) return [];
+  return message
+    .slice(prefix.length)
+    .split('; ')
+    .flatMap((text) => {
+      const match = /^([^\s:.(-][^\s:]*): (.*)$/s.exec(text);
+      if (match === null) return [];
+      const [, path = '', problem = ''] = match;
+      return [{ field: path.split('.')[0] as string, problem }];
+    });
+}
+
+export { checkArgs, invalidArgsFields, invalidArgsMessage };
+export type { ArgsCheck, ArgsProblem, FlagTerms };

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { argsLimitProblem } from './args-limits.js';
-import { checkArgs } from './check-args.js';
+import { checkArgs, invalidArgsMessage } from './check-args.js';
 import { didYouMean } from './did-you-mean.js';
 import { UsageError } from './errors.js';
 import { flagUsageOf, mergeArgs, parseArgFlags } from './task-arg-flags.js';
@@ -68,7 +68,7 @@ function checkEventAgainstCatalog(catalog: TaskCatalog, release: string, event: 
   const checked = checkArgs(schema, given, (key) =>
     fromFlags.includes(key) || (flagsWritten && !Object.hasOwn(event.args, key)) ? flagUsageOf(task, key) : undefined,
   );
-  if (!checked.ok) throw new UsageError(`Invalid args for ${event.task}: ${checked.message}`);
+  if (!checked.ok) throw new UsageError(invalidArgsMessage(event.task, checked.message));
   return recordedArgs(checked.args, given);
 }
 

@@ -24,7 +24,7 @@ import type { CompleteEvent, ReadEvent } from './read-event.js';
 import { describeRelease, resolveTask, type TaskSources } from './resolve-task.js';
 import { runErrorOf, runTask, type TaskOutcome } from './run-task.js';
 import { redactArgs } from './task-args.js';
-import { checkArgs } from '../core/check-args.js';
+import { checkArgs, invalidArgsMessage } from '../core/check-args.js';
 import { argsHash } from '../core/args-hash.js';
 import { argsDifference } from '../core/run-id-reuse.js';
 import { runIdReuseProblem } from '../core/run-id-reuse.js';
@@ -302,7 +302,7 @@ class AdminRun {
       fromFlags.includes(key) || (flagsWritten && !Object.hasOwn(event.args, key)) ? flagUsageOf(describe(), key) : undefined,
     );
     if (!checked.ok)
-      throw this.#refusal(event.runId, event.task, ExitCode.USAGE, 'InvalidArgs', `Invalid args for ${event.task}: ${checked.message}`);
+      throw this.#refusal(event.runId, event.task, ExitCode.USAGE, 'InvalidArgs', invalidArgsMessage(event.task, checked.message));
     return { given, checked: checked.args, recorded: recordedArgs(checked.args, given) };
   }
 

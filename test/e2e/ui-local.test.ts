@@ -147,6 +147,12 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     await page.goto(address('/tasks/echo'));
     await page.getByRole('button', { name: 'Start run…' }).click();
     await expect.poll(() => page.locator('#form-status').textContent()).toContain('Invalid args for echo: count');
+    // the field the refusal names is marked, says why, and has the focus
+    const count = page.getByLabel('count (required)');
+    expect(await count.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#arg-count-error').textContent()).toMatch(/expected number/);
+    expect(await page.evaluate('document.activeElement?.id')).toBe('arg-count');
+    expect(await page.getByLabel('label').getAttribute('aria-invalid')).toBeNull();
     // The CLI refuses the same args (in its own words for flags).
     const cli = await project.cli(['invoke', 'echo', '--args', '{}']);
     expect(cli.code).toBe(64);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { argsDifference } from '../../lib/core/run-id-reuse.js';
-import { checkArgs } from '../../lib/core/check-args.js';
+import { checkArgs, invalidArgsFields, invalidArgsMessage } from '../../lib/core/check-args.js';
 
 const schema = z.strictObject({
   olderThanDays: z.number().int().min(1),
@@ -46,5 +46,23 @@ describe('argsDifference', () => {
     expect(argsDifference({ a: 1, b: true }, { a: 2, c: 'x'.repeat(100) })).toBe(
       `a: 1 then, 2 now; b: true then, absent now; c: absent then, "${'x'.repeat(39)}… now`,
     );
+  });
+});
+
+describe('invalidArgsFields', () => {
+  it('reads back the top-level keys a refusal of JSON args names, for a form to mark', () => {
+    const checked = checkArgs(schema, { filter: { tag: 1 }, extra: true });
+    expect(checked.ok).toBe(false);
+    const message = invalidArgsMessage('prune', checked.ok ? '' : checked.message);
+    expect(invalidArgsFields(message).map(({ field }) => field)).toEqual(['olderThanDays', 'filter']);
+    expect(invalidArgsFields(message)[1]?.problem).toBe('Invalid input: expected string, received number');
+  });
+
+  it('names no field for a flag, the args as a whole, or any other message', () => {
+    const usage = (): string => '--older-than-days <integer>';
+    const flags = checkArgs(schema, {}, usage);
+    expect(invalidArgsFields(invalidArgsMessage('prune', flags.ok ? '' : flags.message))).toEqual([]);
+    expect(invalidArgsFields(invalidArgsMessage('prune', '(args): Invalid input: expected object, received array'))).toEqual([]);
+    expect(invalidArgsFields('Task prune is locked by run r1: count: no')).toEqual([]);
   });
 });

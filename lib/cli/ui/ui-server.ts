@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { invalidArgsFields } from '../../core/check-args.js';
 import { CnfError } from '../../core/errors.js';
 import type { PageAssets } from './page-assets.js';
 import { ASSET_CACHING, checkRequest, SECURITY_HEADERS, servedAddresses, shownHost, TOKEN_PARAMETER } from './request-guard.js';
@@ -177,8 +178,14 @@ async function route(options: UiServerOptions, url: URL, request: IncomingMessag
 /** The status and body of the answer to a request that failed: the request's fault (4xx), or the server's (500, reported). */
 function errorAnswer(error: unknown, report: (message: string) => void): [number, Record<string, unknown>] {
   if (error instanceof HttpError) return [error.status, { error: error.message }];
-  if (error instanceof CnfError && error.fault === 'user')
-    return [error.exitCode === ExitCode.USAGE ? 400 : 409, { error: error.message, exitCode: error.exitCode, name: error.name }];
+  if (error instanceof CnfError && error.fault === 'user') {
+    // A refusal of args names the fields it is about, for the form to mark.
+    const fields = invalidArgsFields(error.message);
+    return [
+      error.exitCode === ExitCode.USAGE ? 400 : 409,
+      { error: error.message, exitCode: error.exitCode, name: error.name, ...(fields.length === 0 ? {} : { fields }) },
+    ];
+  }
   report(`ui: ${(error as Error).stack ?? String(error)}`);
   return [500, { error: (error as Error).message }];
 }
