@@ -47,6 +47,16 @@ describe('at 80 columns (no terminal, so no width known)', () => {
     },
   );
 
+  it('runs keeps the run id, the task and who ran it whole, and its args readable, leaving out a year all runs share', async () => {
+    // when
+    const lines = (await project.cli(['runs'])).stdout.split('\n');
+
+    // then
+    const exitCode = lines.find((line) => line.includes(' exit-code '));
+    expect(exitCode).toMatch(/^\d{8}-\d{6}-\w{6} {2}exit-code {2}code=3 +3 +\d\d-\d\d \d\d:\d\d:\d\d {2}\S+@\S+$/);
+    expect(lines.find((line) => line.includes(runId))).toMatch(/ {2}count=2 label.*…/);
+  });
+
   it("runs show fits the run's record (its log lines are the task's own)", async () => {
     // when
     const result = await project.cli(['runs', 'show', runId]);

@@ -37,6 +37,19 @@ function shortCaller(caller: string): string {
   return arn?.[1] ?? caller;
 }
 
+/* A task's name, and who ran it, stay whole up to this many characters, however narrow the terminal. */
+const KEPT_WHOLE = 16;
+
+/* Below this width, STARTED leaves out a year every run shares: the room goes to TASK and ARGS. */
+const WIDTH_FOR_YEARS = 100;
+
+/** How STARTED shows a moment: as everywhere (`2026-11-24 14:39:27`), or at a narrow terminal, when every run is of this year, without it. */
+function startedLabel(records: readonly RunRecord[], width: number): (iso: string) => string {
+  const year = String(new Date().getFullYear());
+  const yearless = width < WIDTH_FOR_YEARS && records.every((record) => formatMoment(record.startedAt).startsWith(`${year}-`));
+  return yearless ? (iso) => formatMoment(iso).slice(year.length + 1) : formatMoment;
+}
+
 /**
  * `cnf-admin runs`: the run ledger, newest first: run id, task, args, exit
  * code (`0 stopped` for a run an interrupt reached), duration, start time
@@ -75,13 +88,15 @@ async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
     writeLine(io.stderr, `No runs on stage ${stage.name}${options.task === undefined ? '' : ` for task ${options.task}`} yet.${close}`);
     return 0;
   }
+  const width = terminalWidth(io);
+  const started = startedLabel(records, width);
   const rows = records.map((record) => [
     record.runId,
     record.task,
     argsLabel(record.args),
     exitLabel(record),
     record.durationMs === undefined ? '-' : formatDuration(record.durationMs),
-    formatMoment(record.startedAt),
+    started(record.startedAt),
     record.release,
     record.source,
     shortCaller(record.caller),
@@ -89,7 +104,8 @@ async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
   const columns = [
     // A run id stays whole, however narrow the terminal: it is what the next command takes.
     { header: 'RUN ID', minWidth: Math.max(...records.map((record) => record.runId.length)) },
-    { header: 'TASK', fit: 'cut', minWidth: 8 },
+    // A task's name is typed in the next command too: whole up to 16 characters.
+    { header: 'TASK', fit: 'cut', minWidth: Math.min(KEPT_WHOLE, Math.max(8, ...records.map((record) => record.task.length))) },
     // A dry-run purge and a real one differ only here.
     { header: 'ARGS', fit: 'cut', minWidth: 8 },
     { header: 'EXIT' },
@@ -98,9 +114,10 @@ async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
     // At 80 columns the release, then the source, give way: `runs show` and --json have them.
     { header: 'RELEASE', optional: true },
     { header: 'SOURCE', optional: true },
-    { header: 'BY', fit: 'cut', minWidth: 6 },
+    // Who ran it is what a ledger is for: whole up to 16 characters too (the columns above give way first).
+    { header: 'BY', fit: 'cut', minWidth: Math.min(KEPT_WHOLE, Math.max(6, ...rows.map((row) => row[8]?.length ?? 0))) },
   ] as const;
-  writeLine(io.stdout, formatTable(columns, rows, { width: terminalWidth(io) }));
+  writeLine(io.stdout, formatTable(columns, rows, { width }));
   return 0;
 }
 

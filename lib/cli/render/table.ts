@@ -97,8 +97,14 @@ function laidOutTable(specs: readonly TableColumn[], rows: readonly (readonly Ta
   // Still too wide: the columns that give way go narrower still, then every column does, down to a few
   // characters, ending in … (as gh's tables do).
   const natural = [...widths];
+  // A column that keeps its width and names its minimum (a run id, to be typed) keeps that, whatever else gives way.
   const lastResort = (column: number): number =>
-    Math.min(widths[column] ?? 0, Math.max(LAST_RESORT_WIDTH, Math.min(specs[column]?.header.length ?? 0, 8)));
+    Math.min(
+      widths[column] ?? 0,
+      specs[column]?.fit === undefined && specs[column]?.minWidth !== undefined
+        ? specs[column].minWidth
+        : Math.max(LAST_RESORT_WIDTH, Math.min(specs[column]?.header.length ?? 0, 8)),
+    );
   shrink(
     widths,
     specs.map((_spec, column) => (fits[column] === undefined ? (widths[column] ?? 0) : lastResort(column))),
