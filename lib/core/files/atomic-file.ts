@@ -34,9 +34,33 @@ async function removeTemporaries(file: string): Promise<void> {
   for (const name of await readdir(directory)) if (name.startsWith(prefix)) await rm(join(directory, name), { force: true });
 }
 
-/** A fresh temporary sibling of `file`, for a write that becomes `file` whole or not at all. */
+/**
+ * Removes the temporary siblings of `file` that writers killed before their
+ * rename left behind (their process is gone), so that a copy of a file that
+ * holds secrets does not outlive the write. A write still under way in a live
+ * process keeps its own.
+ */
+async function removeAbandonedTemporaries(file: string): Promise<void> {
+  const prefix = `${TEMPORARY_PREFIX}${basename(file)}-`;
+  const directory = dirname(file);
+  for (const name of await readdir(directory)) {
+    const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
+    if (name.startsWith(prefix) && Number.isInteger(pid) && pid > 0 && isGone(pid)) await rm(join(directory, name), { force: true });
+  }
+}
+
+function isGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** A fresh temporary sibling of `file` (naming the writing process), for a write that becomes `file` whole or not at all. */
 function temporaryFor(file: string): string {
-  return join(dirname(file), `${TEMPORARY_PREFIX}${basename(file)}-${randomBytes(4).toString('hex')}`);
+  return join(dirname(file), `${TEMPORARY_PREFIX}${basename(file)}-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
 /**
@@ -84,4 +108,4 @@ function isAlreadyExists(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'EEXIST';
 }
 
-export { createFileExclusive, isAlreadyExists, readJsonFile, removeTemporaries, writeFileAtomic };
+export { createFileExclusive, isAlreadyExists, readJsonFile, removeAbandonedTemporaries, removeTemporaries, writeFileAtomic };

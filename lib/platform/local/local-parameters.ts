@@ -11,7 +11,7 @@ import {
 import { UnavailableError } from '../../core/errors.js';
 import { assertValidConfigKey, type Parameter } from '../../core/parameter-set.js';
 import type { ConfigVersions, ParameterStore } from '../../core/platform.js';
-import { writeFileAtomic } from '../../core/files/atomic-file.js';
+import { removeAbandonedTemporaries, writeFileAtomic } from '../../core/files/atomic-file.js';
 import {
   unrestorableReason,
   valuesOfVersion,
@@ -240,6 +240,8 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
     const { parameters, values, versions, live, pairs, managed } = file;
     const json: LocalConfigFile = { parameters, values, versions, ...(live === undefined ? {} : { live }), pairs, managed };
     await writeFileAtomic(this.file, `${JSON.stringify(json, null, 2)}\n`, FILE_MODE);
+    // The values a killed write had staged beside the file are secrets too.
+    await removeAbandonedTemporaries(this.file);
   }
 
   /** Makes a new config version from the live one with `change`, live at once; resolves to it (undefined: no change). */
