@@ -26,7 +26,6 @@ import { formatMoment } from '../../core/format-moment.js';
 import type { Stage } from '../../core/stage.js';
 import { DESCRIBE_TASK, SETTLE_RUN_TASK, STOP_RUN_TASK, type TaskCatalog } from '../../core/task-catalog.js';
 import { INTERRUPTED } from './abortable.js';
-import { AwsConsoleSession } from './aws-console.js';
 import { AwsClients, INVOKE_TIMEOUT_MARGIN_SECONDS, type AwsClientOptions } from './aws-clients.js';
 import { callAws, translateAwsError } from './aws-errors.js';
 import { followContainerRun, invokeContainer, type ContainerInvocation } from './container-invoke.js';
@@ -238,6 +237,8 @@ class AwsPlatform implements Platform {
         },
       );
     }
+    // The console's completion and input rewriting (acorn) load for a console only, not for every command.
+    const { AwsConsoleSession } = await import('./aws-console.js');
     return new AwsConsoleSession(this, plan, caller);
   }
 

@@ -5,7 +5,6 @@ import { ADMIN_CONTAINER_NAME } from '../../core/container-run.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
 import type { Project } from '../../core/project.js';
 import { runtimeOf } from '../../core/task-runtime.js';
-import { buildBundle } from '../../bundle/build-bundle.js';
 
 /** A stage as known before any access to it: its names (cdk.json) and where it is (given). */
 interface StageAddressOffline {
@@ -75,6 +74,8 @@ function conventionalContainer(address: StageAddressOffline): ContainerRecord {
  * write into the stage record).
  */
 async function declaresContainerTasks(project: Project): Promise<boolean> {
+  // esbuild loads for `policy` alone, not for every command that opens the stage.
+  const { buildBundle } = await import('../../bundle/build-bundle.js');
   const { catalog } = await buildBundle(project);
   return catalog.tasks.some((task) => runtimeOf(task) === 'container');
 }

@@ -1,0 +1,47 @@
+/**
+ * What each command of the built CLI loads before it does anything: the
+ * static imports of dist/, followed from an entry chunk. A heavy package that
+ * only one command needs (esbuild, acorn) loads with that command alone;
+ * importing esbuild also runs its binary to check its version.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../support/cli.js';
+
+const CHUNKS = join(REPO_ROOT, 'dist', 'chunks');
+
+/** The packages a chunk of dist/ loads, with every chunk it statically imports (not its dynamic imports). */
+function staticPackages(file: string, seen = new Set<string>()): Set<string> {
+  const packages = new Set<string>();
+  if (seen.has(file)) return packages;
+  seen.add(file);
+  const text = readFileSync(file, 'utf8');
+  for (const [, specifier = ''] of text.matchAll(/(?:^|[;\s}])import\s*(?:[\w${},\s*]+from\s*)?"([^"]+)"/g)) {
+    if (specifier.startsWith('./')) for (const found of staticPackages(join(dirname(file), specifier), seen)) packages.add(found);
+    else if (!specifier.startsWith('node:')) packages.add(specifier);
+  }
+  return packages;
+}
+
+function chunk(prefix: string): string {
+  const name = readdirSync(CHUNKS).find((entry) => entry.startsWith(`${prefix}-`) && entry.endsWith('.mjs'));
+  expect(name, `no chunk ${prefix}-*.mjs in dist/chunks`).toBeDefined();
+  return join(CHUNKS, name as string);
+}
+
+describe('the built CLI', () => {
+  it('loads neither esbuild nor acorn at its start, nor when it opens an AWS stage', () => {
+    for (const entry of [join(REPO_ROOT, 'dist', 'cli.mjs'), chunk('aws-platform')]) {
+      const loaded = staticPackages(entry);
+      expect(
+        [...loaded].filter((name) => /^(esbuild|acorn)$/.test(name)),
+        entry,
+      ).toEqual([]);
+    }
+  });
+
+  it('loads esbuild where a command builds, so that the check above can fail', () => {
+    expect(staticPackages(chunk('build-bundle'))).toContain('esbuild');
+  });
+});
