@@ -15,6 +15,8 @@ function moveText(move: StageMove): string {
   const reason = move.reason === undefined ? '' : `: ${move.reason}`;
   if (move.cause === 'rollback') return `↩ Rolled back to ${pair}${by}${reason}`;
   if (move.cause === 'deploy') return `⇡ Deployed ${pair}${by}`;
+  // `config rollback vN` makes a new version equal to vN: a rollback of the config alone.
+  if (move.cause === 'config-rollback') return `↩ Config rolled back: v${move.config ?? '?'} went live${by}`;
   return `Config v${move.config ?? '?'} went live (${move.cause})${by}`;
 }
 

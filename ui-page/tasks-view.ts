@@ -74,7 +74,7 @@ async function tasksView(): Promise<void> {
 
 /** One task: its numbers, its durations over time with release markers, and the form that starts it. */
 async function taskView(name: string): Promise<void> {
-  const task = await get<TaskDocument & { points: Point[]; releases: { release: string; createdAt: string }[]; rollbacks: StageMove[] }>(
+  const task = await get<TaskDocument & { points: Point[]; releases: { release: string; at: string }[]; rollbacks: StageMove[] }>(
     `/api/tasks/${encodeURIComponent(name)}`,
   );
   show(
@@ -102,7 +102,7 @@ async function taskView(name: string): Promise<void> {
     ),
     durationChart(
       task.points,
-      task.releases.map((release) => ({ at: release.createdAt, label: release.release })),
+      task.releases.map((release) => ({ at: release.at, label: release.release })),
       task.rollbacks.map((move) => ({ at: move.at, label: `↩ ${move.release}` })),
     ),
     argsForm(task.name, task.args),

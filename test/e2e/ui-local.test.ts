@@ -326,6 +326,27 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     await screenshot('releases');
   });
 
+  it('marks a roll-forward after the rollback on the task chart: each time a release went live', async () => {
+    const forward = await project.cli(['deploy']);
+    expect(forward.code, forward.stderr).toBe(0);
+    await page.goto(address('/tasks/echo'));
+    await expect
+      .poll(() => page.locator('figure.chart [role=img]').getAttribute('aria-label'))
+      .toMatch(/with 3 release markers and 1 rollback markers$/);
+  });
+
+  it('tells a rollback of the config alone from a config change', async () => {
+    expect((await project.cli(['config', 'set', 'MOVE_MARK', 'one'])).code).toBe(0);
+    const history = JSON.parse((await project.cli(['config', 'history', '--json'])).stdout) as { live: number };
+    expect((await project.cli(['config', 'set', 'MOVE_MARK', 'two'])).code).toBe(0);
+    expect((await project.cli(['config', 'rollback', `v${history.live}`])).code).toBe(0);
+    await page.goto(address('/releases'));
+    await expect
+      .poll(() => page.locator('ol.moves li.move-config-rollback').first().textContent())
+      .toMatch(new RegExp(`↩ Config rolled back: v${history.live + 2} went live by `));
+    expect(await page.locator('ol.moves li.move-set').first().textContent()).toMatch(/Config v\d+ went live \(set\)/);
+  });
+
   it('can be used with the keyboard alone: a skip link, then the sections in order', async () => {
     await page.goto(ui.url);
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Runs' }).waitFor();

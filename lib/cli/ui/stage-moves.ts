@@ -5,6 +5,9 @@ import type { LivePairCause } from '../../runtime/local-config-file.js';
 /** The cause of a move that deployed a release. */
 const DEPLOY_CAUSE: LivePairCause = 'deploy';
 
+/** The cause of a move that changed the config alone. */
+const CONFIG_CAUSE: LivePairCause = 'config';
+
 /** The cause of a move that rolled back. */
 const ROLLBACK_CAUSE: LivePairCause = 'rollback';
 
@@ -33,15 +36,19 @@ interface StageMove {
  */
 async function stageMoves(platform: Platform): Promise<StageMove[]> {
   const history = await platform.livePairs?.history();
-  if (history !== undefined)
+  if (history !== undefined) {
+    // A config move says what made its version: `set`, `unset`, `config-rollback`, ...
+    const versions = history.some((entry) => entry.cause === CONFIG_CAUSE) ? await platform.configVersions?.versions() : undefined;
+    const causeOf = new Map((versions ?? []).map((version) => [version.version, version.cause]));
     return history.map((entry) => ({
       at: entry.at,
-      cause: entry.cause,
+      cause: (entry.cause === CONFIG_CAUSE && entry.config !== undefined ? causeOf.get(entry.config) : undefined) ?? entry.cause,
       release: entry.release,
       ...(entry.config === undefined ? {} : { config: entry.config }),
       ...(entry.by === undefined ? {} : { by: entry.by }),
       ...(entry.reason === undefined ? {} : { reason: entry.reason }),
     }));
+  }
   const rollbacks = await platform.runs({ task: ROLLBACK_TASK, status: 'succeeded', limit: ROLLBACK_WINDOW });
   return rollbacks.reverse().map((run) => {
     const reason = (run.args as { reason?: unknown }).reason;

@@ -67,6 +67,20 @@ function holdsRedacted(value: unknown): boolean {
 }
 
 /**
+ * When each release went live, for the task chart's markers: every deploy
+ * the stage's history holds (a roll-forward after a rollback too), else, where
+ * it keeps none (AWS), when each release was created.
+ */
+function wentLive(
+  releases: readonly { readonly release: string; readonly createdAt: string }[],
+  moves: readonly StageMove[],
+): { release: string; at: string }[] {
+  const deploys = moves.filter((move) => move.cause === DEPLOY_CAUSE);
+  if (deploys.length > 0) return deploys.map((move) => ({ release: move.release, at: move.at }));
+  return releases.map((release) => ({ release: release.release, at: release.createdAt }));
+}
+
+/**
  * What the page reads and does, answered from the same `Platform` calls the
  * CLI makes (`runs`, `runs show`, `logs --follow`, `tasks`, `releases`,
  * `invoke`, `stop`), with the stage's secure values masked out of every answer.
@@ -250,7 +264,7 @@ class UiApi {
         status: runStatus(record),
         release: record.release,
       })),
-      releases: status.releases.map((release) => ({ release: release.release, createdAt: release.createdAt })),
+      releases: wentLive(status.releases, moves),
       rollbacks: moves.filter((move) => move.cause === ROLLBACK_CAUSE),
     });
   }
