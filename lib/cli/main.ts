@@ -118,6 +118,8 @@ function helpIo(io: CliIo): CliIo {
 function reportError(error: unknown, argv: readonly string[], io: CliIo, redact: (text: string) => string): number {
   const style = stylerFor(io.stderr, io.env);
   if (error instanceof CommanderError) {
+    // A group named without its command (`cnf-admin config`): commander has shown the group's help, which says it all.
+    if (error.code === 'commander.help') return ExitCode.USAGE;
     const message = redact(usageMessage(error, argv));
     writeLine(io.stderr, `${style('red', ERROR_PREFIX)} ${asInvoked(message, io.env)}`);
     writeLine(io.stderr, '(add --help for usage)');

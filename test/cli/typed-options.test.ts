@@ -122,6 +122,16 @@ describe('a value a flag cannot take: one line, exit 64, nothing runs', () => {
     expect(io.stdoutText()).toBe('');
   });
 
+  it('a group named without its command shows its help alone, and no error line under it', async () => {
+    for (const argv of [['config'], ['db'], []]) {
+      const io = memoryIo('/');
+      expect(await cli(argv, io)).toBe(64);
+      expect(io.stderrText()).toMatch(/^Usage: cnf-admin/);
+      expect(io.stderrText()).not.toContain('cnf-admin: ');
+      expect(io.stderrText()).not.toContain('(add --help for usage)');
+    }
+  });
+
   it('with --json, the error document has the same message', async () => {
     const io = memoryIo('/');
     expect(await cli(['serve', '--port', 'x', '--json'], io)).toBe(64);
