@@ -46,8 +46,8 @@ function invalidArgsMessage(task: string, problems: string): string {
   return `Invalid args for ${task}: ${problems}`;
 }
 
-/* The start of an invalidArgsMessage (a task's name has no colon; cnf-admin's own tasks take no args from a form). */
-const INVALID_ARGS = /^Invalid args for [^\s:]+: /;
+/* The start of an invalidArgsMessage: a task's name holds no space, but may hold colons (`notes:purge`). */
+const INVALID_ARGS = /^Invalid args for \S+: /;
 
 /** One problem of a refusal of args that came as JSON: the top-level key it is about, and what is wrong. */
 interface ArgsProblem {

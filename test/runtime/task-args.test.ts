@@ -65,4 +65,10 @@ describe('invalidArgsFields', () => {
     expect(invalidArgsFields(invalidArgsMessage('prune', '(args): Invalid input: expected object, received array'))).toEqual([]);
     expect(invalidArgsFields('Task prune is locked by run r1: count: no')).toEqual([]);
   });
+
+  it("reads a task's name that holds colons (notes:purge)", () => {
+    expect(invalidArgsFields(invalidArgsMessage('notes:purge', 'olderThanDays: Invalid input: expected number, received string'))).toEqual([
+      { field: 'olderThanDays', problem: 'Invalid input: expected number, received string' },
+    ]);
+  });
 });

@@ -115,7 +115,11 @@ async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
     { header: 'RELEASE', optional: true },
     { header: 'SOURCE', optional: true },
     // Who ran it is what a ledger is for: whole up to 16 characters too (the columns above give way first).
-    { header: 'BY', fit: 'cut', minWidth: Math.min(KEPT_WHOLE, Math.max(6, ...rows.map((row) => row[8]?.length ?? 0))) },
+    {
+      header: 'BY',
+      fit: 'cut',
+      minWidth: Math.min(KEPT_WHOLE, Math.max(6, ...records.map((record) => shortCaller(record.caller).length))),
+    },
   ] as const;
   writeLine(io.stdout, formatTable(columns, rows, { width }));
   return 0;

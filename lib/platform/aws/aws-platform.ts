@@ -337,7 +337,6 @@ class AwsPlatform implements Platform {
     );
   }
 
-  /** The run as the ledger has it, when it is a container run without an end (undefined otherwise, or without a ledger). */
   /** A run's ledger record; none when the stage has no ledger, or it cannot be read (the log is readable without it). */
   async #recordOf(runId: string): Promise<RunRecord | undefined> {
     if ((await this.#stageRecord()).ledgerTable === undefined) return undefined;
