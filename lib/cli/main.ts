@@ -71,21 +71,37 @@ async function cli(argv: readonly string[], io: CliIo = processIo()): Promise<nu
   );
   try {
     // `help nosuch`: commander shows the general help; the user also learns that there is no such command.
-    if (argv[0] === 'help' && argv[1] !== undefined && !COMMANDS.some((spec) => spec.name === argv[1]))
-      writeLine(io.stderr, `${stylerFor(io.stderr, io.env)('red', ERROR_PREFIX)} unknown command '${argv[1]}'; the commands are below.`);
+    if (unknownHelpTopic(argv) !== undefined)
+      writeLine(
+        io.stderr,
+        `${stylerFor(io.stderr, io.env)('red', ERROR_PREFIX)} ${(await secretMasker(io))(unknownCommand(argv))}; the commands are below.`,
+      );
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
     // commander has printed help, or the version: nothing went wrong, and nothing is read for it.
     if (error instanceof CommanderError && error.exitCode === 0) return ExitCode.OK;
-    // A secret typed where a key, a stage or a run id was expected is not printed back (local: the CLI can read the values).
-    const [{ localSecureValues }, { SecretRedactor }] = await Promise.all([
-      import('../platform/local-early.js'),
-      import('../runtime/redact-secrets.js'),
-    ]);
-    const redactor = new SecretRedactor(await localSecureValues(io.cwd));
-    return reportError(permissionFault(error), argv, io, (text) => redactor.text(text));
+    return reportError(permissionFault(error), argv, io, await secretMasker(io));
   }
+}
+
+/** The command `help <topic>` names when it names none there is. */
+function unknownHelpTopic(argv: readonly string[]): string | undefined {
+  return argv[0] === 'help' && argv[1] !== undefined && !COMMANDS.some((spec) => spec.name === argv[1]) ? argv[1] : undefined;
+}
+
+function unknownCommand(argv: readonly string[]): string {
+  return `unknown command '${unknownHelpTopic(argv) ?? ''}'`;
+}
+
+/** A secret typed where a key, a stage or a run id was expected is not printed back (local: the CLI can read the values). */
+async function secretMasker(io: CliIo): Promise<(text: string) => string> {
+  const [{ localSecureValues }, { SecretRedactor }] = await Promise.all([
+    import('../platform/local-early.js'),
+    import('../runtime/redact-secrets.js'),
+  ]);
+  const redactor = new SecretRedactor(await localSecureValues(io.cwd));
+  return (text) => redactor.text(text);
 }
 
 /**
@@ -118,8 +134,11 @@ function helpIo(io: CliIo): CliIo {
 function reportError(error: unknown, argv: readonly string[], io: CliIo, redact: (text: string) => string): number {
   const style = stylerFor(io.stderr, io.env);
   if (error instanceof CommanderError) {
-    // A group named without its command (`cnf-admin config`): commander has shown the group's help, which says it all.
-    if (error.code === 'commander.help') return ExitCode.USAGE;
+    // A group named without its command (`cnf-admin config`), or `help <unknown>`: commander has shown the help, which says it all.
+    if (error.code === 'commander.help') {
+      if (unknownHelpTopic(argv) !== undefined) writeJsonError(io, argv, 'UsageError', redact(unknownCommand(argv)), ExitCode.USAGE);
+      return ExitCode.USAGE;
+    }
     const message = redact(usageMessage(error, argv));
     writeLine(io.stderr, `${style('red', ERROR_PREFIX)} ${asInvoked(message, io.env)}`);
     writeLine(io.stderr, '(add --help for usage)');
@@ -128,7 +147,7 @@ function reportError(error: unknown, argv: readonly string[], io: CliIo, redact:
       // The user's own task, from their command line: the tool names no task of its own.
       writeLine(
         io.stderr,
-        style('dim', `Task args go after --, e.g. ${invocationOf(io.env)} invoke ${argv[1] ?? '<task>'} -- --<arg> <value>`),
+        style('dim', redact(`Task args go after --, e.g. ${invocationOf(io.env)} invoke ${argv[1] ?? '<task>'} -- --<arg> <value>`)),
       );
     }
     writeJsonError(io, argv, 'UsageError', message, ExitCode.USAGE);

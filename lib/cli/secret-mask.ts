@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 import { MASK } from '../core/parameter-set.js';
 import type { ParameterStore } from '../core/platform.js';
 import { SecretRedactor } from '../runtime/redact-secrets.js';
@@ -31,4 +32,18 @@ class SecretMask {
   }
 }
 
-export { SecretMask };
+/**
+ * Refuses (64) a run id chosen with `--run-id` that holds a secure value of
+ * the stage: a run id is printed, listed, and names the run's files and
+ * ledger record, where no secret may be. The refusal does not quote it.
+ *
+ * @throws UsageError when `runId` holds a secure value the CLI can read (the local stage's).
+ */
+async function assertRunIdHoldsNoSecret(parameters: ParameterStore, runId: string, stage: string): Promise<void> {
+  if ((await new SecretMask(parameters).mask(runId)) === runId) return;
+  throw new UsageError(`--run-id holds a secure value of stage ${stage}; nothing ran.`, {
+    hint: 'A run id is shown and stored everywhere (runs, logs, the ledger): choose one that is no secret.',
+  });
+}
+
+export { assertRunIdHoldsNoSecret, SecretMask };

@@ -82,11 +82,40 @@ describe('a secure value on the local stage', () => {
       ['runs', 'show', SECRET],
       ['rollback', '--to', SECRET, '--json'],
       ['config', 'get', 'API_TOKEN', `-${SECRET}`],
+      ['help', SECRET],
+      ['help', SECRET, '--json'],
+      ['invoke', `-${SECRET}`],
     ]) {
       const result = await project.cli(args);
       expect([64, 69]).toContain(result.code);
       expectNoSecret(result);
       expect(result.stderr).toContain('[redacted]');
+    }
+  });
+
+  it('chosen as a run id: refused with 64 before anything runs, not quoted, and nothing of it stored', async () => {
+    for (const args of [
+      ['invoke', 'noop', '--run-id', SECRET],
+      ['invoke', 'noop', '--run-id', SECRET, '--detach'],
+      ['rollback', '--yes', '--run-id', SECRET],
+    ]) {
+      const result = await project.cli(args);
+      expect(result.code, result.stderr).toBe(64);
+      expectNoSecret(result);
+      expect(result.stderr).toContain('--run-id holds a secure value of stage local; nothing ran.');
+    }
+    expect(stateFiles(join(project.dir, '.cnf')).filter((file) => file.includes(SECRET))).toEqual([]);
+  });
+
+  it('typed as the key of config unset: nothing removed, and the key not printed back', async () => {
+    for (const args of [
+      ['config', 'unset', SECRET],
+      ['config', 'unset', SECRET, '--json'],
+    ]) {
+      const result = await project.cli(args);
+      expect(result.code).toBe(0);
+      expectNoSecret(result);
+      expect(result.stderr + result.stdout).toContain('[redacted]');
     }
   });
 
@@ -274,6 +303,6 @@ describe('config set of a secure value without one on the command line', () => {
     const result = await finished(child);
     expect(result.code).toBe(64);
     expect(result.stderr).toContain('needs a value');
-    expect(result.stderr).toContain('cnf-admin config set NO_TOKEN - --secure < file');
+    expect(result.stderr).toContain('cnf-admin config set NO_TOKEN - --secure --stage local < file');
   });
 });

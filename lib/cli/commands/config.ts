@@ -6,6 +6,7 @@ import { UsageError } from '../../core/errors.js';
 import { assertValidConfigKey, MASK, printableValue, type Parameter } from '../../core/parameter-set.js';
 import { secretValueProblem } from '../../runtime/redact-secrets.js';
 import { readHiddenLine } from '../hidden-input.js';
+import { SecretMask } from '../secret-mask.js';
 import { asInvoked } from '../invocation.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { formatTable, terminalWidth } from '../render/table.js';
@@ -76,15 +77,20 @@ async function configGet(key: string, options: CommandOptions<'config get'>, io:
 async function configSet(key: string, value: string | undefined, options: CommandOptions<'config set'>, io: CliIo): Promise<number> {
   assertValidConfigKey(key);
   const secure = options.secure === true;
-  const text = await valueToSet(key, value, secure, io);
-  if (text === '') throw new UsageError(`The value of ${key} is empty; to remove it use: cnf-admin config unset ${key}`);
+  // The stage as typed: every command a hint here suggests acts on it, never on another.
+  const onStage = ` --stage ${options.stage}`;
+  const text = await valueToSet(key, value, secure, io, onStage);
+  if (text === '')
+    throw new UsageError(`The value of ${key} is empty; nothing was set.`, {
+      hint: `To remove ${key}, unset it: cnf-admin config unset ${key}${onStage}`,
+    });
   const tooShort = secure ? secretValueProblem(key, text) : undefined;
   if (tooShort !== undefined) throw new UsageError(tooShort, { hint: 'Use a longer value; nothing was set.' });
   if (secure && value !== undefined && value !== '-') {
     writeLine(
       io.stderr,
       asInvoked(
-        `Warning: the value of ${key} is now in your shell's history. Next time leave it out to type it hidden, or pipe it: cnf-admin config set ${key} - --secure < file`,
+        `Warning: the value of ${key} is now in your shell's history. Next time leave it out to type it hidden, or pipe it: cnf-admin config set ${key} - --secure${onStage} < file`,
         io.env,
       ),
     );
@@ -94,7 +100,7 @@ async function configSet(key: string, value: string | undefined, options: Comman
   if (!secure && (await platform.parameters.get(key))?.secure === true) {
     // A secret's key set again without --secure would store its next value in plain text, printed by config get and list.
     throw new UsageError(`${key} is secure on stage ${stage.name}; without --secure its new value would be stored in plain text.`, {
-      hint: `Keep it secure: cnf-admin config set ${key} --secure. To make it plain, unset it first: cnf-admin config unset ${key}`,
+      hint: `Keep it secure: cnf-admin config set ${key} --secure${onStage}. To make it plain, unset it first: cnf-admin config unset ${key}${onStage}`,
     });
   }
   const before = await platform.configVersions?.live();
@@ -114,7 +120,7 @@ async function configSet(key: string, value: string | undefined, options: Comman
 }
 
 /** The value `config set` stores: as given, from stdin (`-`, or a pipe), or typed at the terminal. */
-async function valueToSet(key: string, value: string | undefined, secure: boolean, io: CliIo): Promise<string> {
+async function valueToSet(key: string, value: string | undefined, secure: boolean, io: CliIo, onStage: string): Promise<string> {
   if (value === '-') return readAll(io.stdin);
   if (value !== undefined) return value;
   if ((io.stdin as { isTTY?: boolean }).isTTY === true) {
@@ -123,7 +129,7 @@ async function valueToSet(key: string, value: string | undefined, secure: boolea
   }
   if (stdinIsPiped(io)) return readAll(io.stdin);
   throw new UsageError(`config set ${key} needs a value, and stdin is neither a terminal nor a pipe.`, {
-    hint: `Give it as an argument, or pipe it: cnf-admin config set ${key} -${secure ? ' --secure' : ''} < file`,
+    hint: `Give it as an argument, or pipe it: cnf-admin config set ${key} -${secure ? ' --secure' : ''}${onStage} < file`,
   });
 }
 
@@ -159,14 +165,16 @@ async function configUnset(key: string, options: CommandOptions<'config unset'>,
         key,
         (await platform.parameters.list()).map((parameter) => parameter.key),
       );
+  // A key that named nothing may be a secret typed in the wrong place: it is not printed back.
+  const shown = existed ? key : await new SecretMask(platform.parameters).mask(key);
   if (options.json === true)
-    writeJson(io, { key, removed: existed, stage: stage.name, ...(live === undefined ? {} : { configVersion: live }) });
+    writeJson(io, { key: shown, removed: existed, stage: stage.name, ...(live === undefined ? {} : { configVersion: live }) });
   else
     writeLine(
       io.stderr,
       existed
         ? `Removed ${key} from stage ${stage.name}${live === undefined ? '.' : `: ${configLiveMessage(before, live, from)}`}`
-        : `Stage ${stage.name} had no parameter ${key}; nothing changed.${close}`,
+        : `Stage ${stage.name} had no parameter ${shown}; nothing changed.${close}`,
     );
   return 0;
 }

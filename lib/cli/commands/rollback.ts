@@ -12,7 +12,7 @@ import { currentProcessOwner } from '../../runtime/ledger/process-identity.js';
 import { describeThrown } from '../../runtime/thrown-value.js';
 import { renderFrames } from '../render/run-view.js';
 import { unstoppable } from '../interrupts.js';
-import { SecretMask } from '../secret-mask.js';
+import { assertRunIdHoldsNoSecret, SecretMask } from '../secret-mask.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
 
@@ -36,6 +36,7 @@ async function plan(platform: Platform, pairs: LivePairControl, stage: Stage, to
     });
   return planRollback(
     {
+      stage: stage.name,
       current,
       history,
       values: (version) => versions.values(version),
@@ -131,6 +132,7 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
   const { config, to } = options;
   if (options.reason !== undefined && options.reason.trim() === '') throw new UsageError('--reason is empty; say why, or leave it out.');
   const { platform, stage } = await openStage(io, options);
+  if (options.runId !== undefined) await assertRunIdHoldsNoSecret(platform.parameters, options.runId, stage.name);
   // A retry of a rollback's run id moves nothing and plans nothing: it says what that run did.
   const earlier = options.runId === undefined ? undefined : await platform.run(options.runId);
   if (earlier !== undefined) {

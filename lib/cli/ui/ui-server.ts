@@ -139,7 +139,8 @@ async function route(options: UiServerOptions, url: URL, request: IncomingMessag
     const asset = assets.asset(path);
     if (asset !== undefined) return send(response, 200, asset.type, asset.body, ASSET_CACHING);
     if (PAGES.test(path)) return send(response, 200, 'text/html; charset=utf-8', assets.shell(options.token));
-    return sendErrorPage(response, 404, `No such page: ${path}`, `/runs?${TOKEN_PARAMETER}=${encodeURIComponent(options.token)}`);
+    // The address is not quoted back: a secure value typed into it would reach the page.
+    return sendErrorPage(response, 404, 'No such page at this address.', `/runs?${TOKEN_PARAMETER}=${encodeURIComponent(options.token)}`);
   }
   const params = url.searchParams;
   const parts = path.split('/').slice(2).map(decodedPart);
