@@ -5,11 +5,11 @@ import { resultOfRecord } from '../core/run.js';
 const FOLLOW_POLL_MS = 200;
 
 /**
- * What `logs` shows of a run: its log, from the platform, or, for a run
+ * What `logs` shows of a run of `stage`: its log, from the platform, or, for a run
  * that writes none (a rollback's, which the CLI runs and records itself),
  * a line that says so and, once the ledger has it, the run's end.
  */
-async function* runLogFrames(platform: Platform, runId: string, options: LogsOptions = {}): AsyncGenerator<RunFrame> {
+async function* runLogFrames(platform: Platform, stage: string, runId: string, options: LogsOptions = {}): AsyncGenerator<RunFrame> {
   let record = await platform.run(runId);
   if (record?.task !== ROLLBACK_TASK) {
     yield* platform.logs(runId, options);
@@ -17,7 +17,7 @@ async function* runLogFrames(platform: Platform, runId: string, options: LogsOpt
   }
   yield {
     type: 'notice',
-    message: `Run ${runId} is a rollback, which writes no log of its own: its record says what it did (cnf-admin runs show ${runId}).`,
+    message: `Run ${runId} is a rollback, which writes no log of its own: its record says what it did (cnf-admin runs show ${runId} --stage ${stage}).`,
   };
   while (record?.endedAt === undefined && options.follow === true && options.signal?.aborted !== true) {
     await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));

@@ -79,13 +79,16 @@ interface RollbackPlan {
  *
  * @throws UsageError (64) when the text names no release, or there is no previous one.
  */
-function rollbackTarget(history: readonly LivePairHistoryEntry[], current: LivePair, to: string): string {
+function rollbackTarget(history: readonly LivePairHistoryEntry[], current: LivePair, to: string, stage: string): string {
   if (to === 'previous') {
     const previous = history.findLast((entry) => entry.release !== current.release);
     if (previous === undefined)
-      throw new UsageError(`There is no previous release to roll back to: ${current.release} is the only one the stage has served.`, {
-        hint: 'See the releases with: cnf-admin releases',
-      });
+      throw new UsageError(
+        `There is no previous release to roll back to: the stage's record of what went live names ${current.release} alone.`,
+        {
+          hint: `Roll back to another retained release by its id: cnf-admin rollback --to <release> --stage ${stage} (cnf-admin releases --stage ${stage} lists them).`,
+        },
+      );
     return previous.release;
   }
   if (!isReleaseId(to)) throw new UsageError(`--to takes a release id (r- and 12 hex digits) or "previous", got: ${JSON.stringify(to)}`);
@@ -94,6 +97,8 @@ function rollbackTarget(history: readonly LivePairHistoryEntry[], current: LiveP
 
 /** The sources a plan reads, each one request on AWS. */
 interface RollbackPlanSources {
+  /** The stage's name, for the commands a refusal suggests. */
+  readonly stage: string;
   readonly history: readonly LivePairHistoryEntry[];
   readonly current: LivePair;
   /** Resolves a config version's values (secure ones too: they are compared, never shown). */
@@ -110,7 +115,7 @@ interface RollbackPlanSources {
  */
 async function planRollback(sources: RollbackPlanSources, to: string, configMode: 'pinned' | 'current'): Promise<RollbackPlan> {
   const { current, history } = sources;
-  const release = rollbackTarget(history, current, to);
+  const release = rollbackTarget(history, current, to, sources.stage);
   const pinned = pinnedConfig(history, release);
   const config = configMode === 'current' || pinned === undefined ? current.config : pinned;
   // Every question at once (one round trip on AWS); the target's values are wanted only when it is restorable.

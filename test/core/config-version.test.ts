@@ -76,6 +76,7 @@ describe('a rollback plan', () => {
   ];
   const values = async (version: number) => [{ key: 'V', value: String(version), secure: false }];
   const sources = {
+    stage: 'prod',
     history,
     current: { release: 'r-bbbbbbbbbbbb', config: 3 },
     values,
@@ -104,5 +105,13 @@ describe('a rollback plan', () => {
         'pinned',
       ),
     ).rejects.toThrow('Cannot roll back to r-aaaaaaaaaaaa: config v2 needs A:1, which has fallen out.');
+  });
+
+  it('without a previous release in the history, says how to name one, on the same stage', async () => {
+    const alone = { ...sources, history: history.filter((entry) => entry.release === 'r-bbbbbbbbbbbb') };
+    await expect(planRollback(alone, 'previous', 'pinned')).rejects.toMatchObject({
+      exitCode: 64,
+      hint: 'Roll back to another retained release by its id: cnf-admin rollback --to <release> --stage prod (cnf-admin releases --stage prod lists them).',
+    });
   });
 });

@@ -44,7 +44,7 @@ async function logs(typed: string | undefined, options: LogsCommandOptions, io: 
   const lines: unknown[] = [];
   const json = options.json === true;
   const result = await withInterrupts(io, 'Stopped following; the run itself goes on.', (signal) =>
-    renderFrames(io, runLogFrames(platform, runId, { follow: options.follow === true, signal }), {
+    renderFrames(io, runLogFrames(platform, stage.name, runId, { follow: options.follow === true, signal }), {
       json,
       progress,
       verbose: options.verbose === true,

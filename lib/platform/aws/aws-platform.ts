@@ -263,8 +263,9 @@ class AwsPlatform implements Platform {
     // A container run still going by the ledger: ECS says whether its task has stopped, as the attached invoke asks it.
     const running = record.container !== undefined && recorded?.endedAt === undefined ? recorded : undefined;
     if (running?.ecsTask === undefined) {
-      const until = follow ? this.#followDeadline(record, runId, recorded) : undefined;
-      if (until !== undefined && recorded === undefined && until > Date.now()) {
+      // Until when the run could still be going: a follow waits no longer, and a read before then may find nothing yet.
+      const until = this.#followDeadline(record, runId, recorded);
+      if (follow && until !== undefined && recorded === undefined && until > Date.now()) {
         yield {
           type: 'notice',
           message: `No record of run ${runId} yet: waiting for its log until ${formatMoment(new Date(until).toISOString())} (Ctrl-C stops).`,
@@ -273,7 +274,7 @@ class AwsPlatform implements Platform {
       yield* runLog(source, runId, {
         follow,
         ...signal,
-        ...(until === undefined ? {} : { deadline: until, unknown: recorded === undefined }),
+        ...(until === undefined ? {} : { deadline: until, unknown: follow && recorded === undefined }),
       });
       return;
     }
@@ -349,9 +350,9 @@ class AwsPlatform implements Platform {
   }
 
   /**
-   * Until when `logs --follow` of a Lambda run waits: the admin function's
-   * timeout (and a margin) after the run started, by its ledger record or
-   * its id, else from now. None for a container run, which the ledger
+   * Until when a Lambda run could still be going, so `logs --follow` waits no
+   * longer: the admin function's timeout (and a margin) after the run
+   * started, by its ledger record or its id, else from now. None for a container run, which the ledger
    * follows, and which may run longer than any Lambda.
    */
   #followDeadline(record: StageRecord, runId: string, recorded: RunRecord | undefined): number | undefined {

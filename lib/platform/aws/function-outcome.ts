@@ -50,8 +50,11 @@ function failedRunResult(run: FailedRun, failure: FunctionFailure): RunResult {
     exitCode: timedOut ? ExitCode.TIMEOUT : ExitCode.SOFTWARE,
     durationMs: Date.now() - run.startedAt,
     error: timedOut
-      ? { name: 'FunctionTimeoutError', message: `The admin function timed out (${detail}); its last log lines say where.` }
-      : { name: 'FunctionCrashedError', message: `The admin function ended without a run result (${detail}); its last log lines say why.` },
+      ? { name: 'FunctionTimeoutError', message: `The admin function timed out (${detail}); its log, as far as it got, says where.` }
+      : {
+          name: 'FunctionCrashedError',
+          message: `The admin function ended without a run result (${detail}); its log, as far as it got, says why.`,
+        },
   };
 }
 

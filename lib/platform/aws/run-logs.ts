@@ -105,7 +105,7 @@ interface RunLogOptions {
   readonly follow: boolean;
   /** Ctrl-C: stop following (the run goes on). */
   readonly signal?: AbortSignal;
-  /** Stop following at this time (epoch milliseconds), when the run cannot still be going. */
+  /** When the run cannot still be going (epoch milliseconds): a follow stops then, and a read after it suggests no follow. */
   readonly deadline?: number;
   /** Lines already shown, left out. */
   readonly shown?: LineTally;
@@ -168,8 +168,12 @@ class RunLogReader {
       yield* this.#catchUp();
       if (this.#result === undefined && !this.options.follow) {
         if (this.#lines === 0) {
+          // A run past its function's timeout has written all it ever will: waiting would find nothing more.
+          const over = this.options.deadline !== undefined && Date.now() >= this.options.deadline;
           throw new UsageError(`No log of run ${JSON.stringify(this.runId)} in ${this.source.logGroup} (stage ${this.source.stage}).`, {
-            hint: `A run's first lines take a few seconds to reach CloudWatch. Wait for it with: cnf-admin logs ${this.runId} --stage ${this.source.stage} --follow`,
+            hint: over
+              ? `A run that old cannot still be going; check its id with: cnf-admin runs --stage ${this.source.stage}`
+              : `A run's first lines take a few seconds to reach CloudWatch. Wait for it with: cnf-admin logs ${this.runId} --stage ${this.source.stage} --follow`,
           });
         }
         yield { type: 'notice', message: `Run ${this.runId} is still in progress. Follow it with: ${this.#command(' --follow')}` };

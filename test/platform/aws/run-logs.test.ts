@@ -58,13 +58,25 @@ describe('AwsPlatform.logs', () => {
     expect(filters.length).toBeGreaterThan(1);
   });
 
-  it('says so, with exit 64, when CloudWatch holds nothing of the run', async () => {
-    // given
+  it('says so, with exit 64, when CloudWatch holds nothing of the run, and how to wait for it while it may be starting', async () => {
+    // given: a run that started two seconds ago
     given({ logEvents: [] });
+    clockAt(2000);
 
     // when / then
     await expect(framesOf(fixturePlatform().logs(RUN_ID))).rejects.toBeInstanceOf(UsageError);
     await expect(framesOf(fixturePlatform().logs(RUN_ID))).rejects.toMatchObject({ hint: expect.stringContaining('--follow') });
+  });
+
+  it("suggests no follow for a run past its function's timeout whose log holds nothing: its id is checked instead", async () => {
+    // given: now, long after the run id's time
+    given({ logEvents: [] });
+
+    // when / then
+    await expect(framesOf(fixturePlatform().logs(RUN_ID))).rejects.toMatchObject({
+      name: 'UsageError',
+      hint: 'A run that old cannot still be going; check its id with: cnf-admin runs --stage prod',
+    });
   });
 
   it('says a run is in progress, and how to follow it, when its end is not logged yet', async () => {
