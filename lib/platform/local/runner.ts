@@ -46,6 +46,7 @@ import { LOCAL_INTERRUPT_GRACE_MS } from './interrupt-grace.js';
 import { watchForOrphaning } from './orphan-watch.js';
 import { writeOutputInline } from './inline-output.js';
 import { provideNavigator } from './lambda-navigator.js';
+import { tellLateErrors } from './late-errors.js';
 import type { WatchdogData, WatchedRun } from './session-watchdog.js';
 import { readCnfEnvironment, writeCnfEnvironment } from '../../core/cnf-environment.js';
 import { LAMBDA_MAX_TIMEOUT_SECONDS } from '../../core/task-runtime.js';
@@ -58,6 +59,8 @@ const OWNER_WATCH_MS = 250;
 
 // Before any of the release's code loads: it finds the globals Lambda's Node has.
 provideNavigator();
+// An error a task's code raises once its run has ended does not end the process before it hands over the result.
+tellLateErrors();
 
 let interrupt = new AbortController();
 const onSignal = (): void => interrupt.abort();
