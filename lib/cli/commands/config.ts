@@ -85,7 +85,7 @@ async function configSet(key: string, value: string | undefined, options: Comman
       hint: `To remove ${key}, unset it: cnf-admin config unset ${key}${onStage}`,
     });
   const tooShort = secure ? secretValueProblem(key, text) : undefined;
-  if (tooShort !== undefined) throw new UsageError(tooShort, { hint: 'Use a longer value; nothing was set.' });
+  if (tooShort !== undefined) throw new UsageError(tooShort, { hint: 'Choose another value; nothing was set.' });
   if (secure && value !== undefined && value !== '-') {
     writeLine(
       io.stderr,
