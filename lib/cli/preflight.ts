@@ -9,7 +9,7 @@ import type { TaskCatalog } from '../core/task-catalog.js';
 import { SecretMask } from './secret-mask.js';
 
 /** What the check before a detached or dry run found: nothing in the way, or the run the id already names. */
-type Preflight = { readonly ok: true } | { readonly ok: false; readonly ran: RunResult };
+type Preflight = { readonly ok: true; readonly args: Readonly<Record<string, unknown>> } | { readonly ok: false; readonly ran: RunResult };
 
 /**
  * Checks a run before `--detach` starts it or `--dry-run` shows its plan, as
@@ -21,7 +21,8 @@ type Preflight = { readonly ok: true } | { readonly ok: false; readonly ran: Run
  *
  * @param reusedId - whether the caller chose the run id (`--run-id`): only then can the ledger hold it
  * @param builtCatalog - the catalog of the release the plan names, when it is built but not stored (a dry run's working tree)
- * @returns `ok: false` with that run's outcome when the run id already ran with these args
+ * @returns the args as the run would get them (flags merged, the schema's defaults applied, secure values masked),
+ * or `ok: false` with that run's outcome when the run id already ran with these args
  * @throws UsageError (64) or TryAgainError (75)
  */
 async function preflight(
@@ -42,9 +43,12 @@ async function preflight(
     if (error.hint !== undefined) throw error;
     throw new UsageError(error.message, { hint: `See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`, cause: error });
   }
-  if (!reusedId) return { ok: true };
+  // Shown by a dry run: a secure value typed as an arg is masked (no args, nothing to read for it).
+  const args = Object.keys(given).length === 0 ? given : await new SecretMask(platform.parameters).mask(given);
+  const ok = { ok: true, args } as const;
+  if (!reusedId) return ok;
   const claimed = await platform.run(event.runId);
-  if (claimed === undefined) return { ok: true };
+  if (claimed === undefined) return ok;
   const problem = runIdReuseProblem(claimed, { runId: event.runId, task: event.task, args: given, argsHash: argsHash(event.runId, given) });
   if (problem !== undefined) throw new UsageError(problem);
   const existing = settledRecord(claimed);

@@ -56,6 +56,7 @@ describe('cnf-admin on an AWS stage (in-process)', () => {
     expect(io.stdoutText()).toBe(
       [
         'Would run echo on stage prod:',
+        '  args     {}',
         `  release  ${RELEASE} (behind web:live)`,
         '  web      version 7',
         '  admin    version 5',

@@ -157,7 +157,9 @@ describe('cnf-admin invoke --stage prod (the real binary, AWS mocked)', () => {
 
     // then
     expect(code).toBe(0);
-    expect(stdout).toContain(`  release  ${RELEASE} (behind web:live)\n  web      version 7\n  admin    version 5\nNothing ran`);
+    expect(stdout).toContain(
+      `  args     {}\n  release  ${RELEASE} (behind web:live)\n  web      version 7\n  admin    version 5\nNothing ran`,
+    );
     expect(sent.map((call) => call.command).sort()).toEqual([
       'GetAliasCommand',
       'GetAliasCommand',

@@ -199,7 +199,9 @@ describe('invoke on the local stage', () => {
     expect(result.code).toBe(0);
     // the local stage's versions are its release ids: said once
     expect(result.stdout).toMatch(
-      new RegExp(`Would run fail on stage local:\\n  release  ${release} \\(behind web:live\\)\\n  config   v\\d+\\nNothing ran`),
+      new RegExp(
+        `Would run fail on stage local:\\n  args     \\{\\}\\n  release  ${release} \\(behind web:live\\)\\n  config   v\\d+\\nNothing ran`,
+      ),
     );
     expect(result.stdout).toContain('Nothing ran (--dry-run).');
     expect((await project.cli(['runs', '--json'])).stdout).toBe(before);

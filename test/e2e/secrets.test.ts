@@ -75,6 +75,15 @@ describe('a secure value on the local stage', () => {
     }
   });
 
+  it("as an arg of a dry run: the plan's args show [redacted], with --json too", async () => {
+    for (const flags of [['--dry-run'], ['--dry-run', '--json']]) {
+      const result = await project.cli(['invoke', 'echo', ...flags, '--', '--count', '1', '--label', SECRET]);
+      expect(result.code, result.stderr).toBe(0);
+      expectNoSecret(result);
+      expect(result.stdout).toMatch(/"label": ?"\[redacted\]"/);
+    }
+  });
+
   it('typed where a key, a stage, a run id or a release was expected: the error quotes [redacted], with --json too', async () => {
     for (const args of [
       ['config', 'get', SECRET],

@@ -75,12 +75,13 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
         NOTHING_RAN,
       );
       if (!check.ok) return alreadyRan(io, plan, check.ran, options.json === true);
+      if (options.dryRun === true)
+        return printPlan(io, plan, options, {
+          container: await platform.containerPlan?.(plan, options.task),
+          builtTree: built !== undefined,
+          args: check.args,
+        });
     }
-    if (options.dryRun === true)
-      return printPlan(io, plan, options, {
-        container: await platform.containerPlan?.(plan, options.task),
-        builtTree: built !== undefined,
-      });
     await noteNodeVersion(io, context);
 
     const event: AdminEvent & { runId: string } = {
@@ -273,13 +274,19 @@ function printPlan(
   io: CliIo,
   plan: InvokePlan,
   options: InvokeCommandOptions,
-  { container, builtTree }: { readonly container: ContainerPlan | undefined; readonly builtTree: boolean },
+  {
+    container,
+    builtTree,
+    args,
+  }: { readonly container: ContainerPlan | undefined; readonly builtTree: boolean; readonly args: Readonly<Record<string, unknown>> },
 ): number {
   if (options.json === true) {
-    writeJson(io, { ...plan, task: options.task, ...(container === undefined ? {} : { container }) });
+    writeJson(io, { ...plan, task: options.task, args, ...(container === undefined ? {} : { container }) });
     return ExitCode.OK;
   }
   writeLine(io.stdout, `Would run ${options.task} on stage ${plan.stage}:`);
+  // As the run would get them: flags merged, the schema's defaults applied (a dry-run purge and a real one differ here).
+  writeLine(io.stdout, `  args     ${JSON.stringify(args)}`);
   // The local stage names its versions by release id: they are worth a line only where they differ (AWS).
   const picked =
     plan.alias === undefined
