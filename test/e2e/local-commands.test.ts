@@ -135,7 +135,7 @@ describe('deploy and drift', () => {
       );
       expect(planned.stderr).not.toContain('which is what runs here');
       expect(planned.stdout).toMatch(
-        /^Would run fresh on stage local:\n {2}release {2}r-[0-9a-f]{12} \(the working tree, built for this dry run: deployed to web:live first\)$/m,
+        /^Would run fresh on stage local:\n {2}args {5}\{\}\n {2}release {2}r-[0-9a-f]{12} \(the working tree, built for this dry run: deployed to web:live first\)$/m,
       );
       expect(planned.stdout).not.toContain(live);
       // another alias pair runs what it runs: the notice names that pair and how to deploy to it
