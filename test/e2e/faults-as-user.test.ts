@@ -130,6 +130,8 @@ describe('db stop and db reset while runs are in flight', () => {
     expectClearError(notStopped, 75, 'Runs are in flight on stage local: in-flight (wait-for-stop).');
     expect(notStopped.stderr).toContain('nothing stopped');
     expect((await project.cli(['db', 'status'])).stdout).toContain('running');
+    // without --yes off a terminal it cannot go ahead anyway: that is said first
+    expectClearError(await project.cli(['db', 'reset']), 64, 'confirm it with --yes');
     const refused = await project.cli(['db', 'reset', '--yes']);
     expectClearError(refused, 75, 'Runs are in flight on stage local: in-flight (wait-for-stop).');
     expect(refused.stderr).toContain('--force');

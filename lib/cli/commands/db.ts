@@ -120,13 +120,14 @@ async function dbStop(options: CommandOptions<'db stop'>, io: CliIo): Promise<nu
  */
 async function dbReset(options: CommandOptions<'db reset'>, io: CliIo): Promise<number> {
   const { database } = embeddedDatabaseOf(io, options);
+  // A reset that could not be confirmed is refused first (64): the runs in flight matter only to one that could go ahead.
+  if (options.yes !== true && (io.stdin as { isTTY?: boolean }).isTTY !== true) {
+    throw new UsageError('cnf-admin db reset deletes every table and row of the embedded database; confirm it with --yes.', {
+      hint: 'Run it at a terminal to be asked, or add --yes.',
+    });
+  }
   if (options.force !== true) await refuseUnderRuns(io, options, 'Deleting');
   if (options.yes !== true) {
-    if ((io.stdin as { isTTY?: boolean }).isTTY !== true) {
-      throw new UsageError('cnf-admin db reset deletes every table and row of the embedded database; confirm it with --yes.', {
-        hint: 'Run it at a terminal to be asked, or add --yes.',
-      });
-    }
     if (!(await confirm(io, `Delete all data of the embedded PostgreSQL in ${database.location}? [y/N] `))) {
       writeLine(io.stderr, 'Nothing deleted.');
       return 0;
