@@ -107,7 +107,9 @@ function parsedJson(control: HTMLInputElement | HTMLSelectElement | HTMLTextArea
   try {
     return JSON.parse(control.value) as unknown;
   } catch (error) {
-    throw new FieldError({ field: control.name, problem: `not valid JSON: ${(error as Error).message}` });
+    // The parser's message quotes the input, which may be a secret typed in the wrong field: only where it failed is said.
+    const at = /position \d+/.exec((error as Error).message)?.[0];
+    throw new FieldError({ field: control.name, problem: `not valid JSON${at === undefined ? '' : ` (at ${at})`}` });
   }
 }
 

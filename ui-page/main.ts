@@ -13,6 +13,9 @@ const SECTIONS = [
   { path: '/releases', label: 'Releases' },
 ];
 
+/** The title of one item's page, by its section. */
+const ITEM_TITLES: Readonly<Record<string, string>> = { runs: 'a run', tasks: 'a task' };
+
 function navigation(current: string, stage: string, platform: string, live: string | null): void {
   const nav = document.getElementById('nav') as HTMLElement;
   nav.replaceChildren(
@@ -31,7 +34,8 @@ async function render(): Promise<void> {
   const [, section, name] = path.split('/').map(decodeURIComponent);
   const named = loading.then((session) => {
     navigation(path, session.stage, session.platform, session.liveRelease);
-    document.title = `${section ?? 'runs'}${name === undefined ? '' : ` ${name}`} · ${session.stage} · cnf-admin`;
+    // Not the name from the address: a secure value typed into it would reach the tab, the history and bookmarks.
+    document.title = `${name === undefined ? (section ?? 'runs') : (ITEM_TITLES[section ?? ''] ?? section)} · ${session.stage} · cnf-admin`;
     return session;
   });
   if (section !== 'tasks' && section !== 'releases' && name === undefined) return runsView(named);

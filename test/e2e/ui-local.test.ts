@@ -167,6 +167,19 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     expect(await page.locator('dl.facts').textContent()).toContain('ui');
   });
 
+  it('quotes nothing typed where it does not belong: the title leaves out the address, a JSON field its text', async () => {
+    await page.goto(address('/runs/typed-into-the-address'));
+    await expect.poll(() => page.title()).toBe('a run · local · cnf-admin');
+    await page.goto(address('/tasks/echo'));
+    await page.getByLabel('count (required)').fill('1');
+    await page.getByLabel('tags').fill('typed-not-json');
+    await page.getByRole('button', { name: 'Start run…' }).click();
+    await expect.poll(() => page.locator('#arg-tags-error').textContent()).toMatch(/^not valid JSON/);
+    expect(await page.locator('#arg-tags-error').textContent()).not.toContain('typed-not-json');
+    expect(await page.locator('#form-status').textContent()).not.toContain('typed-not-json');
+    expect(await page.getByLabel('tags').getAttribute('aria-invalid')).toBe('true');
+  });
+
   it('refuses a task whose lock another run holds (75), in the words of the CLI, and goes to no run', async () => {
     const holder = await project.cli(['invoke', 'locked', '--detach', '--run-id', 'ui-lock-holder', '--', '--ms', '600000']);
     expect(holder.code).toBe(0);
@@ -367,6 +380,7 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
         ['/runs', 'main table'],
         ['/tasks/echo', 'main figure.chart'],
         ['/releases', 'main h2 code'],
+        [`/runs/${runIds.fail}`, '#cli-command'],
       ] as const) {
         const address = new URL(ui.url);
         address.pathname = path;

@@ -93,6 +93,10 @@ describe('the ui server turns away', () => {
     expect(missing.body).not.toContain('nope');
     expect(missing.body).toContain(`<a href="/runs?token=${ui.token}">Go to the runs</a>`);
     expect(missing.body).not.toContain('<script');
+    // an address that does not decode is no page either (its script would fail on it)
+    const malformed = await send(`/runs/abc%E0?token=${ui.token}`);
+    expect(malformed.status).toBe(404);
+    expect(malformed.body).toContain('<h1>No such page at this address.</h1>');
     const api = await send('/api/nosuch', { headers: withToken() });
     expect(api.status).toBe(404);
     expect(JSON.parse(api.body)).toEqual({ error: 'No such API.' });

@@ -123,6 +123,16 @@ async function streamLog(api: UiApi, runId: string, follow: boolean, response: S
   response.end();
 }
 
+/** Whether a page's address decodes (`%E0` alone does not): one that does not is no page, rather than a page whose script fails. */
+function decodes(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** One part of an API address, decoded; a malformed escape (`%E0%A4%A`) is the request's fault (400), never the server's. */
 function decodedPart(part: string): string {
   try {
@@ -138,7 +148,7 @@ async function route(options: UiServerOptions, url: URL, request: IncomingMessag
   if (isDocument(url)) {
     const asset = assets.asset(path);
     if (asset !== undefined) return send(response, 200, asset.type, asset.body, ASSET_CACHING);
-    if (PAGES.test(path)) return send(response, 200, 'text/html; charset=utf-8', assets.shell(options.token));
+    if (PAGES.test(path) && decodes(path)) return send(response, 200, 'text/html; charset=utf-8', assets.shell(options.token));
     // The address is not quoted back: a secure value typed into it would reach the page.
     return sendErrorPage(response, 404, 'No such page at this address.', `/runs?${TOKEN_PARAMETER}=${encodeURIComponent(options.token)}`);
   }
