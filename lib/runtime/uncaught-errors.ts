@@ -1,5 +1,5 @@
 /** The process's error events that end a run when a task leaves an error unhandled. */
-const EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+const UNCAUGHT_ERROR_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
 
 type Listener = (...args: unknown[]) => void;
 
@@ -33,7 +33,7 @@ function catchUncaught(): UncaughtGuard {
     settle = resolve;
   });
   const onError = (error: unknown): void => settle({ error });
-  const setAside = EVENTS.map((event) => {
+  const setAside = UNCAUGHT_ERROR_EVENTS.map((event) => {
     const listeners = process.rawListeners(event) as Listener[];
     process.removeAllListeners(event);
     process.on(event, onError);
@@ -50,5 +50,5 @@ function catchUncaught(): UncaughtGuard {
   };
 }
 
-export { catchUncaught };
+export { catchUncaught, UNCAUGHT_ERROR_EVENTS };
 export type { UncaughtGuard };

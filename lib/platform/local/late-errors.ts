@@ -1,5 +1,4 @@
-/** The process's error events that a task's code can raise after its run has ended. */
-const EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+import { UNCAUGHT_ERROR_EVENTS } from '../../runtime/uncaught-errors.js';
 
 /**
  * Keeps a run's process alive, and its result whole, when the task's code
@@ -19,7 +18,7 @@ function tellLateErrors(write: (line: string) => void = (line) => process.stderr
     const described = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     write(`An error the task's code left unhandled outside its run (${described}); the run's result stands.\n`);
   };
-  for (const event of EVENTS) process.on(event, tell);
+  for (const event of UNCAUGHT_ERROR_EVENTS) process.on(event, tell);
 }
 
 export { tellLateErrors };
