@@ -18,7 +18,8 @@ const NOT_A_PROFILE = /^(sso-session|services)\./;
 async function assertNamedProfileExists(profile: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const named = profile ?? env.AWS_PROFILE;
   if (named === undefined || named === '') return;
-  const { configFile, credentialsFile } = await loadSharedConfigFiles({ ignoreCache: true });
+  // The SDK's own loader, and its cache: the credentials and region that follow read the files no second time.
+  const { configFile, credentialsFile } = await loadSharedConfigFiles();
   if (Object.hasOwn(configFile, named) || Object.hasOwn(credentialsFile, named)) return;
   const known = [...new Set([...Object.keys(configFile), ...Object.keys(credentialsFile)])].filter((name) => !NOT_A_PROFILE.test(name));
   const configPath = env.AWS_CONFIG_FILE ?? join(homedir(), '.aws', 'config');
