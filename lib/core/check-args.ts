@@ -18,6 +18,8 @@ type FlagTerms = (key: string) => string | undefined;
  * @example
  * checkArgs(schema, { olderThanDays: 'x' });
  * // { ok: false, message: 'olderThanDays: Invalid input: expected number, received string' }
+ * checkArgs(schema, {});
+ * // { ok: false, message: 'olderThanDays: missing (expected number)' }
  * checkArgs(schema, {}, () => '--older-than-days <integer>');
  * // { ok: false, message: 'missing --older-than-days <integer>' }
  */
@@ -28,13 +30,16 @@ function checkArgs(schema: z.ZodType, args: unknown, flagTerms: FlagTerms = () =
   const problems = parsed.error.issues.map((issue) => {
     const key = issue.path[0];
     const usage = typeof key === 'string' ? flagTerms(key) : undefined;
+    const missing = issue.path.length === 1 && issue.code === 'invalid_type' && !Object.hasOwn(given, key as string);
     if (usage !== undefined) {
-      if (issue.path.length === 1 && issue.code === 'invalid_type' && !Object.hasOwn(given, key as string)) return `missing ${usage}`;
+      if (missing) return `missing ${usage}`;
       const flag = usage.split(' ')[0] as string;
       const within = issue.path.length === 1 ? '' : ` (at ${issue.path.slice(1).map(String).join('.')})`;
       return `${flag}${within}: ${issue.message}`;
     }
     const field = issue.path.length === 0 ? '(args)' : issue.path.map(String).join('.');
+    // A required key left out: zod would say "expected number, received undefined".
+    if (missing && issue.code === 'invalid_type') return `${field}: missing (expected ${issue.expected})`;
     const keys = 'keys' in issue && Array.isArray(issue.keys) ? ` ${issue.keys.join(', ')}` : '';
     return `${field}: ${issue.message}${issue.code === 'unrecognized_keys' ? '' : keys}`;
   });
@@ -61,8 +66,8 @@ interface ArgsProblem {
  * and none for a problem of the args as a whole or of a flag.
  *
  * @example
- * invalidArgsFields('Invalid args for echo: count: Invalid input: expected number, received undefined');
- * // [{ field: 'count', problem: 'Invalid input: expected number, received undefined' }]
+ * invalidArgsFields('Invalid args for echo: count: missing (expected number)');
+ * // [{ field: 'count', problem: 'missing (expected number)' }]
  */
 function invalidArgsFields(message: string): ArgsProblem[] {
   const prefix = INVALID_ARGS.exec(message)?.[0];

@@ -97,7 +97,7 @@ describe('task args', () => {
     expectRefused(await project.cli(['invoke', 'echo', '--', '--count', '0']), 'Invalid args for echo: --count: Too small');
     expectRefused(
       await project.cli(['invoke', 'echo', '--args', '{"loud": true}']),
-      'Invalid args for echo: count: Invalid input: expected number, received undefined',
+      'Invalid args for echo: count: missing (expected number)',
     );
   });
 
