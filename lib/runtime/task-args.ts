@@ -1,3 +1,5 @@
+import { REDACTED } from './redact-secrets.js';
+
 const SECRET_LOOKING_KEY = /pass(word)?|secret|token|credential|private|api[-_]?key/i;
 
 /* Longer text (a console session's saved state, say) is not worth a ledger entry's space. */
@@ -13,11 +15,25 @@ function redactArgs(args: Readonly<Record<string, unknown>>, sensitive: readonly
   return Object.fromEntries(
     Object.entries(args).map(([key, value]) => {
       if (sensitive.includes(key)) return [key, `[redacted: ${JSON.stringify(value ?? null).length} characters]`];
-      if (SECRET_LOOKING_KEY.test(key)) return [key, '[redacted]'];
+      if (SECRET_LOOKING_KEY.test(key)) return [key, REDACTED];
       if (typeof value === 'string' && value.length > MAX_RECORDED_TEXT) return [key, `[omitted: ${value.length} characters]`];
       return [key, value];
     }),
   );
 }
 
-export { redactArgs };
+/* What redactArgs puts in place of a sensitive arg, or of text too long to keep. */
+const LEFT_OUT = /^\[(?:redacted|omitted): \d+ characters\]$/;
+
+/**
+ * Whether recorded args (or any value within them) hold something the ledger
+ * did not keep as it was given: a placeholder of {@link redactArgs}, or a
+ * secret's `[redacted]` within text. Such args cannot start the same run again.
+ */
+function holdsLeftOutArgs(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes(REDACTED) || LEFT_OUT.test(value);
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.values(value).some(holdsLeftOutArgs);
+}
+
+export { holdsLeftOutArgs, redactArgs };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { argsDifference } from '../../lib/core/run-id-reuse.js';
 import { checkArgs, invalidArgsFields, invalidArgsMessage } from '../../lib/core/check-args.js';
+import { holdsLeftOutArgs, redactArgs } from '../../lib/runtime/task-args.js';
 
 const schema = z.strictObject({
   olderThanDays: z.number().int().min(1),
@@ -15,7 +16,7 @@ describe('checkArgs', () => {
   });
 
   it('names a field by its JSON path when flags are not its terms', () => {
-    expect(checkArgs(schema, {})).toEqual({ ok: false, message: 'olderThanDays: Invalid input: expected number, received undefined' });
+    expect(checkArgs(schema, {})).toEqual({ ok: false, message: 'olderThanDays: missing (expected number)' });
     expect(checkArgs(schema, { olderThanDays: 1, filter: { tag: 1 } })).toEqual({
       ok: false,
       message: 'filter.tag: Invalid input: expected string, received number',
@@ -70,5 +71,16 @@ describe('invalidArgsFields', () => {
     expect(invalidArgsFields(invalidArgsMessage('notes:purge', 'olderThanDays: Invalid input: expected number, received string'))).toEqual([
       { field: 'olderThanDays', problem: 'Invalid input: expected number, received string' },
     ]);
+  });
+});
+
+describe('holdsLeftOutArgs', () => {
+  it('finds every value the ledger did not keep as given, at any depth, and nothing else', () => {
+    const recorded = redactArgs({ apiToken: 'hunter22', note: 'x'.repeat(5000), key: 'k', count: 2 }, ['key']);
+    expect(recorded).toEqual({ apiToken: '[redacted]', note: '[omitted: 5000 characters]', key: '[redacted: 3 characters]', count: 2 });
+    for (const [name, value] of Object.entries(recorded))
+      expect(holdsLeftOutArgs({ nested: { [name]: value } }), name).toBe(name !== 'count');
+    expect(holdsLeftOutArgs({ url: 'postgres://app:[redacted]@db/app' })).toBe(true);
+    expect(holdsLeftOutArgs({ note: 'redacted: 3 characters', list: ['[omitted]', 1, null] })).toBe(false);
   });
 });

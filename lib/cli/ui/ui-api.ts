@@ -6,7 +6,7 @@ import type { RunRecord } from '../../core/run.js';
 import { exitCodeMeaning, RUN_STATUSES, runMeaning, runStatus } from '../../core/run-status.js';
 import { CONSOLE_TASK, RESERVED_TASK_PREFIX, type TaskCatalog, type TaskInfo } from '../../core/task-catalog.js';
 import { runtimeOf } from '../../core/task-runtime.js';
-import { REDACTED } from '../../runtime/redact-secrets.js';
+import { holdsLeftOutArgs } from '../../runtime/task-args.js';
 import { formatLogLine } from '../render/log-line.js';
 import { cliEquivalent } from './cli-equivalent.js';
 import type { RunFilter } from './run-filter.js';
@@ -58,12 +58,6 @@ function row(record: RunRecord): RunRow {
     release: record.release,
     ...(record.configFingerprint === undefined ? {} : { config: record.configFingerprint }),
   };
-}
-
-function holdsRedacted(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes(REDACTED);
-  if (typeof value !== 'object' || value === null) return false;
-  return Object.values(value).some(holdsRedacted);
 }
 
 /**
@@ -329,8 +323,11 @@ class UiApi {
 
   #rerunAbility(record: RunRecord): Ability {
     if (record.task === CONSOLE_TASK) return { can: false, why: 'Console evaluations are never re-run.' };
-    if (holdsRedacted(record.args))
-      return { can: false, why: 'Its args hold redacted (sensitive) values: start the task from its form with the values instead.' };
+    if (holdsLeftOutArgs(record.args))
+      return {
+        can: false,
+        why: 'Its args were not recorded whole (a sensitive value redacted, or text too long to keep): start the task from its form with the values instead.',
+      };
     return { can: true };
   }
 
