@@ -144,6 +144,10 @@ describe('cnf-admin db', () => {
 
   it('refuses config set and unset of the managed URL on the local stage, and does not suggest it', async () => {
     expectOneLineError(await project.cli(['config', 'set', 'DATABASE_URL', 'postgres://elsewhere/db']), 64, 'cnf-admin manages it');
+    // Refused before the value is looked at: no warning that a secure value is now in the shell's history.
+    const secure = await project.cli(['config', 'set', 'DATABASE_URL', '--secure', 'postgres://elsewhere/db-secret']);
+    expectOneLineError(secure, 64, 'cnf-admin manages it');
+    expect(secure.stderr).not.toContain('history');
     expectOneLineError(await project.cli(['config', 'unset', 'DATABASE_URL']), 64, 'cnf-admin db url');
     const help = await project.cli(['config', 'set', '--help']);
     expect(help.code).toBe(0);

@@ -79,6 +79,15 @@ async function configSet(key: string, value: string | undefined, options: Comman
   const secure = options.secure === true;
   // The stage as typed: every command a hint here suggests acts on it, never on another.
   const onStage = ` --stage ${options.stage}`;
+  // What the stage refuses is refused before a value is asked for, read or warned about.
+  const { platform, stage } = await openStage(io, options);
+  platform.managedConfigKeys?.assertUnmanagedKey(key, 'set');
+  if (!secure && (await platform.parameters.get(key))?.secure === true) {
+    // A secret's key set again without --secure would store its next value in plain text, printed by config get and list.
+    throw new UsageError(`${key} is secure on stage ${stage.name}; without --secure its new value would be stored in plain text.`, {
+      hint: `Keep it secure: cnf-admin config set ${key} --secure${onStage}. To make it plain, unset it first: cnf-admin config unset ${key}${onStage}`,
+    });
+  }
   const text = await valueToSet(key, value, secure, io, onStage);
   if (text === '')
     throw new UsageError(`The value of ${key} is empty; nothing was set.`, {
@@ -94,14 +103,6 @@ async function configSet(key: string, value: string | undefined, options: Comman
         io.env,
       ),
     );
-  }
-  const { platform, stage } = await openStage(io, options);
-  platform.managedConfigKeys?.assertUnmanagedKey(key, 'set');
-  if (!secure && (await platform.parameters.get(key))?.secure === true) {
-    // A secret's key set again without --secure would store its next value in plain text, printed by config get and list.
-    throw new UsageError(`${key} is secure on stage ${stage.name}; without --secure its new value would be stored in plain text.`, {
-      hint: `Keep it secure: cnf-admin config set ${key} --secure${onStage}. To make it plain, unset it first: cnf-admin config unset ${key}${onStage}`,
-    });
   }
   const before = await platform.configVersions?.live();
   await unstoppable(io, CHANGE_FINISHES_FIRST, () => platform.parameters.set(key, text, { secure }));
