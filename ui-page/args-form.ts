@@ -1,5 +1,5 @@
 import { ApiError, href, post, type FieldProblem } from './api.js';
-import { announce, h } from './dom.js';
+import { goAnnouncing, h } from './dom.js';
 
 type Schema = {
   type?: string | string[];
@@ -79,29 +79,42 @@ class FieldError extends Error {
   }
 }
 
+/** Clears what an earlier refusal marked: every field's aria-invalid and its problem. */
+function clearMarks(form: HTMLFormElement): void {
+  for (const control of form.querySelectorAll('[aria-invalid]')) control.removeAttribute('aria-invalid');
+  for (const note of form.querySelectorAll<HTMLElement>('.field-error')) {
+    note.textContent = '';
+    note.hidden = true;
+  }
+}
+
+/** Marks one control as refused: aria-invalid, and the problem in its error note (`<id>-error`). Whether it could. */
+function markControl(control: HTMLElement, problem: string): boolean {
+  const note = document.getElementById(`${control.id}-error`);
+  if (note === null) return false;
+  control.setAttribute('aria-invalid', 'true');
+  note.textContent = note.textContent === '' ? problem : `${note.textContent}; ${problem}`;
+  note.hidden = false;
+  return true;
+}
+
 /**
  * Marks the fields a refusal names (aria-invalid, its problem under it) and
  * moves the focus to the first; clears what an earlier refusal marked. A
  * problem of no field of the form (the args as a whole) stays in the status line only.
  */
 function markFields(form: HTMLFormElement, problems: readonly FieldProblem[]): void {
-  for (const control of form.querySelectorAll('[aria-invalid]')) control.removeAttribute('aria-invalid');
-  for (const note of form.querySelectorAll<HTMLElement>('.field-error')) {
-    note.textContent = '';
-    note.hidden = true;
-  }
+  clearMarks(form);
   let first: HTMLElement | undefined;
   for (const { field, problem } of problems) {
     const control = form.querySelector<HTMLElement>(`[data-kind][name="${CSS.escape(field)}"]`);
-    const note = control === null ? null : document.getElementById(`${control.id}-error`);
-    if (control === null || note === null) continue;
-    control.setAttribute('aria-invalid', 'true');
-    note.textContent = note.textContent === '' ? problem : `${note.textContent}; ${problem}`;
-    note.hidden = false;
-    first ??= control;
+    if (control !== null && markControl(control, problem)) first ??= control;
   }
   first?.focus();
 }
+
+/* What the Release field takes: the server refuses anything else (lib/cli/ui/ui-api.ts). */
+const RELEASE_TARGET = /^(?:live|r-[0-9a-f]{12})$/;
 
 function parsedJson(control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement): unknown {
   try {
@@ -149,8 +162,9 @@ function argsForm(task: string, schema: Schema): HTMLElement {
       'div',
       { class: 'field' },
       h('label', { for: 'release-target' }, 'Release'),
-      h('input', { id: 'release-target', name: 'release', value: 'live', 'aria-describedby': 'release-help' }),
+      h('input', { id: 'release-target', name: 'release', value: 'live', 'aria-describedby': 'release-help release-target-error' }),
       h('small', { id: 'release-help' }, 'live, or a retained release id (r-…)'),
+      h('small', { id: 'release-target-error', class: 'field-error', hidden: true }),
     ),
     h('button', { type: 'submit', class: 'primary' }, 'Start run…'),
     status,
@@ -168,12 +182,19 @@ function argsForm(task: string, schema: Schema): HTMLElement {
       return;
     }
     markFields(form, []);
-    const release = (form.querySelector('#release-target') as HTMLInputElement).value.trim() || 'live';
+    const releaseField = form.querySelector('#release-target') as HTMLInputElement;
+    const release = releaseField.value.trim() || 'live';
+    if (!RELEASE_TARGET.test(release)) {
+      // What was typed is not repeated: it may be a secret typed in the wrong field.
+      status.textContent = 'Release takes "live" or a release id: r- and 12 hex digits.';
+      markControl(releaseField, 'not "live" nor a release id (r- and 12 hex digits)');
+      releaseField.focus();
+      return;
+    }
     status.textContent = 'Starting…';
     post<{ runId: string }>('/api/runs', { task, args, release }).then(
       (started) => {
-        announce(`Started run ${started.runId}`);
-        location.assign(href(`/runs/${encodeURIComponent(started.runId)}`));
+        goAnnouncing(href(`/runs/${encodeURIComponent(started.runId)}`), `Started run ${started.runId}`);
       },
       (error: Error) => {
         status.textContent = error.message;

@@ -36,6 +36,26 @@ function announce(text: string): void {
   if (region !== null) region.textContent = text;
 }
 
+/* Where a page leaves what the next page is to announce (this tab only). */
+const PENDING_ANNOUNCEMENT = 'cnf-admin:announce';
+
+/**
+ * Goes to another page of the ui and announces `text` there, once it has
+ * loaded: an announcement made just before a page load is lost with the page.
+ */
+function goAnnouncing(url: string, text: string): void {
+  sessionStorage.setItem(PENDING_ANNOUNCEMENT, text);
+  location.assign(url);
+}
+
+/** Announces what the page before this one left to announce (see {@link goAnnouncing}), once. */
+function announcePending(): void {
+  const text = sessionStorage.getItem(PENDING_ANNOUNCEMENT);
+  if (text === null) return;
+  sessionStorage.removeItem(PENDING_ANNOUNCEMENT);
+  announce(text);
+}
+
 /** A duration in ms as people read it. */
 function duration(ms: number | undefined | null): string {
   if (ms === undefined || ms === null) return '–';
@@ -54,4 +74,4 @@ function badge(status: string): HTMLElement {
   return h('span', { class: `badge status-${status}` }, status);
 }
 
-export { announce, badge, duration, h, show, when };
+export { announce, announcePending, badge, duration, goAnnouncing, h, show, when };

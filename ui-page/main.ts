@@ -1,6 +1,6 @@
 import './style.css';
 import { ApiError, href } from './api.js';
-import { h, show } from './dom.js';
+import { announcePending, h, show } from './dom.js';
 import { releasesView } from './releases-view.js';
 import { runView } from './run-view.js';
 import { runsView } from './runs-view.js';
@@ -46,7 +46,7 @@ async function render(): Promise<void> {
   return releasesView();
 }
 
-render().catch((error: unknown) => {
+render().then(announcePending, (error: unknown) => {
   const message = error instanceof ApiError && error.status === 401 ? `${error.message}` : (error as Error).message;
   show(h('h1', {}, 'Something went wrong'), h('p', { role: 'alert' }, message));
 });

@@ -4,6 +4,7 @@ interface StageMove {
   cause: string;
   release: string;
   config?: number;
+  restoredConfig?: number;
   by?: string;
   reason?: string;
 }
@@ -16,7 +17,10 @@ function moveText(move: StageMove): string {
   if (move.cause === 'rollback') return `↩ Rolled back to ${pair}${by}${reason}`;
   if (move.cause === 'deploy') return `⇡ Deployed ${pair}${by}`;
   // `config rollback vN` makes a new version equal to vN: a rollback of the config alone.
-  if (move.cause === 'config-rollback') return `↩ Config rolled back: v${move.config ?? '?'} went live${by}`;
+  if (move.cause === 'config-rollback') {
+    const to = move.restoredConfig === undefined ? '' : ` to v${move.restoredConfig}`;
+    return `↩ Config rolled back${to}: v${move.config ?? '?'} went live${by}`;
+  }
   return `Config v${move.config ?? '?'} went live (${move.cause})${by}`;
 }
 

@@ -1,6 +1,6 @@
 import { get, href, post, stream } from './api.js';
 import { confirmAction } from './confirm-dialog.js';
-import { announce, badge, duration, h, show, when } from './dom.js';
+import { announce, badge, duration, goAnnouncing, h, show, when } from './dom.js';
 import type { Session } from './session.js';
 
 interface RunDocument {
@@ -62,8 +62,7 @@ async function rerun(run: RunDocument, on: 'live' | 'own'): Promise<void> {
   );
   if (!ok) return;
   const started = await post<{ runId: string }>(`/api/runs/${encodeURIComponent(run.record.runId)}/rerun`, { on });
-  announce(`Started run ${started.runId}`);
-  location.assign(href(`/runs/${encodeURIComponent(started.runId)}`));
+  goAnnouncing(href(`/runs/${encodeURIComponent(started.runId)}`), `Started run ${started.runId}`);
 }
 
 async function stop(run: RunDocument, status: HTMLElement): Promise<void> {

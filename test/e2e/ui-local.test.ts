@@ -160,8 +160,19 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     await page.getByLabel('count (required)').fill('4');
     await page.getByLabel('label').fill('from the page');
     await screenshot('task');
+    // What the live region says on every page from now on, in order (a later announcement may replace it).
+    await page.addInitScript(`
+      window.heard = [];
+      new MutationObserver(() => {
+        const text = document.getElementById('announce')?.textContent ?? '';
+        if (text !== '' && window.heard.at(-1) !== text) window.heard.push(text);
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    `);
     await page.getByRole('button', { name: 'Start run…' }).click();
     await page.waitForURL(/\/runs\/\d{8}-\d{6}-/);
+    // The start is announced on the run's page: an announcement made before the page changed would be lost with it.
+    const runId = decodeURIComponent(new URL(page.url()).pathname.split('/').at(-1) ?? '');
+    await expect.poll(() => page.evaluate('window.heard')).toContain(`Started run ${runId}`);
     await expect.poll(() => page.locator('dl.facts').textContent()).toContain('0 (succeeded)');
     expect(await page.locator('dl.facts').textContent()).toContain('"label":"from the page"');
     expect(await page.locator('dl.facts').textContent()).toContain('ui');
@@ -178,6 +189,16 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     expect(await page.locator('#arg-tags-error').textContent()).not.toContain('typed-not-json');
     expect(await page.locator('#form-status').textContent()).not.toContain('typed-not-json');
     expect(await page.getByLabel('tags').getAttribute('aria-invalid')).toBe('true');
+    // A Release that is neither live nor a release id is marked in the same way, and not sent.
+    await page.getByLabel('tags').fill('');
+    await page.locator('#release-target').fill('typed-not-a-release');
+    await page.getByRole('button', { name: 'Start run…' }).click();
+    await expect.poll(() => page.locator('#release-target').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#release-target-error').textContent()).toMatch(/not "live" nor a release id/);
+    expect(await page.evaluate('document.activeElement?.id')).toBe('release-target');
+    expect(await page.getByLabel('tags').getAttribute('aria-invalid')).toBeNull();
+    expect(await page.locator('#form-status').textContent()).not.toContain('typed-not-a-release');
+    expect(page.url()).toContain('/tasks/echo');
   });
 
   it('refuses a task whose lock another run holds (75), in the words of the CLI, and goes to no run', async () => {
@@ -356,7 +377,7 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     await page.goto(address('/releases'));
     await expect
       .poll(() => page.locator('ol.moves li.move-config-rollback').first().textContent())
-      .toMatch(new RegExp(`↩ Config rolled back: v${history.live + 2} went live by `));
+      .toMatch(new RegExp(`↩ Config rolled back to v${history.live}: v${history.live + 2} went live by `));
     expect(await page.locator('ol.moves li.move-set').first().textContent()).toMatch(/Config v\d+ went live \(set\)/);
   });
 

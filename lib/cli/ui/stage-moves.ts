@@ -1,3 +1,4 @@
+import type { ConfigVersion } from '../../core/config-version.js';
 import type { Platform } from '../../core/platform.js';
 import { ROLLBACK_TASK } from '../../core/rollback.js';
 import type { LivePairCause } from '../../runtime/local-config-file.js';
@@ -23,6 +24,8 @@ interface StageMove {
   /** The release live from then on. */
   readonly release: string;
   readonly config?: number;
+  /** Of a `config rollback`: the version its config equals, the one it rolled back to. */
+  readonly restoredConfig?: number;
   /** Who moved it, where known. */
   readonly by?: string;
   readonly reason?: string;
@@ -39,15 +42,20 @@ async function stageMoves(platform: Platform): Promise<StageMove[]> {
   if (history !== undefined) {
     // A config move says what made its version: `set`, `unset`, `config-rollback`, ...
     const versions = history.some((entry) => entry.cause === CONFIG_CAUSE) ? await platform.configVersions?.versions() : undefined;
-    const causeOf = new Map((versions ?? []).map((version) => [version.version, version.cause]));
-    return history.map((entry) => ({
-      at: entry.at,
-      cause: (entry.cause === CONFIG_CAUSE && entry.config !== undefined ? causeOf.get(entry.config) : undefined) ?? entry.cause,
-      release: entry.release,
-      ...(entry.config === undefined ? {} : { config: entry.config }),
-      ...(entry.by === undefined ? {} : { by: entry.by }),
-      ...(entry.reason === undefined ? {} : { reason: entry.reason }),
-    }));
+    const byNumber = new Map((versions ?? []).map((version) => [version.version, version]));
+    return history.map((entry) => {
+      const version = entry.cause === CONFIG_CAUSE && entry.config !== undefined ? byNumber.get(entry.config) : undefined;
+      const restored = version?.cause === 'config-rollback' ? restoredVersion(version, versions ?? []) : undefined;
+      return {
+        at: entry.at,
+        cause: version?.cause ?? entry.cause,
+        release: entry.release,
+        ...(entry.config === undefined ? {} : { config: entry.config }),
+        ...(restored === undefined ? {} : { restoredConfig: restored }),
+        ...(entry.by === undefined ? {} : { by: entry.by }),
+        ...(entry.reason === undefined ? {} : { reason: entry.reason }),
+      };
+    });
   }
   const rollbacks = await platform.runs({ task: ROLLBACK_TASK, status: 'succeeded', limit: ROLLBACK_WINDOW });
   return rollbacks.reverse().map((run) => {
@@ -61,6 +69,17 @@ async function stageMoves(platform: Platform): Promise<StageMove[]> {
       ...(typeof reason === 'string' ? { reason } : {}),
     };
   });
+}
+
+/**
+ * The version a `config rollback` made `version` equal to: the newest older
+ * one with the same selectors (their hashes match), as `config rollback vN`
+ * copies vN's.
+ */
+function restoredVersion(version: ConfigVersion, versions: readonly ConfigVersion[]): number | undefined {
+  return versions
+    .filter((other) => other.version < version.version && other.hash === version.hash)
+    .reduce<number | undefined>((newest, other) => Math.max(newest ?? 0, other.version), undefined);
 }
 
 export { DEPLOY_CAUSE, ROLLBACK_CAUSE, stageMoves };

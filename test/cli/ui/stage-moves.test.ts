@@ -33,6 +33,29 @@ describe('the moves of the live pair the ui marks', () => {
     ]);
   });
 
+  it('name what made each config version, and the version a config rollback restored', async () => {
+    const version = (number: number, cause: string, hash: string) => ({ version: number, cause, hash, keys: {}, changed: [] });
+    const platform = {
+      livePairs: {
+        history: async () =>
+          [2, 3, 4].map((config, index) => ({ release: 'r-111111111111', config, at: `2026-11-2${index}T00:00:00.000Z`, cause: 'config' })),
+      },
+      configVersions: {
+        versions: async () => [
+          version(1, 'initial', 'cv-a'),
+          version(2, 'set', 'cv-b'),
+          version(3, 'set', 'cv-c'),
+          version(4, 'config-rollback', 'cv-b'),
+        ],
+      },
+    } as unknown as Platform;
+    expect((await stageMoves(platform)).map(({ cause, config, restoredConfig }) => ({ cause, config, restoredConfig }))).toEqual([
+      { cause: 'set', config: 2, restoredConfig: undefined },
+      { cause: 'set', config: 3, restoredConfig: undefined },
+      { cause: 'config-rollback', config: 4, restoredConfig: 2 },
+    ]);
+  });
+
   it("are the ledger's succeeded rollback runs, oldest first, where the stage keeps no history", async () => {
     const asked: RunQuery[] = [];
     const later = { ...rollback, runId: 'rb-2', startedAt: '2026-11-25T10:00:00.000Z', endedAt: '2026-11-25T10:00:01.000Z', args: {} };
