@@ -176,7 +176,7 @@ describe('the admin handler', () => {
     [{ args: {}, source: 'cli' }, 'Invalid args for notes:purge: missing --older-than-days <integer>'],
     [{ argv: ['--dry-run'] }, 'Invalid args for notes:purge: missing --older-than-days <integer>'],
     [{ argv: ['--older-than-days', '0'] }, 'Invalid args for notes:purge: --older-than-days: Too small'],
-    [{ args: {}, source: 'console' }, 'Invalid args for notes:purge: olderThanDays: Invalid input'],
+    [{ args: {}, source: 'console' }, 'Invalid args for notes:purge: olderThanDays: missing (expected number)'],
     [{ args: { olderThanDays: 0 }, source: 'cli' }, 'Invalid args for notes:purge: olderThanDays: Too small'],
   ])('speaks of args in flags where they came, or would come, as flags, and by JSON path otherwise: %j', async (event, message) => {
     const result = await handlerWith()({ task: 'notes:purge', ...event });
