@@ -14,6 +14,10 @@ interface Marker {
   label: string;
 }
 
+/* The chart's size where the page leaves it room; narrower where it does not (a phone). */
+const CHART_WIDTH = 760;
+const CHART_HEIGHT = 260;
+
 /**
  * A task's run durations over time (uPlot), failed runs as a series of
  * their own, with a dashed line and a label where each release went live,
@@ -43,14 +47,18 @@ function durationChart(points: Point[], markers: Marker[], rollbacks: Marker[] =
     ctx.fillStyle = colour;
     ctx.setLineDash(dash);
     ctx.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
-    for (const mark of marks) {
+    // A label that would run into the one before it is left out; its line stays.
+    let labelsFreeFrom = -Infinity;
+    for (const mark of [...marks].sort((a, b) => a.x - b.x)) {
       const x = chart.valToPos(mark.x, 'x', true);
       if (x < chart.bbox.left || x > chart.bbox.left + chart.bbox.width) continue;
       ctx.beginPath();
       ctx.moveTo(x, chart.bbox.top);
       ctx.lineTo(x, chart.bbox.top + chart.bbox.height);
       ctx.stroke();
+      if (x + 4 < labelsFreeFrom) continue;
       ctx.fillText(mark.label, x + 4, chart.bbox.top + row * 14 * devicePixelRatio);
+      labelsFreeFrom = x + 4 + ctx.measureText(mark.label).width + 6 * devicePixelRatio;
     }
     ctx.restore();
   };
@@ -67,10 +75,10 @@ function durationChart(points: Point[], markers: Marker[], rollbacks: Marker[] =
     'aria-label': `Chart of ${sorted.length} run durations with ${markers.length} release markers and ${rollbacks.length} rollback markers`,
   });
   figure.append(host);
-  new uPlot(
+  const plot = new uPlot(
     {
-      width: 760,
-      height: 260,
+      width: CHART_WIDTH,
+      height: CHART_HEIGHT,
       scales: { x: { time: true, range: [min - 60, max + 60] } },
       series: [
         {},
@@ -82,6 +90,11 @@ function durationChart(points: Point[], markers: Marker[], rollbacks: Marker[] =
     [xs, ok, bad],
     host,
   );
+  // As wide as the page leaves it, up to 760 px: on a phone the whole chart shows, with no scrolling.
+  new ResizeObserver(() => {
+    const width = Math.min(CHART_WIDTH, figure.clientWidth);
+    if (width > 0 && width !== plot.width) plot.setSize({ width, height: CHART_HEIGHT });
+  }).observe(figure);
   return figure;
 }
 

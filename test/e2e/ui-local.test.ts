@@ -393,7 +393,7 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     await page.waitForURL(/\/tasks\?/);
   });
 
-  it("fits a phone's width: at 375 px the page does not pan; a wide table or chart scrolls on its own", async () => {
+  it("fits a phone's width: at 375 px the page does not pan, a wide table scrolls on its own, and the chart fits", async () => {
     const narrow = await browser.context.newPage();
     try {
       await narrow.setViewportSize({ width: 375, height: 740 });
@@ -409,6 +409,17 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
         await narrow.locator(shown).first().waitFor();
         expect(await narrow.evaluate('document.documentElement.scrollWidth'), path).toBeLessThanOrEqual(375);
       }
+      // The task chart is drawn as wide as the phone leaves it: the whole of it shows, with nothing to scroll.
+      const task = new URL(ui.url);
+      task.pathname = '/tasks/echo';
+      await narrow.goto(task.href);
+      await narrow.locator('main figure.chart canvas').waitFor();
+      await expect
+        .poll(() =>
+          narrow.evaluate("(({ scrollWidth, clientWidth }) => scrollWidth - clientWidth)(document.querySelector('main figure.chart'))"),
+        )
+        .toBe(0);
+      expect(await narrow.locator('main figure.chart canvas').evaluate((canvas) => canvas.getBoundingClientRect().width)).toBeLessThan(375);
     } finally {
       await narrow.close();
     }
