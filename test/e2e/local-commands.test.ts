@@ -47,6 +47,14 @@ describe('tasks', () => {
     expect(words).toEqual(expect.arrayContaining(['Ignores', 'signal', '--count', '<integer>']));
   });
 
+  it('gives a description room to read at 80 columns: 24 of them, before the args give way', async () => {
+    const result = await project.cli(['tasks'], { env: { COLUMNS: '80' } });
+    expect(result.code).toBe(0);
+    const header = result.stdout.split('\n')[0] ?? '';
+    expect(header.indexOf('ARGS') - header.indexOf('DESCRIPTION')).toBeGreaterThanOrEqual(24 + 2);
+    expect(Math.max(...result.stdout.trimEnd().split('\n').map((line) => line.length))).toBeLessThanOrEqual(80);
+  });
+
   it('prints the catalog with args as JSON Schema with --json', async () => {
     const catalog = JSON.parse((await project.cli(['tasks', '--json'])).stdout) as {
       release: string;

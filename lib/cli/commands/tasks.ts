@@ -65,7 +65,7 @@ async function tasks(options: TasksCommandOptions, io: CliIo): Promise<number> {
   });
   const columns = [
     { header: 'TASK' },
-    { header: 'DESCRIPTION', fit: 'wrap', minWidth: 14 },
+    { header: 'DESCRIPTION', fit: 'wrap', minWidth: 24 },
     { header: 'ARGS', fit: 'wrap' },
     { header: 'OPTIONS', fit: 'wrap' },
     { header: 'RUNTIME', optional: true },
