@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { link, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { probeProcess } from '../process-probe.js';
 
 /* What names a temporary sibling of a file being written (see temporaryFor). */
 const TEMPORARY_PREFIX = '.tmp-';
@@ -45,16 +46,8 @@ async function removeAbandonedTemporaries(file: string): Promise<void> {
   const directory = dirname(file);
   for (const name of await readdir(directory)) {
     const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
-    if (name.startsWith(prefix) && Number.isInteger(pid) && pid > 0 && isGone(pid)) await rm(join(directory, name), { force: true });
-  }
-}
-
-function isGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+    if (name.startsWith(prefix) && Number.isInteger(pid) && pid > 0 && probeProcess(pid) === 'gone')
+      await rm(join(directory, name), { force: true });
   }
 }
 

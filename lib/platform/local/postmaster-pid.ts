@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { probeProcess } from '../../core/process-probe.js';
 
 /** What PostgreSQL's lock file `postmaster.pid` says about the postmaster that holds a data directory. */
 interface PostmasterLock {
@@ -41,12 +42,7 @@ async function readPostmasterLock(dataDir: string): Promise<PostmasterLock | und
  * gone waits for the init process, which may take seconds) counts as ended.
  */
 function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  return !isZombie(pid);
+  return probeProcess(pid) === 'exists' && !isZombie(pid);
 }
 
 /* Linux says a process's state in /proc/<pid>/stat, after its name in parentheses; elsewhere a zombie is not told. */

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { readCnfEnvironment, writeCnfEnvironment } from '../../core/cnf-environment.js';
 import type { RunOwner } from '../../core/run.js';
+import { probeProcess } from '../../core/process-probe.js';
 
 /**
  * When process `pid` started, as the system says: on Linux field 22 of
@@ -85,11 +86,7 @@ function isOwnerGone(owner: RunOwner): boolean {
 
 function isProcessGone(pid: number, startedAt: string): boolean {
   if (startedAt === 'unknown') return false;
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return true;
-  }
+  if (probeProcess(pid) === 'gone') return true;
   const startTime = processStartTime(pid);
   // Linux reads a zombie as gone; elsewhere a process that answers but whose start cannot be read is not called gone.
   if (startTime === undefined) return process.platform === 'linux';
