@@ -107,18 +107,21 @@ async function unlessInterrupted<T>(promise: Promise<T>, signal: AbortSignal, wh
 
 /**
  * Runs a change of a stage that must not stop half way (a config change, a
- * rollback's move) with the stop signals held: the first one that comes
- * meanwhile writes `notice`, and `change` can ask whether one came (a
- * rollback stops before it moves), instead of the process ending with the
- * stage's lock held.
+ * rollback's move), and what reports it, with the stop signals held: the
+ * first one that comes meanwhile writes `notice` (decided when it comes, as
+ * what it means depends on how far the change got), and `change` can ask
+ * whether one came (a rollback stops before it moves), instead of the process
+ * ending with the stage's lock held, or with 130 after the change was made.
+ * Pass the report of the change in `change` too: a signal that came after the
+ * change but before its report would end the process as interrupted.
  *
  * @example
  * await unstoppable(io, 'Interrupted: the change under way finishes first.', () => platform.parameters.set(key, value, { secure }));
  */
-async function unstoppable<T>(io: CliIo, notice: string, change: (interrupted: () => boolean) => Promise<T>): Promise<T> {
+async function unstoppable<T>(io: CliIo, notice: string | (() => string), change: (interrupted: () => boolean) => Promise<T>): Promise<T> {
   let interrupted = false;
   const stopListening = onStopSignal(() => {
-    if (!interrupted) writeNotice(io, notice);
+    if (!interrupted) writeNotice(io, typeof notice === 'string' ? notice : notice());
     interrupted = true;
   });
   try {

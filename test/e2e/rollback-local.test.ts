@@ -11,6 +11,7 @@ import type { RunRecord } from '../../lib/core/run.js';
 import { localRollbackPin } from '../../lib/platform/local/local-live-pair.js';
 import { finished, spawnCli, startWatched } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
+import { runInTerminal } from '../support/terminal.js';
 
 let project: TestProject;
 let first: string;
@@ -174,6 +175,24 @@ describe('rollback', () => {
     expect(refused.code).toBe(64);
     expect(refused.stderr).toContain('confirm it with --yes');
     expect(await livePair()).toEqual({ release: second, config: 8 });
+  });
+
+  it('at its terminal prompt, a Ctrl-C is 130 and a Ctrl-D is no: one line each, no stack trace, and nothing moves', async () => {
+    const before = await livePair();
+    for (const [key, code, said] of [
+      ['\u0003', 130, 'Interrupted: nothing moved.'],
+      ['\u0004', 0, 'Nothing moved.'],
+    ] as const) {
+      const shown = await runInTerminal(['rollback'], {
+        cwd: project.dir,
+        answers: [{ when: 'Type yes to confirm: ', keys: key, enter: false }],
+      });
+      const screen = shown.screen.join('\n');
+      expect(shown.code, screen).toBe(code);
+      expect(screen).toContain(said);
+      expect(screen).not.toMatch(/\n\s+at |failed unexpectedly|AbortError/);
+    }
+    expect(await livePair()).toEqual(before);
   });
 
   it('refuses a release id it cannot read, naming the flag', async () => {

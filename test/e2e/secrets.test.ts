@@ -303,6 +303,17 @@ describe('config set of a secure value without one on the command line', () => {
     expect((await project.cli(['config', 'get', 'STOPPED_TOKEN'])).code).toBe(64);
   });
 
+  it('stops with 130 and sets nothing on Ctrl-C at the prompt of a plain value too, with no stack trace', async () => {
+    const shown = await runInTerminal(['config', 'set', 'STOPPED_PLAIN'], {
+      cwd: project.dir,
+      answers: [{ when: 'Value of STOPPED_PLAIN: ', keys: 'typed\u0003', enter: false }],
+    });
+    expect(shown.code, shown.screen.join('\n')).toBe(130);
+    expect(shown.screen.join('\n')).toContain('Interrupted: nothing was set.');
+    expect(shown.screen.join('\n')).not.toMatch(/\n\s+at |failed unexpectedly/);
+    expect((await project.cli(['config', 'get', 'STOPPED_PLAIN'])).code).toBe(64);
+  });
+
   it('with stdin neither a terminal nor a pipe, refuses with 64 and says how to give it', async () => {
     const child = spawn(process.execPath, [CLI_BIN, 'config', 'set', 'NO_TOKEN', '--secure'], {
       cwd: project.dir,

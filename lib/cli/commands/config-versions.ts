@@ -103,18 +103,21 @@ async function configRollback(target: string, options: CommandOptions<'config ro
       );
     return 0;
   }
-  const made = await unstoppable(io, CHANGE_FINISHES_FIRST, () => store.restore(version));
-  if (options.json === true) {
-    writeJson(io, { stage: stage.name, restored: version, configVersion: made.version, keys: diff, changed: true });
+  // The change and its report are one step, as in config set.
+  return unstoppable(io, CHANGE_FINISHES_FIRST, async () => {
+    const made = await store.restore(version);
+    if (options.json === true) {
+      writeJson(io, { stage: stage.name, restored: version, configVersion: made.version, keys: diff, changed: true });
+      return 0;
+    }
+    const from = await store.liveFrom?.();
+    writeLine(
+      io.stderr,
+      `Made config ${configVersionLabel(made.version)} equal to ${configVersionLabel(version)}: it is live ${from === undefined ? 'now' : `from ${from.slice(11, 19)} UTC`}, for web and admin together.`,
+    );
+    for (const line of formatConfigDiff(diff)) writeLine(io.stderr, `  ${line}`);
     return 0;
-  }
-  const from = await store.liveFrom?.();
-  writeLine(
-    io.stderr,
-    `Made config ${configVersionLabel(made.version)} equal to ${configVersionLabel(version)}: it is live ${from === undefined ? 'now' : `from ${from.slice(11, 19)} UTC`}, for web and admin together.`,
-  );
-  for (const line of formatConfigDiff(diff)) writeLine(io.stderr, `  ${line}`);
-  return 0;
+  });
 }
 
 export { configDiff, configHistory, configRollback };

@@ -1,10 +1,10 @@
 import { fstatSync } from 'node:fs';
-import { createInterface } from 'node:readline/promises';
 import { configVersionLabel } from '../../core/config-version.js';
 import { didYouMean } from '../../core/did-you-mean.js';
 import { UsageError } from '../../core/errors.js';
 import { assertValidConfigKey, MASK, printableValue, type Parameter } from '../../core/parameter-set.js';
 import { secretValueProblem } from '../../runtime/redact-secrets.js';
+import { askAtTerminal } from '../terminal-question.js';
 import { readHiddenLine } from '../hidden-input.js';
 import { SecretMask } from '../secret-mask.js';
 import { asInvoked } from '../invocation.js';
@@ -104,20 +104,29 @@ async function configSet(key: string, value: string | undefined, options: Comman
       ),
     );
   }
-  const before = await platform.configVersions?.live();
-  await unstoppable(io, CHANGE_FINISHES_FIRST, () => platform.parameters.set(key, text, { secure }));
-  const live = await platform.configVersions?.live();
-  const from = await platform.configVersions?.liveFrom?.();
-  if (options.json === true)
-    writeJson(io, { key, value: secure ? MASK : text, secure, stage: stage.name, ...(live === undefined ? {} : { configVersion: live }) });
-  else
-    writeLine(
-      io.stderr,
-      live === undefined
-        ? `Set ${key}${secure ? ' (secure)' : ''} on stage ${stage.name}. Admin runs read it from now on; web functions within their cache time.`
-        : `Set ${key}${secure ? ' (secure)' : ''} on stage ${stage.name}: ${configLiveMessage(before, live, from)}`,
-    );
-  return 0;
+  // The change and its report are one step: a Ctrl-C now lets both finish (0), never ends it as interrupted (130) after the change.
+  return unstoppable(io, CHANGE_FINISHES_FIRST, async () => {
+    const before = await platform.configVersions?.live();
+    await platform.parameters.set(key, text, { secure });
+    const live = await platform.configVersions?.live();
+    const from = await platform.configVersions?.liveFrom?.();
+    if (options.json === true)
+      writeJson(io, {
+        key,
+        value: secure ? MASK : text,
+        secure,
+        stage: stage.name,
+        ...(live === undefined ? {} : { configVersion: live }),
+      });
+    else
+      writeLine(
+        io.stderr,
+        live === undefined
+          ? `Set ${key}${secure ? ' (secure)' : ''} on stage ${stage.name}. Admin runs read it from now on; web functions within their cache time.`
+          : `Set ${key}${secure ? ' (secure)' : ''} on stage ${stage.name}: ${configLiveMessage(before, live, from)}`,
+      );
+    return 0;
+  });
 }
 
 /** The value `config set` stores: as given, from stdin (`-`, or a pipe), or typed at the terminal. */
@@ -126,7 +135,7 @@ async function valueToSet(key: string, value: string | undefined, secure: boolea
   if (value !== undefined) return value;
   if ((io.stdin as { isTTY?: boolean }).isTTY === true) {
     const prompt = `Value of ${key}${secure ? ' (input hidden)' : ''}: `;
-    return secure ? readHiddenLine(io, prompt) : readVisibleLine(io, prompt);
+    return secure ? readHiddenLine(io, prompt) : askAtTerminal(io, prompt, 'Interrupted: nothing was set.');
   }
   if (stdinIsPiped(io)) return readAll(io.stdin);
   throw new UsageError(`config set ${key} needs a value, and stdin is neither a terminal nor a pipe.`, {
@@ -141,43 +150,37 @@ function stdinIsPiped(io: CliIo): boolean {
   return stats.isFIFO() || stats.isSocket() || stats.isFile();
 }
 
-async function readVisibleLine(io: CliIo, question: string): Promise<string> {
-  const prompt = createInterface({ input: io.stdin, output: io.stderr });
-  try {
-    return await prompt.question(question);
-  } finally {
-    prompt.close();
-  }
-}
-
 /** `cnf-admin config unset KEY`. */
 async function configUnset(key: string, options: CommandOptions<'config unset'>, io: CliIo): Promise<number> {
   assertValidConfigKey(key);
   const { platform, stage } = await openStage(io, options);
   platform.managedConfigKeys?.assertUnmanagedKey(key, 'unset');
-  const before = await platform.configVersions?.live();
-  const existed = await unstoppable(io, CHANGE_FINISHES_FIRST, () => platform.parameters.unset(key));
-  const live = await platform.configVersions?.live();
-  const from = await platform.configVersions?.liveFrom?.();
-  // A typo removes nothing: say which key was likely meant.
-  const close = existed
-    ? ''
-    : didYouMean(
-        key,
-        (await platform.parameters.list()).map((parameter) => parameter.key),
+  // The change and its report are one step, as in config set.
+  return unstoppable(io, CHANGE_FINISHES_FIRST, async () => {
+    const before = await platform.configVersions?.live();
+    const existed = await platform.parameters.unset(key);
+    const live = await platform.configVersions?.live();
+    const from = await platform.configVersions?.liveFrom?.();
+    // A typo removes nothing: say which key was likely meant.
+    const close = existed
+      ? ''
+      : didYouMean(
+          key,
+          (await platform.parameters.list()).map((parameter) => parameter.key),
+        );
+    // A key that named nothing may be a secret typed in the wrong place: it is not printed back.
+    const shown = existed ? key : await new SecretMask(platform.parameters).mask(key);
+    if (options.json === true)
+      writeJson(io, { key: shown, removed: existed, stage: stage.name, ...(live === undefined ? {} : { configVersion: live }) });
+    else
+      writeLine(
+        io.stderr,
+        existed
+          ? `Removed ${key} from stage ${stage.name}${live === undefined ? '.' : `: ${configLiveMessage(before, live, from)}`}`
+          : `Stage ${stage.name} had no parameter ${shown}; nothing changed.${close}`,
       );
-  // A key that named nothing may be a secret typed in the wrong place: it is not printed back.
-  const shown = existed ? key : await new SecretMask(platform.parameters).mask(key);
-  if (options.json === true)
-    writeJson(io, { key: shown, removed: existed, stage: stage.name, ...(live === undefined ? {} : { configVersion: live }) });
-  else
-    writeLine(
-      io.stderr,
-      existed
-        ? `Removed ${key} from stage ${stage.name}${live === undefined ? '.' : `: ${configLiveMessage(before, live, from)}`}`
-        : `Stage ${stage.name} had no parameter ${shown}; nothing changed.${close}`,
-    );
-  return 0;
+    return 0;
+  });
 }
 
 /**

@@ -1,10 +1,10 @@
-import { createInterface } from 'node:readline/promises';
 import { TryAgainError, UsageError } from '../../core/errors.js';
 import { withProgress } from '../../core/progress.js';
 import { formatMoment } from '../../core/format-moment.js';
 import { findProject, stageOf, type Project } from '../../core/project.js';
 import type { EmbeddedDatabaseStatus, LocalDatabaseCapability } from '../../core/platform-capabilities.js';
 import { openLocalDatabase } from '../../platform/open-platform.js';
+import { askAtTerminal } from '../terminal-question.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { progressFor } from '../progress.js';
 import { openStage } from '../stage-context.js';
@@ -128,7 +128,12 @@ async function dbReset(options: CommandOptions<'db reset'>, io: CliIo): Promise<
   }
   if (options.force !== true) await refuseUnderRuns(io, options, 'Deleting');
   if (options.yes !== true) {
-    if (!(await confirm(io, `Delete all data of the embedded PostgreSQL in ${database.location}? [y/N] `))) {
+    const answer = await askAtTerminal(
+      io,
+      `Delete all data of the embedded PostgreSQL in ${database.location}? [y/N] `,
+      'Interrupted: nothing deleted.',
+    );
+    if (answer !== 'y' && answer !== 'yes') {
       writeLine(io.stderr, 'Nothing deleted.');
       return 0;
     }
@@ -155,15 +160,6 @@ async function refuseUnderRuns(io: CliIo, options: DbCommandOptions, doing: 'Sto
     `Runs are in flight on stage ${stage.name}: ${named}. ${doing} the database under them would leave them half done; nothing ${doing === 'Stopping' ? 'stopped' : 'deleted'}.`,
     { hint: `Wait for them (cnf-admin runs), stop them (cnf-admin stop <runId>), or add --force.` },
   );
-}
-
-async function confirm(io: CliIo, question: string): Promise<boolean> {
-  const prompt = createInterface({ input: io.stdin, output: io.stderr });
-  try {
-    return ['y', 'yes'].includes((await prompt.question(question)).trim().toLowerCase());
-  } finally {
-    prompt.close();
-  }
 }
 
 export { dbReset, dbStart, dbStatus, dbStop, dbUrl, embeddedDatabaseOf };

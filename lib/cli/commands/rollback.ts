@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline/promises';
 import { formatConfigDiff, livePairLabel } from '../../core/config-version.js';
 import { isCnfError, TryAgainError, UnavailableError, UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
@@ -7,6 +6,7 @@ import type { ConfigChoice, Platform } from '../../core/platform.js';
 import { describeRollback, planRollback, ROLLBACK_TASK, type LivePairControl, type RollbackPlan } from '../../core/rollback.js';
 import { newRunId, type RunRecord } from '../../core/run.js';
 import type { Stage } from '../../core/stage.js';
+import { askAtTerminal } from '../terminal-question.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { currentProcessOwner } from '../../runtime/ledger/process-identity.js';
 import { describeThrown } from '../../runtime/thrown-value.js';
@@ -61,15 +61,6 @@ function printPlan(io: CliIo, stage: Stage, rollback: RollbackPlan): void {
   writeLine(out, lines.length === 0 ? '  config diff: none' : `  config diff:\n${lines.map((line) => `    ${line}`).join('\n')}`);
   if (stage.releasePhase !== undefined)
     writeLine(out, `  release phase: ${stage.releasePhase} runs on ${rollback.to.release} first; if it fails, nothing moves`);
-}
-
-async function confirmed(io: CliIo, question: string): Promise<boolean> {
-  const prompt = createInterface({ input: io.stdin, output: io.stderr });
-  try {
-    return (await prompt.question(question)).trim().toLowerCase() === 'yes';
-  } finally {
-    prompt.close();
-  }
 }
 
 /*
@@ -159,7 +150,11 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
       throw new UsageError(`cnf-admin rollback moves stage ${stage.name}'s web and admin; confirm it with --yes.`, {
         hint: 'Run it at a terminal to be asked, or add --yes (see the plan first with --dry-run).',
       });
-    if (!(await confirmed(io, `Roll back stage ${stage.name}? Type yes to confirm: `))) {
+    if (
+      (await askAtTerminal(io, `Roll back stage ${stage.name}? Type yes to confirm: `, 'Interrupted: nothing moved.'))
+        .trim()
+        .toLowerCase() !== 'yes'
+    ) {
       writeLine(io.stderr, 'Nothing moved.');
       return ExitCode.OK;
     }
@@ -170,8 +165,13 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
   const reason = options.reason === undefined ? undefined : await new SecretMask(platform.parameters).mask(options.reason);
   // From here a Ctrl-C (or SIGTERM, SIGHUP) stops the rollback before it moves anything, never half way:
   // the lock is given back and the run recorded as interrupted; a move under way ends first.
-  const stops = 'Interrupted: the rollback stops before it moves anything (a step under way ends first).';
-  return unstoppable(io, stops, (interrupted) =>
+  // Once the move has begun, it finishes (it is one step), and a Ctrl-C then says so.
+  let moving = false;
+  const notice = (): string =>
+    moving
+      ? 'Interrupted: the stage is already moving; the rollback finishes, so that nothing is left half done.'
+      : 'Interrupted: the rollback stops before it moves anything (a step under way ends first).';
+  return unstoppable(io, notice, (interrupted) =>
     pairs.withStageLock({ runId, caller }, async () => {
       // The stage may have moved while the plan was shown: roll back only what the user saw.
       const now = await pairs.livePair();
@@ -230,6 +230,7 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
           writeLine(io.stderr, message);
           return ExitCode.INTERRUPTED;
         }
+        moving = true;
         await pairs.move(planned.to, { runId, ...(reason === undefined ? {} : { reason }) });
         await finish(ExitCode.OK);
         if (json) writeJson(io, { stage: stage.name, runId, ...planned, moved: true });
