@@ -72,6 +72,10 @@ interface Mutable {
   managed: string[];
 }
 
+/* The parameter file holds what nothing else does: moved aside, every value and config version would be gone. */
+const REPAIR_PARAMETER_FILE =
+  "It is the stage's parameter set: every value (the secure ones too) and every config version. Do not move it aside, which would lose them all: mend the part named above in an editor, or restore the file from a backup.";
+
 /**
  * The local stage's parameter set, versioned: one JSON file under
  * `.cnf/local/` (mode 0600), the same file the runtime's config loader reads.
@@ -155,7 +159,7 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
 
   /** Whether the parameter file exists yet. */
   async exists(): Promise<boolean> {
-    return (await readStateFile(this.file, parameterFileSchema)) !== undefined;
+    return (await readStateFile(this.file, parameterFileSchema, { repair: REPAIR_PARAMETER_FILE })) !== undefined;
   }
 
   async versions(): Promise<ConfigVersion[]> {
@@ -225,7 +229,7 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
    */
   async #read(): Promise<Mutable> {
     await this.#restrict();
-    const read = (await readStateFile(this.file, parameterFileSchema)) as LocalConfigFile | undefined;
+    const read = (await readStateFile(this.file, parameterFileSchema, { repair: REPAIR_PARAMETER_FILE })) as LocalConfigFile | undefined;
     return {
       parameters: ownEntries(read?.parameters ?? {}) as Record<string, StoredValue>,
       values: ownEntries(read?.values ?? {}) as Record<string, LocalValueVersion[]>,

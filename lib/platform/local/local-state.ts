@@ -17,6 +17,17 @@ import type { LocalPaths } from './local-paths.js';
 const repairHint = (file: string): string =>
   `Restore it from a backup, or move just that file aside (mv ${file} ${file}.damaged) and run the command again; keep the rest of .cnf/local/ (the database, the parameter set and the ledger are there).`;
 
+/** Options of {@link readStateFile}. */
+interface StateFileOptions {
+  /**
+   * What to do when the file is damaged, where moving it aside would lose
+   * what nothing else holds (the parameter set).
+   *
+   * @default restore it from a backup, or move just that file aside
+   */
+  readonly repair?: string;
+}
+
 /**
  * Reads one of the local stage's state files and checks it against its
  * schema, turning a corrupted file into a clear error that names it and says
@@ -27,7 +38,12 @@ const repairHint = (file: string): string =>
  * @throws UnavailableError (69) naming the file when it is not JSON or does not fit the schema;
  *   PermissionError (77) when it cannot be read.
  */
-async function readStateFile<T>(file: string, check: z.ZodMiniType<T> | ((value: unknown) => string | undefined)): Promise<T | undefined> {
+async function readStateFile<T>(
+  file: string,
+  check: z.ZodMiniType<T> | ((value: unknown) => string | undefined),
+  options: StateFileOptions = {},
+): Promise<T | undefined> {
+  const hint = options.repair ?? repairHint(file);
   let value: unknown;
   try {
     value = await readJsonFile<unknown>(file);
@@ -37,24 +53,25 @@ async function readStateFile<T>(file: string, check: z.ZodMiniType<T> | ((value:
     throw corrupted(
       file,
       parseError === undefined ? error.message : `not valid JSON (${parseError.message.replace(/\s+/g, ' ').trim()})`,
+      hint,
       error,
     );
   }
   if (value === undefined) return undefined;
   if (typeof check === 'function') {
     const problem = check(value);
-    if (problem !== undefined) throw corrupted(file, problem);
+    if (problem !== undefined) throw corrupted(file, problem, hint);
     return value as T;
   }
   useSchemaMessages();
   const parsed = check.safeParse(value);
-  if (!parsed.success) throw corrupted(file, describeIssues(parsed.error), parsed.error);
+  if (!parsed.success) throw corrupted(file, describeIssues(parsed.error), hint, parsed.error);
   return parsed.data;
 }
 
-function corrupted(file: string, problem: string, cause?: unknown): UnavailableError {
+function corrupted(file: string, problem: string, hint: string, cause?: unknown): UnavailableError {
   return new UnavailableError(`The local stage's state is corrupted: ${file}: ${problem}`, {
-    hint: repairHint(file),
+    hint,
     ...(cause === undefined ? {} : { cause }),
   });
 }

@@ -160,6 +160,9 @@ describe('state files checked against their schema', () => {
     expect(error).toBeInstanceOf(UnavailableError);
     expect((error as Error).message).toContain(paths.parameters);
     expect((error as Error).message).toMatch(problem);
+    // Moving it aside would lose every value: the hint says to mend or restore it instead.
+    expect((error as UnavailableError).hint).toContain('Do not move it aside');
+    expect((error as UnavailableError).hint).not.toContain('.damaged');
   });
 });
 
