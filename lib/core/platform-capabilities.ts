@@ -25,7 +25,10 @@ interface LocalDeployment {
 /** Where a rollback holds a stage: the pair it restored, by which run, since when. */
 interface RollbackPin {
   readonly release: string;
+  /** The live config version: the rollback's, or a config change's since. */
   readonly config: number;
+  /** The config version the rollback itself restored. */
+  readonly restoredConfig: number;
   readonly runId: string | undefined;
   /** ISO 8601. */
   readonly since: string;

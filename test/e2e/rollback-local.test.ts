@@ -252,7 +252,7 @@ describe('rollback', () => {
     expect(await localRollbackPin({ stateDir: join(project.dir, '.cnf') })).toMatchObject({ release: first, config: 2, runId: 'rb-1' });
     const status = await project.cli(['status']);
     expect(status.stdout).toContain(`web:live    ${first} · config v2`);
-    expect(status.stdout).toMatch(/stays on it until\s+the next cnf-admin deploy/);
+    expect(status.stdout).toMatch(/stays on\s+r-[0-9a-f]{12}\s+until\s+the next cnf-admin deploy/);
 
     const again = await project.cli(['rollback', '--to', first, '--yes', '--run-id', 'rb-1']);
     expect(again.code).toBe(0);
@@ -277,6 +277,11 @@ describe('rollback', () => {
   it('a deploy after a rollback rolls forward and ends the pin', async () => {
     await project.cli(['rollback', '--to', first, '--yes']);
     expect(await localRollbackPin({ stateDir: join(project.dir, '.cnf') })).toBeDefined();
+    // A config change since keeps the pin: status credits the rollback with the version it restored, and names the live one.
+    const live = await set('GREETING', 'after the rollback');
+    const status = (await project.cli(['status'])).stdout.replace(/\s+/g, ' ');
+    expect(status).toContain(`Rolled back to ${first} · config v2 (`);
+    expect(status).toContain(`, config v${live} live since`);
     expect(await deploy()).toBe(second);
     expect((await livePair()).release).toBe(second);
     expect(await localRollbackPin({ stateDir: join(project.dir, '.cnf') })).toBeUndefined();

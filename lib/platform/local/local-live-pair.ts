@@ -168,7 +168,7 @@ async function localRollbackPin(project: Pick<Project, 'stateDir'>): Promise<Rol
   const rollback = moves[lastRollback] as LivePairMove;
   // Config changes since keep the release; the live config is the last move's.
   const last = moves.at(-1) as LivePairMove;
-  return { release: rollback.release, config: last.config, runId: rollback.runId, since: rollback.at };
+  return { release: rollback.release, config: last.config, restoredConfig: rollback.config, runId: rollback.runId, since: rollback.at };
 }
 
 export { assertLocalStageFree, LocalLivePairs, localRollbackPin, processHolderId, withLocalStageLock };

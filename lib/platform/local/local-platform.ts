@@ -368,7 +368,7 @@ class LocalPlatform implements Platform {
     const pin = await localRollbackPin(this.project);
     if (pin !== undefined)
       notes.push(
-        `Rolled back to ${livePairLabel(pin.release, pin.config)} (${pin.runId ?? 'rollback'}): the stage stays on it until the next cnf-admin deploy --stage local.`,
+        `Rolled back to ${livePairLabel(pin.release, pin.restoredConfig)} (${pin.runId ?? 'rollback'})${pin.config === pin.restoredConfig ? '' : `, config ${configVersionLabel(pin.config)} live since`}: the stage stays on ${pin.release} until the next cnf-admin deploy --stage local.`,
       );
     return {
       stage: this.stage.name,
