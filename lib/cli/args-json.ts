@@ -1,6 +1,7 @@
 import { argsLimitProblem, argsTextProblem } from '../core/args-limits.js';
 import { UsageError } from '../core/errors.js';
 import { duplicateJsonKey } from '../core/json-duplicate-keys.js';
+import { jsonSyntaxProblem } from '../core/json-syntax.js';
 
 const LIMITS_HINT =
   'Task args may nest 32 levels, take 256 KB and have no key named __proto__; pass large data by reference (an S3 key, a file in the bundle).';
@@ -18,7 +19,7 @@ function parseArgsJson(text: string): Record<string, unknown> {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`--args is not valid JSON: ${(error as Error).message}`, {
+    throw new UsageError(`--args is not valid JSON: ${jsonSyntaxProblem(error)}`, {
       hint: `Quote the object for your shell, e.g. --args '{"days": 30}'`,
       cause: error,
     });

@@ -1,7 +1,7 @@
 import { CONFIG_CHOICES, DEFAULT_ALIAS } from '../core/platform.js';
 import { parseDuration } from './duration.js';
 import { option, type OptionsOf } from './option.js';
-import { accountId, aliasNameText, oneOf, portNumber, positiveInteger, runIdText } from './option-parsers.js';
+import { accountId, aliasNameText, oneOf, portNumber, positiveInteger, runIdText, taskNameText } from './option-parsers.js';
 
 /*
  * The flags of every command, each declared once with its parser and
@@ -90,7 +90,7 @@ const COMMAND_OPTIONS = {
   stop: STAGE_FLAGS,
   runs: [
     STAGE,
-    option('--task <name>', 'only runs of this task'),
+    option('--task <name>', 'only runs of this task', { parse: taskNameText }),
     option('-n, --limit <n>', 'at most this many, newest first', { parse: positiveInteger, default: 20 }),
     option('--all', 'list console evaluations (cnf:console) too; they are left out by default'),
     JSON_OUTPUT,

@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { ERROR_PREFIX, isCnfError } from '../core/errors.js';
+import { ERROR_PREFIX, isCnfError, UsageError } from '../core/errors.js';
 import { localizedMoments } from '../core/format-moment.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { permissionFault } from '../core/file-system-fault.js';
@@ -76,6 +76,7 @@ async function cli(argv: readonly string[], io: CliIo = processIo()): Promise<nu
         io.stderr,
         `${stylerFor(io.stderr, io.env)('red', ERROR_PREFIX)} ${(await secretMasker(io))(unknownCommand(argv))}; the commands are below.`,
       );
+    if (stageGluedToValue(argv)) throw new UsageError(dashValueMessage(argv));
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
@@ -183,8 +184,24 @@ function misspeltFlag(error: CommanderError): boolean {
  */
 function usageMessage(error: CommanderError, argv: readonly string[]): string {
   if (error.code === 'commander.unknownOption' && argv[0] === 'config' && argv[1] === 'set' && !misspeltFlag(error))
-    return `config set was given an unknown option, or a value that starts with "-" (not shown: it may be a secret). Such a value goes after --, e.g. cnf-admin config set ${argv[2] ?? 'KEY'} --secure -- <value>`;
+    return dashValueMessage(argv);
   return withoutInvalidPreamble(error.message).replace(/^error: /, '');
+}
+
+function dashValueMessage(argv: readonly string[]): string {
+  return `config set was given an unknown option, or a value that starts with "-" (not shown: it may be a secret). Such a value goes after --, e.g. cnf-admin config set ${argv[2] ?? 'KEY'} --secure -- <value>`;
+}
+
+/**
+ * Whether `config set` was given a word such as `-sX…` before `--`:
+ * commander would read it as `--stage X…` and name the stage it does not
+ * know, which is the tail of a new secret that starts with `-s`, where no
+ * mask finds it. A stage is named `-s NAME` or `--stage NAME`.
+ */
+function stageGluedToValue(argv: readonly string[]): boolean {
+  if (argv[0] !== 'config' || argv[1] !== 'set') return false;
+  const flags = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  return flags.slice(2).some((word) => /^-s./.test(word));
 }
 
 /** With `--json`, an error is the one JSON document on stdout too, so scripts can read it. */

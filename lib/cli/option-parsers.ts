@@ -11,12 +11,18 @@ const portNumber: OptionParser<number> = (text, flag) => {
   return port;
 };
 
-/** `--limit`: a whole number of at least 1. */
+/** `--limit`: a whole number of at least 1 (and no more than JavaScript counts exactly). */
 const positiveInteger: OptionParser<number> = (text, flag) => {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isInteger(value) || value < 1)
+  if (text.trim() === '' || !Number.isSafeInteger(value) || value < 1)
     throw new InvalidArgumentError(`${flag} takes a whole number of at least 1, got: ${JSON.stringify(text)}`);
   return value;
+};
+
+/** `--task` of a filter: a task's name, not empty. */
+const taskNameText: OptionParser<string> = (text, flag) => {
+  if (text.trim() === '') throw new InvalidArgumentError(`${flag} takes a task's name, got nothing.`);
+  return text;
 };
 
 /** `--run-id`: an id a retry can give again (the ledger's rule, `isValidRunId`). */
@@ -50,4 +56,4 @@ function oneOf<const Choice extends string>(choices: readonly Choice[]): OptionP
   };
 }
 
-export { accountId, aliasNameText, oneOf, portNumber, positiveInteger, runIdText };
+export { accountId, aliasNameText, oneOf, portNumber, positiveInteger, runIdText, taskNameText };

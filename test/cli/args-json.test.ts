@@ -15,6 +15,13 @@ describe('parseArgsJson', () => {
     expect(() => parseArgsJson(text)).toThrow(UsageError);
     expect(() => parseArgsJson(text)).toThrow(message);
   });
+
+  it('says what is wrong with text that is not JSON without quoting any of it: a piece may be a secret', () => {
+    const typed = '{"note": s3cr3t-V4lue-xyz-123}';
+    expect(() => parseArgsJson(typed)).toThrow("--args is not valid JSON: Unexpected token 's'");
+    expect(() => parseArgsJson(typed)).not.toThrow(/s3cr3t/);
+    expect(() => parseArgsJson('{"a":1')).toThrow(/--args is not valid JSON: .* at position 6/);
+  });
 });
 
 describe('the limits of task args', () => {

@@ -268,6 +268,42 @@ describe('config set of a secure value', () => {
     expect(shown.stdout).toContain([...value.slice(1)].reverse().join(''));
   });
 
+  it('a new value that starts with "-s" is not read as a stage and named in an error', async () => {
+    const refused = await project.cli(['config', 'set', 'DASH_S_TOKEN', '--secure', '-snew-5ecret-value']);
+    expect(refused.code).toBe(64);
+    expect(refused.stderr + refused.stdout).not.toContain('new-5ecret');
+    expect(refused.stderr).toContain('cnf-admin config set DASH_S_TOKEN --secure -- <value>');
+    expect((await project.cli(['config', 'set', 'DASH_S_TOKEN', '-s', 'local', '--secure', '--', '-snew-5ecret-value'])).code).toBe(0);
+  });
+
+  it('refuses the secret as a key, or in a plain value, where config list, get, diff and history would print it', async () => {
+    for (const args of [
+      ['config', 'set', SECRET, 'value'],
+      ['config', 'set', 'COPIED', SECRET],
+      ['config', 'set', 'COPIED', `postgres://app:${SECRET}@db/app`],
+    ]) {
+      const refused = await project.cli(args);
+      expect(refused.code, args.join(' ')).toBe(64);
+      expect(refused.stderr).toContain('holds the value of a secure parameter of stage local (not shown); nothing was set');
+      expectNoSecret(refused);
+    }
+    const listed = await project.cli(['config', 'list', '--json']);
+    expectNoSecret(listed);
+    expect(listed.stdout).not.toContain('COPIED');
+    // secure, it is taken
+    expect((await project.cli(['config', 'set', 'COPIED', `postgres://app:${SECRET}@db/app`, '--secure'])).code).toBe(0);
+  });
+
+  it('masks it as a task filter of runs, and does not quote --args that are not JSON', async () => {
+    const filtered = await project.cli(['runs', '--task', SECRET]);
+    expect(filtered.stderr).toContain('for task [redacted]');
+    expectNoSecret(filtered);
+    const args = await project.cli(['invoke', 'echo', '--args', `{"note": ${SECRET}}`]);
+    expect(args.code).toBe(64);
+    expect(args.stderr).toContain('--args is not valid JSON');
+    expect(args.stderr).not.toContain(SECRET.slice(0, 8));
+  });
+
   it('reads the value from piped stdin when none is given, without a warning', async () => {
     const result = await project.cli(['config', 'set', 'PIPED_TOKEN', '--secure'], { input: 'piped-value-1234\n' });
     expect(result.code, result.stderr).toBe(0);

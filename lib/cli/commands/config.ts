@@ -88,11 +88,24 @@ async function configSet(key: string, value: string | undefined, options: Comman
       hint: `Keep it secure: cnf-admin config set ${key} --secure${onStage}. To make it plain, unset it first: cnf-admin config unset ${key}${onStage}`,
     });
   }
+  // A secret typed as the key would be printed by config list and kept in the history for good.
+  const secrets = new SecretMask(platform.parameters);
+  if ((await secrets.mask(key)) !== key)
+    throw new UsageError(`The key given holds the value of a secure parameter of stage ${stage.name} (not shown); nothing was set.`, {
+      hint: `Keys are printed by config list and kept in the history: give the key's name first, then the value: cnf-admin config set KEY --secure${onStage}`,
+    });
   const text = await valueToSet(key, value, secure, io, onStage);
   if (text === '')
     throw new UsageError(`The value of ${key} is empty; nothing was set.`, {
       hint: `To remove ${key}, unset it: cnf-admin config unset ${key}${onStage}`,
     });
+  if (!secure && (await secrets.mask(text)) !== text)
+    throw new UsageError(
+      `The value given for ${key} holds the value of a secure parameter of stage ${stage.name} (not shown); nothing was set.`,
+      {
+        hint: `Stored plain, config get and list would print it. Keep it secure: cnf-admin config set ${key} --secure${onStage}`,
+      },
+    );
   const tooShort = secure ? secretValueProblem(key, text) : undefined;
   if (tooShort !== undefined) throw new UsageError(tooShort, { hint: 'Choose another value; nothing was set.' });
   if (secure && value !== undefined && value !== '-') {

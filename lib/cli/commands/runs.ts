@@ -13,6 +13,7 @@ import { renderFrames, writeNotice } from '../render/run-view.js';
 import { formatTable, terminalWidth, wrapText } from '../render/table.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
+import { SecretMask } from '../secret-mask.js';
 
 /** The options of `cnf-admin runs`, as its flags declare them. */
 type RunsCommandOptions = CommandOptions<'runs'>;
@@ -85,7 +86,9 @@ async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
             options.task,
             (await platform.runs({ limit: 200 })).map((record) => record.task),
           );
-    writeLine(io.stderr, `No runs on stage ${stage.name}${options.task === undefined ? '' : ` for task ${options.task}`} yet.${close}`);
+    // A name that matched nothing may be a secret typed in the wrong place: masked, as invoke masks an unknown task.
+    const task = options.task === undefined ? undefined : await new SecretMask(platform.parameters).mask(options.task);
+    writeLine(io.stderr, `No runs on stage ${stage.name}${task === undefined ? '' : ` for task ${task}`} yet.${close}`);
     return 0;
   }
   const width = terminalWidth(io);
