@@ -179,6 +179,23 @@ describe('a run whose log file is gone', () => {
   });
 });
 
+describe('a run whose log cannot be written (a full disk)', () => {
+  it('goes on and ends as the task ended, shows its output whole, and says the log could not be written; the ledger records the end', async () => {
+    // /dev/full takes the file's open and refuses every write with ENOSPC, as a full disk does.
+    mkdirSync(join(project.dir, '.cnf', 'local', 'logs'), { recursive: true });
+    symlinkSync('/dev/full', join(project.dir, '.cnf', 'local', 'logs', 'full-disk-run.log'));
+    const result = await project.cli(['invoke', 'echo', '--run-id', 'full-disk-run', '--', '--count', '2']);
+    expectClearError(result, 0, "The run's log could not be written (no space left on the device, ENOSPC)");
+    expect(result.stdout).toContain('count: 2');
+    const shown = JSON.parse((await project.cli(['runs', 'show', 'full-disk-run', '--json'])).stdout) as {
+      exitCode?: number;
+      error?: unknown;
+    };
+    expect(shown).toMatchObject({ exitCode: 0 });
+    expect(shown.error).toBeUndefined();
+  });
+});
+
 describe('a parameter set whose live version is not there', () => {
   it('is corrupted state (69) naming the file, for a run and a config change, and nothing runs or records v999', async () => {
     const damaged = freshProject();

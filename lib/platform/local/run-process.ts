@@ -70,6 +70,8 @@ async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGen
   const standbyInput = `${JSON.stringify(message)}\n`;
   const ownInput = JSON.stringify(run.event);
   const log = createWriteStream(logFile, { flags: 'a' });
+  // A log that cannot be written (a full disk) stops being written: the run goes on, and says so as it ends.
+  log.on('error', () => undefined);
   const started = Date.now();
   // A runner that started while the CLI checked the stage (and may have loaded this release) is given its run; else one starts for it.
   const standby = takeStandbyRunner(run.bundleDir);
@@ -160,6 +162,7 @@ async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGen
       await writeLine(log, line);
       yield { type: 'log', line };
     }
+    if (log.errored !== null) yield { type: 'notice', message: unwrittenLogNotice(logFile, log.errored) };
     ended = true;
     yield { type: 'result', result };
   } catch (error) {
@@ -177,7 +180,7 @@ async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGen
       await recordUnfinished(run, started, { killedFor: 'abandoned', interruptedAt, code: null, signal: null, failure });
     }
     process.off('exit', killOnExit);
-    await new Promise((resolve) => log.end(resolve));
+    if (!log.destroyed) await new Promise((resolve) => log.end(resolve));
   }
 }
 
@@ -202,8 +205,25 @@ function runEnvironment(run: LocalRun, logFile: string): NodeJS.ProcessEnv {
   };
 }
 
+/** Appends a line to the run's log; once the log has failed, nothing (the run's output still reaches the CLI). */
 function writeLine(stream: WriteStream, line: string): Promise<void> {
-  return stream.write(`${line}\n`) ? Promise.resolve() : new Promise((resolve) => stream.once('drain', resolve));
+  if (stream.errored !== null || stream.destroyed || stream.write(`${line}\n`)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('error', done);
+      resolve();
+    };
+    stream.once('drain', done);
+    stream.once('error', done);
+  });
+}
+
+/** What the CLI says when the run's log could not be written, or not all of it. */
+function unwrittenLogNotice(logFile: string, error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = code === 'ENOSPC' ? 'no space left on the device' : code === 'EDQUOT' ? 'disk quota exceeded' : error.message;
+  return `The run's log could not be written (${why}${code === undefined ? '' : `, ${code}`}): ${logFile} holds part of it at most; the output above is whole, and the run's result stands. Free some space for the next runs' logs.`;
 }
 
 function parseResult(text: string): RunResult | undefined {

@@ -144,9 +144,9 @@ class FileLedger implements RunLedger {
     try {
       await writeFileAtomic(file, JSON.stringify(lost));
     } catch (error) {
-      // A ledger this user cannot write is read as it is: the run still reads as lost.
+      // A ledger this user cannot write, or whose disk is full, is read as it is: the run still reads as lost.
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') throw error;
+      if (!['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT'].includes(code ?? '')) throw error;
     }
     return lost;
   }
