@@ -36,6 +36,12 @@ function permissionFault(error: unknown): unknown {
  * @param action - the call that was refused, or is known to be: `write`, `open`, `mkdir`
  */
 function deniedError(path: string, action: string, code: string, cause?: unknown): CnfError {
+  // A read-only file system refuses everyone alike: no owner or mode makes it writable.
+  if (code === 'EROFS')
+    return new PermissionError(`Cannot ${action} ${path}: it is on a read-only file system (EROFS).`, {
+      hint: 'Remount that file system read-write, or keep the project (its .cnf/) on one that is.',
+      ...(cause === undefined ? {} : { cause }),
+    });
   return new PermissionError(`Permission denied: cannot ${action} ${path} (${code}).`, {
     hint: `Make it writable for ${currentUser()}, or run cnf-admin as the user that owns it.`,
     ...(cause === undefined ? {} : { cause }),
