@@ -69,6 +69,8 @@ interface RollbackPlan {
   readonly to: LivePair;
   /** `pinned`: the target's pinned config version; `current`: keep the live one. */
   readonly configMode: 'pinned' | 'current';
+  /** The target was never live on the stage, so it pins no config: the live one is kept, whatever was asked. */
+  readonly pinsNone?: true;
   /** Per-key config diff from the live config to the target's. */
   readonly diff: readonly ConfigDiffEntry[];
 }
@@ -135,7 +137,15 @@ async function planRollback(sources: RollbackPlanSources, to: string, configMode
       hint: `Roll back the code alone with: --config current`,
     });
   if ('failed' in after) throw after.failed;
-  return { from: current, to: { release, config }, configMode, diff: diffParameters(before, after) };
+  // A release never live here (a deploy interrupted before it moved the pair, say) pins nothing: it keeps the live config, and says so.
+  const pinsNone = configMode === 'pinned' && pinned === undefined;
+  return {
+    from: current,
+    to: { release, config },
+    configMode: pinsNone ? 'current' : configMode,
+    ...(pinsNone ? { pinsNone } : {}),
+    diff: diffParameters(before, after),
+  };
 }
 
 /** The plan's first line: `from r-… · config v9 to r-… · config v7`. */

@@ -90,6 +90,12 @@ describe('a rollback plan', () => {
     expect(formatConfigDiff(plan.diff)).toEqual(['~ V: 3 -> 2']);
   });
 
+  it('keeps the live config for a release never live on the stage, which pins none, and says so', async () => {
+    const plan = await planRollback(sources, 'r-cccccccccccc', 'pinned');
+    expect(plan).toMatchObject({ to: { release: 'r-cccccccccccc', config: 3 }, configMode: 'current', pinsNone: true });
+    expect((await planRollback(sources, 'previous', 'pinned')).pinsNone).toBeUndefined();
+  });
+
   it('keeps the live config with current', async () => {
     expect((await planRollback(sources, 'previous', 'current')).to).toEqual({ release: 'r-aaaaaaaaaaaa', config: 3 });
   });

@@ -53,9 +53,11 @@ function printPlan(io: CliIo, stage: Stage, rollback: RollbackPlan): void {
   writeLine(out, `Roll back stage ${stage.name} ${describeRollback(rollback)}`);
   writeLine(
     out,
-    rollback.configMode === 'pinned'
-      ? "  config: the release's pinned config version (--config current keeps the live one)"
-      : '  config: the live config version stays (--config current)',
+    rollback.pinsNone === true
+      ? `  config: the live config version stays: ${rollback.to.release} was never live on stage ${stage.name}, so it pins none`
+      : rollback.configMode === 'pinned'
+        ? "  config: the release's pinned config version (--config current keeps the live one)"
+        : '  config: the live config version stays (--config current)',
   );
   const lines = formatConfigDiff(rollback.diff);
   writeLine(out, lines.length === 0 ? '  config diff: none' : `  config diff:\n${lines.map((line) => `    ${line}`).join('\n')}`);
