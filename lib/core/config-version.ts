@@ -151,6 +151,10 @@ function formatConfigDiff(entries: readonly ConfigDiffEntry[], options: { readon
   return lines;
 }
 
+/** What to do about a config version a parameter's history no longer holds (it keeps 100 versions of each). */
+const UNRESTORABLE_CONFIG_HINT =
+  'A newer config version may still be whole: cnf-admin config history lists them (and config diff compares two); or set the key to the value it should have, with the same --stage.';
+
 export {
   changedKeys,
   configVersionHash,
@@ -162,5 +166,6 @@ export {
   PARAMETER_VERSION_HISTORY,
   parseConfigVersion,
   sortedConfigKeys,
+  UNRESTORABLE_CONFIG_HINT,
 };
 export type { ConfigDiffEntry, ConfigVersion, ConfigVersionCause, ConfigVersionKey, ConfigVersionParts };

@@ -7,6 +7,7 @@ import {
   type ConfigVersion,
   type ConfigVersionCause,
   type ConfigVersionKey,
+  UNRESTORABLE_CONFIG_HINT,
 } from '../../core/config-version.js';
 import { UnavailableError, UsageError } from '../../core/errors.js';
 import type { LivePairRecord } from '../../core/live-pair-record.js';
@@ -151,7 +152,7 @@ class AwsConfigVersions implements ConfigVersions {
     ]);
     const values = [...fromHistory.filter((entry): entry is SelectedValue => typeof entry !== 'string'), ...selected.values];
     const gone = [...fromHistory.filter((entry): entry is string => typeof entry === 'string'), ...selected.gone].sort();
-    if (gone.length > 0) throw new UnavailableError(this.#goneMessage(version, gone));
+    if (gone.length > 0) throw new UnavailableError(this.#goneMessage(version, gone), { hint: UNRESTORABLE_CONFIG_HINT });
     return values
       .map(({ key, secure, value, version: held }) => ({ key, secure, value: secure ? secureMarker(held) : (value ?? '') }))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -170,7 +171,8 @@ class AwsConfigVersions implements ConfigVersions {
   async restore(version: number): Promise<ConfigVersion> {
     const keys = await this.keysOf(version);
     const problem = await this.unrestorable(version);
-    if (problem !== undefined) throw new UnavailableError(`Cannot restore config ${configVersionLabel(version)}: ${problem}.`);
+    if (problem !== undefined)
+      throw new UnavailableError(`Cannot restore config ${configVersionLabel(version)}: ${problem}.`, { hint: UNRESTORABLE_CONFIG_HINT });
     const { version: made } = await this.change('config-rollback', async () => ({ ...keys }), { always: true });
     return made as ConfigVersion;
   }

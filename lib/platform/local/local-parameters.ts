@@ -7,6 +7,7 @@ import {
   type ConfigVersion,
   type ConfigVersionCause,
   type ConfigVersionKey,
+  UNRESTORABLE_CONFIG_HINT,
 } from '../../core/config-version.js';
 import { UnavailableError } from '../../core/errors.js';
 import { assertValidConfigKey, type Parameter } from '../../core/parameter-set.js';
@@ -173,7 +174,8 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
   async values(version: number): Promise<Parameter[]> {
     const file = await this.#read();
     const problem = unrestorableReason(file, version);
-    if (problem !== undefined) throw new UnavailableError(`${capitalized(problem)}; it cannot be read.`);
+    if (problem !== undefined)
+      throw new UnavailableError(`${capitalized(problem)}; it cannot be read.`, { hint: UNRESTORABLE_CONFIG_HINT });
     const values = version === file.live ? file.parameters : valuesOfVersion(file, version);
     return Object.keys(values)
       .sort()
@@ -187,7 +189,8 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
   async restore(version: number): Promise<ConfigVersion> {
     const made = await this.#changeKeys('config-rollback', (file) => {
       const problem = unrestorableReason(file, version);
-      if (problem !== undefined) throw new UnavailableError(`${capitalized(problem)}; it cannot be restored.`);
+      if (problem !== undefined)
+        throw new UnavailableError(`${capitalized(problem)}; it cannot be restored.`, { hint: UNRESTORABLE_CONFIG_HINT });
       return { ...(file.versions.find((candidate) => candidate.version === version) as ConfigVersion).keys };
     });
     return made as ConfigVersion;
@@ -211,7 +214,8 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
       const config = move.config ?? (file.live as number);
       if (config !== file.live) {
         const problem = unrestorableReason(file, config);
-        if (problem !== undefined) throw new UnavailableError(`${capitalized(problem)}; it cannot be restored.`);
+        if (problem !== undefined)
+          throw new UnavailableError(`${capitalized(problem)}; it cannot be restored.`, { hint: UNRESTORABLE_CONFIG_HINT });
         file.live = config;
         file.parameters = { ...valuesOfVersion(file, config) };
       }

@@ -54,6 +54,8 @@ describe('the local parameter store, versioned', () => {
       `config v${first} needs K:1, which has fallen out of the parameter's history of 100 versions`,
     );
     await expect(parameters.restore(first)).rejects.toThrow(/^Config v2 needs K:1, which has fallen out .*; it cannot be restored\.$/);
+    // and says what to do: a newer version, or the key set again
+    await expect(parameters.values(first)).rejects.toMatchObject({ hint: expect.stringContaining('cnf-admin config history lists them') });
     expect(await parameters.unrestorable(first + 1)).toBeUndefined();
     const restored = await parameters.restore(first + 1);
     expect(await parameters.values(restored.version)).toEqual([{ key: 'K', value: 'value-2', secure: false }]);
