@@ -1,5 +1,6 @@
 import { ExitCode } from '../../core/exit-codes.js';
 import type { RunOwner, RunRecord } from '../../core/run.js';
+import { ROLLBACK_TASK } from '../../core/rollback.js';
 
 /**
  * A run whose owner process died before it recorded its end, as the ledger
@@ -16,7 +17,7 @@ function lostRecord(record: RunRecord, owner: RunOwner, now: Date = new Date()):
     interruptedAt: record.interruptedAt ?? at,
     error: {
       name: 'RunLostError',
-      message: `The process that ran it (pid ${owner.pid}) ended before the run recorded its end: its terminal closed, or it was killed. Its log shows how far it got.`,
+      message: `The process that ran it (pid ${owner.pid}) ended before the run recorded its end: it was killed, its terminal closed, or the ledger could not be written then.${record.task === ROLLBACK_TASK ? ' A rollback writes no log: cnf-admin status says where the stage is.' : ' Its log shows how far it got.'}`,
     },
   };
 }
