@@ -19,7 +19,7 @@ interface InvokeInput {
 
 /**
  * Checks what `cnf-admin invoke` is given before anything loads or starts:
- * `--release`, `--config` and `--alias` together, and `--args` (JSON, within
+ * a task's name, `--release`, `--config` and `--alias` together, and `--args` (JSON, within
  * the limits of task args, with the task's own flags). The command checks
  * with it, and so does its first step (`prepare-invoke.ts`), which loads
  * nothing for input that is wrong.
@@ -27,6 +27,8 @@ interface InvokeInput {
  * @throws UsageError naming what is wrong.
  */
 function checkInvokeInput(options: InvokeCommandOptions): InvokeInput {
+  if (options.task.trim() === '')
+    throw new UsageError("invoke takes a task's name, got nothing.", { hint: 'See the tasks and their args with: cnf-admin tasks' });
   const target = checkReleaseTarget(options);
   if (options.dryRun === true && options.detach === true) {
     throw new UsageError('--dry-run runs nothing and --detach starts a run; give one of them.', {

@@ -49,6 +49,10 @@ describe('bad input', () => {
     const before = await runCount();
     expectUserError(await project.cli(['invoke', 'echo', '--', '--count', '0']), 64, 'Invalid args for echo: --count: Too small');
     expectUserError(await project.cli(['invoke', 'echo']), 64, 'Invalid args for echo: missing --count <integer>');
+    // Names left empty: said in the CLI's words, not the admin event's.
+    expectUserError(await project.cli(['invoke', '']), 64, "invoke takes a task's name, got nothing.");
+    expectUserError(await project.cli(['runs', '--task', '']), 64, "--task takes a task's name, got nothing.");
+    expectUserError(await project.cli(['runs', '--limit', '99999999999999999999']), 64, '--limit takes a whole number of at least 1');
     expectUserError(
       await project.cli(['invoke', 'echo', '--', '--count', 'two']),
       64,
