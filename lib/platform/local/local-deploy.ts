@@ -55,8 +55,12 @@ async function deployLocal(
   }
   if (nothingToDo !== undefined) return nothingToDo;
   // A Ctrl-C reaches the bundler's process too (one process group): a build it stopped is the interrupt, not a failure.
-  const interrupted = (): CnfError =>
-    new CnfError(`Interrupted: the deploy stopped; web:${alias} and admin:${alias} did not move.`, ExitCode.INTERRUPTED, 'user');
+  const interrupted = (kept?: string): CnfError =>
+    new CnfError(
+      `Interrupted: the deploy stopped; web:${alias} and admin:${alias} did not move.${kept === undefined ? '' : ` The release it had built, ${kept}, is kept (never live: it pins no config).`}`,
+      ExitCode.INTERRUPTED,
+      'user',
+    );
   const built =
     unchanged === undefined
       ? await withProgress(progress, 'Building the bundle', () => buildAndStore(paths, project)).catch(async (error: unknown) => {
@@ -67,7 +71,7 @@ async function deployLocal(
   // The alias pair and the live pair's record move as one step, under the state lock.
   await withStateLock(paths.stageDir, async () => {
     // Asked and told in one step: an interrupt either came before, and nothing moves, or finds the pair moving.
-    if (signal?.aborted === true) throw interrupted();
+    if (signal?.aborted === true) throw interrupted(built.isNew ? built.stored.release : undefined);
     interruption.onMove?.();
     await changingTogether([paths.aliases, paths.parameters], async () => {
       await moveAliasPairLocked(paths, alias, built.stored.release);
