@@ -4,7 +4,7 @@ import { checkArgs, invalidArgsMessage } from './check-args.js';
 import { didYouMean } from './did-you-mean.js';
 import { UsageError } from './errors.js';
 import { flagUsageOf, mergeArgs, parseArgFlags } from './task-arg-flags.js';
-import { isScriptPath, RESERVED_TASK_PREFIX, type TaskCatalog, type TaskInfo } from './task-catalog.js';
+import { isAdminFunctionTask, isScriptPath, type TaskCatalog, type TaskInfo } from './task-catalog.js';
 
 /**
  * The message with which a release refuses a task it lacks (`UnknownTask`):
@@ -35,13 +35,14 @@ interface CheckedEvent {
  * them (parsed, defaults applied, before redaction), which a run id's args
  * hash covers.
  *
- * A reserved task (`cnf:…`) is the admin function's own to check.
+ * A reserved task the admin function answers (`cnf:ping`, …) is its own to
+ * check; any other `cnf:` name is an unknown task, as the admin function says.
  *
  * @throws UsageError (64) with the message the admin function refuses the event with.
  */
 function checkEventAgainstCatalog(catalog: TaskCatalog, release: string, event: CheckedEvent): Readonly<Record<string, unknown>> {
   const argv = event.argv ?? [];
-  if (event.task.startsWith(RESERVED_TASK_PREFIX)) return event.args;
+  if (isAdminFunctionTask(event.task)) return event.args;
   let info: TaskInfo | undefined;
   if (isScriptPath(event.task)) {
     info = (catalog.scripts ?? []).find((script) => script.name === event.task);

@@ -76,6 +76,20 @@ const STOP_RUN_TASK = 'cnf:stop';
  */
 const SETTLE_RUN_TASK = 'cnf:settle';
 
+/** The reserved tasks the admin function answers itself; any other `cnf:` name is no task of a release. */
+const ADMIN_FUNCTION_TASKS: readonly string[] = [DESCRIBE_TASK, PING_TASK, CONSOLE_TASK, STOP_RUN_TASK, SETTLE_RUN_TASK];
+
+/**
+ * Whether `name` is a reserved task the admin function answers (`cnf:ping`, `cnf:console`, ...).
+ *
+ * @example
+ * isAdminFunctionTask('cnf:ping'); // true
+ * isAdminFunctionTask('cnf:rollback'); // false: the CLI's own record of a rollback, no task to invoke
+ */
+function isAdminFunctionTask(name: string): boolean {
+  return ADMIN_FUNCTION_TASKS.includes(name);
+}
+
 const SCRIPT_PATH_PATTERN = /^scripts\/(?:[A-Za-z0-9_-]+\/)*[A-Za-z0-9_.-]+\.ts$/;
 
 /**
@@ -100,5 +114,15 @@ function isValidTaskName(name: string): boolean {
   return TASK_NAME_PATTERN.test(name) && !name.startsWith(RESERVED_TASK_PREFIX);
 }
 
-export { CONSOLE_TASK, DESCRIBE_TASK, isScriptPath, isValidTaskName, PING_TASK, RESERVED_TASK_PREFIX, SETTLE_RUN_TASK, STOP_RUN_TASK };
+export {
+  CONSOLE_TASK,
+  DESCRIBE_TASK,
+  isAdminFunctionTask,
+  isScriptPath,
+  isValidTaskName,
+  PING_TASK,
+  RESERVED_TASK_PREFIX,
+  SETTLE_RUN_TASK,
+  STOP_RUN_TASK,
+};
 export type { JsonSchema, TaskCatalog, TaskInfo };

@@ -51,6 +51,9 @@ describe('bad input', () => {
     expectUserError(await project.cli(['invoke', 'echo']), 64, 'Invalid args for echo: missing --count <integer>');
     // Names left empty: said in the CLI's words, not the admin event's.
     expectUserError(await project.cli(['invoke', '']), 64, "invoke takes a task's name, got nothing.");
+    // A cnf: name the admin function does not answer is an unknown task for a dry run too, not a plan.
+    for (const reserved of ['cnf:whatever', 'cnf:rollback'])
+      expectUserError(await project.cli(['invoke', reserved, '--dry-run']), 64, `Unknown task "${reserved}".`);
     expectUserError(await project.cli(['runs', '--task', '']), 64, "--task takes a task's name, got nothing.");
     expectUserError(await project.cli(['runs', '--limit', '99999999999999999999']), 64, '--limit takes a whole number of at least 1');
     expectUserError(
