@@ -360,6 +360,23 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     await screenshot('releases');
   });
 
+  it("offers no re-run of a rollback's run, and copies it as the rollback command it was", async () => {
+    const [rollback] = JSON.parse((await project.cli(['runs', '--task', 'cnf:rollback', '--json'])).stdout) as {
+      runId: string;
+      release: string;
+    }[];
+    const headers = { 'x-cnf-token': ui.token, 'content-type': 'application/json' };
+    const shown = (await (await fetch(new URL(`/api/runs/${rollback?.runId}`, ui.url), { headers })).json()) as {
+      rerun: { can: boolean; why?: string };
+      cli: string;
+    };
+    expect(shown.rerun).toEqual({ can: false, why: expect.stringContaining('cnf-admin rollback') });
+    expect(shown.cli).toBe(`cnf-admin rollback --stage local --to ${rollback?.release}`);
+    const rerun = await fetch(new URL(`/api/runs/${rollback?.runId}/rerun`, ui.url), { method: 'POST', headers, body: '{}' });
+    expect(rerun.status).toBe(400);
+    expect(JSON.parse((await project.cli(['runs', '--task', 'cnf:rollback', '--json'])).stdout)).toHaveLength(1);
+  });
+
   it('marks a roll-forward after the rollback on the task chart: each time a release went live', async () => {
     const forward = await project.cli(['deploy']);
     expect(forward.code, forward.stderr).toBe(0);

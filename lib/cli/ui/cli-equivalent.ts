@@ -1,3 +1,4 @@
+import { ROLLBACK_TASK } from '../../core/rollback.js';
 import { CONSOLE_TASK, isScriptPath } from '../../core/task-catalog.js';
 
 /** Quotes a word for a POSIX shell: as is when safe, else in single quotes. */
@@ -20,6 +21,13 @@ function cliEquivalent(run: {
   readonly stage: string;
   readonly release?: string;
 }): string {
+  // A rollback's run is the command that rolled back: to its release, with the config it chose.
+  if (run.task === ROLLBACK_TASK) {
+    const config = run.args.config === 'current' ? ['--config', 'current'] : [];
+    return ['cnf-admin', 'rollback', '--stage', run.stage, ...(run.release === undefined ? [] : ['--to', run.release]), ...config]
+      .map(shellWord)
+      .join(' ');
+  }
   const release = run.release === undefined ? [] : ['--release', run.release];
   // A console evaluation is no task invoke takes: the console evaluates its code (-e).
   if (run.task === CONSOLE_TASK && typeof run.args.code === 'string')

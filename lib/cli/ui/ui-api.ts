@@ -15,6 +15,7 @@ import { RunStopper, type Ability } from './run-stopper.js';
 import { DEPLOY_CAUSE, ROLLBACK_CAUSE, stageMoves, type StageMove } from './stage-moves.js';
 import type { SecretMask } from '../secret-mask.js';
 import { taskStats } from './task-stats.js';
+import { ROLLBACK_TASK } from '../../core/rollback.js';
 
 /** Runs on one page of the runs list. */
 const PAGE_SIZE = 50;
@@ -323,6 +324,11 @@ class UiApi {
 
   #rerunAbility(record: RunRecord): Ability {
     if (record.task === CONSOLE_TASK) return { can: false, why: 'Console evaluations are never re-run.' };
+    // A rollback is the CLI's own run, no task of a release: the page runs the app's tasks only.
+    if (record.task === ROLLBACK_TASK)
+      return { can: false, why: 'A rollback is not re-run from the page: roll back with cnf-admin rollback.' };
+    if (record.task.startsWith(RESERVED_TASK_PREFIX))
+      return { can: false, why: `${record.task} is cnf-admin's own task, not one the page starts.` };
     if (holdsLeftOutArgs(record.args))
       return {
         can: false,

@@ -18,4 +18,14 @@ describe('cliEquivalent', () => {
   it('runs a script with cnf-admin run', () => {
     expect(cliEquivalent({ task: 'scripts/fix.ts', args: {}, stage: 'local' })).toBe('cnf-admin run scripts/fix.ts --stage local');
   });
+
+  it("writes a rollback's run as the rollback it was: to its release, with its config choice", () => {
+    const args = { from: 'r-bbbbbbbbbbbb · config v4', to: 'r-aaaaaaaaaaaa · config v2', config: 'pinned' };
+    expect(cliEquivalent({ task: 'cnf:rollback', args, stage: 'prod', release: 'r-aaaaaaaaaaaa' })).toBe(
+      'cnf-admin rollback --stage prod --to r-aaaaaaaaaaaa',
+    );
+    expect(cliEquivalent({ task: 'cnf:rollback', args: { ...args, config: 'current' }, stage: 'prod', release: 'r-aaaaaaaaaaaa' })).toBe(
+      'cnf-admin rollback --stage prod --to r-aaaaaaaaaaaa --config current',
+    );
+  });
 });
