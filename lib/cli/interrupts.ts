@@ -1,7 +1,7 @@
-import { CnfError } from '../core/errors.js';
+import { CnfError, ERROR_PREFIX } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { STOP_SIGNALS } from '../core/stop-signals.js';
-import type { CliIo } from './io.js';
+import { stylerFor, writeLine, type CliIo } from './io.js';
 import { writeNotice } from './render/run-view.js';
 
 /* All stop signals end the CLI the same way (130 when they stopped it), never by the signal (143, 129). */
@@ -131,7 +131,38 @@ async function unstoppable<T>(io: CliIo, notice: string | (() => string), change
   }
 }
 
+/**
+ * Runs what comes before a change of a stage (opening it, checking the
+ * input, asking for a value) so that a stop signal meanwhile ends the CLI at
+ * once with 130 and one line, `Interrupted: <nothing>.`: nothing is held yet,
+ * nothing was written, and nothing is left to finish. Without it the process
+ * would end by the signal, silently.
+ *
+ * @example
+ * const stage = await beforeChange(io, 'nothing was set', () => openStage(io, options));
+ */
+async function beforeChange<T>(io: CliIo, nothing: string, prepare: () => Promise<T>): Promise<T> {
+  const stopListening = onStopSignal(() => {
+    writeLine(io.stderr, `${stylerFor(io.stderr, io.env)('red', ERROR_PREFIX)} Interrupted: ${nothing}.`);
+    process.exit(ExitCode.INTERRUPTED);
+  });
+  try {
+    return await prepare();
+  } finally {
+    stopListening();
+  }
+}
+
 /** What a config change says of a stop signal that comes while it is made. */
 const CHANGE_FINISHES_FIRST = 'Interrupted: the change under way finishes first, so that nothing is left half done.';
 
-export { CHANGE_FINISHES_FIRST, InterruptedError, onStopSignal, STOP_SIGNALS, unlessInterrupted, unstoppable, withInterrupts };
+export {
+  beforeChange,
+  CHANGE_FINISHES_FIRST,
+  InterruptedError,
+  onStopSignal,
+  STOP_SIGNALS,
+  unlessInterrupted,
+  unstoppable,
+  withInterrupts,
+};

@@ -2,12 +2,13 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { memoryIo } from '../support/memory-io.js';
 
 let unstoppable: typeof import('../../lib/cli/interrupts.js').unstoppable;
+let beforeChange: typeof import('../../lib/cli/interrupts.js').beforeChange;
 
 beforeAll(async () => {
   // Under npx (as `npx vitest` runs), a signal soon after another reads as npm's echo of it: not here.
   vi.stubEnv('npm_lifecycle_event', 'test');
   vi.resetModules();
-  ({ unstoppable } = await import('../../lib/cli/interrupts.js'));
+  ({ unstoppable, beforeChange } = await import('../../lib/cli/interrupts.js'));
 });
 
 describe('unstoppable', () => {
@@ -42,5 +43,26 @@ describe('unstoppable', () => {
     });
     expect(steps).toEqual(['changed', 'reported']);
     expect(process.listenerCount('SIGINT')).toBe(before);
+  });
+});
+
+describe('beforeChange', () => {
+  it('ends the CLI at once with 130 and one line on a stop signal before the change, and leaves the signals alone after', async () => {
+    const io = memoryIo(process.cwd());
+    const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    try {
+      const prepared = await beforeChange(io, 'nothing was set', async () => {
+        process.emit('SIGINT', 'SIGINT');
+        return 'prepared';
+      });
+      expect(exit).toHaveBeenCalledWith(130);
+      expect(io.stderrText()).toBe('cnf-admin: Interrupted: nothing was set.\n');
+      expect(prepared).toBe('prepared');
+      exit.mockClear();
+      process.emit('SIGINT', 'SIGINT');
+      expect(exit).not.toHaveBeenCalled();
+    } finally {
+      exit.mockRestore();
+    }
   });
 });

@@ -9,7 +9,7 @@ import { formatMoment } from '../../core/format-moment.js';
 import { formatTable, terminalWidth } from '../render/table.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
-import { CHANGE_FINISHES_FIRST, unstoppable } from '../interrupts.js';
+import { beforeChange, CHANGE_FINISHES_FIRST, unstoppable } from '../interrupts.js';
 
 /** The stage's config versions, or a clear refusal where the platform keeps none. */
 function versionsOf(platform: Platform, stage: Stage): ConfigVersions {
@@ -88,11 +88,15 @@ async function configDiff(from: string, to: string, options: CommandOptions<'con
 /** `cnf-admin config rollback vN`: a new config version equal to vN, live at once. */
 async function configRollback(target: string, options: CommandOptions<'config rollback'>, io: CliIo): Promise<number> {
   const version = parseConfigVersion(target);
-  const { platform, stage } = await openStage(io, options);
-  const store = versionsOf(platform, stage);
-  pick(await store.versions(), version, stage.name);
-  const live = await store.live();
-  const diff = live === undefined ? [] : diffParameters(await store.values(live), await store.values(version));
+  // A Ctrl-C until the change restores nothing.
+  const { stage, store, live, diff } = await beforeChange(io, 'nothing was restored', async () => {
+    const { platform, stage } = await openStage(io, options);
+    const store = versionsOf(platform, stage);
+    pick(await store.versions(), version, stage.name);
+    const live = await store.live();
+    const diff = live === undefined ? [] : diffParameters(await store.values(live), await store.values(version));
+    return { stage, store, live, diff };
+  });
   if (live !== undefined && diff.every((entry) => entry.change === 'unchanged')) {
     // As config set of the value a key has already: no version that changes nothing.
     if (options.json === true) writeJson(io, { stage: stage.name, restored: version, configVersion: live, keys: diff, changed: false });

@@ -12,7 +12,7 @@ import { writeJson, writeLine, type CliIo } from '../io.js';
 import { formatTable, terminalWidth } from '../render/table.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
-import { CHANGE_FINISHES_FIRST, unstoppable } from '../interrupts.js';
+import { beforeChange, CHANGE_FINISHES_FIRST, unstoppable } from '../interrupts.js';
 
 /** A parameter as `--json` shows it: secrets masked. */
 function printable(parameter: Parameter): { key: string; value: string; secure: boolean } {
@@ -79,44 +79,47 @@ async function configSet(key: string, value: string | undefined, options: Comman
   const secure = options.secure === true;
   // The stage as typed: every command a hint here suggests acts on it, never on another.
   const onStage = ` --stage ${options.stage}`;
-  // What the stage refuses is refused before a value is asked for, read or warned about.
-  const { platform, stage } = await openStage(io, options);
-  platform.managedConfigKeys?.assertUnmanagedKey(key, 'set');
-  if (!secure && (await platform.parameters.get(key))?.secure === true) {
-    // A secret's key set again without --secure would store its next value in plain text, printed by config get and list.
-    throw new UsageError(`${key} is secure on stage ${stage.name}; without --secure its new value would be stored in plain text.`, {
-      hint: `Keep it secure: cnf-admin config set ${key} --secure${onStage}. To make it plain, unset it first: cnf-admin config unset ${key}${onStage}`,
-    });
-  }
-  // A secret typed as the key would be printed by config list and kept in the history for good.
-  const secrets = new SecretMask(platform.parameters);
-  if ((await secrets.mask(key)) !== key)
-    throw new UsageError(`The key given holds the value of a secure parameter of stage ${stage.name} (not shown); nothing was set.`, {
-      hint: `Keys are printed by config list and kept in the history: give the key's name first, then the value: cnf-admin config set KEY --secure${onStage}`,
-    });
-  const text = await valueToSet(key, value, secure, io, onStage);
-  if (text === '')
-    throw new UsageError(`The value of ${key} is empty; nothing was set.`, {
-      hint: `To remove ${key}, unset it: cnf-admin config unset ${key}${onStage}`,
-    });
-  if (!secure && (await secrets.mask(text)) !== text)
-    throw new UsageError(
-      `The value given for ${key} holds the value of a secure parameter of stage ${stage.name} (not shown); nothing was set.`,
-      {
-        hint: `Stored plain, config get and list would print it. Keep it secure: cnf-admin config set ${key} --secure${onStage}`,
-      },
-    );
-  const tooShort = secure ? secretValueProblem(key, text) : undefined;
-  if (tooShort !== undefined) throw new UsageError(tooShort, { hint: 'Choose another value; nothing was set.' });
-  if (secure && value !== undefined && value !== '-') {
-    writeLine(
-      io.stderr,
-      asInvoked(
-        `Warning: the value of ${key} is now in your shell's history. Next time leave it out to type it hidden, or pipe it: cnf-admin config set ${key} - --secure${onStage} < file`,
-        io.env,
-      ),
-    );
-  }
+  // What the stage refuses is refused before a value is asked for, read or warned about; a Ctrl-C until the change sets nothing.
+  const { platform, stage, text } = await beforeChange(io, 'nothing was set', async () => {
+    const { platform, stage } = await openStage(io, options);
+    platform.managedConfigKeys?.assertUnmanagedKey(key, 'set');
+    if (!secure && (await platform.parameters.get(key))?.secure === true) {
+      // A secret's key set again without --secure would store its next value in plain text, printed by config get and list.
+      throw new UsageError(`${key} is secure on stage ${stage.name}; without --secure its new value would be stored in plain text.`, {
+        hint: `Keep it secure: cnf-admin config set ${key} --secure${onStage}. To make it plain, unset it first: cnf-admin config unset ${key}${onStage}`,
+      });
+    }
+    // A secret typed as the key would be printed by config list and kept in the history for good.
+    const secrets = new SecretMask(platform.parameters);
+    if ((await secrets.mask(key)) !== key)
+      throw new UsageError(`The key given holds the value of a secure parameter of stage ${stage.name} (not shown); nothing was set.`, {
+        hint: `Keys are printed by config list and kept in the history: give the key's name first, then the value: cnf-admin config set KEY --secure${onStage}`,
+      });
+    const text = await valueToSet(key, value, secure, io, onStage);
+    if (text === '')
+      throw new UsageError(`The value of ${key} is empty; nothing was set.`, {
+        hint: `To remove ${key}, unset it: cnf-admin config unset ${key}${onStage}`,
+      });
+    if (!secure && (await secrets.mask(text)) !== text)
+      throw new UsageError(
+        `The value given for ${key} holds the value of a secure parameter of stage ${stage.name} (not shown); nothing was set.`,
+        {
+          hint: `Stored plain, config get and list would print it. Keep it secure: cnf-admin config set ${key} --secure${onStage}`,
+        },
+      );
+    const tooShort = secure ? secretValueProblem(key, text) : undefined;
+    if (tooShort !== undefined) throw new UsageError(tooShort, { hint: 'Choose another value; nothing was set.' });
+    if (secure && value !== undefined && value !== '-') {
+      writeLine(
+        io.stderr,
+        asInvoked(
+          `Warning: the value of ${key} is now in your shell's history. Next time leave it out to type it hidden, or pipe it: cnf-admin config set ${key} - --secure${onStage} < file`,
+          io.env,
+        ),
+      );
+    }
+    return { platform, stage, text };
+  });
   // The change and its report are one step: a Ctrl-C now lets both finish (0), never ends it as interrupted (130) after the change.
   return unstoppable(io, CHANGE_FINISHES_FIRST, async () => {
     const before = await platform.configVersions?.live();
@@ -166,7 +169,7 @@ function stdinIsPiped(io: CliIo): boolean {
 /** `cnf-admin config unset KEY`. */
 async function configUnset(key: string, options: CommandOptions<'config unset'>, io: CliIo): Promise<number> {
   assertValidConfigKey(key);
-  const { platform, stage } = await openStage(io, options);
+  const { platform, stage } = await beforeChange(io, 'nothing was removed', () => openStage(io, options));
   platform.managedConfigKeys?.assertUnmanagedKey(key, 'unset');
   // The change and its report are one step, as in config set.
   return unstoppable(io, CHANGE_FINISHES_FIRST, async () => {
