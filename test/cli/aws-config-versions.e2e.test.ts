@@ -76,6 +76,10 @@ function liveRecord(server: FakeAws) {
 describe('config versions on AWS', () => {
   it('set, unset, history, diff and config rollback: each change a version, the parameter kept, the live-pair record written', async () => {
     const server = await fakeAws();
+    // No version yet: history says so, and how the first is made.
+    const none = await cnfAdmin(server, ['config', 'history']);
+    expect(none.code).toBe(0);
+    expect(none.stderr).toContain('Stage prod has no config versions yet: the first change makes v1');
     server.ssm.put(`${PATH}GREETING`, 'hello'); // set before config versions: v1 (initial) holds it
 
     const set = await cnfAdmin(server, ['config', 'set', 'GREETING', 'bonjour']);

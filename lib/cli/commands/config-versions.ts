@@ -48,6 +48,13 @@ async function configHistory(key: string | undefined, options: CommandOptions<'c
     writeJson(io, { stage: stage.name, live, versions: shown });
     return 0;
   }
+  if (versions.length === 0) {
+    writeLine(
+      io.stderr,
+      `Stage ${stage.name} has no config versions yet: the first change makes v1 (cnf-admin config set KEY VALUE --stage ${stage.name}).`,
+    );
+    return 0;
+  }
   const rows = shown.map((version) => [
     `${configVersionLabel(version.version)}${version.version === live ? ' (live)' : ''}`,
     formatMoment(version.createdAt),
