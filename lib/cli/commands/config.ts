@@ -89,9 +89,11 @@ async function configSet(key: string, value: string | undefined, options: Comman
         hint: `Keep it secure: cnf-admin config set ${key} --secure${onStage}. To make it plain, unset it first: cnf-admin config unset ${key}${onStage}`,
       });
     }
-    // A secret typed as the key would be printed by config list and kept in the history for good.
-    const secrets = new SecretMask(platform.parameters);
-    if ((await secrets.mask(key)) !== key)
+    // A secret typed as the key would be printed by config list and kept in the history for good. Checked where the CLI
+    // can read the secure values (the local stage): on AWS it lists SecureStrings without them, and would find none.
+    const secrets = platform.kind === 'local' ? new SecretMask(platform.parameters) : undefined;
+    const holdsSecret = async (text: string): Promise<boolean> => secrets !== undefined && (await secrets.mask(text)) !== text;
+    if (await holdsSecret(key))
       throw new UsageError(`The key given holds the value of a secure parameter of stage ${stage.name} (not shown); nothing was set.`, {
         hint: `Keys are printed by config list and kept in the history: give the key's name first, then the value: cnf-admin config set KEY --secure${onStage}`,
       });
@@ -100,7 +102,7 @@ async function configSet(key: string, value: string | undefined, options: Comman
       throw new UsageError(`The value of ${key} is empty; nothing was set.`, {
         hint: `To remove ${key}, unset it: cnf-admin config unset ${key}${onStage}`,
       });
-    if (!secure && (await secrets.mask(text)) !== text)
+    if (!secure && (await holdsSecret(text)))
       throw new UsageError(
         `The value given for ${key} holds the value of a secure parameter of stage ${stage.name} (not shown); nothing was set.`,
         {
