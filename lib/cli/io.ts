@@ -1,5 +1,6 @@
 import { styleText } from 'node:util';
 import { terminalWidth, wrapText } from './render/table.js';
+import { writeLineAndWait } from '../core/write-line.js';
 
 /** Where a command reads and writes, so that tests can run commands in-process. */
 interface CliIo {
@@ -60,25 +61,6 @@ function writeWrapped(
             .map((part) => indent + part);
     for (const part of wrapped) writeLine(stream, style(part));
   }
-}
-
-/**
- * Writes one line and waits while the stream is full, so that a fast
- * producer (100 MB of task output) never piles up in memory.
- */
-function writeLineAndWait(stream: NodeJS.WritableStream, line: string): Promise<void> {
-  // A stream whose reader went away never drains: write nothing more to it.
-  if ((stream as { destroyed?: boolean }).destroyed === true) return Promise.resolve();
-  if (stream.write(`${line}\n`)) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      stream.off('drain', done);
-      stream.off('close', done);
-      resolve();
-    };
-    stream.once('drain', done);
-    stream.once('close', done);
-  });
 }
 
 /** Writes a value as the one JSON document of a `--json` command. */

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { ExitCode } from '../../core/exit-codes.js';
@@ -16,6 +16,7 @@ import { parseRunResult } from '../../core/run-result-schema.js';
 import type { StandbyMessage } from './standby-message.js';
 import { runnerArguments, takeStandbyRunner } from './standby-runner.js';
 import { LOCAL_INTERRUPT_GRACE_MS } from './interrupt-grace.js';
+import { writeLineAndWait } from '../../core/write-line.js';
 
 /** Everything a local run needs to know. */
 interface LocalRun {
@@ -142,7 +143,7 @@ async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGen
     const redactor = new SecretRedactor(run.secrets);
     const output = [child.stdout, child.stderr].map((stream) => (redactor.active ? stream.pipe(redactingTransform(redactor)) : stream));
     for await (const line of mergedLines(output)) {
-      await writeLine(log, line);
+      await writeLineAndWait(log, line);
       yield { type: 'log', line };
     }
     const { code, signal } = await exited;
@@ -159,7 +160,7 @@ async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGen
         task: run.event.task,
         release: run.release,
       });
-      await writeLine(log, line);
+      await writeLineAndWait(log, line);
       yield { type: 'log', line };
     }
     if (log.errored !== null) yield { type: 'notice', message: unwrittenLogNotice(logFile, log.errored) };
@@ -203,20 +204,6 @@ function runEnvironment(run: LocalRun, logFile: string): NodeJS.ProcessEnv {
     // This process owns the run: when it dies before the run records its end, readers record the run as lost.
     ...cnfEnvironment({ runLog: logFile, runOwner: JSON.stringify(currentProcessOwner()) }),
   };
-}
-
-/** Appends a line to the run's log; once the log has failed, nothing (the run's output still reaches the CLI). */
-function writeLine(stream: WriteStream, line: string): Promise<void> {
-  if (stream.errored !== null || stream.destroyed || stream.write(`${line}\n`)) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      stream.off('drain', done);
-      stream.off('error', done);
-      resolve();
-    };
-    stream.once('drain', done);
-    stream.once('error', done);
-  });
 }
 
 /** What the CLI says when the run's log could not be written, or not all of it. */
