@@ -52,7 +52,14 @@ describe('tasks', () => {
     expect(result.code).toBe(0);
     const header = result.stdout.split('\n')[0] ?? '';
     expect(header.indexOf('ARGS') - header.indexOf('DESCRIPTION')).toBeGreaterThanOrEqual(24 + 2);
-    expect(Math.max(...result.stdout.trimEnd().split('\n').map((line) => line.length))).toBeLessThanOrEqual(80);
+    expect(
+      Math.max(
+        ...result.stdout
+          .trimEnd()
+          .split('\n')
+          .map((line) => line.length),
+      ),
+    ).toBeLessThanOrEqual(80);
   });
 
   it('prints the catalog with args as JSON Schema with --json', async () => {

@@ -3,6 +3,8 @@ import { configVersionLabel } from '../../core/config-version.js';
 import { didYouMean } from '../../core/did-you-mean.js';
 import { UsageError } from '../../core/errors.js';
 import { assertValidConfigKey, MASK, printableValue, type Parameter } from '../../core/parameter-set.js';
+import type { Platform } from '../../core/platform.js';
+import type { Stage } from '../../core/stage.js';
 import { secretValueProblem } from '../../runtime/redact-secrets.js';
 import { askAtTerminal } from '../terminal-question.js';
 import { readHiddenLine } from '../hidden-input.js';
@@ -77,51 +79,8 @@ async function configGet(key: string, options: CommandOptions<'config get'>, io:
 async function configSet(key: string, value: string | undefined, options: CommandOptions<'config set'>, io: CliIo): Promise<number> {
   assertValidConfigKey(key);
   const secure = options.secure === true;
-  // The stage as typed: every command a hint here suggests acts on it, never on another.
-  const onStage = ` --stage ${options.stage}`;
-  // What the stage refuses is refused before a value is asked for, read or warned about; a Ctrl-C until the change sets nothing.
-  const { platform, stage, text } = await beforeChange(io, 'nothing was set', async () => {
-    const { platform, stage } = await openStage(io, options);
-    platform.managedConfigKeys?.assertUnmanagedKey(key, 'set');
-    if (!secure && (await platform.parameters.get(key))?.secure === true) {
-      // A secret's key set again without --secure would store its next value in plain text, printed by config get and list.
-      throw new UsageError(`${key} is secure on stage ${stage.name}; without --secure its new value would be stored in plain text.`, {
-        hint: `Keep it secure: cnf-admin config set ${key} --secure${onStage}. To make it plain, unset it first: cnf-admin config unset ${key}${onStage}`,
-      });
-    }
-    // A secret typed as the key would be printed by config list and kept in the history for good. Checked where the CLI
-    // can read the secure values (the local stage): on AWS it lists SecureStrings without them, and would find none.
-    const secrets = platform.kind === 'local' ? new SecretMask(platform.parameters) : undefined;
-    const holdsSecret = async (text: string): Promise<boolean> => secrets !== undefined && (await secrets.mask(text)) !== text;
-    if (await holdsSecret(key))
-      throw new UsageError(`The key given holds the value of a secure parameter of stage ${stage.name} (not shown); nothing was set.`, {
-        hint: `Keys are printed by config list and kept in the history: give the key's name first, then the value: cnf-admin config set KEY --secure${onStage}`,
-      });
-    const text = await valueToSet(key, value, secure, io, onStage);
-    if (text === '')
-      throw new UsageError(`The value of ${key} is empty; nothing was set.`, {
-        hint: `To remove ${key}, unset it: cnf-admin config unset ${key}${onStage}`,
-      });
-    if (!secure && (await holdsSecret(text)))
-      throw new UsageError(
-        `The value given for ${key} holds the value of a secure parameter of stage ${stage.name} (not shown); nothing was set.`,
-        {
-          hint: `Stored plain, config get and list would print it. Keep it secure: cnf-admin config set ${key} --secure${onStage}`,
-        },
-      );
-    const tooShort = secure ? secretValueProblem(key, text) : undefined;
-    if (tooShort !== undefined) throw new UsageError(tooShort, { hint: 'Choose another value; nothing was set.' });
-    if (secure && value !== undefined && value !== '-') {
-      writeLine(
-        io.stderr,
-        asInvoked(
-          `Warning: the value of ${key} is now in your shell's history. Next time leave it out to type it hidden, or pipe it: cnf-admin config set ${key} - --secure${onStage} < file`,
-          io.env,
-        ),
-      );
-    }
-    return { platform, stage, text };
-  });
+  // A Ctrl-C until the change sets nothing.
+  const { platform, stage, text } = await beforeChange(io, 'nothing was set', () => checkedSet(key, value, options, io));
   // The change and its report are one step: a Ctrl-C now lets both finish (0), never ends it as interrupted (130) after the change.
   return unstoppable(io, CHANGE_FINISHES_FIRST, async () => {
     const before = await platform.configVersions?.live();
@@ -145,6 +104,64 @@ async function configSet(key: string, value: string | undefined, options: Comman
       );
     return 0;
   });
+}
+
+/**
+ * Opens the stage and checks `config set`'s key and value against it, then
+ * reads the value: what the stage refuses is refused before a value is asked
+ * for, read or warned about.
+ *
+ * @throws UsageError (64) naming what is wrong; nothing is set.
+ */
+async function checkedSet(
+  key: string,
+  value: string | undefined,
+  options: CommandOptions<'config set'>,
+  io: CliIo,
+): Promise<{ platform: Platform; stage: Stage; text: string }> {
+  const secure = options.secure === true;
+  // The stage as typed: every command a hint here suggests acts on it, never on another.
+  const onStage = ` --stage ${options.stage}`;
+  const { platform, stage } = await openStage(io, options);
+  platform.managedConfigKeys?.assertUnmanagedKey(key, 'set');
+  if (!secure && (await platform.parameters.get(key))?.secure === true) {
+    // A secret's key set again without --secure would store its next value in plain text, printed by config get and list.
+    throw new UsageError(`${key} is secure on stage ${stage.name}; without --secure its new value would be stored in plain text.`, {
+      hint: `Keep it secure: cnf-admin config set ${key} --secure${onStage}. To make it plain, unset it first: cnf-admin config unset ${key}${onStage}`,
+    });
+  }
+  // A secret typed as the key would be printed by config list and kept in the history for good. Checked where the CLI
+  // can read the secure values (the local stage): on AWS it lists SecureStrings without them, and would find none.
+  const secrets = platform.kind === 'local' ? new SecretMask(platform.parameters) : undefined;
+  const holdsSecret = async (text: string): Promise<boolean> => secrets !== undefined && (await secrets.mask(text)) !== text;
+  if (await holdsSecret(key))
+    throw new UsageError(`The key given holds the value of a secure parameter of stage ${stage.name} (not shown); nothing was set.`, {
+      hint: `Keys are printed by config list and kept in the history: give the key's name first, then the value: cnf-admin config set KEY --secure${onStage}`,
+    });
+  const text = await valueToSet(key, value, secure, io, onStage);
+  if (text === '')
+    throw new UsageError(`The value of ${key} is empty; nothing was set.`, {
+      hint: `To remove ${key}, unset it: cnf-admin config unset ${key}${onStage}`,
+    });
+  if (!secure && (await holdsSecret(text)))
+    throw new UsageError(
+      `The value given for ${key} holds the value of a secure parameter of stage ${stage.name} (not shown); nothing was set.`,
+      {
+        hint: `Stored plain, config get and list would print it. Keep it secure: cnf-admin config set ${key} --secure${onStage}`,
+      },
+    );
+  const tooShort = secure ? secretValueProblem(key, text) : undefined;
+  if (tooShort !== undefined) throw new UsageError(tooShort, { hint: 'Choose another value; nothing was set.' });
+  if (secure && value !== undefined && value !== '-') {
+    writeLine(
+      io.stderr,
+      asInvoked(
+        `Warning: the value of ${key} is now in your shell's history. Next time leave it out to type it hidden, or pipe it: cnf-admin config set ${key} - --secure${onStage} < file`,
+        io.env,
+      ),
+    );
+  }
+  return { platform, stage, text };
 }
 
 /** The value `config set` stores: as given, from stdin (`-`, or a pipe), or typed at the terminal. */

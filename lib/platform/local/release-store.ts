@@ -263,8 +263,7 @@ async function assertBundleWhole(paths: LocalPaths, stored: StoredRelease): Prom
   const damage = await bundleDamage(paths, stored);
   if (damage === undefined) return;
   throw new UnavailableError(`Release ${stored.release} is damaged: ${damage} in ${bundleDir(paths, stored.release)}.`, {
-    hint:
-      'A deploy of the sources it was built from repairs it (the same sources build the same release): cnf-admin deploy --stage local when the working tree built it; else check out its commit (cnf-admin releases names it) and deploy to a pair of its own, which leaves the live pair where it is: cnf-admin deploy --alias repair --stage local.',
+    hint: 'A deploy of the sources it was built from repairs it (the same sources build the same release): cnf-admin deploy --stage local when the working tree built it; else check out its commit (cnf-admin releases names it) and deploy to a pair of its own, which leaves the live pair where it is: cnf-admin deploy --alias repair --stage local.',
   });
 }
 
