@@ -86,8 +86,10 @@ async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
             options.task,
             (await platform.runs({ limit: 200 })).map((record) => record.task),
           );
-    // A name that matched nothing may be a secret typed in the wrong place: masked, as invoke masks an unknown task.
-    const task = options.task === undefined ? undefined : await new SecretMask(platform.parameters).mask(options.task);
+    // A name that matched nothing may be a secret typed in the wrong place: masked, as invoke masks an unknown task,
+    // where the CLI can read the secure values (the local stage; on AWS it lists SecureStrings without them).
+    const task =
+      options.task === undefined || platform.kind !== 'local' ? options.task : await new SecretMask(platform.parameters).mask(options.task);
     writeLine(io.stderr, `No runs on stage ${stage.name}${task === undefined ? '' : ` for task ${task}`} yet.${close}`);
     return 0;
   }
