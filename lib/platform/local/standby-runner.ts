@@ -61,6 +61,25 @@ function streamsOf(child: RunnerProcess): Socket[] {
 }
 
 /**
+ * Whether an `invoke` command line may run its task on this machine, as far
+ * as its words tell before anything loads: not a dry run, not a detached run
+ * (its watcher starts a process of its own), and no stage named other than
+ * `local` (an AWS stage, as a rule; a local stage of another name starts its
+ * own process when it runs). The command's shim starts a standby runner only
+ * then: elsewhere it would start, and end, for nothing.
+ *
+ * @example
+ * mayRunHere(['invoke', 'migrate']); // true
+ * mayRunHere(['invoke', 'migrate', '--stage', 'prod']); // false
+ */
+function mayRunHere(argv: readonly string[]): boolean {
+  const flags = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  const at = flags.findIndex((word) => word === '--stage' || word === '-s');
+  const stage = at === -1 ? flags.find((word) => word.startsWith('--stage='))?.slice('--stage='.length) : flags[at + 1];
+  return !flags.includes('--dry-run') && !flags.includes('--detach') && (stage === undefined || stage === 'local');
+}
+
+/**
  * Starts a standby runner, unless one waits already. It keeps nothing
  * alive: until it is taken, the CLI may end without waiting for it (its
  * stdin then closes, and it ends).
@@ -150,4 +169,4 @@ function letGo(waiting: Standby): void {
   for (const stream of waiting.child.stdio.slice(1)) stream?.destroy();
 }
 
-export { loadInStandbyRunner, releaseStandbyRunner, runnerArguments, standByRunner, standbyAwaitsRelease, takeStandbyRunner };
+export { loadInStandbyRunner, mayRunHere, releaseStandbyRunner, runnerArguments, standByRunner, standbyAwaitsRelease, takeStandbyRunner };
