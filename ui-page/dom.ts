@@ -1,3 +1,5 @@
+import { formatDuration } from '../lib/cli/render/format-duration.js';
+
 type Child = Node | string | number | null | undefined | false;
 
 /** Makes an element with attributes (`on*` functions become listeners) and children. */
@@ -56,12 +58,9 @@ function announcePending(): void {
   announce(text);
 }
 
-/** A duration in ms as people read it. */
+/** A duration in ms as people read it, in the CLI's words (`3 min 5 s`, `2 h 5 min`); `–` for none. */
 function duration(ms: number | undefined | null): string {
-  if (ms === undefined || ms === null) return '–';
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return ms === undefined || ms === null ? '–' : formatDuration(ms);
 }
 
 /** A time in the reader's time zone. */
