@@ -1,6 +1,6 @@
 import { UsageError } from '../core/errors.js';
 import { MASK } from '../core/parameter-set.js';
-import type { ParameterStore } from '../core/platform.js';
+import type { ParameterStore, Platform } from '../core/platform.js';
 import { SecretRedactor } from '../runtime/redact-secrets.js';
 
 /* Secure values can change while the page is open (`config set --secure`): read them again this often. */
@@ -30,6 +30,21 @@ class SecretMask {
     }
     return new SecretRedactor(this.#secrets).value(value) as T;
   }
+
+  /** Whether `text` holds a secure value. */
+  async holds(text: string): Promise<boolean> {
+    return (await this.mask(text)) !== text;
+  }
+}
+
+/**
+ * A mask to look for the stage's secure values in what was typed where no
+ * secret belongs (a key, a run id, a filter), where the CLI can read them:
+ * the local stage's. On AWS it lists SecureStrings without their values, so
+ * a look would find nothing, for one more call: there is none.
+ */
+function typedSecretsOf(platform: Pick<Platform, 'kind' | 'parameters'>): SecretMask | undefined {
+  return platform.kind === 'local' ? new SecretMask(platform.parameters) : undefined;
 }
 
 /**
@@ -39,11 +54,11 @@ class SecretMask {
  *
  * @throws UsageError when `runId` holds a secure value the CLI can read (the local stage's).
  */
-async function assertRunIdHoldsNoSecret(parameters: ParameterStore, runId: string, stage: string): Promise<void> {
-  if ((await new SecretMask(parameters).mask(runId)) === runId) return;
+async function assertRunIdHoldsNoSecret(platform: Pick<Platform, 'kind' | 'parameters'>, runId: string, stage: string): Promise<void> {
+  if ((await typedSecretsOf(platform)?.holds(runId)) !== true) return;
   throw new UsageError(`--run-id holds a secure value of stage ${stage}; nothing ran.`, {
     hint: 'A run id is shown and stored everywhere (runs, logs, the ledger): choose one that is no secret.',
   });
 }
 
-export { assertRunIdHoldsNoSecret, SecretMask };
+export { assertRunIdHoldsNoSecret, SecretMask, typedSecretsOf };

@@ -8,7 +8,7 @@ import type { Stage } from '../../core/stage.js';
 import { secretValueProblem } from '../../runtime/redact-secrets.js';
 import { askAtTerminal } from '../terminal-question.js';
 import { readHiddenLine } from '../hidden-input.js';
-import { SecretMask } from '../secret-mask.js';
+import { typedSecretsOf } from '../secret-mask.js';
 import { asInvoked } from '../invocation.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { formatTable, terminalWidth } from '../render/table.js';
@@ -130,10 +130,9 @@ async function checkedSet(
       hint: `Keep it secure: cnf-admin config set ${key} --secure${onStage}. To make it plain, unset it first: cnf-admin config unset ${key}${onStage}`,
     });
   }
-  // A secret typed as the key would be printed by config list and kept in the history for good. Checked where the CLI
-  // can read the secure values (the local stage): on AWS it lists SecureStrings without them, and would find none.
-  const secrets = platform.kind === 'local' ? new SecretMask(platform.parameters) : undefined;
-  const holdsSecret = async (text: string): Promise<boolean> => secrets !== undefined && (await secrets.mask(text)) !== text;
+  // A secret typed as the key would be printed by config list and kept in the history for good.
+  const secrets = typedSecretsOf(platform);
+  const holdsSecret = async (text: string): Promise<boolean> => (await secrets?.holds(text)) === true;
   if (await holdsSecret(key))
     throw new UsageError(`The key given holds the value of a secure parameter of stage ${stage.name} (not shown); nothing was set.`, {
       hint: `Keys are printed by config list and kept in the history: give the key's name first, then the value: cnf-admin config set KEY --secure${onStage}`,
@@ -204,7 +203,7 @@ async function configUnset(key: string, options: CommandOptions<'config unset'>,
           (await platform.parameters.list()).map((parameter) => parameter.key),
         );
     // A key that named nothing may be a secret typed in the wrong place: it is not printed back.
-    const shown = existed ? key : await new SecretMask(platform.parameters).mask(key);
+    const shown = existed ? key : ((await typedSecretsOf(platform)?.mask(key)) ?? key);
     if (options.json === true)
       writeJson(io, { key: shown, removed: existed, stage: stage.name, ...(live === undefined ? {} : { configVersion: live }) });
     else

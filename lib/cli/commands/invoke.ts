@@ -41,10 +41,9 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
   return withInterrupts(io, notice, async (signal, force) => {
     const context = await unlessInterrupted(openStage(io, options), signal, NOTHING_RAN);
     const { platform } = context;
-    // A chosen run id is checked only when there is one (the mask's module loads for it alone), and where the CLI
-    // can read the secure values (the local stage): on AWS it lists SecureStrings without them.
-    if (options.runId !== undefined && platform.kind === 'local')
-      await (await import('../secret-mask.js')).assertRunIdHoldsNoSecret(platform.parameters, options.runId, context.stage.name);
+    // A chosen run id is checked only when there is one (the mask's module loads for it alone).
+    if (options.runId !== undefined)
+      await (await import('../secret-mask.js')).assertRunIdHoldsNoSecret(platform, options.runId, context.stage.name);
     await unlessInterrupted(deployWorkingTreeFirst(context, options), signal, NOTHING_RAN);
     // A dry run deploys nothing: it builds what the real invoke would deploy, and plans the run on that.
     const built =

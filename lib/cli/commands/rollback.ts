@@ -125,9 +125,7 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
   const { config, to } = options;
   if (options.reason !== undefined && options.reason.trim() === '') throw new UsageError('--reason is empty; say why, or leave it out.');
   const { platform, stage } = await openStage(io, options);
-  // Where the CLI can read the secure values (the local stage): on AWS it lists SecureStrings without them.
-  if (options.runId !== undefined && platform.kind === 'local')
-    await assertRunIdHoldsNoSecret(platform.parameters, options.runId, stage.name);
+  if (options.runId !== undefined) await assertRunIdHoldsNoSecret(platform, options.runId, stage.name);
   // A retry of a rollback's run id moves nothing and plans nothing: it says what that run did.
   const earlier = options.runId === undefined ? undefined : await platform.run(options.runId);
   if (earlier !== undefined) {

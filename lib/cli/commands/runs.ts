@@ -13,7 +13,7 @@ import { renderFrames, writeNotice } from '../render/run-view.js';
 import { formatTable, terminalWidth, wrapText } from '../render/table.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
-import { SecretMask } from '../secret-mask.js';
+import { typedSecretsOf } from '../secret-mask.js';
 
 /** The options of `cnf-admin runs`, as its flags declare them. */
 type RunsCommandOptions = CommandOptions<'runs'>;
@@ -86,10 +86,8 @@ async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
             options.task,
             (await platform.runs({ limit: 200 })).map((record) => record.task),
           );
-    // A name that matched nothing may be a secret typed in the wrong place: masked, as invoke masks an unknown task,
-    // where the CLI can read the secure values (the local stage; on AWS it lists SecureStrings without them).
-    const task =
-      options.task === undefined || platform.kind !== 'local' ? options.task : await new SecretMask(platform.parameters).mask(options.task);
+    // A name that matched nothing may be a secret typed in the wrong place: masked, as invoke masks an unknown task.
+    const task = options.task === undefined ? undefined : ((await typedSecretsOf(platform)?.mask(options.task)) ?? options.task);
     writeLine(io.stderr, `No runs on stage ${stage.name}${task === undefined ? '' : ` for task ${task}`} yet.${close}`);
     return 0;
   }
