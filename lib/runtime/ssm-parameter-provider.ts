@@ -1,4 +1,5 @@
-import { GetParametersByPathCommand, GetParametersCommand, SSMClient, type Parameter as SsmParameter } from '@aws-sdk/client-ssm';
+import type { Parameter as SsmParameter } from '@aws-sdk/client-ssm';
+import { GetParametersByPathCommand, GetParametersCommand, SSMClient } from './aws-sdk/ssm.js';
 import { BaseProvider } from '@aws-lambda-powertools/parameters/base';
 import { LIVE_PAIR_KEY } from '../core/live-pair-record.js';
 import { RESERVED_KEY_PREFIX } from '../core/parameter-set.js';

@@ -57,9 +57,19 @@ describe('the packed tarball', () => {
     expect(modules).toEqual(
       expect.arrayContaining(['dist/lib/runtime/index.js', 'dist/lib/runtime/config.js', 'dist/lib/construct/index.js']),
     );
+    // The chunks the runtime's SDK clients share (tools/build-runtime-sdk.mjs) are imported by those clients only: no types.
+    const sdkChunk = /^dist\/lib\/runtime\/aws-sdk\/chunks\//;
+    expect(modules.filter((module) => sdkChunk.test(module)).length).toBeGreaterThan(0);
     for (const module of modules) {
-      expect(files).toContain(module.replace(/\.js$/, '.d.ts'));
+      if (!sdkChunk.test(module)) expect(files).toContain(module.replace(/\.js$/, '.d.ts'));
       expect(files).toContain(`${module}.map`);
+    }
+  });
+
+  it("holds the runtime's SDK clients bundled: an app's release parses a few files, not the SDK's packages", () => {
+    for (const client of ['ssm', 'dynamodb', 'ecs']) {
+      const code = readFileSync(join(REPO_ROOT, 'dist', 'lib', 'runtime', 'aws-sdk', `${client}.js`), 'utf8');
+      expect(code, client).not.toMatch(/from ?["']@(aws-sdk|smithy)\//);
     }
   });
 

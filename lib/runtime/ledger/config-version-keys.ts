@@ -1,5 +1,4 @@
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { DynamoDBClient, GetItemCommand, marshall, unmarshall } from '../aws-sdk/dynamodb.js';
 import { configItemKey } from '../../core/config-item-key.js';
 import { isConfigVersionKeys } from '../../core/live-pair-record.js';
 import type { ConfigVersionKey } from '../../core/config-version.js';

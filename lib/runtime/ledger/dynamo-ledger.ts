@@ -6,9 +6,10 @@ import {
   PutItemCommand,
   QueryCommand,
   UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+  marshall,
+  unmarshall,
+} from '../aws-sdk/dynamodb.js';
 import { randomUUID } from 'node:crypto';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { callerMatches } from '../../core/caller-match.js';
 import { LEDGER_INDEXES, LEDGER_RETENTION_DAYS, LEDGER_TABLE, lockKey, runKey } from '../../core/ledger-table.js';
 import type { RunRecord } from '../../core/run.js';

@@ -1,0 +1,14 @@
+/*
+ * The DynamoDB client the runtime writes the run ledger with: only what it
+ * uses (bundled with the SDK inside at the package's build: see ssm.ts).
+ */
+export {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+export { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
