@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { buildRuntimeSdk } from './build-runtime-sdk.mjs';
+import { buildRuntimeVendor } from './build-runtime-vendor.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // TypeScript 7, the native compiler (package.json names it @typescript/native; `typescript` is TypeScript 6, for its API).
@@ -20,7 +20,7 @@ async function buildLibrary() {
   } catch (error) {
     throw new Error(`tsc -p tsconfig.build.json failed:\n${error.stdout}${error.stderr}`, { cause: error });
   }
-  await buildRuntimeSdk();
+  await buildRuntimeVendor();
 }
 
 export { buildLibrary };

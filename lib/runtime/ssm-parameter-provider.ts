@@ -1,5 +1,5 @@
 import type { Parameter as SsmParameter } from '@aws-sdk/client-ssm';
-import { GetParametersByPathCommand, GetParametersCommand, SSMClient } from './aws-sdk/ssm.js';
+import { GetParametersByPathCommand, GetParametersCommand, SSMClient } from './vendor/ssm.js';
 import { BaseProvider } from '@aws-lambda-powertools/parameters/base';
 import { LIVE_PAIR_KEY } from '../core/live-pair-record.js';
 import { RESERVED_KEY_PREFIX } from '../core/parameter-set.js';

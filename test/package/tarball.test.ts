@@ -57,8 +57,8 @@ describe('the packed tarball', () => {
     expect(modules).toEqual(
       expect.arrayContaining(['dist/lib/runtime/index.js', 'dist/lib/runtime/config.js', 'dist/lib/construct/index.js']),
     );
-    // The chunks the runtime's SDK clients share (tools/build-runtime-sdk.mjs) are imported by those clients only: no types.
-    const sdkChunk = /^dist\/lib\/runtime\/aws-sdk\/chunks\//;
+    // The chunks the runtime's bundled SDK clients share (tools/build-runtime-vendor.mjs) are imported by those clients only: no types.
+    const sdkChunk = /^dist\/lib\/runtime\/vendor\/chunks\//;
     expect(modules.filter((module) => sdkChunk.test(module)).length).toBeGreaterThan(0);
     for (const module of modules) {
       if (!sdkChunk.test(module)) expect(files).toContain(module.replace(/\.js$/, '.d.ts'));
@@ -66,11 +66,12 @@ describe('the packed tarball', () => {
     }
   });
 
-  it("holds the runtime's SDK clients bundled: an app's release parses a few files, not the SDK's packages", () => {
-    for (const client of ['ssm', 'dynamodb', 'ecs']) {
-      const code = readFileSync(join(REPO_ROOT, 'dist', 'lib', 'runtime', 'aws-sdk', `${client}.js`), 'utf8');
-      expect(code, client).not.toMatch(/from ?["']@(aws-sdk|smithy)\//);
-    }
+  it("holds the runtime's third-party code bundled: an app's release parses a few files, not the packages behind them", () => {
+    const vendored = (module: string) => readFileSync(join(REPO_ROOT, 'dist', 'lib', 'runtime', 'vendor', `${module}.js`), 'utf8');
+    for (const client of ['ssm', 'dynamodb', 'ecs']) expect(vendored(client), client).not.toMatch(/from ?["']@(aws-sdk|smithy)\//);
+    // umzug without its command line, and its library (@rushstack/ts-command-line) with it.
+    expect(vendored('umzug')).toContain("umzug's command line is not part of cnf-admin's runtime");
+    expect(vendored('umzug')).not.toContain('@rushstack/');
   });
 
   it('holds the code of every custom resource provider the construct inlines at synth', () => {

@@ -41,8 +41,8 @@ class ContainerGate {
    * function: a run of any other task (a cold start, every local run) does
    * not pay for it.
    */
-  async #sdk(): Promise<{ ecs: ECSClient; commands: typeof import('../aws-sdk/ecs.js') }> {
-    const commands = await import('../aws-sdk/ecs.js');
+  async #sdk(): Promise<{ ecs: ECSClient; commands: typeof import('../vendor/ecs.js') }> {
+    const commands = await import('../vendor/ecs.js');
     this.#ecs ??= new commands.ECSClient({});
     return { ecs: this.#ecs, commands };
   }

@@ -1,4 +1,4 @@
-import { DynamoDBClient, GetItemCommand, marshall, unmarshall } from '../aws-sdk/dynamodb.js';
+import { DynamoDBClient, GetItemCommand, marshall, unmarshall } from '../vendor/dynamodb.js';
 import { configItemKey } from '../../core/config-item-key.js';
 import { isConfigVersionKeys } from '../../core/live-pair-record.js';
 import type { ConfigVersionKey } from '../../core/config-version.js';

@@ -8,7 +8,7 @@ import {
   UpdateItemCommand,
   marshall,
   unmarshall,
-} from '../aws-sdk/dynamodb.js';
+} from '../vendor/dynamodb.js';
 import { randomUUID } from 'node:crypto';
 import { callerMatches } from '../../core/caller-match.js';
 import { LEDGER_INDEXES, LEDGER_RETENTION_DAYS, LEDGER_TABLE, lockKey, runKey } from '../../core/ledger-table.js';

@@ -139,8 +139,7 @@ function defineMigrateTask(options: MigrateTaskOptions = {}): Task<typeof migrat
           log.info(`No pending migrations: the database is up to date (${alreadyApplied.length} applied)`);
           return { applied: [], total: alreadyApplied.length, unknown };
         }
-        // umzug is CommonJS: its exports are the module's default, in Node and in a bundle alike.
-        const { Umzug } = (await import('umzug')).default;
+        const { Umzug } = await import('../vendor/umzug.js');
         const umzug = new Umzug({
           migrations: files.map((file) => ({ name: file.name, up: () => applyInTransaction(client, table, file) })),
           storage: tableStorage(table),

@@ -1,7 +1,8 @@
 /**
  * The runtime's AWS SDK clients as the package ships them: bundled into
- * dist/lib/runtime/aws-sdk/ (tools/build-runtime-sdk.mjs), which an app's
- * release carries in place of the SDK's packages. The built runtime's
+ * dist/lib/runtime/vendor/ (tools/build-runtime-vendor.mjs), which an app's
+ * release carries in place of the SDK's packages (umzug, bundled there too,
+ * migrates the example app in the end-to-end tests). The built runtime's
  * parameter provider, run ledger and container gate speak to a fake AWS on
  * 127.0.0.1 over the real wire, as an admin function does on Lambda: each
  * answer, errors included, reads as the SDK's packages would read it.
@@ -30,7 +31,7 @@ describe("the runtime's bundled SDK clients", () => {
     const { readFile } = await import('node:fs/promises');
     for (const module of ['ssm-parameter-provider.js', 'ledger/dynamo-ledger.js', 'container/container-gate.js']) {
       const code = await readFile(new URL(`${DIST_RUNTIME}/${module}`, import.meta.url), 'utf8');
-      expect(code, module).toMatch(/aws-sdk\/(ssm|dynamodb|ecs)\.js/);
+      expect(code, module).toMatch(/vendor\/(ssm|dynamodb|ecs)\.js/);
       expect(code, module).not.toMatch(/from ["']@aws-sdk\/client-/);
     }
   });

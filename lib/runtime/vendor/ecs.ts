@@ -1,6 +1,6 @@
 /*
  * The ECS client the admin function starts and stops container tasks with:
- * only what it uses (bundled with the SDK inside at the package's build: see
- * ssm.ts). Loaded on the first container call only.
+ * only what it uses (bundled at the package's build: see ssm.ts). Loaded on
+ * the first container call only.
  */
 export { DescribeTasksCommand, ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';

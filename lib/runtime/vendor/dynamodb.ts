@@ -1,6 +1,6 @@
 /*
  * The DynamoDB client the runtime writes the run ledger with: only what it
- * uses (bundled with the SDK inside at the package's build: see ssm.ts).
+ * uses (bundled at the package's build: see ssm.ts).
  */
 export {
   ConditionalCheckFailedException,
