@@ -19,14 +19,6 @@ const E2E = [
   'test/package/runtime-docs.test.ts',
   'test/platform/aws/endpoint-url.test.ts',
   'test/platform/aws/aws-clients.test.ts',
-  /*
-   * In-process files that mostly wait (for a container task's polls, a run's
-   * timeout and grace), with no timing they assert: in the first group a
-   * waiting file leaves a core idle; here the others' work fills it.
-   */
-  'test/cli/aws-access-denied.test.ts',
-  'test/platform/aws/container-invoke.test.ts',
-  'test/runtime/task-endings.test.ts',
 ];
 const CDK = ['test/construct/**/*.test.ts'];
 
@@ -88,8 +80,6 @@ export default defineConfig({
           name: 'e2e',
           include: E2E,
           globalSetup: ['test/support/deployed-tasks-setup.ts'],
-          // As in the unit files: what an in-process file stubs is put back after it.
-          setupFiles: ['test/support/shared-worker-cleanup.ts'],
           retry: 1,
           maxWorkers: 3,
           isolate: false,

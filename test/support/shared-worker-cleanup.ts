@@ -1,7 +1,6 @@
 /**
- * Run before each unit and end-to-end test file (vitest.config.ts,
- * `setupFiles`). Their files share worker processes (`isolate: false`), and
- * some of the end-to-end ones run in-process too: modules load once
+ * Run before each unit test file (vitest.config.ts, `setupFiles`). The unit
+ * files share their worker processes (`isolate: false`): modules load once
  * per worker, not once per file. What one file changes in those modules, the
  * next file would inherit; after each file this puts back what tests change
  * without always undoing it:
