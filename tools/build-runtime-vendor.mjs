@@ -8,9 +8,9 @@
 // - umzug, without its command line (@rushstack/ts-command-line and its
 //   dependencies, some 1 MB), which the runtime never starts.
 // tools/build-library.mjs runs it after tsc.
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -74,6 +74,29 @@ const umzugAsUsed = {
   },
 };
 
+/*
+ * The maps name the bundled packages where they are in this repository
+ * (`../../../../node_modules/umzug/lib/umzug.js`). Installed, the package is
+ * `<app>/node_modules/cnf-admin` and those packages sit beside it, where a
+ * stack trace that the maps map back then leads: `node_modules/umzug/...`.
+ */
+function mapSourcesAsInstalled() {
+  const modules = join(root, 'node_modules') + sep;
+  for (const name of readdirSync(OUT_DIR, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.map'))) {
+    const file = join(OUT_DIR, name);
+    const map = JSON.parse(readFileSync(file, 'utf8'));
+    map.sources = map.sources.map((source) => {
+      const path = resolve(dirname(file), source);
+      return path.startsWith(modules)
+        ? relative(dirname(file), join(root, '..', path.slice(modules.length)))
+            .split(sep)
+            .join('/')
+        : source;
+    });
+    writeFileSync(file, JSON.stringify(map));
+  }
+}
+
 /** Replaces tsc's re-exports in dist/lib/runtime/vendor/ with the bundled code. */
 async function buildRuntimeVendor() {
   const modules = readdirSync(SOURCE_DIR).filter((name) => name.endsWith('.ts'));
@@ -92,6 +115,7 @@ async function buildRuntimeVendor() {
       plugins: [umzugAsUsed],
     }),
   ]);
+  mapSourcesAsInstalled();
 }
 
 export { buildRuntimeVendor };

@@ -72,6 +72,16 @@ describe('the packed tarball', () => {
     // umzug without its command line, and its library (@rushstack/ts-command-line) with it.
     expect(vendored('umzug')).toContain("umzug's command line is not part of cnf-admin's runtime");
     expect(vendored('umzug')).not.toContain('@rushstack/');
+    // Their maps lead where an app installs those packages, beside cnf-admin: a stack trace names files that are there.
+    const maps = files.filter((file) => file.startsWith('dist/lib/runtime/vendor/') && file.endsWith('.map'));
+    expect(maps.length).toBeGreaterThan(3);
+    for (const map of maps) {
+      const { sources } = JSON.parse(readFileSync(join(REPO_ROOT, map), 'utf8')) as SourceMap;
+      expect(
+        sources.filter((source) => source.includes('node_modules/')),
+        map,
+      ).toEqual([]);
+    }
   });
 
   it('holds the code of every custom resource provider the construct inlines at synth', () => {
