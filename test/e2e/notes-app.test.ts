@@ -46,6 +46,8 @@ describe('the notes app on the local stage', () => {
       expect(refused.stdout + refused.stderr).toContain(
         'The database holds 1 migration(s) that this release does not ship: 0099_from_a_newer_release.',
       );
+      // the hint gives the force arg in the form invoke takes it (a bare --force is refused as an unknown option)
+      expect(refused.stdout + refused.stderr).toContain('cnf-admin invoke migrate -- --force');
       const forced = await project.cli(['invoke', 'migrate', '--json', '--', '--force']);
       expect(forced.code).toBe(0);
       expect(JSON.parse(forced.stdout)).toMatchObject({ output: { applied: [], total: 3, unknown: ['0099_from_a_newer_release'] } });

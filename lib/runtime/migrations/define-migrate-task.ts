@@ -108,8 +108,9 @@ async function applyInTransaction(client: pg.Client, table: MigrationTable, file
 function defineMigrateTask(options: MigrateTaskOptions = {}): Task<typeof migrateTaskArgs> {
   const directory = options.directory ?? 'migrations';
   const urlVariable = options.databaseUrlVariable ?? 'DATABASE_URL';
+  const name = options.name ?? 'migrate';
   return defineTask({
-    name: options.name ?? 'migrate',
+    name,
     description: options.description ?? 'Apply pending SQL migrations',
     args: migrateTaskArgs,
     options: { lock: true, timeoutSeconds: options.timeoutSeconds ?? 600 },
@@ -131,7 +132,7 @@ function defineMigrateTask(options: MigrateTaskOptions = {}): Task<typeof migrat
         const shipped = new Set(files.map((file) => file.name));
         const alreadyApplied = await table.applied();
         const unknown = alreadyApplied.filter((name) => !shipped.has(name));
-        if (unknown.length > 0 && !args.force) throw new UnknownMigrationsError(unknown);
+        if (unknown.length > 0 && !args.force) throw new UnknownMigrationsError(unknown, { task: name });
         if (unknown.length > 0) log.warn(`--force: the database holds migrations this release does not ship: ${unknown.join(', ')}`);
         // Up to date (the common case): umzug, and the command-line library it loads, is not loaded at all.
         const recorded = new Set(alreadyApplied);
