@@ -50,4 +50,12 @@ describe('a container task on the local stage', () => {
     expect(result.stdout).toMatch(/^long\b.*timeout 2h.*container\s*$/m);
     expect(result.stdout).toMatch(/^noop\b.*lambda\s*$/m);
   });
+
+  it('keeps the RUNTIME column at 80 columns, where a task runs in a container', async () => {
+    const result = await project.cli(['tasks'], { env: { COLUMNS: '80' } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/RUNTIME/);
+    expect(result.stdout).toMatch(/\bcontainer\s*$/m);
+    expect(Math.max(...result.stdout.split('\n').map((line) => line.length))).toBeLessThanOrEqual(80);
+  });
 });

@@ -68,7 +68,8 @@ async function tasks(options: TasksCommandOptions, io: CliIo): Promise<number> {
     { header: 'DESCRIPTION', fit: 'wrap', minWidth: 24 },
     { header: 'ARGS', fit: 'wrap' },
     { header: 'OPTIONS', fit: 'wrap' },
-    { header: 'RUNTIME', optional: true },
+    // Where every task runs on Lambda, the column may give way to a narrow terminal; where one runs in a container, it stays.
+    { header: 'RUNTIME', optional: catalog.tasks.every((task) => runtimeOf(task) === 'lambda') },
   ] as const;
   writeLine(io.stdout, formatTable(columns, rows, { width: terminalWidth(io) }));
   // A catalog may list no scripts at all (a test's, or a hand-made one).
