@@ -3,6 +3,8 @@
  * migrations on the embedded PostgreSQL, its tasks, and its web API
  * served with the same config and database.
  */
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finished, spawnCli } from '../support/cli.js';
@@ -97,5 +99,29 @@ describe('the notes app on the local stage', () => {
     expect(ended.code).toBe(0);
     expect(stderr).toMatch(/Serving web:live \(r-[0-9a-f]{12}\) at http:\/\/127\.0\.0\.1:\d+; Ctrl-C to stop\./);
     expect(ended.stdout).toMatch(/POST \/notes 201 \d+ ms/);
+  });
+
+  it("says where a migration failed: PostgreSQL's code and the line and column of its file, and applies none of it", async () => {
+    const file = join(project.dir, 'lambda', 'migrations', '0099_broken.sql');
+    writeFileSync(file, 'CREATE TABLE tags (id int);\nCREAT INDEX tags_id ON tags (id);\n');
+    try {
+      const failed = await project.cli(['invoke', 'migrate']);
+      expect(failed.code).toBe(1);
+      const output = failed.stdout + failed.stderr;
+      expect(output).toContain('Migration 0099_broken (up) failed');
+      expect(output).toContain('code: 42601');
+      expect(output).toContain('position: 29 (line 2, column 1 of 0099_broken.sql)');
+      // the migration's transaction was rolled back: its first statement left nothing
+      const url = (await project.cli(['db', 'url'])).stdout.trim();
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        expect((await client.query("SELECT to_regclass('tags') AS tags")).rows).toEqual([{ tags: null }]);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      rmSync(file);
+    }
   });
 });

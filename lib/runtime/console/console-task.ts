@@ -9,6 +9,7 @@ import type { ConsoleScopeFactory } from './define-console.js';
 import { registerCompleter } from './completion-hook.js';
 import type { ConsoleSession } from './console-session.js';
 import { readCnfEnvironment } from '../../core/cnf-environment.js';
+import { withDatabaseDetails } from '../database-error-details.js';
 
 const consoleArgs = z.strictObject({
   code: z.string().min(1),
@@ -154,32 +155,8 @@ async function evaluateIn(session: ConsoleSession, code: string, bindings: { sig
       process.emit('SIGINT', 'SIGINT');
       if (bindings.signal.aborted) throw bindings.signal.reason;
     }
-    throw withDetails(error);
+    throw withDatabaseDetails(error);
   }
-}
-
-/* What a database error (pg's DatabaseError) says besides its message, in the order psql shows it. */
-const DETAIL_FIELDS = ['code', 'detail', 'hint', 'position', 'where', 'schema', 'table', 'column', 'constraint'] as const;
-
-/**
- * The error an input threw, with the fields that say what went wrong
- * appended to its message (a database error's code, detail and position,
- * which Node's REPL shows and a name and message alone would lose). Any
- * other error is thrown as it is.
- */
-function withDetails(error: unknown): unknown {
-  if (typeof error !== 'object' || error === null || typeof (error as Error).message !== 'string') return error;
-  const fields = DETAIL_FIELDS.flatMap((field) => {
-    const descriptor = Object.getOwnPropertyDescriptor(error, field);
-    const value: unknown = descriptor !== undefined && 'value' in descriptor ? descriptor.value : undefined;
-    return typeof value === 'string' || typeof value === 'number' ? [`${field}: ${value}`] : [];
-  });
-  // An error code alone (Node's ENOENT) is in its message already.
-  if (fields.length === 0 || (fields.length === 1 && fields[0]?.startsWith('code: ') === true)) return error;
-  const detailed = new Error(`${(error as Error).message}\n  ${fields.join('\n  ')}`, { cause: error });
-  detailed.name = String((error as Error).name);
-  if (typeof (error as Error).stack === 'string') detailed.stack = (error as Error).stack;
-  return detailed;
 }
 
 function codeOf(error: unknown): unknown {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { UmzugStorage } from 'umzug';
 import * as z from 'zod';
+import { withDatabaseDetails } from '../database-error-details.js';
 import { defineTask, type Task } from '../define-task.js';
 import { migrationTable, type MigrationTable } from './migration-table.js';
 import { sqlMigrationFiles, type SqlMigrationFile } from './sql-migration-files.js';
@@ -86,7 +87,7 @@ async function applyInTransaction(client: pg.Client, table: MigrationTable, file
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK');
-    throw error;
+    throw withDatabaseDetails(error, { name: `${file.name}.sql`, text: file.sql });
   }
 }
 
