@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEFAULT_ALIAS } from '../core/platform.js';
 import type { Stage } from '../core/stage.js';
 import { describeFiles, type WorkingTreeDifference } from '../core/working-tree-difference.js';
@@ -63,7 +65,9 @@ async function deployWorkingTreeFirst(
   const wait = progress.start('Deploying the working tree', { quiet: true });
   try {
     const { stored, previous } = await localStage.deploy(DEFAULT_ALIAS);
-    const changed = tree === undefined ? '' : ` (changed: ${describeFiles(tree.files)})`;
+    // A source deleted since the release is one of the files that differ: it says so.
+    const files = tree?.files.map((file) => (existsSync(join(context.project.root, file)) ? file : `${file} (removed)`));
+    const changed = files === undefined ? '' : ` (changed: ${describeFiles(files)})`;
     const outcome =
       previous === stored.release
         ? `it builds the same release, ${stored.release}`

@@ -3,7 +3,7 @@
  * live release already: write the task, register it, invoke it. Locally the
  * checkout is the release, so the invoke deploys the changed tree first.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/cli.js';
@@ -41,4 +41,21 @@ it('a task written and registered as the README says runs at the next invoke, wh
   expect(result.stderr).toMatch(/^· Deployed the working tree \(changed: lambda\/admin\.ts\): release r-[0-9a-f]{12} is live/m);
   expect(`${result.stdout}${result.stderr}`).toMatch(/Counting.*days=7/);
   expect(result.code).toBe(0);
+});
+
+it('says which files the next deploy found removed: the task taken out again', async () => {
+  const admin = join(project.dir, 'lambda', 'admin.ts');
+  writeFileSync(
+    admin,
+    readFileSync(admin, 'utf8')
+      .split('\n')
+      .filter((line) => !line.includes("'orders:count'"))
+      .join('\n'),
+  );
+  rmSync(join(project.dir, 'lambda', 'tasks', 'orders-count.ts'));
+  const result = await project.cli(['invoke', 'noop']);
+  expect(result.code).toBe(0);
+  expect(result.stderr).toMatch(
+    /^· Deployed the working tree \(changed: lambda\/admin\.ts, lambda\/tasks\/orders-count\.ts \(removed\)\)/m,
+  );
 });
