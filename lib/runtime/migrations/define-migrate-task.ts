@@ -82,12 +82,15 @@ function tableStorage(table: MigrationTable): UmzugStorage {
 async function applyInTransaction(client: pg.Client, table: MigrationTable, file: SqlMigrationFile): Promise<void> {
   await client.query('BEGIN');
   try {
-    await client.query(file.sql);
+    // A position PostgreSQL reports counts in the file's text: only its own query's error names a line of it.
+    await client.query(file.sql).catch((error: unknown) => {
+      throw withDatabaseDetails(error, { name: `${file.name}.sql`, text: file.sql });
+    });
     await table.record(client, file.name);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK');
-    throw withDatabaseDetails(error, { name: `${file.name}.sql`, text: file.sql });
+    throw withDatabaseDetails(error);
   }
 }
 
@@ -135,7 +138,7 @@ function defineMigrateTask(options: MigrateTaskOptions = {}): Task<typeof migrat
         const unknown = alreadyApplied.filter((name) => !shipped.has(name));
         if (unknown.length > 0 && !args.force) throw new UnknownMigrationsError(unknown, { task: name });
         if (unknown.length > 0) log.warn(`--force: the database holds migrations this release does not ship: ${unknown.join(', ')}`);
-        // Up to date (the common case): umzug, and the command-line library it loads, is not loaded at all.
+        // Up to date (the common case): umzug is not loaded at all.
         const recorded = new Set(alreadyApplied);
         if (files.every((file) => recorded.has(file.name))) {
           log.info(`No pending migrations: the database is up to date (${alreadyApplied.length} applied)`);

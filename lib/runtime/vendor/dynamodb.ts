@@ -1,6 +1,9 @@
-/*
+/**
  * The DynamoDB client the runtime writes the run ledger with: only what it
  * uses (bundled at the package's build: see ssm.ts).
+ *
+ * @example
+ * await new DynamoDBClient({}).send(new PutItemCommand({ TableName: table, Item: marshall(item) }));
  */
 export {
   ConditionalCheckFailedException,
