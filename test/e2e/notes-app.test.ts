@@ -111,7 +111,7 @@ describe('the notes app on the local stage', () => {
       expect(output).toContain('Migration 0099_broken (up) failed');
       expect(output).toContain('code: 42601');
       expect(output).toContain('position: 29 (line 2, column 1 of 0099_broken.sql)');
-      // the migration's transaction was rolled back: its first statement left nothing
+      // nothing of the migration was applied: its first statement left no table
       const url = (await project.cli(['db', 'url'])).stdout.trim();
       const client = new pg.Client({ connectionString: url });
       await client.connect();
