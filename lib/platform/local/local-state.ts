@@ -7,6 +7,7 @@ import type * as z from 'zod/mini';
 import { useSchemaMessages } from '../../core/schema-messages.js';
 import { isCnfError, PermissionError, UnavailableError } from '../../core/errors.js';
 import { readJsonFile } from '../../core/files/atomic-file.js';
+import { errnoText } from '../../core/errno-text.js';
 import { describeIssues } from '../../core/run-record-schema.js';
 import type { LocalPaths } from './local-paths.js';
 
@@ -76,21 +77,6 @@ function corrupted(file: string, problem: string, hint: string, cause?: unknown)
   });
 }
 
-/** What a file system error code says, for people. */
-const ERRNO_TEXT: Readonly<Record<string, string>> = {
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'read-only file system',
-  ENOTDIR: 'a part of the path is not a directory',
-  EEXIST: 'something that is not a directory is in the way',
-  EISDIR: 'it is a directory',
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'disk quota exceeded',
-  ELOOP: 'too many symbolic links',
-  ENODEV: 'no such device',
-  EIO: 'input/output error',
-};
-
 const PERMISSION_CODES = new Set(['EACCES', 'EPERM', 'EROFS']);
 
 /**
@@ -106,9 +92,10 @@ const PERMISSION_CODES = new Set(['EACCES', 'EPERM', 'EROFS']);
 function stateFault(error: unknown, path: string, action: 'read' | 'write' = 'write', where?: string): unknown {
   if (isCnfError(error)) return error;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === undefined || !Object.hasOwn(ERRNO_TEXT, code)) return error;
+  const words = errnoText(code);
+  if (code === undefined || words === undefined) return error;
   const named = where ?? (error as NodeJS.ErrnoException).path ?? path;
-  const text = `${ERRNO_TEXT[code]} (${code})`;
+  const text = `${words} (${code})`;
   if (code === 'EROFS') {
     return new PermissionError(`Cannot ${action} the local stage's state at ${named}: ${text}.`, {
       hint: `The project's .cnf/ is on a read-only file system: mount it read-write, or run cnf-admin on a writable copy of the project.`,

@@ -17,6 +17,7 @@ import type { StandbyMessage } from './standby-message.js';
 import { runnerArguments, takeStandbyRunner } from './standby-runner.js';
 import { LOCAL_INTERRUPT_GRACE_MS } from './interrupt-grace.js';
 import { writeLineAndWait } from '../../core/write-line.js';
+import { errnoText } from '../../core/errno-text.js';
 
 /** Everything a local run needs to know. */
 interface LocalRun {
@@ -209,7 +210,7 @@ function runEnvironment(run: LocalRun, logFile: string): NodeJS.ProcessEnv {
 /** What the CLI says when the run's log could not be written, or not all of it. */
 function unwrittenLogNotice(logFile: string, error: Error): string {
   const code = (error as NodeJS.ErrnoException).code;
-  const why = code === 'ENOSPC' ? 'no space left on the device' : code === 'EDQUOT' ? 'disk quota exceeded' : error.message;
+  const why = errnoText(code) ?? error.message;
   return `The run's log could not be written (${why}${code === undefined ? '' : `, ${code}`}): ${logFile} holds part of it at most; the output above is whole, and the run's result stands. Free some space for the next runs' logs.`;
 }
 
