@@ -1,6 +1,7 @@
 import { CommanderError } from 'commander';
 import { ERROR_PREFIX, isCnfError, UsageError } from '../core/errors.js';
 import { localizedMoments } from '../core/format-moment.js';
+import { optionWords } from '../core/option-words.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { permissionFault } from '../core/file-system-fault.js';
 import { stylerFor, writeLine, writeWrapped, type CliIo } from './io.js';
@@ -44,8 +45,7 @@ function silenceSdkNodeVersionWarning(): void {
 
 /** Whether the command line asks for help (before any `--`, after which words are a task's args). */
 function asksForHelp(argv: readonly string[]): boolean {
-  const end = argv.indexOf('--');
-  const words = end === -1 ? argv : argv.slice(0, end);
+  const words = optionWords(argv);
   return words.includes('--help') || words.includes('-h') || words[0] === 'help';
 }
 
@@ -200,14 +200,14 @@ function dashValueMessage(argv: readonly string[]): string {
  */
 function stageGluedToValue(argv: readonly string[]): boolean {
   if (argv[0] !== 'config' || argv[1] !== 'set') return false;
-  const flags = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
-  return flags.slice(2).some((word) => /^-s./.test(word));
+  return optionWords(argv)
+    .slice(2)
+    .some((word) => /^-s./.test(word));
 }
 
 /** With `--json`, an error is the one JSON document on stdout too, so scripts can read it. */
 function writeJsonError(io: CliIo, argv: readonly string[], name: string, message: string, exitCode: number): void {
-  const flags = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
-  if (flags.includes('--json')) io.stdout.write(`${JSON.stringify({ error: { name, message }, exitCode }, null, 2)}\n`);
+  if (optionWords(argv).includes('--json')) io.stdout.write(`${JSON.stringify({ error: { name, message }, exitCode }, null, 2)}\n`);
 }
 
 export { cli };

@@ -29,6 +29,7 @@ import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { toolRoot } from '../../core/tool-root.js';
 import { cnfEnvironment } from '../../core/cnf-environment.js';
+import { optionWords } from '../../core/option-words.js';
 import { baseEnvironment } from './lambda-environment.js';
 import type { StandbyMessage } from './standby-message.js';
 
@@ -73,7 +74,7 @@ function streamsOf(child: RunnerProcess): Socket[] {
  * mayRunHere(['invoke', 'migrate', '--stage', 'prod']); // false
  */
 function mayRunHere(argv: readonly string[]): boolean {
-  const flags = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  const flags = optionWords(argv);
   const at = flags.findIndex((word) => word === '--stage' || word === '-s');
   const stage = at === -1 ? flags.find((word) => word.startsWith('--stage='))?.slice('--stage='.length) : flags[at + 1];
   return !flags.includes('--dry-run') && !flags.includes('--detach') && (stage === undefined || stage === 'local');
