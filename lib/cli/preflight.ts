@@ -6,7 +6,7 @@ import type { InvokePlan, Platform } from '../core/platform.js';
 import { runIdReuseProblem } from '../core/run-id-reuse.js';
 import { resultOfRecord, settledRecord, type AdminEvent, type RunResult } from '../core/run.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
-import { typedSecretsOf } from './secret-mask.js';
+import { maskTypedSecrets } from './secret-mask.js';
 
 /** What the check before a detached or dry run found: nothing in the way, or the run the id already names. */
 type Preflight = { readonly ok: true; readonly args: Readonly<Record<string, unknown>> } | { readonly ok: false; readonly ran: RunResult };
@@ -39,12 +39,12 @@ async function preflight(
   } catch (error) {
     if (!isCnfError(error)) throw error;
     // What the check quotes of the args (`got: "…"`) may be a secure value typed in the wrong place.
-    error.message = (await typedSecretsOf(platform)?.mask(error.message)) ?? error.message;
+    error.message = await maskTypedSecrets(platform, error.message);
     if (error.hint !== undefined) throw error;
     throw new UsageError(error.message, { hint: `See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`, cause: error });
   }
   // Shown by a dry run: a secure value typed as an arg is masked (no args, nothing to read for it).
-  const args = Object.keys(given).length === 0 ? given : ((await typedSecretsOf(platform)?.mask(given)) ?? given);
+  const args = Object.keys(given).length === 0 ? given : await maskTypedSecrets(platform, given);
   const ok = { ok: true, args } as const;
   if (!reusedId) return ok;
   const claimed = await platform.run(event.runId);

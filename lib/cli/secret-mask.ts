@@ -48,6 +48,17 @@ function typedSecretsOf(platform: Pick<Platform, 'kind' | 'parameters'>): Secret
 }
 
 /**
+ * `value` with the stage's secure values masked where the CLI can read them
+ * (see {@link typedSecretsOf}); elsewhere `value` as it is.
+ *
+ * @example
+ * writeLine(io.stderr, `No runs for task ${await maskTypedSecrets(platform, options.task)} yet.`);
+ */
+async function maskTypedSecrets<T>(platform: Pick<Platform, 'kind' | 'parameters'>, value: T): Promise<T> {
+  return (await typedSecretsOf(platform)?.mask(value)) ?? value;
+}
+
+/**
  * Refuses (64) a run id chosen with `--run-id` that holds a secure value of
  * the stage: a run id is printed, listed, and names the run's files and
  * ledger record, where no secret may be. The refusal does not quote it.
@@ -61,4 +72,4 @@ async function assertRunIdHoldsNoSecret(platform: Pick<Platform, 'kind' | 'param
   });
 }
 
-export { assertRunIdHoldsNoSecret, SecretMask, typedSecretsOf };
+export { assertRunIdHoldsNoSecret, maskTypedSecrets, SecretMask, typedSecretsOf };

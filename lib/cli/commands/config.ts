@@ -8,7 +8,7 @@ import type { Stage } from '../../core/stage.js';
 import { secretValueProblem } from '../../runtime/redact-secrets.js';
 import { askAtTerminal } from '../terminal-question.js';
 import { readHiddenLine } from '../hidden-input.js';
-import { typedSecretsOf } from '../secret-mask.js';
+import { maskTypedSecrets, typedSecretsOf } from '../secret-mask.js';
 import { asInvoked } from '../invocation.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { formatTable, terminalWidth } from '../render/table.js';
@@ -203,7 +203,7 @@ async function configUnset(key: string, options: CommandOptions<'config unset'>,
           (await platform.parameters.list()).map((parameter) => parameter.key),
         );
     // A key that named nothing may be a secret typed in the wrong place: it is not printed back.
-    const shown = existed ? key : ((await typedSecretsOf(platform)?.mask(key)) ?? key);
+    const shown = existed ? key : await maskTypedSecrets(platform, key);
     if (options.json === true)
       writeJson(io, { key: shown, removed: existed, stage: stage.name, ...(live === undefined ? {} : { configVersion: live }) });
     else

@@ -13,7 +13,7 @@ import { renderFrames, writeNotice } from '../render/run-view.js';
 import { formatTable, terminalWidth, wrapText } from '../render/table.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
-import { typedSecretsOf } from '../secret-mask.js';
+import { maskTypedSecrets } from '../secret-mask.js';
 
 /** The options of `cnf-admin runs`, as its flags declare them. */
 type RunsCommandOptions = CommandOptions<'runs'>;
@@ -87,7 +87,7 @@ async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
             (await platform.runs({ limit: 200 })).map((record) => record.task),
           );
     // A name that matched nothing may be a secret typed in the wrong place: masked, as invoke masks an unknown task.
-    const task = options.task === undefined ? undefined : ((await typedSecretsOf(platform)?.mask(options.task)) ?? options.task);
+    const task = options.task === undefined ? undefined : await maskTypedSecrets(platform, options.task);
     writeLine(io.stderr, `No runs on stage ${stage.name}${task === undefined ? '' : ` for task ${task}`} yet.${close}`);
     return 0;
   }
