@@ -21,6 +21,8 @@ const E2E = [
   'test/platform/aws/aws-clients.test.ts',
 ];
 const CDK = ['test/construct/**/*.test.ts'];
+// Every file's temporary directories go when it is done, in every project (the file says why it is a setup file).
+const TEMP_DIR_CLEANUP = 'test/support/temp-dir-cleanup.ts';
 
 export default defineConfig({
   test: {
@@ -54,7 +56,7 @@ export default defineConfig({
           maxWorkers: 2,
           // Dependencies load once per worker; each file gets lib/ afresh, and what it stubbed is put back after it.
           isolate: false,
-          setupFiles: ['test/support/shared-worker-cleanup.ts'],
+          setupFiles: ['test/support/shared-worker-cleanup.ts', TEMP_DIR_CLEANUP],
           sequence: { groupOrder: 0 },
         },
       },
@@ -66,6 +68,7 @@ export default defineConfig({
           include: CDK,
           exclude: E2E,
           globalSetup: ['test/construct/support/notes-bundle-setup.ts'],
+          setupFiles: [TEMP_DIR_CLEANUP],
           maxWorkers: 2,
           isolate: false,
           sequence: { groupOrder: 0 },
@@ -80,6 +83,7 @@ export default defineConfig({
           name: 'e2e',
           include: E2E,
           globalSetup: ['test/support/deployed-tasks-setup.ts'],
+          setupFiles: [TEMP_DIR_CLEANUP],
           retry: 1,
           maxWorkers: 3,
           isolate: false,

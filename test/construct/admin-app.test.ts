@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { Duration, RemovalPolicy, type App, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -22,6 +21,7 @@ import {
   stackArn,
   type TestProps,
 } from './support/admin-app-stack.js';
+import { tempDir } from '../support/temp-dir.js';
 
 type Resource = { Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string; DependsOn?: string[] };
 
@@ -368,7 +368,7 @@ describe('AdminApp bad input', () => {
   const cases: [string, Partial<TestProps>, RegExp][] = [
     [
       'no app name and no project to take it from',
-      { app: undefined, projectDir: mkdtempSync(join(tmpdir(), 'cnf-no-project-')) },
+      { app: undefined, projectDir: tempDir('cnf-no-project') },
       /No cdk\.json found in .*cnf-no-project-/,
     ],
     ['an app name that is not valid in resource names', { app: 'Notes_App' }, /App name .*got: "Notes_App"/],

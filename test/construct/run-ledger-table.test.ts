@@ -1,14 +1,16 @@
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { LEDGER_TABLE } from '../../lib/core/ledger-table.js';
 import { RunLedgerTable } from '../../lib/construct/run-ledger-table.js';
-import { logicalIdOf } from './support/admin-app-stack.js';
+import { logicalIdOf, newStack, removeOutdirs } from './support/admin-app-stack.js';
+
+afterAll(removeOutdirs);
 
 function ledgerStack(props = {}) {
-  const stack = new Stack(new App(), 'ledger');
+  const stack = newStack('ledger');
   const ledger = new RunLedgerTable(stack, 'Ledger', props);
   return { stack, ledger };
 }

@@ -1,9 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TaskCatalog } from '../../../lib/core/task-catalog.js';
 import { ConstructValidationError } from '../../../lib/construct/errors.js';
 import { assertTaskRuntimes, containerTasksOf } from '../../../lib/construct/private/task-runtimes.js';
-import { adminAppStack, notesBundle, removeOutdirs } from '../support/admin-app-stack.js';
+import { adminAppStack, newStack, notesBundle, removeOutdirs } from '../support/admin-app-stack.js';
 
 afterAll(removeOutdirs);
 
@@ -12,8 +11,8 @@ const task = (name: string, extra: object) => ({ name, description: name, args: 
 describe('task runtimes at synth', () => {
   it('refuses a Lambda task whose timeoutSeconds exceeds 900, naming the task and the option', () => {
     const catalog: TaskCatalog = { tasks: [task('reindex', { timeoutSeconds: 3600 })], scripts: [] };
-    expect(() => assertTaskRuntimes(new Stack(new App(), 'Stack'), catalog, 'r-0123456789ab')).toThrow(ConstructValidationError);
-    expect(() => assertTaskRuntimes(new Stack(new App(), 'Stack'), catalog, 'r-0123456789ab')).toThrow(
+    expect(() => assertTaskRuntimes(newStack('Stack'), catalog, 'r-0123456789ab')).toThrow(ConstructValidationError);
+    expect(() => assertTaskRuntimes(newStack('Stack'), catalog, 'r-0123456789ab')).toThrow(
       "Task reindex of release r-0123456789ab sets options.timeoutSeconds to 3600, more than Lambda's 900",
     );
   });
@@ -23,7 +22,7 @@ describe('task runtimes at synth', () => {
       tasks: [task('edge', { timeoutSeconds: 900 }), task('backfill', { timeoutSeconds: 14_400, runtime: 'container' })],
       scripts: [],
     };
-    expect(() => assertTaskRuntimes(new Stack(new App(), 'Stack'), catalog, 'r-0123456789ab')).not.toThrow();
+    expect(() => assertTaskRuntimes(newStack('Stack'), catalog, 'r-0123456789ab')).not.toThrow();
     expect(containerTasksOf(catalog).map((info) => info.name)).toEqual(['backfill']);
   });
 
