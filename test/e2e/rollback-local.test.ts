@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../lib/core/run.js';
 import { localRollbackPin } from '../../lib/platform/local/local-live-pair.js';
 import { finished, spawnCli, startWatched } from '../support/cli.js';
+import { localRunEnded } from '../support/local-run-files.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 import { runInTerminal } from '../support/terminal.js';
 
@@ -342,11 +343,10 @@ describe('the stage lock', () => {
       const record = JSON.parse((await project.cli(['runs', 'show', 'rb-killed', '--json'])).stdout) as RunRecord;
       expect(record).toMatchObject({ task: 'cnf:rollback', exitCode: 130, error: { name: 'RunLostError' } });
       expect(await livePair()).toEqual(before);
-      // its release phase, whose CLI died with it, ends too (each read of the ledger is an event, not a guess at a delay)
-      for (;;) {
-        const shown = await project.cli(['runs', 'show', 'rb-killed-release-phase', '--json']);
-        if ((JSON.parse(shown.stdout) as RunRecord).endedAt !== undefined) break;
-      }
+      // its release phase, whose CLI died with it, ends too
+      await localRunEnded(project.dir, 'rb-killed-release-phase');
+      const phase = JSON.parse((await project.cli(['runs', 'show', 'rb-killed-release-phase', '--json'])).stdout) as RunRecord;
+      expect(phase.endedAt).toEqual(expect.any(String));
       // and the stage is free at once: a deploy need not wait for the dead rollback's lease to run out
       expect((await project.cli(['config', 'set', 'AFTER', 'killed-rollback'])).code).toBe(0);
     } finally {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORED_RESULT_MAX_BYTES, type RunRecord, type RunResult } from '../../lib/core/run.js';
 import { CLI_BIN, startWatched, type WatchedCli } from '../support/cli.js';
 import { startTerminal } from '../support/tmux.js';
+import { localLogShows, localRunEnded } from '../support/local-run-files.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 let project: TestProject;
@@ -24,26 +25,14 @@ async function record(runId: string): Promise<RunRecord> {
   return JSON.parse(shown.stdout) as RunRecord;
 }
 
-/** Reads the ledger until `check` holds: each read is an event (a record written), not a guess at a delay. */
-async function recordWhen(runId: string, check: (record: RunRecord) => boolean): Promise<RunRecord> {
-  for (;;) {
-    const current = await record(runId);
-    if (check(current)) return current;
-  }
+/** The run's record through the CLI, once the run has ended as the ledger reads it (test/support/local-run-files.ts). */
+async function endedRecord(runId: string): Promise<RunRecord> {
+  await localRunEnded(project.dir, runId);
+  return record(runId);
 }
 
 /** Resolves once the run's log file holds `text`. */
-async function logShows(runId: string, text: string): Promise<void> {
-  const file = `${project.dir}/.cnf/local/logs/${runId}.log`;
-  for (;;) {
-    try {
-      if (readFileSync(file, 'utf8').includes(text)) return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
+const logShows = (runId: string, text: string): Promise<void> => localLogShows(project.dir, runId, text);
 
 function kill(pid: number, signal: NodeJS.Signals): void {
   try {
@@ -196,7 +185,7 @@ describe('the ledger never says "running" about a dead run', () => {
     await run.seen('waiting for a stop');
     kill(run.child.pid ?? 0, 'SIGKILL');
     await run.result;
-    const ended = await recordWhen('orphaned', (current) => current.endedAt !== undefined);
+    const ended = await endedRecord('orphaned');
     expect(ended).toMatchObject({ exitCode: 130, interruptedAt: expect.any(String) });
     expect(ended.error?.message).toMatch(/went away|ended before the run recorded its end/);
   });
@@ -208,11 +197,12 @@ describe('the ledger never says "running" about a dead run', () => {
     kill(run.child.pid ?? 0, 'SIGKILL');
     await run.result;
     // the run's own thread never yields: only its watch, a process of its own, can end it
-    const ended = await recordWhen('orphaned-spin', (current) => current.endedAt !== undefined);
+    const ended = await endedRecord('orphaned-spin');
     expect(ended).toMatchObject({ exitCode: 130, interruptedAt: expect.any(String), error: { name: 'RunLostError' } });
     // and the process is gone, not spinning on beside a later run
     while (existsSync(`/proc/${runner}`) && !readFileSync(`/proc/${runner}/stat`, 'utf8').includes(') Z ')) {
-      await new Promise((resolve) => setImmediate(resolve));
+      // no event tells a process's end to one that is not its parent: looked at every 20 ms, not in a busy loop
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   });
 
@@ -226,7 +216,7 @@ describe('the ledger never says "running" about a dead run', () => {
     } finally {
       terminal.close();
     }
-    const ended = await recordWhen('closed-window', (current) => current.endedAt !== undefined);
+    const ended = await endedRecord('closed-window');
     expect(ended).toMatchObject({ exitCode: 130, interruptedAt: expect.any(String) });
   });
 
@@ -245,7 +235,7 @@ describe('the ledger never says "running" about a dead run', () => {
     const owner = (await record(runId)).owner;
     expect(owner).toBeDefined();
     kill(owner?.pid ?? 0, signal);
-    const ended = await recordWhen(runId, (current) => current.endedAt !== undefined);
+    const ended = await endedRecord(runId);
     expect(ended).toMatchObject({ exitCode: 130, interruptedAt: expect.any(String) });
   });
 

@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { REPO_ROOT } from '../support/cli.js';
 import { launchBrowser, type TestBrowser } from '../support/browser.js';
+import { localLogShows, localRecordWritten } from '../support/local-run-files.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 import { startUi, type UiProcess } from '../support/ui-process.js';
 
@@ -204,10 +205,7 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
   it('refuses a task whose lock another run holds (75), in the words of the CLI, and goes to no run', async () => {
     const holder = await project.cli(['invoke', 'locked', '--detach', '--run-id', 'ui-lock-holder', '--', '--ms', '600000']);
     expect(holder.code).toBe(0);
-    for (;;) {
-      const shown = await project.cli(['runs', 'show', 'ui-lock-holder']);
-      if (shown.stdout.includes('holding the lock')) break;
-    }
+    await localLogShows(project.dir, 'ui-lock-holder', 'holding the lock');
     try {
       await page.goto(address('/tasks/locked'));
       await page.getByRole('button', { name: 'Start run…' }).click();
@@ -301,7 +299,8 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     const started = await project.cli(['invoke', 'wait-for-stop', '--detach']);
     const runId = started.stdout.trim();
     // --detach returns once the run is started; its record follows a moment later.
-    await expect.poll(async () => (await project.cli(['runs', 'show', runId])).code, { timeout: 20_000 }).toBe(0);
+    await localRecordWritten(project.dir, runId);
+    expect((await project.cli(['runs', 'show', runId])).code).toBe(0);
     await page.goto(address(`/runs/${runId}`));
     await expect.poll(() => page.locator('#log').textContent(), { timeout: 20_000 }).toContain('waiting for a stop');
     await page.getByRole('button', { name: 'Stop…' }).click();
