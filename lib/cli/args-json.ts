@@ -6,6 +6,9 @@ import { jsonSyntaxProblem } from '../core/json-syntax.js';
 const LIMITS_HINT =
   'Task args may nest 32 levels, take 256 KB and have no key named __proto__; pass large data by reference (an S3 key, a file in the bundle).';
 
+/* A bare `<name>` where a JSON value goes: a value left to fill in by a command copied from a run (lib/cli/ui/cli-equivalent.ts). */
+const VALUE_TO_FILL_IN = /[:,[]\s*<[^<>"\s]+>/;
+
 /**
  * Reads `--args '<json>'`: a JSON object, within the limits of task args
  * (`lib/core/args-limits.ts`), checked before anything starts.
@@ -19,10 +22,11 @@ function parseArgsJson(text: string): Record<string, unknown> {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`--args is not valid JSON: ${jsonSyntaxProblem(error)}`, {
-      hint: `Quote the object for your shell, e.g. --args '{"days": 30}'`,
-      cause: error,
-    });
+    // The text is not quoted back: what is not JSON may be a secret typed without its quotes.
+    const hint = VALUE_TO_FILL_IN.test(text)
+      ? 'A bare <name> in --args is a value to fill in: a command copied from a run leaves out the values the ledger did not keep (secrets, long text). Write each as JSON in its place.'
+      : `Quote the object for your shell, e.g. --args '{"days": 30}'`;
+    throw new UsageError(`--args is not valid JSON: ${jsonSyntaxProblem(error)}`, { hint, cause: error });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new UsageError(`--args must be a JSON object, got: ${text}`, {

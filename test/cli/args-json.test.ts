@@ -22,6 +22,22 @@ describe('parseArgsJson', () => {
     expect(() => parseArgsJson(typed)).not.toThrow(/s3cr3t/);
     expect(() => parseArgsJson('{"a":1')).toThrow(/--args is not valid JSON: .* at position 6/);
   });
+
+  it('says a bare <name> is a value to fill in, as a command copied from a run leaves it, and quotes no part of the text', () => {
+    const hintOf = (text: string): string | undefined => {
+      try {
+        parseArgsJson(text);
+      } catch (error) {
+        return (error as UsageError).hint;
+      }
+      return undefined;
+    };
+    const copied = hintOf('{"days":3,"token":<token>}');
+    expect(copied).toMatch(/^A bare <name> in --args is a value to fill in/);
+    expect(copied).not.toContain('<token>');
+    expect(hintOf('{"list":["kept",<nested.list[1]>]}')).toMatch(/value to fill in/);
+    expect(hintOf('{olderThanDays:30}')).toMatch(/^Quote the object for your shell/);
+  });
 });
 
 describe('the limits of task args', () => {

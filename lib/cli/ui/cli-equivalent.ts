@@ -1,5 +1,6 @@
 import { ROLLBACK_TASK } from '../../core/rollback.js';
 import { CONSOLE_TASK, isScriptPath } from '../../core/task-catalog.js';
+import { holdsLeftOutArgs } from '../../runtime/task-args.js';
 
 /** Quotes a word for a POSIX shell: as is when safe, else in single quotes. */
 function shellWord(word: string): string {
@@ -7,13 +8,34 @@ function shellWord(word: string): string {
 }
 
 /**
+ * Args as `--args` takes them (JSON), but for each value the ledger did not
+ * keep whole (a secret's `[redacted]`, text too long to keep): that value is
+ * written as a bare `<name>`, its key's path, for the user to fill in. Bare,
+ * it is no JSON, so a command copied as it is runs nothing (`invoke` refuses
+ * it, 64), rather than the task with `"[redacted]"` for a password.
+ */
+function argsJson(value: unknown, path: string): string {
+  if (holdsLeftOutArgs(value) && (typeof value !== 'object' || value === null)) return `<${path}>`;
+  if (Array.isArray(value)) return `[${value.map((item, index) => argsJson(item, `${path}[${index}]`)).join(',')}]`;
+  if (typeof value === 'object' && value !== null)
+    return `{${Object.entries(value)
+      .map(([key, item]) => `${JSON.stringify(key)}:${argsJson(item, path === '' ? key : `${path}.${key}`)}`)
+      .join(',')}}`;
+  return JSON.stringify(value);
+}
+
+/**
  * The `cnf-admin` command that starts the same run from a terminal: the
  * page's "Copy CLI command". A console evaluation's is `cnf-admin console -e`
- * with its code.
+ * with its code. Args the ledger did not keep whole are left for the user to
+ * fill in (see {@link argsJson}); a console evaluation whose code it did not
+ * keep whole opens the console, to type the code again.
  *
  * @example
  * cliEquivalent({ task: 'notes:purge', args: { olderThanDays: 30 }, stage: 'prod' });
  * // "cnf-admin invoke notes:purge --stage prod --args '{\"olderThanDays\":30}'"
+ * cliEquivalent({ task: 'keys:rotate', args: { token: '[redacted]' }, stage: 'prod' });
+ * // "cnf-admin invoke keys:rotate --stage prod --args '{\"token\":<token>}'"
  */
 function cliEquivalent(run: {
   readonly task: string;
@@ -30,10 +52,12 @@ function cliEquivalent(run: {
   }
   const release = run.release === undefined ? [] : ['--release', run.release];
   // A console evaluation is no task invoke takes: the console evaluates its code (-e).
-  if (run.task === CONSOLE_TASK && typeof run.args.code === 'string')
-    return ['cnf-admin', 'console', '--stage', run.stage, ...release, '-e', run.args.code].map(shellWord).join(' ');
+  if (run.task === CONSOLE_TASK && typeof run.args.code === 'string') {
+    const code = holdsLeftOutArgs(run.args.code) ? [] : ['-e', run.args.code];
+    return ['cnf-admin', 'console', '--stage', run.stage, ...release, ...code].map(shellWord).join(' ');
+  }
   const words = ['cnf-admin', isScriptPath(run.task) ? 'run' : 'invoke', run.task, '--stage', run.stage, ...release];
-  if (Object.keys(run.args).length > 0) words.push('--args', JSON.stringify(run.args));
+  if (Object.keys(run.args).length > 0) words.push('--args', argsJson(run.args, ''));
   return words.map(shellWord).join(' ');
 }
 

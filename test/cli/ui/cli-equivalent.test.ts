@@ -15,6 +15,28 @@ describe('cliEquivalent', () => {
     );
   });
 
+  it('leaves each value the ledger did not keep whole for the user to fill in, as no JSON: a copy runs nothing as it is', () => {
+    const args = {
+      token: '[redacted]',
+      note: 'Bearer [redacted] for the export',
+      big: '[omitted: 5000 characters]',
+      apiKey: '[redacted: 12 characters]',
+      nested: { list: ['kept', '[redacted]'], days: 3 },
+    };
+    const command = cliEquivalent({ task: 'keys:rotate', args, stage: 'prod' });
+    expect(command).toBe(
+      `cnf-admin invoke keys:rotate --stage prod --args '{"token":<token>,"note":<note>,"big":<big>,"apiKey":<apiKey>,"nested":{"list":["kept",<nested.list[1]>],"days":3}}'`,
+    );
+    expect(command).not.toContain('redacted');
+    expect(() => JSON.parse(/--args '(.*)'$/.exec(command)?.[1] ?? '')).toThrow(SyntaxError);
+  });
+
+  it('opens the console for an evaluation whose code the ledger did not keep whole, rather than evaluating [redacted]', () => {
+    expect(cliEquivalent({ task: 'cnf:console', args: { code: 'login("[redacted]")' }, stage: 'dev' })).toBe(
+      'cnf-admin console --stage dev',
+    );
+  });
+
   it('runs a script with cnf-admin run', () => {
     expect(cliEquivalent({ task: 'scripts/fix.ts', args: {}, stage: 'local' })).toBe('cnf-admin run scripts/fix.ts --stage local');
   });
