@@ -7,7 +7,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { finished, spawnCli } from '../support/cli.js';
+import { finished, spawnCli, startWatched } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 let project: TestProject;
@@ -117,6 +117,32 @@ describe('the notes app on the local stage', () => {
       await client.connect();
       try {
         expect((await client.query("SELECT to_regclass('tags') AS tags")).rows).toEqual([{ tags: null }]);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      rmSync(file);
+    }
+  });
+
+  it('a stop during a migration cancels its statement: the migration rolls back, unrecorded, and the run is 130 at once', async () => {
+    const file = join(project.dir, 'lambda', 'migrations', '0098_slow.sql');
+    writeFileSync(file, 'CREATE TABLE slow_tags (id int);\nSELECT pg_sleep(600);\n');
+    try {
+      const run = startWatched(['invoke', 'migrate', '--run-id', 'stopped-migration'], { cwd: project.dir });
+      await run.seen('Applying 0098_slow');
+      expect((await project.cli(['stop', 'stopped-migration'])).code).toBe(0);
+      const ended = await run.result;
+      expect(ended.code).toBe(130);
+      expect(ended.stdout + ended.stderr).toMatch(
+        /Stopped 0098_slow: rolled back, not applied \(.*canceling statement due to user request\)/,
+      );
+      const url = (await project.cli(['db', 'url'])).stdout.trim();
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        expect((await client.query("SELECT to_regclass('slow_tags') AS slow_tags")).rows).toEqual([{ slow_tags: null }]);
+        expect((await client.query("SELECT name FROM schema_migrations WHERE name = '0098_slow'")).rows).toEqual([]);
       } finally {
         await client.end();
       }

@@ -95,9 +95,35 @@ async function applyInTransaction(client: pg.Client, table: MigrationTable, file
 }
 
 /**
+ * Cancels the statement in flight on `client` once `signal` aborts (the run
+ * is asked to stop: Ctrl-C, `cnf-admin stop`, its timeout), as psql's Ctrl-C
+ * does: the migration fails, and its transaction rolls back with its record.
+ * Without it, a migration's SQL ran on to its end, however long, and was
+ * applied after the stop. Sent from a connection of its own
+ * (`pg_cancel_backend`, allowed on a session of the same role). Gives back
+ * the function that stops listening.
+ */
+function cancelStatementOnAbort(client: pg.Client, url: string, signal: AbortSignal): () => void {
+  const cancel = (): void => {
+    const canceller = new pg.Client({ connectionString: url });
+    canceller.on('error', () => undefined);
+    void canceller
+      .connect()
+      .then(() => canceller.query('SELECT pg_cancel_backend($1)', [(client as pg.Client & { processID: number }).processID]))
+      // Not cancelled (the server gone, say): the statement ends on its own, and the run with it.
+      .catch(() => undefined)
+      .finally(() => void canceller.end().catch(() => undefined));
+  };
+  signal.addEventListener('abort', cancel, { once: true });
+  return () => signal.removeEventListener('abort', cancel);
+}
+
+/**
  * A `migrate` task for PostgreSQL: applies the release's pending `.sql`
  * migrations in name order, each in one transaction with its record, under
- * the task lock (two migrations never run at once), with umzug.
+ * the task lock (two migrations never run at once), with umzug. Asked to
+ * stop, it cancels the statement in flight: that migration rolls back, and
+ * none after it starts.
  *
  * It refuses ({@link UnknownMigrationsError}, exit 1) when the database holds
  * migrations the release does not ship, which is what a rollback to an older
@@ -153,13 +179,23 @@ function defineMigrateTask(options: MigrateTaskOptions = {}): Task<typeof migrat
         const pending = await umzug.pending();
         log.info(`${pending.length} pending migration(s): ${pending.map((migration) => migration.name).join(', ')}`);
         const applied: string[] = [];
-        for (const migration of pending) {
-          signal.throwIfAborted();
-          const started = Date.now();
-          log.info(`Applying ${migration.name}`);
-          await umzug.up({ to: migration.name });
-          applied.push(migration.name);
-          log.info(`Applied ${migration.name} in ${Date.now() - started} ms`);
+        const stopListening = cancelStatementOnAbort(client, url, signal);
+        try {
+          for (const migration of pending) {
+            signal.throwIfAborted();
+            const started = Date.now();
+            log.info(`Applying ${migration.name}`);
+            await umzug.up({ to: migration.name }).catch((error: unknown) => {
+              if (!signal.aborted) throw error;
+              // Its statement cancelled (or failed as the stop came): the run ends as stopped (130), not as a failed migration.
+              log.warn(`Stopped ${migration.name}: rolled back, not applied (${(error as Error).message})`);
+              signal.throwIfAborted();
+            });
+            applied.push(migration.name);
+            log.info(`Applied ${migration.name} in ${Date.now() - started} ms`);
+          }
+        } finally {
+          stopListening();
         }
         const total = (await table.applied()).length;
         log.info(`Done: ${applied.length} migration(s) applied, ${total} in all`);
