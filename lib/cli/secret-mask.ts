@@ -1,5 +1,4 @@
 import { UsageError } from '../core/errors.js';
-import { MASK } from '../core/parameter-set.js';
 import type { ParameterStore, Platform } from '../core/platform.js';
 import { SecretRedactor } from '../runtime/redact-secrets.js';
 
@@ -11,8 +10,8 @@ const REFRESH_MS = 30_000;
  * everything `cnf-admin ui` sends its page (args, results, errors, log
  * lines), and out of what the CLI itself records (a rollback's `--reason`).
  * Where the parameter store never decrypts a secret (AWS), the runtime has
- * already redacted it from what the ledger and the log hold; text the CLI
- * records there is masked of what it can read.
+ * already redacted it from what the ledger and the log hold, and there is
+ * nothing here to mask with.
  */
 class SecretMask {
   #secrets: readonly string[] = [];
@@ -23,9 +22,8 @@ class SecretMask {
   /** A copy of `value` with every secure value replaced by `[redacted]`. */
   async mask<T>(value: T): Promise<T> {
     if (Date.now() - this.#readAt > REFRESH_MS) {
-      const parameters = await this.parameters.list();
-      // A masked value (AWS lists SecureStrings without decrypting them) is no secret to look for.
-      this.#secrets = parameters.filter((parameter) => parameter.secure && parameter.value !== MASK).map((parameter) => parameter.value);
+      // Earlier versions' secure values too: one rotated out is still a secret, and a rollback makes it live again.
+      this.#secrets = (await this.parameters.secrets?.()) ?? [];
       this.#readAt = Date.now();
     }
     return new SecretRedactor(this.#secrets).value(value) as T;

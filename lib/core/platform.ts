@@ -202,6 +202,12 @@ interface ParameterStore {
   set(key: string, value: string, options: { readonly secure: boolean }): Promise<void>;
   /** Removes a parameter; resolves to whether it existed. */
   unset(key: string): Promise<boolean>;
+  /**
+   * Every secure value this process can read, earlier versions' too: what
+   * the CLI masks out of what it shows. Absent where secure values are never
+   * decrypted (AWS lists SecureStrings without their values).
+   */
+  secrets?(): Promise<string[]>;
 }
 
 /**

@@ -17,7 +17,7 @@ import { CNF_VARIABLES, readCnfEnvironment } from '../core/cnf-environment.js';
 interface LoadedConfig {
   /** Each config key's value, e.g. `values.DATABASE_URL`. */
   readonly values: Readonly<Record<string, string>>;
-  /** The values of secure parameters, to be kept out of logs. */
+  /** The values of secure parameters, to be kept out of logs; on the local stage, those of every kept version. */
   readonly secrets: readonly string[];
   /** The fingerprint of the set (`cfg-` and 12 hex digits); it reveals no value. */
   readonly fingerprint: string;
@@ -88,8 +88,8 @@ let ssmProvider: SsmParameterProvider | undefined;
 async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const { parameterFile: file, parameterPath: path } = readCnfEnvironment();
   if (file !== undefined) {
-    const { typed, version } = await readParameterFile(file, options.version);
-    return toLoadedConfig(typed, version);
+    const { typed, version, kept } = await readParameterFile(file, options.version);
+    return toLoadedConfig(typed, version, kept);
   }
   if (path !== undefined) {
     const { typed, version } = await readLivePair(path, options);
@@ -98,24 +98,33 @@ async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig
   throw new ConfigError(`No parameter set configured: neither ${CNF_VARIABLES.parameterPath} nor ${CNF_VARIABLES.parameterFile} is set.`);
 }
 
-/** The local parameter file's live values, or those of config version `version`. */
+/**
+ * The local parameter file's live values, or those of config version
+ * `version`; and every secure value the file keeps, earlier versions' too
+ * (`kept`): a run redacts those as well, since one rotated out is still a
+ * secret, and a rollback makes it live again.
+ */
 async function readParameterFile(
   file: string,
   version: number | undefined,
-): Promise<{ typed: Record<string, TypedValue>; version: number | undefined }> {
+): Promise<{ typed: Record<string, TypedValue>; version: number | undefined; kept: readonly string[] }> {
   let parsed: ParameterFile;
   try {
     parsed = JSON.parse(await readFile(file, 'utf8')) as ParameterFile;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { typed: {}, version: undefined };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { typed: {}, version: undefined, kept: [] };
     throw new ConfigError(`Cannot read the parameter file ${file}: ${(error as Error).message}`, { cause: error });
   }
   if (typeof parsed?.parameters !== 'object' || parsed.parameters === null) {
     throw new ConfigError(`The parameter file ${file} has no "parameters" object.`);
   }
-  if (version === undefined || version === parsed.live) return { typed: parsed.parameters, version: parsed.live };
+  const kept = Object.values(parsed.values ?? {})
+    .flat()
+    .filter((stored) => stored.secure)
+    .map((stored) => stored.value);
+  if (version === undefined || version === parsed.live) return { typed: parsed.parameters, version: parsed.live, kept };
   try {
-    return { typed: valuesOfVersion(parsed, version), version };
+    return { typed: valuesOfVersion(parsed, version), version, kept };
   } catch (error) {
     throw new ConfigError(`Cannot read config v${version}: ${(error as Error).message}`, { cause: error });
   }
@@ -195,12 +204,14 @@ async function recordedConfig(record: LivePairRecord, version: number): Promise<
   return { config: version, keys };
 }
 
-function toLoadedConfig(typed: Record<string, TypedValue>, version: number | undefined): LoadedConfig {
+/** The config a run reads; `kept`: secure values of other versions, redacted too. */
+function toLoadedConfig(typed: Record<string, TypedValue>, version: number | undefined, kept: readonly string[] = []): LoadedConfig {
   const entries = Object.entries(typed);
+  const secure = entries.filter(([, parameter]) => parameter.secure).map(([, { value }]) => value);
   return {
     ...(version === undefined ? {} : { version }),
     values: Object.freeze(Object.fromEntries(entries.map(([key, { value }]) => [key, value]))),
-    secrets: entries.filter(([, parameter]) => parameter.secure).map(([, { value }]) => value),
+    secrets: [...new Set([...secure, ...kept])],
     fingerprint: fingerprintOf(entries.map(([key, { value }]) => ({ key, value }))),
   };
 }

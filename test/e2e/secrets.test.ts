@@ -294,6 +294,40 @@ describe('config set of a secure value', () => {
     expect((await project.cli(['config', 'set', 'COPIED', `postgres://app:${SECRET}@db/app`, '--secure'])).code).toBe(0);
   });
 
+  it('refuses a secure value that a plain value holds, where config get, list and diff would print it, naming the key only', async () => {
+    const plain = 'plain-4b9e-not-yet-secret';
+    expect((await project.cli(['config', 'set', 'SHOWN_URL', `https://svc/?k=${plain}`])).code).toBe(0);
+    const refused = await project.cli(['config', 'set', 'HIDDEN_KEY', '-', '--secure'], { input: `${plain}\n` });
+    expect(refused.code).toBe(64);
+    expect(refused.stderr).toContain('The value given for HIDDEN_KEY is held by the plain value of SHOWN_URL on stage local (not shown)');
+    expect(refused.stdout + refused.stderr).not.toContain(plain);
+    expect((await project.cli(['config', 'list', '--json'])).stdout).not.toContain('HIDDEN_KEY');
+  });
+
+  it('a value made secure after a run that printed it, or rotated out: runs show, logs and --json mask it', async () => {
+    const later = 'later-secret-7f3a9c2e';
+    expect((await project.cli(['invoke', 'echo', '--run-id', 'before-secure', '--', '--count', '1', '--label', later])).code).toBe(0);
+    expect((await project.cli(['config', 'set', 'LATER_TOKEN', '-', '--secure'], { input: `${later}\n` })).code).toBe(0);
+    // rotated: the old value is no longer live, but still a secret (a rollback would make it live again)
+    expect((await project.cli(['config', 'set', 'LATER_TOKEN', '-', '--secure'], { input: 'later-secret-rotated-1\n' })).code).toBe(0);
+    const rotatedOut = await project.cli(['invoke', 'echo', '--run-id', 'after-rotation', '--', '--count', '1', '--label', later]);
+    expect(rotatedOut.stdout + rotatedOut.stderr).not.toContain(later);
+    for (const args of [
+      ['runs', 'show', 'before-secure'],
+      ['runs', 'show', 'before-secure', '--json'],
+      ['logs', 'before-secure'],
+      ['logs', 'before-secure', '--json'],
+      ['runs', '--json'],
+    ]) {
+      const shown = await project.cli(args);
+      expect(shown.code, args.join(' ')).toBe(0);
+      expect(shown.stdout + shown.stderr, args.join(' ')).not.toContain(later);
+      expect(shown.stdout, args.join(' ')).toContain('[redacted]');
+    }
+    // what the rotated-out value's run wrote holds no trace of it either
+    expect(readFileSync(join(project.dir, '.cnf', 'local', 'logs', 'after-rotation.log'), 'utf8')).not.toContain(later);
+  });
+
   it('masks it as a task filter of runs, and does not quote --args that are not JSON', async () => {
     const filtered = await project.cli(['runs', '--task', SECRET]);
     expect(filtered.stderr).toContain('for task [redacted]');

@@ -151,6 +151,17 @@ async function checkedSet(
     );
   const tooShort = secure ? secretValueProblem(key, text) : undefined;
   if (tooShort !== undefined) throw new UsageError(tooShort, { hint: 'Choose another value; nothing was set.' });
+  // The other way round: a secret that a plain value holds would be printed, with that value, by config get, list and diff.
+  const plainHolder = secure
+    ? (await platform.parameters.list()).find((parameter) => !parameter.secure && parameter.key !== key && parameter.value.includes(text))
+    : undefined;
+  if (plainHolder !== undefined)
+    throw new UsageError(
+      `The value given for ${key} is held by the plain value of ${plainHolder.key} on stage ${stage.name} (not shown); nothing was set.`,
+      {
+        hint: `config get, list and diff print ${plainHolder.key}'s value. Make it secure first (cnf-admin config set ${plainHolder.key} --secure${onStage}), or choose another value for ${key}.`,
+      },
+    );
   if (secure && value !== undefined && value !== '-') {
     writeLine(
       io.stderr,

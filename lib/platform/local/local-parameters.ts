@@ -107,9 +107,16 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
       .map((key) => ({ key, ...(parameters[key] as StoredValue) }));
   }
 
-  /** The secure values, for the redaction of what a local run prints. */
+  /**
+   * Every secure value the parameter set holds, those of earlier versions
+   * too: for the redaction of what a local run prints, and of what the CLI
+   * shows of runs and logs. A value rotated out is still a secret, and a
+   * rollback makes it live again.
+   */
   async secrets(): Promise<string[]> {
-    return (await this.list()).filter((parameter) => parameter.secure).map((parameter) => parameter.value);
+    const file = await this.#read();
+    const held = [...Object.values(file.parameters), ...Object.values(file.values).flat()];
+    return [...new Set(held.filter((stored) => stored.secure).map((stored) => stored.value))];
   }
 
   async get(key: string): Promise<Parameter | undefined> {

@@ -30,6 +30,7 @@ import { toolRoot } from '../../core/tool-root.js';
 import { helperEnvironment } from '../../core/helper-environment.js';
 import { containerTimeLimitSeconds, runtimeOf } from '../../core/task-runtime.js';
 import { FileLedger } from '../../runtime/ledger/file-ledger.js';
+import { SecretRedactor } from '../../runtime/redact-secrets.js';
 import { readAliases, readAliasTarget, type LocalAliasPair } from './alias-store.js';
 import { isAliasName } from '../../core/alias-name.js';
 import { LocalLivePairs, localRollbackPin, processHolderId, withLocalStageLock } from './local-live-pair.js';
@@ -295,17 +296,30 @@ class LocalPlatform implements Platform {
     });
   }
 
-  logs(runId: string, options?: LogsOptions): AsyncIterable<RunFrame> {
-    return localLogs(this.#paths, this.#ledger, runId, options);
+  /*
+   * What is read back of runs (records, logs) comes masked of every secure
+   * value the parameter set holds, earlier versions' too. A run redacts the
+   * secure values of its own time as it writes; a value made secure after
+   * the run, or one rotated out and made live again by a rollback, it did
+   * not know. The CLI, `ui` and `--json` read runs through here alike.
+   */
+  async #redactor(): Promise<SecretRedactor> {
+    return new SecretRedactor(await this.parameters.secrets());
+  }
+
+  async *logs(runId: string, options?: LogsOptions): AsyncGenerator<RunFrame> {
+    const redactor = await this.#redactor();
+    for await (const frame of localLogs(this.#paths, this.#ledger, runId, options)) yield redactor.value(frame) as RunFrame;
   }
 
   async runs(query: RunQuery): Promise<RunRecord[]> {
-    return (await this.#ledger.list(query)).map((record) => settledRecord(record));
+    const redactor = await this.#redactor();
+    return (await this.#ledger.list(query)).map((record) => redactor.value(settledRecord(record)) as RunRecord);
   }
 
   async run(runId: string): Promise<RunRecord | undefined> {
     const record = await this.#ledger.get(runId);
-    return record === undefined ? undefined : settledRecord(record);
+    return record === undefined ? undefined : ((await this.#redactor()).value(settledRecord(record)) as RunRecord);
   }
 
   /**

@@ -18,6 +18,16 @@ function store(): { store: LocalParameterStore; file: string } {
 }
 
 describe('the local parameter store, versioned', () => {
+  it("gives every secure value it keeps as its secrets: those rotated out, and unset ones' too, never a plain value", async () => {
+    const { store: parameters } = store();
+    await parameters.set('TOKEN', 'token-first-1111', { secure: true });
+    await parameters.set('TOKEN', 'token-second-2222', { secure: true });
+    await parameters.set('OLD_KEY', 'old-key-value-3333', { secure: true });
+    await parameters.unset('OLD_KEY');
+    await parameters.set('PLAIN', 'plain-value-4444', { secure: false });
+    expect((await parameters.secrets()).sort()).toEqual(['old-key-value-3333', 'token-first-1111', 'token-second-2222']);
+  });
+
   it('makes a config version per change, live at once, owner-only on disk', async () => {
     const { store: parameters, file } = store();
     await parameters.set('A', '1', { secure: false });
