@@ -243,7 +243,10 @@ describe('rollback', () => {
     expect(logs.code).toBe(0);
     expect(logs.stderr).toContain('Run rb-1 is a rollback, which writes no log of its own');
     expect(logs.stderr).toMatch(/exit 0/);
-    expect((await project.cli(['runs', 'show', 'rb-1'])).stderr).not.toContain('gone');
+    const shown = await project.cli(['runs', 'show', 'rb-1']);
+    expect(shown.stderr).not.toContain('gone');
+    // the record is right above: the line points to it, not to runs show itself
+    expect(shown.stderr).toContain('Run rb-1 is a rollback, which writes no log of its own: its record above says what it did.');
     const { pairs } = JSON.parse(readFileSync(join(project.dir, '.cnf', 'local', 'parameters.json'), 'utf8')) as {
       pairs: { reason?: string }[];
     };

@@ -374,6 +374,12 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     const rerun = await fetch(new URL(`/api/runs/${rollback?.runId}/rerun`, ui.url), { method: 'POST', headers, body: '{}' });
     expect(rerun.status).toBe(400);
     expect(JSON.parse((await project.cli(['runs', '--task', 'cnf:rollback', '--json'])).stdout)).toHaveLength(1);
+    // its page says it writes no log of its own, and shows its end, rather than calling its log gone
+    await page.goto(address(`/runs/${rollback?.runId}`));
+    await expect
+      .poll(() => page.locator('#log').textContent())
+      .toContain('is a rollback, which writes no log of its own: its record above');
+    expect(await page.locator('#log').textContent()).not.toContain('gone');
   });
 
   it('marks a roll-forward after the rollback on the task chart: each time a release went live', async () => {

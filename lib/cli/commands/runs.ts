@@ -177,7 +177,7 @@ async function runsShow(typed: string, options: CommandOptions<'runs show'>, io:
   writeLine(io.stdout, shown.join('\n'));
   writeLine(io.stdout);
   try {
-    await renderFrames(io, runLogFrames(platform, stage.name, runId));
+    await renderFrames(io, runLogFrames(platform, stage.name, runId, {}, true));
   } catch (error) {
     // The record stands on its own: a log that expired, or has not arrived yet, is worth a line, not a failure.
     if (!(error instanceof UsageError || error instanceof UnavailableError)) throw error;

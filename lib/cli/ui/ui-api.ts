@@ -9,6 +9,7 @@ import { runtimeOf } from '../../core/task-runtime.js';
 import { holdsLeftOutArgs } from '../../runtime/task-args.js';
 import { formatLogLine } from '../render/log-line.js';
 import { cliEquivalent } from './cli-equivalent.js';
+import { runLogFrames } from '../run-log-frames.js';
 import type { RunFilter } from './run-filter.js';
 import type { RunLauncher, StartedRun } from './run-launcher.js';
 import { RunStopper, type Ability } from './run-stopper.js';
@@ -166,7 +167,8 @@ class UiApi {
    * result; with `follow`, until the run ends (`logs --follow`).
    */
   async *log(runId: string, follow: boolean, signal: AbortSignal): AsyncGenerator<unknown> {
-    const frames: AsyncIterable<RunFrame> = this.platform.logs(runId, { follow, signal });
+    // A rollback's run writes no log: the page says so, as runs show does, rather than calling its log gone.
+    const frames: AsyncIterable<RunFrame> = runLogFrames(this.platform, this.stage, runId, { follow, signal }, true);
     for await (const frame of frames) {
       if (frame.type === 'log') {
         const shown = formatLogLine(frame.line, plain, { record: frame.record });
