@@ -150,4 +150,24 @@ describe('the notes app on the local stage', () => {
       rmSync(file);
     }
   });
+
+  it('a rollback to a release without a newer migration stops at its release phase, and names the way on: rollback --force', async () => {
+    const older = (JSON.parse((await project.cli(['deploy', '--json'])).stdout) as { release: string }).release;
+    const file = join(project.dir, 'lambda', 'migrations', '0097_add_note_tags.sql');
+    writeFileSync(file, 'CREATE TABLE note_tags (note_id int, tag text);\n');
+    try {
+      expect((await project.cli(['invoke', 'migrate'])).code).toBe(0);
+      const refused = await project.cli(['rollback', '--to', older, '--yes']);
+      expect(refused.code).toBe(1);
+      expect(refused.stdout + refused.stderr).toContain('UnknownMigrationsError');
+      expect(refused.stderr).toContain(
+        `roll back with --force, which passes force to migrate: cnf-admin rollback --to ${older} --force --stage local`,
+      );
+      const forced = await project.cli(['rollback', '--to', older, '--force', '--yes']);
+      expect(forced.code, forced.stderr).toBe(0);
+      expect(forced.stderr).not.toContain('--force, which passes force');
+    } finally {
+      rmSync(file);
+    }
+  });
 });

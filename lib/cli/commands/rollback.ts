@@ -4,11 +4,12 @@ import { ExitCode } from '../../core/exit-codes.js';
 import { permissionFault } from '../../core/file-system-fault.js';
 import type { ConfigChoice, Platform } from '../../core/platform.js';
 import { describeRollback, planRollback, ROLLBACK_TASK, type LivePairControl, type RollbackPlan } from '../../core/rollback.js';
-import { newRunId, type RunRecord } from '../../core/run.js';
+import { newRunId, type RunRecord, type RunResult } from '../../core/run.js';
 import type { Stage } from '../../core/stage.js';
 import { askAtTerminal } from '../terminal-question.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { currentProcessOwner } from '../../runtime/ledger/process-identity.js';
+import { UNKNOWN_MIGRATIONS_ERROR } from '../../runtime/migrations/unknown-migrations-error.js';
 import { describeThrown } from '../../runtime/thrown-value.js';
 import { renderFrames } from '../render/run-view.js';
 import { unstoppable } from '../interrupts.js';
@@ -216,11 +217,18 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
       };
       try {
         if (stage.releasePhase !== undefined) {
-          const phase = await releasePhase(io, platform, stage.releasePhase, planned, runId, caller, options.force === true, json);
+          const ended = await releasePhase(io, platform, stage.releasePhase, planned, runId, caller, options.force === true, json);
+          const phase = ended?.exitCode ?? ExitCode.UNAVAILABLE;
           if (phase !== 0) {
             const message = `The release phase (${stage.releasePhase}) of ${planned.to.release} exited ${phase}; nothing moved.`;
             await finish(phase, { name: 'ReleasePhaseFailed', message });
             writeLine(io.stderr, message);
+            // The task's own hint names invoke, which would run the live release: a rollback passes force on itself.
+            if (ended?.error?.name === UNKNOWN_MIGRATIONS_ERROR && options.force !== true)
+              writeLine(
+                io.stderr,
+                `If the migrations that release does not ship only added to the schema (expand/contract), roll back with --force, which passes force to ${stage.releasePhase}: cnf-admin rollback --to ${planned.to.release} --force --stage ${stage.name}`,
+              );
             return phase;
           }
         }
@@ -251,7 +259,7 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
   );
 }
 
-/** Runs the stage's release-phase task on the target release with the target's config; resolves to its exit code. */
+/** Runs the stage's release-phase task on the target release with the target's config; resolves to its result (undefined when none came). */
 async function releasePhase(
   io: CliIo,
   platform: Platform,
@@ -261,7 +269,7 @@ async function releasePhase(
   caller: string,
   force: boolean,
   json: boolean,
-): Promise<number> {
+): Promise<RunResult | undefined> {
   const target = await platform.resolve({ release: planned.to.release, config: planned.configMode });
   const event = {
     task,
@@ -272,12 +280,11 @@ async function releasePhase(
     ...(planned.to.config === undefined ? {} : { configVersion: planned.to.config }),
   };
   if (!json) writeLine(io.stderr, `Running the release phase: ${task} on ${livePairLabel(planned.to.release, planned.to.config)}`);
-  const result = await renderFrames(
+  return renderFrames(
     io,
     platform.invoke({ ...target, ...(planned.to.config === undefined ? {} : { configVersion: planned.to.config }) }, event),
     { json },
   );
-  return result?.exitCode ?? ExitCode.UNAVAILABLE;
 }
 
 export { rollback };

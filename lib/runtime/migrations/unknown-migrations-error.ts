@@ -1,3 +1,6 @@
+/** The name {@link UnknownMigrationsError} carries into a run's result, where a rollback's release phase tells it apart. */
+const UNKNOWN_MIGRATIONS_ERROR = 'UnknownMigrationsError';
+
 /**
  * The database holds migrations that the running release does not ship: a
  * newer release migrated it. Running this release's migrations (and code)
@@ -9,7 +12,7 @@
  * throw new UnknownMigrationsError(['0003_drop_title'], { task: 'migrate' });
  */
 class UnknownMigrationsError extends Error {
-  override readonly name = 'UnknownMigrationsError';
+  override readonly name = UNKNOWN_MIGRATIONS_ERROR;
 
   /** The applied migrations that this release does not ship, in name order. */
   readonly migrations: readonly string[];
@@ -32,4 +35,4 @@ class UnknownMigrationsError extends Error {
   }
 }
 
-export { UnknownMigrationsError };
+export { UNKNOWN_MIGRATIONS_ERROR, UnknownMigrationsError };
