@@ -173,6 +173,8 @@ describe('the ledger never says "running" about a dead run', () => {
     expect(lost).toMatchObject({ exitCode: 130, interruptedAt: expect.any(String), error: { name: 'RunLostError' } });
     expect(lost.error?.message).toContain(`(pid ${owner?.pid}) ended before the run recorded its end`);
     expect(lost.configVersion).toBe(running.configVersion);
+    // the table calls it lost, as the page does: not "stopped", which a Ctrl-C'd run reads
+    expect((await project.cli(['runs', 'show', 'killed-owner'])).stdout).toMatch(/^exit\s+130 lost$/m);
     const follow = await project.cli(['logs', 'killed-owner', '--follow']);
     expect(follow.code).toBe(130);
     // its lock is free now, not 30 s later

@@ -3,6 +3,7 @@ import { didYouMean } from '../../core/did-you-mean.js';
 import { relative, sep } from 'node:path';
 import { UnavailableError, UsageError } from '../../core/errors.js';
 import type { RunRecord } from '../../core/run.js';
+import { runStatus } from '../../core/run-status.js';
 import { CONSOLE_TASK } from '../../core/task-catalog.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { resolveRunId } from '../run-id-reference.js';
@@ -18,9 +19,11 @@ import { maskTypedSecrets } from '../secret-mask.js';
 /** The options of `cnf-admin runs`, as its flags declare them. */
 type RunsCommandOptions = CommandOptions<'runs'>;
 
-/** A run's exit as the table shows it: `running`, the code, and for a run an interrupt reached, that it was stopped. */
+/** A run's exit as the table shows it: `running`, the code, and for a run an interrupt reached, that it was stopped; for a lost one, that it was lost. */
 function exitLabel(record: RunRecord): string {
   if (record.exitCode === undefined) return 'running';
+  // A run whose processes died before it recorded its end: the status the page and --status filter call it too.
+  if (runStatus(record) === 'lost') return `${record.exitCode} lost`;
   // A task told to stop that returned anyway ends 0: a plain 0 would read as a run that went its whole way.
   return record.interruptedAt === undefined ? String(record.exitCode) : `${record.exitCode} stopped`;
 }
@@ -53,7 +56,8 @@ function startedLabel(records: readonly RunRecord[], width: number): (iso: strin
 
 /**
  * `cnf-admin runs`: the run ledger, newest first: run id, task, args, exit
- * code (`0 stopped` for a run an interrupt reached), duration, start time
+ * code (`0 stopped` for a run an interrupt reached, `130 lost` for one whose
+ * processes died first), duration, start time
  * (this machine's time zone), release, source and who ran it, fitted to the
  * terminal (the source, then the release, give way first).
  *
