@@ -39,8 +39,15 @@ async function loadTask(loaders: TaskLoaders, name: string): Promise<Task<z.ZodT
   if (loader === undefined) throw new TypeError(`No task is registered as ${JSON.stringify(name)}`);
   const task = (await loader()).default;
   if (task?.name !== name || typeof task.run !== 'function') {
+    // Say which part is wrong: the name, or a default export that is no task at all (no run function).
+    const got =
+      typeof task !== 'object' || task === null
+        ? `its default export is ${task === null ? 'null' : typeof task}`
+        : typeof task.run !== 'function'
+          ? `its default export has no run function (made without defineTask?)`
+          : `its default export is named ${JSON.stringify(task.name)}`;
     throw new TypeError(
-      `The module registered as task ${JSON.stringify(name)} must default-export defineTask({ name: ${JSON.stringify(name)}, ... }), got name ${JSON.stringify(task?.name)}`,
+      `The module registered as task ${JSON.stringify(name)} must default-export defineTask({ name: ${JSON.stringify(name)}, run, ... }); ${got}`,
     );
   }
   return task;

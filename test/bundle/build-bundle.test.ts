@@ -158,7 +158,7 @@ describe('buildBundle on broken code', () => {
       "import { defineTask } from 'cnf-admin/runtime';\nexport default defineTask({ name: 'other', description: 'x', run: async () => 0 });\n",
     );
     await expect(buildBundle(sourceOf(broken))).rejects.toThrow(
-      /^Task "noop" failed to load: TypeError: The module registered as task "noop" must default-export defineTask\(\{ name: "noop", \.\.\. \}\), got name "other"$/,
+      /^Task "noop" failed to load: TypeError: The module registered as task "noop" must default-export defineTask\(\{ name: "noop", run, \.\.\. \}\); its default export is named "other"$/,
     );
   });
 

@@ -35,4 +35,16 @@ describe('the task registry', () => {
     expect(hasTask(sources.tasks, 'constructor')).toBe(false);
     await expect(loadTask(sources.tasks, 'toString')).rejects.toThrow('No task is registered as "toString"');
   });
+
+  it.each([
+    [{ name: 'seed' }, 'its default export has no run function (made without defineTask?)'],
+    [migrate, 'its default export is named "migrate"'],
+    [undefined, 'its default export is undefined'],
+    [null, 'its default export is null'],
+  ])('says what is wrong with a module whose default export is not the task it is registered as: %o', async (exported, why) => {
+    const loaders = { seed: async () => ({ default: exported as never }) };
+    await expect(loadTask(loaders, 'seed')).rejects.toThrow(
+      `The module registered as task "seed" must default-export defineTask({ name: "seed", run, ... }); ${why}`,
+    );
+  });
 });
