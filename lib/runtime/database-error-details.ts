@@ -35,8 +35,9 @@ function withDatabaseDetails(error: unknown, sql?: SqlText): unknown {
     const position = field === 'position' && sql !== undefined ? Number(value) : Number.NaN;
     return [`${field}: ${value}${Number.isInteger(position) && position > 0 ? ` (${lineAndColumn(position, sql as SqlText)})` : ''}`];
   });
-  // An error code alone (Node's ENOENT) is in its message already.
-  if (fields.length === 0 || (fields.length === 1 && fields[0]?.startsWith('code: ') === true)) return error;
+  // An error code alone that its message names already (Node's ENOENT) adds nothing; PostgreSQL's SQLSTATE (25001) it does.
+  const code = (error as { code?: unknown }).code;
+  if (fields.length === 0 || (fields.length === 1 && (error as Error).message.includes(String(code)))) return error;
   const detailed = new Error(`${(error as Error).message}\n  ${fields.join('\n  ')}`, { cause: error });
   detailed.name = String((error as Error).name);
   if (typeof (error as Error).stack === 'string') detailed.stack = (error as Error).stack;

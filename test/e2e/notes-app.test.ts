@@ -108,7 +108,8 @@ describe('the notes app on the local stage', () => {
       const failed = await project.cli(['invoke', 'migrate']);
       expect(failed.code).toBe(1);
       const output = failed.stdout + failed.stderr;
-      expect(output).toContain('Migration 0099_broken (up) failed');
+      expect(output).toContain('MigrationError: Migration 0099_broken failed: syntax error at or near "CREAT"');
+      expect(output).not.toContain('Original error');
       expect(output).toContain('code: 42601');
       expect(output).toContain('position: 29 (line 2, column 1 of 0099_broken.sql)');
       // nothing of the migration was applied: its first statement left no table
@@ -120,6 +121,12 @@ describe('the notes app on the local stage', () => {
       } finally {
         await client.end();
       }
+      // a statement that cannot run in a transaction, as every migration does: its code, and what to do
+      writeFileSync(file, 'CREATE INDEX CONCURRENTLY notes_title ON notes (title);\n');
+      const outside = await project.cli(['invoke', 'migrate']);
+      expect(outside.code).toBe(1);
+      expect(outside.stdout + outside.stderr).toContain('code: 25001');
+      expect(outside.stdout + outside.stderr).toContain('so 0099_broken.sql cannot hold this statement');
     } finally {
       rmSync(file);
     }

@@ -78,13 +78,19 @@ function tableStorage(table: MigrationTable): UmzugStorage {
   };
 }
 
+/* SQLSTATE 25001 (active_sql_transaction): a statement that cannot run inside a transaction block, as every migration runs. */
+const NOT_IN_A_TRANSACTION = '25001';
+
 /** Runs `file` and its record in one transaction on `client`. */
 async function applyInTransaction(client: pg.Client, table: MigrationTable, file: SqlMigrationFile): Promise<void> {
   await client.query('BEGIN');
   try {
     // A position PostgreSQL reports counts in the file's text: only its own query's error names a line of it.
     await client.query(file.sql).catch((error: unknown) => {
-      throw withDatabaseDetails(error, { name: `${file.name}.sql`, text: file.sql });
+      const detailed = withDatabaseDetails(error, { name: `${file.name}.sql`, text: file.sql }) as Error;
+      if ((error as { code?: unknown }).code === NOT_IN_A_TRANSACTION)
+        detailed.message += `\n  Each migration runs in one transaction with its record, so ${file.name}.sql cannot hold this statement: use its form that runs in one (CREATE INDEX without CONCURRENTLY, say), or run it from a task of its own.`;
+      throw detailed;
     });
     await table.record(client, file.name);
     await client.query('COMMIT');
@@ -92,6 +98,20 @@ async function applyInTransaction(client: pg.Client, table: MigrationTable, file
     await client.query('ROLLBACK');
     throw withDatabaseDetails(error);
   }
+}
+
+/**
+ * The error a failed migration ends the run with: `MigrationError`, the
+ * migration's name and what went wrong (PostgreSQL's message and details,
+ * from {@link applyInTransaction}), without umzug's wording around it
+ * (`(up) failed: Original error:`).
+ */
+function migrationFailed(name: string, error: unknown): unknown {
+  const cause = (error as { cause?: unknown }).cause;
+  if (!(cause instanceof Error)) return error;
+  const failed = new Error(`Migration ${name} failed: ${cause.message}`, { cause });
+  failed.name = (error as Error).name;
+  return failed;
 }
 
 /**
@@ -186,9 +206,11 @@ function defineMigrateTask(options: MigrateTaskOptions = {}): Task<typeof migrat
             const started = Date.now();
             log.info(`Applying ${migration.name}`);
             await umzug.up({ to: migration.name }).catch((error: unknown) => {
-              if (!signal.aborted) throw error;
+              const failed = migrationFailed(migration.name, error);
+              if (!signal.aborted) throw failed;
               // Its statement cancelled (or failed as the stop came): the run ends as stopped (130), not as a failed migration.
-              log.warn(`Stopped ${migration.name}: rolled back, not applied (${(error as Error).message})`);
+              const why = (failed as Error).message.split('\n')[0]?.replace(`Migration ${migration.name} failed: `, '');
+              log.warn(`Stopped ${migration.name}: rolled back, not applied (${why})`);
               signal.throwIfAborted();
             });
             applied.push(migration.name);
