@@ -3,6 +3,7 @@ import { argsLimitProblem } from './args-limits.js';
 import { checkArgs, invalidArgsMessage } from './check-args.js';
 import { didYouMean } from './did-you-mean.js';
 import { UsageError } from './errors.js';
+import { DEFAULT_MIGRATE_TASK } from './migrate-task-name.js';
 import { flagUsageOf, mergeArgs, parseArgFlags } from './task-arg-flags.js';
 import { isAdminFunctionTask, isScriptPath, type TaskCatalog, type TaskInfo } from './task-catalog.js';
 
@@ -12,7 +13,13 @@ import { isAdminFunctionTask, isScriptPath, type TaskCatalog, type TaskInfo } fr
  */
 function unknownTaskMessage(name: string, known: readonly string[], release: string): string {
   const sorted = [...known].sort();
-  return `Unknown task ${JSON.stringify(name)}.${didYouMean(name, sorted)} Tasks in release ${release}: ${sorted.join(', ')}.`;
+  const close = didYouMean(name, sorted);
+  // The README's first command: an app set up without a database has no migrate task, and the way to one is not a typo.
+  const howToMigrate =
+    name === DEFAULT_MIGRATE_TASK && close === ''
+      ? ` To apply SQL migrations, add lambda/tasks/${DEFAULT_MIGRATE_TASK}.ts with export default defineMigrateTask() from cnf-admin/migrations (docs/migrations.md); in a new app, cnf-admin init --database postgres writes it, with an embedded PostgreSQL.`
+      : '';
+  return `Unknown task ${JSON.stringify(name)}.${close} Tasks in release ${release}: ${sorted.join(', ')}.${howToMigrate}`;
 }
 
 /** The message with which a release refuses a script it does not carry (`ScriptNotInRelease`). */

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { UmzugStorage } from 'umzug';
 import * as z from 'zod';
+import { DEFAULT_MIGRATE_TASK } from '../../core/migrate-task-name.js';
 import { withDatabaseDetails } from '../database-error-details.js';
 import { defineTask, type Task } from '../define-task.js';
 import { migrationTable, type MigrationTable } from './migration-table.js';
@@ -158,7 +159,7 @@ function cancelStatementOnAbort(client: pg.Client, url: string, signal: AbortSig
 function defineMigrateTask(options: MigrateTaskOptions = {}): Task<typeof migrateTaskArgs> {
   const directory = options.directory ?? 'migrations';
   const urlVariable = options.databaseUrlVariable ?? 'DATABASE_URL';
-  const name = options.name ?? 'migrate';
+  const name = options.name ?? DEFAULT_MIGRATE_TASK;
   return defineTask({
     name,
     description: options.description ?? 'Apply pending SQL migrations',

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { unknownTaskMessage } from '../../lib/core/event-check.js';
+import { DEFAULT_MIGRATE_TASK } from '../../lib/core/migrate-task-name.js';
+
+describe('unknownTaskMessage', () => {
+  it('names the tasks of the release, and the one a typo away', () => {
+    expect(unknownTaskMessage('helo', ['seed', 'hello'], 'r-0123456789ab')).toBe(
+      'Unknown task "helo". Did you mean "hello"? Tasks in release r-0123456789ab: hello, seed.',
+    );
+  });
+
+  it('says how to add a migrate task to a release that has none: the first command of the README, after an init without a database', () => {
+    const message = unknownTaskMessage(DEFAULT_MIGRATE_TASK, ['hello'], 'r-0123456789ab');
+    expect(message).toMatch(
+      /^Unknown task "migrate"\. Tasks in release r-0123456789ab: hello\. To apply SQL migrations, add lambda\/tasks\/migrate\.ts/,
+    );
+    expect(message).toContain('export default defineMigrateTask() from cnf-admin/migrations');
+    expect(message).toContain('cnf-admin init --database postgres');
+    // a typo of another task is only a typo
+    expect(unknownTaskMessage(DEFAULT_MIGRATE_TASK, ['migrator'], 'r-0123456789ab')).not.toContain('To apply SQL migrations');
+  });
+});
