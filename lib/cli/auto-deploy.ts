@@ -53,11 +53,11 @@ async function deployWorkingTreeFirst(
   let held: string | undefined;
   const heldByRollback = async (): Promise<string | undefined> => {
     const pin = await localStage.rollbackPin();
-    held =
-      pin === undefined
-        ? undefined
-        : `Stage ${stage.name} stays on ${pin.release} (rolled back by run ${pin.runId ?? '?'}) until the next cnf-admin deploy; the working tree is not deployed.`;
-    return held;
+    if (pin === undefined) return undefined;
+    // A working tree that is the release rolled back to is held back from nothing: no word of it.
+    if ((await workingTree())?.differs === true)
+      held = `Stage ${stage.name} stays on ${pin.release} (rolled back by run ${pin.runId ?? '?'}) until the next cnf-admin deploy; the working tree is not deployed.`;
+    return pin.release;
   };
   const deploy = await shouldDeployWorkingTree({ ...options, stage, workingTree, heldByRollback });
   if (held !== undefined) context.progress.note(held);

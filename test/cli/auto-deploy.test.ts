@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { shouldDeployWorkingTree, type WorkingTreeFacts } from '../../lib/cli/auto-deploy.js';
+import { deployWorkingTreeFirst, shouldDeployWorkingTree, type WorkingTreeFacts } from '../../lib/cli/auto-deploy.js';
+import type { StageContext } from '../../lib/cli/stage-context.js';
 import type { Stage } from '../../lib/core/stage.js';
 
 const LOCAL: Stage = { name: 'local', platform: 'local' };
@@ -37,5 +38,49 @@ describe('shouldDeployWorkingTree', () => {
     }
     expect(looked).toBe(0);
     expect(await shouldDeployWorkingTree(facts({ alias: 'live', stage: { ...LOCAL, autoDeploy: true }, workingTree }))).toBe(true);
+  });
+});
+
+describe('deployWorkingTreeFirst on a stage a rollback holds', () => {
+  /** A local stage rolled back to r-aaaaaaaaaaaa, whose working tree differs from it or not: what was noted, and whether it deployed. */
+  async function heldStage(treeDiffers: boolean): Promise<{ notes: string[]; deployed: boolean }> {
+    const notes: string[] = [];
+    let deployed = false;
+    const context = {
+      project: { root: '/app' },
+      stage: LOCAL,
+      progress: { note: (message: string) => notes.push(message), start: () => ({ stop: () => undefined }) },
+      platform: {
+        localStage: {
+          workingTree: async () => ({ differs: treeDiffers, files: treeDiffers ? ['lambda/tasks/noop.ts'] : [] }),
+          rollbackPin: async () => ({
+            release: 'r-aaaaaaaaaaaa',
+            config: 2,
+            restoredConfig: 2,
+            runId: 'rb-1',
+            since: '2026-12-05T07:00:00Z',
+          }),
+          deploy: async () => {
+            deployed = true;
+            throw new Error('a held stage is not deployed');
+          },
+        },
+      },
+    } as unknown as StageContext;
+    await deployWorkingTreeFirst(context, {});
+    return { notes, deployed };
+  }
+
+  it('deploys nothing, and says the working tree is not deployed when it differs from the release rolled back to', async () => {
+    expect(await heldStage(true)).toEqual({
+      notes: [
+        'Stage local stays on r-aaaaaaaaaaaa (rolled back by run rb-1) until the next cnf-admin deploy; the working tree is not deployed.',
+      ],
+      deployed: false,
+    });
+  });
+
+  it('says nothing when the working tree is the release rolled back to: nothing is held back', async () => {
+    expect(await heldStage(false)).toEqual({ notes: [], deployed: false });
   });
 });

@@ -291,6 +291,16 @@ describe('rollback', () => {
     expect(await localRollbackPin({ stateDir: join(project.dir, '.cnf') })).toBeUndefined();
   });
 
+  it('a deploy that builds the live release again moves nothing, and records no move of the live pair', async () => {
+    const moves = (): number =>
+      (JSON.parse(readFileSync(join(project.dir, '.cnf', 'local', 'parameters.json'), 'utf8')) as { pairs: unknown[] }).pairs.length;
+    const before = moves();
+    // a comment: the sources differ, the bundle built from them does not
+    appendFileSync(join(project.dir, 'lambda', 'tasks', 'noop.ts'), '\n// a comment, which the bundle leaves out\n');
+    expect(await deploy()).toBe(second);
+    expect(moves()).toBe(before);
+  });
+
   it('runs the release phase on the target first; when it fails nothing moves, and the ledger says why', async () => {
     setReleasePhase('fail');
     try {

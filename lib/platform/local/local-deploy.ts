@@ -10,6 +10,7 @@ import type { Project } from '../../core/project.js';
 import type { Stage } from '../../core/stage.js';
 import { moveAliasPairLocked } from './alias-store.js';
 import { embeddedDatabasePort, embeddedDatabaseUrl } from './embedded-database.js';
+import { localRollbackPin } from './local-live-pair.js';
 import { LocalParameterStore } from './local-parameters.js';
 import { localPaths, type LocalPaths } from './local-paths.js';
 import { storeRelease, type StoredRelease } from './release-store.js';
@@ -73,9 +74,13 @@ async function deployLocal(
     // Asked and told in one step: an interrupt either came before, and nothing moves, or finds the pair moving.
     if (signal?.aborted === true) throw interrupted(built.isNew ? built.stored.release : undefined);
     interruption.onMove?.();
+    // A deploy that builds the live release again moves nothing, and went live no second time (ui's markers, "What went
+    // live"), unless it ends a rollback's hold.
+    const moves =
+      current?.web !== built.stored.release || current?.admin !== built.stored.release || (await localRollbackPin(project)) !== undefined;
     await changingTogether([paths.aliases, paths.parameters], async () => {
       await moveAliasPairLocked(paths, alias, built.stored.release);
-      if (alias === DEFAULT_ALIAS)
+      if (alias === DEFAULT_ALIAS && moves)
         await parameters.recordMove(
           {
             release: built.stored.release,
