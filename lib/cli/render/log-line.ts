@@ -32,12 +32,39 @@ const RUN_STARTED_KEYS = new Set(['caller', 'args']);
 
 const LEVEL_STYLES: Readonly<Record<string, Style>> = { WARN: 'yellow', ERROR: 'red', CRITICAL: 'red', DEBUG: 'dim', TRACE: 'dim' };
 
+/** An error as the run's logger writes it: its name, message, stack (and `location`, the stack's first frame). */
+interface LoggedError {
+  readonly name?: string;
+  readonly message?: string;
+  readonly stack?: string;
+}
+
 interface StructuredLine {
   readonly level: string;
   readonly message: unknown;
   readonly timestamp?: string;
-  readonly error?: { readonly name?: string; readonly message?: string; readonly stack?: string };
+  readonly error?: LoggedError;
   readonly [key: string]: unknown;
+}
+
+/** Whether a logged value is an error the logger wrote (`log.warn('…', { cause: error })`), not data. */
+function isLoggedError(value: unknown): value is LoggedError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as LoggedError).stack === 'string' &&
+    typeof (value as LoggedError).message === 'string'
+  );
+}
+
+/** An error's stack below its line, indented: the user's frames only, with paths from the project, unless `verbose`. */
+function errorDetail(error: LoggedError, verbose: boolean): string {
+  const stack = error.stack === undefined || verbose ? error.stack : cleanBacktrace(error.stack);
+  const detail = stack ?? `${error.name ?? 'Error'}: ${error.message ?? ''}`;
+  return detail
+    .split('\n')
+    .map((text) => `    ${text}`)
+    .join('\n');
 }
 
 function parseStructured(line: string): StructuredLine | undefined {
@@ -98,17 +125,19 @@ function formatLogLine(line: string, style: (style: Style, text: string) => stri
   const time = entry.timestamp === undefined ? '' : `${style('dim', formatLogTime(entry.timestamp))} `;
   const level = entry.level.toUpperCase();
   const label = style(LEVEL_STYLES[level] ?? 'cyan', level.padEnd(5));
-  const extras = shownExtras(entry).map(([key, value]) => style('dim', `${key}=${formatValue(value)}`));
+  const shown = shownExtras(entry);
+  // An error logged under a key of its own reads as the line's error does: its name and message here, its stack below.
+  const extras = shown.map(([key, value]) =>
+    style('dim', `${key}=${isLoggedError(value) ? `${value.name ?? 'Error'}: ${value.message}` : formatValue(value)}`),
+  );
   const message = localizedMoments(formatValue(entry.message));
   const head = [`${time}${label} ${message}`, ...extras].join(' ');
-  const error = entry.error;
-  if (error === undefined) return head;
-  const stack = error.stack === undefined || options.verbose === true ? error.stack : cleanBacktrace(error.stack);
-  const detail = stack ?? `${error.name ?? 'Error'}: ${error.message ?? ''}`;
-  return `${head}\n${detail
-    .split('\n')
-    .map((text) => `    ${text}`)
-    .join('\n')}`;
+  const errors = [
+    ...(entry.error === undefined ? [] : [entry.error]),
+    ...shown.flatMap(([, value]) => (isLoggedError(value) ? [value] : [])),
+  ];
+  if (errors.length === 0) return head;
+  return [head, ...errors.map((error) => errorDetail(error, options.verbose === true))].join('\n');
 }
 
 /** Options of {@link formatLogLine}. */

@@ -42,6 +42,24 @@ describe('formatLogLine', () => {
     expect(formatLogLine(line, plain)).toBe('ERROR The task threw\n    Error: boom\n        at run (lambda/tasks/x.ts:3:9)');
   });
 
+  it("shows an error logged under a key of its own as the line's error: name and message inline, its stack below, from the project, no release-store path", () => {
+    const stack =
+      'Error: x\n    at run (/app/.cnf/local/releases/r-0123456789ab/bundle/lambda/tasks/leak.ts:13:28)\n    at runTask (/app/node_modules/cnf-admin/lib/runtime/admin-run.ts:9:1)';
+    const line = JSON.stringify({
+      level: 'WARN',
+      message: 'warn',
+      err: { name: 'Error', location: '/app/.cnf/local/releases/r-0123456789ab/bundle/lambda/tasks/leak.ts:13', message: 'x', stack },
+      count: 2,
+    });
+    const shown = formatLogLine(line, plain) ?? '';
+    expect(shown).toBe('WARN  warn err=Error: x count=2\n    Error: x\n        at run (lambda/tasks/leak.ts:13:28)');
+    expect(shown).not.toContain('.cnf/local/releases');
+    // data with a message of its own is data
+    expect(formatLogLine(JSON.stringify({ level: 'INFO', message: 'm', reply: { message: 'ok' } }), plain)).toBe(
+      'INFO  m reply={"message":"ok"}',
+    );
+  });
+
   it('leaves any other line as it is', () => {
     expect(formatLogLine('plain output', plain)).toBe('plain output');
     expect(formatLogLine('{"not":"a log line"}', plain)).toBe('{"not":"a log line"}');
