@@ -304,7 +304,8 @@ class LocalPlatform implements Platform {
    * not know. The CLI, `ui` and `--json` read runs through here alike.
    */
   async #redactor(): Promise<SecretRedactor> {
-    return new SecretRedactor(await this.parameters.secrets());
+    // A parameter set that cannot be read (damaged: every run and config change says so, 69) leaves the runs readable.
+    return new SecretRedactor(await this.parameters.secrets().catch(() => []));
   }
 
   async *logs(runId: string, options?: LogsOptions): AsyncGenerator<RunFrame> {
