@@ -372,3 +372,16 @@ describe('help', () => {
     expect((await project.cli(['invoke', 'echo', '--', '--help'])).code).toBe(64);
   });
 });
+
+describe('invokes at once after an edit', () => {
+  it('all run: each deploys the tree first or waits for the one that does (no 75), and all run the same new release', async () => {
+    appendFileSync(join(project.dir, 'lambda', 'tasks', 'noop.ts'), '\nexport const editedForParallelInvokes = true;\n');
+    const invokes = await Promise.all([1, 2, 3].map(() => finished(spawnCli(['invoke', 'noop', '--json'], { cwd: project.dir }))));
+    for (const invoked of invokes) expect(invoked.code, invoked.stderr).toBe(0);
+    const releases = new Set(invokes.map((invoked) => (JSON.parse(invoked.stdout) as { release: string }).release));
+    expect(releases.size).toBe(1);
+    // and two config changes at once both land, one after the other
+    const sets = await Promise.all(['A', 'B'].map((key) => project.cli(['config', 'set', `PARALLEL_${key}`, key])));
+    for (const set of sets) expect(set.code, set.stderr).toBe(0);
+  });
+});

@@ -22,20 +22,40 @@ import { changingTogether } from './state-files-together.js';
 /* A deploy or a rollback holds the stage lock for seconds to minutes; its lease outlives a stalled holder by this much. */
 const STAGE_LEASE_MS = 30_000;
 
+/*
+ * Another process's deploy or config change (`deploy-<pid>`, `config-<pid>`)
+ * holds the stage for the seconds a build takes, or less: two invokes after
+ * one edit both deploy the tree first, and two terminals set config at once.
+ * That is waited for, this long at most, looking every STAGE_LOOK_MS. A
+ * rollback (a run id: its release phase may migrate for minutes) is refused
+ * at once, naming it.
+ */
+const SHORT_CHANGE_WAIT_MS = 60_000;
+const STAGE_LOOK_MS = 50;
+
 /**
  * Runs `work` holding the local stage's stage-wide lock, which deploys,
  * rollbacks and their release phase share: one changes the stage at a time.
+ * Another process's deploy or config change is waited for (a minute at
+ * most); a rollback is not.
  *
  * @throws TryAgainError (75) naming the holder when another holds it.
  */
 async function withLocalStageLock<T>(paths: LocalPaths, holder: StageLockHolder, work: () => Promise<T>): Promise<T> {
   await mkdir(join(paths.stageDir, 'locks'), { recursive: true });
-  const lock = await acquireFileLock(
-    stageLockDir(paths),
-    { ...holder, since: new Date().toISOString() },
-    { leaseMs: STAGE_LEASE_MS, heartbeatMs: STAGE_LEASE_MS / 3 },
-    async (current) => holderGone(paths, current),
-  );
+  const until = Date.now() + SHORT_CHANGE_WAIT_MS;
+  const take = () =>
+    acquireFileLock(
+      stageLockDir(paths),
+      { ...holder, since: new Date().toISOString() },
+      { leaseMs: STAGE_LEASE_MS, heartbeatMs: STAGE_LEASE_MS / 3 },
+      async (current) => holderGone(paths, current),
+    );
+  let lock = await take();
+  while (!lock.acquired && PROCESS_HOLDER.test(lock.holder.runId) && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, STAGE_LOOK_MS));
+    lock = await take();
+  }
   if (!lock.acquired) throw stageBeingChanged(lock.holder);
   try {
     return await work();
