@@ -164,15 +164,21 @@ describe('the notes app on the local stage', () => {
     writeFileSync(file, 'CREATE TABLE note_tags (note_id int, tag text);\n');
     try {
       expect((await project.cli(['invoke', 'migrate'])).code).toBe(0);
-      const refused = await project.cli(['rollback', '--to', older, '--yes']);
+      // run through npx (npm sets npm_command): the command it names is written as the user ran it
+      const refused = await project.cli(['rollback', '--to', older, '--yes'], { env: { npm_command: 'exec' } });
       expect(refused.code).toBe(1);
       expect(refused.stdout + refused.stderr).toContain('UnknownMigrationsError');
       expect(refused.stderr).toContain(
-        `roll back with --force, which passes force to migrate: cnf-admin rollback --to ${older} --force --stage local`,
+        `roll back with --force, which passes force to migrate: npx cnf-admin rollback --to ${older} --force --stage local`,
       );
       const forced = await project.cli(['rollback', '--to', older, '--force', '--yes']);
       expect(forced.code, forced.stderr).toBe(0);
       expect(forced.stderr).not.toContain('--force, which passes force');
+      // status --json writes its notes' commands as the human view does: the rollback's hold, and how it ends
+      const { notes } = JSON.parse((await project.cli(['status', '--json'], { env: { npm_command: 'exec' } })).stdout) as {
+        notes: string[];
+      };
+      expect(notes.join('\n')).toContain('until the next npx cnf-admin deploy --stage local');
     } finally {
       rmSync(file);
     }

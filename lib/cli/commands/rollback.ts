@@ -7,6 +7,7 @@ import { describeRollback, planRollback, ROLLBACK_TASK, type LivePairControl, ty
 import { newRunId, type RunRecord, type RunResult } from '../../core/run.js';
 import type { Stage } from '../../core/stage.js';
 import { askAtTerminal } from '../terminal-question.js';
+import { asInvoked } from '../invocation.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { currentProcessOwner } from '../../runtime/ledger/process-identity.js';
 import { UNKNOWN_MIGRATIONS_ERROR } from '../../runtime/migrations/unknown-migrations-error.js';
@@ -227,7 +228,10 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
             if (ended?.error?.name === UNKNOWN_MIGRATIONS_ERROR && options.force !== true)
               writeLine(
                 io.stderr,
-                `If the migrations that release does not ship only added to the schema (expand/contract), roll back with --force, which passes force to ${stage.releasePhase}: cnf-admin rollback --to ${planned.to.release} --force --stage ${stage.name}`,
+                asInvoked(
+                  `If the migrations that release does not ship only added to the schema (expand/contract), roll back with --force, which passes force to ${stage.releasePhase}: cnf-admin rollback --to ${planned.to.release} --force --stage ${stage.name}`,
+                  io.env,
+                ),
               );
             return phase;
           }

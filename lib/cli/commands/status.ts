@@ -30,7 +30,8 @@ async function status(options: StatusCommandOptions, io: CliIo): Promise<number>
   const { platform } = await openStage(io, options);
   const current = await platform.status();
   if (options.json === true) {
-    writeJson(io, current);
+    // The notes' commands as the human view writes them: `npx cnf-admin …` when npm started it.
+    writeJson(io, { ...current, notes: current.notes.map((note) => asInvoked(note, io.env)) });
     return 0;
   }
   const width = terminalWidth(io);
