@@ -62,12 +62,17 @@ function formatTable(
   );
 }
 
-/** The indexes of the columns shown: all, less the optional ones that the width has no room for. */
+/**
+ * The indexes of the columns shown: all, less the optional ones that the
+ * width has no room for. An optional column gives way before a column that
+ * would be cut (`fit: 'cut'`: `runs`' ARGS, where a dry run and a real one
+ * differ) loses any of its text; a wrapped column only wraps.
+ */
 function keptColumns(specs: readonly TableColumn[], rows: readonly (readonly TableCell[])[], width: number): number[] {
   const narrowest = specs.map((spec, column) =>
     narrowestWidth(
       spec,
-      spec.fit,
+      spec.fit === 'cut' ? undefined : spec.fit,
       rows.map((row) => piecesOf(row[column] ?? '')),
     ),
   );

@@ -51,6 +51,23 @@ describe('formatTable', () => {
     expect(formatTable(columns, rows, { width: 80 })).toContain('r-0123456789ab');
   });
 
+  it('leaves out optional columns before a cut column loses any of its text, and wraps a wrapped one rather than leave them out', () => {
+    const columns = ['RUN ID', { header: 'ARGS', fit: 'cut' as const, minWidth: 8 }, { header: 'TOOK', optional: true }];
+    const rows = [
+      ['20261124-143927-k3f9qz', 'olderThanDays=30 dryRun=true', '1.2 s'],
+      ['20261124-143928-abcdef', 'olderThanDays=30 dryRun=false', '1.3 s'],
+    ];
+    // 22 + 2 + 29 + 2 + 5 = 60: at 58 columns TOOK goes, and ARGS stays whole
+    const table = formatTable(columns, rows, { width: 58 });
+    expect(table).not.toContain('TOOK');
+    expect(table).toContain('dryRun=true');
+    expect(table).toContain('dryRun=false');
+    expect(formatTable(columns, rows, { width: 60 })).toContain('TOOK');
+    // a wrapped column wraps: the optional column stays
+    const wrapped = ['RUN ID', { header: 'NOTE', fit: 'wrap' as const }, { header: 'TOOK', optional: true }];
+    expect(formatTable(wrapped, rows, { width: 58 })).toContain('TOOK');
+  });
+
   it('cuts any column, the widest first, when none says how it gives way', () => {
     const table = formatTable(['KEY', 'VALUE'], [['GREETING', `hello ${'wide '.repeat(30)}`]], { width: 40 });
     expect(widest(table)).toBe(40);
