@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_ALIAS } from '../core/platform.js';
+import type { LocalStageCapability } from '../core/platform-capabilities.js';
 import type { Stage } from '../core/stage.js';
 import { describeFiles, type WorkingTreeDifference } from '../core/working-tree-difference.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
@@ -84,8 +85,8 @@ interface DryRunBuild {
   /** The release the tree builds. */
   readonly release: string;
   readonly catalog: TaskCatalog;
-  /** The release live now, which the tree differs from. */
-  readonly live: string;
+  /** The release live now, which the tree differs from; undefined when nothing is deployed yet. */
+  readonly live: string | undefined;
   /** The files that differ. */
   readonly files: readonly string[];
 }
@@ -106,16 +107,29 @@ async function buildWorkingTreeForDryRun(
 ): Promise<DryRunBuild | undefined> {
   const { localStage } = context.platform;
   if (localStage === undefined) return undefined;
+  // Nothing deployed yet: the real run deploys the tree first whatever else holds; the dry run builds it, as below.
+  const first = options.release === undefined && (options.alias ?? DEFAULT_ALIAS) === DEFAULT_ALIAS && (await localStage.nothingDeployed());
+  if (first) return buildForDryRun(context, localStage, undefined, []);
   let tree: (WorkingTreeDifference & { readonly release: string }) | undefined;
   const workingTree = async (): Promise<WorkingTreeDifference | undefined> => (tree = await localStage.workingTree(DEFAULT_ALIAS));
   const heldByRollback = async (): Promise<string | undefined> => (await localStage.rollbackPin())?.release;
   const deploy = await shouldDeployWorkingTree({ ...options, dryRun: false, stage: context.stage, workingTree, heldByRollback });
   if (!deploy || tree === undefined) return undefined;
+  return buildForDryRun(context, localStage, tree.release, tree.files);
+}
+
+/** Builds the working tree for a dry run, storing nothing. */
+async function buildForDryRun(
+  context: StageContext,
+  localStage: LocalStageCapability,
+  live: string | undefined,
+  files: readonly string[],
+): Promise<DryRunBuild> {
   const wait = context.progress.start('Building the working tree (dry run: nothing is stored)', { quiet: true });
   try {
     const built = await localStage.buildWorkingTree();
     wait.stop('ok');
-    return { ...built, live: tree.release, files: tree.files };
+    return { ...built, live, files };
   } catch (error) {
     wait.stop('fail');
     throw error;

@@ -73,6 +73,8 @@ interface LocalStageCapability {
   prepareDatabase(): Promise<void>;
   /** The release the web function of an alias pair serves, if the pair exists. */
   readAliasTarget(alias: string): Promise<string | undefined>;
+  /** Whether nothing is deployed yet (no live pair, no release): a run deploys the working tree first, even with `autoDeploy` off. */
+  nothingDeployed(): Promise<boolean>;
   /** Starts a process that serves the release's web handler over HTTP on `host:port` (`serve`). */
   startWebServer(release: string, host: string, port: number): Promise<WebServer>;
   /**

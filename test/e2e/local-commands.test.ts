@@ -2,7 +2,7 @@
  * The other commands on the local stage, through the real binary: tasks,
  * deploy and drift, config, logs, runs, status and releases, help.
  */
-import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../lib/core/run.js';
@@ -168,6 +168,25 @@ describe('deploy and drift', () => {
       const pairs = (JSON.parse((await copy.cli(['status', '--json'])).stdout) as { aliases: { name: string; web: { release: string } }[] })
         .aliases;
       expect(pairs.find((pair) => pair.name === 'live')?.web.release).toBe(live);
+    } finally {
+      await copy.cleanup();
+    }
+  });
+
+  it('--dry-run with nothing deployed yet builds the tree the invoke would deploy first, and stores and moves nothing', async () => {
+    const copy = createTestProject('tasks', { deployed: false });
+    try {
+      const planned = await copy.cli(['invoke', 'echo', '--dry-run', '--', '--count', '2']);
+      expect(planned.code, planned.stderr).toBe(0);
+      expect(planned.stderr).toMatch(
+        /Nothing is deployed to stage local yet: invoke deploys the working tree first, as r-[0-9a-f]{12}\. This dry run built it, stored nothing/,
+      );
+      expect(planned.stderr).not.toContain('Deployed');
+      expect(planned.stdout).toMatch(/^Would run echo on stage local:/m);
+      expect(existsSync(join(copy.dir, '.cnf', 'local', 'releases'))).toBe(false);
+      expect(existsSync(join(copy.dir, '.cnf', 'local', 'aliases.json'))).toBe(false);
+      // and it refuses what the real invoke would: a task the tree does not have
+      expect((await copy.cli(['invoke', 'nope', '--dry-run'])).code).toBe(64);
     } finally {
       await copy.cleanup();
     }

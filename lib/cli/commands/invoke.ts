@@ -1,6 +1,6 @@
 import { ERROR_PREFIX, isCnfError, type CnfError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
-import type { ContainerPlan, InvokePlan, Platform, RunFrame } from '../../core/platform.js';
+import { DEFAULT_ALIAS, type ContainerPlan, type InvokePlan, type Platform, type RunFrame } from '../../core/platform.js';
 import type { RefusalName } from '../../core/refusal.js';
 import { isRefusal, newRunId, refusalNamesRecordedRun, type AdminEvent, type RunResult } from '../../core/run.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
@@ -48,14 +48,19 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
     // A dry run deploys nothing: it builds what the real invoke would deploy, and plans the run on that.
     const built =
       options.dryRun === true ? await unlessInterrupted(buildWorkingTreeForDryRun(context, options), signal, NOTHING_RAN) : undefined;
-    const resolved = await unlessInterrupted(platform.resolve(target), signal, NOTHING_RAN);
-    const plan = built === undefined ? resolved : planOnBuiltTree(resolved, built);
+    // With nothing deployed yet, resolving the live pair would deploy the tree: the dry run plans on its build alone.
+    const resolved =
+      built !== undefined && built.live === undefined ? undefined : await unlessInterrupted(platform.resolve(target), signal, NOTHING_RAN);
+    const plan = built === undefined ? (resolved as InvokePlan) : planOnBuiltTree(resolved, built, context.stage.name);
+    const verb = isScriptPath(options.task) ? 'run' : 'invoke';
     if (built !== undefined)
       writeNotice(
         io,
-        `The working tree differs from the live release ${built.live} (${describeFiles(built.files)}): ${isScriptPath(options.task) ? 'run' : 'invoke'} deploys it first, as ${built.release}. This dry run built it, stored nothing, and checks the run against it.`,
+        built.live === undefined
+          ? `Nothing is deployed to stage ${context.stage.name} yet: ${verb} deploys the working tree first, as ${built.release}. This dry run built it, stored nothing, and checks the run against it.`
+          : `The working tree differs from the live release ${built.live} (${describeFiles(built.files)}): ${verb} deploys it first, as ${built.release}. This dry run built it, stored nothing, and checks the run against it.`,
       );
-    else resolved.notices.forEach((planNotice) => writeNotice(io, planNotice));
+    else resolved?.notices.forEach((planNotice) => writeNotice(io, planNotice));
     const awsFlags = { task: options.task, region: options.region, profile: options.profile, taskArgs: options.taskArgs, jsonArgs };
     await unlessInterrupted(checkAwsFlagsAreNotTaskArgs(platform, plan, awsFlags), signal, NOTHING_RAN);
     const checked = {
@@ -261,9 +266,22 @@ async function detach(
   return ExitCode.OK;
 }
 
-/** The plan of a run on the working tree a dry run built: the same stage and config, on the release the tree builds. */
-function planOnBuiltTree(plan: InvokePlan, built: DryRunBuild): InvokePlan {
-  return { ...plan, release: built.release, webVersion: built.release, adminVersion: built.release, qualifier: built.release, notices: [] };
+/**
+ * The plan of a run on the working tree a dry run built: the same stage and
+ * config as the live pair's (`plan`), on the release the tree builds; with
+ * nothing deployed yet (no `plan`), the live pair the first deploy makes,
+ * with no config version yet.
+ */
+function planOnBuiltTree(plan: InvokePlan | undefined, built: DryRunBuild, stage: string): InvokePlan {
+  const release = built.release;
+  return {
+    ...(plan ?? { stage, alias: DEFAULT_ALIAS }),
+    release,
+    webVersion: release,
+    adminVersion: release,
+    qualifier: release,
+    notices: [],
+  };
 }
 
 /**

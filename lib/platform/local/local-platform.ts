@@ -86,6 +86,8 @@ class LocalPlatform implements Platform {
     rollbackPin: () => localRollbackPin(this.project),
     prepareDatabase: () => this.prepareDatabase(),
     readAliasTarget: (alias) => readAliasTarget(this.#paths, alias),
+    nothingDeployed: async () =>
+      (await readAliases(this.#paths))[DEFAULT_ALIAS] === undefined && (await listReleases(this.#paths)).length === 0,
     startWebServer: async (release, host, port) =>
       startWebServer(this.project.app, this.#paths, release, host, port, await this.parameters.secrets()),
     stop: (runId) => this.stop(runId),
