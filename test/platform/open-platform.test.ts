@@ -39,6 +39,7 @@ describe('openPlatform', () => {
     expect(Object.keys(platform.localStage ?? {}).sort()).toEqual([
       'buildWorkingTree',
       'deploy',
+      'nothingDeployed',
       'prepareDatabase',
       'readAliasTarget',
       'rollbackPin',
@@ -48,6 +49,7 @@ describe('openPlatform', () => {
     ]);
     // Nothing deployed yet: no pair, no tree to compare, no rollback holding the stage.
     expect(await platform.localStage?.readAliasTarget('live')).toBeUndefined();
+    expect(await platform.localStage?.nothingDeployed()).toBe(true);
     expect(await platform.localStage?.workingTree()).toBeUndefined();
     expect(await platform.localStage?.rollbackPin()).toBeUndefined();
     // The fixture's local stage has no embedded database: no key is managed, and any may be set.
