@@ -36,7 +36,7 @@ async function resolveRunId(platform: Platform, typed: string, stage: string): P
   if (starting.length > 1) {
     const shown = starting.slice(0, 5).join(', ');
     throw new UsageError(
-      `${JSON.stringify(typed)} starts ${starting.length} run ids on stage ${stage}: ${shown}${starting.length > 5 ? ', …' : ''}. Type more of it.`,
+      `${JSON.stringify(typed)} starts ${starting.length} run ids on stage ${stage}: ${shown}${starting.length > 5 ? ', and more' : ''}. Type more of it.`,
       listHint,
     );
   }
