@@ -23,4 +23,21 @@ function writeLineAndWait(stream: NodeJS.WritableStream, line: string): Promise<
   });
 }
 
-export { writeLineAndWait };
+/**
+ * Resolves once everything written to the stream so far has been written, or
+ * has failed: a line {@link writeLineAndWait} buffered is only on its way.
+ * Then the stream's `errored` says whether all of it got there (a full disk
+ * fails a write a moment after it was taken).
+ *
+ * @example
+ * await writesSettled(log);
+ * if (log.errored !== null) notice('The log could not be written');
+ */
+function writesSettled(stream: NodeJS.WritableStream): Promise<void> {
+  const state = stream as { destroyed?: boolean; errored?: Error | null };
+  if (state.destroyed === true || (state.errored ?? null) !== null) return Promise.resolve();
+  // Writes are taken in order: the callback of an empty one comes after every write before it.
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}
+
+export { writeLineAndWait, writesSettled };

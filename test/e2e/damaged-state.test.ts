@@ -179,15 +179,19 @@ describe('a run whose log file is gone', () => {
   });
 });
 
+let fullDiskAttempts = 0;
+
 describe('a run whose log cannot be written (a full disk)', () => {
   it('goes on and ends as the task ended, shows its output whole, and says the log could not be written; the ledger records the end', async () => {
     // /dev/full takes the file's open and refuses every write with ENOSPC, as a full disk does.
+    // A run id of its own for each attempt: a retry must not meet the first attempt's run and log.
+    const runId = `full-disk-run-${(fullDiskAttempts += 1)}`;
     mkdirSync(join(project.dir, '.cnf', 'local', 'logs'), { recursive: true });
-    symlinkSync('/dev/full', join(project.dir, '.cnf', 'local', 'logs', 'full-disk-run.log'));
-    const result = await project.cli(['invoke', 'echo', '--run-id', 'full-disk-run', '--', '--count', '2']);
+    symlinkSync('/dev/full', join(project.dir, '.cnf', 'local', 'logs', `${runId}.log`));
+    const result = await project.cli(['invoke', 'echo', '--run-id', runId, '--', '--count', '2']);
     expectClearError(result, 0, "The run's log could not be written (no space left on the device, ENOSPC)");
     expect(result.stdout).toContain('count: 2');
-    const shown = JSON.parse((await project.cli(['runs', 'show', 'full-disk-run', '--json'])).stdout) as {
+    const shown = JSON.parse((await project.cli(['runs', 'show', runId, '--json'])).stdout) as {
       exitCode?: number;
       error?: unknown;
     };

@@ -16,7 +16,7 @@ import { parseRunResult } from '../../core/run-result-schema.js';
 import type { StandbyMessage } from './standby-message.js';
 import { runnerArguments, takeStandbyRunner } from './standby-runner.js';
 import { LOCAL_INTERRUPT_GRACE_MS } from './interrupt-grace.js';
-import { writeLineAndWait } from '../../core/write-line.js';
+import { writeLineAndWait, writesSettled } from '../../core/write-line.js';
 import { errnoText } from '../../core/errno-text.js';
 
 /** Everything a local run needs to know. */
@@ -164,6 +164,8 @@ async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGen
       await writeLineAndWait(log, line);
       yield { type: 'log', line };
     }
+    // Lines still on their way to the file may yet fail (a full disk): the notice waits for them.
+    await writesSettled(log);
     if (log.errored !== null) yield { type: 'notice', message: unwrittenLogNotice(logFile, log.errored) };
     ended = true;
     yield { type: 'result', result };
