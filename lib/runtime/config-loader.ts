@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { LIVE_PAIR_KEY, liveConfigAt, parseLivePairRecord, type LivePairRecord, type RecordedConfig } from '../core/live-pair-record.js';
 import { fingerprintOf } from '../core/parameter-set.js';
 import type { configVersionKeys } from './ledger/config-version-keys.js';
-import { valuesOfVersion, type LocalConfigFile } from './local-config-file.js';
+import { keptSecrets, valuesOfVersion, type LocalConfigFile } from './local-config-file.js';
 import type { SsmParameterProvider, TypedValue } from './ssm-parameter-provider.js';
 import { CNF_VARIABLES, readCnfEnvironment } from '../core/cnf-environment.js';
 
@@ -100,9 +100,8 @@ async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig
 
 /**
  * The local parameter file's live values, or those of config version
- * `version`; and every secure value the file keeps, earlier versions' too
- * (`kept`): a run redacts those as well, since one rotated out is still a
- * secret, and a rollback makes it live again.
+ * `version`; and every secure value the file keeps (`kept`, see
+ * {@link keptSecrets}), which a run redacts as well.
  */
 async function readParameterFile(
   file: string,
@@ -118,10 +117,7 @@ async function readParameterFile(
   if (typeof parsed?.parameters !== 'object' || parsed.parameters === null) {
     throw new ConfigError(`The parameter file ${file} has no "parameters" object.`);
   }
-  const kept = Object.values(parsed.values ?? {})
-    .flat()
-    .filter((stored) => stored.secure)
-    .map((stored) => stored.value);
+  const kept = keptSecrets(parsed);
   if (version === undefined || version === parsed.live) return { typed: parsed.parameters, version: parsed.live, kept };
   try {
     return { typed: valuesOfVersion(parsed, version), version, kept };
@@ -204,7 +200,7 @@ async function recordedConfig(record: LivePairRecord, version: number): Promise<
   return { config: version, keys };
 }
 
-/** The config a run reads; `kept`: secure values of other versions, redacted too. */
+/** The config a run reads; `kept`: secure values of other versions too, redacted as its own. */
 function toLoadedConfig(typed: Record<string, TypedValue>, version: number | undefined, kept: readonly string[] = []): LoadedConfig {
   const entries = Object.entries(typed);
   const secure = entries.filter(([, parameter]) => parameter.secure).map(([, { value }]) => value);

@@ -83,5 +83,16 @@ function valuesOfVersion(file: LocalConfigFile, version: number): Record<string,
   return values;
 }
 
-export { unrestorableReason, valuesOfVersion };
+/**
+ * Every secure value the file keeps: the live ones and those of every kept
+ * version. A value rotated out is still a secret, and a rollback makes it
+ * live again: a local run redacts them all, and the CLI masks them out of
+ * what it shows of runs.
+ */
+function keptSecrets(file: LocalConfigFile): string[] {
+  const held = [...Object.values(file.parameters), ...Object.values(file.values ?? {}).flat()];
+  return [...new Set(held.filter((stored) => stored.secure).map((stored) => stored.value))];
+}
+
+export { keptSecrets, unrestorableReason, valuesOfVersion };
 export type { LivePairCause, LivePairMove, LocalConfigFile, LocalValueVersion, StoredValue };

@@ -14,6 +14,7 @@ import { assertValidConfigKey, type Parameter } from '../../core/parameter-set.j
 import type { ConfigVersions, ParameterStore } from '../../core/platform.js';
 import { removeAbandonedTemporaries, writeFileAtomic } from '../../core/files/atomic-file.js';
 import {
+  keptSecrets,
   unrestorableReason,
   valuesOfVersion,
   type LivePairMove,
@@ -107,16 +108,9 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
       .map((key) => ({ key, ...(parameters[key] as StoredValue) }));
   }
 
-  /**
-   * Every secure value the parameter set holds, those of earlier versions
-   * too: for the redaction of what a local run prints, and of what the CLI
-   * shows of runs and logs. A value rotated out is still a secret, and a
-   * rollback makes it live again.
-   */
+  /** Every secure value the parameter set holds, those of earlier versions too (see {@link keptSecrets}). */
   async secrets(): Promise<string[]> {
-    const file = await this.#read();
-    const held = [...Object.values(file.parameters), ...Object.values(file.values).flat()];
-    return [...new Set(held.filter((stored) => stored.secure).map((stored) => stored.value))];
+    return keptSecrets(await this.#read());
   }
 
   async get(key: string): Promise<Parameter | undefined> {
