@@ -108,11 +108,17 @@ async function applyInTransaction(client: pg.Client, table: MigrationTable, file
  * (`(up) failed: Original error:`).
  */
 function migrationFailed(name: string, error: unknown): unknown {
-  const cause = (error as { cause?: unknown }).cause;
-  if (!(cause instanceof Error)) return error;
+  const cause = whatFailed(error);
+  if (cause === error) return error;
   const failed = new Error(`Migration ${name} failed: ${cause.message}`, { cause });
   failed.name = (error as Error).name;
   return failed;
+}
+
+/** What went wrong in a migration umzug reports failed: the error it wraps (`cause`), or its own when it wraps none. */
+function whatFailed(error: unknown): Error {
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof Error ? cause : (error as Error);
 }
 
 /**
@@ -207,11 +213,9 @@ function defineMigrateTask(options: MigrateTaskOptions = {}): Task<typeof migrat
             const started = Date.now();
             log.info(`Applying ${migration.name}`);
             await umzug.up({ to: migration.name }).catch((error: unknown) => {
-              const failed = migrationFailed(migration.name, error);
-              if (!signal.aborted) throw failed;
+              if (!signal.aborted) throw migrationFailed(migration.name, error);
               // Its statement cancelled (or failed as the stop came): the run ends as stopped (130), not as a failed migration.
-              const why = (failed as Error).message.split('\n')[0]?.replace(`Migration ${migration.name} failed: `, '');
-              log.warn(`Stopped ${migration.name}: rolled back, not applied (${why})`);
+              log.warn(`Stopped ${migration.name}: rolled back, not applied (${whatFailed(error).message.split('\n')[0]})`);
               signal.throwIfAborted();
             });
             applied.push(migration.name);
