@@ -48,19 +48,21 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
     // A dry run deploys nothing: it builds what the real invoke would deploy, and plans the run on that.
     const built =
       options.dryRun === true ? await unlessInterrupted(buildWorkingTreeForDryRun(context, options), signal, NOTHING_RAN) : undefined;
-    // With nothing deployed yet, resolving the live pair would deploy the tree: the dry run plans on its build alone.
-    const resolved =
-      built !== undefined && built.live === undefined ? undefined : await unlessInterrupted(platform.resolve(target), signal, NOTHING_RAN);
-    const plan = built === undefined ? (resolved as InvokePlan) : planOnBuiltTree(resolved, built, context.stage.name);
-    const verb = isScriptPath(options.task) ? 'run' : 'invoke';
-    if (built !== undefined)
-      writeNotice(
-        io,
+    const resolve = (): Promise<InvokePlan> => unlessInterrupted(platform.resolve(target), signal, NOTHING_RAN);
+    let plan: InvokePlan;
+    if (built === undefined) {
+      plan = await resolve();
+      plan.notices.forEach((planNotice) => writeNotice(io, planNotice));
+    } else {
+      // With nothing deployed yet, resolving the live pair would deploy the tree: the dry run plans on its build alone.
+      plan = planOnBuiltTree(built.live === undefined ? undefined : await resolve(), built, context.stage.name);
+      const verb = isScriptPath(options.task) ? 'run' : 'invoke';
+      const first =
         built.live === undefined
-          ? `Nothing is deployed to stage ${context.stage.name} yet: ${verb} deploys the working tree first, as ${built.release}. This dry run built it, stored nothing, and checks the run against it.`
-          : `The working tree differs from the live release ${built.live} (${describeFiles(built.files)}): ${verb} deploys it first, as ${built.release}. This dry run built it, stored nothing, and checks the run against it.`,
-      );
-    else resolved?.notices.forEach((planNotice) => writeNotice(io, planNotice));
+          ? `Nothing is deployed to stage ${context.stage.name} yet: ${verb} deploys the working tree first`
+          : `The working tree differs from the live release ${built.live} (${describeFiles(built.files)}): ${verb} deploys it first`;
+      writeNotice(io, `${first}, as ${built.release}. This dry run built it, stored nothing, and checks the run against it.`);
+    }
     const awsFlags = { task: options.task, region: options.region, profile: options.profile, taskArgs: options.taskArgs, jsonArgs };
     await unlessInterrupted(checkAwsFlagsAreNotTaskArgs(platform, plan, awsFlags), signal, NOTHING_RAN);
     const checked = {
