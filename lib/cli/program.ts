@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { closestNames } from '../core/did-you-mean.js';
+import { UsageError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { toolVersion } from '../core/tool-root.js';
 import { defineCommand, type CommandSpec } from './command-spec.js';
@@ -332,12 +334,29 @@ function addCommand(
   for (const subcommand of spec.subcommands ?? []) addCommand(command, subcommand, io, setExitCode, project, width);
   const { run } = spec;
   if (run !== undefined) {
+    // `runs frob`: a group that runs on its own hears of its commands, rather than commander's "too many arguments".
+    if (spec.subcommands !== undefined) command.allowExcessArguments(true);
     command.action(async (...received: unknown[]) => {
+      if (spec.subcommands !== undefined && command.args.length > 0) throw noSuchSubcommand(spec, command.args[0] as string);
       // commander passes the positional arguments, then the options, then the command.
       const args = received.slice(0, -2);
       setExitCode(await run(args, command.opts(), io));
     });
   }
+}
+
+/** A word after a group that takes none of its own (`runs frob`): its commands, and the one the word may misspell. */
+function noSuchSubcommand(group: CommandSpec, word: string): UsageError {
+  const subcommands = group.subcommands ?? [];
+  const close = closestNames(
+    word,
+    subcommands.map((subcommand) => subcommand.name),
+  );
+  const usages = subcommands.map((subcommand) => `cnf-admin ${group.name} ${subcommand.name} ${subcommand.arguments ?? ''}`.trimEnd());
+  return new UsageError(
+    `${group.name} takes no argument, and has no command ${JSON.stringify(word)}.${close.length > 0 ? ` Did you mean ${group.name} ${close.join(' or ')}?` : ''}`,
+    { hint: `${usages.length === 1 ? 'Its command' : 'Its commands'}: ${usages.join(', ')}` },
+  );
 }
 
 /**

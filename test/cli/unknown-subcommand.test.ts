@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { cli } from '../../lib/cli/main.js';
+import { memoryIo } from '../support/memory-io.js';
+import { tempDir } from '../support/temp-dir.js';
+
+/*
+ * A group that also runs on its own (`runs`, which lists runs) takes no
+ * argument of its own: a word after it is a command it does not have, and
+ * the user hears which commands it has, before anything is read.
+ */
+describe('a word after a group that takes none', () => {
+  it('runs frob: 64, naming the word and the command runs has', async () => {
+    const io = memoryIo(tempDir('cnf-no-project'));
+    expect(await cli(['runs', 'frob'], io)).toBe(64);
+    expect(io.stderrText()).toBe(
+      'cnf-admin: runs takes no argument, and has no command "frob".\nIts command: cnf-admin runs show <runId>\n',
+    );
+    expect(io.stdoutText()).toBe('');
+  });
+
+  it('runs shw: a did-you-mean, written as the user runs cnf-admin', async () => {
+    const io = memoryIo(tempDir('cnf-no-project'), { npm_command: 'exec' });
+    expect(await cli(['runs', 'shw', '20261124'], io)).toBe(64);
+    expect(io.stderrText()).toContain('has no command "shw". Did you mean runs show?');
+    expect(io.stderrText()).toContain('Its command: npx cnf-admin runs show <runId>');
+  });
+
+  it('--json: the error as JSON on stdout', async () => {
+    const io = memoryIo(tempDir('cnf-no-project'));
+    expect(await cli(['runs', 'frob', '--json'], io)).toBe(64);
+    expect(JSON.parse(io.stdoutText())).toEqual({
+      error: { name: 'UsageError', message: 'runs takes no argument, and has no command "frob".' },
+      exitCode: 64,
+    });
+  });
+});
