@@ -103,6 +103,11 @@ describe('deploy and drift', () => {
       const again = await copy.cli(['deploy']);
       expect(again.stderr).toContain(`Reused release ${live} (19 tasks): the working tree matches it, nothing to build.`);
       expect(again.stderr).not.toContain('Building the bundle');
+      // nor does a new pair of the tree that runs live: it gets that release
+      const canary = await copy.cli(['deploy', '--alias', 'canary']);
+      expect(canary.stderr).toBe(
+        `Reused release ${live} (19 tasks): the working tree matches it, nothing to build.\nweb:canary and admin:canary now point at ${live}.\n`,
+      );
       appendFileSync(join(copy.dir, 'lambda', 'tasks', 'noop.ts'), '\nexport const touched = true;\n');
       const status = await copy.cli(['status']);
       expect(status.stdout.replace(/\s+/g, ' ')).toContain(`The working tree differs from the live release ${live} (lambda/tasks/noop.ts)`);

@@ -24,7 +24,9 @@ interface LocalDeployment extends CoreLocalDeployment {
 
 /**
  * The alias pair against the working tree: the pair as it is, the release it
- * runs when that was built from the tree as it is and is whole, and the
+ * runs when that was built from the tree as it is and is whole (for a pair
+ * other than live that runs another, the live pair's release when that one
+ * was: a deploy then moves the pair to it without a build), and the
  * deployment that changes nothing when no rollback's hold is left to end
  * (an explicit deploy of the tree the pair already runs ends it, which moves
  * the live pair).
@@ -34,17 +36,26 @@ async function pairAgainstTree(
   alias: string,
 ): Promise<{ current?: LocalAliasPair; unchanged?: StoredRelease; nothingToDo?: LocalDeployment }> {
   const paths = localPaths(project);
-  const current = (await readAliases(paths))[alias];
-  if (current === undefined || current.web !== current.admin) return { ...(current === undefined ? {} : { current }) };
-  const unchanged = await unchangedRelease(paths, project, current.web);
-  if (unchanged === undefined) return { current };
+  const aliases = await readAliases(paths);
+  const current = aliases[alias];
+  const unchanged = await unchangedPairRelease(paths, project, current);
+  if (unchanged === undefined) {
+    // `deploy --alias canary` of the tree that runs live: that release is reused, with nothing to build.
+    const live = alias === DEFAULT_ALIAS ? undefined : await unchangedPairRelease(paths, project, aliases[DEFAULT_ALIAS]);
+    return { ...(current === undefined ? {} : { current }), ...(live === undefined ? {} : { unchanged: live }) };
+  }
   if (alias === DEFAULT_ALIAS && (await localRollbackPin(project)) !== undefined) return { current, unchanged };
   return { current, unchanged, nothingToDo: { stored: unchanged, isNew: false, built: false, previous: unchanged.release, alias } };
 }
 
-/** The stored release, when it was built from the working tree as it is and its bundle is whole. */
-async function unchangedRelease(paths: LocalPaths, project: Project, release: string): Promise<StoredRelease | undefined> {
-  const stored = await readRelease(paths, release);
+/** The release a pair runs, when it runs one, built from the working tree as it is, whose bundle is whole. */
+async function unchangedPairRelease(
+  paths: LocalPaths,
+  project: Project,
+  pair: LocalAliasPair | undefined,
+): Promise<StoredRelease | undefined> {
+  if (pair === undefined || pair.web !== pair.admin) return undefined;
+  const stored = await readRelease(paths, pair.web);
   if (stored?.sources === undefined || workingTreeDifference(project, stored).differs) return undefined;
   return (await bundleDamage(paths, stored)) === undefined ? stored : undefined;
 }
