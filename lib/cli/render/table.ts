@@ -227,7 +227,17 @@ function wrapWords(words: readonly string[], width: number): string[] {
  * // 'The working tree\nmatches the live\nrelease.'
  */
 function wrapText(text: string, width: number): string {
-  return layOut(piecesOf(text), width, 'wrap').join('\n');
+  return layOut(withCommandsWhole(piecesOf(text)), width, 'wrap').join('\n');
+}
+
+/** The words of a text, with `npx cnf-admin` as one: a suggested command never breaks between the two. */
+function withCommandsWhole(words: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (const word of words) {
+    if (word === 'cnf-admin' && joined.at(-1) === 'npx') joined[joined.length - 1] = `npx ${word}`;
+    else joined.push(word);
+  }
+  return joined;
 }
 
 /**

@@ -78,6 +78,11 @@ describe('formatTable', () => {
     expect(wrapText('The working tree matches the live release.', 20)).toBe('The working tree\nmatches the live\nrelease.');
   });
 
+  it('keeps a suggested npx cnf-admin on one line', () => {
+    expect(wrapText('Deploy the tree with: npx cnf-admin deploy', 26)).toBe('Deploy the tree with:\nnpx cnf-admin deploy');
+    expect(wrapText('npx, then cnf-admin', 9)).toBe('npx, then\ncnf-admin');
+  });
+
   it("takes the terminal's width, COLUMNS, or 80", () => {
     expect(terminalWidth({ stdout: { isTTY: true, columns: 132 }, env: {} })).toBe(132);
     expect(terminalWidth({ stdout: { isTTY: false }, env: {} })).toBe(80);
