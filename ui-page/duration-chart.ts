@@ -47,6 +47,9 @@ function durationChart(points: Point[], markers: Marker[], rollbacks: Marker[] =
     ctx.fillStyle = colour;
     ctx.setLineDash(dash);
     ctx.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
+    // uPlot leaves the context centring text (its axis labels): a label starts where it is placed.
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'alphabetic';
     // A label that would run into the one before it is left out; its line stays.
     let labelsFreeFrom = -Infinity;
     for (const mark of [...marks].sort((a, b) => a.x - b.x)) {
@@ -56,9 +59,14 @@ function durationChart(points: Point[], markers: Marker[], rollbacks: Marker[] =
       ctx.moveTo(x, chart.bbox.top);
       ctx.lineTo(x, chart.bbox.top + chart.bbox.height);
       ctx.stroke();
-      if (x + 4 < labelsFreeFrom) continue;
-      ctx.fillText(mark.label, x + 4, chart.bbox.top + row * 14 * devicePixelRatio);
-      labelsFreeFrom = x + 4 + ctx.measureText(mark.label).width + 6 * devicePixelRatio;
+      // Right of its line; left of it when the plot ends first; never past either edge of the plot (onto an axis).
+      const width = ctx.measureText(mark.label).width;
+      const gap = 4 * devicePixelRatio;
+      const right = chart.bbox.left + chart.bbox.width;
+      const labelX = Math.max(chart.bbox.left + gap, x + gap + width <= right ? x + gap : x - gap - width);
+      if (labelX < labelsFreeFrom) continue;
+      ctx.fillText(mark.label, labelX, chart.bbox.top + row * 14 * devicePixelRatio);
+      labelsFreeFrom = labelX + width + 6 * devicePixelRatio;
     }
     ctx.restore();
   };

@@ -41,6 +41,17 @@ beforeAll(async () => {
   ui = await startUi(project.dir);
   browser = await launchBrowser();
   page = await browser.context.newPage();
+  // Where the chart writes each release's label: its start, alignment and width, and the canvas's width.
+  await page.addInitScript(() => {
+    const drawn: { x: number; align: string; width: number; canvasWidth: number }[] = [];
+    Object.assign(window, { releaseLabels: drawn });
+    const fillText = CanvasRenderingContext2D.prototype.fillText;
+    CanvasRenderingContext2D.prototype.fillText = function (this: CanvasRenderingContext2D, text: string, x: number, y: number) {
+      if (/^r-[0-9a-f]{12}$/.test(text))
+        drawn.push({ x, align: this.textAlign, width: this.measureText(text).width, canvasWidth: this.canvas.width });
+      fillText.call(this, text, x, y);
+    };
+  });
 });
 
 afterAll(async () => {
@@ -324,6 +335,16 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     expect(await page.locator('figure.chart [role=img]').getAttribute('aria-label')).toMatch(
       /Chart of \d+ run durations with 1 release markers/,
     );
+    // The release went live before the first run, at the plot's left edge: its label starts there, on the plot, not over the axis.
+    const labels = await page.evaluate(
+      () => (window as unknown as { releaseLabels: { x: number; align: string; width: number; canvasWidth: number }[] }).releaseLabels,
+    );
+    expect(labels.length).toBeGreaterThan(0);
+    for (const label of labels) {
+      expect(label.align).toBe('left');
+      expect(label.x).toBeGreaterThan(40);
+      expect(label.x + label.width).toBeLessThanOrEqual(label.canvasWidth);
+    }
   });
 
   it('shows the releases with the runs of each', async () => {
