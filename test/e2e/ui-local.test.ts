@@ -42,16 +42,15 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await browser.context.newPage();
   // Where the chart writes each release's label: its start, alignment and width, and the canvas's width.
-  await page.addInitScript(() => {
-    const drawn: { x: number; align: string; width: number; canvasWidth: number }[] = [];
-    Object.assign(window, { releaseLabels: drawn });
+  await page.addInitScript(`
+    window.releaseLabels = [];
     const fillText = CanvasRenderingContext2D.prototype.fillText;
-    CanvasRenderingContext2D.prototype.fillText = function (this: CanvasRenderingContext2D, text: string, x: number, y: number) {
+    CanvasRenderingContext2D.prototype.fillText = function (text, x, y) {
       if (/^r-[0-9a-f]{12}$/.test(text))
-        drawn.push({ x, align: this.textAlign, width: this.measureText(text).width, canvasWidth: this.canvas.width });
+        window.releaseLabels.push({ x, align: this.textAlign, width: this.measureText(text).width, canvasWidth: this.canvas.width });
       fillText.call(this, text, x, y);
     };
-  });
+  `);
 });
 
 afterAll(async () => {
@@ -336,9 +335,7 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
       /Chart of \d+ run durations with 1 release markers/,
     );
     // The release went live before the first run, at the plot's left edge: its label starts there, on the plot, not over the axis.
-    const labels = await page.evaluate(
-      () => (window as unknown as { releaseLabels: { x: number; align: string; width: number; canvasWidth: number }[] }).releaseLabels,
-    );
+    const labels = (await page.evaluate('window.releaseLabels')) as { x: number; align: string; width: number; canvasWidth: number }[];
     expect(labels.length).toBeGreaterThan(0);
     for (const label of labels) {
       expect(label.align).toBe('left');
@@ -466,6 +463,18 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     } finally {
       await narrow.close();
     }
+  });
+
+  it('masks a value made secure while it runs, in a run it had already shown', async () => {
+    const value = 'made-secure-while-ui-runs-9d2e';
+    const runId = await invoke('echo', JSON.stringify({ count: 1, label: value }));
+    const shown = async (): Promise<string> =>
+      (await fetch(new URL(`/api/runs/${runId}`, ui.url), { headers: { 'x-cnf-token': ui.token } })).text();
+    expect(await shown()).toContain(value);
+    expect((await project.cli(['config', 'set', 'UI_LATER_TOKEN', '-', '--secure'], { input: `${value}\n` })).code).toBe(0);
+    const masked = await shown();
+    expect(masked).not.toContain(value);
+    expect(masked).toContain('[redacted]');
   });
 
   it('stops on Ctrl-C, says so, and exits 0', async () => {
