@@ -208,6 +208,12 @@ interface ParameterStore {
    * decrypted (AWS lists SecureStrings without their values).
    */
   secrets?(): Promise<string[]>;
+  /**
+   * Every plain value kept, with its key: earlier versions' and removed
+   * keys' too, which `config diff` and `config rollback` print. Absent where
+   * only the live values are known to the CLI: `list()` stands for it.
+   */
+  keptPlainValues?(): Promise<{ readonly key: string; readonly value: string }[]>;
 }
 
 /**

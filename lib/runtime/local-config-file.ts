@@ -94,5 +94,18 @@ function keptSecrets(file: LocalConfigFile): string[] {
   return [...new Set(held.filter((stored) => stored.secure).map((stored) => stored.value))];
 }
 
-export { keptSecrets, unrestorableReason, valuesOfVersion };
+/**
+ * Every plain value the file keeps, with its key: the live ones and those of
+ * every kept version, of keys since removed too. `config diff` and `config
+ * rollback` print them, so no secret may be one of them.
+ */
+function keptPlainValues(file: LocalConfigFile): { readonly key: string; readonly value: string }[] {
+  const held = [
+    ...Object.entries(file.parameters).map(([key, stored]) => ({ key, stored })),
+    ...Object.entries(file.values ?? {}).flatMap(([key, kept]) => kept.map((stored) => ({ key, stored }))),
+  ];
+  return held.filter(({ stored }) => !stored.secure).map(({ key, stored }) => ({ key, value: stored.value }));
+}
+
+export { keptPlainValues, keptSecrets, unrestorableReason, valuesOfVersion };
 export type { LivePairCause, LivePairMove, LocalConfigFile, LocalValueVersion, StoredValue };

@@ -294,7 +294,7 @@ describe('config set of a secure value', () => {
     expect((await project.cli(['config', 'set', 'COPIED', `postgres://app:${SECRET}@db/app`, '--secure'])).code).toBe(0);
   });
 
-  it('refuses a secure value that a plain value holds, where config get, list and diff would print it, naming the key only', async () => {
+  it('refuses a secure value that a plain value holds, live or kept in its history, where config get, list, diff and rollback would print it, naming the key only', async () => {
     const plain = 'plain-4b9e-not-yet-secret';
     expect((await project.cli(['config', 'set', 'SHOWN_URL', `https://svc/?k=${plain}`])).code).toBe(0);
     const refused = await project.cli(['config', 'set', 'HIDDEN_KEY', '-', '--secure'], { input: `${plain}\n` });
@@ -302,6 +302,17 @@ describe('config set of a secure value', () => {
     expect(refused.stderr).toContain('The value given for HIDDEN_KEY is held by the plain value of SHOWN_URL on stage local (not shown)');
     expect(refused.stdout + refused.stderr).not.toContain(plain);
     expect((await project.cli(['config', 'list', '--json'])).stdout).not.toContain('HIDDEN_KEY');
+    // removed, its value is still kept in the history, which config diff and rollback print
+    const gone = 'plain-7c1d-removed-since';
+    expect((await project.cli(['config', 'set', 'OLD_NOTE', gone])).code).toBe(0);
+    expect((await project.cli(['config', 'unset', 'OLD_NOTE'])).code).toBe(0);
+    const fromHistory = await project.cli(['config', 'set', 'LATE_TOKEN', '-', '--secure'], { input: `${gone}\n` });
+    expect(fromHistory.code).toBe(64);
+    expect(fromHistory.stderr).toContain(
+      'The value given for LATE_TOKEN is held by an earlier plain value of OLD_NOTE on stage local, kept in its history (not shown); nothing was set.',
+    );
+    expect(fromHistory.stdout + fromHistory.stderr).not.toContain(gone);
+    expect((await project.cli(['config', 'list', '--json'])).stdout).not.toContain('LATE_TOKEN');
   });
 
   it('a value made secure after a run that printed it, or rotated out: runs show, logs and --json mask it', async () => {

@@ -151,17 +151,9 @@ async function checkedSet(
     );
   const tooShort = secure ? secretValueProblem(key, text) : undefined;
   if (tooShort !== undefined) throw new UsageError(tooShort, { hint: 'Choose another value; nothing was set.' });
-  // The other way round: a secret that a plain value holds would be printed, with that value, by config get, list and diff.
-  const plainHolder = secure
-    ? (await platform.parameters.list()).find((parameter) => !parameter.secure && parameter.key !== key && parameter.value.includes(text))
-    : undefined;
-  if (plainHolder !== undefined)
-    throw new UsageError(
-      `The value given for ${key} is held by the plain value of ${plainHolder.key} on stage ${stage.name} (not shown); nothing was set.`,
-      {
-        hint: `config get, list and diff print ${plainHolder.key}'s value. Make it secure first (cnf-admin config set ${plainHolder.key} --secure${onStage}), or choose another value for ${key}.`,
-      },
-    );
+  // The other way round: a secret that a plain value holds would be printed, with that value, by config get, list and diff:
+  // an earlier version's too, or a removed key's, which diff and rollback print.
+  if (secure) await assertHeldByNoPlainValue(platform, key, text, stage.name);
   if (secure && value !== undefined && value !== '-') {
     writeLine(
       io.stderr,
@@ -172,6 +164,26 @@ async function checkedSet(
     );
   }
   return { platform, stage, text };
+}
+
+/**
+ * Refuses (64) a secure value that a plain value of the stage holds, live or
+ * kept in its history: `config get`, `list`, `diff` and `rollback` print those.
+ */
+async function assertHeldByNoPlainValue(platform: Platform, key: string, text: string, stage: string): Promise<void> {
+  const live = (await platform.parameters.list()).filter((parameter) => !parameter.secure);
+  const kept = (await platform.parameters.keptPlainValues?.()) ?? live;
+  const holder = kept.find((parameter) => parameter.key !== key && parameter.value.includes(text));
+  if (holder === undefined) return;
+  const isLive = live.some((parameter) => parameter.key === holder.key && parameter.value.includes(text));
+  throw new UsageError(
+    isLive
+      ? `The value given for ${key} is held by the plain value of ${holder.key} on stage ${stage} (not shown); nothing was set.`
+      : `The value given for ${key} is held by an earlier plain value of ${holder.key} on stage ${stage}, kept in its history (not shown); nothing was set.`,
+    {
+      hint: `${isLive ? `config get, list and diff print ${holder.key}'s value` : 'config diff and config rollback print earlier values'}, and its history keeps it for good: choose another value for ${key}.`,
+    },
+  );
 }
 
 /** The value `config set` stores: as given, from stdin (`-`, or a pipe), or typed at the terminal. */

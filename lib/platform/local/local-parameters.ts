@@ -14,6 +14,7 @@ import { assertValidConfigKey, type Parameter } from '../../core/parameter-set.j
 import type { ConfigVersions, ParameterStore } from '../../core/platform.js';
 import { removeAbandonedTemporaries, writeFileAtomic } from '../../core/files/atomic-file.js';
 import {
+  keptPlainValues,
   keptSecrets,
   unrestorableReason,
   valuesOfVersion,
@@ -111,6 +112,11 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
   /** Every secure value the parameter set holds, those of earlier versions too (see {@link keptSecrets}). */
   async secrets(): Promise<string[]> {
     return keptSecrets(await this.#read());
+  }
+
+  /** Every plain value the parameter set holds, with its key, those of earlier versions too (see {@link keptPlainValues}). */
+  async keptPlainValues(): Promise<{ readonly key: string; readonly value: string }[]> {
+    return keptPlainValues(await this.#read());
   }
 
   async get(key: string): Promise<Parameter | undefined> {
