@@ -317,6 +317,34 @@ describe('rollback', () => {
       setReleasePhase(undefined);
     }
   });
+
+  it('a release phase the release would refuse (no such task, force it does not take) is 64 before anything starts, a dry run too', async () => {
+    const before = await livePair();
+    const runsBefore = (await project.cli(['runs', '--all', '--json'])).stdout;
+    const noPhase = await project.cli(['rollback', '--to', first, '--yes', '--force']);
+    expect(noPhase.code).toBe(64);
+    expect(noPhase.stderr).toContain('--force passes force to the release phase, and stage local has none; nothing moved.');
+    setReleasePhase('nosuch');
+    try {
+      for (const args of [['--yes'], ['--dry-run']]) {
+        const refused = await project.cli(['rollback', '--to', first, ...args]);
+        expect(refused.code, args.join(' ')).toBe(64);
+        expect(refused.stderr).toContain(`The release phase (nosuch) cannot run on ${first}: Unknown task "nosuch".`);
+        expect(refused.stderr).toContain(`cnf-admin tasks --release ${first} --stage local`);
+        expect(refused.stderr).not.toMatch(/^\s+at /m);
+      }
+      setReleasePhase('noop');
+      const forced = await project.cli(['rollback', '--to', first, '--yes', '--force']);
+      expect(forced.code).toBe(64);
+      expect(forced.stderr).toContain(`The release phase (noop) cannot run on ${first}: Invalid args for noop`);
+      expect(forced.stderr).toContain("--force passes it force: true, which the task's args must take");
+    } finally {
+      setReleasePhase(undefined);
+    }
+    // nothing moved, and the ledger records nothing: nothing ran
+    expect(await livePair()).toEqual(before);
+    expect((await project.cli(['runs', '--all', '--json'])).stdout).toBe(runsBefore);
+  });
 });
 
 describe('the stage lock', () => {

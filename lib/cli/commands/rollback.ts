@@ -1,5 +1,6 @@
 import { formatConfigDiff, livePairLabel } from '../../core/config-version.js';
 import { isCnfError, TryAgainError, UnavailableError, UsageError } from '../../core/errors.js';
+import { checkEventAgainstCatalog } from '../../core/event-check.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { permissionFault } from '../../core/file-system-fault.js';
 import type { ConfigChoice, Platform } from '../../core/platform.js';
@@ -135,9 +136,16 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
     return reportEarlierRun(earlier, options.json === true, io);
   }
   const pairs = livePairsOf(platform, stage);
+  if (options.force === true && stage.releasePhase === undefined)
+    throw new UsageError(`--force passes force to the release phase, and stage ${stage.name} has none; nothing moved.`, {
+      hint: `Leave --force out, or name the stage's release phase task as releasePhase in cdk.json (context.cnf.stages.${stage.name}).`,
+    });
   const planned = await plan(platform, pairs, stage, to, config);
   const json = options.json === true;
   const nothingToDo = planned.to.release === planned.from.release && planned.to.config === planned.from.config;
+  // A release phase that release would refuse (no such task, args it does not take) is found before anything starts: a dry run's too.
+  if (stage.releasePhase !== undefined && !nothingToDo)
+    await assertReleasePhaseRuns(platform, stage, stage.releasePhase, planned.to.release, options.force === true);
   if (options.dryRun === true || nothingToDo) {
     if (json) writeJson(io, { stage: stage.name, ...planned, moved: false });
     else {
@@ -264,6 +272,33 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
 }
 
 /** Runs the stage's release-phase task on the target release with the target's config; resolves to its result (undefined when none came). */
+/**
+ * Refuses (64) a release phase the target release's admin function would
+ * refuse before running it: a task it does not have, or `force` where the
+ * task's args take none. Nothing is planned further, asked or recorded.
+ *
+ * @throws UsageError naming the task, the release and what is wrong
+ */
+async function assertReleasePhaseRuns(platform: Platform, stage: Stage, task: string, release: string, force: boolean): Promise<void> {
+  const catalog = await platform.catalog(await platform.resolve({ release }));
+  try {
+    checkEventAgainstCatalog(catalog, release, { task, args: releasePhaseArgs(force) });
+  } catch (error) {
+    if (!isCnfError(error)) throw error;
+    const told = /[.?!]$/.test(error.message) ? `${error.message} Nothing moved.` : `${error.message}; nothing moved.`;
+    const forced = force ? ` --force passes it force: true, which the task's args must take (defineMigrateTask's do).` : '';
+    throw new UsageError(`The release phase (${task}) cannot run on ${release}: ${told}`, {
+      hint: `The release phase is releasePhase in cdk.json (context.cnf.stages.${stage.name}).${forced} The tasks of ${release} and their args: cnf-admin tasks --release ${release} --stage ${stage.name}`,
+      cause: error,
+    });
+  }
+}
+
+/** What a rollback passes its release phase: `force` with --force, else nothing. */
+function releasePhaseArgs(force: boolean): Readonly<Record<string, unknown>> {
+  return force ? { force: true } : {};
+}
+
 async function releasePhase(
   io: CliIo,
   platform: Platform,
@@ -277,7 +312,7 @@ async function releasePhase(
   const target = await platform.resolve({ release: planned.to.release, config: planned.configMode });
   const event = {
     task,
-    args: force ? { force: true } : {},
+    args: releasePhaseArgs(force),
     runId: `${runId}-release-phase`,
     source: 'release-phase' as const,
     caller,
