@@ -29,6 +29,7 @@ const runResultSchema = z.looseObject({
   error: z.optional(runErrorSchema),
   interruptedAt: z.optional(isoTime),
   container: z.optional(containerStartedSchema),
+  configVersion: z.optional(z.int().check(z.minimum(1))),
 }) satisfies z.ZodMiniType<RunResult>;
 
 /**

@@ -122,6 +122,12 @@ interface RunResult {
    * says the start succeeded; the run's own comes from the task).
    */
   readonly container?: ContainerStarted;
+  /**
+   * The config version the run read: a release is its code and its config.
+   * Absent where the stage keeps no versions, or the run read no config (a
+   * refusal before it did).
+   */
+  readonly configVersion?: number;
 }
 
 /**

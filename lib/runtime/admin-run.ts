@@ -423,7 +423,8 @@ class AdminRun {
   }
 
   async #finish(ledger: RunLedger, record: RunRecord, log: Logger, outcome: TaskOutcome): Promise<RunResult> {
-    const result = this.#result(record.runId, record.task, outcome);
+    const read = record.configVersion === undefined ? {} : { configVersion: record.configVersion };
+    const result = { ...this.#result(record.runId, record.task, outcome), ...read };
     const kept = outcome.output === undefined ? undefined : storedResult(outcome.output);
     const ended: RunRecord = {
       ...record,

@@ -42,12 +42,29 @@ describe('invoke on the local stage', () => {
     expect(result.stdout).toContain('INFO  echo args={"count":2,"label":"hi","loud":false,"tags":[]}');
   });
 
+  it("keeps what a task writes to stderr and stdout in the order written, live and in its log, the run's end last", async () => {
+    const result = await project.cli(['invoke', 'echo', '--', '--count', '3', '--loud']);
+    expect(result.code).toBe(0);
+    const written = (text: string): string[] =>
+      text
+        .split('\n')
+        .map((line) => /(loud \d|stderr \d|stdout \d|Run ended)/.exec(line)?.[1])
+        .filter((line): line is string => line !== undefined);
+    const order = ['loud 1', 'stderr 1', 'stdout 1', 'loud 2', 'stderr 2', 'stdout 2', 'loud 3', 'stderr 3', 'stdout 3', 'Run ended'];
+    expect(written(result.stdout)).toEqual(order);
+    expect(written((await project.cli(['logs', 'last'])).stdout)).toEqual(order);
+  });
+
   it('takes args as JSON too, and prints the run result as one JSON document with --json', async () => {
     const result = await project.cli(['invoke', 'echo', '--json', '--args', '{"count": 3, "tags": ["a"]}']);
     expect(result.code).toBe(0);
     const parsed = JSON.parse(result.stdout) as RunResult;
     expect(parsed).toMatchObject({ task: 'echo', release, exitCode: 0, output: { count: 3, label: 'none', loud: false, tags: ['a'] } });
-    expect(Object.keys(parsed).sort()).toEqual(['durationMs', 'exitCode', 'output', 'release', 'runId', 'task']);
+    expect(Object.keys(parsed).sort()).toEqual(['configVersion', 'durationMs', 'exitCode', 'output', 'release', 'runId', 'task']);
+    // the config version the run read, as its record says
+    const record = JSON.parse((await project.cli(['runs', 'show', parsed.runId, '--json'])).stdout) as { configVersion: number };
+    expect(parsed.configVersion).toBe(record.configVersion);
+    expect(parsed.configVersion).toBeGreaterThan(0);
     // the log still shows, on stderr
     expect(result.stderr).toContain('Run started');
   });

@@ -4,8 +4,9 @@
  * context with the remaining time. The local platform spawns it.
  *
  * One run (the default): the event arrives on stdin; the task's log goes to
- * stdout and stderr as it is written; the run result goes to file
- * descriptor 3 as one JSON line.
+ * stdout as it is written, what it writes to stderr too, in order
+ * (`one-log-stream.ts`); the run result goes to file descriptor 3 as one
+ * JSON line.
  *
  * A console session (`--session <token>`): one JSON line per evaluation on
  * stdin, `{ "event": ..., "log": "<log file>" }`; after each, a marker line
@@ -45,6 +46,7 @@ import { readStdin } from './read-stdin.js';
 import { LOCAL_INTERRUPT_GRACE_MS } from './interrupt-grace.js';
 import { watchForOrphaning } from './orphan-watch.js';
 import { writeOutputInline } from './inline-output.js';
+import { writeStderrToStdout } from './one-log-stream.js';
 import { provideNavigator } from './lambda-navigator.js';
 import { tellLateErrors } from './late-errors.js';
 import type { WatchdogData, WatchedRun } from './session-watchdog.js';
@@ -152,6 +154,8 @@ async function standbyRun(): Promise<PendingRun | undefined> {
 }
 
 async function runOnce(): Promise<void> {
+  // One stream of lines, in the order written, before anything of the release loads.
+  writeStderrToStdout();
   const run: PendingRun | undefined =
     readCnfEnvironment().standbyRunner === true ? await standbyRun() : { event: JSON.parse(await readStdin()) as unknown };
   if (run === undefined) return;
