@@ -17,7 +17,7 @@ function unknownTaskMessage(name: string, known: readonly string[], release: str
   // The README's first command: an app set up without a database has no migrate task, and the way to one is not a typo.
   const howToMigrate =
     name === DEFAULT_MIGRATE_TASK && close === ''
-      ? ` To apply SQL migrations, add lambda/tasks/${DEFAULT_MIGRATE_TASK}.ts with export default defineMigrateTask() from cnf-admin/migrations (node_modules/cnf-admin/docs/migrations.md); in a new app, cnf-admin init --database postgres writes it, with an embedded PostgreSQL.`
+      ? ` To apply SQL migrations, add lambda/tasks/${DEFAULT_MIGRATE_TASK}.ts with export default defineMigrateTask() from cnf-admin/migrations (node_modules/cnf-admin/docs/migrations.md), and list it in the tasks of lambda/admin.ts: ${DEFAULT_MIGRATE_TASK}: () => import('./tasks/${DEFAULT_MIGRATE_TASK}.js'). cnf-admin init --database postgres writes the task, with an embedded PostgreSQL, and says whether admin.ts lists it.`
       : '';
   return `Unknown task ${JSON.stringify(name)}.${close} Tasks in release ${release}: ${sorted.join(', ')}.${howToMigrate}`;
 }

@@ -16,6 +16,8 @@ describe('unknownTaskMessage', () => {
     );
     expect(message).toContain('export default defineMigrateTask() from cnf-admin/migrations');
     expect(message).toContain('cnf-admin init --database postgres');
+    // a task file alone is not enough: the admin entry lists its tasks
+    expect(message).toContain("list it in the tasks of lambda/admin.ts: migrate: () => import('./tasks/migrate.js')");
     // a typo of another task is only a typo
     expect(unknownTaskMessage(DEFAULT_MIGRATE_TASK, ['migrator'], 'r-0123456789ab')).not.toContain('To apply SQL migrations');
   });

@@ -41,7 +41,12 @@ async function init(options: InitCommandOptions, io: CliIo): Promise<number> {
   for (const warning of plan.warnings) writeWrapped(io.stderr, io.env, `! ${warning}`);
   const dryRun = options.dryRun === true;
   if (plan.writes.length === 0) {
-    writeLine(io.stdout, `Nothing to do: this project is set up for cnf-admin (app ${plan.app}). No file was changed.`);
+    writeLine(
+      io.stdout,
+      plan.manualSteps.length === 0
+        ? `Nothing to do: this project is set up for cnf-admin (app ${plan.app}). No file was changed.`
+        : `No file to write: this project is set up for cnf-admin (app ${plan.app}) but for the step below. No file was changed.`,
+    );
   } else {
     writeLine(io.stdout, dryRun ? `Would set up ${plan.app} (--dry-run: nothing is written):` : `Set up ${plan.app}:`);
   }

@@ -142,8 +142,10 @@ function planInit(dir: string, request: InitRequest): InitPlan {
   if (wroteAdmin) create(exampleFile, exampleTask(), 'an example task');
   else if (existsSync(join(dir, exampleFile))) kept.push({ path: exampleFile, purpose: 'an example task' });
   if (request.database !== undefined) {
-    const wroteMigrate = create(path(join(tasksDir, `${MIGRATE_TASK}.ts`)), migrateTask(), MIGRATE_TASK_PURPOSE);
-    if (wroteMigrate && !wroteAdmin) {
+    create(path(join(tasksDir, `${MIGRATE_TASK}.ts`)), migrateTask(), MIGRATE_TASK_PURPOSE);
+    // An admin entry of the project's own (or one an earlier plain init wrote) is never rewritten: until it lists
+    // the migrate task, every run of init says how, and invoke migrate would be an unknown task.
+    if (!wroteAdmin && !listsTask(project.adminEntry, MIGRATE_TASK)) {
       manualSteps.push(`Add the migrate task to the tasks of ${path(project.adminEntry)}:`, `  ${taskLoaderLine(MIGRATE_TASK)}`);
     }
     const migrations = join(project.lambdaDir, MIGRATIONS_DIR);
@@ -163,6 +165,17 @@ function planInit(dir: string, request: InitRequest): InitPlan {
   create('tsconfig.json', tsconfig(), 'TypeScript settings (type-check only)', 'TypeScript settings');
   planGitignore(dir, writes, kept);
   return { app, writes, kept, ownCdkApp, exampleTask: wroteAdmin ? EXAMPLE_TASK : undefined, manualSteps, warnings };
+}
+
+/** Whether an admin entry names `task` among its task loaders (`migrate: () => import('./tasks/migrate.js')`, or the like). */
+function listsTask(adminEntry: string, task: string): boolean {
+  try {
+    const source = readFileSync(adminEntry, 'utf8');
+    return new RegExp(`(^|[\\s{,'"])${task}['"]?\\s*:`, 'm').test(source) || source.includes(`tasks/${task}.js`);
+  } catch {
+    // No entry to read: init writes one, with the task.
+    return false;
+  }
 }
 
 /**

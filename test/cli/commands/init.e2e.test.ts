@@ -239,6 +239,18 @@ describe('cnf-admin init', () => {
       "Add the migrate task to the tasks of lambda/admin.ts:\n  migrate: () => import('./tasks/migrate.js'),",
     );
     expect(existsSync(join(dir, 'lambda', 'tasks', 'migrate.ts'))).toBe(true);
+
+    // run again before the line is added, it still says so, rather than "Nothing to do"
+    const again = await init(dir, '--database', 'postgres');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/^No file to write: this project is set up for cnf-admin \(app billing\) but for the step below\./);
+    expect(again.stdout).toContain("Add the migrate task to the tasks of lambda/admin.ts:\n  migrate: () => import('./tasks/migrate.js'),");
+    // once it is added, there is nothing to do
+    const admin = join(dir, 'lambda', 'admin.ts');
+    writeFileSync(admin, readFileSync(admin, 'utf8').replace('tasks: {', "tasks: {\n    migrate: () => import('./tasks/migrate.js'),"));
+    const done = await init(dir, '--database', 'postgres');
+    expect(done.stdout).toMatch(/^Nothing to do: this project is set up for cnf-admin \(app billing\)\./);
+    expect(done.stdout).not.toContain('Add the migrate task');
   });
 
   it("writes the recommended feature flags of the project's own aws-cdk-lib into a new cdk.json", async () => {
