@@ -5,7 +5,8 @@ import { RUN_ENDED, RUN_STARTED, type RunEndedFields } from '../core/run-log.js'
 import { resultOfRecord, settledRecord, storedResult, type AdminEvent, type RunRecord, type RunResult } from '../core/run.js';
 import { argsLimitProblem } from '../core/args-limits.js';
 import { flagUsageOf, mergeArgs, parseArgFlags } from '../core/task-arg-flags.js';
-import { DESCRIBE_TASK, PING_TASK, type TaskInfo } from '../core/task-catalog.js';
+import { CONSOLE_TASK, DESCRIBE_TASK, PING_TASK, type TaskInfo } from '../core/task-catalog.js';
+import { recordedConsoleValue } from './console/recorded-answer.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config-loader.js';
 import { isStartFailure, type ContainerGate } from './container/container-gate.js';
 import { CONTAINER_START_MARGIN_SECONDS, controlTaskOf, gateFromEnvironment } from './container/container-control.js';
@@ -425,7 +426,8 @@ class AdminRun {
   async #finish(ledger: RunLedger, record: RunRecord, log: Logger, outcome: TaskOutcome): Promise<RunResult> {
     const read = record.configVersion === undefined ? {} : { configVersion: record.configVersion };
     const result = { ...this.#result(record.runId, record.task, outcome), ...read };
-    const kept = outcome.output === undefined ? undefined : storedResult(outcome.output);
+    const recorded = record.task === CONSOLE_TASK ? recordedConsoleValue(outcome.output) : outcome.output;
+    const kept = recorded === undefined ? undefined : storedResult(recorded);
     const ended: RunRecord = {
       ...record,
       endedAt: new Date().toISOString(),

@@ -55,6 +55,10 @@ describe('console', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ task: 'cnf:console', exitCode: 0, output: { result: 2, text: '2' } });
     const object = JSON.parse((await project.cli(['console', '-e', '({ ids: [1, 2], at: null })', '--json'])).stdout) as RunResult;
     expect(object.output).toEqual({ result: { ids: [1, 2], at: null }, text: '{ ids: [ 1, 2 ], at: null }' });
+    // its record keeps the value as the console showed it, none of the session's own fields; its log ends with it
+    const recorded = (await project.cli(['runs', 'show', object.runId, '--json'])).stdout;
+    expect((JSON.parse(recorded) as RunRecord).result).toBe('{ ids: [ 1, 2 ], at: null }');
+    expect((await project.cli(['logs', object.runId])).stdout).toMatch(/^=> \{ ids: \[ 1, 2 \], at: null \}$/m);
     const failed = await project.cli(['console', '-e', 'throw new Error("nope")']);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('Uncaught Error: nope');

@@ -5,6 +5,7 @@ import type { Progress, ProgressTask } from '../../core/progress.js';
 import { configVersionLabel } from '../../core/config-version.js';
 import { localizedMoments } from '../../core/format-moment.js';
 import type { RunResult } from '../../core/run.js';
+import { CONSOLE_TASK } from '../../core/task-catalog.js';
 import { stylerFor, writeLine, writeLineAndWait, writeWrapped, type CliIo } from '../io.js';
 import { asInvoked } from '../invocation.js';
 import { formatDuration } from './format-duration.js';
@@ -40,7 +41,10 @@ interface FooterOptions {
  * run that stopped as it was asked (exit 130) says `stopped · exit 130`.
  */
 function writeRunFooter(io: CliIo, result: RunResult, options: FooterOptions = {}): void {
-  if (options.output !== false) writeRunOutput(io, result.output);
+  // A console evaluation's record keeps its value as the console showed it: shown as it was, not quoted again.
+  if (options.output !== false && result.task === CONSOLE_TASK && typeof result.output === 'string')
+    writeLine(io.stdout, `=> ${result.output}`);
+  else if (options.output !== false) writeRunOutput(io, result.output);
   const style = stylerFor(io.stderr, io.env);
   const took = formatDuration(result.durationMs);
   if (result.exitCode === ExitCode.INTERRUPTED) {
