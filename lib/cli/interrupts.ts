@@ -21,6 +21,14 @@ const UNDER_NPM = process.env.npm_lifecycle_event === 'npx';
 
 let lastSignalAt = Number.NEGATIVE_INFINITY;
 
+/*
+ * npm passes on a Ctrl-C, but not a SIGTERM or SIGHUP sent to its own
+ * process alone (a CI job cancelled, a supervisor's stop): it exits (143,
+ * 129) and would leave the CLI running unseen. Under npx the CLI checks this
+ * often that npm is still its parent, and stops as on a hang-up once it is not.
+ */
+const PARENT_WATCH_MS = 250;
+
 /**
  * Calls `handler` on every stop signal that is not npm's echo of the one
  * before ({@link ECHO_MS}). Returns a function that removes it; an echo
@@ -35,7 +43,16 @@ function onStopSignal(handler: (signal: NodeJS.Signals) => void): () => void {
     if (!echo && active) handler(signal);
   };
   for (const signal of STOP_SIGNALS) process.on(signal, listener);
+  const npm = process.ppid;
+  const parentWatch = UNDER_NPM
+    ? setInterval(() => {
+        if (process.ppid === npm) return;
+        clearInterval(parentWatch);
+        listener('SIGHUP');
+      }, PARENT_WATCH_MS).unref()
+    : undefined;
   return () => {
+    clearInterval(parentWatch);
     const echoDueMs = UNDER_NPM ? lastSignalAt + ECHO_MS - Date.now() : 0;
     const remove = (): void => {
       for (const signal of STOP_SIGNALS) process.off(signal, listener);

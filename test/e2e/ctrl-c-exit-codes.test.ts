@@ -13,6 +13,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cliEnvironment } from '../support/cli.js';
+import { localRunEnded } from '../support/local-run-files.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 let project: TestProject;
@@ -28,7 +29,12 @@ afterAll(async () => {
 
 /** `node_modules/.bin/cnf-admin <args>` in a process group of its own, as a terminal runs a command; Ctrl-C signals the group. */
 function installed(args: readonly string[]) {
-  const child = spawn(join('node_modules', '.bin', 'cnf-admin'), [...args], {
+  return started(join('node_modules', '.bin', 'cnf-admin'), args);
+}
+
+/** `command <args>` in the project, in a process group of its own, as a terminal runs a command. */
+function started(command: string, args: readonly string[]) {
+  const child = spawn(command, [...args], {
     cwd: project.dir,
     env: cliEnvironment(),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -50,6 +56,7 @@ function installed(args: readonly string[]) {
         else waiters.push({ text, resolve });
       }),
     ctrlC: () => process.kill(-(child.pid as number), 'SIGINT'),
+    pid: child.pid as number,
     exited,
     output: () => output,
   };
@@ -87,4 +94,20 @@ it('Ctrl-C during a deploy: 130, one line saying nothing moved, and the stage fr
   const again = await project.cli(['deploy']);
   expect(again.code, again.stderr).toBe(0);
   expect(readFileSync(aliases, 'utf8')).not.toBe(before);
+});
+
+it('a SIGTERM to npx alone (a CI job cancelled) stops the run, recorded as 130, rather than leaving it running unseen', async () => {
+  const viaNpx = started('npx', ['cnf-admin', 'invoke', 'wait-for-stop']);
+  await viaNpx.seen('waiting for a stop');
+  const runId = /· run (\S+)/.exec(viaNpx.output())?.[1] as string;
+  // npm's process only, not its group: npm exits, and passes nothing on
+  process.kill(viaNpx.pid, 'SIGTERM');
+  await localRunEnded(project.dir, runId);
+  const record = JSON.parse((await project.cli(['runs', 'show', runId, '--json'])).stdout) as {
+    exitCode: number;
+    endedAt?: string;
+    interruptedAt?: string;
+  };
+  // stopped through its signal and recorded by its own process: not lost
+  expect(record).toMatchObject({ exitCode: 130, endedAt: expect.any(String), interruptedAt: expect.any(String) });
 });
