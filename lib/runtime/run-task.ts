@@ -171,9 +171,15 @@ async function runTask(task: Task, input: TaskRunInput): Promise<TaskOutcome> {
  * task's `exitCode` would (0..63; anything else is a failure, 1).
  */
 function exitedOutcome(call: ProcessExitCalled, log: Logger): TaskOutcome {
-  log.warn(`${call.message}: the run ends with its code`);
   const code = typeof call.code === 'string' && /^\d+$/.test(call.code) ? Number(call.code) : call.code;
-  return finishedOutcome(code, undefined);
+  const outcome = finishedOutcome(code, undefined);
+  // A code a task cannot end with (99) is a failure: the line says so, rather than promise that code.
+  log.warn(
+    outcome.error === undefined
+      ? `${call.message}: the run ends with its code`
+      : `${call.message}: a task's exit code is 0..63, so the run fails (exit ${outcome.exitCode})`,
+  );
+  return outcome;
 }
 
 /**

@@ -60,8 +60,18 @@ describe('how a task ends, in the handler', () => {
         process.exit(99);
       },
     });
+    const written: string[] = [];
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        written.push(String(chunk));
+        return true;
+      });
+    }
     const result = await handlerOf(exits)({ task: 'exits-big' });
     expect(result).toMatchObject({ exitCode: 1, error: { name: 'TaskExitCodeError' } });
+    // its warning says what the run ends with, not that it ends with 99
+    expect(written.join('')).toContain("The task called process.exit(99): a task's exit code is 0..63, so the run fails (exit 1)");
+    expect(written.join('')).not.toContain('the run ends with its code');
   });
 
   it('a promise that never settles ends with 124 at its timeout, after the grace', async () => {
