@@ -148,7 +148,10 @@ async function runEsbuild(source: BundleSource, entryPoints: { in: string; out: 
     if (messages.length === 0 && /^The service (was stopped|is no longer running)/.test((error as Error).message)) {
       throw new BuildStoppedError(`The build was stopped: ${(error as Error).message}`, { cause: error });
     }
-    throw new BuildError(`The application did not build:\n  ${messages.join('\n  ') || (error as Error).message}`, { cause: error });
+    throw new BuildError(`The application did not build:\n  ${messages.join('\n  ') || (error as Error).message}`, {
+      hint: 'Fix the code at the place named above, then run the command again: nothing was deployed, and nothing ran.',
+      cause: error,
+    });
   }
 }
 

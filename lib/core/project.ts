@@ -107,7 +107,10 @@ function loadProject(root: string): Project {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`, {
+      hint: `Mend it in an editor (it is the CDK's project file; cnf-admin reads context.cnf from it). Nothing ran.`,
+      cause: error,
+    });
   }
   return projectOf(root, parsed);
 }

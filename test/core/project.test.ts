@@ -72,6 +72,13 @@ describe('loadProject', () => {
     expect(project.databaseUrlVariable).toBe('PG_URL');
   });
 
+  it('says what to do with a cdk.json that is not JSON', () => {
+    const root = projectWith('{ nope');
+    expect(() => loadProject(root)).toThrow(
+      expect.objectContaining({ exitCode: 64, hint: expect.stringContaining('Mend it in an editor') }) as Error,
+    );
+  });
+
   it('always has the local stage', () => {
     const project = loadProject(projectWith({ context: { cnf: { app: 'notes' } } }));
     expect([...project.stages.keys()]).toEqual(['local']);

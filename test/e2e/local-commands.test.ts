@@ -167,7 +167,11 @@ describe('deploy and drift', () => {
       );
       // a tree that does not build: 65, as the real invoke
       appendFileSync(join(copy.dir, 'lambda', 'tasks', 'noop.ts'), '\nexport const broken = {;\n');
-      expect((await copy.cli(['invoke', 'noop', '--dry-run'])).code).toBe(65);
+      const unbuilt = await copy.cli(['invoke', 'noop', '--dry-run']);
+      expect(unbuilt.code).toBe(65);
+      expect(unbuilt.stderr).toMatch(
+        /^ {2}lambda\/tasks\/noop\.ts:\d+:\d+: .*\nFix the code at the place named above, then run the command again/m,
+      );
       // nothing stored but the blue pair's release, nothing moved
       expect(await releases()).toBe(before + 1);
       const pairs = (JSON.parse((await copy.cli(['status', '--json'])).stdout) as { aliases: { name: string; web: { release: string } }[] })
