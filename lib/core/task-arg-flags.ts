@@ -134,9 +134,17 @@ function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined): A
   const strict = schema?.additionalProperties === false;
   const args: Args = {};
   const givenAs = new Map<string, string>();
+  // A boolean flag given just before, alone: `--verbose true` means it had a value to give.
+  let bareBoolean: string | undefined;
   for (let index = 0; index < tokens.length; index += 1) {
     const token = tokens[index] as string;
     const match = /^--([A-Za-z0-9][\w-]*)(?:=(.*))?$/s.exec(token);
+    if (match === null && bareBoolean !== undefined) {
+      throw new UsageError(`--${bareBoolean} takes no value, got: ${JSON.stringify(token)} after it.`, {
+        hint: `A yes-or-no arg is the flag alone: --${bareBoolean}, --no-${bareBoolean}, or --${bareBoolean}=false`,
+      });
+    }
+    bareBoolean = undefined;
     if (match === null) {
       throw new UsageError(`Task args are flags, got: ${JSON.stringify(token)}`, {
         hint: `Write them after --, e.g. cnf-admin invoke ${task?.name ?? '<task>'} -- ${exampleFlags(task)}`,
@@ -167,8 +175,10 @@ function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined): A
     let value: unknown;
     if (negated) value = false;
     else if (match[2] !== undefined) value = convert(flag, match[2], valueSchema);
-    else if (typeOf(valueSchema) === 'boolean') value = true;
-    else {
+    else if (typeOf(valueSchema) === 'boolean') {
+      value = true;
+      bareBoolean = flag;
+    } else {
       const next = tokens[index + 1];
       if (next === undefined || (next.startsWith('--') && next.length > 2)) throw new UsageError(`--${flag} needs a value.`);
       index += 1;

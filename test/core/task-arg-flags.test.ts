@@ -80,6 +80,8 @@ describe('parseArgFlags', () => {
     [['--dry-run=maybe'], '--dry-run is true or false, got: "maybe"'],
     [['--older-than-days'], '--older-than-days needs a value.'],
     [['30'], 'Task args are flags, got: "30"'],
+    [['--dry-run', 'true'], '--dry-run takes no value, got: "true" after it.'],
+    [['--dry-run', '--older-than-days', '3', 'false'], 'Task args are flags, got: "false"'],
     [['--filter', '{x'], '--filter takes JSON (object)'],
     [
       ['--older-than-day', '3'],
