@@ -465,6 +465,18 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     }
   });
 
+  it('copies and suggests commands as the user ran cnf-admin: npx cnf-admin under npx', async () => {
+    const underNpx = await startUi(project.dir, [], { npm_command: 'exec', npm_lifecycle_event: 'npx' });
+    try {
+      const answer = await fetch(new URL(`/api/runs/${runIds.echo}`, underNpx.url), { headers: { 'x-cnf-token': underNpx.token } });
+      const shown = (await answer.json()) as { cli: string; cliLive: string };
+      expect(shown.cli).toMatch(/^npx cnf-admin invoke echo --stage local --release r-[0-9a-f]{12} /);
+      expect(shown.cliLive).toMatch(/^npx cnf-admin invoke echo --stage local /);
+    } finally {
+      await underNpx.stop();
+    }
+  });
+
   it('masks a value made secure while it runs, in a run it had already shown', async () => {
     const value = 'made-secure-while-ui-runs-9d2e';
     const runId = await invoke('echo', JSON.stringify({ count: 1, label: value }));

@@ -4,6 +4,7 @@ import { ExitCode } from '../../core/exit-codes.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { STOP_SIGNALS } from '../interrupts.js';
 import { writeNotice } from '../render/run-view.js';
+import { asInvoked } from '../invocation.js';
 import { openStage } from '../stage-context.js';
 import { openBrowser } from '../ui/open-browser.js';
 import { PageAssets } from '../ui/page-assets.js';
@@ -28,7 +29,7 @@ async function ui(options: UiCommandOptions, io: CliIo): Promise<number> {
   const assets = await PageAssets.load();
   const report = (message: string): void => writeNotice(io, message);
   const launcher = new RunLauncher(platform, report);
-  const api = new UiApi(platform, stage.name, launcher, new SecretMask(platform.parameters));
+  const api = new UiApi(platform, stage.name, launcher, new SecretMask(platform.parameters), (command) => asInvoked(command, io.env));
   const server = await startUiServer({ host, port, token: newSessionToken(), api, assets, report }).catch((error: unknown) => {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE')

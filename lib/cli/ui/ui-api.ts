@@ -90,6 +90,8 @@ class UiApi {
     private readonly stage: string,
     private readonly launcher: RunLauncher,
     private readonly secrets: SecretMask,
+    /** A command the page suggests or copies, written as the user ran cnf-admin (`npx cnf-admin …` under npx). */
+    private readonly asRun: (command: string) => string = (command) => command,
   ) {
     this.#stopper = new RunStopper(platform, launcher);
   }
@@ -157,8 +159,8 @@ class UiApi {
       ...(record.exitCode === undefined ? {} : { meaning: runMeaning({ ...record, exitCode: record.exitCode }) }),
       rerun: this.#rerunAbility(record),
       stop: this.#stopper.ability(record, catalog),
-      cli: cliEquivalent({ task: record.task, args: record.args, stage: this.stage, release: record.release }),
-      cliLive: cliEquivalent({ task: record.task, args: record.args, stage: this.stage }),
+      cli: this.asRun(cliEquivalent({ task: record.task, args: record.args, stage: this.stage, release: record.release })),
+      cliLive: this.asRun(cliEquivalent({ task: record.task, args: record.args, stage: this.stage })),
     });
   }
 
@@ -292,7 +294,7 @@ class UiApi {
           };
         }),
       moves: [...moves].reverse(),
-      notes: status.notes,
+      notes: status.notes.map(this.asRun),
     });
   }
 
@@ -328,7 +330,7 @@ class UiApi {
     if (record.task === CONSOLE_TASK) return { can: false, why: 'Console evaluations are never re-run.' };
     // A rollback is the CLI's own run, no task of a release: the page runs the app's tasks only.
     if (record.task === ROLLBACK_TASK)
-      return { can: false, why: 'A rollback is not re-run from the page: roll back with cnf-admin rollback.' };
+      return { can: false, why: this.asRun('A rollback is not re-run from the page: roll back with cnf-admin rollback.') };
     if (record.task.startsWith(RESERVED_TASK_PREFIX))
       return { can: false, why: `${record.task} is cnf-admin's own task, not one the page starts.` };
     if (holdsLeftOutArgs(record.args))
