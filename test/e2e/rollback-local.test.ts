@@ -505,6 +505,20 @@ describe('releases', () => {
       const table = await checkout.cli(['releases'], { env: { COLUMNS: '200' } });
       expect(table.stdout).toMatch(/^RELEASE\s+CONFIG\s+RESTORABLE\s+CREATED\s+COMMIT\s+ALIASES$/m);
       expect(table.stdout).toContain(`${sha.slice(0, 12)} `);
+      // a release deployed to another pair first records its commit too
+      appendFileSync(join(checkout.dir, 'lambda', 'tasks', 'noop.ts'), '\nexport const canary = true;\n');
+      git('commit', '-qam', 'Try a canary');
+      const canarySha = git('rev-parse', 'HEAD').trim();
+      const canary = JSON.parse((await checkout.cli(['deploy', '--alias', 'canary', '--json'])).stdout) as { release: string };
+      const listed = JSON.parse((await checkout.cli(['releases', '--json'])).stdout) as {
+        release: string;
+        gitSha?: string;
+        description?: string;
+      }[];
+      expect(listed.find((release) => release.release === canary.release)).toMatchObject({
+        gitSha: canarySha,
+        description: expect.stringMatching(/: Try a canary$/) as unknown as string,
+      });
     } finally {
       await checkout.cleanup();
     }

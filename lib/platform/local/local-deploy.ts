@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { describeGitCheckout } from '../../bundle/git-describe.js';
+import { describeGitCheckout, type GitDescription } from '../../bundle/git-describe.js';
 import { stampSources } from '../../bundle/source-fingerprint.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
 import { BuildStoppedError, CnfError } from '../../core/errors.js';
@@ -62,13 +62,14 @@ async function deployLocal(
       ExitCode.INTERRUPTED,
       'user',
     );
+  // The checkout's commit: the release records it when first built, whichever pair it goes to; a move of the live pair too.
+  const git = await describeGitCheckout(project.root);
   const built =
     unchanged === undefined
-      ? await withProgress(progress, 'Building the bundle', () => buildAndStore(paths, project)).catch(async (error: unknown) => {
+      ? await withProgress(progress, 'Building the bundle', () => buildAndStore(paths, project, git)).catch(async (error: unknown) => {
           throw (await stoppedByInterrupt(error, signal)) ? interrupted() : error;
         })
       : { stored: unchanged, isNew: false, built: false };
-  const git = alias === DEFAULT_ALIAS ? await describeGitCheckout(project.root) : undefined;
   // The alias pair and the live pair's record move as one step, under the state lock.
   await withStateLock(paths.stageDir, async () => {
     // Asked and told in one step: an interrupt either came before, and nothing moves, or finds the pair moving.
@@ -113,11 +114,15 @@ async function stoppedByInterrupt(error: unknown, signal: AbortSignal | undefine
 }
 
 /** Builds the bundle and stores it as a release. */
-async function buildAndStore(paths: LocalPaths, project: Project): Promise<{ stored: StoredRelease; isNew: boolean; built: boolean }> {
+async function buildAndStore(
+  paths: LocalPaths,
+  project: Project,
+  git: GitDescription | undefined,
+): Promise<{ stored: StoredRelease; isNew: boolean; built: boolean }> {
   // The bundler (esbuild) loads only when a deploy builds.
   const { buildBundle } = await import('../../bundle/build-bundle.js');
   const bundle = await buildBundle(project);
-  const { stored, isNew } = await storeRelease(paths, bundle, stampSources(project.root, bundle.inputs));
+  const { stored, isNew } = await storeRelease(paths, bundle, stampSources(project.root, bundle.inputs), git);
   return { stored, isNew, built: true };
 }
 

@@ -375,7 +375,9 @@ class LocalPlatform implements Platform {
     const infos = await Promise.all(
       releases.map(async (stored) => {
         const pinned = pinnedConfig(moves, stored.release);
-        const deployed = moves.findLast((move) => move.release === stored.release && move.gitSha !== undefined);
+        // The commit it was first built from; for a release stored before cnf-admin recorded that, a live move's.
+        const moved = moves.findLast((move) => move.release === stored.release && move.gitSha !== undefined);
+        const deployed = stored.git === undefined ? moved : { gitSha: stored.git.sha, description: stored.git.description };
         const unrestorable =
           (await this.livePairs.releaseUnrestorable(stored.release)) ??
           (pinned === undefined ? undefined : await this.parameters.unrestorable(pinned));

@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Bundle } from '../../bundle/build-bundle.js';
 import { fingerprintOf, type SourceStamps } from '../../bundle/source-fingerprint.js';
+import type { GitDescription } from '../../bundle/git-describe.js';
 import { writeBundleFiles } from '../../bundle/write-bundle.js';
 import * as z from 'zod/mini';
 import { UnavailableError } from '../../core/errors.js';
@@ -42,6 +43,13 @@ interface StoredRelease {
    * @default - not recorded (a release stored by an older cnf-admin): only its entry points are checked
    */
   readonly files?: readonly StoredFile[];
+  /**
+   * The git commit of the checkout it was first built from, whichever alias
+   * pair it went to (`releases` shows it).
+   *
+   * @default - not recorded (outside a git checkout, or stored by an older cnf-admin: `releases` then shows the commit a move of the live pair recorded)
+   */
+  readonly git?: GitDescription;
 }
 
 /** One file of a stored bundle, as `release.json` records it. */
@@ -119,6 +127,7 @@ const storedReleaseSchema = z.looseObject({
       message: 'expected a path, size and SHA-256 (64 hex digits) for each bundle file',
     }),
   ),
+  git: z.optional(z.object({ sha: z.string(), description: z.string() })),
 });
 
 /* What a release stored before files were recorded must have, at least. */
@@ -129,7 +138,12 @@ const ENTRY_FILES = ['admin.mjs', 'web.mjs', 'manifest.json'];
  * already (the same id means the same bytes). Resolves to the stored release
  * and whether it is new.
  */
-async function storeRelease(paths: LocalPaths, bundle: Bundle, sources: SourceStamps): Promise<{ stored: StoredRelease; isNew: boolean }> {
+async function storeRelease(
+  paths: LocalPaths,
+  bundle: Bundle,
+  sources: SourceStamps,
+  git?: GitDescription,
+): Promise<{ stored: StoredRelease; isNew: boolean }> {
   const sourceFingerprint = fingerprintOf(sources);
   const existing = await readRelease(paths, bundle.release);
   // A damaged copy of the same release (files deleted or changed), or one that
@@ -172,6 +186,8 @@ async function storeRelease(paths: LocalPaths, bundle: Bundle, sources: SourceSt
     sources,
     catalog: bundle.catalog,
     files,
+    // A repaired release keeps the commit it was first built from.
+    ...((existing?.git ?? git) === undefined ? {} : { git: existing?.git ?? git }),
   };
   await writeFileAtomic(join(staging, RELEASE_FILE), `${JSON.stringify(stored, null, 2)}\n`);
   await mkdir(paths.releases, { recursive: true });
