@@ -43,7 +43,14 @@ async function configHistory(key: string | undefined, options: CommandOptions<'c
       hint: `See the keys with: cnf-admin config list --stage ${stage.name}`,
     });
   }
-  const shown = versions.filter((version) => key === undefined || version.changed.includes(key)).reverse();
+  const listed = versions.filter((version) => key === undefined || version.changed.includes(key)).reverse();
+  // A version whose values fell out of a parameter's history cannot be diffed or restored: the list says so, as releases does.
+  const shown = await Promise.all(
+    listed.map(async (version) => {
+      const unrestorable = await store.unrestorable(version.version);
+      return unrestorable === undefined ? version : { ...version, unrestorable };
+    }),
+  );
   if (options.json === true) {
     writeJson(io, { stage: stage.name, live, versions: shown });
     return 0;
@@ -60,16 +67,30 @@ async function configHistory(key: string | undefined, options: CommandOptions<'c
     formatMoment(version.createdAt),
     version.cause,
     version.changed.join(', ') || '-',
+    'unrestorable' in version ? 'no' : 'yes',
     version.createdBy,
   ]);
   writeLine(
     io.stdout,
     formatTable(
-      [{ header: 'VERSION' }, { header: 'CREATED' }, { header: 'CAUSE' }, { header: 'CHANGED', fit: 'wrap' }, { header: 'BY', fit: 'cut' }],
+      [
+        { header: 'VERSION' },
+        { header: 'CREATED' },
+        { header: 'CAUSE' },
+        { header: 'CHANGED', fit: 'wrap' },
+        { header: 'RESTORABLE', optional: true },
+        { header: 'BY', fit: 'cut' },
+      ],
       rows,
       { width: terminalWidth(io) },
     ),
   );
+  const gone = shown.find((version) => 'unrestorable' in version);
+  if (gone !== undefined && 'unrestorable' in gone)
+    writeLine(
+      io.stderr,
+      `Versions marked no name a value that is no longer kept (${gone.unrestorable}): config diff and config rollback refuse them.`,
+    );
   return 0;
 }
 
