@@ -73,7 +73,7 @@ async function tasksView(): Promise<void> {
 }
 
 /** One task: its numbers, its durations over time with release markers, and the form that starts it. */
-async function taskView(name: string): Promise<void> {
+async function taskView(name: string, platform: 'local' | 'aws'): Promise<void> {
   const task = await get<TaskDocument & { points: Point[]; releases: { release: string; at: string }[]; rollbacks: StageMove[] }>(
     `/api/tasks/${encodeURIComponent(name)}`,
   );
@@ -94,6 +94,7 @@ async function taskView(name: string): Promise<void> {
         'dd',
         {},
         task.runtime === 'container' ? 'ECS Fargate (container)' : 'Lambda',
+        platform === 'local' ? ' (on AWS stages; here a local Node process, as the local stage runs every task)' : '',
         task.lock ? ' · one run at a time (locked)' : '',
         task.timeoutSeconds === undefined ? '' : ` · timeout ${task.timeoutSeconds} s`,
       ),

@@ -331,6 +331,7 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     await page.getByRole('link', { name: 'echo', exact: true }).click();
     await page.waitForURL(/\/tasks\/echo/);
     await expect.poll(() => page.locator('figure.chart canvas').count()).toBe(1);
+    expect(await page.locator('dl.facts').textContent()).toContain('Lambda (on AWS stages; here a local Node process');
     expect(await page.locator('figure.chart [role=img]').getAttribute('aria-label')).toMatch(
       /Chart of \d+ run durations with 1 release markers/,
     );
