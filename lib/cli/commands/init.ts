@@ -43,9 +43,12 @@ async function init(options: InitCommandOptions, io: CliIo): Promise<number> {
   if (plan.writes.length === 0) {
     writeLine(
       io.stdout,
-      plan.manualSteps.length === 0
-        ? `Nothing to do: this project is set up for cnf-admin (app ${plan.app}). No file was changed.`
-        : `No file to write: this project is set up for cnf-admin (app ${plan.app}) but for the step below. No file was changed.`,
+      wrapText(
+        plan.manualSteps.length === 0
+          ? `Nothing to do: this project is set up for cnf-admin (app ${plan.app}). No file was changed.`
+          : `No file to write: this project is set up for cnf-admin (app ${plan.app}) but for the step below. No file was changed.`,
+        terminalWidth(io),
+      ),
     );
   } else {
     writeLine(io.stdout, dryRun ? `Would set up ${plan.app} (--dry-run: nothing is written):` : `Set up ${plan.app}:`);
