@@ -233,6 +233,10 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     runIds.waiting = page.url().split('/runs/')[1]?.split('?')[0] ?? '';
     // If this attempt fails, its run is stopped, so that a retry (and the bulk stop below) meets no run of it.
     onTestFailed(async () => {
+      // What the page showed, and what the ledger and the log hold, for the next reader of a failure here.
+      const shown = await Promise.all(['#log', '#tail-state', 'dl.facts'].map((selector) => page.locator(selector).textContent()));
+      const record = (await project.cli(['runs', 'show', runIds.waiting, '--json'])).stdout;
+      console.log(`page: ${JSON.stringify(shown)}\nrecord: ${record}`);
       await project.cli(['stop', runIds.waiting]);
     });
     // The run's process starts, loads the release and prints: seconds on a loaded machine, not expect.poll's default second.
