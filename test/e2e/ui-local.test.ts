@@ -234,7 +234,14 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     // If this attempt fails, its run is stopped, so that a retry (and the bulk stop below) meets no run of it.
     onTestFailed(async () => {
       // What the page showed, and what the ledger and the log hold, for the next reader of a failure here.
-      const shown = await Promise.all(['#log', '#tail-state', 'dl.facts'].map((selector) => page.locator(selector).textContent()));
+      const shown = await Promise.all(
+        ['#log', '#tail-state', 'dl.facts'].map((selector) =>
+          page
+            .locator(selector)
+            .textContent({ timeout: 1000 })
+            .catch(() => null),
+        ),
+      );
       const record = (await project.cli(['runs', 'show', runIds.waiting, '--json'])).stdout;
       console.log(`page: ${JSON.stringify(shown)}\nrecord: ${record}`);
       await project.cli(['stop', runIds.waiting]);
