@@ -354,6 +354,10 @@ describe('pinned runs and rollback on AWS', () => {
     const codeOnly = await cnfAdmin(server, ['rollback', '--dry-run', '--config', 'current']);
     expect(codeOnly.code).toBe(0);
     expect(codeOnly.stdout).toContain(`to ${OLD_RELEASE} · config v2`);
+    // with a release phase too: it is checked against the target as it will run, with the live config
+    const withPhase = await cnfAdmin(server, ['rollback', '--dry-run', '--config', 'current'], WITH_RELEASE_PHASE);
+    expect(withPhase.code, withPhase.stderr).toBe(0);
+    expect(withPhase.stdout).toContain('release phase: migrate runs on');
   });
 
   it.each([

@@ -145,7 +145,7 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
   const nothingToDo = planned.to.release === planned.from.release && planned.to.config === planned.from.config;
   // A release phase that release would refuse (no such task, args it does not take) is found before anything starts: a dry run's too.
   if (stage.releasePhase !== undefined && !nothingToDo)
-    await assertReleasePhaseRuns(platform, stage, stage.releasePhase, planned.to.release, options.force === true);
+    await assertReleasePhaseRuns(platform, stage, stage.releasePhase, planned, options.force === true);
   if (options.dryRun === true || nothingToDo) {
     if (json) writeJson(io, { stage: stage.name, ...planned, moved: false });
     else {
@@ -271,16 +271,24 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
   );
 }
 
-/** Runs the stage's release-phase task on the target release with the target's config; resolves to its result (undefined when none came). */
 /**
  * Refuses (64) a release phase the target release's admin function would
  * refuse before running it: a task it does not have, or `force` where the
- * task's args take none. Nothing is planned further, asked or recorded.
+ * task's args take none. Nothing is planned further, asked or recorded. The
+ * target is resolved as the release phase will be (with `--config`); on AWS
+ * its catalog comes from its admin function (`cnf:describe`).
  *
  * @throws UsageError naming the task, the release and what is wrong
  */
-async function assertReleasePhaseRuns(platform: Platform, stage: Stage, task: string, release: string, force: boolean): Promise<void> {
-  const catalog = await platform.catalog(await platform.resolve({ release }));
+async function assertReleasePhaseRuns(
+  platform: Platform,
+  stage: Stage,
+  task: string,
+  planned: RollbackPlan,
+  force: boolean,
+): Promise<void> {
+  const release = planned.to.release;
+  const catalog = await platform.catalog(await platform.resolve({ release, config: planned.configMode }));
   try {
     checkEventAgainstCatalog(catalog, release, { task, args: releasePhaseArgs(force) });
   } catch (error) {
@@ -298,6 +306,8 @@ async function assertReleasePhaseRuns(platform: Platform, stage: Stage, task: st
 function releasePhaseArgs(force: boolean): Readonly<Record<string, unknown>> {
   return force ? { force: true } : {};
 }
+
+/** Runs the stage's release-phase task on the target release with the target's config; resolves to its result (undefined when none came). */
 
 async function releasePhase(
   io: CliIo,
