@@ -29,6 +29,9 @@ let lastSignalAt = Number.NEGATIVE_INFINITY;
  */
 const PARENT_WATCH_MS = 250;
 
+/** The process that started this one, as it was when the CLI loaded: npm, under npx (init's pid 1 once npm is gone). */
+const STARTED_BY = process.ppid;
+
 /**
  * Calls `handler` on every stop signal that is not npm's echo of the one
  * before ({@link ECHO_MS}). Returns a function that removes it; an echo
@@ -36,19 +39,21 @@ const PARENT_WATCH_MS = 250;
  */
 function onStopSignal(handler: (signal: NodeJS.Signals) => void): () => void {
   let active = true;
+  let signalled = false;
   const listener = (signal: NodeJS.Signals): void => {
     const now = Date.now();
     const echo = UNDER_NPM && now - lastSignalAt < ECHO_MS;
     lastSignalAt = now;
+    signalled = true;
     if (!echo && active) handler(signal);
   };
   for (const signal of STOP_SIGNALS) process.on(signal, listener);
-  const npm = process.ppid;
+  // A stop signal that reached the CLI itself (its process group's) is the stop: npm going with it is no second one.
   const parentWatch = UNDER_NPM
     ? setInterval(() => {
-        if (process.ppid === npm) return;
+        if (!signalled && process.ppid === STARTED_BY && STARTED_BY !== 1) return;
         clearInterval(parentWatch);
-        listener('SIGHUP');
+        if (!signalled) listener('SIGHUP');
       }, PARENT_WATCH_MS).unref()
     : undefined;
   return () => {

@@ -111,3 +111,14 @@ it('a SIGTERM to npx alone (a CI job cancelled) stops the run, recorded as 130, 
   // stopped through its signal and recorded by its own process: not lost
   expect(record).toMatchObject({ exitCode: 130, endedAt: expect.any(String), interruptedAt: expect.any(String) });
 });
+
+it('a SIGTERM to the whole group under npx is one stop: a task that finishes anyway keeps its exit code', async () => {
+  const viaNpx = started('npx', ['cnf-admin', 'invoke', 'ignore-stop', '--', '--code', '3', '--linger-ms', '700']);
+  await viaNpx.seen('working');
+  const runId = /· run (\S+)/.exec(viaNpx.output())?.[1] as string;
+  // npm exits at once; the CLI, signalled too, must not take npm's going for a second stop
+  process.kill(-viaNpx.pid, 'SIGTERM');
+  await localRunEnded(project.dir, runId);
+  const record = JSON.parse((await project.cli(['runs', 'show', runId, '--json'])).stdout) as { exitCode: number };
+  expect(record.exitCode).toBe(3);
+});
