@@ -167,15 +167,22 @@ function planInit(dir: string, request: InitRequest): InitPlan {
   return { app, writes, kept, ownCdkApp, exampleTask: wroteAdmin ? EXAMPLE_TASK : undefined, manualSteps, warnings };
 }
 
-/** Whether an admin entry names `task` among its task loaders (`migrate: () => import('./tasks/migrate.js')`, or the like). */
+/**
+ * Whether an admin entry names `task` among its task loaders: a key
+ * `migrate:` whose value is a function (`migrate: () => import('./tasks/migrate.js')`),
+ * or an import of `./tasks/migrate.js`, outside comments.
+ */
 function listsTask(adminEntry: string, task: string): boolean {
+  let source: string;
   try {
-    const source = readFileSync(adminEntry, 'utf8');
-    return new RegExp(`(^|[\\s{,'"])${task}['"]?\\s*:`, 'm').test(source) || source.includes(`tasks/${task}.js`);
+    source = readFileSync(adminEntry, 'utf8');
   } catch {
-    // No entry to read: init writes one, with the task.
+    // Unreadable: init reports the entry as it found it; the step to list the task stands.
     return false;
   }
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+  const loader = new RegExp(`(^|[\\s{,])['"]?${task}['"]?\\s*:\\s*(async\\s*)?(\\(|function\\b)`, 'm');
+  return loader.test(code) || code.includes(`tasks/${task}.js`);
 }
 
 /**

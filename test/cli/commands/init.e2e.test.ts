@@ -250,8 +250,13 @@ describe('cnf-admin init', () => {
       /^No file to write: this project is set up for cnf-admin \(app billing\) but for the step below\./,
     );
     expect(again.stdout).toContain("Add the migrate task to the tasks of lambda/admin.ts:\n  migrate: () => import('./tasks/migrate.js'),");
-    // once it is added, there is nothing to do
+    // a line commented out lists nothing
     const admin = join(dir, 'lambda', 'admin.ts');
+    const written = readFileSync(admin, 'utf8');
+    writeFileSync(admin, written.replace('tasks: {', "tasks: {\n    // migrate: () => import('./tasks/migrate.js'),"));
+    expect((await init(dir, '--database', 'postgres')).stdout).toContain('Add the migrate task to the tasks of lambda/admin.ts');
+    writeFileSync(admin, written);
+    // once it is added, there is nothing to do
     writeFileSync(admin, readFileSync(admin, 'utf8').replace('tasks: {', "tasks: {\n    migrate: () => import('./tasks/migrate.js'),"));
     const done = await init(dir, '--database', 'postgres');
     expect(done.stdout).toMatch(/^Nothing to do: this project is set up for cnf-admin \(app billing\)\./);
