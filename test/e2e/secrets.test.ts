@@ -299,7 +299,7 @@ describe('config set of a secure value', () => {
     expect((await project.cli(['config', 'set', 'SHOWN_URL', `https://svc/?k=${plain}`])).code).toBe(0);
     const refused = await project.cli(['config', 'set', 'HIDDEN_KEY', '-', '--secure'], { input: `${plain}\n` });
     expect(refused.code).toBe(64);
-    expect(refused.stderr).toContain('The value given for HIDDEN_KEY is held by the plain value of SHOWN_URL on stage local (not shown)');
+    expect(refused.stderr).toContain("The value given for HIDDEN_KEY is held by SHOWN_URL's plain value on stage local (not shown)");
     expect(refused.stdout + refused.stderr).not.toContain(plain);
     expect((await project.cli(['config', 'list', '--json'])).stdout).not.toContain('HIDDEN_KEY');
     // removed, its value is still kept in the history, which config diff and rollback print
@@ -309,8 +309,17 @@ describe('config set of a secure value', () => {
     const fromHistory = await project.cli(['config', 'set', 'LATE_TOKEN', '-', '--secure'], { input: `${gone}\n` });
     expect(fromHistory.code).toBe(64);
     expect(fromHistory.stderr).toContain(
-      'The value given for LATE_TOKEN is held by an earlier plain value of OLD_NOTE on stage local, kept in its history (not shown); nothing was set.',
+      "The value given for LATE_TOKEN is held by an earlier plain value, OLD_NOTE's, kept in the history of stage local (not shown); nothing was set.",
     );
+    // a key's own plain value too: made secure, the plain one would stay in its history
+    const own = 'plain-2e8f-made-secure-later';
+    expect((await project.cli(['config', 'set', 'SELF_TOKEN', own])).code).toBe(0);
+    const ownRefused = await project.cli(['config', 'set', 'SELF_TOKEN', '-', '--secure'], { input: `${own}\n` });
+    expect(ownRefused.code).toBe(64);
+    expect(ownRefused.stderr).toContain(
+      "The value given for SELF_TOKEN is held by SELF_TOKEN's own plain value on stage local (not shown)",
+    );
+    expect(ownRefused.stderr).toContain('treat the value as exposed, and set a new one for SELF_TOKEN');
     expect(fromHistory.stdout + fromHistory.stderr).not.toContain(gone);
     expect((await project.cli(['config', 'list', '--json'])).stdout).not.toContain('LATE_TOKEN');
   });

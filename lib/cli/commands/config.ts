@@ -173,15 +173,17 @@ async function checkedSet(
 async function assertHeldByNoPlainValue(platform: Platform, key: string, text: string, stage: string): Promise<void> {
   const live = (await platform.parameters.list()).filter((parameter) => !parameter.secure);
   const kept = (await platform.parameters.keptPlainValues?.()) ?? live;
-  const holder = kept.find((parameter) => parameter.key !== key && parameter.value.includes(text));
+  // The key's own plain value too: made secure now, the plain one stays in its history, which config diff prints.
+  const holder = kept.find((parameter) => parameter.value.includes(text));
   if (holder === undefined) return;
   const isLive = live.some((parameter) => parameter.key === holder.key && parameter.value.includes(text));
+  const whose = holder.key === key ? `${key}'s own` : `${holder.key}'s`;
   throw new UsageError(
     isLive
-      ? `The value given for ${key} is held by the plain value of ${holder.key} on stage ${stage} (not shown); nothing was set.`
-      : `The value given for ${key} is held by an earlier plain value of ${holder.key} on stage ${stage}, kept in its history (not shown); nothing was set.`,
+      ? `The value given for ${key} is held by ${whose} plain value on stage ${stage} (not shown); nothing was set.`
+      : `The value given for ${key} is held by an earlier plain value, ${whose}, kept in the history of stage ${stage} (not shown); nothing was set.`,
     {
-      hint: `${isLive ? `config get, list and diff print ${holder.key}'s value` : 'config diff and config rollback print earlier values'}, and its history keeps it for good: choose another value for ${key}.`,
+      hint: `${isLive ? `config get, list and diff print ${holder.key}'s value` : 'config diff and config rollback print earlier values'}, and the history keeps it while it keeps that version: treat the value as exposed, and set a new one for ${key}.`,
     },
   );
 }
