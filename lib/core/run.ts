@@ -306,6 +306,7 @@ function resultOfRecord(record: RunRecord): RunResult {
     ...(record.error === undefined ? {} : { error: record.error }),
     ...(record.interruptedAt === undefined ? {} : { interruptedAt: record.interruptedAt }),
     ...(record.result === undefined ? {} : { output: record.result }),
+    ...(record.configVersion === undefined ? {} : { configVersion: record.configVersion }),
   };
 }
 

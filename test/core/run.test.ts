@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidRunId, newRunId, settledRecord } from '../../lib/core/run.js';
+import { isValidRunId, newRunId, resultOfRecord, settledRecord } from '../../lib/core/run.js';
 
 describe('newRunId', () => {
   it('starts with the UTC time to the second and ends with six random characters', () => {
@@ -63,5 +63,34 @@ describe('settledRecord', () => {
     expect(settledRecord(ended, new Date('2027-01-01T00:00:00Z'))).toBe(ended);
     const { deadline: _deadline, ...noDeadline } = started;
     expect(settledRecord(noDeadline, new Date('2027-01-01T00:00:00Z'))).toBe(noDeadline);
+  });
+});
+
+describe('resultOfRecord', () => {
+  it('gives the run result a record keeps, the config version the run read included', () => {
+    const record = {
+      runId: 'r1',
+      task: 'echo',
+      args: {},
+      release: 'r-0123456789ab',
+      source: 'cli' as const,
+      caller: 'alice@host',
+      startedAt: '2026-12-05T09:00:00.000Z',
+      endedAt: '2026-12-05T09:00:01.000Z',
+      exitCode: 0,
+      durationMs: 1000,
+      log: 'file',
+      configVersion: 7,
+      result: { count: 1 },
+    };
+    expect(resultOfRecord(record)).toEqual({
+      runId: 'r1',
+      task: 'echo',
+      release: 'r-0123456789ab',
+      exitCode: 0,
+      durationMs: 1000,
+      output: { count: 1 },
+      configVersion: 7,
+    });
   });
 });

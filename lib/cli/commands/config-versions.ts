@@ -78,7 +78,8 @@ async function configHistory(key: string | undefined, options: CommandOptions<'c
         { header: 'CREATED' },
         { header: 'CAUSE' },
         { header: 'CHANGED', fit: 'wrap' },
-        { header: 'RESTORABLE', optional: true },
+        // Given way on a narrow terminal while every version is restorable; kept whole once one is not.
+        { header: 'RESTORABLE', optional: !shown.some((version) => 'unrestorable' in version) },
         { header: 'BY', fit: 'cut' },
       ],
       rows,

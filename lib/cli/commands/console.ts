@@ -38,6 +38,11 @@ function valueOf(output: ConsoleAnswer): string | undefined {
   return output.result === 'undefined' ? undefined : output.result;
 }
 
+/** An evaluation's answer; one read back from its record (a run id answered again) keeps only the value as shown. */
+function answerOf(output: unknown): ConsoleAnswer {
+  return typeof output === 'string' ? { result: output, names: [], declared: [] } : (output as ConsoleAnswer);
+}
+
 /** One evaluation, shown as a console shows it: the input's output, then its value or its error. */
 async function showEvaluation(io: CliIo, frames: AsyncIterable<RunFrame>): Promise<RunResult | undefined> {
   const style = stylerFor(io.stdout, io.env);
@@ -102,7 +107,7 @@ async function evaluateOnce(io: CliIo, session: ConsoleSession, code: string, js
     return showEvaluation(json ? { ...io, stdout: io.stderr } : io, evaluation);
   });
   if (json && result !== undefined) writeJson(io, asJsonResult(result));
-  else if (result?.exitCode === ExitCode.OK) writeLine(io.stdout, valueOf(result.output as ConsoleAnswer) ?? 'undefined');
+  else if (result?.exitCode === ExitCode.OK) writeLine(io.stdout, valueOf(answerOf(result.output)) ?? 'undefined');
   else if (result !== undefined || !interrupted) writeLine(io.stderr, errorLine(result));
   if (result?.interruptedAt !== undefined && result.exitCode !== ExitCode.INTERRUPTED)
     writeNotice(
@@ -120,7 +125,7 @@ async function evaluateOnce(io: CliIo, session: ConsoleSession, code: string, js
  */
 function asJsonResult(result: RunResult): RunResult {
   if (result.exitCode !== ExitCode.OK || result.output === undefined) return result;
-  const answer = result.output as ConsoleAnswer;
+  const answer = answerOf(result.output);
   return { ...result, output: { ...('value' in answer ? { result: answer.value } : {}), text: answer.result } };
 }
 

@@ -31,6 +31,10 @@ describe('config history', () => {
     expect(table).toMatch(/^v4\s.*\syes\s/m);
     expect(table).toMatch(/^v103 \(live\)\s.*\syes\s/m);
     expect(io.stderrText()).toContain('Versions marked no name a value that is no longer kept');
+    // narrow, the column the note speaks of stays
+    const narrow = memoryIo(dir, { COLUMNS: '60' });
+    expect(await cli(['config', 'history'], narrow)).toBe(0);
+    expect(narrow.stdoutText()).toMatch(/^v2\s.*\sno\s/m);
 
     const json = memoryIo(dir);
     expect(await cli(['config', 'history', '--json'], json)).toBe(0);
