@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { LIVE_PAIR_KEY, liveConfigAt, parseLivePairRecord, type LivePairRecord, type RecordedConfig } from '../core/live-pair-record.js';
 import { fingerprintOf } from '../core/parameter-set.js';
 import type { configVersionKeys } from './ledger/config-version-keys.js';
+import { unquotedJsonError } from '../core/files/unquoted-json-error.js';
 import { keptSecrets, valuesOfVersion, type LocalConfigFile } from './local-config-file.js';
 import type { SsmParameterProvider, TypedValue } from './ssm-parameter-provider.js';
 import { CNF_VARIABLES, readCnfEnvironment } from '../core/cnf-environment.js';
@@ -107,12 +108,19 @@ async function readParameterFile(
   file: string,
   version: number | undefined,
 ): Promise<{ typed: Record<string, TypedValue>; version: number | undefined; kept: readonly string[] }> {
-  let parsed: ParameterFile;
+  let text: string;
   try {
-    parsed = JSON.parse(await readFile(file, 'utf8')) as ParameterFile;
+    text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { typed: {}, version: undefined, kept: [] };
     throw new ConfigError(`Cannot read the parameter file ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  let parsed: ParameterFile;
+  try {
+    parsed = JSON.parse(text) as ParameterFile;
+  } catch (error) {
+    // The parser's words quote a piece of the file, which holds the secrets: never in the run's error, log or ledger.
+    throw new ConfigError(`The parameter file ${file} is ${unquotedJsonError(text, error)}.`);
   }
   if (typeof parsed?.parameters !== 'object' || parsed.parameters === null) {
     throw new ConfigError(`The parameter file ${file} has no "parameters" object.`);

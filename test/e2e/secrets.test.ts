@@ -3,7 +3,7 @@
  * a run prints, returns or throws, the value never shows on the terminal,
  * in `--json`, in `runs show`, in the run's log file or in the ledger.
  */
-import { chmodSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,24 @@ afterAll(async () => {
 });
 
 describe('a secure value on the local stage', () => {
+  it('a parameter file damaged around a secret: 69 naming where, never a piece of its text, the run refused before it starts', async () => {
+    const file = join(project.dir, '.cnf', 'local', 'parameters.json');
+    const whole = readFileSync(file, 'utf8');
+    // an editor's slip: the opening quote of the secret's value dropped
+    writeFileSync(file, whole.replace(`"value": "${SECRET}"`, `"value": ${SECRET}"`));
+    try {
+      for (const args of [['config', 'list', '--json'], ['invoke', 'noop'], ['status']]) {
+        const result = await project.cli(args);
+        expect(result.code, args.join(' ')).toBe(69);
+        expect(result.stderr + result.stdout, args.join(' ')).toContain('parameters.json: not valid JSON');
+        expect(result.stderr + result.stdout, args.join(' ')).toContain('left out: it may be a secure value');
+        for (const piece of [SECRET, SECRET.slice(0, 8), SECRET.slice(-8)]) expect(result.stderr + result.stdout).not.toContain(piece);
+      }
+    } finally {
+      writeFileSync(file, whole);
+    }
+  });
+
   it('console -e that throws it: the error, plain console.log and process.stdout.write show [redacted]', async () => {
     const code = `console.log("plain " + config.API_TOKEN); process.stdout.write("raw " + config.API_TOKEN + "\\n"); throw new Error("bad token " + config.API_TOKEN)`;
     const result = await project.cli(['console', '-e', code]);

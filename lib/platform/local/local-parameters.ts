@@ -79,6 +79,9 @@ interface Mutable {
 const REPAIR_PARAMETER_FILE =
   "It is the stage's parameter set: every value (the secure ones too) and every config version. Do not move it aside, which would lose them all: mend the part named above in an editor, or restore the file from a backup.";
 
+/* How the parameter file is read: what to do when it is damaged, and never a piece of its text in the error (it holds the secrets). */
+const PARAMETER_FILE_READ = { repair: REPAIR_PARAMETER_FILE, holdsSecrets: true } as const;
+
 /**
  * The local stage's parameter set, versioned: one JSON file under
  * `.cnf/local/` (mode 0600), the same file the runtime's config loader reads.
@@ -167,7 +170,7 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
 
   /** Whether the parameter file exists yet. */
   async exists(): Promise<boolean> {
-    return (await readStateFile(this.file, parameterFileSchema, { repair: REPAIR_PARAMETER_FILE })) !== undefined;
+    return (await readStateFile(this.file, parameterFileSchema, PARAMETER_FILE_READ)) !== undefined;
   }
 
   async versions(): Promise<ConfigVersion[]> {
@@ -240,7 +243,7 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
    */
   async #read(): Promise<Mutable> {
     await this.#restrict();
-    const read = (await readStateFile(this.file, parameterFileSchema, { repair: REPAIR_PARAMETER_FILE })) as LocalConfigFile | undefined;
+    const read = (await readStateFile(this.file, parameterFileSchema, PARAMETER_FILE_READ)) as LocalConfigFile | undefined;
     return {
       parameters: ownEntries(read?.parameters ?? {}) as Record<string, StoredValue>,
       values: ownEntries(read?.values ?? {}) as Record<string, LocalValueVersion[]>,

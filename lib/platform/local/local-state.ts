@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { statSync, type Stats } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type * as z from 'zod/mini';
 import { useSchemaMessages } from '../../core/schema-messages.js';
 import { isCnfError, PermissionError, UnavailableError } from '../../core/errors.js';
 import { readJsonFile } from '../../core/files/atomic-file.js';
+import { unquotedJsonError } from '../../core/files/unquoted-json-error.js';
 import { errnoText } from '../../core/errno-text.js';
 import { describeIssues } from '../../core/run-record-schema.js';
 import type { LocalPaths } from './local-paths.js';
@@ -27,6 +28,8 @@ interface StateFileOptions {
    * @default restore it from a backup, or move just that file aside
    */
   readonly repair?: string;
+  /** Whether the file holds secure values: a JSON error then names no piece of its text (see {@link unquotedJsonError}). */
+  readonly holdsSecrets?: boolean;
 }
 
 /**
@@ -51,6 +54,10 @@ async function readStateFile<T>(
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw stateFault(error, file, 'read');
     const parseError = error.cause instanceof Error ? error.cause : undefined;
+    if (options.holdsSecrets === true) {
+      const text = await readFile(file, 'utf8').catch(() => '');
+      throw corrupted(file, unquotedJsonError(text, parseError), hint);
+    }
     throw corrupted(
       file,
       parseError === undefined ? error.message : `not valid JSON (${parseError.message.replace(/\s+/g, ' ').trim()})`,

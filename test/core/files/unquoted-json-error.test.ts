@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { unquotedJsonError } from '../../../lib/core/files/unquoted-json-error.js';
+
+function parseError(text: string): unknown {
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    return error;
+  }
+  throw new Error('parsed');
+}
+
+describe('unquotedJsonError', () => {
+  it('names no piece of the text, where the parser quotes one', () => {
+    const text = '{\n  "value": s3cret-value"\n}';
+    expect((parseError(text) as Error).message).toContain('s3cret');
+    const told = unquotedJsonError(text, parseError(text));
+    expect(told).toMatch(/^not valid JSON/);
+    expect(told).not.toContain('s3cret');
+  });
+
+  it('says the line and column where the parser names a position', () => {
+    const text = '{\n  "a": 1\n  "b": 2\n}';
+    expect(unquotedJsonError(text, parseError(text))).toMatch(/^not valid JSON at line 3, column 3 /);
+  });
+});
