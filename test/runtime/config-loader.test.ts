@@ -74,11 +74,12 @@ describe('loadConfig on the local stage', () => {
     expect(ssm.calls()).toHaveLength(0);
   });
 
-  it('names a corrupted parameter file', async () => {
+  it('names a corrupted parameter file, and no piece of its text (it holds the secrets)', async () => {
     const file = join(tempDir('cnf-config'), 'parameters.json');
-    writeFileSync(file, '{ not json');
+    writeFileSync(file, '{ "parameters": { "TOKEN": { "value": s3cret-token", "secure": true } } }');
     vi.stubEnv('CNF_PARAMETER_FILE', file);
-    await expect(loadConfig()).rejects.toThrow(`Cannot read the parameter file ${file}`);
+    await expect(loadConfig()).rejects.toThrow(`The parameter file ${file} is not valid JSON`);
+    await expect(loadConfig()).rejects.not.toThrow('s3cret');
   });
 
   it('refuses when no parameter set is configured', async () => {
