@@ -340,10 +340,21 @@ class AdminRun {
     if (task.options.lock !== true) return undefined;
     const holder = { runId: event.runId, caller: event.caller, since: record.startedAt };
     const waitMs = Math.min((event.waitLockSeconds ?? 0) * 1000, this.deadline - Date.now());
-    const lock = await guardLedger(() => waitForLock(ledger, event.task, holder, waitMs, log));
+    const lock = await guardLedger(() => waitForLock(ledger, event.task, holder, waitMs, log, this.context.interrupt));
     if (lock instanceof LedgerUnavailableError)
       throw new Refusal(await this.#finish(ledger, record, log, { exitCode: lock.exitCode, error: runErrorOf(lock) }));
     if (lock.acquired) return lock.lease;
+    if (this.context.interrupt?.aborted === true) {
+      const message = `The run was interrupted while it waited for the lock held by run ${lock.holder.runId}; the task did not run.`;
+      log.warn(message);
+      throw new Refusal(
+        await this.#finish(ledger, record, log, {
+          exitCode: ExitCode.INTERRUPTED,
+          error: { name: 'InterruptedError', message },
+          interruptedAt: new Date().toISOString(),
+        }),
+      );
+    }
     const message = `Task ${event.task} is locked by run ${lock.holder.runId} (caller ${lock.holder.caller}) since ${lock.holder.since}; nothing ran.`;
     log.warn(message);
     throw new Refusal(

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { LockHolder, LockResult } from '../core/lease.js';
 import type { RunLedger } from './ledger/run-ledger.js';
@@ -12,16 +13,28 @@ const POLL_INTERVAL_MS = 1_000;
  * `1s` asks twice, a wait of `2s` three times, the last one `waitMs` after
  * the first.
  *
- * Resolves to the last answer: the lease, or the holder that kept it.
+ * Resolves to the last answer: the lease, or the holder that kept it; an
+ * `interrupt` ends the wait at once, with the answer before it.
  */
-async function waitForLock(ledger: RunLedger, name: string, holder: LockHolder, waitMs: number, log: Logger): Promise<LockResult> {
+async function waitForLock(
+  ledger: RunLedger,
+  name: string,
+  holder: LockHolder,
+  waitMs: number,
+  log: Logger,
+  interrupt?: AbortSignal,
+): Promise<LockResult> {
   const giveUpAt = Date.now() + waitMs;
   let result = await ledger.acquireLock(name, holder);
   if (!result.acquired && waitMs > 0) {
     log.info(`Waiting up to ${Math.round(waitMs / 1000)}s for the lock held by run ${result.holder.runId}`);
   }
-  for (let left = giveUpAt - Date.now(); !result.acquired && left > 0; left = giveUpAt - Date.now()) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_INTERVAL_MS, left)));
+  // An interrupt ends the wait at once: the run then ends as interrupted, its task never started.
+  for (let left = giveUpAt - Date.now(); !result.acquired && left > 0 && interrupt?.aborted !== true; left = giveUpAt - Date.now()) {
+    const interrupted = await delay(Math.min(POLL_INTERVAL_MS, left), false, interrupt === undefined ? {} : { signal: interrupt }).catch(
+      () => true,
+    );
+    if (interrupted) break;
     result = await ledger.acquireLock(name, holder);
   }
   return result;

@@ -57,4 +57,39 @@ describe('a locked task', () => {
     expect(waiter.code).toBe(0);
     expect(waiter.stdout).toMatch(/Waiting up to 20s for the lock held by run/);
   });
+
+  it('an interrupt while it waits for the lock ends the wait at once: 130, the task never started', async () => {
+    const holder = spawnCli(['invoke', 'locked', '--', '--ms', '20000'], { cwd: project.dir });
+    const holderDone = finished(holder);
+    await new Promise<void>((resolve) => {
+      let seen = '';
+      holder.stdout?.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (seen.includes('holding the lock')) resolve();
+      });
+    });
+    const waiter = spawnCli(['invoke', 'locked', '--wait-lock=1m', '--run-id', 'waited-interrupted', '--', '--ms', '10'], {
+      cwd: project.dir,
+    });
+    const waiterDone = finished(waiter);
+    await new Promise<void>((resolve) => {
+      let seen = '';
+      waiter.stdout?.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (seen.includes('Waiting up to 60s for the lock')) resolve();
+      });
+    });
+    waiter.kill('SIGINT');
+    const waited = await waiterDone;
+    expect(waited.code).toBe(130);
+    expect(waited.stderr).toContain('interrupted while it waited for the lock held by run');
+    expect(waited.stderr).not.toContain('did not stop within');
+    const record = JSON.parse((await project.cli(['runs', 'show', 'waited-interrupted', '--json'])).stdout) as RunResult & {
+      endedAt: string;
+    };
+    expect(record).toMatchObject({ exitCode: 130, error: { name: 'InterruptedError' } });
+    // and the holder is stopped in turn
+    holder.kill('SIGINT');
+    await holderDone;
+  });
 });
