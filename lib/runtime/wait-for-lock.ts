@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { LockHolder, LockResult } from '../core/lease.js';
 import type { RunLedger } from './ledger/run-ledger.js';
@@ -31,13 +30,25 @@ async function waitForLock(
   }
   // An interrupt ends the wait at once: the run then ends as interrupted, its task never started.
   for (let left = giveUpAt - Date.now(); !result.acquired && left > 0 && interrupt?.aborted !== true; left = giveUpAt - Date.now()) {
-    const interrupted = await delay(Math.min(POLL_INTERVAL_MS, left), false, interrupt === undefined ? {} : { signal: interrupt }).catch(
-      () => true,
-    );
-    if (interrupted) break;
+    if (await pauseUnlessInterrupted(Math.min(POLL_INTERVAL_MS, left), interrupt)) break;
     result = await ledger.acquireLock(name, holder);
   }
   return result;
+}
+
+/** Waits `ms`, or less when `interrupt` fires; resolves to whether it fired. */
+function pauseUnlessInterrupted(ms: number, interrupt: AbortSignal | undefined): Promise<boolean> {
+  return new Promise((resolve) => {
+    const onInterrupt = (): void => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    const timer = setTimeout(() => {
+      interrupt?.removeEventListener('abort', onInterrupt);
+      resolve(false);
+    }, ms);
+    interrupt?.addEventListener('abort', onInterrupt, { once: true });
+  });
 }
 
 export { waitForLock };

@@ -66,4 +66,23 @@ describe('waitForLock', () => {
     expect(asks).toEqual([0]);
     expect(result.acquired).toBe(false);
   });
+
+  it('stops waiting at once when interrupted, and asks no more', async () => {
+    // given: a lock another run keeps, and a run that may wait a minute
+    const { ledger, asks } = heldLock();
+    const interrupt = new AbortController();
+    const started = Date.now();
+    const waiting = waitForLock(ledger, 'migrate', WAITER, 60_000, quietLog, interrupt.signal);
+
+    // when: it is interrupted a second and a half in
+    await vi.advanceTimersByTimeAsync(1_500);
+    interrupt.abort();
+    await vi.runAllTimersAsync();
+    const result = await waiting;
+
+    // then: the two asks before the interrupt, none after it, and the holder
+    expect(asks).toEqual([0, 1_030]);
+    expect(result).toEqual({ acquired: false, holder: HOLDER });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
 });
