@@ -200,6 +200,35 @@ describe('a run whose log cannot be written (a full disk)', () => {
   });
 });
 
+describe('a run whose end cannot be recorded in the ledger', () => {
+  it("ends with the task's exit code and says the ledger could not record it, rather than a silent success", async () => {
+    const broken = createTestProject('tasks');
+    others.push(broken);
+    const runId = 'end-not-recorded';
+    const child = spawn(process.execPath, [CLI_BIN, 'invoke', 'sleep', '--run-id', runId, '--', '--ms', '600'], {
+      cwd: broken.dir,
+      env: cliEnvironment(),
+    });
+    const done = finished(child);
+    await new Promise<void>((resolve) => {
+      let seen = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (seen.includes('Run started')) resolve();
+      });
+    });
+    // its record turned into a directory while it runs: neither the run nor the platform can write its end there
+    const record = join(broken.dir, '.cnf', 'local', 'runs', `${runId}.json`);
+    rmSync(record);
+    mkdirSync(join(record, 'in-the-way'), { recursive: true });
+    const result = await done;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("The run's end could not be recorded in the ledger (");
+    expect(result.stderr).toContain('although it ended with exit 0');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
 describe('a parameter set whose live version is not there', () => {
   it('is corrupted state (69) naming the file, for a run and a config change, and nothing runs or records v999', async () => {
     const damaged = freshProject();

@@ -1,6 +1,7 @@
 import { resultOfRecord, settledRecord, type RunResult } from '../../core/run.js';
 import { FileLedger } from '../../runtime/ledger/file-ledger.js';
 import type { LocalPaths } from './local-paths.js';
+import { errnoText } from '../../core/errno-text.js';
 
 /**
  * Records the end of a run that could not record it itself (killed, or its
@@ -28,4 +29,24 @@ async function recordRunEnd(paths: Pick<LocalPaths, 'ledger'>, result: RunResult
   return result;
 }
 
-export { recordRunEnd };
+/**
+ * After a run that returned its result: records its end when its own record
+ * of it did not land (the ledger's disk full, or made read-only, as the run
+ * ended), so that the ledger does not call a finished run lost. Resolves to
+ * a notice when the end could not be recorded at all, undefined when it is
+ * (or the run never claimed a record: a refusal).
+ */
+async function endRecordedNotice(paths: Pick<LocalPaths, 'ledger'>, result: RunResult): Promise<string | undefined> {
+  try {
+    const record = await new FileLedger(paths.ledger).get(result.runId);
+    if (record === undefined || record.endedAt !== undefined) return undefined;
+    await recordRunEnd(paths, result);
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = errnoText(code) ?? (error as Error).message;
+    return `The run's end could not be recorded in the ledger (${why}${code === undefined ? '' : `, ${code}`}): runs shows it as lost, although it ended with exit ${result.exitCode}, as above. Free some space (or make .cnf/ writable) for the next runs.`;
+  }
+}
+
+export { endRecordedNotice, recordRunEnd };

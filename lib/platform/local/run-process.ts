@@ -7,7 +7,7 @@ import type { InvokeOptions, RunFrame } from '../../core/platform.js';
 import type { AdminEvent, RunError, RunResult } from '../../core/run.js';
 import { redactingTransform, SecretRedactor } from '../../runtime/redact-secrets.js';
 import { currentProcessOwner } from '../../runtime/ledger/process-identity.js';
-import { recordRunEnd } from './record-run-end.js';
+import { endRecordedNotice, recordRunEnd } from './record-run-end.js';
 import { adminEnvironment } from './lambda-environment.js';
 import { mergedLines } from './merged-lines.js';
 import { runLogFile, type LocalPaths } from './local-paths.js';
@@ -149,6 +149,8 @@ async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGen
     }
     const { code, signal } = await exited;
     let result = parseResult(resultText);
+    const unrecorded = result === undefined ? undefined : await endRecordedNotice(run.paths, result);
+    if (unrecorded !== undefined) yield { type: 'notice', message: unrecorded };
     if (result === undefined) {
       // Lambda too writes a line of its own when it ends a run: "Task timed out after ...".
       const how = { killedFor, interruptedAt, code, signal, startError };
