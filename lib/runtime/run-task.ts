@@ -93,7 +93,13 @@ async function runTask(task: Task, input: TaskRunInput): Promise<TaskOutcome> {
     const reason: unknown = input.interrupt?.reason;
     stop(new RunStoppedError('InterruptedError', typeof reason === 'string' ? reason : STOPPED_BY_USER, ExitCode.INTERRUPTED));
   };
-  const onLeaseLost = (): void => stop(new RunStoppedError('LeaseLostError', 'the lock lease was lost to another run', ExitCode.TEMP_FAIL));
+  // Taken by another run, or expired because its renewals failed (a read-only disk): the reason says which.
+  const onLeaseLost = (): void => {
+    const reason: unknown = input.leaseLost?.reason;
+    const expired = reason instanceof Error && reason.name === 'LeaseExpiredError';
+    const why = expired ? `the lock lease was lost: ${lowerFirst(reason.message)}` : 'the lock lease was lost to another run';
+    stop(new RunStoppedError('LeaseLostError', why, ExitCode.TEMP_FAIL));
+  };
   input.interrupt?.addEventListener('abort', onInterrupt, { once: true });
   input.leaseLost?.addEventListener('abort', onLeaseLost, { once: true });
   if (input.interrupt?.aborted === true) onInterrupt();
@@ -256,6 +262,11 @@ function readMessage(error: Error): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** `The lease expired…` → `the lease expired…`, to follow a colon. */
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 export { runErrorOf, runTask };
