@@ -164,7 +164,12 @@ class AdminRun {
       const masked = config instanceof ConfigError ? [] : config.secrets;
       return await this.#run(ledger, task, args, record, lease, log, current, masked);
     } finally {
-      await lease?.release();
+      // A lock that cannot be given back (a read-only disk) frees itself when its lease runs out: the run's end stands.
+      await lease
+        ?.release()
+        .catch((error: unknown) =>
+          log.warn(`The task's lock could not be given back (${(error as Error).message}); it frees itself when its lease runs out.`),
+        );
     }
   }
 

@@ -52,6 +52,26 @@ describe('how a task ends, in the handler', () => {
     expect((await ledger.acquireLock('exits', holder)).acquired).toBe(true);
   });
 
+  it('a lock that cannot be given back (a read-only disk): the run ends as the task did, with one warning', async () => {
+    const acquire = ledger.acquireLock.bind(ledger);
+    vi.spyOn(ledger, 'acquireLock').mockImplementation(async (name, holder) => {
+      const result = await acquire(name, holder);
+      if (result.acquired) vi.spyOn(result.lease, 'release').mockRejectedValue(new Error('EROFS: read-only file system'));
+      return result;
+    });
+    const written: string[] = [];
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.mocked(stream.write).mockImplementation((chunk: string | Uint8Array) => {
+        written.push(String(chunk));
+        return true;
+      });
+    }
+    const locked = defineTask({ name: 'locked-ok', description: 'Locked, returns', options: { lock: true }, run: async () => 'done' });
+    const result = await handlerOf(locked)({ task: 'locked-ok', runId: 'lock-kept' });
+    expect(result).toMatchObject({ exitCode: 0, output: 'done' });
+    expect(written.join('')).toContain("The task's lock could not be given back (EROFS: read-only file system)");
+  });
+
   it('process.exit(99) is no task exit code: 1, as a task setting exitCode 99 gets', async () => {
     const exits = defineTask({
       name: 'exits-big',
