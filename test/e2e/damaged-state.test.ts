@@ -229,6 +229,26 @@ describe('a run whose end cannot be recorded in the ledger', () => {
   });
 });
 
+describe('a log that was not written whole', () => {
+  it('logs shows what it holds, says it ends before the run did, then the end the ledger records', async () => {
+    const runId = 'log-cut-short';
+    expect((await project.cli(['invoke', 'echo', '--run-id', runId, '--', '--count', '1'])).code).toBe(0);
+    const log = join(project.dir, '.cnf', 'local', 'logs', `${runId}.log`);
+    // as a full disk leaves it: its first line, and nothing after
+    writeFileSync(log, `${readFileSync(log, 'utf8').split('\n')[0] ?? ''}\n`);
+    const shown = await project.cli(['logs', runId]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('Run started');
+    expect(shown.stderr).toContain(`The log of run ${runId} ends before the run did: it was not written whole`);
+    expect(shown.stderr).toMatch(/✔ exit 0/);
+    // a whole log says nothing of the kind
+    expect((await project.cli(['invoke', 'noop', '--run-id', 'log-whole'])).code).toBe(0);
+    const whole = await project.cli(['logs', 'log-whole']);
+    expect(whole.stdout).toContain('Run ended');
+    expect(whole.stderr).not.toContain('ends before the run did');
+  });
+});
+
 describe('a parameter set whose live version is not there', () => {
   it('is corrupted state (69) naming the file, for a run and a config change, and nothing runs or records v999', async () => {
     const damaged = freshProject();

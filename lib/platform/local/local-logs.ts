@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { UnavailableError, UsageError } from '../../core/errors.js';
 import { formatMoment } from '../../core/format-moment.js';
 import type { LogsOptions, RunFrame } from '../../core/platform.js';
+import { runEndedOf } from '../../core/run-log.js';
 import { resultOfRecord, settledRecord, type RunRecord } from '../../core/run.js';
 import type { RunLedger } from '../../runtime/ledger/run-ledger.js';
 import { mergedLines } from './merged-lines.js';
@@ -29,6 +30,9 @@ async function* localLogs(paths: LocalPaths, ledger: RunLedger, runId: string, o
   }
   let offset = 0;
   let goneSaid = false;
+  // Whether the log holds the run's end: its `Run ended` line, or the line the platform writes for a run it ended.
+  let endLine = false;
+  let lastLine = '';
   for (;;) {
     const present = isLogFile(file);
     if (!present && record !== undefined && !goneSaid) {
@@ -41,13 +45,22 @@ async function* localLogs(paths: LocalPaths, ledger: RunLedger, runId: string, o
     }
     const size = present ? (await stat(file)).size : 0;
     if (size > offset) {
-      for await (const line of mergedLines([createReadStream(file, { start: offset, end: size - 1 })])) yield { type: 'log', line };
+      for await (const line of mergedLines([createReadStream(file, { start: offset, end: size - 1 })])) {
+        endLine ||= runEndedOf(line, runId) !== undefined;
+        lastLine = line;
+        yield { type: 'log', line };
+      }
       offset = size;
     }
     const current = await ledger.get(runId);
     record = current === undefined ? undefined : settledRecord(current);
     if (record?.endedAt !== undefined && offset === 0 && !isLogFile(file)) throw logGone(runId, file, record);
     if (record?.endedAt !== undefined) {
+      if (!endLine && cutShort(record, lastLine))
+        yield {
+          type: 'notice',
+          message: `The log of run ${runId} ends before the run did: it was not written whole (the disk was full as it ran, or ${file} was changed since). The run's end, as the ledger records it, follows.`,
+        };
       yield { type: 'result', result: resultOfRecord(record) };
       return;
     }
@@ -60,6 +73,17 @@ async function* localLogs(paths: LocalPaths, ledger: RunLedger, runId: string, o
     }
     await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
   }
+}
+
+/**
+ * Whether an ended run's log, which holds no `Run ended` line, was cut
+ * short: not a run the platform ended (its last line then tells the
+ * record's error), nor a lost one (its footer says so), nor a refusal that
+ * never started a task.
+ */
+function cutShort(record: RunRecord, lastLine: string): boolean {
+  if (record.error?.name === 'RunLostError') return false;
+  return record.error === undefined || !lastLine.includes(JSON.stringify(record.error.message).slice(1, -1));
 }
 
 /** Whether the run's log is there as a file (a directory in its place is no log, as a file deleted is none). */
