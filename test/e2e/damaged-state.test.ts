@@ -9,7 +9,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, sy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_BIN, cliEnvironment, finished, type CliResult } from '../support/cli.js';
+import { CLI_BIN, cliEnvironment, finished, outputShows, type CliResult } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -210,13 +210,7 @@ describe('a run whose end cannot be recorded in the ledger', () => {
       env: cliEnvironment(),
     });
     const done = finished(child);
-    await new Promise<void>((resolve) => {
-      let seen = '';
-      child.stdout?.on('data', (chunk: Buffer) => {
-        seen += chunk.toString();
-        if (seen.includes('Run started')) resolve();
-      });
-    });
+    await outputShows(child, 'Run started');
     // its record turned into a directory while it runs: neither the run nor the platform can write its end there
     const record = join(broken.dir, '.cnf', 'local', 'runs', `${runId}.json`);
     rmSync(record);

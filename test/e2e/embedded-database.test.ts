@@ -15,7 +15,7 @@ import type { EmbeddedDatabaseStatus } from '../../lib/core/platform-capabilitie
 import { databaseFiles } from '../../lib/platform/local/database-state.js';
 import { stopEmbeddedDatabase } from '../../lib/platform/local/embedded-database.js';
 import { localPaths } from '../../lib/platform/local/local-paths.js';
-import { CLI_BIN, cliEnvironment, finished, REPO_ROOT, runCli, spawnCli, type CliResult } from '../support/cli.js';
+import { CLI_BIN, cliEnvironment, type CliResult, finished, outputShows, REPO_ROOT, runCli, spawnCli } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 let project: TestProject;
@@ -368,13 +368,7 @@ describe('idleness', () => {
 
       const server = spawnCli(['serve', '--port', '0'], { cwd: other.dir, env: idle });
       const ended = finished(server);
-      await new Promise<void>((resolve) => {
-        let stderr = '';
-        server.stderr?.on('data', (chunk: Buffer) => {
-          stderr += chunk.toString();
-          if (stderr.includes('Serving web:live')) resolve();
-        });
-      });
+      await outputShows(server, 'Serving web:live', 'stderr');
       const held = await statusOf(other.dir);
       expect(held.running).toBe(true);
       // An idle check past the 2 s idle time (it checks every 0.5 s then) found serve alive, kept the server and said so.

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../lib/core/run.js';
-import { finished, spawnCli } from '../support/cli.js';
+import { finished, outputShows, spawnCli } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 let project: TestProject;
@@ -45,13 +45,7 @@ describe('a locked task', () => {
     const holder = spawnCli(['invoke', 'locked', '--', '--ms', '1500'], { cwd: project.dir });
     const holderDone = finished(holder);
     // the waiter starts once the holder provably holds the lock
-    await new Promise<void>((resolve) => {
-      let seen = '';
-      holder.stdout?.on('data', (chunk: Buffer) => {
-        seen += chunk.toString();
-        if (seen.includes('holding the lock')) resolve();
-      });
-    });
+    await outputShows(holder, 'holding the lock');
     const waiter = await project.cli(['invoke', 'locked', '--wait-lock=20s', '--', '--ms', '10']);
     expect((await holderDone).code).toBe(0);
     expect(waiter.code).toBe(0);
@@ -61,24 +55,12 @@ describe('a locked task', () => {
   it('an interrupt while it waits for the lock ends the wait at once: 130, the task never started', async () => {
     const holder = spawnCli(['invoke', 'locked', '--', '--ms', '20000'], { cwd: project.dir });
     const holderDone = finished(holder);
-    await new Promise<void>((resolve) => {
-      let seen = '';
-      holder.stdout?.on('data', (chunk: Buffer) => {
-        seen += chunk.toString();
-        if (seen.includes('holding the lock')) resolve();
-      });
-    });
+    await outputShows(holder, 'holding the lock');
     const waiter = spawnCli(['invoke', 'locked', '--wait-lock=1m', '--run-id', 'waited-interrupted', '--', '--ms', '10'], {
       cwd: project.dir,
     });
     const waiterDone = finished(waiter);
-    await new Promise<void>((resolve) => {
-      let seen = '';
-      waiter.stdout?.on('data', (chunk: Buffer) => {
-        seen += chunk.toString();
-        if (seen.includes('Waiting up to 60s for the lock')) resolve();
-      });
-    });
+    await outputShows(waiter, 'Waiting up to 60s for the lock');
     waiter.kill('SIGINT');
     const waited = await waiterDone;
     expect(waited.code).toBe(130);

@@ -108,5 +108,16 @@ function startWatched(args: readonly string[], options: RunCliOptions): WatchedC
   };
 }
 
-export { CLI_BIN, cliEnvironment, finished, REPO_ROOT, runCli, shellEnvironment, spawnCli, startWatched };
+/** Resolves once a spawned process's stdout (or `stream`) has shown `text`: an event to wait for, not a time. */
+function outputShows(child: ChildProcess, text: string, stream: 'stdout' | 'stderr' = 'stdout'): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = '';
+    child[stream]?.on('data', (chunk: Buffer | string) => {
+      seen += chunk.toString();
+      if (seen.includes(text)) resolve();
+    });
+  });
+}
+
+export { CLI_BIN, cliEnvironment, finished, outputShows, REPO_ROOT, runCli, shellEnvironment, spawnCli, startWatched };
 export type { CliResult, RunCliOptions, WatchedCli };
