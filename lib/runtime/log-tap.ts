@@ -139,6 +139,14 @@ function redactLogLines(redactor: SecretRedactor): () => void {
       console[method] = original;
     });
   }
+  // A table is laid out from its cells: redacted first, or its columns would be as wide as the secrets they held.
+  const table = console.table;
+  console.table = (data: unknown, properties?: readonly string[]): void => {
+    table.call(console, redactor.value(data), properties);
+  };
+  restore.push(() => {
+    console.table = table;
+  });
   return () => restore.reverse().forEach((undo) => undo());
 }
 

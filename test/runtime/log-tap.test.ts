@@ -1,5 +1,5 @@
 import fs, { writeSync } from 'node:fs';
-import { inspect } from 'node:util';
+import { inspect, stripVTControlCharacters } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { redactLogLines, tapLogLines } from '../../lib/runtime/log-tap.js';
 import { SecretRedactor } from '../../lib/runtime/redact-secrets.js';
@@ -116,5 +116,24 @@ describe('redactLogLines', () => {
     expect(all.match(/\[redacted\]/g)).toHaveLength(4);
     expect(out.slice(-2)).toEqual(['1:e: ', '1:line']);
     expect(process.stdout.write).toBe(stdoutWrite);
+  });
+
+  it("lays out console.table from redacted cells: its columns do not tell a secret's length", () => {
+    // given: what the table writes recorded
+    const out: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
+    vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void out.push(args.join(' ')));
+    const long = 'a-secure-value-of-forty-two-characters-xyz';
+    const unredact = redactLogLines(new SecretRedactor([long]));
+
+    // when: a task shows the secret in a table
+    console.table([{ token: long }]);
+    unredact();
+
+    // then: the table is as wide as [redacted] makes it (its borders would tell the secret's length), and holds no secret
+    const lines = stripVTControlCharacters(out.join('')).split('\n');
+    expect(lines.some((line) => line.includes('[redacted]'))).toBe(true);
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThan(long.length);
+    expect(out.join('')).not.toContain(long);
   });
 });
