@@ -65,7 +65,8 @@ provideNavigator();
 tellLateErrors();
 
 let interrupt = new AbortController();
-const onSignal = (): void => interrupt.abort();
+// The watch that outlives a killed owner interrupts with a signal too: the run then says why, as the owner watch below does.
+const onSignal = (): void => interrupt.abort(process.ppid === ownerPid ? undefined : ownerGone());
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
@@ -88,8 +89,13 @@ for (const stream of [process.stdout, process.stderr]) stream.on('error', () => 
 const ownerWatch = setInterval(() => {
   if (process.ppid === ownerPid) return;
   clearInterval(ownerWatch);
-  interrupt.abort(`the process that ran it (pid ${ownerPid}) went away: its terminal closed, or it was killed`);
+  interrupt.abort(ownerGone());
 }, OWNER_WATCH_MS);
+
+/** Why a run is interrupted when the process that started it is gone. */
+function ownerGone(): string {
+  return `the process that ran it (pid ${ownerPid}) went away: its terminal closed, or it was killed`;
+}
 ownerWatch.unref();
 
 async function loadHandler(): Promise<AdminHandler> {
