@@ -29,7 +29,7 @@ let lastSignalAt = Number.NEGATIVE_INFINITY;
  */
 const PARENT_WATCH_MS = 250;
 
-/** The process that started this one, as it was when the CLI loaded: npm, under npx (init's pid 1 once npm is gone). */
+/** The process that started this one, as it was when the CLI loaded: npm, under npx (which may be pid 1 itself, in a container). */
 const STARTED_BY = process.ppid;
 
 /**
@@ -51,7 +51,7 @@ function onStopSignal(handler: (signal: NodeJS.Signals) => void): () => void {
   // A stop signal that reached the CLI itself (its process group's) is the stop: npm going with it is no second one.
   const parentWatch = UNDER_NPM
     ? setInterval(() => {
-        if (!signalled && process.ppid === STARTED_BY && STARTED_BY !== 1) return;
+        if (!signalled && process.ppid === STARTED_BY) return;
         clearInterval(parentWatch);
         if (!signalled) listener('SIGHUP');
       }, PARENT_WATCH_MS).unref()
