@@ -10,7 +10,16 @@ type Schema = {
   default?: unknown;
   minimum?: number;
   maximum?: number;
+  const?: unknown;
+  anyOf?: Schema[];
 };
+
+/** The values a field may take: an enum's, or a union of literals' (`z.union([z.literal(1), z.literal(2)])`: anyOf of consts). */
+function choicesOf(schema: Schema): unknown[] | undefined {
+  if (schema.enum !== undefined) return schema.enum;
+  const consts = schema.anyOf?.map((option) => option.const);
+  return consts !== undefined && consts.length > 0 && consts.every((value) => value !== undefined) ? consts : undefined;
+}
 
 function inputFor(name: string, schema: Schema, required: boolean): HTMLElement {
   const id = `arg-${name}`;
@@ -18,12 +27,13 @@ function inputFor(name: string, schema: Schema, required: boolean): HTMLElement 
   // The field's help, and the problem a refusal found in it (empty and hidden until then).
   const describedBy = [schema.description === undefined ? '' : `${id}-help`, `${id}-error`].join(' ').trim();
   let control: HTMLElement;
-  if (schema.enum !== undefined) {
+  const choices = choicesOf(schema);
+  if (choices !== undefined) {
     control = h(
       'select',
       { id, name, 'data-kind': 'json', required, 'aria-describedby': describedBy },
       required ? '' : h('option', { value: '' }, '(not set)'),
-      ...schema.enum.map((value) =>
+      ...choices.map((value) =>
         h('option', { value: JSON.stringify(value), selected: JSON.stringify(value) === JSON.stringify(schema.default) }, String(value)),
       ),
     );
@@ -131,10 +141,14 @@ function argsOf(form: HTMLFormElement): Record<string, unknown> {
   const args: Record<string, unknown> = {};
   for (const control of form.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('[data-kind]')) {
     const kind = control.dataset.kind;
+    // Ticked or not, a yes-or-no arg is sent as it is shown: unticked is false, whatever the schema's default.
     if (kind === 'boolean') {
-      if ((control as HTMLInputElement).checked) args[control.name] = true;
+      args[control.name] = (control as HTMLInputElement).checked;
       continue;
     }
+    // A number field holding text that is no number reads as empty: refused here, never sent as no value.
+    if (kind === 'number' && (control as HTMLInputElement).validity.badInput)
+      throw new FieldError({ field: control.name, problem: 'not a number' });
     if (control.value === '') continue;
     if (kind === 'number') args[control.name] = Number(control.value);
     else if (kind === 'json') args[control.name] = parsedJson(control);

@@ -189,6 +189,16 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     expect(await page.locator('dl.facts').textContent()).toContain('ui');
   });
 
+  it('refuses text that is no number in a number field before anything is sent', async () => {
+    await page.goto(address('/tasks/echo'));
+    await page.getByLabel('count (required)').focus();
+    await page.keyboard.type('1e');
+    await page.getByRole('button', { name: 'Start run…' }).click();
+    await expect.poll(() => page.locator('#arg-count-error').textContent()).toBe('not a number');
+    expect(await page.getByLabel('count (required)').getAttribute('aria-invalid')).toBe('true');
+    expect(page.url()).toContain('/tasks/echo');
+  });
+
   it('quotes nothing typed where it does not belong: the title leaves out the address, a JSON field its text', async () => {
     await page.goto(address('/runs/typed-into-the-address'));
     await expect.poll(() => page.title()).toBe('a run · local · cnf-admin');
