@@ -48,5 +48,9 @@ async function render(): Promise<void> {
 
 render().then(announcePending, (error: unknown) => {
   const message = error instanceof ApiError && error.status === 401 ? `${error.message}` : (error as Error).message;
-  show(h('h1', {}, 'Something went wrong'), h('p', { role: 'alert' }, message));
+  show(
+    h('h1', {}, 'Something went wrong'),
+    h('p', { role: 'alert' }, message),
+    h('p', {}, h('a', { href: href('/runs') }, 'Go to the runs')),
+  );
 });

@@ -165,15 +165,19 @@ async function bulk(
       ? `${counted} Each starts again as a new run with its task and args, on the live release.`
       : `${counted} Those that can be stopped are asked to stop; the rest are left as they are.`;
   if (!(await confirmAction(`${verb} ${selection.count} run(s)?`, detail, `${verb} ${selection.count}`))) return;
-  const result = await post<{ done: number; outcomes: { runId: string; ok: boolean; error?: string }[] }>('/api/bulk', {
+  const result = await post<{ done: number; outcomes: { runId: string; ok: boolean; newRunId?: string; error?: string }[] }>('/api/bulk', {
     action,
     runIds: selection.runIds,
     on: 'live',
   });
   const failed = result.outcomes.filter((outcome) => !outcome.ok);
   const done = result.outcomes.filter((outcome) => outcome.ok).map((outcome) => outcome.runId);
+  // A re-run names the new run it started beside the one it re-ran.
+  const told = result.outcomes
+    .filter((outcome) => outcome.ok)
+    .map((outcome) => (outcome.newRunId === undefined ? outcome.runId : `${outcome.runId} → ${outcome.newRunId}`));
   // Per run, what was done: those done by id, and why each of the rest was not.
-  status.textContent = `${verb}: ${result.done} of ${selection.count} done${done.length === 0 ? '' : ` (${done.join(', ')})`}.${failed.length === 0 ? '' : ` Not done: ${failed.map((outcome) => `${outcome.runId} (${outcome.error})`).join('; ')}`}`;
+  status.textContent = `${verb}: ${result.done} of ${selection.count} done${told.length === 0 ? '' : ` (${told.join(', ')})`}.${failed.length === 0 ? '' : ` Not done: ${failed.map((outcome) => `${outcome.runId} (${outcome.error})`).join('; ')}`}`;
   announce(status.textContent);
   await refresh(action === 'stop' ? done : []);
 }

@@ -202,6 +202,8 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
   it('quotes nothing typed where it does not belong: the title leaves out the address, a JSON field its text', async () => {
     await page.goto(address('/runs/typed-into-the-address'));
     await expect.poll(() => page.title()).toBe('a run · local · cnf-admin');
+    // no such run: the page says so, and leads back to the runs
+    await expect.poll(() => page.getByRole('link', { name: 'Go to the runs' }).count()).toBe(1);
     await page.goto(address('/tasks/echo'));
     await page.getByLabel('count (required)').fill('1');
     await page.getByLabel('tags').fill('typed-not-json');
@@ -290,9 +292,14 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     const dialog = page.getByRole('dialog');
     expect(await dialog.getByRole('heading').textContent()).toBe('Re-run 1 run(s)?');
     await dialog.getByRole('button', { name: 'Re-run 1' }).click();
-    await expect.poll(() => page.locator('p.status').textContent()).toMatch(/^Re-run: 1 of 1 done \(\d{8}-\d{6}-\w+\)\.$/);
+    await expect
+      .poll(() => page.locator('p.status').textContent())
+      .toMatch(/^Re-run: 1 of 1 done \(\d{8}-\d{6}-\w+ → \d{8}-\d{6}-\w+\)\.$/);
     const runs = await project.cli(['runs', '--task', 'exit-code', '--json']);
-    expect((JSON.parse(runs.stdout) as { source: string }[]).map((run) => run.source)).toEqual(['ui', 'cli']);
+    const listed = JSON.parse(runs.stdout) as { runId: string; source: string }[];
+    expect(listed.map((run) => run.source)).toEqual(['ui', 'cli']);
+    // the status names the run it re-ran, then the new one
+    expect(await page.locator('p.status').textContent()).toBe(`Re-run: 1 of 1 done (${listed[1]?.runId} → ${listed[0]?.runId}).`);
   });
 
   it('stops every running run a filter selects, after showing how many', async () => {

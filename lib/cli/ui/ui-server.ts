@@ -70,7 +70,7 @@ function sendErrorPage(response: ServerResponse, status: number, message: string
     response,
     status,
     'text/html; charset=utf-8',
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>cnf-admin ui: ${status}</title></head><body><h1>${escaped(message)}</h1>${link}</body></html>`,
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>cnf-admin ui: ${status}</title></head><body><h1>${escaped(message)}</h1>${link}</body></html>`,
   );
 }
 
