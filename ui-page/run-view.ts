@@ -176,7 +176,14 @@ async function runView(session: Session, runId: string): Promise<void> {
           tail.textContent = `The run ended with exit ${frame.result.exitCode}.`;
           announce(tail.textContent);
           document.querySelectorAll<HTMLButtonElement>('.actions button').forEach((button) => {
-            if (button.textContent === 'Stop…') button.disabled = true;
+            if (button.textContent !== 'Stop…') return;
+            // A disabled button cannot keep the focus: it goes to the line that says how the run ended, not to the page.
+            const focused = document.activeElement === button;
+            button.disabled = true;
+            if (focused) {
+              tail.tabIndex = -1;
+              tail.focus();
+            }
           });
           document.getElementById('stop-note')?.remove();
         }

@@ -270,6 +270,8 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     // the page shows the end as the ledger has it: the status, and how long the run took
     await expect.poll(() => page.locator('h1 .badge').textContent()).toBe('interrupted');
     await expect.poll(() => page.locator('dl.facts dt:has-text("Took") + dd').textContent()).toMatch(/\d+(\.\d)? (ms|s)|min/);
+    // the Stop button, disabled now, gave the focus to the line that says how the run ended, not to the page
+    expect(await page.evaluate('document.activeElement?.tagName')).not.toBe('BODY');
   });
 
   it('re-runs a run as a new run after a confirmation', async () => {
