@@ -70,6 +70,11 @@ describe('a locked task', () => {
       endedAt: string;
     };
     expect(record).toMatchObject({ exitCode: 130, error: { name: 'InterruptedError' } });
+    // a wait that runs out says to wait longer, not to add the flag it was given
+    const outwaited = await project.cli(['invoke', 'locked', '--wait-lock=1s', '--', '--ms', '10']);
+    expect(outwaited.code).toBe(75);
+    expect(outwaited.stderr).toContain('It waited 1s for the lock, which is still held. Wait longer with, say, --wait-lock=15m.');
+    expect(outwaited.stderr).not.toContain('add --wait-lock');
     // and the holder is stopped in turn
     holder.kill('SIGINT');
     await holderDone;

@@ -158,7 +158,13 @@ function finish(
       writeLine(io.stderr, asInvoked(`See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`, io.env));
     }
     if (result.error?.name === ('LockHeld' satisfies RefusalName)) {
-      writeLine(io.stderr, 'To wait for the lock instead, add --wait-lock (up to 5 minutes; --wait-lock=15m for longer).');
+      // After a wait that ran out, the way on is a longer one, not the flag it was given.
+      writeLine(
+        io.stderr,
+        event.waitLockSeconds === undefined
+          ? 'To wait for the lock instead, add --wait-lock (up to 5 minutes; --wait-lock=15m for longer).'
+          : `It waited ${event.waitLockSeconds}s for the lock, which is still held. Wait longer with, say, --wait-lock=15m.`,
+      );
     }
     return result.exitCode;
   }
