@@ -91,12 +91,12 @@ const ownerWatch = setInterval(() => {
   clearInterval(ownerWatch);
   interrupt.abort(ownerGone());
 }, OWNER_WATCH_MS);
+ownerWatch.unref();
 
 /** Why a run is interrupted when the process that started it is gone. */
 function ownerGone(): string {
   return `the process that ran it (pid ${ownerPid}) went away: its terminal closed, or it was killed`;
 }
-ownerWatch.unref();
 
 async function loadHandler(): Promise<AdminHandler> {
   const taskRoot = process.env.LAMBDA_TASK_ROOT;
