@@ -209,11 +209,12 @@ interface ParameterStore {
    */
   secrets?(): Promise<string[]>;
   /**
-   * Every plain value kept, with its key: earlier versions' and removed
-   * keys' too, which `config diff` and `config rollback` print. Absent where
-   * only the live values are known to the CLI: `list()` stands for it.
+   * Every plain value kept, with its key and whether it is the live one, the
+   * live ones first: earlier versions' and removed keys' too, which `config
+   * diff` and `config rollback` print. Absent where only the live values are
+   * known to the CLI: `list()` stands for it.
    */
-  keptPlainValues?(): Promise<{ readonly key: string; readonly value: string }[]>;
+  keptPlainValues?(): Promise<{ readonly key: string; readonly value: string; readonly live: boolean }[]>;
 }
 
 /**

@@ -83,6 +83,24 @@ function valuesOfVersion(file: LocalConfigFile, version: number): Record<string,
   return values;
 }
 
+/** A value the file keeps, with its key, and whether it is the key's live value (else a kept version's). */
+interface KeptValue {
+  readonly key: string;
+  readonly value: string;
+  readonly secure: boolean;
+  readonly live: boolean;
+}
+
+/** Every value the file keeps: the live ones first, then those of every kept version, of keys since removed too. */
+function keptValues(file: LocalConfigFile): KeptValue[] {
+  return [
+    ...Object.entries(file.parameters).map(([key, stored]) => ({ key, value: stored.value, secure: stored.secure, live: true })),
+    ...Object.entries(file.values ?? {}).flatMap(([key, kept]) =>
+      kept.map((stored) => ({ key, value: stored.value, secure: stored.secure, live: false })),
+    ),
+  ];
+}
+
 /**
  * Every secure value the file keeps: the live ones and those of every kept
  * version. A value rotated out is still a secret, and a rollback makes it
@@ -90,21 +108,16 @@ function valuesOfVersion(file: LocalConfigFile, version: number): Record<string,
  * what it shows of runs.
  */
 function keptSecrets(file: LocalConfigFile): string[] {
-  const held = [...Object.values(file.parameters), ...Object.values(file.values ?? {}).flat()];
-  return [...new Set(held.filter((stored) => stored.secure).map((stored) => stored.value))];
+  return [...new Set(keptValues(file).flatMap((kept) => (kept.secure ? [kept.value] : [])))];
 }
 
 /**
- * Every plain value the file keeps, with its key: the live ones and those of
- * every kept version, of keys since removed too. `config diff` and `config
- * rollback` print them, so no secret may be one of them.
+ * Every plain value the file keeps, with its key, the live ones first: those
+ * of every kept version too, of keys since removed as well. `config diff` and
+ * `config rollback` print them, so no secret may be one of them.
  */
-function keptPlainValues(file: LocalConfigFile): { readonly key: string; readonly value: string }[] {
-  const held = [
-    ...Object.entries(file.parameters).map(([key, stored]) => ({ key, stored })),
-    ...Object.entries(file.values ?? {}).flatMap(([key, kept]) => kept.map((stored) => ({ key, stored }))),
-  ];
-  return held.filter(({ stored }) => !stored.secure).map(({ key, stored }) => ({ key, value: stored.value }));
+function keptPlainValues(file: LocalConfigFile): { readonly key: string; readonly value: string; readonly live: boolean }[] {
+  return keptValues(file).flatMap(({ key, value, secure, live }) => (secure ? [] : [{ key, value, live }]));
 }
 
 export { keptPlainValues, keptSecrets, unrestorableReason, valuesOfVersion };

@@ -171,12 +171,14 @@ async function checkedSet(
  * kept in its history: `config get`, `list`, `diff` and `rollback` print those.
  */
 async function assertHeldByNoPlainValue(platform: Platform, key: string, text: string, stage: string): Promise<void> {
-  const live = (await platform.parameters.list()).filter((parameter) => !parameter.secure);
-  const kept = (await platform.parameters.keptPlainValues?.()) ?? live;
+  const kept =
+    (await platform.parameters.keptPlainValues?.()) ??
+    (await platform.parameters.list()).flatMap(({ key: plain, value, secure }) => (secure ? [] : [{ key: plain, value, live: true }]));
   // The key's own plain value too: made secure now, the plain one stays in its history, which config diff prints.
+  // The live values come first: a live holder is named as one.
   const holder = kept.find((parameter) => parameter.value.includes(text));
   if (holder === undefined) return;
-  const isLive = live.some((parameter) => parameter.key === holder.key && parameter.value.includes(text));
+  const isLive = holder.live;
   const whose = holder.key === key ? `${key}'s own` : `${holder.key}'s`;
   throw new UsageError(
     isLive

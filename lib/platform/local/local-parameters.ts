@@ -118,7 +118,7 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
   }
 
   /** Every plain value the parameter set holds, with its key, those of earlier versions too (see {@link keptPlainValues}). */
-  async keptPlainValues(): Promise<{ readonly key: string; readonly value: string }[]> {
+  async keptPlainValues(): Promise<{ readonly key: string; readonly value: string; readonly live: boolean }[]> {
     return keptPlainValues(await this.#read());
   }
 
