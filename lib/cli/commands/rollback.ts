@@ -3,7 +3,7 @@ import { isCnfError, TryAgainError, UnavailableError, UsageError } from '../../c
 import { checkEventAgainstCatalog } from '../../core/event-check.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { permissionFault } from '../../core/file-system-fault.js';
-import type { ConfigChoice, Platform } from '../../core/platform.js';
+import type { ConfigChoice, InvokePlan, Platform } from '../../core/platform.js';
 import { describeRollback, planRollback, ROLLBACK_TASK, type LivePairControl, type RollbackPlan } from '../../core/rollback.js';
 import { newRunId, type RunRecord, type RunResult } from '../../core/run.js';
 import type { Stage } from '../../core/stage.js';
@@ -144,8 +144,13 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
   const json = options.json === true;
   const nothingToDo = planned.to.release === planned.from.release && planned.to.config === planned.from.config;
   // A release phase that release would refuse (no such task, args it does not take) is found before anything starts: a dry run's too.
-  if (stage.releasePhase !== undefined && !nothingToDo)
-    await assertReleasePhaseRuns(platform, stage, stage.releasePhase, planned, options.force === true);
+  const phase =
+    stage.releasePhase === undefined || nothingToDo
+      ? undefined
+      : {
+          task: stage.releasePhase,
+          target: await releasePhaseTarget(platform, stage, stage.releasePhase, planned, options.force === true),
+        };
   if (options.dryRun === true || nothingToDo) {
     if (json) writeJson(io, { stage: stage.name, ...planned, moved: false });
     else {
@@ -225,23 +230,23 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
         });
       };
       try {
-        if (stage.releasePhase !== undefined) {
-          const ended = await releasePhase(io, platform, stage.releasePhase, planned, runId, caller, options.force === true, json);
-          const phase = ended?.exitCode ?? ExitCode.UNAVAILABLE;
-          if (phase !== 0) {
-            const message = `The release phase (${stage.releasePhase}) of ${planned.to.release} exited ${phase}; nothing moved.`;
-            await finish(phase, { name: 'ReleasePhaseFailed', message });
+        if (phase !== undefined) {
+          const phaseResult = await releasePhase(io, platform, phase, planned, runId, caller, options.force === true, json);
+          const exitCode = phaseResult?.exitCode ?? ExitCode.UNAVAILABLE;
+          if (exitCode !== 0) {
+            const message = `The release phase (${phase.task}) of ${planned.to.release} exited ${exitCode}; nothing moved.`;
+            await finish(exitCode, { name: 'ReleasePhaseFailed', message });
             writeLine(io.stderr, message);
             // The task's own hint names invoke, which would run the live release: a rollback passes force on itself.
-            if (ended?.error?.name === UNKNOWN_MIGRATIONS_ERROR && options.force !== true)
+            if (phaseResult?.error?.name === UNKNOWN_MIGRATIONS_ERROR && options.force !== true)
               writeLine(
                 io.stderr,
                 asInvoked(
-                  `If the migrations that release does not ship only added to the schema (expand/contract), roll back with --force, which passes force to ${stage.releasePhase}: cnf-admin rollback --to ${planned.to.release} --force --stage ${stage.name}`,
+                  `If the migrations that release does not ship only added to the schema (expand/contract), roll back with --force, which passes force to ${phase.task}: cnf-admin rollback --to ${planned.to.release} --force --stage ${stage.name}`,
                   io.env,
                 ),
               );
-            return phase;
+            return exitCode;
           }
         }
         if (interrupted()) {
@@ -272,23 +277,24 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
 }
 
 /**
- * Refuses (64) a release phase the target release's admin function would
- * refuse before running it: a task it does not have, or `force` where the
- * task's args take none. Nothing is planned further, asked or recorded. The
- * target is resolved as the release phase will be (with `--config`); on AWS
- * its catalog comes from its admin function (`cnf:describe`).
+ * The target release as its release phase runs there (with `--config`),
+ * once it is known that its admin function would not refuse the phase
+ * before running it: a task it does not have, or `force` where the task's
+ * args take none. On AWS its catalog comes from its admin function
+ * (`cnf:describe`).
  *
- * @throws UsageError naming the task, the release and what is wrong
+ * @throws UsageError (64) naming the task, the release and what is wrong: nothing is planned further, asked or recorded
  */
-async function assertReleasePhaseRuns(
+async function releasePhaseTarget(
   platform: Platform,
   stage: Stage,
   task: string,
   planned: RollbackPlan,
   force: boolean,
-): Promise<void> {
+): Promise<InvokePlan> {
   const release = planned.to.release;
-  const catalog = await platform.catalog(await platform.resolve({ release, config: planned.configMode }));
+  const target = await platform.resolve({ release, config: planned.configMode });
+  const catalog = await platform.catalog(target);
   try {
     checkEventAgainstCatalog(catalog, release, { task, args: releasePhaseArgs(force) });
   } catch (error) {
@@ -300,6 +306,7 @@ async function assertReleasePhaseRuns(
       cause: error,
     });
   }
+  return target;
 }
 
 /** What a rollback passes its release phase: `force` with --force, else nothing. */
@@ -307,19 +314,17 @@ function releasePhaseArgs(force: boolean): Readonly<Record<string, unknown>> {
   return force ? { force: true } : {};
 }
 
-/** Runs the stage's release-phase task on the target release with the target's config; resolves to its result (undefined when none came). */
-
+/** Runs the stage's release-phase task on its target (the release rolled back to, with its config); resolves to its result (undefined when none came). */
 async function releasePhase(
   io: CliIo,
   platform: Platform,
-  task: string,
+  { task, target }: { readonly task: string; readonly target: InvokePlan },
   planned: RollbackPlan,
   runId: string,
   caller: string,
   force: boolean,
   json: boolean,
 ): Promise<RunResult | undefined> {
-  const target = await platform.resolve({ release: planned.to.release, config: planned.configMode });
   const event = {
     task,
     args: releasePhaseArgs(force),
