@@ -62,14 +62,16 @@ async function deployLocal(
       ExitCode.INTERRUPTED,
       'user',
     );
-  // The checkout's commit: the release records it when first built, whichever pair it goes to; a move of the live pair too.
-  const git = await describeGitCheckout(project.root);
+  // The checkout's commit, asked beside the build: the release records it when first built, whichever pair it goes to;
+  // a move of the live pair too. A pair other than live given a stored release needs it for neither.
+  const git = unchanged === undefined || alias === DEFAULT_ALIAS ? describeGitCheckout(project.root) : Promise.resolve(undefined);
   const built =
     unchanged === undefined
       ? await withProgress(progress, 'Building the bundle', () => buildAndStore(paths, project, git)).catch(async (error: unknown) => {
           throw (await stoppedByInterrupt(error, signal)) ? interrupted() : error;
         })
       : { stored: unchanged, isNew: false, built: false };
+  const commit = await git;
   // The alias pair and the live pair's record move as one step, under the state lock.
   await withStateLock(paths.stageDir, async () => {
     // Asked and told in one step: an interrupt either came before, and nothing moves, or finds the pair moving.
@@ -86,7 +88,7 @@ async function deployLocal(
           {
             release: built.stored.release,
             cause: 'deploy',
-            ...(git === undefined ? {} : { gitSha: git.sha, description: git.description }),
+            ...(commit === undefined ? {} : { gitSha: commit.sha, description: commit.description }),
           },
           true,
         );
@@ -113,16 +115,16 @@ async function stoppedByInterrupt(error: unknown, signal: AbortSignal | undefine
   return delay(INTERRUPT_LAG_MS, false, { signal }).catch(() => true);
 }
 
-/** Builds the bundle and stores it as a release. */
+/** Builds the bundle and stores it as a release, with the commit of the checkout (`git`, asked meanwhile). */
 async function buildAndStore(
   paths: LocalPaths,
   project: Project,
-  git: GitDescription | undefined,
+  git: Promise<GitDescription | undefined>,
 ): Promise<{ stored: StoredRelease; isNew: boolean; built: boolean }> {
   // The bundler (esbuild) loads only when a deploy builds.
   const { buildBundle } = await import('../../bundle/build-bundle.js');
   const bundle = await buildBundle(project);
-  const { stored, isNew } = await storeRelease(paths, bundle, stampSources(project.root, bundle.inputs), git);
+  const { stored, isNew } = await storeRelease(paths, bundle, stampSources(project.root, bundle.inputs), await git);
   return { stored, isNew, built: true };
 }
 
