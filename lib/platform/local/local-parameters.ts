@@ -98,6 +98,9 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
    *   deploys and rollbacks hold: a config change never lands in the middle
    *   of one, to be lost when it moves the live pair (75 instead)
    */
+  /** The last parse of the file for reading only, and the file's inode, size and time it was made from. */
+  #kept: { readonly stamp: string; readonly file: Promise<Mutable> } | undefined;
+
   constructor(
     private readonly file: string,
     private readonly who: () => string = () => 'cnf-admin',
@@ -106,7 +109,7 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
   ) {}
 
   async list(): Promise<Parameter[]> {
-    const parameters = (await this.#read()).parameters;
+    const parameters = (await this.#readKept()).parameters;
     return Object.keys(parameters)
       .sort()
       .map((key) => ({ key, ...(parameters[key] as StoredValue) }));
@@ -114,17 +117,17 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
 
   /** Every secure value the parameter set holds, those of earlier versions too (see {@link keptSecrets}). */
   async secrets(): Promise<string[]> {
-    return keptSecrets(await this.#read());
+    return keptSecrets(await this.#readKept());
   }
 
   /** Every plain value the parameter set holds, with its key, those of earlier versions too (see {@link keptPlainValues}). */
   async keptPlainValues(): Promise<{ readonly key: string; readonly value: string; readonly live: boolean }[]> {
-    return keptPlainValues(await this.#read());
+    return keptPlainValues(await this.#readKept());
   }
 
   async get(key: string): Promise<Parameter | undefined> {
     assertValidConfigKey(key);
-    const parameters = (await this.#read()).parameters;
+    const parameters = (await this.#readKept()).parameters;
     return Object.hasOwn(parameters, key) ? { key, ...(parameters[key] as StoredValue) } : undefined;
   }
 
@@ -174,15 +177,15 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
   }
 
   async versions(): Promise<ConfigVersion[]> {
-    return [...(await this.#read()).versions];
+    return [...(await this.#readKept()).versions];
   }
 
   async live(): Promise<number | undefined> {
-    return (await this.#read()).live;
+    return (await this.#readKept()).live;
   }
 
   async values(version: number): Promise<Parameter[]> {
-    const file = await this.#read();
+    const file = await this.#readKept();
     const problem = unrestorableReason(file, version);
     if (problem !== undefined)
       throw new UnavailableError(`${capitalized(problem)}; it cannot be read.`, { hint: UNRESTORABLE_CONFIG_HINT });
@@ -193,7 +196,7 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
   }
 
   async unrestorable(version: number): Promise<string | undefined> {
-    return unrestorableReason(await this.#read(), version);
+    return unrestorableReason(await this.#readKept(), version);
   }
 
   async restore(version: number): Promise<ConfigVersion> {
@@ -208,7 +211,7 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
 
   /** Every move of the live pair, oldest first. */
   async moves(): Promise<LivePairMove[]> {
-    return [...(await this.#read()).pairs];
+    return [...(await this.#readKept()).pairs];
   }
 
   /**
@@ -241,6 +244,22 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
    * parameters). A file that others may read (written by an older version,
    * or copied) is made its owner's only first.
    */
+  /**
+   * The file as it is now, for reading only: parsed again only when it
+   * changed since (another inode, size or time: every write renames a new
+   * file into place). `config history` asks for each version whether it can
+   * be restored, `ui` reads runs all along: one parse serves them all. A
+   * change reads afresh ({@link #read}), under the stage's lock.
+   */
+  async #readKept(): Promise<Mutable> {
+    const stats = await stat(this.file).catch(() => undefined);
+    const stamp = stats === undefined ? undefined : `${stats.ino}:${stats.size}:${stats.mtimeMs}`;
+    if (stamp !== undefined && this.#kept?.stamp === stamp) return this.#kept.file;
+    const file = this.#read();
+    this.#kept = stamp === undefined ? undefined : { stamp, file };
+    return file;
+  }
+
   async #read(): Promise<Mutable> {
     await this.#restrict();
     const read = (await readStateFile(this.file, parameterFileSchema, PARAMETER_FILE_READ)) as LocalConfigFile | undefined;

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { releaseOfPair } from '../../core/alias-pair.js';
@@ -109,8 +108,6 @@ class LocalPlatform implements Platform {
    */
   readonly #releaseReads = new Map<string, Promise<StoredRelease | undefined>>();
   readonly #treeDifferences = new WeakMap<StoredRelease, WorkingTreeDifference>();
-  /** The mask of runs read back, and the parameter file (inode, size, time) it was made from. */
-  #masking: { readonly stamp: string; readonly redactor: SecretRedactor } | undefined;
 
   /**
    * @param progress - told what the platform is doing when it takes a while (a first deploy, starting the database)
@@ -309,14 +306,9 @@ class LocalPlatform implements Platform {
    * not know. The CLI, `ui` and `--json` read runs through here alike.
    */
   async #redactor(): Promise<SecretRedactor> {
-    // Read again only when the file changed since (`runs show` reads a run three times; `ui` reads runs all along).
-    const stats = await stat(this.#paths.parameters).catch(() => undefined);
-    const stamp = stats === undefined ? undefined : `${stats.ino}:${stats.size}:${stats.mtimeMs}`;
-    if (stamp !== undefined && this.#masking?.stamp === stamp) return this.#masking.redactor;
+    // The store parses its file again only when it changed (`runs show` reads a run three times; `ui` reads runs all along).
     // A parameter set that cannot be read (damaged: every run and config change says so, 69) leaves the runs readable.
-    const redactor = new SecretRedactor(await this.parameters.secrets().catch(() => []));
-    this.#masking = stamp === undefined ? undefined : { stamp, redactor };
-    return redactor;
+    return new SecretRedactor(await this.parameters.secrets().catch(() => []));
   }
 
   async *logs(runId: string, options?: LogsOptions): AsyncGenerator<RunFrame> {
