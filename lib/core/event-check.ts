@@ -4,6 +4,7 @@ import { checkArgs, invalidArgsMessage } from './check-args.js';
 import { didYouMean } from './did-you-mean.js';
 import { UsageError } from './errors.js';
 import { DEFAULT_MIGRATE_TASK } from './migrate-task-name.js';
+import { taskLoaderEntry } from './task-loader-entry.js';
 import { flagUsageOf, mergeArgs, parseArgFlags } from './task-arg-flags.js';
 import { isAdminFunctionTask, isScriptPath, type TaskCatalog, type TaskInfo } from './task-catalog.js';
 
@@ -17,7 +18,7 @@ function unknownTaskMessage(name: string, known: readonly string[], release: str
   // The README's first command: an app set up without a database has no migrate task, and the way to one is not a typo.
   const howToMigrate =
     name === DEFAULT_MIGRATE_TASK && close === ''
-      ? ` To apply SQL migrations, add lambda/tasks/${DEFAULT_MIGRATE_TASK}.ts with export default defineMigrateTask() from cnf-admin/migrations (node_modules/cnf-admin/docs/migrations.md), and list it in the tasks of lambda/admin.ts: ${DEFAULT_MIGRATE_TASK}: () => import('./tasks/${DEFAULT_MIGRATE_TASK}.js'). cnf-admin init --database postgres writes the task, with an embedded PostgreSQL, and says whether admin.ts lists it.`
+      ? ` To apply SQL migrations, add lambda/tasks/${DEFAULT_MIGRATE_TASK}.ts with export default defineMigrateTask() from cnf-admin/migrations (node_modules/cnf-admin/docs/migrations.md), and list it in the tasks of lambda/admin.ts: ${taskLoaderEntry(DEFAULT_MIGRATE_TASK)}. cnf-admin init --database postgres writes the task, with an embedded PostgreSQL, and says whether admin.ts lists it.`
       : '';
   return `Unknown task ${JSON.stringify(name)}.${close} Tasks in release ${release}: ${sorted.join(', ')}.${howToMigrate}`;
 }

@@ -6,6 +6,9 @@
  * Node's types, so a task may use `console` and `setTimeout`).
  */
 
+import { DEFAULT_MIGRATE_TASK } from '../../core/migrate-task-name.js';
+import { taskLoaderEntry } from '../../core/task-loader-entry.js';
+
 /** The CDK the app's CDK app imports (named here, so that the CLI itself is not read as importing it). */
 const CDK_LIBRARY = 'aws-cdk-lib';
 
@@ -25,7 +28,8 @@ const DATABASES = ['postgres'] as const;
 type InitDatabase = (typeof DATABASES)[number];
 
 /** The migrate task `init --database postgres` writes. */
-const MIGRATE_TASK = 'migrate';
+/* The migrate task init writes: defineMigrateTask()'s own name. */
+const MIGRATE_TASK = DEFAULT_MIGRATE_TASK;
 
 /** The folder of SQL migrations, under the app's code folder; shipped in every release as an asset. */
 const MIGRATIONS_DIR = 'migrations';
@@ -38,7 +42,7 @@ function cnfSettings(app: string, database: InitDatabase | undefined): Record<st
 
 /** The line of the admin entry's `tasks` that loads `task` from `tasks/<task>.ts`. */
 function taskLoaderLine(task: string): string {
-  return `${task}: () => import('./tasks/${task}.js'),`;
+  return `${taskLoaderEntry(task)},`;
 }
 
 /** The admin entry: the admin handler with its task loaders. */
