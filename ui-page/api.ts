@@ -18,6 +18,31 @@ class ApiError extends Error {
   }
 }
 
+/** How to get a server back, as the session names it: `cnf-admin ui --stage dev` (`npx cnf-admin …` under npx). */
+let restartCommand = 'cnf-admin ui';
+
+/** Names the command that starts this page's server again, for the message shown when it stops answering. */
+function rememberRestartCommand(command: string): void {
+  restartCommand = command;
+}
+
+/** The server did not answer at all (it stopped, or the network did): a refusal of the page's own, never the browser's raw "Failed to fetch". */
+function unreachable(): ApiError {
+  return new ApiError(
+    0,
+    `cnf-admin ui is not answering: it may have stopped. Start it again with ${restartCommand}, then open the address it prints (this page's address holds the old session's token).`,
+  );
+}
+
+/** A fetch whose network failure reads as {@link unreachable}; an abort the page asked for stays an abort. */
+async function request(path: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(path, init);
+  } catch (error) {
+    throw init.signal?.aborted === true ? error : unreachable();
+  }
+}
+
 async function answer<T>(response: Response): Promise<T> {
   const body = (await response.json()) as T & { error?: string; fields?: FieldProblem[] };
   if (!response.ok) throw new ApiError(response.status, body.error ?? `HTTP ${response.status}`, body.fields);
@@ -26,13 +51,13 @@ async function answer<T>(response: Response): Promise<T> {
 
 /** GETs an API document. */
 async function get<T>(path: string): Promise<T> {
-  return answer<T>(await fetch(path, { headers: { 'x-cnf-token': token } }));
+  return answer<T>(await request(path, { headers: { 'x-cnf-token': token } }));
 }
 
 /** POSTs a JSON body. */
 async function post<T>(path: string, body: unknown): Promise<T> {
   return answer<T>(
-    await fetch(path, {
+    await request(path, {
       method: 'POST',
       headers: { 'x-cnf-token': token, 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -42,7 +67,7 @@ async function post<T>(path: string, body: unknown): Promise<T> {
 
 /** Reads an NDJSON stream, one parsed value per line, until it ends or `signal` fires. */
 async function stream(path: string, onValue: (value: unknown) => void, signal: AbortSignal): Promise<void> {
-  const response = await fetch(path, { headers: { 'x-cnf-token': token }, signal });
+  const response = await request(path, { headers: { 'x-cnf-token': token }, signal });
   if (!response.ok || response.body === null) {
     await answer(response);
     return;
@@ -50,7 +75,10 @@ async function stream(path: string, onValue: (value: unknown) => void, signal: A
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let rest = '';
   for (;;) {
-    const { done, value } = await reader.read();
+    // A server that stops mid-stream breaks the read: the same message as a request it never answered.
+    const { done, value } = await reader.read().catch((error: unknown) => {
+      throw signal.aborted ? error : unreachable();
+    });
     if (done) break;
     rest += value;
     const lines = rest.split('\n');
@@ -66,5 +94,5 @@ function href(path: string, params: Record<string, string | undefined> = {}): st
   return `${path}?${query.toString()}`;
 }
 
-export { ApiError, get, href, post, stream };
+export { ApiError, get, href, post, rememberRestartCommand, stream };
 export type { FieldProblem };

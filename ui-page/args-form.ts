@@ -1,4 +1,5 @@
 import { ApiError, href, post, type FieldProblem } from './api.js';
+import { confirmAction } from './confirm-dialog.js';
 import { goAnnouncing, h } from './dom.js';
 
 type Schema = {
@@ -157,6 +158,13 @@ function argsOf(form: HTMLFormElement): Record<string, unknown> {
   return args;
 }
 
+/** What the confirmation says a start will do: the release, and which args it takes as filled in (names only: a value may be a secret). */
+function startDetail(task: string, named: readonly string[], release: string): string {
+  const on = release === 'live' ? 'the live release' : `release ${release}`;
+  const given = named.length === 0 ? 'no args' : `${named.join(', ')} as filled in`;
+  return `It runs ${task} on ${on} with ${given}, as cnf-admin invoke does, and the ledger records it as a run from ui.`;
+}
+
 /**
  * The args form of a task, built from its JSON Schema. Starting sends the
  * args to the same admin function as `cnf-admin invoke`: its validation and
@@ -183,8 +191,8 @@ function argsForm(task: string, schema: Schema): HTMLElement {
     h('button', { type: 'submit', class: 'primary' }, 'Start run…'),
     status,
   );
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
+  // Client-side refusals first (nothing to confirm), then the confirmation, then the start: Enter in a field asks too.
+  const start = async (): Promise<void> => {
     status.textContent = '';
     let args: Record<string, unknown>;
     try {
@@ -205,16 +213,22 @@ function argsForm(task: string, schema: Schema): HTMLElement {
       releaseField.focus();
       return;
     }
+    if (!(await confirmAction(`Start ${task}?`, startDetail(task, Object.keys(args), release), 'Start'))) {
+      status.textContent = 'Not started.';
+      return;
+    }
     status.textContent = 'Starting…';
-    post<{ runId: string }>('/api/runs', { task, args, release }).then(
-      (started) => {
-        goAnnouncing(href(`/runs/${encodeURIComponent(started.runId)}`), `Started run ${started.runId}`);
-      },
-      (error: Error) => {
-        status.textContent = error.message;
-        markFields(form, error instanceof ApiError ? error.fields : []);
-      },
-    );
+    try {
+      const started = await post<{ runId: string }>('/api/runs', { task, args, release });
+      goAnnouncing(href(`/runs/${encodeURIComponent(started.runId)}`), `Started run ${started.runId}`);
+    } catch (error) {
+      status.textContent = (error as Error).message;
+      markFields(form, error instanceof ApiError ? error.fields : []);
+    }
+  };
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void start();
   });
   return form;
 }

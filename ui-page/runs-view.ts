@@ -182,6 +182,9 @@ async function bulk(
   await refresh(action === 'stop' ? done : []);
 }
 
+/** How often the first page of runs reads the ledger again. */
+const FOLLOW_MS = 3000;
+
 /** A page of runs as `/api/runs` answers it: `at` holds the list for the pages after it. */
 interface RunsPage {
   runs: RunRow[];
@@ -190,7 +193,7 @@ interface RunsPage {
   at?: string;
 }
 
-/** The runs page: filters (in the address), one page of runs, paging, and bulk actions on what the filter selects. */
+/** The runs page: filters (in the address), one page of runs (the first following the ledger), paging, and bulk actions on what the filter selects. */
 async function runsView(loading: Promise<Session>): Promise<void> {
   const filter = currentFilter();
   const address = new URLSearchParams(location.search);
@@ -201,19 +204,44 @@ async function runsView(loading: Promise<Session>): Promise<void> {
   const query = new URLSearchParams({ ...filter, page: String(page), ...held });
   const read = (): Promise<RunsPage> => get<RunsPage>(`/api/runs?${query.toString()}`);
   const [session, list] = await Promise.all([loading, read()]);
-  const paged = (to: number): string =>
-    href('/runs', { ...filter, page: String(to), ...(to > 0 && list.at !== undefined ? { at: list.at } : {}) });
+  const paged = (runs: RunsPage, to: number): string =>
+    href('/runs', { ...filter, page: String(to), ...(to > 0 && runs.at !== undefined ? { at: runs.at } : {}) });
   const status = h('p', { class: 'status', role: 'status' });
   const filtered = Object.keys(filter).some((key) => key !== 'all');
-  const listed = (runs: RunsPage): HTMLElement => (runs.runs.length === 0 ? h('p', {}, 'No runs match.') : table(runs.runs, runs.moves));
+  const listed = (runs: RunsPage): HTMLElement =>
+    h(
+      'div',
+      { class: 'listing' },
+      runs.runs.length === 0 ? h('p', {}, 'No runs match.') : table(runs.runs, runs.moves),
+      h(
+        'nav',
+        { class: 'paging', 'aria-label': 'Pages' },
+        page > 0 ? h('a', { href: paged(runs, page - 1), rel: 'prev' }, '← Newer') : '',
+        h('span', {}, ` Page ${page + 1} `),
+        runs.hasMore ? h('a', { href: paged(runs, page + 1), rel: 'next' }, 'Older →') : '',
+      ),
+    );
   let shown = listed(list);
+  let shownAs = JSON.stringify(list);
+  // A new list in place of the old; a link that had the focus keeps it (the same run's link in the new rows).
+  const replaceList = (now: RunsPage): void => {
+    const text = JSON.stringify(now);
+    if (text === shownAs) return;
+    const focused =
+      document.activeElement instanceof HTMLAnchorElement && shown.contains(document.activeElement)
+        ? document.activeElement.getAttribute('href')
+        : null;
+    const next = listed(now);
+    shown.replaceWith(next);
+    shown = next;
+    shownAs = text;
+    if (focused !== null) next.querySelector<HTMLElement>(`a[href="${CSS.escape(focused)}"]`)?.focus();
+  };
   // After a bulk action the rows say how the runs stand now: those asked to stop, once they have ended (a stop takes a moment).
   const refresh = async (stopping: readonly string[]): Promise<void> => {
     for (let attempt = 0; attempt < 20; attempt += 1) {
       const now = await read();
-      const next = listed(now);
-      shown.replaceWith(next);
-      shown = next;
+      replaceList(now);
       if (!now.runs.some((run) => stopping.includes(run.runId) && run.exitCode === undefined)) return;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
@@ -248,15 +276,32 @@ async function runsView(loading: Promise<Session>): Promise<void> {
       filtered ? '' : h('span', { class: 'dim' }, ' Filter first to act on many runs.'),
     ),
     status,
+    page === 0 ? h('p', { class: 'dim', id: 'follow-note' }, 'This page follows the ledger: runs show here as they start and end.') : '',
     shown,
-    h(
-      'nav',
-      { class: 'paging', 'aria-label': 'Pages' },
-      page > 0 ? h('a', { href: paged(page - 1), rel: 'prev' }, '← Newer') : '',
-      h('span', {}, ` Page ${page + 1} `),
-      list.hasMore ? h('a', { href: paged(page + 1), rel: 'next' }, 'Older →') : '',
-    ),
   );
+  // The first page follows the ledger while the tab is shown; the pages after it hold the list where it was.
+  if (page === 0) followLedger(read, replaceList, status);
+}
+
+/**
+ * Reads the first page again every {@link FOLLOW_MS} while the tab is shown,
+ * and shows what changed. A read that fails ends the following, saying why
+ * (a server that stopped says how to start it again).
+ */
+function followLedger(read: () => Promise<RunsPage>, replaceList: (now: RunsPage) => void, status: HTMLElement): void {
+  const next = (): void => void setTimeout(() => void once(), FOLLOW_MS);
+  const once = async (): Promise<void> => {
+    if (document.hidden) return next();
+    try {
+      replaceList(await read());
+    } catch (error) {
+      status.textContent = (error as Error).message;
+      document.getElementById('follow-note')?.replaceChildren('This page no longer follows the ledger: reload it to follow again.');
+      return;
+    }
+    next();
+  };
+  next();
 }
 
 export { runsView };

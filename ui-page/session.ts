@@ -1,4 +1,4 @@
-import { get } from './api.js';
+import { get, rememberRestartCommand } from './api.js';
 
 /** What every page knows of the stage it shows. */
 interface Session {
@@ -7,11 +7,15 @@ interface Session {
   liveRelease: string | null;
   statuses: string[];
   taskNames: string[];
+  /** The command that starts `cnf-admin ui` on this stage again, as the user ran cnf-admin. */
+  restart: string;
 }
 
-/** Reads the session once per page. */
-function loadSession(): Promise<Session> {
-  return get<Session>('/api/session');
+/** Reads the session once per page, and keeps its restart command for a server that stops answering. */
+async function loadSession(): Promise<Session> {
+  const session = await get<Session>('/api/session');
+  rememberRestartCommand(session.restart);
+  return session;
 }
 
 export { loadSession };

@@ -28,6 +28,12 @@ const screenshot = (name: string) =>
 const address = (path: string, params: Record<string, string> = {}) =>
   `${ui.origin}${path}?${new URLSearchParams({ token: ui.token, ...params }).toString()}`;
 
+/** Starts the task form's run as a person does: the form's button, then the confirmation's Start. */
+async function startFromForm(): Promise<void> {
+  await page.getByRole('button', { name: 'Start run…' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Start' }).click();
+}
+
 async function invoke(task: string, args: string): Promise<string> {
   const result = await project.cli(['invoke', task, '--args', args, '--json']);
   return (JSON.parse(result.stdout) as { runId: string }).runId;
@@ -104,6 +110,20 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     }
   });
 
+  it('follows the ledger on its first page: a run started and ended elsewhere shows without a reload, and a focused link keeps the focus', async () => {
+    await page.goto(address('/runs'));
+    await page.evaluate('window.sameDocument = true');
+    const firstLink = page.locator('table.runs tbody tr a').first();
+    const focusedHref = await firstLink.getAttribute('href');
+    await firstLink.focus();
+    const runId = await invoke('echo', '{"count":1,"label":"followed"}');
+    await expect.poll(() => page.locator('table.runs tbody tr').first().textContent(), { timeout: 20_000 }).toContain(runId);
+    // no reload: the document is the one the test marked, and the link that had the focus has it in the new rows
+    expect(await page.evaluate('window.sameDocument')).toBe(true);
+    expect(await page.evaluate('document.activeElement?.getAttribute("href")')).toBe(focusedHref);
+    expect(await page.locator('#follow-note').textContent()).toContain('follows the ledger');
+  });
+
   it('holds a paged list where its first page was: a run started since moves no page, and a fresh list shows it first', async () => {
     const api = async (query: string): Promise<{ runs: { runId: string }[]; at?: string }> => {
       const answer = await fetch(new URL(`/api/runs?${query}`, ui.url), { headers: { 'x-cnf-token': ui.token } });
@@ -156,7 +176,7 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
 
   it('refuses args that fail the schema with the words of the CLI, then starts a run from the task form', async () => {
     await page.goto(address('/tasks/echo'));
-    await page.getByRole('button', { name: 'Start run…' }).click();
+    await startFromForm();
     await expect.poll(() => page.locator('#form-status').textContent()).toContain('Invalid args for echo: count');
     // the field the refusal names is marked, says why, and has the focus
     const count = page.getByLabel('count (required)');
@@ -179,7 +199,7 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
         if (text !== '' && window.heard.at(-1) !== text) window.heard.push(text);
       }).observe(document, { subtree: true, childList: true, characterData: true });
     `);
-    await page.getByRole('button', { name: 'Start run…' }).click();
+    await startFromForm();
     await page.waitForURL(/\/runs\/\d{8}-\d{6}-/);
     // The start is announced on the run's page: an announcement made before the page changed would be lost with it.
     const runId = decodeURIComponent(new URL(page.url()).pathname.split('/').at(-1) ?? '');
@@ -187,6 +207,24 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     await expect.poll(() => page.locator('dl.facts').textContent()).toContain('0 (succeeded)');
     expect(await page.locator('dl.facts').textContent()).toContain('"label":"from the page"');
     expect(await page.locator('dl.facts').textContent()).toContain('ui');
+  });
+
+  it('asks before it starts a run: Enter in a field opens the question with Cancel focused, and Cancel starts nothing', async () => {
+    const before = JSON.parse((await project.cli(['runs', '--task', 'echo', '--json'])).stdout) as unknown[];
+    await page.goto(address('/tasks/echo'));
+    await page.getByLabel('count (required)').fill('2');
+    await page.getByLabel('label').press('Enter');
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.getByRole('heading').textContent()).toBe('Start echo?');
+    // it names the release and the args it takes, not their values
+    expect(await dialog.textContent()).toContain('It runs echo on the live release with count, label, loud as filled in');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Cancel');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#form-status').textContent()).toBe('Not started.');
+    expect(await dialog.count()).toBe(0);
+    expect(page.url()).toContain('/tasks/echo');
+    const after = JSON.parse((await project.cli(['runs', '--task', 'echo', '--json'])).stdout) as unknown[];
+    expect(after).toHaveLength(before.length);
   });
 
   it('refuses text that is no number in a number field before anything is sent', async () => {
@@ -230,7 +268,7 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     await localLogShows(project.dir, 'ui-lock-holder', 'holding the lock');
     try {
       await page.goto(address('/tasks/locked'));
-      await page.getByRole('button', { name: 'Start run…' }).click();
+      await startFromForm();
       await expect.poll(() => page.locator('#form-status').textContent()).toContain('Task locked is locked by run ui-lock-holder');
       expect(page.url()).toContain('/tasks/locked');
     } finally {
@@ -240,7 +278,7 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
 
   it('tails a running log live, and stops the run', async () => {
     await page.goto(address('/tasks/wait-for-stop'));
-    await page.getByRole('button', { name: 'Start run…' }).click();
+    await startFromForm();
     await page.waitForURL(/\/runs\/\d{8}-\d{6}-/);
     runIds.waiting = page.url().split('/runs/')[1]?.split('?')[0] ?? '';
     // If this attempt fails, its run is stopped, so that a retry (and the bulk stop below) meets no run of it.
@@ -307,7 +345,7 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
   it('stops every running run a filter selects, after showing how many', async () => {
     for (let index = 0; index < 2; index += 1) {
       await page.goto(address('/tasks/wait-for-stop'));
-      await page.getByRole('button', { name: 'Start run…' }).click();
+      await startFromForm();
       await page.waitForURL(/\/runs\/\d{8}-\d{6}-/);
       await expect.poll(() => page.locator('#log').textContent(), { timeout: 20_000 }).toContain('waiting for a stop');
     }
@@ -520,9 +558,18 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     expect(masked).toContain('[redacted]');
   });
 
-  it('stops on Ctrl-C, says so, and exits 0', async () => {
+  it('stops on Ctrl-C, says so, and exits 0; an open page then says the server stopped and how to start it again', async () => {
+    await page.goto(address('/runs'));
+    await expect.poll(() => page.locator('#follow-note').count()).toBe(1);
     const result = await ui.stop();
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('Stopped cnf-admin ui');
+    // The runs list's next read finds no server: the page says so in its own words, not the browser's "Failed to fetch".
+    await expect
+      .poll(() => page.locator('p.status').textContent(), { timeout: 20_000 })
+      .toBe(
+        "cnf-admin ui is not answering: it may have stopped. Start it again with cnf-admin ui --stage local, then open the address it prints (this page's address holds the old session's token).",
+      );
+    expect(await page.locator('#follow-note').textContent()).toBe('This page no longer follows the ledger: reload it to follow again.');
   });
 });

@@ -101,7 +101,7 @@ class UiApi {
     return this.secrets.mask(answer);
   }
 
-  /** The session: stage, platform, the live release, and the names the filters take. */
+  /** The session: stage, platform, the live release, the names the filters take, and the command that starts `ui` again. */
   async session(): Promise<unknown> {
     const live = await this.#live().catch(() => undefined);
     const catalog = live === undefined ? undefined : await this.platform.catalog(live).catch(() => undefined);
@@ -111,6 +111,7 @@ class UiApi {
       liveRelease: live?.release ?? null,
       statuses: RUN_STATUSES,
       taskNames: catalog === undefined ? [] : [...catalog.tasks, ...catalog.scripts].map((task) => task.name),
+      restart: this.asRun(`cnf-admin ui --stage ${this.stage}`),
     };
   }
 
