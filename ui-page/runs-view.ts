@@ -9,6 +9,7 @@ interface RunRow {
   task: string;
   status: string;
   exitCode?: number;
+  exit?: string;
   meaning?: string;
   durationMs?: number;
   startedAt: string;
@@ -122,7 +123,7 @@ function table(rows: RunRow[], moves: StageMove[]): HTMLElement {
           h('td', {}, h('a', { href: href(`/runs/${encodeURIComponent(run.runId)}`) }, run.runId)),
           h('td', {}, run.task),
           h('td', {}, badge(run.status)),
-          h('td', { title: run.meaning ?? 'still running' }, run.exitCode ?? '–'),
+          h('td', { title: run.meaning ?? 'still running' }, run.exit ?? '–'),
           h('td', {}, duration(run.durationMs)),
           h('td', {}, when(run.startedAt)),
           h('td', { class: 'caller' }, run.caller),

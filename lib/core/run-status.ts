@@ -71,5 +71,20 @@ function runMeaning(record: RunRecord & { readonly exitCode: number }): string {
   return runStatus(record) === 'lost' ? 'lost: its process died before it recorded its end' : exitCodeMeaning(record.exitCode);
 }
 
-export { exitCodeMeaning, LOST_RUN_ERROR, RUN_STATUSES, runMeaning, runStatus };
+/**
+ * A run's exit as `runs` and the `ui` runs list show it: `running`, the code,
+ * and for a run an interrupt reached, that it was stopped (`130 stopped`; a
+ * task told to stop that returned anyway ends `0 stopped`, where a plain 0
+ * would read as a run that went its whole way); for a lost one, `130 lost`.
+ *
+ * @example
+ * exitLabel(stoppedRecord); // '130 stopped'
+ */
+function exitLabel(record: RunRecord): string {
+  if (record.exitCode === undefined) return 'running';
+  if (runStatus(record) === 'lost') return `${record.exitCode} lost`;
+  return record.interruptedAt === undefined ? String(record.exitCode) : `${record.exitCode} stopped`;
+}
+
+export { exitCodeMeaning, exitLabel, LOST_RUN_ERROR, RUN_STATUSES, runMeaning, runStatus };
 export type { RunStatus };

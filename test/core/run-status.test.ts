@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { settledRecord, type RunRecord } from '../../lib/core/run.js';
-import { exitCodeMeaning, runStatus } from '../../lib/core/run-status.js';
+import { exitCodeMeaning, exitLabel, runStatus } from '../../lib/core/run-status.js';
 
 const run: RunRecord = {
   runId: 'r1',
@@ -35,5 +35,13 @@ describe('runStatus', () => {
     expect(exitCodeMeaning(124)).toBe('the task hit its timeout');
     expect(exitCodeMeaning(7)).toBe("the task's own exit code: it failed");
     expect(exitCodeMeaning(200)).toBe('not an exit code cnf-admin defines');
+  });
+
+  it("labels a run's exit as runs and the ui list show it: stopped and lost said beside the code", () => {
+    expect(exitLabel(run)).toBe('running');
+    expect(exitLabel(ended(3))).toBe('3');
+    expect(exitLabel({ ...ended(130), interruptedAt: '2026-11-24T14:00:00.500Z' })).toBe('130 stopped');
+    expect(exitLabel({ ...ended(0), interruptedAt: '2026-11-24T14:00:00.500Z' })).toBe('0 stopped');
+    expect(exitLabel(settledRecord({ ...run, deadline: '2026-11-24T14:15:00.000Z' }, new Date('2026-11-25T00:00:00Z')))).toBe('70 lost');
   });
 });

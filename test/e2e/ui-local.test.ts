@@ -310,6 +310,9 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     await expect.poll(() => page.locator('dl.facts dt:has-text("Took") + dd').textContent()).toMatch(/\d+(\.\d)? (ms|s)|min/);
     // the Stop button, disabled now, gave the focus to the line that says how the run ended, not to the page
     expect(await page.evaluate('document.activeElement?.tagName')).not.toBe('BODY');
+    // the runs list says it as the CLI's runs does: 130 stopped
+    await page.goto(address('/runs', { task: 'wait-for-stop' }));
+    expect(await page.locator('table.runs tbody tr', { hasText: runIds.waiting }).locator('td').nth(3).textContent()).toBe('130 stopped');
   });
 
   it('re-runs a run as a new run after a confirmation', async () => {

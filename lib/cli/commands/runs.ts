@@ -3,7 +3,7 @@ import { didYouMean } from '../../core/did-you-mean.js';
 import { relative, sep } from 'node:path';
 import { UnavailableError, UsageError } from '../../core/errors.js';
 import type { RunRecord } from '../../core/run.js';
-import { runStatus } from '../../core/run-status.js';
+import { exitLabel } from '../../core/run-status.js';
 import { CONSOLE_TASK } from '../../core/task-catalog.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { resolveRunId } from '../run-id-reference.js';
@@ -18,15 +18,6 @@ import { maskTypedSecrets } from '../secret-mask.js';
 
 /** The options of `cnf-admin runs`, as its flags declare them. */
 type RunsCommandOptions = CommandOptions<'runs'>;
-
-/** A run's exit as the table shows it: `running`, the code, and for a run an interrupt reached, that it was stopped; for a lost one, that it was lost. */
-function exitLabel(record: RunRecord): string {
-  if (record.exitCode === undefined) return 'running';
-  // A run whose processes died before it recorded its end: the status the page and --status filter call it too.
-  if (runStatus(record) === 'lost') return `${record.exitCode} lost`;
-  // A task told to stop that returned anyway ends 0: a plain 0 would read as a run that went its whole way.
-  return record.interruptedAt === undefined ? String(record.exitCode) : `${record.exitCode} stopped`;
-}
 
 /** A run's args in one short line, as flags read: `olderThanDays=30 dryRun=true`; `-` for none. */
 function argsLabel(args: Readonly<Record<string, unknown>>): string {

@@ -3,7 +3,7 @@ import type { InvokePlan, Platform, RunFrame } from '../../core/platform.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
 import { isReleaseId } from '../../core/release.js';
 import type { RunRecord } from '../../core/run.js';
-import { exitCodeMeaning, RUN_STATUSES, runMeaning, runStatus } from '../../core/run-status.js';
+import { exitCodeMeaning, exitLabel, RUN_STATUSES, runMeaning, runStatus } from '../../core/run-status.js';
 import { CONSOLE_TASK, RESERVED_TASK_PREFIX, type TaskCatalog, type TaskInfo } from '../../core/task-catalog.js';
 import { runtimeOf } from '../../core/task-runtime.js';
 import { holdsLeftOutArgs } from '../../runtime/task-args.js';
@@ -36,6 +36,8 @@ interface RunRow {
   readonly task: string;
   readonly status: string;
   readonly exitCode?: number;
+  /** The exit as `runs` shows it: `130 stopped`, `130 lost`, `0`. */
+  readonly exit?: string;
   readonly meaning?: string;
   readonly durationMs?: number;
   readonly startedAt: string;
@@ -52,7 +54,9 @@ function row(record: RunRecord): RunRow {
     runId: record.runId,
     task: record.task,
     status: runStatus(record),
-    ...(record.exitCode === undefined ? {} : { exitCode: record.exitCode, meaning: runMeaning({ ...record, exitCode: record.exitCode }) }),
+    ...(record.exitCode === undefined
+      ? {}
+      : { exitCode: record.exitCode, exit: exitLabel(record), meaning: runMeaning({ ...record, exitCode: record.exitCode }) }),
     ...(record.durationMs === undefined ? {} : { durationMs: record.durationMs }),
     startedAt: record.startedAt,
     caller: record.caller,
