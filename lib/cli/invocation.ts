@@ -1,16 +1,5 @@
+import { invocationOf } from '../core/invocation-name.js';
 import { COMMANDS } from './program.js';
-
-/**
- * How the user runs cnf-admin, for the commands a hint suggests: `npx
- * cnf-admin` when npm started it (`npx cnf-admin …`, or a package.json
- * script), where a bare `cnf-admin` is not on the PATH; `cnf-admin` otherwise.
- *
- * npm sets `npm_command` (`exec` for npx) and `npm_lifecycle_event` (a
- * script's name) in the environment of what it runs.
- */
-function invocationOf(env: NodeJS.ProcessEnv): string {
-  return env.npm_command !== undefined || env.npm_lifecycle_event !== undefined ? 'npx cnf-admin' : 'cnf-admin';
-}
 
 /*
  * `cnf-admin` followed by one of its commands (or help's `[options]`): a
@@ -34,4 +23,4 @@ function asInvoked(text: string, env: NodeJS.ProcessEnv): string {
   return text.replace(suggestedCommand(), `$1${invocation} `);
 }
 
-export { asInvoked, invocationOf };
+export { asInvoked };

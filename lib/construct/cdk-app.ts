@@ -3,6 +3,7 @@ import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildBundle, type Bundle } from '../bundle/build-bundle.js';
 import { ERROR_PREFIX, isCnfError, UsageError } from '../core/errors.js';
+import { invocationOf } from '../core/invocation-name.js';
 import { findProject, stageOf, type Project } from '../core/project.js';
 import { assertValidStageName, type Stage } from '../core/stage.js';
 import { AdminApp, STAGE_CONTEXT_KEY, type AdminAppProps } from './admin-app.js';
@@ -69,7 +70,7 @@ async function addProjectStack(app: App, options: Pick<CdkAppOptions, 'props' | 
   const stage = stageOf(project, stageName);
   if (stage.platform !== 'aws') {
     throw new UsageError(`Stage ${stage.name} lives on this machine, not in AWS.`, {
-      hint: `Deploy it with: cnf-admin deploy --stage ${stage.name}`,
+      hint: `Deploy it with: ${invocationOf(process.env)} deploy --stage ${stage.name}`,
     });
   }
   const stack = addStageStack(app, project, stage, await buildBundle(project), options.props);
@@ -115,7 +116,7 @@ function stagesToSynth(scope: IConstruct, cwd: string = process.cwd()): string[]
   assertValidStageName(named);
   if (stageOf(project, named).platform !== 'aws') {
     throw new UsageError(`Stage ${named} lives on this machine, not in AWS.`, {
-      hint: `Deploy it with: cnf-admin deploy --stage ${named}`,
+      hint: `Deploy it with: ${invocationOf(process.env)} deploy --stage ${named}`,
     });
   }
   return [named];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { asInvoked, invocationOf } from '../../lib/cli/invocation.js';
+import { invocationOf } from '../../lib/core/invocation-name.js';
+import { asInvoked } from '../../lib/cli/invocation.js';
 
 const NPX = { npm_command: 'exec' };
 

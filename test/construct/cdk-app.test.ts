@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { App } from 'aws-cdk-lib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ExitCode } from '../../lib/core/exit-codes.js';
 import { addProjectStack, runCdkApp } from '../../lib/construct/cdk-app.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
@@ -81,10 +81,17 @@ describe('the project CDK app', () => {
     expect(stderr).toContain('Unknown stage "qa". This project\'s stages: local, dev, prod.');
   });
 
-  it('refuses the local stage, which deploys with cnf-admin', async () => {
+  it('refuses the local stage, which deploys with cnf-admin, written as the user runs it', async () => {
+    // Run by a cdk on the PATH: no npm in the environment (vitest under npm test has it).
+    vi.stubEnv('npm_command', undefined);
+    vi.stubEnv('npm_lifecycle_event', undefined);
     const { code, stderr } = await run({ stage: 'local' });
     expect(code).toBe(ExitCode.USAGE);
     expect(stderr).toBe('cnf-admin: Stage local lives on this machine, not in AWS.\nDeploy it with: cnf-admin deploy --stage local\n');
+    // Under npx cdk synth, where a bare cnf-admin is not on the PATH.
+    vi.stubEnv('npm_command', 'exec');
+    expect((await run({ stage: 'local' })).stderr).toContain('Deploy it with: npx cnf-admin deploy --stage local\n');
+    vi.unstubAllEnvs();
   });
 
   it('refuses a project without an app name, naming the value it got', async () => {
