@@ -9,6 +9,14 @@ const LIMITS_HINT =
 /* A bare `<name>` where a JSON value goes: a value left to fill in by a command copied from a run (lib/cli/ui/cli-equivalent.ts). */
 const VALUE_TO_FILL_IN = /[:,[]\s*<[^<>"\s]+>/;
 
+/** What kind of JSON value `value` is, as a message names it: `an array`, `null`, `a number`. */
+function jsonKind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'boolean') return String(value);
+  return `a ${typeof value}`;
+}
+
 /**
  * Reads `--args '<json>'`: a JSON object, within the limits of task args
  * (`lib/core/args-limits.ts`), checked before anything starts.
@@ -29,12 +37,17 @@ function parseArgsJson(text: string): Record<string, unknown> {
     throw new UsageError(`--args is not valid JSON: ${jsonSyntaxProblem(error)}`, { hint, cause: error });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UsageError(`--args must be a JSON object, got: ${text}`, {
+    // What it is, not what it says: a bare number or string may be a secret given to the wrong flag.
+    throw new UsageError(`--args must be a JSON object, got ${jsonKind(value)}`, {
       hint: `For example: --args '{"count": 2}', or give the args as flags after --: cnf-admin invoke <task> -- --count 2`,
     });
   }
   const twice = duplicateJsonKey(text);
-  if (twice !== undefined) throw new UsageError(`--args gives the key ${JSON.stringify(twice)} more than once; give it once.`);
+  if (twice !== undefined) {
+    throw new UsageError(`--args gives the key ${JSON.stringify(twice)} more than once; give it once.`, {
+      hint: `Each arg takes one value: keep the ${JSON.stringify(twice)} you mean and remove the other.`,
+    });
+  }
   const tooDeep = argsLimitProblem('--args', value);
   if (tooDeep !== undefined) throw new UsageError(tooDeep, { hint: LIMITS_HINT });
   return value as Record<string, unknown>;

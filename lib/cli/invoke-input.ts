@@ -58,7 +58,9 @@ function checkReleaseTarget(options: {
     });
   }
   if (options.config !== undefined && options.release === undefined) {
-    throw new UsageError('--config picks the config of a --release; the live release always runs with the live config.');
+    throw new UsageError('--config picks the config of a --release; the live release always runs with the live config.', {
+      hint: 'Name the release too (--release r-…; cnf-admin releases lists them), or leave out --config.',
+    });
   }
   if (options.release !== undefined && options.alias !== undefined) {
     throw new UsageError('--release and --alias each pick what to run against; give one of them.');

@@ -9,11 +9,18 @@ describe('parseArgsJson', () => {
 
   it.each([
     ['{olderThanDays:30}', /--args is not valid JSON/],
-    ['[1,2]', '--args must be a JSON object, got: [1,2]'],
-    ['null', '--args must be a JSON object, got: null'],
+    ['[1,2]', '--args must be a JSON object, got an array'],
+    ['null', '--args must be a JSON object, got null'],
+    ['4711', '--args must be a JSON object, got a number'],
   ])('refuses %s as a usage error', (text, message) => {
     expect(() => parseArgsJson(text)).toThrow(UsageError);
     expect(() => parseArgsJson(text)).toThrow(message);
+  });
+
+  it('names the kind of a JSON value that is no object, never the value: a bare number or string may be a secret', () => {
+    expect(() => parseArgsJson('"s3cr3t-V4lue"')).toThrow('--args must be a JSON object, got a string');
+    expect(() => parseArgsJson('"s3cr3t-V4lue"')).not.toThrow(/s3cr3t/);
+    expect(() => parseArgsJson('918273645')).not.toThrow(/918273645/);
   });
 
   it('says what is wrong with text that is not JSON without quoting any of it: a piece may be a secret', () => {

@@ -103,7 +103,9 @@ describe('a flag that takes a value is given once', () => {
     const before = await runCount();
     const result = await project.cli(['invoke', 'echo', '--args', '{"count": 1, "label": "a", "count": 2}']);
     expect(result.code).toBe(64);
-    expect(result.stderr).toContain('cnf-admin: --args gives the key "count" more than once; give it once.');
+    expect(result.stderr).toContain(
+      'cnf-admin: --args gives the key "count" more than once; give it once.\nEach arg takes one value: keep the "count" you mean and remove the other.\n',
+    );
     expect(await runCount()).toBe(before);
   });
 });

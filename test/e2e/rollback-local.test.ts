@@ -147,12 +147,14 @@ describe('runs carry their config', () => {
     const alone = await project.cli(['console', '--config', 'current', '-e', '1']);
     expect(alone.code).toBe(64);
     expect(alone.stderr).toContain('--config picks the config of a --release');
+    expect(alone.stderr).toContain('Name the release too (--release r-…; cnf-admin releases lists them), or leave out --config.');
   });
 
   it('refuses --config without --release, and a --config it does not know', async () => {
     const alone = await project.cli(['invoke', 'show-config', '--config', 'current']);
     expect(alone.code).toBe(64);
     expect(alone.stderr).toContain('--config picks the config of a --release');
+    expect(alone.stderr).toContain('Name the release too (--release r-…; cnf-admin releases lists them), or leave out --config.');
     const unknown = await project.cli(['invoke', 'show-config', '--release', first, '--config', 'latest']);
     expect(unknown.code).toBe(64);
     expect(unknown.stderr).toContain('--config takes pinned or current, got: "latest"');
