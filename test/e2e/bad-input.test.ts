@@ -119,8 +119,18 @@ describe('bad input', () => {
       const unparsable = await broken.cli(['status']);
       expectUserError(unparsable, 69, /aliases\.json: not valid JSON \([^\n]*\)\n/);
 
+      // Moved aside as the hint says: status names what is left (releases, no live pair) and what a run does, without contradiction.
+      renameSync(aliases, `${aliases}.damaged`);
+      const aside = await broken.cli(['status']);
+      expect(aside.code).toBe(0);
+      expect(aside.stdout).toContain('  no alias pairs\n');
+      expect(aside.stdout.replace(/\s+/g, ' ')).toContain(
+        'No alias pair points at a release: runs exit 69 until a deploy makes the live pair again (cnf-admin deploy --stage local). The stage keeps 1 release(s).',
+      );
+      expect(aside.stdout).not.toContain('Nothing deployed yet');
+      expect((await broken.cli(['invoke', 'noop'])).code).toBe(69);
+
       // A release record damaged, and moved aside as the hint says: the next deploy stores the release again whole.
-      rmSync(aliases);
       const deployed = JSON.parse((await broken.cli(['deploy', '--json'])).stdout) as { release: string };
       const record = join(broken.dir, '.cnf', 'local', 'releases', deployed.release, 'release.json');
       writeFileSync(record, '');

@@ -36,7 +36,7 @@ async function status(options: StatusCommandOptions, io: CliIo): Promise<number>
   }
   const width = terminalWidth(io);
   writeLine(io.stdout, `Stage ${current.stage}, ${PLACES[current.platform]}`);
-  if (current.aliases.length === 0) writeLine(io.stdout, '  no alias pairs yet');
+  if (current.aliases.length === 0) writeLine(io.stdout, current.releases.length === 0 ? '  no alias pairs yet' : '  no alias pairs');
   const labelWidth = Math.max(0, ...current.aliases.map((pair) => `admin:${pair.name}`.length)) + 2;
   for (const pair of current.aliases) {
     const agree = pair.web.release === pair.admin.release;

@@ -353,7 +353,13 @@ class LocalPlatform implements Platform {
       );
     }
     const drift = liveRelease === undefined ? undefined : this.#driftNotice(liveRelease, Number.POSITIVE_INFINITY);
-    if (damage === undefined && (live === undefined || liveRelease !== undefined))
+    // Releases kept with no live pair (aliases.json moved aside or removed): not "nothing deployed", and runs refuse until a deploy.
+    const unpointed = live === undefined && releases.length > 0;
+    if (unpointed)
+      notes.push(
+        `No alias pair points at a release: runs exit 69 until a deploy makes the live pair again (cnf-admin deploy --stage local). The stage keeps ${releases.length} release(s).`,
+      );
+    if (damage === undefined && !unpointed && (live === undefined || liveRelease !== undefined))
       notes.push(
         drift ??
           (live === undefined ? 'Nothing deployed yet: cnf-admin deploy --stage local' : 'The working tree matches the live release.'),
