@@ -2,7 +2,7 @@
  * Bad input through the real binary: each gets a clear message and the exit
  * code the design gives, runs nothing, and shows no stack trace.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../support/cli.js';
