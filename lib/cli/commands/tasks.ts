@@ -6,7 +6,7 @@ import { runtimeOf } from '../../core/task-runtime.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { formatSeconds } from '../render/format-duration.js';
 import { writeNotice } from '../render/run-view.js';
-import { formatTable, terminalWidth } from '../render/table.js';
+import { formatTable, terminalWidth, wrapPieces } from '../render/table.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
 
@@ -37,10 +37,46 @@ function taskOptions(task: TaskInfo): string[] {
   return pieces.map((piece, index) => (index < pieces.length - 1 ? `${piece},` : piece));
 }
 
+/** Below this many columns a table's columns turn to slivers: each task is a block of its own instead. */
+const BLOCKS_BELOW = 80;
+
+/** One task or script as a block lists it: its name line, then what it does and its args. */
+interface TaskBlock {
+  readonly name: string;
+  /** What follows the name on its line: `locked, timeout 1s`, `container`. */
+  readonly facts: readonly string[];
+  readonly description: string;
+  readonly args: readonly string[];
+}
+
+/**
+ * Tasks as blocks, for a narrow terminal: the name (and what else the task
+ * is) on a line, then its description and its args indented under it,
+ * wrapped to the width, each flag's usage kept whole; a blank line between
+ * tasks.
+ */
+function taskBlocks(blocks: readonly TaskBlock[], width: number): string {
+  const indent = '  ';
+  const room = Math.max(1, width - indent.length);
+  return blocks
+    .map((block) =>
+      [
+        [block.name, ...block.facts].join('  '),
+        ...wrapPieces(
+          block.description.split(/\s+/).filter((word) => word !== ''),
+          room,
+        ).map((line) => indent + line),
+        ...(block.args.length === 0 ? ['no args'] : wrapPieces(block.args, room)).map((line) => indent + line),
+      ].join('\n'),
+    )
+    .join('\n\n');
+}
+
 /**
  * `cnf-admin tasks`: the tasks of the live release (or of `--release`), with
  * their args, then the one-time scripts it carries (what `cnf-admin run`
- * takes); `--json` prints the catalog with each one's args as JSON Schema.
+ * takes): a table, or below 80 columns a block per task; `--json` prints
+ * the catalog with each one's args as JSON Schema.
  */
 async function tasks(options: TasksCommandOptions, io: CliIo): Promise<number> {
   if (options.release !== undefined && !isReleaseId(options.release)) {
@@ -58,6 +94,34 @@ async function tasks(options: TasksCommandOptions, io: CliIo): Promise<number> {
     return 0;
   }
   writeLine(io.stderr, `Tasks of release ${plan.release} on stage ${plan.stage}:`);
+  const width = terminalWidth(io);
+  // A catalog may list no scripts at all (a test's, or a hand-made one).
+  const scripts = catalog.scripts ?? [];
+  if (width < BLOCKS_BELOW) {
+    const taskFacts = (task: TaskInfo): string[] => {
+      const more = taskOptions(task).join(' ');
+      return [...(more === '' ? [] : [more]), ...(runtimeOf(task) === 'lambda' ? [] : [runtimeOf(task)])];
+    };
+    writeLine(
+      io.stdout,
+      taskBlocks(
+        catalog.tasks.map((task) => ({ name: task.name, facts: taskFacts(task), description: task.description, args: argsUsage(task) })),
+        width,
+      ),
+    );
+    if (scripts.length > 0) {
+      writeLine(io.stdout);
+      writeLine(io.stdout, 'Scripts (cnf-admin run):');
+      writeLine(
+        io.stdout,
+        taskBlocks(
+          scripts.map((script) => ({ name: script.name, facts: [], description: script.description, args: argsUsage(script) })),
+          width,
+        ),
+      );
+    }
+    return 0;
+  }
   const rows = catalog.tasks.map((task) => {
     const args = argsUsage(task);
     const more = taskOptions(task);
@@ -71,9 +135,7 @@ async function tasks(options: TasksCommandOptions, io: CliIo): Promise<number> {
     // Where every task runs on Lambda, the column may give way to a narrow terminal; where one runs in a container, it stays.
     { header: 'RUNTIME', optional: catalog.tasks.every((task) => runtimeOf(task) === 'lambda') },
   ] as const;
-  writeLine(io.stdout, formatTable(columns, rows, { width: terminalWidth(io) }));
-  // A catalog may list no scripts at all (a test's, or a hand-made one).
-  const scripts = catalog.scripts ?? [];
+  writeLine(io.stdout, formatTable(columns, rows, { width }));
   if (scripts.length > 0) {
     // The one-time scripts the release carries: what `cnf-admin run` takes.
     writeLine(io.stdout);
@@ -86,7 +148,7 @@ async function tasks(options: TasksCommandOptions, io: CliIo): Promise<number> {
       { header: 'DESCRIPTION', fit: 'wrap', minWidth: 16 },
       { header: 'ARGS', fit: 'wrap' },
     ] as const;
-    writeLine(io.stdout, formatTable(scriptColumns, scriptRows, { width: terminalWidth(io) }));
+    writeLine(io.stdout, formatTable(scriptColumns, scriptRows, { width }));
   }
   return 0;
 }

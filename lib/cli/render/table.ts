@@ -220,6 +220,17 @@ function wrapWords(words: readonly string[], width: number): string[] {
 }
 
 /**
+ * Pieces (each kept whole where it fits: a flag's usage, a word) on lines at
+ * most `width` wide, as a table's wrapped cell lays them out.
+ *
+ * @example
+ * wrapPieces(['--count <integer>', '[--loud]'], 20); // ['--count <integer>', '[--loud]']
+ */
+function wrapPieces(pieces: readonly string[], width: number): string[] {
+  return layOut(pieces, width, 'wrap');
+}
+
+/**
  * Prose wrapped between words to lines at most `width` wide.
  *
  * @example
@@ -254,5 +265,5 @@ function terminalWidth(io: {
   return 80;
 }
 
-export { formatTable, terminalWidth, wrapText };
+export { formatTable, terminalWidth, wrapPieces, wrapText };
 export type { TableCell, TableColumn, TableOptions };
