@@ -46,11 +46,11 @@ function select(name: string, values: string[], current: string | undefined): HT
 }
 
 function filterForm(session: Session, filter: Record<string, string>): HTMLFormElement {
-  // The fields show the instant in the browser's own time zone, as the submit reads them back, and as the table shows times.
+  // The fields show the instant in the browser's own time zone, to the second, as the submit reads them back, and as the table shows times.
   const local = (iso: string | undefined): string => {
     const instant = iso === undefined ? Number.NaN : Date.parse(iso);
     if (Number.isNaN(instant)) return '';
-    return new Date(instant - new Date(instant).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    return new Date(instant - new Date(instant).getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
   };
   const form = h(
     'form',
@@ -60,8 +60,8 @@ function filterForm(session: Session, filter: Record<string, string>): HTMLFormE
     field('Release', h('input', { name: 'release', value: filter.release ?? '', placeholder: 'r-…' })),
     field('Caller', h('input', { name: 'caller', value: filter.caller ?? '' })),
     field('Source', select('source', SOURCES, filter.source)),
-    field('From', h('input', { name: 'from', type: 'datetime-local', value: local(filter.from) })),
-    field('To', h('input', { name: 'to', type: 'datetime-local', value: local(filter.to) })),
+    field('From', h('input', { name: 'from', type: 'datetime-local', step: 1, value: local(filter.from) })),
+    field('To', h('input', { name: 'to', type: 'datetime-local', step: 1, value: local(filter.to) })),
     h(
       'label',
       { class: 'check' },

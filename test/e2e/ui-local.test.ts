@@ -95,15 +95,15 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     expect(fetched).toEqual(['/api/runs fetched', '/api/session fetched', '/assets/app.css cached', '/assets/app.js cached']);
   });
 
-  it('shows a time filter in the browser’s own time zone, and filtering again keeps it where it was', async () => {
+  it('shows a time filter in the browser’s own time zone, to the second, and filtering again keeps it where it was', async () => {
     const cdp = await browser.context.newCDPSession(page);
     await cdp.send('Emulation.setTimezoneOverride', { timezoneId: 'America/New_York' });
     try {
-      await page.goto(address('/runs', { from: '2026-12-04T15:10:00.000Z' }));
-      await expect.poll(() => page.getByLabel('From').inputValue()).toBe('2026-12-04T10:10');
+      await page.goto(address('/runs', { from: '2026-12-04T15:10:42.000Z' }));
+      await expect.poll(() => page.getByLabel('From').inputValue()).toBe('2026-12-04T10:10:42');
       const navigated = page.waitForEvent('framenavigated');
       await page.getByRole('button', { name: 'Filter' }).click();
-      expect(new URL((await navigated).url()).searchParams.get('from')).toBe('2026-12-04T15:10:00.000Z');
+      expect(new URL((await navigated).url()).searchParams.get('from')).toBe('2026-12-04T15:10:42.000Z');
     } finally {
       await cdp.send('Emulation.setTimezoneOverride', { timezoneId: '' });
       await cdp.detach();
