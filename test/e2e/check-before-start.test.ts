@@ -54,8 +54,8 @@ describe.each([['--detach'], ['--dry-run']])('%s checks before it starts anythin
     expect(await runCount()).toBe(before);
   });
 
-  it('a script the release lacks: 64', async () => {
-    expectRefused(await project.cli(['run', 'scripts/nope.ts', flag]), 64, 'scripts/nope.ts is not in release r-');
+  it('a script that is not on disk: 64', async () => {
+    expectRefused(await project.cli(['run', 'scripts/nope.ts', flag]), 64, 'No such script: scripts/nope.ts.');
   });
 
   it('a run id that names another run: 64, naming what differs', async () => {

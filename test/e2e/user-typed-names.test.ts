@@ -138,9 +138,9 @@ describe('Did you mean', () => {
     expectUserError(await project.cli(['invoke', 'noop', '--stage', 'Prod']), 64, 'Unknown stage "Prod". Did you mean "prod"?');
   });
 
-  it('a script one typo away from one in the release', async () => {
+  it('a script one typo away from one on disk', async () => {
     const result = await project.cli(['run', 'scripts/fix-bad-record.ts']);
-    expectUserError(result, 64, 'scripts/fix-bad-record.ts is not in release');
+    expectUserError(result, 64, 'No such script: scripts/fix-bad-record.ts.');
     expect(result.stderr).toContain('Did you mean "scripts/fix-bad-records.ts"?');
   });
 });

@@ -34,4 +34,14 @@ describe('cnf-admin run with context.cnf.scriptsDir', () => {
     const byReleaseName = await project.cli(['run', 'scripts/stamp.ts', '--json']);
     expect(byReleaseName.code, byReleaseName.stderr).toBe(0);
   });
+
+  it('refuses a script that is not on disk (64), naming where it looked and the one close by; nothing deploys or runs', async () => {
+    const before = (await project.cli(['runs', '--json'])).stdout;
+    const result = await project.cli(['run', 'ops/stmp.ts']);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toBe(
+      'cnf-admin: No such script: scripts/stmp.ts (there is no ops/stmp.ts). Did you mean "scripts/stamp.ts"?\nThe scripts here: scripts/stamp.ts\n',
+    );
+    expect((await project.cli(['runs', '--json'])).stdout).toBe(before);
+  });
 });
