@@ -35,6 +35,31 @@ function stoppedMessage(why: string): string {
 /** The line that says why the task is being stopped: `Stopping the task: <reason>`. */
 const STOPPING_TASK = 'Stopping the task';
 
+/** The words that say a local run's owner (the CLI that started it and wrote its log) went away. */
+const OWNER_WENT_AWAY = 'went away: its terminal closed, or it was killed';
+
+/**
+ * Why a local run is interrupted when the process that started it (and
+ * wrote its log) is gone: the reason its record's error then gives.
+ *
+ * @example
+ * ownerGoneReason(4242); // 'the process that ran it (pid 4242) went away: its terminal closed, or it was killed'
+ */
+function ownerGoneReason(ownerPid: number): string {
+  return `the process that ran it (pid ${ownerPid}) ${OWNER_WENT_AWAY}`;
+}
+
+/**
+ * Whether a run's error says its owner went away ({@link ownerGoneReason}):
+ * its log, which that process wrote, then ends where the process died.
+ *
+ * @example
+ * endedByOwnerGone(stoppedMessage(ownerGoneReason(4242))); // true
+ */
+function endedByOwnerGone(message: string | undefined): boolean {
+  return message?.includes(OWNER_WENT_AWAY) === true;
+}
+
 /** The admin function's bookkeeping lines, which a console session does not show. */
 const BOOKKEEPING_MESSAGES: readonly string[] = [RUN_STARTED, RUN_ENDED, TASK_THREW];
 
@@ -92,6 +117,8 @@ function isRunStartedLine(line: string, runId: string): boolean {
 
 export {
   BOOKKEEPING_MESSAGES,
+  endedByOwnerGone,
+  ownerGoneReason,
   isRunStartedLine,
   RUN_ENDED,
   RUN_STARTED,

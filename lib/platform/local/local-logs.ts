@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { UnavailableError, UsageError } from '../../core/errors.js';
 import { formatMoment } from '../../core/format-moment.js';
 import type { LogsOptions, RunFrame } from '../../core/platform.js';
-import { runEndedOf } from '../../core/run-log.js';
+import { endedByOwnerGone, runEndedOf } from '../../core/run-log.js';
 import { resultOfRecord, settledRecord, type RunRecord } from '../../core/run.js';
 import type { RunLedger } from '../../runtime/ledger/run-ledger.js';
 import { mergedLines } from './merged-lines.js';
@@ -55,11 +55,17 @@ async function* localLogs(paths: LocalPaths, ledger: RunLedger, runId: string, o
     const current = await ledger.get(runId);
     record = current === undefined ? undefined : settledRecord(current);
     if (record?.endedAt !== undefined && offset === 0 && !isLogFile(file)) throw logGone(runId, file, record);
+    // The run may have written more, and ended, while the lines above were read (a slow reader, a long log): the rest first.
+    if (record?.endedAt !== undefined && isLogFile(file) && (await stat(file)).size > offset) continue;
     if (record?.endedAt !== undefined) {
       if (!endLine && cutShort(record, lastLine))
         yield {
           type: 'notice',
-          message: `The log of run ${runId} ends before the run did: it was not written whole (the disk was full as it ran, or ${file} was changed since). The run's end, as the ledger records it, follows.`,
+          message: `The log of run ${runId} ends before the run did: ${
+            endedByOwnerGone(record.error?.message)
+              ? 'the cnf-admin process that wrote it was killed, so what the run wrote after that was not kept'
+              : `it was not written whole (the disk was full as it ran, or ${file} was changed since)`
+          }. The run's end, as the ledger records it, follows.`,
         };
       yield { type: 'result', result: resultOfRecord(record) };
       return;

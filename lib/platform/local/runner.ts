@@ -38,6 +38,7 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { ExitCode } from '../../core/exit-codes.js';
+import { ownerGoneReason } from '../../core/run-log.js';
 import type { RunResult } from '../../core/run.js';
 import type { AdminHandler } from '../../runtime/admin-handler.js';
 import { registeredCompleter } from '../../runtime/console/completion-hook.js';
@@ -95,7 +96,7 @@ ownerWatch.unref();
 
 /** Why a run is interrupted when the process that started it is gone. */
 function ownerGone(): string {
-  return `the process that ran it (pid ${ownerPid}) went away: its terminal closed, or it was killed`;
+  return ownerGoneReason(ownerPid);
 }
 
 async function loadHandler(): Promise<AdminHandler> {
