@@ -73,7 +73,8 @@ function parseStructured(line: string): StructuredLine | undefined {
     const value = JSON.parse(line) as Partial<StructuredLine>;
     return typeof value.level === 'string' && 'message' in value ? (value as StructuredLine) : undefined;
   } catch (error) {
-    if (error instanceof SyntaxError) return undefined; // a line that only looks like JSON
+    // A line that only looks like JSON; or JSON nested too deep to read back (a RangeError): shown as written.
+    if (error instanceof SyntaxError || error instanceof RangeError) return undefined;
     throw error;
   }
 }
@@ -117,6 +118,16 @@ function formatLambdaReport(metrics: LambdaReportMetrics): string {
  * it was written.
  */
 function formatLogLine(line: string, style: (style: Style, text: string) => string, options: LogLineOptions = {}): string | undefined {
+  try {
+    return formatLine(line, style, options);
+  } catch (error) {
+    // A value nested too deep to write out again (JSON.stringify's RangeError): the line as it was written, whole.
+    if (error instanceof RangeError) return line;
+    throw error;
+  }
+}
+
+function formatLine(line: string, style: (style: Style, text: string) => string, options: LogLineOptions): string | undefined {
   const { record } = options;
   if (record !== undefined) return record.metrics === undefined ? undefined : style('dim', formatLambdaReport(record.metrics));
   const entry = parseStructured(line);

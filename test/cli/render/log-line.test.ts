@@ -123,4 +123,9 @@ describe('formatLogLine', () => {
     const line = 'REPORT RequestId: 9f0c-11\tDuration: 1.79 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 46 MB\t';
     expect(formatLine(line, plain)).toBe(line);
   });
+
+  it('shows a line nested too deep to write out again as it was written, whole, rather than failing', () => {
+    const deep = `{"level":"INFO","message":"deep","value":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`;
+    expect(formatLogLine(deep, plain)).toBe(deep);
+  });
 });
