@@ -33,7 +33,12 @@ function inputFor(name: string, schema: Schema, required: boolean): HTMLElement 
     control = h(
       'select',
       { id, name, 'data-kind': 'json', required, 'aria-describedby': describedBy },
-      required ? '' : h('option', { value: '' }, '(not set)'),
+      // A required choice with no default starts unchosen: nothing is picked for the user.
+      required
+        ? schema.default === undefined
+          ? h('option', { value: '', disabled: true, selected: true }, '(choose one)')
+          : ''
+        : h('option', { value: '' }, '(not set)'),
       ...choices.map((value) =>
         h('option', { value: JSON.stringify(value), selected: JSON.stringify(value) === JSON.stringify(schema.default) }, String(value)),
       ),
@@ -150,7 +155,10 @@ function argsOf(form: HTMLFormElement): Record<string, unknown> {
     // A number field holding text that is no number reads as empty: refused here, never sent as no value.
     if (kind === 'number' && (control as HTMLInputElement).validity.badInput)
       throw new FieldError({ field: control.name, problem: 'not a number' });
-    if (control.value === '') continue;
+    // Whitespace alone in a JSON field is no value, as an empty field is.
+    const empty = kind === 'json' ? control.value.trim() === '' : control.value === '';
+    if (empty && control.required) throw new FieldError({ field: control.name, problem: 'required' });
+    if (empty) continue;
     if (kind === 'number') args[control.name] = Number(control.value);
     else if (kind === 'json') args[control.name] = parsedJson(control);
     else args[control.name] = control.value;
@@ -174,6 +182,7 @@ function argsForm(task: string, schema: Schema): HTMLElement {
   const required = new Set(schema.required ?? []);
   const properties = Object.entries(schema.properties ?? {});
   const status = h('p', { class: 'status', role: 'alert', id: 'form-status' });
+  const button = h('button', { type: 'submit', class: 'primary' }, 'Start run…');
   const form = h(
     'form',
     { class: 'args', 'aria-labelledby': 'form-title', novalidate: true },
@@ -188,11 +197,11 @@ function argsForm(task: string, schema: Schema): HTMLElement {
       h('small', { id: 'release-help' }, 'live, or a retained release id (r-…)'),
       h('small', { id: 'release-target-error', class: 'field-error', hidden: true }),
     ),
-    h('button', { type: 'submit', class: 'primary' }, 'Start run…'),
+    button,
     status,
   );
   // Client-side refusals first (nothing to confirm), then the confirmation, then the start: Enter in a field asks too.
-  const start = async (): Promise<void> => {
+  const start = async (): Promise<boolean> => {
     status.textContent = '';
     let args: Record<string, unknown>;
     try {
@@ -201,7 +210,7 @@ function argsForm(task: string, schema: Schema): HTMLElement {
       if (!(error instanceof FieldError)) throw error;
       status.textContent = error.message;
       markFields(form, [error.problem]);
-      return;
+      return false;
     }
     markFields(form, []);
     const releaseField = form.querySelector('#release-target') as HTMLInputElement;
@@ -211,24 +220,34 @@ function argsForm(task: string, schema: Schema): HTMLElement {
       status.textContent = 'Release takes "live" or a release id: r- and 12 hex digits.';
       markControl(releaseField, 'not "live" nor a release id (r- and 12 hex digits)');
       releaseField.focus();
-      return;
+      return false;
     }
     if (!(await confirmAction(`Start ${task}?`, startDetail(task, Object.keys(args), release), 'Start'))) {
       status.textContent = 'Not started.';
-      return;
+      return false;
     }
     status.textContent = 'Starting…';
+    button.disabled = true;
     try {
       const started = await post<{ runId: string }>('/api/runs', { task, args, release });
       goAnnouncing(href(`/runs/${encodeURIComponent(started.runId)}`), `Started run ${started.runId}`);
+      return true;
     } catch (error) {
+      button.disabled = false;
       status.textContent = (error as Error).message;
       markFields(form, error instanceof ApiError ? error.fields : []);
+      return false;
     }
   };
+  // One start at a time: a second Enter or click while one is asked or on its way starts no second run. The button is
+  // disabled only while the start is on its way: disabled under the question, it could not take the focus back.
+  let starting = false;
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    void start();
+    if (starting) return;
+    starting = true;
+    // Once started, the page goes to the run: no second start until it does.
+    void start().then((started) => (starting = started));
   });
   return form;
 }

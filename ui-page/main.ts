@@ -49,7 +49,7 @@ async function render(): Promise<void> {
 render().then(announcePending, (error: unknown) => {
   const message = error instanceof ApiError && error.status === 401 ? `${error.message}` : (error as Error).message;
   show(
-    h('h1', {}, 'Something went wrong'),
+    h('h1', {}, error instanceof ApiError && error.status === 404 ? 'Not found' : 'Something went wrong'),
     h('p', { role: 'alert' }, message),
     h('p', {}, h('a', { href: href('/runs') }, 'Go to the runs')),
   );

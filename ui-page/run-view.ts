@@ -1,4 +1,4 @@
-import { get, href, post, stream } from './api.js';
+import { ApiError, get, href, post, stream } from './api.js';
 import { confirmAction } from './confirm-dialog.js';
 import { announce, badge, duration, goAnnouncing, h, show, when } from './dom.js';
 import type { Session } from './session.js';
@@ -53,16 +53,33 @@ function fact(term: string, ...value: (Node | string)[]): HTMLElement[] {
   return [h('dt', {}, term), h('dd', {}, ...value)];
 }
 
+/* Whether a re-run is being asked or started: a second click or Enter meanwhile starts no second run. */
+let rerunning = false;
+
 async function rerun(run: RunDocument, on: 'live' | 'own'): Promise<void> {
+  if (rerunning) return;
+  rerunning = true;
+  try {
+    // Once started, the page goes to the new run: no second start until it does.
+    rerunning = await rerunConfirmed(run, on);
+  } catch (error) {
+    rerunning = false;
+    throw error;
+  }
+}
+
+/** Asks, then starts the re-run and goes to it: whether it started. */
+async function rerunConfirmed(run: RunDocument, on: 'live' | 'own'): Promise<boolean> {
   const where = on === 'live' ? 'the live release' : `its own release ${run.record.release}`;
   const ok = await confirmAction(
     `Re-run ${run.record.task}?`,
     `It starts a new run of ${run.record.task} with the same args, on ${where}.`,
     'Re-run',
   );
-  if (!ok) return;
+  if (!ok) return false;
   const started = await post<{ runId: string }>(`/api/runs/${encodeURIComponent(run.record.runId)}/rerun`, { on });
   goAnnouncing(href(`/runs/${encodeURIComponent(started.runId)}`), `Started run ${started.runId}`);
+  return true;
 }
 
 async function stop(run: RunDocument, status: HTMLElement): Promise<void> {
@@ -94,12 +111,20 @@ function actions(run: RunDocument, session: Session): HTMLElement {
       { class: 'buttons' },
       h(
         'button',
-        { type: 'button', disabled: !run.rerun.can, onclick: () => void rerun(run, 'live').catch(fail) },
+        {
+          type: 'button',
+          disabled: !run.rerun.can,
+          onclick: () => void rerun(run, 'live').catch(fail),
+        },
         'Re-run on the live release…',
       ),
       h(
         'button',
-        { type: 'button', disabled: !run.rerun.can, onclick: () => void rerun(run, 'own').catch(fail) },
+        {
+          type: 'button',
+          disabled: !run.rerun.can,
+          onclick: () => void rerun(run, 'own').catch(fail),
+        },
         `Re-run on ${run.record.release}…`,
       ),
       h('button', { type: 'button', disabled: !run.stop.can, onclick: () => void stop(run, status).catch(fail) }, 'Stop…'),
@@ -127,76 +152,102 @@ async function runView(session: Session, runId: string): Promise<void> {
   const error = h('span', {}, record.error === undefined ? '–' : `${record.error.name}: ${record.error.message}`);
   const log = h('pre', { class: 'log', id: 'log', tabindex: '0', 'aria-label': 'Run log', 'aria-live': 'off' });
   const tail = h('p', { class: 'dim', id: 'tail-state' }, record.endedAt === undefined ? 'Following the log while the run goes on…' : '');
-  show(
-    h('h1', {}, 'Run ', h('code', {}, record.runId), ' ', statusBadge),
-    h(
-      'dl',
-      { class: 'facts' },
-      ...fact('Task', h('a', { href: href(`/tasks/${encodeURIComponent(record.task)}`) }, record.task)),
-      ...fact('Args', h('code', {}, JSON.stringify(record.args))),
-      ...fact('Release', h('a', { href: href('/runs', { release: record.release }) }, record.release), configOf(record)),
-      ...fact('Source', record.source),
-      ...fact('Caller', record.caller),
-      ...fact('Claimed and started', when(record.startedAt)),
-      ...fact('Ended', ended),
-      ...fact('Took', took),
-      ...fact('Exit code', exit),
-      ...fact('Error', error),
-      ...fact('Result', result),
-      ...(record.interruptedAt === undefined ? [] : fact('Interrupted', when(record.interruptedAt))),
-    ),
-    actions(run, session),
-    h('h2', {}, 'Log'),
-    tail,
-    log,
+  const facts = h(
+    'dl',
+    { class: 'facts' },
+    ...fact('Task', h('a', { href: href(`/tasks/${encodeURIComponent(record.task)}`) }, record.task)),
+    ...fact('Args', h('code', {}, JSON.stringify(record.args))),
+    ...fact('Release', h('a', { href: href('/runs', { release: record.release }) }, record.release), configOf(record)),
+    ...fact('Source', record.source),
+    ...fact('Caller', record.caller),
+    ...fact('Claimed and started', when(record.startedAt)),
+    ...fact('Ended', ended),
+    ...fact('Took', took),
+    ...fact('Exit code', exit),
+    ...fact('Error', error),
+    ...fact('Result', result),
+    ...(record.interruptedAt === undefined ? [] : fact('Interrupted', h('span', { id: 'interrupted-at' }, when(record.interruptedAt)))),
   );
+  show(h('h1', {}, 'Run ', h('code', {}, record.runId), ' ', statusBadge), facts, actions(run, session), h('h2', {}, 'Log'), tail, log);
   const follow = record.endedAt === undefined;
-  const controller = new AbortController();
-  await stream(
-    `/api/runs/${encodeURIComponent(runId)}/log${follow ? '?follow=1' : ''}`,
-    (value) => {
-      const frame = value as LogFrame;
-      if (frame.type === 'line') log.append(`${frame.text}\n`);
-      else if (frame.type === 'notice') log.append(h('span', { class: 'notice' }, `! ${frame.text}\n`));
-      else {
-        // A run that had ended when the page opened keeps its record's meaning (lost, refused): the log's end knows only the code.
-        exit.textContent = `${frame.result.exitCode} (${(follow ? undefined : run.meaning) ?? frame.meaning})`;
-        result.textContent = frame.result.output === undefined ? '–' : JSON.stringify(frame.result.output, null, 2);
-        if (frame.result.error !== undefined) error.textContent = `${frame.result.error.name}: ${frame.result.error.message}`;
-        if (follow) {
-          // The ledger has its end now: its status (lost and refused too), when it ended and how long it took.
-          void get<RunDocument>(`/api/runs/${encodeURIComponent(runId)}`).then((done) => {
-            const settled = badge(done.status);
-            statusBadge.replaceWith(settled);
-            statusBadge = settled;
-            ended.textContent = when(done.record.endedAt);
-            took.textContent = duration(done.record.durationMs);
-            if (done.meaning !== undefined) exit.textContent = `${frame.result.exitCode} (${done.meaning})`;
-          });
-          tail.textContent = `The run ended with exit ${frame.result.exitCode}.`;
-          announce(tail.textContent);
-          document.querySelectorAll<HTMLButtonElement>('.actions button').forEach((button) => {
-            if (button.textContent !== 'Stop…') return;
-            // A disabled button cannot keep the focus: it goes to the line that says how the run ended, not to the page.
-            const focused = document.activeElement === button;
-            button.disabled = true;
-            if (focused) {
-              tail.tabIndex = -1;
-              tail.focus();
-            }
-          });
-          document.getElementById('stop-note')?.remove();
-        }
+  // Lines arrive one frame each, up to megabytes of them: they are shown a batch at a time, one text node a batch, so the tab
+  // stays responsive; the log keeps to its end only while the reader is there (scrolled up, it stays where the reader is).
+  let pending = '';
+  let flushing = false;
+  const flush = (): void => {
+    flushing = false;
+    if (pending === '') return;
+    const atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 4;
+    log.append(pending);
+    pending = '';
+    if (atEnd) log.scrollTop = log.scrollHeight;
+  };
+  const add = (text: string): void => {
+    pending += text;
+    if (!flushing) {
+      flushing = true;
+      requestAnimationFrame(flush);
+    }
+  };
+  let sawEnd = false;
+  const onFrame = (value: unknown): void => {
+    const frame = value as LogFrame;
+    if (frame.type === 'line') return add(`${frame.text}\n`);
+    flush();
+    if (frame.type === 'notice') {
+      log.append(h('span', { class: 'notice' }, `! ${frame.text}\n`));
+      return;
+    }
+    sawEnd = true;
+    // A run that had ended when the page opened keeps its record's meaning (lost, refused): the log's end knows only the code.
+    exit.textContent = `${frame.result.exitCode} (${(follow ? undefined : run.meaning) ?? frame.meaning})`;
+    result.textContent = frame.result.output === undefined ? '–' : JSON.stringify(frame.result.output, null, 2);
+    if (frame.result.error !== undefined) error.textContent = `${frame.result.error.name}: ${frame.result.error.message}`;
+    if (!follow) return;
+    // The ledger has its end now: its status (lost and refused too), when it ended, how long it took, when an interrupt reached it.
+    void get<RunDocument>(`/api/runs/${encodeURIComponent(runId)}`).then((done) => {
+      const settled = badge(done.status);
+      statusBadge.replaceWith(settled);
+      statusBadge = settled;
+      ended.textContent = when(done.record.endedAt);
+      took.textContent = duration(done.record.durationMs);
+      if (done.meaning !== undefined) exit.textContent = `${frame.result.exitCode} (${done.meaning})`;
+      if (done.record.interruptedAt !== undefined && facts.querySelector('#interrupted-at') === null)
+        facts.append(...fact('Interrupted', h('span', { id: 'interrupted-at' }, when(done.record.interruptedAt))));
+    });
+    tail.textContent = `The run ended with exit ${frame.result.exitCode}.`;
+    announce(tail.textContent);
+    document.querySelectorAll<HTMLButtonElement>('.actions button').forEach((button) => {
+      if (button.textContent !== 'Stop…') return;
+      // A disabled button cannot keep the focus: it goes to the line that says how the run ended, not to the page.
+      const focused = document.activeElement === button;
+      button.disabled = true;
+      if (focused) {
+        tail.tabIndex = -1;
+        tail.focus();
       }
-      if (follow) log.scrollTop = log.scrollHeight;
+    });
+    document.getElementById('stop-note')?.remove();
+  };
+  // Not awaited: the page is there (and a start announced on it) while its log streams in.
+  void stream(`/api/runs/${encodeURIComponent(runId)}/log${follow ? '?follow=1' : ''}`, onFrame, new AbortController().signal).then(
+    () => {
+      flush();
+      // The stream ended without the run's end (the server closed it): the page follows nothing any more, and says so.
+      if (follow && !sawEnd) tail.textContent = 'The log stopped before the run ended: reload the page to see how the run stands.';
     },
-    controller.signal,
-  ).catch((failure: Error) => {
-    log.append(h('span', { class: 'notice' }, `! ${failure.message}\n`));
-    // The page no longer follows anything: it says so, rather than "Following…" over a dead stream.
-    if (follow && tail.textContent?.startsWith('Following') === true)
-      tail.textContent = `Not following the log any more (${failure.message}): reload the page to see how the run stands.`;
-  });
+    (failure: Error) => {
+      flush();
+      log.append(h('span', { class: 'notice' }, `! ${failure.message}\n`));
+      // The page no longer follows anything: it says so, rather than "Following…" over a dead stream. A server that stopped
+      // has said how to start it again: a reload of this address would not help.
+      if (follow && !sawEnd)
+        tail.textContent =
+          failure instanceof ApiError && failure.status === 0
+            ? `Not following the log any more: ${failure.message}`
+            : `Not following the log any more (${failure.message}): reload the page to see how the run stands.`;
+    },
+  );
 }
 
 export { runView };

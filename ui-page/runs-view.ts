@@ -1,4 +1,4 @@
-import { get, href, post } from './api.js';
+import { ApiError, get, href, post } from './api.js';
 import { confirmAction } from './confirm-dialog.js';
 import { announce, badge, duration, h, show, when } from './dom.js';
 import { moveText, type StageMove } from './moves.js';
@@ -52,6 +52,7 @@ function filterForm(session: Session, filter: Record<string, string>): HTMLFormE
     if (Number.isNaN(instant)) return '';
     return new Date(instant - new Date(instant).getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
   };
+  const problem = h('p', { class: 'field-error', role: 'alert' });
   const form = h(
     'form',
     { class: 'filters', 'aria-label': 'Filter runs', role: 'search' },
@@ -70,6 +71,7 @@ function filterForm(session: Session, filter: Record<string, string>): HTMLFormE
     ),
     h('button', { type: 'submit', class: 'primary' }, 'Filter'),
     h('a', { href: href('/runs') }, 'Clear'),
+    problem,
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -78,7 +80,12 @@ function filterForm(session: Session, filter: Record<string, string>): HTMLFormE
     for (const [key, value] of data.entries()) {
       const text = String(value);
       if (text === '') continue;
-      params[key] = key === 'from' || key === 'to' ? new Date(text).toISOString() : text;
+      // To takes in the whole second it shows: a run started at 10:58:42.5 is one of those up to 10:58:42.
+      params[key] = key === 'from' ? new Date(text).toISOString() : key === 'to' ? new Date(Date.parse(text) + 999).toISOString() : text;
+    }
+    if (params.from !== undefined && params.to !== undefined && params.from > params.to) {
+      problem.textContent = 'From is after To: no run can match. Swap them, or clear one.';
+      return;
     }
     location.assign(href('/runs', params));
   });
@@ -149,12 +156,16 @@ async function bulk(
   status: HTMLElement,
   refresh: (stopping: readonly string[]) => Promise<void>,
 ): Promise<void> {
-  const selection = await get<{ count: number; runIds: string[]; more?: boolean }>(
-    `/api/selection?${new URLSearchParams(filter).toString()}`,
-  );
+  // Only a running run can be stopped: a stop counts, and asks about, the running runs the filter selects.
+  const selected = action === 'stop' ? { ...filter, status: 'running' } : filter;
+  const selection =
+    action === 'stop' && filter.status !== undefined && filter.status !== 'running'
+      ? { count: 0, runIds: [] }
+      : await get<{ count: number; runIds: string[]; more?: boolean }>(`/api/selection?${new URLSearchParams(selected).toString()}`);
   const verb = action === 'rerun' ? 'Re-run' : 'Stop';
   if (selection.count === 0) {
-    status.textContent = 'The filter selects no runs.';
+    status.textContent =
+      action === 'stop' ? 'The filter selects no running runs: only a running run can be stopped.' : 'The filter selects no runs.';
     return;
   }
   const counted =
@@ -178,13 +189,30 @@ async function bulk(
     .filter((outcome) => outcome.ok)
     .map((outcome) => (outcome.newRunId === undefined ? outcome.runId : `${outcome.runId} → ${outcome.newRunId}`));
   // Per run, what was done: those done by id, and why each of the rest was not.
-  status.textContent = `${verb}: ${result.done} of ${selection.count} done${told.length === 0 ? '' : ` (${told.join(', ')})`}.${failed.length === 0 ? '' : ` Not done: ${failed.map((outcome) => `${outcome.runId} (${outcome.error})`).join('; ')}`}`;
+  status.textContent = `${verb}: ${result.done} of ${selection.count} done${told.length === 0 ? '' : ` (${listed(told)})`}.${notDone(failed)}`;
   announce(status.textContent);
   await refresh(action === 'stop' ? done : []);
 }
 
 /** How often the first page of runs reads the ledger again. */
 const FOLLOW_MS = 3000;
+
+/** At most this many run ids in a bulk action's summary: the rest are counted. */
+const NAMED_IN_SUMMARY = 5;
+
+/** Run ids in a summary: the first few, then how many more. */
+function listed(ids: readonly string[]): string {
+  const named = ids.slice(0, NAMED_IN_SUMMARY).join(', ');
+  return ids.length > NAMED_IN_SUMMARY ? `${named} and ${ids.length - NAMED_IN_SUMMARY} more` : named;
+}
+
+/** The runs a bulk action did not act on, by reason: ` Not done: 3 (The run has ended.): a, b, c.`; empty for none. */
+function notDone(failed: readonly { runId: string; error?: string }[]): string {
+  const byReason = new Map<string, string[]>();
+  for (const outcome of failed)
+    byReason.set(outcome.error ?? 'no reason given', [...(byReason.get(outcome.error ?? 'no reason given') ?? []), outcome.runId]);
+  return [...byReason].map(([reason, ids]) => ` Not done: ${ids.length} (${reason}): ${listed(ids)}.`).join('');
+}
 
 /** A page of runs as `/api/runs` answers it: `at` holds the list for the pages after it. */
 interface RunsPage {
@@ -198,11 +226,13 @@ interface RunsPage {
 async function runsView(loading: Promise<Session>): Promise<void> {
   const filter = currentFilter();
   const address = new URLSearchParams(location.search);
-  const page = Number(address.get('page') ?? '0');
+  // As typed: the server refuses a page that is no number, quoting it (Number() would say NaN).
+  const pageText = address.get('page') ?? '0';
+  const page = Number(pageText);
   // Pages after the first hold the list where it was when the first was read (`at`): runs started since shift no page.
   const at = address.get('at');
   const held: Record<string, string> = page > 0 && at !== null ? { at } : {};
-  const query = new URLSearchParams({ ...filter, page: String(page), ...held });
+  const query = new URLSearchParams({ ...filter, page: pageText, ...held });
   const read = (): Promise<RunsPage> => get<RunsPage>(`/api/runs?${query.toString()}`);
   const [session, list] = await Promise.all([loading, read()]);
   const paged = (runs: RunsPage, to: number): string =>
@@ -228,15 +258,22 @@ async function runsView(loading: Promise<Session>): Promise<void> {
   const replaceList = (now: RunsPage): void => {
     const text = JSON.stringify(now);
     if (text === shownAs) return;
-    const focused =
-      document.activeElement instanceof HTMLAnchorElement && shown.contains(document.activeElement)
-        ? document.activeElement.getAttribute('href')
-        : null;
+    const active = document.activeElement;
+    const focused = active instanceof HTMLElement && shown.contains(active) ? active : null;
     const next = listed(now);
     shown.replaceWith(next);
     shown = next;
     shownAs = text;
-    if (focused !== null) next.querySelector<HTMLElement>(`a[href="${CSS.escape(focused)}"]`)?.focus();
+    if (focused === null) return;
+    // The same run's link; else the same paging link (its address moves with the list); else the list itself, never the page.
+    const href = focused.getAttribute('href');
+    const rel = focused.getAttribute('rel');
+    const again =
+      (href === null ? null : next.querySelector<HTMLElement>(`a[href="${CSS.escape(href)}"]`)) ??
+      (rel === null ? null : next.querySelector<HTMLElement>(`a[rel="${CSS.escape(rel)}"]`));
+    if (again !== null) return again.focus();
+    next.tabIndex = -1;
+    next.focus();
   };
   // After a bulk action the rows say how the runs stand now: those asked to stop, once they have ended (a stop takes a moment).
   const refresh = async (stopping: readonly string[]): Promise<void> => {
@@ -297,7 +334,14 @@ function followLedger(read: () => Promise<RunsPage>, replaceList: (now: RunsPage
       replaceList(await read());
     } catch (error) {
       status.textContent = (error as Error).message;
-      document.getElementById('follow-note')?.replaceChildren('This page no longer follows the ledger: reload it to follow again.');
+      // A server that stopped has said how to start it again (this address's token is the old one's): no reload advice then.
+      document
+        .getElementById('follow-note')
+        ?.replaceChildren(
+          error instanceof ApiError && error.status === 0
+            ? 'This page no longer follows the ledger.'
+            : 'This page no longer follows the ledger: reload it to follow again.',
+        );
       return;
     }
     next();

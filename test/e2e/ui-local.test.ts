@@ -176,12 +176,14 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
 
   it('refuses args that fail the schema with the words of the CLI, then starts a run from the task form', async () => {
     await page.goto(address('/tasks/echo'));
+    // A number the field takes, that the task's schema does not (an integer): only the admin function's check can tell.
+    await page.getByLabel('count (required)').fill('1.5');
     await startFromForm();
     await expect.poll(() => page.locator('#form-status').textContent()).toContain('Invalid args for echo: count');
     // the field the refusal names is marked, says why, and has the focus
     const count = page.getByLabel('count (required)');
     expect(await count.getAttribute('aria-invalid')).toBe('true');
-    expect(await page.locator('#arg-count-error').textContent()).toMatch(/expected number/);
+    expect(await page.locator('#arg-count-error').textContent()).toMatch(/expected int/);
     expect(await page.evaluate('document.activeElement?.id')).toBe('arg-count');
     expect(await page.getByLabel('label').getAttribute('aria-invalid')).toBeNull();
     // The CLI refuses the same args (in its own words for flags).
@@ -227,6 +229,38 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     expect(after).toHaveLength(before.length);
   });
 
+  it('refuses an empty required field before it asks, and starts one run however often Start is pressed', async () => {
+    await page.goto(address('/tasks/echo'));
+    await page.getByRole('button', { name: 'Start run…' }).click();
+    await expect.poll(() => page.locator('#arg-count-error').textContent()).toBe('required');
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    const before = JSON.parse((await project.cli(['runs', '--task', 'echo', '--json'])).stdout) as unknown[];
+    await page.getByLabel('count (required)').fill('1');
+    await page.getByRole('button', { name: 'Start run…' }).click();
+    // Enter again while it asks: the question is open once, and one run starts
+    await page.keyboard.press('Tab');
+    await page.getByRole('dialog').getByRole('button', { name: 'Start' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/runs\/\d{8}-\d{6}-/);
+    await expect
+      .poll(async () => (JSON.parse((await project.cli(['runs', '--task', 'echo', '--json'])).stdout) as unknown[]).length)
+      .toBe(before.length + 1);
+  });
+
+  it('refuses a request with a field the call does not take (400), naming it, and starts nothing', async () => {
+    const headers = { 'x-cnf-token': ui.token, 'content-type': 'application/json' };
+    const answer = await fetch(new URL('/api/runs', ui.url), {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ task: 'noop', args: {}, runId: 'chosen-by-the-caller' }),
+    });
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as { error: string }).error).toBe(
+      'The request has a field this call does not take: "runId" (it takes task, args, release).',
+    );
+    expect((await project.cli(['runs', 'show', 'chosen-by-the-caller'])).code).toBe(64);
+  });
+
   it('refuses text that is no number in a number field before anything is sent', async () => {
     await page.goto(address('/tasks/echo'));
     await page.getByLabel('count (required)').focus();
@@ -240,8 +274,11 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
   it('quotes nothing typed where it does not belong: the title leaves out the address, a JSON field its text', async () => {
     await page.goto(address('/runs/typed-into-the-address'));
     await expect.poll(() => page.title()).toBe('a run · local · cnf-admin');
-    // no such run: the page says so, and leads back to the runs
+    // no such run: the page says so (not found, not "went wrong"), and leads back to the runs
     await expect.poll(() => page.getByRole('link', { name: 'Go to the runs' }).count()).toBe(1);
+    expect(await page.locator('h1').textContent()).toBe('Not found');
+    const unknown = await fetch(new URL('/api/runs/typed-into-the-address', ui.url), { headers: { 'x-cnf-token': ui.token } });
+    expect(unknown.status).toBe(404);
     await page.goto(address('/tasks/echo'));
     await page.getByLabel('count (required)').fill('1');
     await page.getByLabel('tags').fill('typed-not-json');
@@ -346,6 +383,13 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
   });
 
   it('stops every running run a filter selects, after showing how many', async () => {
+    // Runs that have ended are not counted as runs to stop: there is nothing to ask.
+    await page.goto(address('/runs', { task: 'echo' }));
+    await page.getByRole('button', { name: 'Stop all matching…' }).click();
+    await expect
+      .poll(() => page.locator('p.status').textContent())
+      .toBe('The filter selects no running runs: only a running run can be stopped.');
+    expect(await page.getByRole('dialog').count()).toBe(0);
     for (let index = 0; index < 2; index += 1) {
       await page.goto(address('/tasks/wait-for-stop'));
       await startFromForm();
@@ -573,6 +617,6 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
       .toBe(
         "cnf-admin ui is not answering: it may have stopped. Start it again with cnf-admin ui --stage local, then open the address it prints (this page's address holds the old session's token).",
       );
-    expect(await page.locator('#follow-note').textContent()).toBe('This page no longer follows the ledger: reload it to follow again.');
+    expect(await page.locator('#follow-note').textContent()).toBe('This page no longer follows the ledger.');
   });
 });

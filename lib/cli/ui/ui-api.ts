@@ -1,3 +1,4 @@
+import { HttpError } from './http-error.js';
 import { UsageError } from '../../core/errors.js';
 import type { InvokePlan, Platform, RunFrame } from '../../core/platform.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
@@ -78,6 +79,19 @@ function wentLive(
   const deploys = moves.filter((move) => move.cause === DEPLOY_CAUSE);
   if (deploys.length > 0) return deploys.map((move) => ({ release: move.release, at: move.at }));
   return releases.map((release) => ({ release: release.release, at: release.createdAt }));
+}
+
+/**
+ * Refuses a request body with a field the call does not take, as the CLI
+ * refuses an unknown flag: a field dropped without a word (a `runId`, a
+ * misspelt `relase`) would start a run other than the one asked for.
+ *
+ * @throws UsageError (400) naming the first unknown field and the ones taken.
+ */
+function assertKnownFields(body: Record<string, unknown>, known: readonly string[]): void {
+  const unknown = Object.keys(body).find((key) => !known.includes(key));
+  if (unknown !== undefined)
+    throw new UsageError(`The request has a field this call does not take: ${JSON.stringify(unknown)} (it takes ${known.join(', ')}).`);
 }
 
 /**
@@ -187,6 +201,7 @@ class UiApi {
 
   /** Starts a run of a task with args from the form, on the live release or a retained one. */
   async start(body: Record<string, unknown>): Promise<StartedRun> {
+    assertKnownFields(body, ['task', 'args', 'release']);
     const { task, args, release } = body;
     if (typeof task !== 'string' || task === '') throw new UsageError('Name the task to run ("task").');
     if (task === CONSOLE_TASK) throw new UsageError('Console evaluations run in cnf-admin console, not from the page.');
@@ -199,6 +214,7 @@ class UiApi {
 
   /** Re-runs a run: the same task and args, as a new run, on the live release or on the run's own. */
   async rerun(runId: string, body: Record<string, unknown>): Promise<StartedRun> {
+    assertKnownFields(body, ['on']);
     const record = await this.#record(runId);
     const ability = this.#rerunAbility(record);
     if (!ability.can) throw new UsageError(ability.why ?? 'This run cannot be re-run.');
@@ -217,6 +233,7 @@ class UiApi {
 
   /** A bulk re-run or stop of the given runs (the ones a selection counted); one outcome per run. */
   async bulk(body: Record<string, unknown>): Promise<unknown> {
+    assertKnownFields(body, ['action', 'runIds', 'on']);
     const { action, runIds, on } = body;
     if (action !== 'rerun' && action !== 'stop') throw new UsageError('action takes rerun or stop.');
     if (!Array.isArray(runIds) || runIds.some((id) => typeof id !== 'string') || runIds.length > BULK_LIMIT)
@@ -327,7 +344,7 @@ class UiApi {
 
   async #record(runId: string): Promise<RunRecord> {
     const record = await this.platform.run(runId);
-    if (record === undefined) throw new UsageError(`No run ${JSON.stringify(runId)} on stage ${this.stage}.`);
+    if (record === undefined) throw new HttpError(404, `No run ${JSON.stringify(runId)} on stage ${this.stage}.`);
     return record;
   }
 

@@ -1,3 +1,4 @@
+import { HttpError } from './http-error.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { invalidArgsFields } from '../../core/check-args.js';
@@ -30,15 +31,6 @@ interface UiServerOptions {
   readonly assets: PageAssets;
   /** Told about failures the page could only show as a 500. */
   readonly report: (message: string) => void;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 function send(
