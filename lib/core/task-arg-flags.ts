@@ -157,7 +157,8 @@ function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined): A
     if (property === undefined && strict) {
       const usages = task === undefined ? [] : flagUsages(task).map((flagUsage) => flagUsage.usage);
       const known = usages.length === 0 ? 'it takes no args' : `its args: ${usages.join(', ')}`;
-      throw new UsageError(`Unknown arg --${flag} for task ${task?.name}; ${known}.`);
+      // A list arg's usage ends in `...`: the sentence ends there, with no fourth dot.
+      throw new UsageError(`Unknown arg --${flag} for task ${task?.name}; ${known}${known.endsWith('...') ? '' : '.'}`);
     }
     // A repeated flag fills an array: --tag a --tag b.
     const isArray = typeOf(property) === 'array';

@@ -92,6 +92,15 @@ describe('parseArgFlags', () => {
     expect(() => parseArgFlags(tokens, purge)).toThrow(message);
   });
 
+  it("ends the unknown-arg sentence at a list arg's dots, with no fourth", () => {
+    const tagged: TaskInfo = {
+      ...purge,
+      name: 'tag',
+      args: { type: 'object', properties: { tags: { type: 'array', items: { type: 'string' } } }, additionalProperties: false },
+    };
+    expect(() => parseArgFlags(['--tagz', 'a'], tagged)).toThrow(/^Unknown arg --tagz for task tag; its args: --tags <string>\.\.\.$/);
+  });
+
   it('reads decimal numbers, with a sign, a fraction or an exponent, where the schema says number', () => {
     expect(parseArgFlags(['--limits', '-2', '--limits', '.5', '--limits', '1e3', '--older-than-days', '+7'], purge)).toEqual({
       limits: [-2, 0.5, 1000],
