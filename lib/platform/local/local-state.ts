@@ -8,6 +8,7 @@ import { useSchemaMessages } from '../../core/schema-messages.js';
 import { isCnfError, PermissionError, UnavailableError } from '../../core/errors.js';
 import { readJsonFile } from '../../core/files/atomic-file.js';
 import { unquotedJsonError } from '../../core/files/unquoted-json-error.js';
+import { jsonFaultOffset } from './json-fault-offset.js';
 import { errnoText } from '../../core/errno-text.js';
 import { describeIssues } from '../../core/run-record-schema.js';
 import type { LocalPaths } from './local-paths.js';
@@ -56,7 +57,7 @@ async function readStateFile<T>(
     const parseError = error.cause instanceof Error ? error.cause : undefined;
     if (options.holdsSecrets === true) {
       const text = await readFile(file, 'utf8').catch(() => '');
-      throw corrupted(file, unquotedJsonError(text, parseError), hint);
+      throw corrupted(file, unquotedJsonError(text, parseError, jsonFaultOffset), hint);
     }
     throw corrupted(
       file,

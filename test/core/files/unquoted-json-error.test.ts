@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { unquotedJsonError } from '../../../lib/core/files/unquoted-json-error.js';
+import { jsonFaultOffset } from '../../../lib/platform/local/json-fault-offset.js';
 
 function parseError(text: string): unknown {
   try {
@@ -22,5 +23,15 @@ describe('unquotedJsonError', () => {
   it('says the line and column where the parser names a position', () => {
     const text = '{\n  "a": 1\n  "b": 2\n}';
     expect(unquotedJsonError(text, parseError(text))).toMatch(/^not valid JSON at line 3, column 3 /);
+  });
+
+  it('finds the line and column where the parser names none (an unexpected token) with a locator, still quoting nothing', () => {
+    const text = '{\n  "A": { "value": "ok" },\n  "B": s3cret-value\n}';
+    expect((parseError(text) as Error).message).not.toMatch(/position/);
+    expect(unquotedJsonError(text, parseError(text))).toMatch(/^not valid JSON \(/);
+    const told = unquotedJsonError(text, parseError(text), jsonFaultOffset);
+    expect(told).toMatch(/^not valid JSON at line 3, column 8 /);
+    expect(told).not.toContain('s3cret');
+    expect(unquotedJsonError('garbage\n', parseError('garbage\n'), jsonFaultOffset)).toMatch(/^not valid JSON at line 1, column 1 /);
   });
 });
