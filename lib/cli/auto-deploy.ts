@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { UsageError } from '../core/errors.js';
+import { taskInCatalog } from '../core/event-check.js';
 import { DEFAULT_ALIAS } from '../core/platform.js';
 import type { LocalStageCapability } from '../core/platform-capabilities.js';
 import type { Stage } from '../core/stage.js';
 import { describeFiles, type WorkingTreeDifference } from '../core/working-tree-difference.js';
-import type { TaskCatalog } from '../core/task-catalog.js';
+import { isAdminFunctionTask, type TaskCatalog } from '../core/task-catalog.js';
 import type { StageContext } from './stage-context.js';
 
 /** What decides whether a command deploys the working tree before it runs. */
@@ -39,12 +41,36 @@ async function shouldDeployWorkingTree(facts: WorkingTreeFacts): Promise<boolean
 }
 
 /**
+ * The check a deploy before a run makes of the release it built, before the
+ * live pair moves: that the release has the task. A typo (`invoke migrat`)
+ * then moves nothing, and says the release was built but not made live.
+ */
+function taskCheck(context: StageContext, task: string | undefined): ((release: string) => Promise<void>) | undefined {
+  if (task === undefined || isAdminFunctionTask(task)) return undefined;
+  return async (release) => {
+    const catalog = await context.platform.catalog(await context.platform.resolve({ release }));
+    try {
+      taskInCatalog(catalog, release, task);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      throw new UsageError(
+        `${error.message} The working tree was built as ${release}, which is kept; web:live and admin:live did not move to it.`,
+        { hint: `See the tasks of the working tree with: cnf-admin tasks --release ${release} --stage ${context.stage.name}` },
+      );
+    }
+  };
+}
+
+/**
  * Deploys the working tree to the local stage first when
  * {@link shouldDeployWorkingTree} says so, and says so in one line.
  */
 async function deployWorkingTreeFirst(
   context: StageContext,
-  options: Pick<WorkingTreeFacts, 'release' | 'alias' | 'dryRun'>,
+  options: Pick<WorkingTreeFacts, 'release' | 'alias' | 'dryRun'> & {
+    /** The task the command runs: a tree whose release lacks it is built, but the live pair does not move to it. */
+    readonly task?: string;
+  },
 ): Promise<void> {
   const { stage, progress } = context;
   const { localStage } = context.platform;
@@ -65,7 +91,7 @@ async function deployWorkingTreeFirst(
   if (!deploy) return;
   const wait = progress.start('Deploying the working tree', { quiet: true });
   try {
-    const { stored, previous } = await localStage.deploy(DEFAULT_ALIAS);
+    const { stored, previous } = await localStage.deploy(DEFAULT_ALIAS, { check: taskCheck(context, options.task) });
     // A source deleted since the release is one of the files that differ: it says so.
     const files = tree?.files.map((file) => (existsSync(join(context.project.root, file)) ? file : `${file} (removed)`));
     const changed = files === undefined ? '' : ` (changed: ${describeFiles(files)})`;

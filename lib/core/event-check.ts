@@ -28,6 +28,37 @@ function scriptNotInReleaseMessage(name: string, scripts: readonly string[], rel
   return `${name} is not in release ${release}: a script must ship with a release.${didYouMean(name, scripts)} Commit it under scripts/ and deploy a release (cnf-admin deploy --stage local; on AWS, cdk deploy).`;
 }
 
+/**
+ * The task (or script) `name` of a release's catalog, as the admin function
+ * finds it before it runs anything.
+ *
+ * @throws UsageError (64) with the message the admin function refuses an unknown task or a script the release lacks with.
+ */
+function taskInCatalog(catalog: TaskCatalog, release: string, name: string): TaskInfo {
+  if (isScriptPath(name)) {
+    const script = (catalog.scripts ?? []).find((candidate) => candidate.name === name);
+    if (script === undefined)
+      throw new UsageError(
+        scriptNotInReleaseMessage(
+          name,
+          (catalog.scripts ?? []).map((candidate) => candidate.name),
+          release,
+        ),
+      );
+    return script;
+  }
+  const task = catalog.tasks.find((candidate) => candidate.name === name);
+  if (task === undefined)
+    throw new UsageError(
+      unknownTaskMessage(
+        name,
+        catalog.tasks.map((candidate) => candidate.name),
+        release,
+      ),
+    );
+  return task;
+}
+
 /** An admin event as far as checking it against a catalog goes. */
 interface CheckedEvent {
   readonly task: string;
@@ -51,17 +82,7 @@ interface CheckedEvent {
 function checkEventAgainstCatalog(catalog: TaskCatalog, release: string, event: CheckedEvent): Readonly<Record<string, unknown>> {
   const argv = event.argv ?? [];
   if (isAdminFunctionTask(event.task)) return event.args;
-  let info: TaskInfo | undefined;
-  if (isScriptPath(event.task)) {
-    info = (catalog.scripts ?? []).find((script) => script.name === event.task);
-    const scripts = (catalog.scripts ?? []).map((script) => script.name);
-    if (info === undefined) throw new UsageError(scriptNotInReleaseMessage(event.task, scripts, release));
-  } else {
-    info = catalog.tasks.find((task) => task.name === event.task);
-    const tasks = catalog.tasks.map((task) => task.name);
-    if (info === undefined) throw new UsageError(unknownTaskMessage(event.task, tasks, release));
-  }
-  const task = info;
+  const task = taskInCatalog(catalog, release, event.task);
   let given: Readonly<Record<string, unknown>> = event.args;
   let fromFlags: string[] = [];
   if (argv.length > 0) {
@@ -106,5 +127,5 @@ function schemaOf(task: TaskInfo): z.ZodType | undefined {
   }
 }
 
-export { checkEventAgainstCatalog, recordedArgs, scriptNotInReleaseMessage, unknownTaskMessage };
+export { checkEventAgainstCatalog, recordedArgs, scriptNotInReleaseMessage, taskInCatalog, unknownTaskMessage };
 export type { CheckedEvent };

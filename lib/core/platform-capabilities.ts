@@ -53,6 +53,12 @@ interface LocalDeployOptions {
   readonly signal?: AbortSignal;
   /** Called as the alias pair starts to move: from then on an interrupt no longer stops the deploy, which finishes. */
   readonly onMove?: () => void;
+  /**
+   * Called with the release once it is built and stored, before the alias
+   * pair moves: what it throws ends the deploy there, the pair where it was
+   * (an `invoke` of a task the new release lacks moves nothing).
+   */
+  readonly check?: (release: string) => Promise<void>;
 }
 
 /**

@@ -2,7 +2,7 @@
  * Bad input through the real binary: each gets a clear message and the exit
  * code the design gives, runs nothing, and shows no stack trace.
  */
-import { renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../support/cli.js';
@@ -43,6 +43,32 @@ describe('bad input', () => {
     );
     expect(result.stderr).not.toContain('▶');
     expect(await runCount()).toBe(before);
+  });
+
+  it('an unknown task after an edit: 64, the tree built and kept, the live pair not moved to it, nothing ran', async () => {
+    const edited = createTestProject('tasks');
+    try {
+      const live = (JSON.parse((await edited.cli(['status', '--json'])).stdout) as { aliases: { web: { release: string } }[] }).aliases[0]
+        ?.web.release;
+      const noop = join(edited.dir, 'lambda', 'tasks', 'noop.ts');
+      writeFileSync(noop, readFileSync(noop, 'utf8').replace("'Does nothing'", "'Does nothing, edited'"));
+      const result = await edited.cli(['invoke', 'nooop']);
+      expectUserError(result, 64, /Unknown task "nooop"\. Did you mean "noop"\?/);
+      const built = /The working tree was built as (r-[0-9a-f]{12}), which is kept; web:live and admin:live did not move to it\./.exec(
+        result.stderr,
+      )?.[1];
+      expect(built).toMatch(/^r-/);
+      expect(built).not.toBe(live);
+      const after = JSON.parse((await edited.cli(['status', '--json'])).stdout) as { aliases: { web: { release: string } }[] };
+      expect(after.aliases[0]?.web.release).toBe(live);
+      expect(JSON.parse((await edited.cli(['runs', '--json'])).stdout)).toEqual([]);
+      // The right name then makes the kept release live and runs on it.
+      const fixed = await edited.cli(['invoke', 'noop']);
+      expect(fixed.code).toBe(0);
+      expect(fixed.stderr).toContain(`▶ noop · stage local · release ${built} `);
+    } finally {
+      await edited.cleanup();
+    }
   });
 
   it('args that fail the schema: 64, naming the field, nothing ran', async () => {

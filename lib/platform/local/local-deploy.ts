@@ -33,7 +33,8 @@ import { pairAgainstTree, type LocalDeployment } from './unchanged-deployment.js
  * @param progress - told when the bundle is built
  * @param interruption - `signal`, aborted when the user interrupts: the build
  *   ends, and nothing moves; `onMove`, called as the pair starts to move, after
- *   which an interrupt no longer stops the deploy
+ *   which an interrupt no longer stops the deploy; `check`, called with the
+ *   release built and stored, before the pair moves (what it throws moves nothing)
  */
 async function deployLocal(
   project: Project,
@@ -41,7 +42,7 @@ async function deployLocal(
   alias: string,
   who: string,
   progress: Progress = SILENT_PROGRESS,
-  interruption: Pick<LocalDeployOptions, 'signal' | 'onMove'> = {},
+  interruption: Pick<LocalDeployOptions, 'signal' | 'onMove' | 'check'> = {},
 ): Promise<LocalDeployment> {
   const { signal } = interruption;
   const paths = localPaths(project);
@@ -72,6 +73,8 @@ async function deployLocal(
         })
       : { stored: unchanged, isNew: false, built: false };
   const commit = await git;
+  // A release the pair already serves is no move to check: what the command then refuses, it refuses of the live release.
+  if (current?.web !== built.stored.release || current?.admin !== built.stored.release) await interruption.check?.(built.stored.release);
   // The alias pair and the live pair's record move as one step, under the state lock.
   await withStateLock(paths.stageDir, async () => {
     // Asked and told in one step: an interrupt either came before, and nothing moves, or finds the pair moving.
