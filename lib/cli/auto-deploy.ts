@@ -91,9 +91,15 @@ async function deployWorkingTreeFirst(
   if (!deploy) return;
   const wait = progress.start('Deploying the working tree', { quiet: true });
   try {
-    const { stored, previous } = await localStage.deploy(DEFAULT_ALIAS, { check: taskCheck(context, options.task) });
-    // A source deleted since the release is one of the files that differ: it says so.
-    const files = tree?.files.map((file) => (existsSync(join(context.project.root, file)) ? file : `${file} (removed)`));
+    const { stored, previous, added = [] } = await localStage.deploy(DEFAULT_ALIAS, { check: taskCheck(context, options.task) });
+    // A source deleted since the release is one of the files that differ, and one the tree imports since is another: it says so.
+    const files =
+      tree === undefined
+        ? undefined
+        : [
+            ...tree.files.map((file) => (existsSync(join(context.project.root, file)) ? file : `${file} (removed)`)),
+            ...added.filter((file) => !tree?.files.includes(file)).map((file) => `${file} (new)`),
+          ];
     const changed = files === undefined ? '' : ` (changed: ${describeFiles(files)})`;
     const outcome =
       previous === stored.release

@@ -20,6 +20,13 @@ interface LocalDeployment {
   /** The release the alias pair pointed at before, if any. */
   readonly previous: string | undefined;
   readonly alias: string;
+  /**
+   * The sources the release is built from that the previous one was not
+   * (files the tree imports since), relative to the project root, sorted.
+   *
+   * @default - none, or not known (no previous release, or one that records no sources)
+   */
+  readonly added?: readonly string[];
 }
 
 /** Where a rollback holds a stage: the pair it restored, by which run, since when. */

@@ -132,6 +132,24 @@ describe('deploy and drift', () => {
       const pinned = await copy.cli(['invoke', 'noop', '--release', live]);
       expect(pinned.stderr).toContain(`release ${live}`);
       expect(pinned.stderr).not.toContain('Deployed');
+      // a task file the tree imports since is named as new beside the file that imports it
+      writeFileSync(
+        join(copy.dir, 'lambda', 'tasks', 'fresh.ts'),
+        "import { defineTask } from 'cnf-admin/runtime';\n\nexport default defineTask({ name: 'fresh', description: 'New', run: async () => 'fresh' });\n",
+      );
+      const admin = join(copy.dir, 'lambda', 'admin.ts');
+      writeFileSync(
+        admin,
+        readFileSync(admin, 'utf8').replace(
+          "noop: () => import('./tasks/noop.js'),",
+          "noop: () => import('./tasks/noop.js'),\n    fresh: () => import('./tasks/fresh.js'),",
+        ),
+      );
+      const fresh = await copy.cli(['invoke', 'fresh']);
+      expect(fresh.code, fresh.stderr).toBe(0);
+      expect(fresh.stderr).toContain(
+        'Deployed the working tree (changed: lambda/admin.ts, lambda/tasks/noop.ts, lambda/tasks/fresh.ts (new)): release',
+      );
     } finally {
       await copy.cleanup();
     }

@@ -13,7 +13,7 @@ import { embeddedDatabasePort, embeddedDatabaseUrl } from './embedded-database.j
 import { localRollbackPin } from './local-live-pair.js';
 import { LocalParameterStore } from './local-parameters.js';
 import { localPaths, type LocalPaths } from './local-paths.js';
-import { storeRelease, type StoredRelease } from './release-store.js';
+import { readRelease, storeRelease, type StoredRelease } from './release-store.js';
 import { withStateLock } from './state-lock.js';
 import { changingTogether } from './state-files-together.js';
 import { pairAgainstTree, type LocalDeployment } from './unchanged-deployment.js';
@@ -97,7 +97,16 @@ async function deployLocal(
         );
     });
   });
-  return { ...built, previous: current?.web, alias };
+  return { ...built, previous: current?.web, alias, ...(await addedSources(paths, current?.web, built.stored)) };
+}
+
+/** The sources `stored` counts that the release before it did not: files the tree imports since. */
+async function addedSources(paths: LocalPaths, previous: string | undefined, stored: StoredRelease): Promise<{ added?: string[] }> {
+  if (previous === undefined || previous === stored.release || stored.sources === undefined) return {};
+  const before = (await readRelease(paths, previous).catch(() => undefined))?.sources;
+  if (before === undefined) return {};
+  const added = Object.keys(stored.sources).filter((file) => !Object.hasOwn(before, file));
+  return added.length === 0 ? {} : { added: added.sort() };
 }
 
 /*
