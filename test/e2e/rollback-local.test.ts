@@ -259,6 +259,14 @@ describe('rollback', () => {
     const status = await project.cli(['status']);
     expect(status.stdout).toContain(`web:live    ${first} · config v2`);
     expect(status.stdout).toMatch(/stays on\s+r-[0-9a-f]{12}\s+until\s+the next cnf-admin deploy/);
+    // config history says where an earlier version went live again: read top to bottom, it gives the live values
+    const history = await project.cli(['config', 'history'], { env: { COLUMNS: '200' } });
+    expect(history.stdout).toMatch(new RegExp(`^→ v2\\s+\\S+ \\S+\\s+rollback\\s+v2 live again, with ${first}\\s`, 'm'));
+    expect(history.stdout.indexOf('→ v2')).toBeLessThan(history.stdout.indexOf('\nv8 '));
+    const listed = JSON.parse((await project.cli(['config', 'history', '--json'])).stdout) as {
+      rollbacks: { config: number; release: string }[];
+    };
+    expect(listed.rollbacks).toEqual([expect.objectContaining({ config: 2, release: first })]);
 
     const again = await project.cli(['rollback', '--to', first, '--yes', '--run-id', 'rb-1']);
     expect(again.code).toBe(0);

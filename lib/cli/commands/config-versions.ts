@@ -10,6 +10,7 @@ import { formatTable, terminalWidth } from '../render/table.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
 import { beforeChange, CHANGE_FINISHES_FIRST, unstoppable } from '../interrupts.js';
+import { ROLLBACK_CAUSE } from '../ui/stage-moves.js';
 
 /** The stage's config versions, or a clear refusal where the platform keeps none. */
 function versionsOf(platform: Platform, stage: Stage): ConfigVersions {
@@ -31,6 +32,44 @@ function pick(versions: readonly ConfigVersion[], version: number, stage: string
   return found;
 }
 
+/** A rollback that made an earlier config version live again, as `config history` lists it among the versions. */
+interface LiveAgainMove {
+  /** ISO 8601. */
+  readonly at: string;
+  readonly config: number;
+  readonly release: string;
+  readonly by?: string;
+}
+
+/**
+ * The rollbacks the stage's live-pair history records that made another
+ * config version live, oldest first (a rollback that kept the live config
+ * changed no config; none where the stage keeps no history).
+ */
+async function liveAgainMoves(platform: Platform): Promise<LiveAgainMove[]> {
+  const history = (await platform.livePairs?.history()) ?? [];
+  return history.flatMap((entry, index) => {
+    const before = history[index - 1]?.config;
+    if (entry.cause !== ROLLBACK_CAUSE || entry.config === undefined || entry.config === before) return [];
+    return [{ at: entry.at, config: entry.config, release: entry.release, ...(entry.by === undefined ? {} : { by: entry.by }) }];
+  });
+}
+
+/** The rows of rollbacks among the versions: `→ v4`, when, `rollback`, which version went live again with which release. */
+function rollbackRows(moves: readonly LiveAgainMove[]): { at: string; cells: string[] }[] {
+  return moves.map((move) => ({
+    at: move.at,
+    cells: [
+      `→ ${configVersionLabel(move.config)}`,
+      formatMoment(move.at),
+      'rollback',
+      `${configVersionLabel(move.config)} live again, with ${move.release}`,
+      '',
+      move.by ?? '-',
+    ],
+  }));
+}
+
 /** `cnf-admin config history [KEY]`: the config versions, newest first; with KEY, only those that changed it. */
 async function configHistory(key: string | undefined, options: CommandOptions<'config history'>, io: CliIo): Promise<number> {
   if (key !== undefined) assertValidConfigKey(key);
@@ -44,6 +83,8 @@ async function configHistory(key: string | undefined, options: CommandOptions<'c
     });
   }
   const listed = versions.filter((version) => key === undefined || version.changed.includes(key)).reverse();
+  // With a KEY, the versions that changed it; without, the rollbacks that made an earlier version live again too.
+  const rollbacks = key === undefined ? await liveAgainMoves(platform) : [];
   // A version whose values fell out of a parameter's history cannot be diffed or restored: the list says so, as releases does.
   const shown = await Promise.all(
     listed.map(async (version) => {
@@ -52,7 +93,7 @@ async function configHistory(key: string | undefined, options: CommandOptions<'c
     }),
   );
   if (options.json === true) {
-    writeJson(io, { stage: stage.name, live, versions: shown });
+    writeJson(io, { stage: stage.name, live, versions: shown, rollbacks });
     return 0;
   }
   if (versions.length === 0) {
@@ -62,14 +103,19 @@ async function configHistory(key: string | undefined, options: CommandOptions<'c
     );
     return 0;
   }
-  const rows = shown.map((version) => [
-    `${configVersionLabel(version.version)}${version.version === live ? ' (live)' : ''}`,
-    formatMoment(version.createdAt),
-    version.cause,
-    version.changed.join(', ') || '-',
-    'unrestorable' in version ? 'no' : 'yes',
-    version.createdBy,
-  ]);
+  const versionRows = shown.map((version) => ({
+    at: version.createdAt,
+    cells: [
+      `${configVersionLabel(version.version)}${version.version === live ? ' (live)' : ''}`,
+      formatMoment(version.createdAt),
+      version.cause,
+      version.changed.join(', ') || '-',
+      'unrestorable' in version ? 'no' : 'yes',
+      version.createdBy,
+    ],
+  }));
+  // A rollback makes no version: it makes an earlier one live again. Read top to bottom, the list says so where it happened.
+  const rows = [...versionRows, ...rollbackRows(rollbacks)].sort((a, b) => b.at.localeCompare(a.at)).map((row) => row.cells);
   writeLine(
     io.stdout,
     formatTable(
