@@ -109,7 +109,7 @@ interface RunQuery {
   readonly task?: string;
   /** Leave out the runs of these tasks (`runs` leaves console evaluations out unless asked). */
   readonly excludeTasks?: readonly string[];
-  /** Only runs of this release. */
+  /** Only runs of this release, or of the releases whose id starts so (`r-7deeb`). */
   readonly release?: string;
   /** Only runs whose caller holds this, in any case (`alice`). */
   readonly caller?: string;

@@ -11,6 +11,7 @@ import {
 } from '../vendor/dynamodb.js';
 import { randomUUID } from 'node:crypto';
 import { callerMatches } from '../../core/caller-match.js';
+import { releaseMatches } from '../../core/release-match.js';
 import { LEDGER_INDEXES, LEDGER_RETENTION_DAYS, LEDGER_TABLE, lockKey, runKey } from '../../core/ledger-table.js';
 import type { RunRecord } from '../../core/run.js';
 import { runStatus, type RunStatus } from '../../core/run-status.js';
@@ -295,7 +296,7 @@ interface QueryPlan {
 /** Whether a record is one the query asks for, by the fields a key condition does not take. */
 function recordMatches(record: RunRecord, query: LedgerQuery): boolean {
   if (query.status !== undefined && !statusKeys(query.status).includes(runStatus(record))) return false;
-  if (query.release !== undefined && record.release !== query.release) return false;
+  if (query.release !== undefined && !releaseMatches(record.release, query.release)) return false;
   if (query.source !== undefined && record.source !== query.source) return false;
   if (query.caller !== undefined && !callerMatches(record.caller, query.caller)) return false;
   return true;

@@ -9,6 +9,7 @@ import { lostRecord } from './lost-run.js';
 import { isOwnerGone } from './process-identity.js';
 import { parseRunRecord } from '../../core/run-record-schema.js';
 import { callerMatches } from '../../core/caller-match.js';
+import { releaseMatches } from '../../core/release-match.js';
 import type { LeaseTiming, LockHolder, LockResult } from '../../core/lease.js';
 import type { ClaimResult, LedgerQuery, RunLedger } from './run-ledger.js';
 import { indexEntry, RunIndex, type RunIndexEntry } from './run-index.js';
@@ -20,7 +21,7 @@ const READ_BATCH = 32;
 function entryMatches(entry: RunIndexEntry, query: LedgerQuery): boolean {
   if (query.task !== undefined && entry.task !== query.task) return false;
   if (query.excludeTasks?.includes(entry.task) === true) return false;
-  if (query.release !== undefined && entry.release !== query.release) return false;
+  if (query.release !== undefined && !releaseMatches(entry.release, query.release)) return false;
   if (query.source !== undefined && entry.source !== query.source) return false;
   if (query.caller !== undefined && !callerMatches(entry.caller, query.caller)) return false;
   if (query.since !== undefined && entry.startedAt < query.since) return false;

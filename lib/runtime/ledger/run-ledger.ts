@@ -28,7 +28,7 @@ interface LedgerQuery {
   readonly task?: string;
   /** Leave out the runs of these tasks. */
   readonly excludeTasks?: readonly string[];
-  /** Only the runs of this release. @default - runs of every release */
+  /** Only the runs of this release, or of the releases whose id starts so (`r-7deeb`). @default - runs of every release */
   readonly release?: string;
   /** Only the runs whose caller holds this, in any case (`alice`). @default - every caller's runs */
   readonly caller?: string;

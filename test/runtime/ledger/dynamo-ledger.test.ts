@@ -267,7 +267,8 @@ describe('listing by status and time', () => {
         LastEvaluatedKey: marshall({ pk: 'run#wanted-too' }),
       });
     const runs = await new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' })).list({
-      release: record.release,
+      // The start of the id, as a short commit names one: r-999999999999 does not start so.
+      release: record.release.slice(0, 7),
       caller: 'alice',
       source: 'schedule',
       limit: 1,

@@ -48,13 +48,14 @@ describe('FileLedger', () => {
     expect((await ledger.list({ excludeTasks: ['migrate'] })).map((run) => run.runId)).toEqual(['b']);
   });
 
-  it('filters by release, caller (any part, any case) and source over every run', async () => {
+  it('filters by release (the id or its start), caller (any part, any case) and source over every run', async () => {
     const ledger = new FileLedger(tempDir('cnf-ledger'));
     await ledger.claim({ ...record('a', 'migrate', '2026-01-01T00:00:00Z'), caller: 'Alice@laptop', source: 'ui' });
     await ledger.claim({ ...record('b', 'migrate', '2026-01-02T00:00:00Z'), caller: 'bob@ci', release: 'r-999999999999' });
     await ledger.claim({ ...record('c', 'seed', '2026-01-03T00:00:00Z'), caller: 'alice@laptop' });
     expect((await ledger.list({ caller: 'ALICE' })).map((run) => run.runId)).toEqual(['c', 'a']);
     expect((await ledger.list({ release: 'r-999999999999' })).map((run) => run.runId)).toEqual(['b']);
+    expect((await ledger.list({ release: 'r-9999' })).map((run) => run.runId)).toEqual(['b']);
     expect((await ledger.list({ source: 'ui', caller: 'alice', limit: 1 })).map((run) => run.runId)).toEqual(['a']);
   });
 
