@@ -88,6 +88,8 @@ function durationChart(points: Point[], markers: Marker[], rollbacks: Marker[] =
       width: CHART_WIDTH,
       height: CHART_HEIGHT,
       scales: { x: { time: true, range: [min - 60, max + 60] } },
+      // A tick's label can carry its date (`12/5/26 10:57am`): ticks at least this far apart keep labels from overlapping.
+      axes: [{ space: 110 }, {}],
       series: [
         {},
         { label: 'succeeded (s)', stroke: '#1d6b35', points: { show: true, size: 6 }, paths: () => null },
