@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../lib/core/run.js';
-import { CLI_BIN, cliEnvironment, finished, spawnCli, startWatched, type WatchedCli } from '../support/cli.js';
+import { CLI_BIN, cliEnvironment, finished, REPO_ROOT, spawnCli, startWatched, type WatchedCli } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 let project: TestProject;
@@ -196,8 +196,15 @@ describe('nothing hangs', () => {
   });
 
   it('an internal error of the CLI during a run ends the run, records it and exits 70 with one line', async () => {
-    // the task prints a log line nested 5000 levels deep, which the CLI fails to render, and then works on until killed
-    const run = start(['invoke', 'deep-log', '--run-id', 'abandoned']);
+    // The task prints a log line nested 5000 levels deep, then works on until killed; showing that line fails in the CLI
+    // (a fault injected where it writes it: test/support/render-fault-preload.cjs).
+    const run = startWatched(['invoke', 'deep-log', '--run-id', 'abandoned'], {
+      cwd: project.dir,
+      env: {
+        NODE_OPTIONS: `--require ${join(REPO_ROOT, 'test', 'support', 'render-fault-preload.cjs')}`,
+        CNF_TEST_RENDER_FAULT: '{"a":{"a":{"a":',
+      },
+    });
     const result = await run.result;
     expect(result.code).toBe(70);
     const pid = Number(/pid=(\d+)/.exec(result.stdout)?.[1]);
@@ -205,7 +212,7 @@ describe('nothing hangs', () => {
     expect(isAlive(pid)).toBe(false);
     const errors = result.stderr.split('\n').filter((line) => line.startsWith('cnf-admin:'));
     expect(errors).toEqual([
-      'cnf-admin: cnf-admin failed during run abandoned (RangeError: Maximum call stack size exceeded); the ledger records it as ended with exit 70. CNF_DEBUG=1 shows where.',
+      'cnf-admin: cnf-admin failed during run abandoned (Error: injected render fault); the ledger records it as ended with exit 70. CNF_DEBUG=1 shows where.',
     ]);
     expect(result.stderr).not.toMatch(STACK_FRAME);
     expect(await record('abandoned')).toMatchObject({
