@@ -118,6 +118,7 @@ const benchmark: Benchmark = async () => {
       // The live tail: a run that waits, its page open, and lines appended to its log.
       await page.goto(`${ui.origin}/tasks/wait-for-stop?token=${ui.token}`);
       await page.getByRole('button', { name: 'Start run…' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Start' }).click();
       await page.waitForURL(/\/runs\/\d{8}-\d{6}-/);
       await page.locator('#log', { hasText: 'waiting for a stop' }).waitFor();
       const runId = new URL(page.url()).pathname.split('/').pop() ?? '';
