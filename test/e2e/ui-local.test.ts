@@ -605,12 +605,22 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     expect(masked).toContain('[redacted]');
   });
 
-  it('stops on Ctrl-C, says so, and exits 0; an open page then says the server stopped and how to start it again', async () => {
+  it('stops on Ctrl-C, says so, and exits 0; a run it started ends first, shown on its open page; an open list then says the server stopped', async () => {
+    // A run the page started, followed on a page of its own.
+    const runPage = await browser.context.newPage();
+    await runPage.goto(address('/tasks/wait-for-stop'));
+    await runPage.getByRole('button', { name: 'Start run…' }).click();
+    await runPage.getByRole('dialog').getByRole('button', { name: 'Start' }).click();
+    await runPage.waitForURL(/\/runs\/\d{8}-\d{6}-/);
+    await expect.poll(() => runPage.locator('#log').textContent(), { timeout: 20_000 }).toContain('waiting for a stop');
     await page.goto(address('/runs'));
     await expect.poll(() => page.locator('#follow-note').count()).toBe(1);
     const result = await ui.stop();
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('Stopped cnf-admin ui');
+    expect(result.stderr).toContain('Stopped cnf-admin ui; 1 run(s) it started were asked to stop and recorded how they ended.');
+    // The run's page got its end before the server closed: it says how the run ended, not that it stopped following.
+    await expect.poll(() => runPage.locator('#tail-state').textContent(), { timeout: 20_000 }).toBe('The run ended with exit 130.');
+    await runPage.close();
     // The runs list's next read finds no server: the page says so in its own words, not the browser's "Failed to fetch".
     await expect
       .poll(() => page.locator('p.status').textContent(), { timeout: 20_000 })

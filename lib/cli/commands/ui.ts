@@ -17,6 +17,9 @@ import { startUiServer } from '../ui/ui-server.js';
 /** The options of `cnf-admin ui`, as its flags declare them (`--no-open` is `open: false`). */
 type UiCommandOptions = CommandOptions<'ui'>;
 
+/** How long open live tails get, once the runs `ui` started have stopped, to send their end before the server closes them. */
+const TAIL_END_GRACE_MS = 2000;
+
 /**
  * `cnf-admin ui --stage S`: serves the runs, tasks and releases of a stage
  * as a page on 127.0.0.1 (a free port unless `--port`), read with the
@@ -55,8 +58,9 @@ async function ui(options: UiCommandOptions, io: CliIo): Promise<number> {
   writeLine(io.stderr, `Serving the runs of stage ${stage.name} at ${server.url}; Ctrl-C to stop.`);
   if (options.open && (await openBrowser(server.url, io.env))) writeLine(io.stderr, 'Opened it in your browser.');
   await interrupted;
-  await server.close();
+  // The runs it started stop first, while it still serves: a page that follows one then shows how it ended.
   const stopped = await launcher.close();
+  await server.close(stopped === 0 ? 0 : TAIL_END_GRACE_MS);
   writeLine(
     io.stderr,
     `Stopped cnf-admin ui${stopped === 0 ? '' : `; ${stopped} run(s) it started were asked to stop and recorded how they ended`}.`,

@@ -17,8 +17,12 @@ interface UiServer {
   /** The address to open, with this start's token. */
   readonly url: string;
   readonly port: number;
-  /** Stops serving and closes every open connection (live tails). */
-  close(): Promise<void>;
+  /**
+   * Stops serving: takes no new request, closes idle connections, and gives
+   * the requests still answering (live tails) up to `graceMs` to end before
+   * closing them too.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Options of {@link startUiServer}. */
@@ -223,10 +227,11 @@ async function startUiServer(options: UiServerOptions): Promise<UiServer> {
   return {
     url: `http://${shownHost(options.host)}:${port}/?${TOKEN_PARAMETER}=${encodeURIComponent(options.token)}`,
     port,
-    close: () =>
+    close: (graceMs = 0) =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), graceMs).unref();
       }),
   };
 }
