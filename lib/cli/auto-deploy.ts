@@ -6,7 +6,8 @@ import { DEFAULT_ALIAS } from '../core/platform.js';
 import type { LocalStageCapability } from '../core/platform-capabilities.js';
 import type { Stage } from '../core/stage.js';
 import { describeFiles, type WorkingTreeDifference } from '../core/working-tree-difference.js';
-import { isAdminFunctionTask, type TaskCatalog } from '../core/task-catalog.js';
+import { isAdminFunctionTask, isScriptPath, type TaskCatalog } from '../core/task-catalog.js';
+import { assertScriptOnDisk } from './script-on-disk.js';
 import type { StageContext } from './stage-context.js';
 
 /** What decides whether a command deploys the working tree before it runs. */
@@ -34,10 +35,20 @@ interface WorkingTreeFacts {
  * nothing deployed yet, resolving the release deploys anyway.)
  */
 async function shouldDeployWorkingTree(facts: WorkingTreeFacts): Promise<boolean> {
-  if (facts.stage.platform !== 'local' || facts.stage.autoDeploy === false) return false;
-  if (facts.release !== undefined || (facts.alias ?? DEFAULT_ALIAS) !== DEFAULT_ALIAS || facts.dryRun === true) return false;
-  if ((await facts.heldByRollback?.()) !== undefined) return false;
+  if (facts.dryRun === true || !(await checkoutRuns(facts))) return false;
   return (await facts.workingTree())?.differs === true;
+}
+
+/**
+ * Whether the command runs the checkout, as it is or deployed first: the
+ * local stage with `autoDeploy` on, the live pair (no `--release`, no other
+ * alias pair), and no rollback holding the stage. A dry run plans on the
+ * same.
+ */
+async function checkoutRuns(facts: Omit<WorkingTreeFacts, 'workingTree' | 'dryRun'>): Promise<boolean> {
+  if (facts.stage.platform !== 'local' || facts.stage.autoDeploy === false) return false;
+  if (facts.release !== undefined || (facts.alias ?? DEFAULT_ALIAS) !== DEFAULT_ALIAS) return false;
+  return (await facts.heldByRollback?.()) === undefined;
 }
 
 /**
@@ -86,6 +97,9 @@ async function deployWorkingTreeFirst(
       held = `Stage ${stage.name} stays on ${pin.release} (rolled back by run ${pin.runId ?? '?'}) until the next cnf-admin deploy; the working tree is not deployed.`;
     return pin.release;
   };
+  // Where the checkout is what runs, a script that is not on disk is a typo or a file not written yet: said so before anything.
+  if (options.task !== undefined && isScriptPath(options.task) && (await checkoutRuns({ ...options, stage, heldByRollback })))
+    assertScriptOnDisk(context.project, options.task);
   const deploy = await shouldDeployWorkingTree({ ...options, stage, workingTree, heldByRollback });
   if (held !== undefined) context.progress.note(held);
   if (!deploy) return;

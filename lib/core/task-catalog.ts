@@ -90,7 +90,32 @@ function isAdminFunctionTask(name: string): boolean {
   return ADMIN_FUNCTION_TASKS.includes(name);
 }
 
+/** Where a release's scripts are, in its catalog's names: `scripts/<file>.ts`, whatever the project's scripts directory. */
+const SCRIPTS_IN_RELEASE = 'scripts/';
+
 const SCRIPT_PATH_PATTERN = /^scripts\/(?:[A-Za-z0-9_-]+\/)*[A-Za-z0-9_.-]+\.ts$/;
+
+/**
+ * A script's path inside the project's scripts directory, from its name in
+ * a release (`scripts/fix/a.ts` → `fix/a.ts`).
+ *
+ * @example
+ * scriptFileOf('scripts/fix-bad-records.ts'); // 'fix-bad-records.ts'
+ */
+function scriptFileOf(name: string): string {
+  return name.slice(SCRIPTS_IN_RELEASE.length);
+}
+
+/**
+ * A file of the project's scripts directory by its name in a release
+ * (`fix.ts` → `scripts/fix.ts`), `/` between directories.
+ *
+ * @example
+ * scriptNameOf('fix/a.ts'); // 'scripts/fix/a.ts'
+ */
+function scriptNameOf(file: string): string {
+  return `${SCRIPTS_IN_RELEASE}${file}`;
+}
 
 /**
  * Whether `name` is a script's path as `cnf-admin run` takes it: a `.ts`
@@ -115,6 +140,8 @@ function isValidTaskName(name: string): boolean {
 }
 
 export {
+  scriptFileOf,
+  scriptNameOf,
   CONSOLE_TASK,
   DESCRIBE_TASK,
   isAdminFunctionTask,

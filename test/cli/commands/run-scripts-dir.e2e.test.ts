@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestProject, type TestProject } from '../../support/test-project.js';
@@ -43,5 +43,18 @@ describe('cnf-admin run with context.cnf.scriptsDir', () => {
       'cnf-admin: No such script: scripts/stmp.ts (there is no ops/stmp.ts). Did you mean "scripts/stamp.ts"?\nThe scripts here: scripts/stamp.ts\n',
     );
     expect((await project.cli(['runs', '--json'])).stdout).toBe(before);
+  });
+
+  it('runs a script a pair other than live carries, though the file is gone from disk: the checkout is not what runs there', async () => {
+    expect((await project.cli(['deploy', '--alias', 'canary'])).code).toBe(0);
+    const file = join(project.dir, 'ops', 'stamp.ts');
+    const source = readFileSync(file, 'utf8');
+    rmSync(file);
+    try {
+      const result = await project.cli(['run', 'scripts/stamp.ts', '--alias', 'canary']);
+      expect(result.code, result.stderr).toBe(0);
+    } finally {
+      writeFileSync(file, source);
+    }
   });
 });
