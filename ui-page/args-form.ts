@@ -247,7 +247,14 @@ function argsForm(task: string, schema: Schema): HTMLElement {
     if (starting) return;
     starting = true;
     // Once started, the page goes to the run: no second start until it does.
-    void start().then((started) => (starting = started));
+    void start().then(
+      (started) => (starting = started),
+      (error: unknown) => {
+        // Whatever went wrong, the form is usable again, and says what.
+        starting = false;
+        status.textContent = (error as Error).message;
+      },
+    );
   });
   return form;
 }

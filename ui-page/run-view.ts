@@ -177,7 +177,8 @@ async function runView(session: Session, runId: string): Promise<void> {
   const flush = (): void => {
     flushing = false;
     if (pending === '') return;
-    const atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 4;
+    // Only a followed log keeps to its end: a finished run's log opens at its start.
+    const atEnd = follow && log.scrollHeight - log.scrollTop - log.clientHeight < 4;
     log.append(pending);
     pending = '';
     if (atEnd) log.scrollTop = log.scrollHeight;

@@ -59,13 +59,14 @@ async function checkoutRuns(facts: Omit<WorkingTreeFacts, 'workingTree' | 'dryRu
 function taskCheck(context: StageContext, task: string | undefined): ((release: string) => Promise<void>) | undefined {
   if (task === undefined || isAdminFunctionTask(task)) return undefined;
   return async (release) => {
-    const catalog = await context.platform.catalog(await context.platform.resolve({ release }));
+    // Its catalog only: with the live config, so that a release whose pinned config is gone is no refusal here.
+    const catalog = await context.platform.catalog(await context.platform.resolve({ release, config: 'current' }));
     try {
       taskInCatalog(catalog, release, task);
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
       throw new UsageError(
-        `${error.message} The working tree was built as ${release}, which is kept; web:live and admin:live did not move to it.`,
+        `${error.message} The working tree was built as ${release}, which is kept; web:${DEFAULT_ALIAS} and admin:${DEFAULT_ALIAS} did not move to it.`,
         { hint: `See the tasks of the working tree with: cnf-admin tasks --release ${release} --stage ${context.stage.name}` },
       );
     }

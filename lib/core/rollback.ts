@@ -7,6 +7,15 @@ import type { RunRecord } from './run.js';
 /** The reserved task name under which a rollback is a run of the ledger. */
 const ROLLBACK_TASK = 'cnf:rollback';
 
+/** The cause a stage records of a move of its live pair that rolled back (a {@link LivePairHistoryEntry}'s `cause`). */
+const ROLLBACK_CAUSE = 'rollback';
+
+/** The cause a stage records of a move of its live pair that deployed a release. */
+const DEPLOY_CAUSE = 'deploy';
+
+/** The cause a stage records of a move of its live pair that changed the config alone. */
+const CONFIG_CAUSE = 'config';
+
 /** What serves a stage: a release and a config version, moved together. */
 interface LivePair {
   readonly release: string;
@@ -153,5 +162,5 @@ function describeRollback(plan: RollbackPlan): string {
   return `from ${livePairLabel(plan.from.release, plan.from.config)} to ${livePairLabel(plan.to.release, plan.to.config)}`;
 }
 
-export { describeRollback, pinnedConfig, planRollback, ROLLBACK_TASK };
+export { CONFIG_CAUSE, DEPLOY_CAUSE, ROLLBACK_CAUSE, describeRollback, pinnedConfig, planRollback, ROLLBACK_TASK };
 export type { LivePair, LivePairControl, LivePairHistoryEntry, RollbackPlan, RollbackPlanSources, StageLockHolder };

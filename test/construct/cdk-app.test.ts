@@ -82,16 +82,19 @@ describe('the project CDK app', () => {
   });
 
   it('refuses the local stage, which deploys with cnf-admin, written as the user runs it', async () => {
-    // Run by a cdk on the PATH: no npm in the environment (vitest under npm test has it).
-    vi.stubEnv('npm_command', undefined);
-    vi.stubEnv('npm_lifecycle_event', undefined);
-    const { code, stderr } = await run({ stage: 'local' });
-    expect(code).toBe(ExitCode.USAGE);
-    expect(stderr).toBe('cnf-admin: Stage local lives on this machine, not in AWS.\nDeploy it with: cnf-admin deploy --stage local\n');
-    // Under npx cdk synth, where a bare cnf-admin is not on the PATH.
-    vi.stubEnv('npm_command', 'exec');
-    expect((await run({ stage: 'local' })).stderr).toContain('Deploy it with: npx cnf-admin deploy --stage local\n');
-    vi.unstubAllEnvs();
+    try {
+      // Run by a cdk on the PATH: no npm in the environment (vitest under npm test has it).
+      vi.stubEnv('npm_command', undefined);
+      vi.stubEnv('npm_lifecycle_event', undefined);
+      const { code, stderr } = await run({ stage: 'local' });
+      expect(code).toBe(ExitCode.USAGE);
+      expect(stderr).toBe('cnf-admin: Stage local lives on this machine, not in AWS.\nDeploy it with: cnf-admin deploy --stage local\n');
+      // Under npx cdk synth, where a bare cnf-admin is not on the PATH.
+      vi.stubEnv('npm_command', 'exec');
+      expect((await run({ stage: 'local' })).stderr).toContain('Deploy it with: npx cnf-admin deploy --stage local\n');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('refuses a project without an app name, naming the value it got', async () => {

@@ -151,7 +151,7 @@ describe('bad input', () => {
       expect(aside.code).toBe(0);
       expect(aside.stdout).toContain('  no alias pairs\n');
       expect(aside.stdout.replace(/\s+/g, ' ')).toContain(
-        'No alias pair points at a release: runs exit 69 until a deploy makes the live pair again (cnf-admin deploy --stage local). The stage keeps 1 release(s).',
+        'No live pair: web:live and admin:live point at no release, so runs of the live release exit 69 until a deploy makes the pair again (cnf-admin deploy --stage local). The stage keeps 1 release(s).',
       );
       expect(aside.stdout).not.toContain('Nothing deployed yet');
       expect((await broken.cli(['invoke', 'noop'])).code).toBe(69);

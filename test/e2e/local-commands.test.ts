@@ -45,7 +45,7 @@ describe('tasks', () => {
       '\n\necho\n  Returns its args\n  --count <integer> [--label <string>, default "none"]\n  [--loud] [--tags <string>...]\n\n',
     );
     // What else a task is stands beside its name; a task without args says so.
-    expect(result.stdout).toMatch(/^locked {2}locked\n {2}Holds its lock for a while\n {2}\[--ms <integer>, default 2000\]$/m);
+    expect(result.stdout).toMatch(/^locked · locked\n {2}Holds its lock for a while\n {2}\[--ms <integer>, default 2000\]$/m);
     expect(result.stdout).toMatch(/^fail\n {2}Throws\n {2}no args$/m);
   });
 

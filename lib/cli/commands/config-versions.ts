@@ -10,7 +10,7 @@ import { formatTable, terminalWidth } from '../render/table.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
 import { beforeChange, CHANGE_FINISHES_FIRST, unstoppable } from '../interrupts.js';
-import { ROLLBACK_CAUSE } from '../ui/stage-moves.js';
+import { ROLLBACK_CAUSE } from '../../core/rollback.js';
 
 /** The stage's config versions, or a clear refusal where the platform keeps none. */
 function versionsOf(platform: Platform, stage: Stage): ConfigVersions {
@@ -47,7 +47,8 @@ interface LiveAgainMove {
  * changed no config; none where the stage keeps no history).
  */
 async function liveAgainMoves(platform: Platform): Promise<LiveAgainMove[]> {
-  const history = (await platform.livePairs?.history()) ?? [];
+  // Versions are what this command lists: a history it cannot read (no Lambda read rights on AWS) leaves out the rollbacks only.
+  const history = (await platform.livePairs?.history().catch(() => undefined)) ?? [];
   return history.flatMap((entry, index) => {
     const before = history[index - 1]?.config;
     if (entry.cause !== ROLLBACK_CAUSE || entry.config === undefined || entry.config === before) return [];

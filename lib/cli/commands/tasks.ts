@@ -61,7 +61,8 @@ function taskBlocks(blocks: readonly TaskBlock[], width: number): string {
   return blocks
     .map((block) =>
       [
-        [block.name, ...block.facts].join('  '),
+        // The name whole, then what else the task is, wrapped under it where the line would not fit.
+        ...wrapPieces([block.name, ...block.facts.map((fact) => `· ${fact}`)], width),
         ...wrapPieces(
           block.description.split(/\s+/).filter((word) => word !== ''),
           room,

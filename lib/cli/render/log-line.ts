@@ -73,14 +73,21 @@ function parseStructured(line: string): StructuredLine | undefined {
     const value = JSON.parse(line) as Partial<StructuredLine>;
     return typeof value.level === 'string' && 'message' in value ? (value as StructuredLine) : undefined;
   } catch (error) {
-    // A line that only looks like JSON; or JSON nested too deep to read back (a RangeError): shown as written.
-    if (error instanceof SyntaxError || error instanceof RangeError) return undefined;
+    if (error instanceof SyntaxError) return undefined; // a line that only looks like JSON
     throw error;
   }
 }
 
+/** A value as a line shows it: a string as it is, anything else as JSON. */
 function formatValue(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    // Nested too deep to write out again (JSON.parse reads what JSON.stringify cannot write): said so, never a crash.
+    if (error instanceof RangeError) return '[nested too deep to show]';
+    throw error;
+  }
 }
 
 /** The keys of a structured line worth showing a person. */
@@ -118,16 +125,6 @@ function formatLambdaReport(metrics: LambdaReportMetrics): string {
  * it was written.
  */
 function formatLogLine(line: string, style: (style: Style, text: string) => string, options: LogLineOptions = {}): string | undefined {
-  try {
-    return formatLine(line, style, options);
-  } catch (error) {
-    // A value nested too deep to write out again (JSON.stringify's RangeError): the line as it was written, whole.
-    if (error instanceof RangeError) return line;
-    throw error;
-  }
-}
-
-function formatLine(line: string, style: (style: Style, text: string) => string, options: LogLineOptions): string | undefined {
   const { record } = options;
   if (record !== undefined) return record.metrics === undefined ? undefined : style('dim', formatLambdaReport(record.metrics));
   const entry = parseStructured(line);

@@ -1,16 +1,6 @@
 import type { ConfigVersion } from '../../core/config-version.js';
 import type { Platform } from '../../core/platform.js';
-import { ROLLBACK_TASK } from '../../core/rollback.js';
-import type { LivePairCause } from '../../runtime/local-config-file.js';
-
-/** The cause of a move that deployed a release. */
-const DEPLOY_CAUSE: LivePairCause = 'deploy';
-
-/** The cause of a move that changed the config alone. */
-const CONFIG_CAUSE: LivePairCause = 'config';
-
-/** The cause of a move that rolled back. */
-const ROLLBACK_CAUSE: LivePairCause = 'rollback';
+import { CONFIG_CAUSE, ROLLBACK_CAUSE, ROLLBACK_TASK } from '../../core/rollback.js';
 
 /** How many rollback runs the ledger is asked for, where the stage keeps no history of its live pair. */
 const ROLLBACK_WINDOW = 500;
@@ -82,5 +72,5 @@ function restoredVersion(version: ConfigVersion, versions: readonly ConfigVersio
     .reduce<number | undefined>((newest, other) => Math.max(newest ?? 0, other.version), undefined);
 }
 
-export { DEPLOY_CAUSE, ROLLBACK_CAUSE, stageMoves };
+export { stageMoves };
 export type { StageMove };

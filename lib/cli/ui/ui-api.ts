@@ -14,7 +14,8 @@ import { runLogFrames } from '../run-log-frames.js';
 import type { RunFilter } from './run-filter.js';
 import type { RunLauncher, StartedRun } from './run-launcher.js';
 import { RunStopper, type Ability } from './run-stopper.js';
-import { DEPLOY_CAUSE, ROLLBACK_CAUSE, stageMoves, type StageMove } from './stage-moves.js';
+import { DEPLOY_CAUSE, ROLLBACK_CAUSE } from '../../core/rollback.js';
+import { stageMoves, type StageMove } from './stage-moves.js';
 import type { SecretMask } from '../secret-mask.js';
 import { taskStats } from './task-stats.js';
 import { ROLLBACK_TASK } from '../../core/rollback.js';
@@ -188,6 +189,8 @@ class UiApi {
    * result; with `follow`, until the run ends (`logs --follow`).
    */
   async *log(runId: string, follow: boolean, signal: AbortSignal): AsyncGenerator<unknown> {
+    // No such run is 404, as its page is: not the 400 of a bad request.
+    await this.#record(runId);
     // A rollback's run writes no log: the page says so, as runs show does, rather than calling its log gone.
     const frames: AsyncIterable<RunFrame> = runLogFrames(this.platform, this.stage, runId, { follow, signal }, true);
     for await (const frame of frames) {

@@ -1,7 +1,13 @@
 import { UpdateAliasCommand, type AliasConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { PairMove } from '../../core/config-ledger.js';
 import { ReleaseMismatchError, TryAgainError, UnavailableError } from '../../core/errors.js';
-import type { LivePair, LivePairControl, LivePairHistoryEntry, StageLockHolder } from '../../core/rollback.js';
+import {
+  ROLLBACK_CAUSE,
+  type LivePair,
+  type LivePairControl,
+  type LivePairHistoryEntry,
+  type StageLockHolder,
+} from '../../core/rollback.js';
 import type { RunRecord } from '../../core/run.js';
 import { functionNamesOf } from './discovery.js';
 import type { StageRecord } from '../../core/stage-record.js';
@@ -168,7 +174,7 @@ class AwsLivePairs implements LivePairControl {
         release: to.release,
         config: to.config,
         at: new Date().toISOString(),
-        cause: 'rollback',
+        cause: ROLLBACK_CAUSE,
         by: await this.sources.caller(),
         runId: run.runId,
         ...(run.reason === undefined ? {} : { reason: run.reason }),

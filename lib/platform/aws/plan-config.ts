@@ -2,7 +2,7 @@ import { configVersionLabel } from '../../core/config-version.js';
 import { UnavailableError } from '../../core/errors.js';
 import type { LivePairRecord } from '../../core/live-pair-record.js';
 import type { InvokePlan, ReleaseInfo, ReleaseTarget, StageStatus } from '../../core/platform.js';
-import { pinnedConfig, type LivePairControl, type LivePairHistoryEntry } from '../../core/rollback.js';
+import { DEPLOY_CAUSE, type LivePairControl, type LivePairHistoryEntry, pinnedConfig, ROLLBACK_CAUSE } from '../../core/rollback.js';
 import type { AdminEvent } from '../../core/run.js';
 import type { AwsConfigVersions } from './aws-config-versions.js';
 
@@ -79,7 +79,7 @@ async function withConfigStatus(status: StageStatus, pairs: LivePairControl, ver
  */
 function unchosen(history: readonly LivePairHistoryEntry[], status: StageStatus): string[] {
   const [chosen, now] = history.slice(-2);
-  if (now?.cause !== 'deploy' || chosen?.cause !== 'rollback') return [];
+  if (now?.cause !== DEPLOY_CAUSE || chosen?.cause !== ROLLBACK_CAUSE) return [];
   const older = history.slice(0, -2).some((entry) => entry.release === now.release);
   if (!older || status.releases[0]?.release === now.release) return [];
   return [

@@ -4,7 +4,13 @@ import { TryAgainError } from '../../core/errors.js';
 import { formatMoment } from '../../core/format-moment.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
 import type { Project } from '../../core/project.js';
-import type { LivePair, LivePairControl, LivePairHistoryEntry, StageLockHolder } from '../../core/rollback.js';
+import {
+  ROLLBACK_CAUSE,
+  type LivePair,
+  type LivePairControl,
+  type LivePairHistoryEntry,
+  type StageLockHolder,
+} from '../../core/rollback.js';
 import type { RunRecord } from '../../core/run.js';
 import type { RollbackPin } from '../../core/platform-capabilities.js';
 import { acquireFileLock, fileLockHolder } from '../../core/files/file-lock.js';
@@ -162,7 +168,7 @@ class LocalLivePairs implements LivePairControl {
         await this.store.recordMove(
           {
             release: to.release,
-            cause: 'rollback',
+            cause: ROLLBACK_CAUSE,
             runId: run.runId,
             ...(to.config === undefined ? {} : { config: to.config }),
             ...(run.reason === undefined ? {} : { reason: run.reason }),
@@ -183,7 +189,7 @@ class LocalLivePairs implements LivePairControl {
  */
 async function localRollbackPin(project: Pick<Project, 'stateDir'>): Promise<RollbackPin | undefined> {
   const moves: LivePairMove[] = await new LocalParameterStore(localPaths(project).parameters).moves();
-  const lastRollback = moves.findLastIndex((move) => move.cause === 'rollback');
+  const lastRollback = moves.findLastIndex((move) => move.cause === ROLLBACK_CAUSE);
   if (lastRollback === -1 || moves.slice(lastRollback).some((move) => move.cause === 'deploy')) return undefined;
   const rollback = moves[lastRollback] as LivePairMove;
   // Config changes since keep the release; the live config is the last move's.

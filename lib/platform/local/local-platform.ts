@@ -353,11 +353,11 @@ class LocalPlatform implements Platform {
       );
     }
     const drift = liveRelease === undefined ? undefined : this.#driftNotice(liveRelease, Number.POSITIVE_INFINITY);
-    // Releases kept with no live pair (aliases.json moved aside or removed): not "nothing deployed", and runs refuse until a deploy.
+    // Releases kept with no live pair (aliases.json moved aside, or only another pair deployed): not "nothing deployed".
     const unpointed = live === undefined && releases.length > 0;
     if (unpointed)
       notes.push(
-        `No alias pair points at a release: runs exit 69 until a deploy makes the live pair again (cnf-admin deploy --stage local). The stage keeps ${releases.length} release(s).`,
+        `No live pair: web:${DEFAULT_ALIAS} and admin:${DEFAULT_ALIAS} point at no release, so runs of the live release exit 69 until a deploy makes the pair again (cnf-admin deploy --stage local). The stage keeps ${releases.length} release(s).`,
       );
     if (damage === undefined && !unpointed && (live === undefined || liveRelease !== undefined))
       notes.push(
