@@ -44,8 +44,10 @@ async function request(path: string, init: RequestInit): Promise<Response> {
 }
 
 async function answer<T>(response: Response): Promise<T> {
-  const body = (await response.json()) as T & { error?: string; fields?: FieldProblem[] };
-  if (!response.ok) throw new ApiError(response.status, body.error ?? `HTTP ${response.status}`, body.fields);
+  const body = (await response.json()) as T & { error?: string; hint?: string; fields?: FieldProblem[] };
+  // A refusal says what to do too, as the CLI's second line does.
+  const said = body.error === undefined ? `HTTP ${response.status}` : body.hint === undefined ? body.error : `${body.error} ${body.hint}`;
+  if (!response.ok) throw new ApiError(response.status, said, body.fields);
   return body;
 }
 

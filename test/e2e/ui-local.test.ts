@@ -4,7 +4,7 @@
  * Each page's screenshot is taken on every run (so a page that cannot render fails here); it goes to
  * docs/images/ for docs/ui.md and the README only with CNF_UPDATE_SCREENSHOTS=1, so a test run leaves the checkout as it was.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
@@ -603,6 +603,25 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     const masked = await shown();
     expect(masked).not.toContain(value);
     expect(masked).toContain('[redacted]');
+  });
+
+  it('says what is wrong with a damaged parameter set, as the CLI does, quoting none of it', async () => {
+    const file = join(project.dir, '.cnf', 'local', 'parameters.json');
+    const kept = readFileSync(file, 'utf8');
+    writeFileSync(file, 'garbage\n');
+    // A ui that reads the set afresh (the running one reads it again every 30 s).
+    const fresh = await startUi(project.dir);
+    try {
+      const answer = await fetch(new URL('/api/runs', fresh.url), { headers: { 'x-cnf-token': fresh.token } });
+      expect(answer.status).toBe(409);
+      const body = (await answer.json()) as { error: string; hint?: string };
+      expect(body.error).toContain('parameters.json: not valid JSON at line 1, column 1');
+      expect(body.error).not.toContain('garbage');
+      expect(body.hint).toContain('restore the file from a backup');
+    } finally {
+      writeFileSync(file, kept);
+      await fresh.stop();
+    }
   });
 
   it('stops on Ctrl-C, says so, and exits 0; a run it started ends first, shown on its open page; an open list then says the server stopped', async () => {

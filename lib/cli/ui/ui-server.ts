@@ -1,8 +1,8 @@
-import { HttpError } from './http-error.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { invalidArgsFields } from '../../core/check-args.js';
 import { CnfError } from '../../core/errors.js';
+import { HttpError } from './http-error.js';
 import type { PageAssets } from './page-assets.js';
 import { ASSET_CACHING, checkRequest, SECURITY_HEADERS, servedAddresses, shownHost, TOKEN_PARAMETER } from './request-guard.js';
 import { parseRunFilter } from './run-filter.js';
@@ -190,7 +190,14 @@ function errorAnswer(error: unknown, report: (message: string) => void): [number
     const fields = invalidArgsFields(error.message);
     return [
       error.exitCode === ExitCode.USAGE ? 400 : 409,
-      { error: error.message, exitCode: error.exitCode, name: error.name, ...(fields.length === 0 ? {} : { fields }) },
+      {
+        error: error.message,
+        exitCode: error.exitCode,
+        name: error.name,
+        // What to do, as the CLI's second line says it.
+        ...(error.hint === undefined ? {} : { hint: error.hint }),
+        ...(fields.length === 0 ? {} : { fields }),
+      },
     ];
   }
   report(`ui: ${(error as Error).stack ?? String(error)}`);
@@ -215,7 +222,15 @@ async function startUiServer(options: UiServerOptions): Promise<UiServer> {
       if (response.headersSent) return response.destroy();
       const [status, answer] = errorAnswer(error, options.report);
       // An error may quote what the request named (a secure value typed as a release, say): masked as every answer.
-      return sendJson(response, status, await options.api.masked(answer).catch(() => ({ error: 'The answer could not be masked.' })));
+      const [sent, body] = await options.api.masked(answer).then(
+        (masked): [number, unknown] => [status, masked],
+        // A mask that cannot be read (a damaged parameter set) says so in its own words, which quote none of the file.
+        (maskError: unknown): [number, unknown] =>
+          maskError instanceof CnfError && maskError.fault === 'user'
+            ? errorAnswer(maskError, options.report)
+            : [status, { error: 'The answer could not be masked.' }],
+      );
+      return sendJson(response, sent, body);
     });
   });
   await new Promise<void>((resolve, reject) => {
