@@ -108,12 +108,16 @@ async function deployWorkingTreeFirst(
   try {
     const { stored, previous, added = [] } = await localStage.deploy(DEFAULT_ALIAS, { check: taskCheck(context, options.task) });
     // A source deleted since the release is one of the files that differ, and one the tree imports since is another: it says so.
+    // New files first (a new script, a task the tree imports since): a long list ends in "and N more", and a new one is
+    // what the reader looks for.
     const files =
       tree === undefined
         ? undefined
         : [
-            ...tree.files.map((file) => (existsSync(join(context.project.root, file)) ? file : `${file} (removed)`)),
-            ...added.filter((file) => !tree?.files.includes(file)).map((file) => `${file} (new)`),
+            ...added.map((file) => `${file} (new)`),
+            ...tree.files
+              .filter((file) => !added.includes(file))
+              .map((file) => (existsSync(join(context.project.root, file)) ? file : `${file} (removed)`)),
           ];
     const changed = files === undefined ? '' : ` (changed: ${describeFiles(files)})`;
     const outcome =

@@ -118,7 +118,7 @@ describe('run', () => {
     // Locally the checkout is the release: without --release, the working tree is deployed first, and the script runs.
     const deployed = await project.cli(['run', 'scripts/new-fix.ts']);
     expect(deployed.code).toBe(0);
-    expect(deployed.stderr).toContain('Deployed the working tree');
+    expect(deployed.stderr).toContain('Deployed the working tree (changed: scripts/new-fix.ts (new)): release');
   });
 
   it("runs with the navigator global that Lambda's Node has, on any local Node", async () => {

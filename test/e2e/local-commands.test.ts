@@ -148,7 +148,7 @@ describe('deploy and drift', () => {
       const fresh = await copy.cli(['invoke', 'fresh']);
       expect(fresh.code, fresh.stderr).toBe(0);
       expect(fresh.stderr).toContain(
-        'Deployed the working tree (changed: lambda/admin.ts, lambda/tasks/noop.ts, lambda/tasks/fresh.ts (new)): release',
+        'Deployed the working tree (changed: lambda/tasks/fresh.ts (new), lambda/admin.ts, lambda/tasks/noop.ts): release',
       );
     } finally {
       await copy.cleanup();

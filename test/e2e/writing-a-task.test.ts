@@ -39,7 +39,7 @@ it('a task written and registered as the README says runs at the next invoke, wh
   expect(command.slice(0, 2)).toEqual(['npx', 'cnf-admin']);
   const result = await project.cli(command.slice(2));
   expect(result.stderr).toMatch(
-    /^· Deployed the working tree \(changed: lambda\/admin\.ts, lambda\/tasks\/orders-count\.ts \(new\)\): release r-[0-9a-f]{12} is live/m,
+    /^· Deployed the working tree \(changed: lambda\/tasks\/orders-count\.ts \(new\), lambda\/admin\.ts\): release r-[0-9a-f]{12} is live/m,
   );
   expect(`${result.stdout}${result.stderr}`).toMatch(/Counting.*days=7/);
   expect(result.code).toBe(0);
