@@ -261,7 +261,14 @@ describe('rollback', () => {
     expect(status.stdout).toMatch(/stays on\s+r-[0-9a-f]{12}\s+until\s+the next cnf-admin deploy/);
     // config history says where an earlier version went live again: read top to bottom, it gives the live values
     const history = await project.cli(['config', 'history'], { env: { COLUMNS: '200' } });
-    expect(history.stdout).toMatch(new RegExp(`^→ v2\\s+\\S+ \\S+\\s+rollback\\s+v2 live again, with ${first}\\s`, 'm'));
+    // (live) marks the rollback's row, the newest that left v2 live, not v2's own row below
+    expect(history.stdout).toMatch(new RegExp(`^→ v2 \\(live\\)\\s+\\S+ \\S+\\s+rollback\\s+v2 live again, with ${first}\\s`, 'm'));
+    expect(history.stdout).toMatch(/^v2 {2,}/m);
+    // with a KEY, the rollback shows where it changed that key: GREETING went back to v2's value
+    const greeting = await project.cli(['config', 'history', 'GREETING'], { env: { COLUMNS: '200' } });
+    expect(greeting.stdout).toMatch(/^→ v2 \(live\)\s+\S+ \S+\s+rollback/m);
+    const untouched = await project.cli(['config', 'history', 'LOG_LEVEL'], { env: { COLUMNS: '200' } });
+    expect(untouched.stdout).not.toContain('→');
     expect(history.stdout.indexOf('→ v2')).toBeLessThan(history.stdout.indexOf('\nv8 '));
     const listed = JSON.parse((await project.cli(['config', 'history', '--json'])).stdout) as {
       rollbacks: { config: number; release: string }[];

@@ -37,29 +37,56 @@ interface LiveAgainMove {
   /** ISO 8601. */
   readonly at: string;
   readonly config: number;
+  /** The config version that was live before it. */
+  readonly before?: number;
   readonly release: string;
   readonly by?: string;
 }
 
 /**
  * The rollbacks the stage's live-pair history records that made another
- * config version live, oldest first (a rollback that kept the live config
+ * config version live, newest first (a rollback that kept the live config
  * changed no config; none where the stage keeps no history).
  */
 async function liveAgainMoves(platform: Platform): Promise<LiveAgainMove[]> {
   // Versions are what this command lists: a history it cannot read (no Lambda read rights on AWS) leaves out the rollbacks only.
   const history = (await platform.livePairs?.history().catch(() => undefined)) ?? [];
-  return history.flatMap((entry, index) => {
-    const before = history[index - 1]?.config;
-    if (entry.cause !== ROLLBACK_CAUSE || entry.config === undefined || entry.config === before) return [];
-    return [{ at: entry.at, config: entry.config, release: entry.release, ...(entry.by === undefined ? {} : { by: entry.by }) }];
-  });
+  return history
+    .flatMap((entry, index) => {
+      const before = history[index - 1]?.config;
+      if (entry.cause !== ROLLBACK_CAUSE || entry.config === undefined || entry.config === before) return [];
+      return [
+        {
+          at: entry.at,
+          config: entry.config,
+          ...(before === undefined ? {} : { before }),
+          release: entry.release,
+          ...(entry.by === undefined ? {} : { by: entry.by }),
+        },
+      ];
+    })
+    .reverse();
+}
+
+/** Whether a rollback changed `key`: its selector differs between the version live before and the one made live. */
+function rollbackChanged(move: LiveAgainMove, key: string, versions: readonly ConfigVersion[]): boolean {
+  const selector = (version: number | undefined): string =>
+    JSON.stringify(versions.find((candidate) => candidate.version === version)?.keys[key] ?? null);
+  return selector(move.before) !== selector(move.config);
+}
+
+/** A row of the history table: when, which config version it leaves live, and its cells (the first without the live mark). */
+interface HistoryRow {
+  readonly at: string;
+  readonly config: number;
+  readonly cells: string[];
 }
 
 /** The rows of rollbacks among the versions: `→ v4`, when, `rollback`, which version went live again with which release. */
-function rollbackRows(moves: readonly LiveAgainMove[]): { at: string; cells: string[] }[] {
+function rollbackRows(moves: readonly LiveAgainMove[]): HistoryRow[] {
   return moves.map((move) => ({
     at: move.at,
+    config: move.config,
     cells: [
       `→ ${configVersionLabel(move.config)}`,
       formatMoment(move.at),
@@ -84,8 +111,8 @@ async function configHistory(key: string | undefined, options: CommandOptions<'c
     });
   }
   const listed = versions.filter((version) => key === undefined || version.changed.includes(key)).reverse();
-  // With a KEY, the versions that changed it; without, the rollbacks that made an earlier version live again too.
-  const rollbacks = key === undefined ? await liveAgainMoves(platform) : [];
+  // The rollbacks that made an earlier version live again too; with a KEY, those that changed it.
+  const rollbacks = (await liveAgainMoves(platform)).filter((move) => key === undefined || rollbackChanged(move, key, versions));
   // A version whose values fell out of a parameter's history cannot be diffed or restored: the list says so, as releases does.
   const shown = await Promise.all(
     listed.map(async (version) => {
@@ -106,8 +133,9 @@ async function configHistory(key: string | undefined, options: CommandOptions<'c
   }
   const versionRows = shown.map((version) => ({
     at: version.createdAt,
+    config: version.version,
     cells: [
-      `${configVersionLabel(version.version)}${version.version === live ? ' (live)' : ''}`,
+      configVersionLabel(version.version),
       formatMoment(version.createdAt),
       version.cause,
       version.changed.join(', ') || '-',
@@ -116,7 +144,10 @@ async function configHistory(key: string | undefined, options: CommandOptions<'c
     ],
   }));
   // A rollback makes no version: it makes an earlier one live again. Read top to bottom, the list says so where it happened.
-  const rows = [...versionRows, ...rollbackRows(rollbacks)].sort((a, b) => b.at.localeCompare(a.at)).map((row) => row.cells);
+  const sorted: HistoryRow[] = [...versionRows, ...rollbackRows(rollbacks)].sort((a, b) => b.at.localeCompare(a.at));
+  // (live) marks the newest row that left the live version live: a rollback's, where one made it live again.
+  const liveRow = sorted.findIndex((row) => row.config === live);
+  const rows = sorted.map((row, index) => (index === liveRow ? [`${row.cells[0]} (live)`, ...row.cells.slice(1)] : row.cells));
   writeLine(
     io.stdout,
     formatTable(
