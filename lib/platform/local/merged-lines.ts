@@ -26,18 +26,22 @@ async function* mergedLines(streams: readonly Readable[]): AsyncGenerator<string
   for (const stream of streams) {
     let partial = '';
     let closed = false;
+    // Whether the last piece ended exactly where a line was cut: the newline that follows ends that line, adding no empty one.
+    let cutAtEnd = false;
     stream.setEncoding('utf8');
     stream.on('data', (chunk: string) => {
       partial += chunk;
       let newline = partial.indexOf('\n');
       while (newline >= 0) {
-        queue.push(partial.slice(0, newline).replace(/\r$/, ''));
+        if (!(cutAtEnd && newline === 0)) queue.push(partial.slice(0, newline).replace(/\r$/, ''));
+        cutAtEnd = false;
         partial = partial.slice(newline + 1);
         newline = partial.indexOf('\n');
       }
       while (partial.length >= MAX_LINE_CHARS) {
         queue.push(partial.slice(0, MAX_LINE_CHARS));
         partial = partial.slice(MAX_LINE_CHARS);
+        cutAtEnd = partial === '';
       }
       if (queue.length >= HIGH_WATER_LINES) pauseAll();
       notify();

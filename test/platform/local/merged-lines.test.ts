@@ -20,6 +20,16 @@ describe('mergedLines', () => {
     expect((await lines).sort()).toEqual(['error line', 'one', 'three', 'two']);
   });
 
+  it('ends a line cut at its length limit with the newline that follows the cut, adding no empty line', async () => {
+    const source = new PassThrough();
+    const lines = collect(mergedLines([source]));
+    // exactly the limit, then its newline in a chunk of its own: two lines, as written
+    source.write('x'.repeat(1 << 20));
+    source.write('\nnext\n');
+    source.end();
+    expect((await lines).map((line) => line.length)).toEqual([1 << 20, 4]);
+  });
+
   it('pauses the streams while the reader is behind, so buffered lines stay bounded', async () => {
     const source = new PassThrough({ highWaterMark: 1024 });
     const iterator = mergedLines([source])[Symbol.asyncIterator]();
