@@ -41,6 +41,18 @@ function checkInvokeInput(options: InvokeCommandOptions): InvokeInput {
 }
 
 /**
+ * Refuses a `--release` that is no release id, saying where the ids are.
+ *
+ * @throws UsageError (64) naming what was given.
+ */
+function assertReleaseOption(release: string): void {
+  if (isReleaseId(release)) return;
+  throw new UsageError(`--release takes a release id (r- and 12 hex digits), got: ${JSON.stringify(release)}`, {
+    hint: 'List the releases with: cnf-admin releases',
+  });
+}
+
+/**
  * What a command that runs something (`invoke`, `run`, `console`) runs
  * against, checked as its command line is read: `--release` a release id,
  * `--config` only with it, and not both `--release` and `--alias`.
@@ -52,11 +64,7 @@ function checkReleaseTarget(options: {
   readonly alias?: string;
   readonly config?: ConfigChoice;
 }): ReleaseTarget {
-  if (options.release !== undefined && !isReleaseId(options.release)) {
-    throw new UsageError(`--release takes a release id (r- and 12 hex digits), got: ${JSON.stringify(options.release)}`, {
-      hint: 'List the releases with: cnf-admin status',
-    });
-  }
+  if (options.release !== undefined) assertReleaseOption(options.release);
   if (options.config !== undefined && options.release === undefined) {
     throw new UsageError('--config picks the config of a --release; the live release always runs with the live config.', {
       hint: 'Name the release too (--release r-…; cnf-admin releases lists them), or leave out --config.',
@@ -72,5 +80,5 @@ function checkReleaseTarget(options: {
   };
 }
 
-export { checkInvokeInput, checkReleaseTarget };
+export { assertReleaseOption, checkInvokeInput, checkReleaseTarget };
 export type { InvokeCommandOptions, InvokeInput };

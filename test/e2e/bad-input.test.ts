@@ -183,11 +183,12 @@ describe('bad input', () => {
       64,
       '--release takes a release id (r- and 12 hex digits), got: "latest"',
     );
-    expectUserError(
-      await project.cli(['invoke', 'noop', '--release', 'r-000000000000']),
-      69,
-      'The local stage has no release "r-000000000000"',
-    );
+    const badId = await project.cli(['tasks', '--release', 'r-5dc']);
+    expectUserError(badId, 64, '--release takes a release id (r- and 12 hex digits), got: "r-5dc"');
+    expect(badId.stderr).toContain('\nList the releases with: cnf-admin releases\n');
+    const noRelease = await project.cli(['invoke', 'noop', '--release', 'r-000000000000']);
+    expectUserError(noRelease, 69, 'The local stage has no release "r-000000000000"');
+    expect(noRelease.stderr).toContain('Name one the stage keeps (cnf-admin releases --stage local lists them)');
     const noPair = await project.cli(['invoke', 'noop', '--alias', 'canary']);
     expectUserError(noPair, 69, 'The local stage has no alias pair "canary" (alias pairs: live).');
     expect(noPair.stderr).toContain('Deploy the working tree to it: cnf-admin deploy --stage local --alias canary');

@@ -1,5 +1,3 @@
-import { UsageError } from '../../core/errors.js';
-import { isReleaseId } from '../../core/release.js';
 import { flagUsages } from '../../core/task-arg-flags.js';
 import type { TaskInfo } from '../../core/task-catalog.js';
 import { runtimeOf } from '../../core/task-runtime.js';
@@ -9,6 +7,7 @@ import { writeNotice } from '../render/run-view.js';
 import { formatTable, terminalWidth, wrapPieces } from '../render/table.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
+import { assertReleaseOption } from '../invoke-input.js';
 
 /** The options of `cnf-admin tasks`, as its flags declare them. */
 type TasksCommandOptions = CommandOptions<'tasks'>;
@@ -80,9 +79,7 @@ function taskBlocks(blocks: readonly TaskBlock[], width: number): string {
  * the catalog with each one's args as JSON Schema.
  */
 async function tasks(options: TasksCommandOptions, io: CliIo): Promise<number> {
-  if (options.release !== undefined && !isReleaseId(options.release)) {
-    throw new UsageError(`--release takes a release id (r- and 12 hex digits), got: ${JSON.stringify(options.release)}`);
-  }
+  if (options.release !== undefined) assertReleaseOption(options.release);
   const { platform } = await openStage(io, options);
   const plan = await platform.resolve({
     ...(options.alias === undefined ? {} : { alias: options.alias }),

@@ -456,7 +456,8 @@ class LocalPlatform implements Platform {
     if (stored === undefined) {
       const known = (await listReleases(this.#paths)).map((entry) => entry.release).join(', ') || 'none';
       throw new UnavailableError(`The local stage has no release ${JSON.stringify(release)} (releases: ${known}).`, {
-        hint: 'Deploy the working tree with: cnf-admin deploy --stage local',
+        // The releases it keeps are named above: the way on is one of them, or a release of the working tree.
+        hint: `Name one the stage keeps (cnf-admin releases --stage local lists them), or deploy the working tree: cnf-admin deploy --stage local`,
       });
     }
     await assertBundleWhole(this.#paths, stored);
