@@ -34,4 +34,9 @@ describe('unquotedJsonError', () => {
     expect(told).not.toContain('s3cret');
     expect(unquotedJsonError('garbage\n', parseError('garbage\n'), jsonFaultOffset)).toMatch(/^not valid JSON at line 1, column 1 /);
   });
+
+  it('says an empty text is empty, not that it goes wrong at its first character', () => {
+    expect(unquotedJsonError('', parseError(''), jsonFaultOffset)).toBe('empty: it holds no JSON at all');
+    expect(unquotedJsonError(' \n', parseError(' \n'))).toBe('empty: it holds no JSON at all');
+  });
 });
