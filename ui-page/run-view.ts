@@ -140,9 +140,25 @@ function actions(run: RunDocument, session: Session): HTMLElement {
   );
 }
 
+/** How long a run's page waits for a run id it was given to be recorded (`invoke --detach` prints the id first). */
+const RECORD_WAIT_MS = 3000;
+
+/** The run's document; a run not recorded yet is waited for a moment before it is "Not found". */
+async function runDocument(runId: string): Promise<RunDocument> {
+  const until = Date.now() + RECORD_WAIT_MS;
+  for (;;) {
+    try {
+      return await get<RunDocument>(`/api/runs/${encodeURIComponent(runId)}`);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 404 || Date.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
 /** One run: what it was, how it ended, its whole log (followed live while it runs), and what can be done with it. */
 async function runView(session: Session, runId: string): Promise<void> {
-  const run = await get<RunDocument>(`/api/runs/${encodeURIComponent(runId)}`);
+  const run = await runDocument(runId);
   const { record } = run;
   let statusBadge = badge(run.status);
   const exit = h('span', {}, record.exitCode === undefined ? 'running' : `${record.exitCode} (${run.meaning ?? ''})`);
@@ -152,12 +168,13 @@ async function runView(session: Session, runId: string): Promise<void> {
   const error = h('span', {}, record.error === undefined ? '–' : `${record.error.name}: ${record.error.message}`);
   const log = h('pre', { class: 'log', id: 'log', tabindex: '0', 'aria-label': 'Run log', 'aria-live': 'off' });
   const tail = h('p', { class: 'dim', id: 'tail-state' }, record.endedAt === undefined ? 'Following the log while the run goes on…' : '');
+  const config = h('span', {}, configOf(record));
   const facts = h(
     'dl',
     { class: 'facts' },
     ...fact('Task', h('a', { href: href(`/tasks/${encodeURIComponent(record.task)}`) }, record.task)),
     ...fact('Args', h('code', {}, JSON.stringify(record.args))),
-    ...fact('Release', h('a', { href: href('/runs', { release: record.release }) }, record.release), configOf(record)),
+    ...fact('Release', h('a', { href: href('/runs', { release: record.release }) }, record.release), config),
     ...fact('Source', record.source),
     ...fact('Caller', record.caller),
     ...fact('Claimed and started', when(record.startedAt)),
@@ -213,6 +230,7 @@ async function runView(session: Session, runId: string): Promise<void> {
       ended.textContent = when(done.record.endedAt);
       took.textContent = duration(done.record.durationMs);
       if (done.meaning !== undefined) exit.textContent = `${frame.result.exitCode} (${done.meaning})`;
+      config.textContent = configOf(done.record);
       if (done.record.interruptedAt !== undefined && facts.querySelector('#interrupted-at') === null)
         facts.append(...fact('Interrupted', h('span', { id: 'interrupted-at' }, when(done.record.interruptedAt))));
     });
@@ -239,14 +257,15 @@ async function runView(session: Session, runId: string): Promise<void> {
     },
     (failure: Error) => {
       flush();
-      log.append(h('span', { class: 'notice' }, `! ${failure.message}\n`));
+      const unreachable = failure instanceof ApiError && failure.status === 0;
+      // A server that stopped is said once, in the line under Log; any other failure in the log as well.
+      if (!unreachable || !follow || sawEnd) log.append(h('span', { class: 'notice' }, `! ${failure.message}\n`));
       // The page no longer follows anything: it says so, rather than "Following…" over a dead stream. A server that stopped
       // has said how to start it again: a reload of this address would not help.
       if (follow && !sawEnd)
-        tail.textContent =
-          failure instanceof ApiError && failure.status === 0
-            ? `Not following the log any more: ${failure.message}`
-            : `Not following the log any more (${failure.message}): reload the page to see how the run stands.`;
+        tail.textContent = unreachable
+          ? `Not following the log any more: ${failure.message}`
+          : `Not following the log any more (${failure.message}): reload the page to see how the run stands.`;
     },
   );
 }

@@ -19,6 +19,9 @@ interface RunRow {
   config?: string;
 }
 
+/** What the filter says of a From after its To. */
+const FROM_AFTER_TO = 'From is after To: no run can match. Swap them, or clear one.';
+
 const FILTERS = ['status', 'task', 'release', 'caller', 'source', 'from', 'to', 'all'] as const;
 const SOURCES = ['cli', 'schedule', 'console', 'release-phase', 'ui'];
 
@@ -52,7 +55,9 @@ function filterForm(session: Session, filter: Record<string, string>): HTMLFormE
     if (Number.isNaN(instant)) return '';
     return new Date(instant - new Date(instant).getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
   };
-  const problem = h('p', { class: 'field-error', role: 'alert' });
+  // A filter whose From is after its To (typed into the address) selects nothing: said at once, not only on a submit.
+  const backwards = filter.from !== undefined && filter.to !== undefined && filter.from > filter.to;
+  const problem = h('p', { class: 'field-error', role: 'alert' }, backwards ? FROM_AFTER_TO : '');
   const form = h(
     'form',
     { class: 'filters', 'aria-label': 'Filter runs', role: 'search' },
@@ -84,7 +89,7 @@ function filterForm(session: Session, filter: Record<string, string>): HTMLFormE
       params[key] = key === 'from' ? new Date(text).toISOString() : key === 'to' ? new Date(Date.parse(text) + 999).toISOString() : text;
     }
     if (params.from !== undefined && params.to !== undefined && params.from > params.to) {
-      problem.textContent = 'From is after To: no run can match. Swap them, or clear one.';
+      problem.textContent = FROM_AFTER_TO;
       return;
     }
     location.assign(href('/runs', params));
@@ -168,10 +173,11 @@ async function bulk(
       action === 'stop' ? 'The filter selects no running runs: only a running run can be stopped.' : 'The filter selects no runs.';
     return;
   }
+  const what = action === 'stop' ? 'running runs' : 'runs';
   const counted =
     selection.more === true
-      ? `The newest ${selection.count} of the runs this filter selects are taken.`
-      : `${selection.count} run(s) match this filter.`;
+      ? `The newest ${selection.count} of the ${what} this filter selects are taken.`
+      : `${selection.count} ${what.slice(0, -1)}(s) match this filter.`;
   const detail =
     action === 'rerun'
       ? `${counted} Each starts again as a new run with its task and args, on the live release.`
@@ -226,8 +232,9 @@ interface RunsPage {
 async function runsView(loading: Promise<Session>): Promise<void> {
   const filter = currentFilter();
   const address = new URLSearchParams(location.search);
-  // As typed: the server refuses a page that is no number, quoting it (Number() would say NaN).
-  const pageText = address.get('page') ?? '0';
+  // A page that is no whole number (typed into the address) shows the first, and says so.
+  const typedPage = address.get('page') ?? '0';
+  const pageText = /^\d+$/.test(typedPage) ? typedPage : '0';
   const page = Number(pageText);
   // Pages after the first hold the list where it was when the first was read (`at`): runs started since shift no page.
   const at = address.get('at');
@@ -237,7 +244,11 @@ async function runsView(loading: Promise<Session>): Promise<void> {
   const [session, list] = await Promise.all([loading, read()]);
   const paged = (runs: RunsPage, to: number): string =>
     href('/runs', { ...filter, page: String(to), ...(to > 0 && runs.at !== undefined ? { at: runs.at } : {}) });
-  const status = h('p', { class: 'status', role: 'status' });
+  const status = h(
+    'p',
+    { class: 'status', role: 'status' },
+    typedPage === pageText ? '' : `page takes a whole number, got ${JSON.stringify(typedPage)}: this is the first page.`,
+  );
   const filtered = Object.keys(filter).some((key) => key !== 'all');
   const listed = (runs: RunsPage): HTMLElement =>
     h(

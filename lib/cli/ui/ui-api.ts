@@ -272,7 +272,7 @@ class UiApi {
   async task(name: string): Promise<unknown> {
     const catalog = await this.#liveCatalog();
     const task = [...catalog.tasks, ...catalog.scripts].find((candidate) => candidate.name === name);
-    if (task === undefined) throw new UsageError(`The live release has no task ${JSON.stringify(name)}.`);
+    if (task === undefined) throw new HttpError(404, `The live release has no task ${JSON.stringify(name)}.`);
     const [records, status, moves] = await Promise.all([
       this.platform.runs({ task: name, limit: STATS_WINDOW }),
       this.platform.status(),

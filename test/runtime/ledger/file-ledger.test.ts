@@ -56,6 +56,7 @@ describe('FileLedger', () => {
     expect((await ledger.list({ caller: 'ALICE' })).map((run) => run.runId)).toEqual(['c', 'a']);
     expect((await ledger.list({ release: 'r-999999999999' })).map((run) => run.runId)).toEqual(['b']);
     expect((await ledger.list({ release: 'r-9999' })).map((run) => run.runId)).toEqual(['b']);
+    expect((await ledger.list({ release: '9999' })).map((run) => run.runId)).toEqual(['b']);
     expect((await ledger.list({ source: 'ui', caller: 'alice', limit: 1 })).map((run) => run.runId)).toEqual(['a']);
   });
 
