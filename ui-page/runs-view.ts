@@ -195,7 +195,7 @@ async function bulk(
     .filter((outcome) => outcome.ok)
     .map((outcome) => (outcome.newRunId === undefined ? outcome.runId : `${outcome.runId} → ${outcome.newRunId}`));
   // Per run, what was done: those done by id, and why each of the rest was not.
-  status.textContent = `${verb}: ${result.done} of ${selection.count} done${told.length === 0 ? '' : ` (${listed(told)})`}.${notDone(failed)}`;
+  status.textContent = `${verb}: ${result.done} of ${selection.count} done${told.length === 0 ? '' : ` (${fewRunIds(told)})`}.${notDone(failed)}`;
   announce(status.textContent);
   await refresh(action === 'stop' ? done : []);
 }
@@ -207,7 +207,7 @@ const FOLLOW_MS = 3000;
 const NAMED_IN_SUMMARY = 5;
 
 /** Run ids in a summary: the first few, then how many more. */
-function listed(ids: readonly string[]): string {
+function fewRunIds(ids: readonly string[]): string {
   const named = ids.slice(0, NAMED_IN_SUMMARY).join(', ');
   return ids.length > NAMED_IN_SUMMARY ? `${named} and ${ids.length - NAMED_IN_SUMMARY} more` : named;
 }
@@ -217,7 +217,7 @@ function notDone(failed: readonly { runId: string; error?: string }[]): string {
   const byReason = new Map<string, string[]>();
   for (const outcome of failed)
     byReason.set(outcome.error ?? 'no reason given', [...(byReason.get(outcome.error ?? 'no reason given') ?? []), outcome.runId]);
-  return [...byReason].map(([reason, ids]) => ` Not done: ${ids.length} (${reason}): ${listed(ids)}.`).join('');
+  return [...byReason].map(([reason, ids]) => ` Not done: ${ids.length} (${reason}): ${fewRunIds(ids)}.`).join('');
 }
 
 /** A page of runs as `/api/runs` answers it: `at` holds the list for the pages after it. */
