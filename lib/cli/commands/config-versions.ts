@@ -10,7 +10,7 @@ import { formatTable, terminalWidth } from '../render/table.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
 import { beforeChange, CHANGE_FINISHES_FIRST, unstoppable } from '../interrupts.js';
-import { ROLLBACK_CAUSE } from '../../core/rollback.js';
+import { CONFIG_CAUSE } from '../../core/rollback.js';
 
 /** The stage's config versions, or a clear refusal where the platform keeps none. */
 function versionsOf(platform: Platform, stage: Stage): ConfigVersions {
@@ -32,10 +32,12 @@ function pick(versions: readonly ConfigVersion[], version: number, stage: string
   return found;
 }
 
-/** A rollback that made an earlier config version live again, as `config history` lists it among the versions. */
+/** A move of the live pair that made an earlier config version live again, as `config history` lists it among the versions. */
 interface LiveAgainMove {
   /** ISO 8601. */
   readonly at: string;
+  /** What moved the pair: `rollback`, or `deploy` (a roll-forward after a rollback). */
+  readonly cause: string;
   readonly config: number;
   /** The config version that was live before it. */
   readonly before?: number;
@@ -44,20 +46,29 @@ interface LiveAgainMove {
 }
 
 /**
- * The rollbacks the stage's live-pair history records that made another
- * config version live, newest first (a rollback that kept the live config
- * changed no config; none where the stage keeps no history).
+ * The moves of the stage's live pair that made an earlier config version
+ * live again, newest first: a rollback's, and a deploy's that rolled
+ * forward after one. A move to a version made with it (a config change, a
+ * deploy that changed a declared value) is that version's own row; a move
+ * that kept the live version changed no config. None where the stage keeps
+ * no history.
  */
-async function liveAgainMoves(platform: Platform): Promise<LiveAgainMove[]> {
-  // Versions are what this command lists: a history it cannot read (no Lambda read rights on AWS) leaves out the rollbacks only.
+async function liveAgainMoves(platform: Platform, versions: readonly ConfigVersion[]): Promise<LiveAgainMove[]> {
+  // Versions are what this command lists: a history it cannot read (no Lambda read rights on AWS) leaves out these moves only.
   const history = (await platform.livePairs?.history().catch(() => undefined)) ?? [];
+  const createdAt = new Map(versions.map((version) => [version.version, version.createdAt]));
   return history
     .flatMap((entry, index) => {
-      const before = history[index - 1]?.config;
-      if (entry.cause !== ROLLBACK_CAUSE || entry.config === undefined || entry.config === before) return [];
+      const previous = history[index - 1];
+      const before = previous?.config;
+      if (entry.cause === CONFIG_CAUSE || entry.config === undefined || entry.config === before) return [];
+      // Made before the move that came before this one: an earlier version, live again.
+      const made = createdAt.get(entry.config);
+      if (made === undefined || previous === undefined || made > previous.at) return [];
       return [
         {
           at: entry.at,
+          cause: entry.cause,
           config: entry.config,
           ...(before === undefined ? {} : { before }),
           release: entry.release,
@@ -68,7 +79,7 @@ async function liveAgainMoves(platform: Platform): Promise<LiveAgainMove[]> {
     .reverse();
 }
 
-/** Whether a rollback changed `key`: its selector differs between the version live before and the one made live. */
+/** Whether such a move changed `key`: its selector differs between the version live before and the one made live. */
 function rollbackChanged(move: LiveAgainMove, key: string, versions: readonly ConfigVersion[]): boolean {
   const selector = (version: number | undefined): string =>
     JSON.stringify(versions.find((candidate) => candidate.version === version)?.keys[key] ?? null);
@@ -82,7 +93,7 @@ interface HistoryRow {
   readonly cells: string[];
 }
 
-/** The rows of rollbacks among the versions: `→ v4`, when, `rollback`, which version went live again with which release. */
+/** The rows of those moves among the versions: `→ v4`, when, `rollback` (or `deploy`), which version went live again with which release. */
 function rollbackRows(moves: readonly LiveAgainMove[]): HistoryRow[] {
   return moves.map((move) => ({
     at: move.at,
@@ -90,7 +101,7 @@ function rollbackRows(moves: readonly LiveAgainMove[]): HistoryRow[] {
     cells: [
       `→ ${configVersionLabel(move.config)}`,
       formatMoment(move.at),
-      'rollback',
+      move.cause,
       `${configVersionLabel(move.config)} live again, with ${move.release}`,
       '',
       move.by ?? '-',
@@ -112,7 +123,7 @@ async function configHistory(key: string | undefined, options: CommandOptions<'c
   }
   const listed = versions.filter((version) => key === undefined || version.changed.includes(key)).reverse();
   // The rollbacks that made an earlier version live again too; with a KEY, those that changed it.
-  const rollbacks = (await liveAgainMoves(platform)).filter((move) => key === undefined || rollbackChanged(move, key, versions));
+  const rollbacks = (await liveAgainMoves(platform, versions)).filter((move) => key === undefined || rollbackChanged(move, key, versions));
   // A version whose values fell out of a parameter's history cannot be diffed or restored: the list says so, as releases does.
   const shown = await Promise.all(
     listed.map(async (version) => {
