@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { pause } from '../core/abortable.js';
 import type { LockHolder, LockResult } from '../core/lease.js';
 import type { RunLedger } from './ledger/run-ledger.js';
 
@@ -30,25 +31,10 @@ async function waitForLock(
   }
   // An interrupt ends the wait at once: the run then ends as interrupted, its task never started.
   for (let left = giveUpAt - Date.now(); !result.acquired && left > 0 && interrupt?.aborted !== true; left = giveUpAt - Date.now()) {
-    if (await pauseUnlessInterrupted(Math.min(POLL_INTERVAL_MS, left), interrupt)) break;
+    if (!(await pause(Math.min(POLL_INTERVAL_MS, left), interrupt))) break;
     result = await ledger.acquireLock(name, holder);
   }
   return result;
-}
-
-/** Waits `ms`, or less when `interrupt` fires; resolves to whether it fired. */
-function pauseUnlessInterrupted(ms: number, interrupt: AbortSignal | undefined): Promise<boolean> {
-  return new Promise((resolve) => {
-    const onInterrupt = (): void => {
-      clearTimeout(timer);
-      resolve(true);
-    };
-    const timer = setTimeout(() => {
-      interrupt?.removeEventListener('abort', onInterrupt);
-      resolve(false);
-    }, ms);
-    interrupt?.addEventListener('abort', onInterrupt, { once: true });
-  });
 }
 
 export { waitForLock };

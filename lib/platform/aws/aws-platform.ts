@@ -25,7 +25,7 @@ import { parameterPathOf, type StageRecord } from '../../core/stage-record.js';
 import { formatMoment } from '../../core/format-moment.js';
 import type { Stage } from '../../core/stage.js';
 import { DESCRIBE_TASK, SETTLE_RUN_TASK, STOP_RUN_TASK, type TaskCatalog } from '../../core/task-catalog.js';
-import { INTERRUPTED } from './abortable.js';
+import { INTERRUPTED } from '../../core/abortable.js';
 import { AwsClients, INVOKE_TIMEOUT_MARGIN_SECONDS, type AwsClientOptions } from './aws-clients.js';
 import { callAws, translateAwsError } from './aws-errors.js';
 import { followContainerRun, invokeContainer, type ContainerInvocation } from './container-invoke.js';

@@ -2,7 +2,7 @@ import type { Task } from '@aws-sdk/client-ecs';
 import { RUN_RESULT_MESSAGE } from '../../core/container-run.js';
 import type { InvokeOptions, InvokePlan, RunFrame } from '../../core/platform.js';
 import type { AdminEvent, RunRecord, RunResult } from '../../core/run.js';
-import { pause } from './abortable.js';
+import { pause } from '../../core/abortable.js';
 import { outcomeOfStoppedTask } from '../../core/container-outcome.js';
 import { waitForStop, type EcsTarget } from './ecs-tasks.js';
 import type { AdminInvocation } from './invoke-buffered.js';

@@ -1,6 +1,6 @@
 import type { ECSClient, Task } from '@aws-sdk/client-ecs';
 import type { ContainerRecord } from '../../core/stage-record.js';
-import { pause } from './abortable.js';
+import { pause } from '../../core/abortable.js';
 import { callAws } from './aws-errors.js';
 
 /** One stage's container tasks, as the CLI watches them (it never starts or stops them: the admin function does). */

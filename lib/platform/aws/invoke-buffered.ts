@@ -1,6 +1,6 @@
 import { InvokeCommand, type InvokeCommandInput, type LambdaClient, type LogType } from '@aws-sdk/client-lambda';
 import { ReleaseMismatchError } from '../../core/errors.js';
-import { INTERRUPTED } from './abortable.js';
+import { INTERRUPTED } from '../../core/abortable.js';
 import { sendInvoke, type InvokeCall, type SendInvokeOptions } from './invoke-request.js';
 
 /** An invoke of the admin function at a version: the client, the call, and the payload. */

@@ -1,7 +1,7 @@
 import { UnavailableError } from '../../core/errors.js';
 import { TryAgainError } from '../../core/errors.js';
 import { httpStatusOf, isNetworkError, isNotFound, isServerFault, isThrottling, translateAwsError } from './aws-errors.js';
-import { INTERRUPTED, pause, untilAborted } from './abortable.js';
+import { INTERRUPTED, pause, untilAborted } from '../../core/abortable.js';
 
 /** Waits between attempts of a throttled invoke: about 15 s in all, then exit 75. */
 const THROTTLE_DELAYS_MS: readonly number[] = [500, 1_000, 2_000, 4_000, 8_000];

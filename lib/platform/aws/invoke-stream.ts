@@ -2,7 +2,7 @@ import { InvokeWithResponseStreamCommand, type InvokeWithResponseStreamResponseE
 import type { RunFrame } from '../../core/platform.js';
 import { FrameDecoder, runResultOfPayload } from '../../core/run-frames.js';
 import type { AdminEvent, RunResult } from '../../core/run.js';
-import { INTERRUPTED, iterateUntilAborted } from './abortable.js';
+import { INTERRUPTED, iterateUntilAborted } from '../../core/abortable.js';
 import { failedRunResult, failureOf, type FailedRun, type FunctionFailure } from './function-outcome.js';
 import { checkExecutedVersion, invokeBuffered, tailOf, type AdminInvocation } from './invoke-buffered.js';
 import { isStreamingUnavailable, sendInvoke, type SendInvokeOptions } from './invoke-request.js';

@@ -1,6 +1,6 @@
 import { StartLiveTailCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { isAccessDenied, isNotFound, translateAwsError } from './aws-errors.js';
-import { iterateUntilAborted } from './abortable.js';
+import { iterateUntilAborted } from '../../core/abortable.js';
 import type { LogEvent } from './log-lines.js';
 
 /** A Live Tail session over one log group. */

@@ -2,7 +2,7 @@ import { isCnfError, UsageError } from '../../core/errors.js';
 import type { RunFrame } from '../../core/platform.js';
 import type { Progress } from '../../core/progress.js';
 import type { RunResult } from '../../core/run.js';
-import { pause } from './abortable.js';
+import { pause } from '../../core/abortable.js';
 import { isAccessDenied } from './aws-errors.js';
 import { failedRunResult } from './function-outcome.js';
 import { anyOf, contentKey, filterEvents, type LogGroupRef } from './log-events.js';
