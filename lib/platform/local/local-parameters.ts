@@ -90,6 +90,9 @@ const PARAMETER_FILE_READ = { repair: REPAIR_PARAMETER_FILE, holdsSecrets: true 
  * config version, which goes live at once, with the live release.
  */
 class LocalParameterStore implements ParameterStore, ConfigVersions {
+  /** The last parse of the file for reading only, and the file's inode, size and time it was made from. */
+  #kept: { readonly stamp: string; readonly file: Promise<Mutable> } | undefined;
+
   /**
    * @param file - the parameter file
    * @param who - who makes changes, as versions record it
@@ -98,9 +101,6 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
    *   deploys and rollbacks hold: a config change never lands in the middle
    *   of one, to be lost when it moves the live pair (75 instead)
    */
-  /** The last parse of the file for reading only, and the file's inode, size and time it was made from. */
-  #kept: { readonly stamp: string; readonly file: Promise<Mutable> } | undefined;
-
   constructor(
     private readonly file: string,
     private readonly who: () => string = () => 'cnf-admin',
@@ -240,11 +240,6 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
   }
 
   /**
-   * The file, its maps without a prototype (a key the user typed finds only
-   * parameters). A file that others may read (written by an older version,
-   * or copied) is made its owner's only first.
-   */
-  /**
    * The file as it is now, for reading only: parsed again only when it
    * changed since (another inode, size or time: every write renames a new
    * file into place). `config history` asks for each version whether it can
@@ -260,6 +255,11 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
     return file;
   }
 
+  /**
+   * The file, its maps without a prototype (a key the user typed finds only
+   * parameters). A file that others may read (written by an older version,
+   * or copied) is made its owner's only first.
+   */
   async #read(): Promise<Mutable> {
     await this.#restrict();
     const read = (await readStateFile(this.file, parameterFileSchema, PARAMETER_FILE_READ)) as LocalConfigFile | undefined;
