@@ -10,4 +10,18 @@ function taskLoaderEntry(task: string): string {
   return `${task}: () => import('./tasks/${task}.js')`;
 }
 
-export { taskLoaderEntry };
+/**
+ * Whether an admin entry's source lists `task` among its task loaders, as
+ * {@link taskLoaderEntry} writes one or a user might: a key `migrate:` whose
+ * value is a function, or an import of `./tasks/migrate.js`, outside comments.
+ *
+ * @example
+ * listsTaskLoader("tasks: { migrate: () => import('./tasks/migrate.js') }", 'migrate'); // true
+ */
+function listsTaskLoader(source: string, task: string): boolean {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+  const loader = new RegExp(`(^|[\\s{,])['"]?${task}['"]?\\s*:\\s*(async\\s*)?(\\(|function\\b)`, 'm');
+  return loader.test(code) || code.includes(`tasks/${task}.js`);
+}
+
+export { listsTaskLoader, taskLoaderEntry };

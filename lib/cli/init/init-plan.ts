@@ -1,3 +1,4 @@
+import { listsTaskLoader } from '../../core/task-loader-entry.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { UsageError } from '../../core/errors.js';
@@ -167,11 +168,7 @@ function planInit(dir: string, request: InitRequest): InitPlan {
   return { app, writes, kept, ownCdkApp, exampleTask: wroteAdmin ? EXAMPLE_TASK : undefined, manualSteps, warnings };
 }
 
-/**
- * Whether an admin entry names `task` among its task loaders: a key
- * `migrate:` whose value is a function (`migrate: () => import('./tasks/migrate.js')`),
- * or an import of `./tasks/migrate.js`, outside comments.
- */
+/** Whether the admin entry file lists `task` among its task loaders (see {@link listsTaskLoader}); false where it cannot be read. */
 function listsTask(adminEntry: string, task: string): boolean {
   let source: string;
   try {
@@ -180,9 +177,7 @@ function listsTask(adminEntry: string, task: string): boolean {
     // Unreadable: init reports the entry as it found it; the step to list the task stands.
     return false;
   }
-  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
-  const loader = new RegExp(`(^|[\\s{,])['"]?${task}['"]?\\s*:\\s*(async\\s*)?(\\(|function\\b)`, 'm');
-  return loader.test(code) || code.includes(`tasks/${task}.js`);
+  return listsTaskLoader(source, task);
 }
 
 /**
