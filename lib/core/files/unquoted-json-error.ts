@@ -10,10 +10,10 @@
  * unquotedJsonError(text, error); // 'not valid JSON at line 12, column 17 (what the parser quoted is left out: it may be a secure value)'
  */
 function unquotedJsonError(text: string, error: unknown, locate?: (text: string) => number | undefined): string {
-  // V8 names no position for an unexpected token ('garbage'): `locate`, where given, finds it (the CLI's jsonFaultOffset).
-  const position = /\bat position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1] ?? locate?.(text);
   // An empty file (a write cut short, a truncation): said as such, not as a fault at its first character.
   if (text.trim() === '') return 'empty: it holds no JSON at all';
+  // V8 names no position for an unexpected token ('garbage'): `locate`, where given, finds it (the CLI's jsonFaultOffset).
+  const position = /\bat position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1] ?? locate?.(text);
   const left = '(what the parser quoted is left out: it may be a secure value)';
   if (position === undefined) return `not valid JSON ${left}`;
   const before = text.slice(0, Number(position)).split('\n');
