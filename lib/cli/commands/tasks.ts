@@ -4,7 +4,7 @@ import { runtimeOf } from '../../core/task-runtime.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { formatSeconds } from '../render/format-duration.js';
 import { writeNotice } from '../render/run-view.js';
-import { formatTable, terminalWidth, wrapPieces } from '../render/table.js';
+import { formatTable, terminalWidth, wrapPieces, wrapText } from '../render/table.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
 import { assertReleaseOption } from '../invoke-input.js';
@@ -62,14 +62,52 @@ function taskBlocks(blocks: readonly TaskBlock[], width: number): string {
       [
         // The name whole, then what else the task is, wrapped under it where the line would not fit.
         ...wrapPieces([block.name, ...block.facts.map((fact) => `· ${fact}`)], width),
-        ...wrapPieces(
-          block.description.split(/\s+/).filter((word) => word !== ''),
-          room,
-        ).map((line) => indent + line),
+        ...wrapText(block.description, room)
+          .split('\n')
+          .map((line) => indent + line),
         ...(block.args.length === 0 ? ['no args'] : wrapPieces(block.args, room)).map((line) => indent + line),
       ].join('\n'),
     )
     .join('\n\n');
+}
+
+/** A task or script as a block lists it; what else it is (locked, its timeout, a container's runtime) beside its name. */
+function taskBlock(task: TaskInfo): TaskBlock {
+  const options = taskOptions(task).join(' ');
+  const facts = [...(options === '' ? [] : [options]), ...(runtimeOf(task) === 'lambda' ? [] : [runtimeOf(task)])];
+  return { name: task.name, facts, description: task.description, args: argsUsage(task) };
+}
+
+/** The tasks as a table: name, description, args, options and (where one runs in a container, or there is room) runtime. */
+function tasksTable(tasks: readonly TaskInfo[], width: number): string {
+  const rows = tasks.map((task) => {
+    const args = argsUsage(task);
+    const more = taskOptions(task);
+    return [task.name, task.description, args.length === 0 ? '-' : args, more.length === 0 ? '-' : more, runtimeOf(task)];
+  });
+  const columns = [
+    { header: 'TASK' },
+    { header: 'DESCRIPTION', fit: 'wrap', minWidth: 24 },
+    { header: 'ARGS', fit: 'wrap' },
+    { header: 'OPTIONS', fit: 'wrap' },
+    // Where every task runs on Lambda, the column may give way to a narrow terminal; where one runs in a container, it stays.
+    { header: 'RUNTIME', optional: tasks.every((task) => runtimeOf(task) === 'lambda') },
+  ] as const;
+  return formatTable(columns, rows, { width });
+}
+
+/** The scripts as a table: path, description and args. */
+function scriptsTable(scripts: readonly TaskInfo[], width: number): string {
+  const rows = scripts.map((script) => {
+    const args = argsUsage(script);
+    return [script.name, script.description, args.length === 0 ? '-' : args];
+  });
+  const columns = [
+    { header: 'SCRIPT (cnf-admin run)' },
+    { header: 'DESCRIPTION', fit: 'wrap', minWidth: 16 },
+    { header: 'ARGS', fit: 'wrap' },
+  ] as const;
+  return formatTable(columns, rows, { width });
 }
 
 /**
@@ -93,60 +131,21 @@ async function tasks(options: TasksCommandOptions, io: CliIo): Promise<number> {
   }
   writeLine(io.stderr, `Tasks of release ${plan.release} on stage ${plan.stage}:`);
   const width = terminalWidth(io);
+  const blocks = width < BLOCKS_BELOW;
+  writeLine(io.stdout, blocks ? taskBlocks(catalog.tasks.map(taskBlock), width) : tasksTable(catalog.tasks, width));
   // A catalog may list no scripts at all (a test's, or a hand-made one).
   const scripts = catalog.scripts ?? [];
-  if (width < BLOCKS_BELOW) {
-    const taskFacts = (task: TaskInfo): string[] => {
-      const more = taskOptions(task).join(' ');
-      return [...(more === '' ? [] : [more]), ...(runtimeOf(task) === 'lambda' ? [] : [runtimeOf(task)])];
-    };
-    writeLine(
-      io.stdout,
-      taskBlocks(
-        catalog.tasks.map((task) => ({ name: task.name, facts: taskFacts(task), description: task.description, args: argsUsage(task) })),
-        width,
-      ),
-    );
-    if (scripts.length > 0) {
-      writeLine(io.stdout);
-      writeLine(io.stdout, 'Scripts (cnf-admin run):');
-      writeLine(
-        io.stdout,
-        taskBlocks(
-          scripts.map((script) => ({ name: script.name, facts: [], description: script.description, args: argsUsage(script) })),
-          width,
-        ),
-      );
-    }
-    return 0;
-  }
-  const rows = catalog.tasks.map((task) => {
-    const args = argsUsage(task);
-    const more = taskOptions(task);
-    return [task.name, task.description, args.length === 0 ? '-' : args, more.length === 0 ? '-' : more, runtimeOf(task)];
-  });
-  const columns = [
-    { header: 'TASK' },
-    { header: 'DESCRIPTION', fit: 'wrap', minWidth: 24 },
-    { header: 'ARGS', fit: 'wrap' },
-    { header: 'OPTIONS', fit: 'wrap' },
-    // Where every task runs on Lambda, the column may give way to a narrow terminal; where one runs in a container, it stays.
-    { header: 'RUNTIME', optional: catalog.tasks.every((task) => runtimeOf(task) === 'lambda') },
-  ] as const;
-  writeLine(io.stdout, formatTable(columns, rows, { width }));
   if (scripts.length > 0) {
     // The one-time scripts the release carries: what `cnf-admin run` takes.
     writeLine(io.stdout);
-    const scriptRows = scripts.map((script) => {
-      const args = argsUsage(script);
-      return [script.name, script.description, args.length === 0 ? '-' : args];
-    });
-    const scriptColumns = [
-      { header: 'SCRIPT (cnf-admin run)' },
-      { header: 'DESCRIPTION', fit: 'wrap', minWidth: 16 },
-      { header: 'ARGS', fit: 'wrap' },
-    ] as const;
-    writeLine(io.stdout, formatTable(scriptColumns, scriptRows, { width }));
+    if (blocks) writeLine(io.stdout, 'Scripts (cnf-admin run):');
+    // A script's block names no options, as its table has no column for them.
+    const scriptBlocks = (): string =>
+      taskBlocks(
+        scripts.map((script) => ({ ...taskBlock(script), facts: [] })),
+        width,
+      );
+    writeLine(io.stdout, blocks ? scriptBlocks() : scriptsTable(scripts, width));
   }
   return 0;
 }
