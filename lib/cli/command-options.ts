@@ -144,5 +144,5 @@ type CommandName = keyof typeof COMMAND_OPTIONS;
  */
 type CommandOptions<Name extends CommandName> = OptionsOf<(typeof COMMAND_OPTIONS)[Name]>;
 
-export { COMMAND_OPTIONS };
+export { COMMAND_OPTIONS, LOOPBACK };
 export type { CommandName, CommandOptions };

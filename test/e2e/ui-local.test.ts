@@ -600,9 +600,11 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     }
   });
 
-  it('copies and suggests commands as the user ran cnf-admin: npx cnf-admin under npx', async () => {
-    const underNpx = await startUi(project.dir, [], { npm_command: 'exec', npm_lifecycle_event: 'npx' });
+  it('copies and suggests commands as the user ran cnf-admin: npx cnf-admin under npx, and ui itself with the flags it was given', async () => {
+    const underNpx = await startUi(project.dir, ['--host', 'localhost'], { npm_command: 'exec', npm_lifecycle_event: 'npx' });
     try {
+      const session = await fetch(new URL('/api/session', underNpx.url), { headers: { 'x-cnf-token': underNpx.token } });
+      expect(((await session.json()) as { restart: string }).restart).toBe('npx cnf-admin ui --stage local --host localhost');
       const answer = await fetch(new URL(`/api/runs/${runIds.echo}`, underNpx.url), { headers: { 'x-cnf-token': underNpx.token } });
       const shown = (await answer.json()) as { cli: string; cliLive: string };
       expect(shown.cli).toMatch(/^npx cnf-admin invoke echo --stage local --release r-[0-9a-f]{12} /);

@@ -6,6 +6,7 @@ import { STOP_SIGNALS } from '../interrupts.js';
 import { writeNotice } from '../render/run-view.js';
 import { asInvoked } from '../invocation.js';
 import { openStage } from '../stage-context.js';
+import { uiCommand } from '../ui/cli-equivalent.js';
 import { openBrowser } from '../ui/open-browser.js';
 import { PageAssets } from '../ui/page-assets.js';
 import { isLoopbackHost, newSessionToken } from '../ui/request-guard.js';
@@ -32,7 +33,10 @@ async function ui(options: UiCommandOptions, io: CliIo): Promise<number> {
   const assets = await PageAssets.load();
   const report = (message: string): void => writeNotice(io, message);
   const launcher = new RunLauncher(platform, report);
-  const api = new UiApi(platform, stage.name, launcher, new SecretMask(platform.parameters), (command) => asInvoked(command, io.env));
+  const restart = uiCommand({ stage: stage.name, port, host, profile: options.profile, region: options.region });
+  const api = new UiApi(platform, stage.name, launcher, new SecretMask(platform.parameters), restart, (command) =>
+    asInvoked(command, io.env),
+  );
   const server = await startUiServer({ host, port, token: newSessionToken(), api, assets, report }).catch((error: unknown) => {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE')

@@ -1,4 +1,5 @@
 import { ROLLBACK_TASK } from '../../core/rollback.js';
+import { LOOPBACK } from '../command-options.js';
 import { CONSOLE_TASK, isScriptPath } from '../../core/task-catalog.js';
 import { holdsLeftOutArgs } from '../../runtime/task-args.js';
 
@@ -61,4 +62,30 @@ function cliEquivalent(run: {
   return words.map(shellWord).join(' ');
 }
 
-export { cliEquivalent };
+/**
+ * The command that starts `cnf-admin ui` again as this one was started: its
+ * stage, and the `--port`, `--host`, `--profile` and `--region` it was given
+ * (a page whose server stopped answering names it). `--no-open` and `--json`
+ * are left out: the page asks the user to open the address it prints.
+ *
+ * @example
+ * uiCommand({ stage: 'prod', port: 8233, host: '127.0.0.1', profile: 'ops' });
+ * // "cnf-admin ui --stage prod --port 8233 --profile ops"
+ */
+function uiCommand(started: {
+  readonly stage: string;
+  readonly port: number;
+  readonly host: string;
+  readonly profile?: string | undefined;
+  readonly region?: string | undefined;
+}): string {
+  const words = ['cnf-admin', 'ui', '--stage', started.stage];
+  // Port 0 is the default, a free one: the next start takes another free one.
+  if (started.port !== 0) words.push('--port', String(started.port));
+  if (started.host !== LOOPBACK) words.push('--host', started.host);
+  if (started.profile !== undefined) words.push('--profile', started.profile);
+  if (started.region !== undefined) words.push('--region', started.region);
+  return words.map(shellWord).join(' ');
+}
+
+export { cliEquivalent, uiCommand };

@@ -109,6 +109,8 @@ class UiApi {
     private readonly stage: string,
     private readonly launcher: RunLauncher,
     private readonly secrets: SecretMask,
+    /** The command that starts this `ui` again, as it was started (`uiCommand`). */
+    private readonly restartCommand: string,
     /** A command the page suggests or copies, written as the user ran cnf-admin (`npx cnf-admin …` under npx). */
     private readonly asRun: (command: string) => string = (command) => command,
   ) {
@@ -130,7 +132,7 @@ class UiApi {
       liveRelease: live?.release ?? null,
       statuses: RUN_STATUSES,
       taskNames: catalog === undefined ? [] : [...catalog.tasks, ...catalog.scripts].map((task) => task.name),
-      restart: this.asRun(`cnf-admin ui --stage ${this.stage}`),
+      restart: this.asRun(this.restartCommand),
     };
   }
 

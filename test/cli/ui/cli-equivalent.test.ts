@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cliEquivalent } from '../../../lib/cli/ui/cli-equivalent.js';
+import { cliEquivalent, uiCommand } from '../../../lib/cli/ui/cli-equivalent.js';
 
 describe('cliEquivalent', () => {
   it('writes the invoke command, quoting args for a POSIX shell', () => {
@@ -48,6 +48,15 @@ describe('cliEquivalent', () => {
     );
     expect(cliEquivalent({ task: 'cnf:rollback', args: { ...args, config: 'current' }, stage: 'prod', release: 'r-aaaaaaaaaaaa' })).toBe(
       'cnf-admin rollback --stage prod --to r-aaaaaaaaaaaa --config current',
+    );
+  });
+});
+
+describe('uiCommand', () => {
+  it('starts ui again with the flags it was started with: the stage, and a port, host, profile and region that are not the defaults', () => {
+    expect(uiCommand({ stage: 'local', port: 0, host: '127.0.0.1' })).toBe('cnf-admin ui --stage local');
+    expect(uiCommand({ stage: 'prod', port: 8233, host: '0.0.0.0', profile: 'ops admin', region: 'eu-west-1' })).toBe(
+      "cnf-admin ui --stage prod --port 8233 --host 0.0.0.0 --profile 'ops admin' --region eu-west-1",
     );
   });
 });
