@@ -405,6 +405,10 @@ describe('the stage lock', () => {
       await localRunEnded(project.dir, 'rb-killed-release-phase');
       const phase = JSON.parse((await project.cli(['runs', 'show', 'rb-killed-release-phase', '--json'])).stdout) as RunRecord;
       expect(phase.endedAt).toEqual(expect.any(String));
+      // its task ignored the interrupt and ended well; its log, cut where the CLI that wrote it died, says so, and blames no full disk
+      expect(phase).toMatchObject({ exitCode: 0, interruptedAt: expect.any(String) });
+      const log = await project.cli(['logs', 'rb-killed-release-phase']);
+      expect(log.stderr).toContain('the cnf-admin process that wrote it was killed');
       // and the stage is free at once: a deploy need not wait for the dead rollback's lease to run out
       expect((await project.cli(['config', 'set', 'AFTER', 'killed-rollback'])).code).toBe(0);
     } finally {
