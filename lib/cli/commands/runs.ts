@@ -101,7 +101,7 @@ async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
   ]);
   const columns = [
     // A run id stays whole, however narrow the terminal: it is what the next command takes.
-    { header: 'RUN ID', minWidth: Math.max(...records.map((record) => record.runId.length)) },
+    { header: 'RUN ID', minWidth: records.reduce((longest, record) => Math.max(longest, record.runId.length), 0) },
     // A task's name is typed in the next command too: whole up to 16 characters.
     { header: 'TASK', fit: 'cut', minWidth: Math.min(KEPT_WHOLE, Math.max(8, ...records.map((record) => record.task.length))) },
     // A dry-run purge and a real one differ only here.

@@ -146,7 +146,13 @@ const LONGEST_WHOLE_PIECE = 30;
 function narrowestWidth(spec: TableColumn, fit: 'wrap' | 'cut' | undefined, cells: readonly (readonly string[])[]): number {
   const widest = Math.max(spec.header.length, ...cells.map((cell) => textOf(cell).length));
   if (fit === undefined) return widest;
-  const longestPiece = fit === 'wrap' ? Math.min(LONGEST_WHOLE_PIECE, Math.max(0, ...cells.flat().map((piece) => piece.length))) : 0;
+  const longestPiece =
+    fit === 'wrap'
+      ? Math.min(
+          LONGEST_WHOLE_PIECE,
+          cells.flat().reduce((longest, piece) => Math.max(longest, piece.length), 0),
+        )
+      : 0;
   return Math.min(widest, spec.minWidth ?? Math.max(spec.header.length, 8, longestPiece));
 }
 

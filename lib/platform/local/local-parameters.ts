@@ -294,7 +294,7 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
       const keys = change(file, before?.keys ?? {});
       if (keys === undefined) return;
       const version = makeConfigVersion({
-        version: Math.max(0, ...file.versions.map((candidate) => candidate.version)) + 1,
+        version: file.versions.reduce((newest, candidate) => Math.max(newest, candidate.version), 0) + 1,
         keys,
         ...(before === undefined ? {} : { base: before.keys }),
         cause,
