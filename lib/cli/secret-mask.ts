@@ -57,17 +57,37 @@ async function maskTypedSecrets<T>(platform: Pick<Platform, 'kind' | 'parameters
 }
 
 /**
- * Refuses (64) a run id chosen with `--run-id` that holds a secure value of
- * the stage: a run id is printed, listed, and names the run's files and
- * ledger record, where no secret may be. The refusal does not quote it.
- *
- * @throws UsageError when `runId` holds a secure value the CLI can read (the local stage's).
+ * The names a user chooses on the command line that are then shown and
+ * stored: a secure value may not be one. Each with what the refusal says was
+ * left undone and why.
  */
-async function assertRunIdHoldsNoSecret(platform: Pick<Platform, 'kind' | 'parameters'>, runId: string, stage: string): Promise<void> {
-  if ((await typedSecretsOf(platform)?.holds(runId)) !== true) return;
-  throw new UsageError(`--run-id holds a secure value of stage ${stage}; nothing ran.`, {
-    hint: 'A run id is shown and stored everywhere (runs, logs, the ledger): choose one that is no secret.',
-  });
+const CHOSEN_NAMES = {
+  '--run-id': {
+    undone: 'nothing ran',
+    why: 'A run id is shown and stored everywhere (runs, logs, the ledger): choose one that is no secret.',
+  },
+  '--alias': {
+    undone: 'nothing was deployed',
+    why: 'An alias name is shown and stored everywhere (status, releases, .cnf/local/aliases.json): choose one that is no secret.',
+  },
+} as const;
+
+/**
+ * Refuses (64) a name chosen with `--run-id` or `--alias` that holds a
+ * secure value of the stage: such a name is printed, listed, and names files
+ * and records, where no secret may be. The refusal does not quote it.
+ *
+ * @throws UsageError when `name` holds a secure value the CLI can read (the local stage's).
+ */
+async function assertNameHoldsNoSecret(
+  platform: Pick<Platform, 'kind' | 'parameters'>,
+  flag: keyof typeof CHOSEN_NAMES,
+  name: string,
+  stage: string,
+): Promise<void> {
+  if ((await typedSecretsOf(platform)?.holds(name)) !== true) return;
+  const { undone, why } = CHOSEN_NAMES[flag];
+  throw new UsageError(`${flag} holds a secure value of stage ${stage}; ${undone}.`, { hint: why });
 }
 
-export { assertRunIdHoldsNoSecret, maskTypedSecrets, SecretMask, typedSecretsOf };
+export { assertNameHoldsNoSecret, maskTypedSecrets, SecretMask, typedSecretsOf };

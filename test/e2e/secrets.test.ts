@@ -134,6 +134,21 @@ describe('a secure value on the local stage', () => {
     expect(stateFiles(join(project.dir, '.cnf')).filter((file) => file.includes(SECRET))).toEqual([]);
   });
 
+  it('chosen as an alias name: deploy refuses with 64 before it builds or moves anything, not quoted, and nothing of it stored', async () => {
+    const aliasesBefore = readFileSync(join(project.dir, '.cnf', 'local', 'aliases.json'), 'utf8');
+    for (const args of [
+      ['deploy', '--alias', SECRET],
+      ['deploy', '--alias', SECRET, '--json'],
+    ]) {
+      const result = await project.cli(args);
+      expect(result.code, result.stderr).toBe(64);
+      expectNoSecret(result);
+      expect(result.stderr).toContain('--alias holds a secure value of stage local; nothing was deployed.');
+    }
+    expect(readFileSync(join(project.dir, '.cnf', 'local', 'aliases.json'), 'utf8')).toBe(aliasesBefore);
+    expect(stateFiles(join(project.dir, '.cnf')).filter((file) => file.includes(SECRET))).toEqual([]);
+  });
+
   it('typed as the key of config unset: nothing removed, and the key not printed back', async () => {
     for (const args of [
       ['config', 'unset', SECRET],

@@ -1,4 +1,5 @@
 import type { LocalDeployment } from '../../core/platform-capabilities.js';
+import { DEFAULT_ALIAS } from '../../core/platform.js';
 import { findProject, stageOf } from '../../core/project.js';
 import { noChangeDeployment } from '../../platform/local-early.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
@@ -21,6 +22,8 @@ type DeployCommandOptions = CommandOptions<'deploy'>;
  * and moves the local alias pair to it. AWS stages deploy with CDK.
  */
 async function deploy(options: DeployCommandOptions, io: CliIo): Promise<number> {
+  // Another alias than live is a name the user chose, which no secure value may be: checked before the quick answer prints it.
+  if (options.alias !== DEFAULT_ALIAS) await refuseSecretAlias(options, io);
   const { stored, isNew, built, previous } = (await nothingToDeploy(options, io)) ?? (await deployWorkingTree(options, io));
   const { alias } = options;
   if (options.json === true) {
@@ -46,6 +49,15 @@ async function deploy(options: DeployCommandOptions, io: CliIo): Promise<number>
   );
   writeLine(io.stdout, stored.release);
   return 0;
+}
+
+/** Refuses (64) an `--alias` that holds a secure value of the local stage (`assertNameHoldsNoSecret`); an AWS stage's deploy refuses anyway. */
+async function refuseSecretAlias(options: DeployCommandOptions, io: CliIo): Promise<void> {
+  if (stageOf(findProject(io.cwd), options.stage).platform !== 'local') return;
+  const { openStage } = await import('../stage-context.js');
+  const { assertNameHoldsNoSecret } = await import('../secret-mask.js');
+  const { platform, stage } = await openStage(io, options);
+  await assertNameHoldsNoSecret(platform, '--alias', options.alias, stage.name);
 }
 
 /**

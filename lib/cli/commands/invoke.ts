@@ -43,7 +43,7 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
     const { platform } = context;
     // A chosen run id is checked only when there is one (the mask's module loads for it alone).
     if (options.runId !== undefined)
-      await (await import('../secret-mask.js')).assertRunIdHoldsNoSecret(platform, options.runId, context.stage.name);
+      await (await import('../secret-mask.js')).assertNameHoldsNoSecret(platform, '--run-id', options.runId, context.stage.name);
     await unlessInterrupted(deployWorkingTreeFirst(context, options), signal, NOTHING_RAN);
     // A dry run deploys nothing: it builds what the real invoke would deploy, and plans the run on that.
     const built =

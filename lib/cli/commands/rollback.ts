@@ -15,7 +15,7 @@ import { UNKNOWN_MIGRATIONS_ERROR } from '../../runtime/migrations/unknown-migra
 import { describeThrown } from '../../runtime/thrown-value.js';
 import { renderFrames } from '../render/run-view.js';
 import { unstoppable } from '../interrupts.js';
-import { assertRunIdHoldsNoSecret, SecretMask } from '../secret-mask.js';
+import { assertNameHoldsNoSecret, SecretMask } from '../secret-mask.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
 
@@ -128,7 +128,7 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
   const { config, to } = options;
   if (options.reason !== undefined && options.reason.trim() === '') throw new UsageError('--reason is empty; say why, or leave it out.');
   const { platform, stage } = await openStage(io, options);
-  if (options.runId !== undefined) await assertRunIdHoldsNoSecret(platform, options.runId, stage.name);
+  if (options.runId !== undefined) await assertNameHoldsNoSecret(platform, '--run-id', options.runId, stage.name);
   // A retry of a rollback's run id moves nothing and plans nothing: it says what that run did.
   const earlier = options.runId === undefined ? undefined : await platform.run(options.runId);
   if (earlier !== undefined) {
