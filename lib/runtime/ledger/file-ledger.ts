@@ -1,10 +1,11 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UnavailableError } from '../../core/errors.js';
 import { isValidRunId, type RunRecord } from '../../core/run.js';
 import { runStatus } from '../../core/run-status.js';
 import { createFileExclusive, isAlreadyExists, readJsonFile, writeFileAtomic } from '../../core/files/atomic-file.js';
 import { acquireFileLock } from '../../core/files/file-lock.js';
+import { unquotedJsonError } from '../../core/files/unquoted-json-error.js';
 import { lostRecord } from './lost-run.js';
 import { isOwnerGone } from './process-identity.js';
 import { parseRunRecord } from '../../core/run-record-schema.js';
@@ -130,10 +131,12 @@ class FileLedger implements RunLedger {
       if ((error as NodeJS.ErrnoException).code === 'EISDIR')
         throw new UnavailableError(`The run ledger's record ${file} is a directory, not a record.`, { hint, cause: error });
       if (!(error instanceof SyntaxError)) throw error;
-      throw new UnavailableError(
-        `The run ledger's record ${file} is corrupted: ${(error.cause as Error | undefined)?.message ?? error.message}`,
-        { hint, cause: error },
-      );
+      // A record holds a run's args and result, which may hold a value made secure after it ran: the parser's quote is left out.
+      const text = await readFile(file, 'utf8').catch(() => '');
+      throw new UnavailableError(`The run ledger's record ${file} is corrupted: ${unquotedJsonError(text, error.cause)}`, {
+        hint,
+        cause: error,
+      });
     }
     return value === undefined ? undefined : this.#settled(parseRunRecord(value, file, hint), file);
   }

@@ -116,12 +116,17 @@ describe('FileLedger', () => {
     expect((await ledger.list({ until: '2026-01-02T00:00:00.000Z' })).map((run) => run.runId)).toEqual(['a']);
   });
 
-  it('names a corrupted record', async () => {
+  it('names a corrupted record, quoting none of it: a record may hold a value made secure after its run', async () => {
     const dir = tempDir('cnf-ledger');
     const ledger = new FileLedger(dir);
     await ledger.claim(record('a', 'migrate', '2026-01-01T00:00:00Z'));
-    writeFileSync(join(dir, 'runs', 'a.json'), '{broken');
-    await expect(ledger.list()).rejects.toThrow(`The run ledger's record ${join(dir, 'runs', 'a.json')} is corrupted`);
+    writeFileSync(join(dir, 'runs', 'a.json'), '{"x":Zsekret-XYZ-123 more}');
+    const error = await ledger.list().then(
+      () => undefined,
+      (thrown: unknown) => thrown as Error,
+    );
+    expect(error?.message).toContain(`The run ledger's record ${join(dir, 'runs', 'a.json')} is corrupted: not valid JSON`);
+    expect(error?.message).not.toContain('sekret');
   });
 
   it('names a record, or an index, that is a directory where its file should be, as unavailable (69), not as its own failure', async () => {
