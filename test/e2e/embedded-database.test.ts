@@ -228,6 +228,27 @@ describe('cnf-admin db', () => {
 });
 
 describe('concurrent clients', () => {
+  it('keeps no value a query sent in its log, which only its owner may read: an error, its detail and its statement go to the client alone', async () => {
+    const url = (await project.cli(['db', 'url'])).stdout.trim();
+    const value = 'sekret-in-a-query-7f3a';
+    const client = new pg.Client(url);
+    await client.connect();
+    try {
+      await client.query('create table if not exists log_probe (name text unique)');
+      await client.query('insert into log_probe values ($1)', [value]);
+      // A backend writes its log line before it answers the client: by the time each query fails, its line is written.
+      await expect(client.query('insert into log_probe values ($1)', [value])).rejects.toThrow('duplicate key');
+      await expect(client.query(`selec '${value}'`)).rejects.toThrow('syntax error');
+      await expect(client.query(`select '${value}'::int`)).rejects.toThrow('invalid input syntax');
+    } finally {
+      await client.end();
+    }
+    const { log } = databaseFilesOf(project.dir);
+    expect(readFileSync(log, 'utf8')).not.toContain(value);
+    expect(readFileSync(log, 'utf8')).toContain('database system is ready to accept connections');
+    expect(statSync(log).mode & 0o777).toBe(0o600);
+  });
+
   it('never get wrong rows or a stuck queue: prepared statements interleave, and one client idles in a transaction', async () => {
     const url = (await project.cli(['db', 'url'])).stdout.trim();
     const clients = await Promise.all(

@@ -90,6 +90,14 @@ async function startDatabaseServer(start: DatabaseStart): Promise<DatabaseServer
       'unix_socket_directories=',
       '-c',
       'cluster_name=cnf-admin',
+      // The log keeps the server's own life (start, stop, a fatal fault), not what a query sent: an ERROR's message, its
+      // DETAIL and the STATEMENT that caused it quote the values a task sent, secure ones too. The client gets them all.
+      '-c',
+      'log_min_messages=log',
+      '-c',
+      'log_error_verbosity=terse',
+      '-c',
+      'log_min_error_statement=panic',
     ],
     { detached: true, stdio: ['ignore', logFd, logFd], env },
   );

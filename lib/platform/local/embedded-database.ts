@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, openSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
@@ -185,8 +185,10 @@ async function startHoldingLock(
     (stats) => stats.size,
     () => 0,
   );
-  const logFd = openSync(files.log, 'a');
+  // The owner's alone, as the parameter set is: what PostgreSQL writes there is the database's business.
+  const logFd = openSync(files.log, 'a', 0o600);
   try {
+    fchmodSync(logFd, 0o600);
     // Loaded only when a server starts: a run that finds it serving needs none of it.
     const { startDatabaseServer } = await import('./database-start.js');
     return await startDatabaseServer({ dataDir, port, stateFile: files.state, idleSeconds: idleSeconds(), logFd });
