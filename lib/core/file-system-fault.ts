@@ -30,6 +30,12 @@ function permissionFault(error: unknown): unknown {
   return deniedError(path, syscall ?? 'write', code, error);
 }
 
+/** What a denied call needs of its path: a read needs it readable, a write writable, an open (either) both. */
+function accessNeeded(action: string): string {
+  if (['read', 'scandir', 'stat', 'lstat', 'readlink', 'access'].includes(action)) return 'readable';
+  return action === 'open' ? 'readable and writable' : 'writable';
+}
+
 /**
  * The 77 for a path the user may not write (or read).
  *
@@ -43,7 +49,7 @@ function deniedError(path: string, action: string, code: string, cause?: unknown
       ...(cause === undefined ? {} : { cause }),
     });
   return new PermissionError(`Permission denied: cannot ${action} ${path} (${code}).`, {
-    hint: `Make it writable for ${currentUser()}, or run cnf-admin as the user that owns it.`,
+    hint: `Make it ${accessNeeded(action)} for ${currentUser()}, or run cnf-admin as the user that owns it.`,
     ...(cause === undefined ? {} : { cause }),
   });
 }

@@ -6,11 +6,16 @@ const fault = (code: string, syscall = 'open', path = '/app/.cnf/local/parameter
   Object.assign(new Error(`${code}: ${syscall} '${path}'`), { code, syscall, path });
 
 describe('permissionFault', () => {
-  it('is 77 naming the path and the user who may not write it', () => {
+  it('is 77 naming the path and the user who may not open it', () => {
     const error = permissionFault(fault('EACCES'));
     expect(error).toBeInstanceOf(PermissionError);
     expect((error as PermissionError).message).toBe('Permission denied: cannot open /app/.cnf/local/parameters.json (EACCES).');
-    expect((error as PermissionError).hint).toMatch(/^Make it writable for /);
+    expect((error as PermissionError).hint).toMatch(/^Make it readable and writable for /);
+  });
+
+  it('asks for what the refused call needed: a read, the right to read; a write, to write', () => {
+    expect((permissionFault(fault('EACCES', 'scandir', '/app/.cnf/local/runs')) as PermissionError).hint).toMatch(/^Make it readable for /);
+    expect((permissionFault(fault('EACCES', 'mkdir', '/app/.cnf/local/locks')) as PermissionError).hint).toMatch(/^Make it writable for /);
   });
 
   it('says a read-only file system is one, where no owner or mode would help', () => {
