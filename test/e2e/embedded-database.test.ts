@@ -165,7 +165,7 @@ describe('cnf-admin db', () => {
   it('resets only when confirmed: --yes when stdin is not a terminal', async () => {
     expect((await project.cli(['invoke', 'seed', '--', '--count', '2'])).code).toBe(0);
     const refused = await project.cli(['db', 'reset']);
-    expectOneLineError(refused, 64, 'confirm it with --yes');
+    expectOneLineError(refused, 64, 'cnf-admin: db reset deletes every table and row of the embedded database; confirm it with --yes.');
     const url = (await statusOf(project.dir)).url ?? '';
     expect(await noteCount(url)).toBe(2);
 

@@ -176,7 +176,7 @@ describe('rollback', () => {
   it('needs --yes without a terminal, and moves nothing then', async () => {
     const refused = await project.cli(['rollback']);
     expect(refused.code).toBe(64);
-    expect(refused.stderr).toContain('confirm it with --yes');
+    expect(refused.stderr).toContain("cnf-admin: A rollback moves stage local's web and admin; confirm it with --yes.");
     expect(await livePair()).toEqual({ release: second, config: 8 });
   });
 

@@ -122,7 +122,7 @@ async function dbReset(options: CommandOptions<'db reset'>, io: CliIo): Promise<
   const { database } = embeddedDatabaseOf(io, options);
   // A reset that could not be confirmed is refused first (64): the runs in flight matter only to one that could go ahead.
   if (options.yes !== true && (io.stdin as { isTTY?: boolean }).isTTY !== true) {
-    throw new UsageError('cnf-admin db reset deletes every table and row of the embedded database; confirm it with --yes.', {
+    throw new UsageError('db reset deletes every table and row of the embedded database; confirm it with --yes.', {
       hint: 'Run it at a terminal to be asked, or add --yes.',
     });
   }

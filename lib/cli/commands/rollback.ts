@@ -162,7 +162,7 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
   if (!json) printPlan(io, stage, planned);
   if (options.yes !== true) {
     if ((io.stdin as { isTTY?: boolean }).isTTY !== true)
-      throw new UsageError(`cnf-admin rollback moves stage ${stage.name}'s web and admin; confirm it with --yes.`, {
+      throw new UsageError(`A rollback moves stage ${stage.name}'s web and admin; confirm it with --yes.`, {
         hint: 'Run it at a terminal to be asked, or add --yes (see the plan first with --dry-run).',
       });
     if (
