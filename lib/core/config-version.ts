@@ -87,12 +87,12 @@ function configVersionLabel(version: number): string {
 }
 
 /**
- * Reads `v7` (or `7`) as a config version number.
+ * Reads `v7` (or `7`, or `V7`) as a config version number.
  *
  * @throws UsageError (64) naming the text when it is not one.
  */
 function parseConfigVersion(text: string): number {
-  const match = /^v?([1-9][0-9]{0,8})$/.exec(text.trim());
+  const match = /^v?([1-9][0-9]{0,8})$/i.exec(text.trim());
   if (match === null)
     throw new UsageError(`Expected a config version such as v7, got: ${JSON.stringify(text)}`, {
       hint: 'See the versions with: cnf-admin config history, with the same --stage',
