@@ -202,6 +202,17 @@ describe('rollback', () => {
     const bad = await project.cli(['rollback', '--to', 'yesterday', '--yes']);
     expect(bad.code).toBe(64);
     expect(bad.stderr).toContain('--to takes a release id (r- and 12 hex digits) or "previous", got: "yesterday"');
+    expect(bad.stderr).toContain('Name a release by its whole id: cnf-admin releases --stage local lists them.');
+    // the start of an id, in another case, and previous begun: each said as what it may have meant, and nothing moves
+    for (const [typed, meant] of [
+      [second.slice(0, 8), second],
+      [second.toUpperCase(), second],
+      ['prev', 'previous'],
+    ] as const) {
+      const guessed = await project.cli(['rollback', '--to', typed, '--yes']);
+      expect(guessed.code).toBe(64);
+      expect(guessed.stderr).toContain(`Did you mean ${meant}? cnf-admin rollback --to ${meant} --stage local`);
+    }
     const gone = await project.cli(['rollback', '--to', 'r-000000000000', '--yes']);
     expect(gone.code).toBe(69);
     expect(gone.stderr).toContain('Cannot roll back to r-000000000000: the stage has no such release: it was never deployed here');
