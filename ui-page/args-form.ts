@@ -167,8 +167,9 @@ function argsOf(form: HTMLFormElement): Record<string, unknown> {
 }
 
 /** What the confirmation says a start will do: the release, and which args it takes as filled in (names only: a value may be a secret). */
-function startDetail(task: string, named: readonly string[], release: string): string {
-  const on = release === 'live' ? 'the live release' : `release ${release}`;
+function startDetail(task: string, named: readonly string[], release: string, checkoutRuns: boolean): string {
+  const live = checkoutRuns ? 'the working tree, deployed first where it differs from the live release,' : 'the live release';
+  const on = release === 'live' ? live : `release ${release} with its pinned config`;
   const given = named.length === 0 ? 'no args' : `${named.join(', ')} as filled in`;
   return `It runs ${task} on ${on} with ${given}, as cnf-admin invoke does, and the ledger records it as a run from ui.`;
 }
@@ -178,7 +179,7 @@ function startDetail(task: string, named: readonly string[], release: string): s
  * args to the same admin function as `cnf-admin invoke`: its validation and
  * refusals are the CLI's, shown here in the words the CLI prints.
  */
-function argsForm(task: string, schema: Schema): HTMLElement {
+function argsForm(task: string, schema: Schema, checkoutRuns: boolean): HTMLElement {
   const required = new Set(schema.required ?? []);
   const properties = Object.entries(schema.properties ?? {});
   const status = h('p', { class: 'status', role: 'alert', id: 'form-status' });
@@ -222,7 +223,7 @@ function argsForm(task: string, schema: Schema): HTMLElement {
       releaseField.focus();
       return false;
     }
-    if (!(await confirmAction(`Start ${task}?`, startDetail(task, Object.keys(args), release), 'Start'))) {
+    if (!(await confirmAction(`Start ${task}?`, startDetail(task, Object.keys(args), release, checkoutRuns), 'Start'))) {
       status.textContent = 'Not started.';
       return false;
     }

@@ -41,7 +41,7 @@ async function render(): Promise<void> {
   if (section !== 'tasks' && section !== 'releases' && name === undefined) return runsView(named);
   const session = await named;
   if (section === 'runs' && name !== undefined) return runView(session, name);
-  if (section === 'tasks' && name !== undefined) return taskView(name, session.platform);
+  if (section === 'tasks' && name !== undefined) return taskView(name, session);
   if (section === 'tasks') return tasksView();
   return releasesView();
 }

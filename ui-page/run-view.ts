@@ -22,7 +22,8 @@ interface RunDocument {
   };
   status: string;
   meaning?: string;
-  rerun: { can: boolean; why?: string };
+  /** ownConfig: the config version a re-run on the run's own release reads (its pinned one), null where unknown. */
+  rerun: { can: boolean; why?: string; ownConfig?: number | null };
   stop: { can: boolean; why?: string };
   cli: string;
   cliLive: string;
@@ -56,12 +57,12 @@ function fact(term: string, ...value: (Node | string)[]): HTMLElement[] {
 /* Whether a re-run is being asked or started: a second click or Enter meanwhile starts no second run. */
 let rerunning = false;
 
-async function rerun(run: RunDocument, on: 'live' | 'own'): Promise<void> {
+async function rerun(run: RunDocument, on: 'live' | 'own', session: Session): Promise<void> {
   if (rerunning) return;
   rerunning = true;
   try {
     // Once started, the page goes to the new run: no second start until it does.
-    rerunning = await rerunConfirmed(run, on);
+    rerunning = await rerunConfirmed(run, on, session);
   } catch (error) {
     rerunning = false;
     throw error;
@@ -69,17 +70,32 @@ async function rerun(run: RunDocument, on: 'live' | 'own'): Promise<void> {
 }
 
 /** Asks, then starts the re-run and goes to it: whether it started. */
-async function rerunConfirmed(run: RunDocument, on: 'live' | 'own'): Promise<boolean> {
-  const where = on === 'live' ? 'the live release' : `its own release ${run.record.release}`;
+async function rerunConfirmed(run: RunDocument, on: 'live' | 'own', session: Session): Promise<boolean> {
   const ok = await confirmAction(
     `Re-run ${run.record.task}?`,
-    `It starts a new run of ${run.record.task} with the same args, on ${where}.`,
+    `It starts a new run of ${run.record.task} with the same args, on ${on === 'live' ? liveTarget(session) : ownTarget(run)}.`,
     'Re-run',
   );
   if (!ok) return false;
   const started = await post<{ runId: string }>(`/api/runs/${encodeURIComponent(run.record.runId)}/rerun`, { on });
   goAnnouncing(href(`/runs/${encodeURIComponent(started.runId)}`), `Started run ${started.runId}`);
   return true;
+}
+
+/** Where a run on the live release runs: the checkout where it is what runs (deployed first, as invoke does). */
+function liveTarget(session: Session): string {
+  return session.checkoutRuns
+    ? 'the working tree, deployed first where it differs from the live release (as cnf-admin invoke does), with the live config'
+    : 'the live release, with the live config';
+}
+
+/** Where a re-run on the run's own release runs: that release with its pinned config, said against the config this run read. */
+function ownTarget(run: RunDocument): string {
+  const { release, configVersion } = run.record;
+  const pinned = run.rerun.ownConfig;
+  if (pinned === undefined || pinned === null) return `its own release ${release}, with its pinned config`;
+  const read = configVersion === undefined || configVersion === pinned ? '' : `; this run read config v${configVersion}`;
+  return `its own release ${release}, with config v${pinned}, its pinned config${read}`;
 }
 
 async function stop(run: RunDocument, status: HTMLElement): Promise<void> {
@@ -114,7 +130,7 @@ function actions(run: RunDocument, session: Session): HTMLElement {
         {
           type: 'button',
           disabled: !run.rerun.can,
-          onclick: () => void rerun(run, 'live').catch(fail),
+          onclick: () => void rerun(run, 'live', session).catch(fail),
         },
         'Re-run on the live release…',
       ),
@@ -123,7 +139,7 @@ function actions(run: RunDocument, session: Session): HTMLElement {
         {
           type: 'button',
           disabled: !run.rerun.can,
-          onclick: () => void rerun(run, 'own').catch(fail),
+          onclick: () => void rerun(run, 'own', session).catch(fail),
         },
         `Re-run on ${run.record.release}…`,
       ),

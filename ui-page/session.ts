@@ -9,6 +9,8 @@ interface Session {
   taskNames: string[];
   /** The command that starts `cnf-admin ui` on this stage again, as the user ran cnf-admin. */
   restart: string;
+  /** Whether a run on the live release runs the checkout, deployed first where it differs (the local stage, as invoke does). */
+  checkoutRuns: boolean;
 }
 
 /** Reads the session once per page, and keeps its restart command for a server that stops answering. */

@@ -3,6 +3,7 @@ import { argsForm, type Schema } from './args-form.js';
 import { badge, duration, h, show, when } from './dom.js';
 import { durationChart, type Point } from './duration-chart.js';
 import type { StageMove } from './moves.js';
+import type { Session } from './session.js';
 
 interface Stats {
   runs: number;
@@ -73,7 +74,8 @@ async function tasksView(): Promise<void> {
 }
 
 /** One task: its numbers, its durations over time with release markers, and the form that starts it. */
-async function taskView(name: string, platform: 'local' | 'aws'): Promise<void> {
+async function taskView(name: string, session: Session): Promise<void> {
+  const { platform } = session;
   const task = await get<TaskDocument & { points: Point[]; releases: { release: string; at: string }[]; rollbacks: StageMove[] }>(
     `/api/tasks/${encodeURIComponent(name)}`,
   );
@@ -106,7 +108,7 @@ async function taskView(name: string, platform: 'local' | 'aws'): Promise<void> 
       task.releases.map((release) => ({ at: release.at, label: release.release })),
       task.rollbacks.map((move) => ({ at: move.at, label: `↩ ${move.release}` })),
     ),
-    argsForm(task.name, task.args),
+    argsForm(task.name, task.args, session.checkoutRuns),
   );
 }
 

@@ -187,6 +187,6 @@ async function buildForDryRun(
   }
 }
 
-export { buildWorkingTreeForDryRun, deployWorkingTreeFirst, shouldDeployWorkingTree };
+export { buildWorkingTreeForDryRun, checkoutRuns, deployWorkingTreeFirst, shouldDeployWorkingTree };
 export type { DryRunBuild };
 export type { WorkingTreeFacts };

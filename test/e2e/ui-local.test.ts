@@ -237,7 +237,9 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     const dialog = page.getByRole('dialog');
     expect(await dialog.getByRole('heading').textContent()).toBe('Start echo?');
     // it names the release and the args it takes, not their values
-    expect(await dialog.textContent()).toContain('It runs echo on the live release with count, label, loud as filled in');
+    expect(await dialog.textContent()).toContain(
+      'It runs echo on the working tree, deployed first where it differs from the live release, with count, label, loud as filled in',
+    );
     expect(await page.evaluate('document.activeElement?.textContent')).toBe('Cancel');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('#form-status').textContent()).toBe('Not started.');
@@ -554,6 +556,31 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
       .poll(() => page.locator('ol.moves li.move-config-rollback').first().textContent())
       .toMatch(new RegExp(`↩ Config rolled back to v${history.live}: v${history.live + 2} went live by `));
     expect(await page.locator('ol.moves li.move-set').first().textContent()).toMatch(/Config v\d+ went live \(set\)/);
+  });
+
+  it('runs the working tree as invoke does: a task edited since the last deploy is deployed first, and the page says so before it starts', async () => {
+    const task = join(project.dir, 'lambda', 'tasks', 'noop.ts');
+    const kept = readFileSync(task, 'utf8');
+    const liveRelease = async () =>
+      (JSON.parse(readFileSync(join(project.dir, '.cnf', 'local', 'aliases.json'), 'utf8')) as { live: { admin: string } }).live.admin;
+    const before = await liveRelease();
+    writeFileSync(task, kept.replace('run: async () => undefined', "run: async () => ({ ran: 'the edited tree' })"));
+    await page.goto(address('/tasks/noop'));
+    await page.getByRole('button', { name: 'Start run…' }).click();
+    expect(await page.getByRole('dialog').textContent()).toContain('It runs noop on the working tree, deployed first where it differs');
+    await page.getByRole('dialog').getByRole('button', { name: 'Start' }).click();
+    await page.waitForURL(/\/runs\/\d{8}-\d{6}-/);
+    await expect.poll(() => page.locator('#result').textContent(), { timeout: 20_000 }).toContain('the edited tree');
+    const after = await liveRelease();
+    expect(after).not.toBe(before);
+    expect(await page.locator('dl.facts').textContent()).toContain(after);
+    expect(ui.output()).toContain(`release ${after} is live (was ${before})`);
+    // A re-run on the run's own release names the config it reads: that release's pinned one.
+    await page.getByRole('button', { name: `Re-run on ${after}…` }).click();
+    expect(await page.getByRole('dialog').textContent()).toMatch(
+      new RegExp(`on its own release ${after}, with config v\\d+, its pinned config`),
+    );
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
   });
 
   it('can be used with the keyboard alone: a skip link, then the sections in order', async () => {

@@ -5,6 +5,7 @@ import { writeJson, writeLine, type CliIo } from '../io.js';
 import { STOP_SIGNALS } from '../interrupts.js';
 import { writeNotice } from '../render/run-view.js';
 import { asInvoked } from '../invocation.js';
+import { checkoutRuns, deployWorkingTreeFirst } from '../auto-deploy.js';
 import { openStage } from '../stage-context.js';
 import { uiCommand } from '../ui/cli-equivalent.js';
 import { openBrowser } from '../ui/open-browser.js';
@@ -29,14 +30,23 @@ const TAIL_END_GRACE_MS = 2000;
  */
 async function ui(options: UiCommandOptions, io: CliIo): Promise<number> {
   const { port, host } = options;
-  const { platform, stage } = await openStage(io, options);
+  const context = await openStage(io, options);
+  const { platform, stage } = context;
   const assets = await PageAssets.load();
   const report = (message: string): void => writeNotice(io, message);
   const launcher = new RunLauncher(platform, report);
-  const restart = uiCommand({ stage: stage.name, port, host, profile: options.profile, region: options.region });
-  const api = new UiApi(platform, stage.name, launcher, new SecretMask(platform.parameters), restart, (command) =>
-    asInvoked(command, io.env),
-  );
+  const { localStage } = platform;
+  const api = new UiApi(platform, stage.name, launcher, new SecretMask(platform.parameters), {
+    restartCommand: uiCommand({ stage: stage.name, port, host, profile: options.profile, region: options.region }),
+    asRun: (command) => asInvoked(command, io.env),
+    // Locally the checkout is the release: a run on the live pair from the page deploys the working tree first, as invoke does.
+    ...(localStage === undefined
+      ? {}
+      : {
+          beforeLiveRun: (task: string) => deployWorkingTreeFirst(context, { task }),
+          checkoutRuns: () => checkoutRuns({ stage, heldByRollback: async () => (await localStage.rollbackPin())?.release }),
+        }),
+  });
   const server = await startUiServer({ host, port, token: newSessionToken(), api, assets, report }).catch((error: unknown) => {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE')

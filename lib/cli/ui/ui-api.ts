@@ -1,6 +1,6 @@
 import { HttpError } from './http-error.js';
 import { UsageError } from '../../core/errors.js';
-import type { InvokePlan, Platform, RunFrame } from '../../core/platform.js';
+import type { InvokePlan, Platform, ReleaseTarget, RunFrame } from '../../core/platform.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
 import { isReleaseId } from '../../core/release.js';
 import type { RunRecord } from '../../core/run.js';
@@ -95,6 +95,18 @@ function assertKnownFields(body: Record<string, unknown>, known: readonly string
     throw new UsageError(`The request has a field this call does not take: ${JSON.stringify(unknown)} (it takes ${known.join(', ')}).`);
 }
 
+/** How `cnf-admin ui` was started, and what it does before a run on the live pair. */
+interface UiStart {
+  /** The command that starts this `ui` again, as it was started (`uiCommand`). */
+  readonly restartCommand: string;
+  /** A command the page suggests or copies, written as the user ran cnf-admin (`npx cnf-admin …` under npx). */
+  readonly asRun?: (command: string) => string;
+  /** Before a run on the live pair: on the local stage, deploys the working tree where it differs, as `invoke` does. */
+  readonly beforeLiveRun?: (task: string) => Promise<void>;
+  /** Whether a run on the live pair runs the checkout (the local stage with autoDeploy, no rollback holding it). */
+  readonly checkoutRuns?: () => Promise<boolean>;
+}
+
 /**
  * What the page reads and does, answered from the same `Platform` calls the
  * CLI makes (`runs`, `runs show`, `logs --follow`, `tasks`, `releases`,
@@ -103,18 +115,17 @@ function assertKnownFields(body: Record<string, unknown>, known: readonly string
 class UiApi {
   #plan: { readonly at: number; readonly plan: Promise<InvokePlan> } | undefined;
   readonly #stopper: RunStopper;
+  readonly #asRun: (command: string) => string;
 
   constructor(
     private readonly platform: Platform,
     private readonly stage: string,
     private readonly launcher: RunLauncher,
     private readonly secrets: SecretMask,
-    /** The command that starts this `ui` again, as it was started (`uiCommand`). */
-    private readonly restartCommand: string,
-    /** A command the page suggests or copies, written as the user ran cnf-admin (`npx cnf-admin …` under npx). */
-    private readonly asRun: (command: string) => string = (command) => command,
+    private readonly started: UiStart,
   ) {
     this.#stopper = new RunStopper(platform, launcher);
+    this.#asRun = started.asRun ?? ((command) => command);
   }
 
   /** An answer the server makes itself (an error that quotes the request), masked as every other answer is. */
@@ -122,7 +133,11 @@ class UiApi {
     return this.secrets.mask(answer);
   }
 
-  /** The session: stage, platform, the live release, the names the filters take, and the command that starts `ui` again. */
+  /**
+   * The session: stage, platform, the live release, the names the filters
+   * take, the command that starts `ui` again, and whether a run on the live
+   * release runs the checkout (deployed first where it differs).
+   */
   async session(): Promise<unknown> {
     const live = await this.#live().catch(() => undefined);
     const catalog = live === undefined ? undefined : await this.platform.catalog(live).catch(() => undefined);
@@ -132,7 +147,8 @@ class UiApi {
       liveRelease: live?.release ?? null,
       statuses: RUN_STATUSES,
       taskNames: catalog === undefined ? [] : [...catalog.tasks, ...catalog.scripts].map((task) => task.name),
-      restart: this.asRun(this.restartCommand),
+      restart: this.#asRun(this.started.restartCommand),
+      checkoutRuns: (await this.started.checkoutRuns?.()) ?? false,
     };
   }
 
@@ -179,10 +195,10 @@ class UiApi {
       record,
       status: runStatus(record),
       ...(record.exitCode === undefined ? {} : { meaning: runMeaning({ ...record, exitCode: record.exitCode }) }),
-      rerun: this.#rerunAbility(record),
+      rerun: await this.#rerunOffer(record),
       stop: this.#stopper.ability(record, catalog),
-      cli: this.asRun(cliEquivalent({ task: record.task, args: record.args, stage: this.stage, release: record.release })),
-      cliLive: this.asRun(cliEquivalent({ task: record.task, args: record.args, stage: this.stage })),
+      cli: this.#asRun(cliEquivalent({ task: record.task, args: record.args, stage: this.stage, release: record.release })),
+      cliLive: this.#asRun(cliEquivalent({ task: record.task, args: record.args, stage: this.stage })),
     });
   }
 
@@ -214,7 +230,7 @@ class UiApi {
     if (task.startsWith(RESERVED_TASK_PREFIX)) throw new UsageError(`${task} is cnf-admin's own task, not one the page starts.`);
     if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args)))
       throw new UsageError('The args must be a JSON object.');
-    return this.launcher.start({ task, args: (args ?? {}) as Record<string, unknown>, target: this.#target(release) });
+    return this.#start(task, (args ?? {}) as Record<string, unknown>, this.#target(release));
   }
 
   /** Re-runs a run: the same task and args, as a new run, on the live release or on the run's own. */
@@ -223,11 +239,32 @@ class UiApi {
     const record = await this.#record(runId);
     const ability = this.#rerunAbility(record);
     if (!ability.can) throw new UsageError(ability.why ?? 'This run cannot be re-run.');
-    return this.launcher.start({
-      task: record.task,
-      args: record.args,
-      target: this.#target(body.on === 'own' ? record.release : undefined),
-    });
+    return this.#start(record.task, record.args, this.#target(body.on === 'own' ? record.release : undefined));
+  }
+
+  /** Starts a run; one on the live pair deploys the working tree first where the checkout is what runs, as `invoke` does. */
+  async #start(task: string, args: Readonly<Record<string, unknown>>, target: ReleaseTarget): Promise<StartedRun> {
+    if (target.release === undefined && this.started.beforeLiveRun !== undefined) {
+      await this.started.beforeLiveRun(task);
+      // The live pair may have moved: the next page reads it afresh.
+      this.#plan = undefined;
+    }
+    return this.launcher.start({ task, args, target });
+  }
+
+  /**
+   * Whether the run can be re-run, and where it can, the config version a
+   * re-run on its own release reads (that release's pinned one; null where
+   * none is known or the release cannot be resolved).
+   */
+  async #rerunOffer(record: RunRecord): Promise<Ability & { readonly ownConfig?: number | null }> {
+    const ability = this.#rerunAbility(record);
+    if (!ability.can) return ability;
+    const ownConfig = await this.platform.resolve({ release: record.release }).then(
+      (plan) => plan.configVersion ?? null,
+      () => null,
+    );
+    return { ...ability, ownConfig };
   }
 
   /** Stops a run that can be stopped (see {@link RunStopper}). */
@@ -321,7 +358,7 @@ class UiApi {
           };
         }),
       moves: [...moves].reverse(),
-      notes: status.notes.map(this.asRun),
+      notes: status.notes.map(this.#asRun),
     });
   }
 
@@ -357,7 +394,7 @@ class UiApi {
     if (record.task === CONSOLE_TASK) return { can: false, why: 'Console evaluations are never re-run.' };
     // A rollback is the CLI's own run, no task of a release: the page runs the app's tasks only.
     if (record.task === ROLLBACK_TASK)
-      return { can: false, why: this.asRun('A rollback is not re-run from the page: roll back with cnf-admin rollback.') };
+      return { can: false, why: this.#asRun('A rollback is not re-run from the page: roll back with cnf-admin rollback.') };
     if (record.task.startsWith(RESERVED_TASK_PREFIX))
       return { can: false, why: `${record.task} is cnf-admin's own task, not one the page starts.` };
     if (holdsLeftOutArgs(record.args))
@@ -402,4 +439,4 @@ class UiApi {
 }
 
 export { BULK_LIMIT, PAGE_SIZE, UiApi };
-export type { RunRow };
+export type { RunRow, UiStart };

@@ -101,13 +101,14 @@ class LocalPlatform implements Platform {
   /** The release each plan was resolved to, read and checked then: running the plan reads it again for nothing. */
   readonly #planned = new WeakMap<InvokePlan, StoredRelease>();
   /**
-   * The release records this command has read, by id, and how the working
-   * tree stands against each: `invoke` asks both before it deploys the tree
-   * (auto-deploy) and again as it resolves the run, and reads them once.
-   * A deploy forgets them.
+   * The release records this command has read, by id: `invoke` reads one
+   * before it deploys the tree (auto-deploy) and again as it resolves the
+   * run, and reads it once. A deploy forgets them. How the working tree
+   * stands against a record is found afresh each time it is asked (a stat
+   * per source, well under a millisecond): a command that lives on (`ui`)
+   * sees the edits made meanwhile.
    */
   readonly #releaseReads = new Map<string, Promise<StoredRelease | undefined>>();
-  readonly #treeDifferences = new WeakMap<StoredRelease, WorkingTreeDifference>();
 
   /**
    * @param progress - told what the platform is doing when it takes a while (a first deploy, starting the database)
@@ -142,7 +143,7 @@ class LocalPlatform implements Platform {
     const pair = (await readAliases(this.#paths))[alias];
     if (pair === undefined || pair.web !== pair.admin) return undefined;
     const stored = await this.#readRelease(pair.web);
-    return stored === undefined ? undefined : { release: stored.release, ...this.#treeDifference(stored) };
+    return stored === undefined ? undefined : { release: stored.release, ...workingTreeDifference(this.project, stored) };
   }
 
   /** Builds the working tree and moves the alias pair to it (nothing is built when the pair's release was built from it as it is). */
@@ -442,16 +443,6 @@ class LocalPlatform implements Platform {
     return read;
   }
 
-  /** How the working tree stands against a release record, found once per record. */
-  #treeDifference(stored: StoredRelease): WorkingTreeDifference {
-    let difference = this.#treeDifferences.get(stored);
-    if (difference === undefined) {
-      difference = workingTreeDifference(this.project, stored);
-      this.#treeDifferences.set(stored, difference);
-    }
-    return difference;
-  }
-
   async #storedRelease(release: string): Promise<StoredRelease> {
     const stored = await this.#readRelease(release);
     if (stored === undefined) {
@@ -467,7 +458,7 @@ class LocalPlatform implements Platform {
 
   /** Says that the working tree differs from the release behind an alias pair, naming the first `shown` files that do. */
   #driftNotice(stored: StoredRelease, shown = 3, alias: string = DEFAULT_ALIAS): string | undefined {
-    const difference = this.#treeDifference(stored);
+    const difference = workingTreeDifference(this.project, stored);
     if (!difference.differs) return undefined;
     const files = difference.files.length === 0 ? '' : ` (${describeFiles(difference.files, shown)})`;
     const which = alias === DEFAULT_ALIAS ? 'the live release' : `the release behind web:${alias}`;
