@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as z from 'zod';
 import { defineTask } from 'cnf-admin/runtime';
 import { databaseFrom } from '../db.js';
@@ -55,10 +56,8 @@ export default defineTask({
   },
 });
 
-/** Waits `ms`, or less when `signal` fires first. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
+/** Waits `ms`, or less when `signal` fires first; either way the wait leaves no listener on the signal behind. */
+async function pause(ms: number, signal: AbortSignal): Promise<void> {
+  // An abort rejects the wait (AbortError): the loop's next turn sees the signal and stops cleanly.
+  await sleep(ms, undefined, { signal }).catch(() => undefined);
 }

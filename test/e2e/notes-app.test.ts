@@ -183,4 +183,13 @@ describe('the notes app on the local stage', () => {
       rmSync(file);
     }
   });
+
+  it('backfills in batches with a pause between them, and leaves no listener behind: no MaxListenersExceededWarning past ten batches', async () => {
+    expect((await project.cli(['invoke', 'seed', '--', '--count', '12'])).code).toBe(0);
+    const backfill = await project.cli(['invoke', 'notes:backfill', '--json', '--', '--batch-size', '1', '--pause-ms', '1']);
+    expect(backfill.code, backfill.stderr).toBe(0);
+    expect(JSON.parse(backfill.stdout)).toMatchObject({ output: { complete: true, batches: expect.any(Number) } });
+    expect((JSON.parse(backfill.stdout) as { output: { batches: number } }).output.batches).toBeGreaterThan(11);
+    expect(`${backfill.stdout}${backfill.stderr}`).not.toContain('MaxListenersExceededWarning');
+  });
 });
