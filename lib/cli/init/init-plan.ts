@@ -101,7 +101,7 @@ function planInit(dir: string, request: InitRequest): InitPlan {
     cdkJson.context = { ...(flags ?? {}), ...context, cnf };
     const changes = [
       ...(current === undefined ? [`context.cnf added (app ${app}${request.database === undefined ? '' : `, ${request.database}`})`] : []),
-      ...(current !== undefined && cnf !== current ? [`the local stage runs ${request.database ?? ''}`] : []),
+      ...(current !== undefined && cnf !== current ? databaseChanges(current, cnf) : []),
       ...(flags === undefined ? [] : [`${Object.keys(flags).length} recommended CDK feature flags`]),
     ];
     writes.push({
@@ -207,6 +207,17 @@ function withDatabase(cnf: Record<string, unknown>, database: InitDatabase | und
     assetDirs: assetDirs.includes(MIGRATIONS_DIR) ? assetDirs : [...assetDirs, MIGRATIONS_DIR],
     stages: { ...stages, local: { platform: 'local', ...local, database } },
   };
+}
+
+/** What {@link withDatabase} changed in `context.cnf`, as the plan lists it: the local stage's database, and the migrations' asset directory. */
+function databaseChanges(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  const localOf = (cnf: Record<string, unknown>): unknown =>
+    (cnf.stages as Record<string, { database?: unknown }> | undefined)?.local?.database;
+  const dirsOf = (cnf: Record<string, unknown>): unknown[] => (Array.isArray(cnf.assetDirs) ? (cnf.assetDirs as unknown[]) : []);
+  return [
+    ...(localOf(before) === localOf(after) ? [] : [`the local stage runs ${String(localOf(after))}`]),
+    ...(dirsOf(before).includes(MIGRATIONS_DIR) ? [] : [`assetDirs takes ${MIGRATIONS_DIR} (the migrations ship in the bundle)`]),
+  ];
 }
 
 function planGitignore(dir: string, writes: PlannedWrite[], kept: KeptFile[]): void {

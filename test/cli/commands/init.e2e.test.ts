@@ -233,6 +233,11 @@ describe('cnf-admin init', () => {
   it('adds the database to a project init set up before, and names the line to add to its own admin entry', async () => {
     const dir = appDir();
     expect((await init(dir)).code).toBe(0);
+    // the plan names each change to cdk.json: the migrations' directory too
+    const planned = await init(dir, '--database', 'postgres', '--dry-run');
+    expect(planned.stdout.replace(/\s+/g, ' ')).toContain(
+      'the local stage runs postgres; assetDirs takes migrations (the migrations ship in the bundle); other keys unchanged',
+    );
 
     const result = await init(dir, '--database', 'postgres');
 
