@@ -62,13 +62,18 @@ function exitCodeMeaning(code: number): string {
 /**
  * What an ended run's exit code means for that run: a lost run's code (130
  * when its owner process died, 70 past its deadline) says it was lost, not
- * what the code says of a run that ended by itself.
+ * what the code says of a run that ended by itself; a 0 that an interrupt
+ * reached first says it was stopped.
  *
  * @example
  * runMeaning(lostRecord); // 'lost: its process died before it recorded its end'
  */
 function runMeaning(record: RunRecord & { readonly exitCode: number }): string {
-  return runStatus(record) === 'lost' ? 'lost: its process died before it recorded its end' : exitCodeMeaning(record.exitCode);
+  if (runStatus(record) === 'lost') return 'lost: its process died before it recorded its end';
+  // A task asked to stop that returned anyway succeeded, as far as it went: said as exitLabel's `0 stopped` says it.
+  if (record.exitCode === ExitCode.OK && record.interruptedAt !== undefined)
+    return 'stopped: asked to stop, the task returned (its result says how far it got)';
+  return exitCodeMeaning(record.exitCode);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { settledRecord, type RunRecord } from '../../lib/core/run.js';
-import { exitCodeMeaning, exitLabel, runStatus } from '../../lib/core/run-status.js';
+import { exitCodeMeaning, exitLabel, runMeaning, runStatus } from '../../lib/core/run-status.js';
 
 const run: RunRecord = {
   runId: 'r1',
@@ -35,6 +35,14 @@ describe('runStatus', () => {
     expect(exitCodeMeaning(124)).toBe('the task hit its timeout');
     expect(exitCodeMeaning(7)).toBe("the task's own exit code: it failed");
     expect(exitCodeMeaning(200)).toBe('not an exit code cnf-admin defines');
+  });
+
+  it("says what an ended run's code means for that run: a 0 an interrupt reached first was stopped, as its label says", () => {
+    expect(runMeaning({ ...ended(0), exitCode: 0 })).toBe('succeeded');
+    expect(runMeaning({ ...ended(0), exitCode: 0, interruptedAt: '2026-11-24T14:00:00.500Z' })).toBe(
+      'stopped: asked to stop, the task returned (its result says how far it got)',
+    );
+    expect(runMeaning({ ...ended(130), exitCode: 130, interruptedAt: '2026-11-24T14:00:00.500Z' })).toBe(exitCodeMeaning(130));
   });
 
   it("labels a run's exit as runs and the ui list show it: stopped and lost said beside the code", () => {
