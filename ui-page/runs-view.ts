@@ -143,8 +143,9 @@ function table(rows: RunRow[], moves: StageMove[]): HTMLElement {
           h(
             'td',
             {},
-            run.release,
-            run.config === undefined ? '' : h('span', { class: 'dim' }, ` ${run.config}`),
+            // An id and its config read as one piece each: neither breaks at its hyphen or space.
+            h('span', { class: 'nowrap' }, run.release),
+            run.config === undefined ? '' : [' ', h('span', { class: 'dim nowrap' }, run.config)],
             ...(after[index] ?? []).map((move) =>
               h('span', { class: `move move-${move.cause}` }, `then ${when(move.at)}: ${moveText(move)}`),
             ),
@@ -345,6 +346,8 @@ function followLedger(read: () => Promise<RunsPage>, replaceList: (now: RunsPage
       replaceList(await read());
     } catch (error) {
       status.textContent = (error as Error).message;
+      // Said in a box, as a note is: the list below it no longer moves, and the reader should not miss why.
+      status.classList.add('note');
       // A server that stopped has said how to start it again (this address's token is the old one's): no reload advice then.
       document
         .getElementById('follow-note')

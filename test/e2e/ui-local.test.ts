@@ -77,6 +77,8 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     expect(await rows.nth(0).locator('td').nth(3).textContent()).toBe('3');
     expect(await rows.nth(2).locator('td').nth(2).textContent()).toBe('succeeded');
     expect(await rows.nth(2).locator('td').nth(7).textContent()).toBe('cli');
+    // the config a run read, named as the CLI and the run's page name it
+    expect(await rows.nth(2).locator('td').nth(8).textContent()).toMatch(/^r-[0-9a-f]{12} config v\d+$/);
     await screenshot('runs');
   });
 

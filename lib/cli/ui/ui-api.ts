@@ -1,4 +1,5 @@
 import { HttpError } from './http-error.js';
+import { configVersionLabel } from '../../core/config-version.js';
 import { UsageError } from '../../core/errors.js';
 import type { InvokePlan, Platform, ReleaseTarget, RunFrame } from '../../core/platform.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
@@ -46,6 +47,7 @@ interface RunRow {
   readonly caller: string;
   readonly source: string;
   readonly release: string;
+  /** The config the run read: `config v5`, or its fingerprint where the record names no version. */
   readonly config?: string;
 }
 
@@ -64,7 +66,12 @@ function row(record: RunRecord): RunRow {
     caller: record.caller,
     source: record.source,
     release: record.release,
-    ...(record.configFingerprint === undefined ? {} : { config: record.configFingerprint }),
+    // As the CLI and the run's page name it: `config v5`; the fingerprint where the record has no version (an older record).
+    ...(record.configVersion !== undefined
+      ? { config: `config ${configVersionLabel(record.configVersion)}` }
+      : record.configFingerprint === undefined
+        ? {}
+        : { config: record.configFingerprint }),
   };
 }
 
