@@ -27,6 +27,12 @@ interface LocalDeployment {
    * @default - none, or not known (no previous release, or one that records no sources)
    */
   readonly added?: readonly string[];
+  /** The config version the live pair runs with after the deploy (the live one); undefined when the live pair did not move. */
+  readonly config?: number;
+  /** The config version the release was pinned to before, where the deploy pinned it to another (the live one). */
+  readonly pinnedBefore?: number;
+  /** The release a rollback held the stage on, where this deploy ended that hold. */
+  readonly endedHold?: string;
 }
 
 /** Where a rollback holds a stage: the pair it restored, by which run, since when. */

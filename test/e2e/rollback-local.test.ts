@@ -314,7 +314,15 @@ describe('rollback', () => {
     const status = (await project.cli(['status'])).stdout.replace(/\s+/g, ' ');
     expect(status).toContain(`Rolled back to ${first} · config v2 (`);
     expect(status).toContain(`, config v${live} live since`);
-    expect(await deploy()).toBe(second);
+    // It says the config the pair runs with, the pin it moved, and the hold it ended.
+    const forward = await project.cli(['deploy']);
+    expect(forward.code, forward.stderr).toBe(0);
+    expect(forward.stdout.trim()).toBe(second);
+    expect(forward.stderr).toContain(`web:live and admin:live now point at ${second} with config v${live} (was ${first}).`);
+    expect(forward.stderr).toMatch(
+      new RegExp(`${second} was pinned to config v\\d+; it now runs with the live config, v${live}, which a rollback to it restores\\.`),
+    );
+    expect(forward.stderr).toContain(`This deploy ends the hold of the rollback to ${first}: invoke deploys the working tree again.`);
     expect((await livePair()).release).toBe(second);
     expect(await localRollbackPin({ stateDir: join(project.dir, '.cnf') })).toBeUndefined();
   });

@@ -1,4 +1,5 @@
 import type { LocalDeployment } from '../../core/platform-capabilities.js';
+import { configVersionLabel } from '../../core/config-version.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
 import { findProject, stageOf } from '../../core/project.js';
 import { noChangeDeployment } from '../../platform/local-early.js';
@@ -24,7 +25,8 @@ type DeployCommandOptions = CommandOptions<'deploy'>;
 async function deploy(options: DeployCommandOptions, io: CliIo): Promise<number> {
   // Another alias than live is a name the user chose, which no secure value may be: checked before the quick answer prints it.
   if (options.alias !== DEFAULT_ALIAS) await refuseSecretAlias(options, io);
-  const { stored, isNew, built, previous } = (await nothingToDeploy(options, io)) ?? (await deployWorkingTree(options, io));
+  const deployment = (await nothingToDeploy(options, io)) ?? (await deployWorkingTree(options, io));
+  const { stored, isNew, built, previous, config, pinnedBefore, endedHold } = deployment;
   const { alias } = options;
   if (options.json === true) {
     writeJson(io, {
@@ -33,6 +35,9 @@ async function deploy(options: DeployCommandOptions, io: CliIo): Promise<number>
       previous: previous ?? null,
       alias,
       tasks: stored.catalog.tasks.map((task) => task.name),
+      ...(config === undefined ? {} : { config }),
+      ...(pinnedBefore === undefined ? {} : { pinnedBefore }),
+      ...(endedHold === undefined ? {} : { endedHold }),
     });
     return 0;
   }
@@ -41,14 +46,30 @@ async function deploy(options: DeployCommandOptions, io: CliIo): Promise<number>
     io.stderr,
     `${isNew ? 'Built' : 'Reused'} release ${stored.release} (${stored.catalog.tasks.length} ${stored.catalog.tasks.length === 1 ? 'task' : 'tasks'})${how}.`,
   );
+  const withConfig = config === undefined ? '' : ` with config ${configVersionLabel(config)}`;
   writeLine(
     io.stderr,
     previous === stored.release
-      ? `web:${alias} and admin:${alias} already point at ${stored.release}.`
-      : `web:${alias} and admin:${alias} now point at ${stored.release}${previous === undefined ? '' : ` (was ${previous})`}.`,
+      ? `web:${alias} and admin:${alias} already point at ${stored.release}${withConfig}.`
+      : `web:${alias} and admin:${alias} now point at ${stored.release}${withConfig}${previous === undefined ? '' : ` (was ${previous})`}.`,
   );
+  for (const line of pinChanges(deployment)) writeLine(io.stderr, line);
   writeLine(io.stdout, stored.release);
   return 0;
+}
+
+/** What a deploy changed beside the pair: the release's pinned config, and a rollback's hold on the stage it ended. */
+function pinChanges({ stored, config, pinnedBefore, endedHold }: LocalDeployment): string[] {
+  return [
+    ...(pinnedBefore === undefined || config === undefined
+      ? []
+      : [
+          `${stored.release} was pinned to config ${configVersionLabel(pinnedBefore)}; it now runs with the live config, ${configVersionLabel(config)}, which a rollback to it restores.`,
+        ]),
+    ...(endedHold === undefined
+      ? []
+      : [`This deploy ends the hold of the rollback to ${endedHold}: invoke deploys the working tree again.`]),
+  ];
 }
 
 /** Refuses (64) an `--alias` that holds a secure value of the local stage (`assertNameHoldsNoSecret`); an AWS stage's deploy refuses anyway. */

@@ -73,6 +73,7 @@ async function deployLocal(
         })
       : { stored: unchanged, isNew: false, built: false };
   const commit = await git;
+  let liveConfig: Pick<LocalDeployment, 'config' | 'pinnedBefore' | 'endedHold'> = {};
   // A release the pair already serves is no move to check: what the command then refuses, it refuses of the live release.
   if (current?.web !== built.stored.release || current?.admin !== built.stored.release) await interruption.check?.(built.stored.release);
   // The alias pair and the live pair's record move as one step, under the state lock.
@@ -82,12 +83,14 @@ async function deployLocal(
     interruption.onMove?.();
     // A deploy that builds the live release again moves nothing, and went live no second time (ui's markers, "What went
     // live"), unless it ends a rollback's hold.
-    const moves =
-      current?.web !== built.stored.release || current?.admin !== built.stored.release || (await localRollbackPin(project)) !== undefined;
+    const hold = alias === DEFAULT_ALIAS ? await localRollbackPin(project) : undefined;
+    const moves = current?.web !== built.stored.release || current?.admin !== built.stored.release || hold !== undefined;
     await changingTogether([paths.aliases, paths.parameters], async () => {
       await moveAliasPairLocked(paths, alias, built.stored.release);
-      if (alias === DEFAULT_ALIAS && moves)
-        await parameters.recordMove(
+      if (alias === DEFAULT_ALIAS && moves) {
+        // The config the release ran with when it was last live: a deploy pins it to the live config now.
+        const pinned = (await parameters.moves()).findLast((move) => move.release === built.stored.release)?.config;
+        const move = await parameters.recordMove(
           {
             release: built.stored.release,
             cause: 'deploy',
@@ -95,9 +98,15 @@ async function deployLocal(
           },
           true,
         );
+        liveConfig = {
+          config: move.config,
+          ...(pinned === undefined || pinned === move.config ? {} : { pinnedBefore: pinned }),
+          ...(hold === undefined ? {} : { endedHold: hold.release }),
+        };
+      }
     });
   });
-  return { ...built, previous: current?.web, alias, ...(await addedSources(paths, current?.web, built.stored)) };
+  return { ...built, previous: current?.web, alias, ...liveConfig, ...(await addedSources(paths, current?.web, built.stored)) };
 }
 
 /** The sources `stored` counts that the release before it did not: files the tree imports since. */
