@@ -544,7 +544,9 @@ describe('releases', () => {
       expect(releases[0]).toMatchObject({ gitSha: sha, description: expect.stringMatching(/: Add the tasks$/) as unknown as string });
       const table = await checkout.cli(['releases'], { env: { COLUMNS: '200' } });
       expect(table.stdout).toMatch(/^RELEASE\s+CONFIG\s+RESTORABLE\s+CREATED\s+COMMIT\s+ALIASES$/m);
-      expect(table.stdout).toContain(`${sha.slice(0, 12)} `);
+      // the description, which begins with the commit: once, not after the sha again
+      expect(table.stdout).toMatch(new RegExp(`\\s${sha.slice(0, 7)}[0-9a-f]*(-dirty)?: Add the tasks\\s`));
+      expect(table.stdout).not.toContain(`${sha.slice(0, 12)} `);
       // a release deployed to another pair first records its commit too
       appendFileSync(join(checkout.dir, 'lambda', 'tasks', 'noop.ts'), '\nexport const canary = true;\n');
       git('commit', '-qam', 'Try a canary');

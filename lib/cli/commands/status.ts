@@ -65,6 +65,19 @@ async function releases(options: CommandOptions<'releases'>, io: CliIo): Promise
   return 0;
 }
 
+/* How much of a commit's description (`git describe` and its subject) the table shows: `--json` has it whole. */
+const COMMIT_SHOWN = 48;
+
+/**
+ * A release's commit as the table shows it: its description, which begins
+ * with the commit (`0aa8cb9: Add notes search`, `v1.2-3-gabc1234-dirty: …`),
+ * cut to {@link COMMIT_SHOWN} characters; the short sha where it has none.
+ */
+function commitLabel(sha: string, description: string | undefined): string {
+  if (description === undefined || description === '') return sha.slice(0, 12);
+  return description.length <= COMMIT_SHOWN ? description : `${description.slice(0, COMMIT_SHOWN - 1)}…`;
+}
+
 /**
  * The retained releases, newest first. The version columns show only where
  * versions are not the release ids themselves (AWS).
@@ -80,7 +93,7 @@ function releasesTable(current: StageStatus, width: number): string {
       ? [info.config === undefined ? '-' : configVersionLabel(info.config), info.unrestorable === undefined ? 'yes' : 'no']
       : []),
     formatMoment(info.createdAt),
-    ...(committed ? [info.gitSha === undefined ? '-' : `${info.gitSha.slice(0, 12)} ${info.description ?? ''}`.trim()] : []),
+    ...(committed ? [info.gitSha === undefined ? '-' : commitLabel(info.gitSha, info.description)] : []),
     current.aliases
       .filter((pair) => pair.web.release === info.release || pair.admin.release === info.release)
       .map((pair) => pair.name)
