@@ -49,12 +49,17 @@ describe('at 80 columns (no terminal, so no width known)', () => {
 
   it('runs keeps the run id, the task and who ran it whole, and its args readable, leaving out a year all runs share', async () => {
     // when
-    const lines = (await project.cli(['runs'])).stdout.split('\n');
+    const runs = await project.cli(['runs']);
+    const lines = runs.stdout.split('\n');
 
     // then
     const exitCode = lines.find((line) => line.includes(' exit-code '));
     expect(exitCode).toMatch(/^\d{8}-\d{6}-\w{6} {2}exit-code {2}code=3 +3 +\d\d-\d\d \d\d:\d\d:\d\d {2}\S+@\S+$/);
     expect(lines.find((line) => line.includes(runId))).toMatch(/ {2}count=2 label.*…/);
+    // and it says which columns it had no room for, and where they are
+    expect(runs.stderr.replace(/\s+/g, ' ')).toMatch(
+      /No room for [A-Z, ]+ at 80 columns: a wider terminal shows them, as do runs show and --json\./,
+    );
   });
 
   it("runs show fits the run's record (its log lines are the task's own)", async () => {

@@ -11,7 +11,7 @@ import { runLogFrames } from '../run-log-frames.js';
 import { formatDuration } from '../render/format-duration.js';
 import { formatMoment } from '../../core/format-moment.js';
 import { renderFrames, writeNotice } from '../render/run-view.js';
-import { formatTable, terminalWidth, wrapText } from '../render/table.js';
+import { formatTable, leftOutColumns, terminalWidth, wrapText } from '../render/table.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
 import { maskTypedSecrets } from '../secret-mask.js';
@@ -120,6 +120,12 @@ async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
     },
   ] as const;
   writeLine(io.stdout, formatTable(columns, rows, { width }));
+  const leftOut = leftOutColumns(columns, rows, width);
+  if (leftOut.length > 0)
+    writeLine(
+      io.stderr,
+      wrapText(`No room for ${leftOut.join(', ')} at ${width} columns: a wider terminal shows them, as do runs show and --json.`, width),
+    );
   return 0;
 }
 

@@ -63,6 +63,18 @@ function formatTable(
 }
 
 /**
+ * The headers of the optional columns {@link formatTable} leaves out of
+ * these rows at `width`: what a command says it left out, and where to see it.
+ *
+ * @example
+ * leftOutColumns(columns, rows, 80); // ['TOOK', 'RELEASE']
+ */
+function leftOutColumns(columns: readonly TableColumn[], rows: readonly (readonly TableCell[])[], width: number): string[] {
+  const kept = keptColumns(columns, rows, width);
+  return columns.filter((_column, index) => !kept.includes(index)).map((column) => column.header);
+}
+
+/**
  * The indexes of the columns shown: all, less the optional ones that the
  * width has no room for. An optional column gives way before a column that
  * would be cut (`fit: 'cut'`: `runs`' ARGS, where a dry run and a real one
@@ -271,5 +283,5 @@ function terminalWidth(io: {
   return 80;
 }
 
-export { formatTable, terminalWidth, wrapPieces, wrapText };
+export { formatTable, leftOutColumns, terminalWidth, wrapPieces, wrapText };
 export type { TableCell, TableColumn, TableOptions };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTable, terminalWidth, wrapText } from '../../../lib/cli/render/table.js';
+import { formatTable, leftOutColumns, terminalWidth, wrapText } from '../../../lib/cli/render/table.js';
 
 describe('formatTable', () => {
   it('aligns columns under their headers', () => {
@@ -49,6 +49,10 @@ describe('formatTable', () => {
     const rows = [['20261124-143927-k3f9qz', 'r-0123456789ab', 'alice@laptop']];
     expect(formatTable(columns, rows, { width: 40 })).toBe('RUN ID                  BY\n20261124-143927-k3f9qz  alice@laptop');
     expect(formatTable(columns, rows, { width: 80 })).toContain('r-0123456789ab');
+    // and says which it left out, for the command to tell its reader
+    const specs = [{ header: 'RUN ID' }, { header: 'RELEASE', optional: true }, { header: 'BY', fit: 'cut' as const }];
+    expect(leftOutColumns(specs, rows, 40)).toEqual(['RELEASE']);
+    expect(leftOutColumns(specs, rows, 80)).toEqual([]);
   });
 
   it('leaves out optional columns before a cut column loses any of its text, and wraps a wrapped one rather than leave them out', () => {
