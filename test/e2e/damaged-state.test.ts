@@ -246,6 +246,22 @@ describe('a run whose end cannot be recorded in the ledger', () => {
   });
 });
 
+describe('a .cnf removed while a run goes on', () => {
+  it("ends with the task's exit code and says the run's record is gone, rather than a silent success", async () => {
+    const removed = createTestProject('tasks');
+    others.push(removed);
+    const child = spawn(process.execPath, [CLI_BIN, 'invoke', 'sleep', '--', '--ms', '600'], { cwd: removed.dir, env: cliEnvironment() });
+    const done = finished(child);
+    await outputShows(child, 'Run started');
+    rmSync(join(removed.dir, '.cnf'), { recursive: true, force: true });
+    const result = await done;
+    expect(result.code).toBe(0);
+    expect(result.stderr.replace(/\s+/g, ' ')).toContain("The run's record is gone from the ledger");
+    expect(result.stderr.replace(/\s+/g, ' ')).toContain('runs does not list this run, which ended with exit 0, as above.');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
 describe('a log that was not written whole', () => {
   it('logs shows what it holds, says it ends before the run did, then the end the ledger records', async () => {
     const runId = 'log-cut-short';

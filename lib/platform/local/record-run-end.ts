@@ -33,12 +33,15 @@ async function recordRunEnd(paths: Pick<LocalPaths, 'ledger'>, result: RunResult
  * After a run that returned its result: records its end when its own record
  * of it did not land (the ledger's disk full, or made read-only, as the run
  * ended), so that the ledger does not call a finished run lost. Resolves to
- * a notice when the end could not be recorded at all, undefined when it is
- * (or the run never claimed a record: a refusal).
+ * a notice when the end could not be recorded at all, or when the record the
+ * run claimed (`claimed`: it said it started) is gone; undefined when it is
+ * recorded (or the run never claimed a record: a refusal).
  */
-async function endRecordedNotice(paths: Pick<LocalPaths, 'ledger'>, result: RunResult): Promise<string | undefined> {
+async function endRecordedNotice(paths: Pick<LocalPaths, 'ledger'>, result: RunResult, claimed: boolean): Promise<string | undefined> {
   try {
     const record = await new FileLedger(paths.ledger).get(result.runId);
+    if (record === undefined && claimed)
+      return `The run's record is gone from the ledger (${paths.ledger} was removed or emptied while it ran): runs does not list this run, which ended with exit ${result.exitCode}, as above.`;
     if (record === undefined || record.endedAt !== undefined) return undefined;
     await recordRunEnd(paths, result);
     return undefined;

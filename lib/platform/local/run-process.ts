@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { InvokeOptions, RunFrame } from '../../core/platform.js';
 import type { AdminEvent, RunError, RunResult } from '../../core/run.js';
+import { isRunStartedLine } from '../../core/run-log.js';
 import { redactingTransform, SecretRedactor } from '../../runtime/redact-secrets.js';
 import { currentProcessOwner } from '../../runtime/ledger/process-identity.js';
 import { endRecordedNotice, recordRunEnd } from './record-run-end.js';
@@ -143,13 +144,16 @@ async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGen
     });
     const redactor = new SecretRedactor(run.secrets);
     const output = [child.stdout, child.stderr].map((stream) => (redactor.active ? stream.pipe(redactingTransform(redactor)) : stream));
+    // A run that said it started had claimed its record in the ledger: its end is looked for there.
+    let claimed = false;
     for await (const line of mergedLines(output)) {
       await writeLineAndWait(log, line);
+      claimed ||= isRunStartedLine(line, run.event.runId);
       yield { type: 'log', line };
     }
     const { code, signal } = await exited;
     let result = parseResult(resultText);
-    const unrecorded = result === undefined ? undefined : await endRecordedNotice(run.paths, result);
+    const unrecorded = result === undefined ? undefined : await endRecordedNotice(run.paths, result, claimed);
     if (unrecorded !== undefined) yield { type: 'notice', message: unrecorded };
     if (result === undefined) {
       // Lambda too writes a line of its own when it ends a run: "Task timed out after ...".
