@@ -55,6 +55,16 @@ describe('interrupts', () => {
     expect((await project.cli(['runs', 'show', 'never-ran'])).code).toBe(64);
   });
 
+  it('SIGINT on a task that ignores it until its timeout: 124, said as its timeout, not as a code of its own', async () => {
+    const run = start(['invoke', 'hang']);
+    await run.seen('hanging');
+    run.child.kill('SIGINT');
+    const result = await run.result;
+    expect(result.code).toBe(124);
+    expect(result.stderr).toContain('The task was asked to stop and did not: it ran on to its timeout, and was ended then (exit 124).');
+    expect(result.stderr).not.toContain('is its own');
+  });
+
   it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
     '%s on a task that finishes anyway: exits with its own code, and the ledger records it and that it was interrupted',
     async (signal) => {

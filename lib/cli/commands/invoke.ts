@@ -173,7 +173,10 @@ function finish(
   if (result.interruptedAt !== undefined && result.exitCode !== ExitCode.INTERRUPTED) {
     writeNotice(
       io,
-      `The task was asked to stop but ended on its own terms: exit ${result.exitCode} is its own, and the ledger records it as interrupted.`,
+      // A 124 with the platform's TimeoutError is cnf-admin's, not the task's: it ran on past its timeout and was ended.
+      result.exitCode === ExitCode.TIMEOUT && result.error?.name === 'TimeoutError'
+        ? 'The task was asked to stop and did not: it ran on to its timeout, and was ended then (exit 124).'
+        : `The task was asked to stop but ended on its own terms: exit ${result.exitCode} is its own, and the ledger records it as interrupted.`,
     );
   }
   return result.exitCode;
