@@ -142,6 +142,24 @@ function parsedJson(control: HTMLInputElement | HTMLSelectElement | HTMLTextArea
   }
 }
 
+/**
+ * A number field's value, refused here where its schema (the field's step,
+ * min and max) would refuse it: said in the field's own words, not the
+ * schema library's (`expected int, received number`).
+ */
+function numberOf(control: HTMLInputElement): number {
+  const { validity, min, max } = control;
+  const problem = validity.stepMismatch
+    ? 'a whole number'
+    : validity.rangeUnderflow
+      ? `at least ${min}`
+      : validity.rangeOverflow
+        ? `at most ${max}`
+        : undefined;
+  if (problem !== undefined) throw new FieldError({ field: control.name, problem });
+  return Number(control.value);
+}
+
 /** Reads the form's controls into task args: empty optional fields are left out, so the schema's defaults apply. */
 function argsOf(form: HTMLFormElement): Record<string, unknown> {
   const args: Record<string, unknown> = {};
@@ -159,7 +177,7 @@ function argsOf(form: HTMLFormElement): Record<string, unknown> {
     const empty = kind === 'json' ? control.value.trim() === '' : control.value === '';
     if (empty && control.required) throw new FieldError({ field: control.name, problem: 'required' });
     if (empty) continue;
-    if (kind === 'number') args[control.name] = Number(control.value);
+    if (kind === 'number') args[control.name] = numberOf(control as HTMLInputElement);
     else if (kind === 'json') args[control.name] = parsedJson(control);
     else args[control.name] = control.value;
   }

@@ -196,16 +196,29 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
 
   it('refuses args that fail the schema with the words of the CLI, then starts a run from the task form', async () => {
     await page.goto(address('/tasks/echo'));
-    // A number the field takes, that the task's schema does not (an integer): only the admin function's check can tell.
-    await page.getByLabel('count (required)').fill('1.5');
-    await startFromForm();
-    await expect.poll(() => page.locator('#form-status').textContent()).toContain('Invalid args for echo: count');
-    // the field the refusal names is marked, says why, and has the focus
+    // What the field can tell from the schema (a whole number, at least 1) it refuses in its own words, before it asks.
     const count = page.getByLabel('count (required)');
-    expect(await count.getAttribute('aria-invalid')).toBe('true');
-    expect(await page.locator('#arg-count-error').textContent()).toMatch(/expected int/);
-    expect(await page.evaluate('document.activeElement?.id')).toBe('arg-count');
+    for (const [typed, problem] of [
+      ['1.5', 'a whole number'],
+      ['-5', 'at least 1'],
+    ] as const) {
+      await count.fill(typed);
+      await page.getByRole('button', { name: 'Start run…' }).click();
+      await expect.poll(() => page.locator('#arg-count-error').textContent()).toBe(problem);
+      expect(await page.getByRole('dialog').count()).toBe(0);
+    }
+    // JSON the field takes, that the task's schema does not (a list of text): only the admin function's check can tell.
+    await count.fill('2');
+    await page.locator('#arg-tags').fill('[1]');
+    await startFromForm();
+    await expect.poll(() => page.locator('#form-status').textContent()).toContain('Invalid args for echo: tags');
+    // the field the refusal names is marked, says why, and has the focus
+    expect(await page.locator('#arg-tags').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#arg-tags-error').textContent()).toMatch(/expected string/);
+    expect(await page.evaluate('document.activeElement?.id')).toBe('arg-tags');
     expect(await page.getByLabel('label').getAttribute('aria-invalid')).toBeNull();
+    expect(await count.getAttribute('aria-invalid')).toBeNull();
+    await page.locator('#arg-tags').fill('');
     // The CLI refuses the same args (in its own words for flags).
     const cli = await project.cli(['invoke', 'echo', '--args', '{}']);
     expect(cli.code).toBe(64);
