@@ -90,4 +90,17 @@ async function assertNameHoldsNoSecret(
   throw new UsageError(`${flag} holds a secure value of stage ${stage}; ${undone}.`, { hint: why });
 }
 
-export { assertNameHoldsNoSecret, maskTypedSecrets, SecretMask, typedSecretsOf };
+/**
+ * Stops a command that shows runs (`runs`, `runs show`, `logs`) where the
+ * stage's secure values cannot be read to mask them (the local parameter
+ * set damaged: 69; unreadable: 77): shown unmasked, a run would show a
+ * value made secure after it ran. On AWS the runtime redacted what the
+ * ledger and the log hold, and there is nothing here to read.
+ *
+ * @throws UnavailableError or PermissionError from the parameter set, naming its file and what to do.
+ */
+async function assertSecretsReadable(platform: Pick<Platform, 'kind' | 'parameters'>): Promise<void> {
+  if (platform.kind === 'local') await platform.parameters.secrets?.();
+}
+
+export { assertNameHoldsNoSecret, assertSecretsReadable, maskTypedSecrets, SecretMask, typedSecretsOf };

@@ -301,6 +301,25 @@ describe('a parameter set whose live version is not there', () => {
   });
 });
 
+describe('a parameter set damaged while a run goes on', () => {
+  it('leaves the run stoppable, while runs and logs, which would show it unmasked, stop with 69', async () => {
+    const damaged = createTestProject('tasks');
+    others.push(damaged);
+    const child = spawn(process.execPath, [CLI_BIN, 'invoke', 'wait-for-stop', '--run-id', 'stop-me'], {
+      cwd: damaged.dir,
+      env: cliEnvironment(),
+    });
+    const done = finished(child);
+    await outputShows(child, 'waiting for a stop');
+    const file = join(damaged.dir, '.cnf', 'local', 'parameters.json');
+    writeFileSync(file, '{damaged');
+    for (const args of [['runs'], ['logs', 'stop-me']]) expectClearError(await damaged.cli(args), 69, 'parameters.json');
+    const stop = await damaged.cli(['stop', 'stop-me']);
+    expect(stop.code, stop.stderr).toBe(0);
+    expect((await done).code).toBe(130);
+  });
+});
+
 describe('a .cnf that is not a usable directory', () => {
   it.each([
     ['a file', (dir: string) => writeFileSync(join(dir, '.cnf'), 'oops'), 'a file'],

@@ -8,6 +8,7 @@ import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
 import { withInterrupts } from '../interrupts.js';
 import { runLogFrames } from '../run-log-frames.js';
+import { assertSecretsReadable } from '../secret-mask.js';
 
 /** The options of `cnf-admin logs`, as its flags declare them. */
 type LogsCommandOptions = CommandOptions<'logs'>;
@@ -31,6 +32,7 @@ interface LogsDocument {
  */
 async function logs(typed: string | undefined, options: LogsCommandOptions, io: CliIo): Promise<number> {
   const { platform, progress, stage } = await openStage(io, options);
+  await assertSecretsReadable(platform);
   // Without a run id, the newest run's: what a user wants after a run ended, or a detached one started.
   const runId = await resolveRunId(platform, typed ?? LAST_RUN, stage.name);
   if (runId !== typed) {

@@ -14,7 +14,7 @@ import { renderFrames, writeNotice } from '../render/run-view.js';
 import { formatTable, leftOutColumns, terminalWidth, wrapText } from '../render/table.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
-import { maskTypedSecrets } from '../secret-mask.js';
+import { assertSecretsReadable, maskTypedSecrets } from '../secret-mask.js';
 
 /** The options of `cnf-admin runs`, as its flags declare them. */
 type RunsCommandOptions = CommandOptions<'runs'>;
@@ -60,6 +60,7 @@ function startedLabel(records: readonly RunRecord[], width: number): (iso: strin
 async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
   const { limit } = options;
   const { platform, stage } = await openStage(io, options);
+  await assertSecretsReadable(platform);
   const withConsole = options.all === true || options.task !== undefined;
   const records = await platform.runs({
     ...(options.task === undefined ? {} : { task: options.task }),
@@ -138,6 +139,7 @@ function shortLog(log: string | undefined, root: string): string {
 /** `cnf-admin runs show <runId>`: one run's record, then its log. */
 async function runsShow(typed: string, options: CommandOptions<'runs show'>, io: CliIo): Promise<number> {
   const { platform, stage, project } = await openStage(io, options);
+  await assertSecretsReadable(platform);
   const runId = await resolveRunId(platform, typed, stage.name);
   const record = await platform.run(runId);
   if (record === undefined) {

@@ -308,9 +308,9 @@ class LocalPlatform implements Platform {
    */
   async #redactor(): Promise<SecretRedactor> {
     // The store parses its file again only when it changed (`runs show` reads a run three times; `ui` reads runs all along).
-    // A parameter set that cannot be read (damaged: 69; unreadable: 77) stops the read, as it stops a run and a config
-    // change: runs read back unmasked would show a value made secure after they ran.
-    return new SecretRedactor(await this.parameters.secrets());
+    // A parameter set that cannot be read leaves the runs readable to what checks them (stop, db stop, a run id's reuse):
+    // what shows them (runs, logs, ui) first asks for the set itself, and stops there (assertSecretsReadable).
+    return new SecretRedactor(await this.parameters.secrets().catch(() => []));
   }
 
   async *logs(runId: string, options?: LogsOptions): AsyncGenerator<RunFrame> {
