@@ -93,7 +93,8 @@ function liveTarget(session: Session): string {
 function ownTarget(run: RunDocument): string {
   const { release, configVersion } = run.record;
   const pinned = run.rerun.ownConfig;
-  if (pinned === undefined || pinned === null) return `its own release ${release}, with its pinned config`;
+  if (pinned === undefined || pinned === null)
+    return `its own release ${release}, with its pinned config (the live one, where it was never live)`;
   const read = configVersion === undefined || configVersion === pinned ? '' : `; this run read config v${configVersion}`;
   return `its own release ${release}, with config v${pinned}, its pinned config${read}`;
 }

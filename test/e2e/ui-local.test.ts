@@ -596,6 +596,27 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
       new RegExp(`on its own release ${after}, with config v\\d+, its pinned config`),
     );
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    // A bulk re-run on the live release deploys the tree once, before all of its runs: a tree that does not build is said
+    // once, and none of them starts (not one failed build a run).
+    expect((await project.cli(['invoke', 'noop'])).code).toBe(0);
+    const noopRuns = async (): Promise<number> =>
+      (JSON.parse((await project.cli(['runs', '--task', 'noop', '--json'])).stdout) as unknown[]).length;
+    const runsBefore = await noopRuns();
+    expect(runsBefore).toBeGreaterThan(1);
+    writeFileSync(task, `${kept}\nexport const broken = ;\n`);
+    try {
+      await page.goto(address('/runs', { task: 'noop' }));
+      await page.getByRole('button', { name: 'Re-run all matching…' }).click();
+      await page
+        .getByRole('dialog')
+        .getByRole('button', { name: /^Re-run \d+$/ })
+        .click();
+      await expect.poll(() => page.locator('p.status').textContent(), { timeout: 20_000 }).toContain('noop.ts');
+      expect(await page.locator('p.status').textContent()).not.toMatch(/^Re-run: \d+ of/);
+      expect(await noopRuns()).toBe(runsBefore);
+    } finally {
+      writeFileSync(task, kept);
+    }
   });
 
   it('can be used with the keyboard alone: a skip link, then the sections in order', async () => {

@@ -43,7 +43,7 @@ async function ui(options: UiCommandOptions, io: CliIo): Promise<number> {
     ...(localStage === undefined
       ? {}
       : {
-          beforeLiveRun: (task: string) => deployWorkingTreeFirst(context, { task }),
+          beforeLiveRun: (task: string | undefined) => deployWorkingTreeFirst(context, task === undefined ? {} : { task }),
           checkoutRuns: () => checkoutRuns({ stage, heldByRollback: async () => (await localStage.rollbackPin())?.release }),
         }),
   });

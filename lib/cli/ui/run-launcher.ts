@@ -1,4 +1,5 @@
 import { CnfError } from '../../core/errors.js';
+import { ExitCode } from '../../core/exit-codes.js';
 import type { Platform, ReleaseTarget, RunFrame } from '../../core/platform.js';
 import { isRunStartedLine } from '../../core/run-log.js';
 import { isRefusal, newRunId, resultOfRecord, type RunResult } from '../../core/run.js';
@@ -53,6 +54,8 @@ interface StartedRun {
  */
 class RunLauncher {
   readonly #running = new Map<string, { readonly interrupt: AbortController; readonly done: Promise<void> }>();
+  /* Set by close(): a start asked for before (its deploy still building) starts no run once ui is stopping. */
+  #closing = false;
 
   constructor(
     private readonly platform: Platform,
@@ -63,9 +66,11 @@ class RunLauncher {
    * Starts a run and resolves once it runs (its first frame, or its record
    * in the ledger).
    *
-   * @throws RunRefusedError when the admin function refused it (unknown task, invalid args, lock held, ...).
+   * @throws RunRefusedError when the admin function refused it (unknown task, invalid args, lock held, ...);
+   *   CnfError (75) once {@link RunLauncher.close} began.
    */
   async start(request: StartRequest): Promise<StartedRun> {
+    if (this.#closing) throw new CnfError('cnf-admin ui is stopping: no run starts now.', ExitCode.TEMP_FAIL, 'user');
     checkTaskArgsSize(request.args, []);
     const plan = await this.platform.resolve(request.target);
     const runId = newRunId();
@@ -111,6 +116,7 @@ class RunLauncher {
 
   /** Asks every run still going to stop, waits for them to record their end, and resolves to how many there were. */
   async close(): Promise<number> {
+    this.#closing = true;
     const runs = [...this.#running.values()];
     for (const run of runs) run.interrupt.abort();
     await Promise.all(runs.map((run) => run.done));

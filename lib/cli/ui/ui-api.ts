@@ -108,8 +108,8 @@ interface UiStart {
   readonly restartCommand: string;
   /** A command the page suggests or copies, written as the user ran cnf-admin (`npx cnf-admin …` under npx). */
   readonly asRun?: (command: string) => string;
-  /** Before a run on the live pair: on the local stage, deploys the working tree where it differs, as `invoke` does. */
-  readonly beforeLiveRun?: (task: string) => Promise<void>;
+  /** Before a run on the live pair: on the local stage, deploys the working tree where it differs, as `invoke` does (a bulk re-run names no task). */
+  readonly beforeLiveRun?: (task: string | undefined) => Promise<void>;
   /** Whether a run on the live pair runs the checkout (the local stage with autoDeploy, no rollback holding it). */
   readonly checkoutRuns?: () => Promise<boolean>;
 }
@@ -241,22 +241,34 @@ class UiApi {
   }
 
   /** Re-runs a run: the same task and args, as a new run, on the live release or on the run's own. */
-  async rerun(runId: string, body: Record<string, unknown>): Promise<StartedRun> {
+  rerun(runId: string, body: Record<string, unknown>): Promise<StartedRun> {
+    return this.#rerun(runId, body, false);
+  }
+
+  async #rerun(runId: string, body: Record<string, unknown>, deployed: boolean): Promise<StartedRun> {
     assertKnownFields(body, ['on']);
     const record = await this.#record(runId);
     const ability = this.#rerunAbility(record);
     if (!ability.can) throw new UsageError(ability.why ?? 'This run cannot be re-run.');
-    return this.#start(record.task, record.args, this.#target(body.on === 'own' ? record.release : undefined));
+    return this.#start(record.task, record.args, this.#target(body.on === 'own' ? record.release : undefined), deployed);
   }
 
-  /** Starts a run; one on the live pair deploys the working tree first where the checkout is what runs, as `invoke` does. */
-  async #start(task: string, args: Readonly<Record<string, unknown>>, target: ReleaseTarget): Promise<StartedRun> {
-    if (target.release === undefined && this.started.beforeLiveRun !== undefined) {
-      await this.started.beforeLiveRun(task);
-      // The live pair may have moved: the next page reads it afresh.
-      this.#plan = undefined;
-    }
+  /**
+   * Starts a run; one on the live pair deploys the working tree first where
+   * the checkout is what runs, as `invoke` does (`deployed`: a bulk re-run
+   * did, once, for all of its runs).
+   */
+  async #start(task: string, args: Readonly<Record<string, unknown>>, target: ReleaseTarget, deployed = false): Promise<StartedRun> {
+    if (target.release === undefined && !deployed) await this.#deployCheckout(task);
     return this.launcher.start({ task, args, target });
+  }
+
+  /** Deploys the working tree where it differs and the checkout is what runs (`beforeLiveRun`); a task it lacks moves nothing. */
+  async #deployCheckout(task: string | undefined): Promise<void> {
+    if (this.started.beforeLiveRun === undefined) return;
+    await this.started.beforeLiveRun(task);
+    // The live pair may have moved: the next page reads it afresh.
+    this.#plan = undefined;
   }
 
   /**
@@ -266,9 +278,11 @@ class UiApi {
    */
   async #rerunOffer(record: RunRecord): Promise<Ability & { readonly ownConfig?: number | null }> {
     const ability = this.#rerunAbility(record);
-    if (!ability.can) return ability;
+    // Asked of the local stage only: on AWS, resolving a release by its id is several calls, for every run page shown.
+    if (!ability.can || this.platform.kind !== 'local') return ability;
     const ownConfig = await this.platform.resolve({ release: record.release }).then(
-      (plan) => plan.configVersion ?? null,
+      // A release never live has no pinned config: it reads the live one, which the page then says.
+      (plan) => (plan.configSource === 'pinned' ? (plan.configVersion ?? null) : null),
       () => null,
     );
     return { ...ability, ownConfig };
@@ -287,10 +301,13 @@ class UiApi {
     if (action !== 'rerun' && action !== 'stop') throw new UsageError('action takes rerun or stop.');
     if (!Array.isArray(runIds) || runIds.some((id) => typeof id !== 'string') || runIds.length > BULK_LIMIT)
       throw new UsageError(`runIds takes a list of at most ${BULK_LIMIT} run ids.`);
+    // A bulk re-run on the live release deploys the working tree once, before its first run: not once a run.
+    const deployed = action === 'rerun' && on !== 'own';
+    if (deployed) await this.#deployCheckout(undefined);
     const outcomes = [];
     for (const runId of runIds as string[]) {
       try {
-        const done = action === 'rerun' ? await this.rerun(runId, { on }) : await this.stop(runId);
+        const done = action === 'rerun' ? await this.#rerun(runId, { on }, deployed) : await this.stop(runId);
         outcomes.push({ runId, ok: true, ...(action === 'rerun' ? { newRunId: (done as StartedRun).runId } : {}) });
       } catch (error) {
         outcomes.push({ runId, ok: false, error: (error as Error).message });
