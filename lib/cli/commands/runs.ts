@@ -1,3 +1,4 @@
+import { largest } from '../../core/largest.js';
 import { configVersionLabel } from '../../core/config-version.js';
 import { didYouMean } from '../../core/did-you-mean.js';
 import { relative, sep } from 'node:path';
@@ -102,9 +103,19 @@ async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
   ]);
   const columns = [
     // A run id stays whole, however narrow the terminal: it is what the next command takes.
-    { header: 'RUN ID', minWidth: records.reduce((longest, record) => Math.max(longest, record.runId.length), 0) },
+    { header: 'RUN ID', minWidth: largest(records.map((record) => record.runId.length)) },
     // A task's name is typed in the next command too: whole up to 16 characters.
-    { header: 'TASK', fit: 'cut', minWidth: Math.min(KEPT_WHOLE, Math.max(8, ...records.map((record) => record.task.length))) },
+    {
+      header: 'TASK',
+      fit: 'cut',
+      minWidth: Math.min(
+        KEPT_WHOLE,
+        largest(
+          records.map((record) => record.task.length),
+          8,
+        ),
+      ),
+    },
     // A dry-run purge and a real one differ only here.
     { header: 'ARGS', fit: 'cut', minWidth: 8 },
     { header: 'EXIT' },
@@ -117,7 +128,13 @@ async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
     {
       header: 'BY',
       fit: 'cut',
-      minWidth: Math.min(KEPT_WHOLE, Math.max(6, ...records.map((record) => shortCaller(record.caller).length))),
+      minWidth: Math.min(
+        KEPT_WHOLE,
+        largest(
+          records.map((record) => shortCaller(record.caller).length),
+          6,
+        ),
+      ),
     },
   ] as const;
   writeLine(io.stdout, formatTable(columns, rows, { width }));

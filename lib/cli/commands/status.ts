@@ -1,3 +1,4 @@
+import { largest } from '../../core/largest.js';
 import { configVersionLabel } from '../../core/config-version.js';
 import { DEFAULT_ALIAS, type AliasTarget, type ReleaseInfo, type StageStatus } from '../../core/platform.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
@@ -37,7 +38,7 @@ async function status(options: StatusCommandOptions, io: CliIo): Promise<number>
   const width = terminalWidth(io);
   writeLine(io.stdout, `Stage ${current.stage}, ${PLACES[current.platform]}`);
   if (current.aliases.length === 0) writeLine(io.stdout, current.releases.length === 0 ? '  no alias pairs yet' : '  no alias pairs');
-  const labelWidth = current.aliases.reduce((widest, pair) => Math.max(widest, `admin:${pair.name}`.length), 0) + 2;
+  const labelWidth = largest(current.aliases.map((pair) => `admin:${pair.name}`.length)) + 2;
   for (const pair of current.aliases) {
     const agree = pair.web.release === pair.admin.release;
     // The live pair is code and config: `r-6765a295784c · config v7`.

@@ -1,3 +1,4 @@
+import { largest } from '../../core/largest.js';
 /** A table column: its header, and how it gives way when the table is wider than the terminal. */
 interface TableColumn {
   readonly header: string;
@@ -101,7 +102,12 @@ function laidOutTable(specs: readonly TableColumn[], rows: readonly (readonly Ta
   const fits: ('wrap' | 'cut' | undefined)[] = specs.map((spec) => spec.fit ?? (anyFits ? undefined : 'cut'));
   // A record read from elsewhere may lack a field: its cell stays empty.
   const pieces = rows.map((row) => specs.map((_spec, column) => piecesOf(row[column] ?? '')));
-  const widths = specs.map((spec, column) => Math.max(spec.header.length, ...pieces.map((row) => textOf(row[column] ?? []).length)));
+  const widths = specs.map((spec, column) =>
+    largest(
+      pieces.map((row) => textOf(row[column] ?? []).length),
+      spec.header.length,
+    ),
+  );
   const minimums = specs.map((spec, column) =>
     narrowestWidth(
       spec,
@@ -137,7 +143,10 @@ function laidOutTable(specs: readonly TableColumn[], rows: readonly (readonly Ta
   });
   const lines = (cells: readonly (readonly string[])[]): string[] => {
     const laidOut = cells.map((cell, column) => layOut(cell, widths[column] ?? 0, fits[column]));
-    const height = Math.max(1, ...laidOut.map((cell) => cell.length));
+    const height = largest(
+      laidOut.map((cell) => cell.length),
+      1,
+    );
     return Array.from({ length: height }, (_, index) =>
       laidOut
         .map((cell, column) => (column === laidOut.length - 1 ? (cell[index] ?? '') : (cell[index] ?? '').padEnd(widths[column] ?? 0)))
@@ -156,15 +165,12 @@ const LONGEST_WHOLE_PIECE = 30;
 
 /** The narrowest a column gets: as wide as its content if it does not give way; else its minimum, by default the header's width (at least 8), and for a wrapped column its longest piece. */
 function narrowestWidth(spec: TableColumn, fit: 'wrap' | 'cut' | undefined, cells: readonly (readonly string[])[]): number {
-  const widest = Math.max(spec.header.length, ...cells.map((cell) => textOf(cell).length));
+  const widest = largest(
+    cells.map((cell) => textOf(cell).length),
+    spec.header.length,
+  );
   if (fit === undefined) return widest;
-  const longestPiece =
-    fit === 'wrap'
-      ? Math.min(
-          LONGEST_WHOLE_PIECE,
-          cells.flat().reduce((longest, piece) => Math.max(longest, piece.length), 0),
-        )
-      : 0;
+  const longestPiece = fit === 'wrap' ? Math.min(LONGEST_WHOLE_PIECE, largest(cells.flat().map((piece) => piece.length))) : 0;
   return Math.min(widest, spec.minWidth ?? Math.max(spec.header.length, 8, longestPiece));
 }
 

@@ -1,3 +1,4 @@
+import { largest } from '../../core/largest.js';
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import * as z from 'zod/mini';
@@ -294,7 +295,7 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
       const keys = change(file, before?.keys ?? {});
       if (keys === undefined) return;
       const version = makeConfigVersion({
-        version: file.versions.reduce((newest, candidate) => Math.max(newest, candidate.version), 0) + 1,
+        version: largest(file.versions.map((candidate) => candidate.version)) + 1,
         keys,
         ...(before === undefined ? {} : { base: before.keys }),
         cause,
