@@ -23,6 +23,23 @@ const RUN_STATUSES: readonly RunStatus[] = ['running', 'succeeded', 'failed', 'r
 /** The error name a lost run reads with (see `settledRecord`). */
 const LOST_RUN_ERROR = 'RunLostError';
 
+/** The error of a run that passed its timeout and was ended: by the runtime, or by the local runner that killed it. */
+const TIMEOUT_ERROR = 'TimeoutError';
+
+/** The error of a run whose admin function on AWS timed out before the run could record its end. */
+const FUNCTION_TIMEOUT_ERROR = 'FunctionTimeoutError';
+
+/**
+ * Whether a run ended because it passed its timeout (124, by cnf-admin's
+ * doing, not a code of the task's own), on either stage.
+ *
+ * @example
+ * endedByTimeout({ exitCode: 124, error: { name: 'TimeoutError', message: '…' } }); // true
+ */
+function endedByTimeout(result: { readonly exitCode: number; readonly error?: { readonly name: string } | undefined }): boolean {
+  return result.exitCode === ExitCode.TIMEOUT && [TIMEOUT_ERROR, FUNCTION_TIMEOUT_ERROR].includes(result.error?.name ?? '');
+}
+
 /** The status of a settled run record (`settledRecord` has turned a lost run into one with an end). */
 function runStatus(record: RunRecord): RunStatus {
   if (record.endedAt === undefined || record.exitCode === undefined) return 'running';
@@ -91,5 +108,15 @@ function exitLabel(record: RunRecord): string {
   return record.interruptedAt === undefined ? String(record.exitCode) : `${record.exitCode} stopped`;
 }
 
-export { exitCodeMeaning, exitLabel, LOST_RUN_ERROR, RUN_STATUSES, runMeaning, runStatus };
+export {
+  endedByTimeout,
+  exitCodeMeaning,
+  exitLabel,
+  FUNCTION_TIMEOUT_ERROR,
+  LOST_RUN_ERROR,
+  RUN_STATUSES,
+  runMeaning,
+  runStatus,
+  TIMEOUT_ERROR,
+};
 export type { RunStatus };

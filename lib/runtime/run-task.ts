@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ExitCode, isTaskExitCode } from '../core/exit-codes.js';
+import { TIMEOUT_ERROR } from '../core/run-status.js';
 import { STOPPED_BY_USER, stoppedMessage, STOPPING_TASK, TASK_THREW, TASK_THREW_AFTER_STOP } from '../core/run-log.js';
 import type { RunError } from '../core/run.js';
 import type { Task, TaskContext } from './define-task.js';
@@ -27,7 +28,7 @@ const INTERRUPT_GRACE_MS = 8_000;
 /** Why a run was told to stop before it finished. */
 class RunStoppedError extends Error {
   constructor(
-    name: 'TimeoutError' | 'InterruptedError' | 'LeaseLostError',
+    name: typeof TIMEOUT_ERROR | 'InterruptedError' | 'LeaseLostError',
     message: string,
     readonly exitCode: number,
   ) {
@@ -85,7 +86,7 @@ async function runTask(task: Task, input: TaskRunInput): Promise<TaskOutcome> {
     }
   };
   const timer = setTimeout(
-    () => stop(new RunStoppedError('TimeoutError', `the task hit its timeout`, ExitCode.TIMEOUT)),
+    () => stop(new RunStoppedError(TIMEOUT_ERROR, `the task hit its timeout`, ExitCode.TIMEOUT)),
     Math.max(0, input.deadline - Date.now()),
   );
   // An interrupt whose reason is text says why (the local runner's owner went away); any other is the user's.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { settledRecord, type RunRecord } from '../../lib/core/run.js';
-import { exitCodeMeaning, exitLabel, runMeaning, runStatus } from '../../lib/core/run-status.js';
+import { endedByTimeout, exitCodeMeaning, exitLabel, runMeaning, runStatus } from '../../lib/core/run-status.js';
 
 const run: RunRecord = {
   runId: 'r1',
@@ -43,6 +43,13 @@ describe('runStatus', () => {
       'stopped: asked to stop, the task returned (its result says how far it got)',
     );
     expect(runMeaning({ ...ended(130), exitCode: 130, interruptedAt: '2026-11-24T14:00:00.500Z' })).toBe(exitCodeMeaning(130));
+  });
+
+  it('tells a timeout that cnf-admin ended, on either stage, from a 124 of the task its own', () => {
+    expect(endedByTimeout(ended(124, 'TimeoutError') as { exitCode: number })).toBe(true);
+    expect(endedByTimeout(ended(124, 'FunctionTimeoutError') as { exitCode: number })).toBe(true);
+    expect(endedByTimeout(ended(124) as { exitCode: number })).toBe(false);
+    expect(endedByTimeout(ended(70, 'TimeoutError') as { exitCode: number })).toBe(false);
   });
 
   it("labels a run's exit as runs and the ui list show it: stopped and lost said beside the code", () => {

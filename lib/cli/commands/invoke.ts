@@ -1,5 +1,6 @@
 import { ERROR_PREFIX, isCnfError, type CnfError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
+import { endedByTimeout } from '../../core/run-status.js';
 import { DEFAULT_ALIAS, type ContainerPlan, type InvokePlan, type Platform, type RunFrame } from '../../core/platform.js';
 import type { RefusalName } from '../../core/refusal.js';
 import { isRefusal, newRunId, refusalNamesRecordedRun, type AdminEvent, type RunResult } from '../../core/run.js';
@@ -173,8 +174,8 @@ function finish(
   if (result.interruptedAt !== undefined && result.exitCode !== ExitCode.INTERRUPTED) {
     writeNotice(
       io,
-      // A 124 with the platform's TimeoutError is cnf-admin's, not the task's: it ran on past its timeout and was ended.
-      result.exitCode === ExitCode.TIMEOUT && result.error?.name === 'TimeoutError'
+      // A 124 that the timeout's error names is cnf-admin's, not the task's: it ran on past its timeout and was ended.
+      endedByTimeout(result)
         ? 'The task was asked to stop and did not: it ran on to its timeout, and was ended then (exit 124).'
         : `The task was asked to stop but ended on its own terms: exit ${result.exitCode} is its own, and the ledger records it as interrupted.`,
     );

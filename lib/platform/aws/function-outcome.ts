@@ -1,4 +1,5 @@
 import { ExitCode } from '../../core/exit-codes.js';
+import { FUNCTION_TIMEOUT_ERROR } from '../../core/run-status.js';
 import type { RunResult } from '../../core/run.js';
 
 /** How Lambda said the function failed, rather than the run. */
@@ -50,7 +51,7 @@ function failedRunResult(run: FailedRun, failure: FunctionFailure): RunResult {
     exitCode: timedOut ? ExitCode.TIMEOUT : ExitCode.SOFTWARE,
     durationMs: Date.now() - run.startedAt,
     error: timedOut
-      ? { name: 'FunctionTimeoutError', message: `The admin function timed out (${detail}); its log, as far as it got, says where.` }
+      ? { name: FUNCTION_TIMEOUT_ERROR, message: `The admin function timed out (${detail}); its log, as far as it got, says where.` }
       : {
           name: 'FunctionCrashedError',
           message: `The admin function ended without a run result (${detail}); its log, as far as it got, says why.`,

@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { ExitCode } from '../../core/exit-codes.js';
+import { TIMEOUT_ERROR } from '../../core/run-status.js';
 import type { InvokeOptions, RunFrame } from '../../core/platform.js';
 import type { AdminEvent, RunError, RunResult } from '../../core/run.js';
 import { isRunStartedLine } from '../../core/run-log.js';
@@ -272,7 +273,7 @@ function unfinishedOutcome(run: LocalRun, end: UnfinishedEnd): { exitCode: numbe
       return {
         exitCode: ExitCode.TIMEOUT,
         error: {
-          name: 'TimeoutError',
+          name: TIMEOUT_ERROR,
           message: `The run passed its ${timeoutSeconds(run)}s timeout and did not end within ${KILL_GRACE_MS / 1000}s after it, so it was killed.`,
         },
       };
