@@ -1,3 +1,4 @@
+import { DEPLOY_CAUSE, pinnedConfig } from '../../core/rollback.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describeGitCheckout, type GitDescription } from '../../bundle/git-describe.js';
 import { stampSources } from '../../bundle/source-fingerprint.js';
@@ -89,11 +90,11 @@ async function deployLocal(
       await moveAliasPairLocked(paths, alias, built.stored.release);
       if (alias === DEFAULT_ALIAS && moves) {
         // The config the release ran with when it was last live: a deploy pins it to the live config now.
-        const pinned = (await parameters.moves()).findLast((move) => move.release === built.stored.release)?.config;
+        const pinned = pinnedConfig(await parameters.moves(), built.stored.release);
         const move = await parameters.recordMove(
           {
             release: built.stored.release,
-            cause: 'deploy',
+            cause: DEPLOY_CAUSE,
             ...(commit === undefined ? {} : { gitSha: commit.sha, description: commit.description }),
           },
           true,
