@@ -53,13 +53,19 @@ async function deploy(options: DeployCommandOptions, io: CliIo): Promise<number>
       ? `web:${alias} and admin:${alias} already point at ${stored.release}${withConfig}.`
       : `web:${alias} and admin:${alias} now point at ${stored.release}${withConfig}${previous === undefined ? '' : ` (was ${previous})`}.`,
   );
-  for (const line of pinChanges(deployment)) writeLine(io.stderr, line);
+  // After the hold, invoke deploys the tree again, where the stage lets it (autoDeploy).
+  const followsTree = endedHold !== undefined && stageOf(findProject(io.cwd), options.stage).autoDeploy !== false;
+  for (const line of pinChanges(deployment, followsTree)) writeLine(io.stderr, line);
   writeLine(io.stdout, stored.release);
   return 0;
 }
 
-/** What a deploy changed beside the pair: the release's pinned config, and a rollback's hold on the stage it ended. */
-function pinChanges({ stored, config, pinnedBefore, endedHold }: LocalDeployment): string[] {
+/**
+ * What a deploy changed beside the pair: the release's pinned config, and a
+ * rollback's hold on the stage it ended (`followsTree`: whether invoke then
+ * deploys the working tree again, as it does unless autoDeploy is off).
+ */
+function pinChanges({ stored, config, pinnedBefore, endedHold }: LocalDeployment, followsTree: boolean): string[] {
   return [
     ...(pinnedBefore === undefined || config === undefined
       ? []
@@ -68,7 +74,7 @@ function pinChanges({ stored, config, pinnedBefore, endedHold }: LocalDeployment
         ]),
     ...(endedHold === undefined
       ? []
-      : [`This deploy ends the hold of the rollback to ${endedHold}: invoke deploys the working tree again.`]),
+      : [`This deploy ends the hold of the rollback to ${endedHold}${followsTree ? ': invoke deploys the working tree again' : ''}.`]),
   ];
 }
 
