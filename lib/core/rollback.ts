@@ -105,20 +105,23 @@ function rollbackTarget(history: readonly LivePairHistoryEntry[], current: LiveP
   }
   if (!isReleaseId(to))
     throw new UsageError(`--to takes a release id (r- and 12 hex digits) or "previous", got: ${JSON.stringify(to)}`, {
-      hint: rollbackTargetHint(history, to, stage),
+      hint: rollbackTargetHint(history, current, to, stage),
     });
   return to;
 }
 
 /**
  * What a `--to` that is no release id may have meant: the one release of the
- * stage's history whose id starts so (any case, `r-` or not, as the ledger's
+ * stage's history, other than the live one, whose id starts so (any case, `r-` or not, as the ledger's
  * release filter reads it), or `previous` begun; else where the ids are.
  */
-function rollbackTargetHint(history: readonly LivePairHistoryEntry[], to: string, stage: string): string {
+function rollbackTargetHint(history: readonly LivePairHistoryEntry[], current: LivePair, to: string, stage: string): string {
   const meant = (release: string): string => `Did you mean ${release}? cnf-admin rollback --to ${release} --stage ${stage}`;
   if (to.length >= 2 && 'previous'.startsWith(to.toLowerCase())) return meant('previous');
-  const matching = [...new Set(history.map((entry) => entry.release))].filter((release) => to !== '' && releaseMatches(release, to));
+  // The live release is no target: a rollback to it does nothing.
+  const matching = [...new Set(history.map((entry) => entry.release))].filter(
+    (release) => release !== current.release && to !== '' && releaseMatches(release, to),
+  );
   if (matching.length === 1 && matching[0] !== undefined) return meant(matching[0]);
   return `Name a release by its whole id: cnf-admin releases --stage ${stage} lists them.`;
 }

@@ -204,9 +204,10 @@ describe('rollback', () => {
     expect(bad.stderr).toContain('--to takes a release id (r- and 12 hex digits) or "previous", got: "yesterday"');
     expect(bad.stderr).toContain('Name a release by its whole id: cnf-admin releases --stage local lists them.');
     // the start of an id, in another case, and previous begun: each said as what it may have meant, and nothing moves
+    // (the live release, second, is no target: first is what the start of an id is taken for)
     for (const [typed, meant] of [
-      [second.slice(0, 8), second],
-      [second.toUpperCase(), second],
+      [first.slice(0, 8), first],
+      [first.toUpperCase(), first],
       ['prev', 'previous'],
     ] as const) {
       const guessed = await project.cli(['rollback', '--to', typed, '--yes']);
@@ -427,7 +428,10 @@ describe('the stage lock', () => {
       // its task ignored the interrupt and ended well; its log, cut where the CLI that wrote it died, says so, and blames no full disk
       expect(phase).toMatchObject({ exitCode: 0, interruptedAt: expect.any(String) });
       const log = await project.cli(['logs', 'rb-killed-release-phase']);
-      expect(log.stderr).toContain('the cnf-admin process that wrote it was killed');
+      expect(log.stderr.replace(/\s+/g, ' ')).toContain(
+        'the run was interrupted, and the cnf-admin process that wrote its log likely went away then',
+      );
+      expect(log.stderr).not.toContain('it was not written whole');
       // and the stage is free at once: a deploy need not wait for the dead rollback's lease to run out
       expect((await project.cli(['config', 'set', 'AFTER', 'killed-rollback'])).code).toBe(0);
     } finally {

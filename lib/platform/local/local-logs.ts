@@ -62,9 +62,11 @@ async function* localLogs(paths: LocalPaths, ledger: RunLedger, runId: string, o
         yield {
           type: 'notice',
           message: `The log of run ${runId} ends before the run did: ${
-            writerWentAway(record)
+            endedByOwnerGone(record.error?.message)
               ? 'the cnf-admin process that wrote it was killed, so what the run wrote after that was not kept'
-              : `it was not written whole (the disk was full as it ran, or ${file} was changed since)`
+              : record.interruptedAt !== undefined
+                ? `the run was interrupted, and the cnf-admin process that wrote its log likely went away then (killed, or its terminal closed), so what the run wrote after that was not kept (else the disk was full, or ${file} was changed since)`
+                : `it was not written whole (the disk was full as it ran, or ${file} was changed since)`
           }. The run's end, as the ledger records it, follows.`,
         };
       yield { type: 'result', result: resultOfRecord(record) };
@@ -90,17 +92,6 @@ async function* localLogs(paths: LocalPaths, ledger: RunLedger, runId: string, o
 function cutShort(record: RunRecord, lastLine: string): boolean {
   if (record.error?.name === 'RunLostError') return false;
   return record.error === undefined || !lastLine.includes(JSON.stringify(record.error.message).slice(1, -1));
-}
-
-/**
- * Whether the cnf-admin process that wrote an ended run's log went away
- * before the run did: the record says its owner went away, or the run was
- * interrupted and yet went on to its end unwritten (a process that
- * interrupts its own run stays to write its end; a run whose owner was
- * killed is interrupted, and may still end well, its task ignoring that).
- */
-function writerWentAway(record: RunRecord): boolean {
-  return endedByOwnerGone(record.error?.message) || record.interruptedAt !== undefined;
 }
 
 /** Whether the run's log is there as a file (a directory in its place is no log, as a file deleted is none). */
