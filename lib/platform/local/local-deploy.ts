@@ -11,7 +11,7 @@ import type { Project } from '../../core/project.js';
 import type { Stage } from '../../core/stage.js';
 import { moveAliasPairLocked } from './alias-store.js';
 import { embeddedDatabasePort, embeddedDatabaseUrl } from './embedded-database.js';
-import { localRollbackPin } from './local-live-pair.js';
+import { rollbackPinOf } from './local-live-pair.js';
 import { LocalParameterStore } from './local-parameters.js';
 import { localPaths, type LocalPaths } from './local-paths.js';
 import { readRelease, storeRelease, type StoredRelease } from './release-store.js';
@@ -75,8 +75,9 @@ async function deployLocal(
       : { stored: unchanged, isNew: false, built: false };
   const commit = await git;
   let liveConfig: Pick<LocalDeployment, 'config' | 'pinnedBefore' | 'endedHold'> = {};
+  const pairElsewhere = current?.web !== built.stored.release || current?.admin !== built.stored.release;
   // A release the pair already serves is no move to check: what the command then refuses, it refuses of the live release.
-  if (current?.web !== built.stored.release || current?.admin !== built.stored.release) await interruption.check?.(built.stored.release);
+  if (pairElsewhere) await interruption.check?.(built.stored.release);
   // The alias pair and the live pair's record move as one step, under the state lock.
   await withStateLock(paths.stageDir, async () => {
     // Asked and told in one step: an interrupt either came before, and nothing moves, or finds the pair moving.
@@ -84,13 +85,15 @@ async function deployLocal(
     interruption.onMove?.();
     // A deploy that builds the live release again moves nothing, and went live no second time (ui's markers, "What went
     // live"), unless it ends a rollback's hold.
-    const hold = alias === DEFAULT_ALIAS ? await localRollbackPin(project) : undefined;
-    const moves = current?.web !== built.stored.release || current?.admin !== built.stored.release || hold !== undefined;
+    // The live pair's moves, read once: the hold a rollback left, and the config the release ran with when last live.
+    const history = alias === DEFAULT_ALIAS ? await parameters.moves() : [];
+    const hold = rollbackPinOf(history);
+    const moves = pairElsewhere || hold !== undefined;
     await changingTogether([paths.aliases, paths.parameters], async () => {
       await moveAliasPairLocked(paths, alias, built.stored.release);
       if (alias === DEFAULT_ALIAS && moves) {
-        // The config the release ran with when it was last live: a deploy pins it to the live config now.
-        const pinned = pinnedConfig(await parameters.moves(), built.stored.release);
+        // A deploy pins the release to the live config now.
+        const pinned = pinnedConfig(history, built.stored.release);
         const move = await parameters.recordMove(
           {
             release: built.stored.release,

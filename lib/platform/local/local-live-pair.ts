@@ -5,6 +5,7 @@ import { formatMoment } from '../../core/format-moment.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
 import type { Project } from '../../core/project.js';
 import {
+  DEPLOY_CAUSE,
   ROLLBACK_CAUSE,
   type LivePair,
   type LivePairControl,
@@ -188,13 +189,17 @@ class LocalLivePairs implements LivePairControl {
  * invoke). Undefined when the last move of the stage was a deploy.
  */
 async function localRollbackPin(project: Pick<Project, 'stateDir'>): Promise<RollbackPin | undefined> {
-  const moves: LivePairMove[] = await new LocalParameterStore(localPaths(project).parameters).moves();
+  return rollbackPinOf(await new LocalParameterStore(localPaths(project).parameters).moves());
+}
+
+/** The rollback pin that the moves of the live pair, oldest first, leave on the stage (see {@link localRollbackPin}). */
+function rollbackPinOf(moves: readonly LivePairMove[]): RollbackPin | undefined {
   const lastRollback = moves.findLastIndex((move) => move.cause === ROLLBACK_CAUSE);
-  if (lastRollback === -1 || moves.slice(lastRollback).some((move) => move.cause === 'deploy')) return undefined;
+  if (lastRollback === -1 || moves.slice(lastRollback).some((move) => move.cause === DEPLOY_CAUSE)) return undefined;
   const rollback = moves[lastRollback] as LivePairMove;
   // Config changes since keep the release; the live config is the last move's.
   const last = moves.at(-1) as LivePairMove;
   return { release: rollback.release, config: last.config, restoredConfig: rollback.config, runId: rollback.runId, since: rollback.at };
 }
 
-export { assertLocalStageFree, LocalLivePairs, localRollbackPin, processHolderId, withLocalStageLock };
+export { assertLocalStageFree, LocalLivePairs, localRollbackPin, processHolderId, rollbackPinOf, withLocalStageLock };
