@@ -4,7 +4,7 @@ import { DEFAULT_ALIAS, type AliasTarget, type ReleaseInfo, type StageStatus } f
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { asInvoked } from '../invocation.js';
 import { formatMoment } from '../../core/format-moment.js';
-import { formatTable, terminalWidth, wrapText } from '../render/table.js';
+import { cutText, formatTable, terminalWidth, wrapText } from '../render/table.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
 
@@ -76,7 +76,7 @@ const COMMIT_SHOWN = 48;
  */
 function commitLabel(sha: string, description: string | undefined): string {
   if (description === undefined || description === '') return sha.slice(0, 12);
-  return description.length <= COMMIT_SHOWN ? description : `${description.slice(0, COMMIT_SHOWN - 1)}…`;
+  return cutText(description, COMMIT_SHOWN);
 }
 
 /**

@@ -196,11 +196,22 @@ function shrink(widths: number[], minimums: readonly number[], room: number): vo
   }
 }
 
+/**
+ * `text` cut to at most `width` characters, ending in … where it was cut
+ * (as a `cut` column and a word wider than its column are).
+ *
+ * @example
+ * cutText('notes:backfill', 8); // 'notes:b…'
+ */
+function cutText(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}
+
 /** A cell's lines in a column `width` wide. */
 function layOut(pieces: readonly string[], width: number, fit: 'wrap' | 'cut' | undefined): string[] {
   const text = textOf(pieces);
   if (text.length <= width || fit === undefined) return [text];
-  if (fit === 'cut') return [`${text.slice(0, Math.max(0, width - 1))}…`];
+  if (fit === 'cut') return [cutText(text, width)];
   const lines: string[] = [];
   let line = '';
   for (const piece of pieces) {
@@ -230,7 +241,7 @@ function wrapWords(words: readonly string[], width: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const raw of words) {
-    const word = raw.length > width ? `${raw.slice(0, Math.max(0, width - 1))}…` : raw;
+    const word = cutText(raw, width);
     const joined = line === '' ? word : `${line} ${word}`;
     if (joined.length <= width) {
       line = joined;
@@ -289,5 +300,5 @@ function terminalWidth(io: {
   return 80;
 }
 
-export { formatTable, leftOutColumns, terminalWidth, wrapPieces, wrapText };
+export { cutText, formatTable, leftOutColumns, terminalWidth, wrapPieces, wrapText };
 export type { TableCell, TableColumn, TableOptions };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTable, leftOutColumns, terminalWidth, wrapText } from '../../../lib/cli/render/table.js';
+import { cutText, formatTable, leftOutColumns, terminalWidth, wrapText } from '../../../lib/cli/render/table.js';
 
 describe('formatTable', () => {
   it('aligns columns under their headers', () => {
@@ -113,5 +113,13 @@ describe('formatTable', () => {
     const lines = table.split('\n');
     expect(lines[1]).toMatch(/^20261202-164449-9g9cg4 {2}\S+…? {2}\S+…$/);
     expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(40);
+  });
+});
+
+describe('cutText', () => {
+  it('keeps text that fits, and cuts longer text to the width, ending in …', () => {
+    expect(cutText('notes', 8)).toBe('notes');
+    expect(cutText('notes:backfill', 8)).toBe('notes:b…');
+    expect(cutText('notes:backfill', 8)).toHaveLength(8);
   });
 });
