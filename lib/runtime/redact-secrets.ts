@@ -78,15 +78,35 @@ function formsOf(text: string): string[] {
   return [text, ...once, ...twice];
 }
 
+/* The password of a URL with credentials (`postgres://app:<password>@db/app`), as it is written in the URL. */
+const URL_PASSWORD = /^[a-z][a-z\d+.-]*:\/\/[^/?#@:]*:([^/?#@]+)@/i;
+
 /**
- * The patterns that stand for one secret: its forms, and for a secret of
- * several lines (a PEM key) the forms of each line long enough to redact,
- * since `util.inspect` prints a long string of lines as one quoted piece
- * per line.
+ * The password of a URL-shaped secret, as written and percent-decoded: a
+ * client library that parses the URL prints it alone (a connection's
+ * options, `new URL(url).password`). None for any other secret.
+ */
+function urlPasswordOf(secret: string): string[] {
+  const written = URL_PASSWORD.exec(secret)?.[1];
+  if (written === undefined) return [];
+  let decoded = written;
+  try {
+    decoded = decodeURIComponent(written);
+  } catch {
+    // A `%` that starts no escape: the password is what is written.
+  }
+  return [written, decoded];
+}
+
+/**
+ * The patterns that stand for one secret: its forms, and the forms of its
+ * parts long enough to redact that show on their own: each line of a secret
+ * of several lines (a PEM key), since `util.inspect` prints a long string of
+ * lines as one quoted piece per line, and the password of a URL.
  */
 function patternsOf(secret: string): string[] {
-  const lines = secret.split(/\r?\n/).filter((line) => line.length >= MIN_SECRET_LENGTH && line !== secret);
-  return [secret, ...lines].flatMap(formsOf);
+  const parts = [...secret.split(/\r?\n/), ...urlPasswordOf(secret)].filter((part) => part.length >= MIN_SECRET_LENGTH && part !== secret);
+  return [secret, ...new Set(parts)].flatMap(formsOf);
 }
 
 /** A half-open span [start, end) of a text. */

@@ -60,6 +60,18 @@ describe('SecretRedactor.text', () => {
     expect(overlap.text('abcdefabcdef')).toBe(REDACTED);
   });
 
+  it("redacts a URL's password where it shows alone, as written and percent-decoded, as a client that parses the URL prints it", () => {
+    const url = new SecretRedactor(['postgres://app:p%40ss-w0rd@db.internal:5432/app']);
+    const parsed = new URL('postgres://app:p%40ss-w0rd@db.internal:5432/app');
+    expect(url.text(`password: ${parsed.password}`)).toBe(`password: ${REDACTED}`);
+    expect(url.text(JSON.stringify({ user: 'app', password: decodeURIComponent(parsed.password) }))).toBe(
+      `{"user":"app","password":"${REDACTED}"}`,
+    );
+    // The user and the host are no secret; a password too short to redact is left as it is, like any short secret.
+    expect(new SecretRedactor(['postgres://app:abc@db/app']).text('abc at db')).toBe('abc at db');
+    // A `%` that starts no escape: the password as written.
+    expect(new SecretRedactor(['https://u:100%off@h/']).text('100%off')).toBe(REDACTED);
+  });
   it('leaves a text without secrets, and secrets under the minimum length, alone', () => {
     expect(redactor.text('nothing here')).toBe('nothing here');
     const short = new SecretRedactor(['on', 'abc']);
