@@ -388,11 +388,11 @@ describe('logs and runs', () => {
 
   it('shows the history: run id, task, exit code, duration, time, release and caller', async () => {
     const result = await project.cli(['runs', '--limit', '3'], { env: { COLUMNS: '180' } });
-    expect(result.stdout).toMatch(/^RUN ID\s+TASK\s+ARGS\s+EXIT\s+TOOK\s+STARTED\s+RELEASE\s+SOURCE\s+BY$/m);
+    expect(result.stdout).toMatch(/^RUN ID\s+TASK\s+ARGS\s+EXIT\s+TOOK\s+STARTED\s+RELEASE\s+CONFIG\s+SOURCE\s+BY$/m);
     expect(result.stdout.trim().split('\n')).toHaveLength(4);
     // narrower, the release and the source give way before a run's args lose any of their text (docs/output.md)
     const narrower = await project.cli(['runs', '--limit', '3'], { env: { COLUMNS: '100' } });
-    expect(narrower.stdout).not.toMatch(/RELEASE|SOURCE/);
+    expect(narrower.stdout).not.toMatch(/RELEASE|CONFIG|SOURCE/);
     expect(narrower.stdout).toMatch(/^RUN ID\s+TASK\s+ARGS\s+EXIT\s+/m);
     const echoes = JSON.parse((await project.cli(['runs', '--task', 'echo', '--json'])).stdout) as RunRecord[];
     expect(echoes.length).toBeGreaterThan(0);

@@ -63,7 +63,7 @@ describe('a run named without its whole id', () => {
 describe('the runs table', () => {
   it('shows the args and the source of each run', async () => {
     const result = await project.cli(['runs'], { env: { COLUMNS: '160' } });
-    expect(result.stdout).toMatch(/^RUN ID\s+TASK\s+ARGS\s+EXIT\s+TOOK\s+STARTED\s+RELEASE\s+SOURCE\s+BY$/m);
+    expect(result.stdout).toMatch(/^RUN ID\s+TASK\s+ARGS\s+EXIT\s+TOOK\s+STARTED\s+RELEASE\s+CONFIG\s+SOURCE\s+BY$/m);
     expect(result.stdout).toMatch(/^batch-alpha-2\s+echo\s+count=3 label=dry loud=false tags=\[\]\s+0\s/m);
     expect(result.stdout).toMatch(/^batch-alpha-1\s+exit-code\s+code=2\s+2\s.*\scli\s/m);
   });

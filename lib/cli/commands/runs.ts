@@ -98,6 +98,7 @@ async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
     record.durationMs === undefined ? '-' : formatDuration(record.durationMs),
     started(record.startedAt),
     record.release,
+    record.configVersion === undefined ? '-' : configVersionLabel(record.configVersion),
     record.source,
     shortCaller(record.caller),
   ]);
@@ -121,8 +122,10 @@ async function runs(options: RunsCommandOptions, io: CliIo): Promise<number> {
     { header: 'EXIT' },
     { header: 'TOOK', optional: true },
     { header: 'STARTED' },
-    // At 80 columns the release, then the source, give way: `runs show` and --json have them.
+    // A run's release and the config version it read: what the run ran against. Narrower, the source, the
+    // config, then the release give way (the rightmost first): `runs show` and --json have them.
     { header: 'RELEASE', optional: true },
+    { header: 'CONFIG', optional: true },
     { header: 'SOURCE', optional: true },
     // Who ran it is what a ledger is for: whole up to 16 characters too (the columns above give way first).
     {
