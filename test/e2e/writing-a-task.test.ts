@@ -3,7 +3,7 @@
  * live release already: write the task, register it, invoke it. Locally the
  * checkout is the release, so the invoke deploys the changed tree first.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/cli.js';
@@ -60,4 +60,40 @@ it('says which files the next deploy found removed: the task taken out again', a
   expect(result.stderr).toMatch(
     /^· Deployed the working tree \(changed: lambda\/admin\.ts, lambda\/tasks\/orders-count\.ts \(removed\)\)/m,
   );
+});
+
+it('a deploy writes the release once, straight into place: a task that fails to load leaves no release and nothing half made', async () => {
+  const releasesDir = join(project.dir, '.cnf', 'local', 'releases');
+  const before = readdirSync(releasesDir).sort();
+  const live = join(project.dir, 'lambda', 'tasks', 'noop.ts');
+  const source = readFileSync(live, 'utf8');
+  writeFileSync(live, `${source}\nthrow new Error('noop cannot load');\n`);
+  try {
+    const failed = await project.cli(['deploy']);
+    expect(failed.code).toBe(65);
+    expect(failed.stderr).toContain('noop cannot load');
+    expect(failed.stderr).toMatch(/\(at lambda\/tasks\/noop\.ts:\d+:\d+\)/);
+    // Nothing stored, and no staging directory left beside the releases.
+    expect(readdirSync(releasesDir).sort()).toEqual(before);
+  } finally {
+    writeFileSync(live, source);
+  }
+  // The tree as it was builds the live release again: stored already, so nothing new is written, and nothing is left.
+  const again = await project.cli(['deploy', '--json']);
+  expect(again.code, again.stderr).toBe(0);
+  expect(readdirSync(releasesDir).sort()).toEqual(before);
+  // A new release is stored whole: its files and manifest in place, as a run checks them.
+  writeFileSync(live, `${source}\nexport const edited = 1;\n`);
+  try {
+    const deployed = await project.cli(['deploy', '--json']);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    const release = (JSON.parse(deployed.stdout) as { release: string }).release;
+    expect(readdirSync(releasesDir).sort()).toEqual([...before, release].sort());
+    expect(readdirSync(join(releasesDir, release, 'bundle'))).toEqual(expect.arrayContaining(['admin.mjs', 'web.mjs', 'manifest.json']));
+    const ran = await project.cli(['status']);
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).not.toMatch(/damaged/i);
+  } finally {
+    writeFileSync(live, source);
+  }
 });
