@@ -97,12 +97,14 @@ async function copyShellScripts() {
  * CommonJS module, a split chunk would export only its default. Bundling
  * the SDK took some 70 ms more off, but then the CLI's clients would be a
  * copy of their own: one that aws-sdk-client-mock, preloaded into a spawned
- * CLI as the tests do, could not reach.
+ * CLI as the tests do, could not reach. esbuild's own package is CommonJS
+ * too: required, a deploy that builds does not lex its 100 KB for exports
+ * first (some 10 ms).
  */
-const CJS_PACKAGES = /^@(aws-sdk|smithy)\//;
+const CJS_PACKAGES = /^(@(aws-sdk|smithy)\/|esbuild$)/;
 const requireAtBuild = createRequire(resolve(root, 'package.json'));
-const requireAwsSdk = {
-  name: 'require-aws-sdk',
+const requireCommonJs = {
+  name: 'require-commonjs-packages',
   setup(build) {
     build.onResolve({ filter: CJS_PACKAGES }, (args) => {
       if (args.namespace === 'required' || args.namespace === 'imported') return { path: args.path, external: true };
@@ -147,7 +149,7 @@ async function buildCli() {
     banner: {
       js: "import { createRequire as __cnfCreateRequire } from 'node:module'; const require = __cnfCreateRequire(import.meta.url);",
     },
-    plugins: [englishOnlyZod, fullZodApart, requireAwsSdk],
+    plugins: [englishOnlyZod, fullZodApart, requireCommonJs],
     // Less for Node to read and compile at every command (names are kept, and the maps map it back).
     minifyWhitespace: true,
     minifySyntax: true,
