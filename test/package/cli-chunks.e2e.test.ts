@@ -1,6 +1,7 @@
 /**
  * What each command of the built CLI loads before it does anything: the
- * static imports of dist/, followed from an entry chunk. A heavy package that
+ * static imports of dist/, followed from an entry chunk, and the packages
+ * those chunks require. A heavy package that
  * only one command needs (esbuild, acorn) loads with that command alone;
  * importing esbuild also runs its binary to check its version.
  */
@@ -11,7 +12,10 @@ import { REPO_ROOT } from '../support/cli.js';
 
 const CHUNKS = join(REPO_ROOT, 'dist', 'chunks');
 
-/** The packages a chunk of dist/ loads, with every chunk it statically imports (not its dynamic imports). */
+/**
+ * The packages a chunk of dist/ loads, with every chunk it statically imports (not its dynamic imports): those
+ * it imports, and the CommonJS packages it requires (the AWS SDK, esbuild: tools/build-cli.mjs).
+ */
 function staticPackages(file: string, seen = new Set<string>()): Set<string> {
   const packages = new Set<string>();
   if (seen.has(file)) return packages;
@@ -21,6 +25,8 @@ function staticPackages(file: string, seen = new Set<string>()): Set<string> {
     if (specifier.startsWith('./')) for (const found of staticPackages(join(dirname(file), specifier), seen)) packages.add(found);
     else if (!specifier.startsWith('node:')) packages.add(specifier);
   }
+  for (const [, required = ''] of text.matchAll(/\b(?:__)?require\("([^"]+)"\)/g))
+    if (!required.startsWith('node:')) packages.add(required);
   return packages;
 }
 
