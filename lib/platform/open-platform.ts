@@ -20,7 +20,6 @@ import { ensureDatabaseWithProgress } from './local/database-progress.js';
 import { embeddedDatabaseStatus, resetEmbeddedDatabase, stopEmbeddedDatabase } from './local/embedded-database.js';
 import { localPaths } from './local/local-paths.js';
 import { assertStateDirectories } from './local/local-state.js';
-import { LocalPlatform } from './local/local-platform.js';
 import { readRelease } from './local/release-store.js';
 import { releaseStandbyRunner } from './local/standby-runner.js';
 
@@ -38,10 +37,15 @@ interface OpenPlatformOptions {
 
 /**
  * The platform a stage lives on: the local one, or AWS (whose SDK loads
- * only for AWS stages, so the local stage never pays for it).
+ * only for AWS stages, so the local stage never pays for it). Each loads
+ * when opened: `db` and help, which use this module without a platform,
+ * load neither.
  */
 async function openPlatform(project: Project, stage: Stage, options: OpenPlatformOptions): Promise<Platform> {
-  if (stage.platform === 'local') return new LocalPlatform(project, stage, options.progress);
+  if (stage.platform === 'local') {
+    const { LocalPlatform } = await import('./local/local-platform.js');
+    return new LocalPlatform(project, stage, options.progress);
+  }
   // A run on AWS needs no process here: one the shim started for a local run ends now.
   releaseStandbyRunner();
   const [{ AwsPlatform }, { assertNamedProfileExists }] = await Promise.all([
