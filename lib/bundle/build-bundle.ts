@@ -9,7 +9,6 @@ import type { TaskCatalog } from '../core/task-catalog.js';
 import { collectAssets } from './bundle-assets.js';
 import { describeBundle } from './describe-bundle.js';
 import { scriptFiles } from './listed-sources.js';
-import { writeBundleFiles } from './write-bundle.js';
 
 /** The project facts a build needs: where the project is and its layout (`loadProject` gives them all). */
 type BundleSource = Pick<Project, 'root' | 'lambdaDir' | 'webEntry' | 'adminEntry' | 'assetDirs' | 'scriptsDir'>;
@@ -26,19 +25,6 @@ interface Bundle {
   readonly inputs: readonly string[];
   /** esbuild's metafile: the import graph of every output. */
   readonly metafile: Metafile;
-}
-
-/** Where {@link buildBundle} puts the bundle as it builds it. */
-interface BundleBuildOptions {
-  /**
-   * A directory to write the bundle into (made where missing), from which
-   * its tasks are then read: a caller that keeps the files (the local stage's
-   * release) has them written once, not once more into a temporary copy for
-   * the catalog. Every file of {@link Bundle.files} is there when the build returns.
-   *
-   * @default - the files stay in memory; the catalog is read from a temporary copy, removed after
-   */
-  readonly directory?: string;
 }
 
 /** The directory of the bundle that carries the one-time scripts, wherever the project keeps them. */
@@ -76,7 +62,7 @@ const REQUIRE_SHIM =
  * @throws BuildError with esbuild's messages when the code does not build,
  * or when the task modules fail to load.
  */
-async function buildBundle(source: BundleSource, options: BundleBuildOptions = {}): Promise<Bundle> {
+async function buildBundle(source: BundleSource): Promise<Bundle> {
   const entryPoints = [
     { in: source.webEntry, out: 'web', role: 'the web handler', setting: 'webEntry' },
     { in: source.adminEntry, out: 'admin', role: 'createAdminHandler', setting: 'adminEntry' },
@@ -97,9 +83,8 @@ async function buildBundle(source: BundleSource, options: BundleBuildOptions = {
     contents: file.contents,
   }));
   const assets = collectAssets(source.lambdaDir, source.assetDirs);
-  const catalog = await describeBundle([...code, ...assets.files], options.directory);
+  const catalog = await describeBundle([...code, ...assets.files]);
   const manifest: BundleFile = { path: MANIFEST_FILE, contents: new TextEncoder().encode(`${JSON.stringify(catalog, null, 2)}\n`) };
-  if (options.directory !== undefined) await writeBundleFiles(options.directory, [manifest]);
   const files = [...code, ...assets.files, manifest].sort((a, b) => (a.path < b.path ? -1 : 1));
   const inputs = [
     ...Object.keys(result.metafile.inputs),
@@ -171,4 +156,4 @@ async function runEsbuild(source: BundleSource, entryPoints: { in: string; out: 
 }
 
 export { BUNDLE_SCRIPTS_DIR, buildBundle, bundleBuildOptions, MANIFEST_FILE };
-export type { Bundle, BundleBuildOptions, BundleSource };
+export type { Bundle, BundleSource };

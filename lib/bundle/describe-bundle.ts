@@ -55,23 +55,24 @@ type DescribeAnswer =
   { readonly catalog: TaskCatalog } | { readonly failure: { readonly message: string; readonly stacks: readonly string[] } };
 
 /**
- * Builds the task catalog of a bundle by loading its admin entry, from
- * `directory` when one is given (the files are written there, and stay),
- * or else from a temporary copy.
+ * Builds the task catalog of a bundle by loading its admin entry, from a
+ * temporary copy of its own under the system's temporary directory. Never
+ * from where the bundle is kept: what a task module does when imported (a
+ * file written into its directory, a bundle file changed) must not reach a
+ * release, and no `node_modules` above it may answer an import the bundle
+ * does not hold (Lambda has none).
  *
  * @throws BuildError naming the module that failed to load, what it threw and where in the app; with the process's error output when it ended without an answer.
  */
-async function describeBundle(files: readonly BundleFile[], directory?: string): Promise<TaskCatalog> {
-  // The answer is written aside, never into the bundle.
+async function describeBundle(files: readonly BundleFile[]): Promise<TaskCatalog> {
   const dir = await mkdtemp(join(tmpdir(), 'cnf-describe-'));
-  const root = directory ?? dir;
   try {
-    await writeBundleFiles(root, files);
+    await writeBundleFiles(dir, files);
     const out = join(dir, 'catalog.json');
     try {
-      await run(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', DESCRIBE_SCRIPT, join(root, 'admin.mjs'), out], {
-        cwd: root,
-        env: { PATH: process.env.PATH ?? '', LAMBDA_TASK_ROOT: root, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      await run(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', DESCRIBE_SCRIPT, join(dir, 'admin.mjs'), out], {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? '', LAMBDA_TASK_ROOT: dir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
         timeout: 60_000,
       });
     } catch (error) {
@@ -85,7 +86,7 @@ async function describeBundle(files: readonly BundleFile[], directory?: string):
     }
     const answer = JSON.parse(await readFile(out, 'utf8')) as DescribeAnswer;
     if ('catalog' in answer) return answer.catalog;
-    const where = appFrame(answer.failure.stacks, root);
+    const where = appFrame(answer.failure.stacks, dir);
     const failed = new BuildError(`${answer.failure.message}${where === undefined ? '' : ` (at ${where})`}`, {
       hint: 'Fix it, then build again: nothing was deployed. CNF_DEBUG=1 prints the whole stack.',
     });

@@ -4,7 +4,7 @@
  * of the team's own. `AdminApp` builds the bundle itself when given none.
  */
 export { buildBundle } from './build-bundle.js';
-export type { Bundle, BundleBuildOptions, BundleSource } from './build-bundle.js';
+export type { Bundle, BundleSource } from './build-bundle.js';
 export { buildBundleSync } from './build-bundle-sync.js';
 export { stageBundle } from './stage-bundle.js';
 export type { StagedBundle } from './stage-bundle.js';

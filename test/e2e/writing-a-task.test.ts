@@ -62,12 +62,12 @@ it('says which files the next deploy found removed: the task taken out again', a
   );
 });
 
-it('a deploy writes the release once, straight into place: a task that fails to load leaves no release and nothing half made', async () => {
+it('reads the task catalog from a copy of its own: a task that fails to load leaves nothing, one that writes at import changes no release', async () => {
   const releasesDir = join(project.dir, '.cnf', 'local', 'releases');
   const before = readdirSync(releasesDir).sort();
-  const live = join(project.dir, 'lambda', 'tasks', 'noop.ts');
-  const source = readFileSync(live, 'utf8');
-  writeFileSync(live, `${source}\nthrow new Error('noop cannot load');\n`);
+  const noop = join(project.dir, 'lambda', 'tasks', 'noop.ts');
+  const source = readFileSync(noop, 'utf8');
+  writeFileSync(noop, `${source}\nthrow new Error('noop cannot load');\n`);
   try {
     const failed = await project.cli(['deploy']);
     expect(failed.code).toBe(65);
@@ -76,24 +76,31 @@ it('a deploy writes the release once, straight into place: a task that fails to 
     // Nothing stored, and no staging directory left beside the releases.
     expect(readdirSync(releasesDir).sort()).toEqual(before);
   } finally {
-    writeFileSync(live, source);
+    writeFileSync(noop, source);
   }
-  // The tree as it was builds the live release again: stored already, so nothing new is written, and nothing is left.
-  const again = await project.cli(['deploy', '--json']);
-  expect(again.code, again.stderr).toBe(0);
-  expect(readdirSync(releasesDir).sort()).toEqual(before);
-  // A new release is stored whole: its files and manifest in place, as a run checks them.
-  writeFileSync(live, `${source}\nexport const edited = 1;\n`);
+  // A task module that writes into its directory, and into a file of the bundle, when it is imported (as the catalog is read).
+  writeFileSync(
+    noop,
+    [
+      "import { appendFileSync, existsSync, writeFileSync } from 'node:fs';",
+      "writeFileSync('written-at-import.txt', 'x');",
+      "if (existsSync('web.mjs.map')) appendFileSync('web.mjs.map', '\\n');",
+      source,
+    ].join('\n'),
+  );
   try {
     const deployed = await project.cli(['deploy', '--json']);
     expect(deployed.code, deployed.stderr).toBe(0);
     const release = (JSON.parse(deployed.stdout) as { release: string }).release;
     expect(readdirSync(releasesDir).sort()).toEqual([...before, release].sort());
-    expect(readdirSync(join(releasesDir, release, 'bundle'))).toEqual(expect.arrayContaining(['admin.mjs', 'web.mjs', 'manifest.json']));
-    const ran = await project.cli(['status']);
-    expect(ran.code, ran.stderr).toBe(0);
-    expect(ran.stdout).not.toMatch(/damaged/i);
+    const bundle = readdirSync(join(releasesDir, release, 'bundle'));
+    expect(bundle).toEqual(expect.arrayContaining(['admin.mjs', 'web.mjs', 'manifest.json']));
+    expect(bundle).not.toContain('written-at-import.txt');
+    // Stored as built: whole, so the next invoke may run it.
+    const status = await project.cli(['status']);
+    expect(status.code, status.stderr).toBe(0);
+    expect(`${status.stdout}${status.stderr}`).not.toMatch(/damaged/i);
   } finally {
-    writeFileSync(live, source);
+    writeFileSync(noop, source);
   }
 });

@@ -1,7 +1,5 @@
 import { DEPLOY_CAUSE, pinnedConfig } from '../../core/rollback.js';
 import { setTimeout as delay } from 'node:timers/promises';
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describeGitCheckout, type GitDescription } from '../../bundle/git-describe.js';
 import { stampSources } from '../../bundle/source-fingerprint.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
@@ -16,7 +14,7 @@ import { embeddedDatabasePort, embeddedDatabaseUrl } from './embedded-database.j
 import { rollbackPinOf } from './local-live-pair.js';
 import { LocalParameterStore } from './local-parameters.js';
 import { localPaths, type LocalPaths } from './local-paths.js';
-import { readRelease, releaseStaging, storeRelease, type StoredRelease } from './release-store.js';
+import { readRelease, storeRelease, type StoredRelease } from './release-store.js';
 import { withStateLock } from './state-lock.js';
 import { changingTogether } from './state-files-together.js';
 import { pairAgainstTree, type LocalDeployment } from './unchanged-deployment.js';
@@ -150,13 +148,8 @@ async function buildAndStore(
 ): Promise<{ stored: StoredRelease; isNew: boolean; built: boolean }> {
   // The bundler (esbuild) loads only when a deploy builds.
   const { buildBundle } = await import('../../bundle/build-bundle.js');
-  // Built straight into a staging directory of the releases, which storeRelease moves into place (or removes).
-  const staging = releaseStaging(paths);
-  const bundle = await buildBundle(project, { directory: join(staging, 'bundle') }).catch(async (error: unknown) => {
-    await rm(staging, { recursive: true, force: true });
-    throw error;
-  });
-  const { stored, isNew } = await storeRelease(paths, bundle, stampSources(project.root, bundle.inputs), staging, await git);
+  const bundle = await buildBundle(project);
+  const { stored, isNew } = await storeRelease(paths, bundle, stampSources(project.root, bundle.inputs), await git);
   return { stored, isNew, built: true };
 }
 

@@ -1,10 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Bundle } from '../../bundle/build-bundle.js';
 import { fingerprintOf, type SourceStamps } from '../../bundle/source-fingerprint.js';
 import type { GitDescription } from '../../bundle/git-describe.js';
+import { writeBundleFiles } from '../../bundle/write-bundle.js';
 import * as z from 'zod/mini';
 import { UnavailableError } from '../../core/errors.js';
 import { isReleaseId } from '../../core/release.js';
@@ -133,44 +134,15 @@ const storedReleaseSchema = z.looseObject({
 const ENTRY_FILES = ['admin.mjs', 'web.mjs', 'manifest.json'];
 
 /**
- * A directory beside the releases to build a bundle into, for
- * {@link storeRelease} to move into place (its files under `bundle/`): the
- * files are written once. On the same file system as the releases, so the
- * move is a rename.
- */
-function releaseStaging(paths: LocalPaths): string {
-  return join(paths.releases, `.staging-${process.pid}-${randomUUID()}`);
-}
-
-/**
  * Stores a bundle as a release, unless a release with its id is stored
  * already (the same id means the same bytes). Resolves to the stored release
  * and whether it is new.
- *
- * @param staging - a {@link releaseStaging} directory whose `bundle/` holds the bundle's files as built
- * (`buildBundle`'s `directory`): moved into place, not written again. Whatever happens, it is gone when this returns.
  */
 async function storeRelease(
   paths: LocalPaths,
   bundle: Bundle,
   sources: SourceStamps,
-  staging: string,
   git?: GitDescription,
-): Promise<{ stored: StoredRelease; isNew: boolean }> {
-  try {
-    return await storeStaged(paths, bundle, sources, staging, git);
-  } finally {
-    // Renamed into place, it is no longer there; else (the release was stored already, or a step failed) it goes.
-    await rm(staging, { recursive: true, force: true });
-  }
-}
-
-async function storeStaged(
-  paths: LocalPaths,
-  bundle: Bundle,
-  sources: SourceStamps,
-  staging: string,
-  git: GitDescription | undefined,
 ): Promise<{ stored: StoredRelease; isNew: boolean }> {
   const sourceFingerprint = fingerprintOf(sources);
   const existing = await readRelease(paths, bundle.release);
@@ -195,6 +167,9 @@ async function storeStaged(
     return { stored: updated, isNew: false };
   }
   // Built aside and renamed into place, so a half-written release never shows.
+  const staging = join(paths.releases, `.staging-${bundle.release}-${process.pid}`);
+  await rm(staging, { recursive: true, force: true });
+  await writeBundleFiles(join(staging, 'bundle'), bundle.files);
   const files: StoredFile[] = [];
   for (const file of bundle.files) {
     files.push({
@@ -319,5 +294,5 @@ async function listReleases(paths: LocalPaths): Promise<StoredRelease[]> {
   return releases.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
 }
 
-export { assertBundleWhole, bundleDamage, listReleases, readRelease, releaseStaging, storeRelease };
+export { assertBundleWhole, bundleDamage, listReleases, readRelease, storeRelease };
 export type { StoredFile, StoredRelease };
