@@ -62,7 +62,7 @@ it('says which files the next deploy found removed: the task taken out again', a
   );
 });
 
-it('reads the task catalog from a copy of its own: a task that fails to load leaves nothing, one that writes at import changes no release', async () => {
+it('reads the task catalog from a copy of its own: a task that fails to load leaves nothing, nor finds what the bundle lacks, and one that writes at import changes no release', async () => {
   const releasesDir = join(project.dir, '.cnf', 'local', 'releases');
   const before = readdirSync(releasesDir).sort();
   const noop = join(project.dir, 'lambda', 'tasks', 'noop.ts');
@@ -74,6 +74,16 @@ it('reads the task catalog from a copy of its own: a task that fails to load lea
     expect(failed.stderr).toContain('noop cannot load');
     expect(failed.stderr).toMatch(/\(at lambda\/tasks\/noop\.ts:\d+:\d+\)/);
     // Nothing stored, and no staging directory left beside the releases.
+    expect(readdirSync(releasesDir).sort()).toEqual(before);
+  } finally {
+    writeFileSync(noop, source);
+  }
+  // A package the bundle does not hold is not found where Lambda would not find it either: none of the project's own.
+  writeFileSync(noop, `await import(['con', 'structs'].join(''));\n${source}`);
+  try {
+    const unbundled = await project.cli(['deploy']);
+    expect(unbundled.code).toBe(65);
+    expect(unbundled.stderr).toContain("Cannot find package 'constructs'");
     expect(readdirSync(releasesDir).sort()).toEqual(before);
   } finally {
     writeFileSync(noop, source);
