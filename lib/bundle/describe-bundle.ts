@@ -50,6 +50,14 @@ try {
 }
 `;
 
+/* What to do when the tasks did not load. */
+const FIX_HINT = 'Fix it, then build again: nothing was deployed.';
+
+/** The catalog's process ended with `code` before it wrote its answer, and said nothing. */
+function unanswered(code: unknown): string {
+  return `the process that loads them ended (exit code ${String(code)}) before it answered. Does a task module call process.exit() when it is imported?`;
+}
+
 /** What the catalog's process writes: see {@link DESCRIBE_SCRIPT}. */
 type DescribeAnswer =
   { readonly catalog: TaskCatalog } | { readonly failure: { readonly message: string; readonly stacks: readonly string[] } };
@@ -82,13 +90,22 @@ async function describeBundle(files: readonly BundleFile[]): Promise<TaskCatalog
         throw new BuildStoppedError(`Loading the admin entry's tasks was stopped (${signal}).`, { cause: error });
       }
       const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
-      throw new BuildError(`The admin entry's tasks failed to load:\n${stderr || (error as Error).message}`, { cause: error });
+      // Said nothing (a process.exit(3)): its exit code, never the command line, which holds this module's script.
+      throw new BuildError(
+        `The admin entry's tasks failed to load: ${stderr === '' ? unanswered((error as { code?: unknown }).code) : `\n${stderr}`}`,
+        {
+          hint: FIX_HINT,
+          cause: error,
+        },
+      );
     }
-    const answer = JSON.parse(await readFile(out, 'utf8')) as DescribeAnswer;
+    const written = await readFile(out, 'utf8').catch(() => undefined);
+    if (written === undefined) throw new BuildError(`The admin entry's tasks failed to load: ${unanswered(0)}`, { hint: FIX_HINT });
+    const answer = JSON.parse(written) as DescribeAnswer;
     if ('catalog' in answer) return answer.catalog;
     const where = appFrame(answer.failure.stacks, dir);
     const failed = new BuildError(`${answer.failure.message}${where === undefined ? '' : ` (at ${where})`}`, {
-      hint: 'Fix it, then build again: nothing was deployed. CNF_DEBUG=1 prints the whole stack.',
+      hint: `${FIX_HINT} CNF_DEBUG=1 prints the whole stack.`,
     });
     // The stack CNF_DEBUG=1 prints: the loading process's, where the module failed.
     failed.stack = [failed.stack, ...answer.failure.stacks.map((stack) => `caused by: ${stack}`)].join('\n');

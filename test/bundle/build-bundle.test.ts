@@ -189,6 +189,18 @@ describe('buildBundle on broken code', () => {
     expect((error as BuildStoppedError).message).toBe("Loading the admin entry's tasks was stopped (SIGINT).");
   });
 
+  it('says a task module that exits the loading process ended it, with its exit code, and never prints the loader', async () => {
+    for (const code of [3, 0]) {
+      writeFileSync(join(broken.dir, 'lambda', 'tasks', 'noop.ts'), `process.exit(${code});\n`);
+      const error = (await buildBundle(sourceOf(broken)).catch((caught: unknown) => caught)) as BuildError;
+      expect(error).toBeInstanceOf(BuildError);
+      expect(error.message).toBe(
+        `The admin entry's tasks failed to load: the process that loads them ended (exit code ${code}) before it answered. Does a task module call process.exit() when it is imported?`,
+      );
+      expect(error.hint).toMatch(/nothing was deployed/);
+    }
+  });
+
   it('says which entry point is missing', async () => {
     rmSync(join(broken.dir, 'lambda', 'web.ts'));
     await expect(buildBundle(sourceOf(broken))).rejects.toThrow('The application has no lambda/web.ts (the web handler).');
