@@ -79,14 +79,14 @@ function stageCachedBundle(project: Project, outdir: string): StagedBundle | und
   return { release: entry.release, catalog: entry.catalog, directory };
 }
 
-/** Keeps a freshly built bundle as the project's cached one. */
-function cacheBundle(project: Project, bundle: Pick<Bundle, 'release' | 'catalog' | 'files' | 'inputs'>): void {
+/** Keeps a freshly built bundle, whose build began at `builtSince` (ms since the epoch), as the project's cached one. */
+function cacheBundle(project: Project, bundle: Pick<Bundle, 'release' | 'catalog' | 'files' | 'inputs'>, builtSince: number): void {
   const dir = cacheDir(project);
   const target = join(dir, bundle.release);
   const entry: CacheEntry = {
     release: bundle.release,
     catalog: bundle.catalog,
-    sources: stampSources(project.root, bundle.inputs),
+    sources: stampSources(project.root, bundle.inputs, builtSince),
     files: bundle.files.map((file) => ({ path: file.path, size: file.contents.byteLength })),
   };
   if (!existsSync(target) || !isWhole(target, entry)) {

@@ -14,10 +14,11 @@ let answer: WorkerAnswer;
 try {
   if (root === undefined || outdir === undefined) throw new Error('usage: bundle-worker <project root> <output directory>');
   const project = loadProject(root);
+  const started = Date.now();
   const bundle = await buildBundle(project);
   answer = { staged: stageBundle(outdir, bundle) };
   try {
-    cacheBundle(project, bundle);
+    cacheBundle(project, bundle, started);
   } catch (error) {
     // A cache that cannot be written (a read-only checkout) only costs the next synth a build.
     process.stderr.write(`cnf-admin: the bundle is not cached for the next synth: ${(error as Error).message}\n`);

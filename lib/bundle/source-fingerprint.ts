@@ -60,9 +60,36 @@ function stampOf(root: string, file: string): SourceStamp {
   return { size: stats.size, mtimeMs: stats.mtimeMs, sha256: contentHash(path, file) };
 }
 
-/** Stamps every counted source of a build: size, modification time and content hash. */
-function stampSources(root: string, inputs: readonly string[]): SourceStamps {
-  return Object.fromEntries(countedSources(inputs).map((file) => [file, stampOf(root, file)]));
+/*
+ * The stamp of a source changed while the build read it: what the build saw
+ * of it is not known, so it counts as changed until the next build. Its size
+ * and time match no file, and its hash none.
+ */
+const CHANGED_DURING_BUILD: SourceStamp = { size: -1, mtimeMs: -1, sha256: 'changed-during-build' };
+
+/*
+ * How much earlier than the build's start a change may bear its time: the
+ * file system keeps times from a clock that runs a tick (a few ms) behind.
+ */
+const CLOCK_TICK_MS = 5;
+
+/**
+ * Stamps every counted source of a build: size, modification time and
+ * content hash. Stamped after the build, a source modified since `builtSince`
+ * (when the build began, ms since the epoch) may hold what the build never
+ * read: it is stamped as changed, so that the next check does not take the
+ * tree for the release.
+ */
+function stampSources(root: string, inputs: readonly string[], builtSince?: number): SourceStamps {
+  const now = Date.now();
+  const during = (stamp: SourceStamp): boolean =>
+    builtSince !== undefined && stamp.mtimeMs >= builtSince - CLOCK_TICK_MS && stamp.mtimeMs <= now;
+  return Object.fromEntries(
+    countedSources(inputs).map((file) => {
+      const stamp = stampOf(root, file);
+      return [file, during(stamp) ? CHANGED_DURING_BUILD : stamp];
+    }),
+  );
 }
 
 /** The fingerprint of a set of stamps: their paths and content hashes, in sorted order. */

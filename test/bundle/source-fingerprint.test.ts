@@ -56,6 +56,21 @@ describe('changedSources', () => {
     expect(fingerprintOf(stampSources(root, ['web.ts', 'db.ts']))).not.toBe(fingerprintOf(stamps));
   });
 
+  it('counts a source modified while the build ran as changed, whatever it holds: the build may have read it before', () => {
+    const root = tree();
+    const at = (file: string, ms: number): void => utimesSync(join(root, file), new Date(ms), new Date(ms));
+    const builtSince = Date.now() - 1000;
+    at('web.ts', builtSince - 60_000); // saved before the build began
+    at('cdk.json', builtSince + 500); // saved while it ran
+    at('package-lock.json', Date.now() + 3_600_000); // dated ahead (another machine's clock): no time of this build
+    const stamps = stampSources(root, ['web.ts'], builtSince);
+    expect(changedSources(root, stamps)).toEqual(['cdk.json']);
+    expect(stamps['web.ts']?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(stamps['package-lock.json']?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    // Without the build's start, the same tree stamps as it stands.
+    expect(changedSources(root, stampSources(root, ['web.ts']))).toEqual([]);
+  });
+
   it('gives the fingerprint sourceFingerprint gives, so that releases stored before stamps compare alike', () => {
     const root = tree();
     expect(fingerprintOf(stampSources(root, ['web.ts']))).toBe(sourceFingerprint(root, ['web.ts']));

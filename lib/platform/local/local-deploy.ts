@@ -148,8 +148,9 @@ async function buildAndStore(
 ): Promise<{ stored: StoredRelease; isNew: boolean; built: boolean }> {
   // The bundler (esbuild) loads only when a deploy builds.
   const { buildBundle } = await import('../../bundle/build-bundle.js');
+  const started = Date.now();
   const bundle = await buildBundle(project);
-  const { stored, isNew } = await storeRelease(paths, bundle, stampSources(project.root, bundle.inputs), await git);
+  const { stored, isNew } = await storeRelease(paths, bundle, stampSources(project.root, bundle.inputs, started), await git);
   return { stored, isNew, built: true };
 }
 
