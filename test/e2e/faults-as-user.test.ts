@@ -84,6 +84,35 @@ describe('a .cnf the user cannot write', () => {
   });
 });
 
+describe('a deploy whose releases directory the user cannot write', () => {
+  it('exits 77 naming the releases directory before it builds, and stores and moves nothing', async () => {
+    const project = createTestProject('tasks');
+    try {
+      const before = await project.cli(['status', '--json']);
+      // The project and its state nobody's, all but the releases directory, which stays root's.
+      const chown = spawn('chown', ['-R', '65534:65534', project.dir]);
+      expect((await finished(chown)).code).toBe(0);
+      const releases = join(project.dir, '.cnf', 'local', 'releases');
+      const rootOwned = spawn('chown', ['0:0', releases]);
+      expect((await finished(rootOwned)).code).toBe(0);
+      chmodSync(releases, 0o755);
+      reachable(project.dir);
+      writeFileSync(
+        join(project.dir, 'lambda', 'tasks', 'noop.ts'),
+        `${readFileSync(join(project.dir, 'lambda', 'tasks', 'noop.ts'), 'utf8')}\nexport const edited = 1;\n`,
+      );
+      const result = await asNobody(project.dir, ['deploy']);
+      expectClearError(result, 77, `Cannot write the local stage's state at ${releases}: permission denied (EACCES).`);
+      expect(result.stderr).not.toContain('Building');
+      expect(readdirSync(releases).filter((name) => name.startsWith('.'))).toEqual([]);
+      const pairs = (status: CliResult): unknown => (JSON.parse(status.stdout) as { aliases: unknown }).aliases;
+      expect(pairs(await project.cli(['status', '--json']))).toEqual(pairs(before));
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
+
 describe('init in a directory the user cannot write', () => {
   it('exits 77 naming the directory, before it writes anything', async () => {
     const dir = tempDir('cnf-init-readonly');

@@ -162,7 +162,8 @@ class LocalPlatform implements Platform {
     if (nothingToDo !== undefined) return nothingToDo;
     // The bundler (esbuild) loads only when a deploy needs it: an invoke of the live release does not.
     const { deployLocal } = await import('./local-deploy.js');
-    await assertStateWritable(this.#paths);
+    // A deploy stores a release: a releases directory it cannot write to is said before the build, naming it.
+    await assertStateWritable(this.#paths, [this.#paths.releases]);
     const who = localCaller();
     // One change of the stage at a time: a deploy waits for no rollback, it refuses while one holds the stage (75).
     return withLocalStageLock(this.#paths, { runId: processHolderId('deploy'), caller: who }, async () =>

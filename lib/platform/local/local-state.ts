@@ -170,9 +170,10 @@ function assertStateDirectories(paths: LocalPaths): void {
  * created in it. The check writes for real, so it also sees what permission
  * bits do not show (a read-only mount, an immutable directory, root squash).
  *
+ * @param also - more directories of the state the command writes to (a deploy: the releases), probed alike.
  * @throws PermissionError (77) naming the path the user cannot write; UnavailableError (69) when the state is in the way.
  */
-async function assertStateWritable(paths: LocalPaths): Promise<void> {
+async function assertStateWritable(paths: LocalPaths, also: readonly string[] = []): Promise<void> {
   assertStateDirectories(paths);
   try {
     await mkdir(paths.stageDir, { recursive: true });
@@ -180,7 +181,7 @@ async function assertStateWritable(paths: LocalPaths): Promise<void> {
     throw stateFault(error, dirname(paths.stageDir));
   }
   // The directories a run writes to: one made by another user (a `sudo cnf-admin` once) is found here, not mid-run.
-  for (const dir of [paths.stageDir, paths.logs, join(paths.ledger, 'runs'), join(paths.ledger, 'locks')]) {
+  for (const dir of [paths.stageDir, paths.logs, join(paths.ledger, 'runs'), join(paths.ledger, 'locks'), ...also]) {
     const probe = join(dir, `.probe-${process.pid}-${randomBytes(4).toString('hex')}`);
     try {
       await writeFile(probe, '');
