@@ -57,6 +57,13 @@ async function acquireFileLock(
       if (isAlreadyExists(error)) continue; // another contender took this generation: look again
       throw error;
     }
+    // A contender that read the directory before later holders came and went finds the generation it read gone (the
+    // newest holder removes those before its own) and may create the next one again: a number a newer generation
+    // has passed, which holds nothing. It gives it back and looks again.
+    if ((await newestGeneration(directory)) !== generation) {
+      await rm(generationFile(directory, generation), { force: true });
+      continue;
+    }
     await removeGenerationsBefore(directory, generation);
     return { acquired: true, lease: new FileLease(directory, generation, holder, leaseMs, timing.heartbeatMs ?? 10_000) };
   }
