@@ -50,6 +50,9 @@ try {
 }
 `;
 
+/* How long the admin entry and its tasks may take to load: seconds, unless one waits on something at import. */
+const LOAD_TIMEOUT_MS = 60_000;
+
 /* What to do when the tasks did not load. */
 const FIX_HINT = 'Fix it, then build again: nothing was deployed.';
 
@@ -81,7 +84,7 @@ async function describeBundle(files: readonly BundleFile[]): Promise<TaskCatalog
       await run(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', DESCRIBE_SCRIPT, join(dir, 'admin.mjs'), out], {
         cwd: dir,
         env: { PATH: process.env.PATH ?? '', LAMBDA_TASK_ROOT: dir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-        timeout: 60_000,
+        timeout: LOAD_TIMEOUT_MS,
       });
     } catch (error) {
       const { signal, killed } = error as { signal?: string | null; killed?: boolean };
@@ -89,14 +92,17 @@ async function describeBundle(files: readonly BundleFile[]): Promise<TaskCatalog
       if (typeof signal === 'string' && killed !== true) {
         throw new BuildStoppedError(`Loading the admin entry's tasks was stopped (${signal}).`, { cause: error });
       }
+      if (killed === true) {
+        throw new BuildError(
+          `The admin entry's tasks did not load within ${LOAD_TIMEOUT_MS / 1000} s. Does a task module wait on something when it is imported (a connection, a timer)?`,
+          { hint: FIX_HINT, cause: error },
+        );
+      }
       const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
       // Said nothing (a process.exit(3)): its exit code, never the command line, which holds this module's script.
       throw new BuildError(
         `The admin entry's tasks failed to load: ${stderr === '' ? unanswered((error as { code?: unknown }).code) : `\n${stderr}`}`,
-        {
-          hint: FIX_HINT,
-          cause: error,
-        },
+        { hint: FIX_HINT, cause: error },
       );
     }
     const written = await readFile(out, 'utf8').catch(() => undefined);
