@@ -60,11 +60,16 @@ async function acquireFileLock(
     // A contender that read the directory before later holders came and went finds the generation it read gone (the
     // newest holder removes those before its own) and may create the next one again: a number a newer generation
     // has passed, which holds nothing. It gives it back and looks again.
-    if ((await newestGeneration(directory)) !== generation) {
+    const generations = await generationsIn(directory);
+    if (Math.max(...generations) !== generation) {
       await rm(generationFile(directory, generation), { force: true });
       continue;
     }
-    await removeGenerationsBefore(directory, generation);
+    // The lock is ours: the generations before it are done with (read once, for the check above too).
+    for (const older of generations.filter((number) => number < generation)) {
+      // recursive: a damaged generation may be a directory.
+      await rm(generationFile(directory, older), { recursive: true, force: true });
+    }
     return { acquired: true, lease: new FileLease(directory, generation, holder, leaseMs, timing.heartbeatMs ?? 10_000) };
   }
   throw new Error(`Could not settle the lock at ${directory} after ${MAX_ATTEMPTS} attempts`);
@@ -124,20 +129,17 @@ function isLeaseState(value: unknown): value is LeaseState {
   );
 }
 
-async function newestGeneration(directory: string): Promise<number | undefined> {
-  const generations = (await readdir(directory))
+/** The numbers of the generations in the lock's directory. */
+async function generationsIn(directory: string): Promise<number[]> {
+  return (await readdir(directory))
     .map((name) => GENERATION_FILE.exec(name)?.[1])
     .filter((match): match is string => match !== undefined)
     .map(Number);
-  return generations.length === 0 ? undefined : Math.max(...generations);
 }
 
-async function removeGenerationsBefore(directory: string, generation: number): Promise<void> {
-  for (const name of await readdir(directory)) {
-    const match = GENERATION_FILE.exec(name);
-    // recursive: a damaged generation may be a directory.
-    if (match?.[1] !== undefined && Number(match[1]) < generation) await rm(join(directory, name), { recursive: true, force: true });
-  }
+async function newestGeneration(directory: string): Promise<number | undefined> {
+  const generations = await generationsIn(directory);
+  return generations.length === 0 ? undefined : Math.max(...generations);
 }
 
 function generationFile(directory: string, generation: number): string {
