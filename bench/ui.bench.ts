@@ -29,12 +29,12 @@ const MANY_RUNS = 100_000;
 const LOADS = 9;
 const TAILS = 7;
 
-/** Writes the records of runs `from` to `to` (a minute apart, the later the newer), as a ledger from before its index would hold them. */
-function seedLedger(dir: string, release: string, from: number, to: number): void {
+/** Writes the records of `count` runs (a minute apart, the later the newer), as a ledger from before its index would hold them. */
+function seedLedger(dir: string, release: string, count: number): void {
   const runs = join(dir, 'runs');
   mkdirSync(runs, { recursive: true });
   const start = Date.parse('2026-01-01T00:00:00.000Z');
-  for (let index = from; index < to; index += 1) {
+  for (let index = 0; index < count; index += 1) {
     const startedAt = new Date(start + index * 60_000).toISOString();
     const runId = `${startedAt.replace(/[-:]/g, '').slice(0, 15).replace('T', '-')}-b${String(index).padStart(6, '0')}`;
     const record: RunRecord = {
@@ -73,13 +73,13 @@ async function loadFirstPage(page: Page, url: string): Promise<number> {
   return performance.now() - started;
 }
 
-/** A copy of the tasks app whose ledger holds `runs` runs, seeded as from before its index, and its release. */
-async function projectWithRuns(runs: number): Promise<{ project: ReturnType<typeof createTestProject>; release: string }> {
+/** A copy of the tasks app whose ledger holds `runs` runs of its release, seeded as from before its index. */
+async function projectWithRuns(runs: number): Promise<ReturnType<typeof createTestProject>> {
   const project = createTestProject('tasks');
   const first = await project.cli(['invoke', 'noop', '--json']);
   const release = (JSON.parse(first.stdout) as { release: string }).release;
-  seedLedger(localPaths({ stateDir: join(project.dir, '.cnf') }).ledger, release, 0, runs);
-  return { project, release };
+  seedLedger(localPaths({ stateDir: join(project.dir, '.cnf') }).ledger, release, runs);
+  return project;
 }
 
 const benchmark: Benchmark = async () => {
@@ -88,9 +88,9 @@ const benchmark: Benchmark = async () => {
   // The seeded records written out to disk first: the writes of 100,000 files would otherwise go on under the loads timed.
   spawnSync('sync');
   const browser = await launchBrowser();
-  const paths = localPaths({ stateDir: join(few.project.dir, '.cnf') });
-  const ui = await startUi(few.project.dir);
-  const manyUi = await startUi(many.project.dir);
+  const paths = localPaths({ stateDir: join(few.dir, '.cnf') });
+  const ui = await startUi(few.dir);
+  const manyUi = await startUi(many.dir);
   try {
     const page = await browser.context.newPage();
     const ledger = new FileLedger(paths.ledger);
@@ -154,7 +154,7 @@ const benchmark: Benchmark = async () => {
   } finally {
     await Promise.all([ui.stop(), manyUi.stop()]);
     await browser.close();
-    await Promise.all([few.project.cleanup(), many.project.cleanup()]);
+    await Promise.all([few.cleanup(), many.cleanup()]);
   }
 };
 
