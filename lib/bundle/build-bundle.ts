@@ -59,10 +59,12 @@ const REQUIRE_SHIM =
  * const bundle = await buildBundle(findProject(process.cwd()));
  * console.log(bundle.release, bundle.catalog.tasks.map((task) => task.name));
  *
+ * @param signal - aborted when the user interrupts: the build stops after esbuild's step, or ends the loading of the tasks at once.
  * @throws BuildError with esbuild's messages when the code does not build,
  * or when the task modules fail to load.
+ * @throws BuildStoppedError when `signal` fired.
  */
-async function buildBundle(source: BundleSource): Promise<Bundle> {
+async function buildBundle(source: BundleSource, signal?: AbortSignal): Promise<Bundle> {
   const entryPoints = [
     { in: source.webEntry, out: 'web', role: 'the web handler', setting: 'webEntry' },
     { in: source.adminEntry, out: 'admin', role: 'createAdminHandler', setting: 'adminEntry' },
@@ -82,8 +84,9 @@ async function buildBundle(source: BundleSource): Promise<Bundle> {
     path: relative(source.root, file.path).split('\\').join('/'),
     contents: file.contents,
   }));
+  if (signal?.aborted === true) throw new BuildStoppedError('The build was stopped.');
   const assets = collectAssets(source.lambdaDir, source.assetDirs);
-  const catalog = await describeBundle([...code, ...assets.files]);
+  const catalog = await describeBundle([...code, ...assets.files], signal);
   const manifest: BundleFile = { path: MANIFEST_FILE, contents: new TextEncoder().encode(`${JSON.stringify(catalog, null, 2)}\n`) };
   const files = [...code, ...assets.files, manifest].sort((a, b) => (a.path < b.path ? -1 : 1));
   const inputs = [

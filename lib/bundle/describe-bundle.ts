@@ -73,9 +73,11 @@ type DescribeAnswer =
  * release, and no `node_modules` above it may answer an import the bundle
  * does not hold (Lambda has none).
  *
+ * @param signal - aborted when the user interrupts: the loading process is ended at once.
  * @throws BuildError naming the module that failed to load, what it threw and where in the app; with the process's error output when it ended without an answer.
+ * @throws BuildStoppedError when `signal` fired, or a signal from elsewhere (a Ctrl-C to the process group) ended the loading process.
  */
-async function describeBundle(files: readonly BundleFile[]): Promise<TaskCatalog> {
+async function describeBundle(files: readonly BundleFile[], signal?: AbortSignal): Promise<TaskCatalog> {
   const dir = await mkdtemp(join(tmpdir(), 'cnf-describe-'));
   try {
     await writeBundleFiles(dir, files);
@@ -85,12 +87,14 @@ async function describeBundle(files: readonly BundleFile[]): Promise<TaskCatalog
         cwd: dir,
         env: { PATH: process.env.PATH ?? '', LAMBDA_TASK_ROOT: dir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
         timeout: LOAD_TIMEOUT_MS,
+        ...(signal === undefined ? {} : { signal }),
       });
     } catch (error) {
-      const { signal, killed } = error as { signal?: string | null; killed?: boolean };
+      if (signal?.aborted === true) throw new BuildStoppedError("Loading the admin entry's tasks was stopped.", { cause: error });
+      const { signal: endedBy, killed } = error as { signal?: string | null; killed?: boolean };
       // Ended by a signal that this process did not send (its timeout sends one): a Ctrl-C reached it too.
-      if (typeof signal === 'string' && killed !== true) {
-        throw new BuildStoppedError(`Loading the admin entry's tasks was stopped (${signal}).`, { cause: error });
+      if (typeof endedBy === 'string' && killed !== true) {
+        throw new BuildStoppedError(`Loading the admin entry's tasks was stopped (${endedBy}).`, { cause: error });
       }
       if (killed === true) {
         throw new BuildError(

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { taskInCatalog } from '../core/event-check.js';
 import { DEFAULT_ALIAS } from '../core/platform.js';
-import type { LocalStageCapability } from '../core/platform-capabilities.js';
+import type { LocalDeployOptions, LocalStageCapability } from '../core/platform-capabilities.js';
 import type { Stage } from '../core/stage.js';
 import { describeFiles, type WorkingTreeDifference } from '../core/working-tree-difference.js';
 import { isAdminFunctionTask, isScriptPath, type TaskCatalog } from '../core/task-catalog.js';
@@ -76,13 +76,18 @@ function taskCheck(context: StageContext, task: string | undefined): ((release: 
 /**
  * Deploys the working tree to the local stage first when
  * {@link shouldDeployWorkingTree} says so, and says so in one line.
+ *
+ * With `signal`, an interrupt stops the build and moves nothing (it throws
+ * the deploy's 130, which says so); once the pair moves, the deploy finishes
+ * and says so, and the caller, seeing the signal aborted, runs nothing.
  */
 async function deployWorkingTreeFirst(
   context: StageContext,
-  options: Pick<WorkingTreeFacts, 'release' | 'alias' | 'dryRun'> & {
-    /** The task the command runs: a tree whose release lacks it is built, but the live pair does not move to it. */
-    readonly task?: string;
-  },
+  options: Pick<WorkingTreeFacts, 'release' | 'alias' | 'dryRun'> &
+    Pick<LocalDeployOptions, 'signal' | 'onMove'> & {
+      /** The task the command runs: a tree whose release lacks it is built, but the live pair does not move to it. */
+      readonly task?: string;
+    },
 ): Promise<void> {
   const { stage, progress } = context;
   const { localStage } = context.platform;
@@ -106,7 +111,15 @@ async function deployWorkingTreeFirst(
   if (!deploy) return;
   const wait = progress.start('Deploying the working tree', { quiet: true });
   try {
-    const { stored, previous, added = [] } = await localStage.deploy(DEFAULT_ALIAS, { check: taskCheck(context, options.task) });
+    const {
+      stored,
+      previous,
+      added = [],
+    } = await localStage.deploy(DEFAULT_ALIAS, {
+      check: taskCheck(context, options.task),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.onMove === undefined ? {} : { onMove: options.onMove }),
+    });
     // A source deleted since the release is one of the files that differ, and one the tree imports since is another: it says so.
     // New files first (a new script, a task the tree imports since): a long list ends in "and N more", and a new one is
     // what the reader looks for.

@@ -9,7 +9,8 @@
  * stage free.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cliEnvironment } from '../support/cli.js';
@@ -94,6 +95,68 @@ it('Ctrl-C during a deploy: 130, one line saying nothing moved, and the stage fr
   const again = await project.cli(['deploy']);
   expect(again.code, again.stderr).toBe(0);
   expect(readFileSync(aliases, 'utf8')).not.toBe(before);
+});
+
+/**
+ * Runs `invoke noop` after a change to the working tree, whose new release's
+ * catalog loads a noop task that writes its process id, then waits until it is ended; calls
+ * `interrupt` with the command and that process id once it waits.
+ */
+async function invokeStoppedWhileTheTasksLoad(interrupt: (run: ReturnType<typeof installed>, loaderPid: number) => void) {
+  const signals = mkdtempSync(join(tmpdir(), 'cnf-ctrl-c-deploy-'));
+  const loading = join(signals, 'loading');
+  const noop = join(project.dir, 'lambda', 'tasks', 'noop.ts');
+  const source = readFileSync(noop, 'utf8');
+  writeFileSync(
+    noop,
+    [
+      "import { writeFileSync } from 'node:fs';",
+      `writeFileSync(${JSON.stringify(loading)}, String(process.pid));`,
+      // Until it is ended (the catalog's own timeout, 60 s, ends it at the latest: as long as this test may take).
+      'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);',
+      source,
+    ].join('\n'),
+  );
+  try {
+    const loaded = new Promise<number>((resolve) => {
+      const watcher = watch(signals, () => {
+        const pid = existsSync(loading) ? Number(readFileSync(loading, 'utf8')) : 0;
+        if (pid === 0) return;
+        watcher.close();
+        resolve(pid);
+      });
+    });
+    const run = installed(['invoke', 'noop']);
+    interrupt(run, await loaded);
+    return { code: await run.exited, output: run.output() };
+  } finally {
+    writeFileSync(noop, source);
+    rmSync(signals, { recursive: true, force: true });
+  }
+}
+
+it('Ctrl-C while invoke deploys the working tree first: 130, one line saying nothing ran and nothing moved, and no word of a deploy', async () => {
+  const aliases = join(project.dir, '.cnf', 'local', 'aliases.json');
+  const before = readFileSync(aliases, 'utf8');
+  const { code, output } = await invokeStoppedWhileTheTasksLoad((run) => run.ctrlC());
+  expect(code).toBe(130);
+  expect(output).toContain("Interrupted: nothing ran; the working tree's deploy stopped before web:live and admin:live moved.");
+  expect(output).not.toContain('Deployed the working tree');
+  expect(output).not.toMatch(/\n\s+at /);
+  expect(readFileSync(aliases, 'utf8')).toBe(before);
+  const runs = JSON.parse((await project.cli(['runs', '--task', 'noop', '--json'])).stdout) as unknown[];
+  expect(runs).toEqual([]);
+});
+
+it('a SIGINT to the CLI alone while invoke deploys ends the load of the tasks at once: the loading process is gone when the CLI ends', async () => {
+  let loader = 0;
+  const { code, output } = await invokeStoppedWhileTheTasksLoad((run, loaderPid) => {
+    loader = loaderPid;
+    process.kill(run.pid, 'SIGINT');
+  });
+  expect(code).toBe(130);
+  expect(output).toContain("Interrupted: nothing ran; the working tree's deploy stopped before web:live and admin:live moved.");
+  expect(() => process.kill(loader, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
 });
 
 it('a SIGTERM to npx alone (a CI job cancelled) stops the run, recorded as 130, rather than leaving it running unseen', async () => {

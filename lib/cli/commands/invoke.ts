@@ -7,9 +7,9 @@ import { isRefusal, newRunId, refusalNamesRecordedRun, type AdminEvent, type Run
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { describePlanConfig, renderFrames, writeNotice, writeRunFooter, writeRunHeader } from '../render/run-view.js';
 import { noteNodeVersion } from '../node-version-notice.js';
-import { openStage } from '../stage-context.js';
+import { openStage, type StageContext } from '../stage-context.js';
 import { checkInvokeInput, type InvokeCommandOptions } from '../invoke-input.js';
-import { unlessInterrupted, withInterrupts } from '../interrupts.js';
+import { InterruptedError, unlessInterrupted, withInterrupts } from '../interrupts.js';
 import { asInvoked } from '../invocation.js';
 import { buildWorkingTreeForDryRun, deployWorkingTreeFirst, type DryRunBuild } from '../auto-deploy.js';
 import { describeFiles } from '../../core/working-tree-difference.js';
@@ -21,6 +21,7 @@ import { CNF_VARIABLES, readCnfEnvironment } from '../../core/cnf-environment.js
 const INTERRUPT_NOTICE = 'Interrupting: the task is asked to stop. Press Ctrl-C again to stop it at once.';
 const DETACH_NOTICE = 'Stopped watching: the run itself goes on in AWS.';
 const BEFORE_RUN_NOTICE = 'Interrupted before the run started.';
+const DEPLOY_FINISHES_NOTICE = 'Interrupted: the working tree is going live; that finishes first, then nothing runs.';
 const NOTHING_RAN = 'nothing ran';
 
 /**
@@ -37,15 +38,21 @@ const NOTHING_RAN = 'nothing ran';
 async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number> {
   const { jsonArgs, target } = checkInvokeInput(options);
   const waitLockSeconds = options.waitLock;
-  let phase: 'before' | 'local-run' | 'aws-run' = 'before';
-  const notice = (): string => (phase === 'before' ? BEFORE_RUN_NOTICE : phase === 'aws-run' ? DETACH_NOTICE : INTERRUPT_NOTICE);
+  let phase: 'before' | 'going-live' | 'local-run' | 'aws-run' = 'before';
+  const notices = {
+    before: BEFORE_RUN_NOTICE,
+    'going-live': DEPLOY_FINISHES_NOTICE,
+    'aws-run': DETACH_NOTICE,
+    'local-run': INTERRUPT_NOTICE,
+  } as const;
+  const notice = (): string => notices[phase];
   return withInterrupts(io, notice, async (signal, force) => {
     const context = await unlessInterrupted(openStage(io, options), signal, NOTHING_RAN);
     const { platform } = context;
     // A chosen run id is checked only when there is one (the mask's module loads for it alone).
     if (options.runId !== undefined)
       await (await import('../secret-mask.js')).assertNameHoldsNoSecret(platform, '--run-id', options.runId, context.stage.name);
-    await unlessInterrupted(deployWorkingTreeFirst(context, options), signal, NOTHING_RAN);
+    await deployBeforeTheRun(context, options, signal, force, () => (phase = 'going-live'));
     // A dry run deploys nothing: it builds what the real invoke would deploy, and plans the run on that.
     const built =
       options.dryRun === true ? await unlessInterrupted(buildWorkingTreeForDryRun(context, options), signal, NOTHING_RAN) : undefined;
@@ -128,6 +135,40 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
     }
     return finish(io, plan, event, result, signal.aborted, options.json === true);
   });
+}
+
+/**
+ * Deploys the working tree first where the checkout runs
+ * (deployWorkingTreeFirst). An interrupt stops the build and moves nothing:
+ * nothing ran (130). Once the pair moves, the deploy finishes and says so;
+ * the interrupt then ends the command before the run. A second interrupt
+ * before the move stops waiting for the build at once.
+ */
+async function deployBeforeTheRun(
+  context: StageContext,
+  options: InvokeCommandOptions,
+  signal: AbortSignal,
+  force: AbortSignal,
+  onMove: () => void,
+): Promise<void> {
+  let moving = false;
+  const stopAtOnce = new AbortController();
+  force.addEventListener('abort', () => moving || stopAtOnce.abort(), { once: true });
+  const deployed = deployWorkingTreeFirst(context, {
+    ...options,
+    signal,
+    onMove: () => {
+      moving = true;
+      onMove();
+    },
+  }).catch((error: unknown) => {
+    if (isCnfError(error) && error.exitCode === ExitCode.INTERRUPTED)
+      throw new InterruptedError(
+        `Interrupted: ${NOTHING_RAN}; the working tree's deploy stopped before web:${DEFAULT_ALIAS} and admin:${DEFAULT_ALIAS} moved.`,
+      );
+    throw error;
+  });
+  await unlessInterrupted(deployed, stopAtOnce.signal, NOTHING_RAN);
 }
 
 /** Shows how a run ended and resolves to the exit code: the run's, as its ledger records it. */

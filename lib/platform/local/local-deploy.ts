@@ -69,9 +69,11 @@ async function deployLocal(
   const git = unchanged === undefined || alias === DEFAULT_ALIAS ? describeGitCheckout(project.root) : Promise.resolve(undefined);
   const built =
     unchanged === undefined
-      ? await withProgress(progress, 'Building the bundle', () => buildAndStore(paths, project, git)).catch(async (error: unknown) => {
-          throw (await stoppedByInterrupt(error, signal)) ? interrupted() : error;
-        })
+      ? await withProgress(progress, 'Building the bundle', () => buildAndStore(paths, project, git, signal)).catch(
+          async (error: unknown) => {
+            throw (await stoppedByInterrupt(error, signal)) ? interrupted() : error;
+          },
+        )
       : { stored: unchanged, isNew: false, built: false };
   const commit = await git;
   let liveConfig: Pick<LocalDeployment, 'config' | 'pinnedBefore' | 'endedHold'> = {};
@@ -140,16 +142,17 @@ async function stoppedByInterrupt(error: unknown, signal: AbortSignal | undefine
   return delay(INTERRUPT_LAG_MS, false, { signal }).catch(() => true);
 }
 
-/** Builds the bundle and stores it as a release, with the commit of the checkout (`git`, asked meanwhile). */
+/** Builds the bundle and stores it as a release, with the commit of the checkout (`git`, asked meanwhile); `signal` stops the build. */
 async function buildAndStore(
   paths: LocalPaths,
   project: Project,
   git: Promise<GitDescription | undefined>,
+  signal: AbortSignal | undefined,
 ): Promise<{ stored: StoredRelease; isNew: boolean; built: boolean }> {
   // The bundler (esbuild) loads only when a deploy builds.
   const { buildBundle } = await import('../../bundle/build-bundle.js');
   const started = Date.now();
-  const bundle = await buildBundle(project);
+  const bundle = await buildBundle(project, signal);
   const { stored, isNew } = await storeRelease(paths, bundle, stampSources(project.root, bundle.inputs, started), await git);
   return { stored, isNew, built: true };
 }
