@@ -9,12 +9,12 @@
  * stage free.
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cliEnvironment } from '../support/cli.js';
 import { localRunEnded } from '../support/local-run-files.js';
+import { holdTaskAtImport } from '../support/task-held-at-import.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 let project: TestProject;
@@ -99,39 +99,17 @@ it('Ctrl-C during a deploy: 130, one line saying nothing moved, and the stage fr
 
 /**
  * Runs `invoke noop` after a change to the working tree, whose new release's
- * catalog loads a noop task that writes its process id, then waits until it is ended; calls
- * `interrupt` with the command and that process id once it waits.
+ * catalog is held at the import of the noop task; calls `interrupt` with the
+ * command and the id of the process that loads the catalog, once it waits.
  */
 async function invokeStoppedWhileTheTasksLoad(interrupt: (run: ReturnType<typeof installed>, loaderPid: number) => void) {
-  const signals = mkdtempSync(join(tmpdir(), 'cnf-ctrl-c-deploy-'));
-  const loading = join(signals, 'loading');
-  const noop = join(project.dir, 'lambda', 'tasks', 'noop.ts');
-  const source = readFileSync(noop, 'utf8');
-  writeFileSync(
-    noop,
-    [
-      "import { writeFileSync } from 'node:fs';",
-      `writeFileSync(${JSON.stringify(loading)}, String(process.pid));`,
-      // Until it is ended (the catalog's own timeout, 60 s, ends it at the latest: as long as this test may take).
-      'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);',
-      source,
-    ].join('\n'),
-  );
+  const held = holdTaskAtImport(join(project.dir, 'lambda', 'tasks', 'noop.ts'));
   try {
-    const loaded = new Promise<number>((resolve) => {
-      const watcher = watch(signals, () => {
-        const pid = existsSync(loading) ? Number(readFileSync(loading, 'utf8')) : 0;
-        if (pid === 0) return;
-        watcher.close();
-        resolve(pid);
-      });
-    });
     const run = installed(['invoke', 'noop']);
-    interrupt(run, await loaded);
+    interrupt(run, await held.loaded);
     return { code: await run.exited, output: run.output() };
   } finally {
-    writeFileSync(noop, source);
-    rmSync(signals, { recursive: true, force: true });
+    held.restore();
   }
 }
 

@@ -3,11 +3,11 @@
  * live release already: write the task, register it, invoke it. Locally the
  * checkout is the release, so the invoke deploys the changed tree first.
  */
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { finished, REPO_ROOT, spawnCli } from '../support/cli.js';
+import { holdTaskAtImport } from '../support/task-held-at-import.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 let project: TestProject;
@@ -117,34 +117,14 @@ it('reads the task catalog from a copy of its own: a task that fails to load lea
 });
 
 it('counts a source edited while a deploy builds as changed afterwards: the next deploy builds it, never calls the tree deployed', async () => {
-  const signals = mkdtempSync(join(tmpdir(), 'cnf-edit-race-'));
-  const loading = join(signals, 'loading');
-  const go = join(signals, 'go');
   const noop = join(project.dir, 'lambda', 'tasks', 'noop.ts');
-  const source = readFileSync(noop, 'utf8');
-  // Imported as the catalog is read (esbuild has read every source by then): says so, then waits for the edit.
-  writeFileSync(
-    noop,
-    [
-      "import { existsSync, writeFileSync } from 'node:fs';",
-      `writeFileSync(${JSON.stringify(loading)}, '');`,
-      'const until = Date.now() + 30_000;',
-      `while (!existsSync(${JSON.stringify(go)}) && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);`,
-      source,
-    ].join('\n'),
-  );
+  // Held as the catalog is read (esbuild has read every source by then), while the test edits the source.
+  const held = holdTaskAtImport(noop);
   try {
-    const loaded = new Promise<void>((resolve) => {
-      const watcher = watch(signals, () => {
-        if (!existsSync(loading)) return;
-        watcher.close();
-        resolve();
-      });
-    });
     const deploy = finished(spawnCli(['deploy'], { cwd: project.dir }));
-    await loaded;
+    await held.loaded;
     appendFileSync(noop, '\nexport const editedDuringTheBuild = 1;\n');
-    writeFileSync(go, '');
+    held.release();
     expect((await deploy).code).toBe(0);
     const status = await project.cli(['status']);
     expect(`${status.stdout}${status.stderr}`.replace(/\s+/g, ' ')).toMatch(
@@ -154,7 +134,6 @@ it('counts a source edited while a deploy builds as changed afterwards: the next
     expect(next.code, next.stderr).toBe(0);
     expect(next.stderr).toMatch(/^Built release r-[0-9a-f]{12}/m);
   } finally {
-    writeFileSync(noop, source);
-    rmSync(signals, { recursive: true, force: true });
+    held.restore();
   }
 });
