@@ -22,8 +22,10 @@ const MIN_SECRET_LENGTH = 4;
 
 /**
  * Why a secure value cannot be kept safely, or undefined when it can: too
- * short to redact (under {@link MIN_SECRET_LENGTH} characters), or a word
- * of JSON itself (`true`, `false`, `null`), which every log line may hold.
+ * short to redact (under {@link MIN_SECRET_LENGTH} characters), a word
+ * of JSON itself (`true`, `false`, `null`), which every log line may hold,
+ * or a word of a run's log line itself (a key its logger writes, such as
+ * `message`, or a level, such as `INFO`).
  *
  * @example
  * secretValueProblem('API_TOKEN', 'abc'); // 'A secure value must have at least 4 characters ...'
@@ -34,11 +36,27 @@ function secretValueProblem(key: string, value: string): string | undefined {
   // Redacted wherever it shows, `true` would be cut out of every JSON line that holds a boolean, and make it no JSON.
   if (JSON_WORD.test(value))
     return `A secure value cannot be ${JSON.stringify(value)}: it is a word of JSON itself, and redacting it would break every log line that holds one; ${key} is no secret.`;
+  // Redacted wherever it shows, `message` would be cut out of every line's keys: no line would read as a log line.
+  if (LOG_LINE_WORDS.has(value))
+    return `A secure value cannot be ${JSON.stringify(value)}: it is a word of every run's log line (a key or a level), and redacting it would break them all; ${key} is no secret.`;
   return undefined;
 }
 
 /* JSON's literals: every structured log line may hold them. */
 const JSON_WORD = /^(?:true|false|null)$/;
+
+/*
+ * The words of a run's log line itself: the keys and levels of the
+ * Powertools logger (lib/runtime/logger.ts), the keys it carries for every
+ * run, and those of the run's first and last lines (lib/runtime/admin-run.ts).
+ */
+const LOG_LINE_WORDS: ReadonlySet<string> = new Set([
+  ...['level', 'message', 'timestamp', 'service', 'sampling_rate', 'xray_trace_id', 'error', 'name', 'location', 'stack'],
+  ...['cold_start', 'function_arn', 'function_memory_size', 'function_name', 'function_request_id'],
+  ...['runId', 'task', 'release', 'source', 'caller', 'args', 'stage', 'configFingerprint', 'configVersion', 'remainingMs'],
+  ...['exitCode', 'durationMs'],
+  ...['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'],
+]);
 
 /* Node's util.inspect escapes of the control characters (lib/internal/util/inspect.js, `meta`). */
 const INSPECT_CONTROL: Readonly<Record<number, string>> = { 8: '\\b', 9: '\\t', 10: '\\n', 12: '\\f', 13: '\\r' };

@@ -144,7 +144,23 @@ describe('secretValueProblem', () => {
     expect(() => JSON.parse(new SecretRedactor([word]).text(`{"dryRun":${word}}`))).toThrow(SyntaxError);
   });
 
-  it('takes a word that only looks like one: True, nullify', () => {
+  it.each(['message', 'level', 'runId', 'exitCode', 'INFO', 'ERROR'])(
+    'refuses %s, a word of every run log line (a key or a level)',
+    (word) => {
+      expect(secretValueProblem('WORD', word)).toMatch(/a word of every run's log line.*WORD is no secret/);
+    },
+  );
+
+  it('refuses the words whose redaction would leave a run log line unreadable as one', () => {
+    const line = JSON.stringify({ level: 'INFO', message: 'Run ended', runId: 'r1', exitCode: 0 });
+    const redacted = JSON.parse(new SecretRedactor(['message']).text(line)) as Record<string, unknown>;
+    expect(redacted).not.toHaveProperty('message');
+    expect(secretValueProblem('WORD', 'message')).toBeDefined();
+  });
+
+  it('takes a word that only looks like one: True, nullify, Info, messages', () => {
+    expect(secretValueProblem('FLAG', 'Info')).toBeUndefined();
+    expect(secretValueProblem('FLAG', 'messages')).toBeUndefined();
     expect(secretValueProblem('FLAG', 'True')).toBeUndefined();
     expect(secretValueProblem('FLAG', 'nullify')).toBeUndefined();
   });
