@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import type { SecretMask } from './secret-mask.js';
 
 /** How many inputs the history keeps. */
 const MAX_ENTRIES = 1000;
@@ -15,17 +16,20 @@ const MAX_ENTRIES = 1000;
  * the new one, never a garbled file. Reading is lenient all the same: a line
  * that is not a JSON string (a file edited by hand, or from elsewhere) is
  * skipped. Concurrent sessions merge: each change re-reads the file first.
- * The file is readable by its owner only, since inputs may hold secrets.
+ * An input that holds a secure value of the stage is not kept, where the
+ * CLI can read them (`secrets`: the local stage's); the file is readable by
+ * its owner only all the same, since inputs may hold other secrets.
  */
 class ConsoleHistory {
   private constructor(
     private readonly file: string,
     private entries: string[],
+    private readonly secrets: SecretMask | undefined,
   ) {}
 
   /** Reads the history file; a missing one is an empty history. */
-  static async open(file: string): Promise<ConsoleHistory> {
-    return new ConsoleHistory(file, await readEntries(file));
+  static async open(file: string, secrets?: SecretMask): Promise<ConsoleHistory> {
+    return new ConsoleHistory(file, await readEntries(file), secrets);
   }
 
   /** The entries newest first, as readline keeps its history. */
@@ -35,9 +39,11 @@ class ConsoleHistory {
 
   /**
    * Adds one whole input (its latest use replaces an earlier identical one)
-   * and saves the history; resolves once it is on disk.
+   * and saves the history; resolves once it is on disk, with true, or with
+   * false when the input holds a secure value and was not kept.
    */
-  async add(input: string): Promise<void> {
+  async add(input: string): Promise<boolean> {
+    if ((await this.secrets?.holds(input)) === true) return false;
     this.entries = withEntry(this.entries, input);
     const merged = withEntry(await readEntries(this.file), input);
     this.entries = merged;
@@ -49,6 +55,7 @@ class ConsoleHistory {
     } finally {
       await rm(temporary, { force: true });
     }
+    return true;
   }
 }
 

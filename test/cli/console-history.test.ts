@@ -2,6 +2,8 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConsoleHistory } from '../../lib/cli/console-history.js';
+import { SecretMask } from '../../lib/cli/secret-mask.js';
+import type { ParameterStore } from '../../lib/core/platform.js';
 import { tempDir } from '../support/temp-dir.js';
 
 describe('ConsoleHistory', () => {
@@ -21,6 +23,17 @@ describe('ConsoleHistory', () => {
     await (await ConsoleHistory.open(file)).add('config.API_TOKEN');
     expect(readdirSync(dir)).toEqual(['console-history-local.jsonl']);
     expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8')).toBe('"config.API_TOKEN"\n');
+  });
+
+  it('keeps no input that holds a secure value of the stage, in any form the redaction knows, and says so', async () => {
+    const file = join(tempDir('cnf-history'), 'console-history-local.jsonl');
+    const parameters = { secrets: () => Promise.resolve(['s3cret-token-41']) } as unknown as ParameterStore;
+    const history = await ConsoleHistory.open(file, new SecretMask(parameters));
+    expect(await history.add('const token = "s3cret-token-41"')).toBe(false);
+    expect(await history.add('login("s3cret-token-41".length)')).toBe(false);
+    expect(await history.add('config.API_TOKEN')).toBe(true);
+    expect(history.newestFirst()).toEqual(['config.API_TOKEN']);
     expect(readFileSync(file, 'utf8')).toBe('"config.API_TOKEN"\n');
   });
 

@@ -111,6 +111,27 @@ describe('the interactive console', () => {
     expect(entries).not.toContain('}');
   });
 
+  it('keeps no input that holds a secure value of the stage in its history, and says so', async () => {
+    const set = await project.cli(['config', 'set', 'HISTORY_TOKEN', '--secure'], { input: 'hist-s3cret-5531' });
+    expect(set.code, set.stderr).toBe(0);
+    const term = await openConsole();
+    await enter(term, '"kept " + 6 * 7');
+    await enter(term, '"hist-s3cret-5531".length');
+    await term.waitFor((screen) => screen.includes('Not kept in the console history: the input holds a secure value of stage local.'));
+    expect(term.screen()).toMatch(/^16$/m);
+    term.send('-l', '.exit');
+    term.send('Enter');
+    await term.waitFor((screen) => screen.includes('[exit 0]'));
+    const file = readFileSync(join(project.dir, '.cnf', 'console-history-local.jsonl'), 'utf8');
+    expect(file).not.toContain('hist-s3cret-5531');
+    expect(
+      file
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as string),
+    ).toContain('"kept " + 6 * 7');
+  });
+
   it('cancels a running input with Ctrl-C, even a loop after an await, says what was lost and goes on in a fresh session', async () => {
     const term = await openConsole();
     await enter(term, 'const kept = 41');

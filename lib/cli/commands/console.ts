@@ -10,6 +10,7 @@ import { isIncompleteInput } from '../../runtime/console/rewrite-input.js';
 import type { ConsoleAnswer } from '../../core/console-protocol.js';
 import { BOOKKEEPING_MESSAGES, STOPPING_TASK } from '../../core/run-log.js';
 import { ConsoleHistory } from '../console-history.js';
+import { typedSecretsOf } from '../secret-mask.js';
 import { onStopSignal, withInterrupts } from '../interrupts.js';
 import { stylerFor, writeJson, writeLine, type CliIo } from '../io.js';
 import { formatLogLine } from '../render/log-line.js';
@@ -91,7 +92,7 @@ async function consoleCommand(options: ConsoleCommandOptions, io: CliIo): Promis
     if (options.eval !== undefined) return await evaluateOnce(io, session, options.eval, options.json === true, notice);
     const interactive = (io.stdin as { isTTY?: boolean }).isTTY === true && io.stdout.isTTY === true;
     if (!interactive) return await evaluatePiped(io, session, notice);
-    const history = await ConsoleHistory.open(join(project.stateDir, `console-history-${stage.name}.jsonl`));
+    const history = await ConsoleHistory.open(join(project.stateDir, `console-history-${stage.name}.jsonl`), typedSecretsOf(platform));
     return await repl(io, session, plan, history, platform.kind);
   } finally {
     await session.close();
@@ -310,7 +311,9 @@ function repl(io: CliIo, session: ConsoleSession, plan: InvokePlan, history: Con
 
   const remember = (input: string): void => {
     void history.add(input).then(
-      () => undefined,
+      (kept) => {
+        if (!kept) writeNotice(io, `Not kept in the console history: the input holds a secure value of stage ${plan.stage}.`);
+      },
       (error: unknown) => {
         if (historyFailed) return;
         historyFailed = true;
