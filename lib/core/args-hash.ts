@@ -15,7 +15,9 @@ function canonicalJson(value: unknown): string {
  * (defaults applied), before any redaction:
  * a run id reused with other args is told apart by it even where the
  * recorded args read the same (`[redacted]`, `[redacted: 8 characters]`).
- * The run id salts it, so equal args of two runs hash differently.
+ * The run id salts it, so equal args of two runs hash differently; it is no
+ * secret, so a guess of a secret arg can be checked against the hash
+ * (docs/secrets.md).
  *
  * @example
  * argsHash('20261124-143927-k3f9qz', { apiToken: 'a', count: 2 }); // 'sha256:5c1e…'

@@ -60,8 +60,9 @@ function assertValidConfigKey(key: string): void {
  * The fingerprint of a parameter set: `cfg-` and 12 hex digits of a SHA-256
  * over its keys and values in key order.
  *
- * Two runs with the same fingerprint saw the same config; the fingerprint
- * reveals nothing about the values.
+ * Two runs with the same fingerprint saw the same config. It shows no
+ * value, but secure values are hashed with the rest, unsalted: a guess of a
+ * short or common one can be checked against it (docs/secrets.md).
  */
 function fingerprintOf(parameters: Iterable<Pick<Parameter, 'key' | 'value'>>): string {
   const sorted = [...parameters].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -20,7 +20,7 @@ interface LoadedConfig {
   readonly values: Readonly<Record<string, string>>;
   /** The values of secure parameters, to be kept out of logs; on the local stage, those of every kept version. */
   readonly secrets: readonly string[];
-  /** The fingerprint of the set (`cfg-` and 12 hex digits); it reveals no value. */
+  /** The fingerprint of the set (`cfg-` and 12 hex digits); it shows no value (see fingerprintOf). */
   readonly fingerprint: string;
   /** The config version read (`7` for v7), where the stage keeps config versions. */
   readonly version?: number;
