@@ -90,10 +90,12 @@ async function startDatabaseServer(start: DatabaseStart): Promise<DatabaseServer
       'unix_socket_directories=',
       '-c',
       'cluster_name=cnf-admin',
-      // The log keeps the server's own life (start, stop, a fatal fault), not what a query sent: an ERROR's message, its
-      // DETAIL and the STATEMENT that caused it quote the values a task sent, secure ones too. The client gets them all.
+      // The log keeps the server's fatal faults (why it did not start, or ended), not what a session sent: an ERROR's
+      // message, its DETAIL and the STATEMENT that caused it quote the values a task sent, secure ones too, and so may
+      // what a task raises at LOG level. The client gets its errors; the watcher's lines say when the server started and
+      // stopped. (PostgreSQL ranks LOG above ERROR: `fatal` is the level that keeps neither.)
       '-c',
-      'log_min_messages=log',
+      'log_min_messages=fatal',
       '-c',
       'log_error_verbosity=terse',
       '-c',
