@@ -9,6 +9,7 @@ import { invocationOf } from '../core/invocation-name.js';
 import { asInvoked } from './invocation.js';
 import { withoutInvalidPreamble } from './option.js';
 import { buildProgram, COMMANDS } from './program.js';
+import { COMMAND_OPTIONS } from './command-options.js';
 import { terminalWidth } from './render/table.js';
 import { readCnfEnvironment } from '../core/cnf-environment.js';
 
@@ -190,7 +191,20 @@ function usageMessage(error: CommanderError, argv: readonly string[]): string {
 }
 
 function dashValueMessage(argv: readonly string[]): string {
-  return `config set was given an unknown option, or a value that starts with "-" (not shown: it may be a secret). Such a value goes after --, e.g. cnf-admin config set ${argv[2] ?? 'KEY'} --secure -- <value>`;
+  return `config set was given an unknown option, or a value that starts with "-" (not shown: it may be a secret). Such a value goes after --, e.g. cnf-admin config set ${keyGiven(argv) ?? 'KEY'} --secure -- <value>`;
+}
+
+/* The flags of `config set` that take a word after them (`--stage NAME`), each with its short form. */
+const VALUE_FLAGS = new Set(
+  COMMAND_OPTIONS['config set']
+    .filter((option) => option.flags.includes('<'))
+    .flatMap((option) => option.flags.match(/-{1,2}[\w-]+/g) ?? []),
+);
+
+/** The key a `config set` command line names: its first word that is neither a flag nor a flag's value. */
+function keyGiven(argv: readonly string[]): string | undefined {
+  const words = optionWords(argv).slice(2);
+  return words.find((word, index) => !word.startsWith('-') && !VALUE_FLAGS.has(words[index - 1] ?? ''));
 }
 
 /**

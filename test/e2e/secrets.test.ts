@@ -294,6 +294,10 @@ describe('config set of a secure value', () => {
     expect(refused.code).toBe(64);
     expect(refused.stderr + refused.stdout).not.toContain('new-5ecret');
     expect(refused.stderr).toContain('cnf-admin config set DASH_TOKEN --secure -- <value>');
+    // The key named where it was given, after the flags and a flag's word too.
+    const flagsFirst = await project.cli(['config', 'set', '--stage', 'local', '--secure', 'DASH_TOKEN', value]);
+    expect(flagsFirst.code).toBe(64);
+    expect(flagsFirst.stderr).toContain('cnf-admin config set DASH_TOKEN --secure -- <value>');
     expect((await project.cli(['config', 'get', 'DASH_TOKEN'])).code).toBe(64);
     const set = await project.cli(['config', 'set', 'DASH_TOKEN', '--secure', '--', value]);
     expect(set.code, set.stderr).toBe(0);
