@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../lib/core/run.js';
-import type { CliResult } from '../support/cli.js';
+import { startWatched, type CliResult } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 let project: TestProject;
@@ -52,6 +52,24 @@ describe('run ids', () => {
   it('a run id reused for another task is refused (64), naming both tasks', async () => {
     expect((await project.cli(['invoke', 'noop', '--run-id', 'noop-once'])).code).toBe(0);
     expectRefused(await project.cli(['invoke', 'fail', '--run-id', 'noop-once']), 'Run id noop-once already names a run of noop, not fail');
+  });
+
+  it('a retry of a run id still in progress is refused (75) and leaves the run, its record and its lock alone', async () => {
+    const first = startWatched(['invoke', 'locked', '--run-id', 'locked-once', '--', '--ms', '60000'], { cwd: project.dir });
+    await first.seen('holding the lock');
+    const retry = await project.cli(['invoke', 'locked', '--run-id', 'locked-once', '--', '--ms', '60000']);
+    expect(retry.code).toBe(75);
+    expect(retry.stderr).toContain('still in progress');
+    const inProgress = await record('locked-once');
+    expect(inProgress.endedAt).toBeUndefined();
+    expect(inProgress.exitCode).toBeUndefined();
+    // The lock is still the first run's: another run of the task is refused, naming it.
+    const other = await project.cli(['invoke', 'locked', '--', '--ms', '1']);
+    expect(other.code).toBe(75);
+    expect(other.stderr).toContain('locked by run locked-once');
+    expect((await project.cli(['stop', 'locked-once'])).code).toBe(0);
+    expect((await first.result).code).toBe(130);
+    expect(await record('locked-once')).toMatchObject({ exitCode: 130, endedAt: expect.any(String) });
   });
 
   it('a refusal printed with --json names no run id that `runs show` cannot find', async () => {

@@ -1,4 +1,4 @@
-import { resultOfRecord, settledRecord, type RunResult } from '../../core/run.js';
+import { resultOfRecord, settledRecord, type RunOwner, type RunRecord, type RunResult } from '../../core/run.js';
 import { FileLedger } from '../../runtime/ledger/file-ledger.js';
 import type { LocalPaths } from './local-paths.js';
 import { errnoText } from '../../core/errno-text.js';
@@ -11,12 +11,16 @@ import { errnoText } from '../../core/errno-text.js';
  * Resolves to the run's result as the ledger now tells it: `result`, or the
  * end the run recorded itself when it got there first, so that what the CLI
  * says and what the ledger says are the same. A run that never claimed its
- * run id (it died before) has no record, and `result` stands alone.
+ * run id (it died before) has no record, and `result` stands alone. With
+ * `owner` (the process that started the run), a record another process owns
+ * is not this run's: a retry of a run id still in progress, refused, or
+ * killed before it could say so. `result` stands alone then too, and the
+ * record, with the run it records, is left as it is.
  */
-async function recordRunEnd(paths: Pick<LocalPaths, 'ledger'>, result: RunResult): Promise<RunResult> {
+async function recordRunEnd(paths: Pick<LocalPaths, 'ledger'>, result: RunResult, owner?: RunOwner): Promise<RunResult> {
   const ledger = new FileLedger(paths.ledger);
   const record = await ledger.get(result.runId);
-  if (record === undefined) return result;
+  if (record === undefined || !ownedBy(record, owner)) return result;
   if (record.endedAt !== undefined) return resultOfRecord(settledRecord(record));
   await ledger.finish({
     ...record,
@@ -35,21 +39,33 @@ async function recordRunEnd(paths: Pick<LocalPaths, 'ledger'>, result: RunResult
  * ended), so that the ledger does not call a finished run lost. Resolves to
  * a notice when the end could not be recorded at all, or when the record the
  * run claimed (`claimed`: it said it started) is gone; undefined when it is
- * recorded (or the run never claimed a record: a refusal).
+ * recorded (or the run never claimed a record: a refusal, which leaves the
+ * record of the run it refused, owned by another process than `owner`, alone).
  */
-async function endRecordedNotice(paths: Pick<LocalPaths, 'ledger'>, result: RunResult, claimed: boolean): Promise<string | undefined> {
+async function endRecordedNotice(
+  paths: Pick<LocalPaths, 'ledger'>,
+  result: RunResult,
+  claimed: boolean,
+  owner: RunOwner,
+): Promise<string | undefined> {
   try {
     const record = await new FileLedger(paths.ledger).get(result.runId);
     if (record === undefined && claimed)
       return `The run's record is gone from the ledger (${paths.ledger} was removed or emptied while it ran): runs does not list this run, which ended with exit ${result.exitCode}, as above.`;
     if (record === undefined || record.endedAt !== undefined) return undefined;
-    await recordRunEnd(paths, result);
+    await recordRunEnd(paths, result, owner);
     return undefined;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = errnoText(code) ?? (error as Error).message;
     return `The run's end could not be recorded in the ledger (${why}${code === undefined ? '' : `, ${code}`}): runs shows it as lost, although it ended with exit ${result.exitCode}, as above. Free some space (or make .cnf/ writable) for the next runs.`;
   }
+}
+
+/** Whether `record` is the one the run `owner` started claimed; without an owner to compare (or one recorded), it is. */
+function ownedBy(record: RunRecord, owner: RunOwner | undefined): boolean {
+  if (owner === undefined || record.owner === undefined) return true;
+  return record.owner.pid === owner.pid && record.owner.startTime === owner.startTime && record.owner.host === owner.host;
 }
 
 export { endRecordedNotice, recordRunEnd };

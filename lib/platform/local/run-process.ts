@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { ExitCode } from '../../core/exit-codes.js';
 import { TIMEOUT_ERROR } from '../../core/run-status.js';
 import type { InvokeOptions, RunFrame } from '../../core/platform.js';
-import type { AdminEvent, RunError, RunResult } from '../../core/run.js';
+import type { AdminEvent, RunError, RunOwner, RunResult } from '../../core/run.js';
 import { isRunStartedLine } from '../../core/run-log.js';
 import { redactingTransform, SecretRedactor } from '../../runtime/redact-secrets.js';
 import { currentProcessOwner } from '../../runtime/ledger/process-identity.js';
@@ -68,7 +68,8 @@ async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGen
   const logFile = runLogFile(run.paths, run.event.runId);
   // Interrupted already (while the database started, say): the run is told as it starts, and records that its task did not run.
   const interruptedFirst = options.signal?.aborted === true;
-  const env = { ...runEnvironment(run, logFile), ...cnfEnvironment(interruptedFirst ? { interrupted: true } : {}) };
+  const owner = currentProcessOwner();
+  const env = { ...runEnvironment(run, logFile, owner), ...cnfEnvironment(interruptedFirst ? { interrupted: true } : {}) };
   // Whatever can fail before the process exists fails here, with nothing to end.
   const message: StandbyMessage = { env, cwd: run.bundleDir, event: run.event };
   const standbyInput = `${JSON.stringify(message)}\n`;
@@ -154,12 +155,12 @@ async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGen
     }
     const { code, signal } = await exited;
     let result = parseResult(resultText);
-    const unrecorded = result === undefined ? undefined : await endRecordedNotice(run.paths, result, claimed);
+    const unrecorded = result === undefined ? undefined : await endRecordedNotice(run.paths, result, claimed, owner);
     if (unrecorded !== undefined) yield { type: 'notice', message: unrecorded };
     if (result === undefined) {
       // Lambda too writes a line of its own when it ends a run: "Task timed out after ...".
       const how = { killedFor, interruptedAt, code, signal, startError };
-      result = await recordUnfinished(run, started, how);
+      result = await recordUnfinished(run, started, how, owner);
       const line = JSON.stringify({
         level: 'ERROR',
         message: result.error?.message,
@@ -188,7 +189,7 @@ async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGen
       // Its output is no longer read: let go of the pipes, so that nothing waits on them.
       for (const stream of child.stdio) stream?.destroy();
       await gone;
-      await recordUnfinished(run, started, { killedFor: 'abandoned', interruptedAt, code: null, signal: null, failure });
+      await recordUnfinished(run, started, { killedFor: 'abandoned', interruptedAt, code: null, signal: null, failure }, owner);
     }
     process.off('exit', killOnExit);
     if (!log.destroyed) await new Promise((resolve) => log.end(resolve));
@@ -208,11 +209,11 @@ function timeoutSeconds(run: LocalRun): number {
   return run.taskTimeoutSeconds === undefined ? run.functionTimeoutSeconds : Math.min(run.functionTimeoutSeconds, run.taskTimeoutSeconds);
 }
 
-function runEnvironment(run: LocalRun, logFile: string): NodeJS.ProcessEnv {
+function runEnvironment(run: LocalRun, logFile: string, owner: RunOwner): NodeJS.ProcessEnv {
   return {
     ...adminEnvironment(run.app, run.paths, run.release, run.bundleDir, run.functionTimeoutSeconds),
     // This process owns the run: when it dies before the run records its end, readers record the run as lost.
-    ...cnfEnvironment({ runLog: logFile, runOwner: JSON.stringify(currentProcessOwner()) }),
+    ...cnfEnvironment({ runLog: logFile, runOwner: JSON.stringify(owner) }),
   };
 }
 
@@ -253,7 +254,7 @@ interface UnfinishedEnd {
  * When the run recorded its end after all (it ended just as it was killed),
  * the ledger's outcome is the result: the CLI never says other than the ledger.
  */
-async function recordUnfinished(run: LocalRun, started: number, end: UnfinishedEnd): Promise<RunResult> {
+async function recordUnfinished(run: LocalRun, started: number, end: UnfinishedEnd, owner: RunOwner): Promise<RunResult> {
   const { exitCode, error } = unfinishedOutcome(run, end);
   const result: RunResult = {
     runId: run.event.runId,
@@ -264,7 +265,7 @@ async function recordUnfinished(run: LocalRun, started: number, end: UnfinishedE
     error,
     ...(end.interruptedAt === undefined ? {} : { interruptedAt: end.interruptedAt }),
   };
-  return recordRunEnd(run.paths, result);
+  return recordRunEnd(run.paths, result, owner);
 }
 
 function unfinishedOutcome(run: LocalRun, end: UnfinishedEnd): { exitCode: number; error: RunError } {
