@@ -18,6 +18,8 @@ interface LockHolder {
   readonly caller: string;
   /** ISO 8601: when the holder took the lock. */
   readonly since: string;
+  /** The process that took it, where the lock is a file on this machine: a lock whose run never got a record is free once it has gone. */
+  readonly pid?: number;
 }
 
 /**

@@ -3,8 +3,8 @@
  * binary: config versions, runs of older releases with their pinned config,
  * rollback and roll forward, the release phase, the ledger, and the stage lock.
  */
-import { execFileSync } from 'node:child_process';
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../lib/core/run.js';
@@ -437,6 +437,29 @@ describe('the stage lock', () => {
     } finally {
       setReleasePhase(undefined);
     }
+  });
+
+  it('a rollback killed after it took the stage but before it recorded its run frees the stage at once; one that lives holds it', async () => {
+    const lockDir = join(project.dir, '.cnf', 'local', 'locks', '.stage');
+    /** Makes the stage lock's newest generation a rollback's that has no run record yet, taken by process `pid`. */
+    const holdWith = (pid: number): string => {
+      const newest = Math.max(0, ...readdirSync(lockDir).map((name) => Number(/^(\d{12})\.json$/.exec(name)?.[1] ?? 0)));
+      const runId = `rb-unrecorded-${newest + 1}`;
+      const lease = { runId, caller: 'test', since: new Date().toISOString(), pid, expiresAt: Date.now() + 30_000 };
+      writeFileSync(join(lockDir, `${String(newest + 1).padStart(12, '0')}.json`), JSON.stringify(lease));
+      return runId;
+    };
+    // A process that has ended: its pid names no process now.
+    holdWith(spawnSync(process.execPath, ['-e', '0']).pid as number);
+    expect((await project.cli(['config', 'set', 'AFTER', 'unrecorded-rollback'])).code).toBe(0);
+    // This test's own process lives: its rollback may be about to record its run, and the stage is its own.
+    const living = holdWith(process.pid);
+    const refused = await project.cli(['config', 'set', 'AFTER', 'held']);
+    expect(refused.code).toBe(75);
+    expect(refused.stderr).toContain(`The local stage is being changed by ${living}`);
+    // Let go, as that rollback would.
+    const released = readdirSync(lockDir).sort().at(-1) as string;
+    rmSync(join(lockDir, released));
   });
 
   it('a rollback interrupted (Ctrl-C) during its release phase moves nothing, exits 130, records it, and frees the stage', async () => {

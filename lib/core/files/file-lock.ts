@@ -41,6 +41,7 @@ async function acquireFileLock(
   holderEnded: (current: LockHolder) => Promise<boolean> = () => Promise.resolve(false),
 ): Promise<LockResult> {
   const leaseMs = timing.leaseMs ?? 30_000;
+  const held: LockHolder = { ...holder, pid: process.pid };
   await mkdir(directory, { recursive: true });
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
     const newest = await newestGeneration(directory);
@@ -52,7 +53,7 @@ async function acquireFileLock(
     const generation = (newest ?? 0) + 1;
     try {
       // Created whole: a contender that reads it at once learns who holds the lock, not an empty file.
-      await createFileExclusive(generationFile(directory, generation), JSON.stringify({ ...holder, expiresAt: Date.now() + leaseMs }));
+      await createFileExclusive(generationFile(directory, generation), JSON.stringify({ ...held, expiresAt: Date.now() + leaseMs }));
     } catch (error) {
       if (isAlreadyExists(error)) continue; // another contender took this generation: look again
       throw error;
@@ -70,7 +71,7 @@ async function acquireFileLock(
       // recursive: a damaged generation may be a directory.
       await rm(generationFile(directory, older), { recursive: true, force: true });
     }
-    return { acquired: true, lease: new FileLease(directory, generation, holder, leaseMs, timing.heartbeatMs ?? 10_000) };
+    return { acquired: true, lease: new FileLease(directory, generation, held, leaseMs, timing.heartbeatMs ?? 10_000) };
   }
   throw new Error(`Could not settle the lock at ${directory} after ${MAX_ATTEMPTS} attempts`);
 }
@@ -103,7 +104,7 @@ async function readLease(directory: string, generation: number, leaseMs: number)
   if (state === undefined) return undefined;
   if (!isLeaseState(state)) return damagedLease(file, leaseMs);
   if (state.released === true || state.expiresAt <= Date.now()) return undefined;
-  return { runId: state.runId, caller: state.caller, since: state.since };
+  return { runId: state.runId, caller: state.caller, since: state.since, ...(state.pid === undefined ? {} : { pid: state.pid }) };
 }
 
 /**
@@ -119,8 +120,9 @@ async function damagedLease(file: string, leaseMs: number): Promise<LockHolder |
 
 function isLeaseState(value: unknown): value is LeaseState {
   if (typeof value !== 'object' || value === null) return false;
-  const { runId, caller, since, expiresAt, released } = value as Partial<Record<keyof LeaseState, unknown>>;
+  const { runId, caller, since, expiresAt, released, pid } = value as Partial<Record<keyof LeaseState, unknown>>;
   return (
+    (pid === undefined || typeof pid === 'number') &&
     typeof runId === 'string' &&
     typeof caller === 'string' &&
     typeof since === 'string' &&

@@ -93,15 +93,18 @@ function processHolderId(kind: 'deploy' | 'config'): string {
 
 /**
  * Whether the stage lock's holder is gone: a run of the ledger that has
- * ended, or died (a rollback whose CLI was killed reads as lost), or a
- * deploy's or config change's process (`deploy-<pid>`, `config-<pid>`) that
- * no longer runs. Its lock is free at once, not when its lease runs out.
+ * ended, or died (a rollback whose CLI was killed reads as lost), or one
+ * whose process died before it recorded the run; or a deploy's or config
+ * change's process (`deploy-<pid>`, `config-<pid>`) that no longer runs. Its
+ * lock is free at once, not when its lease runs out.
  */
 async function holderGone(paths: LocalPaths, holder: LockHolder): Promise<boolean> {
   const pid = PROCESS_HOLDER.exec(holder.runId)?.[1];
   if (pid !== undefined) return !isAlive(Number(pid));
   const { FileLedger: Ledger } = await import('../../runtime/ledger/file-ledger.js');
-  return (await new Ledger(paths.ledger).get(holder.runId))?.endedAt !== undefined;
+  const record = await new Ledger(paths.ledger).get(holder.runId);
+  if (record === undefined) return holder.pid !== undefined && !isAlive(holder.pid);
+  return record.endedAt !== undefined;
 }
 
 function stageLockDir(paths: LocalPaths): string {
