@@ -6,7 +6,7 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeF
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../lib/core/run.js';
-import { finished, spawnCli } from '../support/cli.js';
+import { finished, spawnCli, startWatched } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 let project: TestProject;
@@ -291,6 +291,40 @@ describe('serve', () => {
       expect(ended.stdout + ended.stderr).toContain('web sees [redacted]');
       expect(ended.stdout + ended.stderr).toContain('web failed with [redacted]');
       expect(ended.stdout + ended.stderr).not.toContain(secret);
+    } finally {
+      await copy.cleanup();
+    }
+  });
+
+  it('starts the web handler again after an exception nothing caught ended it, as Lambda starts a new environment, and says why in one line', async () => {
+    const copy = createTestProject('tasks');
+    try {
+      writeFileSync(
+        join(copy.dir, 'lambda', 'web.ts'),
+        [
+          'export async function handler(event: { rawPath: string }): Promise<{ statusCode: number; body: string }> {',
+          "  if (event.rawPath === '/crash') setTimeout(() => { throw new Error('thrown where nothing catches it'); }, 0);",
+          "  return { statusCode: 200, body: 'ok' };",
+          '}',
+          '',
+        ].join('\n'),
+      );
+      expect((await copy.cli(['deploy'])).code).toBe(0);
+      const server = startWatched(['serve', '--port', '0'], { cwd: copy.dir });
+      await server.seen('Ctrl-C to stop');
+      const url = / at (http:\/\/\S+);/.exec(server.output())?.[1] as string;
+      expect((await fetch(new URL('/crash', url))).status).toBe(200);
+      await server.seen('The web server process ended unexpectedly (its last lines are above); starting it again.');
+      await server.seen('Ctrl-C to stop', 2);
+      expect((await fetch(url)).status).toBe(200);
+      server.child.kill('SIGTERM');
+      const ended = await server.result;
+      expect(ended.code).toBe(0);
+      const output = ended.stdout + ended.stderr;
+      expect(output).toContain('Uncaught exception');
+      expect(output).toContain('thrown where nothing catches it');
+      // Node's own report quotes the bundle's line where it came from: not shown
+      expect(output).not.toContain('Node.js v');
     } finally {
       await copy.cleanup();
     }

@@ -76,18 +76,25 @@ function runCli(args: readonly string[], options: RunCliOptions): Promise<CliRes
 interface WatchedCli {
   readonly child: ChildProcess;
   readonly result: Promise<CliResult>;
-  /** Resolves once stdout or stderr shows `text`; rejects, with the output, when the CLI ends without it. */
-  seen(text: string): Promise<void>;
+  /** Resolves once stdout and stderr together show `text` (`times` times); rejects, with the output, when the CLI ends without it. */
+  seen(text: string, times?: number): Promise<void>;
+  /** What stdout and stderr have shown so far, as they came. */
+  output(): string;
+}
+
+/** How many times `text` occurs in `output`. */
+function occurrences(output: string, text: string): number {
+  return output.split(text).length - 1;
 }
 
 /** Starts `cnf-admin` and collects its output, so that a test waits for what it prints, never for a time. */
 function startWatched(args: readonly string[], options: RunCliOptions): WatchedCli {
   const child = spawnCli(args, options);
   let output = '';
-  const waiting: { text: string; resolve: () => void }[] = [];
+  const waiting: { text: string; times: number; resolve: () => void }[] = [];
   const collect = (chunk: Buffer): void => {
     output += chunk.toString();
-    for (const wait of waiting.filter((entry) => output.includes(entry.text))) {
+    for (const wait of waiting.filter((entry) => occurrences(output, entry.text) >= entry.times)) {
       waiting.splice(waiting.indexOf(wait), 1);
       wait.resolve();
     }
@@ -98,11 +105,12 @@ function startWatched(args: readonly string[], options: RunCliOptions): WatchedC
   return {
     child,
     result,
-    seen: (text) =>
-      output.includes(text)
+    output: () => output,
+    seen: (text, times = 1) =>
+      occurrences(output, text) >= times
         ? Promise.resolve()
         : new Promise<void>((resolve, reject) => {
-            waiting.push({ text, resolve });
+            waiting.push({ text, times, resolve });
             void result.then(() => reject(new Error(`The CLI ended without printing ${JSON.stringify(text)}:\n${output}`)));
           }),
   };

@@ -14,10 +14,16 @@ type ServeCommandOptions = CommandOptions<'serve'>;
 /* How often serve looks whether the alias pair moved to another release. */
 const ALIAS_POLL_MS = 1_000;
 
+/* A web server process started again that ends sooner than this after it started is not started again: it would end again. */
+const RESTART_AFTER_MS = 1_000;
+
 /**
  * `cnf-admin serve --stage local`: serves the live release's web handler
  * over HTTP on localhost, with the stage's config and database, until Ctrl-C.
- * When a deploy moves the alias pair, it switches to the new release.
+ * When a deploy moves the alias pair, it switches to the new release. When
+ * the handler's process ends (an exception nothing caught), it starts it
+ * again, as Lambda starts a new environment, unless the one started again
+ * ends right after it started.
  */
 async function serve(options: ServeCommandOptions, io: CliIo): Promise<number> {
   const { port, host, alias } = options;
@@ -35,6 +41,8 @@ async function serve(options: ServeCommandOptions, io: CliIo): Promise<number> {
   const stop = (): void => stopped.abort();
   const removeListener = onStopSignal(stop);
   let server: WebServer = await localStage.startWebServer(plan.release, host, port);
+  // When the process serving now was started again after one that ended.
+  let restartedAt: number | undefined;
   // With --json, stdout carries one document (where it serves); request logs go to stderr.
   const logOut = options.json === true ? io.stderr : io.stdout;
   const announce = (current: WebServer): void => {
@@ -53,8 +61,17 @@ async function serve(options: ServeCommandOptions, io: CliIo): Promise<number> {
       ]);
       if (next === 'stopped' || stopped.signal.aborted) return ExitCode.OK;
       if (next === 'ended') {
-        writeNotice(io, 'The web server process ended unexpectedly; its last lines are above.');
-        return ExitCode.SOFTWARE;
+        // One started again that ends as soon as it started would end again: its last lines say why.
+        if (restartedAt !== undefined && Date.now() - restartedAt < RESTART_AFTER_MS) {
+          writeNotice(io, 'The web server process ended unexpectedly, again right after it started; its last lines are above.');
+          return ExitCode.SOFTWARE;
+        }
+        // As Lambda starts a new environment after one that ended: the next request finds the handler loaded afresh.
+        writeNotice(io, 'The web server process ended unexpectedly (its last lines are above); starting it again.');
+        server = await localStage.startWebServer(server.release, host, Number(new URL(server.url).port) || port);
+        restartedAt = Date.now();
+        announce(server);
+        continue;
       }
       const target = await localStage.readAliasTarget(alias);
       if (target !== undefined && target !== server.release) {
@@ -62,6 +79,7 @@ async function serve(options: ServeCommandOptions, io: CliIo): Promise<number> {
         writeNotice(io, `web:${alias} moved to ${target}; serving it now.`);
         // Same address as before, even when --port 0 let the system pick it.
         server = await localStage.startWebServer(target, host, Number(new URL(server.url).port) || port);
+        restartedAt = undefined;
         announce(server);
       }
     }

@@ -98,6 +98,19 @@ async function main(): Promise<void> {
     throw new Error('usage: local-web-server.mjs <host> <port> (with LAMBDA_TASK_ROOT)');
   // Before the release's code loads: it finds the globals Lambda's Node has.
   provideNavigator();
+  // An exception nothing catches (a timer's, a rejection nothing handles) ends the process, as it ends a Lambda
+  // environment: in one log line with the error, not Node's report (which quotes the line of the bundle it came from).
+  process.on('uncaughtException', (error: unknown) => {
+    console.error(
+      JSON.stringify({
+        level: 'ERROR',
+        message: 'Uncaught exception: the web handler’s process ends',
+        timestamp: new Date().toISOString(),
+        error: { name: (error as Error).name, message: (error as Error).message, stack: (error as Error).stack },
+      }),
+    );
+    process.exit(1);
+  });
   const { handler } = (await import(pathToFileURL(join(taskRoot, 'web.mjs')).href)) as { handler: WebHandler };
   const server = createServer((request, response) => {
     const started = Date.now();
