@@ -53,6 +53,7 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
     if (options.runId !== undefined)
       await (await import('../secret-mask.js')).assertNameHoldsNoSecret(platform, '--run-id', options.runId, context.stage.name);
     await deployBeforeTheRun(context, options, signal, force, () => (phase = 'going-live'));
+    phase = 'before';
     // A dry run deploys nothing: it builds what the real invoke would deploy, and plans the run on that.
     const built =
       options.dryRun === true ? await unlessInterrupted(buildWorkingTreeForDryRun(context, options), signal, NOTHING_RAN) : undefined;

@@ -1,6 +1,7 @@
 import { ExitCode } from '../../core/exit-codes.js';
 import type { InvokePlan, RunFrame } from '../../core/platform.js';
 import { STOPPED_BY_USER, stoppedMessage } from '../../core/run-log.js';
+import { LOST_RUN_ERROR } from '../../core/run-status.js';
 import type { Progress, ProgressTask } from '../../core/progress.js';
 import { configVersionLabel } from '../../core/config-version.js';
 import { localizedMoments } from '../../core/format-moment.js';
@@ -38,7 +39,8 @@ interface FooterOptions {
 /**
  * Below a run's output: the task's return value (stdout), then one line
  * (stderr) with its exit code and duration, and its error if it failed. A
- * run that stopped as it was asked (exit 130) says `stopped · exit 130`.
+ * run that stopped as it was asked (exit 130) says `stopped · exit 130`; one
+ * whose process died before it recorded its end, `lost · exit 130`.
  */
 function writeRunFooter(io: CliIo, result: RunResult, options: FooterOptions = {}): void {
   // A console evaluation's record keeps its value as the console showed it: shown as it was, not quoted again.
@@ -51,7 +53,9 @@ function writeRunFooter(io: CliIo, result: RunResult, options: FooterOptions = {
     // Stopped as asked is no failure to explain; a run that was lost, killed or forced says why.
     const asked = result.error === undefined || result.error.message === stoppedMessage(STOPPED_BY_USER);
     const why = asked ? '' : ` · ${result.error?.name}: ${localizedMoments(result.error?.message ?? '')}`;
-    writeLine(io.stderr, `${style('yellow', '■')} stopped · ${style('bold', `exit ${result.exitCode}`)} · ${took}${why}`);
+    // A run whose process died before it recorded its end was lost, as runs says, not stopped.
+    const how = result.error?.name === LOST_RUN_ERROR ? 'lost' : 'stopped';
+    writeLine(io.stderr, `${style('yellow', '■')} ${how} · ${style('bold', `exit ${result.exitCode}`)} · ${took}${why}`);
     return;
   }
   const ok = result.exitCode === 0;
