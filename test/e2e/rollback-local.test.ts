@@ -4,7 +4,7 @@
  * rollback and roll forward, the release phase, the ledger, and the stage lock.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../lib/core/run.js';
@@ -225,6 +225,14 @@ describe('rollback', () => {
       const older = (JSON.parse((await copy.cli(['deploy', '--json'])).stdout) as { release: string }).release;
       appendFileSync(join(copy.dir, 'lambda', 'tasks', 'noop.ts'), '\nexport const newer = 1;\n');
       expect((await copy.cli(['deploy'])).code).toBe(0);
+      // Its record moved aside, as the error for a damaged one says to: the record is what is gone, and said so.
+      const record = join(copy.dir, '.cnf', 'local', 'releases', older, 'release.json');
+      renameSync(record, `${record}.damaged`);
+      const recordGone = await copy.cli(['rollback', '--to', older, '--yes']);
+      expect(recordGone.code).toBe(69);
+      expect(recordGone.stderr.replace(/\s+/g, ' ')).toContain(
+        `Cannot roll back to ${older}: its record, .cnf/local/releases/${older}/release.json, is gone`,
+      );
       rmSync(join(copy.dir, '.cnf', 'local', 'releases', older), { recursive: true });
       const result = await copy.cli(['rollback', '--to', older, '--yes']);
       expect(result.code).toBe(69);

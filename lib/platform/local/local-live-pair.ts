@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TryAgainError } from '../../core/errors.js';
@@ -20,7 +21,7 @@ import type { FileLedger } from '../../runtime/ledger/file-ledger.js';
 import type { LivePairMove } from '../../runtime/local-config-file.js';
 import { moveAliasPairLocked, readAliasTarget } from './alias-store.js';
 import { LocalParameterStore } from './local-parameters.js';
-import { localPaths, type LocalPaths } from './local-paths.js';
+import { bundleDir, localPaths, type LocalPaths } from './local-paths.js';
 import { isAlive } from './postmaster-pid.js';
 import { bundleDamage, readRelease } from './release-store.js';
 import { withStateLock } from './state-lock.js';
@@ -144,6 +145,9 @@ class LocalLivePairs implements LivePairControl {
   async releaseUnrestorable(release: string): Promise<string | undefined> {
     const stored = await readRelease(this.paths, release);
     if (stored === undefined) {
+      // A bundle whose record was moved aside (as a damaged one's error says to): the record, not the bundle, is gone.
+      if (existsSync(bundleDir(this.paths, release)))
+        return `its record, .cnf/local/releases/${release}/release.json, is gone: the stage cannot check its bundle (put the file back, or deploy that code again)`;
       const wasLive = (await this.store.moves()).some((move) => move.release === release);
       return wasLive
         ? `the stage no longer holds its bundle (.cnf/local/releases/${release})`
