@@ -91,6 +91,13 @@ function writeResponse(response: ServerResponse, result: APIGatewayProxyStructur
   return statusCode;
 }
 
+/** Writes one ERROR log line, as the run's logger writes one, with `error`'s name, message and stack. */
+function logError(message: string, error: unknown): void {
+  // What was thrown may be no Error at all (`throw 'text'`, `throw null`): then it is the message.
+  const { name, message: said, stack } = error instanceof Error ? error : { name: typeof error, message: String(error), stack: undefined };
+  console.error(JSON.stringify({ level: 'ERROR', message, timestamp: new Date().toISOString(), error: { name, message: said, stack } }));
+}
+
 async function main(): Promise<void> {
   const [host, port] = process.argv.slice(2);
   const taskRoot = process.env.LAMBDA_TASK_ROOT;
@@ -101,14 +108,7 @@ async function main(): Promise<void> {
   // An exception nothing catches (a timer's, a rejection nothing handles) ends the process, as it ends a Lambda
   // environment: in one log line with the error, not Node's report (which quotes the line of the bundle it came from).
   process.on('uncaughtException', (error: unknown) => {
-    console.error(
-      JSON.stringify({
-        level: 'ERROR',
-        message: 'Uncaught exception: the web handler’s process ends',
-        timestamp: new Date().toISOString(),
-        error: { name: (error as Error).name, message: (error as Error).message, stack: (error as Error).stack },
-      }),
-    );
+    logError('Uncaught exception: the web handler’s process ends', error);
     process.exit(1);
   });
   const { handler } = (await import(pathToFileURL(join(taskRoot, 'web.mjs')).href)) as { handler: WebHandler };
@@ -118,14 +118,7 @@ async function main(): Promise<void> {
       .then((body) => handler(toEvent(request, body), { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 30_000 }))
       .then((result) => writeResponse(response, result))
       .catch((error: unknown) => {
-        console.error(
-          JSON.stringify({
-            level: 'ERROR',
-            message: 'The web handler threw',
-            timestamp: new Date().toISOString(),
-            error: { name: (error as Error).name, message: (error as Error).message, stack: (error as Error).stack },
-          }),
-        );
+        logError('The web handler threw', error);
         response.writeHead(502, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ message: 'Internal Server Error' }));
         return 502;
