@@ -251,6 +251,38 @@ describe('concurrent clients', () => {
     expect(statSync(log).mode & 0o777).toBe(0o600);
   });
 
+  it('cancels the query of a client killed mid-way within seconds, and its transaction with the locks it held', async () => {
+    const url = (await project.cli(['db', 'url'])).stdout.trim();
+    const client = new pg.Client(url);
+    await client.connect();
+    try {
+      await client.query('create table if not exists kill_probe (id int)');
+      // A client that takes a lock and runs a long query, as a migration killed with kill -9 would be.
+      const script = [
+        "const pg = require('pg');",
+        `const client = new pg.Client(${JSON.stringify(url)});`,
+        "client.connect().then(async () => { await client.query('begin'); await client.query('lock table kill_probe in access exclusive mode');",
+        "console.log('locked'); await client.query('select pg_sleep(120)'); });",
+      ].join('\n');
+      const holder = spawn(process.execPath, ['-e', script], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+      const gone = new Promise((resolve) => holder.once('exit', resolve));
+      await outputShows(holder, 'locked');
+      // Once its sleep runs, it is killed with no chance to say goodbye.
+      while (
+        (await client.query("select 1 from pg_stat_activity where query = 'select pg_sleep(120)' and state = 'active'")).rowCount === 0
+      );
+      holder.kill('SIGKILL');
+      await gone;
+      // Not cancelled, the lock would be held for two minutes: the wait would fail at its timeout first.
+      await client.query("set lock_timeout = '50s'");
+      await client.query('begin');
+      await client.query('lock table kill_probe in access exclusive mode');
+      await client.query('rollback');
+    } finally {
+      await client.end();
+    }
+  });
+
   it('never get wrong rows or a stuck queue: prepared statements interleave, and one client idles in a transaction', async () => {
     const url = (await project.cli(['db', 'url'])).stdout.trim();
     const clients = await Promise.all(

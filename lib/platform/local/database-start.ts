@@ -100,6 +100,11 @@ async function startDatabaseServer(start: DatabaseStart): Promise<DatabaseServer
       'log_error_verbosity=terse',
       '-c',
       'log_min_error_statement=panic',
+      // A query whose client went away (a run killed with kill -9 during a long migration) is cancelled within a
+      // second, and its transaction with the locks it holds, rather than when the query ends: the next run need not
+      // wait for it.
+      '-c',
+      'client_connection_check_interval=1s',
     ],
     { detached: true, stdio: ['ignore', logFd, logFd], env },
   );
