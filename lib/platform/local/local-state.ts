@@ -110,6 +110,13 @@ function stateFault(error: unknown, path: string, action: 'read' | 'write' = 'wr
       cause: error,
     });
   }
+  // Not permitted even to its owner: an attribute of the file, not its owner or mode.
+  if (code === 'EPERM') {
+    return new PermissionError(`Cannot ${action} the local stage's state at ${named}: ${text}.`, {
+      hint: `The file system refuses it whoever asks: ${named} may be immutable or append-only (see lsattr; chattr -i or -a clears it), or on a file system that does not allow it.`,
+      cause: error,
+    });
+  }
   if (PERMISSION_CODES.has(code)) {
     return new PermissionError(`Cannot ${action} the local stage's state at ${named}: ${text}.`, {
       hint: `Make ${path} ${action === 'read' ? 'readable' : 'writable'} for ${currentUser()} (e.g. chown -R ${currentUser()} .cnf), or run cnf-admin as the user that owns it.`,

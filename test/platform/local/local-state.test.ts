@@ -1,7 +1,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UnavailableError } from '../../../lib/core/errors.js';
+import { PermissionError, UnavailableError } from '../../../lib/core/errors.js';
 import { moveAliasPair, readAliasPair, readAliases } from '../../../lib/platform/local/alias-store.js';
 import { assertStateDirectories, stateFault } from '../../../lib/platform/local/local-state.js';
 import { LocalParameterStore } from '../../../lib/platform/local/local-parameters.js';
@@ -177,6 +177,14 @@ describe('file system faults', () => {
     expect(stateFault(inTheWay, '/p/.cnf')).toBeInstanceOf(UnavailableError);
     const other = new Error('something else');
     expect(stateFault(other, '/p/.cnf')).toBe(other);
+  });
+
+  it('says of an operation not permitted even to its owner (EPERM) that an attribute refuses it, not its owner', () => {
+    const immutable = Object.assign(new Error('EPERM: operation not permitted'), { code: 'EPERM', path: '/p/.cnf/local/runs' });
+    const fault = stateFault(immutable, '/p/.cnf') as PermissionError;
+    expect(fault).toMatchObject({ exitCode: 77, message: expect.stringContaining('/p/.cnf/local/runs') });
+    expect(fault.hint).toContain('chattr -i');
+    expect(fault.hint).not.toContain('chown');
   });
 
   it.each([
