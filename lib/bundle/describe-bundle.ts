@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -78,9 +78,9 @@ type DescribeAnswer =
  * @throws BuildStoppedError when `signal` fired, or a signal from elsewhere (a Ctrl-C to the process group) ended the loading process.
  */
 async function describeBundle(files: readonly BundleFile[], signal?: AbortSignal): Promise<TaskCatalog> {
-  const dir = await mkdtemp(join(tmpdir(), 'cnf-describe-'));
+  const dir = await mkdtemp(join(tmpdir(), COPY_PREFIX));
   try {
-    await writeBundleFiles(dir, files);
+    await Promise.all([writeBundleFiles(dir, files), removeAbandonedCopies()]);
     const out = join(dir, 'catalog.json');
     try {
       await run(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', DESCRIBE_SCRIPT, join(dir, 'admin.mjs'), out], {
@@ -123,6 +123,30 @@ async function describeBundle(files: readonly BundleFile[], signal?: AbortSignal
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/* The name of each load's copy starts so, in the system's temporary directory. */
+const COPY_PREFIX = 'cnf-describe-';
+
+/* A copy older than this is no load under way: a load is ended at LOAD_TIMEOUT_MS. */
+const ABANDONED_AFTER_MS = 2 * LOAD_TIMEOUT_MS;
+
+/**
+ * Removes the copies that a cnf-admin killed while its tasks loaded left
+ * behind (a SIGKILL runs no `finally`). A copy in use is younger; one this
+ * user may not remove (another's) stays.
+ */
+async function removeAbandonedCopies(): Promise<void> {
+  const dir = tmpdir();
+  const names = (await readdir(dir).catch(() => [])).filter((name) => name.startsWith(COPY_PREFIX));
+  await Promise.all(
+    names.map(async (name) => {
+      const path = join(dir, name);
+      const stats = await stat(path).catch(() => undefined);
+      if (stats === undefined || Date.now() - stats.mtimeMs < ABANDONED_AFTER_MS) return;
+      await rm(path, { recursive: true, force: true }).catch(() => undefined);
+    }),
+  );
 }
 
 export { describeBundle };

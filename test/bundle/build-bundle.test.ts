@@ -1,4 +1,5 @@
-import { appendFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +104,23 @@ describe('buildBundle', () => {
       expect((await buildBundle(sourceOf(copy))).release).not.toBe(changedTask.release);
     } finally {
       await copy.cleanup();
+    }
+  });
+});
+
+describe('buildBundle leaves nothing behind', () => {
+  it('removes the copies that a cnf-admin killed while its tasks loaded left in the temporary directory, and no copy in use', async () => {
+    const abandoned = mkdtempSync(join(tmpdir(), 'cnf-describe-'));
+    const inUse = mkdtempSync(join(tmpdir(), 'cnf-describe-'));
+    const longAgo = new Date(Date.now() - 10 * 60_000);
+    utimesSync(abandoned, longAgo, longAgo);
+    try {
+      await buildBundle(sourceOf(project));
+      expect(existsSync(abandoned)).toBe(false);
+      expect(existsSync(inUse)).toBe(true);
+    } finally {
+      rmSync(abandoned, { recursive: true, force: true });
+      rmSync(inUse, { recursive: true, force: true });
     }
   });
 });
