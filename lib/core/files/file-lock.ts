@@ -112,10 +112,14 @@ async function readLease(directory: string, generation: number, leaseMs: number)
  * directory: damaged, or left empty by an earlier cnf-admin that created it
  * before writing it): its lease lives as long as a fresh one would, from its
  * mtime, and then the lock is free, as after any holder that went away.
+ * Its holder is `unknown`, and its caller names the file and when it lets go.
  */
 async function damagedLease(file: string, leaseMs: number): Promise<LockHolder | undefined> {
   const { mtimeMs } = await stat(file);
-  return mtimeMs + leaseMs > Date.now() ? { runId: 'unknown', caller: 'unknown', since: new Date(mtimeMs).toISOString() } : undefined;
+  if (mtimeMs + leaseMs <= Date.now()) return undefined;
+  // Who holds it is unknown: what every refusal prints in the holder's place names the file, and when it lets go.
+  const caller = `a lock file that names no holder, ${file}, free at ${new Date(mtimeMs + leaseMs).toISOString()} or once removed`;
+  return { runId: 'unknown', caller, since: new Date(mtimeMs).toISOString() };
 }
 
 function isLeaseState(value: unknown): value is LeaseState {

@@ -45,7 +45,11 @@ describe('acquireFileLock', () => {
     const file = join(dir, '000000000001.json');
     damage(file);
     const fresh = await acquireFileLock(dir, holder('run-1'), { leaseMs: 60_000 });
-    expect(fresh).toMatchObject({ acquired: false, holder: { runId: 'unknown', caller: 'unknown' } });
+    expect(fresh).toMatchObject({ acquired: false, holder: { runId: 'unknown' } });
+    // Every refusal prints the caller: it names the file, and when the lock lets go.
+    expect(fresh.acquired ? '' : fresh.holder.caller).toMatch(
+      /^a lock file that names no holder, .*000000000001\.json, free at \d{4}-.*Z or once removed$/,
+    );
     const old = new Date(Date.now() - 120_000);
     utimesSync(file, old, old);
     const next = await acquireFileLock(dir, holder('run-2'), { leaseMs: 60_000 });
