@@ -8,6 +8,20 @@ import type { RunResult } from './run.js';
  * them out of what it shows. Both sides take the wording from here.
  */
 
+/**
+ * The keys of every line of a run's log: those the Powertools logger writes
+ * (lib/runtime/logger.ts; on Lambda, its context's too) and the run's own,
+ * which it carries on every line.
+ */
+const RUN_LOG_LINE_KEYS: readonly string[] = [
+  ...['level', 'message', 'timestamp', 'service', 'sampling_rate', 'xray_trace_id'],
+  ...['function_arn', 'function_name', 'function_memory_size', 'function_request_id', 'cold_start'],
+  ...['runId', 'task', 'release'],
+];
+
+/** The levels a line of a run's log is written at. */
+const RUN_LOG_LEVELS: readonly string[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
+
 /** The line that opens a run, with its source, caller, args and stage. */
 const RUN_STARTED = 'Run started';
 
@@ -121,6 +135,8 @@ export {
   ownerGoneReason,
   isRunStartedLine,
   RUN_ENDED,
+  RUN_LOG_LEVELS,
+  RUN_LOG_LINE_KEYS,
   RUN_STARTED,
   runEndedOf,
   STOPPED_BY_USER,

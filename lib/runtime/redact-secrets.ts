@@ -9,6 +9,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { Transform } from 'node:stream';
 import type { RunError } from '../core/run.js';
+import { RUN_LOG_LEVELS, RUN_LOG_LINE_KEYS } from '../core/run-log.js';
 
 /** What a secret value is replaced with, wherever it shows up. */
 const REDACTED = '[redacted]';
@@ -46,16 +47,15 @@ function secretValueProblem(key: string, value: string): string | undefined {
 const JSON_WORD = /^(?:true|false|null)$/;
 
 /*
- * The words of a run's log line itself: the keys and levels of the
- * Powertools logger (lib/runtime/logger.ts), the keys it carries for every
- * run, and those of the run's first and last lines (lib/runtime/admin-run.ts).
+ * The words of a run's log line itself: the keys of every line and its
+ * levels, the keys of a logged error, and those of the run's first and last
+ * lines (lib/runtime/admin-run.ts).
  */
 const LOG_LINE_WORDS: ReadonlySet<string> = new Set([
-  ...['level', 'message', 'timestamp', 'service', 'sampling_rate', 'xray_trace_id', 'error', 'name', 'location', 'stack'],
-  ...['cold_start', 'function_arn', 'function_memory_size', 'function_name', 'function_request_id'],
-  ...['runId', 'task', 'release', 'source', 'caller', 'args', 'stage', 'configFingerprint', 'configVersion', 'remainingMs'],
-  ...['exitCode', 'durationMs'],
-  ...['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'],
+  ...RUN_LOG_LINE_KEYS,
+  ...RUN_LOG_LEVELS,
+  ...['error', 'name', 'location', 'stack'],
+  ...['source', 'caller', 'args', 'stage', 'configFingerprint', 'configVersion', 'remainingMs', 'exitCode', 'durationMs'],
 ]);
 
 /* Node's util.inspect escapes of the control characters (lib/internal/util/inspect.js, `meta`). */

@@ -3,25 +3,10 @@ import type { Style } from '../io.js';
 import { cleanBacktrace, cleanFrame, isStackFrame } from './backtrace.js';
 import { formatDuration } from './format-duration.js';
 import { formatLogTime, localizedMoments } from '../../core/format-moment.js';
+import { RUN_LOG_LINE_KEYS } from '../../core/run-log.js';
 
-/** Keys every line of a run carries, or that say nothing a reader needs. */
-const QUIET_KEYS = new Set([
-  'level',
-  'message',
-  'timestamp',
-  'service',
-  'sampling_rate',
-  'runId',
-  'task',
-  'release',
-  'xray_trace_id',
-  'function_arn',
-  'function_name',
-  'function_memory_size',
-  'function_request_id',
-  'cold_start',
-  'error',
-]);
+/** Keys every line of a run carries, or that say nothing a reader needs (an error is shown below its line). */
+const QUIET_KEYS = new Set([...RUN_LOG_LINE_KEYS, 'error']);
 
 /*
  * The runtime's first line carries what the ledger and the JSON log need
