@@ -128,6 +128,38 @@ async function unlessInterrupted<T>(promise: Promise<T>, signal: AbortSignal, wh
 }
 
 /**
+ * Wires the second interrupt (`force`) of a command that moves an alias pair
+ * (a deploy): before the pair moves it stops the waiting at once (`waiting`,
+ * for {@link unlessInterrupted}); once the change calls `onMove` (which calls
+ * the one given), the change finishes whatever comes.
+ *
+ * @example
+ * const move = forceUntilMoved(force);
+ * await unlessInterrupted(localStage.deploy(alias, { signal, onMove: move.onMove }), move.waiting, 'nothing moved');
+ */
+function forceUntilMoved(
+  force: AbortSignal,
+  onMove: () => void = () => undefined,
+): { readonly waiting: AbortSignal; readonly onMove: () => void } {
+  let moved = false;
+  const waiting = new AbortController();
+  force.addEventListener(
+    'abort',
+    () => {
+      if (!moved) waiting.abort();
+    },
+    { once: true },
+  );
+  return {
+    waiting: waiting.signal,
+    onMove: () => {
+      moved = true;
+      onMove();
+    },
+  };
+}
+
+/**
  * Runs a change of a stage that must not stop half way (a config change, a
  * rollback's move), and what reports it, with the stop signals held: the
  * first one that comes meanwhile writes `notice` (decided when it comes, as
@@ -181,6 +213,7 @@ const CHANGE_FINISHES_FIRST = 'Interrupted: the change under way finishes first,
 export {
   beforeChange,
   CHANGE_FINISHES_FIRST,
+  forceUntilMoved,
   InterruptedError,
   onStopSignal,
   STOP_SIGNALS,

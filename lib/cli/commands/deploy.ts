@@ -4,7 +4,7 @@ import { DEFAULT_ALIAS } from '../../core/platform.js';
 import { findProject, stageOf } from '../../core/project.js';
 import { noChangeDeployment } from '../../platform/local-early.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
-import { unlessInterrupted, withInterrupts } from '../interrupts.js';
+import { forceUntilMoved, unlessInterrupted, withInterrupts } from '../interrupts.js';
 import type { CommandOptions } from '../command-options.js';
 
 /** What the first Ctrl-C during a deploy says, until the alias pair starts to move. */
@@ -123,17 +123,10 @@ async function deployWorkingTree(options: DeployCommandOptions, io: CliIo): Prom
     io,
     () => (moving ? movingNotice(alias) : STOPPING_NOTICE),
     (signal, force) => {
-      const stopAtOnce = new AbortController();
-      force.addEventListener(
-        'abort',
-        () => {
-          if (!moving) stopAtOnce.abort();
-        },
-        { once: true },
-      );
+      const move = forceUntilMoved(force, () => (moving = true));
       return unlessInterrupted(
-        localStage.deploy(alias, { showBuild: true, signal, onMove: () => (moving = true) }),
-        stopAtOnce.signal,
+        localStage.deploy(alias, { showBuild: true, signal, onMove: move.onMove }),
+        move.waiting,
         `the deploy stopped; web:${alias} and admin:${alias} did not move`,
       );
     },

@@ -9,7 +9,7 @@ import { describePlanConfig, renderFrames, writeNotice, writeRunFooter, writeRun
 import { noteNodeVersion } from '../node-version-notice.js';
 import { openStage, type StageContext } from '../stage-context.js';
 import { checkInvokeInput, type InvokeCommandOptions } from '../invoke-input.js';
-import { InterruptedError, unlessInterrupted, withInterrupts } from '../interrupts.js';
+import { forceUntilMoved, InterruptedError, unlessInterrupted, withInterrupts } from '../interrupts.js';
 import { asInvoked } from '../invocation.js';
 import { buildWorkingTreeForDryRun, deployWorkingTreeFirst, type DryRunBuild } from '../auto-deploy.js';
 import { describeFiles } from '../../core/working-tree-difference.js';
@@ -152,24 +152,15 @@ async function deployBeforeTheRun(
   force: AbortSignal,
   onMove: () => void,
 ): Promise<void> {
-  let moving = false;
-  const stopAtOnce = new AbortController();
-  force.addEventListener('abort', () => moving || stopAtOnce.abort(), { once: true });
-  const deployed = deployWorkingTreeFirst(context, {
-    ...options,
-    signal,
-    onMove: () => {
-      moving = true;
-      onMove();
-    },
-  }).catch((error: unknown) => {
+  const move = forceUntilMoved(force, onMove);
+  const deployed = deployWorkingTreeFirst(context, { ...options, signal, onMove: move.onMove }).catch((error: unknown) => {
     if (isCnfError(error) && error.exitCode === ExitCode.INTERRUPTED)
       throw new InterruptedError(
         `Interrupted: ${NOTHING_RAN}; the working tree's deploy stopped before web:${DEFAULT_ALIAS} and admin:${DEFAULT_ALIAS} moved.`,
       );
     throw error;
   });
-  await unlessInterrupted(deployed, stopAtOnce.signal, NOTHING_RAN);
+  await unlessInterrupted(deployed, move.waiting, NOTHING_RAN);
 }
 
 /** Shows how a run ended and resolves to the exit code: the run's, as its ledger records it. */
