@@ -53,19 +53,21 @@ function contentHash(path: string, file: string): string {
   return createHash('sha256').update(hashed).digest('hex');
 }
 
-function stampOf(root: string, file: string): SourceStamp {
-  const path = join(root, file);
-  const stats = statSync(path, { throwIfNoEntry: false });
-  if (stats === undefined || !stats.isFile()) return MISSING;
-  return { size: stats.size, mtimeMs: stats.mtimeMs, sha256: contentHash(path, file) };
-}
-
 /*
  * The stamp of a source changed while the build read it: what the build saw
  * of it is not known, so it counts as changed until the next build. Its size
  * and time match no file, and its hash none.
  */
 const CHANGED_DURING_BUILD: SourceStamp = { size: -1, mtimeMs: -1, sha256: 'changed-during-build' };
+
+/** The stamp of `file`; `changedSince`, when it says the file's time is one of a change the build may not have read, without hashing it. */
+function stampOf(root: string, file: string, changedSince: (mtimeMs: number) => boolean = () => false): SourceStamp {
+  const path = join(root, file);
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (stats === undefined || !stats.isFile()) return MISSING;
+  if (changedSince(stats.mtimeMs)) return CHANGED_DURING_BUILD;
+  return { size: stats.size, mtimeMs: stats.mtimeMs, sha256: contentHash(path, file) };
+}
 
 /*
  * How much earlier than the build's start a change may bear its time: the
@@ -82,14 +84,8 @@ const CLOCK_TICK_MS = 5;
  */
 function stampSources(root: string, inputs: readonly string[], builtSince?: number): SourceStamps {
   const now = Date.now();
-  const during = (stamp: SourceStamp): boolean =>
-    builtSince !== undefined && stamp.mtimeMs >= builtSince - CLOCK_TICK_MS && stamp.mtimeMs <= now;
-  return Object.fromEntries(
-    countedSources(inputs).map((file) => {
-      const stamp = stampOf(root, file);
-      return [file, during(stamp) ? CHANGED_DURING_BUILD : stamp];
-    }),
-  );
+  const during = (mtimeMs: number): boolean => builtSince !== undefined && mtimeMs >= builtSince - CLOCK_TICK_MS && mtimeMs <= now;
+  return Object.fromEntries(countedSources(inputs).map((file) => [file, stampOf(root, file, during)]));
 }
 
 /** The fingerprint of a set of stamps: their paths and content hashes, in sorted order. */
