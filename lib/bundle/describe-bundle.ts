@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { appFrame } from '../core/app-frame.js';
+import { removeLeftBehind } from '../core/files/atomic-file.js';
 import { BuildError, BuildStoppedError } from '../core/errors.js';
 import type { BundleFile } from '../core/release.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
@@ -78,7 +79,7 @@ type DescribeAnswer =
  * @throws BuildStoppedError when `signal` fired, or a signal from elsewhere (a Ctrl-C to the process group) ended the loading process.
  */
 async function describeBundle(files: readonly BundleFile[], signal?: AbortSignal): Promise<TaskCatalog> {
-  const dir = await mkdtemp(join(tmpdir(), COPY_PREFIX));
+  const dir = await mkdtemp(join(tmpdir(), `${COPY_PREFIX}${process.pid}-`));
   try {
     await Promise.all([writeBundleFiles(dir, files), removeAbandonedCopies()]);
     const out = join(dir, 'catalog.json');
@@ -125,28 +126,16 @@ async function describeBundle(files: readonly BundleFile[], signal?: AbortSignal
   }
 }
 
-/* The name of each load's copy starts so, in the system's temporary directory. */
+/* The name of each load's copy starts so, then its process id, in the system's temporary directory. */
 const COPY_PREFIX = 'cnf-describe-';
-
-/* A copy older than this is no load under way: a load is ended at LOAD_TIMEOUT_MS. */
-const ABANDONED_AFTER_MS = 2 * LOAD_TIMEOUT_MS;
 
 /**
  * Removes the copies that a cnf-admin killed while its tasks loaded left
- * behind (a SIGKILL runs no `finally`). A copy in use is younger; one this
- * user may not remove (another's) stays.
+ * behind (a SIGKILL runs no `finally`): those whose process is gone. One it
+ * cannot remove (another user's) is no reason to stop the build.
  */
 async function removeAbandonedCopies(): Promise<void> {
-  const dir = tmpdir();
-  const names = (await readdir(dir).catch(() => [])).filter((name) => name.startsWith(COPY_PREFIX));
-  await Promise.all(
-    names.map(async (name) => {
-      const path = join(dir, name);
-      const stats = await stat(path).catch(() => undefined);
-      if (stats === undefined || Date.now() - stats.mtimeMs < ABANDONED_AFTER_MS) return;
-      await rm(path, { recursive: true, force: true }).catch(() => undefined);
-    }),
-  );
+  await removeLeftBehind(tmpdir(), COPY_PREFIX).catch(() => undefined);
 }
 
 export { describeBundle };

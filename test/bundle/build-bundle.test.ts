@@ -1,4 +1,5 @@
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Metafile } from 'esbuild';
@@ -110,10 +111,10 @@ describe('buildBundle', () => {
 
 describe('buildBundle leaves nothing behind', () => {
   it('removes the copies that a cnf-admin killed while its tasks loaded left in the temporary directory, and no copy in use', async () => {
-    const abandoned = mkdtempSync(join(tmpdir(), 'cnf-describe-'));
-    const inUse = mkdtempSync(join(tmpdir(), 'cnf-describe-'));
-    const longAgo = new Date(Date.now() - 10 * 60_000);
-    utimesSync(abandoned, longAgo, longAgo);
+    // A copy names the process that made it: one whose process is gone was left behind, one whose process lives is in use.
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid as number;
+    const abandoned = mkdtempSync(join(tmpdir(), `cnf-describe-${gone}-`));
+    const inUse = mkdtempSync(join(tmpdir(), `cnf-describe-${process.pid}-`));
     try {
       await buildBundle(sourceOf(project));
       expect(existsSync(abandoned)).toBe(false);

@@ -42,12 +42,22 @@ async function removeTemporaries(file: string): Promise<void> {
  * process keeps its own.
  */
 async function removeAbandonedTemporaries(file: string): Promise<void> {
-  const prefix = `${TEMPORARY_PREFIX}${basename(file)}-`;
-  const directory = dirname(file);
+  await removeLeftBehind(dirname(file), `${TEMPORARY_PREFIX}${basename(file)}-`);
+}
+
+/**
+ * Removes the entries of `directory` named `<prefix><pid>-…` (files or
+ * directories) whose process `pid` is gone: what a process killed before
+ * its own cleanup left behind. A live process's stay.
+ *
+ * @example
+ * await removeLeftBehind(tmpdir(), 'cnf-describe-'); // cnf-describe-4242-aB3dE9, its process gone
+ */
+async function removeLeftBehind(directory: string, prefix: string): Promise<void> {
   for (const name of await readdir(directory)) {
     const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
     if (name.startsWith(prefix) && Number.isInteger(pid) && pid > 0 && probeProcess(pid) === 'gone')
-      await rm(join(directory, name), { force: true });
+      await rm(join(directory, name), { recursive: true, force: true });
   }
 }
 
@@ -101,4 +111,12 @@ function isAlreadyExists(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'EEXIST';
 }
 
-export { createFileExclusive, isAlreadyExists, readJsonFile, removeAbandonedTemporaries, removeTemporaries, writeFileAtomic };
+export {
+  createFileExclusive,
+  isAlreadyExists,
+  readJsonFile,
+  removeAbandonedTemporaries,
+  removeLeftBehind,
+  removeTemporaries,
+  writeFileAtomic,
+};
