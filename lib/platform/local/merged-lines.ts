@@ -56,6 +56,8 @@ async function* mergedLines(streams: readonly Readable[]): AsyncGenerator<string
     };
     stream.once('end', close);
     stream.once('error', close);
+    // A stream let go of before its end (destroyed) ends here.
+    stream.once('close', close);
   }
 
   for (;;) {

@@ -12,6 +12,7 @@ import { currentProcessOwner } from '../../runtime/ledger/process-identity.js';
 import { endRecordedNotice, recordRunEnd } from './record-run-end.js';
 import { adminEnvironment } from './lambda-environment.js';
 import { mergedLines } from './merged-lines.js';
+import { leftoverOutputRead } from './leftover-output.js';
 import { runLogFile, type LocalPaths } from './local-paths.js';
 import { cnfEnvironment } from '../../core/cnf-environment.js';
 import { parseRunResult } from '../../core/run-result-schema.js';
@@ -95,8 +96,9 @@ async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGen
     child.once('error', () => resolve());
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('close', (code, signal) => resolve({ code, signal })),
+    child.once('exit', (code, signal) => resolve({ code, signal })),
   );
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   let startError: Error | undefined;
   child.once('error', (error) => {
     startError = error;
@@ -145,7 +147,15 @@ async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGen
       resultText += chunk;
     });
     const redactor = new SecretRedactor(run.secrets);
-    const output = [child.stdout, child.stderr].map((stream) => (redactor.active ? stream.pipe(redactingTransform(redactor)) : stream));
+    const redacted = redactor.active ? [child.stdout, child.stderr].map((stream) => stream.pipe(redactingTransform(redactor))) : undefined;
+    const output = redacted ?? [child.stdout, child.stderr];
+    // A process the task left behind may hold the pipes open after the run ended: its output is not the run's.
+    const pipes = [child.stdout, child.stderr, resultChannel];
+    void leftoverOutputRead(pipes, exited, closed).then(() => {
+      for (const pipe of pipes) pipe.destroy();
+      // What the redaction holds back is still the run's: it comes out as the stream ends.
+      for (const stream of redacted ?? []) stream.end();
+    });
     // A run that said it started had claimed its record in the ledger: its end is looked for there.
     let claimed = false;
     for await (const line of mergedLines(output)) {
