@@ -28,6 +28,11 @@ function scriptNotInReleaseMessage(name: string, scripts: readonly string[], rel
   return `${name} is not in release ${release}: a script must ship with a release.${didYouMean(name, scripts)} Commit it under scripts/ and deploy a release (cnf-admin deploy --stage local; on AWS, cdk deploy).`;
 }
 
+/** The message with which a release refuses to run a module under scripts/ that is not a script (`NotAScript`). */
+function notAScriptMessage(name: string): string {
+  return `${name} is not a script: its module default-exports no defineScript({ description, run, ... }) from cnf-admin/runtime, so it is one the scripts import. Run a script that does, or make it one.`;
+}
+
 /**
  * The task (or script) `name` of a release's catalog, as the admin function
  * finds it before it runs anything.
@@ -127,5 +132,5 @@ function schemaOf(task: TaskInfo): z.ZodType | undefined {
   }
 }
 
-export { checkEventAgainstCatalog, recordedArgs, scriptNotInReleaseMessage, taskInCatalog, unknownTaskMessage };
+export { checkEventAgainstCatalog, notAScriptMessage, recordedArgs, scriptNotInReleaseMessage, taskInCatalog, unknownTaskMessage };
 export type { CheckedEvent };

@@ -18,6 +18,7 @@ const REFUSAL_NAMES = [
   'UnknownTask',
   'InvalidArgs',
   'ScriptNotInRelease',
+  'NotAScript',
   'RunInProgress',
   'RunIdConflict',
   'ReleaseMismatch',

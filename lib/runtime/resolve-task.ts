@@ -1,4 +1,4 @@
-import { scriptNotInReleaseMessage, unknownTaskMessage } from '../core/event-check.js';
+import { notAScriptMessage, scriptNotInReleaseMessage, unknownTaskMessage } from '../core/event-check.js';
 import { ExitCode } from '../core/exit-codes.js';
 import type { RefusalName } from '../core/refusal.js';
 import { CONSOLE_TASK, isScriptPath, type TaskCatalog } from '../core/task-catalog.js';
@@ -69,7 +69,8 @@ async function resolveTask(name: string, sources: TaskSources, release: string, 
     }
     if (isScriptPath(name)) {
       const script = await loadScript(taskRoot(), name);
-      if (script !== undefined) return { ok: true, task: script };
+      if (script === 'not-a-script') return refusal(ExitCode.USAGE, 'NotAScript', notAScriptMessage(name));
+      if (script !== 'absent') return { ok: true, task: script };
       return refusal(ExitCode.USAGE, 'ScriptNotInRelease', scriptNotInReleaseMessage(name, scriptPaths(taskRoot()), release));
     }
     if (!hasTask(sources.tasks, name)) {

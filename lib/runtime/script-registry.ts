@@ -15,19 +15,23 @@ function scriptModule(taskRoot: string, path: string): string {
 }
 
 /**
- * Loads the script at `path` from the bundle, as a task named by its path;
- * undefined when the release does not carry it.
- *
- * @throws TypeError when the module does not default-export `defineScript(...)`.
+ * The module of the script at `path` in the bundle (imported: its top level
+ * runs); undefined when the release does not carry it.
  */
-async function loadScript(taskRoot: string, path: string): Promise<Task | undefined> {
+async function importScriptModule(taskRoot: string, path: string): Promise<{ default?: unknown } | undefined> {
   if (!isScriptPath(path)) return undefined;
   const file = scriptModule(taskRoot, path);
   if (!existsSync(file)) return undefined;
-  const script = ((await import(pathToFileURL(file).href)) as { default?: Script }).default;
-  if (script?.kind !== 'cnf-script') {
-    throw new TypeError(`${path} must default-export defineScript({ description, run, ... }) from cnf-admin/runtime`);
-  }
+  return (await import(pathToFileURL(file).href)) as { default?: unknown };
+}
+
+/** Whether a module's default export is a script made by `defineScript`. */
+function isScript(exported: unknown): exported is Script {
+  return (exported as Script | undefined)?.kind === 'cnf-script';
+}
+
+/** A script as the task it runs as, named by its path. */
+function scriptTask(path: string, script: Script): Task {
   return {
     name: path,
     description: script.description,
@@ -35,6 +39,17 @@ async function loadScript(taskRoot: string, path: string): Promise<Task | undefi
     options: script.options ?? {},
     run: script.run,
   };
+}
+
+/**
+ * Loads the script at `path` from the bundle, as a task named by its path:
+ * `absent` when the release does not carry the module, `not-a-script` when
+ * the module default-exports no `defineScript(...)` (one the scripts import).
+ */
+async function loadScript(taskRoot: string, path: string): Promise<Task | 'absent' | 'not-a-script'> {
+  const module = await importScriptModule(taskRoot, path);
+  if (module === undefined) return 'absent';
+  return isScript(module.default) ? scriptTask(path, module.default) : 'not-a-script';
 }
 
 function modulesUnder(dir: string): string[] {
@@ -61,20 +76,23 @@ function scriptPaths(taskRoot: string): string[] {
 }
 
 /**
- * Describes every script the bundle at `taskRoot` carries, sorted by path.
+ * Describes every script the bundle at `taskRoot` carries, sorted by path:
+ * each module under the scripts directory that default-exports
+ * `defineScript(...)`; the others are modules the scripts import.
  *
  * @throws ModuleLoadError naming the first script whose module fails to load.
  */
 async function describeScripts(taskRoot: string): Promise<TaskInfo[]> {
   const scripts: TaskInfo[] = [];
   for (const path of scriptPaths(taskRoot)) {
-    let task: Task | undefined;
+    let module: { default?: unknown } | undefined;
     try {
-      task = await loadScript(taskRoot, path);
+      module = await importScriptModule(taskRoot, path);
     } catch (error) {
       throw new ModuleLoadError(`Script ${path}`, error);
     }
-    if (task !== undefined) scripts.push(describeTask(task));
+    // A module that exports no script is one the scripts share (scripts/lib/db.ts): bundled, not listed.
+    if (isScript(module?.default)) scripts.push(describeTask(scriptTask(path, module.default)));
   }
   return scripts;
 }

@@ -2,7 +2,7 @@
  * `cnf-admin console` and `cnf-admin run` on the local stage, through the
  * real binary, with the example notes app and its embedded PostgreSQL.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord, RunResult } from '../../lib/core/run.js';
@@ -143,5 +143,30 @@ describe('run', () => {
     const result = await project.cli(['run', 'lambda/db.ts']);
     expect(result.code).toBe(64);
     expect(result.stderr).toContain('cnf-admin run takes the path of a .ts file under scripts/');
+  });
+
+  it('bundles a module the scripts share without taking it for a script: tasks run, the script that imports it runs, and it is refused', async () => {
+    mkdirSync(join(project.dir, 'scripts', 'lib'), { recursive: true });
+    writeFileSync(join(project.dir, 'scripts', 'lib', 'greeting.ts'), "export const greeting = 'shared by the scripts';\n");
+    writeFileSync(
+      join(project.dir, 'scripts', 'greet.ts'),
+      [
+        "import { defineScript } from 'cnf-admin/runtime';",
+        "import { greeting } from './lib/greeting.js';",
+        "export default defineScript({ description: 'Greets', run: async () => greeting });",
+        '',
+      ].join('\n'),
+    );
+    const task = await project.cli(['invoke', 'migrate']);
+    expect(task.code, task.stderr).toBe(0);
+    const listed = JSON.parse((await project.cli(['tasks', '--json'])).stdout) as { scripts: { name: string }[] };
+    expect(listed.scripts.map((script) => script.name)).toContain('scripts/greet.ts');
+    expect(listed.scripts.map((script) => script.name)).not.toContain('scripts/lib/greeting.ts');
+    const greet = await project.cli(['run', 'scripts/greet.ts', '--json']);
+    expect(greet.code, greet.stderr).toBe(0);
+    expect((JSON.parse(greet.stdout) as RunResult).output).toBe('shared by the scripts');
+    const shared = await project.cli(['run', 'scripts/lib/greeting.ts']);
+    expect(shared.code).toBe(64);
+    expect(shared.stderr).toContain('scripts/lib/greeting.ts is not a script: its module default-exports no defineScript(');
   });
 });
