@@ -16,6 +16,14 @@ const ALWAYS_COUNTED: readonly string[] = ['package-lock.json', PROJECT_FILE];
 interface SourceStamp {
   readonly size: number;
   readonly mtimeMs: number;
+  /**
+   * The inode's change time, which every write sets and no tool sets back:
+   * an edit of the same size whose modification time was put back (`cp -p`,
+   * `rsync -a`, `tar x`, `touch -d`) still moves it.
+   *
+   * @default - not recorded (a record of an older cnf-admin): size and modification time alone tell
+   */
+  readonly ctimeMs?: number;
   /** Hex SHA-256 of the content, or `missing` when the file did not exist. */
   readonly sha256: string;
 }
@@ -66,7 +74,7 @@ function stampOf(root: string, file: string, changedSince: (mtimeMs: number) => 
   const stats = statSync(path, { throwIfNoEntry: false });
   if (stats === undefined || !stats.isFile()) return MISSING;
   if (changedSince(stats.mtimeMs)) return CHANGED_DURING_BUILD;
-  return { size: stats.size, mtimeMs: stats.mtimeMs, sha256: contentHash(path, file) };
+  return { size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, sha256: contentHash(path, file) };
 }
 
 /*
@@ -107,9 +115,11 @@ function sourceFingerprint(root: string, inputs: readonly string[]): string {
 
 /**
  * The stamped sources that differ now, sorted: cheap enough for every
- * `invoke`. A file whose size and modification time match its stamp is
- * taken as unchanged (a stat call); only the others are hashed, and count
- * as changed when their content differs.
+ * `invoke`. A file whose size and modification and change times match
+ * its stamp is taken as unchanged (a stat call); only the others are
+ * hashed, and count as changed when their content differs. A copy of the
+ * project (new change times) is thus hashed whole until its next deploy
+ * stamps it again.
  */
 function changedSources(root: string, stamps: SourceStamps): string[] {
   const changed: string[] = [];
@@ -119,7 +129,7 @@ function changedSources(root: string, stamps: SourceStamps): string[] {
       if (stamp.sha256 !== MISSING.sha256) changed.push(file);
       continue;
     }
-    if (stats.size === stamp.size && stats.mtimeMs === stamp.mtimeMs) continue;
+    if (stats.size === stamp.size && stats.mtimeMs === stamp.mtimeMs && (stamp.ctimeMs ?? stats.ctimeMs) === stats.ctimeMs) continue;
     // Another size is other content, except for cdk.json, whose stages may change without its build settings.
     if ((stats.size !== stamp.size && file !== PROJECT_FILE) || stampOf(root, file).sha256 !== stamp.sha256) changed.push(file);
   }

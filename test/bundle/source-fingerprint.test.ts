@@ -1,4 +1,4 @@
-import { rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { changedSources, fingerprintOf, sourceFingerprint, stampSources } from '../../lib/bundle/source-fingerprint.js';
@@ -54,6 +54,30 @@ describe('changedSources', () => {
     rmSync(join(root, 'db.ts'));
     expect(changedSources(root, stamps)).toEqual(['db.ts', 'web.ts']);
     expect(fingerprintOf(stampSources(root, ['web.ts', 'db.ts']))).not.toBe(fingerprintOf(stamps));
+  });
+
+  it('names a source edited to the same size whose modification time was put back (cp -p, rsync -a, tar x)', () => {
+    const root = tree();
+    const file = join(root, 'web.ts');
+    // A time the file system keeps exactly, as `touch -d` and archives set it.
+    const kept = new Date(2001, 1, 1);
+    utimesSync(file, kept, kept);
+    const stamps = stampSources(root, ['web.ts']);
+    writeFileSync(file, 'export {;');
+    utimesSync(file, kept, kept);
+    expect(statSync(file).size).toBe(stamps['web.ts']?.size);
+    expect(statSync(file).mtimeMs).toBe(stamps['web.ts']?.mtimeMs);
+    expect(changedSources(root, stamps)).toEqual(['web.ts']);
+  });
+
+  it('takes a stamp of an older cnf-admin, with no change time, by its size and modification time', () => {
+    const root = tree();
+    const kept = new Date(2001, 1, 1);
+    utimesSync(join(root, 'web.ts'), kept, kept);
+    const { ctimeMs: _unrecorded, ...older } = stampSources(root, ['web.ts'])['web.ts'] ?? { size: 0, mtimeMs: 0, sha256: '' };
+    writeFileSync(join(root, 'web.ts'), 'export {;');
+    utimesSync(join(root, 'web.ts'), kept, kept);
+    expect(changedSources(root, { 'web.ts': older })).toEqual([]);
   });
 
   it('counts a source modified while the build ran as changed, whatever it holds: the build may have read it before', () => {

@@ -93,7 +93,12 @@ function isSourceStamps(value: unknown): value is SourceStamps {
   return (
     isFields(value) &&
     Object.values(value).every(
-      (stamp) => isFields(stamp) && typeof stamp.size === 'number' && typeof stamp.mtimeMs === 'number' && typeof stamp.sha256 === 'string',
+      (stamp) =>
+        isFields(stamp) &&
+        typeof stamp.size === 'number' &&
+        typeof stamp.mtimeMs === 'number' &&
+        (stamp.ctimeMs === undefined || typeof stamp.ctimeMs === 'number') &&
+        typeof stamp.sha256 === 'string',
     )
   );
 }
