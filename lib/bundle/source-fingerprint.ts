@@ -118,8 +118,8 @@ function sourceFingerprint(root: string, inputs: readonly string[]): string {
  * `invoke`. A file whose size and modification and change times match
  * its stamp is taken as unchanged (a stat call); only the others are
  * hashed, and count as changed when their content differs. A copy of the
- * project (new change times) is thus hashed whole until its next deploy
- * stamps it again.
+ * project (new change times) is thus hashed whole at each check, until a
+ * build stamps it again.
  */
 function changedSources(root: string, stamps: SourceStamps): string[] {
   const changed: string[] = [];
