@@ -19,6 +19,7 @@ import { ledgerFromEnvironment } from './ledger/ledger-from-environment.js';
 import { ownerFromEnvironment } from './ledger/process-identity.js';
 import { ledgerFailure, LedgerUnavailableError, type RunLedger } from './ledger/run-ledger.js';
 import { redactLogLines } from './log-tap.js';
+import { trackOpenLines } from './open-lines.js';
 import { createRunLogger } from './logger.js';
 import { SecretRedactor } from './redact-secrets.js';
 import type { CompleteEvent, ReadEvent } from './read-event.js';
@@ -405,6 +406,8 @@ class AdminRun {
     }
     const timeout = task.options.timeoutSeconds;
     // Secure values never reach the log, the terminal, the result or the ledger, whatever the task prints or throws.
+    // Watched first, so that what the redaction holds back until the end counts too.
+    const openLines = trackOpenLines();
     const unredact = redactLogLines(redactor);
     const outcome = await runTask(task, {
       args,
@@ -417,7 +420,10 @@ class AdminRun {
       deadline: timeout === undefined ? this.deadline : Math.min(this.deadline, Date.now() + timeout * 1000),
       ...(this.context.interrupt === undefined ? {} : { interrupt: this.context.interrupt }),
       ...(lease === undefined ? {} : { leaseLost: lease.lost }),
-    }).finally(unredact);
+    }).finally(() => {
+      unredact();
+      openLines.close();
+    });
     return this.#finish(ledger, { ...record, configFingerprint: config.fingerprint }, runLog, this.#stopped(redactor.outcome(outcome)));
   }
 

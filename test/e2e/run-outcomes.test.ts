@@ -4,6 +4,7 @@
  * ledger records; and runs whose owner process died read as lost at once.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORED_RESULT_MAX_BYTES, type RunRecord, type RunResult } from '../../lib/core/run.js';
 import { CLI_BIN, startWatched, type WatchedCli } from '../support/cli.js';
@@ -139,6 +140,26 @@ describe('how a task ends', () => {
     } finally {
       kill(-leftover, 'SIGKILL');
     }
+  });
+});
+
+describe('a task whose last output leaves its line open', () => {
+  it.each([
+    ['stream', 'progress 100%'],
+    ['fd', 'warning without an end'],
+  ])('keeps that line, and the run’s own end on a line of its own: shown, kept in the log, and read as the end (%s)', async (via, last) => {
+    const runId = `unfinished-line-${via}`;
+    const result = await project.cli(['invoke', 'unfinished-line', '--run-id', runId, '--', '--via', via]);
+    expect(result.code, result.stderr).toBe(0);
+    const shownLines = `${result.stdout}\n${result.stderr}`;
+    expect(shownLines.split('\n')).toContain(last);
+    expect(shownLines).toMatch(/^\S+ INFO {2}Run ended exitCode=0/m);
+    const log = readFileSync(join(project.dir, '.cnf', 'local', 'logs', `${runId}.log`), 'utf8').split('\n');
+    expect(log).toContain(last);
+    expect(log.find((line) => line.includes('"Run ended"'))).toMatch(/^\{"level":"INFO","message":"Run ended"/);
+    const shown = await project.cli(['logs', runId]);
+    expect(shown.code).toBe(0);
+    expect(`${shown.stdout}${shown.stderr}`).not.toContain('ends before the run did');
   });
 });
 
