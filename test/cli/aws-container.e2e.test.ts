@@ -55,6 +55,8 @@ describe('a container task on the wire', () => {
     expect(ecsCalls(server, 'DescribeTasks').length).toBeGreaterThanOrEqual(3);
     expect(result.stderr).toContain('Started ECS task 0123456789abcdef');
     expect(result.stdout).toContain('Batch 1: up to note 500, 3 changed');
+    // The gate's line, shown as the function streamed it, is not shown again when CloudWatch has it too.
+    expect(result.stdout.split(`Started ECS task 0123456789abcdef`)).toHaveLength(2);
   });
 
   it('an ECS call denied while following a started task: 69, the run goes on, never "try again" (a second run)', async () => {
@@ -127,7 +129,7 @@ describe('a container task on the wire', () => {
           containers: [{ name: 'admin', exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' }],
         }),
       },
-      logEvents: containerLog(0).slice(0, 2),
+      logEvents: containerLog(0).slice(0, 4),
     });
     const result = await cnfAdmin(server, ['invoke', CONTAINER_TASK, '--stage', 'prod']);
     expect(result.code).toBe(70);
@@ -202,8 +204,8 @@ describe('a container task on the wire', () => {
     expect(result.stderr).toContain(`cnf-admin logs ${RUN_ID} --stage prod --follow`);
   });
 
-  it('Ctrl-C leaves the task running, says how to follow it, and exits 130', async () => {
-    const server = await fakeAws({ ecs: { states: [{ lastStatus: 'RUNNING' }] }, logEvents: containerLog(0).slice(0, 2) });
+  it('shows the container’s lines while the task runs, past the gate’s REPORT; Ctrl-C leaves the task running and exits 130', async () => {
+    const server = await fakeAws({ ecs: { states: [{ lastStatus: 'RUNNING' }] }, logEvents: containerLog(0).slice(0, 4) });
     const child = spawn(process.execPath, [CLI_BIN, 'invoke', CONTAINER_TASK, '--stage', 'prod', '--run-id', RUN_ID], {
       cwd: FIXTURE_ROOT,
       env: cliEnvironment(environment(server)),

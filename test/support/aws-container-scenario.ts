@@ -26,10 +26,27 @@ const CONTAINER_RECORD: ContainerRecord = {
 
 const STREAM = 'task/admin/0123456789abcdef';
 
-/** The log a container task writes: its run's lines, then the runner's `Run result` line. */
+/** What the gate logs once it has started the run's task. */
+const STARTED_LINE = `Started ECS task 0123456789abcdef (fixture-prod-admin-${RELEASE}:3) for run $RUN_ID`;
+
+/** The admin function's stream where the gate started the run's task. */
+const GATE_STREAM = '2026/11/30/[5]0a1b2c3d4e5f';
+
+/**
+ * The log of a container run as CloudWatch holds it: the gate's line that
+ * started the task and the gate invocation's REPORT, in the admin
+ * function's stream, first (Fargate takes a while to start a task), then the
+ * container's lines: its run's, and the runner's `Run result` line.
+ */
 function containerLog(exitCode: number, output?: unknown, from = Date.now()): ScenarioLogEvent[] {
   const line = (message: string, extra: Record<string, unknown> = {}) => runLine(message, { task: CONTAINER_TASK, ...extra });
   return [
+    { message: line(STARTED_LINE), timestamp: from - 2, logStreamName: GATE_STREAM },
+    {
+      message: 'REPORT RequestId: $REQUEST_ID\tDuration: 812.31 ms\tBilled Duration: 813 ms\tMemory Size: 1024 MB\tMax Memory Used: 160 MB',
+      timestamp: from - 1,
+      logStreamName: GATE_STREAM,
+    },
     { message: line('Run started'), timestamp: from + 1, logStreamName: STREAM },
     { message: line('Batch 1: up to note 500, 3 changed'), timestamp: from + 2, logStreamName: STREAM },
     { message: line('Run ended', { exitCode, durationMs: 42 }), timestamp: from + 3, logStreamName: STREAM },
@@ -82,10 +99,7 @@ function startedResult(extra: Partial<RunResult> = {}): RunResult {
 }
 
 /** The admin function's streamed answer to an event: its log line, then its result. */
-function gateStream(
-  result: RunResult,
-  line = `Started ECS task 0123456789abcdef (fixture-prod-admin-${RELEASE}:3) for run $RUN_ID`,
-): ScenarioStream {
+function gateStream(result: RunResult, line = STARTED_LINE): ScenarioStream {
   return {
     frames: [
       { type: 'log', line: runLine(line, { task: CONTAINER_TASK }) },

@@ -274,6 +274,7 @@ class AwsPlatform implements Platform {
       yield* runLog(source, runId, {
         follow,
         ...signal,
+        ...(recorded?.ecsTask === undefined ? {} : { container: true }),
         ...(until === undefined ? {} : { deadline: until, unknown: follow && recorded === undefined }),
       });
       return;
@@ -297,7 +298,7 @@ class AwsPlatform implements Platform {
     const settled = await this.#settleIfStopped(target, running);
     let ended = false;
     try {
-      for await (const frame of runLog(source, runId, { follow: false, ...signal })) {
+      for await (const frame of runLog(source, runId, { follow: false, container: true, ...signal })) {
         ended ||= frame.type === 'result';
         yield frame;
       }

@@ -47,7 +47,9 @@ function lastPart(arn: string): string {
 async function* invokeContainer(run: ContainerInvocation, options: InvokeOptions = {}): AsyncGenerator<RunFrame> {
   const { target, event, logs } = run;
   const startedAt = Date.now();
-  const end = yield* invokeStreaming({ ...run.admin, event, release: run.plan.release }, new LineTally(), {
+  // The gate's lines, shown as it streamed them, are in the run's CloudWatch log too: shown once.
+  const shown = new LineTally();
+  const end = yield* invokeStreaming({ ...run.admin, event, release: run.plan.release }, shown, {
     throttleDelaysMs: run.throttleDelaysMs,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
@@ -80,6 +82,7 @@ async function* invokeContainer(run: ContainerInvocation, options: InvokeOptions
       startedAt,
       settle: run.settle,
       pollMs: run.pollMs,
+      shown,
     },
     options.signal,
   );
@@ -98,6 +101,8 @@ interface FollowedContainerRun {
   /** Asks the admin function to record the end of a run whose task stopped without recording it (`cnf:settle`). */
   readonly settle: (runId: string) => Promise<RunRecord | undefined>;
   readonly pollMs: number;
+  /** Lines already shown (the gate's, as it streamed them), left out of the log. */
+  readonly shown?: LineTally;
 }
 
 /**
@@ -124,7 +129,8 @@ async function* followContainerRun(run: FollowedContainerRun, signal?: AbortSign
   );
   try {
     let ended: RunResult | undefined;
-    for await (const frame of runLog(logs, run.runId, { follow: true, signal: follow.signal, startedAt: run.startedAt })) {
+    const options = { follow: true, signal: follow.signal, startedAt: run.startedAt, container: true };
+    for await (const frame of runLog(logs, run.runId, run.shown === undefined ? options : { ...options, shown: run.shown })) {
       if (frame.type === 'result') {
         ended = frame.result;
         break;

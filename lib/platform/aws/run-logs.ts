@@ -113,13 +113,19 @@ interface RunLogOptions {
   readonly startedAt?: number;
   /** No ledger record names the run: a follow that reaches its deadline without a line of it finds no such run. */
   readonly unknown?: boolean;
+  /**
+   * A container run: no Lambda invocation is its own, so no REPORT ends it
+   * (the one after the gate's line that started its task is the gate's).
+   */
+  readonly container?: boolean;
 }
 
 /**
  * The log of a run by its run id, read back from CloudWatch; with `follow`,
  * read on (Live Tail where available, `FilterLogEvents` polling otherwise)
  * until the run ends. The last frame is the run's result: from its
- * `Run ended` line, or from Lambda's report when the function itself failed.
+ * `Run ended` line, or, for a Lambda run, from Lambda's report when the
+ * function itself failed.
  *
  * @throws UsageError when the log group holds nothing of the run and `follow` is off, or
  * when a follow of a run that no record names reaches its deadline without a line of it.
@@ -218,7 +224,7 @@ class RunLogReader {
       const session = await startLiveTail({
         logs: this.source.logs,
         logGroupArn: await this.source.logGroupArn(),
-        filterPattern: anyOf(this.runId, ...REPORT_TERMS),
+        filterPattern: this.options.container === true ? anyOf(this.runId) : anyOf(this.runId, ...REPORT_TERMS),
         stage: this.source.stage,
         signal,
       });
@@ -232,7 +238,7 @@ class RunLogReader {
   /** Reads what CloudWatch holds so far: the run's lines, then, if it has not ended, Lambda's report in its stream. */
   async *#catchUp(): AsyncGenerator<RunFrame> {
     yield* this.#take(await filterEvents(this.source, { filterPattern: anyOf(this.runId), ...this.#since() }));
-    if (this.#result === undefined && this.#home !== undefined) {
+    if (this.#result === undefined && this.#home !== undefined && this.options.container !== true) {
       const reports = await filterEvents(this.source, {
         filterPattern: anyOf(...REPORT_TERMS),
         startTime: this.#home.since,
@@ -273,8 +279,9 @@ class RunLogReader {
       const line = lineOf(event);
       const report = platformReportOf(line);
       if (report !== undefined) {
-        // Another invocation's report, or one from before this run began in its stream.
-        if (this.#home === undefined || event.logStreamName !== this.#home.stream || event.timestamp < this.#home.since) continue;
+        // Another invocation's report, one from before this run began in its stream, or a container run's gate's.
+        if (this.options.container === true || this.#home === undefined) continue;
+        if (event.logStreamName !== this.#home.stream || event.timestamp < this.#home.since) continue;
         this.#result = failedRunResult(
           { runId: this.runId, ...this.#keys, startedAt: this.#home.since },
           { errorType: report.errorType ?? `Status: ${report.status}`, message: report.status === 'timeout' ? 'Task timed out' : '' },

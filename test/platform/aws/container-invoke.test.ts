@@ -220,7 +220,7 @@ describe('a container task on an AWS stage', () => {
   });
 
   it('leaves the task running at Ctrl-C: following stops, nothing is stopped, no result', async () => {
-    const installed = given(containerScenario({ ecs: { states: [{ lastStatus: 'RUNNING' }] }, logEvents: containerLog(0).slice(0, 2) }));
+    const installed = given(containerScenario({ ecs: { states: [{ lastStatus: 'RUNNING' }] }, logEvents: containerLog(0).slice(0, 4) }));
     const interrupt = new AbortController();
     const frames: RunFrame[] = [];
     for await (const frame of fixturePlatform().invoke(LIVE_PLAN, EVENT, { signal: interrupt.signal })) {
@@ -299,7 +299,7 @@ describe('logs and runs of a container run that died without recording its end',
       ecs: { states: exitedStates(137, { containers: [{ name: 'admin', exitCode: 137, reason: 'OutOfMemoryError: killed' }] }).slice(-1) },
       // Nothing was invoked before these are read: their run id is the run's own.
       logEvents: containerLog(0)
-        .slice(0, 2)
+        .slice(0, 4)
         .map((event) => ({ ...event, message: event.message.replaceAll('$RUN_ID', RUN_ID) })),
       invoke: { payload: JSON.stringify({ ...startedResult(), container: undefined, output: SETTLED }) },
     });
