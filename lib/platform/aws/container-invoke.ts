@@ -40,9 +40,9 @@ function lastPart(arn: string): string {
  * and the function's log says it already ran), and calls RunTask with the
  * event as the only override. Then the run's log shows as it arrives (Live
  * Tail, or polling), while DescribeTasks watches the task; once the task
- * has stopped, the run result comes from its last log line, and the exit
- * code from the container, or from the stop reason when it did not end on
- * its own (see `outcomeOfStoppedTask`). Ctrl-C stops following; the task goes on.
+ * has stopped, the run result comes from its last log line (the end the run
+ * recorded), or, when it recorded none, from the stop reason (see
+ * `outcomeOfStoppedTask`). Ctrl-C stops following; the task goes on.
  */
 async function* invokeContainer(run: ContainerInvocation, options: InvokeOptions = {}): AsyncGenerator<RunFrame> {
   const { target, event, logs } = run;
@@ -108,7 +108,7 @@ interface FollowedContainerRun {
 /**
  * Follows a container run to its end: its log as it arrives, while
  * DescribeTasks watches its task. Once the task has stopped, the result is
- * the run's own (its `Run result` line) with the container's exit code, or
+ * the run's own (its `Run result` line), as the ledger records it, or
  * what the stop tells (out of memory, an image that could not be pulled, a
  * stop). A run that could not record its end has it recorded by the admin
  * function (`cnf:settle`), so that `runs` and `logs` agree with what ECS saw.
@@ -147,25 +147,29 @@ async function* followContainerRun(run: FollowedContainerRun, signal?: AbortSign
   }
 }
 
-/** The run's result as its container stopped: its own, unless the task was stopped from outside or never ran to its end. */
+/**
+ * The run's result as its container stopped. A run that recorded its own
+ * end (its `Run result` or `Run ended` line) ends with that result, as the
+ * ledger holds it, whatever ECS adds (a missing exit code, say). One that
+ * could not ends with what the stop tells, which the admin function records.
+ */
 async function* finalFrames(run: FollowedContainerRun, task: Task, own: RunResult | undefined): AsyncGenerator<RunFrame> {
   const outcome = outcomeOfStoppedTask(task, run.target.record.containerName);
-  const base = { runId: run.runId, task: run.task, release: run.release, durationMs: Date.now() - run.startedAt };
-  if (own === undefined) {
-    // No result line: the run could not record its end (killed, never started); the admin function records what ECS says.
-    try {
-      await run.settle(run.runId);
-    } catch (error) {
-      yield { type: 'notice', message: `Could not record the end of run ${run.runId} in the ledger: ${(error as Error).message}` };
-    }
-  }
-  if (outcome.error !== undefined) {
-    yield { type: 'notice', message: outcome.error.message };
-    yield { type: 'result', result: { ...base, ...(own?.output === undefined ? {} : { output: own.output }), ...outcome } };
+  if (own !== undefined) {
+    // Why a stop from outside ended it (who stopped it) is worth a word when ECS tells the same end.
+    if (outcome.error !== undefined && outcome.exitCode === own.exitCode) yield { type: 'notice', message: outcome.error.message };
+    yield { type: 'result', result: own };
     return;
   }
-  // The container's exit code is the run's; a result line that says otherwise lost to it.
-  yield { type: 'result', result: own === undefined ? { ...base, exitCode: outcome.exitCode } : { ...own, exitCode: outcome.exitCode } };
+  // No result line: the run could not record its end (killed, never started); the admin function records what ECS says.
+  try {
+    await run.settle(run.runId);
+  } catch (error) {
+    yield { type: 'notice', message: `Could not record the end of run ${run.runId} in the ledger: ${(error as Error).message}` };
+  }
+  const base = { runId: run.runId, task: run.task, release: run.release, durationMs: Date.now() - run.startedAt };
+  if (outcome.error !== undefined) yield { type: 'notice', message: outcome.error.message };
+  yield { type: 'result', result: { ...base, ...outcome } };
 }
 
 /**

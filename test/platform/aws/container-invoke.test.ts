@@ -171,6 +171,24 @@ describe('a container task on an AWS stage', () => {
     });
   });
 
+  it('ends with the run’s own recorded result when ECS tells no exit code: what the ledger holds, nothing settled', async () => {
+    const noExitCode = { containers: [{ name: 'admin', lastStatus: 'STOPPED' }] };
+    const installed = given(
+      containerScenario({ ecs: { states: exitedStates(0, noExitCode) }, logEvents: containerLog(0, { batches: 2 }) }),
+    );
+    const frames = await framesOf(fixturePlatform().invoke(LIVE_PLAN, EVENT));
+    expect(resultOf(frames)).toEqual({
+      runId: RUN_ID,
+      task: CONTAINER_TASK,
+      release: RELEASE,
+      exitCode: 0,
+      durationMs: 42,
+      output: { batches: 2 },
+    });
+    expect(noticesOf(frames)).not.toContain('without an exit code');
+    expect(calls(installed, 'InvokeCommand')).toEqual([]);
+  });
+
   it('a process killed by a signal without a result (exit 137): 70, TaskKilledError naming the signal, not 137', async () => {
     given(containerScenario({ ecs: { states: exitedStates(137) }, logEvents: [] }));
     const result = resultOf(await framesOf(fixturePlatform().invoke(LIVE_PLAN, EVENT)));
