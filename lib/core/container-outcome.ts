@@ -75,9 +75,18 @@ function outcomeOfStoppedTask(task: StoppedTask, containerName: string): Contain
   );
 }
 
+/**
+ * How a container run ended whose task ECS no longer knows (DescribeTasks
+ * answers it MISSING: stopped long ago, or never there) and which never
+ * recorded its end: lost, 70 `RunLostError`.
+ */
+function outcomeOfMissingTask(taskArn: string): ContainerOutcome {
+  return fail(ExitCode.SOFTWARE, 'RunLostError', `ECS no longer knows task ${taskArn}, and the run never recorded its end.`);
+}
+
 function fail(exitCode: number, name: string, message: string): ContainerOutcome {
   return { exitCode, error: { name, message } };
 }
 
-export { outcomeOfStoppedTask };
+export { outcomeOfMissingTask, outcomeOfStoppedTask };
 export type { ContainerOutcome, StoppedTask };

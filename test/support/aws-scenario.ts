@@ -123,6 +123,8 @@ type ScenarioCommand =
 interface ScenarioEcs {
   /** The task as DescribeTasks tells it, call after call (the last one repeats); `$RUN_ID` is the started run's. */
   readonly states?: readonly Partial<Task>[];
+  /** ECS no longer knows the task: DescribeTasks answers it as a failure, MISSING. */
+  readonly missing?: boolean;
 }
 
 /** A stage on AWS, as data. */
@@ -609,6 +611,7 @@ function installScenario(scenario: AwsScenario, options: { readonly asProcess?: 
       const states = scenario.ecs?.states ?? [{ lastStatus: 'RUNNING' }];
       const state = states[Math.min(describeCalls, states.length - 1)] ?? {};
       describeCalls += 1;
+      if (scenario.ecs?.missing === true) return { tasks: [], failures: [{ arn: taskArn, reason: 'MISSING' }] };
       return { tasks: [{ taskArn, ...JSON.parse(fill(JSON.stringify(state))) }], failures: [] };
     }),
   );

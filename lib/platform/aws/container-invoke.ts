@@ -3,7 +3,7 @@ import { RUN_RESULT_MESSAGE } from '../../core/container-run.js';
 import type { InvokeOptions, InvokePlan, RunFrame } from '../../core/platform.js';
 import type { AdminEvent, RunRecord, RunResult } from '../../core/run.js';
 import { pause } from '../../core/abortable.js';
-import { outcomeOfStoppedTask } from '../../core/container-outcome.js';
+import { outcomeOfMissingTask, outcomeOfStoppedTask } from '../../core/container-outcome.js';
 import { waitForStop, type EcsTarget } from './ecs-tasks.js';
 import type { AdminInvocation } from './invoke-buffered.js';
 import { invokeStreaming } from './invoke-stream.js';
@@ -120,7 +120,14 @@ async function* followContainerRun(run: FollowedContainerRun, signal?: AbortSign
   const onInterrupt = (): void => follow.abort();
   signal?.addEventListener('abort', onInterrupt, { once: true });
   let settle: NodeJS.Timeout | undefined;
-  const stopped = waitForStop(target, run.taskArn, run.pollMs, signal);
+  const stopped = waitForStop(target, run.taskArn, {
+    pollMs: run.pollMs,
+    signal,
+    onSlowStart: (status, waitedMs) =>
+      logs.progress?.note(
+        `ECS task ${lastPart(run.taskArn)} is still ${status} after ${Math.round(waitedMs / 1000)} s (Fargate is starting it). Ctrl-C stops following; the task goes on: cnf-admin logs ${run.runId} --stage ${target.stage} --follow`,
+      ),
+  });
   stopped.then(
     (task) => {
       if (task !== undefined) settle = setTimeout(() => follow.abort(), logs.settleMs);
@@ -148,13 +155,13 @@ async function* followContainerRun(run: FollowedContainerRun, signal?: AbortSign
 }
 
 /**
- * The run's result as its container stopped. A run that recorded its own
+ * The run's result as its container stopped (or ECS lost it). A run that recorded its own
  * end (its `Run result` or `Run ended` line) ends with that result, as the
  * ledger holds it, whatever ECS adds (a missing exit code, say). One that
  * could not ends with what the stop tells, which the admin function records.
  */
-async function* finalFrames(run: FollowedContainerRun, task: Task, own: RunResult | undefined): AsyncGenerator<RunFrame> {
-  const outcome = outcomeOfStoppedTask(task, run.target.record.containerName);
+async function* finalFrames(run: FollowedContainerRun, task: Task | 'missing', own: RunResult | undefined): AsyncGenerator<RunFrame> {
+  const outcome = task === 'missing' ? outcomeOfMissingTask(run.taskArn) : outcomeOfStoppedTask(task, run.target.record.containerName);
   if (own !== undefined) {
     // Why a stop from outside ended it (who stopped it) is worth a word when ECS tells the same end.
     if (outcome.error !== undefined && outcome.exitCode === own.exitCode) yield { type: 'notice', message: outcome.error.message };

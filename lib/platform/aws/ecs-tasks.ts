@@ -10,19 +10,49 @@ interface EcsTarget {
   readonly stage: string;
 }
 
+/* ECS may not know a task it has just started (its reads are eventually consistent): so many MISSING answers in a row mean it is gone. */
+const MISSING_ANSWERS = 5;
+
+/* The states of a task that Fargate has not started yet. */
+const STARTING = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING']);
+
+/** How {@link waitForStop} watches a task. */
+interface StopWatch {
+  /** Between two DescribeTasks. */
+  readonly pollMs: number;
+  /** Ctrl-C: stop watching (the task goes on). */
+  readonly signal?: AbortSignal | undefined;
+  /** After how long a task still starting is told, once. @default 60000 */
+  readonly slowStartMs?: number;
+  /** Told once when the task is still starting (its status, how long it has waited). */
+  readonly onSlowStart?: (status: string, waitedMs: number) => void;
+}
+
 /**
  * Polls DescribeTasks until the task has stopped, and returns it. (The
  * SDK's `waitUntilTasksStopped` retries on every error, a missing
  * permission included, until its maximum wait; this fails at once on an
- * error the SDK did not retry, and ends at Ctrl-C.)
+ * error the SDK did not retry, and ends at Ctrl-C.) A task that ECS answers
+ * MISSING, answer after answer, has gone: `missing`. A task still starting
+ * after `slowStartMs` is told to `onSlowStart`, once.
  *
- * @returns the stopped task, or undefined when `signal` aborted first
+ * @returns the stopped task, `missing`, or undefined when `signal` aborted first
  */
-async function waitForStop(target: EcsTarget, taskArn: string, pollMs: number, signal?: AbortSignal): Promise<Task | undefined> {
+async function waitForStop(target: EcsTarget, taskArn: string, watch: StopWatch): Promise<Task | 'missing' | undefined> {
+  const since = Date.now();
+  let missing = 0;
+  let told = false;
   for (;;) {
     const task = await describeTask(target, taskArn);
     if (task?.lastStatus === 'STOPPED') return task;
-    if (!(await pause(pollMs, signal))) return undefined;
+    missing = task === undefined ? missing + 1 : 0;
+    if (missing >= MISSING_ANSWERS) return 'missing';
+    const waited = Date.now() - since;
+    if (!told && STARTING.has(task?.lastStatus ?? '') && waited >= (watch.slowStartMs ?? 60_000)) {
+      told = true;
+      watch.onSlowStart?.(task?.lastStatus as string, waited);
+    }
+    if (!(await pause(watch.pollMs, watch.signal))) return undefined;
   }
 }
 
@@ -37,4 +67,4 @@ async function describeTask(target: EcsTarget, taskArn: string): Promise<Task | 
 }
 
 export { describeTask, waitForStop };
-export type { EcsTarget };
+export type { EcsTarget, StopWatch };

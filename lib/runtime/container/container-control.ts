@@ -1,4 +1,4 @@
-import { outcomeOfStoppedTask } from '../../core/container-outcome.js';
+import { outcomeOfMissingTask, outcomeOfStoppedTask } from '../../core/container-outcome.js';
 import { readContainerSettings, startedByOf } from '../../core/container-run.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { RefusalName } from '../../core/refusal.js';
@@ -111,13 +111,7 @@ async function settleContainerRun(run: ControlRun): Promise<ControlAnswer> {
   if (record.endedAt !== undefined || record.ecsTask === undefined) return { ok: true, output: record };
   const task = await run.gate.describe(record.ecsTask);
   if (task !== undefined && task.lastStatus !== 'STOPPED') return { ok: true, output: record };
-  const outcome =
-    task === undefined
-      ? {
-          exitCode: ExitCode.SOFTWARE,
-          error: { name: 'RunLostError', message: `ECS no longer knows task ${record.ecsTask}, and the run never recorded its end.` },
-        }
-      : outcomeOfStoppedTask(task, run.gate.settings.containerName);
+  const outcome = task === undefined ? outcomeOfMissingTask(record.ecsTask) : outcomeOfStoppedTask(task, run.gate.settings.containerName);
   const endedAt = (task?.stoppedAt ?? new Date()).toISOString();
   const stopped = task?.stopCode === 'UserInitiated';
   const ended: RunRecord = {

@@ -189,6 +189,14 @@ describe('a container task on an AWS stage', () => {
     expect(calls(installed, 'InvokeCommand')).toEqual([]);
   });
 
+  it('ends a run whose task ECS no longer knows (MISSING) as lost, 70, and has the admin function record it', async () => {
+    const installed = given(containerScenario({ ecs: { missing: true }, logEvents: containerLog(0).slice(0, 4) }));
+    const frames = await framesOf(fixturePlatform().invoke(LIVE_PLAN, EVENT));
+    expect(resultOf(frames)).toMatchObject({ exitCode: 70, error: { name: 'RunLostError' } });
+    expect(noticesOf(frames)).toContain(`ECS no longer knows task ${TASK_ARN}`);
+    expect(calls(installed, 'InvokeCommand')).toHaveLength(1);
+  });
+
   it('a process killed by a signal without a result (exit 137): 70, TaskKilledError naming the signal, not 137', async () => {
     given(containerScenario({ ecs: { states: exitedStates(137) }, logEvents: [] }));
     const result = resultOf(await framesOf(fixturePlatform().invoke(LIVE_PLAN, EVENT)));
