@@ -72,6 +72,20 @@ describe('a container task on the wire', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ runId: RUN_ID, exitCode: 69 });
   });
 
+  it('ECS throttling DescribeTasks while following: 69, the run goes on and how to follow it, never "nothing changed"', async () => {
+    const throttled = { status: 400, name: 'ThrottlingException', message: 'Rate exceeded' };
+    const server = await fakeAws(
+      { ecs: { states: exitedStates(7) }, logEvents: containerLog(7, { batches: 1 }) },
+      { failures: { DescribeTasks: Array.from({ length: 6 }, () => throttled) } },
+    );
+    const result = await cnfAdmin(server, ['invoke', CONTAINER_TASK, '--stage', 'prod', '--run-id', RUN_ID]);
+    expect(result.code).toBe(69);
+    expect(result.stderr).toContain(`Run ${RUN_ID} was started and goes on in AWS`);
+    expect(result.stderr).toContain('AWS throttled ecs:DescribeTasks');
+    expect(result.stderr).toContain(`follow it with: cnf-admin logs ${RUN_ID} --stage prod --follow`);
+    expect(result.stderr).not.toMatch(/nothing changed|try again/i);
+  });
+
   it('refuses a bad argument before any task starts (64), with the function’s one line', async () => {
     const refusal = {
       ...startedResult(),

@@ -140,8 +140,10 @@ function translateAwsError(error: unknown, call: AwsCall): unknown {
     return new PermissionError(`Permission denied: ${call.action} on ${call.resource} (${message}).`, { hint: policyHint, cause: error });
   }
   if (isThrottling(error)) {
-    return new TryAgainError(`AWS throttled ${call.action} on ${call.resource}, also after the SDK's retries; nothing changed.`, {
-      hint: 'Try again in a moment.',
+    // What the throttle did is the message; what it means for the command (nothing changed, try again) is the hint, which a
+    // command that has started a run that goes on (invoke following a container task) does not pass on.
+    return new TryAgainError(`AWS throttled ${call.action} on ${call.resource}, also after the SDK's retries.`, {
+      hint: 'Nothing changed; try again in a moment.',
       cause: error,
     });
   }
