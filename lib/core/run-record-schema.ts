@@ -31,6 +31,8 @@ const runRecordSchema = z.looseObject({
   interruptedAt: z.optional(isoTime),
   result: z.optional(z.unknown()),
   ecsTask: z.optional(z.string()),
+  notStarted: z.optional(z.boolean()),
+  clientToken: z.optional(z.string()),
   owner: z.optional(
     z.object({
       pid: z.int().check(z.positive()),

@@ -13,6 +13,7 @@ import { CONTAINER_START_MARGIN_SECONDS, controlTaskOf, gateFromEnvironment } fr
 import { startsInContainer } from './container/runtime-guard.js';
 import { containerTimeLimitSeconds } from '../core/task-runtime.js';
 import { CONTAINER_LOG_STREAM_PREFIX } from '../core/container-run.js';
+import { refusedStartRecord } from '../core/refused-start.js';
 import type { Lease } from '../core/lease.js';
 import type { Task } from './define-task.js';
 import { ledgerFromEnvironment } from './ledger/ledger-from-environment.js';
@@ -141,6 +142,8 @@ class AdminRun {
     if (!(config instanceof ConfigError) && config.version !== undefined) record = { ...record, configVersion: config.version };
     const claim = await guardLedger(() => ledger.claim(record));
     if (claim instanceof LedgerUnavailableError) throw this.#refusal(event.runId, event.task, claim.exitCode, claim.name, claim.message);
+    // A retry that took over a run whose start ECS refused: the record as claimed holds the start's client token.
+    if (claim.claimed && claim.record !== undefined) record = claim.record;
     const sameArgs = [record.args, recorded(args.given)];
     const adopted = claim.claimed ? undefined : this.#adopt(claim.existing, record, sameArgs);
     if (!claim.claimed && adopted === undefined) return this.#duplicate(ledger, claim.existing, record, log);
@@ -186,7 +189,12 @@ class AdminRun {
         ? existing.argsHash === record.argsHash
         : sameArgs.some((args) => argsDifference(existing.args, args) === undefined);
     if (!same) return undefined;
-    return { ...record, startedAt: existing.startedAt, ...(existing.ecsTask === undefined ? {} : { ecsTask: existing.ecsTask }) };
+    return {
+      ...record,
+      startedAt: existing.startedAt,
+      ...(existing.ecsTask === undefined ? {} : { ecsTask: existing.ecsTask }),
+      ...(existing.clientToken === undefined ? {} : { clientToken: existing.clientToken }),
+    };
   }
 
   /** The container gate, or the refusal (69) that says this stage cannot start container tasks. */
@@ -199,8 +207,9 @@ class AdminRun {
   /**
    * Starts the claimed run as a Fargate task of this release, with the event
    * and its time limit as the only override, and records the task on the
-   * run. The answer says where the run goes on; a start that failed records
-   * the run's end (75 for no capacity, 69 otherwise).
+   * run. The answer says where the run goes on; a start that ECS refused
+   * records the run's end (75 for no capacity or throttling, 69 otherwise)
+   * as not started, so that a retry of its run id starts it.
    */
   async #startContainer(
     ledger: RunLedger,
@@ -220,10 +229,12 @@ class AdminRun {
       release: this.#release,
       ...(event.waitLockSeconds === undefined ? {} : { waitLockSeconds: event.waitLockSeconds }),
     };
-    const started = await gate.start(containerEvent, timeLimitSeconds);
+    const started = await gate.start(containerEvent, timeLimitSeconds, record.clientToken);
     if (isStartFailure(started)) {
       log.error(started.error.message);
-      return this.#finish(ledger, record, log, started);
+      // Nothing started: the run id is not used up, a retry of it takes the record over.
+      const ended = started.refused === undefined ? record : refusedStartRecord(record, started.refused === 'answered');
+      return this.#finish(ledger, ended, log, started);
     }
     const taskId = started.taskArn.split('/').pop() ?? started.taskArn;
     const logGroup = process.env.AWS_LAMBDA_LOG_GROUP_NAME ?? 'unknown';

@@ -16,6 +16,13 @@ const OVERRIDES_MAX_BYTES = 8192;
 interface StartFailure {
   readonly exitCode: number;
   readonly error: RunError;
+  /**
+   * How ECS refused the start, so that a retry of the run id may start it:
+   * `answered` (RunTask answered failures: its client token is spent),
+   * `failed` (RunTask failed: its token started nothing). Absent when
+   * RunTask was never called.
+   */
+  readonly refused?: 'answered' | 'failed';
 }
 
 /**
@@ -51,10 +58,15 @@ class ContainerGate {
    * Starts the run as a Fargate task: RunTask with the run id as its client
    * token (a retried RunTask starts nothing twice) and as its `startedBy`.
    *
+   * @param clientToken - the start's client token, where it is not the run id's (a start ECS refused before)
    * @returns the started task, or why none started: 64 when the event does
    *   not fit in the overrides, 75 when Fargate has no capacity, 69 otherwise
    */
-  async start(event: AdminEvent & { readonly runId: string }, timeLimitSeconds: number): Promise<ContainerStarted | StartFailure> {
+  async start(
+    event: AdminEvent & { readonly runId: string },
+    timeLimitSeconds: number,
+    clientToken: string = clientTokenOf(event.runId),
+  ): Promise<ContainerStarted | StartFailure> {
     const { settings } = this;
     const environment = containerOverrideEnvironment(event, timeLimitSeconds);
     const size = Buffer.byteLength(JSON.stringify(environment));
@@ -81,7 +93,7 @@ class ContainerGate {
             },
           },
           overrides: { containerOverrides: [{ name: settings.containerName, environment }] },
-          clientToken: clientTokenOf(event.runId),
+          clientToken,
           startedBy: startedByOf(event.runId),
         }),
       );
@@ -91,6 +103,7 @@ class ContainerGate {
       return failure(
         throttled ? ExitCode.TEMP_FAIL : ExitCode.UNAVAILABLE,
         `ECS refused to start run ${event.runId} (${cause.name}: ${cause.message}); nothing started.`,
+        'failed',
       );
     }
     const task = answer.tasks?.[0];
@@ -101,11 +114,13 @@ class ContainerGate {
       return failure(
         ExitCode.TEMP_FAIL,
         `ECS has no capacity for run ${event.runId} now: ${reason}; nothing started. Try again in a few minutes.`,
+        'answered',
       );
     }
     return failure(
       ExitCode.UNAVAILABLE,
       `ECS did not start run ${event.runId} (task definition ${settings.taskDefinition}): ${reason}; nothing started.`,
+      'answered',
     );
   }
 
@@ -123,8 +138,8 @@ class ContainerGate {
   }
 }
 
-function failure(exitCode: number, message: string): StartFailure {
-  return { exitCode, error: { name: 'ContainerStartFailed', message } };
+function failure(exitCode: number, message: string, refused?: StartFailure['refused']): StartFailure {
+  return { exitCode, error: { name: 'ContainerStartFailed', message }, ...(refused === undefined ? {} : { refused }) };
 }
 
 /** Whether a start answered a failure rather than a task. */

@@ -17,6 +17,7 @@ import type { RunRecord } from '../../core/run.js';
 import { runStatus, type RunStatus } from '../../core/run-status.js';
 import { HeartbeatLease } from '../../core/heartbeat-lease.js';
 import { parseRunRecord } from '../../core/run-record-schema.js';
+import { retakenRecord, takesOverRefusedStart } from '../../core/refused-start.js';
 import type { LeaseTiming, LockHolder, LockResult } from '../../core/lease.js';
 import type { ClaimResult, LedgerQuery, RunLedger } from './run-ledger.js';
 
@@ -123,7 +124,31 @@ class DynamoLedger implements RunLedger {
     const item = unmarshall(found.Item);
     // The SDK retried a put that had succeeded: the item is this claim's own.
     if (item[CLAIM_TOKEN] === token) return { claimed: true };
-    return { claimed: false, existing: recordOf(this.table, item) };
+    const existing = recordOf(this.table, item);
+    if (!takesOverRefusedStart(existing, record)) return { claimed: false, existing };
+    return this.#retake(existing, record, token);
+  }
+
+  /** Takes over the record of a run whose start ECS refused: a put on condition that it is still that record, so one retry wins. */
+  async #retake(existing: RunRecord, record: RunRecord, token: string): Promise<ClaimResult> {
+    const retaken = retakenRecord(existing, record);
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: marshall({ ...runItem(retaken), [CLAIM_TOKEN]: token }, { removeUndefinedValues: true }),
+          ConditionExpression: 'notStarted = :true AND endedAt = :endedAt',
+          ExpressionAttributeValues: marshall({ ':true': true, ':endedAt': existing.endedAt }),
+        }),
+      );
+      return { claimed: true, record: retaken };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    // Another retry took it over first: its run is the one in progress.
+    const current = await this.get(record.runId);
+    if (current === undefined) throw new Error(`Run ${record.runId} was claimed but its record vanished`);
+    return { claimed: false, existing: current };
   }
 
   async finish(record: RunRecord): Promise<void> {

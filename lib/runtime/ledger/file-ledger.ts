@@ -1,4 +1,5 @@
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { link, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UnavailableError } from '../../core/errors.js';
 import { isValidRunId, type RunRecord } from '../../core/run.js';
@@ -9,6 +10,7 @@ import { unquotedJsonError } from '../../core/files/unquoted-json-error.js';
 import { lostRecord } from './lost-run.js';
 import { isOwnerGone } from './process-identity.js';
 import { parseRunRecord } from '../../core/run-record-schema.js';
+import { retakenRecord, takesOverRefusedStart } from '../../core/refused-start.js';
 import { callerMatches } from '../../core/caller-match.js';
 import { releaseMatches } from '../../core/release-match.js';
 import type { LeaseTiming, LockHolder, LockResult } from '../../core/lease.js';
@@ -68,13 +70,19 @@ class FileLedger implements RunLedger {
 
   async claim(record: RunRecord): Promise<ClaimResult> {
     await mkdir(this.#runs, { recursive: true });
-    try {
-      await createFileExclusive(this.#file(record.runId), JSON.stringify(record));
-    } catch (error) {
-      if (!isAlreadyExists(error)) throw error;
-      const existing = await this.get(record.runId);
-      if (existing === undefined) throw new Error(`Run ${record.runId} was claimed but its record vanished`);
-      return { claimed: false, existing };
+    // A record is missing between the two steps of a retake (see #retake): the claim tries again, up to a few times.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await createFileExclusive(this.#file(record.runId), JSON.stringify(record));
+        break;
+      } catch (error) {
+        if (!isAlreadyExists(error)) throw error;
+        const existing = await this.get(record.runId);
+        if (existing === undefined && attempt < 3) continue;
+        if (existing === undefined) throw new Error(`Run ${record.runId} was claimed but its record vanished`);
+        if (!takesOverRefusedStart(existing, record)) return { claimed: false, existing };
+        return this.#retake(existing, record);
+      }
     }
     try {
       await this.#index.add([record]);
@@ -84,6 +92,34 @@ class FileLedger implements RunLedger {
       throw error;
     }
     return { claimed: true };
+  }
+
+  /**
+   * Takes over the record of a run whose start was refused: the record is
+   * moved aside (a rename, which one retry wins), then created anew as an
+   * exclusive file, so one retry claims it.
+   */
+  async #retake(existing: RunRecord, record: RunRecord): Promise<ClaimResult> {
+    const file = this.#file(record.runId);
+    const aside = `${file}.retaken-${randomUUID()}`;
+    const retaken = retakenRecord(existing, record);
+    try {
+      await rename(file, aside);
+      const moved = await this.#read(aside);
+      if (moved === undefined || !takesOverRefusedStart(moved, record) || moved.endedAt !== existing.endedAt) {
+        // Another retry's run came between the read and the rename: it goes back where it was.
+        await link(aside, file);
+        return { claimed: false, existing: moved ?? existing };
+      }
+      await createFileExclusive(file, JSON.stringify(retaken));
+    } catch (error) {
+      if (!isAlreadyExists(error) && (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      // Another retry took it over first: its run is the one in progress (or about to be, between its two steps).
+      return this.claim(record);
+    } finally {
+      await rm(aside, { force: true });
+    }
+    return { claimed: true, record: retaken };
   }
 
   async finish(record: RunRecord): Promise<void> {

@@ -11,7 +11,13 @@ import type { LockHolder, LockResult } from '../../core/lease.js';
  * const claim = await ledger.claim(record);
  * if (!claim.claimed) return resultOfRecord(claim.existing); // a redelivery: the first run's result
  */
-type ClaimResult = { readonly claimed: true } | { readonly claimed: false; readonly existing: RunRecord };
+type ClaimResult =
+  | {
+      readonly claimed: true;
+      /** The record as claimed, when the claim took over a run whose start ECS refused (see `RunRecord.notStarted`). */
+      readonly record?: RunRecord;
+    }
+  | { readonly claimed: false; readonly existing: RunRecord };
 
 /**
  * A query over the ledger.
@@ -63,7 +69,9 @@ interface LedgerQuery {
 interface RunLedger {
   /**
    * Records a run's start, if and only if its run id is new (a conditional
-   * write). A second delivery of the same run id gets the first run's record.
+   * write). A second delivery of the same run id gets the first run's record,
+   * unless that run never started (`notStarted`, same task and args): the
+   * claim then takes its record over, in one conditional write.
    */
   claim(record: RunRecord): Promise<ClaimResult>;
   /** Records a claimed run's end (exit code, duration, error). */

@@ -135,6 +135,59 @@ describe('a container task sent to the admin function', () => {
     expect(await ledger.get('20261130-000000-gate04')).toMatchObject({ exitCode: 75, error: { name: 'ContainerStartFailed' } });
   });
 
+  it('starts a run whose start found no capacity when its run id is retried, with a new client token', async () => {
+    // given: a start refused for capacity (RunTask answered failures: ECS keeps that answer for its token)
+    const runId = '20261130-000000-retry1';
+    const event = { task: 'backfill', args: { batchSize: 5 }, runId, source: 'cli' };
+    ecs
+      .on(RunTaskCommand)
+      .resolvesOnce({ tasks: [], failures: [{ reason: 'Capacity is unavailable at this time. Please try again later' }] })
+      .resolves({ tasks: [{ taskArn: TASK_ARN }], failures: [] });
+    expect(await invoke(event)).toMatchObject({ exitCode: 75, error: { name: 'ContainerStartFailed' } });
+    expect(await ledger.get(runId)).toMatchObject({ exitCode: 75, notStarted: true });
+
+    // when: the same run id again
+    const retry = await invoke(event);
+
+    // then: it starts, once, and the ledger holds the run going on
+    expect(retry).toMatchObject({ exitCode: 0, container: { taskArn: TASK_ARN } });
+    const tokens = ecs.commandCalls(RunTaskCommand).map((call) => call.args[0].input.clientToken);
+    expect(tokens).toHaveLength(2);
+    expect(tokens[0]).toBe(runId);
+    expect(tokens[1]).not.toBe(runId);
+    const record = await ledger.get(runId);
+    expect(record).toMatchObject({ ecsTask: TASK_ARN, clientToken: tokens[1] });
+    expect(record?.endedAt).toBeUndefined();
+    expect(record?.notStarted).toBeUndefined();
+  });
+
+  it('starts a throttled run when its run id is retried, with the same client token, and only one of two retries at once starts it', async () => {
+    const runId = '20261130-000000-retry2';
+    const event = { task: 'backfill', args: { batchSize: 5 }, runId, source: 'cli' };
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    ecs
+      .on(RunTaskCommand)
+      .rejectsOnce(throttled)
+      .resolves({ tasks: [{ taskArn: TASK_ARN }], failures: [] });
+    expect(await invoke(event)).toMatchObject({ exitCode: 75 });
+
+    const answers = await Promise.all([invoke(event), invoke(event)]);
+
+    expect(answers.map((answer) => answer.exitCode).sort()).toEqual([0, 75]);
+    expect(answers.find((answer) => answer.exitCode === 75)?.error?.name).toBe('RunInProgress');
+    const tokens = ecs.commandCalls(RunTaskCommand).map((call) => call.args[0].input.clientToken);
+    expect(tokens).toEqual([runId, runId]);
+  });
+
+  it('refuses (64) a retry of a run whose start was refused when it asks for other args, starting nothing', async () => {
+    const runId = '20261130-000000-retry3';
+    ecs.on(RunTaskCommand).resolves({ tasks: [], failures: [{ reason: 'Capacity is unavailable at this time.' }] });
+    await invoke({ task: 'backfill', args: { batchSize: 5 }, runId, source: 'cli' });
+    const other = await invoke({ task: 'backfill', args: { batchSize: 6 }, runId, source: 'cli' });
+    expect(other).toMatchObject({ exitCode: 64, error: { name: 'RunIdConflict' } });
+    expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(1);
+  });
+
   it('is refused (69) on a stage whose admin function has no container settings, before anything is recorded', async () => {
     vi.stubEnv('CNF_CONTAINER', '');
     const result = await invoke({ task: 'backfill', args: { batchSize: 5 }, runId: '20261130-000000-gate05', source: 'cli' });

@@ -76,6 +76,29 @@ describe('DynamoLedger', () => {
     expect(await new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' })).claim(record)).toEqual({ claimed: true });
   });
 
+  it('takes over the record of a run whose start ECS refused, on condition that it is still that record', async () => {
+    const claimed = { ...record, argsHash: 'h1' };
+    const refused = { ...claimed, endedAt: '2026-11-24T10:00:01.000Z', exitCode: 75, notStarted: true, clientToken: 'token-2' };
+    const running = { ...claimed, clientToken: 'token-2' };
+    dynamo.on(PutItemCommand).rejectsOnce(conditionFailed()).resolvesOnce({}).rejectsOnce(conditionFailed()).rejectsOnce(conditionFailed());
+    dynamo
+      .on(GetItemCommand)
+      .resolvesOnce({ Item: marshall({ ...refused, pk: 'run#run-1' }) })
+      .resolvesOnce({ Item: marshall({ ...refused, pk: 'run#run-1' }) })
+      .resolves({ Item: marshall({ ...running, pk: 'run#run-1' }) });
+    const ledger = new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' }));
+
+    expect(await ledger.claim(claimed)).toEqual({ claimed: true, record: running });
+    const retake = dynamo.commandCalls(PutItemCommand)[1]?.args[0].input;
+    expect(retake?.ConditionExpression).toBe('notStarted = :true AND endedAt = :endedAt');
+    expect(unmarshall(retake?.ExpressionAttributeValues ?? {})).toEqual({ ':true': true, ':endedAt': refused.endedAt });
+    expect(unmarshall(retake?.Item ?? {})).toMatchObject({ clientToken: 'token-2', runStatus: 'running' });
+    expect(unmarshall(retake?.Item ?? {}).endedAt).toBeUndefined();
+
+    // a second retry at once: its takeover's condition fails, and it gets the run now in progress
+    expect(await ledger.claim(claimed)).toEqual({ claimed: false, existing: running });
+  });
+
   it('takes a free or expired lock with a conditional put, and names the holder of a live one', async () => {
     const ledger = new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' }), { heartbeatMs: 60_000 });
     dynamo.on(PutItemCommand).resolvesOnce({}).rejects(conditionFailed());

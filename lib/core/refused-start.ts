@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import type { RunRecord } from './run.js';
+
+/*
+ * A container run whose start ECS refused (no capacity, throttled, denied)
+ * ran nothing: its record ends (75 or 69) and says so (`notStarted`), and a
+ * retry of its run id with the same task and args takes that record over
+ * instead of answering "already ran". The takeover is one conditional write
+ * of the ledger, so concurrent retries start at most one task.
+ */
+
+/**
+ * Whether a claim of `record` may take over `existing`: a run that ECS
+ * refused to start, of the same task and args (the same args hash).
+ */
+function takesOverRefusedStart(existing: RunRecord, record: RunRecord): boolean {
+  return (
+    existing.notStarted === true &&
+    existing.endedAt !== undefined &&
+    existing.task === record.task &&
+    existing.argsHash !== undefined &&
+    existing.argsHash === record.argsHash
+  );
+}
+
+/** The record a retry claims in place of a refused start: its own, with the RunTask client token the refusal left for it. */
+function retakenRecord(existing: RunRecord, record: RunRecord): RunRecord {
+  return existing.clientToken === undefined ? record : { ...record, clientToken: existing.clientToken };
+}
+
+/**
+ * The end of a run whose start ECS refused, as the ledger records it: a
+ * retry may take it over. RunTask answered `failures` (a complete answer,
+ * which ECS keeps for its client token for a day): the retry gets a new
+ * token. RunTask failed (throttled, denied): its token started nothing and
+ * is kept, so that a task a lost earlier attempt started is found, not
+ * started again.
+ */
+function refusedStartRecord(ended: RunRecord, answered: boolean): RunRecord {
+  return { ...ended, notStarted: true, ...(answered ? { clientToken: randomUUID() } : {}) };
+}
+
+export { refusedStartRecord, retakenRecord, takesOverRefusedStart };
