@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { callerMatches } from '../../core/caller-match.js';
 import { releaseMatches } from '../../core/release-match.js';
 import { LEDGER_INDEXES, LEDGER_RETENTION_DAYS, LEDGER_TABLE, lockKey, runKey } from '../../core/ledger-table.js';
-import type { RunRecord } from '../../core/run.js';
+import { settledRecord, type RunRecord } from '../../core/run.js';
 import { runStatus, type RunStatus } from '../../core/run-status.js';
 import { HeartbeatLease } from '../../core/heartbeat-lease.js';
 import { parseRunRecord } from '../../core/run-record-schema.js';
@@ -155,34 +155,64 @@ class DynamoLedger implements RunLedger {
     await this.client.send(new PutItemCommand({ TableName: this.table, Item: marshall(runItem(record), { removeUndefinedValues: true }) }));
   }
 
+  /**
+   * Takes the lock when it is free, its lease expired, or the run holding it
+   * has ended (or was lost): the ledger records that run's end, so its lock
+   * is free at once, not when its lease runs out.
+   */
   async acquireLock(name: string, holder: LockHolder): Promise<LockResult> {
     const leaseMs = this.timing.leaseMs ?? 30_000;
     const now = Date.now();
-    try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: marshall({ [LEDGER_TABLE.partitionKey]: lockKey(name), ...holder, [LEDGER_TABLE.leaseAttribute]: now + leaseMs }),
-          ConditionExpression: 'attribute_not_exists(#pk) OR leaseExpiresAt < :now',
-          ExpressionAttributeNames: { '#pk': LEDGER_TABLE.partitionKey },
-          ExpressionAttributeValues: marshall({ ':now': now }),
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const held = await this.client.send(
-        new GetItemCommand({ TableName: this.table, Key: marshall({ [LEDGER_TABLE.partitionKey]: lockKey(name) }), ConsistentRead: true }),
-      );
-      const item = held.Item === undefined ? undefined : (unmarshall(held.Item) as LockHolder);
+    const taken = await this.#putLock(name, holder, now + leaseMs, 'attribute_not_exists(#pk) OR leaseExpiresAt < :now', { ':now': now });
+    const current = taken ? undefined : await this.#lockHolder(name);
+    // Taken from an ended run on condition that the same run still holds it: of two takers, one wins.
+    const freed =
+      current !== undefined &&
+      (await this.#runEnded(current.runId)) &&
+      (await this.#putLock(name, holder, now + leaseMs, 'runId = :heldBy', { ':heldBy': current.runId }));
+    if (!taken && !freed) {
       return {
         acquired: false,
-        holder: { runId: item?.runId ?? 'unknown', caller: item?.caller ?? 'unknown', since: item?.since ?? 'unknown' },
+        holder: { runId: current?.runId ?? 'unknown', caller: current?.caller ?? 'unknown', since: current?.since ?? 'unknown' },
       };
     }
     return {
       acquired: true,
       lease: new DynamoLease(this.client, this.table, name, holder.runId, leaseMs, this.timing.heartbeatMs ?? 10_000),
     };
+  }
+
+  /** One conditional put of a lock item: whether it was taken. */
+  async #putLock(name: string, holder: LockHolder, expires: number, condition: string, values: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: marshall({ [LEDGER_TABLE.partitionKey]: lockKey(name), ...holder, [LEDGER_TABLE.leaseAttribute]: expires }),
+          ConditionExpression: condition,
+          ...(condition.includes('#pk') ? { ExpressionAttributeNames: { '#pk': LEDGER_TABLE.partitionKey } } : {}),
+          ExpressionAttributeValues: marshall(values),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return false;
+    }
+  }
+
+  /** Who holds the named lock's item, whatever its lease. */
+  async #lockHolder(name: string): Promise<LockHolder | undefined> {
+    const held = await this.client.send(
+      new GetItemCommand({ TableName: this.table, Key: marshall({ [LEDGER_TABLE.partitionKey]: lockKey(name) }), ConsistentRead: true }),
+    );
+    return held.Item === undefined ? undefined : (unmarshall(held.Item) as LockHolder);
+  }
+
+  /** Whether the ledger records the run as ended, or it was lost (its deadline passed without an end). */
+  async #runEnded(runId: string): Promise<boolean> {
+    const record = await this.get(runId);
+    return record !== undefined && settledRecord(record).endedAt !== undefined;
   }
 
   async get(runId: string): Promise<RunRecord | undefined> {

@@ -102,7 +102,8 @@ describe('DynamoLedger', () => {
   it('takes a free or expired lock with a conditional put, and names the holder of a live one', async () => {
     const ledger = new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' }), { heartbeatMs: 60_000 });
     dynamo.on(PutItemCommand).resolvesOnce({}).rejects(conditionFailed());
-    dynamo.on(GetItemCommand).resolves({
+    dynamo.on(GetItemCommand).resolves({});
+    dynamo.on(GetItemCommand, { Key: marshall({ pk: 'lock#migrate' }) }).resolves({
       Item: marshall({
         pk: 'lock#migrate',
         runId: 'run-1',
@@ -124,6 +125,38 @@ describe('DynamoLedger', () => {
       ConditionExpression: 'runId = :runId',
       ExpressionAttributeValues: marshall({ ':runId': 'run-1' }),
     });
+  });
+
+  it('takes at once a lock whose run the ledger records as ended, on condition that that run still holds it', async () => {
+    // given: the lease of a run that was killed (recorded as ended by cnf:settle) still has 25 s to go
+    const ledger = new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' }), { heartbeatMs: 60_000 });
+    dynamo.on(PutItemCommand).rejectsOnce(conditionFailed()).resolves({});
+    const lockItem = { pk: 'lock#migrate', runId: 'run-1', caller: 'alice', since: 'then', leaseExpiresAt: Date.now() + 25_000 };
+    dynamo.on(GetItemCommand, { Key: marshall({ pk: 'lock#migrate' }) }).resolves({ Item: marshall(lockItem) });
+    dynamo.on(GetItemCommand, { Key: marshall({ pk: 'run#run-1' }) }).resolves({
+      Item: marshall({ ...record, pk: 'run#run-1', endedAt: '2026-11-24T10:00:05.000Z', exitCode: 70 }),
+    });
+
+    // when
+    const lock = await ledger.acquireLock('migrate', { runId: 'run-2', caller: 'bob', since: 'now' });
+
+    // then
+    expect(lock.acquired).toBe(true);
+    const takeover = dynamo.commandCalls(PutItemCommand)[1]?.args[0].input;
+    expect(takeover?.ConditionExpression).toBe('runId = :heldBy');
+    expect(unmarshall(takeover?.ExpressionAttributeValues ?? {})).toEqual({ ':heldBy': 'run-1' });
+    expect(unmarshall(takeover?.Item ?? {})).toMatchObject({ runId: 'run-2' });
+  });
+
+  it('leaves a lock whose run goes on to that run', async () => {
+    const ledger = new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' }));
+    dynamo.on(PutItemCommand).rejects(conditionFailed());
+    const lockItem = { pk: 'lock#migrate', runId: 'run-1', caller: 'alice', since: 'then', leaseExpiresAt: Date.now() + 25_000 };
+    dynamo.on(GetItemCommand, { Key: marshall({ pk: 'lock#migrate' }) }).resolves({ Item: marshall(lockItem) });
+    dynamo.on(GetItemCommand, { Key: marshall({ pk: 'run#run-1' }) }).resolves({ Item: marshall({ ...record, pk: 'run#run-1' }) });
+    const lock = await ledger.acquireLock('migrate', { runId: 'run-2', caller: 'bob', since: 'now' });
+    expect(lock).toEqual({ acquired: false, holder: { runId: 'run-1', caller: 'alice', since: 'then' } });
+    expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(1);
   });
 
   it('renews the lease with a conditional update and reports it lost when another run took it', async () => {
