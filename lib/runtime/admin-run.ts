@@ -2,7 +2,15 @@ import { UsageError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
 import type { RefusalName } from '../core/refusal.js';
 import { RUN_ENDED, RUN_STARTED, type RunEndedFields } from '../core/run-log.js';
-import { resultOfRecord, settledRecord, storedResult, type AdminEvent, type RunRecord, type RunResult } from '../core/run.js';
+import {
+  resultOfRecord,
+  settledRecord,
+  storedResult,
+  type AdminEvent,
+  type RunError,
+  type RunRecord,
+  type RunResult,
+} from '../core/run.js';
 import { argsLimitProblem } from '../core/args-limits.js';
 import { flagUsageOf, mergeArgs, parseArgFlags } from '../core/task-arg-flags.js';
 import { CONSOLE_TASK, DESCRIBE_TASK, PING_TASK, type TaskInfo } from '../core/task-catalog.js';
@@ -147,7 +155,7 @@ class AdminRun {
     const sameArgs = [record.args, recorded(args.given)];
     const adopted = claim.claimed ? undefined : this.#adopt(claim.existing, record, sameArgs);
     if (!claim.claimed && adopted === undefined) return this.#duplicate(ledger, claim.existing, record, log);
-    if (gate !== undefined) return this.#startContainer(ledger, gate, event, record, timeLimitSeconds, log);
+    if (gate !== undefined) return this.#startContainer(ledger, gate, { event, task, record, timeLimitSeconds }, log);
     return this.#lockAndRun(ledger, task, event, adopted ?? record, args.checked, log, config);
   }
 
@@ -214,11 +222,16 @@ class AdminRun {
   async #startContainer(
     ledger: RunLedger,
     gate: ContainerGate,
-    event: CompleteEvent,
-    record: RunRecord,
-    timeLimitSeconds: number,
+    start: { readonly event: CompleteEvent; readonly task: Task; readonly record: RunRecord; readonly timeLimitSeconds: number },
     log: Logger,
   ): Promise<RunResult> {
+    const { event, task, record, timeLimitSeconds } = start;
+    const locked = await this.#lockedOut(ledger, task, event);
+    if (locked !== undefined) {
+      log.warn(locked.error.message);
+      // A locked-out run started nothing: a retry of its run id once the lock is free starts it.
+      return this.#finish(ledger, refusedStartRecord(record, false), log, locked);
+    }
     const containerEvent: AdminEvent & { readonly runId: string } = {
       task: event.task,
       args: event.args,
@@ -245,6 +258,21 @@ class AdminRun {
     if (saved instanceof LedgerUnavailableError) log.error('Could not record the run’s ECS task in the ledger', saved);
     log.info(`Started ECS task ${taskId} (${started.taskDefinition}) for run ${event.runId}`, { ecsTask: started.taskArn });
     return { ...this.#result(event.runId, event.task, { exitCode: ExitCode.OK }), container: started };
+  }
+
+  /**
+   * Why a container run of a locked task must not start: its lock is held by
+   * a run that goes on, and the event does not wait for it (`--wait-lock`
+   * waits in the container). Asked before RunTask, so that a locked-out run
+   * costs no task; the container takes the lock itself.
+   */
+  async #lockedOut(ledger: RunLedger, task: Task, event: CompleteEvent): Promise<(TaskOutcome & { readonly error: RunError }) | undefined> {
+    if (task.options.lock !== true || (event.waitLockSeconds ?? 0) > 0 || ledger.lockHolder === undefined) return undefined;
+    const holder = await guardLedger(async () => ledger.lockHolder?.(event.task));
+    if (holder instanceof LedgerUnavailableError) return { exitCode: holder.exitCode, error: runErrorOf(holder) };
+    if (holder === undefined || holder.runId === event.runId) return undefined;
+    const message = `Task ${event.task} is locked by run ${holder.runId} (caller ${holder.caller}) since ${holder.since}; nothing started. Try again once it has ended, or wait for it with --wait-lock.`;
+    return { exitCode: ExitCode.TEMP_FAIL, error: { name: 'LockHeld' satisfies RefusalName, message } };
   }
 
   /** A reserved control task (`cnf:stop`, `cnf:settle`): the ledger and the gate, never a task of the app. */

@@ -182,6 +182,14 @@ class DynamoLedger implements RunLedger {
     };
   }
 
+  async lockHolder(name: string): Promise<LockHolder | undefined> {
+    const item = await this.#lockHolder(name);
+    if (item === undefined) return undefined;
+    const expires = (item as LockHolder & { readonly [LEDGER_TABLE.leaseAttribute]?: number })[LEDGER_TABLE.leaseAttribute];
+    if (expires !== undefined && expires < Date.now()) return undefined;
+    return (await this.#runEnded(item.runId)) ? undefined : { runId: item.runId, caller: item.caller, since: item.since };
+  }
+
   /** One conditional put of a lock item: whether it was taken. */
   async #putLock(name: string, holder: LockHolder, expires: number, condition: string, values: Record<string, unknown>): Promise<boolean> {
     try {

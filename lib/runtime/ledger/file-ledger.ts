@@ -5,7 +5,7 @@ import { UnavailableError } from '../../core/errors.js';
 import { isValidRunId, type RunRecord } from '../../core/run.js';
 import { runStatus } from '../../core/run-status.js';
 import { createFileExclusive, isAlreadyExists, readJsonFile, writeFileAtomic } from '../../core/files/atomic-file.js';
-import { acquireFileLock } from '../../core/files/file-lock.js';
+import { acquireFileLock, fileLockHolder } from '../../core/files/file-lock.js';
 import { unquotedJsonError } from '../../core/files/unquoted-json-error.js';
 import { lostRecord } from './lost-run.js';
 import { isOwnerGone } from './process-identity.js';
@@ -127,10 +127,18 @@ class FileLedger implements RunLedger {
   }
 
   acquireLock(name: string, holder: LockHolder): Promise<LockResult> {
-    return acquireFileLock(join(this.#locks, encodeURIComponent(name)), holder, this.timing, async (current) => {
-      const record = await this.get(current.runId);
-      return record?.endedAt !== undefined;
-    });
+    return acquireFileLock(join(this.#locks, encodeURIComponent(name)), holder, this.timing, async (current) => this.#ended(current));
+  }
+
+  async lockHolder(name: string): Promise<LockHolder | undefined> {
+    const holder = await fileLockHolder(join(this.#locks, encodeURIComponent(name)), this.timing.leaseMs ?? 30_000);
+    return holder === undefined || (await this.#ended(holder)) ? undefined : holder;
+  }
+
+  /** Whether the run holding a lock has ended (or was lost): its lock is free. */
+  async #ended(holder: LockHolder): Promise<boolean> {
+    const record = await this.get(holder.runId);
+    return record?.endedAt !== undefined;
   }
 
   get(runId: string): Promise<RunRecord | undefined> {

@@ -78,6 +78,14 @@ interface RunLedger {
   finish(record: RunRecord): Promise<void>;
   /** Takes the named lock for `holder`, or reports who holds it. */
   acquireLock(name: string, holder: LockHolder): Promise<LockResult>;
+  /**
+   * Who holds the named lock now (a live lease of a run that has not
+   * ended), or undefined when it is free; it only reads. The admin function
+   * asks it before it starts a container run of a locked task, so that a
+   * locked-out run starts no task. A ledger without it leaves that check to
+   * the container.
+   */
+  lockHolder?(name: string): Promise<LockHolder | undefined>;
   /** One run's record. */
   get(runId: string): Promise<RunRecord | undefined>;
   /** Run records, newest first. */

@@ -188,6 +188,43 @@ describe('a container task sent to the admin function', () => {
     expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(1);
   });
 
+  it('refuses (75) a locked task whose lock a run that goes on holds, before any RunTask, and starts it on a retry once that run has ended', async () => {
+    // given: a locked container task, its lock held by a run in progress
+    const locked = defineTask({ ...backfill, name: 'locked', options: { runtime: 'container', timeoutSeconds: 3600, lock: true } });
+    const lockedHandler = createAdminHandler({ tasks: { locked: async () => ({ default: locked }) }, ledger });
+    const holder: RunRecord = {
+      runId: 'holder-1',
+      task: 'locked',
+      args: {},
+      release: RELEASE,
+      source: 'cli',
+      caller: 'bob',
+      startedAt: new Date().toISOString(),
+      log: 'x',
+    };
+    await ledger.claim(holder);
+    const lock = await ledger.acquireLock('locked', { runId: 'holder-1', caller: 'bob', since: holder.startedAt });
+    if (!lock.acquired) throw new Error('expected the lock');
+    ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }], failures: [] });
+    const event = { task: 'locked', args: { batchSize: 5 }, runId: '20261130-000000-lock01', source: 'cli', caller: 'alice' };
+
+    // when
+    const refused = await lockedHandler(event, {});
+
+    // then: nothing started, and the run id is not used up
+    expect(refused).toMatchObject({ exitCode: 75, error: { name: 'LockHeld' } });
+    expect(refused.error?.message).toContain('locked by run holder-1 (caller bob)');
+    expect(ecs.commandCalls(RunTaskCommand)).toEqual([]);
+    expect(await ledger.get(event.runId)).toMatchObject({ exitCode: 75, notStarted: true });
+
+    // when the holder's run has ended (its lease still live), a retry of the same run id starts the task
+    await ledger.finish({ ...holder, endedAt: new Date().toISOString(), exitCode: 70 });
+    const retry = await lockedHandler(event, {});
+    expect(retry).toMatchObject({ exitCode: 0, container: { taskArn: TASK_ARN } });
+    expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(1);
+    await lock.lease.release();
+  });
+
   it('is refused (69) on a stage whose admin function has no container settings, before anything is recorded', async () => {
     vi.stubEnv('CNF_CONTAINER', '');
     const result = await invoke({ task: 'backfill', args: { batchSize: 5 }, runId: '20261130-000000-gate05', source: 'cli' });
