@@ -245,6 +245,8 @@ class AdminRun {
     const started = await gate.start(containerEvent, timeLimitSeconds, record.clientToken);
     if (isStartFailure(started)) {
       log.error(started.error.message);
+      // Whether a task started is unknown: the claim stays open, for a task that did start to take over.
+      if (started.error.name === 'ContainerStartUnknown') return this.#result(event.runId, event.task, started);
       // Nothing started: the run id is not used up, a retry of it takes the record over.
       const ended = started.refused === undefined ? record : refusedStartRecord(record, started.refused === 'answered');
       return this.#finish(ledger, ended, log, started);

@@ -7,6 +7,7 @@ import {
   type ContainerStarted,
 } from '../../core/container-run.js';
 import { ExitCode } from '../../core/exit-codes.js';
+import { readCnfEnvironment } from '../../core/cnf-environment.js';
 import type { AdminEvent, RunError } from '../../core/run.js';
 
 /** A container task's overrides may hold at most 8 KiB (ECS's limit), the event included. */
@@ -98,11 +99,22 @@ class ContainerGate {
         }),
       );
     } catch (error) {
-      const cause = error as Error;
+      const cause = error as Error & { readonly $metadata?: { readonly httpStatusCode?: number } };
+      const said = `${cause.name}: ${sdkMessage(cause.message)}`;
+      const status = cause.$metadata?.httpStatusCode;
+      // Only a client error ECS answered (4xx, read) says that nothing started; a 5xx, a timeout or an unreadable answer does not.
+      if (status === undefined || status < 400 || status >= 500 || /Deserializ/i.test(cause.message)) {
+        return failure(
+          ExitCode.UNAVAILABLE,
+          `ECS did not say whether it started run ${event.runId} (${said}): a task may have started, and then runs the run. Find out with: cnf-admin runs show ${event.runId} --stage ${readCnfEnvironment().stage ?? '<stage>'} (a started task records itself on the run once it runs), or aws ecs list-tasks --cluster ${settings.cluster} --started-by ${startedByOf(event.runId)}`,
+          undefined,
+          'ContainerStartUnknown',
+        );
+      }
       const throttled = /Throttl|TooManyRequests/i.test(cause.name);
       return failure(
         throttled ? ExitCode.TEMP_FAIL : ExitCode.UNAVAILABLE,
-        `ECS refused to start run ${event.runId} (${cause.name}: ${cause.message}); nothing started.`,
+        `ECS refused to start run ${event.runId} (${said}); nothing started.`,
         'failed',
       );
     }
@@ -138,8 +150,15 @@ class ContainerGate {
   }
 }
 
-function failure(exitCode: number, message: string, refused?: StartFailure['refused']): StartFailure {
-  return { exitCode, error: { name: 'ContainerStartFailed', message }, ...(refused === undefined ? {} : { refused }) };
+function failure(exitCode: number, message: string, refused?: StartFailure['refused'], name = 'ContainerStartFailed'): StartFailure {
+  return { exitCode, error: { name, message }, ...(refused === undefined ? {} : { refused }) };
+}
+
+/** An SDK error's message without the SDK's own hint at its internals (`inspect the hidden field {error}.$response`). */
+function sdkMessage(message: string): string {
+  return (
+    message.replace(/[:,;]?\s*(to see the raw response|inspect the hidden field|[^.:,;]*\$response)[\s\S]*$/i, '').trim() || 'no message'
+  );
 }
 
 /** Whether a start answered a failure rather than a task. */

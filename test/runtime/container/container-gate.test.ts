@@ -164,7 +164,7 @@ describe('a container task sent to the admin function', () => {
   it('starts a throttled run when its run id is retried, with the same client token, and only one of two retries at once starts it', async () => {
     const runId = '20261130-000000-retry2';
     const event = { task: 'backfill', args: { batchSize: 5 }, runId, source: 'cli' };
-    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
     ecs
       .on(RunTaskCommand)
       .rejectsOnce(throttled)
@@ -223,6 +223,30 @@ describe('a container task sent to the admin function', () => {
     expect(retry).toMatchObject({ exitCode: 0, container: { taskArn: TASK_ARN } });
     expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(1);
     await lock.lease.release();
+  });
+
+  it('says that a start may have happened when ECS failed (5xx) or its answer could not be read, and leaves the run open for that task', async () => {
+    const unreadable = Object.assign(
+      new Error('Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.'),
+      { name: 'SyntaxError', $metadata: { httpStatusCode: 200 } },
+    );
+    const failed = Object.assign(new Error('We encountered an internal error.'), {
+      name: 'ServerException',
+      $metadata: { httpStatusCode: 500 },
+    });
+    ecs.on(RunTaskCommand).rejectsOnce(unreadable).rejectsOnce(failed);
+    for (const runId of ['20261130-000000-unkn01', '20261130-000000-unkn02']) {
+      const result = await invoke({ task: 'backfill', args: { batchSize: 5 }, runId, source: 'cli' });
+      expect(result).toMatchObject({ exitCode: 69, error: { name: 'ContainerStartUnknown' } });
+      const message = result.error?.message ?? '';
+      expect(message).toContain('a task may have started');
+      expect(message).toContain(`cnf-admin runs show ${runId} --stage prod`);
+      expect(message).toContain(`--started-by ${runId}`);
+      expect(message).not.toMatch(/nothing started|\$response|hidden field/);
+      // A task that did start takes the run over: the claim stays open.
+      const record = await ledger.get(runId);
+      expect(record?.endedAt).toBeUndefined();
+    }
   });
 
   it('is refused (69) on a stage whose admin function has no container settings, before anything is recorded', async () => {
