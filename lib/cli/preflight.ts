@@ -4,6 +4,7 @@ import { isCnfError, TryAgainError, UsageError } from '../core/errors.js';
 import { checkEventAgainstCatalog } from '../core/event-check.js';
 import type { InvokePlan, Platform } from '../core/platform.js';
 import { runIdReuseProblem } from '../core/run-id-reuse.js';
+import { takesOverRefusedStart } from '../core/refused-start.js';
 import { resultOfRecord, settledRecord, type AdminEvent, type RunResult } from '../core/run.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
 import { maskTypedSecrets } from './secret-mask.js';
@@ -49,8 +50,11 @@ async function preflight(
   if (!reusedId) return ok;
   const claimed = await platform.run(event.runId);
   if (claimed === undefined) return ok;
-  const problem = runIdReuseProblem(claimed, { runId: event.runId, task: event.task, args: given, argsHash: argsHash(event.runId, given) });
+  const retry = { runId: event.runId, task: event.task, args: given, argsHash: argsHash(event.runId, given) };
+  const problem = runIdReuseProblem(claimed, retry);
   if (problem !== undefined) throw new UsageError(problem);
+  // A run that never started (locked out, or refused by ECS): this retry runs it.
+  if (takesOverRefusedStart(claimed, retry)) return ok;
   const existing = settledRecord(claimed);
   if (existing.endedAt === undefined) {
     throw new TryAgainError(

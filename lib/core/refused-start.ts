@@ -2,18 +2,19 @@ import { randomUUID } from 'node:crypto';
 import type { RunRecord } from './run.js';
 
 /*
- * A container run whose start ECS refused (no capacity, throttled, denied)
- * ran nothing: its record ends (75 or 69) and says so (`notStarted`), and a
+ * A run locked out by another run's lock, or a container run whose start
+ * ECS refused (no capacity, throttled, denied), ran nothing: its record
+ * ends (75 or 69) and says so (`notStarted`), and a
  * retry of its run id with the same task and args takes that record over
  * instead of answering "already ran". The takeover is one conditional write
  * of the ledger, so concurrent retries start at most one task.
  */
 
 /**
- * Whether a claim of `record` may take over `existing`: a run that ECS
- * refused to start, of the same task and args (the same args hash).
+ * Whether a claim of `record` may take over `existing`: a run that never
+ * started, of the same task and args (the same args hash).
  */
-function takesOverRefusedStart(existing: RunRecord, record: RunRecord): boolean {
+function takesOverRefusedStart(existing: RunRecord, record: Pick<RunRecord, 'task' | 'argsHash'>): boolean {
   return (
     existing.notStarted === true &&
     existing.endedAt !== undefined &&
@@ -29,8 +30,8 @@ function retakenRecord(existing: RunRecord, record: RunRecord): RunRecord {
 }
 
 /**
- * The end of a run whose start ECS refused, as the ledger records it: a
- * retry may take it over. RunTask answered `failures` (a complete answer,
+ * The end of a run that never started (locked out, or its start refused by
+ * ECS), as the ledger records it: a retry may take it over. RunTask answered `failures` (a complete answer,
  * which ECS keeps for its client token for a day): the retry gets a new
  * token. RunTask failed (throttled, denied): its token started nothing and
  * is kept, so that a task a lost earlier attempt started is found, not

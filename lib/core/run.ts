@@ -199,9 +199,10 @@ interface RunRecord {
   /** The ARN of the ECS task of a container run, as the admin function started it. */
   readonly ecsTask?: string;
   /**
-   * The run ended before anything of it started: ECS refused to start its
-   * container task (no capacity, throttled, denied). A retry of its run id
-   * with the same task and args takes the record over and starts it.
+   * The run ended before anything of it started: its task's lock was held
+   * by another run, or ECS refused to start its container task (no
+   * capacity, throttled, denied). A retry of its run id with the same task
+   * and args takes the record over and starts it.
    */
   readonly notStarted?: boolean;
   /** The RunTask client token of a container run's start, where it is not the run id (a start retried after ECS refused it). */

@@ -382,7 +382,7 @@ class AdminRun {
     return resultOfRecord(existing);
   }
 
-  /** Takes the task's lock when it has one; a held lock ends the run, recorded, with 75. */
+  /** Takes the task's lock when it has one; a held lock ends the run, recorded as not started, with 75. */
   async #lock(ledger: RunLedger, task: Task, event: CompleteEvent, record: RunRecord, log: Logger): Promise<Lease | undefined> {
     if (task.options.lock !== true) return undefined;
     const holder = { runId: event.runId, caller: event.caller, since: record.startedAt };
@@ -404,8 +404,13 @@ class AdminRun {
     }
     const message = `Task ${event.task} is locked by run ${lock.holder.runId} (caller ${lock.holder.caller}) since ${lock.holder.since}; nothing ran.`;
     log.warn(message);
+    // Its task never started: a retry of its run id once the lock is free runs it, where it would answer this 75 for good.
+    const lockedOut = refusedStartRecord(record, false);
     throw new Refusal(
-      await this.#finish(ledger, record, log, { exitCode: ExitCode.TEMP_FAIL, error: { name: 'LockHeld' satisfies RefusalName, message } }),
+      await this.#finish(ledger, lockedOut, log, {
+        exitCode: ExitCode.TEMP_FAIL,
+        error: { name: 'LockHeld' satisfies RefusalName, message },
+      }),
     );
   }
 

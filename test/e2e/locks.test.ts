@@ -3,8 +3,9 @@
  * a time, whoever starts it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunResult } from '../../lib/core/run.js';
+import type { RunRecord, RunResult } from '../../lib/core/run.js';
 import { finished, outputShows, spawnCli } from '../support/cli.js';
+import { localRunEnded } from '../support/local-run-files.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 let project: TestProject;
@@ -39,6 +40,36 @@ describe('a locked task', () => {
     const ledger = JSON.parse((await project.cli(['runs', '--task', 'locked', '--limit', '100', '--json'])).stdout) as RunResult[];
     const recorded = ledger.filter((run) => attempts.has(run.runId));
     expect(recorded.map((run) => run.exitCode).sort((a, b) => a - b)).toEqual([0, ...Array<number>(19).fill(75)]);
+  });
+
+  it('a run id locked out (75) is not used up: its retry once the lock is free runs it, once; with --detach too', async () => {
+    const holder = spawnCli(['invoke', 'locked', '--', '--ms', '20000'], { cwd: project.dir });
+    const holderDone = finished(holder);
+    await outputShows(holder, 'holding the lock');
+    const refused = await project.cli(['invoke', 'locked', '--run-id', 'locked-out', '--', '--ms', '10']);
+    expect(refused.code).toBe(75);
+    const refusedDetached = await project.cli(['invoke', 'locked', '--run-id', 'locked-out-detached', '--detach', '--', '--ms', '10']);
+    expect(refusedDetached.code).toBe(0);
+    await localRunEnded(project.dir, 'locked-out-detached');
+    const detachedRecord = JSON.parse((await project.cli(['runs', 'show', 'locked-out-detached', '--json'])).stdout) as RunRecord;
+    expect(detachedRecord).toMatchObject({ exitCode: 75, notStarted: true });
+    holder.kill('SIGINT');
+    await holderDone;
+    const retried = await project.cli(['invoke', 'locked', '--run-id', 'locked-out', '--json', '--', '--ms', '10']);
+    expect(retried.code, retried.stderr).toBe(0);
+    expect(retried.stderr).not.toContain('already ran');
+    const again = await project.cli(['invoke', 'locked', '--run-id', 'locked-out', '--json', '--', '--ms', '10']);
+    expect(again.code).toBe(0);
+    expect(`${again.stdout}${again.stderr}`).toContain('already ran');
+    const retriedDetached = await project.cli(['invoke', 'locked', '--run-id', 'locked-out-detached', '--detach', '--', '--ms', '10']);
+    expect(retriedDetached.code, retriedDetached.stderr).toBe(0);
+    // The detached retry returns before its run takes the record over: its end is the record that says it started.
+    let ran: RunRecord;
+    do {
+      await localRunEnded(project.dir, 'locked-out-detached');
+      ran = JSON.parse((await project.cli(['runs', 'show', 'locked-out-detached', '--json'])).stdout) as RunRecord;
+    } while (ran.notStarted === true || ran.endedAt === undefined);
+    expect(ran.exitCode, JSON.stringify(ran)).toBe(0);
   });
 
   it('waits for the lock with --wait-lock instead of exiting 75', async () => {
