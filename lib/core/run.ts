@@ -200,8 +200,8 @@ interface RunRecord {
   readonly ecsTask?: string;
   /**
    * The run ended before anything of it started: its task's lock was held
-   * by another run, or ECS refused to start its container task (no
-   * capacity, throttled, denied). A retry of its run id with the same task
+   * by another run, it was interrupted before its task started, or ECS
+   * refused to start its container task (no capacity, throttled, denied). A retry of its run id with the same task
    * and args takes the record over and starts it.
    */
   readonly notStarted?: boolean;

@@ -395,7 +395,7 @@ class AdminRun {
       const message = `The run was interrupted while it waited for the lock held by run ${lock.holder.runId}; the task did not run.`;
       log.warn(message);
       throw new Refusal(
-        await this.#finish(ledger, record, log, {
+        await this.#finish(ledger, refusedStartRecord(record, false), log, {
           exitCode: ExitCode.INTERRUPTED,
           error: { name: 'InterruptedError', message },
           interruptedAt: new Date().toISOString(),
@@ -444,7 +444,7 @@ class AdminRun {
     });
     if (this.context.interrupt?.aborted === true) {
       const error = { name: 'InterruptedError', message: 'The run was interrupted before its task started; the task did not run.' };
-      return this.#finish(ledger, { ...record, configFingerprint: config.fingerprint }, runLog, {
+      return this.#finish(ledger, refusedStartRecord({ ...record, configFingerprint: config.fingerprint }, false), runLog, {
         exitCode: ExitCode.INTERRUPTED,
         error,
         interruptedAt: new Date().toISOString(),

@@ -150,7 +150,12 @@ describe('an interrupt while the embedded database starts', () => {
         exitCode: 130,
         interruptedAt: expect.any(String),
         error: { name: 'InterruptedError', message: 'The run was interrupted before its task started; the task did not run.' },
+        notStarted: true,
       });
+      // Nothing of it ran: its run id is not used up, and a retry runs it.
+      const retried = await notes.cli(['invoke', 'migrate', '--run-id', 'early']);
+      expect(retried.code, retried.stderr).toBe(0);
+      expect(`${retried.stdout}${retried.stderr}`).not.toContain('already ran');
     } finally {
       await notes.cleanup();
     }

@@ -109,5 +109,9 @@ describe('a locked task', () => {
     // and the holder is stopped in turn
     holder.kill('SIGINT');
     await holderDone;
+    // the interrupted wait ran nothing: its run id runs on a retry
+    expect(record).toMatchObject({ notStarted: true });
+    const retried = await project.cli(['invoke', 'locked', '--run-id', 'waited-interrupted', '--', '--ms', '10']);
+    expect(retried.code, retried.stderr).toBe(0);
   });
 });
