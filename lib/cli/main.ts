@@ -3,7 +3,7 @@ import { ERROR_PREFIX, isCnfError, UsageError } from '../core/errors.js';
 import { localizedMoments } from '../core/format-moment.js';
 import { optionWords } from '../core/option-words.js';
 import { ExitCode } from '../core/exit-codes.js';
-import { permissionFault } from '../core/file-system-fault.js';
+import { fileSystemFault } from '../core/file-system-fault.js';
 import { stylerFor, writeLine, writeWrapped, type CliIo } from './io.js';
 import { invocationOf } from '../core/invocation-name.js';
 import { asInvoked } from './invocation.js';
@@ -84,7 +84,7 @@ async function cli(argv: readonly string[], io: CliIo = processIo()): Promise<nu
   } catch (error) {
     // commander has printed help, or the version: nothing went wrong, and nothing is read for it.
     if (error instanceof CommanderError && error.exitCode === 0) return ExitCode.OK;
-    return reportError(permissionFault(error), argv, io, await secretMasker(io));
+    return reportError(fileSystemFault(error), argv, io, await secretMasker(io));
   }
 }
 

@@ -1,5 +1,7 @@
+import { statSync, type Stats } from 'node:fs';
 import { userInfo } from 'node:os';
-import { isCnfError, PermissionError, type CnfError } from './errors.js';
+import { basename, dirname, sep } from 'node:path';
+import { isCnfError, PermissionError, UnavailableError, type CnfError } from './errors.js';
 
 const PERMISSION_CODES: ReadonlySet<string> = new Set(['EACCES', 'EPERM', 'EROFS']);
 
@@ -13,16 +15,23 @@ function currentUser(): string {
 }
 
 /**
- * A file system call the user may not make, as the error every command
- * ends with: 77, naming the path and what to do. Any other error comes back
- * as it is. The CLI applies it to whatever a command throws, so that no
- * command (`db`, `serve`, `init`, …) reports a permission as its own bug.
+ * A failed file system call as the error every command ends with: a call
+ * the user may not make is 77, naming the path and what to do; state under
+ * `.cnf/` that is not the shape it must be (a file where a directory must
+ * be, or the other way round) is 69, naming what is in the way and how to
+ * move it aside. Any other error comes back as it is. The CLI applies it to
+ * whatever a command throws, so that no command (`runs`, `db`, `serve`,
+ * `init`, …) reports a permission or damaged state as its own bug.
  *
  * @example
- * throw permissionFault(error); // "Permission denied: cannot open /app/.cnf/local/db.pid (EACCES)."
+ * throw fileSystemFault(error); // "Permission denied: cannot open /app/.cnf/local/db.pid (EACCES)."
  */
-function permissionFault(error: unknown): unknown {
+function fileSystemFault(error: unknown): unknown {
   if (isCnfError(error) || typeof error !== 'object' || error === null) return error;
+  return shapeFault(error as NodeJS.ErrnoException) ?? permissionFault(error as NodeJS.ErrnoException);
+}
+
+function permissionFault(error: NodeJS.ErrnoException): unknown {
   const { code, path, syscall, dest } = error as NodeJS.ErrnoException & { dest?: unknown };
   if (code === undefined || !PERMISSION_CODES.has(code) || typeof path !== 'string') return error;
   // An atomic write renames its temporary file onto the file: the file is what the user must make writable.
@@ -54,4 +63,64 @@ function deniedError(path: string, action: string, code: string, cause?: unknown
   });
 }
 
-export { deniedError, permissionFault };
+/** The codes of a path that is not the shape the state must have, and what each says is wrong. */
+const SHAPE_CODES: Readonly<Record<string, string>> = {
+  ENOTDIR: 'where a directory must be',
+  EISDIR: 'a directory, where a file must be',
+  ELOOP: 'a loop of symbolic links',
+};
+
+/**
+ * The 69 for state under `.cnf/` that is not the shape it must be (a file
+ * where a directory must be, a directory where a file must be), naming what
+ * is in the way and how to move it aside; undefined for any other error.
+ */
+function shapeFault(error: NodeJS.ErrnoException): UnavailableError | undefined {
+  const { code, path, syscall } = error;
+  if (code === undefined || typeof path !== 'string' || !path.split(sep).includes('.cnf')) return undefined;
+  // mkdir of a directory a file stands in for: that file is in the way (of a directory there, the caller must know).
+  const inTheWay = code === 'EEXIST' && syscall === 'mkdir' && statOrUndefined(path)?.isDirectory() === false;
+  const kind = inTheWay ? 'ENOTDIR' : code;
+  if (!Object.hasOwn(SHAPE_CODES, kind)) return undefined;
+  const culprit = kind === 'ENOTDIR' ? notADirectory(path) : path;
+  const what = kind === 'ENOTDIR' ? `${kindAt(culprit)}, ${SHAPE_CODES[kind]}` : SHAPE_CODES[kind];
+  return new UnavailableError(`cnf-admin's state under .cnf/ is damaged: ${culprit} is ${what} (${code}).`, {
+    hint: `Move it aside (mv ${culprit} ${culprit}.damaged) and run the command again; leave the rest of .cnf/ as it is (the database, the parameter set and the run ledger are there).`,
+    cause: error,
+  });
+}
+
+/**
+ * The part of `path` that is there but is no directory, which made a call
+ * on `path` fail with ENOTDIR: `path` itself (a scandir), or one of its
+ * parents up to `.cnf` (an open of a file in it).
+ */
+function notADirectory(path: string): string {
+  for (let at = path; ; at = dirname(at)) {
+    const stats = statOrUndefined(at);
+    if (stats !== undefined && !stats.isDirectory()) return at;
+    if (basename(at) === '.cnf' || dirname(at) === at) return path;
+  }
+}
+
+/**
+ * What is at `path`, or undefined where nothing is, a part on the way is no
+ * directory, or it cannot be looked at: the fault being reported is the
+ * error, and a path that cannot be examined is named as the call named it.
+ */
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function kindAt(path: string): string {
+  const stats = statOrUndefined(path);
+  if (stats === undefined || stats.isFile()) return 'a file';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  return 'no directory';
+}
+
+export { deniedError, fileSystemFault, shapeFault };

@@ -1,25 +1,28 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PermissionError } from '../../lib/core/errors.js';
-import { permissionFault } from '../../lib/core/file-system-fault.js';
+import { PermissionError, UnavailableError } from '../../lib/core/errors.js';
+import { fileSystemFault } from '../../lib/core/file-system-fault.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const fault = (code: string, syscall = 'open', path = '/app/.cnf/local/parameters.json'): NodeJS.ErrnoException =>
   Object.assign(new Error(`${code}: ${syscall} '${path}'`), { code, syscall, path });
 
-describe('permissionFault', () => {
+describe('fileSystemFault, of a permission', () => {
   it('is 77 naming the path and the user who may not open it', () => {
-    const error = permissionFault(fault('EACCES'));
+    const error = fileSystemFault(fault('EACCES'));
     expect(error).toBeInstanceOf(PermissionError);
     expect((error as PermissionError).message).toBe('Permission denied: cannot open /app/.cnf/local/parameters.json (EACCES).');
     expect((error as PermissionError).hint).toMatch(/^Make it readable and writable for /);
   });
 
   it('asks for what the refused call needed: a read, the right to read; a write, to write', () => {
-    expect((permissionFault(fault('EACCES', 'scandir', '/app/.cnf/local/runs')) as PermissionError).hint).toMatch(/^Make it readable for /);
-    expect((permissionFault(fault('EACCES', 'mkdir', '/app/.cnf/local/locks')) as PermissionError).hint).toMatch(/^Make it writable for /);
+    expect((fileSystemFault(fault('EACCES', 'scandir', '/app/.cnf/local/runs')) as PermissionError).hint).toMatch(/^Make it readable for /);
+    expect((fileSystemFault(fault('EACCES', 'mkdir', '/app/.cnf/local/locks')) as PermissionError).hint).toMatch(/^Make it writable for /);
   });
 
   it('says a read-only file system is one, where no owner or mode would help', () => {
-    const error = permissionFault(fault('EROFS', 'mkdir', '/app/.cnf/local/locks'));
+    const error = fileSystemFault(fault('EROFS', 'mkdir', '/app/.cnf/local/locks'));
     expect(error).toBeInstanceOf(PermissionError);
     expect((error as PermissionError).message).toBe('Cannot mkdir /app/.cnf/local/locks: it is on a read-only file system (EROFS).');
     expect((error as PermissionError).hint).not.toContain('writable for');
@@ -27,6 +30,44 @@ describe('permissionFault', () => {
 
   it('leaves any other error as it is', () => {
     const other = fault('ENOENT');
-    expect(permissionFault(other)).toBe(other);
+    expect(fileSystemFault(other)).toBe(other);
+  });
+});
+
+describe('fileSystemFault, of state that is not the shape it must be', () => {
+  it('a file where a directory must be under .cnf/ is 69 naming that file, as the parent of the path the call named', () => {
+    // given .cnf/local/runs made a file
+    const root = join(tempDir('cnf-shape'), '.cnf');
+    mkdirSync(join(root, 'local'), { recursive: true });
+    writeFileSync(join(root, 'local', 'runs'), 'x');
+    // when a call opened a record in it, or read the directory itself
+    for (const path of [join(root, 'local', 'runs', 'r1.json'), join(root, 'local', 'runs')]) {
+      const error = fileSystemFault(fault('ENOTDIR', 'scandir', path));
+      // then it names the file in the way and how to move it aside
+      expect(error).toBeInstanceOf(UnavailableError);
+      expect((error as UnavailableError).message).toBe(
+        `cnf-admin's state under .cnf/ is damaged: ${join(root, 'local', 'runs')} is a file, where a directory must be (ENOTDIR).`,
+      );
+      expect((error as UnavailableError).hint).toContain(`mv ${join(root, 'local', 'runs')} ${join(root, 'local', 'runs')}.damaged`);
+    }
+  });
+
+  it('a directory where a file must be is 69 naming it; a mkdir that a file is in the way of too', () => {
+    const root = join(tempDir('cnf-shape'), '.cnf');
+    mkdirSync(join(root, 'notices.json'), { recursive: true });
+    writeFileSync(join(root, 'locks'), 'x');
+    expect((fileSystemFault(fault('EISDIR', 'read', join(root, 'notices.json'))) as UnavailableError).message).toBe(
+      `cnf-admin's state under .cnf/ is damaged: ${join(root, 'notices.json')} is a directory, where a file must be (EISDIR).`,
+    );
+    expect(fileSystemFault(fault('EEXIST', 'mkdir', join(root, 'locks')))).toBeInstanceOf(UnavailableError);
+  });
+
+  it('leaves alone what is not under .cnf/, and a mkdir of a directory that is there', () => {
+    const elsewhere = fault('ENOTDIR', 'scandir', '/app/lambda/tasks');
+    expect(fileSystemFault(elsewhere)).toBe(elsewhere);
+    const root = join(tempDir('cnf-shape'), '.cnf');
+    mkdirSync(root);
+    const there = fault('EEXIST', 'mkdir', root);
+    expect(fileSystemFault(there)).toBe(there);
   });
 });

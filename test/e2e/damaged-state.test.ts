@@ -375,6 +375,29 @@ describe('a .cnf that is not a usable directory', () => {
   });
 });
 
+describe('state under .cnf/ that is not the shape it must be', () => {
+  it.each([
+    ['local/runs', 'a file', [['runs'], ['runs', 'show', 'last'], ['logs', 'last'], ['invoke', 'noop']]],
+    ['local/releases', 'a file', [['status'], ['releases'], ['tasks'], ['deploy']]],
+    ['local/locks', 'a file', [['deploy'], ['config', 'set', 'A', 'b'], ['invoke', 'noop']]],
+    ['notices.json', 'a directory', [['invoke', 'noop']]],
+  ])('.cnf/%s that is %s: 69 naming it and saying to move it aside, for every command that reads it', async (name, kind, commands) => {
+    // given a deployed project whose state has something of the wrong kind in place of one of its parts
+    const broken = createTestProject('tasks');
+    others.push(broken);
+    const path = join(broken.dir, '.cnf', name);
+    rmSync(path, { recursive: true, force: true });
+    if (kind === 'a file') writeFileSync(path, 'x');
+    else mkdirSync(path);
+    // then each command says what is in the way, and what to do
+    for (const args of commands) {
+      const result = await broken.cli(args);
+      expectClearError(result, 69, `cnf-admin's state under .cnf/ is damaged: ${path} is ${kind}, where a`);
+      expect(result.stderr).toContain(`mv ${path} ${path}.damaged`);
+    }
+  });
+});
+
 describe('an unusable TMPDIR', () => {
   it.each([
     ['missing', () => join(tempDir('cnf-tmp'), 'gone'), 'it does not exist'],

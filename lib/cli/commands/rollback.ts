@@ -2,7 +2,7 @@ import { formatConfigDiff, livePairLabel } from '../../core/config-version.js';
 import { isCnfError, TryAgainError, UnavailableError, UsageError } from '../../core/errors.js';
 import { checkEventAgainstCatalog } from '../../core/event-check.js';
 import { ExitCode } from '../../core/exit-codes.js';
-import { permissionFault } from '../../core/file-system-fault.js';
+import { fileSystemFault } from '../../core/file-system-fault.js';
 import type { ConfigChoice, InvokePlan, Platform } from '../../core/platform.js';
 import { describeRollback, planRollback, ROLLBACK_TASK, type LivePairControl, type RollbackPlan } from '../../core/rollback.js';
 import { newRunId, type RunRecord, type RunResult } from '../../core/run.js';
@@ -267,7 +267,7 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
         return ExitCode.OK;
       } catch (error) {
         // What stopped it is the run's end, as the CLI reports it: the record never reads as killed when it was not.
-        const reported = permissionFault(error);
+        const reported = fileSystemFault(error);
         if (!ended)
           await finish(isCnfError(reported) ? reported.exitCode : ExitCode.SOFTWARE, describeThrown(reported)).catch(() => undefined);
         throw reported;

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { invalidArgsFields } from '../../core/check-args.js';
 import { CnfError } from '../../core/errors.js';
+import { fileSystemFault } from '../../core/file-system-fault.js';
 import { HttpError } from './http-error.js';
 import type { PageAssets } from './page-assets.js';
 import { ASSET_CACHING, checkRequest, SECURITY_HEADERS, servedAddresses, shownHost, TOKEN_PARAMETER } from './request-guard.js';
@@ -183,7 +184,9 @@ async function route(options: UiServerOptions, url: URL, request: IncomingMessag
 }
 
 /** The status and body of the answer to a request that failed: the request's fault (4xx), or the server's (500, reported). */
-function errorAnswer(error: unknown, report: (message: string) => void): [number, Record<string, unknown>] {
+function errorAnswer(thrown: unknown, report: (message: string) => void): [number, Record<string, unknown>] {
+  // Damaged or unreadable state is said as the CLI says it (69, 77), not reported as the server's bug.
+  const error = fileSystemFault(thrown);
   if (error instanceof HttpError) return [error.status, { error: error.message }];
   if (error instanceof CnfError && error.fault === 'user') {
     // A refusal of args names the fields it is about, for the form to mark.

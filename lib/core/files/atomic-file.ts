@@ -97,6 +97,8 @@ async function readJsonFile<T>(file: string): Promise<T | undefined> {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    // A read of a directory (EISDIR) names no path: the file is what the error is about, and what a report names.
+    (error as NodeJS.ErrnoException).path ??= file;
     throw error;
   }
   try {

@@ -10,6 +10,7 @@ import { readJsonFile } from '../../core/files/atomic-file.js';
 import { unquotedJsonError } from '../../core/files/unquoted-json-error.js';
 import { jsonFaultOffset } from './json-fault-offset.js';
 import { errnoText } from '../../core/errno-text.js';
+import { shapeFault } from '../../core/file-system-fault.js';
 import { describeIssues } from '../../core/run-record-schema.js';
 import type { LocalPaths } from './local-paths.js';
 
@@ -123,6 +124,9 @@ function stateFault(error: unknown, path: string, action: 'read' | 'write' = 'wr
       cause: error,
     });
   }
+  // A file where a directory must be, or the other way round: named as every command names it.
+  const shaped = shapeFault(error as NodeJS.ErrnoException);
+  if (shaped !== undefined) return shaped;
   return new UnavailableError(`Cannot use the local stage's state at ${named}: ${text}.`, {
     hint: `Move what is in the way at ${named} aside, and run the command again.`,
     cause: error,
