@@ -4,6 +4,8 @@
  * is given once and in decimal, errors speak in the terms the user wrote,
  * and the ledger records args one way.
  */
+import { existsSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../lib/core/run.js';
 import { startWatched, type CliResult } from '../support/cli.js';
@@ -86,6 +88,38 @@ describe('run ids', () => {
     const conflict = JSON.parse((await project.cli(['invoke', 'fail', '--run-id', 'noop-once', '--json'])).stdout) as { runId?: string };
     expect(conflict.runId).toBe('noop-once');
     expect((await project.cli(['runs', 'show', 'noop-once'])).code).toBe(0);
+  });
+
+  it.each([
+    ['an unknown task', ['invoke', 'no-such-task', '--run-id', 'refused-unknown']],
+    ['args that fail the schema', ['invoke', 'echo', '--run-id', 'refused-args', '--', '--count', 'x']],
+  ])('a refused invoke (%s) leaves no log: logs of its id says there is no such run (64), as runs show does', async (_case, args) => {
+    const runId = args[args.indexOf('--run-id') + 1] as string;
+    expectRefused(await project.cli(args), 'See the tasks and their args');
+    expect(existsSync(join(project.dir, '.cnf', 'local', 'logs', `${runId}.log`))).toBe(false);
+    for (const logs of [
+      ['logs', runId],
+      ['logs', runId, '--json'],
+      ['logs', runId, '--follow'],
+    ]) {
+      expectRefused(await project.cli(logs), `No run "${runId}" on stage local.`);
+    }
+  });
+
+  it('an empty log that no run claimed within the time a run takes to start is no run (64), named as a leftover, --follow too', async () => {
+    // given what a refused invoke of an older cnf-admin left: an empty log, its record never made
+    const log = join(project.dir, '.cnf', 'local', 'logs', 'left-behind.log');
+    writeFileSync(log, '');
+    const tenMinutesAgo = new Date(Date.now() - 600_000);
+    utimesSync(log, tenMinutesAgo, tenMinutesAgo);
+    for (const logs of [
+      ['logs', 'left-behind'],
+      ['logs', 'left-behind', '--follow'],
+    ]) {
+      const result = await project.cli(logs);
+      expectRefused(result, 'No run "left-behind" on stage local.');
+      expect(result.stderr).toContain(`${log} is an empty log that no run claimed`);
+    }
   });
 });
 

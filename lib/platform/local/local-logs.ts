@@ -11,6 +11,14 @@ import { runLogFile, type LocalPaths } from './local-paths.js';
 
 const FOLLOW_POLL_MS = 200;
 
+/*
+ * A run's log is made as it starts, and its record a moment later, once its
+ * process has loaded the release: well within the time a detached start is
+ * waited for (two minutes). An empty log with no record for longer is no
+ * run's: what an invoke refused before cnf-admin cleaned up after refusals.
+ */
+const RECORDLESS_START_MS = 120_000;
+
 /**
  * Replays the log of a local run, and with `follow` keeps reading as it
  * grows until the run ends. The last frame is the run's result, once the
@@ -20,14 +28,16 @@ const FOLLOW_POLL_MS = 200;
  * to be so: a finished one ends in an error (69), never in a result that
  * reads as a clean run with an empty log.
  *
+ * An id with no record is no run (64), unless its run is starting (its log
+ * made, its record not yet): an empty log that no run claimed within the
+ * time a run takes to start is what a refused invoke left, and said to be.
+ *
  * @throws UsageError when the stage has no run with that id; UnavailableError when a finished run's log is gone.
  */
 async function* localLogs(paths: LocalPaths, ledger: RunLedger, runId: string, options: LogsOptions = {}): AsyncGenerator<RunFrame> {
   const file = runLogFile(paths, runId);
   let record = await ledger.get(runId);
-  if (record === undefined && !isLogFile(file)) {
-    throw new UsageError(`No run ${JSON.stringify(runId)} on stage local.`, { hint: 'List the runs with: cnf-admin runs --stage local' });
-  }
+  if (record === undefined && (!isLogFile(file) || isLeftover(file))) throw noRun(runId, file);
   let offset = 0;
   let goneSaid = false;
   // Whether the log holds the run's end: its `Run ended` line, or the line the platform writes for a run it ended.
@@ -53,6 +63,7 @@ async function* localLogs(paths: LocalPaths, ledger: RunLedger, runId: string, o
       offset = size;
     }
     const current = await ledger.get(runId);
+    if (current === undefined && isLeftover(file)) throw noRun(runId, file);
     record = current === undefined ? undefined : settledRecord(current);
     if (record?.endedAt !== undefined && offset === 0 && !isLogFile(file)) throw logGone(runId, file, record);
     // The run may have written more, and ended, while the lines above were read (a slow reader, a long log): the rest first.
@@ -101,6 +112,23 @@ function isLogFile(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Whether `file` is an empty log that no run has claimed within the time a run takes to start (the caller found no record). */
+function isLeftover(file: string): boolean {
+  try {
+    const stats = statSync(file);
+    return stats.isFile() && stats.size === 0 && Date.now() - stats.mtimeMs > RECORDLESS_START_MS;
+  } catch {
+    return false;
+  }
+}
+
+function noRun(runId: string, file: string): UsageError {
+  const leftover = isLogFile(file) ? `; ${file} is an empty log that no run claimed (left by a refused invoke): remove it` : '';
+  return new UsageError(`No run ${JSON.stringify(runId)} on stage local.`, {
+    hint: `List the runs with: cnf-admin runs --stage local${leftover}`,
+  });
 }
 
 function logGone(runId: string, file: string, record: RunRecord): UnavailableError {

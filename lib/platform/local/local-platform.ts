@@ -47,6 +47,7 @@ import { assertBundleWhole, bundleDamage, listReleases, readRelease, type Stored
 import { assertStateDirectories, assertStateWritable } from './local-state.js';
 import { ensureUsableTmpdir } from './usable-tmpdir.js';
 import { runLocally } from './run-process.js';
+import { withoutLogOfRefusal } from './refused-run-log.js';
 import { LOCAL_FUNCTION_TIMEOUT_SECONDS } from './lambda-environment.js';
 import { stopLocalRun } from './stop-local-run.js';
 import { workingTreeDifference } from './working-tree.js';
@@ -234,7 +235,7 @@ class LocalPlatform implements Platform {
     // A task the release lacks is refused by the handler; it needs no database started for that.
     if (task !== undefined || event.task.startsWith(RESERVED_TASK_PREFIX)) await this.prepareDatabase();
     const taskTimeout = task?.timeoutSeconds;
-    yield* runLocally(
+    const frames = runLocally(
       {
         app: this.project.app,
         paths: this.#paths,
@@ -249,6 +250,7 @@ class LocalPlatform implements Platform {
       },
       options,
     );
+    yield* withoutLogOfRefusal(frames, this.#paths, this.#ledger, event.runId);
   }
 
   async detach(plan: InvokePlan, event: AdminEvent & { readonly runId: string }): Promise<void> {
