@@ -1,6 +1,7 @@
 import { UsageError } from '../core/errors.js';
 import type { ConfigChoice, ReleaseTarget } from '../core/platform.js';
 import { isReleaseId } from '../core/release.js';
+import { CONSOLE_TASK } from '../core/task-catalog.js';
 import { checkTaskArgsSize, parseArgsJson } from './args-json.js';
 import type { CommandOptions } from './command-options.js';
 
@@ -19,7 +20,7 @@ interface InvokeInput {
 
 /**
  * Checks what `cnf-admin invoke` is given before anything loads or starts:
- * a task's name, `--release`, `--config` and `--alias` together, and `--args` (JSON, within
+ * a task's name (not the console's, which `console` runs), `--release`, `--config` and `--alias` together, and `--args` (JSON, within
  * the limits of task args, with the task's own flags). The command checks
  * with it, and so does its first step (`prepare-invoke.ts`), which loads
  * nothing for input that is wrong.
@@ -29,6 +30,14 @@ interface InvokeInput {
 function checkInvokeInput(options: InvokeCommandOptions): InvokeInput {
   if (options.task.trim() === '')
     throw new UsageError("invoke takes a task's name, got nothing.", { hint: 'See the tasks and their args with: cnf-admin tasks' });
+  // The console's task takes a session of inputs, which only `console` holds; invoke would run it with none.
+  if (options.task === CONSOLE_TASK)
+    throw new UsageError(
+      `${CONSOLE_TASK} is the console's own task, which invoke cannot run: the console takes its inputs from a session.`,
+      {
+        hint: `Open the console with: cnf-admin console${options.stage === undefined ? '' : ` --stage ${options.stage}`} (-e '<code>' evaluates one input)`,
+      },
+    );
   const target = checkReleaseTarget(options);
   if (options.dryRun === true && options.detach === true) {
     throw new UsageError('--dry-run runs nothing and --detach starts a run; give one of them.', {

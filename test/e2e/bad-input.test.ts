@@ -101,6 +101,15 @@ describe('bad input', () => {
     expect(result.stderr).toContain(`--args '{"days": 30}'`);
   });
 
+  it('invoke cnf:console: 64 pointing to cnf-admin console (the console is on locally), not 77 saying it is off; nothing ran', async () => {
+    const before = await runCount();
+    const result = await project.cli(['invoke', 'cnf:console']);
+    expectUserError(result, 64, "cnf:console is the console's own task, which invoke cannot run");
+    expect(result.stderr).toContain('Open the console with: cnf-admin console --stage local');
+    expect(result.stderr).not.toContain('is off');
+    expect(await runCount()).toBe(before);
+  });
+
   it('an unknown stage: 64, listing the stages', async () => {
     expectUserError(
       await project.cli(['invoke', 'noop', '--stage', 'staging']),
