@@ -2,7 +2,7 @@
  * `cnf-admin console` and `cnf-admin run` on the local stage, through the
  * real binary, with the example notes app and its embedded PostgreSQL.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord, RunResult } from '../../lib/core/run.js';
@@ -86,9 +86,10 @@ describe('run', () => {
     expect(dry.code).toBe(0);
     expect(JSON.parse(dry.stdout)).toMatchObject({ task: 'scripts/fix-bad-records.ts', output: { bad: 2, fixed: 0 } });
     expect(dry.stderr).toContain('Would fix note');
-    // the same script named from inside its directory, or by an absolute path a shell completed
+    // the same script named from inside its directory, from the project's root there too, or by an absolute path a shell completed
     for (const [path, cwd] of [
       ['fix-bad-records.ts', join(project.dir, 'scripts')],
+      ['scripts/fix-bad-records.ts', join(project.dir, 'scripts')],
       [join(project.dir, 'scripts', 'fix-bad-records.ts'), project.dir],
     ] as const) {
       const named = await runCli(['run', path, '--json', '--', '--dry-run'], { cwd });
@@ -103,6 +104,22 @@ describe('run', () => {
       '(await db.query("select title from notes order by id desc limit 2")).map((row) => row.title)',
     ]);
     expect(titles.stdout).toContain("[ '(untitled)', 'padded' ]");
+  });
+
+  it("refuses a path that names one script from where it runs and another from the project's root (64), naming both; nothing ran", async () => {
+    const inside = join(project.dir, 'scripts');
+    mkdirSync(join(inside, 'scripts'));
+    writeFileSync(join(inside, 'scripts', 'fix-bad-records.ts'), 'export {};\n');
+    try {
+      const result = await runCli(['run', 'scripts/fix-bad-records.ts'], { cwd: inside });
+      expect(result.code).toBe(64);
+      expect(result.stderr).toContain(
+        `scripts/fix-bad-records.ts names two scripts: ${join(inside, 'scripts', 'fix-bad-records.ts')} from here, and ${join(inside, 'fix-bad-records.ts')} from the project's root.`,
+      );
+      expect(result.stderr).not.toContain('▶');
+    } finally {
+      rmSync(join(inside, 'scripts'), { recursive: true, force: true });
+    }
   });
 
   it('refuses a script that is not in the release it runs, saying it must ship with one; the checkout deploys it first', async () => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { findProject } from '../../core/project.js';
@@ -35,14 +36,31 @@ async function runScript(options: RunCommandOptions, io: CliIo): Promise<number>
  * project's scripts directory (`context.cnf.scriptsDir`, e.g. `ops/fix.ts`
  * ships as `scripts/fix.ts`). Either name is taken, and so is a path from
  * where the command runs (`fix.ts` inside the scripts directory, an
- * absolute path a shell completed).
+ * absolute path a shell completed), or from the project's root wherever it
+ * runs (`scripts/fix.ts` inside `scripts/`), when only one of the two files
+ * is there.
+ *
+ * @throws UsageError (64) when the path names one script from where the command runs and another from the project's root.
  */
 function bundleScriptPath(path: string, cwd: string): string {
   if (!path.endsWith('.ts')) return path;
   const project = findProject(cwd);
-  const inScripts = relative(project.scriptsDir, resolve(cwd, path));
-  if (inScripts !== '' && !inScripts.startsWith('..') && !isAbsolute(inScripts)) return scriptNameOf(inScripts.split(sep).join('/'));
-  return path;
+  const fromHere = resolve(cwd, path);
+  const fromRoot = resolve(project.root, path);
+  const found = [...new Set([fromHere, fromRoot])].filter((file) => existsSync(file) && inScriptsDir(project.scriptsDir, file));
+  if (found.length > 1) {
+    throw new UsageError(`${path} names two scripts: ${fromHere} from here, and ${fromRoot} from the project's root.`, {
+      hint: `Give the one to run by its absolute path, or from the project's root: cd ${project.root}`,
+    });
+  }
+  const file = found[0] ?? fromHere;
+  return inScriptsDir(project.scriptsDir, file) ? scriptNameOf(relative(project.scriptsDir, file).split(sep).join('/')) : path;
+}
+
+/** Whether `file` is inside the scripts directory (below it, not it). */
+function inScriptsDir(scriptsDir: string, file: string): boolean {
+  const inScripts = relative(scriptsDir, file);
+  return inScripts !== '' && !inScripts.startsWith('..') && !isAbsolute(inScripts);
 }
 
 export { runScript };
