@@ -1,6 +1,6 @@
 import { listsTaskLoader } from '../../core/task-loader-entry.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { PROJECT_FILE, projectOf } from '../../core/project.js';
 import { assertValidAppName } from '../../core/stage.js';
@@ -260,15 +260,20 @@ function readPackageJson(dir: string): { name?: unknown } {
   return pkg;
 }
 
+/** What to do about a file init cannot read: init writes nothing until it can. */
+function mendHint(file: string): string {
+  return `Mend ${basename(file)} in an editor (init wrote nothing), then run cnf-admin init again.`;
+}
+
 function readJson(file: string): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`, { hint: mendHint(file), cause: error });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new UsageError(`${file} must hold a JSON object, got: ${JSON.stringify(parsed)}`);
+    throw new UsageError(`${file} must hold a JSON object, got: ${JSON.stringify(parsed)}`, { hint: mendHint(file) });
   }
   return parsed as Record<string, unknown>;
 }

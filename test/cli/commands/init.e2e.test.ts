@@ -198,6 +198,26 @@ describe('cnf-admin init', () => {
     ],
     ['an unknown --database', () => appDir(), ['--database', 'mysql'], /--database takes postgres, got: "mysql"/],
     [
+      'a cdk.json that is not valid JSON',
+      () => {
+        const dir = appDir();
+        writeFileSync(join(dir, 'cdk.json'), '{ "app": ');
+        return dir;
+      },
+      [],
+      /cdk\.json is not valid JSON: .*\nMend cdk\.json in an editor \(init wrote nothing\), then run cnf-admin init again\./,
+    ],
+    [
+      'a package.json that is not valid JSON',
+      () => {
+        const dir = appDir();
+        writeFileSync(join(dir, 'package.json'), '{ "name": ');
+        return dir;
+      },
+      [],
+      /package\.json is not valid JSON: .*\nMend package\.json in an editor \(init wrote nothing\), then run cnf-admin init again\./,
+    ],
+    [
       'a package name that makes no app name',
       () => appDir({ name: '@acme/123', type: 'module' }),
       [],
