@@ -88,7 +88,7 @@ function findProject(startDir: string): Project {
     const parent = dirname(dir);
     if (parent === dir) {
       throw new UsageError(`No ${PROJECT_FILE} found in ${resolve(startDir)} or any directory above it.`, {
-        hint: 'Run cnf-admin inside a project: a directory with a cdk.json whose context.cnf.app names the app.',
+        hint: 'Run cnf-admin inside a project: a directory with a cdk.json whose context.cnf.app names the app. To make this directory one: cnf-admin init',
       });
     }
     dir = parent;
@@ -245,7 +245,7 @@ function settingsOf(file: string, parsed: unknown): ProjectSettings {
   const settings = context !== null && typeof context === 'object' && Object.hasOwn(context, 'cnf') ? context.cnf : undefined;
   if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
     throw new UsageError(`${file} has no context.cnf settings.`, {
-      hint: 'Add "context": { "cnf": { "app": "<your app>" } } to cdk.json.',
+      hint: 'Add "context": { "cnf": { "app": "<your app>" } } to cdk.json, or have cnf-admin init add it (it keeps the rest of cdk.json): cnf-admin init',
     });
   }
   checkKeys(file, settings, settingsSchema.shape, 'context.cnf');

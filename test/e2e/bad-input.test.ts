@@ -134,6 +134,12 @@ describe('bad input', () => {
     const result = await runCli(['invoke', 'migrate'], { cwd: outside });
     expectUserError(result, 64, `No cdk.json found in ${outside} or any directory above it.`);
     expect(result.stderr).toContain('context.cnf.app');
+    expect(result.stderr).toContain('To make this directory one: cnf-admin init');
+    // a CDK project without cnf-admin's settings: init adds them
+    writeFileSync(join(outside, 'cdk.json'), '{"app": "npx ts-node bin/app.ts"}');
+    const unset = await runCli(['invoke', 'migrate'], { cwd: outside });
+    expectUserError(unset, 64, `${join(outside, 'cdk.json')} has no context.cnf settings.`);
+    expect(unset.stderr).toContain('or have cnf-admin init add it (it keeps the rest of cdk.json): cnf-admin init');
   });
 
   it('corrupted .cnf state: a clear error naming the file (69), not a crash', async () => {
