@@ -330,6 +330,32 @@ describe('serve', () => {
     }
   });
 
+  it.each([
+    [
+      'throws as it loads',
+      (source: string) => `${source}\nthrow new Error('web import boom');\n`,
+      /^cnf-admin: The web entry lambda\/web\.ts of release r-[0-9a-f]{12} failed to load: web import boom\nFix lambda\/web\.ts, deploy it/,
+    ],
+    [
+      'exports no handler function',
+      (source: string) => source.replace('function handler(', 'function handlr('),
+      /^cnf-admin: The web entry lambda\/web\.ts of release r-[0-9a-f]{12} exports no handler function, which the web function calls \(it exports: handlr\)\.\nExport it from lambda\/web\.ts/,
+    ],
+  ])('a web entry that %s: deploy succeeds, serve says so naming lambda/web.ts (65), never --host', async (_case, edit, message) => {
+    const copy = createTestProject('tasks');
+    try {
+      const web = join(copy.dir, 'lambda', 'web.ts');
+      writeFileSync(web, edit(readFileSync(web, 'utf8')));
+      expect((await copy.cli(['deploy'])).code).toBe(0);
+      const served = await copy.cli(['serve', '--port', '0']);
+      expect(served.stderr).toMatch(message);
+      expect(served.stderr).not.toContain('--host');
+      expect(served.code).toBe(65);
+    } finally {
+      await copy.cleanup();
+    }
+  });
+
   it('serves the web handler, and switches to the new release when a deploy moves the alias pair', async () => {
     const copy = createTestProject('tasks');
     try {

@@ -90,7 +90,7 @@ class LocalPlatform implements Platform {
     nothingDeployed: async () =>
       (await readAliases(this.#paths))[DEFAULT_ALIAS] === undefined && (await listReleases(this.#paths)).length === 0,
     startWebServer: async (release, host, port) =>
-      startWebServer(this.project.app, this.#paths, release, host, port, await this.parameters.secrets()),
+      startWebServer(this.project, this.#paths, release, host, port, await this.parameters.secrets()),
     stop: (runId) => this.stop(runId),
   };
   readonly managedConfigKeys: ManagedConfigKeysCapability = {

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Readable } from 'node:stream';
-import { UsageError } from '../../core/errors.js';
+import { BuildError, UsageError } from '../../core/errors.js';
+import type { Project } from '../../core/project.js';
 import { toolRoot } from '../../core/tool-root.js';
 import type { WebServer } from '../../core/platform-capabilities.js';
 import { lambdaEnvironment } from './lambda-environment.js';
@@ -15,10 +16,11 @@ import { bundleDir, type LocalPaths } from './local-paths.js';
  * call it. What it writes reaches the terminal with the stage's secure
  * values (`secrets`, read as it starts) redacted, as a run's output does.
  *
- * @throws UsageError when the port cannot be had (in use, or not allowed).
+ * @throws UsageError when the port cannot be had (in use, or not allowed);
+ *   BuildError (65) naming the web entry when it throws as it loads, or exports no `handler` function.
  */
 async function startWebServer(
-  app: string,
+  project: Pick<Project, 'app' | 'root' | 'webEntry'>,
   paths: LocalPaths,
   release: string,
   host: string,
@@ -31,7 +33,7 @@ async function startWebServer(
     ['--enable-source-maps', join(toolRoot(), 'dist', 'local-web-server.mjs'), host, String(port)],
     {
       cwd: dir,
-      env: lambdaEnvironment(app, paths, release, dir, 'web'),
+      env: lambdaEnvironment(project.app, paths, release, dir, 'web'),
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       detached: true,
     },
@@ -40,6 +42,16 @@ async function startWebServer(
   const report = await firstReport(child);
   if (report.listening === undefined) {
     await ended;
+    const entry = relative(project.root, project.webEntry);
+    if (report.loadError !== undefined)
+      throw new BuildError(`The web entry ${entry} of release ${release} failed to load: ${report.loadError}`, {
+        hint: `Fix ${entry}, deploy it (cnf-admin deploy), then serve again.`,
+      });
+    if (report.noHandler !== undefined)
+      throw new BuildError(
+        `The web entry ${entry} of release ${release} exports no handler function, which the web function calls (it exports: ${report.noHandler || 'nothing'}).`,
+        { hint: `Export it from ${entry} (export const handler = async (event) => …), deploy it (cnf-admin deploy), then serve again.` },
+      );
     throw new UsageError(`Cannot serve on ${host}:${port}: ${report.error ?? 'the server ended before it listened'}.`, {
       // The port in use or not allowed, or a host that is no address of this machine.
       hint: /EADDRINUSE|EACCES/.test(report.error ?? '')
@@ -62,7 +74,15 @@ async function startWebServer(
   };
 }
 
-function firstReport(child: ChildProcess): Promise<{ listening?: string; error?: string }> {
+/** What the web server process reports first: where it listens, or why it does not. */
+interface FirstReport {
+  readonly listening?: string;
+  readonly error?: string;
+  readonly loadError?: string;
+  readonly noHandler?: string;
+}
+
+function firstReport(child: ChildProcess): Promise<FirstReport> {
   return new Promise((resolve) => {
     let text = '';
     const channel = child.stdio[3] as Readable | null;
@@ -70,7 +90,7 @@ function firstReport(child: ChildProcess): Promise<{ listening?: string; error?:
     channel?.on('data', (chunk: string) => {
       text += chunk;
       const newline = text.indexOf('\n');
-      if (newline >= 0) resolve(JSON.parse(text.slice(0, newline)) as { listening?: string; error?: string });
+      if (newline >= 0) resolve(JSON.parse(text.slice(0, newline)) as FirstReport);
     });
     child.once('close', () => resolve({}));
   });

@@ -4,8 +4,10 @@
  * `cnf-admin serve`.
  *
  * Usage: node local-web-server.mjs <host> <port>; the task root is
- * LAMBDA_TASK_ROOT. It reports `{"listening": url}` or `{"error": message}`
- * as one JSON line on file descriptor 3, and logs each request to stdout.
+ * LAMBDA_TASK_ROOT. It reports `{"listening": url}`, `{"error": message}`,
+ * `{"loadError": message}` (the web entry threw as it loaded) or
+ * `{"noHandler": exports}` (it exports no `handler` function) as one JSON
+ * line on file descriptor 3, and logs each request to stdout.
  */
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -21,6 +23,11 @@ const status = createWriteStream('', { fd: 3 });
 
 function report(value: Record<string, string>): void {
   status.write(`${JSON.stringify(value)}\n`);
+}
+
+/** Reports why the server cannot start, and ends once the report is written. */
+function fail(value: Record<string, string>): void {
+  status.end(`${JSON.stringify(value)}\n`, () => process.exit(1));
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {
@@ -111,7 +118,17 @@ async function main(): Promise<void> {
     logError('Uncaught exception: the web handler’s process ends', error);
     process.exit(1);
   });
-  const { handler } = (await import(pathToFileURL(join(taskRoot, 'web.mjs')).href)) as { handler: WebHandler };
+  let entry: Record<string, unknown>;
+  try {
+    entry = (await import(pathToFileURL(join(taskRoot, 'web.mjs')).href)) as Record<string, unknown>;
+  } catch (error) {
+    // The web entry threw as it loaded: its own fault, not the address's.
+    const { name, message } = error instanceof Error ? error : { name: typeof error, message: String(error) };
+    return fail({ loadError: name === 'Error' ? message : `${name}: ${message}` });
+  }
+  // Lambda calls the export named handler: without one, every request would fail the same way.
+  if (typeof entry.handler !== 'function') return fail({ noHandler: Object.keys(entry).join(', ') });
+  const handler = entry.handler as WebHandler;
   const server = createServer((request, response) => {
     const started = Date.now();
     readBody(request)
