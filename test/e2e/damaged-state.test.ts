@@ -381,10 +381,19 @@ describe('state under .cnf/ that is not the shape it must be', () => {
     ['local/releases', 'a file', [['status'], ['releases'], ['tasks'], ['deploy']]],
     ['local/locks', 'a file', [['deploy'], ['config', 'set', 'A', 'b'], ['invoke', 'noop']]],
     ['notices.json', 'a directory', [['invoke', 'noop']]],
+    [
+      'local/logs',
+      'a file',
+      [
+        ['logs', 'last'],
+        ['logs', 'last', '--follow'],
+      ],
+    ],
   ])('.cnf/%s that is %s: 69 naming it and saying to move it aside, for every command that reads it', async (name, kind, commands) => {
-    // given a deployed project whose state has something of the wrong kind in place of one of its parts
+    // given a deployed project, with a run, whose state has something of the wrong kind in place of one of its parts
     const broken = createTestProject('tasks');
     others.push(broken);
+    expect((await broken.cli(['invoke', 'noop'])).code).toBe(0);
     const path = join(broken.dir, '.cnf', name);
     rmSync(path, { recursive: true, force: true });
     if (kind === 'a file') writeFileSync(path, 'x');

@@ -1,6 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { UnavailableError, UsageError } from '../../core/errors.js';
+import { shapeFault } from '../../core/file-system-fault.js';
 import { formatMoment } from '../../core/format-moment.js';
 import type { LogsOptions, RunFrame } from '../../core/platform.js';
 import { endedByOwnerGone, runEndedOf } from '../../core/run-log.js';
@@ -109,7 +110,10 @@ function cutShort(record: RunRecord, lastLine: string): boolean {
 function isLogFile(file: string): boolean {
   try {
     return statSync(file).isFile();
-  } catch {
+  } catch (error) {
+    // A file where the logs directory must be is damaged state, not a log that is gone.
+    const damaged = shapeFault(error as NodeJS.ErrnoException);
+    if (damaged !== undefined) throw damaged;
     return false;
   }
 }
