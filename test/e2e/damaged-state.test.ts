@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_BIN, cliEnvironment, finished, outputShows, type CliResult } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 import { tempDir } from '../support/temp-dir.js';
+import { startUi } from '../support/ui-process.js';
 
 let project: TestProject;
 const others: TestProject[] = [];
@@ -403,6 +404,33 @@ describe('state under .cnf/ that is not the shape it must be', () => {
       const result = await broken.cli(args);
       expectClearError(result, 69, `cnf-admin's state under .cnf/ is damaged: ${path} is ${kind}, where a`);
       expect(result.stderr).toContain(`mv ${path} ${path}.damaged`);
+    }
+  });
+});
+
+describe('state under .cnf/ that is not the shape it must be, seen by the ui', () => {
+  it("answers the page's request for the runs with 409 and the CLI's words, not a 500 and a stack on the terminal", async () => {
+    // given a ui serving a project whose .cnf/local/runs became a file
+    const broken = createTestProject('tasks');
+    others.push(broken);
+    const runs = join(broken.dir, '.cnf', 'local', 'runs');
+    rmSync(runs, { recursive: true, force: true });
+    writeFileSync(runs, 'x');
+    const ui = await startUi(broken.dir);
+    try {
+      // when the page asks for the runs
+      const response = await fetch(`${ui.origin}/api/runs`, { headers: { 'x-cnf-token': ui.token } });
+      // then it is told what is in the way, and what to do
+      expect(response.status).toBe(409);
+      const body = (await response.json()) as { error: string; exitCode: number; hint: string };
+      expect(body).toMatchObject({
+        exitCode: 69,
+        error: `cnf-admin's state under .cnf/ is damaged: ${runs} is a file, where a directory must be (ENOTDIR).`,
+      });
+      expect(body.hint).toContain(`mv ${runs} ${runs}.damaged`);
+      expect(ui.output()).not.toMatch(STACK_FRAME);
+    } finally {
+      await ui.stop();
     }
   });
 });
