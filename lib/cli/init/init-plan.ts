@@ -292,7 +292,8 @@ function appNameOf(requested: string | undefined, configured: unknown, packageNa
   if (configured !== undefined) return configured as string;
   const derived = appNameFromPackage(typeof packageName === 'string' ? packageName : '');
   if (derived === undefined) {
-    throw new UsageError(`Cannot make an app name from the package name ${JSON.stringify(packageName ?? null)}.`, {
+    const why = typeof packageName === 'string' ? `the package name ${JSON.stringify(packageName)}` : 'package.json, which has no "name"';
+    throw new UsageError(`Cannot make an app name from ${why}.`, {
       hint: 'Name the app: cnf-admin init --app <name> (lower-case letters, digits and -, starting with a letter).',
     });
   }

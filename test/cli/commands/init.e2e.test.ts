@@ -223,6 +223,12 @@ describe('cnf-admin init', () => {
       [],
       /Cannot make an app name from the package name "@acme\/123"/,
     ],
+    [
+      'a package.json without a name',
+      () => appDir({ type: 'module' }),
+      [],
+      /Cannot make an app name from package\.json, which has no "name"\.\nName the app: cnf-admin init --app <name>/,
+    ],
   ])('refuses %s with exit 64 and a hint, writing nothing', async (_case, makeDir, args, message) => {
     const dir = makeDir();
     const before = snapshot(dir);
