@@ -14,6 +14,7 @@ import { callerMatches } from '../../core/caller-match.js';
 import { releaseMatches } from '../../core/release-match.js';
 import { LEDGER_INDEXES, LEDGER_RETENTION_DAYS, LEDGER_TABLE, lockKey, runKey } from '../../core/ledger-table.js';
 import { settledRecord, type RunRecord } from '../../core/run.js';
+import { UnavailableError } from '../../core/errors.js';
 import { runStatus, type RunStatus } from '../../core/run-status.js';
 import { HeartbeatLease } from '../../core/heartbeat-lease.js';
 import { parseRunRecord } from '../../core/run-record-schema.js';
@@ -217,9 +218,19 @@ class DynamoLedger implements RunLedger {
     return held.Item === undefined ? undefined : (unmarshall(held.Item) as LockHolder);
   }
 
-  /** Whether the ledger records the run as ended, or it was lost (its deadline passed without an end). */
+  /**
+   * Whether the ledger records the run as ended, or it was lost (its deadline
+   * passed without an end). A record that cannot be read tells no end: the
+   * lock's lease decides, as for a holder that is no run (a config change).
+   */
   async #runEnded(runId: string): Promise<boolean> {
-    const record = await this.get(runId);
+    let record: RunRecord | undefined;
+    try {
+      record = await this.get(runId);
+    } catch (error) {
+      if (error instanceof UnavailableError) return false;
+      throw error;
+    }
     return record !== undefined && settledRecord(record).endedAt !== undefined;
   }
 

@@ -159,6 +159,16 @@ describe('DynamoLedger', () => {
     expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(1);
   });
 
+  it('leaves a lock to its holder when the holder’s run record cannot be read: its lease decides', async () => {
+    const ledger = new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' }));
+    dynamo.on(PutItemCommand).rejects(conditionFailed());
+    const lockItem = { pk: 'lock#migrate', runId: 'run-1', caller: 'alice', since: 'then', leaseExpiresAt: Date.now() + 25_000 };
+    dynamo.on(GetItemCommand, { Key: marshall({ pk: 'lock#migrate' }) }).resolves({ Item: marshall(lockItem) });
+    dynamo.on(GetItemCommand, { Key: marshall({ pk: 'run#run-1' }) }).resolves({ Item: marshall({ pk: 'run#run-1', task: 7 }) });
+    const lock = await ledger.acquireLock('migrate', { runId: 'run-2', caller: 'bob', since: 'now' });
+    expect(lock).toEqual({ acquired: false, holder: { runId: 'run-1', caller: 'alice', since: 'then' } });
+  });
+
   it('renews the lease with a conditional update and reports it lost when another run took it', async () => {
     dynamo.on(PutItemCommand).resolves({});
     dynamo.on(UpdateItemCommand).resolvesOnce({}).rejects(conditionFailed());
