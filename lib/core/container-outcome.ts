@@ -2,6 +2,9 @@ import { ExitCode } from './exit-codes.js';
 import { constants } from 'node:os';
 import type { RunError } from './run.js';
 
+/** The name of a container run's end when ECS stopped its task without cnf-admin asking. */
+const TASK_INTERRUPTED_ERROR = 'TaskInterruptedError';
+
 /**
  * What ECS tells of a stopped task (the fields of DescribeTasks' `Task` that
  * say how it ended), so that the CLI and the admin function read it alike.
@@ -56,7 +59,7 @@ function outcomeOfStoppedTask(task: StoppedTask, containerName: string): Contain
     return fail(ExitCode.INTERRUPTED, 'TaskStoppedError', `The task was stopped: ${said || 'by StopTask'}`);
   }
   if (task.stopCode === 'SpotInterruption' || task.stopCode === 'TerminationNotice' || task.stopCode === 'ServiceSchedulerInitiated') {
-    return fail(ExitCode.SOFTWARE, 'TaskInterruptedError', `Fargate stopped the task (${task.stopCode}): ${said}`);
+    return fail(ExitCode.SOFTWARE, TASK_INTERRUPTED_ERROR, `Fargate stopped the task (${task.stopCode}): ${said}`);
   }
   const code = container?.exitCode;
   if (code !== undefined && code > 128 && code !== ExitCode.INTERRUPTED) {
@@ -84,9 +87,43 @@ function outcomeOfMissingTask(taskArn: string): ContainerOutcome {
   return fail(ExitCode.SOFTWARE, 'RunLostError', `ECS no longer knows task ${taskArn}, and the run never recorded its end.`);
 }
 
+/**
+ * What a container run's ledger record says of the stop, read when its
+ * container got SIGTERM: asked through `cnf-admin stop` (by whom, when), not
+ * asked, or not known because the record could not be read in time (why).
+ */
+type StopAsked = { readonly asked: true; readonly by: string; readonly at: string } | { readonly asked: false; readonly unread?: string };
+
+/**
+ * How a container run ended whose container got SIGTERM, as the run records
+ * it: a stop asked through `cnf-admin stop` is an interrupt, 130
+ * `InterruptedError` naming who asked; any other (a Fargate Spot reclaim,
+ * maintenance, a StopTask from the console or `aws ecs stop-task`, or a stop
+ * the record could not tell of in time) is ECS's, 70 `TaskInterruptedError`,
+ * as {@link outcomeOfStoppedTask} tells it of a run that could not record its end.
+ *
+ * @param ended - how the task ended once asked to stop: `stopped`, `ended with exit 0`
+ */
+function outcomeOfTermination(stop: StopAsked, ended: string): ContainerOutcome {
+  if (stop.asked) {
+    return fail(
+      ExitCode.INTERRUPTED,
+      'InterruptedError',
+      `The run was stopped by ${stop.by} with cnf-admin stop (${stop.at}); the task was asked to stop and ${ended}.`,
+    );
+  }
+  const unread =
+    stop.unread === undefined ? '' : ` Whether cnf-admin asked for the stop could not be read: ${stop.unread.replace(/\.$/, '')}.`;
+  return fail(
+    ExitCode.SOFTWARE,
+    TASK_INTERRUPTED_ERROR,
+    `ECS stopped the task (a Fargate Spot reclaim, maintenance, or a StopTask outside cnf-admin); the task was asked to stop and ${ended}.${unread}`,
+  );
+}
+
 function fail(exitCode: number, name: string, message: string): ContainerOutcome {
   return { exitCode, error: { name, message } };
 }
 
-export { outcomeOfMissingTask, outcomeOfStoppedTask };
-export type { ContainerOutcome, StoppedTask };
+export { outcomeOfMissingTask, outcomeOfStoppedTask, outcomeOfTermination };
+export type { ContainerOutcome, StopAsked, StoppedTask };

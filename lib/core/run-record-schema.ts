@@ -33,6 +33,8 @@ const runRecordSchema = z.looseObject({
   ecsTask: z.optional(z.string()),
   notStarted: z.optional(z.boolean()),
   clientToken: z.optional(z.string()),
+  stopRequestedAt: z.optional(isoTime),
+  stopRequestedBy: z.optional(z.string()),
   owner: z.optional(
     z.object({
       pid: z.int().check(z.positive()),

@@ -207,6 +207,15 @@ interface RunRecord {
   readonly notStarted?: boolean;
   /** The RunTask client token of a container run's start, where it is not the run id (a start retried after ECS refused it). */
   readonly clientToken?: string;
+  /**
+   * ISO 8601: when `cnf-admin stop` asked the admin function to stop this
+   * container run, written before its StopTask. The run's container reads it
+   * when it gets SIGTERM: a stop asked so is an interrupt (130); without it,
+   * ECS stopped the task (a Fargate Spot reclaim, maintenance): 70.
+   */
+  readonly stopRequestedAt?: string;
+  /** Who asked for the stop of {@link RunRecord.stopRequestedAt} (the caller `cnf-admin stop` sent). */
+  readonly stopRequestedBy?: string;
 }
 
 /**

@@ -34,8 +34,11 @@ interface AdminInvocationContext {
    */
   readonly claimedRun?: boolean;
   /**
-   * An interrupt is a stop from outside (StopTask): the run ends with 130
-   * whatever the task returns after it (the container runner).
+   * An interrupt is a stop from outside (SIGTERM, in the container runner):
+   * the run ends as that stop was, whatever the task returns after it: 130
+   * when the run's record says `cnf-admin stop` asked for it, else 70
+   * `TaskInterruptedError` (ECS stopped the task: a Fargate Spot reclaim,
+   * maintenance).
    *
    * @default false: the task's own exit code stands when it returns after an interrupt
    */

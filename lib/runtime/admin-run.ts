@@ -33,7 +33,9 @@ import { createRunLogger } from './logger.js';
 import { SecretRedactor } from './redact-secrets.js';
 import type { CompleteEvent, ReadEvent } from './read-event.js';
 import { describeRelease, resolveTask, type TaskSources } from './resolve-task.js';
-import { runErrorOf, runTask, type TaskOutcome } from './run-task.js';
+import { runErrorOf, runTask, stopEnding, type TaskOutcome } from './run-task.js';
+import { watchStopRequest, type StopWatch } from './container/stop-request.js';
+import { outcomeOfTermination } from '../core/container-outcome.js';
 import { redactArgs } from './task-args.js';
 import { checkArgs, invalidArgsMessage } from '../core/check-args.js';
 import { argsHash } from '../core/args-hash.js';
@@ -51,7 +53,7 @@ interface RunContext {
   readonly interrupt?: AbortSignal;
   /** The admin function claimed this run for this process (a container task it started): take the claim over. */
   readonly claimedRun?: boolean;
-  /** An interrupt is a stop from outside (StopTask): the run ends with 130, whatever the task returns after it. */
+  /** An interrupt is a stop from outside (SIGTERM in a container): the run ends as that stop was, whatever the task returns after it. */
   readonly stopIsFinal?: boolean;
 }
 
@@ -455,6 +457,7 @@ class AdminRun {
     // Watched first, so that what the redaction holds back until the end counts too.
     const openLines = trackOpenLines();
     const unredact = redactLogLines(redactor);
+    const stopWatch = this.#watchStop(ledger, record.runId);
     const outcome = await runTask(task, {
       args,
       config: config.values,
@@ -469,25 +472,38 @@ class AdminRun {
     }).finally(() => {
       unredact();
       openLines.close();
+      stopWatch?.close();
     });
-    return this.#finish(ledger, { ...record, configFingerprint: config.fingerprint }, runLog, this.#stopped(redactor.outcome(outcome)));
+    const stopped = await this.#stopped({ ...record, configFingerprint: config.fingerprint }, redactor.outcome(outcome), stopWatch);
+    return this.#finish(ledger, stopped.record, runLog, stopped.outcome);
+  }
+
+  /** In a container (a stop is final): reads the run's record once SIGTERM comes, for whether `cnf-admin stop` asked for it. */
+  #watchStop(ledger: RunLedger, runId: string): StopWatch | undefined {
+    const { interrupt, stopIsFinal } = this.context;
+    return stopIsFinal === true && interrupt !== undefined ? watchStopRequest(ledger, runId, interrupt) : undefined;
   }
 
   /**
-   * A run stopped from outside (`cnf-admin stop`: StopTask, SIGTERM) ends
-   * with 130 whatever the task did after the stop, as `invoke` reports it
-   * from the task's stop code; its output, if any, is kept.
+   * A container run stopped from outside (SIGTERM) ends as the stop was,
+   * whatever the task did after it; its output, if any, is kept. A stop
+   * asked through `cnf-admin stop`, as the run's record says, is an
+   * interrupt (130, naming who asked, kept on the record); any other is
+   * ECS's (a Fargate Spot reclaim, maintenance): 70 `TaskInterruptedError`.
    */
-  #stopped(outcome: TaskOutcome): TaskOutcome {
-    if (this.context.stopIsFinal !== true || outcome.interruptedAt === undefined || outcome.exitCode === ExitCode.INTERRUPTED)
-      return outcome;
+  async #stopped(
+    record: RunRecord,
+    outcome: TaskOutcome,
+    stopWatch: StopWatch | undefined,
+  ): Promise<{ readonly record: RunRecord; readonly outcome: TaskOutcome }> {
+    if (stopWatch === undefined || outcome.interruptedAt === undefined) return { record, outcome };
+    const stop = await stopWatch.asked();
+    const ended = outcomeOfTermination(stop, stopEnding(outcome));
+    // The container's end is a put of its whole record: the request the admin function wrote stays on it.
+    const asked = stop.asked ? { ...record, stopRequestedAt: stop.at, stopRequestedBy: stop.by } : record;
     return {
-      ...outcome,
-      exitCode: ExitCode.INTERRUPTED,
-      error: {
-        name: 'InterruptedError',
-        message: `The run was stopped (StopTask: cnf-admin stop, or ECS); the task ended with exit ${outcome.exitCode} after it was asked to stop.`,
-      },
+      record: asked,
+      outcome: { ...outcome, exitCode: ended.exitCode, ...(ended.error === undefined ? {} : { error: ended.error }) },
     };
   }
 

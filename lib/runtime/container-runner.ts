@@ -19,9 +19,12 @@
  * The last line is `Run result`, the run result as the admin function
  * would return it, which `cnf-admin invoke` reads once the task has stopped.
  *
- * SIGTERM (StopTask, or ECS replacing the task) and SIGINT fire the task's
- * `signal`: the run ends with 130 and records it, whatever the task returns
- * after it (the stop is final, as `invoke` reports it from the stop code).
+ * SIGTERM (StopTask, or ECS reclaiming the task) and SIGINT fire the task's
+ * `signal`, and the run ends as the stop was, whatever the task returns
+ * after it: the handler reads the run's record, where `cnf-admin stop`
+ * writes that it asked before its StopTask. Asked so: 130, naming who;
+ * otherwise ECS stopped the task (a Fargate Spot reclaim, maintenance): 70
+ * `TaskInterruptedError`. The container cannot learn the stop code itself.
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -37,7 +40,8 @@ import { readContainerEvent } from './container/container-event.js';
 const interrupt = new AbortController();
 const onSignal = (signal: NodeJS.Signals): void => {
   runnerLog('WARN', `Received ${signal}: the task is asked to stop`);
-  interrupt.abort();
+  // Who stopped the task is not known yet: the run tells it at its end, from its ledger record.
+  interrupt.abort(`the container got ${signal}`);
 };
 process.on('SIGTERM', onSignal);
 process.on('SIGINT', onSignal);
@@ -101,7 +105,7 @@ async function main(): Promise<number> {
     awsRequestId: arn?.split('/').pop() ?? randomUUID(),
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     interrupt: interrupt.signal,
-    // The admin function claimed the run before it started this task; a stop (SIGTERM) ends the run as stopped.
+    // The admin function claimed the run before it started this task; a stop (SIGTERM) ends the run, as cnf-admin's or ECS's.
     claimedRun: environment.runClaimed === true,
     stopIsFinal: true,
   });

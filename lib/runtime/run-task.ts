@@ -25,6 +25,24 @@ const STOP_GRACE_MS = 2_000;
  */
 const INTERRUPT_GRACE_MS = 8_000;
 
+/** The words that say a task did not end within its grace after it was told to stop. */
+function didNotEnd(graceMs: number): string {
+  return `the task did not end within ${graceMs / 1000}s`;
+}
+
+/**
+ * How a task that was asked to stop (an interrupt) ended, to follow `the
+ * task was asked to stop and`: `stopped` (through its signal), `did not end
+ * within 8s`, or `ended with exit 0` (it returned, threw, or hit its
+ * timeout first).
+ */
+function stopEnding(outcome: TaskOutcome): string {
+  if (outcome.exitCode === ExitCode.INTERRUPTED && outcome.error?.name === 'InterruptedError') {
+    return outcome.error.message.endsWith(didNotEnd(INTERRUPT_GRACE_MS)) ? `did not end within ${INTERRUPT_GRACE_MS / 1000}s` : 'stopped';
+  }
+  return `ended with exit ${outcome.exitCode}${outcome.error === undefined ? '' : ` (${outcome.error.name})`}`;
+}
+
 /** Why a run was told to stop before it finished. */
 class RunStoppedError extends Error {
   constructor(
@@ -145,7 +163,7 @@ async function runTask(task: Task, input: TaskRunInput): Promise<TaskOutcome> {
         exitCode: reason.exitCode,
         error: {
           name: reason.name,
-          message: stoppedMessage(`${reason.message}; the task did not end within ${graceMs() / 1000}s`),
+          message: stoppedMessage(`${reason.message}; ${didNotEnd(graceMs())}`),
         },
       });
     }
@@ -270,5 +288,5 @@ function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
-export { runErrorOf, runTask };
+export { runErrorOf, runTask, stopEnding };
 export type { TaskOutcome, TaskRunInput };

@@ -4,32 +4,32 @@
  * the event in CNF_ADMIN_EVENT, the ledger claim, exit codes, SIGTERM, and
  * the release check.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBundle } from '../../lib/bundle/build-bundle.js';
-import { writeBundleFilesSync } from '../../lib/bundle/write-bundle.js';
-import { loadProject } from '../../lib/core/project.js';
-import type { RunRecord, RunResult } from '../../lib/core/run.js';
-import { containerRunnerCode } from '../../lib/construct/private/container-runner-code.js';
+import type { RunRecord } from '../../lib/core/run.js';
 import { finished, type CliResult } from '../support/cli.js';
-import { tempDir } from '../support/temp-dir.js';
+import {
+  buildRunnerImage,
+  linesOf,
+  outputSeen,
+  recordOf as recordIn,
+  resultLine,
+  startRunner as startIn,
+  writeClaimedRecord,
+  type RunnerImage,
+} from '../support/container-runner-image.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 let project: TestProject;
+let at: RunnerImage;
 let image: string;
-let ledger: string;
 let release: string;
 
 beforeAll(async () => {
   project = createTestProject('tasks');
-  const bundle = await buildBundle(loadProject(project.dir));
-  release = bundle.release;
-  image = tempDir('cnf-image');
-  ledger = tempDir('cnf-ledger');
-  writeBundleFilesSync(join(image, 'bundle'), bundle.files);
-  writeFileSync(join(image, 'container-runner.mjs'), containerRunnerCode());
+  at = await buildRunnerImage(project);
+  ({ image, release } = at);
 });
 
 afterAll(async () => {
@@ -39,45 +39,25 @@ afterAll(async () => {
 let counter = 0;
 const newRunId = (): string => `20261130-000000-runner${(counter += 1)}`;
 
-/** Starts the runner as ECS would: the task definition's environment, and the event as an override. */
-function startRunner(event: unknown, env: NodeJS.ProcessEnv = {}) {
-  return spawn(process.execPath, [join(image, 'container-runner.mjs')], {
-    env: {
-      PATH: process.env.PATH,
-      LAMBDA_TASK_ROOT: join(image, 'bundle'),
-      CNF_APP: 'fixture',
-      CNF_STAGE: 'prod',
-      CNF_RELEASE: release,
-      CNF_LEDGER_DIR: ledger,
-      CNF_PARAMETER_FILE: join(image, 'no-parameters.json'),
-      CNF_ADMIN_EVENT: JSON.stringify(event),
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
+const startRunner = (event: unknown, env?: NodeJS.ProcessEnv) => startIn(at, event, env);
+const run = (event: unknown, env?: NodeJS.ProcessEnv): Promise<CliResult> => finished(startRunner(event, env));
+const recordOf = (runId: string): RunRecord | undefined => recordIn(at, runId);
 
-function run(event: unknown, env?: NodeJS.ProcessEnv): Promise<CliResult> {
-  return finished(startRunner(event, env));
-}
+const BOB = 'arn:aws:sts::123456789012:assumed-role/operator/bob';
 
-/** The JSON lines the runner wrote. */
-function linesOf(result: CliResult): Record<string, unknown>[] {
-  return result.stdout
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
-function resultLine(result: CliResult): RunResult {
-  const line = linesOf(result).find((entry) => entry.message === 'Run result');
-  if (line === undefined) throw new Error(`no Run result line in: ${result.stdout}${result.stderr}`);
-  return line.result as RunResult;
-}
-
-function recordOf(runId: string): RunRecord | undefined {
-  const file = join(ledger, 'runs', `${runId}.json`);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RunRecord) : undefined;
+/** A run's record as the admin function claims it before it starts the run's task. */
+function claimedRecord(runId: string, task: string, args: Record<string, unknown>): RunRecord {
+  return {
+    runId,
+    task,
+    args,
+    release,
+    source: 'cli',
+    caller: 'alice',
+    startedAt: new Date().toISOString(),
+    log: 'x',
+    ecsTask: 'arn:aws:ecs:eu-west-1:123456789012:task/fixture-prod-admin/0123456789abcdef',
+  };
 }
 
 describe('the container runner', () => {
@@ -119,42 +99,78 @@ describe('the container runner', () => {
     expect(second.stdout).toContain('already ran');
   });
 
-  it('turns SIGTERM (StopTask) into the task’s signal: it stops, the run ends with 130, recorded', async () => {
+  it('turns SIGTERM into the task’s signal; with no stop asked through cnf-admin, ECS stopped it: 70 TaskInterruptedError, recorded', async () => {
     const runId = newRunId();
     const child = startRunner({ task: 'wait-for-stop', runId, source: 'cli' });
     const done = finished(child);
-    await new Promise<void>((resolve) => {
-      let seen = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        seen += chunk.toString();
-        if (seen.includes('waiting for a stop')) resolve();
-      });
-    });
+    await outputSeen(child, 'waiting for a stop');
     child.kill('SIGTERM');
     const result = await done;
-    expect(result.code).toBe(130);
+    expect(result.code).toBe(70);
     expect(result.stdout).toContain('stopping gracefully');
-    expect(linesOf(result)).toContainEqual(expect.objectContaining({ message: 'Received SIGTERM: the task is asked to stop' }));
-    expect(recordOf(runId)).toMatchObject({ exitCode: 130, error: { name: 'InterruptedError' } });
+    const lines = linesOf(result);
+    expect(lines).toContainEqual(expect.objectContaining({ message: 'Received SIGTERM: the task is asked to stop' }));
+    // Who stopped the task is told at the run's end; the stop's own line says only what came.
+    expect(result.stderr).toContain('"message":"Stopping the task: the container got SIGTERM"');
+    const error = {
+      name: 'TaskInterruptedError',
+      message:
+        'ECS stopped the task (a Fargate Spot reclaim, maintenance, or a StopTask outside cnf-admin); the task was asked to stop and stopped.',
+    };
+    expect(resultLine(result)).toMatchObject({ exitCode: 70, error });
+    expect(recordOf(runId)).toMatchObject({ exitCode: 70, error, interruptedAt: expect.any(String) });
+    // A retry of the run id answers what the run recorded.
+    const retry = await run({ task: 'wait-for-stop', runId, source: 'cli' });
+    expect(retry.code).toBe(70);
+    expect(resultLine(retry)).toMatchObject({ exitCode: 70, error });
   });
 
-  it('records a run stopped from outside as 130 even when its task returns its own code after the stop', async () => {
+  it('records a run stopped by ECS as 70 even when its task returns its own code after the stop', async () => {
     const runId = newRunId();
     const child = startRunner({ task: 'ignore-stop', args: { code: 0, lingerMs: 50 }, runId, source: 'cli' });
     const done = finished(child);
-    await new Promise<void>((resolve) => {
-      let seen = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        seen += chunk.toString();
-        if (seen.includes('working')) resolve();
-      });
-    });
+    await outputSeen(child, 'working');
+    child.kill('SIGTERM');
+    const result = await done;
+    expect(result.code).toBe(70);
+    expect(linesOf(result)).toContainEqual(expect.objectContaining({ message: 'Run ended', runId, exitCode: 70 }));
+    expect(recordOf(runId)).toMatchObject({ exitCode: 70, error: { name: 'TaskInterruptedError' }, result: { finished: true } });
+    expect(recordOf(runId)?.error?.message).toContain('the task was asked to stop and ended with exit 0.');
+  });
+
+  it('records a stop asked with cnf-admin stop (on the run’s record) as 130, naming who, even when the task returns its own code', async () => {
+    const runId = newRunId();
+    writeClaimedRecord(at, claimedRecord(runId, 'ignore-stop', { code: 0, lingerMs: 50 }));
+    const child = startRunner({ task: 'ignore-stop', args: { code: 0, lingerMs: 50 }, runId, source: 'cli' }, { CNF_RUN_CLAIMED: 'true' });
+    const done = finished(child);
+    await outputSeen(child, 'working');
+    // What cnf:stop writes before its StopTask.
+    const asked = { ...(recordOf(runId) as RunRecord), stopRequestedAt: '2026-11-30T00:01:00.000Z', stopRequestedBy: BOB };
+    writeClaimedRecord(at, asked);
     child.kill('SIGTERM');
     const result = await done;
     expect(result.code).toBe(130);
-    expect(linesOf(result)).toContainEqual(expect.objectContaining({ message: 'Run ended', runId, exitCode: 130 }));
-    expect(recordOf(runId)).toMatchObject({ exitCode: 130, error: { name: 'InterruptedError' } });
-    expect(recordOf(runId)?.interruptedAt).toEqual(expect.any(String));
+    const error = {
+      name: 'InterruptedError',
+      message: `The run was stopped by ${BOB} with cnf-admin stop (2026-11-30T00:01:00.000Z); the task was asked to stop and ended with exit 0.`,
+    };
+    expect(resultLine(result)).toMatchObject({ exitCode: 130, error });
+    expect(recordOf(runId)).toMatchObject({ exitCode: 130, error, stopRequestedBy: BOB, stopRequestedAt: '2026-11-30T00:01:00.000Z' });
+  });
+
+  it('counts a stop as ECS’s (70) when the run’s record cannot be read, and says so', async () => {
+    const runId = newRunId();
+    writeClaimedRecord(at, claimedRecord(runId, 'wait-for-stop', {}));
+    const child = startRunner({ task: 'wait-for-stop', runId, source: 'cli' }, { CNF_RUN_CLAIMED: 'true' });
+    const done = finished(child);
+    await outputSeen(child, 'waiting for a stop');
+    writeFileSync(join(at.ledger, 'runs', `${runId}.json`), '{ not json');
+    child.kill('SIGTERM');
+    const result = await done;
+    expect(result.code).toBe(70);
+    expect(resultLine(result).error?.message).toMatch(
+      /^ECS stopped the task .*; the task was asked to stop and stopped\. Whether cnf-admin asked for the stop could not be read: The run ledger's record .* is corrupted/,
+    );
   });
 
   it('takes over the run the admin function claimed for it (CNF_RUN_CLAIMED), and runs it once', async () => {
@@ -170,8 +186,7 @@ describe('the container runner', () => {
       log: 'x',
       ecsTask: 'arn:aws:ecs:eu-west-1:123456789012:task/fixture-prod-admin/0123456789abcdef',
     };
-    mkdirSync(join(ledger, 'runs'), { recursive: true });
-    writeFileSync(join(ledger, 'runs', `${runId}.json`), JSON.stringify(claimed));
+    writeClaimedRecord(at, claimed);
     const event = { task: 'exit-code', args: { code: 4 }, runId, source: 'cli', caller: 'alice' };
     const first = await run(event, { CNF_RUN_CLAIMED: 'true' });
     expect(first.code).toBe(4);

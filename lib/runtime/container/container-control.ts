@@ -8,6 +8,7 @@ import { SETTLE_RUN_TASK, STOP_RUN_TASK } from '../../core/task-catalog.js';
 import type { RunLedger } from '../ledger/run-ledger.js';
 import { createRunLogger } from '../logger.js';
 import { ContainerGate } from './container-gate.js';
+import { recordStopRequest } from './stop-request.js';
 import { readCnfEnvironment } from '../../core/cnf-environment.js';
 
 /** How long after its time limit a container run may still be starting (image pull, provisioning) before it counts as lost. */
@@ -54,10 +55,12 @@ interface ControlRun {
 
 /**
  * `cnf:stop` (what `cnf-admin stop <runId>` sends): stops the ECS task of a
- * container run that is still going, its reason naming the caller. The
- * container's runner sees SIGTERM and records the run as stopped (130). The
- * task must be the run's own: in the stage's cluster, started for that run
- * id (its `startedBy`); any other is refused (77), nothing stopped.
+ * container run that is still going, its reason naming the caller. It first
+ * records on the run who asked and when (`stopRequestedBy`,
+ * `stopRequestedAt`); the container's runner sees SIGTERM, reads that, and
+ * records the run as stopped (130, naming who). The task must be the run's
+ * own: in the stage's cluster, started for that run id (its `startedBy`);
+ * any other is refused (77), nothing stopped.
  */
 async function stopContainerRun(run: ControlRun): Promise<ControlAnswer> {
   const runId = runIdOf(run.task, run.args);
@@ -86,6 +89,15 @@ async function stopContainerRun(run: ControlRun): Promise<ControlAnswer> {
       ExitCode.NO_PERMISSION,
       'RunNotStoppable',
       `ECS task ${record.ecsTask} ${task === undefined ? 'is not in the stage’s cluster' : 'was not started for this run'}, so run ${runId} cannot stop it; nothing stopped.`,
+    );
+  }
+  // Recorded before StopTask: the container, on SIGTERM, reads it to tell this stop (130) from a Fargate Spot reclaim (70).
+  if (!(await recordStopRequest(run.ledger, record, run.caller))) {
+    const ended = await run.ledger.get(runId);
+    return refuse(
+      ExitCode.USAGE,
+      'RunNotStoppable',
+      `Run ${runId} already ended (${ended?.endedAt ?? 'just now'}, exit ${ended?.exitCode ?? '?'}); nothing stopped.`,
     );
   }
   const reason = `Stopped by ${run.caller} with cnf-admin stop ${runId}`;

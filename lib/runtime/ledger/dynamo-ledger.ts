@@ -234,6 +234,25 @@ class DynamoLedger implements RunLedger {
     return record !== undefined && settledRecord(record).endedAt !== undefined;
   }
 
+  async requestStop(runId: string, requestedBy: string, requestedAt: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: marshall({ [LEDGER_TABLE.partitionKey]: runKey(runId) }),
+          UpdateExpression: 'SET stopRequestedAt = :at, stopRequestedBy = :by',
+          ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(endedAt)',
+          ExpressionAttributeNames: { '#pk': LEDGER_TABLE.partitionKey },
+          ExpressionAttributeValues: marshall({ ':at': requestedAt, ':by': requestedBy }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return false;
+    }
+  }
+
   async get(runId: string): Promise<RunRecord | undefined> {
     const result = await this.client.send(
       new GetItemCommand({ TableName: this.table, Key: marshall({ [LEDGER_TABLE.partitionKey]: runKey(runId) }), ConsistentRead: true }),

@@ -126,6 +126,13 @@ class FileLedger implements RunLedger {
     await writeFileAtomic(this.#file(record.runId), JSON.stringify(record));
   }
 
+  async requestStop(runId: string, requestedBy: string, requestedAt: string): Promise<boolean> {
+    const record = await this.get(runId);
+    if (record === undefined || record.endedAt !== undefined) return false;
+    await this.finish({ ...record, stopRequestedAt: requestedAt, stopRequestedBy: requestedBy });
+    return true;
+  }
+
   acquireLock(name: string, holder: LockHolder): Promise<LockResult> {
     return acquireFileLock(join(this.#locks, encodeURIComponent(name)), holder, this.timing, async (current) => this.#ended(current));
   }

@@ -86,6 +86,16 @@ interface RunLedger {
    * the container.
    */
   lockHolder?(name: string): Promise<LockHolder | undefined>;
+  /**
+   * Records on a run that has not ended that a stop was asked
+   * (`stopRequestedAt`, `stopRequestedBy`: `cnf-admin stop` of a container
+   * run), and changes nothing else of it, so that a run that ends meanwhile
+   * keeps its end. A ledger without it has the request written with
+   * `finish`, the record as read before.
+   *
+   * @returns false when the ledger holds no such run, or the run has ended
+   */
+  requestStop?(runId: string, requestedBy: string, requestedAt: string): Promise<boolean>;
   /** One run's record. */
   get(runId: string): Promise<RunRecord | undefined>;
   /** Run records, newest first. */

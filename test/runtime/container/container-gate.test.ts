@@ -283,6 +283,36 @@ describe('control tasks of container runs', () => {
     });
   });
 
+  it('cnf:stop records on the run who asked for the stop, and when, before its StopTask: the container tells it from a Spot reclaim', async () => {
+    const runId = '20261130-000000-ctrl06';
+    await ledger.claim({ ...running, runId });
+    ecs.on(DescribeTasksCommand).resolves({ tasks: [{ taskArn: TASK_ARN, startedBy: runId, lastStatus: 'RUNNING' }] });
+    let atStopTask: RunRecord | undefined;
+    ecs.on(StopTaskCommand).callsFake(async () => {
+      atStopTask = await ledger.get(runId);
+      return {};
+    });
+    const result = await invoke({ task: 'cnf:stop', args: { runId }, source: 'cli', caller: 'bob' });
+    expect(result.exitCode).toBe(0);
+    expect(atStopTask).toMatchObject({ stopRequestedBy: 'bob', stopRequestedAt: expect.any(String) });
+    expect(atStopTask?.endedAt).toBeUndefined();
+  });
+
+  it('cnf:stop refuses (64) a run that ends while it is asked to stop, calling no StopTask and keeping the run’s end', async () => {
+    const runId = '20261130-000000-ctrl07';
+    await ledger.claim({ ...running, runId });
+    const ended = { ...running, runId, endedAt: '2026-11-30T00:02:00.000Z', exitCode: 0 };
+    ecs.on(DescribeTasksCommand).callsFake(async () => {
+      await ledger.finish(ended);
+      return { tasks: [{ taskArn: TASK_ARN, startedBy: runId, lastStatus: 'RUNNING' }] };
+    });
+    const result = await invoke({ task: 'cnf:stop', args: { runId }, source: 'cli', caller: 'bob' });
+    expect(result).toMatchObject({ exitCode: 64, error: { name: 'RunNotStoppable' } });
+    expect(result.error?.message).toContain('already ended (2026-11-30T00:02:00.000Z, exit 0)');
+    expect(ecs.commandCalls(StopTaskCommand)).toEqual([]);
+    expect(await ledger.get(runId)).toEqual(ended);
+  });
+
   it('cnf:stop refuses (64) a run that ended, one on Lambda, and one it does not know, stopping nothing', async () => {
     await ledger.claim({ ...running, runId: '20261130-000000-ctrl02', endedAt: '2026-11-30T00:01:00.000Z', exitCode: 0 });
     await ledger.claim({ ...running, runId: '20261130-000000-ctrl03', ecsTask: undefined });

@@ -52,6 +52,23 @@ describe('DynamoLedger', () => {
     expect(item.expiresAt).toBe(Math.floor(Date.parse(record.startedAt) / 1000) + 400 * 24 * 3600);
   });
 
+  it('records a stop asked on a run that has not ended, with one conditional update of those two attributes only', async () => {
+    dynamo.on(UpdateItemCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
+    const ledger = new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' }));
+    expect(await ledger.requestStop('run-1', 'bob', '2026-11-24T10:01:00.000Z')).toBe(true);
+    // The run ended meanwhile (or is unknown): its end is kept, and nothing is asked.
+    expect(await ledger.requestStop('run-1', 'bob', '2026-11-24T10:01:00.000Z')).toBe(false);
+    const update = dynamo.commandCalls(UpdateItemCommand)[0]?.args[0].input;
+    expect(update).toMatchObject({
+      TableName: TABLE,
+      Key: marshall({ pk: 'run#run-1' }),
+      UpdateExpression: 'SET stopRequestedAt = :at, stopRequestedBy = :by',
+      ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(endedAt)',
+    });
+    expect(unmarshall(update?.ExpressionAttributeValues ?? {})).toEqual({ ':at': '2026-11-24T10:01:00.000Z', ':by': 'bob' });
+    expect(dynamo.commandCalls(PutItemCommand)).toEqual([]);
+  });
+
   it('returns the first record when the conditional put fails: the run id was delivered before', async () => {
     dynamo.on(PutItemCommand).rejects(conditionFailed());
     dynamo.on(GetItemCommand, { TableName: TABLE, Key: marshall({ pk: 'run#run-1' }), ConsistentRead: true }).resolves({
