@@ -5,6 +5,14 @@ import type { RunError } from './run.js';
 /** The name of a container run's end when ECS stopped its task without cnf-admin asking. */
 const TASK_INTERRUPTED_ERROR = 'TaskInterruptedError';
 
+const IMAGE_PULL_HINT =
+  "Check that the release's image is in ECR and that the task's execution role may pull it; a timeout means the task's subnets have no route to ECR (a NAT gateway, or VPC endpoints).";
+
+const RESOURCE_INITIALIZATION_HINT =
+  "The task's subnets need a route to ECR, Secrets Manager and CloudWatch Logs (a NAT gateway, or VPC endpoints), and its execution role the right to read what the task definition names.";
+
+const FAILED_TO_START_HINT = "Check the task's subnets (free IP addresses, a route to ECR) and security groups.";
+
 /**
  * What ECS tells of a stopped task (the fields of DescribeTasks' `Task` that
  * say how it ended), so that the CLI and the admin function read it alike.
@@ -45,15 +53,16 @@ function outcomeOfStoppedTask(task: StoppedTask, containerName: string): Contain
   const container = task.containers?.find((candidate) => candidate.name === containerName) ?? task.containers?.[0];
   const reason = task.stoppedReason ?? '';
   const containerReason = container?.reason ?? '';
-  const said = [reason, containerReason].filter((text) => text !== '').join('; ');
+  const said = saidOnce(reason, containerReason);
   if (/OutOfMemory/i.test(containerReason) || /OutOfMemory/i.test(reason)) {
     return fail(ExitCode.SOFTWARE, 'OutOfMemoryError', `The task ran out of memory (${task.memory ?? '?'} MiB) and was killed: ${said}`);
   }
   if (/CannotPullContainer|pull image/i.test(said)) {
-    return fail(ExitCode.UNAVAILABLE, 'ImagePullError', `The task's image could not be pulled: ${said}`);
+    return fail(ExitCode.UNAVAILABLE, 'ImagePullError', `The task's image could not be pulled: ${sentence(said)} ${IMAGE_PULL_HINT}`);
   }
   if (task.stopCode === 'TaskFailedToStart') {
-    return fail(ExitCode.UNAVAILABLE, 'TaskFailedToStartError', `The task failed to start: ${said || 'no reason given'}`);
+    const hint = /ResourceInitialization/i.test(said) ? RESOURCE_INITIALIZATION_HINT : FAILED_TO_START_HINT;
+    return fail(ExitCode.UNAVAILABLE, 'TaskFailedToStartError', `The task failed to start: ${sentence(said || 'no reason given')} ${hint}`);
   }
   if (task.stopCode === 'UserInitiated') {
     return fail(ExitCode.INTERRUPTED, 'TaskStoppedError', `The task was stopped: ${said || 'by StopTask'}`);
@@ -119,6 +128,18 @@ function outcomeOfTermination(stop: StopAsked, ended: string): ContainerOutcome 
     TASK_INTERRUPTED_ERROR,
     `ECS stopped the task (a Fargate Spot reclaim, maintenance, or a StopTask outside cnf-admin); the task was asked to stop and ${ended}.${unread}`,
   );
+}
+
+/** The stopped reason and the container's, each said once: ECS often gives the same text in both. */
+function saidOnce(reason: string, containerReason: string): string {
+  if (reason.includes(containerReason)) return reason;
+  if (containerReason.includes(reason)) return containerReason;
+  return `${reason}; ${containerReason}`;
+}
+
+/** Text ended as a sentence, so that a hint may follow it. */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 function fail(exitCode: number, name: string, message: string): ContainerOutcome {

@@ -171,6 +171,29 @@ describe('a container task on an AWS stage', () => {
     });
   });
 
+  it.each([
+    [
+      'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref',
+      'ImagePullError',
+      "The task's image could not be pulled: CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref. Check that the release's image is in ECR and that the task's execution role may pull it",
+    ],
+    [
+      'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed',
+      'TaskFailedToStartError',
+      "The task failed to start: ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed. The task's subnets need a route to ECR, Secrets Manager and CloudWatch Logs (a NAT gateway, or VPC endpoints)",
+    ],
+  ])(
+    'says a start failure that ECS gives as both the stopped and the container reason once, with what to do: %s',
+    async (reason, name, said) => {
+      const stop = { stopCode: 'TaskFailedToStart' as const, stoppedReason: reason, containers: [{ name: 'admin', reason }] };
+      given(containerScenario({ ecs: { states: exitedStates(0, stop) }, logEvents: [] }));
+      const result = resultOf(await framesOf(fixturePlatform().invoke(LIVE_PLAN, EVENT)));
+      expect(result).toMatchObject({ exitCode: 69, error: { name } });
+      expect(result?.error?.message).toContain(said);
+      expect(result?.error?.message.split(reason)).toHaveLength(2);
+    },
+  );
+
   it('ends with the run’s own recorded result when ECS tells no exit code: what the ledger holds, nothing settled', async () => {
     const noExitCode = { containers: [{ name: 'admin', lastStatus: 'STOPPED' }] };
     const installed = given(
