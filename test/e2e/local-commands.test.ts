@@ -103,12 +103,12 @@ describe('deploy and drift', () => {
       const live = (JSON.parse((await copy.cli(['deploy', '--json'])).stdout) as { release: string }).release;
       // a deploy with nothing changed builds nothing
       const again = await copy.cli(['deploy']);
-      expect(again.stderr).toContain(`Reused release ${live} (19 tasks): the working tree matches it, nothing to build.`);
+      expect(again.stderr).toContain(`Reused release ${live} (21 tasks): the working tree matches it, nothing to build.`);
       expect(again.stderr).not.toContain('Building the bundle');
       // nor does a new pair of the tree that runs live: it gets that release
       const canary = await copy.cli(['deploy', '--alias', 'canary']);
       expect(canary.stderr).toBe(
-        `Reused release ${live} (19 tasks): the working tree matches it, nothing to build.\nweb:canary and admin:canary now point at ${live}.\n`,
+        `Reused release ${live} (21 tasks): the working tree matches it, nothing to build.\nweb:canary and admin:canary now point at ${live}.\n`,
       );
       appendFileSync(join(copy.dir, 'lambda', 'tasks', 'noop.ts'), '\nexport const touched = true;\n');
       const status = await copy.cli(['status']);
