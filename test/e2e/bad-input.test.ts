@@ -39,7 +39,7 @@ describe('bad input', () => {
     expectUserError(
       result,
       64,
-      /Unknown task "migrat"\. Tasks in release r-[0-9a-f]{12}: chatty, deep-log, echo, exit-code, explode, fail, hang, ignore-stop, leak, leave-behind, locked, noop, odd-result, odd-throw, process-exit, show-config, sleep, spin, stuck, unfinished-line, wait-for-stop\./,
+      /Unknown task "migrat"\. Tasks in release r-[0-9a-f]{12}: chatty, deep-log, echo, exit-code, explode, fail, hang, ignore-stop, leak, leave-behind, locked, noop, odd-result, odd-throw, open-line, process-exit, show-config, sleep, spin, stuck, wait-for-stop\./,
     );
     expect(result.stderr).not.toContain('▶');
     expect(await runCount()).toBe(before);

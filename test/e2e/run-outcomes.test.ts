@@ -148,8 +148,8 @@ describe('a task whose last output leaves its line open', () => {
     ['stream', 'progress 100%'],
     ['fd', 'warning without an end'],
   ])('keeps that line, and the run’s own end on a line of its own: shown, kept in the log, and read as the end (%s)', async (via, last) => {
-    const runId = `unfinished-line-${via}`;
-    const result = await project.cli(['invoke', 'unfinished-line', '--run-id', runId, '--', '--via', via]);
+    const runId = `open-line-${via}`;
+    const result = await project.cli(['invoke', 'open-line', '--run-id', runId, '--', '--via', via]);
     expect(result.code, result.stderr).toBe(0);
     const shownLines = `${result.stdout}\n${result.stderr}`;
     expect(shownLines.split('\n')).toContain(last);
