@@ -175,17 +175,7 @@ describe('the container runner', () => {
 
   it('takes over the run the admin function claimed for it (CNF_RUN_CLAIMED), and runs it once', async () => {
     const runId = newRunId();
-    const claimed: RunRecord = {
-      runId,
-      task: 'exit-code',
-      args: { code: 4 },
-      release,
-      source: 'cli',
-      caller: 'alice',
-      startedAt: new Date().toISOString(),
-      log: 'x',
-      ecsTask: 'arn:aws:ecs:eu-west-1:123456789012:task/fixture-prod-admin/0123456789abcdef',
-    };
+    const claimed = claimedRecord(runId, 'exit-code', { code: 4 });
     writeClaimedRecord(at, claimed);
     const event = { task: 'exit-code', args: { code: 4 }, runId, source: 'cli', caller: 'alice' };
     const first = await run(event, { CNF_RUN_CLAIMED: 'true' });
