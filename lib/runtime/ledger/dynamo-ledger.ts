@@ -8,6 +8,7 @@ import {
   UpdateItemCommand,
   marshall,
   unmarshall,
+  type PutItemCommandInput,
 } from '../vendor/dynamodb.js';
 import { randomUUID } from 'node:crypto';
 import { callerMatches } from '../../core/caller-match.js';
@@ -101,19 +102,11 @@ class DynamoLedger implements RunLedger {
 
   async claim(record: RunRecord): Promise<ClaimResult> {
     const token = randomUUID();
-    try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: marshall({ ...runItem(record), [CLAIM_TOKEN]: token }, { removeUndefinedValues: true }),
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': LEDGER_TABLE.partitionKey },
-        }),
-      );
-      return { claimed: true };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    const created = await this.#putClaim(record, token, {
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': LEDGER_TABLE.partitionKey },
+    });
+    if (created) return { claimed: true };
     const found = await this.client.send(
       new GetItemCommand({
         TableName: this.table,
@@ -130,22 +123,35 @@ class DynamoLedger implements RunLedger {
     return this.#retake(existing, record, token);
   }
 
-  /** Takes over the record of a run whose start ECS refused: a put on condition that it is still that record, so one retry wins. */
-  async #retake(existing: RunRecord, record: RunRecord, token: string): Promise<ClaimResult> {
-    const retaken = retakenRecord(existing, record);
+  /** One conditional put of a run's record with this claim's token: whether the condition held. */
+  async #putClaim(
+    record: RunRecord,
+    token: string,
+    condition: Pick<PutItemCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>,
+  ): Promise<boolean> {
     try {
       await this.client.send(
         new PutItemCommand({
           TableName: this.table,
-          Item: marshall({ ...runItem(retaken), [CLAIM_TOKEN]: token }, { removeUndefinedValues: true }),
-          ConditionExpression: 'notStarted = :true AND endedAt = :endedAt',
-          ExpressionAttributeValues: marshall({ ':true': true, ':endedAt': existing.endedAt }),
+          Item: marshall({ ...runItem(record), [CLAIM_TOKEN]: token }, { removeUndefinedValues: true }),
+          ...condition,
         }),
       );
-      return { claimed: true, record: retaken };
+      return true;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return false;
     }
+  }
+
+  /** Takes over the record of a run that never started: a put on condition that it is still that record, so one retry wins. */
+  async #retake(existing: RunRecord, record: RunRecord, token: string): Promise<ClaimResult> {
+    const retaken = retakenRecord(existing, record);
+    const took = await this.#putClaim(retaken, token, {
+      ConditionExpression: 'notStarted = :true AND endedAt = :endedAt',
+      ExpressionAttributeValues: marshall({ ':true': true, ':endedAt': existing.endedAt }),
+    });
+    if (took) return { claimed: true, record: retaken };
     // Another retry took it over first: its run is the one in progress.
     const current = await this.get(record.runId);
     if (current === undefined) throw new Error(`Run ${record.runId} was claimed but its record vanished`);

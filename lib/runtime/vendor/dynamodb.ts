@@ -14,4 +14,5 @@ export {
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+export type { PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 export { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
