@@ -184,6 +184,9 @@ async function bulk(
       ? `${counted} Each starts again as a new run with its task and args, on the live release.`
       : `${counted} Those that can be stopped are asked to stop; the rest are left as they are.`;
   if (!(await confirmAction(`${verb} ${selection.count} run(s)?`, detail, `${verb} ${selection.count}`))) return;
+  // A bulk action of many runs takes a while (a run at a time): the page says it is under way until it has ended.
+  status.textContent = `${action === 'rerun' ? 'Re-running' : 'Stopping'} ${selection.count} run(s): under way, one at a time…`;
+  announce(status.textContent);
   const result = await post<{ done: number; outcomes: { runId: string; ok: boolean; newRunId?: string; error?: string }[] }>('/api/bulk', {
     action,
     runIds: selection.runIds,
@@ -296,35 +299,29 @@ async function runsView(loading: Promise<Session>): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   };
-  const act = (action: 'rerun' | 'stop') => (): void =>
-    void bulk(action, filter, status, refresh).catch((error: Error) => (status.textContent = error.message));
+  // One bulk action at a time: both buttons wait, disabled, from the click until the action has ended (the server refuses a second too).
+  const bulkButtons = h('div', { class: 'bulk', role: 'group', 'aria-label': 'Bulk actions on the runs this filter selects' });
+  const act = (action: 'rerun' | 'stop') => (): void => {
+    const buttons = [...bulkButtons.querySelectorAll('button')];
+    for (const button of buttons) button.disabled = true;
+    bulkButtons.setAttribute('aria-busy', 'true');
+    void bulk(action, filter, status, refresh)
+      .catch((error: Error) => (status.textContent = error.message))
+      .finally(() => {
+        for (const button of buttons) button.disabled = false;
+        bulkButtons.removeAttribute('aria-busy');
+      });
+  };
+  bulkButtons.append(
+    h('button', { type: 'button', disabled: !filtered, onclick: act('rerun') }, 'Re-run all matching…'),
+    h('button', { type: 'button', disabled: !filtered, onclick: act('stop') }, 'Stop all matching…'),
+    filtered ? '' : h('span', { class: 'dim' }, ' Filter first to act on many runs.'),
+  );
   show(
     h('h1', {}, 'Runs'),
     filterForm(session, filter),
     h('datalist', { id: 'task-names' }, ...session.taskNames.map((name) => h('option', { value: name }))),
-    h(
-      'div',
-      { class: 'bulk', role: 'group', 'aria-label': 'Bulk actions on the runs this filter selects' },
-      h(
-        'button',
-        {
-          type: 'button',
-          disabled: !filtered,
-          onclick: act('rerun'),
-        },
-        'Re-run all matching…',
-      ),
-      h(
-        'button',
-        {
-          type: 'button',
-          disabled: !filtered,
-          onclick: act('stop'),
-        },
-        'Stop all matching…',
-      ),
-      filtered ? '' : h('span', { class: 'dim' }, ' Filter first to act on many runs.'),
-    ),
+    bulkButtons,
     status,
     page === 0 ? h('p', { class: 'dim', id: 'follow-note' }, 'This page follows the ledger: runs show here as they start and end.') : '',
     shown,

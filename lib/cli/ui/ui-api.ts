@@ -121,6 +121,8 @@ interface UiStart {
  */
 class UiApi {
   #plan: { readonly at: number; readonly plan: Promise<InvokePlan> } | undefined;
+  /* The bulk action under way, if one is: a second (a double click, another tab) is refused until it ends. */
+  #bulk: { readonly action: string; readonly runs: number; readonly since: string } | undefined;
   readonly #stopper: RunStopper;
   readonly #asRun: (command: string) => string;
 
@@ -294,18 +296,39 @@ class UiApi {
     return { runId, stopping: await this.#stopper.stop(record, await this.#liveCatalog().catch(() => undefined)) };
   }
 
-  /** A bulk re-run or stop of the given runs (the ones a selection counted); one outcome per run. */
+  /**
+   * A bulk re-run or stop of the given runs (the ones a selection counted);
+   * one outcome per run. One bulk action at a time, from any page or tab.
+   *
+   * @throws HttpError (409) while another bulk action is under way.
+   */
   async bulk(body: Record<string, unknown>): Promise<unknown> {
     assertKnownFields(body, ['action', 'runIds', 'on']);
     const { action, runIds, on } = body;
     if (action !== 'rerun' && action !== 'stop') throw new UsageError('action takes rerun or stop.');
     if (!Array.isArray(runIds) || runIds.some((id) => typeof id !== 'string') || runIds.length > BULK_LIMIT)
       throw new UsageError(`runIds takes a list of at most ${BULK_LIMIT} run ids.`);
+    const under = this.#bulk;
+    if (under !== undefined)
+      throw new HttpError(
+        409,
+        `A bulk ${under.action === 'rerun' ? 're-run' : 'stop'} of ${under.runs} run(s) is under way (since ${under.since}): one bulk action at a time. Try again once it has ended.`,
+      );
+    this.#bulk = { action, runs: runIds.length, since: new Date().toISOString() };
+    try {
+      return await this.#bulkAct(action, runIds as string[], on);
+    } finally {
+      this.#bulk = undefined;
+    }
+  }
+
+  /** Acts on each run in turn; a re-run on the live release deploys the checkout once, first. */
+  async #bulkAct(action: 'rerun' | 'stop', runIds: readonly string[], on: unknown): Promise<unknown> {
     // A bulk re-run on the live release deploys the working tree once, before its first run: not once a run.
     const deployed = action === 'rerun' && on !== 'own';
     if (deployed) await this.#deployCheckout(undefined);
     const outcomes = [];
-    for (const runId of runIds as string[]) {
+    for (const runId of runIds) {
       try {
         const done = action === 'rerun' ? await this.#rerun(runId, { on }, deployed) : await this.stop(runId);
         outcomes.push({ runId, ok: true, ...(action === 'rerun' ? { newRunId: (done as StartedRun).runId } : {}) });

@@ -1,0 +1,75 @@
+/**
+ * `cnf-admin ui` on the local stage, in chromium: what the page and its
+ * server guard against (a bulk action fired twice), through the real binary.
+ */
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, type TestBrowser } from '../support/browser.js';
+import { holdTaskAtImport } from '../support/task-held-at-import.js';
+import { createTestProject, type TestProject } from '../support/test-project.js';
+import { startUi, type UiProcess } from '../support/ui-process.js';
+
+let project: TestProject;
+let ui: UiProcess;
+let browser: TestBrowser;
+let page: Page;
+
+const address = (path: string, params: Record<string, string> = {}) =>
+  `${ui.origin}${path}?${new URLSearchParams({ token: ui.token, ...params }).toString()}`;
+
+/** The runs of a task as `cnf-admin runs --json` lists them, newest first. */
+async function runsOf(task: string): Promise<{ runId: string; source: string }[]> {
+  return JSON.parse((await project.cli(['runs', '--task', task, '--json'])).stdout) as { runId: string; source: string }[];
+}
+
+beforeAll(async () => {
+  project = createTestProject('tasks');
+  ui = await startUi(project.dir);
+  browser = await launchBrowser();
+  page = await browser.context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await ui?.stop();
+  await project?.cleanup();
+});
+
+describe('cnf-admin ui guards, on the local stage', () => {
+  it('runs one bulk action at a time: the page disables its buttons and says it is under way, and the server refuses a second (409)', async () => {
+    for (let index = 0; index < 2; index += 1) expect((await project.cli(['invoke', 'noop'])).code).toBe(0);
+    const before = (await runsOf('noop')).map((run) => run.runId);
+    // An edit of noop makes the re-run on the live release deploy the tree first, and the deploy waits at noop's import:
+    // the bulk action is under way, held there, until the test lets it go on.
+    const held = holdTaskAtImport(join(project.dir, 'lambda', 'tasks', 'noop.ts'));
+    try {
+      await page.goto(address('/runs', { task: 'noop' }));
+      await page.getByRole('button', { name: 'Re-run all matching…' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Re-run 2' }).click();
+      await held.loaded;
+      expect(await page.getByRole('button', { name: 'Re-run all matching…' }).isDisabled()).toBe(true);
+      expect(await page.getByRole('button', { name: 'Stop all matching…' }).isDisabled()).toBe(true);
+      expect(await page.locator('p.status').textContent()).toBe('Re-running 2 run(s): under way, one at a time…');
+      // Another tab (here, a plain request) asking for the same: refused while the first goes on.
+      const second = await fetch(`${ui.origin}/api/bulk`, {
+        method: 'POST',
+        headers: { 'x-cnf-token': ui.token, 'content-type': 'application/json' },
+        body: JSON.stringify({ action: 'rerun', runIds: before, on: 'live' }),
+      });
+      expect(second.status).toBe(409);
+      expect(((await second.json()) as { error: string }).error).toMatch(
+        /^A bulk re-run of 2 run\(s\) is under way \(since .+\): one bulk action at a time\. Try again once it has ended\.$/,
+      );
+      held.release();
+      await expect.poll(() => page.locator('p.status').textContent(), { timeout: 30_000 }).toMatch(/^Re-run: 2 of 2 done /);
+    } finally {
+      held.release();
+      held.restore();
+    }
+    // Enabled again once the list has been read afresh after the action.
+    await expect.poll(() => page.getByRole('button', { name: 'Re-run all matching…' }).isEnabled()).toBe(true);
+    // Each run re-ran once: two new runs, not four.
+    expect((await runsOf('noop')).filter((run) => run.source === 'ui')).toHaveLength(2);
+  });
+});
