@@ -22,14 +22,33 @@ function choicesOf(schema: Schema): unknown[] | undefined {
   return consts !== undefined && consts.length > 0 && consts.every((value) => value !== undefined) ? consts : undefined;
 }
 
-function inputFor(name: string, schema: Schema, required: boolean): HTMLElement {
+/**
+ * A field for an arg the task declares sensitive (a token, a password): typed
+ * hidden, and kept out of the browser's autofill and saved passwords. A
+ * string is sent as typed; any other value as the JSON it holds (`1234`).
+ */
+function hiddenInput(id: string, name: string, type: string | undefined, required: boolean, describedBy: string): HTMLElement {
+  return h('input', {
+    id,
+    name,
+    type: 'password',
+    autocomplete: 'new-password',
+    'data-kind': type === 'string' ? 'string' : 'json',
+    required,
+    'aria-describedby': describedBy,
+  });
+}
+
+function inputFor(name: string, schema: Schema, required: boolean, sensitive: boolean): HTMLElement {
   const id = `arg-${name}`;
   const type = Array.isArray(schema.type) ? schema.type.find((candidate) => candidate !== 'null') : schema.type;
   // The field's help, and the problem a refusal found in it (empty and hidden until then).
   const describedBy = [schema.description === undefined ? '' : `${id}-help`, `${id}-error`].join(' ').trim();
   let control: HTMLElement;
   const choices = choicesOf(schema);
-  if (choices !== undefined) {
+  if (sensitive && type !== 'boolean' && choices === undefined) {
+    control = hiddenInput(id, name, type, required, describedBy);
+  } else if (choices !== undefined) {
     control = h(
       'select',
       { id, name, 'data-kind': 'json', required, 'aria-describedby': describedBy },
@@ -193,11 +212,12 @@ function startDetail(task: string, named: readonly string[], release: string, ch
 }
 
 /**
- * The args form of a task, built from its JSON Schema. Starting sends the
+ * The args form of a task, built from its JSON Schema (the args it declares
+ * sensitive typed hidden). Starting sends the
  * args to the same admin function as `cnf-admin invoke`: its validation and
  * refusals are the CLI's, shown here in the words the CLI prints.
  */
-function argsForm(task: string, schema: Schema, checkoutRuns: boolean): HTMLElement {
+function argsForm(task: string, schema: Schema, checkoutRuns: boolean, sensitive: readonly string[]): HTMLElement {
   const required = new Set(schema.required ?? []);
   const properties = Object.entries(schema.properties ?? {});
   const status = h('p', { class: 'status', role: 'alert', id: 'form-status' });
@@ -207,7 +227,7 @@ function argsForm(task: string, schema: Schema, checkoutRuns: boolean): HTMLElem
     { class: 'args', 'aria-labelledby': 'form-title', novalidate: true },
     h('h2', { id: 'form-title' }, `Start ${task}`),
     properties.length === 0 ? h('p', { class: 'dim' }, 'This task takes no args.') : '',
-    ...properties.map(([name, property]) => inputFor(name, property, required.has(name))),
+    ...properties.map(([name, property]) => inputFor(name, property, required.has(name), sensitive.includes(name))),
     h(
       'div',
       { class: 'field' },

@@ -18,6 +18,8 @@ interface TaskDocument {
   description: string;
   args: Schema;
   lock: boolean;
+  /** The args the task declares sensitive: typed hidden in its form. */
+  sensitiveArgs: string[];
   runtime: string;
   timeoutSeconds?: number;
   stats: Stats;
@@ -108,7 +110,7 @@ async function taskView(name: string, session: Session): Promise<void> {
       task.releases.map((release) => ({ at: release.at, label: release.release })),
       task.rollbacks.map((move) => ({ at: move.at, label: `↩ ${move.release}` })),
     ),
-    argsForm(task.name, task.args, session.checkoutRuns),
+    argsForm(task.name, task.args, session.checkoutRuns, task.sensitiveArgs),
   );
 }
 

@@ -30,6 +30,8 @@ interface TaskInfo {
   readonly timeoutSeconds?: number;
   /** Whether at most one run of the task may go on at a time per stage. */
   readonly lock: boolean;
+  /** The args the task declares sensitive (`sensitiveArgs`): recorded redacted, and typed hidden in the `ui` form. */
+  readonly sensitiveArgs?: readonly string[];
   /** AWS permissions the task declares, which the construct grants to the admin function. */
   readonly permissions?: readonly { readonly actions: readonly string[]; readonly resources: readonly string[] }[];
   /** Where the task runs on AWS, when not on Lambda: `container` (a Fargate task). */

@@ -40,7 +40,8 @@ interface TaskOptions {
   readonly permissions?: readonly TaskPermission[];
   /**
    * Args whose values never reach the ledger or the log (they are recorded as
-   * `[redacted: N characters]`): tokens, or data that may hold secrets.
+   * `[redacted: N characters]`), and that the `ui` form types hidden: tokens,
+   * or data that may hold secrets.
    *
    * @default - none beyond those with secret-looking names (`password`, `token`, ...)
    */

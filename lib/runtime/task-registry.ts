@@ -75,6 +75,9 @@ function describeTask(task: Task<z.ZodType>): TaskInfo {
     args: z.toJSONSchema(task.args, { io: 'input', unrepresentable: 'any' }) as TaskInfo['args'],
     ...(task.options.timeoutSeconds === undefined ? {} : { timeoutSeconds: task.options.timeoutSeconds }),
     lock: task.options.lock === true,
+    ...(task.options.sensitiveArgs === undefined || task.options.sensitiveArgs.length === 0
+      ? {}
+      : { sensitiveArgs: task.options.sensitiveArgs }),
     ...(task.options.permissions === undefined ? {} : { permissions: task.options.permissions }),
     ...(task.options.runtime === undefined || task.options.runtime === 'lambda' ? {} : { runtime: task.options.runtime }),
   };

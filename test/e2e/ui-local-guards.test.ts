@@ -1,7 +1,9 @@
 /**
  * `cnf-admin ui` on the local stage, in chromium: what the page and its
- * server guard against (a bulk action fired twice), through the real binary.
+ * server guard against (a bulk action fired twice, a secret typed in
+ * clear), through the real binary.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,8 +25,33 @@ async function runsOf(task: string): Promise<{ runId: string; source: string }[]
   return JSON.parse((await project.cli(['runs', '--task', task, '--json'])).stdout) as { runId: string; source: string }[];
 }
 
+/** Tasks this file adds to the fixture's copy, by name: each module's source. */
+const TASKS: Readonly<Record<string, string>> = {
+  login: `import * as z from 'zod';
+import { defineTask } from 'cnf-admin/runtime';
+export default defineTask({
+  name: 'login',
+  description: 'Takes a user, a token and a pin, the last two sensitive',
+  args: z.strictObject({ user: z.string(), apiToken: z.string(), pin: z.number().int().optional() }),
+  options: { sensitiveArgs: ['apiToken', 'pin'] },
+  run: async ({ args }) => ({ user: args.user, tokenLength: args.apiToken.length, pinIsNumber: typeof args.pin === 'number' }),
+});
+`,
+};
+
+/** Writes {@link TASKS} into the project and registers them beside noop. */
+function addTasks(): void {
+  const admin = join(project.dir, 'lambda', 'admin.ts');
+  const registered = Object.keys(TASKS).map((name) => `    '${name}': () => import('./tasks/${name}.js'),\n`);
+  writeFileSync(admin, readFileSync(admin, 'utf8').replace('    noop: ', `${registered.join('')}    noop: `));
+  for (const [name, source] of Object.entries(TASKS)) writeFileSync(join(project.dir, 'lambda', 'tasks', `${name}.ts`), source);
+}
+
 beforeAll(async () => {
   project = createTestProject('tasks');
+  addTasks();
+  const deployed = await project.cli(['deploy']);
+  expect(deployed.code, deployed.stderr).toBe(0);
   ui = await startUi(project.dir);
   browser = await launchBrowser();
   page = await browser.context.newPage();
@@ -71,5 +98,26 @@ describe('cnf-admin ui guards, on the local stage', () => {
     await expect.poll(() => page.getByRole('button', { name: 'Re-run all matching…' }).isEnabled()).toBe(true);
     // Each run re-ran once: two new runs, not four.
     expect((await runsOf('noop')).filter((run) => run.source === 'ui')).toHaveLength(2);
+  });
+
+  it('types the args a task declares sensitive hidden, kept out of autofill, and sends them as typed', async () => {
+    await page.goto(address('/tasks/login'));
+    const token = page.locator('#arg-apiToken');
+    await token.waitFor();
+    expect(await token.getAttribute('type')).toBe('password');
+    expect(await token.getAttribute('autocomplete')).toBe('new-password');
+    expect(await page.locator('#arg-pin').getAttribute('type')).toBe('password');
+    // An arg it does not declare sensitive shows as typed.
+    expect(await page.locator('#arg-user').getAttribute('type')).toBe('text');
+    await page.locator('#arg-user').fill('ann');
+    await token.fill('s3cret-token');
+    await page.locator('#arg-pin').fill('1234');
+    await page.getByRole('button', { name: 'Start run…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Start' }).click();
+    await page.waitForURL((url) => url.pathname.startsWith('/runs/'));
+    // The run got the token as typed and the pin as a number; its record keeps neither.
+    await expect.poll(() => page.locator('#result').textContent(), { timeout: 20_000 }).toContain('"tokenLength": 12');
+    expect(await page.locator('#result').textContent()).toContain('"pinIsNumber": true');
+    expect(await page.locator('dl.facts').textContent()).not.toContain('s3cret-token');
   });
 });

@@ -458,6 +458,7 @@ class UiApi {
       description: task.description,
       args: task.args,
       lock: task.lock,
+      sensitiveArgs: task.sensitiveArgs ?? [],
       runtime: runtimeOf(task),
       ...(task.timeoutSeconds === undefined ? {} : { timeoutSeconds: task.timeoutSeconds }),
     };
