@@ -18,10 +18,11 @@ interface RunDocument {
     configFingerprint?: string;
     configVersion?: number;
     error?: { name: string; message: string };
-    interruptedAt?: string;
   };
   status: string;
   meaning?: string;
+  /** When an interrupt reached the run, as `runs show` says it (none for a lost run no interrupt reached). */
+  interruptedAt: string | null;
   /** ownConfig: the config version a re-run on the run's own release reads (its pinned one), null where unknown. */
   rerun: { can: boolean; why?: string; ownConfig?: number | null };
   stop: { can: boolean; why?: string };
@@ -200,7 +201,7 @@ async function runView(session: Session, runId: string): Promise<void> {
     ...fact('Exit code', exit),
     ...fact('Error', error),
     ...fact('Result', result),
-    ...(record.interruptedAt === undefined ? [] : fact('Interrupted', h('span', { id: 'interrupted-at' }, when(record.interruptedAt)))),
+    ...(run.interruptedAt === null ? [] : fact('Interrupted', h('span', { id: 'interrupted-at' }, when(run.interruptedAt)))),
   );
   show(h('h1', {}, 'Run ', h('code', {}, record.runId), ' ', statusBadge), facts, actions(run, session), h('h2', {}, 'Log'), tail, log);
   const follow = record.endedAt === undefined;
@@ -248,8 +249,8 @@ async function runView(session: Session, runId: string): Promise<void> {
       took.textContent = duration(done.record.durationMs);
       if (done.meaning !== undefined) exit.textContent = `${frame.result.exitCode} (${done.meaning})`;
       config.textContent = configOf(done.record);
-      if (done.record.interruptedAt !== undefined && facts.querySelector('#interrupted-at') === null)
-        facts.append(...fact('Interrupted', h('span', { id: 'interrupted-at' }, when(done.record.interruptedAt))));
+      if (done.interruptedAt !== null && facts.querySelector('#interrupted-at') === null)
+        facts.append(...fact('Interrupted', h('span', { id: 'interrupted-at' }, when(done.interruptedAt))));
     });
     tail.textContent = `The run ended with exit ${frame.result.exitCode}.`;
     announce(tail.textContent);

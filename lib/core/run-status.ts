@@ -108,11 +108,27 @@ function exitLabel(record: RunRecord): string {
   return record.interruptedAt === undefined ? String(record.exitCode) : `${record.exitCode} stopped`;
 }
 
+/**
+ * When an interrupt (Ctrl-C, `stop`, the page's Stop) reached the run, as
+ * `runs show` and the `ui` run page say it: none for a lost run that no
+ * interrupt reached first, whose record holds, as its interrupt, only the
+ * moment it was found lost (its end; see `lostRecord`).
+ *
+ * @example
+ * interruptReachedAt(stoppedRecord); // '2026-11-24T14:00:00.500Z'
+ * interruptReachedAt(lostRecord); // undefined
+ */
+function interruptReachedAt(record: RunRecord): string | undefined {
+  if (record.interruptedAt === undefined) return undefined;
+  return runStatus(record) === 'lost' && record.interruptedAt === record.endedAt ? undefined : record.interruptedAt;
+}
+
 export {
   endedByTimeout,
   exitCodeMeaning,
   exitLabel,
   FUNCTION_TIMEOUT_ERROR,
+  interruptReachedAt,
   LOST_RUN_ERROR,
   RUN_STATUSES,
   runMeaning,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { settledRecord, type RunRecord } from '../../lib/core/run.js';
-import { endedByTimeout, exitCodeMeaning, exitLabel, runMeaning, runStatus } from '../../lib/core/run-status.js';
+import { endedByTimeout, exitCodeMeaning, exitLabel, interruptReachedAt, runMeaning, runStatus } from '../../lib/core/run-status.js';
+import { lostRecord } from '../../lib/runtime/ledger/lost-run.js';
 
 const run: RunRecord = {
   runId: 'r1',
@@ -58,5 +59,17 @@ describe('runStatus', () => {
     expect(exitLabel({ ...ended(130), interruptedAt: '2026-11-24T14:00:00.500Z' })).toBe('130 stopped');
     expect(exitLabel({ ...ended(0), interruptedAt: '2026-11-24T14:00:00.500Z' })).toBe('0 stopped');
     expect(exitLabel(settledRecord({ ...run, deadline: '2026-11-24T14:15:00.000Z' }, new Date('2026-11-25T00:00:00Z')))).toBe('70 lost');
+  });
+
+  it('says when an interrupt reached a run: never of a lost run none reached, whose record holds only when it was found lost', () => {
+    const owner = { pid: 4242, startTime: '1', host: 'h' };
+    const found = new Date('2026-11-24T14:05:00.000Z');
+    expect(interruptReachedAt({ ...ended(130), interruptedAt: '2026-11-24T14:00:00.500Z' })).toBe('2026-11-24T14:00:00.500Z');
+    expect(interruptReachedAt(ended(3))).toBeUndefined();
+    expect(interruptReachedAt(lostRecord(run, owner, found))).toBeUndefined();
+    // One that an interrupt reached before its process died keeps when it did.
+    expect(interruptReachedAt(lostRecord({ ...run, interruptedAt: '2026-11-24T14:00:00.500Z' }, owner, found))).toBe(
+      '2026-11-24T14:00:00.500Z',
+    );
   });
 });

@@ -1,13 +1,14 @@
 /**
  * `cnf-admin ui` on the local stage, in chromium: what the page and its
  * server guard against (a bulk action fired twice, a secret typed in
- * clear), through the real binary.
+ * clear, an interrupt said of a lost run), through the real binary.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, type TestBrowser } from '../support/browser.js';
+import { localLogShows, localRunEnded } from '../support/local-run-files.js';
 import { holdTaskAtImport } from '../support/task-held-at-import.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 import { startUi, type UiProcess } from '../support/ui-process.js';
@@ -35,6 +36,17 @@ export default defineTask({
   args: z.strictObject({ user: z.string(), apiToken: z.string(), pin: z.number().int().optional() }),
   options: { sensitiveArgs: ['apiToken', 'pin'] },
   run: async ({ args }) => ({ user: args.user, tokenLength: args.apiToken.length, pinIsNumber: typeof args.pin === 'number' }),
+});
+`,
+  slow: `import { setTimeout as sleep } from 'node:timers/promises';
+import { defineTask } from 'cnf-admin/runtime';
+export default defineTask({
+  name: 'slow',
+  description: 'Says it started, then sleeps ten minutes',
+  run: async ({ log }) => {
+    log.info('slow started');
+    await sleep(600_000);
+  },
 });
 `,
 };
@@ -119,5 +131,24 @@ describe('cnf-admin ui guards, on the local stage', () => {
     await expect.poll(() => page.locator('#result').textContent(), { timeout: 20_000 }).toContain('"tokenLength": 12');
     expect(await page.locator('#result').textContent()).toContain('"pinIsNumber": true');
     expect(await page.locator('dl.facts').textContent()).not.toContain('s3cret-token');
+  });
+
+  it('says no interrupt of a lost run no interrupt reached, as runs show says none', async () => {
+    const { runId } = JSON.parse((await project.cli(['invoke', 'slow', '--detach', '--json'])).stdout) as { runId: string };
+    await localLogShows(project.dir, runId, 'slow started');
+    const record = JSON.parse(readFileSync(join(project.dir, '.cnf', 'local', 'runs', `${runId}.json`), 'utf8')) as {
+      owner: { pid: number; runner: { pid: number } };
+    };
+    // Its supervisor and its run's process both killed, as a machine's crash would: nobody asked it to stop.
+    process.kill(record.owner.pid, 'SIGKILL');
+    process.kill(record.owner.runner.pid, 'SIGKILL');
+    await localRunEnded(project.dir, runId);
+    await page.goto(address(`/runs/${runId}`));
+    await page.locator('h1 .badge', { hasText: 'lost' }).waitFor();
+    expect(await page.locator('dl.facts dt').allTextContents()).not.toContain('Interrupted');
+    expect(await page.locator('#interrupted-at').count()).toBe(0);
+    const shown = await project.cli(['runs', 'show', runId]);
+    expect(shown.stdout).toMatch(/^exit\s+130 lost$/m);
+    expect(shown.stdout).not.toMatch(/^stop /m);
   });
 });

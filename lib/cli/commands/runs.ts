@@ -4,7 +4,7 @@ import { didYouMean } from '../../core/did-you-mean.js';
 import { relative, sep } from 'node:path';
 import { UnavailableError, UsageError } from '../../core/errors.js';
 import type { RunRecord } from '../../core/run.js';
-import { exitLabel } from '../../core/run-status.js';
+import { exitLabel, interruptReachedAt } from '../../core/run-status.js';
 import { CONSOLE_TASK } from '../../core/task-catalog.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { resolveRunId } from '../run-id-reference.js';
@@ -184,7 +184,7 @@ async function runsShow(typed: string, options: CommandOptions<'runs show'>, io:
     ['duration', record.durationMs === undefined ? '-' : formatDuration(record.durationMs)],
     ['config', describeRunConfig(record)],
     ['error', record.error === undefined ? '-' : `${record.error.name}: ${record.error.message}`],
-    ...(record.interruptedAt === undefined ? [] : [['stop', `interrupted at ${formatMoment(record.interruptedAt)}`] as [string, string]]),
+    ...stopField(interruptReachedAt(record)),
     ...(record.result === undefined ? [] : [['result', JSON.stringify(record.result)] as [string, string]]),
     ['log', shortLog(record.log as string | undefined, project.root)],
   ];
@@ -207,6 +207,11 @@ async function runsShow(typed: string, options: CommandOptions<'runs show'>, io:
     writeNotice(io, `No log to show: ${error.message}`);
   }
   return 0;
+}
+
+/** The `stop` line of `runs show`: when an interrupt reached the run, where one did. */
+function stopField(at: string | undefined): [string, string][] {
+  return at === undefined ? [] : [['stop', `interrupted at ${formatMoment(at)}`]];
 }
 
 /** A run's config: its version and fingerprint, `v7 (cfg-…)`, as far as the record knows them. */

@@ -5,7 +5,7 @@ import type { InvokePlan, Platform, ReleaseTarget, RunFrame } from '../../core/p
 import { DEFAULT_ALIAS } from '../../core/platform.js';
 import { isReleaseId } from '../../core/release.js';
 import type { RunRecord } from '../../core/run.js';
-import { exitCodeMeaning, exitLabel, RUN_STATUSES, runMeaning, runStatus } from '../../core/run-status.js';
+import { exitCodeMeaning, exitLabel, interruptReachedAt, RUN_STATUSES, runMeaning, runStatus } from '../../core/run-status.js';
 import { CONSOLE_TASK, RESERVED_TASK_PREFIX, type TaskCatalog, type TaskInfo } from '../../core/task-catalog.js';
 import { runtimeOf } from '../../core/task-runtime.js';
 import { holdsLeftOutArgs } from '../../runtime/task-args.js';
@@ -196,7 +196,11 @@ class UiApi {
     return { count: runIds.length, runIds, ...(records.length > BULK_LIMIT ? { more: true } : {}) };
   }
 
-  /** One run: its record, status, meaning of its exit code, what can be done with it, and the CLI command. */
+  /**
+   * One run: its record, status, meaning of its exit code, when an interrupt
+   * reached it (as `runs show` says it: none for a lost run no interrupt
+   * reached), what can be done with it, and the CLI command.
+   */
   async run(runId: string): Promise<unknown> {
     const record = await this.#record(runId);
     const catalog = await this.#liveCatalog().catch(() => undefined);
@@ -204,6 +208,7 @@ class UiApi {
       record,
       status: runStatus(record),
       ...(record.exitCode === undefined ? {} : { meaning: runMeaning({ ...record, exitCode: record.exitCode }) }),
+      interruptedAt: interruptReachedAt(record) ?? null,
       rerun: await this.#rerunOffer(record),
       stop: this.#stopper.ability(record, catalog),
       cli: this.#asRun(cliEquivalent({ task: record.task, args: record.args, stage: this.stage, release: record.release })),
