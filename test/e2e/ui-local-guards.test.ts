@@ -1,7 +1,8 @@
 /**
  * `cnf-admin ui` on the local stage, in chromium: what the page and its
  * server guard against (a bulk action fired twice, a secret typed in
- * clear, an interrupt said of a lost run), through the real binary.
+ * clear, an interrupt said of a lost run, a log line's terminal controls),
+ * through the real binary.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +37,18 @@ export default defineTask({
   args: z.strictObject({ user: z.string(), apiToken: z.string(), pin: z.number().int().optional() }),
   options: { sensitiveArgs: ['apiToken', 'pin'] },
   run: async ({ args }) => ({ user: args.user, tokenLength: args.apiToken.length, pinIsNumber: typeof args.pin === 'number' }),
+});
+`,
+  painted: `import { defineTask } from 'cnf-admin/runtime';
+export default defineTask({
+  name: 'painted',
+  description: 'Writes colours, a progress line and a right-to-left override',
+  run: async ({ log }) => {
+    process.stdout.write('\\u001b[31mRED\\u001b[0m plain\\n');
+    process.stdout.write('progress 0%\\rprogress 25%\\rprogress 100%\\n');
+    process.stdout.write('invoice \\u202Efdp.exe is safe\\n');
+    log.info('\\u001b[32mgreen\\u001b[0m logged');
+  },
 });
 `,
   slow: `import { setTimeout as sleep } from 'node:timers/promises';
@@ -150,5 +163,18 @@ describe('cnf-admin ui guards, on the local stage', () => {
     const shown = await project.cli(['runs', 'show', runId]);
     expect(shown.stdout).toMatch(/^exit\s+130 lost$/m);
     expect(shown.stdout).not.toMatch(/^stop /m);
+  });
+
+  it('shows a log line as a terminal would, less its colours, and with nothing that reorders it', async () => {
+    const { runId } = JSON.parse((await project.cli(['invoke', 'painted', '--json'])).stdout) as { runId: string };
+    await page.goto(address(`/runs/${runId}`));
+    await expect.poll(() => page.locator('#log').textContent(), { timeout: 20_000 }).toContain('logged');
+    const lines = ((await page.locator('#log').textContent()) ?? '').split('\n');
+    expect(lines).toContain('RED plain');
+    expect(lines).toContain('progress 100%');
+    expect(lines).toContain('invoice <U+202E>fdp.exe is safe');
+    expect(lines.find((line) => line.endsWith('logged'))).toMatch(/ INFO +green logged$/);
+    // Nothing of the escapes, the overwritten progress or the override is left in the page's text.
+    expect(lines.join('\n')).not.toMatch(/\u001b|\u202e|\r|progress 0%/);
   });
 });

@@ -19,6 +19,7 @@ import { DEPLOY_CAUSE, ROLLBACK_CAUSE } from '../../core/rollback.js';
 import { stageMoves, type StageMove } from './stage-moves.js';
 import type { SecretMask } from '../secret-mask.js';
 import { taskStats } from './task-stats.js';
+import { terminalText } from './terminal-text.js';
 import { ROLLBACK_TASK } from '../../core/rollback.js';
 
 /** Runs on one page of the runs list. */
@@ -217,8 +218,9 @@ class UiApi {
   }
 
   /**
-   * The log of a run as `cnf-admin logs` shows it, line by line, then its
-   * result; with `follow`, until the run ends (`logs --follow`).
+   * The log of a run as `cnf-admin logs` shows it, line by line (as a
+   * terminal shows each: see {@link terminalText}), then its result; with
+   * `follow`, until the run ends (`logs --follow`).
    */
   async *log(runId: string, follow: boolean, signal: AbortSignal): AsyncGenerator<unknown> {
     // No such run is 404, as its page is: not the 400 of a bad request.
@@ -228,7 +230,8 @@ class UiApi {
     for await (const frame of frames) {
       if (frame.type === 'log') {
         const shown = formatLogLine(frame.line, plain, { record: frame.record });
-        if (shown !== undefined) yield await this.secrets.mask({ type: 'line', text: shown.replace(/[\r\n]+$/, '') });
+        // As a terminal shows it, less its colours, and with nothing that can reorder the line (terminalText).
+        if (shown !== undefined) yield await this.secrets.mask({ type: 'line', text: terminalText(shown.replace(/[\r\n]+$/, '')) });
       } else if (frame.type === 'notice') yield { type: 'notice', text: frame.message };
       else yield await this.secrets.mask({ type: 'result', result: frame.result, meaning: exitCodeMeaning(frame.result.exitCode) });
     }

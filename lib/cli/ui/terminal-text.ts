@@ -1,0 +1,48 @@
+/**
+ * ANSI escape sequences: CSI (`ESC [ … final byte`: colours, cursor moves,
+ * erasing), OSC (`ESC ] … BEL` or `ESC ] … ESC \`: titles, links), and the
+ * two-character escapes (`ESC 7`, `ESC M`).
+ */
+const ANSI_SEQUENCE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[ -~])/g;
+
+/**
+ * The characters that reorder the text around them (bidi embeddings,
+ * overrides and isolates, the directional marks): a line holding one can be
+ * made to read as other text than it is.
+ */
+const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** The other control characters a line may hold (a tab and a line break aside): shown as their Control Pictures, `␇` for a bell. */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+
+/** What a terminal finally shows of a line that holds carriage returns: each part written over the start of the one before. */
+function overlaid(line: string): string {
+  if (!line.includes('\r')) return line;
+  const cells: string[] = [];
+  for (const part of line.split('\r')) [...part].forEach((character, index) => (cells[index] = character));
+  return cells.join('');
+}
+
+/**
+ * A log line as the `ui` page shows it (each of its lines, where it has
+ * several, as an error's stack does): ANSI escape sequences taken out
+ * (colours are no text), carriage returns applied as a terminal applies them
+ * (`progress 0%\rprogress 100%` shows `progress 100%`), bidi controls shown
+ * as visible escapes (`<U+202E>`) that cannot reorder the line, and other
+ * control characters as their Control Pictures (`␇`).
+ *
+ * @example
+ * terminalText('\u001b[31mRED\u001b[0m'); // 'RED'
+ * terminalText('file \u202Etxt.exe'); // 'file <U+202E>txt.exe'
+ */
+function terminalText(line: string): string {
+  return line
+    .replace(ANSI_SEQUENCE, '')
+    .split('\n')
+    .map(overlaid)
+    .join('\n')
+    .replace(BIDI_CONTROL, (character) => `<U+${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`)
+    .replace(CONTROL, (character) => String.fromCharCode(character === '\u007f' ? 0x2421 : 0x2400 + character.charCodeAt(0)));
+}
+
+export { terminalText };

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { terminalText } from '../../../lib/cli/ui/terminal-text.js';
+
+describe('terminalText', () => {
+  it('takes out ANSI escape sequences: colours, erasing, cursor moves, titles', () => {
+    expect(terminalText('\u001b[31mRED\u001b[0m plain')).toBe('RED plain');
+    expect(terminalText('\u001b[1;38;5;208mbold\u001b[K \u001b[2A')).toBe('bold ');
+    expect(terminalText('\u001b]0;title\u0007after \u001b]8;;https://x\u001b\\link')).toBe('after link');
+  });
+
+  it('shows what a terminal finally shows of carriage returns: each part over the start of the one before', () => {
+    expect(terminalText('progress 0%\rprogress 25%\rprogress 100%')).toBe('progress 100%');
+    expect(terminalText('abcdef\rXY')).toBe('XYcdef');
+    expect(terminalText('\u001b[2K\rdone')).toBe('done');
+    // A line that holds several (an error's stack): each of them on its own.
+    expect(terminalText('Error: x 0%\rError: y\n    at run (task.ts:1)')).toBe('Error: y 0%\n    at run (task.ts:1)');
+  });
+
+  it('shows bidi controls as visible escapes, so that none reorders the line', () => {
+    expect(terminalText('file \u202Etxt.exe')).toBe('file <U+202E>txt.exe');
+    const all = '\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\u200E\u200F\u061C';
+    expect(terminalText(all)).toBe('<U+202A><U+202B><U+202C><U+202D><U+202E><U+2066><U+2067><U+2068><U+2069><U+200E><U+200F><U+061C>');
+  });
+
+  it('shows other control characters as their pictures, and leaves tabs and text as they are', () => {
+    expect(terminalText('bell\u0007 back\b del\u007f')).toBe('bell␇ back␈ del␡');
+    expect(terminalText('a\tb é 漢字 😀')).toBe('a\tb é 漢字 😀');
+  });
+});
