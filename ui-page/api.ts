@@ -67,6 +67,9 @@ async function post<T>(path: string, body: unknown): Promise<T> {
   );
 }
 
+/** How many values of a stream are handled before the page gets a turn (to draw, to take a click). */
+const YIELD_EVERY = 2_000;
+
 /** Reads an NDJSON stream, one parsed value per line, until it ends or `signal` fires. */
 async function stream(path: string, onValue: (value: unknown) => void, signal: AbortSignal): Promise<void> {
   const response = await request(path, { headers: { 'x-cnf-token': token }, signal });
@@ -85,7 +88,12 @@ async function stream(path: string, onValue: (value: unknown) => void, signal: A
     rest += value;
     const lines = rest.split('\n');
     rest = lines.pop() ?? '';
-    for (const line of lines) if (line !== '') onValue(JSON.parse(line));
+    for (let index = 0; index < lines.length; index += 1) {
+      const line = lines[index] as string;
+      if (line !== '') onValue(JSON.parse(line));
+      // A read of megabytes holds many thousands of values: the page gets a turn between each few thousand of them.
+      if (index % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setTimeout(resolve, 0));
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import { ApiError, get, href, post, stream } from './api.js';
 import { confirmAction } from './confirm-dialog.js';
 import { announce, badge, duration, goAnnouncing, h, show, when } from './dom.js';
+import { logTail } from './log-tail.js';
 import type { Session } from './session.js';
 
 interface RunDocument {
@@ -28,6 +29,8 @@ interface RunDocument {
   stop: { can: boolean; why?: string };
   cli: string;
   cliLive: string;
+  /** The command that prints the run's whole log: `cnf-admin logs <runId> --stage <stage>`. */
+  logs: string;
 }
 
 type LogFrame =
@@ -203,37 +206,25 @@ async function runView(session: Session, runId: string): Promise<void> {
     ...fact('Result', result),
     ...(run.interruptedAt === null ? [] : fact('Interrupted', h('span', { id: 'interrupted-at' }, when(run.interruptedAt)))),
   );
-  show(h('h1', {}, 'Run ', h('code', {}, record.runId), ' ', statusBadge), facts, actions(run, session), h('h2', {}, 'Log'), tail, log);
+  const trimmed = h('p', { class: 'note', id: 'log-trimmed', hidden: true });
+  show(
+    h('h1', {}, 'Run ', h('code', {}, record.runId), ' ', statusBadge),
+    facts,
+    actions(run, session),
+    h('h2', {}, 'Log'),
+    tail,
+    trimmed,
+    log,
+  );
   const follow = record.endedAt === undefined;
-  // Lines arrive one frame each, up to megabytes of them: they are shown a batch at a time, one text node a batch, so the tab
-  // stays responsive; the log keeps to its end only while the reader is there (scrolled up, it stays where the reader is).
-  let pending = '';
-  let flushing = false;
-  const flush = (): void => {
-    flushing = false;
-    if (pending === '') return;
-    // Only a followed log keeps to its end: a finished run's log opens at its start.
-    const atEnd = follow && log.scrollHeight - log.scrollTop - log.clientHeight < 4;
-    log.append(pending);
-    pending = '';
-    if (atEnd) log.scrollTop = log.scrollHeight;
-  };
-  const add = (text: string): void => {
-    pending += text;
-    if (!flushing) {
-      flushing = true;
-      requestAnimationFrame(flush);
-    }
-  };
+  // Lines arrive one frame each, up to megabytes of them: shown a batch at a time, the newest of them kept (logTail).
+  const lines = logTail(log, trimmed, run.logs, follow);
   let sawEnd = false;
   const onFrame = (value: unknown): void => {
     const frame = value as LogFrame;
-    if (frame.type === 'line') return add(`${frame.text}\n`);
-    flush();
-    if (frame.type === 'notice') {
-      log.append(h('span', { class: 'notice' }, `! ${frame.text}\n`));
-      return;
-    }
+    if (frame.type === 'line') return lines.line(frame.text);
+    if (frame.type === 'notice') return lines.notice(frame.text);
+    lines.flush();
     sawEnd = true;
     // A run that had ended when the page opened keeps its record's meaning (lost, refused): the log's end knows only the code.
     exit.textContent = `${frame.result.exitCode} (${(follow ? undefined : run.meaning) ?? frame.meaning})`;
@@ -269,15 +260,15 @@ async function runView(session: Session, runId: string): Promise<void> {
   // Not awaited: the page is there (and a start announced on it) while its log streams in.
   void stream(`/api/runs/${encodeURIComponent(runId)}/log${follow ? '?follow=1' : ''}`, onFrame, new AbortController().signal).then(
     () => {
-      flush();
+      lines.flush();
       // The stream ended without the run's end (the server closed it): the page follows nothing any more, and says so.
       if (follow && !sawEnd) tail.textContent = 'The log stopped before the run ended: reload the page to see how the run stands.';
     },
     (failure: Error) => {
-      flush();
+      lines.flush();
       const unreachable = failure instanceof ApiError && failure.status === 0;
       // A server that stopped is said once, in the line under Log; any other failure in the log as well.
-      if (!unreachable || !follow || sawEnd) log.append(h('span', { class: 'notice' }, `! ${failure.message}\n`));
+      if (!unreachable || !follow || sawEnd) lines.notice(failure.message);
       // The page no longer follows anything: it says so, rather than "Following…" over a dead stream. A server that stopped
       // has said how to start it again: a reload of this address would not help.
       if (follow && !sawEnd)

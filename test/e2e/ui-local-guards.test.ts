@@ -1,8 +1,8 @@
 /**
  * `cnf-admin ui` on the local stage, in chromium: what the page and its
  * server guard against (a bulk action fired twice, a secret typed in
- * clear, an interrupt said of a lost run, a log line's terminal controls),
- * through the real binary.
+ * clear, an interrupt said of a lost run, a log line's terminal controls, a
+ * log too long to hold), through the real binary.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,6 +48,15 @@ export default defineTask({
     process.stdout.write('progress 0%\\rprogress 25%\\rprogress 100%\\n');
     process.stdout.write('invoice \\u202Efdp.exe is safe\\n');
     log.info('\\u001b[32mgreen\\u001b[0m logged');
+  },
+});
+`,
+  'many-lines': `import { defineTask } from 'cnf-admin/runtime';
+export default defineTask({
+  name: 'many-lines',
+  description: 'Writes 25,000 numbered lines',
+  run: async () => {
+    for (let index = 0; index < 25_000; index += 1) process.stdout.write(\`line \${index}\\n\`);
   },
 });
 `,
@@ -176,5 +185,20 @@ describe('cnf-admin ui guards, on the local stage', () => {
     expect(lines.find((line) => line.endsWith('logged'))).toMatch(/ INFO +green logged$/);
     // Nothing of the escapes, the overwritten progress or the override is left in the page's text.
     expect(lines.join('\n')).not.toMatch(/\u001b|\u202e|\r|progress 0%/);
+  });
+
+  it('holds the newest 10,000 lines of a long log, and says how many it left out and how to read them all', async () => {
+    const { runId } = JSON.parse((await project.cli(['invoke', 'many-lines', '--json'])).stdout) as { runId: string };
+    // The lines of its log, as cnf-admin logs prints them (its end, the result, goes to stderr).
+    const total = (await project.cli(['logs', runId])).stdout.trimEnd().split('\n').length;
+    await page.goto(address(`/runs/${runId}`));
+    await expect.poll(() => page.locator('#log').textContent(), { timeout: 30_000 }).toContain('line 24999\n');
+    await expect.poll(() => page.locator('#log').textContent()).toMatch(/Run ended/);
+    const shown = ((await page.locator('#log').textContent()) ?? '').trimEnd().split('\n');
+    expect(shown).toHaveLength(10_000);
+    expect(shown).not.toContain('line 0');
+    expect(await page.locator('#log-trimmed').textContent()).toBe(
+      `The first ${(total - 10_000).toLocaleString('en')} lines of this log are not shown here, only its newest 10,000: read the whole log with cnf-admin logs ${runId} --stage local`,
+    );
   });
 });

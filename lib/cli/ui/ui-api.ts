@@ -200,7 +200,8 @@ class UiApi {
   /**
    * One run: its record, status, meaning of its exit code, when an interrupt
    * reached it (as `runs show` says it: none for a lost run no interrupt
-   * reached), what can be done with it, and the CLI command.
+   * reached), what can be done with it, the CLI command, and the command that
+   * prints its whole log.
    */
   async run(runId: string): Promise<unknown> {
     const record = await this.#record(runId);
@@ -214,6 +215,7 @@ class UiApi {
       stop: this.#stopper.ability(record, catalog),
       cli: this.#asRun(cliEquivalent({ task: record.task, args: record.args, stage: this.stage, release: record.release })),
       cliLive: this.#asRun(cliEquivalent({ task: record.task, args: record.args, stage: this.stage })),
+      logs: this.#asRun(`cnf-admin logs ${record.runId} --stage ${this.stage}`),
     });
   }
 
