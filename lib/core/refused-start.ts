@@ -35,10 +35,14 @@ function retakenRecord(existing: RunRecord, record: RunRecord): RunRecord {
  * which ECS keeps for its client token for a day): the retry gets a new
  * token. RunTask failed (throttled, denied): its token started nothing and
  * is kept, so that a task a lost earlier attempt started is found, not
- * started again.
+ * started again. A run that ended in its own container task (`ecsTask`)
+ * gets a new token too: its token started that task.
  */
 function refusedStartRecord(ended: RunRecord, answered: boolean): RunRecord {
-  return { ...ended, notStarted: true, ...(answered ? { clientToken: randomUUID() } : {}) };
+  // A run that ended inside its own container task (locked out there, stopped before its task began): its token
+  // started that task, and ECS would answer a retry with it, stopped.
+  const tokenUsed = answered || ended.ecsTask !== undefined;
+  return { ...ended, notStarted: true, ...(tokenUsed ? { clientToken: randomUUID() } : {}) };
 }
 
 export { refusedStartRecord, retakenRecord, takesOverRefusedStart };
