@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
+import { stderrGoesToStdout } from '../core/one-log-mark.js';
 
 type Write = typeof process.stdout.write;
 
@@ -22,6 +23,16 @@ function lastCharOf(chunk: unknown): string | undefined {
   return undefined;
 }
 
+/** Whether two file descriptors are one file (a pipe given as both stdout and stderr); false where either cannot be told. */
+function sameFile(a: number, b: number): boolean {
+  try {
+    const [first, second] = [fs.fstatSync(a), fs.fstatSync(b)];
+    return first.dev === second.dev && first.ino === second.ino;
+  } catch {
+    return false;
+  }
+}
+
 /** What `fs.writeSync(fd, buffer, offset, length)` writes of its buffer: the part it names. */
 function writtenPart(data: unknown, rest: readonly unknown[]): unknown {
   if (!ArrayBuffer.isView(data) || typeof rest[0] !== 'number') return data;
@@ -42,11 +53,16 @@ function writtenPart(data: unknown, rest: readonly unknown[]): unknown {
  * try { await runTask(); } finally { lines.close(); }
  */
 function trackOpenLines(): OpenLines {
-  // stdout and stderr make one log (locally one pipe, on Lambda one stream): the last write to either says where its line is.
-  let openOn: 1 | 2 | undefined;
+  // Where stdout and stderr are one stream (one pipe, or stderr written to stdout, as on the local stage), the last
+  // write to either says where its line is; where they are two, each has a line of its own.
+  const oneFile = sameFile(1, 2) || stderrGoesToStdout(process.stderr);
+  const open = new Set<1 | 2>();
   const note = (fd: 1 | 2, chunk: unknown): void => {
     const last = lastCharOf(chunk);
-    if (last !== undefined) openOn = last === '\n' ? undefined : fd;
+    if (last === undefined) return;
+    if (oneFile) open.clear();
+    if (last === '\n') open.delete(fd);
+    else open.add(fd);
   };
   const restore: (() => void)[] = [];
   for (const [fd, stream] of [
@@ -76,7 +92,8 @@ function trackOpenLines(): OpenLines {
   return {
     close() {
       restore.reverse().forEach((undo) => undo());
-      if (openOn !== undefined) (openOn === 1 ? process.stdout : process.stderr).write('\n');
+      if (open.has(1)) process.stdout.write('\n');
+      if (open.has(2)) process.stderr.write('\n');
     },
   };
 }

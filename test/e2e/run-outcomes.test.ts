@@ -147,6 +147,7 @@ describe('a task whose last output leaves its line open', () => {
   it.each([
     ['stream', 'progress 100%'],
     ['fd', 'warning without an end'],
+    ['both', 'progress 100%a warning on a line of its own'],
   ])('keeps that line, and the run’s own end on a line of its own: shown, kept in the log, and read as the end (%s)', async (via, last) => {
     const runId = `open-line-${via}`;
     const result = await project.cli(['invoke', 'open-line', '--run-id', runId, '--', '--via', via]);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
+import { markStderrToStdout } from '../../core/one-log-mark.js';
 
 /**
  * Sends what a run's process writes to stderr (`console.error`, Powertools'
@@ -18,6 +19,7 @@ import { syncBuiltinESMExports } from 'node:module';
  */
 function writeStderrToStdout(): void {
   process.stderr.write = process.stdout.write.bind(process.stdout) as typeof process.stderr.write;
+  markStderrToStdout(process.stderr);
   const { writeSync, write } = fs;
   fs.writeSync = ((fd: number, ...rest: unknown[]) =>
     (writeSync as (...args: unknown[]) => number)(fd === 2 ? 1 : fd, ...rest)) as typeof fs.writeSync;
