@@ -127,20 +127,24 @@ describe('how a task ends', () => {
     expect(await record('stopped-gracefully')).toMatchObject({ exitCode: 130, interruptedAt: expect.any(String) });
   });
 
-  it('a task that leaves a process behind holding its output: the run ends when its process does, and the CLI with it', async () => {
-    const result = await project.cli(['invoke', 'leave-behind', '--run-id', 'left-behind', '--json']);
-    const leftover = Number(/left behind pid=(\d+)/.exec(result.stderr)?.[1]);
-    try {
-      expect(result.code).toBe(0);
-      expect((JSON.parse(result.stdout) as RunResult).output).toBe('returned');
-      // The CLI did not wait for it: the process the task left behind still runs, and what it writes later is not the run's.
-      expect(() => process.kill(leftover, 0)).not.toThrow();
-      expect(result.stderr).not.toContain('written after the run');
-      expect(await record('left-behind')).toMatchObject({ exitCode: 0, endedAt: expect.any(String) });
-    } finally {
-      kill(-leftover, 'SIGKILL');
-    }
-  });
+  it.each(['later', 'always'])(
+    'a task that leaves a process behind holding its output (writing %s): the run ends when its process does, and the CLI with it',
+    async (writes) => {
+      const runId = `left-behind-${writes}`;
+      const result = await project.cli(['invoke', 'leave-behind', '--run-id', runId, '--json', '--', '--writes', writes]);
+      const leftover = Number(/left behind pid=(\d+)/.exec(result.stderr)?.[1]);
+      try {
+        expect(result.code).toBe(0);
+        expect((JSON.parse(result.stdout) as RunResult).output).toBe('returned');
+        // The CLI did not wait for it: the process the task left behind still runs, and what it writes later is not the run's.
+        expect(() => process.kill(leftover, 0)).not.toThrow();
+        expect(result.stderr).not.toContain('written after the run');
+        expect(await record(runId)).toMatchObject({ exitCode: 0, endedAt: expect.any(String) });
+      } finally {
+        kill(-leftover, 'SIGKILL');
+      }
+    },
+  );
 });
 
 describe('a task whose last output leaves its line open', () => {

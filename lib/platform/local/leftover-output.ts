@@ -4,6 +4,14 @@ import type { Readable } from 'node:stream';
 const IDLE_AFTER_EXIT_MS = 200;
 /** How long they are read at most, once its process has exited, while something else keeps writing to them. */
 const READ_AFTER_EXIT_MS = 2_000;
+/*
+ * More than the run's process can have left in them when it exited: a pipe's
+ * buffer and the streams' own, for stdout, stderr and the result. Read past
+ * this, what comes is another writer's, however slowly it is read.
+ */
+const RUN_REMAINDER_MAX_BYTES = 1 << 20;
+/* How long after the exit they are read at all: a reader slow enough to need more has lost its user anyway. */
+const AFTER_EXIT_MAX_MS = 10_000;
 
 /**
  * Resolves once the pipes of a run's process that has exited hold nothing
@@ -17,18 +25,24 @@ const READ_AFTER_EXIT_MS = 2_000;
  * and is read at once; only the time the streams are read counts, so a slow
  * reader (the streams paused for backpressure) loses none of it. A timer
  * that fires after the CLI was busy looks once more, after the pending
- * reads, before it says the pipes are done.
+ * reads, before it says the pipes are done. A leftover that writes faster
+ * than the CLI shows it (`yes`, a busy `tail -f`) is cut off once more has
+ * come than the run's process could have left (1 MiB), or 10 s after the
+ * exit.
  *
  * As on Lambda, where the environment is frozen once the handler returns,
  * what the leftover process writes after the run ended is not the run's.
  */
 async function leftoverOutputRead(streams: readonly Readable[], exited: Promise<unknown>, closed: Promise<unknown>): Promise<void> {
   if (await closedFirst(exited, closed)) return;
-  let lastData = Date.now();
+  const exitedAt = Date.now();
+  let lastData = exitedAt;
   let readMs = 0;
-  let readSince = Date.now();
-  const onData = (): void => {
+  let readSince = exitedAt;
+  let bytesSinceExit = 0;
+  const onData = (chunk: string | Buffer): void => {
     lastData = Date.now();
+    bytesSinceExit += chunk.length;
   };
   for (const stream of streams) stream.on('data', onData);
   try {
@@ -40,6 +54,8 @@ async function leftoverOutputRead(streams: readonly Readable[], exited: Promise<
       const allClosed = await closedFirst(waited, closed);
       clearTimeout(timer);
       if (allClosed) return;
+      // A leftover that writes faster than the CLI shows it keeps the streams paused: bounded by bytes, and by time.
+      if (bytesSinceExit >= RUN_REMAINDER_MAX_BYTES || Date.now() - exitedAt >= AFTER_EXIT_MAX_MS) return;
       const firedAt = Date.now();
       // Reads already due run before this: data they bring counts as data before the timer.
       await new Promise((resolve) => setImmediate(resolve));
