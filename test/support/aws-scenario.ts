@@ -123,7 +123,7 @@ type ScenarioCommand =
 interface ScenarioEcs {
   /** The task as DescribeTasks tells it, call after call (the last one repeats); `$RUN_ID` is the started run's. */
   readonly states?: readonly Partial<Task>[];
-  /** ECS no longer knows the task: DescribeTasks answers it as a failure, MISSING. */
+  /** ECS told the task once, then no longer knows it: DescribeTasks answers it as a failure, MISSING, after its first answer. */
   readonly missing?: boolean;
 }
 
@@ -611,7 +611,7 @@ function installScenario(scenario: AwsScenario, options: { readonly asProcess?: 
       const states = scenario.ecs?.states ?? [{ lastStatus: 'RUNNING' }];
       const state = states[Math.min(describeCalls, states.length - 1)] ?? {};
       describeCalls += 1;
-      if (scenario.ecs?.missing === true) return { tasks: [], failures: [{ arn: taskArn, reason: 'MISSING' }] };
+      if (scenario.ecs?.missing === true && describeCalls > 1) return { tasks: [], failures: [{ arn: taskArn, reason: 'MISSING' }] };
       return { tasks: [{ taskArn, ...JSON.parse(fill(JSON.stringify(state))) }], failures: [] };
     }),
   );

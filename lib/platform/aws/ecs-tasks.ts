@@ -10,8 +10,13 @@ interface EcsTarget {
   readonly stage: string;
 }
 
-/* ECS may not know a task it has just started (its reads are eventually consistent): so many MISSING answers in a row mean it is gone. */
+/*
+ * ECS may not know a task it has just started (its reads are eventually
+ * consistent): so many MISSING answers in a row mean it is gone, once ECS
+ * has told the task, or after a minute of watching one it never told.
+ */
 const MISSING_ANSWERS = 5;
+const NEVER_TOLD_MS = 60_000;
 
 /* The states of a task that Fargate has not started yet. */
 const STARTING = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING']);
@@ -24,6 +29,8 @@ interface StopWatch {
   readonly signal?: AbortSignal | undefined;
   /** After how long a task still starting is told, once. @default 60000 */
   readonly slowStartMs?: number;
+  /** How long a task ECS has never told may be MISSING before it counts as gone. @default 60000 */
+  readonly neverToldMs?: number;
   /** Told once when the task is still starting (its status, how long it has waited). */
   readonly onSlowStart?: (status: string, waitedMs: number) => void;
 }
@@ -33,7 +40,8 @@ interface StopWatch {
  * SDK's `waitUntilTasksStopped` retries on every error, a missing
  * permission included, until its maximum wait; this fails at once on an
  * error the SDK did not retry, and ends at Ctrl-C.) A task that ECS answers
- * MISSING, answer after answer, has gone: `missing`. A task still starting
+ * MISSING, answer after answer, has gone: `missing` (one it has never told
+ * is given a minute: it may have just started). A task still starting
  * after `slowStartMs` is told to `onSlowStart`, once.
  *
  * @returns the stopped task, `missing`, or undefined when `signal` aborted first
@@ -41,13 +49,15 @@ interface StopWatch {
 async function waitForStop(target: EcsTarget, taskArn: string, watch: StopWatch): Promise<Task | 'missing' | undefined> {
   const since = Date.now();
   let missing = 0;
+  let seen = false;
   let told = false;
   for (;;) {
     const task = await describeTask(target, taskArn);
     if (task?.lastStatus === 'STOPPED') return task;
+    seen ||= task !== undefined;
     missing = task === undefined ? missing + 1 : 0;
-    if (missing >= MISSING_ANSWERS) return 'missing';
     const waited = Date.now() - since;
+    if (missing >= MISSING_ANSWERS && (seen || waited >= (watch.neverToldMs ?? NEVER_TOLD_MS))) return 'missing';
     if (!told && STARTING.has(task?.lastStatus ?? '') && waited >= (watch.slowStartMs ?? 60_000)) {
       told = true;
       watch.onSlowStart?.(task?.lastStatus as string, waited);

@@ -27,9 +27,16 @@ function answering(...states: (Partial<Task> | 'MISSING')[]): void {
 }
 
 describe('waitForStop', () => {
-  it('returns missing once ECS answers the task MISSING again and again', async () => {
-    answering('MISSING');
+  it('returns missing once ECS answers a task it told MISSING again and again', async () => {
+    answering({ lastStatus: 'RUNNING' }, 'MISSING');
     expect(await waitForStop(target, TASK_ARN, { pollMs: 1 })).toBe('missing');
+  });
+
+  it('gives a task ECS has never told its minute: MISSING after MISSING right after the start is waited through', async () => {
+    answering(...Array<'MISSING'>(8).fill('MISSING'), { lastStatus: 'RUNNING' }, { lastStatus: 'STOPPED' });
+    expect(await waitForStop(target, TASK_ARN, { pollMs: 1 })).toMatchObject({ lastStatus: 'STOPPED' });
+    answering('MISSING');
+    expect(await waitForStop(target, TASK_ARN, { pollMs: 1, neverToldMs: 0 })).toBe('missing');
   });
 
   it('waits on through a MISSING answer or two right after the start, as ECS may not know a new task yet', async () => {
