@@ -107,15 +107,7 @@ class DynamoLedger implements RunLedger {
       ExpressionAttributeNames: { '#pk': LEDGER_TABLE.partitionKey },
     });
     if (created) return { claimed: true };
-    const found = await this.client.send(
-      new GetItemCommand({
-        TableName: this.table,
-        Key: marshall({ [LEDGER_TABLE.partitionKey]: runKey(record.runId) }),
-        ConsistentRead: true,
-      }),
-    );
-    if (found.Item === undefined) throw new Error(`Run ${record.runId} was claimed but its record vanished`);
-    const item = unmarshall(found.Item);
+    const item = await this.#claimedItem(record.runId);
     // The SDK retried a put that had succeeded: the item is this claim's own.
     if (item[CLAIM_TOKEN] === token) return { claimed: true };
     const existing = recordOf(this.table, item);
@@ -152,10 +144,20 @@ class DynamoLedger implements RunLedger {
       ExpressionAttributeValues: marshall({ ':true': true, ':endedAt': existing.endedAt }),
     });
     if (took) return { claimed: true, record: retaken };
+    const item = await this.#claimedItem(record.runId);
+    // The SDK retried a put that had succeeded: the record is this retry's own.
+    if (item[CLAIM_TOKEN] === token) return { claimed: true, record: retaken };
     // Another retry took it over first: its run is the one in progress.
-    const current = await this.get(record.runId);
-    if (current === undefined) throw new Error(`Run ${record.runId} was claimed but its record vanished`);
-    return { claimed: false, existing: current };
+    return { claimed: false, existing: recordOf(this.table, item) };
+  }
+
+  /** The item of a run id a claim found taken, as stored (with its claim token). */
+  async #claimedItem(runId: string): Promise<Record<string, unknown>> {
+    const found = await this.client.send(
+      new GetItemCommand({ TableName: this.table, Key: marshall({ [LEDGER_TABLE.partitionKey]: runKey(runId) }), ConsistentRead: true }),
+    );
+    if (found.Item === undefined) throw new Error(`Run ${runId} was claimed but its record vanished`);
+    return unmarshall(found.Item);
   }
 
   async finish(record: RunRecord): Promise<void> {

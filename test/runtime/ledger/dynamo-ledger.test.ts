@@ -116,6 +116,24 @@ describe('DynamoLedger', () => {
     expect(await ledger.claim(claimed)).toEqual({ claimed: false, existing: running });
   });
 
+  it('knows its own takeover when the SDK retried a put whose answer was lost', async () => {
+    // given: a run that never started; the takeover's put succeeded, its answer was lost, and the retry failed its condition
+    const claimed = { ...record, argsHash: 'h1' };
+    const refused = { ...claimed, endedAt: '2026-11-24T10:00:01.000Z', exitCode: 75, notStarted: true };
+    let stored: Record<string, never> = marshall({ ...refused, pk: 'run#run-1' }) as Record<string, never>;
+    dynamo
+      .on(PutItemCommand)
+      .rejectsOnce(conditionFailed())
+      .callsFakeOnce((input: { Item: Record<string, never> }) => {
+        stored = input.Item;
+        return Promise.reject(conditionFailed());
+      });
+    dynamo.on(GetItemCommand).callsFake(() => Promise.resolve({ Item: stored }));
+    // when / then: the item carries this claim's token, so the run is this retry's, not one in progress
+    const claim = await new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' })).claim(claimed);
+    expect(claim).toMatchObject({ claimed: true, record: { runId: 'run-1' } });
+  });
+
   it('takes a free or expired lock with a conditional put, and names the holder of a live one', async () => {
     const ledger = new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' }), { heartbeatMs: 60_000 });
     dynamo.on(PutItemCommand).resolvesOnce({}).rejects(conditionFailed());
