@@ -83,6 +83,11 @@ interface RunEndedFields {
   readonly durationMs: number;
   /** ISO 8601: when an interrupt reached the run, if one did (see RunResult.interruptedAt). */
   readonly interruptedAt?: string;
+  /**
+   * The run ended before its task started (`RunRecord.notStarted`): a retry
+   * of its run id may run it, and that retry's `Run ended` is the run's end.
+   */
+  readonly notStarted?: true;
 }
 
 /**
@@ -112,6 +117,15 @@ function runEndedOf(line: string, runId: string): RunResult | undefined {
 }
 
 /**
+ * Whether `line` is a `Run ended` line that says the run never started its
+ * task ({@link RunEndedFields.notStarted}): a reader of the run's log takes
+ * a later end for the run's, if there is one.
+ */
+function endedNotStarted(line: string): boolean {
+  return line.includes('"notStarted":true') && line.includes(RUN_ENDED);
+}
+
+/**
  * Whether `line` is the `Run started` line of the run `runId`: its task has
  * begun (its lock, if it takes one, is held).
  *
@@ -132,6 +146,7 @@ function isRunStartedLine(line: string, runId: string): boolean {
 export {
   BOOKKEEPING_MESSAGES,
   endedByOwnerGone,
+  endedNotStarted,
   ownerGoneReason,
   isRunStartedLine,
   RUN_ENDED,

@@ -525,6 +525,7 @@ class AdminRun {
       exitCode: result.exitCode,
       durationMs: result.durationMs,
       ...(outcome.interruptedAt === undefined ? {} : { interruptedAt: outcome.interruptedAt }),
+      ...(record.notStarted === true ? { notStarted: true } : {}),
     } satisfies RunEndedFields);
     try {
       await ledger.finish(ended);

@@ -48,6 +48,8 @@ describe('a locked task', () => {
     await outputShows(holder, 'holding the lock');
     const refused = await project.cli(['invoke', 'locked', '--run-id', 'locked-out', '--', '--ms', '10']);
     expect(refused.code).toBe(75);
+    // its end says so, for a reader of the log to take the retry's end for the run's
+    expect(`${refused.stdout}${refused.stderr}`).toMatch(/Run ended exitCode=75 durationMs=\d+ notStarted=true/);
     const refusedDetached = await project.cli(['invoke', 'locked', '--run-id', 'locked-out-detached', '--detach', '--', '--ms', '10']);
     expect(refusedDetached.code).toBe(0);
     await localRunEnded(project.dir, 'locked-out-detached');

@@ -194,10 +194,9 @@ async function runResultLine(
   const giveUpAt = Date.now() + (expected ? logs.settleMs : 0);
   for (;;) {
     const events = await filterEvents(logs, { filterPattern: `"${RUN_RESULT_MESSAGE}" "${runId}"`, startTime: startedAt - 60_000 });
-    for (const event of events) {
-      const result = resultOf(lineOf(event), runId);
-      if (result !== undefined) return result;
-    }
+    // The last: an earlier attempt of the run id that never started its task (taken over by this one) may have one too.
+    const result = events.map((event) => resultOf(lineOf(event), runId)).findLast((found) => found !== undefined);
+    if (result !== undefined) return result;
     if (Date.now() >= giveUpAt || !(await pause(logs.pollMs, signal))) return undefined;
   }
 }

@@ -6,7 +6,7 @@ import { pause } from '../../core/abortable.js';
 import { isAccessDenied } from './aws-errors.js';
 import { failedRunResult } from './function-outcome.js';
 import { anyOf, contentKey, filterEvents, type LogGroupRef } from './log-events.js';
-import { runEndedOf } from '../../core/run-log.js';
+import { endedNotStarted, runEndedOf } from '../../core/run-log.js';
 import { LineTally, lineOf, logFrame, platformReportOf, runIdTime, runKeysOf, type LogEvent } from './log-lines.js';
 import { LiveTailUnavailableError, startLiveTail } from './live-tail.js';
 
@@ -142,6 +142,8 @@ class RunLogReader {
   /** The run's stream and its first event there: Lambda runs one invocation at a time per stream. */
   #home: { readonly stream: string; readonly since: number } | undefined;
   #result: RunResult | undefined;
+  /** The end of an attempt that never started its task: the run's, unless a retry's end follows. */
+  #notStartedEnd: RunResult | undefined;
   #lines = 0;
   /** The run's task and release, as its structured lines carry them. */
   #keys = { task: '', release: '' };
@@ -172,6 +174,7 @@ class RunLogReader {
         tail = undefined;
       }
       yield* this.#catchUp();
+      if (this.#result === undefined && !this.options.follow) this.#result = this.#notStartedEnd;
       if (this.#result === undefined && !this.options.follow) {
         if (this.#lines === 0) {
           // A run past its function's timeout has written all it ever will: waiting would find nothing more.
@@ -190,6 +193,8 @@ class RunLogReader {
         if (!(await pause(this.source.pollMs, this.options.signal))) return;
         yield* this.#catchUp();
       }
+      // A follow that ran out with only an attempt that never started: that attempt's end is the run's.
+      this.#result ??= this.options.signal?.aborted === true ? undefined : this.#notStartedEnd;
       if (this.#result !== undefined) yield { type: 'result', result: this.#result };
       else if (this.options.signal?.aborted !== true && this.options.unknown === true && this.#lines === 0) {
         throw new UsageError(
@@ -289,7 +294,9 @@ class RunLogReader {
       } else {
         this.#home ??= event.logStreamName === undefined ? undefined : { stream: event.logStreamName, since: event.timestamp };
         this.#keys = this.#keys.task === '' ? (runKeysOf(line) ?? this.#keys) : this.#keys;
-        this.#result = runEndedOf(line, this.runId);
+        const ended = runEndedOf(line, this.runId);
+        if (ended !== undefined && endedNotStarted(line)) this.#notStartedEnd = ended;
+        else this.#result = ended;
       }
       this.#lines += 1;
       this.#startTime = Math.max(this.#startTime ?? 0, event.timestamp);

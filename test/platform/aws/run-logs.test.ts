@@ -58,6 +58,28 @@ describe('AwsPlatform.logs', () => {
     expect(filters.length).toBeGreaterThan(1);
   });
 
+  it('ends with the end of the retry that ran, not the end of an earlier attempt of the run id that never started', async () => {
+    // given: an attempt locked out (75, not started), then the retry that took its record over and ran
+    const refused = line('Run ended', { exitCode: 75, durationMs: 11, notStarted: true });
+    given({
+      logEvents: [
+        at(0, line('Task echo is locked by run other; nothing ran.')),
+        at(1, refused),
+        at(60_000, line('Run started')),
+        at(60_001, line('Run ended', { exitCode: 0, durationMs: 40 })),
+      ],
+    });
+    const frames = await framesOf(fixturePlatform().logs(RUN_ID));
+    expect(logLinesOf(frames)).toHaveLength(4);
+    expect(frames.at(-1)).toMatchObject({ type: 'result', result: { exitCode: 0 } });
+  });
+
+  it('ends with the end of an attempt that never started when no retry followed it', async () => {
+    given({ logEvents: [at(1, line('Run ended', { exitCode: 75, durationMs: 11, notStarted: true }))] });
+    const frames = await framesOf(fixturePlatform().logs(RUN_ID));
+    expect(frames.at(-1)).toMatchObject({ type: 'result', result: { exitCode: 75 } });
+  });
+
   it('says so, with exit 64, when CloudWatch holds nothing of the run, and how to wait for it while it may be starting', async () => {
     // given: a run that started two seconds ago
     given({ logEvents: [] });
