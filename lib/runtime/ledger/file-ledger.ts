@@ -119,6 +119,8 @@ class FileLedger implements RunLedger {
     } finally {
       await rm(aside, { force: true });
     }
+    // Its claim-time fields are this retry's (when, which release, who): the index says so with a line of its own.
+    await this.#index.add([retaken]);
     return { claimed: true, record: retaken };
   }
 

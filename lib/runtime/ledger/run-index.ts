@@ -13,9 +13,11 @@ const SETTLE_MS = 2_000;
 
 /**
  * What the file ledger's index keeps of a run: the fields a run is given at
- * its claim and never changes (so the index is written once per run, by an
- * append), enough to order runs newest first and filter them by task,
- * release, caller, source and time without reading their records.
+ * its claim and never changes (so the index is written once per claim, by
+ * an append; a retry that takes over a run that never started claims it
+ * anew, and its line is the run's), enough to order runs newest first and
+ * filter them by task, release, caller, source and time without reading
+ * their records.
  */
 type RunIndexEntry = Pick<RunRecord, 'runId' | 'startedAt' | 'task' | 'release' | 'caller' | 'source'>;
 
@@ -168,7 +170,8 @@ class RunIndex {
         } catch {
           continue; // a line torn by a crash mid-append: its run is read from its record and indexed again
         }
-        if (isEntry(value) && !this.#entries.has(value.runId)) this.#remember(value);
+        // The last line of a run id is its entry: a retry that took over a run that never started appends its own.
+        if (isEntry(value)) this.#remember(value);
       }
       this.#offset += Buffer.byteLength(text.slice(0, end));
     } finally {

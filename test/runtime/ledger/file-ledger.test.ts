@@ -60,6 +60,23 @@ describe('FileLedger', () => {
     expect((await ledger.list({ source: 'ui', caller: 'alice', limit: 1 })).map((run) => run.runId)).toEqual(['a']);
   });
 
+  it('takes over a run that never started for a retry with the same task and args, once, and lists it as the retry claimed it', async () => {
+    const ledger = new FileLedger(tempDir('cnf-ledger'));
+    const first = { ...record('r1', 'migrate', '2026-01-01T00:00:00Z'), argsHash: 'h1' };
+    await ledger.claim(first);
+    await ledger.finish({ ...first, endedAt: '2026-01-01T00:00:01Z', exitCode: 75, notStarted: true });
+    const retry = { ...first, startedAt: '2026-01-05T00:00:00Z', caller: 'bob', release: 'r-999999999999' };
+    const claims = await Promise.all(Array.from({ length: 5 }, () => ledger.claim(retry)));
+    expect(claims.filter((claim) => claim.claimed)).toHaveLength(1);
+    expect(await ledger.get('r1')).toEqual(retry);
+    // the listing knows it by the retry's claim: its time, its caller, its release
+    expect((await ledger.list({ since: '2026-01-04T00:00:00Z' })).map((run) => run.runId)).toEqual(['r1']);
+    expect((await ledger.list({ caller: 'bob' })).map((run) => run.runId)).toEqual(['r1']);
+    expect((await ledger.list({ release: 'r-999999999999' })).map((run) => run.runId)).toEqual(['r1']);
+    // other args take nothing over
+    expect(await ledger.claim({ ...retry, argsHash: 'h2' })).toMatchObject({ claimed: false });
+  });
+
   it('indexes a ledger written before the index, then reads only the records a page lists', async () => {
     const dir = tempDir('cnf-ledger');
     const ledger = new FileLedger(dir);
