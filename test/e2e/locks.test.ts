@@ -2,6 +2,7 @@
  * A locked task on the local stage with real processes: at most one run at
  * a time, whoever starts it.
  */
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord, RunResult } from '../../lib/core/run.js';
 import { finished, outputShows, spawnCli } from '../support/cli.js';
@@ -9,6 +10,14 @@ import { localRunEnded } from '../support/local-run-files.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 let project: TestProject;
+
+/** Stops a run of `locked`, which ignores the ask to stop, at once: a second Ctrl-C, as a person would give it. */
+async function stopAtOnce(holder: ChildProcess): Promise<void> {
+  const interrupting = outputShows(holder, 'Interrupting', 'stderr');
+  holder.kill('SIGINT');
+  await interrupting;
+  holder.kill('SIGINT');
+}
 
 beforeAll(async () => {
   project = createTestProject('tasks');
@@ -55,7 +64,7 @@ describe('a locked task', () => {
     await localRunEnded(project.dir, 'locked-out-detached');
     const detachedRecord = JSON.parse((await project.cli(['runs', 'show', 'locked-out-detached', '--json'])).stdout) as RunRecord;
     expect(detachedRecord).toMatchObject({ exitCode: 75, notStarted: true });
-    holder.kill('SIGINT');
+    await stopAtOnce(holder);
     await holderDone;
     const retried = await project.cli(['invoke', 'locked', '--run-id', 'locked-out', '--json', '--', '--ms', '10']);
     expect(retried.code, retried.stderr).toBe(0);
@@ -109,7 +118,7 @@ describe('a locked task', () => {
     expect(outwaited.stderr).toContain('It waited 1s for the lock, which is still held. Wait longer with, say, --wait-lock=15m.');
     expect(outwaited.stderr).not.toContain('add --wait-lock');
     // and the holder is stopped in turn
-    holder.kill('SIGINT');
+    await stopAtOnce(holder);
     await holderDone;
     // the interrupted wait ran nothing: its run id runs on a retry
     expect(record).toMatchObject({ notStarted: true });
