@@ -275,6 +275,7 @@ class AwsPlatform implements Platform {
         follow,
         ...signal,
         ...(recorded?.ecsTask === undefined ? {} : { container: true }),
+        ...(recorded?.notStarted === true && recorded.endedAt !== undefined ? { endedNotStarted: true } : {}),
         ...(until === undefined ? {} : { deadline: until, unknown: follow && recorded === undefined }),
       });
       return;

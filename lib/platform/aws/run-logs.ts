@@ -118,6 +118,12 @@ interface RunLogOptions {
    * (the one after the gate's line that started its task is the gate's).
    */
   readonly container?: boolean;
+  /**
+   * The ledger records the run as ended before its task started (not
+   * started): the `Run ended` of such an attempt ends the reading, where it
+   * otherwise waits for a retry's.
+   */
+  readonly endedNotStarted?: boolean;
 }
 
 /**
@@ -295,7 +301,7 @@ class RunLogReader {
         this.#home ??= event.logStreamName === undefined ? undefined : { stream: event.logStreamName, since: event.timestamp };
         this.#keys = this.#keys.task === '' ? (runKeysOf(line) ?? this.#keys) : this.#keys;
         const ended = runEndedOf(line, this.runId);
-        if (ended !== undefined && endedNotStarted(line)) this.#notStartedEnd = ended;
+        if (ended !== undefined && endedNotStarted(line) && this.options.endedNotStarted !== true) this.#notStartedEnd = ended;
         else this.#result = ended;
       }
       this.#lines += 1;

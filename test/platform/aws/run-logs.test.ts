@@ -74,6 +74,16 @@ describe('AwsPlatform.logs', () => {
     expect(frames.at(-1)).toMatchObject({ type: 'result', result: { exitCode: 0 } });
   });
 
+  it('follows a run the ledger records as not started to that attempt’s end, at once', async () => {
+    clockAt(2000);
+    given({
+      ledger: [{ ...LEDGER_RECORD, endedAt: '2026-11-24T14:39:27.011Z', exitCode: 75, notStarted: true }],
+      logEvents: [at(1, line('Run ended', { exitCode: 75, durationMs: 11, notStarted: true }))],
+    });
+    const frames = await framesOf(fixturePlatform().logs(RUN_ID, { follow: true }));
+    expect(frames.at(-1)).toMatchObject({ type: 'result', result: { exitCode: 75 } });
+  });
+
   it('ends with the end of an attempt that never started when no retry followed it', async () => {
     given({ logEvents: [at(1, line('Run ended', { exitCode: 75, durationMs: 11, notStarted: true }))] });
     const frames = await framesOf(fixturePlatform().logs(RUN_ID));
