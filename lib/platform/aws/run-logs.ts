@@ -6,7 +6,7 @@ import { pause } from '../../core/abortable.js';
 import { isAccessDenied } from './aws-errors.js';
 import { failedRunResult } from './function-outcome.js';
 import { anyOf, contentKey, filterEvents, type LogGroupRef } from './log-events.js';
-import { endedNotStarted, runEndedOf } from '../../core/run-log.js';
+import { endedNotStarted, isRunStartedLine, runEndedOf } from '../../core/run-log.js';
 import { LineTally, lineOf, logFrame, platformReportOf, runIdTime, runKeysOf, type LogEvent } from './log-lines.js';
 import { LiveTailUnavailableError, startLiveTail } from './live-tail.js';
 
@@ -301,8 +301,15 @@ class RunLogReader {
         this.#home ??= event.logStreamName === undefined ? undefined : { stream: event.logStreamName, since: event.timestamp };
         this.#keys = this.#keys.task === '' ? (runKeysOf(line) ?? this.#keys) : this.#keys;
         const ended = runEndedOf(line, this.runId);
-        if (ended !== undefined && endedNotStarted(line) && this.options.endedNotStarted !== true) this.#notStartedEnd = ended;
-        else this.#result = ended;
+        if (ended !== undefined && endedNotStarted(line) && this.options.endedNotStarted !== true) {
+          // A retry may run it: its own lines, in a stream of their own, and its own REPORT, are the run's from here.
+          this.#notStartedEnd = ended;
+          this.#home = undefined;
+        } else {
+          this.#result = ended;
+          // A retry that began is the run now: until its end, the run is in progress.
+          if (isRunStartedLine(line, this.runId)) this.#notStartedEnd = undefined;
+        }
       }
       this.#lines += 1;
       this.#startTime = Math.max(this.#startTime ?? 0, event.timestamp);

@@ -84,6 +84,19 @@ describe('AwsPlatform.logs', () => {
     expect(frames.at(-1)).toMatchObject({ type: 'result', result: { exitCode: 75 } });
   });
 
+  it('takes no REPORT of the attempt that never started for the retry’s end, and says the retry is in progress', async () => {
+    given({
+      logEvents: [
+        at(1, line('Run ended', { exitCode: 75, durationMs: 11, notStarted: true })),
+        at(2, 'REPORT RequestId: 9f0c\tDuration: 12 ms\tBilled Duration: 12 ms'),
+        at(60_000, line('Run started'), '2026/11/24/[5]fedcba'),
+      ],
+    });
+    const frames = await framesOf(fixturePlatform().logs(RUN_ID));
+    expect(frames.some((frame) => frame.type === 'result')).toBe(false);
+    expect(frames.at(-1)).toMatchObject({ type: 'notice', message: expect.stringContaining('still in progress') });
+  });
+
   it('ends with the end of an attempt that never started when no retry followed it', async () => {
     given({ logEvents: [at(1, line('Run ended', { exitCode: 75, durationMs: 11, notStarted: true }))] });
     const frames = await framesOf(fixturePlatform().logs(RUN_ID));
