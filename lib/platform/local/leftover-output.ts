@@ -10,8 +10,6 @@ const READ_AFTER_EXIT_MS = 2_000;
  * this, what comes is another writer's, however slowly it is read.
  */
 const RUN_REMAINDER_MAX_BYTES = 1 << 20;
-/* How long after the exit they are read at all: a reader slow enough to need more has lost its user anyway. */
-const AFTER_EXIT_MAX_MS = 10_000;
 
 /**
  * Resolves once the pipes of a run's process that has exited hold nothing
@@ -27,18 +25,16 @@ const AFTER_EXIT_MAX_MS = 10_000;
  * that fires after the CLI was busy looks once more, after the pending
  * reads, before it says the pipes are done. A leftover that writes faster
  * than the CLI shows it (`yes`, a busy `tail -f`) is cut off once more has
- * come than the run's process could have left (1 MiB), or 10 s after the
- * exit.
+ * come than the run's process could have left (1 MiB).
  *
  * As on Lambda, where the environment is frozen once the handler returns,
  * what the leftover process writes after the run ended is not the run's.
  */
 async function leftoverOutputRead(streams: readonly Readable[], exited: Promise<unknown>, closed: Promise<unknown>): Promise<void> {
   if (await closedFirst(exited, closed)) return;
-  const exitedAt = Date.now();
-  let lastData = exitedAt;
+  let lastData = Date.now();
   let readMs = 0;
-  let readSince = exitedAt;
+  let readSince = lastData;
   let bytesSinceExit = 0;
   const onData = (chunk: string | Buffer): void => {
     lastData = Date.now();
@@ -54,8 +50,9 @@ async function leftoverOutputRead(streams: readonly Readable[], exited: Promise<
       const allClosed = await closedFirst(waited, closed);
       clearTimeout(timer);
       if (allClosed) return;
-      // A leftover that writes faster than the CLI shows it keeps the streams paused: bounded by bytes, and by time.
-      if (bytesSinceExit >= RUN_REMAINDER_MAX_BYTES || Date.now() - exitedAt >= AFTER_EXIT_MAX_MS) return;
+      // A leftover that writes faster than the CLI shows it keeps the streams paused: bounded by the bytes read, not by
+      // time, which a slow reader (a pager) would make cut the run's own last output.
+      if (bytesSinceExit >= RUN_REMAINDER_MAX_BYTES) return;
       const firedAt = Date.now();
       // Reads already due run before this: data they bring counts as data before the timer.
       await new Promise((resolve) => setImmediate(resolve));
