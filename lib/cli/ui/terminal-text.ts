@@ -1,9 +1,10 @@
 /**
  * ANSI escape sequences: CSI (`ESC [ … final byte`: colours, cursor moves,
- * erasing), OSC (`ESC ] … BEL` or `ESC ] … ESC \`: titles, links), and the
- * two-character escapes (`ESC 7`, `ESC M`).
+ * erasing), OSC (`ESC ] … BEL` or `ESC ] … ESC \`: titles, links; one left
+ * open ends at the line's end), and the two-character escapes (`ESC 7`,
+ * `ESC M`). A lone ESC is shown, as other control characters are.
  */
-const ANSI_SEQUENCE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[ -~])/g;
+const ANSI_SEQUENCE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b\n]*(?:\u0007|\u001b\\)?|[78=>DEHMNOPZc\\^_])/g;
 
 /**
  * The characters that reorder the text around them (bidi embeddings,

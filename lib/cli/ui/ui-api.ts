@@ -232,8 +232,12 @@ class UiApi {
     for await (const frame of frames) {
       if (frame.type === 'log') {
         const shown = formatLogLine(frame.line, plain, { record: frame.record });
-        // As a terminal shows it, less its colours, and with nothing that can reorder the line (terminalText).
-        if (shown !== undefined) yield await this.secrets.mask({ type: 'line', text: terminalText(shown.replace(/[\r\n]+$/, '')) });
+        // As a terminal shows it, less its colours, and with nothing that can reorder the line (terminalText); masked
+        // before (a carriage return may write over part of a secret, leaving the rest), and after.
+        if (shown !== undefined) {
+          const masked = await this.secrets.mask(shown.replace(/[\r\n]+$/, ''));
+          yield await this.secrets.mask({ type: 'line', text: terminalText(masked) });
+        }
       } else if (frame.type === 'notice') yield { type: 'notice', text: frame.message };
       else yield await this.secrets.mask({ type: 'result', result: frame.result, meaning: exitCodeMeaning(frame.result.exitCode) });
     }

@@ -22,6 +22,12 @@ describe('terminalText', () => {
     expect(terminalText(all)).toBe('<U+202A><U+202B><U+202C><U+202D><U+202E><U+2066><U+2067><U+2068><U+2069><U+200E><U+200F><U+061C>');
   });
 
+  it('ends an escape left open at the line, and shows a lone ESC without taking the character after it', () => {
+    expect(terminalText('x \u001b]0;title\n    at run (task.ts:1)')).toBe('x \n    at run (task.ts:1)');
+    expect(terminalText('lone \u001b end')).toBe('lone ␛ end');
+    expect(terminalText('\u001bhello')).toBe('␛hello');
+  });
+
   it('shows other control characters as their pictures, and leaves tabs and text as they are', () => {
     expect(terminalText('bell\u0007 back\b del\u007f')).toBe('bell␇ back␈ del␡');
     expect(terminalText('a\tb é 漢字 😀')).toBe('a\tb é 漢字 😀');
