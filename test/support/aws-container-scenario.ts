@@ -125,4 +125,14 @@ function containerScenario(overrides: Partial<AwsScenario> = {}): Partial<AwsSce
   };
 }
 
-export { CONTAINER_RECORD, CONTAINER_TASK, containerLog, containerScenario, exitedStates, gateStream, startedResult, TASK_ARN };
+export {
+  CONTAINER_RECORD,
+  CONTAINER_TASK,
+  containerLog,
+  containerScenario,
+  exitedStates,
+  gateStream,
+  startedResult,
+  STREAM as CONTAINER_STREAM,
+  TASK_ARN,
+};

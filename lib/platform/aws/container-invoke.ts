@@ -146,7 +146,7 @@ async function* followContainerRun(run: FollowedContainerRun, signal?: AbortSign
     }
     const task = await stopped;
     if (task === undefined || signal?.aborted === true) return;
-    const own = await runResultLine(logs, run.runId, run.startedAt, ended !== undefined, signal);
+    const own = await runResultLine(logs, run.runId, run.taskArn, run.startedAt, ended !== undefined, signal);
     yield* finalFrames(run, task, own ?? ended);
   } finally {
     clearTimeout(settle);
@@ -187,15 +187,19 @@ async function* finalFrames(run: FollowedContainerRun, task: Task | 'missing', o
 async function runResultLine(
   logs: RunLogSource,
   runId: string,
+  taskArn: string,
   startedAt: number,
   expected: boolean,
   signal?: AbortSignal,
 ): Promise<RunResult | undefined> {
   const giveUpAt = Date.now() + (expected ? logs.settleMs : 0);
+  const taskId = taskArn.split('/').pop() ?? taskArn;
   for (;;) {
     const events = await filterEvents(logs, { filterPattern: `"${RUN_RESULT_MESSAGE}" "${runId}"`, startTime: startedAt - 60_000 });
-    // The last: an earlier attempt of the run id that never started its task (taken over by this one) may have one too.
-    const result = events.map((event) => resultOf(lineOf(event), runId)).findLast((found) => found !== undefined);
+    // This task's (its stream ends with the task's id): an earlier attempt of the run id in a task of its own, taken over by
+    // this one, may have one too.
+    const own = events.filter((event) => event.logStreamName === undefined || event.logStreamName.endsWith(`/${taskId}`));
+    const result = own.map((event) => resultOf(lineOf(event), runId)).findLast((found) => found !== undefined);
     if (result !== undefined) return result;
     if (Date.now() >= giveUpAt || !(await pause(logs.pollMs, signal))) return undefined;
   }

@@ -13,6 +13,7 @@ import { fixturePlatform } from '../../support/aws-platform.js';
 import { framesOf, logLinesOf, noticesOf, useAwsScenario } from '../../support/aws-test-scenario.js';
 import {
   CONTAINER_RECORD,
+  CONTAINER_STREAM,
   CONTAINER_TASK,
   containerLog,
   containerScenario,
@@ -244,12 +245,43 @@ describe('a container task on an AWS stage', () => {
     given(
       containerScenario({
         ecs: { states: exitedStates(64) },
-        logEvents: [{ message: JSON.stringify({ level: 'ERROR', message: 'Run result', runId: '$RUN_ID', result: refusal }) }],
+        logEvents: [
+          {
+            message: JSON.stringify({ level: 'ERROR', message: 'Run result', runId: '$RUN_ID', result: refusal }),
+            logStreamName: CONTAINER_STREAM,
+          },
+        ],
       }),
     );
     expect(resultOf(await framesOf(fixturePlatform().invoke(LIVE_PLAN, EVENT)))).toMatchObject({
       exitCode: 64,
       error: { name: 'InvalidArgs' },
+    });
+  });
+
+  it('takes no result of an earlier attempt’s task for this task’s: one killed without a result is 70, not that attempt’s 75', async () => {
+    const earlier = {
+      runId: '$RUN_ID',
+      task: CONTAINER_TASK,
+      release: RELEASE,
+      exitCode: 75,
+      durationMs: 1,
+      error: { name: 'LockHeld', message: 'locked' },
+    };
+    given(
+      containerScenario({
+        ecs: { states: exitedStates(137) },
+        logEvents: [
+          {
+            message: JSON.stringify({ level: 'ERROR', message: 'Run result', runId: '$RUN_ID', result: earlier }),
+            logStreamName: 'task/admin/fedcba9876543210',
+          },
+        ],
+      }),
+    );
+    expect(resultOf(await framesOf(fixturePlatform().invoke(LIVE_PLAN, EVENT)))).toMatchObject({
+      exitCode: 70,
+      error: { name: 'TaskKilledError' },
     });
   });
 
