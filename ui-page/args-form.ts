@@ -1,3 +1,4 @@
+import { isSecretLookingKey } from '../lib/core/secret-looking-key.js';
 import { ApiError, href, post, type FieldProblem } from './api.js';
 import { confirmAction } from './confirm-dialog.js';
 import { goAnnouncing, h } from './dom.js';
@@ -227,7 +228,9 @@ function argsForm(task: string, schema: Schema, checkoutRuns: boolean, sensitive
     { class: 'args', 'aria-labelledby': 'form-title', novalidate: true },
     h('h2', { id: 'form-title' }, `Start ${task}`),
     properties.length === 0 ? h('p', { class: 'dim' }, 'This task takes no args.') : '',
-    ...properties.map(([name, property]) => inputFor(name, property, required.has(name), sensitive.includes(name))),
+    ...properties.map(([name, property]) =>
+      inputFor(name, property, required.has(name), sensitive.includes(name) || isSecretLookingKey(name)),
+    ),
     h(
       'div',
       { class: 'field' },

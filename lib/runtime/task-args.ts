@@ -1,6 +1,5 @@
+import { isSecretLookingKey } from '../core/secret-looking-key.js';
 import { REDACTED } from './redact-secrets.js';
-
-const SECRET_LOOKING_KEY = /pass(word)?|secret|token|credential|private|api[-_]?key/i;
 
 /* Longer text (a console session's saved state, say) is not worth a ledger entry's space. */
 const MAX_RECORDED_TEXT = 4096;
@@ -15,7 +14,7 @@ function redactArgs(args: Readonly<Record<string, unknown>>, sensitive: readonly
   return Object.fromEntries(
     Object.entries(args).map(([key, value]) => {
       if (sensitive.includes(key)) return [key, `[redacted: ${JSON.stringify(value ?? null).length} characters]`];
-      if (SECRET_LOOKING_KEY.test(key)) return [key, REDACTED];
+      if (isSecretLookingKey(key)) return [key, REDACTED];
       if (typeof value === 'string' && value.length > MAX_RECORDED_TEXT) return [key, `[omitted: ${value.length} characters]`];
       return [key, value];
     }),

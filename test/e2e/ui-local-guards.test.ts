@@ -33,8 +33,8 @@ const TASKS: Readonly<Record<string, string>> = {
 import { defineTask } from 'cnf-admin/runtime';
 export default defineTask({
   name: 'login',
-  description: 'Takes a user, a token and a pin, the last two sensitive',
-  args: z.strictObject({ user: z.string(), apiToken: z.string(), pin: z.number().int().optional() }),
+  description: 'Takes a user, a token and a pin, the last two sensitive, and a password by its name alone',
+  args: z.strictObject({ user: z.string(), apiToken: z.string(), pin: z.number().int().optional(), password: z.string().optional() }),
   options: { sensitiveArgs: ['apiToken', 'pin'] },
   run: async ({ args }) => ({ user: args.user, tokenLength: args.apiToken.length, pinIsNumber: typeof args.pin === 'number' }),
 });
@@ -141,7 +141,8 @@ describe('cnf-admin ui guards, on the local stage', () => {
     expect(await token.getAttribute('type')).toBe('password');
     expect(await token.getAttribute('autocomplete')).toBe('new-password');
     expect(await page.locator('#arg-pin').getAttribute('type')).toBe('password');
-    // An arg it does not declare sensitive shows as typed.
+    // An arg whose name looks secret is hidden too, as the ledger redacts it; one that does not shows as typed.
+    expect(await page.locator('#arg-password').getAttribute('type')).toBe('password');
     expect(await page.locator('#arg-user').getAttribute('type')).toBe('text');
     await page.locator('#arg-user').fill('ann');
     await token.fill('s3cret-token');

@@ -119,8 +119,9 @@ class FileLedger implements RunLedger {
     } finally {
       await rm(aside, { force: true });
     }
-    // Its claim-time fields are this retry's (when, which release, who): the index says so with a line of its own.
-    await this.#index.add([retaken]);
+    // Its claim-time fields are this retry's (when, which release, who): the index says so with a line of its own. The run
+    // is claimed whatever the index does: a listing tells a damaged index, and the record is the truth.
+    await this.#index.add([retaken]).catch(() => false);
     return { claimed: true, record: retaken };
   }
 
