@@ -81,6 +81,17 @@ function parseResult(text: string): unknown {
   }
 }
 
+/** Whether a conditional write held its condition: false when DynamoDB refused it for that, any other error thrown. */
+async function conditionHeld(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    return false;
+  }
+}
+
 /**
  * The run ledger of an AWS stage: a DynamoDB table (layout in
  * `lib/core/ledger-table.ts`). A run id is claimed with a conditional put, so
@@ -121,19 +132,15 @@ class DynamoLedger implements RunLedger {
     token: string,
     condition: Pick<PutItemCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>,
   ): Promise<boolean> {
-    try {
-      await this.client.send(
+    return conditionHeld(
+      this.client.send(
         new PutItemCommand({
           TableName: this.table,
           Item: marshall({ ...runItem(record), [CLAIM_TOKEN]: token }, { removeUndefinedValues: true }),
           ...condition,
         }),
-      );
-      return true;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return false;
-    }
+      ),
+    );
   }
 
   /** Takes over the record of a run that never started: a put on condition that it is still that record, so one retry wins. */
@@ -201,8 +208,8 @@ class DynamoLedger implements RunLedger {
 
   /** One conditional put of a lock item: whether it was taken. */
   async #putLock(name: string, holder: LockHolder, expires: number, condition: string, values: Record<string, unknown>): Promise<boolean> {
-    try {
-      await this.client.send(
+    return conditionHeld(
+      this.client.send(
         new PutItemCommand({
           TableName: this.table,
           Item: marshall({ [LEDGER_TABLE.partitionKey]: lockKey(name), ...holder, [LEDGER_TABLE.leaseAttribute]: expires }),
@@ -210,12 +217,8 @@ class DynamoLedger implements RunLedger {
           ...(condition.includes('#pk') ? { ExpressionAttributeNames: { '#pk': LEDGER_TABLE.partitionKey } } : {}),
           ExpressionAttributeValues: marshall(values),
         }),
-      );
-      return true;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return false;
-    }
+      ),
+    );
   }
 
   /** Who holds the named lock's item, whatever its lease. */
@@ -243,8 +246,8 @@ class DynamoLedger implements RunLedger {
   }
 
   async requestStop(runId: string, requestedBy: string, requestedAt: string): Promise<boolean> {
-    try {
-      await this.client.send(
+    return conditionHeld(
+      this.client.send(
         new UpdateItemCommand({
           TableName: this.table,
           Key: marshall({ [LEDGER_TABLE.partitionKey]: runKey(runId) }),
@@ -253,12 +256,8 @@ class DynamoLedger implements RunLedger {
           ExpressionAttributeNames: { '#pk': LEDGER_TABLE.partitionKey },
           ExpressionAttributeValues: marshall({ ':at': requestedAt, ':by': requestedBy }),
         }),
-      );
-      return true;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return false;
-    }
+      ),
+    );
   }
 
   async get(runId: string): Promise<RunRecord | undefined> {
@@ -448,8 +447,8 @@ class DynamoLease extends HeartbeatLease {
   }
 
   protected async renew(): Promise<void> {
-    try {
-      await this.client.send(
+    const renewed = await conditionHeld(
+      this.client.send(
         new UpdateItemCommand({
           TableName: this.table,
           Key: this.#key(),
@@ -457,27 +456,23 @@ class DynamoLease extends HeartbeatLease {
           ConditionExpression: 'runId = :runId',
           ExpressionAttributeValues: marshall({ ':expires': Date.now() + this.leaseMs, ':runId': this.runId }),
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      this.lose(new Error(`The lease on lock ${this.name} expired and another run took it`));
-    }
+      ),
+    );
+    if (!renewed) this.lose(new Error(`The lease on lock ${this.name} expired and another run took it`));
   }
 
   protected async giveBack(): Promise<void> {
-    try {
-      await this.client.send(
+    // Another run took the lease after it expired (the condition fails): it is theirs now, nothing to give back.
+    await conditionHeld(
+      this.client.send(
         new DeleteItemCommand({
           TableName: this.table,
           Key: this.#key(),
           ConditionExpression: 'runId = :runId',
           ExpressionAttributeValues: marshall({ ':runId': this.runId }),
         }),
-      );
-    } catch (error) {
-      // Another run took the lease after it expired: it is theirs now, nothing to give back.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
 
   #key() {
