@@ -22,7 +22,7 @@ import { startsInContainer } from './container/runtime-guard.js';
 import { containerTimeLimitSeconds } from '../core/task-runtime.js';
 import { CONTAINER_LOG_STREAM_PREFIX } from '../core/container-run.js';
 import { refusedStartRecord } from '../core/refused-start.js';
-import type { Lease } from '../core/lease.js';
+import type { Lease, LockHolder } from '../core/lease.js';
 import type { Task } from './define-task.js';
 import { ledgerFromEnvironment } from './ledger/ledger-from-environment.js';
 import { ownerFromEnvironment } from './ledger/process-identity.js';
@@ -68,6 +68,12 @@ class Refusal {
 }
 
 type Logger = ReturnType<typeof createRunLogger>;
+
+/** The refusal of a run whose task's lock another run holds (75, `LockHeld`): the CLI adds how to wait for it. */
+function lockHeld(task: string, holder: LockHolder): TaskOutcome & { readonly error: RunError } {
+  const message = `Task ${task} is locked by run ${holder.runId} (caller ${holder.caller}) since ${holder.since}; nothing ran.`;
+  return { exitCode: ExitCode.TEMP_FAIL, error: { name: 'LockHeld' satisfies RefusalName, message } };
+}
 
 /**
  * One invocation of the admin handler, from event to result: the event is
@@ -275,8 +281,7 @@ class AdminRun {
     const holder = await guardLedger(async () => ledger.lockHolder?.(event.task));
     if (holder instanceof LedgerUnavailableError) return { exitCode: holder.exitCode, error: runErrorOf(holder) };
     if (holder === undefined || holder.runId === event.runId) return undefined;
-    const message = `Task ${event.task} is locked by run ${holder.runId} (caller ${holder.caller}) since ${holder.since}; nothing started. Try again once it has ended, or wait for it with --wait-lock.`;
-    return { exitCode: ExitCode.TEMP_FAIL, error: { name: 'LockHeld' satisfies RefusalName, message } };
+    return lockHeld(event.task, holder);
   }
 
   /** A reserved control task (`cnf:stop`, `cnf:settle`): the ledger and the gate, never a task of the app. */
@@ -404,16 +409,10 @@ class AdminRun {
         }),
       );
     }
-    const message = `Task ${event.task} is locked by run ${lock.holder.runId} (caller ${lock.holder.caller}) since ${lock.holder.since}; nothing ran.`;
-    log.warn(message);
+    const locked = lockHeld(event.task, lock.holder);
+    log.warn(locked.error.message);
     // Its task never started: a retry of its run id once the lock is free runs it, where it would answer this 75 for good.
-    const lockedOut = refusedStartRecord(record, false);
-    throw new Refusal(
-      await this.#finish(ledger, lockedOut, log, {
-        exitCode: ExitCode.TEMP_FAIL,
-        error: { name: 'LockHeld' satisfies RefusalName, message },
-      }),
-    );
+    throw new Refusal(await this.#finish(ledger, refusedStartRecord(record, false), log, locked));
   }
 
   /** Runs the task with the parameter set read for it (its config version), and records its end. */
