@@ -137,12 +137,17 @@ class FileLedger implements RunLedger {
   }
 
   acquireLock(name: string, holder: LockHolder): Promise<LockResult> {
-    return acquireFileLock(join(this.#locks, encodeURIComponent(name)), holder, this.timing, async (current) => this.#ended(current));
+    return acquireFileLock(this.#lockFile(name), holder, this.timing, async (current) => this.#ended(current));
   }
 
   async lockHolder(name: string): Promise<LockHolder | undefined> {
-    const holder = await fileLockHolder(join(this.#locks, encodeURIComponent(name)), this.timing.leaseMs ?? 30_000);
+    const holder = await fileLockHolder(this.#lockFile(name), this.timing.leaseMs ?? 30_000);
     return holder === undefined || (await this.#ended(holder)) ? undefined : holder;
+  }
+
+  /** Where the named lock is kept. */
+  #lockFile(name: string): string {
+    return join(this.#locks, encodeURIComponent(name));
   }
 
   /** Whether the run holding a lock has ended (or was lost): its lock is free. */
