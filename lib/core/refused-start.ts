@@ -3,7 +3,8 @@ import type { RunRecord } from './run.js';
 
 /*
  * A run locked out by another run's lock, or a container run whose start
- * ECS refused (no capacity, throttled, denied), ran nothing: its record
+ * ECS refused (no capacity, throttled, denied) or did not answer for (a 5xx,
+ * a timeout), ran nothing known: its record
  * ends (75 or 69) and says so (`notStarted`), and a
  * retry of its run id with the same task and args takes that record over
  * instead of answering "already ran". The takeover is one conditional write
@@ -33,9 +34,10 @@ function retakenRecord(existing: RunRecord, record: RunRecord): RunRecord {
  * The end of a run that never started (locked out, or its start refused by
  * ECS), as the ledger records it: a retry may take it over. RunTask answered `failures` (a complete answer,
  * which ECS keeps for its client token for a day): the retry gets a new
- * token. RunTask failed (throttled, denied): its token started nothing and
- * is kept, so that a task a lost earlier attempt started is found, not
- * started again. A run that ended in its own container task (`ecsTask`)
+ * token. RunTask failed (throttled, denied; or a 5xx, a timeout, an answer
+ * that could not be read, after which a task may have started): its token
+ * is kept, so that a task an earlier attempt started is found, not started
+ * again, and that task itself takes the record over when it runs. A run that ended in its own container task (`ecsTask`)
  * gets a new token too: its token started that task.
  */
 function refusedStartRecord(ended: RunRecord, answered: boolean): RunRecord {

@@ -223,9 +223,10 @@ class AdminRun {
   /**
    * Starts the claimed run as a Fargate task of this release, with the event
    * and its time limit as the only override, and records the task on the
-   * run. The answer says where the run goes on; a start that ECS refused
-   * records the run's end (75 for no capacity or throttling, 69 otherwise)
-   * as not started, so that a retry of its run id starts it.
+   * run. The answer says where the run goes on; a start that ECS refused,
+   * or whose outcome it did not say, records the run's end (75 for no
+   * capacity or throttling, 69 otherwise) as not started, so that a retry
+   * of its run id starts it, or a task that did start takes it over.
    */
   async #startContainer(
     ledger: RunLedger,
@@ -253,9 +254,7 @@ class AdminRun {
     const started = await gate.start(containerEvent, timeLimitSeconds, record.clientToken);
     if (isStartFailure(started)) {
       log.error(started.error.message);
-      // Whether a task started is unknown: the claim stays open, for a task that did start to take over.
-      if (started.error.name === 'ContainerStartUnknown') return this.#result(event.runId, event.task, started);
-      // Nothing started: the run id is not used up, a retry of it takes the record over.
+      // No task is known to run: the run id is not used up, a retry of it (or a task that did start after all) takes the record over.
       const ended = started.refused === undefined ? record : refusedStartRecord(record, started.refused === 'answered');
       return this.#finish(ledger, ended, log, started);
     }

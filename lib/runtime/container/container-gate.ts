@@ -18,12 +18,15 @@ interface StartFailure {
   readonly exitCode: number;
   readonly error: RunError;
   /**
-   * How ECS refused the start, so that a retry of the run id may start it:
-   * `answered` (RunTask answered failures: its client token is spent),
-   * `failed` (RunTask failed: its token started nothing). Absent when
-   * RunTask was never called.
+   * How the start ended without a task known to run, so that a retry of the
+   * run id may start it: `answered` (RunTask answered failures: its client
+   * token is spent), `failed` (RunTask failed: its token started nothing),
+   * `unknown` (RunTask failed with a 5xx, timed out, or answered what could
+   * not be read: a task may have started; its token is kept, so that a retry
+   * finds that task rather than start another, and the task itself takes
+   * the run over when it runs). Absent when RunTask was never called.
    */
-  readonly refused?: 'answered' | 'failed';
+  readonly refused?: 'answered' | 'failed' | 'unknown';
 }
 
 /**
@@ -104,10 +107,11 @@ class ContainerGate {
       const status = cause.$metadata?.httpStatusCode;
       // Only a client error ECS answered (4xx, read) says that nothing started; a 5xx, a timeout or an unreadable answer does not.
       if (status === undefined || status < 400 || status >= 500 || /Deserializ/i.test(cause.message)) {
+        const stage = readCnfEnvironment().stage ?? '<stage>';
         return failure(
           ExitCode.UNAVAILABLE,
-          `ECS did not say whether it started run ${event.runId} (${said}): a task may have started, and then runs the run. Find out with: cnf-admin runs show ${event.runId} --stage ${readCnfEnvironment().stage ?? '<stage>'} (a started task records itself on the run once it runs), or aws ecs list-tasks --cluster ${settings.cluster} --started-by ${startedByOf(event.runId)}`,
-          undefined,
+          `ECS did not say whether it started run ${event.runId} (${said}): a task may have started; if so, it takes this run over and runs it. Find out with: cnf-admin runs show ${event.runId} --stage ${stage} (it then shows the run going on, in place of this 69), or aws ecs list-tasks --cluster ${settings.cluster} --started-by ${startedByOf(event.runId)}. To start it, send the same invoke again with --run-id ${event.runId} (the same task and args): ECS's client token starts no second task.`,
+          'unknown',
           'ContainerStartUnknown',
         );
       }

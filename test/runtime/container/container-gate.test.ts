@@ -6,6 +6,7 @@
  * stopped without recording it (`cnf:settle`).
  */
 import { DescribeTasksCommand, ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
@@ -225,7 +226,7 @@ describe('a container task sent to the admin function', () => {
     await lock.lease.release();
   });
 
-  it('says that a start may have happened when ECS failed (5xx) or its answer could not be read, and leaves the run open for that task', async () => {
+  it('says that a start may have happened when ECS failed (5xx) or its answer could not be read; the run id stays free for that task or a retry', async () => {
     const unreadable = Object.assign(
       new Error('Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.'),
       { name: 'SyntaxError', $metadata: { httpStatusCode: 200 } },
@@ -242,11 +243,29 @@ describe('a container task sent to the admin function', () => {
       expect(message).toContain('a task may have started');
       expect(message).toContain(`cnf-admin runs show ${runId} --stage prod`);
       expect(message).toContain(`--started-by ${runId}`);
+      expect(message).toContain(`send the same invoke again with --run-id ${runId}`);
       expect(message).not.toMatch(/nothing started|\$response|hidden field/);
-      // A task that did start takes the run over: the claim stays open.
-      const record = await ledger.get(runId);
-      expect(record?.endedAt).toBeUndefined();
+      // The ledger says what is known: no task known to run, not a run going on until its time limit.
+      expect(await ledger.get(runId)).toMatchObject({ exitCode: 69, notStarted: true, error: { name: 'ContainerStartUnknown' } });
     }
+    const [first] = ecs.commandCalls(RunTaskCommand).map((call) => call.args[0].input.clientToken);
+
+    // A retry of the first run id starts its task with the same client token: ECS answers with a task that did start.
+    ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }] });
+    const retried = await invoke({ task: 'backfill', args: { batchSize: 5 }, runId: '20261130-000000-unkn01', source: 'cli' });
+    expect(retried).toMatchObject({ exitCode: 0, container: { taskArn: TASK_ARN } });
+    expect(ecs.commandCalls(RunTaskCommand).at(-1)?.args[0].input.clientToken).toBe(first);
+    expect(await ledger.get('20261130-000000-unkn01')).toMatchObject({ ecsTask: TASK_ARN });
+    expect((await ledger.get('20261130-000000-unkn01'))?.endedAt).toBeUndefined();
+
+    // A task the second attempt did start takes its run over when it runs, and records how it ended.
+    vi.stubEnv('CNF_CONTAINER_RUNNER', 'true');
+    mockClient(SSMClient).on(GetParametersByPathCommand).resolves({ Parameters: [] });
+    const inTask = await invoke({ task: 'backfill', args: { batchSize: 5 }, runId: '20261130-000000-unkn02', source: 'cli' });
+    expect(inTask).toMatchObject({ exitCode: 0 });
+    expect(ran).toEqual(['backfill']);
+    expect(await ledger.get('20261130-000000-unkn02')).toMatchObject({ exitCode: 0, task: 'backfill' });
+    expect((await ledger.get('20261130-000000-unkn02'))?.notStarted).toBeUndefined();
   });
 
   it('is refused (69) on a stage whose admin function has no container settings, before anything is recorded', async () => {
