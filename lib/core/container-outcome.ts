@@ -88,6 +88,13 @@ function outcomeOfStoppedTask(task: StoppedTask, containerName: string): Contain
 }
 
 /**
+ * How long ECS may not know a task it has just started: its reads are
+ * eventually consistent, so a task DescribeTasks answers MISSING within this
+ * time of its start may still be starting, not gone.
+ */
+const NEW_TASK_READ_LAG_MS = 60_000;
+
+/**
  * How a container run ended whose task ECS no longer knows (DescribeTasks
  * answers it MISSING: stopped long ago, or never there) and which never
  * recorded its end: lost, 70 `RunLostError`.
@@ -146,5 +153,5 @@ function fail(exitCode: number, name: string, message: string): ContainerOutcome
   return { exitCode, error: { name, message } };
 }
 
-export { outcomeOfMissingTask, outcomeOfStoppedTask, outcomeOfTermination };
+export { NEW_TASK_READ_LAG_MS, outcomeOfMissingTask, outcomeOfStoppedTask, outcomeOfTermination };
 export type { ContainerOutcome, StopAsked, StoppedTask };

@@ -2,6 +2,7 @@ import type { ECSClient, Task } from '@aws-sdk/client-ecs';
 import type { ContainerRecord } from '../../core/stage-record.js';
 import { pause } from '../../core/abortable.js';
 import { callAws } from './aws-errors.js';
+import { NEW_TASK_READ_LAG_MS } from '../../core/container-outcome.js';
 
 /** One stage's container tasks, as the CLI watches them (it never starts or stops them: the admin function does). */
 interface EcsTarget {
@@ -16,7 +17,6 @@ interface EcsTarget {
  * has told the task, or after a minute of watching one it never told.
  */
 const MISSING_ANSWERS = 5;
-const NEVER_TOLD_MS = 60_000;
 
 /* The states of a task that Fargate has not started yet. */
 const STARTING = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING']);
@@ -57,7 +57,7 @@ async function waitForStop(target: EcsTarget, taskArn: string, watch: StopWatch)
     seen ||= task !== undefined;
     missing = task === undefined ? missing + 1 : 0;
     const waited = Date.now() - since;
-    if (missing >= MISSING_ANSWERS && (seen || waited >= (watch.neverToldMs ?? NEVER_TOLD_MS))) return 'missing';
+    if (missing >= MISSING_ANSWERS && (seen || waited >= (watch.neverToldMs ?? NEW_TASK_READ_LAG_MS))) return 'missing';
     if (!told && STARTING.has(task?.lastStatus ?? '') && waited >= (watch.slowStartMs ?? 60_000)) {
       told = true;
       watch.onSlowStart?.(task?.lastStatus as string, waited);

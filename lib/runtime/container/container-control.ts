@@ -1,4 +1,4 @@
-import { outcomeOfMissingTask, outcomeOfStoppedTask } from '../../core/container-outcome.js';
+import { NEW_TASK_READ_LAG_MS, outcomeOfMissingTask, outcomeOfStoppedTask } from '../../core/container-outcome.js';
 import { readContainerSettings, startedByOf } from '../../core/container-run.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { RefusalName } from '../../core/refusal.js';
@@ -110,8 +110,9 @@ async function stopContainerRun(run: ControlRun): Promise<ControlAnswer> {
  * `cnf:settle`: the end of a container run whose task stopped without
  * recording it (killed for out of memory, an image that could not be pulled,
  * SIGKILL): ECS says how the task stopped, and the ledger records it, with
- * the `Run ended` line that ends `logs --follow`. A run still going, or one
- * that recorded its own end, is answered as it is.
+ * the `Run ended` line that ends `logs --follow`. A run still going, one
+ * that recorded its own end, or one whose task ECS does not know yet (a
+ * minute from the run's start), is answered as it is.
  *
  * @returns the run's record as it now stands
  */
@@ -123,6 +124,8 @@ async function settleContainerRun(run: ControlRun): Promise<ControlAnswer> {
   if (record.endedAt !== undefined || record.ecsTask === undefined) return { ok: true, output: record };
   const task = await run.gate.describe(record.ecsTask);
   if (task !== undefined && task.lastStatus !== 'STOPPED') return { ok: true, output: record };
+  // A task ECS does not know yet, so soon after its start, may be starting: only a later MISSING means it is gone.
+  if (task === undefined && Date.now() - Date.parse(record.startedAt) < NEW_TASK_READ_LAG_MS) return { ok: true, output: record };
   const outcome = task === undefined ? outcomeOfMissingTask(record.ecsTask) : outcomeOfStoppedTask(task, run.gate.settings.containerName);
   const endedAt = (task?.stoppedAt ?? new Date()).toISOString();
   const stopped = task?.stopCode === 'UserInitiated';

@@ -392,6 +392,20 @@ describe('control tasks of container runs', () => {
     });
   });
 
+  it('cnf:settle records a run whose task ECS no longer knows as lost (70), but not within a minute of its start', async () => {
+    const justStarted = { ...running, runId: '20261130-000000-ctrl06', startedAt: new Date(Date.now() - 5_000).toISOString() };
+    await ledger.claim({ ...running, runId: '20261130-000000-ctrl07' });
+    await ledger.claim(justStarted);
+    ecs.on(DescribeTasksCommand).resolves({ tasks: [], failures: [{ arn: TASK_ARN, reason: 'MISSING' }] });
+    const settled = await Promise.all(
+      ['20261130-000000-ctrl07', '20261130-000000-ctrl06'].map((runId) => invoke({ task: 'cnf:settle', args: { runId }, source: 'cli' })),
+    );
+    expect(settled.map((result) => result.exitCode)).toEqual([0, 0]);
+    expect(await ledger.get('20261130-000000-ctrl07')).toMatchObject({ exitCode: 70, error: { name: 'RunLostError' } });
+    // ECS's reads lag behind RunTask: the task may be starting, and a lost run would refuse it when it runs.
+    expect(await ledger.get('20261130-000000-ctrl06')).toEqual(justStarted);
+  });
+
   it('cnf:settle leaves a run whose task still runs as it is', async () => {
     await ledger.claim({ ...running, runId: '20261130-000000-ctrl05' });
     ecs.on(DescribeTasksCommand).resolves({ tasks: [{ taskArn: TASK_ARN, lastStatus: 'RUNNING' }] });
