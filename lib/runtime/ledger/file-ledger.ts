@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { link, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UnavailableError } from '../../core/errors.js';
 import { isValidRunId, type RunRecord } from '../../core/run.js';
@@ -7,6 +6,8 @@ import { runStatus } from '../../core/run-status.js';
 import { createFileExclusive, isAlreadyExists, readJsonFile, writeFileAtomic } from '../../core/files/atomic-file.js';
 import { acquireFileLock, fileLockHolder } from '../../core/files/file-lock.js';
 import { unquotedJsonError } from '../../core/files/unquoted-json-error.js';
+import { pause } from '../../core/abortable.js';
+import { probeProcess } from '../../core/process-probe.js';
 import { lostRecord } from './lost-run.js';
 import { isOwnerGone } from './process-identity.js';
 import { parseRunRecord } from '../../core/run-record-schema.js';
@@ -19,6 +20,16 @@ import { indexEntry, RunIndex, type RunIndexEntry } from './run-index.js';
 
 /** How many records a listing reads at once. */
 const READ_BATCH = 32;
+
+/* A retake holds its run id's lock for a few milliseconds; one whose process was stopped (SIGSTOP) frees it after this. */
+const RETAKE_LEASE_MS = 10_000;
+/* How long a retry waits before it looks again at a run id another retry is taking over. */
+const RETAKE_WAIT_MS = 5;
+
+/** Whether the process that took a retake lock is gone: its lock is free at once. */
+function retakerGone(holder: LockHolder): Promise<boolean> {
+  return Promise.resolve(holder.pid !== undefined && probeProcess(holder.pid) === 'gone');
+}
 
 /** Whether a run's claim-time fields are what the query asks for. */
 function entryMatches(entry: RunIndexEntry, query: LedgerQuery): boolean {
@@ -57,6 +68,8 @@ function matches(record: RunRecord, query: LedgerQuery): boolean {
 class FileLedger implements RunLedger {
   readonly #runs: string;
   readonly #locks: string;
+  /** One lock per run id being taken over by a retry (see #claimExisting). */
+  readonly #retakes: string;
   readonly #index: RunIndex;
 
   constructor(
@@ -65,24 +78,17 @@ class FileLedger implements RunLedger {
   ) {
     this.#runs = join(directory, 'runs');
     this.#locks = join(directory, 'locks');
+    this.#retakes = join(directory, 'retakes');
     this.#index = new RunIndex(join(directory, 'runs.index'), this.#runs, (runId) => this.#read(this.#file(runId)));
   }
 
   async claim(record: RunRecord): Promise<ClaimResult> {
     await mkdir(this.#runs, { recursive: true });
-    // A record is missing between the two steps of a retake (see #retake): the claim tries again, up to a few times.
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await createFileExclusive(this.#file(record.runId), JSON.stringify(record));
-        break;
-      } catch (error) {
-        if (!isAlreadyExists(error)) throw error;
-        const existing = await this.get(record.runId);
-        if (existing === undefined && attempt < 3) continue;
-        if (existing === undefined) throw new Error(`Run ${record.runId} was claimed but its record vanished`);
-        if (!takesOverRefusedStart(existing, record)) return { claimed: false, existing };
-        return this.#retake(existing, record);
-      }
+    try {
+      await createFileExclusive(this.#file(record.runId), JSON.stringify(record));
+    } catch (error) {
+      if (!isAlreadyExists(error)) throw error;
+      return this.#claimExisting(record);
     }
     try {
       await this.#index.add([record]);
@@ -95,34 +101,39 @@ class FileLedger implements RunLedger {
   }
 
   /**
-   * Takes over the record of a run whose start was refused: the record is
-   * moved aside (a rename, which one retry wins), then created anew as an
-   * exclusive file, so one retry claims it.
+   * A claim of a run id the ledger holds: the run as it is, or, where it
+   * never started and this claim is of the same task and args, that record
+   * taken over. The takeover holds the run id's retake lock (one retry at a
+   * time) and replaces the record with a rename over it: the run id's file
+   * is never missing, so a claim with other args that comes meanwhile finds
+   * a record and is refused, as it would be at any other time.
    */
-  async #retake(existing: RunRecord, record: RunRecord): Promise<ClaimResult> {
-    const file = this.#file(record.runId);
-    const aside = `${file}.retaken-${randomUUID()}`;
-    const retaken = retakenRecord(existing, record);
-    try {
-      await rename(file, aside);
-      const moved = await this.#read(aside);
-      if (moved === undefined || !takesOverRefusedStart(moved, record) || moved.endedAt !== existing.endedAt) {
-        // Another retry's run came between the read and the rename: it goes back where it was.
-        await link(aside, file);
-        return { claimed: false, existing: moved ?? existing };
+  async #claimExisting(record: RunRecord): Promise<ClaimResult> {
+    const holder = { runId: record.runId, caller: record.caller, since: record.startedAt };
+    for (;;) {
+      const existing = await this.get(record.runId);
+      if (existing === undefined) throw new Error(`Run ${record.runId} was claimed but its record vanished`);
+      if (!takesOverRefusedStart(existing, record)) return { claimed: false, existing };
+      const lock = await acquireFileLock(join(this.#retakes, record.runId), holder, { leaseMs: RETAKE_LEASE_MS }, retakerGone);
+      if (!lock.acquired) {
+        // Another retry is taking it over, for a few milliseconds: then the record says how that went.
+        await pause(RETAKE_WAIT_MS);
+        continue;
       }
-      await createFileExclusive(file, JSON.stringify(retaken));
-    } catch (error) {
-      if (!isAlreadyExists(error) && (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      // Another retry took it over first: its run is the one in progress (or about to be, between its two steps).
-      return this.claim(record);
-    } finally {
-      await rm(aside, { force: true });
+      try {
+        // Read again under the lock: another retry may have taken it over between the read above and the lock.
+        const current = await this.get(record.runId);
+        if (current === undefined || !takesOverRefusedStart(current, record)) continue;
+        const retaken = retakenRecord(current, record);
+        await writeFileAtomic(this.#file(record.runId), JSON.stringify(retaken));
+        // Its claim-time fields are this retry's (when, which release, who): the index says so with a line of its own. The
+        // run is claimed whatever the index does: a listing tells a damaged index, and the record is the truth.
+        await this.#index.add([retaken]).catch(() => false);
+        return { claimed: true, record: retaken };
+      } finally {
+        await lock.lease.release();
+      }
     }
-    // Its claim-time fields are this retry's (when, which release, who): the index says so with a line of its own. The run
-    // is claimed whatever the index does: a listing tells a damaged index, and the record is the truth.
-    await this.#index.add([retaken]).catch(() => false);
-    return { claimed: true, record: retaken };
   }
 
   async finish(record: RunRecord): Promise<void> {

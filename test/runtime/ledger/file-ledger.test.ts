@@ -77,6 +77,21 @@ describe('FileLedger', () => {
     expect(await ledger.claim({ ...retry, argsHash: 'h2' })).toMatchObject({ claimed: false });
   });
 
+  it('never lets a claim with other args in while a retry takes a run over: the run id always has its record', async () => {
+    const ledger = new FileLedger(tempDir('cnf-ledger'));
+    for (let round = 0; round < 40; round += 1) {
+      const first = { ...record(`w${round}`, 'migrate', '2026-01-01T00:00:00Z'), argsHash: 'h1' };
+      await ledger.claim(first);
+      await ledger.finish({ ...first, endedAt: '2026-01-01T00:00:01Z', exitCode: 75, notStarted: true });
+      const retries = Array.from({ length: 3 }, () => ledger.claim({ ...first, caller: 'retry' }));
+      const others = Array.from({ length: 6 }, () => ledger.claim({ ...first, argsHash: 'h2', caller: 'other' }));
+      const [retried, conflicting] = await Promise.all([Promise.all(retries), Promise.all(others)]);
+      expect(retried.filter((claim) => claim.claimed)).toHaveLength(1);
+      expect(conflicting.filter((claim) => claim.claimed)).toEqual([]);
+      expect(await ledger.get(`w${round}`)).toMatchObject({ caller: 'retry', argsHash: 'h1' });
+    }
+  });
+
   it('indexes a ledger written before the index, then reads only the records a page lists', async () => {
     const dir = tempDir('cnf-ledger');
     const ledger = new FileLedger(dir);
