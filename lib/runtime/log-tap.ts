@@ -164,37 +164,85 @@ type AnyFunction = (...args: unknown[]) => unknown;
 /**
  * `fs.writeSync(1, ...)`, `fs.write(2, ...)` and the like go through the
  * same redaction as stdout and stderr: they write to the same file
- * descriptors, around the streams. Named imports of `node:fs` see the change
- * too.
+ * descriptors, around the streams. So do `writeFileSync`, `appendFileSync`,
+ * `writeFile`, `appendFile`, `writevSync` and `writev` given fd 1 or 2
+ * (`fs.writeFileSync(process.stdout.fd, text)`), which Node writes with
+ * its own calls, not through `fs.writeSync`. Named imports of `node:fs` see
+ * the change too.
  */
 function redactFdWrites(byFd: ReadonlyMap<number, FdStream>): () => void {
-  const originalSync = fs.writeSync as AnyFunction;
-  const originalAsync = fs.write as AnyFunction;
-  const redactSync = (fd: number, data: unknown, ...rest: unknown[]): unknown => {
-    const stream = byFd.get(fd);
-    if (stream === undefined) return originalSync(fd, data, ...rest);
-    const bytes = bytesOf(data, rest);
+  const original = {
+    writeSync: fs.writeSync as AnyFunction,
+    write: fs.write as AnyFunction,
+    writeFileSync: fs.writeFileSync as AnyFunction,
+    appendFileSync: fs.appendFileSync as AnyFunction,
+    writeFile: fs.writeFile as AnyFunction,
+    appendFile: fs.appendFile as AnyFunction,
+    writevSync: fs.writevSync as AnyFunction,
+    writev: fs.writev as AnyFunction,
+  };
+  /* The redacted text of `bytes` written to `fd`; the number of bytes the caller asked to write. */
+  const redactSync = (fd: number, bytes: Buffer): number => {
+    const stream = byFd.get(fd) as FdStream;
     const text = stream.redaction.push(stream.decoder.write(bytes));
-    if (text !== '') originalSync(fd, text);
+    if (text !== '') original.writeSync(fd, text);
     // The caller wrote all it asked to: a loop that writes the rest must not write it again.
     return bytes.byteLength;
   };
-  const redactAsync = (fd: number, data: unknown, ...rest: unknown[]): unknown => {
-    const stream = byFd.get(fd);
-    const callback = rest.at(-1);
-    if (stream === undefined || typeof callback !== 'function') return originalAsync(fd, data, ...rest);
-    const bytes = bytesOf(data, rest.slice(0, -1));
-    const text = stream.redaction.push(stream.decoder.write(bytes));
-    return originalAsync(fd, text, (error: Error | null) => (callback as AnyFunction)(error, error === null ? bytes.byteLength : 0, data));
+  const redactAsync = (fd: number, bytes: Buffer, done: (error: Error | null) => void): unknown => {
+    const stream = byFd.get(fd) as FdStream;
+    return original.write(fd, stream.redaction.push(stream.decoder.write(bytes)), done);
   };
-  fs.writeSync = redactSync as typeof fs.writeSync;
-  fs.write = redactAsync as typeof fs.write;
+  const redacting = {
+    writeSync: (fd: unknown, data: unknown, ...rest: unknown[]): unknown =>
+      isRedacted(fd, byFd) ? redactSync(fd, bytesOf(data, rest)) : original.writeSync(fd, data, ...rest),
+    write: (fd: unknown, data: unknown, ...rest: unknown[]): unknown => {
+      const callback = rest.at(-1);
+      if (!isRedacted(fd, byFd) || typeof callback !== 'function') return original.write(fd, data, ...rest);
+      const bytes = bytesOf(data, rest.slice(0, -1));
+      return redactAsync(fd, bytes, (error) => (callback as AnyFunction)(error, error === null ? bytes.byteLength : 0, data));
+    },
+    writeFileSync: (file: unknown, data: unknown, ...rest: unknown[]): unknown =>
+      isRedacted(file, byFd) ? void redactSync(file, fileBytesOf(data, rest[0])) : original.writeFileSync(file, data, ...rest),
+    appendFileSync: (file: unknown, data: unknown, ...rest: unknown[]): unknown =>
+      isRedacted(file, byFd) ? void redactSync(file, fileBytesOf(data, rest[0])) : original.appendFileSync(file, data, ...rest),
+    writeFile: (file: unknown, data: unknown, ...rest: unknown[]): unknown => {
+      const callback = rest.at(-1);
+      if (!isRedacted(file, byFd) || typeof callback !== 'function') return original.writeFile(file, data, ...rest);
+      return redactAsync(file, fileBytesOf(data, rest.length > 1 ? rest[0] : undefined), (error) => (callback as AnyFunction)(error));
+    },
+    appendFile: (file: unknown, data: unknown, ...rest: unknown[]): unknown => {
+      const callback = rest.at(-1);
+      if (!isRedacted(file, byFd) || typeof callback !== 'function') return original.appendFile(file, data, ...rest);
+      return redactAsync(file, fileBytesOf(data, rest.length > 1 ? rest[0] : undefined), (error) => (callback as AnyFunction)(error));
+    },
+    writevSync: (fd: unknown, buffers: unknown, ...rest: unknown[]): unknown =>
+      isRedacted(fd, byFd) ? redactSync(fd, Buffer.concat(buffers as Uint8Array[])) : original.writevSync(fd, buffers, ...rest),
+    writev: (fd: unknown, buffers: unknown, ...rest: unknown[]): unknown => {
+      const callback = rest.at(-1);
+      if (!isRedacted(fd, byFd) || typeof callback !== 'function') return original.writev(fd, buffers, ...rest);
+      const bytes = Buffer.concat(buffers as Uint8Array[]);
+      return redactAsync(fd, bytes, (error) => (callback as AnyFunction)(error, error === null ? bytes.byteLength : 0, buffers));
+    },
+  };
+  Object.assign(fs, redacting);
   syncBuiltinESMExports();
   return () => {
-    fs.writeSync = originalSync as typeof fs.writeSync;
-    fs.write = originalAsync as typeof fs.write;
+    Object.assign(fs, original);
     syncBuiltinESMExports();
   };
+}
+
+/** Whether a write names a file descriptor whose writes are redacted (1 or 2), not a path or another descriptor. */
+function isRedacted(fd: unknown, byFd: ReadonlyMap<number, FdStream>): fd is number {
+  return typeof fd === 'number' && byFd.has(fd);
+}
+
+/** The bytes `writeFile` or `appendFile` writes: text in the encoding its options name (UTF-8 by default), or a view. */
+function fileBytesOf(data: unknown, options: unknown): Buffer {
+  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const encoding = typeof options === 'string' ? options : (options as { encoding?: string | null } | null | undefined)?.encoding;
+  return Buffer.from(String(data), (encoding ?? 'utf8') as BufferEncoding);
 }
 
 /** The bytes a `write` or `writeSync` call writes: a string (position, encoding) or a view (offset, length, or `{ offset, length }`). */

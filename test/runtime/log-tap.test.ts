@@ -118,6 +118,41 @@ describe('redactLogLines', () => {
     expect(process.stdout.write).toBe(stdoutWrite);
   });
 
+  it('redacts writeFileSync, appendFileSync, writeFile, appendFile, writevSync and writev to fd 1 and 2, which write around fs.writeSync', async () => {
+    // given: every fs call that can write to a file descriptor recorded, not written
+    const out: string[] = [];
+    const record = (fd: unknown, data: unknown): number => out.push(`${String(fd)}:${[data].flat().map(String).join('')}`);
+    const callBack = (...args: unknown[]): void => (args.at(-1) as (error: null) => void)(null);
+    vi.spyOn(fs, 'writeSync').mockImplementation(record);
+    vi.spyOn(fs, 'write').mockImplementation(((fd: number, data: unknown, ...rest: unknown[]) => {
+      record(fd, data);
+      callBack(...rest);
+    }) as unknown as typeof fs.write);
+    for (const name of ['writeFileSync', 'appendFileSync', 'writevSync'] as const) vi.spyOn(fs, name).mockImplementation(record as never);
+    for (const name of ['writeFile', 'appendFile', 'writev'] as const)
+      vi.spyOn(fs, name).mockImplementation(((fd: unknown, data: unknown, ...rest: unknown[]) => {
+        record(fd, data);
+        callBack(...rest);
+      }) as never);
+    const unredact = redactLogLines(new SecretRedactor([SECRET]));
+
+    // when: the secret goes to fd 1 and 2 by each of them, and a file by path gets it as it is
+    fs.writeFileSync(1, `a: ${SECRET}\n`);
+    fs.appendFileSync(2, Buffer.from(`b: ${JSON.stringify(SECRET)}\n`), { flag: 'a' });
+    fs.writevSync(1, [Buffer.from('c: line o'), Buffer.from('ne\nsecond "line" \\ here\n')]);
+    await new Promise((resolve) => fs.writeFile(2, `d: ${SECRET}\n`, 'utf8', resolve));
+    await new Promise((resolve) => fs.appendFile(1, `e: ${SECRET}\n`, resolve));
+    await new Promise((resolve) => fs.writev(2, [Buffer.from(`f: ${SECRET}\n`)], resolve));
+    fs.writeFileSync('/tmp/a-file', SECRET);
+    unredact();
+
+    // then: each went out redacted, through fd 1 or 2; only the file by path got the value
+    const all = out.join('');
+    expect(all.match(/\[redacted\]/g)).toHaveLength(6);
+    expect(out.filter((line) => line.includes(SECRET))).toEqual([`/tmp/a-file:${SECRET}`]);
+    expect(all).not.toContain(JSON.stringify(SECRET).slice(1, -1));
+  });
+
   it("lays out console.table from redacted cells: its columns do not tell a secret's length", () => {
     // given: what the table writes recorded
     const out: string[] = [];
