@@ -257,12 +257,39 @@ function runErrorOf(error: unknown): RunError {
 
 /** Anything thrown, as an Error of this realm that the logger prints with its stack. */
 function asError(error: unknown): Error {
-  if (isOwnError(error) && describeThrown(error).message === readMessage(error)) return error;
+  if (isOwnError(error) && describeThrown(error).message === readMessage(error)) return withEndingCauses(error);
   const { name, message } = describeThrown(error);
   const copy = new Error(message);
   copy.name = name;
   // Without a stack of its own, the copy has none: this module's frames would say nothing of the task.
   copy.stack = stackOf(error) ?? `${name}: ${message}`;
+  return copy;
+}
+
+/**
+ * `error` as it is, or, where its `cause` chain comes back to an error of
+ * the chain (`error.cause = error`), a copy of the chain that ends before
+ * the repeat: the logger formats the chain one cause within another, and a
+ * cycle would overflow its stack and crash the run (70) instead of failing
+ * it (1).
+ */
+function withEndingCauses(error: Error): Error {
+  const seen = new Set<unknown>();
+  for (let link: unknown = error; link instanceof Error; link = link.cause) {
+    if (seen.has(link)) return chainCopy(error, new Set());
+    seen.add(link);
+  }
+  return error;
+}
+
+/** A copy of `error` (its own enumerable properties, name, message and stack) and of its causes, up to the first repeat. */
+function chainCopy(error: Error, seen: Set<Error>): Error {
+  seen.add(error);
+  const { cause } = error;
+  const copy: Error = Object.assign(new Error(error.message), error, { name: error.name, stack: error.stack });
+  delete copy.cause;
+  if (!(cause instanceof Error)) copy.cause = cause;
+  else if (!seen.has(cause)) copy.cause = chainCopy(cause, seen);
   return copy;
 }
 

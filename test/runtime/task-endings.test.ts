@@ -139,4 +139,28 @@ describe('how a task ends, in the handler', () => {
       error: { name: 'Error', message: 'A value that cannot be shown as text was thrown (object)' },
     });
   });
+
+  it('an error whose cause chain comes back to itself ends the run with 1, recorded, its log line naming the causes once', async () => {
+    const written: string[] = [];
+    for (const stream of [process.stdout, process.stderr])
+      vi.spyOn(stream, 'write').mockImplementation((chunk) => written.push(String(chunk)) > 0);
+    const throws = defineTask({
+      name: 'throws',
+      description: 'Throws an error that is its own cause, through another',
+      run: async ({ config }) => {
+        const outer = new Error(`outer ${String(config.API_TOKEN)}`);
+        outer.cause = new Error('inner', { cause: outer });
+        throw outer;
+      },
+    });
+    const result = await handlerOf(throws)({ task: 'throws', runId: 'cycle-1' });
+    expect(result).toMatchObject({ exitCode: 1, error: { name: 'Error', message: 'outer [redacted]' } });
+    expect(await ledger.get('cycle-1')).toMatchObject({ exitCode: 1, endedAt: expect.any(String) });
+    const line = written
+      .map((chunk) => chunk.split('\n'))
+      .flat()
+      .find((text) => text.includes('"inner"'));
+    expect(JSON.parse(line ?? '{}')).toMatchObject({ error: { message: 'outer [redacted]', cause: { message: 'inner' } } });
+    expect(written.join('')).not.toContain('tok-s3cr3t-value');
+  });
 });
