@@ -13,12 +13,17 @@ const MAX_RECORDED_TEXT = 4096;
 function redactArgs(args: Readonly<Record<string, unknown>>, sensitive: readonly string[] = []): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(args).map(([key, value]) => {
-      if (sensitive.includes(key)) return [key, `[redacted: ${JSON.stringify(value ?? null).length} characters]`];
+      if (sensitive.includes(key)) return [key, `[redacted: ${lengthOf(value)} characters]`];
       if (isSecretLookingKey(key)) return [key, REDACTED];
       if (typeof value === 'string' && value.length > MAX_RECORDED_TEXT) return [key, `[omitted: ${value.length} characters]`];
       return [key, value];
     }),
   );
+}
+
+/* How long a sensitive arg is: a text's own characters (not its JSON's, with quotes and escapes), anything else's JSON. */
+function lengthOf(value: unknown): number {
+  return typeof value === 'string' ? value.length : JSON.stringify(value ?? null).length;
 }
 
 /* What redactArgs puts in place of a sensitive arg, or of text too long to keep. */

@@ -78,7 +78,7 @@ describe('cnf:console', () => {
     expect((second.output as ConsoleAnswer).result).toBe('42');
     // the saved variables may hold anything a session read: never in the ledger, nor in the log
     const recorded = (await ledger.get(second.runId))?.args;
-    expect(recorded).toEqual({ code: 'total + 2', session: 'aws-1', state: `[redacted: ${JSON.stringify(state).length} characters]` });
+    expect(recorded).toEqual({ code: 'total + 2', session: 'aws-1', state: `[redacted: ${(state as string).length} characters]` });
     expect(written.join('')).not.toContain(state as string);
   });
 

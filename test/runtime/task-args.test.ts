@@ -75,9 +75,19 @@ describe('invalidArgsFields', () => {
 });
 
 describe('holdsLeftOutArgs', () => {
+  it('counts a sensitive text by its own characters, and any other value by its JSON', () => {
+    expect(redactArgs({ a: '', b: 'p4ss-w0rd', c: 'é"\\', d: 12345, e: { pin: 1 } }, ['a', 'b', 'c', 'd', 'e'])).toEqual({
+      a: '[redacted: 0 characters]',
+      b: '[redacted: 9 characters]',
+      c: '[redacted: 3 characters]',
+      d: '[redacted: 5 characters]',
+      e: '[redacted: 9 characters]',
+    });
+  });
+
   it('finds every value the ledger did not keep as given, at any depth, and nothing else', () => {
-    const recorded = redactArgs({ apiToken: 'hunter22', note: 'x'.repeat(5000), key: 'k', count: 2 }, ['key']);
-    expect(recorded).toEqual({ apiToken: '[redacted]', note: '[omitted: 5000 characters]', key: '[redacted: 3 characters]', count: 2 });
+    const recorded = redactArgs({ apiToken: 'hunter22', note: 'x'.repeat(5000), key: 'p4ss-w0rd', count: 2 }, ['key']);
+    expect(recorded).toEqual({ apiToken: '[redacted]', note: '[omitted: 5000 characters]', key: '[redacted: 9 characters]', count: 2 });
     for (const [name, value] of Object.entries(recorded))
       expect(holdsLeftOutArgs({ nested: { [name]: value } }), name).toBe(name !== 'count');
     expect(holdsLeftOutArgs({ url: 'postgres://app:[redacted]@db/app' })).toBe(true);
