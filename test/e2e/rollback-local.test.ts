@@ -363,6 +363,29 @@ describe('rollback', () => {
     }
   });
 
+  it('a --run-id whose release phase id names a run already is 64 before anything starts: that run never stands in for the phase', async () => {
+    setReleasePhase('noop');
+    try {
+      const before = await livePair();
+      // the same task, run by hand on the live release with the id the release phase would take
+      const taken = await project.cli(['invoke', 'noop', '--run-id', 'rb-taken-release-phase']);
+      expect(taken.code).toBe(0);
+      for (const args of [['--yes'], ['--dry-run']]) {
+        const refused = await project.cli(['rollback', '--to', first, '--run-id', 'rb-taken', ...args]);
+        expect(refused.code, args.join(' ')).toBe(64);
+        expect(refused.stderr).toContain(
+          `Run id rb-taken-release-phase, which this rollback's release phase would take, already names a run of noop on ${before.release}; nothing moved.`,
+        );
+        expect(refused.stderr).not.toMatch(/^\s+at /m);
+      }
+      expect(await livePair()).toEqual(before);
+      const runs = JSON.parse((await project.cli(['runs', '--all', '--json'])).stdout) as RunRecord[];
+      expect(runs.map((run) => run.runId)).not.toContain('rb-taken');
+    } finally {
+      setReleasePhase(undefined);
+    }
+  });
+
   it('a release phase the release would refuse (no such task, force it does not take) is 64 before anything starts, a dry run too', async () => {
     const before = await livePair();
     const runsBefore = (await project.cli(['runs', '--all', '--json'])).stdout;

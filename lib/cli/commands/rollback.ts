@@ -97,6 +97,30 @@ function assertSameRollback(earlier: RunRecord, to: string): void {
     );
 }
 
+/** The run id of a rollback's release phase: the rollback's own, with `-release-phase`. */
+function releasePhaseRunId(runId: string): string {
+  return `${runId}-release-phase`;
+}
+
+/**
+ * Refuses a `--run-id` whose release phase's run id names a run already (an
+ * invoke given that id, say): the admin function would answer that run's
+ * outcome for it, whatever release it ran on, and the rollback would move
+ * with no release phase run on its target. As a run id reused for other
+ * work, 64, before anything is recorded.
+ *
+ * @throws UsageError naming the run the release phase's id names
+ */
+async function assertReleasePhaseRunIdFree(platform: Platform, runId: string): Promise<void> {
+  const phaseRunId = releasePhaseRunId(runId);
+  const taken = await platform.run(phaseRunId);
+  if (taken !== undefined)
+    throw new UsageError(
+      `Run id ${phaseRunId}, which this rollback's release phase would take, already names a run of ${taken.task} on ${taken.release}; nothing moved.`,
+      { hint: 'Use a new run id (or leave --run-id out): the release phase must run on the release rolled back to.' },
+    );
+}
+
 /**
  * What a run id already did, for a rollback retried with it: the earlier
  * run's move (from, to) and exit code; nothing is planned or moved again.
@@ -151,6 +175,7 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
           task: stage.releasePhase,
           target: await releasePhaseTarget(platform, stage, stage.releasePhase, planned, options.force === true),
         };
+  if (phase !== undefined && options.runId !== undefined) await assertReleasePhaseRunIdFree(platform, options.runId);
   if (options.dryRun === true || nothingToDo) {
     if (json) writeJson(io, { stage: stage.name, ...planned, moved: false });
     else {
@@ -328,7 +353,7 @@ async function releasePhase(
   const event = {
     task,
     args: releasePhaseArgs(force),
-    runId: `${runId}-release-phase`,
+    runId: releasePhaseRunId(runId),
     source: 'release-phase' as const,
     caller,
     ...(planned.to.config === undefined ? {} : { configVersion: planned.to.config }),
