@@ -198,6 +198,22 @@ describe('rollback', () => {
     expect(await livePair()).toEqual(before);
   });
 
+  it('with --json at its terminal prompt, shows the plan it asks about on stderr, and a no still prints its one document', async () => {
+    const before = await livePair();
+    const stdoutFile = join(project.dir, 'rollback-stdout.json');
+    const shown = await runInTerminal(['rollback', '--json'], {
+      cwd: project.dir,
+      stdoutFile,
+      answers: [{ when: 'Type yes to confirm: ', keys: 'no' }],
+    });
+    const screen = shown.screen.join('\n');
+    expect(shown.code, screen).toBe(0);
+    expect(screen).toContain(`Roll back stage local from ${before.release} · config v${before.config} to`);
+    expect(screen).toContain('Nothing moved.');
+    expect(JSON.parse(readFileSync(stdoutFile, 'utf8'))).toMatchObject({ stage: 'local', from: before, moved: false });
+    expect(await livePair()).toEqual(before);
+  });
+
   it('refuses a release id it cannot read, naming the flag', async () => {
     const bad = await project.cli(['rollback', '--to', 'yesterday', '--yes']);
     expect(bad.code).toBe(64);

@@ -51,8 +51,8 @@ async function plan(platform: Platform, pairs: LivePairControl, stage: Stage, to
   );
 }
 
-function printPlan(io: CliIo, stage: Stage, rollback: RollbackPlan): void {
-  const out = io.stdout;
+/** Prints the plan to `out`: stdout, or stderr where `--json` keeps stdout for its one document. */
+function printPlan(out: NodeJS.WritableStream, stage: Stage, rollback: RollbackPlan): void {
   writeLine(out, `Roll back stage ${stage.name} ${describeRollback(rollback)}`);
   writeLine(
     out,
@@ -179,22 +179,25 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
   if (options.dryRun === true || nothingToDo) {
     if (json) writeJson(io, { stage: stage.name, ...planned, moved: false });
     else {
-      printPlan(io, stage, planned);
+      printPlan(io.stdout, stage, planned);
       writeLine(io.stdout, nothingToDo ? 'That is the live pair already; nothing to do.' : 'Nothing moved (--dry-run).');
     }
     return ExitCode.OK;
   }
-  if (!json) printPlan(io, stage, planned);
+  if (!json) printPlan(io.stdout, stage, planned);
   if (options.yes !== true) {
     if ((io.stdin as { isTTY?: boolean }).isTTY !== true)
       throw new UsageError(`A rollback moves stage ${stage.name}'s web and admin; confirm it with --yes.`, {
         hint: 'Run it at a terminal to be asked, or add --yes (see the plan first with --dry-run).',
       });
+    // The question is about the plan: under --json it shows on stderr.
+    if (json) printPlan(io.stderr, stage, planned);
     if (
       (await askAtTerminal(io, `Roll back stage ${stage.name}? Type yes to confirm: `, 'Interrupted: nothing moved.'))
         .trim()
         .toLowerCase() !== 'yes'
     ) {
+      if (json) writeJson(io, { stage: stage.name, ...planned, moved: false });
       writeLine(io.stderr, 'Nothing moved.');
       return ExitCode.OK;
     }
