@@ -253,6 +253,11 @@ describe('pinned runs and rollback on AWS', () => {
       exitCode: 0,
       args: { from: `${RELEASE} · config v2`, to: `${OLD_RELEASE} · config v1`, reason: 'bad deploy' },
     });
+    // config history lists the rollback with who made it, as the local stage does
+    const history = JSON.parse((await cnfAdmin(server, ['config', 'history', '--json'])).stdout) as { rollbacks: unknown[] };
+    expect(history.rollbacks).toEqual([
+      expect.objectContaining({ cause: 'rollback', config: 1, release: OLD_RELEASE, by: expect.stringMatching(/^arn:aws:sts::/) }),
+    ]);
 
     const again = await cnfAdmin(server, ['rollback', '--to', OLD_RELEASE, '--yes', '--run-id', 'rb-1']);
     expect(again.stderr).toContain('Run rb-1 happened already');

@@ -80,7 +80,15 @@ class AwsLivePairs implements LivePairControl {
         throw error;
       }),
     ]);
-    const entries: LivePairHistoryEntry[] = moves.map(({ release, config, at, cause }) => ({ release, config, at, cause }));
+    // Who moved it and why go with each move: config history and the ui show them, as on the local stage.
+    const entries: LivePairHistoryEntry[] = moves.map(({ release, config, at, cause, by, reason }) => ({
+      release,
+      config,
+      at,
+      cause,
+      by,
+      ...(reason === undefined ? {} : { reason }),
+    }));
     const record = await this.sources.versions.record();
     // The release the record last named was live with the record's config until the deploy.
     if (record !== undefined && record.release !== 'none' && entries.at(-1)?.release !== record.release)
