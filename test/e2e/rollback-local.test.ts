@@ -150,6 +150,19 @@ describe('runs carry their config', () => {
     expect(alone.stderr).toContain('Name the release too (--release r-…; cnf-admin releases lists them), or leave out --config.');
   });
 
+  it('a --run-id retried on another release and config says that its outcome is the earlier run, not the planned pair', async () => {
+    const live = await livePair();
+    const ran = await project.cli(['invoke', 'noop', '--run-id', 'retried-elsewhere']);
+    expect(ran.code).toBe(0);
+    expect(ran.stderr).not.toContain('ran earlier');
+    const retried = await project.cli(['invoke', 'noop', '--release', first, '--run-id', 'retried-elsewhere']);
+    expect(retried.code).toBe(0);
+    expect(retried.stderr).toContain(`release ${first} · config v2 (pinned) · run retried-elsewhere`);
+    expect(retried.stderr.replace(/\s+/g, ' ')).toContain(
+      `Run retried-elsewhere ran earlier, on ${live.release} · config v${live.config}, not on ${first} · config v2 as planned above: this is that run's outcome; nothing ran again.`,
+    );
+  });
+
   it('refuses --config without --release, and a --config it does not know', async () => {
     const alone = await project.cli(['invoke', 'show-config', '--config', 'current']);
     expect(alone.code).toBe(64);

@@ -1,4 +1,5 @@
 import { ERROR_PREFIX, isCnfError, type CnfError } from '../../core/errors.js';
+import { livePairLabel } from '../../core/config-version.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { endedByTimeout } from '../../core/run-status.js';
 import { DEFAULT_ALIAS, type ContainerPlan, type InvokePlan, type Platform, type RunFrame } from '../../core/platform.js';
@@ -204,6 +205,8 @@ function finish(
   }
   if (json) writeJson(io, result);
   writeRunFooter(io, result, { output: !json });
+  const earlier = ranElsewhere(plan, result);
+  if (earlier !== undefined) writeNotice(io, earlier);
   if (result.interruptedAt !== undefined && result.exitCode !== ExitCode.INTERRUPTED) {
     writeNotice(
       io,
@@ -214,6 +217,18 @@ function finish(
     );
   }
   return result.exitCode;
+}
+
+/**
+ * What a retried `--run-id` that ran on another release or config than the
+ * plan (before a rollback, say) says: the header named the plan, and the
+ * outcome shown is the earlier run's. Undefined when the run ran as planned.
+ */
+function ranElsewhere(plan: InvokePlan, result: RunResult): string | undefined {
+  const otherConfig = result.configVersion !== undefined && plan.configVersion !== undefined && result.configVersion !== plan.configVersion;
+  if (result.release === plan.release && !otherConfig) return undefined;
+  const ran = livePairLabel(result.release, result.configVersion);
+  return `Run ${result.runId} ran earlier, on ${ran}, not on ${livePairLabel(plan.release, plan.configVersion)} as planned above: this is that run's outcome; nothing ran again.`;
 }
 
 /** A detached or dry run whose `--run-id` already ran with these args: nothing runs again, and it ends as that run did. */
