@@ -407,9 +407,16 @@ describe('rollback', () => {
         );
         expect(refused.stderr).not.toMatch(/^\s+at /m);
       }
+      // a run id so long that the release phase's id would be none: named, not a 64 of the phase after the claim
+      const long = 'r'.repeat(128);
+      const tooLong = await project.cli(['rollback', '--to', first, '--run-id', long, '--yes']);
+      expect(tooLong.code).toBe(64);
+      expect(tooLong.stderr).toContain('--run-id is 128 characters, too long for a rollback with a release phase');
+      expect(tooLong.stderr).toContain('Use a run id of at most 114 characters');
       expect(await livePair()).toEqual(before);
       const runs = JSON.parse((await project.cli(['runs', '--all', '--json'])).stdout) as RunRecord[];
       expect(runs.map((run) => run.runId)).not.toContain('rb-taken');
+      expect(runs.map((run) => run.runId)).not.toContain(long);
     } finally {
       setReleasePhase(undefined);
     }

@@ -5,7 +5,7 @@ import { ExitCode } from '../../core/exit-codes.js';
 import { fileSystemFault } from '../../core/file-system-fault.js';
 import type { ConfigChoice, InvokePlan, Platform } from '../../core/platform.js';
 import { describeRollback, planRollback, ROLLBACK_TASK, type LivePairControl, type RollbackPlan } from '../../core/rollback.js';
-import { newRunId, type RunRecord, type RunResult } from '../../core/run.js';
+import { isValidRunId, newRunId, type RunRecord, type RunResult } from '../../core/run.js';
 import type { Stage } from '../../core/stage.js';
 import { askAtTerminal } from '../terminal-question.js';
 import { asInvoked } from '../invocation.js';
@@ -97,22 +97,35 @@ function assertSameRollback(earlier: RunRecord, to: string): void {
     );
 }
 
+/* What a rollback's run id gets to name its release phase's run. */
+const RELEASE_PHASE_SUFFIX = '-release-phase';
+
+/* The longest run id (isValidRunId) a rollback with a release phase may take: its phase's id must be one too. */
+const RELEASE_PHASE_RUN_ID_MAX = 128 - RELEASE_PHASE_SUFFIX.length;
+
 /** The run id of a rollback's release phase: the rollback's own, with `-release-phase`. */
 function releasePhaseRunId(runId: string): string {
-  return `${runId}-release-phase`;
+  return `${runId}${RELEASE_PHASE_SUFFIX}`;
 }
 
 /**
- * Refuses a `--run-id` whose release phase's run id names a run already (an
- * invoke given that id, say): the admin function would answer that run's
- * outcome for it, whatever release it ran on, and the rollback would move
- * with no release phase run on its target. As a run id reused for other
- * work, 64, before anything is recorded.
+ * Refuses a `--run-id` that its release phase's run id cannot follow: one
+ * so long that the phase's id is no run id (the admin function would refuse
+ * the phase, and the rollback end with a 64 that named nothing), or one
+ * whose phase's id names a run already (an invoke given that id, say: the
+ * admin function would answer that run's outcome for it, whatever release it
+ * ran on, and the rollback would move with no release phase run on its
+ * target). As a run id reused for other work, 64, before anything is recorded.
  *
- * @throws UsageError naming the run the release phase's id names
+ * @throws UsageError naming what is wrong with the id
  */
-async function assertReleasePhaseRunIdFree(platform: Platform, runId: string): Promise<void> {
+async function assertReleasePhaseRunId(platform: Platform, runId: string): Promise<void> {
   const phaseRunId = releasePhaseRunId(runId);
+  if (!isValidRunId(phaseRunId))
+    throw new UsageError(
+      `--run-id is ${runId.length} characters, too long for a rollback with a release phase, whose run takes the id with ${RELEASE_PHASE_SUFFIX} added (at most 128 characters in all); nothing moved.`,
+      { hint: `Use a run id of at most ${RELEASE_PHASE_RUN_ID_MAX} characters (or leave --run-id out).` },
+    );
   const taken = await platform.run(phaseRunId);
   if (taken !== undefined)
     throw new UsageError(
@@ -175,7 +188,7 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
           task: stage.releasePhase,
           target: await releasePhaseTarget(platform, stage, stage.releasePhase, planned, options.force === true),
         };
-  if (phase !== undefined && options.runId !== undefined) await assertReleasePhaseRunIdFree(platform, options.runId);
+  if (phase !== undefined && options.runId !== undefined) await assertReleasePhaseRunId(platform, options.runId);
   if (options.dryRun === true || nothingToDo) {
     if (json) writeJson(io, { stage: stage.name, ...planned, moved: false });
     else {
