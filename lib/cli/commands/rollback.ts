@@ -5,7 +5,7 @@ import { ExitCode } from '../../core/exit-codes.js';
 import { fileSystemFault } from '../../core/file-system-fault.js';
 import type { ConfigChoice, InvokePlan, Platform } from '../../core/platform.js';
 import { describeRollback, planRollback, ROLLBACK_TASK, type LivePairControl, type RollbackPlan } from '../../core/rollback.js';
-import { isValidRunId, newRunId, type RunRecord, type RunResult } from '../../core/run.js';
+import { isRefusal, isValidRunId, newRunId, type RunRecord, type RunResult } from '../../core/run.js';
 import type { Stage } from '../../core/stage.js';
 import { askAtTerminal } from '../terminal-question.js';
 import { asInvoked } from '../invocation.js';
@@ -275,7 +275,9 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
           const phaseResult = await releasePhase(io, platform, phase, planned, runId, caller, options.force === true, json);
           const exitCode = phaseResult?.exitCode ?? ExitCode.UNAVAILABLE;
           if (exitCode !== 0) {
-            const message = `The release phase (${phase.task}) of ${planned.to.release} exited ${exitCode}; nothing moved.`;
+            // A refusal ran nothing, so no output of the task said why: the message says it (a lock held, args refused).
+            const why = phaseResult !== undefined && isRefusal(phaseResult) ? `: ${phaseResult.error?.message ?? ''}` : '';
+            const message = `The release phase (${phase.task}) of ${planned.to.release} exited ${exitCode}${why.replace(/[.;]?\s*$/, '')}; nothing moved.`;
             await finish(exitCode, { name: 'ReleasePhaseFailed', message });
             writeLine(io.stderr, message);
             // The task's own hint names invoke, which would run the live release: a rollback passes force on itself.
