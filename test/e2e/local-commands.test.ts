@@ -100,10 +100,13 @@ describe('deploy and drift', () => {
   it('deploys the working tree before an invoke when it differs, in one line naming the changed file', async () => {
     const copy = createTestProject('tasks');
     try {
-      const live = (JSON.parse((await copy.cli(['deploy', '--json'])).stdout) as { release: string }).release;
-      // a deploy with nothing changed builds nothing
+      const first = JSON.parse((await copy.cli(['deploy', '--json'])).stdout) as { release: string; config: number };
+      const live = first.release;
+      // a deploy with nothing changed builds nothing, and says which config the live pair runs with, as any deploy does
       const again = await copy.cli(['deploy']);
       expect(again.stderr).toContain(`Reused release ${live} (21 tasks): the working tree matches it, nothing to build.`);
+      expect(again.stderr).toContain(`web:live and admin:live already point at ${live} with config v${first.config}.`);
+      expect(JSON.parse((await copy.cli(['deploy', '--json'])).stdout)).toMatchObject({ release: live, config: first.config });
       expect(again.stderr).not.toContain('Building the bundle');
       // nor does a new pair of the tree that runs live: it gets that release
       const canary = await copy.cli(['deploy', '--alias', 'canary']);

@@ -74,9 +74,12 @@ async function unchangedPairRelease(
 async function noChangeDeployment(project: Project, alias: string): Promise<LocalDeployment | undefined> {
   const paths = localPaths(project);
   const { nothingToDo } = await pairAgainstTree(project, alias);
-  if (nothingToDo === undefined || !(await new LocalParameterStore(paths.parameters).exists())) return undefined;
+  const parameters = new LocalParameterStore(paths.parameters);
+  if (nothingToDo === undefined || !(await parameters.exists())) return undefined;
   await assertLocalStageFree(paths);
-  return nothingToDo;
+  // The live pair runs with the live config, as a deploy that moves it says: `with config vN`, and `config` in --json.
+  const config = alias === DEFAULT_ALIAS ? await parameters.live() : undefined;
+  return config === undefined ? nothingToDo : { ...nothingToDo, config };
 }
 
 export { noChangeDeployment, pairAgainstTree };
