@@ -19,16 +19,39 @@ function currentUser(): string {
  * the user may not make is 77, naming the path and what to do; state under
  * `.cnf/` that is not the shape it must be (a file where a directory must
  * be, or the other way round) is 69, naming what is in the way and how to
- * move it aside. Any other error comes back as it is. The CLI applies it to
- * whatever a command throws, so that no command (`runs`, `db`, `serve`,
- * `init`, …) reports a permission or damaged state as its own bug.
+ * move it aside; a full disk (or quota) is 69, saying to free space. Any
+ * other error comes back as it is. The CLI applies it to whatever a command
+ * throws, so that no command (`runs`, `db`, `deploy`, `serve`, `init`, …)
+ * reports a permission, damaged state or a full disk as its own bug.
  *
  * @example
  * throw fileSystemFault(error); // "Permission denied: cannot open /app/.cnf/local/db.pid (EACCES)."
  */
 function fileSystemFault(error: unknown): unknown {
   if (isCnfError(error) || typeof error !== 'object' || error === null) return error;
-  return shapeFault(error as NodeJS.ErrnoException) ?? permissionFault(error as NodeJS.ErrnoException);
+  const failed = error as NodeJS.ErrnoException;
+  return shapeFault(failed) ?? spaceFault(failed) ?? permissionFault(failed);
+}
+
+/** What a call refused for want of space says is full. */
+const SPACE_CODES: Readonly<Record<string, string>> = {
+  ENOSPC: 'No space left on the device',
+  EDQUOT: 'Disk quota exceeded',
+};
+
+/**
+ * The 69 for a call the disk had no room for (ENOSPC, EDQUOT), naming the
+ * path when the call did (a write to an open file names none); undefined
+ * for any other error.
+ */
+function spaceFault(error: NodeJS.ErrnoException): UnavailableError | undefined {
+  const { code, path, syscall } = error;
+  if (code === undefined || !Object.hasOwn(SPACE_CODES, code)) return undefined;
+  const what = typeof path === 'string' ? `cannot ${syscall ?? 'write'} ${path}` : `a ${syscall ?? 'write'} failed`;
+  return new UnavailableError(`${SPACE_CODES[code]}: ${what} (${code}).`, {
+    hint: `Free some space on the disk that holds ${typeof path === 'string' ? 'it' : "the project's .cnf/"} (df -h shows how full each disk is), and run the command again.`,
+    cause: error,
+  });
 }
 
 function permissionFault(error: NodeJS.ErrnoException): unknown {

@@ -71,3 +71,21 @@ describe('fileSystemFault, of state that is not the shape it must be', () => {
     expect(fileSystemFault(there)).toBe(there);
   });
 });
+
+describe('fileSystemFault, of a full disk', () => {
+  it('is 69 naming the path, what is full and what to do, not a bug with its stack', () => {
+    const error = fileSystemFault(fault('ENOSPC', 'mkdir', '/app/.cnf/local/releases/.staging-r-1-2/bundle'));
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect((error as UnavailableError).message).toBe(
+      'No space left on the device: cannot mkdir /app/.cnf/local/releases/.staging-r-1-2/bundle (ENOSPC).',
+    );
+    expect((error as UnavailableError).hint).toMatch(/^Free some space on the disk that holds it \(df -h/);
+  });
+
+  it('says which call failed where the call named no path (a write to an open file), and a quota as one', () => {
+    const write = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+    expect((fileSystemFault(write) as UnavailableError).message).toBe('No space left on the device: a write failed (ENOSPC).');
+    expect((fileSystemFault(write) as UnavailableError).hint).toContain("the disk that holds the project's .cnf/");
+    expect((fileSystemFault(fault('EDQUOT', 'write')) as UnavailableError).message).toMatch(/^Disk quota exceeded: cannot write /);
+  });
+});
