@@ -174,6 +174,34 @@ async function storeRelease(
   // Built aside and renamed into place, so a half-written release never shows.
   const staging = join(paths.releases, `.staging-${bundle.release}-${process.pid}`);
   await rm(staging, { recursive: true, force: true });
+  let stored: StoredRelease;
+  try {
+    stored = await stageRelease(staging, bundle, existing, sourceFingerprint, sources, git);
+  } catch (error) {
+    // A write that failed (a full disk) takes its half-written copy with it: left there, it would hold the space it took.
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+  await mkdir(paths.releases, { recursive: true });
+  try {
+    await rename(staging, directory);
+  } catch (error) {
+    // A concurrent deploy stored the same release first: same id, same bytes.
+    await rm(staging, { recursive: true, force: true });
+    if (!existsSync(join(directory, RELEASE_FILE))) throw error;
+  }
+  return { stored, isNew: true };
+}
+
+/** Writes the release into `staging`, its bundle and its record, and resolves to that record. */
+async function stageRelease(
+  staging: string,
+  bundle: Bundle,
+  existing: StoredRelease | undefined,
+  sourceFingerprint: string,
+  sources: SourceStamps,
+  git: GitDescription | undefined,
+): Promise<StoredRelease> {
   await writeBundleFiles(join(staging, 'bundle'), bundle.files);
   const files: StoredFile[] = [];
   for (const file of bundle.files) {
@@ -195,15 +223,7 @@ async function storeRelease(
     ...((existing?.git ?? git) === undefined ? {} : { git: existing?.git ?? git }),
   };
   await writeFileAtomic(join(staging, RELEASE_FILE), `${JSON.stringify(stored, null, 2)}\n`);
-  await mkdir(paths.releases, { recursive: true });
-  try {
-    await rename(staging, directory);
-  } catch (error) {
-    // A concurrent deploy stored the same release first: same id, same bytes.
-    await rm(staging, { recursive: true, force: true });
-    if (!existsSync(join(directory, RELEASE_FILE))) throw error;
-  }
-  return { stored, isNew: true };
+  return stored;
 }
 
 function sameStamps(recorded: SourceStamps | undefined, current: SourceStamps): boolean {
