@@ -39,6 +39,7 @@ import {
   spawnPostgresProgram,
 } from './postgres-binaries.js';
 import { isAlive, readPostmasterLock, waitForExit } from './postmaster-pid.js';
+import { initdbComplaint } from './initdb-complaint.js';
 
 /* PostgreSQL's fast shutdown ends sessions and checkpoints: well under this. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -158,19 +159,9 @@ async function initialise(initdb: string, dataDir: string, log: (message: string
       user.kind === 'unprivileged'
         ? ` (PostgreSQL refuses to run as root and this system allows no user namespace, so it runs as uid ${user.uid}, who must be able to reach ${dataDir}; or run cnf-admin as a normal user)`
         : '';
-    throw new Error(`initdb failed (exit ${result.status ?? result.error?.message}): ${lastLine(result.output)}${why}`);
+    throw new Error(`initdb failed (exit ${result.status ?? result.error?.message}): ${initdbComplaint(result.output)}${why}`);
   }
   await rename(temporary, dataDir);
-}
-
-function lastLine(output: string): string {
-  return (
-    output
-      .trim()
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .at(-1) ?? 'no output'
-  );
 }
 
 /**

@@ -194,8 +194,9 @@ async function startHoldingLock(
     return await startDatabaseServer({ dataDir, port, stateFile: files.state, idleSeconds: idleSeconds(), logFd });
   } catch (error) {
     const { message } = error as Error;
-    writeServerLogLine(logFd, `cannot serve the database: ${message}`);
+    // Read before the line below is written: it quotes the message, a FATAL of initdb's too, which is no more of PostgreSQL's to say.
     const said = await postgresComplaint(files.log, logStart);
+    writeServerLogLine(logFd, `cannot serve the database: ${message}`);
     throw new UnavailableError(
       `The embedded PostgreSQL did not start: ${message}${said === undefined ? '.' : `; PostgreSQL said: ${said}`}`,
       {
