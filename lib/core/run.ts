@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { ContainerStarted } from './container-run.js';
 import { ExitCode } from './exit-codes.js';
 import { isRefusalName, type RefusalName } from './refusal.js';
@@ -276,9 +277,14 @@ const LOST_RUN_GRACE_MS = 60_000;
  * A record as readers should see it: a run still without an end well past
  * its deadline was lost, and reads as ended with exit 70 (EX_SOFTWARE), so
  * that neither a retry of its run id nor `logs --follow` waits for it forever.
+ *
+ * A run whose owner this host can look at (a local run) is lost when its
+ * processes are gone, as the local ledger reads it, never by the clock: a
+ * machine that slept, or whose clock jumped, past the deadline of a run that
+ * goes on has not lost it.
  */
 function settledRecord(record: RunRecord, now: Date = new Date()): RunRecord {
-  if (record.endedAt !== undefined || record.deadline === undefined) return record;
+  if (record.endedAt !== undefined || record.deadline === undefined || ownerSeenHere(record.owner)) return record;
   if (now.getTime() <= Date.parse(record.deadline) + LOST_RUN_GRACE_MS) return record;
   return {
     ...record,
@@ -290,6 +296,12 @@ function settledRecord(record: RunRecord, now: Date = new Date()): RunRecord {
         'The run never recorded its end: its process died, or the function was stopped (timeout, out of memory), first. Its log shows how far it got.',
     },
   };
+}
+
+/** Whether this host can tell whether `owner` lives: it ran here, and its start times (compared to tell a reused pid) are known. */
+function ownerSeenHere(owner: RunOwner | undefined): boolean {
+  if (owner === undefined || owner.host !== hostname() || owner.startTime === 'unknown') return false;
+  return owner.runner === undefined || owner.runner.startTime !== 'unknown';
 }
 
 /** Whether a result says the admin function refused the event and nothing of its task ran. */

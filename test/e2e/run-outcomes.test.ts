@@ -3,7 +3,7 @@
  * the local stage: the exit code, the one line that says it, and what the
  * ledger records; and runs whose owner process died read as lost at once.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORED_RESULT_MAX_BYTES, type RunRecord, type RunResult } from '../../lib/core/run.js';
@@ -280,6 +280,24 @@ describe('the ledger never says "running" about a dead run', () => {
     kill(owner?.pid ?? 0, signal);
     const ended = await endedRecord(runId);
     expect(ended).toMatchObject({ exitCode: 130, interruptedAt: expect.any(String) });
+  });
+
+  it('a run whose processes live on past its deadline (the machine slept, its clock jumped) reads as running, not lost', async () => {
+    expect((await project.cli(['invoke', 'wait-for-stop', '--detach', '--run-id', 'past-deadline'])).code).toBe(0);
+    await logShows('past-deadline', 'waiting for a stop');
+    // the clock jumps an hour on: the run's deadline (and its minute of grace) is behind it
+    const file = join(project.dir, '.cnf', 'local', 'runs', 'past-deadline.json');
+    const running = JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
+    writeFileSync(file, JSON.stringify({ ...running, deadline: new Date(Date.now() - 3_600_000).toISOString() }));
+    expect((await project.cli(['runs', 'show', 'past-deadline'])).stdout).toMatch(/^exit\s+running$/m);
+    // a retry of its run id runs nothing and records nothing: the run goes on
+    const retry = await project.cli(['invoke', 'wait-for-stop', '--run-id', 'past-deadline']);
+    expect(retry.code).toBe(75);
+    expect(retry.stderr).toContain('Run past-deadline (wait-for-stop) is still in progress');
+    // and it can still be stopped, its end recorded as it happened
+    const stopped = await project.cli(['stop', 'past-deadline']);
+    expect(stopped.code).toBe(0);
+    expect(await record('past-deadline')).toMatchObject({ exitCode: 130, interruptedAt: expect.any(String) });
   });
 
   it('stop <runId> stops a detached local run: 130 with interruptedAt', async () => {
