@@ -314,6 +314,18 @@ describe('the ledger never says "running" about a dead run', () => {
     expect(again.stderr).not.toContain('Stopping run');
   });
 
+  it('stop <runId> of a run that does not end when asked (its CLI frozen): killed after 15 s, and said to be lost, as runs says', async () => {
+    const run = start(['invoke', 'wait-for-stop', '--run-id', 'stop-frozen']);
+    await run.seen('waiting for a stop');
+    // the CLI that owns the run is frozen (Ctrl-Z, a debugger): the stop's SIGINT waits in it
+    kill(run.child.pid ?? 0, 'SIGSTOP');
+    const stopped = await project.cli(['stop', 'stop-frozen']);
+    await run.result;
+    expect(stopped.code).toBe(0);
+    expect(stopped.stderr).toMatch(/Run stop-frozen lost · exit 130 · [\d.]+ s · RunLostError: The process that ran it \(pid \d+\)/);
+    expect((await project.cli(['runs', 'show', 'stop-frozen'])).stdout).toMatch(/^exit\s+130 lost$/m);
+  }, 30_000);
+
   it('stop <runId> stops an attached local run: its CLI exits 130', async () => {
     const run = start(['invoke', 'wait-for-stop', '--run-id', 'stop-attached']);
     await run.seen('waiting for a stop');

@@ -1,4 +1,6 @@
 import { ExitCode } from '../../core/exit-codes.js';
+import { localizedMoments } from '../../core/format-moment.js';
+import { LOST_RUN_ERROR } from '../../core/run-status.js';
 import type { LocalStageCapability } from '../../core/platform-capabilities.js';
 import type { Platform } from '../../core/platform.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
@@ -52,7 +54,10 @@ async function stopLocal(
   const record = await localStage.stop(runId);
   if (options.json === true) writeJson(io, record);
   const took = record.durationMs === undefined ? '' : ` · ${formatDuration(record.durationMs)}`;
-  writeLine(io.stderr, `Run ${runId} stopped · exit ${record.exitCode ?? 'unknown'}${took}`);
+  // A run whose processes ended before it recorded its end (one that did not end when asked is killed) is lost, as runs says.
+  const lost = record.error?.name === LOST_RUN_ERROR ? record.error : undefined;
+  const why = lost === undefined ? '' : ` · ${lost.name}: ${localizedMoments(lost.message)}`;
+  writeLine(io.stderr, `Run ${runId} ${lost === undefined ? 'stopped' : 'lost'} · exit ${record.exitCode ?? 'unknown'}${took}${why}`);
   return ExitCode.OK;
 }
 
