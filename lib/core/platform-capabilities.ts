@@ -99,9 +99,10 @@ interface LocalStageCapability {
   /**
    * Stops a run on this machine, attached or detached, through the process that runs it.
    *
+   * @param asked - called once the run has been asked to stop (a run that cannot be is refused first)
    * @returns the run's record once it has recorded its end
    */
-  stop(runId: string): Promise<RunRecord>;
+  stop(runId: string, asked?: () => void): Promise<RunRecord>;
 }
 
 /**

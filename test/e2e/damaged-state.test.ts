@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_BIN, cliEnvironment, finished, outputShows, type CliResult } from '../support/cli.js';
+import { localLogShows } from '../support/local-run-files.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 import { tempDir } from '../support/temp-dir.js';
 import { startUi } from '../support/ui-process.js';
@@ -200,6 +201,29 @@ describe('a run whose log file is gone', () => {
     // a directory in its place is no log either
     mkdirSync(join(project.dir, '.cnf', 'local', 'logs', `${id}.log`));
     expectClearError(await project.cli(['logs', id]), 69, `The log of run ${id} is gone`);
+  });
+});
+
+describe('a record of a run that goes on in another copy of the project', () => {
+  it('stop refuses it (64), naming that copy, and stops nothing there; the copy itself stops it', async () => {
+    // given a run going on in the project, and its record copied into another copy's ledger (cp -a of the project)
+    const id = await runId(await project.cli(['invoke', 'wait-for-stop', '--detach', '--json']));
+    await localLogShows(project.dir, id, 'waiting for a stop');
+    const record = join(project.dir, '.cnf', 'local', 'runs', `${id}.json`);
+    const copy = freshProject();
+    mkdirSync(join(copy.dir, '.cnf', 'local', 'runs'), { recursive: true });
+    writeFileSync(join(copy.dir, '.cnf', 'local', 'runs', `${id}.json`), readFileSync(record));
+    // when the copy is asked to stop it
+    const refused = await copy.cli(['stop', id]);
+    // then it says whose run it is, and where to stop it
+    expectClearError(refused, 64, `Run ${id} runs in another copy of the project, ${project.dir}`);
+    expect(refused.stderr).toContain(`cd ${project.dir} && cnf-admin stop ${id}`);
+    expect(refused.stderr).not.toContain('Stopping run');
+    // and the run goes on where it runs, which stops it
+    expect((await project.cli(['runs', 'show', id])).stdout).toMatch(/^exit\s+running$/m);
+    const stopped = await project.cli(['stop', id]);
+    expect(stopped.code).toBe(0);
+    expect(stopped.stderr).toContain(`Run ${id} stopped · exit 130`);
   });
 });
 

@@ -2,7 +2,6 @@ import { ExitCode } from '../../core/exit-codes.js';
 import { localizedMoments } from '../../core/format-moment.js';
 import { LOST_RUN_ERROR } from '../../core/run-status.js';
 import type { LocalStageCapability } from '../../core/platform-capabilities.js';
-import type { Platform } from '../../core/platform.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { asInvoked } from '../invocation.js';
 import { resolveRunId } from '../run-id-reference.js';
@@ -26,7 +25,7 @@ async function stop(typed: string, options: StopCommandOptions, io: CliIo): Prom
   const context = await openStage(io, options);
   const { localStage } = context.platform;
   if (localStage !== undefined) {
-    return stopLocal(await resolveRunId(context.platform, typed, context.stage.name), context.platform, localStage, options, io);
+    return stopLocal(await resolveRunId(context.platform, typed, context.stage.name), localStage, options, io);
   }
   const { platform, cloudStage, stage } = await openAwsStage(io, options, 'stop');
   const runId = await resolveRunId(platform, typed, stage.name);
@@ -41,17 +40,9 @@ async function stop(typed: string, options: StopCommandOptions, io: CliIo): Prom
 }
 
 /** `stop` on the local stage: the run is asked to stop as Ctrl-C would, and its recorded end is shown. */
-async function stopLocal(
-  runId: string,
-  platform: Platform,
-  localStage: LocalStageCapability,
-  options: StopCommandOptions,
-  io: CliIo,
-): Promise<number> {
-  // A run that is not there or has ended already is refused by stop (64), with no "Stopping" line before it.
-  const running = await platform.run(runId);
-  if (running !== undefined && running.endedAt === undefined) writeLine(io.stderr, `Stopping run ${runId}: its task is told to stop.`);
-  const record = await localStage.stop(runId);
+async function stopLocal(runId: string, localStage: LocalStageCapability, options: StopCommandOptions, io: CliIo): Promise<number> {
+  // A run that cannot be stopped (not there, ended, another copy's) is refused by stop (64), with no "Stopping" line before it.
+  const record = await localStage.stop(runId, () => writeLine(io.stderr, `Stopping run ${runId}: its task is told to stop.`));
   if (options.json === true) writeJson(io, record);
   const took = record.durationMs === undefined ? '' : ` · ${formatDuration(record.durationMs)}`;
   // A run whose processes ended before it recorded its end (one that did not end when asked is killed) is lost, as runs says.

@@ -336,8 +336,8 @@ class LocalPlatform implements Platform {
    *
    * @returns the run's record once it has recorded its end
    */
-  stop(runId: string): Promise<RunRecord> {
-    return stopLocalRun(this.#ledger, runId);
+  stop(runId: string, asked?: () => void): Promise<RunRecord> {
+    return stopLocalRun(this.#ledger, this.#paths.logs, runId, asked);
   }
 
   async status(): Promise<StageStatus> {

@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { formatMoment } from '../../core/format-moment.js';
 import type { RunRecord } from '../../core/run.js';
@@ -21,9 +23,11 @@ const STOP_WAIT_MS = 15_000;
  * stops; a run whose owner does not end it in time is killed and recorded
  * as lost (130).
  *
- * @throws UsageError (64) when there is no such run, it has ended, or it has no owner to signal.
+ * @param logs - the project's logs directory: a run whose record names another copy's log is that copy's to stop
+ * @param asked - called once the run has been asked to stop
+ * @throws UsageError (64) when there is no such run, it has ended, it runs in another copy of the project, or it has no owner to signal.
  */
-async function stopLocalRun(ledger: FileLedger, runId: string): Promise<RunRecord> {
+async function stopLocalRun(ledger: FileLedger, logs: string, runId: string, asked: () => void = () => undefined): Promise<RunRecord> {
   const record = await ledger.get(runId);
   if (record === undefined) {
     throw new UsageError(`No run ${JSON.stringify(runId)} on stage local; nothing stopped.`, {
@@ -38,6 +42,13 @@ async function stopLocalRun(ledger: FileLedger, runId: string): Promise<RunRecor
       },
     );
   }
+  const elsewhere = otherProjectOf(record, logs);
+  if (elsewhere !== undefined) {
+    throw new UsageError(
+      `Run ${runId} runs in another copy of the project, ${elsewhere}: its record came here with a copy of its .cnf/, and names that copy's log (${record.log}); nothing stopped.`,
+      { hint: `Stop it where it runs: cd ${elsewhere} && cnf-admin stop ${runId}` },
+    );
+  }
   const owner = record.owner;
   if (owner === undefined) {
     throw new UsageError(`Run ${runId} names no process that runs it (it was started by an older cnf-admin); nothing stopped.`);
@@ -45,6 +56,7 @@ async function stopLocalRun(ledger: FileLedger, runId: string): Promise<RunRecor
   // The owner asks the run to stop; a run whose owner died is asked itself.
   const ownerAsked = signal(owner.pid, 'SIGINT');
   if (!ownerAsked && owner.runner !== undefined) signal(owner.runner.pid, 'SIGINT');
+  asked();
   const giveUpAt = Date.now() + STOP_WAIT_MS;
   for (;;) {
     const current = await ledger.get(runId);
@@ -54,6 +66,25 @@ async function stopLocalRun(ledger: FileLedger, runId: string): Promise<RunRecor
       if (owner.runner !== undefined) signal(owner.runner.pid, 'SIGKILL');
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/**
+ * The directory of another copy of the project whose run the record is (its
+ * log is in that copy's `.cnf/local/logs/`, and that copy is there), or
+ * undefined for a run of this project, or of one that is no longer where it
+ * was (moved: the run is this one's).
+ */
+function otherProjectOf(record: RunRecord, logs: string): string | undefined {
+  const recorded = dirname(record.log);
+  if (!isAbsolute(recorded) || basename(recorded) !== 'logs') return undefined;
+  // <project>/.cnf/local/logs
+  const projectOf = (dir: string): string => dirname(dirname(dirname(dir)));
+  try {
+    const theirs = realpathSync(projectOf(recorded));
+    return theirs === realpathSync(projectOf(logs)) ? undefined : theirs;
+  } catch {
+    return undefined; // that copy is not there: nothing tells the run is another's
   }
 }
 
