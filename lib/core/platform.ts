@@ -259,8 +259,12 @@ interface Platform {
   /**
    * Starts the admin event against the planned release and returns at once,
    * once the platform has accepted it; the run goes on and records itself.
+   *
+   * @returns undefined once it started; the outcome of the run its run id names, where that run had ended before
+   * this start could take the id (a retry that raced it): nothing started
+   * @throws TryAgainError (75) where the run its run id names was still in progress: nothing started
    */
-  detach(plan: InvokePlan, event: AdminEvent & { readonly runId: string }): Promise<void>;
+  detach(plan: InvokePlan, event: AdminEvent & { readonly runId: string }): Promise<RunResult | undefined>;
   /**
    * Opens a console session against the planned release.
    *

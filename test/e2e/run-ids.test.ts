@@ -77,6 +77,22 @@ describe('run ids', () => {
     expect(await record('locked-once')).toMatchObject({ exitCode: 130, endedAt: expect.any(String) });
   });
 
+  it('detached starts that race on one run id: one starts the run, the others say it is in progress (75), none that it started', async () => {
+    // all start before any has taken the id: the check before the start passes each of them
+    const starts = await Promise.all(
+      [1, 2, 3, 4].map(() => project.cli(['invoke', 'wait-for-stop', '--detach', '--run-id', 'raced-detach'])),
+    );
+    const started = starts.filter((start) => start.code === 0);
+    expect(started).toHaveLength(1);
+    expect(started[0]?.stderr).toContain('as run raced-detach');
+    for (const refused of starts.filter((start) => start.code !== 0)) {
+      expect(refused.code).toBe(75);
+      expect(refused.stderr).toContain('Run raced-detach (wait-for-stop) is still in progress');
+      expect(refused.stderr).not.toContain('Started');
+    }
+    expect((await project.cli(['stop', 'raced-detach'])).code).toBe(0);
+  });
+
   it('a refusal printed with --json names no run id that `runs show` cannot find', async () => {
     const unknown = await project.cli(['invoke', 'no-such-task', '--json', '--run-id', 'nothing-ran']);
     expect(unknown.code).toBe(64);

@@ -313,7 +313,9 @@ async function detach(
   event: AdminEvent & { runId: string },
   json: boolean,
 ): Promise<number> {
-  await platform.detach(plan, event);
+  // A retry that raced the run of its run id, which ended before this one could take the id, ran nothing.
+  const ran = await platform.detach(plan, event);
+  if (ran !== undefined) return alreadyRan(io, plan, ran, json);
   const follow = asInvoked(`cnf-admin logs ${event.runId} --stage ${plan.stage} --follow`, io.env);
   if (json) writeJson(io, { runId: event.runId, task: event.task, stage: plan.stage, release: plan.release, follow });
   else {

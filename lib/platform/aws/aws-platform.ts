@@ -242,16 +242,17 @@ class AwsPlatform implements Platform {
     return new AwsConsoleSession(this, plan, caller);
   }
 
-  async detach(plan: InvokePlan, given: AdminEvent & { readonly runId: string }): Promise<void> {
+  async detach(plan: InvokePlan, given: AdminEvent & { readonly runId: string }): Promise<undefined> {
     const event = eventWithConfig(plan, given);
     if (containerTaskOf(await this.#stageRecord(), event.task) !== undefined) {
       // The start answers at once and says whether it was refused: a bad arg is a 64 here too, before any task starts.
       const result = await this.#askAdmin(plan.qualifier, { ...event, release: plan.release });
       if (result.container === undefined) throw errorOfRefusedStart(result, this.stage.name);
-      return;
+      return undefined;
     }
     const payload = payloadOf({ ...event, release: plan.release }, 'asynchronous');
     await invokeDetached(await this.#invocation(plan, event.runId), payload, { throttleDelaysMs: this.#timing.throttleDelaysMs });
+    return undefined;
   }
 
   async *logs(runId: string, options: LogsOptions = {}): AsyncGenerator<RunFrame> {

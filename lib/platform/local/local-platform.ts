@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { releaseOfPair } from '../../core/alias-pair.js';
@@ -23,7 +22,7 @@ import { configVersionLabel, livePairLabel } from '../../core/config-version.js'
 import { SILENT_PROGRESS, type Progress } from '../../core/progress.js';
 import { pinnedConfig } from '../../core/rollback.js';
 import type { Project } from '../../core/project.js';
-import { settledRecord, type AdminEvent, type RunRecord } from '../../core/run.js';
+import { settledRecord, type AdminEvent, type RunRecord, type RunResult } from '../../core/run.js';
 import type { Stage } from '../../core/stage.js';
 import { RESERVED_TASK_PREFIX, type TaskCatalog } from '../../core/task-catalog.js';
 import { toolRoot } from '../../core/tool-root.js';
@@ -42,12 +41,13 @@ import type { DetachedRun } from './detached-run.js';
 import { LocalConsoleSession } from './local-console.js';
 import { localLogs } from './local-logs.js';
 import { LocalParameterStore } from './local-parameters.js';
-import { bundleDir, localPaths, runLogFile, type LocalPaths } from './local-paths.js';
+import { bundleDir, localPaths, type LocalPaths } from './local-paths.js';
 import { assertBundleWhole, bundleDamage, listReleases, readRelease, type StoredRelease } from './release-store.js';
 import { assertStateDirectories, assertStateWritable } from './local-state.js';
 import { ensureUsableTmpdir } from './usable-tmpdir.js';
 import { runLocally } from './run-process.js';
 import { withoutLogOfRefusal } from './refused-run-log.js';
+import { takenRunIdOutcome } from './taken-run-id.js';
 import { LOCAL_FUNCTION_TIMEOUT_SECONDS } from './lambda-environment.js';
 import { stopLocalRun } from './stop-local-run.js';
 import { workingTreeDifference } from './working-tree.js';
@@ -253,7 +253,7 @@ class LocalPlatform implements Platform {
     yield* withoutLogOfRefusal(frames, this.#paths, this.#ledger, event.runId);
   }
 
-  async detach(plan: InvokePlan, event: AdminEvent & { readonly runId: string }): Promise<void> {
+  async detach(plan: InvokePlan, event: AdminEvent & { readonly runId: string }): Promise<RunResult | undefined> {
     await assertStateWritable(this.#paths);
     const run: DetachedRun = {
       root: this.project.root,
@@ -272,15 +272,20 @@ class LocalPlatform implements Platform {
       child.stdin.end(JSON.stringify(run), () => resolve());
     });
     child.unref();
-    // Return once the run has started (its log exists), so that `logs --follow` finds it.
-    const log = runLogFile(this.#paths, event.runId);
+    // Return once the run has taken its run id (its record names this run's process), so that `logs --follow` finds
+    // it: a log of the id may be another run's, which a retry that raced it found still going, or ended.
+    const claimed = async (): Promise<boolean> => (await this.#ledger.get(event.runId))?.owner?.pid === child.pid;
     const giveUpAt = Date.now() + DETACH_START_TIMEOUT_MS;
-    while (!existsSync(log)) {
+    while (!(await claimed())) {
       const code = await Promise.race([exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 50))]);
-      if (code !== undefined) throw new UnavailableError(`The detached run ${event.runId} ended before it started (exit code ${code}).`);
+      if (code !== undefined) {
+        if (await claimed()) return undefined; // it ended as fast as it started
+        return takenRunIdOutcome(await this.#ledger.get(event.runId), event.runId, code);
+      }
       if (Date.now() > giveUpAt)
         throw new UnavailableError(`The detached run ${event.runId} did not start within ${DETACH_START_TIMEOUT_MS / 1000}s.`);
     }
+    return undefined;
   }
 
   async callerIdentity(): Promise<string> {
