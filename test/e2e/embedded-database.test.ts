@@ -409,6 +409,20 @@ describe('the database belongs to its project', () => {
     rmSync(stateFile);
     expect((await project.cli(['invoke', 'migrate'])).code).toBe(0);
   });
+
+  it('a damaged start lock is exit 69 at once naming its file, not a silent wait of two minutes for a start that is not going on', async () => {
+    await project.cli(['db', 'stop']);
+    // a generation of the start lock newer than any, which names no holder
+    const lockFile = join(databaseFilesOf(project.dir).startLock, '999999999999.json');
+    mkdirSync(dirname(lockFile), { recursive: true });
+    writeFileSync(lockFile, 'garbage');
+    const started = Date.now();
+    const refused = await project.cli(['invoke', 'migrate']);
+    expectOneLineError(refused, 69, `its start lock is held by a lock file that names no holder, ${lockFile}, free at`);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    rmSync(lockFile);
+    expect((await project.cli(['invoke', 'migrate'])).code).toBe(0);
+  });
 });
 
 describe('idleness', () => {

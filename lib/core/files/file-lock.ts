@@ -12,6 +12,9 @@ interface LeaseState extends LockHolder {
 }
 
 const GENERATION_FILE = /^(\d{12})\.json$/;
+
+/** The run id a lock file that names no holder (damaged) is held by, as {@link acquireFileLock} and {@link fileLockHolder} tell it. */
+const DAMAGED_LOCK_HOLDER = 'unknown';
 const MAX_ATTEMPTS = 5;
 
 /*
@@ -119,7 +122,7 @@ async function damagedLease(file: string, leaseMs: number): Promise<LockHolder |
   if (mtimeMs + leaseMs <= Date.now()) return undefined;
   // Who holds it is unknown: what every refusal prints in the holder's place names the file, and when it lets go.
   const caller = `a lock file that names no holder, ${file}, free at ${new Date(mtimeMs + leaseMs).toISOString()} or once removed`;
-  return { runId: 'unknown', caller, since: new Date(mtimeMs).toISOString() };
+  return { runId: DAMAGED_LOCK_HOLDER, caller, since: new Date(mtimeMs).toISOString() };
 }
 
 function isLeaseState(value: unknown): value is LeaseState {
@@ -193,4 +196,4 @@ class FileLease extends HeartbeatLease {
   }
 }
 
-export { acquireFileLock, fileLockHolder };
+export { acquireFileLock, DAMAGED_LOCK_HOLDER, fileLockHolder };

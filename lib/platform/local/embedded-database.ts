@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PermissionError, UnavailableError } from '../../core/errors.js';
 import type { EmbeddedDatabaseStatus } from '../../core/platform-capabilities.js';
 import { createFileExclusive, isAlreadyExists, writeFileAtomic } from '../../core/files/atomic-file.js';
-import { acquireFileLock } from '../../core/files/file-lock.js';
+import { acquireFileLock, DAMAGED_LOCK_HOLDER } from '../../core/files/file-lock.js';
 import {
   databaseFiles,
   readDatabaseSettings,
@@ -155,6 +155,11 @@ async function startServer(
     }
     const state = await servingState(files, dataDir);
     if (state !== undefined) return state;
+    // A lock file that names no holder (damaged) is no start going on to wait for: said at once, not waited out.
+    if (lock.holder.runId === DAMAGED_LOCK_HOLDER)
+      throw new UnavailableError(`The embedded PostgreSQL cannot start: its start lock is held by ${lock.holder.caller}.`, {
+        hint: 'Remove that file, and run the command again: no cnf-admin is starting the database through it.',
+      });
     if (Date.now() > giveUpAt)
       throw new UnavailableError(
         `The embedded PostgreSQL did not start within ${START_TIMEOUT_MS / 1000}s: another cnf-admin is starting it.`,
