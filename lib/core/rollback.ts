@@ -35,6 +35,16 @@ interface LivePairHistoryEntry extends LivePair {
   readonly reason?: string;
 }
 
+/**
+ * A recorded move of the live pair as its history shows it: the pair, when,
+ * why, who (where recorded) and a rollback's reason; nothing else the record
+ * keeps of it (a run id, a git commit).
+ */
+function historyEntryOf(move: LivePairHistoryEntry): LivePairHistoryEntry {
+  const { release, config, at, cause, by, reason } = move;
+  return { release, config, at, cause, ...(by === undefined ? {} : { by }), ...(reason === undefined ? {} : { reason }) };
+}
+
 /** Who holds the stage-wide lock, for the message of one who waits. */
 interface StageLockHolder {
   readonly runId: string;
@@ -182,5 +192,5 @@ function describeRollback(plan: RollbackPlan): string {
   return `from ${livePairLabel(plan.from.release, plan.from.config)} to ${livePairLabel(plan.to.release, plan.to.config)}`;
 }
 
-export { CONFIG_CAUSE, DEPLOY_CAUSE, ROLLBACK_CAUSE, describeRollback, pinnedConfig, planRollback, ROLLBACK_TASK };
+export { CONFIG_CAUSE, DEPLOY_CAUSE, ROLLBACK_CAUSE, describeRollback, historyEntryOf, pinnedConfig, planRollback, ROLLBACK_TASK };
 export type { LivePair, LivePairControl, LivePairHistoryEntry, RollbackPlan, RollbackPlanSources, StageLockHolder };

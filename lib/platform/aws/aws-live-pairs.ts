@@ -2,6 +2,7 @@ import { UpdateAliasCommand, type AliasConfiguration, type LambdaClient } from '
 import type { PairMove } from '../../core/config-ledger.js';
 import { ReleaseMismatchError, TryAgainError, UnavailableError } from '../../core/errors.js';
 import {
+  historyEntryOf,
   ROLLBACK_CAUSE,
   type LivePair,
   type LivePairControl,
@@ -81,14 +82,7 @@ class AwsLivePairs implements LivePairControl {
       }),
     ]);
     // Who moved it and why go with each move: config history and the ui show them, as on the local stage.
-    const entries: LivePairHistoryEntry[] = moves.map(({ release, config, at, cause, by, reason }) => ({
-      release,
-      config,
-      at,
-      cause,
-      by,
-      ...(reason === undefined ? {} : { reason }),
-    }));
+    const entries: LivePairHistoryEntry[] = moves.map(historyEntryOf);
     const record = await this.sources.versions.record();
     // The release the record last named was live with the record's config until the deploy.
     if (record !== undefined && record.release !== 'none' && entries.at(-1)?.release !== record.release)

@@ -7,6 +7,7 @@ import { DEFAULT_ALIAS } from '../../core/platform.js';
 import type { Project } from '../../core/project.js';
 import {
   DEPLOY_CAUSE,
+  historyEntryOf,
   ROLLBACK_CAUSE,
   type LivePair,
   type LivePairControl,
@@ -132,14 +133,7 @@ class LocalLivePairs implements LivePairControl {
   }
 
   async history(): Promise<LivePairHistoryEntry[]> {
-    return (await this.store.moves()).map(({ release, config, at, cause, by, reason }) => ({
-      release,
-      config,
-      at,
-      cause,
-      by,
-      ...(reason === undefined ? {} : { reason }),
-    }));
+    return (await this.store.moves()).map(historyEntryOf);
   }
 
   async releaseUnrestorable(release: string): Promise<string | undefined> {
