@@ -49,6 +49,10 @@ describe('run ids', () => {
     expect(same.code).toBe(3);
     expect(same.stdout).toContain('already ran');
     expect(await runCount()).toBe(before);
+    // Neither repeat wrote into the run's log: it ends with the run's own end.
+    const log = await project.cli(['logs', 'once']);
+    expect(log.stdout).not.toMatch(/nothing ran|already ran|other args/);
+    expect(log.stdout.trim().split('\n').at(-1)).toMatch(/Run ended exitCode=3/);
   });
 
   it('a run id reused for another task is refused (64), naming both tasks', async () => {

@@ -235,6 +235,8 @@ class LocalPlatform implements Platform {
     // A task the release lacks is refused by the handler; it needs no database started for that.
     if (task !== undefined || event.task.startsWith(RESERVED_TASK_PREFIX)) await this.prepareDatabase();
     const taskTimeout = task?.timeoutSeconds;
+    // A run id of a run that started (not one that never did, which a retry takes over): its log is that run's alone.
+    const earlier = await this.#ledger.get(event.runId);
     const frames = runLocally(
       {
         app: this.project.app,
@@ -247,6 +249,7 @@ class LocalPlatform implements Platform {
           task !== undefined && runtimeOf(task) === 'container' ? containerTimeLimitSeconds(task) : LOCAL_FUNCTION_TIMEOUT_SECONDS,
         ...(taskTimeout === undefined ? {} : { taskTimeoutSeconds: taskTimeout }),
         secrets,
+        repeat: earlier !== undefined && earlier.notStarted !== true,
       },
       options,
     );

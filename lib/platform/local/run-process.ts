@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { devNull } from 'node:os';
 import type { Readable } from 'node:stream';
 import { ExitCode } from '../../core/exit-codes.js';
 import { TIMEOUT_ERROR } from '../../core/run-status.js';
@@ -37,6 +38,12 @@ interface LocalRun {
   readonly taskTimeoutSeconds?: number;
   /** The stage's secure values: redacted once more from the process's output, whatever wrote it (Node's own crash report too). */
   readonly secrets: readonly string[];
+  /**
+   * The run id names a run that started already: the invoke is a repeat,
+   * answered from its record (already ran, still in progress, other args),
+   * and writes nothing to that run's log.
+   */
+  readonly repeat?: boolean;
 }
 
 /* After a task's timeout, the run gets this long to end on its own before it is killed (after an interrupt: LOCAL_INTERRUPT_GRACE_MS). */
@@ -53,7 +60,8 @@ type KillReason = 'timeout' | 'interrupt-grace' | 'interrupt-forced' | 'abandone
  * Runs an admin event against a local release in a Node process of its own
  * and yields its log lines as they are written, then its result.
  *
- * Every line is also appended to the run's log file. A run that passes its
+ * Every line is also appended to the run's log file (not a repeat's: see
+ * {@link LocalRun.repeat}). A run that passes its
  * timeout is killed (exit 124); an interrupt asks the task to stop, and kills
  * it after a grace period or on `options.force` (exit 130); a process that
  * dies without a result is a crash (exit 70). Whatever the end, the ledger
@@ -75,7 +83,7 @@ async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGen
   const message: StandbyMessage = { env, cwd: run.bundleDir, event: run.event };
   const standbyInput = `${JSON.stringify(message)}\n`;
   const ownInput = JSON.stringify(run.event);
-  const log = createWriteStream(logFile, { flags: 'a' });
+  const log = createWriteStream(run.repeat === true ? devNull : logFile, { flags: 'a' });
   // A log that cannot be written (a full disk) stops being written: the run goes on, and says so as it ends.
   log.on('error', () => undefined);
   const started = Date.now();
