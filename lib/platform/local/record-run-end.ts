@@ -62,9 +62,15 @@ async function endRecordedNotice(
   }
 }
 
-/** Whether `record` is the one the run `owner` started claimed; without an owner to compare (or one recorded), it is. */
+/**
+ * Whether `record` is the one the run `owner` started claimed; without an
+ * owner to compare, it is. A record that names no owner is not: every run
+ * the CLI starts records its owner, so such a record is another's (written
+ * by an older version, or by hand), and a refused retry must leave it alone.
+ */
 function ownedBy(record: RunRecord, owner: RunOwner | undefined): boolean {
-  if (owner === undefined || record.owner === undefined) return true;
+  if (owner === undefined) return true;
+  if (record.owner === undefined) return false;
   return record.owner.pid === owner.pid && record.owner.startTime === owner.startTime && record.owner.host === owner.host;
 }
 
