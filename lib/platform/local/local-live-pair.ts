@@ -66,11 +66,16 @@ async function withLocalStageLock<T>(paths: LocalPaths, holder: StageLockHolder,
     lock = await take();
   }
   if (!lock.acquired) throw stageBeingChanged(lock.holder);
+  let done: T;
   try {
-    return await work();
-  } finally {
-    await lock.lease.release();
+    done = await work();
+  } catch (error) {
+    // The work's failure is the one to tell: a lock that cannot be given back too (the same full disk) frees itself when its lease runs out.
+    await lock.lease.release().catch(() => undefined);
+    throw error;
   }
+  await lock.lease.release();
+  return done;
 }
 
 /**
