@@ -136,9 +136,18 @@ function ledgerFailure(error: unknown): LedgerUnavailableError {
       throttled: true,
     });
   }
-  return new LedgerUnavailableError(`The run ledger is unavailable (${cause.name}: ${cause.message}); refusing to run unguarded.`, {
-    cause,
-  });
+  return new LedgerUnavailableError(
+    `The run ledger is unavailable (${cause.name}: ${cause.message}); refusing to run unguarded.${fileSystemAdvice(cause)}`,
+    { cause },
+  );
+}
+
+/* What to do about a ledger on a local disk that is full or cannot be written; nothing for other failures. */
+function fileSystemAdvice(cause: Error): string {
+  const { code } = cause as NodeJS.ErrnoException;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return ' Free some space on its disk, then run it again.';
+  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return ' Make its directory writable, then run it again.';
+  return '';
 }
 
 export { ledgerFailure, LedgerUnavailableError };
