@@ -16,15 +16,15 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * end. Files of the unit and cdk projects start first in theirs the same way.
  */
 const SLOW_FIRST = [
-  'test/e2e/embedded-database.test.ts',
-  'test/e2e/package-adoption.test.ts',
-  'test/e2e/ui-local.test.ts',
-  'test/e2e/rollback-local.test.ts',
   'test/e2e/run-outcomes.test.ts',
+  'test/e2e/embedded-database.test.ts',
+  'test/e2e/ui-local.test.ts',
+  'test/e2e/package-adoption.test.ts',
+  'test/e2e/rollback-local.test.ts',
   'test/cli/aws-config-versions.e2e.test.ts',
-  'test/e2e/local-commands.test.ts',
   'test/e2e/damaged-state.test.ts',
   'test/e2e/secrets.test.ts',
+  'test/e2e/local-commands.test.ts',
   'test/e2e/locks.test.ts',
   'test/e2e/console-node-repl.test.ts',
   'test/e2e/interrupts.test.ts',
