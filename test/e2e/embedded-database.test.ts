@@ -283,6 +283,33 @@ describe('concurrent clients', () => {
     }
   });
 
+  it('a migration whose session the server ends fails saying the connection was lost and nothing of it applied, not that the client is not queryable', async () => {
+    const slow = join(project.dir, 'lambda', 'migrations', '0099_slow.sql');
+    writeFileSync(slow, 'SELECT pg_sleep(60);\n');
+    const url = (await project.cli(['db', 'url'])).stdout.trim();
+    const client = new pg.Client(url);
+    await client.connect();
+    try {
+      const migrate = spawnCli(['invoke', 'migrate'], { cwd: project.dir });
+      const ended = finished(migrate);
+      await outputShows(migrate, 'Applying 0099_slow');
+      const sleeping = "select pid from pg_stat_activity where query like 'SELECT pg_sleep(60)%' and state = 'active'";
+      while ((await client.query(sleeping)).rowCount === 0);
+      // As a server that stops, or an operator, ends the session (SQLSTATE 57P01).
+      await client.query(`select pg_terminate_backend(pid) from (${sleeping}) as s`);
+      const result = await ended;
+      const said = result.stdout + result.stderr;
+      expect(result.code).toBe(1);
+      expect(said).toContain('Migration 0099_slow failed: terminating connection due to administrator command');
+      expect(said).toContain('The connection to the database was lost while it ran');
+      expect(said).not.toContain('not queryable');
+      expect((await client.query("select 1 from schema_migrations where name = '0099_slow'")).rowCount).toBe(0);
+    } finally {
+      rmSync(slow);
+      await client.end();
+    }
+  });
+
   it('never get wrong rows or a stuck queue: prepared statements interleave, and one client idles in a transaction', async () => {
     const url = (await project.cli(['db', 'url'])).stdout.trim();
     const clients = await Promise.all(

@@ -96,9 +96,31 @@ async function applyInTransaction(client: pg.Client, table: MigrationTable, file
     await table.record(client, file.name);
     await client.query('COMMIT');
   } catch (error) {
-    await client.query('ROLLBACK');
+    // A connection that broke (the server stopped, the session was ended) cannot take a ROLLBACK, and needs none: the
+    // server rolled the transaction back as the session ended. The error to tell is the one that broke it.
+    await client.query('ROLLBACK').catch(() => undefined);
     throw withDatabaseDetails(error);
   }
+}
+
+/*
+ * How pg and PostgreSQL say that the session ended under the client: the
+ * server stopped or restarted (SQLSTATE class 57P: operator intervention;
+ * class 08: connection exception), or the connection dropped.
+ */
+const CONNECTION_LOST = /^(57P0[123]|08)/;
+const CONNECTION_LOST_MESSAGE = /Connection terminated|ECONNRESET|ECONNREFUSED|EPIPE/;
+
+/** What to add to a migration's failure when its database session was lost, or nothing. */
+function connectionLostAdvice(cause: Error): string {
+  // The error told is a copy with PostgreSQL's details in its message (withDatabaseDetails): its code is on the one it copies.
+  const lost = [cause, cause.cause].some((error) => {
+    const code = (error as { code?: unknown } | undefined)?.code;
+    return typeof code === 'string' && CONNECTION_LOST.test(code);
+  });
+  return lost || CONNECTION_LOST_MESSAGE.test(cause.message)
+    ? '\n  The connection to the database was lost while it ran (the server stopped or restarted, or the session was ended): its transaction rolled back, and nothing of it was applied. Run migrate again once the database serves.'
+    : '';
 }
 
 /**
@@ -110,7 +132,7 @@ async function applyInTransaction(client: pg.Client, table: MigrationTable, file
 function migrationFailed(name: string, error: unknown): unknown {
   const cause = whatFailed(error);
   if (cause === error) return error;
-  const failed = new Error(`Migration ${name} failed: ${cause.message}`, { cause });
+  const failed = new Error(`Migration ${name} failed: ${cause.message}${connectionLostAdvice(cause)}`, { cause });
   failed.name = (error as Error).name;
   return failed;
 }
