@@ -2,6 +2,7 @@ import { resultOfRecord, settledRecord, type RunOwner, type RunRecord, type RunR
 import { FileLedger } from '../../runtime/ledger/file-ledger.js';
 import type { LocalPaths } from './local-paths.js';
 import { errnoText } from '../../core/errno-text.js';
+import { writeFailureRemedy } from '../../core/write-failure-remedy.js';
 
 /**
  * Records the end of a run that could not record it itself (killed, or its
@@ -58,7 +59,8 @@ async function endRecordedNotice(
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = errnoText(code) ?? (error as Error).message;
-    return `The run's end could not be recorded in the ledger (${why}${code === undefined ? '' : `, ${code}`}): runs shows it as lost, although it ended with exit ${result.exitCode}, as above. Free some space (or make .cnf/ writable) for the next runs.`;
+    const remedy = writeFailureRemedy(code);
+    return `The run's end could not be recorded in the ledger (${why}${code === undefined ? '' : `, ${code}`}): runs shows it as lost, although it ended with exit ${result.exitCode}, as above.${remedy === undefined ? '' : ` ${remedy} (${paths.ledger}) for the next runs.`}`;
   }
 }
 

@@ -21,6 +21,7 @@ import type { StandbyMessage } from './standby-message.js';
 import { runnerArguments, takeStandbyRunner } from './standby-runner.js';
 import { LOCAL_INTERRUPT_GRACE_MS } from './interrupt-grace.js';
 import { writeLineAndWait, writesSettled } from '../../core/write-line.js';
+import { writeFailureRemedy } from '../../core/write-failure-remedy.js';
 import { errnoText } from '../../core/errno-text.js';
 
 /** Everything a local run needs to know. */
@@ -239,7 +240,8 @@ function runEnvironment(run: LocalRun, logFile: string, owner: RunOwner): NodeJS
 function unwrittenLogNotice(logFile: string, error: Error): string {
   const code = (error as NodeJS.ErrnoException).code;
   const why = errnoText(code) ?? error.message;
-  return `The run's log could not be written (${why}${code === undefined ? '' : `, ${code}`}): ${logFile} holds part of it at most; the output above is whole, and the run's result stands. Free some space for the next runs' logs.`;
+  const remedy = writeFailureRemedy(code);
+  return `The run's log could not be written (${why}${code === undefined ? '' : `, ${code}`}): ${logFile} holds part of it at most; the output above is whole, and the run's result stands.${remedy === undefined ? '' : ` ${remedy} for the next runs' logs.`}`;
 }
 
 function parseResult(text: string): RunResult | undefined {

@@ -1,3 +1,4 @@
+import { writeFailureRemedy } from '../../core/write-failure-remedy.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { RefusalName } from '../../core/refusal.js';
 import type { RunRecord, RunSource } from '../../core/run.js';
@@ -144,10 +145,8 @@ function ledgerFailure(error: unknown): LedgerUnavailableError {
 
 /* What to do about a ledger on a local disk that is full or cannot be written; nothing for other failures. */
 function fileSystemAdvice(cause: Error): string {
-  const { code } = cause as NodeJS.ErrnoException;
-  if (code === 'ENOSPC' || code === 'EDQUOT') return ' Free some space on its disk, then run it again.';
-  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return ' Make its directory writable, then run it again.';
-  return '';
+  const remedy = writeFailureRemedy((cause as NodeJS.ErrnoException).code);
+  return remedy === undefined ? '' : ` ${remedy}, then run it again.`;
 }
 
 export { ledgerFailure, LedgerUnavailableError };

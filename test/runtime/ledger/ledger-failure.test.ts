@@ -10,7 +10,7 @@ describe('ledgerFailure', () => {
     for (const code of ['ENOSPC', 'EDQUOT'])
       expect(ledgerFailure(fsError(code)).message).toMatch(/refusing to run unguarded\. Free some space on its disk, then run it again\.$/);
     for (const code of ['EROFS', 'EACCES', 'EPERM'])
-      expect(ledgerFailure(fsError(code)).message).toMatch(/refusing to run unguarded\. Make its directory writable, then run it again\.$/);
+      expect(ledgerFailure(fsError(code)).message).toMatch(/refusing to run unguarded\. Make it writable, then run it again\.$/);
   });
 
   it('adds nothing to a failure that is no local disk’s, and tells throttling (75) apart', () => {
