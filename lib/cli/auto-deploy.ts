@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { taskInCatalog } from '../core/event-check.js';
+import { taskInCatalog } from '../core/task-lookup.js';
 import { DEFAULT_ALIAS } from '../core/platform.js';
 import type { LocalDeployOptions, LocalStageCapability } from '../core/platform-capabilities.js';
 import type { Stage } from '../core/stage.js';

@@ -1,4 +1,4 @@
-import { notAScriptMessage, scriptNotInReleaseMessage, unknownTaskMessage } from '../core/event-check.js';
+import { notAScriptMessage, scriptNotInReleaseMessage, unknownTaskMessage } from '../core/task-lookup.js';
 import { ExitCode } from '../core/exit-codes.js';
 import type { RefusalName } from '../core/refusal.js';
 import { CONSOLE_TASK, isScriptPath, type TaskCatalog } from '../core/task-catalog.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unknownTaskMessage } from '../../lib/core/event-check.js';
+import { unknownTaskMessage } from '../../lib/core/task-lookup.js';
 import { DEFAULT_MIGRATE_TASK } from '../../lib/core/migrate-task-name.js';
 
 describe('unknownTaskMessage', () => {

@@ -30,6 +30,18 @@ function staticPackages(file: string, seen = new Set<string>()): Set<string> {
   return packages;
 }
 
+/** Every chunk of dist/ that a chunk statically imports, itself included (not its dynamic imports). */
+function staticChunks(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  for (const [, specifier = ''] of readFileSync(file, 'utf8').matchAll(/(?:^|[;\s}])import\s*(?:[\w${},\s*]+from\s*)?"([^"]+)"/g))
+    if (specifier.startsWith('./')) staticChunks(join(dirname(file), specifier), seen);
+  return seen;
+}
+
+/* zod's full build (zod/v4 classic), as esbuild bundles it: its object schema, which zod/mini names ZodMiniObject. */
+const ZOD_FULL_BUILD = 'ZodObject=$constructor("ZodObject"';
+
 function chunk(prefix: string): string {
   const name = readdirSync(CHUNKS).find((entry) => entry.startsWith(`${prefix}-`) && entry.endsWith('.mjs'));
   expect(name, `no chunk ${prefix}-*.mjs in dist/chunks`).toBeDefined();
@@ -45,6 +57,15 @@ describe('the built CLI', () => {
         entry,
       ).toEqual([]);
     }
+  });
+
+  it("loads zod's full build neither at its start nor for an invoke or a local stage: only to check a task's args (--dry-run, --detach)", () => {
+    for (const entry of [join(REPO_ROOT, 'dist', 'cli.mjs'), chunk('invoke'), chunk('prepare-invoke'), chunk('local-platform')]) {
+      const full = [...staticChunks(entry)].filter((file) => readFileSync(file, 'utf8').includes(ZOD_FULL_BUILD));
+      expect(full, entry).toEqual([]);
+    }
+    // The check can fail: the args check does load it.
+    expect([...staticChunks(chunk('preflight'))].some((file) => readFileSync(file, 'utf8').includes(ZOD_FULL_BUILD))).toBe(true);
   });
 
   it('loads esbuild where a command builds, so that the check above can fail', () => {
