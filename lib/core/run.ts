@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ContainerStarted } from './container-run.js';
 import { ExitCode } from './exit-codes.js';
+import { probeProcess } from './process-probe.js';
 import { isRefusalName, type RefusalName } from './refusal.js';
 import { LOST_RUN_ERROR } from './run-status.js';
 
@@ -278,13 +279,13 @@ const LOST_RUN_GRACE_MS = 60_000;
  * its deadline was lost, and reads as ended with exit 70 (EX_SOFTWARE), so
  * that neither a retry of its run id nor `logs --follow` waits for it forever.
  *
- * A run whose owner this host can look at (a local run) is lost when its
- * processes are gone, as the local ledger reads it, never by the clock: a
- * machine that slept, or whose clock jumped, past the deadline of a run that
- * goes on has not lost it.
+ * A run whose processes are there still on this host is not settled by the
+ * clock: a machine that slept, or whose clock jumped, past the deadline of a
+ * run that goes on has not lost it. (The local ledger reads a run whose
+ * processes are gone as lost at once, deadline or not.)
  */
 function settledRecord(record: RunRecord, now: Date = new Date()): RunRecord {
-  if (record.endedAt !== undefined || record.deadline === undefined || ownerSeenHere(record.owner)) return record;
+  if (record.endedAt !== undefined || record.deadline === undefined || ownerLivesHere(record.owner)) return record;
   if (now.getTime() <= Date.parse(record.deadline) + LOST_RUN_GRACE_MS) return record;
   return {
     ...record,
@@ -298,10 +299,16 @@ function settledRecord(record: RunRecord, now: Date = new Date()): RunRecord {
   };
 }
 
-/** Whether this host can tell whether `owner` lives: it ran here, and its start times (compared to tell a reused pid) are known. */
-function ownerSeenHere(owner: RunOwner | undefined): boolean {
-  if (owner === undefined || owner.host !== hostname() || owner.startTime === 'unknown') return false;
-  return owner.runner === undefined || owner.runner.startTime !== 'unknown';
+/**
+ * Whether `owner` ran on this host and one of its processes (it, or the run
+ * it started) is there still. Only then does the clock not settle the run:
+ * a record of a process that is gone (a rollback on AWS whose CLI was killed,
+ * whose ledger probes no owner) is lost once its deadline has passed, as
+ * from any other host.
+ */
+function ownerLivesHere(owner: RunOwner | undefined): boolean {
+  if (owner === undefined || owner.host !== hostname()) return false;
+  return [owner.pid, owner.runner?.pid].some((pid) => pid !== undefined && probeProcess(pid) === 'exists');
 }
 
 /** Whether a result says the admin function refused the event and nothing of its task ran. */

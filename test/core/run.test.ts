@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hostname } from 'node:os';
 import { isValidRunId, newRunId, resultOfRecord, settledRecord } from '../../lib/core/run.js';
 
 describe('newRunId', () => {
@@ -56,6 +57,18 @@ describe('settledRecord', () => {
       exitCode: 70,
       error: { name: 'RunLostError' },
     });
+  });
+
+  it('leaves a run past its deadline whose process is there on this host (a clock that jumped), and settles one whose process is gone', () => {
+    const later = new Date('2026-11-24T11:00:00.000Z');
+    const here = { host: hostname(), startTime: '1' };
+    const alive = { ...started, owner: { ...here, pid: process.pid } };
+    expect(settledRecord(alive, later)).toBe(alive);
+    // The rollback on AWS of a CLI killed on this machine: its ledger probes no owner, so the clock must settle it here too.
+    const gone = { ...started, owner: { ...here, pid: 2_147_483_646 } };
+    expect(settledRecord(gone, later)).toMatchObject({ exitCode: 70, error: { name: 'RunLostError' } });
+    const elsewhere = { ...started, owner: { host: 'another-host', startTime: '1', pid: process.pid } };
+    expect(settledRecord(elsewhere, later)).toMatchObject({ exitCode: 70 });
   });
 
   it('leaves ended runs, and runs with no deadline, as they are', () => {
