@@ -249,6 +249,8 @@ class AdminRun {
       source: event.source,
       caller: event.caller,
       release: this.#release,
+      // The task reads the config version the caller planned (a retained release's pinned one), as a run on Lambda does.
+      ...(event.configVersion === undefined ? {} : { configVersion: event.configVersion }),
       ...(event.waitLockSeconds === undefined ? {} : { waitLockSeconds: event.waitLockSeconds }),
     };
     const started = await gate.start(containerEvent, timeLimitSeconds, record.clientToken);

@@ -226,6 +226,15 @@ describe('a container task sent to the admin function', () => {
     await lock.lease.release();
   });
 
+  it('passes the config version the caller planned to the task, which reads that one, not the live one', async () => {
+    ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }], failures: [] });
+    const event = { task: 'backfill', args: { batchSize: 5 }, runId: '20261130-000000-gate09', source: 'cli', configVersion: 4 };
+    expect(await invoke(event)).toMatchObject({ exitCode: 0, container: { taskArn: TASK_ARN } });
+    const [container] = ecs.commandCalls(RunTaskCommand)[0]?.args[0].input.overrides?.containerOverrides ?? [];
+    const sent = container?.environment?.find((entry) => entry.name === 'CNF_ADMIN_EVENT')?.value ?? '{}';
+    expect(JSON.parse(sent)).toMatchObject({ runId: event.runId, configVersion: 4 });
+  });
+
   it('says that a start may have happened when ECS failed (5xx) or its answer could not be read; the run id stays free for that task or a retry', async () => {
     const unreadable = Object.assign(
       new Error('Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.'),
