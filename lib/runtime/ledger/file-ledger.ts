@@ -21,6 +21,9 @@ import { indexEntry, RunIndex, type RunIndexEntry } from './run-index.js';
 /** How many records a listing reads at once. */
 const READ_BATCH = 32;
 
+/* How often a claim tries again for a run id whose record went between its create and its read (a claim given back). */
+const CLAIM_ATTEMPTS = 3;
+
 /* A retake holds its run id's lock for a few milliseconds; one whose process was stopped (SIGSTOP) frees it after this. */
 const RETAKE_LEASE_MS = 10_000;
 /* How long a retry waits before it looks again at a run id another retry is taking over. */
@@ -83,12 +86,16 @@ class FileLedger implements RunLedger {
   }
 
   async claim(record: RunRecord): Promise<ClaimResult> {
+    return this.#claim(record, CLAIM_ATTEMPTS);
+  }
+
+  async #claim(record: RunRecord, attempts: number): Promise<ClaimResult> {
     await mkdir(this.#runs, { recursive: true });
     try {
       await createFileExclusive(this.#file(record.runId), JSON.stringify(record));
     } catch (error) {
       if (!isAlreadyExists(error)) throw error;
-      return this.#claimExisting(record);
+      return this.#claimExisting(record, attempts);
     }
     try {
       await this.#index.add([record]);
@@ -108,10 +115,12 @@ class FileLedger implements RunLedger {
    * is never missing, so a claim with other args that comes meanwhile finds
    * a record and is refused, as it would be at any other time.
    */
-  async #claimExisting(record: RunRecord): Promise<ClaimResult> {
+  async #claimExisting(record: RunRecord, attempts: number): Promise<ClaimResult> {
     const holder = { runId: record.runId, caller: record.caller, since: record.startedAt };
     for (;;) {
       const existing = await this.get(record.runId);
+      // The claim that made it gave it back (its index line could not be written): the run id is free again.
+      if (existing === undefined && attempts > 1) return this.#claim(record, attempts - 1);
       if (existing === undefined) throw new Error(`Run ${record.runId} was claimed but its record vanished`);
       if (!takesOverRefusedStart(existing, record)) return { claimed: false, existing };
       const lock = await acquireFileLock(join(this.#retakes, record.runId), holder, { leaseMs: RETAKE_LEASE_MS }, retakerGone);
