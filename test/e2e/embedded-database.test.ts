@@ -283,7 +283,7 @@ describe('concurrent clients', () => {
     }
   });
 
-  it('a migration whose session the server ends fails saying the connection was lost and nothing of it applied, not that the client is not queryable', async () => {
+  it('a migration whose session the server ends fails saying the connection was lost and that it applies whole or not at all, not that the client is not queryable', async () => {
     const slow = join(project.dir, 'lambda', 'migrations', '0099_slow.sql');
     writeFileSync(slow, 'SELECT pg_sleep(60);\n');
     const url = (await project.cli(['db', 'url'])).stdout.trim();
@@ -302,6 +302,7 @@ describe('concurrent clients', () => {
       expect(result.code).toBe(1);
       expect(said).toContain('Migration 0099_slow failed: terminating connection due to administrator command');
       expect(said).toContain('The connection to the database was lost while it ran');
+      expect(said).toContain('the migration and its record were applied together or not at all');
       expect(said).not.toContain('not queryable');
       expect((await client.query("select 1 from schema_migrations where name = '0099_slow'")).rowCount).toBe(0);
     } finally {

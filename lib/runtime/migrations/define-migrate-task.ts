@@ -119,7 +119,7 @@ function connectionLostAdvice(cause: Error): string {
     return typeof code === 'string' && CONNECTION_LOST.test(code);
   });
   return lost || CONNECTION_LOST_MESSAGE.test(cause.message)
-    ? '\n  The connection to the database was lost while it ran (the server stopped or restarted, or the session was ended): its transaction rolled back, and nothing of it was applied. Run migrate again once the database serves.'
+    ? '\n  The connection to the database was lost while it ran (the server stopped or restarted, or the session was ended): the migration and its record were applied together or not at all (not at all, unless the connection went during its COMMIT). Run migrate again once the database serves: it applies the migration only if it is not recorded.'
     : '';
 }
 
