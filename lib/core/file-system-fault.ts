@@ -49,7 +49,8 @@ function spaceFault(error: NodeJS.ErrnoException): UnavailableError | undefined 
   if (code === undefined || !Object.hasOwn(SPACE_CODES, code)) return undefined;
   const what = typeof path === 'string' ? `cannot ${syscall ?? 'write'} ${path}` : `a ${syscall ?? 'write'} failed`;
   return new UnavailableError(`${SPACE_CODES[code]}: ${what} (${code}).`, {
-    hint: `Free some space on the disk that holds ${typeof path === 'string' ? 'it' : "the project's .cnf/"} (df -h shows how full each disk is), and run the command again.`,
+    // A write to an open file names no path: its disk may be the project's, or the one its output was sent to (> file).
+    hint: `Free some space on ${typeof path === 'string' ? 'the disk that holds it' : "the disk it was writing to (the project's .cnf/, or where its output was sent)"} (df -h shows how full each disk is), and run the command again.`,
     cause: error,
   });
 }

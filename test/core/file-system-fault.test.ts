@@ -85,7 +85,9 @@ describe('fileSystemFault, of a full disk', () => {
   it('says which call failed where the call named no path (a write to an open file), and a quota as one', () => {
     const write = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
     expect((fileSystemFault(write) as UnavailableError).message).toBe('No space left on the device: a write failed (ENOSPC).');
-    expect((fileSystemFault(write) as UnavailableError).hint).toContain("the disk that holds the project's .cnf/");
+    expect((fileSystemFault(write) as UnavailableError).hint).toContain(
+      "the disk it was writing to (the project's .cnf/, or where its output was sent)",
+    );
     expect((fileSystemFault(fault('EDQUOT', 'write')) as UnavailableError).message).toMatch(/^Disk quota exceeded: cannot write /);
   });
 });
