@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ContainerStarted } from './container-run.js';
 import { ExitCode } from './exit-codes.js';
-import { probeProcess } from './process-probe.js';
 import { isRefusalName, type RefusalName } from './refusal.js';
+import { isOwnerGone } from './run-owner-liveness.js';
 import { LOST_RUN_ERROR } from './run-status.js';
 
 /**
@@ -300,15 +300,17 @@ function settledRecord(record: RunRecord, now: Date = new Date()): RunRecord {
 }
 
 /**
- * Whether `owner` ran on this host and one of its processes (it, or the run
- * it started) is there still. Only then does the clock not settle the run:
- * a record of a process that is gone (a rollback on AWS whose CLI was killed,
+ * Whether `owner` ran on this host, its start times are known, and one of
+ * its processes (it, or the run it started) is there still
+ * ({@link isOwnerGone}). Only then does the clock not settle the run: a
+ * record of a process that is gone (a rollback on AWS whose CLI was killed,
  * whose ledger probes no owner) is lost once its deadline has passed, as
  * from any other host.
  */
 function ownerLivesHere(owner: RunOwner | undefined): boolean {
-  if (owner === undefined || owner.host !== hostname()) return false;
-  return [owner.pid, owner.runner?.pid].some((pid) => pid !== undefined && probeProcess(pid) === 'exists');
+  if (owner === undefined || owner.host !== hostname() || owner.startTime === 'unknown' || owner.runner?.startTime === 'unknown')
+    return false;
+  return !isOwnerGone(owner);
 }
 
 /** Whether a result says the admin function refused the event and nothing of its task ran. */

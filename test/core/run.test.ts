@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hostname } from 'node:os';
 import { isValidRunId, newRunId, resultOfRecord, settledRecord } from '../../lib/core/run.js';
+import { processStartTime } from '../../lib/core/run-owner-liveness.js';
 
 describe('newRunId', () => {
   it('starts with the UTC time to the second and ends with six random characters', () => {
@@ -62,7 +63,7 @@ describe('settledRecord', () => {
   it('leaves a run past its deadline whose process is there on this host (a clock that jumped), and settles one whose process is gone', () => {
     const later = new Date('2026-11-24T11:00:00.000Z');
     const here = { host: hostname(), startTime: '1' };
-    const alive = { ...started, owner: { ...here, pid: process.pid } };
+    const alive = { ...started, owner: { host: hostname(), pid: process.pid, startTime: processStartTime(process.pid) ?? 'unknown' } };
     expect(settledRecord(alive, later)).toBe(alive);
     // The rollback on AWS of a CLI killed on this machine: its ledger probes no owner, so the clock must settle it here too.
     const gone = { ...started, owner: { ...here, pid: 2_147_483_646 } };

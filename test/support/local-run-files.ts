@@ -9,7 +9,7 @@
 import { readFileSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import type { RunRecord } from '../../lib/core/run.js';
-import { isOwnerGone } from '../../lib/runtime/ledger/process-identity.js';
+import { isOwnerGone } from '../../lib/core/run-owner-liveness.js';
 
 /** Resolves with `read()` once it gives a value that `holds`: read at once, then at every change in `dir` (inotify, through `fs.watch`): an event, not a guess at a delay. */
 function whenFileHolds<T>(dir: string, read: () => T | undefined, holds: (value: T) => boolean): Promise<T> {

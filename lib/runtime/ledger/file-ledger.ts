@@ -9,7 +9,7 @@ import { unquotedJsonError } from '../../core/files/unquoted-json-error.js';
 import { pause } from '../../core/abortable.js';
 import { probeProcess } from '../../core/process-probe.js';
 import { lostRecord } from './lost-run.js';
-import { isOwnerGone } from './process-identity.js';
+import { isOwnerGone } from '../../core/run-owner-liveness.js';
 import { parseRunRecord } from '../../core/run-record-schema.js';
 import { retakenRecord, takesOverRefusedStart } from '../../core/refused-start.js';
 import { callerMatches } from '../../core/caller-match.js';

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { storedResult, STORED_RESULT_MAX_BYTES, type RunOwner, type RunRecord } from '../../../lib/core/run.js';
 import { FileLedger } from '../../../lib/runtime/ledger/file-ledger.js';
-import { currentProcessOwner, isOwnerGone } from '../../../lib/runtime/ledger/process-identity.js';
+import { isOwnerGone } from '../../../lib/core/run-owner-liveness.js';
+import { currentProcessOwner } from '../../../lib/runtime/ledger/process-identity.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 /** A process that has ended (its pid is free again). */
