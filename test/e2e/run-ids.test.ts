@@ -97,6 +97,23 @@ describe('run ids', () => {
     expect((await project.cli(['stop', 'raced-detach'])).code).toBe(0);
   });
 
+  it('retries that race a run on its id, in the foreground, write nothing into its log: it holds that run alone', async () => {
+    // all start before any has taken the id: the check before the start passes each of them, and the run's process refuses
+    const starts = [1, 2, 3, 4].map(() => startWatched(['invoke', 'wait-for-stop', '--run-id', 'raced-retry'], { cwd: project.dir }));
+    const ends = starts.map((start) => start.result);
+    await Promise.any(starts.map((start) => start.seen('waiting for a stop')));
+    expect((await project.cli(['stop', 'raced-retry'])).code).toBe(0);
+    await Promise.all(ends);
+    // One ran; each other found it going (75), or, started later on a loaded machine, found it ended (its outcome, 130).
+    expect(starts.filter((start) => start.output().includes('Run started'))).toHaveLength(1);
+    for (const start of starts.filter((each) => !each.output().includes('Run started')))
+      expect(start.output()).toMatch(/still in progress|already ran/);
+    const log = await project.cli(['logs', 'raced-retry']);
+    expect(log.stdout).toContain('waiting for a stop');
+    expect(log.stdout).not.toMatch(/still in progress|already ran/);
+    expect(log.stdout.trim().split('\n').at(-1)).toMatch(/Run ended exitCode=130/);
+  });
+
   it('a refusal printed with --json names no run id that `runs show` cannot find', async () => {
     const unknown = await project.cli(['invoke', 'no-such-task', '--json', '--run-id', 'nothing-ran']);
     expect(unknown.code).toBe(64);

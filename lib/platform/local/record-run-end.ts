@@ -76,4 +76,15 @@ function ownedBy(record: RunRecord, owner: RunOwner | undefined): boolean {
   return record.owner.pid === owner.pid && record.owner.startTime === owner.startTime && record.owner.host === owner.host;
 }
 
-export { endRecordedNotice, recordRunEnd };
+/**
+ * Whether the ledger's record of `runId` is another process's than `owner`'s
+ * (a run of that id that a retry raced, and was refused by, or found ended):
+ * what the retry's process wrote is then not that run's. A ledger that
+ * cannot be read says no: the lines are kept.
+ */
+async function takenByAnother(paths: Pick<LocalPaths, 'ledger'>, runId: string, owner: RunOwner): Promise<boolean> {
+  const record = await new FileLedger(paths.ledger).get(runId).catch(() => undefined);
+  return record !== undefined && !ownedBy(record, owner);
+}
+
+export { endRecordedNotice, recordRunEnd, takenByAnother };

@@ -10,7 +10,7 @@ import type { AdminEvent, RunError, RunOwner, RunResult } from '../../core/run.j
 import { isRunStartedLine } from '../../core/run-log.js';
 import { redactingTransform, SecretRedactor } from '../../runtime/redact-secrets.js';
 import { currentProcessOwner } from '../../runtime/ledger/process-identity.js';
-import { endRecordedNotice, recordRunEnd } from './record-run-end.js';
+import { endRecordedNotice, recordRunEnd, takenByAnother } from './record-run-end.js';
 import { adminEnvironment } from './lambda-environment.js';
 import { mergedLines } from './merged-lines.js';
 import { leftoverOutputRead } from './leftover-output.js';
@@ -62,7 +62,8 @@ type KillReason = 'timeout' | 'interrupt-grace' | 'interrupt-forced' | 'abandone
  * and yields its log lines as they are written, then its result.
  *
  * Every line is also appended to the run's log file (not a repeat's: see
- * {@link LocalRun.repeat}). A run that passes its
+ * {@link LocalRun.repeat}; nor those of a retry that raced another run of
+ * its id, and found it going or ended). A run that passes its
  * timeout is killed (exit 124); an interrupt asks the task to stop, and kills
  * it after a grace period or on `options.force` (exit 130); a process that
  * dies without a result is a crash (exit 70). Whatever the end, the ledger
@@ -167,12 +168,22 @@ async function* runLocally(run: LocalRun, options: InvokeOptions = {}): AsyncGen
     });
     // A run that said it started had claimed its record in the ledger: its end is looked for there.
     let claimed = false;
+    // Until then its lines wait: a retry that raced another run of its id, and was refused by it or found it
+    // ended, writes nothing to that run's log (see below).
+    const unclaimed: string[] = [];
     for await (const line of mergedLines(output)) {
-      await writeLineAndWait(log, line);
       claimed ||= isRunStartedLine(line, run.event.runId);
+      if (claimed) {
+        for (const held of unclaimed.splice(0)) await writeLineAndWait(log, held);
+        await writeLineAndWait(log, line);
+      } else unclaimed.push(line);
       yield { type: 'log', line };
     }
     const { code, signal } = await exited;
+    // A process that never claimed the run id (it died first, or refused the event) wrote the log of its own run,
+    // unless the ledger's record of the id is another process's.
+    if (unclaimed.length > 0 && !(await takenByAnother(run.paths, run.event.runId, owner)))
+      for (const held of unclaimed) await writeLineAndWait(log, held);
     let result = parseResult(resultText);
     const unrecorded = result === undefined ? undefined : await endRecordedNotice(run.paths, result, claimed, owner);
     if (unrecorded !== undefined) yield { type: 'notice', message: unrecorded };
