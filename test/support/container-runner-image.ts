@@ -11,6 +11,7 @@ import { buildBundle } from '../../lib/bundle/build-bundle.js';
 import { writeBundleFilesSync } from '../../lib/bundle/write-bundle.js';
 import { loadProject } from '../../lib/core/project.js';
 import type { RunRecord, RunResult } from '../../lib/core/run.js';
+import type { TaskCatalog } from '../../lib/core/task-catalog.js';
 import { containerRunnerCode } from '../../lib/construct/private/container-runner-code.js';
 import type { CliResult } from './cli.js';
 import { tempDir } from './temp-dir.js';
@@ -21,6 +22,8 @@ interface RunnerImage {
   readonly image: string;
   readonly ledger: string;
   readonly release: string;
+  /** The release's tasks and scripts, as its bundle describes them. */
+  readonly catalog: TaskCatalog;
 }
 
 /** Builds the project's bundle into an image directory, with the container runner beside it. */
@@ -29,7 +32,7 @@ async function buildRunnerImage(project: TestProject): Promise<RunnerImage> {
   const image = tempDir('cnf-image');
   writeBundleFilesSync(join(image, 'bundle'), bundle.files);
   writeFileSync(join(image, 'container-runner.mjs'), containerRunnerCode());
-  return { image, ledger: tempDir('cnf-ledger'), release: bundle.release };
+  return { image, ledger: tempDir('cnf-ledger'), release: bundle.release, catalog: bundle.catalog };
 }
 
 /** Starts the runner as ECS would: the task definition's environment, and the event as an override. */

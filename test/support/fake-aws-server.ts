@@ -42,6 +42,11 @@ interface FakeAwsOptions {
   readonly latencyMs?: number;
   /** Failures the first requests of an operation get, in order. */
   readonly failures?: Readonly<Record<string, readonly WireFailure[]>>;
+  /**
+   * Answers a request itself (a live admin function, ECS that runs tasks),
+   * before the scenario's canned answers; returns false to leave it to them.
+   */
+  readonly serve?: (received: ReceivedRequest, response: ServerResponse) => boolean;
 }
 
 /** A running fake AWS. */
@@ -66,6 +71,7 @@ const codec = new EventStreamCodec(toUtf8, fromUtf8);
 /** The X-Amz-Target prefix of ECS (JSON 1.1 protocol). */
 const ECS_TARGET = 'AmazonEC2ContainerServiceV20141113.';
 
+/** One event of Lambda's response stream (`PayloadChunk`, `InvokeComplete`), encoded as on the wire. */
 function event(type: string, contentType: string, body: Uint8Array): Uint8Array {
   return codec.encode({
     headers: {
@@ -157,6 +163,7 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
     const { service, operation, path, body } = received;
     const failure = failures.get(operation)?.shift();
     if (failure !== undefined) return fail(response, service, failure);
+    if (options.serve?.(received, response) === true) return;
     if (service === 'ssm') {
       const answered = ssm.handle(operation, JSON.parse(body === '' ? '{}' : body) as Record<string, unknown>);
       if ('error' in answered) return fail(response, service, { status: 400, name: answered.error, message: answered.message });
@@ -395,5 +402,5 @@ function fakeAwsSettings(url: string): Record<string, string> {
   return { AWS_ENDPOINT_URL: url, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' };
 }
 
-export { fakeAwsSettings, startFakeAws };
+export { event as streamEvent, fakeAwsSettings, startFakeAws };
 export type { FakeAws, FakeAwsOptions, ReceivedRequest, WireFailure };

@@ -17,6 +17,7 @@ function scalar(value: Record<string, unknown> | undefined): unknown {
   if (value === undefined) return undefined;
   if ('S' in value) return value.S;
   if ('N' in value) return Number(value.N);
+  if ('BOOL' in value) return value.BOOL;
   return JSON.stringify(value);
 }
 
@@ -64,10 +65,10 @@ class FakeDynamoDb {
         const item = this.items.get(pk);
         if (item === undefined || !this.#holds(item, input.ConditionExpression as string | undefined, names, values))
           return { error: 'ConditionalCheckFailedException', message: 'The conditional request failed' };
-        // A lease's renewal: `SET leaseExpiresAt = :expires`.
-        const set = /SET\s+(\w+)\s*=\s*(:\w+)/.exec(String(input.UpdateExpression ?? ''));
-        if (set?.[1] !== undefined && set[2] !== undefined && values[set[2]] !== undefined)
-          item[set[1]] = values[set[2]] as Record<string, unknown>;
+        // A lease's renewal (`SET leaseExpiresAt = :expires`), a stop's request (`SET a = :a, b = :b`).
+        for (const [, name, value] of String(input.UpdateExpression ?? '').matchAll(/(\w+)\s*=\s*(:\w+)/g))
+          if (name !== undefined && value !== undefined && values[value] !== undefined)
+            item[name] = values[value] as Record<string, unknown>;
         return { body: {} };
       }
       case 'Query':
@@ -111,15 +112,20 @@ class FakeDynamoDb {
     values: Record<string, Record<string, unknown>>,
   ): boolean {
     if (condition === undefined) return true;
-    return condition.split(/\s+OR\s+/).some((part) => {
-      const notExists = /attribute_not_exists\((#?\w+)\)/.exec(part);
-      if (notExists?.[1] !== undefined) return item === undefined || item[names[notExists[1]] ?? notExists[1]] === undefined;
-      const compare = /^\s*(#?\w+)\s*(<|=)\s*(:\w+)\s*$/.exec(part);
-      if (compare?.[1] === undefined || compare[3] === undefined || item === undefined) return false;
-      const left = scalar(item[names[compare[1]] ?? compare[1]]);
-      const right = scalar(values[compare[3]]);
-      return compare[2] === '<' ? Number(left) < Number(right) : left === right;
-    });
+    return condition.split(/\s+OR\s+/).some((either) =>
+      either.split(/\s+AND\s+/).every((part) => {
+        const exists = /attribute_(not_)?exists\((#?\w+)\)/.exec(part);
+        if (exists?.[2] !== undefined) {
+          const absent = item === undefined || item[names[exists[2]] ?? exists[2]] === undefined;
+          return exists[1] === undefined ? !absent : absent;
+        }
+        const compare = /^\s*(#?\w+)\s*(<|=)\s*(:\w+)\s*$/.exec(part);
+        if (compare?.[1] === undefined || compare[3] === undefined || item === undefined) return false;
+        const left = scalar(item[names[compare[1]] ?? compare[1]]);
+        const right = scalar(values[compare[3]]);
+        return compare[2] === '<' ? Number(left) < Number(right) : left === right;
+      }),
+    );
   }
 }
 

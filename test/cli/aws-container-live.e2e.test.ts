@@ -1,0 +1,259 @@
+/**
+ * A container task through the real binary, the release's real admin
+ * function and its real container runner, behind a fake AWS endpoint whose
+ * ECS runs tasks as processes (test/support/live-container-stage.ts): what
+ * ECS decides (a start refused, a task killed or never started) is the
+ * test's; everything else is the release's own code.
+ */
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli, startWatched } from '../support/cli.js';
+import { LIVE_CONTAINER_TASK, startLiveContainerStage, type LiveContainerStage } from '../support/live-container-stage.js';
+
+const ALICE = 'arn:aws:sts::123456789012:assumed-role/operator/alice';
+let stage: LiveContainerStage;
+let counter = 0;
+
+beforeAll(async () => {
+  stage = await startLiveContainerStage();
+  const set = await cnfAdmin(['config', 'set', 'GREETING', 'hello', '--stage', 'prod']);
+  expect(set.code, set.stderr).toBe(0);
+}, 120_000);
+
+afterAll(async () => {
+  await stage?.close();
+});
+
+beforeEach(() => {
+  stage.ecs.runTask.length = 0;
+  stage.ecs.course = 'run';
+});
+
+function cnfAdmin(args: string[]) {
+  return runCli(args, { cwd: stage.project.dir, env: stage.env });
+}
+
+const newRunId = () => `live-${Date.now()}-${(counter += 1)}`;
+const invoke = (runId: string, ...args: string[]) =>
+  cnfAdmin(['invoke', LIVE_CONTAINER_TASK, '--stage', 'prod', '--run-id', runId, ...(args.length === 0 ? [] : ['--', ...args])]);
+const runTasksOf = (runId: string) => stage.tasks.filter((task) => task.startedBy === runId);
+
+/** Sends the admin function an event as any holder of lambda:InvokeFunction may, without the CLI. */
+async function sendEvent(event: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const lambda = new LambdaClient({
+    endpoint: stage.aws.url,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+  });
+  const answer = await lambda.send(
+    new InvokeCommand({ FunctionName: 'fixture-prod-admin', Qualifier: 'live', Payload: JSON.stringify(event) }),
+  );
+  return JSON.parse(Buffer.from(answer.Payload ?? []).toString('utf8')) as Record<string, unknown>;
+}
+
+describe('a container task, end to end', () => {
+  it('runs, streams its output, passes its exit code through, and records release, config version and caller', async () => {
+    const runId = newRunId();
+    const result = await invoke(runId, '--code', '3');
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stdout).toContain('container line one');
+    expect(result.stdout).toContain('container line two');
+    expect(runTasksOf(runId)).toHaveLength(1);
+    expect(stage.record(runId)).toMatchObject({ exitCode: 3, release: stage.image.release, caller: ALICE, configVersion: 1 });
+    const zero = await invoke(newRunId());
+    expect(zero.code).toBe(0);
+  }, 60_000);
+
+  it.each([
+    ['no capacity', 75, { failure: 'RESOURCE:MEMORY' }],
+    ['a throttled RunTask', 75, { error: { status: 400, name: 'ThrottlingException', message: 'Rate exceeded' } }],
+    ['a denied RunTask', 69, { error: { status: 400, name: 'AccessDeniedException', message: 'not authorized to perform: ecs:RunTask' } }],
+    ['invalid parameters', 69, { error: { status: 400, name: 'InvalidParameterException', message: 'No Container Instances were found' } }],
+  ] as const)(
+    'a start ECS refuses (%s) exits %i, starts nothing, and a retry of the run id starts it',
+    async (_what, code, answer) => {
+      const runId = newRunId();
+      stage.ecs.runTask.push(answer, answer, answer, answer);
+      const result = await invoke(runId, '--code', '4');
+      expect(result.code, result.stderr).toBe(code);
+      expect(result.stderr).toContain('ContainerStartFailed');
+      expect(runTasksOf(runId)).toHaveLength(0);
+      expect(stage.record(runId)).toMatchObject({ exitCode: code, notStarted: true });
+      stage.ecs.runTask.length = 0;
+      const retry = await invoke(runId, '--code', '4');
+      expect(retry.code, retry.stderr).toBe(4);
+      expect(runTasksOf(runId)).toHaveLength(1);
+    },
+    60_000,
+  );
+
+  it.each([
+    ['out of memory', 'oom', 'OutOfMemoryError'],
+    ['SIGKILL', 'sigkill', 'TaskKilledError'],
+  ] as const)(
+    'a task killed (%s) before its end exits 70, and its end is recorded',
+    async (_what, kill, error) => {
+      const runId = newRunId();
+      stage.ecs.course = { kill, after: 'container line one' };
+      const result = await invoke(runId, '--mode', 'wait');
+      expect(result.code, result.stderr).toBe(70);
+      expect(`${result.stdout}${result.stderr}`).toContain(error);
+      expect(stage.record(runId)).toMatchObject({ exitCode: 70, error: { name: error } });
+    },
+    60_000,
+  );
+
+  it('stop: the run ends with 130 naming who stopped it, recorded', async () => {
+    const runId = newRunId();
+    const run = startWatched(['invoke', LIVE_CONTAINER_TASK, '--stage', 'prod', '--run-id', runId, '--', '--mode', 'wait'], {
+      cwd: stage.project.dir,
+      env: stage.env,
+    });
+    await run.seen('waiting for a stop');
+    const stop = await cnfAdmin(['stop', runId, '--stage', 'prod']);
+    expect(stop.code, stop.stderr).toBe(0);
+    const result = await run.result;
+    expect(result.code, run.output()).toBe(130);
+    expect(stage.record(runId)).toMatchObject({ exitCode: 130, error: { name: 'InterruptedError' }, stopRequestedBy: ALICE });
+  }, 60_000);
+
+  it('a retried run id starts no second task: while it runs (75), and once it ended (its code)', async () => {
+    const runId = newRunId();
+    const run = startWatched(['invoke', LIVE_CONTAINER_TASK, '--stage', 'prod', '--run-id', runId, '--', '--mode', 'wait'], {
+      cwd: stage.project.dir,
+      env: stage.env,
+    });
+    await run.seen('waiting for a stop');
+    const during = await invoke(runId, '--mode', 'wait');
+    expect(during.code, during.stderr).toBe(75);
+    expect(runTasksOf(runId)).toHaveLength(1);
+    await cnfAdmin(['stop', runId, '--stage', 'prod']);
+    await run.result;
+    const after = await invoke(runId, '--mode', 'wait');
+    expect(after.code, after.stderr).toBe(130);
+    expect(runTasksOf(runId)).toHaveLength(1);
+  }, 60_000);
+
+  it('a locked task whose lock a running run holds is refused (75) before any task starts', async () => {
+    const holder = newRunId();
+    const run = startWatched(['invoke', LIVE_CONTAINER_TASK, '--stage', 'prod', '--run-id', holder, '--', '--mode', 'wait'], {
+      cwd: stage.project.dir,
+      env: stage.env,
+    });
+    await run.seen('waiting for a stop');
+    const other = newRunId();
+    const locked = await invoke(other);
+    expect(locked.code, locked.stderr).toBe(75);
+    expect(locked.stderr).toContain(`locked by run ${holder}`);
+    expect(runTasksOf(other)).toHaveLength(0);
+    await cnfAdmin(['stop', holder, '--stage', 'prod']);
+    await run.result;
+  }, 60_000);
+
+  it('the console is refused on a stage that did not turn it on: by the CLI, and by the admin function an event reaches', async () => {
+    const cli = await cnfAdmin(['console', '--stage', 'prod']);
+    expect(cli.code, cli.stderr).toBe(77);
+    const direct = await sendEvent({ task: 'cnf:console', args: { input: 'process.exit(9)' }, runId: newRunId() });
+    expect(direct).toMatchObject({ exitCode: 77, error: { name: 'ConsoleDisabled' } });
+  }, 60_000);
+
+  it('an event sent straight to the admin function cannot put anything but the validated event into the task', async () => {
+    const runId = newRunId();
+    const before = stage.tasks.length;
+    const answer = await sendEvent({
+      task: LIVE_CONTAINER_TASK,
+      runId,
+      args: { code: 0 },
+      overrides: { containerOverrides: [{ name: 'admin', command: ['node', '-e', 'evil()'] }] },
+      command: ['node', '-e', 'evil()'],
+      environment: { NODE_OPTIONS: '--require /tmp/evil.js' },
+    });
+    expect(answer).toMatchObject({ exitCode: 0 });
+    const [task] = stage.tasks.slice(before);
+    const overrides = JSON.stringify(task?.overrides);
+    expect(overrides).not.toContain('evil');
+    expect(overrides).not.toContain('NODE_OPTIONS');
+    expect(overrides).not.toContain('command');
+  }, 60_000);
+
+  it('a RunTask that failed (5xx) after it started a task: 69, the task takes the run over, and a retry starts no second one', async () => {
+    const runId = newRunId();
+    const failed = { status: 500, name: 'ServerException', message: 'Service unavailable' };
+    stage.ecs.runTask.push({ error: failed, started: true }, { error: failed }, { error: failed }, { error: failed });
+    const result = await invoke(runId, '--code', '6');
+    expect(result.code, result.stderr).toBe(69);
+    expect(result.stderr).toContain('ContainerStartUnknown');
+    stage.ecs.runTask.length = 0;
+    const retry = await invoke(runId, '--code', '6');
+    expect([6, 75]).toContain(retry.code);
+    expect(runTasksOf(runId)).toHaveLength(1);
+    await expect.poll(() => stage.record(runId)?.exitCode, { timeout: 20_000 }).toBe(6);
+  }, 60_000);
+
+  it('a task Fargate never starts: said once after a minute, and stopped there by ECS, 69 recorded', async () => {
+    const runId = newRunId();
+    stage.ecs.course = 'stuck';
+    const run = startWatched(['invoke', LIVE_CONTAINER_TASK, '--stage', 'prod', '--run-id', runId], {
+      cwd: stage.project.dir,
+      env: stage.env,
+    });
+    await run.seen('is still PROVISIONING after');
+    const [task] = runTasksOf(runId);
+    Object.assign(task ?? {}, {
+      lastStatus: 'STOPPED',
+      stopCode: 'TaskFailedToStart',
+      stoppedReason: 'ResourceInitializationError: unable to pull secrets or registry auth',
+    });
+    const result = await run.result;
+    expect(result.code, run.output()).toBe(69);
+    expect(run.output()).toContain('TaskFailedToStartError');
+    expect(stage.record(runId)).toMatchObject({ exitCode: 69, error: { name: 'TaskFailedToStartError' } });
+  }, 120_000);
+
+  it('stop of a run whose task never started: 130, recorded', async () => {
+    const runId = newRunId();
+    stage.ecs.course = 'stuck';
+    const run = startWatched(['invoke', LIVE_CONTAINER_TASK, '--stage', 'prod', '--run-id', runId], {
+      cwd: stage.project.dir,
+      env: stage.env,
+    });
+    await run.seen('Started ECS task');
+    const stop = await cnfAdmin(['stop', runId, '--stage', 'prod']);
+    expect(stop.code, stop.stderr).toBe(0);
+    const result = await run.result;
+    expect(result.code, run.output()).toBe(130);
+    expect(stage.record(runId)).toMatchObject({ exitCode: 130 });
+  }, 60_000);
+
+  it('--detach returns once the task started; runs show records the end of a task killed with no one attached', async () => {
+    const runId = newRunId();
+    stage.ecs.course = { kill: 'oom', after: 'container line one' };
+    const detached = await cnfAdmin([
+      'invoke',
+      LIVE_CONTAINER_TASK,
+      '--stage',
+      'prod',
+      '--run-id',
+      runId,
+      '--detach',
+      '--',
+      '--mode',
+      'wait',
+    ]);
+    expect(detached.code, detached.stderr).toBe(0);
+    await expect.poll(() => runTasksOf(runId)[0]?.lastStatus, { timeout: 20_000 }).toBe('STOPPED');
+    const shown = await cnfAdmin(['runs', 'show', runId, '--stage', 'prod', '--json']);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ exitCode: 70, error: { name: 'OutOfMemoryError' } });
+    const logs = await cnfAdmin(['logs', runId, '--stage', 'prod', '--follow']);
+    expect(logs.code, logs.stderr).toBe(70);
+    expect(logs.stdout).toContain('container line one');
+  }, 60_000);
+
+  it('a bare Lambda console test event starts the run too, as source console', async () => {
+    const answer = await sendEvent({ task: LIVE_CONTAINER_TASK, args: { code: 2 } });
+    expect(answer).toMatchObject({ exitCode: 0, container: {} });
+    const runId = answer.runId as string;
+    await expect.poll(() => stage.record(runId)?.exitCode, { timeout: 20_000 }).toBe(2);
+    expect(stage.record(runId)).toMatchObject({ source: 'console' });
+  }, 60_000);
+});
