@@ -21,10 +21,9 @@ import type { StagedBundle } from '../bundle/stage-bundle.js';
 import { ADMIN_CONTAINER_NAME, CONTAINER_LOG_STREAM_PREFIX, type ContainerSettings } from '../core/container-run.js';
 import { adminClusterName, taskFamilyOf, taskFamilyPrefix } from '../core/stage-names.js';
 import type { ContainerRecord } from '../core/stage-record.js';
-import { containerTimeLimitSeconds } from '../core/task-runtime.js';
+import { containerTasksOf, containerTimeLimitSeconds } from '../core/task-runtime.js';
 import { ConstructValidationError } from './errors.js';
 import { stageContainerImage } from './private/container-image-dir.js';
-import { containerTasksOf } from './private/task-runtimes.js';
 import { cnfEnvironment } from '../core/cnf-environment.js';
 
 /** Where and how a stage's container tasks run: the `containerTasks` prop of `AdminApp`. */

@@ -1,3 +1,5 @@
+import type { TaskCatalog, TaskInfo } from './task-catalog.js';
+
 /**
  * Where a task runs on AWS: `lambda` (the admin function, at most 15
  * minutes) or `container` (a Fargate task from the same bundle, release,
@@ -43,8 +45,18 @@ function containerTimeLimitSeconds(task: { readonly timeoutSeconds?: number }): 
   return Math.ceil(task.timeoutSeconds ?? CONTAINER_DEFAULT_TIMEOUT_SECONDS) + CONTAINER_TIMEOUT_MARGIN_SECONDS;
 }
 
+/**
+ * The release's tasks and scripts that run as Fargate tasks (`runtime:
+ * 'container'`), by name: what the stage record lists, so that the CLI
+ * follows their runs to their end.
+ */
+function containerTasksOf(catalog: TaskCatalog): TaskInfo[] {
+  return [...catalog.tasks, ...catalog.scripts].filter((task) => runtimeOf(task) === 'container');
+}
+
 export {
   CONTAINER_DEFAULT_TIMEOUT_SECONDS,
+  containerTasksOf,
   CONTAINER_TIMEOUT_MARGIN_SECONDS,
   containerTimeLimitSeconds,
   LAMBDA_MAX_TIMEOUT_SECONDS,

@@ -8,7 +8,12 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, startWatched } from '../support/cli.js';
-import { LIVE_CONTAINER_TASK, startLiveContainerStage, type LiveContainerStage } from '../support/live-container-stage.js';
+import {
+  LIVE_CONTAINER_SCRIPT,
+  LIVE_CONTAINER_TASK,
+  startLiveContainerStage,
+  type LiveContainerStage,
+} from '../support/live-container-stage.js';
 
 const ALICE = 'arn:aws:sts::123456789012:assumed-role/operator/alice';
 let stage: LiveContainerStage;
@@ -255,5 +260,13 @@ describe('a container task, end to end', () => {
     const runId = answer.runId as string;
     await expect.poll(() => stage.record(runId)?.exitCode, { timeout: 20_000 }).toBe(2);
     expect(stage.record(runId)).toMatchObject({ source: 'console' });
+  }, 60_000);
+
+  it('a script that declares the container runtime is followed to its end: its exit code, not its start’s', async () => {
+    const runId = newRunId();
+    const result = await cnfAdmin(['run', LIVE_CONTAINER_SCRIPT, '--stage', 'prod', '--run-id', runId]);
+    expect(result.code, result.stderr).toBe(5);
+    expect(result.stdout).toContain('script in a container');
+    expect(runTasksOf(runId)).toHaveLength(1);
   }, 60_000);
 });

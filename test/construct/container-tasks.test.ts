@@ -233,6 +233,31 @@ describe('container tasks: the other shapes', () => {
     expect(warnings.join('\n')).toContain('notes:backfill run as container tasks');
   });
 
+  it('list a script that declares the container runtime in the stage record, so that the CLI follows its run', () => {
+    const other = newStack();
+    const script = {
+      name: 'scripts/long-fix.ts',
+      description: 'A long fix',
+      args: {},
+      lock: false,
+      runtime: 'container' as const,
+      timeoutSeconds: 7200,
+    };
+    const onlyScript = {
+      ...bundle,
+      catalog: { tasks: bundle.catalog.tasks.filter((info) => info.runtime !== 'container'), scripts: [script] },
+    };
+    const withScript = new AdminAppConstruct(other, 'App', {
+      app: 'notes',
+      stage: 'prod',
+      bundle: onlyScript,
+      containerTasks: network(other),
+    });
+    expect(recordOf(Template.fromStack(other), withScript).container?.tasks).toEqual([
+      { name: 'scripts/long-fix.ts', timeLimitSeconds: 7260 },
+    ]);
+  });
+
   it('refuse an empty list of security groups', () => {
     const other = newStack();
     expect(

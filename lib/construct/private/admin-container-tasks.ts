@@ -10,7 +10,7 @@ import type { RunLedgerTable } from '../run-ledger-table.js';
 import type { StageParameters } from '../stage-parameters.js';
 import { ConstructValidationError } from '../errors.js';
 import { grantDeclaredPermissions } from './task-permissions.js';
-import { containerTasksOf } from './task-runtimes.js';
+import { containerTasksOf } from '../../core/task-runtime.js';
 
 /** What an admin app gives its container tasks. */
 interface AdminAppParts {

@@ -1,12 +1,12 @@
 import type { IConstruct } from 'constructs';
-import type { TaskCatalog, TaskInfo } from '../../core/task-catalog.js';
+import type { TaskCatalog } from '../../core/task-catalog.js';
 import { LAMBDA_MAX_TIMEOUT_SECONDS, runtimeOf } from '../../core/task-runtime.js';
 import { ConstructValidationError } from '../errors.js';
 
 /**
  * Checks that every task of the release fits its runtime: a Lambda task's
  * `options.timeoutSeconds` is at most Lambda's 900 seconds (a longer one
- * needs `runtime: 'container'`). Scripts run on Lambda.
+ * needs `runtime: 'container'`), scripts' as tasks'.
  *
  * @throws ConstructValidationError naming the task, the option and its value.
  */
@@ -24,9 +24,4 @@ function assertTaskRuntimes(scope: IConstruct, catalog: TaskCatalog, release: st
   }
 }
 
-/** The release's tasks that run as Fargate tasks (`runtime: 'container'`), by name. */
-function containerTasksOf(catalog: TaskCatalog): TaskInfo[] {
-  return catalog.tasks.filter((task) => runtimeOf(task) === 'container');
-}
-
-export { assertTaskRuntimes, containerTasksOf };
+export { assertTaskRuntimes };

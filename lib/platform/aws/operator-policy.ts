@@ -4,7 +4,7 @@ import { adminClusterName, functionLogGroupName, stageFunctionNames, stageStackN
 import { ADMIN_CONTAINER_NAME } from '../../core/container-run.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
 import type { Project } from '../../core/project.js';
-import { runtimeOf } from '../../core/task-runtime.js';
+import { containerTasksOf } from '../../core/task-runtime.js';
 
 /** A stage as known before any access to it: its names (cdk.json) and where it is (given). */
 interface StageAddressOffline {
@@ -77,7 +77,7 @@ async function declaresContainerTasks(project: Project): Promise<boolean> {
   // esbuild loads for `policy` alone, not for every command that opens the stage.
   const { buildBundle } = await import('../../bundle/build-bundle.js');
   const { catalog } = await buildBundle(project);
-  return catalog.tasks.some((task) => runtimeOf(task) === 'container');
+  return containerTasksOf(catalog).length > 0;
 }
 
 /** The ARN partition of a region: `aws-cn` in China, `aws-us-gov` in GovCloud, `aws` elsewhere. */

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TaskCatalog } from '../../../lib/core/task-catalog.js';
 import { ConstructValidationError } from '../../../lib/construct/errors.js';
-import { assertTaskRuntimes, containerTasksOf } from '../../../lib/construct/private/task-runtimes.js';
+import { assertTaskRuntimes } from '../../../lib/construct/private/task-runtimes.js';
+import { containerTasksOf } from '../../../lib/core/task-runtime.js';
 import { adminAppStack, newStack, notesBundle, removeOutdirs } from '../support/admin-app-stack.js';
 
 afterAll(removeOutdirs);
@@ -41,5 +42,14 @@ describe('task runtimes at synth', () => {
     expect(containerTasksOf(bundle.catalog)).toEqual([
       expect.objectContaining({ name: 'notes:backfill', runtime: 'container', timeoutSeconds: 14_400, lock: true }),
     ]);
+  });
+
+  it('counts a script that declares the container runtime as a container task, named by its path', () => {
+    const catalog: TaskCatalog = {
+      tasks: [task('backfill', { runtime: 'container' })],
+      scripts: [task('scripts/fix.ts', {}), task('scripts/long-fix.ts', { timeoutSeconds: 7200, runtime: 'container' })],
+    };
+    expect(() => assertTaskRuntimes(newStack('Stack'), catalog, 'r-0123456789ab')).not.toThrow();
+    expect(containerTasksOf(catalog).map((info) => info.name)).toEqual(['backfill', 'scripts/long-fix.ts']);
   });
 });
