@@ -28,7 +28,7 @@ import { DESCRIBE_TASK, SETTLE_RUN_TASK, STOP_RUN_TASK, type TaskCatalog } from 
 import { INTERRUPTED } from '../../core/abortable.js';
 import { AwsClients, INVOKE_TIMEOUT_MARGIN_SECONDS, type AwsClientOptions } from './aws-clients.js';
 import { callAws, translateAwsError } from './aws-errors.js';
-import { followContainerRun, invokeContainer, type ContainerInvocation } from './container-invoke.js';
+import { followContainerRun, followStartedContainer, invokeContainer, type ContainerInvocation } from './container-invoke.js';
 import { findStageRecord, readStageRecord, type StageAddress } from './discovery.js';
 import { invokeBuffered, invokeDetached, type AdminInvocation } from './invoke-buffered.js';
 import { THROTTLE_DELAYS_MS } from './invoke-request.js';
@@ -195,7 +195,8 @@ class AwsPlatform implements Platform {
     if (container !== undefined) return yield* invokeContainer(container, options);
     const shown = new LineTally();
     const startedAt = Date.now();
-    const end = yield* invokeStreaming({ ...(await this.#invocation(plan, event.runId)), event, release: plan.release }, shown, {
+    const invocation = await this.#invocation(plan, event.runId);
+    const end = yield* invokeStreaming({ ...invocation, event, release: plan.release }, shown, {
       throttleDelaysMs: this.#timing.throttleDelaysMs,
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
@@ -215,6 +216,12 @@ class AwsPlatform implements Platform {
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       });
       return;
+    }
+    // The planned release runs the task in a container where the live one (whose record says how each task runs) does not.
+    const started = end.result.container;
+    if (started !== undefined && record.container !== undefined) {
+      const run = await this.#containerRun(record, plan, event, invocation);
+      return yield* followStartedContainer(run, started, startedAt, shown, options);
     }
     if (!isRefusal(end.result) && options.completeLog !== false) {
       yield* completeRunLog(source, { runId: event.runId, requestId: end.requestId, startedAt, shown, tail: end.tail }, options.signal);
@@ -516,10 +523,19 @@ class AwsPlatform implements Platform {
     plan: InvokePlan,
     event: AdminEvent & { readonly runId: string },
   ): Promise<ContainerInvocation | undefined> {
-    const container = containerTaskOf(record, event.task);
-    if (container === undefined) return undefined;
+    if (containerTaskOf(record, event.task) === undefined) return undefined;
+    return this.#containerRun(record, plan, event, await this.#invocation(plan, event.runId));
+  }
+
+  /** A run of the event as a container task of the stage (its record names the stage's cluster). */
+  async #containerRun(
+    record: StageRecord,
+    plan: InvokePlan,
+    event: AdminEvent & { readonly runId: string },
+    admin: AdminInvocation,
+  ): Promise<ContainerInvocation> {
     return {
-      admin: await this.#invocation(plan, event.runId),
+      admin,
       target: await this.#ecsTarget(record),
       logs: this.#logSource(record),
       plan,

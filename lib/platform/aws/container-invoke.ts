@@ -2,6 +2,7 @@ import type { Task } from '@aws-sdk/client-ecs';
 import { RUN_RESULT_MESSAGE } from '../../core/container-run.js';
 import type { InvokeOptions, InvokePlan, RunFrame } from '../../core/platform.js';
 import type { AdminEvent, RunRecord, RunResult } from '../../core/run.js';
+import type { ContainerStarted } from '../../core/container-run.js';
 import { pause } from '../../core/abortable.js';
 import { outcomeOfMissingTask, outcomeOfStoppedTask } from '../../core/container-outcome.js';
 import { waitForStop, type EcsTarget } from './ecs-tasks.js';
@@ -45,7 +46,7 @@ function lastPart(arn: string): string {
  * `outcomeOfStoppedTask`). Ctrl-C stops following; the task goes on.
  */
 async function* invokeContainer(run: ContainerInvocation, options: InvokeOptions = {}): AsyncGenerator<RunFrame> {
-  const { target, event, logs } = run;
+  const { target, event } = run;
   const startedAt = Date.now();
   // The gate's lines, shown as it streamed them, are in the run's CloudWatch log too: shown once.
   const shown = new LineTally();
@@ -67,6 +68,26 @@ async function* invokeContainer(run: ContainerInvocation, options: InvokeOptions
     yield { type: 'result', result: end.result };
     return;
   }
+  yield* followStartedContainer(run, started, startedAt, shown, options);
+}
+
+/**
+ * Follows a run the admin function started as a Fargate task (its answer's
+ * `container`) to its end: after {@link invokeContainer}'s start, and after
+ * an invoke the CLI sent as a Lambda run, whose release runs the task in a
+ * container where the live one does not (`--release` of an older release).
+ *
+ * @param startedAt - epoch ms: when the start was asked for
+ * @param shown - the lines already shown, left out of the run's log
+ */
+async function* followStartedContainer(
+  run: ContainerInvocation,
+  started: ContainerStarted,
+  startedAt: number,
+  shown: LineTally,
+  options: InvokeOptions = {},
+): AsyncGenerator<RunFrame> {
+  const { target, event, logs } = run;
   yield {
     type: 'notice',
     message: `Started ECS task ${lastPart(started.taskArn)} (${lastPart(started.taskDefinition)}) on cluster ${lastPart(started.cluster)}. Ctrl-C leaves it running; stop it with: cnf-admin stop ${event.runId} --stage ${target.stage}`,
@@ -216,5 +237,5 @@ function resultOf(line: string, runId: string): RunResult | undefined {
   }
 }
 
-export { followContainerRun, invokeContainer };
+export { followContainerRun, followStartedContainer, invokeContainer };
 export type { ContainerInvocation, FollowedContainerRun };

@@ -64,6 +64,22 @@ describe('a container task on an AWS stage', () => {
     expect(calls(installed, 'InvokeWithResponseStreamCommand')[0]?.input).toMatchObject({ Qualifier: '4' });
   });
 
+  it('follows a task a retained release runs in a container where the live one runs it on Lambda (--release): its exit code, not its start’s', async () => {
+    const installed = given(
+      containerScenario({
+        record: { container: { ...CONTAINER_RECORD, tasks: [] } },
+        ecs: { states: exitedStates(7) },
+        logEvents: containerLog(7, { batches: 3 }),
+      }),
+    );
+    const frames = await framesOf(
+      fixturePlatform().invoke({ ...LIVE_PLAN, alias: undefined, release: OLD_RELEASE, adminVersion: '4', qualifier: '4' }, EVENT),
+    );
+    expect(noticesOf(frames)).toContain('Started ECS task 0123456789abcdef');
+    expect(resultOf(frames)).toMatchObject({ runId: RUN_ID, exitCode: 7, output: { batches: 3 } });
+    expect(calls(installed, 'DescribeTasksCommand').length).toBeGreaterThanOrEqual(1);
+  });
+
   it('runs nothing when the admin function refuses the event (64, bad args): no task starts, nothing is watched', async () => {
     const refusal = {
       ...startedResult(),
@@ -336,7 +352,9 @@ describe('a container task on an AWS stage', () => {
   });
 
   it('keeps a Lambda task on Lambda on the same stage', async () => {
-    const installed = given(containerScenario({ invoke: { payload: '{}' } }));
+    // The function answers as a Lambda run does: the run's result, with no task started.
+    const ran = { ...startedResult(), task: 'echo', container: undefined, exitCode: 0 };
+    const installed = given(containerScenario({ invoke: { payload: '{}' }, stream: gateStream(ran, 'echoed') }));
     await framesOf(fixturePlatform().invoke(LIVE_PLAN, { ...EVENT, task: 'echo' })).catch(() => undefined);
     expect(calls(installed, 'DescribeTasksCommand')).toEqual([]);
     expect(installed.sent().some((call) => call.command.startsWith('Invoke'))).toBe(true);
