@@ -3,6 +3,7 @@ import { NODE_TARGET } from '../core/node-runtime.js';
 import { join, relative } from 'node:path';
 import { build, type BuildFailure, type BuildOptions, type Metafile } from 'esbuild';
 import { BuildError, BuildStoppedError } from '../core/errors.js';
+import { buildFailure } from './build-failure.js';
 import type { Project } from '../core/project.js';
 import { releaseIdOf, type BundleFile } from '../core/release.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
@@ -142,19 +143,12 @@ async function runEsbuild(source: BundleSource, entryPoints: { in: string; out: 
   try {
     return await build(bundleBuildOptions(source, entryPoints));
   } catch (error) {
-    const failure = error as BuildFailure;
-    const messages = (failure.errors ?? []).map((message) => {
-      const where = message.location === null ? '' : `${message.location.file}:${message.location.line}:${message.location.column}: `;
-      return `${where}${message.text}`;
-    });
+    const errors = (error as BuildFailure).errors ?? [];
     // No compile error, and esbuild says its service process ended (as a Ctrl-C ends it): the build was stopped.
-    if (messages.length === 0 && /^The service (was stopped|is no longer running)/.test((error as Error).message)) {
+    if (errors.length === 0 && /^The service (was stopped|is no longer running)/.test((error as Error).message)) {
       throw new BuildStoppedError(`The build was stopped: ${(error as Error).message}`, { cause: error });
     }
-    throw new BuildError(`The application did not build:\n  ${messages.join('\n  ') || (error as Error).message}`, {
-      hint: 'Fix the code at the place named above, then run the command again: nothing was deployed, and nothing ran.',
-      cause: error,
-    });
+    throw buildFailure(errors, source.root, error);
   }
 }
 

@@ -160,6 +160,25 @@ describe('buildBundle on broken code', () => {
     expect((error as BuildError).message).toMatch(/lambda\/tasks\/noop\.ts:1:\d+: /);
   });
 
+  it('says which package an import needs that is not installed, once per package, and how to install it', async () => {
+    writeFileSync(
+      join(broken.dir, 'lambda', 'tasks', 'noop.ts'),
+      "import pad from 'left-pad-not-installed';\nimport { x } from 'left-pad-not-installed/sub';\nimport { y } from 'zod/no-such-entry';\nexport default { pad, x, y };\n",
+    );
+    const error = (await buildBundle(sourceOf(broken)).catch((caught: unknown) => caught)) as BuildError;
+    expect(error).toBeInstanceOf(BuildError);
+    expect(error.exitCode).toBe(65);
+    const lines = error.message.split('\n');
+    expect(lines.filter((line) => line.includes('left-pad-not-installed'))).toEqual([
+      '  lambda/tasks/noop.ts:1:16: Could not resolve "left-pad-not-installed": the package left-pad-not-installed is not installed (and 1 more import of it)',
+    ]);
+    // zod is installed: a subpath it does not export is the code's mistake, said as esbuild says it
+    expect(lines).toContain('  lambda/tasks/noop.ts:3:18: Could not resolve "zod/no-such-entry"');
+    expect(error.hint).toBe(
+      'Install it: npm install -D left-pad-not-installed, fix the code at the other places named above, then run the command again: nothing was deployed, and nothing ran.',
+    );
+  });
+
   it('says in a line which task module failed to load, what it threw and where in the app, with no stack', async () => {
     writeFileSync(join(broken.dir, 'lambda', 'tasks', 'noop.ts'), "const table = JSON.parse('{not json');\nexport default table;\n");
     const error = (await buildBundle(sourceOf(broken)).catch((caught: unknown) => caught)) as BuildError;
