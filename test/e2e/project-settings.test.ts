@@ -112,4 +112,17 @@ describe('a CDK app', () => {
     expect(debug.stderr).toContain(`caused by: Error: There is already a Construct with name 'twice' in App`);
     expect(debug.stderr).toContain(`${join(copy.dir, 'bin', 'cdk-app.ts')}:4:`);
   });
+
+  it('that imports a package that is not installed: 65 naming the package and the npm install line', async () => {
+    const copy = projectWith(() => undefined);
+    mkdirSync(join(copy.dir, 'bin'));
+    writeFileSync(join(copy.dir, 'package.json'), JSON.stringify({ name: 'fixture', type: 'module' }));
+    writeFileSync(join(copy.dir, 'bin', 'cdk-app.ts'), "import { App } from 'cdk-lib-not-installed';\nnew App();\n");
+    const result = await copy.cli(['cdk-app', 'bin/cdk-app.ts']);
+    expect(result.code).toBe(65);
+    expect(result.stderr).toBe(
+      'cnf-admin: The CDK app bin/cdk-app.ts failed: it needs the package cdk-lib-not-installed, which is not installed.\n' +
+        'Install it: npm install -D cdk-lib-not-installed, then synthesise again: nothing was synthesised.\n',
+    );
+  });
 });

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { appFrame } from '../../core/app-frame.js';
 import { BuildError, isCnfError, UsageError } from '../../core/errors.js';
+import { installHint, isPackageInstalled, packageOfSpecifier } from '../../core/missing-package.js';
 import { describeThrown, stackOf } from '../../runtime/thrown-value.js';
 import type { CliIo } from '../io.js';
 
@@ -36,17 +37,37 @@ async function cdkApp(file: string, io: CliIo): Promise<number> {
   return typeof process.exitCode === 'number' ? process.exitCode : 0;
 }
 
-/** What the CLI reports for an error the CDK app's own code threw: the app's mistake, in one line, with its stack kept for CNF_DEBUG=1. */
+/**
+ * What the CLI reports for an error the CDK app's own code threw: the app's
+ * mistake, in one line, with its stack kept for CNF_DEBUG=1. An import of a
+ * package that is not installed (aws-cdk-lib or constructs, peer
+ * dependencies an install may leave out) says which, and how to install it.
+ */
 function cdkAppFailure(file: string, thrown: unknown, projectDir: string): BuildError {
   const { name, message } = describeThrown(thrown);
   const stack = stackOf(thrown);
+  const missing = missingPackageOf(thrown, message, projectDir);
   const where = stack === undefined ? undefined : appFrame([stack], projectDir);
-  const failed = new BuildError(
-    `The CDK app ${file} failed${where === undefined ? '' : ` at ${where}`}: ${name === 'Error' ? '' : `${name}: `}${message}`,
-    { hint: 'Fix it there, then synthesise again: nothing was synthesised. CNF_DEBUG=1 prints its whole stack.' },
-  );
+  const failed =
+    missing === undefined
+      ? new BuildError(
+          `The CDK app ${file} failed${where === undefined ? '' : ` at ${where}`}: ${name === 'Error' ? '' : `${name}: `}${message}`,
+          { hint: 'Fix it there, then synthesise again: nothing was synthesised. CNF_DEBUG=1 prints its whole stack.' },
+        )
+      : new BuildError(`The CDK app ${file} failed: it needs the package ${missing}, which is not installed.`, {
+          hint: `${installHint([missing])}, then synthesise again: nothing was synthesised.`,
+        });
   if (stack !== undefined) failed.stack = `${String(failed.stack)}\ncaused by: ${stack}`;
   return failed;
+}
+
+/** The package a module-not-found error of Node's names, when that package is not installed for the project. */
+function missingPackageOf(thrown: unknown, message: string, projectDir: string): string | undefined {
+  const code = (thrown as { code?: unknown } | undefined)?.code;
+  if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return undefined;
+  const specifier = /^Cannot find (?:package|module) '([^']+)'/.exec(message)?.[1];
+  const name = specifier === undefined ? undefined : packageOfSpecifier(specifier);
+  return name === undefined || isPackageInstalled(name, projectDir) ? undefined : name;
 }
 
 export { cdkApp };
