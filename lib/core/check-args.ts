@@ -30,7 +30,9 @@ function checkArgs(schema: z.ZodType, args: unknown, flagTerms: FlagTerms = () =
   const problems = parsed.error.issues.map((issue) => {
     const key = issue.path[0];
     const usage = typeof key === 'string' ? flagTerms(key) : undefined;
-    const missing = issue.path.length === 1 && issue.code === 'invalid_type' && !Object.hasOwn(given, key as string);
+    // A required key left out: zod says "expected number, received undefined", or, for an enum or a literal, "Invalid option".
+    const missing =
+      issue.path.length === 1 && (issue.code === 'invalid_type' || issue.code === 'invalid_value') && !Object.hasOwn(given, key as string);
     if (usage !== undefined) {
       if (missing) return `missing ${usage}`;
       const flag = usage.split(' ')[0] as string;
@@ -38,12 +40,17 @@ function checkArgs(schema: z.ZodType, args: unknown, flagTerms: FlagTerms = () =
       return `${flag}${within}: ${issue.message}`;
     }
     const field = issue.path.length === 0 ? '(args)' : issue.path.map(String).join('.');
-    // A required key left out: zod would say "expected number, received undefined".
-    if (missing && issue.code === 'invalid_type') return `${field}: missing (expected ${issue.expected})`;
+    if (missing) return `${field}: missing (expected ${issue.code === 'invalid_type' ? issue.expected : oneOf(issue.values)})`;
     const keys = 'keys' in issue && Array.isArray(issue.keys) ? ` ${issue.keys.join(', ')}` : '';
     return `${field}: ${issue.message}${issue.code === 'unrecognized_keys' ? '' : keys}`;
   });
   return { ok: false, message: problems.join('; ') };
+}
+
+/** The values an enum or a literal takes, as zod's messages write them: `"a"|"b"`, `one of "a"|"b"`. */
+function oneOf(values: readonly unknown[]): string {
+  const written = values.map((value) => (typeof value === 'string' ? JSON.stringify(value) : String(value))).join('|');
+  return values.length === 1 ? written : `one of ${written}`;
 }
 
 /** The one-line refusal of a task's args: `Invalid args for <task>: <checkArgs' message>`. */

@@ -23,6 +23,19 @@ describe('checkArgs', () => {
     });
   });
 
+  it('says an enum or a literal left out is missing, as a field or as a flag', () => {
+    const modes = z.strictObject({ mode: z.enum(['fast', 'slow']), kind: z.literal('x') });
+    expect(checkArgs(modes, {})).toEqual({
+      ok: false,
+      message: 'mode: missing (expected one of "fast"|"slow"); kind: missing (expected "x")',
+    });
+    expect(checkArgs(modes, { kind: 'x' }, (key) => `--${key} <fast|slow>`)).toEqual({ ok: false, message: 'missing --mode <fast|slow>' });
+    expect(checkArgs(modes, { mode: 'quick', kind: 'x' })).toEqual({
+      ok: false,
+      message: 'mode: Invalid option: expected one of "fast"|"slow"',
+    });
+  });
+
   it('speaks in flags for the keys that came, or would come, as flags', () => {
     const usage = (key: string): string =>
       ({ olderThanDays: '--older-than-days <integer>', filter: '--filter <object>' })[key] ?? `--${key}`;
