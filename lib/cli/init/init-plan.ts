@@ -246,8 +246,15 @@ function listed(items: readonly string[]): string {
 function readPackageJson(dir: string): { name?: unknown } {
   const file = join(dir, 'package.json');
   if (!existsSync(file)) {
-    throw new UsageError(`No package.json in ${dir}.`, {
-      hint: "Run cnf-admin init in your app's directory, or create one first: npm init -y && npm pkg set type=module",
+    const above = packageDirAbove(dir);
+    if (above === undefined) {
+      throw new UsageError(`No package.json in ${dir}.`, {
+        hint: "Run cnf-admin init in your app's directory, or create one first: npm init -y && npm pkg set type=module",
+      });
+    }
+    // A directory inside an app (lambda/tasks/): npm init there would make a second package in it.
+    throw new UsageError(`No package.json in ${dir}; the nearest is in ${above}, the app this directory is in.`, {
+      hint: `Run init in the app's directory: cd ${relative(dir, above)} && cnf-admin init (for a new app here instead: npm init -y && npm pkg set type=module)`,
     });
   }
   const pkg = readJson(file);
@@ -258,6 +265,14 @@ function readPackageJson(dir: string): { name?: unknown } {
     );
   }
   return pkg;
+}
+
+/** The nearest directory above `dir` that holds a package.json, if any. */
+function packageDirAbove(dir: string): string | undefined {
+  for (let parent = dirname(dir); parent !== dir; dir = parent, parent = dirname(dir)) {
+    if (existsSync(join(parent, 'package.json'))) return parent;
+  }
+  return undefined;
 }
 
 /** What to do about a file init cannot read: init writes nothing until it can. */

@@ -239,6 +239,19 @@ describe('cnf-admin init', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
+  it('run in a directory of an app, names the app above and says to run it there, writing nothing', async () => {
+    const dir = appDir();
+    const tasks = join(dir, 'lambda', 'tasks');
+    mkdirSync(tasks, { recursive: true });
+    const result = await init(tasks);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toBe(
+      `cnf-admin: No package.json in ${tasks}; the nearest is in ${dir}, the app this directory is in.\n` +
+        "Run init in the app's directory: cd ../.. && cnf-admin init (for a new app here instead: npm init -y && npm pkg set type=module)\n",
+    );
+    expect(Object.keys(snapshot(dir))).toEqual(['package.json']);
+  });
+
   it('sets up SQL migrations, a migrate task and the embedded database with --database postgres', async () => {
     const dir = appDir();
 
