@@ -10,6 +10,7 @@ import { asInvoked } from './invocation.js';
 import { withoutInvalidPreamble } from './option.js';
 import { buildProgram, COMMANDS } from './program.js';
 import { COMMAND_OPTIONS } from './command-options.js';
+import { flagBeforeCommand } from './flag-before-command.js';
 import { terminalWidth } from './render/table.js';
 import { readCnfEnvironment } from '../core/cnf-environment.js';
 
@@ -145,6 +146,8 @@ function reportError(error: unknown, argv: readonly string[], io: CliIo, redact:
     const message = redact(usageMessage(error, argv));
     writeLine(io.stderr, `${style('red', ERROR_PREFIX)} ${asInvoked(message, io.env)}`);
     writeLine(io.stderr, '(add --help for usage)');
+    const flagFirst = error.code === 'commander.unknownOption' ? flagBeforeCommand(argv) : undefined;
+    if (flagFirst !== undefined) writeLine(io.stderr, style('dim', redact(asInvoked(flagFirst, io.env))));
     // A misspelt flag of cnf-admin's own (--dryrun) has its did-you-mean; it is no task arg.
     if (error.code === 'commander.unknownOption' && argv[0] === 'invoke' && !argv.includes('--') && !misspeltFlag(error)) {
       // The user's own task, from their command line: the tool names no task of its own.
