@@ -7,6 +7,7 @@ import { runIdReuseProblem } from '../core/run-id-reuse.js';
 import { takesOverRefusedStart } from '../core/refused-start.js';
 import { resultOfRecord, settledRecord, type AdminEvent, type RunResult } from '../core/run.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
+import { ownFlagAfterDashes } from './own-flag-after-dashes.js';
 import { maskTypedSecrets } from './secret-mask.js';
 
 /** What the check before a detached or dry run found: nothing in the way, or the run the id already names. */
@@ -42,7 +43,9 @@ async function preflight(
     // What the check quotes of the args (`got: "…"`) may be a secure value typed in the wrong place.
     error.message = await maskTypedSecrets(platform, error.message);
     if (error.hint !== undefined) throw error;
-    throw new UsageError(error.message, { hint: `See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`, cause: error });
+    const hint =
+      ownFlagAfterDashes(event.task, error.message) ?? `See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`;
+    throw new UsageError(error.message, { hint, cause: error });
   }
   // Shown by a dry run: a secure value typed as an arg is masked (no args, nothing to read for it).
   const args = Object.keys(given).length === 0 ? given : await maskTypedSecrets(platform, given);

@@ -71,6 +71,26 @@ describe('bad input', () => {
     }
   });
 
+  it("one of invoke's own flags after --: 64, saying it goes before --, run or dry run, nothing ran", async () => {
+    const before = await runCount();
+    for (const [flags, usage] of [
+      [['--json'], '--json'],
+      [['--dry-run'], '--dry-run'],
+      [['--stage=local'], '--stage <name>'],
+    ] as const) {
+      for (const own of [[], ['--detach']]) {
+        const result = await project.cli(['invoke', 'echo', ...own, '--', '--count', '1', ...flags]);
+        expectUserError(result, 64, `Unknown arg ${usage.split(' ')[0]} for task echo`);
+        expect(result.stderr).toContain(
+          `${usage.split(' ')[0]} is a flag of invoke itself, and what follows -- goes to the task: give it before --, e.g. cnf-admin invoke echo ${usage} -- …\n`,
+        );
+      }
+    }
+    // A task arg that is no flag of invoke's gets no such word.
+    expect((await project.cli(['invoke', 'echo', '--', '--count', '1', '--nope'])).stderr).not.toContain('flag of invoke itself');
+    expect(await runCount()).toBe(before);
+  });
+
   it('args that fail the schema: 64, naming the field, nothing ran', async () => {
     const before = await runCount();
     expectUserError(await project.cli(['invoke', 'echo', '--', '--count', '0']), 64, 'Invalid args for echo: --count: Too small');

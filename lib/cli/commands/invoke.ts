@@ -15,6 +15,7 @@ import { asInvoked } from '../invocation.js';
 import { buildWorkingTreeForDryRun, deployWorkingTreeFirst, type DryRunBuild } from '../auto-deploy.js';
 import { describeFiles } from '../../core/working-tree-difference.js';
 import { isScriptPath } from '../../core/task-catalog.js';
+import { ownFlagAfterDashes } from '../own-flag-after-dashes.js';
 import { localizedMoments } from '../../core/format-moment.js';
 import { checkAwsFlagsAreNotTaskArgs } from '../aws-flags-or-task-args.js';
 import { CNF_VARIABLES, readCnfEnvironment } from '../../core/cnf-environment.js';
@@ -191,6 +192,8 @@ function finish(
     writeLine(io.stderr, `${ERROR_PREFIX} ${asInvoked(message, io.env)}`);
     if ((['UnknownTask', 'InvalidArgs'] satisfies RefusalName[] as string[]).includes(result.error?.name ?? '')) {
       writeLine(io.stderr, asInvoked(`See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`, io.env));
+      const ownFlag = ownFlagAfterDashes(event.task, message);
+      if (ownFlag !== undefined) writeLine(io.stderr, asInvoked(ownFlag, io.env));
     }
     if (result.error?.name === ('LockHeld' satisfies RefusalName)) {
       // After a wait that ran out, the way on is a longer one, not the flag it was given.

@@ -1,0 +1,25 @@
+import { isScriptPath } from '../core/task-catalog.js';
+import { COMMAND_OPTIONS } from './command-options.js';
+
+/**
+ * What to say when a task (or script) refuses an arg that is a flag of
+ * `invoke` (or `run`) itself, written after `--`
+ * (`cnf-admin invoke fail -- --mode x --json`): every word after `--` is the
+ * task's, so the flag went to the task. Undefined for any other refusal.
+ * The task's other args are not repeated: one may be a secret.
+ *
+ * @example
+ * ownFlagAfterDashes('fail', 'Unknown arg --json for task fail; its args: --mode <x|y>.');
+ * // '--json is a flag of invoke itself, and what follows -- goes to the task: give it before --, e.g. cnf-admin invoke fail --json -- …'
+ */
+function ownFlagAfterDashes(target: string, message: string): string | undefined {
+  const flag = /^(?:Invalid args for \S+: )?Unknown arg (--[\w-]+) for /.exec(message)?.[1];
+  const command = isScriptPath(target) ? 'run' : 'invoke';
+  const own = COMMAND_OPTIONS[command].find((option) => flag !== undefined && option.flags.match(/-{1,2}[\w-]+/g)?.includes(flag));
+  if (own === undefined) return undefined;
+  // `-s, --stage <name>`: the long form, with what it takes.
+  const usage = own.flags.split(', ').at(-1) as string;
+  return `${flag} is a flag of ${command} itself, and what follows -- goes to the task: give it before --, e.g. cnf-admin ${command} ${target} ${usage} -- …`;
+}
+
+export { ownFlagAfterDashes };
