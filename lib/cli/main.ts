@@ -194,7 +194,9 @@ function usageMessage(error: CommanderError, argv: readonly string[]): string {
 }
 
 function dashValueMessage(argv: readonly string[]): string {
-  return `config set was given an unknown option, or a value that starts with "-" (not shown: it may be a secret). Such a value goes after --, e.g. cnf-admin config set ${keyGiven(argv) ?? 'KEY'} --secure -- <value>`;
+  // --secure only where it was given: a plain value set with it would become a secret.
+  const secure = optionWords(argv).includes('--secure') ? ' --secure' : '';
+  return `config set was given an unknown option, or a value that starts with "-" (not shown: it may be a secret). Such a value goes after --, e.g. cnf-admin config set ${keyGiven(argv) ?? 'KEY'}${secure} -- <value>`;
 }
 
 /* The flags of `config set` that take a word after them (`--stage NAME`), each with its short form. */
