@@ -8,7 +8,7 @@ import { stylerFor, writeLine, writeWrapped, type CliIo } from './io.js';
 import { invocationOf } from '../core/invocation-name.js';
 import { asInvoked } from './invocation.js';
 import { withoutInvalidPreamble } from './option.js';
-import { buildProgram, COMMANDS } from './program.js';
+import { buildProgram, COMMANDS, subcommandsLine } from './program.js';
 import { COMMAND_OPTIONS } from './command-options.js';
 import { flagBeforeCommand } from './flag-before-command.js';
 import { terminalWidth } from './render/table.js';
@@ -148,6 +148,10 @@ function reportError(error: unknown, argv: readonly string[], io: CliIo, redact:
     writeLine(io.stderr, '(add --help for usage)');
     const flagFirst = error.code === 'commander.unknownOption' ? flagBeforeCommand(argv) : undefined;
     if (flagFirst !== undefined) writeLine(io.stderr, style('dim', redact(asInvoked(flagFirst, io.env))));
+    // `config versions`: a group's command it does not have; its commands say which it has.
+    const group = error.code === 'commander.unknownCommand' ? COMMANDS.find((spec) => spec.name === argv[0]) : undefined;
+    if (group?.subcommands !== undefined)
+      writeWrapped(io.stderr, io.env, asInvoked(subcommandsLine(group), io.env), (line) => style('dim', line));
     // A misspelt flag of cnf-admin's own (--dryrun) has its did-you-mean; it is no task arg.
     if (error.code === 'commander.unknownOption' && argv[0] === 'invoke' && !argv.includes('--') && !misspeltFlag(error)) {
       // The user's own task, from their command line: the tool names no task of its own.

@@ -352,11 +352,18 @@ function noSuchSubcommand(group: CommandSpec, word: string): UsageError {
     word,
     subcommands.map((subcommand) => subcommand.name),
   );
-  const usages = subcommands.map((subcommand) => `cnf-admin ${group.name} ${subcommand.name} ${subcommand.arguments ?? ''}`.trimEnd());
   return new UsageError(
     `${group.name} takes no argument, and has no command ${JSON.stringify(word)}.${close.length > 0 ? ` Did you mean ${group.name} ${close.join(' or ')}?` : ''}`,
-    { hint: `${usages.length === 1 ? 'Its command' : 'Its commands'}: ${usages.join(', ')}` },
+    { hint: subcommandsLine(group) },
   );
+}
+
+/** A group's commands as they are typed: `Its commands: cnf-admin config list, cnf-admin config get <key>, …`. */
+function subcommandsLine(group: CommandSpec): string {
+  const usages = (group.subcommands ?? []).map((subcommand) =>
+    `cnf-admin ${group.name} ${subcommand.name} ${subcommand.arguments ?? ''}`.trimEnd(),
+  );
+  return `${usages.length === 1 ? 'Its command' : 'Its commands'}: ${usages.join(', ')}`;
 }
 
 /**
@@ -394,5 +401,5 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void, project?: 
   return program;
 }
 
-export { buildProgram, COMMANDS };
+export { buildProgram, COMMANDS, subcommandsLine };
 export type { CommandSpec };
