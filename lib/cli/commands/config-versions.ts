@@ -5,6 +5,7 @@ import { assertValidConfigKey } from '../../core/parameter-set.js';
 import type { ConfigVersions, Platform } from '../../core/platform.js';
 import type { Stage } from '../../core/stage.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
+import { asInvoked } from '../invocation.js';
 import { formatMoment } from '../../core/format-moment.js';
 import { formatTable, terminalWidth } from '../render/table.js';
 import { openStage } from '../stage-context.js';
@@ -138,7 +139,10 @@ async function configHistory(key: string | undefined, options: CommandOptions<'c
   if (versions.length === 0) {
     writeLine(
       io.stderr,
-      `Stage ${stage.name} has no config versions yet: the first change makes v1 (cnf-admin config set KEY VALUE --stage ${stage.name}).`,
+      asInvoked(
+        `Stage ${stage.name} has no config versions yet: the first change makes v1 (cnf-admin config set KEY VALUE --stage ${stage.name}).`,
+        io.env,
+      ),
     );
     return 0;
   }

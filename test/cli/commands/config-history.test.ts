@@ -42,4 +42,17 @@ describe('config history', () => {
     expect(versions.find((version) => version.version === 2)?.unrestorable).toMatch(/fallen out of the parameter's history/);
     expect(versions.find((version) => version.version === 103)).not.toHaveProperty('unrestorable');
   });
+
+  it('with no version yet, says how to make the first, as the user runs cnf-admin', async () => {
+    const dir = tempDir('cnf-history');
+    writeFileSync(
+      join(dir, 'cdk.json'),
+      JSON.stringify({ context: { cnf: { app: 'history', stages: { local: { platform: 'local' } } } } }),
+    );
+    const io = memoryIo(dir, { npm_command: 'exec' });
+    expect(await cli(['config', 'history'], io)).toBe(0);
+    expect(io.stderrText()).toBe(
+      'Stage local has no config versions yet: the first change makes v1 (npx cnf-admin config set KEY VALUE --stage local).\n',
+    );
+  });
 });
