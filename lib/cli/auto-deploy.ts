@@ -8,6 +8,7 @@ import type { Stage } from '../core/stage.js';
 import { describeFiles, type WorkingTreeDifference } from '../core/working-tree-difference.js';
 import { isAdminFunctionTask, isScriptPath, type TaskCatalog } from '../core/task-catalog.js';
 import { assertScriptOnDisk } from './script-on-disk.js';
+import { unlistedTaskHint } from './unlisted-task.js';
 import type { StageContext } from './stage-context.js';
 
 /** What decides whether a command deploys the working tree before it runs. */
@@ -67,7 +68,11 @@ function taskCheck(context: StageContext, task: string | undefined): ((release: 
       if (!(error instanceof UsageError)) throw error;
       throw new UsageError(
         `${error.message} The working tree was built as ${release}, which is kept; web:${DEFAULT_ALIAS} and admin:${DEFAULT_ALIAS} did not move to it.`,
-        { hint: `See the tasks of the working tree with: cnf-admin tasks --release ${release} --stage ${context.stage.name}` },
+        {
+          hint:
+            unlistedTaskHint(context.project, task) ??
+            `See the tasks of the working tree with: cnf-admin tasks --release ${release} --stage ${context.stage.name}`,
+        },
       );
     }
   };

@@ -9,6 +9,8 @@ import { resultOfRecord, settledRecord, type AdminEvent, type RunResult } from '
 import type { TaskCatalog } from '../core/task-catalog.js';
 import { ownFlagAfterDashes } from './own-flag-after-dashes.js';
 import { maskTypedSecrets } from './secret-mask.js';
+import { unlistedTaskHint } from './unlisted-task.js';
+import type { Project } from '../core/project.js';
 
 /** What the check before a detached or dry run found: nothing in the way, or the run the id already names. */
 type Preflight = { readonly ok: true; readonly args: Readonly<Record<string, unknown>> } | { readonly ok: false; readonly ran: RunResult };
@@ -22,6 +24,7 @@ type Preflight = { readonly ok: true; readonly args: Readonly<Record<string, unk
  * gives.
  *
  * @param reusedId - whether the caller chose the run id (`--run-id`): only then can the ledger hold it
+ * @param project - the checkout, which may define a task its admin entry does not list
  * @param builtCatalog - the catalog of the release the plan names, when it is built but not stored (a dry run's working tree)
  * @returns the args as the run would get them (flags merged, the schema's defaults applied, secure values masked),
  * or `ok: false` with that run's outcome when the run id already ran with these args
@@ -32,6 +35,7 @@ async function preflight(
   plan: InvokePlan,
   event: AdminEvent & { readonly runId: string },
   reusedId: boolean,
+  project: Project,
   builtCatalog?: TaskCatalog,
 ): Promise<Preflight> {
   const catalog = builtCatalog ?? (await platform.catalog(plan));
@@ -44,7 +48,9 @@ async function preflight(
     error.message = await maskTypedSecrets(platform, error.message);
     if (error.hint !== undefined) throw error;
     const hint =
-      ownFlagAfterDashes(event.task, error.message) ?? `See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`;
+      ownFlagAfterDashes(event.task, error.message) ??
+      (error.message.startsWith('Unknown task') ? unlistedTaskHint(project, event.task) : undefined) ??
+      `See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`;
     throw new UsageError(error.message, { hint, cause: error });
   }
   // Shown by a dry run: a secure value typed as an arg is masked (no args, nothing to read for it).

@@ -2,7 +2,7 @@
  * Bad input through the real binary: each gets a clear message and the exit
  * code the design gives, runs nothing, and shows no stack trace.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../support/cli.js';
@@ -89,6 +89,35 @@ describe('bad input', () => {
     // A task arg that is no flag of invoke's gets no such word.
     expect((await project.cli(['invoke', 'echo', '--', '--count', '1', '--nope'])).stderr).not.toContain('flag of invoke itself');
     expect(await runCount()).toBe(before);
+  });
+
+  it('a task the code defines but lambda/admin.ts does not list: 64, naming the module and the line to add, run, dry run or built tree', async () => {
+    const module = join(project.dir, 'lambda', 'tasks', 'orders-report.ts');
+    const admin = join(project.dir, 'lambda', 'admin.ts');
+    const kept = readFileSync(admin, 'utf8');
+    writeFileSync(
+      module,
+      "import { defineTask } from 'cnf-admin/runtime';\nexport default defineTask({ name: 'orders:report', description: 'x', run: async () => 0 });\n",
+    );
+    const hint =
+      "lambda/tasks/orders-report.ts defines task orders:report, which lambda/admin.ts does not list: add 'orders:report': () => import('./tasks/orders-report.js') to its tasks.";
+    try {
+      const before = await runCount();
+      for (const flags of [[], ['--dry-run'], ['--detach']]) {
+        const result = await project.cli(['invoke', 'orders:report', ...flags]);
+        expectUserError(result, 64, 'Unknown task "orders:report".');
+        expect(result.stderr).toContain(`${hint}\n`);
+      }
+      // A tree that differs is built first; the release it built lacks the task all the same.
+      writeFileSync(admin, `${kept}export const edited = 1;\n`);
+      const built = await project.cli(['invoke', 'orders:report']);
+      expectUserError(built, 64, 'The working tree was built as');
+      expect(built.stderr).toContain(`${hint}\n`);
+      expect(await runCount()).toBe(before);
+    } finally {
+      rmSync(module);
+      writeFileSync(admin, kept);
+    }
   });
 
   it('args that fail the schema: 64, naming the field, nothing ran', async () => {

@@ -16,6 +16,8 @@ import { buildWorkingTreeForDryRun, deployWorkingTreeFirst, type DryRunBuild } f
 import { describeFiles } from '../../core/working-tree-difference.js';
 import { isScriptPath } from '../../core/task-catalog.js';
 import { ownFlagAfterDashes } from '../own-flag-after-dashes.js';
+import { unlistedTaskHint } from '../unlisted-task.js';
+import type { Project } from '../../core/project.js';
 import { localizedMoments } from '../../core/format-moment.js';
 import { checkAwsFlagsAreNotTaskArgs } from '../aws-flags-or-task-args.js';
 import { CNF_VARIABLES, readCnfEnvironment } from '../../core/cnf-environment.js';
@@ -88,7 +90,7 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
       // The check (zod's full build, for the task's JSON Schema) loads only here: a foreground run does not pay for it.
       const { preflight } = await import('../preflight.js');
       const check = await unlessInterrupted(
-        preflight(platform, plan, checked, options.runId !== undefined, built?.catalog),
+        preflight(platform, plan, checked, options.runId !== undefined, context.project, built?.catalog),
         signal,
         NOTHING_RAN,
       );
@@ -136,7 +138,7 @@ async function invoke(options: InvokeCommandOptions, io: CliIo): Promise<number>
       if (isCnfError(error)) throw error;
       return abandoned(io, platform, plan, event.runId, error, options.json === true);
     }
-    return finish(io, plan, event, result, signal.aborted, options.json === true);
+    return finish(io, context.project, plan, event, result, signal.aborted, options.json === true);
   });
 }
 
@@ -168,6 +170,7 @@ async function deployBeforeTheRun(
 /** Shows how a run ended and resolves to the exit code: the run's, as its ledger records it. */
 function finish(
   io: CliIo,
+  project: Project,
   plan: InvokePlan,
   event: AdminEvent & { runId: string },
   result: RunResult | undefined,
@@ -192,8 +195,8 @@ function finish(
     writeLine(io.stderr, `${ERROR_PREFIX} ${asInvoked(message, io.env)}`);
     if ((['UnknownTask', 'InvalidArgs'] satisfies RefusalName[] as string[]).includes(result.error?.name ?? '')) {
       writeLine(io.stderr, asInvoked(`See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`, io.env));
-      const ownFlag = ownFlagAfterDashes(event.task, message);
-      if (ownFlag !== undefined) writeLine(io.stderr, asInvoked(ownFlag, io.env));
+      const more = result.error?.name === 'UnknownTask' ? unlistedTaskHint(project, event.task) : ownFlagAfterDashes(event.task, message);
+      if (more !== undefined) writeLine(io.stderr, asInvoked(more, io.env));
     }
     if (result.error?.name === ('LockHeld' satisfies RefusalName)) {
       // After a wait that ran out, the way on is a longer one, not the flag it was given.

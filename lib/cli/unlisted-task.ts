@@ -1,0 +1,41 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import type { Project } from '../core/project.js';
+import { listsTaskLoader } from '../core/task-loader-entry.js';
+
+/** The modules a task may be written in. */
+const TASK_MODULE = /\.(ts|mts|js|mjs)$/;
+
+/**
+ * What to say when a release has no task `task` but the project's code
+ * defines one that the admin entry does not list: a module under
+ * `<lambdaDir>/tasks/` whose `defineTask` is named `task`, written there and
+ * never added to `createAdminHandler`'s tasks (a release carries only the
+ * tasks its admin entry lists). Undefined when there is no such module, or
+ * the admin entry lists it.
+ *
+ * @example
+ * unlistedTaskHint(project, 'report');
+ * // "lambda/tasks/report.ts defines task report, which lambda/admin.ts does not list: add report: () => import('./tasks/report.js') to its tasks."
+ */
+function unlistedTaskHint(project: Pick<Project, 'root' | 'lambdaDir' | 'adminEntry'>, task: string): string | undefined {
+  const dir = join(project.lambdaDir, 'tasks');
+  if (!existsSync(dir) || !existsSync(project.adminEntry)) return undefined;
+  const key = /^[A-Za-z_$][\w$]*$/.test(task) ? task : `'${task}'`;
+  if (listsTaskLoader(readFileSync(project.adminEntry, 'utf8'), task)) return undefined;
+  const named = new RegExp(`\\bname\\s*:\\s*(['"\`])${task.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\1`);
+  const file = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((path) => TASK_MODULE.test(path) && !path.endsWith('.d.ts'))
+    .sort()
+    .map((path) => join(dir, path))
+    .find((path) => {
+      const source = readFileSync(path, 'utf8');
+      return source.includes('defineTask') && named.test(source);
+    });
+  if (file === undefined) return undefined;
+  const from = relative(dirname(project.adminEntry), file).split('\\').join('/');
+  const loader = `${key}: () => import('./${from.replace(TASK_MODULE, (extension) => (extension.startsWith('.m') ? '.mjs' : '.js'))}')`;
+  return `${relative(project.root, file)} defines task ${task}, which ${relative(project.root, project.adminEntry)} does not list: add ${loader} to its tasks.`;
+}
+
+export { unlistedTaskHint };
