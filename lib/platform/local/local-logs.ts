@@ -13,6 +13,14 @@ import { runLogFile, type LocalPaths } from './local-paths.js';
 const FOLLOW_POLL_MS = 200;
 
 /*
+ * The process that started a run writes its log, line by line, behind the
+ * run: a run that prints megabytes records its end while its last lines are
+ * still on their way to the file. A log with no end line that was written
+ * to within this long is still being written, not cut short.
+ */
+const WRITER_SETTLE_MS = 2_000;
+
+/*
  * A run's log is made as it starts, and its record a moment later, once its
  * process has loaded the release: well within the time a detached start is
  * waited for (two minutes). An empty log with no record for longer is no
@@ -69,6 +77,10 @@ async function* localLogs(paths: LocalPaths, ledger: RunLedger, runId: string, o
     if (record?.endedAt !== undefined && offset === 0 && !isLogFile(file)) throw logGone(runId, file, record);
     // The run may have written more, and ended, while the lines above were read (a slow reader, a long log): the rest first.
     if (record?.endedAt !== undefined && isLogFile(file) && (await stat(file)).size > offset) continue;
+    if (record?.endedAt !== undefined && !endLine && cutShort(record, lastLine) && isBeingWritten(file, record)) {
+      await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
+      continue;
+    }
     if (record?.endedAt !== undefined) {
       if (!endLine && cutShort(record, lastLine))
         yield {
@@ -104,6 +116,20 @@ async function* localLogs(paths: LocalPaths, ledger: RunLedger, runId: string, o
 function cutShort(record: RunRecord, lastLine: string): boolean {
   if (record.error?.name === 'RunLostError') return false;
   return record.error === undefined || !lastLine.includes(JSON.stringify(record.error.message).slice(1, -1));
+}
+
+/**
+ * Whether the log of an ended run may still be growing: its writer lags
+ * behind the run (see {@link WRITER_SETTLE_MS}), unless it was killed, which
+ * the record says.
+ */
+function isBeingWritten(file: string, record: RunRecord): boolean {
+  if (endedByOwnerGone(record.error?.message)) return false;
+  try {
+    return Date.now() - statSync(file).mtimeMs < WRITER_SETTLE_MS;
+  } catch {
+    return false; // a log that is gone grows no more
+  }
 }
 
 /** Whether the run's log is there as a file (a directory in its place is no log, as a file deleted is none). */

@@ -48,6 +48,31 @@ describe('localLogs --follow', () => {
     expect(frames.at(-1)).toMatchObject({ type: 'result', result: { exitCode: 0 } });
   });
 
+  it('waits for the lines its writer still appends after the run recorded its end (megabytes of output), rather than calling the log cut short', async () => {
+    const paths = localPaths({ stateDir: tempDir('cnf-local-logs') });
+    const file = runLogFile(paths, runId);
+    mkdirSync(dirname(file), { recursive: true });
+    // The run has ended, and recorded so; the CLI that started it has written only the first of its lines yet.
+    writeFileSync(file, 'first\n');
+    const ledger = {
+      get: async () => ({ ...running, endedAt: '2026-12-05T11:00:01.000Z', exitCode: 0, durationMs: 5 }),
+    } as unknown as RunLedger;
+    const late = setTimeout(
+      () => appendFileSync(file, `second\n${JSON.stringify({ level: 'info', message: RUN_ENDED, runId, exitCode: 0, durationMs: 5 })}\n`),
+      500,
+    );
+    const frames: RunFrame[] = [];
+    for await (const frame of localLogs(paths, ledger, runId, { follow: true })) frames.push(frame);
+    clearTimeout(late);
+    expect(frames.filter((frame) => frame.type === 'log').map((frame) => (frame.type === 'log' ? frame.line : ''))).toEqual([
+      'first',
+      'second',
+      expect.stringContaining(RUN_ENDED),
+    ]);
+    expect(frames.some((frame) => frame.type === 'notice')).toBe(false);
+    expect(frames.at(-1)).toMatchObject({ type: 'result', result: { exitCode: 0 } });
+  });
+
   it('says a log ends early because the CLI that wrote it was killed, not that the disk was full', async () => {
     const paths = localPaths({ stateDir: tempDir('cnf-local-logs') });
     const file = runLogFile(paths, runId);
