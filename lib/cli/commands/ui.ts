@@ -27,11 +27,16 @@ const TAIL_END_GRACE_MS = 2000;
  * as a page on 127.0.0.1 (a free port unless `--port`), read with the
  * operator's own credentials or from `.cnf/`, prints its address (with this
  * start's token) and opens the browser where it can; Ctrl-C stops it.
+ *
+ * @throws UsageError (64) or PermissionError (77) for an AWS stage without a region or credentials, before it serves.
  */
 async function ui(options: UiCommandOptions, io: CliIo): Promise<number> {
   const { port, host } = options;
   const context = await openStage(io, options);
   const { platform, stage } = context;
+  // An AWS stage it cannot reach (no region, no credentials) is said now, with its exit code, as every command says it:
+  // not by an address whose every page then says so.
+  if (platform.cloudStage !== undefined) await platform.callerIdentity();
   const assets = await PageAssets.load();
   const report = (message: string): void => writeNotice(io, message);
   const launcher = new RunLauncher(platform, report);
