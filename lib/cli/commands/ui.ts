@@ -1,4 +1,3 @@
-import { UsageError } from '../../core/errors.js';
 import type { CommandOptions } from '../command-options.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
@@ -8,6 +7,7 @@ import { asInvoked } from '../invocation.js';
 import { checkoutRuns, deployWorkingTreeFirst } from '../auto-deploy.js';
 import { openStage } from '../stage-context.js';
 import { uiCommand } from '../ui/cli-equivalent.js';
+import { listenFailure } from '../ui/listen-failure.js';
 import { openBrowser } from '../ui/open-browser.js';
 import { PageAssets } from '../ui/page-assets.js';
 import { isLoopbackHost, newSessionToken } from '../ui/request-guard.js';
@@ -53,11 +53,7 @@ async function ui(options: UiCommandOptions, io: CliIo): Promise<number> {
         }),
   });
   const server = await startUiServer({ host, port, token: newSessionToken(), api, assets, report }).catch((error: unknown) => {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE')
-      throw new UsageError(`Port ${port} is in use.`, { hint: 'Pick another with --port, or leave --port out for a free one.' });
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`--host ${host} is not an address of this machine.`);
-    throw error;
+    throw listenFailure(error, port, host);
   });
   // Listening for Ctrl-C before the address is out: whoever reads it may stop the server at once.
   const interrupted = new Promise<void>((resolve) => {
