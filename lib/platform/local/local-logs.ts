@@ -126,7 +126,8 @@ function cutShort(record: RunRecord, lastLine: string): boolean {
 function isBeingWritten(file: string, record: RunRecord): boolean {
   if (endedByOwnerGone(record.error?.message)) return false;
   try {
-    return Date.now() - statSync(file).mtimeMs < WRITER_SETTLE_MS;
+    // Either way: a time set ahead of the clock (by hand, or another machine's) holds no reader for longer than the settle.
+    return Math.abs(Date.now() - statSync(file).mtimeMs) < WRITER_SETTLE_MS;
   } catch {
     return false; // a log that is gone grows no more
   }

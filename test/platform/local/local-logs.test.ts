@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunFrame } from '../../../lib/core/platform.js';
@@ -71,6 +71,23 @@ describe('localLogs --follow', () => {
     ]);
     expect(frames.some((frame) => frame.type === 'notice')).toBe(false);
     expect(frames.at(-1)).toMatchObject({ type: 'result', result: { exitCode: 0 } });
+  });
+
+  it('says a log with no end line is cut short at once when its time is set far ahead of the clock, rather than waiting for it to settle', async () => {
+    const paths = localPaths({ stateDir: tempDir('cnf-local-logs') });
+    const file = runLogFile(paths, runId);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, 'first\n');
+    const ahead = new Date(Date.now() + 3_600_000);
+    utimesSync(file, ahead, ahead);
+    const ledger = {
+      get: async () => ({ ...running, endedAt: '2026-12-05T11:00:01.000Z', exitCode: 0, durationMs: 5 }),
+    } as unknown as RunLedger;
+    const started = Date.now();
+    const frames: RunFrame[] = [];
+    for await (const frame of localLogs(paths, ledger, runId, { follow: true })) frames.push(frame);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(frames.map((frame) => frame.type)).toEqual(['log', 'notice', 'result']);
   });
 
   it('says a log ends early because the CLI that wrote it was killed, not that the disk was full', async () => {
