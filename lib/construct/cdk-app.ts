@@ -8,6 +8,20 @@ import { findProject, stageOf, type Project } from '../core/project.js';
 import { assertValidStageName, type Stage } from '../core/stage.js';
 import { AdminApp, STAGE_CONTEXT_KEY, type AdminAppProps } from './admin-app.js';
 
+/**
+ * Has cdk-nag's AwsSolutions pack check `app` at synth: a finding fails the
+ * synth, as a policy validation does. The CDK app that `cnf-admin init`
+ * writes calls it once, as {@link runCdkApp} does; the construct
+ * acknowledges each finding it means to have, with its reason (docs/cdk.md).
+ *
+ * @example
+ * const app = new App();
+ * addCdkNagChecks(app);
+ */
+function addCdkNagChecks(app: App): void {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+}
+
 /** What a project's CDK app deploys on a stage, beyond the app, the stage and the bundle. */
 type StageProps = Omit<AdminAppProps, 'app' | 'stage' | 'bundle' | 'projectDir'>;
 
@@ -74,7 +88,7 @@ async function addProjectStack(app: App, options: Pick<CdkAppOptions, 'props' | 
     });
   }
   const stack = addStageStack(app, project, stage, await buildBundle(project), options.props);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  addCdkNagChecks(app);
   return stack;
 }
 
@@ -93,7 +107,7 @@ async function addEveryStageStack(app: App, options: Pick<CdkAppOptions, 'props'
   if (stages.length === 0) return [];
   const bundle = await buildBundle(project);
   const stacks = stages.map((stage) => addStageStack(app, project, stage, bundle, options.props));
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  addCdkNagChecks(app);
   return stacks;
 }
 
@@ -173,5 +187,5 @@ async function runCdkApp(options: CdkAppOptions = {}): Promise<number> {
   return 0;
 }
 
-export { addEveryStageStack, addProjectStack, runCdkApp, STAGE_CONTEXT_KEY, stagesToSynth };
+export { addCdkNagChecks, addEveryStageStack, addProjectStack, runCdkApp, STAGE_CONTEXT_KEY, stagesToSynth };
 export type { CdkAppOptions, StageProps };

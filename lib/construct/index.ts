@@ -20,7 +20,7 @@ export { AdminTestEvents } from './admin-test-events.js';
 export type { AdminTestEventsProps } from './admin-test-events.js';
 export { ContainerTasks } from './container-tasks.js';
 export type { ContainerTasksOptions, ContainerTasksProps } from './container-tasks.js';
-export { addEveryStageStack, addProjectStack, runCdkApp, STAGE_CONTEXT_KEY, stagesToSynth } from './cdk-app.js';
+export { addCdkNagChecks, addEveryStageStack, addProjectStack, runCdkApp, STAGE_CONTEXT_KEY, stagesToSynth } from './cdk-app.js';
 export type { CdkAppOptions, StageProps } from './cdk-app.js';
 export { DeployedConfig } from './deployed-config.js';
 export type { DeployedConfigProps } from './deployed-config.js';

@@ -1,10 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ExitCode } from '../../lib/core/exit-codes.js';
-import { addProjectStack, runCdkApp } from '../../lib/construct/cdk-app.js';
+import { addCdkNagChecks, addProjectStack, runCdkApp } from '../../lib/construct/cdk-app.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 let project: TestProject;
@@ -34,6 +35,15 @@ async function run(context: Record<string, string>) {
   const code = await runCdkApp({ cwd: project.dir, context, stderr: sink, outdir: join(project.dir, 'cdk.out') });
   return { code, stderr };
 }
+
+describe('addCdkNagChecks', () => {
+  it("fails the synth of an app with a stack cdk-nag's AwsSolutions pack finds fault with, naming the rule", () => {
+    const app = new App({ outdir: join(project.dir, 'cdk.out.nag') });
+    addCdkNagChecks(app);
+    new Bucket(new Stack(app, 'Unchecked'), 'Bucket');
+    expect(() => app.synth()).toThrow(/AwsSolutions-S1/);
+  });
+});
 
 describe('the project CDK app', () => {
   it("synthesises every AWS stage's stack when no stage is given, and says so, so that cdk bootstrap finds its environments", async () => {

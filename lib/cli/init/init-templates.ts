@@ -115,9 +115,11 @@ function cdkApp(app: string): string {
   return `// The CDK app (cdk.json's "app"): one stack per stage, e.g. npx cdk synth -c stage=prod.
 // Without -c stage it holds every AWS stage of cdk.json, so that npx cdk bootstrap needs none.
 import { App, Stack } from '${CDK_LIBRARY}';
-import { AdminApp, stagesToSynth } from 'cnf-admin/construct';
+import { addCdkNagChecks, AdminApp, stagesToSynth } from 'cnf-admin/construct';
 
 const app = new App();
+// cdk-nag's AwsSolutions pack checks every stack at synth: a finding fails it (docs/cdk.md in cnf-admin says more).
+addCdkNagChecks(app);
 for (const stage of stagesToSynth(app)) {
   const stack = new Stack(app, \`${app}-\${stage}\`);
   // The bundle is built at synth from this project; add props here (releasePhase, schedules, secureParameters, ...).

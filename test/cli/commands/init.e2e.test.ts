@@ -54,6 +54,8 @@ describe('cnf-admin init', () => {
     expect(readFileSync(join(dir, 'lambda', 'tasks', 'hello.ts'), 'utf8')).toContain("from 'cnf-admin/runtime'");
     expect(readFileSync(join(dir, 'bin', 'cdk-app.ts'), 'utf8')).toContain("new AdminApp(stack, 'Admin', { stage })");
     expect(readFileSync(join(dir, 'bin', 'cdk-app.ts'), 'utf8')).toContain('`billing-api-${stage}`');
+    // cdk-nag's AwsSolutions pack checks the app at synth, as docs/cdk.md says (the adoption test synthesises it clean).
+    expect(readFileSync(join(dir, 'bin', 'cdk-app.ts'), 'utf8')).toContain('\naddCdkNagChecks(app);\n');
     expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe('node_modules/\n.cnf/\ncdk.out/\n');
     expect(result.stdout).toContain('Set up billing-api:');
     // Written as it was started: from a shell, not through npm.
