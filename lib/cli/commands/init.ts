@@ -61,7 +61,7 @@ async function init(options: InitCommandOptions, io: CliIo): Promise<number> {
   }
   if (plan.ownCdkApp) {
     writeLine(io.stdout, '\nThis project has a CDK app of its own (cdk.json\'s "app"). Add the admin app to one of its stacks:\n');
-    for (const line of cdkAppLines().split('\n')) writeLine(io.stdout, `  ${line}`);
+    for (const line of cdkAppLines().split('\n')) writeLine(io.stdout, line === '' ? '' : `  ${line}`);
   }
   writeLine(io.stdout, '\nNext:');
   const task = plan.exampleTask;

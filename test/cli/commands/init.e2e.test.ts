@@ -158,6 +158,7 @@ describe('cnf-admin init', () => {
     expect(result.stdout).toContain('This project has a CDK app of its own');
     expect(result.stdout).toContain("import { AdminApp } from 'cnf-admin/construct';");
     expect(result.stdout).toContain("new AdminApp(stack, 'Admin', {});");
+    expect(result.stdout.split('\n').filter((line) => /\s$/.test(line))).toEqual([]);
   });
 
   it('lists what it would write with --dry-run, and writes nothing', async () => {
