@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Project } from '../core/project.js';
+import { DEFAULT_MIGRATE_TASK } from '../core/migrate-task-name.js';
 import { listsTaskLoader } from '../core/task-loader-entry.js';
 
 /** The modules a task may be written in. */
@@ -9,7 +10,8 @@ const TASK_MODULE = /\.(ts|mts|js|mjs)$/;
 /**
  * What to say when a release has no task `task` but the project's code
  * defines one that the admin entry does not list: a module under
- * `<lambdaDir>/tasks/` whose `defineTask` is named `task`, written there and
+ * `<lambdaDir>/tasks/` whose `defineTask` is named `task` (or, for
+ * `migrate`, whose `defineMigrateTask` names no other), written there and
  * never added to `createAdminHandler`'s tasks (a release carries only the
  * tasks its admin entry lists). Undefined when there is no such module, or
  * the admin entry lists it.
@@ -30,7 +32,9 @@ function unlistedTaskHint(project: Pick<Project, 'root' | 'lambdaDir' | 'adminEn
     .map((path) => join(dir, path))
     .find((path) => {
       const source = readFileSync(path, 'utf8');
-      return source.includes('defineTask') && named.test(source);
+      if (source.includes('defineTask') && named.test(source)) return true;
+      // defineMigrateTask() is named migrate unless its options name it otherwise.
+      return task === DEFAULT_MIGRATE_TASK && source.includes('defineMigrateTask') && !/\bname\s*:/.test(source);
     });
   if (file === undefined) return undefined;
   const from = relative(dirname(project.adminEntry), file).split('\\').join('/');

@@ -120,6 +120,20 @@ describe('bad input', () => {
     }
   });
 
+  it('a migrate task that init wrote but lambda/admin.ts does not list: named with the line to add, as any task', async () => {
+    const module = join(project.dir, 'lambda', 'tasks', 'migrate.ts');
+    writeFileSync(module, "import { defineMigrateTask } from 'cnf-admin/migrations';\nexport default defineMigrateTask();\n");
+    try {
+      const result = await project.cli(['invoke', 'migrate']);
+      expectUserError(result, 64, 'Unknown task "migrate".');
+      expect(result.stderr).toContain(
+        "lambda/tasks/migrate.ts defines task migrate, which lambda/admin.ts does not list: add migrate: () => import('./tasks/migrate.js') to its tasks.\n",
+      );
+    } finally {
+      rmSync(module);
+    }
+  });
+
   it('args that fail the schema: 64, naming the field, nothing ran', async () => {
     const before = await runCount();
     expectUserError(await project.cli(['invoke', 'echo', '--', '--count', '0']), 64, 'Invalid args for echo: --count: Too small');
