@@ -1,5 +1,5 @@
 import { isSecretLookingKey } from '../lib/core/secret-looking-key.js';
-import { ApiError, href, post, type FieldProblem } from './api.js';
+import { ApiError, get, href, post, type FieldProblem } from './api.js';
 import { confirmAction } from './confirm-dialog.js';
 import { goAnnouncing, h } from './dom.js';
 
@@ -204,10 +204,29 @@ function argsOf(form: HTMLFormElement): Record<string, unknown> {
   return args;
 }
 
-/** What the confirmation says a start will do: the release, and which args it takes as filled in (names only: a value may be a secret). */
-function startDetail(task: string, named: readonly string[], release: string, checkoutRuns: boolean): string {
-  const live = checkoutRuns ? 'the working tree, deployed first where it differs from the live release,' : 'the live release';
-  const on = release === 'live' ? live : `release ${release} with its pinned config`;
+/** The config a run on a release (by its id) reads, as `GET /api/releases/<id>/plan` answers. */
+interface ReleasePlan {
+  configVersion: number | null;
+  configSource?: string;
+}
+
+/** A release and the config a run on it reads, in words: its pinned version, or the live one where it was never live. */
+function releaseWithConfig(release: string, plan: ReleasePlan): string {
+  if (plan.configVersion === null) return `release ${release} (its pinned config)`;
+  if (plan.configSource === 'pinned') return `release ${release} (config v${plan.configVersion}, its pinned config)`;
+  return `release ${release} (the live config v${plan.configVersion}: it was never live here, so it has no pinned one)`;
+}
+
+/** Where a start on `live` runs: the working tree, where the checkout is the release, else the live release. */
+function liveTarget(checkoutRuns: boolean): string {
+  return checkoutRuns ? 'the working tree, deployed first where it differs from the live release,' : 'the live release';
+}
+
+/**
+ * What the confirmation says a start will do: where it runs (`on`), and which args it takes as filled in (names
+ * only: a value may be a secret).
+ */
+function startDetail(task: string, named: readonly string[], on: string): string {
   const given = named.length === 0 ? 'no args' : `${named.join(', ')} as filled in`;
   return `It runs ${task} on ${on} with ${given}, as cnf-admin invoke does, and the ledger records it as a run from ui.`;
 }
@@ -264,7 +283,19 @@ function argsForm(task: string, schema: Schema, checkoutRuns: boolean, sensitive
       releaseField.focus();
       return false;
     }
-    if (!(await confirmAction(`Start ${task}?`, startDetail(task, Object.keys(args), release, checkoutRuns), 'Start'))) {
+    let on = liveTarget(checkoutRuns);
+    if (release !== 'live') {
+      try {
+        on = releaseWithConfig(release, await get<ReleasePlan>(`/api/releases/${release}/plan`));
+      } catch (error) {
+        // A release the stage does not keep is said before the question, as the start would say it.
+        status.textContent = (error as Error).message;
+        markControl(releaseField, 'not a release the stage keeps');
+        releaseField.focus();
+        return false;
+      }
+    }
+    if (!(await confirmAction(`Start ${task}?`, startDetail(task, Object.keys(args), on), 'Start'))) {
       status.textContent = 'Not started.';
       return false;
     }

@@ -264,6 +264,25 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     expect(after).toHaveLength(before.length);
   });
 
+  it('names the config a start on a release by its id reads, and refuses an id the stage does not keep before it asks', async () => {
+    const live = (JSON.parse(readFileSync(join(project.dir, '.cnf', 'local', 'aliases.json'), 'utf8')) as { live: { admin: string } }).live
+      .admin;
+    const version = (JSON.parse((await project.cli(['config', 'history', '--json'])).stdout) as { live: number }).live;
+    await page.goto(address('/tasks/echo'));
+    await page.getByLabel('count (required)').fill('2');
+    await page.locator('#release-target').fill(live);
+    await page.getByRole('button', { name: 'Start run…' }).click();
+    const dialog = page.getByRole('dialog');
+    await expect.poll(() => dialog.count()).toBe(1);
+    expect(await dialog.textContent()).toContain(`It runs echo on release ${live} (config v${version}, its pinned config) with count`);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('#release-target').fill('r-000000000000');
+    await page.getByRole('button', { name: 'Start run…' }).click();
+    await expect.poll(() => page.locator('#release-target').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#form-status').textContent()).toContain('r-000000000000');
+    expect(await dialog.count()).toBe(0);
+  });
+
   it('refuses an empty required field before it asks, and starts one run however often Start is pressed', async () => {
     await page.goto(address('/tasks/echo'));
     await page.getByRole('button', { name: 'Start run…' }).click();

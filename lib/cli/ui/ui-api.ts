@@ -393,6 +393,17 @@ class UiApi {
     });
   }
 
+  /**
+   * The config a run on `release` (its id) reads, for the start form's
+   * question to name: its pinned version, or, for a release never live
+   * here, the live one. An id the stage does not keep is refused as the
+   * start would be.
+   */
+  async releasePlan(release: string): Promise<unknown> {
+    const plan = await this.platform.resolve({ release });
+    return { release: plan.release, configVersion: plan.configVersion ?? null, configSource: plan.configSource };
+  }
+
   /** What went live and when, with the runs of each release. */
   async releases(): Promise<unknown> {
     const [status, records, moves] = await Promise.all([

@@ -9,6 +9,7 @@ import { ASSET_CACHING, checkRequest, SECURITY_HEADERS, servedAddresses, shownHo
 import { parseRunFilter } from './run-filter.js';
 import type { UiApi } from './ui-api.js';
 import { ExitCode } from '../../core/exit-codes.js';
+import { isReleaseId } from '../../core/release.js';
 
 /** The largest JSON body a write takes. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -176,6 +177,8 @@ async function route(options: UiServerOptions, url: URL, request: IncomingMessag
   if (!post && first === 'tasks' && second === undefined) return sendJson(response, 200, await api.tasks());
   if (!post && first === 'tasks' && second !== undefined) return sendJson(response, 200, await api.task(second));
   if (!post && first === 'releases' && second === undefined) return sendJson(response, 200, await api.releases());
+  if (!post && first === 'releases' && isReleaseId(second) && third === 'plan')
+    return sendJson(response, 200, await api.releasePlan(second));
   if (post && first === 'runs' && second === undefined) return sendJson(response, 201, await api.start(body));
   if (post && first === 'runs' && second !== undefined && third === 'rerun') return sendJson(response, 201, await api.rerun(second, body));
   if (post && first === 'runs' && second !== undefined && third === 'stop') return sendJson(response, 202, await api.stop(second));
