@@ -1,3 +1,4 @@
+import { closestNames } from './did-you-mean.js';
 import { UsageError } from './errors.js';
 import type { JsonSchema, TaskInfo } from './task-catalog.js';
 
@@ -158,7 +159,9 @@ function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined): A
       const usages = task === undefined ? [] : flagUsages(task).map((flagUsage) => flagUsage.usage);
       const known = usages.length === 0 ? 'it takes no args' : `its args: ${usages.join(', ')}`;
       // A list arg's usage ends in `...`: the sentence ends there, with no fourth dot.
-      throw new UsageError(`Unknown arg --${flag} for task ${task?.name}; ${known}${known.endsWith('...') ? '' : '.'}`);
+      const close = closestNames(`--${flag}`, Object.keys(properties).map(flagOf));
+      const guess = close.length === 0 ? '' : ` Did you mean ${close.join(' or ')}?`;
+      throw new UsageError(`Unknown arg --${flag} for task ${task?.name}; ${known}${known.endsWith('...') ? '' : '.'}${guess}`);
     }
     // A repeated flag fills an array: --tag a --tag b.
     const isArray = typeOf(property) === 'array';

@@ -98,7 +98,14 @@ describe('parseArgFlags', () => {
       name: 'tag',
       args: { type: 'object', properties: { tags: { type: 'array', items: { type: 'string' } } }, additionalProperties: false },
     };
-    expect(() => parseArgFlags(['--tagz', 'a'], tagged)).toThrow(/^Unknown arg --tagz for task tag; its args: --tags <string>\.\.\.$/);
+    expect(() => parseArgFlags(['--tagz', 'a'], tagged)).toThrow(
+      /^Unknown arg --tagz for task tag; its args: --tags <string>\.\.\. Did you mean --tags\?$/,
+    );
+  });
+
+  it('names the arg a misspelt flag is closest to, and none when no arg is close', () => {
+    expect(() => parseArgFlags(['--older-than-day', '3'], purge)).toThrow(/\. Did you mean --older-than-days\?$/);
+    expect(() => parseArgFlags(['--verbose'], purge)).toThrow(/--maybe <number>\.$/);
   });
 
   it('reads decimal numbers, with a sign, a fraction or an exponent, where the schema says number', () => {
