@@ -66,6 +66,7 @@ const configItemSchema = z.object({
   createdAt: z.string(),
   cause: z.enum(['set', 'unset', 'deploy', 'config-rollback', 'initial']),
   changed: z.array(z.string()),
+  restores: z.number().int().min(1).optional(),
 });
 
 const pairItemSchema = z.object({

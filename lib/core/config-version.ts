@@ -39,6 +39,8 @@ interface ConfigVersion {
   readonly cause: ConfigVersionCause;
   /** The keys added, removed or changed against the version it was made from. */
   readonly changed: readonly string[];
+  /** For a `config-rollback`: the version it was made equal to (absent from versions made before it was recorded). */
+  readonly restores?: number;
 }
 
 /** The hash of a config version's selectors. */
@@ -73,12 +75,23 @@ interface ConfigVersionParts {
   readonly createdBy: string;
   /** ISO 8601. */
   readonly createdAt: string;
+  /** For a `config-rollback`: the version it makes this one equal to. */
+  readonly restores?: number;
 }
 
 /** A new config version: the one way the local stage, `config` on AWS and a deploy's custom resource make one. */
 function makeConfigVersion(parts: ConfigVersionParts): ConfigVersion {
-  const { version, keys, base = {}, cause, createdBy, createdAt } = parts;
-  return { version, keys, hash: configVersionHash(keys), createdBy, createdAt, cause, changed: changedKeys(base, keys) };
+  const { version, keys, base = {}, cause, createdBy, createdAt, restores } = parts;
+  return {
+    version,
+    keys,
+    hash: configVersionHash(keys),
+    createdBy,
+    createdAt,
+    cause,
+    changed: changedKeys(base, keys),
+    ...(restores === undefined ? {} : { restores }),
+  };
 }
 
 /** `v7`, as every command writes a config version. */

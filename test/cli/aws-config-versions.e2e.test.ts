@@ -121,6 +121,9 @@ describe('config versions on AWS', () => {
     });
     expect(Date.parse(record?.from ?? '')).toBeGreaterThan(Date.now());
     expect(server.dynamodb.itemsUnder('config#').length).toBe(4);
+    // the version it made records the one it restored, which config history names
+    const after = JSON.parse((await cnfAdmin(server, ['config', 'history', '--json'])).stdout) as { versions: unknown[] };
+    expect(after.versions[0]).toMatchObject({ version: 4, cause: 'config-rollback', restores: 1 });
   });
 
   it('a first config set whose PutParameter is denied records no version, and the next set keeps every value', async () => {

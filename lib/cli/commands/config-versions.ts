@@ -152,7 +152,8 @@ async function configHistory(key: string | undefined, options: CommandOptions<'c
     cells: [
       configVersionLabel(version.version),
       formatMoment(version.createdAt),
-      version.cause,
+      // A config rollback says which version it restored.
+      version.restores === undefined ? version.cause : `${version.cause} to ${configVersionLabel(version.restores)}`,
       version.changed.join(', ') || '-',
       'unrestorable' in version ? 'no' : 'yes',
       version.createdBy,

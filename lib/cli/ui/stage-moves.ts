@@ -35,7 +35,7 @@ async function stageMoves(platform: Platform): Promise<StageMove[]> {
     const byNumber = new Map((versions ?? []).map((version) => [version.version, version]));
     return history.map((entry) => {
       const version = entry.cause === CONFIG_CAUSE && entry.config !== undefined ? byNumber.get(entry.config) : undefined;
-      const restored = version?.cause === 'config-rollback' ? restoredVersion(version, versions ?? []) : undefined;
+      const restored = version?.cause === 'config-rollback' ? (version.restores ?? restoredVersion(version, versions ?? [])) : undefined;
       return {
         at: entry.at,
         cause: version?.cause ?? entry.cause,
@@ -62,9 +62,9 @@ async function stageMoves(platform: Platform): Promise<StageMove[]> {
 }
 
 /**
- * The version a `config rollback` made `version` equal to: the newest older
- * one with the same selectors (their hashes match), as `config rollback vN`
- * copies vN's.
+ * The version a `config rollback` made `version` equal to, where it was made
+ * before versions recorded it (`restores`): the newest older one with the
+ * same selectors (their hashes match), as `config rollback vN` copies vN's.
  */
 function restoredVersion(version: ConfigVersion, versions: readonly ConfigVersion[]): number | undefined {
   return versions

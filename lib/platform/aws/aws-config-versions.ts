@@ -173,7 +173,7 @@ class AwsConfigVersions implements ConfigVersions {
     const problem = await this.unrestorable(version);
     if (problem !== undefined)
       throw new UnavailableError(`Cannot restore config ${configVersionLabel(version)}: ${problem}.`, { hint: UNRESTORABLE_CONFIG_HINT });
-    const { version: made } = await this.change('config-rollback', async () => ({ ...keys }), { always: true });
+    const { version: made } = await this.change('config-rollback', async () => ({ ...keys }), { always: true, restores: version });
     return made as ConfigVersion;
   }
 
@@ -191,7 +191,12 @@ class AwsConfigVersions implements ConfigVersions {
   async change(
     cause: ConfigVersionCause,
     next: KeysChange,
-    options: { readonly always?: boolean } = {},
+    options: {
+      /** Make a version even when it holds what the live one does (a rollback to a version equal to the live one). */
+      readonly always?: boolean;
+      /** The version a `config-rollback` makes the new one equal to. */
+      readonly restores?: number;
+    } = {},
   ): Promise<{ version: ConfigVersion | undefined; made: boolean }> {
     const ledger = await this.sources.ledger();
     if (ledger === undefined)
@@ -221,7 +226,10 @@ class AwsConfigVersions implements ConfigVersions {
         if (base !== undefined && record === undefined) await this.#goLive(ledger, base, undefined, release, caller);
         return { version: base, made: false };
       }
-      const made = await ledger.add((version) => this.#version(version, keys, baseKeys, cause, caller), newest?.version ?? 0);
+      const made = await ledger.add(
+        (version) => this.#version(version, keys, baseKeys, cause, caller, options.restores),
+        newest?.version ?? 0,
+      );
       this.#versions = undefined;
       // Before the first record, web read the newest values, as v1 (initial) names them: they stay live until the switch.
       const before = record ?? (base === undefined ? undefined : { release: release ?? 'none', config: base.version, keys: base.keys });
@@ -294,8 +302,18 @@ class AwsConfigVersions implements ConfigVersions {
     base: Readonly<Record<string, ConfigVersionKey>>,
     cause: ConfigVersionCause,
     createdBy: string,
+    restores?: number,
   ): ConfigVersion {
-    return makeConfigVersion({ version, keys: sortedConfigKeys(keys), base, cause, createdBy, createdAt: new Date().toISOString() });
+    const createdAt = new Date().toISOString();
+    return makeConfigVersion({
+      version,
+      keys: sortedConfigKeys(keys),
+      base,
+      cause,
+      createdBy,
+      createdAt,
+      ...(restores === undefined ? {} : { restores }),
+    });
   }
 
   #goneMessage(version: number, gone: readonly string[]): string {

@@ -37,6 +37,7 @@ const configVersionSchema = z.looseObject({
   createdAt: z.string(),
   cause: z.string(),
   changed: z.array(z.string()),
+  restores: z.optional(versionNumber),
 });
 
 /** `parameters.json`: see {@link LocalConfigFile}. */
@@ -201,12 +202,16 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
   }
 
   async restore(version: number): Promise<ConfigVersion> {
-    const made = await this.#changeKeys('config-rollback', (file) => {
-      const problem = unrestorableReason(file, version);
-      if (problem !== undefined)
-        throw new UnavailableError(`${capitalized(problem)}; it cannot be restored.`, { hint: UNRESTORABLE_CONFIG_HINT });
-      return { ...(file.versions.find((candidate) => candidate.version === version) as ConfigVersion).keys };
-    });
+    const made = await this.#changeKeys(
+      'config-rollback',
+      (file) => {
+        const problem = unrestorableReason(file, version);
+        if (problem !== undefined)
+          throw new UnavailableError(`${capitalized(problem)}; it cannot be restored.`, { hint: UNRESTORABLE_CONFIG_HINT });
+        return { ...(file.versions.find((candidate) => candidate.version === version) as ConfigVersion).keys };
+      },
+      version,
+    );
     return made as ConfigVersion;
   }
 
@@ -283,11 +288,11 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
   }
 
   /** Makes a new config version from the live one with `change`, live at once; resolves to it (undefined: no change). */
-  async #changeKeys(cause: ConfigVersionCause, change: KeyChange): Promise<ConfigVersion | undefined> {
-    return this.stageLock(async () => this.#changeKeysLocked(cause, change));
+  async #changeKeys(cause: ConfigVersionCause, change: KeyChange, restores?: number): Promise<ConfigVersion | undefined> {
+    return this.stageLock(async () => this.#changeKeysLocked(cause, change, restores));
   }
 
-  async #changeKeysLocked(cause: ConfigVersionCause, change: KeyChange): Promise<ConfigVersion | undefined> {
+  async #changeKeysLocked(cause: ConfigVersionCause, change: KeyChange, restores?: number): Promise<ConfigVersion | undefined> {
     const release = await this.liveRelease();
     let made: ConfigVersion | undefined;
     await this.#change(async (file) => {
@@ -301,6 +306,7 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
         cause,
         createdBy: this.who(),
         createdAt: new Date().toISOString(),
+        ...(restores === undefined ? {} : { restores }),
       });
       file.versions.push(version);
       file.live = version.version;

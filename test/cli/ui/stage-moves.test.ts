@@ -56,6 +56,30 @@ describe('the moves of the live pair the ui marks', () => {
     ]);
   });
 
+  it('name the version a config rollback recorded it restored, where an older version holds the same values too', async () => {
+    const version = (number: number, cause: string, hash: string, restores?: number) => ({
+      version: number,
+      cause,
+      hash,
+      keys: {},
+      changed: [],
+      ...(restores === undefined ? {} : { restores }),
+    });
+    const platform = {
+      livePairs: { history: async () => [{ release: 'r-111111111111', config: 5, at: '2026-11-25T00:00:00.000Z', cause: 'config' }] },
+      configVersions: {
+        versions: async () => [
+          version(2, 'set', 'cv-b'),
+          version(3, 'set', 'cv-c'),
+          // v4 unset what v3 set: it holds v2's values, and is the newest older version with its hash
+          version(4, 'unset', 'cv-b'),
+          version(5, 'config-rollback', 'cv-b', 2),
+        ],
+      },
+    } as unknown as Platform;
+    expect((await stageMoves(platform)).map(({ restoredConfig }) => restoredConfig)).toEqual([2]);
+  });
+
   it("are the ledger's succeeded rollback runs, oldest first, where the stage keeps no history", async () => {
     const asked: RunQuery[] = [];
     const later = { ...rollback, runId: 'rb-2', startedAt: '2026-11-25T10:00:00.000Z', endedAt: '2026-11-25T10:00:01.000Z', args: {} };

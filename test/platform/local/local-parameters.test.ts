@@ -69,6 +69,8 @@ describe('the local parameter store, versioned', () => {
     expect(await parameters.unrestorable(first + 1)).toBeUndefined();
     const restored = await parameters.restore(first + 1);
     expect(await parameters.values(restored.version)).toEqual([{ key: 'K', value: 'value-2', secure: false }]);
+    // It records the version it restored, as it is kept: the ui and config history name it.
+    expect((await parameters.versions()).at(-1)).toMatchObject({ cause: 'config-rollback', restores: first + 1 });
   });
 
   it('keeps a managed key out of every version, and current in all of them', async () => {
