@@ -43,6 +43,19 @@ const invoke = (runId: string, ...args: string[]) =>
   cnfAdmin(['invoke', LIVE_CONTAINER_TASK, '--stage', 'prod', '--run-id', runId, ...(args.length === 0 ? [] : ['--', ...args])]);
 const runTasksOf = (runId: string) => stage.tasks.filter((task) => task.startedBy === runId);
 
+/** Starts an invoke of the live container task in the foreground, and resolves once its output has shown `seen`. */
+async function watchedInvoke(runId: string, seen: string, ...args: string[]) {
+  const run = startWatched(
+    ['invoke', LIVE_CONTAINER_TASK, '--stage', 'prod', '--run-id', runId, ...(args.length === 0 ? [] : ['--', ...args])],
+    {
+      cwd: stage.project.dir,
+      env: stage.env,
+    },
+  );
+  await run.seen(seen);
+  return run;
+}
+
 /** Sends the admin function an event as any holder of lambda:InvokeFunction may, without the CLI. */
 async function sendEvent(event: Record<string, unknown>): Promise<Record<string, unknown>> {
   const lambda = new LambdaClient({
@@ -110,11 +123,7 @@ describe('a container task, end to end', () => {
 
   it('stop: the run ends with 130 naming who stopped it, recorded', async () => {
     const runId = newRunId();
-    const run = startWatched(['invoke', LIVE_CONTAINER_TASK, '--stage', 'prod', '--run-id', runId, '--', '--mode', 'wait'], {
-      cwd: stage.project.dir,
-      env: stage.env,
-    });
-    await run.seen('waiting for a stop');
+    const run = await watchedInvoke(runId, 'waiting for a stop', '--mode', 'wait');
     const stop = await cnfAdmin(['stop', runId, '--stage', 'prod']);
     expect(stop.code, stop.stderr).toBe(0);
     const result = await run.result;
@@ -124,11 +133,7 @@ describe('a container task, end to end', () => {
 
   it('a retried run id starts no second task: while it runs (75), and once it ended (its code)', async () => {
     const runId = newRunId();
-    const run = startWatched(['invoke', LIVE_CONTAINER_TASK, '--stage', 'prod', '--run-id', runId, '--', '--mode', 'wait'], {
-      cwd: stage.project.dir,
-      env: stage.env,
-    });
-    await run.seen('waiting for a stop');
+    const run = await watchedInvoke(runId, 'waiting for a stop', '--mode', 'wait');
     const during = await invoke(runId, '--mode', 'wait');
     expect(during.code, during.stderr).toBe(75);
     expect(runTasksOf(runId)).toHaveLength(1);
@@ -141,11 +146,7 @@ describe('a container task, end to end', () => {
 
   it('a locked task whose lock a running run holds is refused (75) before any task starts', async () => {
     const holder = newRunId();
-    const run = startWatched(['invoke', LIVE_CONTAINER_TASK, '--stage', 'prod', '--run-id', holder, '--', '--mode', 'wait'], {
-      cwd: stage.project.dir,
-      env: stage.env,
-    });
-    await run.seen('waiting for a stop');
+    const run = await watchedInvoke(holder, 'waiting for a stop', '--mode', 'wait');
     const other = newRunId();
     const locked = await invoke(other);
     expect(locked.code, locked.stderr).toBe(75);
@@ -199,11 +200,7 @@ describe('a container task, end to end', () => {
   it('a task Fargate never starts, stopped there by ECS: 69 recorded', async () => {
     const runId = newRunId();
     stage.ecs.course = 'stuck';
-    const run = startWatched(['invoke', LIVE_CONTAINER_TASK, '--stage', 'prod', '--run-id', runId], {
-      cwd: stage.project.dir,
-      env: stage.env,
-    });
-    await run.seen('Started ECS task');
+    const run = await watchedInvoke(runId, 'Started ECS task');
     const [task] = runTasksOf(runId);
     Object.assign(task ?? {}, {
       lastStatus: 'STOPPED',
@@ -219,11 +216,7 @@ describe('a container task, end to end', () => {
   it('stop of a run whose task never started: 130, recorded', async () => {
     const runId = newRunId();
     stage.ecs.course = 'stuck';
-    const run = startWatched(['invoke', LIVE_CONTAINER_TASK, '--stage', 'prod', '--run-id', runId], {
-      cwd: stage.project.dir,
-      env: stage.env,
-    });
-    await run.seen('Started ECS task');
+    const run = await watchedInvoke(runId, 'Started ECS task');
     const stop = await cnfAdmin(['stop', runId, '--stage', 'prod']);
     expect(stop.code, stop.stderr).toBe(0);
     const result = await run.result;

@@ -22,6 +22,17 @@ const running: RunRecord = {
   log: 'x',
 };
 
+/** The frames of the run's whole log, its end line last, then its result: no notice that the log was cut short. */
+function expectWholeLog(frames: readonly RunFrame[]): void {
+  expect(frames.filter((frame) => frame.type === 'log').map((frame) => (frame.type === 'log' ? frame.line : ''))).toEqual([
+    'first',
+    'second',
+    expect.stringContaining(RUN_ENDED),
+  ]);
+  expect(frames.some((frame) => frame.type === 'notice')).toBe(false);
+  expect(frames.at(-1)).toMatchObject({ type: 'result', result: { exitCode: 0 } });
+}
+
 describe('localLogs --follow', () => {
   it('reads the lines written while it was reading, before it ends on a run that ended meanwhile: whole, and no word of a log cut short', async () => {
     const paths = localPaths({ stateDir: tempDir('cnf-local-logs') });
@@ -39,13 +50,7 @@ describe('localLogs --follow', () => {
         record = { ...running, endedAt: '2026-12-05T11:00:01.000Z', exitCode: 0, durationMs: 5 };
       }
     }
-    expect(frames.filter((frame) => frame.type === 'log').map((frame) => (frame.type === 'log' ? frame.line : ''))).toEqual([
-      'first',
-      'second',
-      expect.stringContaining(RUN_ENDED),
-    ]);
-    expect(frames.some((frame) => frame.type === 'notice')).toBe(false);
-    expect(frames.at(-1)).toMatchObject({ type: 'result', result: { exitCode: 0 } });
+    expectWholeLog(frames);
   });
 
   it('waits for the lines its writer still appends after the run recorded its end (megabytes of output), rather than calling the log cut short', async () => {
@@ -64,13 +69,7 @@ describe('localLogs --follow', () => {
     const frames: RunFrame[] = [];
     for await (const frame of localLogs(paths, ledger, runId, { follow: true })) frames.push(frame);
     clearTimeout(late);
-    expect(frames.filter((frame) => frame.type === 'log').map((frame) => (frame.type === 'log' ? frame.line : ''))).toEqual([
-      'first',
-      'second',
-      expect.stringContaining(RUN_ENDED),
-    ]);
-    expect(frames.some((frame) => frame.type === 'notice')).toBe(false);
-    expect(frames.at(-1)).toMatchObject({ type: 'result', result: { exitCode: 0 } });
+    expectWholeLog(frames);
   });
 
   it('says a log with no end line is cut short at once when its time is set far ahead of the clock, rather than waiting for it to settle', async () => {
