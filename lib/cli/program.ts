@@ -143,7 +143,7 @@ const COMMANDS: readonly CommandSpec[] = [
   }),
   defineCommand({
     name: 'db',
-    summary: "the local stage's embedded PostgreSQL: its status, URL, start, stop and reset",
+    summary: "the local stage's embedded PostgreSQL: its status, URL, start, stop, reset and psql",
     options: COMMAND_OPTIONS.db,
     examples: ['cnf-admin db status', 'psql "$(cnf-admin db url)"', 'cnf-admin db reset --yes'],
     subcommands: [

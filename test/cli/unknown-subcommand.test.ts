@@ -52,3 +52,17 @@ describe('a command a group does not have', () => {
     expect(io.stderrText()).not.toContain('Its commands');
   });
 });
+
+/* The top-level help sums up each group by the commands it has. */
+describe("the top-level help's summary of a group", () => {
+  it('names every command of db, psql among them', async () => {
+    const io = memoryIo(tempDir('cnf-no-project'));
+    expect(await cli(['--help'], io)).toBe(0);
+    // Its summary, wrapped over the lines below its name until the next command's.
+    const lines = io.stdoutText().split('\n');
+    const first = lines.findIndex((text) => /^ {2}db\b/.test(text));
+    const next = lines.findIndex((text, index) => index > first && /^ {2}\S/.test(text));
+    const summary = lines.slice(first, next).join(' ');
+    for (const command of ['status', 'URL', 'start', 'stop', 'reset', 'psql']) expect(summary).toContain(command);
+  });
+});
