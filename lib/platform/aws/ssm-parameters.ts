@@ -9,6 +9,7 @@ import {
 import { assertValidConfigKey, MASK, RESERVED_KEY_PREFIX, type Parameter } from '../../core/parameter-set.js';
 import type { ParameterStore } from '../../core/platform.js';
 import { callAws, isNotFound, translateAwsError } from './aws-errors.js';
+import { withoutSecret } from './secret-free-error.js';
 
 /**
  * An AWS stage's parameter set: the SSM parameters under `/<app>/<stage>/`,
@@ -59,22 +60,29 @@ class SsmParameterStore implements ParameterStore {
     await this.put(key, value, options);
   }
 
-  /** Puts a value (a new SSM parameter version); resolves to that version's number. */
+  /**
+   * Puts a value (a new SSM parameter version); resolves to that version's
+   * number. A secure value's refusal is told without it: AWS may quote it.
+   */
   async put(key: string, value: string, options: { readonly secure: boolean }): Promise<number | undefined> {
     assertValidConfigKey(key);
     const keyId = options.secure ? await this.secureKey() : undefined;
-    const answer = await callAws(this.#call('ssm:PutParameter', `parameter ${this.#name(key)}`), () =>
-      this.ssm.send(
-        new PutParameterCommand({
-          Name: this.#name(key),
-          Value: value,
-          Type: options.secure ? 'SecureString' : 'String',
-          ...(keyId === undefined ? {} : { KeyId: keyId }),
-          Overwrite: true,
-        }),
-      ),
-    );
-    return answer.Version;
+    try {
+      const answer = await callAws(this.#call('ssm:PutParameter', `parameter ${this.#name(key)}`), () =>
+        this.ssm.send(
+          new PutParameterCommand({
+            Name: this.#name(key),
+            Value: value,
+            Type: options.secure ? 'SecureString' : 'String',
+            ...(keyId === undefined ? {} : { KeyId: keyId }),
+            Overwrite: true,
+          }),
+        ),
+      );
+      return answer.Version;
+    } catch (error) {
+      throw options.secure ? withoutSecret(error, value) : error;
+    }
   }
 
   async unset(key: string): Promise<boolean> {
