@@ -8,6 +8,7 @@ import { takesOverRefusedStart } from '../core/refused-start.js';
 import { resultOfRecord, settledRecord, type AdminEvent, type RunResult } from '../core/run.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
 import { ownFlagAfterDashes } from './own-flag-after-dashes.js';
+import { redactArgs } from '../runtime/task-args.js';
 import { maskTypedSecrets } from './secret-mask.js';
 import { unlistedTaskHint } from './unlisted-task.js';
 import type { Project } from '../core/project.js';
@@ -26,7 +27,8 @@ type Preflight = { readonly ok: true; readonly args: Readonly<Record<string, unk
  * @param reusedId - whether the caller chose the run id (`--run-id`): only then can the ledger hold it
  * @param project - the checkout, which may define a task its admin entry does not list
  * @param builtCatalog - the catalog of the release the plan names, when it is built but not stored (a dry run's working tree)
- * @returns the args as the run would get them (flags merged, the schema's defaults applied, secure values masked),
+ * @returns the args as the run would get them (flags merged, the schema's defaults applied), as the ledger keeps them
+ * (sensitive and secret-looking args replaced, secure values masked),
  * or `ok: false` with that run's outcome when the run id already ran with these args
  * @throws UsageError (64) or TryAgainError (75)
  */
@@ -53,8 +55,9 @@ async function preflight(
       `See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`;
     throw new UsageError(error.message, { hint, cause: error });
   }
-  // Shown by a dry run: a secure value typed as an arg is masked (no args, nothing to read for it).
-  const args = Object.keys(given).length === 0 ? given : await maskTypedSecrets(platform, given);
+  // Shown by a dry run as the ledger would keep them: sensitive and secret-looking args replaced, a secure value typed as one masked.
+  const sensitive = [...catalog.tasks, ...catalog.scripts].find((task) => task.name === event.task)?.sensitiveArgs;
+  const args = Object.keys(given).length === 0 ? given : await maskTypedSecrets(platform, redactArgs(given, sensitive));
   const ok = { ok: true, args } as const;
   if (!reusedId) return ok;
   const claimed = await platform.run(event.runId);
