@@ -37,6 +37,7 @@ import { runErrorOf, runTask, stopEnding, type TaskOutcome } from './run-task.js
 import { watchStopRequest, type StopWatch } from './container/stop-request.js';
 import { outcomeOfTermination } from '../core/container-outcome.js';
 import { redactArgs } from './task-args.js';
+import { secretArgNames, secretArgsRefusal } from './container/secret-args.js';
 import { checkArgs, invalidArgsMessage } from '../core/check-args.js';
 import { argsHash } from '../core/args-hash.js';
 import { argsDifference } from '../core/run-id-reuse.js';
@@ -137,6 +138,10 @@ class AdminRun {
     const redactor = new SecretRedactor(config instanceof ConfigError ? [] : config.secrets);
     const recorded = (given: Readonly<Record<string, unknown>>): Record<string, unknown> =>
       redactor.value(redactArgs(given, task.options.sensitiveArgs)) as Record<string, unknown>;
+    const secretArgs = gate === undefined ? [] : secretArgNames(args.given, task.options.sensitiveArgs, redactor);
+    // Refused before the claim: a run id spent on a refusal could not be retried with the args fixed.
+    if (secretArgs.length > 0)
+      throw this.#refusal(event.runId, event.task, ExitCode.USAGE, 'InvalidArgs', secretArgsRefusal(event.task, secretArgs));
     const timeLimitSeconds = containerTimeLimitSeconds(task.options);
     let record: RunRecord = {
       runId: event.runId,

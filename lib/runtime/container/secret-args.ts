@@ -1,0 +1,32 @@
+import { isSecretLookingKey } from '../../core/secret-looking-key.js';
+import type { SecretRedactor } from '../redact-secrets.js';
+
+/**
+ * The args of a run that hold a secret, by name: the task's `sensitiveArgs`,
+ * args under secret-looking names (`password`, `apiToken`, …), and args whose
+ * value holds a secure value of the stage (which `redactor` masks). A
+ * container run may take none of them: its event travels in RunTask's
+ * container overrides, which ECS shows to whoever may describe the task and
+ * CloudTrail records.
+ *
+ * @example
+ * secretArgNames({ user: 'bob', apiToken: 't0k3n' }, [], redactor); // ['apiToken']
+ */
+function secretArgNames(args: Readonly<Record<string, unknown>>, sensitive: readonly string[] = [], redactor: SecretRedactor): string[] {
+  return Object.entries(args)
+    .filter(([key, value]) => sensitive.includes(key) || isSecretLookingKey(key) || holdsSecret(value, redactor))
+    .map(([key]) => key);
+}
+
+/* Whether redacting `value` changes it: compared as JSON, since a redacted object is always a copy. */
+function holdsSecret(value: unknown, redactor: SecretRedactor): boolean {
+  return JSON.stringify(redactor.value(value)) !== JSON.stringify(value);
+}
+
+/** The refusal of a container run given such args: where the secret goes instead. */
+function secretArgsRefusal(task: string, names: readonly string[]): string {
+  const listed = names.map((name) => `"${name}"`).join(', ');
+  return `${task} runs in a container, whose args travel in RunTask's overrides (shown by ecs:DescribeTasks, kept by CloudTrail), so it takes no secret as an arg; ${listed} would be one. Keep the secret in the stage's config (cnf-admin config set KEY --secure) and read it as config.KEY.`;
+}
+
+export { secretArgNames, secretArgsRefusal };

@@ -1,0 +1,85 @@
+/**
+ * A container run's event travels in RunTask's overrides, which ECS shows
+ * (DescribeTasks) and CloudTrail keeps: the admin function refuses (64) a
+ * container run given a secret as an arg, before the claim and before RunTask.
+ */
+import { ECSClient, RunTaskCommand } from '@aws-sdk/client-ecs';
+import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import * as z from 'zod';
+import type { RunResult } from '../../../lib/core/run.js';
+import { createAdminHandler } from '../../../lib/runtime/admin-handler.js';
+import { defineTask } from '../../../lib/runtime/define-task.js';
+import { FileLedger } from '../../../lib/runtime/ledger/file-ledger.js';
+import { tempDir } from '../../support/temp-dir.js';
+
+const RELEASE = 'r-0123456789ab';
+const SECURE = 'Secure-Value-In-Arg-5e1d';
+const TASK_ARN = 'arn:aws:ecs:eu-west-1:123456789012:task/fixture-prod-admin/0123456789abcdef';
+
+const signIn = defineTask({
+  name: 'sign-in',
+  description: 'Signs in, in a container',
+  args: z.strictObject({ user: z.string(), note: z.string().default(''), code: z.string().optional(), apiToken: z.string().optional() }),
+  options: { runtime: 'container', timeoutSeconds: 3600, sensitiveArgs: ['code'] },
+  run: async () => undefined,
+});
+
+const ecs = mockClient(ECSClient);
+const ssm = mockClient(SSMClient);
+let ledger: FileLedger;
+
+const invoke = (event: Record<string, unknown>): Promise<RunResult> =>
+  createAdminHandler({ tasks: { 'sign-in': async () => ({ default: signIn }) }, ledger })(event, {});
+
+beforeEach(() => {
+  ecs.reset();
+  ssm.reset();
+  ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }], failures: [] });
+  ssm
+    .on(GetParametersByPathCommand)
+    .resolves({ Parameters: [{ Name: '/fixture/prod/PEM', Type: 'SecureString', Value: SECURE, Version: 1 }] });
+  ledger = new FileLedger(tempDir('cnf-secret-args-ledger'));
+  vi.stubEnv('CNF_PARAMETER_PATH', '/fixture/prod/');
+  vi.stubEnv('CNF_STAGE', 'prod');
+  vi.stubEnv('CNF_RELEASE', RELEASE);
+  vi.stubEnv(
+    'CNF_CONTAINER',
+    JSON.stringify({
+      cluster: 'arn:aws:ecs:eu-west-1:123456789012:cluster/fixture-prod-admin',
+      taskDefinition: `arn:aws:ecs:eu-west-1:123456789012:task-definition/fixture-prod-admin-${RELEASE}:3`,
+      containerName: 'admin',
+      subnets: ['subnet-a'],
+      securityGroups: ['sg-tasks'],
+      assignPublicIp: false,
+    }),
+  );
+  vi.stubEnv('AWS_REGION', 'eu-west-1');
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('a container run given a secret as an arg', () => {
+  it.each([
+    ['a sensitive arg', ['--user', 'bob', '--code', 'Sensitive-Code-77aa'], '"code"'],
+    ['a secret-looking arg', ['--user', 'bob', '--api-token', 'Token-By-Name-88bb'], '"apiToken"'],
+    ['a secure value of the stage', ['--user', 'bob', '--note', `see ${SECURE}`], '"note"'],
+  ])('is refused (64) for %s, before the claim and RunTask', async (_, argv, named) => {
+    const runId = `20261130-000000-sec${argv.length}${named.length}`;
+    const result = await invoke({ task: 'sign-in', argv, runId, source: 'cli', caller: 'alice' });
+    expect(result).toMatchObject({ exitCode: 64, error: { name: 'InvalidArgs' } });
+    expect(result.error?.message).toContain(`takes no secret as an arg; ${named} would be one`);
+    expect(JSON.stringify(result)).not.toContain(argv[3]);
+    expect(ecs.commandCalls(RunTaskCommand)).toEqual([]);
+    expect(await ledger.get(runId)).toBeUndefined();
+  });
+
+  it('starts with args that hold no secret', async () => {
+    const result = await invoke({ task: 'sign-in', argv: ['--user', 'bob'], runId: '20261130-000000-sec000', source: 'cli' });
+    expect(result).toMatchObject({ exitCode: 0, container: { taskArn: TASK_ARN } });
+    expect(ecs.commandCalls(RunTaskCommand)).toHaveLength(1);
+  });
+});
