@@ -35,7 +35,7 @@ function checkEventAgainstCatalog(catalog: TaskCatalog, release: string, event: 
   if (argv.length > 0) {
     const flags = parseArgFlags(argv, task);
     fromFlags = Object.keys(flags);
-    given = mergeArgs(event.args, flags);
+    given = mergeArgs(event.args, flags, task);
     const tooBig = argsLimitProblem('The task args', given);
     if (tooBig !== undefined) throw new UsageError(tooBig);
   }

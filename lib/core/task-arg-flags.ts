@@ -1,5 +1,6 @@
 import { closestNames } from './did-you-mean.js';
 import { UsageError } from './errors.js';
+import { isSecretLookingKey } from './secret-looking-key.js';
 import type { JsonSchema, TaskInfo } from './task-catalog.js';
 
 type Args = Record<string, unknown>;
@@ -30,30 +31,45 @@ function typeOf(schema: PropertySchema | undefined): string | undefined {
 const DECIMAL_INTEGER = /^[+-]?\d+$/;
 const DECIMAL_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-function convert(flag: string, text: string, schema: PropertySchema | undefined): unknown {
+/*
+ * What a refusal of a flag's value quotes of it: nothing of a sensitive arg's
+ * (the task's `sensitiveArgs`, a secret-looking name), a secret typed there.
+ */
+function quoted(text: string, hidden: boolean): string {
+  return hidden ? '(not shown: a sensitive arg)' : JSON.stringify(text);
+}
+
+/** Whether `key` is an arg the ledger keeps no value of: one of the task's `sensitiveArgs`, or one under a secret-looking name. */
+function isSensitiveArg(task: TaskInfo | undefined, key: string): boolean {
+  return task?.sensitiveArgs?.includes(key) === true || isSecretLookingKey(key);
+}
+
+function convert(flag: string, text: string, schema: PropertySchema | undefined, hidden: boolean): unknown {
   const type = typeOf(schema);
   if (type === 'integer') {
     const value = Number(text);
     if (!DECIMAL_INTEGER.test(text) || !Number.isSafeInteger(value)) {
-      throw new UsageError(`--${flag} takes an integer in decimal digits, got: ${JSON.stringify(text)}`);
+      throw new UsageError(`--${flag} takes an integer in decimal digits, got: ${quoted(text, hidden)}`);
     }
     return value;
   }
   if (type === 'number') {
     const value = Number(text);
     if (!DECIMAL_NUMBER.test(text) || !Number.isFinite(value)) {
-      throw new UsageError(`--${flag} takes a decimal number, got: ${JSON.stringify(text)}`);
+      throw new UsageError(`--${flag} takes a decimal number, got: ${quoted(text, hidden)}`);
     }
     return value;
   }
   if (type === 'boolean') {
     if (text === 'true' || text === 'false') return text === 'true';
-    throw new UsageError(`--${flag} is true or false, got: ${JSON.stringify(text)}`);
+    throw new UsageError(`--${flag} is true or false, got: ${quoted(text, hidden)}`);
   }
   if (type === 'object' || type === 'array') {
     try {
       return JSON.parse(text);
     } catch (error) {
+      // JSON.parse's message quotes a piece of the text.
+      if (hidden) throw new UsageError(`--${flag} takes JSON (${type}), got: ${quoted(text, hidden)}`);
       throw new UsageError(`--${flag} takes JSON (${type}), got: ${text}`, { cause: error });
     }
   }
@@ -178,7 +194,7 @@ function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined): A
     const valueSchema = isArray ? property?.items : property;
     let value: unknown;
     if (negated) value = false;
-    else if (match[2] !== undefined) value = convert(flag, match[2], valueSchema);
+    else if (match[2] !== undefined) value = convert(flag, match[2], valueSchema, isSensitiveArg(task, key));
     else if (typeOf(valueSchema) === 'boolean') {
       value = true;
       bareBoolean = flag;
@@ -186,7 +202,7 @@ function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined): A
       const next = tokens[index + 1];
       if (next === undefined || (next.startsWith('--') && next.length > 2)) throw new UsageError(`--${flag} needs a value.`);
       index += 1;
-      value = convert(flag, next, valueSchema);
+      value = convert(flag, next, valueSchema, isSensitiveArg(task, key));
     }
     args[key] = isArray ? [...((args[key] as unknown[] | undefined) ?? []), value] : value;
   }
@@ -203,15 +219,15 @@ function exampleFlags(task: TaskInfo | undefined): string {
  * Lays args read from flags over args given as JSON (`--args`), refusing a
  * key given both ways: which one should win is the user's to say.
  *
+ * @param task - the task, whose sensitive args the refusal does not quote
  * @throws UsageError naming the flag given both ways.
  */
-function mergeArgs(json: Readonly<Args>, flags: Readonly<Args>): Args {
+function mergeArgs(json: Readonly<Args>, flags: Readonly<Args>, task?: TaskInfo): Args {
   const both = Object.keys(flags).filter((key) => Object.hasOwn(json, key));
   if (both.length > 0) {
     const first = both[0] as string;
-    throw new UsageError(
-      `${flagOf(first)} is given twice: in the JSON args (${first}: ${JSON.stringify(json[first])}) and as a flag; give it once.`,
-    );
+    const value = isSensitiveArg(task, first) ? '(not shown: a sensitive arg)' : JSON.stringify(json[first]);
+    throw new UsageError(`${flagOf(first)} is given twice: in the JSON args (${first}: ${value}) and as a flag; give it once.`);
   }
   return { ...json, ...flags };
 }

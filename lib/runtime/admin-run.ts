@@ -348,7 +348,7 @@ class AdminRun {
       if (event.argv.length > 0) {
         const flags = parseArgFlags(event.argv, describe());
         fromFlags = Object.keys(flags);
-        given = mergeArgs(event.args, flags);
+        given = mergeArgs(event.args, flags, describe());
       }
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;

@@ -141,3 +141,39 @@ describe('flag names', () => {
     expect(flagUsageOf(purge, 'toString')).toBe('--to-string');
   });
 });
+
+describe('a sensitive arg given a value that does not fit', () => {
+  const login: TaskInfo = {
+    name: 'login',
+    description: 'Signs in',
+    lock: false,
+    sensitiveArgs: ['pin'],
+    args: {
+      type: 'object',
+      properties: { pin: { type: 'integer' }, apiKey: { type: 'object' }, count: { type: 'integer' } },
+      additionalProperties: false,
+    },
+  };
+  const messageOf = (run: () => unknown): string => {
+    try {
+      run();
+    } catch (caught) {
+      return `${(caught as Error).message} ${String((caught as Error).cause ?? '')}`;
+    }
+    return '';
+  };
+
+  it('is refused without quoting it: a declared one, one under a secret-looking name, and one given twice', () => {
+    expect(messageOf(() => parseArgFlags(['--pin', 'Pin-Typed-9z'], login))).toBe(
+      '--pin takes an integer in decimal digits, got: (not shown: a sensitive arg) ',
+    );
+    expect(messageOf(() => parseArgFlags(['--api-key=Key-Typed-8y'], login))).toBe(
+      '--api-key takes JSON (object), got: (not shown: a sensitive arg) ',
+    );
+    expect(messageOf(() => mergeArgs({ pin: 'Pin-Json-7x' }, { pin: 1 }, login))).toBe(
+      '--pin is given twice: in the JSON args (pin: (not shown: a sensitive arg)) and as a flag; give it once. ',
+    );
+    // Any other arg's value is quoted, as before.
+    expect(messageOf(() => parseArgFlags(['--count', 'ten'], login))).toBe('--count takes an integer in decimal digits, got: "ten" ');
+  });
+});
