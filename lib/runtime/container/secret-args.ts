@@ -1,20 +1,21 @@
-import { isSecretLookingKey } from '../../core/secret-looking-key.js';
 import type { SecretRedactor } from '../redact-secrets.js';
 
 /**
  * The args of a run that hold a secret, by name: the task's `sensitiveArgs`,
- * args under secret-looking names (`password`, `apiToken`, …), and args whose
- * value holds a secure value of the stage (which `redactor` masks). A
- * container run may take none of them: its event travels in RunTask's
- * container overrides, which ECS shows to whoever may describe the task and
- * CloudTrail records.
+ * and args whose value holds a secure value of the stage (which `redactor`
+ * masks). A container run may take none of them: its event travels in
+ * RunTask's container overrides, which ECS shows to whoever may describe the
+ * task and CloudTrail records. An arg whose name merely looks secret
+ * (`apiToken`, but also `maxTokens` or `bypassCache`) is no refusal: the
+ * ledger masks it by its name, and a task that takes a secret says so with
+ * `sensitiveArgs`.
  *
  * @example
- * secretArgNames({ user: 'bob', apiToken: 't0k3n' }, [], redactor); // ['apiToken']
+ * secretArgNames({ user: 'bob', code: '4242' }, ['code'], redactor); // ['code']
  */
 function secretArgNames(args: Readonly<Record<string, unknown>>, sensitive: readonly string[] = [], redactor: SecretRedactor): string[] {
   return Object.entries(args)
-    .filter(([key, value]) => sensitive.includes(key) || isSecretLookingKey(key) || holdsSecret(value, redactor))
+    .filter(([key, value]) => sensitive.includes(key) || holdsSecret(value, redactor))
     .map(([key]) => key);
 }
 
