@@ -3,7 +3,7 @@ import { argsLimitProblem } from './args-limits.js';
 import { checkArgs, invalidArgsMessage } from './check-args.js';
 import { UsageError } from './errors.js';
 import { taskInCatalog } from './task-lookup.js';
-import { flagUsageOf, mergeArgs, parseArgFlags } from './task-arg-flags.js';
+import { flagUsageOf, mergeArgs, parseArgFlags, type ArgQuoting } from './task-arg-flags.js';
 import { isAdminFunctionTask, type TaskCatalog, type TaskInfo } from './task-catalog.js';
 
 /** An admin event as far as checking it against a catalog goes. */
@@ -24,18 +24,24 @@ interface CheckedEvent {
  * A reserved task the admin function answers (`cnf:ping`, …) is its own to
  * check; any other `cnf:` name is an unknown task, as the admin function says.
  *
+ * @param quoting - which arg values a refusal may quote (see {@link ArgQuoting})
  * @throws UsageError (64) with the message the admin function refuses the event with.
  */
-function checkEventAgainstCatalog(catalog: TaskCatalog, release: string, event: CheckedEvent): Readonly<Record<string, unknown>> {
+function checkEventAgainstCatalog(
+  catalog: TaskCatalog,
+  release: string,
+  event: CheckedEvent,
+  quoting: ArgQuoting = 'all',
+): Readonly<Record<string, unknown>> {
   const argv = event.argv ?? [];
   if (isAdminFunctionTask(event.task)) return event.args;
   const task = taskInCatalog(catalog, release, event.task);
   let given: Readonly<Record<string, unknown>> = event.args;
   let fromFlags: string[] = [];
   if (argv.length > 0) {
-    const flags = parseArgFlags(argv, task);
+    const flags = parseArgFlags(argv, task, quoting);
     fromFlags = Object.keys(flags);
-    given = mergeArgs(event.args, flags, task);
+    given = mergeArgs(event.args, flags, task, quoting);
     const tooBig = argsLimitProblem('The task args', given);
     if (tooBig !== undefined) throw new UsageError(tooBig);
   }

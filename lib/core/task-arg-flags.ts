@@ -31,12 +31,28 @@ function typeOf(schema: PropertySchema | undefined): string | undefined {
 const DECIMAL_INTEGER = /^[+-]?\d+$/;
 const DECIMAL_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-/*
- * What a refusal of a flag's value quotes of it: nothing of a sensitive arg's
- * (the task's `sensitiveArgs`, a secret-looking name), a secret typed there.
+/**
+ * Which values a refusal of the args may quote (`--count takes an integer
+ * …, got: "two"`): `all` but a sensitive arg's, where what reads the refusal
+ * masks the stage's secure values after (the admin function, the local
+ * CLI); `none` where nothing can (the CLI's own check on an AWS stage,
+ * which never decrypts a secure value to tell one typed in the wrong place).
  */
-function quoted(text: string, hidden: boolean): string {
-  return hidden ? '(not shown: a sensitive arg)' : JSON.stringify(text);
+type ArgQuoting = 'all' | 'none';
+
+/*
+ * Why a refusal does not quote an arg's value, or undefined where it may: a
+ * sensitive arg's (the task's `sensitiveArgs`, a secret-looking name) never,
+ * any with `none`.
+ */
+function notShown(task: TaskInfo | undefined, key: string, quoting: ArgQuoting): string | undefined {
+  if (isSensitiveArg(task, key)) return '(not shown: a sensitive arg)';
+  return quoting === 'none' ? '(not shown: it may be a secure value, which the CLI does not read on this stage)' : undefined;
+}
+
+/* What a refusal of a flag's value says of it: the value, or why it is not shown. */
+function quoted(text: string, hidden: string | undefined): string {
+  return hidden ?? JSON.stringify(text);
 }
 
 /** Whether `key` is an arg the ledger keeps no value of: one of the task's `sensitiveArgs`, or one under a secret-looking name. */
@@ -44,7 +60,7 @@ function isSensitiveArg(task: TaskInfo | undefined, key: string): boolean {
   return task?.sensitiveArgs?.includes(key) === true || isSecretLookingKey(key);
 }
 
-function convert(flag: string, text: string, schema: PropertySchema | undefined, hidden: boolean): unknown {
+function convert(flag: string, text: string, schema: PropertySchema | undefined, hidden: string | undefined): unknown {
   const type = typeOf(schema);
   if (type === 'integer') {
     const value = Number(text);
@@ -69,7 +85,7 @@ function convert(flag: string, text: string, schema: PropertySchema | undefined,
       return JSON.parse(text);
     } catch (error) {
       // JSON.parse's message quotes a piece of the text.
-      if (hidden) throw new UsageError(`--${flag} takes JSON (${type}), got: ${quoted(text, hidden)}`);
+      if (hidden !== undefined) throw new UsageError(`--${flag} takes JSON (${type}), got: ${hidden}`);
       throw new UsageError(`--${flag} takes JSON (${type}), got: ${text}`, { cause: error });
     }
   }
@@ -142,9 +158,10 @@ function usageOf(key: string, property: PropertySchema): string {
  * rule would quietly pick for the user. An array flag repeats:
  * `--tag a --tag b`.
  *
+ * @param quoting - which values a refusal may quote (see {@link ArgQuoting})
  * @throws UsageError naming the flag that is unknown, given twice, or whose value does not fit.
  */
-function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined): Args {
+function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined, quoting: ArgQuoting = 'all'): Args {
   const schema = task?.args as (JsonSchema & { properties?: Record<string, PropertySchema>; additionalProperties?: unknown }) | undefined;
   // Without a prototype: a flag the user typed (--constructor, --to-string) finds only the task's own args.
   const properties: Record<string, PropertySchema> = Object.assign(Object.create(null) as object, schema?.properties);
@@ -194,7 +211,7 @@ function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined): A
     const valueSchema = isArray ? property?.items : property;
     let value: unknown;
     if (negated) value = false;
-    else if (match[2] !== undefined) value = convert(flag, match[2], valueSchema, isSensitiveArg(task, key));
+    else if (match[2] !== undefined) value = convert(flag, match[2], valueSchema, notShown(task, key, quoting));
     else if (typeOf(valueSchema) === 'boolean') {
       value = true;
       bareBoolean = flag;
@@ -202,7 +219,7 @@ function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined): A
       const next = tokens[index + 1];
       if (next === undefined || (next.startsWith('--') && next.length > 2)) throw new UsageError(`--${flag} needs a value.`);
       index += 1;
-      value = convert(flag, next, valueSchema, isSensitiveArg(task, key));
+      value = convert(flag, next, valueSchema, notShown(task, key, quoting));
     }
     args[key] = isArray ? [...((args[key] as unknown[] | undefined) ?? []), value] : value;
   }
@@ -220,17 +237,19 @@ function exampleFlags(task: TaskInfo | undefined): string {
  * key given both ways: which one should win is the user's to say.
  *
  * @param task - the task, whose sensitive args the refusal does not quote
+ * @param quoting - which values the refusal may quote (see {@link ArgQuoting})
  * @throws UsageError naming the flag given both ways.
  */
-function mergeArgs(json: Readonly<Args>, flags: Readonly<Args>, task?: TaskInfo): Args {
+function mergeArgs(json: Readonly<Args>, flags: Readonly<Args>, task?: TaskInfo, quoting: ArgQuoting = 'all'): Args {
   const both = Object.keys(flags).filter((key) => Object.hasOwn(json, key));
   if (both.length > 0) {
     const first = both[0] as string;
-    const value = isSensitiveArg(task, first) ? '(not shown: a sensitive arg)' : JSON.stringify(json[first]);
+    const value = notShown(task, first, quoting) ?? JSON.stringify(json[first]);
     throw new UsageError(`${flagOf(first)} is given twice: in the JSON args (${first}: ${value}) and as a flag; give it once.`);
   }
   return { ...json, ...flags };
 }
 
 export { flagOf, flagUsageOf, flagUsages, mergeArgs, parseArgFlags };
+export type { ArgQuoting };
 export type { FlagUsage };

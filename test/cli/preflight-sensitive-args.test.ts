@@ -15,7 +15,7 @@ const CATALOG: TaskCatalog = {
       description: 'Signs a user in',
       args: {
         type: 'object',
-        properties: { user: { type: 'string' }, code: { type: 'string' }, apiToken: { type: 'string' } },
+        properties: { user: { type: 'string' }, code: { type: 'string' }, apiToken: { type: 'string' }, attempts: { type: 'integer' } },
         required: ['user'],
         additionalProperties: false,
       },
@@ -40,5 +40,18 @@ describe('preflight of a dry run', () => {
     };
     const checked = await preflight(AWS, PLAN, event, false, {} as Project, CATALOG);
     expect(checked).toEqual({ ok: true, args: { user: 'bob', code: '[redacted: 21 characters]', apiToken: '[redacted]' } });
+  });
+
+  it('quotes no value that fails its type on an AWS stage, where the CLI cannot tell a secure value typed in the wrong place', async () => {
+    const event = {
+      task: 'login',
+      args: {},
+      argv: ['--user', 'bob', '--attempts', 'Secure-Value-Typed-43'],
+      runId: 'r2',
+      source: 'cli' as const,
+    };
+    const refused = preflight(AWS, PLAN, event, false, { root: '/nowhere' } as Project, CATALOG);
+    await expect(refused).rejects.toThrow(/^--attempts takes an integer in decimal digits, got: \(not shown: it may be a secure value/);
+    await expect(refused).rejects.not.toThrow(/Secure-Value-Typed-43/);
   });
 });
