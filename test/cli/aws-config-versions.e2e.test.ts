@@ -5,6 +5,7 @@
  * holds the ledger table, and whose Lambda moves aliases on UpdateAlias.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -61,6 +62,12 @@ function cnfAdmin(server: FakeAws, args: string[], cwd = FIXTURE_ROOT) {
     cwd,
     env: fakeAwsEnvironment(server.url, { CNF_LOG_WAIT_SECONDS: '1' }),
   });
+}
+
+/** Answers a request as Lambda does an UpdateAlias the caller may not make. */
+function deny(response: ServerResponse): void {
+  response.writeHead(403, { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException' });
+  response.end(JSON.stringify({ message: 'not authorized to perform: lambda:UpdateAlias' }));
 }
 
 /** What `cdk deploy` of the newer release does to the aliases. */
@@ -297,6 +304,83 @@ describe('pinned runs and rollback on AWS', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(server.aliases.web.live?.version).toBe('6');
     expect(server.aliases.admin.live?.version).toBe('4');
+  });
+
+  it('a rollback puts nothing back while an alias update is still under way, and says nothing moved', async () => {
+    // web's move is denied at once; admin's is answered (and applied) later: after a put-back that raced it, or 0.2 s on
+    let armed = false;
+    let held: (() => void) | undefined;
+    const server = await fakeAws(
+      {},
+      {
+        serve: (received, response) => {
+          if (!armed || received.operation !== 'UpdateAlias') return false;
+          const { FunctionVersion } = JSON.parse(received.body) as { FunctionVersion: string };
+          if (received.path.includes('fixture-prod-web') && FunctionVersion === '6') {
+            deny(response);
+            return true;
+          }
+          if (received.path.includes('fixture-prod-admin') && FunctionVersion === '4') {
+            const timer = setTimeout(() => held?.(), 200);
+            held = () => {
+              clearTimeout(timer);
+              held = undefined;
+              server.aliases.admin.live = { version: '4', release: OLD_RELEASE };
+              response.writeHead(200, { 'content-type': 'application/json' });
+              response.end(JSON.stringify({ Name: 'live', FunctionVersion: '4' }));
+            };
+            return true;
+          }
+          if (held !== undefined) setImmediate(() => held?.());
+          return false;
+        },
+      },
+    );
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'old']);
+    deployNewer(server);
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'new']);
+    armed = true;
+    const refused = await cnfAdmin(server, ['rollback', '--yes']);
+    expect(refused.code).toBe(77);
+    expect(refused.stderr).toContain('Nothing moved: what had moved was put back as it was.');
+    expect(server.aliases.web.live?.version).toBe('7');
+    expect(server.aliases.admin.live?.version).toBe('5');
+    expect(liveRecord(server)).toMatchObject({ release: RELEASE, config: 2 });
+  });
+
+  it('a rollback whose put-back fails too says the stage is left half moved, which part, and how to settle it', async () => {
+    let armed = false;
+    const server = await fakeAws(
+      {},
+      {
+        serve: (received, response) => {
+          if (!armed || received.operation !== 'UpdateAlias') return false;
+          const { FunctionVersion } = JSON.parse(received.body) as { FunctionVersion: string };
+          // admin's move is denied, and so is putting web back on version 7
+          const web = received.path.includes('fixture-prod-web');
+          if ((web && FunctionVersion === '7') || (!web && FunctionVersion === '4')) {
+            deny(response);
+            return true;
+          }
+          return false;
+        },
+      },
+    );
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'old']);
+    deployNewer(server);
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'new']);
+    armed = true;
+    const refused = await cnfAdmin(server, ['rollback', '--yes', '--run-id', 'rb-half']);
+    expect(refused.code).toBe(77);
+    expect(refused.stderr).toContain('Stage prod is left half moved: the web alias live (on version 7) could not be put back.');
+    expect(refused.stderr).toContain(
+      `cnf-admin status --stage prod; then roll back again (cnf-admin rollback --to ${OLD_RELEASE} --stage prod)`,
+    );
+    expect(refused.stderr).not.toContain('Nothing moved');
+    expect(server.aliases.web.live?.version).toBe('6');
+    expect(server.aliases.admin.live?.version).toBe('5');
+    const run = JSON.parse((await cnfAdmin(server, ['runs', 'show', 'rb-half', '--json'])).stdout);
+    expect(run).toMatchObject({ exitCode: 77, error: { message: expect.stringContaining('left half moved') } });
   });
 
   it('a stage lock that cannot be given back after a change (denied) leaves the change done: exit 0, no crash', async () => {

@@ -17,6 +17,7 @@ import type { AwsConfigVersions } from './aws-config-versions.js';
 import type { ConfigLedgerStore } from './config-ledger-store.js';
 import { listVersions, type FunctionVersion } from './function-versions.js';
 import { getAlias } from './function-aliases.js';
+import { moveFailure } from './move-put-back.js';
 
 /** What {@link AwsLivePairs} works with. */
 interface AwsLivePairSources {
@@ -157,19 +158,33 @@ class AwsLivePairs implements LivePairControl {
       );
     try {
       if (to.config !== undefined) await this.sources.versions.makeLive(to.config, to.release);
-      await Promise.all([update(names.web, web.version), update(names.admin, admin.version)]);
+      // Both settle before anything is put back: a put-back never races an update still under way.
+      const updates = await Promise.allSettled([update(names.web, web.version), update(names.admin, admin.version)]);
+      const failed = updates.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
     } catch (error) {
-      // Best effort, each on its own: the step's own error is what the user reads.
-      const putBack = (functionName: string, alias: AliasConfiguration) =>
-        alias.FunctionVersion === undefined
-          ? Promise.resolve()
-          : update(functionName, alias.FunctionVersion, alias.RoutingConfig?.AdditionalVersionWeights ?? {});
-      await Promise.allSettled([
-        putBack(names.web, webBefore),
-        putBack(names.admin, adminBefore),
-        ...(configBefore === undefined || to.config === undefined ? [] : [this.sources.versions.putBackRecord(configBefore)]),
-      ]);
-      throw error;
+      // Each on its own: the step's own error is what the user reads, with which of them could not be put back.
+      const putBack = (side: 'web' | 'admin', functionName: string, alias: AliasConfiguration) => ({
+        part: `the ${side} alias ${record.aliasName} (on version ${alias.FunctionVersion ?? '?'})`,
+        put:
+          alias.FunctionVersion === undefined
+            ? Promise.resolve()
+            : update(functionName, alias.FunctionVersion, alias.RoutingConfig?.AdditionalVersionWeights ?? {}),
+      });
+      const parts = [
+        putBack('web', names.web, webBefore),
+        putBack('admin', names.admin, adminBefore),
+        ...(configBefore === undefined || to.config === undefined
+          ? []
+          : [{ part: `the live-pair record (on config v${configBefore.config})`, put: this.sources.versions.putBackRecord(configBefore) }]),
+      ];
+      const results = await Promise.allSettled(parts.map(({ put }) => put));
+      throw moveFailure(
+        error,
+        parts.map(({ part }, index) => ({ part, result: results[index] as PromiseSettledResult<unknown> })),
+        stage,
+        to.release,
+      );
     }
     if (to.config !== undefined) {
       const move: PairMove = {
