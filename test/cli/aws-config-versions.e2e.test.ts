@@ -152,6 +152,76 @@ describe('config versions on AWS', () => {
     expect((await cnfAdmin(server, ['config', 'get', 'GREETING'])).stdout).toBe('hello\n');
   });
 
+  it('a config set whose live-pair record is denied says the version it recorded is not live, and which one is', async () => {
+    const denied = { status: 400, name: 'AccessDeniedException', message: 'not authorized to perform: ssm:PutParameter' };
+    let armed = false;
+    const server = await fakeAws(
+      {},
+      {
+        serve: (received, response) => {
+          if (!armed || received.operation !== 'PutParameter' || !received.body.includes(LIVE_PAIR_KEY)) return false;
+          response.writeHead(denied.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': denied.name });
+          response.end(JSON.stringify({ __type: denied.name, message: denied.message }));
+          return true;
+        },
+      },
+    );
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'hello']);
+    armed = true;
+    const refused = await cnfAdmin(server, ['config', 'set', 'GREETING', 'bonjour']);
+    expect(refused.code).toBe(77);
+    expect(refused.stderr).toContain('ssm:PutParameter');
+    expect(refused.stderr).toContain('Config v2 was recorded but is not live: v1 stays live.');
+    expect(liveRecord(server)?.config).toBe(1);
+  });
+
+  it('a config set whose live-pair record was written but its answer lost (reset) reads it back: live, exit 0', async () => {
+    let written = false;
+    const server = await fakeAws(
+      {},
+      {
+        serve: (received, response) => {
+          if (received.operation !== 'PutParameter' || !received.body.includes(LIVE_PAIR_KEY) || liveRecord(server) === undefined)
+            return false;
+          // The first write of the record after the stage's first one is made; every answer is cut off.
+          if (!written) server.ssm.handle('PutParameter', JSON.parse(received.body) as Record<string, unknown>);
+          written = true;
+          response.socket?.destroy();
+          return true;
+        },
+      },
+    );
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'hello']);
+    const set = await cnfAdmin(server, ['config', 'set', 'GREETING', 'bonjour']);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stderr).toContain('config v2 is live');
+    expect(liveRecord(server)?.config).toBe(2);
+  });
+
+  it('a config set whose move of the live pair cannot be recorded says the version is live all the same', async () => {
+    const failed = { status: 500, name: 'InternalServerError', message: 'boom' };
+    let armed = false;
+    const server = await fakeAws(
+      {},
+      {
+        serve: (received, response) => {
+          if (!armed || received.operation !== 'PutItem' || !received.body.includes('pair#')) return false;
+          response.writeHead(failed.status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': failed.name });
+          response.end(JSON.stringify({ __type: failed.name, message: failed.message }));
+          return true;
+        },
+      },
+    );
+    deployNewer(server);
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'hello']);
+    armed = true;
+    const set = await cnfAdmin(server, ['config', 'set', 'GREETING', 'bonjour']);
+    expect(set.code).toBe(69);
+    expect(set.stderr).toContain('Config v2 is live all the same; only its move of the live pair is missing from the ledger');
+    expect(set.stderr).not.toContain('Try again');
+    expect(liveRecord(server)?.config).toBe(2);
+  });
+
   it('a deploy that changes a declared value makes a version by the deploy: history lists it, config get reads it', async () => {
     const server = await fakeAws();
     server.ssm.put(`${PATH}GREETING`, 'hello'); // a declared value, as CloudFormation wrote it

@@ -16,6 +16,7 @@ import type { ConfigVersions } from '../../core/platform.js';
 import type { PairMove } from '../../core/config-ledger.js';
 import { newRunId } from '../../core/run.js';
 import type { ConfigLedgerStore } from './config-ledger-store.js';
+import { notLiveFailure, unrecordedMoveFailure } from './config-change-failure.js';
 import {
   currentSelectors,
   heldVersions,
@@ -271,7 +272,10 @@ class AwsConfigVersions implements ConfigVersions {
     this.#record = Promise.resolve(record);
   }
 
-  /** Writes the live-pair record for `version` and records the move. */
+  /**
+   * Writes the live-pair record for `version` and records the move; a failure
+   * of either says which version is live.
+   */
   async #goLive(
     ledger: ConfigLedgerStore,
     version: ConfigVersion,
@@ -288,11 +292,19 @@ class AwsConfigVersions implements ConfigVersions {
         ? {}
         : { from: new Date(now + CONFIG_SWITCH_SECONDS * 1000).toISOString(), previous: { config: before.config, keys: before.keys } }),
     };
-    await writeLivePairRecord(this.sources, record);
+    try {
+      await writeLivePairRecord(this.sources, record);
+    } catch (error) {
+      // An answer lost on the way back (a reset, a timeout) may have written it: the record read back says which.
+      const written = await readLivePairRecord(this.sources).catch(() => undefined);
+      if (written?.config !== version.version) throw notLiveFailure(error, version.version, written?.config ?? before?.config);
+    }
     this.#record = Promise.resolve(record);
     if (release !== undefined) {
       const move: PairMove = { release, config: version.version, at: new Date(now).toISOString(), cause: 'config', by };
-      await ledger.addMove(move);
+      await ledger.addMove(move).catch((error: unknown) => {
+        throw unrecordedMoveFailure(error, version.version, this.sources.stage);
+      });
     }
   }
 

@@ -1,0 +1,39 @@
+import { configVersionLabel } from '../../core/config-version.js';
+import { CnfError, isCnfError } from '../../core/errors.js';
+
+/** `error` with `told` after its message, its exit code kept, and its hint unless `hint` replaces it; anything but a CnfError (a bug) as it is. */
+function telling(error: unknown, told: string, hint?: string): unknown {
+  if (!isCnfError(error)) return error;
+  const next = hint ?? error.hint;
+  return new CnfError(`${error.message.replace(/\s*$/, '')} ${told}`, error.exitCode, error.fault, {
+    ...(next === undefined ? {} : { hint: next }),
+    cause: error,
+  });
+}
+
+/**
+ * The error of a config change whose live-pair record could not be
+ * written: the version it recorded is not live, and the message says which
+ * one is (none before the stage's first record).
+ *
+ * @example
+ * throw notLiveFailure(error, 3, 2); // "… Config v3 was recorded but is not live: v2 stays live."
+ */
+function notLiveFailure(error: unknown, made: number, live: number | undefined): unknown {
+  const stays = live === undefined ? 'no version is live yet' : `${configVersionLabel(live)} stays live`;
+  return telling(error, `Config ${configVersionLabel(made)} was recorded but is not live: ${stays}.`);
+}
+
+/**
+ * The error of a config change that went live but whose move of the live
+ * pair could not be recorded: the message says the version is live.
+ */
+function unrecordedMoveFailure(error: unknown, made: number, stage: string): unknown {
+  return telling(
+    error,
+    `Config ${configVersionLabel(made)} is live all the same; only its move of the live pair is missing from the ledger (config history and the ui's moves).`,
+    `Nothing to do again: see the live version with cnf-admin config history --stage ${stage}`,
+  );
+}
+
+export { notLiveFailure, unrecordedMoveFailure };
