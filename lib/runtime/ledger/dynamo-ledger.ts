@@ -178,14 +178,22 @@ class DynamoLedger implements RunLedger {
    */
   async acquireLock(name: string, holder: LockHolder): Promise<LockResult> {
     const leaseMs = this.timing.leaseMs ?? 30_000;
-    const now = Date.now();
-    const taken = await this.#putLock(name, holder, now + leaseMs, 'attribute_not_exists(#pk) OR leaseExpiresAt < :now', { ':now': now });
-    const current = taken ? undefined : await this.#lockHolder(name);
+    const putWhereFree = (): Promise<boolean> => {
+      const now = Date.now();
+      return this.#putLock(name, holder, now + leaseMs, 'attribute_not_exists(#pk) OR leaseExpiresAt < :now', { ':now': now });
+    };
+    let taken = await putWhereFree();
+    let current = taken ? undefined : await this.#lockHolder(name);
+    // Released between the put and the read (its holder just finished): free now, so it is put once more.
+    if (!taken && current === undefined) {
+      taken = await putWhereFree();
+      current = taken ? undefined : await this.#lockHolder(name);
+    }
     // Taken from an ended run on condition that the same run still holds it: of two takers, one wins.
     const freed =
       current !== undefined &&
       (await this.#runEnded(current.runId)) &&
-      (await this.#putLock(name, holder, now + leaseMs, 'runId = :heldBy', { ':heldBy': current.runId }));
+      (await this.#putLock(name, holder, Date.now() + leaseMs, 'runId = :heldBy', { ':heldBy': current.runId }));
     if (!taken && !freed) {
       return {
         acquired: false,

@@ -183,6 +183,16 @@ describe('DynamoLedger', () => {
     expect(unmarshall(takeover?.Item ?? {})).toMatchObject({ runId: 'run-2' });
   });
 
+  it('takes a lock released between its put and its read of the holder, rather than naming an unknown holder', async () => {
+    const ledger = new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' }), { heartbeatMs: 60_000 });
+    dynamo.on(PutItemCommand).rejectsOnce(conditionFailed()).resolves({});
+    dynamo.on(GetItemCommand, { Key: marshall({ pk: 'lock#cnf:stage' }) }).resolves({});
+    const lock = await ledger.acquireLock('cnf:stage', { runId: 'config-1', caller: 'bob', since: 'now' });
+    expect(lock.acquired).toBe(true);
+    expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(2);
+    if (lock.acquired) await lock.lease.release();
+  });
+
   it('leaves a lock whose run goes on to that run', async () => {
     const ledger = new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' }));
     dynamo.on(PutItemCommand).rejects(conditionFailed());
