@@ -74,8 +74,16 @@ interface LivePairControl {
   claimRun(record: RunRecord): Promise<RunRecord | undefined>;
   /** Records a claimed run's end. */
   finishRun(record: RunRecord): Promise<void>;
-  /** Moves web and admin to `to.release` and makes `to.config` live, as one step. */
-  move(to: LivePair & { readonly config: number | undefined }, run: { readonly runId: string; readonly reason?: string }): Promise<void>;
+  /**
+   * Moves web and admin to `to.release` and makes `to.config` live, as one
+   * step, and records the move.
+   *
+   * @returns what the user must hear when the stage moved but its move could not be recorded; undefined when it was
+   */
+  move(
+    to: LivePair & { readonly config: number | undefined },
+    run: { readonly runId: string; readonly reason?: string },
+  ): Promise<string | undefined>;
 }
 
 /** A release's pinned config version: the last one it was live with. */

@@ -453,6 +453,34 @@ describe('pinned runs and rollback on AWS', () => {
     expect(run).toMatchObject({ exitCode: 77, error: { message: expect.stringContaining('left half moved') } });
   });
 
+  it('a rollback that moved the stage but whose move the ledger would not record ends 0, saying so, and its run succeeded', async () => {
+    let armed = false;
+    const server = await fakeAws(
+      {},
+      {
+        serve: (received, response) => {
+          if (!armed || received.operation !== 'PutItem' || !received.body.includes('pair#')) return false;
+          response.writeHead(500, { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalServerError' });
+          response.end(JSON.stringify({ message: 'Internal server error' }));
+          return true;
+        },
+      },
+    );
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'old']);
+    deployNewer(server);
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'new']);
+    armed = true;
+    const moved = await cnfAdmin(server, ['rollback', '--yes', '--run-id', 'rb-unrecorded']);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(moved.stderr).toContain(`Stage prod moved to ${OLD_RELEASE}`);
+    expect(moved.stderr).toContain('but the ledger did not record the move');
+    expect(server.aliases.web.live?.version).toBe('6');
+    expect(server.aliases.admin.live?.version).toBe('4');
+    armed = false;
+    const run = JSON.parse((await cnfAdmin(server, ['runs', 'show', 'rb-unrecorded', '--json'])).stdout);
+    expect(run).toMatchObject({ exitCode: 0 });
+  });
+
   it('a stage lock that cannot be given back after a change (denied) leaves the change done: exit 0, no crash', async () => {
     const denied = { status: 403, name: 'AccessDeniedException', message: 'not authorized to perform: dynamodb:DeleteItem' };
     const server = await fakeAws({}, { failures: { DeleteItem: [denied] } });

@@ -299,8 +299,9 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
           return ExitCode.INTERRUPTED;
         }
         moving = true;
-        await pairs.move(planned.to, { runId, ...(reason === undefined ? {} : { reason }) });
+        const unrecorded = await pairs.move(planned.to, { runId, ...(reason === undefined ? {} : { reason }) });
         await finish(ExitCode.OK);
+        if (unrecorded !== undefined) writeLine(io.stderr, `! ${unrecorded}`);
         if (json) writeJson(io, { stage: stage.name, runId, ...planned, moved: true });
         else
           writeLine(

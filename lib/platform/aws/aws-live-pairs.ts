@@ -1,5 +1,6 @@
 import { UpdateAliasCommand, type AliasConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { PairMove } from '../../core/config-ledger.js';
+import { livePairLabel } from '../../core/config-version.js';
 import { ReleaseMismatchError, TryAgainError, UnavailableError } from '../../core/errors.js';
 import {
   historyEntryOf,
@@ -133,7 +134,7 @@ class AwsLivePairs implements LivePairControl {
    * alias that cannot be moved), what moved before it is put back as it
    * was, so that web, admin and the config never stay on two releases.
    */
-  async move(to: LivePair, run: { readonly runId: string; readonly reason?: string }): Promise<void> {
+  async move(to: LivePair, run: { readonly runId: string; readonly reason?: string }): Promise<string | undefined> {
     const record = await this.sources.record();
     const names = functionNamesOf(record);
     const [web, admin] = await this.#versionsOf(to.release);
@@ -196,8 +197,15 @@ class AwsLivePairs implements LivePairControl {
         runId: run.runId,
         ...(run.reason === undefined ? {} : { reason: run.reason }),
       };
-      await (await this.#ledger()).addMove(move);
+      // The stage has moved: a move the ledger refused to record is told, not a failed rollback.
+      const unrecorded = await (await this.#ledger()).addMove(move).then(
+        () => undefined,
+        (error: unknown) => (error as Error).message,
+      );
+      if (unrecorded !== undefined)
+        return `Stage ${stage} moved to ${livePairLabel(to.release, to.config)}, but the ledger did not record the move (${unrecorded.replace(/[.\s]*$/, '')}): config history and the ui do not list it, and ${to.release}'s pinned config is read from the moves it recorded before.`;
     }
+    return undefined;
   }
 
   /** The newest web and admin versions of a release, undefined where the function keeps none. */

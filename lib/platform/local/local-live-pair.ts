@@ -169,7 +169,7 @@ class LocalLivePairs implements LivePairControl {
     return this.ledger.finish(record);
   }
 
-  async move(to: LivePair, run: { readonly runId: string; readonly reason?: string }): Promise<void> {
+  async move(to: LivePair, run: { readonly runId: string; readonly reason?: string }): Promise<undefined> {
     await withStateLock(this.paths.stageDir, () =>
       changingTogether([this.paths.parameters, this.paths.aliases], async () => {
         await this.store.recordMove(
