@@ -105,6 +105,27 @@ class ReleaseMismatchError extends CnfError {
   }
 }
 
+/**
+ * A copy of `error` that says `message` instead: its class kept (the name
+ * `--json` prints and the ledger records, and `instanceof`), its exit code
+ * and fault too, and its hint unless `options.hint` replaces it (`null`:
+ * none). The cause is `options.cause` alone: a copy made to leave something
+ * of the original out (a secret) must not carry it along.
+ *
+ * @example
+ * throw retold(error, `${error.message} Nothing moved.`, { cause: error });
+ */
+function retold(error: CnfError, message: string, options: { readonly hint?: string | null; readonly cause?: unknown } = {}): CnfError {
+  const hint = options.hint === null ? undefined : (options.hint ?? error.hint);
+  const copy = new CnfError(message, error.exitCode, error.fault, {
+    ...(hint === undefined ? {} : { hint }),
+    ...(options.cause === undefined ? {} : { cause: options.cause }),
+  });
+  Object.setPrototypeOf(copy, Object.getPrototypeOf(error) as object);
+  copy.name = error.name;
+  return copy;
+}
+
 export {
   BuildError,
   BuildStoppedError,
@@ -113,6 +134,7 @@ export {
   isCnfError,
   PermissionError,
   ReleaseMismatchError,
+  retold,
   TryAgainError,
   UnavailableError,
   UsageError,

@@ -418,6 +418,38 @@ describe('pinned runs and rollback on AWS', () => {
     expect(liveRecord(server)).toMatchObject({ release: RELEASE, config: 2 });
   });
 
+  it('a rollback whose alias updates are both denied says nothing moved, with the permission hint, and puts back no alias', async () => {
+    let armed = false;
+    const putBacks: string[] = [];
+    const server = await fakeAws(
+      {},
+      {
+        serve: (received, response) => {
+          if (!armed || received.operation !== 'UpdateAlias') return false;
+          const { FunctionVersion } = JSON.parse(received.body) as { FunctionVersion: string };
+          if (FunctionVersion === '6' || FunctionVersion === '4') {
+            deny(response);
+            return true;
+          }
+          putBacks.push(FunctionVersion);
+          return false;
+        },
+      },
+    );
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'old']);
+    deployNewer(server);
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'new']);
+    armed = true;
+    const refused = await cnfAdmin(server, ['rollback', '--yes']);
+    expect(refused.code).toBe(77);
+    expect(refused.stderr).toContain('Nothing moved: what had moved was put back as it was.');
+    expect(refused.stderr).not.toContain('half moved');
+    expect(refused.stderr).toContain('cnf-admin policy');
+    expect(putBacks).toEqual([]);
+    expect(server.aliases.web.live?.version).toBe('7');
+    expect(server.aliases.admin.live?.version).toBe('5');
+  });
+
   it('a rollback whose put-back fails too says the stage is left half moved, which part, and how to settle it', async () => {
     let armed = false;
     const server = await fakeAws(

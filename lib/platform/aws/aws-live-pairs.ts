@@ -157,29 +157,50 @@ class AwsLivePairs implements LivePairControl {
           }),
         ),
       );
+    // How each alias update went (web, admin), once they were sent: none when the record's move failed first.
+    let updates: PromiseSettledResult<unknown>[] = [];
     try {
       if (to.config !== undefined) await this.sources.versions.makeLive(to.config, to.release);
       // Both settle before anything is put back: a put-back never races an update still under way.
-      const updates = await Promise.allSettled([update(names.web, web.version), update(names.admin, admin.version)]);
+      updates = await Promise.allSettled([update(names.web, web.version), update(names.admin, admin.version)]);
       const failed = updates.find((result): result is PromiseRejectedResult => result.status === 'rejected');
       if (failed !== undefined) throw failed.reason;
     } catch (error) {
-      // Each on its own: the step's own error is what the user reads, with which of them could not be put back.
-      const putBack = (side: 'web' | 'admin', functionName: string, alias: AliasConfiguration) => ({
+      /*
+       * Only an alias that moved is put back: one whose update succeeded, or failed with no answer that says it
+       * did not (read back: a timeout may have moved it). Each on its own: the step's own error is what the user
+       * reads, with which of them could not be put back.
+       */
+      const moved = async (functionName: string, version: string, result: PromiseSettledResult<unknown> | undefined): Promise<boolean> => {
+        if (result === undefined) return false;
+        if (result.status === 'fulfilled') return true;
+        const now = await getAlias(this.sources.lambda, functionName, record.aliasName, stage).catch(() => undefined);
+        return now === undefined || now.FunctionVersion === version;
+      };
+      const [webMoved, adminMoved] = await Promise.all([
+        moved(names.web, web.version, updates[0]),
+        moved(names.admin, admin.version, updates[1]),
+      ]);
+      const putBack = (side: 'web' | 'admin', functionName: string, alias: AliasConfiguration, aliasMoved: boolean) => ({
         part: `the ${side} alias ${record.aliasName} (on version ${alias.FunctionVersion ?? '?'})`,
-        put:
-          alias.FunctionVersion === undefined
+        put: () =>
+          alias.FunctionVersion === undefined || !aliasMoved
             ? Promise.resolve()
             : update(functionName, alias.FunctionVersion, alias.RoutingConfig?.AdditionalVersionWeights ?? {}),
       });
       const parts = [
-        putBack('web', names.web, webBefore),
-        putBack('admin', names.admin, adminBefore),
+        putBack('web', names.web, webBefore, webMoved),
+        putBack('admin', names.admin, adminBefore, adminMoved),
         ...(configBefore === undefined || to.config === undefined
           ? []
-          : [{ part: `the live-pair record (on config v${configBefore.config})`, put: this.sources.versions.putBackRecord(configBefore) }]),
+          : [
+              {
+                part: `the live-pair record (on config v${configBefore.config})`,
+                put: () => this.sources.versions.putBackRecord(configBefore),
+              },
+            ]),
       ];
-      const results = await Promise.allSettled(parts.map(({ put }) => put));
+      const results = await Promise.allSettled(parts.map(({ put }) => put()));
       throw moveFailure(
         error,
         parts.map(({ part }, index) => ({ part, result: results[index] as PromiseSettledResult<unknown> })),

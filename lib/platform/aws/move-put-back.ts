@@ -1,4 +1,4 @@
-import { CnfError, isCnfError } from '../../core/errors.js';
+import { isCnfError, retold } from '../../core/errors.js';
 
 /** One part of the live pair a failed move put back: what it is, and how its put-back went. */
 interface PutBack {
@@ -21,20 +21,11 @@ function moveFailure(error: unknown, putBacks: readonly PutBack[], stage: string
   if (!isCnfError(error)) return error;
   const stuck = putBacks.flatMap(({ part, result }) => (result.status === 'rejected' ? [part] : []));
   const message = error.message.replace(/\s*$/, '');
-  if (stuck.length === 0)
-    return new CnfError(`${message} Nothing moved: what had moved was put back as it was.`, error.exitCode, error.fault, {
-      ...(error.hint === undefined ? {} : { hint: error.hint }),
-      cause: error,
-    });
-  return new CnfError(
-    `${message} Stage ${stage} is left half moved: ${stuck.join(' and ')} could not be put back.`,
-    error.exitCode,
-    error.fault,
-    {
-      hint: `See where web, admin and the config are with: cnf-admin status --stage ${stage}; then roll back again (cnf-admin rollback --to ${target} --stage ${stage}) to move them together.`,
-      cause: error,
-    },
-  );
+  if (stuck.length === 0) return retold(error, `${message} Nothing moved: what had moved was put back as it was.`, { cause: error });
+  return retold(error, `${message} Stage ${stage} is left half moved: ${stuck.join(' and ')} could not be put back.`, {
+    hint: `See where web, admin and the config are with: cnf-admin status --stage ${stage}; then roll back again (cnf-admin rollback --to ${target} --stage ${stage}) to move them together.`,
+    cause: error,
+  });
 }
 
 export { moveFailure };

@@ -1,8 +1,5 @@
-import { isCnfError, type CnfError } from '../../core/errors.js';
+import { isCnfError, retold } from '../../core/errors.js';
 import { SecretRedactor } from '../../runtime/redact-secrets.js';
-
-/** The constructor every {@link CnfError} class has: a message and its options. */
-type CnfErrorClass = new (message: string, options?: { readonly hint?: string }) => CnfError;
 
 /**
  * What a failed write of a secure value throws, told without the value: AWS
@@ -20,7 +17,7 @@ function withoutSecret(error: unknown, secret: string): unknown {
   if (!(error instanceof Error) || !redactor.active) return error;
   const message = redactor.text(error.message);
   const copy = isCnfError(error)
-    ? new (error.constructor as CnfErrorClass)(message, error.hint === undefined ? {} : { hint: redactor.text(error.hint) })
+    ? retold(error, message, { hint: error.hint === undefined ? null : redactor.text(error.hint) })
     : new Error(message);
   copy.name = error.name;
   copy.stack = redactor.text(String(error.stack));

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { PermissionError, retold, TryAgainError } from '../../lib/core/errors.js';
+
+describe('retold', () => {
+  it('keeps the class (its name, which --json prints, and instanceof), the exit code, the fault and the hint', () => {
+    const original = new PermissionError('Permission denied: lambda:UpdateAlias.', { hint: 'See cnf-admin policy' });
+    const told = retold(original, 'Permission denied: lambda:UpdateAlias. Nothing moved.', { cause: original });
+    expect(told).toBeInstanceOf(PermissionError);
+    expect(told).toMatchObject({ name: 'PermissionError', exitCode: 77, fault: original.fault, hint: 'See cnf-admin policy' });
+    expect(told.message).toBe('Permission denied: lambda:UpdateAlias. Nothing moved.');
+    expect(told.cause).toBe(original);
+  });
+
+  it('takes a new hint, or none with null, and carries no cause unless given one', () => {
+    const original = new TryAgainError('Throttled.', { hint: 'Nothing changed; try again in a moment.' });
+    expect(retold(original, 'Throttled. v3 is live.', { hint: 'Nothing to do again.' }).hint).toBe('Nothing to do again.');
+    const bare = retold(original, 'Throttled.', { hint: null });
+    expect(bare.hint).toBeUndefined();
+    expect(bare.cause).toBeUndefined();
+  });
+});
