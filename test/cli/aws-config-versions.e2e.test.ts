@@ -487,11 +487,14 @@ describe('pinned runs and rollback on AWS', () => {
 
   it('a rollback that moved the stage but whose move the ledger would not record ends 0, saying so, and its run succeeded', async () => {
     let armed = false;
+    let failEnd = false;
     const server = await fakeAws(
       {},
       {
         serve: (received, response) => {
-          if (!armed || received.operation !== 'PutItem' || !received.body.includes('pair#')) return false;
+          if (!armed || received.operation !== 'PutItem') return false;
+          const end = failEnd && received.body.includes('endedAt') && received.body.includes('rb-');
+          if (!received.body.includes('pair#') && !end) return false;
           response.writeHead(500, { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalServerError' });
           response.end(JSON.stringify({ message: 'Internal server error' }));
           return true;
@@ -511,6 +514,15 @@ describe('pinned runs and rollback on AWS', () => {
     armed = false;
     const run = JSON.parse((await cnfAdmin(server, ['runs', 'show', 'rb-unrecorded', '--json'])).stdout);
     expect(run).toMatchObject({ exitCode: 0 });
+    // and one whose run's end cannot be recorded either: the stage moved, which is what it says, with 0
+    deployNewer(server);
+    armed = true;
+    failEnd = true;
+    const unended = await cnfAdmin(server, ['rollback', '--yes', '--run-id', 'rb-unended']);
+    expect(unended.code, unended.stderr).toBe(0);
+    expect(unended.stderr).toContain('! Stage prod moved, but the end of run rb-unended could not be recorded');
+    expect(unended.stderr).toContain('Rolled back stage prod');
+    expect(unended.stderr).not.toContain('Nothing changed');
   });
 
   it('a stage lock that cannot be given back after a change (denied) leaves the change done: exit 0, no crash', async () => {

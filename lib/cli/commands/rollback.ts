@@ -300,8 +300,14 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
         }
         moving = true;
         const unrecorded = await pairs.move(planned.to, { runId, ...(reason === undefined ? {} : { reason }) });
-        await finish(ExitCode.OK);
         if (unrecorded !== undefined) writeLine(io.stderr, `! ${unrecorded}`);
+        // The stage has moved: a ledger that will not record the run's end fails nothing, and is told.
+        await finish(ExitCode.OK).catch((error: unknown) =>
+          writeLine(
+            io.stderr,
+            `! Stage ${stage.name} moved, but the end of run ${runId} could not be recorded (${(error as Error).message.replace(/[.\s]*$/, '')}): runs shows it as lost.`,
+          ),
+        );
         if (json) writeJson(io, { stage: stage.name, runId, ...planned, moved: true });
         else
           writeLine(
