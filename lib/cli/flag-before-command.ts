@@ -1,11 +1,47 @@
 import { COMMAND_OPTIONS } from './command-options.js';
 import { COMMANDS } from './program.js';
 
-/** Every flag that some command declares, long and short (`--stage`, `-s`, `--json`). */
-function commandFlags(): Set<string> {
-  return new Set(
-    Object.values(COMMAND_OPTIONS).flatMap((options) => options.flatMap((option) => option.flags.match(/-{1,2}[\w-]+/g) ?? [])),
+/** The value placeholders of flags whose values are free text, which may hold a secret: shown as the placeholder. */
+const FREE_TEXT = new Set(['<json>', '<text>', '<code>']);
+
+/**
+ * Every flag that some command declares, long and short (`--stage`, `-s`,
+ * `--json`), with the placeholder of its value (`<name>`), or undefined
+ * for a flag that takes none.
+ */
+function commandFlags(): Map<string, string | undefined> {
+  return new Map(
+    Object.values(COMMAND_OPTIONS).flatMap((options) =>
+      options.flatMap((option) => {
+        const placeholder = /[<[][^>\]]*[>\]]/.exec(option.flags)?.[0];
+        return (option.flags.match(/-{1,2}[\w-]+/g) ?? []).map((flag) => [flag, placeholder] as const);
+      }),
+    ),
   );
+}
+
+/**
+ * The words before the command as the hint shows them, and where the
+ * command's name is: the first word that names a command and is no flag's
+ * value (`--stage status rollback` is the command `rollback`; -1 when none
+ * is). A free-text value (`--args`, `--reason`, `-e`) shows as its
+ * placeholder: it may be a secret.
+ */
+function flagsBeforeCommand(argv: readonly string[], flags: ReadonlyMap<string, string | undefined>): { at: number; shown: string[] } {
+  const shown: string[] = [];
+  for (let index = 0; index < argv.length; index += 1) {
+    const word = argv[index] as string;
+    if (COMMANDS.some((command) => command.name === word)) return { at: index, shown };
+    const [flag = word, inline] = word.split(/=(.*)/s);
+    const placeholder = flags.get(flag);
+    const hidden = placeholder !== undefined && FREE_TEXT.has(placeholder);
+    if (inline !== undefined) shown.push(hidden ? `${flag}=${placeholder}` : word);
+    else if (placeholder !== undefined && index + 1 < argv.length) {
+      index += 1;
+      shown.push(flag, hidden ? placeholder : (argv[index] as string));
+    } else shown.push(word);
+  }
+  return { at: -1, shown };
 }
 
 /**
@@ -20,15 +56,16 @@ function commandFlags(): Set<string> {
  * // '--stage is a flag of the command: give it after the command, e.g. cnf-admin invoke --stage prod …'
  */
 function flagBeforeCommand(argv: readonly string[]): string | undefined {
+  const flags = commandFlags();
   const flag = argv[0]?.split('=')[0];
-  if (flag === undefined || !commandFlags().has(flag)) return undefined;
-  const at = argv.findIndex((word) => COMMANDS.some((command) => command.name === word));
+  if (flag === undefined || !flags.has(flag)) return undefined;
+  const { at, shown } = flagsBeforeCommand(argv, flags);
   if (at === -1) return `${flag} is a flag of a command: give it after the command, e.g. cnf-admin invoke <task> ${flag} …`;
   const command = COMMANDS.find((spec) => spec.name === argv[at]);
   const sub = command?.subcommands?.some((spec) => spec.name === argv[at + 1]) === true ? [argv[at + 1] as string] : [];
   const words = [argv[at] as string, ...sub];
   const more = argv.length > at + words.length ? ' …' : '';
-  return `${flag} is a flag of the command: give it after the command, e.g. cnf-admin ${[...words, ...argv.slice(0, at)].join(' ')}${more}`;
+  return `${flag} is a flag of the command: give it after the command, e.g. cnf-admin ${[...words, ...shown].join(' ')}${more}`;
 }
 
 export { flagBeforeCommand };

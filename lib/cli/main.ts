@@ -194,7 +194,9 @@ function misspeltFlag(error: CommanderError): boolean {
 function usageMessage(error: CommanderError, argv: readonly string[]): string {
   if (error.code === 'commander.unknownOption' && argv[0] === 'config' && argv[1] === 'set' && !misspeltFlag(error))
     return dashValueMessage(argv);
-  return withoutInvalidPreamble(error.message).replace(/^error: /, '');
+  const message = withoutInvalidPreamble(error.message).replace(/^error: /, '');
+  // commander quotes an unknown `--flag=value` whole: the value may be a secret (`--reason=…` before the command).
+  return error.code === 'commander.unknownOption' ? message.replace(/'(-{1,2}[\w-]+)=[^']*'/, "'$1=<value>'") : message;
 }
 
 function dashValueMessage(argv: readonly string[]): string {

@@ -25,6 +25,17 @@ describe('a command flag before the command', () => {
     );
   });
 
+  it('shows a free-text value (--args, --reason, -e) as its placeholder, and finds the command past a flag value that names one', async () => {
+    const io = memoryIo(tempDir('cnf-no-project'));
+    expect(await cli(['--args', '{"apiToken":"Typed-Secret-51"}', 'invoke', 'hello'], io)).toBe(64);
+    expect(io.stderrText()).toContain('e.g. cnf-admin invoke --args <json> …\n');
+    expect(io.stderrText()).not.toContain('Typed-Secret-51');
+    const valued = memoryIo(tempDir('cnf-no-project'));
+    expect(await cli(['--reason=Typed-Secret-52', '--stage', 'status', 'rollback'], valued)).toBe(64);
+    expect(valued.stderrText()).toContain('e.g. cnf-admin rollback --reason=<text> --stage status\n');
+    expect(valued.stderrText()).not.toContain('Typed-Secret-52');
+  });
+
   it('says nothing more of a flag no command has', async () => {
     const io = memoryIo(tempDir('cnf-no-project'));
     expect(await cli(['--frob', 'runs'], io)).toBe(64);
