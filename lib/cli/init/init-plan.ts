@@ -246,7 +246,7 @@ function listed(items: readonly string[]): string {
 function readPackageJson(dir: string): { name?: unknown } {
   const file = join(dir, 'package.json');
   if (!existsSync(file)) {
-    const above = packageDirAbove(dir);
+    const above = appDirAbove(dir);
     if (above === undefined) {
       throw new UsageError(`No package.json in ${dir}.`, {
         hint: "Run cnf-admin init in your app's directory, or create one first: npm init -y && npm pkg set type=module",
@@ -267,10 +267,15 @@ function readPackageJson(dir: string): { name?: unknown } {
   return pkg;
 }
 
-/** The nearest directory above `dir` that holds a package.json, if any. */
-function packageDirAbove(dir: string): string | undefined {
+/**
+ * The nearest directory above `dir` that holds a package.json, when it is an
+ * app's (it has a `cdk.json` or a `lambda/` too): a stray package.json in a
+ * home directory, or a monorepo's root, is no app to send the user to.
+ */
+function appDirAbove(dir: string): string | undefined {
   for (let parent = dirname(dir); parent !== dir; dir = parent, parent = dirname(dir)) {
-    if (existsSync(join(parent, 'package.json'))) return parent;
+    if (existsSync(join(parent, 'package.json')))
+      return existsSync(join(parent, 'cdk.json')) || existsSync(join(parent, 'lambda')) ? parent : undefined;
   }
   return undefined;
 }

@@ -255,6 +255,18 @@ describe('cnf-admin init', () => {
     expect(Object.keys(snapshot(dir))).toEqual(['package.json']);
   });
 
+  it('run below a package.json that is no app (no cdk.json, no lambda/: a home directory), says only that there is none here', async () => {
+    const dir = appDir();
+    const below = join(dir, 'projects', 'new-app');
+    mkdirSync(below, { recursive: true });
+    const result = await init(below);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toBe(
+      `cnf-admin: No package.json in ${below}.\n` +
+        "Run cnf-admin init in your app's directory, or create one first: npm init -y && npm pkg set type=module\n",
+    );
+  });
+
   it('sets up SQL migrations, a migrate task and the embedded database with --database postgres', async () => {
     const dir = appDir();
 
