@@ -288,10 +288,12 @@ function argsForm(task: string, schema: Schema, checkoutRuns: boolean, sensitive
       try {
         on = releaseWithConfig(release, await get<ReleasePlan>(`/api/releases/${release}/plan`));
       } catch (error) {
-        // A release the stage does not keep is said before the question, as the start would say it.
+        // A release the stage does not keep is said before the question, marked; any other failure is said alone.
         status.textContent = (error as Error).message;
-        markControl(releaseField, 'not a release the stage keeps');
-        releaseField.focus();
+        if (error instanceof ApiError && error.status === 404) {
+          markControl(releaseField, 'not a release the stage keeps');
+          releaseField.focus();
+        }
         return false;
       }
     }

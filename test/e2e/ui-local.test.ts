@@ -281,6 +281,9 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     await expect.poll(() => page.locator('#release-target').getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#form-status').textContent()).toContain('r-000000000000');
     expect(await dialog.count()).toBe(0);
+    // An id the stage does not keep is the one answer the field is marked for: 404, not a failure of the stage.
+    const unknown = await fetch(new URL('/api/releases/r-000000000000/plan', ui.url), { headers: { 'x-cnf-token': ui.token } });
+    expect(unknown.status).toBe(404);
   });
 
   it('refuses an empty required field before it asks, and starts one run however often Start is pressed', async () => {

@@ -396,10 +396,13 @@ class UiApi {
   /**
    * The config a run on `release` (its id) reads, for the start form's
    * question to name: its pinned version, or, for a release never live
-   * here, the live one. An id the stage does not keep is refused as the
-   * start would be.
+   * here, the live one.
+   *
+   * @throws HttpError (404) for an id the stage does not keep
    */
   async releasePlan(release: string): Promise<unknown> {
+    const kept = (await this.platform.status()).releases.some((candidate) => candidate.release === release);
+    if (!kept) throw new HttpError(404, `Stage ${this.stage} keeps no release ${release}: the Releases page lists those it keeps.`);
     const plan = await this.platform.resolve({ release });
     return { release: plan.release, configVersion: plan.configVersion ?? null, configSource: plan.configSource };
   }
