@@ -175,6 +175,31 @@ describe('config versions on AWS', () => {
     expect(liveRecord(server)?.config).toBe(1);
   });
 
+  it('a config set whose live-pair record could be neither written nor read back says it is not known which version is live', async () => {
+    let armed = false;
+    let refusedWrite = false;
+    const server = await fakeAws(
+      {},
+      {
+        serve: (received, response) => {
+          if (!armed || !received.body.includes(LIVE_PAIR_KEY)) return false;
+          if (received.operation === 'PutParameter') refusedWrite = true;
+          else if (received.operation !== 'GetParameter' || !refusedWrite) return false;
+          response.writeHead(500, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'InternalServerError' });
+          response.end(JSON.stringify({ __type: 'InternalServerError', message: 'Internal error' }));
+          return true;
+        },
+      },
+    );
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'hello']);
+    armed = true;
+    const refused = await cnfAdmin(server, ['config', 'set', 'GREETING', 'bonjour']);
+    expect(refused.code).toBe(69);
+    expect(refused.stderr).toContain('Config v2 was recorded; whether it went live could not be read back.');
+    expect(refused.stderr).not.toContain('stays live');
+    expect(refused.stderr).toContain('See which version is live with: cnf-admin config history --stage prod');
+  });
+
   it('a config set whose live-pair record was written but its answer lost (reset) reads it back: live, exit 0', async () => {
     let written = false;
     const server = await fakeAws(

@@ -296,8 +296,14 @@ class AwsConfigVersions implements ConfigVersions {
       await writeLivePairRecord(this.sources, record);
     } catch (error) {
       // An answer lost on the way back (a reset, a timeout) may have written it: the record read back says which.
-      const written = await readLivePairRecord(this.sources).catch(() => undefined);
-      if (written?.config !== version.version) throw notLiveFailure(error, version.version, written?.config ?? before?.config);
+      const written = await readLivePairRecord(this.sources).then(
+        (read) => ({ read }),
+        () => undefined,
+      );
+      // Unread (the read failed too), it is not known which version is live.
+      if (written === undefined) throw notLiveFailure(error, version.version, undefined, this.sources.stage);
+      if (written.read?.config !== version.version)
+        throw notLiveFailure(error, version.version, written.read?.config ?? before?.config ?? null, this.sources.stage);
     }
     this.#record = Promise.resolve(record);
     if (release !== undefined) {

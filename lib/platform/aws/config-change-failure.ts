@@ -10,14 +10,19 @@ function telling(error: unknown, told: string, hint?: string): unknown {
 /**
  * The error of a config change whose live-pair record could not be
  * written: the version it recorded is not live, and the message says which
- * one is (none before the stage's first record).
+ * one is (`null`: none before the stage's first record), or, where the
+ * record could not be read back either (`undefined`), that it is not known.
+ * Its hint says to look, not to try again: the change made a version.
  *
  * @example
- * throw notLiveFailure(error, 3, 2); // "… Config v3 was recorded but is not live: v2 stays live."
+ * throw notLiveFailure(error, 3, 2, 'prod'); // "… Config v3 was recorded but is not live: v2 stays live."
  */
-function notLiveFailure(error: unknown, made: number, live: number | undefined): unknown {
-  const stays = live === undefined ? 'no version is live yet' : `${configVersionLabel(live)} stays live`;
-  return telling(error, `Config ${configVersionLabel(made)} was recorded but is not live: ${stays}.`);
+function notLiveFailure(error: unknown, made: number, live: number | null | undefined, stage: string): unknown {
+  const label = configVersionLabel(made);
+  const hint = `See which version is live with: cnf-admin config history --stage ${stage}; config rollback ${label} makes it live.`;
+  if (live === undefined) return telling(error, `Config ${label} was recorded; whether it went live could not be read back.`, hint);
+  const stays = live === null ? 'no version is live yet' : `${configVersionLabel(live)} stays live`;
+  return telling(error, `Config ${label} was recorded but is not live: ${stays}.`, hint);
 }
 
 /**

@@ -1,8 +1,7 @@
 import type { Task } from '@aws-sdk/client-ecs';
-import { RUN_RESULT_MESSAGE } from '../../core/container-run.js';
+import { RUN_RESULT_MESSAGE, type ContainerStarted } from '../../core/container-run.js';
 import type { InvokeOptions, InvokePlan, RunFrame } from '../../core/platform.js';
 import type { AdminEvent, RunRecord, RunResult } from '../../core/run.js';
-import type { ContainerStarted } from '../../core/container-run.js';
 import { pause } from '../../core/abortable.js';
 import { outcomeOfMissingTask, outcomeOfStoppedTask } from '../../core/container-outcome.js';
 import { waitForStop, type EcsTarget } from './ecs-tasks.js';
