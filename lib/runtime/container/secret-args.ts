@@ -13,9 +13,13 @@ import type { SecretRedactor } from '../redact-secrets.js';
  * @example
  * secretArgNames({ user: 'bob', code: '4242' }, ['code'], redactor); // ['code']
  */
-function secretArgNames(args: Readonly<Record<string, unknown>>, sensitive: readonly string[] = [], redactor: SecretRedactor): string[] {
+function secretArgNames(
+  args: Readonly<Record<string, unknown>>,
+  sensitive: readonly string[] | undefined,
+  redactor: SecretRedactor,
+): string[] {
   return Object.entries(args)
-    .filter(([key, value]) => sensitive.includes(key) || holdsSecret(value, redactor))
+    .filter(([key, value]) => sensitive?.includes(key) === true || holdsSecret(value, redactor))
     .map(([key]) => key);
 }
 
