@@ -82,12 +82,11 @@ describe('localLogs --follow', () => {
     const ledger = {
       get: async () => ({ ...running, endedAt: '2026-12-05T11:00:01.000Z', exitCode: 0, durationMs: 5 }),
     } as unknown as RunLedger;
-    const started = Date.now();
     const frames: RunFrame[] = [];
     for await (const frame of localLogs(paths, ledger, runId, { follow: true })) frames.push(frame);
-    expect(Date.now() - started).toBeLessThan(1_000);
     expect(frames.map((frame) => frame.type)).toEqual(['log', 'notice', 'result']);
-  });
+    // A reader held by the time ahead would wait for good: the test's own time limit below ends it, failed.
+  }, 10_000);
 
   it('says a log ends early because the CLI that wrote it was killed, not that the disk was full', async () => {
     const paths = localPaths({ stateDir: tempDir('cnf-local-logs') });
