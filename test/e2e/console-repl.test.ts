@@ -111,6 +111,14 @@ describe('the interactive console', () => {
     expect(entries).not.toContain('}');
   });
 
+  it('recalls the input just entered with Up at the next prompt', async () => {
+    const term = await openConsole();
+    await enter(term, '"recall " + 6 * 7');
+    term.send('Up');
+    const recalled = await term.waitFor((screen) => lastLine(screen) !== PROMPT);
+    expect(lastLine(recalled)).toBe(`${PROMPT} "recall " + 6 * 7`);
+  });
+
   it('keeps no input that holds a secure value of the stage in its history, and says so', async () => {
     const set = await project.cli(['config', 'set', 'HISTORY_TOKEN', '--secure'], { input: 'hist-s3cret-5531' });
     expect(set.code, set.stderr).toBe(0);

@@ -309,10 +309,12 @@ function repl(io: CliIo, session: ConsoleSession, plan: InvokePlan, history: Con
     }
   };
 
-  const remember = (input: string): void => {
-    void history.add(input).then(
+  /* Resolves once the input is saved and in readline's history, so that Up at the next prompt recalls it. */
+  const remember = (input: string): Promise<void> =>
+    history.add(input).then(
       (kept) => {
-        if (!kept) writeNotice(io, `Not kept in the console history: the input holds a secure value of stage ${plan.stage}.`);
+        if (kept) server.history = history.newestFirst();
+        else writeNotice(io, `Not kept in the console history: the input holds a secure value of stage ${plan.stage}.`);
       },
       (error: unknown) => {
         if (historyFailed) return;
@@ -320,7 +322,6 @@ function repl(io: CliIo, session: ConsoleSession, plan: InvokePlan, history: Con
         writeNotice(io, `The console history could not be saved: ${(error as Error).message}`);
       },
     );
-  };
 
   const server: REPLServer & { history: string[] } = start({
     // Node's REPL passes it on to readline; its types omit it.
@@ -347,10 +348,10 @@ function repl(io: CliIo, session: ConsoleSession, plan: InvokePlan, history: Con
       const input = code.replace(/\n$/, '');
       if (input.trim() === '') return callback(null, undefined);
       if (isIncompleteInput(input)) return callback(new Recoverable(new SyntaxError('Unexpected end of input')), undefined);
-      remember(input);
+      const remembered = remember(input);
       queue = queue.then(async () => {
         try {
-          callback(null, await evaluate(input));
+          callback(null, await evaluate(input).finally(() => remembered));
         } catch (error) {
           callback(error as Error, undefined);
         } finally {
