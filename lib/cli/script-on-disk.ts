@@ -3,7 +3,7 @@ import { join, relative, sep } from 'node:path';
 import { didYouMean } from '../core/did-you-mean.js';
 import { UsageError } from '../core/errors.js';
 import type { Project } from '../core/project.js';
-import { scriptFileOf, scriptNameOf } from '../core/task-catalog.js';
+import { isScriptPath, scriptFileOf, scriptNameOf } from '../core/task-catalog.js';
 
 /**
  * Refuses a script (`scripts/fix.ts`, its name in a release) that is not in
@@ -21,6 +21,7 @@ function assertScriptOnDisk(project: Pick<Project, 'root' | 'scriptsDir'>, name:
     ? readdirSync(project.scriptsDir, { recursive: true, encoding: 'utf8' })
         .filter((entry) => entry.endsWith('.ts'))
         .map((entry) => scriptNameOf(entry.split(sep).join('/')))
+        .filter(isScriptPath)
         .sort()
     : [];
   const onDisk = relative(project.root, file) || file;

@@ -144,6 +144,7 @@ function isValidTaskName(name: string): boolean {
 export {
   scriptFileOf,
   scriptNameOf,
+  SCRIPTS_IN_RELEASE,
   CONSOLE_TASK,
   DESCRIBE_TASK,
   isAdminFunctionTask,

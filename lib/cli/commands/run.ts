@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { findProject } from '../../core/project.js';
-import { isScriptPath, scriptNameOf } from '../../core/task-catalog.js';
+import { isScriptPath, SCRIPTS_IN_RELEASE, scriptNameOf } from '../../core/task-catalog.js';
 import type { CommandOptions } from '../command-options.js';
 import type { CliIo } from '../io.js';
 import { invoke } from './invoke.js';
@@ -22,6 +22,12 @@ type RunCommandOptions = CommandOptions<'run'> & {
  */
 async function runScript(options: RunCommandOptions, io: CliIo): Promise<number> {
   const path = bundleScriptPath(options.path.replace(/^\.\//, ''), io.cwd);
+  if (!isScriptPath(path) && path.startsWith(SCRIPTS_IN_RELEASE) && path.endsWith('.ts')) {
+    throw new UsageError(
+      `${path} is no script a release can carry: a script's path takes only letters, digits, "_" and "-" (and "." in its file name).`,
+      { hint: `Rename it, e.g. to ${scriptPathLike(path)}, then run that: cnf-admin run ${scriptPathLike(path)}` },
+    );
+  }
   if (!isScriptPath(path)) {
     throw new UsageError(`cnf-admin run takes the path of a .ts file under scripts/, got: ${JSON.stringify(options.path)}`, {
       hint: 'For example: cnf-admin run scripts/<file>.ts -- --dry-run (cnf-admin tasks lists the scripts of the live release)',
@@ -55,6 +61,16 @@ function bundleScriptPath(path: string, cwd: string): string {
   }
   const file = found[0] ?? fromHere;
   return inScriptsDir(project.scriptsDir, file) ? scriptNameOf(relative(project.scriptsDir, file).split(sep).join('/')) : path;
+}
+
+/**
+ * A script's name with every character its path may not hold made `-`
+ * (`scripts/with space/my script.ts` → `scripts/with-space/my-script.ts`).
+ */
+function scriptPathLike(name: string): string {
+  const parts = name.slice(SCRIPTS_IN_RELEASE.length).split('/');
+  const file = (parts.pop() ?? '').replace(/[^A-Za-z0-9_.-]/g, '-');
+  return scriptNameOf([...parts.map((part) => part.replace(/[^A-Za-z0-9_-]/g, '-')), file].join('/'));
 }
 
 /** Whether `file` is inside the scripts directory (below it, not it). */

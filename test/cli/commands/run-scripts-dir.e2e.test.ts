@@ -45,6 +45,28 @@ describe('cnf-admin run with context.cnf.scriptsDir', () => {
     expect((await project.cli(['runs', '--json'])).stdout).toBe(before);
   });
 
+  it('refuses a script whose path holds a character no script name takes (64), saying to rename it; nothing deploys or runs', async () => {
+    mkdirSync(join(project.dir, 'ops', 'with space'));
+    writeFileSync(
+      join(project.dir, 'ops', 'with space', 'my stamp.ts'),
+      `import { defineScript } from 'cnf-admin/runtime';\n\nexport default defineScript({ description: 'Spaced', run: async () => 1 });\n`,
+    );
+    try {
+      const before = (await project.cli(['runs', '--json'])).stdout;
+      const result = await project.cli(['run', 'ops/with space/my stamp.ts']);
+      expect(result.code).toBe(64);
+      expect(result.stderr).toBe(
+        'cnf-admin: scripts/with space/my stamp.ts is no script a release can carry: a script\'s path takes only letters, digits, "_" and "-" (and "." in its file name).\n' +
+          'Rename it, e.g. to scripts/with-space/my-stamp.ts, then run that: cnf-admin run scripts/with-space/my-stamp.ts\n',
+      );
+      const missing = await project.cli(['run', 'ops/stmp.ts']);
+      expect(missing.stderr).toContain('The scripts here: scripts/stamp.ts\n');
+      expect((await project.cli(['runs', '--json'])).stdout).toBe(before);
+    } finally {
+      rmSync(join(project.dir, 'ops', 'with space'), { recursive: true });
+    }
+  });
+
   it('runs a script a pair other than live carries, though the file is gone from disk: the checkout is not what runs there', async () => {
     expect((await project.cli(['deploy', '--alias', 'canary'])).code).toBe(0);
     const file = join(project.dir, 'ops', 'stamp.ts');
