@@ -1,7 +1,7 @@
 import { CONFIG_CHOICES, DEFAULT_ALIAS } from '../core/platform.js';
 import { parseDuration } from './duration.js';
 import { option, type OptionsOf } from './option.js';
-import { accountId, aliasNameText, oneOf, portNumber, positiveInteger, runIdText, taskNameText } from './option-parsers.js';
+import { accountId, aliasNameText, codeText, oneOf, portNumber, positiveInteger, runIdText, taskNameText } from './option-parsers.js';
 
 /*
  * The flags of every command, each declared once with its parser and
@@ -56,7 +56,7 @@ const COMMAND_OPTIONS = {
   run: RUN_FLAGS,
   console: [
     STAGE,
-    option('-e, --eval <code>', 'evaluate this and exit (input piped to stdin is evaluated statement by statement)'),
+    option('-e, --eval <code>', 'evaluate this and exit (input piped to stdin is evaluated statement by statement)', { parse: codeText }),
     ...TARGET,
     RELEASE_CONFIG,
     option('--json', 'with -e: print the run result as one JSON document'),

@@ -25,6 +25,12 @@ const taskNameText: OptionParser<string> = (text, flag) => {
   return text;
 };
 
+/** `-e` of `console`: code to evaluate, not empty (an empty variable in `-e "$CODE"`). */
+const codeText: OptionParser<string> = (text, flag) => {
+  if (text.trim() === '') throw new InvalidArgumentError(`${flag} takes the code to evaluate, got nothing.`);
+  return text;
+};
+
 /** `--run-id`: an id a retry can give again (the ledger's rule, `isValidRunId`). */
 const runIdText: OptionParser<string> = (text, flag) => {
   if (!isValidRunId(text))
@@ -56,4 +62,4 @@ function oneOf<const Choice extends string>(choices: readonly Choice[]): OptionP
   };
 }
 
-export { accountId, aliasNameText, oneOf, portNumber, positiveInteger, runIdText, taskNameText };
+export { accountId, aliasNameText, codeText, oneOf, portNumber, positiveInteger, runIdText, taskNameText };

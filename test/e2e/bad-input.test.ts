@@ -158,6 +158,16 @@ describe('bad input', () => {
     expect(await runCount()).toBe(before);
   });
 
+  it("console -e with no code: 64 in the CLI's words, and --json names no run the ledger lacks", async () => {
+    expectUserError(await project.cli(['console', '-e', '']), 64, /^cnf-admin: --eval takes the code to evaluate, got nothing\.\n/);
+    const json = await project.cli(['console', '-e', ' ', '--json']);
+    expect(json.code).toBe(64);
+    expect(JSON.parse(json.stdout)).toEqual({
+      error: { name: 'UsageError', message: '--eval takes the code to evaluate, got nothing.' },
+      exitCode: 64,
+    });
+  });
+
   it('malformed --args JSON: 64, saying how to quote it', async () => {
     const result = await project.cli(['invoke', 'echo', '--args', '{count: 2}']);
     expectUserError(result, 64, '--args is not valid JSON');
