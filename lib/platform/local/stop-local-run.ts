@@ -3,6 +3,7 @@ import { basename, dirname, isAbsolute } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { formatMoment } from '../../core/format-moment.js';
 import type { RunRecord } from '../../core/run.js';
+import { CONSOLE_TASK } from '../../core/task-catalog.js';
 import type { FileLedger } from '../../runtime/ledger/file-ledger.js';
 
 /* How often the ledger is read while a stopped run ends. */
@@ -25,7 +26,7 @@ const STOP_WAIT_MS = 15_000;
  *
  * @param logs - the project's logs directory: a run whose record names another copy's log is that copy's to stop
  * @param asked - called once the run has been asked to stop
- * @throws UsageError (64) when there is no such run, it has ended, it runs in another copy of the project, or it has no owner to signal.
+ * @throws UsageError (64) when there is no such run, it has ended, it runs in another copy of the project, it is a console evaluation (its console stops it), or it has no owner to signal.
  */
 async function stopLocalRun(ledger: FileLedger, logs: string, runId: string, asked: () => void = () => undefined): Promise<RunRecord> {
   const record = await ledger.get(runId);
@@ -48,6 +49,11 @@ async function stopLocalRun(ledger: FileLedger, logs: string, runId: string, ask
       `Run ${runId} runs in another copy of the project, ${elsewhere}: its record came here with a copy of its .cnf/, and names that copy's log (${record.log}); nothing stopped.`,
       { hint: `Stop it where it runs: cd ${elsewhere} && cnf-admin stop ${runId}` },
     );
+  }
+  if (record.task === CONSOLE_TASK) {
+    throw new UsageError(`Run ${runId} is a console evaluation: its console stops it; nothing stopped.`, {
+      hint: 'Press Ctrl-C in that console (or send its cnf-admin process SIGINT).',
+    });
   }
   const owner = record.owner;
   if (owner === undefined) {
