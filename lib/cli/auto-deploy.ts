@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { taskInCatalog } from '../core/task-lookup.js';
+import { notAScriptMessage, taskInCatalog } from '../core/task-lookup.js';
 import { DEFAULT_ALIAS } from '../core/platform.js';
 import type { LocalDeployOptions, LocalStageCapability } from '../core/platform-capabilities.js';
 import type { Stage } from '../core/stage.js';
 import { describeFiles, type WorkingTreeDifference } from '../core/working-tree-difference.js';
-import { isAdminFunctionTask, isScriptPath, type TaskCatalog } from '../core/task-catalog.js';
+import { isAdminFunctionTask, isScriptPath, scriptFileOf, type TaskCatalog } from '../core/task-catalog.js';
 import { assertScriptOnDisk } from './script-on-disk.js';
 import { unlistedTaskHint } from './unlisted-task.js';
 import type { StageContext } from './stage-context.js';
@@ -66,8 +66,10 @@ function taskCheck(context: StageContext, task: string | undefined): ((release: 
       taskInCatalog(catalog, release, task);
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
+      // Built from the tree, so a script on disk that the catalog lacks is a module the scripts import.
+      const notAScript = isScriptPath(task) && existsSync(join(context.project.scriptsDir, scriptFileOf(task)));
       throw new UsageError(
-        `${error.message} The working tree was built as ${release}, which is kept; web:${DEFAULT_ALIAS} and admin:${DEFAULT_ALIAS} did not move to it.`,
+        `${notAScript ? notAScriptMessage(task) : error.message} The working tree was built as ${release}, which is kept; web:${DEFAULT_ALIAS} and admin:${DEFAULT_ALIAS} did not move to it.`,
         {
           hint:
             unlistedTaskHint(context.project, task) ??

@@ -186,4 +186,13 @@ describe('run', () => {
     expect(shared.code).toBe(64);
     expect(shared.stderr).toContain('scripts/lib/greeting.ts is not a script: its module default-exports no defineScript(');
   });
+
+  it('refuses a shared module just written as not a script, not as one to commit and deploy, when the tree is deployed first', async () => {
+    mkdirSync(join(project.dir, 'scripts', 'lib'), { recursive: true });
+    writeFileSync(join(project.dir, 'scripts', 'lib', 'farewell.ts'), "export const farewell = 'bye';\n");
+    const result = await project.cli(['run', 'scripts/lib/farewell.ts']);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toMatch(/^cnf-admin: scripts\/lib\/farewell\.ts is not a script: its module default-exports no defineScript\(/);
+    expect(result.stderr).not.toContain('must ship with a release');
+  });
 });
