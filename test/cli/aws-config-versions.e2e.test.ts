@@ -70,6 +70,13 @@ function deny(response: ServerResponse): void {
   response.end(JSON.stringify({ message: 'not authorized to perform: lambda:UpdateAlias' }));
 }
 
+/** A stage whose config changed with the older release live (v1), then again after the newer one went live (v2): one to roll back. */
+async function liveOnNewer(server: FakeAws): Promise<void> {
+  await cnfAdmin(server, ['config', 'set', 'GREETING', 'old']);
+  deployNewer(server);
+  await cnfAdmin(server, ['config', 'set', 'GREETING', 'new']);
+}
+
 /** What `cdk deploy` of the newer release does to the aliases. */
 function deployNewer(server: FakeAws): void {
   server.aliases.web.live = { version: '7', release: RELEASE };
@@ -313,9 +320,7 @@ describe('pinned runs and rollback on AWS', () => {
   /** The older release live with v1, then the newer one deployed and given v2. */
   async function twoReleases(): Promise<FakeAws> {
     const server = await fakeAws();
-    await cnfAdmin(server, ['config', 'set', 'GREETING', 'old']);
-    deployNewer(server);
-    await cnfAdmin(server, ['config', 'set', 'GREETING', 'new']);
+    await liveOnNewer(server);
     return server;
   }
 
@@ -382,9 +387,7 @@ describe('pinned runs and rollback on AWS', () => {
   it('a rollback whose alias move is denied part-way puts back what moved: 77, and web, admin and the config stay together', async () => {
     const denied = { status: 403, name: 'AccessDeniedException', message: 'not authorized to perform: lambda:UpdateAlias' };
     const server = await fakeAws({}, { failures: { UpdateAlias: [denied] } });
-    await cnfAdmin(server, ['config', 'set', 'GREETING', 'old']);
-    deployNewer(server);
-    await cnfAdmin(server, ['config', 'set', 'GREETING', 'new']);
+    await liveOnNewer(server);
     const before = liveRecord(server);
     const refused = await cnfAdmin(server, ['rollback', '--yes', '--run-id', 'rb-denied']);
     expect(refused.code).toBe(77);
@@ -431,9 +434,7 @@ describe('pinned runs and rollback on AWS', () => {
         },
       },
     );
-    await cnfAdmin(server, ['config', 'set', 'GREETING', 'old']);
-    deployNewer(server);
-    await cnfAdmin(server, ['config', 'set', 'GREETING', 'new']);
+    await liveOnNewer(server);
     armed = true;
     const refused = await cnfAdmin(server, ['rollback', '--yes']);
     expect(refused.code).toBe(77);
@@ -461,9 +462,7 @@ describe('pinned runs and rollback on AWS', () => {
         },
       },
     );
-    await cnfAdmin(server, ['config', 'set', 'GREETING', 'old']);
-    deployNewer(server);
-    await cnfAdmin(server, ['config', 'set', 'GREETING', 'new']);
+    await liveOnNewer(server);
     armed = true;
     const refused = await cnfAdmin(server, ['rollback', '--yes']);
     expect(refused.code).toBe(77);
@@ -493,9 +492,7 @@ describe('pinned runs and rollback on AWS', () => {
         },
       },
     );
-    await cnfAdmin(server, ['config', 'set', 'GREETING', 'old']);
-    deployNewer(server);
-    await cnfAdmin(server, ['config', 'set', 'GREETING', 'new']);
+    await liveOnNewer(server);
     armed = true;
     const refused = await cnfAdmin(server, ['rollback', '--yes', '--run-id', 'rb-half']);
     expect(refused.code).toBe(77);
@@ -526,9 +523,7 @@ describe('pinned runs and rollback on AWS', () => {
         },
       },
     );
-    await cnfAdmin(server, ['config', 'set', 'GREETING', 'old']);
-    deployNewer(server);
-    await cnfAdmin(server, ['config', 'set', 'GREETING', 'new']);
+    await liveOnNewer(server);
     armed = true;
     const moved = await cnfAdmin(server, ['rollback', '--yes', '--run-id', 'rb-unrecorded']);
     expect(moved.code, moved.stderr).toBe(0);
@@ -628,9 +623,7 @@ describe('pinned runs and rollback on AWS', () => {
         frames: [{ type: 'result', result: { runId: '$RUN_ID', task: 'migrate', release: OLD_RELEASE, exitCode, durationMs: 1 } }],
       },
     });
-    await cnfAdmin(server, ['config', 'set', 'GREETING', 'old']);
-    deployNewer(server);
-    await cnfAdmin(server, ['config', 'set', 'GREETING', 'new']);
+    await liveOnNewer(server);
     const result = await cnfAdmin(server, ['rollback', '--yes', '--run-id', 'rb-phase'], WITH_RELEASE_PHASE);
     expect(result.code).toBe(exitCode);
     const phase = server.requests.find((request) => request.operation === 'InvokeWithResponseStream');

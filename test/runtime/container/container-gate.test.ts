@@ -10,23 +10,16 @@ import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
-import type { ContainerSettings } from '../../../lib/core/container-run.js';
 import type { RunRecord, RunResult } from '../../../lib/core/run.js';
 import { createAdminHandler } from '../../../lib/runtime/admin-handler.js';
 import { defineTask } from '../../../lib/runtime/define-task.js';
 import { FileLedger } from '../../../lib/runtime/ledger/file-ledger.js';
 import { tempDir } from '../../support/temp-dir.js';
+import { GATE_RELEASE, GATE_SETTINGS, GATE_TASK_ARN } from '../../support/gate-settings.js';
 
-const RELEASE = 'r-0123456789ab';
-const TASK_ARN = 'arn:aws:ecs:eu-west-1:123456789012:task/fixture-prod-admin/0123456789abcdef';
-const SETTINGS: ContainerSettings = {
-  cluster: 'arn:aws:ecs:eu-west-1:123456789012:cluster/fixture-prod-admin',
-  taskDefinition: `arn:aws:ecs:eu-west-1:123456789012:task-definition/fixture-prod-admin-${RELEASE}:3`,
-  containerName: 'admin',
-  subnets: ['subnet-a'],
-  securityGroups: ['sg-tasks'],
-  assignPublicIp: false,
-};
+const RELEASE = GATE_RELEASE;
+const TASK_ARN = GATE_TASK_ARN;
+const SETTINGS = GATE_SETTINGS;
 
 const ran: string[] = [];
 const backfill = defineTask({

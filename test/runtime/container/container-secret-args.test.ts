@@ -13,10 +13,11 @@ import { createAdminHandler } from '../../../lib/runtime/admin-handler.js';
 import { defineTask } from '../../../lib/runtime/define-task.js';
 import { FileLedger } from '../../../lib/runtime/ledger/file-ledger.js';
 import { tempDir } from '../../support/temp-dir.js';
+import { GATE_RELEASE, GATE_SETTINGS, GATE_TASK_ARN } from '../../support/gate-settings.js';
 
-const RELEASE = 'r-0123456789ab';
+const RELEASE = GATE_RELEASE;
 const SECURE = 'Secure-Value-In-Arg-5e1d';
-const TASK_ARN = 'arn:aws:ecs:eu-west-1:123456789012:task/fixture-prod-admin/0123456789abcdef';
+const TASK_ARN = GATE_TASK_ARN;
 
 const signIn = defineTask({
   name: 'sign-in',
@@ -44,17 +45,7 @@ beforeEach(() => {
   vi.stubEnv('CNF_PARAMETER_PATH', '/fixture/prod/');
   vi.stubEnv('CNF_STAGE', 'prod');
   vi.stubEnv('CNF_RELEASE', RELEASE);
-  vi.stubEnv(
-    'CNF_CONTAINER',
-    JSON.stringify({
-      cluster: 'arn:aws:ecs:eu-west-1:123456789012:cluster/fixture-prod-admin',
-      taskDefinition: `arn:aws:ecs:eu-west-1:123456789012:task-definition/fixture-prod-admin-${RELEASE}:3`,
-      containerName: 'admin',
-      subnets: ['subnet-a'],
-      securityGroups: ['sg-tasks'],
-      assignPublicIp: false,
-    }),
-  );
+  vi.stubEnv('CNF_CONTAINER', JSON.stringify(GATE_SETTINGS));
   vi.stubEnv('AWS_REGION', 'eu-west-1');
 });
 
