@@ -5,7 +5,6 @@
  * holds the ledger table, and whose Lambda moves aliases on UpdateAlias.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -17,7 +16,7 @@ import { runCli } from '../support/cli.js';
 import { fakeAwsEnvironment } from '../support/aws-cli.js';
 import { FIXTURE_ROOT } from '../support/aws-platform.js';
 import { healthyScenario, OLD_RELEASE, RELEASE, type AwsScenario } from '../support/aws-scenario.js';
-import { startFakeAws, type FakeAws, type FakeAwsOptions } from '../support/fake-aws-server.js';
+import { startFakeAws, type FakeAws, type FakeAwsOptions, type WireFailure } from '../support/fake-aws-server.js';
 import { KEPT_VERSIONS } from '../support/fake-ssm.js';
 
 const PATH = '/fixture/prod/';
@@ -64,11 +63,11 @@ function cnfAdmin(server: FakeAws, args: string[], cwd = FIXTURE_ROOT) {
   });
 }
 
-/** Answers a request as Lambda does an UpdateAlias the caller may not make. */
-function deny(response: ServerResponse): void {
-  response.writeHead(403, { 'content-type': 'application/json', 'x-amzn-errortype': 'AccessDeniedException' });
-  response.end(JSON.stringify({ message: 'not authorized to perform: lambda:UpdateAlias' }));
-}
+/** Lambda's answer to an UpdateAlias the caller may not make. */
+const DENIED_UPDATE: WireFailure = { status: 403, name: 'AccessDeniedException', message: 'not authorized to perform: lambda:UpdateAlias' };
+
+/** An AWS service's answer when it fails on its side. */
+const INTERNAL_ERROR: WireFailure = { status: 500, name: 'InternalServerError', message: 'Internal server error' };
 
 /** A stage whose config changed with the older release live (v1), then again after the newer one went live (v2): one to roll back. */
 async function liveOnNewer(server: FakeAws): Promise<void> {
@@ -165,11 +164,9 @@ describe('config versions on AWS', () => {
     const server = await fakeAws(
       {},
       {
-        serve: (received, response) => {
+        serve: (received) => {
           if (!armed || received.operation !== 'PutParameter' || !received.body.includes(LIVE_PAIR_KEY)) return false;
-          response.writeHead(denied.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': denied.name });
-          response.end(JSON.stringify({ __type: denied.name, message: denied.message }));
-          return true;
+          return denied;
         },
       },
     );
@@ -188,13 +185,11 @@ describe('config versions on AWS', () => {
     const server = await fakeAws(
       {},
       {
-        serve: (received, response) => {
+        serve: (received) => {
           if (!armed || !received.body.includes(LIVE_PAIR_KEY)) return false;
           if (received.operation === 'PutParameter') refusedWrite = true;
           else if (received.operation !== 'GetParameter' || !refusedWrite) return false;
-          response.writeHead(500, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'InternalServerError' });
-          response.end(JSON.stringify({ __type: 'InternalServerError', message: 'Internal error' }));
-          return true;
+          return INTERNAL_ERROR;
         },
       },
     );
@@ -231,16 +226,13 @@ describe('config versions on AWS', () => {
   });
 
   it('a config set whose move of the live pair cannot be recorded says the version is live all the same', async () => {
-    const failed = { status: 500, name: 'InternalServerError', message: 'boom' };
     let armed = false;
     const server = await fakeAws(
       {},
       {
-        serve: (received, response) => {
+        serve: (received) => {
           if (!armed || received.operation !== 'PutItem' || !received.body.includes('pair#')) return false;
-          response.writeHead(failed.status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': failed.name });
-          response.end(JSON.stringify({ __type: failed.name, message: failed.message }));
-          return true;
+          return INTERNAL_ERROR;
         },
       },
     );
@@ -385,8 +377,7 @@ describe('pinned runs and rollback on AWS', () => {
   });
 
   it('a rollback whose alias move is denied part-way puts back what moved: 77, and web, admin and the config stay together', async () => {
-    const denied = { status: 403, name: 'AccessDeniedException', message: 'not authorized to perform: lambda:UpdateAlias' };
-    const server = await fakeAws({}, { failures: { UpdateAlias: [denied] } });
+    const server = await fakeAws({}, { failures: { UpdateAlias: [DENIED_UPDATE] } });
     await liveOnNewer(server);
     const before = liveRecord(server);
     const refused = await cnfAdmin(server, ['rollback', '--yes', '--run-id', 'rb-denied']);
@@ -415,8 +406,7 @@ describe('pinned runs and rollback on AWS', () => {
           if (!armed || received.operation !== 'UpdateAlias') return false;
           const { FunctionVersion } = JSON.parse(received.body) as { FunctionVersion: string };
           if (received.path.includes('fixture-prod-web') && FunctionVersion === '6') {
-            deny(response);
-            return true;
+            return DENIED_UPDATE;
           }
           if (received.path.includes('fixture-prod-admin') && FunctionVersion === '4') {
             const timer = setTimeout(() => held?.(), 200);
@@ -450,12 +440,11 @@ describe('pinned runs and rollback on AWS', () => {
     const server = await fakeAws(
       {},
       {
-        serve: (received, response) => {
+        serve: (received) => {
           if (!armed || received.operation !== 'UpdateAlias') return false;
           const { FunctionVersion } = JSON.parse(received.body) as { FunctionVersion: string };
           if (FunctionVersion === '6' || FunctionVersion === '4') {
-            deny(response);
-            return true;
+            return DENIED_UPDATE;
           }
           putBacks.push(FunctionVersion);
           return false;
@@ -479,14 +468,13 @@ describe('pinned runs and rollback on AWS', () => {
     const server = await fakeAws(
       {},
       {
-        serve: (received, response) => {
+        serve: (received) => {
           if (!armed || received.operation !== 'UpdateAlias') return false;
           const { FunctionVersion } = JSON.parse(received.body) as { FunctionVersion: string };
           // admin's move is denied, and so is putting web back on version 7
           const web = received.path.includes('fixture-prod-web');
           if ((web && FunctionVersion === '7') || (!web && FunctionVersion === '4')) {
-            deny(response);
-            return true;
+            return DENIED_UPDATE;
           }
           return false;
         },
@@ -513,13 +501,11 @@ describe('pinned runs and rollback on AWS', () => {
     const server = await fakeAws(
       {},
       {
-        serve: (received, response) => {
+        serve: (received) => {
           if (!armed || received.operation !== 'PutItem') return false;
           const end = failEnd && received.body.includes('endedAt') && received.body.includes('rb-');
           if (!received.body.includes('pair#') && !end) return false;
-          response.writeHead(500, { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalServerError' });
-          response.end(JSON.stringify({ message: 'Internal server error' }));
-          return true;
+          return INTERNAL_ERROR;
         },
       },
     );

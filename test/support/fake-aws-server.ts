@@ -44,9 +44,11 @@ interface FakeAwsOptions {
   readonly failures?: Readonly<Record<string, readonly WireFailure[]>>;
   /**
    * Answers a request itself (a live admin function, ECS that runs tasks),
-   * before the scenario's canned answers; returns false to leave it to them.
+   * before the scenario's canned answers: true once it has answered, a
+   * failure for the server to answer with in the service's own protocol, or
+   * false to leave it to the canned answers.
    */
-  readonly serve?: (received: ReceivedRequest, response: ServerResponse) => boolean;
+  readonly serve?: (received: ReceivedRequest, response: ServerResponse) => boolean | WireFailure;
 }
 
 /** A running fake AWS. */
@@ -163,7 +165,9 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
     const { service, operation, path, body } = received;
     const failure = failures.get(operation)?.shift();
     if (failure !== undefined) return fail(response, service, failure);
-    if (options.serve?.(received, response) === true) return;
+    const served = options.serve?.(received, response) ?? false;
+    if (served === true) return;
+    if (served !== false) return fail(response, service, served);
     if (service === 'ssm') {
       const answered = ssm.handle(operation, JSON.parse(body === '' ? '{}' : body) as Record<string, unknown>);
       if ('error' in answered) return fail(response, service, { status: 400, name: answered.error, message: answered.message });

@@ -3,6 +3,7 @@
  * that run its gate in-process: the fixture's prod stage, one release, and
  * the task ARN its fake ECS answers RunTask with.
  */
+import { vi } from 'vitest';
 import type { ContainerSettings } from '../../lib/core/container-run.js';
 
 /** The release whose task definition the gate starts. */
@@ -21,4 +22,13 @@ const GATE_SETTINGS: ContainerSettings = {
   assignPublicIp: false,
 };
 
-export { GATE_RELEASE, GATE_SETTINGS, GATE_TASK_ARN };
+/** The environment the admin function runs its gate in, on the fixture's prod stage (`vi.unstubAllEnvs` puts it back). */
+function stubGateEnvironment(): void {
+  vi.stubEnv('CNF_PARAMETER_PATH', '/fixture/prod/');
+  vi.stubEnv('CNF_STAGE', 'prod');
+  vi.stubEnv('CNF_RELEASE', GATE_RELEASE);
+  vi.stubEnv('CNF_CONTAINER', JSON.stringify(GATE_SETTINGS));
+  vi.stubEnv('AWS_REGION', 'eu-west-1');
+}
+
+export { GATE_RELEASE, GATE_SETTINGS, GATE_TASK_ARN, stubGateEnvironment };

@@ -15,11 +15,12 @@ import { createAdminHandler } from '../../../lib/runtime/admin-handler.js';
 import { defineTask } from '../../../lib/runtime/define-task.js';
 import { FileLedger } from '../../../lib/runtime/ledger/file-ledger.js';
 import { tempDir } from '../../support/temp-dir.js';
-import { GATE_RELEASE, GATE_SETTINGS, GATE_TASK_ARN } from '../../support/gate-settings.js';
-
-const RELEASE = GATE_RELEASE;
-const TASK_ARN = GATE_TASK_ARN;
-const SETTINGS = GATE_SETTINGS;
+import {
+  GATE_RELEASE as RELEASE,
+  GATE_SETTINGS as SETTINGS,
+  GATE_TASK_ARN as TASK_ARN,
+  stubGateEnvironment,
+} from '../../support/gate-settings.js';
 
 const ran: string[] = [];
 const backfill = defineTask({
@@ -45,12 +46,8 @@ beforeEach(() => {
   ran.length = 0;
   ecs.reset();
   ledger = new FileLedger(tempDir('cnf-gate-ledger'));
-  vi.stubEnv('CNF_PARAMETER_PATH', '/fixture/prod/');
-  vi.stubEnv('CNF_STAGE', 'prod');
-  vi.stubEnv('CNF_RELEASE', RELEASE);
-  vi.stubEnv('CNF_CONTAINER', JSON.stringify(SETTINGS));
+  stubGateEnvironment();
   vi.stubEnv('AWS_LAMBDA_LOG_GROUP_NAME', '/aws/lambda/fixture-prod-admin');
-  vi.stubEnv('AWS_REGION', 'eu-west-1');
 });
 
 afterEach(() => {

@@ -13,11 +13,9 @@ import { createAdminHandler } from '../../../lib/runtime/admin-handler.js';
 import { defineTask } from '../../../lib/runtime/define-task.js';
 import { FileLedger } from '../../../lib/runtime/ledger/file-ledger.js';
 import { tempDir } from '../../support/temp-dir.js';
-import { GATE_RELEASE, GATE_SETTINGS, GATE_TASK_ARN } from '../../support/gate-settings.js';
+import { GATE_TASK_ARN as TASK_ARN, stubGateEnvironment } from '../../support/gate-settings.js';
 
-const RELEASE = GATE_RELEASE;
 const SECURE = 'Secure-Value-In-Arg-5e1d';
-const TASK_ARN = GATE_TASK_ARN;
 
 const signIn = defineTask({
   name: 'sign-in',
@@ -42,11 +40,7 @@ beforeEach(() => {
     .on(GetParametersByPathCommand)
     .resolves({ Parameters: [{ Name: '/fixture/prod/PEM', Type: 'SecureString', Value: SECURE, Version: 1 }] });
   ledger = new FileLedger(tempDir('cnf-secret-args-ledger'));
-  vi.stubEnv('CNF_PARAMETER_PATH', '/fixture/prod/');
-  vi.stubEnv('CNF_STAGE', 'prod');
-  vi.stubEnv('CNF_RELEASE', RELEASE);
-  vi.stubEnv('CNF_CONTAINER', JSON.stringify(GATE_SETTINGS));
-  vi.stubEnv('AWS_REGION', 'eu-west-1');
+  stubGateEnvironment();
 });
 
 afterEach(() => {
