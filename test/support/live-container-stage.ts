@@ -216,12 +216,9 @@ async function startLiveContainerStage(): Promise<LiveContainerStage> {
     TMPDIR: join(image.image, 'tmp'),
   });
 
-  const json = (response: ServerResponse, status: number, body: unknown, type?: string): true => {
-    response.writeHead(status, {
-      'content-type': 'application/x-amz-json-1.1',
-      ...(type === undefined ? {} : { 'x-amzn-errortype': type }),
-    });
-    response.end(JSON.stringify(type === undefined ? body : { __type: type, ...(body as object) }));
+  const json = (response: ServerResponse, status: number, body: unknown): true => {
+    response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+    response.end(JSON.stringify(body));
     return true;
   };
 
@@ -322,7 +319,7 @@ async function startLiveContainerStage(): Promise<LiveContainerStage> {
     return task;
   };
 
-  const answerEcs = (operation: string, input: Record<string, unknown>, response: ServerResponse): true => {
+  const answerEcs = (operation: string, input: Record<string, unknown>, response: ServerResponse): true | WireFailure => {
     if (operation === 'RunTask') {
       const token = String(input.clientToken);
       const answer = ecs.runTask.shift() ?? 'start';
@@ -330,7 +327,7 @@ async function startLiveContainerStage(): Promise<LiveContainerStage> {
       const known = tasks.find((task) => task.clientToken === token);
       if (typeof answer === 'object' && 'error' in answer) {
         if (answer.started === true && known === undefined) startTask(input, token);
-        return json(response, answer.error.status, { message: answer.error.message ?? answer.error.name }, answer.error.name);
+        return answer.error;
       }
       if (known !== undefined) return json(response, 200, { tasks: [describe(known)], failures: [] });
       if (typeof answer === 'object') return json(response, 200, { tasks: [], failures: [{ reason: answer.failure }] });
@@ -344,17 +341,17 @@ async function startLiveContainerStage(): Promise<LiveContainerStage> {
     }
     if (operation === 'StopTask') {
       const task = tasks.find((candidate) => candidate.taskArn === input.task);
-      if (task === undefined) return json(response, 400, { message: 'The referenced task was not found.' }, 'InvalidParameterException');
+      if (task === undefined) return { status: 400, name: 'InvalidParameterException', message: 'The referenced task was not found.' };
       task.stopCode = 'UserInitiated';
       task.stoppedReason = String(input.reason ?? 'Task stopped by user');
       if (task.child === undefined) task.lastStatus = 'STOPPED';
       else task.child.kill('SIGTERM');
       return json(response, 200, { task: describe(task) });
     }
-    return json(response, 400, { message: `The live fake ECS does not serve ${operation}` }, 'InvalidParameterException');
+    return { status: 400, name: 'InvalidParameterException', message: `The live fake ECS does not serve ${operation}` };
   };
 
-  const serve = (received: ReceivedRequest, response: ServerResponse): boolean => {
+  const serve = (received: ReceivedRequest, response: ServerResponse): boolean | WireFailure => {
     const { service, operation, body, path } = received;
     const metadata = /^\/ecs-metadata\/([^/]+)\/task$/.exec(path);
     if (metadata !== null) {
