@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Project } from '../core/project.js';
 import { DEFAULT_MIGRATE_TASK } from '../core/migrate-task-name.js';
-import { listsTaskLoader } from '../core/task-loader-entry.js';
+import { listsTaskLoader, taskLoaderEntry } from '../core/task-loader-entry.js';
 
 /** The modules a task may be written in. */
 const TASK_MODULE = /\.(ts|mts|js|mjs)$/;
@@ -23,7 +23,6 @@ const TASK_MODULE = /\.(ts|mts|js|mjs)$/;
 function unlistedTaskHint(project: Pick<Project, 'root' | 'lambdaDir' | 'adminEntry'>, task: string): string | undefined {
   const dir = join(project.lambdaDir, 'tasks');
   if (!existsSync(dir) || !existsSync(project.adminEntry)) return undefined;
-  const key = /^[A-Za-z_$][\w$]*$/.test(task) ? task : `'${task}'`;
   if (listsTaskLoader(readFileSync(project.adminEntry, 'utf8'), task)) return undefined;
   const named = new RegExp(`\\bname\\s*:\\s*(['"\`])${task.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\1`);
   const file = readdirSync(dir, { recursive: true, encoding: 'utf8' })
@@ -38,7 +37,10 @@ function unlistedTaskHint(project: Pick<Project, 'root' | 'lambdaDir' | 'adminEn
     });
   if (file === undefined) return undefined;
   const from = relative(dirname(project.adminEntry), file).split('\\').join('/');
-  const loader = `${key}: () => import('./${from.replace(TASK_MODULE, (extension) => (extension.startsWith('.m') ? '.mjs' : '.js'))}')`;
+  const loader = taskLoaderEntry(
+    task,
+    from.replace(TASK_MODULE, (extension) => (extension.startsWith('.m') ? '.mjs' : '.js')),
+  );
   return `${relative(project.root, file)} defines task ${task}, which ${relative(project.root, project.adminEntry)} does not list: add ${loader} to its tasks.`;
 }
 

@@ -1,13 +1,16 @@
 /**
- * The entry of an admin entry's `tasks` that loads `task` from
- * `tasks/<task>.ts`: what `init` writes, and what a message tells the user
- * to add.
+ * The entry of an admin entry's `tasks` that loads `task` from `module`
+ * (its path from the admin entry, as the build writes it: `tasks/<task>.js`
+ * by default): what `init` writes, and what a message tells the user to add.
+ * A name that is no identifier (`orders:report`) is quoted.
  *
  * @example
  * taskLoaderEntry('migrate'); // "migrate: () => import('./tasks/migrate.js')"
+ * taskLoaderEntry('orders:report', 'tasks/orders-report.js'); // "'orders:report': () => import('./tasks/orders-report.js')"
  */
-function taskLoaderEntry(task: string): string {
-  return `${task}: () => import('./tasks/${task}.js')`;
+function taskLoaderEntry(task: string, module = `tasks/${task}.js`): string {
+  const key = /^[A-Za-z_$][\w$]*$/.test(task) ? task : `'${task}'`;
+  return `${key}: () => import('./${module}')`;
 }
 
 /**
