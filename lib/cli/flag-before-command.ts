@@ -1,4 +1,5 @@
 import { COMMAND_OPTIONS } from './command-options.js';
+import { flagWordsOf, valuePlaceholderOf } from './option.js';
 import { COMMANDS } from './program.js';
 
 /** The value placeholders of flags whose values are free text, which may hold a secret: shown as the placeholder. */
@@ -12,10 +13,7 @@ const FREE_TEXT = new Set(['<json>', '<text>', '<code>']);
 function commandFlags(): Map<string, string | undefined> {
   return new Map(
     Object.values(COMMAND_OPTIONS).flatMap((options) =>
-      options.flatMap((option) => {
-        const placeholder = /[<[][^>\]]*[>\]]/.exec(option.flags)?.[0];
-        return (option.flags.match(/-{1,2}[\w-]+/g) ?? []).map((flag) => [flag, placeholder] as const);
-      }),
+      options.flatMap((option) => flagWordsOf(option).map((flag) => [flag, valuePlaceholderOf(option)] as const)),
     ),
   );
 }

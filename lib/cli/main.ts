@@ -7,7 +7,7 @@ import { fileSystemFault } from '../core/file-system-fault.js';
 import { stylerFor, writeLine, writeWrapped, type CliIo } from './io.js';
 import { invocationOf } from '../core/invocation-name.js';
 import { asInvoked } from './invocation.js';
-import { withoutInvalidPreamble } from './option.js';
+import { flagWordsOf, valuePlaceholderOf, withoutInvalidPreamble } from './option.js';
 import { buildProgram, COMMANDS, subcommandsLine } from './program.js';
 import { COMMAND_OPTIONS } from './command-options.js';
 import { flagBeforeCommand } from './flag-before-command.js';
@@ -207,9 +207,7 @@ function dashValueMessage(argv: readonly string[]): string {
 
 /* The flags of `config set` that take a word after them (`--stage NAME`), each with its short form. */
 const VALUE_FLAGS = new Set(
-  COMMAND_OPTIONS['config set']
-    .filter((option) => option.flags.includes('<'))
-    .flatMap((option) => option.flags.match(/-{1,2}[\w-]+/g) ?? []),
+  COMMAND_OPTIONS['config set'].filter((option) => valuePlaceholderOf(option)?.startsWith('<') === true).flatMap(flagWordsOf),
 );
 
 /** The key a `config set` command line names: its first word that is neither a flag nor a flag's value. */

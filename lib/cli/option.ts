@@ -149,5 +149,26 @@ function withoutInvalidPreamble(message: string): string {
   return message.replace(/^(error: )?option '[^']*' argument '[\s\S]*?' is invalid\. /, '$1');
 }
 
-export { commanderOption, option, optionHelp, withoutInvalidPreamble };
+/**
+ * The words an option is written as on the command line, short and long.
+ *
+ * @example
+ * flagWordsOf({ flags: '-s, --stage <name>' }); // ['-s', '--stage']
+ */
+function flagWordsOf(option: Pick<CliOption, 'flags'>): string[] {
+  return option.flags.match(/-{1,2}[\w-]+/g) ?? [];
+}
+
+/**
+ * The placeholder of an option's value (`<name>`, `[duration]`), or
+ * undefined for a flag that takes none.
+ *
+ * @example
+ * valuePlaceholderOf({ flags: '-s, --stage <name>' }); // '<name>'
+ */
+function valuePlaceholderOf(option: Pick<CliOption, 'flags'>): string | undefined {
+  return /[<[][^>\]]*[>\]]/.exec(option.flags)?.[0];
+}
+
+export { commanderOption, flagWordsOf, option, optionHelp, valuePlaceholderOf, withoutInvalidPreamble };
 export type { CliOption, OptionParser, OptionsOf };

@@ -1,5 +1,6 @@
 import { isScriptPath } from '../core/task-catalog.js';
 import { COMMAND_OPTIONS } from './command-options.js';
+import { flagWordsOf } from './option.js';
 
 /**
  * What to say when a task (or script) refuses an arg that is a flag of
@@ -15,7 +16,7 @@ import { COMMAND_OPTIONS } from './command-options.js';
 function ownFlagAfterDashes(target: string, message: string): string | undefined {
   const flag = /^(?:Invalid args for \S+: )?Unknown arg (--[\w-]+) for /.exec(message)?.[1];
   const command = isScriptPath(target) ? 'run' : 'invoke';
-  const own = COMMAND_OPTIONS[command].find((option) => flag !== undefined && option.flags.match(/-{1,2}[\w-]+/g)?.includes(flag));
+  const own = COMMAND_OPTIONS[command].find((option) => flag !== undefined && flagWordsOf(option).includes(flag));
   if (own === undefined) return undefined;
   // `-s, --stage <name>`: the long form, with what it takes.
   const usage = own.flags.split(', ').at(-1) as string;
