@@ -33,26 +33,53 @@ function checkEventAgainstCatalog(
   event: CheckedEvent,
   quoting: ArgQuoting = 'all',
 ): Readonly<Record<string, unknown>> {
-  const argv = event.argv ?? [];
   if (isAdminFunctionTask(event.task)) return event.args;
   const task = taskInCatalog(catalog, release, event.task);
+  return checkedArgs(event, schemaOf(task), () => task, quoting).recorded;
+}
+
+/** An event's args as {@link checkedArgs} reads them. */
+interface CheckedArgs {
+  /** The JSON args with the flags laid over them, before the schema parsed them. */
+  readonly given: Readonly<Record<string, unknown>>;
+  /** What the schema made of them (`given` without a schema): what the task runs with. */
+  readonly checked: unknown;
+  /** As a run records them (see {@link recordedArgs}). */
+  readonly recorded: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * An event's args as the admin function reads them, and the CLI's check
+ * before a dry or detached run: its flags (`argv`) read with the task's JSON
+ * Schema and laid over its JSON args, bounded in size as the event's args
+ * are, then parsed by `schema`, a refusal speaking in flags of what came as
+ * flags, and of what is missing where the user writes flags (the CLI
+ * without `--args`).
+ *
+ * @param schema - the task's args schema; without one (JSON Schema could not say it), the args as given
+ * @param info - the task as its catalog describes it, asked only where flags are read or named (building it costs)
+ * @param quoting - which arg values a refusal may quote (see {@link ArgQuoting})
+ * @throws UsageError (64) with the message the admin function refuses the event with.
+ */
+function checkedArgs(event: CheckedEvent, schema: z.ZodType | undefined, info: () => TaskInfo, quoting: ArgQuoting = 'all'): CheckedArgs {
+  const argv = event.argv ?? [];
   let given: Readonly<Record<string, unknown>> = event.args;
   let fromFlags: string[] = [];
   if (argv.length > 0) {
-    const flags = parseArgFlags(argv, task, quoting);
+    const flags = parseArgFlags(argv, info(), quoting);
     fromFlags = Object.keys(flags);
-    given = mergeArgs(event.args, flags, task, quoting);
+    given = mergeArgs(event.args, flags, info(), quoting);
+    // JSON values of flags (--filter '{...}') are bounded as the event's args are.
     const tooBig = argsLimitProblem('The task args', given);
     if (tooBig !== undefined) throw new UsageError(tooBig);
   }
-  const schema = schemaOf(task);
-  if (schema === undefined) return given;
+  if (schema === undefined) return { given, checked: given, recorded: given };
   const flagsWritten = argv.length > 0 || (event.source === 'cli' && Object.keys(event.args).length === 0);
   const checked = checkArgs(schema, given, (key) =>
-    fromFlags.includes(key) || (flagsWritten && !Object.hasOwn(event.args, key)) ? flagUsageOf(task, key) : undefined,
+    fromFlags.includes(key) || (flagsWritten && !Object.hasOwn(event.args, key)) ? flagUsageOf(info(), key) : undefined,
   );
   if (!checked.ok) throw new UsageError(invalidArgsMessage(event.task, checked.message));
-  return recordedArgs(checked.args, given);
+  return { given, checked: checked.args, recorded: recordedArgs(checked.args, given) };
 }
 
 /**
@@ -80,5 +107,5 @@ function schemaOf(task: TaskInfo): z.ZodType | undefined {
   }
 }
 
-export { checkEventAgainstCatalog, recordedArgs };
-export type { CheckedEvent };
+export { checkedArgs, checkEventAgainstCatalog };
+export type { CheckedArgs, CheckedEvent };

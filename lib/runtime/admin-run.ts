@@ -11,8 +11,6 @@ import {
   type RunRecord,
   type RunResult,
 } from '../core/run.js';
-import { argsLimitProblem } from '../core/args-limits.js';
-import { flagUsageOf, mergeArgs, parseArgFlags } from '../core/task-arg-flags.js';
 import { CONSOLE_TASK, DESCRIBE_TASK, PING_TASK, type TaskInfo } from '../core/task-catalog.js';
 import { recordedConsoleValue } from './console/recorded-answer.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config-loader.js';
@@ -38,11 +36,10 @@ import { watchStopRequest, type StopWatch } from './container/stop-request.js';
 import { outcomeOfTermination } from '../core/container-outcome.js';
 import { redactArgs } from './task-args.js';
 import { secretArgNames, secretArgsRefusal } from './container/secret-args.js';
-import { checkArgs, invalidArgsMessage } from '../core/check-args.js';
 import { argsHash } from '../core/args-hash.js';
 import { argsDifference } from '../core/run-id-reuse.js';
 import { runIdReuseProblem } from '../core/run-id-reuse.js';
-import { recordedArgs } from '../core/event-check.js';
+import { checkedArgs, type CheckedArgs } from '../core/event-check.js';
 import { describeTask } from './task-registry.js';
 import { waitForLock } from './wait-for-lock.js';
 import { readCnfEnvironment } from '../core/cnf-environment.js';
@@ -335,36 +332,16 @@ class AdminRun {
    * the schema parsed them, and as the ledger records them: parsed, with
    * defaults, however they came.
    */
-  #args(
-    event: CompleteEvent,
-    task: Task,
-  ): { given: Readonly<Record<string, unknown>>; checked: unknown; recorded: Readonly<Record<string, unknown>> } {
-    let given: Readonly<Record<string, unknown>> = event.args;
-    let fromFlags: readonly string[] = [];
+  #args(event: CompleteEvent, task: Task): CheckedArgs {
     let info: TaskInfo | undefined;
     // The task's JSON Schema is built only when there are flags to read with it (or to name in an error): not on every run.
     const describe = (): TaskInfo => (info ??= describeTask(task));
     try {
-      if (event.argv.length > 0) {
-        const flags = parseArgFlags(event.argv, describe());
-        fromFlags = Object.keys(flags);
-        given = mergeArgs(event.args, flags, describe());
-      }
+      return checkedArgs(event, task.args, describe);
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
       throw this.#refusal(event.runId, event.task, ExitCode.USAGE, 'InvalidArgs', error.message);
     }
-    // JSON values of flags (--filter '{...}') are bounded as the event's args are.
-    const tooBig = event.argv.length === 0 ? undefined : argsLimitProblem('The task args', given);
-    if (tooBig !== undefined) throw this.#refusal(event.runId, event.task, ExitCode.USAGE, 'InvalidArgs', tooBig);
-    // Speak in flags of what came as flags, and of what is missing where the user writes flags (the CLI without --args).
-    const flagsWritten = event.argv.length > 0 || (event.source === 'cli' && Object.keys(event.args).length === 0);
-    const checked = checkArgs(task.args, given, (key) =>
-      fromFlags.includes(key) || (flagsWritten && !Object.hasOwn(event.args, key)) ? flagUsageOf(describe(), key) : undefined,
-    );
-    if (!checked.ok)
-      throw this.#refusal(event.runId, event.task, ExitCode.USAGE, 'InvalidArgs', invalidArgsMessage(event.task, checked.message));
-    return { given, checked: checked.args, recorded: recordedArgs(checked.args, given) };
   }
 
   async #ledger(setup: RunSetup): Promise<RunLedger> {
