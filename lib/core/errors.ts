@@ -126,6 +126,16 @@ function retold(error: CnfError, message: string, options: { readonly hint?: str
   return copy;
 }
 
+/**
+ * {@link retold} with `more` said after the error's own message.
+ *
+ * @example
+ * throw toldMore(error, 'Nothing moved.', { cause: error });
+ */
+function toldMore(error: CnfError, more: string, options: { readonly hint?: string | null; readonly cause?: unknown } = {}): CnfError {
+  return retold(error, `${error.message.replace(/\s*$/, '')} ${more}`, options);
+}
+
 export {
   BuildError,
   BuildStoppedError,
@@ -135,6 +145,7 @@ export {
   PermissionError,
   ReleaseMismatchError,
   retold,
+  toldMore,
   TryAgainError,
   UnavailableError,
   UsageError,

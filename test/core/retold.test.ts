@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PermissionError, retold, TryAgainError } from '../../lib/core/errors.js';
+import { PermissionError, retold, toldMore, TryAgainError } from '../../lib/core/errors.js';
 
 describe('retold', () => {
   it('keeps the class (its name, which --json prints, and instanceof), the exit code, the fault and the hint', () => {
@@ -17,5 +17,14 @@ describe('retold', () => {
     const bare = retold(original, 'Throttled.', { hint: null });
     expect(bare.hint).toBeUndefined();
     expect(bare.cause).toBeUndefined();
+  });
+});
+
+describe('toldMore', () => {
+  it("says more after the error's own message, its class kept", () => {
+    const original = new PermissionError('Permission denied: lambda:UpdateAlias. ');
+    const told = toldMore(original, 'Nothing moved.');
+    expect(told).toBeInstanceOf(PermissionError);
+    expect(told.message).toBe('Permission denied: lambda:UpdateAlias. Nothing moved.');
   });
 });

@@ -1,10 +1,10 @@
 import { configVersionLabel } from '../../core/config-version.js';
-import { isCnfError, retold } from '../../core/errors.js';
+import { isCnfError, toldMore } from '../../core/errors.js';
 
 /** `error` with `told` after its message, its exit code kept, and its hint unless `hint` replaces it; anything but a CnfError (a bug) as it is. */
 function telling(error: unknown, told: string, hint?: string): unknown {
   if (!isCnfError(error)) return error;
-  return retold(error, `${error.message.replace(/\s*$/, '')} ${told}`, { ...(hint === undefined ? {} : { hint }), cause: error });
+  return toldMore(error, told, { ...(hint === undefined ? {} : { hint }), cause: error });
 }
 
 /**

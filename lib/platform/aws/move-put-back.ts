@@ -1,4 +1,4 @@
-import { isCnfError, retold } from '../../core/errors.js';
+import { isCnfError, toldMore } from '../../core/errors.js';
 
 /** One part of the live pair a failed move put back: what it is, and how its put-back went. */
 interface PutBack {
@@ -20,9 +20,8 @@ interface PutBack {
 function moveFailure(error: unknown, putBacks: readonly PutBack[], stage: string, target: string): unknown {
   if (!isCnfError(error)) return error;
   const stuck = putBacks.flatMap(({ part, result }) => (result.status === 'rejected' ? [part] : []));
-  const message = error.message.replace(/\s*$/, '');
-  if (stuck.length === 0) return retold(error, `${message} Nothing moved: what had moved was put back as it was.`, { cause: error });
-  return retold(error, `${message} Stage ${stage} is left half moved: ${stuck.join(' and ')} could not be put back.`, {
+  if (stuck.length === 0) return toldMore(error, 'Nothing moved: what had moved was put back as it was.', { cause: error });
+  return toldMore(error, `Stage ${stage} is left half moved: ${stuck.join(' and ')} could not be put back.`, {
     hint: `See where web, admin and the config are with: cnf-admin status --stage ${stage}; then roll back again (cnf-admin rollback --to ${target} --stage ${stage}) to move them together.`,
     cause: error,
   });
