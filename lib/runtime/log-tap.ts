@@ -193,6 +193,19 @@ function redactFdWrites(byFd: ReadonlyMap<number, FdStream>): () => void {
     const stream = byFd.get(fd) as FdStream;
     return original.write(fd, stream.redaction.push(stream.decoder.write(bytes)), done);
   };
+  /* `writeFileSync` or `appendFileSync` (whose Node writes with its own calls): given fd 1 or 2, its data redacted. */
+  const wholeFileSync =
+    (unpatched: AnyFunction) =>
+    (file: unknown, data: unknown, ...rest: unknown[]): unknown =>
+      isRedacted(file, byFd) ? void redactSync(file, fileBytesOf(data, rest[0])) : unpatched(file, data, ...rest);
+  /* `writeFile` or `appendFile`, as above, calling back once written. */
+  const wholeFile =
+    (unpatched: AnyFunction) =>
+    (file: unknown, data: unknown, ...rest: unknown[]): unknown => {
+      const callback = rest.at(-1);
+      if (!isRedacted(file, byFd) || typeof callback !== 'function') return unpatched(file, data, ...rest);
+      return redactAsync(file, fileBytesOf(data, rest.length > 1 ? rest[0] : undefined), (error) => (callback as AnyFunction)(error));
+    };
   const redacting = {
     writeSync: (fd: unknown, data: unknown, ...rest: unknown[]): unknown =>
       isRedacted(fd, byFd) ? redactSync(fd, bytesOf(data, rest)) : original.writeSync(fd, data, ...rest),
@@ -202,20 +215,10 @@ function redactFdWrites(byFd: ReadonlyMap<number, FdStream>): () => void {
       const bytes = bytesOf(data, rest.slice(0, -1));
       return redactAsync(fd, bytes, (error) => (callback as AnyFunction)(error, error === null ? bytes.byteLength : 0, data));
     },
-    writeFileSync: (file: unknown, data: unknown, ...rest: unknown[]): unknown =>
-      isRedacted(file, byFd) ? void redactSync(file, fileBytesOf(data, rest[0])) : original.writeFileSync(file, data, ...rest),
-    appendFileSync: (file: unknown, data: unknown, ...rest: unknown[]): unknown =>
-      isRedacted(file, byFd) ? void redactSync(file, fileBytesOf(data, rest[0])) : original.appendFileSync(file, data, ...rest),
-    writeFile: (file: unknown, data: unknown, ...rest: unknown[]): unknown => {
-      const callback = rest.at(-1);
-      if (!isRedacted(file, byFd) || typeof callback !== 'function') return original.writeFile(file, data, ...rest);
-      return redactAsync(file, fileBytesOf(data, rest.length > 1 ? rest[0] : undefined), (error) => (callback as AnyFunction)(error));
-    },
-    appendFile: (file: unknown, data: unknown, ...rest: unknown[]): unknown => {
-      const callback = rest.at(-1);
-      if (!isRedacted(file, byFd) || typeof callback !== 'function') return original.appendFile(file, data, ...rest);
-      return redactAsync(file, fileBytesOf(data, rest.length > 1 ? rest[0] : undefined), (error) => (callback as AnyFunction)(error));
-    },
+    writeFileSync: wholeFileSync(original.writeFileSync),
+    appendFileSync: wholeFileSync(original.appendFileSync),
+    writeFile: wholeFile(original.writeFile),
+    appendFile: wholeFile(original.appendFile),
     writevSync: (fd: unknown, buffers: unknown, ...rest: unknown[]): unknown =>
       isRedacted(fd, byFd) ? redactSync(fd, Buffer.concat(buffers as Uint8Array[])) : original.writevSync(fd, buffers, ...rest),
     writev: (fd: unknown, buffers: unknown, ...rest: unknown[]): unknown => {
