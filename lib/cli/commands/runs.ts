@@ -202,7 +202,8 @@ async function runsShow(typed: string, options: CommandOptions<'runs show'>, io:
   try {
     await renderFrames(io, runLogFrames(platform, stage.name, runId, {}, true));
   } catch (error) {
-    // The record stands on its own: a log that expired, or has not arrived yet, is worth a line, not a failure.
+    // The record stands on its own: a log that expired, or has not arrived yet, is worth a line, not a failure. A log the
+    // platform would not give for now (throttled, failing: 75) or may not be read (77) is no empty log: its error ends it.
     if (!(error instanceof UsageError || error instanceof UnavailableError)) throw error;
     writeNotice(io, `No log to show: ${error.message}`);
   }

@@ -115,8 +115,9 @@ function isMissingRegion(error: unknown): boolean {
 
 /**
  * Turns an SDK error into the CLI's error with the exit code the design
- * gives: credentials and permissions 77 (naming the action), throttling 75,
- * unreachable or failing AWS and missing resources 69, other refusals 64.
+ * gives: credentials and permissions 77 (naming the action), throttling and
+ * AWS failing on its side (a 5xx) 75, unreachable AWS and missing resources
+ * 69, other refusals 64.
  * Anything else is returned as it is: a bug, shown with its stack.
  */
 function translateAwsError(error: unknown, call: AwsCall): unknown {
@@ -169,10 +170,12 @@ function translateAwsError(error: unknown, call: AwsCall): unknown {
     });
   }
   if (isServerFault(error)) {
-    return new UnavailableError(`AWS failed ${call.action} on ${call.resource} (${name}, HTTP ${httpStatusOf(error) ?? '5xx'}).`, {
-      hint: 'Try again in a moment.',
-      cause: error,
-    });
+    // A failure on AWS's side that outlasted the SDK's retries is as temporary as a throttle: 75, not 69. Whether the call
+    // did anything is not known (a write may have been made), so the hint does not say that nothing changed.
+    return new TryAgainError(
+      `AWS failed ${call.action} on ${call.resource} (${name}, HTTP ${httpStatusOf(error) ?? '5xx'}), also after the SDK's retries.`,
+      { hint: 'Try again in a moment.', cause: error },
+    );
   }
   if (isNotFound(error)) {
     return new UnavailableError(`${call.resource} does not exist (${call.action}: ${message}).`, {

@@ -1,11 +1,11 @@
-import { isCnfError, UsageError } from '../../core/errors.js';
+import { isCnfError, retold, UsageError } from '../../core/errors.js';
 import type { RunFrame } from '../../core/platform.js';
 import type { Progress } from '../../core/progress.js';
 import type { RunResult } from '../../core/run.js';
 import { pause } from '../../core/abortable.js';
 import { isAccessDenied } from './aws-errors.js';
 import { failedRunResult } from './function-outcome.js';
-import { anyOf, contentKey, filterEvents, type LogGroupRef } from './log-events.js';
+import { anyOf, contentKey, filterEvents, type LogGroupRef, type LogQuery } from './log-events.js';
 import { endedNotStarted, isRunStartedLine, runEndedOf } from '../../core/run-log.js';
 import { LineTally, lineOf, logFrame, platformReportOf, runIdTime, runKeysOf, type LogEvent } from './log-lines.js';
 import { LiveTailUnavailableError, startLiveTail } from './live-tail.js';
@@ -248,14 +248,28 @@ class RunLogReader {
 
   /** Reads what CloudWatch holds so far: the run's lines, then, if it has not ended, Lambda's report in its stream. */
   async *#catchUp(): AsyncGenerator<RunFrame> {
-    yield* this.#take(await filterEvents(this.source, { filterPattern: anyOf(this.runId), ...this.#since() }));
+    yield* this.#take(await this.#query({ filterPattern: anyOf(this.runId), ...this.#since() }));
     if (this.#result === undefined && this.#home !== undefined && this.options.container !== true) {
-      const reports = await filterEvents(this.source, {
+      const reports = await this.#query({
         filterPattern: anyOf(...REPORT_TERMS),
         startTime: this.#home.since,
         logStreamNames: [this.#home.stream],
       });
       yield* this.#take(reports);
+    }
+  }
+
+  /**
+   * The events of one query. A query AWS would not answer is a log that
+   * could not be read, never an empty one: its error says so first, its exit
+   * code kept (75 throttled or failing, 77 denied, 69 unreachable).
+   */
+  async #query(query: LogQuery): Promise<LogEvent[]> {
+    try {
+      return await filterEvents(this.source, query);
+    } catch (error) {
+      if (!isCnfError(error)) throw error;
+      throw retold(error, `The log of run ${this.runId} could not be read: ${error.message}`, { cause: error });
     }
   }
 
