@@ -2,9 +2,10 @@
  * An AWS endpoint that is not AWS, through the real binary: a proxy or
  * captive portal answering 200 with an HTML page is 69 (unavailable), not a
  * crash; an endpoint that takes the connection and never answers ends in a
- * request timeout with a clear message, not a silent wait.
+ * request timeout with a clear message, not a silent wait; one that drops
+ * the connection is said to have dropped it, not to be slow.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fakeAwsEnvironment } from '../support/aws-cli.js';
@@ -66,6 +67,18 @@ describe('an endpoint that is not AWS', () => {
     expect(result.code).toBe(69);
     // three attempts of half a second, with the SDK's backoff between them
     expect(seconds).toBeLessThan(15);
+  });
+
+  it('a connection dropped after the request was sent (a reset): 69, saying it was dropped, not that AWS was slow', async () => {
+    const url = await endpoint(() => undefined);
+    server?.on('request', (request: IncomingMessage) => request.socket.destroy());
+    const result = await project.cli(['status', '--stage', 'prod'], { env: fakeAwsEnvironment(url) });
+    expect(result.stderr).toContain('The connection to AWS was dropped during ssm:GetParameter');
+    expect(result.stderr).toContain('(socket hang up)');
+    expect(result.stderr).not.toContain('in time');
+    expect(result.stderr).toContain('Check the network, and AWS_ENDPOINT_URL if you set one.');
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+    expect(result.code).toBe(69);
   });
 
   it('a timeout that is no number: 64', async () => {

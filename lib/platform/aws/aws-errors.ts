@@ -59,6 +59,12 @@ const NETWORK_CODES = new Set([
   'EHOSTUNREACH',
 ]);
 
+/*
+ * The connection was dropped after the request went out (`socket hang up`). The SDK names these TimeoutError, as it
+ * names a timeout, since both may be retried; they are no timeout, and waiting longer would not help.
+ */
+const DROPPED_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
 function shapeOf(error: unknown): SdkErrorShape {
   return typeof error === 'object' && error !== null ? (error as SdkErrorShape) : {};
 }
@@ -153,6 +159,12 @@ function translateAwsError(error: unknown, call: AwsCall): unknown {
       `AWS's answer to ${call.action} on ${call.resource} is not AWS's (HTTP ${httpStatusOf(error) ?? '?'}, ${message.split('\n')[0]}): a proxy, a captive portal or a wrong endpoint answered.`,
       { hint: 'Check the network (sign in to the portal, or set HTTPS_PROXY), and AWS_ENDPOINT_URL if you set one.', cause: error },
     );
+  }
+  if (DROPPED_CODES.has(shapeOf(error).code ?? '')) {
+    return new UnavailableError(`The connection to AWS was dropped during ${call.action} on ${call.resource} (${message}).`, {
+      hint: 'Check the network, and AWS_ENDPOINT_URL if you set one.',
+      cause: error,
+    });
   }
   if (name === 'TimeoutError') {
     return new UnavailableError(
