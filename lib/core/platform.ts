@@ -242,6 +242,13 @@ interface ConfigVersions {
    * container sees. Undefined where a change is live at once (local).
    */
   liveFrom?(): Promise<string | undefined>;
+  /**
+   * What the last change made here took effect without, in words with what
+   * to run: on AWS its move of the live pair, when the ledger would not
+   * record it. The change is live all the same. Undefined when nothing is
+   * missing, and where every change is recorded in one write (local).
+   */
+  unrecordedMove?(): string | undefined;
 }
 
 /**

@@ -225,7 +225,7 @@ describe('config versions on AWS', () => {
     expect(liveRecord(server)?.config).toBe(2);
   });
 
-  it('a config set whose move of the live pair cannot be recorded says the version is live all the same', async () => {
+  it('a config change whose move of the live pair cannot be recorded is live: exit 0, and a ! line says what is missing', async () => {
     let armed = false;
     const server = await fakeAws(
       {},
@@ -240,10 +240,29 @@ describe('config versions on AWS', () => {
     await cnfAdmin(server, ['config', 'set', 'GREETING', 'hello']);
     armed = true;
     const set = await cnfAdmin(server, ['config', 'set', 'GREETING', 'bonjour']);
-    expect(set.code).toBe(75);
-    expect(set.stderr).toContain('Config v2 is live all the same; only its move of the live pair is missing from the ledger');
-    expect(set.stderr).not.toContain('Try again');
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stderr).toContain('config v2 is live for web and admin together');
+    expect(set.stderr).toContain(
+      '! Config v2 is live, but the ledger did not record its move of the live pair (AWS failed dynamodb:PutItem',
+    );
+    expect(set.stderr).toContain(`${RELEASE}'s pinned config is read from the moves it recorded before`);
+    expect(set.stderr).toContain('See the live version with: cnf-admin config history --stage prod');
+    expect(set.stderr).not.toContain('cnf-admin:');
     expect(liveRecord(server)?.config).toBe(2);
+    // config unset and config rollback end the same way
+    const unset = await cnfAdmin(server, ['config', 'unset', 'GREETING']);
+    expect(unset.code, unset.stderr).toBe(0);
+    expect(unset.stderr).toContain('! Config v3 is live, but the ledger did not record its move of the live pair');
+    const restored = await cnfAdmin(server, ['config', 'rollback', 'v1', '--json']);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(JSON.parse(restored.stdout)).toMatchObject({ configVersion: 4, changed: true });
+    expect(restored.stderr).toContain('! Config v4 is live, but the ledger did not record its move of the live pair');
+    expect(liveRecord(server)?.config).toBe(4);
+    // a change whose move is recorded says nothing of the kind
+    armed = false;
+    const recorded = await cnfAdmin(server, ['config', 'set', 'GREETING', 'hallo']);
+    expect(recorded.code).toBe(0);
+    expect(recorded.stderr).not.toContain('did not record');
   });
 
   it('a deploy that changes a declared value makes a version by the deploy: history lists it, config get reads it', async () => {

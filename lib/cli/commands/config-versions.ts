@@ -12,6 +12,7 @@ import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
 import { beforeChange, CHANGE_FINISHES_FIRST, unstoppable } from '../interrupts.js';
 import { CONFIG_CAUSE } from '../../core/rollback.js';
+import { writeUnrecordedMove } from '../unrecorded-move.js';
 
 /** The stage's config versions, or a clear refusal where the platform keeps none. */
 function versionsOf(platform: Platform, stage: Stage): ConfigVersions {
@@ -235,6 +236,7 @@ async function configRollback(target: string, options: CommandOptions<'config ro
     const made = await store.restore(version);
     if (options.json === true) {
       writeJson(io, { stage: stage.name, restored: version, configVersion: made.version, keys: diff, changed: true });
+      writeUnrecordedMove(store, io);
       return 0;
     }
     const from = await store.liveFrom?.();
@@ -243,6 +245,7 @@ async function configRollback(target: string, options: CommandOptions<'config ro
       `Made config ${configVersionLabel(made.version)} equal to ${configVersionLabel(version)}: it is live ${from === undefined ? 'now' : `from ${from.slice(11, 19)} UTC`}, for web and admin together.`,
     );
     for (const line of formatConfigDiff(diff)) writeLine(io.stderr, `  ${line}`);
+    writeUnrecordedMove(store, io);
     return 0;
   });
 }

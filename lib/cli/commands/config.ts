@@ -12,6 +12,7 @@ import { maskTypedSecrets, typedSecretsOf } from '../secret-mask.js';
 import { asInvoked } from '../invocation.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { formatTable, terminalWidth } from '../render/table.js';
+import { writeUnrecordedMove } from '../unrecorded-move.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
 import { beforeChange, CHANGE_FINISHES_FIRST, unstoppable } from '../interrupts.js';
@@ -102,6 +103,7 @@ async function configSet(key: string, value: string | undefined, options: Comman
           ? `Set ${key}${secure ? ' (secure)' : ''} on stage ${stage.name}. Admin runs read it from now on; web functions within their cache time.`
           : `Set ${key}${secure ? ' (secure)' : ''} on stage ${stage.name}: ${configLiveMessage(before, live, from)}`,
       );
+    writeUnrecordedMove(platform.configVersions, io);
     return 0;
   });
 }
@@ -240,6 +242,7 @@ async function configUnset(key: string, options: CommandOptions<'config unset'>,
           ? `Removed ${key} from stage ${stage.name}${live === undefined ? '.' : `: ${configLiveMessage(before, live, from)}`}`
           : `Stage ${stage.name} had no parameter ${shown}; nothing changed.${close}`,
       );
+    writeUnrecordedMove(platform.configVersions, io);
     return 0;
   });
 }

@@ -16,7 +16,7 @@ import type { ConfigVersions } from '../../core/platform.js';
 import type { PairMove } from '../../core/config-ledger.js';
 import { newRunId } from '../../core/run.js';
 import type { ConfigLedgerStore } from './config-ledger-store.js';
-import { notLiveFailure, unrecordedMoveFailure } from './config-change-failure.js';
+import { notLiveFailure, unrecordedMoveNotice } from './config-change-failure.js';
 import {
   currentSelectors,
   heldVersions,
@@ -62,6 +62,7 @@ type KeysChange = (base: Readonly<Record<string, ConfigVersionKey>>) => Promise<
 class AwsConfigVersions implements ConfigVersions {
   #record: Promise<LivePairRecord | undefined> | undefined;
   #versions: Promise<ConfigVersion[]> | undefined;
+  #unrecordedMove: string | undefined;
   /** Each key's parameter history, read once per command (versions are immutable). */
   readonly #held = new Map<string, Promise<HeldVersions>>();
 
@@ -182,7 +183,8 @@ class AwsConfigVersions implements ConfigVersions {
    * Makes a new config version from the live one, under the stage-wide lock:
    * records it in the ledger (a number no other change got), writes the
    * live-pair record (the one step that makes it live, at `from`), and
-   * records the move of the live pair. A stage without config versions yet
+   * records the move of the live pair (a move the ledger would not record
+   * fails nothing: {@link unrecordedMove} says so). A stage without config versions yet
    * first gets v1 (`initial`) from the parameters it holds, once `next`
    * has succeeded: a change that fails records nothing.
    *
@@ -205,6 +207,7 @@ class AwsConfigVersions implements ConfigVersions {
         hint: 'Deploy the stage with a cnf-admin construct that creates the run ledger.',
       });
     const caller = await this.sources.caller();
+    this.#unrecordedMove = undefined;
     return ledger.withStageLock({ runId: `config-${newRunId()}`, caller }, async () => {
       this.forget();
       // A stage whose aliases disagree (drift, a canary) still takes config changes: the move is then not recorded.
@@ -274,7 +277,8 @@ class AwsConfigVersions implements ConfigVersions {
 
   /**
    * Writes the live-pair record for `version` and records the move; a failure
-   * of either says which version is live.
+   * of the record says which version is live, one of the move is kept for
+   * {@link unrecordedMove}.
    */
   async #goLive(
     ledger: ConfigLedgerStore,
@@ -308,10 +312,17 @@ class AwsConfigVersions implements ConfigVersions {
     this.#record = Promise.resolve(record);
     if (release !== undefined) {
       const move: PairMove = { release, config: version.version, at: new Date(now).toISOString(), cause: 'config', by };
-      await ledger.addMove(move).catch((error: unknown) => {
-        throw unrecordedMoveFailure(error, version.version, this.sources.stage);
-      });
+      // The version is live: a move the ledger would not record is told, not a failed change (as a rollback tells its own).
+      this.#unrecordedMove = await ledger.addMove(move).then(
+        () => undefined,
+        (error: unknown) => unrecordedMoveNotice(error, version.version, release, this.sources.stage),
+      );
     }
+  }
+
+  /** What the last change took effect without: its move of the live pair, when the ledger would not record it. */
+  unrecordedMove(): string | undefined {
+    return this.#unrecordedMove;
   }
 
   #version(

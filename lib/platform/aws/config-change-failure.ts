@@ -26,15 +26,21 @@ function notLiveFailure(error: unknown, made: number, live: number | null | unde
 }
 
 /**
- * The error of a config change that went live but whose move of the live
- * pair could not be recorded: the message says the version is live.
+ * What a config change that went live says when the ledger would not
+ * record its move of the live pair: not a failure (the version is live, and
+ * nothing is to be done again), but what is missing, what that changes, and
+ * where to see what is live. A rollback says the same of its own move.
+ *
+ * @example
+ * unrecordedMoveNotice(error, 3, 'r-6765a295784c', 'prod'); // "Config v3 is live, but the ledger did not record …"
  */
-function unrecordedMoveFailure(error: unknown, made: number, stage: string): unknown {
-  return telling(
-    error,
-    `Config ${configVersionLabel(made)} is live all the same; only its move of the live pair is missing from the ledger (config history and the ui's moves).`,
-    `Nothing to do again: see the live version with cnf-admin config history --stage ${stage}`,
+function unrecordedMoveNotice(error: unknown, made: number, release: string, stage: string): string {
+  const why = (error instanceof Error ? error.message : String(error)).replace(/[.\s]*$/, '');
+  return (
+    `Config ${configVersionLabel(made)} is live, but the ledger did not record its move of the live pair (${why}): ` +
+    `config history and the ui do not list the move, and ${release}'s pinned config is read from the moves it recorded before. ` +
+    `See the live version with: cnf-admin config history --stage ${stage}`
   );
 }
 
-export { notLiveFailure, unrecordedMoveFailure };
+export { notLiveFailure, unrecordedMoveNotice };
