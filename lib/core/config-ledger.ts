@@ -13,6 +13,9 @@ import { LEDGER_TABLE } from './ledger-table.js';
  * - a config version: `pk` = `config#v<N>`, `entity` = `config`, `startedAt`
  *   = its creation time, and the {@link ConfigVersion} fields. Created with
  *   `attribute_not_exists(pk)`, so two concurrent changes never make the same N.
+ *   A change that failed before its version went live writes it once more,
+ *   with `neverLive`, under the stage lock (the same `PutItem`, conditioned
+ *   on its hash): the number stays taken, and no later change reuses it.
  * - a move of the live pair: `pk` = `pair#<at>#<id>`, `entity` = `pair`,
  *   `startedAt` = when, and the {@link PairMove} fields.
  *
@@ -67,6 +70,7 @@ const configItemSchema = z.object({
   cause: z.enum(['set', 'unset', 'deploy', 'config-rollback', 'initial']),
   changed: z.array(z.string()),
   restores: z.number().int().min(1).optional(),
+  neverLive: z.literal(true).optional(),
 });
 
 const pairItemSchema = z.object({

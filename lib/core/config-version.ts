@@ -41,6 +41,13 @@ interface ConfigVersion {
   readonly changed: readonly string[];
   /** For a `config-rollback`: the version it was made equal to (absent from versions made before it was recorded). */
   readonly restores?: number;
+  /**
+   * Recorded by a change that failed before it went live (AWS: the live-pair
+   * record, read back, named another version). It never served, so
+   * `config history` marks it and `config rollback` refuses it; absent from
+   * every version that went live, and from one whose change could not tell.
+   */
+  readonly neverLive?: true;
 }
 
 /** The hash of a config version's selectors. */

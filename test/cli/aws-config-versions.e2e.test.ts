@@ -175,8 +175,67 @@ describe('config versions on AWS', () => {
     const refused = await cnfAdmin(server, ['config', 'set', 'GREETING', 'bonjour']);
     expect(refused.code).toBe(77);
     expect(refused.stderr).toContain('ssm:PutParameter');
-    expect(refused.stderr).toContain('Config v2 was recorded but is not live: v1 stays live.');
+    expect(refused.stderr).toContain('Config v2 was recorded but is not live: v1 stays live; config history marks v2 never live.');
+    expect(refused.stderr).toContain('Make the change again once the cause is fixed');
+    expect(refused.stderr).not.toContain('config rollback v2 makes it live');
     expect(liveRecord(server)?.config).toBe(1);
+
+    // history keeps the attempt, marked: it never served, and is no state to go back to
+    const history = await cnfAdmin(server, ['config', 'history']);
+    expect(history.stdout).toMatch(/^v2 \(never live\)\s+\S+ \S+\s+set\s+GREETING\s+no\s/m);
+    expect(history.stdout).toMatch(/^v1 \(live\)\s+\S+ \S+\s+set\s+GREETING\s+yes\s/m);
+    expect(history.stderr).toContain('Versions marked (never live) were recorded by a change that failed before it went live');
+    const json = JSON.parse((await cnfAdmin(server, ['config', 'history', '--json'])).stdout) as { versions: unknown[] };
+    expect(json.versions).toMatchObject([{ version: 2, neverLive: true }, { version: 1 }]);
+    expect(json.versions[1]).not.toHaveProperty('neverLive');
+    const rollback = await cnfAdmin(server, ['config', 'rollback', 'v2']);
+    expect(rollback.code).toBe(64);
+    expect(rollback.stderr).toContain('Config v2 never went live');
+    expect(rollback.stderr).toContain('config diff v1 v2 --stage prod shows what it held');
+    expect(liveRecord(server)?.config).toBe(1);
+
+    // the next change takes the next number, made from the live version
+    armed = false;
+    const again = await cnfAdmin(server, ['config', 'set', 'GREETING', 'bonjour']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('config v3 is live');
+    const after = JSON.parse((await cnfAdmin(server, ['config', 'history', '--json'])).stdout) as {
+      live: number;
+      versions: { version: number; neverLive?: true; changed: string[] }[];
+    };
+    expect(after.live).toBe(3);
+    expect(after.versions.map(({ version, neverLive }) => [version, neverLive ?? false])).toEqual([
+      [3, false],
+      [2, true],
+      [1, false],
+    ]);
+  });
+
+  it('a config change that did not go live and cannot be marked so says that too, and history lists it unmarked', async () => {
+    const denied = { status: 400, name: 'AccessDeniedException', message: 'not authorized to perform: ssm:PutParameter' };
+    let armed = false;
+    const server = await fakeAws(
+      {},
+      {
+        serve: (received) => {
+          if (!armed) return false;
+          if (received.operation === 'PutParameter' && received.body.includes(LIVE_PAIR_KEY)) return denied;
+          if (received.operation === 'PutItem' && received.body.includes('neverLive')) return INTERNAL_ERROR;
+          return false;
+        },
+      },
+    );
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'hello']);
+    armed = true;
+    const refused = await cnfAdmin(server, ['config', 'set', 'GREETING', 'bonjour']);
+    expect(refused.code).toBe(77);
+    expect(refused.stderr).toContain(
+      'Config v2 was recorded but is not live: v1 stays live; v2 could not be marked never live either (AWS failed dynamodb:PutItem',
+    );
+    expect(refused.stderr).toContain('so config history lists it as any version.');
+    const history = JSON.parse((await cnfAdmin(server, ['config', 'history', '--json'])).stdout) as { versions: unknown[] };
+    expect(history.versions[0]).toMatchObject({ version: 2 });
+    expect(history.versions[0]).not.toHaveProperty('neverLive');
   });
 
   it('a config set whose live-pair record could be neither written nor read back says it is not known which version is live', async () => {

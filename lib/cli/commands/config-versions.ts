@@ -34,6 +34,22 @@ function pick(versions: readonly ConfigVersion[], version: number, stage: string
   return found;
 }
 
+/**
+ * Refuses to restore a version that never went live: its change failed
+ * before the live-pair record named it, so there is no state to go back to.
+ *
+ * @throws UsageError (64) naming the version and how to make its change again.
+ */
+function refuseNeverLive(version: ConfigVersion, live: number | undefined, stage: string): void {
+  if (version.neverLive !== true) return;
+  const label = configVersionLabel(version.version);
+  const diff = live === undefined ? '' : ` (config diff ${configVersionLabel(live)} ${label} --stage ${stage} shows what it held)`;
+  throw new UsageError(
+    `Config ${label} never went live: the change that recorded it failed before the live-pair record named it, so there is nothing of it to go back to; nothing was restored.`,
+    { hint: `Make that change again with cnf-admin config set or unset${diff}.` },
+  );
+}
+
 /** A move of the live pair that made an earlier config version live again, as `config history` lists it among the versions. */
 interface LiveAgainMove {
   /** ISO 8601. */
@@ -151,12 +167,13 @@ async function configHistory(key: string | undefined, options: CommandOptions<'c
     at: version.createdAt,
     config: version.version,
     cells: [
-      configVersionLabel(version.version),
+      // A version whose change failed before it went live is no state the stage was ever in.
+      version.neverLive === true ? `${configVersionLabel(version.version)} (never live)` : configVersionLabel(version.version),
       formatMoment(version.createdAt),
       // A config rollback says which version it restored.
       version.restores === undefined ? version.cause : `${version.cause} to ${configVersionLabel(version.restores)}`,
       version.changed.join(', ') || '-',
-      'unrestorable' in version ? 'no' : 'yes',
+      'unrestorable' in version || version.neverLive === true ? 'no' : 'yes',
       version.createdBy,
     ],
   }));
@@ -174,7 +191,7 @@ async function configHistory(key: string | undefined, options: CommandOptions<'c
         { header: 'CAUSE' },
         { header: 'CHANGED', fit: 'wrap' },
         // Given way on a narrow terminal while every version is restorable; kept whole once one is not.
-        { header: 'RESTORABLE', optional: !shown.some((version) => 'unrestorable' in version) },
+        { header: 'RESTORABLE', optional: !shown.some((version) => 'unrestorable' in version || version.neverLive === true) },
         { header: 'BY', fit: 'cut' },
       ],
       rows,
@@ -186,6 +203,11 @@ async function configHistory(key: string | undefined, options: CommandOptions<'c
     writeLine(
       io.stderr,
       `Versions marked no name a value that is no longer kept (${gone.unrestorable}): config diff and config rollback refuse them.`,
+    );
+  if (shown.some((version) => version.neverLive === true))
+    writeLine(
+      io.stderr,
+      'Versions marked (never live) were recorded by a change that failed before it went live: config rollback refuses them.',
     );
   return 0;
 }
@@ -216,8 +238,8 @@ async function configRollback(target: string, options: CommandOptions<'config ro
   const { stage, store, live, diff } = await beforeChange(io, 'nothing was restored', async () => {
     const { platform, stage } = await openStage(io, options);
     const store = versionsOf(platform, stage);
-    pick(await store.versions(), version, stage.name);
     const live = await store.live();
+    refuseNeverLive(pick(await store.versions(), version, stage.name), live, stage.name);
     const diff = live === undefined ? [] : diffParameters(await store.values(live), await store.values(version));
     return { stage, store, live, diff };
   });

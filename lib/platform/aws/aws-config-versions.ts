@@ -306,8 +306,18 @@ class AwsConfigVersions implements ConfigVersions {
       );
       // Unread (the read failed too), it is not known which version is live.
       if (written === undefined) throw notLiveFailure(error, version.version, undefined, this.sources.stage);
-      if (written.read?.config !== version.version)
-        throw notLiveFailure(error, version.version, written.read?.config ?? before?.config ?? null, this.sources.stage);
+      if (written.read?.config !== version.version) {
+        // The record names another version: this one never went live, and history says so. Without a record, web reads
+        // every parameter's newest value, this version's among them, so it is not marked.
+        const marked =
+          written.read === undefined
+            ? undefined
+            : await ledger.markNeverLive(version).then(
+                () => ({ marked: true }) as const,
+                (markError: unknown) => ({ marked: false, why: (markError as Error).message }) as const,
+              );
+        throw notLiveFailure(error, version.version, written.read?.config ?? before?.config ?? null, this.sources.stage, marked);
+      }
     }
     this.#record = Promise.resolve(record);
     if (release !== undefined) {

@@ -7,22 +7,35 @@ function telling(error: unknown, told: string, hint?: string): unknown {
   return toldMore(error, told, { ...(hint === undefined ? {} : { hint }), cause: error });
 }
 
+/** Whether a version that did not go live was marked so in the ledger, and why not. */
+type NeverLiveMark = { readonly marked: true } | { readonly marked: false; readonly why: string };
+
 /**
  * The error of a config change whose live-pair record could not be
  * written: the version it recorded is not live, and the message says which
  * one is (`null`: none before the stage's first record), or, where the
  * record could not be read back either (`undefined`), that it is not known.
- * Its hint says to look, not to try again: the change made a version.
+ * A version known not to be live was marked never live (`mark`): the hint
+ * says to make the change again, since `config rollback` refuses it; one
+ * whose fate is unknown may be live, and the hint says to look.
  *
  * @example
- * throw notLiveFailure(error, 3, 2, 'prod'); // "… Config v3 was recorded but is not live: v2 stays live."
+ * throw notLiveFailure(error, 3, 2, 'prod', { marked: true }); // "… Config v3 was recorded but is not live: v2 stays live; …"
  */
-function notLiveFailure(error: unknown, made: number, live: number | null | undefined, stage: string): unknown {
+function notLiveFailure(error: unknown, made: number, live: number | null | undefined, stage: string, mark?: NeverLiveMark): unknown {
   const label = configVersionLabel(made);
   const hint = `See which version is live with: cnf-admin config history --stage ${stage}; config rollback ${label} makes it live.`;
   if (live === undefined) return telling(error, `Config ${label} was recorded; whether it went live could not be read back.`, hint);
   const stays = live === null ? 'no version is live yet' : `${configVersionLabel(live)} stays live`;
-  return telling(error, `Config ${label} was recorded but is not live: ${stays}.`, hint);
+  if (mark === undefined) return telling(error, `Config ${label} was recorded but is not live: ${stays}.`, hint);
+  const history = mark.marked
+    ? `config history marks ${label} never live.`
+    : `${label} could not be marked never live either (${mark.why.replace(/[.\s]*$/, '')}), so config history lists it as any version.`;
+  return telling(
+    error,
+    `Config ${label} was recorded but is not live: ${stays}; ${history}`,
+    `Make the change again once the cause is fixed; see the live version with: cnf-admin config history --stage ${stage}`,
+  );
 }
 
 /**

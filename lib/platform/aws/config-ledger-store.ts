@@ -91,6 +91,31 @@ class ConfigLedgerStore {
     throw new TryAgainError(`Stage ${this.stage}'s config changed ${attempts} times while this change was made; nothing changed.`);
   }
 
+  /**
+   * Marks a config version this change recorded as never live: its item is
+   * written again with `neverLive` (the operator's `PutItem` on `config#`
+   * items; no `UpdateItem` or `DeleteItem` on them), only where it is still
+   * the version that was recorded (same hash).
+   *
+   * @returns the version as now recorded
+   */
+  async markNeverLive(version: ConfigVersion): Promise<ConfigVersion> {
+    const client = await this.dynamodb();
+    const marked: ConfigVersion = { ...version, neverLive: true };
+    await callAws(this.#call('dynamodb:PutItem'), () =>
+      client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: marshall(configItem(marked), { removeUndefinedValues: true }),
+          ConditionExpression: 'attribute_exists(#pk) AND #hash = :hash',
+          ExpressionAttributeNames: { '#pk': LEDGER_TABLE.partitionKey, '#hash': 'hash' },
+          ExpressionAttributeValues: marshall({ ':hash': version.hash }),
+        }),
+      ),
+    );
+    return marked;
+  }
+
   /** Every move of the live pair, oldest first. */
   async moves(): Promise<PairMove[]> {
     const items = await this.#entity(PAIR_ENTITY);
