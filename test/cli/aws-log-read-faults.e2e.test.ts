@@ -3,7 +3,8 @@
  * retries), through the real binary and the real SDK on the wire: a log that
  * could not be read is not an empty log. `runs show` shows the record, says
  * the log could not be read and why, and exits 75, as `logs` and
- * `logs --follow` do; a 5xx and throttling end alike.
+ * `logs --follow` do; a 5xx and throttling end alike. A dropped connection
+ * ends both with 69, as every unreachable AWS call does.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeAwsEnvironment } from '../support/aws-cli.js';
@@ -42,6 +43,28 @@ async function stageWhoseLogFails(failure: WireFailure): Promise<FakeAws> {
 function cnfAdmin(server: FakeAws, args: readonly string[]) {
   return runCli([...args, '--stage', 'prod'], { cwd: FIXTURE_ROOT, env: fakeAwsEnvironment(server.url, { CNF_LOG_WAIT_SECONDS: '1' }) });
 }
+
+describe("a run's log whose connection AWS drops, also after the SDK's retries", () => {
+  it('runs show: the record, then that the log could not be read and why; 69, as logs', async () => {
+    const server = await startFakeAws(healthyScenario({ ledger: [FINISHED_RUN] }), {
+      serve: (received, response) => {
+        if (received.operation !== 'FilterLogEvents') return false;
+        response.socket?.destroy();
+        return true;
+      },
+    });
+    servers.push(server);
+    for (const args of [
+      ['runs', 'show', RUN_ID],
+      ['logs', RUN_ID],
+    ]) {
+      const result = await cnfAdmin(server, args);
+      expect(result.stderr).toContain(`The log of run ${RUN_ID} could not be read: The connection to AWS was dropped`);
+      expect(result.stderr).not.toContain('No log to show');
+      expect(result.code).toBe(69);
+    }
+  });
+});
 
 describe.each([
   ['a 5xx', SERVER_ERROR, 'AWS failed logs:FilterLogEvents'],

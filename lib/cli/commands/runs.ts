@@ -3,6 +3,7 @@ import { configVersionLabel } from '../../core/config-version.js';
 import { didYouMean } from '../../core/did-you-mean.js';
 import { relative, sep } from 'node:path';
 import { UnavailableError, UsageError } from '../../core/errors.js';
+import { isUnreadableLog } from '../../core/unreadable-log.js';
 import type { RunRecord } from '../../core/run.js';
 import { exitLabel, interruptReachedAt } from '../../core/run-status.js';
 import { CONSOLE_TASK } from '../../core/task-catalog.js';
@@ -202,9 +203,9 @@ async function runsShow(typed: string, options: CommandOptions<'runs show'>, io:
   try {
     await renderFrames(io, runLogFrames(platform, stage.name, runId, {}, true));
   } catch (error) {
-    // The record stands on its own: a log that expired, or has not arrived yet, is worth a line, not a failure. A log the
-    // platform would not give for now (throttled, failing: 75) or may not be read (77) is no empty log: its error ends it.
-    if (!(error instanceof UsageError || error instanceof UnavailableError)) throw error;
+    // The record stands on its own: a log that expired, has not arrived yet or is gone is worth a line, not a failure. A
+    // log that could not be read (throttled or failing: 75, denied: 77, unreachable: 69) is no empty log: its error ends it.
+    if (isUnreadableLog(error) || !(error instanceof UsageError || error instanceof UnavailableError)) throw error;
     writeNotice(io, `No log to show: ${error.message}`);
   }
   return 0;

@@ -1,4 +1,5 @@
-import { isCnfError, retold, UsageError } from '../../core/errors.js';
+import { isCnfError, UsageError } from '../../core/errors.js';
+import { unreadableLog } from '../../core/unreadable-log.js';
 import type { RunFrame } from '../../core/platform.js';
 import type { Progress } from '../../core/progress.js';
 import type { RunResult } from '../../core/run.js';
@@ -262,14 +263,15 @@ class RunLogReader {
   /**
    * The events of one query. A query AWS would not answer is a log that
    * could not be read, never an empty one: its error says so first, its exit
-   * code kept (75 throttled or failing, 77 denied, 69 unreachable).
+   * code kept (75 throttled or failing, 77 denied, 69 unreachable or no log
+   * group), and is marked so for `runs show`.
    */
   async #query(query: LogQuery): Promise<LogEvent[]> {
     try {
       return await filterEvents(this.source, query);
     } catch (error) {
       if (!isCnfError(error)) throw error;
-      throw retold(error, `The log of run ${this.runId} could not be read: ${error.message}`, { cause: error });
+      throw unreadableLog(error, this.runId);
     }
   }
 
