@@ -91,6 +91,11 @@ function isServerFault(error: unknown): boolean {
 }
 
 /** The connection failed or timed out: AWS may or may not have seen the request. */
+/** Whether the connection was dropped after the request went out (a reset, a broken pipe), which the SDK names a timeout. */
+function isDroppedConnection(error: unknown): boolean {
+  return DROPPED_CODES.has(shapeOf(error).code ?? '');
+}
+
 function isNetworkError(error: unknown): boolean {
   const { name, code } = shapeOf(error);
   return name === 'TimeoutError' || NETWORK_CODES.has(code ?? '') || NETWORK_CODES.has(name ?? '');
@@ -160,7 +165,7 @@ function translateAwsError(error: unknown, call: AwsCall): unknown {
       { hint: 'Check the network (sign in to the portal, or set HTTPS_PROXY), and AWS_ENDPOINT_URL if you set one.', cause: error },
     );
   }
-  if (DROPPED_CODES.has(shapeOf(error).code ?? '')) {
+  if (isDroppedConnection(error)) {
     return new UnavailableError(`The connection to AWS was dropped during ${call.action} on ${call.resource} (${message}).`, {
       hint: 'Check the network, and AWS_ENDPOINT_URL if you set one.',
       cause: error,
@@ -224,5 +229,15 @@ async function callAws<T>(call: AwsCall, send: () => Promise<T>): Promise<T> {
   }
 }
 
-export { callAws, httpStatusOf, isAccessDenied, isNetworkError, isNotFound, isServerFault, isThrottling, translateAwsError };
+export {
+  callAws,
+  httpStatusOf,
+  isAccessDenied,
+  isDroppedConnection,
+  isNetworkError,
+  isNotFound,
+  isServerFault,
+  isThrottling,
+  translateAwsError,
+};
 export type { AwsCall };

@@ -1,6 +1,14 @@
 import { UnavailableError } from '../../core/errors.js';
 import { TryAgainError } from '../../core/errors.js';
-import { httpStatusOf, isNetworkError, isNotFound, isServerFault, isThrottling, translateAwsError } from './aws-errors.js';
+import {
+  httpStatusOf,
+  isDroppedConnection,
+  isNetworkError,
+  isNotFound,
+  isServerFault,
+  isThrottling,
+  translateAwsError,
+} from './aws-errors.js';
 import { INTERRUPTED, pause, untilAborted } from '../../core/abortable.js';
 
 /** Waits between attempts of a throttled invoke: about 15 s in all, then exit 75. */
@@ -88,14 +96,14 @@ function invokeError(error: unknown, call: InvokeCall): unknown {
   if ((isServerFault(error) || isNetworkError(error)) && !NEVER_SENT.has(code)) {
     const { name = 'Error', message = '' } = error as { name?: string; message?: string };
     const status = httpStatusOf(error);
-    return new InvokeOutcomeUnknownError(
-      `Lambda failed the invoke of ${call.functionName}:${call.qualifier} (${name}${status === undefined ? '' : `, HTTP ${status}`}: ${message}). ` +
-        `Run ${call.runId} may or may not have happened; it is not retried.`,
-      {
-        hint: `Check it with: cnf-admin runs show ${call.runId} --stage ${call.stage} (or cnf-admin logs ${call.runId} --stage ${call.stage})`,
-        cause: error,
-      },
-    );
+    // The SDK names a dropped connection TimeoutError: it is no timeout, and Lambda did not fail.
+    const what = isDroppedConnection(error)
+      ? `The connection to Lambda was dropped during the invoke of ${call.functionName}:${call.qualifier} (${message})`
+      : `Lambda failed the invoke of ${call.functionName}:${call.qualifier} (${name}${status === undefined ? '' : `, HTTP ${status}`}: ${message})`;
+    return new InvokeOutcomeUnknownError(`${what}. Run ${call.runId} may or may not have happened; it is not retried.`, {
+      hint: `Check it with: cnf-admin runs show ${call.runId} --stage ${call.stage} (or cnf-admin logs ${call.runId} --stage ${call.stage})`,
+      cause: error,
+    });
   }
   return translateAwsError(error, {
     action: 'lambda:InvokeFunction',

@@ -247,6 +247,23 @@ describe('AwsPlatform.invoke', () => {
     expect(invokes(installed)).toHaveLength(1);
   });
 
+  it('says a connection dropped during the invoke was dropped, not that Lambda failed, and never invokes again', async () => {
+    // given: the SDK names a reset TimeoutError
+    const installed = given({
+      errors: { InvokeWithResponseStream: [{ name: 'TimeoutError', message: 'socket hang up', code: 'ECONNRESET' }] },
+    });
+
+    // when
+    const invoking = framesOf(fixturePlatform().invoke(PLAN, EVENT));
+
+    // then
+    await expect(invoking).rejects.toMatchObject({
+      exitCode: 69,
+      message: `The connection to Lambda was dropped during the invoke of fixture-prod-admin:5 (socket hang up). Run ${RUN_ID} may or may not have happened; it is not retried.`,
+    });
+    expect(invokes(installed)).toHaveLength(1);
+  });
+
   it('follows the log by run id when the stream breaks, and never invokes again', async () => {
     // given: the connection breaks after the first line; the run goes on and logs its end
     const installed = given({
