@@ -28,6 +28,7 @@ import { DESCRIBE_TASK, SETTLE_RUN_TASK, STOP_RUN_TASK, type TaskCatalog } from 
 import { INTERRUPTED } from '../../core/abortable.js';
 import { AwsClients, INVOKE_TIMEOUT_MARGIN_SECONDS, type AwsClientOptions } from './aws-clients.js';
 import { callAws, translateAwsError } from './aws-errors.js';
+import { MissingAliasError } from './function-aliases.js';
 import { followContainerRun, followStartedContainer, invokeContainer, type ContainerInvocation } from './container-invoke.js';
 import { findStageRecord, readStageRecord, type StageAddress } from './discovery.js';
 import { invokeBuffered, invokeDetached, type AdminInvocation } from './invoke-buffered.js';
@@ -590,7 +591,7 @@ class AwsPlatform implements Platform {
     try {
       return (await this.#resolveRelease({})).release;
     } catch (error) {
-      if (error instanceof UnavailableError && /has no alias/.test(error.message)) return undefined;
+      if (error instanceof MissingAliasError) return undefined;
       throw error;
     }
   }

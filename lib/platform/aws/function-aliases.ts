@@ -9,6 +9,9 @@ import { UnavailableError } from '../../core/errors.js';
 import { releaseFromDescription } from '../../core/stage-record.js';
 import { callAws, isNotFound, translateAwsError } from './aws-errors.js';
 
+/** A function, or its alias, that Lambda does not have: a stage not deployed yet, or deployed without that alias. */
+class MissingAliasError extends UnavailableError {}
+
 /** An alias of a function: the version it points at and the versions that take a share of its traffic. */
 interface AliasState {
   readonly functionName: string;
@@ -40,7 +43,7 @@ function aliasStateOf(functionName: string, alias: AliasConfiguration, versionRe
  * it points at (`GetFunctionConfiguration` with the alias as qualifier), whose
  * description names the release: still one round trip.
  *
- * @throws UnavailableError (exit 69) when the function or the alias does not exist.
+ * @throws MissingAliasError (exit 69) when the function or the alias does not exist.
  */
 async function readAlias(lambda: LambdaClient, functionName: string, alias: string, stage: string): Promise<AliasState> {
   const [state, version] = await Promise.all([
@@ -63,7 +66,7 @@ async function readAlias(lambda: LambdaClient, functionName: string, alias: stri
 /**
  * An alias as Lambda holds it (its version and routing), read with `GetAlias`.
  *
- * @throws UnavailableError (exit 69) when the function or the alias does not exist.
+ * @throws MissingAliasError (exit 69) when the function or the alias does not exist.
  */
 async function getAlias(lambda: LambdaClient, functionName: string, alias: string, stage: string): Promise<AliasConfiguration> {
   try {
@@ -71,7 +74,7 @@ async function getAlias(lambda: LambdaClient, functionName: string, alias: strin
   } catch (error) {
     if (!isNotFound(error))
       throw translateAwsError(error, { action: 'lambda:GetAlias', resource: `function ${functionName} alias ${alias}`, stage });
-    throw new UnavailableError(`Function ${functionName} has no alias ${JSON.stringify(alias)} (or the function does not exist).`, {
+    throw new MissingAliasError(`Function ${functionName} has no alias ${JSON.stringify(alias)} (or the function does not exist).`, {
       hint: `See the stage's alias pairs with: cnf-admin status --stage ${stage}`,
       cause: error,
     });
@@ -92,5 +95,5 @@ async function listAliases(lambda: LambdaClient, functionName: string, stage: st
   return aliases;
 }
 
-export { getAlias, listAliases, readAlias };
+export { getAlias, listAliases, MissingAliasError, readAlias };
 export type { AliasState };

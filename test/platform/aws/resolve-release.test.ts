@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PermissionError, ReleaseMismatchError, TryAgainError, UnavailableError } from '../../../lib/core/errors.js';
 import { healthyScenario, LIVE_PLAN, OLD_RELEASE, RELEASE, type InstalledScenario } from '../../support/aws-scenario.js';
 import { fixturePlatform } from '../../support/aws-platform.js';
+import { MissingAliasError } from '../../../lib/platform/aws/function-aliases.js';
 import { useAwsScenario } from '../../support/aws-test-scenario.js';
 
 const CANARY = 'r-cccccccccccc';
@@ -152,6 +153,20 @@ describe('AwsPlatform.resolve', () => {
     // then
     expect(beta).toMatchObject({ alias: 'beta', release: OLD_RELEASE, qualifier: '4' });
     await expect(fixturePlatform().resolve({ alias: 'gamma' })).rejects.toThrow(/has no alias "gamma"/);
+  });
+
+  it('reads a stage whose functions have no live alias yet as one with no live pair, where resolving it is 69', async () => {
+    // given: the stage record is there, the aliases are not
+    given({ aliases: {} });
+
+    // when
+    const resolving = fixturePlatform().resolve({});
+    const livePair = fixturePlatform().livePairs.livePair();
+
+    // then
+    await expect(resolving).rejects.toBeInstanceOf(MissingAliasError);
+    await expect(resolving).rejects.toMatchObject({ exitCode: 69, message: expect.stringMatching(/has no alias "live"/) });
+    await expect(livePair).resolves.toBeUndefined();
   });
 
   it('reports a stage that is not deployed (no stage record) with how to deploy it, exit 69', async () => {
