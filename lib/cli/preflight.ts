@@ -7,6 +7,8 @@ import { runIdReuseProblem } from '../core/run-id-reuse.js';
 import { takesOverRefusedStart } from '../core/refused-start.js';
 import { resultOfRecord, settledRecord, type AdminEvent, type RunResult } from '../core/run.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
+import { UnknownArgError } from '../core/task-arg-flags.js';
+import { UnknownTaskError } from '../core/task-lookup.js';
 import { ownFlagAfterDashes } from './own-flag-after-dashes.js';
 import { redactArgs } from '../runtime/task-args.js';
 import { maskTypedSecrets } from './secret-mask.js';
@@ -56,8 +58,8 @@ async function preflight(
     error.message = await maskTypedSecrets(platform, error.message);
     if (error.hint !== undefined) throw error;
     const hint =
-      ownFlagAfterDashes(event.task, error.message) ??
-      (error.message.startsWith('Unknown task') ? unlistedTaskHint(project, event.task) : undefined) ??
+      (error instanceof UnknownArgError ? ownFlagAfterDashes(event.task, error.flag) : undefined) ??
+      (error instanceof UnknownTaskError ? unlistedTaskHint(project, event.task) : undefined) ??
       `See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`;
     throw new UsageError(error.message, { hint, cause: error });
   }

@@ -5,7 +5,11 @@ import { useSchemaMessages } from './schema-messages.js';
 
 const isoTime = z.string().check(z.refine((text) => !Number.isNaN(Date.parse(text)), { message: 'expected an ISO 8601 time' }));
 
-const runErrorSchema = z.looseObject({ name: z.string(), message: z.string() }) satisfies z.ZodMiniType<RunError>;
+const runErrorSchema = z.looseObject({
+  name: z.string(),
+  message: z.string(),
+  unknownArg: z.optional(z.string()),
+}) satisfies z.ZodMiniType<RunError>;
 
 const containerStartedSchema = z.looseObject({
   taskArn: z.string().check(z.minLength(1)),

@@ -87,6 +87,13 @@ interface RunError {
   readonly name: string;
   /** The error's message. */
   readonly message: string;
+  /**
+   * On an `InvalidArgs` refusal of a flag the task does not take, that flag
+   * as given (`--json`), for the CLI to say more of it than the message.
+   *
+   * @default - absent: the refusal is of no one flag, or is no refusal of args
+   */
+  readonly unknownArg?: string;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { closestNames } from './did-you-mean.js';
-import { UsageError } from './errors.js';
+import { UsageError, type CnfErrorOptions } from './errors.js';
 import { isSecretLookingKey } from './secret-looking-key.js';
 import type { JsonSchema, TaskInfo } from './task-catalog.js';
 
@@ -14,6 +14,22 @@ interface PropertySchema {
   readonly enum?: readonly unknown[];
   /** The value the schema gives an absent arg (`.default(...)`). */
   readonly default?: unknown;
+}
+
+/**
+ * A task's refusal of a flag it does not take (`--json` after `--`), thrown
+ * by {@link parseArgFlags}: it names the flag, so that what tells the user
+ * more about it (that `--json` is `invoke`'s own) reads the flag, not the
+ * message.
+ */
+class UnknownArgError extends UsageError {
+  /** The flag as given, without its value: `--json`. */
+  readonly flag: string;
+
+  constructor(flag: string, message: string, options?: CnfErrorOptions) {
+    super(message, options);
+    this.flag = flag;
+  }
 }
 
 function camelCase(flag: string): string {
@@ -159,7 +175,7 @@ function usageOf(key: string, property: PropertySchema): string {
  * `--tag a --tag b`.
  *
  * @param quoting - which values a refusal may quote (see {@link ArgQuoting})
- * @throws UsageError naming the flag that is unknown, given twice, or whose value does not fit.
+ * @throws UnknownArgError naming a flag the task does not take; UsageError naming one given twice, or whose value does not fit.
  */
 function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined, quoting: ArgQuoting = 'all'): Args {
   const schema = task?.args as (JsonSchema & { properties?: Record<string, PropertySchema>; additionalProperties?: unknown }) | undefined;
@@ -194,7 +210,10 @@ function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined, qu
       // A list arg's usage ends in `...`: the sentence ends there, with no fourth dot.
       const close = closestNames(`--${flag}`, Object.keys(properties).map(flagOf));
       const guess = close.length === 0 ? '' : ` Did you mean ${close.join(' or ')}?`;
-      throw new UsageError(`Unknown arg --${flag} for task ${task?.name}; ${known}${known.endsWith('...') ? '' : '.'}${guess}`);
+      throw new UnknownArgError(
+        `--${flag}`,
+        `Unknown arg --${flag} for task ${task?.name}; ${known}${known.endsWith('...') ? '' : '.'}${guess}`,
+      );
     }
     // A repeated flag fills an array: --tag a --tag b.
     const isArray = typeOf(property) === 'array';
@@ -250,6 +269,6 @@ function mergeArgs(json: Readonly<Args>, flags: Readonly<Args>, task?: TaskInfo,
   return { ...json, ...flags };
 }
 
-export { flagOf, flagUsageOf, flagUsages, mergeArgs, parseArgFlags };
+export { flagOf, flagUsageOf, flagUsages, mergeArgs, parseArgFlags, UnknownArgError };
 export type { ArgQuoting };
 export type { FlagUsage };

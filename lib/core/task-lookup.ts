@@ -12,6 +12,13 @@ import { taskLoaderEntry } from './task-loader-entry.js';
 import { isScriptPath, type TaskCatalog, type TaskInfo } from './task-catalog.js';
 
 /**
+ * A release's refusal of a task it lacks (`UnknownTask`), thrown by the
+ * CLI's checks against a release's catalog: the CLI tells it from other
+ * usage errors by its class, not its words.
+ */
+class UnknownTaskError extends UsageError {}
+
+/**
  * The message with which a release refuses a task it lacks (`UnknownTask`):
  * the admin function's and the CLI's check before a detached or dry run.
  */
@@ -40,7 +47,7 @@ function notAScriptMessage(name: string): string {
  * The task (or script) `name` of a release's catalog, as the admin function
  * finds it before it runs anything.
  *
- * @throws UsageError (64) with the message the admin function refuses an unknown task or a script the release lacks with.
+ * @throws UnknownTaskError (64) for an unknown task, UsageError (64) for a script the release lacks: with the message the admin function refuses it with.
  */
 function taskInCatalog(catalog: TaskCatalog, release: string, name: string): TaskInfo {
   if (isScriptPath(name)) {
@@ -57,7 +64,7 @@ function taskInCatalog(catalog: TaskCatalog, release: string, name: string): Tas
   }
   const task = catalog.tasks.find((candidate) => candidate.name === name);
   if (task === undefined)
-    throw new UsageError(
+    throw new UnknownTaskError(
       unknownTaskMessage(
         name,
         catalog.tasks.map((candidate) => candidate.name),
@@ -67,4 +74,4 @@ function taskInCatalog(catalog: TaskCatalog, release: string, name: string): Tas
   return task;
 }
 
-export { notAScriptMessage, scriptNotInReleaseMessage, taskInCatalog, unknownTaskMessage };
+export { notAScriptMessage, scriptNotInReleaseMessage, taskInCatalog, UnknownTaskError, unknownTaskMessage };

@@ -41,6 +41,7 @@ import { argsDifference } from '../core/run-id-reuse.js';
 import { runIdReuseProblem } from '../core/run-id-reuse.js';
 import { checkedArgs, type CheckedArgs } from '../core/event-check.js';
 import { describeTask } from './task-registry.js';
+import { UnknownArgError } from '../core/task-arg-flags.js';
 import { waitForLock } from './wait-for-lock.js';
 import { readCnfEnvironment } from '../core/cnf-environment.js';
 
@@ -340,7 +341,8 @@ class AdminRun {
       return checkedArgs(event, task.args, describe);
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
-      throw this.#refusal(event.runId, event.task, ExitCode.USAGE, 'InvalidArgs', error.message);
+      const unknownArg = error instanceof UnknownArgError ? error.flag : undefined;
+      throw this.#refusal(event.runId, event.task, ExitCode.USAGE, 'InvalidArgs', error.message, unknownArg);
     }
   }
 
@@ -517,8 +519,10 @@ class AdminRun {
     return result;
   }
 
-  #refusal(runId: string, task: string, exitCode: number, name: RefusalName, message: string): Refusal {
-    return new Refusal(this.#result(runId, task, { exitCode, error: { name, message } }));
+  #refusal(runId: string, task: string, exitCode: number, name: RefusalName, message: string, unknownArg?: string): Refusal {
+    return new Refusal(
+      this.#result(runId, task, { exitCode, error: { name, message, ...(unknownArg === undefined ? {} : { unknownArg }) } }),
+    );
   }
 
   #result(runId: string, task: string, outcome: TaskOutcome): RunResult {
@@ -538,7 +542,17 @@ async function redactedRefusal(result: RunResult, readConfig: () => Promise<Load
   if (result.error === undefined) return result;
   const config = await readConfig();
   if (config instanceof ConfigError || config.secrets.length === 0) return result;
-  return { ...result, error: { ...result.error, message: new SecretRedactor(config.secrets).text(result.error.message) } };
+  const redactor = new SecretRedactor(config.secrets);
+  const { message, unknownArg } = result.error;
+  // A flag the task does not take is the user's typing, as the message is: a secure value given as one is masked there too.
+  return {
+    ...result,
+    error: {
+      ...result.error,
+      message: redactor.text(message),
+      ...(unknownArg === undefined ? {} : { unknownArg: redactor.text(unknownArg) }),
+    },
+  };
 }
 
 /**

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { unknownTaskMessage } from '../../lib/core/task-lookup.js';
+import { UsageError } from '../../lib/core/errors.js';
+import { taskInCatalog, UnknownTaskError, unknownTaskMessage } from '../../lib/core/task-lookup.js';
+import type { TaskCatalog } from '../../lib/core/task-catalog.js';
 import { DEFAULT_MIGRATE_TASK } from '../../lib/core/migrate-task-name.js';
 
 describe('unknownTaskMessage', () => {
@@ -20,5 +22,29 @@ describe('unknownTaskMessage', () => {
     expect(message).toContain("list it in the tasks of lambda/admin.ts: migrate: () => import('./tasks/migrate.js')");
     // a typo of another task is only a typo
     expect(unknownTaskMessage(DEFAULT_MIGRATE_TASK, ['migrator'], 'r-0123456789ab')).not.toContain('To apply SQL migrations');
+  });
+});
+
+describe('taskInCatalog', () => {
+  const catalog: TaskCatalog = {
+    tasks: [{ name: 'hello', description: 'says hello', args: { type: 'object' }, lock: false }],
+    scripts: [],
+  };
+
+  it('refuses a task the release lacks with an UnknownTaskError (64), in the words of the admin function', () => {
+    expect(() => taskInCatalog(catalog, 'r-0123456789ab', 'helo')).toThrow(UnknownTaskError);
+    expect(() => taskInCatalog(catalog, 'r-0123456789ab', 'helo')).toThrow(unknownTaskMessage('helo', ['hello'], 'r-0123456789ab'));
+  });
+
+  it('refuses a script the release lacks with another usage error: it is no unknown task', () => {
+    const refusal = (() => {
+      try {
+        return taskInCatalog(catalog, 'r-0123456789ab', 'scripts/fix.ts');
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refusal).toBeInstanceOf(UsageError);
+    expect(refusal).not.toBeInstanceOf(UnknownTaskError);
   });
 });

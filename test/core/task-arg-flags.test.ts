@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../lib/core/errors.js';
-import { flagOf, flagUsageOf, mergeArgs, parseArgFlags } from '../../lib/core/task-arg-flags.js';
+import { flagOf, flagUsageOf, mergeArgs, parseArgFlags, UnknownArgError } from '../../lib/core/task-arg-flags.js';
 import type { TaskInfo } from '../../lib/core/task-catalog.js';
 
 const purge: TaskInfo = {
@@ -103,6 +103,23 @@ describe('parseArgFlags', () => {
     );
   });
 
+  it('refuses a flag the task does not take with an UnknownArgError that names the flag, as given', () => {
+    // given / when
+    const unknown = thrown(() => parseArgFlags(['--older-than-days', '3', '--json'], purge));
+    const badValue = thrown(() => parseArgFlags(['--older-than-days', 'x'], purge));
+
+    // then
+    expect(unknown).toBeInstanceOf(UnknownArgError);
+    expect(unknown).toMatchObject({
+      flag: '--json',
+      exitCode: 64,
+      message: expect.stringMatching(/^Unknown arg --json for task notes:purge; /),
+    });
+    // a flag the task takes, with a bad value, is another refusal
+    expect(badValue).toBeInstanceOf(UsageError);
+    expect(badValue).not.toBeInstanceOf(UnknownArgError);
+  });
+
   it('names the arg a misspelt flag is closest to, and none when no arg is close', () => {
     expect(() => parseArgFlags(['--older-than-day', '3'], purge)).toThrow(/\. Did you mean --older-than-days\?$/);
     expect(() => parseArgFlags(['--verbose'], purge)).toThrow(/--maybe <number>\.$/);
@@ -177,3 +194,13 @@ describe('a sensitive arg given a value that does not fit', () => {
     expect(messageOf(() => parseArgFlags(['--count', 'ten'], login))).toBe('--count takes an integer in decimal digits, got: "ten" ');
   });
 });
+
+/** What `run` throws (it must throw). */
+function thrown(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}

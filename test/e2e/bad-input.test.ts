@@ -88,6 +88,14 @@ describe('bad input', () => {
     }
     // A task arg that is no flag of invoke's gets no such word.
     expect((await project.cli(['invoke', 'echo', '--', '--count', '1', '--nope'])).stderr).not.toContain('flag of invoke itself');
+    // With --json the refusal is the error document every command prints: name and message, as a dry run's.
+    for (const own of [[], ['--dry-run']]) {
+      const refused = await project.cli(['invoke', 'echo', '--json', ...own, '--', '--count', '1', '--nope']);
+      expect(JSON.parse(refused.stdout)).toEqual({
+        error: { name: expect.any(String), message: expect.stringMatching(/^Unknown arg --nope for task echo; /) },
+        exitCode: 64,
+      });
+    }
     expect(await runCount()).toBe(before);
   });
 

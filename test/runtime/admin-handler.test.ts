@@ -200,6 +200,19 @@ describe('the admin handler', () => {
     expect(await ledger.list()).toEqual([]);
   });
 
+  it('names the flag the task does not take on its refusal (unknownArg), and no flag on any other refusal of args', async () => {
+    // given / when
+    const unknown = await handlerWith()({ task: 'notes:purge', argv: ['--older-than-days', '1', '--json'] });
+    const badValue = await handlerWith()({ task: 'notes:purge', argv: ['--older-than-days', 'soon'] });
+
+    // then
+    expect(unknown).toMatchObject({ exitCode: 64, error: { name: 'InvalidArgs', unknownArg: '--json' } });
+    expect(unknown.error?.message).toMatch(/^Unknown arg --json for task notes:purge; /);
+    expect(badValue).toMatchObject({ exitCode: 64, error: { name: 'InvalidArgs' } });
+    expect(badValue.error).not.toHaveProperty('unknownArg');
+    expect(ran).toEqual([]);
+  });
+
   it('refuses args nested too deep or too large before anything reads them (64), whatever their source', async () => {
     let deep: unknown = 1;
     for (let level = 0; level < 5000; level += 1) deep = { a: deep };

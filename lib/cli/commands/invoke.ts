@@ -195,7 +195,10 @@ function finish(
     writeLine(io.stderr, `${ERROR_PREFIX} ${asInvoked(message, io.env)}`);
     if ((['UnknownTask', 'InvalidArgs'] satisfies RefusalName[] as string[]).includes(result.error?.name ?? '')) {
       writeLine(io.stderr, asInvoked(`See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`, io.env));
-      const more = result.error?.name === 'UnknownTask' ? unlistedTaskHint(project, event.task) : ownFlagAfterDashes(event.task, message);
+      const more =
+        result.error?.name === 'UnknownTask'
+          ? unlistedTaskHint(project, event.task)
+          : ownFlagAfterDashes(event.task, result.error?.unknownArg);
       if (more !== undefined) writeLine(io.stderr, asInvoked(more, io.env));
     }
     if (result.error?.name === ('LockHeld' satisfies RefusalName)) {
@@ -250,7 +253,8 @@ function alreadyRan(io: CliIo, plan: InvokePlan, ran: RunResult, json: boolean):
  */
 function refusalDocument(result: RunResult): Record<string, unknown> {
   return {
-    error: result.error,
+    // As every error of --json is: its name and message.
+    error: result.error === undefined ? undefined : { name: result.error.name, message: result.error.message },
     exitCode: result.exitCode,
     ...(refusalNamesRecordedRun(result) ? { runId: result.runId } : {}),
   };
