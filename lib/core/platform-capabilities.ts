@@ -133,7 +133,11 @@ interface EmbeddedDatabaseStatus {
   readonly dataDir: string;
   /** Bytes under the data directory (0 before the first start). */
   readonly sizeBytes: number;
-  /** PostgreSQL's version: the server's while it runs, else the data directory's major version. */
+  /**
+   * PostgreSQL's release, e.g. `18.4`: the server's while it runs, else the
+   * installed one its next start runs; the data directory's major version
+   * (`18`) alone where no binaries of that major are installed.
+   */
   readonly version?: string;
   readonly startedAt?: string;
   /**

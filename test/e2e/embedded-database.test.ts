@@ -202,13 +202,15 @@ describe('cnf-admin db', () => {
     expect((await project.cli(['invoke', 'migrate'])).code).toBe(0);
   });
 
-  it('stops on request', async () => {
-    const { pid, postgresPid } = await statusOf(project.dir);
+  it('stops on request, and says the same full version of PostgreSQL stopped as running, in text and JSON', async () => {
+    const { pid, postgresPid, version } = await statusOf(project.dir);
+    expect(version).toMatch(/^\d+\.\d+$/);
     const stop = await project.cli(['db', 'stop']);
     expect(stop.code).toBe(0);
     expect(stop.stderr).toContain('Stopped the embedded PostgreSQL.');
     expect(isAlive(pid ?? 0) || isAlive(postgresPid ?? 0)).toBe(false);
-    expect((await statusOf(project.dir)).running).toBe(false);
+    expect(await statusOf(project.dir)).toMatchObject({ running: false, version });
+    expect((await project.cli(['db', 'status'])).stdout).toMatch(new RegExp(`^PostgreSQL ${version}: not running`));
     expect((await project.cli(['db', 'stop'])).stderr).toContain('was not running');
   });
 

@@ -17,6 +17,7 @@ import {
 import type { LocalPaths } from './local-paths.js';
 import { syncDatabaseUrl } from './managed-database-url.js';
 import { isAlive, readPostmasterLock, waitForExit } from './postmaster-pid.js';
+import { postgresBinaries } from './postgres-binaries.js';
 import { readCnfEnvironment } from '../../core/cnf-environment.js';
 
 /** How long the embedded database serves without connections before it stops. */
@@ -307,7 +308,7 @@ async function embeddedDatabaseStatus(paths: LocalPaths): Promise<EmbeddedDataba
     (text) => text.trim(),
     () => undefined,
   );
-  const version = state?.version ?? onDisk;
+  const version = state?.version ?? (onDisk === undefined ? undefined : stoppedVersion(onDisk));
   const shownPort = state?.port ?? port;
   const orphan = state === undefined ? await readPostmasterLock(dataDir) : undefined;
   return {
@@ -319,6 +320,23 @@ async function embeddedDatabaseStatus(paths: LocalPaths): Promise<EmbeddedDataba
     sizeBytes: directorySize(dataDir),
     ...(version === undefined ? {} : { version }),
   };
+}
+
+/**
+ * The version a stopped database says: PostgreSQL's full release (`18.4`)
+ * that its next start runs, where the installed binaries are of its data's
+ * major version (`PG_VERSION`, `18`), as a running one says it; the major
+ * alone where they are of another, or not installed.
+ */
+function stoppedVersion(major: string): string {
+  let installed: string;
+  try {
+    installed = postgresBinaries().version;
+  } catch (error) {
+    if (error instanceof UnavailableError) return major;
+    throw error;
+  }
+  return installed.split('.')[0] === major ? installed : major;
 }
 
 /*
