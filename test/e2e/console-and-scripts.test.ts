@@ -63,6 +63,27 @@ describe('console', () => {
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('Uncaught Error: nope');
   });
+
+  it('exits with the code an input gives process.exit, with no error line made up for it', async () => {
+    const exited = await project.cli(['console', '-e', 'process.exit(5)']);
+    expect(exited.code).toBe(5);
+    expect(exited.stderr).not.toContain('Uncaught');
+    // piped, the session goes on after it, and ends with its code
+    const piped = await project.cli(['console'], { input: 'process.exit(3)\n40 + 2\n' });
+    expect(piped.code).toBe(3);
+    expect(piped.stdout).toContain('42');
+    expect(piped.stderr).not.toContain('Uncaught');
+  });
+
+  it('says that -e code which ends inside a statement is unfinished (1), as piped input that ends there is', async () => {
+    const unfinished = await project.cli(['console', '-e', 'if (true) {']);
+    expect(unfinished.code).toBe(1);
+    expect(unfinished.stderr).toContain('Uncaught SyntaxError: the input ends inside a statement: if (true) { ...\n');
+    expect(unfinished.stderr).not.toContain('Unexpected token');
+    const piped = await project.cli(['console'], { input: '1 + 1\nif (true) {\n' });
+    expect(piped.code).toBe(1);
+    expect(piped.stderr).toContain('Uncaught SyntaxError: the input ends inside a statement: if (true) { ...\n');
+  });
 });
 
 describe('console and the database', () => {

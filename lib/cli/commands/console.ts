@@ -6,7 +6,7 @@ import { ExitCode } from '../../core/exit-codes.js';
 import type { ConsoleEvaluateOptions, ConsoleSession, InvokePlan, RunFrame } from '../../core/platform.js';
 import type { RunResult } from '../../core/run.js';
 import type { PlatformKind } from '../../core/stage.js';
-import { isIncompleteInput } from '../../runtime/console/rewrite-input.js';
+import { isIncompleteInput, unfinishedInputMessage } from '../../runtime/console/rewrite-input.js';
 import type { ConsoleAnswer } from '../../core/console-protocol.js';
 import { BOOKKEEPING_MESSAGES, STOPPING_TASK } from '../../core/run-log.js';
 import { ConsoleHistory } from '../console-history.js';
@@ -56,9 +56,22 @@ async function showEvaluation(io: CliIo, frames: AsyncIterable<RunFrame>): Promi
   return undefined;
 }
 
-function errorLine(result: RunResult | undefined): string {
+/**
+ * The line an evaluation that did not succeed ends with: its error, as Node's
+ * REPL says an uncaught one. None for an evaluation that ended with its own
+ * exit code and no error (`process.exit(5)`): its code is the whole story,
+ * and its log says it called process.exit.
+ */
+function errorLine(result: RunResult | undefined): string | undefined {
   if (result === undefined) return 'Uncaught: the evaluation ended without a result';
-  return `Uncaught ${result.error?.name ?? 'Error'}: ${result.error?.message ?? `exit ${result.exitCode}`}`;
+  if (result.error === undefined) return undefined;
+  return `Uncaught ${result.error.name}: ${result.error.message}`;
+}
+
+/** Writes an evaluation's {@link errorLine}, where it has one. */
+function writeErrorLine(io: CliIo, result: RunResult | undefined): void {
+  const line = errorLine(result);
+  if (line !== undefined) writeLine(io.stderr, line);
 }
 
 /** Whether values print in colour: the same rule as every styled line of the CLI (a terminal, no NO_COLOR). */
@@ -109,7 +122,7 @@ async function evaluateOnce(io: CliIo, session: ConsoleSession, code: string, js
   });
   if (json && result !== undefined) writeJson(io, asJsonResult(result));
   else if (result?.exitCode === ExitCode.OK) writeLine(io.stdout, valueOf(answerOf(result.output)) ?? 'undefined');
-  else if (result !== undefined || !interrupted) writeLine(io.stderr, errorLine(result));
+  else if (result !== undefined || !interrupted) writeErrorLine(io, result);
   if (result?.interruptedAt !== undefined && result.exitCode !== ExitCode.INTERRUPTED)
     writeNotice(
       io,
@@ -220,7 +233,7 @@ async function evaluatePiped(io: CliIo, session: ConsoleSession, notice: string)
         const value = valueOf(result.output as ConsoleAnswer);
         if (value !== undefined) writeLine(io.stdout, value);
       } else if (result !== undefined || !signal.aborted) {
-        writeLine(io.stderr, errorLine(result));
+        writeErrorLine(io, result);
       }
       if (result?.exitCode !== ExitCode.OK) failed(result?.exitCode ?? (signal.aborted ? ExitCode.INTERRUPTED : ExitCode.SOFTWARE));
       if (signal.aborted) break;
@@ -228,7 +241,7 @@ async function evaluatePiped(io: CliIo, session: ConsoleSession, notice: string)
     lines.close();
     if (signal.aborted) return exitCode === ExitCode.OK ? ExitCode.INTERRUPTED : exitCode;
     if (pending.trim() !== '') {
-      writeLine(io.stderr, `Uncaught SyntaxError: the input ends inside a statement: ${pending.split('\n')[0]} ...`);
+      writeLine(io.stderr, `Uncaught SyntaxError: ${unfinishedInputMessage(pending)}`);
       return ExitCode.TASK_FAILED;
     }
     return exitCode;
@@ -300,7 +313,7 @@ function repl(io: CliIo, session: ConsoleSession, plan: InvokePlan, history: Con
       const result = await showEvaluation(io, session.evaluate(code, options));
       if (result?.exitCode === ExitCode.OK) return valueOf(result.output as ConsoleAnswer);
       // On AWS an interrupt leaves no result: the session has said what that means.
-      if (result !== undefined || !current.interrupt.signal.aborted) writeLine(io.stderr, errorLine(result));
+      if (result !== undefined || !current.interrupt.signal.aborted) writeErrorLine(io, result);
       // Ctrl-C on an input is the user's own choice, not a failure of the session.
       if (exitCode === ExitCode.OK && !current.interrupt.signal.aborted) exitCode = result?.exitCode ?? ExitCode.SOFTWARE;
       return undefined;

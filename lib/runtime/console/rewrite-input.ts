@@ -48,8 +48,21 @@ function parseInput(code: string): Program {
     const incomplete =
       /Unterminated (template|comment)/.test(message) ||
       (pos !== undefined && pos >= code.trimEnd().length && /Unexpected token/.test(message));
-    throw new ConsoleSyntaxError(message, incomplete);
+    // acorn's "Unexpected token (1:11)" at the end of `if (true) {` is said as what it is: the code is unfinished.
+    throw new ConsoleSyntaxError(incomplete ? unfinishedInputMessage(code) : message, incomplete);
   }
+}
+
+/**
+ * What console input that ends inside a statement is told, wherever it is
+ * evaluated (`-e`) or read (piped input that ends there).
+ *
+ * @example
+ * unfinishedInputMessage('if (true) {\n  x()');
+ * // 'the input ends inside a statement: if (true) { ...'
+ */
+function unfinishedInputMessage(code: string): string {
+  return `the input ends inside a statement: ${code.trimStart().split('\n')[0]} ...`;
 }
 
 /**
@@ -106,5 +119,5 @@ function isIncompleteInput(code: string): boolean {
   }
 }
 
-export { ConsoleSyntaxError, isIncompleteInput, rewriteInput };
+export { ConsoleSyntaxError, isIncompleteInput, rewriteInput, unfinishedInputMessage };
 export type { RewrittenInput };

@@ -20,6 +20,12 @@ describe('rewriteInput', () => {
     expect(rewriteInput('for (const x of [1]) { total += x }').source).toContain('for (const x of [1]) { total += x }');
   });
 
+  it('says of input that ends inside a statement that it is unfinished, not that a token was unexpected; other errors as the parser says them', () => {
+    expect(() => rewriteInput('if (true) {')).toThrow(new ConsoleSyntaxError('the input ends inside a statement: if (true) { ...', true));
+    expect(() => rewriteInput('\n  notes.list(\n  1,')).toThrow(/^the input ends inside a statement: notes\.list\( \.\.\.$/);
+    expect(() => rewriteInput('1 +* 2')).toThrow(/^Unexpected token \(1:3\)$/);
+  });
+
   it('refuses input that does not parse, saying whether more lines could finish it', () => {
     expect(() => rewriteInput('a b')).toThrow(ConsoleSyntaxError);
     expect(isIncompleteInput('function f() {')).toBe(true);
