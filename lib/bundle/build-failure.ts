@@ -2,6 +2,8 @@ import { dirname, join } from 'node:path';
 import type { Message } from 'esbuild';
 import { BuildError } from '../core/errors.js';
 import { installHint, isPackageInstalled, packageOfSpecifier } from '../core/missing-package.js';
+import { TOOL_PACKAGE } from '../core/tool-root.js';
+import { unbuiltToolCopy } from '../core/unbuilt-tool.js';
 
 /** What the user does after a compile error: the last words of every build failure's hint. */
 const NOTHING_RAN = 'then run the command again: nothing was deployed, and nothing ran.';
@@ -12,39 +14,51 @@ const NOTHING_RAN = 'then run the command again: nothing was deployed, and nothi
  * installed (`Could not resolve "zod"`: a peer dependency left out, a
  * package never added) is one line per package however many files import
  * it, says so, and the hint gives the `npm install` line instead of asking
- * to fix the code.
+ * to fix the code. So is an import of cnf-admin itself that finds a copy of
+ * it with no `dist/` (its repository cloned, or copied, without `npm ci`):
+ * the hint says to build that copy.
  *
  * @param root - the project's directory: esbuild's paths are relative to it.
  * @param cause - what esbuild threw; its message stands for the lines when it gave none.
  */
 function buildFailure(errors: readonly Message[], root: string, cause: unknown): BuildError {
   const lines: string[] = [];
-  const missing = new Map<string, { line: number; first: Message; specifier: string; count: number }>();
+  // Per package: the line that stands for its imports, and why none resolved (not installed, or a copy of cnf-admin not built).
+  const missing = new Map<string, { line: number; first: Message; specifier: string; count: number; unbuilt: string | undefined }>();
   for (const message of errors) {
     const specifier = /^Could not resolve "([^"]+)"$/.exec(message.text)?.[1];
     const name = specifier === undefined ? undefined : packageOfSpecifier(specifier);
     const from = message.location === null ? root : dirname(join(root, message.location.file));
-    if (specifier === undefined || name === undefined || isPackageInstalled(name, from)) {
+    const unbuilt = name === TOOL_PACKAGE ? unbuiltToolCopy(from) : undefined;
+    if (specifier === undefined || name === undefined || (unbuilt === undefined && isPackageInstalled(name, from))) {
       lines.push(`${whereOf(message)}${message.text}`);
       continue;
     }
     const seen = missing.get(name);
-    if (seen === undefined) missing.set(name, { line: lines.push('') - 1, first: message, specifier, count: 1 });
+    if (seen === undefined) missing.set(name, { line: lines.push('') - 1, first: message, specifier, count: 1, unbuilt });
     else {
       seen.count += 1;
       // The app's own import, rather than one inside node_modules, is the one to show.
       if (isDependency(seen.first) && !isDependency(message)) Object.assign(seen, { first: message, specifier });
     }
   }
-  for (const [name, { line, first, specifier, count }] of missing) {
+  for (const [name, { line, first, specifier, count, unbuilt }] of missing) {
     const more = count === 1 ? '' : ` (and ${count - 1} more import${count === 2 ? '' : 's'} of it)`;
-    lines[line] = `${whereOf(first)}Could not resolve "${specifier}": the package ${name} is not installed${more}`;
+    const why = unbuilt === undefined ? `the package ${name} is not installed` : `${name} in ${unbuilt} is not built (it has no dist/)`;
+    lines[line] = `${whereOf(first)}Could not resolve "${specifier}": ${why}${more}`;
   }
-  const packages = [...missing.keys()];
+  const unbuilt = [...missing.values()].find((entry) => entry.unbuilt !== undefined)?.unbuilt;
+  const packages = [...missing].filter(([, entry]) => entry.unbuilt === undefined).map(([name]) => name);
+  const remedies = [
+    ...(packages.length === 0 ? [] : [installHint(packages)]),
+    ...(unbuilt === undefined
+      ? []
+      : [`Build ${TOOL_PACKAGE}: npm run build in ${unbuilt} (or npm ci there, which installs and builds it)`]),
+  ].join('; ');
   const hint =
-    packages.length === 0
+    missing.size === 0
       ? `Fix the code at the place named above, ${NOTHING_RAN}`
-      : `${installHint(packages)}${lines.length > packages.length ? ', fix the code at the other places named above,' : ','} ${NOTHING_RAN}`;
+      : `${remedies}${lines.length > missing.size ? ', fix the code at the other places named above,' : ','} ${NOTHING_RAN}`;
   const text = lines.length === 0 ? (cause as Error).message : lines.join('\n  ');
   return new BuildError(`The application did not build:\n  ${text}`, { hint, cause });
 }

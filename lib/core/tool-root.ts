@@ -2,6 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** cnf-admin's npm package name: what an app imports it by (`cnf-admin/runtime`), and what its package.json says. */
+const TOOL_PACKAGE = 'cnf-admin';
+
 let cached: string | undefined;
 
 /**
@@ -14,7 +17,7 @@ function toolRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'cnf-admin') {
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === TOOL_PACKAGE) {
       cached = dir;
       return dir;
     }
@@ -29,4 +32,4 @@ function toolVersion(): string {
   return (JSON.parse(readFileSync(join(toolRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-export { toolRoot, toolVersion };
+export { TOOL_PACKAGE, toolRoot, toolVersion };
