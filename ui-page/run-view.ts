@@ -1,3 +1,4 @@
+import { visibleText } from '../lib/cli/ui/terminal-text.js';
 import { ApiError, get, href, post, stream } from './api.js';
 import { confirmAction } from './confirm-dialog.js';
 import { announce, badge, duration, goAnnouncing, h, show, when } from './dom.js';
@@ -117,10 +118,16 @@ function actions(run: RunDocument, session: Session): HTMLElement {
     status.textContent = error.message;
     announce(error.message);
   };
+  // Shown as the log lines are, with nothing that cannot be seen or that reorders it; copied as the run had it.
+  const shownCli = visibleText(run.cli);
+  const escaped = shownCli !== run.cli;
   const copy = async (): Promise<void> => {
     await navigator.clipboard.writeText(run.cli).then(
       () => (status.textContent = 'Copied the CLI command.'),
-      () => (status.textContent = 'Select the command below and copy it.'),
+      () =>
+        (status.textContent = escaped
+          ? 'The clipboard is not available here, and the command below shows escaped (<U+…>, ␇) characters it holds as they are: copied from the field, it would run with other args.'
+          : 'Select the command below and copy it.'),
     );
   };
   return h(
@@ -156,7 +163,14 @@ function actions(run: RunDocument, session: Session): HTMLElement {
     session.platform === 'aws'
       ? h('p', { class: 'note' }, 'A Lambda invocation cannot be stopped mid-run: only container tasks (ECS) can be stopped.')
       : '',
-    h('label', { class: 'field wide' }, h('span', {}, 'CLI command'), h('input', { readonly: true, value: run.cli, id: 'cli-command' })),
+    h('label', { class: 'field wide' }, h('span', {}, 'CLI command'), h('input', { readonly: true, value: shownCli, id: 'cli-command' })),
+    escaped
+      ? h(
+          'p',
+          { class: 'note', id: 'cli-command-escaped' },
+          'The command holds characters that cannot be seen or that reorder text, shown here as <U+…> or ␇: Copy CLI command copies it as the run had it.',
+        )
+      : '',
     status,
   );
 }
@@ -194,7 +208,7 @@ async function runView(session: Session, runId: string): Promise<void> {
     'dl',
     { class: 'facts' },
     ...fact('Task', h('a', { href: href(`/tasks/${encodeURIComponent(record.task)}`) }, record.task)),
-    ...fact('Args', h('code', {}, JSON.stringify(record.args))),
+    ...fact('Args', h('code', { id: 'run-args' }, visibleText(JSON.stringify(record.args)))),
     ...fact('Release', h('a', { href: href('/runs', { release: record.release }) }, record.release), config),
     ...fact('Source', record.source),
     ...fact('Caller', record.caller),

@@ -188,6 +188,20 @@ describe('cnf-admin ui guards, on the local stage', () => {
     expect(lines.join('\n')).not.toMatch(/\u001b|\u202e|\r|progress 0%/);
   });
 
+  it("shows a run's args and its CLI command with nothing that reorders them, as its log lines; Copy CLI command copies the command as it is", async () => {
+    const started = await project.cli(['invoke', 'login', '--json', '--', '--user', 'invoice \u202Efdp.exe', '--api-token', 'x']);
+    const { runId } = JSON.parse(started.stdout) as { runId: string };
+    await page.goto(address(`/runs/${runId}`));
+    await expect.poll(() => page.locator('#run-args').textContent()).toContain('"user":"invoice <U+202E>fdp.exe"');
+    const command = await page.locator('#cli-command').inputValue();
+    expect(command).toContain('"user":"invoice <U+202E>fdp.exe"');
+    expect(`${command}${(await page.locator('#run-args').textContent()) ?? ''}`).not.toMatch(/\u202e/);
+    expect(await page.locator('#cli-command-escaped').textContent()).toContain('Copy CLI command copies it as the run had it');
+    // What Copy CLI command copies: the command as the API gives it, with the override as the run had it.
+    const answer = await fetch(`${ui.origin}/api/runs/${runId}`, { headers: { 'x-cnf-token': ui.token } });
+    expect(((await answer.json()) as { cli: string }).cli).toContain('"user":"invoice \u202Efdp.exe"');
+  });
+
   it('holds the newest 10,000 lines of a long log, and says how many it left out and how to read them all', async () => {
     const { runId } = JSON.parse((await project.cli(['invoke', 'many-lines', '--json'])).stdout) as { runId: string };
     // The lines of its log, as cnf-admin logs prints them (its end, the result, goes to stderr).

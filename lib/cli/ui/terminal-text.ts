@@ -25,25 +25,35 @@ function overlaid(line: string): string {
 }
 
 /**
+ * Text with nothing in it that a reader cannot see, as the `ui` page shows
+ * what a run was given (its args, its CLI command) and its log lines: bidi
+ * controls as visible escapes (`<U+202E>`) that cannot reorder the text,
+ * and other control characters (a tab and a line break aside) as their
+ * Control Pictures (`␇`).
+ *
+ * @example
+ * visibleText('{"file":"invoice \u202Efdp.exe"}'); // '{"file":"invoice <U+202E>fdp.exe"}'
+ */
+function visibleText(text: string): string {
+  return text
+    .replace(BIDI_CONTROL, (character) => `<U+${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`)
+    .replace(CONTROL, (character) => String.fromCharCode(character === '\u007f' ? 0x2421 : 0x2400 + character.charCodeAt(0)));
+}
+
+/**
  * A log line as the `ui` page shows it (each of its lines, where it has
  * several, as an error's stack does): ANSI escape sequences taken out
  * (colours are no text), carriage returns applied as a terminal applies them
- * (`progress 0%\rprogress 100%` shows `progress 100%`), bidi controls shown
- * as visible escapes (`<U+202E>`) that cannot reorder the line, and other
- * control characters as their Control Pictures (`␇`).
+ * (`progress 0%\rprogress 100%` shows `progress 100%`), and what cannot be
+ * seen made visible ({@link visibleText}): bidi controls as `<U+202E>`,
+ * other control characters as `␇`.
  *
  * @example
  * terminalText('\u001b[31mRED\u001b[0m'); // 'RED'
  * terminalText('file \u202Etxt.exe'); // 'file <U+202E>txt.exe'
  */
 function terminalText(line: string): string {
-  return line
-    .replace(ANSI_SEQUENCE, '')
-    .split('\n')
-    .map(overlaid)
-    .join('\n')
-    .replace(BIDI_CONTROL, (character) => `<U+${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`)
-    .replace(CONTROL, (character) => String.fromCharCode(character === '\u007f' ? 0x2421 : 0x2400 + character.charCodeAt(0)));
+  return visibleText(line.replace(ANSI_SEQUENCE, '').split('\n').map(overlaid).join('\n'));
 }
 
-export { terminalText };
+export { terminalText, visibleText };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { terminalText } from '../../../lib/cli/ui/terminal-text.js';
+import { terminalText, visibleText } from '../../../lib/cli/ui/terminal-text.js';
 
 describe('terminalText', () => {
   it('takes out ANSI escape sequences: colours, erasing, cursor moves, titles', () => {
@@ -31,5 +31,19 @@ describe('terminalText', () => {
   it('shows other control characters as their pictures, and leaves tabs and text as they are', () => {
     expect(terminalText('bell\u0007 back\b del\u007f')).toBe('bell␇ back␈ del␡');
     expect(terminalText('a\tb é 漢字 😀')).toBe('a\tb é 漢字 😀');
+  });
+});
+
+describe('visibleText', () => {
+  it('shows what a reader cannot see as the log lines do: a bidi control as <U+…>, a control character as its picture', () => {
+    expect(visibleText('{"user":"invoice \u202Efdp.exe"}')).toBe('{"user":"invoice <U+202E>fdp.exe"}');
+    expect(visibleText("cnf-admin console -e 'x\u2066y\u007f'")).toBe("cnf-admin console -e 'x<U+2066>y␡'");
+    expect(visibleText('a\u0007b')).toBe('a␇b');
+  });
+
+  it('leaves what the page shows as it is, escapes and carriage returns included: it only makes the invisible visible', () => {
+    expect(visibleText('tab\tand\nline')).toBe('tab\tand\nline');
+    expect(visibleText('{"p":"50%"}')).toBe('{"p":"50%"}');
+    expect(visibleText('x\u001b[31m')).toBe('x␛[31m');
   });
 });
