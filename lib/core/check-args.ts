@@ -1,7 +1,25 @@
 import type * as z from 'zod';
+import { UsageError, type CnfErrorOptions } from './errors.js';
 
-/** The outcome of checking args against a task's schema. */
-type ArgsCheck = { readonly ok: true; readonly args: unknown } | { readonly ok: false; readonly message: string };
+/**
+ * One problem of a refusal of args that came as JSON: the top-level key it
+ * is about, and what is wrong (an `InvalidArgs` run error's `fields`).
+ *
+ * @example
+ * const problem: ArgsProblem = { field: 'olderThanDays', problem: 'missing (expected number)' };
+ */
+interface ArgsProblem {
+  readonly field: string;
+  readonly problem: string;
+}
+
+/**
+ * The outcome of checking args against a task's schema: on failure, the
+ * one-line message, and the top-level keys it names by their JSON path, for
+ * a form to mark (none for a key named as a flag, or for the args as a whole).
+ */
+type ArgsCheck =
+  { readonly ok: true; readonly args: unknown } | { readonly ok: false; readonly message: string; readonly fields: readonly ArgsProblem[] };
 
 /**
  * How to name an args key in a message: its flag usage
@@ -27,6 +45,7 @@ function checkArgs(schema: z.ZodType, args: unknown, flagTerms: FlagTerms = () =
   const given = (args ?? {}) as Record<string, unknown>;
   const parsed = schema.safeParse(given);
   if (parsed.success) return { ok: true, args: parsed.data };
+  const fields: ArgsProblem[] = [];
   const problems = parsed.error.issues.map((issue) => {
     const key = issue.path[0];
     const usage = typeof key === 'string' ? flagTerms(key) : undefined;
@@ -40,11 +59,14 @@ function checkArgs(schema: z.ZodType, args: unknown, flagTerms: FlagTerms = () =
       return `${flag}${within}: ${issue.message}`;
     }
     const field = issue.path.length === 0 ? '(args)' : issue.path.map(String).join('.');
-    if (missing) return `${field}: missing (expected ${issue.code === 'invalid_type' ? issue.expected : oneOf(issue.values)})`;
     const keys = 'keys' in issue && Array.isArray(issue.keys) ? ` ${issue.keys.join(', ')}` : '';
-    return `${field}: ${issue.message}${issue.code === 'unrecognized_keys' ? '' : keys}`;
+    const problem = missing
+      ? `missing (expected ${issue.code === 'invalid_type' ? issue.expected : oneOf(issue.values)})`
+      : `${issue.message}${issue.code === 'unrecognized_keys' ? '' : keys}`;
+    if (issue.path.length > 0) fields.push({ field: String(key), problem });
+    return `${field}: ${problem}`;
   });
-  return { ok: false, message: problems.join('; ') };
+  return { ok: false, message: problems.join('; '), fields };
 }
 
 /** The values an enum or a literal takes, as zod's messages write them: `"a"|"b"`, `one of "a"|"b"`. */
@@ -58,37 +80,21 @@ function invalidArgsMessage(task: string, problems: string): string {
   return `Invalid args for ${task}: ${problems}`;
 }
 
-/* The start of an invalidArgsMessage: a task's name holds no space, but may hold colons (`notes:purge`). */
-const INVALID_ARGS = /^Invalid args for \S+: /;
-
-/** One problem of a refusal of args that came as JSON: the top-level key it is about, and what is wrong. */
-interface ArgsProblem {
-  readonly field: string;
-  readonly problem: string;
-}
-
 /**
- * The keys an {@link invalidArgsMessage} of JSON args names, each with its
- * problem, so that a form can mark its fields; none for any other message,
- * and none for a problem of the args as a whole or of a flag.
- *
- * @example
- * invalidArgsFields('Invalid args for echo: count: missing (expected number)');
- * // [{ field: 'count', problem: 'missing (expected number)' }]
+ * A refusal of a task's args that fail its schema (`InvalidArgs`): its
+ * message is an {@link invalidArgsMessage}, and it carries the keys that
+ * message names by their JSON path, so that what shows it (the `ui`'s form)
+ * reads them, not the message.
  */
-function invalidArgsFields(message: string): ArgsProblem[] {
-  const prefix = INVALID_ARGS.exec(message)?.[0];
-  if (prefix === undefined) return [];
-  return message
-    .slice(prefix.length)
-    .split('; ')
-    .flatMap((text) => {
-      const match = /^([^\s:.(-][^\s:]*): (.*)$/s.exec(text);
-      if (match === null) return [];
-      const [, path = '', problem = ''] = match;
-      return [{ field: path.split('.')[0] as string, problem }];
-    });
+class InvalidArgsError extends UsageError {
+  /** The top-level keys the refusal names, each with its problem (see {@link ArgsCheck}). */
+  readonly fields: readonly ArgsProblem[];
+
+  constructor(message: string, fields: readonly ArgsProblem[], options?: CnfErrorOptions) {
+    super(message, options);
+    this.fields = fields;
+  }
 }
 
-export { checkArgs, invalidArgsFields, invalidArgsMessage };
+export { checkArgs, InvalidArgsError, invalidArgsMessage };
 export type { ArgsCheck, ArgsProblem, FlagTerms };

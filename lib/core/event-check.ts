@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { argsLimitProblem } from './args-limits.js';
-import { checkArgs, invalidArgsMessage } from './check-args.js';
+import { checkArgs, InvalidArgsError, invalidArgsMessage } from './check-args.js';
 import { UsageError } from './errors.js';
 import { taskInCatalog } from './task-lookup.js';
 import { flagUsageOf, mergeArgs, parseArgFlags, type ArgQuoting } from './task-arg-flags.js';
@@ -59,7 +59,7 @@ interface CheckedArgs {
  * @param schema - the task's args schema; without one (JSON Schema could not say it), the args as given
  * @param info - the task as its catalog describes it, asked only where flags are read or named (building it costs)
  * @param quoting - which arg values a refusal may quote (see {@link ArgQuoting})
- * @throws UsageError (64) with the message the admin function refuses the event with.
+ * @throws InvalidArgsError (64) for args that fail the schema, UsageError (64) for flags that do not read, in the words the admin function refuses the event with.
  */
 function checkedArgs(event: CheckedEvent, schema: z.ZodType | undefined, info: () => TaskInfo, quoting: ArgQuoting = 'all'): CheckedArgs {
   const argv = event.argv ?? [];
@@ -78,7 +78,7 @@ function checkedArgs(event: CheckedEvent, schema: z.ZodType | undefined, info: (
   const checked = checkArgs(schema, given, (key) =>
     fromFlags.includes(key) || (flagsWritten && !Object.hasOwn(event.args, key)) ? flagUsageOf(info(), key) : undefined,
   );
-  if (!checked.ok) throw new UsageError(invalidArgsMessage(event.task, checked.message));
+  if (!checked.ok) throw new InvalidArgsError(invalidArgsMessage(event.task, checked.message), checked.fields);
   return { given, checked: checked.args, recorded: recordedArgs(checked.args, given) };
 }
 

@@ -9,6 +9,7 @@ const runErrorSchema = z.looseObject({
   name: z.string(),
   message: z.string(),
   unknownArg: z.optional(z.string()),
+  fields: z.optional(z.array(z.looseObject({ field: z.string(), problem: z.string() }))),
 }) satisfies z.ZodMiniType<RunError>;
 
 const containerStartedSchema = z.looseObject({

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { ArgsProblem } from './check-args.js';
 import type { ContainerStarted } from './container-run.js';
 import { ExitCode } from './exit-codes.js';
 import { isRefusalName, type RefusalName } from './refusal.js';
@@ -94,6 +95,14 @@ interface RunError {
    * @default - absent: the refusal is of no one flag, or is no refusal of args
    */
   readonly unknownArg?: string;
+  /**
+   * On an `InvalidArgs` refusal of args that fail the task's schema, the
+   * top-level keys its message names by their JSON path, each with its
+   * problem, for a form to mark.
+   *
+   * @default - absent: the refusal names no such key, or is no refusal of args
+   */
+  readonly fields?: readonly ArgsProblem[];
 }
 
 /**

@@ -40,6 +40,7 @@ import { argsHash } from '../core/args-hash.js';
 import { argsDifference } from '../core/run-id-reuse.js';
 import { runIdReuseProblem } from '../core/run-id-reuse.js';
 import { checkedArgs, type CheckedArgs } from '../core/event-check.js';
+import { InvalidArgsError } from '../core/check-args.js';
 import { describeTask } from './task-registry.js';
 import { UnknownArgError } from '../core/task-arg-flags.js';
 import { waitForLock } from './wait-for-lock.js';
@@ -341,8 +342,14 @@ class AdminRun {
       return checkedArgs(event, task.args, describe);
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
-      const unknownArg = error instanceof UnknownArgError ? error.flag : undefined;
-      throw this.#refusal(event.runId, event.task, ExitCode.USAGE, 'InvalidArgs', error.message, unknownArg);
+      // What the CLI and the ui say more of than the message: the flag the task does not take, the fields to mark.
+      const detail =
+        error instanceof UnknownArgError
+          ? { unknownArg: error.flag }
+          : error instanceof InvalidArgsError && error.fields.length > 0
+            ? { fields: error.fields }
+            : {};
+      throw this.#refusal(event.runId, event.task, ExitCode.USAGE, 'InvalidArgs', error.message, detail);
     }
   }
 
@@ -519,10 +526,15 @@ class AdminRun {
     return result;
   }
 
-  #refusal(runId: string, task: string, exitCode: number, name: RefusalName, message: string, unknownArg?: string): Refusal {
-    return new Refusal(
-      this.#result(runId, task, { exitCode, error: { name, message, ...(unknownArg === undefined ? {} : { unknownArg }) } }),
-    );
+  #refusal(
+    runId: string,
+    task: string,
+    exitCode: number,
+    name: RefusalName,
+    message: string,
+    detail: Pick<RunError, 'unknownArg' | 'fields'> = {},
+  ): Refusal {
+    return new Refusal(this.#result(runId, task, { exitCode, error: { name, message, ...detail } }));
   }
 
   #result(runId: string, task: string, outcome: TaskOutcome): RunResult {
@@ -543,14 +555,15 @@ async function redactedRefusal(result: RunResult, readConfig: () => Promise<Load
   const config = await readConfig();
   if (config instanceof ConfigError || config.secrets.length === 0) return result;
   const redactor = new SecretRedactor(config.secrets);
-  const { message, unknownArg } = result.error;
-  // A flag the task does not take is the user's typing, as the message is: a secure value given as one is masked there too.
+  const { message, unknownArg, fields } = result.error;
+  // The flag and the fields' problems tell of what was given, as the message does: a secure value given is masked there too.
   return {
     ...result,
     error: {
       ...result.error,
       message: redactor.text(message),
       ...(unknownArg === undefined ? {} : { unknownArg: redactor.text(unknownArg) }),
+      ...(fields === undefined ? {} : { fields: fields.map(({ field, problem }) => ({ field, problem: redactor.text(problem) })) }),
     },
   };
 }

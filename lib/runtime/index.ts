@@ -19,6 +19,7 @@ export type { TaskSources } from './resolve-task.js';
 export type { ResponseStream } from './response-stream.js';
 export type { TaskLoaders } from './task-registry.js';
 export type { AdminEvent, RunError, RunOwner, RunRecord, RunResult, RunSource } from '../core/run.js';
+export type { ArgsProblem } from '../core/check-args.js';
 export type { RunStatus } from '../core/run-status.js';
 export type { JsonSchema, TaskCatalog, TaskInfo } from '../core/task-catalog.js';
 export type { TaskRuntime } from '../core/task-runtime.js';

@@ -213,6 +213,20 @@ describe('the admin handler', () => {
     expect(ran).toEqual([]);
   });
 
+  it('names the fields of JSON args that fail the schema on its refusal, each with its problem, and none named as flags', async () => {
+    // given / when
+    const json = await handlerWith()({ task: 'notes:purge', args: { olderThanDays: 0 } });
+    const flags = await handlerWith()({ task: 'notes:purge', argv: ['--older-than-days', '0'] });
+
+    // then
+    expect(json).toMatchObject({ exitCode: 64, error: { name: 'InvalidArgs' } });
+    expect(json.error?.fields).toEqual([{ field: 'olderThanDays', problem: expect.stringMatching(/^Too small/) }]);
+    expect(json.error?.message).toContain(`olderThanDays: ${json.error?.fields?.[0]?.problem}`);
+    expect(flags.error?.message).toContain('--older-than-days: Too small');
+    expect(flags.error).not.toHaveProperty('fields');
+    expect(ran).toEqual([]);
+  });
+
   it('refuses args nested too deep or too large before anything reads them (64), whatever their source', async () => {
     let deep: unknown = 1;
     for (let level = 0; level < 5000; level += 1) deep = { a: deep };

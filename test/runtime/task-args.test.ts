@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { argsDifference } from '../../lib/core/run-id-reuse.js';
-import { checkArgs, invalidArgsFields, invalidArgsMessage } from '../../lib/core/check-args.js';
+import { checkArgs } from '../../lib/core/check-args.js';
 import { holdsLeftOutArgs, redactArgs } from '../../lib/runtime/task-args.js';
 
 const schema = z.strictObject({
@@ -16,21 +16,30 @@ describe('checkArgs', () => {
   });
 
   it('names a field by its JSON path when flags are not its terms', () => {
-    expect(checkArgs(schema, {})).toEqual({ ok: false, message: 'olderThanDays: missing (expected number)' });
+    expect(checkArgs(schema, {})).toEqual({
+      ok: false,
+      message: 'olderThanDays: missing (expected number)',
+      fields: [{ field: 'olderThanDays', problem: 'missing (expected number)' }],
+    });
     expect(checkArgs(schema, { olderThanDays: 1, filter: { tag: 1 } })).toEqual({
       ok: false,
       message: 'filter.tag: Invalid input: expected string, received number',
+      fields: [{ field: 'filter', problem: 'Invalid input: expected string, received number' }],
     });
   });
 
   it('says an enum or a literal left out is missing, as a field or as a flag', () => {
     const modes = z.strictObject({ mode: z.enum(['fast', 'slow']), kind: z.literal('x') });
-    expect(checkArgs(modes, {})).toEqual({
+    expect(checkArgs(modes, {})).toMatchObject({
       ok: false,
       message: 'mode: missing (expected one of "fast"|"slow"); kind: missing (expected "x")',
     });
-    expect(checkArgs(modes, { kind: 'x' }, (key) => `--${key} <fast|slow>`)).toEqual({ ok: false, message: 'missing --mode <fast|slow>' });
-    expect(checkArgs(modes, { mode: 'quick', kind: 'x' })).toEqual({
+    expect(checkArgs(modes, { kind: 'x' }, (key) => `--${key} <fast|slow>`)).toEqual({
+      ok: false,
+      message: 'missing --mode <fast|slow>',
+      fields: [],
+    });
+    expect(checkArgs(modes, { mode: 'quick', kind: 'x' })).toMatchObject({
       ok: false,
       message: 'mode: Invalid option: expected one of "fast"|"slow"',
     });
@@ -39,14 +48,16 @@ describe('checkArgs', () => {
   it('speaks in flags for the keys that came, or would come, as flags', () => {
     const usage = (key: string): string =>
       ({ olderThanDays: '--older-than-days <integer>', filter: '--filter <object>' })[key] ?? `--${key}`;
-    expect(checkArgs(schema, {}, usage)).toEqual({ ok: false, message: 'missing --older-than-days <integer>' });
+    expect(checkArgs(schema, {}, usage)).toEqual({ ok: false, message: 'missing --older-than-days <integer>', fields: [] });
     expect(checkArgs(schema, { olderThanDays: 0 }, usage)).toEqual({
       ok: false,
       message: '--older-than-days: Too small: expected number to be >=1',
+      fields: [],
     });
     expect(checkArgs(schema, { olderThanDays: 1, filter: { tag: 1 } }, usage)).toEqual({
       ok: false,
       message: '--filter (at tag): Invalid input: expected string, received number',
+      fields: [],
     });
   });
 });
@@ -63,27 +74,27 @@ describe('argsDifference', () => {
   });
 });
 
-describe('invalidArgsFields', () => {
-  it('reads back the top-level keys a refusal of JSON args names, for a form to mark', () => {
+describe('checkArgs fields', () => {
+  it('names the top-level keys a refusal of JSON args is about, for a form to mark', () => {
     const checked = checkArgs(schema, { filter: { tag: 1 }, extra: true });
     expect(checked.ok).toBe(false);
-    const message = invalidArgsMessage('prune', checked.ok ? '' : checked.message);
-    expect(invalidArgsFields(message).map(({ field }) => field)).toEqual(['olderThanDays', 'filter']);
-    expect(invalidArgsFields(message)[1]?.problem).toBe('Invalid input: expected string, received number');
+    const fields = checked.ok ? [] : checked.fields;
+    expect(fields.map(({ field }) => field)).toEqual(['olderThanDays', 'filter']);
+    expect(fields[1]?.problem).toBe('Invalid input: expected string, received number');
   });
 
-  it('names no field for a flag, the args as a whole, or any other message', () => {
-    const usage = (): string => '--older-than-days <integer>';
-    const flags = checkArgs(schema, {}, usage);
-    expect(invalidArgsFields(invalidArgsMessage('prune', flags.ok ? '' : flags.message))).toEqual([]);
-    expect(invalidArgsFields(invalidArgsMessage('prune', '(args): Invalid input: expected object, received array'))).toEqual([]);
-    expect(invalidArgsFields('Task prune is locked by run r1: count: no')).toEqual([]);
+  it('names no field for a key named as a flag, or for the args as a whole', () => {
+    const flags = checkArgs(schema, {}, () => '--older-than-days <integer>');
+    expect(flags.ok ? undefined : flags.fields).toEqual([]);
+    const whole = checkArgs(schema, [1]);
+    expect(whole.ok ? undefined : whole.message).toMatch(/^\(args\): /);
+    expect(whole.ok ? undefined : whole.fields).toEqual([]);
   });
 
-  it("reads a task's name that holds colons (notes:purge)", () => {
-    expect(invalidArgsFields(invalidArgsMessage('notes:purge', 'olderThanDays: Invalid input: expected number, received string'))).toEqual([
-      { field: 'olderThanDays', problem: 'Invalid input: expected number, received string' },
-    ]);
+  it('names a key as it is, whatever it holds (a dot, a space): its problem is not read back out of the message', () => {
+    const odd = z.strictObject({ 'a.b': z.number(), 'my key': z.string() });
+    const checked = checkArgs(odd, { 'a.b': 'x', 'my key': 1 });
+    expect(checked.ok ? [] : checked.fields.map(({ field }) => field)).toEqual(['a.b', 'my key']);
   });
 });
 

@@ -1,3 +1,4 @@
+import type { ArgsProblem } from '../../core/check-args.js';
 import { CnfError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { Platform, ReleaseTarget, RunFrame } from '../../core/platform.js';
@@ -18,9 +19,13 @@ const RECORDED_START_MS = 1_000;
 
 /** A run the admin function refused: nothing ran, and the page shows why, as the CLI would. */
 class RunRefusedError extends CnfError {
+  /** The fields of the start's args that the refusal names (`InvalidArgs`), for the form to mark; none for another refusal. */
+  readonly fields: readonly ArgsProblem[];
+
   constructor(result: RunResult) {
     super(result.error?.message ?? 'The admin function refused the run.', result.exitCode, 'user');
     this.name = result.error?.name ?? 'RunRefusedError';
+    this.fields = result.error?.fields ?? [];
   }
 }
 

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { invalidArgsFields } from '../../core/check-args.js';
 import { CnfError } from '../../core/errors.js';
 import { fileSystemFault } from '../../core/file-system-fault.js';
 import { HttpError } from './http-error.js';
+import { RunRefusedError } from './run-launcher.js';
 import type { PageAssets } from './page-assets.js';
 import { ASSET_CACHING, checkRequest, SECURITY_HEADERS, servedAddresses, shownHost, TOKEN_PARAMETER } from './request-guard.js';
 import { parseRunFilter } from './run-filter.js';
@@ -193,7 +193,7 @@ function errorAnswer(thrown: unknown, report: (message: string) => void): [numbe
   if (error instanceof HttpError) return [error.status, { error: error.message }];
   if (error instanceof CnfError && error.fault === 'user') {
     // A refusal of args names the fields it is about, for the form to mark.
-    const fields = invalidArgsFields(error.message);
+    const fields = error instanceof RunRefusedError ? error.fields : [];
     return [
       error.exitCode === ExitCode.USAGE ? 400 : 409,
       {
