@@ -1,9 +1,6 @@
 import type { Progress, ProgressTask } from '../../core/progress.js';
-import { ensureEmbeddedDatabase } from './embedded-database.js';
+import { ensureEmbeddedDatabase, type DatabaseStartNews } from './embedded-database.js';
 import type { LocalPaths } from './local-paths.js';
-
-/* The embedded database's line when it starts a server: a wait of seconds. Its other lines are facts (a port that moved). */
-const STARTING_DATABASE = /^Starting the embedded PostgreSQL/;
 
 /**
  * Makes sure the embedded database serves (see `ensureEmbeddedDatabase`),
@@ -15,10 +12,10 @@ const STARTING_DATABASE = /^Starting the embedded PostgreSQL/;
 async function ensureDatabaseWithProgress(paths: LocalPaths, progress: Progress, urlVariable: string): Promise<string> {
   let wait: ProgressTask | undefined;
   let started = '';
-  const tell = (message: string): void => {
-    if (!STARTING_DATABASE.test(message)) return progress.note(message);
-    wait = progress.start(message);
-    started = message.replace(STARTING_DATABASE, 'Started the embedded PostgreSQL');
+  const tell = (news: DatabaseStartNews): void => {
+    if (news.kind === 'note') return progress.note(news.message);
+    wait = progress.start(news.message);
+    started = news.done;
   };
   try {
     const url = await ensureEmbeddedDatabase(paths, tell, urlVariable);

@@ -104,20 +104,28 @@ async function servingState(files: DatabaseFiles, dataDir: string): Promise<Data
 }
 
 /**
+ * What {@link ensureEmbeddedDatabase} tells as it goes: that it starts a
+ * server (a wait of seconds, with the words for when it is done), or a fact
+ * (a port that moved).
+ */
+type DatabaseStartNews =
+  { readonly kind: 'starting'; readonly message: string; readonly done: string } | { readonly kind: 'note'; readonly message: string };
+
+/**
  * Makes sure the embedded database serves, starting PostgreSQL and its
  * watcher when it does not, and keeps its URL in the parameter set under `urlVariable`.
  * Concurrent callers start at most one server. The calling process counts as
  * a user of the database until it ends: the server does not stop for
  * idleness before then.
  *
- * @param onStart - told when a server is being started, or its port moves
+ * @param onStart - told when a server is being started, or its port moves (see {@link DatabaseStartNews})
  * @returns the database's URL.
  * @throws UnavailableError with PostgreSQL's complaint when it cannot start,
  *   or naming the state file when that is corrupted.
  */
 async function ensureEmbeddedDatabase(
   paths: LocalPaths,
-  onStart: (message: string) => void,
+  onStart: (news: DatabaseStartNews) => void,
   urlVariable = 'DATABASE_URL',
 ): Promise<string> {
   await mkdir(paths.database, { recursive: true });
@@ -141,7 +149,7 @@ async function startServer(
   paths: LocalPaths,
   files: DatabaseFiles,
   dataDir: string,
-  onStart: (message: string) => void,
+  onStart: (news: DatabaseStartNews) => void,
 ): Promise<DatabaseServerState> {
   const holder = { runId: `pid-${process.pid}`, caller: 'cnf-admin', since: new Date().toISOString() };
   const giveUpAt = Date.now() + START_TIMEOUT_MS;
@@ -182,11 +190,12 @@ async function startHoldingLock(
   paths: LocalPaths,
   files: DatabaseFiles,
   dataDir: string,
-  onStart: (message: string) => void,
+  onStart: (news: DatabaseStartNews) => void,
 ): Promise<DatabaseServerState> {
   const port = await usablePort(paths, files, dataDir, onStart);
   const firstStart = !existsSync(dataDir);
-  onStart(`Starting the embedded PostgreSQL on 127.0.0.1:${port}${firstStart ? ', first start' : ''}`);
+  const where = `on 127.0.0.1:${port}${firstStart ? ', first start' : ''}`;
+  onStart({ kind: 'starting', message: `Starting the embedded PostgreSQL ${where}`, done: `Started the embedded PostgreSQL ${where}` });
   const logStart = await stat(files.log).then(
     (stats) => stats.size,
     () => 0,
@@ -220,14 +229,22 @@ async function startHoldingLock(
  * very data directory (the server stops it and takes the port back); else a
  * new port, recorded, and said: the URL in the parameter set follows it.
  */
-async function usablePort(paths: LocalPaths, files: DatabaseFiles, dataDir: string, onStart: (message: string) => void): Promise<number> {
+async function usablePort(
+  paths: LocalPaths,
+  files: DatabaseFiles,
+  dataDir: string,
+  onStart: (news: DatabaseStartNews) => void,
+): Promise<number> {
   const port = await embeddedDatabasePort(paths);
   if (await isPortFree(port)) return port;
   const orphan = await readPostmasterLock(dataDir);
   if (orphan !== undefined && orphan.dataDir === dataDir && orphan.port === port && isAlive(orphan.pid)) return port;
   const moved = await freePort();
   await writeFileAtomic(files.settings, JSON.stringify({ port: moved }));
-  onStart(`Port ${port} is taken by another program: the embedded PostgreSQL moves to port ${moved}, and its URL with it.`);
+  onStart({
+    kind: 'note',
+    message: `Port ${port} is taken by another program: the embedded PostgreSQL moves to port ${moved}, and its URL with it.`,
+  });
   return moved;
 }
 
@@ -384,3 +401,4 @@ export {
   resetEmbeddedDatabase,
   stopEmbeddedDatabase,
 };
+export type { DatabaseStartNews };
