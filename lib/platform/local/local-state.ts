@@ -103,7 +103,9 @@ function stateFault(error: unknown, path: string, action: 'read' | 'write' = 'wr
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const words = errnoText(code);
   if (code === undefined || words === undefined) return error;
-  const named = where ?? (error as NodeJS.ErrnoException).path ?? path;
+  const { path: failedPath, syscall, dest } = error as NodeJS.ErrnoException & { dest?: unknown };
+  // An atomic write renames its temporary sibling over the file: the file is what refused (immutable, say), not the temporary, which is gone.
+  const named = where ?? (syscall === 'rename' && typeof dest === 'string' ? dest : failedPath) ?? path;
   const text = `${words} (${code})`;
   if (code === 'EROFS') {
     return new PermissionError(`Cannot ${action} the local stage's state at ${named}: ${text}.`, {

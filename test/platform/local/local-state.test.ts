@@ -187,6 +187,19 @@ describe('file system faults', () => {
     expect(fault.hint).not.toContain('chown');
   });
 
+  it('names the file a rename was refused over, not the temporary sibling it renamed (gone by then)', () => {
+    const refused = Object.assign(new Error('EPERM: operation not permitted, rename'), {
+      code: 'EPERM',
+      syscall: 'rename',
+      path: '/p/.cnf/local/.tmp-parameters.json-42-0a1b2c3d',
+      dest: '/p/.cnf/local/parameters.json',
+    });
+    const fault = stateFault(refused, '/p/.cnf/local/parameters.json') as PermissionError;
+    expect(fault.message).toBe("Cannot write the local stage's state at /p/.cnf/local/parameters.json: operation not permitted (EPERM).");
+    expect(fault.hint).toContain('/p/.cnf/local/parameters.json may be immutable');
+    expect(`${fault.message} ${fault.hint ?? ''}`).not.toContain('.tmp-');
+  });
+
   it.each([
     ['a file', (dir: string) => writeFileSync(join(dir, '.cnf'), 'not a directory'), 'a file'],
     ['a link to /dev/null', (dir: string) => symlinkSync('/dev/null', join(dir, '.cnf')), 'a device'],
