@@ -81,6 +81,12 @@ function deniedError(path: string, action: string, code: string, cause?: unknown
       hint: 'Remount that file system read-write, or keep the project (its .cnf/) on one that is.',
       ...(cause === undefined ? {} : { cause }),
     });
+  // Not permitted even to its owner (root included): an attribute of the file, which no chown or chmod changes.
+  if (code === 'EPERM')
+    return new PermissionError(`Cannot ${action} ${path}: operation not permitted (EPERM).`, {
+      hint: `The file system refuses it whoever asks: ${path} may be immutable or append-only (see lsattr; chattr -i or -a clears it), or on a file system that does not allow it.`,
+      ...(cause === undefined ? {} : { cause }),
+    });
   return new PermissionError(`Permission denied: cannot ${action} ${path} (${code}).`, {
     hint: `Make it ${accessNeeded(action)} for ${currentUser()}, or run cnf-admin as the user that owns it.`,
     ...(cause === undefined ? {} : { cause }),

@@ -28,6 +28,17 @@ describe('fileSystemFault, of a permission', () => {
     expect((error as PermissionError).hint).not.toContain('writable for');
   });
 
+  it('says of an operation not permitted even to its owner (EPERM) that an attribute refuses it, naming the file a rename replaces', () => {
+    const refused = Object.assign(fault('EPERM', 'rename', '/app/.cnf/local/.tmp-aliases.json-42-0a1b2c3d'), {
+      dest: '/app/.cnf/local/aliases.json',
+    });
+    const error = fileSystemFault(refused) as PermissionError;
+    expect(error).toBeInstanceOf(PermissionError);
+    expect(error.message).toBe('Cannot replace /app/.cnf/local/aliases.json: operation not permitted (EPERM).');
+    expect(error.hint).toContain('chattr -i');
+    expect(error.hint).not.toContain('writable for');
+  });
+
   it('leaves any other error as it is', () => {
     const other = fault('ENOENT');
     expect(fileSystemFault(other)).toBe(other);

@@ -607,7 +607,9 @@ describe('a rollback or deploy whose second write fails', () => {
     const runId = `rb-denied-${Date.now()}`;
     const refused = await withImmutable(aliases, () => project.cli(['rollback', '--to', target, '--yes', '--run-id', runId]));
     expect(refused.code).toBe(77);
-    expect(refused.stderr).toContain(`Permission denied: cannot replace ${aliases} (EPERM).`);
+    expect(refused.stderr).toContain(`Cannot replace ${aliases}: operation not permitted (EPERM).`);
+    // As root an immutable file refuses: no chown or chmod would help, chattr -i does.
+    expect(refused.stderr).toContain('chattr -i');
     expect(readFileSync(parameters, 'utf8')).toBe(parametersBefore);
     expect(await livePair()).toEqual(before);
     const record = JSON.parse((await project.cli(['runs', 'show', runId, '--json'])).stdout) as RunRecord;
@@ -618,7 +620,7 @@ describe('a rollback or deploy whose second write fails', () => {
     const aliasesBefore = readFileSync(aliases, 'utf8');
     const deploy = await withImmutable(parameters, () => project.cli(['deploy']));
     expect(deploy.code).toBe(77);
-    expect(deploy.stderr).toContain(`Permission denied: cannot replace ${parameters} (EPERM).`);
+    expect(deploy.stderr).toContain(`Cannot replace ${parameters}: operation not permitted (EPERM).`);
     expect(readFileSync(aliases, 'utf8')).toBe(aliasesBefore);
     expect(await livePair()).toEqual(before);
   });
