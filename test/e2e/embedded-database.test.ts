@@ -523,6 +523,42 @@ describe('when PostgreSQL ends by itself', () => {
   });
 });
 
+/**
+ * A process that has ended and that its parent never reaps (a zombie), as a
+ * postmaster killed with SIGKILL is until init reaps it; `release` ends its
+ * parent, and init reaps it then.
+ */
+async function zombie(): Promise<{ pid: number; release: () => void }> {
+  // The background child exits at once; its parent then becomes `sleep`, which never waits for it.
+  const parent = spawn('sh', ['-c', 'sh -c "exit 0" & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const pid = await new Promise<number>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(Number(String(chunk).trim()))));
+  const isZombie = (): boolean => / Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\)/, ')'));
+  while (!isZombie()) await new Promise((resolve) => setTimeout(resolve, 10));
+  return { pid, release: () => parent.kill('SIGKILL') };
+}
+
+describe('a postmaster that was killed and is not reaped yet', () => {
+  it('does not keep the next start out: the run after a kill -9 of PostgreSQL starts it', async () => {
+    const other = createTestProject('notes');
+    const dead = await zombie();
+    try {
+      expect((await other.cli(['db', 'start'])).code).toBe(0);
+      expect((await other.cli(['db', 'stop'])).code).toBe(0);
+      // What a postmaster killed with SIGKILL leaves: its lock file, naming a pid that answers kill(pid, 0) until reaped.
+      const { dataDir } = databaseFilesOf(other.dir);
+      writeFileSync(join(dataDir, 'postmaster.pid'), `${dead.pid}\n${dataDir}\n1796549125\n`);
+      // One its parent never reaps (an init that does not reap, in a container) is waited for, then its lock file dropped.
+      const run = await other.cli(['invoke', 'migrate']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).not.toContain('lock file');
+      expect(readFileSync(databaseFilesOf(other.dir).log, 'utf8')).toContain(`dropping postmaster.pid of postmaster ${dead.pid}`);
+    } finally {
+      dead.release();
+      await other.cleanup();
+    }
+  });
+});
+
 describe('a database that cannot start', () => {
   it('is exit 69 with what PostgreSQL said, for each caller at once; nothing runs and nothing stays running', async () => {
     const other = createTestProject('notes');

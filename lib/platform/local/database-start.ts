@@ -9,7 +9,8 @@
  * - A postmaster left behind by an earlier server of the same data directory
  *   (its watcher was killed) is stopped first: its port is reclaimed. A
  *   `postmaster.pid` copied along with the project names another data
- *   directory and is dropped.
+ *   directory and is dropped. One whose postmaster ended (killed) but is not
+ *   reaped yet waits for the reaping, which PostgreSQL's own check needs.
  * - The watcher starts right after PostgreSQL, so that a command killed
  *   while it waits leaves nothing unwatched. It stops PostgreSQL when the
  *   data directory is gone or replaced, after `idleSeconds` without client
@@ -38,7 +39,7 @@ import {
   runPostgresProgram,
   spawnPostgresProgram,
 } from './postgres-binaries.js';
-import { isAlive, readPostmasterLock, waitForExit } from './postmaster-pid.js';
+import { isAlive, readPostmasterLock, waitForExit, waitForReaping } from './postmaster-pid.js';
 import { initdbComplaint } from './initdb-complaint.js';
 
 /* PostgreSQL's fast shutdown ends sessions and checkpoints: well under this. */
@@ -189,16 +190,23 @@ async function giveToPostgresUser(path: string): Promise<void> {
  */
 async function clearLeftovers(dataDir: string, log: (message: string) => void): Promise<void> {
   const lock = await readPostmasterLock(dataDir);
-  if (lock === undefined || !isAlive(lock.pid)) return;
-  if (lock.dataDir !== dataDir) {
-    log(`dropping postmaster.pid of ${lock.dataDir} (pid ${lock.pid}): this data directory is a copy`);
-    await rm(join(dataDir, 'postmaster.pid'), { force: true });
-    return;
+  if (lock === undefined) return;
+  if (isAlive(lock.pid)) {
+    if (lock.dataDir !== dataDir) {
+      log(`dropping postmaster.pid of ${lock.dataDir} (pid ${lock.pid}): this data directory is a copy`);
+      await rm(join(dataDir, 'postmaster.pid'), { force: true });
+      return;
+    }
+    log(`stopping the orphaned postmaster ${lock.pid} of this data directory (port ${lock.port})`);
+    process.kill(lock.pid, 'SIGINT');
+    if (!(await waitForExit(lock.pid, SHUTDOWN_GRACE_MS))) process.kill(lock.pid, 'SIGKILL');
+    await waitForExit(lock.pid, SHUTDOWN_GRACE_MS);
   }
-  log(`stopping the orphaned postmaster ${lock.pid} of this data directory (port ${lock.port})`);
-  process.kill(lock.pid, 'SIGINT');
-  if (!(await waitForExit(lock.pid, SHUTDOWN_GRACE_MS))) process.kill(lock.pid, 'SIGKILL');
-  await waitForExit(lock.pid, SHUTDOWN_GRACE_MS);
+  // A postmaster that ended (killed, say) stays a zombie until init reaps it, and PostgreSQL takes a zombie for a live
+  // postmaster: wait for the reaping; an init that never reaps would keep it for good, and a zombie holds nothing.
+  if (await waitForReaping(lock.pid, SHUTDOWN_GRACE_MS)) return;
+  log(`dropping postmaster.pid of postmaster ${lock.pid}: it ended, but was not reaped within ${SHUTDOWN_GRACE_MS / 1000}s`);
+  await rm(join(dataDir, 'postmaster.pid'), { force: true });
 }
 
 /** `child` once it runs; rejects naming `what` when it could not be started. */

@@ -70,5 +70,22 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   return true;
 }
 
-export { isAlive, readPostmasterLock, waitForExit };
+/**
+ * Waits until no process has this pid, a zombie included (checking every
+ * 10 ms): PostgreSQL asks only `kill(pid, 0)` of the pid in its lock file,
+ * which a zombie answers, so it refuses to start ("lock file already
+ * exists") until init has reaped the postmaster that ended.
+ *
+ * @returns whether it was reaped within `timeoutMs`.
+ */
+async function waitForReaping(pid: number, timeoutMs: number): Promise<boolean> {
+  const giveUpAt = Date.now() + timeoutMs;
+  while (probeProcess(pid) === 'exists') {
+    if (Date.now() > giveUpAt) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return true;
+}
+
+export { isAlive, readPostmasterLock, waitForExit, waitForReaping };
 export type { PostmasterLock };
