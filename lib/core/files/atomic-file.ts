@@ -15,12 +15,35 @@ const TEMPORARY_PREFIX = '.tmp-';
  */
 async function writeFileAtomic(file: string, data: string, mode?: number): Promise<void> {
   const temporary = temporaryFor(file);
-  await writeFile(temporary, data, mode === undefined ? {} : { mode });
+  await writeTemporary(file, temporary, data, mode);
   try {
     await rename(temporary, file);
   } catch (error) {
     // A directory that became unwritable in between keeps it: removeTemporaries takes it later.
     await rm(temporary, { force: true }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/* The codes of a create refused to whoever asks it (EACCES: to this user), not of a full disk or a path in the way. */
+const REFUSED_CODES = new Set(['EACCES', 'EPERM', 'EROFS']);
+
+/**
+ * Writes the temporary sibling `temporary` of `file`. A refusal to create it
+ * is its directory's (not writable, immutable, on a read-only file system),
+ * so the error names the directory, which the user must fix, rather than a
+ * temporary name that never came to be.
+ */
+async function writeTemporary(file: string, temporary: string, data: string, mode?: number): Promise<void> {
+  try {
+    await writeFile(temporary, data, mode === undefined ? {} : { mode });
+  } catch (error) {
+    const failed = error as NodeJS.ErrnoException;
+    if (failed.code !== undefined && REFUSED_CODES.has(failed.code) && failed.path === temporary) {
+      failed.path = dirname(file);
+      // What was refused is a write into the directory (its open is the temporary's, which the directory did not allow).
+      failed.syscall = 'write';
+    }
     throw error;
   }
 }
@@ -73,7 +96,7 @@ function temporaryFor(file: string): string {
  */
 async function createFileExclusive(file: string, data: string): Promise<void> {
   const temporary = temporaryFor(file);
-  await writeFile(temporary, data);
+  await writeTemporary(file, temporary, data);
   try {
     // link() fails when the target exists: the same exclusivity as O_EXCL, with the content already complete.
     await link(temporary, file);

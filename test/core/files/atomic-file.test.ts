@@ -1,8 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { removeAbandonedTemporaries, writeFileAtomic } from '../../../lib/core/files/atomic-file.js';
+import { fileSystemFault } from '../../../lib/core/file-system-fault.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 describe('writeFileAtomic', () => {
@@ -11,6 +12,25 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(join(dir, 'parameters.json'), '{"a":1}\n', 0o600);
     expect(readdirSync(dir)).toEqual(['parameters.json']);
     expect(readFileSync(join(dir, 'parameters.json'), 'utf8')).toBe('{"a":1}\n');
+  });
+
+  it('names the directory that refused the temporary sibling, not the temporary, which never came to be', async () => {
+    // given: a directory no one may create files in, root included (immutable)
+    const dir = tempDir('cnf-atomic');
+    execFileSync('chattr', ['+i', dir]);
+    try {
+      // when
+      const refused = await writeFileAtomic(join(dir, 'parameters.json'), '{}', 0o600).then(
+        () => undefined,
+        (error: unknown) => error as NodeJS.ErrnoException,
+      );
+
+      // then
+      expect(refused).toMatchObject({ code: 'EPERM', path: dir, syscall: 'write' });
+      expect((fileSystemFault(refused) as Error).message).toBe(`Cannot write ${dir}: operation not permitted (EPERM).`);
+    } finally {
+      execFileSync('chattr', ['-i', dir]);
+    }
   });
 });
 
