@@ -559,6 +559,33 @@ describe('a postmaster that was killed and is not reaped yet', () => {
   });
 });
 
+describe('a postmaster.pid whose pid another process has taken since', () => {
+  it('is dropped: status names no postmaster, stop and start signal nothing, and the database starts', async () => {
+    const other = createTestProject('notes');
+    // A process of the user's that took over the pid (after a reboot, say); `sleep` ignores nothing a stop would send.
+    const bystander = spawn('sleep', ['300'], { stdio: 'ignore' });
+    const pid = bystander.pid ?? 0;
+    try {
+      expect((await other.cli(['db', 'start'])).code).toBe(0);
+      expect((await other.cli(['db', 'stop'])).code).toBe(0);
+      const { dataDir } = databaseFilesOf(other.dir);
+      writeFileSync(join(dataDir, 'postmaster.pid'), `${pid}\n${dataDir}\n1796549125\n5432\n`);
+
+      expect((await statusOf(other.dir)).orphanPostgresPid).toBeUndefined();
+      expect((await other.cli(['db', 'stop'])).code).toBe(0);
+      const start = await other.cli(['db', 'start']);
+      expect(start.code, start.stderr).toBe(0);
+      expect(bystander.exitCode).toBeNull();
+      expect(bystander.signalCode).toBeNull();
+      expect(isAlive(pid)).toBe(true);
+      expect(readFileSync(databaseFilesOf(other.dir).log, 'utf8')).toContain(`dropping postmaster.pid of postmaster ${pid}`);
+    } finally {
+      bystander.kill('SIGKILL');
+      await other.cleanup();
+    }
+  });
+});
+
 describe('a database that cannot start', () => {
   it('is exit 69 with what PostgreSQL said, for each caller at once; nothing runs and nothing stays running', async () => {
     const other = createTestProject('notes');

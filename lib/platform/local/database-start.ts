@@ -39,7 +39,7 @@ import {
   runPostgresProgram,
   spawnPostgresProgram,
 } from './postgres-binaries.js';
-import { isAlive, readPostmasterLock, waitForExit, waitForReaping } from './postmaster-pid.js';
+import { isAlive, isPostmasterAlive, readPostmasterLock, waitForExit, waitForReaping } from './postmaster-pid.js';
 import { initdbComplaint } from './initdb-complaint.js';
 
 /* PostgreSQL's fast shutdown ends sessions and checkpoints: well under this. */
@@ -186,12 +186,13 @@ async function giveToPostgresUser(path: string): Promise<void> {
  * Deals with a `postmaster.pid` before PostgreSQL starts: a live postmaster of
  * this very data directory is an orphan of an earlier server (stop it, so that
  * its port is free again); one that names another directory came with a copy
- * of the project (drop it, or PostgreSQL would refuse to start).
+ * of the project (drop it, or PostgreSQL would refuse to start); one whose
+ * pid another process has taken since is dropped, and that process left alone.
  */
 async function clearLeftovers(dataDir: string, log: (message: string) => void): Promise<void> {
   const lock = await readPostmasterLock(dataDir);
   if (lock === undefined) return;
-  if (isAlive(lock.pid)) {
+  if (isPostmasterAlive(lock)) {
     if (lock.dataDir !== dataDir) {
       log(`dropping postmaster.pid of ${lock.dataDir} (pid ${lock.pid}): this data directory is a copy`);
       await rm(join(dataDir, 'postmaster.pid'), { force: true });
@@ -201,6 +202,12 @@ async function clearLeftovers(dataDir: string, log: (message: string) => void): 
     process.kill(lock.pid, 'SIGINT');
     if (!(await waitForExit(lock.pid, SHUTDOWN_GRACE_MS))) process.kill(lock.pid, 'SIGKILL');
     await waitForExit(lock.pid, SHUTDOWN_GRACE_MS);
+  } else if (isAlive(lock.pid)) {
+    // Its pid names another process now (the lock file outlived its server, a reboot say): never signalled; but
+    // PostgreSQL, which asks only whether the pid lives, would refuse to start while the lock file names it.
+    log(`dropping postmaster.pid of postmaster ${lock.pid}: that pid is another process's now`);
+    await rm(join(dataDir, 'postmaster.pid'), { force: true });
+    return;
   }
   // A postmaster that ended (killed, say) stays a zombie until init reaps it, and PostgreSQL takes a zombie for a live
   // postmaster: wait for the reaping; an init that never reaps would keep it for good, and a zombie holds nothing.

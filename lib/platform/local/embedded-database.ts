@@ -16,7 +16,7 @@ import {
 } from './database-state.js';
 import type { LocalPaths } from './local-paths.js';
 import { syncDatabaseUrl } from './managed-database-url.js';
-import { isAlive, readPostmasterLock, waitForExit } from './postmaster-pid.js';
+import { isAlive, isPostmasterAlive, readPostmasterLock, waitForExit } from './postmaster-pid.js';
 import { postgresBinaries } from './postgres-binaries.js';
 import { readCnfEnvironment } from '../../core/cnf-environment.js';
 
@@ -238,7 +238,7 @@ async function usablePort(
   const port = await embeddedDatabasePort(paths);
   if (await isPortFree(port)) return port;
   const orphan = await readPostmasterLock(dataDir);
-  if (orphan !== undefined && orphan.dataDir === dataDir && orphan.port === port && isAlive(orphan.pid)) return port;
+  if (orphan !== undefined && orphan.dataDir === dataDir && orphan.port === port && isPostmasterAlive(orphan)) return port;
   const moved = await freePort();
   await writeFileAtomic(files.settings, JSON.stringify({ port: moved }));
   onStart({
@@ -302,7 +302,7 @@ async function stopEmbeddedDatabase(paths: LocalPaths): Promise<boolean> {
     stopped = true;
   }
   const orphan = await readPostmasterLock(dataDir);
-  if (orphan !== undefined && orphan.dataDir === dataDir && isAlive(orphan.pid)) {
+  if (orphan !== undefined && orphan.dataDir === dataDir && isPostmasterAlive(orphan)) {
     signal(orphan.pid, 'SIGINT');
     if (!(await waitForExit(orphan.pid, STOP_TIMEOUT_MS))) signal(orphan.pid, 'SIGKILL');
     stopped = true;
@@ -331,7 +331,7 @@ async function embeddedDatabaseStatus(paths: LocalPaths): Promise<EmbeddedDataba
   return {
     running: state !== undefined,
     ...(state === undefined ? {} : { pid: state.pid, postgresPid: state.postgresPid, startedAt: state.startedAt }),
-    ...(orphan !== undefined && orphan.dataDir === dataDir && isAlive(orphan.pid) ? { orphanPostgresPid: orphan.pid } : {}),
+    ...(orphan !== undefined && orphan.dataDir === dataDir && isPostmasterAlive(orphan) ? { orphanPostgresPid: orphan.pid } : {}),
     ...(shownPort === undefined ? {} : { port: shownPort, url: embeddedDatabaseUrl(shownPort) }),
     dataDir,
     sizeBytes: directorySize(dataDir),

@@ -57,6 +57,31 @@ function isZombie(pid: number): boolean {
 }
 
 /**
+ * Whether the postmaster a lock file names still runs: its pid is alive and
+ * is that postmaster, not a process that took over the pid since (a lock
+ * file left by a server killed with the machine, read after a reboot). On
+ * Linux the process must have been started on the lock's data directory
+ * (`postgres -D <dataDir>`, as its command line says); elsewhere, where no
+ * command line is at hand, a live pid counts.
+ */
+function isPostmasterAlive(lock: PostmasterLock): boolean {
+  if (!isAlive(lock.pid)) return false;
+  const args = commandLine(lock.pid);
+  return args === undefined || args.includes(lock.dataDir);
+}
+
+/* A process's arguments on Linux, from /proc/<pid>/cmdline; undefined where they cannot be read. */
+function commandLine(pid: number): readonly string[] | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch (error) {
+    // The process ended in between: no postmaster. Anything else (/proc mounted hidepid) tells nothing.
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? [] : undefined;
+  }
+}
+
+/**
  * Waits until the process is gone, checking every 10 ms.
  *
  * @returns whether it went within `timeoutMs`.
@@ -87,5 +112,5 @@ async function waitForReaping(pid: number, timeoutMs: number): Promise<boolean> 
   return true;
 }
 
-export { isAlive, readPostmasterLock, waitForExit, waitForReaping };
+export { isAlive, isPostmasterAlive, readPostmasterLock, waitForExit, waitForReaping };
 export type { PostmasterLock };

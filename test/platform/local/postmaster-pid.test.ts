@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readPostmasterLock } from '../../../lib/platform/local/postmaster-pid.js';
+import { isPostmasterAlive, readPostmasterLock } from '../../../lib/platform/local/postmaster-pid.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 /** A data directory whose postmaster.pid holds `lines`. */
@@ -26,5 +26,14 @@ describe('readPostmasterLock', () => {
   it('is undefined when there is no lock file, or one PostgreSQL did not write', async () => {
     expect(await readPostmasterLock(tempDir('cnf-postmaster-pid'))).toBeUndefined();
     expect(await readPostmasterLock(dataDirWithLock(['not a pid', '/data/pg']))).toBeUndefined();
+  });
+});
+
+describe('isPostmasterAlive', () => {
+  it('is false for a live pid that is not a postmaster of the data directory (a pid taken over)', () => {
+    expect(isPostmasterAlive({ pid: process.pid, dataDir: '/data/pg', port: 5432 })).toBe(false);
+    // A process whose command line names the directory counts as its postmaster: this one's names its program.
+    const program = readFileSync('/proc/self/cmdline', 'utf8').split('\0')[0] ?? '';
+    expect(isPostmasterAlive({ pid: process.pid, dataDir: program, port: 5432 })).toBe(true);
   });
 });
