@@ -2,9 +2,12 @@
  * Where a release's bundle lives while it runs: under the local stage's
  * release store (`.cnf/local/releases/r-<hash>/bundle/`), or at Lambda's and
  * the container image's task root (`/var/task/`). A path inside it, past
- * that prefix, is the path of the same file in the project.
+ * that prefix, is the path of the same file in the project. The prefix is
+ * matched from where the frame's location starts (after `(`, or after `at `
+ * when the frame names no function), so that a project path with a space in
+ * it (`/home/a/my app/.cnf/…`) goes whole.
  */
-const BUNDLE_ROOT = /(?:file:\/\/)?(?:[^\s()]*\/releases\/r-[0-9a-f]+\/bundle\/|\/var\/task\/)/;
+const BUNDLE_ROOT = /(?<=\(|^\s+at (?:async )?)(?:file:\/\/)?(?:[^()]*\/releases\/r-[0-9a-f]+\/bundle\/|\/var\/task\/)/;
 
 /** A stack frame line: `    at name (file:line:column)` or `    at file:line:column`. */
 const FRAME = /^\s+at\s/;

@@ -22,6 +22,24 @@ describe('cleanBacktrace', () => {
     );
   });
 
+  it('gives the project path of a frame whose project directory has a space in its path', () => {
+    const stack = [
+      'Error: kaboom',
+      '    at Object.run (/tmp/my app/.cnf/local/releases/r-0123456789ab/bundle/lambda/tasks/bad.ts:7:38)',
+      '    at /tmp/my app/.cnf/local/releases/r-0123456789ab/bundle/lambda/tasks/bad.ts:9:1',
+      '    at async run (file:///tmp/my%20app/.cnf/local/releases/r-0123456789ab/bundle/lambda/tasks/bad.ts:3:2)',
+      '    at runTask (/tmp/my app/.cnf/local/releases/r-0123456789ab/bundle/node_modules/cnf-admin/lib/runtime/run-task.ts:151:12)',
+    ].join('\n');
+    expect(cleanBacktrace(stack)).toBe(
+      [
+        'Error: kaboom',
+        '    at Object.run (lambda/tasks/bad.ts:7:38)',
+        '    at lambda/tasks/bad.ts:9:1',
+        '    at async run (lambda/tasks/bad.ts:3:2)',
+      ].join('\n'),
+    );
+  });
+
   it('keeps a message of several lines, and a stack with no frame of the user keeps its message alone', () => {
     expect(cleanBacktrace('Error: two\nlines\n    at runTask (/opt/x/run-task.ts:1:1)')).toBe('Error: two\nlines');
   });
