@@ -26,6 +26,12 @@ interface CommandSpec {
   readonly examples: readonly string[];
   /** Examples with the project's own tasks and scripts, shown after the generic ones when help can read them. */
   readonly projectExamples?: (examples: ProjectExamples) => readonly string[];
+  /**
+   * For a command that hands the words after `--` on (a task's args, psql's
+   * flags): what an unknown flag given before `--` is told, with the
+   * command's first argument as typed (undefined when none was).
+   */
+  readonly afterDashes?: (argument: string | undefined) => string;
   /** Runs the command with what commander parsed (its positional arguments and flags); resolves to the exit code. */
   readonly run?: (args: readonly unknown[], options: Readonly<Record<string, unknown>>, io: CliIo) => Promise<number>;
   readonly subcommands?: readonly CommandSpec[];

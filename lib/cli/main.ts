@@ -11,6 +11,7 @@ import { flagWordsOf, valuePlaceholderOf, withoutInvalidPreamble } from './optio
 import { buildProgram, COMMANDS, subcommandsLine } from './program.js';
 import { COMMAND_OPTIONS } from './command-options.js';
 import { flagBeforeCommand } from './flag-before-command.js';
+import { argsAfterDashes } from './args-after-dashes.js';
 import { terminalWidth } from './render/table.js';
 import { readCnfEnvironment } from '../core/cnf-environment.js';
 
@@ -153,13 +154,9 @@ function reportError(error: unknown, argv: readonly string[], io: CliIo, redact:
     if (group?.subcommands !== undefined)
       writeWrapped(io.stderr, io.env, asInvoked(subcommandsLine(group), io.env), (line) => style('dim', line));
     // A misspelt flag of cnf-admin's own (--dryrun) has its did-you-mean; it is no task arg.
-    if (error.code === 'commander.unknownOption' && argv[0] === 'invoke' && !argv.includes('--') && !misspeltFlag(error)) {
-      // The user's own task, from their command line: the tool names no task of its own.
-      writeLine(
-        io.stderr,
-        style('dim', redact(`Task args go after --, e.g. ${invocationOf(io.env)} invoke ${argv[1] ?? '<task>'} -- --<arg> <value>`)),
-      );
-    }
+    const afterDashes = error.code === 'commander.unknownOption' && !misspeltFlag(error) ? argsAfterDashes(argv) : undefined;
+    // The user's own task, from their command line: the tool names no task of its own.
+    if (afterDashes !== undefined) writeLine(io.stderr, style('dim', redact(asInvoked(afterDashes, io.env))));
     writeJsonError(io, argv, 'UsageError', message, ExitCode.USAGE);
     return ExitCode.USAGE;
   }

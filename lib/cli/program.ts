@@ -25,6 +25,7 @@ const COMMANDS: readonly CommandSpec[] = [
       'cnf-admin tasks (the tasks of the live release, with their args)',
     ],
     projectExamples: (examples) => examples.invoke,
+    afterDashes: (task) => `Task args go after --, e.g. cnf-admin invoke ${task ?? '<task>'} -- --<arg> <value>`,
     run: async ([task, taskArgs], options, io) => {
       const invocation = { ...options, task, taskArgs };
       // The run's process loads the release while the rest of the command loads (prepare-invoke.ts).
@@ -39,6 +40,7 @@ const COMMANDS: readonly CommandSpec[] = [
     options: COMMAND_OPTIONS.run,
     examples: ['cnf-admin run scripts/<file>.ts -- --dry-run', 'cnf-admin run scripts/<file>.ts --stage prod'],
     projectExamples: (examples) => examples.run,
+    afterDashes: (script) => `Script args go after --, e.g. cnf-admin run ${script ?? 'scripts/<file>.ts'} -- --<arg> <value>`,
     run: async ([path, scriptArgs], options, io) =>
       (await import('./commands/run.js')).runScript({ ...options, path, taskArgs: scriptArgs }, io),
   }),
@@ -174,6 +176,7 @@ const COMMANDS: readonly CommandSpec[] = [
         summary: "open psql on it, starting it if it is not running (needs the system's psql)",
         options: COMMAND_OPTIONS['db psql'],
         examples: ['cnf-admin db psql', "cnf-admin db psql -- -c 'select version()'"],
+        afterDashes: () => "psql's own flags go after --, e.g. cnf-admin db psql -- -c 'select version()'",
         run: async ([psqlArgs], options, io) => (await import('./commands/db-psql.js')).dbPsql(psqlArgs, options, io),
       }),
       defineCommand({
