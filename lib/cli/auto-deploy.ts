@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { notAScriptMessage, taskInCatalog } from '../core/task-lookup.js';
+import { notAScriptMessage, taskInCatalog, withoutHowToMigrate } from '../core/task-lookup.js';
 import { DEFAULT_ALIAS } from '../core/platform.js';
 import type { LocalDeployOptions, LocalStageCapability } from '../core/platform-capabilities.js';
 import type { Stage } from '../core/stage.js';
@@ -68,12 +68,13 @@ function taskCheck(context: StageContext, task: string | undefined): ((release: 
       if (!(error instanceof UsageError)) throw error;
       // Built from the tree, so a script on disk that the catalog lacks is a module the scripts import.
       const notAScript = isScriptPath(task) && existsSync(join(context.project.scriptsDir, scriptFileOf(task)));
+      // A module that defines the task, written and not listed: the hint names it, so the message says no more of how to write one.
+      const unlisted = unlistedTaskHint(context.project, task);
+      const refused = notAScript ? notAScriptMessage(task) : unlisted === undefined ? error.message : withoutHowToMigrate(error.message);
       throw new UsageError(
-        `${notAScript ? notAScriptMessage(task) : error.message} The working tree was built as ${release}, which is kept; web:${DEFAULT_ALIAS} and admin:${DEFAULT_ALIAS} did not move to it.`,
+        `${refused} The working tree was built as ${release}, which is kept; web:${DEFAULT_ALIAS} and admin:${DEFAULT_ALIAS} did not move to it.`,
         {
-          hint:
-            unlistedTaskHint(context.project, task) ??
-            `See the tasks of the working tree with: cnf-admin tasks --release ${release} --stage ${context.stage.name}`,
+          hint: unlisted ?? `See the tasks of the working tree with: cnf-admin tasks --release ${release} --stage ${context.stage.name}`,
         },
       );
     }

@@ -11,6 +11,9 @@ import { DEFAULT_MIGRATE_TASK } from './migrate-task-name.js';
 import { taskLoaderEntry } from './task-loader-entry.js';
 import { isScriptPath, type TaskCatalog, type TaskInfo } from './task-catalog.js';
 
+/* How an app gets a migrate task: what a refusal of `migrate` adds when no task's name is close to it. */
+const HOW_TO_MIGRATE = ` To apply SQL migrations, add lambda/tasks/${DEFAULT_MIGRATE_TASK}.ts with export default defineMigrateTask() from cnf-admin/migrations (node_modules/cnf-admin/docs/migrations.md), and list it in the tasks of lambda/admin.ts: ${taskLoaderEntry(DEFAULT_MIGRATE_TASK)}. cnf-admin init --database postgres writes the task, with an embedded PostgreSQL, and says whether admin.ts lists it.`;
+
 /**
  * A release's refusal of a task it lacks (`UnknownTask`), thrown by the
  * CLI's checks against a release's catalog: the CLI tells it from other
@@ -26,11 +29,21 @@ function unknownTaskMessage(name: string, known: readonly string[], release: str
   const sorted = [...known].sort();
   const close = didYouMean(name, sorted);
   // The README's first command: an app set up without a database has no migrate task, and the way to one is not a typo.
-  const howToMigrate =
-    name === DEFAULT_MIGRATE_TASK && close === ''
-      ? ` To apply SQL migrations, add lambda/tasks/${DEFAULT_MIGRATE_TASK}.ts with export default defineMigrateTask() from cnf-admin/migrations (node_modules/cnf-admin/docs/migrations.md), and list it in the tasks of lambda/admin.ts: ${taskLoaderEntry(DEFAULT_MIGRATE_TASK)}. cnf-admin init --database postgres writes the task, with an embedded PostgreSQL, and says whether admin.ts lists it.`
-      : '';
+  const howToMigrate = name === DEFAULT_MIGRATE_TASK && close === '' ? HOW_TO_MIGRATE : '';
   return `Unknown task ${JSON.stringify(name)}.${close} Tasks in release ${release}: ${sorted.join(', ')}.${howToMigrate}`;
+}
+
+/**
+ * An unknown-task message without its word on how to add a migrate task:
+ * for where the CLI has found the module that defines the task, written
+ * and not listed, and says that instead.
+ *
+ * @example
+ * withoutHowToMigrate(unknownTaskMessage('migrate', ['hello'], 'r-0123456789ab'));
+ * // 'Unknown task "migrate". Tasks in release r-0123456789ab: hello.'
+ */
+function withoutHowToMigrate(message: string): string {
+  return message.replace(HOW_TO_MIGRATE, '');
 }
 
 /** The message with which a release refuses a script it does not carry (`ScriptNotInRelease`). */
@@ -74,4 +87,4 @@ function taskInCatalog(catalog: TaskCatalog, release: string, name: string): Tas
   return task;
 }
 
-export { notAScriptMessage, scriptNotInReleaseMessage, taskInCatalog, UnknownTaskError, unknownTaskMessage };
+export { notAScriptMessage, scriptNotInReleaseMessage, taskInCatalog, UnknownTaskError, unknownTaskMessage, withoutHowToMigrate };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../lib/core/errors.js';
-import { taskInCatalog, UnknownTaskError, unknownTaskMessage } from '../../lib/core/task-lookup.js';
+import { taskInCatalog, UnknownTaskError, unknownTaskMessage, withoutHowToMigrate } from '../../lib/core/task-lookup.js';
 import type { TaskCatalog } from '../../lib/core/task-catalog.js';
 import { DEFAULT_MIGRATE_TASK } from '../../lib/core/migrate-task-name.js';
 
@@ -22,6 +22,15 @@ describe('unknownTaskMessage', () => {
     expect(message).toContain("list it in the tasks of lambda/admin.ts: migrate: () => import('./tasks/migrate.js')");
     // a typo of another task is only a typo
     expect(unknownTaskMessage(DEFAULT_MIGRATE_TASK, ['migrator'], 'r-0123456789ab')).not.toContain('To apply SQL migrations');
+  });
+
+  it('leaves the way to a migrate task out where the CLI names the module written and not listed, and keeps the rest', () => {
+    expect(withoutHowToMigrate(unknownTaskMessage(DEFAULT_MIGRATE_TASK, ['hello'], 'r-0123456789ab'))).toBe(
+      'Unknown task "migrate". Tasks in release r-0123456789ab: hello.',
+    );
+    expect(withoutHowToMigrate(unknownTaskMessage('helo', ['hello'], 'r-0123456789ab'))).toBe(
+      unknownTaskMessage('helo', ['hello'], 'r-0123456789ab'),
+    );
   });
 });
 

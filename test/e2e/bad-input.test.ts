@@ -130,15 +130,25 @@ describe('bad input', () => {
 
   it('a migrate task that init wrote but lambda/admin.ts does not list: named with the line to add, as any task', async () => {
     const module = join(project.dir, 'lambda', 'tasks', 'migrate.ts');
+    const admin = join(project.dir, 'lambda', 'admin.ts');
+    const kept = readFileSync(admin, 'utf8');
     writeFileSync(module, "import { defineMigrateTask } from 'cnf-admin/migrations';\nexport default defineMigrateTask();\n");
     try {
-      const result = await project.cli(['invoke', 'migrate']);
-      expectUserError(result, 64, 'Unknown task "migrate".');
-      expect(result.stderr).toContain(
-        "lambda/tasks/migrate.ts defines task migrate, which lambda/admin.ts does not list: add migrate: () => import('./tasks/migrate.js') to its tasks.\n",
-      );
+      const check = (result: CliResult): void => {
+        expectUserError(result, 64, 'Unknown task "migrate".');
+        expect(result.stderr).toContain(
+          "lambda/tasks/migrate.ts defines task migrate, which lambda/admin.ts does not list: add migrate: () => import('./tasks/migrate.js') to its tasks.\n",
+        );
+        // The module is there: the refusal does not also say to write it, or to run init for it.
+        expect(result.stderr).not.toContain('To apply SQL migrations');
+      };
+      for (const flags of [[], ['--dry-run'], ['--detach']]) check(await project.cli(['invoke', 'migrate', ...flags]));
+      // A tree that differs is built first; the release it built lacks the task all the same.
+      writeFileSync(admin, `${kept}export const edited = 2;\n`);
+      check(await project.cli(['invoke', 'migrate']));
     } finally {
       rmSync(module);
+      writeFileSync(admin, kept);
     }
   });
 
