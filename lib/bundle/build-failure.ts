@@ -5,7 +5,7 @@ import { installHint, isPackageInstalled, packageOfSpecifier } from '../core/mis
 import { TOOL_PACKAGE } from '../core/tool-root.js';
 import { unbuiltToolCopy } from '../core/unbuilt-tool.js';
 
-/** What the user does after a compile error: the last words of every build failure's hint. */
+/** What the user does after a fix: the last words of every build failure's hint (a compile error, a task that failed to load). */
 const NOTHING_RAN = 'then run the command again: nothing was deployed, and nothing ran.';
 
 /**
@@ -71,4 +71,4 @@ function isDependency(message: Message): boolean {
   return message.location?.file.split('/').includes('node_modules') === true;
 }
 
-export { buildFailure };
+export { buildFailure, NOTHING_RAN };

@@ -9,6 +9,7 @@ import { BuildError, BuildStoppedError } from '../core/errors.js';
 import type { BundleFile } from '../core/release.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
 import { writeBundleFiles } from './write-bundle.js';
+import { NOTHING_RAN } from './build-failure.js';
 
 const run = promisify(execFile);
 
@@ -55,7 +56,7 @@ try {
 const LOAD_TIMEOUT_MS = 60_000;
 
 /* What to do when the tasks did not load. */
-const FIX_HINT = 'Fix it, then build again: nothing was deployed.';
+const FIX_HINT = `Fix it, ${NOTHING_RAN}`;
 
 /** The catalog's process ended with `code` before it wrote its answer, and said nothing. */
 function unanswered(code: unknown): string {

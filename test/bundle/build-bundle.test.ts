@@ -185,7 +185,10 @@ describe('buildBundle on broken code', () => {
     expect(error).toBeInstanceOf(BuildError);
     expect(error.exitCode).toBe(65);
     expect(error.message).toMatch(/^Task "noop" failed to load: SyntaxError: .*JSON.* \(at lambda\/tasks\/noop\.ts:1:\d+\)$/);
-    expect(error.hint).toMatch(/nothing was deployed/);
+    // The user runs the command again, as after a compile error: there is no build of their own to start.
+    expect(error.hint).toBe(
+      'Fix it, then run the command again: nothing was deployed, and nothing ran. CNF_DEBUG=1 prints the whole stack.',
+    );
     // the whole stack, for CNF_DEBUG=1: the loading process's, source-mapped to the app's file
     expect(error.stack).toMatch(/caused by: SyntaxError[\s\S]*lambda\/tasks\/noop\.ts:1:/);
   });
