@@ -9,6 +9,7 @@ import { describeFiles, type WorkingTreeDifference } from '../core/working-tree-
 import { isAdminFunctionTask, isScriptPath, scriptFileOf, type TaskCatalog } from '../core/task-catalog.js';
 import { assertScriptOnDisk } from './script-on-disk.js';
 import { unlistedTaskHint } from './unlisted-task.js';
+import { scriptWrittenAsTaskHint } from './script-written-as-task.js';
 import type { StageContext } from './stage-context.js';
 
 /** What decides whether a command deploys the working tree before it runs. */
@@ -74,7 +75,10 @@ function taskCheck(context: StageContext, task: string | undefined): ((release: 
       throw new UsageError(
         `${refused} The working tree was built as ${release}, which is kept; web:${DEFAULT_ALIAS} and admin:${DEFAULT_ALIAS} did not move to it.`,
         {
-          hint: unlisted ?? `See the tasks of the working tree with: cnf-admin tasks --release ${release} --stage ${context.stage.name}`,
+          hint:
+            unlisted ??
+            scriptWrittenAsTaskHint(context.project, task) ??
+            `See the tasks of the working tree with: cnf-admin tasks --release ${release} --stage ${context.stage.name}`,
         },
       );
     }

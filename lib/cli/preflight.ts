@@ -13,6 +13,7 @@ import { ownFlagAfterDashes } from './own-flag-after-dashes.js';
 import { redactArgs } from '../runtime/task-args.js';
 import { maskTypedSecrets } from './secret-mask.js';
 import { unlistedTaskHint } from './unlisted-task.js';
+import { scriptWrittenAsTaskHint } from './script-written-as-task.js';
 import { withoutHowToMigrate } from '../core/task-lookup.js';
 import type { Project } from '../core/project.js';
 
@@ -63,6 +64,7 @@ async function preflight(
     const hint =
       (error instanceof UnknownArgError ? ownFlagAfterDashes(event.task, error.flag) : undefined) ??
       unlisted ??
+      scriptWrittenAsTaskHint(project, event.task) ??
       `See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`;
     throw new UsageError(unlisted === undefined ? error.message : withoutHowToMigrate(error.message), { hint, cause: error });
   }

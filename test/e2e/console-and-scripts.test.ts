@@ -216,4 +216,32 @@ describe('run', () => {
     expect(result.stderr).toMatch(/^cnf-admin: scripts\/lib\/farewell\.ts is not a script: its module default-exports no defineScript\(/);
     expect(result.stderr).not.toContain('must ship with a release');
   });
+
+  it('says that a script written as a task (defineTask) is written with defineScript instead, on a deployed tree or a new one', async () => {
+    const written = join(project.dir, 'scripts', 'count.ts');
+    writeFileSync(
+      written,
+      [
+        "import { defineTask } from 'cnf-admin/runtime';",
+        "export default defineTask({ name: 'count', description: 'Counts', run: async () => 1 });",
+        '',
+      ].join('\n'),
+    );
+    const hint =
+      'scripts/count.ts is written with defineTask: a script default-exports defineScript({ description, args, run }) from cnf-admin/runtime, with no name (its path names it).';
+    try {
+      // The tree differs: it is built first, and the release it built does not take the module for a script.
+      const built = await project.cli(['run', 'scripts/count.ts']);
+      expect(built.code).toBe(64);
+      expect(built.stderr).toContain('scripts/count.ts is not a script');
+      expect(built.stderr).toContain(hint);
+      // Deployed as it is: the check before the run says the same.
+      expect((await project.cli(['deploy'])).code).toBe(0);
+      const deployed = await project.cli(['run', 'scripts/count.ts', '--dry-run']);
+      expect(deployed.code).toBe(64);
+      expect(deployed.stderr).toContain(hint);
+    } finally {
+      rmSync(written);
+    }
+  });
 });
