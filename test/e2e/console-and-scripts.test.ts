@@ -2,7 +2,7 @@
  * `cnf-admin console` and `cnf-admin run` on the local stage, through the
  * real binary, with the example notes app and its embedded PostgreSQL.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord, RunResult } from '../../lib/core/run.js';
@@ -83,6 +83,26 @@ describe('console', () => {
     const piped = await project.cli(['console'], { input: '1 + 1\nif (true) {\n' });
     expect(piped.code).toBe(1);
     expect(piped.stderr).toContain('Uncaught SyntaxError: the input ends inside a statement: if (true) { ...\n');
+  });
+
+  it('says when lambda/console.ts is written but lambda/admin.ts names no console, whose names are then undefined', async () => {
+    const admin = join(project.dir, 'lambda', 'admin.ts');
+    const kept = readFileSync(admin, 'utf8');
+    const notice =
+      "lambda/console.ts gives this console nothing: lambda/admin.ts names no console. Add console: () => import('./console.js') to createAdminHandler's options, beside tasks.";
+    expect(kept).toContain("console: () => import('./console.js'),");
+    try {
+      writeFileSync(admin, kept.replace("console: () => import('./console.js'),", ''));
+      const unnamed = await project.cli(['console', '-e', 'typeof db']);
+      expect(unnamed.code, unnamed.stderr).toBe(0);
+      expect(unnamed.stdout.trim()).toBe("'undefined'");
+      expect(unnamed.stderr.replace(/\n(?!! )/g, ' ')).toContain(notice);
+    } finally {
+      writeFileSync(admin, kept);
+    }
+    const named = await project.cli(['console', '-e', 'typeof db']);
+    expect(named.stdout.trim()).toBe("'object'");
+    expect(named.stderr).not.toContain('gives this console nothing');
   });
 });
 

@@ -20,6 +20,7 @@ import { noteNodeVersion } from '../node-version-notice.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
 import { deployWorkingTreeFirst } from '../auto-deploy.js';
+import { unlistedConsoleHint } from '../unlisted-console.js';
 
 /** The options of `cnf-admin console`, as its flags declare them (`eval`: `-e`, evaluate this input and exit). */
 type ConsoleCommandOptions = CommandOptions<'console'>;
@@ -98,6 +99,9 @@ async function consoleCommand(options: ConsoleCommandOptions, io: CliIo): Promis
   await deployWorkingTreeFirst(context, options);
   const plan = await platform.resolve(target);
   plan.notices.forEach((notice) => writeNotice(io, notice));
+  // Locally the checkout is at hand: a console module written and not named in the admin entry is why its names are undefined.
+  const unnamed = platform.kind === 'local' ? unlistedConsoleHint(project) : undefined;
+  if (unnamed !== undefined) writeNotice(io, unnamed);
   await noteNodeVersion(io, { platform, project });
   const session = await platform.openConsole(plan, await platform.callerIdentity());
   const notice = platform.kind === 'aws' ? AWS_INTERRUPT : LOCAL_INTERRUPT;
