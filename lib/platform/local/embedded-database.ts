@@ -2,7 +2,7 @@ import { closeSync, existsSync, fchmodSync, openSync, readdirSync, statSync } fr
 import { mkdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
-import { PermissionError, UnavailableError } from '../../core/errors.js';
+import { isCnfError, PermissionError, UnavailableError } from '../../core/errors.js';
 import type { EmbeddedDatabaseStatus } from '../../core/platform-capabilities.js';
 import { createFileExclusive, isAlreadyExists, writeFileAtomic } from '../../core/files/atomic-file.js';
 import { acquireFileLock, DAMAGED_LOCK_HOLDER } from '../../core/files/file-lock.js';
@@ -215,7 +215,8 @@ async function startHoldingLock(
     throw new UnavailableError(
       `The embedded PostgreSQL did not start: ${message}${said === undefined ? '.' : `; PostgreSQL said: ${said}`}`,
       {
-        hint: `Its log: ${files.log}`,
+        // What to do, where the error knows (binaries not installed, or not set up); else where to read more.
+        hint: isCnfError(error) && error.hint !== undefined ? error.hint : `Its log: ${files.log}`,
         cause: error,
       },
     );

