@@ -196,7 +196,13 @@ function parseArgFlags(tokens: readonly string[], task: TaskInfo | undefined, qu
     }
     bareBoolean = undefined;
     if (match === null) {
-      throw new UsageError(`Task args are flags, got: ${JSON.stringify(token)}`, {
+      // `days=7` or `-days 7`: one of the task's flags written without its two dashes.
+      const bare = /^-?([A-Za-z0-9][\w-]*)(=.*)?$/s.exec(token);
+      const meant =
+        bare !== null && (properties[bare[1] as string] ?? properties[camelCase(bare[1] as string)]) !== undefined
+          ? ` Did you mean --${bare[1]}${bare[2] ?? ''}?`
+          : '';
+      throw new UsageError(`Task args are flags, got: ${JSON.stringify(token)}.${meant}`, {
         hint: `Write them after --, e.g. cnf-admin invoke ${task?.name ?? '<task>'} -- ${exampleFlags(task)}`,
       });
     }
