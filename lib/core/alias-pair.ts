@@ -11,7 +11,10 @@ function releaseOfPair(pair: AliasPairStatus, stage: string): string {
     throw new ReleaseMismatchError(
       `Release mismatch on stage ${stage}: web:${pair.name} serves ${pair.web.release} (version ${pair.web.version}) ` +
         `but admin:${pair.name} points at ${pair.admin.release} (version ${pair.admin.version}).`,
-      { hint: `Redeploy the stage to move both aliases together, or pick a release with --release ${pair.web.release}.` },
+      {
+        hint: `Redeploy the stage to move both aliases together, or pick a release with --release ${pair.web.release}.`,
+        pair: { web: pair.web.release, admin: pair.admin.release },
+      },
     );
   }
   return pair.web.release;

@@ -100,8 +100,16 @@ class PermissionError extends CnfError {
 
 /** The web and admin aliases point at different releases. */
 class ReleaseMismatchError extends CnfError {
-  constructor(message: string, options?: CnfErrorOptions) {
+  /**
+   * The releases web and admin serve, where the mismatch is between the two
+   * aliases of a pair (a deploy or rollback that moved one alias and not the
+   * other); undefined for a version Lambda ran that the plan did not name.
+   */
+  readonly pair: { readonly web: string; readonly admin: string } | undefined;
+
+  constructor(message: string, options: CnfErrorOptions & { readonly pair?: { readonly web: string; readonly admin: string } } = {}) {
     super(message, ExitCode.RELEASE_MISMATCH, 'user', options);
+    this.pair = options.pair;
   }
 }
 

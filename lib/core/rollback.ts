@@ -1,5 +1,5 @@
 import { diffParameters, livePairLabel, type ConfigDiffEntry } from './config-version.js';
-import { UnavailableError, UsageError } from './errors.js';
+import { ReleaseMismatchError, UnavailableError, UsageError } from './errors.js';
 import type { Parameter } from './parameter-set.js';
 import { isReleaseId } from './release.js';
 import { releaseMatches } from './release-match.js';
@@ -19,9 +19,22 @@ const CONFIG_CAUSE = 'config';
 
 /** What serves a stage: a release and a config version, moved together. */
 interface LivePair {
+  /** The release behind the web alias: the one that serves traffic. */
   readonly release: string;
   /** Undefined where the stage has no config version yet. */
   readonly config: number | undefined;
+  /**
+   * The release behind the admin alias where it is not web's: a pair left
+   * half moved (a rollback whose put-back failed, an alias moved by hand),
+   * which `rollback --to <release>` moves together again. Undefined when
+   * web and admin agree.
+   */
+  readonly adminRelease?: string;
+}
+
+/** A live pair as the plan and the rollback's run name it: `r-… · config v7`, or both releases of a half-moved pair. */
+function pairLabel(pair: LivePair): string {
+  return livePairLabel(pair.adminRelease === undefined ? pair.release : `web ${pair.release}, admin ${pair.adminRelease}`, pair.config);
 }
 
 /** One move of the live pair, as the stage recorded it. */
@@ -164,6 +177,14 @@ interface RollbackPlanSources {
  */
 async function planRollback(sources: RollbackPlanSources, to: string, configMode: 'pinned' | 'current'): Promise<RollbackPlan> {
   const { current, history } = sources;
+  // A half-moved pair has no one release to go back from: the user names the one to move both to.
+  if (current.adminRelease !== undefined && to === 'previous')
+    throw new ReleaseMismatchError(
+      `Stage ${sources.stage} is half moved: web serves ${current.release} but admin ${current.adminRelease}, so there is no one previous release to roll back to; nothing moved.`,
+      {
+        hint: `Move web and admin together to the release they should serve: cnf-admin rollback --to ${current.release} --stage ${sources.stage} (or --to ${current.adminRelease}).`,
+      },
+    );
   const release = rollbackTarget(history, current, to, sources.stage);
   const pinned = pinnedConfig(history, release);
   const config = configMode === 'current' || pinned === undefined ? current.config : pinned;
@@ -197,8 +218,18 @@ async function planRollback(sources: RollbackPlanSources, to: string, configMode
 
 /** The plan's first line: `from r-… · config v9 to r-… · config v7`. */
 function describeRollback(plan: RollbackPlan): string {
-  return `from ${livePairLabel(plan.from.release, plan.from.config)} to ${livePairLabel(plan.to.release, plan.to.config)}`;
+  return `from ${pairLabel(plan.from)} to ${pairLabel(plan.to)}`;
 }
 
-export { CONFIG_CAUSE, DEPLOY_CAUSE, ROLLBACK_CAUSE, describeRollback, historyEntryOf, pinnedConfig, planRollback, ROLLBACK_TASK };
+export {
+  CONFIG_CAUSE,
+  DEPLOY_CAUSE,
+  ROLLBACK_CAUSE,
+  describeRollback,
+  historyEntryOf,
+  pairLabel,
+  pinnedConfig,
+  planRollback,
+  ROLLBACK_TASK,
+};
 export type { LivePair, LivePairControl, LivePairHistoryEntry, RollbackPlan, RollbackPlanSources, StageLockHolder };

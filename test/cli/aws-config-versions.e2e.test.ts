@@ -573,6 +573,48 @@ describe('pinned runs and rollback on AWS', () => {
     expect(run).toMatchObject({ exitCode: 77, error: { message: expect.stringContaining('left half moved') } });
   });
 
+  it('a stage left half moved is mended by the rollback --to its message names: web and admin together again, with the config', async () => {
+    let armed = false;
+    const server = await fakeAws(
+      {},
+      {
+        serve: (received) => {
+          if (!armed || received.operation !== 'UpdateAlias') return false;
+          const { FunctionVersion } = JSON.parse(received.body) as { FunctionVersion: string };
+          const web = received.path.includes('fixture-prod-web');
+          return (web && FunctionVersion === '7') || (!web && FunctionVersion === '4') ? DENIED_UPDATE : false;
+        },
+      },
+    );
+    await liveOnNewer(server);
+    armed = true;
+    expect((await cnfAdmin(server, ['rollback', '--yes'])).code).toBe(77);
+    armed = false;
+    expect([server.aliases.web.live?.version, server.aliases.admin.live?.version]).toEqual(['6', '5']);
+    // which release is "previous" cannot be told: 78, naming both and the way out, nothing moved
+    const previous = await cnfAdmin(server, ['rollback', '--dry-run']);
+    expect(previous.code).toBe(78);
+    expect(previous.stderr).toContain(`Stage prod is half moved: web serves ${OLD_RELEASE} but admin ${RELEASE}`);
+    expect(previous.stderr).toContain(`cnf-admin rollback --to ${OLD_RELEASE} --stage prod (or --to ${RELEASE})`);
+    const plan = await cnfAdmin(server, ['rollback', '--to', OLD_RELEASE, '--dry-run', '--json']);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(JSON.parse(plan.stdout)).toMatchObject({
+      from: { release: OLD_RELEASE, config: 2, adminRelease: RELEASE },
+      to: { release: OLD_RELEASE, config: 1 },
+      moved: false,
+    });
+    const mended = await cnfAdmin(server, ['rollback', '--to', OLD_RELEASE, '--yes', '--run-id', 'rb-mend']);
+    expect(mended.code, mended.stderr).toBe(0);
+    expect(mended.stdout).toContain(`from web ${OLD_RELEASE}, admin ${RELEASE} · config v2 to ${OLD_RELEASE} · config v1`);
+    expect([server.aliases.web.live?.version, server.aliases.admin.live?.version]).toEqual(['6', '4']);
+    expect(liveRecord(server)).toMatchObject({ release: OLD_RELEASE, config: 1 });
+    const run = JSON.parse((await cnfAdmin(server, ['runs', 'show', 'rb-mend', '--json'])).stdout);
+    expect(run).toMatchObject({ exitCode: 0, args: { from: `web ${OLD_RELEASE}, admin ${RELEASE} · config v2` } });
+    const invoke = await cnfAdmin(server, ['invoke', 'echo', '--dry-run']);
+    expect(invoke.code, invoke.stderr).toBe(0);
+    expect(invoke.stdout).toContain(`release  ${OLD_RELEASE} (behind web:live)`);
+  });
+
   it('a rollback that moved the stage but whose move the ledger would not record ends 0, saying so, and its run succeeded', async () => {
     let armed = false;
     let failEnd = false;

@@ -4,7 +4,7 @@ import { checkEventAgainstCatalog } from '../../core/event-check.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { fileSystemFault } from '../../core/file-system-fault.js';
 import type { ConfigChoice, InvokePlan, Platform } from '../../core/platform.js';
-import { describeRollback, planRollback, ROLLBACK_TASK, type LivePairControl, type RollbackPlan } from '../../core/rollback.js';
+import { describeRollback, pairLabel, planRollback, ROLLBACK_TASK, type LivePairControl, type RollbackPlan } from '../../core/rollback.js';
 import { isRefusal, isValidRunId, newRunId, type RunRecord, type RunResult } from '../../core/run.js';
 import type { Stage } from '../../core/stage.js';
 import { askAtTerminal } from '../terminal-question.js';
@@ -179,7 +179,8 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
     });
   const planned = await plan(platform, pairs, stage, to, config);
   const json = options.json === true;
-  const nothingToDo = planned.to.release === planned.from.release && planned.to.config === planned.from.config;
+  const nothingToDo =
+    planned.to.release === planned.from.release && planned.to.config === planned.from.config && planned.from.adminRelease === undefined;
   // A release phase that release would refuse (no such task, args it does not take) is found before anything starts: a dry run's too.
   const phase =
     stage.releasePhase === undefined || nothingToDo
@@ -231,16 +232,16 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
     pairs.withStageLock({ runId, caller }, async () => {
       // The stage may have moved while the plan was shown: roll back only what the user saw.
       const now = await pairs.livePair();
-      if (now?.release !== planned.from.release || now.config !== planned.from.config)
+      if (now?.release !== planned.from.release || now.config !== planned.from.config || now.adminRelease !== planned.from.adminRelease)
         throw new TryAgainError(
-          `Stage ${stage.name} moved since the plan (now ${now === undefined ? 'nothing' : livePairLabel(now.release, now.config)}); nothing moved. Run rollback again.`,
+          `Stage ${stage.name} moved since the plan (now ${now === undefined ? 'nothing' : pairLabel(now)}); nothing moved. Run rollback again.`,
         );
       const startedAt = Date.now();
       const record: RunRecord = {
         runId,
         task: ROLLBACK_TASK,
         args: {
-          from: livePairLabel(planned.from.release, planned.from.config),
+          from: pairLabel(planned.from),
           to: livePairLabel(planned.to.release, planned.to.config),
           config: planned.configMode,
           ...(reason === undefined ? {} : { reason }),
@@ -293,7 +294,7 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
           }
         }
         if (interrupted()) {
-          const message = `The rollback was interrupted before it moved anything; stage ${stage.name} stays on ${livePairLabel(planned.from.release, planned.from.config)}.`;
+          const message = `The rollback was interrupted before it moved anything; stage ${stage.name} stays on ${pairLabel(planned.from)}.`;
           await finish(ExitCode.INTERRUPTED, { name: 'InterruptedError', message });
           writeLine(io.stderr, message);
           return ExitCode.INTERRUPTED;

@@ -45,7 +45,7 @@ async function status(options: StatusCommandOptions, io: CliIo): Promise<number>
     const config = pair.name === DEFAULT_ALIAS && current.config !== undefined ? ` · config ${configVersionLabel(current.config)}` : '';
     writeLine(io.stdout, `  ${`web:${pair.name}`.padEnd(labelWidth)}${describeTarget(pair.web)}${config}`);
     writeLine(io.stdout, `  ${`admin:${pair.name}`.padEnd(labelWidth)}${describeTarget(pair.admin)}${config}`);
-    if (!agree) writeLine(io.stdout, `  ^ RELEASE MISMATCH: invoke exits 78 until a deploy moves the pair together`);
+    if (!agree) writeLine(io.stdout, `  ^ RELEASE MISMATCH: invoke exits 78 until a deploy or a rollback --to moves the pair together`);
   }
   writeLine(io.stdout);
   writeLine(io.stdout, releasesTable(current, width));

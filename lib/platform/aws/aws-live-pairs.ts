@@ -47,12 +47,26 @@ class AwsLivePairs implements LivePairControl {
 
   constructor(private readonly sources: AwsLivePairSources) {}
 
-  /** The live pair, read afresh (calls at the same time share one read). */
+  /**
+   * The live pair, read afresh (calls at the same time share one read). Web
+   * and admin on two releases (a pair left half moved) is a pair too, with
+   * `adminRelease`: a rollback to a named release moves them together again.
+   */
   livePair(): Promise<LivePair | undefined> {
     this.#reading ??= (async () => {
       this.sources.versions.forget();
-      const [release, config] = await Promise.all([this.sources.liveRelease(), this.sources.versions.live()]);
-      return release === undefined ? undefined : { release, config };
+      const [releases, config] = await Promise.all([
+        this.sources.liveRelease().then(
+          (release) => (release === undefined ? undefined : { web: release, admin: release }),
+          (error: unknown) => {
+            if (error instanceof ReleaseMismatchError && error.pair !== undefined) return error.pair;
+            throw error;
+          },
+        ),
+        this.sources.versions.live(),
+      ]);
+      if (releases === undefined) return undefined;
+      return { release: releases.web, config, ...(releases.admin === releases.web ? {} : { adminRelease: releases.admin }) };
     })().finally(() => {
       this.#reading = undefined;
     });
@@ -77,11 +91,8 @@ class AwsLivePairs implements LivePairControl {
     void this.#versionsOf('').catch(() => undefined);
     const [moves, pair] = await Promise.all([
       this.#ledger().then((ledger) => ledger.moves()),
-      // Web and admin on two releases (78 for a run) still has a history: status shows the drift, not an error.
-      this.livePair().catch((error: unknown) => {
-        if (error instanceof ReleaseMismatchError) return undefined;
-        throw error;
-      }),
+      // Web and admin on two releases (78 for a run) still has a history, without a move to either: status shows the drift.
+      this.livePair().then((pair) => (pair?.adminRelease === undefined ? pair : undefined)),
     ]);
     // Who moved it and why go with each move: config history and the ui show them, as on the local stage.
     const entries: LivePairHistoryEntry[] = moves.map(historyEntryOf);

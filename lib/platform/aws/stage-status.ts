@@ -39,7 +39,7 @@ async function stageStatus(lambda: LambdaClient, record: StageRecord): Promise<S
       .filter((pair) => pair.web.release !== pair.admin.release)
       .map(
         (pair) =>
-          `Drift: web:${pair.name} serves ${pair.web.release} but admin:${pair.name} points at ${pair.admin.release}; invoke exits 78 until a deploy moves them together.`,
+          `Drift: web:${pair.name} serves ${pair.web.release} but admin:${pair.name} points at ${pair.admin.release}; invoke exits 78 until a deploy moves them together, or cnf-admin rollback --to <release> --stage ${stage} does.`,
       ),
   ];
   return { stage, platform: 'aws', aliases, releases: releasesOf(webVersions, adminVersions), notes };
