@@ -384,6 +384,24 @@ describe('config versions on AWS', () => {
     expect(result.code).toBe(69);
     expect(result.stderr).toContain('config v1 needs a version of GREETING that SSM no longer holds');
   });
+
+  it('config rollback names the version asked for when its value is gone, and mends a live version whose value is gone', async () => {
+    const server = await fakeAws();
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'first']); // v1: GREETING:1
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'second']); // v2: GREETING:2
+    expect((await cnfAdmin(server, ['config', 'rollback', 'v1'])).code).toBe(0); // v3: GREETING:1, live
+    // 99 more puts: SSM keeps GREETING's versions 2 to 101, so v1 and the live v3 name a value that is gone, v2 not.
+    for (let n = 0; n < KEPT_VERSIONS - 1; n += 1) server.ssm.put(`${PATH}GREETING`, `later-${n}`);
+    const refused = await cnfAdmin(server, ['config', 'rollback', 'v1']);
+    expect(refused.code).toBe(69);
+    expect(refused.stderr).toContain('config v1 needs a version of GREETING that SSM no longer holds');
+    expect(liveRecord(server)?.config).toBe(3);
+    const mended = await cnfAdmin(server, ['config', 'rollback', 'v2', '--json']);
+    expect(mended.code, mended.stderr).toBe(0);
+    expect(JSON.parse(mended.stdout)).toEqual({ stage: 'prod', restored: 2, configVersion: 4, changed: true });
+    expect(liveRecord(server)).toMatchObject({ config: 4, keys: { GREETING: { version: 2 } } });
+    expect((await cnfAdmin(server, ['config', 'get', 'GREETING'])).stdout).toBe('second\n');
+  });
 });
 
 describe('pinned runs and rollback on AWS', () => {

@@ -1,4 +1,11 @@
-import { configVersionLabel, diffParameters, formatConfigDiff, parseConfigVersion, type ConfigVersion } from '../../core/config-version.js';
+import {
+  configVersionLabel,
+  diffParameters,
+  formatConfigDiff,
+  parseConfigVersion,
+  UNRESTORABLE_CONFIG_HINT,
+  type ConfigVersion,
+} from '../../core/config-version.js';
 import { didYouMean } from '../../core/did-you-mean.js';
 import { UnavailableError, UsageError } from '../../core/errors.js';
 import { assertValidConfigKey } from '../../core/parameter-set.js';
@@ -231,6 +238,12 @@ async function configDiff(from: string, to: string, options: CommandOptions<'con
   return 0;
 }
 
+/** Undefined for a refusal that a version's values are no longer kept (69); any other error is thrown on. */
+function goneValues(error: unknown): undefined {
+  if (error instanceof UnavailableError && error.hint === UNRESTORABLE_CONFIG_HINT) return undefined;
+  throw error;
+}
+
 /** `cnf-admin config rollback vN`: a new config version equal to vN, live at once. */
 async function configRollback(target: string, options: CommandOptions<'config rollback'>, io: CliIo): Promise<number> {
   const version = parseConfigVersion(target);
@@ -240,10 +253,14 @@ async function configRollback(target: string, options: CommandOptions<'config ro
     const store = versionsOf(platform, stage);
     const live = await store.live();
     refuseNeverLive(pick(await store.versions(), version, stage.name), live, stage.name);
-    const diff = live === undefined ? [] : diffParameters(await store.values(live), await store.values(version));
+    // The target first: a value of it that is no longer kept refuses the rollback, naming it.
+    const after = await store.values(version);
+    // A live version whose values are no longer all kept is what restoring a whole one mends: no diff, no refusal.
+    const before = live === undefined ? [] : await store.values(live).catch((error: unknown) => goneValues(error));
+    const diff = before === undefined ? undefined : diffParameters(before, after);
     return { stage, store, live, diff };
   });
-  if (live !== undefined && diff.every((entry) => entry.change === 'unchanged')) {
+  if (live !== undefined && diff?.every((entry) => entry.change === 'unchanged') === true) {
     // As config set of the value a key has already: no version that changes nothing.
     if (options.json === true) writeJson(io, { stage: stage.name, restored: version, configVersion: live, keys: diff, changed: false });
     else
@@ -257,7 +274,13 @@ async function configRollback(target: string, options: CommandOptions<'config ro
   return unstoppable(io, CHANGE_FINISHES_FIRST, async () => {
     const made = await store.restore(version);
     if (options.json === true) {
-      writeJson(io, { stage: stage.name, restored: version, configVersion: made.version, keys: diff, changed: true });
+      writeJson(io, {
+        stage: stage.name,
+        restored: version,
+        configVersion: made.version,
+        ...(diff === undefined ? {} : { keys: diff }),
+        changed: true,
+      });
       writeUnrecordedMove(store, io);
       return 0;
     }
@@ -266,7 +289,12 @@ async function configRollback(target: string, options: CommandOptions<'config ro
       io.stderr,
       `Made config ${configVersionLabel(made.version)} equal to ${configVersionLabel(version)}: it is live ${from === undefined ? 'now' : `from ${from.slice(11, 19)} UTC`}, for web and admin together.`,
     );
-    for (const line of formatConfigDiff(diff)) writeLine(io.stderr, `  ${line}`);
+    if (diff === undefined)
+      writeLine(
+        io.stderr,
+        `  (no diff: config ${configVersionLabel(live as number)}, which was live, names values that are no longer kept; ${configVersionLabel(version)}'s are whole)`,
+      );
+    else for (const line of formatConfigDiff(diff)) writeLine(io.stderr, `  ${line}`);
     writeUnrecordedMove(store, io);
     return 0;
   });
