@@ -18,6 +18,7 @@ import type { LocalPaths } from './local-paths.js';
 import { syncDatabaseUrl } from './managed-database-url.js';
 import { isAlive, isPostmasterAlive, readPostmasterLock, waitForExit } from './postmaster-pid.js';
 import { postgresBinaries } from './postgres-binaries.js';
+import { commandLine } from './process-command-line.js';
 import { readCnfEnvironment } from '../../core/cnf-environment.js';
 
 /** How long the embedded database serves without connections before it stops. */
@@ -96,10 +97,23 @@ async function ownDataDir(paths: LocalPaths): Promise<string> {
   return join(await realpath(paths.database), 'postgres');
 }
 
+/**
+ * Whether the watcher a state file names still runs: its pid is alive and is
+ * that watcher, not a process that took over the pid since (a state file left
+ * by a server that died with the machine, read after a reboot), which is
+ * never signalled. On Linux its command line must name the server's
+ * instance; elsewhere, where no command line is at hand, a live pid counts.
+ */
+function isWatcherAlive(state: DatabaseServerState): boolean {
+  if (!isAlive(state.pid)) return false;
+  const args = commandLine(state.pid);
+  return args === undefined || args.includes(state.instanceId);
+}
+
 /** The server of this project's data directory, when it runs and accepts connections. */
 async function servingState(files: DatabaseFiles, dataDir: string): Promise<DatabaseServerState | undefined> {
   const state = await readServerState(files);
-  if (state === undefined || state.dataDir !== dataDir || !isAlive(state.pid)) return undefined;
+  if (state === undefined || state.dataDir !== dataDir || !isWatcherAlive(state)) return undefined;
   return (await acceptsConnections(state.port)) ? state : undefined;
 }
 
@@ -297,7 +311,7 @@ async function stopEmbeddedDatabase(paths: LocalPaths): Promise<boolean> {
       );
     }
   };
-  if (state !== undefined && state.dataDir === dataDir && isAlive(state.pid)) {
+  if (state !== undefined && state.dataDir === dataDir && isWatcherAlive(state)) {
     signal(state.pid, 'SIGTERM');
     if (!(await waitForExit(state.pid, STOP_TIMEOUT_MS))) signal(state.pid, 'SIGKILL');
     stopped = true;

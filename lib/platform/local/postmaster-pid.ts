@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { probeProcess } from '../../core/process-probe.js';
+import { commandLine } from './process-command-line.js';
 
 /** What PostgreSQL's lock file `postmaster.pid` says about the postmaster that holds a data directory. */
 interface PostmasterLock {
@@ -68,17 +69,6 @@ function isPostmasterAlive(lock: PostmasterLock): boolean {
   if (!isAlive(lock.pid)) return false;
   const args = commandLine(lock.pid);
   return args === undefined || args.includes(lock.dataDir);
-}
-
-/* A process's arguments on Linux, from /proc/<pid>/cmdline; undefined where they cannot be read. */
-function commandLine(pid: number): readonly string[] | undefined {
-  if (process.platform !== 'linux') return undefined;
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-  } catch (error) {
-    // The process ended in between: no postmaster. Anything else (/proc mounted hidepid) tells nothing.
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? [] : undefined;
-  }
 }
 
 /**
