@@ -563,7 +563,10 @@ async function redactedRefusal(result: RunResult, readConfig: () => Promise<Load
       ...result.error,
       message: redactor.text(message),
       ...(unknownArg === undefined ? {} : { unknownArg: redactor.text(unknownArg) }),
-      ...(fields === undefined ? {} : { fields: fields.map(({ field, problem }) => ({ field, problem: redactor.text(problem) })) }),
+      // A field is the key as given, which args whose keys the schema leaves open (a record) may make a secure value.
+      ...(fields === undefined
+        ? {}
+        : { fields: fields.map(({ field, problem }) => ({ field: redactor.text(field), problem: redactor.text(problem) })) }),
     },
   };
 }

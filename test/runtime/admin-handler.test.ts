@@ -227,6 +227,27 @@ describe('the admin handler', () => {
     expect(ran).toEqual([]);
   });
 
+  it('masks a secure value in the fields a refusal of args names, their keys too, as in its message', async () => {
+    // given / when: a secure value given as a key of args whose keys the task's schema leaves open
+    const tally = defineTask({
+      name: 'tally',
+      description: 'Takes counts by any name',
+      args: z.record(z.string(), z.number()),
+      run: async () => {
+        ran.push('tally');
+      },
+    });
+    const handler = createAdminHandler({ tasks: { ...tasks, tally: async () => ({ default: tally }) }, ledger });
+    const refused = await handler({ task: 'tally', args: { 'postgres://app:hunter22@db/app': 'many' } });
+
+    // then
+    expect(refused).toMatchObject({ exitCode: 64, error: { name: 'InvalidArgs' } });
+    expect(refused.error?.message).not.toContain('hunter22');
+    expect(refused.error?.fields).toHaveLength(1);
+    expect(JSON.stringify(refused.error?.fields)).not.toContain('hunter22');
+    expect(ran).toEqual([]);
+  });
+
   it('refuses args nested too deep or too large before anything reads them (64), whatever their source', async () => {
     let deep: unknown = 1;
     for (let level = 0; level < 5000; level += 1) deep = { a: deep };
