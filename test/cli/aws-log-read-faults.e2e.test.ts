@@ -66,6 +66,22 @@ describe("a run's log whose connection AWS drops, also after the SDK's retries",
   });
 });
 
+describe("a run's log group that is not there", () => {
+  it('runs show: the record, then a ! line that there is no log to show; 0', async () => {
+    const server = await startFakeAws(healthyScenario({ ledger: [FINISHED_RUN] }), {
+      failures: {
+        FilterLogEvents: [{ status: 400, name: 'ResourceNotFoundException', message: 'The specified log group does not exist.' }],
+      },
+    });
+    servers.push(server);
+    const result = await cnfAdmin(server, ['runs', 'show', RUN_ID]);
+    expect(result.stdout).toContain(`run      ${RUN_ID}`);
+    expect(result.stderr).toContain('No log to show');
+    expect(result.stderr).not.toContain('could not be read');
+    expect(result.code).toBe(0);
+  });
+});
+
 describe.each([
   ['a 5xx', SERVER_ERROR, 'AWS failed logs:FilterLogEvents'],
   ['throttling', THROTTLED, 'AWS throttled logs:FilterLogEvents'],

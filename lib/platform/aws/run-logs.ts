@@ -4,7 +4,7 @@ import type { RunFrame } from '../../core/platform.js';
 import type { Progress } from '../../core/progress.js';
 import type { RunResult } from '../../core/run.js';
 import { pause } from '../../core/abortable.js';
-import { isAccessDenied } from './aws-errors.js';
+import { isAccessDenied, isNotFound } from './aws-errors.js';
 import { failedRunResult } from './function-outcome.js';
 import { anyOf, contentKey, filterEvents, type LogGroupRef, type LogQuery } from './log-events.js';
 import { endedNotStarted, isRunStartedLine, runEndedOf } from '../../core/run-log.js';
@@ -263,14 +263,15 @@ class RunLogReader {
   /**
    * The events of one query. A query AWS would not answer is a log that
    * could not be read, never an empty one: its error says so first, its exit
-   * code kept (75 throttled or failing, 77 denied, 69 unreachable or no log
-   * group), and is marked so for `runs show`.
+   * code kept (75 throttled or failing, 77 denied, 69 unreachable), and is
+   * marked so for `runs show`. A log group that is not there holds no log:
+   * its error (69) is not marked, and `runs show` says so in a line.
    */
   async #query(query: LogQuery): Promise<LogEvent[]> {
     try {
       return await filterEvents(this.source, query);
     } catch (error) {
-      if (!isCnfError(error)) throw error;
+      if (!isCnfError(error) || isNotFound(error.cause)) throw error;
       throw unreadableLog(error, this.runId);
     }
   }
