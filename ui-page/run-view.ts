@@ -200,7 +200,7 @@ async function runView(session: Session, runId: string): Promise<void> {
   const ended = h('span', {}, record.endedAt === undefined ? 'in progress' : when(record.endedAt));
   const took = h('span', {}, duration(record.durationMs));
   const result = h('pre', { class: 'value', id: 'result' }, '–');
-  const error = h('span', {}, record.error === undefined ? '–' : `${record.error.name}: ${record.error.message}`);
+  const error = h('span', {}, record.error === undefined ? '–' : visibleText(`${record.error.name}: ${record.error.message}`));
   const log = h('pre', { class: 'log', id: 'log', tabindex: '0', 'aria-label': 'Run log', 'aria-live': 'off' });
   const tail = h('p', { class: 'dim', id: 'tail-state' }, record.endedAt === undefined ? 'Following the log while the run goes on…' : '');
   const config = h('span', {}, configOf(record));
@@ -242,8 +242,8 @@ async function runView(session: Session, runId: string): Promise<void> {
     sawEnd = true;
     // A run that had ended when the page opened keeps its record's meaning (lost, refused): the log's end knows only the code.
     exit.textContent = `${frame.result.exitCode} (${(follow ? undefined : run.meaning) ?? frame.meaning})`;
-    result.textContent = frame.result.output === undefined ? '–' : JSON.stringify(frame.result.output, null, 2);
-    if (frame.result.error !== undefined) error.textContent = `${frame.result.error.name}: ${frame.result.error.message}`;
+    result.textContent = frame.result.output === undefined ? '–' : visibleText(JSON.stringify(frame.result.output, null, 2));
+    if (frame.result.error !== undefined) error.textContent = visibleText(`${frame.result.error.name}: ${frame.result.error.message}`);
     if (!follow) return;
     // The ledger has its end now: its status (lost and refused too), when it ended, how long it took, when an interrupt reached it.
     void get<RunDocument>(`/api/runs/${encodeURIComponent(runId)}`).then((done) => {

@@ -188,14 +188,18 @@ describe('cnf-admin ui guards, on the local stage', () => {
     expect(lines.join('\n')).not.toMatch(/\u001b|\u202e|\r|progress 0%/);
   });
 
-  it("shows a run's args and its CLI command with nothing that reorders them, as its log lines; Copy CLI command copies the command as it is", async () => {
+  it("shows a run's args, result and CLI command with nothing that reorders them, as its log lines; Copy CLI command copies the command as it is", async () => {
     const started = await project.cli(['invoke', 'login', '--json', '--', '--user', 'invoice \u202Efdp.exe', '--api-token', 'x']);
     const { runId } = JSON.parse(started.stdout) as { runId: string };
     await page.goto(address(`/runs/${runId}`));
     await expect.poll(() => page.locator('#run-args').textContent()).toContain('"user":"invoice <U+202E>fdp.exe"');
     const command = await page.locator('#cli-command').inputValue();
     expect(command).toContain('"user":"invoice <U+202E>fdp.exe"');
-    expect(`${command}${(await page.locator('#run-args').textContent()) ?? ''}`).not.toMatch(/\u202e/);
+    // Its result, which holds the user as given, too.
+    await expect.poll(() => page.locator('#result').textContent()).toContain('"user": "invoice <U+202E>fdp.exe"');
+    expect(
+      `${command}${(await page.locator('#run-args').textContent()) ?? ''}${(await page.locator('#result').textContent()) ?? ''}`,
+    ).not.toMatch(/\u202e/);
     expect(await page.locator('#cli-command-escaped').textContent()).toContain('Copy CLI command copies it as the run had it');
     // What Copy CLI command copies: the command as the API gives it, with the override as the run had it.
     const answer = await fetch(`${ui.origin}/api/runs/${runId}`, { headers: { 'x-cnf-token': ui.token } });
