@@ -21,6 +21,7 @@ import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
 import { deployWorkingTreeFirst } from '../auto-deploy.js';
 import { unlistedConsoleHint } from '../unlisted-console.js';
+import { errorLine } from '../console-error-line.js';
 
 /** The options of `cnf-admin console`, as its flags declare them (`eval`: `-e`, evaluate this input and exit). */
 type ConsoleCommandOptions = CommandOptions<'console'>;
@@ -55,18 +56,6 @@ async function showEvaluation(io: CliIo, frames: AsyncIterable<RunFrame>): Promi
     else if (frame.type === 'result') return frame.result;
   }
   return undefined;
-}
-
-/**
- * The line an evaluation that did not succeed ends with: its error, as Node's
- * REPL says an uncaught one. None for an evaluation that ended with its own
- * exit code and no error (`process.exit(5)`): its code is the whole story,
- * and its log says it called process.exit.
- */
-function errorLine(result: RunResult | undefined): string | undefined {
-  if (result === undefined) return 'Uncaught: the evaluation ended without a result';
-  if (result.error === undefined) return undefined;
-  return `Uncaught ${result.error.name}: ${result.error.message}`;
 }
 
 /** Writes an evaluation's {@link errorLine}, where it has one. */
