@@ -13,4 +13,13 @@ function writeUnrecordedMove(versions: ConfigVersions | undefined, io: CliIo): v
   if (unrecorded !== undefined) writeNotice(io, unrecorded);
 }
 
-export { writeUnrecordedMove };
+/**
+ * The same, as a field of the change's `--json` document: `unrecordedMove`,
+ * present only when the ledger would not record the move.
+ */
+function unrecordedMoveField(versions: ConfigVersions | undefined): { unrecordedMove?: string } {
+  const unrecorded = versions?.unrecordedMove?.();
+  return unrecorded === undefined ? {} : { unrecordedMove: unrecorded };
+}
+
+export { unrecordedMoveField, writeUnrecordedMove };

@@ -309,19 +309,26 @@ describe('config versions on AWS', () => {
     expect(set.stderr).not.toContain('cnf-admin:');
     expect(liveRecord(server)?.config).toBe(2);
     // config unset and config rollback end the same way
-    const unset = await cnfAdmin(server, ['config', 'unset', 'GREETING']);
+    const unset = await cnfAdmin(server, ['config', 'unset', 'GREETING', '--json']);
     expect(unset.code, unset.stderr).toBe(0);
     expect(unset.stderr).toContain('! Config v3 is live, but the ledger did not record its move of the live pair');
+    // --json says it too, in a field
+    expect(JSON.parse(unset.stdout)).toMatchObject({ configVersion: 3, unrecordedMove: expect.stringContaining('Config v3 is live, but') });
     const restored = await cnfAdmin(server, ['config', 'rollback', 'v1', '--json']);
     expect(restored.code, restored.stderr).toBe(0);
-    expect(JSON.parse(restored.stdout)).toMatchObject({ configVersion: 4, changed: true });
+    expect(JSON.parse(restored.stdout)).toMatchObject({
+      configVersion: 4,
+      changed: true,
+      unrecordedMove: expect.stringContaining('Config v4 is live, but'),
+    });
     expect(restored.stderr).toContain('! Config v4 is live, but the ledger did not record its move of the live pair');
     expect(liveRecord(server)?.config).toBe(4);
     // a change whose move is recorded says nothing of the kind
     armed = false;
-    const recorded = await cnfAdmin(server, ['config', 'set', 'GREETING', 'hallo']);
+    const recorded = await cnfAdmin(server, ['config', 'set', 'GREETING', 'hallo', '--json']);
     expect(recorded.code).toBe(0);
     expect(recorded.stderr).not.toContain('did not record');
+    expect(JSON.parse(recorded.stdout)).not.toHaveProperty('unrecordedMove');
   });
 
   it('a deploy that changes a declared value makes a version by the deploy: history lists it, config get reads it', async () => {
@@ -649,10 +656,12 @@ describe('pinned runs and rollback on AWS', () => {
     );
     await liveOnNewer(server);
     armed = true;
-    const moved = await cnfAdmin(server, ['rollback', '--yes', '--run-id', 'rb-unrecorded']);
+    const moved = await cnfAdmin(server, ['rollback', '--yes', '--run-id', 'rb-unrecorded', '--json']);
     expect(moved.code, moved.stderr).toBe(0);
     expect(moved.stderr).toContain(`Stage prod moved to ${OLD_RELEASE}`);
     expect(moved.stderr).toContain('but the ledger did not record the move');
+    // --json says it too, in a field
+    expect(JSON.parse(moved.stdout)).toMatchObject({ moved: true, unrecordedMove: expect.stringContaining('did not record the move') });
     expect(server.aliases.web.live?.version).toBe('6');
     expect(server.aliases.admin.live?.version).toBe('4');
     armed = false;

@@ -19,7 +19,7 @@ import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
 import { beforeChange, CHANGE_FINISHES_FIRST, unstoppable } from '../interrupts.js';
 import { CONFIG_CAUSE } from '../../core/rollback.js';
-import { writeUnrecordedMove } from '../unrecorded-move.js';
+import { unrecordedMoveField, writeUnrecordedMove } from '../unrecorded-move.js';
 
 /** The stage's config versions, or a clear refusal where the platform keeps none. */
 function versionsOf(platform: Platform, stage: Stage): ConfigVersions {
@@ -280,6 +280,7 @@ async function configRollback(target: string, options: CommandOptions<'config ro
         configVersion: made.version,
         ...(diff === undefined ? {} : { keys: diff }),
         changed: true,
+        ...unrecordedMoveField(store),
       });
       writeUnrecordedMove(store, io);
       return 0;

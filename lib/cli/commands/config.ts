@@ -12,7 +12,7 @@ import { maskTypedSecrets, typedSecretsOf } from '../secret-mask.js';
 import { asInvoked } from '../invocation.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { formatTable, terminalWidth } from '../render/table.js';
-import { writeUnrecordedMove } from '../unrecorded-move.js';
+import { unrecordedMoveField, writeUnrecordedMove } from '../unrecorded-move.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
 import { beforeChange, CHANGE_FINISHES_FIRST, unstoppable } from '../interrupts.js';
@@ -95,6 +95,7 @@ async function configSet(key: string, value: string | undefined, options: Comman
         secure,
         stage: stage.name,
         ...(live === undefined ? {} : { configVersion: live }),
+        ...unrecordedMoveField(platform.configVersions),
       });
     else
       writeLine(
@@ -234,7 +235,13 @@ async function configUnset(key: string, options: CommandOptions<'config unset'>,
     // A key that named nothing may be a secret typed in the wrong place: it is not printed back.
     const shown = existed ? key : await maskTypedSecrets(platform, key);
     if (options.json === true)
-      writeJson(io, { key: shown, removed: existed, stage: stage.name, ...(live === undefined ? {} : { configVersion: live }) });
+      writeJson(io, {
+        key: shown,
+        removed: existed,
+        stage: stage.name,
+        ...(live === undefined ? {} : { configVersion: live }),
+        ...unrecordedMoveField(platform.configVersions),
+      });
     else
       writeLine(
         io.stderr,

@@ -309,7 +309,14 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
             `! Stage ${stage.name} moved, but the end of run ${runId} could not be recorded (${(error as Error).message.replace(/[.\s]*$/, '')}): runs shows it as lost.`,
           ),
         );
-        if (json) writeJson(io, { stage: stage.name, runId, ...planned, moved: true });
+        if (json)
+          writeJson(io, {
+            stage: stage.name,
+            runId,
+            ...planned,
+            moved: true,
+            ...(unrecorded === undefined ? {} : { unrecordedMove: unrecorded }),
+          });
         else
           writeLine(
             io.stderr,
