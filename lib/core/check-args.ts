@@ -9,7 +9,9 @@ import { UsageError, type CnfErrorOptions } from './errors.js';
  * const problem: ArgsProblem = { field: 'olderThanDays', problem: 'missing (expected number)' };
  */
 interface ArgsProblem {
+  /** The top-level key of the args that failed, as the task's schema names it. */
   readonly field: string;
+  /** What is wrong with its value, in the words of the refusal's message. */
   readonly problem: string;
 }
 

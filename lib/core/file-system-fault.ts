@@ -3,8 +3,15 @@ import { userInfo } from 'node:os';
 import { basename, dirname, sep } from 'node:path';
 import { isCnfError, PermissionError, UnavailableError, type CnfError } from './errors.js';
 
+/** The codes of a file system call refused: to this user (EACCES), to anyone (EPERM: an immutable file), or on a read-only file system (EROFS). */
 const PERMISSION_CODES: ReadonlySet<string> = new Set(['EACCES', 'EPERM', 'EROFS']);
 
+/** What a refusal to anyone (EPERM) of `path` asks for: an attribute of the file, which no chown or chmod changes. */
+function immutableHint(path: string): string {
+  return `The file system refuses it whoever asks: ${path} may be immutable or append-only (see lsattr; chattr -i or -a clears it), or on a file system that does not allow it.`;
+}
+
+/** Who this process runs as, for a hint: the user's name, or the uid where it has none (containers). */
 function currentUser(): string {
   try {
     return userInfo().username;
@@ -84,7 +91,7 @@ function deniedError(path: string, action: string, code: string, cause?: unknown
   // Not permitted even to its owner (root included): an attribute of the file, which no chown or chmod changes.
   if (code === 'EPERM')
     return new PermissionError(`Cannot ${action} ${path}: operation not permitted (EPERM).`, {
-      hint: `The file system refuses it whoever asks: ${path} may be immutable or append-only (see lsattr; chattr -i or -a clears it), or on a file system that does not allow it.`,
+      hint: immutableHint(path),
       ...(cause === undefined ? {} : { cause }),
     });
   return new PermissionError(`Permission denied: cannot ${action} ${path} (${code}).`, {
@@ -153,4 +160,4 @@ function kindAt(path: string): string {
   return 'no directory';
 }
 
-export { deniedError, fileSystemFault, shapeFault };
+export { currentUser, deniedError, fileSystemFault, immutableHint, PERMISSION_CODES, shapeFault };

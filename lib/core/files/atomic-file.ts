@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { link, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { probeProcess } from '../process-probe.js';
+import { PERMISSION_CODES } from '../file-system-fault.js';
 
 /* What names a temporary sibling of a file being written (see temporaryFor). */
 const TEMPORARY_PREFIX = '.tmp-';
@@ -25,9 +26,6 @@ async function writeFileAtomic(file: string, data: string, mode?: number): Promi
   }
 }
 
-/* The codes of a create refused to whoever asks it (EACCES: to this user), not of a full disk or a path in the way. */
-const REFUSED_CODES = new Set(['EACCES', 'EPERM', 'EROFS']);
-
 /**
  * Writes the temporary sibling `temporary` of `file`. A refusal to create it
  * is its directory's (not writable, immutable, on a read-only file system),
@@ -39,7 +37,7 @@ async function writeTemporary(file: string, temporary: string, data: string, mod
     await writeFile(temporary, data, mode === undefined ? {} : { mode });
   } catch (error) {
     const failed = error as NodeJS.ErrnoException;
-    if (failed.code !== undefined && REFUSED_CODES.has(failed.code) && failed.path === temporary) {
+    if (failed.code !== undefined && PERMISSION_CODES.has(failed.code) && failed.path === temporary) {
       failed.path = dirname(file);
       // What was refused is a write into the directory (its open is the temporary's, which the directory did not allow).
       failed.syscall = 'write';

@@ -90,12 +90,12 @@ function isServerFault(error: unknown): boolean {
   return shapeOf(error).$fault === 'server' || (status !== undefined && status >= 500);
 }
 
-/** The connection failed or timed out: AWS may or may not have seen the request. */
 /** Whether the connection was dropped after the request went out (a reset, a broken pipe), which the SDK names a timeout. */
 function isDroppedConnection(error: unknown): boolean {
   return DROPPED_CODES.has(shapeOf(error).code ?? '');
 }
 
+/** The connection failed or timed out: AWS may or may not have seen the request. */
 function isNetworkError(error: unknown): boolean {
   const { name, code } = shapeOf(error);
   return name === 'TimeoutError' || NETWORK_CODES.has(code ?? '') || NETWORK_CODES.has(name ?? '');

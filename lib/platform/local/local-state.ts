@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { statSync, type Stats } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type * as z from 'zod/mini';
 import { useSchemaMessages } from '../../core/schema-messages.js';
@@ -10,7 +9,7 @@ import { readJsonFile } from '../../core/files/atomic-file.js';
 import { unquotedJsonError } from '../../core/files/unquoted-json-error.js';
 import { jsonFaultOffset } from './json-fault-offset.js';
 import { errnoText } from '../../core/errno-text.js';
-import { shapeFault } from '../../core/file-system-fault.js';
+import { currentUser, immutableHint, PERMISSION_CODES, shapeFault } from '../../core/file-system-fault.js';
 import { describeIssues } from '../../core/run-record-schema.js';
 import type { LocalPaths } from './local-paths.js';
 
@@ -86,8 +85,6 @@ function corrupted(file: string, problem: string, hint: string, cause?: unknown)
   });
 }
 
-const PERMISSION_CODES = new Set(['EACCES', 'EPERM', 'EROFS']);
-
 /**
  * What a failed file system call on the local stage's state means for the
  * user: 77 when they may not write there (naming the path), 69 when the
@@ -116,7 +113,7 @@ function stateFault(error: unknown, path: string, action: 'read' | 'write' = 'wr
   // Not permitted even to its owner: an attribute of the file, not its owner or mode.
   if (code === 'EPERM') {
     return new PermissionError(`Cannot ${action} the local stage's state at ${named}: ${text}.`, {
-      hint: `The file system refuses it whoever asks: ${named} may be immutable or append-only (see lsattr; chattr -i or -a clears it), or on a file system that does not allow it.`,
+      hint: immutableHint(named),
       cause: error,
     });
   }
@@ -133,15 +130,6 @@ function stateFault(error: unknown, path: string, action: 'read' | 'write' = 'wr
     hint: `Move what is in the way at ${named} aside, and run the command again.`,
     cause: error,
   });
-}
-
-function currentUser(): string {
-  try {
-    return userInfo().username;
-  } catch (error) {
-    // A uid without a passwd entry (containers): say its number.
-    return `uid ${process.getuid?.() ?? 'unknown'} (${(error as Error).message})`;
-  }
 }
 
 function kindOf(stats: Stats): string {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { probeProcess } from '../../core/process-probe.js';
 
 /**
  * A process's arguments on Linux, from `/proc/<pid>/cmdline`: what tells the
@@ -13,8 +14,9 @@ function commandLine(pid: number): readonly string[] | undefined {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
   } catch (error) {
-    // The process ended in between: it is no longer the one named. Anything else tells nothing.
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? [] : undefined;
+    // Gone and ended in between: it is no longer the one named. Gone while it runs (`/proc` mounted hidepid, another
+    // user's process), or any other failure, tells nothing.
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' && probeProcess(pid) === 'gone' ? [] : undefined;
   }
 }
 
