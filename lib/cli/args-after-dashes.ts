@@ -1,18 +1,7 @@
 import { optionWords } from '../core/option-words.js';
 import type { CommandSpec } from './command-spec.js';
 import { flagWordsOf, valuePlaceholderOf } from './option.js';
-import { COMMANDS } from './program.js';
-
-/**
- * The command a command line names, and where its own words start: a
- * command (`invoke`), or a group's command (`db psql`).
- */
-function commandOf(argv: readonly string[]): { spec: CommandSpec; rest: readonly string[] } | undefined {
-  const top = COMMANDS.find((spec) => spec.name === argv[0]);
-  const sub = top?.subcommands?.find((spec) => spec.name === argv[1]);
-  if (sub !== undefined) return { spec: sub, rest: argv.slice(2) };
-  return top === undefined ? undefined : { spec: top, rest: argv.slice(1) };
-}
+import { namedCommand } from './named-command.js';
 
 /** The first word of `words` that is neither a flag of `spec` nor a flag's value: the command's first argument. */
 function firstArgument(spec: CommandSpec, words: readonly string[]): string | undefined {
@@ -32,7 +21,7 @@ function firstArgument(spec: CommandSpec, words: readonly string[]): string | un
  */
 function argsAfterDashes(argv: readonly string[]): string | undefined {
   if (argv.includes('--')) return undefined;
-  const named = commandOf(optionWords(argv));
+  const named = namedCommand(optionWords(argv));
   if (named?.spec.afterDashes === undefined) return undefined;
   return named.spec.afterDashes(firstArgument(named.spec, named.rest));
 }

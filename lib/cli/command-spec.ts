@@ -32,6 +32,12 @@ interface CommandSpec {
    * command's first argument as typed (undefined when none was).
    */
   readonly afterDashes?: (argument: string | undefined) => string;
+  /**
+   * For a command that needs an argument: the command that lists what it
+   * takes (`See the tasks with: cnf-admin tasks`), said when none was given;
+   * the stage the command line names is added to it.
+   */
+  readonly whenMissing?: string;
   /** Runs the command with what commander parsed (its positional arguments and flags); resolves to the exit code. */
   readonly run?: (args: readonly unknown[], options: Readonly<Record<string, unknown>>, io: CliIo) => Promise<number>;
   readonly subcommands?: readonly CommandSpec[];

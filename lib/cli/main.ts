@@ -12,6 +12,7 @@ import { buildProgram, COMMANDS, subcommandsLine } from './program.js';
 import { COMMAND_OPTIONS } from './command-options.js';
 import { flagBeforeCommand } from './flag-before-command.js';
 import { argsAfterDashes } from './args-after-dashes.js';
+import { missingArgumentHint } from './missing-argument.js';
 import { terminalWidth } from './render/table.js';
 import { readCnfEnvironment } from '../core/cnf-environment.js';
 
@@ -153,6 +154,8 @@ function reportError(error: unknown, argv: readonly string[], io: CliIo, redact:
     const group = error.code === 'commander.unknownCommand' ? COMMANDS.find((spec) => spec.name === argv[0]) : undefined;
     if (group?.subcommands !== undefined)
       writeWrapped(io.stderr, io.env, asInvoked(subcommandsLine(group), io.env), (line) => style('dim', line));
+    const missing = error.code === 'commander.missingArgument' ? missingArgumentHint(argv) : undefined;
+    if (missing !== undefined) writeLine(io.stderr, style('dim', redact(asInvoked(missing, io.env))));
     // A misspelt flag of cnf-admin's own (--dryrun) has its did-you-mean; it is no task arg.
     const afterDashes = error.code === 'commander.unknownOption' && !misspeltFlag(error) ? argsAfterDashes(argv) : undefined;
     // The user's own task, from their command line: the tool names no task of its own.

@@ -26,6 +26,7 @@ const COMMANDS: readonly CommandSpec[] = [
     ],
     projectExamples: (examples) => examples.invoke,
     afterDashes: (task) => `Task args go after --, e.g. cnf-admin invoke ${task ?? '<task>'} -- --<arg> <value>`,
+    whenMissing: 'See the tasks with: cnf-admin tasks',
     run: async ([task, taskArgs], options, io) => {
       const invocation = { ...options, task, taskArgs };
       // The run's process loads the release while the rest of the command loads (prepare-invoke.ts).
@@ -41,6 +42,7 @@ const COMMANDS: readonly CommandSpec[] = [
     examples: ['cnf-admin run scripts/<file>.ts -- --dry-run', 'cnf-admin run scripts/<file>.ts --stage prod'],
     projectExamples: (examples) => examples.run,
     afterDashes: (script) => `Script args go after --, e.g. cnf-admin run ${script ?? 'scripts/<file>.ts'} -- --<arg> <value>`,
+    whenMissing: 'See the scripts (the files under scripts/) with: cnf-admin tasks',
     run: async ([path, scriptArgs], options, io) =>
       (await import('./commands/run.js')).runScript({ ...options, path, taskArgs: scriptArgs }, io),
   }),
@@ -95,6 +97,7 @@ const COMMANDS: readonly CommandSpec[] = [
         summary: "one parameter's value (a secret's is never printed)",
         options: COMMAND_OPTIONS['config get'],
         examples: ['cnf-admin config get DATABASE_URL'],
+        whenMissing: 'See the keys with: cnf-admin config list',
         run: async ([key], options, io) => (await import('./commands/config.js')).configGet(key, options, io),
       }),
       defineCommand({
@@ -115,6 +118,7 @@ const COMMANDS: readonly CommandSpec[] = [
         summary: 'remove a parameter',
         options: COMMAND_OPTIONS['config unset'],
         examples: ['cnf-admin config unset LOG_LEVEL'],
+        whenMissing: 'See the keys with: cnf-admin config list',
         run: async ([key], options, io) => (await import('./commands/config.js')).configUnset(key, options, io),
       }),
       defineCommand({
@@ -131,6 +135,7 @@ const COMMANDS: readonly CommandSpec[] = [
         summary: 'what changed between two config versions, secrets masked',
         options: COMMAND_OPTIONS['config diff'],
         examples: ['cnf-admin config diff v6 v7'],
+        whenMissing: 'See the versions with: cnf-admin config history',
         run: async ([from, to], options, io) => (await import('./commands/config-versions.js')).configDiff(from, to, options, io),
       }),
       defineCommand({
@@ -139,6 +144,7 @@ const COMMANDS: readonly CommandSpec[] = [
         summary: 'make a new config version equal to an older one, live at once',
         options: COMMAND_OPTIONS['config rollback'],
         examples: ['cnf-admin config rollback v6'],
+        whenMissing: 'See the versions with: cnf-admin config history',
         run: async ([version], options, io) => (await import('./commands/config-versions.js')).configRollback(version, options, io),
       }),
     ],
@@ -214,6 +220,7 @@ const COMMANDS: readonly CommandSpec[] = [
     summary: "stop a run: a local one, or a container task's on an AWS stage (ECS StopTask); it ends with 130, recorded",
     options: COMMAND_OPTIONS.stop,
     examples: ['cnf-admin stop 20261124-143927-k3f9qz', 'cnf-admin stop 20261124-143927-k3f9qz --stage prod'],
+    whenMissing: 'See the runs with: cnf-admin runs',
     run: async ([runId], options, io) => (await import('./commands/stop.js')).stop(runId, options, io),
   }),
   defineCommand({
@@ -229,6 +236,7 @@ const COMMANDS: readonly CommandSpec[] = [
         summary: "one run's record and log",
         options: COMMAND_OPTIONS['runs show'],
         examples: ['cnf-admin runs show 20261124-143927-k3f9qz', 'cnf-admin runs show last'],
+        whenMissing: 'See the runs with: cnf-admin runs',
         run: async ([runId], options, io) => (await import('./commands/runs.js')).runsShow(runId, options, io),
       }),
     ],
