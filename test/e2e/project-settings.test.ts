@@ -113,6 +113,24 @@ describe('a CDK app', () => {
     expect(debug.stderr).toContain(`${join(copy.dir, 'bin', 'cdk-app.ts')}:4:`);
   });
 
+  it('run by hand, not by the cdk CLI: 0, and a line says what runs it and how to synthesise a stage', async () => {
+    const copy = projectWith(() => undefined);
+    mkdirSync(join(copy.dir, 'bin'));
+    writeFileSync(join(copy.dir, 'package.json'), JSON.stringify({ name: 'fixture', type: 'module' }));
+    const app =
+      "import { App, Stack } from 'aws-cdk-lib';\nconst app = new App({ outdir: 'cdk.out' });\nnew Stack(app, 'one');\napp.synth();\n";
+    writeFileSync(join(copy.dir, 'bin', 'cdk-app.ts'), app);
+    const byHand = await copy.cli(['cdk-app', 'bin/cdk-app.ts']);
+    expect(byHand.code, byHand.stderr).toBe(0);
+    expect(byHand.stderr).toContain(
+      'Ran the CDK app bin/cdk-app.ts outside the cdk CLI, which is what runs it (cdk.json\'s "app"): nothing was deployed. Synthesise a stage with: npx cdk synth -c stage=<stage>\n',
+    );
+    // The cdk CLI names the assembly's directory: under it, the app says nothing of its own (CDK's warnings are its own).
+    const underCdk = await copy.cli(['cdk-app', 'bin/cdk-app.ts'], { env: { CDK_OUTDIR: join(copy.dir, 'cdk.out') } });
+    expect(underCdk.code, underCdk.stderr).toBe(0);
+    expect(underCdk.stderr).not.toContain('outside the cdk CLI');
+  });
+
   it('that imports a package that is not installed: 65 naming the package and the npm install line', async () => {
     const copy = projectWith(() => undefined);
     mkdirSync(join(copy.dir, 'bin'));

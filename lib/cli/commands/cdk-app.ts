@@ -5,7 +5,7 @@ import { appFrame } from '../../core/app-frame.js';
 import { BuildError, isCnfError, UsageError } from '../../core/errors.js';
 import { installHint, isPackageInstalled, packageOfSpecifier } from '../../core/missing-package.js';
 import { describeThrown, stackOf } from '../../runtime/thrown-value.js';
-import type { CliIo } from '../io.js';
+import { writeLine, type CliIo } from '../io.js';
 
 /**
  * `cnf-admin cdk-app <file>`: runs a TypeScript CDK app, as cdk.json's
@@ -33,6 +33,12 @@ async function cdkApp(file: string, io: CliIo): Promise<number> {
     if (isCnfError(error)) throw error;
     throw cdkAppFailure(file, error, io.cwd);
   }
+  // Run by hand, not by the cdk CLI (which names the assembly's directory): say what that was, and what a synth is.
+  if (io.env.CDK_OUTDIR === undefined)
+    writeLine(
+      io.stderr,
+      `Ran the CDK app ${file} outside the cdk CLI, which is what runs it (cdk.json's "app"): nothing was deployed. Synthesise a stage with: npx cdk synth -c stage=<stage>`,
+    );
   // An app may set its own exit code (this repository's does); it is the command's.
   return typeof process.exitCode === 'number' ? process.exitCode : 0;
 }
