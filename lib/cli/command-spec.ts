@@ -19,6 +19,8 @@ type ArgumentsOf<Declared extends string> = Declared extends `${infer First} ${i
 /** One command of the CLI: its words, flags, help, and what runs it (loaded on use). */
 interface CommandSpec {
   readonly name: string;
+  /** Other words that name it (`config versions` for `config history`), as commander's aliases. */
+  readonly aliases?: readonly string[];
   /** Positional arguments in commander's notation, e.g. `<task> [taskArgs...]`. */
   readonly arguments?: string;
   readonly summary: string;
@@ -71,5 +73,10 @@ function defineCommand<const Arguments extends string = '', const Options extend
   };
 }
 
-export { defineCommand };
+/** Whether `word` names the command: its name, or one of its aliases. */
+function isNamed(spec: CommandSpec, word: string | undefined): boolean {
+  return word !== undefined && (spec.name === word || spec.aliases?.includes(word) === true);
+}
+
+export { defineCommand, isNamed };
 export type { ArgumentsOf, CommandSpec };

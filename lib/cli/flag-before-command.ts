@@ -1,6 +1,7 @@
 import { COMMAND_OPTIONS } from './command-options.js';
 import { flagWordsOf, valuePlaceholderOf } from './option.js';
 import { COMMANDS } from './program.js';
+import { isNamed } from './command-spec.js';
 
 /** The value placeholders of flags whose values are free text, which may hold a secret: shown as the placeholder. */
 const FREE_TEXT = new Set(['<json>', '<text>', '<code>']);
@@ -60,7 +61,7 @@ function flagBeforeCommand(argv: readonly string[]): string | undefined {
   const { at, shown } = flagsBeforeCommand(argv, flags);
   if (at === -1) return `${flag} is a flag of a command: give it after the command, e.g. cnf-admin invoke <task> ${flag} …`;
   const command = COMMANDS.find((spec) => spec.name === argv[at]);
-  const sub = command?.subcommands?.some((spec) => spec.name === argv[at + 1]) === true ? [argv[at + 1] as string] : [];
+  const sub = command?.subcommands?.some((spec) => isNamed(spec, argv[at + 1])) === true ? [argv[at + 1] as string] : [];
   const words = [argv[at] as string, ...sub];
   const more = argv.length > at + words.length ? ' …' : '';
   return `${flag} is a flag of the command: give it after the command, e.g. cnf-admin ${[...words, ...shown].join(' ')}${more}`;

@@ -1,4 +1,4 @@
-import type { CommandSpec } from './command-spec.js';
+import { isNamed, type CommandSpec } from './command-spec.js';
 import { COMMANDS } from './program.js';
 
 /**
@@ -10,8 +10,8 @@ import { COMMANDS } from './program.js';
  * namedCommand(['db', 'psql', '-c', 'select 1']); // { spec: <db psql>, rest: ['-c', 'select 1'] }
  */
 function namedCommand(argv: readonly string[]): { spec: CommandSpec; rest: readonly string[] } | undefined {
-  const top = COMMANDS.find((spec) => spec.name === argv[0]);
-  const sub = top?.subcommands?.find((spec) => spec.name === argv[1]);
+  const top = COMMANDS.find((spec) => isNamed(spec, argv[0]));
+  const sub = top?.subcommands?.find((spec) => isNamed(spec, argv[1]));
   if (sub !== undefined) return { spec: sub, rest: argv.slice(2) };
   return top === undefined ? undefined : { spec: top, rest: argv.slice(1) };
 }

@@ -123,8 +123,10 @@ const COMMANDS: readonly CommandSpec[] = [
       }),
       defineCommand({
         name: 'history',
+        // The versions are what docs/config-versions.md is about: the word a reader types.
+        aliases: ['versions'],
         arguments: '[key]',
-        summary: 'the config versions, newest first (with KEY: those that changed it)',
+        summary: 'the config versions, newest first (with KEY: those that changed it); config versions says the same',
         options: COMMAND_OPTIONS['config history'],
         examples: ['cnf-admin config history', 'cnf-admin config history LOG_LEVEL'],
         run: async ([key], options, io) => (await import('./commands/config-versions.js')).configHistory(key, options, io),
@@ -330,7 +332,8 @@ function addCommand(
   const command = parent
     .command(spec.arguments === undefined ? spec.name : `${spec.name} ${spec.arguments}`)
     .summary(spec.summary)
-    .description(spec.summary);
+    .description(spec.summary)
+    .aliases(spec.aliases ?? []);
   for (const option of spec.options) command.addOption(commanderOption(option));
   // Help texts are written when help is shown, not for every command at every start.
   command.addHelpText('after', () => `\nExamples:\n${exampleLines(spec.examples, width)}\n`);
