@@ -37,11 +37,11 @@ describe('a word after a group that takes none', () => {
 
 /* A group with no command of its own (`config`, `db`): a word it has no command for gets its commands listed. */
 describe('a command a group does not have', () => {
-  it('config versions: 64, and the commands config has, history among them, as the user runs cnf-admin', async () => {
+  it('config values: 64, and the commands config has, history among them, as the user runs cnf-admin', async () => {
     const io = memoryIo(tempDir('cnf-no-project'), { npm_command: 'exec' });
-    expect(await cli(['config', 'versions'], io)).toBe(64);
+    expect(await cli(['config', 'values'], io)).toBe(64);
     expect(io.stderrText()).toContain(
-      "cnf-admin: unknown command 'versions'\n(add --help for usage)\nIts commands: npx cnf-admin config list, ",
+      "cnf-admin: unknown command 'values'\n(add --help for usage)\nIts commands: npx cnf-admin config list, ",
     );
     expect(io.stderrText()).toContain('npx cnf-admin config history [key], ');
   });
