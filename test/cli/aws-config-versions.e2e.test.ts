@@ -640,6 +640,26 @@ describe('pinned runs and rollback on AWS', () => {
     expect(invoke.stdout).toContain(`release  ${OLD_RELEASE} (behind web:live)`);
   });
 
+  it('a rollback whose claim of its run the ledger refuses says that nothing moved (77), and moves nothing', async () => {
+    let armed = false;
+    const server = await fakeAws(
+      {},
+      {
+        serve: (received) =>
+          armed && received.operation === 'PutItem' && received.body.includes('run#')
+            ? { status: 400, name: 'AccessDeniedException', message: 'not authorized to perform: dynamodb:PutItem' }
+            : false,
+      },
+    );
+    await liveOnNewer(server);
+    armed = true;
+    const refused = await cnfAdmin(server, ['rollback', '--yes']);
+    expect(refused.code, refused.stderr).toBe(77);
+    expect(refused.stderr).toMatch(/dynamodb:PutItem[^\n]*Nothing moved\./);
+    expect(server.aliases.web.live?.version).toBe('7');
+    expect(server.aliases.admin.live?.version).toBe('5');
+  });
+
   it('a rollback that moved the stage but whose move the ledger would not record ends 0, saying so, and its run succeeded', async () => {
     let armed = false;
     let failEnd = false;

@@ -1,5 +1,5 @@
 import { formatConfigDiff, livePairLabel } from '../../core/config-version.js';
-import { isCnfError, TryAgainError, UnavailableError, UsageError } from '../../core/errors.js';
+import { isCnfError, toldMore, TryAgainError, UnavailableError, UsageError } from '../../core/errors.js';
 import { checkEventAgainstCatalog } from '../../core/event-check.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { fileSystemFault } from '../../core/file-system-fault.js';
@@ -258,7 +258,10 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
         deadline: new Date(startedAt + ROLLBACK_DEADLINE_MS).toISOString(),
         ...(planned.to.config === undefined ? {} : { configVersion: planned.to.config }),
       };
-      const existing = await pairs.claimRun(record);
+      // A claim the ledger refuses (denied, failing) stops the rollback before anything moved: it says so.
+      const existing = await pairs.claimRun(record).catch((error: unknown) => {
+        throw isCnfError(error) ? toldMore(error, 'Nothing moved.', { cause: error }) : error;
+      });
       if (existing !== undefined) return reportEarlierRun(existing, json, io);
       let ended = false;
       const finish = async (exitCode: number, error?: { name: string; message: string }): Promise<void> => {
