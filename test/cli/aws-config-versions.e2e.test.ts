@@ -158,6 +158,29 @@ describe('config versions on AWS', () => {
     expect((await cnfAdmin(server, ['config', 'get', 'GREETING'])).stdout).toBe('hello\n');
   });
 
+  it('a config set whose config version the ledger refuses says no version was made, which one stays live, and where its value is', async () => {
+    let armed = false;
+    const server = await fakeAws(
+      {},
+      {
+        serve: (received) =>
+          armed && received.operation === 'PutItem' && received.body.includes('config#')
+            ? { status: 400, name: 'AccessDeniedException', message: 'not authorized to perform: dynamodb:PutItem' }
+            : false,
+      },
+    );
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'hello']);
+    armed = true;
+    const refused = await cnfAdmin(server, ['config', 'set', 'GREETING', 'bonjour']);
+    expect(refused.code, refused.stderr).toBe(77);
+    expect(refused.stderr).toContain(
+      'No config version was made: config v1 stays live (the value it wrote is kept in SSM as a parameter version that no config version names).',
+    );
+    expect(liveRecord(server)?.config).toBe(1);
+    armed = false;
+    expect((await cnfAdmin(server, ['config', 'get', 'GREETING'])).stdout).toBe('hello\n');
+  });
+
   it('a config set whose live-pair record is denied says the version it recorded is not live, and which one is', async () => {
     const denied = { status: 400, name: 'AccessDeniedException', message: 'not authorized to perform: ssm:PutParameter' };
     let armed = false;

@@ -16,7 +16,7 @@ import type { ConfigVersions } from '../../core/platform.js';
 import type { PairMove } from '../../core/config-ledger.js';
 import { newRunId } from '../../core/run.js';
 import type { ConfigLedgerStore } from './config-ledger-store.js';
-import { notLiveFailure, unrecordedMoveNotice } from './config-change-failure.js';
+import { notLiveFailure, unmadeVersionFailure, unrecordedMoveNotice } from './config-change-failure.js';
 import {
   currentSelectors,
   heldVersions,
@@ -230,10 +230,11 @@ class AwsConfigVersions implements ConfigVersions {
         if (base !== undefined && record === undefined) await this.#goLive(ledger, base, undefined, release, caller);
         return { version: base, made: false };
       }
-      const made = await ledger.add(
-        (version) => this.#version(version, keys, baseKeys, cause, caller, options.restores),
-        newest?.version ?? 0,
-      );
+      const made = await ledger
+        .add((version) => this.#version(version, keys, baseKeys, cause, caller, options.restores), newest?.version ?? 0)
+        .catch((error: unknown) => {
+          throw unmadeVersionFailure(error, base?.version, cause === 'set');
+        });
       this.#versions = undefined;
       // Before the first record, web read the newest values, as v1 (initial) names them: they stay live until the switch.
       const before = record ?? (base === undefined ? undefined : { release: release ?? 'none', config: base.version, keys: base.keys });

@@ -39,6 +39,21 @@ function notLiveFailure(error: unknown, made: number, live: number | null | unde
 }
 
 /**
+ * The error of a config change whose version the ledger would not record:
+ * no version was made, and the live one (`live`; undefined: none yet)
+ * stays; a `config set` (`wroteValue`) has put its value in SSM already,
+ * where it is kept as a parameter version that no config version names.
+ *
+ * @example
+ * throw unmadeVersionFailure(error, 7, true); // "… No config version was made: config v7 stays live (the value …)."
+ */
+function unmadeVersionFailure(error: unknown, live: number | undefined, wroteValue: boolean): unknown {
+  const stays = live === undefined ? 'the stage keeps no version yet' : `config ${configVersionLabel(live)} stays live`;
+  const kept = wroteValue ? ' (the value it wrote is kept in SSM as a parameter version that no config version names)' : '';
+  return telling(error, `No config version was made: ${stays}${kept}.`);
+}
+
+/**
  * What a config change that went live says when the ledger would not
  * record its move of the live pair: not a failure (the version is live, and
  * nothing is to be done again), but what is missing, what that changes, and
@@ -56,4 +71,4 @@ function unrecordedMoveNotice(error: unknown, made: number, release: string, sta
   );
 }
 
-export { notLiveFailure, unrecordedMoveNotice };
+export { notLiveFailure, unmadeVersionFailure, unrecordedMoveNotice };
