@@ -88,6 +88,18 @@ function outcomeOfStoppedTask(task: StoppedTask, containerName: string): Contain
 }
 
 /**
+ * Whether a container run ended because ECS stopped its task without
+ * cnf-admin asking (70 `TaskInterruptedError`): a stop from outside is
+ * final, so its exit code is never the task's own, whatever it returned.
+ *
+ * @example
+ * stoppedByEcs({ exitCode: 70, error: { name: 'TaskInterruptedError', message: '…' } }); // true
+ */
+function stoppedByEcs(result: { readonly error?: { readonly name: string } | undefined }): boolean {
+  return result.error?.name === TASK_INTERRUPTED_ERROR;
+}
+
+/**
  * How long ECS may not know a task it has just started: its reads are
  * eventually consistent, so a task DescribeTasks answers MISSING within this
  * time of its start may still be starting, not gone.
@@ -153,5 +165,5 @@ function fail(exitCode: number, name: string, message: string): ContainerOutcome
   return { exitCode, error: { name, message } };
 }
 
-export { NEW_TASK_READ_LAG_MS, outcomeOfMissingTask, outcomeOfStoppedTask, outcomeOfTermination };
+export { NEW_TASK_READ_LAG_MS, outcomeOfMissingTask, outcomeOfStoppedTask, outcomeOfTermination, stoppedByEcs };
 export type { ContainerOutcome, StopAsked, StoppedTask };

@@ -131,6 +131,19 @@ describe('a container task, end to end', () => {
     expect(stage.record(runId)).toMatchObject({ exitCode: 130, error: { name: 'InterruptedError' }, stopRequestedBy: ALICE });
   }, 60_000);
 
+  it('a task ECS stops itself (a Fargate Spot reclaim) exits 70, and is not said to have ended on its own terms', async () => {
+    const runId = newRunId();
+    const run = await watchedInvoke(runId, 'waiting for a stop', '--mode', 'wait');
+    const [task] = runTasksOf(runId);
+    Object.assign(task ?? {}, { stopCode: 'SpotInterruption', stoppedReason: 'Your Spot Task was interrupted.' });
+    task?.child?.kill('SIGTERM');
+    const result = await run.result;
+    expect(result.code, run.output()).toBe(70);
+    expect(run.output()).toContain('TaskInterruptedError');
+    expect(run.output()).not.toContain('on its own terms');
+    expect(stage.record(runId)).toMatchObject({ exitCode: 70, error: { name: 'TaskInterruptedError' } });
+  }, 60_000);
+
   it('a retried run id starts no second task: while it runs (75), and once it ended (its code)', async () => {
     const runId = newRunId();
     const run = await watchedInvoke(runId, 'waiting for a stop', '--mode', 'wait');

@@ -2,6 +2,7 @@ import { ERROR_PREFIX, isCnfError, type CnfError } from '../../core/errors.js';
 import { livePairLabel } from '../../core/config-version.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { endedByTimeout } from '../../core/run-status.js';
+import { stoppedByEcs } from '../../core/container-outcome.js';
 import { DEFAULT_ALIAS, type ContainerPlan, type InvokePlan, type Platform, type RunFrame } from '../../core/platform.js';
 import type { RefusalName } from '../../core/refusal.js';
 import { isRefusal, newRunId, refusalNamesRecordedRun, type AdminEvent, type RunResult } from '../../core/run.js';
@@ -218,7 +219,8 @@ function finish(
   writeRunFooter(io, result, { output: !json });
   const earlier = ranElsewhere(plan, result);
   if (earlier !== undefined) writeNotice(io, earlier);
-  if (result.interruptedAt !== undefined && result.exitCode !== ExitCode.INTERRUPTED) {
+  // A container task ECS stopped ends with 70 whatever it did then: its error says so, and the exit is not the task's own.
+  if (result.interruptedAt !== undefined && result.exitCode !== ExitCode.INTERRUPTED && !stoppedByEcs(result)) {
     writeNotice(
       io,
       // A 124 that the timeout's error names is cnf-admin's, not the task's: it ran on past its timeout and was ended.
