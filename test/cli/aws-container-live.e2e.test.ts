@@ -261,6 +261,32 @@ describe('a container task, end to end', () => {
     expect(logs.stdout).toContain('container line one');
   }, 60_000);
 
+  it('logs --follow of a detached run shows each line once, without a word of the harness, and ends with the run', async () => {
+    const runId = newRunId();
+    const detached = await cnfAdmin([
+      'invoke',
+      LIVE_CONTAINER_TASK,
+      '--stage',
+      'prod',
+      '--run-id',
+      runId,
+      '--detach',
+      '--',
+      '--mode',
+      'wait',
+    ]);
+    expect(detached.code, detached.stderr).toBe(0);
+    const follow = startWatched(['logs', runId, '--stage', 'prod', '--follow'], { cwd: stage.project.dir, env: stage.env });
+    await follow.seen('waiting for a stop');
+    const stop = await cnfAdmin(['stop', runId, '--stage', 'prod']);
+    expect(stop.code, stop.stderr).toBe(0);
+    const result = await follow.result;
+    expect(result.code, follow.output()).toBe(130);
+    expect(result.stdout.split('container line one')).toHaveLength(2);
+    expect(result.stdout.split('waiting for a stop')).toHaveLength(2);
+    expect(follow.output()).not.toContain('Warning');
+  }, 60_000);
+
   it('a bare Lambda console test event starts the run too, as source console', async () => {
     const answer = await sendEvent({ task: LIVE_CONTAINER_TASK, args: { code: 2 } });
     expect(answer).toMatchObject({ exitCode: 0, container: {} });

@@ -214,6 +214,8 @@ async function startLiveContainerStage(): Promise<LiveContainerStage> {
     AWS_SECRET_ACCESS_KEY: 'secret',
     LAMBDA_TASK_ROOT: join(image.image, 'bundle'),
     TMPDIR: join(image.image, 'tmp'),
+    // Lambda and the image run Node 22: the SDK's notice to this machine's Node 20 is no line of theirs.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
 
   const json = (response: ServerResponse, status: number, body: unknown): true => {
@@ -361,11 +363,12 @@ async function startLiveContainerStage(): Promise<LiveContainerStage> {
     if (service === 'ecs') return answerEcs(operation, JSON.parse(body || '{}') as Record<string, unknown>, response);
     if (operation === 'FilterLogEvents') {
       const input = JSON.parse(body || '{}') as { filterPattern?: string; startTime?: number; logStreamNames?: string[] };
+      // As CloudWatch: an event's id is its own, whatever the query that finds it.
       const events = logs
+        .map((event, index) => ({ eventId: `e-${index}`, ...event }))
         .filter((event) => event.timestamp >= (input.startTime ?? 0))
         .filter((event) => input.logStreamNames === undefined || input.logStreamNames.includes(event.logStreamName))
-        .filter((event) => matches(input.filterPattern ?? '', event.message))
-        .map((event, index) => ({ eventId: `e-${index}-${event.timestamp}`, ...event }));
+        .filter((event) => matches(input.filterPattern ?? '', event.message));
       return json(response, 200, { events });
     }
     if (operation === 'InvokeWithResponseStream') {
