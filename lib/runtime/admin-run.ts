@@ -296,7 +296,11 @@ class AdminRun {
     const log = createRunLogger({ runId: event.runId, task: event.task, release: this.#release });
     let answer;
     try {
-      answer = await control({ task: event.task, args: event.args, caller: event.caller, ledger, gate, log });
+      const redactor = async (version: number | undefined): Promise<SecretRedactor> => {
+        const config = await freshConfig(version);
+        return new SecretRedactor(config instanceof ConfigError ? [] : config.secrets);
+      };
+      answer = await control({ task: event.task, args: event.args, caller: event.caller, ledger, gate, log, redactor });
     } catch (error) {
       const cause = error as Error;
       // The ledger's own failures say so; ECS's (StopTask, DescribeTasks) are named as they came.

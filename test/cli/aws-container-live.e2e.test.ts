@@ -295,6 +295,31 @@ describe('a container task, end to end', () => {
     expect(stage.record(runId)).toMatchObject({ source: 'console' });
   }, 60_000);
 
+  it('what ECS says of a task that stopped is shown and recorded without a secure value it quotes', async () => {
+    const secret = 'Ecs-Reason-S3cret';
+    const set = await runCli(['config', 'set', 'START_TOKEN', '-', '--secure', '--stage', 'prod'], {
+      cwd: stage.project.dir,
+      env: stage.env,
+      input: secret,
+    });
+    expect(set.code, set.stderr).toBe(0);
+    const runId = newRunId();
+    stage.ecs.course = 'stuck';
+    const run = await watchedInvoke(runId, 'Started ECS task');
+    const [task] = runTasksOf(runId);
+    Object.assign(task ?? {}, {
+      lastStatus: 'STOPPED',
+      stopCode: 'TaskFailedToStart',
+      stoppedReason: 'ResourceInitializationError: unable to start the container',
+      containerReason: `CannotStartContainerError: START_TOKEN=${secret}`,
+    });
+    const result = await run.result;
+    expect(result.code, run.output()).toBe(69);
+    expect(run.output()).toContain('START_TOKEN=[redacted]');
+    expect(run.output()).not.toContain(secret);
+    expect(JSON.stringify(stage.record(runId))).not.toContain(secret);
+  }, 60_000);
+
   it('a script that declares the container runtime is followed to its end: its exit code, not its start’s', async () => {
     const runId = newRunId();
     const result = await cnfAdmin(['run', LIVE_CONTAINER_SCRIPT, '--stage', 'prod', '--run-id', runId]);

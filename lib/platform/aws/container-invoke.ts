@@ -1,9 +1,9 @@
 import type { Task } from '@aws-sdk/client-ecs';
 import { RUN_RESULT_MESSAGE, type ContainerStarted } from '../../core/container-run.js';
 import type { InvokeOptions, InvokePlan, RunFrame } from '../../core/platform.js';
-import type { AdminEvent, RunRecord, RunResult } from '../../core/run.js';
+import type { AdminEvent, RunError, RunRecord, RunResult } from '../../core/run.js';
 import { pause } from '../../core/abortable.js';
-import { outcomeOfMissingTask, outcomeOfStoppedTask } from '../../core/container-outcome.js';
+import { outcomeOfMissingTask, outcomeOfStoppedTask, type ContainerOutcome } from '../../core/container-outcome.js';
 import { waitForStop, type EcsTarget } from './ecs-tasks.js';
 import type { AdminInvocation } from './invoke-buffered.js';
 import { invokeStreaming } from './invoke-stream.js';
@@ -178,7 +178,8 @@ async function* followContainerRun(run: FollowedContainerRun, signal?: AbortSign
  * The run's result as its container stopped (or ECS lost it). A run that recorded its own
  * end (its `Run result` or `Run ended` line) ends with that result, as the
  * ledger holds it, whatever ECS adds (a missing exit code, say). One that
- * could not ends with what the stop tells, which the admin function records.
+ * could not ends with what the stop tells, as the admin function records it
+ * (ECS's reasons without the stage's secrets).
  */
 async function* finalFrames(run: FollowedContainerRun, task: Task | 'missing', own: RunResult | undefined): AsyncGenerator<RunFrame> {
   const outcome = task === 'missing' ? outcomeOfMissingTask(run.taskArn) : outcomeOfStoppedTask(task, run.target.record.containerName);
@@ -189,14 +190,22 @@ async function* finalFrames(run: FollowedContainerRun, task: Task | 'missing', o
     return;
   }
   // No result line: the run could not record its end (killed, never started); the admin function records what ECS says.
+  let settled: RunRecord | undefined;
   try {
-    await run.settle(run.runId);
+    settled = await run.settle(run.runId);
   } catch (error) {
     yield { type: 'notice', message: `Could not record the end of run ${run.runId} in the ledger: ${(error as Error).message}` };
   }
+  // Shown as recorded: the admin function took the stage's secrets out of ECS's reasons, and the CLI never reads them.
+  const ended =
+    settled?.endedAt === undefined || settled.exitCode === undefined ? outcome : recordedOutcome(settled.exitCode, settled.error);
   const base = { runId: run.runId, task: run.task, release: run.release, durationMs: Date.now() - run.startedAt };
-  if (outcome.error !== undefined) yield { type: 'notice', message: outcome.error.message };
-  yield { type: 'result', result: { ...base, ...outcome } };
+  if (ended.error !== undefined) yield { type: 'notice', message: ended.error.message };
+  yield { type: 'result', result: { ...base, ...ended } };
+}
+
+function recordedOutcome(exitCode: number, error: RunError | undefined): ContainerOutcome {
+  return error === undefined ? { exitCode } : { exitCode, error };
 }
 
 /**

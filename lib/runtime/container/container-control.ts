@@ -7,6 +7,7 @@ import { isValidRunId, type RunRecord } from '../../core/run.js';
 import { SETTLE_RUN_TASK, STOP_RUN_TASK } from '../../core/task-catalog.js';
 import type { RunLedger } from '../ledger/run-ledger.js';
 import { createRunLogger } from '../logger.js';
+import type { SecretRedactor } from '../redact-secrets.js';
 import { ContainerGate } from './container-gate.js';
 import { recordStopRequest } from './stop-request.js';
 import { readCnfEnvironment } from '../../core/cnf-environment.js';
@@ -51,6 +52,8 @@ interface ControlRun {
   readonly ledger: RunLedger;
   readonly gate: ContainerGate;
   readonly log: ReturnType<typeof createRunLogger>;
+  /** The stage's secrets at a config version (else the live one), read when needed: what ECS says of a task may quote one. */
+  readonly redactor: (configVersion: number | undefined) => Promise<SecretRedactor>;
 }
 
 /**
@@ -110,7 +113,8 @@ async function stopContainerRun(run: ControlRun): Promise<ControlAnswer> {
  * `cnf:settle`: the end of a container run whose task stopped without
  * recording it (killed for out of memory, an image that could not be pulled,
  * SIGKILL): ECS says how the task stopped, and the ledger records it, with
- * the `Run ended` line that ends `logs --follow`. A run still going, one
+ * the `Run ended` line that ends `logs --follow`; ECS's reasons are recorded
+ * without the stage's secrets. A run still going, one
  * that recorded its own end, or one whose task ECS does not know yet (a
  * minute from the run's start), is answered as it is.
  *
@@ -126,7 +130,13 @@ async function settleContainerRun(run: ControlRun): Promise<ControlAnswer> {
   if (task !== undefined && task.lastStatus !== 'STOPPED') return { ok: true, output: record };
   // A task ECS does not know yet, so soon after its start, may be starting: only a later MISSING means it is gone.
   if (task === undefined && Date.now() - Date.parse(record.startedAt) < NEW_TASK_READ_LAG_MS) return { ok: true, output: record };
-  const outcome = task === undefined ? outcomeOfMissingTask(record.ecsTask) : outcomeOfStoppedTask(task, run.gate.settings.containerName);
+  const told = task === undefined ? outcomeOfMissingTask(record.ecsTask) : outcomeOfStoppedTask(task, run.gate.settings.containerName);
+  // ECS's reasons are free text (a container's reason may quote its environment): recorded, and answered, without the
+  // secure values of the config the run read.
+  const outcome =
+    told.error === undefined
+      ? told
+      : { ...told, error: { ...told.error, message: (await run.redactor(record.configVersion)).text(told.error.message) } };
   const endedAt = (task?.stoppedAt ?? new Date()).toISOString();
   const stopped = task?.stopCode === 'UserInitiated';
   const ended: RunRecord = {
