@@ -68,7 +68,10 @@ describe('a container task on the wire', () => {
     const result = await cnfAdmin(server, ['invoke', CONTAINER_TASK, '--stage', 'prod', '--run-id', RUN_ID, '--json']);
     expect(result.code).toBe(69);
     expect(result.stderr).toContain(`Run ${RUN_ID} was started and goes on in AWS, but cnf-admin could no longer follow it`);
-    expect(result.stderr).toContain(`Do not start it again: follow it with: cnf-admin logs ${RUN_ID} --stage prod --follow`);
+    // Following needs the same permission: it says to mend that first, and where the policy is.
+    expect(result.stderr).toContain(
+      `Do not start it again: follow it once you may (cnf-admin policy --stage prod lists what it takes) with: cnf-admin logs ${RUN_ID} --stage prod --follow`,
+    );
     expect(JSON.parse(result.stdout)).toMatchObject({ runId: RUN_ID, exitCode: 69 });
   });
 

@@ -1,4 +1,4 @@
-import { ERROR_PREFIX, isCnfError, type CnfError } from '../../core/errors.js';
+import { ERROR_PREFIX, isCnfError, PermissionError, type CnfError } from '../../core/errors.js';
 import { livePairLabel } from '../../core/config-version.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { endedByTimeout } from '../../core/run-status.js';
@@ -300,7 +300,9 @@ async function abandoned(io: CliIo, platform: Platform, plan: InvokePlan, runId:
  */
 function lostTrack(io: CliIo, plan: InvokePlan, runId: string, error: CnfError, json: boolean): number {
   const follow = asInvoked(`cnf-admin logs ${runId} --stage ${plan.stage} --follow`, io.env);
-  const message = `Run ${runId} was started and goes on in AWS, but cnf-admin could no longer follow it (${error.name}: ${error.message}). Do not start it again: follow it with: ${follow}`;
+  // Following needs the same permissions: a denied call is mended first, and cnf-admin policy says which it takes.
+  const denied = error instanceof PermissionError ? ` once you may (cnf-admin policy --stage ${plan.stage} lists what it takes)` : '';
+  const message = `Run ${runId} was started and goes on in AWS, but cnf-admin could no longer follow it (${error.name}: ${error.message}). Do not start it again: follow it${denied} with: ${follow}`;
   writeLine(io.stderr, `${ERROR_PREFIX} ${asInvoked(message, io.env)}`);
   if (json) writeJson(io, { error: { name: 'FollowFailed', message }, exitCode: ExitCode.UNAVAILABLE, runId, follow });
   return ExitCode.UNAVAILABLE;
