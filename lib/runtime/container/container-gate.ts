@@ -118,7 +118,9 @@ class ContainerGate {
       const throttled = /Throttl|TooManyRequests/i.test(cause.name);
       return failure(
         throttled ? ExitCode.TEMP_FAIL : ExitCode.UNAVAILABLE,
-        `ECS refused to start run ${event.runId} (${said}); nothing started.`,
+        throttled
+          ? `ECS refused to start run ${event.runId} (${said}); nothing started. Try again in a few minutes.`
+          : `ECS refused to start run ${event.runId} (${said}); nothing started. The admin function's role makes this call (RunTask, and PassRole of the task's roles): a cdk deploy of the stage gives it what it needs.`,
         'failed',
       );
     }
@@ -135,7 +137,7 @@ class ContainerGate {
     }
     return failure(
       ExitCode.UNAVAILABLE,
-      `ECS did not start run ${event.runId} (task definition ${settings.taskDefinition}): ${reason}; nothing started.`,
+      `ECS did not start run ${event.runId} (task definition ${settings.taskDefinition}): ${reason}; nothing started. ECS's reason says why (AWS lists them under "API failure reasons"): check cluster ${settings.cluster} and the task definition, which a cdk deploy of the stage makes.`,
       'answered',
     );
   }

@@ -119,6 +119,28 @@ describe('a container task sent to the admin function', () => {
     expect(ecs.commandCalls(RunTaskCommand)).toEqual([]);
   });
 
+  it('records a start ECS answered with another failure (AGENT) as 69, saying where to look', async () => {
+    ecs.on(RunTaskCommand).resolves({ tasks: [], failures: [{ reason: 'AGENT' }] });
+    const result = await invoke({ task: 'backfill', args: { batchSize: 5 }, runId: '20261130-000000-gate0a', source: 'cli' });
+    expect(result).toMatchObject({ exitCode: 69, error: { name: 'ContainerStartFailed' } });
+    expect(result.error?.message).toContain(": AGENT; nothing started. ECS's reason says why");
+    expect(result.error?.message).toContain('which a cdk deploy of the stage makes.');
+  });
+
+  it('records a start ECS refused (PassRole denied) as 69, saying which role makes the call and how it gets it', async () => {
+    ecs
+      .on(RunTaskCommand)
+      .rejects(
+        Object.assign(new Error('not authorized to perform: iam:PassRole'), {
+          name: 'AccessDeniedException',
+          $metadata: { httpStatusCode: 400 },
+        }),
+      );
+    const result = await invoke({ task: 'backfill', args: { batchSize: 5 }, runId: '20261130-000000-gate0b', source: 'cli' });
+    expect(result).toMatchObject({ exitCode: 69, error: { name: 'ContainerStartFailed' } });
+    expect(result.error?.message).toContain("nothing started. The admin function's role makes this call");
+  });
+
   it('records the run as ended with 75 when Fargate has no capacity', async () => {
     ecs.on(RunTaskCommand).resolves({ tasks: [], failures: [{ reason: 'Capacity is unavailable at this time.' }] });
     const result = await invoke({ task: 'backfill', args: { batchSize: 5 }, runId: '20261130-000000-gate04', source: 'cli' });
