@@ -32,6 +32,13 @@ const THROTTLING = new Set([
   'SlowDown',
 ]);
 
+/*
+ * The resource is in the middle of another change (a deploy updating the function, a concurrent write of the parameter):
+ * AWS refused the call and did nothing, and the same call succeeds once that change is done. Lambda answers 409
+ * ResourceConflictException (an alias or function being updated, a function still Pending); SSM answers TooManyUpdates.
+ */
+const BUSY = new Set(['ResourceConflictException', 'TooManyUpdates']);
+
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError', 'NotAuthorized']);
 
 const BAD_CREDENTIALS = new Set([
@@ -77,6 +84,11 @@ function httpStatusOf(error: unknown): number | undefined {
 /** AWS throttled the call: it did nothing, and may be tried again later. */
 function isThrottling(error: unknown): boolean {
   return THROTTLING.has(shapeOf(error).name ?? '') || httpStatusOf(error) === 429;
+}
+
+/** Another change of the resource is in progress: the call did nothing, and may be tried again once it is done. */
+function isBusy(error: unknown): boolean {
+  return BUSY.has(shapeOf(error).name ?? '');
 }
 
 /** The resource the call named does not exist. */
@@ -126,8 +138,8 @@ function isMissingRegion(error: unknown): boolean {
 
 /**
  * Turns an SDK error into the CLI's error with the exit code the design
- * gives: credentials and permissions 77 (naming the action), throttling and
- * AWS failing on its side (a 5xx) 75, unreachable AWS and missing resources
+ * gives: credentials and permissions 77 (naming the action), throttling,
+ * a resource busy with another change and AWS failing on its side (a 5xx) 75, unreachable AWS and missing resources
  * 69, other refusals 64.
  * Anything else is returned as it is: a bug, shown with its stack.
  */
@@ -156,6 +168,12 @@ function translateAwsError(error: unknown, call: AwsCall): unknown {
     // command that has started a run that goes on (invoke following a container task) does not pass on.
     return new TryAgainError(`AWS throttled ${call.action} on ${call.resource}, also after the SDK's retries.`, {
       hint: 'Nothing changed; try again in a moment.',
+      cause: error,
+    });
+  }
+  if (isBusy(error)) {
+    return new TryAgainError(`AWS refused ${call.action} on ${call.resource}: another change to it is in progress (${name}: ${message}).`, {
+      hint: 'Nothing changed; try again in a moment, once that change is done.',
       cause: error,
     });
   }
