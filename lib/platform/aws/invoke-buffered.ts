@@ -61,6 +61,7 @@ function invoke(
 ) {
   return sendInvoke(
     invocation,
+    payload,
     (signal) =>
       invocation.client.send(
         new InvokeCommand({ FunctionName: invocation.functionName, Qualifier: invocation.qualifier, Payload: payload, ...input }),

@@ -10,6 +10,7 @@ import {
   translateAwsError,
 } from './aws-errors.js';
 import { INTERRUPTED, pause, untilAborted } from '../../core/abortable.js';
+import { sdkErrorWithout } from './secret-free-error.js';
 
 /** Waits between attempts of a throttled invoke: about 15 s in all, then exit 75. */
 const THROTTLE_DELAYS_MS: readonly number[] = [500, 1_000, 2_000, 4_000, 8_000];
@@ -46,15 +47,20 @@ class InvokeOutcomeUnknownError extends UnavailableError {}
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 
 /**
- * Sends an invoke of the admin function. Throttling (which means the
- * function did not run) is retried after a wait, a bounded number of times;
- * nothing else is. Resolves to {@link INTERRUPTED} when the user interrupts.
+ * Sends an invoke of the admin function, whose event is `payload`.
+ * Throttling (which means the function did not run) is retried after a wait,
+ * a bounded number of times; nothing else is. Resolves to
+ * {@link INTERRUPTED} when the user interrupts. An error never quotes the
+ * event's args: Lambda's refusal of a payload quotes it (`Could not parse
+ * request body into json: Unrecognized token '…'`), and on AWS the CLI
+ * cannot tell a secure value among them.
  *
  * @throws TryAgainError (75) when still throttled after the last attempt.
  * @throws InvokeOutcomeUnknownError (69) on a 5xx or a broken connection, saying how to check the run.
  */
 async function sendInvoke<T>(
   call: InvokeCall,
+  payload: Uint8Array,
   send: (signal: AbortSignal | undefined) => Promise<T>,
   options: SendInvokeOptions = {},
 ): Promise<T | typeof INTERRUPTED> {
@@ -66,7 +72,7 @@ async function sendInvoke<T>(
       if (options.signal?.aborted === true) return INTERRUPTED;
       if (options.passThrough?.(error) === true) throw error;
       const delay = delays[attempt];
-      if (!isThrottling(error)) throw invokeError(error, call);
+      if (!isThrottling(error)) throw invokeError(sdkErrorWithout(error, argTextsOf(payload)), call);
       if (delay === undefined) {
         throw new TryAgainError(
           `Lambda throttled the invoke of ${call.functionName}:${call.qualifier} ${attempt + 1} times (${reasonOf(error)}); nothing ran.`,
@@ -110,6 +116,18 @@ function invokeError(error: unknown, call: InvokeCall): unknown {
     resource: `function ${call.functionName}:${call.qualifier}`,
     stage: call.stage,
   });
+}
+
+/** Every string among the args of the event `payload` holds (`args`, at any depth, and the task's flags, `argv`). */
+function argTextsOf(payload: Uint8Array): string[] {
+  const texts: string[] = [];
+  const collect = (value: unknown): void => {
+    if (typeof value === 'string') texts.push(value);
+    else if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) collect(item);
+  };
+  const event = JSON.parse(new TextDecoder().decode(payload)) as { args?: unknown; argv?: unknown };
+  collect([event.args, event.argv]);
+  return texts;
 }
 
 function reasonOf(error: unknown): string {

@@ -54,6 +54,7 @@ async function* invokeStreaming(run: AttachedRun, shown: LineTally, options: Sen
   try {
     answer = await sendInvoke(
       run,
+      payload,
       (signal) =>
         run.client.send(
           new InvokeWithResponseStreamCommand({

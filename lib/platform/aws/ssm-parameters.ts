@@ -9,7 +9,7 @@ import {
 import { assertValidConfigKey, MASK, RESERVED_KEY_PREFIX, type Parameter } from '../../core/parameter-set.js';
 import type { ParameterStore } from '../../core/platform.js';
 import { callAws, isNotFound, translateAwsError } from './aws-errors.js';
-import { withoutSecret } from './secret-free-error.js';
+import { withoutSecrets } from './secret-free-error.js';
 
 /**
  * An AWS stage's parameter set: the SSM parameters under `/<app>/<stage>/`,
@@ -81,7 +81,7 @@ class SsmParameterStore implements ParameterStore {
       );
       return answer.Version;
     } catch (error) {
-      throw options.secure ? withoutSecret(error, value) : error;
+      throw options.secure ? withoutSecrets(error, [value]) : error;
     }
   }
 
