@@ -11,7 +11,7 @@ import { UsageError, type CnfErrorOptions } from './errors.js';
 interface ArgsProblem {
   /** The top-level key of the args that failed, as the task's schema names it. */
   readonly field: string;
-  /** What is wrong with its value, in the words of the refusal's message. */
+  /** What is wrong with its value, in the words of the refusal's message; where it lies deeper in the value, where (`(at port)`, `(at 0)`). */
   readonly problem: string;
 }
 
@@ -65,7 +65,9 @@ function checkArgs(schema: z.ZodType, args: unknown, flagTerms: FlagTerms = () =
     const problem = missing
       ? `missing (expected ${issue.code === 'invalid_type' ? issue.expected : oneOf(issue.values)})`
       : `${issue.message}${issue.code === 'unrecognized_keys' ? '' : keys}`;
-    if (issue.path.length > 0) fields.push({ field: String(key), problem });
+    // Under its field, a problem deeper in the value says where in it (`target.port`: "… (at port)"), as the flag form does.
+    const inner = issue.path.length > 1 ? ` (at ${issue.path.slice(1).map(String).join('.')})` : '';
+    if (issue.path.length > 0) fields.push({ field: String(key), problem: `${problem}${inner}` });
     return `${field}: ${problem}`;
   });
   return { ok: false, message: problems.join('; '), fields };

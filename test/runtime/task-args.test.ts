@@ -24,7 +24,7 @@ describe('checkArgs', () => {
     expect(checkArgs(schema, { olderThanDays: 1, filter: { tag: 1 } })).toEqual({
       ok: false,
       message: 'filter.tag: Invalid input: expected string, received number',
-      fields: [{ field: 'filter', problem: 'Invalid input: expected string, received number' }],
+      fields: [{ field: 'filter', problem: 'Invalid input: expected string, received number (at tag)' }],
     });
   });
 
@@ -80,7 +80,8 @@ describe('checkArgs fields', () => {
     expect(checked.ok).toBe(false);
     const fields = checked.ok ? [] : checked.fields;
     expect(fields.map(({ field }) => field)).toEqual(['olderThanDays', 'filter']);
-    expect(fields[1]?.problem).toBe('Invalid input: expected string, received number');
+    // where in the field's value: its key tag
+    expect(fields[1]?.problem).toBe('Invalid input: expected string, received number (at tag)');
   });
 
   it('names no field for a key named as a flag, or for the args as a whole', () => {
