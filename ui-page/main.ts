@@ -27,6 +27,14 @@ function navigation(current: string, stage: string, platform: string, live: stri
   (document.getElementById('stage') as HTMLElement).textContent = `stage ${stage} (${platform}) · live ${live ?? 'none'}`;
 }
 
+/** The stage the session named, once it has: every title names it. */
+let titleStage: string | undefined;
+
+/** Sets the tab's title: what the page shows (a section, "not found"), then the stage where known. */
+function title(label: string): void {
+  document.title = `${label}${titleStage === undefined ? '' : ` · ${titleStage}`} · cnf-admin`;
+}
+
 async function render(): Promise<void> {
   const path = location.pathname === '/' ? '/runs' : location.pathname;
   // The session and the page's own data load side by side: the runs list does not wait for the catalog.
@@ -35,7 +43,8 @@ async function render(): Promise<void> {
   const named = loading.then((session) => {
     navigation(path, session.stage, session.platform, session.liveRelease);
     // Not the name from the address: a secure value typed into it would reach the tab, the history and bookmarks.
-    document.title = `${name === undefined ? (section ?? 'runs') : (ITEM_TITLES[section ?? ''] ?? section)} · ${session.stage} · cnf-admin`;
+    titleStage = session.stage;
+    title(name === undefined ? (section ?? 'runs') : (ITEM_TITLES[section ?? ''] ?? section ?? 'runs'));
     return session;
   });
   if (section !== 'tasks' && section !== 'releases' && name === undefined) return runsView(named);
@@ -48,8 +57,11 @@ async function render(): Promise<void> {
 
 render().then(announcePending, (error: unknown) => {
   const message = error instanceof ApiError && error.status === 401 ? `${error.message}` : (error as Error).message;
+  const notFound = error instanceof ApiError && error.status === 404;
+  // The tab says it too: a run that is not there is no "a run" tab.
+  title(notFound ? 'not found' : 'something went wrong');
   show(
-    h('h1', {}, error instanceof ApiError && error.status === 404 ? 'Not found' : 'Something went wrong'),
+    h('h1', {}, notFound ? 'Not found' : 'Something went wrong'),
     h('p', { role: 'alert' }, message),
     h('p', {}, h('a', { href: href('/runs') }, 'Go to the runs')),
   );

@@ -336,6 +336,8 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     // (after a moment: a run id just printed by invoke --detach may not be recorded yet, and is waited for)
     await expect.poll(() => page.getByRole('link', { name: 'Go to the runs' }).count(), { timeout: 10_000 }).toBe(1);
     expect(await page.locator('h1').textContent()).toBe('Not found');
+    // and so does its tab, which no longer says it shows a run
+    expect(await page.title()).toBe('not found · local · cnf-admin');
     const unknown = await fetch(new URL('/api/runs/typed-into-the-address', ui.url), { headers: { 'x-cnf-token': ui.token } });
     expect(unknown.status).toBe(404);
     await page.goto(address('/tasks/echo'));
