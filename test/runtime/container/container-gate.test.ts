@@ -128,14 +128,12 @@ describe('a container task sent to the admin function', () => {
   });
 
   it('records a start ECS refused (PassRole denied) as 69, saying which role makes the call and how it gets it', async () => {
-    ecs
-      .on(RunTaskCommand)
-      .rejects(
-        Object.assign(new Error('not authorized to perform: iam:PassRole'), {
-          name: 'AccessDeniedException',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    ecs.on(RunTaskCommand).rejects(
+      Object.assign(new Error('not authorized to perform: iam:PassRole'), {
+        name: 'AccessDeniedException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     const result = await invoke({ task: 'backfill', args: { batchSize: 5 }, runId: '20261130-000000-gate0b', source: 'cli' });
     expect(result).toMatchObject({ exitCode: 69, error: { name: 'ContainerStartFailed' } });
     expect(result.error?.message).toContain("nothing started. The admin function's role makes this call");
