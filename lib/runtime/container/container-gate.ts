@@ -127,7 +127,9 @@ class ContainerGate {
     const task = answer.tasks?.[0];
     if (task?.taskArn !== undefined) return { taskArn: task.taskArn, taskDefinition: settings.taskDefinition, cluster: settings.cluster };
     const first = answer.failures?.[0];
-    const reason = `${first?.reason ?? 'no task and no reason'}${first?.detail === undefined ? '' : ` (${first.detail})`}`;
+    // ECS's reasons may end with a full stop ("Capacity is unavailable at this time."): the message goes on after them.
+    const told = (first?.reason ?? 'no task and no reason').replace(/[.\s]+$/, '');
+    const reason = `${told}${first?.detail === undefined ? '' : ` (${first.detail})`}`;
     if (/capacity|RESOURCE:/i.test(reason)) {
       return failure(
         ExitCode.TEMP_FAIL,

@@ -143,6 +143,8 @@ describe('a container task sent to the admin function', () => {
     ecs.on(RunTaskCommand).resolves({ tasks: [], failures: [{ reason: 'Capacity is unavailable at this time.' }] });
     const result = await invoke({ task: 'backfill', args: { batchSize: 5 }, runId: '20261130-000000-gate04', source: 'cli' });
     expect(result).toMatchObject({ exitCode: 75, error: { name: 'ContainerStartFailed' } });
+    // ECS's full stop ends its reason, not the message, which goes on after it.
+    expect(result.error?.message).toContain('now: Capacity is unavailable at this time; nothing started.');
     expect(await ledger.get('20261130-000000-gate04')).toMatchObject({ exitCode: 75, error: { name: 'ContainerStartFailed' } });
   });
 
