@@ -69,6 +69,19 @@ const DENIED_UPDATE: WireFailure = { status: 403, name: 'AccessDeniedException',
 /** An AWS service's answer when it fails on its side. */
 const INTERNAL_ERROR: WireFailure = { status: 500, name: 'InternalServerError', message: 'Internal server error' };
 
+/** The stage of {@link fakeAws}, whose ledger refuses a PutItem of an item whose key holds `item` (`config#`, `run#`) while `denial.on`. */
+function ledgerDenyingPutItem(item: string, denial: { on: boolean }): Promise<FakeAws> {
+  return fakeAws(
+    {},
+    {
+      serve: (received) =>
+        denial.on && received.operation === 'PutItem' && received.body.includes(item)
+          ? { status: 400, name: 'AccessDeniedException', message: 'not authorized to perform: dynamodb:PutItem' }
+          : false,
+    },
+  );
+}
+
 /** A stage whose config changed with the older release live (v1), then again after the newer one went live (v2): one to roll back. */
 async function liveOnNewer(server: FakeAws): Promise<void> {
   await cnfAdmin(server, ['config', 'set', 'GREETING', 'old']);
@@ -159,25 +172,17 @@ describe('config versions on AWS', () => {
   });
 
   it('a config set whose config version the ledger refuses says no version was made, which one stays live, and where its value is', async () => {
-    let armed = false;
-    const server = await fakeAws(
-      {},
-      {
-        serve: (received) =>
-          armed && received.operation === 'PutItem' && received.body.includes('config#')
-            ? { status: 400, name: 'AccessDeniedException', message: 'not authorized to perform: dynamodb:PutItem' }
-            : false,
-      },
-    );
+    const denial = { on: false };
+    const server = await ledgerDenyingPutItem('config#', denial);
     await cnfAdmin(server, ['config', 'set', 'GREETING', 'hello']);
-    armed = true;
+    denial.on = true;
     const refused = await cnfAdmin(server, ['config', 'set', 'GREETING', 'bonjour']);
     expect(refused.code, refused.stderr).toBe(77);
     expect(refused.stderr).toContain(
       'No config version was made: config v1 stays live (the value it wrote is kept in SSM as a parameter version that no config version names).',
     );
     expect(liveRecord(server)?.config).toBe(1);
-    armed = false;
+    denial.on = false;
     expect((await cnfAdmin(server, ['config', 'get', 'GREETING'])).stdout).toBe('hello\n');
   });
 
@@ -664,18 +669,10 @@ describe('pinned runs and rollback on AWS', () => {
   });
 
   it('a rollback whose claim of its run the ledger refuses says that nothing moved (77), and moves nothing', async () => {
-    let armed = false;
-    const server = await fakeAws(
-      {},
-      {
-        serve: (received) =>
-          armed && received.operation === 'PutItem' && received.body.includes('run#')
-            ? { status: 400, name: 'AccessDeniedException', message: 'not authorized to perform: dynamodb:PutItem' }
-            : false,
-      },
-    );
+    const denial = { on: false };
+    const server = await ledgerDenyingPutItem('run#', denial);
     await liveOnNewer(server);
-    armed = true;
+    denial.on = true;
     const refused = await cnfAdmin(server, ['rollback', '--yes']);
     expect(refused.code, refused.stderr).toBe(77);
     expect(refused.stderr).toMatch(/dynamodb:PutItem[^\n]*Nothing moved\./);

@@ -41,6 +41,9 @@ function cnfAdmin(args: string[]) {
 const newRunId = () => `live-${Date.now()}-${(counter += 1)}`;
 const invoke = (runId: string, ...args: string[]) =>
   cnfAdmin(['invoke', LIVE_CONTAINER_TASK, '--stage', 'prod', '--run-id', runId, ...(args.length === 0 ? [] : ['--', ...args])]);
+/** Starts the live container task detached, in its mode that waits to be stopped. */
+const detachedWait = (runId: string) =>
+  cnfAdmin(['invoke', LIVE_CONTAINER_TASK, '--stage', 'prod', '--run-id', runId, '--detach', '--', '--mode', 'wait']);
 const runTasksOf = (runId: string) => stage.tasks.filter((task) => task.startedBy === runId);
 
 /** Starts an invoke of the live container task in the foreground, and resolves once its output has shown `seen`. */
@@ -240,18 +243,7 @@ describe('a container task, end to end', () => {
   it('--detach returns once the task started; runs show records the end of a task killed with no one attached', async () => {
     const runId = newRunId();
     stage.ecs.course = { kill: 'oom', after: 'container line one' };
-    const detached = await cnfAdmin([
-      'invoke',
-      LIVE_CONTAINER_TASK,
-      '--stage',
-      'prod',
-      '--run-id',
-      runId,
-      '--detach',
-      '--',
-      '--mode',
-      'wait',
-    ]);
+    const detached = await detachedWait(runId);
     expect(detached.code, detached.stderr).toBe(0);
     await expect.poll(() => runTasksOf(runId)[0]?.lastStatus, { timeout: 20_000 }).toBe('STOPPED');
     const shown = await cnfAdmin(['runs', 'show', runId, '--stage', 'prod', '--json']);
@@ -263,18 +255,7 @@ describe('a container task, end to end', () => {
 
   it('logs --follow of a detached run shows each line once, without a word of the harness, and ends with the run', async () => {
     const runId = newRunId();
-    const detached = await cnfAdmin([
-      'invoke',
-      LIVE_CONTAINER_TASK,
-      '--stage',
-      'prod',
-      '--run-id',
-      runId,
-      '--detach',
-      '--',
-      '--mode',
-      'wait',
-    ]);
+    const detached = await detachedWait(runId);
     expect(detached.code, detached.stderr).toBe(0);
     const follow = startWatched(['logs', runId, '--stage', 'prod', '--follow'], { cwd: stage.project.dir, env: stage.env });
     await follow.seen('waiting for a stop');
