@@ -69,6 +69,21 @@ const DENIED_UPDATE: WireFailure = { status: 403, name: 'AccessDeniedException',
 /** An AWS service's answer when it fails on its side. */
 const INTERNAL_ERROR: WireFailure = { status: 500, name: 'InternalServerError', message: 'Internal server error' };
 
+/** The stage of {@link fakeAws}, where while `denial.on` admin's move back to version 4 is denied, and so is putting web back on version 7: a rollback left half moved. */
+function putBackDenied(denial: { on: boolean }): Promise<FakeAws> {
+  return fakeAws(
+    {},
+    {
+      serve: (received) => {
+        if (!denial.on || received.operation !== 'UpdateAlias') return false;
+        const { FunctionVersion } = JSON.parse(received.body) as { FunctionVersion: string };
+        const web = received.path.includes('fixture-prod-web');
+        return (web && FunctionVersion === '7') || (!web && FunctionVersion === '4') ? DENIED_UPDATE : false;
+      },
+    },
+  );
+}
+
 /** The stage of {@link fakeAws}, whose ledger refuses a PutItem of an item whose key holds `item` (`config#`, `run#`) while `denial.on`. */
 function ledgerDenyingPutItem(item: string, denial: { on: boolean }): Promise<FakeAws> {
   return fakeAws(
@@ -595,24 +610,10 @@ describe('pinned runs and rollback on AWS', () => {
   });
 
   it('a rollback whose put-back fails too says the stage is left half moved, which part, and how to settle it', async () => {
-    let armed = false;
-    const server = await fakeAws(
-      {},
-      {
-        serve: (received) => {
-          if (!armed || received.operation !== 'UpdateAlias') return false;
-          const { FunctionVersion } = JSON.parse(received.body) as { FunctionVersion: string };
-          // admin's move is denied, and so is putting web back on version 7
-          const web = received.path.includes('fixture-prod-web');
-          if ((web && FunctionVersion === '7') || (!web && FunctionVersion === '4')) {
-            return DENIED_UPDATE;
-          }
-          return false;
-        },
-      },
-    );
+    const denial = { on: false };
+    const server = await putBackDenied(denial);
     await liveOnNewer(server);
-    armed = true;
+    denial.on = true;
     const refused = await cnfAdmin(server, ['rollback', '--yes', '--run-id', 'rb-half']);
     expect(refused.code).toBe(77);
     expect(refused.stderr).toContain('Stage prod is left half moved: the web alias live (on version 7) could not be put back.');
@@ -627,22 +628,12 @@ describe('pinned runs and rollback on AWS', () => {
   });
 
   it('a stage left half moved is mended by the rollback --to its message names: web and admin together again, with the config', async () => {
-    let armed = false;
-    const server = await fakeAws(
-      {},
-      {
-        serve: (received) => {
-          if (!armed || received.operation !== 'UpdateAlias') return false;
-          const { FunctionVersion } = JSON.parse(received.body) as { FunctionVersion: string };
-          const web = received.path.includes('fixture-prod-web');
-          return (web && FunctionVersion === '7') || (!web && FunctionVersion === '4') ? DENIED_UPDATE : false;
-        },
-      },
-    );
+    const denial = { on: false };
+    const server = await putBackDenied(denial);
     await liveOnNewer(server);
-    armed = true;
+    denial.on = true;
     expect((await cnfAdmin(server, ['rollback', '--yes'])).code).toBe(77);
-    armed = false;
+    denial.on = false;
     expect([server.aliases.web.live?.version, server.aliases.admin.live?.version]).toEqual(['6', '5']);
     // which release is "previous" cannot be told: 78, naming both and the way out, nothing moved
     const previous = await cnfAdmin(server, ['rollback', '--dry-run']);

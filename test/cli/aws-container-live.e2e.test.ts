@@ -44,6 +44,9 @@ const invoke = (runId: string, ...args: string[]) =>
 /** Starts the live container task detached, in its mode that waits to be stopped. */
 const detachedWait = (runId: string) =>
   cnfAdmin(['invoke', LIVE_CONTAINER_TASK, '--stage', 'prod', '--run-id', runId, '--detach', '--', '--mode', 'wait']);
+/** Has ECS stop the run's task before it started (a stuck task's `TaskFailedToStart`), saying `reasons`. */
+const failToStart = (runId: string, reasons: { stoppedReason: string; containerReason?: string }) =>
+  Object.assign(runTasksOf(runId)[0] ?? {}, { lastStatus: 'STOPPED', stopCode: 'TaskFailedToStart', ...reasons });
 const runTasksOf = (runId: string) => stage.tasks.filter((task) => task.startedBy === runId);
 
 /** Starts an invoke of the live container task in the foreground, and resolves once its output has shown `seen`. */
@@ -217,12 +220,7 @@ describe('a container task, end to end', () => {
     const runId = newRunId();
     stage.ecs.course = 'stuck';
     const run = await watchedInvoke(runId, 'Started ECS task');
-    const [task] = runTasksOf(runId);
-    Object.assign(task ?? {}, {
-      lastStatus: 'STOPPED',
-      stopCode: 'TaskFailedToStart',
-      stoppedReason: 'ResourceInitializationError: unable to pull secrets or registry auth',
-    });
+    failToStart(runId, { stoppedReason: 'ResourceInitializationError: unable to pull secrets or registry auth' });
     const result = await run.result;
     expect(result.code, run.output()).toBe(69);
     expect(run.output()).toContain('TaskFailedToStartError');
@@ -287,10 +285,7 @@ describe('a container task, end to end', () => {
     const runId = newRunId();
     stage.ecs.course = 'stuck';
     const run = await watchedInvoke(runId, 'Started ECS task');
-    const [task] = runTasksOf(runId);
-    Object.assign(task ?? {}, {
-      lastStatus: 'STOPPED',
-      stopCode: 'TaskFailedToStart',
+    failToStart(runId, {
       stoppedReason: 'ResourceInitializationError: unable to start the container',
       containerReason: `CannotStartContainerError: START_TOKEN=${secret}`,
     });
