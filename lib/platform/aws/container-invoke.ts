@@ -184,24 +184,48 @@ async function* followContainerRun(run: FollowedContainerRun, signal?: AbortSign
 async function* finalFrames(run: FollowedContainerRun, task: Task | 'missing', own: RunResult | undefined): AsyncGenerator<RunFrame> {
   const outcome = task === 'missing' ? outcomeOfMissingTask(run.taskArn) : outcomeOfStoppedTask(task, run.target.record.containerName);
   if (own !== undefined) {
-    // Why a stop from outside ended it (who stopped it) is worth a word when ECS tells the same end.
-    if (outcome.error !== undefined && outcome.exitCode === own.exitCode) yield { type: 'notice', message: outcome.error.message };
+    // Why a stop from outside ended it is worth a word when ECS tells the same end: by its name alone, since ECS's own
+    // words may quote a secure value, which only the admin function can take out.
+    if (outcome.error !== undefined && outcome.exitCode === own.exitCode)
+      yield { type: 'notice', message: `ECS tells the same end: ${outcome.error.name}${stopCodeOf(task)}.` };
     yield { type: 'result', result: own };
     return;
   }
   // No result line: the run could not record its end (killed, never started); the admin function records what ECS says.
   let settled: RunRecord | undefined;
+  let unsettled = false;
   try {
     settled = await run.settle(run.runId);
   } catch (error) {
+    unsettled = true;
     yield { type: 'notice', message: `Could not record the end of run ${run.runId} in the ledger: ${(error as Error).message}` };
   }
   // Shown as recorded: the admin function took the stage's secrets out of ECS's reasons, and the CLI never reads them.
-  const ended =
-    settled?.endedAt === undefined || settled.exitCode === undefined ? outcome : recordedOutcome(settled.exitCode, settled.error);
+  // Where it could not record the end, ECS's words are not shown at all: the end is told by its name and code.
+  const ended = unsettled
+    ? withheldReason(outcome, task)
+    : settled?.endedAt === undefined || settled.exitCode === undefined
+      ? outcome
+      : recordedOutcome(settled.exitCode, settled.error);
   const base = { runId: run.runId, task: run.task, release: run.release, durationMs: Date.now() - run.startedAt };
   if (ended.error !== undefined) yield { type: 'notice', message: ended.error.message };
   yield { type: 'result', result: { ...base, ...ended } };
+}
+
+/** ` (<stopCode>)` of a stopped task, where ECS gave one: a word of ECS's own vocabulary, never free text. */
+function stopCodeOf(task: Task | 'missing'): string {
+  return task === 'missing' || task.stopCode === undefined ? '' : ` (${task.stopCode})`;
+}
+
+/**
+ * The outcome of a stop told without ECS's reasons, which may quote a
+ * secure value: its error's name, ECS's stop code, and where the recorded
+ * end will say more.
+ */
+function withheldReason(outcome: ContainerOutcome, task: Task | 'missing'): ContainerOutcome {
+  if (outcome.error === undefined) return outcome;
+  const message = `The task ended: ${outcome.error.name}${stopCodeOf(task)}. ECS's reason is not shown: it may quote a secure value, which only the admin function can take out, and it could not record the end.`;
+  return { ...outcome, error: { name: outcome.error.name, message } };
 }
 
 function recordedOutcome(exitCode: number, error: RunError | undefined): ContainerOutcome {

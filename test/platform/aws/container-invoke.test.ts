@@ -211,6 +211,24 @@ describe('a container task on an AWS stage', () => {
     },
   );
 
+  it("shows none of ECS's words when the admin function could not record the end: they may quote a secure value", async () => {
+    const denied = { name: 'AccessDeniedException', message: 'not authorized to perform: lambda:InvokeFunction', status: 403 };
+    const stop = {
+      stopCode: 'TaskFailedToStart' as const,
+      stoppedReason: 'CannotStartContainerError: START_TOKEN=Ecs-Reason-S3cret',
+      containers: [{ name: 'admin', reason: 'CannotStartContainerError: START_TOKEN=Ecs-Reason-S3cret' }],
+    };
+    given({
+      ...containerScenario({ ecs: { states: exitedStates(0, stop) }, logEvents: [] }),
+      errors: { Invoke: [denied, denied, denied] },
+    });
+    const frames = await framesOf(fixturePlatform().invoke(LIVE_PLAN, EVENT));
+    const result = resultOf(frames);
+    expect(result).toMatchObject({ exitCode: 69, error: { name: 'TaskFailedToStartError' } });
+    expect(result?.error?.message).toContain("The task ended: TaskFailedToStartError (TaskFailedToStart). ECS's reason is not shown");
+    expect(JSON.stringify(frames)).not.toContain('Ecs-Reason-S3cret');
+  });
+
   it('ends with the run’s own recorded result when ECS tells no exit code: what the ledger holds, nothing settled', async () => {
     const noExitCode = { containers: [{ name: 'admin', lastStatus: 'STOPPED' }] };
     const installed = given(
