@@ -118,9 +118,7 @@ class ContainerGate {
       const throttled = /Throttl|TooManyRequests/i.test(cause.name);
       return failure(
         throttled ? ExitCode.TEMP_FAIL : ExitCode.UNAVAILABLE,
-        throttled
-          ? `ECS refused to start run ${event.runId} (${said}); nothing started. Try again in a few minutes.`
-          : `ECS refused to start run ${event.runId} (${said}); nothing started. The admin function's role makes this call (RunTask, and PassRole of the task's roles): a cdk deploy of the stage gives it what it needs.`,
+        `ECS refused to start run ${event.runId} (${said}); nothing started. ${refusalAdvice(cause.name)}`,
         'failed',
       );
     }
@@ -172,6 +170,19 @@ function sdkMessage(message: string): string {
 /** Whether a start answered a failure rather than a task. */
 function isStartFailure(started: ContainerStarted | StartFailure): started is StartFailure {
   return 'error' in started;
+}
+
+/**
+ * What to do about a RunTask that ECS refused: wait (throttled), give the
+ * admin function's role what it lacks (denied: RunTask, and PassRole of the
+ * task's roles), or check what the stack made (anything else: the cluster,
+ * subnets, task definition).
+ */
+function refusalAdvice(name: string): string {
+  if (/Throttl|TooManyRequests/i.test(name)) return 'Try again in a few minutes.';
+  if (/AccessDenied|NotAuthorized|Unauthorized/i.test(name))
+    return "The admin function's role makes this call (RunTask, and PassRole of the task's roles): a cdk deploy of the stage gives it what it needs.";
+  return 'Check the cluster, subnets and task definition the stage record names (a cdk deploy of the stage makes them).';
 }
 
 export { ContainerGate, isStartFailure };

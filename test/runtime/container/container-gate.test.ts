@@ -139,6 +139,19 @@ describe('a container task sent to the admin function', () => {
     expect(result.error?.message).toContain("nothing started. The admin function's role makes this call");
   });
 
+  it('records a start ECS refused for what the stack made (InvalidParameterException) as 69, naming that, not the role', async () => {
+    ecs.on(RunTaskCommand).rejects(
+      Object.assign(new Error('Container Overrides length must be at most 8192'), {
+        name: 'InvalidParameterException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+    const result = await invoke({ task: 'backfill', args: { batchSize: 5 }, runId: '20261130-000000-gate0c', source: 'cli' });
+    expect(result).toMatchObject({ exitCode: 69, error: { name: 'ContainerStartFailed' } });
+    expect(result.error?.message).toContain('nothing started. Check the cluster, subnets and task definition');
+    expect(result.error?.message).not.toContain('PassRole');
+  });
+
   it('records the run as ended with 75 when Fargate has no capacity', async () => {
     ecs.on(RunTaskCommand).resolves({ tasks: [], failures: [{ reason: 'Capacity is unavailable at this time.' }] });
     const result = await invoke({ task: 'backfill', args: { batchSize: 5 }, runId: '20261130-000000-gate04', source: 'cli' });
