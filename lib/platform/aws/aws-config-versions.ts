@@ -9,7 +9,7 @@ import {
   type ConfigVersionKey,
   UNRESTORABLE_CONFIG_HINT,
 } from '../../core/config-version.js';
-import { UnavailableError, UsageError } from '../../core/errors.js';
+import { PermissionError, UnavailableError, UsageError } from '../../core/errors.js';
 import type { LivePairRecord } from '../../core/live-pair-record.js';
 import type { Parameter } from '../../core/parameter-set.js';
 import type { ConfigVersions } from '../../core/platform.js';
@@ -233,7 +233,8 @@ class AwsConfigVersions implements ConfigVersions {
       const made = await ledger
         .add((version) => this.#version(version, keys, baseKeys, cause, caller, options.restores), newest?.version ?? 0)
         .catch((error: unknown) => {
-          throw unmadeVersionFailure(error, base?.version, cause === 'set');
+          // Only a refusal says that no version was made: a 5xx or a lost answer may have recorded one.
+          throw error instanceof PermissionError ? unmadeVersionFailure(error, base?.version, cause === 'set') : error;
         });
       this.#versions = undefined;
       // Before the first record, web read the newest values, as v1 (initial) names them: they stay live until the switch.

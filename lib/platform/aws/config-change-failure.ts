@@ -39,8 +39,8 @@ function notLiveFailure(error: unknown, made: number, live: number | null | unde
 }
 
 /**
- * The error of a config change whose version the ledger would not record:
- * no version was made, and the live one (`live`; undefined: none yet)
+ * The error of a config change whose version the ledger refused to record
+ * (denied): no version was made, and the live one (`live`; undefined: none yet)
  * stays; a `config set` (`wroteValue`) has put its value in SSM already,
  * where it is kept as a parameter version that no config version names.
  *
