@@ -118,12 +118,16 @@ function invokeError(error: unknown, call: InvokeCall): unknown {
   });
 }
 
-/** Every string among the args of the event `payload` holds (`args`, at any depth, and the task's flags, `argv`). */
+/** Every string among the args of the event `payload` holds (`args`, at any depth, keys too, and the task's flags, `argv`). */
 function argTextsOf(payload: Uint8Array): string[] {
   const texts: string[] = [];
   const collect = (value: unknown): void => {
     if (typeof value === 'string') texts.push(value);
-    else if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) collect(item);
+    else if (typeof value === 'object' && value !== null)
+      for (const [key, item] of Object.entries(value)) {
+        if (!Array.isArray(value)) texts.push(key);
+        collect(item);
+      }
   };
   const event = JSON.parse(new TextDecoder().decode(payload)) as { args?: unknown; argv?: unknown };
   collect([event.args, event.argv]);
