@@ -1,7 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Project } from '../core/project.js';
-import { listsTaskLoader, taskLoaderEntry } from '../core/task-loader-entry.js';
+import { taskLoaderEntry } from '../core/task-loader-entry.js';
+
+/*
+ * An admin entry that names a console in createAdminHandler's options, in any form an object literal takes: a loader
+ * (`console: () => import(…)`), a named one (`console: loadConsole`), the shorthand (`{ tasks, console }`), a method
+ * (`console() { … }`). `console.log(…)` is none of them.
+ */
+const NAMES_CONSOLE = /\bconsole\s*(?::|,|\(|\})/;
 
 /* The module that gives the console its scope, as docs/console.md names it: `<lambdaDir>/console.ts` (or .mts, .js, .mjs). */
 const CONSOLE_MODULES = ['console.ts', 'console.mts', 'console.js', 'console.mjs'];
@@ -20,7 +27,7 @@ const CONSOLE_MODULES = ['console.ts', 'console.mts', 'console.js', 'console.mjs
 function unlistedConsoleHint(project: Pick<Project, 'root' | 'lambdaDir' | 'adminEntry'>): string | undefined {
   const file = CONSOLE_MODULES.map((name) => join(project.lambdaDir, name)).find((path) => existsSync(path));
   if (file === undefined || !existsSync(project.adminEntry)) return undefined;
-  if (listsTaskLoader(readFileSync(project.adminEntry, 'utf8'), 'console')) return undefined;
+  if (NAMES_CONSOLE.test(readFileSync(project.adminEntry, 'utf8'))) return undefined;
   const from = relative(dirname(project.adminEntry), file)
     .split('\\')
     .join('/')
