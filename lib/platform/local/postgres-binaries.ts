@@ -59,7 +59,11 @@ function missingLibraryLink(packageRoot: string): string | undefined {
     // No list of links (a platform whose libraries need none): nothing to miss.
     return undefined;
   }
-  return links.map((link) => link.target).find((target) => !existsSync(join(packageRoot, target)));
+  // A list npm's copy did not write whole tells nothing either: the start says what is wrong, as it would have.
+  if (!Array.isArray(links)) return undefined;
+  return links
+    .map((link) => link?.target)
+    .find((target): target is string => typeof target === 'string' && !existsSync(join(packageRoot, target)));
 }
 
 /**

