@@ -195,13 +195,16 @@ function finish(
     if (json) writeJson(io, refusalDocument(result));
     const refused = localizedMoments(result.error?.message ?? 'the admin function refused the event');
     // A module that defines the task, written and not listed: the line after names it, so the message says no more of how to write one.
-    const unlisted = result.error?.name === 'UnknownTask' ? unlistedTaskHint(project, event.task) : undefined;
+    const unlisted = result.error?.name === ('UnknownTask' satisfies RefusalName) ? unlistedTaskHint(project, event.task) : undefined;
     const message = unlisted === undefined ? refused : withoutHowToMigrate(refused);
     writeLine(io.stderr, `${ERROR_PREFIX} ${asInvoked(message, io.env)}`);
     if ((['UnknownTask', 'InvalidArgs'] satisfies RefusalName[] as string[]).includes(result.error?.name ?? '')) {
       writeLine(io.stderr, asInvoked(`See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`, io.env));
       const more =
-        unlisted ?? (result.error?.name === 'UnknownTask' ? undefined : ownFlagAfterDashes(event.task, result.error?.unknownArg));
+        unlisted ??
+        (result.error?.name === ('UnknownTask' satisfies RefusalName)
+          ? undefined
+          : ownFlagAfterDashes(event.task, result.error?.unknownArg));
       if (more !== undefined) writeLine(io.stderr, asInvoked(more, io.env));
     }
     if (result.error?.name === ('LockHeld' satisfies RefusalName)) {
