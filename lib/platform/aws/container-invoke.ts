@@ -219,8 +219,7 @@ function stopCodeOf(task: Task | 'missing'): string {
 
 /**
  * The outcome of a stop told without ECS's reasons, which may quote a
- * secure value: its error's name, ECS's stop code, and where the recorded
- * end will say more.
+ * secure value: its error's name and ECS's stop code, and why no more.
  */
 function withheldReason(outcome: ContainerOutcome, task: Task | 'missing'): ContainerOutcome {
   if (outcome.error === undefined) return outcome;

@@ -115,7 +115,7 @@ class ContainerGate {
           'ContainerStartUnknown',
         );
       }
-      const throttled = /Throttl|TooManyRequests/i.test(cause.name);
+      const throttled = THROTTLED.test(cause.name);
       return failure(
         throttled ? ExitCode.TEMP_FAIL : ExitCode.UNAVAILABLE,
         `ECS refused to start run ${event.runId} (${said}); nothing started. ${refusalAdvice(cause.name)}`,
@@ -172,6 +172,9 @@ function isStartFailure(started: ContainerStarted | StartFailure): started is St
   return 'error' in started;
 }
 
+/** The names of ECS's throttling answers. */
+const THROTTLED = /Throttl|TooManyRequests/i;
+
 /**
  * What to do about a RunTask that ECS refused: wait (throttled), give the
  * admin function's role what it lacks (denied: RunTask, and PassRole of the
@@ -179,7 +182,7 @@ function isStartFailure(started: ContainerStarted | StartFailure): started is St
  * subnets, task definition).
  */
 function refusalAdvice(name: string): string {
-  if (/Throttl|TooManyRequests/i.test(name)) return 'Try again in a few minutes.';
+  if (THROTTLED.test(name)) return 'Try again in a few minutes.';
   if (/AccessDenied|NotAuthorized|Unauthorized/i.test(name))
     return "The admin function's role makes this call (RunTask, and PassRole of the task's roles): a cdk deploy of the stage gives it what it needs.";
   return 'Check the cluster, subnets and task definition the stage record names (a cdk deploy of the stage makes them).';
