@@ -18,7 +18,7 @@ import type { LocalPaths } from './local-paths.js';
 import { syncDatabaseUrl } from './managed-database-url.js';
 import { isAlive, isPostmasterAlive, readPostmasterLock, waitForExit } from './postmaster-pid.js';
 import { postgresBinaries } from './postgres-binaries.js';
-import { commandLine } from './process-command-line.js';
+import { commandLineNames } from './process-command-line.js';
 import { readCnfEnvironment } from '../../core/cnf-environment.js';
 
 /** How long the embedded database serves without connections before it stops. */
@@ -105,9 +105,7 @@ async function ownDataDir(paths: LocalPaths): Promise<string> {
  * instance; elsewhere, where no command line is at hand, a live pid counts.
  */
 function isWatcherAlive(state: DatabaseServerState): boolean {
-  if (!isAlive(state.pid)) return false;
-  const args = commandLine(state.pid);
-  return args === undefined || args.includes(state.instanceId);
+  return isAlive(state.pid) && commandLineNames(state.pid, state.instanceId);
 }
 
 /** The server of this project's data directory, when it runs and accepts connections. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { probeProcess } from '../../core/process-probe.js';
-import { commandLine } from './process-command-line.js';
+import { commandLineNames } from './process-command-line.js';
 
 /** What PostgreSQL's lock file `postmaster.pid` says about the postmaster that holds a data directory. */
 interface PostmasterLock {
@@ -66,9 +66,7 @@ function isZombie(pid: number): boolean {
  * command line is at hand, a live pid counts.
  */
 function isPostmasterAlive(lock: PostmasterLock): boolean {
-  if (!isAlive(lock.pid)) return false;
-  const args = commandLine(lock.pid);
-  return args === undefined || args.includes(lock.dataDir);
+  return isAlive(lock.pid) && commandLineNames(lock.pid, lock.dataDir);
 }
 
 /**

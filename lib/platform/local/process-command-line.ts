@@ -20,4 +20,15 @@ function commandLine(pid: number): readonly string[] | undefined {
   }
 }
 
-export { commandLine };
+/**
+ * Whether the process `pid`'s command line names `argument` (a data
+ * directory, an instance id): what tells the process a state file names from
+ * one that took over its pid since. Where the command line cannot be read
+ * (not Linux, hidden), nothing tells otherwise, and it does.
+ */
+function commandLineNames(pid: number, argument: string): boolean {
+  const args = commandLine(pid);
+  return args === undefined || args.includes(argument);
+}
+
+export { commandLineNames };
