@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { notAScriptMessage, taskInCatalog, withoutHowToMigrate } from '../core/task-lookup.js';
+import { notAScriptMessage, taskInCatalog } from '../core/task-lookup.js';
 import { DEFAULT_ALIAS } from '../core/platform.js';
 import type { LocalDeployOptions, LocalStageCapability } from '../core/platform-capabilities.js';
 import type { Stage } from '../core/stage.js';
 import { describeFiles, type WorkingTreeDifference } from '../core/working-tree-difference.js';
 import { isAdminFunctionTask, isScriptPath, scriptFileOf, type TaskCatalog } from '../core/task-catalog.js';
 import { assertScriptOnDisk } from './script-on-disk.js';
-import { unlistedTaskHint } from './unlisted-task.js';
+import { unlistedTaskRefusal } from './unlisted-task.js';
 import { scriptWrittenAsTaskHint } from './script-written-as-task.js';
 import type { StageContext } from './stage-context.js';
 
@@ -70,13 +70,13 @@ function taskCheck(context: StageContext, task: string | undefined): ((release: 
       // Built from the tree, so a script on disk that the catalog lacks is a module the scripts import.
       const notAScript = isScriptPath(task) && existsSync(join(context.project.scriptsDir, scriptFileOf(task)));
       // A module that defines the task, written and not listed: the hint names it, so the message says no more of how to write one.
-      const unlisted = unlistedTaskHint(context.project, task);
-      const refused = notAScript ? notAScriptMessage(task) : unlisted === undefined ? error.message : withoutHowToMigrate(error.message);
+      const unlisted = unlistedTaskRefusal(context.project, task, error.message);
+      const refused = notAScript ? notAScriptMessage(task) : unlisted.message;
       throw new UsageError(
         `${refused} The working tree was built as ${release}, which is kept; web:${DEFAULT_ALIAS} and admin:${DEFAULT_ALIAS} did not move to it.`,
         {
           hint:
-            unlisted ??
+            unlisted.hint ??
             scriptWrittenAsTaskHint(context.project, task) ??
             `See the tasks of the working tree with: cnf-admin tasks --release ${release} --stage ${context.stage.name}`,
         },

@@ -12,9 +12,8 @@ import { UnknownTaskError } from '../core/task-lookup.js';
 import { ownFlagAfterDashes } from './own-flag-after-dashes.js';
 import { redactArgs } from '../runtime/task-args.js';
 import { maskTypedSecrets } from './secret-mask.js';
-import { unlistedTaskHint } from './unlisted-task.js';
+import { unlistedTaskRefusal } from './unlisted-task.js';
 import { scriptWrittenAsTaskHint } from './script-written-as-task.js';
-import { withoutHowToMigrate } from '../core/task-lookup.js';
 import type { Project } from '../core/project.js';
 
 /** What the check before a detached or dry run found: nothing in the way, or the run the id already names. */
@@ -60,13 +59,14 @@ async function preflight(
     error.message = await maskTypedSecrets(platform, error.message);
     if (error.hint !== undefined) throw error;
     // A module that defines the task, written and not listed: the hint names it, so the message says no more of how to write one.
-    const unlisted = error instanceof UnknownTaskError ? unlistedTaskHint(project, event.task) : undefined;
+    const unlisted =
+      error instanceof UnknownTaskError ? unlistedTaskRefusal(project, event.task, error.message) : { message: error.message };
     const hint =
       (error instanceof UnknownArgError ? ownFlagAfterDashes(event.task, error.flag) : undefined) ??
-      unlisted ??
+      unlisted.hint ??
       scriptWrittenAsTaskHint(project, event.task) ??
       `See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`;
-    throw new UsageError(unlisted === undefined ? error.message : withoutHowToMigrate(error.message), { hint, cause: error });
+    throw new UsageError(unlisted.message, { hint, cause: error });
   }
   // Shown by a dry run as the ledger would keep them: sensitive and secret-looking args replaced, a secure value typed as one masked.
   const sensitive = [...catalog.tasks, ...catalog.scripts].find((task) => task.name === event.task)?.sensitiveArgs;

@@ -3,6 +3,7 @@ import { dirname, join, relative } from 'node:path';
 import type { Project } from '../core/project.js';
 import { DEFAULT_MIGRATE_TASK } from '../core/migrate-task-name.js';
 import { listsTaskLoader, taskLoaderEntry } from '../core/task-loader-entry.js';
+import { withoutHowToMigrate } from '../core/task-lookup.js';
 
 /** The modules a task may be written in. */
 const TASK_MODULE = /\.(ts|mts|js|mjs)$/;
@@ -44,4 +45,20 @@ function unlistedTaskHint(project: Pick<Project, 'root' | 'lambdaDir' | 'adminEn
   return `${relative(project.root, file)} defines task ${task}, which ${relative(project.root, project.adminEntry)} does not list: add ${loader} to its tasks.`;
 }
 
-export { unlistedTaskHint };
+/**
+ * A release's refusal of a task it lacks, as the CLI says it: where the
+ * project defines the task in a module the admin entry does not list
+ * ({@link unlistedTaskHint}), `hint` names the module and the line to add,
+ * and the message says no more of how to write one; otherwise the message
+ * as it is, with no hint.
+ */
+function unlistedTaskRefusal(
+  project: Pick<Project, 'root' | 'lambdaDir' | 'adminEntry'>,
+  task: string,
+  message: string,
+): { readonly message: string; readonly hint?: string } {
+  const hint = unlistedTaskHint(project, task);
+  return hint === undefined ? { message } : { message: withoutHowToMigrate(message), hint };
+}
+
+export { unlistedTaskRefusal };

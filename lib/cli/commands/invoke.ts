@@ -17,8 +17,7 @@ import { buildWorkingTreeForDryRun, deployWorkingTreeFirst, type DryRunBuild } f
 import { describeFiles } from '../../core/working-tree-difference.js';
 import { isScriptPath } from '../../core/task-catalog.js';
 import { ownFlagAfterDashes } from '../own-flag-after-dashes.js';
-import { unlistedTaskHint } from '../unlisted-task.js';
-import { withoutHowToMigrate } from '../../core/task-lookup.js';
+import { unlistedTaskRefusal } from '../unlisted-task.js';
 import type { Project } from '../../core/project.js';
 import { localizedMoments } from '../../core/format-moment.js';
 import { checkAwsFlagsAreNotTaskArgs } from '../aws-flags-or-task-args.js';
@@ -195,16 +194,14 @@ function finish(
     if (json) writeJson(io, refusalDocument(result));
     const refused = localizedMoments(result.error?.message ?? 'the admin function refused the event');
     // A module that defines the task, written and not listed: the line after names it, so the message says no more of how to write one.
-    const unlisted = result.error?.name === ('UnknownTask' satisfies RefusalName) ? unlistedTaskHint(project, event.task) : undefined;
-    const message = unlisted === undefined ? refused : withoutHowToMigrate(refused);
+    const unknownTask = result.error?.name === ('UnknownTask' satisfies RefusalName);
+    const { message, hint: unlisted } = unknownTask
+      ? unlistedTaskRefusal(project, event.task, refused)
+      : { message: refused, hint: undefined };
     writeLine(io.stderr, `${ERROR_PREFIX} ${asInvoked(message, io.env)}`);
     if ((['UnknownTask', 'InvalidArgs'] satisfies RefusalName[] as string[]).includes(result.error?.name ?? '')) {
       writeLine(io.stderr, asInvoked(`See the tasks and their args with: cnf-admin tasks --stage ${plan.stage}`, io.env));
-      const more =
-        unlisted ??
-        (result.error?.name === ('UnknownTask' satisfies RefusalName)
-          ? undefined
-          : ownFlagAfterDashes(event.task, result.error?.unknownArg));
+      const more = unlisted ?? (unknownTask ? undefined : ownFlagAfterDashes(event.task, result.error?.unknownArg));
       if (more !== undefined) writeLine(io.stderr, asInvoked(more, io.env));
     }
     if (result.error?.name === ('LockHeld' satisfies RefusalName)) {
