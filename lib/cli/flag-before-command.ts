@@ -60,7 +60,7 @@ function flagBeforeCommand(argv: readonly string[]): string | undefined {
   if (flag === undefined || !flags.has(flag)) return undefined;
   const { at, shown } = flagsBeforeCommand(argv, flags);
   if (at === -1) return `${flag} is a flag of a command: give it after the command, e.g. cnf-admin invoke <task> ${flag} …`;
-  const command = COMMANDS.find((spec) => spec.name === argv[at]);
+  const command = COMMANDS.find((spec) => isNamed(spec, argv[at]));
   const sub = command?.subcommands?.some((spec) => isNamed(spec, argv[at + 1])) === true ? [argv[at + 1] as string] : [];
   const words = [argv[at] as string, ...sub];
   const more = argv.length > at + words.length ? ' …' : '';

@@ -11,6 +11,7 @@ import { flagWordsOf, valuePlaceholderOf, withoutInvalidPreamble } from './optio
 import { buildProgram, COMMANDS, subcommandsLine } from './program.js';
 import { COMMAND_OPTIONS } from './command-options.js';
 import { flagBeforeCommand } from './flag-before-command.js';
+import { isNamed } from './command-spec.js';
 import { argsAfterDashes } from './args-after-dashes.js';
 import { missingArgumentHint } from './missing-argument.js';
 import { terminalWidth } from './render/table.js';
@@ -93,7 +94,7 @@ async function cli(argv: readonly string[], io: CliIo = processIo()): Promise<nu
 
 /** The command `help <topic>` names when it names none there is. */
 function unknownHelpTopic(argv: readonly string[]): string | undefined {
-  return argv[0] === 'help' && argv[1] !== undefined && !COMMANDS.some((spec) => spec.name === argv[1]) ? argv[1] : undefined;
+  return argv[0] === 'help' && argv[1] !== undefined && !COMMANDS.some((spec) => isNamed(spec, argv[1])) ? argv[1] : undefined;
 }
 
 function unknownCommand(argv: readonly string[]): string {
@@ -116,7 +117,7 @@ async function secretMasker(io: CliIo): Promise<(text: string) => string> {
  */
 function showsHelp(argv: readonly string[]): boolean {
   if (asksForHelp(argv) || argv.length === 0) return true;
-  const group = COMMANDS.find((spec) => spec.name === argv[0]);
+  const group = COMMANDS.find((spec) => isNamed(spec, argv[0]));
   return argv.length === 1 && group?.subcommands !== undefined && group.run === undefined;
 }
 
@@ -151,7 +152,7 @@ function reportError(error: unknown, argv: readonly string[], io: CliIo, redact:
     const flagFirst = error.code === 'commander.unknownOption' ? flagBeforeCommand(argv) : undefined;
     if (flagFirst !== undefined) writeLine(io.stderr, style('dim', redact(asInvoked(flagFirst, io.env))));
     // `config versions`: a group's command it does not have; its commands say which it has.
-    const group = error.code === 'commander.unknownCommand' ? COMMANDS.find((spec) => spec.name === argv[0]) : undefined;
+    const group = error.code === 'commander.unknownCommand' ? COMMANDS.find((spec) => isNamed(spec, argv[0])) : undefined;
     if (group?.subcommands !== undefined)
       writeWrapped(io.stderr, io.env, asInvoked(subcommandsLine(group), io.env), (line) => style('dim', line));
     const missing = error.code === 'commander.missingArgument' ? missingArgumentHint(argv) : undefined;
