@@ -107,6 +107,16 @@ function isDroppedConnection(error: unknown): boolean {
   return DROPPED_CODES.has(shapeOf(error).code ?? '');
 }
 
+/**
+ * Whether a call that failed may still have done what it asked: AWS failed on
+ * its side (a 5xx), or the answer was lost after the request went out (a
+ * timeout, a dropped connection). A refusal, a throttle or a connection never
+ * made did nothing.
+ */
+function mayHaveLanded(error: unknown): boolean {
+  return isServerFault(error) || shapeOf(error).name === 'TimeoutError' || isDroppedConnection(error);
+}
+
 /** The connection failed or timed out: AWS may or may not have seen the request. */
 function isNetworkError(error: unknown): boolean {
   const { name, code } = shapeOf(error);
@@ -256,6 +266,7 @@ export {
   isNotFound,
   isServerFault,
   isThrottling,
+  mayHaveLanded,
   translateAwsError,
 };
 export type { AwsCall };

@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/client-ssm';
 import { assertValidConfigKey, MASK, RESERVED_KEY_PREFIX, type Parameter } from '../../core/parameter-set.js';
 import type { ParameterStore } from '../../core/platform.js';
-import { callAws, isNotFound, translateAwsError } from './aws-errors.js';
+import { isCnfError, toldMore } from '../../core/errors.js';
+import { callAws, isNotFound, mayHaveLanded, translateAwsError } from './aws-errors.js';
 import { withoutSecrets } from './secret-free-error.js';
 
 /**
@@ -81,7 +82,11 @@ class SsmParameterStore implements ParameterStore {
       );
       return answer.Version;
     } catch (error) {
-      throw options.secure ? withoutSecrets(error, [value]) : error;
+      const told =
+        isCnfError(error) && mayHaveLanded(error.cause)
+          ? toldMore(error, `Whether SSM kept the new value of ${key} is not known.`, { cause: error.cause })
+          : error;
+      throw options.secure ? withoutSecrets(told, [value]) : told;
     }
   }
 

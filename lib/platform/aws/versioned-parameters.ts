@@ -1,4 +1,5 @@
 import type { ConfigVersionKey } from '../../core/config-version.js';
+import { isCnfError, toldMore } from '../../core/errors.js';
 import { assertValidConfigKey, MASK, type Parameter } from '../../core/parameter-set.js';
 import type { ParameterStore } from '../../core/platform.js';
 import type { AwsConfigVersions } from './aws-config-versions.js';
@@ -45,7 +46,12 @@ class VersionedSsmParameters implements ParameterStore {
       const before = base[key];
       // A plain value set to what it is makes no version (a secure one is never read back to compare).
       if (!options.secure && before?.secure === false && (await this.#read({ [key]: before }))[0]?.value === value) return undefined;
-      const version = await this.plain.put(key, value, options);
+      const version = await this.plain.put(key, value, options).catch((error: unknown) => {
+        // The change stops before the ledger records anything: the live pair does not move.
+        throw isCnfError(error)
+          ? toldMore(error, 'No config version was made: the live config is as it was.', { cause: error.cause })
+          : error;
+      });
       if (version === undefined) throw new Error(`SSM answered PutParameter on ${key} without a version`);
       return { ...base, [key]: { version, secure: options.secure } };
     });

@@ -133,4 +133,55 @@ describe('SsmParameterStore (config on AWS stages without a run ledger)', () => 
     await expect(setting).rejects.toBeInstanceOf(PermissionError);
     await expect(setting).rejects.toThrow('Permission denied: ssm:PutParameter on parameter /fixture/prod/LOG_LEVEL');
   });
+
+  it('says whether SSM kept a value is not known when its answer to PutParameter was lost, and not when it throttled the write', async () => {
+    // given: the connection drops after the request went out, then a later write is throttled
+    given({
+      record: UNVERSIONED,
+      errors: {
+        PutParameter: [
+          { name: 'TimeoutError', message: 'socket hang up', code: 'ECONNRESET' },
+          { name: 'ThrottlingException', message: 'Rate exceeded', fault: 'client', status: 400 },
+        ],
+      },
+    });
+    const store = fixturePlatform().parameters;
+
+    // when / then
+    await expect(store.set('API_TOKEN', 's3cret-token', { secure: true })).rejects.toThrow(
+      /dropped during ssm:PutParameter .*Whether SSM kept the new value of API_TOKEN is not known\.$/,
+    );
+    const throttled = store.set('LOG_LEVEL', 'debug', { secure: false });
+    await expect(throttled).rejects.toThrow('AWS throttled ssm:PutParameter on parameter /fixture/prod/LOG_LEVEL');
+    await expect(throttled).rejects.not.toThrow('not known');
+  });
+});
+
+describe('VersionedSsmParameters (config on AWS stages with a run ledger)', () => {
+  it('says that no config version was made, and that whether SSM kept the value is not known, when PutParameter failed on AWS side', async () => {
+    // given
+    const installed = given({
+      parameters: PARAMETERS,
+      errors: {
+        PutParameter: [{ name: 'InternalServerError', message: 'We encountered an internal error', fault: 'server', status: 500 }],
+      },
+    });
+
+    // when
+    const setting = fixturePlatform().parameters.set('LOG_LEVEL', 'debug', { secure: false });
+
+    // then
+    await expect(setting).rejects.toThrow(
+      'Whether SSM kept the new value of LOG_LEVEL is not known. No config version was made: the live config is as it was.',
+    );
+    // and: only the value and the stage lock were written, neither a config version nor the live pair
+    const written = installed
+      .sent()
+      .filter((call) => call.command === 'PutItemCommand' || call.command === 'PutParameterCommand')
+      .map((call) => JSON.stringify(call.input));
+    expect(written).toEqual([
+      expect.stringContaining('"Name":"/fixture/prod/LOG_LEVEL"'),
+      expect.stringContaining('"pk":{"S":"lock#cnf:stage"}'),
+    ]);
+  });
 });
