@@ -149,6 +149,22 @@ function outcomeOfTermination(stop: StopAsked, ended: string): ContainerOutcome 
   );
 }
 
+/**
+ * A stop's outcome told without ECS's reasons, free text that may quote a
+ * secure value: its error's name and ECS's stop code (a word of ECS's own
+ * vocabulary), and `why` they cannot be shown.
+ *
+ * @example
+ * withoutEcsWords(outcome, 'EssentialContainerExited', 'and the config that names them could not be read');
+ * // "The task ended: TaskCrashedError (EssentialContainerExited). ECS's reason is not shown: it may quote a secure value, and the config …"
+ */
+function withoutEcsWords(outcome: ContainerOutcome, stopCode: string | undefined, why: string): ContainerOutcome {
+  if (outcome.error === undefined) return outcome;
+  const code = stopCode === undefined ? '' : ` (${stopCode})`;
+  const message = `The task ended: ${outcome.error.name}${code}. ECS's reason is not shown: it may quote a secure value, ${why}.`;
+  return { ...outcome, error: { name: outcome.error.name, message } };
+}
+
 /** The stopped reason and the container's, each said once: ECS often gives the same text in both. */
 function saidOnce(reason: string, containerReason: string): string {
   if (reason.includes(containerReason)) return reason;
@@ -165,5 +181,5 @@ function fail(exitCode: number, name: string, message: string): ContainerOutcome
   return { exitCode, error: { name, message } };
 }
 
-export { NEW_TASK_READ_LAG_MS, outcomeOfMissingTask, outcomeOfStoppedTask, outcomeOfTermination, stoppedByEcs };
+export { NEW_TASK_READ_LAG_MS, outcomeOfMissingTask, outcomeOfStoppedTask, outcomeOfTermination, stoppedByEcs, withoutEcsWords };
 export type { ContainerOutcome, StopAsked, StoppedTask };

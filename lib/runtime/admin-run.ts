@@ -296,9 +296,9 @@ class AdminRun {
     const log = createRunLogger({ runId: event.runId, task: event.task, release: this.#release });
     let answer;
     try {
-      const redactor = async (version: number | undefined): Promise<SecretRedactor> => {
+      const redactor = async (version: number | undefined): Promise<SecretRedactor | undefined> => {
         const config = await freshConfig(version);
-        return new SecretRedactor(config instanceof ConfigError ? [] : config.secrets);
+        return config instanceof ConfigError ? undefined : new SecretRedactor(config.secrets);
       };
       answer = await control({ task: event.task, args: event.args, caller: event.caller, ledger, gate, log, redactor });
     } catch (error) {

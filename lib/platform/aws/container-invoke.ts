@@ -3,7 +3,7 @@ import { RUN_RESULT_MESSAGE, type ContainerStarted } from '../../core/container-
 import type { InvokeOptions, InvokePlan, RunFrame } from '../../core/platform.js';
 import type { AdminEvent, RunError, RunRecord, RunResult } from '../../core/run.js';
 import { pause } from '../../core/abortable.js';
-import { outcomeOfMissingTask, outcomeOfStoppedTask, type ContainerOutcome } from '../../core/container-outcome.js';
+import { outcomeOfMissingTask, outcomeOfStoppedTask, withoutEcsWords, type ContainerOutcome } from '../../core/container-outcome.js';
 import { waitForStop, type EcsTarget } from './ecs-tasks.js';
 import type { AdminInvocation } from './invoke-buffered.js';
 import { invokeStreaming } from './invoke-stream.js';
@@ -203,7 +203,11 @@ async function* finalFrames(run: FollowedContainerRun, task: Task | 'missing', o
   // Shown as recorded: the admin function took the stage's secrets out of ECS's reasons, and the CLI never reads them.
   // Where it could not record the end, ECS's words are not shown at all: the end is told by its name and code.
   const ended = unsettled
-    ? withheldReason(outcome, task)
+    ? withoutEcsWords(
+        outcome,
+        task === 'missing' ? undefined : task.stopCode,
+        'which only the admin function can take out, and it could not record the end',
+      )
     : settled?.endedAt === undefined || settled.exitCode === undefined
       ? outcome
       : recordedOutcome(settled.exitCode, settled.error);
@@ -215,16 +219,6 @@ async function* finalFrames(run: FollowedContainerRun, task: Task | 'missing', o
 /** ` (<stopCode>)` of a stopped task, where ECS gave one: a word of ECS's own vocabulary, never free text. */
 function stopCodeOf(task: Task | 'missing'): string {
   return task === 'missing' || task.stopCode === undefined ? '' : ` (${task.stopCode})`;
-}
-
-/**
- * The outcome of a stop told without ECS's reasons, which may quote a
- * secure value: its error's name and ECS's stop code, and why no more.
- */
-function withheldReason(outcome: ContainerOutcome, task: Task | 'missing'): ContainerOutcome {
-  if (outcome.error === undefined) return outcome;
-  const message = `The task ended: ${outcome.error.name}${stopCodeOf(task)}. ECS's reason is not shown: it may quote a secure value, which only the admin function can take out, and it could not record the end.`;
-  return { ...outcome, error: { name: outcome.error.name, message } };
 }
 
 function recordedOutcome(exitCode: number, error: RunError | undefined): ContainerOutcome {

@@ -1,4 +1,11 @@
-import { NEW_TASK_READ_LAG_MS, outcomeOfMissingTask, outcomeOfStoppedTask } from '../../core/container-outcome.js';
+import {
+  NEW_TASK_READ_LAG_MS,
+  outcomeOfMissingTask,
+  outcomeOfStoppedTask,
+  withoutEcsWords,
+  type ContainerOutcome,
+  type StoppedTask,
+} from '../../core/container-outcome.js';
 import { readContainerSettings, startedByOf } from '../../core/container-run.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { RefusalName } from '../../core/refusal.js';
@@ -52,8 +59,12 @@ interface ControlRun {
   readonly ledger: RunLedger;
   readonly gate: ContainerGate;
   readonly log: ReturnType<typeof createRunLogger>;
-  /** The stage's secrets at a config version (else the live one), read when needed: what ECS says of a task may quote one. */
-  readonly redactor: (configVersion: number | undefined) => Promise<SecretRedactor>;
+  /**
+   * The stage's secrets at a config version (else the live one), read when
+   * needed: what ECS says of a task may quote one. Undefined when that
+   * config cannot be read, so that no secret is known to take out.
+   */
+  readonly redactor: (configVersion: number | undefined) => Promise<SecretRedactor | undefined>;
 }
 
 /**
@@ -130,13 +141,10 @@ async function settleContainerRun(run: ControlRun): Promise<ControlAnswer> {
   if (task !== undefined && task.lastStatus !== 'STOPPED') return { ok: true, output: record };
   // A task ECS does not know yet, so soon after its start, may be starting: only a later MISSING means it is gone.
   if (task === undefined && Date.now() - Date.parse(record.startedAt) < NEW_TASK_READ_LAG_MS) return { ok: true, output: record };
-  const told = task === undefined ? outcomeOfMissingTask(record.ecsTask) : outcomeOfStoppedTask(task, run.gate.settings.containerName);
-  // ECS's reasons are free text (a container's reason may quote its environment): recorded, and answered, without the
-  // secure values of the config the run read.
   const outcome =
-    told.error === undefined
-      ? told
-      : { ...told, error: { ...told.error, message: (await run.redactor(record.configVersion)).text(told.error.message) } };
+    task === undefined
+      ? outcomeOfMissingTask(record.ecsTask)
+      : await redactedOutcome(outcomeOfStoppedTask(task, run.gate.settings.containerName), task, () => run.redactor(record.configVersion));
   const endedAt = (task?.stoppedAt ?? new Date()).toISOString();
   const stopped = task?.stopCode === 'UserInitiated';
   const ended: RunRecord = {
@@ -155,6 +163,23 @@ async function settleContainerRun(run: ControlRun): Promise<ControlAnswer> {
     ...(ended.interruptedAt === undefined ? {} : { interruptedAt: ended.interruptedAt }),
   } satisfies RunEndedFields);
   return { ok: true, output: ended };
+}
+
+/**
+ * A stopped task's outcome as it is recorded: ECS's reasons are free text (a
+ * container's reason may quote its environment), told without the secure
+ * values of the config the run read, and not at all when that config cannot
+ * be read.
+ */
+async function redactedOutcome(
+  told: ContainerOutcome,
+  task: StoppedTask,
+  redactor: () => Promise<SecretRedactor | undefined>,
+): Promise<ContainerOutcome> {
+  if (told.error === undefined) return told;
+  const secrets = await redactor();
+  if (secrets === undefined) return withoutEcsWords(told, task.stopCode, "and the stage's config, which names them, could not be read");
+  return { ...told, error: { ...told.error, message: secrets.text(told.error.message) } };
 }
 
 /** The control task an event names, as a function, or undefined when it names none. */

@@ -426,6 +426,59 @@ describe('control tasks of container runs', () => {
     });
   });
 
+  describe('cnf:settle, where ECS quotes a secure value in its reasons', () => {
+    const SECRET = 'postgres://app:hunter22@db/app';
+    // Made in each test: a mock made when the file is collected is replaced by the one an earlier test makes.
+    let ssm = mockClient(SSMClient);
+    beforeEach(() => {
+      ssm = mockClient(SSMClient);
+    });
+    afterEach(() => ssm.restore());
+
+    async function settleQuoting(runId: string) {
+      await ledger.claim({ ...running, runId });
+      ecs.on(DescribeTasksCommand).resolves({
+        tasks: [
+          {
+            taskArn: TASK_ARN,
+            lastStatus: 'STOPPED',
+            stopCode: 'TaskFailedToStart',
+            stoppedAt: new Date('2026-11-30T00:05:00.000Z'),
+            stoppedReason: `ResourceInitializationError: cannot resolve DATABASE_URL=${SECRET}`,
+          },
+        ],
+      });
+      const result = await invoke({ task: 'cnf:settle', args: { runId }, source: 'cli' });
+      return { result, record: await ledger.get(runId) };
+    }
+
+    it('records them without the secure values of the config the run read', async () => {
+      ssm
+        .on(GetParametersByPathCommand)
+        .resolves({ Parameters: [{ Name: '/fixture/prod/DATABASE_URL', Type: 'SecureString', Value: SECRET }] });
+
+      const { result, record } = await settleQuoting('20261130-000000-ctrl08');
+
+      expect(record).toMatchObject({ exitCode: 69, error: { name: 'TaskFailedToStartError' } });
+      expect(record?.error?.message).toContain('ResourceInitializationError: cannot resolve DATABASE_URL=[redacted]');
+      expect(JSON.stringify([result, record])).not.toContain('hunter22');
+    });
+
+    it('records none of their words where that config cannot be read, only the end and its stop code', async () => {
+      ssm
+        .on(GetParametersByPathCommand)
+        .rejects(Object.assign(new Error('not authorized to perform: ssm:GetParametersByPath'), { name: 'AccessDeniedException' }));
+
+      const { result, record } = await settleQuoting('20261130-000000-ctrl09');
+
+      expect(record).toMatchObject({ exitCode: 69, error: { name: 'TaskFailedToStartError' } });
+      expect(record?.error?.message).toBe(
+        "The task ended: TaskFailedToStartError (TaskFailedToStart). ECS's reason is not shown: it may quote a secure value, and the stage's config, which names them, could not be read.",
+      );
+      expect(JSON.stringify([result, record])).not.toContain('hunter22');
+    });
+  });
+
   it('cnf:settle records a run whose task ECS no longer knows as lost (70), but not within a minute of its start', async () => {
     const justStarted = { ...running, runId: '20261130-000000-ctrl06', startedAt: new Date(Date.now() - 5_000).toISOString() };
     await ledger.claim({ ...running, runId: '20261130-000000-ctrl07' });
