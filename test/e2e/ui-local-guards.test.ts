@@ -42,11 +42,12 @@ export default defineTask({
   painted: `import { defineTask } from 'cnf-admin/runtime';
 export default defineTask({
   name: 'painted',
-  description: 'Writes colours, a progress line and a right-to-left override',
+  description: 'Writes colours, a progress line, a right-to-left override, and zero-width and C1 control characters',
   run: async ({ log }) => {
     process.stdout.write('\\u001b[31mRED\\u001b[0m plain\\n');
     process.stdout.write('progress 0%\\rprogress 25%\\rprogress 100%\\n');
     process.stdout.write('invoice \\u202Efdp.exe is safe\\n');
+    process.stdout.write('ad\\u200Bmin\\uFEFF \\u0085next \\u009B31m\\n');
     log.info('\\u001b[32mgreen\\u001b[0m logged');
   },
 });
@@ -175,7 +176,7 @@ describe('cnf-admin ui guards, on the local stage', () => {
     expect(shown.stdout).not.toMatch(/^stop /m);
   });
 
-  it('shows a log line as a terminal would, less its colours, and with nothing that reorders it', async () => {
+  it('shows a log line as a terminal would, less its colours, and with nothing that reorders it or hides in it', async () => {
     const { runId } = JSON.parse((await project.cli(['invoke', 'painted', '--json'])).stdout) as { runId: string };
     await page.goto(address(`/runs/${runId}`));
     await expect.poll(() => page.locator('#log').textContent(), { timeout: 20_000 }).toContain('logged');
@@ -183,27 +184,28 @@ describe('cnf-admin ui guards, on the local stage', () => {
     expect(lines).toContain('RED plain');
     expect(lines).toContain('progress 100%');
     expect(lines).toContain('invoice <U+202E>fdp.exe is safe');
+    expect(lines).toContain('ad<U+200B>min<U+FEFF> <U+0085>next <U+009B>31m');
     expect(lines.find((line) => line.endsWith('logged'))).toMatch(/ INFO +green logged$/);
-    // Nothing of the escapes, the overwritten progress or the override is left in the page's text.
-    expect(lines.join('\n')).not.toMatch(/\u001b|\u202e|\r|progress 0%/);
+    // Nothing of the escapes, the overwritten progress, the override, the zero-width or C1 characters is left in the page's text.
+    expect(lines.join('\n')).not.toMatch(/\u001b|\u202e|\u200b|\ufeff|[\u0080-\u009f]|\r|progress 0%/);
   });
 
-  it("shows a run's args, result and CLI command with nothing that reorders them, as its log lines; Copy CLI command copies the command as it is", async () => {
-    const started = await project.cli(['invoke', 'login', '--json', '--', '--user', 'invoice \u202Efdp.exe', '--api-token', 'x']);
+  it("shows a run's args, result and CLI command with nothing that reorders them or hides in them, as its log lines; Copy CLI command copies the command as it is", async () => {
+    const started = await project.cli(['invoke', 'login', '--json', '--', '--user', 'invoice \u202Efdp.exe\u200B', '--api-token', 'x']);
     const { runId } = JSON.parse(started.stdout) as { runId: string };
     await page.goto(address(`/runs/${runId}`));
-    await expect.poll(() => page.locator('#run-args').textContent()).toContain('"user":"invoice <U+202E>fdp.exe"');
+    await expect.poll(() => page.locator('#run-args').textContent()).toContain('"user":"invoice <U+202E>fdp.exe<U+200B>"');
     const command = await page.locator('#cli-command').inputValue();
-    expect(command).toContain('"user":"invoice <U+202E>fdp.exe"');
+    expect(command).toContain('"user":"invoice <U+202E>fdp.exe<U+200B>"');
     // Its result, which holds the user as given, too.
-    await expect.poll(() => page.locator('#result').textContent()).toContain('"user": "invoice <U+202E>fdp.exe"');
+    await expect.poll(() => page.locator('#result').textContent()).toContain('"user": "invoice <U+202E>fdp.exe<U+200B>"');
     expect(
       `${command}${(await page.locator('#run-args').textContent()) ?? ''}${(await page.locator('#result').textContent()) ?? ''}`,
-    ).not.toMatch(/\u202e/);
+    ).not.toMatch(/\u202e|\u200b/);
     expect(await page.locator('#cli-command-escaped').textContent()).toContain('Copy CLI command copies it as the run had it');
     // What Copy CLI command copies: the command as the API gives it, with the override as the run had it.
     const answer = await fetch(`${ui.origin}/api/runs/${runId}`, { headers: { 'x-cnf-token': ui.token } });
-    expect(((await answer.json()) as { cli: string }).cli).toContain('"user":"invoice \u202Efdp.exe"');
+    expect(((await answer.json()) as { cli: string }).cli).toContain('"user":"invoice \u202Efdp.exe\u200B"');
   });
 
   it('holds the newest 10,000 lines of a long log, and says how many it left out and how to read them all', async () => {

@@ -7,11 +7,15 @@
 const ANSI_SEQUENCE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b\n]*(?:\u0007|\u001b\\)?|[78=>DEHMNOPZc\\^_])/g;
 
 /**
- * The characters that reorder the text around them (bidi embeddings,
- * overrides and isolates, the directional marks): a line holding one can be
- * made to read as other text than it is.
+ * The characters shown as a visible escape (`<U+202E>`), having no picture
+ * of their own: those that reorder the text around them (bidi embeddings,
+ * overrides and isolates, the directional marks U+200E, U+200F, U+061C), so
+ * that a line holding one cannot be made to read as other text than it is;
+ * the zero-width ones (spaces, joiners, the word joiner and the invisible
+ * operators U+2060–U+2064, the byte order mark U+FEFF), which hide inside a
+ * name or a value; and the C1 control characters (U+0080–U+009F).
  */
-const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const ESCAPED = /[\u0080-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
 /** The other control characters a line may hold (a tab and a line break aside): shown as their Control Pictures, `␇` for a bell. */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
@@ -27,16 +31,18 @@ function overlaid(line: string): string {
 /**
  * Text with nothing in it that a reader cannot see, as the `ui` page shows
  * what a run was given (its args, its CLI command) and its log lines: bidi
- * controls as visible escapes (`<U+202E>`) that cannot reorder the text,
- * and other control characters (a tab and a line break aside) as their
- * Control Pictures (`␇`).
+ * controls, zero-width characters and C1 control characters as visible
+ * escapes (`<U+202E>`, `<U+200B>`, `<U+009B>`) that cannot reorder or hide
+ * in the text, and the other control characters (a tab and a line break
+ * aside) as their Control Pictures (`␇`).
  *
  * @example
  * visibleText('{"file":"invoice \u202Efdp.exe"}'); // '{"file":"invoice <U+202E>fdp.exe"}'
+ * visibleText('ad\u200Bmin'); // 'ad<U+200B>min'
  */
 function visibleText(text: string): string {
   return text
-    .replace(BIDI_CONTROL, (character) => `<U+${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`)
+    .replace(ESCAPED, (character) => `<U+${character.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`)
     .replace(CONTROL, (character) => String.fromCharCode(character === '\u007f' ? 0x2421 : 0x2400 + character.charCodeAt(0)));
 }
 
@@ -45,8 +51,8 @@ function visibleText(text: string): string {
  * several, as an error's stack does): ANSI escape sequences taken out
  * (colours are no text), carriage returns applied as a terminal applies them
  * (`progress 0%\rprogress 100%` shows `progress 100%`), and what cannot be
- * seen made visible ({@link visibleText}): bidi controls as `<U+202E>`,
- * other control characters as `␇`.
+ * seen made visible ({@link visibleText}): bidi controls, zero-width and C1
+ * control characters as `<U+202E>`, other control characters as `␇`.
  *
  * @example
  * terminalText('\u001b[31mRED\u001b[0m'); // 'RED'

@@ -22,6 +22,14 @@ describe('terminalText', () => {
     expect(terminalText(all)).toBe('<U+202A><U+202B><U+202C><U+202D><U+202E><U+2066><U+2067><U+2068><U+2069><U+200E><U+200F><U+061C>');
   });
 
+  it('shows zero-width and C1 control characters as visible escapes, so that none hides in a line', () => {
+    const zeroWidth = '\u200B\u200C\u200D\u2060\u2061\u2062\u2063\u2064\uFEFF';
+    expect(terminalText(`ad${zeroWidth}min`)).toBe('ad<U+200B><U+200C><U+200D><U+2060><U+2061><U+2062><U+2063><U+2064><U+FEFF>min');
+    expect(terminalText('next\u0085line \u009b31m csi \u0080 \u009f')).toBe('next<U+0085>line <U+009B>31m csi <U+0080> <U+009F>');
+    // Their neighbours are text, and stay as they are.
+    expect(terminalText('\u007e\u00a0\u200a\u2010\u2065\ufefe')).toBe('\u007e\u00a0\u200a\u2010\u2065\ufefe');
+  });
+
   it('ends an escape left open at the line, and shows a lone ESC without taking the character after it', () => {
     expect(terminalText('x \u001b]0;title\n    at run (task.ts:1)')).toBe('x \n    at run (task.ts:1)');
     expect(terminalText('lone \u001b end')).toBe('lone ␛ end');
@@ -39,6 +47,7 @@ describe('visibleText', () => {
     expect(visibleText('{"user":"invoice \u202Efdp.exe"}')).toBe('{"user":"invoice <U+202E>fdp.exe"}');
     expect(visibleText("cnf-admin console -e 'x\u2066y\u007f'")).toBe("cnf-admin console -e 'x<U+2066>y␡'");
     expect(visibleText('a\u0007b')).toBe('a␇b');
+    expect(visibleText('{"user":"ad\u200Bmin\uFEFF","note":"\u0085"}')).toBe('{"user":"ad<U+200B>min<U+FEFF>","note":"<U+0085>"}');
   });
 
   it('leaves what the page shows as it is, escapes and carriage returns included: it only makes the invisible visible', () => {
