@@ -12,6 +12,9 @@ type Schema = {
   default?: unknown;
   minimum?: number;
   maximum?: number;
+  /** A bound the value must pass, not meet (`z.number().positive()`: `exclusiveMinimum: 0`), as draft 2020-12 writes it. */
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
   const?: unknown;
   anyOf?: Schema[];
 };
@@ -82,6 +85,9 @@ function inputFor(name: string, schema: Schema, required: boolean, sensitive: bo
       required,
       min: schema.minimum,
       max: schema.maximum,
+      // An input has no exclusive bound of its own: the field keeps the schema's, for numberOf to check.
+      'data-exclusive-min': schema.exclusiveMinimum,
+      'data-exclusive-max': schema.exclusiveMaximum,
       value: typeof schema.default === 'number' ? schema.default : undefined,
       'aria-describedby': describedBy,
     });
@@ -164,20 +170,26 @@ function parsedJson(control: HTMLInputElement | HTMLSelectElement | HTMLTextArea
 
 /**
  * A number field's value, refused here where its schema (the field's step,
- * min and max) would refuse it: said in the field's own words, not the
- * schema library's (`expected int, received number`).
+ * min and max, and its exclusive bounds) would refuse it: said in the
+ * field's own words, not the schema library's (`expected int, received number`).
  */
 function numberOf(control: HTMLInputElement): number {
   const { validity, min, max } = control;
+  const value = Number(control.value);
+  const { exclusiveMin, exclusiveMax } = control.dataset;
   const problem = validity.stepMismatch
     ? 'a whole number'
     : validity.rangeUnderflow
       ? `at least ${min}`
       : validity.rangeOverflow
         ? `at most ${max}`
-        : undefined;
+        : exclusiveMin !== undefined && value <= Number(exclusiveMin)
+          ? `more than ${exclusiveMin}`
+          : exclusiveMax !== undefined && value >= Number(exclusiveMax)
+            ? `less than ${exclusiveMax}`
+            : undefined;
   if (problem !== undefined) throw new FieldError({ field: control.name, problem });
-  return Number(control.value);
+  return value;
 }
 
 /** Reads the form's controls into task args: empty optional fields are left out, so the schema's defaults apply. */

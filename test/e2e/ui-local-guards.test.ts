@@ -1,8 +1,9 @@
 /**
  * `cnf-admin ui` on the local stage, in chromium: what the page and its
  * server guard against (a bulk action fired twice, a secret typed in
- * clear, an interrupt said of a lost run, a log line's terminal controls, a
- * log too long to hold), through the real binary.
+ * clear, a number out of its schema's exclusive bounds, an interrupt said
+ * of a lost run, a log line's terminal controls, a log too long to hold),
+ * through the real binary.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,6 +51,15 @@ export default defineTask({
     process.stdout.write('ad\\u200Bmin\\uFEFF \\u0085next \\u009B31m\\n');
     log.info('\\u001b[32mgreen\\u001b[0m logged');
   },
+});
+`,
+  bounded: `import * as z from 'zod';
+import { defineTask } from 'cnf-admin/runtime';
+export default defineTask({
+  name: 'bounded',
+  description: 'Takes a share above 0 and a retry count below 10: bounds its schema writes as exclusiveMinimum and exclusiveMaximum',
+  args: z.strictObject({ share: z.number().positive(), retries: z.number().int().lt(10).optional() }),
+  run: async ({ args }) => args,
 });
 `,
   'many-lines': `import { defineTask } from 'cnf-admin/runtime';
@@ -155,6 +165,30 @@ describe('cnf-admin ui guards, on the local stage', () => {
     await expect.poll(() => page.locator('#result').textContent(), { timeout: 20_000 }).toContain('"tokenLength": 12');
     expect(await page.locator('#result').textContent()).toContain('"pinIsNumber": true');
     expect(await page.locator('dl.facts').textContent()).not.toContain('s3cret-token');
+  });
+
+  it('refuses a number its schema bounds exclusively (exclusiveMinimum, exclusiveMaximum) in the field, before it asks', async () => {
+    await page.goto(address('/tasks/bounded'));
+    const share = page.locator('#arg-share');
+    const retries = page.locator('#arg-retries');
+    for (const [typedShare, typedRetries, field, problem] of [
+      ['0', '', '#arg-share', 'more than 0'],
+      ['-1', '', '#arg-share', 'more than 0'],
+      ['0.5', '10', '#arg-retries', 'less than 10'],
+    ] as const) {
+      await share.fill(typedShare);
+      await retries.fill(typedRetries);
+      await page.getByRole('button', { name: 'Start run…' }).click();
+      await expect.poll(() => page.locator(`${field}-error`).textContent()).toBe(problem);
+      expect(await page.locator(field).getAttribute('aria-invalid')).toBe('true');
+      expect(await page.getByRole('dialog').count()).toBe(0);
+    }
+    // Just inside both bounds, the form asks, and marks nothing.
+    await retries.fill('9');
+    await page.getByRole('button', { name: 'Start run…' }).click();
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(1);
+    expect(await page.locator('[aria-invalid]').count()).toBe(0);
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
   });
 
   it('says no interrupt of a lost run no interrupt reached, as runs show says none', async () => {
