@@ -224,12 +224,16 @@ function notDone(failed: readonly { runId: string; error?: string }[]): string {
   return [...byReason].map(([reason, ids]) => ` Not done: ${ids.length} (${reason}): ${fewRunIds(ids)}.`).join('');
 }
 
-/** A page of runs as `/api/runs` answers it: `at` holds the list for the pages after it. */
+/**
+ * A page of runs as `/api/runs` answers it: `at` holds the list for the pages after it; `lastPage` (from 0), on a page
+ * past the end of a list that holds runs, is the last page that holds some.
+ */
 interface RunsPage {
   runs: RunRow[];
   hasMore: boolean;
   moves: StageMove[];
   at?: string;
+  lastPage?: number;
 }
 
 /** The runs page: filters (in the address), one page of runs (the first following the ledger), paging, and bulk actions on what the filter selects. */
@@ -254,15 +258,30 @@ async function runsView(loading: Promise<Session>): Promise<void> {
     typedPage === pageText ? '' : `page takes a whole number, got ${JSON.stringify(typedPage)}: this is the first page.`,
   );
   const filtered = Object.keys(filter).some((key) => key !== 'all');
+  // A page past the end of a list that holds runs says so, and leads back to the pages that hold them.
+  const pastTheEnd = (runs: RunsPage, last: number): HTMLElement =>
+    h(
+      'p',
+      { id: 'past-the-end' },
+      `No more runs: page ${page + 1} is past the end of this list, which ends on page ${last + 1}. `,
+      'Go to ',
+      last > 0 ? [h('a', { href: paged(runs, last) }, `the last page, page ${last + 1},`), ' or to '] : '',
+      h('a', { href: paged(runs, 0) }, 'the first page'),
+      '.',
+    );
   const listed = (runs: RunsPage): HTMLElement =>
     h(
       'div',
       { class: 'listing' },
-      runs.runs.length === 0 ? h('p', {}, 'No runs match.') : table(runs.runs, runs.moves),
+      runs.runs.length > 0
+        ? table(runs.runs, runs.moves)
+        : runs.lastPage === undefined
+          ? h('p', {}, 'No runs match.')
+          : pastTheEnd(runs, runs.lastPage),
       h(
         'nav',
         { class: 'paging', 'aria-label': 'Pages' },
-        page > 0 ? h('a', { href: paged(runs, page - 1), rel: 'prev' }, '← Newer') : '',
+        page > 0 && runs.lastPage === undefined ? h('a', { href: paged(runs, page - 1), rel: 'prev' }, '← Newer') : '',
         h('span', {}, ` Page ${page + 1} `),
         runs.hasMore ? h('a', { href: paged(runs, page + 1), rel: 'next' }, 'Older →') : '',
       ),

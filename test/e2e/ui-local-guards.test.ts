@@ -5,10 +5,11 @@
  * of a lost run, a log line's terminal controls, a log too long to hold),
  * through the real binary.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../lib/core/run.js';
 import { launchBrowser, type TestBrowser } from '../support/browser.js';
 import { localLogShows, localRunEnded } from '../support/local-run-files.js';
 import { holdTaskAtImport } from '../support/task-held-at-import.js';
@@ -84,6 +85,35 @@ export default defineTask({
 `,
 };
 
+/**
+ * Writes the records of `count` ended runs of echo by `caller` into the local ledger, a minute apart, as a ledger
+ * from before its index holds them (the list reads each once and indexes it): a list longer than a page, without
+ * starting as many runs.
+ */
+function seedRuns(count: number, caller: string): void {
+  const runs = join(project.dir, '.cnf', 'local', 'runs');
+  mkdirSync(runs, { recursive: true });
+  const start = Date.parse('2020-01-01T00:00:00.000Z');
+  for (let index = 0; index < count; index += 1) {
+    const startedAt = new Date(start + index * 60_000).toISOString();
+    const runId = `${startedAt.replace(/[-:]/g, '').slice(0, 15).replace('T', '-')}-seed${String(index).padStart(4, '0')}`;
+    const record: RunRecord = {
+      runId,
+      task: 'echo',
+      args: { count: 1 },
+      release: 'r-000000000000',
+      source: 'cli',
+      caller,
+      startedAt,
+      endedAt: new Date(start + index * 60_000 + 1000).toISOString(),
+      exitCode: 0,
+      durationMs: 1000,
+      log: join(project.dir, '.cnf', 'local', 'logs', `${runId}.log`),
+    };
+    writeFileSync(join(runs, `${runId}.json`), JSON.stringify(record));
+  }
+}
+
 /** Writes {@link TASKS} into the project and registers them beside noop. */
 function addTasks(): void {
   const admin = join(project.dir, 'lambda', 'admin.ts');
@@ -143,6 +173,27 @@ describe('cnf-admin ui guards, on the local stage', () => {
     await expect.poll(() => page.getByRole('button', { name: 'Re-run all matching…' }).isEnabled()).toBe(true);
     // Each run re-ran once: two new runs, not four.
     expect((await runsOf('noop')).filter((run) => run.source === 'ui')).toHaveLength(2);
+  });
+
+  it('says a page past the end of a list is past its end, not that no run matches, and leads to its last page and its first', async () => {
+    seedRuns(60, 'pager@seeded');
+    await page.goto(address('/runs', { caller: 'pager@seeded', page: '4' }));
+    await expect
+      .poll(() => page.locator('.listing p').textContent())
+      .toBe('No more runs: page 5 is past the end of this list, which ends on page 2. Go to the last page, page 2, or to the first page.');
+    expect(await page.locator('main').textContent()).not.toContain('No runs match.');
+    // No Newer link to page 4, past the end too.
+    expect(await page.locator('nav.paging a').count()).toBe(0);
+    await page.getByRole('link', { name: 'the last page, page 2,' }).click();
+    await page.waitForURL((url) => url.searchParams.get('page') === '1');
+    await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(10);
+    await page.goto(address('/runs', { caller: 'pager@seeded', page: '4' }));
+    await page.getByRole('link', { name: 'the first page' }).click();
+    await page.waitForURL((url) => url.searchParams.get('page') === '0');
+    await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(50);
+    // A list that holds no runs says so, on any page.
+    await page.goto(address('/runs', { caller: 'nobody-at-all', page: '4' }));
+    await expect.poll(() => page.locator('.listing p').textContent()).toBe('No runs match.');
   });
 
   it('types the args a task declares sensitive hidden, kept out of autofill, and sends them as typed', async () => {

@@ -166,7 +166,10 @@ class UiApi {
    * One page of the runs a filter selects, newest first. `at` (ISO 8601)
    * holds the list where it was when its first page was read: only runs
    * started before it count, so that runs started since shift no page and
-   * none shows twice. The answer names the `at` for the next pages.
+   * none shows twice. The answer names the `at` for the next pages, and,
+   * for a page past the end of a list that holds runs, the last page that
+   * holds some (`lastPage`, from 0): an empty page is "no runs match" only
+   * where none does.
    */
   async runs(filter: RunFilter, page: number, at?: string): Promise<unknown> {
     const held = at === undefined || (filter.to !== undefined && filter.to < at) ? filter : { ...filter, to: at };
@@ -185,6 +188,7 @@ class UiApi {
       page,
       pageSize: PAGE_SIZE,
       hasMore,
+      ...(rows.length === 0 && records.length > 0 ? { lastPage: Math.floor((records.length - 1) / PAGE_SIZE) } : {}),
       moves: inSpan.reverse(),
       ...(next === undefined ? {} : { at: next }),
     });
