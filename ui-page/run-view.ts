@@ -25,6 +25,8 @@ interface RunDocument {
   meaning?: string;
   /** When an interrupt reached the run, as `runs show` says it (none for a lost run no interrupt reached). */
   interruptedAt: string | null;
+  /** Whether `/tasks/<task>` shows the run's task (the live release has it), and why not where it does not. */
+  taskPage: { can: boolean; why?: string };
   /** ownConfig: the config version a re-run on the run's own release reads (its pinned one), null where unknown. */
   rerun: { can: boolean; why?: string; ownConfig?: number | null };
   stop: { can: boolean; why?: string };
@@ -57,6 +59,21 @@ function configOf(record: { configVersion?: number; configFingerprint?: string }
 
 function fact(term: string, ...value: (Node | string)[]): HTMLElement[] {
   return [h('dt', {}, term), h('dd', {}, ...value)];
+}
+
+/** The run's task: a link to its page where it has one; else its name, plain, with why it has none and a link to its runs. */
+function taskFact(task: string, page: RunDocument['taskPage']): (Node | string)[] {
+  if (page.can) return [h('a', { href: href(`/tasks/${encodeURIComponent(task)}`) }, task)];
+  return [
+    task,
+    h(
+      'span',
+      { class: 'dim', id: 'task-page-why' },
+      ` — no task page: ${page.why ?? ''} `,
+      h('a', { href: href('/runs', { task }) }, `See the runs of ${task}`),
+      '.',
+    ),
+  ];
 }
 
 /* Whether a re-run is being asked or started: a second click or Enter meanwhile starts no second run. */
@@ -207,7 +224,7 @@ async function runView(session: Session, runId: string): Promise<void> {
   const facts = h(
     'dl',
     { class: 'facts' },
-    ...fact('Task', h('a', { href: href(`/tasks/${encodeURIComponent(record.task)}`) }, record.task)),
+    ...fact('Task', ...taskFact(record.task, run.taskPage)),
     ...fact('Args', h('code', { id: 'run-args' }, visibleText(JSON.stringify(record.args)))),
     ...fact('Release', h('a', { href: href('/runs', { release: record.release }) }, record.release), config),
     ...fact('Source', record.source),

@@ -307,4 +307,44 @@ describe('cnf-admin ui guards, on the local stage', () => {
       `The first ${(total - 10_000).toLocaleString('en')} lines of this log are not shown here, only its newest 10,000: read the whole log with cnf-admin logs ${runId} --stage local`,
     );
   });
+  it("names a run's task plain, saying why, where the live release lacks it: its link led to Not found", async () => {
+    const ran = await project.cli(['invoke', 'bounded', '--args', '{"share":1}', '--json']);
+    expect(ran.code, ran.stderr).toBe(0);
+    const { runId } = JSON.parse(ran.stdout) as { runId: string };
+    const { runId: noopRunId } = JSON.parse((await project.cli(['invoke', 'noop', '--json'])).stdout) as { runId: string };
+    const admin = join(project.dir, 'lambda', 'admin.ts');
+    const kept = readFileSync(admin, 'utf8');
+    // The task removed since the run, and the release without it deployed: the live release has it no more.
+    writeFileSync(admin, kept.replace("    'bounded': () => import('./tasks/bounded.js'),\n", ''));
+    try {
+      const deployed = await project.cli(['deploy']);
+      expect(deployed.code, deployed.stderr).toBe(0);
+      const live = (JSON.parse(readFileSync(join(project.dir, '.cnf', 'local', 'aliases.json'), 'utf8')) as { live: { admin: string } })
+        .live.admin;
+      const { release } = JSON.parse((await project.cli(['runs', 'show', runId, '--json'])).stdout) as { release: string };
+      expect(live).not.toBe(release);
+      // The server takes the live release it read as live for a few seconds: the run's page is read once it has the new one.
+      const session = async (): Promise<string> =>
+        ((await (await fetch(`${ui.origin}/api/session`, { headers: { 'x-cnf-token': ui.token } })).json()) as { liveRelease: string })
+          .liveRelease;
+      await expect.poll(session, { timeout: 20_000 }).toBe(live);
+      await page.goto(address(`/runs/${runId}`));
+      const task = page.locator('dl.facts dt:has-text("Task") + dd');
+      await expect
+        .poll(() => task.textContent())
+        .toBe(
+          `bounded — no task page: The live release ${live} has no task bounded, and a task's page shows the live release's task: this run ran it on ${release}. See the runs of bounded.`,
+        );
+      expect(await task.locator('a[href^="/tasks/"]').count()).toBe(0);
+      await task.getByRole('link', { name: 'See the runs of bounded' }).click();
+      await page.waitForURL((url) => url.pathname === '/runs' && url.searchParams.get('task') === 'bounded');
+      await expect.poll(() => page.locator('table.runs tbody tr').first().textContent()).toContain(runId);
+      // A run of a task the live release has links to its page, which shows it.
+      await page.goto(address(`/runs/${noopRunId}`));
+      await task.getByRole('link', { name: 'noop' }).click();
+      await expect.poll(() => page.locator('h1').textContent()).toBe('Task noop');
+    } finally {
+      writeFileSync(admin, kept);
+    }
+  });
 });

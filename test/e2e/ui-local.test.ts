@@ -575,6 +575,12 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
       .poll(() => page.locator('#log').textContent())
       .toContain('is a rollback, which writes no log of its own: its record above');
     expect(await page.locator('#log').textContent()).not.toContain('gone');
+    // Its task is cnf-admin's own, which has no page to link to (the link led to Not found): named plain, saying why.
+    const task = page.locator('dl.facts dt:has-text("Task") + dd');
+    expect(await task.textContent()).toBe(
+      "cnf:rollback — no task page: cnf:rollback is cnf-admin's own task, not one of a release. See the runs of cnf:rollback.",
+    );
+    expect(await task.locator('a[href^="/tasks/"]').count()).toBe(0);
   });
 
   it('marks a roll-forward after the rollback on the task chart: each time a release went live', async () => {

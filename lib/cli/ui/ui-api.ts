@@ -18,6 +18,7 @@ import { RunStopper, type Ability } from './run-stopper.js';
 import { DEPLOY_CAUSE, ROLLBACK_CAUSE } from '../../core/rollback.js';
 import { stageMoves, type StageMove } from './stage-moves.js';
 import type { SecretMask } from '../secret-mask.js';
+import { catalogTask, taskPageOf } from './task-page.js';
 import { taskStats } from './task-stats.js';
 import { terminalText } from './terminal-text.js';
 import { ROLLBACK_TASK } from '../../core/rollback.js';
@@ -204,17 +205,19 @@ class UiApi {
   /**
    * One run: its record, status, meaning of its exit code, when an interrupt
    * reached it (as `runs show` says it: none for a lost run no interrupt
-   * reached), what can be done with it, the CLI command, and the command that
-   * prints its whole log.
+   * reached), whether its task has a page to link to, what can be done with
+   * it, the CLI command, and the command that prints its whole log.
    */
   async run(runId: string): Promise<unknown> {
     const record = await this.#record(runId);
-    const catalog = await this.#liveCatalog().catch(() => undefined);
+    const live = await this.#live().catch(() => undefined);
+    const catalog = live === undefined ? undefined : await this.platform.catalog(live).catch(() => undefined);
     return this.secrets.mask({
       record,
       status: runStatus(record),
       ...(record.exitCode === undefined ? {} : { meaning: runMeaning({ ...record, exitCode: record.exitCode }) }),
       interruptedAt: interruptReachedAt(record) ?? null,
+      taskPage: taskPageOf(record, live === undefined || catalog === undefined ? undefined : { release: live.release, catalog }),
       rerun: await this.#rerunOffer(record),
       stop: this.#stopper.ability(record, catalog),
       cli: this.#asRun(cliEquivalent({ task: record.task, args: record.args, stage: this.stage, release: record.release })),
@@ -372,10 +375,9 @@ class UiApi {
     });
   }
 
-  /** One task: its schema, stats, and its runs over time with the releases that went live. */
+  /** One task of the live release (the one its page, `/tasks/<name>`, shows): its schema, stats, and its runs over time with the releases that went live. */
   async task(name: string): Promise<unknown> {
-    const catalog = await this.#liveCatalog();
-    const task = [...catalog.tasks, ...catalog.scripts].find((candidate) => candidate.name === name);
+    const task = catalogTask(await this.#liveCatalog(), name);
     if (task === undefined) throw new HttpError(404, `The live release has no task ${JSON.stringify(name)}.`);
     const [records, status, moves] = await Promise.all([
       this.platform.runs({ task: name, limit: STATS_WINDOW }),
