@@ -2,7 +2,7 @@
 // esbuild. tools/build.mjs runs it; so do the tests and benchmarks, through
 // `npm run build`.
 import { build } from 'esbuild';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,22 +86,25 @@ async function copyShellScripts() {
 }
 
 /*
- * The AWS SDK's packages are CommonJS. Imported from an ES module, Node's ES
- * module loader loads each of their hundreds of files itself, and reads each
- * with its CommonJS lexer to find its exports: some 70 ms more than
- * `require` for the clients a command such as `config set` loads. So the
- * CLI requires them (the banner's `require`), as CommonJS requires its own,
- * and esbuild takes their exports as any CommonJS module's. A dynamic
- * `import()` of one gets an ES module that re-exports what the package
- * exports (the names read here, from the pinned version installed): of a
- * CommonJS module, a split chunk would export only its default. Bundling
- * the SDK took some 70 ms more off, but then the CLI's clients would be a
- * copy of their own: one that aws-sdk-client-mock, preloaded into a spawned
- * CLI as the tests do, could not reach. esbuild's own package is CommonJS
- * too: required, a deploy that builds does not lex its 100 KB for exports
- * first (some 10 ms).
+ * The AWS SDK is bundled in, from its ES modules (the packages' `module`
+ * builds), tree-shaken to the clients and commands the CLI sends: loaded
+ * from its CommonJS packages instead, each command that calls AWS spent some
+ * 60 ms more of processor time, in Node's loading of hundreds of files and
+ * in the clients' methods for every command of their service. The CLI's
+ * code imports each client from lib/platform/aws/sdk/<service>.ts, built
+ * too as an entry of its own, dist/aws-sdk/<service>.mjs: the very classes
+ * the CLI uses, where the tests' preloaded mocks (aws-sdk-client-mock) reach
+ * them in a spawned CLI (test/support/aws-mock-preload-build.ts).
+ *
+ * esbuild's own package is CommonJS: required, a deploy that builds does
+ * not lex its 100 KB for exports first (some 10 ms). A dynamic `import()` of
+ * it gets an ES module that re-exports what the package exports (the names
+ * read here, from the pinned version installed): of a CommonJS module, a
+ * split chunk would export only its default.
  */
-const CJS_PACKAGES = /^(@(aws-sdk|smithy)\/|esbuild$)/;
+const SDK_DIR = 'lib/platform/aws/sdk';
+const SDK_PACKAGES = /^@(aws-sdk|smithy)\//;
+const CJS_PACKAGES = /^esbuild$/;
 const requireAtBuild = createRequire(resolve(root, 'package.json'));
 const requireCommonJs = {
   name: 'require-commonjs-packages',
@@ -130,7 +133,7 @@ async function buildCli() {
     await readFile(new URL('../package.json', import.meta.url), 'utf8'),
   );
   const external = Object.keys({ ...dependencies, ...devDependencies, ...peerDependencies })
-    .filter((name) => !BUNDLED.has(name))
+    .filter((name) => !BUNDLED.has(name) && !SDK_PACKAGES.test(name))
     .flatMap((name) => [name, `${name}/*`]);
   const common = {
     absWorkingDir: root,
@@ -139,6 +142,8 @@ async function buildCli() {
     format: 'esm',
     platform: 'node',
     target: 'node20',
+    // The ES module builds of the packages that have one (the AWS SDK's), which esbuild can leave unused code out of.
+    mainFields: ['module', 'main'],
     outExtension: { '.js': '.mjs' },
     // Other dependencies load from node_modules at run time.
     external,
@@ -159,7 +164,12 @@ async function buildCli() {
     copyShellScripts(),
     build({
       ...common,
-      entryPoints: { cli: 'lib/cli/main.ts' },
+      entryPoints: {
+        cli: 'lib/cli/main.ts',
+        ...Object.fromEntries(
+          (await readdir(resolve(root, SDK_DIR))).map((file) => [`aws-sdk/${file.replace(/\.ts$/, '')}`, `${SDK_DIR}/${file}`]),
+        ),
+      },
       splitting: true,
       chunkNames: 'chunks/[name]-[hash]',
     }),

@@ -68,6 +68,15 @@ describe('the built CLI', () => {
     expect([...staticChunks(chunk('preflight'))].some((file) => readFileSync(file, 'utf8').includes(ZOD_FULL_BUILD))).toBe(true);
   });
 
+  it('loads no package of the AWS SDK when it opens an AWS stage: the SDK is bundled in, the commands it sends and no more', () => {
+    // An error message of the SDK's quotes `require("@aws-sdk/signature-v4-crt")` as what to write: it is no require.
+    const loaded = [...staticPackages(chunk('aws-platform'))].filter((name) => name !== '@aws-sdk/signature-v4-crt');
+    expect(loaded.filter((name) => /^@(aws-sdk|smithy)\//.test(name))).toEqual([]);
+    // The check can fail: the stage's clients are in its chunks, as the preloaded mocks of the tests find them.
+    const code = [...staticChunks(chunk('aws-platform'))].map((file) => readFileSync(file, 'utf8')).join('\n');
+    for (const client of ['LambdaClient', 'SSMClient', 'STSClient']) expect(code).toContain(`var ${client}=`);
+  });
+
   it('loads esbuild where a command builds, so that the check above can fail', () => {
     expect(staticPackages(chunk('build-bundle'))).toContain('esbuild');
   });

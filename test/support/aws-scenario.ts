@@ -4,7 +4,7 @@
  * `aws-mock-preload.ts`) the real `cnf-admin` binary. Every command sent is
  * recorded, for the tests that check the operator policy.
  */
-import { CloudWatchLogsClient, FilterLogEventsCommand, StartLiveTailCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient, FilterLogEventsCommand, StartLiveTailCommand } from '../../lib/platform/aws/sdk/logs.js';
 import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
@@ -13,9 +13,9 @@ import {
   PutItemCommand,
   QueryCommand,
   UpdateItemCommand,
+  unmarshall,
   type AttributeValue,
-} from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+} from '../../lib/platform/aws/sdk/dynamodb.js';
 import {
   GetAliasCommand,
   GetFunctionConfigurationCommand,
@@ -25,7 +25,7 @@ import {
   ListAliasesCommand,
   ListVersionsByFunctionCommand,
   UpdateAliasCommand,
-} from '@aws-sdk/client-lambda';
+} from '../../lib/platform/aws/sdk/lambda.js';
 import {
   DeleteParameterCommand,
   GetParameterCommand,
@@ -34,10 +34,10 @@ import {
   GetParametersCommand,
   PutParameterCommand,
   SSMClient,
-} from '@aws-sdk/client-ssm';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { DescribeTasksCommand, ECSClient, type Task } from '@aws-sdk/client-ecs';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+} from '../../lib/platform/aws/sdk/ssm.js';
+import { GetCallerIdentityCommand, STSClient } from '../../lib/platform/aws/sdk/sts.js';
+import { DescribeTasksCommand, ECSClient, type Task } from '../../lib/platform/aws/sdk/ecs.js';
+import { CloudFormationClient, DescribeStacksCommand } from '../../lib/platform/aws/sdk/cloudformation.js';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { encodeFrame } from '../../lib/core/run-frames.js';
 import { DESCRIBE_TASK, type TaskCatalog, type TaskInfo } from '../../lib/core/task-catalog.js';

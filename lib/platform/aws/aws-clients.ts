@@ -1,12 +1,12 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { ECSClient } from '@aws-sdk/client-ecs';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { STSClient } from '@aws-sdk/client-sts';
+import type { CloudFormationClient } from './sdk/cloudformation.js';
+import { CloudWatchLogsClient } from './sdk/logs.js';
+import type { DynamoDBClient } from './sdk/dynamodb.js';
+import type { ECSClient } from './sdk/ecs.js';
+import { LambdaClient } from './sdk/lambda.js';
+import { SSMClient } from './sdk/ssm.js';
+import { STSClient } from './sdk/sts.js';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { NodeHttpHandler, type NodeHttpHandlerOptions } from '@smithy/node-http-handler';
 import { UsageError } from '../../core/errors.js';
@@ -146,7 +146,7 @@ class AwsClients {
 
   /** The DynamoDB client (the run ledger), loaded only by the commands that read the ledger. */
   dynamodb(): Promise<DynamoDBClient> {
-    this.#dynamodb ??= import('@aws-sdk/client-dynamodb').then(({ DynamoDBClient }) => new DynamoDBClient(this.#config()));
+    this.#dynamodb ??= import('./sdk/dynamodb.js').then(({ DynamoDBClient }) => new DynamoDBClient(this.#config()));
     return this.#dynamodb;
   }
 
@@ -155,15 +155,13 @@ class AwsClients {
    * watch or stop one. Its RunTask may be retried: the run id is its client token.
    */
   ecs(): Promise<ECSClient> {
-    this.#ecs ??= import('@aws-sdk/client-ecs').then(({ ECSClient }) => new ECSClient(this.#config()));
+    this.#ecs ??= import('./sdk/ecs.js').then(({ ECSClient }) => new ECSClient(this.#config()));
     return this.#ecs;
   }
 
   /** The CloudFormation client (whether the stage's stack is being deployed), loaded only by the commands that ask. */
   cloudFormation(): Promise<CloudFormationClient> {
-    this.#cloudFormation ??= import('@aws-sdk/client-cloudformation').then(
-      ({ CloudFormationClient }) => new CloudFormationClient(this.#config()),
-    );
+    this.#cloudFormation ??= import('./sdk/cloudformation.js').then(({ CloudFormationClient }) => new CloudFormationClient(this.#config()));
     return this.#cloudFormation;
   }
 

@@ -1,4 +1,4 @@
-import { UpdateAliasCommand, type AliasConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
+import { UpdateAliasCommand, type AliasConfiguration, type LambdaClient } from './sdk/lambda.js';
 import type { PairMove } from '../../core/config-ledger.js';
 import { livePairLabel } from '../../core/config-version.js';
 import { ReleaseMismatchError, TryAgainError, UnavailableError } from '../../core/errors.js';

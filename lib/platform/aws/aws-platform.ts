@@ -1,4 +1,4 @@
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand } from './sdk/sts.js';
 import { containerTaskOf } from '../../core/container-run.js';
 import { taskFamilyOf } from '../../core/stage-names.js';
 import { CnfError, PermissionError, UnavailableError, UsageError } from '../../core/errors.js';

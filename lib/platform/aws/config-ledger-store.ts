@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
   GetItemCommand,
+  marshall,
   PutItemCommand,
   paginateQuery,
+  unmarshall,
   type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+} from './sdk/dynamodb.js';
 import {
   CONFIG_ENTITY,
   configItem,

@@ -1,4 +1,4 @@
-import type { Task } from '@aws-sdk/client-ecs';
+import type { Task } from './sdk/ecs.js';
 import { RUN_RESULT_MESSAGE, type ContainerStarted } from '../../core/container-run.js';
 import type { InvokeOptions, InvokePlan, RunFrame } from '../../core/platform.js';
 import type { AdminEvent, RunError, RunRecord, RunResult } from '../../core/run.js';

@@ -1,4 +1,4 @@
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, type SSMClient } from './sdk/ssm.js';
 import { UnavailableError } from '../../core/errors.js';
 import type { FunctionNames } from '../../core/stage-names.js';
 import { parseStageRecord, stageRecordName, type StageRecord } from '../../core/stage-record.js';

@@ -1,4 +1,4 @@
-import type { ECSClient, Task } from '@aws-sdk/client-ecs';
+import type { ECSClient, Task } from './sdk/ecs.js';
 import type { ContainerRecord } from '../../core/stage-record.js';
 import { pause } from '../../core/abortable.js';
 import { callAws } from './aws-errors.js';
@@ -69,7 +69,7 @@ async function waitForStop(target: EcsTarget, taskArn: string, watch: StopWatch)
 /** The task as DescribeTasks tells it, or undefined when ECS no longer knows it. */
 async function describeTask(target: EcsTarget, taskArn: string): Promise<Task | undefined> {
   // Loaded with a stage's first container call, as its client is (aws-clients.ts): most commands make none.
-  const { DescribeTasksCommand } = await import('@aws-sdk/client-ecs');
+  const { DescribeTasksCommand } = await import('./sdk/ecs.js');
   const answer = await callAws({ action: 'ecs:DescribeTasks', resource: `task ${taskArn}`, stage: target.stage }, () =>
     target.ecs.send(new DescribeTasksCommand({ cluster: target.record.cluster, tasks: [taskArn] })),
   );

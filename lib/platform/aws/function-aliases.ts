@@ -4,7 +4,7 @@ import {
   ListAliasesCommand,
   type AliasConfiguration,
   type LambdaClient,
-} from '@aws-sdk/client-lambda';
+} from './sdk/lambda.js';
 import { UnavailableError } from '../../core/errors.js';
 import { releaseFromDescription } from '../../core/stage-record.js';
 import { callAws, isNotFound, translateAwsError } from './aws-errors.js';

@@ -1,4 +1,4 @@
-import { GetFunctionConfigurationCommand, ListVersionsByFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, ListVersionsByFunctionCommand, type LambdaClient } from './sdk/lambda.js';
 import { releaseFromDescription } from '../../core/stage-record.js';
 import { callAws } from './aws-errors.js';
 

@@ -1,4 +1,4 @@
-import { InvokeCommand, type InvokeCommandInput, type LambdaClient, type LogType } from '@aws-sdk/client-lambda';
+import { InvokeCommand, type InvokeCommandInput, type LambdaClient, type LogType } from './sdk/lambda.js';
 import { ReleaseMismatchError } from '../../core/errors.js';
 import { INTERRUPTED } from '../../core/abortable.js';
 import { sendInvoke, type InvokeCall, type SendInvokeOptions } from './invoke-request.js';

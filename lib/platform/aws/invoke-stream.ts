@@ -1,4 +1,4 @@
-import { InvokeWithResponseStreamCommand, type InvokeWithResponseStreamResponseEvent } from '@aws-sdk/client-lambda';
+import { InvokeWithResponseStreamCommand, type InvokeWithResponseStreamResponseEvent } from './sdk/lambda.js';
 import type { RunFrame } from '../../core/platform.js';
 import { FrameDecoder, runResultOfPayload } from '../../core/run-frames.js';
 import type { AdminEvent, RunResult } from '../../core/run.js';

@@ -1,4 +1,4 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from './sdk/dynamodb.js';
 import type { RunQuery } from '../../core/platform.js';
 import type { RunRecord } from '../../core/run.js';
 import { DynamoLedger } from '../../runtime/ledger/dynamo-ledger.js';

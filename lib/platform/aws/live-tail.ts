@@ -1,4 +1,4 @@
-import { StartLiveTailCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { StartLiveTailCommand, type CloudWatchLogsClient } from './sdk/logs.js';
 import { isAccessDenied, isNotFound, translateAwsError } from './aws-errors.js';
 import { iterateUntilAborted } from '../../core/abortable.js';
 import type { LogEvent } from './log-lines.js';

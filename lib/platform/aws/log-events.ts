@@ -1,4 +1,4 @@
-import { FilterLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { FilterLogEventsCommand, type CloudWatchLogsClient } from './sdk/logs.js';
 import { callAws } from './aws-errors.js';
 import type { LogEvent } from './log-lines.js';
 

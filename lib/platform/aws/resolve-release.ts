@@ -1,4 +1,4 @@
-import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from './sdk/lambda.js';
 import { releaseOfPair } from '../../core/alias-pair.js';
 import { UnavailableError } from '../../core/errors.js';
 import { DEFAULT_ALIAS, type AliasTarget, type InvokePlan, type ReleaseTarget } from '../../core/platform.js';

@@ -5,7 +5,7 @@ import {
   PutParameterCommand,
   type Parameter as SsmParameter,
   type SSMClient,
-} from '@aws-sdk/client-ssm';
+} from './sdk/ssm.js';
 import { assertValidConfigKey, MASK, RESERVED_KEY_PREFIX, type Parameter } from '../../core/parameter-set.js';
 import type { ParameterStore } from '../../core/platform.js';
 import { isCnfError, toldMore } from '../../core/errors.js';

@@ -5,7 +5,7 @@ import {
   paginateGetParameterHistory,
   paginateGetParametersByPath,
   type SSMClient,
-} from '@aws-sdk/client-ssm';
+} from './sdk/ssm.js';
 import type { ConfigVersionKey } from '../../core/config-version.js';
 import { LIVE_PAIR_KEY, parseLivePairRecord, type LivePairRecord } from '../../core/live-pair-record.js';
 import { RESERVED_KEY_PREFIX } from '../../core/parameter-set.js';

@@ -1,4 +1,4 @@
-import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { CloudFormationClient } from './sdk/cloudformation.js';
 import { translateAwsError } from './aws-errors.js';
 
 /**
@@ -7,7 +7,7 @@ import { translateAwsError } from './aws-errors.js';
  * undefined (the stack is settled, or gone).
  */
 async function deployInProgress(client: CloudFormationClient, stackName: string, stage: string): Promise<string | undefined> {
-  const { DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
+  const { DescribeStacksCommand } = await import('./sdk/cloudformation.js');
   try {
     const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName }));
     const status = Stacks?.[0]?.StackStatus;

@@ -1,4 +1,4 @@
-import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { LambdaClient } from './sdk/lambda.js';
 import type { AliasPairStatus, AliasTarget, ReleaseInfo, StageStatus } from '../../core/platform.js';
 import type { StageRecord } from '../../core/stage-record.js';
 import { listAliases, type AliasState } from './function-aliases.js';

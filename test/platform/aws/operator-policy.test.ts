@@ -334,6 +334,7 @@ describe('cnf-admin policy', () => {
     const dir = join(REPO_ROOT, 'lib', 'platform', 'aws');
     const ledger = readFileSync(join(REPO_ROOT, 'lib', 'runtime', 'ledger', 'dynamo-ledger.ts'), 'utf8');
     const source = readdirSync(dir)
+      .filter((file) => file.endsWith('.ts'))
       .map((file) => readFileSync(join(dir, file), 'utf8'))
       .join('\n');
 

@@ -1,0 +1,7 @@
+/**
+ * The ECS client and the commands the CLI sends, its own and the runtime's
+ * (tools/build-cli.mjs bundles them, tree-shaken, as dist/aws-sdk/ecs.mjs):
+ * the CLI's code imports ECS from here alone.
+ */
+export * from '../../../runtime/vendor/ecs.js';
+export type { Task } from '@aws-sdk/client-ecs';
