@@ -10,6 +10,39 @@ interface Parameter {
   readonly secure: boolean;
 }
 
+/**
+ * A key of the live config version whose value is no longer kept: the version
+ * names a parameter version that SSM dropped (it keeps the last 100 versions
+ * of a parameter) or that went with its parameter (deleted by hand). The key,
+ * its type and the versions are known; there is no value to show.
+ */
+interface GoneParameter {
+  /** The config key. */
+  readonly key: string;
+  /** Whether the key's value was a secret (an SSM SecureString). */
+  readonly secure: boolean;
+  /** What names the value that is gone. */
+  readonly gone: {
+    /** The parameter version the config version names. */
+    readonly version: number;
+    /** The config version (the live one) that names it. */
+    readonly config: number;
+  };
+}
+
+/** A key of a stage's parameter set as `config list` and `get` read it: its value, or that its value is gone. */
+type ParameterEntry = Parameter | GoneParameter;
+
+/**
+ * Whether the entry's value is gone (see {@link GoneParameter}).
+ *
+ * @example
+ * const shown = isGone(entry) ? '(gone from SSM)' : printableValue(entry);
+ */
+function isGone(entry: ParameterEntry): entry is GoneParameter {
+  return 'gone' in entry;
+}
+
 /** The prefix below `/<app>/<stage>/` that cnf-admin keeps for itself. */
 const RESERVED_KEY_PREFIX = '_cnf/';
 
@@ -81,5 +114,5 @@ function printableValue(parameter: Parameter): string {
   return parameter.secure ? MASK : parameter.value;
 }
 
-export { assertValidConfigKey, fingerprintOf, MASK, printableValue, RESERVED_KEY_PREFIX };
-export type { Parameter };
+export { assertValidConfigKey, fingerprintOf, isGone, MASK, printableValue, RESERVED_KEY_PREFIX };
+export type { GoneParameter, Parameter, ParameterEntry };

@@ -1,5 +1,5 @@
 import type { ConfigVersion } from './config-version.js';
-import type { Parameter } from './parameter-set.js';
+import type { Parameter, ParameterEntry } from './parameter-set.js';
 import type { LambdaRecord } from './platform-record.js';
 import type { CloudStageCapability, LocalStageCapability, ManagedConfigKeysCapability } from './platform-capabilities.js';
 import type { LivePairControl } from './rollback.js';
@@ -197,8 +197,14 @@ interface ConsoleSession {
 
 /** A stage's parameter set, read and written by `config`. */
 interface ParameterStore {
-  list(): Promise<Parameter[]>;
-  get(key: string): Promise<Parameter | undefined>;
+  /**
+   * Every key of the live parameter set, in key order: its value (a secure
+   * one masked), or, where the live config version names a value that is no
+   * longer kept (AWS: SSM dropped that parameter version), that it is gone.
+   */
+  list(): Promise<ParameterEntry[]>;
+  /** One key as {@link list} reads it; undefined when the live parameter set has no such key. */
+  get(key: string): Promise<ParameterEntry | undefined>;
   set(key: string, value: string, options: { readonly secure: boolean }): Promise<void>;
   /** Removes a parameter; resolves to whether it existed. */
   unset(key: string): Promise<boolean>;

@@ -452,6 +452,48 @@ describe('config versions on AWS', () => {
     expect(liveRecord(server)).toMatchObject({ config: 4, keys: { GREETING: { version: 2 } } });
     expect((await cnfAdmin(server, ['config', 'get', 'GREETING'])).stdout).toBe('second\n');
   });
+
+  it('config get (69) and list (0) name a key whose live value SSM no longer keeps, and how to mend it', async () => {
+    const server = await fakeAws();
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'first']); // v1: GREETING:1
+    await cnfAdmin(server, ['config', 'set', 'API_TOKEN', 'token-value-7c1e', '--secure']); // v2: API_TOKEN:1
+    await cnfAdmin(server, ['config', 'set', 'LOG_LEVEL', 'debug']); // v3, live
+    // SSM keeps GREETING's versions 2 to 101 (v3 names 1), and API_TOKEN was deleted by hand.
+    for (let n = 0; n < KEPT_VERSIONS; n += 1) server.ssm.put(`${PATH}GREETING`, `later-${n}`);
+    server.ssm.handle('DeleteParameter', { Name: `${PATH}API_TOKEN` });
+
+    const get = await cnfAdmin(server, ['config', 'get', 'GREETING']);
+    expect(get.code).toBe(69);
+    expect(get.stdout).toBe('');
+    expect(get.stderr).toContain(
+      'The value of GREETING is gone from SSM: config v3, which is live, names version 1 of its parameter, which SSM no longer keeps',
+    );
+    expect(get.stderr).toContain('cnf-admin config set GREETING --stage prod');
+    expect(get.stderr).toContain('cnf-admin config rollback vN --stage prod');
+    expect(get.stderr).not.toContain('has no parameter');
+    const secure = await cnfAdmin(server, ['config', 'get', 'API_TOKEN', '--json']);
+    expect(secure.code).toBe(69);
+    expect(JSON.parse(secure.stdout)).toMatchObject({ exitCode: 69, error: { message: expect.stringContaining('API_TOKEN is gone') } });
+    expect(secure.stderr).toContain('cnf-admin config set API_TOKEN --secure --stage prod');
+
+    const list = await cnfAdmin(server, ['config', 'list']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^API_TOKEN +\(gone from SSM\) +secure$/m);
+    expect(list.stdout).toMatch(/^GREETING +\(gone from SSM\) +plain$/m);
+    expect(list.stdout).toMatch(/^LOG_LEVEL +debug +plain$/m);
+    expect(list.stderr).toContain('The values of API_TOKEN and GREETING are gone from SSM: config v3, which is live, names');
+    const listed = await cnfAdmin(server, ['config', 'list', '--json']);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout).parameters).toEqual([
+      { key: 'API_TOKEN', secure: true, gone: { version: 1, config: 3 } },
+      { key: 'GREETING', secure: false, gone: { version: 1, config: 3 } },
+      { key: 'LOG_LEVEL', value: 'debug', secure: false },
+    ]);
+    expect(`${list.stdout}${list.stderr}${listed.stdout}${secure.stdout}${secure.stderr}`).not.toContain('token-value-7c1e');
+    // What the hint says mends it: the key set again is a new config version, read again.
+    expect((await cnfAdmin(server, ['config', 'set', 'GREETING', 'again'])).code).toBe(0);
+    expect(await cnfAdmin(server, ['config', 'get', 'GREETING'])).toMatchObject({ code: 0, stdout: 'again\n' });
+  });
 });
 
 describe('pinned runs and rollback on AWS', () => {

@@ -1,8 +1,8 @@
 import { fstatSync } from 'node:fs';
-import { configVersionLabel } from '../../core/config-version.js';
+import { configVersionLabel, PARAMETER_VERSION_HISTORY } from '../../core/config-version.js';
 import { didYouMean } from '../../core/did-you-mean.js';
-import { UsageError } from '../../core/errors.js';
-import { assertValidConfigKey, MASK, printableValue, type Parameter } from '../../core/parameter-set.js';
+import { UnavailableError, UsageError } from '../../core/errors.js';
+import { assertValidConfigKey, isGone, MASK, printableValue, type GoneParameter, type ParameterEntry } from '../../core/parameter-set.js';
 import type { Platform } from '../../core/platform.js';
 import type { Stage } from '../../core/stage.js';
 import { secretValueProblem } from '../../runtime/redact-secrets.js';
@@ -17,17 +17,43 @@ import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
 import { beforeChange, CHANGE_FINISHES_FIRST, unstoppable } from '../interrupts.js';
 
-/** A parameter as `--json` shows it: secrets masked. */
-function printable(parameter: Parameter): { key: string; value: string; secure: boolean } {
+/** A parameter as `--json` shows it: secrets masked; a gone value as what named it, without a value. */
+function printable(parameter: ParameterEntry): { key: string; value: string; secure: boolean } | GoneParameter {
+  if (isGone(parameter)) return { key: parameter.key, secure: parameter.secure, gone: parameter.gone };
   return { key: parameter.key, value: printableValue(parameter), secure: parameter.secure };
 }
 
-/** `cnf-admin config list`: every parameter of the stage, secrets masked. */
+/** What `config list` shows in the VALUE column of a key whose value is gone. */
+const GONE_VALUE = '(gone from SSM)';
+
+/**
+ * What is wrong when the live config version names values SSM no longer
+ * keeps, and what to do: set each key again (a new config version), or go
+ * back to a config version whose values SSM still keeps.
+ */
+function goneValuesProblem(gone: readonly GoneParameter[], stage: string): { message: string; hint: string } {
+  const one = gone.length === 1;
+  const keys = gone.map(({ key }) => key);
+  const names = one ? keys.join('') : `${keys.slice(0, -1).join(', ')} and ${keys.at(-1) ?? ''}`;
+  const kept = `SSM keeps the last ${PARAMETER_VERSION_HISTORY} versions of a parameter, and none of a deleted one`;
+  const named = one
+    ? `version ${(gone[0] as GoneParameter).gone.version} of its parameter, which SSM no longer keeps (${kept})`
+    : `versions of their parameters that SSM no longer keeps (${gone.map(({ key, gone: { version } }) => `${key}: version ${version}`).join(', ')}; ${kept})`;
+  const config = configVersionLabel((gone[0] as GoneParameter).gone.config);
+  const sets = gone.map(({ key, secure }) => `cnf-admin config set ${key}${secure ? ' --secure' : ''} --stage ${stage}`).join('; ');
+  return {
+    message: `The value${one ? '' : 's'} of ${names} ${one ? 'is' : 'are'} gone from SSM: config ${config}, which is live, names ${named}.`,
+    hint: `Set ${one ? 'it' : 'each'} again: ${sets}. Or go back to a config version whose values SSM still keeps: cnf-admin config rollback vN --stage ${stage} (config history marks those RESTORABLE yes).`,
+  };
+}
+
+/** `cnf-admin config list`: every parameter of the stage, secrets masked; a value SSM no longer keeps is named as gone (exit 0). */
 async function configList(options: CommandOptions<'config list'>, io: CliIo): Promise<number> {
   const { platform, stage } = await openStage(io, options);
   const parameters = await platform.parameters.list();
   if (options.json === true) {
     writeJson(io, { stage: stage.name, parameters: parameters.map(printable) });
+    writeGoneValues(parameters, stage.name, io);
     return 0;
   }
   if (parameters.length === 0) {
@@ -41,14 +67,33 @@ async function configList(options: CommandOptions<'config list'>, io: CliIo): Pr
     io.stdout,
     formatTable(
       ['KEY', 'VALUE', 'TYPE'],
-      parameters.map((parameter) => [parameter.key, printableValue(parameter), parameter.secure ? 'secure' : 'plain']),
+      parameters.map((parameter) => [
+        parameter.key,
+        isGone(parameter) ? GONE_VALUE : printableValue(parameter),
+        parameter.secure ? 'secure' : 'plain',
+      ]),
       { width: terminalWidth(io) },
     ),
   );
+  writeGoneValues(parameters, stage.name, io);
   return 0;
 }
 
-/** `cnf-admin config get KEY`: one parameter; a secret's value is never printed. */
+/** Says on stderr which listed values are gone from SSM, and what to do; nothing when none is. */
+function writeGoneValues(parameters: readonly ParameterEntry[], stage: string, io: CliIo): void {
+  const gone = parameters.filter(isGone);
+  if (gone.length === 0) return;
+  const { message, hint } = goneValuesProblem(gone, stage);
+  writeLine(io.stderr, asInvoked(message, io.env));
+  writeLine(io.stderr, asInvoked(hint, io.env));
+}
+
+/**
+ * `cnf-admin config get KEY`: one parameter; a secret's value is never printed.
+ *
+ * @throws UsageError (64) when the stage has no such key; UnavailableError
+ * (69) when the live config version names a value of it that SSM no longer keeps.
+ */
 async function configGet(key: string, options: CommandOptions<'config get'>, io: CliIo): Promise<number> {
   assertValidConfigKey(key);
   const { platform, stage } = await openStage(io, options);
@@ -60,6 +105,10 @@ async function configGet(key: string, options: CommandOptions<'config get'>, io:
     throw new UsageError(`Stage ${stage.name} has no parameter ${key}.${didYouMean(key, known)}`, {
       hint: `List them with: cnf-admin config list --stage ${stage.name}`,
     });
+  }
+  if (isGone(parameter)) {
+    const { message, hint } = goneValuesProblem([parameter], stage.name);
+    throw new UnavailableError(message, { hint });
   }
   if (options.json === true) writeJson(io, printable(parameter));
   else writeLine(io.stdout, printableValue(parameter));
@@ -176,7 +225,9 @@ async function checkedSet(
 async function assertHeldByNoPlainValue(platform: Platform, key: string, text: string, stage: string): Promise<void> {
   const kept =
     (await platform.parameters.keptPlainValues?.()) ??
-    (await platform.parameters.list()).flatMap(({ key: plain, value, secure }) => (secure ? [] : [{ key: plain, value, live: true }]));
+    (await platform.parameters.list()).flatMap((parameter) =>
+      parameter.secure || isGone(parameter) ? [] : [{ key: parameter.key, value: parameter.value, live: true }],
+    );
   // The key's own plain value too: made secure now, the plain one stays in its history, which config diff prints.
   // The live values come first: a live holder is named as one.
   const holder = kept.find((parameter) => parameter.value.includes(text));

@@ -1,6 +1,6 @@
 import type { ConfigVersionKey } from '../../core/config-version.js';
 import { isCnfError, toldMore } from '../../core/errors.js';
-import { assertValidConfigKey, MASK, type Parameter } from '../../core/parameter-set.js';
+import { assertValidConfigKey, MASK, type ParameterEntry } from '../../core/parameter-set.js';
 import type { ParameterStore } from '../../core/platform.js';
 import type { AwsConfigVersions } from './aws-config-versions.js';
 import type { SsmParameterStore } from './ssm-parameters.js';
@@ -12,8 +12,9 @@ import { readSelected, type SsmScope } from './ssm-versions.js';
  * new SSM parameter version and makes a new config version naming it, and
  * `unset` makes one without the key and keeps the parameter (deleting it
  * would delete every version, so no older config version could be
- * restored); `list` and `get` read the live version's selectors. A stage
- * without a ledger keeps the plain parameter set, as before config versions.
+ * restored); `list` and `get` read the live version's selectors, and name
+ * a key whose selected version SSM no longer keeps as gone. A stage without a
+ * ledger keeps the plain parameter set, as before config versions.
  */
 class VersionedSsmParameters implements ParameterStore {
   constructor(
@@ -24,19 +25,19 @@ class VersionedSsmParameters implements ParameterStore {
     private readonly versioned: () => Promise<boolean>,
   ) {}
 
-  async list(): Promise<Parameter[]> {
+  async list(): Promise<ParameterEntry[]> {
     const record = (await this.versioned()) ? await this.versions.record() : undefined;
     if (record === undefined) return this.plain.list();
-    return this.#read(record.keys);
+    return this.#read(record.keys, record.config);
   }
 
-  async get(key: string): Promise<Parameter | undefined> {
+  async get(key: string): Promise<ParameterEntry | undefined> {
     assertValidConfigKey(key);
     const record = (await this.versioned()) ? await this.versions.record() : undefined;
     if (record === undefined) return this.plain.get(key);
     const selector = record.keys[key];
     if (selector === undefined) return undefined;
-    return (await this.#read({ [key]: selector }))[0];
+    return (await this.#read({ [key]: selector }, record.config))[0];
   }
 
   async set(key: string, value: string, options: { readonly secure: boolean }): Promise<void> {
@@ -45,7 +46,8 @@ class VersionedSsmParameters implements ParameterStore {
     await this.versions.change('set', async (base) => {
       const before = base[key];
       // A plain value set to what it is makes no version (a secure one is never read back to compare).
-      if (!options.secure && before?.secure === false && (await this.#read({ [key]: before }))[0]?.value === value) return undefined;
+      if (!options.secure && before?.secure === false && (await readSelected(this.scope, { [key]: before })).values[0]?.value === value)
+        return undefined;
       const version = await this.plain.put(key, value, options).catch((error: unknown) => {
         // The change stops before the ledger records anything: the live pair does not move.
         throw isCnfError(error)
@@ -69,12 +71,17 @@ class VersionedSsmParameters implements ParameterStore {
     return existed;
   }
 
-  /** The values the selectors name, secure ones masked, in key order. */
-  async #read(keys: Readonly<Record<string, ConfigVersionKey>>): Promise<Parameter[]> {
-    const { values } = await readSelected(this.scope, keys);
-    return values
-      .map(({ key, secure, value }) => ({ key, secure, value: secure ? MASK : (value ?? '') }))
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  /** The values the selectors of config version `config` name, secure ones masked, and the keys whose value is gone, in key order. */
+  async #read(keys: Readonly<Record<string, ConfigVersionKey>>, config: number): Promise<ParameterEntry[]> {
+    const { values, gone } = await readSelected(this.scope, keys);
+    const entries: ParameterEntry[] = [
+      ...values.map(({ key, secure, value }) => ({ key, secure, value: secure ? MASK : (value ?? '') })),
+      ...gone.map((key) => {
+        const { version, secure } = keys[key] as ConfigVersionKey;
+        return { key, secure, gone: { version, config } };
+      }),
+    ];
+    return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 }
 
