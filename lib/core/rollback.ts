@@ -112,8 +112,18 @@ interface RollbackPlan {
   readonly configMode: 'pinned' | 'current';
   /** The target was never live on the stage, so it pins no config: the live one is kept, whatever was asked. */
   readonly pinsNone?: true;
-  /** Per-key config diff from the live config to the target's. */
-  readonly diff: readonly ConfigDiffEntry[];
+  /**
+   * Per-key config diff from the live config to the target's: empty when the
+   * target keeps the live config. Absent when the target's config differs and
+   * the live one cannot be read whole ({@link liveConfigUnreadable}).
+   */
+  readonly diff?: readonly ConfigDiffEntry[];
+  /**
+   * Why the live config version cannot be read whole (a value it names is no
+   * longer kept), when it cannot: a rollback that keeps it moves the code
+   * alone, and the target's web and admin cannot read that value either.
+   */
+  readonly liveConfigUnreadable?: string;
 }
 
 /**
@@ -171,7 +181,11 @@ interface RollbackPlanSources {
 
 /**
  * Plans a rollback: from the live pair to the target release with its
- * pinned config (or the live one), and the per-key diff.
+ * pinned config (or the live one), and the per-key diff. It reads only the
+ * values the diff needs: none when the target keeps the live config (its
+ * diff is empty); and a live config whose values are no longer all kept
+ * leaves the diff out rather than refuse a rollback to a whole one, which
+ * mends it.
  *
  * @throws UnavailableError (69) naming why when the target cannot be restored.
  */
@@ -188,13 +202,16 @@ async function planRollback(sources: RollbackPlanSources, to: string, configMode
   const release = rollbackTarget(history, current, to, sources.stage);
   const pinned = pinnedConfig(history, release);
   const config = configMode === 'current' || pinned === undefined ? current.config : pinned;
+  // The same version on both sides differs in nothing: no value is read, so none that is gone stops the code's move.
+  const diffed = config !== current.config;
   // Every question at once (one round trip on AWS); the target's values are wanted only when it is restorable.
   const failed = (error: unknown): { failed: unknown } => ({ failed: error });
-  const [releaseProblem, configProblem, before, after] = await Promise.all([
+  const [releaseProblem, configProblem, liveProblem, before, after] = await Promise.all([
     sources.unrestorableRelease(release),
-    config !== undefined && config !== current.config ? sources.unrestorableConfig(config) : undefined,
-    current.config === undefined ? [] : sources.values(current.config),
-    config === undefined ? [] : sources.values(config).catch(failed),
+    config !== undefined && diffed ? sources.unrestorableConfig(config) : undefined,
+    current.config === undefined ? undefined : sources.unrestorableConfig(current.config),
+    current.config === undefined || !diffed ? [] : sources.values(current.config).catch(failed),
+    config === undefined || !diffed ? [] : sources.values(config).catch(failed),
   ]);
   if (releaseProblem !== undefined)
     throw new UnavailableError(`Cannot roll back to ${release}: ${releaseProblem}.`, {
@@ -205,6 +222,8 @@ async function planRollback(sources: RollbackPlanSources, to: string, configMode
       hint: `Roll back the code alone with: --config current`,
     });
   if ('failed' in after) throw after.failed;
+  // The live values serve the diff alone: where they are no longer all kept, the diff is left out.
+  if ('failed' in before && liveProblem === undefined) throw before.failed;
   // A release never live here (a deploy interrupted before it moved the pair, say) pins nothing: it keeps the live config, and says so.
   const pinsNone = configMode === 'pinned' && pinned === undefined;
   return {
@@ -212,7 +231,8 @@ async function planRollback(sources: RollbackPlanSources, to: string, configMode
     to: { release, config },
     configMode: pinsNone ? 'current' : configMode,
     ...(pinsNone ? { pinsNone } : {}),
-    diff: diffParameters(before, after),
+    ...('failed' in before ? {} : { diff: diffParameters(before, after) }),
+    ...(liveProblem === undefined ? {} : { liveConfigUnreadable: liveProblem }),
   };
 }
 

@@ -820,6 +820,57 @@ describe('pinned runs and rollback on AWS', () => {
     expect(withPhase.stdout).toContain('release phase: migrate runs on');
   });
 
+  it('rollback --config current moves the code alone when the live config names a value SSM no longer keeps, and says so', async () => {
+    const server = await twoReleases(); // the older release pinned to v1 (GREETING:1), the newer live with v2 (GREETING:2)
+    // SSM keeps GREETING's versions 3 to 102: neither v1's value nor the live v2's is kept.
+    for (let n = 0; n < KEPT_VERSIONS; n += 1) server.ssm.put(`${PATH}GREETING`, `later-${n}`);
+    // A release phase would read the live config on the target: refused before anything starts, saying what to do first.
+    const withPhase = await cnfAdmin(server, ['rollback', '--dry-run', '--config', 'current'], WITH_RELEASE_PHASE);
+    expect(withPhase.code).toBe(69);
+    expect(withPhase.stderr).toContain(
+      `The release phase (migrate) would run ${OLD_RELEASE} · config v2, the live config, which it cannot read: config v2 needs a version of GREETING that SSM no longer holds`,
+    );
+    expect(withPhase.stderr).toContain('cnf-admin config set KEY');
+    expect(withPhase.stderr).toContain('cnf-admin config rollback vN');
+
+    const dry = await cnfAdmin(server, ['rollback', '--dry-run', '--config', 'current']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain(`Roll back stage prod from ${RELEASE} · config v2 to ${OLD_RELEASE} · config v2`);
+    expect(dry.stdout).toContain('  config diff: none');
+    expect(dry.stdout).toContain(
+      `  ! the live config stays, and config v2 needs a version of GREETING that SSM no longer holds (it keeps the last 100 versions of a parameter): ${OLD_RELEASE}'s web and admin cannot read that value either.`,
+    );
+    const moved = await cnfAdmin(server, ['rollback', '--yes', '--config', 'current', '--json']);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(JSON.parse(moved.stdout)).toMatchObject({
+      moved: true,
+      to: { release: OLD_RELEASE, config: 2 },
+      diff: [],
+      liveConfigUnreadable: expect.stringContaining('config v2 needs a version of GREETING'),
+    });
+    expect(server.aliases.web.live?.version).toBe('6');
+    expect(server.aliases.admin.live?.version).toBe('4');
+    expect(liveRecord(server)).toMatchObject({ release: OLD_RELEASE, config: 2 });
+  });
+
+  it('a rollback to a whole pinned config leaves the diff out when the live config names a value SSM no longer keeps, and mends it', async () => {
+    const server = await fakeAws();
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'old']); // v1, live with the older release
+    deployNewer(server);
+    await cnfAdmin(server, ['config', 'set', 'LOG_LEVEL', 'debug']); // v2, live with the newer release
+    server.ssm.handle('DeleteParameter', { Name: `${PATH}LOG_LEVEL` });
+    const dry = await cnfAdmin(server, ['rollback', '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain(
+      '  config diff: left out: the live config cannot be read whole (config v2 needs a version of LOG_LEVEL that SSM no longer holds',
+    );
+    expect(dry.stdout).toContain(`the rollback makes ${OLD_RELEASE} · config v1, whose values are whole, live`);
+    const moved = await cnfAdmin(server, ['rollback', '--yes']);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(liveRecord(server)).toMatchObject({ release: OLD_RELEASE, config: 1 });
+    expect(await cnfAdmin(server, ['config', 'list', '--json'])).toMatchObject({ code: 0, stderr: '' });
+  });
+
   it.each([
     [3, false],
     [0, true],

@@ -88,7 +88,8 @@ describe('a rollback plan', () => {
   it('goes to the previous release with the last config it was live with', async () => {
     const plan = await planRollback(sources, 'previous', 'pinned');
     expect(plan.to).toEqual({ release: 'r-aaaaaaaaaaaa', config: 2 });
-    expect(formatConfigDiff(plan.diff)).toEqual(['~ V: 3 -> 2']);
+    expect(formatConfigDiff(plan.diff ?? [])).toEqual(['~ V: 3 -> 2']);
+    expect(plan.liveConfigUnreadable).toBeUndefined();
   });
 
   it('keeps the live config for a release never live on the stage, which pins none, and says so', async () => {
@@ -99,6 +100,43 @@ describe('a rollback plan', () => {
 
   it('keeps the live config with current', async () => {
     expect((await planRollback(sources, 'previous', 'current')).to).toEqual({ release: 'r-aaaaaaaaaaaa', config: 3 });
+  });
+
+  /** The sources of a stage whose live config v3 names a value that is no longer kept. */
+  const liveGone = {
+    ...sources,
+    values: async (version: number) => {
+      if (version === 3) throw new Error('config v3 needs a version of V that SSM no longer holds');
+      return values(version);
+    },
+    unrestorableConfig: async (version: number) => (version === 3 ? 'config v3 needs a version of V that SSM no longer holds' : undefined),
+  };
+
+  it('keeps the live config with current reading no value, so a live config whose value is gone moves the code alone, and says so', async () => {
+    const plan = await planRollback(liveGone, 'previous', 'current');
+    expect(plan).toMatchObject({
+      to: { release: 'r-aaaaaaaaaaaa', config: 3 },
+      diff: [],
+      liveConfigUnreadable: 'config v3 needs a version of V that SSM no longer holds',
+    });
+  });
+
+  it('leaves the diff out, rather than refuse, when the live config cannot be read whole and the pinned one can', async () => {
+    const plan = await planRollback(liveGone, 'previous', 'pinned');
+    expect(plan.to).toEqual({ release: 'r-aaaaaaaaaaaa', config: 2 });
+    expect(plan.diff).toBeUndefined();
+    expect(plan.liveConfigUnreadable).toBe('config v3 needs a version of V that SSM no longer holds');
+  });
+
+  it('fails as the read of the live values failed where they are all kept (a read that failed, not a value gone)', async () => {
+    const failing = {
+      ...sources,
+      values: async (version: number) => {
+        if (version === 3) throw new Error('ssm:GetParameters was denied');
+        return values(version);
+      },
+    };
+    await expect(planRollback(failing, 'previous', 'pinned')).rejects.toThrow('ssm:GetParameters was denied');
   });
 
   it('refuses, naming why, a release whose versions are gone or whose pinned config fell out of the history', async () => {

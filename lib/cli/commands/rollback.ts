@@ -62,10 +62,46 @@ function printPlan(out: NodeJS.WritableStream, stage: Stage, rollback: RollbackP
         ? "  config: the release's pinned config version (--config current keeps the live one)"
         : '  config: the live config version stays (--config current)',
   );
-  const lines = formatConfigDiff(rollback.diff);
-  writeLine(out, lines.length === 0 ? '  config diff: none' : `  config diff:\n${lines.map((line) => `    ${line}`).join('\n')}`);
+  const unreadable = rollback.liveConfigUnreadable;
+  if (rollback.diff === undefined)
+    writeLine(
+      out,
+      `  config diff: left out: the live config cannot be read whole${unreadable === undefined ? '' : ` (${unreadable})`}; the rollback makes ${pairLabel(rollback.to)}, whose values are whole, live`,
+    );
+  else {
+    const lines = formatConfigDiff(rollback.diff);
+    writeLine(out, lines.length === 0 ? '  config diff: none' : `  config diff:\n${lines.map((line) => `    ${line}`).join('\n')}`);
+  }
+  if (unreadable !== undefined && rollback.to.config === rollback.from.config)
+    writeLine(
+      out,
+      `  ! the live config stays, and ${unreadable}: ${rollback.to.release}'s web and admin cannot read that value either. ${MEND_LIVE_CONFIG}`,
+    );
   if (stage.releasePhase !== undefined)
     writeLine(out, `  release phase: ${stage.releasePhase} runs on ${rollback.to.release} first; if it fails, nothing moves`);
+}
+
+/** What mends a live config whose values are no longer all kept, for a plan's line and a refusal's hint. */
+const MEND_LIVE_CONFIG =
+  'Mend it with cnf-admin config set KEY (each key named), or cnf-admin config rollback vN to a version whose values are whole (config history marks those RESTORABLE yes), with the same --stage.';
+
+/**
+ * Refuses (69) a rollback whose release phase would run with the live config
+ * when that config cannot be read whole: the phase's admin run reads every
+ * value of it, and would fail before its task began. Without a release phase
+ * the code moves alone (the plan says what the live config lacks).
+ *
+ * @throws UnavailableError naming the release phase, the config and what to do first
+ */
+function assertReleasePhaseReadsConfig(stage: Stage, planned: RollbackPlan): void {
+  const unreadable = planned.liveConfigUnreadable;
+  if (stage.releasePhase === undefined || unreadable === undefined || planned.to.config !== planned.from.config) return;
+  throw new UnavailableError(
+    `The release phase (${stage.releasePhase}) would run ${pairLabel(planned.to)}, the live config, which it cannot read: ${unreadable}; nothing moved.`,
+    {
+      hint: `${MEND_LIVE_CONFIG} Then roll back again${planned.configMode === 'current' && planned.pinsNone !== true ? "; or, where the target's pinned config is another version and whole, roll back with it: --config pinned" : ''}.`,
+    },
+  );
 }
 
 /*
@@ -181,6 +217,7 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
   const json = options.json === true;
   const nothingToDo =
     planned.to.release === planned.from.release && planned.to.config === planned.from.config && planned.from.adminRelease === undefined;
+  if (!nothingToDo) assertReleasePhaseReadsConfig(stage, planned);
   // A release phase that release would refuse (no such task, args it does not take) is found before anything starts: a dry run's too.
   const phase =
     stage.releasePhase === undefined || nothingToDo
