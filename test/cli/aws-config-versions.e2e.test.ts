@@ -542,6 +542,9 @@ describe('pinned runs and rollback on AWS', () => {
       task: 'cnf:rollback',
       exitCode: 0,
       args: { from: `${RELEASE} · config v2`, to: `${OLD_RELEASE} · config v1`, reason: 'bad deploy' },
+      // the release and the config it made live
+      release: OLD_RELEASE,
+      configVersion: 1,
     });
     // config history lists the rollback with who made it, as the local stage does
     const history = JSON.parse((await cnfAdmin(server, ['config', 'history', '--json'])).stdout) as { rollbacks: unknown[] };
@@ -576,6 +579,8 @@ describe('pinned runs and rollback on AWS', () => {
     expect(liveRecord(server)).toMatchObject({ release: RELEASE, config: before?.config });
     const run = await cnfAdmin(server, ['runs', 'show', 'rb-denied', '--json']);
     expect(JSON.parse(run.stdout)).toMatchObject({ task: 'cnf:rollback', exitCode: 77 });
+    // It made no config live: its record names none (not the v1 it would have made live).
+    expect(JSON.parse(run.stdout)).not.toHaveProperty('configVersion');
     // and the stage is whole: the next rollback plans from where it was, and moves
     const again = await cnfAdmin(server, ['rollback', '--yes']);
     expect(again.code, again.stderr).toBe(0);
@@ -897,6 +902,8 @@ describe('pinned runs and rollback on AWS', () => {
     const run = JSON.parse((await cnfAdmin(server, ['runs', 'show', 'rb-phase', '--json'])).stdout);
     expect(run).toMatchObject({ task: 'cnf:rollback', exitCode });
     if (!moves) expect(run.error).toMatchObject({ name: 'ReleasePhaseFailed' });
+    // A rollback that moved names the config it made live; one refused names none (the release phase's own run names v1).
+    expect(run.configVersion).toBe(moves ? 1 : undefined);
   });
 
   it('status says so when the aliases went back to the release a rollback moved away from (a CloudFormation rollback of a failed deploy)', async () => {

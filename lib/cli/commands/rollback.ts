@@ -293,7 +293,7 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
         // (locally at once, by its owner; on AWS, where no reader can see this process, once its deadline has passed).
         owner: currentProcessOwner(),
         deadline: new Date(startedAt + ROLLBACK_DEADLINE_MS).toISOString(),
-        ...(planned.to.config === undefined ? {} : { configVersion: planned.to.config }),
+        // No config version until it made one live: a rollback refused or failed records none, never the target's as if used.
       };
       // A claim the ledger refuses (denied, failing) stops the rollback before anything moved: it says so.
       const existing = await pairs.claimRun(record).catch((error: unknown) => {
@@ -309,6 +309,8 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
           exitCode,
           durationMs: Date.now() - startedAt,
           ...(error === undefined ? {} : { error }),
+          // A rollback that moved made the target's config live: its record names it, with the target's release.
+          ...(exitCode !== ExitCode.OK || planned.to.config === undefined ? {} : { configVersion: planned.to.config }),
         });
       };
       try {
