@@ -14,7 +14,7 @@ import {
 import { CONSOLE_TASK, DESCRIBE_TASK, PING_TASK, type TaskInfo } from '../core/task-catalog.js';
 import { recordedConsoleValue } from './console/recorded-answer.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config-loader.js';
-import { isStartFailure, type ContainerGate } from './container/container-gate.js';
+import { isStartFailure, WITHHELD_ECS_WORDS, type ContainerGate, type EcsWords } from './container/container-gate.js';
 import { CONTAINER_START_MARGIN_SECONDS, controlTaskOf, gateFromEnvironment } from './container/container-control.js';
 import { startsInContainer } from './container/runtime-guard.js';
 import { containerTimeLimitSeconds } from '../core/task-runtime.js';
@@ -167,7 +167,9 @@ class AdminRun {
     const sameArgs = [record.args, recorded(args.given)];
     const adopted = claim.claimed ? undefined : this.#adopt(claim.existing, record, sameArgs);
     if (!claim.claimed && adopted === undefined) return this.#duplicate(ledger, claim.existing, record, log);
-    if (gate !== undefined) return this.#startContainer(ledger, gate, { event, task, record, timeLimitSeconds }, log);
+    // ECS's words of a start it refused are told without the config's secure values, or not at all where it could not be read.
+    const ecsWords: EcsWords = config instanceof ConfigError ? WITHHELD_ECS_WORDS : (said) => redactor.text(said);
+    if (gate !== undefined) return this.#startContainer(ledger, gate, { event, task, record, timeLimitSeconds, ecsWords }, log);
     return this.#lockAndRun(ledger, task, event, adopted ?? record, args.checked, log, config);
   }
 
@@ -230,15 +232,24 @@ class AdminRun {
    * run. The answer says where the run goes on; a start that ECS refused,
    * or whose outcome it did not say, records the run's end (75 for no
    * capacity or throttling, 69 otherwise) as not started, so that a retry
-   * of its run id starts it, or a task that did start takes it over.
+   * of its run id starts it, or a task that did start takes it over. What
+   * ECS said of it is logged, answered and recorded as `ecsWords` tells it:
+   * without the secure values of the config the run read, as its stop
+   * reasons are, and not at all where that config could not be read.
    */
   async #startContainer(
     ledger: RunLedger,
     gate: ContainerGate,
-    start: { readonly event: CompleteEvent; readonly task: Task; readonly record: RunRecord; readonly timeLimitSeconds: number },
+    start: {
+      readonly event: CompleteEvent;
+      readonly task: Task;
+      readonly record: RunRecord;
+      readonly timeLimitSeconds: number;
+      readonly ecsWords: EcsWords;
+    },
     log: Logger,
   ): Promise<RunResult> {
-    const { event, task, record, timeLimitSeconds } = start;
+    const { event, task, record, timeLimitSeconds, ecsWords } = start;
     const locked = await this.#lockedOut(ledger, task, event);
     if (locked !== undefined) {
       log.warn(locked.error.message);
@@ -257,7 +268,7 @@ class AdminRun {
       ...(event.configVersion === undefined ? {} : { configVersion: event.configVersion }),
       ...(event.waitLockSeconds === undefined ? {} : { waitLockSeconds: event.waitLockSeconds }),
     };
-    const started = await gate.start(containerEvent, timeLimitSeconds, record.clientToken);
+    const started = await gate.start(containerEvent, timeLimitSeconds, ecsWords, record.clientToken);
     if (isStartFailure(started)) {
       log.error(started.error.message);
       // No task is known to run: the run id is not used up, a retry of it (or a task that did start after all) takes the record over.

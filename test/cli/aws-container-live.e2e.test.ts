@@ -296,6 +296,27 @@ describe('a container task, end to end', () => {
     expect(JSON.stringify(stage.record(runId))).not.toContain(secret);
   }, 60_000);
 
+  it('what ECS says of a start it refused (a failure reason) is shown and recorded without a secure value it quotes', async () => {
+    const secret = 'Ecs-Failure-S3cret';
+    const set = await runCli(['config', 'set', 'FAILURE_TOKEN', '-', '--secure', '--stage', 'prod'], {
+      cwd: stage.project.dir,
+      env: stage.env,
+      input: secret,
+    });
+    expect(set.code, set.stderr).toBe(0);
+    const runId = newRunId();
+    stage.ecs.runTask.push({ failure: `ATTRIBUTE FAILURE_TOKEN=${secret}` });
+    const result = await invoke(runId);
+    expect(result.code, result.stderr).toBe(69);
+    expect(result.stderr).toContain('FAILURE_TOKEN=[redacted]');
+    const shown = await cnfAdmin(['runs', 'show', runId, '--stage', 'prod']);
+    const logs = await cnfAdmin(['logs', runId, '--stage', 'prod']);
+    expect(`${shown.stdout}${shown.stderr}`).toContain('FAILURE_TOKEN=[redacted]');
+    for (const output of [result.stdout, result.stderr, shown.stdout, shown.stderr, logs.stdout, logs.stderr])
+      expect(output).not.toContain(secret);
+    expect(JSON.stringify(stage.record(runId))).not.toContain(secret);
+  }, 60_000);
+
   it('a script that declares the container runtime is followed to its end: its exit code, not its start’s', async () => {
     const runId = newRunId();
     const result = await cnfAdmin(['run', LIVE_CONTAINER_SCRIPT, '--stage', 'prod', '--run-id', runId]);

@@ -80,7 +80,7 @@ describe("the runtime's bundled SDK clients", () => {
     });
     expect(await gate.describe('arn:aws:ecs:eu-west-1:123456789012:task/shop/0123')).toMatchObject({ lastStatus: 'RUNNING' });
     // The fake ECS serves no RunTask: its 400 comes back as the SDK's error, and the gate says nothing started.
-    const started = await gate.start({ task: 'report', args: {}, runId: '20261205-101600-bundle' } as never, 3600);
+    const started = await gate.start({ task: 'report', args: {}, runId: '20261205-101600-bundle' } as never, 3600, (said) => said);
     expect(started).toMatchObject({
       exitCode: 69,
       error: { name: 'ContainerStartFailed', message: expect.stringContaining('nothing started') },

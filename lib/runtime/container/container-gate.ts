@@ -10,6 +10,20 @@ import { ExitCode } from '../../core/exit-codes.js';
 import { readCnfEnvironment } from '../../core/cnf-environment.js';
 import type { AdminEvent, RunError } from '../../core/run.js';
 
+/**
+ * How the gate puts ECS's own words into what it says of a start ECS
+ * refused (a failure's reason and detail, an error's message): free text,
+ * which may quote a secure value, so the caller decides what of it is told.
+ */
+type EcsWords = (said: string) => string;
+
+/**
+ * ECS's words left out: where the config that names the stage's secure
+ * values could not be read, none of them is known to take out.
+ */
+const WITHHELD_ECS_WORDS: EcsWords = () =>
+  "[ECS's words are not shown: they may quote a secure value, and the stage's config, which names them, could not be read]";
+
 /** A container task's overrides may hold at most 8 KiB (ECS's limit), the event included. */
 const OVERRIDES_MAX_BYTES = 8192;
 
@@ -62,6 +76,7 @@ class ContainerGate {
    * Starts the run as a Fargate task: RunTask with the run id as its client
    * token (a retried RunTask starts nothing twice) and as its `startedBy`.
    *
+   * @param ecsWords - what of ECS's words a refusal tells (they may quote a secure value)
    * @param clientToken - the start's client token, where it is not the run id's (a start ECS refused before)
    * @returns the started task, or why none started: 64 when the event does
    *   not fit in the overrides, 75 when Fargate has no capacity, 69 otherwise
@@ -69,6 +84,7 @@ class ContainerGate {
   async start(
     event: AdminEvent & { readonly runId: string },
     timeLimitSeconds: number,
+    ecsWords: EcsWords,
     clientToken: string = clientTokenOf(event.runId),
   ): Promise<ContainerStarted | StartFailure> {
     const { settings } = this;
@@ -103,7 +119,7 @@ class ContainerGate {
       );
     } catch (error) {
       const cause = error as Error & { readonly $metadata?: { readonly httpStatusCode?: number } };
-      const said = `${cause.name}: ${sdkMessage(cause.message)}`;
+      const said = `${cause.name}: ${ecsWords(sdkMessage(cause.message))}`;
       const status = cause.$metadata?.httpStatusCode;
       // Only a client error ECS answered (4xx, read) says that nothing started; a 5xx, a timeout or an unreadable answer does not.
       if (status === undefined || status < 400 || status >= 500 || /Deserializ/i.test(cause.message)) {
@@ -126,9 +142,12 @@ class ContainerGate {
     if (task?.taskArn !== undefined) return { taskArn: task.taskArn, taskDefinition: settings.taskDefinition, cluster: settings.cluster };
     const first = answer.failures?.[0];
     // ECS's reasons may end with a full stop ("Capacity is unavailable at this time."): the message goes on after them.
-    const told = (first?.reason ?? 'no task and no reason').replace(/[.\s]+$/, '');
-    const reason = `${told}${first?.detail === undefined ? '' : ` (${first.detail})`}`;
-    if (/capacity|RESOURCE:/i.test(reason)) {
+    const said = [first?.reason?.replace(/[.\s]+$/, ''), first?.detail === undefined ? undefined : `(${first.detail})`].filter(
+      (part) => part !== undefined && part !== '',
+    );
+    const reason = said.length === 0 ? 'no task and no reason' : ecsWords(said.join(' '));
+    // What ECS said decides, whatever of it is told.
+    if (/capacity|RESOURCE:/i.test(said.join(' '))) {
       return failure(
         ExitCode.TEMP_FAIL,
         `ECS has no capacity for run ${event.runId} now: ${reason}; nothing started. Try again in a few minutes.`,
@@ -188,5 +207,5 @@ function refusalAdvice(name: string): string {
   return 'Check the cluster, subnets and task definition the stage record names (a cdk deploy of the stage makes them).';
 }
 
-export { ContainerGate, isStartFailure };
-export type { StartFailure };
+export { ContainerGate, isStartFailure, WITHHELD_ECS_WORDS };
+export type { EcsWords, StartFailure };

@@ -55,6 +55,15 @@ afterEach(() => {
 });
 
 describe('a container task sent to the admin function', () => {
+  // The run reads its config before it starts the task: what ECS says of a start it refuses is told without its secure
+  // values, and not at all where it cannot be read. Here it is read, and empty. Made in each test, as below.
+  let ssm = mockClient(SSMClient);
+  beforeEach(() => {
+    ssm = mockClient(SSMClient);
+    ssm.on(GetParametersByPathCommand).resolves({ Parameters: [] });
+  });
+  afterEach(() => ssm.restore());
+
   it('is claimed, then started as the release’s task with the event, its time limit and the claim as the only override', async () => {
     // given
     ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }], failures: [] });
