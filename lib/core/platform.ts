@@ -157,11 +157,23 @@ interface ReleaseInfo {
   readonly description?: string;
 }
 
+/** A stage's container tasks (`runtime: 'container'`, run on ECS Fargate), as `status` shows them from the stage record. */
+interface ContainerTasksStatus {
+  /** The ECS cluster's ARN. */
+  readonly cluster: string;
+  /** The task definition (family) of the deployed release. */
+  readonly taskDefinition: string;
+  /** The deployed release's tasks that run in a container, with their time limits in seconds. */
+  readonly tasks: readonly { readonly name: string; readonly timeLimitSeconds: number }[];
+}
+
 /** What `status` shows of a stage. */
 interface StageStatus {
   readonly stage: string;
   readonly platform: PlatformKind;
   readonly aliases: readonly AliasPairStatus[];
+  /** Where the stage runs its container tasks, and which they are; absent where it runs none (the local stage, an AWS stage without `containerTasks`). */
+  readonly container?: ContainerTasksStatus;
   /** The live config version, where the stage keeps config versions. */
   readonly config?: number;
   readonly releases: readonly ReleaseInfo[];
@@ -317,6 +329,7 @@ export type {
   ConsoleEvaluateOptions,
   ConsoleSession,
   ContainerPlan,
+  ContainerTasksStatus,
   AliasTarget,
   ConfigChoice,
   ConfigVersions,

@@ -201,6 +201,8 @@ describe('cnf-admin on an AWS stage (in-process)', () => {
     // then
     expect(code).toBe(0);
     expect(io.stdoutText()).toContain(`Stage prod, on AWS\n  web:live    ${RELEASE} (version 7)\n  admin:live  ${RELEASE} (version 5)\n`);
+    // A stage without container tasks shows no such section.
+    expect(io.stdoutText()).not.toContain('Container tasks');
     expect(io.stdoutText()).toMatch(
       new RegExp(
         `RELEASE +WEB +ADMIN +CREATED +ALIASES\n${RELEASE} +7 +5 +\\S+ \\S+ +live\n${OLD_RELEASE} +6 +4 +2026-11-0[12] \\d\\d:\\d\\d:\\d\\d +-\n`,

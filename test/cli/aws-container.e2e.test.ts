@@ -193,6 +193,27 @@ describe('a container task on the wire', () => {
     expect(result.stderr).toContain('Invalid args for backfill: batchSize');
   });
 
+  it('status names the container tasks, their task definition and cluster, as the stage record names them', async () => {
+    const server = await fakeAws({});
+    const status = await cnfAdmin(server, ['status', '--stage', 'prod']);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain(
+      [
+        `Container tasks (ECS Fargate): ${CONTAINER_TASK} (up to 4h1m)`,
+        `  task definition  fixture-prod-admin-${RELEASE}`,
+        '  cluster          fixture-prod-admin',
+      ].join('\n'),
+    );
+    const json = await cnfAdmin(server, ['status', '--stage', 'prod', '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    expect(JSON.parse(json.stdout).container).toEqual({
+      cluster: CONTAINER_RECORD.cluster,
+      taskDefinition: CONTAINER_RECORD.taskFamily,
+      tasks: [{ name: CONTAINER_TASK, timeLimitSeconds: 4 * 3600 + 60 }],
+    });
+    expect(ecsCalls(server, 'DescribeTasks')).toEqual([]);
+  });
+
   it('--dry-run shows the task definition, cluster and subnets, and starts nothing', async () => {
     const server = await fakeAws({});
     const result = await cnfAdmin(server, ['invoke', CONTAINER_TASK, '--stage', 'prod', '--dry-run']);

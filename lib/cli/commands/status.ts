@@ -1,9 +1,10 @@
 import { largest } from '../../core/largest.js';
 import { configVersionLabel } from '../../core/config-version.js';
-import { DEFAULT_ALIAS, type AliasTarget, type ReleaseInfo, type StageStatus } from '../../core/platform.js';
+import { DEFAULT_ALIAS, type AliasTarget, type ContainerTasksStatus, type ReleaseInfo, type StageStatus } from '../../core/platform.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { asInvoked } from '../invocation.js';
 import { formatMoment } from '../../core/format-moment.js';
+import { formatSeconds } from '../render/format-duration.js';
 import { cutText, formatTable, terminalWidth, wrapText } from '../render/table.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
@@ -26,7 +27,29 @@ function describeTarget(target: AliasTarget): string {
   return `${describeRelease(target.release, target.version)}${canary}`;
 }
 
-/** `cnf-admin status`: the stage's alias pairs, whether each pair agrees, and its releases. */
+/** The last part of an ARN: a cluster's name. */
+function lastPart(arn: string): string {
+  return arn.split('/').pop() ?? arn;
+}
+
+/**
+ * The stage's container tasks, as the stage record names them: which tasks
+ * run on ECS Fargate (with their time limits), the task definition and the cluster.
+ */
+function containerLines(container: ContainerTasksStatus, width: number): string[] {
+  const tasks =
+    container.tasks.length === 0
+      ? 'none in the deployed release'
+      : container.tasks.map(({ name, timeLimitSeconds }) => `${name} (up to ${formatSeconds(timeLimitSeconds)})`).join(', ');
+  return [
+    // Many tasks make a long line: wrapped, where the two below keep their alignment.
+    wrapText(`Container tasks (ECS Fargate): ${tasks}`, width),
+    `  task definition  ${container.taskDefinition}`,
+    `  cluster          ${lastPart(container.cluster)}`,
+  ];
+}
+
+/** `cnf-admin status`: the stage's alias pairs, whether each pair agrees, its container tasks, and its releases. */
 async function status(options: StatusCommandOptions, io: CliIo): Promise<number> {
   const { platform } = await openStage(io, options);
   const current = await platform.status();
@@ -46,6 +69,10 @@ async function status(options: StatusCommandOptions, io: CliIo): Promise<number>
     writeLine(io.stdout, `  ${`web:${pair.name}`.padEnd(labelWidth)}${describeTarget(pair.web)}${config}`);
     writeLine(io.stdout, `  ${`admin:${pair.name}`.padEnd(labelWidth)}${describeTarget(pair.admin)}${config}`);
     if (!agree) writeLine(io.stdout, `  ^ RELEASE MISMATCH: invoke exits 78 until a deploy or a rollback --to moves the pair together`);
+  }
+  if (current.container !== undefined) {
+    writeLine(io.stdout);
+    for (const line of containerLines(current.container, width)) writeLine(io.stdout, line);
   }
   writeLine(io.stdout);
   writeLine(io.stdout, releasesTable(current, width));

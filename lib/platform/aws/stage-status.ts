@@ -10,7 +10,8 @@ const MISSING: AliasTarget = { version: 'none', release: 'none' };
 /**
  * What `status` and `releases` show of an AWS stage: every alias pair with
  * the releases and versions behind it (from the versions' own descriptions)
- * and its canary weights, the releases the stage retains, and drift.
+ * and its canary weights, the releases the stage retains, drift, and the
+ * container tasks the stage record names (their task definition and cluster).
  */
 async function stageStatus(lambda: LambdaClient, record: StageRecord): Promise<StageStatus> {
   const { stage } = record;
@@ -42,7 +43,23 @@ async function stageStatus(lambda: LambdaClient, record: StageRecord): Promise<S
           `Drift: web:${pair.name} serves ${pair.web.release} but admin:${pair.name} points at ${pair.admin.release}; invoke exits 78 until a deploy moves them together, or cnf-admin rollback --to <release> --stage ${stage} does.`,
       ),
   ];
-  return { stage, platform: 'aws', aliases, releases: releasesOf(webVersions, adminVersions), notes };
+  const container = record.container;
+  return {
+    stage,
+    platform: 'aws',
+    aliases,
+    ...(container === undefined
+      ? {}
+      : {
+          container: {
+            cluster: container.cluster,
+            taskDefinition: container.taskFamily,
+            tasks: container.tasks.map(({ name, timeLimitSeconds }) => ({ name, timeLimitSeconds })),
+          },
+        }),
+    releases: releasesOf(webVersions, adminVersions),
+    notes,
+  };
 }
 
 function targetOf(alias: AliasState | undefined, versions: readonly FunctionVersion[]): AliasTarget {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CONTAINER_RECORD, CONTAINER_TASK, containerScenario } from '../../support/aws-container-scenario.js';
 import { OLD_RELEASE, RELEASE } from '../../support/aws-scenario.js';
 import { fixturePlatform } from '../../support/aws-platform.js';
 import { useAwsScenario } from '../../support/aws-test-scenario.js';
@@ -20,6 +21,23 @@ describe('AwsPlatform.status', () => {
       { release: OLD_RELEASE, createdAt: '2026-11-01T10:00:00.000Z', webVersion: '6', adminVersion: '4' },
     ]);
     expect(status.notes.join('\n')).not.toMatch(/Drift/);
+    // A stage whose record names no container tasks has none to show.
+    expect(status.container).toBeUndefined();
+  });
+
+  it('names the container tasks the stage record names: which tasks, their time limits, the task definition and the cluster', async () => {
+    // given
+    given(containerScenario());
+
+    // when
+    const status = await fixturePlatform().status();
+
+    // then
+    expect(status.container).toEqual({
+      cluster: CONTAINER_RECORD.cluster,
+      taskDefinition: `fixture-prod-admin-${RELEASE}`,
+      tasks: [{ name: CONTAINER_TASK, timeLimitSeconds: 4 * 3600 + 60 }],
+    });
   });
 
   it('shows canary weights and drift between web and admin', async () => {
