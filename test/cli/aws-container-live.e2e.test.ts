@@ -49,6 +49,16 @@ const failToStart = (runId: string, reasons: { stoppedReason: string; containerR
   Object.assign(runTasksOf(runId)[0] ?? {}, { lastStatus: 'STOPPED', stopCode: 'TaskFailedToStart', ...reasons });
 const runTasksOf = (runId: string) => stage.tasks.filter((task) => task.startedBy === runId);
 
+/** Sets a secure value of the stage, typed in on stdin as a user would. */
+async function setSecret(key: string, value: string): Promise<void> {
+  const set = await runCli(['config', 'set', key, '-', '--secure', '--stage', 'prod'], {
+    cwd: stage.project.dir,
+    env: stage.env,
+    input: value,
+  });
+  expect(set.code, set.stderr).toBe(0);
+}
+
 /** Starts an invoke of the live container task in the foreground, and resolves once its output has shown `seen`. */
 async function watchedInvoke(runId: string, seen: string, ...args: string[]) {
   const run = startWatched(
@@ -276,12 +286,7 @@ describe('a container task, end to end', () => {
 
   it('what ECS says of a task that stopped is shown and recorded without a secure value it quotes', async () => {
     const secret = 'Ecs-Reason-S3cret';
-    const set = await runCli(['config', 'set', 'START_TOKEN', '-', '--secure', '--stage', 'prod'], {
-      cwd: stage.project.dir,
-      env: stage.env,
-      input: secret,
-    });
-    expect(set.code, set.stderr).toBe(0);
+    await setSecret('START_TOKEN', secret);
     const runId = newRunId();
     stage.ecs.course = 'stuck';
     const run = await watchedInvoke(runId, 'Started ECS task');
@@ -298,12 +303,7 @@ describe('a container task, end to end', () => {
 
   it('what ECS says of a start it refused (a failure reason) is shown and recorded without a secure value it quotes', async () => {
     const secret = 'Ecs-Failure-S3cret';
-    const set = await runCli(['config', 'set', 'FAILURE_TOKEN', '-', '--secure', '--stage', 'prod'], {
-      cwd: stage.project.dir,
-      env: stage.env,
-      input: secret,
-    });
-    expect(set.code, set.stderr).toBe(0);
+    await setSecret('FAILURE_TOKEN', secret);
     const runId = newRunId();
     stage.ecs.runTask.push({ failure: `ATTRIBUTE FAILURE_TOKEN=${secret}` });
     const result = await invoke(runId);
