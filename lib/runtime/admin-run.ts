@@ -14,7 +14,7 @@ import {
 import { CONSOLE_TASK, DESCRIBE_TASK, PING_TASK, type TaskInfo } from '../core/task-catalog.js';
 import { recordedConsoleValue } from './console/recorded-answer.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config-loader.js';
-import { isStartFailure, WITHHELD_ECS_WORDS, type ContainerGate, type EcsWords } from './container/container-gate.js';
+import { isStartFailure, withheldEcsWords, type ContainerGate, type EcsWords } from './container/container-gate.js';
 import { CONTAINER_START_MARGIN_SECONDS, controlTaskOf, gateFromEnvironment } from './container/container-control.js';
 import { startsInContainer } from './container/runtime-guard.js';
 import { containerTimeLimitSeconds } from '../core/task-runtime.js';
@@ -167,8 +167,9 @@ class AdminRun {
     const sameArgs = [record.args, recorded(args.given)];
     const adopted = claim.claimed ? undefined : this.#adopt(claim.existing, record, sameArgs);
     if (!claim.claimed && adopted === undefined) return this.#duplicate(ledger, claim.existing, record, log);
-    // ECS's words of a start it refused are told without the config's secure values, or not at all where it could not be read.
-    const ecsWords: EcsWords = config instanceof ConfigError ? WITHHELD_ECS_WORDS : (said) => redactor.text(said);
+    // ECS's words of a start it refused are told without the config's secure values, or not at all where it could not be read:
+    // then why it could not, which is what to mend.
+    const ecsWords: EcsWords = config instanceof ConfigError ? withheldEcsWords(config.message) : (said) => redactor.text(said);
     if (gate !== undefined) return this.#startContainer(ledger, gate, { event, task, record, timeLimitSeconds, ecsWords }, log);
     return this.#lockAndRun(ledger, task, event, adopted ?? record, args.checked, log, config);
   }

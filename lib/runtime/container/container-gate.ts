@@ -19,10 +19,20 @@ type EcsWords = (said: string) => string;
 
 /**
  * ECS's words left out: where the config that names the stage's secure
- * values could not be read, none of them is known to take out.
+ * values could not be read, none of them is known to take out. What is told
+ * instead says why that config could not be read (`problem`, the config
+ * loader's message, which quotes no value) and what to do, since RunTask's
+ * failures cannot be read again later.
+ *
+ * @example
+ * withheldEcsWords('Cannot read the parameter set /notes/prod/: AccessDenied')('ATTRIBUTE TOKEN=s3cret');
+ * // "[ECS's words are not shown: …, could not be read (Cannot read the parameter set /notes/prod/: AccessDenied). Mend that, …]"
  */
-const WITHHELD_ECS_WORDS: EcsWords = () =>
-  "[ECS's words are not shown: they may quote a secure value, and the stage's config, which names them, could not be read]";
+function withheldEcsWords(problem: string): EcsWords {
+  const why = problem.replace(/[.\s]+$/, '');
+  return () =>
+    `[ECS's words are not shown: they may quote a secure value, and the stage's config, which names them, could not be read (${why}). Mend that, and send the same invoke again: ECS's words are then told]`;
+}
 
 /** A container task's overrides may hold at most 8 KiB (ECS's limit), the event included. */
 const OVERRIDES_MAX_BYTES = 8192;
@@ -207,5 +217,5 @@ function refusalAdvice(name: string): string {
   return 'Check the cluster, subnets and task definition the stage record names (a cdk deploy of the stage makes them).';
 }
 
-export { ContainerGate, isStartFailure, WITHHELD_ECS_WORDS };
+export { ContainerGate, isStartFailure, withheldEcsWords };
 export type { EcsWords, StartFailure };

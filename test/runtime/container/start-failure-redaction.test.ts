@@ -118,7 +118,7 @@ describe('a container run ECS started no task for', () => {
     expect(written.join('')).not.toContain(SECURE);
   });
 
-  it("tells none of ECS's words where the config that names the secure values cannot be read, only that they are left out", async () => {
+  it("tells none of ECS's words where the config that names the secure values cannot be read, but why it cannot and what to do", async () => {
     // given: the parameter set cannot be read, so no secure value is known to take out
     ssm
       .on(GetParametersByPathCommand)
@@ -132,7 +132,7 @@ describe('a container run ECS started no task for', () => {
     // then
     expect(result).toMatchObject({ exitCode: 69, error: { name: 'ContainerStartFailed' } });
     expect(result.error?.message).toContain(
-      "[ECS's words are not shown: they may quote a secure value, and the stage's config, which names them, could not be read]; nothing started.",
+      "[ECS's words are not shown: they may quote a secure value, and the stage's config, which names them, could not be read (Cannot read the parameter set /fixture/prod/: not authorized to perform: ssm:GetParametersByPath). Mend that, and send the same invoke again: ECS's words are then told]; nothing started.",
     );
     const record = await ledger.get(runId);
     expect(JSON.stringify([result, record])).not.toContain(SECURE);
