@@ -161,7 +161,10 @@ interface ReleaseInfo {
 interface ContainerTasksStatus {
   /** The ECS cluster's ARN. */
   readonly cluster: string;
-  /** The task definition (family) of the deployed release. */
+  /**
+   * The task definition (family) a run of the live release starts: admin:live's release's, which is the
+   * deployed release's until a rollback moves the pair off it.
+   */
   readonly taskDefinition: string;
   /** The deployed release's tasks that run in a container, with their time limits in seconds. */
   readonly tasks: readonly { readonly name: string; readonly timeLimitSeconds: number }[];

@@ -1,5 +1,7 @@
 import type { LambdaClient } from './sdk/lambda.js';
 import type { AliasPairStatus, AliasTarget, ReleaseInfo, StageStatus } from '../../core/platform.js';
+import { isReleaseId } from '../../core/release.js';
+import { taskFamilyOf } from '../../core/stage-names.js';
 import type { StageRecord } from '../../core/stage-record.js';
 import { listAliases, type AliasState } from './function-aliases.js';
 import { listVersions, type FunctionVersion } from './function-versions.js';
@@ -11,7 +13,8 @@ const MISSING: AliasTarget = { version: 'none', release: 'none' };
  * What `status` and `releases` show of an AWS stage: every alias pair with
  * the releases and versions behind it (from the versions' own descriptions)
  * and its canary weights, the releases the stage retains, drift, and the
- * container tasks the stage record names (their task definition and cluster).
+ * container tasks the stage record names (their cluster, and the task
+ * definition a run of the live release starts).
  */
 async function stageStatus(lambda: LambdaClient, record: StageRecord): Promise<StageStatus> {
   const { stage } = record;
@@ -44,6 +47,9 @@ async function stageStatus(lambda: LambdaClient, record: StageRecord): Promise<S
       ),
   ];
   const container = record.container;
+  // A run starts the task definition of the release it runs (containerPlan): admin's live one, which a rollback moves off
+  // the deployed release the record names.
+  const liveAdmin = aliases.find((pair) => pair.name === record.aliasName)?.admin.release;
   return {
     stage,
     platform: 'aws',
@@ -53,7 +59,7 @@ async function stageStatus(lambda: LambdaClient, record: StageRecord): Promise<S
       : {
           container: {
             cluster: container.cluster,
-            taskDefinition: container.taskFamily,
+            taskDefinition: isReleaseId(liveAdmin) ? taskFamilyOf(record.app, stage, liveAdmin) : container.taskFamily,
             tasks: container.tasks.map(({ name, timeLimitSeconds }) => ({ name, timeLimitSeconds })),
           },
         }),

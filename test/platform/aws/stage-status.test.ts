@@ -40,6 +40,22 @@ describe('AwsPlatform.status', () => {
     });
   });
 
+  it("names the task definition of the release admin:live serves, a run's, after a rollback moved the pair off the deployed one", async () => {
+    // given: the stage record is the deploy's of RELEASE; a rollback moved the live pair back to OLD_RELEASE
+    given(
+      containerScenario({
+        aliases: { web: { live: { version: '6', release: OLD_RELEASE } }, admin: { live: { version: '4', release: OLD_RELEASE } } },
+      }),
+    );
+
+    // when
+    const status = await fixturePlatform().status();
+
+    // then: the family a run of the live release starts (invoke --dry-run names it), not the deployed release's
+    expect(status.aliases[0]?.admin.release).toBe(OLD_RELEASE);
+    expect(status.container?.taskDefinition).toBe(`fixture-prod-admin-${OLD_RELEASE}`);
+  });
+
   it('shows canary weights and drift between web and admin', async () => {
     // given: web splits traffic; admin:live is on the old release
     given({
