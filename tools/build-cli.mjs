@@ -167,7 +167,9 @@ async function buildCli() {
       entryPoints: {
         cli: 'lib/cli/main.ts',
         ...Object.fromEntries(
-          (await readdir(resolve(root, SDK_DIR))).map((file) => [`aws-sdk/${file.replace(/\.ts$/, '')}`, `${SDK_DIR}/${file}`]),
+          (await readdir(resolve(root, SDK_DIR)))
+            .filter((file) => file.endsWith('.ts'))
+            .map((file) => [`aws-sdk/${file.replace(/\.ts$/, '')}`, `${SDK_DIR}/${file}`]),
         ),
       },
       splitting: true,

@@ -228,7 +228,7 @@ async function runView(session: Session, runId: string): Promise<void> {
     ...fact('Args', h('code', { id: 'run-args' }, visibleText(JSON.stringify(record.args)))),
     ...fact('Release', h('a', { href: href('/runs', { release: record.release }) }, record.release), config),
     ...fact('Source', record.source),
-    ...fact('Caller', record.caller),
+    ...fact('Caller', visibleText(record.caller)),
     ...fact('Claimed and started', when(record.startedAt)),
     ...fact('Ended', ended),
     ...fact('Took', took),

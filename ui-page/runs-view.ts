@@ -1,3 +1,4 @@
+import { visibleText } from '../lib/cli/ui/terminal-text.js';
 import { ApiError, get, href, post } from './api.js';
 import { confirmAction } from './confirm-dialog.js';
 import { announce, badge, duration, h, show, when } from './dom.js';
@@ -138,7 +139,7 @@ function table(rows: RunRow[], moves: StageMove[]): HTMLElement {
           h('td', { title: run.meaning ?? 'still running' }, run.exit ?? '–'),
           h('td', {}, duration(run.durationMs)),
           h('td', {}, when(run.startedAt)),
-          h('td', { class: 'caller' }, run.caller),
+          h('td', { class: 'caller' }, visibleText(run.caller)),
           h('td', {}, run.source),
           h(
             'td',

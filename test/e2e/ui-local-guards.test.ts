@@ -275,6 +275,30 @@ describe('cnf-admin ui guards, on the local stage', () => {
     expect(lines.join('\n')).not.toMatch(/\u001b|\u202e|\u200b|\ufeff|[\u0080-\u009f]|\r|progress 0%/);
   });
 
+  it('shows who ran a run with nothing that reorders or hides in it, on its page and in the list: an event may name any caller', async () => {
+    const runs = join(project.dir, '.cnf', 'local', 'runs');
+    const runId = '20200102-000000-caller';
+    const record: RunRecord = {
+      runId,
+      task: 'echo',
+      args: { count: 1 },
+      release: 'r-000000000000',
+      source: 'console',
+      caller: 'ad\u200Bmin \u202Efdp.exe',
+      startedAt: '2020-01-02T00:00:00.000Z',
+      endedAt: '2020-01-02T00:00:01.000Z',
+      exitCode: 0,
+      durationMs: 1000,
+      log: join(project.dir, '.cnf', 'local', 'logs', `${runId}.log`),
+    };
+    writeFileSync(join(runs, `${runId}.json`), JSON.stringify(record));
+    await page.goto(address(`/runs/${runId}`));
+    await expect.poll(() => page.locator('dl.facts').textContent()).toContain('ad<U+200B>min <U+202E>fdp.exe');
+    await page.goto(address('/runs', { source: 'console' }));
+    await expect.poll(() => page.locator('td.caller').allTextContents()).toContain('ad<U+200B>min <U+202E>fdp.exe');
+    expect(`${await page.locator('td.caller').allTextContents()}`).not.toMatch(/\u202e|\u200b/);
+  });
+
   it("shows a run's args, result and CLI command with nothing that reorders them or hides in them, as its log lines; Copy CLI command copies the command as it is", async () => {
     const started = await project.cli(['invoke', 'login', '--json', '--', '--user', 'invoice \u202Efdp.exe\u200B', '--api-token', 'x']);
     const { runId } = JSON.parse(started.stdout) as { runId: string };
