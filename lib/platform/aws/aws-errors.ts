@@ -66,6 +66,9 @@ const NETWORK_CODES = new Set([
   'EHOSTUNREACH',
 ]);
 
+/* Connections that never opened: the request did not reach AWS, so it did nothing. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
 /*
  * The connection was dropped after the request went out (`socket hang up`). The SDK names these TimeoutError, as it
  * names a timeout, since both may be retried; they are no timeout, and waiting longer would not help.
@@ -111,10 +114,10 @@ function isDroppedConnection(error: unknown): boolean {
  * Whether a call that failed may still have done what it asked: AWS failed on
  * its side (a 5xx), or the answer was lost after the request went out (a
  * timeout, a dropped connection). A refusal, a throttle or a connection never
- * made did nothing.
+ * made ({@link NEVER_SENT}) did nothing.
  */
 function mayHaveLanded(error: unknown): boolean {
-  return isServerFault(error) || shapeOf(error).name === 'TimeoutError' || isDroppedConnection(error);
+  return isServerFault(error) || (isNetworkError(error) && !NEVER_SENT.has(shapeOf(error).code ?? ''));
 }
 
 /** The connection failed or timed out: AWS may or may not have seen the request. */

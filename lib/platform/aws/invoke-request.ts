@@ -1,14 +1,6 @@
 import { UnavailableError } from '../../core/errors.js';
 import { TryAgainError } from '../../core/errors.js';
-import {
-  httpStatusOf,
-  isDroppedConnection,
-  isNetworkError,
-  isNotFound,
-  isServerFault,
-  isThrottling,
-  translateAwsError,
-} from './aws-errors.js';
+import { httpStatusOf, isDroppedConnection, isNotFound, isThrottling, mayHaveLanded, translateAwsError } from './aws-errors.js';
 import { INTERRUPTED, pause, untilAborted } from '../../core/abortable.js';
 import { sdkErrorWithout } from './secret-free-error.js';
 
@@ -42,9 +34,6 @@ interface SendInvokeOptions {
  * a retry could run a migration twice.
  */
 class InvokeOutcomeUnknownError extends UnavailableError {}
-
-/* Connections that never opened: the request did not reach Lambda, so nothing ran. */
-const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 
 /**
  * Sends an invoke of the admin function, whose event is `payload`.
@@ -98,8 +87,8 @@ function isStreamingUnavailable(error: unknown): boolean {
 }
 
 function invokeError(error: unknown, call: InvokeCall): unknown {
-  const code = (error as { code?: string }).code ?? '';
-  if ((isServerFault(error) || isNetworkError(error)) && !NEVER_SENT.has(code)) {
+  // Lambda failed on its side, or the answer was lost after the request went out: the run may have happened.
+  if (mayHaveLanded(error)) {
     const { name = 'Error', message = '' } = error as { name?: string; message?: string };
     const status = httpStatusOf(error);
     // The SDK names a dropped connection TimeoutError: it is no timeout, and Lambda did not fail.
