@@ -15,7 +15,12 @@ import { CONSOLE_TASK, DESCRIBE_TASK, PING_TASK, type TaskInfo } from '../core/t
 import { recordedConsoleValue } from './console/recorded-answer.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config-loader.js';
 import { isStartFailure, withheldEcsWords, type ContainerGate, type EcsWords } from './container/container-gate.js';
-import { CONTAINER_START_MARGIN_SECONDS, controlTaskOf, gateFromEnvironment } from './container/container-control.js';
+import {
+  CONTAINER_START_MARGIN_SECONDS,
+  controlTaskOf,
+  gateFromEnvironment,
+  type ConfigUnreadable,
+} from './container/container-control.js';
 import { startsInContainer } from './container/runtime-guard.js';
 import { containerTimeLimitSeconds } from '../core/task-runtime.js';
 import { CONTAINER_LOG_STREAM_PREFIX } from '../core/container-run.js';
@@ -308,9 +313,9 @@ class AdminRun {
     const log = createRunLogger({ runId: event.runId, task: event.task, release: this.#release });
     let answer;
     try {
-      const redactor = async (version: number | undefined): Promise<SecretRedactor | undefined> => {
+      const redactor = async (version: number | undefined): Promise<SecretRedactor | ConfigUnreadable> => {
         const config = await freshConfig(version);
-        return config instanceof ConfigError ? undefined : new SecretRedactor(config.secrets);
+        return config instanceof ConfigError ? { unreadable: config.message } : new SecretRedactor(config.secrets);
       };
       answer = await control({ task: event.task, args: event.args, caller: event.caller, ledger, gate, log, redactor });
     } catch (error) {

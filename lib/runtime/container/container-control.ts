@@ -61,10 +61,16 @@ interface ControlRun {
   readonly log: ReturnType<typeof createRunLogger>;
   /**
    * The stage's secrets at a config version (else the live one), read when
-   * needed: what ECS says of a task may quote one. Undefined when that
-   * config cannot be read, so that no secret is known to take out.
+   * needed: what ECS says of a task may quote one. Where that config cannot
+   * be read, no secret is known to take out: why it cannot (the config
+   * loader's message, which quotes no value).
    */
-  readonly redactor: (configVersion: number | undefined) => Promise<SecretRedactor | undefined>;
+  readonly redactor: (configVersion: number | undefined) => Promise<SecretRedactor | ConfigUnreadable>;
+}
+
+/** Why the config whose secure values a control task would take out of ECS's words could not be read. */
+interface ConfigUnreadable {
+  readonly unreadable: string;
 }
 
 /**
@@ -144,7 +150,10 @@ async function settleContainerRun(run: ControlRun): Promise<ControlAnswer> {
   const outcome =
     task === undefined
       ? outcomeOfMissingTask(record.ecsTask)
-      : await redactedOutcome(outcomeOfStoppedTask(task, run.gate.settings.containerName), task, () => run.redactor(record.configVersion));
+      : await redactedOutcome(outcomeOfStoppedTask(task, run.gate.settings.containerName), task, {
+          where: { cluster: run.gate.settings.cluster, taskArn: record.ecsTask },
+          redactor: () => run.redactor(record.configVersion),
+        });
   const endedAt = (task?.stoppedAt ?? new Date()).toISOString();
   const stopped = task?.stopCode === 'UserInitiated';
   const ended: RunRecord = {
@@ -169,17 +178,27 @@ async function settleContainerRun(run: ControlRun): Promise<ControlAnswer> {
  * A stopped task's outcome as it is recorded: ECS's reasons are free text (a
  * container's reason may quote its environment), told without the secure
  * values of the config the run read, and not at all when that config cannot
- * be read.
+ * be read: then why not, and where ECS's own words can still be read.
  */
 async function redactedOutcome(
   told: ContainerOutcome,
   task: StoppedTask,
-  redactor: () => Promise<SecretRedactor | undefined>,
+  secrets: {
+    readonly where: { readonly cluster: string; readonly taskArn: string };
+    readonly redactor: () => Promise<SecretRedactor | ConfigUnreadable>;
+  },
 ): Promise<ContainerOutcome> {
   if (told.error === undefined) return told;
-  const secrets = await redactor();
-  if (secrets === undefined) return withoutEcsWords(told, task.stopCode, "and the stage's config, which names them, could not be read");
-  return { ...told, error: { ...told.error, message: secrets.text(told.error.message) } };
+  const redactor = await secrets.redactor();
+  if ('unreadable' in redactor) {
+    const { cluster, taskArn } = secrets.where;
+    return withoutEcsWords(
+      told,
+      task.stopCode,
+      `and the stage's config, which names them, could not be read (${redactor.unreadable.replace(/[.\s]+$/, '')}); read them with: aws ecs describe-tasks --cluster ${cluster} --tasks ${taskArn}, while ECS keeps the stopped task (about an hour)`,
+    );
+  }
+  return { ...told, error: { ...told.error, message: redactor.text(told.error.message) } };
 }
 
 /** The control task an event names, as a function, or undefined when it names none. */
@@ -189,4 +208,4 @@ function controlTaskOf(task: string): ((run: ControlRun) => Promise<ControlAnswe
 }
 
 export { CONTAINER_START_MARGIN_SECONDS, controlTaskOf, gateFromEnvironment };
-export type { ControlAnswer, ControlRun };
+export type { ConfigUnreadable, ControlAnswer, ControlRun };

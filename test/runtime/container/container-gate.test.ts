@@ -473,7 +473,7 @@ describe('control tasks of container runs', () => {
       expect(JSON.stringify([result, record])).not.toContain('hunter22');
     });
 
-    it('records none of their words where that config cannot be read, only the end and its stop code', async () => {
+    it('records none of their words where that config cannot be read: the end, its stop code, why not, and where ECS still tells them', async () => {
       ssm
         .on(GetParametersByPathCommand)
         .rejects(Object.assign(new Error('not authorized to perform: ssm:GetParametersByPath'), { name: 'AccessDeniedException' }));
@@ -481,8 +481,8 @@ describe('control tasks of container runs', () => {
       const { result, record } = await settleQuoting('20261130-000000-ctrl09');
 
       expect(record).toMatchObject({ exitCode: 69, error: { name: 'TaskFailedToStartError' } });
-      expect(record?.error?.message).toBe(
-        "The task ended: TaskFailedToStartError (TaskFailedToStart). ECS's reason is not shown: it may quote a secure value, and the stage's config, which names them, could not be read.",
+      expect(record?.error?.message).toMatch(
+        /^The task ended: TaskFailedToStartError \(TaskFailedToStart\)\. ECS's reason is not shown: it may quote a secure value, and the stage's config, which names them, could not be read \(.*not authorized to perform: ssm:GetParametersByPath.*\); read them with: aws ecs describe-tasks --cluster arn:aws:ecs:eu-west-1:123456789012:cluster\/fixture-prod-admin --tasks arn:aws:ecs:eu-west-1:123456789012:task\/fixture-prod-admin\/0123456789abcdef, while ECS keeps the stopped task \(about an hour\)\.$/,
       );
       expect(JSON.stringify([result, record])).not.toContain('hunter22');
     });
