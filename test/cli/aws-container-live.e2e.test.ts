@@ -98,6 +98,25 @@ describe('a container task, end to end', () => {
     expect(zero.code).toBe(0);
   }, 60_000);
 
+  it("shows the task's plain output (no run id in it), its secure values redacted: invoke, logs, logs --follow and runs show", async () => {
+    const secret = 'Plain-Output-S3cret';
+    await setSecret('PLAIN_TOKEN', secret);
+    const runId = newRunId();
+    const result = await invoke(runId);
+    expect(result.code, result.stderr).toBe(0);
+    const logs = await cnfAdmin(['logs', runId, '--stage', 'prod']);
+    const followed = await cnfAdmin(['logs', runId, '--stage', 'prod', '--follow']);
+    const shown = await cnfAdmin(['runs', 'show', runId, '--stage', 'prod']);
+    for (const [what, output] of Object.entries({ invoke: result, logs, followed, shown })) {
+      const all = `${output.stdout}${output.stderr}`;
+      expect(output.code, `${what}: ${output.stderr}`).toBe(0);
+      expect(all.split('plain output of the task'), what).toHaveLength(2);
+      expect(all, what).toContain('plain error of the task');
+      expect(all, what).toContain('plain token: [redacted]');
+      expect(all, what).not.toContain(secret);
+    }
+  }, 60_000);
+
   // A throttled RunTask (75 after the SDK's backoff, seconds of it) is test/runtime/container/container-gate.test.ts's.
   it.each([
     ['no capacity', 75, { failure: 'RESOURCE:MEMORY' }],

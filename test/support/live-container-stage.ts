@@ -40,6 +40,10 @@ export default defineTask({
   options: { runtime: 'container', timeoutSeconds: 3600, lock: true },
   run: async (context) => {
     context.log.info('container line one');
+    // Plain output, as awslogs sends it: a line of the task's stream, with no run id.
+    console.log('plain output of the task');
+    console.error('plain error of the task');
+    if (context.config.PLAIN_TOKEN !== undefined) console.log(\`plain token: \${context.config.PLAIN_TOKEN}\`);
     if (context.args.mode === 'wait') {
       context.log.info('waiting for a stop');
       await new Promise((resolve) => context.signal.addEventListener('abort', resolve, { once: true }));

@@ -11,8 +11,8 @@ interface LogGroupRef {
 
 /** A query over a log group. */
 interface LogQuery {
-  /** A CloudWatch filter pattern, e.g. `"<run id>"`. */
-  readonly filterPattern: string;
+  /** A CloudWatch filter pattern, e.g. `"<run id>"`. @default - every event */
+  readonly filterPattern?: string;
   /** Epoch milliseconds, inclusive. */
   readonly startTime?: number;
   /** Only these streams. */
@@ -33,7 +33,7 @@ async function filterEvents(group: LogGroupRef, query: LogQuery): Promise<LogEve
       group.logs.send(
         new FilterLogEventsCommand({
           logGroupName: group.logGroup,
-          filterPattern: query.filterPattern,
+          ...(query.filterPattern === undefined ? {} : { filterPattern: query.filterPattern }),
           ...(query.startTime === undefined ? {} : { startTime: Math.max(0, Math.floor(query.startTime)) }),
           ...(query.logStreamNames === undefined ? {} : { logStreamNames: [...query.logStreamNames] }),
           nextToken,

@@ -10,6 +10,7 @@ import { anyOf, contentKey, filterEvents, type LogGroupRef, type LogQuery } from
 import { endedNotStarted, isRunStartedLine, runEndedOf } from '../../core/run-log.js';
 import { LineTally, lineOf, logFrame, platformReportOf, runIdTime, runKeysOf, type LogEvent } from './log-lines.js';
 import { LiveTailUnavailableError, startLiveTail } from './live-tail.js';
+import { CONTAINER_LOG_STREAM_PREFIX } from '../../core/container-run.js';
 
 /** Where a stage's run logs are, and how patiently to read them. */
 interface RunLogSource extends LogGroupRef {
@@ -154,6 +155,12 @@ class RunLogReader {
   #lines = 0;
   /** The run's task and release, as its structured lines carry them. */
   #keys = { task: '', release: '' };
+  /**
+   * The log streams of the run's container tasks (`task/<container>/<task id>`), as its lines there name them. The
+   * awslogs driver sends each line the task writes to its stream, a plain `console.log` too, which carries no run id:
+   * a stream of the run's task is the run's, whole.
+   */
+  readonly #taskStreams = new Set<string>();
 
   constructor(
     private readonly source: RunLogSource,
@@ -174,7 +181,8 @@ class RunLogReader {
     const { deadline } = this.options;
     const timer = deadline === undefined ? undefined : setTimeout(stop, Math.max(0, deadline - Date.now()));
     try {
-      let tail = this.options.follow ? await this.#tryLiveTail(session.signal) : undefined;
+      // Live Tail's filter finds the run's lines by run id: a container task's plain output, which has none, is read by polling its stream.
+      let tail = this.options.follow && this.options.container !== true ? await this.#tryLiveTail(session.signal) : undefined;
       if (tail instanceof LiveTailUnavailableError) {
         // Polling does the same job; a missing permission is worth a word to the operator.
         if (isAccessDenied(tail.cause)) yield { type: 'notice', message: `${tail.message}; following the log by polling instead.` };
@@ -247,9 +255,23 @@ class RunLogReader {
     }
   }
 
-  /** Reads what CloudWatch holds so far: the run's lines, then, if it has not ended, Lambda's report in its stream. */
+  /**
+   * Reads what CloudWatch holds so far: the run's lines, with every line of its container tasks' streams (a task's
+   * plain output carries no run id), then, if it has not ended, Lambda's report in its stream.
+   */
   async *#catchUp(): AsyncGenerator<RunFrame> {
-    yield* this.#take(await this.#query({ filterPattern: anyOf(this.runId), ...this.#since() }));
+    const own = await this.#query({ filterPattern: anyOf(this.runId), ...this.#since() });
+    for (const event of own) {
+      if (event.logStreamName?.startsWith(`${CONTAINER_LOG_STREAM_PREFIX}/`) === true) this.#taskStreams.add(event.logStreamName);
+    }
+    if (this.#taskStreams.size === 0) yield* this.#take(own);
+    else {
+      // Each task stream as it is, in its own order; the other lines of the run (the admin function's) around them, by time.
+      const streams = [...this.#taskStreams];
+      const whole = await this.#query({ logStreamNames: streams, ...this.#since() });
+      const others = own.filter((event) => event.logStreamName === undefined || !this.#taskStreams.has(event.logStreamName));
+      yield* this.#take([...others, ...whole].sort((a, b) => a.timestamp - b.timestamp));
+    }
     if (this.#result === undefined && this.#home !== undefined && this.options.container !== true) {
       const reports = await this.#query({
         filterPattern: anyOf(...REPORT_TERMS),

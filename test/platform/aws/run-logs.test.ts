@@ -58,6 +58,34 @@ describe('AwsPlatform.logs', () => {
     expect(filters.length).toBeGreaterThan(1);
   });
 
+  it("shows a container run's plain output, which carries no run id, from its task's log stream, in order, and no other task's", async () => {
+    // given: the admin function's line, then the task's stream (as awslogs sends it: one event per line), and another task's
+    const TASK_STREAM = 'task/admin/0123456789abcdef';
+    given({
+      logEvents: [
+        at(0, line('Started ECS task')),
+        at(1000, line('Run started'), TASK_STREAM),
+        at(1001, 'plain stdout of the task', TASK_STREAM),
+        at(1001, 'plain stdout of another task', 'task/admin/fedcba9876543210'),
+        at(1002, line('step', { n: 1 }), TASK_STREAM),
+        at(1003, 'Error: plain stderr of the task', TASK_STREAM),
+        at(1004, line('Run ended', { exitCode: 0, durationMs: 4 }), TASK_STREAM),
+      ],
+    });
+
+    // when
+    const frames = await framesOf(fixturePlatform().logs(RUN_ID));
+
+    // then
+    const lines = logLinesOf(frames).join('\n');
+    expect(lines).toContain('plain stdout of the task');
+    expect(lines).toContain('Error: plain stderr of the task');
+    expect(lines).not.toContain('another task');
+    expect(lines.indexOf('plain stdout of the task')).toBeLessThan(lines.indexOf('plain stderr'));
+    expect(logLinesOf(frames)).toHaveLength(6);
+    expect(frames.at(-1)).toMatchObject({ type: 'result', result: { exitCode: 0 } });
+  });
+
   it('ends with the end of the retry that ran, not the end of an earlier attempt of the run id that never started', async () => {
     // given: an attempt locked out (75, not started), then the retry that took its record over and ran
     const refused = line('Run ended', { exitCode: 75, durationMs: 11, notStarted: true });
