@@ -73,8 +73,14 @@ async function* readRestOfLog(source: RunLogSource, run: ShownRun, signal?: Abor
       events = await filterEvents(source, { filterPattern, startTime });
     } catch (error) {
       if (!isCnfError(error)) throw error;
-      yield { type: 'notice', message: `Cannot read the run's CloudWatch log: ${error.message} Its last lines, as Lambda returned them:` };
-      for (const line of run.tail) if (!run.shown.take(line)) yield logFrame(line);
+      // A streamed invoke may return no tail at all, and the live output may have shown all of it: then no lines are promised.
+      const unshown = run.tail.filter((line) => !run.shown.take(line));
+      const rest =
+        unshown.length === 0
+          ? 'Lambda returned no more of it: the lines above are all of the run that can be shown.'
+          : 'Its last lines, as Lambda returned them:';
+      yield { type: 'notice', message: `Cannot read the run's CloudWatch log: ${error.message} ${rest}` };
+      for (const line of unshown) yield logFrame(line);
       return;
     }
     for (const event of events) {

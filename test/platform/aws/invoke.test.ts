@@ -332,6 +332,30 @@ describe('AwsPlatform.invoke', () => {
     expect(frames.at(-1)).toEqual({ type: 'result', result: RESULT(2) });
   });
 
+  it('promises no last lines when the log cannot be read and a streamed invoke returned none, and passes the exit code through', async () => {
+    // given: FilterLogEvents denied, and Lambda's stream ends with no tail of the log
+    const denied = { name: 'AccessDeniedException', message: 'not authorized', fault: 'client', status: 403 } as const;
+    given({
+      errors: { FilterLogEvents: [denied, denied, denied] },
+      stream: {
+        frames: [
+          { type: 'log', line: runLine('Run ended', { exitCode: 2, durationMs: 5 }) },
+          { type: 'result', result: RESULT(2) },
+        ],
+      },
+    });
+
+    // when
+    const frames = await framesOf(fixturePlatform().invoke(PLAN, EVENT));
+
+    // then
+    expect(noticesOf(frames)).toMatch(/Cannot read the run's CloudWatch log: Permission denied: logs:FilterLogEvents/);
+    expect(noticesOf(frames)).not.toContain('Its last lines');
+    expect(noticesOf(frames)).toContain('Lambda returned no more of it');
+    expect(logLinesOf(frames)).toEqual([runLine('Run ended', { exitCode: 2, durationMs: 5 }).replace('$RUN_ID', RUN_ID)]);
+    expect(frames.at(-1)).toEqual({ type: 'result', result: RESULT(2) });
+  });
+
   it('waits for late log events, and says so when they do not come in time', async () => {
     // given: Lambda's report reaches CloudWatch only on the third read
     given({
