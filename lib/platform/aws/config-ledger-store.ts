@@ -27,6 +27,9 @@ import type { RunRecord } from '../../core/run.js';
 import { DynamoLedger } from '../../runtime/ledger/dynamo-ledger.js';
 import { callAws, translateAwsError } from './aws-errors.js';
 
+/** The attribute of a config version's item naming the change that wrote it (a random token per `add`). */
+const CHANGE_TOKEN = 'changeToken';
+
 /** How many numbers a new config version tries past the newest it saw, when others took them meanwhile. */
 const NUMBER_ATTEMPTS = 20;
 
@@ -67,18 +70,23 @@ class ConfigLedgerStore {
    * Records a new config version numbered after `newest`: the item is created
    * only where no item has that number (`attribute_not_exists`); when another
    * change took it, the next number is tried, `attempts` numbers at most.
+   * The item carries this change's token (`changeToken`): where the SDK
+   * retried a write whose answer was lost (a dropped connection), its
+   * condition fails on the item the first try wrote, and the token read
+   * back says the item is this change's own, so one change records one version.
    *
    * @returns the version as recorded, with its number
    */
   async add(make: (version: number) => ConfigVersion, newest: number, attempts = NUMBER_ATTEMPTS): Promise<ConfigVersion> {
     const client = await this.dynamodb();
+    const changeToken = randomUUID();
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
       const version = make(newest + attempt);
       try {
         await client.send(
           new PutItemCommand({
             TableName: this.table,
-            Item: marshall(configItem(version), { removeUndefinedValues: true }),
+            Item: marshall({ ...configItem(version), [CHANGE_TOKEN]: changeToken }, { removeUndefinedValues: true }),
             ConditionExpression: 'attribute_not_exists(#pk)',
             ExpressionAttributeNames: { '#pk': LEDGER_TABLE.partitionKey },
           }),
@@ -87,9 +95,28 @@ class ConfigLedgerStore {
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException) && (error as Error).name !== 'ConditionalCheckFailedException')
           throw translateAwsError(error, this.#call('dynamodb:PutItem'));
+        // The number is taken: by another change, or by this one's own write whose answer was lost before the SDK retried it.
+        if ((await this.#tokenOf(version.version)) === changeToken) return version;
       }
     }
     throw new TryAgainError(`Stage ${this.stage}'s config changed ${attempts} times while this change was made; nothing changed.`);
+  }
+
+  /** The change token of config version `version`'s item (consistent read), or undefined. */
+  async #tokenOf(version: number): Promise<unknown> {
+    const client = await this.dynamodb();
+    const answer = await callAws(this.#call('dynamodb:GetItem'), () =>
+      client.send(
+        new GetItemCommand({
+          TableName: this.table,
+          Key: marshall({ [LEDGER_TABLE.partitionKey]: configItemKey(version) }),
+          ConsistentRead: true,
+          ProjectionExpression: '#token',
+          ExpressionAttributeNames: { '#token': CHANGE_TOKEN },
+        }),
+      ),
+    );
+    return answer.Item === undefined ? undefined : unmarshall(answer.Item)[CHANGE_TOKEN];
   }
 
   /**
