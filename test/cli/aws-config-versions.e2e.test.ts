@@ -201,6 +201,37 @@ describe('config versions on AWS', () => {
     expect((await cnfAdmin(server, ['config', 'get', 'GREETING'])).stdout).toBe('hello\n');
   });
 
+  it('a config set whose config version the ledger keeps failing (5xx: 75, a dropped connection: 69) says which one stays live, where its value is, and that the version is not known', async () => {
+    for (const [fault, code] of [
+      ['5xx', 75],
+      ['reset', 69],
+    ] as const) {
+      let failing = false;
+      const server = await fakeAws(
+        {},
+        {
+          serve: (received, response) => {
+            if (!failing || received.operation !== 'PutItem' || !received.body.includes('config#')) return false;
+            if (fault === '5xx') return INTERNAL_ERROR;
+            response.socket?.destroy();
+            return true;
+          },
+        },
+      );
+      await cnfAdmin(server, ['config', 'set', 'GREETING', 'hello']);
+      failing = true;
+      const failed = await cnfAdmin(server, ['config', 'set', 'GREETING', 'bonjour']);
+      expect(failed.code, failed.stderr).toBe(code);
+      expect(failed.stderr).toContain(
+        'Whether a new config version was recorded is not known: config v1 stays live; the value it wrote is kept in SSM as a parameter version.',
+      );
+      expect(failed.stderr).toContain(
+        'See with: cnf-admin config history --stage prod; a version after v1 listed there was recorded but never went live',
+      );
+      expect(liveRecord(server)?.config).toBe(1);
+    }
+  });
+
   it('a config set whose live-pair record is denied says the version it recorded is not live, and which one is', async () => {
     const denied = { status: 400, name: 'AccessDeniedException', message: 'not authorized to perform: ssm:PutParameter' };
     let armed = false;

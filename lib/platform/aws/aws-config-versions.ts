@@ -9,14 +9,14 @@ import {
   type ConfigVersionKey,
   UNRESTORABLE_CONFIG_HINT,
 } from '../../core/config-version.js';
-import { PermissionError, UnavailableError, UsageError } from '../../core/errors.js';
+import { isCnfError, PermissionError, UnavailableError, UsageError } from '../../core/errors.js';
 import type { LivePairRecord } from '../../core/live-pair-record.js';
 import type { Parameter } from '../../core/parameter-set.js';
 import type { ConfigVersions } from '../../core/platform.js';
 import type { PairMove } from '../../core/config-ledger.js';
 import { newRunId } from '../../core/run.js';
-import type { ConfigLedgerStore } from './config-ledger-store.js';
-import { notLiveFailure, unmadeVersionFailure, unrecordedMoveNotice } from './config-change-failure.js';
+import { NumbersTakenError, type ConfigLedgerStore } from './config-ledger-store.js';
+import { notLiveFailure, unknownVersionFailure, unmadeVersionFailure, unrecordedMoveNotice } from './config-change-failure.js';
 import {
   currentSelectors,
   heldVersions,
@@ -233,8 +233,10 @@ class AwsConfigVersions implements ConfigVersions {
       const made = await ledger
         .add((version) => this.#version(version, keys, baseKeys, cause, caller, options.restores), newest?.version ?? 0)
         .catch((error: unknown) => {
-          // Only a refusal says that no version was made: a 5xx or a lost answer may have recorded one.
-          throw error instanceof PermissionError ? unmadeVersionFailure(error, base?.version, cause === 'set') : error;
+          // Only a refusal (or every number taken) says that no version was made: a 5xx or a lost answer may have recorded one.
+          if (error instanceof PermissionError) throw unmadeVersionFailure(error, base?.version, cause === 'set');
+          if (error instanceof NumbersTakenError || !isCnfError(error)) throw error;
+          throw unknownVersionFailure(error, base?.version, cause === 'set', this.sources.stage);
         });
       this.#versions = undefined;
       // Before the first record, web read the newest values, as v1 (initial) names them: they stay live until the switch.

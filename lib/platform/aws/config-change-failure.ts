@@ -54,6 +54,28 @@ function unmadeVersionFailure(error: unknown, live: number | undefined, wroteVal
 }
 
 /**
+ * The error of a config change whose version the ledger may or may not have
+ * recorded (a 5xx, a dropped connection, after the SDK's retries): the live
+ * config (`live`; undefined: none yet) stays, since the live-pair record was
+ * not written; a `config set` (`wroteValue`) has put its value in SSM
+ * already, where it is kept; whether a version was recorded is not known,
+ * and the hint says where to look and what to do.
+ *
+ * @example
+ * throw unknownVersionFailure(error, 7, true, 'prod'); // "… Whether a new config version was recorded is not known: config v7 stays live …"
+ */
+function unknownVersionFailure(error: unknown, live: number | undefined, wroteValue: boolean, stage: string): unknown {
+  const stays = live === undefined ? 'no config version is live yet' : `config ${configVersionLabel(live)} stays live`;
+  const kept = wroteValue ? '; the value it wrote is kept in SSM as a parameter version' : '';
+  const past = live === undefined ? 'a version' : `a version after ${configVersionLabel(live)}`;
+  return telling(
+    error,
+    `Whether a new config version was recorded is not known: ${stays}${kept}.`,
+    `See with: cnf-admin config history --stage ${stage}; ${past} listed there was recorded but never went live (config rollback to it makes it live); else make the change again.`,
+  );
+}
+
+/**
  * What a config change that went live says when the ledger would not
  * record its move of the live pair: not a failure (the version is live, and
  * nothing is to be done again), but what is missing, what that changes, and
@@ -71,4 +93,4 @@ function unrecordedMoveNotice(error: unknown, made: number, release: string, sta
   );
 }
 
-export { notLiveFailure, unmadeVersionFailure, unrecordedMoveNotice };
+export { notLiveFailure, unknownVersionFailure, unmadeVersionFailure, unrecordedMoveNotice };

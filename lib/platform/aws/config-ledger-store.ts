@@ -33,6 +33,9 @@ const CHANGE_TOKEN = 'changeToken';
 /** How many numbers a new config version tries past the newest it saw, when others took them meanwhile. */
 const NUMBER_ATTEMPTS = 20;
 
+/** Every number a new config version tried was taken by other changes: it is known that this one recorded none. */
+class NumbersTakenError extends TryAgainError {}
+
 /**
  * An AWS stage's config history in its run ledger table (the layout of
  * `core/config-ledger.ts`): the config versions, the moves of the live pair,
@@ -99,7 +102,7 @@ class ConfigLedgerStore {
         if ((await this.#tokenOf(version.version)) === changeToken) return version;
       }
     }
-    throw new TryAgainError(`Stage ${this.stage}'s config changed ${attempts} times while this change was made; nothing changed.`);
+    throw new NumbersTakenError(`Stage ${this.stage}'s config changed ${attempts} times while this change was made; nothing changed.`);
   }
 
   /** The change token of config version `version`'s item (consistent read), or undefined. */
@@ -227,4 +230,4 @@ class ConfigLedgerStore {
   }
 }
 
-export { ConfigLedgerStore };
+export { ConfigLedgerStore, NumbersTakenError };
