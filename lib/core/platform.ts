@@ -221,6 +221,13 @@ interface ParameterStore {
   /** One key as {@link list} reads it; undefined when the live parameter set has no such key. */
   get(key: string): Promise<ParameterEntry | undefined>;
   set(key: string, value: string, options: { readonly secure: boolean }): Promise<void>;
+  /**
+   * What the last `set` made here found, in words: the key's parameter had
+   * been deleted by hand and its version numbering restarted (AWS SSM), so
+   * older config versions that name its versions by number no longer read
+   * the values they held. The set is made all the same. Undefined otherwise.
+   */
+  renumbered?(): string | undefined;
   /** Removes a parameter; resolves to whether it existed. */
   unset(key: string): Promise<boolean>;
   /**

@@ -56,9 +56,10 @@ async function fakeAws(overrides: Partial<AwsScenario> = {}, options: FakeAwsOpt
   return server;
 }
 
-function cnfAdmin(server: FakeAws, args: string[], cwd = FIXTURE_ROOT) {
+function cnfAdmin(server: FakeAws, args: string[], cwd = FIXTURE_ROOT, input?: string) {
   return runCli([...args, '--stage', 'prod'], {
     cwd,
+    ...(input === undefined ? {} : { input }),
     env: fakeAwsEnvironment(server.url, { CNF_LOG_WAIT_SECONDS: '1' }),
   });
 }
@@ -165,6 +166,36 @@ describe('config versions on AWS', () => {
     // the version it made records the one it restored, which config history names
     const after = JSON.parse((await cnfAdmin(server, ['config', 'history', '--json'])).stdout) as { versions: unknown[] };
     expect(after.versions[0]).toMatchObject({ version: 4, cause: 'config-rollback', restores: 1 });
+  });
+
+  it('a config set of a key whose parameter was deleted by hand (SSM numbers it from 1 again) makes a version, and says older ones no longer read their values', async () => {
+    const server = await fakeAws();
+    expect((await cnfAdmin(server, ['config', 'set', 'OLD_SECRET', 'first-secret-value', '--secure'])).code).toBe(0); // v1: OLD_SECRET:1
+    expect((await cnfAdmin(server, ['config', 'set', 'GREETING', 'hello'])).code).toBe(0); // v2: OLD_SECRET:1, GREETING:1
+    server.ssm.handle('DeleteParameter', { Name: `${PATH}OLD_SECRET` });
+    server.ssm.handle('DeleteParameter', { Name: `${PATH}GREETING` });
+
+    const secret = await cnfAdmin(server, ['config', 'set', 'OLD_SECRET', '-', '--secure', '--json'], FIXTURE_ROOT, 'new-secret-value');
+    expect(secret.code, secret.stderr).toBe(0);
+    const told =
+      "SSM restarted OLD_SECRET's version numbering after its parameter was deleted: the new value is its version 1, " +
+      'so config versions made before that name its versions up to 1 (v1, v2) now read the new value';
+    expect(JSON.parse(secret.stdout)).toMatchObject({ key: 'OLD_SECRET', configVersion: 3, renumbered: expect.stringContaining(told) });
+    expect(secret.stderr).toContain(`! ${told}`);
+    // The same value a plain key held: the value it names is gone, so it is set, and made a version.
+    const plain = await cnfAdmin(server, ['config', 'set', 'GREETING', 'hello']);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stderr).toContain('config v4 is live');
+    expect(plain.stderr).toContain("SSM restarted GREETING's version numbering");
+    const history = JSON.parse((await cnfAdmin(server, ['config', 'history', '--json'])).stdout) as {
+      live: number;
+      versions: { version: number; changed: string[]; createdBy: string }[];
+    };
+    expect(history.live).toBe(4);
+    expect(history.versions.slice(0, 2).map(({ version, changed }) => [version, changed])).toEqual([
+      [4, ['GREETING']],
+      [3, ['OLD_SECRET']],
+    ]);
   });
 
   it('a first config set whose PutParameter is denied records no version, and the next set keeps every value', async () => {

@@ -11,6 +11,7 @@ import { readHiddenLine } from '../hidden-input.js';
 import { maskTypedSecrets, typedSecretsOf } from '../secret-mask.js';
 import { asInvoked } from '../invocation.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
+import { writeNotice } from '../render/run-view.js';
 import { formatTable, terminalWidth } from '../render/table.js';
 import { unrecordedMoveField, writeUnrecordedMove } from '../unrecorded-move.js';
 import { openStage } from '../stage-context.js';
@@ -135,6 +136,7 @@ async function configSet(key: string, value: string | undefined, options: Comman
   return unstoppable(io, CHANGE_FINISHES_FIRST, async () => {
     const before = await platform.configVersions?.live();
     await platform.parameters.set(key, text, { secure });
+    const renumbered = platform.parameters.renumbered?.();
     const live = await platform.configVersions?.live();
     const from = await platform.configVersions?.liveFrom?.();
     if (options.json === true)
@@ -144,6 +146,7 @@ async function configSet(key: string, value: string | undefined, options: Comman
         secure,
         stage: stage.name,
         ...(live === undefined ? {} : { configVersion: live }),
+        ...(renumbered === undefined ? {} : { renumbered }),
         ...unrecordedMoveField(platform.configVersions),
       });
     else
@@ -153,6 +156,7 @@ async function configSet(key: string, value: string | undefined, options: Comman
           ? `Set ${key}${secure ? ' (secure)' : ''} on stage ${stage.name}. Admin runs read it from now on; web functions within their cache time.`
           : `Set ${key}${secure ? ' (secure)' : ''} on stage ${stage.name}: ${configLiveMessage(before, live, from)}`,
       );
+    if (renumbered !== undefined) writeNotice(io, renumbered);
     writeUnrecordedMove(platform.configVersions, io);
     return 0;
   });

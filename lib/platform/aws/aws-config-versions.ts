@@ -199,6 +199,13 @@ class AwsConfigVersions implements ConfigVersions {
       readonly always?: boolean;
       /** The version a `config-rollback` makes the new one equal to. */
       readonly restores?: number;
+      /**
+       * The keys `next` put a value of under a version number the base already
+       * names (SSM restarted the parameter's numbering after a deletion),
+       * asked once `next` is done: the value changed all the same, so a
+       * version is made, and names them as changed.
+       */
+      readonly renumbered?: () => readonly string[];
     } = {},
   ): Promise<{ version: ConfigVersion | undefined; made: boolean }> {
     const ledger = await this.sources.ledger();
@@ -221,17 +228,19 @@ class AwsConfigVersions implements ConfigVersions {
       const initial = fresh ? await currentSelectors(this.sources) : {};
       const baseKeys = record?.keys ?? base?.keys ?? initial;
       const keys = await next(baseKeys);
+      const renumbered = options.renumbered?.() ?? [];
       if (fresh && Object.keys(initial).length > 0) {
         base = await ledger.add((version) => this.#version(version, initial, {}, 'initial', caller), 0);
         newest = base;
       }
-      if (keys === undefined || (options.always !== true && configVersionHash(keys) === configVersionHash(baseKeys))) {
+      const always = options.always === true || renumbered.length > 0;
+      if (keys === undefined || (!always && configVersionHash(keys) === configVersionHash(baseKeys))) {
         if (base === undefined && record !== undefined) base = await ledger.version(record.config);
         if (base !== undefined && record === undefined) await this.#goLive(ledger, base, undefined, release, caller);
         return { version: base, made: false };
       }
       const made = await ledger
-        .add((version) => this.#version(version, keys, baseKeys, cause, caller, options.restores), newest?.version ?? 0)
+        .add((version) => this.#version(version, keys, baseKeys, cause, caller, options.restores, renumbered), newest?.version ?? 0)
         .catch((error: unknown) => {
           // Only a refusal (or every number taken) says that no version was made: a 5xx or a lost answer may have recorded one.
           if (error instanceof PermissionError) throw unmadeVersionFailure(error, base?.version, cause === 'set');
@@ -346,9 +355,10 @@ class AwsConfigVersions implements ConfigVersions {
     cause: ConfigVersionCause,
     createdBy: string,
     restores?: number,
+    renumbered: readonly string[] = [],
   ): ConfigVersion {
     const createdAt = new Date().toISOString();
-    return makeConfigVersion({
+    const made = makeConfigVersion({
       version,
       keys: sortedConfigKeys(keys),
       base,
@@ -357,6 +367,8 @@ class AwsConfigVersions implements ConfigVersions {
       createdAt,
       ...(restores === undefined ? {} : { restores }),
     });
+    // A key whose selector reads the same but whose value is new (numbering restarted) changed too.
+    return renumbered.length === 0 ? made : { ...made, changed: [...new Set([...made.changed, ...renumbered])].sort() };
   }
 
   #goneMessage(version: number, gone: readonly string[]): string {

@@ -1,4 +1,4 @@
-import type { ConfigVersionKey } from '../../core/config-version.js';
+import { configVersionLabel, type ConfigVersionKey } from '../../core/config-version.js';
 import { isCnfError, toldMore } from '../../core/errors.js';
 import { assertValidConfigKey, MASK, type ParameterEntry } from '../../core/parameter-set.js';
 import type { ParameterStore } from '../../core/platform.js';
@@ -17,6 +17,8 @@ import { readSelected, type SsmScope } from './ssm-versions.js';
  * ledger keeps the plain parameter set, as before config versions.
  */
 class VersionedSsmParameters implements ParameterStore {
+  #renumbered: string | undefined;
+
   constructor(
     private readonly plain: SsmParameterStore,
     private readonly versions: AwsConfigVersions,
@@ -43,20 +45,57 @@ class VersionedSsmParameters implements ParameterStore {
   async set(key: string, value: string, options: { readonly secure: boolean }): Promise<void> {
     assertValidConfigKey(key);
     if (!(await this.versioned())) return this.plain.set(key, value, options);
-    await this.versions.change('set', async (base) => {
-      const before = base[key];
-      // A plain value set to what it is makes no version (a secure one is never read back to compare).
-      if (!options.secure && before?.secure === false && (await readSelected(this.scope, { [key]: before })).values[0]?.value === value)
-        return undefined;
-      const version = await this.plain.put(key, value, options).catch((error: unknown) => {
-        // The change stops before the ledger records anything: the live pair does not move.
-        throw isCnfError(error)
-          ? toldMore(error, 'No config version was made: the live config is as it was.', { cause: error.cause })
-          : error;
-      });
-      if (version === undefined) throw new Error(`SSM answered PutParameter on ${key} without a version`);
-      return { ...base, [key]: { version, secure: options.secure } };
-    });
+    this.#renumbered = undefined;
+    let renumbered: { readonly version: number; readonly upTo: number } | undefined;
+    await this.versions.change(
+      'set',
+      async (base) => {
+        const before = base[key];
+        // A plain value set to what it is makes no version (a secure one is never read back to compare).
+        if (!options.secure && before?.secure === false && (await readSelected(this.scope, { [key]: before })).values[0]?.value === value)
+          return undefined;
+        const version = await this.plain.put(key, value, options).catch((error: unknown) => {
+          // The change stops before the ledger records anything: the live pair does not move.
+          throw isCnfError(error)
+            ? toldMore(error, 'No config version was made: the live config is as it was.', { cause: error.cause })
+            : error;
+        });
+        if (version === undefined) throw new Error(`SSM answered PutParameter on ${key} without a version`);
+        // A number not above the one the base names: the parameter was deleted, and SSM numbers its versions from 1 again.
+        if (before !== undefined && version <= before.version) renumbered = { version, upTo: before.version };
+        return { ...base, [key]: { version, secure: options.secure } };
+      },
+      { renumbered: () => (renumbered === undefined ? [] : [key]) },
+    );
+    if (renumbered !== undefined) this.#renumbered = await this.#renumberedNotice(key, renumbered.version, renumbered.upTo);
+  }
+
+  /**
+   * What the last `set` found, in words: SSM had restarted the key's version
+   * numbering (its parameter was deleted by hand), so older config versions
+   * that name its versions by number no longer read the values they held.
+   * The set made its version all the same. Undefined when it did not.
+   */
+  renumbered(): string | undefined {
+    return this.#renumbered;
+  }
+
+  async #renumberedNotice(key: string, version: number, upTo: number): Promise<string> {
+    const live = await this.versions.live().catch(() => undefined);
+    // The versions made before this one that name the key by a number SSM now reuses (or will, as it is set again).
+    const naming = await this.versions.versions().then(
+      (versions) =>
+        versions
+          .filter((made) => made.version !== live && (made.keys[key]?.version ?? Infinity) <= upTo)
+          .map((made) => configVersionLabel(made.version)),
+      () => undefined,
+    );
+    const which = naming === undefined ? '' : naming.length === 0 ? '' : ` (${naming.join(', ')})`;
+    return (
+      `SSM restarted ${key}'s version numbering after its parameter was deleted: the new value is its version ${version}, ` +
+      `so config versions made before that name its versions up to ${upTo}${which} now read the new value, or a later one, not the value they held; ` +
+      `config history cannot tell, and config rollback to one of them would not restore ${key}.`
+    );
   }
 
   async unset(key: string): Promise<boolean> {
