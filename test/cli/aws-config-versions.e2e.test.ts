@@ -111,6 +111,14 @@ function deployNewer(server: FakeAws): void {
   server.aliases.admin.live = { version: '5', release: RELEASE };
 }
 
+/** Moves the creation of every config version recorded so far a day earlier, as if made the day before. */
+function madeADayEarlier(server: FakeAws): void {
+  for (const item of server.dynamodb.itemsUnder('config#') as Record<string, { S?: string }>[]) {
+    const earlier = new Date(Date.parse(item.createdAt?.S ?? '') - 24 * 60 * 60 * 1000).toISOString();
+    item.createdAt = { S: earlier };
+  }
+}
+
 function liveRecord(server: FakeAws) {
   return parseLivePairRecord(server.ssm.versions(`${PATH}${LIVE_PAIR_KEY}`).at(-1)?.Value);
 }
@@ -172,8 +180,8 @@ describe('config versions on AWS', () => {
     const server = await fakeAws();
     expect((await cnfAdmin(server, ['config', 'set', 'OLD_SECRET', 'first-secret-value', '--secure'])).code).toBe(0); // v1: OLD_SECRET:1
     expect((await cnfAdmin(server, ['config', 'set', 'GREETING', 'hello'])).code).toBe(0); // v2: OLD_SECRET:1, GREETING:1
+    madeADayEarlier(server); // v1 and v2: the deletion and the sets below come a day after them
     server.ssm.handle('DeleteParameter', { Name: `${PATH}OLD_SECRET` });
-    server.ssm.handle('DeleteParameter', { Name: `${PATH}GREETING` });
 
     const secret = await cnfAdmin(server, ['config', 'set', 'OLD_SECRET', '-', '--secure', '--json'], FIXTURE_ROOT, 'new-secret-value');
     expect(secret.code, secret.stderr).toBe(0);
@@ -182,6 +190,8 @@ describe('config versions on AWS', () => {
       'so config versions made before that name its versions up to 1 (v1, v2) now read the new value';
     expect(JSON.parse(secret.stdout)).toMatchObject({ key: 'OLD_SECRET', configVersion: 3, renumbered: expect.stringContaining(told) });
     expect(secret.stderr).toContain(`! ${told}`);
+    madeADayEarlier(server); // v1 to v3
+    server.ssm.handle('DeleteParameter', { Name: `${PATH}GREETING` });
     // The same value a plain key held: the value it names is gone, so it is set, and made a version.
     const plain = await cnfAdmin(server, ['config', 'set', 'GREETING', 'hello']);
     expect(plain.code, plain.stderr).toBe(0);
@@ -189,13 +199,23 @@ describe('config versions on AWS', () => {
     expect(plain.stderr).toContain("SSM restarted GREETING's version numbering");
     const history = JSON.parse((await cnfAdmin(server, ['config', 'history', '--json'])).stdout) as {
       live: number;
-      versions: { version: number; changed: string[]; createdBy: string }[];
+      versions: { version: number; changed: string[]; unrestorable?: string }[];
     };
     expect(history.live).toBe(4);
-    expect(history.versions.slice(0, 2).map(({ version, changed }) => [version, changed])).toEqual([
-      [4, ['GREETING']],
-      [3, ['OLD_SECRET']],
+    // The versions made before the deletion name numbers SSM wrote again: history marks them, and rollback refuses them.
+    expect(history.versions.map(({ version, changed, unrestorable }) => [version, changed, unrestorable !== undefined])).toEqual([
+      [4, ['GREETING'], false],
+      [3, ['OLD_SECRET'], true],
+      [2, ['GREETING'], true],
+      [1, ['OLD_SECRET'], true],
     ]);
+    expect(history.versions[2]?.unrestorable).toContain(
+      'config v2 names GREETING:1, OLD_SECRET:1, which SSM wrote again after it was made (the parameter was deleted and set again',
+    );
+    const refused = await cnfAdmin(server, ['config', 'rollback', 'v1']);
+    expect(refused.code, refused.stderr).toBe(69);
+    expect(refused.stderr).toContain('config v1 names OLD_SECRET:1, which SSM wrote again after it was made');
+    expect(liveRecord(server)?.config).toBe(4);
   });
 
   it('a first config set whose PutParameter is denied records no version, and the next set keeps every value', async () => {

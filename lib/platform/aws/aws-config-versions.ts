@@ -36,6 +36,14 @@ import {
  */
 const CONFIG_SWITCH_SECONDS = 30;
 
+/**
+ * How long after a config version was made SSM may have written a parameter
+ * version it names before that version counts as written again (its
+ * parameter deleted and re-created): room for the clocks of this machine
+ * (`createdAt`) and of SSM (`LastModifiedDate`) to disagree.
+ */
+const REWRITTEN_AFTER_SECONDS = 60;
+
 /** The value a secure key's version is compared by in a diff: never its value, which the CLI never decrypts. */
 function secureMarker(version: number): string {
   return `\u0000secure-version-${version}`;
@@ -160,14 +168,39 @@ class AwsConfigVersions implements ConfigVersions {
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
-  /** Why a version cannot be restored: a selected parameter version fell out of SSM's history (`GetParameterHistory`). */
+  /**
+   * Why a version cannot be restored: a selected parameter version fell out
+   * of SSM's history (`GetParameterHistory`), or SSM wrote it well after the
+   * config version was made (`LastModifiedDate`, {@link REWRITTEN_AFTER_SECONDS}
+   * later): the parameter was deleted by hand and set again, its numbering
+   * restarted, and that number now holds another value.
+   */
   async unrestorable(version: number): Promise<string | undefined> {
     const keys = await this.keysOf(version);
+    // Asked alongside the histories, in the same round trip.
+    const createdAt = this.#createdAt(version);
     const held = await Promise.all(
-      Object.entries(keys).map(async ([key, selector]) => ((await this.#history(key)).has(selector.version) ? [] : [key])),
+      Object.entries(keys).map(async ([key, selector]) => {
+        const kept = (await this.#history(key)).get(selector.version);
+        const made = await createdAt;
+        if (kept === undefined) return { gone: [key], rewritten: [] };
+        const rewritten = made !== undefined && kept.written !== undefined && kept.written > made + REWRITTEN_AFTER_SECONDS * 1000;
+        return { gone: [], rewritten: rewritten ? [key] : [] };
+      }),
     );
-    const gone = held.flat().sort();
-    return gone.length === 0 ? undefined : this.#goneMessage(version, gone);
+    const gone = held.flatMap((entry) => entry.gone).sort();
+    if (gone.length > 0) return this.#goneMessage(version, gone);
+    const rewritten = held.flatMap((entry) => entry.rewritten).sort();
+    if (rewritten.length === 0) return undefined;
+    const named = rewritten.map((key) => `${key}:${keys[key]?.version}`).join(', ');
+    return `config ${configVersionLabel(version)} names ${named}, which SSM wrote again after it was made (the parameter was deleted and set again, and SSM numbered its versions from 1 again): it no longer holds the value the version held`;
+  }
+
+  /** When config version `version` was made (ms since the epoch), from the versions listed, or undefined. */
+  async #createdAt(version: number): Promise<number | undefined> {
+    const found = (await this.versions().catch(() => [])).find((candidate) => candidate.version === version);
+    const made = found === undefined ? Number.NaN : Date.parse(found.createdAt);
+    return Number.isNaN(made) ? undefined : made;
   }
 
   async restore(version: number): Promise<ConfigVersion> {

@@ -134,8 +134,12 @@ async function readSelected(
   return { values, gone: gone.sort() };
 }
 
-/** The versions SSM still holds of one parameter: each version's plain value (a secure one's is never kept). */
-type HeldVersions = ReadonlyMap<number, { readonly secure: boolean; readonly value: string | undefined }>;
+/**
+ * The versions SSM still holds of one parameter: each version's plain value
+ * (a secure one's is never kept), and when SSM wrote it (ms since the epoch,
+ * `LastModifiedDate`), where it says.
+ */
+type HeldVersions = ReadonlyMap<number, { readonly secure: boolean; readonly value: string | undefined; readonly written?: number }>;
 
 /**
  * The versions SSM still holds of a key's parameter (at most 100), through
@@ -143,7 +147,7 @@ type HeldVersions = ReadonlyMap<number, { readonly secure: boolean; readonly val
  * parameter that no longer exists holds none.
  */
 async function heldVersions(scope: SsmScope, key: string): Promise<HeldVersions> {
-  const held = new Map<number, { secure: boolean; value: string | undefined }>();
+  const held = new Map<number, { secure: boolean; value: string | undefined; written?: number }>();
   try {
     const pages = paginateGetParameterHistory(
       { client: scope.ssm },
@@ -153,7 +157,12 @@ async function heldVersions(scope: SsmScope, key: string): Promise<HeldVersions>
       for (const parameter of page.Parameters ?? []) {
         if (parameter.Version === undefined) continue;
         const secure = parameter.Type === 'SecureString';
-        held.set(parameter.Version, { secure, value: secure ? undefined : (parameter.Value ?? '') });
+        const written = parameter.LastModifiedDate?.getTime();
+        held.set(parameter.Version, {
+          secure,
+          value: secure ? undefined : (parameter.Value ?? ''),
+          ...(written === undefined || Number.isNaN(written) ? {} : { written }),
+        });
       }
     }
   } catch (error) {
