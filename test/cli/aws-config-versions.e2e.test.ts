@@ -252,6 +252,30 @@ describe('config versions on AWS', () => {
     expect((await cnfAdmin(server, ['config', 'get', 'GREETING'])).stdout).toBe('hello\n');
   });
 
+  it('a config set whose config version was written but its answer lost (reset) records one version, not two: the SDK retry finds its own item', async () => {
+    let lost = false;
+    const server = await fakeAws(
+      {},
+      {
+        serve: (received, response) => {
+          if (lost || received.operation !== 'PutItem' || !received.body.includes('config#v2')) return false;
+          // The write of v2 is made; its answer is cut off, and the SDK sends it again.
+          server.dynamodb.handle('PutItem', JSON.parse(received.body) as Record<string, unknown>);
+          lost = true;
+          response.socket?.destroy();
+          return true;
+        },
+      },
+    );
+    await cnfAdmin(server, ['config', 'set', 'GREETING', 'hello']);
+    const set = await cnfAdmin(server, ['config', 'set', 'GREETING', 'bonjour']);
+    expect(set.code, set.stderr).toBe(0);
+    expect(lost).toBe(true);
+    expect(set.stderr).toContain('config v2 is live');
+    expect(server.dynamodb.itemsUnder('config#').length).toBe(2);
+    expect(liveRecord(server)?.config).toBe(2);
+  });
+
   it('a config set whose config version the ledger keeps failing (5xx: 75, a dropped connection: 69) says which one stays live, where its value is, and that the version is not known', async () => {
     for (const [fault, code] of [
       ['5xx', 75],
