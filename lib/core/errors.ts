@@ -135,13 +135,26 @@ function retold(error: CnfError, message: string, options: { readonly hint?: str
 }
 
 /**
- * {@link retold} with `more` said after the error's own message.
+ * {@link retold} with `more` said after the error's own message, that
+ * message's last sentence ended first: AWS's words often end without a full
+ * stop ("… failed to satisfy constraint"), and `more` is a sentence of its own.
  *
  * @example
  * throw toldMore(error, 'Nothing moved.', { cause: error });
  */
 function toldMore(error: CnfError, more: string, options: { readonly hint?: string | null; readonly cause?: unknown } = {}): CnfError {
-  return retold(error, `${error.message.replace(/\s*$/, '')} ${more}`, options);
+  return retold(error, `${sentenceEnded(error.message)} ${more}`, options);
+}
+
+/**
+ * `message` without trailing white space, ending a sentence: as it is where
+ * it ends in `.`, `!` or `?` (a closing bracket or quote after one allowed),
+ * else with a `.` added (in place of a trailing `,`, `;` or `:`).
+ */
+function sentenceEnded(message: string): string {
+  const trimmed = message.replace(/\s+$/, '');
+  if (trimmed === '' || /[.!?]['"’”)\]}»]*$/.test(trimmed)) return trimmed;
+  return `${trimmed.replace(/[,;:]+$/, '')}.`;
 }
 
 export {

@@ -27,4 +27,18 @@ describe('toldMore', () => {
     expect(told).toBeInstanceOf(PermissionError);
     expect(told.message).toBe('Permission denied: lambda:UpdateAlias. Nothing moved.');
   });
+
+  it('ends the first sentence before saying more, where the message ends without a full stop', () => {
+    const aws = new PermissionError('1 validation error detected: Value at tier failed to satisfy constraint');
+    expect(toldMore(aws, 'No config version was made.').message).toBe(
+      '1 validation error detected: Value at tier failed to satisfy constraint. No config version was made.',
+    );
+    expect(toldMore(new TryAgainError('Throttled:  '), 'Nothing moved.').message).toBe('Throttled. Nothing moved.');
+  });
+
+  it('adds no full stop after one that ends a sentence, a closing bracket or quote after it allowed', () => {
+    for (const message of ['Denied!', 'Denied?', 'Denied (as asked.)', 'AWS said "no."', 'AWS said ‘no.’']) {
+      expect(toldMore(new TryAgainError(message), 'Nothing moved.').message).toBe(`${message} Nothing moved.`);
+    }
+  });
 });
