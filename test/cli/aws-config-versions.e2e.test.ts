@@ -941,16 +941,24 @@ describe('pinned runs and rollback on AWS', () => {
     expect(withPhase.stderr).toContain(
       `The release phase (migrate) would run ${OLD_RELEASE} · config v2, the live config, which it cannot read: config v2 needs a version of GREETING that SSM no longer holds`,
     );
-    expect(withPhase.stderr).toContain('cnf-admin config set KEY');
-    expect(withPhase.stderr).toContain('cnf-admin config rollback vN');
+    expect(withPhase.stderr).toContain('Set it again: cnf-admin config set GREETING --stage prod.');
+    expect(withPhase.stderr).toContain('cnf-admin config rollback vN --stage prod');
 
     const dry = await cnfAdmin(server, ['rollback', '--dry-run', '--config', 'current']);
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toContain(`Roll back stage prod from ${RELEASE} · config v2 to ${OLD_RELEASE} · config v2`);
     expect(dry.stdout).toContain('  config diff: none');
     expect(dry.stdout).toContain(
-      `  ! the live config stays, and config v2 needs a version of GREETING that SSM no longer holds (it keeps the last 100 versions of a parameter): ${OLD_RELEASE}'s web and admin cannot read that value either.`,
+      `  ! the live config stays, and config v2 needs a version of GREETING that SSM no longer holds (it keeps the last 100 versions of a parameter): ${OLD_RELEASE}'s web and admin cannot read that value either. Set it again: cnf-admin config set GREETING --stage prod. Or go back to a config version whose values SSM still keeps: cnf-admin config rollback vN --stage prod (config history marks those RESTORABLE yes).`,
     );
+    // The commands it names are those config list names, as the user runs cnf-admin.
+    const list = await cnfAdmin(server, ['config', 'list']);
+    expect(list.stderr).toContain('Set it again: cnf-admin config set GREETING --stage prod.');
+    const underNpx = await runCli(['rollback', '--dry-run', '--config', 'current', '--stage', 'prod'], {
+      cwd: FIXTURE_ROOT,
+      env: fakeAwsEnvironment(server.url, { CNF_LOG_WAIT_SECONDS: '1', npm_command: 'exec' }),
+    });
+    expect(underNpx.stdout).toContain('either. Set it again: npx cnf-admin config set GREETING --stage prod.');
     const moved = await cnfAdmin(server, ['rollback', '--yes', '--config', 'current', '--json']);
     expect(moved.code, moved.stderr).toBe(0);
     expect(JSON.parse(moved.stdout)).toMatchObject({

@@ -1,5 +1,5 @@
 import { fstatSync } from 'node:fs';
-import { configVersionLabel, PARAMETER_VERSION_HISTORY } from '../../core/config-version.js';
+import { configVersionLabel } from '../../core/config-version.js';
 import { didYouMean } from '../../core/did-you-mean.js';
 import { UnavailableError, UsageError } from '../../core/errors.js';
 import { assertValidConfigKey, isGone, MASK, printableValue, type GoneParameter, type ParameterEntry } from '../../core/parameter-set.js';
@@ -10,6 +10,7 @@ import { askAtTerminal } from '../terminal-question.js';
 import { readHiddenLine } from '../hidden-input.js';
 import { maskTypedSecrets, typedSecretsOf } from '../secret-mask.js';
 import { asInvoked } from '../invocation.js';
+import { goneValuesProblem } from '../gone-values.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { writeNotice } from '../render/run-view.js';
 import { formatTable, terminalWidth } from '../render/table.js';
@@ -26,27 +27,6 @@ function printable(parameter: ParameterEntry): { key: string; value: string; sec
 
 /** What `config list` shows in the VALUE column of a key whose value is gone. */
 const GONE_VALUE = '(gone from SSM)';
-
-/**
- * What is wrong when the live config version names values SSM no longer
- * keeps, and what to do: set each key again (a new config version), or go
- * back to a config version whose values SSM still keeps.
- */
-function goneValuesProblem(gone: readonly GoneParameter[], stage: string): { message: string; hint: string } {
-  const one = gone.length === 1;
-  const keys = gone.map(({ key }) => key);
-  const names = one ? keys.join('') : `${keys.slice(0, -1).join(', ')} and ${keys.at(-1) ?? ''}`;
-  const kept = `SSM keeps the last ${PARAMETER_VERSION_HISTORY} versions of a parameter, and none of a deleted one`;
-  const named = one
-    ? `version ${(gone[0] as GoneParameter).gone.version} of its parameter, which SSM no longer keeps (${kept})`
-    : `versions of their parameters that SSM no longer keeps (${gone.map(({ key, gone: { version } }) => `${key}: version ${version}`).join(', ')}; ${kept})`;
-  const config = configVersionLabel((gone[0] as GoneParameter).gone.config);
-  const sets = gone.map(({ key, secure }) => `cnf-admin config set ${key}${secure ? ' --secure' : ''} --stage ${stage}`).join('; ');
-  return {
-    message: `The value${one ? '' : 's'} of ${names} ${one ? 'is' : 'are'} gone from SSM: config ${config}, which is live, names ${named}.`,
-    hint: `Set ${one ? 'it' : 'each'} again: ${sets}. Or go back to a config version whose values SSM still keeps: cnf-admin config rollback vN --stage ${stage} (config history marks those RESTORABLE yes).`,
-  };
-}
 
 /** `cnf-admin config list`: every parameter of the stage, secrets masked; a value SSM no longer keeps is named as gone (exit 0). */
 async function configList(options: CommandOptions<'config list'>, io: CliIo): Promise<number> {

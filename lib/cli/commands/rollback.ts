@@ -6,9 +6,11 @@ import { fileSystemFault } from '../../core/file-system-fault.js';
 import type { ConfigChoice, InvokePlan, Platform } from '../../core/platform.js';
 import { describeRollback, pairLabel, planRollback, ROLLBACK_TASK, type LivePairControl, type RollbackPlan } from '../../core/rollback.js';
 import { isRefusal, isValidRunId, newRunId, type RunRecord, type RunResult } from '../../core/run.js';
+import { isGone, type GoneParameter, type ParameterEntry } from '../../core/parameter-set.js';
 import type { Stage } from '../../core/stage.js';
 import { askAtTerminal } from '../terminal-question.js';
 import { asInvoked } from '../invocation.js';
+import { mendGoneValues } from '../gone-values.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { currentProcessOwner } from '../../runtime/ledger/process-identity.js';
 import { UNKNOWN_MIGRATIONS_ERROR } from '../../runtime/migrations/unknown-migrations-error.js';
@@ -51,8 +53,26 @@ async function plan(platform: Platform, pairs: LivePairControl, stage: Stage, to
   );
 }
 
+/**
+ * The values of the live config that SSM no longer keeps, each key with
+ * whether it is secure, as `config list` names them: none asked for where
+ * the live config reads whole or does not stay. Where they cannot be listed, none: the
+ * plan's mend then says to set each key the config names.
+ */
+async function goneLiveValues(platform: Platform, planned: RollbackPlan): Promise<GoneParameter[]> {
+  if (planned.liveConfigUnreadable === undefined || planned.to.config !== planned.from.config) return [];
+  // The plan stands without the keys' names: a failure to list them costs only their naming.
+  return (await platform.parameters.list().catch((): ParameterEntry[] => [])).filter(isGone);
+}
+
 /** Prints the plan to `out`: stdout, or stderr where `--json` keeps stdout for its one document. */
-function printPlan(out: NodeJS.WritableStream, stage: Stage, rollback: RollbackPlan): void {
+function printPlan(
+  out: NodeJS.WritableStream,
+  stage: Stage,
+  rollback: RollbackPlan,
+  gone: readonly GoneParameter[],
+  env: NodeJS.ProcessEnv,
+): void {
   writeLine(out, `Roll back stage ${stage.name} ${describeRollback(rollback)}`);
   writeLine(
     out,
@@ -75,15 +95,14 @@ function printPlan(out: NodeJS.WritableStream, stage: Stage, rollback: RollbackP
   if (unreadable !== undefined && rollback.to.config === rollback.from.config)
     writeLine(
       out,
-      `  ! the live config stays, and ${unreadable}: ${rollback.to.release}'s web and admin cannot read that value either. ${MEND_LIVE_CONFIG}`,
+      asInvoked(
+        `  ! the live config stays, and ${unreadable}: ${rollback.to.release}'s web and admin cannot read that value either. ${mendGoneValues(gone, stage.name)}`,
+        env,
+      ),
     );
   if (stage.releasePhase !== undefined)
     writeLine(out, `  release phase: ${stage.releasePhase} runs on ${rollback.to.release} first; if it fails, nothing moves`);
 }
-
-/** What mends a live config whose values are no longer all kept, for a plan's line and a refusal's hint. */
-const MEND_LIVE_CONFIG =
-  'Mend it with cnf-admin config set KEY (each key named), or cnf-admin config rollback vN to a version whose values are whole (config history marks those RESTORABLE yes), with the same --stage.';
 
 /**
  * Refuses (69) a rollback whose release phase would run with the live config
@@ -93,13 +112,13 @@ const MEND_LIVE_CONFIG =
  *
  * @throws UnavailableError naming the release phase, the config and what to do first
  */
-function assertReleasePhaseReadsConfig(stage: Stage, planned: RollbackPlan): void {
+function assertReleasePhaseReadsConfig(stage: Stage, planned: RollbackPlan, gone: readonly GoneParameter[]): void {
   const unreadable = planned.liveConfigUnreadable;
   if (stage.releasePhase === undefined || unreadable === undefined || planned.to.config !== planned.from.config) return;
   throw new UnavailableError(
     `The release phase (${stage.releasePhase}) would run ${pairLabel(planned.to)}, the live config, which it cannot read: ${unreadable}; nothing moved.`,
     {
-      hint: `${MEND_LIVE_CONFIG} Then roll back again${planned.configMode === 'current' && planned.pinsNone !== true ? "; or, where the target's pinned config is another version and whole, roll back with it: --config pinned" : ''}.`,
+      hint: `${mendGoneValues(gone, stage.name)} Then roll back again${planned.configMode === 'current' && planned.pinsNone !== true ? "; or, where the target's pinned config is another version and whole, roll back with it: --config pinned" : ''}.`,
     },
   );
 }
@@ -217,7 +236,8 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
   const json = options.json === true;
   const nothingToDo =
     planned.to.release === planned.from.release && planned.to.config === planned.from.config && planned.from.adminRelease === undefined;
-  if (!nothingToDo) assertReleasePhaseReadsConfig(stage, planned);
+  const gone = await goneLiveValues(platform, planned);
+  if (!nothingToDo) assertReleasePhaseReadsConfig(stage, planned, gone);
   // A release phase that release would refuse (no such task, args it does not take) is found before anything starts: a dry run's too.
   const phase =
     stage.releasePhase === undefined || nothingToDo
@@ -230,19 +250,19 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
   if (options.dryRun === true || nothingToDo) {
     if (json) writeJson(io, { stage: stage.name, ...planned, moved: false });
     else {
-      printPlan(io.stdout, stage, planned);
+      printPlan(io.stdout, stage, planned, gone, io.env);
       writeLine(io.stdout, nothingToDo ? 'That is the live pair already; nothing to do.' : 'Nothing moved (--dry-run).');
     }
     return ExitCode.OK;
   }
-  if (!json) printPlan(io.stdout, stage, planned);
+  if (!json) printPlan(io.stdout, stage, planned, gone, io.env);
   if (options.yes !== true) {
     if ((io.stdin as { isTTY?: boolean }).isTTY !== true)
       throw new UsageError(`A rollback moves stage ${stage.name}'s web and admin; confirm it with --yes.`, {
         hint: 'Run it at a terminal to be asked, or add --yes (see the plan first with --dry-run).',
       });
     // The question is about the plan: under --json it shows on stderr.
-    if (json) printPlan(io.stderr, stage, planned);
+    if (json) printPlan(io.stderr, stage, planned, gone, io.env);
     if (
       (await askAtTerminal(io, `Roll back stage ${stage.name}? Type yes to confirm: `, 'Interrupted: nothing moved.'))
         .trim()
