@@ -316,6 +316,15 @@ function settledRecord(record: RunRecord, now: Date = new Date()): RunRecord {
 }
 
 /**
+ * When a record {@link settledRecord} reads as lost should its end never be
+ * recorded, in ISO 8601: its deadline and the grace after it. Undefined for
+ * a record without a deadline, which the clock never settles.
+ */
+function lostFrom(record: RunRecord): string | undefined {
+  return record.deadline === undefined ? undefined : new Date(Date.parse(record.deadline) + LOST_RUN_GRACE_MS).toISOString();
+}
+
+/**
  * Whether `owner` ran on this host, its start times are known, and one of
  * its processes (it, or the run it started) is there still
  * ({@link isOwnerGone}). Only then does the clock not settle the run: a
@@ -394,6 +403,7 @@ function isValidRunId(value: unknown): value is string {
 export {
   isRefusal,
   isValidRunId,
+  lostFrom,
   newRunId,
   refusalNamesRecordedRun,
   resultOfRecord,

@@ -12,6 +12,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { recordDeployedConfig } from '../../lib/construct/private/deployed-config-handler.js';
 import { LIVE_PAIR_KEY, parseLivePairRecord } from '../../lib/core/live-pair-record.js';
+import { formatMoment } from '../../lib/core/format-moment.js';
 import { runCli } from '../support/cli.js';
 import { fakeAwsEnvironment } from '../support/aws-cli.js';
 import { FIXTURE_ROOT } from '../support/aws-platform.js';
@@ -860,6 +861,20 @@ describe('pinned runs and rollback on AWS', () => {
     expect(unended.stderr).toContain('! Stage prod moved, but the end of run rb-unended could not be recorded');
     expect(unended.stderr).toContain('Rolled back stage prod');
     expect(unended.stderr).not.toContain('Nothing changed');
+    // what it says runs shows is what runs shows: running, until its deadline has passed
+    armed = false;
+    failEnd = false;
+    const shown = JSON.parse((await cnfAdmin(server, ['runs', 'show', 'rb-unended', '--json'])).stdout) as {
+      deadline: string;
+      status?: string;
+    };
+    expect(shown).not.toHaveProperty('endedAt');
+    expect((await cnfAdmin(server, ['runs', 'show', 'rb-unended'])).stdout).toMatch(/ended\s+\(in progress\)/);
+    const lostFrom = formatMoment(new Date(Date.parse(shown.deadline) + 60_000).toISOString());
+    expect(unended.stderr).toContain(
+      `runs shows it as running (ended: in progress) until ${lostFrom}, past its deadline, and as lost (70) after that, although it moved the stage.`,
+    );
+    expect(unended.stderr).not.toContain('runs shows it as lost.');
   });
 
   it('a stage lock that cannot be given back after a change (denied) leaves the change done: exit 0, no crash', async () => {

@@ -3,9 +3,10 @@ import { isCnfError, toldMore, TryAgainError, UnavailableError, UsageError } fro
 import { checkEventAgainstCatalog } from '../../core/event-check.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { fileSystemFault } from '../../core/file-system-fault.js';
+import { formatMoment } from '../../core/format-moment.js';
 import type { ConfigChoice, InvokePlan, Platform } from '../../core/platform.js';
 import { describeRollback, pairLabel, planRollback, ROLLBACK_TASK, type LivePairControl, type RollbackPlan } from '../../core/rollback.js';
-import { isRefusal, isValidRunId, newRunId, type RunRecord, type RunResult } from '../../core/run.js';
+import { isRefusal, isValidRunId, lostFrom, newRunId, type RunRecord, type RunResult } from '../../core/run.js';
 import { isGone, type GoneParameter, type ParameterEntry } from '../../core/parameter-set.js';
 import type { Stage } from '../../core/stage.js';
 import { askAtTerminal } from '../terminal-question.js';
@@ -130,6 +131,21 @@ function assertReleasePhaseReadsConfig(stage: Stage, planned: RollbackPlan, gone
  * container. A rollback that does end later records its end all the same.
  */
 const ROLLBACK_DEADLINE_MS = 60 * 60 * 1000;
+
+/**
+ * What `runs` shows of a rollback that moved the stage but whose end the
+ * ledger would not record: the local ledger finds its owner (this process)
+ * gone once the command has exited, and reads it as lost then; elsewhere
+ * nothing probes the owner, and the run reads as running until its deadline
+ * has passed ({@link lostFrom}).
+ */
+function unendedRunShown(platform: Platform, record: RunRecord): string {
+  if (platform.kind === 'local') return 'runs shows it as lost (130) once this command has exited, although it moved the stage.';
+  const from = lostFrom(record);
+  return from === undefined
+    ? 'runs shows it as running, although it ended.'
+    : `runs shows it as running (ended: in progress) until ${formatMoment(from)}, past its deadline, and as lost (70) after that, although it moved the stage.`;
+}
 
 /**
  * Refuses a run id that names another run: of another task, or a rollback
@@ -368,7 +384,7 @@ async function rollback(options: RollbackOptions, io: CliIo): Promise<number> {
         await finish(ExitCode.OK).catch((error: unknown) =>
           writeLine(
             io.stderr,
-            `! Stage ${stage.name} moved, but the end of run ${runId} could not be recorded (${(error as Error).message.replace(/[.\s]*$/, '')}): runs shows it as lost.`,
+            `! Stage ${stage.name} moved, but the end of run ${runId} could not be recorded (${(error as Error).message.replace(/[.\s]*$/, '')}): ${unendedRunShown(platform, record)}`,
           ),
         );
         if (json)
