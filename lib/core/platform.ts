@@ -168,6 +168,12 @@ interface ContainerTasksStatus {
   readonly taskDefinition: string;
   /** The deployed release's tasks that run in a container, with their time limits in seconds. */
   readonly tasks: readonly { readonly name: string; readonly timeLimitSeconds: number }[];
+  /**
+   * The deployed release, whose container tasks `tasks` lists, where admin:live
+   * serves another (a rollback moved the pair off it): that release's tasks
+   * may differ. Absent while admin:live serves the deployed release.
+   */
+  readonly tasksOf?: string;
 }
 
 /** What `status` shows of a stage. */

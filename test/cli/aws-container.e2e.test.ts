@@ -20,7 +20,7 @@ import {
   startedResult,
   TASK_ARN,
 } from '../support/aws-container-scenario.js';
-import { healthyScenario, RELEASE, type AwsScenario } from '../support/aws-scenario.js';
+import { healthyScenario, OLD_RELEASE, RELEASE, type AwsScenario } from '../support/aws-scenario.js';
 import { startFakeAws, type FakeAws, type FakeAwsOptions } from '../support/fake-aws-server.js';
 
 const RUN_ID = '20261130-043000-wire01';
@@ -212,6 +212,21 @@ describe('a container task on the wire', () => {
       tasks: [{ name: CONTAINER_TASK, timeLimitSeconds: 4 * 3600 + 60 }],
     });
     expect(ecsCalls(server, 'DescribeTasks')).toEqual([]);
+  });
+
+  it("status after a rollback says the container tasks it lists are the deployed release's, not the live one's", async () => {
+    // the stage record is the deploy's of RELEASE; a rollback moved the live pair back to OLD_RELEASE
+    const server = await fakeAws({
+      aliases: { web: { live: { version: '6', release: OLD_RELEASE } }, admin: { live: { version: '4', release: OLD_RELEASE } } },
+    });
+    const status = await cnfAdmin(server, ['status', '--stage', 'prod']);
+    expect(status.code, status.stderr).toBe(0);
+    // the first line wraps at the terminal's width
+    expect(status.stdout.replace(/\s+/g, ' ')).toContain(
+      `Container tasks (ECS Fargate) of the deployed release ${RELEASE}, not the live ${OLD_RELEASE}: ${CONTAINER_TASK} (up to 4h1m) task definition fixture-prod-admin-${OLD_RELEASE}`,
+    );
+    const json = await cnfAdmin(server, ['status', '--stage', 'prod', '--json']);
+    expect(JSON.parse(json.stdout).container).toMatchObject({ tasksOf: RELEASE });
   });
 
   it('--dry-run shows the task definition, cluster and subnets, and starts nothing', async () => {

@@ -34,16 +34,19 @@ function lastPart(arn: string): string {
 
 /**
  * The stage's container tasks, as the stage record names them: which tasks
- * run on ECS Fargate (with their time limits), the task definition and the cluster.
+ * run on ECS Fargate (with their time limits), the task definition and the
+ * cluster. After a rollback the list is the deployed release's, and says so:
+ * the live release's may differ.
  */
-function containerLines(container: ContainerTasksStatus, width: number): string[] {
+function containerLines(container: ContainerTasksStatus, width: number, live: string | undefined): string[] {
   const tasks =
     container.tasks.length === 0
       ? 'none in the deployed release'
       : container.tasks.map(({ name, timeLimitSeconds }) => `${name} (up to ${formatSeconds(timeLimitSeconds)})`).join(', ');
+  const of = container.tasksOf === undefined ? '' : ` of the deployed release ${container.tasksOf}, not the live ${live ?? 'release'}`;
   return [
     // Many tasks make a long line: wrapped, where the two below keep their alignment.
-    wrapText(`Container tasks (ECS Fargate): ${tasks}`, width),
+    wrapText(`Container tasks (ECS Fargate)${of}: ${tasks}`, width),
     `  task definition  ${container.taskDefinition}`,
     `  cluster          ${lastPart(container.cluster)}`,
   ];
@@ -72,7 +75,8 @@ async function status(options: StatusCommandOptions, io: CliIo): Promise<number>
   }
   if (current.container !== undefined) {
     writeLine(io.stdout);
-    for (const line of containerLines(current.container, width)) writeLine(io.stdout, line);
+    for (const line of containerLines(current.container, width, current.aliases.find((pair) => pair.name === DEFAULT_ALIAS)?.admin.release))
+      writeLine(io.stdout, line);
   }
   writeLine(io.stdout);
   writeLine(io.stdout, releasesTable(current, width));

@@ -1,7 +1,7 @@
 import type { LambdaClient } from './sdk/lambda.js';
 import type { AliasPairStatus, AliasTarget, ReleaseInfo, StageStatus } from '../../core/platform.js';
 import { isReleaseId } from '../../core/release.js';
-import { taskFamilyOf } from '../../core/stage-names.js';
+import { taskFamilyOf, taskFamilyPrefix } from '../../core/stage-names.js';
 import type { StageRecord } from '../../core/stage-record.js';
 import { listAliases, type AliasState } from './function-aliases.js';
 import { listVersions, type FunctionVersion } from './function-versions.js';
@@ -50,6 +50,9 @@ async function stageStatus(lambda: LambdaClient, record: StageRecord): Promise<S
   // A run starts the task definition of the release it runs (containerPlan): admin's live one, which a rollback moves off
   // the deployed release the record names.
   const liveAdmin = aliases.find((pair) => pair.name === record.aliasName)?.admin.release;
+  // The record lists the deployed release's container tasks: the live release's, after a rollback, may be others.
+  const deployed = container === undefined ? undefined : deployedRelease(container.taskFamily, record);
+  const tasksOf = deployed !== undefined && isReleaseId(liveAdmin) && liveAdmin !== deployed ? deployed : undefined;
   return {
     stage,
     platform: 'aws',
@@ -61,11 +64,19 @@ async function stageStatus(lambda: LambdaClient, record: StageRecord): Promise<S
             cluster: container.cluster,
             taskDefinition: isReleaseId(liveAdmin) ? taskFamilyOf(record.app, stage, liveAdmin) : container.taskFamily,
             tasks: container.tasks.map(({ name, timeLimitSeconds }) => ({ name, timeLimitSeconds })),
+            ...(tasksOf === undefined ? {} : { tasksOf }),
           },
         }),
     releases: releasesOf(webVersions, adminVersions),
     notes,
   };
+}
+
+/** The release the stage record's task definition family is of (`<app>-<stage>-admin-<release>`): the deployed one. */
+function deployedRelease(taskFamily: string, record: StageRecord): string | undefined {
+  const prefix = taskFamilyPrefix(record.app, record.stage);
+  const release = taskFamily.startsWith(prefix) ? taskFamily.slice(prefix.length) : undefined;
+  return isReleaseId(release) ? release : undefined;
 }
 
 function targetOf(alias: AliasState | undefined, versions: readonly FunctionVersion[]): AliasTarget {

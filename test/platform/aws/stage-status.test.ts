@@ -54,6 +54,9 @@ describe('AwsPlatform.status', () => {
     // then: the family a run of the live release starts (invoke --dry-run names it), not the deployed release's
     expect(status.aliases[0]?.admin.release).toBe(OLD_RELEASE);
     expect(status.container?.taskDefinition).toBe(`fixture-prod-admin-${OLD_RELEASE}`);
+    // and the tasks it lists are the deployed release's, which it names: the live one's may be others
+    expect(status.container?.tasks).toEqual([{ name: CONTAINER_TASK, timeLimitSeconds: 4 * 3600 + 60 }]);
+    expect(status.container?.tasksOf).toBe(RELEASE);
   });
 
   it('shows canary weights and drift between web and admin', async () => {
