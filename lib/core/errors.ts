@@ -166,6 +166,7 @@ export {
   PermissionError,
   ReleaseMismatchError,
   retold,
+  sentenceEnded,
   toldMore,
   TryAgainError,
   UnavailableError,

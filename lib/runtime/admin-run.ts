@@ -31,6 +31,7 @@ import { ledgerFromEnvironment } from './ledger/ledger-from-environment.js';
 import { ownerFromEnvironment } from './ledger/process-identity.js';
 import { ledgerFailure, LedgerUnavailableError, type RunLedger } from './ledger/run-ledger.js';
 import { redactLogLines } from './log-tap.js';
+import { unreadableConfigError } from './unreadable-config.js';
 import { trackOpenLines } from './open-lines.js';
 import { createRunLogger } from './logger.js';
 import { SecretRedactor } from './redact-secrets.js';
@@ -163,8 +164,10 @@ class AdminRun {
     };
     const owner = ownerFromEnvironment();
     if (owner !== undefined) record = { ...record, owner };
-    // Recorded from the claim on: a run that dies, is killed or is lost still says which config it ran with.
-    if (!(config instanceof ConfigError) && config.version !== undefined) record = { ...record, configVersion: config.version };
+    // Recorded from the claim on: a run that dies, is killed or is lost still says which config it ran with; one that could
+    // not read it, which config it was to run with, as the caller planned it (the event's).
+    const configVersion = config instanceof ConfigError ? event.configVersion : config.version;
+    if (configVersion !== undefined) record = { ...record, configVersion };
     const claim = await guardLedger(() => ledger.claim(record));
     if (claim instanceof LedgerUnavailableError) throw this.#refusal(event.runId, event.task, claim.exitCode, claim.name, claim.message);
     // A retry that took over a run whose start ECS refused: the record as claimed holds the start's client token.
@@ -441,7 +444,10 @@ class AdminRun {
   ): Promise<RunResult> {
     if (config instanceof ConfigError) {
       log.error('Cannot read the parameter set', config);
-      return this.#finish(ledger, claimed, log, { exitCode: ExitCode.UNAVAILABLE, error: runErrorOf(config) });
+      return this.#finish(ledger, claimed, log, {
+        exitCode: ExitCode.UNAVAILABLE,
+        error: unreadableConfigError(config, readCnfEnvironment().stage),
+      });
     }
     const record = config.version === undefined ? claimed : { ...claimed, configVersion: config.version };
     const secrets = [...config.secrets, ...earlierSecrets];
