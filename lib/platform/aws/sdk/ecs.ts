@@ -3,5 +3,5 @@
  * (tools/build-cli.mjs bundles them, tree-shaken, as dist/aws-sdk/ecs.mjs):
  * the CLI's code imports ECS from here alone.
  */
-export * from '../../../runtime/vendor/ecs.js';
+export { DescribeTasksCommand, ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 export type { Task } from '@aws-sdk/client-ecs';
