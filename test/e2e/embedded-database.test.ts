@@ -529,8 +529,10 @@ describe('when PostgreSQL ends by itself', () => {
  * parent, and init reaps it then.
  */
 async function zombie(): Promise<{ pid: number; release: () => void }> {
-  // The background child exits at once; its parent then becomes `sleep`, which never waits for it.
-  const parent = spawn('sh', ['-c', 'sh -c "exit 0" & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  // The background child exits once its parent has become `sleep`, which never waits for it: exited before that, the
+  // shell itself could reap it (under load, it did).
+  const child = 'while [ "$(cat /proc/$PPID/comm)" != sleep ]; do sleep 0.01; done; exit 0';
+  const parent = spawn('sh', ['-c', `sh -c '${child}' & echo $!; exec sleep 60`], { stdio: ['ignore', 'pipe', 'ignore'] });
   const pid = await new Promise<number>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(Number(String(chunk).trim()))));
   const isZombie = (): boolean => / Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\)/, ')'));
   while (!isZombie()) await new Promise((resolve) => setTimeout(resolve, 10));
