@@ -267,14 +267,23 @@ class RunLogReader {
    */
   async *#catchUp(): AsyncGenerator<RunFrame> {
     const own = await this.#query({ filterPattern: anyOf(this.runId), ...this.#since() });
-    for (const event of own) {
-      if (event.logStreamName?.startsWith(`${CONTAINER_LOG_STREAM_PREFIX}/`) === true) this.#taskStreams.add(event.logStreamName);
-    }
+    const known = [...this.#taskStreams];
+    const found = [
+      ...new Set(
+        own.flatMap(({ logStreamName: name }) =>
+          name?.startsWith(`${CONTAINER_LOG_STREAM_PREFIX}/`) === true && !this.#taskStreams.has(name) ? [name] : [],
+        ),
+      ),
+    ];
+    for (const name of found) this.#taskStreams.add(name);
     if (this.#taskStreams.size === 0) yield* this.#take(own);
     else {
       // Each task stream as it is, in its own order; the other lines of the run (the admin function's) around them, by time.
-      const streams = [...this.#taskStreams];
-      const whole = await this.#query({ logStreamNames: streams, ...this.#since() });
+      // A stream found now is read from its start: the task may have written to it before the last line read elsewhere.
+      const whole = [
+        ...(found.length === 0 ? [] : await this.#query({ logStreamNames: found })),
+        ...(known.length === 0 ? [] : await this.#query({ logStreamNames: known, ...this.#since() })),
+      ];
       const others = own.filter((event) => event.logStreamName === undefined || !this.#taskStreams.has(event.logStreamName));
       yield* this.#take([...others, ...whole].sort((a, b) => a.timestamp - b.timestamp));
     }

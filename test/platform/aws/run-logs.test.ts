@@ -86,6 +86,28 @@ describe('AwsPlatform.logs', () => {
     expect(frames.at(-1)).toMatchObject({ type: 'result', result: { exitCode: 0 } });
   });
 
+  it("reads a container task's stream from its start when it is found after a later line of the run: its plain output before that is shown", async () => {
+    // given: the admin function's line, read first; the task's plain line, written before it; the task's own lines, delivered later
+    const TASK_STREAM = 'task/admin/0123456789abcdef';
+    clockAt(2000);
+    given({
+      ledger: [LEDGER_RECORD],
+      logEvents: [
+        at(1000, 'plain stdout, written before the line read first', TASK_STREAM),
+        at(1500, line('Started ECS task')),
+        { ...at(1600, line('Run started'), TASK_STREAM), fromCall: 3 },
+        { ...at(1601, line('Run ended', { exitCode: 0, durationMs: 1 }), TASK_STREAM), fromCall: 3 },
+      ],
+    });
+
+    // when
+    const frames = await framesOf(fixturePlatform().logs(RUN_ID, { follow: true }));
+
+    // then
+    expect(logLinesOf(frames)).toContain('plain stdout, written before the line read first');
+    expect(frames.at(-1)).toMatchObject({ type: 'result', result: { exitCode: 0 } });
+  });
+
   it('ends with the end of the retry that ran, not the end of an earlier attempt of the run id that never started', async () => {
     // given: an attempt locked out (75, not started), then the retry that took its record over and ran
     const refused = line('Run ended', { exitCode: 75, durationMs: 11, notStarted: true });
