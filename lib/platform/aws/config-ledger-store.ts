@@ -56,17 +56,8 @@ class ConfigLedgerStore {
 
   /** One config version, read by its key (consistent), or undefined. */
   async version(version: number): Promise<ConfigVersion | undefined> {
-    const client = await this.dynamodb();
-    const answer = await callAws(this.#call('dynamodb:GetItem'), () =>
-      client.send(
-        new GetItemCommand({
-          TableName: this.table,
-          Key: marshall({ [LEDGER_TABLE.partitionKey]: configItemKey(version) }),
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    return answer.Item === undefined ? undefined : configVersionOfItem(unmarshall(answer.Item));
+    const item = await this.#item(version);
+    return item === undefined ? undefined : configVersionOfItem(item);
   }
 
   /**
@@ -107,6 +98,11 @@ class ConfigLedgerStore {
 
   /** The change token of config version `version`'s item (consistent read), or undefined. */
   async #tokenOf(version: number): Promise<unknown> {
+    return (await this.#item(version, CHANGE_TOKEN))?.[CHANGE_TOKEN];
+  }
+
+  /** Config version `version`'s item (consistent read), or only its attribute `only`; undefined where there is none. */
+  async #item(version: number, only?: string): Promise<Record<string, unknown> | undefined> {
     const client = await this.dynamodb();
     const answer = await callAws(this.#call('dynamodb:GetItem'), () =>
       client.send(
@@ -114,12 +110,11 @@ class ConfigLedgerStore {
           TableName: this.table,
           Key: marshall({ [LEDGER_TABLE.partitionKey]: configItemKey(version) }),
           ConsistentRead: true,
-          ProjectionExpression: '#token',
-          ExpressionAttributeNames: { '#token': CHANGE_TOKEN },
+          ...(only === undefined ? {} : { ProjectionExpression: '#only', ExpressionAttributeNames: { '#only': only } }),
         }),
       ),
     );
-    return answer.Item === undefined ? undefined : unmarshall(answer.Item)[CHANGE_TOKEN];
+    return answer.Item === undefined ? undefined : unmarshall(answer.Item);
   }
 
   /**
