@@ -5,6 +5,7 @@ import type { configVersionKeys } from './ledger/config-version-keys.js';
 import { unquotedJsonError } from '../core/files/unquoted-json-error.js';
 import { keptSecrets, valuesOfVersion, type LocalConfigFile } from './local-config-file.js';
 import type { SsmParameterProvider, TypedValue } from './ssm-parameter-provider.js';
+import { SelectorsGoneError } from './selectors-gone-error.js';
 import { CNF_VARIABLES, readCnfEnvironment } from '../core/cnf-environment.js';
 
 /**
@@ -62,9 +63,18 @@ interface LoadConfigOptions {
  * }
  */
 class ConfigError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  /**
+   * Whether what cannot be read is the config version itself: one the stage
+   * does not have (or keeps nowhere the loader can read), or one that names
+   * values SSM no longer holds. Mended by the config (`config set`, `config
+   * rollback`), not by access to it.
+   */
+  readonly versionUnreadable: boolean;
+
+  constructor(message: string, options?: ErrorOptions & { readonly versionUnreadable?: boolean }) {
     super(message, options);
     this.name = 'ConfigError';
+    this.versionUnreadable = options?.versionUnreadable ?? false;
   }
 }
 
@@ -130,7 +140,8 @@ async function readParameterFile(
   try {
     return { typed: valuesOfVersion(parsed, version), version, kept };
   } catch (error) {
-    throw new ConfigError(`Cannot read config v${version}: ${(error as Error).message}`, { cause: error });
+    // The file keeps no such version, or no longer the values it names.
+    throw new ConfigError(`Cannot read config v${version}: ${(error as Error).message}`, { cause: error, versionUnreadable: true });
   }
 }
 
@@ -176,7 +187,10 @@ async function readLivePair(
     try {
       read = await (ssmProvider as SsmParameterProvider).getSelected(older.map(([, selector]) => selector));
     } catch (error) {
-      throw new ConfigError(`Cannot read config v${live.config}: ${(error as Error).message}`, { cause: error });
+      throw new ConfigError(`Cannot read config v${live.config}: ${(error as Error).message}`, {
+        cause: error,
+        versionUnreadable: error instanceof SelectorsGoneError,
+      });
     }
     for (const [key, selector] of older) typed[key] = read[selector] as TypedValue;
   }
@@ -195,7 +209,9 @@ async function recordedConfig(record: LivePairRecord, version: number): Promise<
   if (record.previous?.config === version) return record.previous;
   const table = readCnfEnvironment().ledgerTable;
   if (table === undefined || table === '')
-    throw new ConfigError(`Cannot read config v${version}: no run ledger table (${CNF_VARIABLES.ledgerTable}) holds it.`);
+    throw new ConfigError(`Cannot read config v${version}: no run ledger table (${CNF_VARIABLES.ledgerTable}) holds it.`, {
+      versionUnreadable: true,
+    });
   let keys: Awaited<ReturnType<typeof configVersionKeys>>;
   try {
     // The DynamoDB client loads only for a run of an older config version.
@@ -204,7 +220,8 @@ async function recordedConfig(record: LivePairRecord, version: number): Promise<
   } catch (error) {
     throw new ConfigError(`Cannot read config v${version}: ${(error as Error).message}`, { cause: error });
   }
-  if (keys === undefined) throw new ConfigError(`Cannot read config v${version}: the stage has no such config version.`);
+  if (keys === undefined)
+    throw new ConfigError(`Cannot read config v${version}: the stage has no such config version.`, { versionUnreadable: true });
   return { config: version, keys };
 }
 

@@ -2,6 +2,7 @@ import type { Parameter as SsmParameter } from '@aws-sdk/client-ssm';
 import { GetParametersByPathCommand, GetParametersCommand, SSMClient } from './vendor/ssm.js';
 import { BaseProvider } from '@aws-lambda-powertools/parameters/base';
 import { LIVE_PAIR_KEY } from '../core/live-pair-record.js';
+import { SelectorsGoneError } from './selectors-gone-error.js';
 import { RESERVED_KEY_PREFIX } from '../core/parameter-set.js';
 
 /** A parameter value together with whether it is a SecureString. */
@@ -40,7 +41,7 @@ class SsmParameterProvider extends BaseProvider {
    * call, the calls in parallel. A selected version never changes, so each is
    * read once per container.
    *
-   * @throws Error naming the selectors SSM no longer holds (fallen out of its 100 versions).
+   * @throws SelectorsGoneError naming the selectors SSM no longer holds (fallen out of its 100 versions).
    */
   async getSelected(selectors: readonly string[]): Promise<Record<string, TypedValue>> {
     const wanted = selectors.filter((selector) => !this.#selected.has(selector));
@@ -49,7 +50,7 @@ class SsmParameterProvider extends BaseProvider {
     const client = this.client as SSMClient;
     const answers = await Promise.all(chunks.map((Names) => client.send(new GetParametersCommand({ Names, WithDecryption: true }))));
     const missing = answers.flatMap((answer) => answer.InvalidParameters ?? []);
-    if (missing.length > 0) throw new Error(`SSM no longer holds ${missing.join(', ')}`);
+    if (missing.length > 0) throw new SelectorsGoneError(missing);
     for (const parameter of answers.flatMap((answer) => answer.Parameters ?? [])) {
       if (parameter.Name === undefined || parameter.Value === undefined) continue;
       this.#selected.set(`${parameter.Name}:${parameter.Version}`, {

@@ -22,7 +22,7 @@ function unreadableConfigRemedy(error: ConfigError, stage: string | undefined): 
   const flag = stage === undefined ? '' : ` --stage ${stage}`;
   if (isDenied(error))
     return "The admin function's role may not read the stage's parameters: deploy the stage again (its stack grants that), or grant the role the permission AWS names; then run the task again.";
-  if (/no longer holds|no such config version|no run ledger table/.test(error.message))
+  if (error.versionUnreadable)
     return `See which config versions are whole with: cnf-admin config history${flag} (RESTORABLE yes); set a gone value again with cnf-admin config set KEY${flag}, or make a whole version live with cnf-admin config rollback vN${flag}; then run the task again.`;
   return `See the stage's config with: cnf-admin config list${flag}; mend it, then run the task again.`;
 }

@@ -89,9 +89,13 @@ describe('loadConfig with a live-pair record', () => {
 
   it('refuses, naming the selector, a version SSM no longer holds, and a version the stage does not have', async () => {
     record({ release: 'r-aaaaaaaaaaaa', config: 3, keys: { GREETING: { version: 999, secure: false } } });
-    await expect(loadConfig()).rejects.toThrow(new ConfigError(`Cannot read config v3: SSM no longer holds ${PATH}GREETING:999`));
+    await expect(loadConfig()).rejects.toThrow(
+      new ConfigError(`Cannot read config v3: SSM no longer holds ${PATH}GREETING:999`, { versionUnreadable: true }),
+    );
     record({ release: 'r-aaaaaaaaaaaa', config: 4, keys: {} });
-    await expect(loadConfig({ version: 2 })).rejects.toThrow('Cannot read config v2: the stage has no such config version.');
+    await expect(loadConfig({ version: 2 })).rejects.toThrow(
+      new ConfigError('Cannot read config v2: the stage has no such config version.', { versionUnreadable: true }),
+    );
   });
 
   it('reads an older config version an admin event names from its item in the ledger table (a pinned run of an older release)', async () => {
