@@ -86,14 +86,15 @@ export default defineTask({
 };
 
 /**
- * Writes the records of `count` ended runs of echo by `caller` into the local ledger, a minute apart, as a ledger
- * from before its index holds them (the list reads each once and indexes it): a list longer than a page, without
- * starting as many runs.
+ * Writes the records of `count` ended runs of echo by `caller` into the local ledger, a minute apart from `from`, as a
+ * ledger from before its index holds them (the list reads each once and indexes it): a list longer than a page, or a
+ * run with a caller or source no command gives, without starting as many runs. Returns their run ids.
  */
-function seedRuns(count: number, caller: string): void {
+function seedRuns(count: number, caller: string, from = '2020-01-01T00:00:00.000Z', source: RunRecord['source'] = 'cli'): string[] {
   const runs = join(project.dir, '.cnf', 'local', 'runs');
   mkdirSync(runs, { recursive: true });
-  const start = Date.parse('2020-01-01T00:00:00.000Z');
+  const start = Date.parse(from);
+  const runIds: string[] = [];
   for (let index = 0; index < count; index += 1) {
     const startedAt = new Date(start + index * 60_000).toISOString();
     const runId = `${startedAt.replace(/[-:]/g, '').slice(0, 15).replace('T', '-')}-seed${String(index).padStart(4, '0')}`;
@@ -102,7 +103,7 @@ function seedRuns(count: number, caller: string): void {
       task: 'echo',
       args: { count: 1 },
       release: 'r-000000000000',
-      source: 'cli',
+      source,
       caller,
       startedAt,
       endedAt: new Date(start + index * 60_000 + 1000).toISOString(),
@@ -111,7 +112,9 @@ function seedRuns(count: number, caller: string): void {
       log: join(project.dir, '.cnf', 'local', 'logs', `${runId}.log`),
     };
     writeFileSync(join(runs, `${runId}.json`), JSON.stringify(record));
+    runIds.push(runId);
   }
+  return runIds;
 }
 
 /** Writes {@link TASKS} into the project and registers them beside noop. */
@@ -276,22 +279,7 @@ describe('cnf-admin ui guards, on the local stage', () => {
   });
 
   it('shows who ran a run with nothing that reorders or hides in it, on its page and in the list: an event may name any caller', async () => {
-    const runs = join(project.dir, '.cnf', 'local', 'runs');
-    const runId = '20200102-000000-caller';
-    const record: RunRecord = {
-      runId,
-      task: 'echo',
-      args: { count: 1 },
-      release: 'r-000000000000',
-      source: 'console',
-      caller: 'ad\u200Bmin \u202Efdp.exe',
-      startedAt: '2020-01-02T00:00:00.000Z',
-      endedAt: '2020-01-02T00:00:01.000Z',
-      exitCode: 0,
-      durationMs: 1000,
-      log: join(project.dir, '.cnf', 'local', 'logs', `${runId}.log`),
-    };
-    writeFileSync(join(runs, `${runId}.json`), JSON.stringify(record));
+    const [runId] = seedRuns(1, 'ad\u200Bmin \u202Efdp.exe', '2020-01-02T00:00:00.000Z', 'console');
     await page.goto(address(`/runs/${runId}`));
     await expect.poll(() => page.locator('dl.facts').textContent()).toContain('ad<U+200B>min <U+202E>fdp.exe');
     await page.goto(address('/runs', { source: 'console' }));
