@@ -335,34 +335,40 @@ class RunLogReader {
 
   *#take(events: readonly LogEvent[]): Generator<RunFrame> {
     for (const event of events) {
-      if (this.#result !== undefined) return;
+      // After the run's end, the lines of its task's streams are the run's still (a task's stream holds that run alone):
+      // its stdout and stderr reach the stream through two pipes, so a line written before the end may be stamped after it.
+      const afterEnd = this.#result !== undefined;
+      if (afterEnd && (event.logStreamName === undefined || !this.#taskStreams.has(event.logStreamName))) continue;
       // Queries give event ids; Live Tail does not, so its events are recognised by what they hold.
       const content = contentKey(event);
       if (this.#seen.has(event.eventId ?? content)) continue;
       if (event.eventId !== undefined) this.#seen.add(event.eventId);
       this.#seen.add(content);
       const line = lineOf(event);
-      const report = platformReportOf(line);
-      if (report !== undefined) {
-        // Another invocation's report, one from before this run began in its stream, or a container run's gate's.
-        if (this.options.container === true || this.#home === undefined) continue;
-        if (event.logStreamName !== this.#home.stream || event.timestamp < this.#home.since) continue;
-        this.#result = failedRunResult(
-          { runId: this.runId, ...this.#keys, startedAt: this.#home.since },
-          { errorType: report.errorType ?? `Status: ${report.status}`, message: report.status === 'timeout' ? 'Task timed out' : '' },
-        );
-      } else {
-        this.#home ??= event.logStreamName === undefined ? undefined : { stream: event.logStreamName, since: event.timestamp };
-        this.#keys = this.#keys.task === '' ? (runKeysOf(line) ?? this.#keys) : this.#keys;
-        const ended = runEndedOf(line, this.runId);
-        if (ended !== undefined && endedNotStarted(line) && this.options.endedNotStarted !== true) {
-          // A retry may run it: its own lines, in a stream of their own, and its own REPORT, are the run's from here.
-          this.#notStartedEnd = ended;
-          this.#home = undefined;
+      // The end is told: a late line is shown, and changes nothing of it.
+      if (!afterEnd) {
+        const report = platformReportOf(line);
+        if (report !== undefined) {
+          // Another invocation's report, one from before this run began in its stream, or a container run's gate's.
+          if (this.options.container === true || this.#home === undefined) continue;
+          if (event.logStreamName !== this.#home.stream || event.timestamp < this.#home.since) continue;
+          this.#result = failedRunResult(
+            { runId: this.runId, ...this.#keys, startedAt: this.#home.since },
+            { errorType: report.errorType ?? `Status: ${report.status}`, message: report.status === 'timeout' ? 'Task timed out' : '' },
+          );
         } else {
-          this.#result = ended;
-          // A retry that began is the run now: until its end, the run is in progress.
-          if (isRunStartedLine(line, this.runId)) this.#notStartedEnd = undefined;
+          this.#home ??= event.logStreamName === undefined ? undefined : { stream: event.logStreamName, since: event.timestamp };
+          this.#keys = this.#keys.task === '' ? (runKeysOf(line) ?? this.#keys) : this.#keys;
+          const ended = runEndedOf(line, this.runId);
+          if (ended !== undefined && endedNotStarted(line) && this.options.endedNotStarted !== true) {
+            // A retry may run it: its own lines, in a stream of their own, and its own REPORT, are the run's from here.
+            this.#notStartedEnd = ended;
+            this.#home = undefined;
+          } else {
+            this.#result = ended;
+            // A retry that began is the run now: until its end, the run is in progress.
+            if (isRunStartedLine(line, this.runId)) this.#notStartedEnd = undefined;
+          }
         }
       }
       this.#lines += 1;

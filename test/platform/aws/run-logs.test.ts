@@ -108,6 +108,30 @@ describe('AwsPlatform.logs', () => {
     expect(frames.at(-1)).toMatchObject({ type: 'result', result: { exitCode: 0 } });
   });
 
+  it("shows a container task's stderr line stamped after its end line (two pipes into one stream), but no other stream's line after the end", async () => {
+    // given: the task's stderr line reached its stream after its end line did
+    const TASK_STREAM = 'task/admin/0123456789abcdef';
+    given({
+      logEvents: [
+        at(0, line('Started ECS task')),
+        at(1000, line('Run started'), TASK_STREAM),
+        at(1001, 'plain stdout of the task', TASK_STREAM),
+        at(1002, line('Run ended', { exitCode: 0, durationMs: 2 }), TASK_STREAM),
+        at(1003, 'Error: plain stderr of the task', TASK_STREAM),
+        at(1004, line('a line of the admin function after the end')),
+      ],
+    });
+
+    // when
+    const frames = await framesOf(fixturePlatform().logs(RUN_ID));
+
+    // then
+    const lines = logLinesOf(frames).join('\n');
+    expect(lines).toContain('Error: plain stderr of the task');
+    expect(lines).not.toContain('after the end');
+    expect(frames.at(-1)).toMatchObject({ type: 'result', result: { exitCode: 0 } });
+  });
+
   it('ends with the end of the retry that ran, not the end of an earlier attempt of the run id that never started', async () => {
     // given: an attempt locked out (75, not started), then the retry that took its record over and ran
     const refused = line('Run ended', { exitCode: 75, durationMs: 11, notStarted: true });
