@@ -335,10 +335,15 @@ class RunLogReader {
 
   *#take(events: readonly LogEvent[]): Generator<RunFrame> {
     for (const event of events) {
-      // After the run's end, the lines of its task's streams are the run's still (a task's stream holds that run alone):
-      // its stdout and stderr reach the stream through two pipes, so a line written before the end may be stamped after it.
+      // After the run's end, the plain lines of its task's streams are the run's still (a task's stream holds that run
+      // alone): its stdout and stderr reach the stream through two pipes, so a line written before the end may be
+      // stamped after it. The run's own structured lines after its end (the container's run result) are not shown.
       const afterEnd = this.#result !== undefined;
-      if (afterEnd && (event.logStreamName === undefined || !this.#taskStreams.has(event.logStreamName))) continue;
+      if (
+        afterEnd &&
+        (event.logStreamName === undefined || !this.#taskStreams.has(event.logStreamName) || event.message.includes(this.runId))
+      )
+        continue;
       // Queries give event ids; Live Tail does not, so its events are recognised by what they hold.
       const content = contentKey(event);
       if (this.#seen.has(event.eventId ?? content)) continue;
