@@ -284,7 +284,7 @@ class RunLogReader {
         ...(found.length === 0 ? [] : await this.#query({ logStreamNames: found })),
         ...(known.length === 0 ? [] : await this.#query({ logStreamNames: known, ...this.#since() })),
       ];
-      const others = own.filter((event) => event.logStreamName === undefined || !this.#taskStreams.has(event.logStreamName));
+      const others = own.filter((event) => !this.#inTaskStream(event));
       yield* this.#take([...others, ...whole].sort((a, b) => a.timestamp - b.timestamp));
     }
     if (this.#result === undefined && this.#home !== undefined && this.options.container !== true) {
@@ -329,6 +329,11 @@ class RunLogReader {
     }
   }
 
+  /** Whether `event` is in a stream of one of the run's container tasks, all of whose lines are the run's. */
+  #inTaskStream(event: LogEvent): boolean {
+    return event.logStreamName !== undefined && this.#taskStreams.has(event.logStreamName);
+  }
+
   #since(): { startTime?: number } {
     return this.#startTime === undefined ? {} : { startTime: this.#startTime };
   }
@@ -339,11 +344,7 @@ class RunLogReader {
       // alone): its stdout and stderr reach the stream through two pipes, so a line written before the end may be
       // stamped after it. The run's own structured lines after its end (the container's run result) are not shown.
       const afterEnd = this.#result !== undefined;
-      if (
-        afterEnd &&
-        (event.logStreamName === undefined || !this.#taskStreams.has(event.logStreamName) || event.message.includes(this.runId))
-      )
-        continue;
+      if (afterEnd && (!this.#inTaskStream(event) || event.message.includes(this.runId))) continue;
       // Queries give event ids; Live Tail does not, so its events are recognised by what they hold.
       const content = contentKey(event);
       if (this.#seen.has(event.eventId ?? content)) continue;

@@ -90,7 +90,7 @@ class VersionedSsmParameters implements ParameterStore {
           .map((made) => configVersionLabel(made.version)),
       () => undefined,
     );
-    const which = naming === undefined ? '' : naming.length === 0 ? '' : ` (${naming.join(', ')})`;
+    const which = naming === undefined || naming.length === 0 ? '' : ` (${naming.join(', ')})`;
     return (
       `SSM restarted ${key}'s version numbering after its parameter was deleted: the new value is its version ${version}, ` +
       `so config versions made before that name its versions up to ${upTo}${which} now read the new value, or a later one, not the value they held; ` +

@@ -9,6 +9,8 @@ import { framesOf, logLinesOf, useAwsScenario } from '../../support/aws-test-sce
 const RUN_ID = '20261124-143927-k3f9qz';
 const T0 = Date.UTC(2026, 10, 24, 14, 39, 27);
 const STREAM = '2026/11/24/[5]abcdef';
+/** A container task's log stream, as awslogs names it: all of it is that task's run's. */
+const TASK_STREAM = 'task/admin/0123456789abcdef';
 const line = (message: string, extra: Record<string, unknown> = {}): string => runLine(message, extra).replace('$RUN_ID', RUN_ID);
 const at = (offset: number, message: string, logStreamName = STREAM) => ({ message, timestamp: T0 + offset, logStreamName });
 
@@ -60,7 +62,6 @@ describe('AwsPlatform.logs', () => {
 
   it("shows a container run's plain output, which carries no run id, from its task's log stream, in order, and no other task's", async () => {
     // given: the admin function's line, then the task's stream (as awslogs sends it: one event per line), and another task's
-    const TASK_STREAM = 'task/admin/0123456789abcdef';
     given({
       logEvents: [
         at(0, line('Started ECS task')),
@@ -88,7 +89,6 @@ describe('AwsPlatform.logs', () => {
 
   it("reads a container task's stream from its start when it is found after a later line of the run: its plain output before that is shown", async () => {
     // given: the admin function's line, read first; the task's plain line, written before it; the task's own lines, delivered later
-    const TASK_STREAM = 'task/admin/0123456789abcdef';
     clockAt(2000);
     given({
       ledger: [LEDGER_RECORD],
@@ -110,7 +110,6 @@ describe('AwsPlatform.logs', () => {
 
   it("shows a container task's stderr line stamped after its end line (two pipes into one stream), but no other stream's line after the end", async () => {
     // given: the task's stderr line reached its stream after its end line did
-    const TASK_STREAM = 'task/admin/0123456789abcdef';
     given({
       logEvents: [
         at(0, line('Started ECS task')),
