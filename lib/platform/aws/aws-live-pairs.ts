@@ -19,6 +19,7 @@ import type { ConfigLedgerStore } from './config-ledger-store.js';
 import { listVersions, type FunctionVersion } from './function-versions.js';
 import { getAlias } from './function-aliases.js';
 import { moveFailure } from './move-put-back.js';
+import { goneFunctionVersions } from './gone-function-versions.js';
 
 /** What {@link AwsLivePairs} works with. */
 interface AwsLivePairSources {
@@ -107,8 +108,7 @@ class AwsLivePairs implements LivePairControl {
 
   async releaseUnrestorable(release: string): Promise<string | undefined> {
     const [web, admin] = await this.#versionsOf(release);
-    const gone = [web === undefined ? 'web' : [], admin === undefined ? 'admin' : []].flat();
-    return gone.length === 0 ? undefined : `its ${gone.join(' and ')} function version${gone.length > 1 ? 's are' : ' is'} gone`;
+    return goneFunctionVersions(web, admin);
   }
 
   /**

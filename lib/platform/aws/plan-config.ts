@@ -5,6 +5,7 @@ import type { InvokePlan, ReleaseInfo, ReleaseTarget, StageStatus } from '../../
 import { DEPLOY_CAUSE, type LivePairControl, type LivePairHistoryEntry, pinnedConfig, ROLLBACK_CAUSE } from '../../core/rollback.js';
 import type { AdminEvent } from '../../core/run.js';
 import type { AwsConfigVersions } from './aws-config-versions.js';
+import { goneFunctionVersions } from './gone-function-versions.js';
 
 /** What the config half of a plan is found from. */
 interface PlanConfigSources {
@@ -58,13 +59,9 @@ async function withConfigStatus(status: StageStatus, pairs: LivePairControl, ver
   const releases = await Promise.all(
     status.releases.map(async (info): Promise<ReleaseInfo> => {
       const pinned = pinnedConfig(history, info.release);
-      const gone = [info.webVersion === undefined ? 'web' : [], info.adminVersion === undefined ? 'admin' : []].flat();
       const problem =
-        gone.length > 0
-          ? `its ${gone.join(' and ')} function version${gone.length > 1 ? 's are' : ' is'} gone`
-          : pinned === undefined
-            ? undefined
-            : await versions.unrestorable(pinned);
+        goneFunctionVersions(info.webVersion, info.adminVersion) ??
+        (pinned === undefined ? undefined : await versions.unrestorable(pinned));
       return { ...info, ...(pinned === undefined ? {} : { config: pinned }), ...(problem === undefined ? {} : { unrestorable: problem }) };
     }),
   );
