@@ -3,23 +3,20 @@
  * then asks the platform what it can do (its optional capabilities, typed in
  * lib/core/platform-capabilities.ts). Nothing in lib/cli imports
  * lib/platform/local or lib/platform/aws; the few things the CLI needs
- * without opening a platform (help's examples, `db`, the offline policy)
- * are functions of this module. The one other door, local-early.ts,
- * answers what `invoke` and `deploy` ask of the local stage before this
- * module (and the local platform with it) has loaded.
+ * without opening a platform (help's examples, the offline policy) are
+ * functions of this module. Two other doors: local-early.ts answers what
+ * `invoke` and `deploy` ask of the local stage before this module (and the
+ * local platform with it) has loaded, and open-local-database.ts opens the
+ * embedded database for `db`.
  */
 import type { PolicyDocument } from '../core/operator-permissions.js';
 import type { Platform } from '../core/platform.js';
-import type { LocalDatabaseCapability } from '../core/platform-capabilities.js';
 import type { Progress } from '../core/progress.js';
 import type { Project } from '../core/project.js';
 import type { Stage } from '../core/stage.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
 import { readAliasTarget } from './local/alias-store.js';
-import { ensureDatabaseWithProgress } from './local/database-progress.js';
-import { embeddedDatabaseStatus, resetEmbeddedDatabase, stopEmbeddedDatabase } from './local/embedded-database.js';
 import { localPaths } from './local/local-paths.js';
-import { assertStateDirectories } from './local/local-state.js';
 import { readRelease } from './local/release-store.js';
 import { releaseStandbyRunner } from './local/standby-runner.js';
 
@@ -59,24 +56,6 @@ async function openPlatform(project: Project, stage: Stage, options: OpenPlatfor
     ...(options.settleMs === undefined ? {} : { timing: { settleMs: options.settleMs } }),
     progress: options.progress,
   });
-}
-
-/**
- * The embedded database of a project's local stage, for `cnf-admin db`:
- * opened without the rest of the local platform, so that it starts nothing
- * and checks no other state. The caller checks that the stage has one.
- */
-function openLocalDatabase(project: Project): LocalDatabaseCapability {
-  const paths = localPaths(project);
-  // As for every command of the local stage: a .cnf that is a file is 69, said before anything reads it.
-  assertStateDirectories(paths);
-  return {
-    location: paths.database,
-    status: () => embeddedDatabaseStatus(paths),
-    url: (progress) => ensureDatabaseWithProgress(paths, progress, project.databaseUrlVariable),
-    stop: () => stopEmbeddedDatabase(paths),
-    reset: () => resetEmbeddedDatabase(paths),
-  };
 }
 
 /**
@@ -122,5 +101,5 @@ async function offlineOperatorPolicy(offline: OfflineStage): Promise<PolicyDocum
   });
 }
 
-export { localReleaseCatalog, offlineOperatorPolicy, openLocalDatabase, openPlatform };
+export { localReleaseCatalog, offlineOperatorPolicy, openPlatform };
 export type { OfflineStage, OpenPlatformOptions };

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProject, stageOf } from '../../lib/core/project.js';
 import { SILENT_PROGRESS } from '../../lib/core/progress.js';
-import { localReleaseCatalog, openLocalDatabase, openPlatform } from '../../lib/platform/open-platform.js';
+import { openLocalDatabase } from '../../lib/platform/open-local-database.js';
+import { localReleaseCatalog, openPlatform } from '../../lib/platform/open-platform.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 
 /*

@@ -3,11 +3,9 @@ import { withProgress } from '../../core/progress.js';
 import { formatMoment } from '../../core/format-moment.js';
 import { findProject, stageOf, type Project } from '../../core/project.js';
 import type { EmbeddedDatabaseStatus, LocalDatabaseCapability } from '../../core/platform-capabilities.js';
-import { openLocalDatabase } from '../../platform/open-platform.js';
-import { askAtTerminal } from '../terminal-question.js';
+import { openLocalDatabase } from '../../platform/open-local-database.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
 import { progressFor } from '../progress.js';
-import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
 
 /** What every `cnf-admin db` subcommand takes (`db psql` too): the stage. */
@@ -128,6 +126,7 @@ async function dbReset(options: CommandOptions<'db reset'>, io: CliIo): Promise<
   }
   if (options.force !== true) await refuseUnderRuns(io, options, 'Deleting');
   if (options.yes !== true) {
+    const { askAtTerminal } = await import('../terminal-question.js');
     const answer = await askAtTerminal(
       io,
       `Delete all data of the embedded PostgreSQL in ${database.location}? [y/N] `,
@@ -152,6 +151,7 @@ async function dbReset(options: CommandOptions<'db reset'>, io: CliIo): Promise<
 
 /** Refuses to stop or delete the database under runs still in flight: they would fail halfway through. */
 async function refuseUnderRuns(io: CliIo, options: DbCommandOptions, doing: 'Stopping' | 'Deleting'): Promise<void> {
+  const { openStage } = await import('../stage-context.js');
   const { platform, stage } = await openStage(io, options);
   const inFlight = (await platform.runs({})).filter((run) => run.endedAt === undefined);
   if (inFlight.length === 0) return;
