@@ -165,11 +165,14 @@ async function startServer(
 ): Promise<DatabaseServerState> {
   const holder = { runId: `pid-${process.pid}`, caller: 'cnf-admin', since: new Date().toISOString() };
   const giveUpAt = Date.now() + START_TIMEOUT_MS;
+  // The start's code loads while the lock is taken and the port checked: a start that finds the server serving after all loaded it for nothing.
+  const starter = import('./database-start.js');
+  starter.catch(() => undefined);
   for (;;) {
     const lock = await acquireFileLock(files.startLock, holder, { leaseMs: START_TIMEOUT_MS }, startEnded);
     if (lock.acquired) {
       try {
-        return (await servingState(files, dataDir)) ?? (await startHoldingLock(paths, files, dataDir, onStart));
+        return (await servingState(files, dataDir)) ?? (await startHoldingLock(paths, files, dataDir, onStart, starter));
       } finally {
         await lock.lease.release();
       }
@@ -203,6 +206,7 @@ async function startHoldingLock(
   files: DatabaseFiles,
   dataDir: string,
   onStart: (news: DatabaseStartNews) => void,
+  starter: Promise<typeof import('./database-start.js')>,
 ): Promise<DatabaseServerState> {
   const port = await usablePort(paths, files, dataDir, onStart);
   const firstStart = !existsSync(dataDir);
@@ -217,7 +221,7 @@ async function startHoldingLock(
   try {
     fchmodSync(logFd, 0o600);
     // Loaded only when a server starts: a run that finds it serving needs none of it.
-    const { startDatabaseServer } = await import('./database-start.js');
+    const { startDatabaseServer } = await starter;
     return await startDatabaseServer({ dataDir, port, stateFile: files.state, idleSeconds: idleSeconds(), logFd });
   } catch (error) {
     const { message } = error as Error;
