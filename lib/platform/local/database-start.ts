@@ -17,14 +17,15 @@
  *   connections or a live process that uses it (`users/<pid>`, written by
  *   the CLI), and on SIGTERM; it removes the state file only while it names
  *   its instance.
- * - PostgreSQL serves once its lock file says `ready`, as `pg_ctl` reads it;
- *   then the state file names the watcher.
+ * - PostgreSQL serves once its lock file says `ready`, as `pg_ctl` reads it
+ *   (read here each time the data directory changes, and every 5 ms); then
+ *   the state file names the watcher.
  *
  * The caller holds the start lock: one start at a time per data directory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { chmod, lchown, lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { helperEnvironment } from '../../core/helper-environment.js';
@@ -46,7 +47,7 @@ import { initdbComplaint } from './initdb-complaint.js';
 const SHUTDOWN_GRACE_MS = 10_000;
 /* How long PostgreSQL may take to serve after it was spawned. */
 const READY_TIMEOUT_MS = 60_000;
-/* How often the lock file is read while PostgreSQL starts: its start takes some 35 ms. */
+/* How often the lock file is read while PostgreSQL starts (its start takes some 35 ms), besides each time it changes. */
 const READY_POLL_MS = 5;
 
 /** What {@link startDatabaseServer} starts. */
@@ -237,12 +238,52 @@ async function waitUntilReady(dataDir: string, pid: number, ended: Promise<strin
     endedWith = how;
   });
   const giveUpAt = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    if (await isReady(dataDir, pid)) return;
-    if (endedWith !== undefined) throw new Error(`PostgreSQL ended (${endedWith}) before it accepted connections`);
-    if (Date.now() > giveUpAt) throw new Error(`PostgreSQL did not accept connections within ${READY_TIMEOUT_MS / 1000}s`);
-    await Promise.race([new Promise((resolve) => setTimeout(resolve, READY_POLL_MS)), ended]);
+  // PostgreSQL rewrites its lock file as it gets ready: the change wakes the wait at once, the poll is for file systems that tell none.
+  const changes = changesIn(dataDir);
+  try {
+    for (;;) {
+      if (await isReady(dataDir, pid)) return;
+      if (endedWith !== undefined) throw new Error(`PostgreSQL ended (${endedWith}) before it accepted connections`);
+      if (Date.now() > giveUpAt) throw new Error(`PostgreSQL did not accept connections within ${READY_TIMEOUT_MS / 1000}s`);
+      await Promise.race([changes.next(READY_POLL_MS), ended]);
+    }
+  } finally {
+    changes.close();
   }
+}
+
+/*
+ * A wait for the next change to a file in `dir` (one that came since the
+ * last wait ends it at once), or for `ms` at most: where the directory
+ * cannot be watched, the wait is the poll alone.
+ */
+function changesIn(dir: string): { next(ms: number): Promise<void>; close(): void } {
+  let changed = false;
+  let wake: (() => void) | undefined;
+  let watcher: FSWatcher | undefined;
+  try {
+    watcher = watch(dir, { persistent: false }, () => {
+      changed = true;
+      wake?.();
+    });
+    watcher.on('error', () => watcher?.close());
+  } catch {
+    watcher = undefined;
+  }
+  return {
+    next: (ms) =>
+      new Promise((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          changed = false;
+          wake = undefined;
+          resolve();
+        };
+        const timer = setTimeout(done, changed ? 0 : ms);
+        wake = done;
+      }),
+    close: () => watcher?.close(),
+  };
 }
 
 async function isReady(dataDir: string, pid: number): Promise<boolean> {
