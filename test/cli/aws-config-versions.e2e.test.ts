@@ -217,6 +217,16 @@ describe('config versions on AWS', () => {
     expect(refused.code, refused.stderr).toBe(69);
     expect(refused.stderr).toContain('config v1 names OLD_SECRET:1, which SSM wrote again after it was made');
     expect(liveRecord(server)?.config).toBe(4);
+    // Nor does a diff show what those numbers hold now as the old version's values: GREETING:1 reads 'hello' again, a new write.
+    const diff = await cnfAdmin(server, ['config', 'diff', 'v2', 'v4', '--json']);
+    expect(diff.code, diff.stdout).toBe(69);
+    expect(JSON.parse(diff.stdout)).toMatchObject({
+      exitCode: 69,
+      error: {
+        name: 'UnavailableError',
+        message: expect.stringContaining('config v2 names GREETING:1, OLD_SECRET:1, which SSM wrote again after it was made'),
+      },
+    });
   });
 
   it('a first config set whose PutParameter is denied records no version, and the next set keeps every value', async () => {

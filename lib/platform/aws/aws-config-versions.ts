@@ -151,18 +151,23 @@ class AwsConfigVersions implements ConfigVersions {
     const keys = await this.keysOf(version);
     const known = Object.fromEntries(Object.entries(keys).filter(([key]) => this.#held.has(key)));
     const rest = Object.fromEntries(Object.entries(keys).filter(([key]) => !this.#held.has(key)));
-    const [fromHistory, selected] = await Promise.all([
+    const [fromHistory, selected, made] = await Promise.all([
       Promise.all(
         Object.entries(known).map(async ([key, selector]): Promise<SelectedValue | string> => {
           const held = (await this.#history(key)).get(selector.version);
-          return held === undefined ? key : { key, version: selector.version, secure: selector.secure, value: held.value };
+          return held === undefined ? key : { ...held, key, version: selector.version, secure: selector.secure };
         }),
       ),
       Object.keys(rest).length === 0 ? { values: [], gone: [] } : readSelected(this.sources, rest),
+      this.#createdAt(version),
     ]);
     const values = [...fromHistory.filter((entry): entry is SelectedValue => typeof entry !== 'string'), ...selected.values];
     const gone = [...fromHistory.filter((entry): entry is string => typeof entry === 'string'), ...selected.gone].sort();
     if (gone.length > 0) throw new UnavailableError(this.#goneMessage(version, gone), { hint: UNRESTORABLE_CONFIG_HINT });
+    // A number SSM wrote again after the version was made holds another value: never shown as the version's.
+    const rewritten = values.filter((value) => writtenAfter(value.written, made)).map(({ key }) => key);
+    if (rewritten.length > 0)
+      throw new UnavailableError(this.#rewrittenMessage(version, keys, rewritten), { hint: UNRESTORABLE_CONFIG_HINT });
     return values
       .map(({ key, secure, value, version: held }) => ({ key, secure, value: secure ? secureMarker(held) : (value ?? '') }))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -184,16 +189,13 @@ class AwsConfigVersions implements ConfigVersions {
         const kept = (await this.#history(key)).get(selector.version);
         const made = await createdAt;
         if (kept === undefined) return { gone: [key], rewritten: [] };
-        const rewritten = made !== undefined && kept.written !== undefined && kept.written > made + REWRITTEN_AFTER_SECONDS * 1000;
-        return { gone: [], rewritten: rewritten ? [key] : [] };
+        return { gone: [], rewritten: writtenAfter(kept.written, made) ? [key] : [] };
       }),
     );
     const gone = held.flatMap((entry) => entry.gone).sort();
     if (gone.length > 0) return this.#goneMessage(version, gone);
-    const rewritten = held.flatMap((entry) => entry.rewritten).sort();
-    if (rewritten.length === 0) return undefined;
-    const named = rewritten.map((key) => `${key}:${keys[key]?.version}`).join(', ');
-    return `config ${configVersionLabel(version)} names ${named}, which SSM wrote again after it was made (the parameter was deleted and set again, and SSM numbered its versions from 1 again): it no longer holds the value the version held`;
+    const rewritten = held.flatMap((entry) => entry.rewritten);
+    return rewritten.length === 0 ? undefined : this.#rewrittenMessage(version, keys, rewritten);
   }
 
   /** When config version `version` was made (ms since the epoch), from the versions listed, or undefined. */
@@ -404,9 +406,22 @@ class AwsConfigVersions implements ConfigVersions {
     return renumbered.length === 0 ? made : { ...made, changed: [...new Set([...made.changed, ...renumbered])].sort() };
   }
 
+  #rewrittenMessage(version: number, keys: Readonly<Record<string, ConfigVersionKey>>, rewritten: readonly string[]): string {
+    const named = [...rewritten]
+      .sort()
+      .map((key) => `${key}:${keys[key]?.version}`)
+      .join(', ');
+    return `config ${configVersionLabel(version)} names ${named}, which SSM wrote again after it was made (the parameter was deleted and set again, and SSM numbered its versions from 1 again): it no longer holds the value the version held`;
+  }
+
   #goneMessage(version: number, gone: readonly string[]): string {
     return `config ${configVersionLabel(version)} needs a version of ${gone.join(', ')} that SSM no longer holds (it keeps the last ${PARAMETER_VERSION_HISTORY} versions of a parameter)`;
   }
+}
+
+/* Whether SSM wrote a parameter version well after a config version naming it was made (ms since the epoch each): its number was reused. */
+function writtenAfter(written: number | undefined, made: number | undefined): boolean {
+  return written !== undefined && made !== undefined && written > made + REWRITTEN_AFTER_SECONDS * 1000;
 }
 
 export { AwsConfigVersions, CONFIG_SWITCH_SECONDS };

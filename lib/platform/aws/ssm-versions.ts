@@ -29,6 +29,8 @@ interface SelectedValue {
   readonly secure: boolean;
   /** The plain value; a secure one's ciphertext is never kept. */
   readonly value: string | undefined;
+  /** When SSM wrote this version (ms since the epoch, `LastModifiedDate`), where it says. */
+  readonly written?: number;
 }
 
 /** The stage's live-pair record (`_cnf/live`), or undefined when the stage has none yet. */
@@ -120,16 +122,20 @@ async function readSelected(
       chunks.map((chunk) => scope.ssm.send(new GetParametersCommand({ Names: chunk.map(({ name }) => name), WithDecryption: false }))),
     ),
   );
-  const found = new Map<string, string | undefined>();
+  const found = new Map<string, { value: string | undefined; written?: number }>();
   for (const parameter of answers.flatMap((answer) => answer.Parameters ?? [])) {
     if (parameter.Name !== undefined && parameter.Version !== undefined)
-      found.set(`${parameter.Name}:${parameter.Version}`, parameter.Type === 'SecureString' ? undefined : (parameter.Value ?? ''));
+      found.set(`${parameter.Name}:${parameter.Version}`, {
+        value: parameter.Type === 'SecureString' ? undefined : (parameter.Value ?? ''),
+        ...writtenAt(parameter.LastModifiedDate),
+      });
   }
   const values: SelectedValue[] = [];
   const gone: string[] = [];
   for (const { key, selector, name } of wanted) {
-    if (!found.has(name)) gone.push(key);
-    else values.push({ key, version: selector.version, secure: selector.secure, value: found.get(name) });
+    const held = found.get(name);
+    if (held === undefined) gone.push(key);
+    else values.push({ key, version: selector.version, secure: selector.secure, ...held });
   }
   return { values, gone: gone.sort() };
 }
@@ -157,11 +163,10 @@ async function heldVersions(scope: SsmScope, key: string): Promise<HeldVersions>
       for (const parameter of page.Parameters ?? []) {
         if (parameter.Version === undefined) continue;
         const secure = parameter.Type === 'SecureString';
-        const written = parameter.LastModifiedDate?.getTime();
         held.set(parameter.Version, {
           secure,
           value: secure ? undefined : (parameter.Value ?? ''),
-          ...(written === undefined || Number.isNaN(written) ? {} : { written }),
+          ...writtenAt(parameter.LastModifiedDate),
         });
       }
     }
@@ -170,6 +175,12 @@ async function heldVersions(scope: SsmScope, key: string): Promise<HeldVersions>
       throw translateAwsError(error, { action: 'ssm:GetParameterHistory', resource: `parameter ${scope.path}${key}`, stage: scope.stage });
   }
   return held;
+}
+
+/* SSM's `LastModifiedDate` of a parameter version, as the `written` field of what is read of it: none where SSM says none. */
+function writtenAt(date: Date | undefined): { written?: number } {
+  const written = date?.getTime();
+  return written === undefined || Number.isNaN(written) ? {} : { written };
 }
 
 export { currentSelectors, heldVersions, latestSelectors, readLivePairRecord, readSelected, writeLivePairRecord };
