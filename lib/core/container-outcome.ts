@@ -165,6 +165,19 @@ function withoutEcsWords(outcome: ContainerOutcome, stopCode: string | undefined
   return { ...outcome, error: { name: outcome.error.name, message } };
 }
 
+/**
+ * Why ECS's words cannot be shown where the stage's config could not be
+ * read: the secure values to take out of them are not known. `problem` is
+ * the config loader's message, which quotes no value.
+ *
+ * @example
+ * configUnreadableWhy('Cannot read the parameter set /notes/prod/: AccessDenied.');
+ * // "the stage's config, which names them, could not be read (Cannot read the parameter set /notes/prod/: AccessDenied)"
+ */
+function configUnreadableWhy(problem: string): string {
+  return `the stage's config, which names them, could not be read (${problem.replace(/[.\s]+$/, '')})`;
+}
+
 /** The stopped reason and the container's, each said once: ECS often gives the same text in both. */
 function saidOnce(reason: string, containerReason: string): string {
   if (reason.includes(containerReason)) return reason;
@@ -181,5 +194,13 @@ function fail(exitCode: number, name: string, message: string): ContainerOutcome
   return { exitCode, error: { name, message } };
 }
 
-export { NEW_TASK_READ_LAG_MS, outcomeOfMissingTask, outcomeOfStoppedTask, outcomeOfTermination, stoppedByEcs, withoutEcsWords };
+export {
+  configUnreadableWhy,
+  NEW_TASK_READ_LAG_MS,
+  outcomeOfMissingTask,
+  outcomeOfStoppedTask,
+  outcomeOfTermination,
+  stoppedByEcs,
+  withoutEcsWords,
+};
 export type { ContainerOutcome, StopAsked, StoppedTask };

@@ -1,4 +1,5 @@
 import {
+  configUnreadableWhy,
   NEW_TASK_READ_LAG_MS,
   outcomeOfMissingTask,
   outcomeOfStoppedTask,
@@ -195,7 +196,7 @@ async function redactedOutcome(
     return withoutEcsWords(
       told,
       task.stopCode,
-      `and the stage's config, which names them, could not be read (${redactor.unreadable.replace(/[.\s]+$/, '')}); read them with: aws ecs describe-tasks --cluster ${cluster} --tasks ${taskArn}, while ECS keeps the stopped task (about an hour)`,
+      `and ${configUnreadableWhy(redactor.unreadable)}; read them with: aws ecs describe-tasks --cluster ${cluster} --tasks ${taskArn}, while ECS keeps the stopped task (about an hour)`,
     );
   }
   return { ...told, error: { ...told.error, message: redactor.text(told.error.message) } };

@@ -6,6 +6,7 @@ import {
   type ContainerSettings,
   type ContainerStarted,
 } from '../../core/container-run.js';
+import { configUnreadableWhy } from '../../core/container-outcome.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { readCnfEnvironment } from '../../core/cnf-environment.js';
 import type { AdminEvent, RunError } from '../../core/run.js';
@@ -29,9 +30,8 @@ type EcsWords = (said: string) => string;
  * // "[ECS's words are not shown: …, could not be read (Cannot read the parameter set /notes/prod/: AccessDenied). Mend that, …]"
  */
 function withheldEcsWords(problem: string): EcsWords {
-  const why = problem.replace(/[.\s]+$/, '');
   return () =>
-    `[ECS's words are not shown: they may quote a secure value, and the stage's config, which names them, could not be read (${why}). Mend that, and send the same invoke again: ECS's words are then told]`;
+    `[ECS's words are not shown: they may quote a secure value, and ${configUnreadableWhy(problem)}. Mend that, and send the same invoke again: ECS's words are then told]`;
 }
 
 /** A container task's overrides may hold at most 8 KiB (ECS's limit), the event included. */
