@@ -114,6 +114,19 @@ describe('the layers', () => {
     expect(sourceFiles('lib/cli').flatMap((file) => literalsOf(file).filter((literal) => lambdaText.test(literal)))).toEqual([]);
   });
 
+  it("let one module name AWS's throttling and access-denied errors, which the runtime and the AWS platform both read", () => {
+    // A literal that is such a name ('ThrottlingException'), or a pattern that looks for one (/Throttl/).
+    const named =
+      /^[^:]+: (['"`](Throttl|TooManyRequests|ProvisionedThroughput|AccessDenied|Unauthorized)\w*['"`]|\/.*(Throttl|AccessDenied|Unauthorized).*\/\w*)$/;
+    const owner = 'lib/runtime/aws-error-names.ts';
+    expect(literalsOf(owner).filter((literal) => named.test(literal)).length).toBeGreaterThanOrEqual(9);
+    const elsewhere = ['lib/runtime', 'lib/platform', 'lib/cli', 'lib/core']
+      .flatMap((dir) => sourceFiles(dir))
+      .filter((file) => file !== owner)
+      .flatMap((file) => literalsOf(file).filter((literal) => named.test(literal)));
+    expect(elsewhere).toEqual([]);
+  });
+
   it('let lib/core own the shared file utilities (atomic writes, the file lock) that the runtime, the platforms and the CLI use', () => {
     const shared = ['atomic-file.ts', 'file-lock.ts'];
     expect(sourceFiles('lib/core/files')).toEqual(expect.arrayContaining(shared.map((name) => `lib/core/files/${name}`)));

@@ -50,6 +50,7 @@ import { InvalidArgsError } from '../core/check-args.js';
 import { describeTask } from './task-registry.js';
 import { UnknownArgError } from '../core/task-arg-flags.js';
 import { waitForLock } from './wait-for-lock.js';
+import { isThrottlingName } from './aws-error-names.js';
 import { readCnfEnvironment } from '../core/cnf-environment.js';
 
 /** The part of the Lambda context a run uses, plus the local stage's interrupt. */
@@ -324,7 +325,7 @@ class AdminRun {
     } catch (error) {
       const cause = error as Error;
       // The ledger's own failures say so; ECS's (StopTask, DescribeTasks) are named as they came.
-      const failure = /DynamoDB|ResourceNotFound|Throttl|ProvisionedThroughput/.test(cause.name) ? ledgerFailure(error) : undefined;
+      const failure = /DynamoDB|ResourceNotFound/.test(cause.name) || isThrottlingName(cause.name) ? ledgerFailure(error) : undefined;
       if (failure !== undefined) throw this.#refusal(event.runId, event.task, failure.exitCode, failure.name, failure.message);
       log.error(`${event.task} failed`, cause);
       throw this.#refusal(

@@ -1,12 +1,13 @@
 import { sentenceEnded } from '../core/errors.js';
 import type { RunError } from '../core/run.js';
 import type { ConfigError } from './config-loader.js';
+import { isAccessDeniedName } from './aws-error-names.js';
 import { runErrorOf } from './run-task.js';
 
 /** Whether `error` or a cause of it is AWS's refusal of a call the admin function's role may not make. */
 function isDenied(error: unknown): boolean {
   for (let at: unknown = error; at instanceof Error; at = at.cause) {
-    if (/AccessDenied/.test(at.name) || /not authorized to perform/i.test(at.message)) return true;
+    if (isAccessDeniedName(at.name) || /not authorized to perform/i.test(at.message)) return true;
   }
   return false;
 }

@@ -1,4 +1,5 @@
 import { PermissionError, TryAgainError, UnavailableError, UsageError, type CnfError } from '../../core/errors.js';
+import { isAccessDeniedName, isThrottlingName } from '../../runtime/aws-error-names.js';
 import { AWS_TIMEOUT_VARIABLE } from './aws-clients.js';
 
 /** One AWS call, as an error message names it. */
@@ -20,26 +21,12 @@ interface SdkErrorShape {
   readonly $metadata?: { readonly httpStatusCode?: number };
 }
 
-const THROTTLING = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'ProvisionedThroughputExceededException',
-  'SlowDown',
-]);
-
 /*
  * The resource is in the middle of another change (a deploy updating the function, a concurrent write of the parameter):
  * AWS refused the call and did nothing, and the same call succeeds once that change is done. Lambda answers 409
  * ResourceConflictException (an alias or function being updated, a function still Pending); SSM answers TooManyUpdates.
  */
 const BUSY = new Set(['ResourceConflictException', 'TooManyUpdates']);
-
-const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError', 'NotAuthorized']);
 
 const BAD_CREDENTIALS = new Set([
   'ExpiredToken',
@@ -86,7 +73,7 @@ function httpStatusOf(error: unknown): number | undefined {
 
 /** AWS throttled the call: it did nothing, and may be tried again later. */
 function isThrottling(error: unknown): boolean {
-  return THROTTLING.has(shapeOf(error).name ?? '') || httpStatusOf(error) === 429;
+  return isThrottlingName(shapeOf(error).name) || httpStatusOf(error) === 429;
 }
 
 /** Another change of the resource is in progress: the call did nothing, and may be tried again once it is done. */
@@ -137,7 +124,7 @@ function isUnreadableAnswer(error: unknown): boolean {
 
 /** The call was refused for lack of a permission. */
 function isAccessDenied(error: unknown): boolean {
-  return ACCESS_DENIED.has(shapeOf(error).name ?? '');
+  return isAccessDeniedName(shapeOf(error).name);
 }
 
 function isMissingCredentials(error: unknown): boolean {

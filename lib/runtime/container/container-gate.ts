@@ -10,6 +10,7 @@ import { configUnreadableWhy } from '../../core/container-outcome.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { readCnfEnvironment } from '../../core/cnf-environment.js';
 import type { AdminEvent, RunError } from '../../core/run.js';
+import { isAccessDeniedName, isThrottlingName } from '../aws-error-names.js';
 
 /**
  * How the gate puts ECS's own words into what it says of a start ECS
@@ -141,7 +142,7 @@ class ContainerGate {
           'ContainerStartUnknown',
         );
       }
-      const throttled = THROTTLED.test(cause.name);
+      const throttled = isThrottlingName(cause.name);
       return failure(
         throttled ? ExitCode.TEMP_FAIL : ExitCode.UNAVAILABLE,
         `ECS refused to start run ${event.runId} (${said}); nothing started. ${refusalAdvice(cause.name)}`,
@@ -202,8 +203,6 @@ function isStartFailure(started: ContainerStarted | StartFailure): started is St
 }
 
 /** The names of ECS's throttling answers. */
-const THROTTLED = /Throttl|TooManyRequests/i;
-
 /**
  * What to do about a RunTask that ECS refused: wait (throttled), give the
  * admin function's role what it lacks (denied: RunTask, and PassRole of the
@@ -211,8 +210,8 @@ const THROTTLED = /Throttl|TooManyRequests/i;
  * subnets, task definition).
  */
 function refusalAdvice(name: string): string {
-  if (THROTTLED.test(name)) return 'Try again in a few minutes.';
-  if (/AccessDenied|NotAuthorized|Unauthorized/i.test(name))
+  if (isThrottlingName(name)) return 'Try again in a few minutes.';
+  if (isAccessDeniedName(name))
     return "The admin function's role makes this call (RunTask, and PassRole of the task's roles): a cdk deploy of the stage gives it what it needs.";
   return 'Check the cluster, subnets and task definition the stage record names (a cdk deploy of the stage makes them).';
 }

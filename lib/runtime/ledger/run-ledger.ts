@@ -4,6 +4,7 @@ import type { RefusalName } from '../../core/refusal.js';
 import type { RunRecord, RunSource } from '../../core/run.js';
 import type { RunStatus } from '../../core/run-status.js';
 import type { LockHolder, LockResult } from '../../core/lease.js';
+import { isThrottlingName } from '../aws-error-names.js';
 
 /**
  * The outcome of claiming a run id: either it is ours, or the run already happened or is happening.
@@ -117,13 +118,6 @@ class LedgerUnavailableError extends Error {
   }
 }
 
-const THROTTLING_ERRORS = new Set([
-  'ThrottlingException',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-  'TooManyRequestsException',
-]);
-
 /**
  * What a failed ledger operation means for the run: refused either way, with
  * 75 when the ledger only throttled (the SDK's own retries are spent), 69
@@ -131,7 +125,7 @@ const THROTTLING_ERRORS = new Set([
  */
 function ledgerFailure(error: unknown): LedgerUnavailableError {
   const cause = error as Error;
-  if (THROTTLING_ERRORS.has(cause.name)) {
+  if (isThrottlingName(cause.name)) {
     return new LedgerUnavailableError(`The run ledger is throttled (${cause.name}: ${cause.message}); nothing ran. Try again shortly.`, {
       cause,
       throttled: true,
