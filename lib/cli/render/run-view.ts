@@ -40,7 +40,8 @@ interface FooterOptions {
  * Below a run's output: the task's return value (stdout), then one line
  * (stderr) with its exit code and duration, and its error if it failed. A
  * run that stopped as it was asked (exit 130) says `stopped · exit 130`; one
- * whose process died before it recorded its end, `lost · exit 130`.
+ * whose process died before it recorded its end, `lost · exit 130`. The
+ * commands an error suggests are written as the user runs cnf-admin.
  */
 function writeRunFooter(io: CliIo, result: RunResult, options: FooterOptions = {}): void {
   // A console evaluation's record keeps its value as the console showed it: shown as it was, not quoted again.
@@ -52,7 +53,7 @@ function writeRunFooter(io: CliIo, result: RunResult, options: FooterOptions = {
   if (result.exitCode === ExitCode.INTERRUPTED) {
     // Stopped as asked is no failure to explain; a run that was lost, killed or forced says why.
     const asked = result.error === undefined || result.error.message === stoppedMessage(STOPPED_BY_USER);
-    const why = asked ? '' : ` · ${result.error?.name}: ${localizedMoments(result.error?.message ?? '')}`;
+    const why = asked ? '' : ` · ${result.error?.name}: ${localizedMoments(asInvoked(result.error?.message ?? '', io.env))}`;
     // A run whose process died before it recorded its end was lost, as runs says, not stopped.
     const how = result.error?.name === LOST_RUN_ERROR ? 'lost' : 'stopped';
     writeLine(io.stderr, `${style('yellow', '■')} ${how} · ${style('bold', `exit ${result.exitCode}`)} · ${took}${why}`);
@@ -60,7 +61,8 @@ function writeRunFooter(io: CliIo, result: RunResult, options: FooterOptions = {
   }
   const ok = result.exitCode === 0;
   const mark = ok ? style('green', '✔') : style('red', '✖');
-  const error = result.error === undefined ? '' : ` · ${result.error.name}: ${localizedMoments(result.error.message)}`;
+  // The run's error may suggest a command (an UnknownMigrationsError, its --force): as the user runs cnf-admin.
+  const error = result.error === undefined ? '' : ` · ${result.error.name}: ${localizedMoments(asInvoked(result.error.message, io.env))}`;
   writeLine(io.stderr, `${mark} ${style('bold', `exit ${result.exitCode}`)} · ${took}${error}`);
 }
 
