@@ -229,6 +229,22 @@ describe('config versions on AWS', () => {
     });
   });
 
+  it("on a machine whose clock is minutes behind AWS's, the versions config set makes are whole: none reads as written again", async () => {
+    const server = await fakeAws({}, { clockSkewMs: 3 * 60_000 });
+    expect((await cnfAdmin(server, ['config', 'set', 'GREETING', 'hello'])).code).toBe(0);
+    expect((await cnfAdmin(server, ['config', 'set', 'GREETING', 'hi'])).code).toBe(0);
+    const history = JSON.parse((await cnfAdmin(server, ['config', 'history', '--json'])).stdout) as {
+      versions: { version: number; unrestorable?: string }[];
+    };
+    expect(history.versions.map(({ version, unrestorable }) => [version, unrestorable])).toEqual([
+      [2, undefined],
+      [1, undefined],
+    ]);
+    const diff = await cnfAdmin(server, ['config', 'diff', 'v1', 'v2', '--json']);
+    expect(diff.code, diff.stdout).toBe(0);
+    expect(JSON.parse(diff.stdout)).toMatchObject({ keys: [{ key: 'GREETING', change: 'changed' }] });
+  });
+
   it('a first config set whose PutParameter is denied records no version, and the next set keeps every value', async () => {
     const denied = { status: 400, name: 'AccessDeniedException', message: 'not authorized to perform: ssm:PutParameter' };
     const server = await fakeAws({}, { failures: { PutParameter: [denied] } });

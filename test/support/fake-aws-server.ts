@@ -49,6 +49,8 @@ interface FakeAwsOptions {
    * false to leave it to the canned answers.
    */
   readonly serve?: (received: ReceivedRequest, response: ServerResponse) => boolean | WireFailure;
+  /** How far AWS's clock is ahead of this machine's (behind, below 0): its `Date` headers and SSM's `LastModifiedDate`. @default 0 */
+  readonly clockSkewMs?: number;
 }
 
 /** A running fake AWS. */
@@ -130,7 +132,8 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
   const requestId = scenario.requestId ?? 'request-1';
   let runId = '$RUN_ID';
   // SSM keeps versions as AWS does; the stage record is its first parameter.
-  const ssm = new FakeSsm();
+  const awsNow = (): number => Date.now() + (options.clockSkewMs ?? 0);
+  const ssm = new FakeSsm(awsNow);
   const dynamodb = new FakeDynamoDb();
   const ledger = new FakeLedgerTable(scenario.ledger ?? [], () => dynamodb.unmarshalledItems());
   // The aliases, which UpdateAlias moves (a rollback).
@@ -142,7 +145,12 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
   const stack = { status: scenario.stackStatus ?? 'UPDATE_COMPLETE' };
 
   const json = (response: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void => {
-    response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId, ...headers });
+    response.writeHead(status, {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amzn-requestid': requestId,
+      date: new Date(awsNow()).toUTCString(),
+      ...headers,
+    });
     response.end(JSON.stringify(value));
   };
   const fail = (response: ServerResponse, service: string, failure: WireFailure): void => {

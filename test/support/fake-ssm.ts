@@ -33,6 +33,9 @@ const MAX_VALUE = { Standard: 4096, Advanced: 8192 } as const;
 class FakeSsm {
   readonly #parameters = new Map<string, SsmVersion[]>();
 
+  /** @param now - SSM's clock (ms since the epoch), which stamps each version's `LastModifiedDate` */
+  constructor(private readonly now: () => number = Date.now) {}
+
   /** Puts a value directly (a test's setup), as `PutParameter` with `Overwrite` would. */
   put(name: string, value: string, type = 'String'): number {
     const answer = this.handle('PutParameter', { Name: name, Value: value, Type: type, Overwrite: true });
@@ -126,7 +129,7 @@ class FakeSsm {
     }
     const Version = (versions.at(-1)?.Version ?? 0) + 1;
     const type = String(input.Type ?? versions.at(-1)?.Type ?? 'String');
-    versions.push({ Version, Value: value, Type: type, Tier: tier, Labels: [], LastModifiedDate: Date.now() / 1000 });
+    versions.push({ Version, Value: value, Type: type, Tier: tier, Labels: [], LastModifiedDate: this.now() / 1000 });
     this.#parameters.set(name, versions);
     return { body: { Version, Tier: tier } };
   }

@@ -6,6 +6,7 @@ import type { DynamoDBClient } from './sdk/dynamodb.js';
 import type { ECSClient } from './sdk/ecs.js';
 import { LambdaClient } from './sdk/lambda.js';
 import { SSMClient } from './sdk/ssm.js';
+import { ServerClock } from './server-clock.js';
 import { STSClient } from './sdk/sts.js';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { NodeHttpHandler, type NodeHttpHandlerOptions } from '@smithy/node-http-handler';
@@ -105,6 +106,8 @@ class AwsClients {
   readonly ssm: SSMClient;
   readonly sts: STSClient;
   readonly logs: CloudWatchLogsClient;
+  /** AWS's clock, as SSM's answers tell it. */
+  readonly ssmClock = new ServerClock();
   readonly #options: AwsClientOptions;
   readonly #credentials: ReturnType<typeof defaultProvider>;
   readonly #agents = {
@@ -122,6 +125,7 @@ class AwsClients {
     this.#credentials = defaultProvider(options.profile === undefined ? {} : { profile: options.profile });
     this.lambda = new LambdaClient(this.#config());
     this.ssm = new SSMClient(this.#config());
+    this.ssmClock.watch(this.ssm);
     this.sts = new STSClient(this.#config());
     this.logs = new CloudWatchLogsClient(this.#config());
   }

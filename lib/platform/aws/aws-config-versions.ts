@@ -39,8 +39,10 @@ const CONFIG_SWITCH_SECONDS = 30;
 /**
  * How long after a config version was made SSM may have written a parameter
  * version it names before that version counts as written again (its
- * parameter deleted and re-created): room for the clocks of this machine
- * (`createdAt`) and of SSM (`LastModifiedDate`) to disagree.
+ * parameter deleted and re-created). A version's `createdAt` is by AWS's
+ * clock, as SSM's answers tell it to the second (server-clock.ts): the room
+ * is for that grain, and for versions stamped by a machine's own clock (by
+ * an earlier cnf-admin) to disagree with SSM's `LastModifiedDate`.
  */
 const REWRITTEN_AFTER_SECONDS = 60;
 
@@ -57,6 +59,8 @@ interface AwsConfigSources extends SsmScope {
   readonly caller: () => Promise<string>;
   /** The release behind the live alias pair, or undefined before the first deploy. */
   readonly liveRelease: () => Promise<string | undefined>;
+  /** Now by AWS's clock (ms since the epoch), which a version's `createdAt` is stamped with. @default this machine's clock */
+  readonly now?: () => number;
 }
 
 /** A change of the config keys, made under the stage-wide lock from the live version's keys. */
@@ -392,7 +396,8 @@ class AwsConfigVersions implements ConfigVersions {
     restores?: number,
     renumbered: readonly string[] = [],
   ): ConfigVersion {
-    const createdAt = new Date().toISOString();
+    // By AWS's clock: what SSM's LastModifiedDate of the values it names is compared with.
+    const createdAt = new Date(this.sources.now?.() ?? Date.now()).toISOString();
     const made = makeConfigVersion({
       version,
       keys: sortedConfigKeys(keys),

@@ -109,7 +109,8 @@ class AwsPlatform implements Platform {
     const ledger = () => this.#configLedger();
     const caller = () => this.callerIdentity();
     const liveRelease = () => this.#liveRelease();
-    this.configVersions = new AwsConfigVersions({ ...scope, ledger, caller, liveRelease });
+    const now = () => this.#clients.ssmClock.now();
+    this.configVersions = new AwsConfigVersions({ ...scope, ledger, caller, liveRelease, now });
     this.parameters = new VersionedSsmParameters(plain, this.configVersions, scope, async () => (await ledger()) !== undefined);
     this.livePairs = new AwsLivePairs({
       lambda: this.#clients.lambda,
