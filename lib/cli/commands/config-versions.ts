@@ -293,7 +293,7 @@ async function configRollback(target: string, options: CommandOptions<'config ro
     if (diff === undefined)
       writeLine(
         io.stderr,
-        `  (no diff: config ${configVersionLabel(live as number)}, which was live, names values that are no longer kept; ${configVersionLabel(version)}'s are whole)`,
+        `  (no diff: config ${configVersionLabel(live as number)}, which was live, names values SSM no longer holds as they were; ${configVersionLabel(version)}'s are whole)`,
       );
     else for (const line of formatConfigDiff(diff)) writeLine(io.stderr, `  ${line}`);
     writeUnrecordedMove(store, io);

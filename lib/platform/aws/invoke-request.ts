@@ -125,7 +125,7 @@ function argTextsOf(payload: Uint8Array): string[] {
 
 /* What a throttled invoke's error said: its name (a 429 may carry none), and Lambda's reason where it gave one. */
 function reasonOf(error: unknown): string {
-  const { name = 'throttled', Reason } = error as { name?: string; Reason?: string };
+  const { name = 'HTTP 429', Reason } = error as { name?: string; Reason?: string };
   return Reason === undefined ? name : `${name}: ${Reason}`;
 }
 

@@ -220,7 +220,7 @@ async function startHoldingLock(
   const logFd = openSync(files.log, 'a', 0o600);
   try {
     fchmodSync(logFd, 0o600);
-    // Loaded only when a server starts: a run that finds it serving needs none of it.
+    // Its code, loading since the start began (startServer): only a start loads it, a run that finds it serving does not.
     const { startDatabaseServer } = await starter;
     return await startDatabaseServer({ dataDir, port, stateFile: files.state, idleSeconds: idleSeconds(), logFd });
   } catch (error) {

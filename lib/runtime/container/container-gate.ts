@@ -202,7 +202,6 @@ function isStartFailure(started: ContainerStarted | StartFailure): started is St
   return 'error' in started;
 }
 
-/** The names of ECS's throttling answers. */
 /**
  * What to do about a RunTask that ECS refused: wait (throttled), give the
  * admin function's role what it lacks (denied: RunTask, and PassRole of the
