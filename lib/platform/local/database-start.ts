@@ -25,7 +25,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { chmod, lchown, lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { helperEnvironment } from '../../core/helper-environment.js';
@@ -42,6 +42,7 @@ import {
 } from './postgres-binaries.js';
 import { isAlive, isPostmasterAlive, readPostmasterLock, waitForExit, waitForReaping } from './postmaster-pid.js';
 import { initdbComplaint } from './initdb-complaint.js';
+import { changesIn } from './directory-changes.js';
 
 /* PostgreSQL's fast shutdown ends sessions and checkpoints: well under this. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -250,40 +251,6 @@ async function waitUntilReady(dataDir: string, pid: number, ended: Promise<strin
   } finally {
     changes.close();
   }
-}
-
-/*
- * A wait for the next change to a file in `dir` (one that came since the
- * last wait ends it at once), or for `ms` at most: where the directory
- * cannot be watched, the wait is the poll alone.
- */
-function changesIn(dir: string): { next(ms: number): Promise<void>; close(): void } {
-  let changed = false;
-  let wake: (() => void) | undefined;
-  let watcher: FSWatcher | undefined;
-  try {
-    watcher = watch(dir, { persistent: false }, () => {
-      changed = true;
-      wake?.();
-    });
-    watcher.on('error', () => watcher?.close());
-  } catch {
-    watcher = undefined;
-  }
-  return {
-    next: (ms) =>
-      new Promise((resolve) => {
-        const done = (): void => {
-          clearTimeout(timer);
-          changed = false;
-          wake = undefined;
-          resolve();
-        };
-        const timer = setTimeout(done, changed ? 0 : ms);
-        wake = done;
-      }),
-    close: () => watcher?.close(),
-  };
 }
 
 async function isReady(dataDir: string, pid: number): Promise<boolean> {
