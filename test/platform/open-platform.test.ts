@@ -27,7 +27,8 @@ describe('openPlatform', () => {
     expect(await localReleaseCatalog(loaded, 'live')).toBeUndefined();
     const database = openLocalDatabase(loaded);
     expect(database.location).toBe(join(project.dir, '.cnf', 'local', 'database'));
-    expect(await database.status()).toMatchObject({ running: false, sizeBytes: 0 });
+    // Before the first start, the version that start will run: the installed binaries' (`18.4`).
+    expect(await database.status()).toMatchObject({ running: false, sizeBytes: 0, version: expect.stringMatching(/^\d+\.\d+$/) });
     // Read only: neither made any of the local stage's state.
     expect(existsSync(join(project.dir, '.cnf', 'local'))).toBe(false);
   });

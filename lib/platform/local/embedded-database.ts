@@ -334,7 +334,8 @@ async function stopEmbeddedDatabase(paths: LocalPaths): Promise<boolean> {
  */
 async function embeddedDatabaseStatus(paths: LocalPaths): Promise<EmbeddedDatabaseStatus> {
   const files = databaseFiles(paths);
-  if (!existsSync(paths.database)) return { running: false, dataDir: files.dataDir, sizeBytes: 0 };
+  // Before the first start, the version is the one that start will run: the installed binaries'.
+  if (!existsSync(paths.database)) return { running: false, dataDir: files.dataDir, sizeBytes: 0, ...versionField(installedVersion()) };
   const dataDir = await ownDataDir(paths);
   const port = (await readDatabaseSettings(files))?.port;
   const state = await servingState(files, dataDir);
@@ -342,7 +343,7 @@ async function embeddedDatabaseStatus(paths: LocalPaths): Promise<EmbeddedDataba
     (text) => text.trim(),
     () => undefined,
   );
-  const version = state?.version ?? (onDisk === undefined ? undefined : stoppedVersion(onDisk));
+  const version = state?.version ?? (onDisk === undefined ? installedVersion() : stoppedVersion(onDisk));
   const shownPort = state?.port ?? port;
   const orphan = state === undefined ? await readPostmasterLock(dataDir) : undefined;
   return {
@@ -352,8 +353,12 @@ async function embeddedDatabaseStatus(paths: LocalPaths): Promise<EmbeddedDataba
     ...(shownPort === undefined ? {} : { port: shownPort, url: embeddedDatabaseUrl(shownPort) }),
     dataDir,
     sizeBytes: directorySize(dataDir),
-    ...(version === undefined ? {} : { version }),
+    ...versionField(version),
   };
+}
+
+function versionField(version: string | undefined): { version?: string } {
+  return version === undefined ? {} : { version };
 }
 
 /**
@@ -363,14 +368,18 @@ async function embeddedDatabaseStatus(paths: LocalPaths): Promise<EmbeddedDataba
  * alone where they are of another, or not installed.
  */
 function stoppedVersion(major: string): string {
-  let installed: string;
+  const installed = installedVersion();
+  return installed !== undefined && installed.split('.')[0] === major ? installed : major;
+}
+
+/* The installed binaries' PostgreSQL release (`18.4`), or undefined where none is installed for this system. */
+function installedVersion(): string | undefined {
   try {
-    installed = postgresBinaries().version;
+    return postgresBinaries().version;
   } catch (error) {
-    if (error instanceof UnavailableError) return major;
+    if (error instanceof UnavailableError) return undefined;
     throw error;
   }
-  return installed.split('.')[0] === major ? installed : major;
 }
 
 /*
