@@ -1,4 +1,4 @@
-import { UsageError } from '../core/errors.js';
+import { sentenceEnded, UsageError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
 import type { RefusalName } from '../core/refusal.js';
 import { RUN_ENDED, RUN_STARTED, type RunEndedFields } from '../core/run-log.js';
@@ -14,7 +14,7 @@ import {
 import { CONSOLE_TASK, DESCRIBE_TASK, PING_TASK, type TaskInfo } from '../core/task-catalog.js';
 import { recordedConsoleValue } from './console/recorded-answer.js';
 import { ConfigError, loadConfig, type LoadedConfig } from './config-loader.js';
-import { isStartFailure, withheldEcsWords, type ContainerGate, type EcsWords } from './container/container-gate.js';
+import { EcsCallError, isStartFailure, withheldEcsWords, type ContainerGate, type EcsWords } from './container/container-gate.js';
 import {
   CONTAINER_START_MARGIN_SECONDS,
   controlTaskOf,
@@ -323,17 +323,23 @@ class AdminRun {
       };
       answer = await control({ task: event.task, args: event.args, caller: event.caller, ledger, gate, log, redactor });
     } catch (error) {
-      const cause = error as Error;
-      // The ledger's own failures say so; ECS's (StopTask, DescribeTasks) are named as they came.
-      const failure = /DynamoDB|ResourceNotFound/.test(cause.name) || isThrottlingName(cause.name) ? ledgerFailure(error) : undefined;
+      // ECS's failures (StopTask, DescribeTasks) are named as they came, a throttled one 75; the ledger's own say so.
+      const ecs = error instanceof EcsCallError ? error : undefined;
+      const cause = (ecs?.cause ?? error) as Error;
+      const failure =
+        ecs === undefined && (/DynamoDB|ResourceNotFound/.test(cause.name) || isThrottlingName(cause.name))
+          ? ledgerFailure(error)
+          : undefined;
       if (failure !== undefined) throw this.#refusal(event.runId, event.task, failure.exitCode, failure.name, failure.message);
       log.error(`${event.task} failed`, cause);
+      const throttled = ecs !== undefined && isThrottlingName(cause.name);
+      const said = `${event.task} failed: ${ecs === undefined ? '' : `ECS ${ecs.call}: `}${cause.name}: ${cause.message}`;
       throw this.#refusal(
         event.runId,
         event.task,
-        ExitCode.UNAVAILABLE,
+        throttled ? ExitCode.TEMP_FAIL : ExitCode.UNAVAILABLE,
         'ContainerTasksUnavailable',
-        `${event.task} failed: ${cause.name}: ${cause.message}`,
+        throttled ? `${sentenceEnded(said)} Try again shortly.` : said,
       );
     }
     if (!answer.ok) throw this.#refusal(event.runId, event.task, answer.exitCode, answer.name, answer.message);

@@ -172,17 +172,58 @@ class ContainerGate {
     );
   }
 
-  /** Stops the run's task (StopTask: SIGTERM, then SIGKILL after the container's stop timeout), saying who and why. */
+  /**
+   * Stops the run's task (StopTask: SIGTERM, then SIGKILL after the container's stop timeout), saying who and why.
+   *
+   * @throws EcsCallError when ECS refused or failed the call.
+   */
   async stop(taskArn: string, reason: string): Promise<void> {
     const { ecs, commands } = await this.#sdk();
-    await ecs.send(new commands.StopTaskCommand({ cluster: this.settings.cluster, task: taskArn, reason: reason.slice(0, 255) }));
+    await ecsCall('StopTask', () =>
+      ecs.send(new commands.StopTaskCommand({ cluster: this.settings.cluster, task: taskArn, reason: reason.slice(0, 255) })),
+    );
   }
 
-  /** The task as DescribeTasks tells it, or undefined when ECS no longer knows it. */
+  /**
+   * The task as DescribeTasks tells it, or undefined when ECS no longer knows it.
+   *
+   * @throws EcsCallError when ECS refused or failed the call.
+   */
   async describe(taskArn: string): Promise<Task | undefined> {
     const { ecs, commands } = await this.#sdk();
-    const answer = await ecs.send(new commands.DescribeTasksCommand({ cluster: this.settings.cluster, tasks: [taskArn] }));
+    const answer = await ecsCall('DescribeTasks', () =>
+      ecs.send(new commands.DescribeTasksCommand({ cluster: this.settings.cluster, tasks: [taskArn] })),
+    );
     return answer.tasks?.[0];
+  }
+}
+
+/**
+ * An ECS call of a control task (StopTask, DescribeTasks) that failed, with
+ * ECS's error as its `cause`: told apart from the run ledger's failures by
+ * its class, since both services name a throttled call `ThrottlingException`.
+ */
+class EcsCallError extends Error {
+  override readonly name = 'EcsCallError';
+
+  /**
+   * @param call - the ECS operation (`StopTask`)
+   * @param options - ECS's error, as `cause`
+   */
+  constructor(
+    readonly call: string,
+    options: { readonly cause: unknown },
+  ) {
+    super(`ECS ${call} failed`, options);
+  }
+}
+
+/* An ECS call whose failure is an EcsCallError naming it. */
+async function ecsCall<T>(call: string, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    throw new EcsCallError(call, { cause: error });
   }
 }
 
@@ -215,5 +256,5 @@ function refusalAdvice(name: string): string {
   return 'Check the cluster, subnets and task definition the stage record names (a cdk deploy of the stage makes them).';
 }
 
-export { ContainerGate, isStartFailure, withheldEcsWords };
+export { ContainerGate, EcsCallError, isStartFailure, withheldEcsWords };
 export type { EcsWords, StartFailure };

@@ -360,6 +360,17 @@ describe('control tasks of container runs', () => {
     expect(atStopTask?.endedAt).toBeUndefined();
   });
 
+  it("cnf:stop whose StopTask ECS throttled is 75 and names ECS's call, not a throttled run ledger", async () => {
+    const runId = '20261130-000000-ctrl08';
+    await ledger.claim({ ...running, runId });
+    ecs.on(DescribeTasksCommand).resolves({ tasks: [{ taskArn: TASK_ARN, startedBy: runId, lastStatus: 'RUNNING' }] });
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+    ecs.on(StopTaskCommand).rejects(throttled);
+    const result = await invoke({ task: 'cnf:stop', args: { runId }, source: 'cli', caller: 'bob' });
+    expect(result).toMatchObject({ exitCode: 75, error: { name: 'ContainerTasksUnavailable' } });
+    expect(result.error?.message).toBe('cnf:stop failed: ECS StopTask: ThrottlingException: Rate exceeded. Try again shortly.');
+  });
+
   it('cnf:stop refuses (64) a run that ends while it is asked to stop, calling no StopTask and keeping the run’s end', async () => {
     const runId = '20261130-000000-ctrl07';
     await ledger.claim({ ...running, runId });
