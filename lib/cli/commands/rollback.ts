@@ -61,9 +61,14 @@ async function plan(platform: Platform, pairs: LivePairControl, stage: Stage, to
  * plan's mend then says to set each key the config names.
  */
 async function goneLiveValues(platform: Platform, planned: RollbackPlan): Promise<GoneParameter[]> {
-  if (planned.liveConfigUnreadable === undefined || planned.to.config !== planned.from.config) return [];
+  if (!keepsUnreadableConfig(planned)) return [];
   // The plan stands without the keys' names: a failure to list them costs only their naming.
   return (await platform.parameters.list().catch((): ParameterEntry[] => [])).filter(isGone);
+}
+
+/* Whether the rollback keeps the live config, and that config cannot be read whole: the code moves, the gap stays. */
+function keepsUnreadableConfig(planned: RollbackPlan): boolean {
+  return planned.liveConfigUnreadable !== undefined && planned.to.config === planned.from.config;
 }
 
 /** Prints the plan to `out`: stdout, or stderr where `--json` keeps stdout for its one document. */
@@ -93,7 +98,7 @@ function printPlan(
     const lines = formatConfigDiff(rollback.diff);
     writeLine(out, lines.length === 0 ? '  config diff: none' : `  config diff:\n${lines.map((line) => `    ${line}`).join('\n')}`);
   }
-  if (unreadable !== undefined && rollback.to.config === rollback.from.config)
+  if (keepsUnreadableConfig(rollback))
     writeLine(
       out,
       asInvoked(
@@ -114,10 +119,9 @@ function printPlan(
  * @throws UnavailableError naming the release phase, the config and what to do first
  */
 function assertReleasePhaseReadsConfig(stage: Stage, planned: RollbackPlan, gone: readonly GoneParameter[]): void {
-  const unreadable = planned.liveConfigUnreadable;
-  if (stage.releasePhase === undefined || unreadable === undefined || planned.to.config !== planned.from.config) return;
+  if (stage.releasePhase === undefined || !keepsUnreadableConfig(planned)) return;
   throw new UnavailableError(
-    `The release phase (${stage.releasePhase}) would run ${pairLabel(planned.to)}, the live config, which it cannot read: ${unreadable}; nothing moved.`,
+    `The release phase (${stage.releasePhase}) would run ${pairLabel(planned.to)}, the live config, which it cannot read: ${planned.liveConfigUnreadable}; nothing moved.`,
     {
       hint: `${mendGoneValues(gone, stage.name)} Then roll back again${planned.configMode === 'current' && planned.pinsNone !== true ? "; or, where the target's pinned config is another version and whole, roll back with it: --config pinned" : ''}.`,
     },
