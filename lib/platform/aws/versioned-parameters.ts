@@ -94,7 +94,7 @@ class VersionedSsmParameters implements ParameterStore {
     return (
       `SSM restarted ${key}'s version numbering after its parameter was deleted: the new value is its version ${version}, ` +
       `so config versions made before that name its versions up to ${upTo}${which} now read the new value, or a later one, not the value they held; ` +
-      `config history marks them not restorable (those made over a minute before SSM wrote the value), and config rollback refuses them.`
+      `config history marks them not restorable (those made over a minute before SSM wrote the value), and config diff and config rollback refuse them.`
     );
   }
 
