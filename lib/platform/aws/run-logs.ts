@@ -352,35 +352,44 @@ class RunLogReader {
       this.#seen.add(content);
       const line = lineOf(event);
       // The end is told: a late line is shown, and changes nothing of it.
-      if (!afterEnd) {
-        const report = platformReportOf(line);
-        if (report !== undefined) {
-          // Another invocation's report, one from before this run began in its stream, or a container run's gate's.
-          if (this.options.container === true || this.#home === undefined) continue;
-          if (event.logStreamName !== this.#home.stream || event.timestamp < this.#home.since) continue;
-          this.#result = failedRunResult(
-            { runId: this.runId, ...this.#keys, startedAt: this.#home.since },
-            { errorType: report.errorType ?? `Status: ${report.status}`, message: report.status === 'timeout' ? 'Task timed out' : '' },
-          );
-        } else {
-          this.#home ??= event.logStreamName === undefined ? undefined : { stream: event.logStreamName, since: event.timestamp };
-          this.#keys = this.#keys.task === '' ? (runKeysOf(line) ?? this.#keys) : this.#keys;
-          const ended = runEndedOf(line, this.runId);
-          if (ended !== undefined && endedNotStarted(line) && this.options.endedNotStarted !== true) {
-            // A retry may run it: its own lines, in a stream of their own, and its own REPORT, are the run's from here.
-            this.#notStartedEnd = ended;
-            this.#home = undefined;
-          } else {
-            this.#result = ended;
-            // A retry that began is the run now: until its end, the run is in progress.
-            if (isRunStartedLine(line, this.runId)) this.#notStartedEnd = undefined;
-          }
-        }
-      }
+      if (!afterEnd && !this.#learn(event, line)) continue;
       this.#lines += 1;
       this.#startTime = Math.max(this.#startTime ?? 0, event.timestamp);
       if (!this.#shown.take(line)) yield logFrame(line);
     }
+  }
+
+  /**
+   * What a line of the run, before its end, tells of it: its home stream, its
+   * task and release, its end (a Lambda report's too).
+   *
+   * @returns false for a Lambda report that is not this run's, which is not shown
+   */
+  #learn(event: LogEvent, line: string): boolean {
+    const report = platformReportOf(line);
+    if (report !== undefined) {
+      // Another invocation's report, one from before this run began in its stream, or a container run's gate's.
+      if (this.options.container === true || this.#home === undefined) return false;
+      if (event.logStreamName !== this.#home.stream || event.timestamp < this.#home.since) return false;
+      this.#result = failedRunResult(
+        { runId: this.runId, ...this.#keys, startedAt: this.#home.since },
+        { errorType: report.errorType ?? `Status: ${report.status}`, message: report.status === 'timeout' ? 'Task timed out' : '' },
+      );
+      return true;
+    }
+    this.#home ??= event.logStreamName === undefined ? undefined : { stream: event.logStreamName, since: event.timestamp };
+    this.#keys = this.#keys.task === '' ? (runKeysOf(line) ?? this.#keys) : this.#keys;
+    const ended = runEndedOf(line, this.runId);
+    if (ended !== undefined && endedNotStarted(line) && this.options.endedNotStarted !== true) {
+      // A retry may run it: its own lines, in a stream of their own, and its own REPORT, are the run's from here.
+      this.#notStartedEnd = ended;
+      this.#home = undefined;
+    } else {
+      this.#result = ended;
+      // A retry that began is the run now: until its end, the run is in progress.
+      if (isRunStartedLine(line, this.runId)) this.#notStartedEnd = undefined;
+    }
+    return true;
   }
 }
 
