@@ -138,7 +138,7 @@ describe('piped input and -e', () => {
   }, 120_000);
 
   it('keeps the output of a loop that never awaits flowing after its CLI fell behind, and stops it on SIGINT', async () => {
-    const child = spawnCli(['console', '-e', 'for (let i = 0; ; i++) console.log("line", i)'], { cwd: project.dir });
+    const child = spawnCli(['console', '-e', 'for (let i = 0; ; i++) console.log("line", i)'], { cwd: project.dir, detached: true });
     const result = finished(child);
     let tail = '';
     let last = -1;

@@ -315,7 +315,7 @@ describe('the ledger never says "running" about a dead run', () => {
   });
 
   it('stop <runId> of a run that does not end when asked (its CLI frozen): killed after 15 s, and said to be lost, as runs says', async () => {
-    const run = start(['invoke', 'wait-for-stop', '--run-id', 'stop-frozen']);
+    const run = startWatched(['invoke', 'wait-for-stop', '--run-id', 'stop-frozen'], { cwd: project.dir, detached: true });
     await run.seen('waiting for a stop');
     // the CLI that owns the run is frozen (Ctrl-Z, a debugger): the stop's SIGINT waits in it
     kill(run.child.pid ?? 0, 'SIGSTOP');

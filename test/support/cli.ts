@@ -21,6 +21,14 @@ interface RunCliOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Written to the process's stdin, which is then closed. */
   readonly input?: string;
+  /**
+   * Starts it in a session (and process group) of its own. A test that
+   * freezes the CLI (SIGSTOP) needs it: should the suite's own process group
+   * become orphaned meanwhile (the shell that started the run exits), the
+   * kernel sends its stopped members SIGHUP and SIGCONT, which the CLI takes
+   * for a second stop signal.
+   */
+  readonly detached?: boolean;
 }
 
 /**
@@ -49,7 +57,12 @@ function cliEnvironment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 /** Spawns the real `cnf-admin` binary without waiting for it. */
 function spawnCli(args: readonly string[], options: RunCliOptions): ChildProcess {
-  const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: options.cwd, env: cliEnvironment(options.env), stdio: 'pipe' });
+  const child = spawn(process.execPath, [CLI_BIN, ...args], {
+    cwd: options.cwd,
+    env: cliEnvironment(options.env),
+    stdio: 'pipe',
+    detached: options.detached === true,
+  });
   child.stdin?.end(options.input ?? '');
   return child;
 }
