@@ -1,7 +1,8 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { ConfigVersion } from './config-version.js';
 import { CONFIG_ITEM_PREFIX, configItemKey } from './config-item-key.js';
 import { LEDGER_TABLE } from './ledger-table.js';
+import { useSchemaMessages } from './schema-messages.js';
 
 /*
  * The config history of an AWS stage in its run ledger table: one item per
@@ -59,28 +60,31 @@ interface PairMove {
   readonly reason?: string;
 }
 
-const keySchema = z.object({ version: z.number().int().min(1), secure: z.boolean() });
+/** A version number: 1, 2, ... */
+const versionNumber = (): z.ZodMiniInt => z.int().check(z.minimum(1));
+
+const keySchema = z.object({ version: versionNumber(), secure: z.boolean() });
 
 const configItemSchema = z.object({
-  version: z.number().int().min(1),
+  version: versionNumber(),
   keys: z.record(z.string(), keySchema),
   hash: z.string(),
   createdBy: z.string(),
   createdAt: z.string(),
   cause: z.enum(['set', 'unset', 'deploy', 'config-rollback', 'initial']),
   changed: z.array(z.string()),
-  restores: z.number().int().min(1).optional(),
-  neverLive: z.literal(true).optional(),
+  restores: z.optional(versionNumber()),
+  neverLive: z.optional(z.literal(true)),
 });
 
 const pairItemSchema = z.object({
   release: z.string(),
-  config: z.number().int().min(1),
+  config: versionNumber(),
   at: z.string(),
   cause: z.enum(['config', 'rollback', 'deploy']),
   by: z.string(),
-  runId: z.string().optional(),
-  reason: z.string().optional(),
+  runId: z.optional(z.string()),
+  reason: z.optional(z.string()),
 });
 
 /** A config version as its ledger item (unmarshalled). */
@@ -95,6 +99,7 @@ function configItem(version: ConfigVersion): Record<string, unknown> {
 
 /** The config version an item holds, or undefined when it is not one. */
 function configVersionOfItem(item: Record<string, unknown>): ConfigVersion | undefined {
+  useSchemaMessages();
   const parsed = configItemSchema.safeParse(item);
   return parsed.success ? parsed.data : undefined;
 }
@@ -111,6 +116,7 @@ function pairItem(move: PairMove, id: string): Record<string, unknown> {
 
 /** The live-pair move an item holds, or undefined when it is not one. */
 function pairMoveOfItem(item: Record<string, unknown>): PairMove | undefined {
+  useSchemaMessages();
   const parsed = pairItemSchema.safeParse(item);
   return parsed.success ? (parsed.data as PairMove) : undefined;
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CNF_VARIABLES, cnfEnvironment, readCnfEnvironment } from './cnf-environment.js';
 import type { AdminEvent } from './run.js';
+import { useSchemaMessages } from './schema-messages.js';
 import type { StageRecord } from './stage-record.js';
 
 /** The name of the admin container in a container task's task definition. */
@@ -30,13 +31,13 @@ interface ContainerSettings {
 }
 
 const containerSettingsSchema = z.strictObject({
-  cluster: z.string().min(1),
-  taskDefinition: z.string().min(1),
-  containerName: z.string().min(1),
-  subnets: z.array(z.string()).min(1),
-  securityGroups: z.array(z.string()).min(1),
+  cluster: z.string().check(z.minLength(1)),
+  taskDefinition: z.string().check(z.minLength(1)),
+  containerName: z.string().check(z.minLength(1)),
+  subnets: z.array(z.string()).check(z.minLength(1)),
+  securityGroups: z.array(z.string()).check(z.minLength(1)),
   assignPublicIp: z.boolean(),
-}) satisfies z.ZodType<ContainerSettings>;
+}) satisfies z.ZodMiniType<ContainerSettings>;
 
 /**
  * The container settings of the admin function's environment, or why they are unusable.
@@ -52,6 +53,7 @@ function readContainerSettings(env: Readonly<Record<string, string | undefined>>
   } catch (error) {
     return `${CNF_VARIABLES.containerSettings} is not JSON: ${(error as Error).message}`;
   }
+  useSchemaMessages();
   const parsed = containerSettingsSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

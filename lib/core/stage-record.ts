@@ -1,5 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { RESERVED_KEY_PREFIX } from './parameter-set.js';
+import { useSchemaMessages } from './schema-messages.js';
 
 /**
  * What the CLI needs to know about an AWS stage, in one read: the CDK
@@ -68,19 +69,22 @@ interface FunctionRecord {
   readonly logGroup: string;
 }
 
-const functionRecordSchema = z.object({ functionName: z.string().min(1), logGroup: z.string().min(1) });
+/** A string with something in it. */
+const filled = (): z.ZodMiniString => z.string().check(z.minLength(1));
+
+const functionRecordSchema = z.object({ functionName: filled(), logGroup: filled() });
 
 const containerRecordSchema = z.object({
-  cluster: z.string().min(1),
-  taskFamily: z.string().min(1),
-  containerName: z.string().min(1),
-  subnets: z.array(z.string()).min(1),
-  securityGroups: z.array(z.string()).min(1),
+  cluster: filled(),
+  taskFamily: filled(),
+  containerName: filled(),
+  subnets: z.array(z.string()).check(z.minLength(1)),
+  securityGroups: z.array(z.string()).check(z.minLength(1)),
   assignPublicIp: z.boolean(),
-  taskRole: z.string().min(1),
-  executionRole: z.string().min(1),
-  tasks: z.array(z.object({ name: z.string().min(1), timeLimitSeconds: z.number().positive() })),
-}) satisfies z.ZodType<ContainerRecord>;
+  taskRole: filled(),
+  executionRole: filled(),
+  tasks: z.array(z.object({ name: filled(), timeLimitSeconds: z.number().check(z.positive()) })),
+}) satisfies z.ZodMiniType<ContainerRecord>;
 
 /**
  * What a stage record must look like to be believed, every field of it: the
@@ -90,19 +94,19 @@ const containerRecordSchema = z.object({
  */
 const stageRecordSchema = z.object({
   version: z.literal(1),
-  app: z.string().min(1),
-  stage: z.string().min(1),
-  region: z.string().min(1),
-  aliasName: z.string().min(1),
-  parameterPath: z.string().startsWith('/'),
+  app: filled(),
+  stage: filled(),
+  region: filled(),
+  aliasName: filled(),
+  parameterPath: z.string().check(z.startsWith('/')),
   web: functionRecordSchema,
-  admin: functionRecordSchema.extend({ timeoutSeconds: z.number().positive() }),
-  ledgerTable: z.string().min(1).optional(),
+  admin: z.extend(functionRecordSchema, { timeoutSeconds: z.number().check(z.positive()) }),
+  ledgerTable: z.optional(filled()),
   console: z.boolean(),
-  parameterKey: z.string().min(1).optional(),
-  container: containerRecordSchema.optional(),
-  stack: z.string().min(1).optional(),
-}) satisfies z.ZodType<StageRecord>;
+  parameterKey: z.optional(filled()),
+  container: z.optional(containerRecordSchema),
+  stack: z.optional(filled()),
+}) satisfies z.ZodMiniType<StageRecord>;
 
 /**
  * A stage record read from JSON, or what is wrong with it in one phrase
@@ -111,6 +115,7 @@ const stageRecordSchema = z.object({
 function parseStageRecord(
   value: unknown,
 ): { readonly ok: true; readonly record: StageRecord } | { readonly ok: false; readonly problem: string } {
+  useSchemaMessages();
   const parsed = stageRecordSchema.safeParse(value);
   if (parsed.success) return { ok: true, record: parsed.data };
   const problems = parsed.error.issues.slice(0, 2).map((issue) => {
