@@ -59,8 +59,15 @@ describe('the built CLI', () => {
     }
   });
 
-  it("loads zod's full build neither at its start nor for an invoke or a local stage: only to check a task's args (--dry-run, --detach)", () => {
-    for (const entry of [join(REPO_ROOT, 'dist', 'cli.mjs'), chunk('invoke'), chunk('prepare-invoke'), chunk('local-platform')]) {
+  it("loads zod's full build neither at its start nor for an invoke, a local stage or an AWS stage: only to check a task's args (--dry-run, --detach)", () => {
+    const entries = [
+      join(REPO_ROOT, 'dist', 'cli.mjs'),
+      chunk('invoke'),
+      chunk('prepare-invoke'),
+      chunk('local-platform'),
+      chunk('aws-platform'),
+    ];
+    for (const entry of entries) {
       const full = [...staticChunks(entry)].filter((file) => readFileSync(file, 'utf8').includes(ZOD_FULL_BUILD));
       expect(full, entry).toEqual([]);
     }
