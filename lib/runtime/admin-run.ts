@@ -281,6 +281,10 @@ class AdminRun {
     const started = await gate.start(containerEvent, timeLimitSeconds, ecsWords, record.clientToken);
     if (isStartFailure(started)) {
       log.error(started.error.message);
+      // A task that did start after all took the run over and ended it while ECS's answer failed: its end is what happened, and stays.
+      if (started.refused === 'unknown' && (await endedMeanwhile(ledger, event.runId))) {
+        return this.#result(event.runId, event.task, started);
+      }
       // No task is known to run: the run id is not used up, a retry of it (or a task that did start after all) takes the record over.
       const ended = started.refused === undefined ? record : refusedStartRecord(record, started.refused === 'answered');
       return this.#finish(ledger, ended, log, started);
@@ -616,6 +620,17 @@ async function freshConfig(version: number | undefined): Promise<LoadedConfig | 
     if (error instanceof ConfigError) return error;
     throw error;
   }
+}
+
+/**
+ * Whether the run's record has ended since it was claimed: a container task
+ * that ECS started while its RunTask failed (5xx, the SDK retrying) claims
+ * the run and may end it before the admin function gives up on ECS's answer.
+ * A ledger that cannot be read says no: the refusal is then recorded.
+ */
+async function endedMeanwhile(ledger: RunLedger, runId: string): Promise<boolean> {
+  const current = await guardLedger(() => ledger.get(runId));
+  return !(current instanceof LedgerUnavailableError) && current?.endedAt !== undefined;
 }
 
 /** Runs a ledger operation, turning any failure of the ledger into a value the run is refused with. */

@@ -269,6 +269,25 @@ describe('a container task sent to the admin function', () => {
     expect(JSON.parse(sent)).toMatchObject({ runId: event.runId, configVersion: 4 });
   });
 
+  it('keeps the end a task that did start recorded while ECS failed its RunTask (5xx): the refusal overwrites no run that ended', async () => {
+    const runId = '20261130-000000-unkn03';
+    const failed = Object.assign(new Error('We encountered an internal error.'), {
+      name: 'ServerException',
+      $metadata: { httpStatusCode: 500 },
+    });
+    // ECS started the task, which claimed the run and ended it (exit 6) before the SDK gave up on RunTask's answer.
+    ecs.on(RunTaskCommand).callsFake(async () => {
+      const claimed = (await ledger.get(runId)) as RunRecord;
+      await ledger.finish({ ...claimed, endedAt: new Date().toISOString(), exitCode: 6, durationMs: 5 });
+      throw failed;
+    });
+    const result = await invoke({ task: 'backfill', args: { batchSize: 5 }, runId, source: 'cli' });
+    expect(result).toMatchObject({ exitCode: 69, error: { name: 'ContainerStartUnknown' } });
+    const recorded = await ledger.get(runId);
+    expect(recorded).toMatchObject({ exitCode: 6 });
+    expect(recorded?.notStarted).toBeUndefined();
+  });
+
   it('says that a start may have happened when ECS failed (5xx) or its answer could not be read; the run id stays free for that task or a retry', async () => {
     const unreadable = Object.assign(
       new Error('Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.'),
