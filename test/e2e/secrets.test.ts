@@ -361,6 +361,26 @@ describe('config set of a secure value', () => {
     expect((await project.cli(['config', 'list', '--json'])).stdout).not.toContain('LATE_TOKEN');
   });
 
+  it("refuses a secure value that a key's name holds, live or removed, where config list, history and diff print it, and leaves that key settable", async () => {
+    expect((await project.cli(['config', 'set', 'NAMED_LIKE_A_SECRET_9d2f', 'plain'])).code).toBe(0);
+    expect((await project.cli(['config', 'set', 'REMOVED_NAME_4c7a', 'plain'])).code).toBe(0);
+    expect((await project.cli(['config', 'unset', 'REMOVED_NAME_4c7a'])).code).toBe(0);
+    for (const [key, value] of [
+      ['NAME_TOKEN', 'NAMED_LIKE_A_SECRET_9d2f'],
+      ['NAME_TOKEN', 'LIKE_A_SECRET'],
+      ['NAME_TOKEN', 'REMOVED_NAME_4c7a'],
+      ['OWN_NAME_TOKEN_3e1b', 'OWN_NAME_TOKEN'],
+    ] as const) {
+      const refused = await project.cli(['config', 'set', key, '-', '--secure'], { input: `${value}\n` });
+      expect(refused.code, value).toBe(64);
+      expect(refused.stderr, value).toContain(`The value given for ${key} is held by a key's name on stage local (not shown); nothing was set.`);
+      expect(refused.stderr, value).toContain('config list, history and diff print the names of keys');
+    }
+    expect((await project.cli(['config', 'list', '--json'])).stdout).not.toContain('NAME_TOKEN');
+    // the key whose name it is can still be set: it was never made a secret
+    expect((await project.cli(['config', 'set', 'NAMED_LIKE_A_SECRET_9d2f', 'plain-again'])).code).toBe(0);
+  });
+
   it('a value made secure after a run that printed it, or rotated out: runs show, logs and --json mask it', async () => {
     const later = 'later-secret-7f3a9c2e';
     expect((await project.cli(['invoke', 'echo', '--run-id', 'before-secure', '--', '--count', '1', '--label', later])).code).toBe(0);

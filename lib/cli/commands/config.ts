@@ -190,6 +190,7 @@ async function checkedSet(
   // The other way round: a secret that a plain value holds would be printed, with that value, by config get, list and diff:
   // an earlier version's too, or a removed key's, which diff and rollback print.
   if (secure) await assertHeldByNoPlainValue(platform, key, text, stage.name);
+  if (secure) await assertHeldByNoKeyName(platform, key, text, stage.name);
   if (secure && value !== undefined && value !== '-') {
     writeLine(
       io.stderr,
@@ -226,6 +227,23 @@ async function assertHeldByNoPlainValue(platform: Platform, key: string, text: s
       hint: `${isLive ? `config get, list and diff print ${holder.key}'s value` : 'config diff and config rollback print earlier values'}, and the history keeps it while it keeps that version: treat the value as exposed, and set a new one for ${key}.`,
     },
   );
+}
+
+/**
+ * Refuses (64) a secure value that a key's name holds, on the local stage:
+ * the key being set, or a key any kept config version names (removed since
+ * too). Key names are printed by `config list`, `history` and `diff`; and a
+ * secret held by a key's name would leave that key refused by every later
+ * `config set` there (a key may not hold a secure value the stage keeps).
+ */
+async function assertHeldByNoKeyName(platform: Platform, key: string, text: string, stage: string): Promise<void> {
+  if (platform.kind !== 'local') return;
+  const names = new Set([key, ...(await platform.parameters.list()).map((parameter) => parameter.key)]);
+  for (const version of (await platform.configVersions?.versions()) ?? []) for (const name of Object.keys(version.keys)) names.add(name);
+  if (![...names].some((name) => name.includes(text))) return;
+  throw new UsageError(`The value given for ${key} is held by a key's name on stage ${stage} (not shown); nothing was set.`, {
+    hint: 'config list, history and diff print the names of keys, and the history keeps them: choose another value.',
+  });
 }
 
 /** The value `config set` stores: as given, from stdin (`-`, or a pipe), or typed at the terminal. */
