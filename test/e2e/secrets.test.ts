@@ -373,7 +373,9 @@ describe('config set of a secure value', () => {
     ] as const) {
       const refused = await project.cli(['config', 'set', key, '-', '--secure'], { input: `${value}\n` });
       expect(refused.code, value).toBe(64);
-      expect(refused.stderr, value).toContain(`The value given for ${key} is held by a key's name on stage local (not shown); nothing was set.`);
+      expect(refused.stderr, value).toContain(
+        `The value given for ${key} is held by a key's name on stage local (not shown); nothing was set.`,
+      );
       expect(refused.stderr, value).toContain('config list, history and diff print the names of keys');
     }
     expect((await project.cli(['config', 'list', '--json'])).stdout).not.toContain('NAME_TOKEN');
