@@ -132,6 +132,21 @@ describe('runs carry their config', () => {
     expect(shown.stdout).toMatch(/^config\s+v2 \(cfg-[0-9a-f]{12}\)$/m);
   });
 
+  it('a detached run of an older release runs with the config its plan named: pinned, or --config current the live one', async () => {
+    const live = await livePair();
+    for (const [flags, expected] of [
+      [[], 2],
+      [['--config', 'current'], live.config],
+    ] as const) {
+      const started = await project.cli(['invoke', 'show-config', '--release', first, ...flags, '--detach', '--json']);
+      expect(started.code, flags.join(' ')).toBe(0);
+      const { runId } = JSON.parse(started.stdout) as { runId: string };
+      expect((await project.cli(['logs', runId, '--follow'])).code).toBe(0);
+      const record = JSON.parse((await project.cli(['runs', 'show', runId, '--json'])).stdout) as RunRecord;
+      expect(record.configVersion, flags.join(' ')).toBe(expected);
+    }
+  });
+
   it('a console against an older release reads its pinned config too, and --config current the live one', async () => {
     const evaluate = async (...target: string[]): Promise<{ output: { result: unknown }; runId: string }> => {
       const result = await project.cli(['console', ...target, '-e', 'config.GREETING', '--json']);

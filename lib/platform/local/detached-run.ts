@@ -24,7 +24,10 @@ async function main(): Promise<void> {
   const run = JSON.parse(await readStdin()) as DetachedRun;
   const project = loadProject(run.root);
   const platform = new LocalPlatform(project, stageOf(project, run.stage));
-  const plan = await platform.resolve({ release: run.release });
+  // The run reads the config its plan named (the event's): pinned, or the live one for --config current; the release's
+  // pinned version, resolved again here, would override it (and refuse a pinned version whose values are gone).
+  const resolved = await platform.resolve({ release: run.release, config: 'current' });
+  const plan = run.event.configVersion === undefined ? resolved : { ...resolved, configVersion: run.event.configVersion };
   // SIGINT (cnf-admin stop), SIGTERM or SIGHUP ask the run to stop, as Ctrl-C does an attached one; a second one forces it.
   const interrupt = new AbortController();
   const force = new AbortController();
