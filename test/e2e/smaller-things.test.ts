@@ -111,6 +111,20 @@ describe('did-you-mean', () => {
     expect(result.stderr).toContain('Stage local had no parameter LOG_LEVLE; nothing changed. Did you mean "LOG_LEVEL"?');
   });
 
+  it('config unset of a key a stage without config versions lacks makes no version either', async () => {
+    const fresh = createTestProject('tasks', { deployed: false });
+    try {
+      const unset = await fresh.cli(['config', 'unset', 'NOPE']);
+      expect(unset.code, unset.stderr).toBe(0);
+      expect(unset.stderr).toContain('Stage local had no parameter NOPE; nothing changed.');
+      const history = await fresh.cli(['config', 'history', '--json']);
+      expect(history.code, history.stderr).toBe(0);
+      expect(JSON.parse(history.stdout)).toMatchObject({ versions: [] });
+    } finally {
+      await fresh.cleanup();
+    }
+  });
+
   it('runs --task of a task without runs names the close one', async () => {
     expect((await project.cli(['invoke', 'noop'])).code).toBe(0);
     const result = await project.cli(['runs', '--task', 'nop']);

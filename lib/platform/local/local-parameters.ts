@@ -84,6 +84,9 @@ const REPAIR_PARAMETER_FILE =
 /* How the parameter file is read: what to do when it is damaged, and never a piece of its text in the error (it holds the secrets). */
 const PARAMETER_FILE_READ = { repair: REPAIR_PARAMETER_FILE, holdsSecrets: true } as const;
 
+/** What a change of the file answers when it changed nothing: the file is then not written. */
+const UNCHANGED = Symbol('unchanged');
+
 /**
  * The local stage's parameter set, versioned: one JSON file under
  * `.cnf/local/` (mode 0600), the same file the runtime's config loader reads.
@@ -298,7 +301,8 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
     await this.#change(async (file) => {
       const before = ensureFirstVersion(file, this.who());
       const keys = change(file, before?.keys ?? {});
-      if (keys === undefined) return;
+      // Nothing changes (an unset of a key the stage does not have): nothing is written, not even a first version.
+      if (keys === undefined) return UNCHANGED;
       const version = makeConfigVersion({
         version: largest(file.versions.map((candidate) => candidate.version)) + 1,
         keys,
@@ -319,7 +323,7 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
   }
 
   /** Reads, changes and writes the file under the stage's state lock: concurrent changes never lose one another. */
-  async #change(change: (file: Mutable) => Promise<void>): Promise<void> {
+  async #change(change: (file: Mutable) => Promise<void | typeof UNCHANGED>): Promise<void> {
     try {
       await mkdir(dirname(this.file), { recursive: true });
       await withStateLock(dirname(this.file), async () => this.#changeUnlocked(change));
@@ -344,10 +348,10 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
     }
   }
 
-  async #changeUnlocked(change: (file: Mutable) => Promise<void>): Promise<void> {
+  async #changeUnlocked(change: (file: Mutable) => Promise<void | typeof UNCHANGED>): Promise<void> {
     await mkdir(dirname(this.file), { recursive: true });
     const file = await this.#read();
-    await change(file);
+    if ((await change(file)) === UNCHANGED) return;
     await this.#write(file);
   }
 }
