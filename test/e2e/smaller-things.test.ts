@@ -103,6 +103,24 @@ describe('suggested commands', () => {
   });
 });
 
+describe('what others typed', () => {
+  it('runs, runs show and config list write out the control characters of args and values: the terminal acts on none of them', async () => {
+    const escape = '\u001b]0;owned\u0007\u001b[2J';
+    expect((await project.cli(['invoke', 'echo', '--', '--count', '1', '--label', escape])).code).toBe(0);
+    expect((await project.cli(['config', 'set', 'BANNER', `hi${escape}`])).code).toBe(0);
+    for (const args of [
+      ['runs', '--task', 'echo'],
+      ['runs', 'show', ((await project.cli(['runs', '--task', 'echo', '--json'])).stdout.match(/"runId":\s*"([^"]+)"/) ?? [])[1] ?? ''],
+      ['config', 'list'],
+    ]) {
+      const shown = await project.cli(args, { env: { COLUMNS: '240' } });
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(shown.stdout, args.join(' ')).not.toContain('\u001b');
+      expect(shown.stdout, args.join(' ')).toContain('\\u001b');
+    }
+  });
+});
+
 describe('did-you-mean', () => {
   it('config unset of a key the stage lacks names the close one', async () => {
     expect((await project.cli(['config', 'set', 'LOG_LEVEL', 'debug'])).code).toBe(0);

@@ -14,6 +14,7 @@ import { formatDuration } from '../render/format-duration.js';
 import { formatMoment } from '../../core/format-moment.js';
 import { renderFrames, writeNotice } from '../render/run-view.js';
 import { formatTable, leftOutColumns, terminalWidth, wrapText } from '../render/table.js';
+import { visibleControls } from '../render/visible-controls.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
 import { assertSecretsReadable, maskTypedSecrets } from '../secret-mask.js';
@@ -194,7 +195,7 @@ async function runsShow(typed: string, options: CommandOptions<'runs show'>, io:
   const shown = fields.map(
     ([name, value]) =>
       // A record read from elsewhere may lack a field.
-      `${name.padEnd(9)}${wrapText((value as string | undefined) ?? '-', width)
+      `${name.padEnd(9)}${wrapText(visibleControls((value as string | undefined) ?? '-'), width)
         .split('\n')
         .join(`\n${' '.repeat(9)}`)}`,
   );

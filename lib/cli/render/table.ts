@@ -1,4 +1,5 @@
 import { largest } from '../../core/largest.js';
+import { visibleControls } from './visible-controls.js';
 /** A table column: its header, and how it gives way when the table is wider than the terminal. */
 interface TableColumn {
   readonly header: string;
@@ -86,7 +87,7 @@ function keptColumns(specs: readonly TableColumn[], rows: readonly (readonly Tab
     narrowestWidth(
       spec,
       spec.fit === 'cut' ? undefined : spec.fit,
-      rows.map((row) => piecesOf(row[column] ?? '')),
+      rows.map((row) => cellPieces(row[column] ?? '')),
     ),
   );
   const kept = specs.map((_spec, column) => column);
@@ -101,7 +102,7 @@ function laidOutTable(specs: readonly TableColumn[], rows: readonly (readonly Ta
   const anyFits = specs.some((spec) => spec.fit !== undefined);
   const fits: ('wrap' | 'cut' | undefined)[] = specs.map((spec) => spec.fit ?? (anyFits ? undefined : 'cut'));
   // A record read from elsewhere may lack a field: its cell stays empty.
-  const pieces = rows.map((row) => specs.map((_spec, column) => piecesOf(row[column] ?? '')));
+  const pieces = rows.map((row) => specs.map((_spec, column) => cellPieces(row[column] ?? '')));
   const widths = specs.map((spec, column) =>
     largest(
       pieces.map((row) => textOf(row[column] ?? []).length),
@@ -172,6 +173,11 @@ function narrowestWidth(spec: TableColumn, fit: 'wrap' | 'cut' | undefined, cell
   if (fit === undefined) return widest;
   const longestPiece = fit === 'wrap' ? Math.min(LONGEST_WHOLE_PIECE, largest(cells.flat().map((piece) => piece.length))) : 0;
   return Math.min(widest, spec.minWidth ?? Math.max(spec.header.length, 8, longestPiece));
+}
+
+/** A cell's pieces as shown: control characters written out, since cells hold what others typed. */
+function cellPieces(cell: TableCell): readonly string[] {
+  return piecesOf(cell).map(visibleControls);
 }
 
 function piecesOf(cell: TableCell): readonly string[] {

@@ -14,6 +14,13 @@ describe('formatTable', () => {
     ).toBe('TASK     LOCK\nmigrate  yes\nseed');
   });
 
+  it('writes out the control characters a cell holds (an escape sequence someone typed into args), which the terminal would act on', () => {
+    const table = formatTable(['ARGS', 'BY'], [['label=\u001b[31mred\u0007', ['alice\u009b2J']]]);
+    expect(table).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(table).toContain('label=\\u001b[31mred\\u0007');
+    expect(table).toContain('alice\\u009b2J');
+  });
+
   const widest = (text: string) => Math.max(...text.split('\n').map((line) => line.length));
 
   it('leaves a table that fits as it is', () => {
