@@ -112,7 +112,7 @@ function configVersionLabel(version: number): string {
  * @throws UsageError (64) naming the text when it is not one.
  */
 function parseConfigVersion(text: string): number {
-  const match = /^v?([1-9][0-9]{0,8})$/i.exec(text.trim());
+  const match = /^v?0*([1-9][0-9]{0,8})$/i.exec(text.trim());
   if (match === null)
     throw new UsageError(`Expected a config version such as v7, got: ${JSON.stringify(text)}`, {
       hint: 'See the versions with: cnf-admin config history, with the same --stage',

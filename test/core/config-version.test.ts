@@ -30,6 +30,7 @@ describe('config versions', () => {
   it('read v7 and 7, and refuse anything else with a usage error naming it', () => {
     expect(parseConfigVersion('v7')).toBe(7);
     expect(parseConfigVersion('12')).toBe(12);
+    expect(parseConfigVersion('v05')).toBe(5);
     expect(parseConfigVersion('V3')).toBe(3);
     expect(() => parseConfigVersion('v0')).toThrow(UsageError);
     expect(() => parseConfigVersion('latest')).toThrow('Expected a config version such as v7, got: "latest"');

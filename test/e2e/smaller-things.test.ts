@@ -143,6 +143,17 @@ describe('did-you-mean', () => {
     }
   });
 
+  it('config history of a version, where a key goes, says what to type instead', async () => {
+    expect((await project.cli(['config', 'set', 'HISTORY_PROBE', 'one'])).code).toBe(0);
+    const result = await project.cli(['config', 'history', 'v3']);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain('No config version of stage local holds v3.');
+    expect(result.stderr).not.toContain('Did you mean');
+    expect(result.stderr).toContain(
+      'config history takes a KEY, not a version. What v3 changed: cnf-admin config diff v2 v3 --stage local',
+    );
+  });
+
   it('runs --task of a task without runs names the close one', async () => {
     expect((await project.cli(['invoke', 'noop'])).code).toBe(0);
     const result = await project.cli(['runs', '--task', 'nop']);

@@ -142,8 +142,13 @@ async function configHistory(key: string | undefined, options: CommandOptions<'c
   const [versions, live] = await Promise.all([store.versions(), store.live()]);
   if (key !== undefined && !versions.some((version) => Object.hasOwn(version.keys, key) || version.changed.includes(key))) {
     const known = [...new Set(versions.flatMap((version) => Object.keys(version.keys)))];
-    throw new UsageError(`No config version of stage ${stage.name} holds ${key}.${didYouMean(key, known)}`, {
-      hint: `See the keys with: cnf-admin config list --stage ${stage.name}`,
+    // `config history v3`: a version where a key goes. The list shows every version; diff, what one changed.
+    const version = /^v0*([1-9][0-9]*)$/i.exec(key)?.[1];
+    throw new UsageError(`No config version of stage ${stage.name} holds ${key}.${version === undefined ? didYouMean(key, known) : ''}`, {
+      hint:
+        version === undefined || version === '1'
+          ? `See the keys with: cnf-admin config list --stage ${stage.name}`
+          : `config history takes a KEY, not a version. What v${version} changed: cnf-admin config diff v${Number(version) - 1} v${version} --stage ${stage.name}`,
     });
   }
   const listed = versions.filter((version) => key === undefined || version.changed.includes(key)).reverse();
