@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { UsageError } from './errors.js';
+import { visibleControls } from './visible-controls.js';
 import { MASK, type Parameter } from './parameter-set.js';
 
 /**
@@ -158,14 +159,17 @@ function diffParameters(from: readonly Parameter[], to: readonly Parameter[]): C
   });
 }
 
-/** A config diff as lines: `+ KEY=value`, `- KEY`, `~ KEY: old -> new`, `~ SECRET (secure): changed`. */
+/**
+ * A config diff as lines: `+ KEY=value`, `- KEY`, `~ KEY: old -> new`, `~ SECRET (secure): changed`.
+ * A value's line breaks and other control characters are written out (`\n`, `\u001b`): one line per key.
+ */
 function formatConfigDiff(entries: readonly ConfigDiffEntry[], options: { readonly unchanged?: boolean } = {}): string[] {
   const lines: string[] = [];
   for (const entry of entries) {
-    if (entry.change === 'added') lines.push(`+ ${entry.key}${entry.secure ? ' (secure): added' : `=${entry.to}`}`);
+    const [from, to] = [visibleControls(entry.from ?? ''), visibleControls(entry.to ?? '')];
+    if (entry.change === 'added') lines.push(`+ ${entry.key}${entry.secure ? ' (secure): added' : `=${to}`}`);
     else if (entry.change === 'removed') lines.push(`- ${entry.key}${entry.secure ? ' (secure)' : ''}: removed`);
-    else if (entry.change === 'changed')
-      lines.push(entry.secure ? `~ ${entry.key} (secure): changed` : `~ ${entry.key}: ${entry.from} -> ${entry.to}`);
+    else if (entry.change === 'changed') lines.push(entry.secure ? `~ ${entry.key} (secure): changed` : `~ ${entry.key}: ${from} -> ${to}`);
     else if (options.unchanged === true) lines.push(`  ${entry.key}${entry.secure ? ' (secure)' : ''}: unchanged`);
   }
   return lines;

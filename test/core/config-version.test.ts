@@ -67,6 +67,17 @@ describe('config versions', () => {
     expect(lines).toEqual(['~ A: 1 -> 2', '- GONE: removed', '+ NEW=y', '~ S (secure): changed', '  T (secure): unchanged']);
     expect(lines.join('\n')).not.toMatch(/secret/);
   });
+
+  it("keeps a value of many lines, or with an escape sequence, on its key's one line, written out", () => {
+    const diff = diffParameters(
+      [{ key: 'MOTD', value: 'one\ntwo', secure: false }],
+      [
+        { key: 'MOTD', value: '\u001b[2Jthree', secure: false },
+        { key: 'NEW', value: 'a\tb\r\n', secure: false },
+      ],
+    );
+    expect(formatConfigDiff(diff)).toEqual(['~ MOTD: one\\ntwo -> \\u001b[2Jthree', '+ NEW=a\\tb\\r\\n']);
+  });
 });
 
 describe('a rollback plan', () => {

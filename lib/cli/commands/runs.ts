@@ -14,7 +14,7 @@ import { formatDuration } from '../render/format-duration.js';
 import { formatMoment } from '../../core/format-moment.js';
 import { renderFrames, writeNotice } from '../render/run-view.js';
 import { formatTable, leftOutColumns, terminalWidth, wrapText } from '../render/table.js';
-import { visibleControls } from '../render/visible-controls.js';
+import { visibleControls } from '../../core/visible-controls.js';
 import { openStage } from '../stage-context.js';
 import type { CommandOptions } from '../command-options.js';
 import { assertSecretsReadable, maskTypedSecrets } from '../secret-mask.js';

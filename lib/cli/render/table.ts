@@ -1,5 +1,5 @@
 import { largest } from '../../core/largest.js';
-import { visibleControls } from './visible-controls.js';
+import { visibleControls } from '../../core/visible-controls.js';
 /** A table column: its header, and how it gives way when the table is wider than the terminal. */
 interface TableColumn {
   readonly header: string;
