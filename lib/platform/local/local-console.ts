@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { CnfError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { ConsoleCompletion, ConsoleEvaluateOptions, ConsoleSession, RunFrame } from '../../core/platform.js';
@@ -15,6 +16,7 @@ import { redactingTransform, SecretRedactor } from '../../runtime/redact-secrets
 import { mergedLines } from './merged-lines.js';
 import { recordRunEnd } from './record-run-end.js';
 import { runnerArguments } from './standby-runner.js';
+import { sessionMarker } from './session-marker.js';
 
 /** What a local console session runs against. */
 interface LocalConsoleTarget {
@@ -46,6 +48,8 @@ interface SessionProcess {
   id: string;
   readonly child: ChildProcessWithoutNullStreams;
   readonly lines: AsyncIterator<string>;
+  /** The results of its evaluations, one JSON line each (file descriptor 3). */
+  readonly results: AsyncIterator<string>;
   readonly exited: Promise<void>;
   ended: boolean;
   /** The names the session's inputs declared, as of the last evaluation: what a kill loses. */
@@ -97,7 +101,7 @@ class LocalConsoleSession implements ConsoleSession {
       const session = this.#process;
       if (session.ended) return [[], line];
       session.child.stdin.write(`${JSON.stringify({ complete: line, session: session.id })}\n`);
-      const marker = `\0cnf:${this.#token}:complete `;
+      const marker = sessionMarker(this.#token, 'complete');
       for (;;) {
         const next = await session.lines.next();
         if (next.done === true) return [[], line];
@@ -177,7 +181,7 @@ class LocalConsoleSession implements ConsoleSession {
     const started = Date.now();
     try {
       session.child.stdin.write(`${JSON.stringify({ event, log: logFile })}\n`);
-      const marker = `\0cnf:${this.#token}:result `;
+      const marker = sessionMarker(this.#token, 'result');
       for (;;) {
         const next = await session.lines.next();
         if (next.done === true) {
@@ -201,10 +205,17 @@ class LocalConsoleSession implements ConsoleSession {
           yield { type: 'result', result: ended };
           return;
         }
-        if (next.value.startsWith(marker)) {
-          const read = parseRunResult(JSON.parse(next.value.slice(marker.length)));
-          if (!read.ok) throw new CnfError(`The console session answered no run result: ${read.problem}`, ExitCode.SOFTWARE, 'tool');
-          const { result } = read;
+        if (next.value === marker) {
+          // The result comes on its own channel, whole: redacted as an outcome (its output and error), never in its keys.
+          const answered = await session.results.next();
+          const read = answered.done === true ? undefined : parseRunResult(JSON.parse(answered.value));
+          if (read?.ok !== true)
+            throw new CnfError(
+              `The console session answered no run result: ${read?.problem ?? 'its result channel ended'}`,
+              ExitCode.SOFTWARE,
+              'tool',
+            );
+          const result = new SecretRedactor(this.target.secrets).outcome(read.result);
           const declared = (result.output as { declared?: readonly string[] } | undefined)?.declared;
           if (declared !== undefined) session.declared = declared;
           yield { type: 'result', result };
@@ -244,7 +255,8 @@ class LocalConsoleSession implements ConsoleSession {
           true,
         ),
       },
-      stdio: 'pipe',
+      // fd 3: each evaluation's result, as one JSON line.
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
       // Its own process group: Ctrl-C reaches the CLI only, which decides what to do with it.
       detached: true,
     });
@@ -254,6 +266,7 @@ class LocalConsoleSession implements ConsoleSession {
       id: `console-${newRunId()}`,
       child,
       lines: mergedLines(redactedOutput(child, this.target.secrets))[Symbol.asyncIterator](),
+      results: createInterface({ input: child.stdio[3] as Readable, crlfDelay: Infinity })[Symbol.asyncIterator](),
       exited: new Promise((resolve) => child.once('close', () => resolve())),
       ended: false,
       declared: [],

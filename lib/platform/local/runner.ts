@@ -10,8 +10,9 @@
  *
  * A console session (`--session <token>`): one JSON line per evaluation on
  * stdin, `{ "event": ..., "log": "<log file>" }`; after each, a marker line
- * `\0cnf:<token>:result <RunResult JSON>` on stdout, after its output, so
- * that the reader knows where one evaluation's output ends. The process, and
+ * (`sessionMarker`) on stdout, after its output, so that the reader
+ * knows where one evaluation's output ends; its RunResult JSON is one line on
+ * file descriptor 3, written before the marker. The process, and
  * so everything the session declared, lives until stdin closes. A line
  * `{ "complete": "<line>", "session": "<id>" }` asks for the completions of
  * a console line instead, answered by `\0cnf:<token>:complete <JSON>`; it is
@@ -44,6 +45,7 @@ import type { AdminHandler } from '../../runtime/admin-handler.js';
 import { registeredCompleter } from '../../runtime/console/completion-hook.js';
 import { addRunnerToOwner } from '../../runtime/ledger/process-identity.js';
 import { readStdin } from './read-stdin.js';
+import { sessionMarker } from './session-marker.js';
 import { LOCAL_INTERRUPT_GRACE_MS } from './interrupt-grace.js';
 import { watchForOrphaning } from './orphan-watch.js';
 import { writeOutputInline } from './inline-output.js';
@@ -177,6 +179,8 @@ async function runOnce(): Promise<void> {
 }
 
 async function runSession(token: string): Promise<void> {
+  let channel: ReturnType<typeof createWriteStream> | undefined;
+  const results = (): ReturnType<typeof createWriteStream> => (channel ??= createWriteStream('', { fd: RESULT_FD }));
   beginRun();
   writeOutputInline();
   const watchdog = await startWatchdog();
@@ -186,7 +190,7 @@ async function runSession(token: string): Promise<void> {
     const request = JSON.parse(line) as { event: unknown; log: string } | { complete: string; session: string };
     if ('complete' in request) {
       const completion = (await completeSafely(request.session, request.complete)) ?? [[], request.complete];
-      process.stdout.write(`\0cnf:${token}:complete ${JSON.stringify(completion)}\n`);
+      process.stdout.write(`${sessionMarker(token, 'complete')}${JSON.stringify(completion)}\n`);
       continue;
     }
     const { event, log } = request;
@@ -196,7 +200,13 @@ async function runSession(token: string): Promise<void> {
     watchdog.postMessage(watchedRun(event));
     const result = await invokeOnce(handler, event);
     watchdog.postMessage(null);
-    process.stdout.write(`\0cnf:${token}:result ${JSON.stringify(result)}\n`);
+    // The result goes on its own channel, as a run's does: on stdout the CLI redacts the text once more, which would
+    // also cut a secure value out of the result's own keys (`dur[redacted]Ms` for a value "ation"). The marker on
+    // stdout, after the evaluation's output, says where that output ends.
+    await new Promise<void>((resolve, reject) =>
+      results().write(`${JSON.stringify(result)}\n`, (error) => (error ? reject(error) : resolve())),
+    );
+    process.stdout.write(`${sessionMarker(token, 'result')}\n`);
   }
   await flushed(process.stdout);
 }
