@@ -1,3 +1,4 @@
+import { maskedFrame, maskedRun } from './masked-runs.js';
 import { spawn } from 'node:child_process';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -326,17 +327,17 @@ class LocalPlatform implements Platform {
 
   async *logs(runId: string, options?: LogsOptions): AsyncGenerator<RunFrame> {
     const redactor = await this.#redactor();
-    for await (const frame of localLogs(this.#paths, this.#ledger, runId, options)) yield redactor.value(frame) as RunFrame;
+    for await (const frame of localLogs(this.#paths, this.#ledger, runId, options)) yield maskedFrame(redactor, frame);
   }
 
   async runs(query: RunQuery): Promise<RunRecord[]> {
     const redactor = await this.#redactor();
-    return (await this.#ledger.list(query)).map((record) => redactor.value(settledRecord(record)) as RunRecord);
+    return (await this.#ledger.list(query)).map((record) => maskedRun(redactor, settledRecord(record)));
   }
 
   async run(runId: string): Promise<RunRecord | undefined> {
     const record = await this.#ledger.get(runId);
-    return record === undefined ? undefined : ((await this.#redactor()).value(settledRecord(record)) as RunRecord);
+    return record === undefined ? undefined : maskedRun(await this.#redactor(), settledRecord(record));
   }
 
   /**
