@@ -18,11 +18,12 @@ beforeAll(async () => {
   expect(ran.code, ran.stderr).toBe(0);
   runId = (JSON.parse(ran.stdout) as { runId: string }).runId;
   // Made secure after the run: what is read back is masked of them.
-  for (const [key, value] of [
+  const words: [string, string][] = [
     ['WORD_TYPE', 'type'],
     ['WORD_LINE', 'line'],
     ['PIECE', 'ation'],
-  ])
+  ];
+  for (const [key, value] of words)
     expect((await project.cli(['config', 'set', key, '-', '--secure'], { input: `${value}\n` })).code).toBe(0);
 });
 
