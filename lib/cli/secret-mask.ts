@@ -1,6 +1,7 @@
 import { UsageError } from '../core/errors.js';
 import type { ParameterStore, Platform } from '../core/platform.js';
 import { SecretRedactor } from '../runtime/redact-secrets.js';
+import { maskedDocument } from '../platform/local/masked-runs.js';
 
 /* Secure values can change while the page is open (`config set --secure`): read them again this often. */
 const REFRESH_MS = 30_000;
@@ -26,7 +27,7 @@ class SecretMask {
       this.#secrets = (await this.parameters.secrets?.()) ?? [];
       this.#readAt = Date.now();
     }
-    return new SecretRedactor(this.#secrets).value(value) as T;
+    return maskedDocument(new SecretRedactor(this.#secrets), value) as T;
   }
 
   /** Whether `text` holds a secure value. */

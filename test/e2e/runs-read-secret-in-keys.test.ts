@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestProject, type TestProject } from '../support/test-project.js';
+import { startUi } from '../support/ui-process.js';
 
 let project: TestProject;
 let runId: string;
@@ -50,5 +51,23 @@ describe('a run read back with secure values that are words of its frames and re
     const result = await project.cli(['runs', 'show', runId]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).not.toMatch(/^duration -$/m);
+  });
+
+  it('ui answers the log frames and the record with their keys', async () => {
+    const ui = await startUi(project.dir);
+    try {
+      const headers = { 'x-cnf-token': ui.token };
+      const log = await (await fetch(`${ui.origin}/api/runs/${runId}/log`, { headers })).text();
+      const frames = log
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(frames.some((frame) => frame.type === 'line' && String(frame.text).includes('Run ended'))).toBe(true);
+      expect(frames.at(-1)).toHaveProperty('type', 'result');
+      const run = (await (await fetch(`${ui.origin}/api/runs/${runId}`, { headers })).json()) as { record: Record<string, unknown> };
+      expect(run.record).toHaveProperty('durationMs');
+    } finally {
+      await ui.stop();
+    }
   });
 });

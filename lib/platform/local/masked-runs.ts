@@ -14,6 +14,37 @@ function stringsRedacted(redactor: SecretRedactor, value: unknown): unknown {
   return value;
 }
 
+/* The keys under which an answer of cnf-admin's (a run, a frame, a page's answer) holds the task's own data. */
+const DATA_KEYS: ReadonlySet<string> = new Set(['args', 'output']);
+
+/**
+ * A document of cnf-admin's (what `ui` answers its page) masked of the
+ * secure values `redactor` holds: every string, and under `args` and
+ * `output` (and a run record's `result`) the task's own data whole, keys
+ * too; the document's own keys are kept. Masked whole, a secure value
+ * `type` cut the key out of every log frame the page reads, and `ation`
+ * `durationMs` out of every run.
+ */
+function maskedDocument(redactor: SecretRedactor, value: unknown): unknown {
+  if (!redactor.active) return value;
+  if (typeof value === 'string') return redactor.text(value);
+  if (Array.isArray(value)) return value.map((item) => maskedDocument(redactor, item));
+  if (typeof value !== 'object' || value === null) return value;
+  // A run record's result is the task's output (a RunResult's own keys are cnf-admin's: it holds `output`).
+  const record = 'argsHash' in value || 'startedAt' in value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [
+      key,
+      // A frame's `type` is a word of cnf-admin's (`line`, `result`), which no reader would know redacted.
+      key === 'type' && typeof item === 'string'
+        ? item
+        : DATA_KEYS.has(key) || (record && key === 'result')
+          ? redactor.value(item)
+          : maskedDocument(redactor, item),
+    ]),
+  );
+}
+
 /**
  * A run's record or result as it is read back, masked of the secure values
  * `redactor` holds: the task's data (args, output) in its keys too, and
@@ -45,4 +76,4 @@ function maskedFrame(redactor: SecretRedactor, frame: RunFrame): RunFrame {
   }
 }
 
-export { maskedFrame, maskedRun };
+export { maskedDocument, maskedFrame, maskedRun };
