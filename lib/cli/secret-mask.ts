@@ -1,7 +1,7 @@
 import { UsageError } from '../core/errors.js';
 import type { ParameterStore, Platform } from '../core/platform.js';
 import { SecretRedactor } from '../runtime/redact-secrets.js';
-import { maskedDocument } from '../platform/local/masked-runs.js';
+import { maskedDocument } from '../runtime/masked-runs.js';
 
 /* Secure values can change while the page is open (`config set --secure`): read them again this often. */
 const REFRESH_MS = 30_000;

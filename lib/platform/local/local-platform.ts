@@ -1,4 +1,3 @@
-import { maskedFrame, maskedRun } from './masked-runs.js';
 import { spawn } from 'node:child_process';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +30,7 @@ import { helperEnvironment } from '../../core/helper-environment.js';
 import { containerTimeLimitSeconds, runtimeOf } from '../../core/task-runtime.js';
 import { FileLedger } from '../../runtime/ledger/file-ledger.js';
 import { SecretRedactor } from '../../runtime/redact-secrets.js';
+import { maskedFrame, maskedRun } from '../../runtime/masked-runs.js';
 import { readAliases, readAliasTarget, type LocalAliasPair } from './alias-store.js';
 import { isAliasName } from '../../core/alias-name.js';
 import { LocalLivePairs, localRollbackPin, processHolderId, withLocalStageLock } from './local-live-pair.js';

@@ -1,6 +1,6 @@
-import type { RunFrame } from '../../core/platform.js';
-import type { RunRecord, RunResult } from '../../core/run.js';
-import type { SecretRedactor } from '../../runtime/redact-secrets.js';
+import type { RunFrame } from '../core/platform.js';
+import type { RunRecord, RunResult } from '../core/run.js';
+import type { SecretRedactor } from './redact-secrets.js';
 
 /* The fields of a record or result that hold the task's own data: redacted at any depth, in keys and values. */
 const TASK_DATA: ReadonlySet<string> = new Set(['args', 'result', 'output']);
