@@ -23,9 +23,16 @@ type RunCommandOptions = CommandOptions<'run'> & {
 async function runScript(options: RunCommandOptions, io: CliIo): Promise<number> {
   const path = bundleScriptPath(options.path.replace(/^\.\//, ''), io.cwd);
   if (!isScriptPath(path) && path.startsWith(SCRIPTS_IN_RELEASE) && path.endsWith('.ts')) {
+    // A path that holds a secure value is printed masked; a name made from it would print most of that value.
+    const renamed = (await holdsLocalSecret(path, io.cwd)) ? undefined : scriptPathLike(path);
     throw new UsageError(
       `${path} is no script a release can carry: a script's path takes only letters, digits, "_" and "-" (and "." in its file name).`,
-      { hint: `Rename it, e.g. to ${scriptPathLike(path)}, then run that: cnf-admin run ${scriptPathLike(path)}` },
+      {
+        hint:
+          renamed === undefined
+            ? 'Rename it to a path of those characters only, then run that.'
+            : `Rename it, e.g. to ${renamed}, then run that: cnf-admin run ${renamed}`,
+      },
     );
   }
   if (!isScriptPath(path)) {
@@ -61,6 +68,15 @@ function bundleScriptPath(path: string, cwd: string): string {
   }
   const file = found[0] ?? fromHere;
   return inScriptsDir(project.scriptsDir, file) ? scriptNameOf(relative(project.scriptsDir, file).split(sep).join('/')) : path;
+}
+
+/** Whether `text` holds a secure value of the local stage of the project at `cwd` (loaded only for such a refusal). */
+async function holdsLocalSecret(text: string, cwd: string): Promise<boolean> {
+  const [{ localSecureValues }, { SecretRedactor }] = await Promise.all([
+    import('../../platform/local-early.js'),
+    import('../../runtime/redact-secrets.js'),
+  ]);
+  return new SecretRedactor(await localSecureValues(cwd)).text(text) !== text;
 }
 
 /**

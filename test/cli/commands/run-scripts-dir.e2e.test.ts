@@ -67,6 +67,18 @@ describe('cnf-admin run with context.cnf.scriptsDir', () => {
     }
   });
 
+  it('suggests no name made from a script path that holds a secure value: most of the value would show in it', async () => {
+    expect((await project.cli(['config', 'set', 'RUN_PATH_SECRET', '--secure', '--', 'hunter2@corp!x'])).code).toBe(0);
+    try {
+      const result = await project.cli(['run', 'ops/hunter2@corp!x.ts']);
+      expect(result.code).toBe(64);
+      expect(result.stderr).toContain('Rename it to a path of those characters only, then run that.');
+      expect(result.stderr).not.toContain('hunter2');
+    } finally {
+      expect((await project.cli(['config', 'unset', 'RUN_PATH_SECRET'])).code).toBe(0);
+    }
+  });
+
   it('runs a script a pair other than live carries, though the file is gone from disk: the checkout is not what runs there', async () => {
     expect((await project.cli(['deploy', '--alias', 'canary'])).code).toBe(0);
     const file = join(project.dir, 'ops', 'stamp.ts');
