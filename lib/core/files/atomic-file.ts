@@ -42,6 +42,10 @@ async function writeTemporary(file: string, temporary: string, data: string, mod
       // What was refused is a write into the directory (its open is the temporary's, which the directory did not allow).
       failed.syscall = 'write';
     }
+    // A disk that is full fails the write to the open file, which names no path: the file being written is what could not be.
+    if (failed.path === undefined && (failed.code === 'ENOSPC' || failed.code === 'EDQUOT')) failed.path = file;
+    // What the write left of the temporary (created, then not filled) goes with it.
+    await rm(temporary, { force: true }).catch(() => undefined);
     throw error;
   }
 }
