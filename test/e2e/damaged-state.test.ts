@@ -198,9 +198,12 @@ describe('a run whose log file is gone', () => {
     expect(show.code).toBe(0);
     expect(show.stdout).toContain(`run      ${id}`);
     expect(show.stderr).toContain(`No log to show: The log of run ${id} is gone`);
-    // a directory in its place is no log either
-    mkdirSync(join(project.dir, '.cnf', 'local', 'logs', `${id}.log`));
-    expectClearError(await project.cli(['logs', id]), 69, `The log of run ${id} is gone`);
+    // a directory in its place is damaged state, not a log that is gone: named, with how to move it aside
+    const inTheWay = join(project.dir, '.cnf', 'local', 'logs', `${id}.log`);
+    mkdirSync(inTheWay);
+    const damaged = await project.cli(['logs', id]);
+    expectClearError(damaged, 69, `cnf-admin's state under .cnf/ is damaged: ${inTheWay} is a directory, where a file must be (EISDIR).`);
+    expect(damaged.stderr).toContain(`Move it aside (mv ${inTheWay} ${inTheWay}.damaged)`);
   });
 });
 

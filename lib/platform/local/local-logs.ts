@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { UnavailableError, UsageError } from '../../core/errors.js';
+import { isCnfError, UnavailableError, UsageError } from '../../core/errors.js';
 import { shapeFault } from '../../core/file-system-fault.js';
 import { formatMoment } from '../../core/format-moment.js';
 import type { LogsOptions, RunFrame } from '../../core/platform.js';
@@ -133,11 +133,26 @@ function isBeingWritten(file: string, record: RunRecord): boolean {
   }
 }
 
-/** Whether the run's log is there as a file (a directory in its place is no log, as a file deleted is none). */
+/**
+ * Whether the run's log is there as a file.
+ *
+ * @throws UnavailableError (69) where a directory stands in its place: damaged state, named with how to move it aside, as
+ * every other file `.cnf/` keeps (a log deleted is gone; one in the way is not).
+ */
 function isLogFile(file: string): boolean {
   try {
-    return statSync(file).isFile();
+    const stats = statSync(file);
+    if (stats.isDirectory()) {
+      const inTheWay = Object.assign(new Error(`EISDIR: illegal operation on a directory, open '${file}'`), {
+        code: 'EISDIR',
+        path: file,
+        syscall: 'open',
+      });
+      throw shapeFault(inTheWay) ?? inTheWay;
+    }
+    return stats.isFile();
   } catch (error) {
+    if (isCnfError(error)) throw error;
     // A file where the logs directory must be is damaged state, not a log that is gone.
     const damaged = shapeFault(error as NodeJS.ErrnoException);
     if (damaged !== undefined) throw damaged;
