@@ -503,7 +503,9 @@ class AdminRun {
       openLines.close();
       stopWatch?.close();
     });
-    const stopped = await this.#stopped({ ...record, configFingerprint: config.fingerprint }, redactor.outcome(outcome), stopWatch);
+    // A console evaluation's answer is cnf-admin's (its keys: `result`, `names`); a task's output is all the task's.
+    const redacted = redactor.outcome(outcome, record.task === CONSOLE_TASK);
+    const stopped = await this.#stopped({ ...record, configFingerprint: config.fingerprint }, redacted, stopWatch);
     return this.#finish(ledger, stopped.record, runLog, stopped.outcome);
   }
 

@@ -212,12 +212,23 @@ class SecretRedactor {
   /**
    * A run's outcome with its output and error redacted: what the handler
    * returns and what the ledger records.
+   *
+   * @param ownKeys - the output's own keys are cnf-admin's, not the task's (a console evaluation's answer: `result`,
+   * `names`): they are kept, and each value under them redacted whole. A secure value `result` emptied the console's answer.
    */
-  outcome<T extends { readonly output?: unknown; readonly error?: RunError }>(outcome: T): T {
+  outcome<T extends { readonly output?: unknown; readonly error?: RunError }>(outcome: T, ownKeys = false): T {
     if (!this.active) return outcome;
+    const { output } = outcome;
+    const keptKeys = ownKeys && typeof output === 'object' && output !== null && !Array.isArray(output);
     return {
       ...outcome,
-      ...(outcome.output === undefined ? {} : { output: this.value(outcome.output) }),
+      ...(output === undefined
+        ? {}
+        : {
+            output: keptKeys
+              ? Object.fromEntries(Object.entries(output).map(([key, value]) => [key, this.value(value)]))
+              : this.value(output),
+          }),
       ...(outcome.error === undefined ? {} : { error: this.runError(outcome.error) }),
     };
   }

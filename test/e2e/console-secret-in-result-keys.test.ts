@@ -5,7 +5,8 @@
  * still answers (it ended with 70 and the CLI's stack: "answered no run
  * result: dur[redacted]Ms: Invalid input"); and one that is a word of the
  * marker that ends an evaluation's output (`result`), which the console then
- * never found: it hung, and printed the result's line.
+ * never found: it hung, and printed the result's line; once found, the
+ * answer's own key `result` was redacted, and the console printed undefined.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -81,6 +82,17 @@ describe('console with a secure value that is a word of the marker after an eval
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout + result.stderr).not.toContain('\0');
       expect(JSON.parse(result.stdout)).toHaveProperty('exitCode', 0);
+    },
+    BOUND_MS,
+  );
+
+  it(
+    "answers with the evaluation's value, not undefined: the answer's own key `result` is kept",
+    async () => {
+      const result = await marked.cli(['console', '-e', '6 * 7']);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain('42');
+      expect(result.stdout).not.toContain('undefined');
     },
     BOUND_MS,
   );

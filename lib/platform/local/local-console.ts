@@ -215,7 +215,7 @@ class LocalConsoleSession implements ConsoleSession {
               ExitCode.SOFTWARE,
               'tool',
             );
-          const result = new SecretRedactor(this.target.secrets).outcome(read.result);
+          const result = new SecretRedactor(this.target.secrets).outcome(read.result, true);
           const declared = (result.output as { declared?: readonly string[] } | undefined)?.declared;
           if (declared !== undefined) session.declared = declared;
           yield { type: 'result', result };
