@@ -641,6 +641,25 @@ describe('a rollback or deploy whose second write fails', () => {
   });
 });
 
+describe('a live pair split by hand: web and admin on two releases', () => {
+  it('rollback names both halves, refuses a rollback to the previous one (78), and moves them together to the one named', async () => {
+    const aliases = join(project.dir, '.cnf', 'local', 'aliases.json');
+    const pairs = JSON.parse(readFileSync(aliases, 'utf8')) as Record<string, { web: string; admin: string }>;
+    const web = pairs.live?.web ?? '';
+    const admin = web === first ? second : first;
+    writeFileSync(aliases, JSON.stringify({ ...pairs, live: { web, admin } }));
+    const plan = await project.cli(['rollback', '--dry-run', '--to', web]);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout + plan.stderr).toContain(`web ${web}, admin ${admin}`);
+    const previous = await project.cli(['rollback', '--dry-run']);
+    expect(previous.code).toBe(78);
+    expect(previous.stderr).toContain(`web serves ${web} but admin ${admin}`);
+    const moved = await project.cli(['rollback', '--to', web, '--yes']);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(aliases, 'utf8'))).toMatchObject({ live: { web, admin: web } });
+  });
+});
+
 describe('releases', () => {
   it('shows the git commit and description a release was deployed from, in a git checkout', async () => {
     const checkout = createTestProject('tasks', { deployed: false });

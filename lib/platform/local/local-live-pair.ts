@@ -20,7 +20,7 @@ import { acquireFileLock, fileLockHolder } from '../../core/files/file-lock.js';
 import type { LockHolder } from '../../core/lease.js';
 import type { FileLedger } from '../../runtime/ledger/file-ledger.js';
 import type { LivePairMove } from '../../runtime/local-config-file.js';
-import { moveAliasPairLocked, readAliasTarget } from './alias-store.js';
+import { moveAliasPairLocked, readAliasPair } from './alias-store.js';
 import { LocalParameterStore } from './local-parameters.js';
 import { bundleDir, localPaths, type LocalPaths } from './local-paths.js';
 import { isAlive } from './postmaster-pid.js';
@@ -132,9 +132,15 @@ class LocalLivePairs implements LivePairControl {
     private readonly ledger: FileLedger,
   ) {}
 
+  /**
+   * Web and admin on two releases (`aliases.json` changed by hand) is a pair
+   * too, with `adminRelease`, as on AWS: a rollback's plan says so, and a
+   * rollback to a named release moves them together again.
+   */
   async livePair(): Promise<LivePair | undefined> {
-    const [release, config] = await Promise.all([readAliasTarget(this.paths, DEFAULT_ALIAS), this.store.live()]);
-    return release === undefined ? undefined : { release, config };
+    const [pair, config] = await Promise.all([readAliasPair(this.paths, DEFAULT_ALIAS), this.store.live()]);
+    if (pair === undefined) return undefined;
+    return { release: pair.web, config, ...(pair.admin === pair.web ? {} : { adminRelease: pair.admin }) };
   }
 
   async history(): Promise<LivePairHistoryEntry[]> {
