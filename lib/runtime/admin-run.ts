@@ -281,10 +281,10 @@ class AdminRun {
     const started = await gate.start(containerEvent, timeLimitSeconds, ecsWords, record.clientToken);
     if (isStartFailure(started)) {
       log.error(started.error.message);
-      // A task that did start after all took the run over and ended it while ECS's answer failed: its end is what happened, and stays.
-      if (started.refused === 'unknown' && (await endedMeanwhile(ledger, event.runId))) {
-        return this.#result(event.runId, event.task, started);
-      }
+      // A task that did start after all took the run over and ended it while ECS's answer failed: its end is what happened,
+      // stays, and is the answer (the caller and `runs` agree).
+      const takenOver = started.refused === 'unknown' ? await endedMeanwhile(ledger, event.runId) : undefined;
+      if (takenOver !== undefined) return resultOfRecord(takenOver);
       // No task is known to run: the run id is not used up, a retry of it (or a task that did start after all) takes the record over.
       const ended = started.refused === undefined ? record : refusedStartRecord(record, started.refused === 'answered');
       return this.#finish(ledger, ended, log, started);
@@ -625,14 +625,15 @@ async function freshConfig(version: number | undefined): Promise<LoadedConfig | 
 }
 
 /**
- * Whether the run's record has ended since it was claimed: a container task
- * that ECS started while its RunTask failed (5xx, the SDK retrying) claims
- * the run and may end it before the admin function gives up on ECS's answer.
- * A ledger that cannot be read says no: the refusal is then recorded.
+ * The run's record, where it has ended since it was claimed: a container
+ * task that ECS started while its RunTask failed (5xx, the SDK retrying)
+ * claims the run and may end it before the admin function gives up on ECS's
+ * answer. Undefined otherwise, and where the ledger cannot be read: the
+ * refusal is then recorded.
  */
-async function endedMeanwhile(ledger: RunLedger, runId: string): Promise<boolean> {
+async function endedMeanwhile(ledger: RunLedger, runId: string): Promise<RunRecord | undefined> {
   const current = await guardLedger(() => ledger.get(runId));
-  return !(current instanceof LedgerUnavailableError) && current?.endedAt !== undefined;
+  return current instanceof LedgerUnavailableError || current?.endedAt === undefined ? undefined : current;
 }
 
 /** Runs a ledger operation, turning any failure of the ledger into a value the run is refused with. */

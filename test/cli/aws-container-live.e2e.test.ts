@@ -235,8 +235,10 @@ describe('a container task, end to end', () => {
     const failed = { status: 500, name: 'ServerException', message: 'Service unavailable' };
     stage.ecs.runTask.push({ error: failed, started: true }, { error: failed }, { error: failed }, { error: failed });
     const result = await invoke(runId, '--code', '6');
-    expect(result.code, result.stderr).toBe(69);
-    expect(result.stderr).toContain('ContainerStartUnknown');
+    // The task starts within 200 ms here, and may take the run over and end it before the SDK gives up on RunTask: then
+    // its end (6) is the answer; otherwise ECS's failure leaves it unknown (69).
+    expect([6, 69], result.stderr).toContain(result.code);
+    if (result.code === 69) expect(result.stderr).toContain('ContainerStartUnknown');
     stage.ecs.runTask.length = 0;
     const retry = await invoke(runId, '--code', '6');
     expect([6, 75]).toContain(retry.code);

@@ -269,7 +269,7 @@ describe('a container task sent to the admin function', () => {
     expect(JSON.parse(sent)).toMatchObject({ runId: event.runId, configVersion: 4 });
   });
 
-  it('keeps the end a task that did start recorded while ECS failed its RunTask (5xx): the refusal overwrites no run that ended', async () => {
+  it('keeps, and answers, the end a task that did start recorded while ECS failed its RunTask (5xx): no refusal overwrites it', async () => {
     const runId = '20261130-000000-unkn03';
     const failed = Object.assign(new Error('We encountered an internal error.'), {
       name: 'ServerException',
@@ -282,7 +282,9 @@ describe('a container task sent to the admin function', () => {
       throw failed;
     });
     const result = await invoke({ task: 'backfill', args: { batchSize: 5 }, runId, source: 'cli' });
-    expect(result).toMatchObject({ exitCode: 69, error: { name: 'ContainerStartUnknown' } });
+    // What happened is the answer: the caller and runs agree.
+    expect(result).toMatchObject({ runId, exitCode: 6 });
+    expect(result.error).toBeUndefined();
     const recorded = await ledger.get(runId);
     expect(recorded).toMatchObject({ exitCode: 6 });
     expect(recorded?.notStarted).toBeUndefined();
