@@ -1,6 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -16,7 +15,7 @@ import { redactingTransform, SecretRedactor } from '../../runtime/redact-secrets
 import { mergedLines } from './merged-lines.js';
 import { recordRunEnd } from './record-run-end.js';
 import { runnerArguments } from './standby-runner.js';
-import { sessionMarker } from './session-marker.js';
+import { sessionMarker, sessionToken } from './session-marker.js';
 
 /** What a local console session runs against. */
 interface LocalConsoleTarget {
@@ -71,13 +70,14 @@ interface SessionProcess {
  * fresh process: the session's variables are lost, and the session says so.
  */
 class LocalConsoleSession implements ConsoleSession {
-  /** Marks the end of each answer in the process's output; no task output will contain it by chance. */
-  readonly #token = randomBytes(8).toString('hex');
+  /** Marks the end of each answer in the process's output; no task output will contain it by chance, nor a secure value. */
+  readonly #token: string;
   #process: SessionProcess;
   /* One request at a time reads the process's output: an evaluation, or a completion. */
   #turn: Promise<void> = Promise.resolve();
 
   private constructor(private readonly target: LocalConsoleTarget) {
+    this.#token = sessionToken(new SecretRedactor(target.secrets));
     this.#process = this.#spawn();
   }
 
