@@ -370,6 +370,8 @@ describe('config set of a secure value', () => {
       ['NAME_TOKEN', 'LIKE_A_SECRET'],
       ['NAME_TOKEN', 'REMOVED_NAME_4c7a'],
       ['OWN_NAME_TOKEN_3e1b', 'OWN_NAME_TOKEN'],
+      // a database URL whose password is a key's name: the redactor masks a URL's password on its own, so config list would
+      ['NAME_TOKEN', 'postgres://app:NAMED_LIKE_A_SECRET_9d2f@db/app'],
     ] as const) {
       const refused = await project.cli(['config', 'set', key, '-', '--secure'], { input: `${value}\n` });
       expect(refused.code, value).toBe(64);
