@@ -14,6 +14,9 @@ function stringsRedacted(redactor: SecretRedactor, value: unknown): unknown {
   return value;
 }
 
+/* The types of the frames of a run's log, as the CLI and the ui's page read them: words of cnf-admin's own. */
+const FRAME_TYPES: ReadonlySet<string> = new Set(['log', 'line', 'notice', 'result']);
+
 /* The keys under which an answer of cnf-admin's (a run, a frame, a page's answer) holds the task's own data. */
 const DATA_KEYS: ReadonlySet<string> = new Set(['args', 'output']);
 
@@ -35,8 +38,8 @@ function maskedDocument(redactor: SecretRedactor, value: unknown): unknown {
   return Object.fromEntries(
     Object.entries(value).map(([key, item]) => [
       key,
-      // A frame's `type` is a word of cnf-admin's (`line`, `result`), which no reader would know redacted.
-      key === 'type' && typeof item === 'string'
+      // A frame's `type` is a word of cnf-admin's (`line`, `result`), which no reader would know redacted; no other is kept.
+      key === 'type' && typeof item === 'string' && FRAME_TYPES.has(item)
         ? item
         : DATA_KEYS.has(key) || (record && key === 'result')
           ? redactor.value(item)
