@@ -1,3 +1,5 @@
+import { UNSEEN_FORMAT_CHARACTERS } from '../../core/visible-controls.js';
+
 /**
  * ANSI escape sequences: CSI (`ESC [ … final byte`: colours, cursor moves,
  * erasing), OSC (`ESC ] … BEL` or `ESC ] … ESC \`: titles, links; one left
@@ -8,14 +10,12 @@ const ANSI_SEQUENCE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b\n]*(?:\u000
 
 /**
  * The characters shown as a visible escape (`<U+202E>`), having no picture
- * of their own: those that reorder the text around them (bidi embeddings,
- * overrides and isolates, the directional marks U+200E, U+200F, U+061C), so
- * that a line holding one cannot be made to read as other text than it is;
- * the zero-width ones (spaces, joiners, the word joiner and the invisible
- * operators U+2060–U+2064, the byte order mark U+FEFF), which hide inside a
- * name or a value; and the C1 control characters (U+0080–U+009F).
+ * of their own: those that reorder or hide text
+ * ({@link UNSEEN_FORMAT_CHARACTERS}), so that a line holding one cannot be
+ * made to read as other text than it is, and the C1 control characters
+ * (U+0080–U+009F).
  */
-const ESCAPED = /[\u0080-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const ESCAPED = new RegExp(`[\\u0080-\\u009f${UNSEEN_FORMAT_CHARACTERS}]`, 'g');
 
 /** The other control characters a line may hold (a tab and a line break aside): shown as their Control Pictures, `␇` for a bell. */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;

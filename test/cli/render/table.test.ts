@@ -21,6 +21,12 @@ describe('formatTable', () => {
     expect(table).toContain('alice\\u009b2J');
   });
 
+  it('writes out a character that reorders or hides text (a bidi override, a zero-width space), which would make a cell read as other text', () => {
+    const table = formatTable(['ARGS'], [['file=invoice\u202efdp.exe ad\u200bmin']]);
+    expect(table).toContain('file=invoice\\u202efdp.exe ad\\u200bmin');
+    expect(table).not.toMatch(/[\u202e\u200b]/);
+  });
+
   const widest = (text: string) => Math.max(...text.split('\n').map((line) => line.length));
 
   it('leaves a table that fits as it is', () => {
