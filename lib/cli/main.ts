@@ -103,12 +103,8 @@ function unknownCommand(argv: readonly string[]): string {
 
 /** A secret typed where a key, a stage or a run id was expected is not printed back (local: the CLI can read the values). */
 async function secretMasker(io: CliIo): Promise<(text: string) => string> {
-  const [{ localSecureValues }, { SecretRedactor }] = await Promise.all([
-    import('../platform/local-early.js'),
-    import('../runtime/redact-secrets.js'),
-  ]);
-  const redactor = new SecretRedactor(await localSecureValues(io.cwd));
-  return (text) => redactor.text(text);
+  const { localSecretMasker } = await import('./local-secret-masker.js');
+  return localSecretMasker(io.cwd);
 }
 
 /**

@@ -113,12 +113,25 @@ function configVersionLabel(version: number): string {
  * @throws UsageError (64) naming the text when it is not one.
  */
 function parseConfigVersion(text: string): number {
-  const match = /^v?0*([1-9][0-9]{0,8})$/i.exec(text.trim());
-  if (match === null)
+  const version = configVersionOf(text);
+  if (version === undefined)
     throw new UsageError(`Expected a config version such as v7, got: ${JSON.stringify(text)}`, {
       hint: 'See the versions with: cnf-admin config history, with the same --stage',
     });
-  return Number(match[1]);
+  return version;
+}
+
+/**
+ * The config version `text` names (`v7`, `V7`, `7`, `v07`), or undefined
+ * where it names none.
+ *
+ * @example
+ * configVersionOf('v07'); // 7
+ * configVersionOf('LOG_LEVEL'); // undefined
+ */
+function configVersionOf(text: string): number | undefined {
+  const match = /^v?0*([1-9][0-9]{0,8})$/i.exec(text.trim());
+  return match === null ? undefined : Number(match[1]);
 }
 
 /** A release and its config version, as `status` and `releases` show them: `r-6765a295784c · config v7`. */
@@ -183,6 +196,7 @@ export {
   changedKeys,
   configVersionHash,
   configVersionLabel,
+  configVersionOf,
   diffParameters,
   formatConfigDiff,
   livePairLabel,

@@ -1,5 +1,6 @@
 import {
   configVersionLabel,
+  configVersionOf,
   diffParameters,
   formatConfigDiff,
   parseConfigVersion,
@@ -143,12 +144,12 @@ async function configHistory(key: string | undefined, options: CommandOptions<'c
   if (key !== undefined && !versions.some((version) => Object.hasOwn(version.keys, key) || version.changed.includes(key))) {
     const known = [...new Set(versions.flatMap((version) => Object.keys(version.keys)))];
     // `config history v3`: a version where a key goes. The list shows every version; diff, what one changed.
-    const version = /^v0*([1-9][0-9]*)$/i.exec(key)?.[1];
+    const version = configVersionOf(key);
     throw new UsageError(`No config version of stage ${stage.name} holds ${key}.${version === undefined ? didYouMean(key, known) : ''}`, {
       hint:
-        version === undefined || version === '1'
+        version === undefined || version === 1
           ? `See the keys with: cnf-admin config list --stage ${stage.name}`
-          : `config history takes a KEY, not a version. What v${version} changed: cnf-admin config diff v${Number(version) - 1} v${version} --stage ${stage.name}`,
+          : `config history takes a KEY, not a version. What ${configVersionLabel(version)} changed: cnf-admin config diff ${configVersionLabel(version - 1)} ${configVersionLabel(version)} --stage ${stage.name}`,
     });
   }
   const listed = versions.filter((version) => key === undefined || version.changed.includes(key)).reverse();

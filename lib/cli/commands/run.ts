@@ -5,6 +5,7 @@ import { findProject } from '../../core/project.js';
 import { isScriptPath, SCRIPTS_IN_RELEASE, scriptNameOf } from '../../core/task-catalog.js';
 import type { CommandOptions } from '../command-options.js';
 import type { CliIo } from '../io.js';
+import { localSecretMasker } from '../local-secret-masker.js';
 import { invoke } from './invoke.js';
 
 /** The options of `cnf-admin run`: its flags (those of `invoke`), with a script's path for the task. */
@@ -24,7 +25,8 @@ async function runScript(options: RunCommandOptions, io: CliIo): Promise<number>
   const path = bundleScriptPath(options.path.replace(/^\.\//, ''), io.cwd);
   if (!isScriptPath(path) && path.startsWith(SCRIPTS_IN_RELEASE) && path.endsWith('.ts')) {
     // A path that holds a secure value is printed masked; a name made from it would print most of that value.
-    const renamed = (await holdsLocalSecret(path, io.cwd)) ? undefined : scriptPathLike(path);
+    const mask = await localSecretMasker(io.cwd);
+    const renamed = mask(path) === path ? scriptPathLike(path) : undefined;
     throw new UsageError(
       `${path} is no script a release can carry: a script's path takes only letters, digits, "_" and "-" (and "." in its file name).`,
       {
@@ -68,15 +70,6 @@ function bundleScriptPath(path: string, cwd: string): string {
   }
   const file = found[0] ?? fromHere;
   return inScriptsDir(project.scriptsDir, file) ? scriptNameOf(relative(project.scriptsDir, file).split(sep).join('/')) : path;
-}
-
-/** Whether `text` holds a secure value of the local stage of the project at `cwd` (loaded only for such a refusal). */
-async function holdsLocalSecret(text: string, cwd: string): Promise<boolean> {
-  const [{ localSecureValues }, { SecretRedactor }] = await Promise.all([
-    import('../../platform/local-early.js'),
-    import('../../runtime/redact-secrets.js'),
-  ]);
-  return new SecretRedactor(await localSecureValues(cwd)).text(text) !== text;
 }
 
 /**

@@ -33,7 +33,7 @@
  * SIGINT or SIGTERM interrupt the current run through its abort signal.
  */
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
@@ -179,8 +179,9 @@ async function runOnce(): Promise<void> {
 }
 
 async function runSession(token: string): Promise<void> {
-  let channel: ReturnType<typeof createWriteStream> | undefined;
-  const results = (): ReturnType<typeof createWriteStream> => (channel ??= createWriteStream('', { fd: RESULT_FD }));
+  // The results' channel (fd 3), opened at the first evaluation: a session that only completes lines writes none.
+  let channel: WriteStream | undefined;
+  const results = (): WriteStream => (channel ??= createWriteStream('', { fd: RESULT_FD }));
   beginRun();
   writeOutputInline();
   const watchdog = await startWatchdog();
