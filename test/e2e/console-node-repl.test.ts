@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../lib/core/run.js';
-import { CLI_BIN, finished, spawnCli } from '../support/cli.js';
+import { CLI_BIN, finished, killDetached, spawnCli } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
 import { startTerminal, type Terminal } from '../support/tmux.js';
 import { enter, lastLine, PROMPT, prompts } from '../support/console-screen.js';
@@ -139,34 +139,39 @@ describe('piped input and -e', () => {
 
   it('keeps the output of a loop that never awaits flowing after its CLI fell behind, and stops it on SIGINT', async () => {
     const child = spawnCli(['console', '-e', 'for (let i = 0; ; i++) console.log("line", i)'], { cwd: project.dir, detached: true });
-    const result = finished(child);
-    let tail = '';
-    let last = -1;
-    const reached = (line: number): Promise<void> =>
-      new Promise((resolve, reject) => {
-        const onData = (chunk: Buffer): void => {
-          tail = (tail + chunk.toString('utf8')).slice(-100);
-          last = Number(/line (\d+)\n(?!.*line \d+\n)/s.exec(tail)?.[1] ?? last);
-          if (last >= line) {
-            child.stdout?.off('data', onData);
-            resolve();
-          }
-        };
-        child.stdout?.on('data', onData);
-        child.once('close', () => reject(new Error(`the console ended at line ${last}, before line ${line}`)));
-      });
-    await reached(1);
-    // The CLI stops reading for a moment, as a busy machine makes it: the session's pipe to it fills up.
-    process.kill(child.pid as number, 'SIGSTOP');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    process.kill(child.pid as number, 'SIGCONT');
-    const stalled = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    // Lines the session could not write then follow, and more after them: the loop's output did not stop where the pipe was full.
-    await reached(last + 100_000);
-    child.kill('SIGINT');
-    const { code } = await result.finally(() => clearTimeout(stalled));
-    expect(code).toBe(130);
-    expect(await lastConsoleRun()).toMatchObject({ exitCode: 130, error: { name: 'InterruptedError' } });
+    try {
+      const result = finished(child);
+      let tail = '';
+      let last = -1;
+      const reached = (line: number): Promise<void> =>
+        new Promise((resolve, reject) => {
+          const onData = (chunk: Buffer): void => {
+            tail = (tail + chunk.toString('utf8')).slice(-100);
+            last = Number(/line (\d+)\n(?!.*line \d+\n)/s.exec(tail)?.[1] ?? last);
+            if (last >= line) {
+              child.stdout?.off('data', onData);
+              resolve();
+            }
+          };
+          child.stdout?.on('data', onData);
+          child.once('close', () => reject(new Error(`the console ended at line ${last}, before line ${line}`)));
+        });
+      await reached(1);
+      // The CLI stops reading for a moment, as a busy machine makes it: the session's pipe to it fills up.
+      process.kill(child.pid as number, 'SIGSTOP');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      process.kill(child.pid as number, 'SIGCONT');
+      const stalled = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      // Lines the session could not write then follow, and more after them: the loop's output did not stop where the pipe was full.
+      await reached(last + 100_000);
+      child.kill('SIGINT');
+      const { code } = await result.finally(() => clearTimeout(stalled));
+      expect(code).toBe(130);
+      expect(await lastConsoleRun()).toMatchObject({ exitCode: 130, error: { name: 'InterruptedError' } });
+    } finally {
+      // a test that fails on the way leaves no endless loop behind (its session ends with its CLI)
+      killDetached(child);
+    }
   }, 60_000);
 });
 

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORED_RESULT_MAX_BYTES, type RunRecord, type RunResult } from '../../lib/core/run.js';
-import { CLI_BIN, startWatched, type WatchedCli } from '../support/cli.js';
+import { CLI_BIN, killDetached, startWatched, type WatchedCli } from '../support/cli.js';
 import { startTerminal } from '../support/tmux.js';
 import { localLogShows, localRunEnded } from '../support/local-run-files.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
@@ -316,14 +316,18 @@ describe('the ledger never says "running" about a dead run', () => {
 
   it('stop <runId> of a run that does not end when asked (its CLI frozen): killed after 15 s, and said to be lost, as runs says', async () => {
     const run = startWatched(['invoke', 'wait-for-stop', '--run-id', 'stop-frozen'], { cwd: project.dir, detached: true });
-    await run.seen('waiting for a stop');
-    // the CLI that owns the run is frozen (Ctrl-Z, a debugger): the stop's SIGINT waits in it
-    kill(run.child.pid ?? 0, 'SIGSTOP');
-    const stopped = await project.cli(['stop', 'stop-frozen']);
-    await run.result;
-    expect(stopped.code).toBe(0);
-    expect(stopped.stderr).toMatch(/Run stop-frozen lost · exit 130 · [\d.]+ s · RunLostError: The process that ran it \(pid \d+\)/);
-    expect((await project.cli(['runs', 'show', 'stop-frozen'])).stdout).toMatch(/^exit\s+130 lost$/m);
+    try {
+      await run.seen('waiting for a stop');
+      // the CLI that owns the run is frozen (Ctrl-Z, a debugger): the stop's SIGINT waits in it
+      kill(run.child.pid ?? 0, 'SIGSTOP');
+      const stopped = await project.cli(['stop', 'stop-frozen']);
+      await run.result;
+      expect(stopped.code).toBe(0);
+      expect(stopped.stderr).toMatch(/Run stop-frozen lost · exit 130 · [\d.]+ s · RunLostError: The process that ran it \(pid \d+\)/);
+      expect((await project.cli(['runs', 'show', 'stop-frozen'])).stdout).toMatch(/^exit\s+130 lost$/m);
+    } finally {
+      killDetached(run.child);
+    }
   }, 30_000);
 
   it('stop <runId> stops an attached local run: its CLI exits 130', async () => {

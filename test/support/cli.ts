@@ -67,6 +67,20 @@ function spawnCli(args: readonly string[], options: RunCliOptions): ChildProcess
   return child;
 }
 
+/**
+ * Kills the process group of a CLI spawned `detached` (the CLI and what it
+ * started in its group), whatever became of it: a test that fails before
+ * its CLI ends leaves nothing running past the suite.
+ */
+function killDetached(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
 /** Collects a spawned CLI's output until it exits. */
 function finished(child: ChildProcess): Promise<CliResult> {
   let stdout = '';
@@ -140,5 +154,5 @@ function outputShows(child: ChildProcess, text: string, stream: 'stdout' | 'stde
   });
 }
 
-export { CLI_BIN, cliEnvironment, finished, outputShows, REPO_ROOT, runCli, shellEnvironment, spawnCli, startWatched };
+export { CLI_BIN, cliEnvironment, finished, killDetached, outputShows, REPO_ROOT, runCli, shellEnvironment, spawnCli, startWatched };
 export type { CliResult, RunCliOptions, WatchedCli };
