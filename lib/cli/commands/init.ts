@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { deniedError } from '../../core/file-system-fault.js';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { planInit, type InitPlan, type PlannedWrite } from '../init/init-plan.js';
 import { UsageError } from '../../core/errors.js';
 import { cdkAppLines, DATABASES, type InitDatabase } from '../init/init-templates.js';
@@ -69,9 +69,27 @@ async function init(options: InitCommandOptions, io: CliIo): Promise<number> {
   const next = (command: string): void => writeLine(io.stdout, asInvoked(`  ${command}`, io.env));
   next(task === undefined ? 'cnf-admin tasks --stage local' : `cnf-admin invoke ${task} --stage local`);
   if (database !== undefined) next('cnf-admin invoke migrate --stage local');
+  // Without the CDK CLI, npx cdk would fetch another package (cdk) from the registry, or stop at a question.
+  if (!cdkCliInstalled(io.cwd, io.env)) writeLine(io.stdout, '  npm install -D aws-cdk   # the CDK CLI, which npx cdk runs');
   writeLine(io.stdout, '  npx cdk synth -c stage=prod');
   writeLine(io.stdout, '  npx cdk deploy -c stage=prod');
   return 0;
+}
+
+/**
+ * Whether `npx cdk` finds the CDK CLI without installing anything: a `cdk`
+ * in `node_modules/.bin` of the directory or one above it (as npm exec looks),
+ * or on the PATH (a global install).
+ */
+function cdkCliInstalled(dir: string, env: NodeJS.ProcessEnv): boolean {
+  const names = process.platform === 'win32' ? ['cdk.cmd', 'cdk.exe', 'cdk'] : ['cdk'];
+  const binDirs: string[] = [];
+  for (let at = dir; ; at = dirname(at)) {
+    binDirs.push(join(at, 'node_modules', '.bin'));
+    if (at === dirname(at)) break;
+  }
+  binDirs.push(...(env.PATH ?? '').split(delimiter).filter((entry) => entry !== ''));
+  return binDirs.some((binDir) => names.some((name) => existsSync(join(binDir, name))));
 }
 
 /** What happened to a file, as the report says it. */

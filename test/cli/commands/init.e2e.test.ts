@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { delimiter, dirname, join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../../support/cli.js';
 import { tempDir } from '../../support/temp-dir.js';
@@ -60,6 +60,25 @@ describe('cnf-admin init', () => {
     expect(result.stdout).toContain('Set up billing-api:');
     // Written as it was started: from a shell, not through npm.
     expect(result.stdout).toMatch(/Next:\n {2}cnf-admin invoke hello --stage local\n {2}npx cdk synth -c stage=prod\n/);
+  });
+
+  it('says to install the CDK CLI before npx cdk synth when the project has none, and not when it has', async () => {
+    const dir = appDir();
+    // A PATH with node but no cdk: as in an app installed without aws-cdk.
+    const path = [dirname(process.execPath), '/usr/bin', '/bin'].join(delimiter);
+
+    const without = await runCli(['init'], { cwd: dir, env: { PATH: path } });
+
+    expect(without.code, without.stderr).toBe(0);
+    expect(without.stdout).toMatch(/\n {2}npm install -D aws-cdk {3}# the CDK CLI, which npx cdk runs\n {2}npx cdk synth -c stage=prod\n/);
+
+    mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
+    symlinkSync(join(REPO_ROOT, 'node_modules', '.bin', 'cdk'), join(dir, 'node_modules', '.bin', 'cdk'));
+    const installed = await runCli(['init'], { cwd: dir, env: { PATH: path } });
+
+    expect(installed.code, installed.stderr).toBe(0);
+    expect(installed.stdout).not.toContain('npm install -D aws-cdk');
+    expect(installed.stdout).toContain('\n  npx cdk synth -c stage=prod\n');
   });
 
   it('changes nothing when run twice, and says so', async () => {
