@@ -306,6 +306,8 @@ describe('the ledger never says "running" about a dead run', () => {
     const stopped = await project.cli(['stop', 'stop-detached']);
     expect(stopped.code).toBe(0);
     expect(stopped.stderr).toContain('Run stop-detached stopped · exit 130');
+    // Said at once, before the wait for the run's end (up to 8 s for a task that does not stop), not only after it.
+    expect(stopped.stderr).toMatch(/^Stopping run stop-detached: its task is told to stop\.\nRun stop-detached stopped · exit 130/m);
     expect(await record('stop-detached')).toMatchObject({ exitCode: 130, interruptedAt: expect.any(String) });
     const again = await project.cli(['stop', 'stop-detached']);
     expect(again.code).toBe(64);

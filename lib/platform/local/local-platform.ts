@@ -92,7 +92,7 @@ class LocalPlatform implements Platform {
       (await readAliases(this.#paths))[DEFAULT_ALIAS] === undefined && (await listReleases(this.#paths)).length === 0,
     startWebServer: async (release, host, port) =>
       startWebServer(this.project, this.#paths, release, host, port, await this.parameters.secrets()),
-    stop: (runId) => this.stop(runId),
+    stop: (runId, asked) => this.stop(runId, asked),
   };
   readonly managedConfigKeys: ManagedConfigKeysCapability = {
     managedDatabaseKey: () => managedDatabaseKey(this.project, this.stage),
