@@ -129,7 +129,7 @@ function planInit(dir: string, request: InitRequest): InitPlan {
     writes.push({ path: file, contents, kind: 'create', purpose });
     return true;
   };
-  const warnings = initWarnings(dir, project.adminEntry);
+  const warnings = [...initWarnings(dir, project.adminEntry)];
   const tasks = request.database === undefined ? [EXAMPLE_TASK] : [EXAMPLE_TASK, MIGRATE_TASK];
   const tasksDir = join(dirname(project.adminEntry), 'tasks');
   const wroteAdmin = create(
@@ -144,6 +144,11 @@ function planInit(dir: string, request: InitRequest): InitPlan {
   else if (existsSync(join(dir, exampleFile))) kept.push({ path: exampleFile, purpose: 'an example task' });
   if (request.database !== undefined) {
     create(path(join(tasksDir, `${MIGRATE_TASK}.ts`)), migrateTask(), MIGRATE_TASK_PURPOSE);
+  }
+  // The admin entry init writes lists its tasks by file: one of the project's own there that is no task would fail every run.
+  if (wroteAdmin)
+    warnings.push(...tasks.flatMap((task) => notATaskWarning(dir, path(join(tasksDir, `${task}.ts`)), task, path(project.adminEntry))));
+  if (request.database !== undefined) {
     // An admin entry of the project's own (or one an earlier plain init wrote) is never rewritten: until it lists
     // the migrate task, every run of init says how, and invoke migrate would be an unknown task.
     if (!wroteAdmin && !listsTask(project.adminEntry, MIGRATE_TASK)) {
@@ -349,6 +354,20 @@ function appNameFromPackage(packageName: string): string | undefined {
     .slice(0, 32)
     .replace(/-+$/, '');
   return name === '' ? undefined : name;
+}
+
+/**
+ * The warning for a file of the project's own at the path of a task that the
+ * admin entry init writes lists (`lambda/tasks/hello.ts`), when it defines no
+ * task: init keeps it, and each run of that task would fail to load it.
+ */
+function notATaskWarning(dir: string, file: string, task: string, adminEntry: string): string[] {
+  const absolute = join(dir, file);
+  if (!existsSync(absolute) || /\bdefine(?:Migrate)?Task\s*\(/.test(readFileSync(absolute, 'utf8'))) return [];
+  return [
+    `${file} exists but is not a cnf-admin task (it does not default-export defineTask), and ${adminEntry}, which init writes, lists it as the task ${task}. ` +
+      `Make it export default defineTask({ name: '${task}', ... }) from cnf-admin/runtime, or remove the ${task} line from ${adminEntry}.`,
+  ];
 }
 
 export { appNameFromPackage, CDK_APP_ENTRY, planInit };

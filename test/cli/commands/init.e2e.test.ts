@@ -370,4 +370,23 @@ describe('cnf-admin init', () => {
     expect(result.stderr).toContain('! lambda/admin.ts exists but is not a cnf-admin admin entry');
     expect(readFileSync(join(dir, 'lambda', 'admin.ts'), 'utf8')).toBe('export const handler = async () => "my own";\n');
   });
+
+  it("warns when a file of the project's own is where the admin entry it writes looks for a task, and keeps it", async () => {
+    const dir = appDir();
+    mkdirSync(join(dir, 'lambda', 'tasks'), { recursive: true });
+    writeFileSync(join(dir, 'lambda', 'tasks', 'hello.ts'), 'export function hello() {\n  return 1;\n}\n');
+    writeFileSync(join(dir, 'lambda', 'tasks', 'migrate.ts'), "import knex from 'knex';\nexport async function migrate() {}\n");
+
+    const result = await init(dir, '--database', 'postgres');
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(
+      "! lambda/tasks/hello.ts exists but is not a cnf-admin task (it does not default-export defineTask), and lambda/admin.ts, which init writes, lists it as the task hello. Make it export default defineTask({ name: 'hello', ... }) from cnf-admin/runtime, or remove the hello line from lambda/admin.ts.",
+    );
+    expect(result.stderr).toContain('! lambda/tasks/migrate.ts exists but is not a cnf-admin task');
+    expect(readFileSync(join(dir, 'lambda', 'tasks', 'hello.ts'), 'utf8')).toBe('export function hello() {\n  return 1;\n}\n');
+    // init's own task files, and a run of it that finds them, say nothing of the kind.
+    const fresh = appDir();
+    expect((await init(fresh, '--database', 'postgres')).stderr).not.toContain('is not a cnf-admin task');
+  });
 });
