@@ -163,6 +163,34 @@ function runKeysOf(line: string): { task: string; release: string } | undefined 
   }
 }
 
+/**
+ * Whether `line` is a structured line of another run than `runId`. A query by
+ * run id matches any line that holds it, so run `m1`'s finds run `m10`'s
+ * lines too (and a short `--run-id` can appear inside a request or task id):
+ * those are not the run's.
+ */
+function isOtherRunLine(line: string, runId: string): boolean {
+  const owner = runIdOf(line);
+  return owner !== undefined && owner !== runId;
+}
+
+/** Whether `line` is a structured line of run `runId`. */
+function isRunLine(line: string, runId: string): boolean {
+  return runIdOf(line) === runId;
+}
+
+/** The run id a structured line names, if it is one. */
+function runIdOf(line: string): string | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const entry = JSON.parse(line) as { runId?: unknown };
+    return typeof entry.runId === 'string' ? entry.runId : undefined;
+  } catch (error) {
+    if (error instanceof SyntaxError) return undefined;
+    throw error;
+  }
+}
+
 /** When a run started, from the time stamp that starts a generated run id (`20261124-143927-...`). */
 function runIdTime(runId: string): number | undefined {
   const match = /^(\d{4})(\d\d)(\d\d)-(\d\d)(\d\d)(\d\d)-/.exec(runId);
@@ -178,5 +206,5 @@ function logFrame(line: string): RunFrame {
   return record === undefined ? { type: 'log', line } : { type: 'log', line, record };
 }
 
-export { LineTally, lambdaRecordOf, lineKey, lineOf, logFrame, platformReportOf, runIdTime, runKeysOf };
+export { LineTally, isOtherRunLine, isRunLine, lambdaRecordOf, lineKey, lineOf, logFrame, platformReportOf, runIdTime, runKeysOf };
 export type { LogEvent, PlatformReport };

@@ -8,7 +8,7 @@ import { isAccessDenied, isNotFound } from './aws-errors.js';
 import { failedRunResult } from './function-outcome.js';
 import { anyOf, contentKey, filterEvents, type LogGroupRef, type LogQuery } from './log-events.js';
 import { endedNotStarted, isRunStartedLine, runEndedOf } from '../../core/run-log.js';
-import { LineTally, lineOf, logFrame, platformReportOf, runIdTime, runKeysOf, type LogEvent } from './log-lines.js';
+import { LineTally, isOtherRunLine, isRunLine, lineOf, logFrame, platformReportOf, runIdTime, runKeysOf, type LogEvent } from './log-lines.js';
 import { LiveTailUnavailableError, startLiveTail } from './live-tail.js';
 import { CONTAINER_LOG_STREAM_PREFIX } from '../../core/container-run.js';
 
@@ -89,6 +89,7 @@ async function* readRestOfLog(source: RunLogSource, run: ShownRun, signal?: Abor
       seen.add(id);
       startTime = Math.max(startTime, event.timestamp);
       const line = lineOf(event);
+      if (isOtherRunLine(line, run.runId)) continue;
       if (run.requestId !== undefined && platformReportOf(line)?.requestId === run.requestId) reported = true;
       if (runEndedOf(line, run.runId) !== undefined) ended = true;
       if (!run.shown.take(line)) yield logFrame(line);
@@ -266,13 +267,21 @@ class RunLogReader {
    * plain output carries no run id), then, if it has not ended, Lambda's report in its stream.
    */
   async *#catchUp(): AsyncGenerator<RunFrame> {
-    const own = await this.#query({ filterPattern: anyOf(this.runId), ...this.#since() });
+    const own = (await this.#query({ filterPattern: anyOf(this.runId), ...this.#since() })).filter(
+      (event) => !isOtherRunLine(lineOf(event), this.runId),
+    );
     const known = [...this.#taskStreams];
+    // A task stream is the run's when a structured line of the run is in it: a plain line that merely holds the run id may be another run's.
     const found = [
       ...new Set(
-        own.flatMap(({ logStreamName: name }) =>
-          name?.startsWith(`${CONTAINER_LOG_STREAM_PREFIX}/`) === true && !this.#taskStreams.has(name) ? [name] : [],
-        ),
+        own.flatMap((event) => {
+          const name = event.logStreamName;
+          return name?.startsWith(`${CONTAINER_LOG_STREAM_PREFIX}/`) === true &&
+            !this.#taskStreams.has(name) &&
+            isRunLine(lineOf(event), this.runId)
+            ? [name]
+            : [];
+        }),
       ),
     ];
     for (const name of found) this.#taskStreams.add(name);
@@ -351,6 +360,7 @@ class RunLogReader {
       if (event.eventId !== undefined) this.#seen.add(event.eventId);
       this.#seen.add(content);
       const line = lineOf(event);
+      if (isOtherRunLine(line, this.runId)) continue;
       // The end is told: a late line is shown, and changes nothing of it.
       if (!afterEnd && !this.#learn(event, line)) continue;
       this.#lines += 1;
