@@ -1,7 +1,7 @@
 import { UpdateAliasCommand, type AliasConfiguration, type LambdaClient } from './sdk/lambda.js';
 import type { PairMove } from '../../core/config-ledger.js';
 import { livePairLabel } from '../../core/config-version.js';
-import { ReleaseMismatchError, TryAgainError, UnavailableError } from '../../core/errors.js';
+import { isCnfError, ReleaseMismatchError, TryAgainError, UnavailableError } from '../../core/errors.js';
 import {
   historyEntryOf,
   ROLLBACK_CAUSE,
@@ -13,7 +13,7 @@ import {
 import type { RunRecord } from '../../core/run.js';
 import { functionNamesOf } from './discovery.js';
 import type { StageRecord } from '../../core/stage-record.js';
-import { callAws } from './aws-errors.js';
+import { callAws, mayHaveLanded } from './aws-errors.js';
 import type { AwsConfigVersions } from './aws-config-versions.js';
 import type { ConfigLedgerStore } from './config-ledger-store.js';
 import { listVersions, type FunctionVersion } from './function-versions.js';
@@ -170,8 +170,14 @@ class AwsLivePairs implements LivePairControl {
       );
     // How each alias update went (web, admin), once they were sent: none when the record's move failed first.
     let updates: PromiseSettledResult<unknown>[] = [];
+    // Why the live-pair record was not written, when its write failed: a refusal wrote nothing, so nothing is to be put back.
+    let recordFailure: unknown;
     try {
-      if (to.config !== undefined) await this.sources.versions.makeLive(to.config, to.release);
+      if (to.config !== undefined)
+        await this.sources.versions.makeLive(to.config, to.release).catch((error: unknown) => {
+          recordFailure = error;
+          throw error;
+        });
       // Both settle before anything is put back: a put-back never races an update still under way.
       updates = await Promise.allSettled([update(names.web, web.version), update(names.admin, admin.version)]);
       const failed = updates.find((result): result is PromiseRejectedResult => result.status === 'rejected');
@@ -202,7 +208,7 @@ class AwsLivePairs implements LivePairControl {
       const parts = [
         putBack('web', names.web, webBefore, webMoved),
         putBack('admin', names.admin, adminBefore, adminMoved),
-        ...(configBefore === undefined || to.config === undefined
+        ...(configBefore === undefined || to.config === undefined || !recordMayHaveMoved(recordFailure)
           ? []
           : [
               {
@@ -265,4 +271,10 @@ class AwsLivePairs implements LivePairControl {
 }
 
 export { AwsLivePairs };
+/** Whether the live-pair record may have moved: it was written, or its write failed in a way that may have landed (a 5xx, a lost answer). */
+function recordMayHaveMoved(failure: unknown): boolean {
+  if (failure === undefined) return true;
+  return !isCnfError(failure) || mayHaveLanded(failure.cause);
+}
+
 export type { AwsLivePairSources };
