@@ -3,6 +3,7 @@ import { TryAgainError } from '../../core/errors.js';
 import { httpStatusOf, isDroppedConnection, isNotFound, isThrottling, mayHaveLanded, translateAwsError } from './aws-errors.js';
 import { INTERRUPTED, pause, untilAborted } from '../../core/abortable.js';
 import { sdkErrorWithout } from './secret-free-error.js';
+import { DESCRIBE_TASK, PING_TASK } from '../../core/task-catalog.js';
 
 /** Waits between attempts of a throttled invoke: about 15 s in all, then exit 75. */
 const THROTTLE_DELAYS_MS: readonly number[] = [500, 1_000, 2_000, 4_000, 8_000];
@@ -61,7 +62,7 @@ async function sendInvoke<T>(
       if (options.signal?.aborted === true) return INTERRUPTED;
       if (options.passThrough?.(error) === true) throw error;
       const delay = delays[attempt];
-      if (!isThrottling(error)) throw invokeError(sdkErrorWithout(error, argTextsOf(payload)), call);
+      if (!isThrottling(error)) throw invokeError(sdkErrorWithout(error, argTextsOf(payload)), call, taskOfPayload(payload));
       if (delay === undefined) {
         throw new TryAgainError(
           `Lambda throttled the invoke of ${call.functionName}:${call.qualifier} ${attempt + 1} times (${reasonOf(error)}); nothing ran.`,
@@ -86,9 +87,12 @@ function isStreamingUnavailable(error: unknown): boolean {
   );
 }
 
-function invokeError(error: unknown, call: InvokeCall): unknown {
+/* The reserved tasks that only read (the catalog, a ping): no run of theirs can have happened, whatever became of the invoke. */
+const READ_ONLY_TASKS: ReadonlySet<string> = new Set([DESCRIBE_TASK, PING_TASK]);
+
+function invokeError(error: unknown, call: InvokeCall, task?: string): unknown {
   // Lambda failed on its side, or the answer was lost after the request went out: the run may have happened.
-  if (mayHaveLanded(error)) {
+  if (mayHaveLanded(error) && !(task !== undefined && READ_ONLY_TASKS.has(task))) {
     const { name = 'Error', message = '' } = error as { name?: string; message?: string };
     const status = httpStatusOf(error);
     // The SDK names a dropped connection TimeoutError: it is no timeout, and Lambda did not fail.
@@ -105,6 +109,16 @@ function invokeError(error: unknown, call: InvokeCall): unknown {
     resource: `function ${call.functionName}:${call.qualifier}`,
     stage: call.stage,
   });
+}
+
+/** The task the event `payload` names, if it names one. */
+function taskOfPayload(payload: Uint8Array): string | undefined {
+  try {
+    const task = (JSON.parse(new TextDecoder().decode(payload)) as { task?: unknown }).task;
+    return typeof task === 'string' ? task : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every string among the args of the event `payload` holds (`args`, at any depth, keys too, and the task's flags, `argv`). */
