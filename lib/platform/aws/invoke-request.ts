@@ -3,7 +3,7 @@ import { TryAgainError } from '../../core/errors.js';
 import { httpStatusOf, isDroppedConnection, isNotFound, isThrottling, mayHaveLanded, translateAwsError } from './aws-errors.js';
 import { INTERRUPTED, pause, untilAborted } from '../../core/abortable.js';
 import { sdkErrorWithout } from './secret-free-error.js';
-import { DESCRIBE_TASK, PING_TASK } from '../../core/task-catalog.js';
+import { DESCRIBE_TASK, PING_TASK, STOP_RUN_TASK } from '../../core/task-catalog.js';
 
 /** Waits between attempts of a throttled invoke: about 15 s in all, then exit 75. */
 const THROTTLE_DELAYS_MS: readonly number[] = [500, 1_000, 2_000, 4_000, 8_000];
@@ -62,7 +62,7 @@ async function sendInvoke<T>(
       if (options.signal?.aborted === true) return INTERRUPTED;
       if (options.passThrough?.(error) === true) throw error;
       const delay = delays[attempt];
-      if (!isThrottling(error)) throw invokeError(sdkErrorWithout(error, argTextsOf(payload)), call, taskOfPayload(payload));
+      if (!isThrottling(error)) throw invokeError(sdkErrorWithout(error, argTextsOf(payload)), call, eventOf(payload));
       if (delay === undefined) {
         throw new TryAgainError(
           `Lambda throttled the invoke of ${call.functionName}:${call.qualifier} ${attempt + 1} times (${reasonOf(error)}); nothing ran.`,
@@ -90,15 +90,21 @@ function isStreamingUnavailable(error: unknown): boolean {
 /* The reserved tasks that only read (the catalog, a ping): no run of theirs can have happened, whatever became of the invoke. */
 const READ_ONLY_TASKS: ReadonlySet<string> = new Set([DESCRIBE_TASK, PING_TASK]);
 
-function invokeError(error: unknown, call: InvokeCall, task?: string): unknown {
+function invokeError(error: unknown, call: InvokeCall, event: { task?: string; stopped?: string } = {}): unknown {
   // Lambda failed on its side, or the answer was lost after the request went out: the run may have happened.
-  if (mayHaveLanded(error) && !(task !== undefined && READ_ONLY_TASKS.has(task))) {
+  if (mayHaveLanded(error) && !(event.task !== undefined && READ_ONLY_TASKS.has(event.task))) {
     const { name = 'Error', message = '' } = error as { name?: string; message?: string };
     const status = httpStatusOf(error);
     // The SDK names a dropped connection TimeoutError: it is no timeout, and Lambda did not fail.
     const what = isDroppedConnection(error)
       ? `The connection to Lambda was dropped during the invoke of ${call.functionName}:${call.qualifier} (${message})`
       : `Lambda failed the invoke of ${call.functionName}:${call.qualifier} (${name}${status === undefined ? '' : `, HTTP ${status}`}: ${message})`;
+    // A stop's invoke is no run of its own: what may or may not have happened is the stop of the run it names.
+    if (event.task === STOP_RUN_TASK && event.stopped !== undefined)
+      return new InvokeOutcomeUnknownError(`${what}. The stop of run ${event.stopped} may or may not have happened; it is not retried.`, {
+        hint: `Check it with: cnf-admin runs show ${event.stopped} --stage ${call.stage}`,
+        cause: error,
+      });
     return new InvokeOutcomeUnknownError(`${what}. Run ${call.runId} may or may not have happened; it is not retried.`, {
       hint: `Check it with: cnf-admin runs show ${call.runId} --stage ${call.stage} (or cnf-admin logs ${call.runId} --stage ${call.stage})`,
       cause: error,
@@ -111,13 +117,16 @@ function invokeError(error: unknown, call: InvokeCall, task?: string): unknown {
   });
 }
 
-/** The task the event `payload` names, if it names one. */
-function taskOfPayload(payload: Uint8Array): string | undefined {
+/** The task the event `payload` names, and the run a stop's args name. */
+function eventOf(payload: Uint8Array): { task?: string; stopped?: string } {
   try {
-    const task = (JSON.parse(new TextDecoder().decode(payload)) as { task?: unknown }).task;
-    return typeof task === 'string' ? task : undefined;
+    const { task, args } = JSON.parse(new TextDecoder().decode(payload)) as { task?: unknown; args?: { runId?: unknown } };
+    return {
+      ...(typeof task === 'string' ? { task } : {}),
+      ...(typeof args?.runId === 'string' ? { stopped: args.runId } : {}),
+    };
   } catch {
-    return undefined;
+    return {};
   }
 }
 
