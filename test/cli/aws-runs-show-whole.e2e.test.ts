@@ -20,14 +20,20 @@ afterAll(async () => {
 describe('runs show --stage prod at 80 columns', () => {
   it("shows a container run's log stream and task ARN whole", async () => {
     // given
-    const run = await runCli(['invoke', LIVE_CONTAINER_TASK, '--stage', 'prod', '--run-id', 'whole-1'], { cwd: stage.project.dir, env: stage.env });
+    const run = await runCli(['invoke', LIVE_CONTAINER_TASK, '--stage', 'prod', '--run-id', 'whole-1'], {
+      cwd: stage.project.dir,
+      env: stage.env,
+    });
     expect(run.code, run.stderr).toBe(0);
     const record = stage.record('whole-1');
     const taskArn = String(record?.ecsTask);
     const taskId = taskArn.split('/').pop() ?? '';
 
     // when
-    const shown = await runCli(['runs', 'show', 'whole-1', '--stage', 'prod'], { cwd: stage.project.dir, env: { ...stage.env, COLUMNS: '80' } });
+    const shown = await runCli(['runs', 'show', 'whole-1', '--stage', 'prod'], {
+      cwd: stage.project.dir,
+      env: { ...stage.env, COLUMNS: '80' },
+    });
 
     // then
     expect(shown.code, shown.stderr).toBe(0);

@@ -270,11 +270,11 @@ class AwsLivePairs implements LivePairControl {
   }
 }
 
-export { AwsLivePairs };
 /** Whether the live-pair record may have moved: it was written, or its write failed in a way that may have landed (a 5xx, a lost answer). */
 function recordMayHaveMoved(failure: unknown): boolean {
   if (failure === undefined) return true;
   return !isCnfError(failure) || mayHaveLanded(failure.cause);
 }
 
+export { AwsLivePairs };
 export type { AwsLivePairSources };

@@ -8,7 +8,17 @@ import { isAccessDenied, isNotFound } from './aws-errors.js';
 import { failedRunResult } from './function-outcome.js';
 import { anyOf, contentKey, filterEvents, type LogGroupRef, type LogQuery } from './log-events.js';
 import { endedNotStarted, isRunStartedLine, runEndedOf } from '../../core/run-log.js';
-import { LineTally, isOtherRunLine, isRunLine, lineOf, logFrame, platformReportOf, runIdTime, runKeysOf, type LogEvent } from './log-lines.js';
+import {
+  LineTally,
+  isOtherRunLine,
+  isRunLine,
+  lineOf,
+  logFrame,
+  platformReportOf,
+  runIdTime,
+  runKeysOf,
+  type LogEvent,
+} from './log-lines.js';
 import { LiveTailUnavailableError, startLiveTail } from './live-tail.js';
 import { CONTAINER_LOG_STREAM_PREFIX } from '../../core/container-run.js';
 
