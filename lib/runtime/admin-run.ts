@@ -50,7 +50,7 @@ import { InvalidArgsError } from '../core/check-args.js';
 import { describeTask } from './task-registry.js';
 import { UnknownArgError } from '../core/task-arg-flags.js';
 import { waitForLock } from './wait-for-lock.js';
-import { isThrottlingName } from './aws-error-names.js';
+import { isAccessDeniedName, isThrottlingName } from './aws-error-names.js';
 import { readCnfEnvironment } from '../core/cnf-environment.js';
 
 /** The part of the Lambda context a run uses, plus the local stage's interrupt. */
@@ -338,12 +338,17 @@ class AdminRun {
       log.error(`${event.task} failed`, cause);
       const throttled = ecs !== undefined && isThrottlingName(cause.name);
       const said = `${event.task} failed: ${ecs === undefined ? '' : `ECS ${ecs.call}: `}${cause.name}: ${cause.message}`;
+      // ECS denied the admin function's own role, not the operator: its grants come with the stage's deploy.
+      const denied =
+        ecs !== undefined && isAccessDeniedName(cause.name)
+          ? ` The admin function's role may not call ecs:${ecs.call}: deploy the stage again (npx cdk deploy -c stage=${this.#stage}), which grants it.`
+          : '';
       throw this.#refusal(
         event.runId,
         event.task,
         throttled ? ExitCode.TEMP_FAIL : ExitCode.UNAVAILABLE,
         'ContainerTasksUnavailable',
-        throttled ? `${sentenceEnded(said)} Try again shortly.` : said,
+        throttled ? `${sentenceEnded(said)} Try again shortly.` : denied === '' ? said : `${sentenceEnded(said)}${denied}`,
       );
     }
     if (!answer.ok) throw this.#refusal(event.runId, event.task, answer.exitCode, answer.name, answer.message);

@@ -392,6 +392,22 @@ describe('control tasks of container runs', () => {
     expect(result.error?.message).toBe('cnf:stop failed: ECS StopTask: ThrottlingException: Rate exceeded. Try again shortly.');
   });
 
+  it("cnf:stop whose StopTask ECS denied says the admin function's role lacks the grant, and that a deploy of the stage gives it", async () => {
+    const runId = '20261130-000000-ctrl09';
+    await ledger.claim({ ...running, runId });
+    ecs.on(DescribeTasksCommand).resolves({ tasks: [{ taskArn: TASK_ARN, startedBy: runId, lastStatus: 'RUNNING' }] });
+    const denied = Object.assign(new Error('not authorized to perform: ecs:StopTask'), {
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    ecs.on(StopTaskCommand).rejects(denied);
+    const result = await invoke({ task: 'cnf:stop', args: { runId }, source: 'cli', caller: 'bob' });
+    expect(result).toMatchObject({ exitCode: 69, error: { name: 'ContainerTasksUnavailable' } });
+    expect(result.error?.message).toBe(
+      "cnf:stop failed: ECS StopTask: AccessDeniedException: not authorized to perform: ecs:StopTask. The admin function's role may not call ecs:StopTask: deploy the stage again (npx cdk deploy -c stage=prod), which grants it.",
+    );
+  });
+
   it('cnf:stop refuses (64) a run that ends while it is asked to stop, calling no StopTask and keeping the run’s end', async () => {
     const runId = '20261130-000000-ctrl07';
     await ledger.claim({ ...running, runId });
