@@ -158,27 +158,6 @@ function shortLog(log: string | undefined, root: string): string {
   return log.startsWith(`${root}${sep}`) ? relative(root, log) : log;
 }
 
-/**
- * A field of `runs show` wrapped between its words, never cut: a word wider
- * than the column (a log stream, an ECS task's ARN, which the operator copies)
- * stays whole on a line of its own.
- */
-function wrapWhole(text: string, width: number): string {
-  if (text.length <= width) return text;
-  const lines: string[] = [];
-  let line: string | undefined;
-  for (const word of text.split(' ')) {
-    if (line === undefined) line = word;
-    else if (line.length + 1 + word.length <= width) line = `${line} ${word}`;
-    else {
-      lines.push(line);
-      line = word;
-    }
-  }
-  if (line !== undefined) lines.push(line);
-  return lines.join('\n');
-}
-
 /** `cnf-admin runs show <runId>`: one run's record, then its log. */
 async function runsShow(typed: string, options: CommandOptions<'runs show'>, io: CliIo): Promise<number> {
   const { platform, stage, project } = await openStage(io, options);
@@ -212,11 +191,11 @@ async function runsShow(typed: string, options: CommandOptions<'runs show'>, io:
     ['log', shortLog(record.log as string | undefined, project.root)],
   ];
   const width = terminalWidth(io) - 9;
-  // Long values (args, an ARN) wrap under their column.
+  // Long values (args, an ARN) wrap under their column, a word wider than it whole on a line of its own (never cut: it is copied).
   const shown = fields.map(
     ([name, value]) =>
       // A record read from elsewhere may lack a field.
-      `${name.padEnd(9)}${wrapWhole(visibleControls((value as string | undefined) ?? '-'), width)
+      `${name.padEnd(9)}${wrapText(visibleControls((value as string | undefined) ?? '-'), width, true)
         .split('\n')
         .join(`\n${' '.repeat(9)}`)}`,
   );

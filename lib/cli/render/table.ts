@@ -213,8 +213,8 @@ function cutText(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
 }
 
-/** A cell's lines in a column `width` wide. */
-function layOut(pieces: readonly string[], width: number, fit: 'wrap' | 'cut' | undefined): string[] {
+/** A cell's lines in a column `width` wide; with `keepWide`, a word wider than the column stays whole on a line of its own. */
+function layOut(pieces: readonly string[], width: number, fit: 'wrap' | 'cut' | undefined, keepWide = false): string[] {
   const text = textOf(pieces);
   if (text.length <= width || fit === undefined) return [text];
   if (fit === 'cut') return [cutText(text, width)];
@@ -234,7 +234,7 @@ function layOut(pieces: readonly string[], width: number, fit: 'wrap' | 'cut' | 
     }
     // A piece wider than the column wraps between its words; a word wider than the column ends in …,
     // never broken mid-word onto the next line.
-    const words = wrapWords(piece.split(' '), width);
+    const words = wrapWords(piece.split(' '), width, keepWide);
     lines.push(...words.slice(0, -1));
     line = words.at(-1) ?? '';
   }
@@ -242,12 +242,12 @@ function layOut(pieces: readonly string[], width: number, fit: 'wrap' | 'cut' | 
   return lines;
 }
 
-/** Words on lines at most `width` wide; a word wider than that is cut with …. */
-function wrapWords(words: readonly string[], width: number): string[] {
+/** Words on lines at most `width` wide; a word wider than that is cut with …, or, with `keepWide`, kept whole. */
+function wrapWords(words: readonly string[], width: number, keepWide: boolean): string[] {
   const lines: string[] = [];
   let line = '';
   for (const raw of words) {
-    const word = cutText(raw, width);
+    const word = keepWide ? raw : cutText(raw, width);
     const joined = line === '' ? word : `${line} ${word}`;
     if (joined.length <= width) {
       line = joined;
@@ -272,14 +272,16 @@ function wrapPieces(pieces: readonly string[], width: number): string[] {
 }
 
 /**
- * Prose wrapped between words to lines at most `width` wide.
+ * Prose wrapped between words to lines at most `width` wide. A word wider
+ * than that ends in …, or, with `keepWide`, stays whole on a line of its own
+ * (a log stream, an ARN, which the reader copies).
  *
  * @example
  * wrapText('The working tree matches the live release.', 20);
  * // 'The working tree\nmatches the live\nrelease.'
  */
-function wrapText(text: string, width: number): string {
-  return layOut(withCommandsWhole(piecesOf(text)), width, 'wrap').join('\n');
+function wrapText(text: string, width: number, keepWide = false): string {
+  return layOut(withCommandsWhole(piecesOf(text)), width, 'wrap', keepWide).join('\n');
 }
 
 /** The words of a text, with `npx cnf-admin` as one: a suggested command never breaks between the two. */
