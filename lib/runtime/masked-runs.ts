@@ -2,18 +2,6 @@ import type { RunFrame } from '../core/platform.js';
 import type { RunRecord, RunResult } from '../core/run.js';
 import type { SecretRedactor } from './redact-secrets.js';
 
-/* The fields of a record or result that hold the task's own data: redacted at any depth, in keys and values. */
-const TASK_DATA: ReadonlySet<string> = new Set(['args', 'result', 'output']);
-
-/** `value` with every string in it redacted, and its keys, cnf-admin's own (`pid`, `runner`, `name`), kept. */
-function stringsRedacted(redactor: SecretRedactor, value: unknown): unknown {
-  if (typeof value === 'string') return redactor.text(value);
-  if (Array.isArray(value)) return value.map((item) => stringsRedacted(redactor, item));
-  if (typeof value === 'object' && value !== null)
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, stringsRedacted(redactor, item)]));
-  return value;
-}
-
 /* The types of the frames of a run's log, as the CLI and the ui's page read them: words of cnf-admin's own. */
 const FRAME_TYPES: ReadonlySet<string> = new Set(['log', 'line', 'notice', 'result']);
 
@@ -49,17 +37,15 @@ function maskedDocument(redactor: SecretRedactor, value: unknown): unknown {
 }
 
 /**
- * A run's record or result as it is read back, masked of the secure values
- * `redactor` holds: the task's data (args, output) in its keys too, and
- * every other field in its values only. Redacted whole, a secure value
- * that is a piece of one of the record's own keys (`ation`, in
- * `durationMs`) cut that key out: `runs show` then read no duration.
+ * A run's record or result as it is read back, masked as any document of
+ * cnf-admin's ({@link maskedDocument}): the task's data (args, output, a
+ * record's result) in its keys too, every other field in its values only.
+ * Redacted whole, a secure value that is a piece of one of the record's own
+ * keys (`ation`, in `durationMs`) cut that key out: `runs show` then read no
+ * duration.
  */
 function maskedRun<T extends RunRecord | RunResult>(redactor: SecretRedactor, run: T): T {
-  if (!redactor.active) return run;
-  return Object.fromEntries(
-    Object.entries(run).map(([key, value]) => [key, TASK_DATA.has(key) ? redactor.value(value) : stringsRedacted(redactor, value)]),
-  ) as unknown as T;
+  return maskedDocument(redactor, run) as T;
 }
 
 /**
@@ -68,15 +54,7 @@ function maskedRun<T extends RunRecord | RunResult>(redactor: SecretRedactor, ru
  * `line` left frames that no reader took for one: `logs` showed nothing.
  */
 function maskedFrame(redactor: SecretRedactor, frame: RunFrame): RunFrame {
-  if (!redactor.active) return frame;
-  switch (frame.type) {
-    case 'log':
-      return stringsRedacted(redactor, frame) as RunFrame;
-    case 'notice':
-      return { type: 'notice', message: redactor.text(frame.message) };
-    case 'result':
-      return { type: 'result', result: maskedRun(redactor, frame.result) };
-  }
+  return maskedDocument(redactor, frame) as RunFrame;
 }
 
 export { maskedDocument, maskedFrame, maskedRun };
