@@ -16,10 +16,15 @@ import { createTestProject, type TestProject } from '../support/test-project.js'
 
 let project: TestProject;
 
+/** A copy of the tasks app (its release deployed, as createTestProject makes it) whose stage keeps `value` secure, as `key`. */
+async function projectWithSecret(key: string, value: string): Promise<TestProject> {
+  const made = createTestProject('tasks');
+  expect((await made.cli(['config', 'set', key, '-', '--secure'], { input: `${value}\n` })).code).toBe(0);
+  return made;
+}
+
 beforeAll(async () => {
-  project = createTestProject('tasks');
-  expect((await project.cli(['deploy'])).code).toBe(0);
-  expect((await project.cli(['config', 'set', 'PIECE', '-', '--secure'], { input: 'ation\n' })).code).toBe(0);
+  project = await projectWithSecret('PIECE', 'ation');
 });
 
 afterAll(async () => {
@@ -65,10 +70,8 @@ describe('console with a secure value that is a word of the marker after an eval
   let marked: TestProject;
 
   beforeAll(async () => {
-    marked = createTestProject('tasks');
-    expect((await marked.cli(['deploy'])).code).toBe(0);
     // A word of the session's old marker (`\0cnf:<token>:result …`): redacted there, the console never found its end.
-    expect((await marked.cli(['config', 'set', 'WORD', '-', '--secure'], { input: 'result\n' })).code).toBe(0);
+    marked = await projectWithSecret('WORD', 'result');
   });
 
   afterAll(async () => {
