@@ -215,7 +215,8 @@ async function assertHeldByNoPlainValue(platform: Platform, key: string, text: s
     );
   // The key's own plain value too: made secure now, the plain one stays in its history, which config diff prints.
   // The live values come first: a live holder is named as one. Held as the redactor finds it (a line of it, a URL's password).
-  const holder = kept.find((parameter) => holdsValue(parameter.value, text));
+  const holds = holderOf(text);
+  const holder = kept.find((parameter) => holds(parameter.value));
   if (holder === undefined) return;
   const isLive = holder.live;
   const whose = holder.key === key ? `${key}'s own` : `${holder.key}'s`;
@@ -240,19 +241,21 @@ async function assertHeldByNoKeyName(platform: Platform, key: string, text: stri
   if (platform.kind !== 'local') return;
   const names = new Set([key, ...(await platform.parameters.list()).map((parameter) => parameter.key)]);
   for (const version of (await platform.configVersions?.versions()) ?? []) for (const name of Object.keys(version.keys)) names.add(name);
-  if (![...names].some((name) => holdsValue(name, text))) return;
+  if (![...names].some(holderOf(text))) return;
   throw new UsageError(`The value given for ${key} is held by a key's name on stage ${stage} (not shown); nothing was set.`, {
     hint: 'config list, history and diff print the names of keys, and the history keeps them: choose another value.',
   });
 }
 
 /**
- * Whether `text` holds the secure value `secret` as the output's redactor
+ * Whether a text holds the secure value `secret` as the output's redactor
  * finds it: whole, or a part it redacts on its own (a line of it, the
- * password of a URL), or escaped. Where it does, printing `text` prints it.
+ * password of a URL), or escaped. Where it does, printing the text prints it.
+ * One redactor serves every text asked about.
  */
-function holdsValue(text: string, secret: string): boolean {
-  return new SecretRedactor([secret]).text(text) !== text;
+function holderOf(secret: string): (text: string) => boolean {
+  const redactor = new SecretRedactor([secret]);
+  return (text) => redactor.text(text) !== text;
 }
 
 /** The value `config set` stores: as given, from stdin (`-`, or a pipe), or typed at the terminal. */
