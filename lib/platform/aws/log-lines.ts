@@ -151,16 +151,22 @@ function metricsOf(figures: Readonly<Record<string, unknown>>): { metrics?: Lamb
   };
 }
 
-/** The task and release a run's structured line carries, if it is one. */
-function runKeysOf(line: string): { task: string; release: string } | undefined {
+/** The fields of a structured line (one JSON object, as the runtime's logger writes), or undefined for any other line. */
+function structuredEntry(line: string): Record<string, unknown> | undefined {
   if (!line.startsWith('{')) return undefined;
   try {
-    const entry = JSON.parse(line) as { task?: unknown; release?: unknown };
-    return typeof entry.task === 'string' && typeof entry.release === 'string' ? { task: entry.task, release: entry.release } : undefined;
+    const entry: unknown = JSON.parse(line);
+    return typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : undefined;
   } catch (error) {
     if (error instanceof SyntaxError) return undefined;
     throw error;
   }
+}
+
+/** The task and release a run's structured line carries, if it is one. */
+function runKeysOf(line: string): { task: string; release: string } | undefined {
+  const entry = structuredEntry(line);
+  return typeof entry?.task === 'string' && typeof entry.release === 'string' ? { task: entry.task, release: entry.release } : undefined;
 }
 
 /**
@@ -181,14 +187,8 @@ function isRunLine(line: string, runId: string): boolean {
 
 /** The run id a structured line names, if it is one. */
 function runIdOf(line: string): string | undefined {
-  if (!line.startsWith('{')) return undefined;
-  try {
-    const entry = JSON.parse(line) as { runId?: unknown };
-    return typeof entry.runId === 'string' ? entry.runId : undefined;
-  } catch (error) {
-    if (error instanceof SyntaxError) return undefined;
-    throw error;
-  }
+  const runId = structuredEntry(line)?.runId;
+  return typeof runId === 'string' ? runId : undefined;
 }
 
 /** When a run started, from the time stamp that starts a generated run id (`20261124-143927-...`). */
