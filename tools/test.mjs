@@ -5,9 +5,12 @@
 // changed since: tools/build-stamp.mjs). The type check and the API reports
 // are end-to-end tests (test/package/static-checks.e2e.test.ts), so that they
 // fill the processor while other tests wait on processes. `npm test --
-// --project unit` goes straight to vitest, a loop of seconds.
+// --project unit` goes straight to vitest, a loop of seconds. Vitest gets a
+// temporary directory of its own on a memory file system where there is one
+// (tools/test-tmpdir.mjs), removed when it ends.
 import { spawnSync } from 'node:child_process';
 import { distIsCurrent } from './build-stamp.mjs';
+import { suiteTmpdir } from './test-tmpdir.mjs';
 
 const args = process.argv.slice(2);
 const projects = args.flatMap((arg, index) =>
@@ -15,8 +18,8 @@ const projects = args.flatMap((arg, index) =>
 );
 const onlyUnit = projects.length > 0 && projects.every((name) => name === 'unit');
 
-const run = (command, commandArgs) => {
-  const result = spawnSync(command, commandArgs, { stdio: 'inherit' });
+const run = (command, commandArgs, env = process.env) => {
+  const result = spawnSync(command, commandArgs, { stdio: 'inherit', env });
   if (result.status !== 0) process.exit(result.status ?? 1);
 };
 
@@ -29,4 +32,12 @@ if (!onlyUnit) {
     run('npm', ['run', 'build']);
   }
 }
-run('npx', ['vitest', 'run', ...args]);
+const tmp = suiteTmpdir();
+if (tmp === undefined) run('npx', ['vitest', 'run', ...args]);
+else {
+  process.stderr.write(`· temporary files in ${tmp.dir} (tmpfs), removed at the end\n`);
+  // Ctrl-C reaches vitest too, which winds down; this process then removes the directory.
+  process.on('SIGINT', () => undefined);
+  process.on('exit', tmp.remove);
+  run('npx', ['vitest', 'run', ...args], { ...process.env, TMPDIR: tmp.dir });
+}
