@@ -8,7 +8,7 @@
 // the processor's time while `package-adoption` installed the tarball, and
 // the suite on tmpfs took 316 s of vitest against 340 to 360 s the same
 // hour on /tmp (docs/testing.md). A TMPDIR the user set stays as it is.
-import { mkdtempSync, readFileSync, rmSync, statfsSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Where a Linux machine mounts its shared-memory tmpfs. */
@@ -54,7 +54,10 @@ export function suiteTmpdir() {
   let dir;
   try {
     dir = mkdtempSync(join(MEMORY_MOUNT, 'cnf-admin-test-'));
+    // As /tmp is: tests run commands as another user (nobody), who must reach their copies.
+    chmodSync(dir, 0o1777);
   } catch {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
     return undefined;
   }
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
