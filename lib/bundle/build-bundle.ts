@@ -9,6 +9,7 @@ import { releaseIdOf, type BundleFile } from '../core/release.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
 import { collectAssets } from './bundle-assets.js';
 import { describeBundle } from './describe-bundle.js';
+import { withEsbuildCollector } from './esbuild-collector.js';
 import { scriptFiles } from './listed-sources.js';
 
 /** The project facts a build needs: where the project is and its layout (`loadProject` gives them all). */
@@ -141,7 +142,8 @@ function scriptEntryPoints(dir: string): { in: string; out: string }[] {
 
 async function runEsbuild(source: BundleSource, entryPoints: { in: string; out: string }[]) {
   try {
-    return await build(bundleBuildOptions(source, entryPoints));
+    // esbuild's service process starts within build(), synchronously, with the environment as it is then.
+    return await withEsbuildCollector(() => build(bundleBuildOptions(source, entryPoints)));
   } catch (error) {
     const errors = (error as BuildFailure).errors ?? [];
     // No compile error, and esbuild says its service process ended (as a Ctrl-C ends it): the build was stopped.
