@@ -36,11 +36,14 @@ export default defineConfig({
     /*
      * Three groups, one after the other (sequence.groupOrder): the construct
      * files two at a time, then the other in-process files three at a time,
-     * then the end-to-end files three at a time. End-to-end files share no
+     * then the end-to-end files four at a time. End-to-end files share no
      * state, and they spend much of their time waiting on the processes they
      * spawn: on an idle 2-core machine the whole suite took 569 s with one
      * at a time, 379 s with two and 357 s with three, where it is bound by the
-     * processor; four stretched timing-bound tests into retries. Some unit
+     * processor; four then stretched timing-bound tests into retries. With
+     * the suite's files on tmpfs (tools/test-tmpdir.mjs) and esbuild
+     * collecting less, the processor idled 10% of a run at three: four took
+     * 296 s against 311 s, idle 5% (2026-12-06). Some unit
      * files wait on real timers too (leases, retries, timeouts): three at a
      * time, the unit files took 38 s where two at a time took 42 s; the
      * construct files, bound by the processor, stay at two (three loaded
@@ -89,7 +92,7 @@ export default defineConfig({
           globalSetup: ['test/support/deployed-tasks-setup.ts'],
           setupFiles: [TEMP_DIR_CLEANUP],
           retry: 1,
-          maxWorkers: 3,
+          maxWorkers: 4,
           isolate: false,
           sequence: { groupOrder: 2 },
         },
