@@ -281,13 +281,10 @@ class AdminRun {
     const started = await gate.start(containerEvent, timeLimitSeconds, ecsWords, record.clientToken);
     if (isStartFailure(started)) {
       log.error(started.error.message);
-      // A task that did start after all took the run over and ended it while ECS's answer failed: its end is what happened,
-      // stays, and is the answer (the caller and `runs` agree).
-      const takenOver = started.refused === 'unknown' ? await endedMeanwhile(ledger, event.runId) : undefined;
-      if (takenOver !== undefined) return resultOfRecord(takenOver);
       // No task is known to run: the run id is not used up, a retry of it (or a task that did start after all) takes the record over.
       const ended = started.refused === undefined ? record : refusedStartRecord(record, started.refused === 'answered');
-      return this.#finish(ledger, ended, log, started);
+      // A task that did start after all may take the run over and end it while ECS's answer fails: its end is what happened.
+      return this.#finish(ledger, ended, log, started, { unlessEnded: started.refused === 'unknown' });
     }
     const taskId = started.taskArn.split('/').pop() ?? started.taskArn;
     const logGroup = process.env.AWS_LAMBDA_LOG_GROUP_NAME ?? 'unknown';
@@ -543,7 +540,24 @@ class AdminRun {
     };
   }
 
-  async #finish(ledger: RunLedger, record: RunRecord, log: Logger, outcome: TaskOutcome): Promise<RunResult> {
+  /**
+   * Records the run's end and answers it. With `unlessEnded`, an end the
+   * record shows already (a container task that took the run over ended it)
+   * stays, and is the answer, the caller and `runs` agreeing: the ledger
+   * writes on that condition where it can (`finishUnlessEnded`), and reads
+   * just before otherwise.
+   */
+  async #finish(
+    ledger: RunLedger,
+    record: RunRecord,
+    log: Logger,
+    outcome: TaskOutcome,
+    options: { readonly unlessEnded?: boolean } = {},
+  ): Promise<RunResult> {
+    if (options.unlessEnded === true) {
+      const takenOver = await endedMeanwhile(ledger, record.runId);
+      if (takenOver !== undefined) return resultOfRecord(takenOver);
+    }
     const read = record.configVersion === undefined ? {} : { configVersion: record.configVersion };
     const result = { ...this.#result(record.runId, record.task, outcome), ...read };
     const recorded = record.task === CONSOLE_TASK ? recordedConsoleValue(outcome.output) : outcome.output;
@@ -557,12 +571,21 @@ class AdminRun {
       ...(outcome.interruptedAt === undefined ? {} : { interruptedAt: outcome.interruptedAt }),
       ...(kept === undefined ? {} : { result: kept }),
     };
+    const conditional = options.unlessEnded === true ? ledger.finishUnlessEnded?.bind(ledger) : undefined;
+    const written = conditional === undefined ? undefined : await guardLedger(() => conditional(ended));
+    if (written === false) {
+      // Ended between the read above and the write: by the task that took the run over.
+      const takenOver = await endedMeanwhile(ledger, record.runId);
+      if (takenOver !== undefined) return resultOfRecord(takenOver);
+    }
     log.info(RUN_ENDED, {
       exitCode: result.exitCode,
       durationMs: result.durationMs,
       ...(outcome.interruptedAt === undefined ? {} : { interruptedAt: outcome.interruptedAt }),
       ...(record.notStarted === true ? { notStarted: true } : {}),
     } satisfies RunEndedFields);
+    if (written instanceof LedgerUnavailableError) log.error('Could not record the end of the run in the ledger', written);
+    if (conditional !== undefined) return result;
     try {
       await ledger.finish(ended);
     } catch (error) {

@@ -171,6 +171,19 @@ class DynamoLedger implements RunLedger {
     await this.client.send(new PutItemCommand({ TableName: this.table, Item: marshall(runItem(record), { removeUndefinedValues: true }) }));
   }
 
+  async finishUnlessEnded(record: RunRecord): Promise<boolean> {
+    return conditionHeld(
+      this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: marshall(runItem(record), { removeUndefinedValues: true }),
+          ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(endedAt)',
+          ExpressionAttributeNames: { '#pk': LEDGER_TABLE.partitionKey },
+        }),
+      ),
+    );
+  }
+
   /**
    * Takes the lock when it is free, its lease expired, or the run holding it
    * has ended (or was lost): the ledger records that run's end, so its lock

@@ -78,6 +78,15 @@ interface RunLedger {
   claim(record: RunRecord): Promise<ClaimResult>;
   /** Records a claimed run's end (exit code, duration, error). */
   finish(record: RunRecord): Promise<void>;
+  /**
+   * Records a run's end as `finish` does, on condition that its record
+   * shows no end yet: one conditional write, so that the end a container
+   * task wrote, having taken the run over, stays. A ledger without it has
+   * the caller read the record just before `finish`.
+   *
+   * @returns false when the record had ended (or was gone), and nothing was written
+   */
+  finishUnlessEnded?(record: RunRecord): Promise<boolean>;
   /** Takes the named lock for `holder`, or reports who holds it. */
   acquireLock(name: string, holder: LockHolder): Promise<LockResult>;
   /**

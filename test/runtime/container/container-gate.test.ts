@@ -290,6 +290,31 @@ describe('a container task sent to the admin function', () => {
     expect(recorded?.notStarted).toBeUndefined();
   });
 
+  it('keeps, and answers, the end a task recorded between the read of the run and the write of the refusal: the write is conditional', async () => {
+    const runId = '20261130-000000-unkn04';
+    const failed = Object.assign(new Error('We encountered an internal error.'), {
+      name: 'ServerException',
+      $metadata: { httpStatusCode: 500 },
+    });
+    ecs.on(RunTaskCommand).rejects(failed);
+    // The task that ECS did start ends the run just as the admin function writes its refusal, after it read the run as going on.
+    class RacingLedger extends FileLedger {
+      async finishUnlessEnded(refusal: RunRecord): Promise<boolean> {
+        const claimed = (await this.get(runId)) as RunRecord;
+        await this.finish({ ...claimed, endedAt: new Date().toISOString(), exitCode: 6, durationMs: 5 });
+        if ((await this.get(refusal.runId))?.endedAt !== undefined) return false;
+        await this.finish(refusal);
+        return true;
+      }
+    }
+    const racing = new RacingLedger(tempDir('cnf-gate-racing-ledger'));
+    const run = createAdminHandler({ tasks: { backfill: async () => ({ default: backfill }) }, ledger: racing });
+    const result = await run({ task: 'backfill', args: { batchSize: 5 }, runId, source: 'cli' }, {});
+    expect(result).toMatchObject({ runId, exitCode: 6 });
+    expect(result.error).toBeUndefined();
+    expect(await racing.get(runId)).toMatchObject({ exitCode: 6 });
+  });
+
   it('says that a start may have happened when ECS failed (5xx) or its answer could not be read; the run id stays free for that task or a retry', async () => {
     const unreadable = Object.assign(
       new Error('Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.'),

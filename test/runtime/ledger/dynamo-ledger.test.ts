@@ -69,6 +69,22 @@ describe('DynamoLedger', () => {
     expect(dynamo.commandCalls(PutItemCommand)).toEqual([]);
   });
 
+  it('records an end on condition that the run has not ended: a put of the whole record, false when it had', async () => {
+    dynamo.on(PutItemCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
+    const ledger = new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' }));
+    const ended = { ...record, endedAt: '2026-11-24T10:00:09.000Z', exitCode: 69, durationMs: 9000, notStarted: true };
+    expect(await ledger.finishUnlessEnded(ended)).toBe(true);
+    // A container task that took the run over ended it meanwhile: its end stays.
+    expect(await ledger.finishUnlessEnded(ended)).toBe(false);
+    const put = dynamo.commandCalls(PutItemCommand)[0]?.args[0].input;
+    expect(put).toMatchObject({
+      TableName: TABLE,
+      ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(endedAt)',
+      ExpressionAttributeNames: { '#pk': 'pk' },
+    });
+    expect(unmarshall(put?.Item ?? {})).toMatchObject({ pk: 'run#run-1', exitCode: 69, endedAt: ended.endedAt, notStarted: true });
+  });
+
   it('returns the first record when the conditional put fails: the run id was delivered before', async () => {
     dynamo.on(PutItemCommand).rejects(conditionFailed());
     dynamo.on(GetItemCommand, { TableName: TABLE, Key: marshall({ pk: 'run#run-1' }), ConsistentRead: true }).resolves({
