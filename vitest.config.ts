@@ -43,7 +43,8 @@ export default defineConfig({
      * processor; four then stretched timing-bound tests into retries. With
      * the suite's files on tmpfs (tools/test-tmpdir.mjs) and esbuild
      * collecting less, the processor idled 10% of a run at three: four took
-     * 296 s against 311 s, idle 5% (2026-12-06). Some unit
+     * 296 s against 311 s, idle 5%, and the e2e files alone on ext4 287 s
+     * against 294 to 320 s, none failing (2026-12-06). Some unit
      * files wait on real timers too (leases, retries, timeouts): three at a
      * time, the unit files took 38 s where two at a time took 42 s; the
      * construct files, bound by the processor, stay at two (three loaded

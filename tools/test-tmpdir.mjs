@@ -8,11 +8,14 @@
 // the processor's time while `package-adoption` installed the tarball, and
 // the suite on tmpfs took 316 s of vitest against 340 to 360 s the same
 // hour on /tmp (docs/testing.md). A TMPDIR the user set stays as it is.
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statfsSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Where a Linux machine mounts its shared-memory tmpfs. */
 const MEMORY_MOUNT = '/dev/shm';
+
+/** The start of each suite directory's name; the pid of the `npm test` that made it follows. */
+const PREFIX = 'cnf-admin-test-';
 
 /** Free space the memory file system must have: the suite's files peaked at some 550 MB. */
 const ROOM_NEEDED_BYTES = 4 * 1024 ** 3;
@@ -41,24 +44,60 @@ function hasRoom(dir, bytes) {
   }
 }
 
+/** Whether a process with this pid runs (one of another user counts: it cannot be signalled, but it runs). */
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/** Removes the suite directories that a killed `npm test` left (their pid runs no more): tmpfs keeps them in memory until a reboot. */
+function sweepLeftovers(tell) {
+  for (const name of readdirSync(MEMORY_MOUNT)) {
+    const pid = Number(/^cnf-admin-test-(\d+)-/.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || pid === 0 || isAlive(pid)) continue;
+    try {
+      rmSync(join(MEMORY_MOUNT, name), { recursive: true, force: true, maxRetries: 3 });
+      tell(`removed ${join(MEMORY_MOUNT, name)}, which an earlier npm test left`);
+    } catch (error) {
+      tell(`could not remove ${join(MEMORY_MOUNT, name)}, which an earlier npm test left: ${error.message}`);
+    }
+  }
+}
+
 /**
  * A fresh directory on the memory file system for the suite's temporary
  * files, or undefined where TMPDIR is set already or there is no tmpfs with
  * room (the suite then uses the system's temporary directory).
  *
- * @returns the directory and how to remove it once the suite is done.
+ * @param tell - told, in one line, what was done besides, and why the tmpfs could not be used where it should have been
+ * @returns the directory, and how to remove it once the suite is done
  */
-export function suiteTmpdir() {
+export function suiteTmpdir(tell) {
   if (process.env.TMPDIR !== undefined && process.env.TMPDIR !== '') return undefined;
   if (!isTmpfs(MEMORY_MOUNT) || !hasRoom(MEMORY_MOUNT, ROOM_NEEDED_BYTES)) return undefined;
+  sweepLeftovers(tell);
   let dir;
   try {
-    dir = mkdtempSync(join(MEMORY_MOUNT, 'cnf-admin-test-'));
+    dir = mkdtempSync(join(MEMORY_MOUNT, `${PREFIX}${process.pid}-`));
     // As /tmp is: tests run commands as another user (nobody), who must reach their copies.
     chmodSync(dir, 0o1777);
-  } catch {
+  } catch (error) {
+    tell(`temporary files in the system's temporary directory: ${MEMORY_MOUNT} refused a directory (${error.message})`);
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
     return undefined;
   }
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    remove(tellFailure) {
+      try {
+        rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+      } catch (error) {
+        tellFailure(`could not remove ${dir} (${error.message}): the next npm test removes it`);
+      }
+    },
+  };
 }

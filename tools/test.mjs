@@ -8,7 +8,8 @@
 // --project unit` goes straight to vitest, a loop of seconds. Vitest gets a
 // temporary directory of its own on a memory file system where there is one
 // (tools/test-tmpdir.mjs), removed when it ends.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { constants } from 'node:os';
 import { distIsCurrent } from './build-stamp.mjs';
 import { suiteTmpdir } from './test-tmpdir.mjs';
 
@@ -32,12 +33,16 @@ if (!onlyUnit) {
     run('npm', ['run', 'build']);
   }
 }
-const tmp = suiteTmpdir();
+const tmp = suiteTmpdir((message) => process.stderr.write(`· ${message}\n`));
 if (tmp === undefined) run('npx', ['vitest', 'run', ...args]);
 else {
   process.stderr.write(`· temporary files in ${tmp.dir} (tmpfs), removed at the end\n`);
-  // Ctrl-C reaches vitest too, which winds down; this process then removes the directory.
+  const vitest = spawn('npx', ['vitest', 'run', ...args], { stdio: 'inherit', env: { ...process.env, TMPDIR: tmp.dir } });
+  // Ctrl-C reaches vitest too (the terminal signals the whole group); a SIGTERM or SIGHUP sent to this process alone is passed on.
   process.on('SIGINT', () => undefined);
-  process.on('exit', tmp.remove);
-  run('npx', ['vitest', 'run', ...args], { ...process.env, TMPDIR: tmp.dir });
+  for (const signal of ['SIGTERM', 'SIGHUP']) process.on(signal, () => vitest.kill(signal));
+  vitest.on('close', (code, signal) => {
+    tmp.remove((message) => process.stderr.write(`· ${message}\n`));
+    process.exit(code ?? 128 + (constants.signals[signal] ?? 0));
+  });
 }

@@ -17,16 +17,19 @@ const ESBUILD_GOGC = '400';
 
 /**
  * Calls `start`, which may start esbuild's service process, with `GOGC` set
- * for it (see above) unless the user set it; the environment is put back
+ * for it (see above) unless the user set it (an empty `GOGC`, which Go reads
+ * as its default, counts as unset); the environment is put back as it was
  * before this returns, so nothing else this process starts inherits it.
  */
 function withEsbuildCollector<T>(start: () => T): T {
-  if (process.env.GOGC !== undefined) return start();
+  const before = process.env.GOGC;
+  if (before !== undefined && before !== '') return start();
   process.env.GOGC = ESBUILD_GOGC;
   try {
     return start();
   } finally {
-    delete process.env.GOGC;
+    if (before === undefined) delete process.env.GOGC;
+    else process.env.GOGC = before;
   }
 }
 

@@ -543,9 +543,8 @@ class AdminRun {
   /**
    * Records the run's end and answers it. With `unlessEnded`, an end the
    * record shows already (a container task that took the run over ended it)
-   * stays, and is the answer, the caller and `runs` agreeing: the ledger
-   * writes on that condition where it can (`finishUnlessEnded`), and reads
-   * just before otherwise.
+   * stays, and is the answer, the caller and `runs` agreeing
+   * ({@link endThatStands}); the run's end is logged once it is written.
    */
   async #finish(
     ledger: RunLedger,
@@ -554,10 +553,6 @@ class AdminRun {
     outcome: TaskOutcome,
     options: { readonly unlessEnded?: boolean } = {},
   ): Promise<RunResult> {
-    if (options.unlessEnded === true) {
-      const takenOver = await endedMeanwhile(ledger, record.runId);
-      if (takenOver !== undefined) return resultOfRecord(takenOver);
-    }
     const read = record.configVersion === undefined ? {} : { configVersion: record.configVersion };
     const result = { ...this.#result(record.runId, record.task, outcome), ...read };
     const recorded = record.task === CONSOLE_TASK ? recordedConsoleValue(outcome.output) : outcome.output;
@@ -571,21 +566,21 @@ class AdminRun {
       ...(outcome.interruptedAt === undefined ? {} : { interruptedAt: outcome.interruptedAt }),
       ...(kept === undefined ? {} : { result: kept }),
     };
-    const conditional = options.unlessEnded === true ? ledger.finishUnlessEnded?.bind(ledger) : undefined;
-    const written = conditional === undefined ? undefined : await guardLedger(() => conditional(ended));
-    if (written === false) {
-      // Ended between the read above and the write: by the task that took the run over.
-      const takenOver = await endedMeanwhile(ledger, record.runId);
-      if (takenOver !== undefined) return resultOfRecord(takenOver);
+    const logEnd = (): void =>
+      log.info(RUN_ENDED, {
+        exitCode: result.exitCode,
+        durationMs: result.durationMs,
+        ...(outcome.interruptedAt === undefined ? {} : { interruptedAt: outcome.interruptedAt }),
+        ...(record.notStarted === true ? { notStarted: true } : {}),
+      } satisfies RunEndedFields);
+    if (options.unlessEnded === true) {
+      const standing = await endThatStands(ledger, ended);
+      if (standing !== undefined && !(standing instanceof LedgerUnavailableError)) return resultOfRecord(standing);
+      logEnd();
+      if (standing instanceof LedgerUnavailableError) log.error('Could not record the end of the run in the ledger', standing);
+      return result;
     }
-    log.info(RUN_ENDED, {
-      exitCode: result.exitCode,
-      durationMs: result.durationMs,
-      ...(outcome.interruptedAt === undefined ? {} : { interruptedAt: outcome.interruptedAt }),
-      ...(record.notStarted === true ? { notStarted: true } : {}),
-    } satisfies RunEndedFields);
-    if (written instanceof LedgerUnavailableError) log.error('Could not record the end of the run in the ledger', written);
-    if (conditional !== undefined) return result;
+    logEnd();
     try {
       await ledger.finish(ended);
     } catch (error) {
@@ -653,15 +648,34 @@ async function freshConfig(version: number | undefined): Promise<LoadedConfig | 
 }
 
 /**
- * The run's record, where it has ended since it was claimed: a container
+ * Writes a run's end unless its record shows an end already: a container
  * task that ECS started while its RunTask failed (5xx, the SDK retrying)
- * claims the run and may end it before the admin function gives up on ECS's
- * answer. Undefined otherwise, and where the ledger cannot be read: the
- * refusal is then recorded.
+ * takes the run over and may end it before the admin function gives up on
+ * ECS's answer. On condition where the ledger can (`finishUnlessEnded`);
+ * otherwise after a read, which a task that ends right then still beats.
+ *
+ * @returns undefined when `ended` was written; the end that stands instead;
+ *   or why the end could not be written (the caller logs it)
  */
-async function endedMeanwhile(ledger: RunLedger, runId: string): Promise<RunRecord | undefined> {
-  const current = await guardLedger(() => ledger.get(runId));
-  return current instanceof LedgerUnavailableError || current?.endedAt === undefined ? undefined : current;
+async function endThatStands(ledger: RunLedger, ended: RunRecord): Promise<RunRecord | LedgerUnavailableError | undefined> {
+  const unlessEnded = ledger.finishUnlessEnded?.bind(ledger);
+  if (unlessEnded === undefined) {
+    const current = await guardLedger(() => ledger.get(ended.runId));
+    if (!(current instanceof LedgerUnavailableError) && current?.endedAt !== undefined) return current;
+    const written = await guardLedger(() => ledger.finish(ended));
+    return written instanceof LedgerUnavailableError ? written : undefined;
+  }
+  const written = await guardLedger(() => unlessEnded(ended));
+  if (written !== false) return written === true ? undefined : written;
+  const current = await guardLedger(() => ledger.get(ended.runId));
+  if (current instanceof LedgerUnavailableError) return current;
+  if (current?.endedAt === undefined) {
+    return new LedgerUnavailableError(
+      `The ledger kept no end for run ${ended.runId}: its record is gone, or was rewritten as it was written.`,
+    );
+  }
+  // The SDK retried a put that had succeeded: the end that stands is this one.
+  return current.endedAt === ended.endedAt && current.exitCode === ended.exitCode ? undefined : current;
 }
 
 /** Runs a ledger operation, turning any failure of the ledger into a value the run is refused with. */

@@ -13,6 +13,12 @@ describe('withEsbuildCollector', () => {
     expect(process.env.GOGC).toBeUndefined();
   });
 
+  it('takes an empty GOGC, which Go reads as its default, for unset, and puts it back empty', () => {
+    vi.stubEnv('GOGC', '');
+    expect(withEsbuildCollector(() => process.env.GOGC)).toBe('400');
+    expect(process.env.GOGC).toBe('');
+  });
+
   it("keeps the user's own GOGC", () => {
     vi.stubEnv('GOGC', 'off');
     expect(withEsbuildCollector(() => process.env.GOGC)).toBe('off');

@@ -11,6 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import type { RunRecord, RunResult } from '../../../lib/core/run.js';
+import { RUN_ENDED } from '../../../lib/core/run-log.js';
 import { createAdminHandler } from '../../../lib/runtime/admin-handler.js';
 import { defineTask } from '../../../lib/runtime/define-task.js';
 import { FileLedger } from '../../../lib/runtime/ledger/file-ledger.js';
@@ -313,6 +314,51 @@ describe('a container task sent to the admin function', () => {
     expect(result).toMatchObject({ runId, exitCode: 6 });
     expect(result.error).toBeUndefined();
     expect(await racing.get(runId)).toMatchObject({ exitCode: 6 });
+  });
+
+  it("logs and answers its own refusal when the ledger's conditional write was retried after it had succeeded, or cannot tell", async () => {
+    const failed = Object.assign(new Error('We encountered an internal error.'), {
+      name: 'ServerException',
+      $metadata: { httpStatusCode: 500 },
+    });
+    ecs.on(RunTaskCommand).rejects(failed);
+    // The SDK retried a put that had succeeded: its condition fails on the end it wrote itself.
+    class RetriedLedger extends FileLedger {
+      async finishUnlessEnded(refusal: RunRecord): Promise<boolean> {
+        await this.finish(refusal);
+        return false;
+      }
+    }
+    // The condition failed, and the record cannot be read back.
+    class UnreadableLedger extends FileLedger {
+      async finishUnlessEnded(): Promise<boolean> {
+        this.get = () => Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+        return false;
+      }
+    }
+    for (const [name, ledgerOf] of [
+      ['retried', (dir: string) => new RetriedLedger(dir)],
+      ['unread', (dir: string) => new UnreadableLedger(dir)],
+    ] as const) {
+      const lines: string[] = [];
+      const spies = [process.stdout, process.stderr].map((stream) =>
+        vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+          lines.push(String(chunk));
+          return true;
+        }),
+      );
+      const runId = `20261130-000000-${name}`;
+      const run = createAdminHandler({
+        tasks: { backfill: async () => ({ default: backfill }) },
+        ledger: ledgerOf(tempDir('cnf-gate-ledger')),
+      });
+      const result = await run({ task: 'backfill', args: { batchSize: 5 }, runId, source: 'cli' }, {});
+      for (const spy of spies) spy.mockRestore();
+      expect(result, name).toMatchObject({ runId, exitCode: 69, error: { name: 'ContainerStartUnknown' } });
+      const ended = lines.filter((line) => line.includes(RUN_ENDED)).map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(ended, name).toEqual([expect.objectContaining({ exitCode: 69, notStarted: true })]);
+      if (name === 'unread') expect(lines.join(''), name).toContain('Could not record the end of the run in the ledger');
+    }
   });
 
   it('says that a start may have happened when ECS failed (5xx) or its answer could not be read; the run id stays free for that task or a retry', async () => {
