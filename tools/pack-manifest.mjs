@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isAlive } from './process-alive.mjs';
 
 const manifest = new URL('../package.json', import.meta.url);
 const kept = new URL('../.package.json.packing', import.meta.url);
@@ -56,15 +57,6 @@ function npmPid() {
     pid = info.ppid;
   }
   return undefined;
-}
-
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error.code === 'EPERM';
-  }
 }
 
 function digest(text) {

@@ -10,6 +10,7 @@
 // hour on /tmp (docs/testing.md). A TMPDIR the user set stays as it is.
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
+import { isAlive } from './process-alive.mjs';
 
 /** Where a Linux machine mounts its shared-memory tmpfs. */
 const MEMORY_MOUNT = '/dev/shm';
@@ -41,16 +42,6 @@ function hasRoom(dir, bytes) {
     return bavail * bsize >= bytes;
   } catch {
     return false;
-  }
-}
-
-/** Whether a process with this pid runs (one of another user counts: it cannot be signalled, but it runs). */
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error.code === 'EPERM';
   }
 }
 

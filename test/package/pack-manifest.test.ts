@@ -20,7 +20,7 @@ let dir: string;
 function packageCopy(): string {
   dir = mkdtempSync(join(tmpdir(), 'pack-manifest-'));
   mkdirSync(join(dir, 'tools'));
-  copyFileSync(join(REPO_ROOT, 'tools', 'pack-manifest.mjs'), join(dir, 'tools', 'pack-manifest.mjs'));
+  for (const tool of ['pack-manifest.mjs', 'process-alive.mjs']) copyFileSync(join(REPO_ROOT, 'tools', tool), join(dir, 'tools', tool));
   writeFileSync(join(dir, 'package.json'), MANIFEST);
   return dir;
 }

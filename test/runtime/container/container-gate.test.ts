@@ -43,6 +43,11 @@ function handler() {
 
 const invoke = (event: Record<string, unknown>): Promise<RunResult> => handler()(event, {});
 
+/** ECS's 5xx, as the SDK throws it once its retries are spent: whether a task started is not said. */
+function ecsServerError(): Error {
+  return Object.assign(new Error('We encountered an internal error.'), { name: 'ServerException', $metadata: { httpStatusCode: 500 } });
+}
+
 beforeEach(() => {
   ran.length = 0;
   ecs.reset();
@@ -272,10 +277,7 @@ describe('a container task sent to the admin function', () => {
 
   it('keeps, and answers, the end a task that did start recorded while ECS failed its RunTask (5xx): no refusal overwrites it', async () => {
     const runId = '20261130-000000-unkn03';
-    const failed = Object.assign(new Error('We encountered an internal error.'), {
-      name: 'ServerException',
-      $metadata: { httpStatusCode: 500 },
-    });
+    const failed = ecsServerError();
     // ECS started the task, which claimed the run and ended it (exit 6) before the SDK gave up on RunTask's answer.
     ecs.on(RunTaskCommand).callsFake(async () => {
       const claimed = (await ledger.get(runId)) as RunRecord;
@@ -293,10 +295,7 @@ describe('a container task sent to the admin function', () => {
 
   it('keeps, and answers, the end a task recorded between the read of the run and the write of the refusal: the write is conditional', async () => {
     const runId = '20261130-000000-unkn04';
-    const failed = Object.assign(new Error('We encountered an internal error.'), {
-      name: 'ServerException',
-      $metadata: { httpStatusCode: 500 },
-    });
+    const failed = ecsServerError();
     ecs.on(RunTaskCommand).rejects(failed);
     // The task that ECS did start ends the run just as the admin function writes its refusal, after it read the run as going on.
     class RacingLedger extends FileLedger {
@@ -317,10 +316,7 @@ describe('a container task sent to the admin function', () => {
   });
 
   it("logs and answers its own refusal when the ledger's conditional write was retried after it had succeeded, or cannot tell", async () => {
-    const failed = Object.assign(new Error('We encountered an internal error.'), {
-      name: 'ServerException',
-      $metadata: { httpStatusCode: 500 },
-    });
+    const failed = ecsServerError();
     ecs.on(RunTaskCommand).rejects(failed);
     // The SDK retried a put that had succeeded: its condition fails on the end it wrote itself.
     class RetriedLedger extends FileLedger {
@@ -366,10 +362,7 @@ describe('a container task sent to the admin function', () => {
       new Error('Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.'),
       { name: 'SyntaxError', $metadata: { httpStatusCode: 200 } },
     );
-    const failed = Object.assign(new Error('We encountered an internal error.'), {
-      name: 'ServerException',
-      $metadata: { httpStatusCode: 500 },
-    });
+    const failed = ecsServerError();
     ecs.on(RunTaskCommand).rejectsOnce(unreadable).rejectsOnce(failed);
     for (const runId of ['20261130-000000-unkn01', '20261130-000000-unkn02']) {
       const result = await invoke({ task: 'backfill', args: { batchSize: 5 }, runId, source: 'cli' });
