@@ -200,8 +200,14 @@ class FileLedger implements RunLedger {
     return records;
   }
 
-  /** A record, or a clear error (69) naming the file when it is not JSON or not a well-formed record. */
+  /** A record, settled ({@link #settled}), or a clear error (69) naming the file when it is not JSON or not a well-formed record. */
   async #read(file: string): Promise<RunRecord | undefined> {
+    const record = await this.#readAsWritten(file);
+    return record === undefined ? undefined : this.#settled(record, file);
+  }
+
+  /** A record as its file holds it, or a clear error (69) naming the file when it is not JSON or not a well-formed record. */
+  async #readAsWritten(file: string): Promise<RunRecord | undefined> {
     const hint = `Move the file out of ${this.#runs} (the run it recorded is then forgotten).`;
     let value: unknown;
     try {
@@ -217,13 +223,17 @@ class FileLedger implements RunLedger {
         cause: error,
       });
     }
-    return value === undefined ? undefined : this.#settled(parseRunRecord(value, file, hint), file);
+    return value === undefined ? undefined : parseRunRecord(value, file, hint);
   }
 
   /** The record, or, when its owner died before it recorded its end, the lost run it is (recorded so, when the ledger can be written). */
   async #settled(record: RunRecord, file: string): Promise<RunRecord> {
     if (record.endedAt !== undefined || record.owner === undefined || !isOwnerGone(record.owner)) return record;
-    const lost = lostRecord(record, record.owner);
+    // The owner may have recorded the end and exited between the read and that check (a run stopped as asked): read once
+    // more, now that nothing of it can write, so that the end it recorded stays.
+    const current = (await this.#readAsWritten(file)) ?? record;
+    if (current.endedAt !== undefined) return current;
+    const lost = lostRecord(current, record.owner);
     try {
       await writeFileAtomic(file, JSON.stringify(lost));
     } catch (error) {
