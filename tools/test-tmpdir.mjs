@@ -48,7 +48,7 @@ function hasRoom(dir, bytes) {
 /** Removes the suite directories that a killed `npm test` left (their pid runs no more): tmpfs keeps them in memory until a reboot. */
 function sweepLeftovers(tell) {
   for (const name of readdirSync(MEMORY_MOUNT)) {
-    const pid = Number(/^cnf-admin-test-(\d+)-/.exec(name)?.[1]);
+    const pid = Number(new RegExp(`^${PREFIX}(\\d+)-`).exec(name)?.[1]);
     if (!Number.isInteger(pid) || pid === 0 || isAlive(pid)) continue;
     try {
       rmSync(join(MEMORY_MOUNT, name), { recursive: true, force: true, maxRetries: 3 });
