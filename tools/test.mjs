@@ -19,8 +19,8 @@ const projects = args.flatMap((arg, index) =>
 );
 const onlyUnit = projects.length > 0 && projects.every((name) => name === 'unit');
 
-const run = (command, commandArgs, env = process.env) => {
-  const result = spawnSync(command, commandArgs, { stdio: 'inherit', env });
+const run = (command, commandArgs) => {
+  const result = spawnSync(command, commandArgs, { stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 };
 
@@ -41,6 +41,11 @@ else {
   // Ctrl-C reaches vitest too (the terminal signals the whole group); a SIGTERM or SIGHUP sent to this process alone is passed on.
   process.on('SIGINT', () => undefined);
   for (const signal of ['SIGTERM', 'SIGHUP']) process.on(signal, () => vitest.kill(signal));
+  vitest.on('error', (error) => {
+    process.stderr.write(`· vitest did not start: ${error.message}\n`);
+    tmp.remove((message) => process.stderr.write(`· ${message}\n`));
+    process.exitCode = 1;
+  });
   vitest.on('close', (code, signal) => {
     tmp.remove((message) => process.stderr.write(`· ${message}\n`));
     process.exit(code ?? 128 + (constants.signals[signal] ?? 0));
