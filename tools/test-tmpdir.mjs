@@ -64,7 +64,7 @@ function sweepLeftovers(tell) {
  * files, or undefined where TMPDIR is set already or there is no tmpfs with
  * room (the suite then uses the system's temporary directory).
  *
- * @param tell - told, in one line, what was done besides, and why the tmpfs could not be used where it should have been
+ * @param tell - told, in one line, what was done besides (a leftover swept, a removal that failed), and why the tmpfs could not be used where it should have been
  * @returns the directory, and how to remove it once the suite is done
  */
 export function suiteTmpdir(tell) {
@@ -83,11 +83,11 @@ export function suiteTmpdir(tell) {
   }
   return {
     dir,
-    remove(tellFailure) {
+    remove() {
       try {
         rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
       } catch (error) {
-        tellFailure(`could not remove ${dir} (${error.message}): the next npm test removes it`);
+        tell(`could not remove ${dir} (${error.message}): the next npm test removes it`);
       }
     },
   };

@@ -43,11 +43,11 @@ else {
   for (const signal of ['SIGTERM', 'SIGHUP']) process.on(signal, () => vitest.kill(signal));
   vitest.on('error', (error) => {
     process.stderr.write(`· vitest did not start: ${error.message}\n`);
-    tmp.remove((message) => process.stderr.write(`· ${message}\n`));
+    tmp.remove();
     process.exitCode = 1;
   });
   vitest.on('close', (code, signal) => {
-    tmp.remove((message) => process.stderr.write(`· ${message}\n`));
+    tmp.remove();
     process.exit(code ?? 128 + (constants.signals[signal] ?? 0));
   });
 }
