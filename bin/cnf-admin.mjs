@@ -1,5 +1,21 @@
-#!/usr/bin/env node
+#!/bin/sh
+':' //; case "$NODE_EXTRA_CA_CERTS:$NODE_OPTIONS" in :* | *--use-*-ca*) ;; *) export CNF_ADMIN_DEFERRED_CA_CERTS="$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS= ;; esac; exec node "$0" "$@"
 // The cnf-admin command: a shim over the built CLI (npm ci builds it; so does npm run build).
+//
+// Run as a program (npx cnf-admin, node_modules/.bin/cnf-admin) it is a shell script first, whose
+// second line starts Node on this very file, where Node reads that line as a string and a comment.
+// It starts Node with NODE_EXTRA_CA_CERTS empty, and the file it named set aside: Node 20 reads that
+// file, and builds its whole store of root certificates, as it starts (30 to 60 ms of every command
+// on a 2-core machine), though only the commands that call AWS open a TLS connection. Below, the
+// variable is put back at once, so every process the CLI starts gets it as it was, and the CLI's
+// connections to AWS trust those certificates too (lib/core/deferred-ca-certificates.ts). Where
+// NODE_OPTIONS picks the certificate store (--use-openssl-ca, --use-system-ca), Node reads it as usual.
+// Run as `node bin/cnf-admin.mjs`, the shell line is not run and Node reads the certificates itself.
+const deferredCaCertificates = process.env.CNF_ADMIN_DEFERRED_CA_CERTS;
+if (deferredCaCertificates !== undefined) {
+  process.env.NODE_EXTRA_CA_CERTS = deferredCaCertificates;
+  delete process.env.CNF_ADMIN_DEFERRED_CA_CERTS;
+}
 // On Node 22.1 or later, Node keeps the CLI's compiled code on disk (module.enableCompileCache: in
 // $NODE_COMPILE_CACHE or the system's temporary directory; NODE_DISABLE_COMPILE_CACHE=1 turns it
 // off), so that a command after the first compiles less; Node 20 has no such cache.
@@ -12,5 +28,6 @@ if (argv[0] === 'invoke') {
   const standby = createRequire(import.meta.url)('../dist/standby.cjs');
   if (standby.mayRunHere(argv)) standby.standByRunner();
 }
-const { cli } = await import('../dist/cli.mjs');
+const { cli, deferCaCertificates } = await import('../dist/cli.mjs');
+deferCaCertificates(deferredCaCertificates);
 process.exitCode = await cli(argv);

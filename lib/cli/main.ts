@@ -16,6 +16,7 @@ import { argsAfterDashes } from './args-after-dashes.js';
 import { missingArgumentHint } from './missing-argument.js';
 import { terminalWidth } from './render/table.js';
 import { readCnfEnvironment } from '../core/cnf-environment.js';
+import { deferCaCertificates } from '../core/deferred-ca-certificates.js';
 
 /**
  * The process's own streams, directory and environment. A reader that goes
@@ -231,4 +232,5 @@ function writeJsonError(io: CliIo, argv: readonly string[], name: string, messag
   if (optionWords(argv).includes('--json')) io.stdout.write(`${JSON.stringify({ error: { name, message }, exitCode }, null, 2)}\n`);
 }
 
-export { cli };
+// The launcher (bin/cnf-admin.mjs) says which certificates Node started without, before it runs the command.
+export { cli, deferCaCertificates };

@@ -5,7 +5,8 @@
  * tests that check endpoint configuration, retries and streaming on the
  * wire, and in the benchmark (with a fixed latency on every call).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { EventStreamCodec } from '@smithy/core/event-streams';
 import { fromUtf8, toUtf8 } from '@smithy/core/serde';
@@ -51,6 +52,8 @@ interface FakeAwsOptions {
   readonly serve?: (received: ReceivedRequest, response: ServerResponse) => boolean | WireFailure;
   /** How far AWS's clock is ahead of this machine's (behind, below 0): its `Date` headers and SSM's `LastModifiedDate`. @default 0 */
   readonly clockSkewMs?: number;
+  /** Serves HTTPS with this key and certificate (PEM), as AWS does, instead of HTTP. @default HTTP */
+  readonly tls?: { readonly key: string; readonly cert: string };
 }
 
 /** A running fake AWS. */
@@ -369,7 +372,7 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
     return fail(response, 'ecs', { status: 400, name: 'InvalidParameterException', message: `The fake ECS does not serve ${operation}` });
   };
 
-  const server: Server = createServer((request, response) => {
+  const serve: RequestListener = (request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -387,11 +390,12 @@ async function startFakeAws(scenario: AwsScenario, options: FakeAwsOptions = {})
       waiting.delete(received.operation);
       setTimeout(() => answer(received, response), options.latencyMs ?? 0);
     });
-  });
+  };
+  const server: Server = options.tls === undefined ? createServer(serve) : createHttpsServer(options.tls, serve);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`,
     requests,
     ssm,
     dynamodb,

@@ -12,6 +12,7 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { NodeHttpHandler, type NodeHttpHandlerOptions } from '@smithy/node-http-handler';
 import { UsageError } from '../../core/errors.js';
 import { CNF_VARIABLES, readCnfEnvironment } from '../../core/cnf-environment.js';
+import { extraCaTrust } from './extra-ca-trust.js';
 
 /** Where and as whom the CLI calls AWS. */
 interface AwsClientOptions {
@@ -112,7 +113,8 @@ class AwsClients {
   readonly #credentials: ReturnType<typeof defaultProvider>;
   readonly #agents = {
     httpAgent: new HttpAgent({ keepAlive: true, keepAliveMsecs: KEEP_ALIVE_PROBE_MS, maxSockets: MAX_SOCKETS }),
-    httpsAgent: new HttpsAgent({ keepAlive: true, keepAliveMsecs: KEEP_ALIVE_PROBE_MS, maxSockets: MAX_SOCKETS }),
+    // The certificates of NODE_EXTRA_CA_CERTS too, where the launcher started Node without them (extra-ca-trust.ts).
+    httpsAgent: new HttpsAgent({ keepAlive: true, keepAliveMsecs: KEEP_ALIVE_PROBE_MS, maxSockets: MAX_SOCKETS, ...extraCaTrust() }),
   };
   readonly #invokers = new Map<number, LambdaClient>();
   readonly #timeoutSeconds = awsTimeoutSeconds();
@@ -122,7 +124,11 @@ class AwsClients {
 
   constructor(options: AwsClientOptions = {}) {
     this.#options = options;
-    this.#credentials = defaultProvider(options.profile === undefined ? {} : { profile: options.profile });
+    this.#credentials = defaultProvider({
+      ...(options.profile === undefined ? {} : { profile: options.profile }),
+      // The clients the chain makes of its own (STS for a role, SSO) connect through the same agents, and so trust the same certificates.
+      clientConfig: { requestHandler: new NodeHttpHandler(this.#agents) },
+    });
     this.lambda = new LambdaClient(this.#config());
     this.ssm = new SSMClient(this.#config());
     this.ssmClock.watch(this.ssm);

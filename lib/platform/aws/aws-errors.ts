@@ -57,6 +57,22 @@ const NETWORK_CODES = new Set([
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 
 /*
+ * Node's codes for an endpoint's certificate that this process does not trust (self-signed, by an issuer it does not
+ * know, expired, for another name): the connection closed before the request went out, so the call did nothing.
+ */
+const UNTRUSTED_CERTIFICATE_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'CERT_UNTRUSTED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/*
  * The connection was dropped after the request went out (`socket hang up`). The SDK names these TimeoutError, as it
  * names a timeout, since both may be retried; they are no timeout, and waiting longer would not help.
  */
@@ -107,6 +123,11 @@ function mayHaveLanded(error: unknown): boolean {
   return isServerFault(error) || (isNetworkError(error) && !NEVER_SENT.has(shapeOf(error).code ?? ''));
 }
 
+/** The endpoint's certificate is not one this process trusts (a proxy that inspects TLS, say): nothing was sent. */
+function isUntrustedCertificate(error: unknown): boolean {
+  return UNTRUSTED_CERTIFICATE_CODES.has(shapeOf(error).code ?? '');
+}
+
 /** The connection failed or timed out: AWS may or may not have seen the request. */
 function isNetworkError(error: unknown): boolean {
   const { name, code } = shapeOf(error);
@@ -139,8 +160,8 @@ function isMissingRegion(error: unknown): boolean {
 /**
  * Turns an SDK error into the CLI's error with the exit code the design
  * gives: credentials and permissions 77 (naming the action), throttling,
- * a resource busy with another change and AWS failing on its side (a 5xx) 75, unreachable AWS and missing resources
- * 69, other refusals 64.
+ * a resource busy with another change and AWS failing on its side (a 5xx) 75, unreachable AWS, an endpoint whose
+ * certificate is not trusted and missing resources 69, other refusals 64.
  * Anything else is returned as it is: a bug, shown with its stack.
  */
 function translateAwsError(error: unknown, call: AwsCall): unknown {
@@ -181,6 +202,15 @@ function translateAwsError(error: unknown, call: AwsCall): unknown {
     return new UnavailableError(
       `AWS's answer to ${call.action} on ${call.resource} is not AWS's (HTTP ${httpStatusOf(error) ?? '?'}, ${message.split('\n')[0]}): a proxy, a captive portal or a wrong endpoint answered.`,
       { hint: 'Check the network (sign in to the portal, or set HTTPS_PROXY), and AWS_ENDPOINT_URL if you set one.', cause: error },
+    );
+  }
+  if (isUntrustedCertificate(error)) {
+    return new UnavailableError(
+      `The endpoint of ${call.action} on ${call.resource} showed a certificate this machine does not trust (${message}): a proxy that inspects TLS, or a wrong endpoint, answered. Nothing was sent.`,
+      {
+        hint: "Name your network's CA certificates (a PEM file) in NODE_EXTRA_CA_CERTS, and check AWS_ENDPOINT_URL if you set one.",
+        cause: error,
+      },
     );
   }
   if (isDroppedConnection(error)) {
