@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { useSchemaMessages } from './schema-messages.js';
 import { UnavailableError } from './errors.js';
+import { describeIssues } from './schema-issues.js';
 import { isValidRunId, RUN_SOURCES, type RunRecord } from './run.js';
 
 const isoTime = z.string().check(z.refine((text) => !Number.isNaN(Date.parse(text)), { message: 'expected an ISO 8601 time' }));
@@ -46,18 +47,6 @@ const runRecordSchema = z.looseObject({
 }) satisfies z.ZodMiniType<RunRecord>;
 
 /**
- * One line that says what is wrong with a value, from a schema's issues:
- * `exitCode: Invalid input: expected number, received string`.
- */
-function describeIssues(error: z.core.$ZodError): string {
-  const issues = error.issues.slice(0, 3).map((issue) => {
-    const where = issue.path.map(String).join('.');
-    return where === '' ? issue.message : `${where}: ${issue.message}`;
-  });
-  return `${issues.join('; ')}${error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : ''}`;
-}
-
-/**
  * Checks a record read from the ledger.
  *
  * @param where - names the record for the message: a file, or a table item
@@ -73,4 +62,4 @@ function parseRunRecord(value: unknown, where: string, hint: string): RunRecord 
   return parsed.data;
 }
 
-export { describeIssues, parseRunRecord, runRecordSchema };
+export { parseRunRecord, runRecordSchema };

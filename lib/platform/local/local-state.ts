@@ -10,7 +10,7 @@ import { unquotedJsonError } from '../../core/files/unquoted-json-error.js';
 import { jsonFaultOffset } from './json-fault-offset.js';
 import { errnoText } from '../../core/errno-text.js';
 import { currentUser, immutableHint, PERMISSION_CODES, shapeFault } from '../../core/file-system-fault.js';
-import { describeIssues } from '../../core/run-record-schema.js';
+import { describeIssues } from '../../core/schema-issues.js';
 import type { LocalPaths } from './local-paths.js';
 
 /**
