@@ -126,8 +126,9 @@ class AwsClients {
     this.#options = options;
     this.#credentials = defaultProvider({
       ...(options.profile === undefined ? {} : { profile: options.profile }),
-      // The clients the chain makes of its own (STS for a role, SSO) connect through the same agents, and so trust the same certificates.
-      clientConfig: { requestHandler: new NodeHttpHandler(this.#agents) },
+      // The clients the chain makes of its own (STS for a role, SSO) connect as the control plane's do: through the same
+      // agents (trusting the same certificates), with the same timeouts.
+      clientConfig: { requestHandler: new NodeHttpHandler(this.#controlPlaneHttp()) },
     });
     this.lambda = new LambdaClient(this.#config());
     this.ssm = new SSMClient(this.#config());

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import { deferredCaCertificates } from '../../core/deferred-ca-certificates.js';
 
 /* One certificate of a PEM bundle, as `NODE_EXTRA_CA_CERTS` files hold them. */
@@ -9,13 +9,14 @@ let built: { readonly file: string; readonly context: SecureContext | undefined 
 
 /**
  * What the CLI's HTTPS agent for AWS takes so that it trusts what Node
- * would have trusted, had it read `NODE_EXTRA_CA_CERTS` as it started:
- * Node's own root certificates and those of the file. Empty where Node did
- * read it, or where no file was named (see `core/deferred-ca-certificates.ts`).
+ * would have trusted, had it read `NODE_EXTRA_CA_CERTS` as it started: Node's
+ * default store (its bundled roots, or the system's where Node is built or
+ * run to use it) and the file's certificates. Empty where Node did read it,
+ * or where no file was named (see `core/deferred-ca-certificates.ts`).
  *
- * Built once per file. A file that cannot be read, or holds a certificate
- * that does not parse, gets the warning Node gives at its start, and the
- * agent Node's own roots, as Node does.
+ * Built once per file, when the CLI makes its AWS clients. A file that
+ * cannot be read, or holds a certificate that does not parse, gets a
+ * warning, as Node gives at its start, and the agent Node's default store.
  *
  * @example
  * new Agent({ keepAlive: true, ...extraCaTrust() });
@@ -27,10 +28,18 @@ function extraCaTrust(): { readonly secureContext?: SecureContext } {
   return built.context === undefined ? {} : { secureContext: built.context };
 }
 
+/** A context shaped as Node's HTTPS client makes its own (its defaults, the default store), with the file's certificates added. */
 function secureContextWith(file: string): SecureContext | undefined {
   try {
     const extra = readFileSync(file, 'utf8').match(PEM_CERTIFICATE) ?? [];
-    return createSecureContext({ ca: [...rootCertificates, ...extra] });
+    const context = createSecureContext();
+    // The context's own method, which Node's `ca` option uses too: added to the default store, that store is copied
+    // from the certificates Node parsed once (its bundled roots, or OpenSSL's store), not parsed again. (A `ca` option
+    // would replace the default store, whose bundled roots would then be parsed again from `tls.rootCertificates`,
+    // and a system store lost.)
+    const native = context.context as { addCACert(pem: string): void };
+    for (const certificate of extra) native.addCACert(certificate);
+    return context;
   } catch (error) {
     process.emitWarning(`Ignoring extra certs from \`${file}\`, load failed: ${(error as Error).message}`);
     return undefined;
