@@ -57,20 +57,41 @@ const NETWORK_CODES = new Set([
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 
 /*
- * Node's codes for an endpoint's certificate that this process does not trust (self-signed, by an issuer it does not
- * know, expired, for another name): the connection closed before the request went out, so the call did nothing.
+ * Node's codes (OpenSSL's verify results) for an endpoint's certificate that this process does not accept: one it has
+ * no issuer of (self-signed, a proxy's own CA), or one that is not valid for the endpoint (expired, for another name).
+ * The connection closed before the request went out, so the call did nothing.
  */
-const UNTRUSTED_CERTIFICATE_CODES = new Set([
+const UNTRUSTED_ISSUER_CODES = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN',
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'UNABLE_TO_GET_ISSUER_CERT',
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+  'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+  'CERT_SIGNATURE_FAILURE',
   'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'INVALID_CA',
+  'INVALID_PURPOSE',
+  'PATH_LENGTH_EXCEEDED',
+  'CERT_CHAIN_TOO_LONG',
+]);
+const INVALID_CERTIFICATE_CODES = new Set([
   'CERT_HAS_EXPIRED',
   'CERT_NOT_YET_VALID',
+  'ERROR_IN_CERT_NOT_BEFORE_FIELD',
+  'ERROR_IN_CERT_NOT_AFTER_FIELD',
+  'CERT_REVOKED',
+  'HOSTNAME_MISMATCH',
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
+
+/*
+ * Node's messages for the first set, as a credential provider quotes them (SSO's wraps the error in one of its own,
+ * with no code).
+ */
+const UNTRUSTED_ISSUER_MESSAGE = /self[- ]signed certificate|unable to (get local issuer|verify the first) certificate/i;
 
 /*
  * The connection was dropped after the request went out (`socket hang up`). The SDK names these TimeoutError, as it
@@ -123,9 +144,15 @@ function mayHaveLanded(error: unknown): boolean {
   return isServerFault(error) || (isNetworkError(error) && !NEVER_SENT.has(shapeOf(error).code ?? ''));
 }
 
-/** The endpoint's certificate is not one this process trusts (a proxy that inspects TLS, say): nothing was sent. */
-function isUntrustedCertificate(error: unknown): boolean {
-  return UNTRUSTED_CERTIFICATE_CODES.has(shapeOf(error).code ?? '');
+/**
+ * Why the endpoint's certificate was not accepted, if that is what failed (nothing was sent): `issuer` for one whose
+ * issuer this process does not trust (a proxy that inspects TLS, say), `validity` for one not valid for the endpoint.
+ */
+function certificateFault(error: unknown): 'issuer' | 'validity' | undefined {
+  const { code = '', name, message = '' } = shapeOf(error);
+  if (UNTRUSTED_ISSUER_CODES.has(code)) return 'issuer';
+  if (INVALID_CERTIFICATE_CODES.has(code)) return 'validity';
+  return name === 'CredentialsProviderError' && UNTRUSTED_ISSUER_MESSAGE.test(message) ? 'issuer' : undefined;
 }
 
 /** The connection failed or timed out: AWS may or may not have seen the request. */
@@ -167,6 +194,19 @@ function isMissingRegion(error: unknown): boolean {
 function translateAwsError(error: unknown, call: AwsCall): unknown {
   const { name = 'Error', message = String(error) } = shapeOf(error);
   const policyHint = `See the permissions the CLI needs with: cnf-admin policy --stage ${call.stage}`;
+  const certificate = certificateFault(error);
+  if (certificate !== undefined) {
+    return new UnavailableError(
+      `The endpoint of ${call.action} on ${call.resource} showed a certificate this machine does not accept (${message.split('\n')[0]}): a proxy that inspects TLS, or a wrong endpoint, answered. Nothing was sent.`,
+      {
+        hint:
+          certificate === 'issuer'
+            ? "Name your network's CA certificates (a PEM file) in NODE_EXTRA_CA_CERTS, and check AWS_ENDPOINT_URL if you set one."
+            : "Check AWS_ENDPOINT_URL if you set one, and this machine's clock; a proxy that inspects TLS must show a certificate valid for the endpoint.",
+        cause: error,
+      },
+    );
+  }
   if (isMissingRegion(error)) {
     return new UsageError(`No AWS region for stage ${call.stage} (${message}).`, {
       hint: 'Pass --region, set AWS_REGION (or a region in your AWS profile), or pin "region" for the stage in cdk.json.',
@@ -202,15 +242,6 @@ function translateAwsError(error: unknown, call: AwsCall): unknown {
     return new UnavailableError(
       `AWS's answer to ${call.action} on ${call.resource} is not AWS's (HTTP ${httpStatusOf(error) ?? '?'}, ${message.split('\n')[0]}): a proxy, a captive portal or a wrong endpoint answered.`,
       { hint: 'Check the network (sign in to the portal, or set HTTPS_PROXY), and AWS_ENDPOINT_URL if you set one.', cause: error },
-    );
-  }
-  if (isUntrustedCertificate(error)) {
-    return new UnavailableError(
-      `The endpoint of ${call.action} on ${call.resource} showed a certificate this machine does not trust (${message}): a proxy that inspects TLS, or a wrong endpoint, answered. Nothing was sent.`,
-      {
-        hint: "Name your network's CA certificates (a PEM file) in NODE_EXTRA_CA_CERTS, and check AWS_ENDPOINT_URL if you set one.",
-        cause: error,
-      },
     );
   }
   if (isDroppedConnection(error)) {
