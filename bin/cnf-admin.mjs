@@ -1,5 +1,5 @@
 #!/bin/sh
-':' //; case "$NODE_EXTRA_CA_CERTS:$NODE_OPTIONS" in :* | *--use-*-ca*) ;; *) export CNF_ADMIN_DEFERRED_CA_CERTS="$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS= ;; esac; exec node "$0" "$@"
+':' //; if [ -n "$NODE_EXTRA_CA_CERTS" ] && [ -z "$NODE_USE_SYSTEM_CA" ] && [ "$1" != cdk-app ]; then case "$NODE_OPTIONS" in *--use-*-ca*) ;; *) export CNF_ADMIN_DEFERRED_CA_CERTS="$NODE_EXTRA_CA_CERTS" NODE_EXTRA_CA_CERTS= ;; esac; fi; exec node "$0" "$@"
 // The cnf-admin command: a shim over the built CLI (npm ci builds it; so does npm run build).
 //
 // Run as a program (npx cnf-admin, node_modules/.bin/cnf-admin) it is a shell script first, whose
@@ -8,9 +8,10 @@
 // file, and builds its whole store of root certificates, as it starts (30 to 60 ms of every command
 // on a 2-core machine), though only the commands that call AWS open a TLS connection. Below, the
 // variable is put back at once, so every process the CLI starts gets it as it was, and the CLI's
-// connections to AWS trust those certificates too (lib/core/deferred-ca-certificates.ts). Where
-// NODE_OPTIONS picks the certificate store (--use-openssl-ca, --use-system-ca), Node reads it as usual.
-// Run as `node bin/cnf-admin.mjs`, the shell line is not run and Node reads the certificates itself.
+// connections to AWS trust those certificates too (lib/core/deferred-ca-certificates.ts). Node reads
+// them as usual where the certificate store is chosen (NODE_OPTIONS' --use-openssl-ca or
+// --use-system-ca, NODE_USE_SYSTEM_CA), for `cdk-app`, which runs the app's CDK code (it may open
+// connections of its own), and under `node bin/cnf-admin.mjs`, where the shell line is not run.
 const deferredCaCertificates = process.env.CNF_ADMIN_DEFERRED_CA_CERTS;
 if (deferredCaCertificates !== undefined) {
   process.env.NODE_EXTRA_CA_CERTS = deferredCaCertificates;

@@ -71,6 +71,21 @@ describe('the cnf-admin launcher and NODE_EXTRA_CA_CERTS', () => {
     expect(viaNode.stderr).toContain(`Ignoring extra certs from \`${missing}\``);
   });
 
+  it('lets Node read the file for cdk-app, whose CDK code may open connections of its own, and where NODE_OPTIONS picks the store', async () => {
+    const missing = join(scratchDir(), 'missing.pem');
+    const nodeRead = `Ignoring extra certs from \`${missing}\``;
+    // Outside a project: cdk-app says so (64), after Node started as it always does.
+    const cdkApp = await launched(['cdk-app', 'bin/cdk-app.ts'], { NODE_EXTRA_CA_CERTS: missing }, scratchDir());
+    expect(cdkApp.code).toBe(64);
+    expect(cdkApp.stderr).toContain(nodeRead);
+    const storeChosen = await launched(['--version'], { NODE_EXTRA_CA_CERTS: missing, NODE_OPTIONS: '--use-openssl-ca' });
+    expect(storeChosen.code).toBe(0);
+    expect(storeChosen.stderr).toContain(nodeRead);
+    const systemStore = await launched(['--version'], { NODE_EXTRA_CA_CERTS: missing, NODE_USE_SYSTEM_CA: '1' });
+    expect(systemStore.code).toBe(0);
+    expect(systemStore.stderr).toContain(nodeRead);
+  });
+
   it('puts the variable back, as it was, before the CLI runs anything', async () => {
     const dir = scratchDir();
     const seen = join(dir, 'seen.json');
@@ -105,7 +120,7 @@ process.on('exit', () => writeFileSync(${JSON.stringify(seen)}, JSON.stringify({
     const other = certificate();
     const result = await launched(['status', '--stage', 'prod'], awsEnvironment(server, other.certFile));
     expect(result.code).toBe(69);
-    expect(result.stderr).toContain('showed a certificate this machine does not trust (self-signed certificate)');
+    expect(result.stderr).toContain('showed a certificate this machine does not accept (self-signed certificate)');
     expect(result.stderr).toContain("Name your network's CA certificates (a PEM file) in NODE_EXTRA_CA_CERTS");
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(server.requests).toEqual([]);
@@ -119,6 +134,6 @@ process.on('exit', () => writeFileSync(${JSON.stringify(seen)}, JSON.stringify({
     expect(result.code).toBe(69);
     expect(result.stderr).toContain(`Warning: Ignoring extra certs from \`${missing}\`, load failed`);
     expect(result.stderr.split(`Ignoring extra certs from`)).toHaveLength(2);
-    expect(result.stderr).toContain('showed a certificate this machine does not trust');
+    expect(result.stderr).toContain('showed a certificate this machine does not accept');
   });
 });
