@@ -85,7 +85,7 @@ function invokeOverhead(projectDir: string, release: string, certificates: strin
     15,
   );
   return {
-    name: `local invoke of a no-op task vs its handler run directly with node, ${EXTRA_CERTIFICATES} ${certificates === undefined ? 'on neither side' : 'on both sides'}`,
+    name: `local invoke of a no-op task vs its handler run directly with node, ${EXTRA_CERTIFICATES} ${certificates === undefined ? 'on neither side' : 'set on both sides'}`,
     value: ratio,
     unit: 'ratio',
     target: 2.0,
