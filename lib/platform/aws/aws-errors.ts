@@ -188,7 +188,7 @@ function isMissingRegion(error: unknown): boolean {
  * Turns an SDK error into the CLI's error with the exit code the design
  * gives: credentials and permissions 77 (naming the action), throttling,
  * a resource busy with another change and AWS failing on its side (a 5xx) 75, unreachable AWS, an endpoint whose
- * certificate is not trusted and missing resources 69, other refusals 64.
+ * certificate is not accepted and missing resources 69, other refusals 64.
  * Anything else is returned as it is: a bug, shown with its stack.
  */
 function translateAwsError(error: unknown, call: AwsCall): unknown {
