@@ -6,7 +6,7 @@
  * those certificates as Node would have.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -56,7 +56,7 @@ function underNode(args: readonly string[], env: NodeJS.ProcessEnv): Promise<Cli
 }
 
 /** The environment of a `status` on the fixture's prod stage against `server`, with `NODE_EXTRA_CA_CERTS` as given. */
-function awsEnvironment(server: FakeAws, extraCaCertificates: string | undefined): NodeJS.ProcessEnv {
+function awsEnvironment(server: FakeAws, extraCaCertificates: string): NodeJS.ProcessEnv {
   return { ...withoutAwsSettings(), ...fakeAwsSettings(server.url), NODE_EXTRA_CA_CERTS: extraCaCertificates };
 }
 
@@ -102,7 +102,6 @@ process.on('exit', () => writeFileSync(${JSON.stringify(seen)}, JSON.stringify({
     writeFileSync(bundle, certificate().cert);
     const result = await launched(['--version'], { NODE_EXTRA_CA_CERTS: bundle, NODE_OPTIONS: `--import=${preload}` });
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    const { readFileSync } = await import('node:fs');
     expect(JSON.parse(readFileSync(seen, 'utf8'))).toEqual({ atStart: '', atEnd: bundle, marker: null });
   });
 
