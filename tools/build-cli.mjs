@@ -6,6 +6,7 @@ import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeCliChunks } from './cli-chunks.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // commander is bundled in: every command starts with it, and one file loads
@@ -127,6 +128,32 @@ const requireCommonJs = {
   },
 };
 
+/*
+ * The CLI and the SDK's entries, split by esbuild into chunks along its
+ * commands' import()s, then written into fewer files by rolldown
+ * (tools/cli-chunks.mjs).
+ */
+async function buildCliEntries(common) {
+  const entryPoints = {
+    cli: 'lib/cli/main.ts',
+    ...Object.fromEntries(
+      (await readdir(resolve(root, SDK_DIR)))
+        .filter((file) => file.endsWith('.ts'))
+        .map((file) => [`aws-sdk/${file.replace(/\.ts$/, '')}`, `${SDK_DIR}/${file}`]),
+    ),
+  };
+  const { outputFiles, metafile } = await build({
+    ...common,
+    entryPoints,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    write: false,
+    metafile: true,
+  });
+  const entries = Object.fromEntries(Object.keys(entryPoints).map((name) => [name, `dist/${name}.mjs`]));
+  await writeCliChunks({ root, outdir: 'dist', entries, outputFiles, metafile });
+}
+
 /** Builds dist/cli.mjs with its chunks, dist/local-*.mjs, dist/standby.cjs, and copies the shell scripts. */
 async function buildCli() {
   const { dependencies, devDependencies, peerDependencies } = JSON.parse(
@@ -162,19 +189,7 @@ async function buildCli() {
   };
   await Promise.all([
     copyShellScripts(),
-    build({
-      ...common,
-      entryPoints: {
-        cli: 'lib/cli/main.ts',
-        ...Object.fromEntries(
-          (await readdir(resolve(root, SDK_DIR)))
-            .filter((file) => file.endsWith('.ts'))
-            .map((file) => [`aws-sdk/${file.replace(/\.ts$/, '')}`, `${SDK_DIR}/${file}`]),
-        ),
-      },
-      splitting: true,
-      chunkNames: 'chunks/[name]-[hash]',
-    }),
+    buildCliEntries(common),
     build({ ...common, entryPoints: HELPER_PROCESSES }),
     // Required by bin/cnf-admin.mjs before the CLI loads: a local invoke's run process starts first.
     // CommonJS loads, with the built-ins it needs, some milliseconds sooner than an ES module.

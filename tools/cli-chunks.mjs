@@ -1,0 +1,96 @@
+// Writes the CLI's chunks, as esbuild split them, into fewer files with
+// rolldown. tools/build-cli.mjs hands over esbuild's output, unwritten.
+//
+// esbuild splits as if every dynamic import() could be the first thing
+// loaded: a module that the CLI's entry imports and a command imports too
+// goes into a chunk of its own, shared by both, though the entry has always
+// loaded it before any command does. So `cnf-admin --version` loaded twenty
+// files before it printed anything, and `db start` forty-five; Node's ES
+// module loader costs some 0.3 ms for each file on a 2-core machine
+// (resolving, reading, linking), whatever its size. Here, every chunk the
+// entry loads statically becomes one file with the entry (the files every
+// command loads anyway, so no command loads more code than before); the
+// chunks behind a command's import() stay apart, merged where rolldown sees
+// that they always load together. The AWS SDK's entries (dist/aws-sdk/)
+// stay entries, with the clients the CLI shares with them.
+//
+// The maps chain back to the sources: rolldown reads esbuild's maps.
+import { resolve } from 'node:path';
+import { rolldown } from 'rolldown';
+
+const FROM_ESBUILD = 'esbuild-output';
+
+/*
+ * esbuild's output files, unwritten, as modules for rolldown: a relative
+ * import between them resolves to another of them; a package or a built-in
+ * module stays external, loaded at run time as before.
+ */
+function esbuildOutput(files) {
+  const byPath = new Map(files.map((file) => [file.path, file.text]));
+  return {
+    name: FROM_ESBUILD,
+    resolveId(source, importer) {
+      if (importer === undefined) return byPath.has(source) ? source : null;
+      if (!source.startsWith('.')) return { id: source, external: true };
+      const path = resolve(importer, '..', source);
+      if (!byPath.has(path)) throw new Error(`${importer} imports ${source}, which esbuild did not write`);
+      return path;
+    },
+    load(id) {
+      const code = byPath.get(id);
+      if (code === undefined) return null;
+      const map = byPath.get(`${id}.map`);
+      return { code: code.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'), ...(map === undefined ? {} : { map }) };
+    },
+  };
+}
+
+/* The output files (absolute paths) that `entry` imports statically, and theirs, from esbuild's metafile. */
+function staticClosure(metafile, root, entry) {
+  const closure = new Set();
+  const visit = (relative) => {
+    const path = resolve(root, relative);
+    if (closure.has(path)) return;
+    closure.add(path);
+    for (const imported of metafile.outputs[relative]?.imports ?? [])
+      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+  };
+  visit(entry);
+  return closure;
+}
+
+/* esbuild names a chunk `<name>-<hash>`: rolldown adds a hash of its own, of the merged file. */
+function chunkFileName(chunk) {
+  return `chunks/${chunk.name.replace(/-[A-Z0-9]{8}$/, '')}-[hash].mjs`;
+}
+
+/**
+ * Writes the CLI's entries (`entries`: name → output path relative to `root`,
+ * `cli` first among them) and their chunks into `outdir`, from esbuild's
+ * unwritten `outputFiles` and its `metafile`.
+ */
+async function writeCliChunks({ root, outdir, entries, outputFiles, metafile }) {
+  const loadedAtStart = staticClosure(metafile, root, entries.cli);
+  const bundle = await rolldown({
+    input: Object.fromEntries(Object.entries(entries).map(([name, path]) => [name, resolve(root, path)])),
+    plugins: [esbuildOutput(outputFiles)],
+    platform: 'node',
+    logLevel: 'warn',
+  });
+  try {
+    await bundle.write({
+      dir: resolve(root, outdir),
+      format: 'esm',
+      entryFileNames: '[name].mjs',
+      chunkFileNames: chunkFileName,
+      codeSplitting: { groups: [{ name: 'cli-start', test: (id) => loadedAtStart.has(id) }] },
+      sourcemap: true,
+      // As esbuild wrote it: names kept, whitespace left out (the maps map it back).
+      minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } },
+    });
+  } finally {
+    await bundle.close();
+  }
+}
+
+export { writeCliChunks };
