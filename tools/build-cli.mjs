@@ -1,6 +1,7 @@
 // Bundles the CLI and the local stage's helper processes into dist/ with
-// esbuild. tools/build.mjs runs it; so do the tests and benchmarks, through
-// `npm run build`.
+// esbuild; rolldown then writes the CLI's chunks into fewer files
+// (tools/cli-chunks.mjs). tools/build.mjs runs it; so do the tests and
+// benchmarks, through `npm run build`.
 import { build } from 'esbuild';
 import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';

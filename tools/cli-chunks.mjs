@@ -15,6 +15,7 @@
 // stay entries, with the clients the CLI shares with them.
 //
 // The maps chain back to the sources: rolldown reads esbuild's maps.
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { rolldown } from 'rolldown';
 
@@ -36,6 +37,16 @@ function esbuildOutput(files) {
       if (!byPath.has(path)) throw new Error(`${importer} imports ${source}, which esbuild did not write`);
       return path;
     },
+    // A chunk that only passes on what others export maps nothing, and rolldown writes its map without sourcesContent:
+    // it is written again, saying that it carries all its sources (none), as every other map of dist/ does.
+    async writeBundle(options, bundle) {
+      const mapsNothing = Object.values(bundle).filter((file) => file.type === 'chunk' && file.map?.sources.length === 0);
+      await Promise.all(
+        mapsNothing.map((chunk) =>
+          writeFile(resolve(options.dir, `${chunk.fileName}.map`), JSON.stringify({ ...chunk.map, sourcesContent: [] })),
+        ),
+      );
+    },
     load(id) {
       const code = byPath.get(id);
       if (code === undefined) return null;
@@ -45,15 +56,16 @@ function esbuildOutput(files) {
   };
 }
 
-/* The output files (absolute paths) that `entry` imports statically, and theirs, from esbuild's metafile. */
-function staticClosure(metafile, root, entry) {
+/* The output files (absolute paths) that `entry` imports statically, and those they import, from esbuild's metafile. */
+function staticImports(metafile, root, entry) {
   const closure = new Set();
   const visit = (relative) => {
-    const path = resolve(root, relative);
-    if (closure.has(path)) return;
-    closure.add(path);
-    for (const imported of metafile.outputs[relative]?.imports ?? [])
-      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+    for (const imported of metafile.outputs[relative]?.imports ?? []) {
+      const path = resolve(root, imported.path);
+      if (imported.kind !== 'import-statement' || imported.external || closure.has(path)) continue;
+      closure.add(path);
+      visit(imported.path);
+    }
   };
   visit(entry);
   return closure;
@@ -70,10 +82,13 @@ function chunkFileName(chunk) {
  * unwritten `outputFiles` and its `metafile`.
  */
 async function writeCliChunks({ root, outdir, entries, outputFiles, metafile }) {
-  const loadedAtStart = staticClosure(metafile, root, entries.cli);
+  const loadedAtStart = staticImports(metafile, root, entries.cli);
   const bundle = await rolldown({
     input: Object.fromEntries(Object.entries(entries).map(([name, path]) => [name, resolve(root, path)])),
     plugins: [esbuildOutput(outputFiles)],
+    // esbuild left out what no command uses. Rolldown's own pass takes some calls for free of effects, where the
+    // code calls them for what they throw (`decodeURIComponent` to tell whether an address decodes): it is off.
+    treeshake: false,
     platform: 'node',
     logLevel: 'warn',
   });
