@@ -472,6 +472,11 @@ class AwsPlatform implements Platform {
       });
     }
     const result = await this.#askAdmin(record.aliasName, { task: STOP_RUN_TASK, args: { runId } });
+    // A run that is not in the ledger, or cannot be stopped (ended, on Lambda): the runs say which, and how each ended.
+    if (result.exitCode === ExitCode.USAGE && result.error !== undefined)
+      throw new UsageError(result.error.message, {
+        hint: `List the stage's runs, and how each ended, with: cnf-admin runs --stage ${this.stage.name}`,
+      });
     if (result.exitCode !== ExitCode.OK) throw errorOfRefusedStart(result, this.stage.name);
     return (result.output as { stoppedTasks?: string[] } | undefined)?.stoppedTasks ?? [];
   }

@@ -484,6 +484,7 @@ describe('stop <runId>', () => {
     const attempt = fixturePlatform().stop(RUN_ID);
     await expect(attempt).rejects.toThrow(UsageError);
     await expect(attempt).rejects.toThrow(`Run ${RUN_ID} already ended (2026-11-30T04:10:00.000Z, exit 0); nothing stopped.`);
+    await expect(attempt).rejects.toMatchObject({ hint: "List the stage's runs, and how each ended, with: cnf-admin runs --stage prod" });
   });
 
   it('is refused on a stage without container tasks', async () => {
