@@ -8,7 +8,7 @@ import {
 } from './sdk/ssm.js';
 import { assertValidConfigKey, MASK, RESERVED_KEY_PREFIX, type Parameter } from '../../core/parameter-set.js';
 import type { ParameterStore } from '../../core/platform.js';
-import { isCnfError, toldMore } from '../../core/errors.js';
+import { isCnfError, retold, toldMore, UsageError } from '../../core/errors.js';
 import { callAws, isNotFound, mayHaveLanded, translateAwsError } from './aws-errors.js';
 import { withoutSecrets } from './secret-free-error.js';
 
@@ -85,7 +85,11 @@ class SsmParameterStore implements ParameterStore {
       const told =
         isCnfError(error) && mayHaveLanded(error.cause)
           ? toldMore(error, `Whether SSM kept the new value of ${key} is not known.`, { cause: error.cause })
-          : error;
+          : error instanceof UsageError && error.hint === undefined
+            ? retold(error, error.message, {
+                hint: `SSM kept ${key} as it was. A Standard parameter holds at most 4 KB (4096 bytes of UTF-8): mend the value or the key that SSM names, and set it again.`,
+              })
+            : error;
       throw options.secure ? withoutSecrets(told, [value]) : told;
     }
   }

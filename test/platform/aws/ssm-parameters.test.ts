@@ -134,6 +134,35 @@ describe('SsmParameterStore (config on AWS stages without a run ledger)', () => 
     await expect(setting).rejects.toThrow('Permission denied: ssm:PutParameter on parameter /fixture/prod/LOG_LEVEL');
   });
 
+  it('says that SSM kept the key as it was, and what to mend, when it refuses the value (64), quoting no secure value', async () => {
+    // given: SSM quotes the value it refuses
+    const value = 'x'.repeat(5000);
+    given({
+      record: UNVERSIONED,
+      errors: {
+        PutParameter: [
+          {
+            name: 'ValidationException',
+            message: `Standard tier parameters support a maximum parameter value of 4096 characters: ${value}`,
+            fault: 'client',
+            status: 400,
+          },
+        ],
+      },
+    });
+
+    // when
+    const setting = fixturePlatform().parameters.set('API_TOKEN', value, { secure: true });
+
+    // then
+    await expect(setting).rejects.toBeInstanceOf(UsageError);
+    await expect(setting).rejects.toThrow('AWS refused ssm:PutParameter on parameter /fixture/prod/API_TOKEN: ValidationException');
+    await expect(setting).rejects.toMatchObject({
+      hint: expect.stringMatching(/^SSM kept API_TOKEN as it was\. A Standard parameter holds at most 4 KB/),
+    });
+    await expect(setting).rejects.not.toThrow(value);
+  });
+
   it('says whether SSM kept a value is not known when its answer to PutParameter was lost, and not when it throttled the write', async () => {
     // given: the connection drops after the request went out, then a later write is throttled
     given({
