@@ -8,11 +8,13 @@
 // files before it printed anything, and `db start` forty-five; Node's ES
 // module loader costs some 0.3 ms for each file on a 2-core machine
 // (resolving, reading, linking), whatever its size. Here, every chunk the
-// entry loads statically becomes one file with the entry (the files every
-// command loads anyway, so no command loads more code than before); the
-// chunks behind a command's import() stay apart, merged where rolldown sees
-// that they always load together. The AWS SDK's entries (dist/aws-sdk/)
-// stay entries, with the clients the CLI shares with them.
+// entry loads statically becomes one file beside it, chunks/cli-start-*.mjs
+// (the files every command loads anyway, so no command loads more code than
+// before); the chunks behind a command's import() stay apart, merged where
+// rolldown sees that they always load together. Rolldown's own helpers are
+// one small file more (chunks/rolldown-runtime-*.mjs): `--version` loads
+// three. The AWS SDK's entries (dist/aws-sdk/) stay entries, with the
+// clients the CLI shares with them.
 //
 // The maps chain back to the sources: rolldown reads esbuild's maps.
 import { writeFile } from 'node:fs/promises';
@@ -78,8 +80,8 @@ function chunkFileName(chunk) {
 
 /**
  * Writes the CLI's entries (`entries`: name → output path relative to `root`,
- * `cli` first among them) and their chunks into `outdir`, from esbuild's
- * unwritten `outputFiles` and its `metafile`.
+ * `cli` among them) and their chunks into `outdir`, from esbuild's unwritten
+ * `outputFiles` and its `metafile`.
  */
 async function writeCliChunks({ root, outdir, entries, outputFiles, metafile }) {
   const loadedAtStart = staticImports(metafile, root, entries.cli);
@@ -87,8 +89,10 @@ async function writeCliChunks({ root, outdir, entries, outputFiles, metafile }) 
     input: Object.fromEntries(Object.entries(entries).map(([name, path]) => [name, resolve(root, path)])),
     plugins: [esbuildOutput(outputFiles)],
     // esbuild left out what no command uses. Rolldown's own pass takes some calls for free of effects, where the
-    // code calls them for what they throw (`decodeURIComponent` to tell whether an address decodes): it is off.
+    // code calls them for what they throw (`decodeURIComponent` to tell whether an address decodes): it is off, and
+    // so is its inlining of constants, so that the code stays as esbuild wrote it.
     treeshake: false,
+    optimization: { inlineConst: false },
     platform: 'node',
     logLevel: 'warn',
   });
