@@ -69,12 +69,17 @@ async function cli(argv: readonly string[], io: CliIo = processIo()): Promise<nu
   let exitCode: number = ExitCode.OK;
   // Help reads the project's own tasks for its examples; nothing else pays for that read.
   const project = asksForHelp(argv) ? await (await import('./project-examples.js')).projectExamples(io.cwd) : undefined;
+  const help = showsHelp(argv);
+  // A command line that names a command builds the parser of that command alone: building all twenty took some
+  // milliseconds of every start. Help, and a first word that is no command, get them all.
+  const named = help ? undefined : COMMANDS.find((spec) => isNamed(spec, argv[0]));
   const program = buildProgram(
-    showsHelp(argv) ? helpIo(io) : io,
+    help ? helpIo(io) : io,
     (code) => {
       exitCode = code;
     },
     project,
+    named,
   );
   try {
     // `help nosuch`: commander shows the general help; the user also learns that there is no such command.

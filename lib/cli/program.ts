@@ -384,9 +384,10 @@ function subcommandsLine(group: CommandSpec): string {
  * Builds the CLI's argument parser from {@link COMMANDS}. Parse errors throw
  * (commander's exitOverride) instead of exiting, and print nothing, so that
  * `cli()` alone reports them, masked of secrets, with exit code 64. With `project`, the help of `invoke` and `run`
- * also shows examples written with the project's own tasks and scripts.
+ * also shows examples written with the project's own tasks and scripts. With `only`, the parser has that command
+ * alone (and its subcommands): for a command line that names it, and asks for no help.
  */
-function buildProgram(io: CliIo, setExitCode: (code: number) => void, project?: ProjectExamples): Command {
+function buildProgram(io: CliIo, setExitCode: (code: number) => void, project?: ProjectExamples, only?: CommandSpec): Command {
   const width = terminalWidth(io);
   const program = new Command('cnf-admin')
     .description('Run admin processes (migrations, one-off tasks) against exactly the release that serves live traffic.')
@@ -411,7 +412,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void, project?: 
         width,
       )}\n`,
   );
-  for (const spec of COMMANDS) addCommand(program, spec, io, setExitCode, project, width);
+  for (const spec of only === undefined ? COMMANDS : [only]) addCommand(program, spec, io, setExitCode, project, width);
   return program;
 }
 
