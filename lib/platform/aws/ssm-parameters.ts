@@ -12,6 +12,20 @@ import { isCnfError, retold, toldMore, UsageError } from '../../core/errors.js';
 import { callAws, isNotFound, mayHaveLanded, translateAwsError } from './aws-errors.js';
 import { withoutSecrets } from './secret-free-error.js';
 
+/*
+ * A failed PutParameter of `key`, told with what became of the value: not known where the request may have landed;
+ * kept as it was, and what to mend, where SSM refused it (64).
+ */
+function putFailure(error: unknown, key: string): unknown {
+  if (isCnfError(error) && mayHaveLanded(error.cause))
+    return toldMore(error, `Whether SSM kept the new value of ${key} is not known.`, { cause: error.cause });
+  if (error instanceof UsageError && error.hint === undefined)
+    return retold(error, error.message, {
+      hint: `SSM kept ${key} as it was. A Standard parameter holds at most 4 KB (4096 bytes of UTF-8): mend the value or the key that SSM names, and set it again.`,
+    });
+  return error;
+}
+
 /**
  * An AWS stage's parameter set: the SSM parameters under `/<app>/<stage>/`,
  * the reserved `_cnf/` below it left out and never written.
@@ -82,14 +96,7 @@ class SsmParameterStore implements ParameterStore {
       );
       return answer.Version;
     } catch (error) {
-      const told =
-        isCnfError(error) && mayHaveLanded(error.cause)
-          ? toldMore(error, `Whether SSM kept the new value of ${key} is not known.`, { cause: error.cause })
-          : error instanceof UsageError && error.hint === undefined
-            ? retold(error, error.message, {
-                hint: `SSM kept ${key} as it was. A Standard parameter holds at most 4 KB (4096 bytes of UTF-8): mend the value or the key that SSM names, and set it again.`,
-              })
-            : error;
+      const told = putFailure(error, key);
       throw options.secure ? withoutSecrets(told, [value]) : told;
     }
   }
