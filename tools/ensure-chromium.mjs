@@ -1,9 +1,10 @@
 // The browser tests and benchmarks of `cnf-admin ui` drive Debian's chromium
-// through playwright-core. `npm test` and `npm run bench` run this first: where chromium is missing and
-// this machine can install Debian packages as root, it installs it (as
-// tools/ensure-tmux.mjs does tmux); elsewhere it fails and says what to do,
-// so that the browser tests never pass without a browser, and a benchmark
-// run on a fresh machine does not stop at its last file.
+// through playwright-core. `npm test` and `npm run bench` run this first:
+// where chromium is missing and this machine can install Debian packages as
+// root, it installs it (as tools/ensure-tmux.mjs does tmux); elsewhere it
+// fails and says what to do, so that the browser tests never pass without a
+// browser, and a benchmark run on a fresh machine does not stop at its last
+// file.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
