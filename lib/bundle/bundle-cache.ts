@@ -1,6 +1,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
+import { CheckedHashes } from '../core/files/checked-hashes.js';
 import type { Project } from '../core/project.js';
 import type { TaskCatalog } from '../core/task-catalog.js';
 import type { Bundle } from './build-bundle.js';
@@ -59,7 +60,7 @@ function isWhole(dir: string, entry: CacheEntry): boolean {
 function stageCachedBundle(project: Project, outdir: string): StagedBundle | undefined {
   const entry = readEntry(project);
   if (entry === undefined) return undefined;
-  if (changedSources(project.root, entry.sources).length > 0) return undefined;
+  if (changedSources(project.root, entry.sources, new CheckedHashes(project.stateDir)).length > 0) return undefined;
   if (listedSources(project).some((file) => entry.sources[file] === undefined)) return undefined;
   const cached = join(cacheDir(project), entry.release);
   if (!isWhole(cached, entry)) return undefined;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CheckedHashes } from '../core/files/checked-hashes.js';
 import { PROJECT_FILE } from '../core/project.js';
 
 /**
@@ -61,6 +62,9 @@ function contentHash(path: string, file: string): string {
   return createHash('sha256').update(hashed).digest('hex');
 }
 
+/** What {@link contentHash} computes, as {@link CheckedHashes} keeps it. */
+const SOURCE_HASH = 'source';
+
 /*
  * The stamp of a source changed while the build read it: what the build saw
  * of it is not known, so it counts as changed until the next build. Its size
@@ -117,22 +121,27 @@ function sourceFingerprint(root: string, inputs: readonly string[]): string {
  * The stamped sources that differ now, sorted: cheap enough for every
  * `invoke`. A file whose size and modification and change times match
  * its stamp is taken as unchanged (a stat call); only the others are
- * hashed, and count as changed when their content differs. A copy of the
- * project (new change times) is thus hashed whole at each check, until a
- * build stamps it again.
+ * hashed, and count as changed when their content differs. `hashes` keeps
+ * what was hashed: a copy of the project (new change times) is read once,
+ * not at every check until a build stamps it again.
  */
-function changedSources(root: string, stamps: SourceStamps): string[] {
+function changedSources(root: string, stamps: SourceStamps, hashes: CheckedHashes): string[] {
   const changed: string[] = [];
   for (const [file, stamp] of Object.entries(stamps)) {
-    const stats = statSync(join(root, file), { throwIfNoEntry: false });
+    const path = join(root, file);
+    const stats = statSync(path, { throwIfNoEntry: false });
     if (stats === undefined || !stats.isFile()) {
       if (stamp.sha256 !== MISSING.sha256) changed.push(file);
       continue;
     }
     if (stats.size === stamp.size && stats.mtimeMs === stamp.mtimeMs && (stamp.ctimeMs ?? stats.ctimeMs) === stats.ctimeMs) continue;
     // Another size is other content, except for cdk.json, whose stages may change without its build settings.
-    if ((stats.size !== stamp.size && file !== PROJECT_FILE) || stampOf(root, file).sha256 !== stamp.sha256) changed.push(file);
+    if (stats.size !== stamp.size && file !== PROJECT_FILE) changed.push(file);
+    else {
+      if (hashes.hashOf(path, stats, SOURCE_HASH, () => stampOf(root, file).sha256) !== stamp.sha256) changed.push(file);
+    }
   }
+  hashes.save();
   return changed.sort();
 }
 

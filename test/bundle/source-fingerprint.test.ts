@@ -1,8 +1,20 @@
-import { rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { changedSources, fingerprintOf, sourceFingerprint, stampSources } from '../../lib/bundle/source-fingerprint.js';
+import {
+  changedSources as changedSourcesWith,
+  fingerprintOf,
+  sourceFingerprint,
+  stampSources,
+  type SourceStamps,
+} from '../../lib/bundle/source-fingerprint.js';
+import { CHECKED_HASHES_FILE, CheckedHashes } from '../../lib/core/files/checked-hashes.js';
 import { tempDir } from '../support/temp-dir.js';
+
+/** The changed sources, as a check with the hashes kept in the tree's own `.cnf/` tells them. */
+function changedSources(root: string, stamps: SourceStamps): string[] {
+  return changedSourcesWith(root, stamps, new CheckedHashes(join(root, '.cnf')));
+}
 
 function tree(): string {
   const root = tempDir('cnf-fingerprint');
@@ -10,6 +22,7 @@ function tree(): string {
   writeFileSync(join(root, 'unrelated.md'), 'notes');
   writeFileSync(join(root, 'package-lock.json'), '{"v":1}');
   writeFileSync(join(root, 'cdk.json'), '{"context":{"cnf":{"app":"notes"}}}');
+  mkdirSync(join(root, '.cnf'));
   return root;
 }
 
@@ -93,6 +106,24 @@ describe('changedSources', () => {
     expect(stamps['package-lock.json']?.sha256).toMatch(/^[0-9a-f]{64}$/);
     // Without the build's start, the same tree stamps as it stands.
     expect(changedSources(root, stampSources(root, ['web.ts']))).toEqual([]);
+  });
+
+  it('keeps the hash of a source whose times moved, and still names it once it is edited to the same size and time', () => {
+    const root = tree();
+    const file = join(root, 'web.ts');
+    const kept = new Date(2001, 1, 1);
+    utimesSync(file, kept, kept);
+    const stamps = stampSources(root, ['web.ts']);
+    // A copy of the tree, as it were: the same bytes, other times; checked as if some seconds later.
+    utimesSync(file, new Date(2002, 1, 1), new Date(2002, 1, 1));
+    const later = (): number => Date.now() + 10_000;
+    const check = (): string[] => changedSourcesWith(root, stamps, new CheckedHashes(join(root, '.cnf'), later));
+    expect(check()).toEqual([]);
+    expect(readFileSync(join(root, '.cnf', CHECKED_HASHES_FILE), 'utf8')).toContain(stamps['web.ts']?.sha256);
+    expect(check()).toEqual([]);
+    writeFileSync(file, 'export {;');
+    utimesSync(file, new Date(2002, 1, 1), new Date(2002, 1, 1));
+    expect(check()).toEqual(['web.ts']);
   });
 
   it('gives the fingerprint sourceFingerprint gives, so that releases stored before stamps compare alike', () => {

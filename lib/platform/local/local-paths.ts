@@ -3,6 +3,8 @@ import type { Project } from '../../core/project.js';
 
 /** Where the local stage keeps its state, all under the project's git-ignored `.cnf/local/`. */
 interface LocalPaths {
+  /** The project's `.cnf/`, which holds the stage's directory and what every stage shares. */
+  readonly stateDir: string;
   /** `.cnf/local/` itself. */
   readonly stageDir: string;
   /** One directory per release: `releases/<release>/bundle/` and `release.json`. */
@@ -23,6 +25,7 @@ interface LocalPaths {
 function localPaths(project: Pick<Project, 'stateDir'>): LocalPaths {
   const stageDir = join(project.stateDir, 'local');
   return {
+    stateDir: project.stateDir,
     stageDir,
     releases: join(stageDir, 'releases'),
     aliases: join(stageDir, 'aliases.json'),

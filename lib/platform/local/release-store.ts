@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { existsSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Bundle } from '../../bundle/build-bundle.js';
 import { fingerprintOf, type SourceStamps } from '../../bundle/source-fingerprint.js';
@@ -11,6 +11,7 @@ import { UnavailableError } from '../../core/errors.js';
 import { isReleaseId } from '../../core/release.js';
 import type { TaskCatalog } from '../../core/task-catalog.js';
 import { writeFileAtomic } from '../../core/files/atomic-file.js';
+import { CheckedHashes } from '../../core/files/checked-hashes.js';
 import { bundleDir, type LocalPaths } from './local-paths.js';
 import { readStateFile } from './local-state.js';
 
@@ -138,6 +139,9 @@ const storedReleaseSchema = z.looseObject({
 /* What a release stored before files were recorded must have, at least. */
 const ENTRY_FILES = ['admin.mjs', 'web.mjs', 'manifest.json'];
 
+/** The SHA-256 of a bundle file's bytes, as {@link CheckedHashes} keeps it. */
+const BUNDLE_FILE_HASH = 'bundle-file';
+
 /**
  * Stores a bundle as a release, unless a release with its id is stored
  * already (the same id means the same bytes). Resolves to the stored release
@@ -248,43 +252,36 @@ async function readRelease(paths: LocalPaths, release: string): Promise<StoredRe
 }
 
 /**
- * How thoroughly {@link bundleDamage} looks: `size` checks that every file is
- * there with its recorded size (a few stat calls: every run pays it);
- * `content` also hashes every file whose modification time is not the one
- * recorded (`status`, and before a redeploy reuses a stored release).
- */
-/**
  * What is wrong with a stored release's bundle on disk, or undefined when it
  * is whole: files deleted, truncated or changed since it was stored. Each
- * file costs a stat; only one whose time is not the one recorded is hashed.
+ * file costs a stat; only one whose time is not the one recorded is hashed,
+ * once (the project's {@link CheckedHashes} keep its hash while it stays as
+ * it is: a copied `.cnf/` is read once, not at every run).
  */
 async function bundleDamage(paths: LocalPaths, stored: StoredRelease): Promise<string | undefined> {
   const dir = bundleDir(paths, stored.release);
   const expected = stored.files ?? ENTRY_FILES.map((path) => ({ path, size: undefined, sha256: undefined, mtimeMs: undefined }));
+  const hashes = new CheckedHashes(paths.stateDir);
   const missing: string[] = [];
   const changed: string[] = [];
   for (const file of expected) {
     const target = join(dir, file.path);
-    let size: number;
-    let mtimeMs: number;
+    let stats: Stats;
     try {
       // One stat call per file, made at once: every run pays for this check.
-      ({ size, mtimeMs } = statSync(target));
+      stats = statSync(target);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && (error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
       missing.push(file.path);
       continue;
     }
-    if (file.size !== undefined && size !== file.size) changed.push(file.path);
-    else if (file.sha256 !== undefined && mtimeMs !== file.mtimeMs) {
-      if (
-        createHash('sha256')
-          .update(await readFile(target))
-          .digest('hex') !== file.sha256
-      )
-        changed.push(file.path);
+    if (file.size !== undefined && stats.size !== file.size) changed.push(file.path);
+    else if (file.sha256 !== undefined && stats.mtimeMs !== file.mtimeMs) {
+      const sha256 = () => createHash('sha256').update(readFileSync(target)).digest('hex');
+      if (hashes.hashOf(target, stats, BUNDLE_FILE_HASH, sha256) !== file.sha256) changed.push(file.path);
     }
   }
+  hashes.save();
   if (missing.length === 0 && changed.length === 0) return undefined;
   const list = (names: string[]): string => `${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}`;
   return [

@@ -1,5 +1,6 @@
 import { listedSources } from '../../bundle/listed-sources.js';
 import { ALWAYS_COUNTED, changedSources, sourceFingerprint } from '../../bundle/source-fingerprint.js';
+import { CheckedHashes } from '../../core/files/checked-hashes.js';
 import type { Project } from '../../core/project.js';
 import type { WorkingTreeDifference } from '../../core/working-tree-difference.js';
 import type { StoredRelease } from './release-store.js';
@@ -7,7 +8,8 @@ import type { StoredRelease } from './release-store.js';
 /**
  * Whether the working tree differs from a stored release, and in which
  * files. Cheap enough for every `invoke`: a stat per source file, and a hash
- * only of those whose size or modification time changed, plus a listing of
+ * only of those whose size or times changed (once: the project's
+ * {@link CheckedHashes} keep it), plus a listing of
  * the scripts and asset directories (a new file there joins the bundle). A
  * file that counts in every build but that the release's record does not
  * name (`cdk.json`, in a record of an older cnf-admin) counts as changed:
@@ -21,7 +23,7 @@ function workingTreeDifference(project: Project, stored: StoredRelease): Working
   }
   const recorded = stored.sources;
   const added = [...listedSources(project), ...ALWAYS_COUNTED].filter((file) => recorded[file] === undefined);
-  const files = [...new Set([...changedSources(project.root, recorded), ...added])].sort();
+  const files = [...new Set([...changedSources(project.root, recorded, new CheckedHashes(project.stateDir)), ...added])].sort();
   return { differs: files.length > 0, files };
 }
 

@@ -13,7 +13,13 @@ function projectTree(): Project {
   writeFileSync(join(root, 'lambda', 'admin.ts'), 'export {}');
   writeFileSync(join(root, 'package-lock.json'), '{"v":1}');
   writeFileSync(join(root, 'cdk.json'), '{"context":{"cnf":{"app":"notes"}}}');
-  return { root, lambdaDir: join(root, 'lambda'), scriptsDir: join(root, 'scripts'), assetDirs: [] } as unknown as Project;
+  return {
+    root,
+    stateDir: join(root, '.cnf'),
+    lambdaDir: join(root, 'lambda'),
+    scriptsDir: join(root, 'scripts'),
+    assetDirs: [],
+  } as unknown as Project;
 }
 
 const INPUTS = ['lambda/admin.ts', 'node_modules/pg/lib/index.js'];
