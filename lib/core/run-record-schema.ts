@@ -32,6 +32,7 @@ const runRecordSchema = z.looseObject({
   interruptedAt: z.optional(isoTime),
   result: z.optional(z.unknown()),
   ecsTask: z.optional(z.string()),
+  containerStartedAt: z.optional(isoTime),
   notStarted: z.optional(z.boolean()),
   clientToken: z.optional(z.string()),
   stopRequestedAt: z.optional(isoTime),

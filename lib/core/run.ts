@@ -217,6 +217,13 @@ interface RunRecord {
   /** The ARN of the ECS task of a container run, as the admin function started it. */
   readonly ecsTask?: string;
   /**
+   * ISO 8601: when the container task the admin function started took the
+   * run over, before its task ran. A start whose answer ECS did not give
+   * (a 5xx, a timeout) is recorded as refused only on a record without it,
+   * so that a run going on in its task never reads as not started.
+   */
+  readonly containerStartedAt?: string;
+  /**
    * The run ended before anything of it started: its task's lock was held
    * by another run, it was interrupted before its task started, or ECS
    * refused to start its container task (no capacity, throttled, denied). A retry of its run id with the same task

@@ -176,11 +176,43 @@ class AdminRun {
     const sameArgs = [record.args, recorded(args.given)];
     const adopted = claim.claimed ? undefined : this.#adopt(claim.existing, record, sameArgs);
     if (!claim.claimed && adopted === undefined) return this.#duplicate(ledger, claim.existing, record, log);
+    if (adopted !== undefined) {
+      const taken = await this.#takeOver(ledger, adopted, record, log);
+      if (taken.duplicate !== undefined) return this.#duplicate(ledger, taken.duplicate, record, log);
+      return this.#lockAndRun(ledger, task, event, taken.record, args.checked, log, config);
+    }
     // ECS's words of a start it refused are told without the config's secure values, or not at all where it could not be read:
     // then why it could not, which is what to mend.
     const ecsWords: EcsWords = config instanceof ConfigError ? withheldEcsWords(config.message) : (said) => redactor.text(said);
     if (gate !== undefined) return this.#startContainer(ledger, gate, { event, task, record, timeLimitSeconds, ecsWords }, log);
-    return this.#lockAndRun(ledger, task, event, adopted ?? record, args.checked, log, config);
+    return this.#lockAndRun(ledger, task, event, record, args.checked, log, config);
+  }
+
+  /**
+   * Records that this container task took over the run the admin function
+   * claimed for it (`containerStartedAt`), before its task runs, on
+   * condition that no end was recorded meanwhile: where ECS's answer to
+   * RunTask failed, the admin function records the start as refused unless
+   * the task took the run over first. A refusal that came first is taken
+   * over as a retry of the run id takes it over.
+   *
+   * @returns the record the run goes on with, or the record that stands instead (the run is a duplicate)
+   */
+  async #takeOver(
+    ledger: RunLedger,
+    adopted: RunRecord,
+    record: RunRecord,
+    log: Logger,
+  ): Promise<{ readonly record: RunRecord; readonly duplicate?: undefined } | { readonly duplicate: RunRecord }> {
+    const taken: RunRecord = { ...adopted, containerStartedAt: new Date().toISOString() };
+    const written = await guardLedger(() => putUnlessEnded(ledger, taken));
+    if (written instanceof LedgerUnavailableError)
+      throw this.#refusal(record.runId, record.task, written.exitCode, written.name, written.message);
+    if (written) return { record: taken };
+    log.info(`Run ${record.runId} was recorded as not started while this task started: the task takes it over.`);
+    const claim = await guardLedger(() => ledger.claim(record));
+    if (claim instanceof LedgerUnavailableError) throw this.#refusal(record.runId, record.task, claim.exitCode, claim.name, claim.message);
+    return claim.claimed ? { record: claim.record ?? record } : { duplicate: claim.existing };
   }
 
   /** Takes the task's lock, runs the task, and gives the lock back. */
@@ -575,7 +607,12 @@ class AdminRun {
       } satisfies RunEndedFields);
     if (options.unlessEnded === true) {
       const standing = await endThatStands(ledger, ended);
-      if (standing !== undefined && !(standing instanceof LedgerUnavailableError)) return resultOfRecord(standing);
+      if (standing !== undefined && !(standing instanceof LedgerUnavailableError)) {
+        if (standing.endedAt !== undefined) return resultOfRecord(standing);
+        // The task ECS did start took the run over, and runs it: its record stands, and says so to `runs show`.
+        log.info(`Run ${record.runId} was taken over by the container task ECS started; its record stands.`);
+        return result;
+      }
       logEnd();
       if (standing instanceof LedgerUnavailableError) log.error('Could not record the end of the run in the ledger', standing);
       return result;
@@ -648,27 +685,37 @@ async function freshConfig(version: number | undefined): Promise<LoadedConfig | 
 }
 
 /**
- * Writes a run's end unless its record shows an end already: a container
- * task that ECS started while its RunTask failed (5xx, the SDK retrying)
- * takes the run over and may end it before the admin function gives up on
- * ECS's answer. On condition where the ledger can (`finishUnlessEnded`);
- * otherwise after a read, which a task that ends right then still beats.
+ * Writes `record` on condition that its run's record shows no end and no
+ * container task that took the run over: in one conditional write where the
+ * ledger can (`finishUnlessEnded`); otherwise after a read, which a write
+ * right then still beats.
  *
- * @returns undefined when `ended` was written; the end that stands instead;
- *   or why the end could not be written (the caller logs it)
+ * @returns whether it was written
+ */
+async function putUnlessEnded(ledger: RunLedger, record: RunRecord): Promise<boolean> {
+  if (ledger.finishUnlessEnded !== undefined) return ledger.finishUnlessEnded(record);
+  const current = await ledger.get(record.runId);
+  if (current === undefined || current.endedAt !== undefined || current.containerStartedAt !== undefined) return false;
+  await ledger.finish(record);
+  return true;
+}
+
+/**
+ * Writes a run's end unless its record shows an end already, or that a
+ * container task took the run over: a task that ECS started while its
+ * RunTask failed (5xx, the SDK retrying) takes the run over, and may end it,
+ * before the admin function gives up on ECS's answer.
+ *
+ * @returns undefined when `ended` was written; the record that stands
+ *   instead (ended, or going on in its task); or why the end could not be
+ *   written (the caller logs it)
  */
 async function endThatStands(ledger: RunLedger, ended: RunRecord): Promise<RunRecord | LedgerUnavailableError | undefined> {
-  const unlessEnded = ledger.finishUnlessEnded?.bind(ledger);
-  if (unlessEnded === undefined) {
-    const current = await guardLedger(() => ledger.get(ended.runId));
-    if (!(current instanceof LedgerUnavailableError) && current?.endedAt !== undefined) return current;
-    const written = await guardLedger(() => ledger.finish(ended));
-    return written instanceof LedgerUnavailableError ? written : undefined;
-  }
-  const written = await guardLedger(() => unlessEnded(ended));
+  const written = await guardLedger(() => putUnlessEnded(ledger, ended));
   if (written !== false) return written === true ? undefined : written;
   const current = await guardLedger(() => ledger.get(ended.runId));
   if (current instanceof LedgerUnavailableError) return current;
+  if (current !== undefined && current.endedAt === undefined && current.containerStartedAt !== undefined) return current;
   if (current?.endedAt === undefined) {
     return new LedgerUnavailableError(
       `The ledger kept no end for run ${ended.runId}: its record is gone, or was rewritten as it was written.`,

@@ -177,7 +177,7 @@ class DynamoLedger implements RunLedger {
         new PutItemCommand({
           TableName: this.table,
           Item: marshall(runItem(record), { removeUndefinedValues: true }),
-          ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(endedAt)',
+          ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(endedAt) AND attribute_not_exists(containerStartedAt)',
           ExpressionAttributeNames: { '#pk': LEDGER_TABLE.partitionKey },
         }),
       ),

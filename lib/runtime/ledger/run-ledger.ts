@@ -79,12 +79,15 @@ interface RunLedger {
   /** Records a claimed run's end (exit code, duration, error). */
   finish(record: RunRecord): Promise<void>;
   /**
-   * Records a run's end as `finish` does, on condition that its record
-   * shows no end yet: one conditional write, so that the end a container
-   * task wrote, having taken the run over, stays. A ledger without it has
-   * the caller read the record just before `finish`.
+   * Writes a run's record as `finish` does, on condition that its record
+   * shows no end yet and that no container task has taken the run over
+   * (`containerStartedAt`): one conditional write. The admin function's
+   * refusal of a start ECS did not answer thus never overwrites a container
+   * task that took the run over, whether it runs or has ended; and such a
+   * task records that it took the run over only while no refusal ended it.
+   * A ledger without it has the caller read the record just before `finish`.
    *
-   * @returns false when the record had ended (or was gone), and nothing was written
+   * @returns false when the record had ended, was taken over (or was gone), and nothing was written
    */
   finishUnlessEnded?(record: RunRecord): Promise<boolean>;
   /** Takes the named lock for `holder`, or reports who holds it. */

@@ -357,6 +357,76 @@ describe('a container task sent to the admin function', () => {
     }
   });
 
+  it('writes no refusal over a task that took the run over while ECS failed its RunTask (5xx): the run reads as going on', async () => {
+    const event = { task: 'backfill', args: { batchSize: 5 }, runId: '20261130-000000-unkn05', source: 'cli' };
+    const takenOverAt = '2026-11-30T00:00:01.000Z';
+    // ECS started the task, which took the run over and runs on, before the SDK gave up on RunTask's answer.
+    ecs.on(RunTaskCommand).callsFake(async () => {
+      const claimed = (await ledger.get(event.runId)) as RunRecord;
+      await ledger.finish({ ...claimed, containerStartedAt: takenOverAt });
+      throw ecsServerError();
+    });
+    // Both ways a ledger writes the refusal: after a read (the file ledger), and in one conditional write.
+    class ConditionalLedger extends FileLedger {
+      async finishUnlessEnded(refusal: RunRecord): Promise<boolean> {
+        const current = await this.get(refusal.runId);
+        if (current === undefined || current.endedAt !== undefined || current.containerStartedAt !== undefined) return false;
+        await this.finish(refusal);
+        return true;
+      }
+    }
+    for (const [name, used] of [
+      ['read, then write', ledger],
+      ['conditional write', new ConditionalLedger(tempDir('cnf-gate-conditional-ledger'))],
+    ] as const) {
+      ledger = used;
+      const result = await invoke(event);
+      expect(result, name).toMatchObject({ exitCode: 69, error: { name: 'ContainerStartUnknown' } });
+      const recorded = await ledger.get(event.runId);
+      expect(recorded, name).toMatchObject({ containerStartedAt: takenOverAt });
+      expect([recorded?.endedAt, recorded?.notStarted], name).toEqual([undefined, undefined]);
+    }
+  });
+
+  it('is taken over by the task it started, which records so before its task runs, and ends it', async () => {
+    ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }], failures: [] });
+    const event = { task: 'backfill', args: { batchSize: 5 }, runId: '20261130-000000-take01', source: 'cli' };
+    expect(await invoke(event)).toMatchObject({ exitCode: 0, container: { taskArn: TASK_ARN } });
+    expect((await ledger.get(event.runId))?.containerStartedAt).toBeUndefined();
+    // In the task: the runner's handler takes over the claim the admin function made.
+    vi.stubEnv('CNF_CONTAINER_RUNNER', 'true');
+    const seen: (RunRecord | undefined)[] = [];
+    const inspected = defineTask({ ...backfill, run: async () => void seen.push(await ledger.get(event.runId)) });
+    const container = createAdminHandler({ tasks: { backfill: async () => ({ default: inspected }) }, ledger });
+    expect(await container(event, { claimedRun: true })).toMatchObject({ exitCode: 0 });
+    expect(seen).toEqual([expect.objectContaining({ ecsTask: TASK_ARN, containerStartedAt: expect.any(String) })]);
+    expect(seen[0]?.endedAt).toBeUndefined();
+    expect(await ledger.get(event.runId)).toMatchObject({ exitCode: 0, containerStartedAt: seen[0]?.containerStartedAt });
+  });
+
+  it('is taken over by the task it started as a retry takes it over, when the refusal was recorded as the task took the claim', async () => {
+    const event = { task: 'backfill', args: { batchSize: 5 }, runId: '20261130-000000-take02', source: 'cli' };
+    ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }], failures: [] });
+    expect(await invoke(event)).toMatchObject({ exitCode: 0 });
+    // The admin function's refusal (ECS did not answer) lands between the task's read of the claim and its own write.
+    class RefusedMeanwhile extends FileLedger {
+      async finishUnlessEnded(): Promise<boolean> {
+        const claimed = (await this.get(event.runId)) as RunRecord;
+        await this.finish({ ...claimed, endedAt: new Date().toISOString(), exitCode: 69, durationMs: 5, notStarted: true });
+        return false;
+      }
+    }
+    const racing = new RefusedMeanwhile(tempDir('cnf-gate-ledger'));
+    await racing.claim((await ledger.get(event.runId)) as RunRecord);
+    vi.stubEnv('CNF_CONTAINER_RUNNER', 'true');
+    const container = createAdminHandler({ tasks: { backfill: async () => ({ default: backfill }) }, ledger: racing });
+    expect(await container(event, { claimedRun: true })).toMatchObject({ exitCode: 0 });
+    expect(ran).toEqual(['backfill']);
+    const recorded = await racing.get(event.runId);
+    expect(recorded).toMatchObject({ exitCode: 0 });
+    expect(recorded?.notStarted).toBeUndefined();
+  });
+
   it('says that a start may have happened when ECS failed (5xx) or its answer could not be read; the run id stays free for that task or a retry', async () => {
     const unreadable = Object.assign(
       new Error('Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.'),

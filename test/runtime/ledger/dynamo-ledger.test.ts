@@ -69,7 +69,7 @@ describe('DynamoLedger', () => {
     expect(dynamo.commandCalls(PutItemCommand)).toEqual([]);
   });
 
-  it('records an end on condition that the run has not ended: a put of the whole record, false when it had', async () => {
+  it('records an end on condition that the run has not ended, nor been taken over by its container task: false when it had', async () => {
     dynamo.on(PutItemCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
     const ledger = new DynamoLedger(TABLE, new DynamoDBClient({ region: 'eu-west-1' }));
     const ended = { ...record, endedAt: '2026-11-24T10:00:09.000Z', exitCode: 69, durationMs: 9000, notStarted: true };
@@ -79,7 +79,7 @@ describe('DynamoLedger', () => {
     const put = dynamo.commandCalls(PutItemCommand)[0]?.args[0].input;
     expect(put).toMatchObject({
       TableName: TABLE,
-      ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(endedAt)',
+      ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(endedAt) AND attribute_not_exists(containerStartedAt)',
       ExpressionAttributeNames: { '#pk': 'pk' },
     });
     expect(unmarshall(put?.Item ?? {})).toMatchObject({ pk: 'run#run-1', exitCode: 69, endedAt: ended.endedAt, notStarted: true });
