@@ -137,9 +137,7 @@ function changedSources(root: string, stamps: SourceStamps, hashes: CheckedHashe
     if (stats.size === stamp.size && stats.mtimeMs === stamp.mtimeMs && (stamp.ctimeMs ?? stats.ctimeMs) === stats.ctimeMs) continue;
     // Another size is other content, except for cdk.json, whose stages may change without its build settings.
     if (stats.size !== stamp.size && file !== PROJECT_FILE) changed.push(file);
-    else {
-      if (hashes.hashOf(path, stats, SOURCE_HASH, () => stampOf(root, file).sha256) !== stamp.sha256) changed.push(file);
-    }
+    else if (hashes.hashOf(path, stats, SOURCE_HASH, () => stampOf(root, file).sha256) !== stamp.sha256) changed.push(file);
   }
   hashes.save();
   return changed.sort();

@@ -112,7 +112,11 @@ class CheckedHashes {
       renameSync(temporary, this.#file);
       this.#added = false;
     } catch {
-      rmSync(temporary, { force: true });
+      try {
+        rmSync(temporary, { force: true });
+      } catch {
+        // A directory that refuses even that keeps the temporary file; the check's answer stands.
+      }
     }
   }
 }
