@@ -302,6 +302,29 @@ describe('cnf-admin on an AWS stage (in-process)', () => {
     expect(show.io.stdoutText()).toMatch(/INFO  Run ended/);
   });
 
+  it('runs show says when the container task ECS started took a run over, and that it goes on', async () => {
+    given({
+      ledger: [
+        {
+          runId: '20261124-143927-ctnr01',
+          task: 'echo',
+          args: {},
+          release: RELEASE,
+          source: 'cli',
+          caller: 'alice',
+          startedAt: '2026-11-24T14:39:27.000Z',
+          containerStartedAt: '2026-11-24T14:40:02.000Z',
+          log: 'group:stream',
+        },
+      ],
+      logEvents: [],
+    });
+    const show = await run(['runs', 'show', '20261124-143927-ctnr01', '--stage', 'prod']);
+    expect(show.code).toBe(0);
+    expect(show.io.stdoutText()).toMatch(/^ended {4}\(in progress\)$/m);
+    expect(show.io.stdoutText()).toMatch(/^in task {2}since (?:2026-)?11-24 \d\d:\d\d:\d\d \(the task ECS started took it over\)$/m);
+  });
+
   it("logs --follow exits with the run's exit code", async () => {
     // given
     const runId = '20261124-143927-k3f9qz';

@@ -187,6 +187,7 @@ async function runsShow(typed: string, options: CommandOptions<'runs show'>, io:
     ['config', describeRunConfig(record)],
     ['error', record.error === undefined ? '-' : `${record.error.name}: ${record.error.message}`],
     ...stopField(interruptReachedAt(record)),
+    ...containerField(record.containerStartedAt),
     ...(record.result === undefined ? [] : [['result', JSON.stringify(record.result)] as [string, string]]),
     ['log', shortLog(record.log as string | undefined, project.root)],
   ];
@@ -215,6 +216,11 @@ async function runsShow(typed: string, options: CommandOptions<'runs show'>, io:
 /** The `stop` line of `runs show`: when an interrupt reached the run, where one did. */
 function stopField(at: string | undefined): [string, string][] {
   return at === undefined ? [] : [['stop', `interrupted at ${formatMoment(at)}`]];
+}
+
+/** The `in task` line of `runs show`: when the container task ECS started took the run over, where one did. */
+function containerField(at: string | undefined): [string, string][] {
+  return at === undefined ? [] : [['in task', `since ${formatMoment(at)} (the task ECS started took it over)`]];
 }
 
 /** A run's config: its version and fingerprint, `v7 (cfg-…)`, as far as the record knows them. */
