@@ -20,6 +20,8 @@ interface RunDocument {
     configFingerprint?: string;
     configVersion?: number;
     error?: { name: string; message: string };
+    /** When the container task ECS started took the run over (`runs show`'s `in task`). */
+    containerStartedAt?: string;
   };
   status: string;
   meaning?: string;
@@ -236,6 +238,7 @@ async function runView(session: Session, runId: string): Promise<void> {
     ...fact('Error', error),
     ...fact('Result', result),
     ...(run.interruptedAt === null ? [] : fact('Interrupted', h('span', { id: 'interrupted-at' }, when(run.interruptedAt)))),
+    ...(record.containerStartedAt === undefined ? [] : fact('In its container task since', when(record.containerStartedAt))),
   );
   const trimmed = h('p', { class: 'note', id: 'log-trimmed', hidden: true });
   show(

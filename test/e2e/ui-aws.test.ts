@@ -60,7 +60,13 @@ const scenario = healthyScenario({
       durationMs: 1000,
       error: { name: 'InventoryMismatchError', message: '3 rows disagree' },
     }),
-    record(RUNNING, { task: CONTAINER_TASK, args: {}, startedAt: '2026-11-24T15:00:00.000Z', deadline: '2099-01-01T00:00:00.000Z' }),
+    record(RUNNING, {
+      task: CONTAINER_TASK,
+      args: {},
+      startedAt: '2026-11-24T15:00:00.000Z',
+      containerStartedAt: '2026-11-24T15:00:04.000Z',
+      deadline: '2099-01-01T00:00:00.000Z',
+    }),
   ],
   // cnf-admin stop goes through the admin function (cnf:stop), which stops the run's ECS task and names it.
   invokeByTask: { 'cnf:stop': uiStopAnswer(RUNNING) },
@@ -119,6 +125,11 @@ describe('cnf-admin ui on an AWS stage, in chromium', () => {
     await page.goto(address(`/runs/${CONSOLE}`));
     await expect.poll(() => page.locator('.actions').textContent()).toContain('Console evaluations are never re-run.');
     expect(await page.getByRole('button', { name: 'Re-run on the live release…' }).isDisabled()).toBe(true);
+  });
+
+  it('says since when the container task ECS started has a run', async () => {
+    await page.goto(address(`/runs/${RUNNING}`));
+    await expect.poll(() => page.locator('dl.facts').textContent()).toMatch(/In its container task since.*:00:04/);
   });
 
   it("stops a container task's run through the admin function", async () => {
