@@ -7,6 +7,7 @@ import { cli } from '../../lib/cli/main.js';
 import { encodeFrame } from '../../lib/core/run-frames.js';
 import { OLD_RELEASE, RELEASE, runLine } from '../support/aws-scenario.js';
 import { FIXTURE_ROOT } from '../support/aws-platform.js';
+import { LEDGER_RECORD } from '../support/aws-command-runs.js';
 import { memoryIo, type MemoryIo } from '../support/memory-io.js';
 import { useAwsScenario } from '../support/aws-test-scenario.js';
 
@@ -304,19 +305,7 @@ describe('cnf-admin on an AWS stage (in-process)', () => {
 
   it('runs show says when the container task ECS started took a run over, and that it goes on', async () => {
     given({
-      ledger: [
-        {
-          runId: '20261124-143927-ctnr01',
-          task: 'echo',
-          args: {},
-          release: RELEASE,
-          source: 'cli',
-          caller: 'alice',
-          startedAt: '2026-11-24T14:39:27.000Z',
-          containerStartedAt: '2026-11-24T14:40:02.000Z',
-          log: 'group:stream',
-        },
-      ],
+      ledger: [{ ...LEDGER_RECORD, runId: '20261124-143927-ctnr01', containerStartedAt: '2026-11-24T14:40:02.000Z' }],
       logEvents: [],
     });
     const show = await run(['runs', 'show', '20261124-143927-ctnr01', '--stage', 'prod']);
