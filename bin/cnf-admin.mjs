@@ -17,18 +17,20 @@ if (deferredCaCertificates !== undefined) {
   process.env.NODE_EXTRA_CA_CERTS = deferredCaCertificates;
   delete process.env.CNF_ADMIN_DEFERRED_CA_CERTS;
 }
-// On Node 22.1 or later, Node keeps the CLI's compiled code on disk (module.enableCompileCache: in
-// $NODE_COMPILE_CACHE or the system's temporary directory; NODE_DISABLE_COMPILE_CACHE=1 turns it
-// off), so that a command after the first compiles less; Node 20 has no such cache.
+// The CLI is one CommonJS file, run with V8's code cache of the command, which it writes once the
+// command has run (lib/cli/code-cache.ts: in the system's temporary directory, or $CNF_ADMIN_CODE_CACHE;
+// NODE_DISABLE_COMPILE_CACHE=1 turns it off).
 // An `invoke` that may run here first starts the Node process a local run will use, so that it
 // starts while the CLI loads (lib/platform/local/standby-runner.ts); no other command loads it.
-const { createRequire, enableCompileCache } = await import('node:module');
-enableCompileCache?.();
+const { createRequire } = await import('node:module');
+const require = createRequire(import.meta.url);
 const argv = process.argv.slice(2);
 if (argv[0] === 'invoke') {
-  const standby = createRequire(import.meta.url)('../dist/standby.cjs');
+  const standby = require('../dist/standby.cjs');
   if (standby.mayRunHere(argv)) standby.standByRunner();
 }
-const { cli, deferCaCertificates } = await import('../dist/cli.mjs');
+const { loadCli, keepCompiledCli } = require('../dist/load-cli.cjs');
+const { cli, deferCaCertificates } = loadCli();
 deferCaCertificates(deferredCaCertificates);
 process.exitCode = await cli(argv);
+keepCompiledCli();

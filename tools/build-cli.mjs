@@ -1,10 +1,8 @@
 // Bundles the CLI and the local stage's helper processes into dist/ with
-// esbuild; rolldown then writes the CLI's chunks into fewer files
-// (tools/cli-chunks.mjs). tools/build.mjs runs it; so do the tests and
-// benchmarks, through `npm run build`.
+// esbuild. tools/build.mjs runs it; so do the tests and benchmarks, through
+// `npm run build`.
 import { build } from 'esbuild';
 import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeCliChunks } from './cli-chunks.mjs';
@@ -16,10 +14,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const BUNDLED = new Set(['commander', 'zod']);
 
 /*
- * zod re-exports every locale it has as a namespace (`z.locales`). Code
- * splitting keeps such a namespace whole, so each command would load and
- * compile some 500 KB of messages in forty languages before it does
- * anything. The CLI speaks English (lib/runtime/schema-messages.ts): in its
+ * zod re-exports every locale it has as a namespace (`z.locales`). A
+ * bundle keeps such a namespace whole, so each command would load and run
+ * some 500 KB of messages in forty languages before it does anything. The CLI speaks English (lib/runtime/schema-messages.ts): in its
  * bundle, `z.locales` holds `en` alone. Apps' own bundles are built apart
  * and keep zod as it is.
  */
@@ -39,12 +36,12 @@ const englishOnlyZod = {
 /*
  * The CLI checks its own files with zod/mini (a few kilobytes once bundled)
  * and loads zod's full build only for a task's args (--dry-run, --detach,
- * `tasks`). Both builds import zod's core, and code splitting keeps a module
- * whole in one chunk for everyone who imports it: every command would load
- * and compile the core as the full build needs it, some 220 KB. So the full
- * build gets a copy of the core of its own (the same files, in a namespace
- * of their own), in the chunks that load with it; each copy messages in
- * English (lib/core/schema-messages.ts; the full build sets its own).
+ * `tasks`). Both builds import zod's core: shared, every command would run
+ * the core as the full build needs it, some 220 KB. So the full build gets
+ * a copy of the core of its own (the same files, in a namespace of their
+ * own), which runs only where the full build is imported; each copy
+ * messages in English (lib/core/schema-messages.ts; the full build sets its
+ * own).
  */
 const ZOD_SHARED = /[\\/]zod[\\/]v4[\\/](core|locales)[\\/]/;
 const ZOD_FULL = /[\\/]zod[\\/]v4[\\/]classic[\\/]/;
@@ -66,10 +63,9 @@ const fullZodApart = {
 
 /*
  * The processes the CLI starts for its own work share no state with it, and
- * each loads only its own code: each is one file, built whole. Built apart
- * from the CLI, they also leave its code splitting to the CLI's own
- * commands, in fewer and larger chunks: Node's ES module loader costs a
- * fraction of a millisecond for every file, whatever its size.
+ * each loads only its own code: each is one file, built whole (Node's ES
+ * module loader costs a fraction of a millisecond for every file, whatever
+ * its size).
  */
 const HELPER_PROCESSES = {
   'local-runner': 'lib/platform/local/runner.ts',
@@ -93,46 +89,47 @@ async function copyShellScripts() {
  * from its CommonJS packages instead, each command that calls AWS spent some
  * 60 ms more of processor time, in Node's loading of hundreds of files and
  * in the clients' methods for every command of their service. The CLI's
- * code imports each client from lib/platform/aws/sdk/<service>.ts, built
- * too as an entry of its own, dist/aws-sdk/<service>.mjs: the very classes
- * the CLI uses, where the tests' preloaded mocks (aws-sdk-client-mock) reach
- * them in a spawned CLI (test/support/aws-mock-preload-build.ts).
+ * code imports each client from lib/platform/aws/sdk/<service>.ts; the
+ * bundle exports them by service too (lib/platform/aws/sdk/modules.ts): the
+ * very classes the CLI uses, where the tests' preloaded mocks
+ * (aws-sdk-client-mock) reach them in a spawned CLI
+ * (test/support/aws-mock-preload-build.ts).
  *
- * esbuild's own package is CommonJS: required, a deploy that builds does
- * not lex its 100 KB for exports first (some 10 ms). A dynamic `import()` of
- * it gets an ES module that re-exports what the package exports (the names
- * read here, from the pinned version installed): of a CommonJS module, a
- * split chunk would export only its default.
+ * esbuild's own package is CommonJS: required, not imported, a deploy that
+ * builds does not lex its 100 KB for exports first (some 10 ms).
  */
 const SDK_DIR = 'lib/platform/aws/sdk';
 const SDK_PACKAGES = /^@(aws-sdk|smithy)\//;
 const CJS_PACKAGES = /^esbuild$/;
-const requireAtBuild = createRequire(resolve(root, 'package.json'));
 const requireCommonJs = {
   name: 'require-commonjs-packages',
   setup(build) {
-    build.onResolve({ filter: CJS_PACKAGES }, (args) => {
-      if (args.namespace === 'required' || args.namespace === 'imported') return { path: args.path, external: true };
-      return { path: args.path, namespace: args.kind === 'dynamic-import' ? 'imported' : 'required' };
-    });
+    build.onResolve({ filter: CJS_PACKAGES }, (args) =>
+      args.namespace === 'required' ? { path: args.path, external: true } : { path: args.path, namespace: 'required' },
+    );
     build.onLoad({ filter: /.*/, namespace: 'required' }, (args) => ({
       contents: `module.exports = require(${JSON.stringify(args.path)});`,
       loader: 'js',
     }));
-    build.onLoad({ filter: /.*/, namespace: 'imported' }, (args) => {
-      const names = Object.keys(requireAtBuild(args.path)).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name));
-      return {
-        contents: `const required = require(${JSON.stringify(args.path)});\nexport default required;\nexport const { ${names.join(', ')} } = required;`,
-        loader: 'js',
-      };
-    });
   },
 };
 
 /*
+ * CommonJS output: `import.meta.url` is the file's own URL, as in an ES
+ * module (lib/core/tool-root.ts finds the package from it).
+ */
+const COMMON_JS = {
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  banner: { js: "const __cnfModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__cnfModuleUrl' },
+};
+
+/*
  * The CLI and the SDK's entries, split by esbuild into chunks along its
- * commands' import()s, then written into fewer files by rolldown
- * (tools/cli-chunks.mjs).
+ * commands' import()s, then written into fewer CommonJS files by rolldown
+ * (tools/cli-chunks.mjs), which dist/load-cli.cjs runs with V8's code cache
+ * of the command (lib/cli/code-cache.ts).
  */
 async function buildCliEntries(common) {
   const entryPoints = {
@@ -150,12 +147,15 @@ async function buildCliEntries(common) {
     chunkNames: 'chunks/[name]-[hash]',
     write: false,
     metafile: true,
+    // ES modules for esbuild to split, which rolldown writes as CommonJS: each file's require, __filename and URL are its own.
+    banner: { js: COMMON_JS.banner.js },
+    define: COMMON_JS.define,
   });
   const entries = Object.fromEntries(Object.keys(entryPoints).map((name) => [name, `dist/${name}.mjs`]));
   await writeCliChunks({ root, outdir: 'dist', entries, outputFiles, metafile });
 }
 
-/** Builds dist/cli.mjs with its chunks, dist/local-*.mjs, dist/standby.cjs, and copies the shell scripts. */
+/** Builds dist/cli.cjs, dist/load-cli.cjs, dist/local-*.mjs, dist/standby.cjs, and copies the shell scripts. */
 async function buildCli() {
   const { dependencies, devDependencies, peerDependencies } = JSON.parse(
     await readFile(new URL('../package.json', import.meta.url), 'utf8'),
@@ -194,14 +194,9 @@ async function buildCli() {
     build({ ...common, entryPoints: HELPER_PROCESSES }),
     // Required by bin/cnf-admin.mjs before the CLI loads: a local invoke's run process starts first.
     // CommonJS loads, with the built-ins it needs, some milliseconds sooner than an ES module.
-    build({
-      ...common,
-      entryPoints: { standby: 'lib/platform/local/standby-runner.ts' },
-      format: 'cjs',
-      outExtension: { '.js': '.cjs' },
-      banner: { js: "const __cnfModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-      define: { 'import.meta.url': '__cnfModuleUrl' },
-    }),
+    build({ ...common, ...COMMON_JS, entryPoints: { standby: 'lib/platform/local/standby-runner.ts' } }),
+    // What bin/cnf-admin.mjs runs the CLI with.
+    build({ ...common, ...COMMON_JS, entryPoints: { 'load-cli': 'lib/cli/load-cli.ts' } }),
   ]);
 }
 

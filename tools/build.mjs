@@ -4,7 +4,7 @@
 // Before a pack, a dist/ that is current (its stamp says it was built from
 // the sources as they are, and is unchanged since) is packed as built.
 //
-//   dist/cli.mjs, dist/local-*.mjs, dist/chunks/   the CLI, bundled by esbuild (its chunks written by rolldown), and its shell scripts (tools/build-cli.mjs)
+//   dist/cli.cjs, dist/chunks/, dist/load-cli.cjs, dist/local-*.mjs   the CLI, bundled by esbuild and written as CommonJS by rolldown, what runs it with V8's code cache, and its helper processes and shell scripts (tools/build-cli.mjs)
 //   dist/lib/                                      the library entries, compiled by tsc (tools/build-library.mjs)
 //   dist/ui/                                       the page of `cnf-admin ui`, bundled by esbuild (tools/build-ui.mjs)
 //   dist/.build-stamp                              what dist/ was built from, so that npm test skips a build it needs not (tools/build-stamp.mjs)

@@ -17,9 +17,11 @@
 // clients the CLI shares with them.
 //
 // The maps chain back to the sources: rolldown reads esbuild's maps.
+import { parse } from 'acorn';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { rolldown } from 'rolldown';
+import { tsImport } from 'tsx/esm/api';
 
 const FROM_ESBUILD = 'esbuild-output';
 
@@ -58,6 +60,40 @@ function esbuildOutput(files) {
   };
 }
 
+/* Calls `visit` with every node of an ESTree syntax tree. */
+function walk(node, visit) {
+  visit(node);
+  for (const value of Object.values(node)) {
+    for (const child of Array.isArray(value) ? value : [value]) if (typeof child?.type === 'string') walk(child, visit);
+  }
+}
+
+/*
+ * Each `import()` of the CLI's files made a call of the function that
+ * lib/cli/code-cache.ts gives each file (DYNAMIC_IMPORT, as long as
+ * `import`: the maps stay true): code that V8 takes from a code cache loses
+ * its `import()` on Node 20.
+ */
+async function dynamicImportsThroughTheLoader() {
+  const { DYNAMIC_IMPORT } = await tsImport('../lib/cli/code-cache.ts', import.meta.url);
+  if (DYNAMIC_IMPORT.length !== 'import'.length) throw new Error(`${DYNAMIC_IMPORT} must be as long as import, for the maps`);
+  return {
+    name: 'dynamic-imports-through-the-loader',
+    renderChunk(code, chunk) {
+      if (!/\bimport\s*\(/.test(code)) return null;
+      const starts = [];
+      walk(parse(code, { ecmaVersion: 'latest', sourceType: 'script' }), (node) => {
+        if (node.type === 'ImportExpression') starts.push(node.start);
+      });
+      if (starts.length === 0) return null;
+      if (new RegExp(`\\b${DYNAMIC_IMPORT}\\b`).test(code)) throw new Error(`${chunk.fileName} already names ${DYNAMIC_IMPORT}`);
+      let rewritten = code;
+      for (const start of starts) rewritten = `${rewritten.slice(0, start)}${DYNAMIC_IMPORT}${rewritten.slice(start + 'import'.length)}`;
+      return { code: rewritten, map: null };
+    },
+  };
+}
+
 /* The output files (absolute paths) that `entry` imports statically, and those they import, from esbuild's metafile. */
 function staticImports(metafile, root, entry) {
   const closure = new Set();
@@ -75,7 +111,7 @@ function staticImports(metafile, root, entry) {
 
 /* esbuild names a chunk `<name>-<hash>`: rolldown adds a hash of its own, of the merged file. */
 function chunkFileName(chunk) {
-  return `chunks/${chunk.name.replace(/-[A-Z0-9]{8}$/, '')}-[hash].mjs`;
+  return `chunks/${chunk.name.replace(/-[A-Z0-9]{8}$/, '')}-[hash].cjs`;
 }
 
 /**
@@ -87,7 +123,7 @@ async function writeCliChunks({ root, outdir, entries, outputFiles, metafile }) 
   const loadedAtStart = staticImports(metafile, root, entries.cli);
   const bundle = await rolldown({
     input: Object.fromEntries(Object.entries(entries).map(([name, path]) => [name, resolve(root, path)])),
-    plugins: [esbuildOutput(outputFiles)],
+    plugins: [esbuildOutput(outputFiles), await dynamicImportsThroughTheLoader()],
     // esbuild left out what no command uses. Rolldown's own pass takes some calls for free of effects, where the
     // code calls them for what they throw (`decodeURIComponent` to tell whether an address decodes): it is off, and
     // so is its inlining of constants, so that the code stays as esbuild wrote it.
@@ -99,8 +135,8 @@ async function writeCliChunks({ root, outdir, entries, outputFiles, metafile }) 
   try {
     await bundle.write({
       dir: resolve(root, outdir),
-      format: 'esm',
-      entryFileNames: '[name].mjs',
+      format: 'cjs',
+      entryFileNames: '[name].cjs',
       chunkFileNames: chunkFileName,
       codeSplitting: { groups: [{ name: 'cli-start', test: (id) => loadedAtStart.has(id) }] },
       sourcemap: true,

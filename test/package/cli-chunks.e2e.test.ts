@@ -1,91 +1,119 @@
 /**
  * What each command of the built CLI loads before it does anything: the
- * static imports of dist/, followed from an entry chunk, and the packages
- * those chunks require. A heavy package that
- * only one command needs (esbuild, acorn) loads with that command alone;
- * importing esbuild also runs its binary to check its version.
+ * real binary, with a preload that notes the CLI's files its loader read
+ * (dist/chunks/, through dist/load-cli.cjs) and the packages Node required.
+ * A heavy package that only one command needs (esbuild, acorn) loads with
+ * that command alone; importing esbuild also runs its binary to check its
+ * version.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../support/cli.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from '../support/cli.js';
+import { fakeAwsEnvironment } from '../support/aws-cli.js';
+import { FIXTURE_ROOT } from '../support/aws-platform.js';
+import { healthyScenario } from '../support/aws-scenario.js';
+import { startFakeAws, type FakeAws } from '../support/fake-aws-server.js';
+import { createTestProject, type TestProject } from '../support/test-project.js';
+import { tempDir } from '../support/temp-dir.js';
 
-const CHUNKS = join(REPO_ROOT, 'dist', 'chunks');
-
-/**
- * The packages a chunk of dist/ loads, with every chunk it statically imports (not its dynamic imports): those
- * it imports, and the CommonJS packages it requires (the AWS SDK, esbuild: tools/build-cli.mjs).
- */
-function staticPackages(file: string, seen = new Set<string>()): Set<string> {
-  const packages = new Set<string>();
-  if (seen.has(file)) return packages;
-  seen.add(file);
-  const text = readFileSync(file, 'utf8');
-  for (const [, specifier = ''] of text.matchAll(/(?:^|[;\s}])import\s*(?:[\w${},\s*]+from\s*)?"([^"]+)"/g)) {
-    if (specifier.startsWith('./')) for (const found of staticPackages(join(dirname(file), specifier), seen)) packages.add(found);
-    else if (!specifier.startsWith('node:')) packages.add(specifier);
-  }
-  // The chunks' writer (tools/cli-chunks.mjs) quotes a string with backquotes.
-  for (const [, required = ''] of text.matchAll(/\b(?:__)?require\(["`]([^"`]+)["`]\)/g))
-    if (!required.startsWith('node:')) packages.add(required);
-  return packages;
+/** What a command loaded: the CLI's files, and the modules Node required (package files among them). */
+interface Loaded {
+  readonly files: string[];
+  readonly required: string[];
 }
 
-/** Every chunk of dist/ that a chunk statically imports, itself included (not its dynamic imports). */
-function staticChunks(file: string, seen = new Set<string>()): Set<string> {
-  if (seen.has(file)) return seen;
-  seen.add(file);
-  for (const [, specifier = ''] of readFileSync(file, 'utf8').matchAll(/(?:^|[;\s}])import\s*(?:[\w${},\s*]+from\s*)?"([^"]+)"/g))
-    if (specifier.startsWith('./')) staticChunks(join(dirname(file), specifier), seen);
-  return seen;
-}
+/* A preload that notes, at the process's exit, every .cjs file read (the CLI's loader reads its files) and Node's require cache. */
+const NOTE_LOADED = `
+const fs = require('node:fs');
+const readFileSync = fs.readFileSync;
+const files = new Set();
+fs.readFileSync = function (path, ...rest) {
+  if (typeof path === 'string' && path.endsWith('.cjs')) files.add(path);
+  return readFileSync.call(this, path, ...rest);
+};
+process.on('exit', () => fs.writeFileSync(process.env.CNF_TEST_LOADED, JSON.stringify({ files: [...files], required: Object.keys(require.cache) })));
+`;
 
 /* zod's full build (zod/v4 classic), as it is bundled: its object schema, which zod/mini names ZodMiniObject. */
 const ZOD_FULL_BUILD = /\bZodObject=\$constructor\(["`]ZodObject["`]/;
 
-function chunk(prefix: string): string {
-  const name = readdirSync(CHUNKS).find((entry) => entry.startsWith(`${prefix}-`) && entry.endsWith('.mjs'));
-  expect(name, `no chunk ${prefix}-*.mjs in dist/chunks`).toBeDefined();
-  return join(CHUNKS, name as string);
+let dir: string;
+let project: TestProject;
+let server: FakeAws;
+
+beforeAll(async () => {
+  dir = tempDir('cnf-cli-loads');
+  writeFileSync(join(dir, 'note-loaded.cjs'), NOTE_LOADED);
+  project = createTestProject('tasks');
+  server = await startFakeAws(healthyScenario());
+});
+
+afterAll(async () => {
+  await server.close();
+  await project.cleanup();
+});
+
+let runs = 0;
+
+/** Runs the CLI in `cwd` and says what it loaded. */
+async function loadedBy(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Loaded & { result: CliResult }> {
+  runs += 1;
+  const out = join(dir, `loaded-${runs}.json`);
+  const result = await runCli(args, {
+    cwd,
+    env: { ...env, NODE_OPTIONS: `--require ${join(dir, 'note-loaded.cjs')}`, CNF_TEST_LOADED: out },
+  });
+  return { ...(JSON.parse(readFileSync(out, 'utf8')) as Loaded), result };
 }
 
+/** The packages among the modules Node required: the name after the last node_modules/. */
+function packages(required: readonly string[]): string[] {
+  return required.flatMap((path) => {
+    const match = /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path.slice(path.lastIndexOf('node_modules/')));
+    return match?.[1] === undefined ? [] : [match[1]];
+  });
+}
+
+function loadsZodFullBuild(files: readonly string[]): boolean {
+  return files.some((file) => ZOD_FULL_BUILD.test(readFileSync(file, 'utf8')));
+}
+
+const awsStage = (): NodeJS.ProcessEnv => fakeAwsEnvironment(server.url);
+
 describe('the built CLI', () => {
-  it('loads neither esbuild nor acorn at its start, nor when it opens an AWS stage', () => {
-    for (const entry of [join(REPO_ROOT, 'dist', 'cli.mjs'), chunk('aws-platform')]) {
-      const loaded = staticPackages(entry);
-      expect(
-        [...loaded].filter((name) => /^(esbuild|acorn)$/.test(name)),
-        entry,
-      ).toEqual([]);
+  it('loads neither esbuild nor acorn at its start, nor when it opens an AWS stage, and no package of the AWS SDK: the SDK is bundled in', async () => {
+    const version = await loadedBy(['--version'], project.dir);
+    expect(version.result.code).toBe(0);
+    const aws = await loadedBy(['releases', '--stage', 'prod'], FIXTURE_ROOT, awsStage());
+    expect(aws.result.code, aws.result.stderr).toBe(0);
+    for (const { required } of [version, aws]) {
+      expect(packages(required).filter((name) => /^(esbuild|acorn|@aws-sdk\/.*|@smithy\/.*)$/.test(name))).toEqual([]);
     }
+    // The stage's clients are in the CLI's own files, as the tests' preloaded mocks find them.
+    expect(aws.files.map((file) => readFileSync(file, 'utf8')).join('\n')).toContain('var LambdaClient=');
   });
 
-  it("loads zod's full build neither at its start nor for an invoke, a local stage or an AWS stage: only to check a task's args (--dry-run, --detach)", () => {
-    const entries = [
-      join(REPO_ROOT, 'dist', 'cli.mjs'),
-      chunk('invoke'),
-      chunk('prepare-invoke'),
-      chunk('local-platform'),
-      chunk('aws-platform'),
-    ];
-    for (const entry of entries) {
-      const full = [...staticChunks(entry)].filter((file) => ZOD_FULL_BUILD.test(readFileSync(file, 'utf8')));
-      expect(full, entry).toEqual([]);
-    }
+  it("loads zod's full build neither at its start nor for an invoke, a local stage or an AWS stage: only to check a task's args (--dry-run)", async () => {
+    const invoke = await loadedBy(['invoke', 'noop'], project.dir);
+    expect(invoke.result.code, invoke.result.stderr).toBe(0);
+    const aws = await loadedBy(['status', '--stage', 'prod'], FIXTURE_ROOT, awsStage());
+    expect(aws.result.code, aws.result.stderr).toBe(0);
+    expect(loadsZodFullBuild(invoke.files)).toBe(false);
+    expect(loadsZodFullBuild(aws.files)).toBe(false);
     // The check can fail: the args check does load it.
-    expect([...staticChunks(chunk('preflight'))].some((file) => ZOD_FULL_BUILD.test(readFileSync(file, 'utf8')))).toBe(true);
+    const dryRun = await loadedBy(['invoke', 'echo', '--dry-run', '--', '--count', '2'], project.dir);
+    expect(dryRun.result.code, dryRun.result.stderr).toBe(0);
+    expect(loadsZodFullBuild(dryRun.files)).toBe(true);
   });
 
-  it('loads no package of the AWS SDK when it opens an AWS stage: the SDK is bundled in, the commands it sends and no more', () => {
-    // An error message of the SDK's quotes `require("@aws-sdk/signature-v4-crt")` as what to write: it is no require.
-    const loaded = [...staticPackages(chunk('aws-platform'))].filter((name) => name !== '@aws-sdk/signature-v4-crt');
-    expect(loaded.filter((name) => /^@(aws-sdk|smithy)\//.test(name))).toEqual([]);
-    // The check can fail: the stage's clients are in its chunks, as the preloaded mocks of the tests find them.
-    const code = [...staticChunks(chunk('aws-platform'))].map((file) => readFileSync(file, 'utf8')).join('\n');
-    for (const client of ['LambdaClient', 'SSMClient', 'STSClient']) expect(code).toContain(`var ${client}=`);
-  });
-
-  it('loads esbuild where a command builds, so that the check above can fail', () => {
-    expect(staticPackages(chunk('build-bundle'))).toContain('esbuild');
+  it('loads esbuild where a command builds, so that the check above can fail', async () => {
+    writeFileSync(
+      join(project.dir, 'lambda', 'tasks', 'noop.ts'),
+      `${readFileSync(join(project.dir, 'lambda', 'tasks', 'noop.ts'), 'utf8')}\n// changed\n`,
+    );
+    const deploy = await loadedBy(['deploy'], project.dir);
+    expect(deploy.result.code, deploy.result.stderr).toBe(0);
+    expect(packages(deploy.required)).toContain('esbuild');
   });
 });

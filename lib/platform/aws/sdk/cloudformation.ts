@@ -1,7 +1,7 @@
 /**
  * The CloudFormation client and the command the CLI sends
  * (tools/build-cli.mjs bundles them, tree-shaken, as
- * dist/aws-sdk/cloudformation.mjs): the CLI's code imports CloudFormation
+ * dist/aws-sdk/cloudformation.cjs): the CLI's code imports CloudFormation
  * from here alone.
  */
 export { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';

@@ -1,6 +1,6 @@
 /**
  * The Lambda client and the commands the CLI sends (tools/build-cli.mjs
- * bundles them, tree-shaken, as dist/aws-sdk/lambda.mjs): the CLI's code
+ * bundles them, tree-shaken, as dist/aws-sdk/lambda.cjs): the CLI's code
  * imports Lambda from here alone.
  */
 export {

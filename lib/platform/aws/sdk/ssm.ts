@@ -1,6 +1,6 @@
 /**
  * The SSM client and the commands the CLI sends (tools/build-cli.mjs bundles
- * them, tree-shaken, as dist/aws-sdk/ssm.mjs): the CLI's code imports SSM
+ * them, tree-shaken, as dist/aws-sdk/ssm.cjs): the CLI's code imports SSM
  * from here alone. GetParameterHistoryCommand is what its paginator sends.
  */
 export {
