@@ -17,8 +17,8 @@ if (deferredCaCertificates !== undefined) {
   process.env.NODE_EXTRA_CA_CERTS = deferredCaCertificates;
   delete process.env.CNF_ADMIN_DEFERRED_CA_CERTS;
 }
-// The CLI is one CommonJS file, run with V8's code cache of the command, which it writes once the
-// command has run (lib/cli/code-cache.ts: in the system's temporary directory, or $CNF_ADMIN_CODE_CACHE;
+// The CLI's CommonJS files run with V8's code cache of the command, written once the command has
+// run (lib/cli/code-cache.ts: in the system's temporary directory, or $CNF_ADMIN_CODE_CACHE;
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off).
 // An `invoke` that may run here first starts the Node process a local run will use, so that it
 // starts while the CLI loads (lib/platform/local/standby-runner.ts); no other command loads it.

@@ -24,14 +24,15 @@
  * written, and V8 refuses a cache made by another V8 or with other flags; a
  * file compiled from source has the command's cache written again. Caches
  * live in the system's temporary directory, as Node's own compile cache
- * does (`$CNF_ADMIN_CODE_CACHE` names another directory;
+ * does, in a directory of this user's own that no one else can write
+ * (`$CNF_ADMIN_CODE_CACHE` names another directory;
  * `NODE_DISABLE_COMPILE_CACHE=1`, Node's switch for its cache, turns this
  * one off too). A cache that cannot be read or written only means compiling
  * from source.
  */
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -99,6 +100,22 @@ function stillIs(file: string, identity: Identity): boolean {
   }
 }
 
+/**
+ * Whether `directory` is this user's own: no link, owned by this user, and
+ * writable by no one else. Another user who made the directory first (it is
+ * named in a shared temporary directory) could put code there that V8 would
+ * take for the CLI's: the cache is then neither read nor written.
+ */
+function ownDirectory(directory: string): boolean {
+  try {
+    const stats = lstatSync(directory);
+    const uid = process.getuid?.();
+    return stats.isDirectory() && (uid === undefined || (stats.uid === uid && (stats.mode & 0o022) === 0));
+  } catch {
+    return false;
+  }
+}
+
 /** The cache file of command `name` for the files under `root`, for this Node. */
 function cacheFileOf(env: NodeJS.ProcessEnv, root: string, name: string): string {
   const directory = env.CNF_ADMIN_CODE_CACHE ?? join(tmpdir(), `cnf-admin-code-cache-${process.getuid?.() ?? 'user'}`);
@@ -112,6 +129,7 @@ function cacheFileOf(env: NodeJS.ProcessEnv, root: string, name: string): string
  * then the caches.
  */
 function readCacheFile(path: string): Map<string, CacheEntry> {
+  if (!ownDirectory(dirname(path))) return new Map();
   try {
     const bytes = readFileSync(path);
     const headerLength = bytes.readUInt32LE(0);
@@ -152,6 +170,7 @@ function writeCacheFile(path: string, entries: ReadonlyMap<string, CacheEntry>):
   try {
     const directory = dirname(path);
     mkdirSync(directory, { recursive: true, mode: 0o700 });
+    if (!ownDirectory(directory)) return;
     const partial = `${path}.${process.pid}.partial`;
     writeFileSync(partial, encodeCacheFile(entries), { mode: 0o600 });
     renameSync(partial, path);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { codeCachedFiles, DYNAMIC_IMPORT } from '../../lib/cli/code-cache.js';
@@ -143,6 +143,43 @@ describe('codeCachedFiles', () => {
     expect((second.require(entry) as Entry).greet('x')).toBe('hello x');
     second.keep();
     expect(readFileSync(path).length).toBeGreaterThan('not a cache'.length);
+  });
+
+  it("neither reads nor writes a cache in a directory another user could write: code put there is not taken for the CLI's", () => {
+    const { root, entry, chunk, env, cacheDir } = setup();
+    const first = codeCachedFiles(root, 'invoke', env);
+    (first.require(entry) as Entry).greet('x');
+    first.keep();
+    const { path } = cacheFile(cacheDir);
+    // Another user's doing: the file changed (as long as before), and the cache names it as it is now, with the old code.
+    writeFileSync(chunk, readFileSync(chunk, 'utf8').replace('`hello ', '`hi!!! '));
+    const bytes = readFileSync(path);
+    const headerLength = bytes.readUInt32LE(0);
+    const header = (JSON.parse(bytes.subarray(4, 4 + headerLength).toString('utf8')) as [string, string, number, number][]).map(
+      ([file, identity, offset, length]) => {
+        const stats = statSync(join(root, file), { bigint: true });
+        return [
+          file,
+          file.endsWith('shared.cjs') ? [stats.size, stats.mtimeNs, stats.ctimeNs, stats.ino].join(':') : identity,
+          offset,
+          length,
+        ];
+      },
+    );
+    const forgedHeader = Buffer.from(JSON.stringify(header), 'utf8');
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(forgedHeader.length, 0);
+    const forged = Buffer.concat([length, forgedHeader, bytes.subarray(4 + headerLength)]);
+    writeFileSync(path, forged);
+
+    // As this user's own directory, the forged cache is taken: the test's forgery works.
+    expect((codeCachedFiles(root, 'invoke', env).require(entry) as Entry).greet('there')).toBe('hello there');
+    // Writable by others, it is not read, and nothing is written there.
+    chmodSync(cacheDir, 0o777);
+    const files = codeCachedFiles(root, 'invoke', env);
+    expect((files.require(entry) as Entry).greet('there')).toBe('hi!!! there');
+    files.keep();
+    expect(readFileSync(path).equals(forged)).toBe(true);
   });
 
   it('keeps no cache where NODE_DISABLE_COMPILE_CACHE=1, and still runs the files', () => {
