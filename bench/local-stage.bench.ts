@@ -4,7 +4,7 @@
  * and `invoke migrate` on a fresh copy and later, against the database
  * engine alone, so that the embedded database's cost shows.
  *
- * Every `cnf-admin` here runs as a shell runs it: `bin/cnf-admin.mjs` as a
+ * Every `cnf-admin` here runs as a shell runs it: `bin/cnf-admin.cjs` as a
  * program, its launcher first, as npm links it into node_modules/.bin.
  * The baselines run `node` as a shell runs it too, in the same environment.
  */
@@ -49,7 +49,7 @@ function versionStartup(): BenchResult {
  *
  * `NODE_EXTRA_CA_CERTS` makes Node read a certificate file before any code
  * runs (30 to 60 ms on this machine, where it names the system's bundle);
- * the launcher of `cnf-admin` starts Node without it (bin/cnf-admin.mjs),
+ * the launcher of `cnf-admin` starts Node without it (bin/cnf-admin.cjs),
  * where `node` reads it. The figure is measured with it on neither side,
  * and, when the environment sets it, again with it on both, as a shell that
  * sets it starts either command.
@@ -333,7 +333,7 @@ async function migrateFigures(): Promise<BenchResult[]> {
       name: `db start (database stopped) vs the engine alone: a start, ${EXTRA_CERTIFICATES} unset`,
       value: median(startsWithoutCertificates) / median(bareRestart),
       unit: 'ratio',
-      detail: `median ${median(startsWithoutCertificates).toFixed(0)} ms vs ${median(bareRestart).toFixed(0)} ms over 6 runs; for reference, beside the figure above, which the launcher starts without them too (bin/cnf-admin.mjs): the same command with the variable unset in the shell`,
+      detail: `median ${median(startsWithoutCertificates).toFixed(0)} ms vs ${median(bareRestart).toFixed(0)} ms over 6 runs; for reference, beside the figure above, which the launcher starts without them too (bin/cnf-admin.cjs): the same command with the variable unset in the shell`,
     },
     {
       name: "db start (database stopped) vs PostgreSQL's own start command, pg_ctl start -w",

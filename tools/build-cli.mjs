@@ -192,10 +192,10 @@ async function buildCli() {
     copyShellScripts(),
     buildCliEntries(common),
     build({ ...common, entryPoints: HELPER_PROCESSES }),
-    // Required by bin/cnf-admin.mjs before the CLI loads: a local invoke's run process starts first.
+    // Required by bin/cnf-admin.cjs before the CLI loads: a local invoke's run process starts first.
     // CommonJS loads, with the built-ins it needs, some milliseconds sooner than an ES module.
     build({ ...common, ...COMMON_JS, entryPoints: { standby: 'lib/platform/local/standby-runner.ts' } }),
-    // What bin/cnf-admin.mjs runs the CLI with.
+    // What bin/cnf-admin.cjs runs the CLI with.
     build({ ...common, ...COMMON_JS, entryPoints: { 'load-cli': 'lib/cli/load-cli.ts' } }),
   ]);
 }

@@ -1,7 +1,7 @@
 /**
  * Loads the built CLI (`dist/cli.cjs` and its chunks) with V8's code cache
  * of this process's command (`code-cache.ts`), once per process: the
- * launcher (`bin/cnf-admin.mjs`) and the tests' preloaded AWS mocks, which
+ * launcher (`bin/cnf-admin.cjs`) and the tests' preloaded AWS mocks, which
  * load the CLI's AWS clients (`dist/aws-sdk/`) first, share its modules.
  * Built as `dist/load-cli.cjs`.
  */

@@ -237,5 +237,5 @@ function writeJsonError(io: CliIo, argv: readonly string[], name: string, messag
   if (optionWords(argv).includes('--json')) io.stdout.write(`${JSON.stringify({ error: { name, message }, exitCode }, null, 2)}\n`);
 }
 
-// The launcher (bin/cnf-admin.mjs) says which certificates Node started without, before it runs the command.
+// The launcher (bin/cnf-admin.cjs) says which certificates Node started without, before it runs the command.
 export { cli, deferCaCertificates };

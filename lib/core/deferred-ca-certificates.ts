@@ -6,7 +6,7 @@
  * with it, as it starts, before any code runs: some 30 to 60 ms on a 2-core
  * machine with a system bundle of 140 certificates, in every command,
  * though only the commands that call AWS open a TLS connection. So the
- * `cnf-admin` launcher (`bin/cnf-admin.mjs`, a shell script first) starts
+ * `cnf-admin` launcher (`bin/cnf-admin.cjs`, a shell script first) starts
  * Node with the variable empty, puts it back in the environment at once
  * (every process the CLI starts gets it as it was), and names the file
  * here; the CLI's connections to AWS then trust those certificates too

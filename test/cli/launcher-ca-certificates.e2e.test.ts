@@ -48,7 +48,7 @@ function launched(args: readonly string[], env: NodeJS.ProcessEnv, cwd = FIXTURE
   return finished(child);
 }
 
-/** Runs it with `node bin/cnf-admin.mjs`, where no shell line runs. */
+/** Runs it with `node bin/cnf-admin.cjs`, where no shell line runs. */
 function underNode(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: FIXTURE_ROOT, env: shellEnvironment(env), stdio: 'pipe' });
   child.stdin.end();

@@ -108,7 +108,7 @@ describe('adopting the packed cnf-admin in a new app', () => {
   it("publishes a package.json without the repository's scripts, so that npm installs it without a warning about it", () => {
     const manifest = JSON.parse(readFileSync(join(app, 'node_modules', 'cnf-admin', 'package.json'), 'utf8')) as Record<string, unknown>;
     expect(manifest).not.toHaveProperty('scripts');
-    expect(manifest).toHaveProperty('bin', { 'cnf-admin': 'bin/cnf-admin.mjs' });
+    expect(manifest).toHaveProperty('bin', { 'cnf-admin': 'bin/cnf-admin.cjs' });
     // npm 11 lists a dependency's prepare among the install scripts it warns about.
     expect(installed.stderr).not.toMatch(/^npm warn.*cnf-admin@/m);
     // The repository's own package.json is back as it was, byte for byte.

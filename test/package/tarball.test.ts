@@ -45,7 +45,7 @@ describe('the packed tarball', () => {
 
   it('holds the bundled CLI with its bin shim, and every file the exports map names', () => {
     expect(files).toEqual(
-      expect.arrayContaining(['bin/cnf-admin.mjs', 'dist/load-cli.cjs', 'dist/cli.cjs', 'dist/cli.cjs.map', 'package.json', 'LICENSE']),
+      expect.arrayContaining(['bin/cnf-admin.cjs', 'dist/load-cli.cjs', 'dist/cli.cjs', 'dist/cli.cjs.map', 'package.json', 'LICENSE']),
     );
     for (const target of Object.values(manifest.bin)) expect(files).toContain(tarballPath(target));
     for (const [subpath, target] of Object.entries(manifest.exports)) {

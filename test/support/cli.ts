@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 /** The repository root. */
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** The built binary, as npm links it: `bin/cnf-admin.mjs`. */
-const CLI_BIN = fileURLToPath(new URL('../../bin/cnf-admin.mjs', import.meta.url));
+/** The built binary, as npm links it: `bin/cnf-admin.cjs`. */
+const CLI_BIN = fileURLToPath(new URL('../../bin/cnf-admin.cjs', import.meta.url));
 
 /** What a finished CLI process left behind. */
 interface CliResult {

@@ -5,7 +5,7 @@
  * CNF_TEST_RENDER_FAULT to stdout throws, as a bug in showing a run would.
  */
 const marker = process.env.CNF_TEST_RENDER_FAULT;
-if (marker !== undefined && marker !== '' && process.argv[1] !== undefined && process.argv[1].endsWith('cnf-admin.mjs')) {
+if (marker !== undefined && marker !== '' && process.argv[1] !== undefined && process.argv[1].endsWith('cnf-admin.cjs')) {
   const write = process.stdout.write.bind(process.stdout);
   process.stdout.write = (chunk, ...rest) => {
     if (String(chunk).includes(marker)) throw new Error('injected render fault');

@@ -4,7 +4,7 @@
  * Node takes tens of milliseconds to start, and a release's bundle as long
  * to load; the CLI spends as long loading itself and checking the stage
  * before a local `invoke` runs anything. So the command's shim
- * (`bin/cnf-admin.mjs`) starts a standby runner first, on the other core,
+ * (`bin/cnf-admin.cjs`) starts a standby runner first, on the other core,
  * and it waits on stdin for messages (`standby-message.ts`):
  *
  * 1. Once the input is checked and the stage known to be local
