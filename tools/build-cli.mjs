@@ -16,8 +16,9 @@ const BUNDLED = new Set(['commander', 'zod']);
 /*
  * zod re-exports every locale it has as a namespace (`z.locales`). A
  * bundle keeps such a namespace whole, so each command would load and run
- * some 500 KB of messages in forty languages before it does anything. The CLI speaks English (lib/runtime/schema-messages.ts): in its
- * bundle, `z.locales` holds `en` alone. Apps' own bundles are built apart
+ * some 500 KB of messages in forty languages before it does anything. The
+ * CLI speaks English (lib/runtime/schema-messages.ts): in its bundle,
+ * `z.locales` holds `en` alone. Apps' own bundles are built apart
  * and keep zod as it is.
  */
 const englishOnlyZod = {
@@ -89,10 +90,10 @@ async function copyShellScripts() {
  * from its CommonJS packages instead, each command that calls AWS spent some
  * 60 ms more of processor time, in Node's loading of hundreds of files and
  * in the clients' methods for every command of their service. The CLI's
- * code imports each client from lib/platform/aws/sdk/<service>.ts; the
- * bundle exports them by service too (lib/platform/aws/sdk/modules.ts): the
- * very classes the CLI uses, where the tests' preloaded mocks
- * (aws-sdk-client-mock) reach them in a spawned CLI
+ * code imports each client from lib/platform/aws/sdk/<service>.ts, built
+ * too as an entry of its own, dist/aws-sdk/<service>.cjs: the very classes
+ * the CLI uses, where the tests' preloaded mocks (aws-sdk-client-mock) reach
+ * them in a spawned CLI, through the CLI's own loader
  * (test/support/aws-mock-preload-build.ts).
  *
  * esbuild's own package is CommonJS: required, not imported, a deploy that

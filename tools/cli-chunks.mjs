@@ -1,19 +1,19 @@
-// Writes the CLI's chunks, as esbuild split them, into fewer files with
-// rolldown. tools/build-cli.mjs hands over esbuild's output, unwritten.
+// Writes the CLI's chunks, as esbuild split them, into fewer CommonJS files
+// with rolldown, which lib/cli/code-cache.ts runs with V8's code cache.
+// tools/build-cli.mjs hands over esbuild's output, unwritten.
 //
 // esbuild splits as if every dynamic import() could be the first thing
 // loaded: a module that the CLI's entry imports and a command imports too
 // goes into a chunk of its own, shared by both, though the entry has always
 // loaded it before any command does. So `cnf-admin --version` loaded twenty
 // files before it printed anything, and `db start` forty-five; Node's ES
-// module loader costs some 0.3 ms for each file on a 2-core machine
+// module loader cost some 0.3 ms for each file on a 2-core machine
 // (resolving, reading, linking), whatever its size. Here, every chunk the
-// entry loads statically becomes one file beside it, chunks/cli-start-*.mjs
+// entry loads statically becomes one file beside it, chunks/cli-start-*.cjs
 // (the files every command loads anyway, so no command loads more code than
 // before); the chunks behind a command's import() stay apart, merged where
-// rolldown sees that they always load together. Rolldown's own helpers are
-// one small file more (chunks/rolldown-runtime-*.mjs): `--version` loads
-// three. The AWS SDK's entries (dist/aws-sdk/) stay entries, with the
+// rolldown sees that they always load together: `--version` loads two
+// files. The AWS SDK's entries (dist/aws-sdk/) stay entries, with the
 // clients the CLI shares with them.
 //
 // The maps chain back to the sources: rolldown reads esbuild's maps.
