@@ -61,5 +61,4 @@ function keepCompiledCli(): void {
   files?.keep();
 }
 
-export { commandName, keepCompiledCli, loadCli, loadDistFile };
-export type { CliModule };
+export { keepCompiledCli, loadCli, loadDistFile };
