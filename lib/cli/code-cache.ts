@@ -9,10 +9,10 @@
  * compiled, before it runs: the top level, not the functions a command
  * calls, which V8 compiles when they are first called. Here the cache is
  * written once the command has run (`keep`), with every function it
- * compiled. Measured on a 2-core machine with Node 20, in one run: an AWS
- * stage's `config history` took 182 ms of processor time compiled from
- * source, 122 ms with a cache written as it compiled, 89 ms with one written
- * after it ran (`node -e 0`: 21 ms).
+ * compiled. Measured on a 2-core machine with Node 20, in one run, with the
+ * CLI as one file: an AWS stage's `config history` took 182 ms of processor
+ * time compiled from source, 122 ms with a cache written as it compiled, 89
+ * ms with one written after it ran (`node -e 0`: 21 ms).
  *
  * The files are loaded by this module, not by Node's loader, which takes no
  * cache: each gets a `require` that loads the CLI's other files here too
