@@ -167,17 +167,17 @@ function pruneCaches(directory: string): void {
 
 /** Writes the cache aside and renames it into place: a command that starts meanwhile reads a whole one or none. */
 function writeCacheFile(path: string, entries: ReadonlyMap<string, CacheEntry>): void {
+  const directory = dirname(path);
+  mkdirSync(directory, { recursive: true, mode: 0o700 });
+  if (!ownDirectory(directory)) return;
+  const partial = `${path}.${process.pid}.partial`;
   try {
-    const directory = dirname(path);
-    mkdirSync(directory, { recursive: true, mode: 0o700 });
-    if (!ownDirectory(directory)) return;
-    const partial = `${path}.${process.pid}.partial`;
     writeFileSync(partial, encodeCacheFile(entries), { mode: 0o600 });
     renameSync(partial, path);
-    pruneCaches(directory);
-  } catch {
-    // No cache: the next command compiles from source, as without one.
+  } finally {
+    rmSync(partial, { force: true });
   }
+  pruneCaches(directory);
 }
 
 /** What an `import()` in `file` does: a relative specifier names a file beside it. */
@@ -243,9 +243,13 @@ function codeCachedFiles(root: string, name: string, env: NodeJS.ProcessEnv = pr
     keep() {
       if (off || kept || ![...loaded.values()].some(({ fresh }) => fresh)) return;
       kept = true;
-      const entries = new Map([...cached].filter(([file, { identity }]) => stillIs(join(root, file), identity)));
-      for (const [file, { identity, script }] of loaded) entries.set(relative(root, file), { identity, data: script.createCachedData() });
-      writeCacheFile(cacheFile, entries);
+      try {
+        const entries = new Map([...cached].filter(([file, { identity }]) => stillIs(join(root, file), identity)));
+        for (const [file, { identity, script }] of loaded) entries.set(relative(root, file), { identity, data: script.createCachedData() });
+        writeCacheFile(cacheFile, entries);
+      } catch {
+        // The command has run: a cache that cannot be made or written only means compiling from source next time.
+      }
     },
   };
 }

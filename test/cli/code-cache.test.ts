@@ -182,6 +182,14 @@ describe('codeCachedFiles', () => {
     expect(readFileSync(path).equals(forged)).toBe(true);
   });
 
+  it('runs, and ends its command as usual, where no cache can be written (the directory cannot be made)', () => {
+    const { root, entry, env } = setup();
+    // A directory inside a file: mkdir fails with ENOTDIR.
+    const files = codeCachedFiles(root, 'invoke', { ...env, CNF_ADMIN_CODE_CACHE: join(entry, 'cache') });
+    expect((files.require(entry) as Entry).greet('x')).toBe('hello x');
+    expect(() => files.keep()).not.toThrow();
+  });
+
   it('keeps no cache where NODE_DISABLE_COMPILE_CACHE=1, and still runs the files', () => {
     const { root, entry, env, cacheDir } = setup();
     const files = codeCachedFiles(root, 'invoke', { ...env, NODE_DISABLE_COMPILE_CACHE: '1' });
