@@ -165,7 +165,13 @@ function pruneCaches(directory: string): void {
   for (const { path } of caches.slice(MAX_CACHES)) rmSync(path, { force: true });
 }
 
-/** Writes the cache aside and renames it into place: a command that starts meanwhile reads a whole one or none. */
+/**
+ * Writes the cache aside and renames it into place: a command that starts
+ * meanwhile reads a whole one or none. Not `writeFileAtomicSync`
+ * (core/files/atomic-file.ts): this module is the loader every command
+ * compiles before its code cache applies, and that one brings the CLI's
+ * errors with it.
+ */
 function writeCacheFile(path: string, entries: ReadonlyMap<string, CacheEntry>): void {
   const directory = dirname(path);
   mkdirSync(directory, { recursive: true, mode: 0o700 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { link, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { probeProcess } from '../process-probe.js';
@@ -22,6 +22,30 @@ async function writeFileAtomic(file: string, data: string, mode?: number): Promi
   } catch (error) {
     // A directory that became unwritable in between keeps it: removeTemporaries takes it later.
     await rm(temporary, { force: true }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * {@link writeFileAtomic}, at once: for a check that runs synchronously
+ * (what it writes is its own record, and a failure to write it is no
+ * failure of the check; the caller decides). A temporary that could not be
+ * renamed goes.
+ *
+ * @example
+ * writeFileAtomicSync(join(stateDir, 'checked-hashes.json'), JSON.stringify(entries));
+ */
+function writeFileAtomicSync(file: string, data: string): void {
+  const temporary = temporaryFor(file);
+  try {
+    writeFileSync(temporary, data);
+    renameSync(temporary, file);
+  } catch (error) {
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // A directory that refuses even that keeps it: removeTemporaries takes it later.
+    }
     throw error;
   }
 }
@@ -146,4 +170,5 @@ export {
   removeLeftBehind,
   removeTemporaries,
   writeFileAtomic,
+  writeFileAtomicSync,
 };

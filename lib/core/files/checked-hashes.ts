@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { readFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomicSync } from './atomic-file.js';
 
 /** The file, under a project's `.cnf/`, that keeps the hashes its checks computed. */
 const CHECKED_HASHES_FILE = 'checked-hashes.json';
@@ -106,17 +106,11 @@ class CheckedHashes {
   save(): void {
     if (!this.#added || this.#entries === undefined) return;
     const newest = [...this.#entries].sort(([, a], [, b]) => b.checkedAt - a.checkedAt).slice(0, MAX_ENTRIES);
-    const temporary = `${this.#file}.${process.pid}-${randomBytes(4).toString('hex')}`;
     try {
-      writeFileSync(temporary, JSON.stringify(Object.fromEntries(newest)));
-      renameSync(temporary, this.#file);
+      writeFileAtomicSync(this.#file, JSON.stringify(Object.fromEntries(newest)));
       this.#added = false;
     } catch {
-      try {
-        rmSync(temporary, { force: true });
-      } catch {
-        // A directory that refuses even that keeps the temporary file; the check's answer stands.
-      }
+      // The check has its answer: the next one hashes again.
     }
   }
 }
