@@ -35,7 +35,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 
@@ -214,12 +214,14 @@ function codeCachedFiles(root: string, name: string, env: NodeJS.ProcessEnv = pr
   const cached = off ? new Map<string, CacheEntry>() : readCacheFile(cacheFile);
   const loaded = new Map<string, Loaded>();
 
+  // Every require of a chunk asks whether it names one of the files under root: a prefix, not a relative path, for each.
+  const inside = root.endsWith(sep) ? root : `${root}${sep}`;
   const requireFrom = (file: string): NodeJS.Require => {
     const nodeRequire = createRequire(file);
     const own = (id: string): unknown => {
       if (!id.startsWith('./') && !id.startsWith('../')) return nodeRequire(id);
       const target = resolve(dirname(file), id);
-      return relative(root, target).startsWith('..') ? nodeRequire(id) : load(target);
+      return target.startsWith(inside) ? load(target) : nodeRequire(id);
     };
     return Object.assign(own, {
       resolve: nodeRequire.resolve,

@@ -23,6 +23,9 @@ function commandName(argv: readonly string[]): string {
   return /^[a-z][a-z-]{0,23}$/.test(first) ? first : 'cli';
 }
 
+/** dist/, where this file is built. */
+const DIST = dirname(fileURLToPath(import.meta.url));
+
 let files: CodeCachedFiles | undefined;
 
 /**
@@ -33,9 +36,8 @@ let files: CodeCachedFiles | undefined;
  * const { SSMClient } = loadDistFile('aws-sdk/ssm.cjs') as typeof import('@aws-sdk/client-ssm');
  */
 function loadDistFile(path: string): unknown {
-  const dist = dirname(fileURLToPath(import.meta.url));
-  files ??= codeCachedFiles(dist, commandName(process.argv.slice(2)));
-  return files.require(join(dist, path));
+  files ??= codeCachedFiles(DIST, commandName(process.argv.slice(2)));
+  return files.require(join(DIST, path));
 }
 
 /**
