@@ -170,7 +170,7 @@ class AdminRun {
     const configVersion = config instanceof ConfigError ? event.configVersion : config.version;
     if (configVersion !== undefined) record = { ...record, configVersion };
     const claim = await guardLedger(() => ledger.claim(record));
-    if (claim instanceof LedgerUnavailableError) throw this.#refusal(event.runId, event.task, claim.exitCode, claim.name, claim.message);
+    if (claim instanceof LedgerUnavailableError) throw this.#ledgerRefusal(event, claim);
     // A retry that took over a run whose start ECS refused: the record as claimed holds the start's client token.
     if (claim.claimed && claim.record !== undefined) record = claim.record;
     const sameArgs = [record.args, recorded(args.given)];
@@ -206,12 +206,11 @@ class AdminRun {
   ): Promise<{ readonly record: RunRecord; readonly duplicate?: undefined } | { readonly duplicate: RunRecord }> {
     const taken: RunRecord = { ...adopted, containerStartedAt: new Date().toISOString() };
     const written = await guardLedger(() => putUnlessEnded(ledger, taken));
-    if (written instanceof LedgerUnavailableError)
-      throw this.#refusal(record.runId, record.task, written.exitCode, written.name, written.message);
+    if (written instanceof LedgerUnavailableError) throw this.#ledgerRefusal(record, written);
     if (written) return { record: taken };
     log.info(`Run ${record.runId} was recorded as not started while this task started: the task takes it over.`);
     const claim = await guardLedger(() => ledger.claim(record));
-    if (claim instanceof LedgerUnavailableError) throw this.#refusal(record.runId, record.task, claim.exitCode, claim.name, claim.message);
+    if (claim instanceof LedgerUnavailableError) throw this.#ledgerRefusal(record, claim);
     return claim.claimed ? { record: claim.record ?? record } : { duplicate: claim.existing };
   }
 
@@ -635,6 +634,11 @@ class AdminRun {
     detail: Pick<RunError, 'unknownArg' | 'fields'> = {},
   ): Refusal {
     return new Refusal(this.#result(runId, task, { exitCode, error: { name, message, ...detail } }));
+  }
+
+  /** The refusal of a run the ledger could not take: its exit code and words, as the ledger's error gives them. */
+  #ledgerRefusal(run: { readonly runId: string; readonly task: string }, error: LedgerUnavailableError): Refusal {
+    return this.#refusal(run.runId, run.task, error.exitCode, error.name, error.message);
   }
 
   #result(runId: string, task: string, outcome: TaskOutcome): RunResult {
