@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckedHashes } from '../core/files/checked-hashes.js';
+import { pathJoiner } from '../core/files/path-joiner.js';
 import { PROJECT_FILE } from '../core/project.js';
 
 /**
@@ -127,8 +128,9 @@ function sourceFingerprint(root: string, inputs: readonly string[]): string {
  */
 function changedSources(root: string, stamps: SourceStamps, hashes: CheckedHashes): string[] {
   const changed: string[] = [];
+  const pathOf = pathJoiner(root);
   for (const [file, stamp] of Object.entries(stamps)) {
-    const path = join(root, file);
+    const path = pathOf(file);
     const stats = statSync(path, { throwIfNoEntry: false });
     if (stats === undefined || !stats.isFile()) {
       if (stamp.sha256 !== MISSING.sha256) changed.push(file);

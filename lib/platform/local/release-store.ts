@@ -12,6 +12,7 @@ import { isReleaseId } from '../../core/release.js';
 import type { TaskCatalog } from '../../core/task-catalog.js';
 import { writeFileAtomic } from '../../core/files/atomic-file.js';
 import { CheckedHashes } from '../../core/files/checked-hashes.js';
+import { pathJoiner } from '../../core/files/path-joiner.js';
 import { bundleDir, type LocalPaths } from './local-paths.js';
 import { readStateFile } from './local-state.js';
 
@@ -264,8 +265,9 @@ async function bundleDamage(paths: LocalPaths, stored: StoredRelease): Promise<s
   const hashes = new CheckedHashes(paths.stateDir);
   const missing: string[] = [];
   const changed: string[] = [];
+  const pathOf = pathJoiner(dir);
   for (const file of expected) {
-    const target = join(dir, file.path);
+    const target = pathOf(file.path);
     let stats: Stats;
     try {
       // One stat call per file, made at once: every run pays for this check.
