@@ -45,7 +45,7 @@ export default defineConfig({
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     /*
      * Three groups, one after the other (sequence.groupOrder): the construct
-     * files two at a time, then the other in-process files three at a time,
+     * files two at a time, then the other in-process files six at a time,
      * then the end-to-end files four at a time. End-to-end files share no
      * state, and they spend much of their time waiting on the processes they
      * spawn: on an idle 2-core machine the whole suite took 569 s with one
@@ -55,8 +55,12 @@ export default defineConfig({
      * collecting less, the processor idled 10% of a run at three: four took
      * 296 s against 311 s, idle 5%, and the e2e files alone on ext4 287 s
      * against 294 to 320 s, none failing (2026-12-06). Some unit
-     * files wait on real timers too (leases, retries, timeouts): three at a
-     * time, the unit files took 38 s where two at a time took 42 s; the
+     * files wait on real timers too (leases, retries, timeouts), and the
+     * slowest of them start first: at three at a time, the processor stood
+     * idle for seconds while all three waited. Six at a time, the unit files
+     * took 18 to 19.5 s against 22 s at three, 19 to 20 s at five and 20 to
+     * 22 s at eight (2026-12-07; each worker imports the test support once,
+     * so more cost more processor time); the
      * construct files, bound by the processor, stay at two (three loaded
      * aws-cdk-lib once more for no time gained). The files of every project
      * share their worker processes (isolate: false: aws-cdk-lib, the SDK and
@@ -71,7 +75,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts'],
           exclude: [...E2E, ...CDK],
-          maxWorkers: 3,
+          maxWorkers: 6,
           env: WITHOUT_CDK_VALIDATION,
           // Dependencies load once per worker; each file gets lib/ afresh, and what it stubbed is put back after it.
           isolate: false,
