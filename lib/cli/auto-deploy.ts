@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { notAScriptMessage, taskInCatalog } from '../core/task-lookup.js';
 import { DEFAULT_ALIAS } from '../core/platform.js';
+import { prunedReleasesNotice } from '../core/release.js';
 import type { LocalDeployOptions, LocalStageCapability } from '../core/platform-capabilities.js';
 import type { Stage } from '../core/stage.js';
 import { describeFiles, type WorkingTreeDifference } from '../core/working-tree-difference.js';
@@ -127,6 +128,7 @@ async function deployWorkingTreeFirst(
       stored,
       previous,
       added = [],
+      pruned,
     } = await localStage.deploy(DEFAULT_ALIAS, {
       check: taskCheck(context, options.task),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -150,6 +152,8 @@ async function deployWorkingTreeFirst(
         ? `it builds the same release, ${stored.release}`
         : `release ${stored.release} is live (was ${previous ?? 'none'})`;
     wait.stop('ok', `Deployed the working tree${changed}: ${outcome}.`);
+    const prunedNotice = prunedReleasesNotice(pruned);
+    if (prunedNotice !== undefined) context.progress.note(prunedNotice);
   } catch (error) {
     wait.stop('fail');
     throw error;

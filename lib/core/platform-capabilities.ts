@@ -33,6 +33,13 @@ interface LocalDeployment {
   readonly pinnedBefore?: number;
   /** The release a rollback held the stage on, where this deploy ended that hold. */
   readonly endedHold?: string;
+  /**
+   * The old releases the deploy removed, newest first: beyond the newest the
+   * stage keeps, none that a pair serves or a running run uses.
+   *
+   * @default - none
+   */
+  readonly pruned?: readonly string[];
 }
 
 /** Where a rollback holds a stage: the pair it restored, by which run, since when. */

@@ -37,5 +37,24 @@ function isReleaseId(value: unknown): value is string {
   return typeof value === 'string' && RELEASE_ID_PATTERN.test(value);
 }
 
-export { isReleaseId, releaseIdOf };
+/**
+ * How many of its newest releases the local stage keeps, beside those in
+ * use (an alias pair's, the live pair's recent moves', a running run's): a
+ * deploy that stores a new release removes the others. Each holds a whole
+ * bundle (some 2.5 MB for the example app), and in the local loop every
+ * edit an invoke runs is a release of its own.
+ */
+const KEPT_LOCAL_RELEASES = 20;
+
+/**
+ * What a deploy says of the old releases it removed (newest first), or
+ * undefined when it removed none.
+ */
+function prunedReleasesNotice(pruned: readonly string[] | undefined): string | undefined {
+  if (pruned === undefined || pruned.length === 0) return undefined;
+  const named = pruned.length > 3 ? `${pruned.slice(0, 3).join(', ')} and ${pruned.length - 3} more` : pruned.join(', ');
+  return `Removed ${pruned.length === 1 ? 'an old release' : `${pruned.length} old releases`} nothing uses (${named}): the local stage keeps its ${KEPT_LOCAL_RELEASES} newest and those in use.`;
+}
+
+export { isReleaseId, KEPT_LOCAL_RELEASES, prunedReleasesNotice, releaseIdOf };
 export type { BundleFile };

@@ -2,9 +2,10 @@
  * The other commands on the local stage, through the real binary: tasks,
  * deploy and drift, config, logs, runs, status and releases, help.
  */
-import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEPT_LOCAL_RELEASES } from '../../lib/core/release.js';
 import type { RunRecord } from '../../lib/core/run.js';
 import { finished, spawnCli, startWatched } from '../support/cli.js';
 import { createTestProject, type TestProject } from '../support/test-project.js';
@@ -246,6 +247,45 @@ describe('deploy and drift', () => {
       expect(status.stdout).toContain('The working tree matches the live release.');
     } finally {
       await copy.cleanup();
+    }
+  });
+});
+
+describe('old releases', () => {
+  it(`are removed by a deploy that stores a new one, beyond the ${KEPT_LOCAL_RELEASES} newest and those in use, and it says which`, async () => {
+    // given a stage that holds its live release and 20 older ones, stored a year ago
+    const own = createTestProject('tasks');
+    try {
+      const releases = join(own.dir, '.cnf', 'local', 'releases');
+      const [live] = readdirSync(releases);
+      const old = Array.from({ length: KEPT_LOCAL_RELEASES }, (_, n) => `r-0000000000${String(n).padStart(2, '0')}`);
+      for (const [n, id] of old.entries()) {
+        cpSync(join(releases, live!), join(releases, id), { recursive: true });
+        const record = JSON.parse(readFileSync(join(releases, id, 'release.json'), 'utf8')) as Record<string, unknown>;
+        writeFileSync(
+          join(releases, id, 'release.json'),
+          JSON.stringify({ ...record, release: id, createdAt: `2025-12-01T00:${String(n).padStart(2, '0')}:00.000Z` }),
+        );
+      }
+      const noop = join(own.dir, 'lambda', 'tasks', 'noop.ts');
+      // when a deploy stores a new release: 22 then, the live one before it among those in use
+      writeFileSync(noop, readFileSync(noop, 'utf8').replace("'Does nothing'", "'Does nothing at all'"));
+      const first = await own.cli(['deploy', '--json']);
+      expect(first.code, first.stderr).toBe(0);
+      // then the two oldest went, newest first, and no directory of theirs is left
+      expect(JSON.parse(first.stdout)).toMatchObject({ isNew: true, pruned: [old[1], old[0]] });
+      expect(readdirSync(releases).sort()).toEqual(expect.not.arrayContaining([old[0], old[1]]));
+      expect(readdirSync(releases)).toHaveLength(KEPT_LOCAL_RELEASES);
+      // and a deploy that prints what it did says so in one line
+      writeFileSync(noop, readFileSync(noop, 'utf8').replace("'Does nothing at all'", "'Does nothing, still'"));
+      const second = await own.cli(['deploy']);
+      expect(second.code, second.stderr).toBe(0);
+      expect(second.stderr).toContain(
+        `Removed an old release nothing uses (${old[2]}): the local stage keeps its ${KEPT_LOCAL_RELEASES} newest and those in use.\n`,
+      );
+      expect((await own.cli(['releases'])).stdout).not.toContain(old[2]);
+    } finally {
+      await own.cleanup();
     }
   });
 });

@@ -1,6 +1,7 @@
 import type { LocalDeployment } from '../../core/platform-capabilities.js';
 import { configVersionLabel } from '../../core/config-version.js';
 import { DEFAULT_ALIAS } from '../../core/platform.js';
+import { prunedReleasesNotice } from '../../core/release.js';
 import { findProject, stageOf } from '../../core/project.js';
 import { noChangeDeployment } from '../../platform/local-early.js';
 import { writeJson, writeLine, type CliIo } from '../io.js';
@@ -26,7 +27,7 @@ async function deploy(options: DeployCommandOptions, io: CliIo): Promise<number>
   // Another alias than live is a name the user chose, which no secure value may be: checked before the quick answer prints it.
   if (options.alias !== DEFAULT_ALIAS) await refuseSecretAlias(options, io);
   const deployment = (await nothingToDeploy(options, io)) ?? (await deployWorkingTree(options, io));
-  const { stored, isNew, built, previous, config, pinnedBefore, endedHold } = deployment;
+  const { stored, isNew, built, previous, config, pinnedBefore, endedHold, pruned } = deployment;
   const { alias } = options;
   if (options.json === true) {
     writeJson(io, {
@@ -38,6 +39,7 @@ async function deploy(options: DeployCommandOptions, io: CliIo): Promise<number>
       ...(config === undefined ? {} : { config }),
       ...(pinnedBefore === undefined ? {} : { pinnedBefore }),
       ...(endedHold === undefined ? {} : { endedHold }),
+      ...(pruned === undefined ? {} : { pruned }),
     });
     return 0;
   }
@@ -56,6 +58,8 @@ async function deploy(options: DeployCommandOptions, io: CliIo): Promise<number>
   // After the hold, invoke deploys the tree again, where the stage lets it (autoDeploy).
   const followsTree = endedHold !== undefined && stageOf(findProject(io.cwd), options.stage).autoDeploy !== false;
   for (const line of pinChanges(deployment, followsTree)) writeLine(io.stderr, line);
+  const prunedNotice = prunedReleasesNotice(pruned);
+  if (prunedNotice !== undefined) writeLine(io.stderr, prunedNotice);
   writeLine(io.stdout, stored.release);
   return 0;
 }

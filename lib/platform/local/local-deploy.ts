@@ -14,6 +14,7 @@ import { embeddedDatabasePort, embeddedDatabaseUrl } from './embedded-database.j
 import { rollbackPinOf } from './local-live-pair.js';
 import { LocalParameterStore } from './local-parameters.js';
 import { localPaths, type LocalPaths } from './local-paths.js';
+import { pruneReleases } from './release-pruning.js';
 import { readRelease, storeRelease, type StoredRelease } from './release-store.js';
 import { withStateLock } from './state-lock.js';
 import { changingTogether } from './state-files-together.js';
@@ -77,6 +78,7 @@ async function deployLocal(
       : { stored: unchanged, isNew: false, built: false };
   const commit = await git;
   let liveConfig: Pick<LocalDeployment, 'config' | 'pinnedBefore' | 'endedHold'> = {};
+  let pruned: string[] = [];
   const pairElsewhere = current?.web !== built.stored.release || current?.admin !== built.stored.release;
   // A release the pair already serves is no move to check: what the command then refuses, it refuses of the live release.
   if (pairElsewhere) await interruption.check?.(built.stored.release);
@@ -111,8 +113,17 @@ async function deployLocal(
         };
       }
     });
+    // A new release stored: the oldest that nothing uses go, while no pair can move to one of them.
+    if (built.isNew) pruned = await pruneReleases(paths);
   });
-  return { ...built, previous: current?.web, alias, ...liveConfig, ...(await addedSources(paths, current?.web, built.stored)) };
+  return {
+    ...built,
+    previous: current?.web,
+    alias,
+    ...liveConfig,
+    ...(await addedSources(paths, current?.web, built.stored)),
+    ...(pruned.length === 0 ? {} : { pruned }),
+  };
 }
 
 /** The sources `stored` counts that the release before it did not: files the tree imports since. */
