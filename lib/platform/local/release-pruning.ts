@@ -1,6 +1,6 @@
-import { rename, rm } from 'node:fs/promises';
+import { readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { KEPT_LOCAL_RELEASES } from '../../core/release.js';
+import { isReleaseId, KEPT_LOCAL_RELEASES } from '../../core/release.js';
 import { FileLedger } from '../../runtime/ledger/file-ledger.js';
 import { readAliases } from './alias-store.js';
 import { LocalParameterStore } from './local-parameters.js';
@@ -26,6 +26,8 @@ async function pruneReleases(paths: LocalPaths): Promise<string[]> {
   let stored: StoredRelease[];
   let needed: Set<string>;
   try {
+    // Counted by name first: most deploys find few releases, and read no record for it.
+    if ((await readdir(paths.releases)).filter(isReleaseId).length <= KEPT_LOCAL_RELEASES) return [];
     stored = await listReleases(paths);
     if (stored.length <= KEPT_LOCAL_RELEASES) return [];
     needed = await neededReleases(paths);
