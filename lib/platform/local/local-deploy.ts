@@ -82,6 +82,8 @@ async function deployLocal(
   const pairElsewhere = current?.web !== built.stored.release || current?.admin !== built.stored.release;
   // A release the pair already serves is no move to check: what the command then refuses, it refuses of the live release.
   if (pairElsewhere) await interruption.check?.(built.stored.release);
+  // Read before the pair moves: the release it leaves may be one the pruning below removes.
+  const added = await addedSources(paths, current?.web, built.stored);
   // The alias pair and the live pair's record move as one step, under the state lock.
   await withStateLock(paths.stageDir, async () => {
     // Asked and told in one step: an interrupt either came before, and nothing moves, or finds the pair moving.
@@ -121,7 +123,7 @@ async function deployLocal(
     previous: current?.web,
     alias,
     ...liveConfig,
-    ...(await addedSources(paths, current?.web, built.stored)),
+    ...added,
     ...(pruned.length === 0 ? {} : { pruned }),
   };
 }
