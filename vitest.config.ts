@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { WITHOUT_CDK_VALIDATION } from './test/support/cdk-validation.js';
 import SlowFirstSequencer from './test/support/slow-first-sequencer.js';
 
 /*
@@ -22,15 +23,15 @@ const E2E = [
 ];
 const CDK = ['test/construct/**/*.test.ts'];
 /*
- * The in-process projects synthesise with aws-cdk-lib's built-in
- * CloudFormation validation off: its engine takes one to two seconds to start
- * in each worker and some 0.4 s per template (the cdk project took 27 s of
- * processor time with it, 11 s without; the unit project 31 s and 22 s), for
- * templates whose content the tests assert. test/construct/cdk-validation.test.ts
- * turns it on for a stage with every part the construct writes; the
- * end-to-end project's synths (cdk synth, an adopted app) run it as a user's do.
+ * Every project synthesises with aws-cdk-lib's built-in CloudFormation
+ * validation off (test/support/cdk-validation.ts): its engine takes two to
+ * four processor-seconds to start in each process that synthesises, and
+ * some 0.4 s per template (the cdk project took 27 s of processor time with
+ * it, 11 s without; the unit project 31 s and 22 s; admin-app-bundling alone
+ * 12.3 s and 5.0 s). test/construct/cdk-validation.test.ts turns it on for a
+ * stage with every part the construct writes, and `npx cdk synth` of the
+ * example app and of an adopted app runs it as a user's synth does.
  */
-const WITHOUT_CDK_VALIDATION = { CDK_VALIDATION: 'false' };
 // Every file's temporary directories go when it is done, in every project (the file says why it is a setup file).
 const TEMP_DIR_CLEANUP = 'test/support/temp-dir-cleanup.ts';
 
@@ -108,6 +109,7 @@ export default defineConfig({
           include: E2E,
           globalSetup: ['test/support/deployed-tasks-setup.ts'],
           setupFiles: [TEMP_DIR_CLEANUP],
+          env: WITHOUT_CDK_VALIDATION,
           retry: 1,
           maxWorkers: 4,
           isolate: false,

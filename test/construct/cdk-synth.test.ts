@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withCdkValidation } from '../support/cdk-validation.js';
 import { REPO_ROOT } from '../support/cli.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -22,8 +23,10 @@ let stderr: string;
 
 beforeAll(async () => {
   outdir = tempDir('cnf-synth');
-  // As CI runs it: the real aws-cdk CLI, no AWS credentials, no instance metadata, no Docker.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && key !== 'CDK_DEFAULT_ACCOUNT'));
+  // As CI runs it: the real aws-cdk CLI, no AWS credentials, no instance metadata, no Docker; aws-cdk-lib's validation on.
+  const env = Object.fromEntries(
+    Object.entries(withCdkValidation(process.env)).filter(([key]) => !key.startsWith('AWS_') && key !== 'CDK_DEFAULT_ACCOUNT'),
+  );
   /*
    * cdk.json's app is `npx cnf-admin ...`. In this repository that names the
    * package itself: the first such npx on a machine installs the checkout

@@ -3,12 +3,10 @@
  * CloudFormation validation, which a synth runs by default (the resource
  * types' schemas, and CDK's default rules): it prints what it finds as
  * warnings under every synth of a user's app, and fails the synth where the
- * app sets `@aws-cdk/core:validateAgainstDefaultRules`. The other files of the `cdk` project synthesise with it off
- * (vitest.config.ts sets CDK_VALIDATION=false there): its engine takes one to
- * two seconds to start in each worker and some 0.4 s per template, for the
- * same templates this file checks with it on. `cdk synth` of the example
- * app (cdk-synth.test.ts) and the adopted app (package-adoption.test.ts) run
- * it as a user's synth does.
+ * app sets `@aws-cdk/core:validateAgainstDefaultRules`. The suite's other
+ * synths run with it off (test/support/cdk-validation.ts says why), but
+ * `cdk synth` of the example app (cdk-synth.test.ts) and of the adopted app
+ * (package-adoption.test.ts), which run it as a user's synth does.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
