@@ -140,7 +140,8 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
     assertValidConfigKey(key);
     await this.#changeKeys('set', (file, live) => {
       const current = file.parameters[key];
-      if (current?.value === value && current.secure === options.secure && live[key] !== undefined) return undefined;
+      // A plain value set to what it is makes no version; a secure one always does, as on AWS: else the answer would confirm a guessed secret.
+      if (!options.secure && current?.value === value && current.secure === false && live[key] !== undefined) return undefined;
       return { ...live, [key]: { version: keepValue(file, key, { value, secure: options.secure }), secure: options.secure } };
     });
   }

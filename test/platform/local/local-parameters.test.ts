@@ -55,6 +55,19 @@ describe('the local parameter store, versioned', () => {
     expect((await parameters.moves()).map((move) => move.config)).toEqual([2, 3, 4]);
   });
 
+  it('makes a version when a secure value is set to what it is, as on AWS: the answer never confirms a guessed secret', async () => {
+    const { store: parameters } = store();
+    await parameters.set('TOKEN', 'guess-me-1234', { secure: true });
+    await parameters.set('TOKEN', 'guess-me-1234', { secure: true });
+    await parameters.set('TOKEN', 'guess-me-5678', { secure: true });
+    expect((await parameters.versions()).map((version) => [version.version, version.cause, version.keys.TOKEN?.version])).toEqual([
+      [1, 'initial', undefined],
+      [2, 'set', 1],
+      [3, 'set', 2],
+      [4, 'set', 3],
+    ]);
+  });
+
   it('keeps 100 versions of a key, as SSM does: a config version naming a dropped one cannot be restored', async () => {
     const { store: parameters } = store();
     await parameters.set('K', 'value-1', { secure: false });
