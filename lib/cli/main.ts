@@ -14,6 +14,7 @@ import { flagBeforeCommand } from './flag-before-command.js';
 import { isNamed } from './command-spec.js';
 import { argsAfterDashes } from './args-after-dashes.js';
 import { missingArgumentHint } from './missing-argument.js';
+import { releaseArgumentHint } from './release-argument.js';
 import { terminalWidth } from './render/table.js';
 import { readCnfEnvironment } from '../core/cnf-environment.js';
 import { deferCaCertificates } from '../core/deferred-ca-certificates.js';
@@ -159,6 +160,9 @@ function reportError(error: unknown, argv: readonly string[], io: CliIo, redact:
       writeWrapped(io.stderr, io.env, asInvoked(subcommandsLine(group), io.env), (line) => style('dim', line));
     const missing = error.code === 'commander.missingArgument' ? missingArgumentHint(argv) : undefined;
     if (missing !== undefined) writeLine(io.stderr, style('dim', redact(asInvoked(missing, io.env))));
+    // `rollback r-…`: the release, given where the command takes it through a flag.
+    const release = error.code === 'commander.excessArguments' ? releaseArgumentHint(argv) : undefined;
+    if (release !== undefined) writeLine(io.stderr, style('dim', redact(asInvoked(release, io.env))));
     // A misspelt flag of cnf-admin's own (--dryrun) has its did-you-mean; it is no task arg.
     const afterDashes = error.code === 'commander.unknownOption' && !misspeltFlag(error) ? argsAfterDashes(argv) : undefined;
     // The user's own task, from their command line: the tool names no task of its own.

@@ -281,6 +281,10 @@ describe('rollback', () => {
       const result = await copy.cli(['rollback', '--to', older, '--yes']);
       expect(result.code).toBe(69);
       expect(result.stderr).toContain(`Cannot roll back to ${older}: the stage no longer holds its bundle`);
+      // and a run of it says the same, not that the name was never known
+      const invoked = await copy.cli(['invoke', 'noop', '--release', older]);
+      expect(invoked.code).toBe(69);
+      expect(invoked.stderr).toContain(`The local stage no longer holds release "${older}", which was live once (releases: `);
     } finally {
       await copy.cleanup();
     }

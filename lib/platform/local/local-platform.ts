@@ -459,7 +459,12 @@ class LocalPlatform implements Platform {
     const stored = await this.#readRelease(release);
     if (stored === undefined) {
       const known = (await listReleases(this.#paths)).map((entry) => entry.release).join(', ') || 'none';
-      throw new UnavailableError(`The local stage has no release ${JSON.stringify(release)} (releases: ${known}).`, {
+      // A release the live pair once served was removed as old (or by hand): said so, not as a name never known.
+      const wasLive = (await this.parameters.moves()).some((move) => move.release === release);
+      const what = wasLive
+        ? `no longer holds release ${JSON.stringify(release)}, which was live once`
+        : `has no release ${JSON.stringify(release)}`;
+      throw new UnavailableError(`The local stage ${what} (releases: ${known}).`, {
         // The releases it keeps are named above: the way on is one of them, or a release of the working tree.
         hint: `Name one the stage keeps (cnf-admin releases --stage local lists them), or deploy the working tree: cnf-admin deploy --stage local`,
       });
