@@ -211,7 +211,7 @@ describe('cnf-admin on an AWS stage (in-process)', () => {
     );
   });
 
-  it('releases --json lists the retained releases newest first', async () => {
+  it('releases --json lists the retained releases newest first, each with the alias pairs that serve it', async () => {
     // given
     given({});
 
@@ -220,7 +220,12 @@ describe('cnf-admin on an AWS stage (in-process)', () => {
 
     // then
     expect(code).toBe(0);
-    expect((JSON.parse(io.stdoutText()) as { release: string }[]).map((info) => info.release)).toEqual([RELEASE, OLD_RELEASE]);
+    expect(
+      (JSON.parse(io.stdoutText()) as { release: string; aliases: string[] }[]).map(({ release, aliases }) => [release, aliases]),
+    ).toEqual([
+      [RELEASE, ['live']],
+      [OLD_RELEASE, []],
+    ]);
   });
 
   it('config list, get, set --secure and unset work over SSM, never printing a secret', async () => {

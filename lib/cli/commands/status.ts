@@ -88,7 +88,11 @@ async function status(options: StatusCommandOptions, io: CliIo): Promise<number>
 async function releases(options: CommandOptions<'releases'>, io: CliIo): Promise<number> {
   const { platform } = await openStage(io, options);
   const current = await platform.status();
-  if (options.json === true) writeJson(io, current.releases);
+  if (options.json === true)
+    writeJson(
+      io,
+      current.releases.map((info) => ({ ...info, aliases: aliasesOf(current, info) })),
+    );
   else {
     writeLine(io.stdout, releasesTable(current, terminalWidth(io)));
     for (const info of current.releases.filter((candidate) => candidate.unrestorable !== undefined))
@@ -110,6 +114,13 @@ function commitLabel(sha: string, description: string | undefined): string {
   return cutText(description, COMMIT_SHOWN);
 }
 
+/** The alias pairs whose web or admin function serves `info`'s release: `live`, `canary`. */
+function aliasesOf(current: StageStatus, info: ReleaseInfo): string[] {
+  return current.aliases
+    .filter((pair) => pair.web.release === info.release || pair.admin.release === info.release)
+    .map((pair) => pair.name);
+}
+
 /**
  * The retained releases, newest first. The version columns show only where
  * versions are not the release ids themselves (AWS).
@@ -126,10 +137,7 @@ function releasesTable(current: StageStatus, width: number): string {
       : []),
     formatMoment(info.createdAt),
     ...(committed ? [info.gitSha === undefined ? '-' : commitLabel(info.gitSha, info.description)] : []),
-    current.aliases
-      .filter((pair) => pair.web.release === info.release || pair.admin.release === info.release)
-      .map((pair) => pair.name)
-      .join(', ') || '-',
+    aliasesOf(current, info).join(', ') || '-',
   ];
   const columns = [
     { header: 'RELEASE' },
