@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Project } from '../core/project.js';
+import type { Stage } from '../core/stage.js';
 import { DEFAULT_MIGRATE_TASK } from '../core/migrate-task-name.js';
 import { listsTaskLoader, taskLoaderEntry } from '../core/task-loader-entry.js';
 import { withoutHowToMigrate } from '../core/task-lookup.js';
@@ -46,18 +47,39 @@ function unlistedTaskHint(project: Pick<Project, 'root' | 'lambdaDir' | 'adminEn
 }
 
 /**
+ * What to say when a release has no task `task` that the checkout's admin
+ * entry lists: the release was built from other code (a stage rolled back,
+ * `--release`, or a tree not yet deployed), and a release of the tree has
+ * the task. Undefined when the admin entry lists no such task.
+ *
+ * @param stage - the stage the run was for: how its tree is deployed
+ */
+function notYetDeployedHint(
+  project: Pick<Project, 'root' | 'adminEntry'>,
+  task: string,
+  stage: Pick<Stage, 'name' | 'platform'>,
+): string | undefined {
+  if (!existsSync(project.adminEntry) || !listsTaskLoader(readFileSync(project.adminEntry, 'utf8'), task)) return undefined;
+  const deploy = stage.platform === 'local' ? `cnf-admin deploy --stage ${stage.name}` : `npx cdk deploy -c stage=${stage.name}`;
+  return `${relative(project.root, project.adminEntry)} lists task ${task}, and the release that ran was built without it: deploy the working tree to run it (${deploy}).`;
+}
+
+/**
  * A release's refusal of a task it lacks, as the CLI says it: where the
  * project defines the task in a module the admin entry does not list
  * ({@link unlistedTaskHint}), `hint` names the module and the line to add,
- * and the message says no more of how to write one; otherwise the message
- * as it is, with no hint.
+ * and the message says no more of how to write one; where the admin entry
+ * lists it and `stage` is given, the release that refused it was not built
+ * from the tree ({@link notYetDeployedHint}), and `hint` says to deploy it;
+ * otherwise the message as it is, with no hint.
  */
 function unlistedTaskRefusal(
   project: Pick<Project, 'root' | 'lambdaDir' | 'adminEntry'>,
   task: string,
   message: string,
+  stage?: Pick<Stage, 'name' | 'platform'>,
 ): { readonly message: string; readonly hint?: string } {
-  const hint = unlistedTaskHint(project, task);
+  const hint = unlistedTaskHint(project, task) ?? (stage === undefined ? undefined : notYetDeployedHint(project, task, stage));
   return hint === undefined ? { message } : { message: withoutHowToMigrate(message), hint };
 }
 

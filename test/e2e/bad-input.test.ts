@@ -128,6 +128,33 @@ describe('bad input', () => {
     }
   });
 
+  it('a task lambda/admin.ts lists, refused by an older release: 64, saying to deploy the working tree', async () => {
+    const older = (JSON.parse((await project.cli(['deploy', '--json'])).stdout) as { release: string }).release;
+    const module = join(project.dir, 'lambda', 'tasks', 'orders-total.ts');
+    const admin = join(project.dir, 'lambda', 'admin.ts');
+    const kept = readFileSync(admin, 'utf8');
+    writeFileSync(
+      module,
+      "import { defineTask } from 'cnf-admin/runtime';\nexport default defineTask({ name: 'orders-total', description: 'x', run: async () => 0 });\n",
+    );
+    writeFileSync(admin, kept.replace('tasks: {', "tasks: {\n    'orders-total': () => import('./tasks/orders-total.js'),"));
+    try {
+      expect((await project.cli(['deploy'])).code).toBe(0);
+      const before = await runCount();
+      for (const flags of [[], ['--dry-run'], ['--detach']]) {
+        const result = await project.cli(['invoke', 'orders-total', '--release', older, ...flags]);
+        expectUserError(result, 64, `Unknown task "orders-total". Tasks in release ${older}:`);
+        expect(result.stderr).toContain(
+          'lambda/admin.ts lists task orders-total, and the release that ran was built without it: deploy the working tree to run it (cnf-admin deploy --stage local).\n',
+        );
+      }
+      expect(await runCount()).toBe(before);
+    } finally {
+      rmSync(module);
+      writeFileSync(admin, kept);
+    }
+  });
+
   it('a migrate task that init wrote but lambda/admin.ts does not list: named with the line to add, as any task', async () => {
     const module = join(project.dir, 'lambda', 'tasks', 'migrate.ts');
     const admin = join(project.dir, 'lambda', 'admin.ts');

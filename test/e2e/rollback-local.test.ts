@@ -284,7 +284,9 @@ describe('rollback', () => {
       // and a run of it says the same, not that the name was never known
       const invoked = await copy.cli(['invoke', 'noop', '--release', older]);
       expect(invoked.code).toBe(69);
-      expect(invoked.stderr).toContain(`The local stage no longer holds release "${older}", which was live once (releases: `);
+      expect(invoked.stderr).toContain(
+        `The local stage no longer holds release "${older}", which the live pair served (.cnf/local/releases/${older} is gone)`,
+      );
     } finally {
       await copy.cleanup();
     }

@@ -462,7 +462,7 @@ class LocalPlatform implements Platform {
       // A release the live pair once served was removed as old (or by hand): said so, not as a name never known.
       const wasLive = (await this.parameters.moves()).some((move) => move.release === release);
       const what = wasLive
-        ? `no longer holds release ${JSON.stringify(release)}, which was live once`
+        ? `no longer holds release ${JSON.stringify(release)}, which the live pair served (.cnf/local/releases/${release} is gone)`
         : `has no release ${JSON.stringify(release)}`;
       throw new UnavailableError(`The local stage ${what} (releases: ${known}).`, {
         // The releases it keeps are named above: the way on is one of them, or a release of the working tree.
