@@ -101,13 +101,13 @@ export default defineConfig({
       },
       // End-to-end tests spawn the CLI, PostgreSQL and many Node processes: give them room. A test that
       // fails is run once more (and reported as retried): a few assert on timings that a loaded machine stretches.
-      // Their tasks-app projects start deployed: one deploy per run, copied (test/support/deployed-tasks-setup.ts).
+      // Their projects start deployed: one deploy of each fixture per run, copied (test/support/deployed-fixtures-setup.ts).
       {
         extends: true,
         test: {
           name: 'e2e',
           include: E2E,
-          globalSetup: ['test/support/deployed-tasks-setup.ts'],
+          globalSetup: ['test/support/deployed-fixtures-setup.ts'],
           setupFiles: [TEMP_DIR_CLEANUP],
           env: WITHOUT_CDK_VALIDATION,
           retry: 1,

@@ -143,7 +143,7 @@ describe('a release whose bundle lost files', () => {
       expect(status.code).toBe(0);
       expect(status.stdout.replace(/\s+/g, ' ')).toContain(`The live release ${release} is missing from .cnf/local/releases/.`);
       expect(status.stdout).not.toContain('matches');
-      expectClearError(await project.cli(['invoke', 'noop']), 69, `no release "${release}"`);
+      expectClearError(await project.cli(['invoke', 'noop']), 69, `no longer holds release "${release}"`);
     } finally {
       renameSync(away, join(releases, String(release)));
     }
@@ -363,7 +363,7 @@ describe('a .cnf that is not a usable directory', () => {
   });
 
   it('.cnf that is a file: 69 for db status and db stop too, which start nothing', async () => {
-    const notes = createTestProject('notes');
+    const notes = createTestProject('notes', { deployed: false });
     try {
       writeFileSync(join(notes.dir, '.cnf'), 'not a directory');
       for (const args of [

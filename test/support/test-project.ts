@@ -11,9 +11,11 @@ declare module 'vitest' {
     /**
      * The local stage (`.cnf/`) of a copy of the tasks fixture right after
      * its first `cnf-admin deploy`, made once per run
-     * (test/support/deployed-tasks-setup.ts); absent where no setup made it.
+     * (test/support/deployed-fixtures-setup.ts); absent where no setup made it.
      */
     deployedTasks?: string;
+    /** The same, of the example notes app. */
+    deployedNotes?: string;
   }
 }
 
@@ -37,10 +39,10 @@ const FIXTURE_SOURCES: Readonly<Record<Fixture, string>> = {
 /** How {@link createTestProject} makes the copy. */
 interface TestProjectOptions {
   /**
-   * Whether the tasks fixture starts deployed, as its first `cnf-admin
-   * deploy` leaves it (the default, where the run made one: the same
-   * release, built once per run instead of once per file). `false` for a
-   * project whose first command must find no release.
+   * Whether the project starts deployed, as its first `cnf-admin deploy`
+   * leaves it (the default, where the run made one: the same release, built
+   * once per run instead of once per file). `false` for a project whose
+   * first command must find no release.
    */
   readonly deployed?: boolean;
 }
@@ -71,7 +73,9 @@ function createTestProject(fixture: Fixture, options: TestProjectOptions = {}): 
   symlinkSync(REPO_ROOT, join(base, 'node_modules', 'cnf-admin'), 'dir');
   // Outside vitest (the bench), no run made one: vitest's inject works only inside a test.
   const deployedStage =
-    fixture === 'tasks' && options.deployed !== false && process.env.VITEST !== undefined ? inject('deployedTasks') : undefined;
+    options.deployed !== false && process.env.VITEST !== undefined
+      ? inject(fixture === 'tasks' ? 'deployedTasks' : 'deployedNotes')
+      : undefined;
   if (deployedStage !== undefined) cpSync(deployedStage, join(dir, '.cnf'), copy);
   return {
     dir,
