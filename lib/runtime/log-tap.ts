@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { StringDecoder } from 'node:string_decoder';
 import { format } from 'node:util';
+import { stderrGoesToStdout } from '../core/one-log-mark.js';
 import type { SecretRedactor, StreamRedaction } from './redact-secrets.js';
 
 /** Receives each line a run writes, without its newline. */
@@ -93,26 +94,30 @@ function tapLogLines(sink: LineSink): () => void {
  * stdout). The run's log, on disk or in CloudWatch, and the live output
  * never see a secure value, in any form {@link SecretRedactor} knows.
  *
- * Each of stdout and stderr is one stream of writes: a secret split across
- * writes is found, because a tail that could start one is held back until
- * the next write, or until the redaction is removed.
+ * Each of stdout and stderr is one stream of writes (the two are one where
+ * stderr goes to stdout, as in the local stage's runs): a secret split
+ * across writes is found, because a tail that could start one is held back
+ * until the next write, or until the redaction is removed.
  *
+ * @param oneStream - whether stdout and stderr make one stream (by default, as
+ *   `lib/core/one-log-mark.ts` marks process.stderr)
  * @returns a function that removes the redaction and writes out what was held back.
  *
  * @example
  * const unredact = redactLogLines(new SecretRedactor(config.secrets));
  * try { await run(); } finally { unredact(); }
  */
-function redactLogLines(redactor: SecretRedactor): () => void {
+function redactLogLines(redactor: SecretRedactor, oneStream = stderrGoesToStdout(process.stderr)): () => void {
   if (!redactor.active) return () => undefined;
   const restore: (() => void)[] = [];
   const byFd = new Map<number, FdStream>();
+  // Where stderr goes to stdout (the local stage), the two are one stream of writes: one held tail keeps their order, and finds a secret split between them.
   for (const [fd, stream] of [
     [1, process.stdout],
     [2, process.stderr],
   ] as const) {
-    const redaction = redactor.stream();
-    const decoder = new StringDecoder('utf8');
+    const shared = oneStream ? byFd.get(1) : undefined;
+    const { redaction, decoder } = shared ?? { redaction: redactor.stream(), decoder: new StringDecoder('utf8') };
     byFd.set(fd, { redaction, decoder });
     const original: Write = stream.write;
     const redacting = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {

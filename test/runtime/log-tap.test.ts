@@ -118,6 +118,25 @@ describe('redactLogLines', () => {
     expect(process.stdout.write).toBe(stdoutWrite);
   });
 
+  it('where stderr goes to stdout, takes the two as one stream: their order kept, a secret split between them found', () => {
+    // given: stdout and stderr recorded in the order they are written, as one stream
+    const out: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
+    const secret = '-----BEGIN KEY-----abc';
+    const unredact = redactLogLines(new SecretRedactor([secret]), true);
+
+    // when: a tail that could start the secret goes to stdout, then a line to stderr; then the secret, split between them
+    process.stdout.write('plainA-');
+    process.stderr.write('plainB\n');
+    process.stdout.write(secret.slice(0, 9));
+    process.stderr.write(`${secret.slice(9)}\n`);
+    unredact();
+
+    // then: the lines as written, in order, and no half of the secret
+    expect(out.join('')).toBe('plainA-plainB\n[redacted]\n');
+  });
+
   it('redacts writeFileSync, appendFileSync, writeFile, appendFile, writevSync and writev to fd 1 and 2, which write around fs.writeSync', async () => {
     // given: every fs call that can write to a file descriptor recorded, not written
     const out: string[] = [];
