@@ -399,6 +399,33 @@ describe('serve', () => {
     }
   });
 
+  it('goes on serving its release while the alias pair cannot be read, says so once, and follows the pair once it can', async () => {
+    const copy = createTestProject('tasks');
+    try {
+      const server = startWatched(['serve', '--port', '0'], { cwd: copy.dir });
+      await server.seen('Ctrl-C to stop');
+      const url = / at (http:\/\/\S+);/.exec(server.output())?.[1] as string;
+      // a hand edit of aliases.json, half done
+      const aliases = join(copy.dir, '.cnf', 'local', 'aliases.json');
+      const kept = readFileSync(aliases, 'utf8');
+      writeFileSync(aliases, '{"live": {"web": "r-');
+      await server.seen('until web:live can be read again.');
+      expect((await fetch(url)).status).toBe(200);
+      // mended, and moved by a deploy: it follows the pair again
+      writeFileSync(aliases, kept);
+      appendFileSync(join(copy.dir, 'lambda', 'web.ts'), '\nexport const changed = true;\n');
+      const deployed = JSON.parse((await copy.cli(['deploy', '--json'])).stdout) as { release: string };
+      await server.seen(`web:live moved to ${deployed.release}; serving it now.`);
+      server.child.kill('SIGTERM');
+      const ended = await server.result;
+      expect(ended.code).toBe(0);
+      expect(ended.stderr.match(/can be read again/g)).toHaveLength(1);
+      expect(ended.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await copy.cleanup();
+    }
+  });
+
   it('serves the web handler, and switches to the new release when a deploy moves the alias pair', async () => {
     const copy = createTestProject('tasks');
     try {

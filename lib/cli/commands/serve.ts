@@ -5,6 +5,7 @@ import { openLocalStage } from '../stage-context.js';
 import type { WebServer } from '../../core/platform-capabilities.js';
 import type { CommandOptions } from '../command-options.js';
 import { ExitCode } from '../../core/exit-codes.js';
+import { isCnfError } from '../../core/errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { onStopSignal } from '../interrupts.js';
 
@@ -20,7 +21,9 @@ const RESTART_AFTER_MS = 1_000;
 /**
  * `cnf-admin serve --stage local`: serves the live release's web handler
  * over HTTP on localhost, with the stage's config and database, until Ctrl-C.
- * When a deploy moves the alias pair, it switches to the new release. When
+ * When a deploy moves the alias pair, it switches to the new release; while
+ * the pair cannot be read (its file damaged), it says so once and serves the
+ * release it served. When
  * the handler's process ends (an exception nothing caught), it starts it
  * again, as Lambda starts a new environment, unless the one started again
  * ends right after it started.
@@ -43,6 +46,8 @@ async function serve(options: ServeCommandOptions, io: CliIo): Promise<number> {
   let server: WebServer = await localStage.startWebServer(plan.release, host, port);
   // When the process serving now was started again after one that ended.
   let restartedAt: number | undefined;
+  // Why the alias pair could not be read at the last look, as told then; undefined while it can be.
+  let unreadable: string | undefined;
   // With --json, stdout carries one document (where it serves); request logs go to stderr.
   const logOut = options.json === true ? io.stderr : io.stdout;
   const announce = (current: WebServer): void => {
@@ -73,7 +78,18 @@ async function serve(options: ServeCommandOptions, io: CliIo): Promise<number> {
         announce(server);
         continue;
       }
-      const target = await localStage.readAliasTarget(alias);
+      let target: string | undefined;
+      try {
+        target = await localStage.readAliasTarget(alias);
+        unreadable = undefined;
+      } catch (error) {
+        if (!isCnfError(error)) throw error;
+        // A hand edit half done, say: the release served stays, and the damage is told once, not every second.
+        if (unreadable !== error.message)
+          writeNotice(io, `${error.message} Serving ${server.release} until web:${alias} can be read again.`);
+        unreadable = error.message;
+        continue;
+      }
       if (target !== undefined && target !== server.release) {
         await server.stop();
         writeNotice(io, `web:${alias} moved to ${target}; serving it now.`);
