@@ -60,9 +60,7 @@ async function preflight(
     if (error.hint !== undefined) throw error;
     // A module that defines the task, written and not listed: the hint names it, so the message says no more of how to write one.
     const unlisted =
-      error instanceof UnknownTaskError
-        ? unlistedTaskRefusal(project, event.task, error.message, project.stages.get(plan.stage))
-        : { message: error.message };
+      error instanceof UnknownTaskError ? unlistedTaskRefusal(project, event.task, error.message, plan) : { message: error.message };
     const hint =
       (error instanceof UnknownArgError ? ownFlagAfterDashes(event.task, error.flag) : undefined) ??
       unlisted.hint ??

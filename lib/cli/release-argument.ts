@@ -2,6 +2,7 @@ import { optionWords } from '../core/option-words.js';
 import { isReleaseId } from '../core/release.js';
 import { namedCommand } from './named-command.js';
 import { flagWordsOf, valuePlaceholderOf } from './option.js';
+import { shellWord } from './shell-word.js';
 
 /**
  * What to say when a command was given a release as a word of its own,
@@ -23,8 +24,9 @@ function releaseArgumentHint(argv: readonly string[]): string | undefined {
   // A word that is a flag's value (`--run-id r-…`) is that flag's.
   const valueFlags = new Set(named.spec.options.filter((option) => valuePlaceholderOf(option) !== undefined).flatMap(flagWordsOf));
   const at = words.findIndex((word, index) => isReleaseId(word) && !valueFlags.has(words[index - 1] ?? ''));
-  if (flag === undefined || at === -1) return undefined;
-  return `A release goes after ${flag}: cnf-admin ${[...words.slice(0, at), flag, ...words.slice(at)].join(' ')}`;
+  // Given with its flag already (`--to r-a r-b`), the word is one too many, not a release without its flag.
+  if (flag === undefined || at === -1 || words.some((word) => word === flag || word.startsWith(`${flag}=`))) return undefined;
+  return `A release goes after ${flag}: cnf-admin ${[...words.slice(0, at), flag, ...words.slice(at)].map(shellWord).join(' ')}`;
 }
 
 export { releaseArgumentHint };

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Project } from '../core/project.js';
-import type { Stage } from '../core/stage.js';
+import { DEFAULT_ALIAS, type InvokePlan } from '../core/platform.js';
 import { DEFAULT_MIGRATE_TASK } from '../core/migrate-task-name.js';
 import { listsTaskLoader, taskLoaderEntry } from '../core/task-loader-entry.js';
 import { withoutHowToMigrate } from '../core/task-lookup.js';
@@ -49,19 +49,30 @@ function unlistedTaskHint(project: Pick<Project, 'root' | 'lambdaDir' | 'adminEn
 /**
  * What to say when a release has no task `task` that the checkout's admin
  * entry lists: the release was built from other code (a stage rolled back,
- * `--release`, or a tree not yet deployed), and a release of the tree has
- * the task. Undefined when the admin entry lists no such task.
+ * an older release named, a tree not yet deployed), and a release of the
+ * tree has the task. Undefined when the admin entry lists no such task.
  *
- * @param stage - the stage the run was for: how its tree is deployed
+ * @param plan - the refused run's plan: its release, and the alias pair that chose it (none: `--release` did)
+ *
+ * @example
+ * notYetDeployedHint(project, 'report', { stage: 'local', release: 'r-0123456789ab', alias: 'live' });
+ * // 'lambda/admin.ts lists task report, but release r-0123456789ab was built without it: deploy the working tree to the pair, cnf-admin deploy --stage local, and run it again.'
  */
 function notYetDeployedHint(
-  project: Pick<Project, 'root' | 'adminEntry'>,
+  project: Pick<Project, 'root' | 'adminEntry' | 'stages'>,
   task: string,
-  stage: Pick<Stage, 'name' | 'platform'>,
+  plan: Pick<InvokePlan, 'stage' | 'release' | 'alias'>,
 ): string | undefined {
-  if (!existsSync(project.adminEntry) || !listsTaskLoader(readFileSync(project.adminEntry, 'utf8'), task)) return undefined;
-  const deploy = stage.platform === 'local' ? `cnf-admin deploy --stage ${stage.name}` : `npx cdk deploy -c stage=${stage.name}`;
-  return `${relative(project.root, project.adminEntry)} lists task ${task}, and the release that ran was built without it: deploy the working tree to run it (${deploy}).`;
+  const stage = project.stages.get(plan.stage);
+  if (stage === undefined || !existsSync(project.adminEntry) || !listsTaskLoader(readFileSync(project.adminEntry, 'utf8'), task))
+    return undefined;
+  const { release, alias } = plan;
+  const lists = `${relative(project.root, project.adminEntry)} lists task ${task}, but release ${release} was built without it`;
+  // A release named by id stays what it is: the way on is another release.
+  if (alias === undefined) return `${lists}: run a release that has it (without --release, the one web:live serves).`;
+  if (stage.platform !== 'local') return `${lists}: deploy the working tree (npx cdk deploy -c stage=${stage.name}) and run it again.`;
+  const pair = alias === DEFAULT_ALIAS ? '' : ` --alias ${alias}`;
+  return `${lists}: deploy the working tree to the pair, cnf-admin deploy --stage ${stage.name}${pair}, and run it again.`;
 }
 
 /**
@@ -69,17 +80,17 @@ function notYetDeployedHint(
  * project defines the task in a module the admin entry does not list
  * ({@link unlistedTaskHint}), `hint` names the module and the line to add,
  * and the message says no more of how to write one; where the admin entry
- * lists it and `stage` is given, the release that refused it was not built
- * from the tree ({@link notYetDeployedHint}), and `hint` says to deploy it;
- * otherwise the message as it is, with no hint.
+ * lists it and `plan` says which release refused it, that release was not
+ * built from the tree ({@link notYetDeployedHint}), and `hint` says what
+ * runs it; otherwise the message as it is, with no hint.
  */
 function unlistedTaskRefusal(
-  project: Pick<Project, 'root' | 'lambdaDir' | 'adminEntry'>,
+  project: Pick<Project, 'root' | 'lambdaDir' | 'adminEntry' | 'stages'>,
   task: string,
   message: string,
-  stage?: Pick<Stage, 'name' | 'platform'>,
+  plan?: Pick<InvokePlan, 'stage' | 'release' | 'alias'>,
 ): { readonly message: string; readonly hint?: string } {
-  const hint = unlistedTaskHint(project, task) ?? (stage === undefined ? undefined : notYetDeployedHint(project, task, stage));
+  const hint = unlistedTaskHint(project, task) ?? (plan === undefined ? undefined : notYetDeployedHint(project, task, plan));
   return hint === undefined ? { message } : { message: withoutHowToMigrate(message), hint };
 }
 

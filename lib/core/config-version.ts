@@ -151,6 +151,18 @@ interface ConfigDiffEntry {
 }
 
 /**
+ * What a secure key's value is in the values a config version gives for a
+ * diff ({@link ConfigVersions.values}): its parameter version, never the
+ * value. Two versions of a key differ though they hold the same text, as
+ * setting a secure value always makes a version: a diff never tells whether
+ * two secrets are equal (a guess right), on AWS, where the CLI never decrypts
+ * one, and on the local stage alike.
+ */
+function secureMarker(version: number): string {
+  return `\u0000secure-version-${version}`;
+}
+
+/**
  * The per-key difference between two resolved parameter sets: added,
  * removed, changed, unchanged, in key order. Secure values are compared but
  * never shown: they read {@link MASK}.
@@ -203,6 +215,7 @@ export {
   makeConfigVersion,
   PARAMETER_VERSION_HISTORY,
   parseConfigVersion,
+  secureMarker,
   sortedConfigKeys,
   UNRESTORABLE_CONFIG_HINT,
 };

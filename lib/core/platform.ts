@@ -261,7 +261,9 @@ interface ConfigVersions {
   /** The live config version, or undefined before the first. */
   live(): Promise<number | undefined>;
   /**
-   * The values of a config version, in key order.
+   * The values of a config version, in key order, to compare two versions
+   * by: a secure key's value is its version's marker (`secureMarker`), never
+   * the value.
    *
    * @throws UnavailableError (69) when a value it names is no longer kept.
    */

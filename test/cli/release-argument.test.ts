@@ -18,6 +18,26 @@ describe('a release given without its flag', () => {
     );
   });
 
+  it('writes the line as a shell takes it: a word with spaces quoted', async () => {
+    const io = memoryIo(tempDir('cnf-no-project'));
+    expect(await cli(['rollback', 'r-0123456789ab', '--reason', "500s after Bob's deploy"], io)).toBe(64);
+    expect(io.stderrText()).toContain(
+      `A release goes after --to: cnf-admin rollback --to r-0123456789ab --reason '500s after Bob'\\''s deploy'\n`,
+    );
+  });
+
+  it('a release given with its flag already leaves the word too many as it is', async () => {
+    for (const args of [
+      ['rollback', '--to', 'r-0123456789ab', 'r-ba9876543210'],
+      ['rollback', '--to=r-0123456789ab', 'r-ba9876543210'],
+    ]) {
+      const io = memoryIo(tempDir('cnf-no-project'));
+      expect(await cli(args, io)).toBe(64);
+      expect(io.stderrText()).toContain('too many arguments');
+      expect(io.stderrText()).not.toContain('A release goes after');
+    }
+  });
+
   it('a word that is the value of another flag is left to it, and a command that takes no release gets no such line', async () => {
     const runId = memoryIo(tempDir('cnf-no-project'));
     expect(await cli(['rollback', 'extra', '--run-id', 'r-0123456789ab'], runId)).toBe(64);

@@ -128,30 +128,39 @@ describe('bad input', () => {
     }
   });
 
-  it('a task lambda/admin.ts lists, refused by an older release: 64, saying to deploy the working tree', async () => {
-    const older = (JSON.parse((await project.cli(['deploy', '--json'])).stdout) as { release: string }).release;
-    const module = join(project.dir, 'lambda', 'tasks', 'orders-total.ts');
-    const admin = join(project.dir, 'lambda', 'admin.ts');
-    const kept = readFileSync(admin, 'utf8');
-    writeFileSync(
-      module,
-      "import { defineTask } from 'cnf-admin/runtime';\nexport default defineTask({ name: 'orders-total', description: 'x', run: async () => 0 });\n",
-    );
-    writeFileSync(admin, kept.replace('tasks: {', "tasks: {\n    'orders-total': () => import('./tasks/orders-total.js'),"));
+  it('a task lambda/admin.ts lists, refused by a release built without it: 64, saying what runs it', async () => {
+    const own = createTestProject('tasks');
     try {
-      expect((await project.cli(['deploy'])).code).toBe(0);
-      const before = await runCount();
+      const older = (JSON.parse((await own.cli(['deploy', '--json'])).stdout) as { release: string }).release;
+      const admin = join(own.dir, 'lambda', 'admin.ts');
+      writeFileSync(
+        join(own.dir, 'lambda', 'tasks', 'orders-total.ts'),
+        "import { defineTask } from 'cnf-admin/runtime';\nexport default defineTask({ name: 'orders-total', description: 'x', run: async () => 0 });\n",
+      );
+      writeFileSync(
+        admin,
+        readFileSync(admin, 'utf8').replace('tasks: {', "tasks: {\n    'orders-total': () => import('./tasks/orders-total.js'),"),
+      );
+      expect((await own.cli(['deploy'])).code).toBe(0);
+      const lists = `lambda/admin.ts lists task orders-total, but release ${older} was built without it`;
+      // an older release named by id: another release runs it
       for (const flags of [[], ['--dry-run'], ['--detach']]) {
-        const result = await project.cli(['invoke', 'orders-total', '--release', older, ...flags]);
-        expectUserError(result, 64, `Unknown task "orders-total". Tasks in release ${older}:`);
-        expect(result.stderr).toContain(
-          'lambda/admin.ts lists task orders-total, and the release that ran was built without it: deploy the working tree to run it (cnf-admin deploy --stage local).\n',
-        );
+        const named = await own.cli(['invoke', 'orders-total', '--release', older, ...flags]);
+        expectUserError(named, 64, `Unknown task "orders-total". Tasks in release ${older}:`);
+        expect(named.stderr).toContain(`${lists}: run a release that has it (without --release, the one web:live serves).\n`);
       }
-      expect(await runCount()).toBe(before);
+      // the live pair rolled back to it, and held there: a deploy of the tree runs it
+      expect((await own.cli(['rollback', '--yes'])).code).toBe(0);
+      for (const flags of [[], ['--dry-run'], ['--detach']]) {
+        const held = await own.cli(['invoke', 'orders-total', ...flags]);
+        expectUserError(held, 64, `Unknown task "orders-total". Tasks in release ${older}:`);
+        expect(held.stderr).toContain(`${lists}: deploy the working tree to the pair, cnf-admin deploy --stage local, and run it again.\n`);
+      }
+      expect(JSON.parse((await own.cli(['runs', '--json'])).stdout) as { task: string }[]).not.toContainEqual(
+        expect.objectContaining({ task: 'orders-total' }),
+      );
     } finally {
-      rmSync(module);
-      writeFileSync(admin, kept);
+      await own.cleanup();
     }
   });
 

@@ -196,7 +196,7 @@ function finish(
     // A module that defines the task, written and not listed: the line after names it, so the message says no more of how to write one.
     const unknownTask = result.error?.name === ('UnknownTask' satisfies RefusalName);
     const { message, hint: unlisted } = unknownTask
-      ? unlistedTaskRefusal(project, event.task, refused, project.stages.get(plan.stage))
+      ? unlistedTaskRefusal(project, event.task, refused, plan)
       : { message: refused, hint: undefined };
     writeLine(io.stderr, `${ERROR_PREFIX} ${asInvoked(message, io.env)}`);
     if ((['UnknownTask', 'InvalidArgs'] satisfies RefusalName[] as string[]).includes(result.error?.name ?? '')) {

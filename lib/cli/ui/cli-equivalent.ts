@@ -2,11 +2,7 @@ import { ROLLBACK_TASK } from '../../core/rollback.js';
 import { LOOPBACK } from '../command-options.js';
 import { CONSOLE_TASK, isScriptPath } from '../../core/task-catalog.js';
 import { holdsLeftOutArgs } from '../../runtime/task-args.js';
-
-/** Quotes a word for a POSIX shell: as is when safe, else in single quotes. */
-function shellWord(word: string): string {
-  return /^[A-Za-z0-9_./:@=-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}
+import { shellWord } from '../shell-word.js';
 
 /**
  * Args as `--args` takes them (JSON), but for each value the ledger did not

@@ -3,6 +3,7 @@ import {
   configVersionLabel,
   makeConfigVersion,
   PARAMETER_VERSION_HISTORY,
+  secureMarker,
   sortedConfigKeys,
   type ConfigVersion,
   type ConfigVersionCause,
@@ -45,11 +46,6 @@ const CONFIG_SWITCH_SECONDS = 30;
  * an earlier cnf-admin) to disagree with SSM's `LastModifiedDate`.
  */
 const REWRITTEN_AFTER_SECONDS = 60;
-
-/** The value a secure key's version is compared by in a diff: never its value, which the CLI never decrypts. */
-function secureMarker(version: number): string {
-  return `\u0000secure-version-${version}`;
-}
 
 /** What {@link AwsConfigVersions} works with. */
 interface AwsConfigSources extends SsmScope {

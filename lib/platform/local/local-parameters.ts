@@ -5,6 +5,7 @@ import * as z from 'zod/mini';
 import {
   makeConfigVersion,
   PARAMETER_VERSION_HISTORY,
+  secureMarker,
   type ConfigVersion,
   type ConfigVersionCause,
   type ConfigVersionKey,
@@ -196,9 +197,14 @@ class LocalParameterStore implements ParameterStore, ConfigVersions {
     if (problem !== undefined)
       throw new UnavailableError(`${capitalized(problem)}; it cannot be read.`, { hint: UNRESTORABLE_CONFIG_HINT });
     const values = version === file.live ? file.parameters : valuesOfVersion(file, version);
+    const keys = file.versions.find((candidate) => candidate.version === version)?.keys ?? {};
+    // A secure key is compared by its value's version, as on AWS: a diff never tells whether two secrets are equal.
     return Object.keys(values)
       .sort()
-      .map((key) => ({ key, ...(values[key] as StoredValue) }));
+      .map((key) => {
+        const { value, secure } = values[key] as StoredValue;
+        return { key, secure, value: secure ? secureMarker(keys[key]?.version ?? 0) : value };
+      });
   }
 
   async unrestorable(version: number): Promise<string | undefined> {

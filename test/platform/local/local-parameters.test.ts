@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PARAMETER_VERSION_HISTORY } from '../../../lib/core/config-version.js';
+import { diffParameters, PARAMETER_VERSION_HISTORY, secureMarker } from '../../../lib/core/config-version.js';
 import { LocalParameterStore } from '../../../lib/platform/local/local-parameters.js';
 import { tempDir } from '../../support/temp-dir.js';
 
@@ -46,9 +46,10 @@ describe('the local parameter store, versioned', () => {
       keys: { A: { version: 1, secure: false }, S: { version: 1, secure: true } },
     });
     expect(await parameters.live()).toBe(4);
+    // a secure value by its version, never its text
     expect(await parameters.values(3)).toEqual([
       { key: 'A', value: '1', secure: false },
-      { key: 'S', value: 'secret', secure: true },
+      { key: 'S', value: secureMarker(1), secure: true },
     ]);
     expect(await parameters.list()).toEqual([{ key: 'S', value: 'secret', secure: true }]);
     expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -65,6 +66,10 @@ describe('the local parameter store, versioned', () => {
       [2, 'set', 1],
       [3, 'set', 2],
       [4, 'set', 3],
+    ]);
+    // nor does a diff of the two versions that hold the same text: they hold two versions of the key
+    expect(diffParameters(await parameters.values(2), await parameters.values(3))).toEqual([
+      { key: 'TOKEN', change: 'changed', secure: true, from: '********', to: '********' },
     ]);
   });
 
