@@ -13,7 +13,8 @@ import { createTestProject, type TestProject } from '../support/test-project.js'
 let project: TestProject;
 
 beforeAll(() => {
-  project = createTestProject('notes');
+  // As the README's first command finds a fresh checkout: no release yet.
+  project = createTestProject('notes', { deployed: false });
 });
 
 afterAll(async () => {
@@ -21,9 +22,10 @@ afterAll(async () => {
 });
 
 describe('the notes app on the local stage', () => {
-  it('applies the migrations to the embedded PostgreSQL, showing each as it happens', async () => {
+  it('builds a release, and applies the migrations to the embedded PostgreSQL, showing each as it happens', async () => {
     const result = await project.cli(['invoke', 'migrate']);
     expect(result.code).toBe(0);
+    expect(result.stderr).toContain('No local release yet: deploying the working tree first');
     expect(result.stderr).toContain('Starting the embedded PostgreSQL on 127.0.0.1:');
     expect(result.stdout).toMatch(/2 pending migration\(s\): 0001_create_notes, 0002_index_notes_created_at/);
     expect(result.stdout).toMatch(/Applying 0001_create_notes[\s\S]*Applied 0001_create_notes[\s\S]*Applying 0002_index_notes_created_at/);

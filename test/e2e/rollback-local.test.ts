@@ -285,7 +285,7 @@ describe('rollback', () => {
       const invoked = await copy.cli(['invoke', 'noop', '--release', older]);
       expect(invoked.code).toBe(69);
       expect(invoked.stderr).toContain(
-        `The local stage no longer holds release "${older}", which the live pair served (.cnf/local/releases/${older} is gone)`,
+        `The local stage no longer holds release "${older}", which the live pair has served (.cnf/local/releases/${older} is gone)`,
       );
     } finally {
       await copy.cleanup();

@@ -20,16 +20,21 @@ const PROVIDED = { tasks: 'deployedTasks', notes: 'deployedNotes' } as const sat
 export default async function setup(project: VitestProject): Promise<() => Promise<void>> {
   const fixtures = Object.keys(PROVIDED) as Fixture[];
   const templates = fixtures.map((fixture) => createTestProject(fixture, { deployed: false }));
+  const removeTemplates = async (): Promise<void> => {
+    await Promise.all(templates.map((template) => template.cleanup()));
+  };
   const deployed = await Promise.all(templates.map((template) => template.cli(['deploy'])));
   for (const [index, fixture] of fixtures.entries()) {
     const result = deployed[index]!;
     const stage = join(templates[index]!.dir, '.cnf');
-    if (result.code !== 0) throw new Error(`cnf-admin deploy of the ${fixture} fixture failed (${result.code}): ${result.stderr}`);
-    // The notes app's deploy picks its embedded database's port: each copy picks its own at its first start instead.
+    if (result.code !== 0) {
+      await removeTemplates();
+      throw new Error(`cnf-admin deploy of the ${fixture} fixture failed (${result.code}): ${result.stderr}`);
+    }
+    // The notes app's deploy picks its embedded database's port: each copy picks its own at its first start instead
+    // (until then, its parameter set's managed DATABASE_URL still names the template's port, which no server serves).
     rmSync(join(stage, 'local', 'database'), { recursive: true, force: true });
     project.provide(PROVIDED[fixture], stage);
   }
-  return async () => {
-    await Promise.all(templates.map((template) => template.cleanup()));
-  };
+  return removeTemplates;
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { hostname, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { releaseOfPair } from '../../core/alias-pair.js';
 import { describeFiles, type WorkingTreeDifference } from '../../core/working-tree-difference.js';
 import { UnavailableError } from '../../core/errors.js';
@@ -460,9 +460,10 @@ class LocalPlatform implements Platform {
     if (stored === undefined) {
       const known = (await listReleases(this.#paths)).map((entry) => entry.release).join(', ') || 'none';
       // A release the live pair once served was removed as old (or by hand): said so, not as a name never known.
-      const wasLive = (await this.parameters.moves()).some((move) => move.release === release);
-      const what = wasLive
-        ? `no longer holds release ${JSON.stringify(release)}, which the live pair served (.cnf/local/releases/${release} is gone)`
+      const moves = await this.parameters.moves().catch(() => []);
+      const where = relative(this.project.root, join(this.#paths.releases, release));
+      const what = moves.some((move) => move.release === release)
+        ? `no longer holds release ${JSON.stringify(release)}, which the live pair has served (${where} is gone)`
         : `has no release ${JSON.stringify(release)}`;
       throw new UnavailableError(`The local stage ${what} (releases: ${known}).`, {
         // The releases it keeps are named above: the way on is one of them, or a release of the working tree.
