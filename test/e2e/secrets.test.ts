@@ -195,6 +195,7 @@ describe('a secure value with quotes, backslashes and newlines (a PEM key) on th
     ['uncaught', 1],
     ['write-sync', 0],
     ['split', 0],
+    ['split-streams', 0],
     ['result', 0],
   ])('invoke leak --how %s: exit %i, and no form of it on stdout or stderr, with or without --json', async (how, code) => {
     for (const json of [[], ['--json']]) {
@@ -206,6 +207,12 @@ describe('a secure value with quotes, backslashes and newlines (a PEM key) on th
       // never Node's own report of a fatal error
       expect(result.stderr).not.toMatch(/triggerUncaughtException|Node\.js v\d|UnhandledPromiseRejection/);
     }
+  });
+
+  it('split between stdout and stderr, which a local run writes as one stream: found whole, where it was written', async () => {
+    const result = await project.cli(['invoke', 'leak', '--', '--how', 'split-streams']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout + result.stderr).toContain('split-streams [redacted]\n');
   });
 
   it('an uncaught error or an unhandled rejection ends the run as a throw: exit 1, its message redacted in the ledger', async () => {
