@@ -284,6 +284,9 @@ describe('old releases', () => {
         `Removed an old release nothing uses (${old[2]}): the local stage keeps its ${KEPT_LOCAL_RELEASES} newest and those in use.\n`,
       );
       expect((await own.cli(['releases'])).stdout).not.toContain(old[2]);
+      // the newest is the live one, as --json says of each
+      const listed = JSON.parse((await own.cli(['releases', '--json'])).stdout) as { release: string; aliases: string[] }[];
+      expect(listed.map(({ aliases }) => aliases)).toEqual([['live'], ...listed.slice(1).map(() => [])]);
     } finally {
       await own.cleanup();
     }
