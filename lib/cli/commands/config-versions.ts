@@ -135,6 +135,24 @@ function rollbackRows(moves: readonly LiveAgainMove[]): HistoryRow[] {
   }));
 }
 
+/**
+ * The history's rows, newest first: the versions by their number, which is
+ * the order they were made in (their times, by AWS's clock, count whole
+ * seconds: several made in one second may read out of order), and each move
+ * that made one live again before the first version made before it.
+ */
+function newestFirst(versions: readonly HistoryRow[], moves: readonly HistoryRow[]): HistoryRow[] {
+  const byNumber = [...versions].sort((a, b) => b.config - a.config);
+  const byTime = [...moves].sort((a, b) => b.at.localeCompare(a.at));
+  const rows: HistoryRow[] = [];
+  let next = 0;
+  for (const version of byNumber) {
+    while (next < byTime.length && byTime[next]!.at > version.at) rows.push(byTime[next++]!);
+    rows.push(version);
+  }
+  return [...rows, ...byTime.slice(next)];
+}
+
 /** `cnf-admin config history [KEY]`: the config versions, newest first; with KEY, only those that changed it. */
 async function configHistory(key: string | undefined, options: CommandOptions<'config history'>, io: CliIo): Promise<number> {
   if (key !== undefined) assertValidConfigKey(key);
@@ -191,7 +209,7 @@ async function configHistory(key: string | undefined, options: CommandOptions<'c
     ],
   }));
   // A rollback makes no version: it makes an earlier one live again. Read top to bottom, the list says so where it happened.
-  const sorted: HistoryRow[] = [...versionRows, ...rollbackRows(rollbacks)].sort((a, b) => b.at.localeCompare(a.at));
+  const sorted = newestFirst(versionRows, rollbackRows(rollbacks));
   // (live) marks the newest row that left the live version live: a rollback's, where one made it live again.
   const liveRow = sorted.findIndex((row) => row.config === live);
   const rows = sorted.map((row, index) => (index === liveRow ? [`${row.cells[0]} (live)`, ...row.cells.slice(1)] : row.cells));

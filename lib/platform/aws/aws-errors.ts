@@ -18,7 +18,7 @@ interface SdkErrorShape {
   readonly message?: string;
   readonly code?: string;
   readonly $fault?: 'client' | 'server';
-  readonly $metadata?: { readonly httpStatusCode?: number };
+  readonly $metadata?: { readonly httpStatusCode?: number; readonly attempts?: number };
 }
 
 /*
@@ -101,6 +101,16 @@ const DROPPED_CODES = new Set(['ECONNRESET', 'EPIPE']);
 
 function shapeOf(error: unknown): SdkErrorShape {
   return typeof error === 'object' && error !== null ? (error as SdkErrorShape) : {};
+}
+
+/**
+ * How a failure that outlasted the SDK's retries says so: the retries it made
+ * (`, also after the SDK's 2 retries`), or nothing where the call was made once
+ * (a client that retries nothing, such as the invoke's).
+ */
+function afterRetries(error: unknown): string {
+  const retries = (shapeOf(error).$metadata?.attempts ?? 1) - 1;
+  return retries <= 0 ? '' : `, also after the SDK's ${retries === 1 ? 'retry' : `${retries} retries`}`;
 }
 
 /** The HTTP status AWS answered with, when it answered. */
@@ -227,7 +237,7 @@ function translateAwsError(error: unknown, call: AwsCall): unknown {
   if (isThrottling(error)) {
     // What the throttle did is the message; what it means for the command (nothing changed, try again) is the hint, which a
     // command that has started a run that goes on (invoke following a container task) does not pass on.
-    return new TryAgainError(`AWS throttled ${call.action} on ${call.resource}, also after the SDK's retries.`, {
+    return new TryAgainError(`AWS throttled ${call.action} on ${call.resource}${afterRetries(error)}.`, {
       hint: 'Nothing changed; try again in a moment.',
       cause: error,
     });
@@ -269,7 +279,7 @@ function translateAwsError(error: unknown, call: AwsCall): unknown {
     // A failure on AWS's side that outlasted the SDK's retries is as temporary as a throttle: 75, not 69. Whether the call
     // did anything is not known (a write may have been made), so the hint does not say that nothing changed.
     return new TryAgainError(
-      `AWS failed ${call.action} on ${call.resource} (${name}, HTTP ${httpStatusOf(error) ?? '5xx'}), also after the SDK's retries.`,
+      `AWS failed ${call.action} on ${call.resource} (${name}, HTTP ${httpStatusOf(error) ?? '5xx'})${afterRetries(error)}.`,
       { hint: 'Try again in a moment.', cause: error },
     );
   }

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PARAMETER_VERSION_HISTORY } from '../../../lib/core/config-version.js';
@@ -19,6 +19,34 @@ async function projectPastItsHistory(): Promise<string> {
 }
 
 describe('config history', () => {
+  it('lists versions made within one second by their number, newest first, whatever their times read', async () => {
+    // given: four versions whose times (by AWS's clock, whole seconds) read out of the order they were made in
+    const dir = tempDir('cnf-history');
+    writeFileSync(
+      join(dir, 'cdk.json'),
+      JSON.stringify({ context: { cnf: { app: 'history', stages: { local: { platform: 'local' } } } } }),
+    );
+    mkdirSync(join(dir, '.cnf', 'local'), { recursive: true });
+    const file = join(dir, '.cnf', 'local', 'parameters.json');
+    const store = new LocalParameterStore(file);
+    for (const key of ['K1', 'K2', 'K3']) await store.set(key, 'v', { secure: false });
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { versions: { createdAt: string }[] };
+    const times = ['2026-12-07T07:00:16.000Z', '2026-12-07T07:00:17.000Z', '2026-12-07T07:00:17.001Z', '2026-12-07T07:00:17.000Z'];
+    stored.versions.forEach((version, index) => (version.createdAt = times[index]!));
+    writeFileSync(file, JSON.stringify(stored));
+
+    // when
+    const io = memoryIo(dir, { COLUMNS: '120' });
+    expect(await cli(['config', 'history'], io)).toBe(0);
+
+    // then
+    const listed = io
+      .stdoutText()
+      .split('\n')
+      .flatMap((line) => /^(v\d+)/.exec(line)?.[1] ?? []);
+    expect(listed).toEqual(['v4', 'v3', 'v2', 'v1']);
+  });
+
   it('marks the versions whose values fell out of the history as not restorable, as config diff and rollback refuse them', async () => {
     const dir = await projectPastItsHistory();
     const io = memoryIo(dir, { COLUMNS: '120' });
