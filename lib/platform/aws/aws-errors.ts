@@ -202,7 +202,9 @@ function isMissingRegion(error: unknown): boolean {
  * Anything else is returned as it is: a bug, shown with its stack.
  */
 function translateAwsError(error: unknown, call: AwsCall): unknown {
-  const { name = 'Error', message = String(error) } = shapeOf(error);
+  const { name = 'Error', message: said = String(error) } = shapeOf(error);
+  // Quoted in a sentence of cnf-admin's own, within parentheses, AWS's message drops its own full stop: `(… is invalid).`
+  const message = said.replace(/\.+\s*$/, '');
   const policyHint = `See the permissions the CLI needs with: cnf-admin policy --stage ${call.stage}`;
   const certificate = certificateFault(error);
   if (certificate !== undefined) {

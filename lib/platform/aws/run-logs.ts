@@ -339,7 +339,10 @@ class RunLogReader {
       try {
         next = await iterator.next();
       } catch (error) {
-        yield { type: 'notice', message: `Live Tail broke off (${(error as Error).message}); reading the log by polling instead.` };
+        yield {
+          type: 'notice',
+          message: `Live Tail broke off (${(error as Error).message.replace(/\.+\s*$/, '')}); reading the log by polling instead.`,
+        };
         return;
       }
       if (next.done === true) return;
