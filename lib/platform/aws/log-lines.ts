@@ -180,6 +180,16 @@ function isOtherRunLine(line: string, runId: string): boolean {
   return owner !== undefined && owner !== runId;
 }
 
+/**
+ * Whether `line` is a structured line of another Lambda invocation than
+ * `requestId`: a retry of the same run id, delivered at once, that ran
+ * nothing and said so (`already ran`, `still in progress`).
+ */
+function isOtherInvocationLine(line: string, requestId: string): boolean {
+  const invocation = structuredEntry(line)?.function_request_id;
+  return typeof invocation === 'string' && invocation !== requestId;
+}
+
 /** Whether `line` is a structured line of run `runId`. */
 function isRunLine(line: string, runId: string): boolean {
   return runIdOf(line) === runId;
@@ -206,5 +216,17 @@ function logFrame(line: string): RunFrame {
   return record === undefined ? { type: 'log', line } : { type: 'log', line, record };
 }
 
-export { LineTally, isOtherRunLine, isRunLine, lambdaRecordOf, lineKey, lineOf, logFrame, platformReportOf, runIdTime, runKeysOf };
+export {
+  LineTally,
+  isOtherInvocationLine,
+  isOtherRunLine,
+  isRunLine,
+  lambdaRecordOf,
+  lineKey,
+  lineOf,
+  logFrame,
+  platformReportOf,
+  runIdTime,
+  runKeysOf,
+};
 export type { LogEvent, PlatformReport };

@@ -10,6 +10,7 @@ import { anyOf, contentKey, filterEvents, type LogGroupRef, type LogQuery } from
 import { endedNotStarted, isRunStartedLine, runEndedOf } from '../../core/run-log.js';
 import {
   LineTally,
+  isOtherInvocationLine,
   isOtherRunLine,
   isRunLine,
   lineOf,
@@ -100,6 +101,8 @@ async function* readRestOfLog(source: RunLogSource, run: ShownRun, signal?: Abor
       startTime = Math.max(startTime, event.timestamp);
       const line = lineOf(event);
       if (isOtherRunLine(line, run.runId)) continue;
+      // A retry of the run id, sent beside this invoke, is another invocation: what it said is its own, not this run's.
+      if (run.requestId !== undefined && isOtherInvocationLine(line, run.requestId)) continue;
       if (run.requestId !== undefined && platformReportOf(line)?.requestId === run.requestId) reported = true;
       if (runEndedOf(line, run.runId) !== undefined) ended = true;
       if (!run.shown.take(line)) yield logFrame(line);

@@ -82,6 +82,36 @@ describe('AwsPlatform.invoke', () => {
     expect(JSON.parse(Buffer.from(invoke?.input.Payload as Uint8Array).toString())).toEqual({ ...EVENT, release: RELEASE, stream: true });
   });
 
+  it("shows no line of a retry of the run id sent beside it: another invocation's 'already ran' is its own", async () => {
+    // given: a retry of the same run id, invoked at once, which ran nothing and said so in a stream of its own
+    const retry = runLine(`Run ${RUN_ID} already ran (ended 2026-11-24T14:39:27.300Z, exit 3); nothing ran again.`, {
+      function_request_id: '99999999-8888-7777-6666-555555555555',
+    });
+    given({
+      stream: {
+        frames: [
+          { type: 'log', line: runLine('Run started') },
+          { type: 'log', line: runLine('Run ended', { exitCode: 3, durationMs: 42 }) },
+          { type: 'result', result: RESULT(3) },
+        ],
+      },
+      logEvents: [
+        ...(cloudWatchLog(3) ?? []),
+        { message: `${retry}\n`, timestamp: NOW + 6, logStreamName: '2026/11/24/[5]fedcba' },
+        { message: `${runLine('a line of its own', { function_request_id: REQUEST_ID })}\n`, timestamp: NOW + 7, logStreamName: STREAM },
+      ],
+    });
+
+    // when
+    const frames = await framesOf(fixturePlatform().invoke(PLAN, EVENT));
+
+    // then: the run's own lines all show, the retry's none
+    const lines = logLinesOf(frames).join('\n');
+    expect(lines).toContain('a line of its own');
+    expect(lines).not.toContain('already ran');
+    expect(frames.at(-1)).toEqual({ type: 'result', result: RESULT(3) });
+  });
+
   it('ends with exit 124 when the function times out, showing its last log lines', async () => {
     // given
     given({
