@@ -157,6 +157,20 @@ interface Task<Schema extends z.ZodType = z.ZodType> extends TaskDefinition<Sche
   readonly options: TaskOptions;
 }
 
+/* The keys of a task definition, and of its options (each type's every key, or it does not compile): an option given at the top is refused, naming where it goes. */
+const DEFINITION_KEYS: ReadonlySet<string> = new Set(
+  Object.keys({ name: true, description: true, args: true, run: true, options: true } satisfies Record<
+    keyof TaskDefinition<z.ZodType>,
+    true
+  >),
+);
+const OPTION_KEYS: ReadonlySet<string> = new Set(
+  Object.keys({ timeoutSeconds: true, lock: true, permissions: true, sensitiveArgs: true, runtime: true } satisfies Record<
+    keyof TaskOptions,
+    true
+  >),
+);
+
 /**
  * Defines an admin task: a name, a description, an args schema, options,
  * and the work itself.
@@ -178,6 +192,14 @@ function defineTask<Schema extends z.ZodType = z.ZodObject<{}>>(definition: Task
     throw new TypeError(
       `Task name must be lower-case words separated by ':' and outside the reserved 'cnf:' namespace, got: ${JSON.stringify(definition.name)}`,
     );
+  }
+  const misplaced = Object.keys(definition).find((key) => !DEFINITION_KEYS.has(key));
+  if (misplaced !== undefined) {
+    // An option at the top (`sensitiveArgs: [...]`) would be ignored without a word: a sensitive arg then shows in the ledger.
+    const where = OPTION_KEYS.has(misplaced)
+      ? `${misplaced} is an option: give it under options, e.g. options: { ${misplaced}: ... }`
+      : `a definition takes ${[...DEFINITION_KEYS].join(', ')}`;
+    throw new TypeError(`Task ${definition.name}: unknown key ${JSON.stringify(misplaced)}; ${where}.`);
   }
   const timeout = definition.options?.timeoutSeconds;
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {

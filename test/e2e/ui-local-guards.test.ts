@@ -178,6 +178,28 @@ describe('cnf-admin ui guards, on the local stage', () => {
     expect((await runsOf('noop')).filter((run) => run.source === 'ui')).toHaveLength(2);
   });
 
+  it('re-runs a run named twice in one bulk action once, and refuses an `on` that is neither own nor live (400), running nothing', async () => {
+    expect((await project.cli(['invoke', 'noop'])).code).toBe(0);
+    const [runId] = (await runsOf('noop')).map((run) => run.runId);
+    const bulk = (body: unknown) =>
+      fetch(`${ui.origin}/api/bulk`, {
+        method: 'POST',
+        headers: { 'x-cnf-token': ui.token, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const before = (await runsOf('noop')).length;
+    const refused = await bulk({ action: 'rerun', runIds: [runId], on: 'r-deadbeef0000' });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string }).error).toBe(
+      "on takes own (the run's own release) or live (the live one, the default).",
+    );
+    expect((await runsOf('noop')).length).toBe(before);
+    const twice = await bulk({ action: 'rerun', runIds: [runId, runId], on: 'own' });
+    expect(twice.status).toBe(200);
+    expect(((await twice.json()) as { outcomes: unknown[]; done: number }).done).toBe(1);
+    expect((await runsOf('noop')).length).toBe(before + 1);
+  });
+
   it('says a page past the end of a list is past its end, not that no run matches, and leads to its last page and its first', async () => {
     seedRuns(60, 'pager@seeded');
     await page.goto(address('/runs', { caller: 'pager@seeded', page: '4' }));

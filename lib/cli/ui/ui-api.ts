@@ -26,6 +26,18 @@ import { ROLLBACK_TASK } from '../../core/rollback.js';
 /** Runs on one page of the runs list. */
 const PAGE_SIZE = 50;
 
+/**
+ * Where a re-run runs, as a request's `on` says: `own` (the run's own
+ * release) or `live` (the default).
+ *
+ * @throws UsageError (64, a 400) for any other value.
+ */
+function rerunOn(on: unknown): 'own' | 'live' {
+  if (on === undefined || on === 'live') return 'live';
+  if (on === 'own') return 'own';
+  throw new UsageError("on takes own (the run's own release) or live (the live one, the default).");
+}
+
 /** How many runs one bulk action takes at most. */
 const BULK_LIMIT = 10_000;
 
@@ -273,7 +285,7 @@ class UiApi {
     const record = await this.#record(runId);
     const ability = this.#rerunAbility(record);
     if (!ability.can) throw new UsageError(ability.why ?? 'This run cannot be re-run.');
-    return this.#start(record.task, record.args, this.#target(body.on === 'own' ? record.release : undefined), deployed);
+    return this.#start(record.task, record.args, this.#target(rerunOn(body.on) === 'own' ? record.release : undefined), deployed);
   }
 
   /**
@@ -329,6 +341,7 @@ class UiApi {
     if (action !== 'rerun' && action !== 'stop') throw new UsageError('action takes rerun or stop.');
     if (!Array.isArray(runIds) || runIds.some((id) => typeof id !== 'string') || runIds.length > BULK_LIMIT)
       throw new UsageError(`runIds takes a list of at most ${BULK_LIMIT} run ids.`);
+    if (action === 'rerun') rerunOn(on);
     const under = this.#bulk;
     if (under !== undefined)
       throw new HttpError(
@@ -337,7 +350,8 @@ class UiApi {
       );
     this.#bulk = { action, runs: runIds.length, since: new Date().toISOString() };
     try {
-      return await this.#bulkAct(action, runIds as string[], on);
+      // A run named twice is acted on once: no run is re-run twice.
+      return await this.#bulkAct(action, [...new Set(runIds as string[])], on);
     } finally {
       this.#bulk = undefined;
     }
@@ -346,7 +360,7 @@ class UiApi {
   /** Acts on each run in turn; a re-run on the live release deploys the checkout once, first. */
   async #bulkAct(action: 'rerun' | 'stop', runIds: readonly string[], on: unknown): Promise<unknown> {
     // A bulk re-run on the live release deploys the working tree once, before its first run: not once a run.
-    const deployed = action === 'rerun' && on !== 'own';
+    const deployed = action === 'rerun' && rerunOn(on) === 'live';
     if (deployed) await this.#deployCheckout(undefined);
     const outcomes = [];
     for (const runId of runIds) {
