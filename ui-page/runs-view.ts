@@ -241,22 +241,23 @@ interface RunsPage {
 async function runsView(loading: Promise<Session>): Promise<void> {
   const filter = currentFilter();
   const address = new URLSearchParams(location.search);
-  // A page that is no whole number (typed into the address) shows the first, and says so.
-  const typedPage = address.get('page') ?? '0';
-  const pageText = /^\d+$/.test(typedPage) ? typedPage : '0';
-  const page = Number(pageText);
+  // The address numbers pages from 1, as the page shows them; one that is no such number (typed into it) shows the first, and says so.
+  const typedPage = address.get('page') ?? '1';
+  const pageText = /^[1-9]\d*$/.test(typedPage) ? typedPage : '1';
+  // From 0 here and in the API.
+  const page = Number(pageText) - 1;
   // Pages after the first hold the list where it was when the first was read (`at`): runs started since shift no page.
   const at = address.get('at');
   const held: Record<string, string> = page > 0 && at !== null ? { at } : {};
-  const query = new URLSearchParams({ ...filter, page: pageText, ...held });
+  const query = new URLSearchParams({ ...filter, page: String(page), ...held });
   const read = (): Promise<RunsPage> => get<RunsPage>(`/api/runs?${query.toString()}`);
   const [session, list] = await Promise.all([loading, read()]);
   const paged = (runs: RunsPage, to: number): string =>
-    href('/runs', { ...filter, page: String(to), ...(to > 0 && runs.at !== undefined ? { at: runs.at } : {}) });
+    href('/runs', { ...filter, page: String(to + 1), ...(to > 0 && runs.at !== undefined ? { at: runs.at } : {}) });
   const status = h(
     'p',
     { class: 'status', role: 'status' },
-    typedPage === pageText ? '' : `page takes a whole number, got ${JSON.stringify(typedPage)}: this is the first page.`,
+    typedPage === pageText ? '' : `page takes a page number (1, 2, …), got ${JSON.stringify(typedPage)}: this is the first page.`,
   );
   const filtered = Object.keys(filter).some((key) => key !== 'all');
   // A page past the end of a list that holds runs says so, and leads back to the pages that hold them.

@@ -205,16 +205,18 @@ describe('cnf-admin ui guards, on the local stage', () => {
     await page.goto(address('/runs', { caller: 'pager@seeded', page: '4' }));
     await expect
       .poll(() => page.locator('.listing p').textContent())
-      .toBe('No more runs: page 5 is past the end of this list, which ends on page 2. Go to the last page, page 2, or to the first page.');
+      .toBe('No more runs: page 4 is past the end of this list, which ends on page 2. Go to the last page, page 2, or to the first page.');
     expect(await page.locator('main').textContent()).not.toContain('No runs match.');
-    // No Newer link to page 4, past the end too.
+    // No Newer link to page 3, past the end too.
     expect(await page.locator('nav.paging a').count()).toBe(0);
     await page.getByRole('link', { name: 'the last page, page 2,' }).click();
-    await page.waitForURL((url) => url.searchParams.get('page') === '1');
+    await page.waitForURL((url) => url.searchParams.get('page') === '2');
     await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(10);
+    // the address numbers pages as the page does
+    expect(await page.locator('nav.paging span').textContent()).toBe(' Page 2 ');
     await page.goto(address('/runs', { caller: 'pager@seeded', page: '4' }));
     await page.getByRole('link', { name: 'the first page' }).click();
-    await page.waitForURL((url) => url.searchParams.get('page') === '0');
+    await page.waitForURL((url) => url.searchParams.get('page') === '1');
     await expect.poll(() => page.locator('table.runs tbody tr').count()).toBe(50);
     // A list that holds no runs says so, on any page.
     await page.goto(address('/runs', { caller: 'nobody-at-all', page: '4' }));

@@ -144,7 +144,9 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
 
   it('takes an address as far as it can: a page that is no number, From after To, a release by the start of its id in any case', async () => {
     await page.goto(address('/runs', { page: 'abc' }));
-    await expect.poll(() => page.locator('p.status').textContent()).toBe('page takes a whole number, got "abc": this is the first page.');
+    await expect
+      .poll(() => page.locator('p.status').textContent())
+      .toBe('page takes a page number (1, 2, …), got "abc": this is the first page.');
     expect(await page.locator('table.runs tbody tr').count()).toBeGreaterThan(0);
     await page.goto(address('/runs', { from: '2026-12-06T00:00:00.000Z', to: '2026-12-05T00:00:00.000Z' }));
     await expect
