@@ -43,9 +43,11 @@ function cliEquivalent(run: {
   // A rollback's run is the command that rolled back: to its release, with the config it chose.
   if (run.task === ROLLBACK_TASK) {
     const config = run.args.config === 'current' ? ['--config', 'current'] : [];
-    return ['cnf-admin', 'rollback', '--stage', run.stage, ...(run.release === undefined ? [] : ['--to', run.release]), ...config]
-      .map(shellWord)
-      .join(' ');
+    // Its reason, as the ledger kept it: one that holds a secret (kept redacted) is left out, as no reason to give again.
+    const reason = typeof run.args.reason === 'string' && !holdsLeftOutArgs(run.args.reason) ? ['--reason', run.args.reason] : [];
+    const force = run.args.force === true ? ['--force'] : [];
+    const to = run.release === undefined ? [] : ['--to', run.release];
+    return ['cnf-admin', 'rollback', '--stage', run.stage, ...to, ...config, ...reason, ...force].map(shellWord).join(' ');
   }
   const release = run.release === undefined ? [] : ['--release', run.release];
   // A console evaluation is no task invoke takes: the console evaluates its code (-e).

@@ -50,6 +50,21 @@ describe('cliEquivalent', () => {
       'cnf-admin rollback --stage prod --to r-aaaaaaaaaaaa --config current',
     );
   });
+
+  it("gives a rollback's reason and --force again, quoted, but not a reason that held a secret", () => {
+    const args = { from: 'r-bbbbbbbbbbbb · config v4', to: 'r-aaaaaaaaaaaa · config v2', config: 'pinned' };
+    expect(
+      cliEquivalent({
+        task: 'cnf:rollback',
+        args: { ...args, reason: "500s after Bob's deploy", force: true },
+        stage: 'prod',
+        release: 'r-aaaaaaaaaaaa',
+      }),
+    ).toBe("cnf-admin rollback --stage prod --to r-aaaaaaaaaaaa --reason '500s after Bob'\\''s deploy' --force");
+    expect(
+      cliEquivalent({ task: 'cnf:rollback', args: { ...args, reason: 'leaked [redacted]' }, stage: 'prod', release: 'r-aaaaaaaaaaaa' }),
+    ).toBe('cnf-admin rollback --stage prod --to r-aaaaaaaaaaaa');
+  });
 });
 
 describe('uiCommand', () => {
