@@ -140,6 +140,11 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
     expect((await api('page=0')).runs[0]?.runId).toBe(started);
     const bad = await fetch(new URL('/api/runs?page=1&at=yesterday', ui.url), { headers: { 'x-cnf-token': ui.token } });
     expect(bad.status).toBe(400);
+    // a list up to a time shows the stage's moves up to it, not those since
+    const { moves } = (await api('page=0')) as unknown as { moves: { at: string }[] };
+    const beforeAll = new Date(Date.parse(moves.at(-1)?.at ?? '') - 1).toISOString();
+    expect(moves.length).toBeGreaterThan(0);
+    expect(((await api(`page=0&to=${encodeURIComponent(beforeAll)}`)) as unknown as { moves: unknown[] }).moves).toEqual([]);
   });
 
   it('takes an address as far as it can: a page that is no number, From after To, a release by the start of its id in any case', async () => {

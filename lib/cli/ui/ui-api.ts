@@ -192,7 +192,14 @@ class UiApi {
     // The moves between this page's runs: after the previous page's last run, down to this page's last (or for ever on the last page).
     const newer = page === 0 ? undefined : records[page * PAGE_SIZE - 1]?.startedAt;
     const older = hasMore ? rows.at(-1)?.startedAt : undefined;
-    const inSpan = moves.filter((move) => (newer === undefined || move.at < newer) && (older === undefined || move.at >= older));
+    // And within the filter's From and To: a list of an hour shows the moves of that hour, not those since.
+    const inSpan = moves.filter(
+      (move) =>
+        (newer === undefined || move.at < newer) &&
+        (older === undefined || move.at >= older) &&
+        (filter.from === undefined || move.at >= filter.from) &&
+        (filter.to === undefined || move.at <= filter.to),
+    );
     // Just after the newest run listed: the next pages start from the list as it is now.
     const newest = records[0]?.startedAt;
     const next = at ?? (newest === undefined ? undefined : new Date(Date.parse(newest) + 1).toISOString());
