@@ -572,7 +572,8 @@ describe('cnf-admin ui on the local stage, in chromium', () => {
       cli: string;
     };
     expect(shown.rerun).toEqual({ can: false, why: expect.stringContaining('cnf-admin rollback') });
-    expect(shown.cli).toBe(`cnf-admin rollback --stage local --to ${rollback?.release}`);
+    // with the reason it was given (as a shell takes it)
+    expect(shown.cli).toBe(`cnf-admin rollback --stage local --to ${rollback?.release} --reason 'echo got slower'`);
     const rerun = await fetch(new URL(`/api/runs/${rollback?.runId}/rerun`, ui.url), { method: 'POST', headers, body: '{}' });
     expect(rerun.status).toBe(400);
     expect(JSON.parse((await project.cli(['runs', '--task', 'cnf:rollback', '--json'])).stdout)).toHaveLength(1);
