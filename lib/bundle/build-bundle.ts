@@ -11,6 +11,7 @@ import { collectAssets } from './bundle-assets.js';
 import { describeBundle } from './describe-bundle.js';
 import { withEsbuildCollector } from './esbuild-collector.js';
 import { scriptFiles } from './listed-sources.js';
+import { REQUIRE_SHIM, withoutUnusedRequireShim } from './require-shim.js';
 
 /** The project facts a build needs: where the project is and its layout (`loadProject` gives them all). */
 type BundleSource = Pick<Project, 'root' | 'lambdaDir' | 'webEntry' | 'adminEntry' | 'assetDirs' | 'scriptsDir'>;
@@ -42,13 +43,6 @@ const MANIFEST_FILE = 'manifest.json';
  * source gives the same bytes, and the same release id, wherever the project
  * is checked out, and stack traces read `/var/task/lambda/db.ts:60`.
  */
-
-/*
- * esbuild's ESM output has no `require`; CommonJS dependencies (pg among
- * them) that require Node built-ins need one.
- */
-const REQUIRE_SHIM =
-  "import { createRequire as __cnfCreateRequire } from 'node:module'; const require = __cnfCreateRequire(import.meta.url);";
 
 /**
  * Builds the application into one bundle with a `web` and an `admin` entry
@@ -82,10 +76,10 @@ async function buildBundle(source: BundleSource, signal?: AbortSignal): Promise<
     ...entryPoints.map((entry) => ({ in: entry.in, out: entry.out })),
     ...scriptEntryPoints(source.scriptsDir),
   ]);
-  const code: BundleFile[] = result.outputFiles.map((file) => ({
-    path: relative(source.root, file.path).split('\\').join('/'),
-    contents: file.contents,
-  }));
+  const code: BundleFile[] = result.outputFiles.map((file) => {
+    const path = relative(source.root, file.path).split('\\').join('/');
+    return { path, contents: withoutUnusedRequireShim(path, file.contents) };
+  });
   if (signal?.aborted === true) throw new BuildStoppedError('The build was stopped.');
   const assets = collectAssets(source.lambdaDir, source.assetDirs);
   const catalog = await describeBundle([...code, ...assets.files], signal);
