@@ -9,6 +9,9 @@
 const REQUIRE_SHIM =
   "import { createRequire as __cnfCreateRequire } from 'node:module'; const require = __cnfCreateRequire(import.meta.url);";
 
+/* The shim as esbuild writes it: the file's first line. */
+const SHIM_LINE = `${REQUIRE_SHIM}\n`;
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -25,9 +28,8 @@ const decoder = new TextDecoder();
 function withoutUnusedRequireShim(path: string, contents: Uint8Array): Uint8Array {
   if (!path.endsWith('.mjs')) return contents;
   const text = decoder.decode(contents);
-  const head = `${REQUIRE_SHIM}\n`;
-  if (!text.startsWith(head) || text.includes('require', head.length)) return contents;
-  return encoder.encode(`\n${text.slice(head.length)}`);
+  if (!text.startsWith(SHIM_LINE) || text.includes('require', SHIM_LINE.length)) return contents;
+  return encoder.encode(`\n${text.slice(SHIM_LINE.length)}`);
 }
 
 export { REQUIRE_SHIM, withoutUnusedRequireShim };

@@ -157,6 +157,15 @@ function sentenceEnded(message: string): string {
   return `${trimmed.replace(/[,;:]+$/, '')}.`;
 }
 
+/**
+ * `message` without the full stop (or stops) it ends with, and the white
+ * space after: for a message quoted inside a sentence of the tool's own, in
+ * parentheses, which ends the sentence itself (`(… is invalid).`, not `.).`).
+ */
+function withoutFullStop(message: string): string {
+  return message.replace(/\.+\s*$/, '');
+}
+
 export {
   BuildError,
   BuildStoppedError,
@@ -171,5 +180,6 @@ export {
   TryAgainError,
   UnavailableError,
   UsageError,
+  withoutFullStop,
 };
 export type { CnfErrorOptions, Fault };

@@ -348,7 +348,7 @@ class UiApi {
     if (action !== 'rerun' && action !== 'stop') throw new UsageError('action takes rerun or stop.');
     if (!Array.isArray(runIds) || runIds.some((id) => typeof id !== 'string') || runIds.length > BULK_LIMIT)
       throw new UsageError(`runIds takes a list of at most ${BULK_LIMIT} run ids.`);
-    if (action === 'rerun') rerunOn(on);
+    const target = action === 'rerun' ? rerunOn(on) : 'live';
     const under = this.#bulk;
     if (under !== undefined)
       throw new HttpError(
@@ -358,16 +358,16 @@ class UiApi {
     this.#bulk = { action, runs: runIds.length, since: new Date().toISOString() };
     try {
       // A run named twice is acted on once: no run is re-run twice.
-      return await this.#bulkAct(action, [...new Set(runIds as string[])], on);
+      return await this.#bulkAct(action, [...new Set(runIds as string[])], target);
     } finally {
       this.#bulk = undefined;
     }
   }
 
   /** Acts on each run in turn; a re-run on the live release deploys the checkout once, first. */
-  async #bulkAct(action: 'rerun' | 'stop', runIds: readonly string[], on: unknown): Promise<unknown> {
+  async #bulkAct(action: 'rerun' | 'stop', runIds: readonly string[], on: 'own' | 'live'): Promise<unknown> {
     // A bulk re-run on the live release deploys the working tree once, before its first run: not once a run.
-    const deployed = action === 'rerun' && rerunOn(on) === 'live';
+    const deployed = action === 'rerun' && on === 'live';
     if (deployed) await this.#deployCheckout(undefined);
     const outcomes = [];
     for (const runId of runIds) {

@@ -1,4 +1,4 @@
-import { PermissionError, TryAgainError, UnavailableError, UsageError, type CnfError } from '../../core/errors.js';
+import { PermissionError, TryAgainError, UnavailableError, UsageError, withoutFullStop, type CnfError } from '../../core/errors.js';
 import { isAccessDeniedName, isThrottlingName } from '../../runtime/aws-error-names.js';
 import { AWS_TIMEOUT_VARIABLE } from './aws-clients.js';
 
@@ -204,7 +204,7 @@ function isMissingRegion(error: unknown): boolean {
 function translateAwsError(error: unknown, call: AwsCall): unknown {
   const { name = 'Error', message: said = String(error) } = shapeOf(error);
   // Quoted in a sentence of cnf-admin's own, within parentheses, AWS's message drops its own full stop: `(… is invalid).`
-  const message = said.replace(/\.+\s*$/, '');
+  const message = withoutFullStop(said);
   const policyHint = `See the permissions the CLI needs with: cnf-admin policy --stage ${call.stage}`;
   const certificate = certificateFault(error);
   if (certificate !== undefined) {

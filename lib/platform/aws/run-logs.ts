@@ -1,4 +1,4 @@
-import { isCnfError, UsageError } from '../../core/errors.js';
+import { isCnfError, UsageError, withoutFullStop } from '../../core/errors.js';
 import { unreadableLog } from '../../core/unreadable-log.js';
 import type { RunFrame } from '../../core/platform.js';
 import type { Progress } from '../../core/progress.js';
@@ -344,7 +344,7 @@ class RunLogReader {
       } catch (error) {
         yield {
           type: 'notice',
-          message: `Live Tail broke off (${(error as Error).message.replace(/\.+\s*$/, '')}); reading the log by polling instead.`,
+          message: `Live Tail broke off (${withoutFullStop((error as Error).message)}); reading the log by polling instead.`,
         };
         return;
       }

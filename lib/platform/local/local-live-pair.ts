@@ -147,14 +147,18 @@ class LocalLivePairs implements LivePairControl {
     return (await this.store.moves()).map(historyEntryOf);
   }
 
+  /** Whether the live pair has served `release`, as its moves record. */
+  async servedBefore(release: string): Promise<boolean> {
+    return (await this.store.moves()).some((move) => move.release === release);
+  }
+
   async releaseUnrestorable(release: string): Promise<string | undefined> {
     const stored = await readRelease(this.paths, release);
     if (stored === undefined) {
       // A bundle whose record was moved aside (as a damaged one's error says to): the record, not the bundle, is gone.
       if (existsSync(bundleDir(this.paths, release)))
         return `its record, .cnf/local/releases/${release}/release.json, is gone: the stage cannot check its bundle (put the file back, or deploy that code again)`;
-      const wasLive = (await this.store.moves()).some((move) => move.release === release);
-      return wasLive
+      return (await this.servedBefore(release))
         ? `the stage no longer holds its bundle (.cnf/local/releases/${release})`
         : 'the stage has no such release: it was never deployed here (cnf-admin releases lists those it holds)';
     }

@@ -460,9 +460,9 @@ class LocalPlatform implements Platform {
     if (stored === undefined) {
       const known = (await listReleases(this.#paths)).map((entry) => entry.release).join(', ') || 'none';
       // A release the live pair once served was removed as old (or by hand): said so, not as a name never known.
-      const moves = await this.parameters.moves().catch(() => []);
+      const served = await this.livePairs.servedBefore(release).catch(() => false);
       const where = relative(this.project.root, join(this.#paths.releases, release));
-      const what = moves.some((move) => move.release === release)
+      const what = served
         ? `no longer holds release ${JSON.stringify(release)}, which the live pair has served (${where} is gone)`
         : `has no release ${JSON.stringify(release)}`;
       throw new UnavailableError(`The local stage ${what} (releases: ${known}).`, {
